@@ -1,0 +1,9 @@
+package com.wodian.tools;
+
+public final class WodianMain
+{
+    public static void main(final String[] args)
+    {
+        System.out.println("wodian");
+    }
+}
