@@ -1,0 +1,183 @@
+package com.wodian.engine;
+
+/**
+ * Declared limits of the engine. Everything is sized from these at start-up; nothing grows afterwards, and
+ * reaching a limit is a result code ({@code LIMIT_*}), never an exception. Defaults suit one server with a few GiB
+ * of heap; tests use small values.
+ */
+public final class EngineConfig
+{
+    /** Hard ceiling for any single amount: keeps {@code amount * amount} products inside a long (proportions). */
+    public static final long AMOUNT_FEN_CEILING = 1_000_000_000L;
+
+    int consumersMax = 1_000_000;
+    int merchantsMax = 100_000;
+    int terminalsMax = 1_000_000;
+    int holdsMax = 1_000_000;
+    int keysMax = 2_000_000;
+    long keyRetentionMs = 7L * 24 * 3600 * 1000;
+    long amountFenMax = 100_000_000L;
+    long walletFenMax = 1_000_000_000_000L;
+    long ttlMsMax = 30L * 60 * 1000;
+    int expiriesPerCommandMax = 64;
+
+    public EngineConfig consumersMax(final int value)
+    {
+        consumersMax = positive(value, "consumersMax");
+        return this;
+    }
+
+    public EngineConfig merchantsMax(final int value)
+    {
+        merchantsMax = positive(value, "merchantsMax");
+        return this;
+    }
+
+    public EngineConfig terminalsMax(final int value)
+    {
+        terminalsMax = positive(value, "terminalsMax");
+        return this;
+    }
+
+    /** Live holds (Tries neither confirmed, cancelled nor expired). */
+    public EngineConfig holdsMax(final int value)
+    {
+        holdsMax = positive(value, "holdsMax");
+        return this;
+    }
+
+    /** Remembered idempotency keys: payments, refunds, top-ups and withdrawals together. */
+    public EngineConfig keysMax(final int value)
+    {
+        keysMax = positive(value, "keysMax");
+        return this;
+    }
+
+    /** A finished key is never forgotten sooner than this after it finished (input time). */
+    public EngineConfig keyRetentionMs(final long value)
+    {
+        if (value < 0)
+        {
+            throw new IllegalArgumentException("keyRetentionMs must be >= 0: " + value);
+        }
+        keyRetentionMs = value;
+        return this;
+    }
+
+    public EngineConfig amountFenMax(final long value)
+    {
+        if (value <= 0 || value > AMOUNT_FEN_CEILING)
+        {
+            throw new IllegalArgumentException("amountFenMax must be in 1.." + AMOUNT_FEN_CEILING + ": " + value);
+        }
+        amountFenMax = value;
+        return this;
+    }
+
+    public EngineConfig walletFenMax(final long value)
+    {
+        if (value <= 0 || value > Long.MAX_VALUE / 4)
+        {
+            throw new IllegalArgumentException("walletFenMax out of range: " + value);
+        }
+        walletFenMax = value;
+        return this;
+    }
+
+    public EngineConfig ttlMsMax(final long value)
+    {
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException("ttlMsMax must be > 0: " + value);
+        }
+        ttlMsMax = value;
+        return this;
+    }
+
+    /** Bounds the expiry work done before one command; the rest is done before the following ones. */
+    public EngineConfig expiriesPerCommandMax(final int value)
+    {
+        expiriesPerCommandMax = positive(value, "expiriesPerCommandMax");
+        return this;
+    }
+
+    public int consumersMax()
+    {
+        return consumersMax;
+    }
+
+    public int merchantsMax()
+    {
+        return merchantsMax;
+    }
+
+    public int terminalsMax()
+    {
+        return terminalsMax;
+    }
+
+    public int holdsMax()
+    {
+        return holdsMax;
+    }
+
+    public int keysMax()
+    {
+        return keysMax;
+    }
+
+    public long keyRetentionMs()
+    {
+        return keyRetentionMs;
+    }
+
+    public long amountFenMax()
+    {
+        return amountFenMax;
+    }
+
+    public long walletFenMax()
+    {
+        return walletFenMax;
+    }
+
+    public long ttlMsMax()
+    {
+        return ttlMsMax;
+    }
+
+    public int expiriesPerCommandMax()
+    {
+        return expiriesPerCommandMax;
+    }
+
+    /** Small limits for tests and examples. */
+    public static EngineConfig small()
+    {
+        return new EngineConfig()
+            .consumersMax(10_000)
+            .merchantsMax(1_000)
+            .terminalsMax(10_000)
+            .holdsMax(10_000)
+            .keysMax(100_000);
+    }
+
+    private static int positive(final int value, final String name)
+    {
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException(name + " must be > 0: " + value);
+        }
+        return value;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "EngineConfig{consumersMax=" + consumersMax + ", merchantsMax=" + merchantsMax +
+            ", terminalsMax=" + terminalsMax + ", holdsMax=" + holdsMax + ", keysMax=" + keysMax +
+            ", keyRetentionMs=" + keyRetentionMs + ", amountFenMax=" + amountFenMax +
+            ", walletFenMax=" + walletFenMax + ", ttlMsMax=" + ttlMsMax +
+            ", expiriesPerCommandMax=" + expiriesPerCommandMax + '}';
+    }
+}

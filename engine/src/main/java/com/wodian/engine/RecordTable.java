@@ -1,0 +1,259 @@
+package com.wodian.engine;
+
+/**
+ * Every idempotency key the engine remembers (payments, refunds, top-ups, withdrawals) and the record of what the
+ * key decided. Records live in a preallocated pool of 16-long rows; an open-addressing index (linear probing,
+ * backward-shift deletion, load factor at most 0.5) maps {@code (namespace, keyA, keyB)} to a row.
+ *
+ * <p>Retention: when a record reaches a final state it joins a FIFO in finish order. Only when the pool is full is
+ * the oldest finished record forgotten, and only if it finished at least {@code keyRetentionMs} ago (input time).
+ * A live hold is never in the FIFO, so its key cannot be forgotten; if nothing may be forgotten the new command is
+ * refused with {@code LIMIT_KEYS}.
+ */
+final class RecordTable
+{
+    static final int NAMESPACE_PAYMENT = 1;
+    static final int NAMESPACE_REFUND = 2;
+    static final int NAMESPACE_TOP_UP = 3;
+    static final int NAMESPACE_WITHDRAWAL = 4;
+
+    // Row layout (longs).
+    static final int STRIDE = 16;
+    static final int KEY_A = 0;                    // merchantId, or 0 for top-ups
+    static final int KEY_B = 1;                    // paymentId, refundId, externalRef or withdrawalId
+    static final int META = 2;                     // namespace:8 | state:8 | kind (template id):16 | firstCode:16
+    static final int CONSUMER_INDEX = 3;
+    static final int MERCHANT_INDEX = 4;
+    static final int AMOUNT_FEN = 5;
+    static final int REFUNDED_FEN = 6;
+    static final int LINK_ID = 7;                  // terminalId for payments, paymentId for refunds
+    static final int TTL_MS = 8;
+    static final int EXPIRES_AT_MS = 9;
+    static final int FINISHED_AT_MS = 10;
+    static final int POINTS_EARNED = 11;
+    static final int ALLIANCE_MERCHANT_INDEX = 12;
+    static final int POOL_FEN = 13;
+    static final int ALLIANCE_FEN = 14;
+    static final int FEE_FEN = 15;
+
+    private final long[] rows;
+    private final int[] index;                    // record index + 1; 0 is an empty slot
+    private final int indexMask;
+    private final int[] freeRecords;
+    private int freeCount;
+    private final int[] finishedFifo;
+    private int fifoHead;
+    private int fifoSize;
+    private final int capacity;
+    private final long retentionMs;
+
+    RecordTable(final int capacity, final long retentionMs)
+    {
+        this.capacity = capacity;
+        this.retentionMs = retentionMs;
+        this.rows = new long[capacity * STRIDE];
+        final int indexLength = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1;
+        this.index = new int[indexLength];
+        this.indexMask = indexLength - 1;
+        this.freeRecords = new int[capacity];
+        for (int i = 0; i < capacity; i++)
+        {
+            freeRecords[i] = capacity - 1 - i;
+        }
+        this.freeCount = capacity;
+        this.finishedFifo = new int[capacity];
+    }
+
+    int size()
+    {
+        return capacity - freeCount;
+    }
+
+    /** @return the record index of the key, or -1. */
+    int find(final int namespace, final long keyA, final long keyB)
+    {
+        int slot = slotOf(namespace, keyA, keyB);
+        while (true)
+        {
+            final int entry = index[slot];
+            if (entry == 0)
+            {
+                return -1;
+            }
+            final int record = entry - 1;
+            final int base = record * STRIDE;
+            if (rows[base + KEY_B] == keyB && rows[base + KEY_A] == keyA && namespace(record) == namespace)
+            {
+                return record;
+            }
+            slot = (slot + 1) & indexMask;
+        }
+    }
+
+    /**
+     * Inserts a new key (the caller has checked it is absent). Makes room by forgetting the oldest finished record
+     * when its retention has passed.
+     *
+     * @return the new record index, or -1 when the table is full of keys that must still be remembered.
+     */
+    int insert(final int namespace, final long keyA, final long keyB, final long nowMs)
+    {
+        if (freeCount == 0 && !evictOldest(nowMs))
+        {
+            return -1;
+        }
+        final int record = freeRecords[--freeCount];
+        final int base = record * STRIDE;
+        for (int i = 0; i < STRIDE; i++)
+        {
+            rows[base + i] = 0;
+        }
+        rows[base + KEY_A] = keyA;
+        rows[base + KEY_B] = keyB;
+        rows[base + META] = namespace;
+        rows[base + CONSUMER_INDEX] = -1;
+        rows[base + MERCHANT_INDEX] = -1;
+        rows[base + ALLIANCE_MERCHANT_INDEX] = -1;
+        rows[base + FINISHED_AT_MS] = -1;
+
+        int slot = slotOf(namespace, keyA, keyB);
+        while (index[slot] != 0)
+        {
+            slot = (slot + 1) & indexMask;
+        }
+        index[slot] = record + 1;
+        return record;
+    }
+
+    /** Marks a record final: it becomes eligible to be forgotten after the retention period. */
+    void finish(final int record, final long nowMs)
+    {
+        final int base = record * STRIDE;
+        if (rows[base + FINISHED_AT_MS] >= 0)
+        {
+            throw new IllegalStateException("record finished twice: " + record);
+        }
+        rows[base + FINISHED_AT_MS] = nowMs;
+        finishedFifo[(fifoHead + fifoSize) % capacity] = record;
+        fifoSize++;
+    }
+
+    private boolean evictOldest(final long nowMs)
+    {
+        if (fifoSize == 0)
+        {
+            return false;
+        }
+        final int record = finishedFifo[fifoHead];
+        if (rows[record * STRIDE + FINISHED_AT_MS] + retentionMs > nowMs)
+        {
+            return false;
+        }
+        fifoHead = (fifoHead + 1) % capacity;
+        fifoSize--;
+        removeFromIndex(record);
+        freeRecords[freeCount++] = record;
+        return true;
+    }
+
+    private void removeFromIndex(final int record)
+    {
+        final int base = record * STRIDE;
+        int hole = slotOf(namespace(record), rows[base + KEY_A], rows[base + KEY_B]);
+        while (index[hole] != record + 1)
+        {
+            hole = (hole + 1) & indexMask;
+        }
+        // Backward-shift deletion: pull later entries of the probe run into the hole when their home slot allows.
+        int slot = hole;
+        while (true)
+        {
+            slot = (slot + 1) & indexMask;
+            final int entry = index[slot];
+            if (entry == 0)
+            {
+                break;
+            }
+            final int other = entry - 1;
+            final int otherBase = other * STRIDE;
+            final int home = slotOf(namespace(other), rows[otherBase + KEY_A], rows[otherBase + KEY_B]);
+            final boolean homeBetween = hole <= slot ? (home > hole && home <= slot) : (home > hole || home <= slot);
+            if (!homeBetween)
+            {
+                index[hole] = entry;
+                hole = slot;
+            }
+        }
+        index[hole] = 0;
+    }
+
+    private int slotOf(final int namespace, final long keyA, final long keyB)
+    {
+        final long mixed = StateHash.fmix(keyA * 0x9E3779B97F4A7C15L ^ keyB ^ ((long)namespace << 59));
+        return (int)mixed & indexMask;
+    }
+
+    long get(final int record, final int field)
+    {
+        return rows[record * STRIDE + field];
+    }
+
+    void set(final int record, final int field, final long value)
+    {
+        rows[record * STRIDE + field] = value;
+    }
+
+    int namespace(final int record)
+    {
+        return (int)(rows[record * STRIDE + META] & 0xFF);
+    }
+
+    int state(final int record)
+    {
+        return (int)((rows[record * STRIDE + META] >>> 8) & 0xFF);
+    }
+
+    int kind(final int record)
+    {
+        return (int)((rows[record * STRIDE + META] >>> 16) & 0xFFFF);
+    }
+
+    int firstCode(final int record)
+    {
+        return (int)((rows[record * STRIDE + META] >>> 32) & 0xFFFF);
+    }
+
+    void setState(final int record, final int state)
+    {
+        final int at = record * STRIDE + META;
+        rows[at] = (rows[at] & ~0xFF00L) | ((long)state << 8);
+    }
+
+    void setKindAndFirstCode(final int record, final int kind, final int firstCode)
+    {
+        final int at = record * STRIDE + META;
+        rows[at] = (rows[at] & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32);
+    }
+
+    /** Sum of mixed rows: independent of where records sit in the pool or the index. */
+    long hash(final long seed)
+    {
+        long sum = 0;
+        final int[] index = this.index;
+        for (int slot = 0; slot < index.length; slot++)
+        {
+            final int entry = index[slot];
+            if (entry != 0)
+            {
+                final int base = (entry - 1) * STRIDE;
+                long rowHash = 17;
+                for (int i = 0; i < STRIDE; i++)
+                {
+                    rowHash = StateHash.fold(rowHash, rows[base + i]);
+                }
+                sum += rowHash;
+            }
+        }
+        return StateHash.fold(StateHash.fold(seed, size()), sum);
+    }
+}
