@@ -1,0 +1,211 @@
+package com.wodian.protocol;
+
+import com.wodian.protocol.sbe.*;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Encodes inbound messages (header + body) into a caller's buffer and returns the encoded length. Holds its own
+ * flyweights, so it allocates nothing per call; use one instance per thread.
+ */
+public final class CommandEncoder
+{
+    public static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final RegisterMerchantEncoder registerMerchant = new RegisterMerchantEncoder();
+    private final RegisterConsumerEncoder registerConsumer = new RegisterConsumerEncoder();
+    private final RegisterTerminalEncoder registerTerminal = new RegisterTerminalEncoder();
+    private final TopUpEncoder topUp = new TopUpEncoder();
+    private final WithdrawEncoder withdraw = new WithdrawEncoder();
+    private final SetBlockedEncoder setBlocked = new SetBlockedEncoder();
+    private final PayEncoder pay = new PayEncoder();
+    private final PaymentTryEncoder paymentTry = new PaymentTryEncoder();
+    private final PaymentConfirmEncoder confirm = new PaymentConfirmEncoder();
+    private final PaymentCancelEncoder cancel = new PaymentCancelEncoder();
+    private final RefundEncoder refund = new RefundEncoder();
+    private final TickEncoder tick = new TickEncoder();
+    private final BalanceQueryEncoder balanceQuery = new BalanceQueryEncoder();
+    private final PaymentStatusQueryEncoder paymentStatusQuery = new PaymentStatusQueryEncoder();
+    private final MerchantStatementQueryEncoder statementQuery = new MerchantStatementQueryEncoder();
+    private final StateHashQueryEncoder stateHashQuery = new StateHashQueryEncoder();
+
+    public int registerMerchant(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long merchantId,
+        final int pointsPerYuan,
+        final int poolRateBps,
+        final int allianceShareBps,
+        final int platformFeeBps,
+        final boolean allianceMember)
+    {
+        registerMerchant.wrapAndApplyHeader(buffer, offset, header)
+            .merchantId(merchantId)
+            .pointsPerYuan(pointsPerYuan)
+            .poolRateBps(poolRateBps)
+            .allianceShareBps(allianceShareBps)
+            .platformFeeBps(platformFeeBps)
+            .allianceMember(allianceMember ? BooleanType.TRUE : BooleanType.FALSE);
+        return HEADER_LENGTH + registerMerchant.encodedLength();
+    }
+
+    public int registerConsumer(
+        final MutableDirectBuffer buffer, final int offset, final long consumerId, final long homeMerchantId)
+    {
+        registerConsumer.wrapAndApplyHeader(buffer, offset, header)
+            .consumerId(consumerId)
+            .homeMerchantId(homeMerchantId);
+        return HEADER_LENGTH + registerConsumer.encodedLength();
+    }
+
+    public int registerTerminal(
+        final MutableDirectBuffer buffer, final int offset, final long terminalId, final long merchantId)
+    {
+        registerTerminal.wrapAndApplyHeader(buffer, offset, header)
+            .terminalId(terminalId)
+            .merchantId(merchantId);
+        return HEADER_LENGTH + registerTerminal.encodedLength();
+    }
+
+    public int topUp(
+        final MutableDirectBuffer buffer, final int offset, final long consumerId, final long externalRef,
+        final long amountFen)
+    {
+        topUp.wrapAndApplyHeader(buffer, offset, header)
+            .consumerId(consumerId)
+            .externalRef(externalRef)
+            .amountFen(amountFen);
+        return HEADER_LENGTH + topUp.encodedLength();
+    }
+
+    public int withdraw(
+        final MutableDirectBuffer buffer, final int offset, final long merchantId, final long withdrawalId,
+        final long amountFen)
+    {
+        withdraw.wrapAndApplyHeader(buffer, offset, header)
+            .merchantId(merchantId)
+            .withdrawalId(withdrawalId)
+            .amountFen(amountFen);
+        return HEADER_LENGTH + withdraw.encodedLength();
+    }
+
+    public int setBlocked(
+        final MutableDirectBuffer buffer, final int offset, final PartyType partyType, final long partyId,
+        final boolean blocked)
+    {
+        setBlocked.wrapAndApplyHeader(buffer, offset, header)
+            .partyType(partyType)
+            .partyId(partyId)
+            .blocked(blocked ? BooleanType.TRUE : BooleanType.FALSE);
+        return HEADER_LENGTH + setBlocked.encodedLength();
+    }
+
+    public int pay(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long merchantId,
+        final long terminalId,
+        final long paymentId,
+        final long consumerId,
+        final long amountFen)
+    {
+        pay.wrapAndApplyHeader(buffer, offset, header)
+            .merchantId(merchantId)
+            .terminalId(terminalId)
+            .paymentId(paymentId)
+            .consumerId(consumerId)
+            .amountFen(amountFen);
+        return HEADER_LENGTH + pay.encodedLength();
+    }
+
+    public int tryPayment(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long merchantId,
+        final long terminalId,
+        final long paymentId,
+        final long consumerId,
+        final long amountFen,
+        final long ttlMs)
+    {
+        paymentTry.wrapAndApplyHeader(buffer, offset, header)
+            .merchantId(merchantId)
+            .terminalId(terminalId)
+            .paymentId(paymentId)
+            .consumerId(consumerId)
+            .amountFen(amountFen)
+            .ttlMs(ttlMs);
+        return HEADER_LENGTH + paymentTry.encodedLength();
+    }
+
+    public int confirm(
+        final MutableDirectBuffer buffer, final int offset, final long merchantId, final long terminalId,
+        final long paymentId)
+    {
+        confirm.wrapAndApplyHeader(buffer, offset, header)
+            .merchantId(merchantId)
+            .terminalId(terminalId)
+            .paymentId(paymentId);
+        return HEADER_LENGTH + confirm.encodedLength();
+    }
+
+    public int cancel(
+        final MutableDirectBuffer buffer, final int offset, final long merchantId, final long terminalId,
+        final long paymentId)
+    {
+        cancel.wrapAndApplyHeader(buffer, offset, header)
+            .merchantId(merchantId)
+            .terminalId(terminalId)
+            .paymentId(paymentId);
+        return HEADER_LENGTH + cancel.encodedLength();
+    }
+
+    public int refund(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long merchantId,
+        final long terminalId,
+        final long paymentId,
+        final long refundId,
+        final long amountFen)
+    {
+        refund.wrapAndApplyHeader(buffer, offset, header)
+            .merchantId(merchantId)
+            .terminalId(terminalId)
+            .paymentId(paymentId)
+            .refundId(refundId)
+            .amountFen(amountFen);
+        return HEADER_LENGTH + refund.encodedLength();
+    }
+
+    public int tick(final MutableDirectBuffer buffer, final int offset)
+    {
+        tick.wrapAndApplyHeader(buffer, offset, header).reserved(0);
+        return HEADER_LENGTH + tick.encodedLength();
+    }
+
+    public int balanceQuery(final MutableDirectBuffer buffer, final int offset, final long consumerId)
+    {
+        balanceQuery.wrapAndApplyHeader(buffer, offset, header).consumerId(consumerId);
+        return HEADER_LENGTH + balanceQuery.encodedLength();
+    }
+
+    public int paymentStatusQuery(
+        final MutableDirectBuffer buffer, final int offset, final long merchantId, final long paymentId)
+    {
+        paymentStatusQuery.wrapAndApplyHeader(buffer, offset, header).merchantId(merchantId).paymentId(paymentId);
+        return HEADER_LENGTH + paymentStatusQuery.encodedLength();
+    }
+
+    public int merchantStatementQuery(final MutableDirectBuffer buffer, final int offset, final long merchantId)
+    {
+        statementQuery.wrapAndApplyHeader(buffer, offset, header).merchantId(merchantId);
+        return HEADER_LENGTH + statementQuery.encodedLength();
+    }
+
+    public int stateHashQuery(final MutableDirectBuffer buffer, final int offset)
+    {
+        stateHashQuery.wrapAndApplyHeader(buffer, offset, header).reserved(0);
+        return HEADER_LENGTH + stateHashQuery.encodedLength();
+    }
+}

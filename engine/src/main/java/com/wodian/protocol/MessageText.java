@@ -1,0 +1,144 @@
+package com.wodian.protocol;
+
+import com.wodian.protocol.sbe.*;
+import org.agrona.DirectBuffer;
+
+/**
+ * Human-readable text of any encoded message, for the CLI, journal dumps and logs; e.g.
+ * {@code Pay merchantId=1 terminalId=11 paymentId=7 consumerId=1001 amountFen=2500}. Allocates: never call it on the
+ * engine thread.
+ */
+public final class MessageText
+{
+    private MessageText()
+    {
+    }
+
+    public static String describe(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            return "<" + length + " bytes: too short for a message header>";
+        }
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, offset);
+        final int templateId = header.templateId();
+        final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
+            MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() > length)
+        {
+            return "<malformed message: schemaId=" + header.schemaId() + " templateId=" + templateId +
+                " blockLength=" + header.blockLength() + " length=" + length + ">";
+        }
+        final int blockLength = header.blockLength();
+        final int version = header.version();
+        final StringBuilder text = new StringBuilder(128);
+        switch (templateId)
+        {
+            case RegisterMerchantDecoder.TEMPLATE_ID:
+                new RegisterMerchantDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RegisterConsumerDecoder.TEMPLATE_ID:
+                new RegisterConsumerDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RegisterTerminalDecoder.TEMPLATE_ID:
+                new RegisterTerminalDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case TopUpDecoder.TEMPLATE_ID:
+                new TopUpDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case WithdrawDecoder.TEMPLATE_ID:
+                new WithdrawDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case SetBlockedDecoder.TEMPLATE_ID:
+                new SetBlockedDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case PayDecoder.TEMPLATE_ID:
+                new PayDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case PaymentTryDecoder.TEMPLATE_ID:
+                new PaymentTryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case PaymentConfirmDecoder.TEMPLATE_ID:
+                new PaymentConfirmDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case PaymentCancelDecoder.TEMPLATE_ID:
+                new PaymentCancelDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RefundDecoder.TEMPLATE_ID:
+                new RefundDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case TickDecoder.TEMPLATE_ID:
+                new TickDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case BalanceQueryDecoder.TEMPLATE_ID:
+                new BalanceQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case PaymentStatusQueryDecoder.TEMPLATE_ID:
+                new PaymentStatusQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case MerchantStatementQueryDecoder.TEMPLATE_ID:
+                new MerchantStatementQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case StateHashQueryDecoder.TEMPLATE_ID:
+                new StateHashQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case AckDecoder.TEMPLATE_ID:
+                new AckDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case PaymentReplyDecoder.TEMPLATE_ID:
+                new PaymentReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RefundReplyDecoder.TEMPLATE_ID:
+                new RefundReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case BalanceReplyDecoder.TEMPLATE_ID:
+                new BalanceReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case PaymentStatusReplyDecoder.TEMPLATE_ID:
+                new PaymentStatusReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case MerchantStatementReplyDecoder.TEMPLATE_ID:
+                new MerchantStatementReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case StateHashReplyDecoder.TEMPLATE_ID:
+                new StateHashReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case ErrorReplyDecoder.TEMPLATE_ID:
+                new ErrorReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            default:
+                return "<unknown templateId=" + templateId + " length=" + length + ">";
+        }
+        return compact(text.toString());
+    }
+
+    /** Turns SBE's "[Pay](sbeTemplateId=10|...):merchantId=1|amountFen=2" into "Pay merchantId=1 amountFen=2". */
+    static String compact(final String sbeText)
+    {
+        final int nameEnd = sbeText.indexOf(']');
+        final int fieldsStart = sbeText.indexOf("):");
+        if (!sbeText.startsWith("[") || nameEnd < 0 || fieldsStart < 0)
+        {
+            return sbeText;
+        }
+        return sbeText.substring(1, nameEnd) + ' ' + sbeText.substring(fieldsStart + 2).replace('|', ' ');
+    }
+
+    /** The result code of a reply, or null when the message is not a reply with a code. */
+    public static ResultCode resultCode(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH + 2)
+        {
+            return null;
+        }
+        final int templateId = CommandCatalog.templateId(buffer, offset);
+        if (templateId < AckDecoder.TEMPLATE_ID || templateId > ErrorReplyDecoder.TEMPLATE_ID)
+        {
+            return null;
+        }
+        // Every reply starts with its uint16 result code (schema convention, see docs/protocol.md).
+        final int code = buffer.getShort(offset + MessageHeaderDecoder.ENCODED_LENGTH,
+            java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        return ResultCode.get(code);
+    }
+}
