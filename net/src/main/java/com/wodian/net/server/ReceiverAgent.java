@@ -50,6 +50,8 @@ final class ReceiverAgent implements Agent
     private final InputPublisher publisher;
     private final OneToOneRingBuffer closeRequests;
     private final long tickIntervalMs;
+    private final int socketSendBufferLength;
+    private final int socketReceiveBufferLength;
     private final Session[] backlog;
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelectedKey;
     private final MessageHandler closeRequestHandler = this::onCloseRequest;
@@ -74,13 +76,15 @@ final class ReceiverAgent implements Agent
         final SessionTable sessions,
         final InputPublisher publisher,
         final OneToOneRingBuffer closeRequests,
-        final long tickIntervalMs) throws IOException
+        final ServerConfig config) throws IOException
     {
         this.serverChannel = serverChannel;
         this.sessions = sessions;
         this.publisher = publisher;
         this.closeRequests = closeRequests;
-        this.tickIntervalMs = tickIntervalMs;
+        this.tickIntervalMs = config.tickIntervalMs();
+        this.socketSendBufferLength = config.socketSendBufferLength();
+        this.socketReceiveBufferLength = config.socketReceiveBufferLength();
         this.backlog = new Session[sessions.capacity()];
         this.selector = Selector.open();
         serverChannel.configureBlocking(false);
@@ -203,6 +207,14 @@ final class ReceiverAgent implements Agent
         {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+            if (socketSendBufferLength > 0)
+            {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, socketSendBufferLength);
+            }
+            if (socketReceiveBufferLength > 0)
+            {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, socketReceiveBufferLength);
+            }
             session.openOnReceiver(sessions.nextSessionId(session), channel);
             session.selectionKey = channel.register(selector, SelectionKey.OP_READ, session);
         }

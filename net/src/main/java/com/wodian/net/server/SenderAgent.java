@@ -44,7 +44,9 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>
     private int polledCount;
     private long nowNs;
     private long unknownSessionReplyCount;
-    private long slowReaderCount;
+
+    /** Written only by this agent, on a rare event; volatile so that other threads may read it as a statistic. */
+    private volatile long slowReaderCount;
 
     /**
      * Sessions with bytes not yet written or a close pending, published for {@link WodianServer#close()} which
@@ -107,6 +109,12 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>
         return poller.getSequence().get();
     }
 
+    /** Another thread: clients disconnected as slow readers so far. */
+    long slowReaderCount()
+    {
+        return slowReaderCount;
+    }
+
     /** Another thread: sessions still holding unwritten bytes or waiting to close. */
     int pendingSessionCount()
     {
@@ -156,7 +164,7 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>
             }
             if (sendBuffer.remaining() < frameBytes)
             {
-                slowReaderCount++;
+                slowReaderCount = slowReaderCount + 1;
                 failSend(session);
                 return;
             }

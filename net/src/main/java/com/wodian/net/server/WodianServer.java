@@ -131,7 +131,7 @@ public final class WodianServer implements AutoCloseable
             serverChannel.bind(new InetSocketAddress(config.host(), config.port()));
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
             receiver = new ReceiverAgent(serverChannel, sessions,
-                new InputPublisher(inputRing, config.epochClock()), closeRequests, config.tickIntervalMs());
+                new InputPublisher(inputRing, config.epochClock()), closeRequests, config);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -193,6 +193,12 @@ public final class WodianServer implements AutoCloseable
     public long recoveredInputCount()
     {
         return recoveredInputCount;
+    }
+
+    /** Clients disconnected so far for letting their replies pile up beyond the send buffer. */
+    public long slowReaderDisconnectCount()
+    {
+        return sender.slowReaderCount();
     }
 
     /**
