@@ -62,7 +62,6 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private final MessageHandler closeRequestHandler = this::onCloseRequest;
     private int backlogCount;
     private int selectWorkCount;
-    private boolean stopped;
 
     /**
      * Set by another thread ({@link WodianServer#close()}) to make this agent stop accepting and reading; volatile
@@ -107,7 +106,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     {
         if (stopRequested)
         {
-            if (!stopped)
+            if (!stoppedReceiving)
             {
                 stopReceiving();
             }
@@ -198,7 +197,6 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
 
     private void stopReceiving() throws IOException
     {
-        stopped = true;
         serverChannel.close();
         stoppedReceiving = true;
     }
@@ -434,7 +432,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             final Session session = backlog[i];
             backlog[i] = null;
             session.inBacklog = false;
-            // service() re-adds a still pending session at backlogCount, which is never beyond i: the array stays dense.
+            // service() re-adds a pending session at backlogCount, which is never beyond i: the array stays dense.
             if (!service(session))
             {
                 workCount++;
