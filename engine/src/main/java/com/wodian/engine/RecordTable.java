@@ -235,6 +235,23 @@ final class RecordTable
         rows[at] = (rows[at] & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32);
     }
 
+    /** Sum of the amounts of the records in a state, and their count: a full pass, for invariant checks. */
+    long sumAmountInState(final int state, final long[] countOut)
+    {
+        long sum = 0;
+        long count = 0;
+        for (final int entry : index)
+        {
+            if (entry != 0 && state(entry - 1) == state && namespace(entry - 1) == NAMESPACE_PAYMENT)
+            {
+                sum += rows[(entry - 1) * STRIDE + AMOUNT_FEN];
+                count++;
+            }
+        }
+        countOut[0] = count;
+        return sum;
+    }
+
     /** Sum of mixed rows: independent of where records sit in the pool or the index. */
     long hash(final long seed)
     {

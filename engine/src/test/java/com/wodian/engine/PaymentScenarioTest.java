@@ -267,6 +267,7 @@ class PaymentScenarioTest
         assertEquals(ResultCode.OK, d.consumer(99, 0));
         assertEquals(ResultCode.OK, d.topUp(99, 99, 1_000));
         assertEquals(ResultCode.OK, d.pay(M1, T11, 2, 99, 100), "an unknown consumer is not recorded: retry works");
+        assertEquals(ResultCode.UNKNOWN_CONSUMER, d.pay(M1, T11, 2, 98, 100), "parties are checked before the key");
     }
 
     @Test
