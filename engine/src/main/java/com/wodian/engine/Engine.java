@@ -32,6 +32,9 @@ public final class Engine
 
     private long lastSequence;
     private long nowMs;
+    // Set by checkPartiesOfPayment so that the command does not look the same ids up twice.
+    private int checkedMerchantIndex;
+    private int checkedTerminalIndex;
     private long totalTopUpsFen;
     private long totalWithdrawnFen;
     private long platformFeesFen;
@@ -268,8 +271,8 @@ public final class Engine
             return;
         }
 
-        final int merchantIndex = merchants.indexOf(merchantId);
-        final int terminalIndex = terminals.indexOf(terminalId);
+        final int merchantIndex = checkedMerchantIndex;
+        final int terminalIndex = checkedTerminalIndex;
         records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
         records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
         records.set(record, RecordTable.AMOUNT_FEN, amountFen);
@@ -448,7 +451,7 @@ public final class Engine
                 replyPayment(ResultCode.LIMIT_KEYS, template, merchantId, paymentId, 0, 0, sink);
                 return;
             }
-            records.set(record, RecordTable.MERCHANT_INDEX, merchants.indexOf(merchantId));
+            records.set(record, RecordTable.MERCHANT_INDEX, checkedMerchantIndex);
             records.set(record, RecordTable.LINK_ID, terminalId);
             records.setKindAndFirstCode(record, TEMPLATE_CANCEL, ResultCode.OK_EMPTY_ROLLBACK.value());
             records.setState(record, PaymentState.CANCELLED_BEFORE_TRY.value());
@@ -542,7 +545,7 @@ public final class Engine
             replyRefund(ResultCode.LIMIT_KEYS, merchantId, paymentId, refundId, amountFen, sink);
             return;
         }
-        final int merchantIndex = merchants.indexOf(merchantId);
+        final int merchantIndex = checkedMerchantIndex;
         records.set(refund, RecordTable.MERCHANT_INDEX, merchantIndex);
         records.set(refund, RecordTable.LINK_ID, paymentId);
         records.set(refund, RecordTable.AMOUNT_FEN, amountFen);
@@ -747,6 +750,8 @@ public final class Engine
         {
             return ResultCode.TERMINAL_NOT_OF_MERCHANT;
         }
+        checkedMerchantIndex = merchantIndex;
+        checkedTerminalIndex = terminalIndex;
         return ResultCode.OK;
     }
 
