@@ -1,7 +1,6 @@
 package com.wodian.net.server;
 
 import com.lmax.disruptor.EventHandler;
-import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalWriter;
 import com.wodian.protocol.CommandCatalog;
 
@@ -10,42 +9,28 @@ import com.wodian.protocol.CommandCatalog;
  * the durability policy ({@link JournalWriter#endOfBatch()}: nothing for PAGE_CACHE, a force to disk for SYNC).
  * Queries, rejects and closes pass through untouched, so journal sequences are contiguous.
  *
- * <p>The writer is acquired in {@link #onStart()} and released in {@link #onShutdown()}, both on the stage's own
- * thread, because a journal writer belongs to the thread that appends with it. In COMPACT mode the
- * {@link EngineHandler} calls {@link #journal(InputEvent)} and {@link #endOfBatch()} inline on its thread instead.
+ * <p>The writer is acquired by the server before any thread starts, so that a journal locked by another process fails
+ * the start-up instead of a stage; it binds to the thread that first appends with it, this stage's, which also
+ * closes it in {@link #onShutdown()}. In COMPACT mode the {@link EngineHandler} calls {@link #journal(InputEvent)}
+ * and {@link #endOfBatch()} inline on its thread instead.
  */
 final class JournalHandler implements EventHandler<InputEvent>
 {
-    private final ChronicleJournal journal;
-    private JournalWriter writer;
+    private final JournalWriter writer;
     private long lastSequence;
     private boolean unsynced;
 
-    JournalHandler(final ChronicleJournal journal)
+    JournalHandler(final JournalWriter writer)
     {
-        this.journal = journal;
-    }
-
-    @Override
-    public void onStart()
-    {
-        writer = journal.writer();
-        lastSequence = writer.lastSequence();
+        this.writer = writer;
+        this.lastSequence = writer.lastSequence();
     }
 
     @Override
     public void onShutdown()
     {
-        if (null != writer)
-        {
-            if (unsynced)
-            {
-                writer.endOfBatch();
-                unsynced = false;
-            }
-            writer.close();
-            writer = null;
-        }
+        endOfBatch();
+        writer.close();
     }
 
     @Override

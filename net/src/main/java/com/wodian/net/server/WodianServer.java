@@ -12,6 +12,7 @@ import com.wodian.engine.Engine;
 import com.wodian.engine.ReplySink;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalConfig;
+import com.wodian.journal.JournalWriter;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -86,10 +87,12 @@ public final class WodianServer implements AutoCloseable
         journal = ChronicleJournal.open(new JournalConfig(config.dataDir().resolve(JOURNAL_DIR_NAME))
             .withDurabilityPolicy(config.durabilityPolicy()));
         final Engine engine;
+        final JournalWriter journalWriter;
         try
         {
             engine = new Engine(config.engineConfig());
             recoveredInputCount = recover(journal, engine);
+            journalWriter = journal.writer();
         }
         catch (final RuntimeException ex)
         {
@@ -145,7 +148,7 @@ public final class WodianServer implements AutoCloseable
         //    one handler doing both in COMPACT.
         if (dedicated)
         {
-            journalProcessor = newProcessor(inputRing.newBarrier(), new JournalHandler(journal));
+            journalProcessor = newProcessor(inputRing.newBarrier(), new JournalHandler(journalWriter));
             engineProcessor = newProcessor(inputRing.newBarrier(journalProcessor.getSequence()),
                 new EngineHandler(engine, outputRing, null, waker));
         }
@@ -153,7 +156,7 @@ public final class WodianServer implements AutoCloseable
         {
             journalProcessor = null;
             engineProcessor = newProcessor(inputRing.newBarrier(),
-                new EngineHandler(engine, outputRing, new JournalHandler(journal), waker));
+                new EngineHandler(engine, outputRing, new JournalHandler(journalWriter), waker));
         }
         inputRing.addGatingSequences(engineProcessor.getSequence());
 
