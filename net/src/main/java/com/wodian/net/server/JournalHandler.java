@@ -1,6 +1,8 @@
 package com.wodian.net.server;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.WaitStrategy;
 import com.wodian.journal.JournalWriter;
 import com.wodian.protocol.CommandCatalog;
 
@@ -17,13 +19,28 @@ import com.wodian.protocol.CommandCatalog;
 final class JournalHandler implements EventHandler<InputEvent>
 {
     private final JournalWriter writer;
+    private final WaitStrategy followerSignal;
+    private Sequence ringSequence;
     private long lastSequence;
     private boolean unsynced;
 
-    JournalHandler(final JournalWriter writer)
+    /**
+     * @param writer         the journal's writer, acquired by the server.
+     * @param followerSignal the input ring's wait strategy, signalled when a batch is durable so that a follower
+     *                       waiting on a lock (the engine stage, {@link FollowerBlockingWaitStrategy}) wakes up.
+     */
+    JournalHandler(final JournalWriter writer, final WaitStrategy followerSignal)
     {
         this.writer = writer;
+        this.followerSignal = followerSignal;
         this.lastSequence = writer.lastSequence();
+    }
+
+    /** Called by the processor when this handler runs as its own stage (DEDICATED), with the stage's sequence. */
+    @Override
+    public void setSequenceCallback(final Sequence sequenceCallback)
+    {
+        this.ringSequence = sequenceCallback;
     }
 
     @Override
@@ -40,6 +57,10 @@ final class JournalHandler implements EventHandler<InputEvent>
         if (endOfBatch)
         {
             endOfBatch();
+            // Advance the stage's sequence now (the processor sets the same value after this returns), then wake
+            // the follower: it may only look at the batch once it is durable, and it waits on a lock, not spinning.
+            ringSequence.set(sequence);
+            followerSignal.signalAllWhenBlocking();
         }
     }
 

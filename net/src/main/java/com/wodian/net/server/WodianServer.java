@@ -8,6 +8,7 @@ import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.WaitStrategy;
 import com.wodian.engine.Engine;
 import com.wodian.engine.ReplySink;
 import com.wodian.journal.ChronicleJournal;
@@ -101,8 +102,9 @@ public final class WodianServer implements AutoCloseable
         }
 
         // 2. Rings. The output ring is polled by the sender, never waited on, so it needs no signalling on publish.
+        final WaitStrategy inputWaitStrategy = StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy());
         inputRing = RingBuffer.createSingleProducer(InputEvent::newInstance, config.inputRingSize(),
-            StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy()));
+            inputWaitStrategy);
         outputRing = RingBuffer.createSingleProducer(OutputEvent::newInstance, config.outputRingSize(),
             new BusySpinWaitStrategy());
 
@@ -148,7 +150,8 @@ public final class WodianServer implements AutoCloseable
         //    one handler doing both in COMPACT.
         if (dedicated)
         {
-            journalProcessor = newProcessor(inputRing.newBarrier(), new JournalHandler(journalWriter));
+            journalProcessor = newProcessor(inputRing.newBarrier(),
+                new JournalHandler(journalWriter, inputWaitStrategy));
             engineProcessor = newProcessor(inputRing.newBarrier(journalProcessor.getSequence()),
                 new EngineHandler(engine, outputRing, null, waker));
         }
@@ -156,7 +159,7 @@ public final class WodianServer implements AutoCloseable
         {
             journalProcessor = null;
             engineProcessor = newProcessor(inputRing.newBarrier(),
-                new EngineHandler(engine, outputRing, new JournalHandler(journalWriter), waker));
+                new EngineHandler(engine, outputRing, new JournalHandler(journalWriter, inputWaitStrategy), waker));
         }
         inputRing.addGatingSequences(engineProcessor.getSequence());
 
