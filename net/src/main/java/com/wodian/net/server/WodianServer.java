@@ -188,7 +188,7 @@ public final class WodianServer implements AutoCloseable
     /**
      * Recovers state from the journal, binds the port and starts every thread.
      *
-     * @param config settings; {@link ServerConfig#validate()} is applied.
+     * @param config settings, checked before anything starts.
      * @return a running server; {@link #close()} it.
      * @throws IOException when the port cannot be bound.
      * @throws com.wodian.journal.JournalCorruptException when the journal fails its checks; the server does not
