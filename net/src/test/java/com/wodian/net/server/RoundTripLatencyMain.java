@@ -18,10 +18,16 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Round-trip latency through the real server at a fixed request rate: one client connection, one request at a
  * time on the wire (no batching by the client), each reply timed on the client's receiver thread. A harness to run
- * by hand, not a test (it belongs in perf/ once that module has a home for it):
+ * by hand, not a test (it belongs in perf/ once that module has a home for it). From the repository root:
  * <pre>
- * java -cp ... com.wodian.net.server.RoundTripLatencyMain --mode compact --pipeline-wait blocking \
- *     --network-idle backoff --sender-idle backoff --durability page-cache --request pay --rate 2000 --seconds 10
+ * mvn -o -q -B -pl net -am test-compile
+ * mvn -o -q -B -pl net -am dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * CP="engine/target/classes:journal/target/classes:net/target/classes:net/target/test-classes:\
+ * $(tr ':' '\n' &lt; /tmp/cp.txt | grep -v com/wodian | paste -sd:)"
+ * FLAGS=$(sed -n 's:.*&lt;wodian.jvm.base&gt;\(.*\)&lt;/wodian.jvm.base&gt;.*:\1:p' pom.xml)
+ * java $FLAGS -Xmx1g -cp "$CP" com.wodian.net.server.RoundTripLatencyMain --mode compact \
+ *     --pipeline-wait blocking --network-idle select --durability page-cache --request pay --rate 2000 \
+ *     --seconds 4 --warmup-seconds 2
  * </pre>
  * Prints one line: the configuration, the request count and the percentiles in microseconds, measured from the
  * moment each request was written to the socket to the moment its reply was decoded; {@code co-p99} is the 99th
