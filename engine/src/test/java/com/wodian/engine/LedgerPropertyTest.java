@@ -40,7 +40,8 @@ class LedgerPropertyTest
     void ledgerInvariantsHoldUnderRandomCommands(@ForAll final long seed)
     {
         final SplittableRandom random = new SplittableRandom(seed);
-        final EngineConfig config = EngineConfig.small().keysMax(16_384).ttlMsMax(TTL_MS_MAX)
+        final EngineConfig config = EngineConfig.small().keysMax(16_384).pointsLedgerEntriesMax(4_096)
+            .vouchersMax(4_096).ttlMsMax(TTL_MS_MAX)
             .expiriesPerCommandMax(100_000).amountFenMax(100_000);
         final EngineDriver live = new EngineDriver(config);
         final EngineDriver twin = new EngineDriver(config);
@@ -67,7 +68,7 @@ class LedgerPropertyTest
             assertEquals(sumLive(liveTryAmount, liveTryExpiry, live.nowMs), live.engine.totalHeldFen(),
                 "holds equal the sum of live Try amounts");
 
-            if (!history.isEmpty() && random.nextInt(4) == 0)
+            if (!history.isEmpty() && random.nextInt(16) == 0)
             {
                 reapplyEarlier(live, twin, history.get(random.nextInt(history.size())));
             }
