@@ -1942,6 +1942,18 @@ public final class Engine
         return platformFeesFen;
     }
 
+    /** True while a pool distribution is being paid out (every input then advances it by one slice). */
+    public boolean isDistributionRunning()
+    {
+        return distribution.isRunning();
+    }
+
+    /** The id of the last voucher issued (0 before the first); ids are assigned in sequence. */
+    public long lastVoucherId()
+    {
+        return vouchers.lastId();
+    }
+
     /** Sum of all live holds. */
     public long totalHeldFen()
     {

@@ -98,6 +98,11 @@ final class VoucherBook implements ExpiryQueue.Order
         return slot;
     }
 
+    long lastId()
+    {
+        return nextId - 1;
+    }
+
     boolean isLive(final int slot)
     {
         final long state = rows[slot * STRIDE + STATE];
