@@ -135,15 +135,17 @@ public final class DemoCommand implements Callable<Integer>
         {
             final StateHash after = stateHash(admin);
             final long recoveryMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartNs);
-            if (after.equals(before))
+            final long recovered = server.recoveredInputCount();
+            if (after.equals(before) && recovered == before.lastSequence)
             {
-                out.printf("recovered %d inputs, state hash equal (%016x, restart and replay in %d ms)%n",
-                    after.lastSequence, after.stateHash, recoveryMs);
+                out.printf("recovered %d inputs, state hash equal (%016x; restart with replay took %d ms)%n",
+                    recovered, after.stateHash, recoveryMs);
             }
             else
             {
-                failures.add(String.format("recovery: before lastSequence=%d hash=%016x, after lastSequence=%d " +
-                    "hash=%016x", before.lastSequence, before.stateHash, after.lastSequence, after.stateHash));
+                failures.add(String.format("recovery: recovered %d inputs; before lastSequence=%d hash=%016x, " +
+                    "after lastSequence=%d hash=%016x", recovered, before.lastSequence, before.stateHash,
+                    after.lastSequence, after.stateHash));
             }
         }
 

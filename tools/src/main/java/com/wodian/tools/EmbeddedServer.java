@@ -3,14 +3,21 @@ package com.wodian.tools;
 import com.wodian.net.server.ServerConfig;
 import com.wodian.net.server.WodianServer;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
  * A {@link WodianServer} inside this JVM on a free loopback port, as the demo uses it: launched (recovering from the
  * journal in the data directory) and closed (draining accepted inputs).
+ *
+ * <p>The server's idle Tick is set to an hour: a Tick journaled between the demo's last state-hash query and the
+ * close would change the state (engine time, sequence) that the restart is compared with. The demo's holds are
+ * all confirmed or cancelled within milliseconds, so it needs no Tick to expire them.
  */
 final class EmbeddedServer implements AutoCloseable
 {
+    static final long TICK_INTERVAL_MS = 3_600_000;
+
     private final WodianServer server;
 
     private EmbeddedServer(final WodianServer server)
@@ -19,12 +26,13 @@ final class EmbeddedServer implements AutoCloseable
     }
 
     /** @param mode thread layout name ({@code compact}, {@code dedicated}), or null for the server's default. */
-    static EmbeddedServer start(final Path dataDir, final String mode)
+    static EmbeddedServer start(final Path dataDir, final String mode) throws IOException
     {
         final ServerConfig config = new ServerConfig()
             .dataDir(dataDir)
             .host("127.0.0.1")
-            .port(0);
+            .port(0)
+            .tickIntervalMs(TICK_INTERVAL_MS);
         if (mode != null)
         {
             config.threadingMode(ServerConfig.Configuration.parseThreadingMode(mode));
@@ -35,6 +43,12 @@ final class EmbeddedServer implements AutoCloseable
     int port()
     {
         return server.port();
+    }
+
+    /** Journaled inputs replayed into the engine when the server started. */
+    long recoveredInputCount()
+    {
+        return server.recoveredInputCount();
     }
 
     /** The engine's own check of the conservation law and balance invariants, as a line of text. */

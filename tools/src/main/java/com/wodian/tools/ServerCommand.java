@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Runs a server in the foreground: recovers the engine from the journal in {@code --data}, then listens. Delegates to
- * {@link ServerMain}, which prints {@code WODIAN LISTENING port=<n>} when it accepts connections.
+ * {@link ServerMain}, which prints {@code WODIAN LISTENING port=<n>} when it accepts connections and stops cleanly on
+ * SIGTERM, Ctrl-C or the end of standard input.
  */
 @Command(name = "server", description = "Run a Wodian server (recovers from --data, then listens on --port).")
 public final class ServerCommand implements Runnable
@@ -24,6 +25,13 @@ public final class ServerCommand implements Runnable
     @Option(names = "--mode", description = "thread layout: compact (few cores) or dedicated (a core per thread)")
     String mode;
 
+    @Option(names = "--durability", description = "journal durability: sync (default) or page-cache")
+    String durability;
+
+    @Option(names = "--ignore-stdin",
+        description = "keep running when standard input closes (by default the end of input stops the server)")
+    boolean ignoreStdin;
+
     @Override
     public void run()
     {
@@ -33,6 +41,15 @@ public final class ServerCommand implements Runnable
         {
             args.add("--mode");
             args.add(mode);
+        }
+        if (durability != null)
+        {
+            args.add("--durability");
+            args.add(durability);
+        }
+        if (ignoreStdin)
+        {
+            args.add("--ignore-stdin");
         }
         try
         {
