@@ -1,0 +1,432 @@
+package com.wodian.journal;
+
+import static com.wodian.journal.JournalEntryDescriptor.BYTE_ORDER;
+import static com.wodian.journal.JournalEntryDescriptor.CHECKSUM_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.ENTRY_FORMAT_VERSION;
+import static com.wodian.journal.JournalEntryDescriptor.ENTRY_FORMAT_VERSION_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.HEADER_LENGTH;
+import static com.wodian.journal.JournalEntryDescriptor.MAX_ENTRY_LENGTH;
+import static com.wodian.journal.JournalEntryDescriptor.PAYLOAD_LENGTH_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.PAYLOAD_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.PAYLOAD_VERSION_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.SEQUENCE_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.TIMESTAMP_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.computeChecksum;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
+
+import com.wodian.journal.JournalCorruptException.Reason;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
+import net.openhft.chronicle.queue.impl.table.AbstractTSQueueLock;
+import net.openhft.chronicle.threads.Pauser;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Input journal of the engine on a Chronicle Queue: one excerpt per entry, laid out as in
+ * {@link JournalEntryDescriptor}. The journal knows nothing of business rules; it stores opaque payload bytes.
+ *
+ * <h2>What Chronicle Queue 2026.4 does when a writer dies (kill -9)</h2>
+ * Found by reading its source and by halting a writer inside {@code writingDocument()} and reopening:
+ * <ul>
+ *     <li>An excerpt is published by its 4-byte length header, which stays 0 while the body is written and is set
+ *     with an ordered write when the document context closes. A writer that dies mid-excerpt leaves a 0 header
+ *     followed by part of a body: tailers stop there as at the end of the queue, so the partial excerpt is
+ *     invisible, and the next appender writes its own excerpt over it (and zeroes the word after it). For a
+ *     process crash Chronicle therefore guarantees that an excerpt is either complete or invisible; there is
+ *     nothing left for the journal to see or report.</li>
+ *     <li>Appends are serialised by a write lock in {@code metadata.cq4t} holding the writer's PID. A lock left by a
+ *     dead process is released by {@code build()} itself, so reopening does not wait (measured: the first append
+ *     after reopening takes well under a millisecond). A lock whose PID is alive (the PID was reused, e.g. the JVM
+ *     is PID 1 of a restarted container, or another writer is running) makes {@code createAppender()} spin for
+ *     15 s and then throw {@code UnrecoverableTimeoutException}. {@link #writer()} therefore checks the lock first:
+ *     it releases one held by this very PID (stale, since a directory has at most one writer per process) or by a
+ *     dead PID, and fails at once, naming the PID, when another live process holds it.</li>
+ *     <li>None of this covers the machine going down: the kernel writes mapped pages back in any order, so after a
+ *     power cut an excerpt's header can be on disk without its body. That is what the entry checksum is for, and
+ *     it is verified on every read regardless.</li>
+ * </ul>
+ *
+ * <h2>Torn last entry</h2>
+ * {@link #open(JournalConfig)} verifies the last excerpt. If it fails, it is reported on {@code System.err} with
+ * its Chronicle index and the reason, and ignored: {@link #lastSequence()} is the sequence of the excerpt before it,
+ * so the next append re-uses the lost sequence. Chronicle cannot truncate, so the damaged excerpt stays in the file,
+ * followed by a good entry carrying the sequence it should have held. Replay therefore passes over a damaged excerpt
+ * in exactly two positions, where provably no entry is lost: at the very end, or right before a good entry with the
+ * expected sequence. A damaged excerpt followed by any other sequence, two damaged excerpts in a row, or a gap make
+ * replay throw {@link JournalCorruptException}; nothing is repaired.
+ *
+ * <h2>Durability</h2>
+ * Chronicle's own way is {@code syncMode(SyncMode.SYNC)} plus {@code ExcerptAppender.sync()}, which calls
+ * {@code msync(MS_SYNC)} on the pages written since the last sync of the current mapped chunk. It goes through
+ * Chronicle's {@code PosixAPI}, which silently becomes a no-op ({@code NoOpPosixAPI}) when jnr-ffi cannot load its
+ * native stub (the runtime-scoped {@code jffi-*-native.jar} missing from the class path, as on a compile class path
+ * or in a badly shaded jar): {@code sync()} then returns at once and forces nothing. It also leaves out Chronicle's
+ * index pages and the header's write position, which lie earlier in the file.
+ * <p>
+ * So with {@link DurabilityPolicy#SYNC}, {@link JournalWriter#endOfBatch()} calls
+ * {@link java.nio.channels.FileChannel#force(boolean) FileChannel.force(false)} on the current roll file instead:
+ * {@code fdatasync}, done by the JDK, which on Linux writes back every page of the file dirtied through the mapping
+ * ({@code msync(MS_SYNC)} is the same kernel call restricted to a range). When the appender moves to a new roll file,
+ * the previous file is forced a last time and the directory is forced so that the new file's entry survives. The
+ * queue is built with {@code SyncMode.NONE} under both policies so that Chronicle adds no syncs of its own; with
+ * {@link DurabilityPolicy#PAGE_CACHE} nothing is forced at all.
+ *
+ * <h2>Threads</h2>
+ * The writer is used by one thread. {@link #replay(long, JournalEntryHandler)} reuses one scratch buffer, so it is
+ * called from one thread at a time; it may run while the writer appends. {@link #lastSequence()} may be called from
+ * any thread.
+ */
+public final class ChronicleJournal implements AutoCloseable
+{
+    /**
+     * Directories with a live writer in this process: two writers on one journal would interleave sequences, and
+     * knowing there is no other makes a write lock held by this PID provably stale.
+     */
+    private static final Set<Path> WRITER_DIRS = ConcurrentHashMap.newKeySet();
+
+    private final JournalConfig config;
+    private final Path dir;
+    private final SingleChronicleQueue queue;
+    private final long openedLastSequence;
+    private final CRC32C crc = new CRC32C();
+    private final byte[] scratchBytes = new byte[MAX_ENTRY_LENGTH];
+    private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratchBytes);
+    private int excerptLength;
+    private volatile ChronicleJournalWriter writer;
+    private boolean closed;
+
+    private ChronicleJournal(final JournalConfig config, final Path dir, final SingleChronicleQueue queue)
+    {
+        this.config = config;
+        this.dir = dir;
+        this.queue = queue;
+        this.openedLastSequence = scanTail();
+    }
+
+    /**
+     * Open a journal, creating its directory if needed, and learn its last sequence from its tail. A damaged last
+     * entry is reported on {@code System.err} and ignored (see the class description).
+     *
+     * @param config where the journal lives and how it is written.
+     * @return the open journal.
+     * @throws JournalCorruptException if the two last excerpts are both damaged: more than one torn write.
+     * @throws UncheckedIOException    if the directory cannot be created.
+     */
+    public static ChronicleJournal open(final JournalConfig config)
+    {
+        final Path dir;
+        try
+        {
+            dir = Files.createDirectories(config.dir()).toRealPath();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create journal directory " + config.dir(), ex);
+        }
+
+        // The writer does its own syncs (see the class description): Chronicle must not add msyncs of its own.
+        final SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir)
+            .rollCycle(config.rollCycle())
+            .timeProvider(config.rollClock())
+            .syncMode(SyncMode.NONE)
+            .build();
+        try
+        {
+            return new ChronicleJournal(config, dir, queue);
+        }
+        catch (final RuntimeException ex)
+        {
+            queue.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * The single writer of this journal, created on the first call; later calls return the same instance.
+     * It continues from {@link #lastSequence()}.
+     *
+     * @return the writer.
+     * @throws IllegalStateException if the writer was closed, another journal in this process writes the same
+     *                               directory, or another live process holds the Chronicle write lock.
+     */
+    public synchronized JournalWriter writer()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("journal is closed: " + dir);
+        }
+        if (null != writer)
+        {
+            if (writer.isClosed())
+            {
+                throw new IllegalStateException("journal writer was closed: " + dir);
+            }
+            return writer;
+        }
+        if (!WRITER_DIRS.add(dir))
+        {
+            throw new IllegalStateException("another journal in this process is writing " + dir);
+        }
+
+        try
+        {
+            releaseStaleWriteLock();
+            final ExcerptAppender appender = queue.createAppender();
+            // The appender binds to the first thread that writes with it, not to this one, which may be a set-up
+            // thread handing the writer to the journal thread.
+            appender.singleThreadedCheckReset();
+            writer = new ChronicleJournalWriter(this, appender, config.durabilityPolicy(), dir, openedLastSequence);
+            return writer;
+        }
+        catch (final RuntimeException ex)
+        {
+            WRITER_DIRS.remove(dir);
+            throw ex;
+        }
+    }
+
+    /**
+     * @return sequence of the last entry in the journal, 0 when it is empty; includes the writer's appends.
+     */
+    public long lastSequence()
+    {
+        final ChronicleJournalWriter writer = this.writer;
+
+        return null == writer ? openedLastSequence : writer.lastSequenceAcquire();
+    }
+
+    /**
+     * Replay entries with {@code sequence >= fromSequence} in order into the handler. Every entry from the first is
+     * verified (layout version, lengths, checksum, sequence contiguous from 1), including the ones not delivered.
+     *
+     * @param fromSequence first sequence to deliver; 1 or less delivers everything.
+     * @param handler      receives each entry; its buffer is only valid during the call.
+     * @return the number of entries delivered.
+     * @throws JournalCorruptException on the first entry that cannot be trusted, naming its Chronicle index and the
+     *                                 expected and found sequences.
+     */
+    public long replay(final long fromSequence, final JournalEntryHandler handler)
+    {
+        long expectedSequence = 1;
+        long deliveredCount = 0;
+        long damagedIndex = -1;
+        long damagedFoundSequence = -1;
+        Reason damagedReason = null;
+
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            while (true)
+            {
+                try (DocumentContext context = tailer.readingDocument())
+                {
+                    if (!context.isPresent())
+                    {
+                        break;
+                    }
+
+                    final long index = context.index();
+                    final Reason reason = readAndVerify(context.wire().bytes());
+                    if (null != reason)
+                    {
+                        if (null != damagedReason)
+                        {
+                            throw new JournalCorruptException(
+                                damagedIndex, expectedSequence, damagedFoundSequence, damagedReason);
+                        }
+                        // Keep going: this is the remains of a torn write if the next excerpt re-uses its sequence.
+                        damagedIndex = index;
+                        damagedFoundSequence = storedSequence();
+                        damagedReason = reason;
+                        continue;
+                    }
+
+                    final long sequence = scratchBuffer.getLong(SEQUENCE_OFFSET, BYTE_ORDER);
+                    if (sequence != expectedSequence)
+                    {
+                        if (null != damagedReason)
+                        {
+                            throw new JournalCorruptException(
+                                damagedIndex, expectedSequence, damagedFoundSequence, damagedReason);
+                        }
+                        throw new JournalCorruptException(index, expectedSequence, sequence, Reason.SEQUENCE_MISMATCH);
+                    }
+                    damagedReason = null;
+
+                    if (sequence >= fromSequence)
+                    {
+                        handler.onEntry(
+                            sequence,
+                            scratchBuffer.getLong(TIMESTAMP_OFFSET, BYTE_ORDER),
+                            scratchBuffer.getShort(PAYLOAD_VERSION_OFFSET, BYTE_ORDER) & 0xFFFF,
+                            scratchBuffer,
+                            PAYLOAD_OFFSET,
+                            scratchBuffer.getInt(PAYLOAD_LENGTH_OFFSET, BYTE_ORDER));
+                        deliveredCount++;
+                    }
+                    expectedSequence++;
+                }
+            }
+        }
+
+        // A damaged excerpt still pending here is the last one: the torn write that open() reports and ignores.
+        return deliveredCount;
+    }
+
+    /**
+     * Close the writer, if any, and the queue. Idempotent.
+     */
+    public synchronized void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            if (null != writer)
+            {
+                writer.close();
+            }
+            queue.close();
+        }
+    }
+
+    void onWriterClosed()
+    {
+        WRITER_DIRS.remove(dir);
+    }
+
+    private long scanTail()
+    {
+        try (ExcerptTailer tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd())
+        {
+            long lastIndex = -1;
+            long lastFoundSequence = -1;
+            Reason lastReason = null;
+
+            for (int excerptCount = 0; excerptCount < 2; excerptCount++)
+            {
+                try (DocumentContext context = tailer.readingDocument())
+                {
+                    if (!context.isPresent())
+                    {
+                        break;
+                    }
+
+                    final long index = context.index();
+                    final Reason reason = readAndVerify(context.wire().bytes());
+                    if (null == reason)
+                    {
+                        final long sequence = scratchBuffer.getLong(SEQUENCE_OFFSET, BYTE_ORDER);
+                        if (null != lastReason)
+                        {
+                            System.err.println("journal " + dir + ": ignoring torn last entry at Chronicle index 0x" +
+                                Long.toHexString(lastIndex) + " (" + lastReason + ", stored sequence " +
+                                lastFoundSequence + "); appends continue after sequence " + sequence);
+                        }
+                        return sequence;
+                    }
+                    if (null != lastReason)
+                    {
+                        throw new JournalCorruptException(index, -1, storedSequence(), Reason.DAMAGED_TAIL);
+                    }
+
+                    lastIndex = index;
+                    lastFoundSequence = storedSequence();
+                    lastReason = reason;
+                }
+            }
+
+            if (null != lastReason)
+            {
+                System.err.println("journal " + dir + ": ignoring torn last entry at Chronicle index 0x" +
+                    Long.toHexString(lastIndex) + " (" + lastReason + ", stored sequence " + lastFoundSequence +
+                    "); it is the only entry, appends start at sequence 1");
+            }
+            return 0;
+        }
+    }
+
+    /**
+     * Copy the excerpt into the scratch buffer and check everything that does not depend on its neighbours.
+     *
+     * @return null when the entry is intact, otherwise the first failed check.
+     */
+    private Reason readAndVerify(final Bytes<?> bytes)
+    {
+        final long remaining = bytes.readRemaining();
+        excerptLength = (int)Math.min(remaining, MAX_ENTRY_LENGTH + 1L);
+        bytes.read(scratchBytes, 0, Math.min(excerptLength, MAX_ENTRY_LENGTH));
+
+        if (excerptLength < HEADER_LENGTH)
+        {
+            return Reason.EXCERPT_TOO_SHORT;
+        }
+        if (excerptLength > MAX_ENTRY_LENGTH)
+        {
+            return Reason.EXCERPT_TOO_LONG;
+        }
+
+        if (ENTRY_FORMAT_VERSION != (scratchBuffer.getShort(ENTRY_FORMAT_VERSION_OFFSET, BYTE_ORDER) & 0xFFFF))
+        {
+            return Reason.UNKNOWN_ENTRY_FORMAT_VERSION;
+        }
+        final int payloadLength = scratchBuffer.getInt(PAYLOAD_LENGTH_OFFSET, BYTE_ORDER);
+        if (payloadLength != excerptLength - HEADER_LENGTH)
+        {
+            return Reason.LENGTH_MISMATCH;
+        }
+        if (scratchBuffer.getInt(CHECKSUM_OFFSET, BYTE_ORDER) != computeChecksum(crc, scratchBytes, payloadLength))
+        {
+            return Reason.CHECKSUM_MISMATCH;
+        }
+
+        return null;
+    }
+
+    /**
+     * @return the sequence field of a damaged excerpt, or -1 when the excerpt is too short to hold one.
+     */
+    private long storedSequence()
+    {
+        return excerptLength < SEQUENCE_OFFSET + Long.BYTES ? -1 : scratchBuffer.getLong(SEQUENCE_OFFSET, BYTE_ORDER);
+    }
+
+    private void releaseStaleWriteLock()
+    {
+        try (TableStoreWriteLock writeLock = new TableStoreWriteLock(queue.metaStore(), Pauser::balanced, 0L))
+        {
+            final long lockValue = writeLock.lockedBy();
+            if (AbstractTSQueueLock.UNLOCKED == lockValue)
+            {
+                return;
+            }
+
+            // Chronicle stores the PID in the low 32 bits (a thread id may sit in the high ones).
+            final int pid = (int)lockValue;
+            final boolean ownPid = ProcessHandle.current().pid() == pid;
+            final boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            if (!ownPid && alive)
+            {
+                throw new IllegalStateException("Chronicle write lock of journal " + dir + " is held by live process " +
+                    pid + ": another process is writing this journal, or the lock was left by a crashed writer whose " +
+                    "PID was reused; if no other writer runs, unlock with net.openhft.chronicle.queue.main.UnlockMain");
+            }
+
+            System.err.println("journal " + dir + ": releasing Chronicle write lock left by " +
+                (ownPid ? "an earlier process with this PID " : "dead process ") + pid);
+            writeLock.forceUnlock();
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package com.wodian.journal;
+
+import static com.wodian.journal.JournalEntryDescriptor.BYTE_ORDER;
+import static com.wodian.journal.JournalEntryDescriptor.CHECKSUM_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.ENTRY_FORMAT_VERSION;
+import static com.wodian.journal.JournalEntryDescriptor.ENTRY_FORMAT_VERSION_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.MAX_ENTRY_LENGTH;
+import static com.wodian.journal.JournalEntryDescriptor.MAX_PAYLOAD_LENGTH;
+import static com.wodian.journal.JournalEntryDescriptor.MAX_PAYLOAD_VERSION;
+import static com.wodian.journal.JournalEntryDescriptor.PAYLOAD_LENGTH_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.PAYLOAD_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.PAYLOAD_VERSION_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.SEQUENCE_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.TIMESTAMP_OFFSET;
+import static com.wodian.journal.JournalEntryDescriptor.computeChecksum;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The single {@link JournalWriter} of a {@link ChronicleJournal}.
+ * <p>
+ * Each entry is laid out in a reused scratch buffer (header, payload, then the checksum over both) and copied into
+ * one Chronicle excerpt with a single write. The extra copy of at most {@link JournalEntryDescriptor#MAX_ENTRY_LENGTH}
+ * bytes buys explicit little-endian fields and a checksum computed from a plain array, with no allocation whatever
+ * kind of buffer the caller passes.
+ */
+final class ChronicleJournalWriter implements JournalWriter
+{
+    private static final VarHandle LAST_SEQUENCE;
+
+    static
+    {
+        try
+        {
+            LAST_SEQUENCE = MethodHandles.lookup()
+                .findVarHandle(ChronicleJournalWriter.class, "lastSequence", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final ChronicleJournal journal;
+    private final ExcerptAppender appender;
+    private final DurabilityPolicy durabilityPolicy;
+    private final Path dir;
+    private final CRC32C crc = new CRC32C();
+    private final byte[] entryBytes = new byte[MAX_ENTRY_LENGTH];
+    private final UnsafeBuffer entryBuffer = new UnsafeBuffer(entryBytes);
+    private long syncedSequence;
+    private int syncedCycle = Integer.MIN_VALUE;
+    private FileChannel syncChannel;
+    private boolean closed;
+
+    /**
+     * Written only by the writing thread; read by other threads through {@link #lastSequenceAcquire()}.
+     */
+    private long lastSequence;
+
+    ChronicleJournalWriter(
+        final ChronicleJournal journal,
+        final ExcerptAppender appender,
+        final DurabilityPolicy durabilityPolicy,
+        final Path dir,
+        final long lastSequence)
+    {
+        this.journal = journal;
+        this.appender = appender;
+        this.durabilityPolicy = durabilityPolicy;
+        this.dir = dir;
+        this.lastSequence = lastSequence;
+        this.syncedSequence = lastSequence;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void append(
+        final long sequence,
+        final long timestampMs,
+        final int payloadVersion,
+        final DirectBuffer payload,
+        final int offset,
+        final int length)
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("journal writer is closed: " + dir);
+        }
+        if (sequence != lastSequence + 1)
+        {
+            throw new IllegalStateException(
+                "non-contiguous append to journal " + dir + ": sequence " + sequence + " after " + lastSequence);
+        }
+        if (length < 0 || length > MAX_PAYLOAD_LENGTH)
+        {
+            throw new IllegalArgumentException("payload length " + length + " not in [0, " + MAX_PAYLOAD_LENGTH + "]");
+        }
+        if (payloadVersion < 0 || payloadVersion > MAX_PAYLOAD_VERSION)
+        {
+            throw new IllegalArgumentException(
+                "payload version " + payloadVersion + " not in [0, " + MAX_PAYLOAD_VERSION + "]");
+        }
+
+        entryBuffer.putLong(SEQUENCE_OFFSET, sequence, BYTE_ORDER);
+        entryBuffer.putLong(TIMESTAMP_OFFSET, timestampMs, BYTE_ORDER);
+        entryBuffer.putInt(PAYLOAD_LENGTH_OFFSET, length, BYTE_ORDER);
+        entryBuffer.putShort(ENTRY_FORMAT_VERSION_OFFSET, (short)ENTRY_FORMAT_VERSION, BYTE_ORDER);
+        entryBuffer.putShort(PAYLOAD_VERSION_OFFSET, (short)payloadVersion, BYTE_ORDER);
+        payload.getBytes(offset, entryBuffer, PAYLOAD_OFFSET, length);
+        entryBuffer.putInt(CHECKSUM_OFFSET, computeChecksum(crc, entryBytes, length), BYTE_ORDER);
+
+        // Chronicle publishes the excerpt's length header only when the context closes, so a crash inside this block
+        // leaves an excerpt that readers never see and that the next appender overwrites.
+        try (DocumentContext context = appender.writingDocument())
+        {
+            context.wire().bytes().write(entryBytes, 0, PAYLOAD_OFFSET + length);
+        }
+
+        // Release so that a thread reading lastSequence() after seeing this entry elsewhere sees at least this value;
+        // the writing thread itself reads the field plainly above.
+        LAST_SEQUENCE.setRelease(this, sequence);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void endOfBatch()
+    {
+        if (DurabilityPolicy.SYNC == durabilityPolicy && syncedSequence != lastSequence)
+        {
+            final int cycle = appender.cycle();
+            if (cycle != syncedCycle)
+            {
+                switchSyncFile(cycle);
+            }
+
+            // fdatasync: writes back every page of the file dirtied through the mapping since the last call.
+            force(syncChannel, false);
+            syncedSequence = lastSequence;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long lastSequence()
+    {
+        return lastSequence;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            closeSyncChannel();
+            appender.close();
+            journal.onWriterClosed();
+        }
+    }
+
+    /**
+     * @return the last appended sequence as seen from a thread other than the writing one.
+     */
+    long lastSequenceAcquire()
+    {
+        // Pairs with the release in append(): see the newest sequence published by the writing thread.
+        return (long)LAST_SEQUENCE.getAcquire(this);
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Called when the appender has moved to a new roll file, and on the first sync. Happens once per roll, so opening
+     * channels here is not on the steady-state path.
+     */
+    private void switchSyncFile(final int cycle)
+    {
+        if (null != syncChannel)
+        {
+            // Entries of this batch written before the roll are in the previous file.
+            force(syncChannel, false);
+            closeSyncChannel();
+        }
+
+        final Path file = appender.currentFile().toPath();
+        try
+        {
+            syncChannel = FileChannel.open(file, StandardOpenOption.READ);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open journal file for sync " + file, ex);
+        }
+
+        // A new file's directory entry must be durable too, or a power cut can lose the whole file.
+        try (FileChannel dirChannel = FileChannel.open(dir, StandardOpenOption.READ))
+        {
+            force(dirChannel, true);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open journal directory for sync " + dir, ex);
+        }
+        syncedCycle = cycle;
+    }
+
+    private void closeSyncChannel()
+    {
+        if (null != syncChannel)
+        {
+            try
+            {
+                syncChannel.close();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot close journal file channel in " + dir, ex);
+            }
+            syncChannel = null;
+        }
+    }
+
+    private void force(final FileChannel channel, final boolean metaData)
+    {
+        try
+        {
+            channel.force(metaData);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot force journal data to the device in " + dir, ex);
+        }
+    }
+}

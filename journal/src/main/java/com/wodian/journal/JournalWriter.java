@@ -1,0 +1,40 @@
+package com.wodian.journal;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Appends entries to a journal. One instance per writing thread: it is not thread-safe, and the thread that first
+ * appends is the only one that may use it afterwards.
+ */
+public interface JournalWriter extends AutoCloseable
+{
+    /**
+     * Append one entry. Does not allocate in steady state.
+     *
+     * @param sequence       must be {@link #lastSequence()} + 1, otherwise {@link IllegalStateException} is thrown:
+     *                       a gap or a repeat is a bug in the caller.
+     * @param timestampMs    timestamp of the command, in epoch milliseconds; stored, never interpreted.
+     * @param payloadVersion version of the payload encoding, 0 to 65535.
+     * @param payload        buffer holding the payload bytes.
+     * @param offset         index of the first payload byte in {@code payload}.
+     * @param length         number of payload bytes, 0 to {@link JournalEntryDescriptor#MAX_PAYLOAD_LENGTH}.
+     * @throws IllegalArgumentException if the length or the payload version is out of range.
+     */
+    void append(long sequence, long timestampMs, int payloadVersion, DirectBuffer payload, int offset, int length);
+
+    /**
+     * Called at the end of a Disruptor batch: applies the {@link DurabilityPolicy} to everything appended so far
+     * (PAGE_CACHE: nothing; SYNC: force the written data to the storage device).
+     */
+    void endOfBatch();
+
+    /**
+     * @return sequence of the last entry in the journal, 0 when it is empty.
+     */
+    long lastSequence();
+
+    /**
+     * Release the underlying appender. Entries already appended stay in the journal.
+     */
+    void close();
+}
