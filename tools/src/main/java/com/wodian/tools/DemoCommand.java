@@ -82,6 +82,10 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--mode", description = "server thread layout: compact or dedicated (default: the server's)")
     String mode;
 
+    @Option(names = "--durability",
+        description = "journal durability: sync (forced to disk before each reply, default) or page-cache")
+    String durability;
+
     @Option(names = "--seed", defaultValue = "42", description = "(default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -100,9 +104,10 @@ public final class DemoCommand implements Callable<Integer>
 
         final List<String> failures = new ArrayList<>();
         final StateHash before;
-        try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode))
+        try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode, durability))
         {
-            out.printf("server: listening on 127.0.0.1:%d, data in %s%n", server.port(), dataDir);
+            out.printf("server: listening on 127.0.0.1:%d (%s), data in %s%n", server.port(), server.describe(),
+                dataDir);
             try (WodianClient admin = WodianClient.connect("127.0.0.1", server.port()))
             {
                 setUp(admin, population);
@@ -130,7 +135,7 @@ public final class DemoCommand implements Callable<Integer>
         }
 
         final long restartNs = System.nanoTime();
-        try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode);
+        try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode, durability);
             WodianClient admin = WodianClient.connect("127.0.0.1", server.port()))
         {
             final StateHash after = stateHash(admin);

@@ -25,8 +25,16 @@ final class EmbeddedServer implements AutoCloseable
         this.server = server;
     }
 
-    /** @param mode thread layout name ({@code compact}, {@code dedicated}), or null for the server's default. */
     static EmbeddedServer start(final Path dataDir, final String mode) throws IOException
+    {
+        return start(dataDir, mode, null);
+    }
+
+    /**
+     * @param mode       thread layout name ({@code compact}, {@code dedicated}), or null for the server's default.
+     * @param durability journal durability name ({@code sync}, {@code page-cache}), or null for the default.
+     */
+    static EmbeddedServer start(final Path dataDir, final String mode, final String durability) throws IOException
     {
         final ServerConfig config = new ServerConfig()
             .dataDir(dataDir)
@@ -37,12 +45,22 @@ final class EmbeddedServer implements AutoCloseable
         {
             config.threadingMode(ServerConfig.Configuration.parseThreadingMode(mode));
         }
+        if (durability != null)
+        {
+            config.durabilityPolicy(ServerConfig.Configuration.parseDurabilityPolicy(durability));
+        }
         return new EmbeddedServer(WodianServer.launch(config));
     }
 
     int port()
     {
         return server.port();
+    }
+
+    /** "COMPACT threads, journal SYNC": what the latencies depend on. */
+    String describe()
+    {
+        return server.config().threadingMode() + " threads, journal " + server.config().durabilityPolicy();
     }
 
     /** Journaled inputs replayed into the engine when the server started. */

@@ -32,8 +32,25 @@ public final class WodianMain implements Runnable
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** One line per log record, "03:20:01 INFO com.wodian... message", unless the user configured logging. */
+    static final String LOG_FORMAT = "%1$tT %4$s %3$s: %5$s%6$s%n";
+
+    /**
+     * Chronicle reports file mappings and disk polls at INFO; only its warnings are news to an operator. Held in a
+     * field because java.util.logging keeps loggers weakly, and a collected logger forgets its level.
+     */
+    private static final java.util.logging.Logger CHRONICLE_LOGGER = java.util.logging.Logger.getLogger("net.openhft");
+
     public static void main(final String[] args) throws Exception
     {
+        if (System.getProperty("java.util.logging.config.file") == null)
+        {
+            if (System.getProperty("java.util.logging.SimpleFormatter.format") == null)
+            {
+                System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+            }
+            CHRONICLE_LOGGER.setLevel(java.util.logging.Level.WARNING);
+        }
         if (args.length > 0 && JmhCommand.NAME.equals(args[0]))
         {
             // JMH parses its own options (-f, -prof ...): hand them over untouched rather than through picocli.
