@@ -1,5 +1,8 @@
 package com.wodian.tools;
 
+import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
+import com.wodian.engine.ReplySink;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalConfig;
 import com.wodian.protocol.MessageText;
@@ -14,7 +17,8 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /** Journal inspection. */
-@Command(name = "journal", description = "Inspect a journal.", subcommands = JournalCommand.Dump.class)
+@Command(name = "journal", description = "Inspect a journal.",
+    subcommands = {JournalCommand.Dump.class, JournalCommand.Verify.class})
 public final class JournalCommand implements Runnable
 {
     @CommandLine.Spec
@@ -23,7 +27,7 @@ public final class JournalCommand implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a journal subcommand (dump)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a journal subcommand (dump, verify)");
     }
 
     /** Where a server keeps its journal inside its data directory (see {@link #journalDir(Path)}). */
@@ -79,6 +83,84 @@ public final class JournalCommand implements Runnable
                 System.err.println(Math.min(printed[0], limit) + " entries printed, last sequence " +
                     journal.lastSequence());
             }
+            return WodianMain.EXIT_OK;
+        }
+    }
+
+    /** What replaying a journal into a fresh engine gave. */
+    record Replayed(long inputCount, long lastSequence, long stateHash)
+    {
+    }
+
+    /**
+     * Replays a whole journal into a new engine with these limits, off line (no server), and checks the engine's
+     * invariants, conservation of money included.
+     *
+     * @throws IllegalStateException naming the first broken invariant.
+     */
+    static Replayed replayAndVerify(final Path dataDir, final EngineConfig engineConfig)
+    {
+        final Engine engine = new Engine(engineConfig);
+        final long count;
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(journalDir(dataDir))))
+        {
+            count = journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) ->
+                engine.onCommand(sequence, timestampMs, payload, offset, length, ReplySink.NONE));
+        }
+        engine.verifyInvariants();
+        return new Replayed(count, engine.lastSequence(), engine.stateHash());
+    }
+
+    /**
+     * Replays the journal into a fresh engine, checks every invariant (conservation of money, holds, no negative
+     * balance) and prints the state hash, comparable with a live server's {@code pos state-hash}. Reads only.
+     */
+    @Command(name = "verify",
+        description = "Replay into a fresh engine, check the invariants, print the state hash (the server's limits).")
+    static final class Verify implements Callable<Integer>
+    {
+        @Option(names = "--data", required = true, description = "data directory of a server (or a journal directory)")
+        Path dataDir;
+
+        @Option(names = "--limits", defaultValue = "default",
+            description = "engine limits the server ran with: default or small (default: ${DEFAULT-VALUE})")
+        String limits;
+
+        @Override
+        public Integer call()
+        {
+            if (!Files.isDirectory(dataDir))
+            {
+                System.err.println("no such directory: " + dataDir);
+                return WodianMain.EXIT_REFUSED;
+            }
+            final EngineConfig engineConfig;
+            switch (limits)
+            {
+                case "default":
+                    engineConfig = new EngineConfig();
+                    break;
+                case "small":
+                    engineConfig = EngineConfig.small();
+                    break;
+                default:
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--limits must be default or small: " + limits);
+            }
+            final long startNs = System.nanoTime();
+            final Replayed replayed;
+            try
+            {
+                replayed = replayAndVerify(dataDir, engineConfig);
+            }
+            catch (final IllegalStateException ex)
+            {
+                System.out.println("invariant broken: " + ex.getMessage());
+                return WodianMain.EXIT_REFUSED;
+            }
+            System.out.printf("replayed %d inputs in %d ms: invariants hold; lastSequence=%d stateHash=%d%n",
+                replayed.inputCount(), (System.nanoTime() - startNs) / 1_000_000, replayed.lastSequence(),
+                replayed.stateHash());
             return WodianMain.EXIT_OK;
         }
     }

@@ -28,6 +28,9 @@ public final class ServerCommand implements Runnable
     @Option(names = "--durability", description = "journal durability: sync (default) or page-cache")
     String durability;
 
+    @Option(names = "--limits", description = "engine limits: default (a million consumers) or small (tests)")
+    String limits;
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -46,6 +49,11 @@ public final class ServerCommand implements Runnable
         {
             args.add("--durability");
             args.add(durability);
+        }
+        if (limits != null)
+        {
+            args.add("--limits");
+            args.add(limits);
         }
         if (ignoreStdin)
         {

@@ -52,6 +52,7 @@ class CliTest
     void posCommandsJournalDumpAndExitCodes(@TempDir final Path dir) throws Exception
     {
         final Path dataDir = dir.resolve("data");
+        final String stateHash;
         try (EmbeddedServer server = EmbeddedServer.start(dataDir, null))
         {
             final int port = server.port();
@@ -98,6 +99,7 @@ class CliTest
             final Run hash = wodian(pos(port, "state-hash"));
             assertEquals(0, hash.exitCode());
             assertTrue(hash.out().contains("lastSequence=14"), hash.out());
+            stateHash = hash.out().replaceAll("(?s).*stateHash=(-?[0-9]+).*", "$1");
             assertEquals(WodianMain.EXIT_USAGE, wodian(pos(port, "block", "--terminal", "1", "--consumer", "2"))
                 .exitCode());
         }
@@ -109,6 +111,11 @@ class CliTest
         assertTrue(lines[0].matches("1 \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z RegisterMerchant merchantId=1 .*"), lines[0]);
         assertTrue(lines[4].startsWith("5 ") && lines[4].contains("Pay merchantId=1 terminalId=101 paymentId=1"),
             lines[4]);
+
+        final Run verify = wodian("journal", "verify", "--data", dataDir.toString());
+        assertEquals(0, verify.exitCode(), verify.out());
+        assertTrue(verify.out().contains("replayed 14 inputs") && verify.out().contains("invariants hold") &&
+            verify.out().contains("lastSequence=14 stateHash=" + stateHash + "\n"), verify.out() + " vs " + stateHash);
     }
 
     @Test

@@ -29,6 +29,8 @@ class DemoCommandTest
             assertTrue(demo.out().contains("state hash equal"), demo.out());
             assertTrue(demo.out().contains("conservation:") && demo.out().contains(": equal"), demo.out());
             assertTrue(demo.out().contains("p99.99="), demo.out());
+            assertTrue(demo.out().contains("engine invariants hold") && demo.out().contains("state hash equal"),
+                demo.out());
             assertTrue(run == 0 || demo.out().contains("wiping"), "the second run wipes the first run's data");
         }
     }
