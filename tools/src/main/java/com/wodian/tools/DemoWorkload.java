@@ -109,7 +109,7 @@ final class DemoWorkload implements OpenLoopLoad.CommandGenerator
                     lane.payPaymentId[refund], nextRefundId++, amountFen);
             }
         }
-        final int terminalIndex = lane.terminalIndexes.get(random.nextInt(lane.terminalIndexes.size()));
+        final int terminalIndex = lane.terminalIndexes.getInt(random.nextInt(lane.terminalIndexes.size()));
         final long merchantId = population.merchantIdOfTerminal(terminalIndex);
         final long terminalId = population.terminalId(terminalIndex);
         final long consumerId = population.consumerId(random.nextInt(population.consumerCount()));
