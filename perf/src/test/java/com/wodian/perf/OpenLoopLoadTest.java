@@ -59,10 +59,10 @@ class OpenLoopLoadTest
                 assertEquals(2_000, result.count(PayDecoder.TEMPLATE_ID, ResultCode.OK.value()));
                 assertEquals(2_000, result.countOfCode(ResultCode.OK.value()));
                 final long measured = result.responseTimeNs().getTotalCount();
-                assertTrue(measured >= 1_400 && measured <= 1_600, "warm-up left out: " + measured);
+                assertEquals(1_500, measured, "commands intended after the 0.5 s warm-up");
                 assertEquals(measured, result.serviceTimeNs().getTotalCount());
                 assertTrue(result.responseTimeNs().getMaxValue() >= result.serviceTimeNs().getMinValue());
-                assertTrue(result.achievedSendRatePerSecond() > 900, "rate " + result.achievedSendRatePerSecond());
+                assertTrue(result.achievedSendRatePerSecond() > 500, "rate " + result.achievedSendRatePerSecond());
                 assertTrue(OpenLoopLoad.Result.percentiles(result.responseTimeNs()).startsWith("p50="));
             }
             finally
