@@ -32,6 +32,9 @@ public final class Engine
 
     private long lastSequence;
     private long nowMs;
+    // Set by checkPartiesOfPayment so that the command does not look the same ids up twice.
+    private int checkedMerchantIndex;
+    private int checkedTerminalIndex;
     private long totalTopUpsFen;
     private long totalWithdrawnFen;
     private long platformFeesFen;
@@ -239,25 +242,23 @@ public final class Engine
             return;
         }
 
+        // Validation refusals (above and here) are answered before the key is looked at and are not recorded.
+        final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
+        if (consumerIndex < 0)
+        {
+            replyPayment(consumerId <= 0 ? ResultCode.INVALID_ID : ResultCode.UNKNOWN_CONSUMER, kind, merchantId,
+                paymentId, amountFen, 0, sink);
+            return;
+        }
         final int existing = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
         if (existing >= 0)
         {
-            replyRepeatedTryOrPay(existing, kind, merchantId, terminalId, paymentId, consumerId, amountFen, ttlMs, sink);
+            replyRepeatedTryOrPay(existing, kind, merchantId, terminalId, paymentId, consumerIndex, amountFen, ttlMs,
+                sink);
             return;
         }
 
-        // Refusals below that decide nothing (unknown consumer, a full table) are not recorded: a retry may succeed.
-        if (consumerId <= 0)
-        {
-            replyPayment(ResultCode.INVALID_ID, kind, merchantId, paymentId, amountFen, 0, sink);
-            return;
-        }
-        final int consumerIndex = consumers.indexOf(consumerId);
-        if (consumerIndex < 0)
-        {
-            replyPayment(ResultCode.UNKNOWN_CONSUMER, kind, merchantId, paymentId, amountFen, 0, sink);
-            return;
-        }
+        // A full table decides nothing: not recorded, so a retry may succeed.
         if (kind == TEMPLATE_TRY && holds.isFull())
         {
             replyPayment(ResultCode.LIMIT_HOLDS, kind, merchantId, paymentId, amountFen, 0, sink);
@@ -270,8 +271,8 @@ public final class Engine
             return;
         }
 
-        final int merchantIndex = merchants.indexOf(merchantId);
-        final int terminalIndex = terminals.indexOf(terminalId);
+        final int merchantIndex = checkedMerchantIndex;
+        final int terminalIndex = checkedTerminalIndex;
         records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
         records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
         records.set(record, RecordTable.AMOUNT_FEN, amountFen);
@@ -332,7 +333,7 @@ public final class Engine
         final long merchantId,
         final long terminalId,
         final long paymentId,
-        final long consumerId,
+        final int consumerIndex,
         final long amountFen,
         final long ttlMs,
         final ReplySink sink)
@@ -346,7 +347,7 @@ public final class Engine
         {
             code = ResultCode.EXISTS_WITH_DIFFERENT_KIND;
         }
-        else if (consumers.get((int)records.get(record, RecordTable.CONSUMER_INDEX), ConsumerBook.ID) != consumerId)
+        else if (records.get(record, RecordTable.CONSUMER_INDEX) != consumerIndex)
         {
             code = ResultCode.EXISTS_WITH_DIFFERENT_CONSUMER;
         }
@@ -450,7 +451,7 @@ public final class Engine
                 replyPayment(ResultCode.LIMIT_KEYS, template, merchantId, paymentId, 0, 0, sink);
                 return;
             }
-            records.set(record, RecordTable.MERCHANT_INDEX, merchants.indexOf(merchantId));
+            records.set(record, RecordTable.MERCHANT_INDEX, checkedMerchantIndex);
             records.set(record, RecordTable.LINK_ID, terminalId);
             records.setKindAndFirstCode(record, TEMPLATE_CANCEL, ResultCode.OK_EMPTY_ROLLBACK.value());
             records.setState(record, PaymentState.CANCELLED_BEFORE_TRY.value());
@@ -544,7 +545,7 @@ public final class Engine
             replyRefund(ResultCode.LIMIT_KEYS, merchantId, paymentId, refundId, amountFen, sink);
             return;
         }
-        final int merchantIndex = merchants.indexOf(merchantId);
+        final int merchantIndex = checkedMerchantIndex;
         records.set(refund, RecordTable.MERCHANT_INDEX, merchantIndex);
         records.set(refund, RecordTable.LINK_ID, paymentId);
         records.set(refund, RecordTable.AMOUNT_FEN, amountFen);
@@ -749,6 +750,8 @@ public final class Engine
         {
             return ResultCode.TERMINAL_NOT_OF_MERCHANT;
         }
+        checkedMerchantIndex = merchantIndex;
+        checkedTerminalIndex = terminalIndex;
         return ResultCode.OK;
     }
 
@@ -768,10 +771,16 @@ public final class Engine
             replyAck(code, template, externalRef, sink);
             return;
         }
+        final int consumerIndex = consumers.indexOf(consumerId);
+        if (consumerIndex < 0)
+        {
+            replyAck(ResultCode.UNKNOWN_CONSUMER, template, externalRef, sink);
+            return;
+        }
         final int existing = records.find(RecordTable.NAMESPACE_TOP_UP, 0, externalRef);
         if (existing >= 0)
         {
-            if (consumers.get((int)records.get(existing, RecordTable.CONSUMER_INDEX), ConsumerBook.ID) != consumerId)
+            if (records.get(existing, RecordTable.CONSUMER_INDEX) != consumerIndex)
             {
                 code = ResultCode.EXISTS_WITH_DIFFERENT_CONSUMER;
             }
@@ -784,12 +793,6 @@ public final class Engine
                 code = ResultCode.get(records.firstCode(existing));
             }
             replyAck(code, template, externalRef, sink);
-            return;
-        }
-        final int consumerIndex = consumers.indexOf(consumerId);
-        if (consumerIndex < 0)
-        {
-            replyAck(ResultCode.UNKNOWN_CONSUMER, template, externalRef, sink);
             return;
         }
         final int record = records.insert(RecordTable.NAMESPACE_TOP_UP, 0, externalRef, nowMs);
@@ -1231,8 +1234,16 @@ public final class Engine
      */
     public long stateHash()
     {
-        long hash = StateHash.fold(0x5741444941L, lastSequence);
-        hash = StateHash.fold(hash, nowMs);
+        return StateHash.fold(stateHashIgnoringSequence(), lastSequence);
+    }
+
+    /**
+     * The state hash without the last sequence: equal before and after an input that changed nothing, such as the
+     * repeat of an idempotent command at the same time.
+     */
+    public long stateHashIgnoringSequence()
+    {
+        long hash = StateHash.fold(0x5741444941L, nowMs);
         hash = StateHash.fold(hash, totalTopUpsFen);
         hash = StateHash.fold(hash, totalWithdrawnFen);
         hash = StateHash.fold(hash, platformFeesFen);
@@ -1256,6 +1267,12 @@ public final class Engine
     public long platformFeesFen()
     {
         return platformFeesFen;
+    }
+
+    /** Sum of all live holds. */
+    public long totalHeldFen()
+    {
+        return totalHeldFen;
     }
 
     public int consumerCount()
@@ -1283,6 +1300,20 @@ public final class Engine
      * and operators). Throws {@link IllegalStateException} naming the first broken invariant.
      */
     public void verifyInvariants()
+    {
+        verifyInvariants(true);
+    }
+
+    /**
+     * As {@link #verifyInvariants()} but without the pass over remembered keys: a pass over parties only, cheap
+     * enough to run after every command in tests.
+     */
+    public void verifyBalances()
+    {
+        verifyInvariants(false);
+    }
+
+    private void verifyInvariants(final boolean includeRecords)
     {
         long walletsFen = 0;
         long heldFen = 0;
@@ -1316,10 +1347,15 @@ public final class Engine
             liveHoldsFen += merchants.get(i, MerchantBook.HOLDS_LIVE_FEN);
             liveHoldsCount += merchants.get(i, MerchantBook.HOLDS_LIVE_COUNT);
         }
-        if (heldFen != totalHeldFen || liveHoldsFen != totalHeldFen || liveHoldsCount != holds.size())
+        final long[] heldRecordCount = {holds.size()};
+        final long heldRecordsFen = includeRecords ?
+            records.sumAmountInState(PaymentState.HELD.value(), heldRecordCount) : totalHeldFen;
+        if (heldFen != totalHeldFen || liveHoldsFen != totalHeldFen || heldRecordsFen != totalHeldFen ||
+            liveHoldsCount != holds.size() || heldRecordCount[0] != holds.size())
         {
             throw new IllegalStateException("holds disagree: consumers " + heldFen + ", merchants " + liveHoldsFen +
-                ", total " + totalHeldFen + ", live count " + liveHoldsCount + " vs queue " + holds.size());
+                ", held records " + heldRecordsFen + ", total " + totalHeldFen + ", live count " + liveHoldsCount +
+                ", held record count " + heldRecordCount[0] + ", expiry queue " + holds.size());
         }
         final long inside = walletsFen + heldFen + merchantsFen + platformFeesFen;
         final long outside = totalTopUpsFen - totalWithdrawnFen;

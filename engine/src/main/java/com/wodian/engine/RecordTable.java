@@ -37,11 +37,18 @@ final class RecordTable
     static final int FEE_FEN = 15;
 
     private final long[] rows;
-    private final int[] index;                    // record index + 1; 0 is an empty slot
+    // Each slot: hash32 << 32 | (record index + 1); 0 is empty. Keeping the hash in the slot lets a probe skip
+    // foreign entries and a deletion find home slots without touching records (each record read is a cache miss).
+    private final long[] index;
     private final int indexMask;
     private final int[] freeRecords;
     private int freeCount;
+    // Finished records in finish order, with their finish time and hash beside them so that forgetting the oldest
+    // needs no read of its row.
     private final int[] finishedFifo;
+    private final long[] finishedFifoAtMs;
+    private final int[] finishedFifoHash;
+    private final int fifoMask;
     private int fifoHead;
     private int fifoSize;
     private final int capacity;
@@ -53,7 +60,7 @@ final class RecordTable
         this.retentionMs = retentionMs;
         this.rows = new long[capacity * STRIDE];
         final int indexLength = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1;
-        this.index = new int[indexLength];
+        this.index = new long[indexLength];
         this.indexMask = indexLength - 1;
         this.freeRecords = new int[capacity];
         for (int i = 0; i < capacity; i++)
@@ -61,7 +68,10 @@ final class RecordTable
             freeRecords[i] = capacity - 1 - i;
         }
         this.freeCount = capacity;
-        this.finishedFifo = new int[capacity];
+        this.finishedFifo = new int[indexLength >>> 1];   // a power of two >= capacity
+        this.finishedFifoAtMs = new long[finishedFifo.length];
+        this.finishedFifoHash = new int[finishedFifo.length];
+        this.fifoMask = finishedFifo.length - 1;
     }
 
     int size()
@@ -72,19 +82,23 @@ final class RecordTable
     /** @return the record index of the key, or -1. */
     int find(final int namespace, final long keyA, final long keyB)
     {
-        int slot = slotOf(namespace, keyA, keyB);
+        final int hash = hashOf(namespace, keyA, keyB);
+        int slot = hash & indexMask;
         while (true)
         {
-            final int entry = index[slot];
+            final long entry = index[slot];
             if (entry == 0)
             {
                 return -1;
             }
-            final int record = entry - 1;
-            final int base = record * STRIDE;
-            if (rows[base + KEY_B] == keyB && rows[base + KEY_A] == keyA && namespace(record) == namespace)
+            if ((int)(entry >>> 32) == hash)
             {
-                return record;
+                final int record = (int)entry - 1;
+                final int base = record * STRIDE;
+                if (rows[base + KEY_B] == keyB && rows[base + KEY_A] == keyA && namespace(record) == namespace)
+                {
+                    return record;
+                }
             }
             slot = (slot + 1) & indexMask;
         }
@@ -116,12 +130,13 @@ final class RecordTable
         rows[base + ALLIANCE_MERCHANT_INDEX] = -1;
         rows[base + FINISHED_AT_MS] = -1;
 
-        int slot = slotOf(namespace, keyA, keyB);
+        final int hash = hashOf(namespace, keyA, keyB);
+        int slot = hash & indexMask;
         while (index[slot] != 0)
         {
             slot = (slot + 1) & indexMask;
         }
-        index[slot] = record + 1;
+        index[slot] = ((long)hash << 32) | (record + 1);
         return record;
     }
 
@@ -134,7 +149,10 @@ final class RecordTable
             throw new IllegalStateException("record finished twice: " + record);
         }
         rows[base + FINISHED_AT_MS] = nowMs;
-        finishedFifo[(fifoHead + fifoSize) % capacity] = record;
+        final int tail = (fifoHead + fifoSize) & fifoMask;
+        finishedFifo[tail] = record;
+        finishedFifoAtMs[tail] = nowMs;
+        finishedFifoHash[tail] = hashOf(namespace(record), rows[base + KEY_A], rows[base + KEY_B]);
         fifoSize++;
     }
 
@@ -144,23 +162,23 @@ final class RecordTable
         {
             return false;
         }
-        final int record = finishedFifo[fifoHead];
-        if (rows[record * STRIDE + FINISHED_AT_MS] + retentionMs > nowMs)
+        if (finishedFifoAtMs[fifoHead] + retentionMs > nowMs)
         {
             return false;
         }
-        fifoHead = (fifoHead + 1) % capacity;
+        final int record = finishedFifo[fifoHead];
+        final int hash = finishedFifoHash[fifoHead];
+        fifoHead = (fifoHead + 1) & fifoMask;
         fifoSize--;
-        removeFromIndex(record);
+        removeFromIndex(record, hash);
         freeRecords[freeCount++] = record;
         return true;
     }
 
-    private void removeFromIndex(final int record)
+    private void removeFromIndex(final int record, final int hash)
     {
-        final int base = record * STRIDE;
-        int hole = slotOf(namespace(record), rows[base + KEY_A], rows[base + KEY_B]);
-        while (index[hole] != record + 1)
+        int hole = hash & indexMask;
+        while ((int)index[hole] != record + 1)
         {
             hole = (hole + 1) & indexMask;
         }
@@ -169,14 +187,12 @@ final class RecordTable
         while (true)
         {
             slot = (slot + 1) & indexMask;
-            final int entry = index[slot];
+            final long entry = index[slot];
             if (entry == 0)
             {
                 break;
             }
-            final int other = entry - 1;
-            final int otherBase = other * STRIDE;
-            final int home = slotOf(namespace(other), rows[otherBase + KEY_A], rows[otherBase + KEY_B]);
+            final int home = (int)(entry >>> 32) & indexMask;
             final boolean homeBetween = hole <= slot ? (home > hole && home <= slot) : (home > hole || home <= slot);
             if (!homeBetween)
             {
@@ -187,10 +203,9 @@ final class RecordTable
         index[hole] = 0;
     }
 
-    private int slotOf(final int namespace, final long keyA, final long keyB)
+    private static int hashOf(final int namespace, final long keyA, final long keyB)
     {
-        final long mixed = StateHash.fmix(keyA * 0x9E3779B97F4A7C15L ^ keyB ^ ((long)namespace << 59));
-        return (int)mixed & indexMask;
+        return (int)StateHash.fmix(keyA * 0x9E3779B97F4A7C15L ^ keyB ^ ((long)namespace << 59));
     }
 
     long get(final int record, final int field)
@@ -235,17 +250,35 @@ final class RecordTable
         rows[at] = (rows[at] & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32);
     }
 
+    /** Sum of the amounts of the records in a state, and their count: a full pass, for invariant checks. */
+    long sumAmountInState(final int state, final long[] countOut)
+    {
+        long sum = 0;
+        long count = 0;
+        for (final long entry : index)
+        {
+            final int record = (int)entry - 1;
+            if (entry != 0 && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
+            {
+                sum += rows[record * STRIDE + AMOUNT_FEN];
+                count++;
+            }
+        }
+        countOut[0] = count;
+        return sum;
+    }
+
     /** Sum of mixed rows: independent of where records sit in the pool or the index. */
     long hash(final long seed)
     {
         long sum = 0;
-        final int[] index = this.index;
+        final long[] index = this.index;
         for (int slot = 0; slot < index.length; slot++)
         {
-            final int entry = index[slot];
+            final long entry = index[slot];
             if (entry != 0)
             {
-                final int base = (entry - 1) * STRIDE;
+                final int base = ((int)entry - 1) * STRIDE;
                 long rowHash = 17;
                 for (int i = 0; i < STRIDE; i++)
                 {

@@ -319,7 +319,8 @@ public final class WodianClient implements AutoCloseable
 
     private void receive()
     {
-        final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(RECEIVE_BUFFER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer receiveBuffer =
+            ByteBuffer.allocateDirect(RECEIVE_BUFFER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         final UnsafeBuffer view = new UnsafeBuffer(receiveBuffer);
         try
         {

@@ -27,6 +27,7 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     private final Engine engine;
     private final RingBuffer<OutputEvent> outputRing;
     private final JournalHandler inlineJournal;
+    private final SelectorWaker waker;
     private final int claimLimit;
 
     private long claimedLowSequence = -1;
@@ -39,12 +40,18 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
      * @param engine        the state machine, touched only by this handler's thread from now on.
      * @param outputRing    ring the sender drains.
      * @param inlineJournal the journaling stage to run inline (COMPACT), or null when it runs ahead on its own thread.
+     * @param waker         wakes the thread that sends replies when it sleeps in a selector, or null.
      */
-    EngineHandler(final Engine engine, final RingBuffer<OutputEvent> outputRing, final JournalHandler inlineJournal)
+    EngineHandler(
+        final Engine engine,
+        final RingBuffer<OutputEvent> outputRing,
+        final JournalHandler inlineJournal,
+        final SelectorWaker waker)
     {
         this.engine = engine;
         this.outputRing = outputRing;
         this.inlineJournal = inlineJournal;
+        this.waker = waker;
         this.claimLimit = Math.max(1, outputRing.getBufferSize() / 2);
     }
 
@@ -151,6 +158,10 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
             claimedLowSequence = -1;
             claimedHighSequence = -1;
             claimedCount = 0;
+            if (null != waker)
+            {
+                waker.wakeIfSleeping();
+            }
         }
     }
 }

@@ -9,12 +9,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import static com.wodian.net.FrameDescriptor.BYTE_ORDER;
@@ -37,9 +39,12 @@ import static com.wodian.net.FrameDescriptor.MESSAGE_OFFSET;
  * <p>The selector is polled with {@link Selector#selectNow(Consumer)} and a handler created once, so a duty cycle
  * allocates nothing (no selected-key set iteration, no iterator).
  */
-final class ReceiverAgent implements Agent
+final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
 {
     static final String ROLE_NAME = "wodian-receiver";
+
+    /** Park while the agent must poll (input ring full): one ring batch takes the engine about this long. */
+    static final long POLL_PARK_NS = 20_000;
 
     private static final int ACCEPTS_PER_CYCLE_MAX = 16;
     private static final int CLOSE_REQUESTS_PER_CYCLE_MAX = 16;
@@ -50,12 +55,13 @@ final class ReceiverAgent implements Agent
     private final InputPublisher publisher;
     private final OneToOneRingBuffer closeRequests;
     private final long tickIntervalMs;
+    private final int socketSendBufferLength;
+    private final int socketReceiveBufferLength;
     private final Session[] backlog;
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelectedKey;
     private final MessageHandler closeRequestHandler = this::onCloseRequest;
     private int backlogCount;
     private int selectWorkCount;
-    private boolean stopped;
 
     /**
      * Set by another thread ({@link WodianServer#close()}) to make this agent stop accepting and reading; volatile
@@ -74,13 +80,15 @@ final class ReceiverAgent implements Agent
         final SessionTable sessions,
         final InputPublisher publisher,
         final OneToOneRingBuffer closeRequests,
-        final long tickIntervalMs) throws IOException
+        final ServerConfig config) throws IOException
     {
         this.serverChannel = serverChannel;
         this.sessions = sessions;
         this.publisher = publisher;
         this.closeRequests = closeRequests;
-        this.tickIntervalMs = tickIntervalMs;
+        this.tickIntervalMs = config.tickIntervalMs();
+        this.socketSendBufferLength = config.socketSendBufferLength();
+        this.socketReceiveBufferLength = config.socketReceiveBufferLength();
         this.backlog = new Session[sessions.capacity()];
         this.selector = Selector.open();
         serverChannel.configureBlocking(false);
@@ -98,7 +106,7 @@ final class ReceiverAgent implements Agent
     {
         if (stopRequested)
         {
-            if (!stopped)
+            if (!stoppedReceiving)
             {
                 stopReceiving();
             }
@@ -130,10 +138,55 @@ final class ReceiverAgent implements Agent
         }
     }
 
-    /** Another thread: stop accepting and reading at the next duty cycle. */
+    /** Another thread: stop accepting and reading at the next duty cycle (waking the agent if it sleeps). */
     void requestStop()
     {
         stopRequested = true;
+        selector.wakeup();
+    }
+
+    /** The selector the {@code select} idle strategy blocks in, also woken by the engine stage in COMPACT mode. */
+    Selector selector()
+    {
+        return selector;
+    }
+
+    /**
+     * True when the agent must poll rather than wait for socket events: frames wait for ring capacity, the ring is
+     * full, or the agent is stopping (its selector then has nothing more to report).
+     */
+    boolean mustPoll()
+    {
+        return backlogCount > 0 || stopRequested || !publisher.hasCapacity();
+    }
+
+    /**
+     * Blocks in the selector, handling ready keys as {@link #doWork()} does, until a key is ready, the selector is
+     * woken, or the next Tick is due. Call only when {@link #mustPoll()} is false: a read needs ring capacity.
+     */
+    void selectUntilTickDue() throws IOException
+    {
+        final long timeoutMs = publisher.lastCommandTimestampMs() + tickIntervalMs - publisher.timestampMs();
+        selector.select(selectedKeyHandler, Math.max(1, timeoutMs));
+    }
+
+    /** DEDICATED mode's {@code select} idle strategy: only sockets and the Tick timer bring work to the receiver. */
+    @Override
+    public void awaitWork()
+    {
+        if (mustPoll())
+        {
+            LockSupport.parkNanos(POLL_PARK_NS);
+            return;
+        }
+        try
+        {
+            selectUntilTickDue();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /** Another thread: true once nothing more will be published to the input ring. */
@@ -144,7 +197,6 @@ final class ReceiverAgent implements Agent
 
     private void stopReceiving() throws IOException
     {
-        stopped = true;
         serverChannel.close();
         stoppedReceiving = true;
     }
@@ -203,6 +255,14 @@ final class ReceiverAgent implements Agent
         {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+            if (socketSendBufferLength > 0)
+            {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, socketSendBufferLength);
+            }
+            if (socketReceiveBufferLength > 0)
+            {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, socketReceiveBufferLength);
+            }
             session.openOnReceiver(sessions.nextSessionId(session), channel);
             session.selectionKey = channel.register(selector, SelectionKey.OP_READ, session);
         }
@@ -372,7 +432,7 @@ final class ReceiverAgent implements Agent
             final Session session = backlog[i];
             backlog[i] = null;
             session.inBacklog = false;
-            // service() re-adds a still pending session at backlogCount, which is never beyond i: the array stays dense.
+            // service() re-adds a pending session at backlogCount, which is never beyond i: the array stays dense.
             if (!service(session))
             {
                 workCount++;

@@ -1,15 +1,20 @@
 package com.wodian.net.server;
 
+import com.lmax.disruptor.Cursored;
 import com.lmax.disruptor.EventPoller;
 import com.wodian.net.FrameDescriptor;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static com.wodian.net.FrameDescriptor.BYTE_ORDER;
 import static com.wodian.net.FrameDescriptor.CORRELATION_ID_OFFSET;
@@ -25,15 +30,20 @@ import static com.wodian.net.FrameDescriptor.MESSAGE_OFFSET;
  * later replies are dropped). A session's CLOSE output is its last: the sender flushes what is left, for at most the
  * linger period, closes the socket and hands the slot back to the receiver.
  */
-final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>
+final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, SelectIdleStrategy.Waiter
 {
     static final String ROLE_NAME = "wodian-sender";
 
     /** Replies taken from the ring per duty cycle before writing, so the first ones are not held back for long. */
     private static final int POLL_LIMIT = 256;
     private static final int CLOSE_REQUEST_MSG_TYPE_ID = 1;
+    /** A safety net only: the engine stage wakes the sleeping sender whenever it publishes. */
+    private static final long IDLE_SELECT_TIMEOUT_MS = 100;
 
     private final EventPoller<OutputEvent> poller;
+    private final Cursored outputCursor;
+    private final Selector idleSelector;
+    private final SelectorWaker waker;
     private final SessionTable sessions;
     private final OneToOneRingBuffer closeRequests;
     private final NanoClock nanoClock;
@@ -44,7 +54,9 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>
     private int polledCount;
     private long nowNs;
     private long unknownSessionReplyCount;
-    private long slowReaderCount;
+
+    /** Written only by this agent, on a rare event; volatile so that other threads may read it as a statistic. */
+    private volatile long slowReaderCount;
 
     /**
      * Sessions with bytes not yet written or a close pending, published for {@link WodianServer#close()} which
@@ -52,14 +64,26 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>
      */
     private volatile int pendingSessionCount;
 
+    /**
+     * @param poller       consumer of the output ring.
+     * @param outputCursor the output ring's cursor, to check for replies before sleeping.
+     * @param idleSelector a selector to sleep in with the {@code select} idle strategy (DEDICATED), else null.
+     * @param waker        the engine stage's handle on {@code idleSelector}, else null.
+     */
     SenderAgent(
         final EventPoller<OutputEvent> poller,
+        final Cursored outputCursor,
+        final Selector idleSelector,
+        final SelectorWaker waker,
         final SessionTable sessions,
         final OneToOneRingBuffer closeRequests,
         final NanoClock nanoClock,
         final long closeLingerMs)
     {
         this.poller = poller;
+        this.outputCursor = outputCursor;
+        this.idleSelector = idleSelector;
+        this.waker = waker;
         this.sessions = sessions;
         this.closeRequests = closeRequests;
         this.nanoClock = nanoClock;
@@ -94,6 +118,10 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>
     @Override
     public void onClose()
     {
+        if (null != idleSelector)
+        {
+            CloseHelper.quietClose(idleSelector);
+        }
         if (unknownSessionReplyCount > 0 || slowReaderCount > 0)
         {
             WodianServer.LOG.log(System.Logger.Level.INFO, "sender: slow readers disconnected {0}, " +
@@ -101,10 +129,55 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>
         }
     }
 
+    /** True when unwritten bytes or a lingering close need retrying: no event will announce that a socket drained. */
+    boolean mustPoll()
+    {
+        return writeCount > 0;
+    }
+
+    /** True when replies are published that this agent has not taken yet. */
+    boolean hasOutput()
+    {
+        return outputCursor.getCursor() > poller.getSequence().get();
+    }
+
+    /** DEDICATED mode's {@code select} idle strategy: sleep in the idle selector until the engine stage wakes it. */
+    @Override
+    public void awaitWork()
+    {
+        if (mustPoll())
+        {
+            LockSupport.parkNanos(ReceiverAgent.POLL_PARK_NS);
+            return;
+        }
+        waker.prepareToSleep();
+        try
+        {
+            if (!hasOutput())
+            {
+                idleSelector.select(IDLE_SELECT_TIMEOUT_MS);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        finally
+        {
+            waker.awake();
+        }
+    }
+
     /** Another thread: the output ring sequence this agent has taken replies up to. */
     long polledSequence()
     {
         return poller.getSequence().get();
+    }
+
+    /** Another thread: clients disconnected as slow readers so far. */
+    long slowReaderCount()
+    {
+        return slowReaderCount;
     }
 
     /** Another thread: sessions still holding unwritten bytes or waiting to close. */
@@ -156,7 +229,7 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>
             }
             if (sendBuffer.remaining() < frameBytes)
             {
-                slowReaderCount++;
+                slowReaderCount = slowReaderCount + 1;
                 failSend(session);
                 return;
             }

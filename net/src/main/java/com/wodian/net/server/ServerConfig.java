@@ -91,6 +91,14 @@ public final class ServerConfig
         public static final String SEND_BUFFER_LENGTH_PROP_NAME = "wodian.net.send.buffer.length";
         public static final int SEND_BUFFER_LENGTH_DEFAULT = 256 * 1024;
 
+        /** SO_SNDBUF of accepted sockets; 0 leaves the operating system's default (and its auto-tuning). */
+        public static final String SOCKET_SEND_BUFFER_LENGTH_PROP_NAME = "wodian.net.socket.send.buffer.length";
+        public static final int SOCKET_SEND_BUFFER_LENGTH_DEFAULT = 0;
+
+        /** SO_RCVBUF of accepted sockets; 0 leaves the operating system's default (and its auto-tuning). */
+        public static final String SOCKET_RECEIVE_BUFFER_LENGTH_PROP_NAME = "wodian.net.socket.receive.buffer.length";
+        public static final int SOCKET_RECEIVE_BUFFER_LENGTH_DEFAULT = 0;
+
         /** How long a closing session may take to flush its last replies before it is closed regardless. */
         public static final String CLOSE_LINGER_MS_PROP_NAME = "wodian.net.close.linger.ms";
         public static final long CLOSE_LINGER_MS_DEFAULT = 1000;
@@ -175,6 +183,16 @@ public final class ServerConfig
             return Integer.getInteger(SEND_BUFFER_LENGTH_PROP_NAME, SEND_BUFFER_LENGTH_DEFAULT);
         }
 
+        public static int socketSendBufferLength()
+        {
+            return Integer.getInteger(SOCKET_SEND_BUFFER_LENGTH_PROP_NAME, SOCKET_SEND_BUFFER_LENGTH_DEFAULT);
+        }
+
+        public static int socketReceiveBufferLength()
+        {
+            return Integer.getInteger(SOCKET_RECEIVE_BUFFER_LENGTH_PROP_NAME, SOCKET_RECEIVE_BUFFER_LENGTH_DEFAULT);
+        }
+
         public static long closeLingerMs()
         {
             return Long.getLong(CLOSE_LINGER_MS_PROP_NAME, CLOSE_LINGER_MS_DEFAULT);
@@ -212,6 +230,8 @@ public final class ServerConfig
     private int sessionsMax = Configuration.sessionsMax();
     private int receiveBufferLength = Configuration.receiveBufferLength();
     private int sendBufferLength = Configuration.sendBufferLength();
+    private int socketSendBufferLength = Configuration.socketSendBufferLength();
+    private int socketReceiveBufferLength = Configuration.socketReceiveBufferLength();
     private long closeLingerMs = Configuration.closeLingerMs();
     private long shutdownTimeoutMs = Configuration.shutdownTimeoutMs();
     private EngineConfig engineConfig;
@@ -371,6 +391,28 @@ public final class ServerConfig
         return sendBufferLength;
     }
 
+    public ServerConfig socketSendBufferLength(final int socketSendBufferLength)
+    {
+        this.socketSendBufferLength = socketSendBufferLength;
+        return this;
+    }
+
+    public int socketSendBufferLength()
+    {
+        return socketSendBufferLength;
+    }
+
+    public ServerConfig socketReceiveBufferLength(final int socketReceiveBufferLength)
+    {
+        this.socketReceiveBufferLength = socketReceiveBufferLength;
+        return this;
+    }
+
+    public int socketReceiveBufferLength()
+    {
+        return socketReceiveBufferLength;
+    }
+
     public ServerConfig closeLingerMs(final long closeLingerMs)
     {
         this.closeLingerMs = closeLingerMs;
@@ -452,6 +494,10 @@ public final class ServerConfig
             throw new IllegalArgumentException("sendBufferLength must be >= " + FRAME_BYTES_MAX + ": " +
                 sendBufferLength);
         }
+        if (socketSendBufferLength < 0 || socketReceiveBufferLength < 0)
+        {
+            throw new IllegalArgumentException("socket buffer lengths must be >= 0 (0: system default)");
+        }
         if (closeLingerMs < 0 || shutdownTimeoutMs < 0)
         {
             throw new IllegalArgumentException("closeLingerMs and shutdownTimeoutMs must be >= 0");
@@ -475,7 +521,8 @@ public final class ServerConfig
             ", pipelineWaitStrategy=" + pipelineWaitStrategy + ", networkIdleStrategy=" + networkIdleStrategy +
             ", senderIdleStrategy=" + senderIdleStrategy + ", tickIntervalMs=" + tickIntervalMs +
             ", sessionsMax=" + sessionsMax + ", receiveBufferLength=" + receiveBufferLength +
-            ", sendBufferLength=" + sendBufferLength + ", closeLingerMs=" + closeLingerMs +
+            ", sendBufferLength=" + sendBufferLength + ", socketSendBufferLength=" + socketSendBufferLength +
+            ", socketReceiveBufferLength=" + socketReceiveBufferLength + ", closeLingerMs=" + closeLingerMs +
             ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", engineConfig=" + engineConfig + '}';
     }
 }

@@ -40,6 +40,11 @@ public final class StrategyFactory
     public static final String IDLE_BUSY_SPIN = "busy-spin";
     /** Agrona {@link NoOpIdleStrategy}: does nothing at all; burns a core. */
     public static final String IDLE_NOOP = "noop";
+    /**
+     * Network agents only: block in the agent's selector, woken by the kernel for socket events and by the engine
+     * stage for replies ({@link SelectIdleStrategy}). No CPU while idle, no park period added to a request.
+     */
+    public static final String IDLE_SELECT = "select";
 
     /** Valid names for ring consumers' wait strategies. */
     public static final List<String> WAIT_STRATEGY_NAMES =
@@ -47,7 +52,7 @@ public final class StrategyFactory
 
     /** Valid names for the network agents' idle strategies. */
     public static final List<String> IDLE_STRATEGY_NAMES =
-        List.of(IDLE_BACKOFF, IDLE_SLEEPING, IDLE_YIELDING, IDLE_BUSY_SPIN, IDLE_NOOP);
+        List.of(IDLE_SELECT, IDLE_BACKOFF, IDLE_SLEEPING, IDLE_YIELDING, IDLE_BUSY_SPIN, IDLE_NOOP);
 
     private StrategyFactory()
     {
@@ -74,14 +79,17 @@ public final class StrategyFactory
     }
 
     /**
-     * @param name one of {@link #IDLE_STRATEGY_NAMES}.
+     * @param name one of {@link #IDLE_STRATEGY_NAMES} except {@link #IDLE_SELECT}, which the server builds around
+     *             the agent it serves.
      * @return a new Agrona idle strategy.
-     * @throws IllegalArgumentException for an unknown name.
+     * @throws IllegalArgumentException for an unknown name or {@link #IDLE_SELECT}.
      */
     public static IdleStrategy newIdleStrategy(final String name)
     {
         switch (checkIdleStrategyName(name))
         {
+            case IDLE_SELECT:
+                throw new IllegalArgumentException("the select idle strategy needs its network agent");
             case IDLE_SLEEPING:
                 return new SleepingIdleStrategy();
             case IDLE_YIELDING:

@@ -16,6 +16,7 @@ import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -24,6 +25,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -101,37 +103,34 @@ public final class WodianServer implements AutoCloseable
         outputRing = RingBuffer.createSingleProducer(OutputEvent::newInstance, config.outputRingSize(),
             new BusySpinWaitStrategy());
 
-        // 3. Journal and engine stages: two threads in DEDICATED (the engine gated on the journal's sequence),
-        //    one handler doing both in COMPACT.
-        if (ThreadingMode.DEDICATED == config.threadingMode())
-        {
-            final JournalHandler journalHandler = new JournalHandler(journal);
-            journalProcessor = newProcessor(inputRing.newBarrier(), journalHandler);
-            engineProcessor = newProcessor(inputRing.newBarrier(journalProcessor.getSequence()),
-                new EngineHandler(engine, outputRing, null));
-        }
-        else
-        {
-            journalProcessor = null;
-            engineProcessor = newProcessor(inputRing.newBarrier(),
-                new EngineHandler(engine, outputRing, new JournalHandler(journal)));
-        }
-        inputRing.addGatingSequences(engineProcessor.getSequence());
+        // 3. Network: sessions, the receiver, the sender, the sender's close requests to the receiver, and the
+        //    selector the engine stage wakes when the thread that sends replies sleeps in it ("select" idle).
+        final boolean dedicated = ThreadingMode.DEDICATED == config.threadingMode();
         final EventPoller<OutputEvent> outputPoller = outputRing.newPoller();
         outputRing.addGatingSequences(outputPoller.getSequence());
-
-        // 4. Network: sessions, the sender's close requests to the receiver, both agents.
         sessions = new SessionTable(config.sessionsMax(), config.receiveBufferLength(), config.sendBufferLength());
         final OneToOneRingBuffer closeRequests = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(
             BitUtil.findNextPositivePowerOfTwo(4 * config.sessionsMax() * CLOSE_REQUEST_RECORD_LENGTH) +
             RingBufferDescriptor.TRAILER_LENGTH)));
+        final SelectorWaker waker;
+        final Selector senderIdleSelector;
         serverChannel = ServerSocketChannel.open();
         try
         {
             serverChannel.bind(new InetSocketAddress(config.host(), config.port()));
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
             receiver = new ReceiverAgent(serverChannel, sessions,
-                new InputPublisher(inputRing, config.epochClock()), closeRequests, config.tickIntervalMs());
+                new InputPublisher(inputRing, config.epochClock()), closeRequests, config);
+            if (dedicated)
+            {
+                senderIdleSelector = isSelect(config.senderIdleStrategy()) ? Selector.open() : null;
+                waker = null == senderIdleSelector ? null : new SelectorWaker(senderIdleSelector);
+            }
+            else
+            {
+                senderIdleSelector = null;
+                waker = isSelect(config.networkIdleStrategy()) ? new SelectorWaker(receiver.selector()) : null;
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -139,24 +138,41 @@ public final class WodianServer implements AutoCloseable
             journal.close();
             throw ex;
         }
-        sender = new SenderAgent(outputPoller, sessions, closeRequests, new SystemNanoClock(),
-            config.closeLingerMs());
+        sender = new SenderAgent(outputPoller, outputRing, senderIdleSelector, waker, sessions, closeRequests,
+            new SystemNanoClock(), config.closeLingerMs());
+
+        // 4. Journal and engine stages: two threads in DEDICATED (the engine gated on the journal's sequence),
+        //    one handler doing both in COMPACT.
+        if (dedicated)
+        {
+            journalProcessor = newProcessor(inputRing.newBarrier(), new JournalHandler(journal));
+            engineProcessor = newProcessor(inputRing.newBarrier(journalProcessor.getSequence()),
+                new EngineHandler(engine, outputRing, null, waker));
+        }
+        else
+        {
+            journalProcessor = null;
+            engineProcessor = newProcessor(inputRing.newBarrier(),
+                new EngineHandler(engine, outputRing, new JournalHandler(journal), waker));
+        }
+        inputRing.addGatingSequences(engineProcessor.getSequence());
 
         // 5. Threads, consumers first so that nothing published waits for a thread that has not started.
-        if (ThreadingMode.DEDICATED == config.threadingMode())
+        if (dedicated)
         {
             stageThreads = new Thread[]{
                 startThread(journalProcessor, "wodian-journal"),
                 startThread(engineProcessor, "wodian-engine") };
             agentRunners = new AgentRunner[]{
-                startAgent(config.senderIdleStrategy(), sender),
-                startAgent(config.networkIdleStrategy(), receiver) };
+                startAgent(newIdleStrategy(config.senderIdleStrategy(), sender), sender),
+                startAgent(newIdleStrategy(config.networkIdleStrategy(), receiver), receiver) };
         }
         else
         {
+            final NetworkAgent networkAgent = new NetworkAgent(receiver, sender, waker);
             stageThreads = new Thread[]{ startThread(engineProcessor, "wodian-pipeline") };
             agentRunners = new AgentRunner[]{
-                startAgent(config.networkIdleStrategy(), new NetworkAgent(receiver, sender)) };
+                startAgent(newIdleStrategy(config.networkIdleStrategy(), networkAgent), networkAgent) };
         }
         warnAboutSpinningThreads(config);
         LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} ({2})", config.host(), port,
@@ -193,6 +209,12 @@ public final class WodianServer implements AutoCloseable
     public long recoveredInputCount()
     {
         return recoveredInputCount;
+    }
+
+    /** Clients disconnected so far for letting their replies pile up beyond the send buffer. */
+    public long slowReaderDisconnectCount()
+    {
+        return sender.slowReaderCount();
     }
 
     /**
@@ -281,12 +303,22 @@ public final class WodianServer implements AutoCloseable
         return thread;
     }
 
-    private static AgentRunner startAgent(final String idleStrategyName, final Agent agent)
+    private static AgentRunner startAgent(final IdleStrategy idleStrategy, final Agent agent)
     {
-        final AgentRunner runner = new AgentRunner(StrategyFactory.newIdleStrategy(idleStrategyName),
+        final AgentRunner runner = new AgentRunner(idleStrategy,
             (throwable) -> LOG.log(System.Logger.Level.ERROR, agent.roleName() + " error", throwable), null, agent);
         AgentRunner.startOnThread(runner);
         return runner;
+    }
+
+    private static IdleStrategy newIdleStrategy(final String name, final SelectIdleStrategy.Waiter agent)
+    {
+        return isSelect(name) ? new SelectIdleStrategy(agent) : StrategyFactory.newIdleStrategy(name);
+    }
+
+    private static boolean isSelect(final String idleStrategyName)
+    {
+        return StrategyFactory.IDLE_SELECT.equals(idleStrategyName);
     }
 
     private static boolean awaitUntil(final BooleanSupplier condition, final long deadlineNs)

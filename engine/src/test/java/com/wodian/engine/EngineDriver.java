@@ -1,0 +1,186 @@
+package com.wodian.engine;
+
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.MessageText;
+import com.wodian.protocol.sbe.*;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Drives an engine as the pipeline would: each command gets the next sequence and the current test time. Keeps a
+ * copy of the last reply so scenarios can read its fields.
+ */
+final class EngineDriver implements ReplySink
+{
+    final Engine engine;
+    final CommandEncoder encoder = new CommandEncoder();
+    final UnsafeBuffer command = new UnsafeBuffer(new byte[512]);
+    final UnsafeBuffer reply = new UnsafeBuffer(new byte[512]);
+    int replyLength;
+    long sequence;
+    long nowMs = 1_700_000_000_000L;
+
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final PaymentReplyDecoder paymentReply = new PaymentReplyDecoder();
+    private final BalanceReplyDecoder balanceReply = new BalanceReplyDecoder();
+    private final PaymentStatusReplyDecoder statusReply = new PaymentStatusReplyDecoder();
+    private final MerchantStatementReplyDecoder statementReply = new MerchantStatementReplyDecoder();
+
+    EngineDriver(final EngineConfig config)
+    {
+        engine = new Engine(config);
+    }
+
+    @Override
+    public void onReply(final DirectBuffer buffer, final int offset, final int length)
+    {
+        reply.putBytes(0, buffer, offset, length);
+        replyLength = length;
+    }
+
+    ResultCode apply(final int length)
+    {
+        engine.onCommand(++sequence, nowMs, command, 0, length, this);
+        return code();
+    }
+
+    ResultCode query(final int length)
+    {
+        engine.onQuery(command, 0, length, this);
+        return code();
+    }
+
+    ResultCode code()
+    {
+        return MessageText.resultCode(reply, 0, replyLength);
+    }
+
+    String replyText()
+    {
+        return MessageText.describe(reply, 0, replyLength);
+    }
+
+    byte[] replyBytes()
+    {
+        final byte[] bytes = new byte[replyLength];
+        reply.getBytes(0, bytes);
+        return bytes;
+    }
+
+    void advanceMs(final long ms)
+    {
+        nowMs += ms;
+    }
+
+    ResultCode merchant(final long merchantId, final int pointsPerYuan, final int poolBps, final int allianceBps,
+        final int feeBps, final boolean alliance)
+    {
+        return apply(encoder.registerMerchant(command, 0, merchantId, pointsPerYuan, poolBps, allianceBps, feeBps,
+            alliance));
+    }
+
+    ResultCode consumer(final long consumerId, final long homeMerchantId)
+    {
+        return apply(encoder.registerConsumer(command, 0, consumerId, homeMerchantId));
+    }
+
+    ResultCode terminal(final long terminalId, final long merchantId)
+    {
+        return apply(encoder.registerTerminal(command, 0, terminalId, merchantId));
+    }
+
+    ResultCode topUp(final long consumerId, final long ref, final long amountFen)
+    {
+        return apply(encoder.topUp(command, 0, consumerId, ref, amountFen));
+    }
+
+    ResultCode withdraw(final long merchantId, final long withdrawalId, final long amountFen)
+    {
+        return apply(encoder.withdraw(command, 0, merchantId, withdrawalId, amountFen));
+    }
+
+    ResultCode block(final PartyType type, final long id, final boolean blocked)
+    {
+        return apply(encoder.setBlocked(command, 0, type, id, blocked));
+    }
+
+    ResultCode pay(final long merchantId, final long terminalId, final long paymentId, final long consumerId,
+        final long amountFen)
+    {
+        return apply(encoder.pay(command, 0, merchantId, terminalId, paymentId, consumerId, amountFen));
+    }
+
+    ResultCode tryPay(final long merchantId, final long terminalId, final long paymentId, final long consumerId,
+        final long amountFen, final long ttlMs)
+    {
+        return apply(encoder.tryPayment(command, 0, merchantId, terminalId, paymentId, consumerId, amountFen, ttlMs));
+    }
+
+    ResultCode confirm(final long merchantId, final long terminalId, final long paymentId)
+    {
+        return apply(encoder.confirm(command, 0, merchantId, terminalId, paymentId));
+    }
+
+    ResultCode cancel(final long merchantId, final long terminalId, final long paymentId)
+    {
+        return apply(encoder.cancel(command, 0, merchantId, terminalId, paymentId));
+    }
+
+    ResultCode refund(final long merchantId, final long terminalId, final long paymentId, final long refundId,
+        final long amountFen)
+    {
+        return apply(encoder.refund(command, 0, merchantId, terminalId, paymentId, refundId, amountFen));
+    }
+
+    ResultCode tick()
+    {
+        return apply(encoder.tick(command, 0));
+    }
+
+    long pointsEarnedOfLastReply()
+    {
+        header.wrap(reply, 0);
+        paymentReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        return paymentReply.pointsEarned();
+    }
+
+    long wallet(final long consumerId)
+    {
+        balance(consumerId);
+        return balanceReply.walletFen();
+    }
+
+    long held(final long consumerId)
+    {
+        balance(consumerId);
+        return balanceReply.heldFen();
+    }
+
+    long points(final long consumerId)
+    {
+        balance(consumerId);
+        return balanceReply.points();
+    }
+
+    private void balance(final long consumerId)
+    {
+        query(encoder.balanceQuery(command, 0, consumerId));
+        header.wrap(reply, 0);
+        balanceReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+    }
+
+    PaymentStatusReplyDecoder status(final long merchantId, final long paymentId)
+    {
+        query(encoder.paymentStatusQuery(command, 0, merchantId, paymentId));
+        header.wrap(reply, 0);
+        return statusReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+    }
+
+    MerchantStatementReplyDecoder statement(final long merchantId)
+    {
+        query(encoder.merchantStatementQuery(command, 0, merchantId));
+        header.wrap(reply, 0);
+        return statementReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
+            header.version());
+    }
+}
