@@ -77,6 +77,8 @@ public final class WodianClient implements AutoCloseable
 
     /** The first cause of failure; volatile because every thread checks it. */
     private volatile IOException failure;
+
+    /** Set by {@link #close()} on any thread; volatile so that every sender sees it at its next call. */
     private volatile boolean closed;
 
     private WodianClient(final SocketChannel channel)

@@ -56,15 +56,6 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     }
 
     @Override
-    public void onStart()
-    {
-        if (null != inlineJournal)
-        {
-            inlineJournal.onStart();
-        }
-    }
-
-    @Override
     public void onShutdown()
     {
         flush();

@@ -1,7 +1,8 @@
 package com.wodian.net.server;
 
 import com.lmax.disruptor.EventHandler;
-import com.wodian.journal.ChronicleJournal;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.WaitStrategy;
 import com.wodian.journal.JournalWriter;
 import com.wodian.protocol.CommandCatalog;
 
@@ -10,42 +11,43 @@ import com.wodian.protocol.CommandCatalog;
  * the durability policy ({@link JournalWriter#endOfBatch()}: nothing for PAGE_CACHE, a force to disk for SYNC).
  * Queries, rejects and closes pass through untouched, so journal sequences are contiguous.
  *
- * <p>The writer is acquired in {@link #onStart()} and released in {@link #onShutdown()}, both on the stage's own
- * thread, because a journal writer belongs to the thread that appends with it. In COMPACT mode the
- * {@link EngineHandler} calls {@link #journal(InputEvent)} and {@link #endOfBatch()} inline on its thread instead.
+ * <p>The writer is acquired by the server before any thread starts, so that a journal locked by another process fails
+ * the start-up instead of a stage; it binds to the thread that first appends with it, this stage's, which also
+ * closes it in {@link #onShutdown()}. In COMPACT mode the {@link EngineHandler} calls {@link #journal(InputEvent)}
+ * and {@link #endOfBatch()} inline on its thread instead.
  */
 final class JournalHandler implements EventHandler<InputEvent>
 {
-    private final ChronicleJournal journal;
-    private JournalWriter writer;
+    private final JournalWriter writer;
+    private final WaitStrategy followerSignal;
+    private Sequence ringSequence;
     private long lastSequence;
     private boolean unsynced;
 
-    JournalHandler(final ChronicleJournal journal)
+    /**
+     * @param writer         the journal's writer, acquired by the server.
+     * @param followerSignal the input ring's wait strategy, signalled when a batch is durable so that a follower
+     *                       waiting on a lock (the engine stage, {@link FollowerBlockingWaitStrategy}) wakes up.
+     */
+    JournalHandler(final JournalWriter writer, final WaitStrategy followerSignal)
     {
-        this.journal = journal;
+        this.writer = writer;
+        this.followerSignal = followerSignal;
+        this.lastSequence = writer.lastSequence();
     }
 
+    /** Called by the processor when this handler runs as its own stage (DEDICATED), with the stage's sequence. */
     @Override
-    public void onStart()
+    public void setSequenceCallback(final Sequence sequenceCallback)
     {
-        writer = journal.writer();
-        lastSequence = writer.lastSequence();
+        this.ringSequence = sequenceCallback;
     }
 
     @Override
     public void onShutdown()
     {
-        if (null != writer)
-        {
-            if (unsynced)
-            {
-                writer.endOfBatch();
-                unsynced = false;
-            }
-            writer.close();
-            writer = null;
-        }
+        endOfBatch();
+        writer.close();
     }
 
     @Override
@@ -55,6 +57,10 @@ final class JournalHandler implements EventHandler<InputEvent>
         if (endOfBatch)
         {
             endOfBatch();
+            // Advance the stage's sequence now (the processor sets the same value after this returns), then wake
+            // the follower: it may only look at the batch once it is durable, and it waits on a lock, not spinning.
+            ringSequence.set(sequence);
+            followerSignal.signalAllWhenBlocking();
         }
     }
 

@@ -56,21 +56,25 @@ public final class ServerConfig
 
         /**
          * Wait strategy of the input ring's consumers (the pipeline thread in COMPACT; journal and engine threads in
-         * DEDICATED). See {@link StrategyFactory#WAIT_STRATEGY_NAMES}.
+         * DEDICATED). See {@link StrategyFactory#WAIT_STRATEGY_NAMES}. {@code blocking} by default: no CPU while
+         * idle, and a wake-up per batch, not per input. Note that in DEDICATED mode the Disruptor's blocking and
+         * yielding strategies spin while the engine waits for the journal thread (the dependent sequence).
          */
         public static final String PIPELINE_WAIT_STRATEGY_PROP_NAME = "wodian.pipeline.wait.strategy";
         public static final String PIPELINE_WAIT_STRATEGY_DEFAULT = StrategyFactory.WAIT_BLOCKING;
 
         /**
          * Idle strategy of the network agent (COMPACT) or the receiver agent (DEDICATED). See
-         * {@link StrategyFactory#IDLE_STRATEGY_NAMES}.
+         * {@link StrategyFactory#IDLE_STRATEGY_NAMES}. {@code select} by default: on two cores no thread may spin,
+         * and blocking in the selector picks a request up as soon as the kernel wakes the thread, where a backoff
+         * park adds up to its park period (measured in the net module's RoundTripLatencyMain).
          */
         public static final String NETWORK_IDLE_STRATEGY_PROP_NAME = "wodian.net.idle.strategy";
-        public static final String NETWORK_IDLE_STRATEGY_DEFAULT = StrategyFactory.IDLE_BACKOFF;
+        public static final String NETWORK_IDLE_STRATEGY_DEFAULT = StrategyFactory.IDLE_SELECT;
 
         /** Idle strategy of the sender agent; DEDICATED only (in COMPACT the sender shares the network thread). */
         public static final String SENDER_IDLE_STRATEGY_PROP_NAME = "wodian.sender.idle.strategy";
-        public static final String SENDER_IDLE_STRATEGY_DEFAULT = StrategyFactory.IDLE_BACKOFF;
+        public static final String SENDER_IDLE_STRATEGY_DEFAULT = StrategyFactory.IDLE_SELECT;
 
         /** Interval of the internal Tick command that advances engine time (hold expiry) while no command arrives. */
         public static final String TICK_INTERVAL_MS_PROP_NAME = "wodian.tick.interval.ms";

@@ -1,6 +1,5 @@
 package com.wodian.net.server;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
@@ -21,7 +20,10 @@ import java.util.List;
  */
 public final class StrategyFactory
 {
-    /** Disruptor {@link BlockingWaitStrategy}: the consumer parks on a lock; the producer signals every publish. */
+    /**
+     * {@link FollowerBlockingWaitStrategy}: consumers wait on a lock and are signalled by the producer, and a consumer
+     * following another (the engine behind the journal) by its leader; nothing spins.
+     */
     public static final String WAIT_BLOCKING = "blocking";
     /** Disruptor {@link SleepingWaitStrategy}: spin, then yield, then park 100 ns at a time (~50-60 µs on Linux). */
     public static final String WAIT_SLEEPING = "sleeping";
@@ -74,7 +76,7 @@ public final class StrategyFactory
             case WAIT_BUSY_SPIN:
                 return new BusySpinWaitStrategy();
             default:
-                return new BlockingWaitStrategy();
+                return new FollowerBlockingWaitStrategy();
         }
     }
 

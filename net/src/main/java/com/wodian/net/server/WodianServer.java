@@ -8,10 +8,12 @@ import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.WaitStrategy;
 import com.wodian.engine.Engine;
 import com.wodian.engine.ReplySink;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalConfig;
+import com.wodian.journal.JournalWriter;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -86,10 +88,12 @@ public final class WodianServer implements AutoCloseable
         journal = ChronicleJournal.open(new JournalConfig(config.dataDir().resolve(JOURNAL_DIR_NAME))
             .withDurabilityPolicy(config.durabilityPolicy()));
         final Engine engine;
+        final JournalWriter journalWriter;
         try
         {
             engine = new Engine(config.engineConfig());
             recoveredInputCount = recover(journal, engine);
+            journalWriter = journal.writer();
         }
         catch (final RuntimeException ex)
         {
@@ -98,8 +102,9 @@ public final class WodianServer implements AutoCloseable
         }
 
         // 2. Rings. The output ring is polled by the sender, never waited on, so it needs no signalling on publish.
+        final WaitStrategy inputWaitStrategy = StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy());
         inputRing = RingBuffer.createSingleProducer(InputEvent::newInstance, config.inputRingSize(),
-            StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy()));
+            inputWaitStrategy);
         outputRing = RingBuffer.createSingleProducer(OutputEvent::newInstance, config.outputRingSize(),
             new BusySpinWaitStrategy());
 
@@ -145,7 +150,8 @@ public final class WodianServer implements AutoCloseable
         //    one handler doing both in COMPACT.
         if (dedicated)
         {
-            journalProcessor = newProcessor(inputRing.newBarrier(), new JournalHandler(journal));
+            journalProcessor = newProcessor(inputRing.newBarrier(),
+                new JournalHandler(journalWriter, inputWaitStrategy));
             engineProcessor = newProcessor(inputRing.newBarrier(journalProcessor.getSequence()),
                 new EngineHandler(engine, outputRing, null, waker));
         }
@@ -153,7 +159,7 @@ public final class WodianServer implements AutoCloseable
         {
             journalProcessor = null;
             engineProcessor = newProcessor(inputRing.newBarrier(),
-                new EngineHandler(engine, outputRing, new JournalHandler(journal), waker));
+                new EngineHandler(engine, outputRing, new JournalHandler(journalWriter, inputWaitStrategy), waker));
         }
         inputRing.addGatingSequences(engineProcessor.getSequence());
 
@@ -182,7 +188,7 @@ public final class WodianServer implements AutoCloseable
     /**
      * Recovers state from the journal, binds the port and starts every thread.
      *
-     * @param config settings; {@link ServerConfig#validate()} is applied.
+     * @param config settings, checked before anything starts.
      * @return a running server; {@link #close()} it.
      * @throws IOException when the port cannot be bound.
      * @throws com.wodian.journal.JournalCorruptException when the journal fails its checks; the server does not

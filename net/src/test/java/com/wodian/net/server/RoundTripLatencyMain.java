@@ -67,6 +67,7 @@ public final class RoundTripLatencyMain
         final Path dataDir = Files.createTempDirectory("wodian-latency");
         config.dataDir(dataDir);
 
+        String allocatedBytes = "";
         final Histogram serviceHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final Histogram scheduledHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         try (WodianServer server = WodianServer.launch(config);
@@ -87,8 +88,13 @@ public final class RoundTripLatencyMain
             final long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
             final long totalCount = warmupCount + (long)seconds * rate;
             final long startNs = System.nanoTime();
+            final ThreadAllocations allocations = new ThreadAllocations();
             for (long i = 0; i < totalCount; i++)
             {
+                if (i == warmupCount)
+                {
+                    allocations.start();
+                }
                 final long scheduledNs = startNs + i * intervalNs;
                 long nowNs;
                 while ((nowNs = System.nanoTime()) < scheduledNs)
@@ -114,17 +120,18 @@ public final class RoundTripLatencyMain
             {
                 throw new IllegalStateException(recorder.errorCount + " replies were not OK");
             }
+            allocatedBytes = allocations.stop();
         }
 
         System.out.println(String.format(Locale.ROOT,
             "mode=%s pipeline-wait=%s network-idle=%s sender-idle=%s durability=%s request=%s rate=%d count=%d " +
-            "p50=%.1f p90=%.1f p99=%.1f p99.9=%.1f max=%.1f co-p99=%.1f (us)",
+            "p50=%.1f p90=%.1f p99=%.1f p99.9=%.1f max=%.1f co-p99=%.1f (us) allocated bytes while timed: %s",
             config.threadingMode(), config.pipelineWaitStrategy(), config.networkIdleStrategy(),
             ThreadingMode.DEDICATED == config.threadingMode() ? config.senderIdleStrategy() : "-",
             config.durabilityPolicy(), request, rate, serviceHistogram.getTotalCount(),
             micros(serviceHistogram, 50), micros(serviceHistogram, 90), micros(serviceHistogram, 99),
             micros(serviceHistogram, 99.9), serviceHistogram.getMaxValue() / 1000.0,
-            micros(scheduledHistogram, 99)));
+            micros(scheduledHistogram, 99), allocatedBytes));
         deleteRecursively(dataDir);
     }
 
@@ -138,6 +145,37 @@ public final class RoundTripLatencyMain
         try (java.util.stream.Stream<Path> paths = Files.walk(dir))
         {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+        }
+    }
+
+    /**
+     * Bytes allocated by each server thread (and the client's receiver) during the timed phase: the steady-state
+     * paths of the network and engine threads must show 0.
+     */
+    private static final class ThreadAllocations
+    {
+        private final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        private final java.util.Map<Thread, Long> startBytes = new java.util.TreeMap<>(
+            java.util.Comparator.comparing(Thread::getName));
+
+        void start()
+        {
+            for (final Thread thread : Thread.getAllStackTraces().keySet())
+            {
+                if (thread.getName().startsWith("wodian-"))
+                {
+                    startBytes.put(thread, threads.getThreadAllocatedBytes(thread.getId()));
+                }
+            }
+        }
+
+        String stop()
+        {
+            final StringBuilder text = new StringBuilder();
+            startBytes.forEach((thread, bytes) -> text.append(thread.getName()).append('=')
+                .append(threads.getThreadAllocatedBytes(thread.getId()) - bytes).append(' '));
+            return text.toString().trim();
         }
     }
 

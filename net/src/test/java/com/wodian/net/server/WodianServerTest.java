@@ -7,6 +7,7 @@ import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.StateHashReplyDecoder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
@@ -28,7 +29,31 @@ class WodianServerTest
     @EnumSource(ThreadingMode.class)
     void shouldRegisterTopUpPayAndAnswerBalance(final ThreadingMode mode) throws Exception
     {
-        try (WodianServer server = WodianServer.launch(ServerTestSupport.config(dataDir, mode));
+        registerTopUpPayAndQuery(ServerTestSupport.config(dataDir, mode));
+    }
+
+    /** Every stage strategy reaches the same replies: idle strategies change threads' waiting, never results. */
+    @ParameterizedTest
+    @CsvSource({
+        "COMPACT, sleeping, backoff, backoff",
+        "COMPACT, blocking, sleeping, backoff",
+        "COMPACT, yielding, yielding, backoff",
+        "DEDICATED, blocking, backoff, backoff",
+        "DEDICATED, sleeping, select, sleeping",
+        "DEDICATED, busy-spin, noop, busy-spin" })
+    void shouldGiveTheSameRepliesWithEveryStrategy(
+        final ThreadingMode mode, final String pipelineWait, final String networkIdle, final String senderIdle)
+        throws Exception
+    {
+        registerTopUpPayAndQuery(ServerTestSupport.config(dataDir, mode)
+            .pipelineWaitStrategy(pipelineWait)
+            .networkIdleStrategy(networkIdle)
+            .senderIdleStrategy(senderIdle));
+    }
+
+    private static void registerTopUpPayAndQuery(final ServerConfig config) throws Exception
+    {
+        try (WodianServer server = WodianServer.launch(config);
             WodianClient client = WodianClient.connect(HOST, server.port()))
         {
             final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
