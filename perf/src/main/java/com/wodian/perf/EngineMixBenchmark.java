@@ -36,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The ring of {@value EnginePayBenchmark#RING_SIZE} pre-encoded commands is built in {@code @Setup}. Ids are
  * fresh on every pass: slot {@code i} of pass {@code p} uses paymentId {@code p * RING_SIZE + i + 1} (its own slot
  * for Pay and Try, its Try's slot for a Confirm, its Pay's slot for a Refund) and refundId
- * {@code p * RING_SIZE + i + 1}. The measured method writes both ids (into the 64-byte slot's padding when the
- * command has no refundId, so that there is no data-dependent branch) and applies the command. Every reply must be
+ * {@code p * RING_SIZE + i + 1}. The measured method writes both ids (into a spare slot when the command has no
+ * refundId, so that there is no data-dependent branch) and applies the command. Every reply must be
  * OK: checked after a warm pass in set-up and after every measured iteration.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -61,8 +61,12 @@ public class EngineMixBenchmark
     static final long TTL_MS = 60_000;
     /** Refunds pick a Pay among the most recent ones not yet refunded. */
     static final int REFUND_WINDOW = 10_000;
-    /** Bytes 56..63 of a slot: no command here is longer than 56 bytes, so a dummy refundId may go there. */
-    static final int PADDING_OFFSET = 56;
+    static final int SLOT_LENGTH = 1 << SLOT_SHIFT;
+    /**
+     * Where commands without a refundId write their dummy one: a spare slot past the end of the ring, so that the
+     * measured method writes both ids unconditionally (no data-dependent branch).
+     */
+    static final int DUMMY_ID_INDEX = RING_SIZE << SLOT_SHIFT;
 
     static final int KIND_PAY = 0;
     static final int KIND_TRY = 1;
@@ -74,7 +78,7 @@ public class EngineMixBenchmark
     private UnsafeBuffer ring;
     private final int[] lengths = new int[RING_SIZE];
     private final int[] paymentIdOffsets = new int[RING_SIZE];
-    private final int[] refundIdOffsets = new int[RING_SIZE];
+    private final int[] refundIdIndexes = new int[RING_SIZE];
     private final int[] paymentIdSlots = new int[RING_SIZE];
     private final int[] kindCounts = new int[KIND_NAMES.length];
     private int cursor;
@@ -113,7 +117,7 @@ public class EngineMixBenchmark
 
     private void buildRing()
     {
-        ring = new UnsafeBuffer(BufferUtil.allocateDirectAligned(RING_SIZE << SLOT_SHIFT, 64));
+        ring = new UnsafeBuffer(BufferUtil.allocateDirectAligned((RING_SIZE + 1) << SLOT_SHIFT, 64));
         final CommandEncoder encoder = new CommandEncoder();
         final SplittableRandom random = new SplittableRandom(EnginePayBenchmark.SEED + 2);
         final IntArrayList pendingTries = new IntArrayList();
@@ -137,7 +141,7 @@ public class EngineMixBenchmark
                 kind = KIND_PAY;
             }
             kindCounts[kind]++;
-            refundIdOffsets[slot] = PADDING_OFFSET;
+            refundIdIndexes[slot] = DUMMY_ID_INDEX;
             switch (kind)
             {
                 case KIND_PAY:
@@ -187,14 +191,15 @@ public class EngineMixBenchmark
                     lengths[slot] = encoder.refund(ring, offset, merchantOfSlot[paySlot], terminalOfSlot[paySlot],
                         0, 0, amountOfSlot[paySlot] / 2);
                     paymentIdOffsets[slot] = CommandEncoder.HEADER_LENGTH + RefundEncoder.paymentIdEncodingOffset();
-                    refundIdOffsets[slot] = CommandEncoder.HEADER_LENGTH + RefundEncoder.refundIdEncodingOffset();
+                    refundIdIndexes[slot] =
+                        offset + CommandEncoder.HEADER_LENGTH + RefundEncoder.refundIdEncodingOffset();
                     paymentIdSlots[slot] = paySlot;
                     break;
                 }
             }
-            if (lengths[slot] > PADDING_OFFSET)
+            if (lengths[slot] > SLOT_LENGTH)
             {
-                throw new IllegalStateException("command longer than a slot's payload: " + lengths[slot]);
+                throw new IllegalStateException("command longer than a ring slot: " + lengths[slot]);
             }
         }
     }
@@ -206,7 +211,7 @@ public class EngineMixBenchmark
         final int offset = slot << SLOT_SHIFT;
         final long base = passBase;
         ring.putLong(offset + paymentIdOffsets[slot], base + paymentIdSlots[slot], ByteOrder.LITTLE_ENDIAN);
-        ring.putLong(offset + refundIdOffsets[slot], base + slot, ByteOrder.LITTLE_ENDIAN);
+        ring.putLong(refundIdIndexes[slot], base + slot, ByteOrder.LITTLE_ENDIAN);
         fixture.apply(ring, offset, lengths[slot], replies);
         if (++cursor == RING_SIZE)
         {

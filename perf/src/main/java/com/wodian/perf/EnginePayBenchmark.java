@@ -94,6 +94,10 @@ public class EnginePayBenchmark
             final long amountFen = random.nextLong(AMOUNT_FEN_MIN, AMOUNT_FEN_MAX + 1);
             payLength = encoder.pay(ring, slot << SLOT_SHIFT, merchantId, terminalId, 0, consumerId, amountFen);
         }
+        if (payLength > 1 << SLOT_SHIFT)
+        {
+            throw new IllegalStateException("Pay longer than a ring slot: " + payLength);
+        }
 
         // Warm pass: two trips round the ring fill the record table (2M keys) so that measurement starts in the
         // evicting steady state, and prove that the commands measured are successful payments.
