@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         JournalCommand.class,
         DemoCommand.class,
         JmhCommand.class,
+        PerfCommand.class,
         CommandLine.HelpCommand.class})
 public final class WodianMain implements Runnable
 {
