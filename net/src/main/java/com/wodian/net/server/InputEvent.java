@@ -1,0 +1,48 @@
+package com.wodian.net.server;
+
+import com.wodian.protocol.CommandCatalog;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One slot of the input ring, preallocated and reused: an inbound message with the identity of its session and the
+ * time the publishing (network) thread gave it. Fields are written by the network thread before it publishes the
+ * slot; {@link #journalSequence} is written by the journaling stage and read by the engine stage after it.
+ * Never keep a reference to a slot after the handler returns: the slot is reused.
+ */
+final class InputEvent
+{
+    /** A journaled command for {@code Engine.onCommand}. */
+    static final byte KIND_COMMAND = 1;
+    /** A query for {@code Engine.onQuery}: not journaled. */
+    static final byte KIND_QUERY = 2;
+    /**
+     * A frame the gateway refused: {@link #payload} holds the ErrorReply to send back. It passes through the ring
+     * only so that the error reply keeps its place among the session's replies; it is neither journaled nor given to
+     * the engine.
+     */
+    static final byte KIND_REJECT = 3;
+    /**
+     * The session has ended on the receiving side (end of stream, protocol violation, sender's request). Last event
+     * of its session; {@link #payload} may hold an ErrorReply to send before closing ({@link #length} 0 when none).
+     */
+    static final byte KIND_CLOSE = 4;
+
+    /** Session the input came from; 0 for inputs the server makes itself (Tick), whose replies are dropped. */
+    long sessionId;
+    /** The client's correlation id, echoed in the reply frame. */
+    long correlationId;
+    /** Wall-clock time the network thread assigned, never decreasing across the ring. */
+    long timestampMs;
+    /** Journal sequence of a command, assigned by the journaling stage; 0 for any other kind. */
+    long journalSequence;
+    byte kind;
+    /** Length of the SBE message (header and body) in {@link #payload}. */
+    int length;
+    final byte[] payload = new byte[CommandCatalog.MAX_MESSAGE_LENGTH];
+    final UnsafeBuffer buffer = new UnsafeBuffer(payload);
+
+    static InputEvent newInstance()
+    {
+        return new InputEvent();
+    }
+}

@@ -1,0 +1,135 @@
+package com.wodian.net.server;
+
+import com.lmax.disruptor.RingBuffer;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.ErrorReplyEncoder;
+import com.wodian.protocol.sbe.MessageHeaderEncoder;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochClock;
+
+/**
+ * The single producer of the input ring, used only by the network (receiver) thread. It stamps every input with a
+ * wall-clock time that never goes backwards, even if the system clock does, so the journal's timestamps are
+ * monotonic and replay sees the same time the live run saw.
+ *
+ * <p>It never blocks: callers check {@link #hasCapacity()} first and leave bytes in the socket while the ring is
+ * full (back-pressure to the client through TCP) instead of queueing or dropping anything.
+ */
+final class InputPublisher
+{
+    private final RingBuffer<InputEvent> inputRing;
+    private final EpochClock epochClock;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
+    private final CommandEncoder commandEncoder = new CommandEncoder();
+    private long lastTimestampMs;
+    private long lastCommandTimestampMs;
+
+    InputPublisher(final RingBuffer<InputEvent> inputRing, final EpochClock epochClock)
+    {
+        this.inputRing = inputRing;
+        this.epochClock = epochClock;
+        // The first Tick is due one interval after start, not at once: a restart must not change state by itself.
+        lastCommandTimestampMs = timestampMs();
+    }
+
+    /** True when at least one input can be published without waiting. */
+    boolean hasCapacity()
+    {
+        return inputRing.hasAvailableCapacity(1);
+    }
+
+    /** Monotonic wall-clock time: the clock, or the last stamp when the clock went backwards. */
+    long timestampMs()
+    {
+        final long nowMs = epochClock.time();
+        if (nowMs > lastTimestampMs)
+        {
+            lastTimestampMs = nowMs;
+        }
+        return lastTimestampMs;
+    }
+
+    /** Time of the last command published, client or Tick; drives the Tick interval. */
+    long lastCommandTimestampMs()
+    {
+        return lastCommandTimestampMs;
+    }
+
+    /** Publishes a message that passed {@link CommandCatalog#check}, as a command or a query by its template. */
+    void publishMessage(
+        final long sessionId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final boolean command = CommandCatalog.isCommand(CommandCatalog.templateId(buffer, offset));
+        final long sequence = inputRing.next();
+        final InputEvent event = inputRing.get(sequence);
+        event.sessionId = sessionId;
+        event.correlationId = correlationId;
+        event.timestampMs = timestampMs();
+        event.journalSequence = 0;
+        event.kind = command ? InputEvent.KIND_COMMAND : InputEvent.KIND_QUERY;
+        event.length = length;
+        buffer.getBytes(offset, event.buffer, 0, length);
+        if (command)
+        {
+            lastCommandTimestampMs = event.timestampMs;
+        }
+        inputRing.publish(sequence);
+    }
+
+    /** Publishes an ErrorReply for a refused frame, sequenced behind the session's earlier inputs. */
+    void publishReject(final long sessionId, final long correlationId, final ResultCode code, final int templateId)
+    {
+        final long sequence = inputRing.next();
+        final InputEvent event = inputRing.get(sequence);
+        event.sessionId = sessionId;
+        event.correlationId = correlationId;
+        event.timestampMs = timestampMs();
+        event.journalSequence = 0;
+        event.kind = InputEvent.KIND_REJECT;
+        event.length = encodeErrorReply(event, code, templateId);
+        inputRing.publish(sequence);
+    }
+
+    /**
+     * Publishes the last input of a session; with an {@code errorCode} (null for none) an ErrorReply with
+     * correlation id 0 is sent before the socket is closed.
+     */
+    void publishClose(final long sessionId, final ResultCode errorCode)
+    {
+        final long sequence = inputRing.next();
+        final InputEvent event = inputRing.get(sequence);
+        event.sessionId = sessionId;
+        event.correlationId = 0;
+        event.timestampMs = timestampMs();
+        event.journalSequence = 0;
+        event.kind = InputEvent.KIND_CLOSE;
+        event.length = null == errorCode ? 0 : encodeErrorReply(event, errorCode, 0);
+        inputRing.publish(sequence);
+    }
+
+    /** Publishes the server's own Tick command (session 0, reply dropped) so engine time advances without traffic. */
+    void publishTick(final long nowMs)
+    {
+        final long sequence = inputRing.next();
+        final InputEvent event = inputRing.get(sequence);
+        event.sessionId = 0;
+        event.correlationId = 0;
+        event.timestampMs = nowMs;
+        event.journalSequence = 0;
+        event.kind = InputEvent.KIND_COMMAND;
+        event.length = commandEncoder.tick(event.buffer, 0);
+        lastCommandTimestampMs = nowMs;
+        inputRing.publish(sequence);
+    }
+
+    private int encodeErrorReply(final InputEvent event, final ResultCode code, final int templateId)
+    {
+        errorReplyEncoder.wrapAndApplyHeader(event.buffer, 0, headerEncoder)
+            .code(code)
+            .templateId(templateId);
+        return MessageHeaderEncoder.ENCODED_LENGTH + errorReplyEncoder.encodedLength();
+    }
+}

@@ -1,0 +1,502 @@
+package com.wodian.net.server;
+
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import static com.wodian.net.FrameDescriptor.BYTE_ORDER;
+import static com.wodian.net.FrameDescriptor.CORRELATION_ID_LENGTH;
+import static com.wodian.net.FrameDescriptor.CORRELATION_ID_OFFSET;
+import static com.wodian.net.FrameDescriptor.FRAME_LENGTH_FIELD_LENGTH;
+import static com.wodian.net.FrameDescriptor.FRAME_LENGTH_MAX;
+import static com.wodian.net.FrameDescriptor.MESSAGE_OFFSET;
+
+/**
+ * Receiving half of the network: accepts connections, reads each session's bytes into its receive buffer, cuts
+ * frames, checks each message with {@link CommandCatalog#check} and publishes it to the input ring. A refused
+ * message becomes a REJECT input (an ErrorReply in order with the session's other replies); a broken frame length
+ * ends the session. Also publishes the Tick command when no command has arrived for a tick interval.
+ *
+ * <p>Back-pressure: a frame is published only when the ring has room. When it has none, the frame stays in the
+ * session's buffer (the session goes to the backlog) and no socket is read, so clients are slowed down by TCP
+ * flow control; nothing is queued beyond the fixed buffers and nothing accepted is dropped.
+ *
+ * <p>The selector is polled with {@link Selector#selectNow(Consumer)} and a handler created once, so a duty cycle
+ * allocates nothing (no selected-key set iteration, no iterator).
+ */
+final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
+{
+    static final String ROLE_NAME = "wodian-receiver";
+
+    /** Park while the agent must poll (input ring full): one ring batch takes the engine about this long. */
+    static final long POLL_PARK_NS = 20_000;
+
+    private static final int ACCEPTS_PER_CYCLE_MAX = 16;
+    private static final int CLOSE_REQUESTS_PER_CYCLE_MAX = 16;
+
+    private final ServerSocketChannel serverChannel;
+    private final Selector selector;
+    private final SessionTable sessions;
+    private final InputPublisher publisher;
+    private final OneToOneRingBuffer closeRequests;
+    private final long tickIntervalMs;
+    private final int socketSendBufferLength;
+    private final int socketReceiveBufferLength;
+    private final Session[] backlog;
+    private final Consumer<SelectionKey> selectedKeyHandler = this::onSelectedKey;
+    private final MessageHandler closeRequestHandler = this::onCloseRequest;
+    private int backlogCount;
+    private int selectWorkCount;
+
+    /**
+     * Set by another thread ({@link WodianServer#close()}) to make this agent stop accepting and reading; volatile
+     * so that the agent's thread sees it at its next duty cycle.
+     */
+    private volatile boolean stopRequested;
+
+    /**
+     * Set by this agent once it will publish nothing more; volatile so that the closing thread, which reads it, may
+     * then treat the input ring's cursor as final.
+     */
+    private volatile boolean stoppedReceiving;
+
+    ReceiverAgent(
+        final ServerSocketChannel serverChannel,
+        final SessionTable sessions,
+        final InputPublisher publisher,
+        final OneToOneRingBuffer closeRequests,
+        final ServerConfig config) throws IOException
+    {
+        this.serverChannel = serverChannel;
+        this.sessions = sessions;
+        this.publisher = publisher;
+        this.closeRequests = closeRequests;
+        this.tickIntervalMs = config.tickIntervalMs();
+        this.socketSendBufferLength = config.socketSendBufferLength();
+        this.socketReceiveBufferLength = config.socketReceiveBufferLength();
+        this.backlog = new Session[sessions.capacity()];
+        this.selector = Selector.open();
+        serverChannel.configureBlocking(false);
+        serverChannel.register(selector, SelectionKey.OP_ACCEPT);
+    }
+
+    @Override
+    public String roleName()
+    {
+        return ROLE_NAME;
+    }
+
+    @Override
+    public int doWork() throws IOException
+    {
+        if (stopRequested)
+        {
+            if (!stoppedReceiving)
+            {
+                stopReceiving();
+            }
+            return 0;
+        }
+
+        int workCount = drainCloseRequests();
+        workCount += serviceBacklog();
+        workCount += tickIfDue();
+        if (publisher.hasCapacity())
+        {
+            selectWorkCount = 0;
+            selector.selectNow(selectedKeyHandler);
+            workCount += selectWorkCount;
+        }
+        return workCount;
+    }
+
+    @Override
+    public void onClose()
+    {
+        try
+        {
+            selector.close();
+        }
+        catch (final IOException ignore)
+        {
+            // Closing: nothing left to do with the selector.
+        }
+    }
+
+    /** Another thread: stop accepting and reading at the next duty cycle (waking the agent if it sleeps). */
+    void requestStop()
+    {
+        stopRequested = true;
+        selector.wakeup();
+    }
+
+    /** The selector the {@code select} idle strategy blocks in, also woken by the engine stage in COMPACT mode. */
+    Selector selector()
+    {
+        return selector;
+    }
+
+    /**
+     * True when the agent must poll rather than wait for socket events: frames wait for ring capacity, the ring is
+     * full, or the agent is stopping (its selector then has nothing more to report).
+     */
+    boolean mustPoll()
+    {
+        return backlogCount > 0 || stopRequested || !publisher.hasCapacity();
+    }
+
+    /**
+     * Blocks in the selector, handling ready keys as {@link #doWork()} does, until a key is ready, the selector is
+     * woken, or the next Tick is due. Call only when {@link #mustPoll()} is false: a read needs ring capacity.
+     */
+    void selectUntilTickDue() throws IOException
+    {
+        final long timeoutMs = publisher.lastCommandTimestampMs() + tickIntervalMs - publisher.timestampMs();
+        selector.select(selectedKeyHandler, Math.max(1, timeoutMs));
+    }
+
+    /** DEDICATED mode's {@code select} idle strategy: only sockets and the Tick timer bring work to the receiver. */
+    @Override
+    public void awaitWork()
+    {
+        if (mustPoll())
+        {
+            LockSupport.parkNanos(POLL_PARK_NS);
+            return;
+        }
+        try
+        {
+            selectUntilTickDue();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** Another thread: true once nothing more will be published to the input ring. */
+    boolean hasStoppedReceiving()
+    {
+        return stoppedReceiving;
+    }
+
+    private void stopReceiving() throws IOException
+    {
+        serverChannel.close();
+        stoppedReceiving = true;
+    }
+
+    private void onSelectedKey(final SelectionKey key)
+    {
+        if (!key.isValid())
+        {
+            return;
+        }
+        if (key.isAcceptable())
+        {
+            selectWorkCount += acceptConnections();
+        }
+        else if (key.isReadable())
+        {
+            selectWorkCount += read((Session)key.attachment());
+        }
+    }
+
+    private int acceptConnections()
+    {
+        int acceptedCount = 0;
+        while (acceptedCount < ACCEPTS_PER_CYCLE_MAX)
+        {
+            final SocketChannel channel;
+            try
+            {
+                channel = serverChannel.accept();
+            }
+            catch (final IOException ex)
+            {
+                WodianServer.LOG.log(System.Logger.Level.WARNING, "accept failed", ex);
+                break;
+            }
+            if (null == channel)
+            {
+                break;
+            }
+            acceptedCount++;
+            openSession(channel);
+        }
+        return acceptedCount;
+    }
+
+    private void openSession(final SocketChannel channel)
+    {
+        final Session session = sessions.allocate();
+        if (null == session)
+        {
+            WodianServer.LOG.log(System.Logger.Level.WARNING, "refusing connection: sessionsMax reached");
+            closeQuietly(channel);
+            return;
+        }
+        try
+        {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+            if (socketSendBufferLength > 0)
+            {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, socketSendBufferLength);
+            }
+            if (socketReceiveBufferLength > 0)
+            {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, socketReceiveBufferLength);
+            }
+            session.openOnReceiver(sessions.nextSessionId(session), channel);
+            session.selectionKey = channel.register(selector, SelectionKey.OP_READ, session);
+        }
+        catch (final IOException ex)
+        {
+            // Nothing was published for this session yet, so the slot can go straight back.
+            WodianServer.LOG.log(System.Logger.Level.WARNING, "could not set up connection", ex);
+            closeQuietly(channel);
+            session.channel = null;
+            session.inUse = false;
+        }
+    }
+
+    private int read(final Session session)
+    {
+        if (session.receiveEnded)
+        {
+            return 0;
+        }
+        final ByteBuffer receiveBuffer = session.receiveBuffer;
+        int bytesRead = 0;
+        if (receiveBuffer.hasRemaining())
+        {
+            try
+            {
+                bytesRead = session.channel.read(receiveBuffer);
+            }
+            catch (final IOException ex)
+            {
+                // A reset connection, not a server fault: end the session like an end of stream.
+                bytesRead = -1;
+            }
+        }
+        if (bytesRead < 0)
+        {
+            endReceive(session);
+        }
+        service(session);
+        return bytesRead != 0 ? 1 : 0;
+    }
+
+    /**
+     * Publishes every complete frame in the session's buffer that the ring has room for, then the session's CLOSE
+     * once its input has ended and nothing is left; keeps the session in the backlog while either is pending.
+     *
+     * @return true when the session still has work pending.
+     */
+    private boolean service(final Session session)
+    {
+        final boolean framesPending = decodeFrames(session);
+        boolean closePending = false;
+        if (session.receiveEnded && !session.closePublished)
+        {
+            if (!framesPending && publisher.hasCapacity())
+            {
+                publisher.publishClose(session.sessionId, session.closeErrorCode);
+                session.closePublished = true;
+                logClose(session);
+            }
+            else
+            {
+                closePending = true;
+            }
+        }
+        final boolean pending = framesPending || closePending;
+        if (pending && !session.inBacklog)
+        {
+            session.inBacklog = true;
+            backlog[backlogCount++] = session;
+        }
+        return pending;
+    }
+
+    /**
+     * Cuts and publishes frames. A frame length outside [8, {@link com.wodian.net.FrameDescriptor#FRAME_LENGTH_MAX}]
+     * means the stream can no longer be framed: the session ends with an ErrorReply (correlation id 0).
+     *
+     * @return true when a complete frame is left because the ring is full.
+     */
+    private boolean decodeFrames(final Session session)
+    {
+        final ByteBuffer receiveBuffer = session.receiveBuffer;
+        final UnsafeBuffer view = session.receiveView;
+        final int limit = receiveBuffer.position();
+        final long sessionId = session.sessionId;
+        int offset = 0;
+        boolean framesPending = false;
+
+        while (limit - offset >= FRAME_LENGTH_FIELD_LENGTH)
+        {
+            final int frameLength = view.getInt(offset, BYTE_ORDER);
+            if (frameLength < CORRELATION_ID_LENGTH || frameLength > FRAME_LENGTH_MAX)
+            {
+                // A negative length is an unsigned length beyond 2 GiB: too large as well.
+                endOnProtocolViolation(session, frameLength >= 0 && frameLength < CORRELATION_ID_LENGTH ?
+                    ResultCode.MALFORMED_MESSAGE : ResultCode.FRAME_TOO_LARGE);
+                return false;
+            }
+            if (limit - offset < FRAME_LENGTH_FIELD_LENGTH + frameLength)
+            {
+                break;
+            }
+            if (!publisher.hasCapacity())
+            {
+                framesPending = true;
+                break;
+            }
+
+            final long correlationId = view.getLong(offset + CORRELATION_ID_OFFSET, BYTE_ORDER);
+            final int messageOffset = offset + MESSAGE_OFFSET;
+            final int messageLength = frameLength - CORRELATION_ID_LENGTH;
+            final ResultCode code = CommandCatalog.check(view, messageOffset, messageLength);
+            if (ResultCode.OK == code)
+            {
+                publisher.publishMessage(sessionId, correlationId, view, messageOffset, messageLength);
+            }
+            else
+            {
+                session.rejectedFrameCount++;
+                publisher.publishReject(sessionId, correlationId, code, templateIdOrZero(view, messageOffset,
+                    messageLength));
+            }
+            offset += FRAME_LENGTH_FIELD_LENGTH + frameLength;
+        }
+
+        if (offset > 0)
+        {
+            // Move the partial frame (if any) to the front; at most one frame of bytes, and only when some were used.
+            receiveBuffer.limit(limit).position(offset);
+            receiveBuffer.compact();
+        }
+        return framesPending;
+    }
+
+    private static int templateIdOrZero(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length >= CommandCatalog.HEADER_LENGTH ? CommandCatalog.templateId(buffer, offset) : 0;
+    }
+
+    private void endOnProtocolViolation(final Session session, final ResultCode code)
+    {
+        session.rejectedFrameCount++;
+        session.closeErrorCode = code;
+        session.receiveBuffer.clear();
+        endReceive(session);
+    }
+
+    /** Stops reading the session; its socket stays open until the sender has flushed the session's last replies. */
+    private static void endReceive(final Session session)
+    {
+        session.receiveEnded = true;
+        final SelectionKey key = session.selectionKey;
+        if (null != key)
+        {
+            key.cancel();
+            session.selectionKey = null;
+        }
+    }
+
+    private int serviceBacklog()
+    {
+        final int count = backlogCount;
+        backlogCount = 0;
+        int workCount = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Session session = backlog[i];
+            backlog[i] = null;
+            session.inBacklog = false;
+            // service() re-adds a pending session at backlogCount, which is never beyond i: the array stays dense.
+            if (!service(session))
+            {
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    private int tickIfDue()
+    {
+        final long nowMs = publisher.timestampMs();
+        if (nowMs - publisher.lastCommandTimestampMs() >= tickIntervalMs && publisher.hasCapacity())
+        {
+            publisher.publishTick(nowMs);
+            return 1;
+        }
+        return 0;
+    }
+
+    private int drainCloseRequests()
+    {
+        int workCount = 0;
+        // One request publishes at most one input, so check the room before taking each.
+        while (workCount < CLOSE_REQUESTS_PER_CYCLE_MAX && publisher.hasCapacity() &&
+            closeRequests.read(closeRequestHandler, 1) > 0)
+        {
+            workCount++;
+        }
+        return workCount;
+    }
+
+    private void onCloseRequest(final int msgTypeId, final DirectBuffer buffer, final int index, final int length)
+    {
+        final Session session = sessions.get(buffer.getLong(index, BYTE_ORDER));
+        if (null == session || session.closePublished)
+        {
+            // Stale: the session already ended and its slot may serve another connection now.
+            return;
+        }
+        // The sender gave up on this client: its unread input would only produce replies nobody can send.
+        session.receiveBuffer.clear();
+        endReceive(session);
+        service(session);
+    }
+
+    private static void logClose(final Session session)
+    {
+        if (null != session.closeErrorCode || session.rejectedFrameCount > 0)
+        {
+            WodianServer.LOG.log(System.Logger.Level.INFO,
+                "session {0} ended: error {1}, refused frames {2}",
+                Long.toHexString(session.sessionId), session.closeErrorCode, session.rejectedFrameCount);
+        }
+    }
+
+    private static void closeQuietly(final SocketChannel channel)
+    {
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignore)
+        {
+            // Nothing more can be done for a connection that failed to set up.
+        }
+    }
+}

@@ -1,0 +1,532 @@
+package com.wodian.net.server;
+
+import com.wodian.engine.EngineConfig;
+import com.wodian.journal.DurabilityPolicy;
+import org.agrona.BitUtil;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.Objects;
+
+import static com.wodian.net.FrameDescriptor.FRAME_BYTES_MAX;
+
+/**
+ * Settings of a {@link WodianServer}, in the style of an Aeron context: a mutable builder whose defaults come from
+ * system properties ({@link Configuration}), checked once by {@link WodianServer#launch(ServerConfig)}.
+ * Lengths are in bytes, times carry their unit in the name.
+ */
+public final class ServerConfig
+{
+    /**
+     * Property names and defaults. Each setting can be given as a system property ({@code -Dwodian.net.port=7701});
+     * the setters of {@link ServerConfig} override them.
+     */
+    public static final class Configuration
+    {
+        /** Data directory: the journal lives in {@code <dir>/journal}. */
+        public static final String DATA_DIR_PROP_NAME = "wodian.data.dir";
+        public static final String DATA_DIR_DEFAULT = "wodian-data";
+
+        /** Address to bind; loopback by default so that a developer's server is not reachable from outside. */
+        public static final String HOST_PROP_NAME = "wodian.net.host";
+        public static final String HOST_DEFAULT = "127.0.0.1";
+
+        /** TCP port; 0 binds an ephemeral port, read it back with {@link WodianServer#port()}. */
+        public static final String PORT_PROP_NAME = "wodian.net.port";
+        public static final int PORT_DEFAULT = 7701;
+
+        /** {@link ThreadingMode} name, case-insensitive. COMPACT by default: the target machines have two cores. */
+        public static final String THREADING_MODE_PROP_NAME = "wodian.threading.mode";
+        public static final ThreadingMode THREADING_MODE_DEFAULT = ThreadingMode.COMPACT;
+
+        /** Journal durability policy name, case-insensitive: SYNC forces each batch to disk before any reply. */
+        public static final String DURABILITY_POLICY_PROP_NAME = "wodian.journal.durability";
+        public static final DurabilityPolicy DURABILITY_POLICY_DEFAULT = DurabilityPolicy.SYNC;
+
+        /** Slots of the input ring (power of two); 8 192 x 256 B payloads is 2 MiB. */
+        public static final String INPUT_RING_SIZE_PROP_NAME = "wodian.input.ring.size";
+        public static final int INPUT_RING_SIZE_DEFAULT = 8192;
+
+        /** Slots of the output ring (power of two). */
+        public static final String OUTPUT_RING_SIZE_PROP_NAME = "wodian.output.ring.size";
+        public static final int OUTPUT_RING_SIZE_DEFAULT = 8192;
+
+        /**
+         * Wait strategy of the input ring's consumers (the pipeline thread in COMPACT; journal and engine threads in
+         * DEDICATED). See {@link StrategyFactory#WAIT_STRATEGY_NAMES}. {@code blocking} by default: no CPU while
+         * idle, and a wake-up per batch, not per input. Note that in DEDICATED mode the Disruptor's blocking and
+         * yielding strategies spin while the engine waits for the journal thread (the dependent sequence).
+         */
+        public static final String PIPELINE_WAIT_STRATEGY_PROP_NAME = "wodian.pipeline.wait.strategy";
+        public static final String PIPELINE_WAIT_STRATEGY_DEFAULT = StrategyFactory.WAIT_BLOCKING;
+
+        /**
+         * Idle strategy of the network agent (COMPACT) or the receiver agent (DEDICATED). See
+         * {@link StrategyFactory#IDLE_STRATEGY_NAMES}. {@code select} by default: on two cores no thread may spin,
+         * and blocking in the selector picks a request up as soon as the kernel wakes the thread, where a backoff
+         * park adds up to its park period (measured in the net module's RoundTripLatencyMain).
+         */
+        public static final String NETWORK_IDLE_STRATEGY_PROP_NAME = "wodian.net.idle.strategy";
+        public static final String NETWORK_IDLE_STRATEGY_DEFAULT = StrategyFactory.IDLE_SELECT;
+
+        /** Idle strategy of the sender agent; DEDICATED only (in COMPACT the sender shares the network thread). */
+        public static final String SENDER_IDLE_STRATEGY_PROP_NAME = "wodian.sender.idle.strategy";
+        public static final String SENDER_IDLE_STRATEGY_DEFAULT = StrategyFactory.IDLE_SELECT;
+
+        /** Interval of the internal Tick command that advances engine time (hold expiry) while no command arrives. */
+        public static final String TICK_INTERVAL_MS_PROP_NAME = "wodian.tick.interval.ms";
+        public static final long TICK_INTERVAL_MS_DEFAULT = 1000;
+
+        /** Concurrent connections; one more is accepted and closed at once. */
+        public static final String SESSIONS_MAX_PROP_NAME = "wodian.net.sessions.max";
+        public static final int SESSIONS_MAX_DEFAULT = 1024;
+
+        /** Per-session receive buffer: bytes read from the socket and not yet published to the input ring. */
+        public static final String RECEIVE_BUFFER_LENGTH_PROP_NAME = "wodian.net.receive.buffer.length";
+        public static final int RECEIVE_BUFFER_LENGTH_DEFAULT = 64 * 1024;
+
+        /**
+         * Per-session send buffer: replies the socket did not take yet. A client that lets more than this pile up
+         * is a slow reader and is disconnected, so that it can neither block the sender nor grow memory.
+         */
+        public static final String SEND_BUFFER_LENGTH_PROP_NAME = "wodian.net.send.buffer.length";
+        public static final int SEND_BUFFER_LENGTH_DEFAULT = 256 * 1024;
+
+        /** SO_SNDBUF of accepted sockets; 0 leaves the operating system's default (and its auto-tuning). */
+        public static final String SOCKET_SEND_BUFFER_LENGTH_PROP_NAME = "wodian.net.socket.send.buffer.length";
+        public static final int SOCKET_SEND_BUFFER_LENGTH_DEFAULT = 0;
+
+        /** SO_RCVBUF of accepted sockets; 0 leaves the operating system's default (and its auto-tuning). */
+        public static final String SOCKET_RECEIVE_BUFFER_LENGTH_PROP_NAME = "wodian.net.socket.receive.buffer.length";
+        public static final int SOCKET_RECEIVE_BUFFER_LENGTH_DEFAULT = 0;
+
+        /** How long a closing session may take to flush its last replies before it is closed regardless. */
+        public static final String CLOSE_LINGER_MS_PROP_NAME = "wodian.net.close.linger.ms";
+        public static final long CLOSE_LINGER_MS_DEFAULT = 1000;
+
+        /** How long {@link WodianServer#close()} waits for accepted inputs and their replies to drain. */
+        public static final String SHUTDOWN_TIMEOUT_MS_PROP_NAME = "wodian.shutdown.timeout.ms";
+        public static final long SHUTDOWN_TIMEOUT_MS_DEFAULT = 5000;
+
+        private Configuration()
+        {
+        }
+
+        public static Path dataDir()
+        {
+            return Paths.get(System.getProperty(DATA_DIR_PROP_NAME, DATA_DIR_DEFAULT));
+        }
+
+        public static String host()
+        {
+            return System.getProperty(HOST_PROP_NAME, HOST_DEFAULT);
+        }
+
+        public static int port()
+        {
+            return Integer.getInteger(PORT_PROP_NAME, PORT_DEFAULT);
+        }
+
+        public static ThreadingMode threadingMode()
+        {
+            final String name = System.getProperty(THREADING_MODE_PROP_NAME);
+            return null == name ? THREADING_MODE_DEFAULT : parseThreadingMode(name);
+        }
+
+        public static DurabilityPolicy durabilityPolicy()
+        {
+            final String name = System.getProperty(DURABILITY_POLICY_PROP_NAME);
+            return null == name ? DURABILITY_POLICY_DEFAULT : parseDurabilityPolicy(name);
+        }
+
+        public static int inputRingSize()
+        {
+            return Integer.getInteger(INPUT_RING_SIZE_PROP_NAME, INPUT_RING_SIZE_DEFAULT);
+        }
+
+        public static int outputRingSize()
+        {
+            return Integer.getInteger(OUTPUT_RING_SIZE_PROP_NAME, OUTPUT_RING_SIZE_DEFAULT);
+        }
+
+        public static String pipelineWaitStrategy()
+        {
+            return System.getProperty(PIPELINE_WAIT_STRATEGY_PROP_NAME, PIPELINE_WAIT_STRATEGY_DEFAULT);
+        }
+
+        public static String networkIdleStrategy()
+        {
+            return System.getProperty(NETWORK_IDLE_STRATEGY_PROP_NAME, NETWORK_IDLE_STRATEGY_DEFAULT);
+        }
+
+        public static String senderIdleStrategy()
+        {
+            return System.getProperty(SENDER_IDLE_STRATEGY_PROP_NAME, SENDER_IDLE_STRATEGY_DEFAULT);
+        }
+
+        public static long tickIntervalMs()
+        {
+            return Long.getLong(TICK_INTERVAL_MS_PROP_NAME, TICK_INTERVAL_MS_DEFAULT);
+        }
+
+        public static int sessionsMax()
+        {
+            return Integer.getInteger(SESSIONS_MAX_PROP_NAME, SESSIONS_MAX_DEFAULT);
+        }
+
+        public static int receiveBufferLength()
+        {
+            return Integer.getInteger(RECEIVE_BUFFER_LENGTH_PROP_NAME, RECEIVE_BUFFER_LENGTH_DEFAULT);
+        }
+
+        public static int sendBufferLength()
+        {
+            return Integer.getInteger(SEND_BUFFER_LENGTH_PROP_NAME, SEND_BUFFER_LENGTH_DEFAULT);
+        }
+
+        public static int socketSendBufferLength()
+        {
+            return Integer.getInteger(SOCKET_SEND_BUFFER_LENGTH_PROP_NAME, SOCKET_SEND_BUFFER_LENGTH_DEFAULT);
+        }
+
+        public static int socketReceiveBufferLength()
+        {
+            return Integer.getInteger(SOCKET_RECEIVE_BUFFER_LENGTH_PROP_NAME, SOCKET_RECEIVE_BUFFER_LENGTH_DEFAULT);
+        }
+
+        public static long closeLingerMs()
+        {
+            return Long.getLong(CLOSE_LINGER_MS_PROP_NAME, CLOSE_LINGER_MS_DEFAULT);
+        }
+
+        public static long shutdownTimeoutMs()
+        {
+            return Long.getLong(SHUTDOWN_TIMEOUT_MS_PROP_NAME, SHUTDOWN_TIMEOUT_MS_DEFAULT);
+        }
+
+        /** Parses a threading mode name such as {@code compact} or {@code DEDICATED}. */
+        public static ThreadingMode parseThreadingMode(final String name)
+        {
+            return ThreadingMode.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        }
+
+        /** Parses a durability policy name such as {@code sync}, {@code page-cache} or {@code PAGE_CACHE}. */
+        public static DurabilityPolicy parseDurabilityPolicy(final String name)
+        {
+            return DurabilityPolicy.valueOf(name.trim().replace('-', '_').toUpperCase(Locale.ROOT));
+        }
+    }
+
+    private Path dataDir = Configuration.dataDir();
+    private String host = Configuration.host();
+    private int port = Configuration.port();
+    private ThreadingMode threadingMode = Configuration.threadingMode();
+    private DurabilityPolicy durabilityPolicy = Configuration.durabilityPolicy();
+    private int inputRingSize = Configuration.inputRingSize();
+    private int outputRingSize = Configuration.outputRingSize();
+    private String pipelineWaitStrategy = Configuration.pipelineWaitStrategy();
+    private String networkIdleStrategy = Configuration.networkIdleStrategy();
+    private String senderIdleStrategy = Configuration.senderIdleStrategy();
+    private long tickIntervalMs = Configuration.tickIntervalMs();
+    private int sessionsMax = Configuration.sessionsMax();
+    private int receiveBufferLength = Configuration.receiveBufferLength();
+    private int sendBufferLength = Configuration.sendBufferLength();
+    private int socketSendBufferLength = Configuration.socketSendBufferLength();
+    private int socketReceiveBufferLength = Configuration.socketReceiveBufferLength();
+    private long closeLingerMs = Configuration.closeLingerMs();
+    private long shutdownTimeoutMs = Configuration.shutdownTimeoutMs();
+    private EngineConfig engineConfig;
+    private EpochClock epochClock = SystemEpochClock.INSTANCE;
+
+    public ServerConfig dataDir(final Path dataDir)
+    {
+        this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+        return this;
+    }
+
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    public ServerConfig host(final String host)
+    {
+        this.host = Objects.requireNonNull(host, "host");
+        return this;
+    }
+
+    public String host()
+    {
+        return host;
+    }
+
+    public ServerConfig port(final int port)
+    {
+        this.port = port;
+        return this;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public ServerConfig threadingMode(final ThreadingMode threadingMode)
+    {
+        this.threadingMode = Objects.requireNonNull(threadingMode, "threadingMode");
+        return this;
+    }
+
+    public ThreadingMode threadingMode()
+    {
+        return threadingMode;
+    }
+
+    public ServerConfig durabilityPolicy(final DurabilityPolicy durabilityPolicy)
+    {
+        this.durabilityPolicy = Objects.requireNonNull(durabilityPolicy, "durabilityPolicy");
+        return this;
+    }
+
+    public DurabilityPolicy durabilityPolicy()
+    {
+        return durabilityPolicy;
+    }
+
+    public ServerConfig inputRingSize(final int inputRingSize)
+    {
+        this.inputRingSize = inputRingSize;
+        return this;
+    }
+
+    public int inputRingSize()
+    {
+        return inputRingSize;
+    }
+
+    public ServerConfig outputRingSize(final int outputRingSize)
+    {
+        this.outputRingSize = outputRingSize;
+        return this;
+    }
+
+    public int outputRingSize()
+    {
+        return outputRingSize;
+    }
+
+    public ServerConfig pipelineWaitStrategy(final String name)
+    {
+        this.pipelineWaitStrategy = StrategyFactory.checkWaitStrategyName(name);
+        return this;
+    }
+
+    public String pipelineWaitStrategy()
+    {
+        return pipelineWaitStrategy;
+    }
+
+    public ServerConfig networkIdleStrategy(final String name)
+    {
+        this.networkIdleStrategy = StrategyFactory.checkIdleStrategyName(name);
+        return this;
+    }
+
+    public String networkIdleStrategy()
+    {
+        return networkIdleStrategy;
+    }
+
+    public ServerConfig senderIdleStrategy(final String name)
+    {
+        this.senderIdleStrategy = StrategyFactory.checkIdleStrategyName(name);
+        return this;
+    }
+
+    public String senderIdleStrategy()
+    {
+        return senderIdleStrategy;
+    }
+
+    public ServerConfig tickIntervalMs(final long tickIntervalMs)
+    {
+        this.tickIntervalMs = tickIntervalMs;
+        return this;
+    }
+
+    public long tickIntervalMs()
+    {
+        return tickIntervalMs;
+    }
+
+    public ServerConfig sessionsMax(final int sessionsMax)
+    {
+        this.sessionsMax = sessionsMax;
+        return this;
+    }
+
+    public int sessionsMax()
+    {
+        return sessionsMax;
+    }
+
+    public ServerConfig receiveBufferLength(final int receiveBufferLength)
+    {
+        this.receiveBufferLength = receiveBufferLength;
+        return this;
+    }
+
+    public int receiveBufferLength()
+    {
+        return receiveBufferLength;
+    }
+
+    public ServerConfig sendBufferLength(final int sendBufferLength)
+    {
+        this.sendBufferLength = sendBufferLength;
+        return this;
+    }
+
+    public int sendBufferLength()
+    {
+        return sendBufferLength;
+    }
+
+    public ServerConfig socketSendBufferLength(final int socketSendBufferLength)
+    {
+        this.socketSendBufferLength = socketSendBufferLength;
+        return this;
+    }
+
+    public int socketSendBufferLength()
+    {
+        return socketSendBufferLength;
+    }
+
+    public ServerConfig socketReceiveBufferLength(final int socketReceiveBufferLength)
+    {
+        this.socketReceiveBufferLength = socketReceiveBufferLength;
+        return this;
+    }
+
+    public int socketReceiveBufferLength()
+    {
+        return socketReceiveBufferLength;
+    }
+
+    public ServerConfig closeLingerMs(final long closeLingerMs)
+    {
+        this.closeLingerMs = closeLingerMs;
+        return this;
+    }
+
+    public long closeLingerMs()
+    {
+        return closeLingerMs;
+    }
+
+    public ServerConfig shutdownTimeoutMs(final long shutdownTimeoutMs)
+    {
+        this.shutdownTimeoutMs = shutdownTimeoutMs;
+        return this;
+    }
+
+    public long shutdownTimeoutMs()
+    {
+        return shutdownTimeoutMs;
+    }
+
+    /** Engine limits; {@code new EngineConfig()} (sized for a million consumers, about 1 GiB of heap) when unset. */
+    public ServerConfig engineConfig(final EngineConfig engineConfig)
+    {
+        this.engineConfig = Objects.requireNonNull(engineConfig, "engineConfig");
+        return this;
+    }
+
+    public EngineConfig engineConfig()
+    {
+        if (null == engineConfig)
+        {
+            engineConfig = new EngineConfig();
+        }
+        return engineConfig;
+    }
+
+    /** The clock the network thread stamps inputs with; tests may supply a controlled one. */
+    public ServerConfig epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = Objects.requireNonNull(epochClock, "epochClock");
+        return this;
+    }
+
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    /** Checks every setting; called by {@link WodianServer#launch(ServerConfig)}. */
+    void validate()
+    {
+        if (port < 0 || port > 65535)
+        {
+            throw new IllegalArgumentException("port must be in 0..65535: " + port);
+        }
+        requirePowerOfTwo(inputRingSize, "inputRingSize");
+        requirePowerOfTwo(outputRingSize, "outputRingSize");
+        StrategyFactory.checkWaitStrategyName(pipelineWaitStrategy);
+        StrategyFactory.checkIdleStrategyName(networkIdleStrategy);
+        StrategyFactory.checkIdleStrategyName(senderIdleStrategy);
+        if (tickIntervalMs <= 0)
+        {
+            throw new IllegalArgumentException("tickIntervalMs must be > 0: " + tickIntervalMs);
+        }
+        if (sessionsMax <= 0 || sessionsMax > Session.SLOT_INDEX_MASK + 1)
+        {
+            throw new IllegalArgumentException("sessionsMax must be in 1.." + (Session.SLOT_INDEX_MASK + 1) + ": " +
+                sessionsMax);
+        }
+        if (receiveBufferLength < FRAME_BYTES_MAX)
+        {
+            throw new IllegalArgumentException("receiveBufferLength must be >= " + FRAME_BYTES_MAX + ": " +
+                receiveBufferLength);
+        }
+        if (sendBufferLength < FRAME_BYTES_MAX)
+        {
+            throw new IllegalArgumentException("sendBufferLength must be >= " + FRAME_BYTES_MAX + ": " +
+                sendBufferLength);
+        }
+        if (socketSendBufferLength < 0 || socketReceiveBufferLength < 0)
+        {
+            throw new IllegalArgumentException("socket buffer lengths must be >= 0 (0: system default)");
+        }
+        if (closeLingerMs < 0 || shutdownTimeoutMs < 0)
+        {
+            throw new IllegalArgumentException("closeLingerMs and shutdownTimeoutMs must be >= 0");
+        }
+    }
+
+    private static void requirePowerOfTwo(final int value, final String name)
+    {
+        if (value < 2 || !BitUtil.isPowerOfTwo(value))
+        {
+            throw new IllegalArgumentException(name + " must be a power of two >= 2: " + value);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ServerConfig{dataDir=" + dataDir + ", host=" + host + ", port=" + port +
+            ", threadingMode=" + threadingMode + ", durabilityPolicy=" + durabilityPolicy +
+            ", inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
+            ", pipelineWaitStrategy=" + pipelineWaitStrategy + ", networkIdleStrategy=" + networkIdleStrategy +
+            ", senderIdleStrategy=" + senderIdleStrategy + ", tickIntervalMs=" + tickIntervalMs +
+            ", sessionsMax=" + sessionsMax + ", receiveBufferLength=" + receiveBufferLength +
+            ", sendBufferLength=" + sendBufferLength + ", socketSendBufferLength=" + socketSendBufferLength +
+            ", socketReceiveBufferLength=" + socketReceiveBufferLength + ", closeLingerMs=" + closeLingerMs +
+            ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", engineConfig=" + engineConfig + '}';
+    }
+}

@@ -1,0 +1,197 @@
+package com.wodian.net.server;
+
+import com.wodian.engine.EngineConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Paths;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts a {@link WodianServer} from the command line, for operators and for tests that run the server in a child
+ * process (crash and recovery tests).
+ * <pre>
+ * ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS] [--durability sync|page-cache]
+ *            [--limits default|small] [--pipeline-wait NAME] [--network-idle NAME] [--sender-idle NAME]
+ *            [--ignore-stdin]
+ * </pre>
+ * When the server is ready (journal replayed, port bound, threads running) it prints exactly one line on standard
+ * output, {@code WODIAN LISTENING port=<n>}, and flushes it; logs go to standard error. It runs until standard input
+ * is closed (unless {@code --ignore-stdin}) or the process is stopped; a normal stop (SIGTERM, end of input) closes
+ * the server cleanly. Exit status: 0 after a clean stop, 1 when the server could not start, 2 for bad arguments.
+ */
+public final class ServerMain
+{
+    /** The line printed once the server accepts connections; the port follows the '='. */
+    public static final String LISTENING_PREFIX = "WODIAN LISTENING port=";
+
+    private ServerMain()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final ServerConfig config = new ServerConfig();
+        boolean ignoreStdin = false;
+        try
+        {
+            ignoreStdin = parse(args, config);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("error: " + ex.getMessage());
+            System.err.println("usage: ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS]" +
+                " [--durability sync|page-cache] [--limits default|small] [--pipeline-wait NAME]" +
+                " [--network-idle NAME] [--sender-idle NAME] [--ignore-stdin]");
+            System.exit(2);
+        }
+
+        final WodianServer server;
+        try
+        {
+            server = WodianServer.launch(config);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            System.err.println("error: server did not start: " + ex);
+            ex.printStackTrace(System.err);
+            System.exit(1);
+            return;
+        }
+
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            server.close();
+            stopped.countDown();
+        }, "wodian-shutdown"));
+
+        final PrintStream out = System.out;
+        out.println(LISTENING_PREFIX + server.port());
+        out.flush();
+
+        if (ignoreStdin)
+        {
+            awaitQuietly(stopped);
+        }
+        else
+        {
+            drainUntilEnd(System.in);
+            server.close();
+        }
+    }
+
+    private static boolean parse(final String[] args, final ServerConfig config)
+    {
+        boolean dataGiven = false;
+        boolean portGiven = false;
+        boolean ignoreStdin = false;
+        for (int i = 0; i < args.length; i++)
+        {
+            final String name = args[i];
+            if ("--ignore-stdin".equals(name))
+            {
+                ignoreStdin = true;
+                continue;
+            }
+            if (i + 1 >= args.length)
+            {
+                throw new IllegalArgumentException("missing value after " + name);
+            }
+            final String value = args[++i];
+            switch (name)
+            {
+                case "--data":
+                    config.dataDir(Paths.get(value));
+                    dataGiven = true;
+                    break;
+                case "--port":
+                    config.port(parsePort(value));
+                    portGiven = true;
+                    break;
+                case "--mode":
+                    config.threadingMode(ServerConfig.Configuration.parseThreadingMode(value));
+                    break;
+                case "--host":
+                    config.host(value);
+                    break;
+                case "--durability":
+                    config.durabilityPolicy(ServerConfig.Configuration.parseDurabilityPolicy(value));
+                    break;
+                case "--limits":
+                    config.engineConfig(parseLimits(value));
+                    break;
+                case "--pipeline-wait":
+                    config.pipelineWaitStrategy(value);
+                    break;
+                case "--network-idle":
+                    config.networkIdleStrategy(value);
+                    break;
+                case "--sender-idle":
+                    config.senderIdleStrategy(value);
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option " + name);
+            }
+        }
+        if (!dataGiven || !portGiven)
+        {
+            throw new IllegalArgumentException("--data and --port are required");
+        }
+        return ignoreStdin;
+    }
+
+    private static int parsePort(final String value)
+    {
+        try
+        {
+            return Integer.parseInt(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("--port needs a number: " + value);
+        }
+    }
+
+    private static EngineConfig parseLimits(final String value)
+    {
+        switch (value)
+        {
+            case "default":
+                return new EngineConfig();
+            case "small":
+                return EngineConfig.small();
+            default:
+                throw new IllegalArgumentException("--limits must be default or small: " + value);
+        }
+    }
+
+    private static void drainUntilEnd(final InputStream in)
+    {
+        final byte[] scratch = new byte[256];
+        try
+        {
+            while (in.read(scratch) >= 0)
+            {
+                // Input is ignored: only its end matters.
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // A broken standard input counts as closed.
+        }
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package com.wodian.net.server;
+
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One client connection, held in a fixed slot of the {@link SessionTable} and reused for later connections, so
+ * that accepting a connection on a warm server allocates nothing but the JDK's socket.
+ *
+ * <p>Fields are grouped by the thread that owns them. The receiver owns the receive side, the sender owns the send
+ * side; they share only {@link #sessionId}, {@link #channel} and {@link #inUse}. The receiver writes the first two
+ * before it publishes the session's first input; the sender reads them after taking a reply of that session from the
+ * output ring, and the ring's publish/consume chain (input ring release, engine acquire and release, sender acquire)
+ * orders those reads after the writes.
+ */
+final class Session
+{
+    /** Low bits of a session id name its slot; the high bits count connections so an id is never reused. */
+    static final int SLOT_INDEX_BITS = 16;
+    static final long SLOT_INDEX_MASK = (1L << SLOT_INDEX_BITS) - 1;
+
+    final int slotIndex;
+
+    // Shared, see the class comment.
+    long sessionId;
+    SocketChannel channel;
+
+    /**
+     * True from accept until the sender has finished with the session's CLOSE event. The receiver reuses the slot
+     * only once it reads false; the volatile write by the sender (after it closed the socket and reset its own
+     * fields) and the volatile read by the receiver make that hand-over safe.
+     */
+    volatile boolean inUse;
+
+    // Receiver side.
+    SelectionKey selectionKey;
+    final ByteBuffer receiveBuffer;
+    final UnsafeBuffer receiveView;
+    /** Set when the receiver has stopped reading: end of stream, error, protocol violation or sender's request. */
+    boolean receiveEnded;
+    /** Set once the session's CLOSE input is published; nothing more is published for it. */
+    boolean closePublished;
+    /** Error reply to send with the CLOSE input; null for none. */
+    ResultCode closeErrorCode;
+    /** True while the session is in the receiver's backlog (frames waiting for ring capacity, or a pending CLOSE). */
+    boolean inBacklog;
+    long rejectedFrameCount;
+
+    // Sender side.
+    final ByteBuffer sendBuffer;
+    final UnsafeBuffer sendView;
+    /** True once the sender gave up on the peer (slow reader, write error): its replies are dropped from then on. */
+    boolean sendFailed;
+    /** True once the session's CLOSE output arrived: close after the send buffer drains or the linger deadline. */
+    boolean closeOnceFlushed;
+    long closeDeadlineNs;
+    /** True once the sender has asked the receiver to end the session (after {@link #sendFailed}). */
+    boolean closeRequested;
+    boolean inWriteList;
+
+    Session(final int slotIndex, final int receiveBufferLength, final int sendBufferLength)
+    {
+        this.slotIndex = slotIndex;
+        receiveBuffer = ByteBuffer.allocateDirect(receiveBufferLength).order(ByteOrder.LITTLE_ENDIAN);
+        receiveView = new UnsafeBuffer(receiveBuffer);
+        sendBuffer = ByteBuffer.allocateDirect(sendBufferLength).order(ByteOrder.LITTLE_ENDIAN);
+        sendView = new UnsafeBuffer(sendBuffer);
+    }
+
+    static int slotIndex(final long sessionId)
+    {
+        return (int)(sessionId & SLOT_INDEX_MASK);
+    }
+
+    /** Receiver: prepares a free slot for a new connection. */
+    void openOnReceiver(final long sessionId, final SocketChannel channel)
+    {
+        this.sessionId = sessionId;
+        this.channel = channel;
+        selectionKey = null;
+        receiveBuffer.clear();
+        receiveEnded = false;
+        closePublished = false;
+        closeErrorCode = null;
+        inBacklog = false;
+        rejectedFrameCount = 0;
+        inUse = true;
+    }
+
+    /** Sender: forgets the connection and hands the slot back to the receiver. */
+    void releaseOnSender()
+    {
+        sendBuffer.clear();
+        sendFailed = false;
+        closeOnceFlushed = false;
+        closeDeadlineNs = 0;
+        closeRequested = false;
+        inWriteList = false;
+        channel = null;
+        inUse = false;
+    }
+}

@@ -1,0 +1,421 @@
+package com.wodian.net.server;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.WaitStrategy;
+import com.wodian.engine.Engine;
+import com.wodian.engine.ReplySink;
+import com.wodian.journal.ChronicleJournal;
+import com.wodian.journal.JournalConfig;
+import com.wodian.journal.JournalWriter;
+import org.agrona.BitUtil;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The Wodian server: the whole pipeline, wired in one place.
+ * <pre>
+ *  clients ──TCP──▶ receiver ──▶ input ring ──▶ journal ──▶ engine ──▶ output ring ──▶ sender ──TCP──▶ clients
+ *                   (frames,      (InputEvent)   (append,    (apply,     (OutputEvent)  (batch writes,
+ *                    check,                       force at    claim a                    slow-reader
+ *                    Tick)                        batch end)  reply slot)                disconnect)
+ * </pre>
+ * <ul>
+ *     <li>Commands are journaled (contiguous sequences from the journal's last) and then applied; queries are not
+ *     journaled and are answered in ring order; refused frames become ErrorReplies in order.</li>
+ *     <li>No reply leaves before its input is durable by the journal's policy (see {@link EngineHandler}).</li>
+ *     <li>Replies on a connection come back in the order of its requests: one ring, one engine thread, one output
+ *     ring and one sender keep every session's order end to end.</li>
+ *     <li>Threads follow the {@link ThreadingMode}; each stage's wait or idle strategy is named in
+ *     {@link ServerConfig}.</li>
+ *     <li>Start-up replays the whole journal into the engine before the port is bound, so a client never sees a
+ *     state older than what was acknowledged before the restart.</li>
+ * </ul>
+ * The engine's state is reachable only through the ring: ask for it with a StateHashQuery over a connection.
+ */
+public final class WodianServer implements AutoCloseable
+{
+    static final System.Logger LOG = System.getLogger("com.wodian.net.server");
+
+    /** Subdirectory of {@link ServerConfig#dataDir()} that holds the journal. */
+    public static final String JOURNAL_DIR_NAME = "journal";
+
+    private static final int CLOSE_REQUEST_RECORD_LENGTH = 16;
+
+    private final ServerConfig config;
+    private final ChronicleJournal journal;
+    private final RingBuffer<InputEvent> inputRing;
+    private final RingBuffer<OutputEvent> outputRing;
+    private final BatchEventProcessor<InputEvent> journalProcessor;
+    private final BatchEventProcessor<InputEvent> engineProcessor;
+    private final SessionTable sessions;
+    private final ServerSocketChannel serverChannel;
+    private final ReceiverAgent receiver;
+    private final SenderAgent sender;
+    private final AgentRunner[] agentRunners;
+    private final Thread[] stageThreads;
+    private final int port;
+    private final long recoveredInputCount;
+    private boolean closed;
+
+    private WodianServer(final ServerConfig config) throws IOException
+    {
+        config.validate();
+        this.config = config;
+        LOG.log(System.Logger.Level.INFO, "starting: {0}", config);
+
+        // 1. State: open the journal and replay all of it into a new engine, before any client can connect.
+        journal = ChronicleJournal.open(new JournalConfig(config.dataDir().resolve(JOURNAL_DIR_NAME))
+            .withDurabilityPolicy(config.durabilityPolicy()));
+        final Engine engine;
+        final JournalWriter journalWriter;
+        try
+        {
+            engine = new Engine(config.engineConfig());
+            recoveredInputCount = recover(journal, engine);
+            journalWriter = journal.writer();
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
+
+        // 2. Rings. The output ring is polled by the sender, never waited on, so it needs no signalling on publish.
+        final WaitStrategy inputWaitStrategy = StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy());
+        inputRing = RingBuffer.createSingleProducer(InputEvent::newInstance, config.inputRingSize(),
+            inputWaitStrategy);
+        outputRing = RingBuffer.createSingleProducer(OutputEvent::newInstance, config.outputRingSize(),
+            new BusySpinWaitStrategy());
+
+        // 3. Network: sessions, the receiver, the sender, the sender's close requests to the receiver, and the
+        //    selector the engine stage wakes when the thread that sends replies sleeps in it ("select" idle).
+        final boolean dedicated = ThreadingMode.DEDICATED == config.threadingMode();
+        final EventPoller<OutputEvent> outputPoller = outputRing.newPoller();
+        outputRing.addGatingSequences(outputPoller.getSequence());
+        sessions = new SessionTable(config.sessionsMax(), config.receiveBufferLength(), config.sendBufferLength());
+        final OneToOneRingBuffer closeRequests = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(
+            BitUtil.findNextPositivePowerOfTwo(4 * config.sessionsMax() * CLOSE_REQUEST_RECORD_LENGTH) +
+            RingBufferDescriptor.TRAILER_LENGTH)));
+        final SelectorWaker waker;
+        final Selector senderIdleSelector;
+        serverChannel = ServerSocketChannel.open();
+        try
+        {
+            serverChannel.bind(new InetSocketAddress(config.host(), config.port()));
+            port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
+            receiver = new ReceiverAgent(serverChannel, sessions,
+                new InputPublisher(inputRing, config.epochClock()), closeRequests, config);
+            if (dedicated)
+            {
+                senderIdleSelector = isSelect(config.senderIdleStrategy()) ? Selector.open() : null;
+                waker = null == senderIdleSelector ? null : new SelectorWaker(senderIdleSelector);
+            }
+            else
+            {
+                senderIdleSelector = null;
+                waker = isSelect(config.networkIdleStrategy()) ? new SelectorWaker(receiver.selector()) : null;
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietClose(serverChannel);
+            journal.close();
+            throw ex;
+        }
+        sender = new SenderAgent(outputPoller, outputRing, senderIdleSelector, waker, sessions, closeRequests,
+            new SystemNanoClock(), config.closeLingerMs());
+
+        // 4. Journal and engine stages: two threads in DEDICATED (the engine gated on the journal's sequence),
+        //    one handler doing both in COMPACT.
+        if (dedicated)
+        {
+            journalProcessor = newProcessor(inputRing.newBarrier(),
+                new JournalHandler(journalWriter, inputWaitStrategy));
+            engineProcessor = newProcessor(inputRing.newBarrier(journalProcessor.getSequence()),
+                new EngineHandler(engine, outputRing, null, waker));
+        }
+        else
+        {
+            journalProcessor = null;
+            engineProcessor = newProcessor(inputRing.newBarrier(),
+                new EngineHandler(engine, outputRing, new JournalHandler(journalWriter, inputWaitStrategy), waker));
+        }
+        inputRing.addGatingSequences(engineProcessor.getSequence());
+
+        // 5. Threads, consumers first so that nothing published waits for a thread that has not started.
+        if (dedicated)
+        {
+            stageThreads = new Thread[]{
+                startThread(journalProcessor, "wodian-journal"),
+                startThread(engineProcessor, "wodian-engine") };
+            agentRunners = new AgentRunner[]{
+                startAgent(newIdleStrategy(config.senderIdleStrategy(), sender), sender),
+                startAgent(newIdleStrategy(config.networkIdleStrategy(), receiver), receiver) };
+        }
+        else
+        {
+            final NetworkAgent networkAgent = new NetworkAgent(receiver, sender, waker);
+            stageThreads = new Thread[]{ startThread(engineProcessor, "wodian-pipeline") };
+            agentRunners = new AgentRunner[]{
+                startAgent(newIdleStrategy(config.networkIdleStrategy(), networkAgent), networkAgent) };
+        }
+        warnAboutSpinningThreads(config);
+        LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} ({2})", config.host(), port,
+            config.threadingMode());
+    }
+
+    /**
+     * Recovers state from the journal, binds the port and starts every thread.
+     *
+     * @param config settings, checked before anything starts.
+     * @return a running server; {@link #close()} it.
+     * @throws IOException when the port cannot be bound.
+     * @throws com.wodian.journal.JournalCorruptException when the journal fails its checks; the server does not
+     *                                                   start on a journal it cannot trust.
+     */
+    public static WodianServer launch(final ServerConfig config) throws IOException
+    {
+        return new WodianServer(config);
+    }
+
+    /** The bound TCP port: the configured one, or the ephemeral port the system chose for port 0. */
+    public int port()
+    {
+        return port;
+    }
+
+    /** The settings this server runs with. */
+    public ServerConfig config()
+    {
+        return config;
+    }
+
+    /** Journaled inputs replayed into the engine at start-up. */
+    public long recoveredInputCount()
+    {
+        return recoveredInputCount;
+    }
+
+    /** Clients disconnected so far for letting their replies pile up beyond the send buffer. */
+    public long slowReaderDisconnectCount()
+    {
+        return sender.slowReaderCount();
+    }
+
+    /**
+     * Stops the server cleanly: stops accepting and reading, waits (up to {@link ServerConfig#shutdownTimeoutMs()})
+     * until every accepted input is journaled and applied and its reply written, then stops every thread, closes
+     * every connection and closes the journal. Idempotent.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
+        receiver.requestStop();
+        boolean drained = awaitUntil(receiver::hasStoppedReceiving, deadlineNs);
+        final long inputCursor = inputRing.getCursor();
+        drained &= awaitUntil(
+            () -> engineProcessor.getSequence().get() >= inputCursor || !engineProcessor.isRunning(), deadlineNs);
+        final long outputCursor = outputRing.getCursor();
+        drained &= awaitUntil(
+            () -> sender.polledSequence() >= outputCursor && 0 == sender.pendingSessionCount(), deadlineNs);
+        if (!drained)
+        {
+            LOG.log(System.Logger.Level.WARNING, "shutdown timeout: closing with inputs or replies still in flight");
+        }
+
+        for (final AgentRunner runner : agentRunners)
+        {
+            CloseHelper.quietClose(runner);
+        }
+        if (null != journalProcessor)
+        {
+            journalProcessor.halt();
+        }
+        engineProcessor.halt();
+        for (final Thread thread : stageThreads)
+        {
+            joinQuietly(thread);
+        }
+        for (int i = 0; i < sessions.capacity(); i++)
+        {
+            final Session session = sessions.slot(i);
+            if (null != session && null != session.channel)
+            {
+                CloseHelper.quietClose(session.channel);
+            }
+        }
+        CloseHelper.quietClose(serverChannel);
+        journal.close();
+        LOG.log(System.Logger.Level.INFO, "stopped");
+    }
+
+    private static long recover(final ChronicleJournal journal, final Engine engine)
+    {
+        final long startNs = System.nanoTime();
+        journal.replay(1, (sequence, timestampMs, payloadVersion, buffer, offset, length) ->
+            engine.onCommand(sequence, timestampMs, buffer, offset, length, ReplySink.NONE));
+        final long recoveredCount = engine.lastSequence();
+        if (recoveredCount != journal.lastSequence())
+        {
+            throw new IllegalStateException("recovery stopped at sequence " + recoveredCount +
+                " but the journal ends at " + journal.lastSequence());
+        }
+        LOG.log(System.Logger.Level.INFO, "recovered {0,number,#} inputs in {1,number,#} ms", recoveredCount,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        return recoveredCount;
+    }
+
+    private BatchEventProcessor<InputEvent> newProcessor(
+        final SequenceBarrier barrier, final EventHandler<InputEvent> handler)
+    {
+        final BatchEventProcessor<InputEvent> processor =
+            new BatchEventProcessorBuilder().build(inputRing, barrier, handler);
+        processor.setExceptionHandler(StageFailureHandler.INSTANCE);
+        return processor;
+    }
+
+    private static Thread startThread(final Runnable runnable, final String name)
+    {
+        final Thread thread = new Thread(runnable, name);
+        thread.start();
+        return thread;
+    }
+
+    private static AgentRunner startAgent(final IdleStrategy idleStrategy, final Agent agent)
+    {
+        final AgentRunner runner = new AgentRunner(idleStrategy,
+            (throwable) -> LOG.log(System.Logger.Level.ERROR, agent.roleName() + " error", throwable), null, agent);
+        AgentRunner.startOnThread(runner);
+        return runner;
+    }
+
+    private static IdleStrategy newIdleStrategy(final String name, final SelectIdleStrategy.Waiter agent)
+    {
+        return isSelect(name) ? new SelectIdleStrategy(agent) : StrategyFactory.newIdleStrategy(name);
+    }
+
+    private static boolean isSelect(final String idleStrategyName)
+    {
+        return StrategyFactory.IDLE_SELECT.equals(idleStrategyName);
+    }
+
+    private static boolean awaitUntil(final BooleanSupplier condition, final long deadlineNs)
+    {
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                return false;
+            }
+            try
+            {
+                Thread.sleep(1);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void joinQuietly(final Thread thread)
+    {
+        try
+        {
+            thread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void warnAboutSpinningThreads(final ServerConfig config)
+    {
+        int spinningCount = StrategyFactory.isSpinning(config.networkIdleStrategy()) ? 1 : 0;
+        if (StrategyFactory.isSpinning(config.pipelineWaitStrategy()))
+        {
+            spinningCount += ThreadingMode.DEDICATED == config.threadingMode() ? 2 : 1;
+        }
+        if (ThreadingMode.DEDICATED == config.threadingMode() &&
+            StrategyFactory.isSpinning(config.senderIdleStrategy()))
+        {
+            spinningCount++;
+        }
+        final int cores = Runtime.getRuntime().availableProcessors();
+        if (spinningCount >= cores)
+        {
+            LOG.log(System.Logger.Level.WARNING, "{0} spinning threads on {1} cores: they will fight for the CPU",
+                spinningCount, cores);
+        }
+    }
+
+    /**
+     * A failing journal or engine stage is a bug or a lost disk, never a client's fault (input is checked before
+     * the ring): log it and stop that stage, rather than skip an input and let journal and engine disagree.
+     */
+    private static final class StageFailureHandler implements ExceptionHandler<InputEvent>
+    {
+        static final StageFailureHandler INSTANCE = new StageFailureHandler();
+
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final InputEvent event)
+        {
+            LOG.log(System.Logger.Level.ERROR, "pipeline stage failed at ring sequence " + sequence +
+                ", the server no longer processes input", ex);
+            if (ex instanceof RuntimeException)
+            {
+                throw (RuntimeException)ex;
+            }
+            if (ex instanceof Error)
+            {
+                throw (Error)ex;
+            }
+            throw new IllegalStateException(ex);
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            // A stage without its journal writer must not run at all.
+            LOG.log(System.Logger.Level.ERROR, "pipeline stage failed to start, the server will not process input", ex);
+            throw ex instanceof RuntimeException ? (RuntimeException)ex : new IllegalStateException(ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "pipeline stage failed to shut down", ex);
+        }
+    }
+}

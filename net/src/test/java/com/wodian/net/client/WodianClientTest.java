@@ -1,0 +1,194 @@
+package com.wodian.net.client;
+
+import com.wodian.net.FrameDescriptor;
+import com.wodian.net.server.ServerConfig;
+import com.wodian.net.server.ThreadingMode;
+import com.wodian.net.server.WodianServer;
+import com.wodian.engine.EngineConfig;
+import com.wodian.journal.DurabilityPolicy;
+import com.wodian.protocol.CommandEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The client against fake servers (silent, closing, answering out of order) and, for concurrency, a real one.
+ */
+class WodianClientTest
+{
+    private static final String HOST = "127.0.0.1";
+
+    @TempDir
+    Path dataDir;
+
+    private final CommandEncoder encoder = new CommandEncoder();
+    private final UnsafeBuffer request = new UnsafeBuffer(new byte[256]);
+
+    @Test
+    void shouldTimeOutWhenNoReplyComes() throws Exception
+    {
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+            WodianClient client = WodianClient.connect(HOST, fake.getLocalPort());
+            Socket ignored = fake.accept())
+        {
+            final int length = encoder.stateHashQuery(request, 0);
+            assertThrows(TimeoutException.class, () -> client.call(request, 0, length, 50));
+            assertEquals(1, client.inFlightCount());
+        }
+    }
+
+    @Test
+    void shouldFailWaitingCallWhenServerCloses() throws Exception
+    {
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+            WodianClient client = WodianClient.connect(HOST, fake.getLocalPort()))
+        {
+            final Thread closer = new Thread(() ->
+            {
+                try (Socket socket = fake.accept())
+                {
+                    new DataInputStream(socket.getInputStream()).readInt();
+                }
+                catch (final IOException ignore)
+                {
+                    // The test fails on its own assertions if this goes wrong.
+                }
+            });
+            closer.start();
+            final int length = encoder.stateHashQuery(request, 0);
+            final long startNs = System.nanoTime();
+            assertThrows(IOException.class, () -> client.call(request, 0, length, 10_000));
+            assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(5), "fails fast, not by timeout");
+            assertThrows(java.io.UncheckedIOException.class, () -> client.send(request, 0, length, (c, b, o, l) -> {}));
+            closer.join();
+        }
+    }
+
+    @Test
+    void shouldFailOnReplyOutOfOrder() throws Exception
+    {
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+            WodianClient client = WodianClient.connect(HOST, fake.getLocalPort()))
+        {
+            final Thread answerer = new Thread(() ->
+            {
+                try (Socket socket = fake.accept())
+                {
+                    new DataInputStream(socket.getInputStream()).readFully(new byte[FrameDescriptor.HEADER_LENGTH]);
+                    final ByteBuffer reply = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+                    reply.putInt(FrameDescriptor.frameLength(8)).putLong(42).putLong(0);
+                    final OutputStream out = socket.getOutputStream();
+                    out.write(reply.array(), 0, reply.position());
+                    out.flush();
+                    socket.getInputStream().read();
+                }
+                catch (final IOException ignore)
+                {
+                    // The client closes first.
+                }
+            });
+            answerer.start();
+            final int length = encoder.stateHashQuery(request, 0);
+            final IOException ex = assertThrows(IOException.class, () -> client.call(request, 0, length, 10_000));
+            assertTrue(ex.getMessage().contains("out of order"), ex.getMessage());
+            client.close();
+            answerer.join();
+        }
+    }
+
+    @Test
+    void shouldRefuseUseAfterClose() throws Exception
+    {
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName(HOST)))
+        {
+            final WodianClient client = WodianClient.connect(HOST, fake.getLocalPort());
+            client.close();
+            client.close();
+            final int length = encoder.stateHashQuery(request, 0);
+            assertThrows(IllegalStateException.class, () -> client.send(request, 0, length, (c, b, o, l) -> {}));
+            assertThrows(IOException.class, () -> client.call(request, 0, length, 1_000));
+            assertThrows(IllegalArgumentException.class, () -> client.send(request, 0, 0, (c, b, o, l) -> {}));
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryReplyToItsListenerWithConcurrentSenders() throws Exception
+    {
+        final int threadCount = 4;
+        final int perThreadCount = 2_000;
+        final ServerConfig config = new ServerConfig()
+            .dataDir(dataDir)
+            .host(HOST)
+            .port(0)
+            .threadingMode(ThreadingMode.COMPACT)
+            .durabilityPolicy(DurabilityPolicy.PAGE_CACHE)
+            .engineConfig(EngineConfig.small())
+            .inputRingSize(1024)
+            .outputRingSize(1024);
+        try (WodianServer server = WodianServer.launch(config);
+            WodianClient client = WodianClient.connect(HOST, server.port()))
+        {
+            final CountDownLatch done = new CountDownLatch(threadCount * perThreadCount);
+            final AtomicInteger wrong = new AtomicInteger();
+            final Thread[] threads = new Thread[threadCount];
+            for (int t = 0; t < threadCount; t++)
+            {
+                final long consumerId = 500 + t;
+                threads[t] = new Thread(() ->
+                {
+                    final CommandEncoder threadEncoder = new CommandEncoder();
+                    final UnsafeBuffer threadRequest = new UnsafeBuffer(new byte[256]);
+                    final com.wodian.protocol.sbe.MessageHeaderDecoder header =
+                        new com.wodian.protocol.sbe.MessageHeaderDecoder();
+                    final com.wodian.protocol.sbe.BalanceReplyDecoder balance =
+                        new com.wodian.protocol.sbe.BalanceReplyDecoder();
+                    final ReplyListener listener = (correlationId, buffer, offset, length) ->
+                    {
+                        // Listeners run on the one receiver thread, so the shared decoders are not raced.
+                        if (balance.wrapAndApplyHeader(buffer, offset, header).consumerId() != consumerId)
+                        {
+                            wrong.incrementAndGet();
+                        }
+                        done.countDown();
+                    };
+                    for (int i = 0; i < perThreadCount; i++)
+                    {
+                        final int length = threadEncoder.balanceQuery(threadRequest, 0, consumerId);
+                        client.send(threadRequest, 0, length, listener);
+                        if (i % 100 == 99)
+                        {
+                            client.flush();
+                        }
+                    }
+                    client.flush();
+                });
+                threads[t].start();
+            }
+            for (final Thread thread : threads)
+            {
+                thread.join();
+            }
+            assertTrue(done.await(10, TimeUnit.SECONDS), "replies missing: " + done.getCount());
+            assertEquals(0, wrong.get());
+            assertEquals(0, client.inFlightCount());
+        }
+    }
+}

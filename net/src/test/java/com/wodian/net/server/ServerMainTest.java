@@ -1,0 +1,130 @@
+package com.wodian.net.server;
+
+import com.wodian.net.client.WodianClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static com.wodian.net.server.ServerTestSupport.HOST;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link ServerMain} in a child JVM, the way crash tests and operators start it: one ready line on standard output,
+ * a clean stop when standard input closes, and the same state after a restart.
+ */
+class ServerMainTest
+{
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldPrintListeningLineServeAndStopWhenStdinCloses() throws Exception
+    {
+        final long lastSequence;
+        final long stateHash;
+
+        final Process first = start();
+        try
+        {
+            final BufferedReader stdout = stdoutOf(first);
+            final int port = awaitListeningLine(stdout);
+            try (WodianClient client = WodianClient.connect(HOST, port))
+            {
+                final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+                requests.setUpParties();
+                lastSequence = requests.stateHash().lastSequence();
+                stateHash = requests.stateHash().stateHash();
+            }
+            first.getOutputStream().close();
+            assertTrue(first.waitFor(ServerTestSupport.TIMEOUT_MS, TimeUnit.MILLISECONDS), "stops when stdin closes");
+            assertEquals(0, first.exitValue());
+            assertEquals(null, stdout.readLine(), "exactly one line on standard output");
+        }
+        finally
+        {
+            first.destroyForcibly();
+        }
+
+        final Process second = start();
+        try
+        {
+            final int port = awaitListeningLine(stdoutOf(second));
+            try (WodianClient client = WodianClient.connect(HOST, port))
+            {
+                final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+                assertEquals(lastSequence, requests.stateHash().lastSequence());
+                assertEquals(stateHash, requests.stateHash().stateHash());
+            }
+        }
+        finally
+        {
+            second.destroyForcibly().waitFor(ServerTestSupport.TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Process start() throws Exception
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            // Keep the module flags the test JVM got from the build; size the heap for the small engine.
+            if (argument.startsWith("--add-") || argument.startsWith("--enable-native-access") ||
+                argument.startsWith("--sun-misc") || argument.startsWith("-Dchronicle"))
+            {
+                command.add(argument);
+            }
+        }
+        command.add("-Xmx256m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ServerMain.class.getName());
+        command.add("--data");
+        command.add(dataDir.toString());
+        command.add("--port");
+        command.add("0");
+        command.add("--limits");
+        command.add("small");
+        command.add("--durability");
+        command.add("page-cache");
+        command.add("--mode");
+        command.add("compact");
+        return new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(new File(dataDir.toFile(), "server-main.log")))
+            .start();
+    }
+
+    private static BufferedReader stdoutOf(final Process process)
+    {
+        return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+    }
+
+    private static int awaitListeningLine(final BufferedReader stdout) throws Exception
+    {
+        final String line = CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                return stdout.readLine();
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }).get(30, TimeUnit.SECONDS);
+        assertTrue(null != line && line.startsWith(ServerMain.LISTENING_PREFIX), "ready line: " + line);
+        return Integer.parseInt(line.substring(ServerMain.LISTENING_PREFIX.length()));
+    }
+}
