@@ -4,6 +4,7 @@ import com.wodian.net.client.WodianClient;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
+import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.PartyType;
 import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -42,7 +43,14 @@ import java.util.concurrent.TimeoutException;
         PosCommand.Statement.class,
         PosCommand.StateHash.class,
         PosCommand.Block.class,
-        PosCommand.Unblock.class})
+        PosCommand.Unblock.class,
+        PosCommand.Rules.class,
+        PosCommand.Redeem.class,
+        PosCommand.AdjustPoints.class,
+        PosCommand.Distribute.class,
+        PosCommand.ConsumerStatement.class,
+        PosCommand.Voucher.class,
+        PosCommand.Distribution.class})
 public final class PosCommand implements Runnable
 {
     @Option(names = "--host", defaultValue = "127.0.0.1", scope = ScopeType.INHERIT,
@@ -141,6 +149,110 @@ public final class PosCommand implements Runnable
         }
     }
 
+    @Command(name = "rules", description = "Replace a merchant's rules: rates, alliance, payout mode, voucher rule.")
+    static final class Rules extends Sub
+    {
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--points-per-yuan", defaultValue = "1") int pointsPerYuan;
+        @Option(names = "--pool-bps", defaultValue = "0") int poolRateBps;
+        @Option(names = "--alliance-bps", defaultValue = "0") int allianceShareBps;
+        @Option(names = "--fee-bps", defaultValue = "0") int platformFeeBps;
+        @Option(names = "--alliance-member") boolean allianceMember;
+        @Option(names = "--wallet-rebate", description = "pay distributions into wallets (default: vouchers)")
+        boolean walletRebate;
+        @Option(names = "--voucher-points", defaultValue = "0", description = "points per voucher (0: no rule)")
+        long voucherPointsCost;
+        @Option(names = "--voucher-fen", defaultValue = "0") long voucherValueFen;
+        @Option(names = "--voucher-validity-ms", defaultValue = "0") long voucherValidityMs;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.setMerchantRules(buffer, 0, merchantId, pointsPerYuan, poolRateBps, allianceShareBps,
+                platformFeeBps, allianceMember, walletRebate ? DistributionMode.WALLET_REBATE : DistributionMode.VOUCHER,
+                voucherPointsCost, voucherValueFen, voucherValidityMs);
+        }
+    }
+
+    @Command(name = "redeem", description = "Exchange points for a voucher of the merchant's rule.")
+    static final class Redeem extends Sub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--redemption", required = true, description = "idempotency key") long redemptionId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.redeemPoints(buffer, 0, consumerId, merchantId, redemptionId);
+        }
+    }
+
+    @Command(name = "adjust-points", description = "Operator correction of a points balance.")
+    static final class AdjustPoints extends Sub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+        @Option(names = "--adjustment", required = true, description = "idempotency key") long adjustmentId;
+        @Option(names = "--delta", required = true) long deltaPoints;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.adjustPoints(buffer, 0, consumerId, adjustmentId, deltaPoints);
+        }
+    }
+
+    @Command(name = "distribute", description = "Distribute a merchant's pool pro rata to its consumers' spend.")
+    static final class Distribute extends Sub
+    {
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--distribution", required = true, description = "idempotency key") long distributionId;
+        @Option(names = "--amount-fen", defaultValue = "0", description = "0: the whole pool") long amountFen;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.distributePool(buffer, 0, merchantId, distributionId, amountFen);
+        }
+    }
+
+    @Command(name = "consumer-statement", description = "Balances, vouchers and the latest points entries.")
+    static final class ConsumerStatement extends Sub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.consumerStatementQuery(buffer, 0, consumerId);
+        }
+    }
+
+    @Command(name = "voucher", description = "Query a voucher.")
+    static final class Voucher extends Sub
+    {
+        @Option(names = "--voucher", required = true) long voucherId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.voucherStatusQuery(buffer, 0, voucherId);
+        }
+    }
+
+    @Command(name = "distribution", description = "Query a pool distribution's progress.")
+    static final class Distribution extends Sub
+    {
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--distribution", required = true) long distributionId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.distributionStatusQuery(buffer, 0, merchantId, distributionId);
+        }
+    }
+
     @Command(name = "register-consumer", description = "Create a consumer.")
     static final class RegisterConsumer extends Sub
     {
@@ -209,11 +321,12 @@ public final class PosCommand implements Runnable
     {
         @Option(names = "--consumer", required = true) long consumerId;
         @Option(names = "--amount-fen", required = true) long amountFen;
+        @Option(names = "--voucher", defaultValue = "0", description = "voucher to apply (0: none)") long voucherId;
 
         @Override
         int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
         {
-            return encoder.pay(buffer, 0, merchantId, terminalId, paymentId, consumerId, amountFen);
+            return encoder.pay(buffer, 0, merchantId, terminalId, paymentId, consumerId, amountFen, voucherId);
         }
     }
 
@@ -223,11 +336,13 @@ public final class PosCommand implements Runnable
         @Option(names = "--consumer", required = true) long consumerId;
         @Option(names = "--amount-fen", required = true) long amountFen;
         @Option(names = "--ttl-ms", defaultValue = "60000") long ttlMs;
+        @Option(names = "--voucher", defaultValue = "0", description = "voucher to reserve (0: none)") long voucherId;
 
         @Override
         int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
         {
-            return encoder.tryPayment(buffer, 0, merchantId, terminalId, paymentId, consumerId, amountFen, ttlMs);
+            return encoder.tryPayment(buffer, 0, merchantId, terminalId, paymentId, consumerId, amountFen, ttlMs,
+                voucherId);
         }
     }
 
