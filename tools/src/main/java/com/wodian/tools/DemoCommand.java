@@ -291,7 +291,8 @@ public final class DemoCommand implements Callable<Integer>
             kinds.append(kind == 0 ? "" : ", ").append(DemoWorkload.KIND_NAMES[kind]).append(' ')
                 .append(workload.count(kind));
         }
-        out.println("  commands: " + kinds + "; " + workload.voucherPaymentCount() + " Pays/Tries with a voucher");
+        out.println("  commands: " + kinds + "; " + workload.voucherPaymentCount() + " Pays/Tries with a voucher " +
+            "(" + workload.vouchersKept() + " vouchers kept for later)");
         out.println("  response time (from intended send, coordinated omission corrected): " +
             OpenLoopLoad.Result.percentiles(result.responseTimeNs()));
         out.println("  service time (from actual send):                                   " +
@@ -337,10 +338,10 @@ public final class DemoCommand implements Callable<Integer>
     private DemoWorkload workload;
 
     /**
-     * One pool distribution, of the whole pool of the merchant whose pool is largest, to the consumers who spent
-     * there, pro rata to that spend. The engine runs it in slices of 64 consumer entries, one slice before each
-     * input; queries are not inputs, so between status queries the demo sends Ticks (journaled inputs that change
-     * nothing but engine time) until the status says DONE, or gives up after {@link #DISTRIBUTION_TIMEOUT_MS}.
+     * One pool distribution, of the whole pool of the voucher-mode merchant whose pool is largest, to the consumers
+     * who spent there, pro rata to that spend. The engine runs it in slices of 64 consumer entries, one slice before
+     * each input; queries are not inputs, so between status queries the demo sends Ticks (journaled inputs that
+     * change nothing but engine time) until the status says DONE, or gives up after {@link #DISTRIBUTION_TIMEOUT_MS}.
      */
     private Distribution distributePool(
         final WodianClient admin, final DemoPopulation population, final List<String> failures)
@@ -361,10 +362,14 @@ public final class DemoCommand implements Callable<Integer>
         }, "statements");
         out.printf("  payments settled: %d (%.0f/s over the load), refunds: %d%n", salesCount.get(),
             salesCount.get() / lastLoadSeconds, refundsCount.get());
+        // Paid as vouchers, the default and the compliant payout: the voucher-mode merchant with the largest pool.
         long merchantId = 1;
         for (int m = 2; m <= merchants; m++)
         {
-            merchantId = poolFen[m] > poolFen[(int)merchantId] ? m : merchantId;
+            if (DemoPopulation.distributionMode(m) == DistributionMode.VOUCHER && poolFen[m] > poolFen[(int)merchantId])
+            {
+                merchantId = m;
+            }
         }
         final DistributionMode mode = DemoPopulation.distributionMode(merchantId);
 

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * enough points turns them into a voucher of a merchant it paid at recently), and a few retries (the exact bytes of
  * a recent command sent again, as a terminal does after a timeout), which must return the first result and change
  * nothing. Each voucher issued is spent by its consumer at its merchant in the connection's next Pay or Try+Confirm,
- * for an amount at least the voucher's value.
+ * for an amount at least the voucher's value, except one in {@value #VOUCHER_KEPT_ONE_IN}, kept for later.
  *
  * <p>Each connection plays the terminals it owns (terminal {@code k} of the list belongs to connection
  * {@code k % connections}) and the consumers it owns (consumer index {@code i} belongs to connection
@@ -65,6 +65,8 @@ final class DemoWorkload implements OpenLoopLoad.CommandGenerator, OpenLoopLoad.
     static final int REDEEM_AFTER_STEPS = 100;
     /** Recent Pays looked at for a consumer with enough points, per redemption drawn. */
     static final int REDEEM_CANDIDATES = 4;
+    /** One voucher for points in this many is kept for later (stays outstanding) instead of being spent. */
+    static final int VOUCHER_KEPT_ONE_IN = 10;
 
     // What a reply answers, queued by the sender per command sent.
     private static final byte EXPECT_OTHER = 0;
@@ -78,6 +80,7 @@ final class DemoWorkload implements OpenLoopLoad.CommandGenerator, OpenLoopLoad.
     private final CommandEncoder encoder = new CommandEncoder();
     private final long[] countByKind = new long[KIND_NAMES.length];
     private long voucherPaymentCount;
+    private long vouchersKept;
     private long nextPaymentId = 1;
     private long nextRefundId = 1;
     private long nextRedemptionId = 1;
@@ -122,6 +125,12 @@ final class DemoWorkload implements OpenLoopLoad.CommandGenerator, OpenLoopLoad.
     long voucherPaymentCount()
     {
         return voucherPaymentCount;
+    }
+
+    /** Vouchers for points that their consumers keep for later: never used in the load. */
+    long vouchersKept()
+    {
+        return vouchersKept;
     }
 
     /** Points earned, from the replies to Pay and Confirm (each payment once). */
@@ -211,7 +220,12 @@ final class DemoWorkload implements OpenLoopLoad.CommandGenerator, OpenLoopLoad.
         final long paymentId = nextPaymentId++;
         if (pay || confirm)
         {
-            final long[] voucher = lane.readyVouchers.poll();
+            long[] voucher = lane.readyVouchers.poll();
+            if (voucher != null && random.nextInt(VOUCHER_KEPT_ONE_IN) == 0)
+            {
+                vouchersKept++;
+                voucher = null;
+            }
             if (voucher != null)
             {
                 return encodeVoucherPayment(lane, step, voucher, pay, paymentId, buffer, offset);
