@@ -3,12 +3,12 @@ package com.wodian.engine;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
- * Consumers in registration order, one 64-byte row each in a single long array so that a payment touches one
- * cache line of consumer state. The id map is sized at start-up so it never rehashes.
+ * Consumers in registration order, one row of longs each in a single array so that a payment touches one or two
+ * cache lines of consumer state. The id map is sized at start-up so it never rehashes.
  */
 final class ConsumerBook
 {
-    static final int STRIDE = 8;
+    static final int STRIDE = 12;
     static final int ID = 0;
     static final int WALLET_FEN = 1;
     static final int HELD_FEN = 2;
@@ -16,6 +16,9 @@ final class ConsumerBook
     static final int HOME_MERCHANT_INDEX = 4;
     static final int FLAGS = 5;
     static final int CONSUMPTION_FEN = 6;
+    static final int LAST_POINTS_ENTRY = 7;         // position in the PointsLedger, -1 for none
+    static final int VOUCHERS_ACTIVE_COUNT = 8;
+    static final int VOUCHERS_ACTIVE_FEN = 9;
 
     static final long FLAG_BLOCKED = 1;
 
@@ -53,6 +56,7 @@ final class ConsumerBook
         final int base = index * STRIDE;
         rows[base + ID] = consumerId;
         rows[base + HOME_MERCHANT_INDEX] = homeMerchantIndex;
+        rows[base + LAST_POINTS_ENTRY] = -1;
         indexById.put(consumerId, index);
         return index;
     }

@@ -28,7 +28,11 @@ public final class Engine
     private final MerchantBook merchants;
     private final TerminalBook terminals;
     private final RecordTable records;
-    private final HoldExpiryQueue holds;
+    private final ExpiryQueue holds;
+    private final VoucherBook vouchers;
+    private final ConsumptionBook consumption;
+    private final PointsLedger pointsLedger;
+    private final PoolDistribution distribution;
 
     private long lastSequence;
     private long nowMs;
@@ -55,6 +59,14 @@ public final class Engine
     private final BalanceQueryDecoder balanceQueryDecoder = new BalanceQueryDecoder();
     private final PaymentStatusQueryDecoder paymentStatusQueryDecoder = new PaymentStatusQueryDecoder();
     private final MerchantStatementQueryDecoder statementQueryDecoder = new MerchantStatementQueryDecoder();
+    private final SetMerchantRulesDecoder setMerchantRulesDecoder = new SetMerchantRulesDecoder();
+    private final RedeemPointsDecoder redeemPointsDecoder = new RedeemPointsDecoder();
+    private final AdjustPointsDecoder adjustPointsDecoder = new AdjustPointsDecoder();
+    private final DistributePoolDecoder distributePoolDecoder = new DistributePoolDecoder();
+    private final ConsumerStatementQueryDecoder consumerStatementQueryDecoder = new ConsumerStatementQueryDecoder();
+    private final VoucherStatusQueryDecoder voucherStatusQueryDecoder = new VoucherStatusQueryDecoder();
+    private final DistributionStatusQueryDecoder distributionStatusQueryDecoder =
+        new DistributionStatusQueryDecoder();
 
     private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -66,6 +78,11 @@ public final class Engine
     private final MerchantStatementReplyEncoder statementReplyEncoder = new MerchantStatementReplyEncoder();
     private final StateHashReplyEncoder stateHashReplyEncoder = new StateHashReplyEncoder();
     private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
+    private final VoucherReplyEncoder voucherReplyEncoder = new VoucherReplyEncoder();
+    private final ConsumerStatementReplyEncoder consumerStatementReplyEncoder = new ConsumerStatementReplyEncoder();
+    private final VoucherStatusReplyEncoder voucherStatusReplyEncoder = new VoucherStatusReplyEncoder();
+    private final DistributionStatusReplyEncoder distributionStatusReplyEncoder =
+        new DistributionStatusReplyEncoder();
 
     public Engine(final EngineConfig config)
     {
@@ -74,7 +91,11 @@ public final class Engine
         this.merchants = new MerchantBook(config.merchantsMax);
         this.terminals = new TerminalBook(config.terminalsMax);
         this.records = new RecordTable(config.keysMax, config.keyRetentionMs);
-        this.holds = new HoldExpiryQueue(records, config.holdsMax, config.keysMax);
+        this.holds = new ExpiryQueue(records, config.holdsMax, config.keysMax);
+        this.vouchers = new VoucherBook(config.vouchersMax);
+        this.consumption = new ConsumptionBook(config.consumptionPairsMax, config.merchantsMax);
+        this.pointsLedger = new PointsLedger(config.pointsLedgerEntriesMax);
+        this.distribution = new PoolDistribution(consumers, merchants, consumption, vouchers, records);
     }
 
     public EngineConfig config()
@@ -104,6 +125,11 @@ public final class Engine
             nowMs = timestampMs;
         }
         expireDueHolds();
+        expireDueVouchers();
+        if (distribution.isRunning())
+        {
+            distribution.step(config.distributionSliceEntries, nowMs);
+        }
 
         final ResultCode check = CommandCatalog.check(buffer, offset, length);
         if (check != ResultCode.OK)
@@ -123,13 +149,14 @@ public final class Engine
             case PayDecoder.TEMPLATE_ID:
                 payDecoder.wrap(buffer, bodyOffset, blockLength, version);
                 onTryOrPay(TEMPLATE_PAY, payDecoder.merchantId(), payDecoder.terminalId(), payDecoder.paymentId(),
-                    payDecoder.consumerId(), payDecoder.amountFen(), 0, sink);
+                    payDecoder.consumerId(), payDecoder.amountFen(), 0, voucherIdOrNone(payDecoder.voucherId()), sink);
                 break;
 
             case PaymentTryDecoder.TEMPLATE_ID:
                 tryDecoder.wrap(buffer, bodyOffset, blockLength, version);
                 onTryOrPay(TEMPLATE_TRY, tryDecoder.merchantId(), tryDecoder.terminalId(), tryDecoder.paymentId(),
-                    tryDecoder.consumerId(), tryDecoder.amountFen(), tryDecoder.ttlMs(), sink);
+                    tryDecoder.consumerId(), tryDecoder.amountFen(), tryDecoder.ttlMs(),
+                    voucherIdOrNone(tryDecoder.voucherId()), sink);
                 break;
 
             case PaymentConfirmDecoder.TEMPLATE_ID:
@@ -185,6 +212,29 @@ public final class Engine
                 replyAck(ResultCode.OK, TickDecoder.TEMPLATE_ID, 0, sink);
                 break;
 
+            case SetMerchantRulesDecoder.TEMPLATE_ID:
+                setMerchantRulesDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onSetMerchantRules(setMerchantRulesDecoder, sink);
+                break;
+
+            case RedeemPointsDecoder.TEMPLATE_ID:
+                redeemPointsDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onRedeemPoints(redeemPointsDecoder.consumerId(), redeemPointsDecoder.merchantId(),
+                    redeemPointsDecoder.redemptionId(), sink);
+                break;
+
+            case AdjustPointsDecoder.TEMPLATE_ID:
+                adjustPointsDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onAdjustPoints(adjustPointsDecoder.consumerId(), adjustPointsDecoder.adjustmentId(),
+                    adjustPointsDecoder.deltaPoints(), sink);
+                break;
+
+            case DistributePoolDecoder.TEMPLATE_ID:
+                distributePoolDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onDistributePool(distributePoolDecoder.merchantId(), distributePoolDecoder.distributionId(),
+                    distributePoolDecoder.amountFen(), sink);
+                break;
+
             default:
                 answerQuery(templateId, buffer, bodyOffset, blockLength, version, sink);
                 break;
@@ -225,6 +275,7 @@ public final class Engine
         final long consumerId,
         final long amountFen,
         final long ttlMs,
+        final long voucherId,
         final ReplySink sink)
     {
         ResultCode code = checkPartiesOfPayment(merchantId, terminalId, paymentId);
@@ -241,7 +292,6 @@ public final class Engine
             replyPayment(code, kind, merchantId, paymentId, amountFen, 0, sink);
             return;
         }
-
         // Validation refusals (above and here) are answered before the key is looked at and are not recorded.
         final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
         if (consumerIndex < 0)
@@ -254,7 +304,7 @@ public final class Engine
         if (existing >= 0)
         {
             replyRepeatedTryOrPay(existing, kind, merchantId, terminalId, paymentId, consumerIndex, amountFen, ttlMs,
-                sink);
+                voucherId, sink);
             return;
         }
 
@@ -264,6 +314,13 @@ public final class Engine
             replyPayment(ResultCode.LIMIT_HOLDS, kind, merchantId, paymentId, amountFen, 0, sink);
             return;
         }
+        final int merchantIndex = checkedMerchantIndex;
+        final int terminalIndex = checkedTerminalIndex;
+        if (!consumption.hasEntry(consumerIndex, merchantIndex) && consumption.isFull())
+        {
+            replyPayment(ResultCode.LIMIT_CONSUMPTION_PAIRS, kind, merchantId, paymentId, amountFen, 0, sink);
+            return;
+        }
         final int record = records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, nowMs);
         if (record < 0)
         {
@@ -271,15 +328,15 @@ public final class Engine
             return;
         }
 
-        final int merchantIndex = checkedMerchantIndex;
-        final int terminalIndex = checkedTerminalIndex;
         records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
         records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
         records.set(record, RecordTable.AMOUNT_FEN, amountFen);
         records.set(record, RecordTable.LINK_ID, terminalId);
         records.set(record, RecordTable.TTL_MS, ttlMs);
+        records.set(record, RecordTable.VOUCHER_ID, voucherId);
 
         // From here on the outcome is decided and recorded under the key, refusals included.
+        final int voucherSlot = voucherId > 0 ? vouchers.slotOf(voucherId) : -1;
         if (merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED))
         {
             code = ResultCode.MERCHANT_BLOCKED;
@@ -292,7 +349,14 @@ public final class Engine
         {
             code = ResultCode.CONSUMER_BLOCKED;
         }
-        else if (consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) < amountFen)
+        else if (voucherId > 0)
+        {
+            code = checkVoucherForPayment(voucherSlot, consumerIndex, merchantIndex, amountFen);
+        }
+        final long voucherFen = code == ResultCode.OK && voucherSlot >= 0 ?
+            vouchers.get(voucherSlot, VoucherBook.VALUE_FEN) : 0;
+        final long cashFen = amountFen - voucherFen;
+        if (code == ResultCode.OK && consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) < cashFen)
         {
             code = ResultCode.INSUFFICIENT_FUNDS;
         }
@@ -306,14 +370,19 @@ public final class Engine
             return;
         }
 
-        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, -amountFen);
+        records.set(record, RecordTable.VOUCHER_FEN, voucherFen);
+        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, -cashFen);
         records.setKindAndFirstCode(record, kind, ResultCode.OK.value());
         if (kind == TEMPLATE_TRY)
         {
-            consumers.add(consumerIndex, ConsumerBook.HELD_FEN, amountFen);
-            totalHeldFen += amountFen;
+            if (voucherSlot >= 0)
+            {
+                vouchers.reserve(voucherSlot);
+            }
+            consumers.add(consumerIndex, ConsumerBook.HELD_FEN, cashFen);
+            totalHeldFen += cashFen;
             merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_COUNT, 1);
-            merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_FEN, amountFen);
+            merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_FEN, cashFen);
             records.set(record, RecordTable.EXPIRES_AT_MS, nowMs + ttlMs);
             records.setState(record, PaymentState.HELD.value());
             holds.add(record);
@@ -321,10 +390,54 @@ public final class Engine
         }
         else
         {
+            if (voucherSlot >= 0)
+            {
+                redeemVoucher(voucherSlot);
+            }
             settle(record);
             replyPayment(ResultCode.OK, kind, merchantId, paymentId, amountFen,
                 records.get(record, RecordTable.POINTS_EARNED), sink);
         }
+    }
+
+    private ResultCode checkVoucherForPayment(
+        final int voucherSlot, final int consumerIndex, final int merchantIndex, final long amountFen)
+    {
+        if (voucherSlot < 0)
+        {
+            return ResultCode.VOUCHER_NOT_FOUND;
+        }
+        if (vouchers.get(voucherSlot, VoucherBook.CONSUMER_INDEX) != consumerIndex)
+        {
+            return ResultCode.VOUCHER_NOT_YOURS;
+        }
+        if (vouchers.get(voucherSlot, VoucherBook.MERCHANT_INDEX) != merchantIndex)
+        {
+            return ResultCode.VOUCHER_NOT_ACCEPTED_HERE;
+        }
+        final int state = vouchers.state(voucherSlot);
+        if (state == VoucherState.REDEEMED.value())
+        {
+            return ResultCode.VOUCHER_ALREADY_REDEEMED;
+        }
+        if (state == VoucherState.RESERVED.value())
+        {
+            return ResultCode.VOUCHER_RESERVED;
+        }
+        if (state == VoucherState.EXPIRED.value())
+        {
+            return ResultCode.VOUCHER_EXPIRED;
+        }
+        if (vouchers.get(voucherSlot, VoucherBook.EXPIRES_AT_MS) <= nowMs)
+        {
+            expireVoucher(voucherSlot);
+            return ResultCode.VOUCHER_EXPIRED;
+        }
+        if (vouchers.get(voucherSlot, VoucherBook.VALUE_FEN) > amountFen)
+        {
+            return ResultCode.VOUCHER_EXCEEDS_AMOUNT;
+        }
+        return ResultCode.OK;
     }
 
     private void replyRepeatedTryOrPay(
@@ -336,6 +449,7 @@ public final class Engine
         final int consumerIndex,
         final long amountFen,
         final long ttlMs,
+        final long voucherId,
         final ReplySink sink)
     {
         final ResultCode code;
@@ -362,6 +476,10 @@ public final class Engine
         else if (records.get(record, RecordTable.TTL_MS) != ttlMs)
         {
             code = ResultCode.EXISTS_WITH_DIFFERENT_TTL;
+        }
+        else if (records.get(record, RecordTable.VOUCHER_ID) != voucherId)
+        {
+            code = ResultCode.EXISTS_WITH_DIFFERENT_VOUCHER;
         }
         else
         {
@@ -408,6 +526,11 @@ public final class Engine
                 else
                 {
                     releaseHold(record);
+                    final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
+                    if (voucherId > 0)
+                    {
+                        redeemVoucher(vouchers.slotOf(voucherId));
+                    }
                     settle(record);
                     code = ResultCode.OK;
                 }
@@ -562,7 +685,10 @@ public final class Engine
     /**
      * Reverses {@code amountFen} of a confirmed payment: cash back to the wallet, and pool, alliance share, fee and
      * points in proportion. Proportions are cumulative ({@code part * refundedTotal / amount}, rounded toward zero)
-     * so that a full refund, in any number of parts, reverses each part exactly.
+     * so that a full refund, in any number of parts, reverses each part exactly. A payment made partly with a voucher
+     * is refunded in cash up to its cash part; the voucher part comes back only as a whole, with the refund that
+     * completes the payment, which restores the voucher (or, if its validity has passed, returns its value to the
+     * merchant's pool as an expiry would).
      */
     private ResultCode applyRefund(final int payment, final int merchantIndex, final long amountFen, final int refund)
     {
@@ -575,20 +701,28 @@ public final class Engine
             return ResultCode.PAYMENT_NOT_CONFIRMED;
         }
         final long paidFen = records.get(payment, RecordTable.AMOUNT_FEN);
+        final long voucherFen = records.get(payment, RecordTable.VOUCHER_FEN);
+        final long cashFen = paidFen - voucherFen;
         final long refundedBefore = records.get(payment, RecordTable.REFUNDED_FEN);
         final long refundedAfter = refundedBefore + amountFen;
         if (refundedAfter > paidFen)
         {
             return ResultCode.REFUND_EXCEEDS_PAID;
         }
+        if (refundedAfter > cashFen && refundedAfter != paidFen)
+        {
+            return ResultCode.REFUND_SPLITS_VOUCHER;
+        }
+        final long cashBack = Math.min(refundedAfter, cashFen) - Math.min(refundedBefore, cashFen);
+        final boolean restoresVoucher = voucherFen > 0 && refundedAfter == paidFen;
         final long poolBack = proportionDelta(records.get(payment, RecordTable.POOL_FEN), refundedBefore,
             refundedAfter, paidFen);
         final long allianceBack = proportionDelta(records.get(payment, RecordTable.ALLIANCE_FEN), refundedBefore,
             refundedAfter, paidFen);
         final long feeBack = proportionDelta(records.get(payment, RecordTable.FEE_FEN), refundedBefore,
             refundedAfter, paidFen);
-        final long pointsBack = proportionDelta(records.get(payment, RecordTable.POINTS_EARNED), refundedBefore,
-            refundedAfter, paidFen);
+        final long pointsBack = cashFen == 0 ? 0 : proportionDelta(records.get(payment, RecordTable.POINTS_EARNED),
+            Math.min(refundedBefore, cashFen), Math.min(refundedAfter, cashFen), cashFen);
         final long settlementBack = amountFen - poolBack - allianceBack - feeBack;
         final int consumerIndex = (int)records.get(payment, RecordTable.CONSUMER_INDEX);
         final int allianceIndex = (int)records.get(payment, RecordTable.ALLIANCE_MERCHANT_INDEX);
@@ -605,7 +739,7 @@ public final class Engine
         {
             return ResultCode.INSUFFICIENT_ALLIANCE_EARNINGS;
         }
-        if (consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) + amountFen > config.walletFenMax)
+        if (consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) + cashBack > config.walletFenMax)
         {
             return ResultCode.BALANCE_LIMIT_EXCEEDED;
         }
@@ -624,8 +758,19 @@ public final class Engine
             merchants.add(allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, -allianceBack);
         }
         platformFeesFen -= feeBack;
-        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, amountFen);
-        consumers.add(consumerIndex, ConsumerBook.POINTS, -pointsBack);
+        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, cashBack);
+        if (pointsBack != 0)
+        {
+            changePoints(consumerIndex, PointsEntryKind.CLAWBACK, -pointsBack,
+                merchants.get(merchantIndex, MerchantBook.ID), records.get(payment, RecordTable.KEY_B));
+        }
+        if (restoresVoucher)
+        {
+            restoreVoucher(records.get(payment, RecordTable.VOUCHER_ID), voucherFen, consumerIndex, merchantIndex);
+        }
+        // Refunded spend does not count towards pool shares (never below zero within the open period).
+        merchants.add(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, consumption.add(consumerIndex, merchantIndex,
+            -amountFen, merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH)));
         records.set(payment, RecordTable.REFUNDED_FEN, refundedAfter);
         records.set(refund, RecordTable.CONSUMER_INDEX, consumerIndex);
         return ResultCode.OK;
@@ -658,7 +803,8 @@ public final class Engine
             merchants.add(homeIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, allianceFen);
             records.set(record, RecordTable.ALLIANCE_MERCHANT_INDEX, homeIndex);
         }
-        final long points = amountFen * merchants.get(merchantIndex, MerchantBook.POINTS_PER_YUAN) / FEN_PER_YUAN;
+        final long cashFen = amountFen - records.get(record, RecordTable.VOUCHER_FEN);
+        final long points = cashFen * merchants.get(merchantIndex, MerchantBook.POINTS_PER_YUAN) / FEN_PER_YUAN;
 
         merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, amountFen - poolFen - allianceFen - feeFen);
         merchants.add(merchantIndex, MerchantBook.POOL_FEN, poolFen);
@@ -666,8 +812,19 @@ public final class Engine
         merchants.add(merchantIndex, MerchantBook.SALES_COUNT, 1);
         merchants.add(merchantIndex, MerchantBook.SALES_FEN, amountFen);
         platformFeesFen += feeFen;
-        consumers.add(consumerIndex, ConsumerBook.POINTS, points);
         consumers.add(consumerIndex, ConsumerBook.CONSUMPTION_FEN, amountFen);
+        if (points != 0)
+        {
+            changePoints(consumerIndex, PointsEntryKind.EARN, points, merchants.get(merchantIndex, MerchantBook.ID),
+                records.get(record, RecordTable.KEY_B));
+        }
+        final long applied = consumption.add(consumerIndex, merchantIndex, amountFen,
+            merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH));
+        if (applied == Long.MIN_VALUE)
+        {
+            throw new IllegalStateException("consumption pair refused after the limit was checked");
+        }
+        merchants.add(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, applied);
 
         records.set(record, RecordTable.POOL_FEN, poolFen);
         records.set(record, RecordTable.ALLIANCE_FEN, allianceFen);
@@ -682,12 +839,17 @@ public final class Engine
     {
         final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
         final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
-        final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
+        final long amountFen = cashOf(record);
         holds.remove(record);
         consumers.add(consumerIndex, ConsumerBook.HELD_FEN, -amountFen);
         totalHeldFen -= amountFen;
         merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_COUNT, -1);
         merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_FEN, -amountFen);
+    }
+
+    private long cashOf(final int record)
+    {
+        return records.get(record, RecordTable.AMOUNT_FEN) - records.get(record, RecordTable.VOUCHER_FEN);
     }
 
     private void cancelHold(final int record)
@@ -705,15 +867,25 @@ public final class Engine
         returnHoldToWallet(record);
         final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
         merchants.add(merchantIndex, MerchantBook.HOLDS_EXPIRED_COUNT, 1);
-        merchants.add(merchantIndex, MerchantBook.HOLDS_EXPIRED_FEN, records.get(record, RecordTable.AMOUNT_FEN));
+        merchants.add(merchantIndex, MerchantBook.HOLDS_EXPIRED_FEN, cashOf(record));
         records.setState(record, PaymentState.EXPIRED.value());
         records.finish(record, nowMs);
     }
 
+    /** Cash back to the wallet and the voucher, if any, back to the consumer (or expired, if its time passed). */
     private void returnHoldToWallet(final int record)
     {
-        consumers.add((int)records.get(record, RecordTable.CONSUMER_INDEX), ConsumerBook.WALLET_FEN,
-            records.get(record, RecordTable.AMOUNT_FEN));
+        consumers.add((int)records.get(record, RecordTable.CONSUMER_INDEX), ConsumerBook.WALLET_FEN, cashOf(record));
+        final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
+        if (voucherId > 0)
+        {
+            final int slot = vouchers.slotOf(voucherId);
+            vouchers.unreserve(slot);
+            if (vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) <= nowMs)
+            {
+                expireVoucher(slot);
+            }
+        }
     }
 
     /** Expires holds whose ttl has passed, at most a bounded number per input; later inputs continue the work. */
@@ -872,6 +1044,377 @@ public final class Engine
         records.finish(record, nowMs);
     }
 
+    // ------------------------------------------------------------------------------------------------ rewards
+
+    private static long voucherIdOrNone(final long voucherId)
+    {
+        return voucherId > 0 ? voucherId : 0;   // a version 1 message decodes the null value
+    }
+
+    /** Every change of a points balance goes through here, so the ledger sees all of them. */
+    private void changePoints(
+        final int consumerIndex,
+        final PointsEntryKind kind,
+        final long deltaPoints,
+        final long merchantId,
+        final long referenceId)
+    {
+        consumers.add(consumerIndex, ConsumerBook.POINTS, deltaPoints);
+        final long position = pointsLedger.append(consumerIndex, kind.value(), deltaPoints,
+            consumers.get(consumerIndex, ConsumerBook.POINTS), lastSequence, merchantId, referenceId,
+            consumers.get(consumerIndex, ConsumerBook.LAST_POINTS_ENTRY));
+        consumers.set(consumerIndex, ConsumerBook.LAST_POINTS_ENTRY, position);
+    }
+
+    private void redeemVoucher(final int slot)
+    {
+        final long valueFen = vouchers.get(slot, VoucherBook.VALUE_FEN);
+        final int merchantIndex = (int)vouchers.get(slot, VoucherBook.MERCHANT_INDEX);
+        final int consumerIndex = (int)vouchers.get(slot, VoucherBook.CONSUMER_INDEX);
+        vouchers.end(slot, VoucherState.REDEEMED);
+        merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
+        merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, valueFen);
+        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, -1);
+        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
+    }
+
+    /** An unused voucher's value goes back to the pool that funded it. */
+    private void expireVoucher(final int slot)
+    {
+        final long valueFen = vouchers.get(slot, VoucherBook.VALUE_FEN);
+        final int merchantIndex = (int)vouchers.get(slot, VoucherBook.MERCHANT_INDEX);
+        final int consumerIndex = (int)vouchers.get(slot, VoucherBook.CONSUMER_INDEX);
+        vouchers.end(slot, VoucherState.EXPIRED);
+        merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
+        merchants.add(merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
+        merchants.add(merchantIndex, MerchantBook.POOL_FEN, valueFen);
+        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, -1);
+        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
+    }
+
+    private void restoreVoucher(
+        final long voucherId, final long valueFen, final int consumerIndex, final int merchantIndex)
+    {
+        final int slot = vouchers.slotOf(voucherId);
+        if (slot >= 0 && vouchers.state(slot) == VoucherState.REDEEMED.value() &&
+            vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) > nowMs)
+        {
+            vouchers.restore(slot);
+            merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
+            merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, -valueFen);
+            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, 1);
+            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
+        }
+        else
+        {
+            merchants.add(merchantIndex, MerchantBook.POOL_FEN, valueFen);
+            merchants.add(merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
+        }
+    }
+
+    private void expireDueVouchers()
+    {
+        for (int i = 0; i < config.expiriesPerCommandMax; i++)
+        {
+            final int slot = vouchers.expiry.peek();
+            if (slot < 0 || vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) > nowMs)
+            {
+                return;
+            }
+            expireVoucher(slot);
+        }
+    }
+
+    private void onSetMerchantRules(final SetMerchantRulesDecoder decoder, final ReplySink sink)
+    {
+        final long merchantId = decoder.merchantId();
+        final long pointsPerYuan = decoder.pointsPerYuan();
+        final long poolRateBps = decoder.poolRateBps();
+        final long allianceShareBps = decoder.allianceShareBps();
+        final long platformFeeBps = decoder.platformFeeBps();
+        final short allianceMember = decoder.allianceMemberRaw();
+        final short distributionMode = decoder.distributionModeRaw();
+        final long voucherPointsCost = decoder.voucherPointsCost();
+        final long voucherValueFen = decoder.voucherValueFen();
+        final long voucherValidityMs = decoder.voucherValidityMs();
+        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
+
+        final ResultCode code;
+        if (merchantId <= 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if (merchantIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_MERCHANT;
+        }
+        else if ((allianceMember != 0 && allianceMember != 1) ||
+            (distributionMode != DistributionMode.VOUCHER.value() &&
+            distributionMode != DistributionMode.WALLET_REBATE.value()))
+        {
+            code = ResultCode.MALFORMED_MESSAGE;
+        }
+        else if (pointsPerYuan < 0 || pointsPerYuan > POINTS_PER_YUAN_MAX || poolRateBps < 0 ||
+            allianceShareBps < 0 || platformFeeBps < 0 || poolRateBps + allianceShareBps + platformFeeBps > BPS ||
+            voucherPointsCost < 0 || voucherValidityMs < 0 ||
+            (voucherPointsCost > 0 && (voucherValueFen <= 0 || voucherValueFen > config.amountFenMax ||
+            voucherValidityMs == 0)))
+        {
+            code = ResultCode.RATE_OUT_OF_RANGE;
+        }
+        else
+        {
+            merchants.set(merchantIndex, MerchantBook.POINTS_PER_YUAN, pointsPerYuan);
+            merchants.set(merchantIndex, MerchantBook.POOL_RATE_BPS, poolRateBps);
+            merchants.set(merchantIndex, MerchantBook.ALLIANCE_SHARE_BPS, allianceShareBps);
+            merchants.set(merchantIndex, MerchantBook.PLATFORM_FEE_BPS, platformFeeBps);
+            merchants.setFlag(merchantIndex, MerchantBook.FLAG_ALLIANCE_MEMBER, allianceMember == 1);
+            merchants.set(merchantIndex, MerchantBook.DISTRIBUTION_MODE, distributionMode);
+            merchants.set(merchantIndex, MerchantBook.VOUCHER_POINTS_COST, voucherPointsCost);
+            merchants.set(merchantIndex, MerchantBook.VOUCHER_VALUE_FEN, voucherPointsCost > 0 ? voucherValueFen : 0);
+            merchants.set(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS, voucherValidityMs);
+            code = ResultCode.OK;
+        }
+        replyAck(code, SetMerchantRulesDecoder.TEMPLATE_ID, merchantId, sink);
+    }
+
+    private void onRedeemPoints(
+        final long consumerId, final long merchantId, final long redemptionId, final ReplySink sink)
+    {
+        final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
+        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
+        ResultCode code = ResultCode.OK;
+        if (consumerId <= 0 || merchantId <= 0 || redemptionId <= 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if (consumerIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_CONSUMER;
+        }
+        else if (merchantIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_MERCHANT;
+        }
+        if (code != ResultCode.OK)
+        {
+            replyVoucher(code, consumerId, 0, 0, 0, 0, sink);
+            return;
+        }
+        final int existing = records.find(RecordTable.NAMESPACE_REDEMPTION, consumerId, redemptionId);
+        if (existing >= 0)
+        {
+            if (records.get(existing, RecordTable.MERCHANT_INDEX) != merchantIndex)
+            {
+                replyVoucher(ResultCode.EXISTS_WITH_DIFFERENT_MERCHANT, consumerId, 0, 0, 0, 0, sink);
+            }
+            else
+            {
+                replyVoucher(ResultCode.get(records.firstCode(existing)), consumerId,
+                    records.get(existing, RecordTable.VOUCHER_ID), records.get(existing, RecordTable.AMOUNT_FEN),
+                    records.get(existing, RecordTable.POINTS_EARNED), records.get(existing, RecordTable.EXPIRES_AT_MS),
+                    sink);
+            }
+            return;
+        }
+        if (vouchers.freeCount() == 0)
+        {
+            replyVoucher(ResultCode.LIMIT_VOUCHERS, consumerId, 0, 0, 0, 0, sink);
+            return;
+        }
+        final int record = records.insert(RecordTable.NAMESPACE_REDEMPTION, consumerId, redemptionId, nowMs);
+        if (record < 0)
+        {
+            replyVoucher(ResultCode.LIMIT_KEYS, consumerId, 0, 0, 0, 0, sink);
+            return;
+        }
+        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
+        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
+
+        final long pointsCost = merchants.get(merchantIndex, MerchantBook.VOUCHER_POINTS_COST);
+        final long valueFen = merchants.get(merchantIndex, MerchantBook.VOUCHER_VALUE_FEN);
+        final long points = consumers.get(consumerIndex, ConsumerBook.POINTS);
+        if (pointsCost == 0)
+        {
+            code = ResultCode.VOUCHER_RULE_NOT_SET;
+        }
+        else if (consumers.isBlocked(consumerIndex))
+        {
+            code = ResultCode.CONSUMER_BLOCKED;
+        }
+        else if (merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED))
+        {
+            code = ResultCode.MERCHANT_BLOCKED;
+        }
+        else if (points < 0)
+        {
+            code = ResultCode.POINTS_IN_DEBT;
+        }
+        else if (points < pointsCost)
+        {
+            code = ResultCode.INSUFFICIENT_POINTS;
+        }
+        else if (merchants.get(merchantIndex, MerchantBook.POOL_FEN) < valueFen)
+        {
+            code = ResultCode.INSUFFICIENT_POOL;
+        }
+
+        long voucherId = 0;
+        long expiresAtMs = 0;
+        if (code == ResultCode.OK)
+        {
+            expiresAtMs = nowMs + merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS);
+            changePoints(consumerIndex, PointsEntryKind.REDEEM, -pointsCost, merchantId, redemptionId);
+            merchants.add(merchantIndex, MerchantBook.POOL_FEN, -valueFen);
+            merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
+            merchants.add(merchantIndex, MerchantBook.VOUCHERS_ISSUED_COUNT, 1);
+            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, 1);
+            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
+            final int slot = vouchers.issue(consumerIndex, merchantIndex, valueFen, expiresAtMs);
+            voucherId = vouchers.get(slot, VoucherBook.ID);
+            records.set(record, RecordTable.VOUCHER_ID, voucherId);
+            records.set(record, RecordTable.AMOUNT_FEN, valueFen);
+            records.set(record, RecordTable.POINTS_EARNED, pointsCost);
+            records.set(record, RecordTable.EXPIRES_AT_MS, expiresAtMs);
+        }
+        finishFundsRecord(record, RedeemPointsDecoder.TEMPLATE_ID, code);
+        replyVoucher(code, consumerId, voucherId, code == ResultCode.OK ? valueFen : 0,
+            code == ResultCode.OK ? pointsCost : 0, expiresAtMs, sink);
+    }
+
+    private void onAdjustPoints(
+        final long consumerId, final long adjustmentId, final long deltaPoints, final ReplySink sink)
+    {
+        final int template = AdjustPointsDecoder.TEMPLATE_ID;
+        final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
+        ResultCode code = ResultCode.OK;
+        if (consumerId <= 0 || adjustmentId <= 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if (deltaPoints == 0 || Math.abs(deltaPoints) > EngineConfig.AMOUNT_FEN_CEILING)
+        {
+            code = ResultCode.AMOUNT_OUT_OF_RANGE;
+        }
+        else if (consumerIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_CONSUMER;
+        }
+        if (code != ResultCode.OK)
+        {
+            replyAck(code, template, adjustmentId, sink);
+            return;
+        }
+        final int existing = records.find(RecordTable.NAMESPACE_ADJUSTMENT, consumerId, adjustmentId);
+        if (existing >= 0)
+        {
+            replyAck(records.get(existing, RecordTable.AMOUNT_FEN) != deltaPoints ?
+                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing)),
+                template, adjustmentId, sink);
+            return;
+        }
+        final int record = records.insert(RecordTable.NAMESPACE_ADJUSTMENT, consumerId, adjustmentId, nowMs);
+        if (record < 0)
+        {
+            replyAck(ResultCode.LIMIT_KEYS, template, adjustmentId, sink);
+            return;
+        }
+        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
+        records.set(record, RecordTable.AMOUNT_FEN, deltaPoints);
+        changePoints(consumerIndex, PointsEntryKind.ADJUST, deltaPoints, 0, adjustmentId);
+        finishFundsRecord(record, template, ResultCode.OK);
+        replyAck(ResultCode.OK, template, adjustmentId, sink);
+    }
+
+    private void onDistributePool(
+        final long merchantId, final long distributionId, final long amountFen, final ReplySink sink)
+    {
+        final int template = DistributePoolDecoder.TEMPLATE_ID;
+        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
+        ResultCode code = ResultCode.OK;
+        if (merchantId <= 0 || distributionId <= 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if (amountFen < 0)
+        {
+            code = ResultCode.AMOUNT_OUT_OF_RANGE;
+        }
+        else if (merchantIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_MERCHANT;
+        }
+        if (code != ResultCode.OK)
+        {
+            replyAck(code, template, distributionId, sink);
+            return;
+        }
+        final int existing = records.find(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId);
+        if (existing >= 0)
+        {
+            replyAck(records.get(existing, RecordTable.LINK_ID) != amountFen ?
+                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing)),
+                template, distributionId, sink);
+            return;
+        }
+        // Transient refusals, not recorded: one distribution at a time, and room for one voucher per recipient.
+        final boolean voucherMode = PoolDistribution.isVoucherMode(
+            merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_MODE));
+        if (distribution.isRunning())
+        {
+            replyAck(ResultCode.DISTRIBUTION_RUNNING, template, distributionId, sink);
+            return;
+        }
+        if (voucherMode && vouchers.freeCount() < consumption.entriesOf(merchantIndex))
+        {
+            replyAck(ResultCode.LIMIT_VOUCHERS, template, distributionId, sink);
+            return;
+        }
+        final int record = records.insert(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId, nowMs);
+        if (record < 0)
+        {
+            replyAck(ResultCode.LIMIT_KEYS, template, distributionId, sink);
+            return;
+        }
+        final long poolFen = merchants.get(merchantIndex, MerchantBook.POOL_FEN);
+        final long payFen = amountFen == 0 ? poolFen : amountFen;
+        final long basisFen = merchants.get(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN);
+        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
+        records.set(record, RecordTable.LINK_ID, amountFen);
+        if (merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED))
+        {
+            code = ResultCode.MERCHANT_BLOCKED;
+        }
+        else if (payFen > poolFen)
+        {
+            code = ResultCode.INSUFFICIENT_POOL;
+        }
+        else if (payFen == 0 || basisFen == 0)
+        {
+            code = ResultCode.NOTHING_TO_DISTRIBUTE;
+        }
+        records.setKindAndFirstCode(record, template, code.value());
+        if (code != ResultCode.OK)
+        {
+            records.setState(record, PaymentState.REJECTED.value());
+            records.finish(record, nowMs);
+            replyAck(code, template, distributionId, sink);
+            return;
+        }
+        final long epoch = merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH) + 1;
+        merchants.set(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH, epoch);
+        merchants.add(merchantIndex, MerchantBook.POOL_FEN, -payFen);
+        merchants.add(merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, payFen);
+        merchants.set(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, 0);
+        records.set(record, RecordTable.AMOUNT_FEN, payFen);
+        records.set(record, RecordTable.AUX_A, basisFen);
+        records.setState(record, PaymentState.HELD.value());
+        final long ruleValidityMs = merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS);
+        distribution.start(record, merchantIndex, epoch, payFen, basisFen, voucherMode,
+            ruleValidityMs > 0 ? ruleValidityMs : config.distributionVoucherValidityMs);
+        replyAck(ResultCode.OK, template, distributionId, sink);
+    }
+
     // ------------------------------------------------------------------------------------------------ registry
 
     private void onRegisterMerchant(final RegisterMerchantDecoder decoder, final ReplySink sink)
@@ -922,6 +1465,7 @@ public final class Engine
                 merchants.set(index, MerchantBook.ALLIANCE_SHARE_BPS, allianceShareBps);
                 merchants.set(index, MerchantBook.PLATFORM_FEE_BPS, platformFeeBps);
                 merchants.setFlag(index, MerchantBook.FLAG_ALLIANCE_MEMBER, allianceMember == 1);
+                merchants.set(index, MerchantBook.DISTRIBUTION_MODE, DistributionMode.VOUCHER.value());
                 code = ResultCode.OK;
             }
         }
@@ -1075,6 +1619,22 @@ public final class Engine
                 answerStatement(statementQueryDecoder.merchantId(), sink);
                 break;
 
+            case ConsumerStatementQueryDecoder.TEMPLATE_ID:
+                consumerStatementQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                answerConsumerStatement(consumerStatementQueryDecoder.consumerId(), sink);
+                break;
+
+            case VoucherStatusQueryDecoder.TEMPLATE_ID:
+                voucherStatusQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                answerVoucherStatus(voucherStatusQueryDecoder.voucherId(), sink);
+                break;
+
+            case DistributionStatusQueryDecoder.TEMPLATE_ID:
+                distributionStatusQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                answerDistributionStatus(distributionStatusQueryDecoder.merchantId(),
+                    distributionStatusQueryDecoder.distributionId(), sink);
+                break;
+
             case StateHashQueryDecoder.TEMPLATE_ID:
                 stateHashReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
                     .code(ResultCode.OK)
@@ -1145,7 +1705,97 @@ public final class Engine
             .holdsExpiredCount(statementField(index, MerchantBook.HOLDS_EXPIRED_COUNT))
             .holdsExpiredFen(statementField(index, MerchantBook.HOLDS_EXPIRED_FEN))
             .holdsCancelledCount(statementField(index, MerchantBook.HOLDS_CANCELLED_COUNT))
-            .feesFen(statementField(index, MerchantBook.FEES_FEN));
+            .feesFen(statementField(index, MerchantBook.FEES_FEN))
+            .vouchersOutstandingFen(statementField(index, MerchantBook.VOUCHERS_OUTSTANDING_FEN))
+            .vouchersIssuedCount(statementField(index, MerchantBook.VOUCHERS_ISSUED_COUNT))
+            .vouchersRedeemedFen(statementField(index, MerchantBook.VOUCHERS_REDEEMED_FEN))
+            .vouchersExpiredFen(statementField(index, MerchantBook.VOUCHERS_EXPIRED_FEN))
+            .distributedFen(statementField(index, MerchantBook.DISTRIBUTED_FEN))
+            .poolInDistributionFen(statementField(index, MerchantBook.POOL_IN_DISTRIBUTION_FEN));
+        send(encoder.encodedLength(), sink);
+    }
+
+    private static final int STATEMENT_ENTRIES_MAX = 16;
+
+    private void answerConsumerStatement(final long consumerId, final ReplySink sink)
+    {
+        final int index = consumers.indexOf(consumerId);
+        final ConsumerStatementReplyEncoder encoder = consumerStatementReplyEncoder.wrapAndApplyHeader(
+            replyBuffer, 0, headerEncoder);
+        encoder.code(index < 0 ? ResultCode.UNKNOWN_CONSUMER : ResultCode.OK).consumerId(consumerId)
+            .walletFen(index < 0 ? 0 : consumers.get(index, ConsumerBook.WALLET_FEN))
+            .heldFen(index < 0 ? 0 : consumers.get(index, ConsumerBook.HELD_FEN))
+            .points(index < 0 ? 0 : consumers.get(index, ConsumerBook.POINTS))
+            .vouchersActiveCount(index < 0 ? 0 : consumers.get(index, ConsumerBook.VOUCHERS_ACTIVE_COUNT))
+            .vouchersActiveFen(index < 0 ? 0 : consumers.get(index, ConsumerBook.VOUCHERS_ACTIVE_FEN));
+        int entries = 0;
+        long position = index < 0 ? -1 : consumers.get(index, ConsumerBook.LAST_POINTS_ENTRY);
+        while (entries < STATEMENT_ENTRIES_MAX && pointsLedger.isAvailable(position))
+        {
+            entries++;
+            position = pointsLedger.get(position, PointsLedger.PREVIOUS_POSITION);
+        }
+        final ConsumerStatementReplyEncoder.PointsEntriesEncoder group = encoder.pointsEntriesCount(entries);
+        position = index < 0 ? -1 : consumers.get(index, ConsumerBook.LAST_POINTS_ENTRY);
+        for (int i = 0; i < entries; i++)
+        {
+            group.next()
+                .kind(PointsEntryKind.get((short)pointsLedger.get(position, PointsLedger.KIND)))
+                .deltaPoints(pointsLedger.get(position, PointsLedger.DELTA_POINTS))
+                .balanceAfter(pointsLedger.get(position, PointsLedger.BALANCE_AFTER))
+                .sequence(pointsLedger.get(position, PointsLedger.SEQUENCE))
+                .merchantId(pointsLedger.get(position, PointsLedger.MERCHANT_ID))
+                .referenceId(pointsLedger.get(position, PointsLedger.REFERENCE_ID));
+            position = pointsLedger.get(position, PointsLedger.PREVIOUS_POSITION);
+        }
+        send(encoder.encodedLength(), sink);
+    }
+
+    private void answerVoucherStatus(final long voucherId, final ReplySink sink)
+    {
+        final int slot = voucherId > 0 ? vouchers.slotOf(voucherId) : -1;
+        final VoucherStatusReplyEncoder encoder = voucherStatusReplyEncoder.wrapAndApplyHeader(
+            replyBuffer, 0, headerEncoder);
+        encoder.voucherId(voucherId);
+        if (slot < 0)
+        {
+            encoder.code(ResultCode.VOUCHER_NOT_FOUND).state(VoucherState.NONE).consumerId(0).merchantId(0)
+                .valueFen(0).expiresAtMs(0);
+        }
+        else
+        {
+            encoder.code(ResultCode.OK)
+                .state(VoucherState.get((short)vouchers.state(slot)))
+                .consumerId(consumers.get((int)vouchers.get(slot, VoucherBook.CONSUMER_INDEX), ConsumerBook.ID))
+                .merchantId(merchants.get((int)vouchers.get(slot, VoucherBook.MERCHANT_INDEX), MerchantBook.ID))
+                .valueFen(vouchers.get(slot, VoucherBook.VALUE_FEN))
+                .expiresAtMs(vouchers.get(slot, VoucherBook.EXPIRES_AT_MS));
+        }
+        send(encoder.encodedLength(), sink);
+    }
+
+    private void answerDistributionStatus(final long merchantId, final long distributionId, final ReplySink sink)
+    {
+        final int record = records.find(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId);
+        final DistributionStatusReplyEncoder encoder = distributionStatusReplyEncoder.wrapAndApplyHeader(
+            replyBuffer, 0, headerEncoder);
+        encoder.merchantId(merchantId).distributionId(distributionId);
+        if (record < 0)
+        {
+            encoder.code(ResultCode.DISTRIBUTION_NOT_FOUND).state(DistributionState.NONE).amountFen(0).paidFen(0)
+                .recipients(0).consumptionFen(0);
+        }
+        else
+        {
+            final int state = records.state(record);
+            encoder.code(ResultCode.get(records.firstCode(record)))
+                .state(state == PaymentState.HELD.value() ? DistributionState.RUNNING :
+                    state == PaymentState.CONFIRMED.value() ? DistributionState.DONE : DistributionState.NONE)
+                .amountFen(records.get(record, RecordTable.AMOUNT_FEN))
+                .paidFen(records.get(record, RecordTable.REFUNDED_FEN))
+                .recipients(records.get(record, RecordTable.AUX_B))
+                .consumptionFen(records.get(record, RecordTable.AUX_A));
+        }
         send(encoder.encodedLength(), sink);
     }
 
@@ -1201,6 +1851,25 @@ public final class Engine
         send(refundReplyEncoder.encodedLength(), sink);
     }
 
+    private void replyVoucher(
+        final ResultCode code,
+        final long consumerId,
+        final long voucherId,
+        final long valueFen,
+        final long pointsCost,
+        final long expiresAtMs,
+        final ReplySink sink)
+    {
+        voucherReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .code(code)
+            .consumerId(consumerId)
+            .voucherId(voucherId)
+            .valueFen(valueFen)
+            .pointsCost(pointsCost)
+            .expiresAtMs(expiresAtMs);
+        send(voucherReplyEncoder.encodedLength(), sink);
+    }
+
     private void replyError(final ResultCode code, final int templateId, final ReplySink sink)
     {
         errorReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
@@ -1251,6 +1920,10 @@ public final class Engine
         hash = consumers.hash(hash);
         hash = merchants.hash(hash);
         hash = terminals.hash(hash);
+        hash = vouchers.hash(hash);
+        hash = consumption.hash(hash);
+        hash = pointsLedger.hash(hash);
+        hash = distribution.hash(hash);
         return records.hash(hash);
     }
 
@@ -1267,6 +1940,18 @@ public final class Engine
     public long platformFeesFen()
     {
         return platformFeesFen;
+    }
+
+    /** True while a pool distribution is being paid out (every input then advances it by one slice). */
+    public boolean isDistributionRunning()
+    {
+        return distribution.isRunning();
+    }
+
+    /** The id of the last voucher issued (0 before the first); ids are assigned in sequence. */
+    public long lastVoucherId()
+    {
+        return vouchers.lastId();
     }
 
     /** Sum of all live holds. */
@@ -1317,8 +2002,10 @@ public final class Engine
     {
         long walletsFen = 0;
         long heldFen = 0;
+        long vouchersActiveFen = 0;
         for (int i = 0; i < consumers.count(); i++)
         {
+            vouchersActiveFen += consumers.get(i, ConsumerBook.VOUCHERS_ACTIVE_FEN);
             final long wallet = consumers.get(i, ConsumerBook.WALLET_FEN);
             final long held = consumers.get(i, ConsumerBook.HELD_FEN);
             if (wallet < 0 || held < 0)
@@ -1330,6 +2017,7 @@ public final class Engine
             heldFen += held;
         }
         long merchantsFen = 0;
+        long vouchersOutstandingFen = 0;
         long liveHoldsFen = 0;
         long liveHoldsCount = 0;
         for (int i = 0; i < merchants.count(); i++)
@@ -1337,6 +2025,15 @@ public final class Engine
             final long settlement = merchants.get(i, MerchantBook.SETTLEMENT_FEN);
             final long pool = merchants.get(i, MerchantBook.POOL_FEN);
             final long alliance = merchants.get(i, MerchantBook.ALLIANCE_EARNINGS_FEN);
+            final long vouchersOutstanding = merchants.get(i, MerchantBook.VOUCHERS_OUTSTANDING_FEN);
+            final long inDistribution = merchants.get(i, MerchantBook.POOL_IN_DISTRIBUTION_FEN);
+            vouchersOutstandingFen += vouchersOutstanding;
+            merchantsFen += vouchersOutstanding + inDistribution;
+            if (vouchersOutstanding < 0 || inDistribution < 0)
+            {
+                throw new IllegalStateException("negative voucher liability or distribution: merchant " +
+                    merchants.get(i, MerchantBook.ID) + " " + vouchersOutstanding + " " + inDistribution);
+            }
             if (settlement < 0 || pool < 0 || alliance < 0)
             {
                 throw new IllegalStateException("negative merchant balance: merchant " +
@@ -1356,6 +2053,11 @@ public final class Engine
             throw new IllegalStateException("holds disagree: consumers " + heldFen + ", merchants " + liveHoldsFen +
                 ", held records " + heldRecordsFen + ", total " + totalHeldFen + ", live count " + liveHoldsCount +
                 ", held record count " + heldRecordCount[0] + ", expiry queue " + holds.size());
+        }
+        if (vouchersActiveFen != vouchersOutstandingFen)
+        {
+            throw new IllegalStateException("vouchers disagree: consumers hold " + vouchersActiveFen +
+                ", merchants owe " + vouchersOutstandingFen);
         }
         final long inside = walletsFen + heldFen + merchantsFen + platformFeesFen;
         final long outside = totalTopUpsFen - totalWithdrawnFen;

@@ -20,6 +20,11 @@ public final class EngineConfig
     long walletFenMax = 1_000_000_000_000L;
     long ttlMsMax = 30L * 60 * 1000;
     int expiriesPerCommandMax = 64;
+    int vouchersMax = 2_000_000;
+    int consumptionPairsMax = 2_000_000;
+    int pointsLedgerEntriesMax = 1 << 20;
+    int distributionSliceEntries = 64;
+    long distributionVoucherValidityMs = 30L * 24 * 3600 * 1000;
 
     public EngineConfig consumersMax(final int value)
     {
@@ -101,6 +106,70 @@ public final class EngineConfig
         return this;
     }
 
+    /** Live vouchers (issued or reserved). */
+    public EngineConfig vouchersMax(final int value)
+    {
+        vouchersMax = positive(value, "vouchersMax");
+        return this;
+    }
+
+    /** (consumer, merchant) pairs whose spend is tracked for pool distributions. */
+    public EngineConfig consumptionPairsMax(final int value)
+    {
+        consumptionPairsMax = positive(value, "consumptionPairsMax");
+        return this;
+    }
+
+    /** Points ledger entries kept in memory (all consumers together; rounded up to a power of two). */
+    public EngineConfig pointsLedgerEntriesMax(final int value)
+    {
+        pointsLedgerEntriesMax = positive(value, "pointsLedgerEntriesMax");
+        return this;
+    }
+
+    /** Consumption entries a running pool distribution visits before each input. */
+    public EngineConfig distributionSliceEntries(final int value)
+    {
+        distributionSliceEntries = positive(value, "distributionSliceEntries");
+        return this;
+    }
+
+    /** Validity of vouchers paid by a distribution when the merchant's voucher rule sets none. */
+    public EngineConfig distributionVoucherValidityMs(final long value)
+    {
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException("distributionVoucherValidityMs must be > 0: " + value);
+        }
+        distributionVoucherValidityMs = value;
+        return this;
+    }
+
+    public int vouchersMax()
+    {
+        return vouchersMax;
+    }
+
+    public int consumptionPairsMax()
+    {
+        return consumptionPairsMax;
+    }
+
+    public int pointsLedgerEntriesMax()
+    {
+        return pointsLedgerEntriesMax;
+    }
+
+    public int distributionSliceEntries()
+    {
+        return distributionSliceEntries;
+    }
+
+    public long distributionVoucherValidityMs()
+    {
+        return distributionVoucherValidityMs;
+    }
+
     public int consumersMax()
     {
         return consumersMax;
@@ -159,7 +228,10 @@ public final class EngineConfig
             .merchantsMax(1_000)
             .terminalsMax(10_000)
             .holdsMax(10_000)
-            .keysMax(100_000);
+            .keysMax(100_000)
+            .vouchersMax(100_000)
+            .consumptionPairsMax(100_000)
+            .pointsLedgerEntriesMax(1 << 16);
     }
 
     private static int positive(final int value, final String name)
@@ -178,6 +250,8 @@ public final class EngineConfig
             ", terminalsMax=" + terminalsMax + ", holdsMax=" + holdsMax + ", keysMax=" + keysMax +
             ", keyRetentionMs=" + keyRetentionMs + ", amountFenMax=" + amountFenMax +
             ", walletFenMax=" + walletFenMax + ", ttlMsMax=" + ttlMsMax +
-            ", expiriesPerCommandMax=" + expiriesPerCommandMax + '}';
+            ", expiriesPerCommandMax=" + expiriesPerCommandMax + ", vouchersMax=" + vouchersMax +
+            ", consumptionPairsMax=" + consumptionPairsMax + ", pointsLedgerEntriesMax=" + pointsLedgerEntriesMax +
+            ", distributionSliceEntries=" + distributionSliceEntries + '}';
     }
 }

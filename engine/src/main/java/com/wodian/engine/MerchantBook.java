@@ -28,6 +28,18 @@ final class MerchantBook
     static final int HOLDS_EXPIRED_FEN = 17;
     static final int HOLDS_CANCELLED_COUNT = 18;
     static final int FEES_FEN = 19;
+    static final int DISTRIBUTION_MODE = 20;        // DistributionMode value
+    static final int VOUCHER_POINTS_COST = 21;      // 0: no voucher rule
+    static final int VOUCHER_VALUE_FEN = 22;
+    static final int VOUCHER_VALIDITY_MS = 23;
+    static final int VOUCHERS_OUTSTANDING_FEN = 24; // liability: issued or reserved, not yet redeemed or expired
+    static final int VOUCHERS_ISSUED_COUNT = 25;
+    static final int VOUCHERS_REDEEMED_FEN = 26;
+    static final int VOUCHERS_EXPIRED_FEN = 27;
+    static final int DISTRIBUTED_FEN = 28;
+    static final int POOL_IN_DISTRIBUTION_FEN = 29;
+    static final int CONSUMPTION_OPEN_FEN = 30;     // consumers' spend since the last distribution started
+    static final int DISTRIBUTION_EPOCH = 31;       // number of distributions started
 
     static final long FLAG_BLOCKED = 1;
     static final long FLAG_ALLIANCE_MEMBER = 2;

@@ -10,15 +10,18 @@ package com.wodian.engine;
  * A live hold is never in the FIFO, so its key cannot be forgotten; if nothing may be forgotten the new command is
  * refused with {@code LIMIT_KEYS}.
  */
-final class RecordTable
+final class RecordTable implements ExpiryQueue.Order
 {
     static final int NAMESPACE_PAYMENT = 1;
     static final int NAMESPACE_REFUND = 2;
     static final int NAMESPACE_TOP_UP = 3;
     static final int NAMESPACE_WITHDRAWAL = 4;
+    static final int NAMESPACE_REDEMPTION = 5;
+    static final int NAMESPACE_ADJUSTMENT = 6;
+    static final int NAMESPACE_DISTRIBUTION = 7;
 
     // Row layout (longs).
-    static final int STRIDE = 16;
+    static final int STRIDE = 20;
     static final int KEY_A = 0;                    // merchantId, or 0 for top-ups
     static final int KEY_B = 1;                    // paymentId, refundId, externalRef or withdrawalId
     static final int META = 2;                     // namespace:8 | state:8 | kind (template id):16 | firstCode:16
@@ -35,6 +38,10 @@ final class RecordTable
     static final int POOL_FEN = 13;
     static final int ALLIANCE_FEN = 14;
     static final int FEE_FEN = 15;
+    static final int VOUCHER_ID = 16;               // voucher applied to a payment, or issued by a redemption
+    static final int VOUCHER_FEN = 17;              // its value: the non-cash part of a payment's amount
+    static final int AUX_A = 18;                    // distributions: consumption total the shares are computed from
+    static final int AUX_B = 19;                    // distributions: recipients paid
 
     private final long[] rows;
     // Each slot: hash32 << 32 | (record index + 1); 0 is empty. Keeping the hash in the slot lets a probe skip
@@ -250,7 +257,7 @@ final class RecordTable
         rows[at] = (rows[at] & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32);
     }
 
-    /** Sum of the amounts of the records in a state, and their count: a full pass, for invariant checks. */
+    /** Sum of the cash amounts (amount less voucher) of the payments in a state, and their count: a full pass, for invariant checks. */
     long sumAmountInState(final int state, final long[] countOut)
     {
         long sum = 0;
@@ -260,12 +267,31 @@ final class RecordTable
             final int record = (int)entry - 1;
             if (entry != 0 && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
             {
-                sum += rows[record * STRIDE + AMOUNT_FEN];
+                sum += rows[record * STRIDE + AMOUNT_FEN] - rows[record * STRIDE + VOUCHER_FEN];
                 count++;
             }
         }
         countOut[0] = count;
         return sum;
+    }
+
+    /** Holds expire by time, then (merchantId, paymentId). */
+    @Override
+    public boolean before(final int a, final int b)
+    {
+        final long expiresA = get(a, EXPIRES_AT_MS);
+        final long expiresB = get(b, EXPIRES_AT_MS);
+        if (expiresA != expiresB)
+        {
+            return expiresA < expiresB;
+        }
+        final long merchantA = get(a, KEY_A);
+        final long merchantB = get(b, KEY_A);
+        if (merchantA != merchantB)
+        {
+            return merchantA < merchantB;
+        }
+        return get(a, KEY_B) < get(b, KEY_B);
     }
 
     /** Sum of mixed rows: independent of where records sit in the pool or the index. */

@@ -32,17 +32,26 @@ public final class CommandCatalog
         command(TopUpDecoder.TEMPLATE_ID, TopUpDecoder.BLOCK_LENGTH);
         command(WithdrawDecoder.TEMPLATE_ID, WithdrawDecoder.BLOCK_LENGTH);
         command(SetBlockedDecoder.TEMPLATE_ID, SetBlockedDecoder.BLOCK_LENGTH);
-        command(PayDecoder.TEMPLATE_ID, PayDecoder.BLOCK_LENGTH);
-        command(PaymentTryDecoder.TEMPLATE_ID, PaymentTryDecoder.BLOCK_LENGTH);
+        // Version 1 of Pay and PaymentTry had no voucherId: accept their shorter block (the decoder reads no voucher).
+        command(PayDecoder.TEMPLATE_ID, PayDecoder.BLOCK_LENGTH - PayDecoder.voucherIdEncodingLength());
+        command(PaymentTryDecoder.TEMPLATE_ID,
+            PaymentTryDecoder.BLOCK_LENGTH - PaymentTryDecoder.voucherIdEncodingLength());
         command(PaymentConfirmDecoder.TEMPLATE_ID, PaymentConfirmDecoder.BLOCK_LENGTH);
         command(PaymentCancelDecoder.TEMPLATE_ID, PaymentCancelDecoder.BLOCK_LENGTH);
         command(RefundDecoder.TEMPLATE_ID, RefundDecoder.BLOCK_LENGTH);
         command(TickDecoder.TEMPLATE_ID, TickDecoder.BLOCK_LENGTH);
+        command(SetMerchantRulesDecoder.TEMPLATE_ID, SetMerchantRulesDecoder.BLOCK_LENGTH);
+        command(RedeemPointsDecoder.TEMPLATE_ID, RedeemPointsDecoder.BLOCK_LENGTH);
+        command(AdjustPointsDecoder.TEMPLATE_ID, AdjustPointsDecoder.BLOCK_LENGTH);
+        command(DistributePoolDecoder.TEMPLATE_ID, DistributePoolDecoder.BLOCK_LENGTH);
 
         query(BalanceQueryDecoder.TEMPLATE_ID, BalanceQueryDecoder.BLOCK_LENGTH);
         query(PaymentStatusQueryDecoder.TEMPLATE_ID, PaymentStatusQueryDecoder.BLOCK_LENGTH);
         query(MerchantStatementQueryDecoder.TEMPLATE_ID, MerchantStatementQueryDecoder.BLOCK_LENGTH);
         query(StateHashQueryDecoder.TEMPLATE_ID, StateHashQueryDecoder.BLOCK_LENGTH);
+        query(ConsumerStatementQueryDecoder.TEMPLATE_ID, ConsumerStatementQueryDecoder.BLOCK_LENGTH);
+        query(VoucherStatusQueryDecoder.TEMPLATE_ID, VoucherStatusQueryDecoder.BLOCK_LENGTH);
+        query(DistributionStatusQueryDecoder.TEMPLATE_ID, DistributionStatusQueryDecoder.BLOCK_LENGTH);
     }
 
     private CommandCatalog()

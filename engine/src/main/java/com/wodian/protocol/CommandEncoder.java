@@ -28,6 +28,95 @@ public final class CommandEncoder
     private final PaymentStatusQueryEncoder paymentStatusQuery = new PaymentStatusQueryEncoder();
     private final MerchantStatementQueryEncoder statementQuery = new MerchantStatementQueryEncoder();
     private final StateHashQueryEncoder stateHashQuery = new StateHashQueryEncoder();
+    private final SetMerchantRulesEncoder setMerchantRules = new SetMerchantRulesEncoder();
+    private final RedeemPointsEncoder redeemPoints = new RedeemPointsEncoder();
+    private final AdjustPointsEncoder adjustPoints = new AdjustPointsEncoder();
+    private final DistributePoolEncoder distributePool = new DistributePoolEncoder();
+    private final ConsumerStatementQueryEncoder consumerStatementQuery = new ConsumerStatementQueryEncoder();
+    private final VoucherStatusQueryEncoder voucherStatusQuery = new VoucherStatusQueryEncoder();
+    private final DistributionStatusQueryEncoder distributionStatusQuery = new DistributionStatusQueryEncoder();
+
+    public int setMerchantRules(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long merchantId,
+        final int pointsPerYuan,
+        final int poolRateBps,
+        final int allianceShareBps,
+        final int platformFeeBps,
+        final boolean allianceMember,
+        final DistributionMode distributionMode,
+        final long voucherPointsCost,
+        final long voucherValueFen,
+        final long voucherValidityMs)
+    {
+        setMerchantRules.wrapAndApplyHeader(buffer, offset, header)
+            .merchantId(merchantId)
+            .pointsPerYuan(pointsPerYuan)
+            .poolRateBps(poolRateBps)
+            .allianceShareBps(allianceShareBps)
+            .platformFeeBps(platformFeeBps)
+            .allianceMember(allianceMember ? BooleanType.TRUE : BooleanType.FALSE)
+            .distributionMode(distributionMode)
+            .voucherPointsCost(voucherPointsCost)
+            .voucherValueFen(voucherValueFen)
+            .voucherValidityMs(voucherValidityMs);
+        return HEADER_LENGTH + setMerchantRules.encodedLength();
+    }
+
+    public int redeemPoints(
+        final MutableDirectBuffer buffer, final int offset, final long consumerId, final long merchantId,
+        final long redemptionId)
+    {
+        redeemPoints.wrapAndApplyHeader(buffer, offset, header)
+            .consumerId(consumerId)
+            .merchantId(merchantId)
+            .redemptionId(redemptionId);
+        return HEADER_LENGTH + redeemPoints.encodedLength();
+    }
+
+    public int adjustPoints(
+        final MutableDirectBuffer buffer, final int offset, final long consumerId, final long adjustmentId,
+        final long deltaPoints)
+    {
+        adjustPoints.wrapAndApplyHeader(buffer, offset, header)
+            .consumerId(consumerId)
+            .adjustmentId(adjustmentId)
+            .deltaPoints(deltaPoints);
+        return HEADER_LENGTH + adjustPoints.encodedLength();
+    }
+
+    public int distributePool(
+        final MutableDirectBuffer buffer, final int offset, final long merchantId, final long distributionId,
+        final long amountFen)
+    {
+        distributePool.wrapAndApplyHeader(buffer, offset, header)
+            .merchantId(merchantId)
+            .distributionId(distributionId)
+            .amountFen(amountFen);
+        return HEADER_LENGTH + distributePool.encodedLength();
+    }
+
+    public int consumerStatementQuery(final MutableDirectBuffer buffer, final int offset, final long consumerId)
+    {
+        consumerStatementQuery.wrapAndApplyHeader(buffer, offset, header).consumerId(consumerId);
+        return HEADER_LENGTH + consumerStatementQuery.encodedLength();
+    }
+
+    public int voucherStatusQuery(final MutableDirectBuffer buffer, final int offset, final long voucherId)
+    {
+        voucherStatusQuery.wrapAndApplyHeader(buffer, offset, header).voucherId(voucherId);
+        return HEADER_LENGTH + voucherStatusQuery.encodedLength();
+    }
+
+    public int distributionStatusQuery(
+        final MutableDirectBuffer buffer, final int offset, final long merchantId, final long distributionId)
+    {
+        distributionStatusQuery.wrapAndApplyHeader(buffer, offset, header)
+            .merchantId(merchantId)
+            .distributionId(distributionId);
+        return HEADER_LENGTH + distributionStatusQuery.encodedLength();
+    }
 
     public int registerMerchant(
         final MutableDirectBuffer buffer,
@@ -109,12 +198,26 @@ public final class CommandEncoder
         final long consumerId,
         final long amountFen)
     {
+        return pay(buffer, offset, merchantId, terminalId, paymentId, consumerId, amountFen, 0);
+    }
+
+    public int pay(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long merchantId,
+        final long terminalId,
+        final long paymentId,
+        final long consumerId,
+        final long amountFen,
+        final long voucherId)
+    {
         pay.wrapAndApplyHeader(buffer, offset, header)
             .merchantId(merchantId)
             .terminalId(terminalId)
             .paymentId(paymentId)
             .consumerId(consumerId)
-            .amountFen(amountFen);
+            .amountFen(amountFen)
+            .voucherId(voucherId);
         return HEADER_LENGTH + pay.encodedLength();
     }
 
@@ -128,13 +231,28 @@ public final class CommandEncoder
         final long amountFen,
         final long ttlMs)
     {
+        return tryPayment(buffer, offset, merchantId, terminalId, paymentId, consumerId, amountFen, ttlMs, 0);
+    }
+
+    public int tryPayment(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long merchantId,
+        final long terminalId,
+        final long paymentId,
+        final long consumerId,
+        final long amountFen,
+        final long ttlMs,
+        final long voucherId)
+    {
         paymentTry.wrapAndApplyHeader(buffer, offset, header)
             .merchantId(merchantId)
             .terminalId(terminalId)
             .paymentId(paymentId)
             .consumerId(consumerId)
             .amountFen(amountFen)
-            .ttlMs(ttlMs);
+            .ttlMs(ttlMs)
+            .voucherId(voucherId);
         return HEADER_LENGTH + paymentTry.encodedLength();
     }
 

@@ -106,6 +106,39 @@ public final class MessageText
             case ErrorReplyDecoder.TEMPLATE_ID:
                 new ErrorReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
                 break;
+            case SetMerchantRulesDecoder.TEMPLATE_ID:
+                new SetMerchantRulesDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RedeemPointsDecoder.TEMPLATE_ID:
+                new RedeemPointsDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case AdjustPointsDecoder.TEMPLATE_ID:
+                new AdjustPointsDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case DistributePoolDecoder.TEMPLATE_ID:
+                new DistributePoolDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case ConsumerStatementQueryDecoder.TEMPLATE_ID:
+                new ConsumerStatementQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case VoucherStatusQueryDecoder.TEMPLATE_ID:
+                new VoucherStatusQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case DistributionStatusQueryDecoder.TEMPLATE_ID:
+                new DistributionStatusQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case VoucherReplyDecoder.TEMPLATE_ID:
+                new VoucherReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case ConsumerStatementReplyDecoder.TEMPLATE_ID:
+                new ConsumerStatementReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case VoucherStatusReplyDecoder.TEMPLATE_ID:
+                new VoucherStatusReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case DistributionStatusReplyDecoder.TEMPLATE_ID:
+                new DistributionStatusReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
             default:
                 return "<unknown templateId=" + templateId + " length=" + length + ">";
         }
@@ -132,7 +165,7 @@ public final class MessageText
             return null;
         }
         final int templateId = CommandCatalog.templateId(buffer, offset);
-        if (templateId < AckDecoder.TEMPLATE_ID || templateId > ErrorReplyDecoder.TEMPLATE_ID)
+        if (templateId < AckDecoder.TEMPLATE_ID || templateId > DistributionStatusReplyDecoder.TEMPLATE_ID)
         {
             return null;
         }

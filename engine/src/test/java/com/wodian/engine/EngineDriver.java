@@ -25,6 +25,10 @@ final class EngineDriver implements ReplySink
     private final BalanceReplyDecoder balanceReply = new BalanceReplyDecoder();
     private final PaymentStatusReplyDecoder statusReply = new PaymentStatusReplyDecoder();
     private final MerchantStatementReplyDecoder statementReply = new MerchantStatementReplyDecoder();
+    private final VoucherReplyDecoder voucherReply = new VoucherReplyDecoder();
+    private final VoucherStatusReplyDecoder voucherStatusReply = new VoucherStatusReplyDecoder();
+    private final ConsumerStatementReplyDecoder consumerStatementReply = new ConsumerStatementReplyDecoder();
+    private final DistributionStatusReplyDecoder distributionStatusReply = new DistributionStatusReplyDecoder();
 
     EngineDriver(final EngineConfig config)
     {
@@ -135,6 +139,74 @@ final class EngineDriver implements ReplySink
     ResultCode tick()
     {
         return apply(encoder.tick(command, 0));
+    }
+
+    ResultCode rules(final long merchantId, final int pointsPerYuan, final int poolBps, final int allianceBps,
+        final int feeBps, final boolean alliance, final DistributionMode mode, final long voucherPointsCost,
+        final long voucherValueFen, final long voucherValidityMs)
+    {
+        return apply(encoder.setMerchantRules(command, 0, merchantId, pointsPerYuan, poolBps, allianceBps, feeBps,
+            alliance, mode, voucherPointsCost, voucherValueFen, voucherValidityMs));
+    }
+
+    ResultCode redeem(final long consumerId, final long merchantId, final long redemptionId)
+    {
+        return apply(encoder.redeemPoints(command, 0, consumerId, merchantId, redemptionId));
+    }
+
+    /** Voucher id of the last VoucherReply. */
+    long voucherIdOfLastReply()
+    {
+        header.wrap(reply, 0);
+        return voucherReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version())
+            .voucherId();
+    }
+
+    ResultCode adjust(final long consumerId, final long adjustmentId, final long delta)
+    {
+        return apply(encoder.adjustPoints(command, 0, consumerId, adjustmentId, delta));
+    }
+
+    ResultCode distribute(final long merchantId, final long distributionId, final long amountFen)
+    {
+        return apply(encoder.distributePool(command, 0, merchantId, distributionId, amountFen));
+    }
+
+    ResultCode payWithVoucher(final long merchantId, final long terminalId, final long paymentId,
+        final long consumerId, final long amountFen, final long voucherId)
+    {
+        return apply(encoder.pay(command, 0, merchantId, terminalId, paymentId, consumerId, amountFen, voucherId));
+    }
+
+    ResultCode tryWithVoucher(final long merchantId, final long terminalId, final long paymentId,
+        final long consumerId, final long amountFen, final long ttlMs, final long voucherId)
+    {
+        return apply(encoder.tryPayment(command, 0, merchantId, terminalId, paymentId, consumerId, amountFen, ttlMs,
+            voucherId));
+    }
+
+    VoucherStatusReplyDecoder voucher(final long voucherId)
+    {
+        query(encoder.voucherStatusQuery(command, 0, voucherId));
+        header.wrap(reply, 0);
+        return voucherStatusReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
+            header.version());
+    }
+
+    ConsumerStatementReplyDecoder consumerStatement(final long consumerId)
+    {
+        query(encoder.consumerStatementQuery(command, 0, consumerId));
+        header.wrap(reply, 0);
+        return consumerStatementReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
+            header.version());
+    }
+
+    DistributionStatusReplyDecoder distribution(final long merchantId, final long distributionId)
+    {
+        query(encoder.distributionStatusQuery(command, 0, merchantId, distributionId));
+        header.wrap(reply, 0);
+        return distributionStatusReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
+            header.version());
     }
 
     long pointsEarnedOfLastReply()

@@ -40,7 +40,8 @@ class LedgerPropertyTest
     void ledgerInvariantsHoldUnderRandomCommands(@ForAll final long seed)
     {
         final SplittableRandom random = new SplittableRandom(seed);
-        final EngineConfig config = EngineConfig.small().keysMax(16_384).ttlMsMax(TTL_MS_MAX)
+        final EngineConfig config = EngineConfig.small().keysMax(16_384).pointsLedgerEntriesMax(4_096)
+            .vouchersMax(4_096).distributionSliceEntries(1).ttlMsMax(TTL_MS_MAX)
             .expiriesPerCommandMax(100_000).amountFenMax(100_000);
         final EngineDriver live = new EngineDriver(config);
         final EngineDriver twin = new EngineDriver(config);
@@ -49,6 +50,7 @@ class LedgerPropertyTest
         final Long2LongHashMap liveTryExpiry = new Long2LongHashMap(-1);
 
         final java.util.EnumMap<ResultCode, Integer> codes = new java.util.EnumMap<>(ResultCode.class);
+        int paymentsWithVoucher = 0;
         setUp(live, twin, history);
         for (int i = 0; i < COMMANDS_PER_SEQUENCE; i++)
         {
@@ -58,6 +60,13 @@ class LedgerPropertyTest
             final Input input = applyToBoth(live, twin, length, history);
             trackHolds(live, input, liveTryAmount, liveTryExpiry);
             codes.merge(input.firstCode(), 1, Integer::sum);
+            if (input.firstCode() == ResultCode.OK && input.command().length >= 8 + 56 &&
+                (input.templateId() == com.wodian.protocol.sbe.PayDecoder.TEMPLATE_ID ||
+                input.templateId() == com.wodian.protocol.sbe.PaymentTryDecoder.TEMPLATE_ID) &&
+                new org.agrona.concurrent.UnsafeBuffer(input.command()).getLong(input.command().length - 8) > 0)
+            {
+                paymentsWithVoucher++;
+            }
 
             live.engine.verifyBalances();
             if ((i & 7) == 0)
@@ -67,7 +76,8 @@ class LedgerPropertyTest
             assertEquals(sumLive(liveTryAmount, liveTryExpiry, live.nowMs), live.engine.totalHeldFen(),
                 "holds equal the sum of live Try amounts");
 
-            if (!history.isEmpty() && random.nextInt(4) == 0)
+            // Any input advances a running distribution by one slice, so "changes nothing" is checked between runs.
+            if (!history.isEmpty() && random.nextInt(16) == 0 && !live.engine.isDistributionRunning())
             {
                 reapplyEarlier(live, twin, history.get(random.nextInt(history.size())));
             }
@@ -79,10 +89,12 @@ class LedgerPropertyTest
             ResultCode.TRY_AFTER_CANCEL, ResultCode.PAYMENT_WAS_REJECTED, ResultCode.REFUND_EXCEEDS_PAID,
             ResultCode.PAYMENT_NOT_CONFIRMED, ResultCode.INSUFFICIENT_FUNDS, ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT,
             ResultCode.EXISTS_WITH_DIFFERENT_KIND, ResultCode.NOT_TWO_PHASE, ResultCode.INSUFFICIENT_SETTLEMENT,
-            ResultCode.CONSUMER_BLOCKED, ResultCode.TERMINAL_NOT_OF_MERCHANT})
+            ResultCode.CONSUMER_BLOCKED, ResultCode.TERMINAL_NOT_OF_MERCHANT, ResultCode.VOUCHER_EXPIRED,
+            ResultCode.VOUCHER_NOT_YOURS, ResultCode.INSUFFICIENT_POINTS, ResultCode.NOTHING_TO_DISTRIBUTE})
         {
             assertTrue(codes.getOrDefault(expected, 0) > 0, () -> expected + " never happened: " + codes);
         }
+        assertTrue(paymentsWithVoucher >= 5, "vouchers were really spent: " + paymentsWithVoucher);
     }
 
     private static void setUp(final EngineDriver live, final EngineDriver twin, final List<Input> history)
@@ -93,6 +105,10 @@ class LedgerPropertyTest
             assertEquals(ResultCode.OK, d.merchant(1, 10, 500, 200, 100, true));
             assertEquals(ResultCode.OK, d.merchant(2, 3, 300, 500, 0, true));
             assertEquals(ResultCode.OK, d.merchant(3, 0, 0, 0, 50, false));
+            assertEquals(ResultCode.OK, d.rules(1, 10, 500, 200, 100, true,
+                com.wodian.protocol.sbe.DistributionMode.VOUCHER, 20, 100, 60_000));
+            assertEquals(ResultCode.OK, d.rules(2, 3, 300, 500, 0, true,
+                com.wodian.protocol.sbe.DistributionMode.WALLET_REBATE, 10, 50, 30_000));
             for (int t = 0; t < TERMINALS.length; t++)
             {
                 assertEquals(ResultCode.OK, d.terminal(TERMINALS[t], TERMINAL_MERCHANT[t]));
@@ -111,14 +127,42 @@ class LedgerPropertyTest
      */
     private static int randomCommand(final SplittableRandom random, final EngineDriver d, final int window)
     {
-        final int terminal = random.nextInt(TERMINALS.length);
+        int terminal = random.nextInt(TERMINALS.length);
+        long consumerId = random.nextInt(50) == 0 ? UNKNOWN_CONSUMER : 1 + random.nextInt(CONSUMERS);
+        final long lastVoucher = d.engine.lastVoucherId();
+        final long voucherId = random.nextInt(4) != 0 ? 0 :
+            Math.max(1, lastVoucher - random.nextInt(20) + random.nextInt(3));
+        if (voucherId > 0 && random.nextInt(4) != 0)
+        {
+            // Mostly the voucher's owner at its merchant, so that vouchers are really used, reserved and redeemed.
+            final com.wodian.protocol.sbe.VoucherStatusReplyDecoder voucher = d.voucher(voucherId);
+            if (voucher.code() == ResultCode.OK)
+            {
+                consumerId = voucher.consumerId();
+                terminal = voucher.merchantId() == 1 ? 0 : voucher.merchantId() == 2 ? 1 : 2;
+            }
+        }
         // Mostly a terminal of the right merchant; sometimes a foreign one.
         final long merchantId = random.nextInt(20) == 0 ? MERCHANTS[random.nextInt(3)] : TERMINAL_MERCHANT[terminal];
         final long terminalId = TERMINALS[terminal];
         final long paymentId = 1 + window + random.nextInt(24);
-        final long consumerId = random.nextInt(50) == 0 ? UNKNOWN_CONSUMER : 1 + random.nextInt(CONSUMERS);
         final long amountFen = random.nextInt(30) == 0 ? 0 : 1 + random.nextInt(random.nextBoolean() ? 500 : 20_000);
         final int pick = random.nextInt(100);
+        if (pick < 3)
+        {
+            return d.encoder.redeemPoints(d.command, 0, consumerId, MERCHANTS[random.nextInt(2)],
+                1 + window + random.nextInt(24));
+        }
+        if (pick < 4)
+        {
+            return d.encoder.adjustPoints(d.command, 0, consumerId, 1 + window + random.nextInt(24),
+                random.nextInt(200) - 50);
+        }
+        if (pick < 5)
+        {
+            return d.encoder.distributePool(d.command, 0, MERCHANTS[random.nextInt(3)], 1 + window + random.nextInt(8),
+                random.nextBoolean() ? 0 : random.nextInt(500));
+        }
         if (pick < 12)
         {
             return d.encoder.topUp(d.command, 0, consumerId, 1 + window + random.nextInt(24),
@@ -126,12 +170,13 @@ class LedgerPropertyTest
         }
         if (pick < 30)
         {
-            return d.encoder.pay(d.command, 0, merchantId, terminalId, paymentId, consumerId, amountFen);
+            return d.encoder.pay(d.command, 0, merchantId, terminalId, paymentId, consumerId, amountFen, voucherId);
         }
         if (pick < 50)
         {
             final long ttlMs = random.nextInt(40) == 0 ? TTL_MS_MAX + 1 : 1 + random.nextInt((int)TTL_MS_MAX);
-            return d.encoder.tryPayment(d.command, 0, merchantId, terminalId, paymentId, consumerId, amountFen, ttlMs);
+            return d.encoder.tryPayment(d.command, 0, merchantId, terminalId, paymentId, consumerId, amountFen, ttlMs,
+                voucherId);
         }
         if (pick < 65)
         {
@@ -186,6 +231,7 @@ class LedgerPropertyTest
         if (earlier.firstCode().name().startsWith("LIMIT_") ||
             (earlier.templateId() == PaymentConfirmDecoder.TEMPLATE_ID &&
             earlier.firstCode() == ResultCode.PAYMENT_NOT_FOUND) ||
+            earlier.firstCode() == ResultCode.DISTRIBUTION_RUNNING ||
             earlier.templateId() == com.wodian.protocol.sbe.SetBlockedDecoder.TEMPLATE_ID ||
             earlier.templateId() == com.wodian.protocol.sbe.TickDecoder.TEMPLATE_ID)
         {
@@ -216,7 +262,8 @@ class LedgerPropertyTest
         if (templateId == com.wodian.protocol.sbe.PaymentTryDecoder.TEMPLATE_ID && input.firstCode() == ResultCode.OK &&
             !amount.containsKey(key) && !expiry.containsKey(-key))
         {
-            amount.put(key, command.getLong(8 + 32));
+            final long voucherId = command.getLong(8 + 48);
+            amount.put(key, command.getLong(8 + 32) - (voucherId > 0 ? d.voucher(voucherId).valueFen() : 0));
             expiry.put(key, d.nowMs + command.getLong(8 + 40));
             expiry.put(-key, 1);   // remembers that this key was used, so repeats are not counted twice
         }

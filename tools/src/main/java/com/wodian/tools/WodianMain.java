@@ -1,9 +1,75 @@
 package com.wodian.tools;
 
-public final class WodianMain
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code wodian} command line: run a server, send one command as a POS terminal would, dump a journal, run the
+ * end-to-end demo, or run the JMH benchmarks. {@code bin/wodian} starts it with the JVM flags the JDK needs.
+ *
+ * <p>Exit codes: 0 success; 1 the engine refused the command (a non-OK result code) or a check failed; 2 usage
+ * error; 3 the server could not be reached or did not answer in time.
+ */
+@Command(
+    name = "wodian",
+    mixinStandardHelpOptions = true,
+    version = "wodian 0.1.0",
+    description = "Wodian transaction processor: server, POS client, journal inspection, demo and benchmarks.",
+    subcommands = {
+        ServerCommand.class,
+        PosCommand.class,
+        JournalCommand.class,
+        DemoCommand.class,
+        JmhCommand.class,
+        PerfCommand.class,
+        CommandLine.HelpCommand.class})
+public final class WodianMain implements Runnable
 {
-    public static void main(final String[] args)
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_REFUSED = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_UNREACHABLE = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** One line per log record, "03:20:01 INFO com.wodian... message", unless the user configured logging. */
+    static final String LOG_FORMAT = "%1$tT %4$s %3$s: %5$s%6$s%n";
+
+    /**
+     * Chronicle reports file mappings and disk polls at INFO; only its warnings are news to an operator. Held in a
+     * field because java.util.logging keeps loggers weakly, and a collected logger forgets its level.
+     */
+    private static final java.util.logging.Logger CHRONICLE_LOGGER = java.util.logging.Logger.getLogger("net.openhft");
+
+    public static void main(final String[] args) throws Exception
     {
-        System.out.println("wodian");
+        if (System.getProperty("java.util.logging.config.file") == null)
+        {
+            if (System.getProperty("java.util.logging.SimpleFormatter.format") == null)
+            {
+                System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+            }
+            CHRONICLE_LOGGER.setLevel(java.util.logging.Level.WARNING);
+        }
+        if (args.length > 0 && JmhCommand.NAME.equals(args[0]))
+        {
+            // JMH parses its own options (-f, -prof ...): hand them over untouched rather than through picocli.
+            JmhCommand.runJmh(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, for tests: {@code commandLine().execute(args)} returns the exit code. */
+    public static CommandLine commandLine()
+    {
+        return new CommandLine(new WodianMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public void run()
+    {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand");
     }
 }

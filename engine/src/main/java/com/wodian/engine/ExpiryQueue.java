@@ -1,22 +1,28 @@
 package com.wodian.engine;
 
 /**
- * Live holds ordered by expiry: an indexed binary min-heap of record indices, so that a hold can be removed in
- * O(log n) when it is confirmed or cancelled. Ties are broken by (merchantId, paymentId) so that the order is a
- * function of the state alone, not of the order in which holds happened to be inserted.
+ * Things that expire (live holds, issued vouchers) ordered by expiry: an indexed binary min-heap of ids, so that an
+ * entry can be removed in O(log n) when it ends another way. The order is given by an {@link Order} that breaks ties
+ * by a key, so that it is a function of the state alone, not of the order in which entries happened to be added.
  */
-final class HoldExpiryQueue
+final class ExpiryQueue
 {
-    private final RecordTable records;
+    /** Strict order of two ids: true when {@code a} expires first. */
+    interface Order
+    {
+        boolean before(int a, int b);
+    }
+
+    private final Order order;
     private final int[] heap;
     private final int[] positionByRecord;
     private int size;
 
-    HoldExpiryQueue(final RecordTable records, final int holdsMax, final int recordsMax)
+    ExpiryQueue(final Order order, final int entriesMax, final int idsMax)
     {
-        this.records = records;
-        this.heap = new int[holdsMax];
-        this.positionByRecord = new int[recordsMax];
+        this.order = order;
+        this.heap = new int[entriesMax];
+        this.positionByRecord = new int[idsMax];
         java.util.Arrays.fill(positionByRecord, -1);
     }
 
@@ -40,7 +46,7 @@ final class HoldExpiryQueue
     {
         if (positionByRecord[record] != -1)
         {
-            throw new IllegalStateException("hold queued twice: " + record);
+            throw new IllegalStateException("queued twice: " + record);
         }
         heap[size] = record;
         positionByRecord[record] = size;
@@ -53,7 +59,7 @@ final class HoldExpiryQueue
         final int position = positionByRecord[record];
         if (position < 0)
         {
-            throw new IllegalStateException("hold not queued: " + record);
+            throw new IllegalStateException("not queued: " + record);
         }
         positionByRecord[record] = -1;
         size--;
@@ -115,18 +121,6 @@ final class HoldExpiryQueue
 
     private boolean before(final int a, final int b)
     {
-        final long expiresA = records.get(a, RecordTable.EXPIRES_AT_MS);
-        final long expiresB = records.get(b, RecordTable.EXPIRES_AT_MS);
-        if (expiresA != expiresB)
-        {
-            return expiresA < expiresB;
-        }
-        final long merchantA = records.get(a, RecordTable.KEY_A);
-        final long merchantB = records.get(b, RecordTable.KEY_A);
-        if (merchantA != merchantB)
-        {
-            return merchantA < merchantB;
-        }
-        return records.get(a, RecordTable.KEY_B) < records.get(b, RecordTable.KEY_B);
+        return order.before(a, b);
     }
 }

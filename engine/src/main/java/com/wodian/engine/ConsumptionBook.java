@@ -1,0 +1,131 @@
+package com.wodian.engine;
+
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Each consumer's spend at each merchant since that merchant's last pool distribution: one entry per
+ * (consumer, merchant) pair, linked into a per-merchant list that a distribution walks in slices.
+ *
+ * <p>A distribution closes a period: it takes the open amounts as its basis while payments go on. An entry carries the
+ * epoch (distribution count) of its open amount; the first change after a distribution started moves the open amount
+ * to {@code FROZEN_FEN} for that distribution, so late payments count towards the next period, not this one.
+ */
+final class ConsumptionBook
+{
+    static final int STRIDE = 8;
+    static final int CONSUMER_INDEX = 0;
+    static final int OPEN_FEN = 1;
+    static final int FROZEN_FEN = 2;
+    static final int EPOCH = 3;
+    static final int NEXT_ENTRY = 4;               // next entry of the same merchant, -1 at the end
+    static final int SHARE_FLOOR_FEN = 5;          // distribution scratch: floor of the pro-rata share
+    static final int SHARE_REMAINDER = 6;          // distribution scratch: remainder of the pro-rata division
+
+    private final Long2LongHashMap entryByPair;
+    final long[] rows;
+    private final int[] headByMerchant;
+    private final int[] countByMerchant;
+    private final int capacity;
+    private int count;
+
+    ConsumptionBook(final int capacity, final int merchantsMax)
+    {
+        this.capacity = capacity;
+        this.entryByPair = new Long2LongHashMap(ConsumerBook.tableSize(capacity), 0.65f, -1);
+        this.rows = new long[capacity * STRIDE];
+        this.headByMerchant = new int[merchantsMax];
+        this.countByMerchant = new int[merchantsMax];
+        java.util.Arrays.fill(headByMerchant, -1);
+    }
+
+    private static long pairKey(final int consumerIndex, final int merchantIndex)
+    {
+        return ((long)consumerIndex << 32) | merchantIndex;
+    }
+
+    boolean isFull()
+    {
+        return count == capacity;
+    }
+
+    boolean hasEntry(final int consumerIndex, final int merchantIndex)
+    {
+        return entryByPair.get(pairKey(consumerIndex, merchantIndex)) >= 0;
+    }
+
+    int head(final int merchantIndex)
+    {
+        return headByMerchant[merchantIndex];
+    }
+
+    int entriesOf(final int merchantIndex)
+    {
+        return countByMerchant[merchantIndex];
+    }
+
+    /**
+     * Adds spend (or, negative, takes back refunded spend, never below zero) to the open amount of a pair.
+     *
+     * @return the change actually applied, or {@link Long#MIN_VALUE} when a new pair is needed and the book is full.
+     */
+    long add(final int consumerIndex, final int merchantIndex, final long deltaFen, final long merchantEpoch)
+    {
+        int entry = (int)entryByPair.get(pairKey(consumerIndex, merchantIndex));
+        if (entry < 0)
+        {
+            if (deltaFen <= 0)
+            {
+                return 0;
+            }
+            if (count == capacity)
+            {
+                return Long.MIN_VALUE;
+            }
+            entry = count++;
+            final int base = entry * STRIDE;
+            rows[base + CONSUMER_INDEX] = consumerIndex;
+            rows[base + EPOCH] = merchantEpoch;
+            rows[base + NEXT_ENTRY] = headByMerchant[merchantIndex];
+            headByMerchant[merchantIndex] = entry;
+            countByMerchant[merchantIndex]++;
+            entryByPair.put(pairKey(consumerIndex, merchantIndex), entry);
+        }
+        closePeriodIfNeeded(entry, merchantEpoch);
+        final int base = entry * STRIDE;
+        final long applied = Math.max(deltaFen, -rows[base + OPEN_FEN]);
+        rows[base + OPEN_FEN] += applied;
+        return applied;
+    }
+
+    /** Moves an open amount from an earlier epoch to the frozen basis of the distribution now running. */
+    void closePeriodIfNeeded(final int entry, final long merchantEpoch)
+    {
+        final int base = entry * STRIDE;
+        if (rows[base + EPOCH] < merchantEpoch)
+        {
+            rows[base + FROZEN_FEN] += rows[base + OPEN_FEN];
+            rows[base + OPEN_FEN] = 0;
+            rows[base + EPOCH] = merchantEpoch;
+        }
+    }
+
+    long get(final int entry, final int field)
+    {
+        return rows[entry * STRIDE + field];
+    }
+
+    void set(final int entry, final int field, final long value)
+    {
+        rows[entry * STRIDE + field] = value;
+    }
+
+    int count()
+    {
+        return count;
+    }
+
+    long hash(final long seed)
+    {
+        return StateHash.foldRows(seed, rows, count, STRIDE);
+    }
+}

@@ -1,0 +1,77 @@
+package com.wodian.perf;
+
+import com.wodian.net.client.WodianClient;
+import com.wodian.net.server.ServerConfig;
+import com.wodian.net.server.WodianServer;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.PayDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The open-loop harness against a real server: schedule kept, every reply counted, latencies recorded. */
+class OpenLoopLoadTest
+{
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void sendsOnScheduleAndMeasuresEveryReply(@TempDir final Path dir) throws Exception
+    {
+        final ServerConfig config = new ServerConfig().dataDir(dir).host("127.0.0.1").port(0);
+        try (WodianServer server = WodianServer.launch(config))
+        {
+            final List<WodianClient> clients = new ArrayList<>();
+            try
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    clients.add(WodianClient.connect("127.0.0.1", server.port()));
+                }
+                final CommandEncoder encoder = new CommandEncoder();
+                final UnsafeBuffer setup = new UnsafeBuffer(new byte[256]);
+                final WodianClient admin = clients.get(0);
+                admin.call(setup, 0, encoder.registerMerchant(setup, 0, 1, 1, 100, 0, 10, false), 5_000);
+                admin.call(setup, 0, encoder.registerTerminal(setup, 0, 11, 1), 5_000);
+                admin.call(setup, 0, encoder.registerConsumer(setup, 0, 5, 0), 5_000);
+                admin.call(setup, 0, encoder.topUp(setup, 0, 5, 1, 10_000_000), 5_000);
+
+                final AtomicLong observed = new AtomicLong();
+                final OpenLoopLoad load = new OpenLoopLoad(clients, 1_000, TimeUnit.SECONDS.toNanos(2),
+                    TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(10), 1 << 12,
+                    (index, connectionIndex, buffer, offset) -> encoder.pay(buffer, offset, 1, 11, 1 + index, 5, 100),
+                    (connectionIndex, commandTemplateId, buffer, offset, length) -> observed.incrementAndGet());
+                final OpenLoopLoad.Result result = load.run();
+
+                assertEquals(2_000, result.sentCount());
+                assertEquals(2_000, result.answeredCount());
+                assertEquals(2_000, observed.get());
+                assertEquals(0, result.mismatchedCount());
+                assertEquals(2_000, result.count(PayDecoder.TEMPLATE_ID, ResultCode.OK.value()));
+                assertEquals(2_000, result.countOfCode(ResultCode.OK.value()));
+                final long measured = result.responseTimeNs().getTotalCount();
+                assertEquals(1_500, measured, "commands intended after the 0.5 s warm-up");
+                assertEquals(measured, result.serviceTimeNs().getTotalCount());
+                assertTrue(result.responseTimeNs().getMaxValue() >= result.serviceTimeNs().getMinValue());
+                assertTrue(result.achievedSendRatePerSecond() > 500, "rate " + result.achievedSendRatePerSecond());
+                assertTrue(OpenLoopLoad.Result.percentiles(result.responseTimeNs()).startsWith("p50="));
+            }
+            finally
+            {
+                for (final WodianClient client : clients)
+                {
+                    client.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,471 @@
+package com.wodian.tools;
+
+import com.wodian.net.client.WodianClient;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.MessageText;
+import com.wodian.protocol.sbe.DistributionMode;
+import com.wodian.protocol.sbe.PartyType;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends ONE command or query to a server as a POS terminal or an operator would, prints the command and the reply
+ * as text, and exits 0 when the reply's code is OK or OK_EMPTY_ROLLBACK, 1 when the engine refused it, 3 when the
+ * server could not be reached or did not answer in time. Amounts are in fen (0.01 CNY).
+ */
+@Command(
+    name = "pos",
+    description = "Send one command to a server and print the reply (exit 0 on an OK code).",
+    subcommands = {
+        PosCommand.RegisterMerchant.class,
+        PosCommand.RegisterConsumer.class,
+        PosCommand.RegisterTerminal.class,
+        PosCommand.TopUp.class,
+        PosCommand.Withdraw.class,
+        PosCommand.Pay.class,
+        PosCommand.Try.class,
+        PosCommand.Confirm.class,
+        PosCommand.Cancel.class,
+        PosCommand.Refund.class,
+        PosCommand.Balance.class,
+        PosCommand.Status.class,
+        PosCommand.Statement.class,
+        PosCommand.StateHash.class,
+        PosCommand.Block.class,
+        PosCommand.Unblock.class,
+        PosCommand.Rules.class,
+        PosCommand.Redeem.class,
+        PosCommand.AdjustPoints.class,
+        PosCommand.Distribute.class,
+        PosCommand.ConsumerStatement.class,
+        PosCommand.Voucher.class,
+        PosCommand.Distribution.class})
+public final class PosCommand implements Runnable
+{
+    @Option(names = "--host", defaultValue = "127.0.0.1", scope = ScopeType.INHERIT,
+        description = "server host (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--port", required = true, scope = ScopeType.INHERIT, description = "server port")
+    int port;
+
+    @Option(names = "--timeout-ms", defaultValue = "5000", scope = ScopeType.INHERIT,
+        description = "how long to wait for the reply (default: ${DEFAULT-VALUE})")
+    long timeoutMs;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "print only the reply")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    final CommandEncoder encoder = new CommandEncoder();
+    final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+
+    @Override
+    public void run()
+    {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name the command to send");
+    }
+
+    /** Sends the message encoded in {@link #buffer}, prints command and reply, returns the exit code. */
+    int send(final int length)
+    {
+        if (!quiet)
+        {
+            System.out.println("> " + MessageText.describe(buffer, 0, length));
+        }
+        final byte[] reply;
+        try (WodianClient client = WodianClient.connect(host, port))
+        {
+            reply = client.call(buffer, 0, length, timeoutMs);
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("cannot reach " + host + ":" + port + ": " + ex.getMessage());
+            return WodianMain.EXIT_UNREACHABLE;
+        }
+        catch (final TimeoutException ex)
+        {
+            System.err.println("no reply from " + host + ":" + port + " within " + timeoutMs + " ms");
+            return WodianMain.EXIT_UNREACHABLE;
+        }
+        final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
+        System.out.println((quiet ? "" : "< ") + MessageText.describe(replyBuffer, 0, reply.length));
+        return isOk(MessageText.resultCode(replyBuffer, 0, reply.length)) ?
+            WodianMain.EXIT_OK : WodianMain.EXIT_REFUSED;
+    }
+
+    /** The OK family: the command did what was asked (an empty rollback is the success of an early Cancel). */
+    static boolean isOk(final ResultCode code)
+    {
+        return code == ResultCode.OK || code == ResultCode.OK_EMPTY_ROLLBACK;
+    }
+
+    /** Base of every pos subcommand: reaches the connection options and the encoder of {@code pos}. */
+    abstract static class Sub implements Callable<Integer>
+    {
+        @ParentCommand
+        PosCommand pos;
+
+        @Override
+        public Integer call()
+        {
+            return pos.send(encode(pos.encoder, pos.buffer));
+        }
+
+        abstract int encode(CommandEncoder encoder, UnsafeBuffer buffer);
+    }
+
+    @Command(name = "register-merchant", description = "Create a merchant with its rules.")
+    static final class RegisterMerchant extends Sub
+    {
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--points-per-yuan", defaultValue = "1") int pointsPerYuan;
+        @Option(names = "--pool-bps", defaultValue = "0", description = "share of each sale into the profit pool")
+        int poolRateBps;
+        @Option(names = "--alliance-bps", defaultValue = "0",
+            description = "share paid to the consumer's home merchant")
+        int allianceShareBps;
+        @Option(names = "--fee-bps", defaultValue = "0", description = "platform fee") int platformFeeBps;
+        @Option(names = "--alliance-member", description = "join the alliance") boolean allianceMember;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.registerMerchant(buffer, 0, merchantId, pointsPerYuan, poolRateBps, allianceShareBps,
+                platformFeeBps, allianceMember);
+        }
+    }
+
+    @Command(name = "rules", description = "Replace a merchant's rules: rates, alliance, payout mode, voucher rule.")
+    static final class Rules extends Sub
+    {
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--points-per-yuan", defaultValue = "1") int pointsPerYuan;
+        @Option(names = "--pool-bps", defaultValue = "0") int poolRateBps;
+        @Option(names = "--alliance-bps", defaultValue = "0") int allianceShareBps;
+        @Option(names = "--fee-bps", defaultValue = "0") int platformFeeBps;
+        @Option(names = "--alliance-member") boolean allianceMember;
+        @Option(names = "--wallet-rebate", description = "pay distributions into wallets (default: vouchers)")
+        boolean walletRebate;
+        @Option(names = "--voucher-points", defaultValue = "0", description = "points per voucher (0: no rule)")
+        long voucherPointsCost;
+        @Option(names = "--voucher-fen", defaultValue = "0") long voucherValueFen;
+        @Option(names = "--voucher-validity-ms", defaultValue = "0") long voucherValidityMs;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.setMerchantRules(buffer, 0, merchantId, pointsPerYuan, poolRateBps, allianceShareBps,
+                platformFeeBps, allianceMember, walletRebate ? DistributionMode.WALLET_REBATE : DistributionMode.VOUCHER,
+                voucherPointsCost, voucherValueFen, voucherValidityMs);
+        }
+    }
+
+    @Command(name = "redeem", description = "Exchange points for a voucher of the merchant's rule.")
+    static final class Redeem extends Sub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--redemption", required = true, description = "idempotency key") long redemptionId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.redeemPoints(buffer, 0, consumerId, merchantId, redemptionId);
+        }
+    }
+
+    @Command(name = "adjust-points", description = "Operator correction of a points balance.")
+    static final class AdjustPoints extends Sub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+        @Option(names = "--adjustment", required = true, description = "idempotency key") long adjustmentId;
+        @Option(names = "--delta", required = true) long deltaPoints;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.adjustPoints(buffer, 0, consumerId, adjustmentId, deltaPoints);
+        }
+    }
+
+    @Command(name = "distribute", description = "Distribute a merchant's pool pro rata to its consumers' spend.")
+    static final class Distribute extends Sub
+    {
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--distribution", required = true, description = "idempotency key") long distributionId;
+        @Option(names = "--amount-fen", defaultValue = "0", description = "0: the whole pool") long amountFen;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.distributePool(buffer, 0, merchantId, distributionId, amountFen);
+        }
+    }
+
+    @Command(name = "consumer-statement", description = "Balances, vouchers and the latest points entries.")
+    static final class ConsumerStatement extends Sub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.consumerStatementQuery(buffer, 0, consumerId);
+        }
+    }
+
+    @Command(name = "voucher", description = "Query a voucher.")
+    static final class Voucher extends Sub
+    {
+        @Option(names = "--voucher", required = true) long voucherId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.voucherStatusQuery(buffer, 0, voucherId);
+        }
+    }
+
+    @Command(name = "distribution", description = "Query a pool distribution's progress.")
+    static final class Distribution extends Sub
+    {
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--distribution", required = true) long distributionId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.distributionStatusQuery(buffer, 0, merchantId, distributionId);
+        }
+    }
+
+    @Command(name = "register-consumer", description = "Create a consumer.")
+    static final class RegisterConsumer extends Sub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+        @Option(names = "--home-merchant", defaultValue = "0", description = "alliance merchant that brought them in")
+        long homeMerchantId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.registerConsumer(buffer, 0, consumerId, homeMerchantId);
+        }
+    }
+
+    @Command(name = "register-terminal", description = "Create a POS terminal bound to a merchant.")
+    static final class RegisterTerminal extends Sub
+    {
+        @Option(names = "--terminal", required = true) long terminalId;
+        @Option(names = "--merchant", required = true) long merchantId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.registerTerminal(buffer, 0, terminalId, merchantId);
+        }
+    }
+
+    @Command(name = "topup", description = "Credit a wallet (funds from the payment channel), idempotent by --ref.")
+    static final class TopUp extends Sub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+        @Option(names = "--ref", required = true, description = "the channel's unique reference") long externalRef;
+        @Option(names = "--amount-fen", required = true) long amountFen;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.topUp(buffer, 0, consumerId, externalRef, amountFen);
+        }
+    }
+
+    @Command(name = "withdraw", description = "Pay out a merchant's settlement balance.")
+    static final class Withdraw extends Sub
+    {
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--withdrawal", required = true) long withdrawalId;
+        @Option(names = "--amount-fen", required = true) long amountFen;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.withdraw(buffer, 0, merchantId, withdrawalId, amountFen);
+        }
+    }
+
+    /** Options naming a payment: (merchant, payment) is the key; the terminal must belong to the merchant. */
+    abstract static class PaymentSub extends Sub
+    {
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--terminal", required = true) long terminalId;
+        @Option(names = "--payment", required = true) long paymentId;
+    }
+
+    @Command(name = "pay", description = "Single-phase payment (Try and Confirm in one).")
+    static final class Pay extends PaymentSub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+        @Option(names = "--amount-fen", required = true) long amountFen;
+        @Option(names = "--voucher", defaultValue = "0", description = "voucher to apply (0: none)") long voucherId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.pay(buffer, 0, merchantId, terminalId, paymentId, consumerId, amountFen, voucherId);
+        }
+    }
+
+    @Command(name = "try", description = "TCC Try: hold the amount until Confirm, Cancel or the ttl.")
+    static final class Try extends PaymentSub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+        @Option(names = "--amount-fen", required = true) long amountFen;
+        @Option(names = "--ttl-ms", defaultValue = "60000") long ttlMs;
+        @Option(names = "--voucher", defaultValue = "0", description = "voucher to reserve (0: none)") long voucherId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.tryPayment(buffer, 0, merchantId, terminalId, paymentId, consumerId, amountFen, ttlMs,
+                voucherId);
+        }
+    }
+
+    @Command(name = "confirm", description = "TCC Confirm: settle a held payment.")
+    static final class Confirm extends PaymentSub
+    {
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.confirm(buffer, 0, merchantId, terminalId, paymentId);
+        }
+    }
+
+    @Command(name = "cancel", description = "TCC Cancel: release a hold (before any Try: an empty rollback).")
+    static final class Cancel extends PaymentSub
+    {
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.cancel(buffer, 0, merchantId, terminalId, paymentId);
+        }
+    }
+
+    @Command(name = "refund", description = "Refund part or all of a confirmed payment.")
+    static final class Refund extends PaymentSub
+    {
+        @Option(names = "--refund", required = true) long refundId;
+        @Option(names = "--amount-fen", required = true) long amountFen;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.refund(buffer, 0, merchantId, terminalId, paymentId, refundId, amountFen);
+        }
+    }
+
+    @Command(name = "balance", description = "Query a consumer's wallet, holds and points.")
+    static final class Balance extends Sub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.balanceQuery(buffer, 0, consumerId);
+        }
+    }
+
+    @Command(name = "status", description = "Query a payment's state.")
+    static final class Status extends Sub
+    {
+        @Option(names = "--merchant", required = true) long merchantId;
+        @Option(names = "--payment", required = true) long paymentId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.paymentStatusQuery(buffer, 0, merchantId, paymentId);
+        }
+    }
+
+    @Command(name = "statement", description = "Query a merchant's statement.")
+    static final class Statement extends Sub
+    {
+        @Option(names = "--merchant", required = true) long merchantId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.merchantStatementQuery(buffer, 0, merchantId);
+        }
+    }
+
+    @Command(name = "state-hash", description = "Query the engine's state hash and last applied sequence.")
+    static final class StateHash extends Sub
+    {
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.stateHashQuery(buffer, 0);
+        }
+    }
+
+    /** Exactly one party to block or unblock. */
+    static final class Party
+    {
+        @Option(names = "--consumer", required = true) Long consumerId;
+        @Option(names = "--merchant", required = true) Long merchantId;
+        @Option(names = "--terminal", required = true) Long terminalId;
+
+        PartyType type()
+        {
+            return consumerId != null ? PartyType.CONSUMER : merchantId != null ? PartyType.MERCHANT :
+                PartyType.TERMINAL;
+        }
+
+        long id()
+        {
+            return consumerId != null ? consumerId : merchantId != null ? merchantId : terminalId;
+        }
+    }
+
+    @Command(name = "block", description = "Block a consumer, merchant or terminal.")
+    static final class Block extends Sub
+    {
+        @ArgGroup(exclusive = true, multiplicity = "1") Party party;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.setBlocked(buffer, 0, party.type(), party.id(), true);
+        }
+    }
+
+    @Command(name = "unblock", description = "Unblock a consumer, merchant or terminal.")
+    static final class Unblock extends Sub
+    {
+        @ArgGroup(exclusive = true, multiplicity = "1") Party party;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.setBlocked(buffer, 0, party.type(), party.id(), false);
+        }
+    }
+}

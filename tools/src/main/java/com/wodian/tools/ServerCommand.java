@@ -1,0 +1,71 @@
+package com.wodian.tools;
+
+import com.wodian.net.server.ServerMain;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a server in the foreground: recovers the engine from the journal in {@code --data}, then listens. Delegates to
+ * {@link ServerMain}, which prints {@code WODIAN LISTENING port=<n>} when it accepts connections and stops cleanly on
+ * SIGTERM, Ctrl-C or the end of standard input.
+ */
+@Command(name = "server", description = "Run a Wodian server (recovers from --data, then listens on --port).")
+public final class ServerCommand implements Runnable
+{
+    @Option(names = "--data", required = true, description = "data directory (journal)")
+    Path dataDir;
+
+    @Option(names = "--port", required = true, description = "TCP port; 0 picks a free one")
+    int port;
+
+    @Option(names = "--mode", description = "thread layout: compact (few cores) or dedicated (a core per thread)")
+    String mode;
+
+    @Option(names = "--durability", description = "journal durability: sync (default) or page-cache")
+    String durability;
+
+    @Option(names = "--limits", description = "engine limits: default (a million consumers) or small (tests)")
+    String limits;
+
+    @Option(names = "--ignore-stdin",
+        description = "keep running when standard input closes (by default the end of input stops the server)")
+    boolean ignoreStdin;
+
+    @Override
+    public void run()
+    {
+        final List<String> args = new ArrayList<>(List.of("--data", dataDir.toString(), "--port",
+            Integer.toString(port)));
+        if (mode != null)
+        {
+            args.add("--mode");
+            args.add(mode);
+        }
+        if (durability != null)
+        {
+            args.add("--durability");
+            args.add(durability);
+        }
+        if (limits != null)
+        {
+            args.add("--limits");
+            args.add(limits);
+        }
+        if (ignoreStdin)
+        {
+            args.add("--ignore-stdin");
+        }
+        try
+        {
+            ServerMain.main(args.toArray(new String[0]));
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("server failed: " + ex.getMessage(), ex);
+        }
+    }
+}

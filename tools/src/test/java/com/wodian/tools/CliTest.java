@@ -1,0 +1,139 @@
+package com.wodian.tools;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI against a real server: exit codes, printed replies, and the journal dump of what was sent. */
+class CliTest
+{
+    /** Output of one CLI run. */
+    record Run(int exitCode, String out)
+    {
+    }
+
+    static synchronized Run wodian(final String... args)
+    {
+        final PrintStream savedOut = System.out;
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try
+        {
+            final int exitCode = WodianMain.commandLine().execute(args);
+            return new Run(exitCode, captured.toString(StandardCharsets.UTF_8));
+        }
+        finally
+        {
+            System.setOut(savedOut);
+        }
+    }
+
+    private static String[] pos(final int port, final String command, final String... options)
+    {
+        final List<String> args = new ArrayList<>(List.of("pos", command, "--port", Integer.toString(port)));
+        args.addAll(List.of(options));
+        return args.toArray(new String[0]);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void posCommandsJournalDumpAndExitCodes(@TempDir final Path dir) throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final String stateHash;
+        try (EmbeddedServer server = EmbeddedServer.start(dataDir, null))
+        {
+            final int port = server.port();
+            assertEquals(0, wodian(pos(port, "register-merchant", "--merchant", "1", "--points-per-yuan", "2",
+                "--pool-bps", "300", "--alliance-bps", "150", "--fee-bps", "60", "--alliance-member")).exitCode());
+            assertEquals(0, wodian(pos(port, "register-terminal", "--terminal", "101", "--merchant", "1")).exitCode());
+            assertEquals(0, wodian(pos(port, "register-consumer", "--consumer", "5", "--home-merchant", "1"))
+                .exitCode());
+            assertEquals(0, wodian(pos(port, "topup", "--consumer", "5", "--ref", "900", "--amount-fen", "10000"))
+                .exitCode());
+
+            final Run pay = wodian(pos(port, "pay", "--merchant", "1", "--terminal", "101", "--payment", "1",
+                "--consumer", "5", "--amount-fen", "2500"));
+            assertEquals(0, pay.exitCode(), pay.out());
+            assertTrue(pay.out().contains("> Pay merchantId=1 terminalId=101 paymentId=1 consumerId=5 amountFen=2500"),
+                pay.out());
+            assertTrue(pay.out().contains("< PaymentReply code=OK"), pay.out());
+
+            final Run poor = wodian(pos(port, "pay", "--merchant", "1", "--terminal", "101", "--payment", "2",
+                "--consumer", "5", "--amount-fen", "100000"));
+            assertEquals(WodianMain.EXIT_REFUSED, poor.exitCode(), poor.out());
+            assertTrue(poor.out().contains("INSUFFICIENT_FUNDS"), poor.out());
+
+            assertEquals(0, wodian(pos(port, "try", "--merchant", "1", "--terminal", "101", "--payment", "3",
+                "--consumer", "5", "--amount-fen", "1000")).exitCode());
+            assertEquals(0, wodian(pos(port, "cancel", "--merchant", "1", "--terminal", "101", "--payment", "3"))
+                .exitCode());
+            assertEquals(0, wodian(pos(port, "cancel", "--merchant", "1", "--terminal", "101", "--payment", "4"))
+                .exitCode(), "an empty rollback is in the OK family");
+            assertEquals(0, wodian(pos(port, "refund", "--merchant", "1", "--terminal", "101", "--payment", "1",
+                "--refund", "1", "--amount-fen", "500")).exitCode());
+            assertEquals(0, wodian(pos(port, "withdraw", "--merchant", "1", "--withdrawal", "1", "--amount-fen",
+                "100")).exitCode());
+            assertEquals(0, wodian(pos(port, "block", "--terminal", "101")).exitCode());
+            assertEquals(WodianMain.EXIT_REFUSED, wodian(pos(port, "pay", "--merchant", "1", "--terminal", "101",
+                "--payment", "5", "--consumer", "5", "--amount-fen", "10")).exitCode());
+            assertEquals(0, wodian(pos(port, "unblock", "--terminal", "101")).exitCode());
+
+            final Run balance = wodian(pos(port, "balance", "--consumer", "5"));
+            assertEquals(0, balance.exitCode());
+            assertTrue(balance.out().contains("walletFen=8000"), balance.out());
+            assertEquals(0, wodian(pos(port, "status", "--merchant", "1", "--payment", "1")).exitCode());
+            assertEquals(0, wodian(pos(port, "statement", "--merchant", "1")).exitCode());
+            final Run hash = wodian(pos(port, "state-hash"));
+            assertEquals(0, hash.exitCode());
+            assertTrue(hash.out().contains("lastSequence=14"), hash.out());
+            stateHash = hash.out().replaceAll("(?s).*stateHash=(-?[0-9]+).*", "$1");
+            assertEquals(WodianMain.EXIT_USAGE, wodian(pos(port, "block", "--terminal", "1", "--consumer", "2"))
+                .exitCode());
+        }
+
+        final Run dump = wodian("journal", "dump", "--data", dataDir.toString());
+        assertEquals(0, dump.exitCode());
+        final String[] lines = dump.out().split("\n");
+        assertEquals(14, lines.length, dump.out());
+        assertTrue(lines[0].matches("1 \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z RegisterMerchant merchantId=1 .*"), lines[0]);
+        assertTrue(lines[4].startsWith("5 ") && lines[4].contains("Pay merchantId=1 terminalId=101 paymentId=1"),
+            lines[4]);
+
+        final Run verify = wodian("journal", "verify", "--data", dataDir.toString());
+        assertEquals(0, verify.exitCode(), verify.out());
+        assertTrue(verify.out().contains("replayed 14 inputs") && verify.out().contains("invariants hold") &&
+            verify.out().contains("lastSequence=14 stateHash=" + stateHash + "\n"), verify.out() + " vs " + stateHash);
+    }
+
+    @Test
+    void unreachableServerIsExitCodeThree() throws Exception
+    {
+        final int port;
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            port = socket.getLocalPort();
+        }
+        assertEquals(WodianMain.EXIT_UNREACHABLE, wodian(pos(port, "state-hash")).exitCode());
+    }
+
+    @Test
+    void usageErrorsAreExitCodeTwo()
+    {
+        assertEquals(WodianMain.EXIT_USAGE, wodian("pos", "pay", "--port", "1").exitCode());
+        assertEquals(WodianMain.EXIT_USAGE, wodian("no-such-command").exitCode());
+        assertEquals(0, wodian("--help").exitCode());
+    }
+}

@@ -1,0 +1,270 @@
+package com.wodian.tools;
+
+import com.wodian.net.client.ReplyListener;
+import com.wodian.net.client.WodianClient;
+import com.wodian.net.server.ServerMain;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.MessageText;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * An acknowledged success survives {@code kill -9}: a real server JVM ({@link ServerMain}, started with the same
+ * java, class path and JVM flags as this test) takes payments, is killed without warning after the last reply, and a
+ * new JVM on the same data directory recovers the same state hash and the same balances.
+ */
+class KillRecoveryTest
+{
+    private static final long CALL_TIMEOUT_MS = 10_000;
+    private static final long START_TIMEOUT_MS = 60_000;
+    private static final int CONSUMERS = 50;
+    private static final long MERCHANT_ID = 7;
+    private static final long TERMINAL_ID = 701;
+    private static final long TOP_UP_FEN = 1_000_000;
+    private static final int ASYNC_PAYMENTS = 500;
+
+    private final CommandEncoder encoder = new CommandEncoder();
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void acknowledgedPaymentsSurviveKillNine(@TempDir final Path dir) throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final DemoCommand.StateHash before;
+        final byte[][] balancesBefore;
+        final byte[] statementBefore;
+        final ServerProcess first = ServerProcess.start(dataDir, dir.resolve("first.log"));
+        try
+        {
+            try (WodianClient client = WodianClient.connect("127.0.0.1", first.port))
+            {
+                requireOk(client, encoder.registerMerchant(buffer, 0, MERCHANT_ID, 2, 300, 150, 60, true));
+                requireOk(client, encoder.registerTerminal(buffer, 0, TERMINAL_ID, MERCHANT_ID));
+                for (long consumerId = 1; consumerId <= CONSUMERS; consumerId++)
+                {
+                    requireOk(client, encoder.registerConsumer(buffer, 0, consumerId, MERCHANT_ID));
+                    requireOk(client, encoder.topUp(buffer, 0, consumerId, consumerId, TOP_UP_FEN));
+                }
+                // Two-phase payments: some confirmed, some left held (a hold must survive the crash too).
+                for (long paymentId = 1; paymentId <= 40; paymentId++)
+                {
+                    requireOk(client, encoder.tryPayment(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId,
+                        1 + paymentId % CONSUMERS, 1_000 + paymentId, 600_000));
+                    if (paymentId % 2 == 0)
+                    {
+                        requireOk(client, encoder.confirm(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId));
+                    }
+                }
+                requireOk(client, encoder.refund(buffer, 0, MERCHANT_ID, TERMINAL_ID, 2, 1, 500));
+                sendPaymentsPipelined(client);
+                before = DemoCommand.stateHash(client);
+                balancesBefore = balances(client);
+                statementBefore = call(client, encoder.merchantStatementQuery(buffer, 0, MERCHANT_ID));
+            }
+            assertTrue(before.lastSequence() >= 2 + 2L * CONSUMERS + 60 + ASYNC_PAYMENTS,
+                "every command was journaled: " + before);
+        }
+        finally
+        {
+            first.kill();
+        }
+
+        final ServerProcess second = ServerProcess.start(dataDir, dir.resolve("second.log"));
+        try (WodianClient client = WodianClient.connect("127.0.0.1", second.port))
+        {
+            assertEquals(before, DemoCommand.stateHash(client), "state after kill -9 and recovery");
+            final byte[][] balancesAfter = balances(client);
+            for (int i = 0; i < CONSUMERS; i++)
+            {
+                assertArrayEquals(balancesBefore[i], balancesAfter[i], "balance of consumer " + (i + 1));
+            }
+            assertArrayEquals(statementBefore, call(client, encoder.merchantStatementQuery(buffer, 0, MERCHANT_ID)),
+                "merchant statement");
+            // The recovered server still takes payments: a new key, and an old key repeated is not applied twice.
+            requireOk(client, encoder.pay(buffer, 0, MERCHANT_ID, TERMINAL_ID, 1_000_000, 3, 700));
+            requireOk(client, encoder.pay(buffer, 0, MERCHANT_ID, TERMINAL_ID, 1_001, 1 + 1_001 % CONSUMERS, 101));
+            assertEquals(before.lastSequence() + 2, DemoCommand.stateHash(client).lastSequence());
+        }
+        finally
+        {
+            second.stop();
+        }
+    }
+
+    /** Payments sent without waiting, every reply awaited: the kill comes right after the last acknowledgement. */
+    private void sendPaymentsPipelined(final WodianClient client) throws InterruptedException
+    {
+        final CountDownLatch replies = new CountDownLatch(ASYNC_PAYMENTS);
+        final AtomicInteger refused = new AtomicInteger();
+        final AtomicReference<String> firstRefusal = new AtomicReference<>();
+        final ReplyListener listener = (correlationId, reply, offset, length) ->
+        {
+            if (MessageText.resultCode(reply, offset, length) != ResultCode.OK && refused.getAndIncrement() == 0)
+            {
+                firstRefusal.set(MessageText.describe(reply, offset, length));
+            }
+            replies.countDown();
+        };
+        for (int i = 0; i < ASYNC_PAYMENTS; i++)
+        {
+            final long paymentId = 1_000 + i;
+            final int length = encoder.pay(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId,
+                1 + paymentId % CONSUMERS, 100 + i);
+            client.send(buffer, 0, length, listener);
+        }
+        client.flush();
+        assertTrue(replies.await(60, TimeUnit.SECONDS), "all pipelined payments answered");
+        assertEquals(0, refused.get(), () -> "pipelined payments refused, first: " + firstRefusal.get());
+    }
+
+    private byte[][] balances(final WodianClient client) throws IOException, TimeoutException
+    {
+        final byte[][] balances = new byte[CONSUMERS][];
+        for (int i = 0; i < CONSUMERS; i++)
+        {
+            balances[i] = call(client, encoder.balanceQuery(buffer, 0, i + 1));
+        }
+        return balances;
+    }
+
+    private byte[] call(final WodianClient client, final int length) throws IOException, TimeoutException
+    {
+        return client.call(buffer, 0, length, CALL_TIMEOUT_MS);
+    }
+
+    private void requireOk(final WodianClient client, final int length) throws IOException, TimeoutException
+    {
+        final String command = MessageText.describe(buffer, 0, length);
+        final byte[] reply = call(client, length);
+        final ResultCode code = MessageText.resultCode(new UnsafeBuffer(reply), 0, reply.length);
+        if (code != ResultCode.OK)
+        {
+            fail(command + " -> " + MessageText.describe(new UnsafeBuffer(reply), 0, reply.length));
+        }
+    }
+
+    /** A server in a child JVM; its standard input stays open (closing it would stop the server cleanly). */
+    private static final class ServerProcess
+    {
+        final Process process;
+        final int port;
+        final Path log;
+
+        private ServerProcess(final Process process, final int port, final Path log)
+        {
+            this.process = process;
+            this.port = port;
+            this.log = log;
+        }
+
+        static ServerProcess start(final Path dataDir, final Path log) throws IOException, InterruptedException
+        {
+            final List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(childJvmFlags());
+            command.add("-Xmx256m");
+            // No idle Tick during the test: it would change the state between the hash query and the kill.
+            command.add("-Dwodian.tick.interval.ms=3600000");
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(ServerMain.class.getName());
+            command.addAll(Arrays.asList("--data", dataDir.toString(), "--port", "0", "--limits", "small"));
+            final Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+
+            final AtomicInteger port = new AtomicInteger(-1);
+            final CountDownLatch listening = new CountDownLatch(1);
+            final Thread reader = new Thread(() ->
+            {
+                try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+                {
+                    String line;
+                    while ((line = lines.readLine()) != null)
+                    {
+                        if (line.startsWith(ServerMain.LISTENING_PREFIX))
+                        {
+                            port.set(Integer.parseInt(line.substring(ServerMain.LISTENING_PREFIX.length()).trim()));
+                            listening.countDown();
+                        }
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    // The process was killed: its output simply ends.
+                }
+                listening.countDown();
+            }, "server-stdout-" + log.getFileName());
+            reader.setDaemon(true);
+            reader.start();
+
+            if (!listening.await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS) || port.get() < 0)
+            {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                fail("server did not print '" + ServerMain.LISTENING_PREFIX + "' within " + START_TIMEOUT_MS +
+                    " ms; its log:\n" + Files.readString(log));
+            }
+            return new ServerProcess(process, port.get(), log);
+        }
+
+        /** kill -9: no shutdown hook, no flush, no close. */
+        void kill() throws InterruptedException
+        {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "killed server exited");
+        }
+
+        /** A clean stop (end of standard input), forced after a while. */
+        void stop() throws IOException, InterruptedException
+        {
+            process.getOutputStream().close();
+            if (!process.waitFor(30, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                fail("server did not stop on end of input; its log:\n" + Files.readString(log));
+            }
+        }
+
+        /** The flags this JVM was started with that a server needs (module exports/opens, system properties). */
+        private static List<String> childJvmFlags()
+        {
+            final List<String> flags = new ArrayList<>();
+            for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
+            {
+                if (argument.startsWith("--add-") || argument.startsWith("--enable-native-access") ||
+                    argument.startsWith("--sun-misc-unsafe-memory-access") || argument.startsWith("-Dchronicle."))
+                {
+                    flags.add(argument);
+                }
+            }
+            return flags;
+        }
+    }
+}
