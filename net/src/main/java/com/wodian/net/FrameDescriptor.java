@@ -5,7 +5,8 @@ import com.wodian.protocol.CommandCatalog;
 import java.nio.ByteOrder;
 
 /**
- * Binary layout of one TCP frame, the same in both directions (docs/protocol.md). All fields are little-endian.
+ * Binary layout of one TCP frame, the same in both directions (docs/protocol.md); only the largest legal length
+ * differs between requests and replies. All fields are little-endian.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -44,14 +45,26 @@ public final class FrameDescriptor
     /** Bytes in front of the SBE message: frame length field plus correlation id. */
     public static final int HEADER_LENGTH = MESSAGE_OFFSET;
 
-    /** Largest SBE message carried by a frame, in either direction. */
-    public static final int MESSAGE_LENGTH_MAX = CommandCatalog.MAX_MESSAGE_LENGTH;
+    /** Largest SBE message in a request frame (client to server). */
+    public static final int REQUEST_MESSAGE_LENGTH_MAX = CommandCatalog.MAX_MESSAGE_LENGTH;
 
-    /** Largest legal value of {@code frameLength}: a larger (or a negative) value closes the connection. */
-    public static final int FRAME_LENGTH_MAX = CORRELATION_ID_LENGTH + MESSAGE_LENGTH_MAX;
+    /** Largest legal {@code frameLength} of a request: a larger (or a negative) value closes the connection. */
+    public static final int REQUEST_FRAME_LENGTH_MAX = CORRELATION_ID_LENGTH + REQUEST_MESSAGE_LENGTH_MAX;
 
-    /** Largest frame on the wire, length field included. */
-    public static final int FRAME_BYTES_MAX = FRAME_LENGTH_FIELD_LENGTH + FRAME_LENGTH_MAX;
+    /** Largest request frame on the wire, length field included. */
+    public static final int REQUEST_FRAME_BYTES_MAX = FRAME_LENGTH_FIELD_LENGTH + REQUEST_FRAME_LENGTH_MAX;
+
+    /**
+     * Largest SBE message in a reply frame (server to client). Replies may be longer than requests: a
+     * ConsumerStatementReply with its 16 most recent points entries is 8 + 50 + 4 + 16 x 41 = 718 bytes.
+     */
+    public static final int REPLY_MESSAGE_LENGTH_MAX = 1024;
+
+    /** Largest legal {@code frameLength} of a reply. */
+    public static final int REPLY_FRAME_LENGTH_MAX = CORRELATION_ID_LENGTH + REPLY_MESSAGE_LENGTH_MAX;
+
+    /** Largest reply frame on the wire, length field included. */
+    public static final int REPLY_FRAME_BYTES_MAX = FRAME_LENGTH_FIELD_LENGTH + REPLY_FRAME_LENGTH_MAX;
 
     private FrameDescriptor()
     {

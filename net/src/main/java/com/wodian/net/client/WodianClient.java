@@ -25,10 +25,10 @@ import static com.wodian.net.FrameDescriptor.BYTE_ORDER;
 import static com.wodian.net.FrameDescriptor.CORRELATION_ID_LENGTH;
 import static com.wodian.net.FrameDescriptor.CORRELATION_ID_OFFSET;
 import static com.wodian.net.FrameDescriptor.FRAME_LENGTH_FIELD_LENGTH;
-import static com.wodian.net.FrameDescriptor.FRAME_LENGTH_MAX;
 import static com.wodian.net.FrameDescriptor.FRAME_LENGTH_OFFSET;
-import static com.wodian.net.FrameDescriptor.MESSAGE_LENGTH_MAX;
+import static com.wodian.net.FrameDescriptor.REQUEST_MESSAGE_LENGTH_MAX;
 import static com.wodian.net.FrameDescriptor.MESSAGE_OFFSET;
+import static com.wodian.net.FrameDescriptor.REPLY_FRAME_LENGTH_MAX;
 
 /**
  * Java client of the Wodian wire protocol (docs/protocol.md): one TCP connection, many requests in flight.
@@ -119,7 +119,7 @@ public final class WodianClient implements AutoCloseable
      * @param message  buffer holding the SBE message (header and body), e.g. written by
      *                 {@link com.wodian.protocol.CommandEncoder}.
      * @param offset   index of the message in {@code message}.
-     * @param length   message length, 1 to {@link FrameDescriptor#MESSAGE_LENGTH_MAX}.
+     * @param length   message length, 1 to {@link FrameDescriptor#REQUEST_MESSAGE_LENGTH_MAX}.
      * @param listener called once with the reply.
      * @return the correlation id the request was sent with.
      * @throws UncheckedIOException  when the connection has failed.
@@ -128,9 +128,10 @@ public final class WodianClient implements AutoCloseable
      */
     public long send(final DirectBuffer message, final int offset, final int length, final ReplyListener listener)
     {
-        if (length <= 0 || length > MESSAGE_LENGTH_MAX)
+        if (length <= 0 || length > REQUEST_MESSAGE_LENGTH_MAX)
         {
-            throw new IllegalArgumentException("message length must be in 1.." + MESSAGE_LENGTH_MAX + ": " + length);
+            throw new IllegalArgumentException(
+                "message length must be in 1.." + REQUEST_MESSAGE_LENGTH_MAX + ": " + length);
         }
         Objects.requireNonNull(listener, "listener");
 
@@ -337,7 +338,7 @@ public final class WodianClient implements AutoCloseable
                 while (limit - offset >= FRAME_LENGTH_FIELD_LENGTH)
                 {
                     final int frameLength = view.getInt(offset + FRAME_LENGTH_OFFSET, BYTE_ORDER);
-                    if (frameLength < CORRELATION_ID_LENGTH || frameLength > FRAME_LENGTH_MAX)
+                    if (frameLength < CORRELATION_ID_LENGTH || frameLength > REPLY_FRAME_LENGTH_MAX)
                     {
                         throw new IOException("protocol error: frame length " + frameLength);
                     }

@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.wodian.engine.Engine;
 import com.wodian.engine.ReplySink;
+import com.wodian.net.FrameDescriptor;
 import org.agrona.DirectBuffer;
 
 /**
@@ -116,6 +117,11 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
 
     private void claim(final byte kind, final DirectBuffer buffer, final int offset, final int length)
     {
+        if (length > FrameDescriptor.REPLY_MESSAGE_LENGTH_MAX)
+        {
+            throw new IllegalStateException("reply of " + length + " bytes exceeds REPLY_MESSAGE_LENGTH_MAX " +
+                FrameDescriptor.REPLY_MESSAGE_LENGTH_MAX);
+        }
         if (claimedCount >= claimLimit)
         {
             flush();

@@ -1,6 +1,6 @@
 package com.wodian.net.server;
 
-import com.wodian.protocol.CommandCatalog;
+import com.wodian.net.FrameDescriptor;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -19,7 +19,7 @@ final class OutputEvent
     byte kind;
     /** Length of the SBE message (header and body) in {@link #payload}. */
     int length;
-    final byte[] payload = new byte[CommandCatalog.MAX_MESSAGE_LENGTH];
+    final byte[] payload = new byte[FrameDescriptor.REPLY_MESSAGE_LENGTH_MAX];
     final UnsafeBuffer buffer = new UnsafeBuffer(payload);
 
     static OutputEvent newInstance()

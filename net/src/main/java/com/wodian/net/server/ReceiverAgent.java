@@ -23,7 +23,7 @@ import static com.wodian.net.FrameDescriptor.BYTE_ORDER;
 import static com.wodian.net.FrameDescriptor.CORRELATION_ID_LENGTH;
 import static com.wodian.net.FrameDescriptor.CORRELATION_ID_OFFSET;
 import static com.wodian.net.FrameDescriptor.FRAME_LENGTH_FIELD_LENGTH;
-import static com.wodian.net.FrameDescriptor.FRAME_LENGTH_MAX;
+import static com.wodian.net.FrameDescriptor.REQUEST_FRAME_LENGTH_MAX;
 import static com.wodian.net.FrameDescriptor.MESSAGE_OFFSET;
 
 /**
@@ -337,8 +337,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     }
 
     /**
-     * Cuts and publishes frames. A frame length outside [8, {@link com.wodian.net.FrameDescriptor#FRAME_LENGTH_MAX}]
-     * means the stream can no longer be framed: the session ends with an ErrorReply (correlation id 0).
+     * Cuts and publishes frames. A frame length outside [8, {@code REQUEST_FRAME_LENGTH_MAX}] means the stream can
+     * no longer be framed: the session ends with an ErrorReply (correlation id 0).
      *
      * @return true when a complete frame is left because the ring is full.
      */
@@ -354,7 +354,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         while (limit - offset >= FRAME_LENGTH_FIELD_LENGTH)
         {
             final int frameLength = view.getInt(offset, BYTE_ORDER);
-            if (frameLength < CORRELATION_ID_LENGTH || frameLength > FRAME_LENGTH_MAX)
+            if (frameLength < CORRELATION_ID_LENGTH || frameLength > REQUEST_FRAME_LENGTH_MAX)
             {
                 // A negative length is an unsigned length beyond 2 GiB: too large as well.
                 endOnProtocolViolation(session, frameLength >= 0 && frameLength < CORRELATION_ID_LENGTH ?

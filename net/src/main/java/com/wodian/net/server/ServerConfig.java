@@ -3,6 +3,7 @@ package com.wodian.net.server;
 import com.wodian.engine.EngineConfig;
 import com.wodian.journal.DurabilityPolicy;
 import org.agrona.BitUtil;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -11,7 +12,8 @@ import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.Objects;
 
-import static com.wodian.net.FrameDescriptor.FRAME_BYTES_MAX;
+import static com.wodian.net.FrameDescriptor.REPLY_FRAME_BYTES_MAX;
+import static com.wodian.net.FrameDescriptor.REQUEST_FRAME_BYTES_MAX;
 
 /**
  * Settings of a {@link WodianServer}, in the style of an Aeron context: a mutable builder whose defaults come from
@@ -240,6 +242,7 @@ public final class ServerConfig
     private long shutdownTimeoutMs = Configuration.shutdownTimeoutMs();
     private EngineConfig engineConfig;
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
+    private ErrorHandler fatalErrorHandler;
 
     public ServerConfig dataDir(final Path dataDir)
     {
@@ -467,6 +470,23 @@ public final class ServerConfig
         return epochClock;
     }
 
+    /**
+     * Called, on the failing thread, when the journal or engine stage fails (a bug or a lost disk): the stage has
+     * stopped and the server no longer processes input. The failure is logged first in any case. A process should
+     * exit (ServerMain does, with status 70) so that a supervisor restarts it and recovery replays the journal.
+     */
+    public ServerConfig fatalErrorHandler(final ErrorHandler fatalErrorHandler)
+    {
+        this.fatalErrorHandler = Objects.requireNonNull(fatalErrorHandler, "fatalErrorHandler");
+        return this;
+    }
+
+    /** The fatal error handler, or null when only logging is wanted (tests, embedded use). */
+    public ErrorHandler fatalErrorHandler()
+    {
+        return fatalErrorHandler;
+    }
+
     /** Checks every setting; called by {@link WodianServer#launch(ServerConfig)}. */
     void validate()
     {
@@ -488,14 +508,14 @@ public final class ServerConfig
             throw new IllegalArgumentException("sessionsMax must be in 1.." + (Session.SLOT_INDEX_MASK + 1) + ": " +
                 sessionsMax);
         }
-        if (receiveBufferLength < FRAME_BYTES_MAX)
+        if (receiveBufferLength < REQUEST_FRAME_BYTES_MAX)
         {
-            throw new IllegalArgumentException("receiveBufferLength must be >= " + FRAME_BYTES_MAX + ": " +
+            throw new IllegalArgumentException("receiveBufferLength must be >= " + REQUEST_FRAME_BYTES_MAX + ": " +
                 receiveBufferLength);
         }
-        if (sendBufferLength < FRAME_BYTES_MAX)
+        if (sendBufferLength < REPLY_FRAME_BYTES_MAX)
         {
-            throw new IllegalArgumentException("sendBufferLength must be >= " + FRAME_BYTES_MAX + ": " +
+            throw new IllegalArgumentException("sendBufferLength must be >= " + REPLY_FRAME_BYTES_MAX + ": " +
                 sendBufferLength);
         }
         if (socketSendBufferLength < 0 || socketReceiveBufferLength < 0)

@@ -19,12 +19,16 @@ import java.util.concurrent.CountDownLatch;
  * When the server is ready (journal replayed, port bound, threads running) it prints exactly one line on standard
  * output, {@code WODIAN LISTENING port=<n>}, and flushes it; logs go to standard error. It runs until standard input
  * is closed (unless {@code --ignore-stdin}) or the process is stopped; a normal stop (SIGTERM, end of input) closes
- * the server cleanly. Exit status: 0 after a clean stop, 1 when the server could not start, 2 for bad arguments.
+ * the server cleanly. Exit status: 0 after a clean stop, 1 when the server could not start, 2 for bad arguments,
+ * 70 when the journal or engine stage failed (a bug or a lost disk; the journal holds everything acknowledged).
  */
 public final class ServerMain
 {
     /** The line printed once the server accepts connections; the port follows the '='. */
     public static final String LISTENING_PREFIX = "WODIAN LISTENING port=";
+
+    /** Exit status after a journal or engine stage failed (EX_SOFTWARE). */
+    public static final int EXIT_STATUS_FATAL = 70;
 
     private ServerMain()
     {
@@ -46,6 +50,16 @@ public final class ServerMain
                 " [--network-idle NAME] [--sender-idle NAME] [--ignore-stdin]");
             System.exit(2);
         }
+
+        // A failed journal or engine stage leaves a server that accepts but never answers: exit, so that a supervisor
+        // restarts the process and recovery replays the journal. Exit from a new thread: the shutdown hook closes the
+        // server, which joins the failed stage's thread.
+        config.fatalErrorHandler((throwable) ->
+        {
+            System.err.println("fatal: pipeline stage failed, exiting with status " + EXIT_STATUS_FATAL + ": " +
+                throwable);
+            new Thread(() -> System.exit(EXIT_STATUS_FATAL), "wodian-fatal-exit").start();
+        });
 
         final WodianServer server;
         try

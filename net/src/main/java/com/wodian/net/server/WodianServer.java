@@ -16,6 +16,7 @@ import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalWriter;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
@@ -74,6 +75,7 @@ public final class WodianServer implements AutoCloseable
     private final SenderAgent sender;
     private final AgentRunner[] agentRunners;
     private final Thread[] stageThreads;
+    private final StageFailureHandler stageFailureHandler;
     private final int port;
     private final long recoveredInputCount;
     private boolean closed;
@@ -82,6 +84,7 @@ public final class WodianServer implements AutoCloseable
     {
         config.validate();
         this.config = config;
+        this.stageFailureHandler = new StageFailureHandler(config.fatalErrorHandler());
         LOG.log(System.Logger.Level.INFO, "starting: {0}", config);
 
         // 1. State: open the journal and replay all of it into a new engine, before any client can connect.
@@ -298,7 +301,7 @@ public final class WodianServer implements AutoCloseable
     {
         final BatchEventProcessor<InputEvent> processor =
             new BatchEventProcessorBuilder().build(inputRing, barrier, handler);
-        processor.setExceptionHandler(StageFailureHandler.INSTANCE);
+        processor.setExceptionHandler(stageFailureHandler);
         return processor;
     }
 
@@ -386,13 +389,22 @@ public final class WodianServer implements AutoCloseable
      */
     private static final class StageFailureHandler implements ExceptionHandler<InputEvent>
     {
-        static final StageFailureHandler INSTANCE = new StageFailureHandler();
+        private final ErrorHandler fatalErrorHandler;
+
+        StageFailureHandler(final ErrorHandler fatalErrorHandler)
+        {
+            this.fatalErrorHandler = fatalErrorHandler;
+        }
 
         @Override
         public void handleEventException(final Throwable ex, final long sequence, final InputEvent event)
         {
             LOG.log(System.Logger.Level.ERROR, "pipeline stage failed at ring sequence " + sequence +
                 ", the server no longer processes input", ex);
+            if (null != fatalErrorHandler)
+            {
+                fatalErrorHandler.onError(ex);
+            }
             if (ex instanceof RuntimeException)
             {
                 throw (RuntimeException)ex;
@@ -407,8 +419,11 @@ public final class WodianServer implements AutoCloseable
         @Override
         public void handleOnStartException(final Throwable ex)
         {
-            // A stage without its journal writer must not run at all.
             LOG.log(System.Logger.Level.ERROR, "pipeline stage failed to start, the server will not process input", ex);
+            if (null != fatalErrorHandler)
+            {
+                fatalErrorHandler.onError(ex);
+            }
             throw ex instanceof RuntimeException ? (RuntimeException)ex : new IllegalStateException(ex);
         }
 

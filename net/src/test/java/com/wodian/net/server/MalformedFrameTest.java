@@ -111,7 +111,7 @@ class MalformedFrameTest
     @Test
     void shouldCloseOnOversizeFrameLengthAfterErrorReply() throws Exception
     {
-        assertClosedAfterErrorReply(FrameDescriptor.FRAME_LENGTH_MAX + 1, ResultCode.FRAME_TOO_LARGE);
+        assertClosedAfterErrorReply(FrameDescriptor.REQUEST_FRAME_LENGTH_MAX + 1, ResultCode.FRAME_TOO_LARGE);
     }
 
     @Test
