@@ -68,7 +68,7 @@ public final class Engine
     private final DistributionStatusQueryDecoder distributionStatusQueryDecoder =
         new DistributionStatusQueryDecoder();
 
-    private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+    private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_REPLY_LENGTH]);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final AckEncoder ackEncoder = new AckEncoder();
     private final PaymentReplyEncoder paymentReplyEncoder = new PaymentReplyEncoder();

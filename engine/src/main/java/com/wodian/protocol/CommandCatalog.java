@@ -14,6 +14,12 @@ public final class CommandCatalog
     /** Largest SBE message (header + body) accepted as a command or query. */
     public static final int MAX_MESSAGE_LENGTH = 256;
 
+    /**
+     * Largest reply the engine encodes (header + body + groups): the consumer statement with its 16 points entries is
+     * the longest today (under 800 bytes).
+     */
+    public static final int MAX_REPLY_LENGTH = 1024;
+
     public static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
     public static final int SCHEMA_ID = MessageHeaderDecoder.SCHEMA_ID;
     public static final int SCHEMA_VERSION = MessageHeaderDecoder.SCHEMA_VERSION;

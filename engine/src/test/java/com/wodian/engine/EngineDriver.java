@@ -15,7 +15,7 @@ final class EngineDriver implements ReplySink
     final Engine engine;
     final CommandEncoder encoder = new CommandEncoder();
     final UnsafeBuffer command = new UnsafeBuffer(new byte[512]);
-    final UnsafeBuffer reply = new UnsafeBuffer(new byte[512]);
+    final UnsafeBuffer reply = new UnsafeBuffer(new byte[com.wodian.protocol.CommandCatalog.MAX_REPLY_LENGTH]);
     int replyLength;
     long sequence;
     long nowMs = 1_700_000_000_000L;

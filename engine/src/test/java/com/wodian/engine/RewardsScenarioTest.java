@@ -74,6 +74,24 @@ class RewardsScenarioTest
     }
 
     @Test
+    void consumerStatementShowsTheNewestSixteenEntries()
+    {
+        for (int i = 1; i <= 40; i++)
+        {
+            assertEquals(ResultCode.OK, d.adjust(C2, i, i));
+        }
+        final ConsumerStatementReplyDecoder statement = d.consumerStatement(C2);
+        assertEquals(40 * 41 / 2, statement.points());
+        final ConsumerStatementReplyDecoder.PointsEntriesDecoder entries = statement.pointsEntries();
+        assertEquals(16, entries.count());
+        for (int i = 40; i > 24; i--)
+        {
+            assertEquals(i, entries.next().deltaPoints(), "newest first");
+        }
+        assertTrue(d.replyLength <= com.wodian.protocol.CommandCatalog.MAX_REPLY_LENGTH);
+    }
+
+    @Test
     void clawbackMayGoNegativeAndThenRedemptionIsRefused()
     {
         assertEquals(ResultCode.OK, d.pay(M1, T11, 100, C2, 10_000), "funds the pool for the refund below");

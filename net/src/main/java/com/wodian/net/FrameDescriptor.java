@@ -58,7 +58,7 @@ public final class FrameDescriptor
      * Largest SBE message in a reply frame (server to client). Replies may be longer than requests: a
      * ConsumerStatementReply with its 16 most recent points entries is 8 + 50 + 4 + 16 x 41 = 718 bytes.
      */
-    public static final int REPLY_MESSAGE_LENGTH_MAX = 1024;
+    public static final int REPLY_MESSAGE_LENGTH_MAX = CommandCatalog.MAX_REPLY_LENGTH;
 
     /** Largest legal {@code frameLength} of a reply. */
     public static final int REPLY_FRAME_LENGTH_MAX = CORRELATION_ID_LENGTH + REPLY_MESSAGE_LENGTH_MAX;
