@@ -42,13 +42,18 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
      * @param outputRing    ring the sender drains.
      * @param inlineJournal the journaling stage to run inline (COMPACT), or null when it runs ahead on its own thread.
      * @param waker         wakes the thread that sends replies when it sleeps in a selector, or null.
+     * @param activity      where the engine's background work (a running distribution) is reported.
      */
+    private final EngineActivity activity;
+
     EngineHandler(
         final Engine engine,
         final RingBuffer<OutputEvent> outputRing,
         final JournalHandler inlineJournal,
-        final SelectorWaker waker)
+        final SelectorWaker waker,
+        final EngineActivity activity)
     {
+        this.activity = activity;
         this.engine = engine;
         this.outputRing = outputRing;
         this.inlineJournal = inlineJournal;
@@ -101,6 +106,7 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
         if (endOfBatch)
         {
             flush();
+            activity.backgroundWork(engine.isDistributionRunning());
         }
     }
 

@@ -55,6 +55,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private final InputPublisher publisher;
     private final OneToOneRingBuffer closeRequests;
     private final long tickIntervalMs;
+    private final EngineActivity activity;
     private final int socketSendBufferLength;
     private final int socketReceiveBufferLength;
     private final Session[] backlog;
@@ -80,8 +81,10 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         final SessionTable sessions,
         final InputPublisher publisher,
         final OneToOneRingBuffer closeRequests,
-        final ServerConfig config) throws IOException
+        final ServerConfig config,
+        final EngineActivity activity) throws IOException
     {
+        this.activity = activity;
         this.serverChannel = serverChannel;
         this.sessions = sessions;
         this.publisher = publisher;
@@ -166,7 +169,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
      */
     void selectUntilTickDue() throws IOException
     {
-        final long timeoutMs = publisher.lastCommandTimestampMs() + tickIntervalMs - publisher.timestampMs();
+        final long timeoutMs = publisher.lastCommandTimestampMs() + activity.tickIntervalMs(tickIntervalMs) -
+            publisher.timestampMs();
         selector.select(selectedKeyHandler, Math.max(1, timeoutMs));
     }
 
@@ -444,7 +448,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private int tickIfDue()
     {
         final long nowMs = publisher.timestampMs();
-        if (nowMs - publisher.lastCommandTimestampMs() >= tickIntervalMs && publisher.hasCapacity())
+        if (nowMs - publisher.lastCommandTimestampMs() >= activity.tickIntervalMs(tickIntervalMs) &&
+            publisher.hasCapacity())
         {
             publisher.publishTick(nowMs);
             return 1;

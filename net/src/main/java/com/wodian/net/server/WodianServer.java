@@ -122,13 +122,14 @@ public final class WodianServer implements AutoCloseable
             RingBufferDescriptor.TRAILER_LENGTH)));
         final SelectorWaker waker;
         final Selector senderIdleSelector;
+        final EngineActivity activity = new EngineActivity();
         serverChannel = ServerSocketChannel.open();
         try
         {
             serverChannel.bind(new InetSocketAddress(config.host(), config.port()));
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
             receiver = new ReceiverAgent(serverChannel, sessions,
-                new InputPublisher(inputRing, config.epochClock()), closeRequests, config);
+                new InputPublisher(inputRing, config.epochClock()), closeRequests, config, activity);
             if (dedicated)
             {
                 senderIdleSelector = isSelect(config.senderIdleStrategy()) ? Selector.open() : null;
@@ -156,13 +157,14 @@ public final class WodianServer implements AutoCloseable
             journalProcessor = newProcessor(inputRing.newBarrier(),
                 new JournalHandler(journalWriter, inputWaitStrategy));
             engineProcessor = newProcessor(inputRing.newBarrier(journalProcessor.getSequence()),
-                new EngineHandler(engine, outputRing, null, waker));
+                new EngineHandler(engine, outputRing, null, waker, activity));
         }
         else
         {
             journalProcessor = null;
             engineProcessor = newProcessor(inputRing.newBarrier(),
-                new EngineHandler(engine, outputRing, new JournalHandler(journalWriter, inputWaitStrategy), waker));
+                new EngineHandler(engine, outputRing, new JournalHandler(journalWriter, inputWaitStrategy), waker,
+                    activity));
         }
         inputRing.addGatingSequences(engineProcessor.getSequence());
 
