@@ -23,7 +23,7 @@ public final class EngineConfig
     int vouchersMax = 2_000_000;
     int consumptionPairsMax = 2_000_000;
     int pointsLedgerEntriesMax = 1 << 20;
-    int distributionSliceEntries = 64;
+    int distributionSliceEntries = 16;
     long distributionVoucherValidityMs = 30L * 24 * 3600 * 1000;
 
     public EngineConfig consumersMax(final int value)

@@ -339,7 +339,7 @@ public final class DemoCommand implements Callable<Integer>
 
     /**
      * One pool distribution, of the whole pool of the voucher-mode merchant whose pool is largest, to the consumers
-     * who spent there, pro rata to that spend. The engine runs it in slices of 64 consumer entries, one slice before
+     * who spent there, pro rata to that spend. The engine runs it in slices of 16 consumer entries, one slice before
      * each input; queries are not inputs, so between status queries the demo sends Ticks (journaled inputs that
      * change nothing but engine time) until the status says DONE, or gives up after {@link #DISTRIBUTION_TIMEOUT_MS}.
      */
@@ -432,7 +432,7 @@ public final class DemoCommand implements Callable<Integer>
             status.recipients(), status.consumptionFen());
         out.printf("distribution: merchant %d's whole pool, %d fen, to the %d consumers who spent %d fen there, pro " +
             "rata (largest remainder), paid as %s: %d fen paid, state DONE after %d Tick inputs (slices of up to " +
-            "64 consumers) in %d ms%n", merchantId, distribution.amountFen, distribution.recipients,
+            "16 consumers) in %d ms%n", merchantId, distribution.amountFen, distribution.recipients,
             distribution.consumptionFen, mode == DistributionMode.WALLET_REBATE ? "wallet rebates" : "vouchers",
             distribution.paidFen, inputs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
         if (distribution.paidFen != distribution.amountFen || distribution.recipients == 0)
