@@ -257,7 +257,10 @@ final class RecordTable implements ExpiryQueue.Order
         rows[at] = (rows[at] & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32);
     }
 
-    /** Sum of the cash amounts (amount less voucher) of the payments in a state, and their count: a full pass, for invariant checks. */
+    /**
+     * Sum of the cash amounts (amount less voucher) of the payments in a state, and their count: a full pass, for
+     * invariant checks.
+     */
     long sumAmountInState(final int state, final long[] countOut)
     {
         long sum = 0;

@@ -168,9 +168,9 @@ public final class PosCommand implements Runnable
         @Override
         int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
         {
+            final DistributionMode mode = walletRebate ? DistributionMode.WALLET_REBATE : DistributionMode.VOUCHER;
             return encoder.setMerchantRules(buffer, 0, merchantId, pointsPerYuan, poolRateBps, allianceShareBps,
-                platformFeeBps, allianceMember, walletRebate ? DistributionMode.WALLET_REBATE : DistributionMode.VOUCHER,
-                voucherPointsCost, voucherValueFen, voucherValidityMs);
+                platformFeeBps, allianceMember, mode, voucherPointsCost, voucherValueFen, voucherValidityMs);
         }
     }
 
