@@ -92,6 +92,27 @@ final class ConsumerBook
         rows[at] = blocked ? rows[at] | FLAG_BLOCKED : rows[at] & ~FLAG_BLOCKED;
     }
 
+    void writeTo(final SnapshotWriter writer)
+    {
+        writer.writeLong(count);
+        writer.writeLongs(rows, count * STRIDE);
+    }
+
+    /** Restores rows written by {@link #writeTo}; the id map is rebuilt from them. */
+    void readFrom(final SnapshotReader reader)
+    {
+        count = (int)reader.readLong();
+        if (reader.readLongs(rows) != count * STRIDE)
+        {
+            throw new IllegalStateException("snapshot rows do not match the count " + count);
+        }
+        indexById.clear();
+        for (int i = 0; i < count; i++)
+        {
+            indexById.put(rows[i * STRIDE + ID], i);
+        }
+    }
+
     long hash(final long seed)
     {
         return StateHash.foldRows(seed, rows, count, STRIDE);

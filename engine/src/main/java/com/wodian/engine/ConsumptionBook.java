@@ -124,6 +124,31 @@ final class ConsumptionBook
         return count;
     }
 
+    void writeTo(final SnapshotWriter writer)
+    {
+        writer.writeLong(count);
+        writer.writeLongs(rows, count * STRIDE);
+        writer.writeInts(headByMerchant, headByMerchant.length);
+        writer.writeInts(countByMerchant, countByMerchant.length);
+    }
+
+    /** Restores what {@link #writeTo} wrote; the pair map is rebuilt from the rows and the per-merchant lists. */
+    void readFrom(final SnapshotReader reader)
+    {
+        count = (int)reader.readLong();
+        reader.readLongs(rows);
+        reader.readInts(headByMerchant);
+        reader.readInts(countByMerchant);
+        entryByPair.clear();
+        for (int merchantIndex = 0; merchantIndex < headByMerchant.length; merchantIndex++)
+        {
+            for (int entry = headByMerchant[merchantIndex]; entry >= 0; entry = (int)rows[entry * STRIDE + NEXT_ENTRY])
+            {
+                entryByPair.put(pairKey((int)rows[entry * STRIDE + CONSUMER_INDEX], merchantIndex), entry);
+            }
+        }
+    }
+
     long hash(final long seed)
     {
         return StateHash.foldRows(seed, rows, count, STRIDE);

@@ -1885,6 +1885,92 @@ public final class Engine
 
     // ------------------------------------------------------------------------------------------------ state
 
+    /** First value of every engine snapshot stream ("WODIANSN"), then {@link #SNAPSHOT_FORMAT_VERSION}. */
+    public static final long SNAPSHOT_MAGIC = 0x574F4449414E534EL;
+    public static final long SNAPSHOT_FORMAT_VERSION = 1;
+
+    /**
+     * Writes the whole state as a stream of primitives. It is meant for a replica that is not serving (a standby or an
+     * off-line replay of the journal), so the serving engine never stalls for it; the caller records the journal
+     * sequence ({@link #lastSequence()}) and state hash next to it and frames the stream with a checksum.
+     */
+    public void writeSnapshot(final SnapshotWriter writer)
+    {
+        writer.writeLong(SNAPSHOT_MAGIC);
+        writer.writeLong(SNAPSHOT_FORMAT_VERSION);
+        final long[] shape = snapshotShape();
+        writer.writeLongs(shape, shape.length);
+        writer.writeLong(lastSequence);
+        writer.writeLong(nowMs);
+        writer.writeLong(totalTopUpsFen);
+        writer.writeLong(totalWithdrawnFen);
+        writer.writeLong(platformFeesFen);
+        writer.writeLong(totalHeldFen);
+        consumers.writeTo(writer);
+        merchants.writeTo(writer);
+        terminals.writeTo(writer);
+        records.writeTo(writer);
+        holds.writeTo(writer);
+        vouchers.writeTo(writer);
+        consumption.writeTo(writer);
+        pointsLedger.writeTo(writer);
+        distribution.writeTo(writer);
+        writer.writeLong(stateHash());
+    }
+
+    /**
+     * Replaces this engine's state with a snapshot written by an engine of the same limits, and checks that the
+     * restored state hashes to what the writer recorded. Call on a fresh engine before any input.
+     */
+    public void readSnapshot(final SnapshotReader reader)
+    {
+        if (reader.readLong() != SNAPSHOT_MAGIC)
+        {
+            throw new IllegalStateException("not an engine snapshot");
+        }
+        final long version = reader.readLong();
+        if (version != SNAPSHOT_FORMAT_VERSION)
+        {
+            throw new IllegalStateException("snapshot format " + version + ", this engine reads " +
+                SNAPSHOT_FORMAT_VERSION);
+        }
+        final long[] expected = snapshotShape();
+        final long[] shape = new long[expected.length];
+        if (reader.readLongs(shape) != expected.length || !java.util.Arrays.equals(expected, shape))
+        {
+            throw new IllegalStateException("snapshot taken with other limits " + java.util.Arrays.toString(shape) +
+                " than this engine's " + java.util.Arrays.toString(expected));
+        }
+        lastSequence = reader.readLong();
+        nowMs = reader.readLong();
+        totalTopUpsFen = reader.readLong();
+        totalWithdrawnFen = reader.readLong();
+        platformFeesFen = reader.readLong();
+        totalHeldFen = reader.readLong();
+        consumers.readFrom(reader);
+        merchants.readFrom(reader);
+        terminals.readFrom(reader);
+        records.readFrom(reader);
+        holds.readFrom(reader);
+        vouchers.readFrom(reader);
+        consumption.readFrom(reader);
+        pointsLedger.readFrom(reader);
+        distribution.readFrom(reader);
+        final long writtenHash = reader.readLong();
+        if (writtenHash != stateHash())
+        {
+            throw new IllegalStateException("restored state hash " + stateHash() + " != written " + writtenHash);
+        }
+    }
+
+    /** The limits that size the state: a snapshot only fits an engine with the same ones. */
+    private long[] snapshotShape()
+    {
+        return new long[]{config.consumersMax, config.merchantsMax, config.terminalsMax, config.holdsMax,
+            config.keysMax, config.keyRetentionMs, config.vouchersMax, config.consumptionPairsMax,
+            config.pointsLedgerEntriesMax};
+    }
+
     /** Sequence of the last applied journaled input (0 before the first). */
     public long lastSequence()
     {

@@ -73,6 +73,20 @@ final class ExpiryQueue
         }
     }
 
+    void writeTo(final SnapshotWriter writer)
+    {
+        writer.writeLong(size);
+        writer.writeInts(heap, size);
+        writer.writeInts(positionByRecord, positionByRecord.length);
+    }
+
+    void readFrom(final SnapshotReader reader)
+    {
+        size = (int)reader.readLong();
+        reader.readInts(heap);
+        reader.readInts(positionByRecord);
+    }
+
     private void siftUp(final int start)
     {
         int position = start;

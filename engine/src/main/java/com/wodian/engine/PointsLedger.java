@@ -64,6 +64,18 @@ final class PointsLedger
         return rows[(int)(position & mask) * STRIDE + field];
     }
 
+    void writeTo(final SnapshotWriter writer)
+    {
+        writer.writeLong(nextPosition);
+        writer.writeLongs(rows, rows.length);
+    }
+
+    void readFrom(final SnapshotReader reader)
+    {
+        nextPosition = reader.readLong();
+        reader.readLongs(rows);
+    }
+
     long hash(final long seed)
     {
         final int written = (int)Math.min(nextPosition, mask + 1L);

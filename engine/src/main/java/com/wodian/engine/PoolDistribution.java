@@ -327,6 +327,43 @@ final class PoolDistribution
         return distributionMode != DistributionMode.WALLET_REBATE.value();
     }
 
+    void writeTo(final SnapshotWriter writer)
+    {
+        final long[] state = {phase, record, merchantIndex, epoch, head, cursor, amountFen, basisFen, floorSumFen,
+            voucherMode ? 1 : 0, voucherValidityMs, shift, prefix, wanted, remainderThreshold, tiesWanted,
+            tiesAtThreshold, tieIdThreshold};
+        writer.writeLongs(state, state.length);
+        writer.writeLongs(histogram, histogram.length);
+    }
+
+    void readFrom(final SnapshotReader reader)
+    {
+        final long[] state = new long[18];
+        if (reader.readLongs(state) != state.length)
+        {
+            throw new IllegalStateException("snapshot of a distribution has the wrong length");
+        }
+        phase = (int)state[0];
+        record = (int)state[1];
+        merchantIndex = (int)state[2];
+        epoch = state[3];
+        head = (int)state[4];
+        cursor = (int)state[5];
+        amountFen = state[6];
+        basisFen = state[7];
+        floorSumFen = state[8];
+        voucherMode = state[9] == 1;
+        voucherValidityMs = state[10];
+        shift = (int)state[11];
+        prefix = state[12];
+        wanted = state[13];
+        remainderThreshold = state[14];
+        tiesWanted = state[15];
+        tiesAtThreshold = state[16];
+        tieIdThreshold = state[17];
+        reader.readLongs(histogram);
+    }
+
     long hash(final long seed)
     {
         long hash = StateHash.fold(seed, phase);

@@ -278,6 +278,32 @@ final class RecordTable implements ExpiryQueue.Order
         return sum;
     }
 
+    void writeTo(final SnapshotWriter writer)
+    {
+        writer.writeLong(freeCount);
+        writer.writeLong(fifoHead);
+        writer.writeLong(fifoSize);
+        writer.writeLongs(rows, rows.length);
+        writer.writeLongs(index, index.length);
+        writer.writeInts(freeRecords, freeCount);
+        writer.writeInts(finishedFifo, finishedFifo.length);
+        writer.writeLongs(finishedFifoAtMs, finishedFifoAtMs.length);
+        writer.writeInts(finishedFifoHash, finishedFifoHash.length);
+    }
+
+    void readFrom(final SnapshotReader reader)
+    {
+        freeCount = (int)reader.readLong();
+        fifoHead = (int)reader.readLong();
+        fifoSize = (int)reader.readLong();
+        reader.readLongs(rows);
+        reader.readLongs(index);
+        reader.readInts(freeRecords);
+        reader.readInts(finishedFifo);
+        reader.readLongs(finishedFifoAtMs);
+        reader.readInts(finishedFifoHash);
+    }
+
     /** Holds expire by time, then (merchantId, paymentId). */
     @Override
     public boolean before(final int a, final int b)

@@ -165,6 +165,38 @@ final class VoucherBook implements ExpiryQueue.Order
         return expiresA != expiresB ? expiresA < expiresB : rows[a * STRIDE + ID] < rows[b * STRIDE + ID];
     }
 
+    void writeTo(final SnapshotWriter writer)
+    {
+        writer.writeLong(neverUsed);
+        writer.writeLong(endedHead);
+        writer.writeLong(endedSize);
+        writer.writeLong(liveCount);
+        writer.writeLong(nextId);
+        writer.writeLongs(rows, neverUsed * STRIDE);
+        writer.writeInts(endedSlots, endedSlots.length);
+        writer.writeLongs(endedIds, endedIds.length);
+        expiry.writeTo(writer);
+    }
+
+    /** Restores what {@link #writeTo} wrote; each used slot holds one id, so the id map is rebuilt from the rows. */
+    void readFrom(final SnapshotReader reader)
+    {
+        neverUsed = (int)reader.readLong();
+        endedHead = (int)reader.readLong();
+        endedSize = (int)reader.readLong();
+        liveCount = (int)reader.readLong();
+        nextId = reader.readLong();
+        reader.readLongs(rows);
+        reader.readInts(endedSlots);
+        reader.readLongs(endedIds);
+        expiry.readFrom(reader);
+        slotById.clear();
+        for (int slot = 0; slot < neverUsed; slot++)
+        {
+            slotById.put(rows[slot * STRIDE + ID], slot);
+        }
+    }
+
     long hash(final long seed)
     {
         long sum = 0;

@@ -97,7 +97,7 @@ class LedgerPropertyTest
         assertTrue(paymentsWithVoucher >= 5, "vouchers were really spent: " + paymentsWithVoucher);
     }
 
-    private static void setUp(final EngineDriver live, final EngineDriver twin, final List<Input> history)
+    static void setUp(final EngineDriver live, final EngineDriver twin, final List<Input> history)
     {
         final EngineDriver[] both = {live, twin};
         for (final EngineDriver d : both)
@@ -125,7 +125,7 @@ class LedgerPropertyTest
      * Ids come from a window of 24 that slides forward slowly ({@code window}), so that new keys keep appearing while
      * repeats and out-of-order commands on the same key stay frequent.
      */
-    private static int randomCommand(final SplittableRandom random, final EngineDriver d, final int window)
+    static int randomCommand(final SplittableRandom random, final EngineDriver d, final int window)
     {
         int terminal = random.nextInt(TERMINALS.length);
         long consumerId = random.nextInt(50) == 0 ? UNKNOWN_CONSUMER : 1 + random.nextInt(CONSUMERS);

@@ -1,0 +1,16 @@
+package com.wodian.engine;
+
+/**
+ * Where {@link Engine#writeSnapshot(SnapshotWriter)} puts the engine's state: a stream of primitives. The engine knows
+ * nothing of files; a caller frames, checksums and stores the stream (see docs/rules.md, "Snapshots").
+ */
+public interface SnapshotWriter
+{
+    void writeLong(long value);
+
+    /** Writes {@code count} and then the first {@code count} values of the array. */
+    void writeLongs(long[] values, int count);
+
+    /** Writes {@code count} and then the first {@code count} values of the array. */
+    void writeInts(int[] values, int count);
+}
