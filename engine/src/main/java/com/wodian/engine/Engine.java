@@ -316,7 +316,8 @@ public final class Engine
         }
         final int merchantIndex = checkedMerchantIndex;
         final int terminalIndex = checkedTerminalIndex;
-        if (!consumption.hasEntry(consumerIndex, merchantIndex) && consumption.isFull())
+        // Look the pair up only when the book is full: the lookup is a cache miss that settle() pays anyway.
+        if (consumption.isFull() && !consumption.hasEntry(consumerIndex, merchantIndex))
         {
             replyPayment(ResultCode.LIMIT_CONSUMPTION_PAIRS, kind, merchantId, paymentId, amountFen, 0, sink);
             return;
