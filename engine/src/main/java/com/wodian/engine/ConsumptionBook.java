@@ -31,7 +31,7 @@ final class ConsumptionBook
     ConsumptionBook(final int capacity, final int merchantsMax)
     {
         this.capacity = capacity;
-        this.entryByPair = new Long2LongHashMap(ConsumerBook.tableSize(capacity), 0.65f, -1);
+        this.entryByPair = new Long2LongHashMap(RowBook.tableSize(capacity), 0.65f, -1);
         this.rows = new long[capacity * STRIDE];
         this.headByMerchant = new int[merchantsMax];
         this.countByMerchant = new int[merchantsMax];

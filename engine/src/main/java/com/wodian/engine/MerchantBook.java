@@ -1,14 +1,11 @@
 package com.wodian.engine;
 
-import org.agrona.collections.Long2LongHashMap;
-
 /**
  * Merchants in registration order: balances, rules and statement counters in one row of longs each.
  */
-final class MerchantBook
+final class MerchantBook extends RowBook
 {
     static final int STRIDE = 32;
-    static final int ID = 0;
     static final int SETTLEMENT_FEN = 1;
     static final int POOL_FEN = 2;
     static final int ALLIANCE_EARNINGS_FEN = 3;
@@ -44,91 +41,23 @@ final class MerchantBook
     static final long FLAG_BLOCKED = 1;
     static final long FLAG_ALLIANCE_MEMBER = 2;
 
-    private final Long2LongHashMap indexById;
-    final long[] rows;
-    private final int capacity;
-    private int count;
-
     MerchantBook(final int capacity)
     {
-        this.capacity = capacity;
-        this.indexById = new Long2LongHashMap(ConsumerBook.tableSize(capacity), 0.65f, -1);
-        this.rows = new long[capacity * STRIDE];
-    }
-
-    /** @return the merchant's index, or -1 when unknown. */
-    int indexOf(final long merchantId)
-    {
-        return (int)indexById.get(merchantId);
-    }
-
-    boolean isFull()
-    {
-        return count == capacity;
+        super(capacity, STRIDE);
     }
 
     int add(final long merchantId)
     {
-        final int index = count++;
-        rows[index * STRIDE + ID] = merchantId;
-        indexById.put(merchantId, index);
-        return index;
-    }
-
-    int count()
-    {
-        return count;
-    }
-
-    long get(final int index, final int field)
-    {
-        return rows[index * STRIDE + field];
-    }
-
-    void set(final int index, final int field, final long value)
-    {
-        rows[index * STRIDE + field] = value;
-    }
-
-    void add(final int index, final int field, final long delta)
-    {
-        rows[index * STRIDE + field] += delta;
+        return addRow(merchantId);
     }
 
     boolean hasFlag(final int index, final long flag)
     {
-        return (rows[index * STRIDE + FLAGS] & flag) != 0;
+        return hasFlag(index, FLAGS, flag);
     }
 
     void setFlag(final int index, final long flag, final boolean on)
     {
-        final int at = index * STRIDE + FLAGS;
-        rows[at] = on ? rows[at] | flag : rows[at] & ~flag;
-    }
-
-    void writeTo(final SnapshotWriter writer)
-    {
-        writer.writeLong(count);
-        writer.writeLongs(rows, count * STRIDE);
-    }
-
-    /** Restores rows written by {@link #writeTo}; the id map is rebuilt from them. */
-    void readFrom(final SnapshotReader reader)
-    {
-        count = (int)reader.readLong();
-        if (reader.readLongs(rows) != count * STRIDE)
-        {
-            throw new IllegalStateException("snapshot rows do not match the count " + count);
-        }
-        indexById.clear();
-        for (int i = 0; i < count; i++)
-        {
-            indexById.put(rows[i * STRIDE + ID], i);
-        }
-    }
-
-    long hash(final long seed)
-    {
-        return StateHash.foldRows(seed, rows, count, STRIDE);
+        setFlag(index, FLAGS, flag, on);
     }
 }

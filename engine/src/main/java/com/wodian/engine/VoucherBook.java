@@ -38,7 +38,7 @@ final class VoucherBook implements ExpiryQueue.Order
     {
         this.capacity = capacity;
         this.rows = new long[capacity * STRIDE];
-        this.slotById = new Long2LongHashMap(ConsumerBook.tableSize(capacity), 0.65f, -1);
+        this.slotById = new Long2LongHashMap(RowBook.tableSize(capacity), 0.65f, -1);
         this.endedSlots = new int[capacity];
         this.endedIds = new long[capacity];
         this.expiry = new ExpiryQueue(this, capacity, capacity);

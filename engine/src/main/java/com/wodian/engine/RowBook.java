@@ -1,0 +1,110 @@
+package com.wodian.engine;
+
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Parties in registration order: one row of {@code stride} longs each in a single array (the id in field 0), so a
+ * command touches one or two cache lines of a party, and an id-to-index map sized at start-up so it never rehashes.
+ * Subclasses name the fields.
+ */
+abstract class RowBook
+{
+    static final int ID = 0;
+
+    private final Long2LongHashMap indexById;
+    final long[] rows;
+    private final int stride;
+    private final int capacity;
+    private int count;
+
+    RowBook(final int capacity, final int stride)
+    {
+        this.capacity = capacity;
+        this.stride = stride;
+        this.indexById = new Long2LongHashMap(tableSize(capacity), 0.65f, -1);
+        this.rows = new long[capacity * stride];
+    }
+
+    /** Slots for an id map holding {@code capacity} entries below its 0.65 load factor. */
+    static int tableSize(final int capacity)
+    {
+        return (int)Math.min(1L << 30, (long)(capacity / 0.6) + 16);
+    }
+
+    /** @return the index of the id, or -1 when unknown. */
+    final int indexOf(final long id)
+    {
+        return (int)indexById.get(id);
+    }
+
+    final boolean isFull()
+    {
+        return count == capacity;
+    }
+
+    final int count()
+    {
+        return count;
+    }
+
+    /** Appends a row for a new id (the caller checked {@link #isFull()} and that the id is new). */
+    final int addRow(final long id)
+    {
+        final int index = count++;
+        rows[index * stride + ID] = id;
+        indexById.put(id, index);
+        return index;
+    }
+
+    final long get(final int index, final int field)
+    {
+        return rows[index * stride + field];
+    }
+
+    final void set(final int index, final int field, final long value)
+    {
+        rows[index * stride + field] = value;
+    }
+
+    final void add(final int index, final int field, final long delta)
+    {
+        rows[index * stride + field] += delta;
+    }
+
+    final boolean hasFlag(final int index, final int flagsField, final long flag)
+    {
+        return (rows[index * stride + flagsField] & flag) != 0;
+    }
+
+    final void setFlag(final int index, final int flagsField, final long flag, final boolean on)
+    {
+        final int at = index * stride + flagsField;
+        rows[at] = on ? rows[at] | flag : rows[at] & ~flag;
+    }
+
+    final void writeTo(final SnapshotWriter writer)
+    {
+        writer.writeLong(count);
+        writer.writeLongs(rows, count * stride);
+    }
+
+    /** Restores rows written by {@link #writeTo}; the id map is rebuilt from them. */
+    final void readFrom(final SnapshotReader reader)
+    {
+        count = (int)reader.readLong();
+        if (reader.readLongs(rows) != count * stride)
+        {
+            throw new IllegalStateException("snapshot rows do not match the count " + count);
+        }
+        indexById.clear();
+        for (int i = 0; i < count; i++)
+        {
+            indexById.put(rows[i * stride + ID], i);
+        }
+    }
+
+    final long hash(final long seed)
+    {
+        return StateHash.foldRows(seed, rows, count, stride);
+    }
+}
