@@ -1,0 +1,39 @@
+package com.wodian.journal.consensus;
+
+/**
+ * The replicated log as the consensus rules see it: a sequence of entries indexed from 1, each with the term in which
+ * a leader created it and an opaque payload reference. In the product the index is the journal sequence and the
+ * payload is the journal entry itself; the consensus rules only ever look at indexes and terms.
+ *
+ * <p>Implementations must make an append or a truncation durable before the call returns, because a node answers
+ * the leader (and so lets it acknowledge clients) right after calling them.
+ */
+public interface ReplicaLog
+{
+    /**
+     * @return index of the last entry, 0 when the log is empty.
+     */
+    long lastIndex();
+
+    /**
+     * @param index 0 to {@link #lastIndex()}.
+     * @return term of the entry at {@code index}; 0 for index 0 (the empty prefix every log shares).
+     */
+    long termAt(long index);
+
+    /**
+     * @param index 1 to {@link #lastIndex()}.
+     * @return the payload reference of the entry at {@code index}.
+     */
+    long payloadAt(long index);
+
+    /**
+     * Append one entry at {@link #lastIndex()} + 1.
+     */
+    void append(long term, long payload);
+
+    /**
+     * Remove the entries from {@code index} to the end: they conflict with the leader's log and were never committed.
+     */
+    void truncateFrom(long index);
+}

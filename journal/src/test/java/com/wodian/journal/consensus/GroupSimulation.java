@@ -1,0 +1,598 @@
+package com.wodian.journal.consensus;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Deterministic simulation of a replica group, clients included, in one thread under one seed (the TigerBeetle way):
+ * a simulated clock, a network that loses, delays, reorders and duplicates messages and can cut links, nodes that
+ * crash and restart with only their durable state (log, term, vote). After every simulated millisecond it checks the
+ * safety properties; at the end it heals every fault and checks that the group converges and that every command a
+ * client saw acknowledged is applied on every node exactly once.
+ *
+ * <p>A failing seed replays exactly: every random choice comes from one {@link SplittableRandom}.
+ */
+final class GroupSimulation
+{
+    /** When the leader answers a client: what each acknowledgement policy waits for. */
+    enum AckPolicy
+    {
+        /** Leader's own log only: fast, and loses acknowledged commands when the leader dies before replicating. */
+        LOCAL,
+        /** A majority (the leader and one standby in a group of three): the default. */
+        QUORUM,
+        /** Every member. */
+        ALL
+    }
+
+    record Result(long seed, int acked, int lostAcks, int elections, List<Long> failoverMs, long commitIndex)
+    {
+    }
+
+    private static final int CLIENT_TIMEOUT_MS = 400;
+
+    private final long seed;
+    private final int groupSize;
+    private final AckPolicy ackPolicy;
+    private final SplittableRandom random;
+    private final ConsensusConfig config = ConsensusConfig.defaults();
+
+    private final double dropRate;
+    private final double duplicateRate;
+    private final int maxDelayMs;
+
+    private final MemoryReplicaLog[] logs;
+    private final MemoryTermStore[] termStores;
+    private final ConsensusNode[] nodes;
+    private final Applied[] applied;
+    private final boolean[] up;
+    private final long[] restartAtMs;
+    private final boolean[][] linkCut;
+    private final long[][] healLinkAtMs;
+    private final List<Map<Long, Pending>> pendingByNode = new ArrayList<>();
+
+    private final PriorityQueue<InFlight> network = new PriorityQueue<>();
+    private long messageSequence;
+    private long nowMs;
+
+    private final Map<Long, Long> leaderOfTerm = new HashMap<>();
+    private final List<long[]> committed = new ArrayList<>(); // index - 1 -> {term, payload}
+    private final Role[] lastRole;
+    private final Set<Long> ackedKeys = new HashSet<>();
+    private final Client[] clients;
+    private int elections;
+    private boolean newCommandsAllowed = true;
+    private boolean networkLossy = true;
+    private long leaderLostAtMs = -1;
+    private final List<Long> failoverMs = new ArrayList<>();
+
+    GroupSimulation(final long seed, final int groupSize, final AckPolicy ackPolicy)
+    {
+        this.seed = seed;
+        this.groupSize = groupSize;
+        this.ackPolicy = ackPolicy;
+        this.random = new SplittableRandom(seed);
+        this.dropRate = random.nextDouble() * 0.15;
+        this.duplicateRate = random.nextDouble() * 0.05;
+        this.maxDelayMs = 1 + random.nextInt(30);
+        this.logs = new MemoryReplicaLog[groupSize];
+        this.termStores = new MemoryTermStore[groupSize];
+        this.nodes = new ConsensusNode[groupSize];
+        this.applied = new Applied[groupSize];
+        this.up = new boolean[groupSize];
+        this.restartAtMs = new long[groupSize];
+        this.linkCut = new boolean[groupSize][groupSize];
+        this.healLinkAtMs = new long[groupSize][groupSize];
+        this.lastRole = new Role[groupSize];
+        for (int id = 0; id < groupSize; id++)
+        {
+            logs[id] = new MemoryReplicaLog();
+            termStores[id] = new MemoryTermStore();
+            pendingByNode.add(new HashMap<>());
+            start(id);
+        }
+        this.clients = new Client[3];
+        for (int c = 0; c < clients.length; c++)
+        {
+            clients[c] = new Client(c);
+        }
+    }
+
+    /**
+     * @param faultyMs how long faults are injected; then everything heals and the group gets {@code healMs} to
+     *                 converge.
+     */
+    Result run(final long faultyMs, final long healMs)
+    {
+        for (; nowMs < faultyMs; nowMs++)
+        {
+            injectFaults();
+            step(true);
+        }
+        healEverything();
+        for (; nowMs < faultyMs + healMs; nowMs++)
+        {
+            // Let the last commands finish so that every node can settle on one commit index.
+            newCommandsAllowed = nowMs < faultyMs + healMs / 2;
+            step(false);
+        }
+        return checkConverged();
+    }
+
+    private void step(final boolean faultsOn)
+    {
+        deliverDue(faultsOn);
+        for (int id = 0; id < groupSize; id++)
+        {
+            if (up[id])
+            {
+                nodes[id].onTimer(nowMs);
+            }
+        }
+        for (final Client client : clients)
+        {
+            client.onTimer();
+        }
+        answerClients();
+        checkSafety();
+    }
+
+    private void start(final int id)
+    {
+        final Applied state = new Applied(id);
+        applied[id] = state;
+        up[id] = true;
+        pendingByNode.get(id).clear();
+        nodes[id] = new ConsensusNode(id, groupSize, config, logs[id], termStores[id],
+            (to, message) -> send(id, to, message), state, random.split(), nowMs);
+        lastRole[id] = Role.FOLLOWER;
+    }
+
+    private void injectFaults()
+    {
+        for (int id = 0; id < groupSize; id++)
+        {
+            if (!up[id] && nowMs >= restartAtMs[id])
+            {
+                start(id);
+            }
+        }
+        if (random.nextInt(2_000) == 0)
+        {
+            final int id = pickLeaderOrAny();
+            if (up[id])
+            {
+                if (nodes[id].role() == Role.LEADER && leaderLostAtMs < 0)
+                {
+                    leaderLostAtMs = nowMs;
+                }
+                up[id] = false;
+                restartAtMs[id] = nowMs + 50 + random.nextInt(1_500);
+            }
+        }
+        if (random.nextInt(2_000) == 0)
+        {
+            final int id = random.nextInt(groupSize);
+            final long healAt = nowMs + 50 + random.nextInt(1_000);
+            for (int other = 0; other < groupSize; other++)
+            {
+                if (other != id)
+                {
+                    cut(id, other, healAt);
+                    cut(other, id, healAt);
+                }
+            }
+        }
+        if (random.nextInt(3_000) == 0)
+        {
+            final int from = random.nextInt(groupSize);
+            final int to = random.nextInt(groupSize);
+            if (from != to)
+            {
+                cut(from, to, nowMs + 50 + random.nextInt(800)); // one direction only
+            }
+        }
+        for (int from = 0; from < groupSize; from++)
+        {
+            for (int to = 0; to < groupSize; to++)
+            {
+                if (linkCut[from][to] && nowMs >= healLinkAtMs[from][to])
+                {
+                    linkCut[from][to] = false;
+                }
+            }
+        }
+    }
+
+    private int pickLeaderOrAny()
+    {
+        // Killing the leader is the interesting case; do it half the time.
+        if (random.nextBoolean())
+        {
+            for (int id = 0; id < groupSize; id++)
+            {
+                if (up[id] && nodes[id].role() == Role.LEADER)
+                {
+                    return id;
+                }
+            }
+        }
+        return random.nextInt(groupSize);
+    }
+
+    private void cut(final int from, final int to, final long healAtMs)
+    {
+        linkCut[from][to] = true;
+        healLinkAtMs[from][to] = Math.max(healLinkAtMs[from][to], healAtMs);
+    }
+
+    private void healEverything()
+    {
+        networkLossy = false;
+        for (int id = 0; id < groupSize; id++)
+        {
+            if (!up[id])
+            {
+                start(id);
+            }
+            for (int to = 0; to < groupSize; to++)
+            {
+                linkCut[id][to] = false;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- network
+
+    /** Endpoint ids: 0..groupSize-1 are nodes, groupSize + c is client c. */
+    private void send(final int from, final int to, final Object message)
+    {
+        if (from < groupSize && to < groupSize && linkCut[from][to])
+        {
+            return;
+        }
+        if (networkLossy && random.nextDouble() < dropRate)
+        {
+            return;
+        }
+        network.add(new InFlight(nowMs + 1 + random.nextInt(maxDelayMs), messageSequence++, from, to, message));
+        if (random.nextDouble() < duplicateRate)
+        {
+            network.add(new InFlight(nowMs + 1 + random.nextInt(maxDelayMs * 3), messageSequence++, from, to,
+                message));
+        }
+    }
+
+    private void deliverDue(final boolean faultsOn)
+    {
+        while (!network.isEmpty() && network.peek().deliverAtMs <= nowMs)
+        {
+            final InFlight inFlight = network.poll();
+            final int to = inFlight.to;
+            if (to >= groupSize)
+            {
+                clients[to - groupSize].onMessage(inFlight.message);
+                continue;
+            }
+            if (!up[to] || (faultsOn && inFlight.from < groupSize && linkCut[inFlight.from][to]))
+            {
+                continue;
+            }
+            if (inFlight.message instanceof ConsensusMessage message)
+            {
+                nodes[to].onMessage(message, nowMs);
+                noteRole(to);
+            }
+            else if (inFlight.message instanceof ClientRequest request)
+            {
+                onClientRequest(to, request);
+            }
+        }
+        for (int id = 0; id < groupSize; id++)
+        {
+            noteRole(id);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- clients
+
+    record ClientRequest(int clientId, long key, int attempt)
+    {
+    }
+
+    record ClientReply(long key, int attempt, boolean success, int leaderHint)
+    {
+    }
+
+    record Pending(int clientId, long key, int attempt, long term)
+    {
+    }
+
+    private void onClientRequest(final int nodeId, final ClientRequest request)
+    {
+        final ConsensusNode node = nodes[nodeId];
+        final long index = node.propose(request.key, nowMs);
+        if (index < 0)
+        {
+            send(nodeId, groupSize + request.clientId, new ClientReply(request.key, request.attempt, false, node.leaderId()));
+            return;
+        }
+        pendingByNode.get(nodeId).put(index, new Pending(request.clientId, request.key, request.attempt, node.currentTerm()));
+    }
+
+    private void answerClients()
+    {
+        for (int nodeId = 0; nodeId < groupSize; nodeId++)
+        {
+            final int id = nodeId;
+            final Map<Long, Pending> pending = pendingByNode.get(id);
+            if (pending.isEmpty())
+            {
+                continue;
+            }
+            final ConsensusNode node = nodes[id];
+            if (!up[id] || node.role() != Role.LEADER)
+            {
+                pending.clear(); // the client times out and retries elsewhere with the same key
+                continue;
+            }
+            final long ackIndex = switch (ackPolicy)
+            {
+                case LOCAL -> node.lastIndex();
+                case QUORUM -> node.commitIndex();
+                case ALL -> node.replicatedToAllIndex();
+            };
+            pending.entrySet().removeIf(entry ->
+            {
+                final long index = entry.getKey();
+                if (index > ackIndex)
+                {
+                    return false;
+                }
+                final Pending p = entry.getValue();
+                if (logs[id].termAt(index) == p.term && logs[id].payloadAt(index) == p.key)
+                {
+                    send(id, groupSize + p.clientId, new ClientReply(p.key, p.attempt, true, id));
+                }
+                return true;
+            });
+        }
+    }
+
+    private final class Client
+    {
+        private final int clientId;
+        private long nextKeySequence = 1;
+        private long outstandingKey;
+        private long sentAtMs;
+        private long firstSentAtMs;
+        private int target;
+        private int attempt;
+
+        Client(final int clientId)
+        {
+            this.clientId = clientId;
+            this.target = clientId % groupSize;
+        }
+
+        void onTimer()
+        {
+            if (outstandingKey == 0)
+            {
+                if (newCommandsAllowed && random.nextInt(5) == 0)
+                {
+                    outstandingKey = (clientId + 1) * 1_000_000_000L + nextKeySequence++;
+                    firstSentAtMs = nowMs;
+                    sendOutstanding();
+                }
+            }
+            else if (nowMs - sentAtMs >= CLIENT_TIMEOUT_MS)
+            {
+                target = (target + 1) % groupSize; // retry elsewhere with the same key: no double charge
+                sendOutstanding();
+            }
+        }
+
+        void onMessage(final Object message)
+        {
+            if (!(message instanceof ClientReply reply) || reply.key != outstandingKey)
+            {
+                return; // late or duplicate reply for an earlier command
+            }
+            if (reply.success)
+            {
+                // Any attempt's success counts: they all carry the same key.
+                ackedKeys.add(reply.key);
+                if (leaderLostAtMs >= 0 && firstSentAtMs >= leaderLostAtMs - CLIENT_TIMEOUT_MS)
+                {
+                    failoverMs.add(nowMs - leaderLostAtMs);
+                    leaderLostAtMs = -1;
+                }
+                outstandingKey = 0;
+            }
+            else if (reply.attempt == attempt)
+            {
+                // Only a refusal of the latest attempt redirects: a duplicated or late refusal must not start a
+                // second chain of redirects (they would multiply with every duplicated message).
+                target = reply.leaderHint >= 0 ? reply.leaderHint : (target + 1) % groupSize;
+                sendOutstanding();
+            }
+        }
+
+        private void sendOutstanding()
+        {
+            sentAtMs = nowMs;
+            attempt++;
+            send(groupSize + clientId, target, new ClientRequest(clientId, outstandingKey, attempt));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- checks
+
+    /** One node's state machine: applies each committed key once (the engine's idempotency keys do this). */
+    private final class Applied implements CommitListener
+    {
+        private final int nodeId;
+        private final Set<Long> keys = new HashSet<>();
+        private long hash;
+        private long lastIndex;
+
+        Applied(final int nodeId)
+        {
+            this.nodeId = nodeId;
+        }
+
+        @Override
+        public void onCommitted(final long index, final long term, final long payload)
+        {
+            if (index != lastIndex + 1)
+            {
+                fail("node " + nodeId + " applied index " + index + " after " + lastIndex);
+            }
+            lastIndex = index;
+            if (index <= committed.size())
+            {
+                final long[] known = committed.get((int)index - 1);
+                if (known[0] != term || known[1] != payload)
+                {
+                    fail("state machine safety: node " + nodeId + " committed (term " + term + ", " + payload +
+                        ") at index " + index + " where another node committed (term " + known[0] + ", " + known[1] +
+                        ")");
+                }
+            }
+            else
+            {
+                committed.add(new long[] {term, payload});
+            }
+            if (payload != 0 && keys.add(payload))
+            {
+                hash = hash * 31 + payload;
+            }
+        }
+    }
+
+    private void noteRole(final int id)
+    {
+        if (!up[id])
+        {
+            return;
+        }
+        final ConsensusNode node = nodes[id];
+        final Role role = node.role();
+        if (role == Role.LEADER && lastRole[id] != Role.LEADER)
+        {
+            elections++;
+            final Long previous = leaderOfTerm.putIfAbsent(node.currentTerm(), (long)id);
+            if (previous != null && previous != id)
+            {
+                fail("election safety: term " + node.currentTerm() + " has leaders " + previous + " and " + id);
+            }
+            checkLeaderCompleteness(id);
+        }
+        lastRole[id] = role;
+    }
+
+    private void checkLeaderCompleteness(final int id)
+    {
+        final MemoryReplicaLog log = logs[id];
+        if (log.lastIndex() < committed.size())
+        {
+            fail("leader completeness: new leader " + id + " has " + log.lastIndex() + " entries, " +
+                committed.size() + " are committed");
+        }
+        for (int i = 1; i <= committed.size(); i++)
+        {
+            if (log.termAt(i) != committed.get(i - 1)[0] || log.payloadAt(i) != committed.get(i - 1)[1])
+            {
+                fail("leader completeness: new leader " + id + " lacks committed index " + i);
+            }
+        }
+    }
+
+    private void checkSafety()
+    {
+        for (int id = 0; id < groupSize; id++)
+        {
+            if (up[id] && nodes[id].commitIndex() > logs[id].lastIndex())
+            {
+                fail("node " + id + " commit index beyond its log");
+            }
+        }
+    }
+
+    private void checkLogMatching()
+    {
+        for (int a = 0; a < groupSize; a++)
+        {
+            for (int b = a + 1; b < groupSize; b++)
+            {
+                final long shorter = Math.min(logs[a].lastIndex(), logs[b].lastIndex());
+                boolean matchedAbove = false;
+                for (long i = shorter; i >= 1; i--)
+                {
+                    final boolean sameTerm = logs[a].termAt(i) == logs[b].termAt(i);
+                    if (matchedAbove && (!sameTerm || logs[a].payloadAt(i) != logs[b].payloadAt(i)))
+                    {
+                        fail("log matching: nodes " + a + " and " + b + " agree above index " + i +
+                            " but differ at it");
+                    }
+                    matchedAbove |= sameTerm;
+                }
+            }
+        }
+    }
+
+    private Result checkConverged()
+    {
+        checkLogMatching();
+        long commit = -1;
+        for (int id = 0; id < groupSize; id++)
+        {
+            final ConsensusNode node = nodes[id];
+            if (commit == -1)
+            {
+                commit = node.commitIndex();
+            }
+            if (node.commitIndex() != commit || applied[id].lastIndex != commit)
+            {
+                fail("no convergence after healing: node " + id + " commit " + node.commitIndex() + " applied " +
+                    applied[id].lastIndex + ", node 0 commit " + commit);
+            }
+            if (applied[id].hash != applied[0].hash)
+            {
+                fail("replicas disagree: node " + id + " state hash differs from node 0's");
+            }
+        }
+        int lost = 0;
+        for (final long key : ackedKeys)
+        {
+            if (!applied[0].keys.contains(key))
+            {
+                lost++;
+            }
+        }
+        return new Result(seed, ackedKeys.size(), lost, elections, failoverMs, commit);
+    }
+
+    private void fail(final String message)
+    {
+        throw new AssertionError("seed " + seed + " at " + nowMs + " ms (" + ackPolicy + "): " + message);
+    }
+
+    private record InFlight(long deliverAtMs, long sequence, int from, int to, Object message)
+        implements Comparable<InFlight>
+    {
+        @Override
+        public int compareTo(final InFlight other)
+        {
+            final int byTime = Long.compare(deliverAtMs, other.deliverAtMs);
+            return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+        }
+    }
+}
