@@ -52,7 +52,7 @@ class MalformedFrameTest
     void launch() throws Exception
     {
         server = WodianServer.launch(ServerTestSupport.config(dataDir, ThreadingMode.COMPACT));
-        goodClient = WodianClient.connect(HOST, server.port());
+        goodClient = ServerTestSupport.connect(server);
         new ServerTestSupport.Requests(goodClient).setUpParties();
     }
 
@@ -178,7 +178,7 @@ class MalformedFrameTest
     private void assertGoodClientServed() throws Exception
     {
         assertEquals(100_000, new ServerTestSupport.Requests(goodClient).balance(CONSUMER_ID).walletFen());
-        try (WodianClient fresh = WodianClient.connect(HOST, server.port()))
+        try (WodianClient fresh = ServerTestSupport.connect(server))
         {
             assertEquals(100_000, new ServerTestSupport.Requests(fresh).balance(CONSUMER_ID).walletFen());
         }
@@ -189,6 +189,7 @@ class MalformedFrameTest
         final Socket socket = new Socket(HOST, server.port());
         socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
         socket.setTcpNoDelay(true);
+        assertEquals(ResultCode.OK, ServerTestSupport.logOn(socket, ServerTestSupport.ADMIN));
         return socket;
     }
 
