@@ -183,6 +183,7 @@ final class SessionGate
         }
         if (AUTH_DONE != session.authState)
         {
+            session.rejectedFrameCount++;
             publishError(session, correlationId, ResultCode.NOT_LOGGED_ON, templateId);
             endsSession = true;
             return false;
