@@ -200,9 +200,10 @@ public final class CommandCatalog
     }
 
     /**
-     * Checks that an inbound message can be decoded: known schema, known inbound template, a block at least as long
-     * as this version's fields, and the bytes to hold it. Later schema versions may append fields (a longer block),
-     * which older engines skip, as SBE intends.
+     * Checks that an inbound message can be decoded: known schema, a version from 1 to this build's, known inbound
+     * template, a block at least as long as the sender's version's fields, and the bytes to hold it. A longer block
+     * than ours is accepted (padding), but a version above ours is refused: its extra fields could change the meaning
+     * of the command and would be ignored here.
      *
      * @return {@link ResultCode#OK} or the reason the message is refused.
      */
@@ -233,7 +234,9 @@ public final class CommandCatalog
         }
         final int schemaId = buffer.getShort(offset + 4, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
         final int version = buffer.getShort(offset + 6, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        if (schemaId != SCHEMA_ID || version < 1)
+        // A version above ours may carry fields this server would silently ignore (a v2 voucherId read by a v1
+        // server would charge the full amount): refuse it rather than guess.
+        if (schemaId != SCHEMA_ID || version < 1 || version > SCHEMA_VERSION)
         {
             return ResultCode.UNSUPPORTED_SCHEMA;
         }

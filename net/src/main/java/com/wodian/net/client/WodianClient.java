@@ -393,10 +393,11 @@ public final class WodianClient implements AutoCloseable
         return merchantId;
     }
 
-    /** The node currently (or last) connected to. */
-    public InetSocketAddress node()
+    /** The node currently (or last) connected to, as {@code host:port}. */
+    public String node()
     {
-        return config.nodes().get(nodeIndex);
+        final InetSocketAddress node = config.nodes().get(nodeIndex);
+        return node.getHostString() + ':' + node.getPort();
     }
 
     private long append(final DirectBuffer message, final int offset, final int length, final ReplyListener listener)
@@ -721,7 +722,7 @@ public final class WodianClient implements AutoCloseable
                         sendLock.unlock();
                     }
                     reconnectCount = reconnectCount + 1;
-                    LOG.log(System.Logger.Level.INFO, "reconnected to {0}, re-sending {1} requests", node,
+                    LOG.log(System.Logger.Level.INFO, "reconnected to {0}, re-sending {1} requests", node(),
                         inFlightCount());
                     return true;
                 }

@@ -90,6 +90,10 @@ class MalformedFrameTest
 
         putFrame(frames, 7, message, encoder.balanceQuery(message, 0, CONSUMER_ID));
 
+        final int futureVersionLength = encoder.balanceQuery(message, 0, CONSUMER_ID);
+        message.putShort(6, (short)(MessageHeaderDecoder.SCHEMA_VERSION + 1), ByteOrder.LITTLE_ENDIAN);
+        putFrame(frames, 8, message, futureVersionLength);
+
         try (Socket socket = connect())
         {
             socket.getOutputStream().write(frames.array(), 0, frames.position());
@@ -102,6 +106,7 @@ class MalformedFrameTest
             assertErrorReply(in, 5, ResultCode.MALFORMED_MESSAGE, 30);
             assertErrorReply(in, 6, ResultCode.UNKNOWN_MESSAGE_TYPE, BalanceReplyDecoder.TEMPLATE_ID);
             assertBalanceReply(in, 7);
+            assertErrorReply(in, 8, ResultCode.UNSUPPORTED_SCHEMA, 30);
         }
 
         assertEquals(SETUP_COMMAND_COUNT, new ServerTestSupport.Requests(goodClient).stateHash().lastSequence(),
