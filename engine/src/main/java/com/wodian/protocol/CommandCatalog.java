@@ -172,19 +172,22 @@ public final class CommandCatalog
     /** Offset in the message body of the int64 terminalId the template acts for, or {@link #NO_FIELD}. */
     public static int terminalIdOffset(final int templateId)
     {
-        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT ? TERMINAL_ID_OFFSET_BY_TEMPLATE[templateId] : NO_FIELD;
+        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT ?
+            TERMINAL_ID_OFFSET_BY_TEMPLATE[templateId] : NO_FIELD;
     }
 
     /** Offset in the message body of the int64 merchantId the template acts for or asks about, or {@link #NO_FIELD}. */
     public static int merchantIdOffset(final int templateId)
     {
-        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT ? MERCHANT_ID_OFFSET_BY_TEMPLATE[templateId] : NO_FIELD;
+        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT ?
+            MERCHANT_ID_OFFSET_BY_TEMPLATE[templateId] : NO_FIELD;
     }
 
     /** Offset in the message body of the int64 consumerId a consumer query asks about, or {@link #NO_FIELD}. */
     public static int consumerIdOffset(final int templateId)
     {
-        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT ? CONSUMER_ID_OFFSET_BY_TEMPLATE[templateId] : NO_FIELD;
+        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT ?
+            CONSUMER_ID_OFFSET_BY_TEMPLATE[templateId] : NO_FIELD;
     }
 
     /** True for inbound messages that change state and therefore go to the journal. */

@@ -89,7 +89,8 @@ public final class CredentialsCommand implements Callable<Integer>
                     {
                         final String[] words = line.trim().split("\\s+");
                         if (words.length >= 4 && !words[0].startsWith("#") &&
-                            !(role(words[0] + ":0") == issued.role() && Long.parseLong(words[1]) == issued.principalId()))
+                            !(role(words[0] + ":0") == issued.role() &&
+                            Long.parseLong(words[1]) == issued.principalId()))
                         {
                             all.add(Credentials.load(secretsFile, role(words[0] + ":0"), Long.parseLong(words[1])));
                         }

@@ -111,7 +111,8 @@ public final class Credentials
     /** Writes identities to a secrets file readable by its owner only. */
     public static void save(final Path secretsFile, final List<Credentials> identities) throws IOException
     {
-        final StringBuilder text = new StringBuilder("# Wodian client secrets: <role> <id> secret <hex>. Keep private.\n");
+        final StringBuilder text =
+            new StringBuilder("# Wodian client secrets: <role> <id> secret <hex>. Keep private.\n");
         for (final Credentials credentials : identities)
         {
             text.append(credentials.role.name().toLowerCase(java.util.Locale.ROOT)).append(' ')

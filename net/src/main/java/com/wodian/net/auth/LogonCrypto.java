@@ -43,7 +43,8 @@ public final class LogonCrypto
     }
 
     /** The client's answer to a challenge. */
-    public static byte[] proof(final byte[] secret, final byte[] challenge, final SessionRole role, final long principalId)
+    public static byte[] proof(
+        final byte[] secret, final byte[] challenge, final SessionRole role, final long principalId)
     {
         final byte[] clientKey = hmac(secret, CLIENT_KEY_LABEL);
         final byte[] signature = hmac(sha256(clientKey), authMessage(challenge, role, principalId));

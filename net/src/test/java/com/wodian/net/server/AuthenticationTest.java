@@ -104,7 +104,8 @@ class AuthenticationTest
         {
             final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);
             final UnsafeBuffer reply = new UnsafeBuffer(client.call(message, 0,
-                new CommandEncoder().registerMerchant(message, 0, 1, 1, 100, 0, 0, false), ServerTestSupport.TIMEOUT_MS));
+                new CommandEncoder().registerMerchant(message, 0, 1, 1, 100, 0, 0, false),
+                ServerTestSupport.TIMEOUT_MS));
             final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(reply, 0);
             assertEquals(ErrorReplyDecoder.TEMPLATE_ID, header.templateId());
             assertEquals(ResultCode.NOT_LOGGED_ON, new ErrorReplyDecoder().wrapAndApplyHeader(reply, 0, header).code());

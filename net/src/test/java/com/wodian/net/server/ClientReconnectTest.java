@@ -104,7 +104,8 @@ class ClientReconnectTest
                     "charged exactly once per payment");
                 final UnsafeBuffer request = new UnsafeBuffer(new byte[64]);
                 final UnsafeBuffer reply = new UnsafeBuffer(admin.call(request, 0,
-                    new CommandEncoder().merchantStatementQuery(request, 0, MERCHANT_ID), ServerTestSupport.TIMEOUT_MS));
+                    new CommandEncoder().merchantStatementQuery(request, 0, MERCHANT_ID),
+                    ServerTestSupport.TIMEOUT_MS));
                 assertEquals(PAYMENT_COUNT, new MerchantStatementReplyDecoder().wrapAndApplyHeader(reply, 0,
                     new MessageHeaderDecoder()).salesCount());
             }
