@@ -67,7 +67,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private int backlogCount;
     private int selectWorkCount;
     private long nextTimeoutScanMs;
-    private long timedOutCount;
+    /** Written only by this agent; volatile so that other threads may read it as a statistic. */
+    private volatile long timedOutCount;
 
     /**
      * Set by another thread ({@link WodianServer#close()}) to make this agent stop accepting and reading; volatile
@@ -462,7 +463,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             final ResultCode timeout = gate.expired(session, nowMs);
             if (null != timeout)
             {
-                timedOutCount++;
+                timedOutCount = timedOutCount + 1;
                 endOnProtocolViolation(session, timeout);
                 service(session);
                 workCount++;

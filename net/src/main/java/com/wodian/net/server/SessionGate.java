@@ -73,8 +73,9 @@ final class SessionGate
     boolean endsSession;
     private FileTime credentialsModified;
     private long nextReloadCheckMs;
-    private long logonCount;
-    private long failedLogonCount;
+    /** Statistics written only by the network thread; volatile so that other threads may read them. */
+    private volatile long logonCount;
+    private volatile long failedLogonCount;
 
     SessionGate(final ServerConfig serverConfig, final InputPublisher publisher) throws IOException
     {
@@ -352,13 +353,13 @@ final class SessionGate
             session.merchantId = entry.merchantId();
             session.authState = AUTH_DONE;
             limiter.onSuccess(principalKey);
-            logonCount++;
+            logonCount = logonCount + 1;
             publishLogonReply(session, correlationId, ResultCode.OK);
             WodianServer.LOG.log(System.Logger.Level.DEBUG, "logon {0} {1} from {2}", role, session.principalId,
                 session.remoteAddress);
             return;
         }
-        failedLogonCount++;
+        failedLogonCount = failedLogonCount + 1;
         if (limiter.onFailure(principalKey, session.remoteAddress, nowMs))
         {
             WodianServer.LOG.log(System.Logger.Level.WARNING, "failed logon: {0} {1} from {2}", role,
@@ -413,8 +414,4 @@ final class SessionGate
         return failedLogonCount;
     }
 
-    long rateLimitedCount()
-    {
-        return limiter.refusedCount();
-    }
 }

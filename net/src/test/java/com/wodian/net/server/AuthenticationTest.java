@@ -47,6 +47,7 @@ class AuthenticationTest
             }
             // Three failures: terminal 11 is locked for the window, even with the right secret.
             assertEquals(ResultCode.LOGON_RATE_LIMITED, refusal(server, ServerTestSupport.TERMINAL));
+            assertEquals(4, server.failedLogonCount(), "a refused (rate-limited) attempt is not a failed proof");
             // Others are not: the admin logs on.
             try (WodianClient admin = ServerTestSupport.connect(server))
             {

@@ -99,6 +99,8 @@ class SessionLimitsTest
                 }
             }
 
+            assertEquals(SLOWLORIS_COUNT, server.timedOutSessionCount(), "every slowloris and silent connection");
+
             // The good client was silent for 2 s too, but its heartbeats kept it logged on.
             assertEquals(100_000, new ServerTestSupport.Requests(good).balance(CONSUMER_ID).walletFen());
             assertEquals(0, good.reconnectCount());
