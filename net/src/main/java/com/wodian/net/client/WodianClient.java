@@ -230,7 +230,11 @@ public final class WodianClient implements AutoCloseable
             }
             catch (final LogonRefusedException ex)
             {
-                throw ex;
+                if (ResultCode.AUTHENTICATION_FAILED == ex.code())
+                {
+                    throw ex;
+                }
+                lastFailure = ex;
             }
             catch (final IOException ex)
             {
@@ -729,11 +733,13 @@ public final class WodianClient implements AutoCloseable
                 catch (final LogonRefusedException ex)
                 {
                     closeQuietly(newChannel);
-                    if (ResultCode.LOGON_RATE_LIMITED != ex.code())
+                    if (ResultCode.AUTHENTICATION_FAILED == ex.code())
                     {
+                        // Wrong credentials do not get better by retrying (and retries would lock the identity).
                         fail(ex);
                         return false;
                     }
+                    // Rate limited, or a node that does not take sessions now (a standby, later): try the next one.
                     lastFailure = ex;
                 }
                 catch (final IOException ex)
