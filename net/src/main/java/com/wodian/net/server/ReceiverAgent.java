@@ -48,8 +48,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
 
     private static final int ACCEPTS_PER_CYCLE_MAX = 16;
     private static final int CLOSE_REQUESTS_PER_CYCLE_MAX = 16;
-    /** How often sessions are scanned for a passed logon or idle timeout. */
-    private static final long TIMEOUT_SCAN_INTERVAL_MS = 100;
+    /** How often sessions are scanned for a passed logon or idle timeout (and an idle receiver wakes for it). */
+    private static final long TIMEOUT_SCAN_INTERVAL_MS = 250;
 
     private final ServerSocketChannel serverChannel;
     private final Selector selector;
@@ -173,12 +173,15 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
 
     /**
      * Blocks in the selector, handling ready keys as {@link #doWork()} does, until a key is ready, the selector is
-     * woken, or the next Tick is due. Call only when {@link #mustPoll()} is false: a read needs ring capacity.
+     * woken, or the next Tick or timeout scan is due. Call only when {@link #mustPoll()} is false: a read needs
+     * ring capacity.
      */
     void selectUntilTickDue() throws IOException
     {
-        final long timeoutMs = publisher.lastCommandTimestampMs() + activity.tickIntervalMs(tickIntervalMs) -
-            publisher.timestampMs();
+        final long nowMs = publisher.timestampMs();
+        final long tickDueInMs = publisher.lastCommandTimestampMs() + activity.tickIntervalMs(tickIntervalMs) - nowMs;
+        // Wake for the timeout scan too: a silent connection must be closed even when nothing else happens.
+        final long timeoutMs = Math.min(tickDueInMs, nextTimeoutScanMs - nowMs);
         selector.select(selectedKeyHandler, Math.max(1, timeoutMs));
     }
 

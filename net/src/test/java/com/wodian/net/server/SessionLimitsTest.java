@@ -108,6 +108,22 @@ class SessionLimitsTest
     }
 
     @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aSilentConnectionIsClosedEvenWhenNothingElseHappens() throws Exception
+    {
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).tickIntervalMs(3_600_000);
+        config.gateway().logonTimeoutMs(300);
+        try (WodianServer server = WodianServer.launch(config);
+            Socket socket = new Socket(HOST, server.port()))
+        {
+            socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
+            final long startNs = System.nanoTime();
+            assertEquals(ResultCode.LOGON_TIMEOUT, closingError(new DataInputStream(socket.getInputStream())));
+            assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(3), "closed soon after the timeout");
+        }
+    }
+
+    @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aThousandConcurrentLoggedOnConnectionsAreServed() throws Exception
     {
