@@ -76,6 +76,8 @@ public final class WodianClient implements AutoCloseable
 
     private static final System.Logger LOG = System.getLogger("com.wodian.net.client");
     private static final int SEND_BUFFER_LENGTH = 64 * 1024;
+    /** The server's default (GatewayConfig); used until a LogonReply names another. */
+    private static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
     private static final int RECEIVE_BUFFER_LENGTH = 64 * 1024;
     private static final AtomicInteger CLIENT_COUNT = new AtomicInteger();
     private static final ReplyListener IGNORE_REPLY = (correlationId, buffer, offset, length) -> { };
@@ -142,6 +144,7 @@ public final class WodianClient implements AutoCloseable
     private volatile long merchantId;
     private final UnsafeBuffer heartbeatMessage = new UnsafeBuffer(new byte[64]);
     private final int heartbeatLength;
+    /** Guarded by {@code this} (set in the constructor, cancelled by {@link #fail}). */
     private ScheduledFuture<?> heartbeatTask;
 
     private WodianClient(final ClientConfig config, final SocketChannel channel, final LogonResult logon)
@@ -164,12 +167,19 @@ public final class WodianClient implements AutoCloseable
         receiverThread = new Thread(this::receive, "wodian-client-" + CLIENT_COUNT.incrementAndGet());
         receiverThread.setDaemon(true);
         receiverThread.start();
-        if (null != config.credentials())
+        // Heartbeats also without credentials: a server with authentication disabled still closes idle sessions.
+        final long intervalMs = config.heartbeatIntervalMs() > 0 ? config.heartbeatIntervalMs() :
+            null != logon && logon.heartbeatIntervalMs > 0 ? logon.heartbeatIntervalMs : DEFAULT_HEARTBEAT_INTERVAL_MS;
+        final ScheduledFuture<?> task = Heartbeats.SCHEDULER.scheduleWithFixedDelay(() -> heartbeatIfIdle(intervalMs),
+            intervalMs, Math.max(1, intervalMs / 4), TimeUnit.MILLISECONDS);
+        synchronized (this)
         {
-            final long intervalMs = config.heartbeatIntervalMs() > 0 ? config.heartbeatIntervalMs() :
-                null != logon && logon.heartbeatIntervalMs > 0 ? logon.heartbeatIntervalMs : 10_000;
-            heartbeatTask = Heartbeats.SCHEDULER.scheduleWithFixedDelay(() -> heartbeatIfIdle(intervalMs),
-                intervalMs, Math.max(1, intervalMs / 4), TimeUnit.MILLISECONDS);
+            // The receiver thread may already have failed the client: then nobody else will cancel the task.
+            heartbeatTask = task;
+            if (null != failure)
+            {
+                task.cancel(false);
+            }
         }
     }
 
@@ -423,7 +433,6 @@ public final class WodianClient implements AutoCloseable
         sendView.putLong(position + CORRELATION_ID_OFFSET, correlationId, BYTE_ORDER);
         sendView.putBytes(position + MESSAGE_OFFSET, message, offset, length);
         sendBuffer.position(position + frameBytes);
-        lastSendNs = System.nanoTime();
         return correlationId;
     }
 
@@ -514,6 +523,8 @@ public final class WodianClient implements AutoCloseable
                 channel.write(writeView);
             }
             writtenPosition = bufferBase + to;
+            // Per write, not per request: a pipelining sender pays for one clock read per batch.
+            lastSendNs = System.nanoTime();
             if (!retain)
             {
                 sendBuffer.clear();
