@@ -49,12 +49,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the replies they should, every fuzz frame got its reply in order, the journal replayed into a fresh engine gives
  * the live state hash, and the engine's invariants (conservation first) hold.
  *
- * <p>Reproduce a run with {@code -Dwodian.fuzz.seed=N}; scale it with {@code -Dwodian.fuzz.frames=N}.
+ * <p>Reproduce a run with {@code -Dwodian.fuzz.seed=N}; scale it with {@code -Dwodian.fuzz.frames=N}; the threading
+ * mode with {@code -Dwodian.fuzz.mode=dedicated}.
  */
 class FuzzTest
 {
     private static final long SEED = Long.getLong("wodian.fuzz.seed", 20_261_125L);
     private static final int FRAME_COUNT = Integer.getInteger("wodian.fuzz.frames", 1_000_000);
+    private static final ThreadingMode MODE = ServerConfig.Configuration.parseThreadingMode(
+        System.getProperty("wodian.fuzz.mode", "compact"));
     private static final int FUZZ_CONNECTION_COUNT = 4;
     private static final int BATCH_FRAMES = 256;
 
@@ -81,7 +84,7 @@ class FuzzTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void survivesAMillionHostileFramesWhileGoodTerminalsPay() throws Exception
     {
-        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT)
+        final ServerConfig config = ServerTestSupport.config(dataDir, MODE)
             .durabilityPolicy(DurabilityPolicy.PAGE_CACHE)
             .inputRingSize(8192)
             .outputRingSize(8192)
