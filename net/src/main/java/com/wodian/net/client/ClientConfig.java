@@ -25,6 +25,7 @@ public final class ClientConfig
     private long reconnectBackoffMaxMs = 1_000;
     private long reconnectGiveUpMs = 30_000;
     private long heartbeatIntervalMs;
+    private long replyTimeoutMs = 10_000;
     private int retransmitBufferLength = 1024 * 1024;
 
     /** Adds a node; the client tries nodes in the order added, starting again after the last one that worked. */
@@ -148,6 +149,22 @@ public final class ClientConfig
     }
 
     /**
+     * A connection with requests in flight and no reply for this long is taken as dead (a crashed host or a
+     * partition sends no RST): it is closed, then reconnected with the requests re-sent, or, without reconnect, the
+     * client fails. 0 turns the check off. Checked on the shared heartbeat thread, a quarter of it at a time.
+     */
+    public ClientConfig replyTimeoutMs(final long replyTimeoutMs)
+    {
+        this.replyTimeoutMs = replyTimeoutMs;
+        return this;
+    }
+
+    public long replyTimeoutMs()
+    {
+        return replyTimeoutMs;
+    }
+
+    /**
      * With reconnect: bytes of requests kept until answered (the send buffer). Bounds the bytes in flight; a sender
      * waits when it is full of unanswered requests.
      */
@@ -170,7 +187,7 @@ public final class ClientConfig
         }
         Objects.requireNonNull(nodes.get(0));
         if (connectTimeoutMs <= 0 || logonTimeoutMs <= 0 || reconnectBackoffInitialMs <= 0 ||
-            reconnectBackoffMaxMs < reconnectBackoffInitialMs || reconnectGiveUpMs <= 0 || heartbeatIntervalMs < 0)
+            reconnectBackoffMaxMs < reconnectBackoffInitialMs || reconnectGiveUpMs <= 0 || heartbeatIntervalMs < 0 || replyTimeoutMs < 0)
         {
             throw new IllegalArgumentException("client timeouts must be > 0");
         }

@@ -106,7 +106,8 @@ public final class WodianClient implements AutoCloseable
     private long bufferBase;
     /** Stream position up to which the current connection has been written. */
     private long writtenPosition;
-    private boolean connected;
+    /** Written under the send lock; volatile so that the heartbeat thread may skip a reconnecting client. */
+    private volatile boolean connected;
     private long lastSendNs = System.nanoTime();
 
     private final long[] inFlightCorrelationIds = new long[IN_FLIGHT_MAX];
@@ -131,6 +132,15 @@ public final class WodianClient implements AutoCloseable
      * a sender compacting the send buffer never drops bytes of a request still unanswered.
      */
     private volatile long ackedPosition;
+
+    /**
+     * When the in-flight queue last went from empty to non-empty; written by senders (under the send lock), read by
+     * the heartbeat thread, hence volatile. With {@link #progressHead} and {@link #progressNs} (heartbeat thread
+     * only) it detects a connection that stopped answering without closing (a dead peer behind a silent network).
+     */
+    private volatile long waitingSinceNs;
+    private long progressHead = -1;
+    private long progressNs;
 
     /** Connections made again after a loss; volatile: a statistic read by any thread. */
     private volatile long reconnectCount;
@@ -170,8 +180,13 @@ public final class WodianClient implements AutoCloseable
         // Heartbeats also without credentials: a server with authentication disabled still closes idle sessions.
         final long intervalMs = config.heartbeatIntervalMs() > 0 ? config.heartbeatIntervalMs() :
             null != logon && logon.heartbeatIntervalMs > 0 ? logon.heartbeatIntervalMs : DEFAULT_HEARTBEAT_INTERVAL_MS;
-        final ScheduledFuture<?> task = Heartbeats.SCHEDULER.scheduleWithFixedDelay(() -> heartbeatIfIdle(intervalMs),
-            intervalMs, Math.max(1, intervalMs / 4), TimeUnit.MILLISECONDS);
+        final long checkPeriodMs = Math.max(1, Math.min(intervalMs, config.replyTimeoutMs() > 0 ?
+            config.replyTimeoutMs() : intervalMs) / 4);
+        final ScheduledFuture<?> task = Heartbeats.SCHEDULER.scheduleWithFixedDelay(() ->
+        {
+            checkReplyProgress();
+            heartbeatIfIdle(intervalMs);
+        }, checkPeriodMs, checkPeriodMs, TimeUnit.MILLISECONDS);
         synchronized (this)
         {
             // The receiver thread may already have failed the client: then nobody else will cancel the task.
@@ -418,6 +433,10 @@ public final class WodianClient implements AutoCloseable
     {
         final long correlationId = nextCorrelationId++;
         final long tail = inFlightTail;
+        if (tail == inFlightHead)
+        {
+            waitingSinceNs = System.nanoTime();
+        }
         final int index = (int)(tail & (IN_FLIGHT_MAX - 1));
         final int position = sendBuffer.position();
         final int frameBytes = MESSAGE_OFFSET + length;
@@ -543,6 +562,44 @@ public final class WodianClient implements AutoCloseable
             sendBuffer.clear();
             fail(ex);
             throw new UncheckedIOException(failure);
+        }
+    }
+
+    /**
+     * Heartbeat thread: when requests are in flight and no reply has come for the reply timeout, the connection is
+     * dead without knowing it (no RST from a crashed host or a partition). Closing it makes the receiver reconnect
+     * and re-send (with reconnect), or fails the client.
+     */
+    private void checkReplyProgress()
+    {
+        final long timeoutMs = config.replyTimeoutMs();
+        if (timeoutMs <= 0 || closed || null != failure || !connected)
+        {
+            progressHead = -1;
+            return;
+        }
+        final long nowNs = System.nanoTime();
+        final long head = inFlightHead;
+        if (head != progressHead || head == inFlightTail)
+        {
+            progressHead = head;
+            progressNs = nowNs;
+            return;
+        }
+        final long sinceNs = Math.max(progressNs, waitingSinceNs);
+        if (nowNs - sinceNs > TimeUnit.MILLISECONDS.toNanos(timeoutMs))
+        {
+            progressNs = nowNs;
+            final IOException cause = new IOException("no reply from " + node() + " for " + timeoutMs + " ms");
+            LOG.log(System.Logger.Level.WARNING, cause.getMessage() + "; closing the connection");
+            if (retain)
+            {
+                closeQuietly(channel);
+            }
+            else
+            {
+                fail(cause);
+            }
         }
     }
 
@@ -698,7 +755,7 @@ public final class WodianClient implements AutoCloseable
         {
             sendLock.unlock();
         }
-        LOG.log(System.Logger.Level.INFO, "connection to {0} lost ({1}); reconnecting", node(), cause.getMessage());
+        LOG.log(System.Logger.Level.INFO, "connection to {0} lost ({1}); reconnecting", node(), cause.toString());
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.reconnectGiveUpMs());
         long backoffMs = config.reconnectBackoffInitialMs();
         IOException lastFailure = cause;

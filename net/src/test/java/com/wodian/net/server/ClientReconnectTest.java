@@ -72,7 +72,8 @@ class ClientReconnectTest
                 .reconnect(true)
                 .reconnectBackoffInitialMs(5)
                 .reconnectBackoffMaxMs(100)
-                .reconnectGiveUpMs(20_000);
+                .reconnectGiveUpMs(20_000)
+                .replyTimeoutMs(400);
             final CountDownLatch answered = new CountDownLatch(PAYMENT_COUNT);
             final List<String> wrong = new CopyOnWriteArrayList<>();
             final AtomicInteger answeredCount = new AtomicInteger();
@@ -86,6 +87,17 @@ class ClientReconnectTest
                     awaitAnswered(answeredCount, (cut + 1) * PAYMENT_COUNT / 8);
                     proxy.cutAll();
                 }
+                // A connection that goes silent without closing (a partition): the reply timeout finds it.
+                awaitAnswered(answeredCount, 11 * PAYMENT_COUNT / 16);
+                final long reconnectsBeforeFreeze = client.reconnectCount();
+                proxy.freezeAll();
+                final long freezeDeadlineMs = System.currentTimeMillis() + 10_000;
+                while (client.reconnectCount() == reconnectsBeforeFreeze &&
+                    System.currentTimeMillis() < freezeDeadlineMs)
+                {
+                    Thread.sleep(5);
+                }
+                assertTrue(client.reconnectCount() > reconnectsBeforeFreeze, "the silent connection was replaced");
                 awaitAnswered(answeredCount, 6 * PAYMENT_COUNT / 8);
                 // A restart of the server itself: the journal brings the same state back on the same port.
                 server.close();
@@ -94,7 +106,7 @@ class ClientReconnectTest
                 sender.join(30_000);
                 assertTrue(answered.await(30, TimeUnit.SECONDS), "answered " + answeredCount.get());
                 assertEquals(List.of(), wrong);
-                assertTrue(client.reconnectCount() >= 5, "reconnects: " + client.reconnectCount());
+                assertTrue(client.reconnectCount() >= 7, "reconnects: " + client.reconnectCount());
             }
 
             try (WodianClient admin = ServerTestSupport.connect(server))
@@ -198,6 +210,8 @@ class ClientReconnectTest
     {
         private final ServerSocket listener;
         private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        /** Connections whose pumps drop everything from now on, without closing: a silent network. */
+        private final java.util.Set<Socket> frozen = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final Thread acceptor;
 
         CuttingProxy(final int targetPort) throws IOException
@@ -210,7 +224,17 @@ class ClientReconnectTest
                     try
                     {
                         final Socket client = listener.accept();
-                        final Socket server = new Socket(HOST, targetPort);
+                        final Socket server;
+                        try
+                        {
+                            server = new Socket(HOST, targetPort);
+                        }
+                        catch (final IOException ex)
+                        {
+                            // The server is restarting: refuse this client as the server itself would.
+                            client.close();
+                            continue;
+                        }
                         client.setTcpNoDelay(true);
                         server.setTcpNoDelay(true);
                         sockets.add(client);
@@ -233,6 +257,11 @@ class ClientReconnectTest
             return listener.getLocalPort();
         }
 
+        void freezeAll()
+        {
+            frozen.addAll(sockets);
+        }
+
         void cutAll()
         {
             for (final Socket socket : sockets)
@@ -248,6 +277,7 @@ class ClientReconnectTest
                 }
             }
             sockets.clear();
+            frozen.clear();
         }
 
         private void pump(final Socket from, final Socket to)
@@ -260,7 +290,10 @@ class ClientReconnectTest
                     int read;
                     while ((read = in.read(buffer)) >= 0)
                     {
-                        out.write(buffer, 0, read);
+                        if (!frozen.contains(from))
+                        {
+                            out.write(buffer, 0, read);
+                        }
                     }
                 }
                 catch (final IOException ignore)
