@@ -187,7 +187,8 @@ public final class ClientConfig
         }
         Objects.requireNonNull(nodes.get(0));
         if (connectTimeoutMs <= 0 || logonTimeoutMs <= 0 || reconnectBackoffInitialMs <= 0 ||
-            reconnectBackoffMaxMs < reconnectBackoffInitialMs || reconnectGiveUpMs <= 0 || heartbeatIntervalMs < 0 || replyTimeoutMs < 0)
+            reconnectBackoffMaxMs < reconnectBackoffInitialMs || reconnectGiveUpMs <= 0 || heartbeatIntervalMs < 0 ||
+            replyTimeoutMs < 0)
         {
             throw new IllegalArgumentException("client timeouts must be > 0");
         }
