@@ -101,6 +101,7 @@ class FuzzTest
         final long[] goodPaidFen = new long[2];
         final AtomicLong fuzzReplies = new AtomicLong();
         final AtomicLong fuzzReconnects = new AtomicLong();
+        final long[] fuzzMs = new long[1];
         try (WodianServer server = WodianServer.launch(config);
             WodianClient admin = ServerTestSupport.connect(server))
         {
@@ -124,6 +125,7 @@ class FuzzTest
             {
                 thread.start();
             }
+            final long fuzzStartNs = System.nanoTime();
             for (final Thread thread : fuzzers)
             {
                 thread.start();
@@ -132,6 +134,7 @@ class FuzzTest
             {
                 thread.join();
             }
+            fuzzMs[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fuzzStartNs);
             fuzzing.set(false);
             for (final Thread thread : good)
             {
@@ -162,8 +165,9 @@ class FuzzTest
         assertEquals(liveLastSequence, replayed.lastSequence());
         assertEquals(liveStateHash, replayed.stateHash());
         replayed.verifyInvariants();
-        System.out.printf("fuzz: %d frames, %d replies, %d reconnects, %d journaled inputs, good paid %d + %d fen%n",
-            FRAME_COUNT, fuzzReplies.get(), fuzzReconnects.get(), liveLastSequence, goodPaidFen[0], goodPaidFen[1]);
+        System.out.printf("fuzz: %d frames in %d ms (%s), %d replies, %d reconnects, %d journaled inputs, " +
+            "good paid %d + %d fen%n", FRAME_COUNT, fuzzMs[0], MODE, fuzzReplies.get(), fuzzReconnects.get(),
+            liveLastSequence, goodPaidFen[0], goodPaidFen[1]);
     }
 
     private static void setUp(final WodianClient admin) throws Exception
