@@ -29,6 +29,30 @@ public final class CommandCatalog
     private static final byte[] KIND_BY_TEMPLATE = new byte[TEMPLATE_ID_LIMIT];
     private static final byte KIND_COMMAND = 1;
     private static final byte KIND_QUERY = 2;
+    private static final byte KIND_SESSION = 3;
+
+    /**
+     * Access classes: who may send a template (docs/security.md). The gateway enforces them per session role; this
+     * table is the one place that classifies every inbound template. A template not classified below is
+     * {@link #ACCESS_ADMIN}: a new message is operator-only until someone decides otherwise.
+     */
+    public static final byte ACCESS_ADMIN = 0;
+    /** Acts at a POS: a terminal session may send it for its own terminal and merchant (an admin session too). */
+    public static final byte ACCESS_TERMINAL = 1;
+    /** A query about one merchant: a terminal session of that merchant, or an admin session. */
+    public static final byte ACCESS_MERCHANT_QUERY = 2;
+    /** A query about one consumer: that consumer's session, or an admin session (not a terminal session). */
+    public static final byte ACCESS_CONSUMER_QUERY = 3;
+    /** Session layer (logon, heartbeat): handled by the gateway, never journaled, never seen by the engine. */
+    public static final byte ACCESS_SESSION = 4;
+
+    /** Marks a template without such a field in {@link #terminalIdOffset} and its siblings. */
+    public static final int NO_FIELD = -1;
+
+    private static final byte[] ACCESS_BY_TEMPLATE = new byte[TEMPLATE_ID_LIMIT];
+    private static final int[] TERMINAL_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
+    private static final int[] MERCHANT_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
+    private static final int[] CONSUMER_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
 
     static
     {
@@ -58,6 +82,44 @@ public final class CommandCatalog
         query(ConsumerStatementQueryDecoder.TEMPLATE_ID, ConsumerStatementQueryDecoder.BLOCK_LENGTH);
         query(VoucherStatusQueryDecoder.TEMPLATE_ID, VoucherStatusQueryDecoder.BLOCK_LENGTH);
         query(DistributionStatusQueryDecoder.TEMPLATE_ID, DistributionStatusQueryDecoder.BLOCK_LENGTH);
+
+        session(LogonDecoder.TEMPLATE_ID, LogonDecoder.BLOCK_LENGTH);
+        session(LogonProofDecoder.TEMPLATE_ID, LogonProofDecoder.BLOCK_LENGTH);
+        session(HeartbeatDecoder.TEMPLATE_ID, HeartbeatDecoder.BLOCK_LENGTH);
+
+        // Access classes with the offsets (in the message body) of the fields the gateway compares with the
+        // session's identity. Every other command and query stays ACCESS_ADMIN: register, top-up, withdraw, block,
+        // rules, adjust points, distribute, Tick, state hash, voucher status.
+        java.util.Arrays.fill(TERMINAL_ID_OFFSET_BY_TEMPLATE, NO_FIELD);
+        java.util.Arrays.fill(MERCHANT_ID_OFFSET_BY_TEMPLATE, NO_FIELD);
+        java.util.Arrays.fill(CONSUMER_ID_OFFSET_BY_TEMPLATE, NO_FIELD);
+        access(PayDecoder.TEMPLATE_ID, ACCESS_TERMINAL,
+            PayDecoder.terminalIdEncodingOffset(), PayDecoder.merchantIdEncodingOffset(), NO_FIELD);
+        access(PaymentTryDecoder.TEMPLATE_ID, ACCESS_TERMINAL,
+            PaymentTryDecoder.terminalIdEncodingOffset(), PaymentTryDecoder.merchantIdEncodingOffset(), NO_FIELD);
+        access(PaymentConfirmDecoder.TEMPLATE_ID, ACCESS_TERMINAL, PaymentConfirmDecoder.terminalIdEncodingOffset(),
+            PaymentConfirmDecoder.merchantIdEncodingOffset(), NO_FIELD);
+        access(PaymentCancelDecoder.TEMPLATE_ID, ACCESS_TERMINAL, PaymentCancelDecoder.terminalIdEncodingOffset(),
+            PaymentCancelDecoder.merchantIdEncodingOffset(), NO_FIELD);
+        access(RefundDecoder.TEMPLATE_ID, ACCESS_TERMINAL,
+            RefundDecoder.terminalIdEncodingOffset(), RefundDecoder.merchantIdEncodingOffset(), NO_FIELD);
+        // Redeeming at the counter spends the consumer's points like Pay spends the wallet: a terminal of the
+        // merchant whose voucher rule applies may do it.
+        access(RedeemPointsDecoder.TEMPLATE_ID, ACCESS_TERMINAL,
+            NO_FIELD, RedeemPointsDecoder.merchantIdEncodingOffset(), NO_FIELD);
+        access(PaymentStatusQueryDecoder.TEMPLATE_ID, ACCESS_MERCHANT_QUERY,
+            NO_FIELD, PaymentStatusQueryDecoder.merchantIdEncodingOffset(), NO_FIELD);
+        access(MerchantStatementQueryDecoder.TEMPLATE_ID, ACCESS_MERCHANT_QUERY,
+            NO_FIELD, MerchantStatementQueryDecoder.merchantIdEncodingOffset(), NO_FIELD);
+        access(DistributionStatusQueryDecoder.TEMPLATE_ID, ACCESS_MERCHANT_QUERY,
+            NO_FIELD, DistributionStatusQueryDecoder.merchantIdEncodingOffset(), NO_FIELD);
+        access(BalanceQueryDecoder.TEMPLATE_ID, ACCESS_CONSUMER_QUERY,
+            NO_FIELD, NO_FIELD, BalanceQueryDecoder.consumerIdEncodingOffset());
+        access(ConsumerStatementQueryDecoder.TEMPLATE_ID, ACCESS_CONSUMER_QUERY,
+            NO_FIELD, NO_FIELD, ConsumerStatementQueryDecoder.consumerIdEncodingOffset());
+        access(LogonDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
+        access(LogonProofDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
+        access(HeartbeatDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
     }
 
     private CommandCatalog()
@@ -76,6 +138,58 @@ public final class CommandCatalog
         BLOCK_LENGTH_BY_TEMPLATE[templateId] = blockLength;
     }
 
+    private static void session(final int templateId, final int blockLength)
+    {
+        KIND_BY_TEMPLATE[templateId] = KIND_SESSION;
+        BLOCK_LENGTH_BY_TEMPLATE[templateId] = blockLength;
+    }
+
+    private static void access(
+        final int templateId,
+        final byte accessClass,
+        final int terminalIdOffset,
+        final int merchantIdOffset,
+        final int consumerIdOffset)
+    {
+        ACCESS_BY_TEMPLATE[templateId] = accessClass;
+        TERMINAL_ID_OFFSET_BY_TEMPLATE[templateId] = terminalIdOffset;
+        MERCHANT_ID_OFFSET_BY_TEMPLATE[templateId] = merchantIdOffset;
+        CONSUMER_ID_OFFSET_BY_TEMPLATE[templateId] = consumerIdOffset;
+    }
+
+    /** True for session-layer messages (logon, heartbeat), which only the gateway handles. */
+    public static boolean isSession(final int templateId)
+    {
+        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT && KIND_BY_TEMPLATE[templateId] == KIND_SESSION;
+    }
+
+    /** The access class of an inbound template ({@link #ACCESS_ADMIN} for any template not classified). */
+    public static byte accessClass(final int templateId)
+    {
+        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT ? ACCESS_BY_TEMPLATE[templateId] : ACCESS_ADMIN;
+    }
+
+    /** Offset in the message body of the int64 terminalId the template acts for, or {@link #NO_FIELD}. */
+    public static int terminalIdOffset(final int templateId)
+    {
+        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT ?
+            TERMINAL_ID_OFFSET_BY_TEMPLATE[templateId] : NO_FIELD;
+    }
+
+    /** Offset in the message body of the int64 merchantId the template acts for or asks about, or {@link #NO_FIELD}. */
+    public static int merchantIdOffset(final int templateId)
+    {
+        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT ?
+            MERCHANT_ID_OFFSET_BY_TEMPLATE[templateId] : NO_FIELD;
+    }
+
+    /** Offset in the message body of the int64 consumerId a consumer query asks about, or {@link #NO_FIELD}. */
+    public static int consumerIdOffset(final int templateId)
+    {
+        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT ?
+            CONSUMER_ID_OFFSET_BY_TEMPLATE[templateId] : NO_FIELD;
+    }
+
     /** True for inbound messages that change state and therefore go to the journal. */
     public static boolean isCommand(final int templateId)
     {
@@ -89,13 +203,29 @@ public final class CommandCatalog
     }
 
     /**
-     * Checks that an inbound message can be decoded: known schema, known inbound template, a block at least as long
-     * as this version's fields, and the bytes to hold it. Later schema versions may append fields (a longer block),
-     * which older engines skip, as SBE intends.
+     * Checks that an inbound message can be decoded: known schema, a version from 1 to this build's, known inbound
+     * template, a block at least as long as the sender's version's fields, and the bytes to hold it. A longer block
+     * than ours is accepted (padding), but a version above ours is refused: its extra fields could change the meaning
+     * of the command and would be ignored here.
      *
      * @return {@link ResultCode#OK} or the reason the message is refused.
      */
     public static ResultCode check(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return check(buffer, offset, length, false);
+    }
+
+    /**
+     * The gateway's form of {@link #check(DirectBuffer, int, int)}: session-layer messages (logon, heartbeat) are
+     * well formed too. The engine uses the other form, so a session message can never be applied.
+     */
+    public static ResultCode checkInbound(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return check(buffer, offset, length, true);
+    }
+
+    private static ResultCode check(
+        final DirectBuffer buffer, final int offset, final int length, final boolean sessionAllowed)
     {
         if (length < HEADER_LENGTH)
         {
@@ -107,12 +237,14 @@ public final class CommandCatalog
         }
         final int schemaId = buffer.getShort(offset + 4, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
         final int version = buffer.getShort(offset + 6, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        if (schemaId != SCHEMA_ID || version < 1)
+        // A version above ours may carry fields this server would silently ignore (a v2 voucherId read by a v1
+        // server would charge the full amount): refuse it rather than guess.
+        if (schemaId != SCHEMA_ID || version < 1 || version > SCHEMA_VERSION)
         {
             return ResultCode.UNSUPPORTED_SCHEMA;
         }
         final int templateId = templateId(buffer, offset);
-        if (!isCommand(templateId) && !isQuery(templateId))
+        if (!isCommand(templateId) && !isQuery(templateId) && !(sessionAllowed && isSession(templateId)))
         {
             return ResultCode.UNKNOWN_MESSAGE_TYPE;
         }

@@ -139,6 +139,24 @@ public final class MessageText
             case DistributionStatusReplyDecoder.TEMPLATE_ID:
                 new DistributionStatusReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
                 break;
+            case LogonDecoder.TEMPLATE_ID:
+                new LogonDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case LogonProofDecoder.TEMPLATE_ID:
+                new LogonProofDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case HeartbeatDecoder.TEMPLATE_ID:
+                new HeartbeatDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case LogonChallengeDecoder.TEMPLATE_ID:
+                new LogonChallengeDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case LogonReplyDecoder.TEMPLATE_ID:
+                new LogonReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case HeartbeatReplyDecoder.TEMPLATE_ID:
+                new HeartbeatReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
             default:
                 return "<unknown templateId=" + templateId + " length=" + length + ">";
         }

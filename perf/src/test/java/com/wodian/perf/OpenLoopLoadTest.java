@@ -28,6 +28,10 @@ class OpenLoopLoadTest
     void sendsOnScheduleAndMeasuresEveryReply(@TempDir final Path dir) throws Exception
     {
         final ServerConfig config = new ServerConfig().dataDir(dir).host("127.0.0.1").port(0);
+        final com.wodian.net.auth.CredentialStore credentials = new com.wodian.net.auth.CredentialStore();
+        final com.wodian.net.auth.Credentials adminCredentials = credentials.provision(
+            com.wodian.protocol.sbe.SessionRole.ADMIN, 1, 0, new java.security.SecureRandom());
+        config.gateway().credentialStore(credentials);
         try (WodianServer server = WodianServer.launch(config))
         {
             final List<WodianClient> clients = new ArrayList<>();
@@ -35,7 +39,7 @@ class OpenLoopLoadTest
             {
                 for (int i = 0; i < 2; i++)
                 {
-                    clients.add(WodianClient.connect("127.0.0.1", server.port()));
+                    clients.add(WodianClient.connect("127.0.0.1", server.port(), adminCredentials));
                 }
                 final CommandEncoder encoder = new CommandEncoder();
                 final UnsafeBuffer setup = new UnsafeBuffer(new byte[256]);

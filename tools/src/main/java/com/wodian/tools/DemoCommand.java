@@ -119,7 +119,7 @@ public final class DemoCommand implements Callable<Integer>
         {
             out.printf("server: listening on 127.0.0.1:%d (%s), data in %s%n", server.port(), server.describe(),
                 dataDir);
-            try (WodianClient admin = WodianClient.connect("127.0.0.1", server.port()))
+            try (WodianClient admin = server.connectAdmin())
             {
                 setUp(admin, population);
                 final List<WodianClient> clients = new ArrayList<>();
@@ -127,7 +127,9 @@ public final class DemoCommand implements Callable<Integer>
                 {
                     for (int i = 0; i < connectionCount; i++)
                     {
-                        clients.add(WodianClient.connect("127.0.0.1", server.port()));
+                        // Each simulated connection multiplexes several terminals of several merchants, so it
+                        // logs on as an operator; per-terminal sessions are exercised by the net module's tests.
+                        clients.add(server.connectAdmin());
                     }
                     runLoad(clients, population, failures);
                 }
@@ -171,7 +173,7 @@ public final class DemoCommand implements Callable<Integer>
 
         final long restartNs = System.nanoTime();
         try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode, durability);
-            WodianClient admin = WodianClient.connect("127.0.0.1", server.port()))
+            WodianClient admin = server.connectAdmin())
         {
             final StateHash after = stateHash(admin);
             final long recoveryMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartNs);

@@ -4,7 +4,16 @@ import com.wodian.engine.EngineConfig;
 import com.wodian.net.server.ServerConfig;
 import com.wodian.net.server.WodianServer;
 
+import com.wodian.net.auth.CredentialStore;
+import com.wodian.net.auth.Credentials;
+import com.wodian.net.client.WodianClient;
+import com.wodian.net.server.GatewayConfig;
+import com.wodian.protocol.sbe.SessionRole;
+
 import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.List;
 import java.nio.file.Path;
 
 /**
@@ -51,7 +60,47 @@ final class EmbeddedServer implements AutoCloseable
         {
             config.durabilityPolicy(ServerConfig.Configuration.parseDurabilityPolicy(durability));
         }
-        return new EmbeddedServer(WodianServer.launch(config));
+        final Credentials admin = provisionAdmin(dataDir);
+        final EmbeddedServer embedded = new EmbeddedServer(WodianServer.launch(config));
+        embedded.admin = admin;
+        return embedded;
+    }
+
+    /** Name of the client secrets file an embedded server's data folder holds (mode 600). */
+    static final String CLIENT_SECRETS_FILE_NAME = "client-secrets";
+
+    /**
+     * Authentication is on for the demo and the CLI tests too: the first start creates the server's credential file
+     * (stored keys only) and, beside it, the admin's secret in {@value #CLIENT_SECRETS_FILE_NAME}; later starts reuse
+     * them.
+     */
+    static Credentials provisionAdmin(final Path dataDir) throws IOException
+    {
+        final Path credentialsFile = dataDir.resolve(GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT);
+        final Path secretsFile = dataDir.resolve(CLIENT_SECRETS_FILE_NAME);
+        if (!Files.exists(credentialsFile) || !Files.exists(secretsFile))
+        {
+            Files.createDirectories(dataDir);
+            final CredentialStore store = new CredentialStore();
+            final Credentials admin = store.provision(SessionRole.ADMIN, 1, 0, new SecureRandom());
+            store.save(credentialsFile);
+            Credentials.save(secretsFile, List.of(admin));
+        }
+        return Credentials.loadFirst(secretsFile, SessionRole.ADMIN);
+    }
+
+    private Credentials admin;
+
+    /** The admin identity provisioned in the data folder. */
+    Credentials admin()
+    {
+        return admin;
+    }
+
+    /** A client logged on as the admin. */
+    WodianClient connectAdmin() throws IOException
+    {
+        return WodianClient.connect("127.0.0.1", port(), admin);
     }
 
     int port()

@@ -60,6 +60,16 @@ public final class PosCommand implements Runnable
     @Option(names = "--port", required = true, scope = ScopeType.INHERIT, description = "server port")
     int port;
 
+    @Option(names = "--credentials", scope = ScopeType.INHERIT,
+        description = "client secrets file (e.g. <data>/client-secrets of 'wodian demo'); none: no logon, which " +
+            "only a server started with --auth disabled accepts")
+    java.nio.file.Path credentialsFile;
+
+    @Option(names = "--as", defaultValue = "admin", scope = ScopeType.INHERIT,
+        description = "identity from the secrets file: admin (the first admin), admin:ID, terminal:ID, consumer:ID " +
+            "(default: ${DEFAULT-VALUE})")
+    String identity;
+
     @Option(names = "--timeout-ms", defaultValue = "5000", scope = ScopeType.INHERIT,
         description = "how long to wait for the reply (default: ${DEFAULT-VALUE})")
     long timeoutMs;
@@ -87,7 +97,8 @@ public final class PosCommand implements Runnable
             System.out.println("> " + MessageText.describe(buffer, 0, length));
         }
         final byte[] reply;
-        try (WodianClient client = WodianClient.connect(host, port))
+        try (WodianClient client = null == credentialsFile ? WodianClient.connect(host, port) :
+            WodianClient.connect(host, port, credentials()))
         {
             reply = client.call(buffer, 0, length, timeoutMs);
         }
@@ -105,6 +116,15 @@ public final class PosCommand implements Runnable
         System.out.println((quiet ? "" : "< ") + MessageText.describe(replyBuffer, 0, reply.length));
         return isOk(MessageText.resultCode(replyBuffer, 0, reply.length)) ?
             WodianMain.EXIT_OK : WodianMain.EXIT_REFUSED;
+    }
+
+    private com.wodian.net.auth.Credentials credentials() throws IOException
+    {
+        final int colon = identity.indexOf(':');
+        final com.wodian.protocol.sbe.SessionRole role = com.wodian.protocol.sbe.SessionRole.valueOf(
+            (colon < 0 ? identity : identity.substring(0, colon)).toUpperCase(java.util.Locale.ROOT));
+        return colon < 0 ? com.wodian.net.auth.Credentials.loadFirst(credentialsFile, role) :
+            com.wodian.net.auth.Credentials.load(credentialsFile, role, Long.parseLong(identity.substring(colon + 1)));
     }
 
     /** The OK family: the command did what was asked (an empty rollback is the success of an early Cancel). */

@@ -31,6 +31,15 @@ public final class ServerCommand implements Runnable
     @Option(names = "--limits", description = "engine limits: default (a million consumers) or small (tests)")
     String limits;
 
+    @Option(names = "--auth", description = "required (default): every connection logs on with a credential of " +
+        "the credential file; disabled: no logon, every connection is an admin (loopback only, experiments only; " +
+        "see docs/security.md)")
+    String auth;
+
+    @Option(names = "--credentials", description = "credential file (default: <data>/credentials); create it " +
+        "with 'wodian credentials'")
+    Path credentialsFile;
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -54,6 +63,16 @@ public final class ServerCommand implements Runnable
         {
             args.add("--limits");
             args.add(limits);
+        }
+        if (auth != null)
+        {
+            args.add("--auth");
+            args.add(auth);
+        }
+        if (credentialsFile != null)
+        {
+            args.add("--credentials");
+            args.add(credentialsFile.toString());
         }
         if (ignoreStdin)
         {

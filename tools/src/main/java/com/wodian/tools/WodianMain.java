@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ServerCommand.class,
         PosCommand.class,
+        CredentialsCommand.class,
         JournalCommand.class,
         DemoCommand.class,
         JmhCommand.class,

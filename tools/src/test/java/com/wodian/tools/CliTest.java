@@ -40,9 +40,15 @@ class CliTest
         }
     }
 
+    private static Path credentialsFile;
+
     private static String[] pos(final int port, final String command, final String... options)
     {
         final List<String> args = new ArrayList<>(List.of("pos", command, "--port", Integer.toString(port)));
+        if (null != credentialsFile)
+        {
+            args.addAll(List.of("--credentials", credentialsFile.toString()));
+        }
         args.addAll(List.of(options));
         return args.toArray(new String[0]);
     }
@@ -52,6 +58,7 @@ class CliTest
     void posCommandsJournalDumpAndExitCodes(@TempDir final Path dir) throws Exception
     {
         final Path dataDir = dir.resolve("data");
+        credentialsFile = dataDir.resolve(EmbeddedServer.CLIENT_SECRETS_FILE_NAME);
         final String stateHash;
         try (EmbeddedServer server = EmbeddedServer.start(dataDir, null))
         {

@@ -59,10 +59,11 @@ class KillRecoveryTest
         final DemoCommand.StateHash before;
         final byte[][] balancesBefore;
         final byte[] statementBefore;
+        final com.wodian.net.auth.Credentials admin = EmbeddedServer.provisionAdmin(dataDir);
         final ServerProcess first = ServerProcess.start(dataDir, dir.resolve("first.log"));
         try
         {
-            try (WodianClient client = WodianClient.connect("127.0.0.1", first.port))
+            try (WodianClient client = WodianClient.connect("127.0.0.1", first.port, admin))
             {
                 requireOk(client, encoder.registerMerchant(buffer, 0, MERCHANT_ID, 2, 300, 150, 60, true));
                 requireOk(client, encoder.registerTerminal(buffer, 0, TERMINAL_ID, MERCHANT_ID));
@@ -96,7 +97,7 @@ class KillRecoveryTest
         }
 
         final ServerProcess second = ServerProcess.start(dataDir, dir.resolve("second.log"));
-        try (WodianClient client = WodianClient.connect("127.0.0.1", second.port))
+        try (WodianClient client = WodianClient.connect("127.0.0.1", second.port, admin))
         {
             assertEquals(before, DemoCommand.stateHash(client), "state after kill -9 and recovery");
             final byte[][] balancesAfter = balances(client);

@@ -16,9 +16,9 @@ final class InputEvent
     /** A query for {@code Engine.onQuery}: not journaled. */
     static final byte KIND_QUERY = 2;
     /**
-     * A frame the gateway refused: {@link #payload} holds the ErrorReply to send back. It passes through the ring
-     * only so that the error reply keeps its place among the session's replies; it is neither journaled nor given to
-     * the engine.
+     * A reply the gateway made itself: the ErrorReply of a refused frame, or a session-layer reply (LogonChallenge,
+     * LogonReply, HeartbeatReply); {@link #payload} holds it. It passes through the ring only so that it keeps its
+     * place among the session's replies; it is neither journaled nor given to the engine.
      */
     static final byte KIND_REJECT = 3;
     /**

@@ -94,6 +94,25 @@ final class InputPublisher
     }
 
     /**
+     * Publishes a reply the gateway made (a session-layer reply), sequenced behind the session's earlier inputs so
+     * that it reaches the client in request order.
+     */
+    void publishGatewayReply(
+        final long sessionId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long sequence = inputRing.next();
+        final InputEvent event = inputRing.get(sequence);
+        event.sessionId = sessionId;
+        event.correlationId = correlationId;
+        event.timestampMs = timestampMs();
+        event.journalSequence = 0;
+        event.kind = InputEvent.KIND_REJECT;
+        event.length = length;
+        buffer.getBytes(offset, event.buffer, 0, length);
+        inputRing.publish(sequence);
+    }
+
+    /**
      * Publishes the last input of a session; with an {@code errorCode} (null for none) an ErrorReply with
      * correlation id 0 is sent before the socket is closed.
      */

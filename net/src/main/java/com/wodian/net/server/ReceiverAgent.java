@@ -48,6 +48,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
 
     private static final int ACCEPTS_PER_CYCLE_MAX = 16;
     private static final int CLOSE_REQUESTS_PER_CYCLE_MAX = 16;
+    /** How often sessions are scanned for a passed logon or idle timeout (and an idle receiver wakes for it). */
+    private static final long TIMEOUT_SCAN_INTERVAL_MS = 250;
 
     private final ServerSocketChannel serverChannel;
     private final Selector selector;
@@ -61,8 +63,12 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private final Session[] backlog;
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelectedKey;
     private final MessageHandler closeRequestHandler = this::onCloseRequest;
+    private final SessionGate gate;
     private int backlogCount;
     private int selectWorkCount;
+    private long nextTimeoutScanMs;
+    /** Written only by this agent; volatile so that other threads may read it as a statistic. */
+    private volatile long timedOutCount;
 
     /**
      * Set by another thread ({@link WodianServer#close()}) to make this agent stop accepting and reading; volatile
@@ -93,6 +99,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         this.socketSendBufferLength = config.socketSendBufferLength();
         this.socketReceiveBufferLength = config.socketReceiveBufferLength();
         this.backlog = new Session[sessions.capacity()];
+        this.gate = new SessionGate(config, publisher);
         this.selector = Selector.open();
         serverChannel.configureBlocking(false);
         serverChannel.register(selector, SelectionKey.OP_ACCEPT);
@@ -119,6 +126,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         int workCount = drainCloseRequests();
         workCount += serviceBacklog();
         workCount += tickIfDue();
+        workCount += scanTimeouts();
         if (publisher.hasCapacity())
         {
             selectWorkCount = 0;
@@ -165,12 +173,15 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
 
     /**
      * Blocks in the selector, handling ready keys as {@link #doWork()} does, until a key is ready, the selector is
-     * woken, or the next Tick is due. Call only when {@link #mustPoll()} is false: a read needs ring capacity.
+     * woken, or the next Tick or timeout scan is due. Call only when {@link #mustPoll()} is false: a read needs
+     * ring capacity.
      */
     void selectUntilTickDue() throws IOException
     {
-        final long timeoutMs = publisher.lastCommandTimestampMs() + activity.tickIntervalMs(tickIntervalMs) -
-            publisher.timestampMs();
+        final long nowMs = publisher.timestampMs();
+        final long tickDueInMs = publisher.lastCommandTimestampMs() + activity.tickIntervalMs(tickIntervalMs) - nowMs;
+        // Wake for the timeout scan too: a silent connection must be closed even when nothing else happens.
+        final long timeoutMs = Math.min(tickDueInMs, nextTimeoutScanMs - nowMs);
         selector.select(selectedKeyHandler, Math.max(1, timeoutMs));
     }
 
@@ -268,6 +279,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, socketReceiveBufferLength);
             }
             session.openOnReceiver(sessions.nextSessionId(session), channel);
+            gate.onOpen(session, remoteAddress(channel), publisher.timestampMs());
             session.selectionKey = channel.register(selector, SelectionKey.OP_READ, session);
         }
         catch (final IOException ex)
@@ -352,6 +364,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         final UnsafeBuffer view = session.receiveView;
         final int limit = receiveBuffer.position();
         final long sessionId = session.sessionId;
+        final long nowMs = publisher.timestampMs();
         int offset = 0;
         boolean framesPending = false;
 
@@ -378,18 +391,33 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             final long correlationId = view.getLong(offset + CORRELATION_ID_OFFSET, BYTE_ORDER);
             final int messageOffset = offset + MESSAGE_OFFSET;
             final int messageLength = frameLength - CORRELATION_ID_LENGTH;
-            final ResultCode code = CommandCatalog.check(view, messageOffset, messageLength);
+            final ResultCode code = CommandCatalog.checkInbound(view, messageOffset, messageLength);
+            offset += FRAME_LENGTH_FIELD_LENGTH + frameLength;
             if (ResultCode.OK == code)
             {
-                publisher.publishMessage(sessionId, correlationId, view, messageOffset, messageLength);
+                if (gate.onMessage(session, correlationId, view, messageOffset, messageLength, nowMs))
+                {
+                    publisher.publishMessage(sessionId, correlationId, view, messageOffset, messageLength);
+                }
+                else if (gate.endsSession)
+                {
+                    endAfterReply(session);
+                    return false;
+                }
             }
             else
             {
                 session.rejectedFrameCount++;
+                session.lastFrameAtMs = nowMs;
                 publisher.publishReject(sessionId, correlationId, code, templateIdOrZero(view, messageOffset,
                     messageLength));
+                if (SessionGate.AUTH_DONE != session.authState)
+                {
+                    // Before logon a client gets one answer to a broken frame, not a conversation.
+                    endAfterReply(session);
+                    return false;
+                }
             }
-            offset += FRAME_LENGTH_FIELD_LENGTH + frameLength;
         }
 
         if (offset > 0)
@@ -404,6 +432,65 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private static int templateIdOrZero(final DirectBuffer buffer, final int offset, final int length)
     {
         return length >= CommandCatalog.HEADER_LENGTH ? CommandCatalog.templateId(buffer, offset) : 0;
+    }
+
+    /** Ends the session after the gateway's reply to its last frame; later bytes are discarded. */
+    private static void endAfterReply(final Session session)
+    {
+        session.receiveBuffer.clear();
+        endReceive(session);
+    }
+
+    /**
+     * Closes sessions whose logon or idle timeout has passed (a slowloris client that never completes a frame, a
+     * dead peer, a connection that never logs on), and reloads the credential file when it changed. Bounded: one
+     * pass over the session table every {@link #TIMEOUT_SCAN_INTERVAL_MS}, at most one CLOSE input per session.
+     */
+    private int scanTimeouts()
+    {
+        final long nowMs = publisher.timestampMs();
+        if (nowMs < nextTimeoutScanMs)
+        {
+            return 0;
+        }
+        nextTimeoutScanMs = nowMs + TIMEOUT_SCAN_INTERVAL_MS;
+        gate.reloadIfChanged(nowMs);
+        int workCount = 0;
+        for (int i = 0, capacity = sessions.capacity(); i < capacity; i++)
+        {
+            final Session session = sessions.slot(i);
+            if (null == session || !session.inUse || session.receiveEnded || !publisher.hasCapacity())
+            {
+                continue;
+            }
+            final ResultCode timeout = gate.expired(session, nowMs);
+            if (null != timeout)
+            {
+                timedOutCount = timedOutCount + 1;
+                endOnProtocolViolation(session, timeout);
+                service(session);
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    /** Sessions closed so far for a passed logon or idle timeout. */
+    long timedOutCount()
+    {
+        return timedOutCount;
+    }
+
+    SessionGate gate()
+    {
+        return gate;
+    }
+
+    private static String remoteAddress(final SocketChannel channel) throws IOException
+    {
+        final java.net.SocketAddress address = channel.getRemoteAddress();
+        return address instanceof java.net.InetSocketAddress ?
+            ((java.net.InetSocketAddress)address).getAddress().getHostAddress() : String.valueOf(address);
     }
 
     private void endOnProtocolViolation(final Session session, final ResultCode code)

@@ -243,6 +243,7 @@ public final class ServerConfig
     private EngineConfig engineConfig;
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private ErrorHandler fatalErrorHandler;
+    private final GatewayConfig gateway = new GatewayConfig();
 
     public ServerConfig dataDir(final Path dataDir)
     {
@@ -487,9 +488,16 @@ public final class ServerConfig
         return fatalErrorHandler;
     }
 
+    /** Session-layer settings: authentication, logon limits, timeouts (docs/security.md). */
+    public GatewayConfig gateway()
+    {
+        return gateway;
+    }
+
     /** Checks every setting; called by {@link WodianServer#launch(ServerConfig)}. */
     void validate()
     {
+        gateway.validate(host);
         if (port < 0 || port > 65535)
         {
             throw new IllegalArgumentException("port must be in 0..65535: " + port);
@@ -547,6 +555,6 @@ public final class ServerConfig
             ", sessionsMax=" + sessionsMax + ", receiveBufferLength=" + receiveBufferLength +
             ", sendBufferLength=" + sendBufferLength + ", socketSendBufferLength=" + socketSendBufferLength +
             ", socketReceiveBufferLength=" + socketReceiveBufferLength + ", closeLingerMs=" + closeLingerMs +
-            ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", engineConfig=" + engineConfig + '}';
+            ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", engineConfig=" + engineConfig + ", " + gateway + '}';
     }
 }

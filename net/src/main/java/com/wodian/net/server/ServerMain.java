@@ -47,7 +47,8 @@ public final class ServerMain
             System.err.println("error: " + ex.getMessage());
             System.err.println("usage: ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS]" +
                 " [--durability sync|page-cache] [--limits default|small] [--pipeline-wait NAME]" +
-                " [--network-idle NAME] [--sender-idle NAME] [--ignore-stdin]");
+                " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
+                " [--ignore-stdin]");
             System.exit(2);
         }
 
@@ -144,6 +145,12 @@ public final class ServerMain
                     break;
                 case "--sender-idle":
                     config.senderIdleStrategy(value);
+                    break;
+                case "--auth":
+                    config.gateway().authMode(GatewayConfig.parseAuthMode(value));
+                    break;
+                case "--credentials":
+                    config.gateway().credentialsFile(Paths.get(value));
                     break;
                 default:
                     throw new IllegalArgumentException("unknown option " + name);

@@ -50,6 +50,17 @@ final class Session
     /** True while the session is in the receiver's backlog (frames waiting for ring capacity, or a pending CLOSE). */
     boolean inBacklog;
     long rejectedFrameCount;
+    /** Session layer (receiver side): see {@link SessionGate}. */
+    byte authState;
+    int role;
+    long principalId;
+    long merchantId;
+    final byte[] challenge = new byte[com.wodian.net.auth.LogonCrypto.KEY_LENGTH];
+    /** Source address, for the logon rate limit; set at accept. */
+    String remoteAddress;
+    long openedAtMs;
+    /** Time of the last complete frame: a partial frame does not keep a session alive (slowloris). */
+    long lastFrameAtMs;
 
     // Sender side.
     final ByteBuffer sendBuffer;
@@ -89,6 +100,13 @@ final class Session
         closeErrorCode = null;
         inBacklog = false;
         rejectedFrameCount = 0;
+        authState = SessionGate.AUTH_NONE;
+        role = 0;
+        principalId = 0;
+        merchantId = 0;
+        remoteAddress = null;
+        openedAtMs = 0;
+        lastFrameAtMs = 0;
         inUse = true;
     }
 

@@ -228,6 +228,24 @@ public final class WodianServer implements AutoCloseable
         return sender.slowReaderCount();
     }
 
+    /** Successful logons so far. */
+    public long logonCount()
+    {
+        return receiver.gate().logonCount();
+    }
+
+    /** Failed logons so far (wrong proof or unknown identity; rate-limited attempts are not counted here). */
+    public long failedLogonCount()
+    {
+        return receiver.gate().failedLogonCount();
+    }
+
+    /** Sessions closed so far because their logon or idle timeout passed (slowloris, dead peers). */
+    public long timedOutSessionCount()
+    {
+        return receiver.timedOutCount();
+    }
+
     /**
      * Stops the server cleanly: stops accepting and reading, waits (up to {@link ServerConfig#shutdownTimeoutMs()})
      * until every accepted input is journaled and applied and its reply written, then stops every thread, closes

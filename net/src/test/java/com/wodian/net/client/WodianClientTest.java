@@ -143,8 +143,12 @@ class WodianClientTest
             .engineConfig(EngineConfig.small())
             .inputRingSize(1024)
             .outputRingSize(1024);
+        final byte[] secret = new byte[32];
+        java.util.Arrays.fill(secret, (byte)7);
+        final com.wodian.net.auth.Credentials admin = com.wodian.net.auth.Credentials.admin(1, secret);
+        config.gateway().credentialStore(new com.wodian.net.auth.CredentialStore().add(admin, 0));
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient client = WodianClient.connect(HOST, server.port()))
+            WodianClient client = WodianClient.connect(HOST, server.port(), admin))
         {
             final CountDownLatch done = new CountDownLatch(threadCount * perThreadCount);
             final AtomicInteger wrong = new AtomicInteger();

@@ -52,7 +52,7 @@ class MalformedFrameTest
     void launch() throws Exception
     {
         server = WodianServer.launch(ServerTestSupport.config(dataDir, ThreadingMode.COMPACT));
-        goodClient = WodianClient.connect(HOST, server.port());
+        goodClient = ServerTestSupport.connect(server);
         new ServerTestSupport.Requests(goodClient).setUpParties();
     }
 
@@ -90,6 +90,10 @@ class MalformedFrameTest
 
         putFrame(frames, 7, message, encoder.balanceQuery(message, 0, CONSUMER_ID));
 
+        final int futureVersionLength = encoder.balanceQuery(message, 0, CONSUMER_ID);
+        message.putShort(6, (short)(MessageHeaderDecoder.SCHEMA_VERSION + 1), ByteOrder.LITTLE_ENDIAN);
+        putFrame(frames, 8, message, futureVersionLength);
+
         try (Socket socket = connect())
         {
             socket.getOutputStream().write(frames.array(), 0, frames.position());
@@ -102,6 +106,7 @@ class MalformedFrameTest
             assertErrorReply(in, 5, ResultCode.MALFORMED_MESSAGE, 30);
             assertErrorReply(in, 6, ResultCode.UNKNOWN_MESSAGE_TYPE, BalanceReplyDecoder.TEMPLATE_ID);
             assertBalanceReply(in, 7);
+            assertErrorReply(in, 8, ResultCode.UNSUPPORTED_SCHEMA, 30);
         }
 
         assertEquals(SETUP_COMMAND_COUNT, new ServerTestSupport.Requests(goodClient).stateHash().lastSequence(),
@@ -178,7 +183,7 @@ class MalformedFrameTest
     private void assertGoodClientServed() throws Exception
     {
         assertEquals(100_000, new ServerTestSupport.Requests(goodClient).balance(CONSUMER_ID).walletFen());
-        try (WodianClient fresh = WodianClient.connect(HOST, server.port()))
+        try (WodianClient fresh = ServerTestSupport.connect(server))
         {
             assertEquals(100_000, new ServerTestSupport.Requests(fresh).balance(CONSUMER_ID).walletFen());
         }
@@ -189,6 +194,7 @@ class MalformedFrameTest
         final Socket socket = new Socket(HOST, server.port());
         socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
         socket.setTcpNoDelay(true);
+        assertEquals(ResultCode.OK, ServerTestSupport.logOn(socket, ServerTestSupport.ADMIN));
         return socket;
     }
 

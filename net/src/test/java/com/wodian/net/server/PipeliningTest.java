@@ -56,7 +56,7 @@ class PipeliningTest
     private static void pipeline(final ServerConfig config, final int requestCount) throws Exception
     {
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient client = WodianClient.connect(HOST, server.port()))
+            WodianClient client = ServerTestSupport.connect(server))
         {
             final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
             requests.setUpParties();

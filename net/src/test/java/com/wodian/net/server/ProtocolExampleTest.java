@@ -20,7 +20,7 @@ class ProtocolExampleTest
     static final String REQUEST_HEX =
         "18000000" + "0100000000000000" + "08001e00151e0200" + "e903000000000000";
     static final String REPLY_HEX =
-        "32000000" + "0100000000000000" + "22006700151e0200" + "0000" + "e903000000000000" + "a086010000000000" +
+        "32000000" + "0100000000000000" + "22006700151e0300" + "0000" + "e903000000000000" + "a086010000000000" +
         "0000000000000000" + "0000000000000000";
 
     @TempDir
@@ -31,7 +31,7 @@ class ProtocolExampleTest
     {
         try (WodianServer server = WodianServer.launch(ServerTestSupport.config(dataDir, ThreadingMode.COMPACT)))
         {
-            try (WodianClient client = WodianClient.connect(HOST, server.port()))
+            try (WodianClient client = ServerTestSupport.connect(server))
             {
                 new ServerTestSupport.Requests(client).setUpParties();
             }
@@ -39,6 +39,8 @@ class ProtocolExampleTest
             try (Socket socket = new Socket(HOST, server.port()))
             {
                 socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
+                assertEquals(com.wodian.protocol.sbe.ResultCode.OK,
+                    ServerTestSupport.logOn(socket, ServerTestSupport.ADMIN));
                 socket.getOutputStream().write(HexFormat.of().parseHex(REQUEST_HEX));
                 final byte[] reply = new byte[REPLY_HEX.length() / 2];
                 new DataInputStream(socket.getInputStream()).readFully(reply);

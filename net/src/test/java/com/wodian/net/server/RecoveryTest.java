@@ -31,7 +31,7 @@ class RecoveryTest
         final long lastSequence;
         final long stateHash;
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient client = WodianClient.connect(HOST, server.port()))
+            WodianClient client = ServerTestSupport.connect(server))
         {
             assertEquals(0, server.recoveredInputCount());
             final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
@@ -46,7 +46,7 @@ class RecoveryTest
         }
 
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient client = WodianClient.connect(HOST, server.port()))
+            WodianClient client = ServerTestSupport.connect(server))
         {
             assertEquals(lastSequence, server.recoveredInputCount());
             final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);

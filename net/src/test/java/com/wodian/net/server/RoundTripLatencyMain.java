@@ -72,12 +72,13 @@ public final class RoundTripLatencyMain
         }
         final Path dataDir = Files.createTempDirectory("wodian-latency");
         config.dataDir(dataDir);
+        config.gateway().credentialStore(ServerTestSupport.credentialStore());
 
         String allocatedBytes = "";
         final Histogram serviceHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final Histogram scheduledHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient client = WodianClient.connect("127.0.0.1", server.port()))
+            WodianClient client = ServerTestSupport.connect(server))
         {
             final boolean pay = "pay".equals(request);
             final ServerTestSupport.Requests setUp = new ServerTestSupport.Requests(client);

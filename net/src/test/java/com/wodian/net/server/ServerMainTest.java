@@ -40,7 +40,7 @@ class ServerMainTest
         {
             final BufferedReader stdout = stdoutOf(first);
             final int port = awaitListeningLine(stdout);
-            try (WodianClient client = WodianClient.connect(HOST, port))
+            try (WodianClient client = WodianClient.connect(HOST, port, ServerTestSupport.ADMIN))
             {
                 final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
                 requests.setUpParties();
@@ -61,7 +61,7 @@ class ServerMainTest
         try
         {
             final int port = awaitListeningLine(stdoutOf(second));
-            try (WodianClient client = WodianClient.connect(HOST, port))
+            try (WodianClient client = WodianClient.connect(HOST, port, ServerTestSupport.ADMIN))
             {
                 final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
                 assertEquals(lastSequence, requests.stateHash().lastSequence());
@@ -76,6 +76,7 @@ class ServerMainTest
 
     private Process start() throws Exception
     {
+        ServerTestSupport.credentialStore().save(dataDir.resolve("credentials"));
         final List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())

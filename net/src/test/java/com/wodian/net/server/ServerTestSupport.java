@@ -12,7 +12,12 @@ import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.StateHashReplyDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import com.wodian.net.auth.CredentialStore;
+import com.wodian.net.auth.Credentials;
+
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -29,12 +34,93 @@ final class ServerTestSupport
     static final long TERMINAL_ID = 11;
     static final long CONSUMER_ID = 1001;
 
+    /** Fixed test identities (secrets are not secret here): the operator, terminal 11 of merchant 1. */
+    static final Credentials ADMIN = Credentials.admin(1, secret(1));
+    static final Credentials TERMINAL = Credentials.terminal(TERMINAL_ID, secret(2));
+
     private ServerTestSupport()
     {
     }
 
+    static byte[] secret(final int seed)
+    {
+        final byte[] secret = new byte[32];
+        Arrays.fill(secret, (byte)seed);
+        return secret;
+    }
+
+    /** The credentials every test server knows. */
+    static CredentialStore credentialStore()
+    {
+        return new CredentialStore().add(ADMIN, 0).add(TERMINAL, MERCHANT_ID);
+    }
+
+    /** A logged-on admin client of a test server. */
+    static WodianClient connect(final WodianServer server) throws IOException
+    {
+        return WodianClient.connect(HOST, server.port(), ADMIN);
+    }
+
+    /**
+     * Logs a raw socket on (blocking): Logon, LogonChallenge, LogonProof, LogonReply, with correlation ids 0 and 0.
+     *
+     * @return the LogonReply's code.
+     */
+    static ResultCode logOn(final java.net.Socket socket, final Credentials credentials) throws IOException
+    {
+        final java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[128]);
+        final com.wodian.protocol.sbe.MessageHeaderEncoder headerEncoder =
+            new com.wodian.protocol.sbe.MessageHeaderEncoder();
+        int length = 8 + new com.wodian.protocol.sbe.LogonEncoder().wrapAndApplyHeader(message, 0, headerEncoder)
+            .role(credentials.role()).principalId(credentials.principalId()).encodedLength();
+        writeFrame(socket, 0, message, length);
+        UnsafeBuffer reply = readFrame(in);
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(reply, 0);
+        if (com.wodian.protocol.sbe.LogonChallengeDecoder.TEMPLATE_ID != header.templateId())
+        {
+            return new com.wodian.protocol.sbe.LogonReplyDecoder().wrapAndApplyHeader(reply, 0, header).code();
+        }
+        final byte[] challenge = new byte[32];
+        new com.wodian.protocol.sbe.LogonChallengeDecoder().wrapAndApplyHeader(reply, 0, header)
+            .getChallenge(challenge, 0, 32);
+        final byte[] proof = credentials.proof(challenge);
+        length = 8 + new com.wodian.protocol.sbe.LogonProofEncoder().wrapAndApplyHeader(message, 0, headerEncoder)
+            .putProof(proof, 0, 32).encodedLength();
+        writeFrame(socket, 0, message, length);
+        reply = readFrame(in);
+        return new com.wodian.protocol.sbe.LogonReplyDecoder().wrapAndApplyHeader(reply, 0,
+            new MessageHeaderDecoder()).code();
+    }
+
+    static void writeFrame(final java.net.Socket socket, final long correlationId, final UnsafeBuffer message,
+        final int length) throws IOException
+    {
+        final java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(12 + length)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        frame.putInt(8 + length).putLong(correlationId).put(message.byteArray(), 0, length);
+        socket.getOutputStream().write(frame.array());
+    }
+
+    /** Reads one reply frame, returning its message. */
+    static UnsafeBuffer readFrame(final java.io.DataInputStream in) throws IOException
+    {
+        final int frameLength = Integer.reverseBytes(in.readInt());
+        in.readLong();
+        final byte[] message = new byte[frameLength - 8];
+        in.readFully(message);
+        return new UnsafeBuffer(message);
+    }
+
     /** A server config for tests: loopback, ephemeral port, small engine, the given threading mode. */
     static ServerConfig config(final Path dataDir, final ThreadingMode mode)
+    {
+        final ServerConfig config = newConfig(dataDir, mode);
+        config.gateway().credentialStore(credentialStore());
+        return config;
+    }
+
+    private static ServerConfig newConfig(final Path dataDir, final ThreadingMode mode)
     {
         return new ServerConfig()
             .dataDir(dataDir)

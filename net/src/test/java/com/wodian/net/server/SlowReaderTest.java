@@ -42,7 +42,7 @@ class SlowReaderTest
             .sendBufferLength(4096)
             .socketSendBufferLength(4096);
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient goodClient = WodianClient.connect(HOST, server.port());
+            WodianClient goodClient = ServerTestSupport.connect(server);
             Socket slowReader = new Socket())
         {
             new ServerTestSupport.Requests(goodClient).setUpParties();
@@ -50,6 +50,8 @@ class SlowReaderTest
             slowReader.setReceiveBufferSize(4096);
             slowReader.connect(new InetSocketAddress(HOST, server.port()));
             slowReader.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
+            assertEquals(com.wodian.protocol.sbe.ResultCode.OK,
+                ServerTestSupport.logOn(slowReader, ServerTestSupport.ADMIN));
             final Thread writer = new Thread(() -> writeQueries(slowReader), "slow-reader-writer");
             writer.start();
 

@@ -37,7 +37,7 @@ class TickTest
     {
         final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).tickIntervalMs(20);
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient client = WodianClient.connect(HOST, server.port()))
+            WodianClient client = ServerTestSupport.connect(server))
         {
             final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
             requests.setUpParties();
@@ -77,7 +77,7 @@ class TickTest
             .tickIntervalMs(3_600_000)
             .engineConfig(com.wodian.engine.EngineConfig.small().distributionSliceEntries(1));
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient client = WodianClient.connect(HOST, server.port()))
+            WodianClient client = ServerTestSupport.connect(server))
         {
             final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
             requests.setUpParties();

@@ -54,7 +54,7 @@ class WodianServerTest
     private static void registerTopUpPayAndQuery(final ServerConfig config) throws Exception
     {
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient client = WodianClient.connect(HOST, server.port()))
+            WodianClient client = ServerTestSupport.connect(server))
         {
             final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
             requests.setUpParties();
@@ -86,8 +86,8 @@ class WodianServerTest
     void shouldServeSeveralClientsAtOnce(final ThreadingMode mode) throws Exception
     {
         try (WodianServer server = WodianServer.launch(ServerTestSupport.config(dataDir, mode));
-            WodianClient first = WodianClient.connect(HOST, server.port());
-            WodianClient second = WodianClient.connect(HOST, server.port()))
+            WodianClient first = ServerTestSupport.connect(server);
+            WodianClient second = ServerTestSupport.connect(server))
         {
             new ServerTestSupport.Requests(first).setUpParties();
             final ServerTestSupport.Requests secondRequests = new ServerTestSupport.Requests(second);

@@ -1,0 +1,294 @@
+package com.wodian.net.auth;
+
+import com.wodian.protocol.sbe.SessionRole;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server's credential file: for each identity its role, id, merchant (terminals) and stored key
+ * ({@code SHA-256(HMAC(secret, "Wodian Client Key"))}, see {@link LogonCrypto}), plus, after a rotation, the previous
+ * stored key and the time until which it is still accepted. Secrets themselves are never stored here.
+ * <pre>
+ *   # comment
+ *   terminal 11 merchant 1 key 9f...(64 hex) [previous 3a...(64 hex) until 1767225600000]
+ *   admin 1 key 5c...
+ *   consumer 1001 key 77...
+ * </pre>
+ * The file is written with mode 600 (owner read/write only) through a temporary file and an atomic rename, so a
+ * server reloading it never reads half a file. Not thread-safe: the server loads a fresh instance to reload.
+ */
+public final class CredentialStore
+{
+    /** One identity's entry. */
+    public static final class Entry
+    {
+        final SessionRole role;
+        final long principalId;
+        final long merchantId;
+        byte[] storedKey;
+        byte[] previousStoredKey;
+        long previousValidUntilMs;
+
+        Entry(final SessionRole role, final long principalId, final long merchantId)
+        {
+            this.role = role;
+            this.principalId = principalId;
+            this.merchantId = merchantId;
+        }
+
+        /** The terminal's merchant; 0 for admin and consumer identities. */
+        public long merchantId()
+        {
+            return merchantId;
+        }
+    }
+
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    private static String key(final SessionRole role, final long principalId)
+    {
+        return role.name() + ':' + principalId;
+    }
+
+    /** The entry of an identity, or null when there is none. */
+    public Entry find(final SessionRole role, final long principalId)
+    {
+        return entries.get(key(role, principalId));
+    }
+
+    /** Identities in the store. */
+    public int size()
+    {
+        return entries.size();
+    }
+
+    /**
+     * True when {@code proof} answers {@code challenge} with the identity's current key, or with its previous key
+     * while the rotation's grace period lasts.
+     */
+    public boolean verify(
+        final SessionRole role, final long principalId, final byte[] challenge, final byte[] proof, final long nowMs)
+    {
+        final Entry entry = find(role, principalId);
+        if (null == entry)
+        {
+            return false;
+        }
+        if (LogonCrypto.verify(entry.storedKey, challenge, role, principalId, proof))
+        {
+            return true;
+        }
+        return null != entry.previousStoredKey && nowMs < entry.previousValidUntilMs &&
+            LogonCrypto.verify(entry.previousStoredKey, challenge, role, principalId, proof);
+    }
+
+    /**
+     * Creates (or replaces, without grace) an identity with a fresh random secret.
+     *
+     * @param merchantId the terminal's merchant, 0 for other roles.
+     * @return the client's credentials: hand them to the terminal or operator, they are not kept here.
+     */
+    public Credentials provision(
+        final SessionRole role, final long principalId, final long merchantId, final SecureRandom random)
+    {
+        final byte[] secret = new byte[LogonCrypto.KEY_LENGTH];
+        random.nextBytes(secret);
+        final Entry entry = new Entry(role, principalId, merchantId);
+        entry.storedKey = LogonCrypto.storedKey(secret);
+        entries.put(key(role, principalId), entry);
+        return new Credentials(role, principalId, secret);
+    }
+
+    /**
+     * Gives an identity a new secret; the old one stays valid until {@code nowMs + graceMs}, so terminals can be
+     * updated one by one without a window where neither key works.
+     *
+     * @return the new credentials.
+     * @throws IllegalArgumentException when the identity is unknown.
+     */
+    public Credentials rotate(
+        final SessionRole role, final long principalId, final long graceMs, final long nowMs, final SecureRandom random)
+    {
+        final Entry entry = find(role, principalId);
+        if (null == entry)
+        {
+            throw new IllegalArgumentException("no " + role + " " + principalId);
+        }
+        final byte[] secret = new byte[LogonCrypto.KEY_LENGTH];
+        random.nextBytes(secret);
+        entry.previousStoredKey = entry.storedKey;
+        entry.previousValidUntilMs = nowMs + graceMs;
+        entry.storedKey = LogonCrypto.storedKey(secret);
+        return new Credentials(role, principalId, secret);
+    }
+
+    /**
+     * Adds (or replaces) an identity whose secret is already known, e.g. fixed test credentials.
+     *
+     * @param merchantId the terminal's merchant, 0 for other roles.
+     */
+    public CredentialStore add(final Credentials credentials, final long merchantId)
+    {
+        final Entry entry = new Entry(credentials.role(), credentials.principalId(), merchantId);
+        entry.storedKey = LogonCrypto.storedKey(credentials.secret());
+        entries.put(key(credentials.role(), credentials.principalId()), entry);
+        return this;
+    }
+
+    /** Removes an identity (a lost or retired terminal): it can no longer log on. */
+    public boolean revoke(final SessionRole role, final long principalId)
+    {
+        return null != entries.remove(key(role, principalId));
+    }
+
+    /** Reads a credential file. */
+    public static CredentialStore load(final Path file) throws IOException
+    {
+        final CredentialStore store = new CredentialStore();
+        int lineNumber = 0;
+        for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))
+        {
+            lineNumber++;
+            final String trimmed = line.trim();
+            if (trimmed.isEmpty() || trimmed.startsWith("#"))
+            {
+                continue;
+            }
+            try
+            {
+                store.parseLine(trimmed.split("\\s+"));
+            }
+            catch (final RuntimeException ex)
+            {
+                throw new IOException(file + ":" + lineNumber + ": " + ex.getMessage(), ex);
+            }
+        }
+        return store;
+    }
+
+    private void parseLine(final String[] words)
+    {
+        final SessionRole role = SessionRole.valueOf(words[0].toUpperCase(Locale.ROOT));
+        final long principalId = Long.parseLong(words[1]);
+        long merchantId = 0;
+        byte[] storedKey = null;
+        byte[] previous = null;
+        long until = 0;
+        for (int i = 2; i + 1 < words.length; i += 2)
+        {
+            switch (words[i])
+            {
+                case "merchant" -> merchantId = Long.parseLong(words[i + 1]);
+                case "key" -> storedKey = parseKey(words[i + 1]);
+                case "previous" -> previous = parseKey(words[i + 1]);
+                case "until" -> until = Long.parseLong(words[i + 1]);
+                default -> throw new IllegalArgumentException("unknown attribute " + words[i]);
+            }
+        }
+        if (null == storedKey)
+        {
+            throw new IllegalArgumentException("no key");
+        }
+        if (SessionRole.TERMINAL == role && merchantId <= 0)
+        {
+            throw new IllegalArgumentException("a terminal needs its merchant");
+        }
+        final Entry entry = new Entry(role, principalId, merchantId);
+        entry.storedKey = storedKey;
+        entry.previousStoredKey = previous;
+        entry.previousValidUntilMs = until;
+        entries.put(key(role, principalId), entry);
+    }
+
+    private static byte[] parseKey(final String hex)
+    {
+        final byte[] key = HexFormat.of().parseHex(hex);
+        if (key.length != LogonCrypto.KEY_LENGTH)
+        {
+            throw new IllegalArgumentException("a key is " + LogonCrypto.KEY_LENGTH + " bytes");
+        }
+        return key;
+    }
+
+    /** Writes the store, owner-only, replacing the file atomically. */
+    public void save(final Path file) throws IOException
+    {
+        final StringBuilder text = new StringBuilder(
+            "# Wodian credential file: stored keys (SHA-256 of HMAC of each secret), never secrets. Mode 600.\n");
+        final HexFormat hex = HexFormat.of();
+        for (final Entry entry : entries.values())
+        {
+            text.append(entry.role.name().toLowerCase(Locale.ROOT)).append(' ').append(entry.principalId);
+            if (SessionRole.TERMINAL == entry.role)
+            {
+                text.append(" merchant ").append(entry.merchantId);
+            }
+            text.append(" key ").append(hex.formatHex(entry.storedKey));
+            if (null != entry.previousStoredKey)
+            {
+                text.append(" previous ").append(hex.formatHex(entry.previousStoredKey))
+                    .append(" until ").append(entry.previousValidUntilMs);
+            }
+            text.append('\n');
+        }
+        writePrivate(file, text.toString());
+    }
+
+    /** Lists identities as {@code role id} strings, for tools. */
+    public List<String> describe()
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final Entry entry : entries.values())
+        {
+            lines.add(entry.role + " " + entry.principalId + (entry.merchantId != 0 ? " merchant " + entry.merchantId :
+                "") + (null != entry.previousStoredKey ? " (previous key until " + entry.previousValidUntilMs + ")" :
+                ""));
+        }
+        return lines;
+    }
+
+    /** Writes a file readable and writable by its owner only (where the file system has POSIX permissions). */
+    static void writePrivate(final Path file, final String text) throws IOException
+    {
+        final Path parent = file.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        final Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        try
+        {
+            try
+            {
+                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+            }
+            catch (final UnsupportedOperationException ignore)
+            {
+                // A file system without POSIX permissions (Windows): protect the folder instead (docs/security.md).
+            }
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            try
+            {
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (final AtomicMoveNotSupportedException ex)
+            {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        finally
+        {
+            Files.deleteIfExists(temporary);
+        }
+    }
+}

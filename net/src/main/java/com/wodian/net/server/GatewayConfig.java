@@ -1,0 +1,232 @@
+package com.wodian.net.server;
+
+import com.wodian.net.auth.CredentialStore;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Session-layer settings of the gateway (docs/security.md): authentication, logon rate limits, logon and idle
+ * timeouts. Part of {@link ServerConfig} ({@link ServerConfig#gateway()}); defaults come from system properties.
+ */
+public final class GatewayConfig
+{
+    /** Whether sessions must log on. */
+    public enum AuthMode
+    {
+        /** Every session logs on with a credential from the credential file (the default). */
+        REQUIRED,
+        /**
+         * No logon: every session acts as an admin. Loopback-only experiments; refused on any other address, and
+         * warned about at start-up.
+         */
+        DISABLED
+    }
+
+    /** Property names and defaults. */
+    public static final class Configuration
+    {
+        public static final String AUTH_MODE_PROP_NAME = "wodian.auth.mode";
+        public static final AuthMode AUTH_MODE_DEFAULT = AuthMode.REQUIRED;
+
+        /** Credential file; default {@code <dataDir>/credentials}. */
+        public static final String CREDENTIALS_FILE_PROP_NAME = "wodian.auth.credentials.file";
+        public static final String CREDENTIALS_FILE_NAME_DEFAULT = "credentials";
+
+        /** A connection must complete its logon within this time after accept, or it is closed (slowloris). */
+        public static final String LOGON_TIMEOUT_MS_PROP_NAME = "wodian.auth.logon.timeout.ms";
+        public static final long LOGON_TIMEOUT_MS_DEFAULT = 5_000;
+
+        /** A logged-on session without a complete frame (a Heartbeat will do) for this long is closed. */
+        public static final String IDLE_TIMEOUT_MS_PROP_NAME = "wodian.net.idle.timeout.ms";
+        public static final long IDLE_TIMEOUT_MS_DEFAULT = 30_000;
+
+        /** Told to clients at logon: how often to send a Heartbeat when otherwise silent. */
+        public static final String HEARTBEAT_INTERVAL_MS_PROP_NAME = "wodian.net.heartbeat.interval.ms";
+        public static final long HEARTBEAT_INTERVAL_MS_DEFAULT = 10_000;
+
+        /** Failed logons per principal per window before its logons are refused for the rest of the window. */
+        public static final String PRINCIPAL_FAILURES_MAX_PROP_NAME = "wodian.auth.principal.failures.max";
+        public static final int PRINCIPAL_FAILURES_MAX_DEFAULT = 5;
+
+        /** Failed logons per source address per window before its logons are refused for the rest of it. */
+        public static final String ADDRESS_FAILURES_MAX_PROP_NAME = "wodian.auth.address.failures.max";
+        public static final int ADDRESS_FAILURES_MAX_DEFAULT = 20;
+
+        public static final String FAILURE_WINDOW_MS_PROP_NAME = "wodian.auth.failure.window.ms";
+        public static final long FAILURE_WINDOW_MS_DEFAULT = 60_000;
+
+        /** Principals and addresses tracked by the rate limiter at most. */
+        public static final int LIMITER_ENTRIES_MAX = 100_000;
+
+        private Configuration()
+        {
+        }
+    }
+
+    private AuthMode authMode = parseAuthMode(System.getProperty(Configuration.AUTH_MODE_PROP_NAME,
+        Configuration.AUTH_MODE_DEFAULT.name()));
+    private Path credentialsFile = null == System.getProperty(Configuration.CREDENTIALS_FILE_PROP_NAME) ? null :
+        Path.of(System.getProperty(Configuration.CREDENTIALS_FILE_PROP_NAME));
+    private CredentialStore credentialStore;
+    private long logonTimeoutMs = Long.getLong(Configuration.LOGON_TIMEOUT_MS_PROP_NAME,
+        Configuration.LOGON_TIMEOUT_MS_DEFAULT);
+    private long idleTimeoutMs = Long.getLong(Configuration.IDLE_TIMEOUT_MS_PROP_NAME,
+        Configuration.IDLE_TIMEOUT_MS_DEFAULT);
+    private long heartbeatIntervalMs = Long.getLong(Configuration.HEARTBEAT_INTERVAL_MS_PROP_NAME,
+        Configuration.HEARTBEAT_INTERVAL_MS_DEFAULT);
+    private int principalFailuresMax = Integer.getInteger(Configuration.PRINCIPAL_FAILURES_MAX_PROP_NAME,
+        Configuration.PRINCIPAL_FAILURES_MAX_DEFAULT);
+    private int addressFailuresMax = Integer.getInteger(Configuration.ADDRESS_FAILURES_MAX_PROP_NAME,
+        Configuration.ADDRESS_FAILURES_MAX_DEFAULT);
+    private long failureWindowMs = Long.getLong(Configuration.FAILURE_WINDOW_MS_PROP_NAME,
+        Configuration.FAILURE_WINDOW_MS_DEFAULT);
+
+    public static AuthMode parseAuthMode(final String name)
+    {
+        return AuthMode.valueOf(name.trim().toUpperCase(Locale.ROOT));
+    }
+
+    public GatewayConfig authMode(final AuthMode authMode)
+    {
+        this.authMode = Objects.requireNonNull(authMode, "authMode");
+        return this;
+    }
+
+    public AuthMode authMode()
+    {
+        return authMode;
+    }
+
+    /** The credential file to load (and reload when it changes); null means {@code <dataDir>/credentials}. */
+    public GatewayConfig credentialsFile(final Path credentialsFile)
+    {
+        this.credentialsFile = credentialsFile;
+        return this;
+    }
+
+    public Path credentialsFile()
+    {
+        return credentialsFile;
+    }
+
+    /** An in-memory store used instead of the file (tests, embedded use); never reloaded. */
+    public GatewayConfig credentialStore(final CredentialStore credentialStore)
+    {
+        this.credentialStore = credentialStore;
+        return this;
+    }
+
+    public CredentialStore credentialStore()
+    {
+        return credentialStore;
+    }
+
+    public GatewayConfig logonTimeoutMs(final long logonTimeoutMs)
+    {
+        this.logonTimeoutMs = logonTimeoutMs;
+        return this;
+    }
+
+    public long logonTimeoutMs()
+    {
+        return logonTimeoutMs;
+    }
+
+    public GatewayConfig idleTimeoutMs(final long idleTimeoutMs)
+    {
+        this.idleTimeoutMs = idleTimeoutMs;
+        return this;
+    }
+
+    public long idleTimeoutMs()
+    {
+        return idleTimeoutMs;
+    }
+
+    public GatewayConfig heartbeatIntervalMs(final long heartbeatIntervalMs)
+    {
+        this.heartbeatIntervalMs = heartbeatIntervalMs;
+        return this;
+    }
+
+    public long heartbeatIntervalMs()
+    {
+        return heartbeatIntervalMs;
+    }
+
+    public GatewayConfig principalFailuresMax(final int principalFailuresMax)
+    {
+        this.principalFailuresMax = principalFailuresMax;
+        return this;
+    }
+
+    public int principalFailuresMax()
+    {
+        return principalFailuresMax;
+    }
+
+    public GatewayConfig addressFailuresMax(final int addressFailuresMax)
+    {
+        this.addressFailuresMax = addressFailuresMax;
+        return this;
+    }
+
+    public int addressFailuresMax()
+    {
+        return addressFailuresMax;
+    }
+
+    public GatewayConfig failureWindowMs(final long failureWindowMs)
+    {
+        this.failureWindowMs = failureWindowMs;
+        return this;
+    }
+
+    public long failureWindowMs()
+    {
+        return failureWindowMs;
+    }
+
+    void validate(final String host)
+    {
+        if (logonTimeoutMs <= 0 || idleTimeoutMs <= 0 || heartbeatIntervalMs <= 0 || failureWindowMs <= 0)
+        {
+            throw new IllegalArgumentException("gateway timeouts and intervals must be > 0");
+        }
+        if (heartbeatIntervalMs >= idleTimeoutMs)
+        {
+            throw new IllegalArgumentException("heartbeatIntervalMs must be below idleTimeoutMs");
+        }
+        if (principalFailuresMax <= 0 || addressFailuresMax <= 0)
+        {
+            throw new IllegalArgumentException("logon failure limits must be > 0");
+        }
+        if (AuthMode.DISABLED == authMode && !isLoopback(host))
+        {
+            throw new IllegalArgumentException("auth DISABLED is allowed on a loopback address only, not " + host);
+        }
+    }
+
+    private static boolean isLoopback(final String host)
+    {
+        try
+        {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "GatewayConfig{authMode=" + authMode + ", credentialsFile=" + credentialsFile +
+            ", logonTimeoutMs=" + logonTimeoutMs + ", idleTimeoutMs=" + idleTimeoutMs +
+            ", heartbeatIntervalMs=" + heartbeatIntervalMs + ", principalFailuresMax=" + principalFailuresMax +
+            ", addressFailuresMax=" + addressFailuresMax + ", failureWindowMs=" + failureWindowMs + '}';
+    }
+}

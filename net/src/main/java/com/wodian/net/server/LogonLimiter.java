@@ -1,0 +1,125 @@
+package com.wodian.net.server;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Counts failed logons per principal (role and id) and per source address in fixed windows; once a key reaches its
+ * limit, every logon for it is refused until its window ends, without even checking the proof. A success clears
+ * the principal's count (not the address's: one good terminal must not launder a scanner's failures).
+ *
+ * <p>Bounded: at most {@code entriesMax} keys are tracked. When the table is full, expired windows are dropped; if
+ * it is still full, new keys are refused (fail closed) until windows expire. Used only by the network thread, at
+ * logon; it allocates there, which is acceptable off the payment path.
+ */
+final class LogonLimiter
+{
+    private static final class Window
+    {
+        long startMs;
+        int failureCount;
+    }
+
+    private final int principalFailuresMax;
+    private final int addressFailuresMax;
+    private final long windowMs;
+    private final int entriesMax;
+    private final Map<String, Window> byPrincipal = new HashMap<>();
+    private final Map<String, Window> byAddress = new HashMap<>();
+    private long refusedCount;
+
+    LogonLimiter(final int principalFailuresMax, final int addressFailuresMax, final long windowMs,
+        final int entriesMax)
+    {
+        this.principalFailuresMax = principalFailuresMax;
+        this.addressFailuresMax = addressFailuresMax;
+        this.windowMs = windowMs;
+        this.entriesMax = entriesMax;
+    }
+
+    static String principalKey(final int role, final long principalId)
+    {
+        return role + ":" + principalId;
+    }
+
+    /** True when logons for this principal or from this address are refused at the moment. */
+    boolean isLimited(final String principalKey, final String address, final long nowMs)
+    {
+        final boolean limited = reached(byPrincipal, principalKey, principalFailuresMax, nowMs) ||
+            reached(byAddress, address, addressFailuresMax, nowMs) || isFull(nowMs);
+        if (limited)
+        {
+            refusedCount++;
+        }
+        return limited;
+    }
+
+    /**
+     * Records a failed logon.
+     *
+     * @return true when it should be logged: the first failures of a window up to the limit, so an attack cannot
+     * flood the log (the refusals after it are counted in {@link #refusedCount()}).
+     */
+    boolean onFailure(final String principalKey, final String address, final long nowMs)
+    {
+        final int principalFailures = increment(byPrincipal, principalKey, nowMs);
+        final int addressFailures = increment(byAddress, address, nowMs);
+        return principalFailures <= principalFailuresMax && addressFailures <= addressFailuresMax;
+    }
+
+    void onSuccess(final String principalKey)
+    {
+        byPrincipal.remove(principalKey);
+    }
+
+    long refusedCount()
+    {
+        return refusedCount;
+    }
+
+    private boolean reached(final Map<String, Window> windows, final String key, final int max, final long nowMs)
+    {
+        final Window window = windows.get(key);
+        return null != window && nowMs - window.startMs < windowMs && window.failureCount >= max;
+    }
+
+    private boolean isFull(final long nowMs)
+    {
+        if (byPrincipal.size() + byAddress.size() < entriesMax)
+        {
+            return false;
+        }
+        purge(byPrincipal, nowMs);
+        purge(byAddress, nowMs);
+        return byPrincipal.size() + byAddress.size() >= entriesMax;
+    }
+
+    private int increment(final Map<String, Window> windows, final String key, final long nowMs)
+    {
+        Window window = windows.get(key);
+        if (null == window)
+        {
+            window = new Window();
+            window.startMs = nowMs;
+            windows.put(key, window);
+        }
+        else if (nowMs - window.startMs >= windowMs)
+        {
+            window.startMs = nowMs;
+            window.failureCount = 0;
+        }
+        return ++window.failureCount;
+    }
+
+    private void purge(final Map<String, Window> windows, final long nowMs)
+    {
+        for (final Iterator<Window> it = windows.values().iterator(); it.hasNext(); )
+        {
+            if (nowMs - it.next().startMs >= windowMs)
+            {
+                it.remove();
+            }
+        }
+    }
+}

@@ -1,0 +1,417 @@
+package com.wodian.net.server;
+
+import com.wodian.net.auth.CredentialStore;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.sbe.ErrorReplyEncoder;
+import com.wodian.protocol.sbe.HeartbeatDecoder;
+import com.wodian.protocol.sbe.HeartbeatReplyEncoder;
+import com.wodian.protocol.sbe.LogonChallengeEncoder;
+import com.wodian.protocol.sbe.LogonDecoder;
+import com.wodian.protocol.sbe.LogonProofDecoder;
+import com.wodian.protocol.sbe.LogonReplyEncoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.MessageHeaderEncoder;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.SessionRole;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+
+/**
+ * The session layer of the gateway, run by the receiver (network) thread: logon (challenge and proof, see
+ * {@link com.wodian.net.auth.LogonCrypto}), heartbeats, and the authorization of every other message by the
+ * session's role and identity against {@link CommandCatalog}'s access classes. Nothing here reaches the engine or
+ * the journal: session messages are answered through the input ring as gateway replies (so they keep their place
+ * among the session's replies), and a message the session may not send becomes an ErrorReply.
+ *
+ * <p>Rules (docs/security.md):
+ * <ul>
+ *     <li>before logon, only Logon and then LogonProof; anything else ends the session with NOT_LOGGED_ON;</li>
+ *     <li>a failed or rate-limited logon is answered and ends the session; failures are counted per principal and
+ *     per source address ({@link LogonLimiter}) and logged (bounded);</li>
+ *     <li>ADMIN sessions may send everything; TERMINAL sessions only {@link CommandCatalog#ACCESS_TERMINAL} messages
+ *     naming their own terminal and merchant, and {@link CommandCatalog#ACCESS_MERCHANT_QUERY} queries about their
+ *     own merchant; CONSUMER sessions only {@link CommandCatalog#ACCESS_CONSUMER_QUERY} queries about themselves.
+ *     The engine adds its own check that the terminal belongs to the merchant (TERMINAL_NOT_OF_MERCHANT).</li>
+ * </ul>
+ * The logon path allocates (crypto, logging, the limiter's maps); the authorization of ordinary messages does not.
+ */
+final class SessionGate
+{
+    static final byte AUTH_NONE = 0;
+    static final byte AUTH_CHALLENGED = 1;
+    static final byte AUTH_DONE = 2;
+
+    /** How often the credential file's modification time is checked for a reload. */
+    private static final long RELOAD_CHECK_INTERVAL_MS = 1_000;
+
+    private final GatewayConfig config;
+    private final InputPublisher publisher;
+    private final boolean authRequired;
+    private final Path credentialsFile;
+    private final LogonLimiter limiter;
+    private final SecureRandom random = new SecureRandom();
+    private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final LogonDecoder logonDecoder = new LogonDecoder();
+    private final LogonProofDecoder proofDecoder = new LogonProofDecoder();
+    private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
+    private final LogonChallengeEncoder challengeEncoder = new LogonChallengeEncoder();
+    private final LogonReplyEncoder logonReplyEncoder = new LogonReplyEncoder();
+    private final HeartbeatReplyEncoder heartbeatReplyEncoder = new HeartbeatReplyEncoder();
+    private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
+    private final byte[] proof = new byte[com.wodian.net.auth.LogonCrypto.KEY_LENGTH];
+    private CredentialStore store;
+    /** Set by {@link #onMessage} when the session must end after the reply it published. */
+    boolean endsSession;
+    private FileTime credentialsModified;
+    private long nextReloadCheckMs;
+    /** Statistics written only by the network thread; volatile so that other threads may read them. */
+    private volatile long logonCount;
+    private volatile long failedLogonCount;
+
+    SessionGate(final ServerConfig serverConfig, final InputPublisher publisher) throws IOException
+    {
+        this.config = serverConfig.gateway();
+        this.publisher = publisher;
+        this.authRequired = GatewayConfig.AuthMode.REQUIRED == config.authMode();
+        this.limiter = new LogonLimiter(config.principalFailuresMax(), config.addressFailuresMax(),
+            config.failureWindowMs(), GatewayConfig.Configuration.LIMITER_ENTRIES_MAX);
+        if (!authRequired)
+        {
+            credentialsFile = null;
+            store = new CredentialStore();
+            WodianServer.LOG.log(System.Logger.Level.WARNING, "AUTHENTICATION DISABLED: every connection acts as " +
+                "an admin. Loopback experiments only (docs/security.md).");
+        }
+        else if (null != config.credentialStore())
+        {
+            credentialsFile = null;
+            store = config.credentialStore();
+        }
+        else
+        {
+            credentialsFile = null != config.credentialsFile() ? config.credentialsFile() :
+                serverConfig.dataDir().resolve(GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT);
+            if (!Files.exists(credentialsFile))
+            {
+                throw new IOException("authentication is required but there is no credential file " +
+                    credentialsFile + " (create one with 'wodian credentials', or see docs/security.md)");
+            }
+            credentialsModified = Files.getLastModifiedTime(credentialsFile);
+            store = CredentialStore.load(credentialsFile);
+            WodianServer.LOG.log(System.Logger.Level.INFO, "loaded {0} credentials from {1}", store.size(),
+                credentialsFile);
+        }
+    }
+
+    /** Receiver: prepares a newly accepted session. */
+    void onOpen(final Session session, final String remoteAddress, final long nowMs)
+    {
+        session.remoteAddress = remoteAddress;
+        session.openedAtMs = nowMs;
+        session.lastFrameAtMs = nowMs;
+        if (!authRequired)
+        {
+            session.authState = AUTH_DONE;
+            session.role = SessionRole.ADMIN.value();
+        }
+    }
+
+    /**
+     * The session's timeout, if it has passed: LOGON_TIMEOUT before logon, IDLE_TIMEOUT after; else null.
+     */
+    ResultCode expired(final Session session, final long nowMs)
+    {
+        if (AUTH_DONE != session.authState)
+        {
+            return nowMs - session.openedAtMs >= config.logonTimeoutMs() ? ResultCode.LOGON_TIMEOUT : null;
+        }
+        return nowMs - session.lastFrameAtMs >= config.idleTimeoutMs() ? ResultCode.IDLE_TIMEOUT : null;
+    }
+
+    /** Reloads the credential file when it changed (rotation, new terminals); keeps the old one if it is broken. */
+    void reloadIfChanged(final long nowMs)
+    {
+        if (null == credentialsFile || nowMs < nextReloadCheckMs)
+        {
+            return;
+        }
+        nextReloadCheckMs = nowMs + RELOAD_CHECK_INTERVAL_MS;
+        try
+        {
+            final FileTime modified = Files.getLastModifiedTime(credentialsFile);
+            if (!modified.equals(credentialsModified))
+            {
+                store = CredentialStore.load(credentialsFile);
+                credentialsModified = modified;
+                WodianServer.LOG.log(System.Logger.Level.INFO, "reloaded {0} credentials from {1}", store.size(),
+                    credentialsFile);
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            WodianServer.LOG.log(System.Logger.Level.ERROR, "credential file " + credentialsFile +
+                " could not be reloaded; keeping the previous one", ex);
+        }
+    }
+
+    /**
+     * Handles a message that passed {@link CommandCatalog#checkInbound}. Publishes at most one input (a gateway
+     * reply), so the caller checks the ring's capacity once before calling.
+     *
+     * @return true when the caller should publish the message to the ring; false when the gateway has answered it,
+     * in which case {@link #endsSession} tells whether the session must end after that answer.
+     */
+    boolean onMessage(
+        final Session session, final long correlationId, final DirectBuffer buffer, final int offset,
+        final int length, final long nowMs)
+    {
+        session.lastFrameAtMs = nowMs;
+        final int templateId = CommandCatalog.templateId(buffer, offset);
+        endsSession = false;
+        if (CommandCatalog.isSession(templateId))
+        {
+            onSessionMessage(session, correlationId, buffer, offset, templateId, nowMs);
+            return false;
+        }
+        if (AUTH_DONE != session.authState)
+        {
+            session.rejectedFrameCount++;
+            publishError(session, correlationId, ResultCode.NOT_LOGGED_ON, templateId);
+            endsSession = true;
+            return false;
+        }
+        final ResultCode refusal = authorize(session, buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH,
+            templateId);
+        if (null != refusal)
+        {
+            session.rejectedFrameCount++;
+            publishError(session, correlationId, refusal, templateId);
+            return false;
+        }
+        return true;
+    }
+
+
+    /** The refusal of a message by the session's role and identity, or null when it is allowed. */
+    static ResultCode authorize(final Session session, final DirectBuffer buffer, final int bodyOffset,
+        final int templateId)
+    {
+        final int role = session.role;
+        if (SessionRole.ADMIN.value() == role)
+        {
+            return null;
+        }
+        final byte access = CommandCatalog.accessClass(templateId);
+        if (CommandCatalog.ACCESS_ADMIN == access)
+        {
+            return ResultCode.ADMIN_ROLE_REQUIRED;
+        }
+        if (SessionRole.TERMINAL.value() == role)
+        {
+            if (CommandCatalog.ACCESS_TERMINAL == access)
+            {
+                final int terminalOffset = CommandCatalog.terminalIdOffset(templateId);
+                if (CommandCatalog.NO_FIELD != terminalOffset &&
+                    buffer.getLong(bodyOffset + terminalOffset, ByteOrder.LITTLE_ENDIAN) != session.principalId)
+                {
+                    return ResultCode.TERMINAL_MISMATCH;
+                }
+                return merchantCheck(session, buffer, bodyOffset, templateId);
+            }
+            if (CommandCatalog.ACCESS_MERCHANT_QUERY == access)
+            {
+                return merchantCheck(session, buffer, bodyOffset, templateId);
+            }
+            return ResultCode.NOT_PERMITTED_FOR_ROLE;
+        }
+        if (SessionRole.CONSUMER.value() == role && CommandCatalog.ACCESS_CONSUMER_QUERY == access)
+        {
+            final int consumerOffset = CommandCatalog.consumerIdOffset(templateId);
+            return CommandCatalog.NO_FIELD != consumerOffset &&
+                buffer.getLong(bodyOffset + consumerOffset, ByteOrder.LITTLE_ENDIAN) == session.principalId ?
+                null : ResultCode.CONSUMER_MISMATCH;
+        }
+        return ResultCode.NOT_PERMITTED_FOR_ROLE;
+    }
+
+    private static ResultCode merchantCheck(
+        final Session session, final DirectBuffer buffer, final int bodyOffset, final int templateId)
+    {
+        final int merchantOffset = CommandCatalog.merchantIdOffset(templateId);
+        if (CommandCatalog.NO_FIELD == merchantOffset ||
+            buffer.getLong(bodyOffset + merchantOffset, ByteOrder.LITTLE_ENDIAN) != session.merchantId)
+        {
+            return ResultCode.MERCHANT_MISMATCH;
+        }
+        return null;
+    }
+
+    private void onSessionMessage(
+        final Session session, final long correlationId, final DirectBuffer buffer, final int offset,
+        final int templateId, final long nowMs)
+    {
+        headerDecoder.wrap(buffer, offset);
+        final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        switch (templateId)
+        {
+            case LogonDecoder.TEMPLATE_ID:
+                logonDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onLogon(session, correlationId, nowMs);
+                break;
+
+            case LogonProofDecoder.TEMPLATE_ID:
+                proofDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                proofDecoder.getProof(proof, 0, proof.length);
+                onProof(session, correlationId, nowMs);
+                break;
+
+            case HeartbeatDecoder.TEMPLATE_ID:
+                heartbeatDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                if (AUTH_DONE != session.authState)
+                {
+                    publishError(session, correlationId, ResultCode.NOT_LOGGED_ON, templateId);
+                    endsSession = true;
+                    return;
+                }
+                heartbeatReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+                    .code(ResultCode.OK)
+                    .reserved(heartbeatDecoder.reserved());
+                publish(session, correlationId, heartbeatReplyEncoder.encodedLength());
+                break;
+
+            default:
+                throw new IllegalStateException("session template not handled: " + templateId);
+        }
+    }
+
+    private void onLogon(final Session session, final long correlationId, final long nowMs)
+    {
+        if (AUTH_DONE == session.authState)
+        {
+            // Logged on already (or auth disabled): refuse, keep the session.
+            session.rejectedFrameCount++;
+            publishLogonReply(session, correlationId, ResultCode.ALREADY_LOGGED_ON);
+            return;
+        }
+        if (AUTH_CHALLENGED == session.authState)
+        {
+            refuseLogon(session, correlationId, ResultCode.LOGON_OUT_OF_SEQUENCE);
+            return;
+        }
+        final SessionRole role = logonDecoder.role();
+        final long principalId = logonDecoder.principalId();
+        if (SessionRole.NULL_VAL == role)
+        {
+            refuseLogon(session, correlationId, ResultCode.MALFORMED_MESSAGE);
+            return;
+        }
+        session.role = role.value();
+        session.principalId = principalId;
+        if (limiter.isLimited(LogonLimiter.principalKey(session.role, principalId), session.remoteAddress, nowMs))
+        {
+            refuseLogon(session, correlationId, ResultCode.LOGON_RATE_LIMITED);
+            return;
+        }
+        // A challenge whether or not the principal exists, so that a logon does not reveal which ids are valid.
+        random.nextBytes(session.challenge);
+        session.authState = AUTH_CHALLENGED;
+        challengeEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .code(ResultCode.OK)
+            .putChallenge(session.challenge, 0, session.challenge.length);
+        publish(session, correlationId, challengeEncoder.encodedLength());
+    }
+
+    private void onProof(final Session session, final long correlationId, final long nowMs)
+    {
+        if (AUTH_CHALLENGED != session.authState)
+        {
+            if (AUTH_DONE == session.authState)
+            {
+                session.rejectedFrameCount++;
+                publishLogonReply(session, correlationId, ResultCode.ALREADY_LOGGED_ON);
+                return;
+            }
+            refuseLogon(session, correlationId, ResultCode.LOGON_OUT_OF_SEQUENCE);
+            return;
+        }
+        final SessionRole role = SessionRole.get((short)session.role);
+        final String principalKey = LogonLimiter.principalKey(session.role, session.principalId);
+        if (store.verify(role, session.principalId, session.challenge, proof, nowMs))
+        {
+            final CredentialStore.Entry entry = store.find(role, session.principalId);
+            session.merchantId = entry.merchantId();
+            session.authState = AUTH_DONE;
+            limiter.onSuccess(principalKey);
+            logonCount = logonCount + 1;
+            publishLogonReply(session, correlationId, ResultCode.OK);
+            WodianServer.LOG.log(System.Logger.Level.DEBUG, "logon {0} {1} from {2}", role, session.principalId,
+                session.remoteAddress);
+            return;
+        }
+        failedLogonCount = failedLogonCount + 1;
+        if (limiter.onFailure(principalKey, session.remoteAddress, nowMs))
+        {
+            WodianServer.LOG.log(System.Logger.Level.WARNING, "failed logon: {0} {1} from {2}", role,
+                session.principalId, session.remoteAddress);
+        }
+        refuseLogon(session, correlationId, ResultCode.AUTHENTICATION_FAILED);
+    }
+
+    private void refuseLogon(final Session session, final long correlationId, final ResultCode code)
+    {
+        session.rejectedFrameCount++;
+        publishLogonReply(session, correlationId, code);
+        endsSession = true;
+    }
+
+    private void publishLogonReply(final Session session, final long correlationId, final ResultCode code)
+    {
+        final SessionRole role = ResultCode.OK == code || ResultCode.ALREADY_LOGGED_ON == code ?
+            SessionRole.get((short)session.role) : SessionRole.NULL_VAL;
+        logonReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .code(code)
+            .role(role)
+            .principalId(SessionRole.NULL_VAL == role ? 0 : session.principalId)
+            .merchantId(SessionRole.NULL_VAL == role ? 0 : session.merchantId)
+            .heartbeatIntervalMs(config.heartbeatIntervalMs())
+            .idleTimeoutMs(config.idleTimeoutMs());
+        publish(session, correlationId, logonReplyEncoder.encodedLength());
+    }
+
+    private void publishError(
+        final Session session, final long correlationId, final ResultCode code, final int templateId)
+    {
+        errorReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .code(code)
+            .templateId(templateId);
+        publish(session, correlationId, errorReplyEncoder.encodedLength());
+    }
+
+    private void publish(final Session session, final long correlationId, final int bodyLength)
+    {
+        publisher.publishGatewayReply(session.sessionId, correlationId, replyBuffer, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + bodyLength);
+    }
+
+    long logonCount()
+    {
+        return logonCount;
+    }
+
+    long failedLogonCount()
+    {
+        return failedLogonCount;
+    }
+
+}

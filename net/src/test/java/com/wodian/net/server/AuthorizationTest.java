@@ -1,0 +1,222 @@
+package com.wodian.net.server;
+
+import com.wodian.net.auth.CredentialStore;
+import com.wodian.net.auth.Credentials;
+import com.wodian.net.client.WodianClient;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.ErrorReplyDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.PaymentReplyDecoder;
+import com.wodian.protocol.sbe.PaymentState;
+import com.wodian.protocol.sbe.PaymentStatusReplyDecoder;
+import com.wodian.protocol.sbe.RefundReplyDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static com.wodian.net.server.ServerTestSupport.HOST;
+import static com.wodian.net.server.ServerTestSupport.TIMEOUT_MS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A terminal acts only for itself and its own merchant; a consumer session asks only about itself; admin commands
+ * need the admin role. Terminal A of merchant X must not confirm, cancel, refund or query merchant Y's payments,
+ * whatever ids it puts in the message, and each refusal names its cause.
+ */
+class AuthorizationTest
+{
+    private static final long MERCHANT_X = 1;
+    private static final long MERCHANT_Y = 2;
+    private static final long TERMINAL_A = 11;
+    private static final long TERMINAL_B = 21;
+    /** Registered in the engine under merchant X, but its credential (wrongly) claims merchant Y. */
+    private static final long TERMINAL_C = 12;
+    private static final long CONSUMER = 1001;
+    private static final long OTHER_CONSUMER = 1002;
+
+    private static final Credentials TERMINAL_A_CREDENTIALS = Credentials.terminal(TERMINAL_A, secret(11));
+    private static final Credentials TERMINAL_B_CREDENTIALS = Credentials.terminal(TERMINAL_B, secret(21));
+    private static final Credentials TERMINAL_C_CREDENTIALS = Credentials.terminal(TERMINAL_C, secret(12));
+    private static final Credentials CONSUMER_CREDENTIALS = Credentials.consumer(CONSUMER, secret(31));
+
+    @TempDir
+    Path dataDir;
+
+    private final CommandEncoder encoder = new CommandEncoder();
+    private final UnsafeBuffer request = new UnsafeBuffer(new byte[256]);
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private WodianServer server;
+    private WodianClient admin;
+    private WodianClient terminalA;
+    private WodianClient terminalB;
+
+    private static byte[] secret(final int seed)
+    {
+        return ServerTestSupport.secret(seed);
+    }
+
+    @BeforeEach
+    void launch() throws Exception
+    {
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT);
+        config.gateway().credentialStore(new CredentialStore()
+            .add(ServerTestSupport.ADMIN, 0)
+            .add(TERMINAL_A_CREDENTIALS, MERCHANT_X)
+            .add(TERMINAL_B_CREDENTIALS, MERCHANT_Y)
+            .add(TERMINAL_C_CREDENTIALS, MERCHANT_Y)
+            .add(CONSUMER_CREDENTIALS, 0));
+        server = WodianServer.launch(config);
+        admin = ServerTestSupport.connect(server);
+        final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(admin);
+        assertEquals(ResultCode.OK, requests.registerMerchant(MERCHANT_X));
+        assertEquals(ResultCode.OK, requests.registerMerchant(MERCHANT_Y));
+        assertEquals(ResultCode.OK, requests.registerTerminal(TERMINAL_A, MERCHANT_X));
+        assertEquals(ResultCode.OK, requests.registerTerminal(TERMINAL_C, MERCHANT_X));
+        assertEquals(ResultCode.OK, requests.registerTerminal(TERMINAL_B, MERCHANT_Y));
+        assertEquals(ResultCode.OK, requests.registerConsumer(CONSUMER));
+        assertEquals(ResultCode.OK, requests.registerConsumer(OTHER_CONSUMER));
+        assertEquals(ResultCode.OK, requests.topUp(CONSUMER, 1, 100_000));
+        terminalA = WodianClient.connect(HOST, server.port(), TERMINAL_A_CREDENTIALS);
+        terminalB = WodianClient.connect(HOST, server.port(), TERMINAL_B_CREDENTIALS);
+        assertEquals(MERCHANT_X, terminalA.merchantId());
+    }
+
+    @AfterEach
+    void close()
+    {
+        terminalA.close();
+        terminalB.close();
+        admin.close();
+        server.close();
+    }
+
+    @Test
+    void terminalOfMerchantXCannotTouchOrSeePaymentsOfMerchantY() throws Exception
+    {
+        // Merchant Y's terminal B: one held payment (7) and one confirmed payment (8).
+        assertEquals(ResultCode.OK, payment(call(terminalB,
+            encoder.tryPayment(request, 0, MERCHANT_Y, TERMINAL_B, 7, CONSUMER, 1_000, 600_000))).code());
+        assertEquals(ResultCode.OK, payment(call(terminalB,
+            encoder.pay(request, 0, MERCHANT_Y, TERMINAL_B, 8, CONSUMER, 2_000))).code());
+
+        // Terminal A naming itself but merchant Y: the gateway refuses, the engine never sees it.
+        assertRefused(call(terminalA, encoder.confirm(request, 0, MERCHANT_Y, TERMINAL_A, 7)),
+            ResultCode.MERCHANT_MISMATCH);
+        assertRefused(call(terminalA, encoder.cancel(request, 0, MERCHANT_Y, TERMINAL_A, 7)),
+            ResultCode.MERCHANT_MISMATCH);
+        assertRefused(call(terminalA, encoder.refund(request, 0, MERCHANT_Y, TERMINAL_A, 8, 1, 500)),
+            ResultCode.MERCHANT_MISMATCH);
+        assertRefused(call(terminalA, encoder.paymentStatusQuery(request, 0, MERCHANT_Y, 7)),
+            ResultCode.MERCHANT_MISMATCH);
+        assertRefused(call(terminalA, encoder.merchantStatementQuery(request, 0, MERCHANT_Y)),
+            ResultCode.MERCHANT_MISMATCH);
+
+        // Terminal A impersonating terminal B.
+        assertRefused(call(terminalA, encoder.confirm(request, 0, MERCHANT_Y, TERMINAL_B, 7)),
+            ResultCode.TERMINAL_MISMATCH);
+        assertRefused(call(terminalA, encoder.cancel(request, 0, MERCHANT_Y, TERMINAL_B, 7)),
+            ResultCode.TERMINAL_MISMATCH);
+        assertRefused(call(terminalA, encoder.refund(request, 0, MERCHANT_Y, TERMINAL_B, 8, 1, 500)),
+            ResultCode.TERMINAL_MISMATCH);
+
+        // Terminal A with its own ids asks about its own merchant: payment 7 is not merchant X's.
+        assertEquals(PaymentState.NONE, status(terminalA, MERCHANT_X, 7).state());
+
+        // Terminal C is registered under X in the engine but its credential says Y: the engine's own check refuses.
+        try (WodianClient terminalC = WodianClient.connect(HOST, server.port(), TERMINAL_C_CREDENTIALS))
+        {
+            assertEquals(ResultCode.TERMINAL_NOT_OF_MERCHANT, payment(call(terminalC,
+                encoder.confirm(request, 0, MERCHANT_Y, TERMINAL_C, 7))).code());
+            assertEquals(ResultCode.TERMINAL_NOT_OF_MERCHANT, refund(call(terminalC,
+                encoder.refund(request, 0, MERCHANT_Y, TERMINAL_C, 8, 1, 500))).code());
+        }
+
+        // Nothing changed: payment 7 is still held, payment 8 not refunded; its own terminal can still settle it.
+        final PaymentStatusReplyDecoder held = status(admin, MERCHANT_Y, 7);
+        assertEquals(PaymentState.HELD, held.state());
+        final PaymentStatusReplyDecoder confirmed = status(terminalB, MERCHANT_Y, 8);
+        assertEquals(PaymentState.CONFIRMED, confirmed.state());
+        assertEquals(0, confirmed.refundedFen());
+        assertEquals(ResultCode.OK, payment(call(terminalB,
+            encoder.confirm(request, 0, MERCHANT_Y, TERMINAL_B, 7))).code());
+    }
+
+    @Test
+    void rolesLimitWhatASessionMaySend() throws Exception
+    {
+        assertRefused(call(terminalA, encoder.registerTerminal(request, 0, 99, MERCHANT_X)),
+            ResultCode.ADMIN_ROLE_REQUIRED);
+        assertRefused(call(terminalA, encoder.topUp(request, 0, CONSUMER, 77, 1_000_000)),
+            ResultCode.ADMIN_ROLE_REQUIRED);
+        assertRefused(call(terminalA, encoder.withdraw(request, 0, MERCHANT_X, 1, 1)),
+            ResultCode.ADMIN_ROLE_REQUIRED);
+        assertRefused(call(terminalA, encoder.adjustPoints(request, 0, CONSUMER, 1, 1_000)),
+            ResultCode.ADMIN_ROLE_REQUIRED);
+        assertRefused(call(terminalA, encoder.distributePool(request, 0, MERCHANT_X, 1, 0)),
+            ResultCode.ADMIN_ROLE_REQUIRED);
+        assertRefused(call(terminalA, encoder.stateHashQuery(request, 0)), ResultCode.ADMIN_ROLE_REQUIRED);
+        assertRefused(call(terminalA, encoder.tick(request, 0)), ResultCode.ADMIN_ROLE_REQUIRED);
+        assertRefused(call(terminalA, encoder.balanceQuery(request, 0, CONSUMER)),
+            ResultCode.NOT_PERMITTED_FOR_ROLE);
+        assertRefused(call(terminalA, encoder.consumerStatementQuery(request, 0, CONSUMER)),
+            ResultCode.NOT_PERMITTED_FOR_ROLE);
+
+        try (WodianClient consumer = WodianClient.connect(HOST, server.port(), CONSUMER_CREDENTIALS))
+        {
+            final UnsafeBuffer own = call(consumer, encoder.balanceQuery(request, 0, CONSUMER));
+            assertEquals(com.wodian.protocol.sbe.BalanceReplyDecoder.TEMPLATE_ID, header.wrap(own, 0).templateId());
+            assertRefused(call(consumer, encoder.balanceQuery(request, 0, OTHER_CONSUMER)),
+                ResultCode.CONSUMER_MISMATCH);
+            assertRefused(call(consumer, encoder.consumerStatementQuery(request, 0, OTHER_CONSUMER)),
+                ResultCode.CONSUMER_MISMATCH);
+            assertRefused(call(consumer, encoder.pay(request, 0, MERCHANT_X, TERMINAL_A, 5, CONSUMER, 1)),
+                ResultCode.NOT_PERMITTED_FOR_ROLE);
+            assertRefused(call(consumer, encoder.paymentStatusQuery(request, 0, MERCHANT_X, 5)),
+                ResultCode.NOT_PERMITTED_FOR_ROLE);
+            assertRefused(call(consumer, encoder.topUp(request, 0, CONSUMER, 78, 1)),
+                ResultCode.ADMIN_ROLE_REQUIRED);
+        }
+
+        // A refusal leaves the session usable: terminal A still pays for its own merchant.
+        assertEquals(ResultCode.OK, payment(call(terminalA,
+            encoder.pay(request, 0, MERCHANT_X, TERMINAL_A, 1, CONSUMER, 100))).code());
+        assertEquals(9, new ServerTestSupport.Requests(admin).stateHash().lastSequence(),
+            "8 set-up commands and one payment: no refused message was journaled");
+    }
+
+    private UnsafeBuffer call(final WodianClient client, final int length) throws Exception
+    {
+        return new UnsafeBuffer(client.call(request, 0, length, TIMEOUT_MS));
+    }
+
+    private void assertRefused(final UnsafeBuffer reply, final ResultCode code)
+    {
+        assertEquals(ErrorReplyDecoder.TEMPLATE_ID, header.wrap(reply, 0).templateId(), "an ErrorReply");
+        assertEquals(code, new ErrorReplyDecoder().wrapAndApplyHeader(reply, 0, header).code());
+    }
+
+    private PaymentReplyDecoder payment(final UnsafeBuffer reply)
+    {
+        assertEquals(PaymentReplyDecoder.TEMPLATE_ID, header.wrap(reply, 0).templateId());
+        return new PaymentReplyDecoder().wrapAndApplyHeader(reply, 0, header);
+    }
+
+    private RefundReplyDecoder refund(final UnsafeBuffer reply)
+    {
+        assertEquals(RefundReplyDecoder.TEMPLATE_ID, header.wrap(reply, 0).templateId());
+        return new RefundReplyDecoder().wrapAndApplyHeader(reply, 0, header);
+    }
+
+    private PaymentStatusReplyDecoder status(final WodianClient client, final long merchantId, final long paymentId)
+        throws Exception
+    {
+        final UnsafeBuffer reply = call(client, encoder.paymentStatusQuery(request, 0, merchantId, paymentId));
+        assertEquals(PaymentStatusReplyDecoder.TEMPLATE_ID, header.wrap(reply, 0).templateId());
+        return new PaymentStatusReplyDecoder().wrapAndApplyHeader(reply, 0, header);
+    }
+}

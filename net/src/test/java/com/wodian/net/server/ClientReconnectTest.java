@@ -1,0 +1,327 @@
+package com.wodian.net.server;
+
+import com.wodian.net.client.ClientConfig;
+import com.wodian.net.client.WodianClient;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.MerchantStatementReplyDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.PaymentReplyDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.wodian.net.server.ServerTestSupport.CONSUMER_ID;
+import static com.wodian.net.server.ServerTestSupport.HOST;
+import static com.wodian.net.server.ServerTestSupport.MERCHANT_ID;
+import static com.wodian.net.server.ServerTestSupport.TERMINAL_ID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The client's reconnect: connections cut at random moments (by a proxy, so that requests the server applied may
+ * lose their replies) and a server restart, while thousands of pipelined payments are in flight. Every payment gets
+ * exactly one OK reply, and the consumer is charged exactly once per payment.
+ */
+class ClientReconnectTest
+{
+    private static final int PAYMENT_COUNT = 4_000;
+    private static final long AMOUNT_FEN = 10;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void inFlightPaymentsAreRetriedAfterCutsAndARestartWithoutDoubleCharge() throws Exception
+    {
+        final ServerConfig firstConfig = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT);
+        WodianServer server = WodianServer.launch(firstConfig);
+        final int port = server.port();
+        final int deadPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(HOST)))
+        {
+            deadPort = probe.getLocalPort();
+        }
+        try (CuttingProxy proxy = new CuttingProxy(port))
+        {
+            try (WodianClient admin = ServerTestSupport.connect(server))
+            {
+                new ServerTestSupport.Requests(admin).setUpParties();
+            }
+
+            // A dead node first in the list: the client moves on to the next one.
+            final ClientConfig clientConfig = new ClientConfig()
+                .node(HOST, deadPort)
+                .node(HOST, proxy.port())
+                .credentials(ServerTestSupport.TERMINAL)
+                .reconnect(true)
+                .reconnectBackoffInitialMs(5)
+                .reconnectBackoffMaxMs(100)
+                .reconnectGiveUpMs(20_000)
+                .replyTimeoutMs(400);
+            final CountDownLatch answered = new CountDownLatch(PAYMENT_COUNT);
+            final List<String> wrong = new CopyOnWriteArrayList<>();
+            final AtomicInteger answeredCount = new AtomicInteger();
+            try (WodianClient client = WodianClient.connect(clientConfig))
+            {
+                final Thread sender = new Thread(() -> sendPayments(client, answered, answeredCount, wrong), "payer");
+                sender.start();
+
+                for (int cut = 0; cut < 5; cut++)
+                {
+                    awaitAnswered(answeredCount, (cut + 1) * PAYMENT_COUNT / 8);
+                    proxy.cutAll();
+                }
+                // A connection that goes silent without closing (a partition): the reply timeout finds it.
+                awaitAnswered(answeredCount, 11 * PAYMENT_COUNT / 16);
+                final long reconnectsBeforeFreeze = client.reconnectCount();
+                proxy.freezeAll();
+                final long freezeDeadlineMs = System.currentTimeMillis() + 10_000;
+                while (client.reconnectCount() == reconnectsBeforeFreeze &&
+                    System.currentTimeMillis() < freezeDeadlineMs)
+                {
+                    Thread.sleep(5);
+                }
+                assertTrue(client.reconnectCount() > reconnectsBeforeFreeze, "the silent connection was replaced");
+                awaitAnswered(answeredCount, 6 * PAYMENT_COUNT / 8);
+                // A restart of the server itself: the journal brings the same state back on the same port.
+                server.close();
+                server = WodianServer.launch(ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).port(port));
+
+                sender.join(30_000);
+                assertTrue(answered.await(30, TimeUnit.SECONDS), "answered " + answeredCount.get());
+                assertEquals(List.of(), wrong);
+                assertTrue(client.reconnectCount() >= 7, "reconnects: " + client.reconnectCount());
+            }
+
+            try (WodianClient admin = ServerTestSupport.connect(server))
+            {
+                final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(admin);
+                assertEquals(100_000 - PAYMENT_COUNT * AMOUNT_FEN, requests.balance(CONSUMER_ID).walletFen(),
+                    "charged exactly once per payment");
+                final UnsafeBuffer request = new UnsafeBuffer(new byte[64]);
+                final UnsafeBuffer reply = new UnsafeBuffer(admin.call(request, 0,
+                    new CommandEncoder().merchantStatementQuery(request, 0, MERCHANT_ID),
+                    ServerTestSupport.TIMEOUT_MS));
+                assertEquals(PAYMENT_COUNT, new MerchantStatementReplyDecoder().wrapAndApplyHeader(reply, 0,
+                    new MessageHeaderDecoder()).salesCount());
+            }
+        }
+        finally
+        {
+            server.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void callsFailAfterTheGiveUpTimeWhenNoNodeAnswers() throws Exception
+    {
+        final WodianServer server = WodianServer.launch(ServerTestSupport.config(dataDir, ThreadingMode.COMPACT));
+        final WodianClient client = WodianClient.connect(new ClientConfig().node(HOST, server.port())
+            .credentials(ServerTestSupport.ADMIN).reconnect(true).reconnectGiveUpMs(300));
+        try
+        {
+            new ServerTestSupport.Requests(client).registerMerchant(1);
+            server.close();
+            final long startNs = System.nanoTime();
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[64]);
+            final int length = new CommandEncoder().balanceQuery(request, 0, CONSUMER_ID);
+            try
+            {
+                client.call(request, 0, length, 10_000);
+            }
+            catch (final IOException expected)
+            {
+                // The client gave up: the cause names it.
+            }
+            assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(5), "gave up in time");
+        }
+        finally
+        {
+            client.close();
+        }
+    }
+
+    private static void sendPayments(
+        final WodianClient client, final CountDownLatch answered, final AtomicInteger answeredCount,
+        final List<String> wrong)
+    {
+        final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer request = new UnsafeBuffer(new byte[256]);
+        final boolean[] seen = new boolean[PAYMENT_COUNT + 1];
+        for (int paymentId = 1; paymentId <= PAYMENT_COUNT; paymentId++)
+        {
+            final int length = encoder.pay(request, 0, MERCHANT_ID, TERMINAL_ID, paymentId, CONSUMER_ID, AMOUNT_FEN);
+            final long expectedPaymentId = paymentId;
+            client.send(request, 0, length, (correlationId, buffer, offset, replyLength) ->
+            {
+                final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, offset);
+                final PaymentReplyDecoder reply = new PaymentReplyDecoder().wrapAndApplyHeader(buffer, offset, header);
+                if (PaymentReplyDecoder.TEMPLATE_ID != header.templateId() || ResultCode.OK != reply.code() ||
+                    reply.paymentId() != expectedPaymentId || seen[(int)expectedPaymentId])
+                {
+                    wrong.add("payment " + expectedPaymentId + ": " +
+                        com.wodian.protocol.MessageText.describe(buffer, offset, replyLength));
+                }
+                seen[(int)expectedPaymentId] = true;
+                answeredCount.incrementAndGet();
+                answered.countDown();
+            });
+            if (paymentId % 16 == 0)
+            {
+                client.flush();
+                // Keep a few hundred in flight so that every cut catches some.
+                while (client.inFlightCount() > 300)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        client.flush();
+    }
+
+    private static void awaitAnswered(final AtomicInteger answeredCount, final int count) throws InterruptedException
+    {
+        final long deadlineMs = System.currentTimeMillis() + 20_000;
+        while (answeredCount.get() < count && System.currentTimeMillis() < deadlineMs)
+        {
+            Thread.sleep(1);
+        }
+    }
+
+    /** A TCP proxy to the server whose connections the test can cut at once, both ways. */
+    private static final class CuttingProxy implements AutoCloseable
+    {
+        private final ServerSocket listener;
+        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        /** Connections whose pumps drop everything from now on, without closing: a silent network. */
+        private final java.util.Set<Socket> frozen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Thread acceptor;
+
+        CuttingProxy(final int targetPort) throws IOException
+        {
+            listener = new ServerSocket(0, 50, InetAddress.getByName(HOST));
+            acceptor = new Thread(() ->
+            {
+                while (!listener.isClosed())
+                {
+                    try
+                    {
+                        final Socket client = listener.accept();
+                        final Socket server;
+                        try
+                        {
+                            server = new Socket(HOST, targetPort);
+                        }
+                        catch (final IOException ex)
+                        {
+                            // The server is restarting: refuse this client as the server itself would.
+                            client.close();
+                            continue;
+                        }
+                        client.setTcpNoDelay(true);
+                        server.setTcpNoDelay(true);
+                        sockets.add(client);
+                        sockets.add(server);
+                        pump(client, server);
+                        pump(server, client);
+                    }
+                    catch (final IOException ignore)
+                    {
+                        // Closed, or the server is restarting: the client retries.
+                    }
+                }
+            }, "proxy-acceptor");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port()
+        {
+            return listener.getLocalPort();
+        }
+
+        void freezeAll()
+        {
+            frozen.addAll(sockets);
+        }
+
+        void cutAll()
+        {
+            for (final Socket socket : sockets)
+            {
+                try
+                {
+                    socket.setSoLinger(true, 0);
+                    socket.close();
+                }
+                catch (final IOException ignore)
+                {
+                    // Already gone.
+                }
+            }
+            sockets.clear();
+            frozen.clear();
+        }
+
+        private void pump(final Socket from, final Socket to)
+        {
+            final Thread thread = new Thread(() ->
+            {
+                final byte[] buffer = new byte[16 * 1024];
+                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream())
+                {
+                    int read;
+                    while ((read = in.read(buffer)) >= 0)
+                    {
+                        if (!frozen.contains(from))
+                        {
+                            out.write(buffer, 0, read);
+                        }
+                    }
+                }
+                catch (final IOException ignore)
+                {
+                    // Cut.
+                }
+                finally
+                {
+                    try
+                    {
+                        from.close();
+                        to.close();
+                    }
+                    catch (final IOException ignore)
+                    {
+                        // Cut.
+                    }
+                }
+            }, "proxy-pump");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            listener.close();
+            cutAll();
+        }
+    }
+}

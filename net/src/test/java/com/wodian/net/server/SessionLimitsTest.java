@@ -1,0 +1,209 @@
+package com.wodian.net.server;
+
+import com.wodian.net.client.ClientConfig;
+import com.wodian.net.client.WodianClient;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.BalanceReplyDecoder;
+import com.wodian.protocol.sbe.ErrorReplyDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static com.wodian.net.server.ServerTestSupport.CONSUMER_ID;
+import static com.wodian.net.server.ServerTestSupport.HOST;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Connections that hold resources without doing work: slowloris clients that trickle a frame one byte at a time
+ * (before and after logon), silent clients, and a thousand concurrent logged-on connections.
+ */
+class SessionLimitsTest
+{
+    private static final int SLOWLORIS_COUNT = 60;
+    private static final int CONNECTION_COUNT = 1_000;
+
+    @TempDir
+    Path dataDir;
+
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void slowlorisAndSilentConnectionsAreClosedWhileHeartbeatingClientsStay() throws Exception
+    {
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).sessionsMax(256);
+        config.gateway().logonTimeoutMs(400).idleTimeoutMs(600).heartbeatIntervalMs(150);
+        try (WodianServer server = WodianServer.launch(config);
+            WodianClient good = WodianClient.connect(new ClientConfig().node(HOST, server.port())
+                .credentials(ServerTestSupport.ADMIN)))
+        {
+            new ServerTestSupport.Requests(good).setUpParties();
+            final List<Socket> sockets = new ArrayList<>();
+            for (int i = 0; i < SLOWLORIS_COUNT; i++)
+            {
+                final Socket socket = new Socket(HOST, server.port());
+                socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
+                if (i % 3 == 1)
+                {
+                    // Logged on, then trickles: the idle timeout counts complete frames, not bytes.
+                    assertEquals(ResultCode.OK, ServerTestSupport.logOn(socket, ServerTestSupport.ADMIN));
+                }
+                sockets.add(socket);
+            }
+
+            // Every 50 ms one more byte of a frame that would be 200 bytes long, on every connection but the silent
+            // ones (i % 3 == 2), for 2 s: longer than both timeouts.
+            final boolean[] writeFailed = new boolean[SLOWLORIS_COUNT];
+            final byte[] frameStart = {(byte)200, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+            for (int step = 0; step < 40; step++)
+            {
+                for (int i = 0; i < SLOWLORIS_COUNT; i++)
+                {
+                    if (i % 3 != 2 && !writeFailed[i])
+                    {
+                        try
+                        {
+                            final OutputStream out = sockets.get(i).getOutputStream();
+                            out.write(frameStart[step % frameStart.length]);
+                            out.flush();
+                        }
+                        catch (final IOException ex)
+                        {
+                            writeFailed[i] = true;
+                        }
+                    }
+                }
+                Thread.sleep(50);
+            }
+
+            for (int i = 0; i < SLOWLORIS_COUNT; i++)
+            {
+                try (Socket socket = sockets.get(i))
+                {
+                    final ResultCode code = closingError(new DataInputStream(socket.getInputStream()));
+                    final ResultCode expected = i % 3 == 1 ? ResultCode.IDLE_TIMEOUT : ResultCode.LOGON_TIMEOUT;
+                    assertTrue(null == code || expected == code, "connection " + i + ": " + code);
+                }
+            }
+
+            assertEquals(SLOWLORIS_COUNT, server.timedOutSessionCount(), "every slowloris and silent connection");
+
+            // The good client was silent for 2 s too, but its heartbeats kept it logged on.
+            assertEquals(100_000, new ServerTestSupport.Requests(good).balance(CONSUMER_ID).walletFen());
+            assertEquals(0, good.reconnectCount());
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aSilentConnectionIsClosedEvenWhenNothingElseHappens() throws Exception
+    {
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).tickIntervalMs(3_600_000);
+        config.gateway().logonTimeoutMs(300);
+        try (WodianServer server = WodianServer.launch(config);
+            Socket socket = new Socket(HOST, server.port()))
+        {
+            socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
+            final long startNs = System.nanoTime();
+            assertEquals(ResultCode.LOGON_TIMEOUT, closingError(new DataInputStream(socket.getInputStream())));
+            assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(3), "closed soon after the timeout");
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aThousandConcurrentLoggedOnConnectionsAreServed() throws Exception
+    {
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT)
+            .sessionsMax(CONNECTION_COUNT + 16)
+            .receiveBufferLength(4096)
+            .sendBufferLength(8192);
+        try (WodianServer server = WodianServer.launch(config);
+            WodianClient admin = ServerTestSupport.connect(server))
+        {
+            new ServerTestSupport.Requests(admin).setUpParties();
+            final List<Socket> sockets = new ArrayList<>(CONNECTION_COUNT);
+            try
+            {
+                for (int i = 0; i < CONNECTION_COUNT; i++)
+                {
+                    final Socket socket = new Socket(HOST, server.port());
+                    sockets.add(socket);
+                    socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
+                    socket.setTcpNoDelay(true);
+                    assertEquals(ResultCode.OK, ServerTestSupport.logOn(socket,
+                        i % 2 == 0 ? ServerTestSupport.ADMIN : ServerTestSupport.TERMINAL), "logon " + i);
+                }
+
+                // All open at once: a query on each, all written before any reply is read.
+                final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);
+                final CommandEncoder encoder = new CommandEncoder();
+                for (int i = 0; i < CONNECTION_COUNT; i++)
+                {
+                    final int length = i % 2 == 0 ? encoder.balanceQuery(message, 0, CONSUMER_ID) :
+                        encoder.paymentStatusQuery(message, 0, ServerTestSupport.MERCHANT_ID, i);
+                    ServerTestSupport.writeFrame(sockets.get(i), i + 1, message, length);
+                }
+                for (int i = 0; i < CONNECTION_COUNT; i++)
+                {
+                    final UnsafeBuffer reply = ServerTestSupport.readFrame(
+                        new DataInputStream(sockets.get(i).getInputStream()));
+                    if (i % 2 == 0)
+                    {
+                        assertEquals(BalanceReplyDecoder.TEMPLATE_ID, header.wrap(reply, 0).templateId());
+                        assertEquals(100_000,
+                            new BalanceReplyDecoder().wrapAndApplyHeader(reply, 0, header).walletFen());
+                    }
+                    else
+                    {
+                        assertEquals(com.wodian.protocol.sbe.PaymentStatusReplyDecoder.TEMPLATE_ID,
+                            header.wrap(reply, 0).templateId());
+                    }
+                }
+                // The thousand-and-second connection still gets served while all of them stay open.
+                assertEquals(ResultCode.OK, new ServerTestSupport.Requests(admin).registerConsumer(5_000));
+            }
+            finally
+            {
+                for (final Socket socket : sockets)
+                {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** Reads until the server closes: the code of its closing ErrorReply (correlation id 0), or null if none. */
+    private ResultCode closingError(final DataInputStream in)
+    {
+        ResultCode code = null;
+        try
+        {
+            while (true)
+            {
+                final UnsafeBuffer reply = ServerTestSupport.readFrame(in);
+                if (ErrorReplyDecoder.TEMPLATE_ID == header.wrap(reply, 0).templateId())
+                {
+                    code = new ErrorReplyDecoder().wrapAndApplyHeader(reply, 0, header).code();
+                }
+            }
+        }
+        catch (final IOException closed)
+        {
+            return code;
+        }
+    }
+}
