@@ -8,9 +8,9 @@ package com.wodian.engine;
  * <pre>
  *   long  bits      content
  *   0     0..63     last time the row was advanced (input time, ms)
- *   1     0..47     payments, 6 buckets x 10 s x 8 bits (the last minute)
+ *   1     0..47     payment attempts, 6 buckets x 10 s x 8 bits (the last minute)
  *         48..63    payments ever approved (history), saturating
- *   2     0..59     payments, 12 buckets x 5 min x 5 bits (the last hour)
+ *   2     0..59     payment attempts, 12 buckets x 5 min x 5 bits (the last hour)
  *   3,4   0..63     amounts, 8 buckets x 3 h x 16 bits in units of 10 yuan rounded up (the last 24 h); 3 holds the
  *                   newest four buckets
  *   5     0..31     moving mean of amounts, fen x 4 (EWMA, alpha 1/8)
@@ -173,14 +173,15 @@ final class ConsumerRiskBook
         return halfDays(index, STRIKES_SHIFT, 8);
     }
 
-    static int merchantBit(final int merchantIndex)
+    static long merchantBit(final int merchantIndex)
     {
-        return 1 << ((merchantIndex * 0x9E3779B9) >>> 28);
+        return 1L << ((merchantIndex * 0x9E3779B9) >>> 28);
     }
 
-    static int terminalBit(final int terminalIndex)
+    /** A long, not an int: bit 31 of an int would sign-extend into the previous half hour's sets. */
+    static long terminalBit(final int terminalIndex)
     {
-        return 1 << (16 + ((terminalIndex * 0x85EBCA6B) >>> 28));
+        return 1L << (16 + ((terminalIndex * 0x85EBCA6B) >>> 28));
     }
 
     /** Estimated distinct merchants in the last 30..60 min, counting {@code merchantIndex} as seen now. */
@@ -198,15 +199,25 @@ final class ConsumerRiskBook
         return DISTINCT_ESTIMATE[Long.bitCount(merged)];
     }
 
+    /**
+     * A payment attempt that reached the risk check, approved or not: velocity counts attempts, so that a declined
+     * spree stays declined instead of getting a new allowance every time the window slides.
+     */
+    void recordAttempt(final int index)
+    {
+        final int base = index * STRIDE;
+        final long minute = rows[base + MINUTE];
+        rows[base + MINUTE] = (minute & ~MINUTE_RING_MASK) | PackedRing.addCurrent(minute & MINUTE_RING_MASK, 1, 8);
+        rows[base + HOUR] = PackedRing.addCurrent(rows[base + HOUR], 1, 5);
+    }
+
     /** An approved payment (the row was advanced to now). */
     void recordPayment(final int index, final int merchantIndex, final int terminalIndex, final long amountFen)
     {
         final int base = index * STRIDE;
         final long minute = rows[base + MINUTE];
         final long history = minute >>> HISTORY_SHIFT;
-        rows[base + MINUTE] = (PackedRing.addCurrent(minute & MINUTE_RING_MASK, 1, 8)) |
-            (Math.min(history + 1, 0xFFFF) << HISTORY_SHIFT);
-        rows[base + HOUR] = PackedRing.addCurrent(rows[base + HOUR], 1, 5);
+        rows[base + MINUTE] = (minute & MINUTE_RING_MASK) | (Math.min(history + 1, 0xFFFF) << HISTORY_SHIFT);
         rows[base + DAY_NEW] = PackedRing.addCurrent(rows[base + DAY_NEW],
             (amountFen + DAY_UNIT_FEN - 1) / DAY_UNIT_FEN, 16);
         rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], PAYMENTS_SHIFT, 1, 12);

@@ -390,7 +390,7 @@ public final class Engine
 
         if (code != ResultCode.OK)
         {
-            if (riskActive)
+            if (riskActive && (code.value() < RISK_CODE_FIRST || code.value() > RISK_CODE_LAST))
             {
                 risk.recordRefusal(terminalIndex);
             }
@@ -1475,6 +1475,9 @@ public final class Engine
     }
 
     // ------------------------------------------------------------------------------------------------ risk
+
+    private static final int RISK_CODE_FIRST = 700;
+    private static final int RISK_CODE_LAST = 749;
 
     /** Thresholds above this are refused: keeps every product in the rules inside a long. */
     private static final long RISK_THRESHOLD_MAX = 1_000_000_000_000L;

@@ -102,7 +102,7 @@ final class RiskControl
             {
                 decline = RiskRules.code(ruleId);
             }
-            if (consumerIndex >= 0)
+            if (consumerIndex >= 0 && RiskRules.judgesConsumer(ruleId))
             {
                 consumers.recordStrike(consumerIndex);
             }
@@ -256,6 +256,8 @@ final class RiskControl
                 hit(RiskRules.TERMINAL_FAILURES, failures);
             }
         }
+        consumers.recordAttempt(consumerIndex);
+        terminals.recordAttempt(terminalIndex);
         return decline;
     }
 
@@ -264,7 +266,6 @@ final class RiskControl
         final int homeMerchantIndex, final long amountFen)
     {
         consumers.recordPayment(consumerIndex, merchantIndex, terminalIndex, amountFen);
-        terminals.recordPayment(terminalIndex);
         merchants.recordSale(merchantIndex, amountFen, homeMerchantIndex == merchantIndex);
         if (amountFen <= rules.get(merchantIndex, RiskRules.PAIR_BURST, RiskRules.THRESHOLD_1))
         {
@@ -274,7 +275,10 @@ final class RiskControl
         }
     }
 
-    /** A Try or Pay recorded under its key was refused (any reason): counts against the terminal. */
+    /**
+     * A Try or Pay recorded under its key was refused for a reason other than risk (funds, voucher, block): counts
+     * against the terminal. Risk declines do not, or one fraudster declined at a shop would close its terminal.
+     */
     void recordRefusal(final int terminalIndex)
     {
         terminals.advance(terminalIndex, nowMs);

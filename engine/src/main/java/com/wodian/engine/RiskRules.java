@@ -28,6 +28,15 @@ final class RiskRules
     /** Not configurable: the existing blocks (SetBlocked), counted and logged with the risk rules. */
     static final int BLOCKED_PARTY = 13;
     static final int CONFIGURABLE_MAX = 12;
+
+    /**
+     * Rules about the consumer's own behaviour: their hits count as strikes against the consumer (REDEMPTION). Hits of
+     * terminal and merchant rules do not: a consumer charged on an attacked terminal is a victim, not a suspect.
+     */
+    static boolean judgesConsumer(final int ruleId)
+    {
+        return ruleId != TERMINAL_VELOCITY && ruleId != TERMINAL_FAILURES && ruleId != VOLUME_SPIKE;
+    }
     static final int RULE_COUNT = 13;
 
     static final int MODE = 0;
@@ -46,18 +55,18 @@ final class RiskRules
     /** Defaults per rule id: action, threshold1..3 (see docs/risk.md for the meaning of each). */
     private static final long[][] DEFAULTS = {
         {},
-        {ACTION_DECLINE, 6, 40, 0},                 // 1 velocity: payments per 1 min, per 1 h
-        {ACTION_DECLINE, 40, 0, 0},                 // 2 terminal velocity: payments per 1 min
-        {ACTION_DECLINE, 1200, 8, 30_000},          // 3 anomaly: deviation x100, min history, min amount fen
-        {ACTION_DECLINE, 3_000_000, 0, 0},          // 4 daily limit: fen per 24 h
-        {ACTION_DECLINE, 2, 150_000, 0},            // 5 new consumer: history below, amount fen above
-        {ACTION_DECLINE, 1_000, 3, 0},              // 6 pair burst: small amount fen, small payments per 10 min
+        {ACTION_DECLINE, 3, 10, 0},                 // 1 velocity: attempts per 1 min, per 1 h
+        {ACTION_DECLINE, 6, 0, 0},                  // 2 terminal velocity: attempts per 1 min
+        {ACTION_DECLINE, 2000, 2, 200_000},         // 3 anomaly: deviation x100, min history, min amount fen
+        {ACTION_DECLINE, 1_000_000, 0, 0},          // 4 daily limit: fen per 24 h
+        {ACTION_DECLINE, 1, 150_000, 0},            // 5 new consumer: history below, amount fen above
+        {ACTION_DECLINE, 1_000, 2, 0},              // 6 pair burst: small amount fen, small payments per 10 min
         {ACTION_DECLINE, 2, 0, 0},                  // 7 refund cycle: refunds on a pair per 24 h
-        {ACTION_DECLINE, 6_000, 300_000, 0},        // 8 circular flow: own-recruit share bps, min own fen per 1 h
+        {ACTION_DECLINE, 7_000, 200_000, 0},        // 8 circular flow: own-recruit share bps, min own fen per 1 h
         {ACTION_FLAG, 600, 2_000_000, 0},           // 9 volume spike: x100 of hourly average, min fen per 1 h
         {ACTION_DECLINE, 4, 6, 0},                  // 10 distinct: merchants, terminals per ~1 h
         {ACTION_DECLINE, 1, 5_000, 4},              // 11 redemption: strikes, refund ratio bps, min payments
-        {ACTION_DECLINE, 12, 0, 0},                 // 12 terminal failures: refusals per 1 min
+        {ACTION_DECLINE, 3, 0, 0},                  // 12 terminal failures: refusals per 1 min
     };
 
     private static final ResultCode[] CODES = {

@@ -7,8 +7,8 @@ package com.wodian.engine;
  * <pre>
  *   long  bits      content
  *   0     0..63     last time the row was advanced (input time, ms)
- *   1     0..59     approved payments, 6 buckets x 10 s x 10 bits
- *   2     0..59     refused payments (any refusal recorded under a key), 6 buckets x 10 s x 10 bits
+ *   1     0..59     payment attempts that reached the risk check, 6 buckets x 10 s x 10 bits
+ *   2     0..59     payments refused for other reasons than risk (funds, vouchers, blocks), 6 x 10 s x 10 bits
  * </pre>
  */
 final class TerminalRiskBook
@@ -48,7 +48,7 @@ final class TerminalRiskBook
         return PackedRing.sum(rows[index * STRIDE + FAILURES], 10, 6);
     }
 
-    void recordPayment(final int index)
+    void recordAttempt(final int index)
     {
         rows[index * STRIDE + PAYMENTS] = PackedRing.addCurrent(rows[index * STRIDE + PAYMENTS], 1, 10);
     }

@@ -219,10 +219,10 @@ class RiskScenarioTest
         // Merchants whose hashed bits differ, so the estimate counts each (index = merchantId - 1).
         final long[] distinct = new long[4];
         int found = 0;
-        int seen = 0;
+        long seen = 0;
         for (int index = 0; index < 8 && found < 4; index++)
         {
-            final int bit = ConsumerRiskBook.merchantBit(index);
+            final long bit = ConsumerRiskBook.merchantBit(index);
             if ((seen & bit) == 0)
             {
                 seen |= bit;
