@@ -62,6 +62,7 @@ public final class RiskEvaluation implements ReplySink
     final long[] falsePositives = new long[RiskWorkload.Kind.values().length];
     final long[] notEvaluated = new long[RiskWorkload.Kind.values().length];
     long legitEvaluated;
+    long declinedByRisk;
     long legitHit;
     long legitPayments;
     long legitPaymentsHit;
@@ -169,17 +170,17 @@ public final class RiskEvaluation implements ReplySink
                 case PAY:
                     code = apply(encoder.pay(command, 0, event.merchantId(), event.terminalId(), event.paymentId(),
                         event.consumerId(), event.amountFen()));
-                    score(event, true);
+                    score(event, code, true);
                     break;
                 case REFUND:
                     code = apply(encoder.refund(command, 0, event.merchantId(), event.terminalId(),
                         event.paymentId(), event.secondaryId(), event.amountFen()));
-                    score(event, code != ResultCode.PAYMENT_NOT_CONFIRMED && code != ResultCode.PAYMENT_NOT_FOUND);
+                    score(event, code, code != ResultCode.PAYMENT_NOT_CONFIRMED && code != ResultCode.PAYMENT_NOT_FOUND);
                     break;
                 case REDEEM:
                     code = apply(encoder.redeemPoints(command, 0, event.consumerId(), event.merchantId(),
                         event.secondaryId()));
-                    score(event, code == ResultCode.OK || isRisk(code));
+                    score(event, code, code == ResultCode.OK || isRisk(code));
                     break;
                 default:
                     throw new IllegalStateException("op " + event.op());
@@ -218,8 +219,9 @@ public final class RiskEvaluation implements ReplySink
         }
     }
 
-    private void score(final RiskWorkload.Event event, final boolean evaluated)
+    private void score(final RiskWorkload.Event event, final ResultCode code, final boolean evaluated)
     {
+        declinedByRisk += isRisk(code) ? 1 : 0;
         collectHits();
         final RiskWorkload.Kind kind = event.kind();
         if (!evaluated)
@@ -330,6 +332,7 @@ public final class RiskEvaluation implements ReplySink
         }
         out.printf(Locale.ROOT, "abuse episodes intercepted: %d/%d (%s)%n", caught, episodes,
             percent(caught, episodes).trim());
+        out.printf(Locale.ROOT, "commands declined by risk: %d%n", declinedByRisk);
         final StringBuilder rules = new StringBuilder("hits by rule (abuse/legit):");
         for (int rule = 1; rule < RULES; rule++)
         {
