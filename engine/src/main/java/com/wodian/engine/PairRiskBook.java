@@ -1,7 +1,7 @@
 package com.wodian.engine;
 
 /**
- * Consumer–merchant pairs: small payments in the last 10 minutes and refunds in the last 24 hours, in a two-way
+ * Consumer–merchant pairs: small payments in the last 10 minutes and refunds in the last 12–24 hours, in a two-way
  * set-associative table of fixed size. A new pair takes the less recently seen slot of its set, so memory stays
  * bounded however many pairs appear; a pair pushed out loses its history (it cannot hide an active burst, whose
  * slot is the recently seen one). Layout is a pure function of the inputs, so it is deterministic.
@@ -11,7 +11,8 @@ package com.wodian.engine;
  *   0     pair key + 1 ((consumerIndex &lt;&lt; 32 | merchantIndex) + 1), 0 for an empty slot
  *   1     last time the slot was advanced (input time, ms)
  *   2     small payments, 5 buckets x 2 min x 8 bits
- *   3     refunds, 6 buckets x 4 h x 8 bits
+ *   3     refunds, 2 buckets x 12 h x 8 bits: the same window as the consumer's refund count, so a consumer with
+ *         fewer refunds than a limit cannot have a pair at or above it, and the pair need not be looked up
  * </pre>
  */
 final class PairRiskBook
@@ -22,7 +23,7 @@ final class PairRiskBook
     static final int SMALL_PAYMENTS = 2;
     static final int REFUNDS = 3;
     static final long BURST_BUCKET_MS = 120_000;
-    static final long REFUND_BUCKET_MS = 4 * 3_600_000L;
+    static final long REFUND_BUCKET_MS = ConsumerRiskBook.HALF_DAY_MS;
 
     final long[] slots;
     private final int setMask;
@@ -89,7 +90,7 @@ final class PairRiskBook
         {
             slots[base + SMALL_PAYMENTS] = PackedRing.advance(slots[base + SMALL_PAYMENTS], steps, 8, 5);
             slots[base + REFUNDS] = PackedRing.advance(slots[base + REFUNDS],
-                PackedRing.steps(last, nowMs, REFUND_BUCKET_MS), 8, 6);
+                PackedRing.steps(last, nowMs, REFUND_BUCKET_MS), 8, 2);
         }
         slots[base + LAST_SEEN_MS] = nowMs;
     }
@@ -101,7 +102,7 @@ final class PairRiskBook
 
     long refunds(final int slot)
     {
-        return slot < 0 ? 0 : PackedRing.sum(slots[slot * STRIDE + REFUNDS], 8, 6);
+        return slot < 0 ? 0 : PackedRing.sum(slots[slot * STRIDE + REFUNDS], 8, 2);
     }
 
     void recordSmallPayment(final int slot)

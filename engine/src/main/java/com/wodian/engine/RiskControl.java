@@ -140,7 +140,12 @@ final class RiskControl
         consumers.advance(consumerIndex, nowMs);
         terminals.advance(terminalIndex, nowMs);
         merchants.advance(merchantIndex, nowMs);
-        final int pair = pairs.find(consumerIndex, merchantIndex);
+        // The pair table is a cache miss: look the pair up only when a pair rule can hit. A consumer with fewer
+        // refunds than the limit in the same window cannot have a pair at the limit.
+        final boolean small = amountFen <= threshold(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_1);
+        final boolean pairNeeded = (small && on(RiskRules.PAIR_BURST)) || (on(RiskRules.REFUND_CYCLE) &&
+            consumers.refunds24h(consumerIndex) >= threshold(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1));
+        final int pair = pairNeeded ? pairs.find(consumerIndex, merchantIndex) : -1;
         if (pair >= 0)
         {
             pairs.advance(pair, nowMs);
@@ -195,12 +200,12 @@ final class RiskControl
         {
             hit(RiskRules.NEW_CONSUMER_LARGE, amountFen);
         }
-        if (on(RiskRules.PAIR_BURST) && amountFen <= threshold(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_1))
+        if (small && on(RiskRules.PAIR_BURST))
         {
-            final long small = pairs.smallPayments(pair) + 1;
-            if (small > threshold(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_2))
+            final long smallPayments = pairs.smallPayments(pair) + 1;
+            if (smallPayments > threshold(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_2))
             {
-                hit(RiskRules.PAIR_BURST, small);
+                hit(RiskRules.PAIR_BURST, smallPayments);
             }
         }
         if (on(RiskRules.REFUND_CYCLE))
