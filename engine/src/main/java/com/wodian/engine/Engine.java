@@ -33,6 +33,7 @@ public final class Engine
     private final ConsumptionBook consumption;
     private final PointsLedger pointsLedger;
     private final PoolDistribution distribution;
+    private final RiskControl risk;
 
     private long lastSequence;
     private long nowMs;
@@ -67,6 +68,10 @@ public final class Engine
     private final VoucherStatusQueryDecoder voucherStatusQueryDecoder = new VoucherStatusQueryDecoder();
     private final DistributionStatusQueryDecoder distributionStatusQueryDecoder =
         new DistributionStatusQueryDecoder();
+    private final SetRiskRuleDecoder setRiskRuleDecoder = new SetRiskRuleDecoder();
+    private final RiskRuleQueryDecoder riskRuleQueryDecoder = new RiskRuleQueryDecoder();
+    private final RiskEventsQueryDecoder riskEventsQueryDecoder = new RiskEventsQueryDecoder();
+    private final RiskStatsQueryDecoder riskStatsQueryDecoder = new RiskStatsQueryDecoder();
 
     private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_REPLY_LENGTH]);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -83,6 +88,9 @@ public final class Engine
     private final VoucherStatusReplyEncoder voucherStatusReplyEncoder = new VoucherStatusReplyEncoder();
     private final DistributionStatusReplyEncoder distributionStatusReplyEncoder =
         new DistributionStatusReplyEncoder();
+    private final RiskRuleReplyEncoder riskRuleReplyEncoder = new RiskRuleReplyEncoder();
+    private final RiskEventsReplyEncoder riskEventsReplyEncoder = new RiskEventsReplyEncoder();
+    private final RiskStatsReplyEncoder riskStatsReplyEncoder = new RiskStatsReplyEncoder();
 
     public Engine(final EngineConfig config)
     {
@@ -96,6 +104,7 @@ public final class Engine
         this.consumption = new ConsumptionBook(config.consumptionPairsMax, config.merchantsMax);
         this.pointsLedger = new PointsLedger(config.pointsLedgerEntriesMax);
         this.distribution = new PoolDistribution(consumers, merchants, consumption, vouchers, records);
+        this.risk = new RiskControl(config);
     }
 
     public EngineConfig config()
@@ -235,6 +244,11 @@ public final class Engine
                     distributePoolDecoder.amountFen(), sink);
                 break;
 
+            case SetRiskRuleDecoder.TEMPLATE_ID:
+                setRiskRuleDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                onSetRiskRule(setRiskRuleDecoder, sink);
+                break;
+
             default:
                 answerQuery(templateId, buffer, bodyOffset, blockLength, version, sink);
                 break;
@@ -338,6 +352,9 @@ public final class Engine
 
         // From here on the outcome is decided and recorded under the key, refusals included.
         final int voucherSlot = voucherId > 0 ? vouchers.slotOf(voucherId) : -1;
+        final boolean riskActive = risk.isActive(merchantIndex);
+        final int homeIndex = (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX);
+        risk.begin(lastSequence, nowMs, kind, merchantId, consumerId, terminalId, paymentId, amountFen);
         if (merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED))
         {
             code = ResultCode.MERCHANT_BLOCKED;
@@ -350,7 +367,16 @@ public final class Engine
         {
             code = ResultCode.CONSUMER_BLOCKED;
         }
-        else if (voucherId > 0)
+        if (code != ResultCode.OK)
+        {
+            risk.recordBlocked(merchantIndex, consumerIndex, terminalIndex);
+        }
+        else if (riskActive)
+        {
+            // Risk decides before anything is reserved (SPEC: Try is "risk check, then reserve").
+            code = risk.checkPayment(consumerIndex, merchantIndex, terminalIndex, homeIndex, amountFen);
+        }
+        if (code == ResultCode.OK && voucherId > 0)
         {
             code = checkVoucherForPayment(voucherSlot, consumerIndex, merchantIndex, amountFen);
         }
@@ -364,11 +390,19 @@ public final class Engine
 
         if (code != ResultCode.OK)
         {
+            if (riskActive && (code.value() < RISK_CODE_FIRST || code.value() > RISK_CODE_LAST))
+            {
+                risk.recordRefusal(terminalIndex);
+            }
             records.setKindAndFirstCode(record, kind, code.value());
             records.setState(record, PaymentState.REJECTED.value());
             records.finish(record, nowMs);
             replyPayment(code, kind, merchantId, paymentId, amountFen, 0, sink);
             return;
+        }
+        if (riskActive)
+        {
+            risk.recordPayment(consumerIndex, merchantIndex, terminalIndex, homeIndex, amountFen);
         }
 
         records.set(record, RecordTable.VOUCHER_FEN, voucherFen);
@@ -674,8 +708,25 @@ public final class Engine
         records.set(refund, RecordTable.LINK_ID, paymentId);
         records.set(refund, RecordTable.AMOUNT_FEN, amountFen);
 
-        code = applyRefund(records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId), merchantIndex,
-            amountFen, refund);
+        final int payment = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
+        final int paymentConsumer = payment >= 0 && records.state(payment) == PaymentState.CONFIRMED.value() ?
+            (int)records.get(payment, RecordTable.CONSUMER_INDEX) : -1;
+        final boolean riskActive = paymentConsumer >= 0 && risk.isActive(merchantIndex);
+        code = ResultCode.OK;
+        if (riskActive)
+        {
+            risk.begin(lastSequence, nowMs, RefundDecoder.TEMPLATE_ID, merchantId,
+                consumers.get(paymentConsumer, ConsumerBook.ID), terminalId, refundId, amountFen);
+            code = risk.checkRefund(paymentConsumer, merchantIndex);
+        }
+        if (code == ResultCode.OK)
+        {
+            code = applyRefund(payment, merchantIndex, amountFen, refund);
+            if (code == ResultCode.OK && riskActive)
+            {
+                risk.recordRefund(paymentConsumer, merchantIndex);
+            }
+        }
         records.setKindAndFirstCode(refund, RefundDecoder.TEMPLATE_ID, code.value());
         records.setState(refund, code == ResultCode.OK ? PaymentState.CONFIRMED.value() :
             PaymentState.REJECTED.value());
@@ -1259,6 +1310,13 @@ public final class Engine
         {
             code = ResultCode.INSUFFICIENT_POOL;
         }
+        if (code == ResultCode.OK && risk.isActive(merchantIndex))
+        {
+            // Points farmed by brushing or pay/refund cycles are caught here, where they would turn into value.
+            risk.begin(lastSequence, nowMs, RedeemPointsDecoder.TEMPLATE_ID, merchantId, consumerId, 0, redemptionId,
+                valueFen);
+            code = risk.checkRedemption(consumerIndex, merchantIndex);
+        }
 
         long voucherId = 0;
         long expiresAtMs = 0;
@@ -1414,6 +1472,160 @@ public final class Engine
         distribution.start(record, merchantIndex, epoch, payFen, basisFen, voucherMode,
             ruleValidityMs > 0 ? ruleValidityMs : config.distributionVoucherValidityMs);
         replyAck(ResultCode.OK, template, distributionId, sink);
+    }
+
+    // ------------------------------------------------------------------------------------------------ risk
+
+    private static final int RISK_CODE_FIRST = 700;
+    private static final int RISK_CODE_LAST = 749;
+
+    /** Thresholds above this are refused: keeps every product in the rules inside a long. */
+    private static final long RISK_THRESHOLD_MAX = 1_000_000_000_000L;
+
+    private void onSetRiskRule(final SetRiskRuleDecoder decoder, final ReplySink sink)
+    {
+        final long merchantId = decoder.merchantId();
+        final int ruleId = decoder.ruleId();
+        final short mode = decoder.modeRaw();
+        final short action = decoder.actionRaw();
+        final long threshold1 = decoder.threshold1();
+        final long threshold2 = decoder.threshold2();
+        final long threshold3 = decoder.threshold3();
+        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
+        final boolean inherit = mode == RiskMode.INHERIT.value();
+        final ResultCode code;
+        if (merchantId < 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if (merchantId > 0 && merchantIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_MERCHANT;
+        }
+        else if (ruleId < 1 || ruleId > RiskRules.CONFIGURABLE_MAX || mode < 0 || mode > RiskMode.INHERIT.value() ||
+            (inherit && merchantId == 0) ||
+            (!inherit && action != RiskAction.DECLINE.value() && action != RiskAction.FLAG.value()) ||
+            threshold1 < 0 || threshold2 < 0 || threshold3 < 0 || threshold1 > RISK_THRESHOLD_MAX ||
+            threshold2 > RISK_THRESHOLD_MAX || threshold3 > RISK_THRESHOLD_MAX)
+        {
+            code = ResultCode.RISK_RULE_INVALID;
+        }
+        else
+        {
+            code = risk.rules.set(merchantIndex, ruleId, mode, action, threshold1, threshold2, threshold3);
+        }
+        replyAck(code, SetRiskRuleDecoder.TEMPLATE_ID, merchantId, sink);
+    }
+
+    private void answerRiskRule(final long merchantId, final int ruleId, final ReplySink sink)
+    {
+        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
+        final RiskRuleReplyEncoder encoder = riskRuleReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder);
+        encoder.merchantId(merchantId).ruleId((short)ruleId);
+        if ((merchantId > 0 && merchantIndex < 0) || merchantId < 0 || ruleId < 1 ||
+            ruleId > RiskRules.RULE_COUNT)
+        {
+            encoder.code(merchantId != 0 && merchantIndex < 0 ? ResultCode.UNKNOWN_MERCHANT :
+                ResultCode.RISK_RULE_INVALID)
+                .mode(RiskMode.OFF).action(RiskAction.DECLINE).merchantOverride(BooleanType.FALSE)
+                .threshold1(0).threshold2(0).threshold3(0);
+        }
+        else
+        {
+            encoder.code(ResultCode.OK)
+                .mode(RiskMode.get((short)risk.rules.get(merchantIndex, ruleId, RiskRules.MODE)))
+                .action(RiskAction.get((short)risk.rules.get(merchantIndex, ruleId, RiskRules.ACTION)))
+                .merchantOverride(risk.rules.hasOverride(merchantIndex, ruleId) ? BooleanType.TRUE :
+                    BooleanType.FALSE)
+                .threshold1(risk.rules.get(merchantIndex, ruleId, RiskRules.THRESHOLD_1))
+                .threshold2(risk.rules.get(merchantIndex, ruleId, RiskRules.THRESHOLD_2))
+                .threshold3(risk.rules.get(merchantIndex, ruleId, RiskRules.THRESHOLD_3));
+        }
+        send(encoder.encodedLength(), sink);
+    }
+
+    private static final int RISK_EVENTS_PER_REPLY_MAX = 10;
+
+    private void answerRiskEvents(final long afterEventId, final ReplySink sink)
+    {
+        final RiskEventLog log = risk.events;
+        final long from = Math.max(Math.max(afterEventId, 0) + 1, log.oldestId());
+        final long to = Math.min(log.lastId(), from + RISK_EVENTS_PER_REPLY_MAX - 1);
+        final RiskEventsReplyEncoder encoder = riskEventsReplyEncoder.wrapAndApplyHeader(replyBuffer, 0,
+            headerEncoder);
+        encoder.code(ResultCode.OK).lastEventId(log.lastId()).oldestEventId(log.oldestId());
+        final RiskEventsReplyEncoder.EventsEncoder group = encoder.eventsCount((int)Math.max(0, to - from + 1));
+        for (long id = from; id <= to; id++)
+        {
+            final long packed = log.get(id, RiskEventLog.RULE_DECISION_TEMPLATE);
+            group.next()
+                .eventId(log.get(id, RiskEventLog.EVENT_ID))
+                .sequence(log.get(id, RiskEventLog.SEQUENCE))
+                .timestampMs(log.get(id, RiskEventLog.TIMESTAMP_MS))
+                .ruleId((short)(packed & 0xFF))
+                .decision(RiskDecision.get((short)((packed >>> 8) & 0xFF)))
+                .commandTemplateId((int)((packed >>> 16) & 0xFFFF))
+                .merchantId(log.get(id, RiskEventLog.MERCHANT_ID))
+                .consumerId(log.get(id, RiskEventLog.CONSUMER_ID))
+                .terminalId(log.get(id, RiskEventLog.TERMINAL_ID))
+                .referenceId(log.get(id, RiskEventLog.REFERENCE_ID))
+                .amountFen(log.get(id, RiskEventLog.AMOUNT_FEN))
+                .observed(log.get(id, RiskEventLog.OBSERVED));
+        }
+        send(encoder.encodedLength(), sink);
+    }
+
+    private void answerRiskStats(final long merchantId, final ReplySink sink)
+    {
+        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
+        final boolean unknown = merchantId != 0 && merchantIndex < 0;
+        final RiskStatsReplyEncoder encoder = riskStatsReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder);
+        encoder.code(unknown ? ResultCode.UNKNOWN_MERCHANT : ResultCode.OK).merchantId(merchantId);
+        final RiskStatsReplyEncoder.RulesEncoder group = encoder.rulesCount(unknown ? 0 : RiskRules.RULE_COUNT);
+        for (int rule = 1; !unknown && rule <= RiskRules.RULE_COUNT; rule++)
+        {
+            group.next().ruleId((short)rule);
+            if (merchantIndex < 0)
+            {
+                group.declined(risk.counter(rule, MerchantRiskBook.DECLINED))
+                    .flagged(risk.counter(rule, MerchantRiskBook.FLAGGED))
+                    .shadowHits(risk.counter(rule, MerchantRiskBook.SHADOW));
+            }
+            else
+            {
+                group.declined(risk.merchants.counter(merchantIndex, rule, MerchantRiskBook.DECLINED))
+                    .flagged(risk.merchants.counter(merchantIndex, rule, MerchantRiskBook.FLAGGED))
+                    .shadowHits(risk.merchants.counter(merchantIndex, rule, MerchantRiskBook.SHADOW));
+            }
+        }
+        send(encoder.encodedLength(), sink);
+    }
+
+    /** For tests in this package: the risk profiles and rules. */
+    RiskControl riskControl()
+    {
+        return risk;
+    }
+
+    /** Configurable risk rules, ids 1..this (docs/risk.md). */
+    public static final int RISK_RULES_CONFIGURABLE = RiskRules.CONFIGURABLE_MAX;
+
+    /** A risk rule's tuned defaults: action (RiskAction value), threshold1, threshold2, threshold3. */
+    public static long[] riskRuleDefaults(final int ruleId)
+    {
+        return RiskRules.defaults(ruleId);
+    }
+
+    /** Risk declines and flags so far, all rules (shadow hits excluded): for tools that label outcomes. */
+    public long riskDecisions()
+    {
+        return risk.decisions();
+    }
+
+    /** Id of the newest risk event (0 before the first). */
+    public long lastRiskEventId()
+    {
+        return risk.events.lastId();
     }
 
     // ------------------------------------------------------------------------------------------------ registry
@@ -1634,6 +1846,21 @@ public final class Engine
                 distributionStatusQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
                 answerDistributionStatus(distributionStatusQueryDecoder.merchantId(),
                     distributionStatusQueryDecoder.distributionId(), sink);
+                break;
+
+            case RiskRuleQueryDecoder.TEMPLATE_ID:
+                riskRuleQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                answerRiskRule(riskRuleQueryDecoder.merchantId(), riskRuleQueryDecoder.ruleId(), sink);
+                break;
+
+            case RiskEventsQueryDecoder.TEMPLATE_ID:
+                riskEventsQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                answerRiskEvents(riskEventsQueryDecoder.afterEventId(), sink);
+                break;
+
+            case RiskStatsQueryDecoder.TEMPLATE_ID:
+                riskStatsQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                answerRiskStats(riskStatsQueryDecoder.merchantId(), sink);
                 break;
 
             case StateHashQueryDecoder.TEMPLATE_ID:
@@ -1888,7 +2115,7 @@ public final class Engine
 
     /** First value of every engine snapshot stream ("WODIANSN"), then {@link #SNAPSHOT_FORMAT_VERSION}. */
     public static final long SNAPSHOT_MAGIC = 0x574F4449414E534EL;
-    public static final long SNAPSHOT_FORMAT_VERSION = 1;
+    public static final long SNAPSHOT_FORMAT_VERSION = 2;
 
     /**
      * Writes the whole state as a stream of primitives. It is meant for a replica that is not serving (a standby or an
@@ -1916,6 +2143,7 @@ public final class Engine
         consumption.writeTo(writer);
         pointsLedger.writeTo(writer);
         distribution.writeTo(writer);
+        risk.writeTo(writer, consumers.count(), merchants.count(), terminals.count());
         writer.writeLong(stateHash());
     }
 
@@ -1957,6 +2185,7 @@ public final class Engine
         consumption.readFrom(reader);
         pointsLedger.readFrom(reader);
         distribution.readFrom(reader);
+        risk.readFrom(reader, consumers.count(), merchants.count(), terminals.count());
         final long writtenHash = reader.readLong();
         if (writtenHash != stateHash())
         {
@@ -1969,7 +2198,7 @@ public final class Engine
     {
         return new long[]{config.consumersMax, config.merchantsMax, config.terminalsMax, config.holdsMax,
             config.keysMax, config.keyRetentionMs, config.vouchersMax, config.consumptionPairsMax,
-            config.pointsLedgerEntriesMax};
+            config.pointsLedgerEntriesMax, config.riskPairsMax, config.riskEventsMax, config.riskOverridesMax};
     }
 
     /** Sequence of the last applied journaled input (0 before the first). */
@@ -2011,6 +2240,7 @@ public final class Engine
         hash = consumption.hash(hash);
         hash = pointsLedger.hash(hash);
         hash = distribution.hash(hash);
+        hash = risk.hash(hash, consumers.count(), merchants.count(), terminals.count());
         return records.hash(hash);
     }
 

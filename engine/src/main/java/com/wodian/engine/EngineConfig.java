@@ -25,6 +25,9 @@ public final class EngineConfig
     int pointsLedgerEntriesMax = 1 << 20;
     int distributionSliceEntries = 16;
     long distributionVoucherValidityMs = 30L * 24 * 3600 * 1000;
+    int riskPairsMax = 1 << 20;
+    int riskEventsMax = 1 << 16;
+    int riskOverridesMax = 4_096;
 
     public EngineConfig consumersMax(final int value)
     {
@@ -145,6 +148,42 @@ public final class EngineConfig
         return this;
     }
 
+    /** Consumer–merchant pairs whose risk history is kept (a bounded cache: the least recent pair gives way). */
+    public EngineConfig riskPairsMax(final int value)
+    {
+        riskPairsMax = positive(value, "riskPairsMax");
+        return this;
+    }
+
+    /** Risk events kept for the risk-event query (rounded up to a power of two; the oldest is overwritten). */
+    public EngineConfig riskEventsMax(final int value)
+    {
+        riskEventsMax = positive(value, "riskEventsMax");
+        return this;
+    }
+
+    /** Per-merchant risk rule settings ((merchant, rule) pairs ever overridden). */
+    public EngineConfig riskOverridesMax(final int value)
+    {
+        riskOverridesMax = positive(value, "riskOverridesMax");
+        return this;
+    }
+
+    public int riskPairsMax()
+    {
+        return riskPairsMax;
+    }
+
+    public int riskEventsMax()
+    {
+        return riskEventsMax;
+    }
+
+    public int riskOverridesMax()
+    {
+        return riskOverridesMax;
+    }
+
     public int vouchersMax()
     {
         return vouchersMax;
@@ -231,7 +270,10 @@ public final class EngineConfig
             .keysMax(100_000)
             .vouchersMax(100_000)
             .consumptionPairsMax(100_000)
-            .pointsLedgerEntriesMax(1 << 16);
+            .pointsLedgerEntriesMax(1 << 16)
+            .riskPairsMax(4_096)
+            .riskEventsMax(1_024)
+            .riskOverridesMax(256);
     }
 
     private static int positive(final int value, final String name)
@@ -252,6 +294,7 @@ public final class EngineConfig
             ", walletFenMax=" + walletFenMax + ", ttlMsMax=" + ttlMsMax +
             ", expiriesPerCommandMax=" + expiriesPerCommandMax + ", vouchersMax=" + vouchersMax +
             ", consumptionPairsMax=" + consumptionPairsMax + ", pointsLedgerEntriesMax=" + pointsLedgerEntriesMax +
-            ", distributionSliceEntries=" + distributionSliceEntries + '}';
+            ", distributionSliceEntries=" + distributionSliceEntries + ", riskPairsMax=" + riskPairsMax +
+            ", riskEventsMax=" + riskEventsMax + ", riskOverridesMax=" + riskOverridesMax + '}';
     }
 }

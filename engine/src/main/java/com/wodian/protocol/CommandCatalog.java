@@ -15,8 +15,8 @@ public final class CommandCatalog
     public static final int MAX_MESSAGE_LENGTH = 256;
 
     /**
-     * Largest reply the engine encodes (header + body + groups): the consumer statement with its 16 points entries is
-     * the longest today (under 800 bytes).
+     * Largest reply the engine encodes (header + body + groups): the consumer statement with its 16 points entries and
+     * the risk events reply with its 10 events are the longest today (under 850 bytes).
      */
     public static final int MAX_REPLY_LENGTH = 1024;
 
@@ -74,6 +74,7 @@ public final class CommandCatalog
         command(RedeemPointsDecoder.TEMPLATE_ID, RedeemPointsDecoder.BLOCK_LENGTH);
         command(AdjustPointsDecoder.TEMPLATE_ID, AdjustPointsDecoder.BLOCK_LENGTH);
         command(DistributePoolDecoder.TEMPLATE_ID, DistributePoolDecoder.BLOCK_LENGTH);
+        command(SetRiskRuleDecoder.TEMPLATE_ID, SetRiskRuleDecoder.BLOCK_LENGTH);
 
         query(BalanceQueryDecoder.TEMPLATE_ID, BalanceQueryDecoder.BLOCK_LENGTH);
         query(PaymentStatusQueryDecoder.TEMPLATE_ID, PaymentStatusQueryDecoder.BLOCK_LENGTH);
@@ -82,6 +83,9 @@ public final class CommandCatalog
         query(ConsumerStatementQueryDecoder.TEMPLATE_ID, ConsumerStatementQueryDecoder.BLOCK_LENGTH);
         query(VoucherStatusQueryDecoder.TEMPLATE_ID, VoucherStatusQueryDecoder.BLOCK_LENGTH);
         query(DistributionStatusQueryDecoder.TEMPLATE_ID, DistributionStatusQueryDecoder.BLOCK_LENGTH);
+        query(RiskRuleQueryDecoder.TEMPLATE_ID, RiskRuleQueryDecoder.BLOCK_LENGTH);
+        query(RiskEventsQueryDecoder.TEMPLATE_ID, RiskEventsQueryDecoder.BLOCK_LENGTH);
+        query(RiskStatsQueryDecoder.TEMPLATE_ID, RiskStatsQueryDecoder.BLOCK_LENGTH);
 
         session(LogonDecoder.TEMPLATE_ID, LogonDecoder.BLOCK_LENGTH);
         session(LogonProofDecoder.TEMPLATE_ID, LogonProofDecoder.BLOCK_LENGTH);

@@ -35,6 +35,52 @@ public final class CommandEncoder
     private final ConsumerStatementQueryEncoder consumerStatementQuery = new ConsumerStatementQueryEncoder();
     private final VoucherStatusQueryEncoder voucherStatusQuery = new VoucherStatusQueryEncoder();
     private final DistributionStatusQueryEncoder distributionStatusQuery = new DistributionStatusQueryEncoder();
+    private final SetRiskRuleEncoder setRiskRule = new SetRiskRuleEncoder();
+    private final RiskRuleQueryEncoder riskRuleQuery = new RiskRuleQueryEncoder();
+    private final RiskEventsQueryEncoder riskEventsQuery = new RiskEventsQueryEncoder();
+    private final RiskStatsQueryEncoder riskStatsQuery = new RiskStatsQueryEncoder();
+
+    /** Sets a risk rule globally (merchantId 0) or for one merchant; thresholds per rule in docs/risk.md. */
+    public int setRiskRule(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long merchantId,
+        final int ruleId,
+        final RiskMode mode,
+        final RiskAction action,
+        final long threshold1,
+        final long threshold2,
+        final long threshold3)
+    {
+        setRiskRule.wrapAndApplyHeader(buffer, offset, header)
+            .merchantId(merchantId)
+            .ruleId((short)ruleId)
+            .mode(mode)
+            .action(action)
+            .threshold1(threshold1)
+            .threshold2(threshold2)
+            .threshold3(threshold3);
+        return HEADER_LENGTH + setRiskRule.encodedLength();
+    }
+
+    public int riskRuleQuery(final MutableDirectBuffer buffer, final int offset, final long merchantId,
+        final int ruleId)
+    {
+        riskRuleQuery.wrapAndApplyHeader(buffer, offset, header).merchantId(merchantId).ruleId((short)ruleId);
+        return HEADER_LENGTH + riskRuleQuery.encodedLength();
+    }
+
+    public int riskEventsQuery(final MutableDirectBuffer buffer, final int offset, final long afterEventId)
+    {
+        riskEventsQuery.wrapAndApplyHeader(buffer, offset, header).afterEventId(afterEventId);
+        return HEADER_LENGTH + riskEventsQuery.encodedLength();
+    }
+
+    public int riskStatsQuery(final MutableDirectBuffer buffer, final int offset, final long merchantId)
+    {
+        riskStatsQuery.wrapAndApplyHeader(buffer, offset, header).merchantId(merchantId);
+        return HEADER_LENGTH + riskStatsQuery.encodedLength();
+    }
 
     public int setMerchantRules(
         final MutableDirectBuffer buffer,

@@ -157,6 +157,27 @@ public final class MessageText
             case HeartbeatReplyDecoder.TEMPLATE_ID:
                 new HeartbeatReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
                 break;
+            case SetRiskRuleDecoder.TEMPLATE_ID:
+                new SetRiskRuleDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RiskRuleQueryDecoder.TEMPLATE_ID:
+                new RiskRuleQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RiskEventsQueryDecoder.TEMPLATE_ID:
+                new RiskEventsQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RiskStatsQueryDecoder.TEMPLATE_ID:
+                new RiskStatsQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RiskRuleReplyDecoder.TEMPLATE_ID:
+                new RiskRuleReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RiskEventsReplyDecoder.TEMPLATE_ID:
+                new RiskEventsReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RiskStatsReplyDecoder.TEMPLATE_ID:
+                new RiskStatsReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
             default:
                 return "<unknown templateId=" + templateId + " length=" + length + ">";
         }
@@ -183,7 +204,7 @@ public final class MessageText
             return null;
         }
         final int templateId = CommandCatalog.templateId(buffer, offset);
-        if (templateId < AckDecoder.TEMPLATE_ID || templateId > DistributionStatusReplyDecoder.TEMPLATE_ID)
+        if (templateId < AckDecoder.TEMPLATE_ID || templateId > RiskStatsReplyDecoder.TEMPLATE_ID)
         {
             return null;
         }

@@ -29,6 +29,9 @@ final class EngineDriver implements ReplySink
     private final VoucherStatusReplyDecoder voucherStatusReply = new VoucherStatusReplyDecoder();
     private final ConsumerStatementReplyDecoder consumerStatementReply = new ConsumerStatementReplyDecoder();
     private final DistributionStatusReplyDecoder distributionStatusReply = new DistributionStatusReplyDecoder();
+    private final RiskRuleReplyDecoder riskRuleReply = new RiskRuleReplyDecoder();
+    private final RiskEventsReplyDecoder riskEventsReply = new RiskEventsReplyDecoder();
+    private final RiskStatsReplyDecoder riskStatsReply = new RiskStatsReplyDecoder();
 
     EngineDriver(final EngineConfig config)
     {
@@ -207,6 +210,58 @@ final class EngineDriver implements ReplySink
         header.wrap(reply, 0);
         return distributionStatusReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
             header.version());
+    }
+
+    ResultCode riskRule(final long merchantId, final int ruleId, final RiskMode mode, final RiskAction action,
+        final long threshold1, final long threshold2, final long threshold3)
+    {
+        return apply(encoder.setRiskRule(command, 0, merchantId, ruleId, mode, action, threshold1, threshold2,
+            threshold3));
+    }
+
+    /** Every configurable rule in the given mode with its tuned defaults. */
+    void allRiskRules(final RiskMode mode)
+    {
+        for (int rule = 1; rule <= Engine.RISK_RULES_CONFIGURABLE; rule++)
+        {
+            final long[] defaults = Engine.riskRuleDefaults(rule);
+            if (riskRule(0, rule, mode, RiskAction.get((short)defaults[0]), defaults[1], defaults[2], defaults[3]) !=
+                ResultCode.OK)
+            {
+                throw new IllegalStateException("rule " + rule + ": " + replyText());
+            }
+        }
+    }
+
+    RiskRuleReplyDecoder riskRuleOf(final long merchantId, final int ruleId)
+    {
+        query(encoder.riskRuleQuery(command, 0, merchantId, ruleId));
+        header.wrap(reply, 0);
+        return riskRuleReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+    }
+
+    RiskEventsReplyDecoder riskEvents(final long afterEventId)
+    {
+        query(encoder.riskEventsQuery(command, 0, afterEventId));
+        header.wrap(reply, 0);
+        return riskEventsReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
+            header.version());
+    }
+
+    /** declined, flagged, shadow hits of one rule, platform-wide (merchantId 0) or at one merchant. */
+    long[] riskStats(final long merchantId, final int ruleId)
+    {
+        query(encoder.riskStatsQuery(command, 0, merchantId));
+        header.wrap(reply, 0);
+        riskStatsReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        for (final RiskStatsReplyDecoder.RulesDecoder rule : riskStatsReply.rules())
+        {
+            if (rule.ruleId() == ruleId)
+            {
+                return new long[]{rule.declined(), rule.flagged(), rule.shadowHits()};
+            }
+        }
+        return new long[]{-1, -1, -1};
     }
 
     long pointsEarnedOfLastReply()

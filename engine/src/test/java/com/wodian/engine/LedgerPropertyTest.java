@@ -83,6 +83,7 @@ class LedgerPropertyTest
             }
         }
         assertEquals(live.engine.stateHash(), twin.engine.stateHash());
+        System.out.println("ledger property codes: " + codes + ", payments with a voucher " + paymentsWithVoucher);
         // The sequence must reach the interesting collisions, or the checks above prove little.
         for (final ResultCode expected : new ResultCode[]{ResultCode.OK, ResultCode.OK_EMPTY_ROLLBACK,
             ResultCode.HOLD_EXPIRED, ResultCode.ALREADY_CANCELLED, ResultCode.ALREADY_CONFIRMED,
@@ -95,6 +96,12 @@ class LedgerPropertyTest
             assertTrue(codes.getOrDefault(expected, 0) > 0, () -> expected + " never happened: " + codes);
         }
         assertTrue(paymentsWithVoucher >= 5, "vouchers were really spent: " + paymentsWithVoucher);
+        // Risk takes part: each of these rules declined some commands (every rule has its own scenario test).
+        for (final ResultCode expected : new ResultCode[]{ResultCode.RISK_CONSUMER_VELOCITY,
+            ResultCode.RISK_PAIR_BURST, ResultCode.RISK_REFUND_CYCLE})
+        {
+            assertTrue(codes.getOrDefault(expected, 0) > 0, () -> expected + " never happened: " + codes);
+        }
     }
 
     static void setUp(final EngineDriver live, final EngineDriver twin, final List<Input> history)
@@ -117,8 +124,43 @@ class LedgerPropertyTest
             {
                 assertEquals(ResultCode.OK, d.consumer(c, MERCHANTS[c % 3] == 3 ? 0 : MERCHANTS[c % 3]));
             }
+            enableRisk(d);
         }
         history.clear();
+    }
+
+    /**
+     * Every risk rule on, with thresholds scaled to this dense workload (a dozen consumers paying many times a
+     * second) so that each rule declines or flags now and then without starving the ledger paths; one merchant runs
+     * some rules in shadow mode and one rule is its own.
+     */
+    static void enableRisk(final EngineDriver d)
+    {
+        final com.wodian.protocol.sbe.RiskMode enforce = com.wodian.protocol.sbe.RiskMode.ENFORCE;
+        final com.wodian.protocol.sbe.RiskAction decline = com.wodian.protocol.sbe.RiskAction.DECLINE;
+        final com.wodian.protocol.sbe.RiskAction flag = com.wodian.protocol.sbe.RiskAction.FLAG;
+        final long[][] settings = {
+            {RiskRules.CONSUMER_VELOCITY, 0, 4, 200, 0},
+            {RiskRules.TERMINAL_VELOCITY, 0, 400, 0, 0},
+            {RiskRules.AMOUNT_ANOMALY, 0, 250, 20, 10_000},
+            {RiskRules.DAILY_LIMIT, 0, 40_000_000, 0, 0},
+            {RiskRules.NEW_CONSUMER_LARGE, 0, 1, 15_000, 0},
+            {RiskRules.PAIR_BURST, 0, 500, 1, 0},
+            {RiskRules.REFUND_CYCLE, 0, 3, 0, 0},
+            {RiskRules.CIRCULAR_FLOW, 0, 9_000, 200_000, 0},
+            {RiskRules.VOLUME_SPIKE, 1, 150, 100_000, 0},
+            {RiskRules.DISTINCT_PARTIES, 0, 100, 100, 0},
+            {RiskRules.REDEMPTION, 0, 40, 9_000, 20},
+            {RiskRules.TERMINAL_FAILURES, 0, 150, 0, 0},
+        };
+        for (final long[] rule : settings)
+        {
+            assertEquals(ResultCode.OK, d.riskRule(0, (int)rule[0], enforce, rule[1] == 1 ? flag : decline, rule[2],
+                rule[3], rule[4]));
+        }
+        assertEquals(ResultCode.OK, d.riskRule(3, RiskRules.CONSUMER_VELOCITY,
+            com.wodian.protocol.sbe.RiskMode.SHADOW, decline, 30, 1_000, 0));
+        assertEquals(ResultCode.OK, d.riskRule(2, RiskRules.PAIR_BURST, enforce, decline, 200, 12, 0));
     }
 
     /**

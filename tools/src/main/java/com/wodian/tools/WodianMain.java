@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         JmhCommand.class,
         PerfCommand.class,
+        RiskEvalCommand.class,
         CommandLine.HelpCommand.class})
 public final class WodianMain implements Runnable
 {

@@ -73,7 +73,11 @@ class ClientReconnectTest
                 .reconnectBackoffInitialMs(5)
                 .reconnectBackoffMaxMs(100)
                 .reconnectGiveUpMs(20_000)
-                .replyTimeoutMs(400);
+                .replyTimeoutMs(400)
+                // Heartbeats keep a request in flight even if every payment was answered before the freeze below
+                // (a loaded machine can deschedule this thread that long), so the reply timeout always has
+                // something to time out.
+                .heartbeatIntervalMs(100);
             final CountDownLatch answered = new CountDownLatch(PAYMENT_COUNT);
             final List<String> wrong = new CopyOnWriteArrayList<>();
             final AtomicInteger answeredCount = new AtomicInteger();

@@ -1,0 +1,274 @@
+package com.wodian.engine;
+
+/**
+ * Each consumer's behaviour profile in one 64-byte row of eight longs, indexed like {@link ConsumerBook}. Windows are
+ * bucket rings packed into longs ({@link PackedRing}), all advanced from one last-seen time, so an update is a few
+ * shifts and adds: O(1), no allocation.
+ *
+ * <pre>
+ *   long  bits      content
+ *   0     0..63     last time the row was advanced (input time, ms)
+ *   1     0..47     payment attempts, 6 buckets x 10 s x 8 bits (the last minute)
+ *         48..63    payments ever approved (history), saturating
+ *   2     0..59     payment attempts, 12 buckets x 5 min x 5 bits (the last hour)
+ *   3,4   0..63     amounts, 8 buckets x 3 h x 16 bits in units of 10 yuan rounded up (the last 24 h); 3 holds the
+ *                   newest four buckets
+ *   5     0..31     moving mean of amounts, fen x 4 (EWMA, alpha 1/8)
+ *         32..63    moving mean absolute deviation, fen x 4 (EWMA, alpha 1/8)
+ *   6     0..31     this half day (12 h): payments 0..11, refunds 12..23, risk strikes 24..31
+ *         32..63    the previous half day, same layout
+ *   7     0..31     this half hour: 16-bit hashed set of merchants (0..15), of terminals (16..31)
+ *         32..63    the previous half hour, same layout
+ * </pre>
+ */
+final class ConsumerRiskBook
+{
+    static final int STRIDE = 8;
+    static final int LAST_SEEN_MS = 0;
+    static final int MINUTE = 1;
+    static final int HOUR = 2;
+    static final int DAY_NEW = 3;
+    static final int DAY_OLD = 4;
+    static final int AMOUNT = 5;
+    static final int HALF_DAYS = 6;
+    static final int DISTINCT = 7;
+
+    static final long MINUTE_BUCKET_MS = 10_000;
+    static final long HOUR_BUCKET_MS = 300_000;
+    static final long DAY_BUCKET_MS = 3 * 3_600_000L;
+    static final long HALF_DAY_MS = 12 * 3_600_000L;
+    static final long HALF_HOUR_MS = 1_800_000;
+    static final long DAY_UNIT_FEN = 1_000;
+
+    private static final long MINUTE_RING_MASK = PackedRing.mask(48);
+    private static final int HISTORY_SHIFT = 48;
+    private static final int PAYMENTS_SHIFT = 0;
+    private static final int REFUNDS_SHIFT = 12;
+    private static final int STRIKES_SHIFT = 24;
+    private static final long UNSIGNED_32 = 0xFFFF_FFFFL;
+
+    /** Linear-counting estimate of distinct values from the bits set in a 16-bit hashed set. */
+    private static final int[] DISTINCT_ESTIMATE = new int[17];
+
+    static
+    {
+        for (int bits = 0; bits < 16; bits++)
+        {
+            DISTINCT_ESTIMATE[bits] = (int)Math.round(-16 * StrictMath.log(1 - bits / 16.0));
+        }
+        DISTINCT_ESTIMATE[16] = 64;
+    }
+
+    final long[] rows;
+
+    ConsumerRiskBook(final int capacity)
+    {
+        rows = new long[capacity * STRIDE];
+    }
+
+    /** Moves every window of the row to {@code nowMs} (time never goes backwards). */
+    void advance(final int index, final long nowMs)
+    {
+        final int base = index * STRIDE;
+        final long last = rows[base + LAST_SEEN_MS];
+        if (last == nowMs)
+        {
+            return;
+        }
+        long steps = PackedRing.steps(last, nowMs, MINUTE_BUCKET_MS);
+        if (steps > 0)
+        {
+            final long minute = rows[base + MINUTE];
+            rows[base + MINUTE] = (minute & ~MINUTE_RING_MASK) |
+                PackedRing.advance(minute & MINUTE_RING_MASK, steps, 8, 6);
+            steps = PackedRing.steps(last, nowMs, HOUR_BUCKET_MS);
+            rows[base + HOUR] = PackedRing.advance(rows[base + HOUR], steps, 5, 12);
+            steps = PackedRing.steps(last, nowMs, DAY_BUCKET_MS);
+            if (steps > 0)
+            {
+                advanceDay(base, steps);
+            }
+            steps = PackedRing.steps(last, nowMs, HALF_DAY_MS);
+            rows[base + HALF_DAYS] = PackedRing.advance(rows[base + HALF_DAYS], steps, 32, 2);
+            steps = PackedRing.steps(last, nowMs, HALF_HOUR_MS);
+            rows[base + DISTINCT] = PackedRing.advance(rows[base + DISTINCT], steps, 32, 2);
+        }
+        rows[base + LAST_SEEN_MS] = nowMs;
+    }
+
+    /** The day ring spans two longs: a 128-bit shift by 16 bits per period. */
+    private void advanceDay(final int base, final long steps)
+    {
+        if (steps >= 8)
+        {
+            rows[base + DAY_NEW] = 0;
+            rows[base + DAY_OLD] = 0;
+            return;
+        }
+        final int bits = (int)steps * 16;
+        final long newer = rows[base + DAY_NEW];
+        if (bits >= 64)
+        {
+            rows[base + DAY_OLD] = newer << (bits - 64);
+            rows[base + DAY_NEW] = 0;
+        }
+        else
+        {
+            rows[base + DAY_OLD] = (rows[base + DAY_OLD] << bits) | (newer >>> (64 - bits));
+            rows[base + DAY_NEW] = newer << bits;
+        }
+    }
+
+    long minuteCount(final int index)
+    {
+        return PackedRing.sum(rows[index * STRIDE + MINUTE] & MINUTE_RING_MASK, 8, 6);
+    }
+
+    long hourCount(final int index)
+    {
+        return PackedRing.sum(rows[index * STRIDE + HOUR], 5, 12);
+    }
+
+    long history(final int index)
+    {
+        return rows[index * STRIDE + MINUTE] >>> HISTORY_SHIFT;
+    }
+
+    /** Approved spend in the last 24 h (rounded up to 10 yuan per payment). */
+    long daySumFen(final int index)
+    {
+        final int base = index * STRIDE;
+        return (PackedRing.sum(rows[base + DAY_NEW], 16, 4) + PackedRing.sum(rows[base + DAY_OLD], 16, 4)) *
+            DAY_UNIT_FEN;
+    }
+
+    long meanFenTimes4(final int index)
+    {
+        return rows[index * STRIDE + AMOUNT] & UNSIGNED_32;
+    }
+
+    long deviationFenTimes4(final int index)
+    {
+        return rows[index * STRIDE + AMOUNT] >>> 32;
+    }
+
+    private long halfDays(final int index, final int shift, final int width)
+    {
+        final long ring = rows[index * STRIDE + HALF_DAYS];
+        return PackedRing.field(ring, shift, width) + PackedRing.field(ring, 32 + shift, width);
+    }
+
+    long payments24h(final int index)
+    {
+        return halfDays(index, PAYMENTS_SHIFT, 12);
+    }
+
+    long refunds24h(final int index)
+    {
+        return halfDays(index, REFUNDS_SHIFT, 12);
+    }
+
+    long strikes24h(final int index)
+    {
+        return halfDays(index, STRIKES_SHIFT, 8);
+    }
+
+    static long merchantBit(final int merchantIndex)
+    {
+        return 1L << ((merchantIndex * 0x9E3779B9) >>> 28);
+    }
+
+    /** A long, not an int: bit 31 of an int would sign-extend into the previous half hour's sets. */
+    static long terminalBit(final int terminalIndex)
+    {
+        return 1L << (16 + ((terminalIndex * 0x85EBCA6B) >>> 28));
+    }
+
+    /** Estimated distinct merchants in the last 30..60 min, counting {@code merchantIndex} as seen now. */
+    long distinctMerchantsWith(final int index, final int merchantIndex)
+    {
+        final long sets = rows[index * STRIDE + DISTINCT];
+        final long merged = (sets | (sets >>> 32) | merchantBit(merchantIndex)) & 0xFFFF;
+        return DISTINCT_ESTIMATE[Long.bitCount(merged)];
+    }
+
+    long distinctTerminalsWith(final int index, final int terminalIndex)
+    {
+        final long sets = rows[index * STRIDE + DISTINCT];
+        final long merged = (sets | (sets >>> 32) | terminalBit(terminalIndex)) & 0xFFFF_0000L;
+        return DISTINCT_ESTIMATE[Long.bitCount(merged)];
+    }
+
+    /**
+     * A payment attempt that reached the risk check, approved or not: velocity counts attempts, so that a declined
+     * spree stays declined instead of getting a new allowance every time the window slides.
+     */
+    void recordAttempt(final int index)
+    {
+        final int base = index * STRIDE;
+        final long minute = rows[base + MINUTE];
+        rows[base + MINUTE] = (minute & ~MINUTE_RING_MASK) | PackedRing.addCurrent(minute & MINUTE_RING_MASK, 1, 8);
+        rows[base + HOUR] = PackedRing.addCurrent(rows[base + HOUR], 1, 5);
+    }
+
+    /** An approved payment (the row was advanced to now). */
+    void recordPayment(final int index, final int merchantIndex, final int terminalIndex, final long amountFen)
+    {
+        final int base = index * STRIDE;
+        final long minute = rows[base + MINUTE];
+        final long history = minute >>> HISTORY_SHIFT;
+        rows[base + MINUTE] = (minute & MINUTE_RING_MASK) | (Math.min(history + 1, 0xFFFF) << HISTORY_SHIFT);
+        rows[base + DAY_NEW] = PackedRing.addCurrent(rows[base + DAY_NEW],
+            (amountFen + DAY_UNIT_FEN - 1) / DAY_UNIT_FEN, 16);
+        rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], PAYMENTS_SHIFT, 1, 12);
+        rows[base + DISTINCT] |= merchantBit(merchantIndex) | terminalBit(terminalIndex);
+
+        final long amountTimes4 = amountFen * 4;
+        long mean = rows[base + AMOUNT] & UNSIGNED_32;
+        long deviation = rows[base + AMOUNT] >>> 32;
+        if (history == 0)
+        {
+            mean = amountTimes4;
+            deviation = amountTimes4 / 2;
+        }
+        else
+        {
+            final long difference = amountTimes4 - mean;
+            mean += difference >> 3;
+            deviation += (Math.abs(difference) - deviation) >> 3;
+        }
+        mean = Math.max(0, Math.min(mean, UNSIGNED_32));
+        deviation = Math.max(0, Math.min(deviation, UNSIGNED_32));
+        rows[base + AMOUNT] = mean | (deviation << 32);
+    }
+
+    void recordRefund(final int index)
+    {
+        final int base = index * STRIDE;
+        rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], REFUNDS_SHIFT, 1, 12);
+    }
+
+    void recordStrike(final int index)
+    {
+        final int base = index * STRIDE;
+        rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], STRIKES_SHIFT, 1, 8);
+    }
+
+    void writeTo(final SnapshotWriter writer, final int count)
+    {
+        writer.writeLongs(rows, count * STRIDE);
+    }
+
+    void readFrom(final SnapshotReader reader, final int count)
+    {
+        if (reader.readLongs(rows) != count * STRIDE)
+        {
+            throw new IllegalStateException("consumer risk rows do not match the consumer count " + count);
+        }
+    }
+
+    long hash(final long seed, final int count)
+    {
+        return StateHash.foldRows(seed, rows, count, STRIDE);
+    }
+}

@@ -1,0 +1,121 @@
+package com.wodian.engine;
+
+/**
+ * Each merchant's sales profile and risk counters, indexed like {@link MerchantBook}: sales in the last hour in four
+ * 15-minute buckets, the part of them paid by consumers the merchant brought in (home merchant), a moving average of
+ * hourly sales (EWMA, alpha 1/8, sampled every 15 minutes, a plain mean over the first eight samples), and per rule the declines, flags and shadow hits at
+ * this merchant.
+ */
+final class MerchantRiskBook
+{
+    static final int LAST_SEEN_MS = 0;
+    static final int SALES_FEN = 1;                 // 1..4: newest first
+    static final int OWN_SALES_FEN = 5;             // 5..8: newest first
+    static final int HOURLY_AVERAGE_FEN = 9;
+    static final int PERIODS_SEEN = 10;
+    static final int STATS = 11;                    // (ruleId - 1) * 3 + DECLINED / FLAGGED / SHADOW
+    static final int DECLINED = 0;
+    static final int FLAGGED = 1;
+    static final int SHADOW = 2;
+    static final int STRIDE = STATS + RiskRules.RULE_COUNT * 3;
+
+    static final int BUCKETS = 4;
+    static final long BUCKET_MS = 900_000;
+    /** Catch-up after a long quiet spell is bounded: after this many periods every bucket is empty anyway. */
+    private static final int CATCH_UP_PERIODS_MAX = 32;
+    /** Periods before the average is trusted (the volume-spike rule waits for them). */
+    static final int WARM_UP_PERIODS = 8;
+
+    final long[] rows;
+
+    MerchantRiskBook(final int capacity)
+    {
+        rows = new long[capacity * STRIDE];
+    }
+
+    void advance(final int index, final long nowMs)
+    {
+        final int base = index * STRIDE;
+        final long last = rows[base + LAST_SEEN_MS];
+        // A merchant's first sale starts its clock: periods before it are not quiet periods to average in.
+        final long steps = last == 0 ? 0 : Math.min(PackedRing.steps(last, nowMs, BUCKET_MS), CATCH_UP_PERIODS_MAX);
+        for (int step = 0; step < steps; step++)
+        {
+            final long hour = hourSales(index);
+            final long periods = rows[base + PERIODS_SEEN];
+            // A plain mean over the first periods, then EWMA: starting the EWMA from 0 would make every young
+            // merchant look like a spike.
+            final long difference = hour - rows[base + HOURLY_AVERAGE_FEN];
+            rows[base + HOURLY_AVERAGE_FEN] += periods < WARM_UP_PERIODS ? difference / (periods + 1) : difference >> 3;
+            rows[base + PERIODS_SEEN] = periods + 1;
+            for (int bucket = BUCKETS - 1; bucket > 0; bucket--)
+            {
+                rows[base + SALES_FEN + bucket] = rows[base + SALES_FEN + bucket - 1];
+                rows[base + OWN_SALES_FEN + bucket] = rows[base + OWN_SALES_FEN + bucket - 1];
+            }
+            rows[base + SALES_FEN] = 0;
+            rows[base + OWN_SALES_FEN] = 0;
+        }
+        rows[base + LAST_SEEN_MS] = nowMs;
+    }
+
+    long hourSales(final int index)
+    {
+        final int base = index * STRIDE + SALES_FEN;
+        return rows[base] + rows[base + 1] + rows[base + 2] + rows[base + 3];
+    }
+
+    long hourOwnSales(final int index)
+    {
+        final int base = index * STRIDE + OWN_SALES_FEN;
+        return rows[base] + rows[base + 1] + rows[base + 2] + rows[base + 3];
+    }
+
+    long hourlyAverage(final int index)
+    {
+        return rows[index * STRIDE + HOURLY_AVERAGE_FEN];
+    }
+
+    long periodsSeen(final int index)
+    {
+        return rows[index * STRIDE + PERIODS_SEEN];
+    }
+
+    void recordSale(final int index, final long amountFen, final boolean ownConsumer)
+    {
+        final int base = index * STRIDE;
+        rows[base + SALES_FEN] += amountFen;
+        if (ownConsumer)
+        {
+            rows[base + OWN_SALES_FEN] += amountFen;
+        }
+    }
+
+    void count(final int index, final int ruleId, final int kind)
+    {
+        rows[index * STRIDE + STATS + (ruleId - 1) * 3 + kind]++;
+    }
+
+    long counter(final int index, final int ruleId, final int kind)
+    {
+        return rows[index * STRIDE + STATS + (ruleId - 1) * 3 + kind];
+    }
+
+    void writeTo(final SnapshotWriter writer, final int count)
+    {
+        writer.writeLongs(rows, count * STRIDE);
+    }
+
+    void readFrom(final SnapshotReader reader, final int count)
+    {
+        if (reader.readLongs(rows) != count * STRIDE)
+        {
+            throw new IllegalStateException("merchant risk rows do not match the merchant count " + count);
+        }
+    }
+
+    long hash(final long seed, final int count)
+    {
+        return StateHash.foldRows(seed, rows, count, STRIDE);
+    }
+}

@@ -1,0 +1,397 @@
+package com.wodian.engine;
+
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.RiskDecision;
+
+/**
+ * Real-time risk control inside the engine: behaviour profiles of consumers, terminals, merchants and
+ * consumer–merchant pairs, and the rules evaluated against them on every Try, Pay, Refund and points redemption.
+ * Every evaluation and update is O(1) over a few primitive rows, allocates nothing and depends only on the inputs
+ * and their timestamps, so a replay or a standby reaches the same decisions.
+ *
+ * <p>The engine calls {@link #begin} with the command's identity, then a {@code check*} method that returns the
+ * first enforced declining rule's result code (or OK), recording an event for every rule that hit; after a payment or
+ * refund succeeds it calls the matching {@code record*} method, which updates the profiles. While every rule is OFF
+ * for a merchant nothing is evaluated nor profiled there (the cost of risk control is then one check).
+ */
+final class RiskControl
+{
+    private static final int DECISION_DECLINED = RiskDecision.DECLINED.value();
+    private static final int DECISION_FLAGGED = RiskDecision.FLAGGED.value();
+    private static final int DECISION_SHADOW_DECLINE = RiskDecision.SHADOW_DECLINE.value();
+    private static final int DECISION_SHADOW_FLAG = RiskDecision.SHADOW_FLAG.value();
+
+    final RiskRules rules;
+    final ConsumerRiskBook consumers;
+    final TerminalRiskBook terminals;
+    final MerchantRiskBook merchants;
+    final PairRiskBook pairs;
+    final RiskEventLog events;
+    /** Platform-wide counters: (ruleId - 1) * 3 + DECLINED / FLAGGED / SHADOW. */
+    final long[] stats = new long[RiskRules.RULE_COUNT * 3];
+
+    // The command being evaluated (set by begin): what a risk event records about it.
+    private long sequence;
+    private long nowMs;
+    private int template;
+    private long merchantId;
+    private long consumerId;
+    private long terminalId;
+    private long referenceId;
+    private long amountFen;
+    private ResultCode decline;
+    private int merchantIndex;
+    private int consumerIndex;
+
+    RiskControl(final EngineConfig config)
+    {
+        rules = new RiskRules(config.merchantsMax, config.riskOverridesMax);
+        consumers = new ConsumerRiskBook(config.consumersMax);
+        terminals = new TerminalRiskBook(config.terminalsMax);
+        merchants = new MerchantRiskBook(config.merchantsMax);
+        pairs = new PairRiskBook(config.riskPairsMax);
+        events = new RiskEventLog(config.riskEventsMax);
+    }
+
+    boolean isActive(final int merchantIndex)
+    {
+        return !rules.allOff(merchantIndex);
+    }
+
+    void begin(final long sequence, final long nowMs, final int template, final long merchantId,
+        final long consumerId, final long terminalId, final long referenceId, final long amountFen)
+    {
+        this.sequence = sequence;
+        this.nowMs = nowMs;
+        this.template = template;
+        this.merchantId = merchantId;
+        this.consumerId = consumerId;
+        this.terminalId = terminalId;
+        this.referenceId = referenceId;
+        this.amountFen = amountFen;
+        this.decline = ResultCode.OK;
+    }
+
+    private boolean on(final int ruleId)
+    {
+        return rules.get(merchantIndex, ruleId, RiskRules.MODE) != RiskRules.MODE_OFF;
+    }
+
+    private long threshold(final int ruleId, final int field)
+    {
+        return rules.get(merchantIndex, ruleId, field);
+    }
+
+    /** A rule hit: record it as its mode and action say, and remember the first enforced decline. */
+    private void hit(final int ruleId, final long observed)
+    {
+        final long mode = rules.get(merchantIndex, ruleId, RiskRules.MODE);
+        final boolean declines = rules.get(merchantIndex, ruleId, RiskRules.ACTION) == RiskRules.ACTION_DECLINE;
+        final int decision;
+        final int kind;
+        if (mode == RiskRules.MODE_SHADOW)
+        {
+            decision = declines ? DECISION_SHADOW_DECLINE : DECISION_SHADOW_FLAG;
+            kind = MerchantRiskBook.SHADOW;
+        }
+        else
+        {
+            decision = declines ? DECISION_DECLINED : DECISION_FLAGGED;
+            kind = declines ? MerchantRiskBook.DECLINED : MerchantRiskBook.FLAGGED;
+            if (declines && decline == ResultCode.OK)
+            {
+                decline = RiskRules.code(ruleId);
+            }
+            if (consumerIndex >= 0 && RiskRules.judgesConsumer(ruleId))
+            {
+                consumers.recordStrike(consumerIndex);
+            }
+        }
+        stats[(ruleId - 1) * 3 + kind]++;
+        if (merchantIndex >= 0)
+        {
+            merchants.count(merchantIndex, ruleId, kind);
+        }
+        events.append(sequence, nowMs, ruleId, decision, template, merchantId, consumerId, terminalId, referenceId,
+            amountFen, observed);
+    }
+
+    /** A payment refused by a block (SetBlocked): logged and counted as the BLOCKED_PARTY rule. */
+    void recordBlocked(final int merchantIndex, final int consumerIndex, final int terminalIndex)
+    {
+        this.merchantIndex = merchantIndex;
+        this.consumerIndex = -1;
+        stats[(RiskRules.BLOCKED_PARTY - 1) * 3 + MerchantRiskBook.DECLINED]++;
+        merchants.count(merchantIndex, RiskRules.BLOCKED_PARTY, MerchantRiskBook.DECLINED);
+        events.append(sequence, nowMs, RiskRules.BLOCKED_PARTY, DECISION_DECLINED, template, merchantId, consumerId,
+            terminalId, referenceId, amountFen, 0);
+    }
+
+    /**
+     * Evaluates a Try or Pay that passed validation and the blocks.
+     *
+     * @return OK, or the code of the first enforced rule whose action is to decline.
+     */
+    ResultCode checkPayment(final int consumerIndex, final int merchantIndex, final int terminalIndex,
+        final int homeMerchantIndex, final long amountFen)
+    {
+        this.consumerIndex = consumerIndex;
+        this.merchantIndex = merchantIndex;
+        consumers.advance(consumerIndex, nowMs);
+        terminals.advance(terminalIndex, nowMs);
+        merchants.advance(merchantIndex, nowMs);
+        // The pair table is a cache miss: look the pair up only when a pair rule can hit. A consumer with fewer
+        // refunds than the limit in the same window cannot have a pair at the limit.
+        final boolean small = amountFen <= threshold(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_1);
+        final boolean pairNeeded = (small && on(RiskRules.PAIR_BURST)) || (on(RiskRules.REFUND_CYCLE) &&
+            consumers.refunds24h(consumerIndex) >= threshold(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1));
+        final int pair = pairNeeded ? pairs.find(consumerIndex, merchantIndex) : -1;
+        if (pair >= 0)
+        {
+            pairs.advance(pair, nowMs);
+        }
+
+        if (on(RiskRules.CONSUMER_VELOCITY))
+        {
+            final long perMinute = consumers.minuteCount(consumerIndex) + 1;
+            final long perHour = consumers.hourCount(consumerIndex) + 1;
+            if (perMinute > threshold(RiskRules.CONSUMER_VELOCITY, RiskRules.THRESHOLD_1))
+            {
+                hit(RiskRules.CONSUMER_VELOCITY, perMinute);
+            }
+            else if (perHour > threshold(RiskRules.CONSUMER_VELOCITY, RiskRules.THRESHOLD_2))
+            {
+                hit(RiskRules.CONSUMER_VELOCITY, perHour);
+            }
+        }
+        if (on(RiskRules.TERMINAL_VELOCITY))
+        {
+            final long perMinute = terminals.minuteCount(terminalIndex) + 1;
+            if (perMinute > threshold(RiskRules.TERMINAL_VELOCITY, RiskRules.THRESHOLD_1))
+            {
+                hit(RiskRules.TERMINAL_VELOCITY, perMinute);
+            }
+        }
+        if (on(RiskRules.AMOUNT_ANOMALY) &&
+            consumers.history(consumerIndex) >= threshold(RiskRules.AMOUNT_ANOMALY, RiskRules.THRESHOLD_2) &&
+            amountFen >= threshold(RiskRules.AMOUNT_ANOMALY, RiskRules.THRESHOLD_3))
+        {
+            // Deviation in units of the moving mean absolute deviation (x100), floored at a quarter of the mean so
+            // that a consumer who always pays the same amount is not flagged for a slightly different one.
+            final long mean = consumers.meanFenTimes4(consumerIndex);
+            final long deviation = Math.max(Math.max(consumers.deviationFenTimes4(consumerIndex), mean / 4), 4);
+            final long score = (amountFen * 4 - mean) * 100 / deviation;
+            if (score > threshold(RiskRules.AMOUNT_ANOMALY, RiskRules.THRESHOLD_1))
+            {
+                hit(RiskRules.AMOUNT_ANOMALY, score);
+            }
+        }
+        if (on(RiskRules.DAILY_LIMIT))
+        {
+            final long daySum = consumers.daySumFen(consumerIndex) + amountFen;
+            if (daySum > threshold(RiskRules.DAILY_LIMIT, RiskRules.THRESHOLD_1))
+            {
+                hit(RiskRules.DAILY_LIMIT, daySum);
+            }
+        }
+        if (on(RiskRules.NEW_CONSUMER_LARGE) &&
+            consumers.history(consumerIndex) < threshold(RiskRules.NEW_CONSUMER_LARGE, RiskRules.THRESHOLD_1) &&
+            amountFen > threshold(RiskRules.NEW_CONSUMER_LARGE, RiskRules.THRESHOLD_2))
+        {
+            hit(RiskRules.NEW_CONSUMER_LARGE, amountFen);
+        }
+        if (small && on(RiskRules.PAIR_BURST))
+        {
+            final long smallPayments = pairs.smallPayments(pair) + 1;
+            if (smallPayments > threshold(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_2))
+            {
+                hit(RiskRules.PAIR_BURST, smallPayments);
+            }
+        }
+        if (on(RiskRules.REFUND_CYCLE))
+        {
+            final long refunds = pairs.refunds(pair);
+            final long limit = threshold(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1);
+            if (limit > 0 && refunds >= limit)
+            {
+                hit(RiskRules.REFUND_CYCLE, refunds);
+            }
+        }
+        if (on(RiskRules.CIRCULAR_FLOW) && homeMerchantIndex == merchantIndex)
+        {
+            final long own = merchants.hourOwnSales(merchantIndex) + amountFen;
+            final long all = merchants.hourSales(merchantIndex) + amountFen;
+            final long shareBps = own * 10_000 / all;
+            if (own >= threshold(RiskRules.CIRCULAR_FLOW, RiskRules.THRESHOLD_2) &&
+                shareBps > threshold(RiskRules.CIRCULAR_FLOW, RiskRules.THRESHOLD_1))
+            {
+                hit(RiskRules.CIRCULAR_FLOW, shareBps);
+            }
+        }
+        if (on(RiskRules.VOLUME_SPIKE) && merchants.periodsSeen(merchantIndex) >= MerchantRiskBook.WARM_UP_PERIODS)
+        {
+            final long hour = merchants.hourSales(merchantIndex) + amountFen;
+            final long average = Math.max(1, merchants.hourlyAverage(merchantIndex));
+            final long ratio = hour * 100 / average;
+            if (hour >= threshold(RiskRules.VOLUME_SPIKE, RiskRules.THRESHOLD_2) &&
+                ratio > threshold(RiskRules.VOLUME_SPIKE, RiskRules.THRESHOLD_1))
+            {
+                hit(RiskRules.VOLUME_SPIKE, ratio);
+            }
+        }
+        if (on(RiskRules.DISTINCT_PARTIES))
+        {
+            final long distinctMerchants = consumers.distinctMerchantsWith(consumerIndex, merchantIndex);
+            final long distinctTerminals = consumers.distinctTerminalsWith(consumerIndex, terminalIndex);
+            if (distinctMerchants > threshold(RiskRules.DISTINCT_PARTIES, RiskRules.THRESHOLD_1))
+            {
+                hit(RiskRules.DISTINCT_PARTIES, distinctMerchants);
+            }
+            else if (distinctTerminals > threshold(RiskRules.DISTINCT_PARTIES, RiskRules.THRESHOLD_2))
+            {
+                hit(RiskRules.DISTINCT_PARTIES, distinctTerminals);
+            }
+        }
+        if (on(RiskRules.TERMINAL_FAILURES))
+        {
+            final long failures = terminals.minuteFailures(terminalIndex);
+            final long limit = threshold(RiskRules.TERMINAL_FAILURES, RiskRules.THRESHOLD_1);
+            if (limit > 0 && failures >= limit)
+            {
+                hit(RiskRules.TERMINAL_FAILURES, failures);
+            }
+        }
+        consumers.recordAttempt(consumerIndex);
+        terminals.recordAttempt(terminalIndex);
+        return decline;
+    }
+
+    /** A Try or Pay was approved (held or settled): the profiles learn it. */
+    void recordPayment(final int consumerIndex, final int merchantIndex, final int terminalIndex,
+        final int homeMerchantIndex, final long amountFen)
+    {
+        consumers.recordPayment(consumerIndex, merchantIndex, terminalIndex, amountFen);
+        merchants.recordSale(merchantIndex, amountFen, homeMerchantIndex == merchantIndex);
+        if (amountFen <= rules.get(merchantIndex, RiskRules.PAIR_BURST, RiskRules.THRESHOLD_1))
+        {
+            final int pair = pairs.findOrAdd(consumerIndex, merchantIndex);
+            pairs.advance(pair, nowMs);
+            pairs.recordSmallPayment(pair);
+        }
+    }
+
+    /**
+     * A Try or Pay recorded under its key was refused for a reason other than risk (funds, voucher, block): counts
+     * against the terminal. Risk declines do not, or one fraudster declined at a shop would close its terminal.
+     */
+    void recordRefusal(final int terminalIndex)
+    {
+        terminals.advance(terminalIndex, nowMs);
+        terminals.recordFailure(terminalIndex);
+    }
+
+    ResultCode checkRefund(final int consumerIndex, final int merchantIndex)
+    {
+        this.consumerIndex = consumerIndex;
+        this.merchantIndex = merchantIndex;
+        consumers.advance(consumerIndex, nowMs);
+        if (on(RiskRules.REFUND_CYCLE))
+        {
+            final int pair = pairs.find(consumerIndex, merchantIndex);
+            if (pair >= 0)
+            {
+                pairs.advance(pair, nowMs);
+            }
+            final long refunds = pairs.refunds(pair);
+            final long limit = threshold(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1);
+            if (limit > 0 && refunds >= limit)
+            {
+                hit(RiskRules.REFUND_CYCLE, refunds);
+            }
+        }
+        return decline;
+    }
+
+    void recordRefund(final int consumerIndex, final int merchantIndex)
+    {
+        consumers.recordRefund(consumerIndex);
+        final int pair = pairs.findOrAdd(consumerIndex, merchantIndex);
+        pairs.advance(pair, nowMs);
+        pairs.recordRefund(pair);
+    }
+
+    ResultCode checkRedemption(final int consumerIndex, final int merchantIndex)
+    {
+        this.consumerIndex = consumerIndex;
+        this.merchantIndex = merchantIndex;
+        consumers.advance(consumerIndex, nowMs);
+        if (on(RiskRules.REDEMPTION))
+        {
+            final long strikes = consumers.strikes24h(consumerIndex);
+            final long payments = consumers.payments24h(consumerIndex);
+            final long refunds = consumers.refunds24h(consumerIndex);
+            final long strikeLimit = threshold(RiskRules.REDEMPTION, RiskRules.THRESHOLD_1);
+            if (strikeLimit > 0 && strikes >= strikeLimit)
+            {
+                hit(RiskRules.REDEMPTION, strikes);
+            }
+            else if (payments >= threshold(RiskRules.REDEMPTION, RiskRules.THRESHOLD_3) && payments > 0 &&
+                refunds * 10_000 >= threshold(RiskRules.REDEMPTION, RiskRules.THRESHOLD_2) * payments)
+            {
+                hit(RiskRules.REDEMPTION, refunds * 10_000 / payments);
+            }
+        }
+        return decline;
+    }
+
+    long counter(final int ruleId, final int kind)
+    {
+        return stats[(ruleId - 1) * 3 + kind];
+    }
+
+    /** Declines and flags so far (shadow hits excluded). */
+    long decisions()
+    {
+        long sum = 0;
+        for (int rule = 1; rule <= RiskRules.RULE_COUNT; rule++)
+        {
+            sum += counter(rule, MerchantRiskBook.DECLINED) + counter(rule, MerchantRiskBook.FLAGGED);
+        }
+        return sum;
+    }
+
+    void writeTo(final SnapshotWriter writer, final int consumerCount, final int merchantCount,
+        final int terminalCount)
+    {
+        rules.writeTo(writer);
+        consumers.writeTo(writer, consumerCount);
+        terminals.writeTo(writer, terminalCount);
+        merchants.writeTo(writer, merchantCount);
+        pairs.writeTo(writer);
+        events.writeTo(writer);
+        writer.writeLongs(stats, stats.length);
+    }
+
+    void readFrom(final SnapshotReader reader, final int consumerCount, final int merchantCount,
+        final int terminalCount)
+    {
+        rules.readFrom(reader);
+        consumers.readFrom(reader, consumerCount);
+        terminals.readFrom(reader, terminalCount);
+        merchants.readFrom(reader, merchantCount);
+        pairs.readFrom(reader);
+        events.readFrom(reader);
+        reader.readLongs(stats);
+    }
+
+    long hash(final long seed, final int consumerCount, final int merchantCount, final int terminalCount)
+    {
+        long hash = rules.hash(seed);
+        hash = consumers.hash(hash, consumerCount);
+        hash = terminals.hash(hash, terminalCount);
+        hash = merchants.hash(hash, merchantCount);
+        hash = pairs.hash(hash);
+        hash = events.hash(hash);
+        return StateHash.foldRows(hash, stats, 1, stats.length);
+    }
+}

@@ -1,0 +1,96 @@
+package com.wodian.engine;
+
+/**
+ * The most recent risk events (declines, flags and shadow hits) in a ring of fixed capacity: the oldest is
+ * overwritten. Event ids are assigned in sequence from 1, so a reader pages with "events after id N" and sees from
+ * {@link #oldestId()} whether it missed any.
+ */
+final class RiskEventLog
+{
+    static final int EVENT_ID = 0;
+    static final int SEQUENCE = 1;
+    static final int TIMESTAMP_MS = 2;
+    static final int RULE_DECISION_TEMPLATE = 3;   // bits 0..7 rule id, 8..15 decision, 16..31 command template id
+    static final int MERCHANT_ID = 4;
+    static final int CONSUMER_ID = 5;
+    static final int TERMINAL_ID = 6;
+    static final int REFERENCE_ID = 7;
+    static final int AMOUNT_FEN = 8;
+    static final int OBSERVED = 9;
+    static final int STRIDE = 10;
+
+    private final long[] events;
+    private final int mask;
+    private long lastId;
+
+    RiskEventLog(final int capacity)
+    {
+        final int size = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
+        this.events = new long[size * STRIDE];
+        this.mask = size - 1;
+    }
+
+    void append(final long sequence, final long timestampMs, final int ruleId, final int decision, final int template,
+        final long merchantId, final long consumerId, final long terminalId, final long referenceId,
+        final long amountFen, final long observed)
+    {
+        final long id = ++lastId;
+        final int base = (int)(id & mask) * STRIDE;
+        events[base + EVENT_ID] = id;
+        events[base + SEQUENCE] = sequence;
+        events[base + TIMESTAMP_MS] = timestampMs;
+        events[base + RULE_DECISION_TEMPLATE] = ruleId | (decision << 8) | ((long)template << 16);
+        events[base + MERCHANT_ID] = merchantId;
+        events[base + CONSUMER_ID] = consumerId;
+        events[base + TERMINAL_ID] = terminalId;
+        events[base + REFERENCE_ID] = referenceId;
+        events[base + AMOUNT_FEN] = amountFen;
+        events[base + OBSERVED] = observed;
+    }
+
+    long lastId()
+    {
+        return lastId;
+    }
+
+    /** Oldest id still kept (1 until the ring wraps; lastId + 1 when empty). */
+    long oldestId()
+    {
+        return Math.max(1, lastId - mask);
+    }
+
+    long get(final long eventId, final int field)
+    {
+        return events[(int)(eventId & mask) * STRIDE + field];
+    }
+
+    void writeTo(final SnapshotWriter writer)
+    {
+        writer.writeLong(lastId);
+        writer.writeLongs(events, events.length);
+    }
+
+    void readFrom(final SnapshotReader reader)
+    {
+        lastId = reader.readLong();
+        if (reader.readLongs(events) != events.length)
+        {
+            throw new IllegalStateException("risk event log of another capacity");
+        }
+    }
+
+    long hash(final long seed)
+    {
+        final long kept = Math.min(lastId, mask + 1);
+        long hash = StateHash.fold(seed, lastId);
+        for (long id = lastId - kept + 1; id <= lastId; id++)
+        {
+            final int base = (int)(id & mask) * STRIDE;
+            for (int field = 0; field < STRIDE; field++)
+            {
+                hash = StateHash.fold(hash, events[base + field]);
+            }
+        }
+        return hash;
+    }
+}

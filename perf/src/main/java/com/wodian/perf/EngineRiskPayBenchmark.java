@@ -1,0 +1,182 @@
+package com.wodian.perf;
+
+import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.PayEncoder;
+import com.wodian.protocol.sbe.RiskAction;
+import com.wodian.protocol.sbe.RiskMode;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link EnginePayBenchmark}'s workload (1,000,000 consumers, 10,000 merchants with two terminals each, random Pay,
+ * full and evicting record table) with every risk rule off, or all twelve on in ENFORCE mode.
+ *
+ * <p>With rules on, each Pay advances and reads the consumer, terminal and merchant profiles (and the pair when a
+ * pair rule can hit), evaluates the twelve rules and records the attempt and the payment. No payment may be declined
+ * (the iteration check requires every reply OK), and the benchmark compresses time (16 payments per input
+ * millisecond), so the velocity and distinct-party thresholds are raised out of reach ({@code on}); {@code worst}
+ * raises every threshold instead and removes every shortcut, so each rule does all its work on every payment.
+ *
+ * <p>Run: {@code bin/wodian jmh EngineRiskPayBenchmark -prof gc}.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Thread)
+@Threads(1)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+    "-Dchronicle.analytics.disable=true",
+    "-Dchronicle.announcer.disable=true",
+    "-Xms4g",
+    "-Xmx4g",
+    "-XX:+AlwaysPreTouch"})
+public class EngineRiskPayBenchmark
+{
+    private static final int PAYMENT_ID_OFFSET = CommandEncoder.HEADER_LENGTH + PayEncoder.paymentIdEncodingOffset();
+    private static final long NEVER = 1_000_000_000_000L;
+
+    /** off: every rule OFF; on: all twelve ENFORCE at tuned thresholds (see below); worst: all twelve, all work. */
+    @Param({"off", "on", "worst"})
+    public String rules;
+
+    private EngineFixture fixture;
+    private UnsafeBuffer ring;
+    private int payLength;
+    private int cursor;
+    private long nextPaymentId = 1;
+    private ReplyCounter replies;
+
+    @Setup(Level.Trial)
+    public void setUp(final Blackhole blackhole)
+    {
+        final EngineConfig config = new EngineConfig()
+            .consumersMax(EnginePayBenchmark.CONSUMERS)
+            .merchantsMax(EnginePayBenchmark.MERCHANTS)
+            .terminalsMax(EnginePayBenchmark.MERCHANTS * EnginePayBenchmark.TERMINALS_PER_MERCHANT)
+            .keysMax(EnginePayBenchmark.KEYS_MAX)
+            .keyRetentionMs(0)
+            .amountFenMax(EngineConfig.AMOUNT_FEN_CEILING);
+        fixture = EngineFixture.populate(config, EnginePayBenchmark.MERCHANTS,
+            EnginePayBenchmark.TERMINALS_PER_MERCHANT, EnginePayBenchmark.CONSUMERS, EnginePayBenchmark.TOP_UP_FEN,
+            EnginePayBenchmark.SEED);
+        replies = new ReplyCounter(blackhole);
+        final CommandEncoder encoder = new CommandEncoder();
+        if (!"off".equals(rules))
+        {
+            final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
+            for (int rule = 1; rule <= Engine.RISK_RULES_CONFIGURABLE; rule++)
+            {
+                final long[] setting = "worst".equals(rules) ? worstCase(rule) : tunedWithinReach(rule);
+                final int length = encoder.setRiskRule(scratch, 0, 0, rule, RiskMode.ENFORCE,
+                    RiskAction.get((short)setting[0]), setting[1], setting[2], setting[3]);
+                fixture.apply(scratch, 0, length, replies);
+            }
+            replies.requireAllOk("EngineRiskPayBenchmark rules");
+            replies.reset();
+        }
+
+        ring = new UnsafeBuffer(BufferUtil.allocateDirectAligned(EnginePayBenchmark.RING_SIZE <<
+            EnginePayBenchmark.SLOT_SHIFT, 64));
+        final SplittableRandom random = new SplittableRandom(EnginePayBenchmark.SEED + 1);
+        for (int slot = 0; slot < EnginePayBenchmark.RING_SIZE; slot++)
+        {
+            final long merchantId = 1 + random.nextInt(EnginePayBenchmark.MERCHANTS);
+            final long terminalId = EngineFixture.terminalId(merchantId,
+                random.nextInt(EnginePayBenchmark.TERMINALS_PER_MERCHANT));
+            final long consumerId = 1 + random.nextInt(EnginePayBenchmark.CONSUMERS);
+            final long amountFen = random.nextLong(EnginePayBenchmark.AMOUNT_FEN_MIN,
+                EnginePayBenchmark.AMOUNT_FEN_MAX + 1);
+            payLength = encoder.pay(ring, slot << EnginePayBenchmark.SLOT_SHIFT, merchantId, terminalId, 0,
+                consumerId, amountFen);
+        }
+        for (int i = 0; i < 2 * EnginePayBenchmark.RING_SIZE; i++)
+        {
+            pay();
+        }
+        replies.requireAllOk("EngineRiskPayBenchmark warm pass");
+        System.out.println("EngineRiskPayBenchmark rules " + rules + " warm pass replies: " + replies.summary() +
+            "; risk decisions " + fixture.engine().riskDecisions());
+        fixture.engine().verifyInvariants();
+        replies.reset();
+    }
+
+    /**
+     * The tuned defaults, except the rules this time-compressed traffic would trip: each consumer pays about twice a
+     * minute of input time at random merchants, each terminal fifty times a minute, and the ring repeats every
+     * (consumer, merchant, amount) about once a minute, so a small payment repeats on its pair. Consumer velocity,
+     * terminal velocity and distinct parties get thresholds out of reach, and so do the pair-burst count (small
+     * payments are still tracked in the pair table) and the daily limit (sums are still kept).
+     */
+    private static long[] tunedWithinReach(final int rule)
+    {
+        final long[] setting = Engine.riskRuleDefaults(rule);
+        if (rule == 1 || rule == 2 || rule == 10)
+        {
+            setting[1] = NEVER;
+            setting[2] = NEVER;
+        }
+        if (rule == 6)
+        {
+            setting[2] = NEVER;
+        }
+        if (rule == 4)
+        {
+            setting[1] = NEVER;   // a long run adds up to days of spending per consumer
+        }
+        return setting;
+    }
+
+    /**
+     * Every rule does all its work on every payment and never declines: amount anomaly with no minimum history or
+     * amount, every payment "small" for the pair burst (so every payment updates the pair table).
+     */
+    private static long[] worstCase(final int rule)
+    {
+        return new long[]{RiskAction.DECLINE.value(), NEVER, rule == 3 ? 0 : NEVER, 0};
+    }
+
+    @Benchmark
+    public void pay()
+    {
+        final int offset = cursor << EnginePayBenchmark.SLOT_SHIFT;
+        ring.putLong(offset + PAYMENT_ID_OFFSET, nextPaymentId++, ByteOrder.LITTLE_ENDIAN);
+        fixture.apply(ring, offset, payLength, replies);
+        cursor = (cursor + 1) & (EnginePayBenchmark.RING_SIZE - 1);
+    }
+
+    @TearDown(Level.Iteration)
+    public void checkIteration()
+    {
+        replies.requireAllOk("EngineRiskPayBenchmark iteration");
+        replies.reset();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        fixture.engine().verifyInvariants();
+    }
+}
