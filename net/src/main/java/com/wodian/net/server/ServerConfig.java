@@ -2,6 +2,7 @@ package com.wodian.net.server;
 
 import com.wodian.engine.EngineConfig;
 import com.wodian.journal.DurabilityPolicy;
+import com.wodian.net.durability.SnapshotConfig;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
@@ -241,6 +242,7 @@ public final class ServerConfig
     private long closeLingerMs = Configuration.closeLingerMs();
     private long shutdownTimeoutMs = Configuration.shutdownTimeoutMs();
     private EngineConfig engineConfig;
+    private SnapshotConfig snapshotConfig = new SnapshotConfig();
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private ErrorHandler fatalErrorHandler;
 
@@ -459,6 +461,18 @@ public final class ServerConfig
     }
 
     /** The clock the network thread stamps inputs with; tests may supply a controlled one. */
+    /** Snapshot settings (the snapshotter is off unless enabled there). */
+    public ServerConfig snapshotConfig(final SnapshotConfig snapshotConfig)
+    {
+        this.snapshotConfig = Objects.requireNonNull(snapshotConfig, "snapshotConfig");
+        return this;
+    }
+
+    public SnapshotConfig snapshotConfig()
+    {
+        return snapshotConfig;
+    }
+
     public ServerConfig epochClock(final EpochClock epochClock)
     {
         this.epochClock = Objects.requireNonNull(epochClock, "epochClock");
@@ -490,6 +504,7 @@ public final class ServerConfig
     /** Checks every setting; called by {@link WodianServer#launch(ServerConfig)}. */
     void validate()
     {
+        snapshotConfig.validate();
         if (port < 0 || port > 65535)
         {
             throw new IllegalArgumentException("port must be in 0..65535: " + port);
@@ -547,6 +562,6 @@ public final class ServerConfig
             ", sessionsMax=" + sessionsMax + ", receiveBufferLength=" + receiveBufferLength +
             ", sendBufferLength=" + sendBufferLength + ", socketSendBufferLength=" + socketSendBufferLength +
             ", socketReceiveBufferLength=" + socketReceiveBufferLength + ", closeLingerMs=" + closeLingerMs +
-            ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", engineConfig=" + engineConfig + '}';
+            ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", engineConfig=" + engineConfig + ", " + snapshotConfig + '}';
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS] [--durability sync|page-cache]
  *            [--limits default|small] [--pipeline-wait NAME] [--network-idle NAME] [--sender-idle NAME]
+ *            [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]
  *            [--ignore-stdin]
  * </pre>
  * When the server is ready (journal replayed, port bound, threads running) it prints exactly one line on standard
@@ -47,7 +48,8 @@ public final class ServerMain
             System.err.println("error: " + ex.getMessage());
             System.err.println("usage: ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS]" +
                 " [--durability sync|page-cache] [--limits default|small] [--pipeline-wait NAME]" +
-                " [--network-idle NAME] [--sender-idle NAME] [--ignore-stdin]");
+                " [--network-idle NAME] [--sender-idle NAME] [--snapshots on|off] [--snapshot-every-inputs N]" +
+                " [--snapshot-every-ms N] [--snapshot-retain N] [--ignore-stdin]");
             System.exit(2);
         }
 
@@ -145,6 +147,18 @@ public final class ServerMain
                 case "--sender-idle":
                     config.senderIdleStrategy(value);
                     break;
+                case "--snapshots":
+                    config.snapshotConfig().enabled(parseOnOff(name, value));
+                    break;
+                case "--snapshot-every-inputs":
+                    config.snapshotConfig().intervalInputs(parseLong(name, value));
+                    break;
+                case "--snapshot-every-ms":
+                    config.snapshotConfig().intervalMs(parseLong(name, value));
+                    break;
+                case "--snapshot-retain":
+                    config.snapshotConfig().retainCount((int)parseLong(name, value));
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option " + name);
             }
@@ -165,6 +179,31 @@ public final class ServerMain
         catch (final NumberFormatException ex)
         {
             throw new IllegalArgumentException("--port needs a number: " + value);
+        }
+    }
+
+    private static boolean parseOnOff(final String name, final String value)
+    {
+        switch (value)
+        {
+            case "on":
+                return true;
+            case "off":
+                return false;
+            default:
+                throw new IllegalArgumentException(name + " must be on or off: " + value);
+        }
+    }
+
+    private static long parseLong(final String name, final String value)
+    {
+        try
+        {
+            return Long.parseLong(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + " needs a number: " + value);
         }
     }
 
