@@ -31,6 +31,9 @@ public final class ServerCommand implements Runnable
     @Option(names = "--limits", description = "engine limits: default (a million consumers) or small (tests)")
     String limits;
 
+    @picocli.CommandLine.Mixin
+    SnapshotOptions snapshotOptions = new SnapshotOptions();
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -55,6 +58,7 @@ public final class ServerCommand implements Runnable
             args.add("--limits");
             args.add(limits);
         }
+        args.addAll(snapshotOptions.serverMainArgs());
         if (ignoreStdin)
         {
             args.add("--ignore-stdin");

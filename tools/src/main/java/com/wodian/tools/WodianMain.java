@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         ServerCommand.class,
         PosCommand.class,
         JournalCommand.class,
+        SnapshotCommand.class,
         DemoCommand.class,
         JmhCommand.class,
         PerfCommand.class,
