@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  *       12     4  headerLength ({@link #HEADER_LENGTH})
  *       16     8  journalSequence: the state is that after applying every journal entry up to this sequence
  *       24     8  chronicleIndex: Chronicle Queue index of that entry (a seek hint; -1 when unknown)
- *       32     8  timestampMs: timestamp of that entry
+ *       32     8  timestampMs: the state's time (for the engine: the largest entry timestamp up to that sequence)
  *       40     8  stateHash: what the state machine reported for the state (checked after loading)
  *       48     8  payloadLength in bytes
  *       56     4  payloadChecksum: CRC32C of the payload
@@ -57,6 +57,7 @@ public final class SnapshotDescriptor
     }
 
     /**
+     * @param journalSequence the journal sequence of the snapshot.
      * @return the file name of the snapshot at this journal sequence.
      */
     public static String fileName(final long journalSequence)

@@ -60,7 +60,7 @@ public final class SnapshotStore
      * @param file            the file.
      * @param journalSequence the journal sequence the state corresponds to (from the name when the header is bad).
      * @param chronicleIndex  Chronicle index of that entry, -1 when unknown.
-     * @param timestampMs     timestamp of that entry.
+     * @param timestampMs     the state's time (the engine's: its largest entry timestamp so far).
      * @param stateHash       state hash recorded by the writer.
      * @param payloadLength   payload bytes.
      * @param fileLength      bytes of the whole file.
@@ -162,7 +162,7 @@ public final class SnapshotStore
      *
      * @param journalSequence journal sequence the state corresponds to.
      * @param chronicleIndex  Chronicle index of that entry, or -1.
-     * @param timestampMs     timestamp of that entry.
+     * @param timestampMs     the state's time (the engine's: its largest entry timestamp so far).
      * @param stateHash       state hash of the state.
      * @param payloadWriter   writes the state.
      * @return what was written.

@@ -53,8 +53,26 @@ public final class RecoveryHarness
     private static final long SEED = 0x5EED_0006L;
     private static final int PAYMENT_ID_OFFSET = CommandEncoder.HEADER_LENGTH + PayEncoder.paymentIdEncodingOffset();
 
+    private static final java.lang.management.ThreadMXBean THREADS =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** CPU time of the phase just measured on this thread: on a shared machine, what the phase itself cost. */
+    private static long phaseCpuStartNs;
+
     private RecoveryHarness()
     {
+    }
+
+    private static void startCpu()
+    {
+        phaseCpuStartNs = THREADS.getCurrentThreadCpuTime();
+    }
+
+    private static String cpu(final long inputs)
+    {
+        final long cpuNs = THREADS.getCurrentThreadCpuTime() - phaseCpuStartNs;
+        return String.format(" [this thread's CPU: %d ms%s]", cpuNs / 1_000_000,
+            inputs > 0 ? String.format(", %,.0f inputs per CPU-second", inputs / (cpuNs / 1e9)) : "");
     }
 
     public static void main(final String[] args) throws Exception
@@ -99,6 +117,7 @@ public final class RecoveryHarness
             Runtime.getRuntime().maxMemory() >> 20);
 
         // 1. Journal write.
+        startCpu();
         long startNs = System.nanoTime();
         try (ChronicleJournal journal = ChronicleJournal.open(journalConfig))
         {
@@ -109,6 +128,7 @@ public final class RecoveryHarness
         try (ChronicleJournal journal = ChronicleJournal.open(journalConfig))
         {
             // 2. Journal read and verify, nothing applied.
+            startCpu();
             startNs = System.nanoTime();
             final long bytes;
             try (JournalTailer tailer = journal.tailer(1, -1))
@@ -132,18 +152,26 @@ public final class RecoveryHarness
             report("journal read+verify (no apply)", inputs, System.nanoTime() - startNs, bytes);
 
             // 3. Recovery without a snapshot, with a snapshot written at inputs - tail on the way.
+            startCpu();
             startNs = System.nanoTime();
             new Engine(config).verifyInvariants();
             final long constructNs = System.nanoTime() - startNs;
-            System.out.printf("  engine construction (%,d consumers max): %d ms%n", consumers, constructNs / 1_000_000);
+            System.out.printf("  engine construction (%,d consumers max): %d ms%s%n", consumers,
+                constructNs / 1_000_000, cpu(0));
+            startCpu();
+            long replayCpuNs = 0;
             final long snapshotSequence = inputs - tail;
             final EngineRecovery.Result head = EngineRecovery.recover(journal, null, config, snapshotSequence,
                 (line) -> System.out.println("  " + line));
             final Engine replica = head.engine();
             final long headNs = System.nanoTime() - startNs - constructNs;
+            replayCpuNs += THREADS.getCurrentThreadCpuTime() - phaseCpuStartNs;
+            startCpu();
             final long snapshotStartNs = System.nanoTime();
             final SnapshotInfo snapshot = EngineSnapshots.write(replica, store, head.tailer().lastChronicleIndex());
             final long snapshotWriteNs = System.nanoTime() - snapshotStartNs;
+            final String snapshotCpu = cpu(0);
+            startCpu();
             final long tailStartNs = System.nanoTime();
             final JournalTailer tailer = head.tailer();
             while (true)
@@ -158,18 +186,21 @@ public final class RecoveryHarness
             }
             tailer.close();
             final long fullReplayNs = headNs + (System.nanoTime() - tailStartNs);
+            phaseCpuStartNs -= replayCpuNs;
             report("full replay (apply every input, engine built apart)", inputs, fullReplayNs, bytes);
             System.out.printf("  recovery without snapshot = construction + replay: %d ms%n",
                 (constructNs + fullReplayNs) / 1_000_000);
             System.out.printf("snapshot write at sequence %,d: %d ms, %,d bytes (%.0f MB/s), on the snapshotter's " +
-                "thread%n", snapshot.journalSequence(), snapshotWriteNs / 1_000_000, snapshot.fileLength(),
-                snapshot.fileLength() / 1e6 / (snapshotWriteNs / 1e9));
+                "thread%s%n", snapshot.journalSequence(), snapshotWriteNs / 1_000_000, snapshot.fileLength(),
+                snapshot.fileLength() / 1e6 / (snapshotWriteNs / 1e9), snapshotCpu);
 
             // 4. Restart with the snapshot and the tail.
+            startCpu();
             startNs = System.nanoTime();
             final EngineRecovery.Result restart = EngineRecovery.recover(journal, store, config,
                 (line) -> System.out.println("  " + line));
             final long restartNs = System.nanoTime() - startNs;
+            final String restartCpu = cpu(0);
             restart.tailer().close();
             final Engine primary = restart.engine();
             if (primary.stateHash() != replica.stateHash())
@@ -178,9 +209,9 @@ public final class RecoveryHarness
                     replica.stateHash());
             }
             System.out.printf("restart with snapshot + %,d-input tail: %d ms (snapshot load incl. engine " +
-                "construction %d ms, tail replay %d ms = %,.0f inputs/s); state hash equals the full replay's%n",
+                "construction %d ms, tail replay %d ms = %,.0f inputs/s); state hash equals the full replay's%s%n",
                 restart.replayedCount(), restartNs / 1_000_000, restart.snapshotLoadNs() / 1_000_000,
-                restart.replayNs() / 1_000_000, restart.replayedCount() / (restart.replayNs() / 1e9));
+                restart.replayNs() / 1_000_000, restart.replayedCount() / (restart.replayNs() / 1e9), restartCpu);
 
             // 5. Stall of the serving engine while a snapshot of the replica is written by another thread.
             measureStall(primary, replica, store, consumers);
@@ -301,7 +332,8 @@ public final class RecoveryHarness
     private static void report(final String what, final long inputs, final long elapsedNs, final long bytes)
     {
         final double seconds = elapsedNs / 1e9;
-        System.out.printf("%s: %,d inputs in %d ms = %,.0f inputs/s%s%n", what, inputs, elapsedNs / 1_000_000,
-            inputs / seconds, bytes < 0 ? "" : String.format(", %,.0f MB/s (%,d bytes)", bytes / 1e6 / seconds, bytes));
+        System.out.printf("%s: %,d inputs in %d ms = %,.0f inputs/s%s%s%n", what, inputs, elapsedNs / 1_000_000,
+            inputs / seconds, bytes < 0 ? "" : String.format(", %,.0f MB/s (%,d bytes)", bytes / 1e6 / seconds, bytes),
+            cpu(inputs));
     }
 }

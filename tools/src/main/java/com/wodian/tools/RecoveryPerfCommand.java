@@ -33,3 +33,24 @@ final class RecoveryPerfCommand implements Runnable
         }
     }
 }
+
+/** {@link com.wodian.perf.JournalSyncHarness}: append + endOfBatch time per durability policy and batch size. */
+@Command(name = "journal-sync", description = "Cost of each journal durability policy: append + sync time per batch.")
+final class JournalSyncPerfCommand implements Runnable
+{
+    @Parameters(index = "0", arity = "0..1", defaultValue = "2000", description = "batches per case (default: ${DEFAULT-VALUE})")
+    int batches;
+
+    @Override
+    public void run()
+    {
+        try
+        {
+            com.wodian.perf.JournalSyncHarness.main(new String[]{Integer.toString(batches)});
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+}
