@@ -83,7 +83,7 @@ public final class ChronicleJournal implements AutoCloseable
      */
     private static final Set<Path> WRITER_DIRS = ConcurrentHashMap.newKeySet();
 
-    /** Excerpts read per poll while draining a replay: large enough to amortise the loop, small enough to be bounded. */
+    /** Excerpts read per poll while draining a replay: enough to amortise the loop, few enough to be bounded. */
     private static final int DRAIN_BATCH_EXCERPTS = 4096;
 
     private final JournalConfig config;
@@ -454,7 +454,8 @@ public final class ChronicleJournal implements AutoCloseable
                     }
                     if (null != lastReason)
                     {
-                        throw new JournalCorruptException(index, -1, tailVerifier.storedSequence(), Reason.DAMAGED_TAIL);
+                        throw new JournalCorruptException(
+                            index, -1, tailVerifier.storedSequence(), Reason.DAMAGED_TAIL);
                     }
 
                     lastIndex = index;

@@ -8,7 +8,8 @@ import java.util.zip.CRC32C;
 
 /**
  * The payload of a snapshot being written: a stream of primitives, buffered, checksummed as it goes. Arrays are
- * written as their count (int64) followed by the values (int64 or int32 each), in {@link SnapshotDescriptor#BYTE_ORDER}.
+ * written as their count (int64) followed by the values (int64 or int32 each), in
+ * {@link SnapshotDescriptor#BYTE_ORDER}.
  * The store knows nothing of what the values mean.
  */
 public final class SnapshotOutput

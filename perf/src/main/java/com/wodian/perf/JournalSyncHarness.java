@@ -66,7 +66,8 @@ public final class JournalSyncHarness
                 }
                 // Entries per second of append + sync time, journal open and close left out.
                 final double seconds = busyNs / 1e9;
-                System.out.printf("%-10s batch %3d: per batch p50 %,8d ns  p99 %,10d ns  max %,11d ns; %,.0f entries/s%n",
+                System.out.printf(
+                    "%-10s batch %3d: per batch p50 %,8d ns  p99 %,10d ns  max %,11d ns; %,.0f entries/s%n",
                     policy, batchSize, histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
                     histogram.getMaxValue(), (double)batches * batchSize / seconds);
                 try (Stream<Path> files = Files.walk(dir))

@@ -33,8 +33,8 @@ import java.util.stream.Stream;
  *     <li>journal read: every entry read and verified (checksum, sequence), nothing applied: inputs/s and MB/s;</li>
  *     <li>recovery without a snapshot: a new engine plus the whole journal applied (the engine's own construction
  *     timed apart), with a snapshot written at {@code inputs - tail} on the way (its write time and size);</li>
- *     <li>restart with a snapshot: a new engine, the snapshot loaded, the last {@code tail} inputs replayed after a seek;
- *     </li>
+ *     <li>restart with a snapshot: a new engine, the snapshot loaded, the last {@code tail} inputs replayed after a
+ *     seek;</li>
  *     <li>snapshot stall: the serving engine's per-Pay service time while another thread writes a snapshot of a
  *     replica engine at full size (the snapshotter's design: the serving engine takes no part), against the same
  *     measurement with no snapshot running.</li>

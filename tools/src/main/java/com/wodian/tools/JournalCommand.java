@@ -29,7 +29,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-/** Journal inspection: dump (filtered, text or JSON lines), verify (checksums, sequence, invariants, snapshots), replay. */
+/** Journal inspection: dump (filtered, text or JSON lines), verify (entries, invariants, snapshots), replay. */
 @Command(name = "journal", description = "Inspect, verify and replay a journal.",
     subcommands = {JournalCommand.Dump.class, JournalCommand.Verify.class, JournalCommand.Replay.class})
 public final class JournalCommand implements Runnable

@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
     + "snapshot write time and the serving engine's service time while one is written (WODIAN_JAVA_OPTS=-Xmx6g).")
 final class RecoveryPerfCommand implements Runnable
 {
-    @Parameters(index = "0", arity = "0..1", defaultValue = "10000000", description = "inputs (default: ${DEFAULT-VALUE})")
+    @Parameters(index = "0", arity = "0..1", defaultValue = "10000000",
+        description = "inputs (default: ${DEFAULT-VALUE})")
     long inputs;
 
     @Parameters(index = "1", arity = "0..1", defaultValue = "1000000",
@@ -38,7 +39,8 @@ final class RecoveryPerfCommand implements Runnable
 @Command(name = "journal-sync", description = "Cost of each journal durability policy: append + sync time per batch.")
 final class JournalSyncPerfCommand implements Runnable
 {
-    @Parameters(index = "0", arity = "0..1", defaultValue = "2000", description = "batches per case (default: ${DEFAULT-VALUE})")
+    @Parameters(index = "0", arity = "0..1", defaultValue = "2000",
+        description = "batches per case (default: ${DEFAULT-VALUE})")
     int batches;
 
     @Override

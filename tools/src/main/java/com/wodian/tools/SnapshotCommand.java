@@ -37,7 +37,8 @@ public final class SnapshotCommand implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a snapshot subcommand (take, list, inspect)");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "name a snapshot subcommand (take, list, inspect)");
     }
 
     /**

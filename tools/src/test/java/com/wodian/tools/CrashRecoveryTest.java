@@ -124,7 +124,8 @@ class CrashRecoveryTest
                 throw new AssertionError("load failed", failure.get());
             }
             rounds.add("kill " + kill + " " + killAfterMs + " ms after the first reply: +" +
-                (sent.cardinality() - sentBefore) + " new payments sent, +" + (acknowledged.cardinality() - ackedBefore) +
+                (sent.cardinality() - sentBefore) + " new payments sent, +" +
+                (acknowledged.cardinality() - ackedBefore) +
                 " acknowledged");
             server = ChildServer.start(dataDir, dir.resolve("server-" + kill + ".log"));
         }
