@@ -64,6 +64,48 @@ public final class EngineRecovery
     }
 
     /**
+     * One engine built ahead on its own thread, then new ones on demand (after a snapshot failed half-way into one).
+     */
+    private static final class FreshEngine
+    {
+        private final EngineConfig config;
+        private final java.util.concurrent.FutureTask<Engine> first;
+        private boolean taken;
+
+        FreshEngine(final EngineConfig config)
+        {
+            this.config = config;
+            this.first = new java.util.concurrent.FutureTask<>(() -> new Engine(config));
+            final Thread builder = new Thread(first, "wodian-engine-build");
+            builder.setDaemon(true);
+            builder.start();
+        }
+
+        Engine take()
+        {
+            if (taken)
+            {
+                return new Engine(config);
+            }
+            taken = true;
+            try
+            {
+                return first.get();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while building the engine", ex);
+            }
+            catch (final java.util.concurrent.ExecutionException ex)
+            {
+                throw ex.getCause() instanceof RuntimeException ? (RuntimeException)ex.getCause() :
+                    new IllegalStateException("cannot build the engine", ex.getCause());
+            }
+        }
+    }
+
+    /**
      * Recover up to the journal's last entry.
      *
      * @param journal  the journal.
@@ -96,13 +138,16 @@ public final class EngineRecovery
         final long lastSequence = Math.min(toSequence, journal.lastSequence());
         long maxSnapshotSequence = lastSequence;
         long snapshotLoadNs = 0;
+        // Building an engine at full size takes seconds (allocating and touching its arrays); do it on another thread
+        // while this one checks the newest snapshot's checksum, which reads the whole file.
+        final FreshEngine fresh = new FreshEngine(config);
         while (true)
         {
             final long loadStartNs = System.nanoTime();
             final SnapshotStore.Loaded<Engine> loaded = null == store ? null :
-                store.loadNewest(maxSnapshotSequence, (info, input) -> EngineSnapshots.load(config, info, input),
+                store.loadNewest(maxSnapshotSequence, (info, input) -> EngineSnapshots.load(fresh.take(), info, input),
                     reporter);
-            final Engine engine = null == loaded ? new Engine(config) : loaded.state();
+            final Engine engine = null == loaded ? fresh.take() : loaded.state();
             snapshotLoadNs += System.nanoTime() - loadStartNs;
 
             final JournalTailer tailer;

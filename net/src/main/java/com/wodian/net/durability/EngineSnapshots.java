@@ -42,7 +42,17 @@ public final class EngineSnapshots
      */
     public static Engine load(final EngineConfig config, final SnapshotInfo info, final SnapshotInput input)
     {
-        final Engine engine = new Engine(config);
+        return load(new Engine(config), info, input);
+    }
+
+    /**
+     * Restore a verified snapshot payload into a fresh engine (one that has applied no input); checks that it is at
+     * the header's sequence and hash.
+     *
+     * @throws IllegalStateException when the snapshot does not fit this engine or restores to another state.
+     */
+    public static Engine load(final Engine engine, final SnapshotInfo info, final SnapshotInput input)
+    {
         engine.readSnapshot(reader(input));
         if (engine.lastSequence() != info.journalSequence() || engine.stateHash() != info.stateHash())
         {
