@@ -166,7 +166,8 @@ public final class JournalCommand implements Runnable
             final long[] counts = new long[2];
             final boolean filtered = merchantId != null || consumerId != null || paymentId != null || type != null;
             try (ChronicleJournal journal = openJournal(dataDir);
-                JournalTailer tailer = journal.tailer(Math.max(1, fromSequence), -1))
+                JournalTailer tailer = journal.tailer(Math.max(1, Math.min(fromSequence, journal.lastSequence() + 1)),
+                    -1))
             {
                 final long last = Math.min(toSequence, journal.lastSequence());
                 final DurabilitySupport.Progress progress =

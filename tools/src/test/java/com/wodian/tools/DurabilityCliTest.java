@@ -119,6 +119,9 @@ class DurabilityCliTest
         assertEquals(20, lines.length, dump.out());
         assertTrue(lines[0].matches("\\{\"sequence\":104,\"timestampMs\":1800000104000,\"time\":\"[^\"]+\"," +
             "\"type\":\"Pay\",\"merchantId\":1,\"terminalId\":101,\"paymentId\":104,\"consumerId\":5,.*\\}"), lines[0]);
+        final CliTest.Run beyond = wodian("journal", "dump", "--data", data, "--from", "900");
+        assertEquals(0, beyond.exitCode(), beyond.out());
+        assertEquals("", beyond.out());
         final CliTest.Run one = wodian("journal", "dump", "--data", data, "--merchant", "1", "--payment", "555");
         assertTrue(one.out().startsWith("555 ") && one.out().trim().split("\n").length == 1, one.out());
 
