@@ -219,7 +219,20 @@ public final class SnapshotAgent implements Agent
             return;
         }
         final long startNs = System.nanoTime();
-        final SnapshotInfo info = EngineSnapshots.write(engine, store, tailer.lastChronicleIndex());
+        final SnapshotInfo info;
+        try
+        {
+            info = EngineSnapshots.write(engine, store, tailer.lastChronicleIndex());
+        }
+        catch (final java.io.UncheckedIOException ex)
+        {
+            // A full or failing disk: the replica goes on following the journal, and the next trigger tries again
+            // (not the next millisecond: the counters restart as if this snapshot had been taken).
+            log.log(System.Logger.Level.ERROR, "snapshot at sequence " + engine.lastSequence() + " failed", ex);
+            lastSnapshotMs = clock.time();
+            appliedSinceSnapshot = 0;
+            return;
+        }
         lastSnapshotWriteMs = (System.nanoTime() - startNs) / 1_000_000;
         lastSnapshot = info;
         lastSnapshotMs = clock.time();
