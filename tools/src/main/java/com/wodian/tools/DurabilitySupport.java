@@ -77,12 +77,18 @@ final class DurabilitySupport
         {
             if ((++calls & 0x3F) == 0)
             {
-                final long nowNs = System.nanoTime();
-                if (nowNs - nextReportNs >= 0)
-                {
-                    nextReportNs = nowNs + PERIOD_NS;
-                    report(done, nowNs);
-                }
+                updateNow(done);
+            }
+        }
+
+        /** Call once per batch: checks the clock every time. */
+        void updateNow(final long done)
+        {
+            final long nowNs = System.nanoTime();
+            if (nowNs - nextReportNs >= 0)
+            {
+                nextReportNs = nowNs + PERIOD_NS;
+                report(done, nowNs);
             }
         }
 

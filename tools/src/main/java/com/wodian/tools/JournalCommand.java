@@ -193,7 +193,7 @@ public final class JournalCommand implements Runnable
                         out.println(json ? entry.json(sequence, timestampMs) :
                             sequence + " " + Instant.ofEpochMilli(timestampMs) + " " + text);
                     }, (int)Math.min(POLL_LIMIT, last - tailer.nextSequence() + 1));
-                    progress.update(counts[0]);
+                    progress.updateNow(counts[0]);
                     if (tailer.excerptsRead() == before)
                     {
                         break;
@@ -390,9 +390,10 @@ public final class JournalCommand implements Runnable
                 {
                     return WodianMain.EXIT_USAGE;
                 }
+                final DurabilitySupport.Progress progress = new DurabilitySupport.Progress("replay", toSequence);
                 final EngineRecovery.Result result = EngineRecovery.recover(journal,
                     noSnapshots ? null : DurabilitySupport.snapshotStoreOrNull(dataDir), engineConfig, toSequence,
-                    (line) -> System.err.println(line));
+                    (line) -> System.err.println(line), progress::updateNow);
                 result.tailer().close();
                 final Engine engine = result.engine();
                 System.err.println("recovered: " + result.describe());
@@ -458,7 +459,7 @@ public final class JournalCommand implements Runnable
                                 found[0] = sequence;
                             }
                         }, POLL_LIMIT);
-                        progress.update(tailer.nextSequence());
+                        progress.updateNow(tailer.nextSequence());
                         if (tailer.excerptsRead() == before)
                         {
                             break;

@@ -106,8 +106,10 @@ public final class SnapshotCommand implements Runnable
             final SnapshotStore store = DurabilitySupport.snapshotStore(dataDir, retain);
             try (ChronicleJournal journal = JournalCommand.openJournal(dataDir))
             {
+                final DurabilitySupport.Progress progress =
+                    new DurabilitySupport.Progress("replay", journal.lastSequence());
                 final EngineRecovery.Result result = EngineRecovery.recover(journal, store, engineConfig,
-                    (line) -> System.err.println(line));
+                    Long.MAX_VALUE, (line) -> System.err.println(line), progress::updateNow);
                 System.err.println("recovered: " + result.describe());
                 final long startNs = System.nanoTime();
                 final SnapshotInfo info =

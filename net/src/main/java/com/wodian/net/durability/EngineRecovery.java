@@ -135,6 +135,21 @@ public final class EngineRecovery
         final long toSequence,
         final Consumer<String> reporter)
     {
+        return recover(journal, store, config, toSequence, reporter, null);
+    }
+
+    /**
+     * As {@link #recover(ChronicleJournal, SnapshotStore, EngineConfig, long, Consumer)}, telling {@code progress}
+     * the sequence reached after each batch of the replay (for progress lines on long runs), when it is not null.
+     */
+    public static Result recover(
+        final ChronicleJournal journal,
+        final SnapshotStore store,
+        final EngineConfig config,
+        final long toSequence,
+        final Consumer<String> reporter,
+        final java.util.function.LongConsumer progress)
+    {
         final long lastSequence = Math.min(toSequence, journal.lastSequence());
         long maxSnapshotSequence = lastSequence;
         long snapshotLoadNs = 0;
@@ -180,6 +195,10 @@ public final class EngineRecovery
                     final int limit = (int)Math.min(POLL_LIMIT, lastSequence - tailer.nextSequence() + 1);
                     final long excerptsBefore = tailer.excerptsRead();
                     replayedCount += tailer.poll(apply, limit);
+                    if (null != progress)
+                    {
+                        progress.accept(tailer.nextSequence() - 1);
+                    }
                     if (tailer.excerptsRead() == excerptsBefore)
                     {
                         break;
