@@ -64,6 +64,7 @@ public final class Engine
     private final RedeemPointsDecoder redeemPointsDecoder = new RedeemPointsDecoder();
     private final AdjustPointsDecoder adjustPointsDecoder = new AdjustPointsDecoder();
     private final DistributePoolDecoder distributePoolDecoder = new DistributePoolDecoder();
+    private final TakeSnapshotDecoder takeSnapshotDecoder = new TakeSnapshotDecoder();
     private final ConsumerStatementQueryDecoder consumerStatementQueryDecoder = new ConsumerStatementQueryDecoder();
     private final VoucherStatusQueryDecoder voucherStatusQueryDecoder = new VoucherStatusQueryDecoder();
     private final DistributionStatusQueryDecoder distributionStatusQueryDecoder =
@@ -219,6 +220,12 @@ public final class Engine
 
             case TickDecoder.TEMPLATE_ID:
                 replyAck(ResultCode.OK, TickDecoder.TEMPLATE_ID, 0, sink);
+                break;
+
+            case TakeSnapshotDecoder.TEMPLATE_ID:
+                // A marker for the snapshotter, which follows the journal: no business state changes.
+                takeSnapshotDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                replyAck(ResultCode.OK, TakeSnapshotDecoder.TEMPLATE_ID, takeSnapshotDecoder.requestId(), sink);
                 break;
 
             case SetMerchantRulesDecoder.TEMPLATE_ID:

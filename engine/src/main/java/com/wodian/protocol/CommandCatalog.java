@@ -70,6 +70,7 @@ public final class CommandCatalog
         command(PaymentCancelDecoder.TEMPLATE_ID, PaymentCancelDecoder.BLOCK_LENGTH);
         command(RefundDecoder.TEMPLATE_ID, RefundDecoder.BLOCK_LENGTH);
         command(TickDecoder.TEMPLATE_ID, TickDecoder.BLOCK_LENGTH);
+        command(TakeSnapshotDecoder.TEMPLATE_ID, TakeSnapshotDecoder.BLOCK_LENGTH);
         command(SetMerchantRulesDecoder.TEMPLATE_ID, SetMerchantRulesDecoder.BLOCK_LENGTH);
         command(RedeemPointsDecoder.TEMPLATE_ID, RedeemPointsDecoder.BLOCK_LENGTH);
         command(AdjustPointsDecoder.TEMPLATE_ID, AdjustPointsDecoder.BLOCK_LENGTH);

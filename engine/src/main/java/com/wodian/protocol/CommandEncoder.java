@@ -24,6 +24,7 @@ public final class CommandEncoder
     private final PaymentCancelEncoder cancel = new PaymentCancelEncoder();
     private final RefundEncoder refund = new RefundEncoder();
     private final TickEncoder tick = new TickEncoder();
+    private final TakeSnapshotEncoder takeSnapshot = new TakeSnapshotEncoder();
     private final BalanceQueryEncoder balanceQuery = new BalanceQueryEncoder();
     private final PaymentStatusQueryEncoder paymentStatusQuery = new PaymentStatusQueryEncoder();
     private final MerchantStatementQueryEncoder statementQuery = new MerchantStatementQueryEncoder();
@@ -346,6 +347,13 @@ public final class CommandEncoder
     {
         tick.wrapAndApplyHeader(buffer, offset, header).reserved(0);
         return HEADER_LENGTH + tick.encodedLength();
+    }
+
+    /** Operator: a snapshot right after this command's journal sequence (the snapshotter takes it). */
+    public int takeSnapshot(final MutableDirectBuffer buffer, final int offset, final long requestId)
+    {
+        takeSnapshot.wrapAndApplyHeader(buffer, offset, header).requestId(requestId);
+        return HEADER_LENGTH + takeSnapshot.encodedLength();
     }
 
     public int balanceQuery(final MutableDirectBuffer buffer, final int offset, final long consumerId)

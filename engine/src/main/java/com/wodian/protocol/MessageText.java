@@ -70,6 +70,9 @@ public final class MessageText
             case TickDecoder.TEMPLATE_ID:
                 new TickDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
                 break;
+            case TakeSnapshotDecoder.TEMPLATE_ID:
+                new TakeSnapshotDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
             case BalanceQueryDecoder.TEMPLATE_ID:
                 new BalanceQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
                 break;

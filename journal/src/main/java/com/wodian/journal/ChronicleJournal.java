@@ -1,31 +1,17 @@
 package com.wodian.journal;
 
-import static com.wodian.journal.JournalEntryDescriptor.BYTE_ORDER;
-import static com.wodian.journal.JournalEntryDescriptor.CHECKSUM_OFFSET;
-import static com.wodian.journal.JournalEntryDescriptor.ENTRY_FORMAT_VERSION;
-import static com.wodian.journal.JournalEntryDescriptor.ENTRY_FORMAT_VERSION_OFFSET;
-import static com.wodian.journal.JournalEntryDescriptor.HEADER_LENGTH;
-import static com.wodian.journal.JournalEntryDescriptor.MAX_ENTRY_LENGTH;
-import static com.wodian.journal.JournalEntryDescriptor.PAYLOAD_LENGTH_OFFSET;
-import static com.wodian.journal.JournalEntryDescriptor.PAYLOAD_OFFSET;
-import static com.wodian.journal.JournalEntryDescriptor.PAYLOAD_VERSION_OFFSET;
-import static com.wodian.journal.JournalEntryDescriptor.SEQUENCE_OFFSET;
-import static com.wodian.journal.JournalEntryDescriptor.TIMESTAMP_OFFSET;
-import static com.wodian.journal.JournalEntryDescriptor.computeChecksum;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.CRC32C;
 
 import com.wodian.journal.JournalCorruptException.Reason;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -33,7 +19,6 @@ import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
 import net.openhft.chronicle.queue.impl.table.AbstractTSQueueLock;
 import net.openhft.chronicle.threads.Pauser;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Input journal of the engine on a Chronicle Queue: one excerpt per entry, laid out as in
@@ -86,9 +71,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link DurabilityPolicy#PAGE_CACHE} nothing is forced at all.
  *
  * <h2>Threads</h2>
- * The writer is used by one thread. {@link #replay(long, JournalEntryHandler)} reuses one scratch buffer, so it is
- * called from one thread at a time; it may run while the writer appends. {@link #lastSequence()} may be called from
- * any thread.
+ * The writer is used by one thread. Replays and tailers each read with their own scratch buffer and may run on any
+ * thread while the writer appends; a {@link JournalTailer} is used by one thread at a time.
+ * {@link #lastSequence()} may be called from any thread.
  */
 public final class ChronicleJournal implements AutoCloseable
 {
@@ -98,14 +83,16 @@ public final class ChronicleJournal implements AutoCloseable
      */
     private static final Set<Path> WRITER_DIRS = ConcurrentHashMap.newKeySet();
 
+    /** Excerpts read per poll while draining a replay: enough to amortise the loop, few enough to be bounded. */
+    private static final int DRAIN_BATCH_EXCERPTS = 4096;
+
     private final JournalConfig config;
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final long openedLastSequence;
-    private final CRC32C crc = new CRC32C();
-    private final byte[] scratchBytes = new byte[MAX_ENTRY_LENGTH];
-    private final UnsafeBuffer scratchBuffer = new UnsafeBuffer(scratchBytes);
-    private int excerptLength;
+    private final EntryVerifier tailVerifier = new EntryVerifier();
+    private final EntryVerifier seekVerifier = new EntryVerifier();
+    private long probedIndex;
     private volatile ChronicleJournalWriter writer;
     private boolean closed;
 
@@ -211,7 +198,9 @@ public final class ChronicleJournal implements AutoCloseable
 
     /**
      * Replay entries with {@code sequence >= fromSequence} in order into the handler. Every entry from the first is
-     * verified (layout version, lengths, checksum, sequence contiguous from 1), including the ones not delivered.
+     * verified (layout version, lengths, checksum, sequence contiguous from 1), including the ones not delivered: this
+     * is the full check of {@code wodian journal verify}. Recovery uses {@link #replayFrom(long, long,
+     * JournalEntryHandler)}, which seeks instead.
      *
      * @param fromSequence first sequence to deliver; 1 or less delivers everything.
      * @param handler      receives each entry; its buffer is only valid during the call.
@@ -221,69 +210,195 @@ public final class ChronicleJournal implements AutoCloseable
      */
     public long replay(final long fromSequence, final JournalEntryHandler handler)
     {
-        long expectedSequence = 1;
-        long deliveredCount = 0;
-        long damagedIndex = -1;
-        long damagedFoundSequence = -1;
-        Reason damagedReason = null;
+        try (JournalTailer tailer = new JournalTailer(queue.createTailer(), 1, fromSequence, -1))
+        {
+            return drain(tailer, handler);
+        }
+        // A damaged excerpt still pending at the end is the last one: the torn write that open() reports and ignores.
+    }
 
+    /**
+     * Replay the entries from {@code nextSequence} on, reaching the first of them by a seek on Chronicle's index
+     * rather than by reading everything before it: the replay of the journal's tail after a snapshot. The entry
+     * before {@code nextSequence} must be present and intact (it is read to check continuity); entries before it are
+     * not read at all.
+     *
+     * @param nextSequence        first sequence to deliver.
+     * @param chronicleIndexHint  Chronicle index of the entry with sequence {@code nextSequence - 1} if known (a
+     *                            snapshot records it), or -1: a wrong hint only costs a search.
+     * @param handler             receives each entry; its buffer is only valid during the call.
+     * @return the number of entries delivered.
+     * @throws JournalCorruptException when the entry before {@code nextSequence} is missing, or on the first entry
+     *                                 after it that cannot be trusted.
+     */
+    public long replayFrom(final long nextSequence, final long chronicleIndexHint, final JournalEntryHandler handler)
+    {
+        try (JournalTailer tailer = tailer(nextSequence, chronicleIndexHint))
+        {
+            return drain(tailer, handler);
+        }
+    }
+
+    /**
+     * A tailer that delivers the entries from {@code nextSequence} on, now and as they are appended; positioned by a
+     * seek as in {@link #replayFrom(long, long, JournalEntryHandler)}. The caller closes it.
+     *
+     * @param nextSequence       first sequence to deliver; 1 or less reads the journal from its start.
+     * @param chronicleIndexHint Chronicle index of the entry before {@code nextSequence}, or -1 when unknown.
+     * @return the positioned tailer.
+     * @throws JournalCorruptException when the entry before {@code nextSequence} is not in the journal.
+     */
+    public JournalTailer tailer(final long nextSequence, final long chronicleIndexHint)
+    {
+        final ExcerptTailer tailer = queue.createTailer();
+        try
+        {
+            if (nextSequence <= 1)
+            {
+                return new JournalTailer(tailer, 1, 1, -1);
+            }
+            final long index = seek(tailer, nextSequence - 1, chronicleIndexHint);
+            return new JournalTailer(tailer, nextSequence, nextSequence, index);
+        }
+        catch (final RuntimeException ex)
+        {
+            tailer.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * @return Chronicle index of the entry with this sequence, found by a seek; -1 when it is not in the journal.
+     */
+    public long chronicleIndexOf(final long sequence)
+    {
         try (ExcerptTailer tailer = queue.createTailer())
         {
-            while (true)
+            return seek(tailer, sequence, -1);
+        }
+        catch (final JournalCorruptException ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
+     * @return the journal's directory.
+     */
+    public Path dir()
+    {
+        return dir;
+    }
+
+    private static long drain(final JournalTailer tailer, final JournalEntryHandler handler)
+    {
+        long deliveredCount = 0;
+        long excerptsRead;
+        do
+        {
+            excerptsRead = tailer.excerptsRead();
+            deliveredCount += tailer.poll(handler, DRAIN_BATCH_EXCERPTS);
+        }
+        while (tailer.excerptsRead() != excerptsRead);
+        return deliveredCount;
+    }
+
+    /**
+     * Position the tailer right after the intact entry with the target sequence and return that entry's index.
+     * Sequences never decrease along Chronicle's index (a torn excerpt carries, at most, the sequence of the good
+     * entry that follows it), so the entry is found by a binary search over the index of the one roll cycle that holds
+     * it: about 32 index look-ups whatever the journal's length.
+     */
+    private long seek(final ExcerptTailer tailer, final long targetSequence, final long chronicleIndexHint)
+    {
+        // Seeks come from any thread (recovery, the snapshotter, tools) and share one verifier.
+        synchronized (seekVerifier)
+        {
+            return seekLocked(tailer, targetSequence, chronicleIndexHint);
+        }
+    }
+
+    private long seekLocked(final ExcerptTailer tailer, final long targetSequence, final long chronicleIndexHint)
+    {
+        if (chronicleIndexHint >= 0 && probe(tailer, chronicleIndexHint) == targetSequence &&
+            probedIndex == chronicleIndexHint)
+        {
+            return chronicleIndexHint;
+        }
+
+        final RollCycle rollCycle = queue.rollCycle();
+        final int firstCycle = queue.firstCycle();
+        final int lastCycle = queue.lastCycle();
+        int foundCycle = Integer.MIN_VALUE;
+        if (firstCycle != Integer.MAX_VALUE && lastCycle != Integer.MIN_VALUE)
+        {
+            for (final Long cycle : queue.listCyclesBetween(firstCycle, lastCycle).descendingSet())
             {
-                try (DocumentContext context = tailer.readingDocument())
+                if (probe(tailer, rollCycle.toIndex(cycle.intValue(), 0)) <= targetSequence)
                 {
-                    if (!context.isPresent())
-                    {
-                        break;
-                    }
-
-                    final long index = context.index();
-                    final Reason reason = readAndVerify(context.wire().bytes());
-                    if (null != reason)
-                    {
-                        if (null != damagedReason)
-                        {
-                            throw new JournalCorruptException(
-                                damagedIndex, expectedSequence, damagedFoundSequence, damagedReason);
-                        }
-                        // Keep going: this is the remains of a torn write if the next excerpt re-uses its sequence.
-                        damagedIndex = index;
-                        damagedFoundSequence = storedSequence();
-                        damagedReason = reason;
-                        continue;
-                    }
-
-                    final long sequence = scratchBuffer.getLong(SEQUENCE_OFFSET, BYTE_ORDER);
-                    if (sequence != expectedSequence)
-                    {
-                        if (null != damagedReason)
-                        {
-                            throw new JournalCorruptException(
-                                damagedIndex, expectedSequence, damagedFoundSequence, damagedReason);
-                        }
-                        throw new JournalCorruptException(index, expectedSequence, sequence, Reason.SEQUENCE_MISMATCH);
-                    }
-                    damagedReason = null;
-
-                    if (sequence >= fromSequence)
-                    {
-                        handler.onEntry(
-                            sequence,
-                            scratchBuffer.getLong(TIMESTAMP_OFFSET, BYTE_ORDER),
-                            scratchBuffer.getShort(PAYLOAD_VERSION_OFFSET, BYTE_ORDER) & 0xFFFF,
-                            scratchBuffer,
-                            PAYLOAD_OFFSET,
-                            scratchBuffer.getInt(PAYLOAD_LENGTH_OFFSET, BYTE_ORDER));
-                        deliveredCount++;
-                    }
-                    expectedSequence++;
+                    foundCycle = cycle.intValue();
+                    break;
                 }
             }
         }
+        if (Integer.MIN_VALUE == foundCycle)
+        {
+            throw new JournalCorruptException(-1, targetSequence, -1, Reason.SEQUENCE_MISMATCH);
+        }
 
-        // A damaged excerpt still pending here is the last one: the torn write that open() reports and ignores.
-        return deliveredCount;
+        // Largest position whose first intact entry at or after it has a sequence <= target.
+        long low = 0;
+        long high = rollCycle.maxMessagesPerCycle() - 1;
+        while (low < high)
+        {
+            final long middle = low + (high - low + 1) / 2;
+            if (probe(tailer, rollCycle.toIndex(foundCycle, middle)) <= targetSequence)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        final long foundSequence = probe(tailer, rollCycle.toIndex(foundCycle, low));
+        if (foundSequence != targetSequence)
+        {
+            throw new JournalCorruptException(probedIndex, targetSequence, foundSequence, Reason.SEQUENCE_MISMATCH);
+        }
+        return probedIndex;
+    }
+
+    /**
+     * Move to the index and read forward to the first intact entry (at most two excerpts: one torn write, then the
+     * entry that replaced it), leaving the tailer right after it.
+     *
+     * @return that entry's sequence, and its index in {@link #probedIndex}; {@link Long#MAX_VALUE} when there is no
+     *         excerpt at the index or no intact one right after it.
+     */
+    private long probe(final ExcerptTailer tailer, final long index)
+    {
+        if (!tailer.moveToIndex(index))
+        {
+            return Long.MAX_VALUE;
+        }
+        for (int excerptCount = 0; excerptCount < 2; excerptCount++)
+        {
+            try (DocumentContext context = tailer.readingDocument())
+            {
+                if (!context.isPresent())
+                {
+                    return Long.MAX_VALUE;
+                }
+                if (null == seekVerifier.readAndVerify(context.wire().bytes()))
+                {
+                    probedIndex = context.index();
+                    return seekVerifier.sequence();
+                }
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     /**
@@ -325,10 +440,10 @@ public final class ChronicleJournal implements AutoCloseable
                     }
 
                     final long index = context.index();
-                    final Reason reason = readAndVerify(context.wire().bytes());
+                    final Reason reason = tailVerifier.readAndVerify(context.wire().bytes());
                     if (null == reason)
                     {
-                        final long sequence = scratchBuffer.getLong(SEQUENCE_OFFSET, BYTE_ORDER);
+                        final long sequence = tailVerifier.sequence();
                         if (null != lastReason)
                         {
                             System.err.println("journal " + dir + ": ignoring torn last entry at Chronicle index 0x" +
@@ -339,11 +454,12 @@ public final class ChronicleJournal implements AutoCloseable
                     }
                     if (null != lastReason)
                     {
-                        throw new JournalCorruptException(index, -1, storedSequence(), Reason.DAMAGED_TAIL);
+                        throw new JournalCorruptException(
+                            index, -1, tailVerifier.storedSequence(), Reason.DAMAGED_TAIL);
                     }
 
                     lastIndex = index;
-                    lastFoundSequence = storedSequence();
+                    lastFoundSequence = tailVerifier.storedSequence();
                     lastReason = reason;
                 }
             }
@@ -356,51 +472,6 @@ public final class ChronicleJournal implements AutoCloseable
             }
             return 0;
         }
-    }
-
-    /**
-     * Copy the excerpt into the scratch buffer and check everything that does not depend on its neighbours.
-     *
-     * @return null when the entry is intact, otherwise the first failed check.
-     */
-    private Reason readAndVerify(final Bytes<?> bytes)
-    {
-        final long remaining = bytes.readRemaining();
-        excerptLength = (int)Math.min(remaining, MAX_ENTRY_LENGTH + 1L);
-        bytes.read(scratchBytes, 0, Math.min(excerptLength, MAX_ENTRY_LENGTH));
-
-        if (excerptLength < HEADER_LENGTH)
-        {
-            return Reason.EXCERPT_TOO_SHORT;
-        }
-        if (excerptLength > MAX_ENTRY_LENGTH)
-        {
-            return Reason.EXCERPT_TOO_LONG;
-        }
-
-        if (ENTRY_FORMAT_VERSION != (scratchBuffer.getShort(ENTRY_FORMAT_VERSION_OFFSET, BYTE_ORDER) & 0xFFFF))
-        {
-            return Reason.UNKNOWN_ENTRY_FORMAT_VERSION;
-        }
-        final int payloadLength = scratchBuffer.getInt(PAYLOAD_LENGTH_OFFSET, BYTE_ORDER);
-        if (payloadLength != excerptLength - HEADER_LENGTH)
-        {
-            return Reason.LENGTH_MISMATCH;
-        }
-        if (scratchBuffer.getInt(CHECKSUM_OFFSET, BYTE_ORDER) != computeChecksum(crc, scratchBytes, payloadLength))
-        {
-            return Reason.CHECKSUM_MISMATCH;
-        }
-
-        return null;
-    }
-
-    /**
-     * @return the sequence field of a damaged excerpt, or -1 when the excerpt is too short to hold one.
-     */
-    private long storedSequence()
-    {
-        return excerptLength < SEQUENCE_OFFSET + Long.BYTES ? -1 : scratchBuffer.getLong(SEQUENCE_OFFSET, BYTE_ORDER);
     }
 
     private void releaseStaleWriteLock()

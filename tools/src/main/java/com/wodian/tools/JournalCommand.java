@@ -5,7 +5,15 @@ import com.wodian.engine.EngineConfig;
 import com.wodian.engine.ReplySink;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalConfig;
+import com.wodian.journal.JournalCorruptException;
+import com.wodian.journal.JournalTailer;
+import com.wodian.journal.SnapshotStore;
+import com.wodian.journal.SnapshotStore.SnapshotInfo;
+import com.wodian.net.durability.EngineRecovery;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
+import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,11 +22,16 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-/** Journal inspection. */
-@Command(name = "journal", description = "Inspect a journal.",
-    subcommands = {JournalCommand.Dump.class, JournalCommand.Verify.class})
+/** Journal inspection: dump (filtered, text or JSON lines), verify (entries, invariants, snapshots), replay. */
+@Command(name = "journal", description = "Inspect, verify and replay a journal.",
+    subcommands = {JournalCommand.Dump.class, JournalCommand.Verify.class, JournalCommand.Replay.class})
 public final class JournalCommand implements Runnable
 {
     @CommandLine.Spec
@@ -27,11 +40,15 @@ public final class JournalCommand implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a journal subcommand (dump, verify)");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "name a journal subcommand (dump, verify, replay)");
     }
 
     /** Where a server keeps its journal inside its data directory (see {@link #journalDir(Path)}). */
     static final String JOURNAL_SUBDIR = "journal";
+
+    /** Excerpts read per poll. */
+    private static final int POLL_LIMIT = 4096;
 
     /**
      * The journal directory of a data directory: {@code DIR/journal} when the server's layout has one, else
@@ -43,22 +60,99 @@ public final class JournalCommand implements Runnable
         return Files.isDirectory(nested) ? nested : dataDir;
     }
 
+    static ChronicleJournal openJournal(final Path dataDir)
+    {
+        return ChronicleJournal.open(new JournalConfig(journalDir(dataDir)));
+    }
+
     /**
-     * Prints one line per journal entry: {@code sequence timestamp(ISO-8601) payload-text}. Reads only: safe while a
-     * server is writing the same journal.
+     * One decoded entry: the command's name and its fields in schema order, from {@link MessageText}.
      */
-    @Command(name = "dump", description = "Print one line per entry: sequence, ISO-8601 timestamp, command text.")
+    record DecodedEntry(String type, Map<String, String> fields)
+    {
+        static DecodedEntry of(final String text)
+        {
+            final String[] parts = text.split(" ");
+            final Map<String, String> fields = new java.util.LinkedHashMap<>();
+            for (int i = 1; i < parts.length; i++)
+            {
+                final int equals = parts[i].indexOf('=');
+                if (equals > 0)
+                {
+                    fields.put(parts[i].substring(0, equals), parts[i].substring(equals + 1));
+                }
+            }
+            return new DecodedEntry(parts[0], fields);
+        }
+
+        boolean has(final String field, final Long value)
+        {
+            return null == value || value.toString().equals(fields.get(field));
+        }
+
+        String json(final long sequence, final long timestampMs)
+        {
+            final StringBuilder json = new StringBuilder(160);
+            json.append("{\"sequence\":").append(sequence)
+                .append(",\"timestampMs\":").append(timestampMs)
+                .append(",\"time\":\"").append(Instant.ofEpochMilli(timestampMs)).append('"')
+                .append(",\"type\":\"").append(escape(type)).append('"');
+            for (final Map.Entry<String, String> field : fields.entrySet())
+            {
+                json.append(",\"").append(escape(field.getKey())).append("\":");
+                if (field.getValue().matches("-?[0-9]{1,18}"))
+                {
+                    json.append(field.getValue());
+                }
+                else
+                {
+                    json.append('"').append(escape(field.getValue())).append('"');
+                }
+            }
+            return json.append('}').toString();
+        }
+
+        private static String escape(final String text)
+        {
+            return text.replace("\\", "\\\\").replace("\"", "\\\"");
+        }
+    }
+
+    /**
+     * Prints journal entries, filtered: one line of text ({@code sequence timestamp command}) or one JSON object per
+     * line. Reads only: safe while a server is writing the same journal. {@code --from} seeks, so a dump of the tail of
+     * a long journal does not read its beginning.
+     */
+    @Command(name = "dump", description = "Print entries: sequence, ISO-8601 timestamp, command (or JSON lines), "
+        + "filtered by sequence range, merchant, consumer, payment or type.")
     static final class Dump implements Callable<Integer>
     {
         @Option(names = "--data", required = true, description = "data directory of a server (or a journal directory)")
         Path dataDir;
 
-        @Option(names = "--from", defaultValue = "1",
-            description = "first sequence to print (default: ${DEFAULT-VALUE})")
+        @Option(names = "--from", defaultValue = "1", description = "first sequence (default: ${DEFAULT-VALUE})")
         long fromSequence;
+
+        @Option(names = "--to", defaultValue = "" + Long.MAX_VALUE, description = "last sequence (default: the end)")
+        long toSequence;
 
         @Option(names = "--limit", defaultValue = "" + Long.MAX_VALUE, description = "most entries to print")
         long limit;
+
+        @Option(names = "--merchant", description = "only entries with this merchantId")
+        Long merchantId;
+
+        @Option(names = "--consumer", description = "only entries with this consumerId")
+        Long consumerId;
+
+        @Option(names = "--payment", description = "only entries with this paymentId")
+        Long paymentId;
+
+        @Option(names = "--type", description = "only entries of this command type, e.g. Pay, Refund")
+        String type;
+
+        @Option(names = "--json", description = "one JSON object per line instead of text")
+        boolean json;
 
         @Override
         public Integer call()
@@ -69,19 +163,50 @@ public final class JournalCommand implements Runnable
                 return WodianMain.EXIT_REFUSED;
             }
             final PrintStream out = System.out;
-            final long[] printed = new long[1];
-            try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(journalDir(dataDir))))
+            final long[] counts = new long[2];
+            final boolean filtered = merchantId != null || consumerId != null || paymentId != null || type != null;
+            try (ChronicleJournal journal = openJournal(dataDir);
+                JournalTailer tailer = journal.tailer(Math.max(1, Math.min(fromSequence, journal.lastSequence() + 1)),
+                    -1))
             {
-                journal.replay(fromSequence, (sequence, timestampMs, payloadVersion, payload, offset, length) ->
+                final long last = Math.min(toSequence, journal.lastSequence());
+                final DurabilitySupport.Progress progress =
+                    new DurabilitySupport.Progress("dump", Math.max(0, last - Math.max(1, fromSequence) + 1));
+                while (tailer.nextSequence() <= last && counts[1] < limit)
                 {
-                    if (printed[0]++ < limit)
+                    final long before = tailer.excerptsRead();
+                    tailer.poll((sequence, timestampMs, payloadVersion, payload, offset, length) ->
                     {
-                        out.println(sequence + " " + Instant.ofEpochMilli(timestampMs) + " " +
-                            MessageText.describe(payload, offset, length));
+                        counts[0]++;
+                        if (sequence > last || counts[1] >= limit)
+                        {
+                            return;
+                        }
+                        final String text = MessageText.describe(payload, offset, length);
+                        final DecodedEntry entry = filtered || json ? DecodedEntry.of(text) : null;
+                        if (filtered && !(entry.has("merchantId", merchantId) && entry.has("consumerId", consumerId)
+                            && entry.has("paymentId", paymentId) && (type == null || type.equals(entry.type()))))
+                        {
+                            return;
+                        }
+                        counts[1]++;
+                        out.println(json ? entry.json(sequence, timestampMs) :
+                            sequence + " " + Instant.ofEpochMilli(timestampMs) + " " + text);
+                    }, (int)Math.min(POLL_LIMIT, last - tailer.nextSequence() + 1));
+                    progress.updateNow(counts[0]);
+                    if (tailer.excerptsRead() == before)
+                    {
+                        break;
                     }
-                });
-                System.err.println(Math.min(printed[0], limit) + " entries printed, last sequence " +
+                }
+                System.err.println(counts[1] + " entries printed of " + counts[0] + " read, last sequence " +
                     journal.lastSequence());
+            }
+            catch (final JournalCorruptException ex)
+            {
+                System.out.flush();
+                System.err.println("journal corrupt: " + ex.getMessage());
+                return WodianMain.EXIT_REFUSED;
             }
             return WodianMain.EXIT_OK;
         }
@@ -102,7 +227,7 @@ public final class JournalCommand implements Runnable
     {
         final Engine engine = new Engine(engineConfig);
         final long count;
-        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(journalDir(dataDir))))
+        try (ChronicleJournal journal = openJournal(dataDir))
         {
             count = journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) ->
                 engine.onCommand(sequence, timestampMs, payload, offset, length, ReplySink.NONE));
@@ -112,11 +237,13 @@ public final class JournalCommand implements Runnable
     }
 
     /**
-     * Replays the journal into a fresh engine, checks every invariant (conservation of money, holds, no negative
-     * balance) and prints the state hash, comparable with a live server's {@code pos state-hash}. Reads only.
+     * Replays the whole journal into a fresh engine, verifying every entry (layout, checksum, contiguous sequence),
+     * compares the state hash with every snapshot's at its sequence, checks every invariant at the end (conservation
+     * of money, holds, no negative balance) and prints the state hash, comparable with a live server's
+     * {@code pos state-hash}. Exit code 0 when everything holds, 1 otherwise. Reads only.
      */
-    @Command(name = "verify",
-        description = "Replay into a fresh engine, check the invariants, print the state hash (the server's limits).")
+    @Command(name = "verify", description = "Replay the whole journal into a fresh engine: check every entry's checksum"
+        + " and sequence, every snapshot's hash at its sequence, the invariants; print the state hash.")
     static final class Verify implements Callable<Integer>
     {
         @Option(names = "--data", required = true, description = "data directory of a server (or a journal directory)")
@@ -134,34 +261,213 @@ public final class JournalCommand implements Runnable
                 System.err.println("no such directory: " + dataDir);
                 return WodianMain.EXIT_REFUSED;
             }
-            final EngineConfig engineConfig;
-            switch (limits)
-            {
-                case "default":
-                    engineConfig = new EngineConfig();
-                    break;
-                case "small":
-                    engineConfig = EngineConfig.small();
-                    break;
-                default:
-                    throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--limits must be default or small: " + limits);
-            }
+            final EngineConfig engineConfig = DurabilitySupport.limits(limits, this);
             final long startNs = System.nanoTime();
-            final Replayed replayed;
+            final SnapshotStore store = DurabilitySupport.snapshotStoreOrNull(dataDir);
+            final TreeMap<Long, SnapshotInfo> snapshots = new TreeMap<>();
+            int problems = 0;
+            if (store != null)
+            {
+                for (final SnapshotInfo info : store.list())
+                {
+                    final SnapshotInfo checked = SnapshotStore.inspect(info.file(), true);
+                    if (checked.isValid())
+                    {
+                        snapshots.put(checked.journalSequence(), checked);
+                    }
+                    else
+                    {
+                        System.out.println("snapshot " + info.file().getFileName() + " DAMAGED: " + checked.problem());
+                        problems++;
+                    }
+                }
+            }
+
+            final Engine engine = new Engine(engineConfig);
+            final long count;
+            final List<String> snapshotLines = new ArrayList<>();
+            final int[] mismatches = new int[1];
+            try (ChronicleJournal journal = openJournal(dataDir))
+            {
+                final DurabilitySupport.Progress progress =
+                    new DurabilitySupport.Progress("verify", journal.lastSequence());
+                if (snapshots.containsKey(0L))
+                {
+                    snapshots.remove(0L);
+                }
+                count = journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) ->
+                {
+                    engine.onCommand(sequence, timestampMs, payload, offset, length, ReplySink.NONE);
+                    progress.update(sequence);
+                    final SnapshotInfo snapshot = snapshots.get(sequence);
+                    if (snapshot != null)
+                    {
+                        final long hash = engine.stateHash();
+                        final boolean match = hash == snapshot.stateHash();
+                        snapshotLines.add("snapshot " + snapshot.file().getFileName() + ": state hash " +
+                            (match ? "matches" : "MISMATCH (snapshot " + snapshot.stateHash() + ", replay " + hash +
+                            ")") + " at sequence " + sequence);
+                        mismatches[0] += match ? 0 : 1;
+                    }
+                });
+                for (final SnapshotInfo snapshot : snapshots.tailMap(journal.lastSequence(), false).values())
+                {
+                    snapshotLines.add("snapshot " + snapshot.file().getFileName() + ": BEYOND the journal's end " +
+                        journal.lastSequence());
+                    mismatches[0]++;
+                }
+            }
+            catch (final JournalCorruptException ex)
+            {
+                System.out.println("journal corrupt: " + ex.getMessage());
+                return WodianMain.EXIT_REFUSED;
+            }
+            snapshotLines.forEach(System.out::println);
+            problems += mismatches[0];
             try
             {
-                replayed = replayAndVerify(dataDir, engineConfig);
+                engine.verifyInvariants();
             }
             catch (final IllegalStateException ex)
             {
                 System.out.println("invariant broken: " + ex.getMessage());
                 return WodianMain.EXIT_REFUSED;
             }
+            if (problems > 0)
+            {
+                System.out.printf("replayed %d inputs: %d snapshot problem(s); lastSequence=%d stateHash=%d%n",
+                    count, problems, engine.lastSequence(), engine.stateHash());
+                return WodianMain.EXIT_REFUSED;
+            }
             System.out.printf("replayed %d inputs in %d ms: invariants hold; lastSequence=%d stateHash=%d%n",
-                replayed.inputCount(), (System.nanoTime() - startNs) / 1_000_000, replayed.lastSequence(),
-                replayed.stateHash());
+                count, (System.nanoTime() - startNs) / 1_000_000, engine.lastSequence(), engine.stateHash());
             return WodianMain.EXIT_OK;
+        }
+    }
+
+    /**
+     * The state as of a past point, for audits: recovers from the newest snapshot at or before the point and replays
+     * the journal up to it, then prints the balances of the parties asked for (as the engine answers a balance query
+     * or a merchant statement) and the state hash at that point.
+     */
+    @Command(name = "replay", description = "State as of a journal sequence or a time (audit): print the balances of "
+        + "the given consumers and merchants, and the state hash.")
+    static final class Replay implements Callable<Integer>
+    {
+        @Option(names = "--data", required = true, description = "data directory of a server (or a journal directory)")
+        Path dataDir;
+
+        @Option(names = "--to", required = true, description = "a journal sequence (e.g. 1500000) or an ISO-8601 "
+            + "time (e.g. 2026-11-25T06:00:00Z): the state after the last entry at or before it")
+        String to;
+
+        @Option(names = "--consumer", split = ",", description = "consumer ids whose balance to print")
+        List<Long> consumers = new ArrayList<>();
+
+        @Option(names = "--merchant", split = ",", description = "merchant ids whose statement to print")
+        List<Long> merchants = new ArrayList<>();
+
+        @Option(names = "--limits", defaultValue = "default",
+            description = "engine limits the server ran with: default or small (default: ${DEFAULT-VALUE})")
+        String limits;
+
+        @Option(names = "--no-snapshots", description = "replay from the first entry even when snapshots exist")
+        boolean noSnapshots;
+
+        @Override
+        public Integer call()
+        {
+            if (!Files.isDirectory(dataDir))
+            {
+                System.err.println("no such directory: " + dataDir);
+                return WodianMain.EXIT_REFUSED;
+            }
+            final EngineConfig engineConfig = DurabilitySupport.limits(limits, this);
+            try (ChronicleJournal journal = openJournal(dataDir))
+            {
+                final long toSequence = toSequence(journal);
+                if (toSequence < 0)
+                {
+                    return WodianMain.EXIT_USAGE;
+                }
+                final DurabilitySupport.Progress progress = new DurabilitySupport.Progress("replay", toSequence);
+                final EngineRecovery.Result result = EngineRecovery.recover(journal,
+                    noSnapshots ? null : DurabilitySupport.snapshotStoreOrNull(dataDir), engineConfig, toSequence,
+                    (line) -> System.err.println(line), progress::updateNow);
+                result.tailer().close();
+                final Engine engine = result.engine();
+                System.err.println("recovered: " + result.describe());
+                System.out.println("asOf sequence=" + engine.lastSequence() + " time=" +
+                    Instant.ofEpochMilli(engine.nowMs()) + " stateHash=" + engine.stateHash());
+                final CommandEncoder encoder = new CommandEncoder();
+                final UnsafeBuffer request = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+                final ReplySink print = (buffer, offset, length) ->
+                    System.out.println(MessageText.describe(buffer, offset, length));
+                for (final long consumerId : consumers)
+                {
+                    engine.onQuery(request, 0, encoder.balanceQuery(request, 0, consumerId), print);
+                }
+                for (final long merchantId : merchants)
+                {
+                    engine.onQuery(request, 0, encoder.merchantStatementQuery(request, 0, merchantId), print);
+                }
+            }
+            catch (final JournalCorruptException ex)
+            {
+                System.out.println("journal corrupt: " + ex.getMessage());
+                return WodianMain.EXIT_REFUSED;
+            }
+            return WodianMain.EXIT_OK;
+        }
+
+        /** The sequence {@code --to} names: a number, or the last entry at or before a time. */
+        private long toSequence(final ChronicleJournal journal)
+        {
+            try
+            {
+                return Long.parseLong(to);
+            }
+            catch (final NumberFormatException notANumber)
+            {
+                final long timeMs;
+                try
+                {
+                    timeMs = Instant.parse(to).toEpochMilli();
+                }
+                catch (final DateTimeParseException ex)
+                {
+                    System.err.println("--to needs a journal sequence or an ISO-8601 time: " + to);
+                    return -1;
+                }
+                // Timestamps come from the sequencer's clock: scan (reading only, no engine) to the first later one.
+                final long[] found = new long[]{0, 0};
+                try (JournalTailer tailer = journal.tailer(1, -1))
+                {
+                    final DurabilitySupport.Progress progress =
+                        new DurabilitySupport.Progress("seek by time", journal.lastSequence());
+                    while (found[1] == 0)
+                    {
+                        final long before = tailer.excerptsRead();
+                        tailer.poll((sequence, timestampMs, version, payload, offset, length) ->
+                        {
+                            if (found[1] == 0 && timestampMs > timeMs)
+                            {
+                                found[1] = 1;
+                            }
+                            else if (found[1] == 0)
+                            {
+                                found[0] = sequence;
+                            }
+                        }, POLL_LIMIT);
+                        progress.updateNow(tailer.nextSequence());
+                        if (tailer.excerptsRead() == before)
+                        {
+                            break;
+                        }
+                    }
+                }
+                return found[0];
+            }
         }
     }
 }

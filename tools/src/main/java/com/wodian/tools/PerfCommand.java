@@ -7,7 +7,7 @@ import picocli.CommandLine.Parameters;
 
 /** The perf harnesses that are plain programs (the JMH benchmarks run through {@code wodian jmh}). */
 @Command(name = "perf", description = "Run a perf harness (JMH benchmarks: see 'jmh').",
-    subcommands = PerfCommand.DistributionStall.class)
+    subcommands = {PerfCommand.DistributionStall.class, RecoveryPerfCommand.class, JournalSyncPerfCommand.class})
 public final class PerfCommand implements Runnable
 {
     @CommandLine.Spec

@@ -40,6 +40,9 @@ public final class ServerCommand implements Runnable
         "with 'wodian credentials'")
     Path credentialsFile;
 
+    @picocli.CommandLine.Mixin
+    SnapshotOptions snapshotOptions = new SnapshotOptions();
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -74,6 +77,8 @@ public final class ServerCommand implements Runnable
             args.add("--credentials");
             args.add(credentialsFile.toString());
         }
+
+        args.addAll(snapshotOptions.serverMainArgs());
         if (ignoreStdin)
         {
             args.add("--ignore-stdin");

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         PosCommand.class,
         CredentialsCommand.class,
         JournalCommand.class,
+        SnapshotCommand.class,
         DemoCommand.class,
         JmhCommand.class,
         PerfCommand.class,

@@ -2,6 +2,7 @@ package com.wodian.net.server;
 
 import com.wodian.engine.EngineConfig;
 import com.wodian.journal.DurabilityPolicy;
+import com.wodian.net.durability.SnapshotConfig;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
@@ -241,6 +242,7 @@ public final class ServerConfig
     private long closeLingerMs = Configuration.closeLingerMs();
     private long shutdownTimeoutMs = Configuration.shutdownTimeoutMs();
     private EngineConfig engineConfig;
+    private SnapshotConfig snapshotConfig = new SnapshotConfig();
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private ErrorHandler fatalErrorHandler;
     private final GatewayConfig gateway = new GatewayConfig();
@@ -460,6 +462,18 @@ public final class ServerConfig
     }
 
     /** The clock the network thread stamps inputs with; tests may supply a controlled one. */
+    /** Snapshot settings (the snapshotter is off unless enabled there). */
+    public ServerConfig snapshotConfig(final SnapshotConfig snapshotConfig)
+    {
+        this.snapshotConfig = Objects.requireNonNull(snapshotConfig, "snapshotConfig");
+        return this;
+    }
+
+    public SnapshotConfig snapshotConfig()
+    {
+        return snapshotConfig;
+    }
+
     public ServerConfig epochClock(final EpochClock epochClock)
     {
         this.epochClock = Objects.requireNonNull(epochClock, "epochClock");
@@ -498,6 +512,7 @@ public final class ServerConfig
     void validate()
     {
         gateway.validate(host);
+        snapshotConfig.validate();
         if (port < 0 || port > 65535)
         {
             throw new IllegalArgumentException("port must be in 0..65535: " + port);
@@ -555,6 +570,7 @@ public final class ServerConfig
             ", sessionsMax=" + sessionsMax + ", receiveBufferLength=" + receiveBufferLength +
             ", sendBufferLength=" + sendBufferLength + ", socketSendBufferLength=" + socketSendBufferLength +
             ", socketReceiveBufferLength=" + socketReceiveBufferLength + ", closeLingerMs=" + closeLingerMs +
-            ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", engineConfig=" + engineConfig + ", " + gateway + '}';
+            ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", engineConfig=" + engineConfig + ", " + gateway + ", " +
+            snapshotConfig + '}';
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS] [--durability sync|page-cache]
  *            [--limits default|small] [--pipeline-wait NAME] [--network-idle NAME] [--sender-idle NAME]
+ *            [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]
  *            [--ignore-stdin]
  * </pre>
  * When the server is ready (journal replayed, port bound, threads running) it prints exactly one line on standard
@@ -48,6 +49,7 @@ public final class ServerMain
             System.err.println("usage: ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS]" +
                 " [--durability sync|page-cache] [--limits default|small] [--pipeline-wait NAME]" +
                 " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
+                " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
                 " [--ignore-stdin]");
             System.exit(2);
         }
@@ -152,6 +154,18 @@ public final class ServerMain
                 case "--credentials":
                     config.gateway().credentialsFile(Paths.get(value));
                     break;
+                case "--snapshots":
+                    config.snapshotConfig().enabled(parseOnOff(name, value));
+                    break;
+                case "--snapshot-every-inputs":
+                    config.snapshotConfig().intervalInputs(parseLong(name, value));
+                    break;
+                case "--snapshot-every-ms":
+                    config.snapshotConfig().intervalMs(parseLong(name, value));
+                    break;
+                case "--snapshot-retain":
+                    config.snapshotConfig().retainCount((int)parseLong(name, value));
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option " + name);
             }
@@ -172,6 +186,31 @@ public final class ServerMain
         catch (final NumberFormatException ex)
         {
             throw new IllegalArgumentException("--port needs a number: " + value);
+        }
+    }
+
+    private static boolean parseOnOff(final String name, final String value)
+    {
+        switch (value)
+        {
+            case "on":
+                return true;
+            case "off":
+                return false;
+            default:
+                throw new IllegalArgumentException(name + " must be on or off: " + value);
+        }
+    }
+
+    private static long parseLong(final String name, final String value)
+    {
+        try
+        {
+            return Long.parseLong(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + " needs a number: " + value);
         }
     }
 

@@ -10,15 +10,19 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 import com.wodian.engine.Engine;
-import com.wodian.engine.ReplySink;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalWriter;
+import com.wodian.journal.SnapshotStore;
+import com.wodian.net.durability.EngineRecovery;
+import com.wodian.net.durability.SnapshotAgent;
+import com.wodian.net.durability.SnapshotConfig;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -49,8 +53,11 @@ import java.util.function.BooleanSupplier;
  *     ring and one sender keep every session's order end to end.</li>
  *     <li>Threads follow the {@link ThreadingMode}; each stage's wait or idle strategy is named in
  *     {@link ServerConfig}.</li>
- *     <li>Start-up replays the whole journal into the engine before the port is bound, so a client never sees a
- *     state older than what was acknowledged before the restart.</li>
+ *     <li>Start-up loads the newest valid snapshot and replays the journal's tail after it (the whole journal when
+ *     there is none) before the port is bound, so a client never sees a state older than what was acknowledged
+ *     before the restart ({@link EngineRecovery}).</li>
+ *     <li>With snapshots enabled, a snapshotter ({@link SnapshotAgent}) follows the journal with a replica engine on
+ *     its own thread and writes snapshots from it: the serving engine never pauses for one.</li>
  * </ul>
  * The engine's state is reachable only through the ring: ask for it with a StateHashQuery over a connection.
  */
@@ -78,6 +85,10 @@ public final class WodianServer implements AutoCloseable
     private final StageFailureHandler stageFailureHandler;
     private final int port;
     private final long recoveredInputCount;
+    private final SnapshotStore snapshotStore;
+    private final EngineRecovery.Result recovery;
+    private final SnapshotAgent snapshotAgent;
+    private final AgentRunner snapshotRunner;
     private boolean closed;
 
     private WodianServer(final ServerConfig config) throws IOException
@@ -87,15 +98,19 @@ public final class WodianServer implements AutoCloseable
         this.stageFailureHandler = new StageFailureHandler(config.fatalErrorHandler());
         LOG.log(System.Logger.Level.INFO, "starting: {0}", config);
 
-        // 1. State: open the journal and replay all of it into a new engine, before any client can connect.
+        // 1. State: open the journal, load the newest valid snapshot and replay the journal's tail after it (all of
+        //    it when there is no snapshot), before any client can connect.
         journal = ChronicleJournal.open(new JournalConfig(config.dataDir().resolve(JOURNAL_DIR_NAME))
             .withDurabilityPolicy(config.durabilityPolicy()));
         final Engine engine;
         final JournalWriter journalWriter;
         try
         {
-            engine = new Engine(config.engineConfig());
-            recoveredInputCount = recover(journal, engine);
+            snapshotStore = new SnapshotStore(config.dataDir().resolve(SnapshotConfig.SNAPSHOT_DIR_NAME),
+                config.snapshotConfig().retainCount());
+            recovery = recover(journal, snapshotStore, config);
+            engine = recovery.engine();
+            recoveredInputCount = engine.lastSequence();
             journalWriter = journal.writer();
         }
         catch (final RuntimeException ex)
@@ -185,6 +200,21 @@ public final class WodianServer implements AutoCloseable
             agentRunners = new AgentRunner[]{
                 startAgent(newIdleStrategy(config.networkIdleStrategy(), networkAgent), networkAgent) };
         }
+        // 6. The snapshotter, if enabled: a replica engine on its own thread that follows the journal; it recovers by
+        //    itself (snapshot + tail) on that thread, so it does not delay the start.
+        if (config.snapshotConfig().enabled())
+        {
+            snapshotAgent = new SnapshotAgent(journal, snapshotStore, config.engineConfig(),
+                config.snapshotConfig().intervalInputs(), config.snapshotConfig().intervalMs(), config.epochClock(),
+                LOG);
+            snapshotRunner = startAgent(new BackoffIdleStrategy(1, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(1)),
+                snapshotAgent);
+        }
+        else
+        {
+            snapshotAgent = null;
+            snapshotRunner = null;
+        }
         warnAboutSpinningThreads(config);
         LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} ({2})", config.host(), port,
             config.threadingMode());
@@ -216,10 +246,28 @@ public final class WodianServer implements AutoCloseable
         return config;
     }
 
-    /** Journaled inputs replayed into the engine at start-up. */
+    /** The journal sequence the engine was at when the server started: snapshot plus replayed tail. */
     public long recoveredInputCount()
     {
         return recoveredInputCount;
+    }
+
+    /** What start-up recovery did: the snapshot it started from (or none), the tail it replayed, the times. */
+    public EngineRecovery.Result recovery()
+    {
+        return recovery;
+    }
+
+    /** The snapshotter, or null when {@link SnapshotConfig#enabled()} is off. */
+    public SnapshotAgent snapshotAgent()
+    {
+        return snapshotAgent;
+    }
+
+    /** The data directory's snapshot files. */
+    public SnapshotStore snapshotStore()
+    {
+        return snapshotStore;
     }
 
     /** Clients disconnected so far for letting their replies pile up beyond the send buffer. */
@@ -296,24 +344,19 @@ public final class WodianServer implements AutoCloseable
             }
         }
         CloseHelper.quietClose(serverChannel);
+        CloseHelper.quietClose(snapshotRunner);
         journal.close();
         LOG.log(System.Logger.Level.INFO, "stopped");
     }
 
-    private static long recover(final ChronicleJournal journal, final Engine engine)
+    private static EngineRecovery.Result recover(
+        final ChronicleJournal journal, final SnapshotStore store, final ServerConfig config)
     {
-        final long startNs = System.nanoTime();
-        journal.replay(1, (sequence, timestampMs, payloadVersion, buffer, offset, length) ->
-            engine.onCommand(sequence, timestampMs, buffer, offset, length, ReplySink.NONE));
-        final long recoveredCount = engine.lastSequence();
-        if (recoveredCount != journal.lastSequence())
-        {
-            throw new IllegalStateException("recovery stopped at sequence " + recoveredCount +
-                " but the journal ends at " + journal.lastSequence());
-        }
-        LOG.log(System.Logger.Level.INFO, "recovered {0,number,#} inputs in {1,number,#} ms", recoveredCount,
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
-        return recoveredCount;
+        final EngineRecovery.Result result = EngineRecovery.recover(journal, store, config.engineConfig(),
+            (line) -> LOG.log(System.Logger.Level.WARNING, "recovery: " + line));
+        result.tailer().close();
+        LOG.log(System.Logger.Level.INFO, "recovered: " + result.describe());
+        return result;
     }
 
     private BatchEventProcessor<InputEvent> newProcessor(

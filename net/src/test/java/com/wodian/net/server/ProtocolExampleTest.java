@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ProtocolExampleTest
 {
     static final String REQUEST_HEX =
-        "18000000" + "0100000000000000" + "08001e00151e0200" + "e903000000000000";
+        "18000000" + "0100000000000000" + "08001e00151e0300" + "e903000000000000";
     static final String REPLY_HEX =
         "32000000" + "0100000000000000" + "22006700151e0300" + "0000" + "e903000000000000" + "a086010000000000" +
         "0000000000000000" + "0000000000000000";

@@ -1,0 +1,222 @@
+package com.wodian.net.durability;
+
+import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
+import com.wodian.engine.ReplySink;
+import com.wodian.journal.ChronicleJournal;
+import com.wodian.journal.JournalCorruptException;
+import com.wodian.journal.JournalEntryHandler;
+import com.wodian.journal.JournalTailer;
+import com.wodian.journal.SnapshotStore;
+import com.wodian.journal.SnapshotStore.SnapshotInfo;
+
+import java.util.function.Consumer;
+
+/**
+ * Recovery of an engine: the newest valid snapshot, then the journal's tail from the snapshot's sequence, reached by
+ * a seek (not a scan from the first entry). A snapshot that is damaged, taken with other limits, restores to another
+ * hash, or whose sequence is not in this journal is reported and the next older one is tried; with none left the
+ * whole journal is replayed into a fresh engine.
+ *
+ * <p>Used by the server at start-up, by the snapshotter's replica, by the tools and by the perf harness; a standby
+ * (issue 8) recovers the same way and keeps the returned tailer to follow the primary's stream.
+ */
+public final class EngineRecovery
+{
+    /** Excerpts read per poll while replaying. */
+    private static final int POLL_LIMIT = 4096;
+
+    /**
+     * What recovery did.
+     *
+     * @param engine          the recovered engine, at the journal's last sequence (or {@code toSequence}).
+     * @param snapshot        the snapshot it started from, or null when it replayed from the first entry.
+     * @param tailer          the journal tailer, positioned after the last entry applied; the caller closes it or
+     *                        keeps following the journal with it (on the same thread).
+     * @param replayedCount   journal entries applied after the snapshot.
+     * @param replayedBytes   bytes of those entries.
+     * @param snapshotLoadNs  time spent loading snapshots (failed attempts included).
+     * @param replayNs        time spent replaying the tail.
+     */
+    public record Result(
+        Engine engine,
+        SnapshotInfo snapshot,
+        JournalTailer tailer,
+        long replayedCount,
+        long replayedBytes,
+        long snapshotLoadNs,
+        long replayNs)
+    {
+        /**
+         * @return a one-line summary for logs.
+         */
+        public String describe()
+        {
+            return (null == snapshot ? "no snapshot" : "snapshot at sequence " + snapshot.journalSequence()) +
+                " (" + snapshotLoadNs / 1_000_000 + " ms), replayed " + replayedCount + " inputs, " +
+                replayedBytes / 1024 + " KiB (" + replayNs / 1_000_000 + " ms), state at sequence " +
+                engine.lastSequence();
+        }
+    }
+
+    private EngineRecovery()
+    {
+    }
+
+    /**
+     * One engine built ahead on its own thread, then new ones on demand (after a snapshot failed half-way into one).
+     */
+    private static final class FreshEngine
+    {
+        private final EngineConfig config;
+        private final java.util.concurrent.FutureTask<Engine> first;
+        private boolean taken;
+
+        FreshEngine(final EngineConfig config)
+        {
+            this.config = config;
+            this.first = new java.util.concurrent.FutureTask<>(() -> new Engine(config));
+            final Thread builder = new Thread(first, "wodian-engine-build");
+            builder.setDaemon(true);
+            builder.start();
+        }
+
+        Engine take()
+        {
+            if (taken)
+            {
+                return new Engine(config);
+            }
+            taken = true;
+            try
+            {
+                return first.get();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while building the engine", ex);
+            }
+            catch (final java.util.concurrent.ExecutionException ex)
+            {
+                throw ex.getCause() instanceof RuntimeException ? (RuntimeException)ex.getCause() :
+                    new IllegalStateException("cannot build the engine", ex.getCause());
+            }
+        }
+    }
+
+    /**
+     * Recover up to the journal's last entry.
+     *
+     * @param journal  the journal.
+     * @param store    snapshots to start from, or null to replay the whole journal.
+     * @param config   limits of the engine; a snapshot taken with other limits is refused.
+     * @param reporter receives one line per snapshot passed over.
+     * @return the recovered engine and how it got there.
+     * @throws JournalCorruptException when the journal's tail cannot be trusted (no fallback can help then).
+     */
+    public static Result recover(
+        final ChronicleJournal journal,
+        final SnapshotStore store,
+        final EngineConfig config,
+        final Consumer<String> reporter)
+    {
+        return recover(journal, store, config, Long.MAX_VALUE, reporter);
+    }
+
+    /**
+     * Recover up to {@code toSequence} (for audits: the state as of a past point), or the journal's last entry when it
+     * is smaller.
+     */
+    public static Result recover(
+        final ChronicleJournal journal,
+        final SnapshotStore store,
+        final EngineConfig config,
+        final long toSequence,
+        final Consumer<String> reporter)
+    {
+        return recover(journal, store, config, toSequence, reporter, null);
+    }
+
+    /**
+     * As {@link #recover(ChronicleJournal, SnapshotStore, EngineConfig, long, Consumer)}, telling {@code progress}
+     * the sequence reached after each batch of the replay (for progress lines on long runs), when it is not null.
+     */
+    public static Result recover(
+        final ChronicleJournal journal,
+        final SnapshotStore store,
+        final EngineConfig config,
+        final long toSequence,
+        final Consumer<String> reporter,
+        final java.util.function.LongConsumer progress)
+    {
+        final long lastSequence = Math.min(toSequence, journal.lastSequence());
+        long maxSnapshotSequence = lastSequence;
+        long snapshotLoadNs = 0;
+        // Building an engine at full size takes seconds (allocating and touching its arrays); do it on another thread
+        // while this one checks the newest snapshot's checksum, which reads the whole file.
+        final FreshEngine fresh = new FreshEngine(config);
+        while (true)
+        {
+            final long loadStartNs = System.nanoTime();
+            final SnapshotStore.Loaded<Engine> loaded = null == store ? null :
+                store.loadNewest(maxSnapshotSequence, (info, input) -> EngineSnapshots.load(fresh.take(), info, input),
+                    reporter);
+            final Engine engine = null == loaded ? fresh.take() : loaded.state();
+            snapshotLoadNs += System.nanoTime() - loadStartNs;
+
+            final JournalTailer tailer;
+            try
+            {
+                tailer = journal.tailer(engine.lastSequence() + 1,
+                    null == loaded ? -1 : loaded.info().chronicleIndex());
+            }
+            catch (final JournalCorruptException ex)
+            {
+                if (null == loaded)
+                {
+                    throw ex;
+                }
+                reporter.accept("snapshot at sequence " + loaded.info().journalSequence() +
+                    " skipped: its entry is not in the journal (" + ex.getMessage() + ")");
+                maxSnapshotSequence = loaded.info().journalSequence() - 1;
+                continue;
+            }
+
+            try
+            {
+                final long replayStartNs = System.nanoTime();
+                final long bytesBefore = tailer.bytesRead();
+                final JournalEntryHandler apply = (sequence, timestampMs, payloadVersion, buffer, offset, length) ->
+                    engine.onCommand(sequence, timestampMs, buffer, offset, length, ReplySink.NONE);
+                long replayedCount = 0;
+                while (tailer.nextSequence() <= lastSequence)
+                {
+                    final int limit = (int)Math.min(POLL_LIMIT, lastSequence - tailer.nextSequence() + 1);
+                    final long excerptsBefore = tailer.excerptsRead();
+                    replayedCount += tailer.poll(apply, limit);
+                    if (null != progress)
+                    {
+                        progress.accept(tailer.nextSequence() - 1);
+                    }
+                    if (tailer.excerptsRead() == excerptsBefore)
+                    {
+                        break;
+                    }
+                }
+                if (engine.lastSequence() != lastSequence)
+                {
+                    throw new IllegalStateException("recovery stopped at sequence " + engine.lastSequence() +
+                        " but the journal ends at " + lastSequence);
+                }
+                return new Result(engine, null == loaded ? null : loaded.info(), tailer, replayedCount,
+                    tailer.bytesRead() - bytesBefore, snapshotLoadNs, System.nanoTime() - replayStartNs);
+            }
+            catch (final RuntimeException ex)
+            {
+                tailer.close();
+                throw ex;
+            }
+        }
+    }
+}
