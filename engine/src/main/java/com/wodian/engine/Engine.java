@@ -1556,12 +1556,14 @@ public final class Engine
     private void answerRiskEvents(final long afterEventId, final ReplySink sink)
     {
         final RiskEventLog log = risk.events;
-        final long from = Math.max(Math.max(afterEventId, 0) + 1, log.oldestId());
+        // afterEventId is client input: no arithmetic on it that could overflow.
+        final long from = afterEventId >= log.lastId() ? log.lastId() + 1 :
+            Math.max(Math.max(afterEventId, 0) + 1, log.oldestId());
         final long to = Math.min(log.lastId(), from + RISK_EVENTS_PER_REPLY_MAX - 1);
         final RiskEventsReplyEncoder encoder = riskEventsReplyEncoder.wrapAndApplyHeader(replyBuffer, 0,
             headerEncoder);
         encoder.code(ResultCode.OK).lastEventId(log.lastId()).oldestEventId(log.oldestId());
-        final RiskEventsReplyEncoder.EventsEncoder group = encoder.eventsCount((int)Math.max(0, to - from + 1));
+        final RiskEventsReplyEncoder.EventsEncoder group = encoder.eventsCount(to < from ? 0 : (int)(to - from + 1));
         for (long id = from; id <= to; id++)
         {
             final long packed = log.get(id, RiskEventLog.RULE_DECISION_TEMPLATE);

@@ -3,8 +3,8 @@ package com.wodian.engine;
 /**
  * Each merchant's sales profile and risk counters, indexed like {@link MerchantBook}: sales in the last hour in four
  * 15-minute buckets, the part of them paid by consumers the merchant brought in (home merchant), a moving average of
- * hourly sales (EWMA, alpha 1/8, sampled every 15 minutes, a plain mean over the first eight samples), and per rule the declines, flags and shadow hits at
- * this merchant.
+ * hourly sales (EWMA, alpha 1/8, sampled every 15 minutes, a plain mean over the first eight samples), and per
+ * rule the declines, flags and shadow hits at this merchant.
  */
 final class MerchantRiskBook
 {

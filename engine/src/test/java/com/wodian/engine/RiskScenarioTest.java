@@ -349,6 +349,20 @@ class RiskScenarioTest
     }
 
     @Test
+    void riskQueriesAnswerOddQuestionsWithACode()
+    {
+        assertEquals(ResultCode.UNKNOWN_MERCHANT, d.riskRuleOf(99, 1).code());
+        assertEquals(ResultCode.RISK_RULE_INVALID, d.riskRuleOf(0, 99).code());
+        assertEquals(ResultCode.OK, d.riskRuleOf(0, RiskRules.BLOCKED_PARTY).code());
+        assertEquals(RiskMode.OFF, d.riskRuleOf(1, RiskRules.PAIR_BURST).mode(), "rules start off");
+        final RiskEventsReplyDecoder events = d.riskEvents(Long.MAX_VALUE - 1);
+        assertEquals(ResultCode.OK, events.code());
+        assertEquals(0, events.events().count());
+        assertArrayEquals(new long[]{-1, -1, -1}, d.riskStats(99, 1), "unknown merchant: no rows");
+        assertEquals(ResultCode.UNKNOWN_MERCHANT, d.code());
+    }
+
+    @Test
     void shadowModeDeclinesNothing()
     {
         d.allRiskRules(RiskMode.SHADOW);

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * A snapshot restores exactly: for random workloads (the ledger property test's generator, rewards included) and a
+ * A snapshot restores exactly: for random workloads (the ledger property test's generator, rewards and every risk
+ * rule included, so risk profiles, rules, events and counters are restored too) and a
  * random snapshot point, an engine restored from the snapshot has the live engine's state hash, and fed the same
  * remaining inputs gives byte-identical replies and the same final hash.
  */
@@ -44,6 +45,8 @@ class SnapshotTest
         restored.sequence = live.sequence;
         restored.nowMs = live.nowMs;
         assertEquals(live.engine.stateHash(), restored.engine.stateHash());
+        assertEquals(live.engine.lastRiskEventId(), restored.engine.lastRiskEventId(), "risk state restored too");
+        assertEquals(live.engine.riskDecisions(), restored.engine.riskDecisions());
         restored.engine.verifyInvariants();
 
         for (int i = snapshotAfter; i < snapshotAfter + 4_000; i++)
@@ -57,6 +60,7 @@ class SnapshotTest
             assertArrayEquals(live.replyBytes(), restored.replyBytes(), "reply to input " + live.sequence);
         }
         assertEquals(live.engine.stateHash(), restored.engine.stateHash());
+        assertTrue(live.engine.lastRiskEventId() > 0, "risk rules (on in the workload) decided something");
         restored.engine.verifyInvariants();
     }
 

@@ -175,7 +175,8 @@ public final class RiskEvaluation implements ReplySink
                 case REFUND:
                     code = apply(encoder.refund(command, 0, event.merchantId(), event.terminalId(),
                         event.paymentId(), event.secondaryId(), event.amountFen()));
-                    score(event, code, code != ResultCode.PAYMENT_NOT_CONFIRMED && code != ResultCode.PAYMENT_NOT_FOUND);
+                    score(event, code,
+                        code != ResultCode.PAYMENT_NOT_CONFIRMED && code != ResultCode.PAYMENT_NOT_FOUND);
                     break;
                 case REDEEM:
                     code = apply(encoder.redeemPoints(command, 0, event.consumerId(), event.merchantId(),
