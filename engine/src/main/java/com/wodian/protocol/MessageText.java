@@ -207,7 +207,8 @@ public final class MessageText
             return null;
         }
         final int templateId = CommandCatalog.templateId(buffer, offset);
-        if (templateId < AckDecoder.TEMPLATE_ID || templateId > RiskStatsReplyDecoder.TEMPLATE_ID)
+        // Reply ids are 100..124 (engine replies, then the session layer's 120..124).
+        if (templateId < AckDecoder.TEMPLATE_ID || templateId > HeartbeatReplyDecoder.TEMPLATE_ID)
         {
             return null;
         }
