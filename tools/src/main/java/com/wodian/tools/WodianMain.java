@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         JmhCommand.class,
         PerfCommand.class,
+        LoadgenCommand.class,
         CommandLine.HelpCommand.class})
 public final class WodianMain implements Runnable
 {
