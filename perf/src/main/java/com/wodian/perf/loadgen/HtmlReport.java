@@ -184,14 +184,16 @@ public final class HtmlReport
         for (int nines = 0; nines <= ninesMax; nines++)
         {
             final double x = LEFT + plotWidth * nines / ninesMax;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>" +
+            svg.append(String.format(Locale.ROOT,
+                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>" +
                 "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, TOP, x, TOP + plotHeight, x,
                 TOP + plotHeight + 16, escape(ninesLabel(nines))));
         }
         for (int decade = (int)logMin; decade <= logMax; decade++)
         {
             final double y = TOP + plotHeight - plotHeight * (decade - logMin) / (logMax - logMin);
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>" +
+            svg.append(String.format(Locale.ROOT,
+                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>" +
                 "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT, y, LEFT + plotWidth, y, LEFT - 6,
                 y + 4, escape(decadeLabel(decade))));
         }

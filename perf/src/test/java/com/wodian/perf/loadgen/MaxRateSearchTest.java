@@ -19,7 +19,8 @@ class MaxRateSearchTest
     @Test
     void stepsUpThenBisectsToTheCapacity()
     {
-        final MaxRateSearch search = new MaxRateSearch(10_000, 2_000_000, 2, 0.05, 20, TimeUnit.MILLISECONDS.toNanos(1));
+        final MaxRateSearch search =
+            new MaxRateSearch(10_000, 2_000_000, 2, 0.05, 20, TimeUnit.MILLISECONDS.toNanos(1));
         final List<String> lines = new ArrayList<>();
         final List<MaxRateSearch.Step> steps = search.run(MaxRateSearchTest::simulate, lines::add);
         final double best = MaxRateSearch.bestRate(steps);
