@@ -103,6 +103,7 @@ public final class LoadGenerator
     private final AtomicLong mismatchedCount = new AtomicLong();
     private final AtomicLong lastReplyNs = new AtomicLong();
     private final AtomicLong maxLagNs = new AtomicLong();
+    private final AtomicLong senderAllocatedBytes = new AtomicLong();
     private volatile boolean aborted;
     private volatile long startNs;
     private volatile long measureFromNs;
@@ -206,6 +207,7 @@ public final class LoadGenerator
             sentCount.get() / ((lastSendNs - firstNs) / 1e9),
             measuredAnsweredCount.get() / (Math.max(1, measuredSpanNs) / 1e9),
             maxLagNs.get(),
+            senderAllocatedBytes.get(),
             responseTimeRecorder.getIntervalHistogram(),
             serviceTimeRecorder.getIntervalHistogram(),
             counts);
@@ -240,6 +242,7 @@ public final class LoadGenerator
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
         final long commandCount = schedule.commandCount();
         final long firstNs = startNs;
+        final long allocatedBeforeBytes = threadAllocatedBytes();
         long lagMaxNs = 0;
         long sent = 0;
         int sendsSinceFlush = 0;
@@ -290,8 +293,17 @@ public final class LoadGenerator
             }
         }
         flush(owned);
+        senderAllocatedBytes.addAndGet(threadAllocatedBytes() - allocatedBeforeBytes);
         sentCount.addAndGet(sent);
         maxLagNs.accumulateAndGet(lagMaxNs, Math::max);
+    }
+
+    /** Bytes allocated so far by the calling thread, or 0 where the JVM does not tell. */
+    private static long threadAllocatedBytes()
+    {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        return threads instanceof com.sun.management.ThreadMXBean ?
+            ((com.sun.management.ThreadMXBean)threads).getThreadAllocatedBytes(Thread.currentThread().getId()) : 0;
     }
 
     private static void flush(final Connection[] owned)

@@ -18,6 +18,7 @@ public final class LoadResult
     private final double achievedSendRatePerSecond;
     private final double achievedRatePerSecond;
     private final long maxSendLagNs;
+    private final long senderAllocatedBytes;
     private final Histogram responseTimeNs;
     private final Histogram serviceTimeNs;
     private final long[] countByTemplateAndCode;
@@ -33,6 +34,7 @@ public final class LoadResult
         final double achievedSendRatePerSecond,
         final double achievedRatePerSecond,
         final long maxSendLagNs,
+        final long senderAllocatedBytes,
         final Histogram responseTimeNs,
         final Histogram serviceTimeNs,
         final long[] countByTemplateAndCode)
@@ -47,6 +49,7 @@ public final class LoadResult
         this.achievedSendRatePerSecond = achievedSendRatePerSecond;
         this.achievedRatePerSecond = achievedRatePerSecond;
         this.maxSendLagNs = maxSendLagNs;
+        this.senderAllocatedBytes = senderAllocatedBytes;
         this.responseTimeNs = responseTimeNs;
         this.serviceTimeNs = serviceTimeNs;
         this.countByTemplateAndCode = countByTemplateAndCode;
@@ -122,6 +125,15 @@ public final class LoadResult
     public long maxSendLagNs()
     {
         return maxSendLagNs;
+    }
+
+    /**
+     * Bytes the sender threads allocated between their first and last send: the send path is allocation-free, so
+     * this stays at a few kilobytes (the first flush, JIT) whatever the length of the run.
+     */
+    public long senderAllocatedBytes()
+    {
+        return senderAllocatedBytes;
     }
 
     /** From intended send to reply (coordinated omission corrected); measured commands only. */
