@@ -67,6 +67,9 @@ for name, label in [("echo-50k", "TCP echo 50k/s"), ("pc-10k", "server page-cach
                     ("sync-10k", "server sync 10k/s"), ("sync-50k", "server sync 50k/s"),
                     ("sync-100k", "server sync 100k/s"), ("dedicated-sync-50k", "server sync 50k/s DEDICATED"),
                     ("busyspin-sync-50k", "server sync 50k/s busy-spin pipeline wait"),
+                    ("echo-saturated", "TCP echo saturated (1M/s offered)"),
+                    ("pc-saturated", "server page-cache saturated (500k/s offered)"),
+                    ("sync-saturated", "server sync saturated (500k/s offered)"),
                     ("echo-100k-senders1", "TCP echo 100k/s, 1 sender thread"),
                     ("echo-100k-senders4", "TCP echo 100k/s, 4 sender threads")]:
     loadgen_row(name, label)

@@ -58,4 +58,9 @@ row echo-max-throughput "$wodian" perf tcp-echo --rate max --duration 4 --warmup
                   --start-rate 100000 --p99-bound 100ms --steps-max 9
 row pc-max-throughput "$with_server" --durability page-cache -- --rate max --duration 4 --warmup 1 --connections 4 \
                   --start-rate 100000 --p99-bound 100ms --steps-max 9
+
+# Saturation: offer far more than either sustains; the achieved rate is the throughput ceiling (latency meaningless).
+row echo-saturated "$wodian" perf tcp-echo --rate 1000000 --duration 6 --warmup 2 --connections 4
+row pc-saturated   "$with_server" --durability page-cache -- --rate 500000 --duration 8 --warmup 2 --connections 4
+row sync-saturated "$with_server" --durability sync -- --rate 500000 --duration 8 --warmup 2 --connections 4
 echo "results in $out"
