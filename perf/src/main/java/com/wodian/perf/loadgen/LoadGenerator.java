@@ -272,14 +272,12 @@ public final class LoadGenerator
                     sendsSinceFlush = 0;
                 }
                 final long lagNs = nowNs - intendedNs;
-                if (lagNs > lagMaxNs)
+                lagMaxNs = Math.max(lagMaxNs, lagNs);
+                // The volatile read also stops this sender soon after another one gave up.
+                if (lagNs > abortLagNs || aborted)
                 {
-                    lagMaxNs = lagNs;
-                    if (lagNs > abortLagNs || aborted)
-                    {
-                        aborted = true;
-                        break outer;
-                    }
+                    aborted = true;
+                    break outer;
                 }
                 if (!connection.awaitSlot(owned, intendedNs))
                 {
