@@ -1,5 +1,24 @@
 package com.wodian.perf.loadgen;
 
+import com.wodian.protocol.sbe.BalanceQueryDecoder;
+import com.wodian.protocol.sbe.ConsumerStatementQueryDecoder;
+import com.wodian.protocol.sbe.MerchantStatementQueryDecoder;
+import com.wodian.protocol.sbe.PayDecoder;
+import com.wodian.protocol.sbe.PaymentCancelDecoder;
+import com.wodian.protocol.sbe.PaymentConfirmDecoder;
+import com.wodian.protocol.sbe.PaymentStatusQueryDecoder;
+import com.wodian.protocol.sbe.PaymentTryDecoder;
+import com.wodian.protocol.sbe.RedeemPointsDecoder;
+import com.wodian.protocol.sbe.RefundDecoder;
+import com.wodian.protocol.sbe.RegisterConsumerDecoder;
+import com.wodian.protocol.sbe.RegisterMerchantDecoder;
+import com.wodian.protocol.sbe.RegisterTerminalDecoder;
+import com.wodian.protocol.sbe.SetBlockedDecoder;
+import com.wodian.protocol.sbe.SetMerchantRulesDecoder;
+import com.wodian.protocol.sbe.StateHashQueryDecoder;
+import com.wodian.protocol.sbe.TickDecoder;
+import com.wodian.protocol.sbe.TopUpDecoder;
+import com.wodian.protocol.sbe.WithdrawDecoder;
 import com.wodian.protocol.sbe.ResultCode;
 import org.HdrHistogram.Histogram;
 
@@ -73,25 +92,25 @@ public final class LatencyReport
     {
         switch (templateId)
         {
-            case 1: return "RegisterMerchant";
-            case 2: return "RegisterConsumer";
-            case 3: return "RegisterTerminal";
-            case 4: return "TopUp";
-            case 5: return "Withdraw";
-            case 6: return "SetBlocked";
-            case 7: return "SetMerchantRules";
-            case 10: return "Pay";
-            case 11: return "PaymentTry";
-            case 12: return "PaymentConfirm";
-            case 13: return "PaymentCancel";
-            case 14: return "Refund";
-            case 15: return "RedeemPoints";
-            case 20: return "Tick";
-            case 30: return "BalanceQuery";
-            case 31: return "PaymentStatusQuery";
-            case 32: return "MerchantStatementQuery";
-            case 33: return "StateHashQuery";
-            case 34: return "ConsumerStatementQuery";
+            case RegisterMerchantDecoder.TEMPLATE_ID: return "RegisterMerchant";
+            case RegisterConsumerDecoder.TEMPLATE_ID: return "RegisterConsumer";
+            case RegisterTerminalDecoder.TEMPLATE_ID: return "RegisterTerminal";
+            case TopUpDecoder.TEMPLATE_ID: return "TopUp";
+            case WithdrawDecoder.TEMPLATE_ID: return "Withdraw";
+            case SetBlockedDecoder.TEMPLATE_ID: return "SetBlocked";
+            case SetMerchantRulesDecoder.TEMPLATE_ID: return "SetMerchantRules";
+            case PayDecoder.TEMPLATE_ID: return "Pay";
+            case PaymentTryDecoder.TEMPLATE_ID: return "PaymentTry";
+            case PaymentConfirmDecoder.TEMPLATE_ID: return "PaymentConfirm";
+            case PaymentCancelDecoder.TEMPLATE_ID: return "PaymentCancel";
+            case RefundDecoder.TEMPLATE_ID: return "Refund";
+            case RedeemPointsDecoder.TEMPLATE_ID: return "RedeemPoints";
+            case TickDecoder.TEMPLATE_ID: return "Tick";
+            case BalanceQueryDecoder.TEMPLATE_ID: return "BalanceQuery";
+            case PaymentStatusQueryDecoder.TEMPLATE_ID: return "PaymentStatusQuery";
+            case MerchantStatementQueryDecoder.TEMPLATE_ID: return "MerchantStatementQuery";
+            case StateHashQueryDecoder.TEMPLATE_ID: return "StateHashQuery";
+            case ConsumerStatementQueryDecoder.TEMPLATE_ID: return "ConsumerStatementQuery";
             default: return "template" + templateId;
         }
     }
