@@ -64,6 +64,8 @@ print("| fixed rate | achieved/s | response time p50 / p90 / p99 / p99.9 / p99.9
 print("|---|---|---|---|---|---|")
 for name, label in [("echo-50k", "TCP echo 50k/s"), ("pc-10k", "server page-cache 10k/s"),
                     ("pc-50k", "server page-cache 50k/s"), ("pc-100k", "server page-cache 100k/s"),
+                    ("pc-mix-20k", "server page-cache 20k/s, mix (pay 85, try-confirm 8, try-cancel 2, refund 3, "
+                                   "2 queries)"),
                     ("sync-10k", "server sync 10k/s"), ("sync-50k", "server sync 50k/s"),
                     ("sync-100k", "server sync 100k/s"), ("dedicated-sync-50k", "server sync 50k/s DEDICATED"),
                     ("busyspin-sync-50k", "server sync 50k/s busy-spin pipeline wait"),

@@ -44,6 +44,8 @@ for rate in 10000 50000 100000; do
     row "pc-$k"   "$with_server" --durability page-cache -- --rate "$rate" "${latency[@]}" \
         --out "$out/pc-$k.hgrm" --html "$out/pc-$k.html"
 done
+row pc-mix-20k "$with_server" --durability page-cache -- --rate 20000 "${latency[@]}" \
+    --mix pay=85,try-confirm=8,try-cancel=2,refund=3,balance=1,payment-status=1
 
 # Thread placement at 50k/s: DEDICATED (4 server threads) against COMPACT (2), and a spinning pipeline wait.
 row dedicated-sync-50k "$with_server" --durability sync --mode dedicated -- --rate 50000 "${latency[@]}"
