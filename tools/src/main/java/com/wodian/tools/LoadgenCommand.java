@@ -138,7 +138,21 @@ public final class LoadgenCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--target must be HOST:PORT: " + target);
         }
         final String host = target.substring(0, colon);
-        final int port = Integer.parseInt(target.substring(colon + 1));
+        final int port;
+        try
+        {
+            port = Integer.parseInt(target.substring(colon + 1));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--target must be HOST:PORT: " + target);
+        }
+        final boolean searchMax = "max".equalsIgnoreCase(rate);
+        if (!searchMax && !(parseRate() > 0))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--rate must be a positive number of commands per second, or max: " + rate);
+        }
         final int[] weights = LoadgenWorkload.parseMix(mix);
         final DemoPopulation population =
             new DemoPopulation(merchantCount, terminalsPerMerchant, consumerCount, topUpFen, seed);
@@ -147,25 +161,32 @@ public final class LoadgenCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be shorter than --duration");
         }
 
-        if (!echo && !noSetup)
-        {
-            setUp(host, port, population);
-        }
-
         final List<WodianClient> clients = new ArrayList<>();
         try
         {
-            for (int c = 0; c < connectionCount; c++)
+            try
             {
-                clients.add(connect(host, port));
+                if (!echo && !noSetup)
+                {
+                    setUp(host, port, population);
+                }
+                for (int c = 0; c < connectionCount; c++)
+                {
+                    clients.add(connect(host, port));
+                }
+            }
+            catch (final IOException ex)
+            {
+                System.err.println("loadgen: cannot reach " + target + ": " + ex);
+                return WodianMain.EXIT_UNREACHABLE;
             }
             final String what = echo ? "echo server " + target : "server " + target + ", mix " +
                 LoadgenWorkload.describeMix(weights);
-            if ("max".equalsIgnoreCase(rate))
+            if (searchMax)
             {
                 return searchMaxRate(clients, population, weights, what);
             }
-            final double ratePerSecond = Double.parseDouble(rate);
+            final double ratePerSecond = parseRate();
             final LoadResult result = runOnce(clients, population, weights, ratePerSecond, (long)(60e9));
             out.println("loadgen: " + what + (label == null ? "" : " (" + label + ")"));
             out.print(LatencyReport.summary(result, !echo));
@@ -179,6 +200,19 @@ public final class LoadgenCommand implements Callable<Integer>
             {
                 client.close();
             }
+        }
+    }
+
+    /** The --rate value as a number; NaN when it is not one. */
+    private double parseRate()
+    {
+        try
+        {
+            return Double.parseDouble(rate);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return Double.NaN;
         }
     }
 

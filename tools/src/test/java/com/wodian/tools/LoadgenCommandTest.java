@@ -111,6 +111,22 @@ class LoadgenCommandTest
         assertTrue(Files.exists(dir.resolve("journal.hgrm")));
     }
 
+    @Test
+    void usageErrorsAndAnUnreachableTargetHaveTheirExitCodes() throws Exception
+    {
+        assertEquals(WodianMain.EXIT_USAGE, CliTest.wodian("loadgen", "--target", "nohostport", "--rate", "10")
+            .exitCode());
+        assertEquals(WodianMain.EXIT_USAGE, CliTest.wodian("loadgen", "--target", "127.0.0.1:1", "--rate", "fast")
+            .exitCode());
+        final int freePort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        {
+            freePort = socket.getLocalPort();
+        }
+        assertEquals(WodianMain.EXIT_UNREACHABLE, CliTest.wodian("loadgen", "--target", "127.0.0.1:" + freePort,
+            "--rate", "10", "--duration", "1", "--warmup", "0").exitCode());
+    }
+
     private static Matcher find(final String out, final String regex)
     {
         final Matcher matcher = Pattern.compile(regex).matcher(out);
