@@ -143,7 +143,8 @@ public final class LatencyReport
             "%.2f ms behind schedule, allocated %d bytes while sending%s%n",
             result.achievedRatePerSecond(), 100.0 * result.achievedRatePerSecond() / schedule.ratePerSecond(),
             result.sentCount(), result.scheduledCount(), result.achievedSendRatePerSecond(), result.answeredCount(),
-            result.maxSendLagNs() / 1e6, result.senderAllocatedBytes(), result.aborted() ? "; ABORTED: too far behind schedule" : ""));
+            result.maxSendLagNs() / 1e6, result.senderAllocatedBytes(),
+            result.aborted() ? "; ABORTED: too far behind schedule" : ""));
         text.append("response time (from intended send, CO-corrected): ")
             .append(percentiles(result.responseTimeNs())).append(System.lineSeparator());
         text.append("service time  (from actual send):                  ")
