@@ -119,6 +119,7 @@ public final class LoadgenCommand implements Callable<Integer>
 
     private final PrintStream out = System.out;
     private long runNumber;
+    private String loadAtStart = "";
 
     /**
      * The one place where loadgen opens a connection (set-up and load alike): when the server requires a logon,
@@ -154,6 +155,7 @@ public final class LoadgenCommand implements Callable<Integer>
                 "--rate must be a positive number of commands per second, or max: " + rate);
         }
         final int[] weights = LoadgenWorkload.parseMix(mix);
+        loadAtStart = loadAverage();
         final DemoPopulation population =
             new DemoPopulation(merchantCount, terminalsPerMerchant, consumerCount, topUpFen, seed);
         if (warmupSeconds >= durationSeconds)
@@ -188,7 +190,7 @@ public final class LoadgenCommand implements Callable<Integer>
             }
             final double ratePerSecond = parseRate();
             final LoadResult result = runOnce(clients, population, weights, ratePerSecond, (long)(60e9));
-            out.println("loadgen: " + what + (label == null ? "" : " (" + label + ")"));
+            out.println("loadgen: " + what + (label == null ? "" : " (" + label + ")") + "; " + loadAtStart);
             out.print(LatencyReport.summary(result, !echo));
             writeFiles(result, what, null);
             return result.mismatchedCount() == 0 && result.answeredCount() == result.sentCount() &&
@@ -200,6 +202,25 @@ public final class LoadgenCommand implements Callable<Integer>
             {
                 client.close();
             }
+        }
+    }
+
+    /**
+     * "load average 0.12 0.30 0.25 (2 CPUs)" from /proc/loadavg, or the JVM's one-minute figure elsewhere: every
+     * report says how busy the machine was, since on a shared machine that decides the latency tails.
+     */
+    static String loadAverage()
+    {
+        final int cpus = Runtime.getRuntime().availableProcessors();
+        try
+        {
+            final String[] fields = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return "load average " + fields[0] + " " + fields[1] + " " + fields[2] + " (" + cpus + " CPUs)";
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return String.format(Locale.ROOT, "load average %.2f (%d CPUs)",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), cpus);
         }
     }
 
@@ -241,8 +262,8 @@ public final class LoadgenCommand implements Callable<Integer>
     {
         final long boundNs = parseDurationNs(p99Bound);
         out.printf(Locale.ROOT, "loadgen --rate max: %s%s; steps of %.1f s (%.1f s warm-up), p99 bound %s, " +
-            "from %.0f/s%n", what, label == null ? "" : " (" + label + ")", durationSeconds, warmupSeconds,
-            LatencyReport.duration(boundNs), startRate);
+            "from %.0f/s; %s%n", what, label == null ? "" : " (" + label + ")", durationSeconds, warmupSeconds,
+            LatencyReport.duration(boundNs), startRate, loadAtStart);
         final MaxRateSearch search = new MaxRateSearch(startRate, rateCeiling, 2.0, 0.05, stepsMax, boundNs);
         // A step that falls a whole step-length behind cannot pass: give up on it early.
         final long abortLagNs = (long)(Math.max(1.0, durationSeconds / 2) * 1e9);
@@ -290,6 +311,7 @@ public final class LoadgenCommand implements Callable<Integer>
         {
             html.note(label);
         }
+        html.note(loadAtStart);
         html.note("connections " + connectionCount + ", sender threads " + senderCount + ", duration " +
             durationSeconds + " s (warm-up " + warmupSeconds + " s)" + (steps == null ? "" : " per step"));
         if (steps == null)
