@@ -1,13 +1,37 @@
 package com.wodian.tools;
 
+import com.wodian.journal.DurabilityPolicy;
+import com.wodian.net.server.ServerConfig;
 import com.wodian.perf.DistributionStallHarness;
+import com.wodian.perf.loadgen.HtmlReport;
+import com.wodian.perf.loadgen.JournalAppendProbe;
+import com.wodian.perf.loadgen.LatencyReport;
+import com.wodian.perf.loadgen.TcpEchoServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The perf harnesses that are plain programs (the JMH benchmarks run through {@code wodian jmh}). */
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * The perf harnesses that are plain programs (the JMH benchmarks run through {@code wodian jmh}), and the raw
+ * ceilings measured with the same tool family as {@code wodian loadgen}: TCP echo and journal append.
+ */
 @Command(name = "perf", description = "Run a perf harness (JMH benchmarks: see 'jmh').",
-    subcommands = {PerfCommand.DistributionStall.class, RecoveryPerfCommand.class, JournalSyncPerfCommand.class})
+    subcommands = {
+        PerfCommand.DistributionStall.class,
+        RecoveryPerfCommand.class,
+        JournalSyncPerfCommand.class,
+        PerfCommand.TcpEcho.class,
+        PerfCommand.EchoServer.class,
+        PerfCommand.JournalAppend.class})
 public final class PerfCommand implements Runnable
 {
     @CommandLine.Spec
@@ -16,7 +40,8 @@ public final class PerfCommand implements Runnable
     @Override
     public void run()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a harness (distribution-stall)");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "name a harness (distribution-stall, tcp-echo, echo-server, journal-append)");
     }
 
     /** {@link DistributionStallHarness}: Pay service time while a pool distribution runs in slices. */
@@ -37,6 +62,152 @@ public final class PerfCommand implements Runnable
             DistributionStallHarness.main(sliceEntries == null ?
                 new String[] {Integer.toString(consumers)} :
                 new String[] {Integer.toString(consumers), Integer.toString(sliceEntries)});
+        }
+    }
+
+    /**
+     * The network ceiling: {@code wodian loadgen --echo} against a {@link TcpEchoServer} started in this process on
+     * a free loopback port (or {@code --target} of a separate {@code wodian perf echo-server}). Pay frames, same
+     * framing, pipelining and pacing as against the real server. Every other option is loadgen's.
+     */
+    @Command(name = "tcp-echo", description = {
+        "Network ceiling: loadgen's Pay frames against a loopback echo server (same framing and pacing).",
+        "Options are loadgen's (--rate R|max, --duration, --connections, --out, --html ...).",
+        "Example: wodian perf tcp-echo --rate 100000 --duration 10 --connections 4"})
+    static final class TcpEcho implements Callable<Integer>
+    {
+        @Option(names = "--target", description = "HOST:PORT of a running 'wodian perf echo-server' " +
+            "(default: one in this process)")
+        String target;
+
+        /** Everything else goes to loadgen untouched. */
+        @CommandLine.Unmatched
+        List<String> loadgenArgs = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException
+        {
+            TcpEchoServer server = null;
+            try
+            {
+                String where = target;
+                if (where == null)
+                {
+                    server = TcpEchoServer.start("127.0.0.1", 0);
+                    where = "127.0.0.1:" + server.port();
+                }
+                final List<String> args = new ArrayList<>(List.of("loadgen", "--target", where, "--echo"));
+                args.addAll(loadgenArgs);
+                return WodianMain.commandLine().execute(args.toArray(new String[0]));
+            }
+            finally
+            {
+                if (server != null)
+                {
+                    server.close();
+                }
+            }
+        }
+    }
+
+    /** A standalone echo server, so that the echo ceiling can run in its own process like the real server. */
+    @Command(name = "echo-server", description = "Loopback TCP echo server for 'perf tcp-echo --target'; runs " +
+        "until standard input ends (or Ctrl-C).")
+    static final class EchoServer implements Callable<Integer>
+    {
+        @Option(names = "--port", defaultValue = "7799", description = "(default: ${DEFAULT-VALUE}; 0 picks one)")
+        int port;
+
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "(default: ${DEFAULT-VALUE})")
+        String host;
+
+        @Override
+        public Integer call() throws IOException
+        {
+            try (TcpEchoServer server = TcpEchoServer.start(host, port))
+            {
+                System.out.println("WODIAN ECHO LISTENING port=" + server.port());
+                System.out.flush();
+                final InputStream in = System.in;
+                final byte[] scratch = new byte[256];
+                while (in.read(scratch) >= 0)
+                {
+                    // Input is ignored: only its end matters.
+                }
+            }
+            return WodianMain.EXIT_OK;
+        }
+    }
+
+    /** {@link JournalAppendProbe}: the journal's ceiling through our journal module. */
+    @Command(name = "journal-append", description = {
+        "Journal ceiling: entries appended through the journal module, in batches, page-cache or sync.",
+        "Example: wodian perf journal-append --durability sync --rate 50000 --duration 10"})
+    static final class JournalAppend implements Callable<Integer>
+    {
+        @Option(names = "--durability", defaultValue = "page-cache",
+            description = "page-cache or sync (default: ${DEFAULT-VALUE})")
+        String durability;
+
+        @Option(names = "--rate", defaultValue = "max",
+            description = "entries per second (paced, batches of what is due), or max: back-to-back batches of " +
+                "--batch (default: ${DEFAULT-VALUE})")
+        String rate;
+
+        @Option(names = "--duration", defaultValue = "10", description = "seconds (default: ${DEFAULT-VALUE})")
+        double durationSeconds;
+
+        @Option(names = "--warmup", defaultValue = "2", description = "seconds (default: ${DEFAULT-VALUE})")
+        double warmupSeconds;
+
+        @Option(names = "--batch", defaultValue = "64",
+            description = "entries per batch with --rate max; most per batch when paced (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--payload", defaultValue = "56",
+            description = "payload bytes per entry; 56 is a Pay command (default: ${DEFAULT-VALUE})")
+        int payloadLength;
+
+        @Option(names = "--dir", description = "parent directory of the temporary journal (default: the system " +
+            "temporary directory; use the server's disk to compare with it)")
+        Path dir;
+
+        @Option(names = "--out", description = "latency percentiles to this .hgrm file (microseconds)")
+        Path hgrmFile;
+
+        @Option(names = "--html", description = "HTML report with a percentile plot")
+        Path htmlFile;
+
+        @Override
+        public Integer call() throws IOException
+        {
+            final DurabilityPolicy policy = ServerConfig.Configuration.parseDurabilityPolicy(durability);
+            final boolean paced = !"max".equalsIgnoreCase(rate);
+            final double ratePerSecond = paced ? Double.parseDouble(rate) : 0;
+            final Path parent = dir != null ? dir : Paths.get(System.getProperty("java.io.tmpdir"));
+            final JournalAppendProbe.Result result = JournalAppendProbe.run(parent, policy, ratePerSecond,
+                (long)(durationSeconds * 1e9), (long)(warmupSeconds * 1e9), paced ? Math.max(batch, 1024) : batch,
+                payloadLength);
+            final String what = String.format(java.util.Locale.ROOT,
+                "journal append %s, %s, %d-byte payloads%s, in %s", policy, paced ? rate + " entries/s" : "max rate",
+                payloadLength, paced ? "" : ", batches of " + batch, parent);
+            System.out.println(what);
+            System.out.print(result.summary(paced));
+            if (hgrmFile != null)
+            {
+                LatencyReport.writeHgrm(result.responseTimeNs, hgrmFile);
+            }
+            if (htmlFile != null)
+            {
+                final HtmlReport html = new HtmlReport(what);
+                html.series(paced ? "response time (from due time)" : "time per batch", result.responseTimeNs);
+                if (paced)
+                {
+                    html.series("service time (from start of batch)", result.serviceTimeNs);
+                }
+                html.preformatted(result.summary(paced)).write(htmlFile);
+            }
+            return WodianMain.EXIT_OK;
         }
     }
 }

@@ -43,6 +43,21 @@ public final class ServerCommand implements Runnable
     @picocli.CommandLine.Mixin
     SnapshotOptions snapshotOptions = new SnapshotOptions();
 
+    @Option(names = "--keys-max",
+        description = "idempotency keys the engine remembers (default 2,000,000: long load tests need more)")
+    Integer keysMax;
+
+    @Option(names = "--pipeline-wait",
+        description = "pipeline wait strategy: blocking (default), sleeping, yielding, busy-spin")
+    String pipelineWait;
+
+    @Option(names = "--network-idle",
+        description = "network thread idle strategy: select (default), backoff, sleeping, yielding, busy-spin, noop")
+    String networkIdle;
+
+    @Option(names = "--sender-idle", description = "sender thread idle strategy (dedicated mode), as --network-idle")
+    String senderIdle;
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -79,6 +94,15 @@ public final class ServerCommand implements Runnable
         }
 
         args.addAll(snapshotOptions.serverMainArgs());
+
+        addIfGiven(args, "--pipeline-wait", pipelineWait);
+        addIfGiven(args, "--network-idle", networkIdle);
+        addIfGiven(args, "--sender-idle", senderIdle);
+        if (keysMax != null)
+        {
+            args.add("--keys-max");
+            args.add(keysMax.toString());
+        }
         if (ignoreStdin)
         {
             args.add("--ignore-stdin");
@@ -90,6 +114,15 @@ public final class ServerCommand implements Runnable
         catch (final Exception ex)
         {
             throw new IllegalStateException("server failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void addIfGiven(final List<String> args, final String name, final String value)
+    {
+        if (value != null)
+        {
+            args.add(name);
+            args.add(value);
         }
     }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         JmhCommand.class,
         PerfCommand.class,
         RiskEvalCommand.class,
+        LoadgenCommand.class,
         CommandLine.HelpCommand.class})
 public final class WodianMain implements Runnable
 {

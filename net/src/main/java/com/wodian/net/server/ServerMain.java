@@ -47,7 +47,7 @@ public final class ServerMain
         {
             System.err.println("error: " + ex.getMessage());
             System.err.println("usage: ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS]" +
-                " [--durability sync|page-cache] [--limits default|small] [--pipeline-wait NAME]" +
+                " [--durability sync|page-cache] [--limits default|small] [--keys-max N] [--pipeline-wait NAME]" +
                 " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
                 " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
                 " [--ignore-stdin]");
@@ -104,6 +104,7 @@ public final class ServerMain
         boolean dataGiven = false;
         boolean portGiven = false;
         boolean ignoreStdin = false;
+        int keysMax = 0;
         for (int i = 0; i < args.length; i++)
         {
             final String name = args[i];
@@ -139,6 +140,10 @@ public final class ServerMain
                 case "--limits":
                     config.engineConfig(parseLimits(value));
                     break;
+                case "--keys-max":
+                    // Long load tests: each Pay keeps its idempotency key for keyRetentionMs (a week by default).
+                    keysMax = parsePositive(name, value);
+                    break;
                 case "--pipeline-wait":
                     config.pipelineWaitStrategy(value);
                     break;
@@ -173,6 +178,11 @@ public final class ServerMain
         if (!dataGiven || !portGiven)
         {
             throw new IllegalArgumentException("--data and --port are required");
+        }
+        if (keysMax > 0)
+        {
+            // After the loop: applies to whichever --limits was chosen, in any order.
+            config.engineConfig().keysMax(keysMax);
         }
         return ignoreStdin;
     }
@@ -212,6 +222,23 @@ public final class ServerMain
         {
             throw new IllegalArgumentException(name + " needs a number: " + value);
         }
+    }
+
+    private static int parsePositive(final String name, final String value)
+    {
+        try
+        {
+            final int number = Integer.parseInt(value);
+            if (number > 0)
+            {
+                return number;
+            }
+        }
+        catch (final NumberFormatException ignore)
+        {
+            // Reported below.
+        }
+        throw new IllegalArgumentException(name + " needs a positive number: " + value);
     }
 
     private static EngineConfig parseLimits(final String value)

@@ -1,0 +1,209 @@
+package com.wodian.perf.loadgen;
+
+import com.wodian.journal.ChronicleJournal;
+import com.wodian.journal.DurabilityPolicy;
+import com.wodian.journal.JournalConfig;
+import com.wodian.journal.JournalWriter;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * The ceiling of the journal alone, through our journal module exactly as the server's journal thread uses it:
+ * entries of {@code payloadLength} bytes appended in batches, {@link JournalWriter#endOfBatch()} after each batch
+ * (page-cache: nothing; sync: fdatasync of what the batch wrote).
+ *
+ * <p>Paced mode ({@code ratePerSecond > 0}): entry {@code i} is due at {@code start + i / rate} (the same
+ * {@link Schedule} as the load generator); whenever entries are due, all of them (at most {@code batchMax}) are
+ * appended and ended as one batch, as the Disruptor hands the journal handler what has arrived. Response time runs
+ * from an entry's due time to the end of its batch (coordinated omission corrected); service time from the start of
+ * its batch. Throughput mode ({@code ratePerSecond == 0}): batches of {@code batchMax} back to back for the
+ * duration; the histogram is the time per batch.
+ */
+public final class JournalAppendProbe
+{
+    /** What a probe run measured. */
+    public static final class Result
+    {
+        public final long entryCount;
+        public final double entriesPerSecond;
+        public final long batchCount;
+        public final Histogram responseTimeNs;
+        public final Histogram serviceTimeNs;
+
+        Result(
+            final long entryCount,
+            final double entriesPerSecond,
+            final long batchCount,
+            final Histogram responseTimeNs,
+            final Histogram serviceTimeNs)
+        {
+            this.entryCount = entryCount;
+            this.entriesPerSecond = entriesPerSecond;
+            this.batchCount = batchCount;
+            this.responseTimeNs = responseTimeNs;
+            this.serviceTimeNs = serviceTimeNs;
+        }
+
+        public String summary(final boolean paced)
+        {
+            return String.format(Locale.ROOT, "%d entries in %d batches: %.0f entries/s (%.1f entries per batch)%n",
+                entryCount, batchCount, entriesPerSecond, (double)entryCount / Math.max(1, batchCount)) +
+                (paced ? "response time (from due time, CO-corrected): " : "time per batch (append + end):       ") +
+                LatencyReport.percentiles(responseTimeNs) + System.lineSeparator() +
+                (paced ? "service time (from start of its batch):      " + LatencyReport.percentiles(serviceTimeNs) +
+                    System.lineSeparator() : "");
+        }
+    }
+
+    private JournalAppendProbe()
+    {
+    }
+
+    /**
+     * Runs the probe in a fresh journal under {@code parentDir} (deleted afterwards).
+     *
+     * @param ratePerSecond entries per second, or 0 for throughput mode.
+     */
+    public static Result run(
+        final Path parentDir,
+        final DurabilityPolicy durabilityPolicy,
+        final double ratePerSecond,
+        final long durationNs,
+        final long warmupNs,
+        final int batchMax,
+        final int payloadLength) throws IOException
+    {
+        final Path dir = Files.createTempDirectory(parentDir, "wodian-journal-probe");
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dir)
+            .withDurabilityPolicy(durabilityPolicy)))
+        {
+            final JournalWriter writer = journal.writer();
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[payloadLength]);
+            for (int i = 0; i < payloadLength; i++)
+            {
+                payload.putByte(i, (byte)i);
+            }
+            return ratePerSecond > 0 ?
+                paced(writer, payload, new Schedule(ratePerSecond, durationNs, warmupNs, 1), batchMax) :
+                throughput(writer, payload, durationNs, warmupNs, batchMax);
+        }
+        finally
+        {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static Result paced(
+        final JournalWriter writer, final UnsafeBuffer payload, final Schedule schedule, final int batchMax)
+    {
+        final Histogram response = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS, LoadGenerator.SIGNIFICANT_DIGITS);
+        final Histogram service = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS, LoadGenerator.SIGNIFICANT_DIGITS);
+        final long count = schedule.commandCount();
+        final long startNs = System.nanoTime();
+        long sequence = writer.lastSequence();
+        long batchCount = 0;
+        long index = 0;
+        while (index < count)
+        {
+            final long dueNs = startNs + schedule.intendedOffsetNs(index);
+            long nowNs = System.nanoTime();
+            if (nowNs < dueNs)
+            {
+                nowNs = waitUntil(dueNs);
+            }
+            long end = index + 1;
+            while (end < count && end - index < batchMax && startNs + schedule.intendedOffsetNs(end) <= nowNs)
+            {
+                end++;
+            }
+            final long batchStartNs = System.nanoTime();
+            for (long i = index; i < end; i++)
+            {
+                writer.append(++sequence, 0, 0, payload, 0, payload.capacity());
+            }
+            writer.endOfBatch();
+            final long batchEndNs = System.nanoTime();
+            batchCount++;
+            for (long i = index; i < end; i++)
+            {
+                if (!schedule.isWarmup(i))
+                {
+                    response.recordValue(batchEndNs - (startNs + schedule.intendedOffsetNs(i)));
+                    service.recordValue(batchEndNs - batchStartNs);
+                }
+            }
+            index = end;
+        }
+        final double seconds = (System.nanoTime() - startNs) / 1e9;
+        return new Result(count, count / seconds, batchCount, response, service);
+    }
+
+    private static Result throughput(
+        final JournalWriter writer,
+        final UnsafeBuffer payload,
+        final long durationNs,
+        final long warmupNs,
+        final int batchMax)
+    {
+        final Histogram perBatch = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS, LoadGenerator.SIGNIFICANT_DIGITS);
+        long sequence = writer.lastSequence();
+        final long startNs = System.nanoTime();
+        final long measureFromNs = startNs + warmupNs;
+        final long endNs = startNs + durationNs;
+        long measuredEntries = 0;
+        long measuredBatches = 0;
+        long nowNs = startNs;
+        while (nowNs < endNs)
+        {
+            final long batchStartNs = nowNs;
+            for (int i = 0; i < batchMax; i++)
+            {
+                writer.append(++sequence, 0, 0, payload, 0, payload.capacity());
+            }
+            writer.endOfBatch();
+            nowNs = System.nanoTime();
+            if (batchStartNs >= measureFromNs)
+            {
+                perBatch.recordValue(nowNs - batchStartNs);
+                measuredEntries += batchMax;
+                measuredBatches++;
+            }
+        }
+        final double seconds = (nowNs - measureFromNs) / 1e9;
+        return new Result(measuredEntries, measuredEntries / seconds, measuredBatches, perBatch, perBatch);
+    }
+
+    private static long waitUntil(final long deadlineNs)
+    {
+        long nowNs;
+        while ((nowNs = System.nanoTime()) < deadlineNs)
+        {
+            final long remainingNs = deadlineNs - nowNs;
+            if (remainingNs > 30_000)
+            {
+                LockSupport.parkNanos(remainingNs - 15_000);
+            }
+            else
+            {
+                Thread.onSpinWait();
+            }
+        }
+        return nowNs;
+    }
+
+    private static void deleteRecursively(final Path dir) throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,478 @@
+package com.wodian.perf.loadgen;
+
+import com.wodian.net.client.ReplyListener;
+import com.wodian.net.client.WodianClient;
+import com.wodian.perf.EngineFixture;
+import com.wodian.protocol.CommandCatalog;
+import org.HdrHistogram.Recorder;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Open-loop load generator (wrk2-style): sends the commands of a {@link Schedule} at their intended times over
+ * pipelined connections, never waiting for a reply before the next send, and records two latencies per reply in
+ * HdrHistogram {@link Recorder}s:
+ * <ul>
+ *     <li><b>response time</b> from the <em>intended</em> send time to the reply: what a terminal that issued the
+ *     command at that moment waited. A stall (server, network, GC, a late sender) counts against every command that
+ *     should have been sent during it, not only the one caught in it: the coordinated-omission correction;</li>
+ *     <li><b>service time</b> from the actual send to the reply: the server and the network alone.</li>
+ * </ul>
+ *
+ * <p>Threads: {@code senderCount} sender loops (1 is the default: on 2 cores a second sender thread only takes CPU
+ * from the server, see docs/performance.md); sender {@code s} owns the connections {@code c} with
+ * {@code c % senderCount == s} and sends their commands in schedule order. Replies arrive on each client's receiving
+ * thread. When a sender is behind schedule it sends the overdue commands back to back and flushes every
+ * {@value #SENDS_PER_FLUSH_MAX} sends, so a late sender catches up in batches, as real pipelined clients do.
+ *
+ * <p>Per-request bookkeeping: each request's record lives in a slot of its connection ({@code correlationId & mask});
+ * the sender writes its half (intended and actual send times, template) and the receiver its half (reply time,
+ * result code), each followed by an atomic increment of the slot's state, whose full fence publishes the plain
+ * writes before it; whichever increments second sees both halves, records the latencies and frees the slot. So a
+ * reply that overtakes the sender's bookkeeping is still measured, and nothing is allocated per request.
+ *
+ * <p>Overload: when a connection has {@code slotsPerConnection} requests unanswered the sender waits for a free
+ * slot (the latencies keep counting from the intended times); when it is more than {@code abortLagNs} behind
+ * schedule it stops sending and the result says {@link LoadResult#aborted()}: the offered rate is far beyond what
+ * the server sustains.
+ */
+public final class LoadGenerator
+{
+    /** Writes the commands of the schedule. */
+    @FunctionalInterface
+    public interface CommandGenerator
+    {
+        /**
+         * Encodes command {@code index} of the schedule into {@code buffer} at {@code offset}. Called by the sender
+         * thread that owns {@code connectionIndex}, in schedule order for that connection; state kept per
+         * connection needs no synchronisation.
+         *
+         * @return the encoded SBE message length.
+         */
+        int encode(long index, int connectionIndex, MutableDirectBuffer buffer, int offset);
+    }
+
+    /** Reads the result code of a reply, on the client's receiving thread. */
+    @FunctionalInterface
+    public interface ReplyCodeReader
+    {
+        /** Wodian replies: the uint16 code after the SBE header. */
+        ReplyCodeReader WODIAN = (buffer, offset, length) ->
+            length >= CommandCatalog.HEADER_LENGTH + 2 ? EngineFixture.replyCode(buffer, offset) : CODE_UNKNOWN;
+
+        /** Echoed frames carry no result: everything counts as code 0. */
+        ReplyCodeReader NONE = (buffer, offset, length) -> 0;
+
+        int code(DirectBuffer buffer, int offset, int length);
+    }
+
+    /** Code recorded for a reply too short to carry one. */
+    public static final int CODE_UNKNOWN = LoadResult.CODE_LIMIT - 1;
+
+    static final long HIGHEST_TRACKABLE_NS = TimeUnit.MINUTES.toNanos(10);
+    static final int SIGNIFICANT_DIGITS = 3;
+    private static final long PARK_THRESHOLD_NS = 30_000;
+    private static final long PARK_MARGIN_NS = 15_000;
+    private static final int SENDS_PER_FLUSH_MAX = 64;
+    private static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final Schedule schedule;
+    private final int senderCount;
+    private final long drainTimeoutNs;
+    private final long abortLagNs;
+    private final CommandGenerator generator;
+    private final ReplyCodeReader codeReader;
+    private final int slotsPerConnection;
+    private final Connection[] connections;
+
+    private final Recorder responseTimeRecorder = new Recorder(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+    private final Recorder serviceTimeRecorder = new Recorder(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+    private final AtomicLongArray countByTemplateAndCode =
+        new AtomicLongArray(LoadResult.TEMPLATE_LIMIT * LoadResult.CODE_LIMIT);
+    private final AtomicLong sentCount = new AtomicLong();
+    private final AtomicLong answeredCount = new AtomicLong();
+    private final AtomicLong measuredAnsweredCount = new AtomicLong();
+    private final AtomicLong mismatchedCount = new AtomicLong();
+    private final AtomicLong lastReplyNs = new AtomicLong();
+    private final AtomicLong maxLagNs = new AtomicLong();
+    private final AtomicLong senderAllocatedBytes = new AtomicLong();
+    private volatile boolean aborted;
+    private volatile long startNs;
+    private volatile long measureFromNs;
+
+    /**
+     * @param clients            one per connection of the schedule, used by nobody else during {@link #run()}.
+     * @param schedule           what to send when.
+     * @param senderCount        sender threads, 1 to the number of connections.
+     * @param slotsPerConnection power of two, at most {@link WodianClient#IN_FLIGHT_MAX}: requests one connection
+     *                           may have unanswered before its sender waits.
+     * @param drainTimeoutNs     how long to wait for outstanding replies after the last send.
+     * @param abortLagNs         stop sending when this far behind schedule.
+     */
+    public LoadGenerator(
+        final List<WodianClient> clients,
+        final Schedule schedule,
+        final int senderCount,
+        final int slotsPerConnection,
+        final long drainTimeoutNs,
+        final long abortLagNs,
+        final CommandGenerator generator,
+        final ReplyCodeReader codeReader)
+    {
+        if (clients.size() != schedule.connectionCount())
+        {
+            throw new IllegalArgumentException(clients.size() + " clients for a schedule of " +
+                schedule.connectionCount() + " connections");
+        }
+        if (senderCount < 1 || senderCount > clients.size())
+        {
+            throw new IllegalArgumentException("senders must be in 1.." + clients.size() + ": " + senderCount);
+        }
+        if (Integer.bitCount(slotsPerConnection) != 1 || slotsPerConnection > WodianClient.IN_FLIGHT_MAX)
+        {
+            throw new IllegalArgumentException("slotsPerConnection must be a power of two <= " +
+                WodianClient.IN_FLIGHT_MAX + ": " + slotsPerConnection);
+        }
+        this.schedule = schedule;
+        this.senderCount = senderCount;
+        this.slotsPerConnection = slotsPerConnection;
+        this.drainTimeoutNs = drainTimeoutNs;
+        this.abortLagNs = abortLagNs;
+        this.generator = generator;
+        this.codeReader = codeReader;
+        this.connections = new Connection[clients.size()];
+        for (int i = 0; i < connections.length; i++)
+        {
+            connections[i] = new Connection(i, clients.get(i));
+        }
+    }
+
+    /** Runs the schedule, waits for the replies (bounded by the drain timeout) and returns what was measured. */
+    public LoadResult run()
+    {
+        final long firstNs = System.nanoTime() + START_DELAY_NS;
+        startNs = firstNs;
+        measureFromNs = firstNs + schedule.warmupNs();
+        final Thread[] senders = new Thread[senderCount - 1];
+        final RuntimeException[] failures = new RuntimeException[senderCount];
+        for (int s = 1; s < senderCount; s++)
+        {
+            final int senderIndex = s;
+            senders[s - 1] = new Thread(() -> runSender(senderIndex, failures), "wodian-loadgen-sender-" + s);
+            senders[s - 1].start();
+        }
+        runSender(0, failures);
+        for (final Thread sender : senders)
+        {
+            joinUninterruptibly(sender);
+        }
+        for (final RuntimeException failure : failures)
+        {
+            if (failure != null)
+            {
+                throw failure;
+            }
+        }
+        final long lastSendNs = System.nanoTime();
+
+        final long drainDeadlineNs = lastSendNs + drainTimeoutNs;
+        while (answeredCount.get() < sentCount.get() && System.nanoTime() < drainDeadlineNs)
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+
+        final long[] counts = new long[countByTemplateAndCode.length()];
+        for (int i = 0; i < counts.length; i++)
+        {
+            counts[i] = countByTemplateAndCode.get(i);
+        }
+        final long scheduleEndNs = firstNs + schedule.intendedOffsetNs(schedule.commandCount() - 1);
+        final long measuredSpanNs = Math.max(scheduleEndNs, lastReplyNs.get()) - measureFromNs;
+        return new LoadResult(
+            schedule,
+            senderCount,
+            schedule.commandCount(),
+            sentCount.get(),
+            answeredCount.get(),
+            mismatchedCount.get(),
+            aborted,
+            sentCount.get() / ((lastSendNs - firstNs) / 1e9),
+            measuredAnsweredCount.get() / (Math.max(1, measuredSpanNs) / 1e9),
+            maxLagNs.get(),
+            senderAllocatedBytes.get(),
+            responseTimeRecorder.getIntervalHistogram(),
+            serviceTimeRecorder.getIntervalHistogram(),
+            counts);
+    }
+
+    private void runSender(final int senderIndex, final RuntimeException[] failures)
+    {
+        try
+        {
+            send(senderIndex);
+        }
+        catch (final RuntimeException ex)
+        {
+            aborted = true;
+            failures[senderIndex] = ex;
+        }
+    }
+
+    /**
+     * The sending loop of one sender: round {@code r} sends, for each owned connection {@code c}, command
+     * {@code r * connectionCount + c}, so the owned commands go out in intended-time order.
+     */
+    private void send(final int senderIndex)
+    {
+        final int connectionCount = connections.length;
+        final int ownedCount = (connectionCount - senderIndex + senderCount - 1) / senderCount;
+        final Connection[] owned = new Connection[ownedCount];
+        for (int k = 0; k < ownedCount; k++)
+        {
+            owned[k] = connections[senderIndex + k * senderCount];
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+        final long commandCount = schedule.commandCount();
+        final long firstNs = startNs;
+        final long allocatedBeforeBytes = threadAllocatedBytes();
+        long lagMaxNs = 0;
+        long sent = 0;
+        int sendsSinceFlush = 0;
+        waitUntil(firstNs);
+        outer:
+        for (long round = 0; ; round++)
+        {
+            for (final Connection connection : owned)
+            {
+                final long index = round * connectionCount + connection.index;
+                if (index >= commandCount)
+                {
+                    break outer;
+                }
+                final long intendedNs = firstNs + schedule.intendedOffsetNs(index);
+                long nowNs = System.nanoTime();
+                if (nowNs < intendedNs)
+                {
+                    // Caught up: push out what is buffered before waiting, so nothing waits on the schedule.
+                    flush(owned);
+                    sendsSinceFlush = 0;
+                    nowNs = waitUntil(intendedNs);
+                }
+                else if (sendsSinceFlush >= SENDS_PER_FLUSH_MAX)
+                {
+                    flush(owned);
+                    sendsSinceFlush = 0;
+                }
+                final long lagNs = nowNs - intendedNs;
+                lagMaxNs = Math.max(lagMaxNs, lagNs);
+                // The volatile read also stops this sender soon after another one gave up.
+                if (lagNs > abortLagNs || aborted)
+                {
+                    aborted = true;
+                    break outer;
+                }
+                if (!connection.awaitSlot(owned, intendedNs))
+                {
+                    aborted = true;
+                    break outer;
+                }
+                final int length = generator.encode(index, connection.index, buffer, 0);
+                connection.send(buffer, length, intendedNs, intendedNs >= measureFromNs);
+                sent++;
+                sendsSinceFlush++;
+            }
+        }
+        flush(owned);
+        senderAllocatedBytes.addAndGet(threadAllocatedBytes() - allocatedBeforeBytes);
+        sentCount.addAndGet(sent);
+        maxLagNs.accumulateAndGet(lagMaxNs, Math::max);
+    }
+
+    /** Bytes allocated so far by the calling thread, or 0 where the JVM does not tell. */
+    private static long threadAllocatedBytes()
+    {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        return threads instanceof com.sun.management.ThreadMXBean ?
+            ((com.sun.management.ThreadMXBean)threads).getThreadAllocatedBytes(Thread.currentThread().getId()) : 0;
+    }
+
+    private static void flush(final Connection[] owned)
+    {
+        for (final Connection connection : owned)
+        {
+            connection.flushIfDirty();
+        }
+    }
+
+    /** Parks while the wait is long (2 shared cores: spinning would steal the server's CPU), spins the rest. */
+    private static long waitUntil(final long deadlineNs)
+    {
+        long nowNs;
+        while ((nowNs = System.nanoTime()) < deadlineNs)
+        {
+            final long remainingNs = deadlineNs - nowNs;
+            if (remainingNs > PARK_THRESHOLD_NS)
+            {
+                LockSupport.parkNanos(remainingNs - PARK_MARGIN_NS);
+            }
+            else
+            {
+                Thread.onSpinWait();
+            }
+        }
+        return nowNs;
+    }
+
+    private static void joinUninterruptibly(final Thread thread)
+    {
+        boolean interrupted = false;
+        while (true)
+        {
+            try
+            {
+                thread.join();
+                break;
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void complete(
+        final long intendedNs,
+        final long sentNs,
+        final long repliedNs,
+        final boolean measured,
+        final int templateId,
+        final int code)
+    {
+        countByTemplateAndCode.incrementAndGet(LoadResult.countIndex(templateId, code));
+        if (measured)
+        {
+            responseTimeRecorder.recordValue(Math.min(HIGHEST_TRACKABLE_NS, Math.max(0, repliedNs - intendedNs)));
+            serviceTimeRecorder.recordValue(Math.min(HIGHEST_TRACKABLE_NS, Math.max(0, repliedNs - sentNs)));
+            measuredAnsweredCount.incrementAndGet();
+        }
+        answeredCount.incrementAndGet();
+    }
+
+    /** One connection's in-flight table and its reply listener (one object, allocated once: nothing per request). */
+    private final class Connection implements ReplyListener
+    {
+        private static final int SENDER_DONE = 1;
+        private static final int BOTH_DONE = 2;
+
+        final int index;
+        final WodianClient client;
+        private final int mask = slotsPerConnection - 1;
+        private final long[] sendIds = new long[slotsPerConnection];
+        private final long[] replyIds = new long[slotsPerConnection];
+        private final long[] intendedNs = new long[slotsPerConnection];
+        private final long[] sentNs = new long[slotsPerConnection];
+        private final long[] repliedNs = new long[slotsPerConnection];
+        private final boolean[] measured = new boolean[slotsPerConnection];
+        private final int[] templateIds = new int[slotsPerConnection];
+        private final int[] codes = new int[slotsPerConnection];
+        private final AtomicIntegerArray states = new AtomicIntegerArray(slotsPerConnection);
+        private final AtomicLong completed = new AtomicLong();
+        private long sentCount;
+        private boolean dirty;
+
+        Connection(final int index, final WodianClient client)
+        {
+            this.index = index;
+            this.client = client;
+        }
+
+        /**
+         * Waits until this connection has a free slot; false when the sender fell more than the abort lag behind
+         * while waiting. Flushes first: the replies that free slots need the requests on the wire.
+         */
+        boolean awaitSlot(final Connection[] owned, final long intendedNs)
+        {
+            if (sentCount - completed.get() < slotsPerConnection)
+            {
+                return true;
+            }
+            flush(owned);
+            while (sentCount - completed.get() >= slotsPerConnection)
+            {
+                if (System.nanoTime() - intendedNs > abortLagNs)
+                {
+                    return false;
+                }
+                LockSupport.parkNanos(50_000);
+            }
+            return true;
+        }
+
+        void flushIfDirty()
+        {
+            if (dirty)
+            {
+                client.flush();
+                dirty = false;
+            }
+        }
+
+        void send(final MutableDirectBuffer buffer, final int length, final long intendedNs, final boolean measured)
+        {
+            final int templateId = CommandCatalog.templateId(buffer, 0);
+            final long sentNs = System.nanoTime();
+            final long correlationId = client.send(buffer, 0, length, this);
+            sentCount++;
+            dirty = true;
+            final int slot = (int)correlationId & mask;
+            sendIds[slot] = correlationId;
+            this.intendedNs[slot] = intendedNs;
+            this.sentNs[slot] = sentNs;
+            this.measured[slot] = measured;
+            templateIds[slot] = templateId;
+            if (states.incrementAndGet(slot) == BOTH_DONE)
+            {
+                finish(slot);
+            }
+        }
+
+        @Override
+        public void onReply(final long correlationId, final DirectBuffer buffer, final int offset, final int length)
+        {
+            final long nowNs = System.nanoTime();
+            final int slot = (int)correlationId & mask;
+            replyIds[slot] = correlationId;
+            repliedNs[slot] = nowNs;
+            codes[slot] = codeReader.code(buffer, offset, length);
+            lastReplyNs.accumulateAndGet(nowNs, Math::max);
+            if (states.incrementAndGet(slot) == BOTH_DONE)
+            {
+                finish(slot);
+            }
+        }
+
+        private void finish(final int slot)
+        {
+            if (sendIds[slot] != replyIds[slot])
+            {
+                mismatchedCount.incrementAndGet();
+            }
+            complete(intendedNs[slot], sentNs[slot], repliedNs[slot], measured[slot], templateIds[slot], codes[slot]);
+            completed.incrementAndGet();
+            // Frees the slot; the volatile write orders the reads above before a later request's writes.
+            states.set(slot, 0);
+        }
+    }
+}

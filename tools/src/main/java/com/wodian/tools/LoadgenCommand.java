@@ -1,0 +1,408 @@
+package com.wodian.tools;
+
+import com.wodian.net.client.WodianClient;
+import com.wodian.perf.loadgen.HtmlReport;
+import com.wodian.perf.loadgen.LatencyReport;
+import com.wodian.perf.loadgen.LoadGenerator;
+import com.wodian.perf.loadgen.LoadResult;
+import com.wodian.perf.loadgen.MaxRateSearch;
+import com.wodian.perf.loadgen.Schedule;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code wodian loadgen}: open-loop latency load against a running server (see {@link LoadGenerator}), with the
+ * population it needs set up first, a fixed offered rate or {@code --rate max} (a {@link MaxRateSearch}), and the
+ * results as text, {@code .hgrm} files and a self-contained HTML report. {@code --echo} drives a
+ * {@code wodian perf echo-server} instead, for the network ceiling with the same framing and pacing.
+ */
+@Command(name = "loadgen", description = {
+    "Open-loop load with a fixed send schedule; latency corrected for coordinated omission.",
+    "Example: wodian loadgen --target 127.0.0.1:7701 --rate 50000 --duration 20 --connections 4 " +
+        "--out pay.hgrm --html pay.html"})
+public final class LoadgenCommand implements Callable<Integer>
+{
+    static final long CALL_TIMEOUT_MS = 120_000;
+
+    @Option(names = "--target", required = true, description = "HOST:PORT of the server")
+    String target;
+
+    @Option(names = "--rate", required = true,
+        description = "offered commands per second over all connections, or 'max' to search for the highest " +
+            "sustainable rate (see --p99-bound)")
+    String rate;
+
+    @Option(names = "--duration", defaultValue = "10",
+        description = "seconds of load, warm-up included; with --rate max, per step (default: ${DEFAULT-VALUE})")
+    double durationSeconds;
+
+    @Option(names = "--warmup", defaultValue = "2",
+        description = "first seconds whose latencies are not recorded (default: ${DEFAULT-VALUE})")
+    double warmupSeconds;
+
+    @Option(names = "--connections", defaultValue = "4", description = "TCP connections (default: ${DEFAULT-VALUE})")
+    int connectionCount;
+
+    @Option(names = "--senders", defaultValue = "1",
+        description = "sender threads, each owning every n-th connection (default: ${DEFAULT-VALUE})")
+    int senderCount;
+
+    @Option(names = "--mix", defaultValue = "pay=100",
+        description = "operation weights: pay, try-confirm, try-cancel, refund, balance, payment-status " +
+            "(default: ${DEFAULT-VALUE})")
+    String mix;
+
+    @Option(names = "--out", description = "response-time percentiles to FILE.hgrm, service time to " +
+        "FILE.service.hgrm (microseconds)")
+    Path hgrmFile;
+
+    @Option(names = "--html", description = "self-contained HTML report with a percentile plot")
+    Path htmlFile;
+
+    @Option(names = "--no-setup", description = "the population exists already: register nothing")
+    boolean noSetup;
+
+    @Option(names = "--echo", description = "the target is an echo server (wodian perf echo-server): no set-up, " +
+        "no result codes")
+    boolean echo;
+
+    @Option(names = "--merchants", defaultValue = "100", description = "(default: ${DEFAULT-VALUE})")
+    int merchantCount;
+
+    @Option(names = "--terminals-per-merchant", defaultValue = "10", description = "(default: ${DEFAULT-VALUE})")
+    int terminalsPerMerchant;
+
+    @Option(names = "--consumers", defaultValue = "100000", description = "(default: ${DEFAULT-VALUE})")
+    int consumerCount;
+
+    @Option(names = "--top-up-fen", defaultValue = "100000000",
+        description = "each consumer's top-up at set-up (default: ${DEFAULT-VALUE})")
+    long topUpFen;
+
+    @Option(names = "--seed", defaultValue = "7", description = "(default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--p99-bound", defaultValue = "1ms",
+        description = "--rate max: a step passes while its p99 response time stays under this (e.g. 500us, 2ms; " +
+            "default: ${DEFAULT-VALUE})")
+    String p99Bound;
+
+    @Option(names = "--start-rate", defaultValue = "10000",
+        description = "--rate max: first rate tried (default: ${DEFAULT-VALUE})")
+    double startRate;
+
+    @Option(names = "--rate-ceiling", defaultValue = "2000000",
+        description = "--rate max: never offer more (default: ${DEFAULT-VALUE})")
+    double rateCeiling;
+
+    @Option(names = "--steps-max", defaultValue = "12",
+        description = "--rate max: most steps (default: ${DEFAULT-VALUE})")
+    int stepsMax;
+
+    @Option(names = "--label", description = "a line for the reports, e.g. the server's mode and the machine load")
+    String label;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final PrintStream out = System.out;
+    private long runNumber;
+    private String loadAtStart = "";
+
+    @Option(names = "--credentials", description = "client secrets file with the identity to log on as (e.g. " +
+        "<data>/client-secrets of 'wodian demo'); without it no logon, which only a server started with " +
+        "--auth disabled accepts")
+    Path credentialsFile;
+
+    @Option(names = "--as", defaultValue = "admin", description = "identity from the secrets file: admin (the " +
+        "first admin) or admin:ID. Set-up registers parties and the load pays for many terminals of many " +
+        "merchants, so loadgen logs on as an admin (default: ${DEFAULT-VALUE})")
+    String identity;
+
+    /**
+     * The one place where loadgen opens a connection (set-up and load alike). Logging on happens here, once per
+     * connection, before the schedule starts: it costs nothing on the measured path.
+     */
+    WodianClient connect(final String host, final int port) throws IOException
+    {
+        if (null == credentialsFile)
+        {
+            return WodianClient.connect(host, port);
+        }
+        final int colon = identity.indexOf(':');
+        final com.wodian.protocol.sbe.SessionRole role = com.wodian.protocol.sbe.SessionRole.valueOf(
+            (colon < 0 ? identity : identity.substring(0, colon)).toUpperCase(java.util.Locale.ROOT));
+        final com.wodian.net.auth.Credentials credentials = colon < 0 ?
+            com.wodian.net.auth.Credentials.loadFirst(credentialsFile, role) :
+            com.wodian.net.auth.Credentials.load(credentialsFile, role, Long.parseLong(identity.substring(colon + 1)));
+        return WodianClient.connect(host, port, credentials);
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final int colon = target.lastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--target must be HOST:PORT: " + target);
+        }
+        final String host = target.substring(0, colon);
+        final int port;
+        try
+        {
+            port = Integer.parseInt(target.substring(colon + 1));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--target must be HOST:PORT: " + target);
+        }
+        final boolean searchMax = "max".equalsIgnoreCase(rate);
+        if (!searchMax && !(parseRate() > 0))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--rate must be a positive number of commands per second, or max: " + rate);
+        }
+        final int[] weights = LoadgenWorkload.parseMix(mix);
+        loadAtStart = loadAverage();
+        final DemoPopulation population =
+            new DemoPopulation(merchantCount, terminalsPerMerchant, consumerCount, topUpFen, seed);
+        if (warmupSeconds >= durationSeconds)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be shorter than --duration");
+        }
+
+        final List<WodianClient> clients = new ArrayList<>();
+        try
+        {
+            try
+            {
+                if (!echo && !noSetup)
+                {
+                    setUp(host, port, population);
+                }
+                for (int c = 0; c < connectionCount; c++)
+                {
+                    clients.add(connect(host, port));
+                }
+            }
+            catch (final IOException ex)
+            {
+                System.err.println("loadgen: cannot reach " + target + ": " + ex);
+                return WodianMain.EXIT_UNREACHABLE;
+            }
+            final String what = echo ? "echo server " + target : "server " + target + ", mix " +
+                LoadgenWorkload.describeMix(weights);
+            if (searchMax)
+            {
+                return searchMaxRate(clients, population, weights, what);
+            }
+            final double ratePerSecond = parseRate();
+            final LoadResult result = runOnce(clients, population, weights, ratePerSecond, (long)(60e9));
+            out.println("loadgen: " + what + (label == null ? "" : " (" + label + ")") + "; " + loadAtStart);
+            out.print(LatencyReport.summary(result, !echo));
+            writeFiles(result, what, null);
+            return result.mismatchedCount() == 0 && result.answeredCount() == result.sentCount() &&
+                !result.aborted() ? WodianMain.EXIT_OK : WodianMain.EXIT_REFUSED;
+        }
+        finally
+        {
+            for (final WodianClient client : clients)
+            {
+                client.close();
+            }
+        }
+    }
+
+    /**
+     * "load average 0.12 0.30 0.25 (2 CPUs)" from /proc/loadavg, or the JVM's one-minute figure elsewhere: every
+     * report says how busy the machine was, since on a shared machine that decides the latency tails.
+     */
+    static String loadAverage()
+    {
+        final int cpus = Runtime.getRuntime().availableProcessors();
+        try
+        {
+            final String[] fields = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return "load average " + fields[0] + " " + fields[1] + " " + fields[2] + " (" + cpus + " CPUs)";
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return String.format(Locale.ROOT, "load average %.2f (%d CPUs)",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), cpus);
+        }
+    }
+
+    /** The --rate value as a number; NaN when it is not one. */
+    private double parseRate()
+    {
+        try
+        {
+            return Double.parseDouble(rate);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return Double.NaN;
+        }
+    }
+
+    private LoadResult runOnce(
+        final List<WodianClient> clients,
+        final DemoPopulation population,
+        final int[] weights,
+        final double ratePerSecond,
+        final long abortLagNs)
+    {
+        final Schedule schedule = new Schedule(ratePerSecond, (long)(durationSeconds * 1e9),
+            (long)(warmupSeconds * 1e9), connectionCount);
+        // Ids unique across runs against one server: the wall clock in milliseconds, times a million, plus the
+        // run number times 10^11 leaves room for 10^11 commands per run.
+        final long idBase = System.currentTimeMillis() * 1_000_000L + (runNumber++) * 100_000_000_000L;
+        final LoadgenWorkload workload = new LoadgenWorkload(population, weights, connectionCount, idBase, seed);
+        final LoadGenerator generator = new LoadGenerator(clients, schedule, senderCount, WodianClient.IN_FLIGHT_MAX,
+            TimeUnit.SECONDS.toNanos(30), abortLagNs, workload,
+            echo ? LoadGenerator.ReplyCodeReader.NONE : LoadGenerator.ReplyCodeReader.WODIAN);
+        return generator.run();
+    }
+
+    private int searchMaxRate(
+        final List<WodianClient> clients, final DemoPopulation population, final int[] weights, final String what)
+        throws IOException
+    {
+        final long boundNs = parseDurationNs(p99Bound);
+        out.printf(Locale.ROOT, "loadgen --rate max: %s%s; steps of %.1f s (%.1f s warm-up), p99 bound %s, " +
+            "from %.0f/s; %s%n", what, label == null ? "" : " (" + label + ")", durationSeconds, warmupSeconds,
+            LatencyReport.duration(boundNs), startRate, loadAtStart);
+        final MaxRateSearch search = new MaxRateSearch(startRate, rateCeiling, 2.0, 0.05, stepsMax, boundNs);
+        // A step that falls a whole step-length behind cannot pass: give up on it early.
+        final long abortLagNs = (long)(Math.max(1.0, durationSeconds / 2) * 1e9);
+        final List<MaxRateSearch.Step> steps = search.run(
+            (ratePerSecond) -> runOnce(clients, population, weights, ratePerSecond, abortLagNs), out::println);
+        final double best = MaxRateSearch.bestRate(steps);
+        MaxRateSearch.Step bestStep = null;
+        for (final MaxRateSearch.Step step : steps)
+        {
+            if (step.passed() && step.ratePerSecond() == best)
+            {
+                bestStep = step;
+            }
+        }
+        if (bestStep == null)
+        {
+            out.println("max sustainable rate: none of the rates tried passed");
+        }
+        else
+        {
+            out.printf(Locale.ROOT, "max sustainable rate: %.0f/s (p99 under %s); that step in full:%n", best,
+                LatencyReport.duration(boundNs));
+            out.print(LatencyReport.summary(bestStep.result(), !echo));
+        }
+        writeFiles(bestStep == null ? null : bestStep.result(), what, steps);
+        return WodianMain.EXIT_OK;
+    }
+
+    private void writeFiles(final LoadResult result, final String what, final List<MaxRateSearch.Step> steps)
+        throws IOException
+    {
+        if (hgrmFile != null && result != null)
+        {
+            LatencyReport.writeHgrm(result.responseTimeNs(), hgrmFile);
+            LatencyReport.writeHgrm(result.serviceTimeNs(), LatencyReport.serviceTimeFile(hgrmFile));
+            out.println("percentile distributions (microseconds): " + hgrmFile + ", " +
+                LatencyReport.serviceTimeFile(hgrmFile));
+        }
+        if (htmlFile == null)
+        {
+            return;
+        }
+        final HtmlReport html = new HtmlReport("wodian loadgen: " + what);
+        if (label != null)
+        {
+            html.note(label);
+        }
+        html.note(loadAtStart);
+        html.note("connections " + connectionCount + ", sender threads " + senderCount + ", duration " +
+            durationSeconds + " s (warm-up " + warmupSeconds + " s)" + (steps == null ? "" : " per step"));
+        if (steps == null)
+        {
+            html.series("response time (from intended send)", result.responseTimeNs());
+            html.series("service time (from actual send)", result.serviceTimeNs());
+            html.preformatted(LatencyReport.summary(result, !echo));
+        }
+        else
+        {
+            html.tableHeader("offered/s", "achieved/s", "p50 us", "p99 us", "p99.9 us", "max us", "errors", "verdict");
+            for (final MaxRateSearch.Step step : steps)
+            {
+                final LoadResult stepResult = step.result();
+                html.series(String.format(Locale.ROOT, "%.0f/s response time%s", step.ratePerSecond(),
+                    step.passed() ? "" : " (fail)"), stepResult.responseTimeNs());
+                html.tableRow(String.format(Locale.ROOT, "%.0f", step.ratePerSecond()),
+                    String.format(Locale.ROOT, "%.0f", stepResult.achievedRatePerSecond()),
+                    micros(stepResult.responseTimeNs().getValueAtPercentile(50)),
+                    micros(stepResult.responseTimeNs().getValueAtPercentile(99)),
+                    micros(stepResult.responseTimeNs().getValueAtPercentile(99.9)),
+                    micros(stepResult.responseTimeNs().getMaxValue()),
+                    Long.toString(LatencyReport.errorCount(stepResult)), step.verdict());
+            }
+            if (result != null)
+            {
+                html.preformatted(LatencyReport.summary(result, !echo));
+            }
+        }
+        html.write(htmlFile);
+        out.println("HTML report: " + htmlFile);
+    }
+
+    private static String micros(final long nanos)
+    {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e3);
+    }
+
+    /** "500us", "2ms", "1s", "750ns"; a bare number is microseconds. */
+    static long parseDurationNs(final String text)
+    {
+        final String value = text.trim().toLowerCase(Locale.ROOT);
+        final String[] units = {"ns", "us", "ms", "s"};
+        final long[] factors = {1, 1_000, 1_000_000, 1_000_000_000};
+        for (int i = 0; i < units.length; i++)
+        {
+            if (value.endsWith(units[i]) && !(units[i].equals("s") && (value.endsWith("ns") || value.endsWith("us") ||
+                value.endsWith("ms"))))
+            {
+                return (long)(Double.parseDouble(value.substring(0, value.length() - units[i].length())) * factors[i]);
+            }
+        }
+        return (long)(Double.parseDouble(value) * 1_000);
+    }
+
+    private void setUp(final String host, final int port, final DemoPopulation population)
+        throws IOException, TimeoutException
+    {
+        final long startNs = System.nanoTime();
+        final AtomicReference<String> firstRefusal = new AtomicReference<>();
+        final long refused;
+        try (WodianClient admin = connect(host, port))
+        {
+            refused = BulkCall.run(admin, population.setupCommandCount(),
+                (index, encoder, buffer, offset) -> population.encodeSetup(index, encoder, buffer, offset),
+                (buffer, offset, length) -> {}, CALL_TIMEOUT_MS, firstRefusal);
+        }
+        out.printf(Locale.ROOT, "setup: %d merchants, %d terminals, %d consumers topped up with %d fen each: " +
+            "%d commands in %d ms%s%n", population.merchantCount(), population.terminalCount(),
+            population.consumerCount(), population.topUpFen(), population.setupCommandCount(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
+            refused == 0 ? ", all OK" : ", " + refused + " refused (first: " + firstRefusal.get() + ")");
+    }
+}
