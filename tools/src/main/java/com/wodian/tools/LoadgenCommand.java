@@ -121,7 +121,8 @@ public final class LoadgenCommand implements Callable<Integer>
     private long runNumber;
     private String loadAtStart = "";
 
-    @Option(names = "--credentials", description = "client secrets file with the identity to log on as (e.g. " +
+    @Option(names = "--credentials", defaultValue = "${env:WODIAN_CREDENTIALS}",
+        description = "client secrets file with the identity to log on as (e.g. " +
         "<data>/client-secrets of 'wodian demo'); without it no logon, which only a server started with " +
         "--auth disabled accepts")
     Path credentialsFile;

@@ -50,7 +50,11 @@ import java.util.concurrent.TimeoutException;
         PosCommand.Distribute.class,
         PosCommand.ConsumerStatement.class,
         PosCommand.Voucher.class,
-        PosCommand.Distribution.class})
+        PosCommand.Distribution.class,
+        PosCommand.RiskRule.class,
+        PosCommand.RiskRuleShow.class,
+        PosCommand.RiskEvents.class,
+        PosCommand.RiskStats.class})
 public final class PosCommand implements Runnable
 {
     @Option(names = "--host", defaultValue = "127.0.0.1", scope = ScopeType.INHERIT,
@@ -60,7 +64,8 @@ public final class PosCommand implements Runnable
     @Option(names = "--port", required = true, scope = ScopeType.INHERIT, description = "server port")
     int port;
 
-    @Option(names = "--credentials", scope = ScopeType.INHERIT,
+    @Option(names = "--credentials", defaultValue = "${env:WODIAN_CREDENTIALS}",
+        scope = ScopeType.INHERIT,
         description = "client secrets file (e.g. <data>/client-secrets of 'wodian demo'); none: no logon, which " +
             "only a server started with --auth disabled accepts")
     java.nio.file.Path credentialsFile;
@@ -233,6 +238,68 @@ public final class PosCommand implements Runnable
         int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
         {
             return encoder.distributePool(buffer, 0, merchantId, distributionId, amountFen);
+        }
+    }
+
+    @Command(name = "risk-rule", description = "Set one risk rule globally (--merchant 0) or for one merchant; rule " +
+        "ids and the meaning of each threshold: docs/risk.md.")
+    static final class RiskRule extends Sub
+    {
+        @Option(names = "--merchant", defaultValue = "0", description = "0: the global rule (default)") long merchantId;
+        @Option(names = "--rule", required = true, description = "rule id 1..12") int ruleId;
+        @Option(names = "--mode", required = true, description = "OFF, SHADOW, ENFORCE, or INHERIT (per merchant)")
+        com.wodian.protocol.sbe.RiskMode mode;
+        @Option(names = "--action", defaultValue = "DECLINE", description = "DECLINE or FLAG (default: DECLINE)")
+        com.wodian.protocol.sbe.RiskAction action;
+        @Option(names = "--threshold1", required = true) long threshold1;
+        @Option(names = "--threshold2", defaultValue = "0") long threshold2;
+        @Option(names = "--threshold3", defaultValue = "0") long threshold3;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.setRiskRule(buffer, 0, merchantId, ruleId, mode, action, threshold1, threshold2,
+                threshold3);
+        }
+    }
+
+    @Command(name = "risk-rule-show", description = "The risk rule in force for a merchant (0: the global rule).")
+    static final class RiskRuleShow extends Sub
+    {
+        @Option(names = "--merchant", defaultValue = "0") long merchantId;
+        @Option(names = "--rule", required = true) int ruleId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.riskRuleQuery(buffer, 0, merchantId, ruleId);
+        }
+    }
+
+    @Command(name = "risk-events", description = "Risk events (declines, flags, shadow hits) after an event id, " +
+        "oldest first, at most 10 per reply.")
+    static final class RiskEvents extends Sub
+    {
+        @Option(names = "--after", defaultValue = "0", description = "last event id seen (default: 0)")
+        long afterEventId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.riskEventsQuery(buffer, 0, afterEventId);
+        }
+    }
+
+    @Command(name = "risk-stats", description = "Per-rule declines, flags and shadow hits, platform-wide (0) or " +
+        "at one merchant.")
+    static final class RiskStats extends Sub
+    {
+        @Option(names = "--merchant", defaultValue = "0") long merchantId;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.riskStatsQuery(buffer, 0, merchantId);
         }
     }
 

@@ -56,7 +56,8 @@ public final class SnapshotCommand implements Runnable
         @Option(names = "--port", description = "a running server's port: send it a TakeSnapshot command")
         Integer port;
 
-        @Option(names = "--credentials", description = "with --port: client secrets file holding an admin credential " +
+        @Option(names = "--credentials", defaultValue = "${env:WODIAN_CREDENTIALS}",
+        description = "with --port: client secrets file holding an admin credential " +
             "(e.g. <data>/client-secrets of 'wodian demo'); TakeSnapshot is an admin command")
         Path credentialsFile;
 

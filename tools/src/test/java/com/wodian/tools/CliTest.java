@@ -126,6 +126,45 @@ class CliTest
     }
 
     @Test
+    void riskRulesAreSetAndReadFromTheCommandLine(@TempDir final Path dir) throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        credentialsFile = dataDir.resolve(EmbeddedServer.CLIENT_SECRETS_FILE_NAME);
+        try (EmbeddedServer server = EmbeddedServer.start(dataDir, null))
+        {
+            final int port = server.port();
+            assertEquals(0, wodian(pos(port, "register-merchant", "--merchant", "1")).exitCode());
+            assertEquals(0, wodian(pos(port, "register-terminal", "--terminal", "101", "--merchant", "1")).exitCode());
+            assertEquals(0, wodian(pos(port, "register-consumer", "--consumer", "5", "--home-merchant", "1"))
+                .exitCode());
+            assertEquals(0, wodian(pos(port, "topup", "--consumer", "5", "--ref", "900", "--amount-fen", "100000"))
+                .exitCode());
+            // Daily limit of 3,000 fen at merchant 1 only.
+            final Run set = wodian(pos(port, "risk-rule", "--merchant", "1", "--rule", "4", "--mode", "ENFORCE",
+                "--threshold1", "3000"));
+            assertEquals(0, set.exitCode(), set.out());
+            final Run show = wodian(pos(port, "risk-rule-show", "--merchant", "1", "--rule", "4"));
+            assertTrue(show.out().contains("mode=ENFORCE") && show.out().contains("threshold1=3000"), show.out());
+            assertEquals(WodianMain.EXIT_REFUSED, wodian(pos(port, "risk-rule", "--rule", "99", "--mode", "ENFORCE",
+                "--threshold1", "1")).exitCode());
+
+            assertEquals(0, wodian(pos(port, "pay", "--merchant", "1", "--terminal", "101", "--payment", "1",
+                "--consumer", "5", "--amount-fen", "2000")).exitCode());
+            final Run declined = wodian(pos(port, "pay", "--merchant", "1", "--terminal", "101", "--payment", "2",
+                "--consumer", "5", "--amount-fen", "2000"));
+            assertEquals(WodianMain.EXIT_REFUSED, declined.exitCode(), declined.out());
+            assertTrue(declined.out().contains("RISK_DAILY_LIMIT"), declined.out());
+
+            final Run events = wodian(pos(port, "risk-events"));
+            assertEquals(0, events.exitCode(), events.out());
+            assertTrue(events.out().contains("lastEventId=1"), events.out());
+            final Run stats = wodian(pos(port, "risk-stats", "--merchant", "1"));
+            assertEquals(0, stats.exitCode(), stats.out());
+            assertTrue(stats.out().contains("ruleId=4 declined=1"), stats.out());
+        }
+    }
+
+    @Test
     void unreachableServerIsExitCodeThree() throws Exception
     {
         final int port;

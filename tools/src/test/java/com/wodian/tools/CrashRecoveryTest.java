@@ -14,23 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,7 +45,6 @@ class CrashRecoveryTest
     private static final int KILLS = 20;
     private static final long SEED = Long.getLong("wodian.crash.seed", System.nanoTime());
     private static final long CALL_TIMEOUT_MS = 10_000;
-    private static final long START_TIMEOUT_MS = 60_000;
     private static final int CONSUMERS = 20;
     private static final long MERCHANT_ID = 3;
     private static final long TERMINAL_ID = 301;
@@ -89,7 +80,7 @@ class CrashRecoveryTest
         // many consumers).
         final com.wodian.net.auth.Credentials admin = EmbeddedServer.provisionAdmin(dataDir);
 
-        ChildServer server = ChildServer.start(dataDir, dir.resolve("server-0.log"));
+        ChildServerProcess server = startServer(dataDir, dir.resolve("server-0.log"));
         try (WodianClient client = WodianClient.connect("127.0.0.1", server.port, admin))
         {
             requireOk(client, encoder.registerMerchant(buffer, 0, MERCHANT_ID, 0, 0, 0, 0, false));
@@ -130,7 +121,7 @@ class CrashRecoveryTest
                 (sent.cardinality() - sentBefore) + " new payments sent, +" +
                 (acknowledged.cardinality() - ackedBefore) +
                 " acknowledged");
-            server = ChildServer.start(dataDir, dir.resolve("server-" + kill + ".log"));
+            server = startServer(dataDir, dir.resolve("server-" + kill + ".log"));
         }
 
         final long serverHash;
@@ -281,101 +272,12 @@ class CrashRecoveryTest
         }
     }
 
-    /** A server in a child JVM with the snapshotter on; its standard input stays open. */
-    static final class ChildServer
+    /** The snapshotter on, snapshots often, few threads and a quick start: twenty restarts on two shared cores. */
+    private static ChildServerProcess startServer(final Path dataDir, final Path log)
+        throws IOException, InterruptedException
     {
-        final Process process;
-        final int port;
-        final Path log;
-
-        private ChildServer(final Process process, final int port, final Path log)
-        {
-            this.process = process;
-            this.port = port;
-            this.log = log;
-        }
-
-        static ChildServer start(final Path dataDir, final Path log) throws IOException, InterruptedException
-        {
-            final List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(childJvmFlags());
-            // Few threads and a quick start: twenty restarts on two shared cores.
-            command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dwodian.tick.interval.ms=3600000"));
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(ServerMain.class.getName());
-            command.addAll(Arrays.asList("--data", dataDir.toString(), "--port", "0", "--limits", "small",
-                "--snapshots", "on", "--snapshot-every-inputs", "400", "--snapshot-retain", "2"));
-            final Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-
-            final AtomicInteger port = new AtomicInteger(-1);
-            final CountDownLatch listening = new CountDownLatch(1);
-            final Thread reader = new Thread(() ->
-            {
-                try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-                {
-                    String line;
-                    while ((line = lines.readLine()) != null)
-                    {
-                        if (line.startsWith(ServerMain.LISTENING_PREFIX))
-                        {
-                            port.set(Integer.parseInt(line.substring(ServerMain.LISTENING_PREFIX.length()).trim()));
-                            listening.countDown();
-                        }
-                    }
-                }
-                catch (final IOException ex)
-                {
-                    // The process was killed: its output simply ends.
-                }
-                listening.countDown();
-            }, "server-stdout-" + log.getFileName());
-            reader.setDaemon(true);
-            reader.start();
-
-            if (!listening.await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS) || port.get() < 0)
-            {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                fail("server did not start within " + START_TIMEOUT_MS + " ms; its log:\n" + Files.readString(log));
-            }
-            return new ChildServer(process, port.get(), log);
-        }
-
-        /** kill -9: no shutdown hook, no flush, no close. */
-        void kill() throws InterruptedException
-        {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "killed server exited");
-        }
-
-        /** A clean stop (end of standard input), forced after a while. */
-        void stop() throws IOException, InterruptedException
-        {
-            process.getOutputStream().close();
-            if (!process.waitFor(30, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                fail("server did not stop on end of input; its log:\n" + Files.readString(log));
-            }
-        }
-
-        private static List<String> childJvmFlags()
-        {
-            final List<String> flags = new ArrayList<>();
-            for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
-            {
-                if (argument.startsWith("--add-") || argument.startsWith("--enable-native-access") ||
-                    argument.startsWith("--sun-misc-unsafe-memory-access") || argument.startsWith("-Dchronicle."))
-                {
-                    flags.add(argument);
-                }
-            }
-            return flags;
-        }
+        return ChildServerProcess.start(dataDir, log,
+            List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+            List.of("--snapshots", "on", "--snapshot-every-inputs", "400", "--snapshot-retain", "2"));
     }
 }

@@ -12,15 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class KillRecoveryTest
 {
     private static final long CALL_TIMEOUT_MS = 10_000;
-    private static final long START_TIMEOUT_MS = 60_000;
     private static final int CONSUMERS = 50;
     private static final long MERCHANT_ID = 7;
     private static final long TERMINAL_ID = 701;
@@ -60,7 +52,8 @@ class KillRecoveryTest
         final byte[][] balancesBefore;
         final byte[] statementBefore;
         final com.wodian.net.auth.Credentials admin = EmbeddedServer.provisionAdmin(dataDir);
-        final ServerProcess first = ServerProcess.start(dataDir, dir.resolve("first.log"));
+        final ChildServerProcess first =
+            ChildServerProcess.start(dataDir, dir.resolve("first.log"), List.of(), List.of());
         try
         {
             try (WodianClient client = WodianClient.connect("127.0.0.1", first.port, admin))
@@ -96,7 +89,8 @@ class KillRecoveryTest
             first.kill();
         }
 
-        final ServerProcess second = ServerProcess.start(dataDir, dir.resolve("second.log"));
+        final ChildServerProcess second = ChildServerProcess.start(dataDir, dir.resolve("second.log"), List.of(),
+            List.of());
         try (WodianClient client = WodianClient.connect("127.0.0.1", second.port, admin))
         {
             assertEquals(before, DemoCommand.stateHash(client), "state after kill -9 and recovery");
@@ -167,105 +161,6 @@ class KillRecoveryTest
         if (code != ResultCode.OK)
         {
             fail(command + " -> " + MessageText.describe(new UnsafeBuffer(reply), 0, reply.length));
-        }
-    }
-
-    /** A server in a child JVM; its standard input stays open (closing it would stop the server cleanly). */
-    private static final class ServerProcess
-    {
-        final Process process;
-        final int port;
-        final Path log;
-
-        private ServerProcess(final Process process, final int port, final Path log)
-        {
-            this.process = process;
-            this.port = port;
-            this.log = log;
-        }
-
-        static ServerProcess start(final Path dataDir, final Path log) throws IOException, InterruptedException
-        {
-            final List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(childJvmFlags());
-            command.add("-Xmx256m");
-            // No idle Tick during the test: it would change the state between the hash query and the kill.
-            command.add("-Dwodian.tick.interval.ms=3600000");
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(ServerMain.class.getName());
-            command.addAll(Arrays.asList("--data", dataDir.toString(), "--port", "0", "--limits", "small"));
-            final Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-
-            final AtomicInteger port = new AtomicInteger(-1);
-            final CountDownLatch listening = new CountDownLatch(1);
-            final Thread reader = new Thread(() ->
-            {
-                try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-                {
-                    String line;
-                    while ((line = lines.readLine()) != null)
-                    {
-                        if (line.startsWith(ServerMain.LISTENING_PREFIX))
-                        {
-                            port.set(Integer.parseInt(line.substring(ServerMain.LISTENING_PREFIX.length()).trim()));
-                            listening.countDown();
-                        }
-                    }
-                }
-                catch (final IOException ex)
-                {
-                    // The process was killed: its output simply ends.
-                }
-                listening.countDown();
-            }, "server-stdout-" + log.getFileName());
-            reader.setDaemon(true);
-            reader.start();
-
-            if (!listening.await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS) || port.get() < 0)
-            {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                fail("server did not print '" + ServerMain.LISTENING_PREFIX + "' within " + START_TIMEOUT_MS +
-                    " ms; its log:\n" + Files.readString(log));
-            }
-            return new ServerProcess(process, port.get(), log);
-        }
-
-        /** kill -9: no shutdown hook, no flush, no close. */
-        void kill() throws InterruptedException
-        {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "killed server exited");
-        }
-
-        /** A clean stop (end of standard input), forced after a while. */
-        void stop() throws IOException, InterruptedException
-        {
-            process.getOutputStream().close();
-            if (!process.waitFor(30, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                fail("server did not stop on end of input; its log:\n" + Files.readString(log));
-            }
-        }
-
-        /** The flags this JVM was started with that a server needs (module exports/opens, system properties). */
-        private static List<String> childJvmFlags()
-        {
-            final List<String> flags = new ArrayList<>();
-            for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
-            {
-                if (argument.startsWith("--add-") || argument.startsWith("--enable-native-access") ||
-                    argument.startsWith("--sun-misc-unsafe-memory-access") || argument.startsWith("-Dchronicle."))
-                {
-                    flags.add(argument);
-                }
-            }
-            return flags;
         }
     }
 }

@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -66,25 +63,7 @@ public final class FileTermStore implements TermStore
         final CRC32C crc = new CRC32C();
         crc.update(buffer.array(), 0, 20);
         buffer.putInt(20, (int)crc.getValue());
-        final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try
-        {
-            try (FileChannel channel = FileChannel.open(temporary,
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
-            {
-                while (buffer.hasRemaining())
-                {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            forceDirectory(file.toAbsolutePath().getParent());
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot store term " + currentTerm + " in " + file, ex);
-        }
+        AtomicFile.replace(file, buffer);
         this.currentTerm = currentTerm;
         this.votedFor = votedFor;
     }
@@ -113,13 +92,5 @@ public final class FileTermStore implements TermStore
         }
         currentTerm = buffer.getLong(8);
         votedFor = buffer.getInt(16);
-    }
-
-    static void forceDirectory(final Path directory) throws IOException
-    {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
-        {
-            channel.force(true);
-        }
     }
 }

@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
@@ -129,25 +126,7 @@ public final class TermHistory
         crc.update(buffer.array(), 0, length - 4);
         buffer.putInt((int)crc.getValue());
         buffer.flip();
-        final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try
-        {
-            try (FileChannel channel = FileChannel.open(temporary,
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING))
-            {
-                while (buffer.hasRemaining())
-                {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            FileTermStore.forceDirectory(file.toAbsolutePath().getParent());
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot write term history " + file, ex);
-        }
+        AtomicFile.replace(file, buffer);
     }
 
     private void read()

@@ -1,0 +1,126 @@
+package com.wodian.tools;
+
+import com.wodian.net.server.ServerMain;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A {@code ServerMain} in a child JVM for the real-process tests (kill -9, restart): started with this JVM's module
+ * flags and class path, its port read from the line it prints when listening; its standard input stays open (closing
+ * it is a clean stop).
+ */
+final class ChildServerProcess
+{
+    private static final long START_TIMEOUT_MS = 60_000;
+
+    final Process process;
+    final int port;
+    final Path log;
+
+    private ChildServerProcess(final Process process, final int port, final Path log)
+    {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    static ChildServerProcess start(
+    final Path dataDir, final Path log, final List<String> jvmOptions, final List<String> serverOptions)
+    throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(childJvmFlags());
+        // Few threads and a quick start: twenty restarts on two shared cores.
+        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Dwodian.tick.interval.ms=3600000"));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ServerMain.class.getName());
+        command.addAll(Arrays.asList("--data", dataDir.toString(), "--port", "0", "--limits", "small",
+            "--snapshots", "on", "--snapshot-every-inputs", "400", "--snapshot-retain", "2"));
+        final Process process = new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+
+        final AtomicInteger port = new AtomicInteger(-1);
+        final CountDownLatch listening = new CountDownLatch(1);
+        final Thread reader = new Thread(() ->
+        {
+            try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while ((line = lines.readLine()) != null)
+                {
+                    if (line.startsWith(ServerMain.LISTENING_PREFIX))
+                    {
+                        port.set(Integer.parseInt(line.substring(ServerMain.LISTENING_PREFIX.length()).trim()));
+                        listening.countDown();
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                // The process was killed: its output simply ends.
+            }
+            listening.countDown();
+        }, "server-stdout-" + log.getFileName());
+        reader.setDaemon(true);
+        reader.start();
+
+        if (!listening.await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS) || port.get() < 0)
+        {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail("server did not start within " + START_TIMEOUT_MS + " ms; its log:\n" + Files.readString(log));
+        }
+        return new ChildServerProcess(process, port.get(), log);
+    }
+
+    /** kill -9: no shutdown hook, no flush, no close. */
+    void kill() throws InterruptedException
+    {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "killed server exited");
+    }
+
+    /** A clean stop (end of standard input), forced after a while. */
+    void stop() throws IOException, InterruptedException
+    {
+        process.getOutputStream().close();
+        if (!process.waitFor(30, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail("server did not stop on end of input; its log:\n" + Files.readString(log));
+        }
+    }
+
+    private static List<String> childJvmFlags()
+    {
+        final List<String> flags = new ArrayList<>();
+        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (argument.startsWith("--add-") || argument.startsWith("--enable-native-access") ||
+                argument.startsWith("--sun-misc-unsafe-memory-access") || argument.startsWith("-Dchronicle."))
+            {
+                flags.add(argument);
+            }
+        }
+        return flags;
+    }
+}
