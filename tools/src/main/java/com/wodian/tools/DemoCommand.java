@@ -19,6 +19,9 @@ import com.wodian.protocol.sbe.PaymentTryDecoder;
 import com.wodian.protocol.sbe.RedeemPointsDecoder;
 import com.wodian.protocol.sbe.RefundDecoder;
 import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.RiskAction;
+import com.wodian.protocol.sbe.RiskMode;
+import com.wodian.protocol.sbe.RiskStatsReplyDecoder;
 import com.wodian.protocol.sbe.StateHashReplyDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
@@ -122,6 +125,7 @@ public final class DemoCommand implements Callable<Integer>
             try (WodianClient admin = server.connectAdmin())
             {
                 setUp(admin, population);
+                shadowRiskRules(admin);
                 final List<WodianClient> clients = new ArrayList<>();
                 try
                 {
@@ -142,6 +146,7 @@ public final class DemoCommand implements Callable<Integer>
                 }
                 final Distribution distribution = distributePool(admin, population, failures);
                 checkConservation(admin, population, distribution, failures);
+                reportRisk(admin, failures);
                 before = stateHash(admin);
             }
             out.printf("state: lastSequence=%d stateHash=%d; closing the server%n",
@@ -610,6 +615,69 @@ public final class DemoCommand implements Callable<Integer>
     {
         final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, offset);
         decoder.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+    }
+
+    /**
+     * Every risk rule in SHADOW mode at its tuned thresholds (docs/risk.md): evaluated on every payment, refund and
+     * redemption, recorded, never declining, so the demo's own checks are unaffected and the report shows what the
+     * rules would have done with this traffic.
+     */
+    private void shadowRiskRules(final WodianClient admin) throws IOException, TimeoutException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+        final CommandEncoder encoder = new CommandEncoder();
+        for (int rule = 1; rule <= com.wodian.engine.Engine.RISK_RULES_CONFIGURABLE; rule++)
+        {
+            final long[] defaults = com.wodian.engine.Engine.riskRuleDefaults(rule);
+            final int length = encoder.setRiskRule(buffer, 0, 0, rule, RiskMode.SHADOW,
+                RiskAction.get((short)defaults[0]), defaults[1], defaults[2], defaults[3]);
+            final byte[] reply = admin.call(buffer, 0, length, CALL_TIMEOUT_MS);
+            if (MessageText.resultCode(new UnsafeBuffer(reply), 0, reply.length) != ResultCode.OK)
+            {
+                throw new IllegalStateException("risk rule " + rule + ": " +
+                    MessageText.describe(new UnsafeBuffer(reply), 0, reply.length));
+            }
+        }
+        out.printf("risk: %d rules in SHADOW mode (evaluated and recorded, never declining)%n",
+            com.wodian.engine.Engine.RISK_RULES_CONFIGURABLE);
+    }
+
+    private void reportRisk(final WodianClient admin, final List<String> failures)
+        throws IOException, TimeoutException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+        final int length = new CommandEncoder().riskStatsQuery(buffer, 0, 0);
+        final byte[] reply = admin.call(buffer, 0, length, CALL_TIMEOUT_MS);
+        final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(replyBuffer, 0);
+        if (header.templateId() != RiskStatsReplyDecoder.TEMPLATE_ID)
+        {
+            failures.add("risk stats query answered with " + MessageText.describe(replyBuffer, 0, reply.length));
+            return;
+        }
+        final RiskStatsReplyDecoder stats = new RiskStatsReplyDecoder().wrap(
+            replyBuffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        final StringBuilder hits = new StringBuilder();
+        long shadowHits = 0;
+        long enforced = 0;
+        for (final RiskStatsReplyDecoder.RulesDecoder rule : stats.rules())
+        {
+            shadowHits += rule.shadowHits();
+            enforced += rule.declined() + rule.flagged();
+            if (rule.shadowHits() > 0)
+            {
+                hits.append(' ').append(rule.ruleId()).append('=').append(rule.shadowHits());
+            }
+        }
+        // The demo squeezes hours of shopping into seconds (every consumer pays every few seconds at 20,000/s), so
+        // the velocity rules (1, 2, 10) would fire on most payments: exactly what shadow mode is for.
+        out.printf("risk (shadow): %d would-be hits, by rule id:%s; declined or flagged: %d (velocity rules fire on " +
+            "this time-compressed traffic; docs/risk.md)%n",
+            shadowHits, hits.length() == 0 ? " none" : hits.toString(), enforced);
+        if (enforced != 0)
+        {
+            failures.add("risk: " + enforced + " declines or flags although every rule is in SHADOW mode");
+        }
     }
 
     static StateHash stateHash(final WodianClient client) throws IOException, TimeoutException

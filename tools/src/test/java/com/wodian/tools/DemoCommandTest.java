@@ -34,6 +34,8 @@ class DemoCommandTest
             assertTrue(demo.out().contains("state hash equal"), demo.out());
             assertTrue(demo.out().contains("conservation:") && demo.out().contains(": equal"), demo.out());
             assertTrue(demo.out().contains("p99.99="), demo.out());
+            assertTrue(demo.out().contains("risk: 12 rules in SHADOW mode") &&
+                demo.out().contains("declined or flagged: 0 "), demo.out());
             assertTrue(demo.out().contains("engine invariants hold") && demo.out().contains("state hash equal"),
                 demo.out());
             assertTrue(run == 0 || demo.out().contains("wiping"), "the second run wipes the first run's data");
