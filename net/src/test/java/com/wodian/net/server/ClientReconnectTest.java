@@ -104,13 +104,25 @@ class ClientReconnectTest
                 assertTrue(client.reconnectCount() > reconnectsBeforeFreeze, "the silent connection was replaced");
                 awaitAnswered(answeredCount, 6 * PAYMENT_COUNT / 8);
                 // A restart of the server itself: the journal brings the same state back on the same port.
+                final long reconnectsBeforeRestart = client.reconnectCount();
                 server.close();
                 server = WodianServer.launch(ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).port(port));
 
                 sender.join(30_000);
                 assertTrue(answered.await(30, TimeUnit.SECONDS), "answered " + answeredCount.get());
                 assertEquals(List.of(), wrong);
-                assertTrue(client.reconnectCount() >= 7, "reconnects: " + client.reconnectCount());
+                // Every payment may have been answered before the restart; the client then notices the closed
+                // connection on its own (end of stream or the next heartbeat), so wait for that, bounded.
+                final long restartDeadlineMs = System.currentTimeMillis() + 10_000;
+                while (client.reconnectCount() == reconnectsBeforeRestart &&
+                    System.currentTimeMillis() < restartDeadlineMs)
+                {
+                    Thread.sleep(5);
+                }
+                assertTrue(client.reconnectCount() > reconnectsBeforeRestart, "reconnected after the restart");
+                // Not an exact count: a cut that lands while the client is already reconnecting finds no
+                // connection to cut.
+                assertTrue(client.reconnectCount() >= 3, "reconnects: " + client.reconnectCount());
             }
 
             try (WodianClient admin = ServerTestSupport.connect(server))
