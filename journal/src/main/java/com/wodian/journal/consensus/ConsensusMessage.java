@@ -15,11 +15,21 @@ public sealed interface ConsensusMessage
     int fromNodeId();
 
     /**
+     * Leadership transfer (Raft thesis 3.10): the leader tells an up-to-date follower to start an election now. The
+     * follower's RequestVote then carries {@code leadershipTransfer}, so that voters do not ignore it for knowing a
+     * live leader (stickiness). Used by planned switchovers ({@code wodian promote} / {@code wodian demote}).
+     */
+    record TimeoutNow(long term, int fromNodeId) implements ConsensusMessage
+    {
+    }
+
+    /**
      * A candidate asks for a vote. Granted only to a candidate whose log is at least as up to date as the voter's
      * (last term higher, or same last term and last index not lower): this is what keeps committed entries in every
      * future leader's log.
      */
-    record RequestVote(long term, int fromNodeId, long lastLogIndex, long lastLogTerm) implements ConsensusMessage
+    record RequestVote(long term, int fromNodeId, long lastLogIndex, long lastLogTerm, boolean leadershipTransfer)
+        implements ConsensusMessage
     {
     }
 

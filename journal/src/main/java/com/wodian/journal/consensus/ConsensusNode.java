@@ -397,7 +397,7 @@ public final class ConsensusNode
         }
         final long lastIndex = log.lastIndex();
         final ConsensusMessage request =
-            new ConsensusMessage.RequestVote(term, nodeId, lastIndex, log.termAt(lastIndex));
+            new ConsensusMessage.RequestVote(term, nodeId, lastIndex, log.termAt(lastIndex), false);
         for (int peer = 0; peer < groupSize; peer++)
         {
             if (peer != nodeId)

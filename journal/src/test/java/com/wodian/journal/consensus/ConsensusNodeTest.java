@@ -71,9 +71,9 @@ class ConsensusNodeTest
     {
         final MemoryTermStore terms = new MemoryTermStore();
         final ConsensusNode voter = node(1, 3, logOf(1, 1, 1), terms);
-        voter.onMessage(new ConsensusMessage.RequestVote(2, 0, 2, 1), 10);
+        voter.onMessage(new ConsensusMessage.RequestVote(2, 0, 2, 1, false), 10);
         assertFalse(((ConsensusMessage.VoteReply)sent.get(0).message()).granted());
-        voter.onMessage(new ConsensusMessage.RequestVote(2, 2, 3, 1), 11);
+        voter.onMessage(new ConsensusMessage.RequestVote(2, 2, 3, 1, false), 11);
         assertTrue(((ConsensusMessage.VoteReply)sent.get(1).message()).granted());
         assertEquals(2, terms.votedFor());
     }
@@ -83,9 +83,9 @@ class ConsensusNodeTest
     {
         final MemoryTermStore terms = new MemoryTermStore();
         final MemoryReplicaLog log = new MemoryReplicaLog();
-        node(1, 3, log, terms).onMessage(new ConsensusMessage.RequestVote(5, 0, 0, 0), 10);
+        node(1, 3, log, terms).onMessage(new ConsensusMessage.RequestVote(5, 0, 0, 0, false), 10);
         final ConsensusNode restarted = node(1, 3, log, terms);
-        restarted.onMessage(new ConsensusMessage.RequestVote(5, 2, 0, 0), 20);
+        restarted.onMessage(new ConsensusMessage.RequestVote(5, 2, 0, 0, false), 20);
         assertTrue(((ConsensusMessage.VoteReply)sent.get(0).message()).granted());
         assertFalse(((ConsensusMessage.VoteReply)sent.get(1).message()).granted());
     }
@@ -157,7 +157,7 @@ class ConsensusNodeTest
         final ConsensusNode follower = node(1, 3, new MemoryReplicaLog(), terms);
         follower.onMessage(new ConsensusMessage.AppendEntries(1, 0, 0, 0, new long[0], new long[0], 0), 100);
         sent.clear();
-        follower.onMessage(new ConsensusMessage.RequestVote(5, 2, 10, 4), 120);
+        follower.onMessage(new ConsensusMessage.RequestVote(5, 2, 10, 4, false), 120);
         assertTrue(sent.isEmpty());
         assertEquals(1, terms.currentTerm());
     }
