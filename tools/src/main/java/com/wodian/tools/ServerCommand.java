@@ -72,6 +72,10 @@ public final class ServerCommand implements Runnable
     @Option(names = "--group", description = "replica group name; peers with another name are refused")
     String group;
 
+    @Option(names = "--election-timeout-ms", description = "replica group: a standby that hears nothing from the " +
+        "primary for this long to twice this starts an election (default 300)")
+    Long electionTimeoutMs;
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -116,6 +120,7 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--peers", peers);
         addIfGiven(args, "--ack-policy", ackPolicy);
         addIfGiven(args, "--group", group);
+        addIfGiven(args, "--election-timeout-ms", null == electionTimeoutMs ? null : electionTimeoutMs.toString());
         if (keysMax != null)
         {
             args.add("--keys-max");

@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
  *            [--limits default|small] [--pipeline-wait NAME] [--network-idle NAME] [--sender-idle NAME]
  *            [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]
  *            [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,2=HOST:PORT [--ack-policy local|quorum|all]
- *             [--group NAME]]
+ *             [--group NAME] [--election-timeout-ms N]]
  *            [--ignore-stdin]
  * </pre>
  * With {@code --node-id}, the server is node I of a replica group: {@code --peers} gives each node's replication
@@ -54,7 +54,7 @@ public final class ServerMain
                 " [--durability sync|page-cache] [--limits default|small] [--keys-max N] [--pipeline-wait NAME]" +
                 " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
                 " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
-                " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME]]" +
+                " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME] [--election-timeout-ms N]]" +
                 " [--ignore-stdin]");
             System.exit(2);
         }
@@ -114,6 +114,7 @@ public final class ServerMain
         String peers = null;
         AckPolicy ackPolicy = AckPolicy.QUORUM;
         String groupName = ReplicaGroupConfig.GROUP_NAME_DEFAULT;
+        long electionTimeoutMs = ReplicaGroupConfig.ELECTION_TIMEOUT_MS_DEFAULT;
         for (int i = 0; i < args.length; i++)
         {
             final String name = args[i];
@@ -192,6 +193,9 @@ public final class ServerMain
                 case "--group":
                     groupName = value;
                     break;
+                case "--election-timeout-ms":
+                    electionTimeoutMs = parseLong(name, value);
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option " + name);
             }
@@ -207,7 +211,7 @@ public final class ServerMain
         if (null != peers)
         {
             config.replicaGroup(new ReplicaGroupConfig(groupName, nodeId, ReplicaGroupConfig.parsePeers(peers),
-                ackPolicy, com.wodian.journal.consensus.ConsensusConfig.defaults(),
+                ackPolicy, ReplicaGroupConfig.consensusConfig(electionTimeoutMs),
                 ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT, ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT));
         }
         if (keysMax > 0)
