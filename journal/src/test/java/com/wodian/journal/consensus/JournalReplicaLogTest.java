@@ -433,22 +433,37 @@ class JournalReplicaLogTest
     @Test
     void randomOperationsMatchAnInMemoryModel()
     {
-        final int seedCount = Integer.getInteger("replicalog.seeds", 4);
+        final int seedCount = Integer.getInteger("replicalog.seeds", 6);
+        final long[] operationCounts = new long[OPERATION_KINDS];
         for (long seed = 1; seed <= seedCount; seed++)
         {
             final Path seedDir = dataDir.resolve("seed-" + seed);
             try
             {
-                runModel(seedDir, seed);
+                runModel(seedDir, seed, operationCounts);
             }
             catch (final AssertionError | RuntimeException ex)
             {
                 throw new AssertionError("seed " + seed + " (-Dreplicalog.seeds to run more)", ex);
             }
         }
+        // The seeds must have exercised every kind of operation, the rare ones included.
+        for (int kind = 0; kind < OPERATION_KINDS; kind++)
+        {
+            assertTrue(operationCounts[kind] > seedCount, "operation kind " + kind + " ran " + operationCounts[kind] +
+                " times: " + Arrays.toString(operationCounts));
+        }
     }
 
-    private void runModel(final Path dir, final long seed)
+    private static final int APPEND = 0;
+    private static final int SYNC = 1;
+    private static final int TRUNCATE = 2;
+    private static final int COMMIT_MARK = 3;
+    private static final int REOPEN = 4;
+    private static final int READ = 5;
+    private static final int OPERATION_KINDS = 6;
+
+    private void runModel(final Path dir, final long seed, final long[] operationCounts)
     {
         final SplittableRandom random = new SplittableRandom(seed);
         final int windowEntries = 1 + random.nextInt(8);
@@ -477,11 +492,13 @@ class JournalReplicaLogTest
                     log.append(term, payloads.add(content));
                     modelContents.add(content);
                     modelTerms.add(term);
+                    operationCounts[APPEND]++;
                 }
                 else if (choice < 55)
                 {
                     log.sync();
                     modelDurable = modelContents.size();
+                    operationCounts[SYNC]++;
                 }
                 else if (choice < 58 && modelContents.size() > modelCommit)
                 {
@@ -491,12 +508,14 @@ class JournalReplicaLogTest
                     modelTerms.subList((int)index - 1, modelTerms.size()).clear();
                     modelDurable = modelContents.size();
                     modelTruncations++;
+                    operationCounts[TRUNCATE]++;
                 }
                 else if (choice < 61)
                 {
                     final long index = random.nextLong(modelContents.size() + 1);
                     log.storeCommitMark(index);
                     modelCommit = Math.max(modelCommit, Math.min(index, modelDurable));
+                    operationCounts[COMMIT_MARK]++;
                 }
                 else if (choice < 64)
                 {
@@ -504,12 +523,20 @@ class JournalReplicaLogTest
                     log.close();
                     log = JournalReplicaLog.open(dir, DurabilityPolicy.PAGE_CACHE, windowEntries, payloads);
                     modelDurable = modelContents.size();
+                    operationCounts[REOPEN]++;
                 }
                 else if (!modelContents.isEmpty())
                 {
-                    final int index = 1 + random.nextInt(modelContents.size());
-                    assertTrue(log.read(index, view));
-                    assertTrue(modelContents.get(index - 1).matches(view), "content of " + index + " at step " + step);
+                    // Mostly single reads anywhere (a leader's window, a jump back); sometimes a follower catching
+                    // up: a run of reads in order to the end.
+                    final int first = 1 + random.nextInt(modelContents.size());
+                    final int last = random.nextInt(4) == 0 ? modelContents.size() : first;
+                    for (int index = first; index <= last; index++)
+                    {
+                        assertTrue(log.read(index, view));
+                        assertTrue(modelContents.get(index - 1).matches(view), "content of " + index + " at " + step);
+                    }
+                    operationCounts[READ]++;
                 }
 
                 assertEquals(modelContents.size(), log.lastIndex(), "lastIndex at step " + step);
