@@ -13,6 +13,10 @@ import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalEntryDescriptor;
 import com.wodian.journal.JournalWriter;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -423,6 +427,41 @@ class JournalReplicaLogTest
             assertEquals(3, log.lastIndex());
             appendAll(log, 2, 10, 1);
             assertEquals(2, log.termAt(4));
+        }
+    }
+
+    @Test
+    void aTornLastEntryIsPassedOverByReadsAndLeftBehindByATruncation()
+    {
+        final List<Content> expected = new ArrayList<>();
+        try (JournalReplicaLog log = open(4))
+        {
+            expected.addAll(appendAll(log, 1, 1, 5));
+            log.sync();
+        }
+        // What a power cut can leave: an excerpt whose header made it to disk without its body (bad checksum).
+        final byte[] torn = new byte[JournalEntryDescriptor.HEADER_LENGTH + 12];
+        torn[0] = 6;
+        torn[20] = 1;
+        torn[16] = 12;
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dataDir.resolve("journal")).build();
+            ExcerptAppender appender = queue.createAppender();
+            DocumentContext context = appender.writingDocument())
+        {
+            context.wire().bytes().write(torn);
+        }
+
+        try (JournalReplicaLog log = open(4))
+        {
+            assertEquals(5, log.lastIndex());
+            expected.addAll(appendAll(log, 2, 6, 6));
+            // Entry 6 follows the torn excerpt in the journal; 6 and 7 are out of the window.
+            assertReadsAll(log, expected);
+            log.truncateFrom(9);
+            expected.subList(8, expected.size()).clear();
+            assertReadsAll(log, expected);
+            assertSameContents(expected, replayJournal(log.journal()));
+            assertEquals(2, log.termAt(8));
         }
     }
 
