@@ -14,9 +14,9 @@ import java.util.SplittableRandom;
  * a simulated clock, a network that loses, delays, reorders and duplicates messages and can cut links, nodes that
  * crash and restart with only their durable state (log, term, vote), and planned leadership transfers. Leaders take
  * commands one at a time ({@link ConsensusNode#propose}) or in batches ({@link ConsensusNode#appendLocal}, then one
- * {@link ConsensusNode#flush} after the millisecond's deliveries), as the server does. After every simulated millisecond it checks the
- * safety properties; at the end it heals every fault and checks that the group converges and that every command a
- * client saw acknowledged is applied on every node exactly once.
+ * {@link ConsensusNode#flush} after the millisecond's deliveries), as the server does. After every simulated
+ * millisecond it checks the safety properties; at the end it heals every fault and checks that the group converges
+ * and that every command a client saw acknowledged is applied on every node exactly once.
  *
  * <p>A failing seed replays exactly: every random choice comes from one {@link SplittableRandom}.
  */
@@ -385,7 +385,8 @@ final class GroupSimulation
             return;
         }
         flushDue[nodeId] |= batched;
-        pendingByNode.get(nodeId).put(index, new Pending(request.clientId, request.key, request.attempt, node.currentTerm()));
+        pendingByNode.get(nodeId).put(index,
+            new Pending(request.clientId, request.key, request.attempt, node.currentTerm()));
     }
 
     private void answerClients()
