@@ -41,6 +41,8 @@ class ReplicaGroupServerTest
 
     private final WodianServer[] servers = new WodianServer[NODES];
     private final InetSocketAddress[] replicationAddresses = new InetSocketAddress[NODES];
+    /** Client ports, kept across a node's restart: the client's node list names them. */
+    private final int[] clientPorts = new int[NODES];
     private final CommandEncoder encoder = new CommandEncoder();
 
     @AfterEach
@@ -117,20 +119,22 @@ class ReplicaGroupServerTest
     private void start(final int nodeId) throws IOException
     {
         final ServerConfig config = ServerTestSupport.config(dir.resolve("node" + nodeId), ThreadingMode.COMPACT)
+            .port(clientPorts[nodeId])
             .tickIntervalMs(3_600_000)
             .replicaGroup(new ReplicaGroupConfig("test", nodeId, replicationAddresses, AckPolicy.QUORUM,
                 new ConsensusConfig(300, 600, 50, 256), ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT,
                 ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT));
         servers[nodeId] = WodianServer.launch(config);
+        clientPorts[nodeId] = servers[nodeId].port();
     }
 
     private WodianClient groupClient() throws IOException
     {
         final ClientConfig config = new ClientConfig().credentials(ServerTestSupport.ADMIN).reconnect(true)
             .reconnectBackoffInitialMs(10).reconnectBackoffMaxMs(100).reconnectGiveUpMs(20_000);
-        for (final WodianServer server : servers)
+        for (final int port : clientPorts)
         {
-            config.node(ServerTestSupport.HOST, server.port());
+            config.node(ServerTestSupport.HOST, port);
         }
         return WodianClient.connect(config);
     }
