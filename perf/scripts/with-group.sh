@@ -55,6 +55,6 @@ echo "group: ${server_args[*]:-(defaults)}; primary $primary; $(uptime)"
 sampler_pid=$!
 "$repo_dir/bin/wodian" loadgen --target "$primary" --credentials "$base_dir/client-secrets" "$@"
 kill "$sampler_pid" 2>/dev/null || true
-sort -n "$base_dir/lag" | awk '{v[NR]=$1} END {if (NR) printf "standby lag (entries the engine is behind the primary journal, %d samples): median %s, max %s\n", NR, v[int((NR+1)/2)], v[NR]}'
+sort -n "$base_dir/lag" | awk '{v[NR]=($1<0?0:$1)} END {if (NR) printf "standby lag (entries the engine is behind the primary journal, %d samples): median %s, max %s\n", NR, v[int((NR+1)/2)], v[NR]}'
 grep -h "primary of term\|no longer the primary\|dropped" "$base_dir"/node*.log | sed 's/^/  /' | tail -6 || true
 echo "after: $(uptime)"
