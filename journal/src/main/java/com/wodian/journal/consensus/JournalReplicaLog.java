@@ -177,7 +177,10 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
      * @throws IllegalStateException if the term history or the commit mark is damaged.
      */
     public static JournalReplicaLog open(
-        final Path dataDir, final DurabilityPolicy durabilityPolicy, final int windowEntries, final EntryPayloads payloads)
+        final Path dataDir,
+        final DurabilityPolicy durabilityPolicy,
+        final int windowEntries,
+        final EntryPayloads payloads)
     {
         Objects.requireNonNull(durabilityPolicy, "durabilityPolicy");
         if (windowEntries < 1 || windowEntries > WINDOW_ENTRIES_MAX)
