@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
 
 import static com.wodian.net.replication.ReplicationDescriptor.BYTE_ORDER;
 import static com.wodian.net.replication.ReplicationDescriptor.PROTOCOL_VERSION;
@@ -268,6 +269,35 @@ class ReplicationTransportTest
         pollUntil(nowMs, transports, handlers, () -> handlers[0].received.size() == before + 1);
         assertEquals(new ConsensusMessage.AppendReply(3, 1, true, 8, 0),
             handlers[0].received.get(before).message());
+    }
+
+    @Test
+    void aConnectionWithoutHelloIsClosedAfterTheTimeout() throws IOException
+    {
+        // No peer address: node 0 dials nobody, so its poll's work count is the accept alone.
+        final ReplicationTransport zero =
+            new ReplicationTransport(0, GROUP, new InetSocketAddress[] {ReplicationTestSupport.ephemeral(), null},
+            source);
+        toClose.add(zero);
+        final RecordingHandler[] handlers = handlers(2);
+        final ReplicationTransport[] onlyZero = {zero, null};
+        try (SocketChannel silent = SocketChannel.open(zero.localAddress()))
+        {
+            silent.configureBlocking(false);
+            final ByteBuffer sink = ByteBuffer.allocate(16);
+            int workCount = 0;
+            for (int i = 0; i < ReplicationTestSupport.POLL_ITERATIONS_MAX && workCount == 0; i++)
+            {
+                workCount = zero.poll(0, handlers[0]); // the accept, at time 0
+                LockSupport.parkNanos(50_000);
+            }
+            assertEquals(1, workCount);
+            zero.poll(ReplicationDescriptor.HELLO_TIMEOUT_MS - 10, handlers[0]);
+            assertFalse(closedByPeer(silent, sink));
+            pollUntil(ReplicationDescriptor.HELLO_TIMEOUT_MS + 100, onlyZero, handlers,
+                () -> closedByPeer(silent, sink));
+            assertEquals(1, zero.handshakesRejected());
+        }
     }
 
     private static boolean closedByPeer(final SocketChannel raw, final ByteBuffer sink)
