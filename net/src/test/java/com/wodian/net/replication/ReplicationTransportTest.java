@@ -317,7 +317,8 @@ class ReplicationTransportTest
     void aFullOutboundBufferDropsRatherThanBlocks()
     {
         final InetSocketAddress[] zeroAddresses = {ReplicationTestSupport.ephemeral(), null};
-        final ReplicationTransport zero = new ReplicationTransport(0, GROUP, zeroAddresses, source, 256 * 1024, 1 << 20);
+        final ReplicationTransport zero =
+            new ReplicationTransport(0, GROUP, zeroAddresses, source, 256 * 1024, 1 << 20);
         toClose.add(zero);
         final InetSocketAddress[] oneAddresses = {zero.localAddress(), ReplicationTestSupport.ephemeral()};
         final ReplicationTransport one = new ReplicationTransport(1, GROUP, oneAddresses, source);
