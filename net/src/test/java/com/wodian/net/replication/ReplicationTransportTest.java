@@ -117,6 +117,7 @@ class ReplicationTransportTest
             assertTrue(transports[to].bytesReceived() > 2 * 70_000);
         }
         assertTrue(nowMs >= 0);
+        assertTrue(transports[0].receivedEntries() instanceof ReplicationDecoder);
     }
 
     @Test
