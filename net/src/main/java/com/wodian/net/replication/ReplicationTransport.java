@@ -2,6 +2,7 @@ package com.wodian.net.replication;
 
 import com.wodian.journal.consensus.ConsensusMessage;
 import com.wodian.journal.consensus.ConsensusOutbox;
+import com.wodian.journal.consensus.EntryPayloads;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -172,6 +173,16 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * @return the resolver that every {@link MessageHandler#onMessage} call receives (always this one object), for
+     * a follower's replica log to be wired to once: it turns a received AppendEntries' {@code entryPayloads}
+     * handles into bytes, valid only during that callback.
+     */
+    public EntryPayloads receivedEntries()
+    {
+        return decoder;
     }
 
     /**

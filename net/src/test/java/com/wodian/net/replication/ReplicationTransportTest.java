@@ -117,6 +117,7 @@ class ReplicationTransportTest
             assertTrue(transports[to].bytesReceived() > 2 * 70_000);
         }
         assertTrue(nowMs >= 0);
+        assertTrue(transports[0].receivedEntries() instanceof ReplicationDecoder);
     }
 
     @Test
@@ -317,7 +318,8 @@ class ReplicationTransportTest
     void aFullOutboundBufferDropsRatherThanBlocks()
     {
         final InetSocketAddress[] zeroAddresses = {ReplicationTestSupport.ephemeral(), null};
-        final ReplicationTransport zero = new ReplicationTransport(0, GROUP, zeroAddresses, source, 256 * 1024, 1 << 20);
+        final ReplicationTransport zero =
+            new ReplicationTransport(0, GROUP, zeroAddresses, source, 256 * 1024, 1 << 20);
         toClose.add(zero);
         final InetSocketAddress[] oneAddresses = {zero.localAddress(), ReplicationTestSupport.ephemeral()};
         final ReplicationTransport one = new ReplicationTransport(1, GROUP, oneAddresses, source);
