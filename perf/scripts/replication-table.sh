@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Measures the replication rows of docs/replication.md: a fresh three-node group on loopback per row
+# (perf/scripts/with-group.sh), the loadgen against its primary, one row per acknowledgement policy, at a fixed
+# offered rate (latency, CO-corrected) and as a throughput search. Output: one .txt per row under OUT.
+#
+#   perf/scripts/replication-table.sh [OUT]          # about 10 minutes
+#   ROWS="quorum-pc-50k local-pc-50k" perf/scripts/replication-table.sh
+#
+# Run it on a quiet machine: every number depends on the load average, printed before each row. All three nodes
+# share the machine's two cores with the load generator.
+set -uo pipefail
+repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="${1:-$repo_dir/perf-results/replication-$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$out"
+with_group="$repo_dir/perf/scripts/with-group.sh"
+latency=(--duration 12 --warmup 4 --connections 4)
+search=(--rate max --duration 4 --warmup 1 --connections 4 --start-rate 20000 --p99-bound 100ms --steps-max 9)
+
+row() {
+    local name="$1"; shift
+    if [[ -n "${ROWS:-}" && " $ROWS " != *" $name "* ]]; then return; fi
+    echo "=== $name: $* ($(uptime))" | tee "$out/$name.txt"
+    "$@" 2>&1 | tee -a "$out/$name.txt"
+}
+
+for policy in local quorum all; do
+    row "$policy-pc-50k" "$with_group" --ack-policy "$policy" --durability page-cache -- --rate 50000 \
+        "${latency[@]}" --out "$out/$policy-pc-50k.hgrm"
+    row "$policy-sync-10k" "$with_group" --ack-policy "$policy" --durability sync -- --rate 10000 \
+        "${latency[@]}" --out "$out/$policy-sync-10k.hgrm"
+    row "$policy-pc-max" "$with_group" --ack-policy "$policy" --durability page-cache -- "${search[@]}"
+done
+echo "results in $out"
