@@ -87,6 +87,9 @@ public final class CommandCatalog
         query(RiskRuleQueryDecoder.TEMPLATE_ID, RiskRuleQueryDecoder.BLOCK_LENGTH);
         query(RiskEventsQueryDecoder.TEMPLATE_ID, RiskEventsQueryDecoder.BLOCK_LENGTH);
         query(RiskStatsQueryDecoder.TEMPLATE_ID, RiskStatsQueryDecoder.BLOCK_LENGTH);
+        // Replica-group operations travel as queries (never journaled); the server answers them, not the engine.
+        query(ClusterStatusQueryDecoder.TEMPLATE_ID, ClusterStatusQueryDecoder.BLOCK_LENGTH);
+        query(ClusterControlDecoder.TEMPLATE_ID, ClusterControlDecoder.BLOCK_LENGTH);
 
         session(LogonDecoder.TEMPLATE_ID, LogonDecoder.BLOCK_LENGTH);
         session(LogonProofDecoder.TEMPLATE_ID, LogonProofDecoder.BLOCK_LENGTH);

@@ -29,6 +29,8 @@ public final class CommandEncoder
     private final PaymentStatusQueryEncoder paymentStatusQuery = new PaymentStatusQueryEncoder();
     private final MerchantStatementQueryEncoder statementQuery = new MerchantStatementQueryEncoder();
     private final StateHashQueryEncoder stateHashQuery = new StateHashQueryEncoder();
+    private final ClusterStatusQueryEncoder clusterStatusQuery = new ClusterStatusQueryEncoder();
+    private final ClusterControlEncoder clusterControl = new ClusterControlEncoder();
     private final SetMerchantRulesEncoder setMerchantRules = new SetMerchantRulesEncoder();
     private final RedeemPointsEncoder redeemPoints = new RedeemPointsEncoder();
     private final AdjustPointsEncoder adjustPoints = new AdjustPointsEncoder();
@@ -379,5 +381,20 @@ public final class CommandEncoder
     {
         stateHashQuery.wrapAndApplyHeader(buffer, offset, header).reserved(0);
         return HEADER_LENGTH + stateHashQuery.encodedLength();
+    }
+
+    public int clusterStatusQuery(final MutableDirectBuffer buffer, final int offset)
+    {
+        clusterStatusQuery.wrapAndApplyHeader(buffer, offset, header).reserved(0);
+        return HEADER_LENGTH + clusterStatusQuery.encodedLength();
+    }
+
+    /**
+     * @param action       1 PROMOTE targetNodeId, 2 DEMOTE (hand over to targetNodeId, or -1 for the best standby).
+     */
+    public int clusterControl(final MutableDirectBuffer buffer, final int offset, final int action, final int targetNodeId)
+    {
+        clusterControl.wrapAndApplyHeader(buffer, offset, header).action((short)action).targetNodeId(targetNodeId);
+        return HEADER_LENGTH + clusterControl.encodedLength();
     }
 }

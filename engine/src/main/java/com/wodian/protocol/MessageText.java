@@ -178,6 +178,18 @@ public final class MessageText
             case RiskEventsReplyDecoder.TEMPLATE_ID:
                 new RiskEventsReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
                 break;
+            case ClusterStatusQueryDecoder.TEMPLATE_ID:
+                new ClusterStatusQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case ClusterControlDecoder.TEMPLATE_ID:
+                new ClusterControlDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case ClusterStatusReplyDecoder.TEMPLATE_ID:
+                new ClusterStatusReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case ClusterControlReplyDecoder.TEMPLATE_ID:
+                new ClusterControlReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
             case RiskStatsReplyDecoder.TEMPLATE_ID:
                 new RiskStatsReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
                 break;
