@@ -365,29 +365,27 @@ final class ReplicaGroup implements AutoCloseable
     }
 
     /**
-     * The leader every live node agrees on: a node that says it leads, with no live node in a higher term, and a
-     * majority of the group (itself included) naming it; -1 when there is none right now.
+     * The leader a majority of the group agrees on: a node that says it leads in some term, with a majority of the
+     * group (itself included) naming it as leader in that same term; -1 when there is none right now. A deposed
+     * primary still claiming an old term, or an isolated node that keeps raising its term, is never named by a
+     * majority.
      */
     int leader()
     {
         final NodeStatus[] statuses = new NodeStatus[NODES];
-        long termMax = -1;
         for (int i = 0; i < NODES; i++)
         {
             statuses[i] = status(i);
-            if (null != statuses[i])
-            {
-                termMax = Math.max(termMax, statuses[i].term());
-            }
         }
         for (int i = 0; i < NODES; i++)
         {
-            if (null != statuses[i] && statuses[i].role() == ROLE_LEADER && statuses[i].term() == termMax)
+            if (null != statuses[i] && statuses[i].role() == ROLE_LEADER)
             {
-                int votes = 0;
-                for (final NodeStatus status : statuses)
+                int votes = 1;
+                for (int j = 0; j < NODES; j++)
                 {
-                    if (null != status && status.leaderId() == i && status.term() == termMax)
+                    final NodeStatus status = statuses[j];
+                    if (j != i && null != status && status.leaderId() == i && status.term() == statuses[i].term())
                     {
                         votes++;
                     }
