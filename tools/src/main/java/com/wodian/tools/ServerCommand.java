@@ -58,6 +58,24 @@ public final class ServerCommand implements Runnable
     @Option(names = "--sender-idle", description = "sender thread idle strategy (dedicated mode), as --network-idle")
     String senderIdle;
 
+    @Option(names = "--node-id", description = "run as node I of a replica group (with --peers); see docs/replication.md")
+    Integer nodeId;
+
+    @Option(names = "--peers", description = "replica group: every node's replication address, " +
+        "0=HOST:PORT,1=HOST:PORT,2=HOST:PORT; this node listens on its own and dials the others")
+    String peers;
+
+    @Option(names = "--ack-policy", description = "replica group: when a client hears success: " +
+        "local (own journal), quorum (own journal + 1 standby of 3, default), all (every standby in the set)")
+    String ackPolicy;
+
+    @Option(names = "--group", description = "replica group name; peers with another name are refused")
+    String group;
+
+    @Option(names = "--election-timeout-ms", description = "replica group: a standby that hears nothing from the " +
+        "primary for this long to twice this starts an election (default 300)")
+    Long electionTimeoutMs;
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -98,6 +116,11 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--pipeline-wait", pipelineWait);
         addIfGiven(args, "--network-idle", networkIdle);
         addIfGiven(args, "--sender-idle", senderIdle);
+        addIfGiven(args, "--node-id", null == nodeId ? null : nodeId.toString());
+        addIfGiven(args, "--peers", peers);
+        addIfGiven(args, "--ack-policy", ackPolicy);
+        addIfGiven(args, "--group", group);
+        addIfGiven(args, "--election-timeout-ms", null == electionTimeoutMs ? null : electionTimeoutMs.toString());
         if (keysMax != null)
         {
             args.add("--keys-max");

@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
     description = "Wodian transaction processor: server, POS client, journal inspection, demo and benchmarks.",
     subcommands = {
         ServerCommand.class,
+        GroupCommands.Status.class,
+        GroupCommands.Promote.class,
+        GroupCommands.Demote.class,
         PosCommand.class,
         CredentialsCommand.class,
         JournalCommand.class,

@@ -10,6 +10,12 @@ import java.util.random.RandomGenerator;
  * leader within the minimum election timeout ignores vote requests, so a node rejoining after a partition cannot
  * depose a healthy leader).
  *
+ * <p>Two more from the thesis for throughput and planned switchovers: pipelining (section 10.2.1: once a follower's
+ * position is confirmed the leader sends further entries without waiting for acknowledgements, up to
+ * {@link ConsensusConfig#maxInFlightEntries()} per follower, and treats {@code nextIndex} as a hint that a refusal
+ * corrects), and leadership transfer (section 3.10: {@link #transferLeadership}). Commands can be appended in
+ * batches ({@link #appendLocal}) and sent once per batch ({@link #flush}).
+ *
  * <p>The node is a pure, single-threaded state machine: it never reads a clock (time comes in every call), never
  * touches the network (messages leave through a {@link ConsensusOutbox}) and draws randomness only from the generator
  * it is given, so a simulator can run a whole group in one thread under a seed and replay any failure exactly.
@@ -33,6 +39,9 @@ public final class ConsensusNode
     private final long[] nextIndex;
     private final long[] matchIndex;
     private final long[] lastHeardFromMs;
+    private final long[] lastSentToMs;
+    private final boolean[] probing;
+    private final long[] commitScratch;
     private final boolean[] voteGranted;
 
     private Role role = Role.FOLLOWER;
@@ -40,8 +49,9 @@ public final class ConsensusNode
     private long commitIndex;
     private long lastAppliedIndex;
     private long electionDeadlineMs;
-    private long nextHeartbeatMs;
     private long lastLeaderContactMs = Long.MIN_VALUE / 2;
+    private int transferTarget = -1;
+    private long transferDeadlineMs;
 
     /**
      * Starts (or restarts) a node as a follower. Persistent state comes from {@code termStore} and {@code log};
@@ -74,6 +84,9 @@ public final class ConsensusNode
         this.nextIndex = new long[groupSize];
         this.matchIndex = new long[groupSize];
         this.lastHeardFromMs = new long[groupSize];
+        this.lastSentToMs = new long[groupSize];
+        this.probing = new boolean[groupSize];
+        this.commitScratch = new long[groupSize];
         this.voteGranted = new boolean[groupSize];
         resetElectionDeadline(nowMs);
     }
@@ -145,27 +158,113 @@ public final class ConsensusNode
     }
 
     /**
-     * Leader only: append a client entry and start replicating it.
+     * @return on the leader, the next index it will send the given member (a hint under pipelining: it runs ahead of
+     * {@link #matchIndexOf} by what is in flight); otherwise 0.
+     */
+    public long nextIndexOf(final int peerId)
+    {
+        return role == Role.LEADER ? (peerId == nodeId ? log.lastIndex() + 1 : nextIndex[peerId]) : 0;
+    }
+
+    /**
+     * @return on the leader, when it last had an AppendEntries reply of its term from the given member (for lag and
+     * liveness reports); otherwise {@code Long.MIN_VALUE}.
+     */
+    public long lastHeardFromMs(final int peerId)
+    {
+        return role == Role.LEADER && peerId != nodeId ? lastHeardFromMs[peerId] : Long.MIN_VALUE;
+    }
+
+    /**
+     * @return the member a pending leadership transfer hands over to, -1 when none is pending.
+     */
+    public int transferTarget()
+    {
+        return transferTarget;
+    }
+
+    /**
+     * Leader only: append a client entry and start replicating it at once ({@link #appendLocal} then
+     * {@link #flush}).
      *
-     * @return the entry's index, or -1 when this node is not the leader (the client should try the leader).
+     * @return the entry's index, or -1 when this node is not the leader (the client should try the leader) or a
+     * leadership transfer is pending.
      */
     public long propose(final long payload, final long nowMs)
     {
-        if (role != Role.LEADER)
+        final long index = appendLocal(payload);
+        if (index > 0)
+        {
+            flush(nowMs);
+        }
+        return index;
+    }
+
+    /**
+     * Leader only: append a client entry without sending it; {@link #flush} sends everything appended since. Lets a
+     * caller append a batch of commands and send them in one message per follower.
+     *
+     * @return the entry's index, or -1 when this node is not the leader or a leadership transfer is pending (the
+     * leader must not grow its log while the target catches up).
+     */
+    public long appendLocal(final long payload)
+    {
+        if (role != Role.LEADER || transferTarget != -1)
         {
             return -1;
         }
         log.append(termStore.currentTerm(), payload);
-        final long index = log.lastIndex();
         if (groupSize == 1)
         {
             advanceCommitIndex();
         }
-        else
+        return log.lastIndex();
+    }
+
+    /**
+     * Leader only (otherwise does nothing): send each follower the entries it has not been sent yet, in messages of
+     * at most {@link ConsensusConfig#maxEntriesPerAppend()}, while it has fewer than
+     * {@link ConsensusConfig#maxInFlightEntries()} unacknowledged. A follower whose position is not yet confirmed
+     * (just after the election, or after it refused a message) gets nothing here: it has one probe in flight and
+     * the reply to it resumes the stream.
+     */
+    public void flush(final long nowMs)
+    {
+        if (role != Role.LEADER)
         {
-            broadcastAppends(nowMs);
+            return;
         }
-        return index;
+        for (int peer = 0; peer < groupSize; peer++)
+        {
+            if (peer != nodeId)
+            {
+                replicate(peer, nowMs);
+            }
+        }
+    }
+
+    /**
+     * Leader only: hand leadership to {@code targetId} (Raft thesis 3.10), for a planned switchover. The leader
+     * stops accepting commands, brings the target's log up to its own, then tells it to start an election at once
+     * ({@link ConsensusMessage.TimeoutNow}); the target wins the next term because its log is as up to date as any.
+     * If the target has not taken over within {@link ConsensusConfig#electionTimeoutMaxMs()}, the leader gives the
+     * transfer up and accepts commands again. A second call replaces a pending transfer.
+     *
+     * @return false when this node is not the leader, or the target is itself or not a member.
+     */
+    public boolean transferLeadership(final int targetId, final long nowMs)
+    {
+        if (role != Role.LEADER || targetId == nodeId || targetId < 0 || targetId >= groupSize)
+        {
+            return false;
+        }
+        transferTarget = targetId;
+        transferDeadlineMs = nowMs + config.electionTimeoutMaxMs();
+        if (!sendTimeoutNowIfCaughtUp(nowMs))
+        {
+            replicate(targetId, nowMs);
+        }
+        return true;
     }
 
     /**
@@ -180,14 +279,32 @@ public final class ConsensusNode
                 stepDown(termStore.currentTerm(), nowMs);
                 return;
             }
-            if (nowMs >= nextHeartbeatMs)
+            if (transferTarget != -1 && nowMs >= transferDeadlineMs)
             {
-                broadcastAppends(nowMs);
+                transferTarget = -1; // the target did not take over in time: keep leading
+            }
+            for (int peer = 0; peer < groupSize; peer++)
+            {
+                if (peer == nodeId)
+                {
+                    continue;
+                }
+                replicate(peer, nowMs);
+                // Under load the data messages are the heartbeats: only an idle follower gets an empty one, so a
+                // heartbeat does not race data in flight (arriving first, it would be refused and trigger a resend).
+                if (nowMs - lastSentToMs[peer] >= config.heartbeatIntervalMs())
+                {
+                    if (peer == transferTarget)
+                    {
+                        sendTimeoutNowIfCaughtUp(nowMs); // resent while pending: the first one may have been lost
+                    }
+                    sendAppend(peer, nowMs, false);
+                }
             }
         }
         else if (nowMs >= electionDeadlineMs)
         {
-            startElection(nowMs);
+            startElection(nowMs, false);
         }
     }
 
@@ -215,16 +332,32 @@ public final class ConsensusNode
         {
             onVoteReply(reply, nowMs);
         }
+        else if (message instanceof ConsensusMessage.TimeoutNow timeoutNow)
+        {
+            onTimeoutNow(timeoutNow, nowMs);
+        }
+    }
+
+    private void onTimeoutNow(final ConsensusMessage.TimeoutNow timeoutNow, final long nowMs)
+    {
+        // Only the leader of this node's current term may hand over; a TimeoutNow of an earlier term (late, or
+        // duplicated after the transfer already happened) or from anyone else is ignored.
+        if (role == Role.FOLLOWER && timeoutNow.term() == termStore.currentTerm() &&
+            timeoutNow.fromNodeId() == leaderId)
+        {
+            startElection(nowMs, true);
+        }
     }
 
     private void onRequestVote(final ConsensusMessage.RequestVote request, final long term, final long nowMs)
     {
         // Stickiness (thesis 4.2.3): while a leader is known to be alive (this node, or one heard from within the
         // minimum election timeout), a vote request of a higher term is ignored, term not adopted: the candidate is
-        // most likely a node that was cut off and is only now back, and must not depose a healthy leader.
+        // most likely a node that was cut off and is only now back, and must not depose a healthy leader. A
+        // leadership transfer is the exception: the live leader itself asked the candidate to stand (thesis 3.10).
         final boolean leaderAlive =
             role == Role.LEADER || (leaderId != -1 && nowMs - lastLeaderContactMs < config.electionTimeoutMinMs());
-        if (leaderAlive && request.term() > term)
+        if (leaderAlive && request.term() > term && !request.leadershipTransfer())
         {
             return;
         }
@@ -353,35 +486,50 @@ public final class ConsensusNode
         }
         final int peer = reply.fromNodeId();
         lastHeardFromMs[peer] = nowMs;
-        // Only a reply that moves this peer forward (or back, on a conflict) triggers the next send. A duplicated
-        // or stale reply triggers nothing: otherwise every duplicate would start one more send-reply chain and
-        // the traffic would grow without bound. Heartbeats resend whatever a lost message left behind.
+        // Only a reply that tells something new (moves this peer forward, confirms a probe, or moves it back on a
+        // conflict) triggers sends. A duplicated or stale reply triggers nothing: otherwise every duplicate would
+        // start one more send-reply chain and the traffic would grow without bound. Heartbeats find whatever a lost
+        // message left behind.
         if (reply.success())
         {
-            if (reply.matchIndex() > matchIndex[peer])
+            final boolean advanced = reply.matchIndex() > matchIndex[peer];
+            if (advanced)
             {
                 matchIndex[peer] = reply.matchIndex();
                 nextIndex[peer] = Math.max(nextIndex[peer], matchIndex[peer] + 1);
                 advanceCommitIndex();
-                if (nextIndex[peer] <= log.lastIndex())
+            }
+            final boolean probeConfirmed = probing[peer] && matchIndex[peer] >= nextIndex[peer] - 1;
+            if (probeConfirmed)
+            {
+                probing[peer] = false; // position known: stream from here on
+            }
+            if (advanced || probeConfirmed)
+            {
+                if (peer == transferTarget && sendTimeoutNowIfCaughtUp(nowMs))
                 {
-                    sendAppend(peer, nowMs);
+                    return;
                 }
+                replicate(peer, nowMs);
             }
         }
         else
         {
+            // The follower refused: entries it needed were lost or reordered, or its log conflicts. Resume where it
+            // says (never below what it has acknowledged, never forward), one probe at a time until it accepts:
+            // refusals of the other messages in flight then find nextIndex already moved back and trigger nothing.
             final long resumeIndex =
                 Math.max(matchIndex[peer] + 1, Math.min(nextIndex[peer] - 1, reply.conflictIndex()));
             if (resumeIndex < nextIndex[peer])
             {
                 nextIndex[peer] = resumeIndex;
-                sendAppend(peer, nowMs);
+                probing[peer] = true;
+                sendAppend(peer, nowMs, false);
             }
         }
     }
 
-    private void startElection(final long nowMs)
+    private void startElection(final long nowMs, final boolean leadershipTransfer)
     {
         final long term = termStore.currentTerm() + 1;
         termStore.store(term, nodeId);
@@ -397,7 +545,7 @@ public final class ConsensusNode
         }
         final long lastIndex = log.lastIndex();
         final ConsensusMessage request =
-            new ConsensusMessage.RequestVote(term, nodeId, lastIndex, log.termAt(lastIndex), false);
+            new ConsensusMessage.RequestVote(term, nodeId, lastIndex, log.termAt(lastIndex), leadershipTransfer);
         for (int peer = 0; peer < groupSize; peer++)
         {
             if (peer != nodeId)
@@ -416,8 +564,10 @@ public final class ConsensusNode
         {
             nextIndex[peer] = lastIndex + 1;
             matchIndex[peer] = 0;
+            probing[peer] = true; // where each follower's log matches is unknown until it accepts a message
             lastHeardFromMs[peer] = nowMs; // grace period: check quorum counts from the election
         }
+        transferTarget = -1;
         // A leader may only count replicas for entries of its own term (Raft 5.4.2): the no-op makes earlier
         // entries committable at once instead of waiting for the next client command.
         log.append(termStore.currentTerm(), 0L);
@@ -425,7 +575,13 @@ public final class ConsensusNode
         {
             advanceCommitIndex();
         }
-        broadcastAppends(nowMs);
+        for (int peer = 0; peer < groupSize; peer++)
+        {
+            if (peer != nodeId)
+            {
+                sendAppend(peer, nowMs, false);
+            }
+        }
     }
 
     private void stepDown(final long newTerm, final long nowMs)
@@ -435,6 +591,7 @@ public final class ConsensusNode
             termStore.store(newTerm, TermStore.NO_VOTE);
             leaderId = -1;
         }
+        transferTarget = -1;
         if (role != Role.FOLLOWER)
         {
             role = Role.FOLLOWER;
@@ -446,22 +603,33 @@ public final class ConsensusNode
         }
     }
 
-    private void broadcastAppends(final long nowMs)
+    /**
+     * Streams entries to a follower whose position is confirmed: messages of up to maxEntriesPerAppend while it has
+     * entries it was not sent and fewer than maxInFlightEntries unacknowledged.
+     */
+    private void replicate(final int peer, final long nowMs)
     {
-        for (int peer = 0; peer < groupSize; peer++)
+        if (probing[peer])
         {
-            if (peer != nodeId)
-            {
-                sendAppend(peer, nowMs);
-            }
+            return;
         }
-        nextHeartbeatMs = nowMs + config.heartbeatIntervalMs();
+        final long lastIndex = log.lastIndex();
+        while (nextIndex[peer] <= lastIndex && nextIndex[peer] - 1 - matchIndex[peer] < config.maxInFlightEntries())
+        {
+            sendAppend(peer, nowMs, true);
+        }
     }
 
-    private void sendAppend(final int peer, final long nowMs)
+    /**
+     * Sends the entries from {@code nextIndex[peer]} (at most maxEntriesPerAppend; none for a heartbeat of a
+     * confirmed follower). With {@code pipelined}, moves {@code nextIndex[peer]} past them: Raft allows nextIndex to
+     * run ahead as a hint, and a refusal moves it back.
+     */
+    private void sendAppend(final int peer, final long nowMs, final boolean pipelined)
     {
         final long prevIndex = nextIndex[peer] - 1;
-        final long count = Math.min(config.maxEntriesPerAppend(), log.lastIndex() - prevIndex);
+        final long count = pipelined || probing[peer] ?
+            Math.min(config.maxEntriesPerAppend(), log.lastIndex() - prevIndex) : 0;
         final long[] terms = count == 0 ? NO_ENTRIES : new long[(int)count];
         final long[] payloads = count == 0 ? NO_ENTRIES : new long[(int)count];
         for (int i = 0; i < count; i++)
@@ -471,31 +639,58 @@ public final class ConsensusNode
         }
         outbox.send(peer, new ConsensusMessage.AppendEntries(
             termStore.currentTerm(), nodeId, prevIndex, log.termAt(prevIndex), terms, payloads, commitIndex));
+        lastSentToMs[peer] = nowMs;
+        if (pipelined)
+        {
+            nextIndex[peer] = prevIndex + 1 + count;
+        }
     }
 
+    /**
+     * Sends TimeoutNow to the transfer target once its log holds everything the leader's does.
+     *
+     * @return whether it was sent.
+     */
+    private boolean sendTimeoutNowIfCaughtUp(final long nowMs)
+    {
+        if (transferTarget == -1 || matchIndex[transferTarget] != log.lastIndex())
+        {
+            return false;
+        }
+        outbox.send(transferTarget, new ConsensusMessage.TimeoutNow(termStore.currentTerm(), nodeId));
+        lastSentToMs[transferTarget] = nowMs;
+        return true;
+    }
+
+    /**
+     * The highest index stored on a majority is the majority-th largest of (own last index, followers' match
+     * indexes). It commits only if its entry is of the current term (Raft 5.4.2): an entry of an earlier term
+     * commits only behind one of this term. Terms never go down along the log, so when the entry there is of an
+     * earlier term no lower index can be of the current term either. O(group size), no allocation.
+     */
     private void advanceCommitIndex()
     {
-        final long term = termStore.currentTerm();
-        for (long index = log.lastIndex(); index > commitIndex; index--)
+        final long[] sorted = commitScratch;
+        for (int member = 0; member < groupSize; member++)
         {
-            if (log.termAt(index) != term)
+            sorted[member] = member == nodeId ? log.lastIndex() : matchIndex[member];
+        }
+        for (int i = 1; i < groupSize; i++) // insertion sort, ascending: groups are small
+        {
+            final long value = sorted[i];
+            int j = i - 1;
+            while (j >= 0 && sorted[j] > value)
             {
-                break; // entries of earlier terms commit only behind one of this term
+                sorted[j + 1] = sorted[j];
+                j--;
             }
-            int replicas = 1;
-            for (int peer = 0; peer < groupSize; peer++)
-            {
-                if (peer != nodeId && matchIndex[peer] >= index)
-                {
-                    replicas++;
-                }
-            }
-            if (replicas >= majority)
-            {
-                commitIndex = index;
-                applyCommitted();
-                break;
-            }
+            sorted[j + 1] = value;
+        }
+        final long onMajority = sorted[groupSize - majority];
+        if (onMajority > commitIndex && log.termAt(onMajority) == termStore.currentTerm())
+        {
+            commitIndex = onMajority;
+            applyCommitted();
         }
     }
 

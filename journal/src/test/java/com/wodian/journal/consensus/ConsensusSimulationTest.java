@@ -34,6 +34,8 @@ class ConsensusSimulationTest
         final List<Long> failovers = new ArrayList<>();
         int acked = 0;
         int elections = 0;
+        int transfersStarted = 0;
+        int transfersWon = 0;
         final int seeds = seedCount(2_000);
         for (long seed = firstSeed(); seed < firstSeed() + seeds; seed++)
         {
@@ -42,14 +44,18 @@ class ConsensusSimulationTest
             assertEquals(0, result.lostAcks(), "seed " + seed + " lost acknowledged commands");
             acked += result.acked();
             elections += result.elections();
+            transfersStarted += result.transfersStarted();
+            transfersWon += result.transfersWon();
             failovers.addAll(result.failoverMs());
         }
         assertTrue(acked > seeds * 10, "too few commands acknowledged for the run to mean anything: " + acked);
+        assertTrue(transfersWon > 0 || seeds < 100, "no leadership transfer succeeded in " + transfersStarted);
         Collections.sort(failovers);
         System.out.printf("consensus simulation: %d seeds, %d acknowledged commands, %d elections, %d leader " +
-                "losses followed by a success; simulated failover ms p50 %d p99 %d max %d%n",
+                "losses followed by a success; simulated failover ms p50 %d p99 %d max %d; leadership transfers " +
+                "%d started, %d won by their target in the next term%n",
             seeds, acked, elections, failovers.size(), percentile(failovers, 0.50), percentile(failovers, 0.99),
-            failovers.isEmpty() ? -1 : failovers.get(failovers.size() - 1));
+            failovers.isEmpty() ? -1 : failovers.get(failovers.size() - 1), transfersStarted, transfersWon);
     }
 
     @Test

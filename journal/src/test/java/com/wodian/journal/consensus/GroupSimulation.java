@@ -12,9 +12,11 @@ import java.util.SplittableRandom;
 /**
  * Deterministic simulation of a replica group, clients included, in one thread under one seed (the TigerBeetle way):
  * a simulated clock, a network that loses, delays, reorders and duplicates messages and can cut links, nodes that
- * crash and restart with only their durable state (log, term, vote). After every simulated millisecond it checks the
- * safety properties; at the end it heals every fault and checks that the group converges and that every command a
- * client saw acknowledged is applied on every node exactly once.
+ * crash and restart with only their durable state (log, term, vote), and planned leadership transfers. Leaders take
+ * commands one at a time ({@link ConsensusNode#propose}) or in batches ({@link ConsensusNode#appendLocal}, then one
+ * {@link ConsensusNode#flush} after the millisecond's deliveries), as the server does. After every simulated
+ * millisecond it checks the safety properties; at the end it heals every fault and checks that the group converges
+ * and that every command a client saw acknowledged is applied on every node exactly once.
  *
  * <p>A failing seed replays exactly: every random choice comes from one {@link SplittableRandom}.
  */
@@ -31,7 +33,15 @@ final class GroupSimulation
         ALL
     }
 
-    record Result(long seed, int acked, int lostAcks, int elections, List<Long> failoverMs, long commitIndex)
+    record Result(
+        long seed,
+        int acked,
+        int lostAcks,
+        int elections,
+        List<Long> failoverMs,
+        long commitIndex,
+        int transfersStarted,
+        int transfersWon)
     {
     }
 
@@ -52,6 +62,7 @@ final class GroupSimulation
     private final ConsensusNode[] nodes;
     private final Applied[] applied;
     private final boolean[] up;
+    private final boolean[] flushDue;
     private final long[] restartAtMs;
     private final boolean[][] linkCut;
     private final long[][] healLinkAtMs;
@@ -71,6 +82,10 @@ final class GroupSimulation
     private boolean networkLossy = true;
     private long leaderLostAtMs = -1;
     private final List<Long> failoverMs = new ArrayList<>();
+    private int transfersStarted;
+    private int transfersWon;
+    private int transferTarget = -1;
+    private long transferFromTerm;
 
     GroupSimulation(final long seed, final int groupSize, final AckPolicy ackPolicy)
     {
@@ -86,6 +101,7 @@ final class GroupSimulation
         this.nodes = new ConsensusNode[groupSize];
         this.applied = new Applied[groupSize];
         this.up = new boolean[groupSize];
+        this.flushDue = new boolean[groupSize];
         this.restartAtMs = new long[groupSize];
         this.linkCut = new boolean[groupSize][groupSize];
         this.healLinkAtMs = new long[groupSize][groupSize];
@@ -189,6 +205,10 @@ final class GroupSimulation
                 }
             }
         }
+        if (random.nextInt(1_500) == 0)
+        {
+            startTransfer();
+        }
         if (random.nextInt(3_000) == 0)
         {
             final int from = random.nextInt(groupSize);
@@ -206,6 +226,33 @@ final class GroupSimulation
                 {
                     linkCut[from][to] = false;
                 }
+            }
+        }
+    }
+
+    /**
+     * A planned switchover: the leader hands over to a random other member, which may be down, cut off or lagging;
+     * then the transfer must time out and the leader go on.
+     */
+    private void startTransfer()
+    {
+        for (int id = 0; id < groupSize; id++)
+        {
+            if (up[id] && nodes[id].role() == Role.LEADER)
+            {
+                final int target = (id + 1 + random.nextInt(groupSize - 1)) % groupSize;
+                if (!nodes[id].transferLeadership(target, nowMs))
+                {
+                    fail("leader " + id + " refused to transfer to " + target);
+                }
+                if (nodes[id].transferTarget() != target || nodes[id].appendLocal(1) != -1)
+                {
+                    fail("leader " + id + " accepts commands while a transfer to " + target + " is pending");
+                }
+                transfersStarted++;
+                transferTarget = target;
+                transferFromTerm = nodes[id].currentTerm();
+                return;
             }
         }
     }
@@ -296,6 +343,17 @@ final class GroupSimulation
         }
         for (int id = 0; id < groupSize; id++)
         {
+            if (flushDue[id])
+            {
+                flushDue[id] = false;
+                if (up[id])
+                {
+                    nodes[id].flush(nowMs);
+                }
+            }
+        }
+        for (int id = 0; id < groupSize; id++)
+        {
             noteRole(id);
         }
     }
@@ -317,13 +375,18 @@ final class GroupSimulation
     private void onClientRequest(final int nodeId, final ClientRequest request)
     {
         final ConsensusNode node = nodes[nodeId];
-        final long index = node.propose(request.key, nowMs);
+        // Half the commands are batched: appended now, sent by one flush after this millisecond's deliveries.
+        final boolean batched = random.nextBoolean();
+        final long index = batched ? node.appendLocal(request.key) : node.propose(request.key, nowMs);
         if (index < 0)
         {
-            send(nodeId, groupSize + request.clientId, new ClientReply(request.key, request.attempt, false, node.leaderId()));
+            final int hint = node.transferTarget() >= 0 ? node.transferTarget() : node.leaderId();
+            send(nodeId, groupSize + request.clientId, new ClientReply(request.key, request.attempt, false, hint));
             return;
         }
-        pendingByNode.get(nodeId).put(index, new Pending(request.clientId, request.key, request.attempt, node.currentTerm()));
+        flushDue[nodeId] |= batched;
+        pendingByNode.get(nodeId).put(index,
+            new Pending(request.clientId, request.key, request.attempt, node.currentTerm()));
     }
 
     private void answerClients()
@@ -488,6 +551,11 @@ final class GroupSimulation
         if (role == Role.LEADER && lastRole[id] != Role.LEADER)
         {
             elections++;
+            if (id == transferTarget && node.currentTerm() == transferFromTerm + 1)
+            {
+                transfersWon++; // the target took the very next term, as the transfer intends
+                transferTarget = -1;
+            }
             final Long previous = leaderOfTerm.putIfAbsent(node.currentTerm(), (long)id);
             if (previous != null && previous != id)
             {
@@ -577,7 +645,7 @@ final class GroupSimulation
                 lost++;
             }
         }
-        return new Result(seed, ackedKeys.size(), lost, elections, failoverMs, commit);
+        return new Result(seed, ackedKeys.size(), lost, elections, failoverMs, commit, transfersStarted, transfersWon);
     }
 
     private void fail(final String message)

@@ -5,6 +5,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import com.wodian.net.auth.Credentials;
+import com.wodian.protocol.sbe.ErrorReplyDecoder;
 import com.wodian.protocol.sbe.HeartbeatEncoder;
 import com.wodian.protocol.sbe.LogonChallengeDecoder;
 import com.wodian.protocol.sbe.LogonEncoder;
@@ -144,6 +145,11 @@ public final class WodianClient implements AutoCloseable
 
     /** Connections made again after a loss; volatile: a statistic read by any thread. */
     private volatile long reconnectCount;
+    /** Receiver thread: NOT_PRIMARY answers in a row, for the back-off while a group elects its primary. */
+    private int notPrimaryStreak;
+    private final MessageHeaderDecoder replyHeader = new MessageHeaderDecoder();
+    private final ErrorReplyDecoder errorReply = new ErrorReplyDecoder();
+    private static final long NOT_PRIMARY_BACKOFF_MAX_MS = 50;
 
     /** The first cause of failure; volatile because every thread checks it. */
     private volatile IOException failure;
@@ -727,6 +733,12 @@ public final class WodianClient implements AutoCloseable
             throw new ProtocolException("reply out of order: correlation id " + correlationId + ", expected " +
                 expectedCorrelationId + describe(buffer, offset, length));
         }
+        if (retain && isNotPrimary(buffer, offset, length))
+        {
+            // Not answered: the request stays in flight and is re-sent, with its idempotency key, at the primary.
+            throw new NotPrimaryException(node() + " is not the primary" + describe(buffer, offset, length));
+        }
+        notPrimaryStreak = 0;
         final ReplyListener listener = inFlightListeners[index];
         inFlightListeners[index] = null;
         if (retain)
@@ -756,6 +768,17 @@ public final class WodianClient implements AutoCloseable
             sendLock.unlock();
         }
         LOG.log(System.Logger.Level.INFO, "connection to {0} lost ({1}); reconnecting", node(), cause.toString());
+        if (cause instanceof NotPrimaryException)
+        {
+            // Move on to the next node; while the group elects a primary every node says so: back off a little.
+            nodeIndex = (nodeIndex + 1) % config.nodes().size();
+            notPrimaryStreak++;
+            if (notPrimaryStreak >= config.nodes().size())
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
+                    Math.min(NOT_PRIMARY_BACKOFF_MAX_MS, 5L * (notPrimaryStreak - config.nodes().size() + 1))));
+            }
+        }
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.reconnectGiveUpMs());
         long backoffMs = config.reconnectBackoffInitialMs();
         IOException lastFailure = cause;
@@ -828,6 +851,23 @@ public final class WodianClient implements AutoCloseable
         }
         fail(new IOException("client closed"));
         return false;
+    }
+
+    private boolean isNotPrimary(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH + ErrorReplyDecoder.BLOCK_LENGTH)
+        {
+            return false;
+        }
+        replyHeader.wrap(buffer, offset);
+        if (replyHeader.templateId() != ErrorReplyDecoder.TEMPLATE_ID)
+        {
+            return false;
+        }
+        errorReply.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, replyHeader.blockLength(),
+            replyHeader.version());
+        final ResultCode code = errorReply.code();
+        return ResultCode.NOT_PRIMARY == code || ResultCode.PRIMARY_LOST == code;
     }
 
     private static String describe(final DirectBuffer buffer, final int offset, final int length)
@@ -1051,6 +1091,20 @@ public final class WodianClient implements AutoCloseable
             {
                 throw new IOException("connection closed by the server during logon");
             }
+        }
+    }
+
+    /**
+     * The node is not (or no longer) the primary of its replica group: try the next node of the list and re-send
+     * the unanswered requests there.
+     */
+    static final class NotPrimaryException extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+
+        NotPrimaryException(final String message)
+        {
+            super(message);
         }
     }
 

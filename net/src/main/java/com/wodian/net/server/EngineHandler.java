@@ -5,7 +5,16 @@ import com.lmax.disruptor.RingBuffer;
 import com.wodian.engine.Engine;
 import com.wodian.engine.ReplySink;
 import com.wodian.net.FrameDescriptor;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.sbe.ClusterControlDecoder;
+import com.wodian.protocol.sbe.ClusterControlReplyEncoder;
+import com.wodian.protocol.sbe.ClusterStatusQueryDecoder;
+import com.wodian.protocol.sbe.ClusterStatusReplyEncoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.MessageHeaderEncoder;
+import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Engine stage: applies each input to the {@link Engine} in ring order (commands with their journal sequence,
@@ -45,6 +54,12 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
      * @param activity      where the engine's background work (a running distribution) is reported.
      */
     private final EngineActivity activity;
+    private final ClusterView clusterView;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final ClusterStatusReplyEncoder statusEncoder = new ClusterStatusReplyEncoder();
+    private final ClusterControlReplyEncoder controlReplyEncoder = new ClusterControlReplyEncoder();
+    private final UnsafeBuffer statusBuffer = new UnsafeBuffer(new byte[FrameDescriptor.REPLY_MESSAGE_LENGTH_MAX]);
 
     EngineHandler(
         final Engine engine,
@@ -53,6 +68,21 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
         final SelectorWaker waker,
         final EngineActivity activity)
     {
+        this(engine, outputRing, inlineJournal, waker, activity, null);
+    }
+
+    /**
+     * @param clusterView the replica group's published status, or null when the server runs alone.
+     */
+    EngineHandler(
+        final Engine engine,
+        final RingBuffer<OutputEvent> outputRing,
+        final JournalHandler inlineJournal,
+        final SelectorWaker waker,
+        final EngineActivity activity,
+        final ClusterView clusterView)
+    {
+        this.clusterView = clusterView;
         this.activity = activity;
         this.engine = engine;
         this.outputRing = outputRing;
@@ -88,7 +118,7 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
                 break;
 
             case InputEvent.KIND_QUERY:
-                engine.onQuery(event.buffer, 0, event.length, this);
+                onQuery(event);
                 break;
 
             case InputEvent.KIND_REJECT:
@@ -108,6 +138,59 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
             flush();
             activity.backgroundWork(engine.isDistributionRunning());
         }
+    }
+
+    private void onQuery(final InputEvent event)
+    {
+        headerDecoder.wrap(event.buffer, 0);
+        switch (headerDecoder.templateId())
+        {
+            case ClusterStatusQueryDecoder.TEMPLATE_ID:
+                onReply(statusBuffer, 0, encodeClusterStatus());
+                break;
+
+            case ClusterControlDecoder.TEMPLATE_ID: // reaches the engine stage only on a server that runs alone
+                controlReplyEncoder.wrapAndApplyHeader(statusBuffer, 0, headerEncoder)
+                    .code(ResultCode.NOT_IN_GROUP).leaderId(-1).term(0);
+                onReply(statusBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + controlReplyEncoder.encodedLength());
+                break;
+
+            default:
+                engine.onQuery(event.buffer, 0, event.length, this);
+                break;
+        }
+    }
+
+    /** The group's view (or "alone") with this engine's applied index and state hash. Allocation-free. */
+    private int encodeClusterStatus()
+    {
+        final ClusterView.Snapshot status = null == clusterView ? null : clusterView.current();
+        final long applied = engine.lastSequence();
+        statusEncoder.wrapAndApplyHeader(statusBuffer, 0, headerEncoder)
+            .code(ResultCode.OK)
+            .nodeId(null == status ? 0 : status.nodeId())
+            .role((short)(null == status ? ClusterView.ROLE_ALONE : status.role()))
+            .ackPolicy((short)(null == status ? AckPolicy.LOCAL.ordinal() : status.ackPolicy()))
+            .leaderId(null == status ? 0 : status.leaderId())
+            .term(null == status ? 0 : status.term())
+            .lastIndex(null == status ? applied : status.lastIndex())
+            .durableIndex(null == status ? applied : status.durableIndex())
+            .commitIndex(null == status ? applied : status.commitIndex())
+            .appliedIndex(applied)
+            .stateHash(engine.stateHash())
+            .truncations(null == status ? 0 : status.truncations());
+        final int peerCount = null == status ? 0 : status.peerIds().length;
+        final ClusterStatusReplyEncoder.PeersEncoder peers = statusEncoder.peersCount(peerCount);
+        for (int i = 0; i < peerCount; i++)
+        {
+            peers.next()
+                .nodeId(status.peerIds()[i])
+                .matchIndex(status.matchIndexes()[i])
+                .lastHeardAgoMs(status.lastHeardAgoMs()[i])
+                .connected((short)(status.connected()[i] ? 1 : 0))
+                .inQuorum((short)(status.inQuorum()[i] ? 1 : 0));
+        }
+        return MessageHeaderEncoder.ENCODED_LENGTH + statusEncoder.encodedLength();
     }
 
     /** Called by the engine (or for a reject) with the reply to the current input. */

@@ -246,6 +246,21 @@ public final class ServerConfig
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private ErrorHandler fatalErrorHandler;
     private final GatewayConfig gateway = new GatewayConfig();
+    private ReplicaGroupConfig replicaGroup;
+
+    /**
+     * Run as one node of a replica group (null: alone, the default).
+     */
+    public ServerConfig replicaGroup(final ReplicaGroupConfig replicaGroup)
+    {
+        this.replicaGroup = replicaGroup;
+        return this;
+    }
+
+    public ReplicaGroupConfig replicaGroup()
+    {
+        return replicaGroup;
+    }
 
     public ServerConfig dataDir(final Path dataDir)
     {
@@ -513,6 +528,11 @@ public final class ServerConfig
     {
         gateway.validate(host);
         snapshotConfig.validate();
+        if (null != replicaGroup && snapshotConfig.enabled())
+        {
+            // The snapshotter follows the journal, which in a group may hold entries never acknowledged.
+            throw new IllegalArgumentException("snapshots are not supported in a replica group yet: use --snapshots off");
+        }
         if (port < 0 || port > 65535)
         {
             throw new IllegalArgumentException("port must be in 0..65535: " + port);

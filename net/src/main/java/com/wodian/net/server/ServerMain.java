@@ -15,8 +15,12 @@ import java.util.concurrent.CountDownLatch;
  * ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS] [--durability sync|page-cache]
  *            [--limits default|small] [--pipeline-wait NAME] [--network-idle NAME] [--sender-idle NAME]
  *            [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]
+ *            [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,2=HOST:PORT [--ack-policy local|quorum|all]
+ *             [--group NAME] [--election-timeout-ms N]]
  *            [--ignore-stdin]
  * </pre>
+ * With {@code --node-id}, the server is node I of a replica group: {@code --peers} gives each node's replication
+ * address (node I listens on its own, dials the others); see docs/replication.md.
  * When the server is ready (journal replayed, port bound, threads running) it prints exactly one line on standard
  * output, {@code WODIAN LISTENING port=<n>}, and flushes it; logs go to standard error. It runs until standard input
  * is closed (unless {@code --ignore-stdin}) or the process is stopped; a normal stop (SIGTERM, end of input) closes
@@ -50,6 +54,7 @@ public final class ServerMain
                 " [--durability sync|page-cache] [--limits default|small] [--keys-max N] [--pipeline-wait NAME]" +
                 " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
                 " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
+                " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME] [--election-timeout-ms N]]" +
                 " [--ignore-stdin]");
             System.exit(2);
         }
@@ -105,6 +110,11 @@ public final class ServerMain
         boolean portGiven = false;
         boolean ignoreStdin = false;
         int keysMax = 0;
+        int nodeId = -1;
+        String peers = null;
+        AckPolicy ackPolicy = AckPolicy.QUORUM;
+        String groupName = ReplicaGroupConfig.GROUP_NAME_DEFAULT;
+        long electionTimeoutMs = ReplicaGroupConfig.ELECTION_TIMEOUT_MS_DEFAULT;
         for (int i = 0; i < args.length; i++)
         {
             final String name = args[i];
@@ -171,6 +181,21 @@ public final class ServerMain
                 case "--snapshot-retain":
                     config.snapshotConfig().retainCount((int)parseLong(name, value));
                     break;
+                case "--node-id":
+                    nodeId = (int)parseLong(name, value);
+                    break;
+                case "--peers":
+                    peers = value;
+                    break;
+                case "--ack-policy":
+                    ackPolicy = AckPolicy.parse(value);
+                    break;
+                case "--group":
+                    groupName = value;
+                    break;
+                case "--election-timeout-ms":
+                    electionTimeoutMs = parseLong(name, value);
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option " + name);
             }
@@ -178,6 +203,16 @@ public final class ServerMain
         if (!dataGiven || !portGiven)
         {
             throw new IllegalArgumentException("--data and --port are required");
+        }
+        if ((nodeId >= 0) != (null != peers))
+        {
+            throw new IllegalArgumentException("--node-id and --peers go together");
+        }
+        if (null != peers)
+        {
+            config.replicaGroup(new ReplicaGroupConfig(groupName, nodeId, ReplicaGroupConfig.parsePeers(peers),
+                ackPolicy, ReplicaGroupConfig.consensusConfig(electionTimeoutMs),
+                ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT, ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT));
         }
         if (keysMax > 0)
         {

@@ -14,6 +14,9 @@ import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalWriter;
 import com.wodian.journal.SnapshotStore;
+import com.wodian.journal.consensus.FileTermStore;
+import com.wodian.journal.consensus.JournalReplicaLog;
+import com.wodian.net.replication.ReplicationTransport;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.durability.SnapshotConfig;
@@ -68,7 +71,12 @@ public final class WodianServer implements AutoCloseable
     /** Subdirectory of {@link ServerConfig#dataDir()} that holds the journal. */
     public static final String JOURNAL_DIR_NAME = "journal";
 
+    /** File in the data directory holding a group member's current term and vote. */
+    public static final String TERM_STORE_FILE_NAME = "term-store";
+
     private static final int CLOSE_REQUEST_RECORD_LENGTH = 16;
+    /** Recent entries a group member keeps in memory to send to its peers and to hand to the engine. */
+    private static final int REPLICATION_WINDOW_ENTRIES = 1 << 14;
 
     private final ServerConfig config;
     private final ChronicleJournal journal;
@@ -89,6 +97,9 @@ public final class WodianServer implements AutoCloseable
     private final EngineRecovery.Result recovery;
     private final SnapshotAgent snapshotAgent;
     private final AgentRunner snapshotRunner;
+    private final RingBuffer<InputEvent> applyRing;
+    private final ReplicationStage replicationStage;
+    private final AgentRunner replicationRunner;
     private boolean closed;
 
     private WodianServer(final ServerConfig config) throws IOException
@@ -99,23 +110,34 @@ public final class WodianServer implements AutoCloseable
         LOG.log(System.Logger.Level.INFO, "starting: {0}", config);
 
         // 1. State: open the journal, load the newest valid snapshot and replay the journal's tail after it (all of
-        //    it when there is no snapshot), before any client can connect.
-        journal = ChronicleJournal.open(new JournalConfig(config.dataDir().resolve(JOURNAL_DIR_NAME))
-            .withDurabilityPolicy(config.durabilityPolicy()));
+        //    it when there is no snapshot), before any client can connect. A node of a replica group replays only up
+        //    to its commit mark: entries after it may never have been acknowledged by the group.
+        final ReplicaGroupConfig group = config.replicaGroup();
+        final JournalReplicaLog replicaLog = null == group ? null : JournalReplicaLog.open(config.dataDir(),
+            config.durabilityPolicy(), REPLICATION_WINDOW_ENTRIES, null);
+        journal = null == group ? ChronicleJournal.open(new JournalConfig(config.dataDir().resolve(JOURNAL_DIR_NAME))
+            .withDurabilityPolicy(config.durabilityPolicy())) : replicaLog.journal();
         final Engine engine;
         final JournalWriter journalWriter;
         try
         {
             snapshotStore = new SnapshotStore(config.dataDir().resolve(SnapshotConfig.SNAPSHOT_DIR_NAME),
                 config.snapshotConfig().retainCount());
-            recovery = recover(journal, snapshotStore, config);
+            recovery = recover(journal, snapshotStore, config, null == group ? Long.MAX_VALUE : replicaLog.commitMark());
             engine = recovery.engine();
             recoveredInputCount = engine.lastSequence();
-            journalWriter = journal.writer();
+            journalWriter = null == group ? journal.writer() : null;
         }
         catch (final RuntimeException ex)
         {
-            journal.close();
+            if (null != replicaLog)
+            {
+                replicaLog.close();
+            }
+            else
+            {
+                journal.close();
+            }
             throw ex;
         }
 
@@ -125,6 +147,9 @@ public final class WodianServer implements AutoCloseable
             inputWaitStrategy);
         outputRing = RingBuffer.createSingleProducer(OutputEvent::newInstance, config.outputRingSize(),
             new BusySpinWaitStrategy());
+        // In a replica group the replication stage hands the engine only what the acknowledgement policy covers.
+        applyRing = null == group ? null : RingBuffer.createSingleProducer(InputEvent::newInstance,
+            config.inputRingSize(), StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy()));
 
         // 3. Network: sessions, the receiver, the sender, the sender's close requests to the receiver, and the
         //    selector the engine stage wakes when the thread that sends replies sleeps in it ("select" idle).
@@ -159,36 +184,62 @@ public final class WodianServer implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             CloseHelper.quietClose(serverChannel);
-            journal.close();
+            closeJournal(replicaLog);
             throw ex;
         }
         sender = new SenderAgent(outputPoller, outputRing, senderIdleSelector, waker, sessions, closeRequests,
             new SystemNanoClock(), config.closeLingerMs());
 
         // 4. Journal and engine stages: two threads in DEDICATED (the engine gated on the journal's sequence),
-        //    one handler doing both in COMPACT.
-        if (dedicated)
+        //    one handler doing both in COMPACT; in a replica group, the replication stage (journal, peers, commit)
+        //    on its own thread and the engine behind it on the apply ring.
+        final ClusterView clusterView = null == group ? null : new ClusterView();
+        if (null != group)
         {
-            journalProcessor = newProcessor(inputRing.newBarrier(),
+            journalProcessor = null;
+            final EventPoller<InputEvent> inputPoller = inputRing.newPoller();
+            inputRing.addGatingSequences(inputPoller.getSequence());
+            engineProcessor = newProcessor(applyRing, applyRing.newBarrier(),
+                new EngineHandler(engine, outputRing, null, waker, activity, clusterView));
+            applyRing.addGatingSequences(engineProcessor.getSequence());
+            final int pendingCapacity = BitUtil.findNextPositivePowerOfTwo(2 * config.inputRingSize());
+            replicationStage = new ReplicationStage(group, inputPoller, applyRing, replicaLog,
+                new FileTermStore(config.dataDir().resolve(TERM_STORE_FILE_NAME)),
+                (log) -> new ReplicationTransport(group.nodeId(), group.groupName(), group.replicationAddresses(),
+                    log::read),
+                pendingCapacity, engine.lastSequence(), config.epochClock(), clusterView,
+                stageFailureHandler::onFatal, LOG);
+        }
+        else if (dedicated)
+        {
+            replicationStage = null;
+            journalProcessor = newProcessor(inputRing, inputRing.newBarrier(),
                 new JournalHandler(journalWriter, inputWaitStrategy));
-            engineProcessor = newProcessor(inputRing.newBarrier(journalProcessor.getSequence()),
+            engineProcessor = newProcessor(inputRing, inputRing.newBarrier(journalProcessor.getSequence()),
                 new EngineHandler(engine, outputRing, null, waker, activity));
         }
         else
         {
+            replicationStage = null;
             journalProcessor = null;
-            engineProcessor = newProcessor(inputRing.newBarrier(),
+            engineProcessor = newProcessor(inputRing, inputRing.newBarrier(),
                 new EngineHandler(engine, outputRing, new JournalHandler(journalWriter, inputWaitStrategy), waker,
                     activity));
         }
-        inputRing.addGatingSequences(engineProcessor.getSequence());
+        if (null == group)
+        {
+            inputRing.addGatingSequences(engineProcessor.getSequence());
+        }
 
         // 5. Threads, consumers first so that nothing published waits for a thread that has not started.
+        replicationRunner = null == replicationStage ? null : startAgent(
+            new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
+            replicationStage);
         if (dedicated)
         {
-            stageThreads = new Thread[]{
-                startThread(journalProcessor, "wodian-journal"),
-                startThread(engineProcessor, "wodian-engine") };
+            stageThreads = null == journalProcessor ?
+                new Thread[]{ startThread(engineProcessor, "wodian-engine") } :
+                new Thread[]{ startThread(journalProcessor, "wodian-journal"), startThread(engineProcessor, "wodian-engine") };
             agentRunners = new AgentRunner[]{
                 startAgent(newIdleStrategy(config.senderIdleStrategy(), sender), sender),
                 startAgent(newIdleStrategy(config.networkIdleStrategy(), receiver), receiver) };
@@ -196,7 +247,7 @@ public final class WodianServer implements AutoCloseable
         else
         {
             final NetworkAgent networkAgent = new NetworkAgent(receiver, sender, waker);
-            stageThreads = new Thread[]{ startThread(engineProcessor, "wodian-pipeline") };
+            stageThreads = new Thread[]{ startThread(engineProcessor, null == group ? "wodian-pipeline" : "wodian-engine") };
             agentRunners = new AgentRunner[]{
                 startAgent(newIdleStrategy(config.networkIdleStrategy(), networkAgent), networkAgent) };
         }
@@ -312,8 +363,20 @@ public final class WodianServer implements AutoCloseable
         receiver.requestStop();
         boolean drained = awaitUntil(receiver::hasStoppedReceiving, deadlineNs);
         final long inputCursor = inputRing.getCursor();
-        drained &= awaitUntil(
-            () -> engineProcessor.getSequence().get() >= inputCursor || !engineProcessor.isRunning(), deadlineNs);
+        if (null != replicationStage)
+        {
+            // In a group, inputs still waiting for the policy may never be acknowledged (no quorum): bounded wait.
+            drained &= awaitUntil(() -> replicationStage.inputSequence() >= inputCursor && replicationStage.isIdle(),
+                deadlineNs);
+            final long applyCursor = applyRing.getCursor();
+            drained &= awaitUntil(
+                () -> engineProcessor.getSequence().get() >= applyCursor || !engineProcessor.isRunning(), deadlineNs);
+        }
+        else
+        {
+            drained &= awaitUntil(
+                () -> engineProcessor.getSequence().get() >= inputCursor || !engineProcessor.isRunning(), deadlineNs);
+        }
         final long outputCursor = outputRing.getCursor();
         drained &= awaitUntil(
             () -> sender.polledSequence() >= outputCursor && 0 == sender.pendingSessionCount(), deadlineNs);
@@ -345,14 +408,33 @@ public final class WodianServer implements AutoCloseable
         }
         CloseHelper.quietClose(serverChannel);
         CloseHelper.quietClose(snapshotRunner);
-        journal.close();
+        if (null != replicationRunner)
+        {
+            CloseHelper.quietClose(replicationRunner); // closes the transport and the journal on its thread
+        }
+        else
+        {
+            journal.close();
+        }
         LOG.log(System.Logger.Level.INFO, "stopped");
     }
 
-    private static EngineRecovery.Result recover(
-        final ChronicleJournal journal, final SnapshotStore store, final ServerConfig config)
+    private void closeJournal(final JournalReplicaLog replicaLog)
     {
-        final EngineRecovery.Result result = EngineRecovery.recover(journal, store, config.engineConfig(),
+        if (null != replicaLog)
+        {
+            replicaLog.close();
+        }
+        else
+        {
+            journal.close();
+        }
+    }
+
+    private static EngineRecovery.Result recover(
+        final ChronicleJournal journal, final SnapshotStore store, final ServerConfig config, final long toSequence)
+    {
+        final EngineRecovery.Result result = EngineRecovery.recover(journal, store, config.engineConfig(), toSequence,
             (line) -> LOG.log(System.Logger.Level.WARNING, "recovery: " + line));
         result.tailer().close();
         LOG.log(System.Logger.Level.INFO, "recovered: " + result.describe());
@@ -360,10 +442,10 @@ public final class WodianServer implements AutoCloseable
     }
 
     private BatchEventProcessor<InputEvent> newProcessor(
-        final SequenceBarrier barrier, final EventHandler<InputEvent> handler)
+        final RingBuffer<InputEvent> ring, final SequenceBarrier barrier, final EventHandler<InputEvent> handler)
     {
         final BatchEventProcessor<InputEvent> processor =
-            new BatchEventProcessorBuilder().build(inputRing, barrier, handler);
+            new BatchEventProcessorBuilder().build(ring, barrier, handler);
         processor.setExceptionHandler(stageFailureHandler);
         return processor;
     }
@@ -477,6 +559,15 @@ public final class WodianServer implements AutoCloseable
                 throw (Error)ex;
             }
             throw new IllegalStateException(ex);
+        }
+
+        /** The replication stage failed (a lost disk, a bug, an applied entry cut off the journal). */
+        void onFatal(final Throwable ex)
+        {
+            if (null != fatalErrorHandler)
+            {
+                fatalErrorHandler.onError(ex);
+            }
         }
 
         @Override

@@ -1,0 +1,44 @@
+package com.wodian.net.server;
+
+/**
+ * What the replication stage last published about this node's place in its replica group, read by the engine stage
+ * to answer a ClusterStatusQuery. Replaced as a whole (a few times a second and on every role change), so a reader
+ * always sees one consistent picture.
+ */
+final class ClusterView
+{
+    static final int ROLE_ALONE = 0;
+    static final int ROLE_FOLLOWER = 1;
+    static final int ROLE_CANDIDATE = 2;
+    static final int ROLE_LEADER = 3;
+
+    record Snapshot(
+        int nodeId,
+        int role,
+        int ackPolicy,
+        int leaderId,
+        long term,
+        long lastIndex,
+        long durableIndex,
+        long commitIndex,
+        long truncations,
+        int[] peerIds,
+        long[] matchIndexes,
+        long[] lastHeardAgoMs,
+        boolean[] connected,
+        boolean[] inQuorum)
+    {
+    }
+
+    private volatile Snapshot current;
+
+    Snapshot current()
+    {
+        return current;
+    }
+
+    void publish(final Snapshot snapshot)
+    {
+        current = snapshot;
+    }
+}

@@ -1,0 +1,659 @@
+package com.wodian.net.server;
+
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.RingBuffer;
+import com.wodian.journal.consensus.ConsensusMessage;
+import com.wodian.journal.consensus.ConsensusNode;
+import com.wodian.journal.consensus.EntryPayloads;
+import com.wodian.journal.consensus.EntryView;
+import com.wodian.journal.consensus.JournalReplicaLog;
+import com.wodian.journal.consensus.ReplicaLog;
+import com.wodian.journal.consensus.Role;
+import com.wodian.journal.consensus.TermStore;
+import com.wodian.net.replication.ReplicationTransport;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.ClusterControlDecoder;
+import com.wodian.protocol.sbe.ClusterControlReplyEncoder;
+import com.wodian.protocol.sbe.ErrorReplyEncoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.MessageHeaderEncoder;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.SplittableRandom;
+
+/**
+ * The replica-group stage of a server that runs as one node of a group: the consumer of the input ring that
+ * journals and replicates, and the gate in front of the engine.
+ * <pre>
+ *  input ring ──▶ replication stage ──▶ apply ring ──▶ engine ──▶ output ring ──▶ sender
+ *                  │ journal (JournalReplicaLog), Raft (ConsensusNode), peers (ReplicationTransport)
+ *                  └ holds each command until its entry meets the {@link AckPolicy}
+ * </pre>
+ * One duty cycle, in this order, so that the disk and the network overlap and nothing is acknowledged early:
+ * <ol>
+ *     <li>read the peers' messages (a standby appends the primary's entries to its journal here);</li>
+ *     <li>make those appends durable before this node's answer to the primary can leave (step 5);</li>
+ *     <li>on the primary, take commands from the input ring and append them to the journal (page cache);</li>
+ *     <li>timers (heartbeats, elections, check quorum) and the sends to each standby;</li>
+ *     <li>write the queued messages to the sockets;</li>
+ *     <li>make the primary's appends durable (fsync under the SYNC policy) while the standbys receive them;</li>
+ *     <li>hand every entry the policy now covers to the engine, in journal order, each with its client's session,
+ *     and the queries and gateway replies queued behind them.</li>
+ * </ol>
+ * The engine therefore only ever applies committed entries (under the LOCAL policy: entries durable on the primary),
+ * on the primary and on the standbys alike, and a standby's state hash at index i equals the primary's at i.
+ * Commands reaching a standby are answered NOT_PRIMARY; commands the primary took but had not got acknowledged when
+ * it lost its role are answered PRIMARY_LOST; the client library retries both at the primary with the same
+ * idempotency key, and the engine's idempotency makes a command that did commit answer the same way again.
+ */
+final class ReplicationStage implements Agent, EntryPayloads
+{
+    private static final int INPUT_POLL_LIMIT = 1024;
+    private static final int APPLY_LIMIT = 4096;
+    private static final long STATUS_INTERVAL_MS = 20;
+    private static final long COMMIT_MARK_INTERVAL_MS = 100;
+    /** Payload handle of the no-op entry a new leader appends (ConsensusNode.becomeLeader uses 0). */
+    private static final long NOOP_PAYLOAD = 0;
+    /** Payload handle of the command being taken from the input ring. */
+    private static final long RING_PAYLOAD = -1;
+
+    private final ReplicaGroupConfig group;
+    private final EventPoller<InputEvent> inputPoller;
+    private final RingBuffer<InputEvent> applyRing;
+    private final JournalReplicaLog journalLog;
+    private final TruncationWatch log;
+    private final ConsensusNode node;
+    private final ReplicationTransport transport;
+    private final PendingInputs pending;
+    private final EpochClock clock;
+    private final ClusterView view;
+    private final ErrorHandler fatalErrorHandler;
+    private final System.Logger logger;
+    private final EventPoller.Handler<InputEvent> inputHandler = this::onInput;
+    private final EntryView entry = new EntryView();
+    private final UnsafeBuffer noop = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+    private final int noopLength;
+    private final UnsafeBuffer reply = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
+    private final ClusterControlDecoder controlDecoder = new ClusterControlDecoder();
+    private final ClusterControlReplyEncoder controlReplyEncoder = new ClusterControlReplyEncoder();
+
+    private EntryPayloads framePayloads;
+    private InputEvent currentEvent;
+    private long lastEntryTimestampMs;
+    private long appliedIndex;
+    private long nowMs;
+    private int takenThisPoll;
+    private Role lastRole = Role.FOLLOWER;
+    private long nextStatusMs;
+    private long nextCommitMarkMs;
+    private long storedCommitMark;
+    private boolean[] inQuorum;
+    private boolean failed;
+
+    /**
+     * @param appliedIndex the journal index the engine was recovered to (the commit mark at most): entries after it
+     *                     are applied once the group says they are committed.
+     */
+    ReplicationStage(
+        final ReplicaGroupConfig group,
+        final EventPoller<InputEvent> inputPoller,
+        final RingBuffer<InputEvent> applyRing,
+        final JournalReplicaLog journalLog,
+        final TermStore termStore,
+        final ReplicationTransportFactory transportFactory,
+        final int pendingCapacity,
+        final long appliedIndex,
+        final EpochClock clock,
+        final ClusterView view,
+        final ErrorHandler fatalErrorHandler,
+        final System.Logger logger)
+    {
+        this.group = group;
+        this.inputPoller = inputPoller;
+        this.applyRing = applyRing;
+        this.journalLog = journalLog;
+        this.log = new TruncationWatch(journalLog);
+        this.pending = new PendingInputs(pendingCapacity);
+        this.clock = clock;
+        this.view = view;
+        this.fatalErrorHandler = fatalErrorHandler;
+        this.logger = logger;
+        this.appliedIndex = appliedIndex;
+        this.storedCommitMark = journalLog.commitMark();
+        this.noopLength = new CommandEncoder().tick(noop, 0);
+        this.inQuorum = new boolean[group.groupSize()];
+        java.util.Arrays.fill(inQuorum, true);
+        if (journalLog.lastIndex() > 0 && journalLog.read(journalLog.lastIndex(), entry))
+        {
+            lastEntryTimestampMs = entry.timestampMs;
+        }
+        journalLog.setPayloads(this);
+        this.nowMs = clock.time();
+        this.transport = transportFactory.newTransport(journalLog);
+        this.node = new ConsensusNode(group.nodeId(), group.groupSize(), group.consensus(), log, termStore,
+            transport, (index, term, payload) -> { }, new SplittableRandom(System.nanoTime() ^ group.nodeId()),
+            nowMs);
+        publishStatus();
+    }
+
+    /** Builds the transport once the log exists (the transport reads entries from it to send them). */
+    @FunctionalInterface
+    interface ReplicationTransportFactory
+    {
+        ReplicationTransport newTransport(JournalReplicaLog log);
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "wodian-replication";
+    }
+
+    @Override
+    public int doWork()
+    {
+        if (failed)
+        {
+            return 0;
+        }
+        nowMs = clock.time();
+        int work = 0;
+
+        // 1-2. Peers' messages; a standby's appends become durable before its answers leave.
+        work += transport.poll(nowMs, this::onPeerMessage);
+        syncIfBehind();
+        if (checkTruncation())
+        {
+            return 0;
+        }
+
+        // 3. The primary takes client commands (bounded so that the pending queue cannot overflow).
+        if (pending.capacity() - pending.size() >= INPUT_POLL_LIMIT)
+        {
+            takenThisPoll = 0;
+            try
+            {
+                inputPoller.poll(inputHandler);
+            }
+            catch (final Exception ex)
+            {
+                fail(ex);
+                return 0;
+            }
+            work += takenThisPoll;
+        }
+
+        // 4-6. Timers and sends, then this node's own durability while the standbys receive.
+        node.flush(nowMs);
+        node.onTimer(nowMs);
+        onRoleChange();
+        work += transport.flush();
+        syncIfBehind();
+
+        // 7. Everything the policy now covers goes to the engine, in order.
+        work += drain(effectiveCommitIndex());
+
+        if (nowMs >= nextStatusMs)
+        {
+            updateQuorumSet();
+            publishStatus();
+            nextStatusMs = nowMs + STATUS_INTERVAL_MS;
+        }
+        if (nowMs >= nextCommitMarkMs)
+        {
+            storeCommitMark();
+            nextCommitMarkMs = nowMs + COMMIT_MARK_INTERVAL_MS;
+        }
+        return work;
+    }
+
+    @Override
+    public void onClose()
+    {
+        if (!failed)
+        {
+            syncIfBehind();
+            storeCommitMark();
+        }
+        CloseHelper.quietClose(transport);
+        CloseHelper.quietClose(journalLog);
+    }
+
+    /** The journal index the engine has been handed, for shutdown and status. */
+    long appliedIndex()
+    {
+        return appliedIndex;
+    }
+
+    long inputSequence()
+    {
+        return inputPoller.getSequence().get();
+    }
+
+    boolean isIdle()
+    {
+        return pending.isEmpty();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void onPeerMessage(final ConsensusMessage message, final EntryPayloads payloads)
+    {
+        framePayloads = payloads;
+        try
+        {
+            node.onMessage(message, nowMs);
+        }
+        finally
+        {
+            framePayloads = null;
+        }
+        onRoleChange();
+    }
+
+    private boolean onInput(final InputEvent event, final long sequence, final boolean endOfBatch)
+    {
+        switch (event.kind)
+        {
+            case InputEvent.KIND_COMMAND:
+                onCommand(event);
+                break;
+
+            case InputEvent.KIND_QUERY:
+                if (isTemplate(event, ClusterControlDecoder.TEMPLATE_ID))
+                {
+                    final int length = onClusterControl(event);
+                    pending.addPassThrough(InputEvent.KIND_REJECT, event.sessionId, event.correlationId, reply, 0,
+                        length);
+                }
+                else
+                {
+                    pending.addPassThrough(InputEvent.KIND_QUERY, event.sessionId, event.correlationId, event.buffer,
+                        0, event.length);
+                }
+                break;
+
+            default: // gateway replies and closes keep their place in the session's order
+                pending.addPassThrough(event.kind, event.sessionId, event.correlationId, event.buffer, 0,
+                    event.length);
+                break;
+        }
+        return ++takenThisPoll < INPUT_POLL_LIMIT;
+    }
+
+    private void onCommand(final InputEvent event)
+    {
+        if (node.role() == Role.LEADER)
+        {
+            currentEvent = event;
+            final long index = node.appendLocal(RING_PAYLOAD);
+            currentEvent = null;
+            if (index > 0)
+            {
+                pending.addCommand(index, event.sessionId, event.correlationId);
+                return;
+            }
+        }
+        if (0 != event.sessionId) // the receiver's own Tick on a standby needs no answer
+        {
+            final int length = errorReply(ResultCode.NOT_PRIMARY, templateIdOf(event));
+            pending.addPassThrough(InputEvent.KIND_REJECT, event.sessionId, event.correlationId, reply, 0, length);
+        }
+    }
+
+    private int onClusterControl(final InputEvent event)
+    {
+        headerDecoder.wrap(event.buffer, 0);
+        controlDecoder.wrap(event.buffer, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
+            headerDecoder.version());
+        final short action = controlDecoder.action();
+        int target = controlDecoder.targetNodeId();
+        if (action == 2 && target < 0)
+        {
+            target = bestStandby();
+        }
+        ResultCode code = ResultCode.TRANSFER_REFUSED;
+        if ((action == 1 || action == 2) && node.role() == Role.LEADER && target >= 0 &&
+            node.transferLeadership(target, nowMs))
+        {
+            code = ResultCode.OK;
+            logger.log(System.Logger.Level.INFO, "handing leadership of term {0,number,#} to node {1}",
+                node.currentTerm(), target);
+        }
+        controlReplyEncoder.wrapAndApplyHeader(reply, 0, headerEncoder)
+            .code(code)
+            .leaderId(code == ResultCode.OK ? target : node.leaderId())
+            .term(node.currentTerm());
+        return MessageHeaderEncoder.ENCODED_LENGTH + controlReplyEncoder.encodedLength();
+    }
+
+    private int bestStandby()
+    {
+        int best = -1;
+        long bestMatch = -1;
+        for (int peer = 0; peer < group.groupSize(); peer++)
+        {
+            if (peer != group.nodeId() && transport.isConnected(peer) && node.matchIndexOf(peer) > bestMatch)
+            {
+                best = peer;
+                bestMatch = node.matchIndexOf(peer);
+            }
+        }
+        return best;
+    }
+
+    /** Resolves the payload handles ConsensusNode hands to the log's append into the entry's content. */
+    @Override
+    public void resolve(final long payload, final EntryView into)
+    {
+        if (payload == NOOP_PAYLOAD)
+        {
+            into.set(Math.max(clock.time(), lastEntryTimestampMs), CommandCatalog.SCHEMA_VERSION, noop, 0,
+                noopLength);
+        }
+        else if (null != framePayloads)
+        {
+            framePayloads.resolve(payload, into);
+        }
+        else if (payload == RING_PAYLOAD && null != currentEvent)
+        {
+            // Timestamps never go back along the journal, across a change of primary too.
+            into.set(Math.max(currentEvent.timestampMs, lastEntryTimestampMs), CommandCatalog.SCHEMA_VERSION,
+                currentEvent.buffer, 0, currentEvent.length);
+        }
+        else
+        {
+            throw new IllegalStateException("no entry behind payload handle " + payload);
+        }
+        lastEntryTimestampMs = Math.max(lastEntryTimestampMs, into.timestampMs);
+    }
+
+    private void onRoleChange()
+    {
+        final Role role = node.role();
+        if (role == lastRole)
+        {
+            return;
+        }
+        if (lastRole == Role.LEADER)
+        {
+            final int length = errorReply(ResultCode.PRIMARY_LOST, 0);
+            pending.replaceCommands(reply, length);
+            logger.log(System.Logger.Level.WARNING, "node {0} is no longer the primary (term {1,number,#}); " +
+                "unacknowledged commands answered PRIMARY_LOST", group.nodeId(), node.currentTerm());
+        }
+        if (role == Role.LEADER)
+        {
+            java.util.Arrays.fill(inQuorum, true);
+            logger.log(System.Logger.Level.INFO, "node {0} is the primary of term {1,number,#} at index {2,number,#}",
+                group.nodeId(), node.currentTerm(), journalLog.lastIndex());
+        }
+        lastRole = role;
+        publishStatus();
+    }
+
+    private long effectiveCommitIndex()
+    {
+        final long quorum = Math.min(node.commitIndex(), journalLog.durableIndex());
+        if (node.role() != Role.LEADER)
+        {
+            return quorum;
+        }
+        switch (group.ackPolicy())
+        {
+            case LOCAL:
+                return journalLog.durableIndex();
+
+            case ALL:
+                long all = quorum;
+                for (int peer = 0; peer < group.groupSize(); peer++)
+                {
+                    if (peer != group.nodeId() && inQuorum[peer])
+                    {
+                        all = Math.min(all, node.matchIndexOf(peer));
+                    }
+                }
+                return all;
+
+            default:
+                return quorum;
+        }
+    }
+
+    /** ALL policy: a standby too far behind or silent too long stops counting, and it is said so. */
+    private void updateQuorumSet()
+    {
+        if (node.role() != Role.LEADER)
+        {
+            return;
+        }
+        final long lastIndex = journalLog.lastIndex();
+        for (int peer = 0; peer < group.groupSize(); peer++)
+        {
+            if (peer == group.nodeId())
+            {
+                continue;
+            }
+            final long behind = lastIndex - node.matchIndexOf(peer);
+            final long silentMs = nowMs - node.lastHeardFromMs(peer);
+            final boolean keep = behind <= group.laggingEntriesMax() && silentMs <= group.silentMsMax();
+            if (keep != inQuorum[peer])
+            {
+                inQuorum[peer] = keep;
+                logger.log(System.Logger.Level.WARNING, keep ?
+                    "standby {0} is back in the acknowledgement set ({1,number,#} entries behind)" :
+                    "standby {0} dropped from the acknowledgement set: {1,number,#} entries behind, silent for " +
+                    silentMs + " ms", peer, behind);
+            }
+        }
+    }
+
+    private int drain(final long commitIndex)
+    {
+        int handed = 0;
+        while (handed < APPLY_LIMIT && applyRing.remainingCapacity() > 0)
+        {
+            if (!pending.isEmpty() && pending.headKind() == PendingInputs.PASS_THROUGH)
+            {
+                final long sequence = applyRing.next();
+                final InputEvent event = applyRing.get(sequence);
+                event.kind = pending.headInputKind();
+                event.sessionId = pending.headSessionId();
+                event.correlationId = pending.headCorrelationId();
+                event.timestampMs = lastEntryTimestampMs;
+                event.journalSequence = 0;
+                event.length = pending.headLength();
+                pending.copyHeadBytes(event.payload);
+                applyRing.publish(sequence);
+                pending.removeHead();
+                handed++;
+                continue;
+            }
+            final long next = appliedIndex + 1;
+            if (next > commitIndex)
+            {
+                break;
+            }
+            if (!journalLog.read(next, entry))
+            {
+                fail(new IllegalStateException("committed entry " + next + " is missing from the journal"));
+                break;
+            }
+            final boolean ours = !pending.isEmpty() && pending.headIndex() == next;
+            final long sequence = applyRing.next();
+            final InputEvent event = applyRing.get(sequence);
+            event.kind = InputEvent.KIND_COMMAND;
+            event.sessionId = ours ? pending.headSessionId() : 0;
+            event.correlationId = ours ? pending.headCorrelationId() : 0;
+            event.timestampMs = entry.timestampMs;
+            event.journalSequence = next;
+            event.length = entry.length;
+            entry.buffer.getBytes(entry.offset, event.payload, 0, entry.length);
+            applyRing.publish(sequence);
+            if (ours)
+            {
+                pending.removeHead();
+            }
+            appliedIndex = next;
+            handed++;
+        }
+        return handed;
+    }
+
+    private void syncIfBehind()
+    {
+        if (journalLog.durableIndex() < journalLog.lastIndex())
+        {
+            journalLog.sync();
+        }
+    }
+
+    /**
+     * An entry the engine has applied was cut off the journal: possible only under the LOCAL policy, after this node
+     * answered clients as primary for entries the new primary never received. The engine cannot un-apply; stop, so
+     * that a restart rebuilds it from the journal (up to the commit mark) and the node rejoins as a standby.
+     */
+    private boolean checkTruncation()
+    {
+        final long cut = log.takeLowestTruncation();
+        if (cut > 0 && cut <= appliedIndex)
+        {
+            fail(new IllegalStateException("journal cut back to " + (cut - 1) + " below the applied index " +
+                appliedIndex + " (entries acknowledged under the LOCAL policy were lost in a failover); " +
+                "restart the node to rebuild its state"));
+            return true;
+        }
+        return false;
+    }
+
+    private void storeCommitMark()
+    {
+        final long mark = Math.min(node.commitIndex(), appliedIndex);
+        if (mark > storedCommitMark)
+        {
+            journalLog.storeCommitMark(mark);
+            storedCommitMark = mark;
+        }
+    }
+
+    private void publishStatus()
+    {
+        final int size = group.groupSize();
+        final int[] ids = new int[size - 1];
+        final long[] match = new long[size - 1];
+        final long[] heardAgo = new long[size - 1];
+        final boolean[] connected = new boolean[size - 1];
+        final boolean[] quorum = new boolean[size - 1];
+        final boolean leader = node.role() == Role.LEADER;
+        for (int peer = 0, i = 0; peer < size; peer++)
+        {
+            if (peer == group.nodeId())
+            {
+                continue;
+            }
+            ids[i] = peer;
+            match[i] = leader ? node.matchIndexOf(peer) : -1;
+            final long heard = node.lastHeardFromMs(peer);
+            heardAgo[i] = leader && heard > 0 ? nowMs - heard : -1;
+            connected[i] = transport.isConnected(peer);
+            quorum[i] = !leader || inQuorum[peer];
+            i++;
+        }
+        final int role = switch (node.role())
+        {
+            case LEADER -> ClusterView.ROLE_LEADER;
+            case CANDIDATE -> ClusterView.ROLE_CANDIDATE;
+            default -> ClusterView.ROLE_FOLLOWER;
+        };
+        view.publish(new ClusterView.Snapshot(group.nodeId(), role, group.ackPolicy().ordinal(), node.leaderId(),
+            node.currentTerm(), journalLog.lastIndex(), journalLog.durableIndex(), effectiveCommitIndex(),
+            journalLog.truncationCount(), ids, match, heardAgo, connected, quorum));
+    }
+
+    private int errorReply(final ResultCode code, final int templateId)
+    {
+        errorReplyEncoder.wrapAndApplyHeader(reply, 0, headerEncoder).code(code).templateId(templateId);
+        return MessageHeaderEncoder.ENCODED_LENGTH + errorReplyEncoder.encodedLength();
+    }
+
+    private boolean isTemplate(final InputEvent event, final int templateId)
+    {
+        return templateIdOf(event) == templateId;
+    }
+
+    private int templateIdOf(final InputEvent event)
+    {
+        headerDecoder.wrap(event.buffer, 0);
+        return headerDecoder.templateId();
+    }
+
+    private void fail(final Throwable ex)
+    {
+        failed = true;
+        logger.log(System.Logger.Level.ERROR, "replication stage failed, this node no longer takes part", ex);
+        CloseHelper.quietClose(transport);
+        if (null != fatalErrorHandler)
+        {
+            fatalErrorHandler.onError(ex);
+        }
+    }
+
+    /** The log as the consensus rules use it, noting the lowest index any truncation started at. */
+    private static final class TruncationWatch implements ReplicaLog
+    {
+        private final JournalReplicaLog delegate;
+        private long lowestTruncation;
+
+        TruncationWatch(final JournalReplicaLog delegate)
+        {
+            this.delegate = delegate;
+        }
+
+        long takeLowestTruncation()
+        {
+            final long cut = lowestTruncation;
+            lowestTruncation = 0;
+            return cut;
+        }
+
+        @Override
+        public long lastIndex()
+        {
+            return delegate.lastIndex();
+        }
+
+        @Override
+        public long termAt(final long index)
+        {
+            return delegate.termAt(index);
+        }
+
+        @Override
+        public long payloadAt(final long index)
+        {
+            return delegate.payloadAt(index);
+        }
+
+        @Override
+        public void append(final long term, final long payload)
+        {
+            delegate.append(term, payload);
+        }
+
+        @Override
+        public void truncateFrom(final long index)
+        {
+            delegate.truncateFrom(index);
+            lowestTruncation = 0 == lowestTruncation ? index : Math.min(lowestTruncation, index);
+        }
+    }
+}

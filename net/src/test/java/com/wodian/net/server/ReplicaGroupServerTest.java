@@ -1,0 +1,250 @@
+package com.wodian.net.server;
+
+import com.wodian.journal.consensus.ConsensusConfig;
+import com.wodian.net.client.ClientConfig;
+import com.wodian.net.client.WodianClient;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.ClusterControlReplyDecoder;
+import com.wodian.protocol.sbe.ClusterStatusReplyDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A replica group of three servers in this JVM on loopback: one primary elected, standbys applying the same entries
+ * (same state hash at the same index), commands to a standby answered NOT_PRIMARY and followed by the client, the
+ * primary stopped and replaced with no acknowledged payment lost or applied twice, the old primary back as a standby,
+ * and a planned switchover. Real-process kill -9 and link faults: tools' ReplicationFaultTest.
+ */
+class ReplicaGroupServerTest
+{
+    private static final int NODES = 3;
+
+    @TempDir
+    Path dir;
+
+    private final WodianServer[] servers = new WodianServer[NODES];
+    private final InetSocketAddress[] replicationAddresses = new InetSocketAddress[NODES];
+    private final CommandEncoder encoder = new CommandEncoder();
+
+    @AfterEach
+    void stopAll()
+    {
+        for (final WodianServer server : servers)
+        {
+            if (null != server)
+            {
+                server.close();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void primaryLossLosesNoAcknowledgedPaymentAndTheGroupConverges() throws Exception
+    {
+        for (int i = 0; i < NODES; i++)
+        {
+            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", freePort());
+        }
+        for (int i = 0; i < NODES; i++)
+        {
+            start(i);
+        }
+        final int first = awaitPrimary(-1);
+
+        long paidFen = 0;
+        try (WodianClient client = groupClient())
+        {
+            final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+            requests.setUpParties();
+            for (int i = 0; i < 100; i++)
+            {
+                assertEquals(ResultCode.OK, requests.pay(1_000 + i, 7).code());
+                paidFen += 7;
+            }
+            awaitConverged();
+
+            // The primary goes away: a standby takes over and the client follows it, re-sending what was in flight.
+            servers[first].close();
+            servers[first] = null;
+            final int second = awaitPrimary(first);
+            assertNotEquals(first, second);
+            for (int i = 0; i < 100; i++)
+            {
+                assertEquals(ResultCode.OK, requests.pay(2_000 + i, 3).code());
+                paidFen += 3;
+            }
+            // Retrying an acknowledged payment is answered from the idempotency table, not applied again.
+            assertEquals(ResultCode.OK, requests.pay(1_000, 7).code());
+
+            // The old primary comes back on its data and rejoins as a standby.
+            start(first);
+            awaitConverged();
+            assertEquals(ClusterView.ROLE_FOLLOWER, status(first).role());
+            assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+
+            // Planned switchover back to the first node.
+            final ClusterControlReplyDecoder control = control(second, 1, first);
+            assertEquals(ResultCode.OK, control.code());
+            awaitTrue(() -> isPrimary(first), "node " + first + " primary after the switchover");
+            for (int i = 0; i < 20; i++)
+            {
+                assertEquals(ResultCode.OK, requests.pay(3_000 + i, 1).code());
+                paidFen += 1;
+            }
+            awaitConverged();
+            assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+        }
+    }
+
+    private void start(final int nodeId) throws IOException
+    {
+        final ServerConfig config = ServerTestSupport.config(dir.resolve("node" + nodeId), ThreadingMode.COMPACT)
+            .tickIntervalMs(3_600_000)
+            .replicaGroup(new ReplicaGroupConfig("test", nodeId, replicationAddresses, AckPolicy.QUORUM,
+                new ConsensusConfig(300, 600, 50, 256), ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT,
+                ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT));
+        servers[nodeId] = WodianServer.launch(config);
+    }
+
+    private WodianClient groupClient() throws IOException
+    {
+        final ClientConfig config = new ClientConfig().credentials(ServerTestSupport.ADMIN).reconnect(true)
+            .reconnectBackoffInitialMs(10).reconnectBackoffMaxMs(100).reconnectGiveUpMs(20_000);
+        for (final WodianServer server : servers)
+        {
+            config.node(ServerTestSupport.HOST, server.port());
+        }
+        return WodianClient.connect(config);
+    }
+
+    private ClusterStatusReplyDecoder status(final int nodeId) throws Exception
+    {
+        try (WodianClient client = ServerTestSupport.connect(servers[nodeId]))
+        {
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[64]);
+            final UnsafeBuffer reply = new UnsafeBuffer(client.call(request, 0,
+                encoder.clusterStatusQuery(request, 0), ServerTestSupport.TIMEOUT_MS));
+            return new ClusterStatusReplyDecoder().wrapAndApplyHeader(reply, 0, new MessageHeaderDecoder());
+        }
+    }
+
+    private ClusterControlReplyDecoder control(final int nodeId, final int action, final int target) throws Exception
+    {
+        try (WodianClient client = ServerTestSupport.connect(servers[nodeId]))
+        {
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[64]);
+            final UnsafeBuffer reply = new UnsafeBuffer(client.call(request, 0,
+                encoder.clusterControl(request, 0, action, target), ServerTestSupport.TIMEOUT_MS));
+            return new ClusterControlReplyDecoder().wrapAndApplyHeader(reply, 0, new MessageHeaderDecoder());
+        }
+    }
+
+    private boolean isPrimary(final int nodeId)
+    {
+        try
+        {
+            return null != servers[nodeId] && status(nodeId).role() == ClusterView.ROLE_LEADER;
+        }
+        catch (final Exception ex)
+        {
+            return false;
+        }
+    }
+
+    private int awaitPrimary(final int notThis) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            for (int i = 0; i < NODES; i++)
+            {
+                if (i != notThis && isPrimary(i))
+                {
+                    return i;
+                }
+            }
+            Thread.sleep(20);
+        }
+        fail("no primary elected within 30 s");
+        return -1;
+    }
+
+    /** Every live node has applied the same index and reports the same state hash there. */
+    private void awaitConverged() throws Exception
+    {
+        awaitTrue(() ->
+        {
+            try
+            {
+                long applied = -1;
+                long hash = 0;
+                for (int i = 0; i < NODES; i++)
+                {
+                    if (null == servers[i])
+                    {
+                        continue;
+                    }
+                    final ClusterStatusReplyDecoder status = status(i);
+                    if (applied < 0)
+                    {
+                        applied = status.appliedIndex();
+                        hash = status.stateHash();
+                    }
+                    else if (applied != status.appliedIndex() || hash != status.stateHash())
+                    {
+                        return false;
+                    }
+                    if (status.appliedIndex() != status.lastIndex())
+                    {
+                        return false;
+                    }
+                }
+                return applied > 0;
+            }
+            catch (final Exception ex)
+            {
+                return false;
+            }
+        }, "all nodes at the same index and state hash");
+    }
+
+    private static void awaitTrue(final BooleanSupplier condition, final String what) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                fail("timed out waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(condition.getAsBoolean());
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package com.wodian.tools;
+
+import com.wodian.net.auth.Credentials;
+import com.wodian.net.client.WodianClient;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.ClusterControlReplyDecoder;
+import com.wodian.protocol.sbe.ClusterStatusReplyDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.SessionRole;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Operator commands for a replica group: {@code wodian status}, {@code wodian promote}, {@code wodian demote}. They
+ * talk to the nodes' client ports (an admin credential when the servers require logons).
+ */
+final class GroupCommands
+{
+    private static final String[] ROLES = { "alone", "standby", "candidate", "PRIMARY" };
+    private static final String[] POLICIES = { "local", "quorum", "all" };
+
+    private GroupCommands()
+    {
+    }
+
+    /** Options every group command takes. */
+    static final class Connection
+    {
+        @Option(names = "--peers", required = true, split = ",",
+            description = "client addresses of the group's nodes, HOST:PORT,HOST:PORT,...")
+        List<String> peers;
+
+        @Option(names = "--credentials", defaultValue = "${env:WODIAN_CREDENTIALS}",
+            description = "credential file with an admin identity (default: $WODIAN_CREDENTIALS; none: no logon)")
+        Path credentialsFile;
+
+        @Option(names = "--timeout-ms", defaultValue = "2000", description = "per node")
+        long timeoutMs;
+
+        /** One node's answer, or null (unreachable, no reply). */
+        NodeStatus query(final String address)
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+            final int length = new CommandEncoder().clusterStatusQuery(buffer, 0);
+            final byte[] reply = call(address, buffer, length);
+            return null == reply ? null : NodeStatus.decode(address, reply);
+        }
+
+        List<NodeStatus> queryAll()
+        {
+            final List<NodeStatus> result = new ArrayList<>();
+            for (final String address : peers)
+            {
+                result.add(query(address));
+            }
+            return result;
+        }
+
+        byte[] call(final String address, final UnsafeBuffer buffer, final int length)
+        {
+            final int colon = address.lastIndexOf(':');
+            final String host = address.substring(0, colon);
+            final int port = Integer.parseInt(address.substring(colon + 1));
+            try (WodianClient client = null == credentialsFile ? WodianClient.connect(host, port) :
+                WodianClient.connect(host, port, Credentials.loadFirst(credentialsFile, SessionRole.ADMIN)))
+            {
+                return client.call(buffer, 0, length, timeoutMs);
+            }
+            catch (final IOException | TimeoutException | RuntimeException ex)
+            {
+                return null;
+            }
+        }
+    }
+
+    /** A decoded ClusterStatusReply. */
+    record NodeStatus(
+        String address,
+        int nodeId,
+        int role,
+        int ackPolicy,
+        int leaderId,
+        long term,
+        long lastIndex,
+        long durableIndex,
+        long commitIndex,
+        long appliedIndex,
+        long stateHash,
+        long truncations,
+        List<String> peerLines)
+    {
+        boolean isPrimary()
+        {
+            return role == 3;
+        }
+
+        static NodeStatus decode(final String address, final byte[] reply)
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(reply);
+            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, 0);
+            if (header.templateId() != ClusterStatusReplyDecoder.TEMPLATE_ID)
+            {
+                return null;
+            }
+            final ClusterStatusReplyDecoder status = new ClusterStatusReplyDecoder().wrap(buffer,
+                MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+            final NodeStatus partial = new NodeStatus(address, status.nodeId(), status.role(), status.ackPolicy(),
+                status.leaderId(), status.term(), status.lastIndex(), status.durableIndex(), status.commitIndex(),
+                status.appliedIndex(), status.stateHash(), status.truncations(), new ArrayList<>());
+            for (final ClusterStatusReplyDecoder.PeersDecoder peer : status.peers())
+            {
+                partial.peerLines.add(String.format(Locale.ROOT,
+                    "    peer %d: match %s, heard %s, %s%s", peer.nodeId(),
+                    peer.matchIndex() < 0 ? "-" : Long.toString(peer.matchIndex()),
+                    peer.lastHeardAgoMs() < 0 ? "-" : peer.lastHeardAgoMs() + " ms ago",
+                    peer.connected() == 1 ? "connected" : "NOT CONNECTED",
+                    peer.inQuorum() == 1 ? "" : ", DROPPED from the acknowledgement set"));
+            }
+            return partial;
+        }
+    }
+
+    static NodeStatus findPrimary(final List<NodeStatus> nodes)
+    {
+        for (final NodeStatus node : nodes)
+        {
+            if (null != node && node.isPrimary())
+            {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Each node of a replica group: role, term, journal indexes, lag behind the primary, state hash.")
+    static final class Status implements java.util.concurrent.Callable<Integer>
+    {
+        @Mixin
+        Connection connection;
+
+        @Override
+        public Integer call()
+        {
+            final List<NodeStatus> nodes = connection.queryAll();
+            final NodeStatus primary = findPrimary(nodes);
+            System.out.printf(Locale.ROOT, "%-22s %4s %-9s %6s %6s %12s %12s %12s %12s %10s %-18s%n",
+                "address", "node", "role", "term", "leader", "last", "commit", "applied", "lag", "policy",
+                "state hash");
+            for (int i = 0; i < nodes.size(); i++)
+            {
+                final NodeStatus node = nodes.get(i);
+                if (null == node)
+                {
+                    System.out.printf(Locale.ROOT, "%-22s %4s %-9s%n", connection.peers.get(i), "?", "DOWN");
+                    continue;
+                }
+                final String lag = null == primary ? "-" : Long.toString(primary.lastIndex() - node.appliedIndex());
+                System.out.printf(Locale.ROOT, "%-22s %4d %-9s %6d %6d %12d %12d %12d %12s %10s %018x%n",
+                    node.address(), node.nodeId(), ROLES[Math.min(node.role(), 3)], node.term(), node.leaderId(),
+                    node.lastIndex(), node.commitIndex(), node.appliedIndex(), lag,
+                    POLICIES[Math.min(node.ackPolicy(), 2)], node.stateHash());
+                if (node.truncations() > 0)
+                {
+                    System.out.println("    unacknowledged tails cut off: " + node.truncations());
+                }
+                node.peerLines().forEach(System.out::println);
+            }
+            return null == primary ? WodianMain.EXIT_REFUSED : WodianMain.EXIT_OK;
+        }
+    }
+
+    /** Shared by promote and demote: ask the primary to hand over, then wait until another node leads. */
+    abstract static class Switchover implements java.util.concurrent.Callable<Integer>
+    {
+        @Mixin
+        Connection connection;
+
+        @Option(names = "--wait-ms", defaultValue = "5000", description = "how long to wait for the new primary")
+        long waitMs;
+
+        Integer handOver(final int action, final int target)
+        {
+            final NodeStatus primary = findPrimary(connection.queryAll());
+            if (null == primary)
+            {
+                System.err.println("no primary found among " + connection.peers);
+                return WodianMain.EXIT_UNREACHABLE;
+            }
+            if (action == 1 && primary.nodeId() == target)
+            {
+                System.out.println("node " + target + " is already the primary (term " + primary.term() + ")");
+                return WodianMain.EXIT_OK;
+            }
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+            final int length = new CommandEncoder().clusterControl(buffer, 0, action, target);
+            final byte[] reply = connection.call(primary.address(), buffer, length);
+            if (null == reply)
+            {
+                System.err.println("no answer from the primary at " + primary.address());
+                return WodianMain.EXIT_UNREACHABLE;
+            }
+            final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
+            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(replyBuffer, 0);
+            final ClusterControlReplyDecoder decoded = new ClusterControlReplyDecoder().wrap(replyBuffer,
+                MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+            if (decoded.code() != ResultCode.OK)
+            {
+                System.err.println("refused: " + decoded.code() + " (leader " + decoded.leaderId() + ", term " +
+                    decoded.term() + ")");
+                return WodianMain.EXIT_REFUSED;
+            }
+            final int newLeader = decoded.leaderId();
+            System.out.println("node " + primary.nodeId() + " hands the primary role to node " + newLeader);
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+            while (System.nanoTime() - deadlineNs < 0)
+            {
+                final NodeStatus now = findPrimary(connection.queryAll());
+                if (null != now && now.nodeId() == newLeader && now.term() > primary.term())
+                {
+                    System.out.println("node " + newLeader + " is the primary of term " + now.term());
+                    return WodianMain.EXIT_OK;
+                }
+                sleep(20);
+            }
+            System.err.println("node " + newLeader + " did not become the primary within " + waitMs + " ms");
+            return WodianMain.EXIT_REFUSED;
+        }
+
+        private static void sleep(final long ms)
+        {
+            try
+            {
+                Thread.sleep(ms);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+        description = "Planned switchover: the primary brings node N up to date and hands it the primary role.")
+    static final class Promote extends Switchover
+    {
+        @Option(names = "--node", required = true, description = "node id to make primary")
+        int nodeId;
+
+        @Override
+        public Integer call()
+        {
+            return handOver(1, nodeId);
+        }
+    }
+
+    @Command(name = "demote", mixinStandardHelpOptions = true,
+        description = "Planned switchover: the primary hands its role to its most up-to-date standby (or --to N).")
+    static final class Demote extends Switchover
+    {
+        @Option(names = "--to", defaultValue = "-1", description = "node id to hand over to (default: best standby)")
+        int targetId;
+
+        @Override
+        public Integer call()
+        {
+            return handOver(2, targetId);
+        }
+    }
+}
