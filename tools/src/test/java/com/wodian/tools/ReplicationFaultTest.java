@@ -9,7 +9,6 @@ import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,7 +80,6 @@ class ReplicationFaultTest
     }
 
     @Test
-    @Disabled("awaiting server")
     void killNineOfThePrimaryAtRandomMomentsUnderLoad(@TempDir final Path dir) throws Exception
     {
         startGroupAndSetUp(dir);
@@ -122,7 +120,6 @@ class ReplicationFaultTest
     }
 
     @Test
-    @Disabled("awaiting server")
     void killNineOfAStandbyUnderLoadThenRestartIt(@TempDir final Path dir) throws Exception
     {
         startGroupAndSetUp(dir);
@@ -154,7 +151,6 @@ class ReplicationFaultTest
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TcpFaultProxy.Mode.class, names = {"CUT", "BLACKHOLE"})
-    @Disabled("awaiting server")
     void partitionedPrimaryIsReplacedAndRejoinsAsStandbyAfterTheHeal(
         final TcpFaultProxy.Mode partition, @TempDir final Path dir) throws Exception
     {
@@ -191,7 +187,6 @@ class ReplicationFaultTest
     }
 
     @Test
-    @Disabled("awaiting server")
     void slowStandbyDoesNotStopPaymentsAndCatchesUp(@TempDir final Path dir) throws Exception
     {
         startGroupAndSetUp(dir);
