@@ -42,6 +42,12 @@ final class PosLoad implements AutoCloseable
     static final long MERCHANT_ID = 3;
     static final long TERMINAL_ID = 301;
     static final long TOP_UP_FEN = 100_000_000;
+    /**
+     * New payments per second at most (0: as fast as the window allows). Paced so that three server JVMs, their
+     * restarts and the test share two cores without the load starving the restarts; still hundreds of payments in
+     * every failover window.
+     */
+    static final int RATE_PER_SECOND = Integer.getInteger("wodian.replication.rate", 1_000);
     private static final int RETRIES_MAX = 5;
     private static final int PAYMENTS_MAX = 1 << 20;
     private static final int CLIENTS_MAX = 5;
@@ -69,6 +75,7 @@ final class PosLoad implements AutoCloseable
     private int clientsCreated;
     private int clientFailures;
     private int retriesSent;
+    private long startNs;
 
     /** The current client; the listener reads its node. Volatile: replaced by the load thread. */
     private volatile WodianClient client;
@@ -116,6 +123,7 @@ final class PosLoad implements AutoCloseable
 
     void start()
     {
+        startNs = System.nanoTime();
         thread.start();
     }
 
@@ -229,7 +237,8 @@ final class PosLoad implements AutoCloseable
 
     synchronized String summary()
     {
-        return "payments sent " + sent.cardinality() + ", acknowledged " + acknowledged.cardinality() +
+        return "payments (at most " + RATE_PER_SECOND + "/s, window " + WINDOW + ") sent " + sent.cardinality() +
+            ", acknowledged " + acknowledged.cardinality() +
             ", declined (business) " + declined.cardinality() + ", gave up after retries " + gaveUp.cardinality() +
             ", never answered " + unacknowledgedCountLocked() + ", terminal retries " + retriesSent +
             ", non-OK replies by code " + errorCodes + ", clients " + clientsCreated + " (failed " +
@@ -332,10 +341,10 @@ final class PosLoad implements AutoCloseable
             final int paymentId = nextPayment();
             if (paymentId < 0)
             {
-                // Draining: only retries go out now, and there is none yet.
+                // Ahead of the rate, or draining (only retries go out now) with no retry due.
                 window.release();
                 current.flush();
-                Thread.sleep(5);
+                Thread.sleep(1);
                 continue;
             }
             if (paymentId >= PAYMENTS_MAX)
@@ -357,7 +366,7 @@ final class PosLoad implements AutoCloseable
         current.flush();
     }
 
-    /** The oldest retry due, else a new payment unless stopped (then -1). */
+    /** The oldest retry due, else a new payment unless stopped or ahead of the rate (then -1). */
     private synchronized int nextPayment()
     {
         final int paymentId;
@@ -367,7 +376,8 @@ final class PosLoad implements AutoCloseable
             paymentId = retry;
             retriesSent++;
         }
-        else if (stop.get())
+        else if (stop.get() || RATE_PER_SECOND > 0 &&
+            nextPaymentId > (System.nanoTime() - startNs) / 1_000_000L * RATE_PER_SECOND / 1_000L + 1)
         {
             return -1;
         }

@@ -58,8 +58,6 @@ final class ReplicaGroup implements AutoCloseable
     private final TcpFaultProxy[][] proxies = new TcpFaultProxy[NODES][NODES];
     private final ChildServerProcess[] servers = new ChildServerProcess[NODES];
     private final int[] starts = new int[NODES];
-    private final CommandEncoder encoder = new CommandEncoder();
-    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
 
     /** What {@code ClusterStatusQuery} says of one node. */
     record NodeStatus(int nodeId, int role, int leaderId, long term, long commitIndex, long appliedIndex,
@@ -309,13 +307,18 @@ final class ReplicaGroup implements AutoCloseable
         }
     }
 
-    /** The node's own view (ClusterStatusQuery), or null when it does not answer within a second. */
+    /**
+     * The node's own view (ClusterStatusQuery), or null when it does not answer within a second. Any thread may call
+     * it (a watcher thread polls a partitioned primary while the test thread waits for the failover).
+     */
     NodeStatus status(final int node)
     {
         if (!isAlive(node))
         {
             return null;
         }
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+        final CommandEncoder encoder = new CommandEncoder();
         try (WodianClient client = connect(node))
         {
             final byte[] reply = client.call(buffer, 0, encoder.clusterStatusQuery(buffer, 0), STATUS_TIMEOUT_MS);

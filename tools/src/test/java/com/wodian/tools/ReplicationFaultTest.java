@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -181,7 +182,9 @@ class ReplicationFaultTest
             final long cutNs = System.nanoTime();
             pos.watchFailover(cutNs, group.clientAddress(primary));
             group.partition(primary, partition);
+            final StepDownWatch stepDown = new StepDownWatch(primary);
             final long firstAckNs = pos.awaitFirstAckAfterWatch(FAILOVER_TIMEOUT_MS);
+            final long stepDownNs = stepDown.await(FAILOVER_TIMEOUT_MS);
             if (firstAckNs == 0)
             {
                 fail("no payment acknowledged by another node within " + FAILOVER_TIMEOUT_MS + " ms after a " +
@@ -197,8 +200,10 @@ class ReplicationFaultTest
             awaitRole(primary, ReplicaGroup.ROLE_FOLLOWER, newPrimary);
             awaitCaughtUp();
             report.add("primary " + primary + " partitioned (" + partition + "): first acknowledgement by node " +
-                newPrimary + " after " + TimeUnit.NANOSECONDS.toMillis(firstAckNs - cutNs) + " ms; after the heal " +
-                "node " + primary + " follows " + newPrimary);
+                newPrimary + " after " + TimeUnit.NANOSECONDS.toMillis(firstAckNs - cutNs) + " ms; the isolated " +
+                "primary stopped claiming leadership after " + (stepDownNs == 0 ? "(never seen)" :
+                TimeUnit.NANOSECONDS.toMillis(stepDownNs - cutNs) + " ms (polled)") + "; after the heal node " +
+                primary + " follows " + newPrimary);
         }
         verifyAfterLoad();
     }
@@ -278,6 +283,42 @@ class ReplicationFaultTest
                     " on node " + node + ", " + role + " (seed " + SEED + "): every acknowledged payment once, " +
                     "none twice\n" + pos.summary() + "\n" + group.describe());
             }
+        }
+    }
+
+    /** Polls a partitioned primary's own status until it no longer says it leads (fencing by check quorum). */
+    private final class StepDownWatch
+    {
+        private final Thread thread;
+        private volatile long steppedDownNs;
+        private volatile boolean stop;
+
+        StepDownWatch(final int node)
+        {
+            thread = new Thread(() ->
+            {
+                while (!stop)
+                {
+                    final ReplicaGroup.NodeStatus status = group.status(node);
+                    if (null != status && status.role() != ReplicaGroup.ROLE_LEADER)
+                    {
+                        steppedDownNs = System.nanoTime();
+                        return;
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                }
+            }, "step-down-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** When the node was first seen not leading, or 0 when it still led after timeoutMs. */
+        long await(final long timeoutMs) throws InterruptedException
+        {
+            thread.join(timeoutMs);
+            stop = true;
+            thread.join();
+            return steppedDownNs;
         }
     }
 
