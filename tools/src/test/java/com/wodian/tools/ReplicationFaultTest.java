@@ -42,15 +42,20 @@ import static org.junit.jupiter.api.Assertions.fail;
  * least 99.99 %. Failover time is measured from the kill (or the partition) of the primary to the first payment
  * acknowledged by another node, and printed per round with its p99.
  *
- * <p>Seedable: {@code -Dwodian.replication.seed=N} replays the same kill moments and node choices; the seed is
- * printed.
+ * <p>Scenarios: kill -9 of the primary at a random moment under load, {@code wodian.replication.kills} rounds (5),
+ * the killed node restarted on its data folder each time; kill -9 of a standby, restarted, then the other standby's
+ * links delayed (a slow standby) while paying; the primary partitioned from both standbys by CUT, healed (it must
+ * rejoin as a standby), then the new primary partitioned by BLACKHOLE, healed.
+ *
+ * <p>Seedable: {@code -Dwodian.replication.seed=N} replays the same kill moments and node choices (not the same
+ * elections: those depend on timing); the seed is printed. The terminal's pace is {@code wodian.replication.rate}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReplicationFaultTest
 {
     private static final long SEED = Long.getLong("wodian.replication.seed", System.nanoTime());
     private static final List<String> GROUP_OPTIONS = List.of("--ack-policy", "quorum");
-    private static final int KILL_ROUNDS = 5;
+    private static final int KILL_ROUNDS = Integer.getInteger("wodian.replication.kills", 5);
     private static final long LEADER_TIMEOUT_MS = 20_000;
     private static final long FAILOVER_TIMEOUT_MS = 15_000;
     private static final long CONVERGE_TIMEOUT_MS = 20_000;
