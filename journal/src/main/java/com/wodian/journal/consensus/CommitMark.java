@@ -91,8 +91,8 @@ public final class CommitMark
         final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length != LENGTH || buffer.getLong(0) != MAGIC)
         {
-            throw new IllegalStateException(file + " is not a commit mark (length " + bytes.length + "); it is only a " +
-                "lower bound of the commit index, so deleting it is safe");
+            throw new IllegalStateException(file + " is not a commit mark (length " + bytes.length + "); it is only " +
+                "a lower bound of the commit index, so deleting it is safe");
         }
         crc.reset();
         crc.update(bytes, 0, CHECKSUM_OFFSET);

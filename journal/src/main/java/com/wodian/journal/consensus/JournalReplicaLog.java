@@ -140,12 +140,20 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         windowBuffer = new UnsafeBuffer(new byte[windowEntries * MAX_PAYLOAD_LENGTH]);
 
         termHistory = new TermHistory(dataDir.resolve(TERM_HISTORY_FILE_NAME));
-        openJournal();
-        // Pairs beyond the journal's end belong to entries lost or cut off (a crash during a truncation, a torn last
-        // entry ignored by the journal): their terms must not be reported for the entries that will take their place.
-        termHistory.truncateFrom(lastIndex + 1);
-
         commitMark = new CommitMark(dataDir.resolve(COMMIT_MARK_FILE_NAME));
+        openJournal();
+        try
+        {
+            // Pairs beyond the journal's end belong to entries lost or cut off (a crash during a truncation, a torn
+            // last entry ignored by the journal): their terms must not be reported for the entries that replace them.
+            termHistory.truncateFrom(lastIndex + 1);
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
+
         if (commitMark.index() > lastIndex)
         {
             // Only with DurabilityPolicy.PAGE_CACHE after a power cut: the mark was forced, the journal was not.
@@ -169,7 +177,10 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
      * @throws IllegalStateException if the term history or the commit mark is damaged.
      */
     public static JournalReplicaLog open(
-        final Path dataDir, final DurabilityPolicy durabilityPolicy, final int windowEntries, final EntryPayloads payloads)
+        final Path dataDir,
+        final DurabilityPolicy durabilityPolicy,
+        final int windowEntries,
+        final EntryPayloads payloads)
     {
         Objects.requireNonNull(durabilityPolicy, "durabilityPolicy");
         if (windowEntries < 1 || windowEntries > WINDOW_ENTRIES_MAX)
@@ -353,6 +364,9 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
      *
      * @param index first index to remove, above the commit mark and at most {@link #lastIndex()}.
      * @throws IllegalStateException if {@code index} is at or below the commit mark: committed entries are never cut.
+     * @throws UncheckedIOException  if the rewrite fails: before the renames the log goes on unchanged; after the
+     *                               journal was closed for them, this log is closed, and {@link #open} finishes or
+     *                               discards the rewrite.
      */
     @Override
     public void truncateFrom(final long index)
@@ -373,18 +387,27 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         journal.close();
         journal = null;
         writer = null;
-        move(journalDir, superseded);
-        move(rewriteDir, journalDir);
-        forceDirectory(dataDir);
-        truncationCount = number;
-
-        openJournal();
-        if (lastIndex != index - 1)
+        try
         {
-            throw new IllegalStateException("rewritten journal " + journalDir + " ends at " + lastIndex +
-                ", expected " + (index - 1));
+            move(journalDir, superseded);
+            move(rewriteDir, journalDir);
+            forceDirectory(dataDir);
+            truncationCount = number;
+
+            openJournal();
+            if (lastIndex != index - 1)
+            {
+                throw new IllegalStateException("rewritten journal " + journalDir + " ends at " + lastIndex +
+                    ", expected " + (index - 1));
+            }
+            termHistory.truncateFrom(index);
         }
-        termHistory.truncateFrom(index);
+        catch (final RuntimeException ex)
+        {
+            // Without its journal this log cannot go on; reopening it (open) finishes or discards the rewrite.
+            close();
+            throw ex;
+        }
         for (int slot = 0; slot < windowEntries; slot++)
         {
             if (slotIndexes[slot] >= index)

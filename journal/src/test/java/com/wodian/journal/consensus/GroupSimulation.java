@@ -51,7 +51,10 @@ final class GroupSimulation
     private final int groupSize;
     private final AckPolicy ackPolicy;
     private final SplittableRandom random;
-    private final ConsensusConfig config = ConsensusConfig.defaults();
+    /** More in flight than this means a send-reply chain is multiplying (each duplicate starting one more). */
+    private static final int NETWORK_MESSAGES_MAX = 20_000;
+
+    private final ConsensusConfig config;
 
     private final double dropRate;
     private final double duplicateRate;
@@ -63,6 +66,7 @@ final class GroupSimulation
     private final Applied[] applied;
     private final boolean[] up;
     private final boolean[] flushDue;
+    private final long[] lastIndexAtTransfer;
     private final long[] restartAtMs;
     private final boolean[][] linkCut;
     private final long[][] healLinkAtMs;
@@ -96,12 +100,18 @@ final class GroupSimulation
         this.dropRate = random.nextDouble() * 0.15;
         this.duplicateRate = random.nextDouble() * 0.05;
         this.maxDelayMs = 1 + random.nextInt(30);
+        // Half the seeds use small messages and a small pipelining window, so that the window fills and refusals
+        // land in the middle of a stream; the defaults are rarely exercised at the simulation's command rate.
+        final int entriesPerAppend = 4 + random.nextInt(29);
+        this.config = random.nextBoolean() ? ConsensusConfig.defaults() :
+            new ConsensusConfig(150, 300, 50, entriesPerAppend, entriesPerAppend * (2 + random.nextInt(7)));
         this.logs = new MemoryReplicaLog[groupSize];
         this.termStores = new MemoryTermStore[groupSize];
         this.nodes = new ConsensusNode[groupSize];
         this.applied = new Applied[groupSize];
         this.up = new boolean[groupSize];
         this.flushDue = new boolean[groupSize];
+        this.lastIndexAtTransfer = new long[groupSize];
         this.restartAtMs = new long[groupSize];
         this.linkCut = new boolean[groupSize][groupSize];
         this.healLinkAtMs = new long[groupSize][groupSize];
@@ -250,6 +260,7 @@ final class GroupSimulation
                     fail("leader " + id + " accepts commands while a transfer to " + target + " is pending");
                 }
                 transfersStarted++;
+                lastIndexAtTransfer[id] = logs[id].lastIndex();
                 transferTarget = target;
                 transferFromTerm = nodes[id].currentTerm();
                 return;
@@ -591,6 +602,15 @@ final class GroupSimulation
             {
                 fail("node " + id + " commit index beyond its log");
             }
+            if (up[id] && nodes[id].role() == Role.LEADER && nodes[id].transferTarget() != -1 &&
+                logs[id].lastIndex() != lastIndexAtTransfer[id])
+            {
+                fail("leader " + id + " grew its log while transferring leadership");
+            }
+        }
+        if (network.size() > NETWORK_MESSAGES_MAX)
+        {
+            fail("traffic blow-up: " + network.size() + " messages in flight");
         }
     }
 

@@ -472,7 +472,7 @@ class JournalReplicaLogTest
     @Test
     void randomOperationsMatchAnInMemoryModel()
     {
-        final int seedCount = Integer.getInteger("replicalog.seeds", 6);
+        final int seedCount = Integer.getInteger("replicalog.seeds", 4);
         final long[] operationCounts = new long[OPERATION_KINDS];
         for (long seed = 1; seed <= seedCount; seed++)
         {
@@ -522,7 +522,7 @@ class JournalReplicaLogTest
                 final int choice = random.nextInt(100);
                 if (choice < 45)
                 {
-                    if (random.nextInt(10) == 0)
+                    if (random.nextInt(15) == 0)
                     {
                         term += 1 + random.nextInt(2);
                     }
@@ -539,7 +539,7 @@ class JournalReplicaLogTest
                     modelDurable = modelContents.size();
                     operationCounts[SYNC]++;
                 }
-                else if (choice < 58 && modelContents.size() > modelCommit)
+                else if (choice < 57 && modelContents.size() > modelCommit)
                 {
                     final long index = modelCommit + 1 + random.nextLong(modelContents.size() - modelCommit);
                     log.truncateFrom(index);

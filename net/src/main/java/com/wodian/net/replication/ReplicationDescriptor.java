@@ -59,6 +59,12 @@ public final class ReplicationDescriptor
     /** Longest delay between two dials of the same peer. */
     public static final long RECONNECT_DELAY_MS_MAX = 500;
 
+    /**
+     * How long an accepted connection may stay without a complete hello before it is closed, so that strays and
+     * half-open dials cannot hold the connection slots that the peers need.
+     */
+    public static final long HELLO_TIMEOUT_MS = 5_000;
+
     private ReplicationDescriptor()
     {
     }

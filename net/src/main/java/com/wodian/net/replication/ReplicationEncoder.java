@@ -34,8 +34,8 @@ public final class ReplicationEncoder
 
     private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
     private static final int ENTRIES_COUNT_MAX = AppendEntriesEncoder.EntriesEncoder.countMaxValue();
-    private static final int ENTRY_FIXED_LENGTH =
-        AppendEntriesEncoder.EntriesEncoder.sbeBlockLength() + AppendEntriesEncoder.EntriesEncoder.payloadHeaderLength();
+    private static final int ENTRY_FIXED_LENGTH = AppendEntriesEncoder.EntriesEncoder.sbeBlockLength() +
+        AppendEntriesEncoder.EntriesEncoder.payloadHeaderLength();
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final HelloEncoder helloEncoder = new HelloEncoder();

@@ -2,6 +2,7 @@ package com.wodian.net.replication;
 
 import com.wodian.journal.consensus.ConsensusMessage;
 import com.wodian.journal.consensus.ConsensusOutbox;
+import com.wodian.journal.consensus.EntryPayloads;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -10,6 +11,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +54,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     private final ReplicationEncoder encoder;
     private final ReplicationDecoder decoder = new ReplicationDecoder();
     private final ServerSocketChannel serverChannel;
+    private final Selector acceptSelector;
     private final Outbound[] outbound;
     private final Inbound[] inbound;
     private final ByteBuffer probeBuffer = ByteBuffer.allocateDirect(64);
@@ -135,19 +139,25 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         }
 
         ServerSocketChannel channel = null;
+        Selector selector = null;
         try
         {
             channel = ServerSocketChannel.open();
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(addresses[selfId]);
             channel.configureBlocking(false);
+            // ServerSocketChannel.accept() allocates even when nothing is pending, so a selector tells when to call it.
+            selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_ACCEPT);
         }
         catch (final IOException ex)
         {
             CloseHelper.quietClose(channel);
+            CloseHelper.quietClose(selector);
             throw new UncheckedIOException("cannot listen on " + addresses[selfId], ex);
         }
         serverChannel = channel;
+        acceptSelector = selector;
     }
 
     /**
@@ -163,6 +173,16 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * @return the resolver that every {@link MessageHandler#onMessage} call receives (always this one object), for
+     * a follower's replica log to be wired to once: it turns a received AppendEntries' {@code entryPayloads}
+     * handles into bytes, valid only during that callback.
+     */
+    public EntryPayloads receivedEntries()
+    {
+        return decoder;
     }
 
     /**
@@ -245,7 +265,9 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
      * read every inbound connection once and hand each complete message to {@code handler}.
      *
      * @param nowMs   the caller's clock, for the redial backoff only.
-     * @param handler called for each message, on this thread, inside this call.
+     * @param handler called for each message, on this thread, inside this call. It may {@link #send} (replies
+     *                usually are sent from it). An exception it throws propagates out of this call and leaves the
+     *                connection's frame undone, so the caller should treat it as fatal (a broken invariant).
      * @return a count of work done (messages delivered, connections changed, reads that got bytes); 0 when idle.
      */
     public int poll(final long nowMs, final MessageHandler handler)
@@ -267,7 +289,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         {
             if (connection.channel != null)
             {
-                workCount += pollInbound(connection, handler);
+                workCount += pollInbound(connection, nowMs, handler);
             }
         }
         return workCount;
@@ -343,7 +365,10 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         return malformedFrames;
     }
 
-    /** Inbound connections closed because their hello named another group, version or node, or was malformed. */
+    /**
+     * Inbound connections closed because their hello named another group, version or node, was malformed, or did
+     * not arrive within {@link ReplicationDescriptor#HELLO_TIMEOUT_MS}.
+     */
     public long handshakesRejected()
     {
         return handshakesRejected;
@@ -379,11 +404,24 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         {
             connection.close();
         }
+        CloseHelper.quietClose(acceptSelector);
         CloseHelper.quietClose(serverChannel);
     }
 
     private int accept()
     {
+        try
+        {
+            if (acceptSelector.selectNow() == 0)
+            {
+                return 0;
+            }
+            acceptSelector.selectedKeys().clear();
+        }
+        catch (final IOException ex)
+        {
+            return 0;
+        }
         int accepted = 0;
         for (int attempt = 0; attempt < inbound.length; attempt++)
         {
@@ -417,7 +455,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
                 CloseHelper.quietClose(channel);
                 continue;
             }
-            slot.open(channel, LENGTH_FIELD_LENGTH + messageLengthMax);
+            slot.open(channel, LENGTH_FIELD_LENGTH + messageLengthMax, lastNowMs);
             accepted++;
         }
         return accepted;
@@ -548,8 +586,14 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         throw new IllegalStateException("unknown peer");
     }
 
-    private int pollInbound(final Inbound connection, final MessageHandler handler)
+    private int pollInbound(final Inbound connection, final long nowMs, final MessageHandler handler)
     {
+        if (connection.peerId == NO_PEER && nowMs - connection.acceptedMs > ReplicationDescriptor.HELLO_TIMEOUT_MS)
+        {
+            handshakesRejected++;
+            connection.close();
+            return 1;
+        }
         final ByteBuffer byteBuffer = connection.byteBuffer;
         final int read;
         try
@@ -699,9 +743,11 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         UnsafeBuffer buffer;
         SocketChannel channel;
         int peerId = NO_PEER;
+        long acceptedMs;
 
-        void open(final SocketChannel channel, final int bufferLength)
+        void open(final SocketChannel channel, final int bufferLength, final long nowMs)
         {
+            acceptedMs = nowMs;
             if (byteBuffer == null)
             {
                 byteBuffer = ByteBuffer.allocateDirect(bufferLength);

@@ -76,6 +76,7 @@ final class ReplicationStage implements Agent, EntryPayloads
     private final ErrorHandler fatalErrorHandler;
     private final System.Logger logger;
     private final EventPoller.Handler<InputEvent> inputHandler = this::onInput;
+    private final com.wodian.net.replication.MessageHandler peerHandler = this::onPeerMessage;
     private final EntryView entry = new EntryView();
     private final UnsafeBuffer noop = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
     private final int noopLength;
@@ -169,7 +170,7 @@ final class ReplicationStage implements Agent, EntryPayloads
         int work = 0;
 
         // 1-2. Peers' messages; a standby's appends become durable before its answers leave.
-        work += transport.poll(nowMs, this::onPeerMessage);
+        work += transport.poll(nowMs, peerHandler);
         syncIfBehind();
         if (checkTruncation())
         {

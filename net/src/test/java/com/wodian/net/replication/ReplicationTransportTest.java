@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
 
 import static com.wodian.net.replication.ReplicationDescriptor.BYTE_ORDER;
 import static com.wodian.net.replication.ReplicationDescriptor.PROTOCOL_VERSION;
@@ -116,6 +117,7 @@ class ReplicationTransportTest
             assertTrue(transports[to].bytesReceived() > 2 * 70_000);
         }
         assertTrue(nowMs >= 0);
+        assertTrue(transports[0].receivedEntries() instanceof ReplicationDecoder);
     }
 
     @Test
@@ -270,6 +272,35 @@ class ReplicationTransportTest
             handlers[0].received.get(before).message());
     }
 
+    @Test
+    void aConnectionWithoutHelloIsClosedAfterTheTimeout() throws IOException
+    {
+        // No peer address: node 0 dials nobody, so its poll's work count is the accept alone.
+        final ReplicationTransport zero =
+            new ReplicationTransport(0, GROUP, new InetSocketAddress[] {ReplicationTestSupport.ephemeral(), null},
+            source);
+        toClose.add(zero);
+        final RecordingHandler[] handlers = handlers(2);
+        final ReplicationTransport[] onlyZero = {zero, null};
+        try (SocketChannel silent = SocketChannel.open(zero.localAddress()))
+        {
+            silent.configureBlocking(false);
+            final ByteBuffer sink = ByteBuffer.allocate(16);
+            int workCount = 0;
+            for (int i = 0; i < ReplicationTestSupport.POLL_ITERATIONS_MAX && workCount == 0; i++)
+            {
+                workCount = zero.poll(0, handlers[0]); // the accept, at time 0
+                LockSupport.parkNanos(50_000);
+            }
+            assertEquals(1, workCount);
+            zero.poll(ReplicationDescriptor.HELLO_TIMEOUT_MS - 10, handlers[0]);
+            assertFalse(closedByPeer(silent, sink));
+            pollUntil(ReplicationDescriptor.HELLO_TIMEOUT_MS + 100, onlyZero, handlers,
+                () -> closedByPeer(silent, sink));
+            assertEquals(1, zero.handshakesRejected());
+        }
+    }
+
     private static boolean closedByPeer(final SocketChannel raw, final ByteBuffer sink)
     {
         try
@@ -287,7 +318,8 @@ class ReplicationTransportTest
     void aFullOutboundBufferDropsRatherThanBlocks()
     {
         final InetSocketAddress[] zeroAddresses = {ReplicationTestSupport.ephemeral(), null};
-        final ReplicationTransport zero = new ReplicationTransport(0, GROUP, zeroAddresses, source, 256 * 1024, 1 << 20);
+        final ReplicationTransport zero =
+            new ReplicationTransport(0, GROUP, zeroAddresses, source, 256 * 1024, 1 << 20);
         toClose.add(zero);
         final InetSocketAddress[] oneAddresses = {zero.localAddress(), ReplicationTestSupport.ephemeral()};
         final ReplicationTransport one = new ReplicationTransport(1, GROUP, oneAddresses, source);

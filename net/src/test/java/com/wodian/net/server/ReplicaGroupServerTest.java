@@ -41,7 +41,10 @@ class ReplicaGroupServerTest
 
     private final WodianServer[] servers = new WodianServer[NODES];
     private final InetSocketAddress[] replicationAddresses = new InetSocketAddress[NODES];
+    /** Client ports, kept across a node's restart: the client's node list names them. */
+    private final int[] clientPorts = new int[NODES];
     private final CommandEncoder encoder = new CommandEncoder();
+    private AckPolicy policy = AckPolicy.QUORUM;
 
     @AfterEach
     void stopAll()
@@ -114,23 +117,68 @@ class ReplicaGroupServerTest
         }
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void allPolicyDropsADeadStandbyFromTheAcknowledgementSetInsteadOfStalling() throws Exception
+    {
+        policy = AckPolicy.ALL;
+        for (int i = 0; i < NODES; i++)
+        {
+            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", freePort());
+        }
+        for (int i = 0; i < NODES; i++)
+        {
+            start(i);
+        }
+        final int primary = awaitPrimary(-1);
+        final int standby = (primary + 1) % NODES;
+        try (WodianClient client = groupClient())
+        {
+            final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+            requests.setUpParties();
+            assertEquals(ResultCode.OK, requests.pay(1, 5).code());
+            awaitConverged();
+
+            servers[standby].close();
+            servers[standby] = null;
+            // Acknowledged once the silent standby leaves the set (1 s), not never.
+            assertEquals(ResultCode.OK, requests.pay(2, 5).code());
+            final ClusterStatusReplyDecoder status = status(primary);
+            boolean dropped = false;
+            for (final ClusterStatusReplyDecoder.PeersDecoder peer : status.peers())
+            {
+                if (peer.nodeId() == standby)
+                {
+                    dropped = peer.inQuorum() == 0;
+                }
+            }
+            assertTrue(dropped, "the dead standby is reported out of the acknowledgement set");
+
+            start(standby);
+            awaitConverged();
+            assertEquals(100_000 - 10, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+        }
+    }
+
     private void start(final int nodeId) throws IOException
     {
         final ServerConfig config = ServerTestSupport.config(dir.resolve("node" + nodeId), ThreadingMode.COMPACT)
+            .port(clientPorts[nodeId])
             .tickIntervalMs(3_600_000)
-            .replicaGroup(new ReplicaGroupConfig("test", nodeId, replicationAddresses, AckPolicy.QUORUM,
+            .replicaGroup(new ReplicaGroupConfig("test", nodeId, replicationAddresses, policy,
                 new ConsensusConfig(300, 600, 50, 256), ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT,
                 ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT));
         servers[nodeId] = WodianServer.launch(config);
+        clientPorts[nodeId] = servers[nodeId].port();
     }
 
     private WodianClient groupClient() throws IOException
     {
         final ClientConfig config = new ClientConfig().credentials(ServerTestSupport.ADMIN).reconnect(true)
             .reconnectBackoffInitialMs(10).reconnectBackoffMaxMs(100).reconnectGiveUpMs(20_000);
-        for (final WodianServer server : servers)
+        for (final int port : clientPorts)
         {
-            config.node(ServerTestSupport.HOST, server.port());
+            config.node(ServerTestSupport.HOST, port);
         }
         return WodianClient.connect(config);
     }
