@@ -90,11 +90,11 @@ class ReplicationFaultTest
         startGroupAndSetUp(dir);
         pos.start();
         final List<Long> failoverMs = new ArrayList<>();
-        report.add("round | killed | kill after (ms) | failover (ms) | new primary | acknowledged so far");
+        report.add("round | killed | kill after (ms) | failover (ms) | new primary | restart (ms) | caught up (ms) " +
+            "| acknowledged so far");
         for (int round = 1; round <= KILL_ROUNDS; round++)
         {
             final int primary = group.awaitLeader(-1, LEADER_TIMEOUT_MS);
-            awaitCaughtUp();
             final int ackedBefore = pos.acknowledgedCount();
             assertTrue(pos.awaitAcknowledgedAbove(ackedBefore, FAILOVER_TIMEOUT_MS), "payments flow before round " +
                 round + "\n" + group.describe());
@@ -114,11 +114,14 @@ class ReplicationFaultTest
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(firstAckNs - killNs);
             failoverMs.add(elapsedMs);
             final int newPrimary = group.awaitLeader(primary, LEADER_TIMEOUT_MS);
-            report.add(String.format("%5d | %6d | %15d | %13d | %11d | %d", round, primary, killAfterMs, elapsedMs,
-                newPrimary, pos.acknowledgedCount()));
+            final long restartNs = System.nanoTime();
             group.start(primary);
+            final long listeningNs = System.nanoTime();
+            awaitCaughtUp();
+            report.add(String.format("%5d | %6d | %15d | %13d | %11d | %12d | %14d | %d", round, primary, killAfterMs,
+                elapsedMs, newPrimary, TimeUnit.NANOSECONDS.toMillis(listeningNs - restartNs),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - listeningNs), pos.acknowledgedCount()));
         }
-        awaitCaughtUp();
         report.add("failover p99 over " + failoverMs.size() + " kills: " + percentile(failoverMs, 0.99) +
             " ms (max " + Collections.max(failoverMs) + " ms, target < 1000 ms)");
         verifyAfterLoad();
