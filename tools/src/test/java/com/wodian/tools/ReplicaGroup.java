@@ -61,7 +61,7 @@ final class ReplicaGroup implements AutoCloseable
 
     /** What {@code ClusterStatusQuery} says of one node. */
     record NodeStatus(int nodeId, int role, int leaderId, long term, long commitIndex, long appliedIndex,
-                      long stateHash)
+                      long stateHash, long truncations)
     {
     }
 
@@ -335,7 +335,7 @@ final class ReplicaGroup implements AutoCloseable
                 return null;
             }
             return new NodeStatus(decoder.nodeId(), decoder.role(), decoder.leaderId(), decoder.term(),
-                decoder.commitIndex(), decoder.appliedIndex(), decoder.stateHash());
+                decoder.commitIndex(), decoder.appliedIndex(), decoder.stateHash(), decoder.truncations());
         }
         catch (final IOException | TimeoutException | RuntimeException ex)
         {

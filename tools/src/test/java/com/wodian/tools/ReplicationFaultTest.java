@@ -273,6 +273,8 @@ class ReplicationFaultTest
         report.add(String.format("success ratio %.5f (min %.4f); %d unanswered payments retried at the end; live " +
             "nodes at sequence %d, state hash %016x", pos.successRatio(), SUCCESS_RATIO_MIN,
             unacknowledged.cardinality(), same.lastSequence(), same.stateHash()));
+        report.add("group at the end (role 1 standby, 3 primary; truncations: unacknowledged journal tails cut " +
+            "off):\n" + group.describe());
         assertTrue(pos.sentCount() > 0, "payments were sent");
         assertTrue(pos.successRatio() >= SUCCESS_RATIO_MIN, () -> "client-observed success ratio " +
             pos.successRatio() + " below " + SUCCESS_RATIO_MIN + " (seed " + SEED + "): " + pos.summary());
