@@ -43,17 +43,30 @@ final class ChildServerProcess
     final Path dataDir, final Path log, final List<String> jvmOptions, final List<String> serverOptions)
     throws IOException, InterruptedException
     {
+        return startWithArguments(log, List.of(), Arrays.asList("--data", dataDir.toString(), "--port", "0",
+            "--limits", "small", "--snapshots", "on", "--snapshot-every-inputs", "400", "--snapshot-retain", "2"));
+    }
+
+    /**
+     * A server started with exactly these {@code ServerMain} arguments (nothing forced: data folder, port, limits
+     * and snapshot options all come from the caller) and these JVM options after the common ones; the replication
+     * tests pass {@code --node-id} and {@code --peers} this way.
+     */
+    static ChildServerProcess startWithArguments(
+        final Path log, final List<String> extraJvmOptions, final List<String> serverArguments)
+        throws IOException, InterruptedException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(childJvmFlags());
         // Few threads and a quick start: twenty restarts on two shared cores.
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dwodian.tick.interval.ms=3600000"));
+        command.addAll(extraJvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ServerMain.class.getName());
-        command.addAll(Arrays.asList("--data", dataDir.toString(), "--port", "0", "--limits", "small",
-            "--snapshots", "on", "--snapshot-every-inputs", "400", "--snapshot-retain", "2"));
+        command.addAll(serverArguments);
         final Process process = new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();

@@ -1,0 +1,526 @@
+package com.wodian.tools;
+
+import com.wodian.net.auth.Credentials;
+import com.wodian.net.client.ClientConfig;
+import com.wodian.net.client.WodianClient;
+import com.wodian.net.server.GatewayConfig;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.ClusterStatusReplyDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A replica group of real server processes on loopback for fault-injection tests: {@value #NODES} child
+ * {@code ServerMain}s, each with its own data folder, client port and replication port, all fixed for the group's
+ * life so that a node restarted on its data folder comes back at the same addresses.
+ *
+ * <p>Replication links go through {@link TcpFaultProxy}s, one per directed link: node {@code i} dials peer {@code j}
+ * through {@code proxy(i, j)} (in node i's {@code --peers} its own entry is its listen address, the others are the
+ * proxies it dials), so a test can delay, blackhole or cut any link, or {@link #partition} a node from all others.
+ * Client ports are not proxied: a partitioned primary still talks to its clients.
+ *
+ * <p>Every node shares one admin identity (the credential file is provisioned in node 0's folder and copied).
+ */
+final class ReplicaGroup implements AutoCloseable
+{
+    static final int NODES = 3;
+    /** ClusterStatusReply roles. */
+    static final int ROLE_ALONE = 0;
+    static final int ROLE_FOLLOWER = 1;
+    static final int ROLE_CANDIDATE = 2;
+    static final int ROLE_LEADER = 3;
+    private static final long STATUS_TIMEOUT_MS = 1_000;
+
+    private final Path dir;
+    private final List<String> extraServerOptions;
+    private final Credentials admin;
+    private final int[] clientPorts = new int[NODES];
+    private final int[] replicationPorts = new int[NODES];
+    private final TcpFaultProxy[][] proxies = new TcpFaultProxy[NODES][NODES];
+    private final ChildServerProcess[] servers = new ChildServerProcess[NODES];
+    private final int[] starts = new int[NODES];
+
+    /** What {@code ClusterStatusQuery} says of one node. */
+    record NodeStatus(int nodeId, int role, int leaderId, long term, long commitIndex, long appliedIndex,
+                      long stateHash, long truncations)
+    {
+    }
+
+    /** What {@code StateHashQuery} says of one node. */
+    record NodeHash(int nodeId, long lastSequence, long stateHash)
+    {
+    }
+
+    /**
+     * Provisions the folders and the proxies; {@link #startAll()} starts the processes.
+     *
+     * @param extraServerOptions appended to every node's arguments (e.g. {@code --ack-policy quorum}).
+     */
+    ReplicaGroup(final Path dir, final List<String> extraServerOptions) throws IOException
+    {
+        this.dir = dir;
+        this.extraServerOptions = List.copyOf(extraServerOptions);
+        final int[] ports = freePorts(2 * NODES);
+        for (int i = 0; i < NODES; i++)
+        {
+            clientPorts[i] = ports[i];
+            replicationPorts[i] = ports[NODES + i];
+        }
+        admin = EmbeddedServer.provisionAdmin(dataDir(0));
+        final Path credentials = dataDir(0).resolve(GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT);
+        for (int i = 1; i < NODES; i++)
+        {
+            Files.createDirectories(dataDir(i));
+            Files.copy(credentials, dataDir(i).resolve(GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT),
+                StandardCopyOption.REPLACE_EXISTING);
+        }
+        try
+        {
+            for (int i = 0; i < NODES; i++)
+            {
+                for (int j = 0; j < NODES; j++)
+                {
+                    if (i != j)
+                    {
+                        proxies[i][j] = new TcpFaultProxy(i + "to" + j,
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), replicationPorts[j]));
+                    }
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            closeProxies();
+            throw ex;
+        }
+    }
+
+    /**
+     * Ports free right now (bound together, then released): the nodes bind them a moment later. Another process could
+     * take one in between; on a test machine that is rare enough, and the start then fails loudly.
+     */
+    private static int[] freePorts(final int count) throws IOException
+    {
+        final ServerSocket[] sockets = new ServerSocket[count];
+        final int[] ports = new int[count];
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets[i].setReuseAddress(true);
+                ports[i] = sockets[i].getLocalPort();
+            }
+        }
+        finally
+        {
+            for (final ServerSocket socket : sockets)
+            {
+                if (null != socket)
+                {
+                    socket.close();
+                }
+            }
+        }
+        return ports;
+    }
+
+    Credentials admin()
+    {
+        return admin;
+    }
+
+    Path dataDir(final int node)
+    {
+        return dir.resolve("node-" + node);
+    }
+
+    int clientPort(final int node)
+    {
+        return clientPorts[node];
+    }
+
+    /** {@code 127.0.0.1:port} of a node's client port, as {@link WodianClient#node()} writes it. */
+    String clientAddress(final int node)
+    {
+        return "127.0.0.1:" + clientPorts[node];
+    }
+
+    TcpFaultProxy proxy(final int from, final int to)
+    {
+        return proxies[from][to];
+    }
+
+    /** Node i's {@code --peers}: its own listen address, and the proxies through which it dials the others. */
+    String peers(final int node)
+    {
+        final StringBuilder peers = new StringBuilder();
+        for (int j = 0; j < NODES; j++)
+        {
+            if (j > 0)
+            {
+                peers.append(',');
+            }
+            peers.append(j).append("=127.0.0.1:").append(j == node ? replicationPorts[j] : proxies[node][j].port());
+        }
+        return peers.toString();
+    }
+
+    /** A client config listing every node's client port, credentials set; callers add reconnect and timeouts. */
+    ClientConfig clientConfig()
+    {
+        final ClientConfig config = new ClientConfig().credentials(admin);
+        for (int i = 0; i < NODES; i++)
+        {
+            config.node("127.0.0.1", clientPorts[i]);
+        }
+        return config;
+    }
+
+    /**
+     * Starts every node at once: a node may wait for its peers before it listens, so they cannot start one by one.
+     */
+    void startAll() throws Exception
+    {
+        final ExecutorService executor = Executors.newFixedThreadPool(NODES);
+        try
+        {
+            final List<Future<?>> started = new ArrayList<>();
+            for (int i = 0; i < NODES; i++)
+            {
+                final int node = i;
+                started.add(executor.submit(() ->
+                {
+                    start(node);
+                    return null;
+                }));
+            }
+            for (final Future<?> future : started)
+            {
+                future.get(90, TimeUnit.SECONDS);
+            }
+        }
+        finally
+        {
+            executor.shutdownNow();
+        }
+    }
+
+    /** Starts (or restarts) node i on its data folder and ports; returns once it listens. */
+    void start(final int node) throws IOException, InterruptedException
+    {
+        if (isAlive(node))
+        {
+            throw new IllegalStateException("node " + node + " is running");
+        }
+        final List<String> arguments = new ArrayList<>(Arrays.asList(
+            "--data", dataDir(node).toString(),
+            "--port", Integer.toString(clientPorts[node]),
+            "--limits", "small",
+            "--node-id", Integer.toString(node),
+            "--peers", peers(node)));
+        arguments.addAll(extraServerOptions);
+        final Path log = dir.resolve("node-" + node + "-run-" + starts[node]++ + ".log");
+        servers[node] = ChildServerProcess.startWithArguments(log, List.of(), arguments);
+    }
+
+    boolean isAlive(final int node)
+    {
+        return null != servers[node] && servers[node].process.isAlive();
+    }
+
+    /** kill -9 of node i. */
+    void kill(final int node) throws InterruptedException
+    {
+        servers[node].kill();
+    }
+
+    /** Cuts (or blackholes) every replication link into and out of node k; client links stay up. */
+    void partition(final int node, final TcpFaultProxy.Mode mode)
+    {
+        for (int j = 0; j < NODES; j++)
+        {
+            if (j != node)
+            {
+                apply(proxies[node][j], mode, 0);
+                apply(proxies[j][node], mode, 0);
+            }
+        }
+    }
+
+    /** Delays every replication link into and out of node k by delayMs each way. */
+    void slow(final int node, final long delayMs)
+    {
+        for (int j = 0; j < NODES; j++)
+        {
+            if (j != node)
+            {
+                apply(proxies[node][j], TcpFaultProxy.Mode.DELAY, delayMs);
+                apply(proxies[j][node], TcpFaultProxy.Mode.DELAY, delayMs);
+            }
+        }
+    }
+
+    /** Every link back to PASS. */
+    void healAll()
+    {
+        for (int i = 0; i < NODES; i++)
+        {
+            for (int j = 0; j < NODES; j++)
+            {
+                if (i != j)
+                {
+                    proxies[i][j].pass();
+                }
+            }
+        }
+    }
+
+    private static void apply(final TcpFaultProxy proxy, final TcpFaultProxy.Mode mode, final long delayMs)
+    {
+        switch (mode)
+        {
+            case PASS -> proxy.pass();
+            case DELAY -> proxy.delay(delayMs);
+            case BLACKHOLE -> proxy.blackhole();
+            case CUT -> proxy.cut();
+            default -> throw new IllegalArgumentException(mode.name());
+        }
+    }
+
+    /**
+     * The node's own view (ClusterStatusQuery), or null when it does not answer within a second. Any thread may call
+     * it (a watcher thread polls a partitioned primary while the test thread waits for the failover).
+     */
+    NodeStatus status(final int node)
+    {
+        if (!isAlive(node))
+        {
+            return null;
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+        final CommandEncoder encoder = new CommandEncoder();
+        try (WodianClient client = connect(node))
+        {
+            final byte[] reply = client.call(buffer, 0, encoder.clusterStatusQuery(buffer, 0), STATUS_TIMEOUT_MS);
+            final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
+            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(replyBuffer, 0);
+            if (header.templateId() != ClusterStatusReplyDecoder.TEMPLATE_ID)
+            {
+                return null;
+            }
+            final ClusterStatusReplyDecoder decoder = new ClusterStatusReplyDecoder().wrap(replyBuffer,
+                MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+            if (decoder.codeRaw() != ResultCode.OK.value())
+            {
+                return null;
+            }
+            return new NodeStatus(decoder.nodeId(), decoder.role(), decoder.leaderId(), decoder.term(),
+                decoder.commitIndex(), decoder.appliedIndex(), decoder.stateHash(), decoder.truncations());
+        }
+        catch (final IOException | TimeoutException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    /** The node's StateHashQuery answer, or null when it does not answer within a second. */
+    NodeHash hash(final int node)
+    {
+        if (!isAlive(node))
+        {
+            return null;
+        }
+        try (WodianClient client = connect(node))
+        {
+            final DemoCommand.StateHash hash = DemoCommand.stateHash(client);
+            return new NodeHash(node, hash.lastSequence(), hash.stateHash());
+        }
+        catch (final IOException | TimeoutException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    private WodianClient connect(final int node) throws IOException
+    {
+        return WodianClient.connect(new ClientConfig().node("127.0.0.1", clientPorts[node]).credentials(admin)
+            .connectTimeoutMs(STATUS_TIMEOUT_MS).logonTimeoutMs(STATUS_TIMEOUT_MS));
+    }
+
+    /**
+     * The leader a majority of the group agrees on: a node that says it leads in some term, with a majority of the
+     * group (itself included) naming it as leader in that same term; -1 when there is none right now. A deposed
+     * primary still claiming an old term, or an isolated node that keeps raising its term, is never named by a
+     * majority.
+     */
+    int leader()
+    {
+        final NodeStatus[] statuses = new NodeStatus[NODES];
+        for (int i = 0; i < NODES; i++)
+        {
+            statuses[i] = status(i);
+        }
+        for (int i = 0; i < NODES; i++)
+        {
+            if (null != statuses[i] && statuses[i].role() == ROLE_LEADER)
+            {
+                int votes = 1;
+                for (int j = 0; j < NODES; j++)
+                {
+                    final NodeStatus status = statuses[j];
+                    if (j != i && null != status && status.leaderId() == i && status.term() == statuses[i].term())
+                    {
+                        votes++;
+                    }
+                }
+                if (2 * votes > NODES)
+                {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Waits (bounded) for a leader other than {@code excluded} (-1: any). */
+    int awaitLeader(final int excluded, final long timeoutMs) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        do
+        {
+            final int leader = leader();
+            if (leader >= 0 && leader != excluded)
+            {
+                return leader;
+            }
+            Thread.sleep(50);
+        }
+        while (System.nanoTime() < deadlineNs);
+        throw new AssertionError("no leader (other than node " + excluded + ") within " + timeoutMs + " ms: " +
+            describe());
+    }
+
+    /**
+     * Waits (bounded) until every live node answers StateHashQuery with the same last sequence and state hash;
+     * returns that common answer, or fails with each node's last answer.
+     */
+    NodeHash awaitSameState(final long timeoutMs) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        NodeHash[] hashes;
+        do
+        {
+            hashes = new NodeHash[NODES];
+            boolean same = true;
+            NodeHash first = null;
+            for (int i = 0; i < NODES; i++)
+            {
+                if (!isAlive(i))
+                {
+                    continue;
+                }
+                hashes[i] = hash(i);
+                if (null == hashes[i])
+                {
+                    same = false;
+                    continue;
+                }
+                if (null == first)
+                {
+                    first = hashes[i];
+                }
+                else if (first.lastSequence() != hashes[i].lastSequence() ||
+                    first.stateHash() != hashes[i].stateHash())
+                {
+                    same = false;
+                }
+            }
+            if (same && null != first)
+            {
+                return first;
+            }
+            Thread.sleep(100);
+        }
+        while (System.nanoTime() < deadlineNs);
+        throw new AssertionError("live nodes did not reach the same state within " + timeoutMs + " ms: " +
+            Arrays.toString(hashes) + "\n" + describe());
+    }
+
+    /** Each node's status, for failure messages. */
+    String describe()
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int i = 0; i < NODES; i++)
+        {
+            text.append("node ").append(i).append(isAlive(i) ? " alive " : " down ").append(status(i)).append('\n');
+        }
+        return text.toString();
+    }
+
+    /** The last lines of node i's latest log, for failure messages. */
+    String logTail(final int node, final int lines)
+    {
+        if (null == servers[node])
+        {
+            return "";
+        }
+        try
+        {
+            final List<String> all = Files.readAllLines(servers[node].log, StandardCharsets.UTF_8);
+            return "--- " + servers[node].log.getFileName() + " ---\n" +
+                String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        }
+        catch (final IOException ex)
+        {
+            return "(log unreadable: " + ex + ")";
+        }
+    }
+
+    /** Kills every node (the data folders are temporary) and closes the proxies. */
+    @Override
+    public void close() throws InterruptedException
+    {
+        for (int i = 0; i < NODES; i++)
+        {
+            if (isAlive(i))
+            {
+                servers[i].kill();
+            }
+        }
+        closeProxies();
+    }
+
+    private void closeProxies()
+    {
+        for (final TcpFaultProxy[] row : proxies)
+        {
+            for (final TcpFaultProxy proxy : row)
+            {
+                if (null != proxy)
+                {
+                    proxy.close();
+                }
+            }
+        }
+    }
+}
