@@ -219,8 +219,8 @@ public final class MessageText
             return null;
         }
         final int templateId = CommandCatalog.templateId(buffer, offset);
-        // Reply ids are 100..124 (engine replies, then the session layer's 120..124).
-        if (templateId < AckDecoder.TEMPLATE_ID || templateId > HeartbeatReplyDecoder.TEMPLATE_ID)
+        // Reply ids are 100..126 (engine replies, the session layer's 120..124, the replica group's 125..126).
+        if (templateId < AckDecoder.TEMPLATE_ID || templateId > ClusterControlReplyDecoder.TEMPLATE_ID)
         {
             return null;
         }

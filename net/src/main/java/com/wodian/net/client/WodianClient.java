@@ -767,7 +767,9 @@ public final class WodianClient implements AutoCloseable
         {
             sendLock.unlock();
         }
-        LOG.log(System.Logger.Level.INFO, "connection to {0} lost ({1}); reconnecting", node(), cause.toString());
+        // Being sent on by a standby is routine during a failover: not worth an INFO line per hop.
+        LOG.log(cause instanceof NotPrimaryException ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+            "connection to {0} lost ({1}); reconnecting", node(), cause.toString());
         if (cause instanceof NotPrimaryException)
         {
             // Move on to the next node; while the group elects a primary every node says so: back off a little.
