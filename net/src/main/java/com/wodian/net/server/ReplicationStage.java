@@ -57,7 +57,6 @@ final class ReplicationStage implements Agent, EntryPayloads
     private static final int INPUT_POLL_LIMIT = 1024;
     private static final int APPLY_LIMIT = 4096;
     private static final long STATUS_INTERVAL_MS = 20;
-    private static final long COMMIT_MARK_INTERVAL_MS = 100;
     /** Payload handle of the no-op entry a new leader appends (ConsensusNode.becomeLeader uses 0). */
     private static final long NOOP_PAYLOAD = 0;
     /** Payload handle of the command being taken from the input ring. */
@@ -95,8 +94,7 @@ final class ReplicationStage implements Agent, EntryPayloads
     private int takenThisPoll;
     private Role lastRole = Role.FOLLOWER;
     private long nextStatusMs;
-    private long nextCommitMarkMs;
-    private long storedCommitMark;
+    private final CommitMarkWriter commitMarkWriter;
     private boolean[] inQuorum;
     private boolean failed;
 
@@ -129,7 +127,7 @@ final class ReplicationStage implements Agent, EntryPayloads
         this.fatalErrorHandler = fatalErrorHandler;
         this.logger = logger;
         this.appliedIndex = appliedIndex;
-        this.storedCommitMark = journalLog.commitMark();
+        this.commitMarkWriter = new CommitMarkWriter(journalLog.journal().dir().getParent(), logger);
         this.noopLength = new CommandEncoder().tick(noop, 0);
         this.inQuorum = new boolean[group.groupSize()];
         java.util.Arrays.fill(inQuorum, true);
@@ -209,11 +207,7 @@ final class ReplicationStage implements Agent, EntryPayloads
             publishStatus();
             nextStatusMs = nowMs + STATUS_INTERVAL_MS;
         }
-        if (nowMs >= nextCommitMarkMs)
-        {
-            storeCommitMark();
-            nextCommitMarkMs = nowMs + COMMIT_MARK_INTERVAL_MS;
-        }
+        commitMarkWriter.request(Math.min(node.commitIndex(), appliedIndex));
         return work;
     }
 
@@ -223,8 +217,9 @@ final class ReplicationStage implements Agent, EntryPayloads
         if (!failed)
         {
             syncIfBehind();
-            storeCommitMark();
+            commitMarkWriter.request(Math.min(node.commitIndex(), appliedIndex));
         }
+        CloseHelper.quietClose(commitMarkWriter);
         CloseHelper.quietClose(transport);
         CloseHelper.quietClose(journalLog);
     }
@@ -458,15 +453,32 @@ final class ReplicationStage implements Agent, EntryPayloads
         }
     }
 
+    /**
+     * Hands the engine everything the policy covers, claiming apply-ring slots one by one and publishing them as one
+     * range at the end: one wake-up of the engine thread per duty cycle, not one per entry.
+     */
     private int drain(final long commitIndex)
     {
         int handed = 0;
+        long firstSequence = -1;
+        long lastSequence = -1;
         while (handed < APPLY_LIMIT && applyRing.remainingCapacity() > 0)
         {
-            if (!pending.isEmpty() && pending.headKind() == PendingInputs.PASS_THROUGH)
+            final boolean passThrough = !pending.isEmpty() && pending.headKind() == PendingInputs.PASS_THROUGH;
+            final long next = appliedIndex + 1;
+            if (!passThrough && next > commitIndex)
             {
-                final long sequence = applyRing.next();
-                final InputEvent event = applyRing.get(sequence);
+                break;
+            }
+            if (!passThrough && !journalLog.read(next, entry))
+            {
+                fail(new IllegalStateException("committed entry " + next + " is missing from the journal"));
+                break;
+            }
+            final long sequence = applyRing.next();
+            final InputEvent event = applyRing.get(sequence);
+            if (passThrough)
+            {
                 event.kind = pending.headInputKind();
                 event.sessionId = pending.headSessionId();
                 event.correlationId = pending.headCorrelationId();
@@ -474,38 +486,34 @@ final class ReplicationStage implements Agent, EntryPayloads
                 event.journalSequence = 0;
                 event.length = pending.headLength();
                 pending.copyHeadBytes(event.payload);
-                applyRing.publish(sequence);
-                pending.removeHead();
-                handed++;
-                continue;
-            }
-            final long next = appliedIndex + 1;
-            if (next > commitIndex)
-            {
-                break;
-            }
-            if (!journalLog.read(next, entry))
-            {
-                fail(new IllegalStateException("committed entry " + next + " is missing from the journal"));
-                break;
-            }
-            final boolean ours = !pending.isEmpty() && pending.headIndex() == next;
-            final long sequence = applyRing.next();
-            final InputEvent event = applyRing.get(sequence);
-            event.kind = InputEvent.KIND_COMMAND;
-            event.sessionId = ours ? pending.headSessionId() : 0;
-            event.correlationId = ours ? pending.headCorrelationId() : 0;
-            event.timestampMs = entry.timestampMs;
-            event.journalSequence = next;
-            event.length = entry.length;
-            entry.buffer.getBytes(entry.offset, event.payload, 0, entry.length);
-            applyRing.publish(sequence);
-            if (ours)
-            {
                 pending.removeHead();
             }
-            appliedIndex = next;
+            else
+            {
+                final boolean ours = !pending.isEmpty() && pending.headIndex() == next;
+                event.kind = InputEvent.KIND_COMMAND;
+                event.sessionId = ours ? pending.headSessionId() : 0;
+                event.correlationId = ours ? pending.headCorrelationId() : 0;
+                event.timestampMs = entry.timestampMs;
+                event.journalSequence = next;
+                event.length = entry.length;
+                entry.buffer.getBytes(entry.offset, event.payload, 0, entry.length);
+                if (ours)
+                {
+                    pending.removeHead();
+                }
+                appliedIndex = next;
+            }
+            if (firstSequence < 0)
+            {
+                firstSequence = sequence;
+            }
+            lastSequence = sequence;
             handed++;
+        }
+        if (firstSequence >= 0)
+        {
+            applyRing.publish(firstSequence, lastSequence);
         }
         return handed;
     }
@@ -534,16 +542,6 @@ final class ReplicationStage implements Agent, EntryPayloads
             return true;
         }
         return false;
-    }
-
-    private void storeCommitMark()
-    {
-        final long mark = Math.min(node.commitIndex(), appliedIndex);
-        if (mark > storedCommitMark)
-        {
-            journalLog.storeCommitMark(mark);
-            storedCommitMark = mark;
-        }
     }
 
     private void publishStatus()
