@@ -3,8 +3,8 @@
 # (perf/scripts/with-group.sh), the loadgen against its primary, one row per acknowledgement policy, at a fixed
 # offered rate (latency, CO-corrected) and as a throughput search. Output: one .txt per row under OUT.
 #
-#   perf/scripts/replication-table.sh [OUT]          # about 10 minutes
-#   ROWS="quorum-pc-50k local-pc-50k" perf/scripts/replication-table.sh
+#   perf/scripts/replication-table.sh [OUT]          # about 15 minutes
+#   ROWS="quorum-pc-50k-1 local-pc-50k-1" perf/scripts/replication-table.sh
 #
 # Run it on a quiet machine: every number depends on the load average, printed before each row. All three nodes
 # share the machine's two cores with the load generator.
@@ -14,7 +14,8 @@ out="${1:-$repo_dir/perf-results/replication-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
 with_group="$repo_dir/perf/scripts/with-group.sh"
 latency=(--duration 12 --warmup 4 --connections 4)
-search=(--rate max --duration 4 --warmup 1 --connections 4 --start-rate 20000 --p99-bound 100ms --steps-max 9)
+# Steps of 6 s (2 s warm-up): shorter first steps ran before the three JVMs were warm.
+search=(--rate max --duration 6 --warmup 2 --connections 4 --start-rate 20000 --p99-bound 100ms --steps-max 7)
 
 row() {
     local name="$1"; shift
@@ -23,11 +24,23 @@ row() {
     "$@" 2>&1 | tee -a "$out/$name.txt"
 }
 
+# The comparison point (50,000/s, page cache), twice for the run-to-run spread; then a rate the group
+# sustains on two cores, the journal's SYNC policy, and the throughput search.
+for pass in 1 2; do
+    for policy in local quorum all; do
+        row "$policy-pc-50k-$pass" "$with_group" --ack-policy "$policy" --durability page-cache -- --rate 50000 \
+            "${latency[@]}" --out "$out/$policy-pc-50k-$pass.hgrm"
+    done
+done
 for policy in local quorum all; do
-    row "$policy-pc-50k" "$with_group" --ack-policy "$policy" --durability page-cache -- --rate 50000 \
-        "${latency[@]}" --out "$out/$policy-pc-50k.hgrm"
+    row "$policy-pc-10k" "$with_group" --ack-policy "$policy" --durability page-cache -- --rate 10000 \
+        "${latency[@]}" --out "$out/$policy-pc-10k.hgrm"
+done
+for policy in local quorum all; do
     row "$policy-sync-10k" "$with_group" --ack-policy "$policy" --durability sync -- --rate 10000 \
         "${latency[@]}" --out "$out/$policy-sync-10k.hgrm"
+done
+for policy in local quorum all; do
     row "$policy-pc-max" "$with_group" --ack-policy "$policy" --durability page-cache -- "${search[@]}"
 done
 echo "results in $out"

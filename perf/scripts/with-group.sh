@@ -51,7 +51,9 @@ done
 sleep 2 # let the start-up elections settle: a primary must stay one before the load starts
 primary="$(status | awk '$3 == "PRIMARY" {print $1}' | head -1)"
 echo "group: ${server_args[*]:-(defaults)}; primary $primary; $(uptime)"
-(while true; do status | awk '$3 == "standby" {print $9}'; sleep 1; done) >"$base_dir/lag" 2>/dev/null &
+# Full status samples go to $WODIAN_GROUP_STATUS_LOG when set (for diagnosis), the standbys' lag to the summary.
+(while true; do s="$(status)"; [[ -n "${WODIAN_GROUP_STATUS_LOG:-}" ]] && echo "$s" >>"$WODIAN_GROUP_STATUS_LOG"
+    echo "$s" | awk '$3 == "standby" {print $9}'; sleep 1; done) >"$base_dir/lag" 2>/dev/null &
 sampler_pid=$!
 "$repo_dir/bin/wodian" loadgen --target "$primary" --credentials "$base_dir/client-secrets" "$@"
 kill "$sampler_pid" 2>/dev/null || true
