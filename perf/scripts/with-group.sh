@@ -51,12 +51,15 @@ done
 sleep 2 # let the start-up elections settle: a primary must stay one before the load starts
 primary="$(status | awk '$3 == "PRIMARY" {print $1}' | head -1)"
 echo "group: ${server_args[*]:-(defaults)}; primary $primary; $(uptime)"
-# Full status samples go to $WODIAN_GROUP_STATUS_LOG when set (for diagnosis), the standbys' lag to the summary.
-(while true; do s="$(status)"; [[ -n "${WODIAN_GROUP_STATUS_LOG:-}" ]] && echo "$s" >>"$WODIAN_GROUP_STATUS_LOG"
-    echo "$s" | awk '$3 == "standby" {print $9}'; sleep 1; done) >"$base_dir/lag" 2>/dev/null &
+# One status JVM samples the group once a second for the whole run (a JVM started per sample would itself disturb
+# the latency being measured); full samples go to $WODIAN_GROUP_STATUS_LOG when set, the standbys' lag to the summary.
+"$repo_dir/bin/wodian" status --peers "$clients" --credentials "$base_dir/client-secrets" --watch-ms 1000 \
+    --count 100000 >"$base_dir/status" 2>/dev/null &
 sampler_pid=$!
 "$repo_dir/bin/wodian" loadgen --target "$primary" --credentials "$base_dir/client-secrets" "$@"
 kill "$sampler_pid" 2>/dev/null || true
+awk '$3 == "standby" {print $9}' "$base_dir/status" >"$base_dir/lag"
+[[ -n "${WODIAN_GROUP_STATUS_LOG:-}" ]] && cp "$base_dir/status" "$WODIAN_GROUP_STATUS_LOG"
 sort -n "$base_dir/lag" | awk '{v[NR]=($1<0?0:$1)} END {if (NR) printf "standby lag (entries the engine is behind the primary journal, %d samples): median %s, max %s\n", NR, v[int((NR+1)/2)], v[NR]}'
 grep -h "primary of term\|no longer the primary\|dropped" "$base_dir"/node*.log | sed 's/^/  /' | tail -6 || true
 echo "after: $(uptime)"

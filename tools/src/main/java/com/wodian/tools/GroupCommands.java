@@ -151,8 +151,26 @@ final class GroupCommands
         @Mixin
         Connection connection;
 
+        @Option(names = "--watch-ms", defaultValue = "0",
+            description = "print the table again every N ms (one JVM for a whole run of samples), until --count")
+        long watchMs;
+
+        @Option(names = "--count", defaultValue = "1", description = "tables to print with --watch-ms")
+        int count;
+
         @Override
-        public Integer call()
+        public Integer call() throws InterruptedException
+        {
+            int exitCode = printOnce();
+            for (int i = 1; i < count && watchMs > 0; i++)
+            {
+                Thread.sleep(watchMs);
+                exitCode = printOnce();
+            }
+            return exitCode;
+        }
+
+        private int printOnce()
         {
             final List<NodeStatus> nodes = connection.queryAll();
             final NodeStatus primary = findPrimary(nodes);
@@ -178,6 +196,7 @@ final class GroupCommands
                 }
                 node.peerLines().forEach(System.out::println);
             }
+            System.out.flush();
             return null == primary ? WodianMain.EXIT_REFUSED : WodianMain.EXIT_OK;
         }
     }
