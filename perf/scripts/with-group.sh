@@ -53,8 +53,12 @@ primary="$(status | awk '$3 == "PRIMARY" {print $1}' | head -1)"
 echo "group: ${server_args[*]:-(defaults)}; primary $primary; $(uptime)"
 # One status JVM samples the group once a second for the whole run (a JVM started per sample would itself disturb
 # the latency being measured); full samples go to $WODIAN_GROUP_STATUS_LOG when set, the standbys' lag to the summary.
-"$repo_dir/bin/wodian" status --peers "$clients" --credentials "$base_dir/client-secrets" --watch-ms 1000 \
-    --count 100000 >"$base_dir/status" 2>/dev/null &
+if [[ "${WODIAN_GROUP_SAMPLE:-1}" == 1 ]]; then
+    "$repo_dir/bin/wodian" status --peers "$clients" --credentials "$base_dir/client-secrets" --watch-ms 1000 \
+        --count 100000 >"$base_dir/status" 2>/dev/null &
+else
+    sleep 1000000 & # no sampling: WODIAN_GROUP_SAMPLE=0 (the lag summary is then empty)
+fi
 sampler_pid=$!
 "$repo_dir/bin/wodian" loadgen --target "$primary" --credentials "$base_dir/client-secrets" "$@"
 kill "$sampler_pid" 2>/dev/null || true

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class CommitMarkWriter implements AutoCloseable
 {
-    private static final long INTERVAL_MS = 200;
+    private static final long INTERVAL_MS = Long.getLong("wodian.commitmark.interval.ms", 200);
 
     private final CommitMark mark;
     private final Thread thread;
