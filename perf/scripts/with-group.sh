@@ -40,7 +40,7 @@ for i in 0 1 2; do
         --ignore-stdin "${server_args[@]}" >"$base_dir/node$i.log" 2>&1 &
     pids+=($!)
 done
-status() { "$repo_dir/bin/wodian" status --peers "$clients" --credentials "$base_dir/client-secrets" 2>/dev/null; }
+status() { "$repo_dir/bin/wodian" status --peers "$clients" --credentials "$base_dir/client-secrets" --no-hash 2>/dev/null; }
 primary=""
 for _ in $(seq 1 240); do
     primary="$(status | awk '$3 == "PRIMARY" {print $1}' | head -1)" || true
@@ -55,7 +55,7 @@ echo "group: ${server_args[*]:-(defaults)}; primary $primary; $(uptime)"
 # the latency being measured); full samples go to $WODIAN_GROUP_STATUS_LOG when set, the standbys' lag to the summary.
 if [[ "${WODIAN_GROUP_SAMPLE:-1}" == 1 ]]; then
     "$repo_dir/bin/wodian" status --peers "$clients" --credentials "$base_dir/client-secrets" --watch-ms 1000 \
-        --count 100000 >"$base_dir/status" 2>/dev/null &
+        --no-hash --count 100000 >"$base_dir/status" 2>/dev/null &
 else
     sleep 1000000 & # no sampling: WODIAN_GROUP_SAMPLE=0 (the lag summary is then empty)
 fi

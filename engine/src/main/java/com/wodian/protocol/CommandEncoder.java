@@ -383,9 +383,13 @@ public final class CommandEncoder
         return HEADER_LENGTH + stateHashQuery.encodedLength();
     }
 
-    public int clusterStatusQuery(final MutableDirectBuffer buffer, final int offset)
+    /**
+     * @param withStateHash ask for the engine's state hash too: a pass over all state on the engine thread, so not in
+     *                      a monitoring loop.
+     */
+    public int clusterStatusQuery(final MutableDirectBuffer buffer, final int offset, final boolean withStateHash)
     {
-        clusterStatusQuery.wrapAndApplyHeader(buffer, offset, header).reserved(0);
+        clusterStatusQuery.wrapAndApplyHeader(buffer, offset, header).flags(withStateHash ? 1 : 0);
         return HEADER_LENGTH + clusterStatusQuery.encodedLength();
     }
 

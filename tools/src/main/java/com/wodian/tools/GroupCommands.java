@@ -50,20 +50,20 @@ final class GroupCommands
         long timeoutMs;
 
         /** One node's answer, or null (unreachable, no reply). */
-        NodeStatus query(final String address)
+        NodeStatus query(final String address, final boolean withStateHash)
         {
             final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
-            final int length = new CommandEncoder().clusterStatusQuery(buffer, 0);
+            final int length = new CommandEncoder().clusterStatusQuery(buffer, 0, withStateHash);
             final byte[] reply = call(address, buffer, length);
             return null == reply ? null : NodeStatus.decode(address, reply);
         }
 
-        List<NodeStatus> queryAll()
+        List<NodeStatus> queryAll(final boolean withStateHash)
         {
             final List<NodeStatus> result = new ArrayList<>();
             for (final String address : peers)
             {
-                result.add(query(address));
+                result.add(query(address, withStateHash));
             }
             return result;
         }
@@ -158,6 +158,11 @@ final class GroupCommands
         @Option(names = "--count", defaultValue = "1", description = "tables to print with --watch-ms")
         int count;
 
+        @Option(names = "--hash", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "ask each node for its state hash (default; --no-hash in monitoring loops: computing it " +
+                "costs the engine a pass over all its state, tens of ms at a million consumers, on every node)")
+        boolean withStateHash;
+
         @Override
         public Integer call() throws InterruptedException
         {
@@ -172,7 +177,7 @@ final class GroupCommands
 
         private int printOnce()
         {
-            final List<NodeStatus> nodes = connection.queryAll();
+            final List<NodeStatus> nodes = connection.queryAll(withStateHash);
             final NodeStatus primary = findPrimary(nodes);
             System.out.printf(Locale.ROOT, "%-22s %4s %-9s %6s %6s %12s %12s %12s %12s %10s %-18s%n",
                 "address", "node", "role", "term", "leader", "last", "commit", "applied", "lag", "policy",
@@ -186,10 +191,11 @@ final class GroupCommands
                     continue;
                 }
                 final String lag = null == primary ? "-" : Long.toString(primary.lastIndex() - node.appliedIndex());
-                System.out.printf(Locale.ROOT, "%-22s %4d %-9s %6d %6d %12d %12d %12d %12s %10s %018x%n",
+                System.out.printf(Locale.ROOT, "%-22s %4d %-9s %6d %6d %12d %12d %12d %12s %10s %18s%n",
                     node.address(), node.nodeId(), ROLES[Math.min(node.role(), 3)], node.term(), node.leaderId(),
                     node.lastIndex(), node.commitIndex(), node.appliedIndex(), lag,
-                    POLICIES[Math.min(node.ackPolicy(), 2)], node.stateHash());
+                    POLICIES[Math.min(node.ackPolicy(), 2)],
+                    withStateHash ? String.format(Locale.ROOT, "%016x", node.stateHash()) : "-");
                 if (node.truncations() > 0)
                 {
                     System.out.println("    unacknowledged tails cut off: " + node.truncations());
@@ -212,7 +218,7 @@ final class GroupCommands
 
         Integer handOver(final int action, final int target)
         {
-            final NodeStatus primary = findPrimary(connection.queryAll());
+            final NodeStatus primary = findPrimary(connection.queryAll(false));
             if (null == primary)
             {
                 System.err.println("no primary found among " + connection.peers);
@@ -246,7 +252,7 @@ final class GroupCommands
             final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
             while (System.nanoTime() - deadlineNs < 0)
             {
-                final NodeStatus now = findPrimary(connection.queryAll());
+                final NodeStatus now = findPrimary(connection.queryAll(false));
                 if (null != now && now.nodeId() == newLeader && now.term() > primary.term())
                 {
                     System.out.println("node " + newLeader + " is the primary of term " + now.term());

@@ -321,7 +321,7 @@ final class ReplicaGroup implements AutoCloseable
         final CommandEncoder encoder = new CommandEncoder();
         try (WodianClient client = connect(node))
         {
-            final byte[] reply = client.call(buffer, 0, encoder.clusterStatusQuery(buffer, 0), STATUS_TIMEOUT_MS);
+            final byte[] reply = client.call(buffer, 0, encoder.clusterStatusQuery(buffer, 0, false), STATUS_TIMEOUT_MS);
             final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
             final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(replyBuffer, 0);
             if (header.templateId() != ClusterStatusReplyDecoder.TEMPLATE_ID)

@@ -58,6 +58,7 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ClusterStatusReplyEncoder statusEncoder = new ClusterStatusReplyEncoder();
+    private final ClusterStatusQueryDecoder statusQueryDecoder = new ClusterStatusQueryDecoder();
     private final ClusterControlReplyEncoder controlReplyEncoder = new ClusterControlReplyEncoder();
     private final UnsafeBuffer statusBuffer = new UnsafeBuffer(new byte[FrameDescriptor.REPLY_MESSAGE_LENGTH_MAX]);
 
@@ -146,7 +147,9 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
         switch (headerDecoder.templateId())
         {
             case ClusterStatusQueryDecoder.TEMPLATE_ID:
-                onReply(statusBuffer, 0, encodeClusterStatus());
+                statusQueryDecoder.wrap(event.buffer, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
+                    headerDecoder.version());
+                onReply(statusBuffer, 0, encodeClusterStatus((statusQueryDecoder.flags() & 1) != 0));
                 break;
 
             case ClusterControlDecoder.TEMPLATE_ID: // reaches the engine stage only on a server that runs alone
@@ -161,8 +164,12 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
         }
     }
 
-    /** The group's view (or "alone") with this engine's applied index and state hash. Allocation-free. */
-    private int encodeClusterStatus()
+    /**
+     * The group's view (or "alone") with this engine's applied index and, when asked, its state hash (a pass over all
+     * state: the query that asks for it stalls this thread for tens of milliseconds at a million consumers).
+     * Allocation-free.
+     */
+    private int encodeClusterStatus(final boolean withStateHash)
     {
         final ClusterView.Snapshot status = null == clusterView ? null : clusterView.current();
         final long applied = engine.lastSequence();
@@ -177,7 +184,7 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
             .durableIndex(null == status ? applied : status.durableIndex())
             .commitIndex(null == status ? applied : status.commitIndex())
             .appliedIndex(applied)
-            .stateHash(engine.stateHash())
+            .stateHash(withStateHash ? engine.stateHash() : 0)
             .truncations(null == status ? 0 : status.truncations());
         final int peerCount = null == status ? 0 : status.peerIds().length;
         final ClusterStatusReplyEncoder.PeersEncoder peers = statusEncoder.peersCount(peerCount);

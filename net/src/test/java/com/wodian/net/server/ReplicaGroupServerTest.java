@@ -189,7 +189,7 @@ class ReplicaGroupServerTest
         {
             final UnsafeBuffer request = new UnsafeBuffer(new byte[64]);
             final UnsafeBuffer reply = new UnsafeBuffer(client.call(request, 0,
-                encoder.clusterStatusQuery(request, 0), ServerTestSupport.TIMEOUT_MS));
+                encoder.clusterStatusQuery(request, 0, true), ServerTestSupport.TIMEOUT_MS));
             return new ClusterStatusReplyDecoder().wrapAndApplyHeader(reply, 0, new MessageHeaderDecoder());
         }
     }
