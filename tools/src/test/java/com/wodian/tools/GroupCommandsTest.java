@@ -76,7 +76,7 @@ class GroupCommandsTest
             peers.append(i == 0 ? "" : ",").append("127.0.0.1:").append(servers[i].port());
         }
 
-        final String first = awaitOnePrimary(peers.toString());
+        awaitOnePrimary(peers.toString());
         final CliTest.Run status = CliTest.wodian("status", "--peers", peers.toString());
         assertEquals(WodianMain.EXIT_OK, status.exitCode(), status.out());
         assertEquals(2, count(status.out(), " standby "), status.out());
@@ -91,7 +91,6 @@ class GroupCommandsTest
         assertEquals(WodianMain.EXIT_OK, demote.exitCode(), demote.out());
         final String after = awaitOnePrimary(peers.toString());
         assertTrue(nodeIdOfPrimary(after) != target, after);
-        assertTrue(!first.isEmpty());
 
         final CliTest.Run refused = CliTest.wodian("promote", "--peers", peers.toString(), "--node", "7");
         assertEquals(WodianMain.EXIT_REFUSED, refused.exitCode(), refused.out());
