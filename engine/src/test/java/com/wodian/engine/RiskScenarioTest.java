@@ -238,6 +238,63 @@ class RiskScenarioTest
         assertEquals(ResultCode.OK, pay(distinct[0], distinct[0] * 10 + 1, 1, 100), "a merchant already seen");
     }
 
+    /**
+     * Rule 10 at its tuned thresholds (more than 4 merchants, more than 6 terminals): four merchants and six terminals
+     * pass, the fifth merchant and the seventh terminal are declined. The estimate once read 4 merchants as 5.
+     */
+    @Test
+    void distinctMerchantsJustBelowAndAboveTheDefault()
+    {
+        enforce(RiskRules.DISTINCT_PARTIES, 4, 100, 0);
+        // Merchants 101..116 (indices 8..23), one terminal each; keep five whose hashed bits differ.
+        final long[] distinct = new long[5];
+        int found = 0;
+        long seen = 0;
+        for (long m = 101; m <= 116; m++)
+        {
+            assertEquals(ResultCode.OK, d.merchant(m, 10, 500, 200, 0, false));
+            assertEquals(ResultCode.OK, d.terminal(m * 10, m));
+            final long bit = ConsumerRiskBook.merchantBit((int)(m - 101 + 8));
+            if (found < distinct.length && (seen & bit) == 0)
+            {
+                seen |= bit;
+                distinct[found++] = m;
+            }
+        }
+        assertEquals(5, found);
+        for (int i = 0; i < 4; i++)
+        {
+            assertEquals(ResultCode.OK, pay(distinct[i], distinct[i] * 10, 1, 100), "merchant " + (i + 1) + " of 4");
+        }
+        assertEquals(ResultCode.RISK_DISTINCT_PARTIES, pay(distinct[4], distinct[4] * 10, 1, 100), "the fifth");
+    }
+
+    @Test
+    void distinctTerminalsJustBelowAndAboveTheDefault()
+    {
+        enforce(RiskRules.DISTINCT_PARTIES, 100, 6, 0);
+        // Terminals 1001..1016 of merchant 1 (indices 9..24); keep seven whose hashed bits differ.
+        final long[] distinct = new long[7];
+        int found = 0;
+        long seen = 0;
+        for (long t = 1001; t <= 1016; t++)
+        {
+            assertEquals(ResultCode.OK, d.terminal(t, 1));
+            final long bit = ConsumerRiskBook.terminalBit((int)(t - 1001 + 9));
+            if (found < distinct.length && (seen & bit) == 0)
+            {
+                seen |= bit;
+                distinct[found++] = t;
+            }
+        }
+        assertEquals(7, found);
+        for (int i = 0; i < 6; i++)
+        {
+            assertEquals(ResultCode.OK, pay(1, distinct[i], 1, 100), "terminal " + (i + 1) + " of 6");
+        }
+        assertEquals(ResultCode.RISK_DISTINCT_PARTIES, pay(1, distinct[6], 1, 100), "the seventh");
+    }
+
     @Test
     void redemptionAfterRiskStrikes()
     {
