@@ -76,6 +76,14 @@ public final class ServerCommand implements Runnable
         "primary for this long to twice this starts an election (default 300)")
     Long electionTimeoutMs;
 
+    @Option(names = "--replication-idle", description = "replica group: the replication stage's backoff when idle, " +
+        "SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US (default 10,20,1,100)")
+    String replicationIdle;
+
+    @Option(names = "--commit-mark-interval-ms", description = "replica group: how often the commit mark is " +
+        "stored when it moved (default 200)")
+    Long commitMarkIntervalMs;
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -121,6 +129,9 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--ack-policy", ackPolicy);
         addIfGiven(args, "--group", group);
         addIfGiven(args, "--election-timeout-ms", null == electionTimeoutMs ? null : electionTimeoutMs.toString());
+        addIfGiven(args, "--replication-idle", replicationIdle);
+        addIfGiven(args, "--commit-mark-interval-ms",
+            null == commitMarkIntervalMs ? null : commitMarkIntervalMs.toString());
         if (keysMax != null)
         {
             args.add("--keys-max");

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class CommitMarkWriter implements AutoCloseable
 {
-    private static final long INTERVAL_MS = Long.getLong("wodian.commitmark.interval.ms", 200);
+    private final long intervalMs;
 
     private final CommitMark mark;
     private final Thread thread;
@@ -23,8 +23,10 @@ final class CommitMarkWriter implements AutoCloseable
     private volatile long requested;
     private volatile boolean running = true;
 
-    CommitMarkWriter(final Path dataDir, final System.Logger logger)
+    /** @param intervalMs how often the mark is stored when it moved ({@link ServerConfig#commitMarkIntervalMs()}). */
+    CommitMarkWriter(final Path dataDir, final long intervalMs, final System.Logger logger)
     {
+        this.intervalMs = intervalMs;
         this.mark = new CommitMark(dataDir.resolve(JournalReplicaLog.COMMIT_MARK_FILE_NAME));
         this.logger = logger;
         this.requested = mark.index();
@@ -46,7 +48,7 @@ final class CommitMarkWriter implements AutoCloseable
     {
         while (running)
         {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(intervalMs));
             storeIfBehind();
         }
         storeIfBehind();

@@ -36,7 +36,7 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
 {
     private final Engine engine;
     private final RingBuffer<OutputEvent> outputRing;
-    private final JournalHandler inlineJournal;
+    private JournalHandler inlineJournal;
     private final SelectorWaker waker;
     private final int claimLimit;
 
@@ -55,7 +55,6 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
      */
     private final EngineActivity activity;
     private final ClusterView clusterView;
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ClusterStatusReplyEncoder statusEncoder = new ClusterStatusReplyEncoder();
     private final ClusterStatusQueryDecoder statusQueryDecoder = new ClusterStatusQueryDecoder();
@@ -90,6 +89,15 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
         this.inlineJournal = inlineJournal;
         this.waker = waker;
         this.claimLimit = Math.max(1, outputRing.getBufferSize() / 2);
+    }
+
+    /**
+     * COMPACT: run the journal stage inline, on this handler's thread, before each input is applied. Set by
+     * {@link PipelineTopology} before the thread starts.
+     */
+    void journalInline(final JournalHandler journal)
+    {
+        this.inlineJournal = journal;
     }
 
     @Override
@@ -143,12 +151,11 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
 
     private void onQuery(final InputEvent event)
     {
-        headerDecoder.wrap(event.buffer, 0);
-        switch (headerDecoder.templateId())
+        switch (event.templateId)
         {
             case ClusterStatusQueryDecoder.TEMPLATE_ID:
-                statusQueryDecoder.wrap(event.buffer, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
-                    headerDecoder.version());
+                statusQueryDecoder.wrap(event.buffer, MessageHeaderDecoder.ENCODED_LENGTH, event.blockLength,
+                    event.version);
                 onReply(statusBuffer, 0, encodeClusterStatus((statusQueryDecoder.flags() & 1) != 0));
                 break;
 

@@ -1,7 +1,10 @@
 package com.wodian.net.server;
 
 import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
 
 /**
  * One slot of the input ring, preallocated and reused: an inbound message with the identity of its session and the
@@ -38,8 +41,33 @@ final class InputEvent
     byte kind;
     /** Length of the SBE message (header and body) in {@link #payload}. */
     int length;
+    /** SBE header of {@link #payload}, decoded once by whoever publishes the slot ({@link #decodeHeader()}). */
+    int templateId;
+    int blockLength;
+    int version;
     final byte[] payload = new byte[CommandCatalog.MAX_MESSAGE_LENGTH];
     final UnsafeBuffer buffer = new UnsafeBuffer(payload);
+
+    /**
+     * Decodes the SBE message header of {@link #payload} into {@link #templateId}, {@link #blockLength} and
+     * {@link #version}: called once by the thread that fills the slot, before it publishes it, so that later stages
+     * read the fields instead of decoding the header again.
+     */
+    void decodeHeader()
+    {
+        if (length >= MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            blockLength = buffer.getShort(0, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+            templateId = buffer.getShort(2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+            version = buffer.getShort(6, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        }
+        else
+        {
+            blockLength = 0;
+            templateId = 0;
+            version = 0;
+        }
+    }
 
     static InputEvent newInstance()
     {

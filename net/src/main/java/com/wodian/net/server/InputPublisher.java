@@ -62,16 +62,17 @@ final class InputPublisher
     void publishMessage(
         final long sessionId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
     {
-        final boolean command = CommandCatalog.isCommand(CommandCatalog.templateId(buffer, offset));
         final long sequence = inputRing.next();
         final InputEvent event = inputRing.get(sequence);
         event.sessionId = sessionId;
         event.correlationId = correlationId;
         event.timestampMs = timestampMs();
         event.journalSequence = 0;
-        event.kind = command ? InputEvent.KIND_COMMAND : InputEvent.KIND_QUERY;
         event.length = length;
         buffer.getBytes(offset, event.buffer, 0, length);
+        event.decodeHeader();
+        final boolean command = CommandCatalog.isCommand(event.templateId);
+        event.kind = command ? InputEvent.KIND_COMMAND : InputEvent.KIND_QUERY;
         if (command)
         {
             lastCommandTimestampMs = event.timestampMs;
@@ -90,6 +91,7 @@ final class InputPublisher
         event.journalSequence = 0;
         event.kind = InputEvent.KIND_REJECT;
         event.length = encodeErrorReply(event, code, templateId);
+        event.decodeHeader();
         inputRing.publish(sequence);
     }
 
@@ -109,6 +111,7 @@ final class InputPublisher
         event.kind = InputEvent.KIND_REJECT;
         event.length = length;
         buffer.getBytes(offset, event.buffer, 0, length);
+        event.decodeHeader();
         inputRing.publish(sequence);
     }
 
@@ -126,6 +129,7 @@ final class InputPublisher
         event.journalSequence = 0;
         event.kind = InputEvent.KIND_CLOSE;
         event.length = null == errorCode ? 0 : encodeErrorReply(event, errorCode, 0);
+        event.decodeHeader();
         inputRing.publish(sequence);
     }
 
@@ -141,6 +145,7 @@ final class InputPublisher
         event.kind = InputEvent.KIND_COMMAND;
         event.length = commandEncoder.tick(event.buffer, 0);
         lastCommandTimestampMs = nowMs;
+        event.decodeHeader();
         inputRing.publish(sequence);
     }
 

@@ -64,6 +64,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelectedKey;
     private final MessageHandler closeRequestHandler = this::onCloseRequest;
     private final SessionGate gate;
+    /** Plugged protocol gateways run on this thread after the native protocol's work (see {@link GatewayAgent}). */
+    private GatewayAgent[] gateways = new GatewayAgent[0];
     private int backlogCount;
     private int selectWorkCount;
     private long nextTimeoutScanMs;
@@ -111,6 +113,27 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         return ROLE_NAME;
     }
 
+    /** Before the thread starts: the gateways to run on this thread, sharing its input publisher and selector. */
+    void gateways(final GatewayAgent[] gateways)
+    {
+        this.gateways = gateways.clone();
+    }
+
+    /** The single producer of the input ring, shared with the gateways on this thread. */
+    InputPublisher publisher()
+    {
+        return publisher;
+    }
+
+    @Override
+    public void onStart()
+    {
+        for (final GatewayAgent gateway : gateways)
+        {
+            gateway.onStart();
+        }
+    }
+
     @Override
     public int doWork() throws IOException
     {
@@ -133,12 +156,27 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             selector.selectNow(selectedKeyHandler);
             workCount += selectWorkCount;
         }
+        for (final GatewayAgent gateway : gateways)
+        {
+            workCount += gateway.doWork();
+        }
         return workCount;
     }
 
     @Override
     public void onClose()
     {
+        for (final GatewayAgent gateway : gateways)
+        {
+            try
+            {
+                gateway.onClose();
+            }
+            catch (final RuntimeException ex)
+            {
+                WodianServer.LOG.log(System.Logger.Level.WARNING, gateway.roleName() + " failed to close", ex);
+            }
+        }
         try
         {
             selector.close();
@@ -168,7 +206,19 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
      */
     boolean mustPoll()
     {
-        return backlogCount > 0 || stopRequested || !publisher.hasCapacity();
+        return backlogCount > 0 || stopRequested || !publisher.hasCapacity() || gatewaysMustPoll();
+    }
+
+    private boolean gatewaysMustPoll()
+    {
+        for (final GatewayAgent gateway : gateways)
+        {
+            if (gateway.mustPoll())
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -222,7 +272,11 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         {
             return;
         }
-        if (key.isAcceptable())
+        if (key.attachment() instanceof GatewayContext.SelectionHandler)
+        {
+            selectWorkCount += ((GatewayContext.SelectionHandler)key.attachment()).onSelected(key);
+        }
+        else if (key.isAcceptable())
         {
             selectWorkCount += acceptConnections();
         }

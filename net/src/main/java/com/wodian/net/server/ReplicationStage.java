@@ -81,7 +81,6 @@ final class ReplicationStage implements Agent, EntryPayloads
     private final int noopLength;
     private final UnsafeBuffer reply = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
     private final ClusterControlDecoder controlDecoder = new ClusterControlDecoder();
     private final ClusterControlReplyEncoder controlReplyEncoder = new ClusterControlReplyEncoder();
@@ -114,6 +113,7 @@ final class ReplicationStage implements Agent, EntryPayloads
         final EpochClock clock,
         final ClusterView view,
         final ErrorHandler fatalErrorHandler,
+        final long commitMarkIntervalMs,
         final System.Logger logger)
     {
         this.group = group;
@@ -127,7 +127,8 @@ final class ReplicationStage implements Agent, EntryPayloads
         this.fatalErrorHandler = fatalErrorHandler;
         this.logger = logger;
         this.appliedIndex = appliedIndex;
-        this.commitMarkWriter = new CommitMarkWriter(journalLog.journal().dir().getParent(), logger);
+        this.commitMarkWriter = new CommitMarkWriter(journalLog.journal().dir().getParent(), commitMarkIntervalMs,
+            logger);
         this.noopLength = new CommandEncoder().tick(noop, 0);
         this.inQuorum = new boolean[group.groupSize()];
         java.util.Arrays.fill(inQuorum, true);
@@ -308,9 +309,7 @@ final class ReplicationStage implements Agent, EntryPayloads
 
     private int onClusterControl(final InputEvent event)
     {
-        headerDecoder.wrap(event.buffer, 0);
-        controlDecoder.wrap(event.buffer, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
-            headerDecoder.version());
+        controlDecoder.wrap(event.buffer, MessageHeaderDecoder.ENCODED_LENGTH, event.blockLength, event.version);
         final short action = controlDecoder.action();
         int target = controlDecoder.targetNodeId();
         if (action == 2 && target < 0)
@@ -504,6 +503,7 @@ final class ReplicationStage implements Agent, EntryPayloads
                 }
                 appliedIndex = next;
             }
+            event.decodeHeader(); // this stage fills the apply ring's slots: the engine stage reads the fields
             if (firstSequence < 0)
             {
                 firstSequence = sequence;
@@ -589,10 +589,9 @@ final class ReplicationStage implements Agent, EntryPayloads
         return templateIdOf(event) == templateId;
     }
 
-    private int templateIdOf(final InputEvent event)
+    private static int templateIdOf(final InputEvent event)
     {
-        headerDecoder.wrap(event.buffer, 0);
-        return headerDecoder.templateId();
+        return event.templateId; // decoded once by the receiver when it published the input
     }
 
     private void fail(final Throwable ex)

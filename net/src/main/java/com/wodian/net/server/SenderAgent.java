@@ -50,6 +50,8 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     private final long closeLingerNs;
     private final Session[] writeList;
     private final UnsafeBuffer closeRequestBuffer = new UnsafeBuffer(new byte[Long.BYTES]);
+    /** Replies of gateway sessions go to their gateway, by the index in the session id ({@link GatewayContext}). */
+    private GatewayAgent[] gateways = new GatewayAgent[0];
     private int writeCount;
     private int polledCount;
     private long nowNs;
@@ -95,6 +97,12 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     public String roleName()
     {
         return ROLE_NAME;
+    }
+
+    /** Before the thread starts: where replies to gateway sessions go, indexed as in their session ids. */
+    void gateways(final GatewayAgent[] gateways)
+    {
+        this.gateways = gateways.clone();
     }
 
     @Override
@@ -190,6 +198,11 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     public boolean onEvent(final OutputEvent event, final long sequence, final boolean endOfBatch)
     {
         polledCount++;
+        if (GatewayContext.isGatewaySession(event.sessionId))
+        {
+            onGatewayOutput(event);
+            return polledCount < POLL_LIMIT;
+        }
         final Session session = sessions.get(event.sessionId);
         if (null == session)
         {
@@ -213,6 +226,24 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
         }
         addToWriteList(session);
         return polledCount < POLL_LIMIT;
+    }
+
+    private void onGatewayOutput(final OutputEvent event)
+    {
+        final int index = GatewayContext.gatewayIndex(event.sessionId);
+        if (index >= gateways.length)
+        {
+            unknownSessionReplyCount++;
+            return;
+        }
+        if (OutputEvent.KIND_CLOSE == event.kind)
+        {
+            gateways[index].onSessionClosed(event.sessionId, event.buffer, 0, event.length);
+        }
+        else
+        {
+            gateways[index].onReply(event.sessionId, event.correlationId, event.buffer, 0, event.length);
+        }
     }
 
     private void appendFrame(final Session session, final OutputEvent event)

@@ -5,13 +5,18 @@ import com.wodian.journal.DurabilityPolicy;
 import com.wodian.net.durability.SnapshotConfig;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 import static com.wodian.net.FrameDescriptor.REPLY_FRAME_BYTES_MAX;
 import static com.wodian.net.FrameDescriptor.REQUEST_FRAME_BYTES_MAX;
@@ -113,6 +118,21 @@ public final class ServerConfig
         /** How long {@link WodianServer#close()} waits for accepted inputs and their replies to drain. */
         public static final String SHUTDOWN_TIMEOUT_MS_PROP_NAME = "wodian.shutdown.timeout.ms";
         public static final long SHUTDOWN_TIMEOUT_MS_DEFAULT = 5000;
+
+        /**
+         * Replica group: idle strategy of the replication stage, which polls its peers' sockets and the input ring,
+         * as {@code SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US} of a backoff. On two cores every wake-up of an idle stage
+         * costs a few system calls, so fewer and longer parks trade a little latency for CPU.
+         */
+        public static final String REPLICATION_IDLE_PROP_NAME = "wodian.replication.idle";
+        public static final String REPLICATION_IDLE_DEFAULT = "10,20,1,100";
+
+        /**
+         * Replica group: how often a member stores its commit mark when it moved (two fsyncs each time, on their own
+         * thread). A longer interval means fewer fsyncs and a restart that waits longer for the primary.
+         */
+        public static final String COMMIT_MARK_INTERVAL_MS_PROP_NAME = "wodian.commitmark.interval.ms";
+        public static final long COMMIT_MARK_INTERVAL_MS_DEFAULT = 200;
 
         private Configuration()
         {
@@ -241,6 +261,11 @@ public final class ServerConfig
     private int socketReceiveBufferLength = Configuration.socketReceiveBufferLength();
     private long closeLingerMs = Configuration.closeLingerMs();
     private long shutdownTimeoutMs = Configuration.shutdownTimeoutMs();
+    private String replicationIdle = System.getProperty(Configuration.REPLICATION_IDLE_PROP_NAME,
+        Configuration.REPLICATION_IDLE_DEFAULT);
+    private long commitMarkIntervalMs = Long.getLong(Configuration.COMMIT_MARK_INTERVAL_MS_PROP_NAME,
+        Configuration.COMMIT_MARK_INTERVAL_MS_DEFAULT);
+    private final List<GatewayFactory> gatewayFactories = new ArrayList<>();
     private EngineConfig engineConfig;
     private SnapshotConfig snapshotConfig = new SnapshotConfig();
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
@@ -460,6 +485,79 @@ public final class ServerConfig
         return shutdownTimeoutMs;
     }
 
+    /** Replica group: the replication stage's backoff, {@code SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US}. */
+    public ServerConfig replicationIdle(final String spec)
+    {
+        parseBackoff(spec);
+        this.replicationIdle = spec;
+        return this;
+    }
+
+    public String replicationIdle()
+    {
+        return replicationIdle;
+    }
+
+    /** The replication stage's idle strategy, parsed from {@link #replicationIdle()}. */
+    IdleStrategy newReplicationIdleStrategy()
+    {
+        final long[] values = parseBackoff(replicationIdle);
+        return new BackoffIdleStrategy(values[0], values[1],
+            TimeUnit.MICROSECONDS.toNanos(values[2]),
+            TimeUnit.MICROSECONDS.toNanos(values[3]));
+    }
+
+    /** Replica group: how often the commit mark is stored when it moved. */
+    public ServerConfig commitMarkIntervalMs(final long commitMarkIntervalMs)
+    {
+        this.commitMarkIntervalMs = commitMarkIntervalMs;
+        return this;
+    }
+
+    public long commitMarkIntervalMs()
+    {
+        return commitMarkIntervalMs;
+    }
+
+    /**
+     * Adds a protocol gateway (for example ISO 8583) built at start-up and run on the receiving thread beside the
+     * native protocol; see {@link GatewayAgent}. At most 64.
+     */
+    public ServerConfig addGateway(final GatewayFactory factory)
+    {
+        gatewayFactories.add(Objects.requireNonNull(factory, "factory"));
+        return this;
+    }
+
+    public List<GatewayFactory> gatewayFactories()
+    {
+        return List.copyOf(gatewayFactories);
+    }
+
+    private static long[] parseBackoff(final String spec)
+    {
+        final String[] parts = Objects.requireNonNull(spec, "replicationIdle").split(",");
+        if (4 != parts.length)
+        {
+            throw new IllegalArgumentException("replication idle must be SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US: " +
+                spec);
+        }
+        final long[] values = new long[4];
+        for (int i = 0; i < 4; i++)
+        {
+            values[i] = Long.parseLong(parts[i].trim());
+            if (values[i] < 0)
+            {
+                throw new IllegalArgumentException("replication idle values must be >= 0: " + spec);
+            }
+        }
+        if (values[2] > values[3] || 0 == values[3])
+        {
+            throw new IllegalArgumentException("replication idle needs 0 < MIN_PARK_US <= MAX_PARK_US: " + spec);
+        }
+        return values;
+    }
+
     /** Engine limits; {@code new EngineConfig()} (sized for a million consumers, about 1 GiB of heap) when unset. */
     public ServerConfig engineConfig(final EngineConfig engineConfig)
     {
@@ -569,6 +667,15 @@ public final class ServerConfig
         {
             throw new IllegalArgumentException("closeLingerMs and shutdownTimeoutMs must be >= 0");
         }
+        parseBackoff(replicationIdle);
+        if (commitMarkIntervalMs <= 0)
+        {
+            throw new IllegalArgumentException("commitMarkIntervalMs must be > 0: " + commitMarkIntervalMs);
+        }
+        if (gatewayFactories.size() > GatewayContext.GATEWAY_INDEX_MAX + 1)
+        {
+            throw new IllegalArgumentException("at most " + (GatewayContext.GATEWAY_INDEX_MAX + 1) + " gateways");
+        }
     }
 
     private static void requirePowerOfTwo(final int value, final String name)
@@ -590,7 +697,8 @@ public final class ServerConfig
             ", sessionsMax=" + sessionsMax + ", receiveBufferLength=" + receiveBufferLength +
             ", sendBufferLength=" + sendBufferLength + ", socketSendBufferLength=" + socketSendBufferLength +
             ", socketReceiveBufferLength=" + socketReceiveBufferLength + ", closeLingerMs=" + closeLingerMs +
-            ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", engineConfig=" + engineConfig + ", " + gateway + ", " +
+            ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", replicationIdle=" + replicationIdle +
+            ", commitMarkIntervalMs=" + commitMarkIntervalMs + ", gateways=" + gatewayFactories.size() + ", engineConfig=" + engineConfig + ", " + gateway + ", " +
             snapshotConfig + '}';
     }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
  *            [--limits default|small] [--pipeline-wait NAME] [--network-idle NAME] [--sender-idle NAME]
  *            [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]
  *            [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,2=HOST:PORT [--ack-policy local|quorum|all]
- *             [--group NAME] [--election-timeout-ms N]]
+ *             [--group NAME] [--election-timeout-ms N] [--replication-idle S,Y,MIN_US,MAX_US]
+ *             [--commit-mark-interval-ms N]]
  *            [--ignore-stdin]
  * </pre>
  * With {@code --node-id}, the server is node I of a replica group: {@code --peers} gives each node's replication
@@ -54,7 +55,8 @@ public final class ServerMain
                 " [--durability sync|page-cache] [--limits default|small] [--keys-max N] [--pipeline-wait NAME]" +
                 " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
                 " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
-                " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME] [--election-timeout-ms N]]" +
+                " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME] [--election-timeout-ms N]" +
+                " [--replication-idle SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US] [--commit-mark-interval-ms N]]" +
                 " [--ignore-stdin]");
             System.exit(2);
         }
@@ -195,6 +197,12 @@ public final class ServerMain
                     break;
                 case "--election-timeout-ms":
                     electionTimeoutMs = parseLong(name, value);
+                    break;
+                case "--replication-idle":
+                    config.replicationIdle(value);
+                    break;
+                case "--commit-mark-interval-ms":
+                    config.commitMarkIntervalMs(parseLong(name, value));
                     break;
                 default:
                     throw new IllegalArgumentException("unknown option " + name);

@@ -1,13 +1,9 @@
 package com.wodian.net.server;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.BusySpinWaitStrategy;
-import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 import com.wodian.engine.Engine;
 import com.wodian.journal.ChronicleJournal;
@@ -23,10 +19,8 @@ import com.wodian.net.durability.SnapshotConfig;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -35,10 +29,9 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * The Wodian server: the whole pipeline, wired in one place.
@@ -82,14 +75,11 @@ public final class WodianServer implements AutoCloseable
     private final ChronicleJournal journal;
     private final RingBuffer<InputEvent> inputRing;
     private final RingBuffer<OutputEvent> outputRing;
-    private final BatchEventProcessor<InputEvent> journalProcessor;
-    private final BatchEventProcessor<InputEvent> engineProcessor;
     private final SessionTable sessions;
     private final ServerSocketChannel serverChannel;
     private final ReceiverAgent receiver;
     private final SenderAgent sender;
-    private final AgentRunner[] agentRunners;
-    private final Thread[] stageThreads;
+    private final PipelineTopology topology;
     private final StageFailureHandler stageFailureHandler;
     private final int port;
     private final long recoveredInputCount;
@@ -97,9 +87,6 @@ public final class WodianServer implements AutoCloseable
     private final EngineRecovery.Result recovery;
     private final SnapshotAgent snapshotAgent;
     private final AgentRunner snapshotRunner;
-    private final RingBuffer<InputEvent> applyRing;
-    private final ReplicationStage replicationStage;
-    private final AgentRunner replicationRunner;
     private boolean closed;
 
     private WodianServer(final ServerConfig config) throws IOException
@@ -130,14 +117,7 @@ public final class WodianServer implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            if (null != replicaLog)
-            {
-                replicaLog.close();
-            }
-            else
-            {
-                journal.close();
-            }
+            closeJournal(replicaLog);
             throw ex;
         }
 
@@ -147,22 +127,18 @@ public final class WodianServer implements AutoCloseable
             inputWaitStrategy);
         outputRing = RingBuffer.createSingleProducer(OutputEvent::newInstance, config.outputRingSize(),
             new BusySpinWaitStrategy());
-        // In a replica group the replication stage hands the engine only what the acknowledgement policy covers.
-        applyRing = null == group ? null : RingBuffer.createSingleProducer(InputEvent::newInstance,
-            config.inputRingSize(), StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy()));
 
-        // 3. Network: sessions, the receiver, the sender, the sender's close requests to the receiver, and the
-        //    selector the engine stage wakes when the thread that sends replies sleeps in it ("select" idle).
-        final boolean dedicated = ThreadingMode.DEDICATED == config.threadingMode();
+        // 3. Network: sessions, the receiver and its gateways, the sender, the sender's close requests to the
+        //    receiver, and how the engine stage wakes the thread that sends replies when it sleeps in a selector.
         final EventPoller<OutputEvent> outputPoller = outputRing.newPoller();
         outputRing.addGatingSequences(outputPoller.getSequence());
         sessions = new SessionTable(config.sessionsMax(), config.receiveBufferLength(), config.sendBufferLength());
         final OneToOneRingBuffer closeRequests = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(
             BitUtil.findNextPositivePowerOfTwo(4 * config.sessionsMax() * CLOSE_REQUEST_RECORD_LENGTH) +
             RingBufferDescriptor.TRAILER_LENGTH)));
-        final SelectorWaker waker;
-        final Selector senderIdleSelector;
         final EngineActivity activity = new EngineActivity();
+        final PipelineTopology.Wakeup wakeup;
+        final GatewayAgent[] gateways;
         serverChannel = ServerSocketChannel.open();
         try
         {
@@ -170,16 +146,8 @@ public final class WodianServer implements AutoCloseable
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
             receiver = new ReceiverAgent(serverChannel, sessions,
                 new InputPublisher(inputRing, config.epochClock()), closeRequests, config, activity);
-            if (dedicated)
-            {
-                senderIdleSelector = isSelect(config.senderIdleStrategy()) ? Selector.open() : null;
-                waker = null == senderIdleSelector ? null : new SelectorWaker(senderIdleSelector);
-            }
-            else
-            {
-                senderIdleSelector = null;
-                waker = isSelect(config.networkIdleStrategy()) ? new SelectorWaker(receiver.selector()) : null;
-            }
+            gateways = newGateways(config, receiver);
+            wakeup = PipelineTopology.Wakeup.of(config, receiver);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -187,77 +155,34 @@ public final class WodianServer implements AutoCloseable
             closeJournal(replicaLog);
             throw ex;
         }
-        sender = new SenderAgent(outputPoller, outputRing, senderIdleSelector, waker, sessions, closeRequests,
-            new SystemNanoClock(), config.closeLingerMs());
+        receiver.gateways(gateways);
+        sender = new SenderAgent(outputPoller, outputRing, wakeup.senderIdleSelector(), wakeup.waker(), sessions,
+            closeRequests, new SystemNanoClock(), config.closeLingerMs());
+        sender.gateways(gateways);
 
-        // 4. Journal and engine stages: two threads in DEDICATED (the engine gated on the journal's sequence),
-        //    one handler doing both in COMPACT; in a replica group, the replication stage (journal, peers, commit)
-        //    on its own thread and the engine behind it on the apply ring.
+        // 4. The pipeline's stages, each built once; the topology maps them onto threads and starts them.
         final ClusterView clusterView = null == group ? null : new ClusterView();
-        if (null != group)
-        {
-            journalProcessor = null;
-            final EventPoller<InputEvent> inputPoller = inputRing.newPoller();
-            inputRing.addGatingSequences(inputPoller.getSequence());
-            engineProcessor = newProcessor(applyRing, applyRing.newBarrier(),
-                new EngineHandler(engine, outputRing, null, waker, activity, clusterView));
-            applyRing.addGatingSequences(engineProcessor.getSequence());
-            final int pendingCapacity = BitUtil.findNextPositivePowerOfTwo(2 * config.inputRingSize());
-            replicationStage = new ReplicationStage(group, inputPoller, applyRing, replicaLog,
-                new FileTermStore(config.dataDir().resolve(TERM_STORE_FILE_NAME)),
-                (log) -> new ReplicationTransport(group.nodeId(), group.groupName(), group.replicationAddresses(),
-                    log::read),
-                pendingCapacity, engine.lastSequence(), config.epochClock(), clusterView,
-                stageFailureHandler::onFatal, LOG);
-        }
-        else if (dedicated)
-        {
-            replicationStage = null;
-            journalProcessor = newProcessor(inputRing, inputRing.newBarrier(),
-                new JournalHandler(journalWriter, inputWaitStrategy));
-            engineProcessor = newProcessor(inputRing, inputRing.newBarrier(journalProcessor.getSequence()),
-                new EngineHandler(engine, outputRing, null, waker, activity));
-        }
-        else
-        {
-            replicationStage = null;
-            journalProcessor = null;
-            engineProcessor = newProcessor(inputRing, inputRing.newBarrier(),
-                new EngineHandler(engine, outputRing, new JournalHandler(journalWriter, inputWaitStrategy), waker,
-                    activity));
-        }
-        if (null == group)
-        {
-            inputRing.addGatingSequences(engineProcessor.getSequence());
-        }
+        final EngineHandler engineHandler =
+            new EngineHandler(engine, outputRing, null, wakeup.waker(), activity, clusterView);
+        final JournalHandler journalHandler =
+            null == journalWriter ? null : new JournalHandler(journalWriter, inputWaitStrategy);
+        final RingBuffer<InputEvent> applyRing = null == group ? null : RingBuffer.createSingleProducer(
+            InputEvent::newInstance, config.inputRingSize(),
+            StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy()));
+        final ReplicationStage replicationStage = null == group ? null :
+            newReplicationStage(config, replicaLog, applyRing, engine.lastSequence(), clusterView);
+        topology = PipelineTopology.start(config, new PipelineTopology.Stages(inputRing, applyRing, journalHandler,
+            engineHandler, replicationStage, receiver, sender, wakeup.waker()), stageFailureHandler);
 
-        // 5. Threads, consumers first so that nothing published waits for a thread that has not started.
-        replicationRunner = null == replicationStage ? null : startAgent(replicationIdleStrategy(), replicationStage);
-        if (dedicated)
-        {
-            stageThreads = null == journalProcessor ?
-                new Thread[]{ startThread(engineProcessor, "wodian-engine") } :
-                new Thread[]{ startThread(journalProcessor, "wodian-journal"), startThread(engineProcessor, "wodian-engine") };
-            agentRunners = new AgentRunner[]{
-                startAgent(newIdleStrategy(config.senderIdleStrategy(), sender), sender),
-                startAgent(newIdleStrategy(config.networkIdleStrategy(), receiver), receiver) };
-        }
-        else
-        {
-            final NetworkAgent networkAgent = new NetworkAgent(receiver, sender, waker);
-            stageThreads = new Thread[]{ startThread(engineProcessor, null == group ? "wodian-pipeline" : "wodian-engine") };
-            agentRunners = new AgentRunner[]{
-                startAgent(newIdleStrategy(config.networkIdleStrategy(), networkAgent), networkAgent) };
-        }
-        // 6. The snapshotter, if enabled: a replica engine on its own thread that follows the journal; it recovers by
+        // 5. The snapshotter, if enabled: a replica engine on its own thread that follows the journal; it recovers by
         //    itself (snapshot + tail) on that thread, so it does not delay the start.
         if (config.snapshotConfig().enabled())
         {
             snapshotAgent = new SnapshotAgent(journal, snapshotStore, config.engineConfig(),
                 config.snapshotConfig().intervalInputs(), config.snapshotConfig().intervalMs(), config.epochClock(),
                 LOG);
-            snapshotRunner = startAgent(new BackoffIdleStrategy(1, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(1)),
-                snapshotAgent);
+            snapshotRunner = PipelineTopology.startAgent(
+                new BackoffIdleStrategy(1, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(1)), snapshotAgent);
         }
         else
         {
@@ -265,8 +190,42 @@ public final class WodianServer implements AutoCloseable
             snapshotRunner = null;
         }
         warnAboutSpinningThreads(config);
-        LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} ({2})", config.host(), port,
-            config.threadingMode());
+        LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} ({2}, {3})", config.host(), port,
+            config.threadingMode(), topology.layout());
+    }
+
+    /** The protocol gateways, each with its index in its session ids, sharing the receiver's publisher. */
+    private static GatewayAgent[] newGateways(final ServerConfig config, final ReceiverAgent receiver)
+        throws IOException
+    {
+        final List<GatewayFactory> factories = config.gatewayFactories();
+        final GatewayAgent[] gateways = new GatewayAgent[factories.size()];
+        for (int i = 0; i < gateways.length; i++)
+        {
+            gateways[i] = factories.get(i).newGateway(
+                new GatewayContext(i, receiver.publisher(), receiver.selector()));
+        }
+        return gateways;
+    }
+
+    /** The replica group's replication stage: it polls the input ring and hands the engine the apply ring. */
+    private ReplicationStage newReplicationStage(
+        final ServerConfig config,
+        final JournalReplicaLog replicaLog,
+        final RingBuffer<InputEvent> applyRing,
+        final long appliedIndex,
+        final ClusterView clusterView)
+    {
+        final ReplicaGroupConfig group = config.replicaGroup();
+        final EventPoller<InputEvent> inputPoller = inputRing.newPoller();
+        inputRing.addGatingSequences(inputPoller.getSequence());
+        final int pendingCapacity = BitUtil.findNextPositivePowerOfTwo(2 * config.inputRingSize());
+        return new ReplicationStage(group, inputPoller, applyRing, replicaLog,
+            new FileTermStore(config.dataDir().resolve(TERM_STORE_FILE_NAME)),
+            (log) -> new ReplicationTransport(group.nodeId(), group.groupName(), group.replicationAddresses(),
+                log::read),
+            pendingCapacity, appliedIndex, config.epochClock(), clusterView, stageFailureHandler::onFatal,
+            config.commitMarkIntervalMs(), LOG);
     }
 
     /**
@@ -359,43 +318,17 @@ public final class WodianServer implements AutoCloseable
 
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
         receiver.requestStop();
-        boolean drained = awaitUntil(receiver::hasStoppedReceiving, deadlineNs);
-        final long inputCursor = inputRing.getCursor();
-        if (null != replicationStage)
-        {
-            // In a group, inputs still waiting for the policy may never be acknowledged (no quorum): bounded wait.
-            drained &= awaitUntil(() -> replicationStage.inputSequence() >= inputCursor && replicationStage.isIdle(),
-                deadlineNs);
-            final long applyCursor = applyRing.getCursor();
-            drained &= awaitUntil(
-                () -> engineProcessor.getSequence().get() >= applyCursor || !engineProcessor.isRunning(), deadlineNs);
-        }
-        else
-        {
-            drained &= awaitUntil(
-                () -> engineProcessor.getSequence().get() >= inputCursor || !engineProcessor.isRunning(), deadlineNs);
-        }
+        boolean drained = PipelineTopology.awaitUntil(receiver::hasStoppedReceiving, deadlineNs);
+        drained &= topology.awaitApplied(inputRing.getCursor(), deadlineNs);
         final long outputCursor = outputRing.getCursor();
-        drained &= awaitUntil(
+        drained &= PipelineTopology.awaitUntil(
             () -> sender.polledSequence() >= outputCursor && 0 == sender.pendingSessionCount(), deadlineNs);
         if (!drained)
         {
             LOG.log(System.Logger.Level.WARNING, "shutdown timeout: closing with inputs or replies still in flight");
         }
 
-        for (final AgentRunner runner : agentRunners)
-        {
-            CloseHelper.quietClose(runner);
-        }
-        if (null != journalProcessor)
-        {
-            journalProcessor.halt();
-        }
-        engineProcessor.halt();
-        for (final Thread thread : stageThreads)
-        {
-            joinQuietly(thread);
-        }
+        topology.close();
         for (int i = 0; i < sessions.capacity(); i++)
         {
             final Session session = sessions.slot(i);
@@ -406,11 +339,7 @@ public final class WodianServer implements AutoCloseable
         }
         CloseHelper.quietClose(serverChannel);
         CloseHelper.quietClose(snapshotRunner);
-        if (null != replicationRunner)
-        {
-            CloseHelper.quietClose(replicationRunner); // closes the transport and the journal on its thread
-        }
-        else
+        if (!topology.closeReplication()) // the replication stage closes the journal on its own thread
         {
             journal.close();
         }
@@ -437,86 +366,6 @@ public final class WodianServer implements AutoCloseable
         result.tailer().close();
         LOG.log(System.Logger.Level.INFO, "recovered: " + result.describe());
         return result;
-    }
-
-    private BatchEventProcessor<InputEvent> newProcessor(
-        final RingBuffer<InputEvent> ring, final SequenceBarrier barrier, final EventHandler<InputEvent> handler)
-    {
-        final BatchEventProcessor<InputEvent> processor =
-            new BatchEventProcessorBuilder().build(ring, barrier, handler);
-        processor.setExceptionHandler(stageFailureHandler);
-        return processor;
-    }
-
-    private static Thread startThread(final Runnable runnable, final String name)
-    {
-        final Thread thread = new Thread(runnable, name);
-        thread.start();
-        return thread;
-    }
-
-    private static AgentRunner startAgent(final IdleStrategy idleStrategy, final Agent agent)
-    {
-        final AgentRunner runner = new AgentRunner(idleStrategy,
-            (throwable) -> LOG.log(System.Logger.Level.ERROR, agent.roleName() + " error", throwable), null, agent);
-        AgentRunner.startOnThread(runner);
-        return runner;
-    }
-
-    /**
-     * The replication stage polls its peers' sockets and the input ring; when idle it backs off to parking.
-     * {@code wodian.replication.idle=SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US} (default 10,20,1,100): on two cores every
-     * wake-up of an idle stage costs a few syscalls, so fewer and longer parks trade a little latency for CPU.
-     */
-    private static IdleStrategy replicationIdleStrategy()
-    {
-        final String[] values = System.getProperty("wodian.replication.idle", "10,20,1,100").split(",");
-        return new BackoffIdleStrategy(Long.parseLong(values[0].trim()), Long.parseLong(values[1].trim()),
-            TimeUnit.MICROSECONDS.toNanos(Long.parseLong(values[2].trim())),
-            TimeUnit.MICROSECONDS.toNanos(Long.parseLong(values[3].trim())));
-    }
-
-    private static IdleStrategy newIdleStrategy(final String name, final SelectIdleStrategy.Waiter agent)
-    {
-        return isSelect(name) ? new SelectIdleStrategy(agent) : StrategyFactory.newIdleStrategy(name);
-    }
-
-    private static boolean isSelect(final String idleStrategyName)
-    {
-        return StrategyFactory.IDLE_SELECT.equals(idleStrategyName);
-    }
-
-    private static boolean awaitUntil(final BooleanSupplier condition, final long deadlineNs)
-    {
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                return false;
-            }
-            try
-            {
-                Thread.sleep(1);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void joinQuietly(final Thread thread)
-    {
-        try
-        {
-            thread.join();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void warnAboutSpinningThreads(final ServerConfig config)

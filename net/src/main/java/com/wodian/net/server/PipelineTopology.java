@@ -1,0 +1,312 @@
+package com.wodian.net.server;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SequenceBarrier;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.IOException;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Maps the server's stages onto threads: the one place that knows the threading modes, like the threading-mode
+ * switch of Aeron's media driver. {@link WodianServer} builds every stage once; this class only decides which thread
+ * runs which stage, and in what order they start and stop.
+ * <pre>
+ *  pipeline         threads
+ *  COMPACT          wodian-pipeline: the journal stage inline, then the engine stage, on one input-ring consumer
+ *  DEDICATED        wodian-journal, then wodian-engine gated on the journal's sequence
+ *  REPLICA_GROUP    wodian-replication (journal, peers, commit) ──apply ring──▶ wodian-engine
+ *
+ *  network          threads
+ *  COMPACT          wodian-net: receiver (and gateways), then sender, in one duty cycle
+ *  DEDICATED        wodian-receiver (and gateways), wodian-sender
+ * </pre>
+ * The network layout follows {@link ServerConfig#threadingMode()} in every pipeline layout.
+ */
+final class PipelineTopology implements AutoCloseable
+{
+    /** How inputs go from the input ring to the engine. */
+    enum PipelineLayout
+    {
+        COMPACT, DEDICATED, REPLICA_GROUP;
+
+        static PipelineLayout of(final ServerConfig config)
+        {
+            if (null != config.replicaGroup())
+            {
+                return REPLICA_GROUP;
+            }
+            return ThreadingMode.DEDICATED == config.threadingMode() ? DEDICATED : COMPACT;
+        }
+    }
+
+    /**
+     * How the thread that sends replies sleeps and is woken by the engine stage when idle in a selector: the
+     * network thread's selector (COMPACT), a selector of the sender's own (DEDICATED), or none.
+     *
+     * @param senderIdleSelector the DEDICATED sender's selector, or null.
+     * @param waker              what the engine stage calls after publishing replies, or null.
+     */
+    record Wakeup(Selector senderIdleSelector, SelectorWaker waker)
+    {
+        static Wakeup of(final ServerConfig config, final ReceiverAgent receiver) throws IOException
+        {
+            if (ThreadingMode.DEDICATED == config.threadingMode())
+            {
+                final Selector selector = isSelect(config.senderIdleStrategy()) ? Selector.open() : null;
+                return new Wakeup(selector, null == selector ? null : new SelectorWaker(selector));
+            }
+            return new Wakeup(null, isSelect(config.networkIdleStrategy()) ?
+                new SelectorWaker(receiver.selector()) : null);
+        }
+    }
+
+    /**
+     * Every stage, built once.
+     *
+     * @param inputRing   what the receiver (and gateways) publish to.
+     * @param applyRing   REPLICA_GROUP: what the replication stage hands the engine; else null.
+     * @param journal     the journal stage; null in REPLICA_GROUP, where the replication stage journals.
+     * @param replication the replication stage in REPLICA_GROUP, else null.
+     */
+    record Stages(
+        RingBuffer<InputEvent> inputRing,
+        RingBuffer<InputEvent> applyRing,
+        JournalHandler journal,
+        EngineHandler engine,
+        ReplicationStage replication,
+        ReceiverAgent receiver,
+        SenderAgent sender,
+        SelectorWaker waker)
+    {
+    }
+
+    private final PipelineLayout layout;
+    private final Stages stages;
+    private final BatchEventProcessor<InputEvent> journalProcessor;
+    private final BatchEventProcessor<InputEvent> engineProcessor;
+    private final List<Thread> stageThreads = new ArrayList<>();
+    private final List<AgentRunner> networkRunners = new ArrayList<>();
+    private AgentRunner replicationRunner;
+
+    private PipelineTopology(
+        final ServerConfig config, final Stages stages, final ExceptionHandler<InputEvent> failureHandler)
+    {
+        this.layout = PipelineLayout.of(config);
+        this.stages = stages;
+        switch (layout)
+        {
+            case COMPACT:
+                stages.engine.journalInline(stages.journal);
+                journalProcessor = null;
+                engineProcessor = processor(stages.inputRing, stages.inputRing.newBarrier(), stages.engine,
+                    failureHandler);
+                stages.inputRing.addGatingSequences(engineProcessor.getSequence());
+                break;
+
+            case DEDICATED:
+                journalProcessor = processor(stages.inputRing, stages.inputRing.newBarrier(), stages.journal,
+                    failureHandler);
+                engineProcessor = processor(stages.inputRing,
+                    stages.inputRing.newBarrier(journalProcessor.getSequence()), stages.engine, failureHandler);
+                stages.inputRing.addGatingSequences(engineProcessor.getSequence());
+                break;
+
+            case REPLICA_GROUP:
+                // The replication stage polls the input ring and gates it with its own poller's sequence.
+                journalProcessor = null;
+                engineProcessor = processor(stages.applyRing, stages.applyRing.newBarrier(), stages.engine,
+                    failureHandler);
+                stages.applyRing.addGatingSequences(engineProcessor.getSequence());
+                break;
+
+            default:
+                throw new IllegalStateException("unknown layout " + layout);
+        }
+    }
+
+    /**
+     * Maps the stages onto threads and starts them, consumers first so that nothing published waits for a thread
+     * that has not started.
+     */
+    static PipelineTopology start(
+        final ServerConfig config, final Stages stages, final ExceptionHandler<InputEvent> failureHandler)
+    {
+        final PipelineTopology topology = new PipelineTopology(config, stages, failureHandler);
+        topology.startPipeline(config);
+        topology.startNetwork(config);
+        return topology;
+    }
+
+    private void startPipeline(final ServerConfig config)
+    {
+        if (null != stages.replication)
+        {
+            replicationRunner = startAgent(config.newReplicationIdleStrategy(), stages.replication);
+        }
+        if (null != journalProcessor)
+        {
+            stageThreads.add(startThread(journalProcessor, "wodian-journal"));
+        }
+        stageThreads.add(startThread(engineProcessor,
+            PipelineLayout.COMPACT == layout ? "wodian-pipeline" : "wodian-engine"));
+    }
+
+    private void startNetwork(final ServerConfig config)
+    {
+        if (ThreadingMode.DEDICATED == config.threadingMode())
+        {
+            networkRunners.add(startAgent(newIdleStrategy(config.senderIdleStrategy(), stages.sender),
+                stages.sender));
+            networkRunners.add(startAgent(newIdleStrategy(config.networkIdleStrategy(), stages.receiver),
+                stages.receiver));
+        }
+        else
+        {
+            final NetworkAgent networkAgent = new NetworkAgent(stages.receiver, stages.sender, stages.waker);
+            networkRunners.add(startAgent(newIdleStrategy(config.networkIdleStrategy(), networkAgent),
+                networkAgent));
+        }
+    }
+
+    /** The layout the stages run in. */
+    PipelineLayout layout()
+    {
+        return layout;
+    }
+
+    /**
+     * Waits until every input published up to {@code inputCursor} has been applied by the engine stage (its
+     * replies claimed), or the deadline passes, or the engine stage stopped.
+     *
+     * @return true when drained.
+     */
+    boolean awaitApplied(final long inputCursor, final long deadlineNs)
+    {
+        if (null == stages.replication)
+        {
+            return awaitUntil(() -> engineProcessor.getSequence().get() >= inputCursor || !engineProcessor.isRunning(),
+                deadlineNs);
+        }
+        // In a group, inputs still waiting for the policy may never be acknowledged (no quorum): bounded wait.
+        boolean drained = awaitUntil(
+            () -> stages.replication.inputSequence() >= inputCursor && stages.replication.isIdle(), deadlineNs);
+        final long applyCursor = stages.applyRing.getCursor();
+        drained &= awaitUntil(
+            () -> engineProcessor.getSequence().get() >= applyCursor || !engineProcessor.isRunning(), deadlineNs);
+        return drained;
+    }
+
+    /** Stops the network threads and the journal and engine stages; the replication stage keeps running. */
+    @Override
+    public void close()
+    {
+        for (final AgentRunner runner : networkRunners)
+        {
+            CloseHelper.quietClose(runner);
+        }
+        if (null != journalProcessor)
+        {
+            journalProcessor.halt();
+        }
+        engineProcessor.halt();
+        for (final Thread thread : stageThreads)
+        {
+            joinQuietly(thread);
+        }
+    }
+
+    /**
+     * Stops the replication stage, which closes its transport and the journal on its thread.
+     *
+     * @return false when there is none (the caller closes the journal).
+     */
+    boolean closeReplication()
+    {
+        if (null == replicationRunner)
+        {
+            return false;
+        }
+        CloseHelper.quietClose(replicationRunner);
+        return true;
+    }
+
+    private static BatchEventProcessor<InputEvent> processor(
+        final RingBuffer<InputEvent> ring,
+        final SequenceBarrier barrier,
+        final EventHandler<InputEvent> handler,
+        final ExceptionHandler<InputEvent> failureHandler)
+    {
+        final BatchEventProcessor<InputEvent> processor = new BatchEventProcessorBuilder().build(ring, barrier, handler);
+        processor.setExceptionHandler(failureHandler);
+        return processor;
+    }
+
+    private static Thread startThread(final Runnable runnable, final String name)
+    {
+        final Thread thread = new Thread(runnable, name);
+        thread.start();
+        return thread;
+    }
+
+    static AgentRunner startAgent(final IdleStrategy idleStrategy, final Agent agent)
+    {
+        final AgentRunner runner = new AgentRunner(idleStrategy, (throwable) ->
+            WodianServer.LOG.log(System.Logger.Level.ERROR, agent.roleName() + " error", throwable), null, agent);
+        AgentRunner.startOnThread(runner);
+        return runner;
+    }
+
+    private static IdleStrategy newIdleStrategy(final String name, final SelectIdleStrategy.Waiter agent)
+    {
+        return isSelect(name) ? new SelectIdleStrategy(agent) : StrategyFactory.newIdleStrategy(name);
+    }
+
+    private static boolean isSelect(final String idleStrategyName)
+    {
+        return StrategyFactory.IDLE_SELECT.equals(idleStrategyName);
+    }
+
+    static boolean awaitUntil(final BooleanSupplier condition, final long deadlineNs)
+    {
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                return false;
+            }
+            try
+            {
+                Thread.sleep(1);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void joinQuietly(final Thread thread)
+    {
+        try
+        {
+            thread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
