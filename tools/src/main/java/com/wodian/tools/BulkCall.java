@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends many commands or queries pipelined on one connection, at most {@link #WINDOW} unanswered, and waits for
- * every reply: set-up, statements and balance sweeps of the demo. Not for measuring (see OpenLoopLoad).
+ * every reply: set-up, statements and balance sweeps of the demo. Not for measuring (see perf's LoadGenerator).
  */
 final class BulkCall
 {

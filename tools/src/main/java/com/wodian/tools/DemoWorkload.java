@@ -1,6 +1,6 @@
 package com.wodian.tools;
 
-import com.wodian.perf.OpenLoopLoad;
+import com.wodian.perf.loadgen.LoadGenerator;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The demo's simulated POS traffic, as a command generator for {@link OpenLoopLoad}: about 67% Pay, 20% Try later
+ * The demo's simulated POS traffic, as a command generator for {@link LoadGenerator}: about 67% Pay, 20% Try later
  * Confirmed, 5% Try later Cancelled, 5% partial or full Refunds of earlier Pays, 3% RedeemPoints (a consumer with
  * enough points turns them into a voucher of a merchant it paid at recently), and a few retries (the exact bytes of
  * a recent command sent again, as a terminal does after a timeout), which must return the first result and change
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * commands later, without waiting for the first reply, as the open-loop schedule requires. Generator state is
  * touched by the sending thread only.
  *
- * <p>Replies ({@link OpenLoopLoad.ReplyObserver}, on each connection's receiving thread): a connection's replies come
+ * <p>Replies ({@link LoadGenerator.ReplyObserver}, on each connection's receiving thread): a connection's replies come
  * in the order of its commands, so for every command sent the generator queues what it needs to read the reply
  * (single producer, single consumer: the sender and that connection's receiver), and the receiver takes one entry
  * per reply. From them it learns the points each payment earned (Pay and Confirm replies; a retry's repeated reply
@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the sender. The sender redeems points only for a consumer whose points it knows to be enough: points count once
  * their reply is read, and a Refund's largest possible clawback and a redemption's cost are taken off when sent.
  */
-final class DemoWorkload implements OpenLoopLoad.CommandGenerator, OpenLoopLoad.ReplyObserver
+final class DemoWorkload implements LoadGenerator.CommandGenerator, LoadGenerator.ReplyObserver
 {
     static final int KIND_PAY = 0;
     static final int KIND_TRY_CONFIRM = 1;

@@ -75,7 +75,7 @@ public final class ServerConfig
          * Idle strategy of the network agent (COMPACT) or the receiver agent (DEDICATED). See
          * {@link StrategyFactory#IDLE_STRATEGY_NAMES}. {@code select} by default: on two cores no thread may spin,
          * and blocking in the selector picks a request up as soon as the kernel wakes the thread, where a backoff
-         * park adds up to its park period (measured in the net module's RoundTripLatencyMain).
+         * park adds up to its park period (measured with perf/RoundTripLatencyMain).
          */
         public static final String NETWORK_IDLE_STRATEGY_PROP_NAME = "wodian.net.idle.strategy";
         public static final String NETWORK_IDLE_STRATEGY_DEFAULT = StrategyFactory.IDLE_SELECT;

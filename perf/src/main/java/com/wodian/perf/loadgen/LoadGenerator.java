@@ -74,6 +74,22 @@ public final class LoadGenerator
         int code(DirectBuffer buffer, int offset, int length);
     }
 
+    /**
+     * Sees every reply, on the client's receiving thread (the demo follows its workload with it); the buffer is only
+     * valid during the call.
+     */
+    @FunctionalInterface
+    public interface ReplyObserver
+    {
+        ReplyObserver NONE = (connectionIndex, commandTemplateId, buffer, offset, length) -> {};
+
+        /**
+         * @param commandTemplateId the template of the command answered, or the reply's own template when the
+         *                          sender's bookkeeping for it is not visible yet (a reply that overtook it).
+         */
+        void onReply(int connectionIndex, int commandTemplateId, DirectBuffer buffer, int offset, int length);
+    }
+
     /** Code recorded for a reply too short to carry one. */
     public static final int CODE_UNKNOWN = LoadResult.CODE_LIMIT - 1;
 
@@ -90,6 +106,7 @@ public final class LoadGenerator
     private final long abortLagNs;
     private final CommandGenerator generator;
     private final ReplyCodeReader codeReader;
+    private final ReplyObserver observer;
     private final int slotsPerConnection;
     private final Connection[] connections;
 
@@ -127,6 +144,22 @@ public final class LoadGenerator
         final CommandGenerator generator,
         final ReplyCodeReader codeReader)
     {
+        this(clients, schedule, senderCount, slotsPerConnection, drainTimeoutNs, abortLagNs, generator, codeReader,
+            ReplyObserver.NONE);
+    }
+
+    /** As above, with an observer that sees every reply. */
+    public LoadGenerator(
+        final List<WodianClient> clients,
+        final Schedule schedule,
+        final int senderCount,
+        final int slotsPerConnection,
+        final long drainTimeoutNs,
+        final long abortLagNs,
+        final CommandGenerator generator,
+        final ReplyCodeReader codeReader,
+        final ReplyObserver observer)
+    {
         if (clients.size() != schedule.connectionCount())
         {
             throw new IllegalArgumentException(clients.size() + " clients for a schedule of " +
@@ -148,6 +181,7 @@ public final class LoadGenerator
         this.abortLagNs = abortLagNs;
         this.generator = generator;
         this.codeReader = codeReader;
+        this.observer = observer;
         this.connections = new Connection[clients.size()];
         for (int i = 0; i < connections.length; i++)
         {
@@ -457,6 +491,12 @@ public final class LoadGenerator
             repliedNs[slot] = nowNs;
             codes[slot] = codeReader.code(buffer, offset, length);
             lastReplyNs.accumulateAndGet(nowNs, Math::max);
+            if (ReplyObserver.NONE != observer)
+            {
+                final int commandTemplateId = states.get(slot) == SENDER_DONE ?
+                    templateIds[slot] : CommandCatalog.templateId(buffer, offset);
+                observer.onReply(index, commandTemplateId, buffer, offset, length);
+            }
             if (states.incrementAndGet(slot) == BOTH_DONE)
             {
                 finish(slot);

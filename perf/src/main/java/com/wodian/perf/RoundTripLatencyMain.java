@@ -1,9 +1,14 @@
-package com.wodian.net.server;
+package com.wodian.perf;
 
 import com.wodian.engine.EngineConfig;
+import com.wodian.net.auth.CredentialStore;
+import com.wodian.net.auth.Credentials;
 import com.wodian.net.client.ReplyListener;
 import com.wodian.net.client.WodianClient;
 import com.wodian.protocol.CommandEncoder;
+import com.wodian.net.server.ServerConfig;
+import com.wodian.net.server.ThreadingMode;
+import com.wodian.net.server.WodianServer;
 import com.wodian.protocol.sbe.ResultCode;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
@@ -17,15 +22,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Round-trip latency through the real server at a fixed request rate: one client connection, one request at a
- * time on the wire (no batching by the client), each reply timed on the client's receiver thread. A harness to run
- * by hand, not a test (it belongs in perf/ once that module has a home for it). From the repository root:
+ * time on the wire (no batching by the client), each reply timed on the client's receiver thread: the server in the
+ * same JVM, no load generator between. A harness to run by hand, not a test. From the repository root:
  * <pre>
- * mvn -o -q -B -pl net -am test-compile
- * mvn -o -q -B -pl net -am dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- * CP="engine/target/classes:journal/target/classes:net/target/classes:net/target/test-classes:\
+ * mvn -q -B -pl perf -am package -DskipTests
+ * mvn -q -B -pl perf dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * CP="perf/target/classes:engine/target/classes:journal/target/classes:net/target/classes:\
  * $(tr ':' '\n' &lt; /tmp/cp.txt | grep -v com/wodian | paste -sd:)"
  * FLAGS=$(sed -n 's:.*&lt;wodian.jvm.base&gt;\(.*\)&lt;/wodian.jvm.base&gt;.*:\1:p' pom.xml)
- * java $FLAGS -Xmx1g -cp "$CP" com.wodian.net.server.RoundTripLatencyMain --mode compact \
+ * java $FLAGS -Xmx1g -cp "$CP" com.wodian.perf.RoundTripLatencyMain --mode compact \
  *     --pipeline-wait blocking --network-idle select --durability page-cache --request pay --rate 2000 \
  *     --seconds 4 --warmup-seconds 2
  * </pre>
@@ -40,8 +45,38 @@ public final class RoundTripLatencyMain
     /** Set-up sends 4 + 9 requests with call() before the timed loop, whose request i has correlation id 14 + i. */
     private static final long FIRST_LOOP_CORRELATION_ID = 14;
 
+    private static final long MERCHANT_ID = 100;
+    private static final long TERMINAL_ID = 200;
+    private static final long CONSUMER_ID = 300;
+    private static final long CALL_TIMEOUT_MS = 10_000;
+
     private RoundTripLatencyMain()
     {
+    }
+
+    /** One merchant, terminal and consumer, topped up 10 times: 13 calls before the timed loop. */
+    private static void setUpParties(final WodianClient client) throws Exception
+    {
+        final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer request = new UnsafeBuffer(new byte[256]);
+        requireOk(client, request, encoder.registerMerchant(request, 0, MERCHANT_ID, 1, 100, 0, 0, false));
+        requireOk(client, request, encoder.registerConsumer(request, 0, CONSUMER_ID, 0));
+        requireOk(client, request, encoder.registerTerminal(request, 0, TERMINAL_ID, MERCHANT_ID));
+        for (int i = 0; i < 10; i++)
+        {
+            requireOk(client, request, encoder.topUp(request, 0, CONSUMER_ID, 1 + i, 100_000_000));
+        }
+    }
+
+    private static void requireOk(final WodianClient client, final UnsafeBuffer request, final int length)
+        throws Exception
+    {
+        final UnsafeBuffer reply = new UnsafeBuffer(client.call(request, 0, length, CALL_TIMEOUT_MS));
+        final int code = EngineFixture.replyCode(reply, 0);
+        if (ResultCode.OK.value() != code)
+        {
+            throw new IllegalStateException("set-up refused with code " + code);
+        }
     }
 
     public static void main(final String[] args) throws Exception
@@ -72,21 +107,19 @@ public final class RoundTripLatencyMain
         }
         final Path dataDir = Files.createTempDirectory("wodian-latency");
         config.dataDir(dataDir);
-        config.gateway().credentialStore(ServerTestSupport.credentialStore());
+        final byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        final Credentials admin = Credentials.admin(1, secret);
+        config.gateway().credentialStore(new CredentialStore().add(admin, 0));
 
         String allocatedBytes = "";
         final Histogram serviceHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final Histogram scheduledHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient client = ServerTestSupport.connect(server))
+            WodianClient client = WodianClient.connect("127.0.0.1", server.port(), admin))
         {
             final boolean pay = "pay".equals(request);
-            final ServerTestSupport.Requests setUp = new ServerTestSupport.Requests(client);
-            setUp.setUpParties();
-            for (int i = 0; i < 9; i++)
-            {
-                setUp.topUp(ServerTestSupport.CONSUMER_ID, 2 + i, 100_000_000);
-            }
+            setUpParties(client);
 
             final long warmupCount = (long)warmupSeconds * rate;
             final Recorder recorder = new Recorder(serviceHistogram, scheduledHistogram, warmupCount);
@@ -109,9 +142,9 @@ public final class RoundTripLatencyMain
                     LockSupport.parkNanos(scheduledNs - nowNs);
                 }
                 final int length = pay ?
-                    encoder.pay(message, 0, ServerTestSupport.MERCHANT_ID, ServerTestSupport.TERMINAL_ID, 1_000_000 + i,
-                        ServerTestSupport.CONSUMER_ID, 1) :
-                    encoder.balanceQuery(message, 0, ServerTestSupport.CONSUMER_ID);
+                    encoder.pay(message, 0, MERCHANT_ID, TERMINAL_ID, 1_000_000 + i,
+                        CONSUMER_ID, 1) :
+                    encoder.balanceQuery(message, 0, CONSUMER_ID);
                 final int slot = (int)(i & (SLOTS - 1));
                 recorder.scheduledNs[slot] = scheduledNs;
                 recorder.sentNs[slot] = System.nanoTime();

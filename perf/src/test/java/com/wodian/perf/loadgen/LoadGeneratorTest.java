@@ -1,4 +1,4 @@
-package com.wodian.perf;
+package com.wodian.perf.loadgen;
 
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.server.ServerConfig;
@@ -20,8 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The open-loop harness against a real server: schedule kept, every reply counted, latencies recorded. */
-class OpenLoopLoadTest
+/**
+ * The open-loop load generator against a real server: schedule kept, every reply counted and observed, latencies
+ * recorded after the warm-up.
+ */
+class LoadGeneratorTest
 {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -50,12 +53,22 @@ class OpenLoopLoadTest
                 admin.call(setup, 0, encoder.topUp(setup, 0, 5, 1, 10_000_000), 5_000);
 
                 final AtomicLong observed = new AtomicLong();
-                final OpenLoopLoad load = new OpenLoopLoad(clients, 1_000, TimeUnit.SECONDS.toNanos(2),
-                    TimeUnit.MILLISECONDS.toNanos(500), TimeUnit.SECONDS.toNanos(10), 1 << 12,
+                final Schedule schedule = new Schedule(1_000, TimeUnit.SECONDS.toNanos(2),
+                    TimeUnit.MILLISECONDS.toNanos(500), clients.size());
+                final LoadGenerator load = new LoadGenerator(clients, schedule, 1, WodianClient.IN_FLIGHT_MAX,
+                    TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(10),
                     (index, connectionIndex, buffer, offset) -> encoder.pay(buffer, offset, 1, 11, 1 + index, 5, 100),
-                    (connectionIndex, commandTemplateId, buffer, offset, length) -> observed.incrementAndGet());
-                final OpenLoopLoad.Result result = load.run();
+                    LoadGenerator.ReplyCodeReader.WODIAN,
+                    (connectionIndex, commandTemplateId, buffer, offset, length) ->
+                    {
+                        if (PayDecoder.TEMPLATE_ID == commandTemplateId)
+                        {
+                            observed.incrementAndGet();
+                        }
+                    });
+                final LoadResult result = load.run();
 
+                assertEquals(false, result.aborted());
                 assertEquals(2_000, result.sentCount());
                 assertEquals(2_000, result.answeredCount());
                 assertEquals(2_000, observed.get());
@@ -67,7 +80,7 @@ class OpenLoopLoadTest
                 assertEquals(measured, result.serviceTimeNs().getTotalCount());
                 assertTrue(result.responseTimeNs().getMaxValue() >= result.serviceTimeNs().getMinValue());
                 assertTrue(result.achievedSendRatePerSecond() > 500, "rate " + result.achievedSendRatePerSecond());
-                assertTrue(OpenLoopLoad.Result.percentiles(result.responseTimeNs()).startsWith("p50="));
+                assertTrue(LatencyReport.percentiles(result.responseTimeNs()).startsWith("p50="));
             }
             finally
             {
