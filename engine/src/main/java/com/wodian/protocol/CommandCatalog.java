@@ -49,6 +49,14 @@ public final class CommandCatalog
     /** Marks a template without such a field in {@link #terminalIdOffset} and its siblings. */
     public static final int NO_FIELD = -1;
 
+    /**
+     * The enum and boolean fields of each inbound template: body offset and the set of values the schema defines
+     * (bit v set: value v is valid). A message naming any other value cannot be decoded by the engine, so the gateway
+     * refuses it before the journal (docs/protocol.md section 5). Every such field is uint8 and below 64 today.
+     */
+    private static final int[][] ENUM_OFFSETS_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT][];
+    private static final long[][] ENUM_VALID_BY_TEMPLATE = new long[TEMPLATE_ID_LIMIT][];
+
     private static final byte[] ACCESS_BY_TEMPLATE = new byte[TEMPLATE_ID_LIMIT];
     private static final int[] TERMINAL_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
     private static final int[] MERCHANT_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
@@ -90,6 +98,19 @@ public final class CommandCatalog
         // Replica-group operations travel as queries (never journaled); the server answers them, not the engine.
         query(ClusterStatusQueryDecoder.TEMPLATE_ID, ClusterStatusQueryDecoder.BLOCK_LENGTH);
         query(ClusterControlDecoder.TEMPLATE_ID, ClusterControlDecoder.BLOCK_LENGTH);
+
+        enumFields(RegisterMerchantDecoder.TEMPLATE_ID,
+            new int[]{RegisterMerchantDecoder.allianceMemberEncodingOffset()}, new long[]{valid(BooleanType.values())});
+        enumFields(SetBlockedDecoder.TEMPLATE_ID,
+            new int[]{SetBlockedDecoder.partyTypeEncodingOffset(), SetBlockedDecoder.blockedEncodingOffset()},
+            new long[]{valid(PartyType.values()), valid(BooleanType.values())});
+        enumFields(SetMerchantRulesDecoder.TEMPLATE_ID,
+            new int[]{SetMerchantRulesDecoder.allianceMemberEncodingOffset(),
+                SetMerchantRulesDecoder.distributionModeEncodingOffset()},
+            new long[]{valid(BooleanType.values()), valid(DistributionMode.values())});
+        enumFields(SetRiskRuleDecoder.TEMPLATE_ID,
+            new int[]{SetRiskRuleDecoder.modeEncodingOffset(), SetRiskRuleDecoder.actionEncodingOffset()},
+            new long[]{valid(RiskMode.values()), valid(RiskAction.values())});
 
         session(LogonDecoder.TEMPLATE_ID, LogonDecoder.BLOCK_LENGTH);
         session(LogonProofDecoder.TEMPLATE_ID, LogonProofDecoder.BLOCK_LENGTH);
@@ -152,6 +173,76 @@ public final class CommandCatalog
         BLOCK_LENGTH_BY_TEMPLATE[templateId] = blockLength;
     }
 
+    private static void enumFields(final int templateId, final int[] offsets, final long[] validValues)
+    {
+        ENUM_OFFSETS_BY_TEMPLATE[templateId] = offsets;
+        ENUM_VALID_BY_TEMPLATE[templateId] = validValues;
+    }
+
+    /** The values an SBE enum defines, as a bit set; its null value (255) is not one of them. */
+    private static long valid(final Enum<?>[] values)
+    {
+        long bits = 0;
+        for (final Enum<?> value : values)
+        {
+            if (!"NULL_VAL".equals(value.name()))
+            {
+                final int raw = enumValue(value);
+                if (raw >= Long.SIZE)
+                {
+                    throw new IllegalStateException("enum value beyond the validity bit set: " + value);
+                }
+                bits |= 1L << raw;
+            }
+        }
+        return bits;
+    }
+
+    private static int enumValue(final Enum<?> value)
+    {
+        try
+        {
+            return ((Number)value.getClass().getMethod("value").invoke(value)).intValue();
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new IllegalStateException("not an SBE enum: " + value, ex);
+        }
+    }
+
+    /** True when every enum and boolean field of a well-framed message holds a value the schema defines. */
+    private static boolean enumValuesDefined(final DirectBuffer buffer, final int bodyOffset, final int templateId)
+    {
+        final int[] offsets = ENUM_OFFSETS_BY_TEMPLATE[templateId];
+        if (null == offsets)
+        {
+            return true;
+        }
+        final long[] validValues = ENUM_VALID_BY_TEMPLATE[templateId];
+        for (int i = 0; i < offsets.length; i++)
+        {
+            final int value = buffer.getByte(bodyOffset + offsets[i]) & 0xFF;
+            if (value >= Long.SIZE || 0 == (validValues[i] & (1L << value)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True for a {@code SessionRole} a Logon may name (TERMINAL, ADMIN, CONSUMER): not 0, not the null value. */
+    public static boolean isDefinedRole(final short roleRaw)
+    {
+        for (final SessionRole role : SessionRole.values())
+        {
+            if (SessionRole.NULL_VAL != role && role.value() == roleRaw)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void access(
         final int templateId,
         final byte accessClass,
@@ -212,7 +303,8 @@ public final class CommandCatalog
 
     /**
      * Checks that an inbound message can be decoded: known schema, a version from 1 to this build's, known inbound
-     * template, a block at least as long as the sender's version's fields, and the bytes to hold it. A longer block
+     * template, a block at least as long as the sender's version's fields, the bytes to hold it, and a value the schema
+     * defines in every enum and boolean field (so that nothing undecodable reaches the journal). A longer block
      * than ours is accepted (padding), but a version above ours is refused: its extra fields could change the meaning
      * of the command and would be ignored here.
      *
@@ -257,7 +349,8 @@ public final class CommandCatalog
             return ResultCode.UNKNOWN_MESSAGE_TYPE;
         }
         final int blockLength = buffer.getShort(offset, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        if (blockLength < BLOCK_LENGTH_BY_TEMPLATE[templateId] || HEADER_LENGTH + blockLength > length)
+        if (blockLength < BLOCK_LENGTH_BY_TEMPLATE[templateId] || HEADER_LENGTH + blockLength > length ||
+            !enumValuesDefined(buffer, offset + HEADER_LENGTH, templateId))
         {
             return ResultCode.MALFORMED_MESSAGE;
         }

@@ -14,21 +14,63 @@ public final class MessageText
     {
     }
 
+    /**
+     * The message as text. Never throws: a message the generated decoders cannot read (too short, another schema, a
+     * block beyond the bytes, an enum value the schema does not define, an unknown template) is shown as its raw
+     * fields, {@code Name field=raw ... undecodable=REASON}, or as hex ({@link RawFields}), so that a tool reading a
+     * journal prints every entry.
+     */
     public static String describe(final DirectBuffer buffer, final int offset, final int length)
     {
         if (length < MessageHeaderDecoder.ENCODED_LENGTH)
         {
-            return "<" + length + " bytes: too short for a message header>";
+            return "<undecodable> length=" + length + " hex=" + RawFields.hex(buffer, offset, Math.max(0, length)) +
+                " undecodable=shorter-than-a-header";
         }
         final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(buffer, offset);
         final int templateId = header.templateId();
         final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int bodyBytes = length - MessageHeaderDecoder.ENCODED_LENGTH;
         if (header.schemaId() != MessageHeaderDecoder.SCHEMA_ID ||
             MessageHeaderDecoder.ENCODED_LENGTH + header.blockLength() > length)
         {
-            return "<malformed message: schemaId=" + header.schemaId() + " templateId=" + templateId +
-                " blockLength=" + header.blockLength() + " length=" + length + ">";
+            return raw(buffer, bodyOffset, bodyBytes, templateId, "schemaId=" + header.schemaId() + " blockLength=" +
+                header.blockLength() + " length=" + length, header.schemaId() != MessageHeaderDecoder.SCHEMA_ID ?
+                "another-schema" : "block-beyond-the-message");
         }
+        try
+        {
+            return decoded(buffer, bodyOffset, header, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            // The generated decoders throw for an enum value the schema does not define, and read out of bounds
+            // for a group count beyond the message.
+            return raw(buffer, bodyOffset, Math.min(bodyBytes, header.blockLength()), templateId,
+                "version=" + header.version(), reason(ex));
+        }
+    }
+
+    private static String raw(
+        final DirectBuffer buffer, final int bodyOffset, final int bodyBytes, final int templateId,
+        final String headerText, final String reason)
+    {
+        final String fields = RawFields.describe(buffer, bodyOffset, Math.max(0, bodyBytes), templateId);
+        final String prefix = null == RawFields.name(templateId) ? "<undecodable> " : "";
+        return prefix + fields + " " + headerText + " undecodable=" + reason;
+    }
+
+    /** One token (no spaces or quotes), so that the dump's text stays one {@code key=value} per word. */
+    private static String reason(final RuntimeException ex)
+    {
+        final String message = null == ex.getMessage() ? ex.getClass().getSimpleName() : ex.getMessage();
+        return message.replaceAll("[^A-Za-z0-9:._-]+", "-");
+    }
+
+    private static String decoded(
+        final DirectBuffer buffer, final int bodyOffset, final MessageHeaderDecoder header, final int length)
+    {
+        final int templateId = header.templateId();
         final int blockLength = header.blockLength();
         final int version = header.version();
         final StringBuilder text = new StringBuilder(128);
@@ -194,7 +236,8 @@ public final class MessageText
                 new RiskStatsReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
                 break;
             default:
-                return "<unknown templateId=" + templateId + " length=" + length + ">";
+                return raw(buffer, bodyOffset, length - MessageHeaderDecoder.ENCODED_LENGTH, templateId,
+                    "version=" + version, "unknown-template");
         }
         return compact(text.toString());
     }

@@ -13,6 +13,7 @@ import com.wodian.net.durability.EngineRecovery;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
+import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -163,7 +164,8 @@ public final class JournalCommand implements Runnable
                 return WodianMain.EXIT_REFUSED;
             }
             final PrintStream out = System.out;
-            final long[] counts = new long[2];
+            // read, printed, undecodable (printed as raw fields: a dump never stops at an entry it cannot decode)
+            final long[] counts = new long[3];
             final boolean filtered = merchantId != null || consumerId != null || paymentId != null || type != null;
             try (ChronicleJournal journal = openJournal(dataDir);
                 JournalTailer tailer = journal.tailer(Math.max(1, Math.min(fromSequence, journal.lastSequence() + 1)),
@@ -183,6 +185,7 @@ public final class JournalCommand implements Runnable
                             return;
                         }
                         final String text = MessageText.describe(payload, offset, length);
+                        counts[2] += CommandCatalog.check(payload, offset, length) == ResultCode.OK ? 0 : 1;
                         final DecodedEntry entry = filtered || json ? DecodedEntry.of(text) : null;
                         if (filtered && !(entry.has("merchantId", merchantId) && entry.has("consumerId", consumerId)
                             && entry.has("paymentId", paymentId) && (type == null || type.equals(entry.type()))))
@@ -200,7 +203,8 @@ public final class JournalCommand implements Runnable
                     }
                 }
                 System.err.println(counts[1] + " entries printed of " + counts[0] + " read, last sequence " +
-                    journal.lastSequence());
+                    journal.lastSequence() + (counts[2] > 0 ? ", " + counts[2] + " read that the engine cannot " +
+                    "decode (shown as raw fields, marked undecodable=)" : ""));
             }
             catch (final JournalCorruptException ex)
             {
@@ -209,6 +213,37 @@ public final class JournalCommand implements Runnable
                 return WodianMain.EXIT_REFUSED;
             }
             return WodianMain.EXIT_OK;
+        }
+    }
+
+    /**
+     * Stored entries the engine refuses as undecodable (written by a server older than the check before the journal,
+     * or damaged): the engine answered them with an ErrorReply and changed nothing, so they do not fail a verify, but
+     * an operator should know they are there.
+     */
+    static final class UndecodableEntries
+    {
+        private long count;
+        private long firstSequence;
+        private long lastSequence;
+
+        void note(final long sequence)
+        {
+            if (0 == count++)
+            {
+                firstSequence = sequence;
+            }
+            lastSequence = sequence;
+        }
+
+        void print()
+        {
+            if (count > 0)
+            {
+                System.out.println("note: " + count + " entries the engine cannot decode (sequences " +
+                    firstSequence + ".." + lastSequence + "; see 'journal dump'): refused by the engine, no state " +
+                    "changed");
+            }
         }
     }
 
@@ -287,6 +322,7 @@ public final class JournalCommand implements Runnable
             final long count;
             final List<String> snapshotLines = new ArrayList<>();
             final int[] mismatches = new int[1];
+            final UndecodableEntries undecodable = new UndecodableEntries();
             try (ChronicleJournal journal = openJournal(dataDir))
             {
                 final DurabilitySupport.Progress progress =
@@ -297,6 +333,10 @@ public final class JournalCommand implements Runnable
                 }
                 count = journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) ->
                 {
+                    if (CommandCatalog.check(payload, offset, length) != ResultCode.OK)
+                    {
+                        undecodable.note(sequence);
+                    }
                     engine.onCommand(sequence, timestampMs, payload, offset, length, ReplySink.NONE);
                     progress.update(sequence);
                     final SnapshotInfo snapshot = snapshots.get(sequence);
@@ -323,6 +363,7 @@ public final class JournalCommand implements Runnable
                 return WodianMain.EXIT_REFUSED;
             }
             snapshotLines.forEach(System.out::println);
+            undecodable.print();
             problems += mismatches[0];
             try
             {

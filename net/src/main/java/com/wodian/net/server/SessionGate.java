@@ -309,14 +309,16 @@ final class SessionGate
             refuseLogon(session, correlationId, ResultCode.LOGON_OUT_OF_SEQUENCE);
             return;
         }
-        final SessionRole role = logonDecoder.role();
+        // The raw value: the generated role() throws for a value the schema does not define (0, 4..254), and an
+        // exception here would leave the session waiting for its logon timeout instead of the documented refusal.
+        final short roleRaw = logonDecoder.roleRaw();
         final long principalId = logonDecoder.principalId();
-        if (SessionRole.NULL_VAL == role)
+        if (!CommandCatalog.isDefinedRole(roleRaw))
         {
             refuseLogon(session, correlationId, ResultCode.MALFORMED_MESSAGE);
             return;
         }
-        session.role = role.value();
+        session.role = roleRaw;
         session.principalId = principalId;
         if (limiter.isLimited(LogonLimiter.principalKey(session.role, principalId), session.remoteAddress, nowMs))
         {
