@@ -185,7 +185,7 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
             .nodeId(null == status ? 0 : status.nodeId())
             .role((short)(null == status ? ClusterView.ROLE_ALONE : status.role()))
             .ackPolicy((short)(null == status ? AckPolicy.LOCAL.ordinal() : status.ackPolicy()))
-            .leaderId(null == status ? 0 : status.leaderId())
+            .leaderId(null == status ? -1 : status.leaderId())
             .term(null == status ? 0 : status.term())
             .lastIndex(null == status ? applied : status.lastIndex())
             .durableIndex(null == status ? applied : status.durableIndex())
