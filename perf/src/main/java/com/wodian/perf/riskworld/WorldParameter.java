@@ -1,0 +1,83 @@
+package com.wodian.perf.riskworld;
+
+/**
+ * The knobs of a world. Each seed draws every knob uniformly from its TRAINING or its HELD_OUT interval; the two
+ * intervals never overlap (checked by a test), so held-out worlds differ in shape, not only in luck. Integers only:
+ * rates are basis points (1/10,000) or thousandths, as their names say.
+ */
+public enum WorldParameter
+{
+    /** Established consumers registered before the week. */
+    CONSUMERS(18_000, 19_999, 20_000, 22_000),
+    /** Mean shopping sessions per consumer per weekday, in thousandths. */
+    SESSIONS_PER_CONSUMER_DAY_MILLI(900, 1_250, 1_300, 1_700),
+    /** Abuse groups in the week (each kind and variant has at least one). */
+    ABUSE_GROUPS(36, 42, 43, 50),
+    /** Share of the groups beyond the first twelve that use the careful variant. */
+    CAREFUL_GROUP_SHARE_BPS(4_000, 5_500, 5_600, 7_000),
+    /** Accounts an agent runs in one brushing or circular-flow group. */
+    AGENT_ACCOUNTS_PER_GROUP(6, 18, 19, 40),
+    /** Payments per account per hour inside a blatant burst. */
+    BLATANT_PAYMENTS_PER_ACCOUNT_HOUR(10, 24, 25, 50),
+    /** Payments per account per active day of a careful group, in thousandths. */
+    CAREFUL_PAYMENTS_PER_ACCOUNT_DAY_MILLI(1_500, 3_500, 600, 1_400),
+    /** Allied merchants in one circular-flow cluster. */
+    CLUSTER_MERCHANTS(3, 4, 5, 7),
+    /** How far above the voucher value a careful cash-out payment goes. */
+    CASH_OUT_CAREFUL_MARKUP_BPS(500, 2_000, 2_100, 4_500),
+    /** Minutes a careful abuser waits between earning or receiving points and redeeming them. */
+    CAREFUL_REDEEM_DELAY_MINUTES(90, 720, 721, 2_880),
+    /** Accounts one takeover ring controls. */
+    TAKEOVER_VICTIMS_PER_GROUP(3, 6, 7, 12),
+    /** Share of a victim's wallet a careful takeover spends. */
+    TAKEOVER_CAREFUL_SPEND_BPS(2_500, 4_500, 4_600, 7_000),
+    /** New accounts one voucher-farming group registers. */
+    FARMING_ACCOUNTS_PER_GROUP(15, 35, 36, 70),
+    /** Hours over which a careful group spreads its registrations. */
+    CAREFUL_REGISTRATION_SPREAD_HOURS(24, 72, 73, 144),
+    /** Accounts cycled through one colluding terminal. */
+    COLLUSIVE_ACCOUNTS_PER_TERMINAL(3, 8, 9, 20),
+    /** Welcome points the platform grants each account registered during the week (a new-user campaign). */
+    WELCOME_POINTS(400, 700, 701, 1_000),
+    /** Sessions that are a big-ticket purchase (look-alike of cash-out and takeover). */
+    BIG_TICKET_SESSION_BPS(60, 140, 150, 260),
+    /** Sessions that are a mall trip of several shops (look-alike of fast multi-merchant spending). */
+    MALL_TRIP_SESSION_BPS(200, 400, 420, 700),
+    /** Sessions where a household pays in a row at one terminal (look-alike of brushing bursts). */
+    FAMILY_SESSION_BPS(300, 600, 650, 1_000),
+    /** Sessions where an office buyer pays several times in a row at one shop (look-alike of split payments). */
+    BULK_BUYER_SESSION_BPS(20, 60, 70, 150),
+    /** Consumers who travel to another city for one or two days of the week (look-alike of takeover). */
+    TRAVELLER_CONSUMER_BPS(100, 250, 260, 500),
+    /** Sessions that redeem points and spend the voucher at once (look-alike of cash-out). */
+    QUICK_REDEEM_SESSION_BPS(100, 250, 260, 450),
+    /** New merchants opening during the week with a recruitment drive (look-alike of voucher farming). */
+    GRAND_OPENINGS(2, 4, 5, 8),
+    /** New customers one grand opening recruits. */
+    GRAND_OPENING_RECRUITS(30, 80, 81, 150),
+    /** Refund rates of every trade, scaled in percent. */
+    RETURN_RATE_PERCENT(80, 125, 130, 200);
+
+    private final long trainingLow;
+    private final long trainingHigh;
+    private final long heldOutLow;
+    private final long heldOutHigh;
+
+    WorldParameter(final long trainingLow, final long trainingHigh, final long heldOutLow, final long heldOutHigh)
+    {
+        this.trainingLow = trainingLow;
+        this.trainingHigh = trainingHigh;
+        this.heldOutLow = heldOutLow;
+        this.heldOutHigh = heldOutHigh;
+    }
+
+    public long low(final ParameterRange range)
+    {
+        return range == ParameterRange.TRAINING ? trainingLow : heldOutLow;
+    }
+
+    public long high(final ParameterRange range)
+    {
+        return range == ParameterRange.TRAINING ? trainingHigh : heldOutHigh;
+    }
+}

@@ -1,0 +1,196 @@
+package com.wodian.perf.riskworld;
+
+import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One training world is generated and fed through a real engine once for the whole class (a few seconds); the
+ * tests then check determinism, labels, look-alikes, the careful/blatant contrast and that the engine accepts the
+ * stream as a consistent sequence of commands.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RiskWorldTest
+{
+    private static final long SEED = 11;
+    private static RiskWorld world;
+    private static WorldStatistics statistics;
+    private static final Map<String, Long> refusals = new HashMap<>();
+    private static Engine engine;
+
+    @BeforeAll
+    static void generateAndFeedOnce()
+    {
+        world = RiskWorld.generate(SEED, ParameterRange.TRAINING);
+        statistics = new WorldStatistics(world);
+        engine = new Engine(new EngineConfig().consumersMax(60_000).merchantsMax(1_000).terminalsMax(5_000)
+            .holdsMax(50_000).keysMax(1_000_000).vouchersMax(100_000).consumptionPairsMax(500_000));
+        new RiskWorldFeeder(engine).feed(world.cursor(), (command, reply, offset, length) ->
+        {
+            statistics.accept(command);
+            final int code = RiskWorldFeeder.resultCode(reply, offset);
+            if (code != 0)
+            {
+                refusals.merge(command.templateId() + "/" + command.actor() + "/" + code, 1L, Long::sum);
+            }
+        });
+    }
+
+    @Test
+    void sameSeedGivesTheSameBytes()
+    {
+        final WorldStatistics again = new WorldStatistics(world);
+        final LabelledCommands commands = RiskWorld.generate(SEED, ParameterRange.TRAINING).cursor();
+        while (commands.next())
+        {
+            again.accept(commands);
+        }
+        assertEquals(statistics.commands, again.commands);
+        assertEquals(statistics.digestHex(), again.digestHex());
+    }
+
+    @Test
+    void theHeldOutRangeGivesAnotherWorldWithEveryKindAndVariant()
+    {
+        final RiskWorld heldOut = RiskWorld.generate(SEED, ParameterRange.HELD_OUT);
+        final WorldStatistics heldOutStatistics = new WorldStatistics(heldOut);
+        final LabelledCommands commands = heldOut.cursor();
+        while (commands.next())
+        {
+            heldOutStatistics.accept(commands);
+        }
+        assertNotEquals(statistics.digestHex(), heldOutStatistics.digestHex());
+        for (final Actor kind : Actor.abuseKinds())
+        {
+            for (final Variant variant : new Variant[] {Variant.BLATANT, Variant.CAREFUL})
+            {
+                final String key = kind + "/" + variant;
+                assertTrue(heldOutStatistics.decisionsByKindAndVariant.getOrDefault(key, 0L) >= 10, key);
+            }
+        }
+    }
+
+    @Test
+    void everyKindAndVariantHasLabelledDecisions()
+    {
+        for (final Actor kind : Actor.abuseKinds())
+        {
+            for (final Variant variant : new Variant[] {Variant.BLATANT, Variant.CAREFUL})
+            {
+                final long decisions = statistics.decisionsByKindAndVariant.getOrDefault(kind + "/" + variant, 0L);
+                assertTrue(decisions >= 10, kind + "/" + variant + " has only " + decisions + " decisions");
+            }
+        }
+        assertEquals(WorldParameters.draw(SEED, ParameterRange.TRAINING).get(WorldParameter.ABUSE_GROUPS),
+            statistics.groups.size(), "every abuse group shows up in the decisions");
+    }
+
+    @Test
+    void everyLookAlikeIsPresent()
+    {
+        for (final LookAlike lookAlike : LookAlike.values())
+        {
+            assertTrue(statistics.decisionsByLookAlike.getOrDefault(lookAlike, 0L) >= 20,
+                lookAlike + " look-alike missing: " + statistics.decisionsByLookAlike);
+        }
+    }
+
+    @Test
+    void carefulGroupsAreSlowerThanBlatantOnes()
+    {
+        for (final Actor kind : Actor.abuseKinds())
+        {
+            final double carefulHour = mean(kind, Variant.CAREFUL, WorldStatistics.Group::busiestHourPerAccount);
+            final double blatantHour = mean(kind, Variant.BLATANT, WorldStatistics.Group::busiestHourPerAccount);
+            assertTrue(carefulHour < blatantHour, kind + ": an account's busiest hour, careful " + carefulHour
+                + " vs blatant " + blatantHour);
+            final double carefulDay = mean(kind, Variant.CAREFUL, WorldStatistics.Group::busiestDayPerAccount);
+            final double blatantDay = mean(kind, Variant.BLATANT, WorldStatistics.Group::busiestDayPerAccount);
+            assertTrue(carefulDay < blatantDay, kind + ": an account's busiest day, careful " + carefulDay
+                + " vs blatant " + blatantDay);
+        }
+    }
+
+    private static double mean(final Actor kind, final Variant variant,
+        final java.util.function.ToDoubleFunction<WorldStatistics.Group> measure)
+    {
+        return statistics.groups.values().stream()
+            .filter(group -> group.actor == kind && group.variant == variant)
+            .mapToDouble(measure)
+            .average()
+            .orElseThrow();
+    }
+
+    @Test
+    void looksLikeAWeekOfARewardsPlatform()
+    {
+        final long consumers = WorldParameters.draw(SEED, ParameterRange.TRAINING).get(WorldParameter.CONSUMERS);
+        final double paymentsPerConsumerDay = statistics.legitimatePayments / (double)consumers / RiskWorld.days();
+        assertTrue(paymentsPerConsumerDay > 0.8 && paymentsPerConsumerDay < 2.5, "" + paymentsPerConsumerDay);
+        final double abuseShare = statistics.abusePayments
+            / (double)(statistics.abusePayments + statistics.legitimatePayments);
+        assertTrue(abuseShare > 0.01 && abuseShare < 0.10, "abuse share of payments " + abuseShare);
+        assertEquals(500, world.merchants().size());
+        assertTrue(statistics.meanLegitimateTicketFen(Trade.ELECTRONICS)
+            > statistics.meanLegitimateTicketFen(Trade.APPAREL));
+        assertTrue(statistics.meanLegitimateTicketFen(Trade.RESTAURANT)
+            > statistics.meanLegitimateTicketFen(Trade.CAFE_TEA));
+        assertTrue(statistics.meanLegitimateTicketFen(Trade.CAFE_TEA)
+            > statistics.meanLegitimateTicketFen(Trade.CONVENIENCE) / 2);
+        assertFalse(statistics.timeWentBackwards, "input time never goes backwards");
+    }
+
+    @Test
+    void theEngineAcceptsTheStreamAsConsistentCommands()
+    {
+        // Unknown parties, wrong tills, malformed or out-of-range fields would mean a broken generator.
+        for (final Map.Entry<String, Long> refusal : refusals.entrySet())
+        {
+            final int code = Integer.parseInt(refusal.getKey().substring(refusal.getKey().lastIndexOf('/') + 1));
+            assertFalse(code >= 100 && code < 300, "refused: " + refusal);
+        }
+        final long fundsRefusals = refusals.getOrDefault(RiskWorldTemplates.PAY + "/LEGITIMATE/300", 0L);
+        assertTrue(fundsRefusals < statistics.legitimatePayments / 200, "legitimate payments short of funds: "
+            + fundsRefusals + " " + refusals);
+        engine.verifyInvariants();
+    }
+
+    @Test
+    void aWorldFileReadsBackAsTheSameCommands() throws IOException
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final long written = RiskWorldFile.write(world, world.cursor(), bytes, 80_000);
+        final LabelledCommands expected = world.cursor();
+        final WorldStatistics fromGenerator = new WorldStatistics(world);
+        final WorldStatistics fromFile = new WorldStatistics(world);
+        try (RiskWorldFile.Reader reader = new RiskWorldFile.Reader(new ByteArrayInputStream(bytes.toByteArray())))
+        {
+            assertEquals(SEED, reader.seed());
+            assertEquals(world.merchants().size(), reader.merchants().size());
+            long read = 0;
+            while (reader.next())
+            {
+                assertTrue(expected.next());
+                fromFile.accept(reader);
+                fromGenerator.accept(expected);
+                read++;
+            }
+            assertEquals(written, read);
+        }
+        assertEquals(fromGenerator.digestHex(), fromFile.digestHex());
+    }
+}
