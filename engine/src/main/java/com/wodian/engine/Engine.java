@@ -70,6 +70,9 @@ public final class Engine
     private final DistributionStatusQueryDecoder distributionStatusQueryDecoder =
         new DistributionStatusQueryDecoder();
     private final SetRiskRuleDecoder setRiskRuleDecoder = new SetRiskRuleDecoder();
+    private final SetRiskModelDecoder setRiskModelDecoder = new SetRiskModelDecoder();
+    private final RiskModelQueryDecoder riskModelQueryDecoder = new RiskModelQueryDecoder();
+    private final RiskModelReplyEncoder riskModelReplyEncoder = new RiskModelReplyEncoder();
     private final RiskRuleQueryDecoder riskRuleQueryDecoder = new RiskRuleQueryDecoder();
     private final RiskEventsQueryDecoder riskEventsQueryDecoder = new RiskEventsQueryDecoder();
     private final RiskStatsQueryDecoder riskStatsQueryDecoder = new RiskStatsQueryDecoder();
@@ -254,6 +257,10 @@ public final class Engine
             case SetRiskRuleDecoder.TEMPLATE_ID:
                 setRiskRuleDecoder.wrap(buffer, bodyOffset, blockLength, version);
                 onSetRiskRule(setRiskRuleDecoder, sink);
+                break;
+
+            case SetRiskModelDecoder.TEMPLATE_ID:
+                onSetRiskModel(buffer, offset, length, bodyOffset, blockLength, version, sink);
                 break;
 
             default:
@@ -1322,7 +1329,8 @@ public final class Engine
             // Points farmed by brushing or pay/refund cycles are caught here, where they would turn into value.
             risk.begin(lastSequence, nowMs, RedeemPointsDecoder.TEMPLATE_ID, merchantId, consumerId, 0, redemptionId,
                 valueFen);
-            code = risk.checkRedemption(consumerIndex, merchantIndex);
+            code = risk.checkRedemption(consumerIndex, merchantIndex,
+                (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX));
         }
 
         long voucherId = 0;
@@ -1509,7 +1517,7 @@ public final class Engine
         {
             code = ResultCode.UNKNOWN_MERCHANT;
         }
-        else if (ruleId < 1 || ruleId > RiskRules.CONFIGURABLE_MAX || mode < 0 || mode > RiskMode.INHERIT.value() ||
+        else if (!RiskRules.configurable(ruleId) || mode < 0 || mode > RiskMode.INHERIT.value() ||
             (inherit && merchantId == 0) ||
             (!inherit && action != RiskAction.DECLINE.value() && action != RiskAction.FLAG.value()) ||
             threshold1 < 0 || threshold2 < 0 || threshold3 < 0 || threshold1 > RISK_THRESHOLD_MAX ||
@@ -1579,7 +1587,9 @@ public final class Engine
                 .terminalId(log.get(id, RiskEventLog.TERMINAL_ID))
                 .referenceId(log.get(id, RiskEventLog.REFERENCE_ID))
                 .amountFen(log.get(id, RiskEventLog.AMOUNT_FEN))
-                .observed(log.get(id, RiskEventLog.OBSERVED));
+                .observed(log.get(id, RiskEventLog.OBSERVED))
+                .modelVersion(log.get(id, RiskEventLog.MODEL_VERSION))
+                .reasons(log.get(id, RiskEventLog.REASONS));
         }
         send(encoder.encodedLength(), sink);
     }
@@ -1610,14 +1620,115 @@ public final class Engine
         send(encoder.encodedLength(), sink);
     }
 
+    /**
+     * SetRiskModel: BEGIN / COMMIT / CLEAR change the slots, TREES stage up to four trees. The trees group is checked
+     * against the message length before it is decoded (the command is journaled input like any other).
+     */
+    private void onSetRiskModel(final DirectBuffer buffer, final int offset, final int length, final int bodyOffset,
+        final int blockLength, final int version, final ReplySink sink)
+    {
+        final SetRiskModelDecoder decoder = setRiskModelDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final int slot = decoder.slotRaw();
+        final int op = decoder.opRaw();
+        ResultCode code;
+        if (op != RiskModelOp.TREES.value())
+        {
+            code = risk.models.control(slot, op, decoder.version(), decoder.treeCount(), decoder.declineScore(),
+                decoder.flagScore());
+        }
+        else
+        {
+            code = stageRiskTrees(decoder, buffer, offset + length, bodyOffset + blockLength);
+        }
+        replyAck(code, SetRiskModelDecoder.TEMPLATE_ID, decoder.version(), sink);
+    }
+
+    private ResultCode stageRiskTrees(final SetRiskModelDecoder decoder, final DirectBuffer buffer, final int end,
+        final int groupOffset)
+    {
+        if (groupOffset + 4 > end)
+        {
+            return ResultCode.MALFORMED_MESSAGE;
+        }
+        final int entryLength = buffer.getShort(groupOffset, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(groupOffset + 2, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        if (entryLength < SetRiskModelDecoder.TreesDecoder.sbeBlockLength() ||
+            (long)groupOffset + 4 + (long)count * entryLength > end)
+        {
+            return ResultCode.MALFORMED_MESSAGE;
+        }
+        final ResultCode order = risk.models.checkTrees(decoder.slotRaw(), decoder.version(), decoder.firstTree(), count);
+        if (order != ResultCode.OK)
+        {
+            return order;
+        }
+        // A refused tree unstages the whole message, so a refused message changes nothing.
+        final int stagedBefore = decoder.firstTree();
+        for (final SetRiskModelDecoder.TreesDecoder tree : decoder.trees())
+        {
+            if (!RiskModels.validFeature(tree.feature0()) || !RiskModels.validFeature(tree.feature1()) ||
+                !RiskModels.validFeature(tree.feature2()))
+            {
+                risk.models.unstage(stagedBefore);
+                return ResultCode.RISK_MODEL_INVALID;
+            }
+            risk.models.stageTree(tree.feature0(), tree.threshold0(), tree.feature1(), tree.threshold1(),
+                tree.feature2(), tree.threshold2(), tree.leaf0(), tree.leaf1(), tree.leaf2(), tree.leaf3());
+        }
+        return ResultCode.OK;
+    }
+
+    private void answerRiskModel(final int slot, final ReplySink sink)
+    {
+        final RiskModelReplyEncoder encoder = riskModelReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder);
+        if (!RiskModels.validSlot(slot))
+        {
+            encoder.code(ResultCode.RISK_MODEL_INVALID).slot(RiskModelSlot.ACTIVE).version(0).treeCount(0)
+                .declineScore(0).flagScore(0).scored(0).atDeclineScore(0).atFlagScore(0);
+        }
+        else
+        {
+            final RiskModel model = risk.models.slot(slot);
+            encoder.code(ResultCode.OK).slot(RiskModelSlot.get((short)slot)).version(model.version())
+                .treeCount(model.treeCount()).declineScore(model.declineScore()).flagScore(model.flagScore())
+                .scored(model.scored()).atDeclineScore(model.atDeclineScore()).atFlagScore(model.atFlagScore());
+        }
+        send(encoder.encodedLength(), sink);
+    }
+
+    /**
+     * Tools that train scoring models: compute the risk features of every evaluated payment and redemption even
+     * while no model is loaded (the decisions do not change). Not journaled: set it the same way before a replay.
+     */
+    public void captureRiskFeatures(final boolean on)
+    {
+        risk.captureFeatures(on);
+    }
+
+    /** Copies the features of the last scored command into {@code into}; returns its sequence (-1: none). */
+    public long lastRiskFeatures(final long[] into)
+    {
+        return risk.lastFeatures(into);
+    }
+
+    /** Names of the risk features by id (docs/risk.md). */
+    public static String[] riskFeatureNames()
+    {
+        return RiskFeatures.NAMES.clone();
+    }
+
     /** For tests in this package: the risk profiles and rules. */
     RiskControl riskControl()
     {
         return risk;
     }
 
-    /** Configurable risk rules, ids 1..this (docs/risk.md). */
-    public static final int RISK_RULES_CONFIGURABLE = RiskRules.CONFIGURABLE_MAX;
+    /** Hand-written risk rules, ids 1..this (docs/risk.md); the scoring models are rules 14 and 15. */
+    public static final int RISK_RULES_CONFIGURABLE = RiskRules.HAND_RULES_MAX;
+    /** The rule under which the active scoring model decides (mode and action set with SetRiskRule). */
+    public static final int RISK_RULE_MODEL = RiskRules.MODEL;
+    /** The rule under which the challenger model's shadow hits are recorded. */
+    public static final int RISK_RULE_CHALLENGER = RiskRules.CHALLENGER;
 
     /** A risk rule's tuned defaults: action (RiskAction value), threshold1, threshold2, threshold3. */
     public static long[] riskRuleDefaults(final int ruleId)
@@ -1648,13 +1759,16 @@ public final class Engine
         final long allianceShareBps = decoder.allianceShareBps();
         final long platformFeeBps = decoder.platformFeeBps();
         final short allianceMember = decoder.allianceMemberRaw();
+        // Senders of schema version 3 have no trade nor area: UNSPECIFIED, unknown.
+        final short trade = decoder.actingVersion() >= 4 ? decoder.tradeRaw() : 0;
+        final int areaCode = decoder.actingVersion() >= 4 ? decoder.areaCode() : 0;
 
         final ResultCode code;
         if (merchantId <= 0)
         {
             code = ResultCode.INVALID_ID;
         }
-        else if (allianceMember != 0 && allianceMember != 1)
+        else if ((allianceMember != 0 && allianceMember != 1) || trade < 0 || trade > MerchantTrade.OTHER.value())
         {
             code = ResultCode.MALFORMED_MESSAGE;
         }
@@ -1672,7 +1786,9 @@ public final class Engine
                     merchants.get(existing, MerchantBook.POOL_RATE_BPS) == poolRateBps &&
                     merchants.get(existing, MerchantBook.ALLIANCE_SHARE_BPS) == allianceShareBps &&
                     merchants.get(existing, MerchantBook.PLATFORM_FEE_BPS) == platformFeeBps &&
-                    merchants.hasFlag(existing, MerchantBook.FLAG_ALLIANCE_MEMBER) == (allianceMember == 1);
+                    merchants.hasFlag(existing, MerchantBook.FLAG_ALLIANCE_MEMBER) == (allianceMember == 1) &&
+                    risk.features.merchantProfiles.trade(existing) == trade &&
+                    risk.features.merchantProfiles.areaCode(existing) == areaCode;
                 code = same ? ResultCode.OK : ResultCode.MERCHANT_EXISTS_WITH_DIFFERENT_FIELDS;
             }
             else if (merchants.isFull())
@@ -1688,6 +1804,7 @@ public final class Engine
                 merchants.set(index, MerchantBook.PLATFORM_FEE_BPS, platformFeeBps);
                 merchants.setFlag(index, MerchantBook.FLAG_ALLIANCE_MEMBER, allianceMember == 1);
                 merchants.set(index, MerchantBook.DISTRIBUTION_MODE, DistributionMode.VOUCHER.value());
+                risk.merchantRegistered(index, trade, areaCode);
                 code = ResultCode.OK;
             }
         }
@@ -1721,7 +1838,7 @@ public final class Engine
             }
             else
             {
-                consumers.add(consumerId, homeIndex);
+                risk.consumerRegistered(consumers.add(consumerId, homeIndex), nowMs);
                 code = ResultCode.OK;
             }
         }
@@ -1870,6 +1987,11 @@ public final class Engine
             case RiskStatsQueryDecoder.TEMPLATE_ID:
                 riskStatsQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
                 answerRiskStats(riskStatsQueryDecoder.merchantId(), sink);
+                break;
+
+            case RiskModelQueryDecoder.TEMPLATE_ID:
+                riskModelQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                answerRiskModel(riskModelQueryDecoder.slotRaw(), sink);
                 break;
 
             case StateHashQueryDecoder.TEMPLATE_ID:
@@ -2124,7 +2246,7 @@ public final class Engine
 
     /** First value of every engine snapshot stream ("WODIANSN"), then {@link #SNAPSHOT_FORMAT_VERSION}. */
     public static final long SNAPSHOT_MAGIC = 0x574F4449414E534EL;
-    public static final long SNAPSHOT_FORMAT_VERSION = 2;
+    public static final long SNAPSHOT_FORMAT_VERSION = 3;
 
     /**
      * Writes the whole state as a stream of primitives. It is meant for a replica that is not serving (a standby or an
@@ -2170,7 +2292,8 @@ public final class Engine
         if (version != SNAPSHOT_FORMAT_VERSION)
         {
             throw new IllegalStateException("snapshot format " + version + ", this engine reads " +
-                SNAPSHOT_FORMAT_VERSION);
+                SNAPSHOT_FORMAT_VERSION + (version < 3 ? " (format " + version + " has no risk profiles nor models of " +
+                "issue 13: start from an older snapshot's journal replay or from the journal alone)" : ""));
         }
         final long[] expected = snapshotShape();
         final long[] shape = new long[expected.length];

@@ -27,6 +27,12 @@ final class RiskControl
     final MerchantRiskBook merchants;
     final PairRiskBook pairs;
     final RiskEventLog events;
+    final RiskFeatures features;
+    final RiskModels models = new RiskModels();
+    /** Tools that train models: compute the features of every evaluated command even with no model loaded. */
+    private boolean captureFeatures;
+    /** Sequence of the command whose features are in {@code features.values} (-1: none yet). */
+    private long featuresSequence = -1;
     /** Platform-wide counters: (ruleId - 1) * 3 + DECLINED / FLAGGED / SHADOW. */
     final long[] stats = new long[RiskRules.RULE_COUNT * 3];
 
@@ -51,6 +57,63 @@ final class RiskControl
         merchants = new MerchantRiskBook(config.merchantsMax);
         pairs = new PairRiskBook(config.riskPairsMax);
         events = new RiskEventLog(config.riskEventsMax);
+        features = new RiskFeatures(config, consumers, terminals, merchants, pairs);
+    }
+
+    void captureFeatures(final boolean on)
+    {
+        captureFeatures = on;
+    }
+
+    /** Copies the last computed features into {@code into}; returns the sequence of their command (-1: none). */
+    long lastFeatures(final long[] into)
+    {
+        System.arraycopy(features.values, 0, into, 0, Math.min(into.length, RiskFeatures.COUNT));
+        return featuresSequence;
+    }
+
+    void merchantRegistered(final int merchantIndex, final int trade, final int areaCode)
+    {
+        features.merchantProfiles.registered(merchantIndex, trade, areaCode);
+    }
+
+    void consumerRegistered(final int consumerIndex, final long nowMs)
+    {
+        features.consumerProfiles.registered(consumerIndex, nowMs);
+    }
+
+    private boolean modelsOn()
+    {
+        return captureFeatures || (models.active.loaded() && on(RiskRules.MODEL)) ||
+            (models.challenger.loaded() && on(RiskRules.CHALLENGER));
+    }
+
+    /** Scores the features just computed with the active and the challenger model; records their hits. */
+    private void scoreModels()
+    {
+        featuresSequence = sequence;
+        if (models.active.loaded() && on(RiskRules.MODEL))
+        {
+            scoreWith(RiskRules.MODEL, models.active);
+        }
+        if (models.challenger.loaded() && on(RiskRules.CHALLENGER))
+        {
+            scoreWith(RiskRules.CHALLENGER, models.challenger);
+        }
+    }
+
+    private void scoreWith(final int ruleId, final RiskModel model)
+    {
+        final long[] x = features.values;
+        final int score = model.score(x);
+        if (score >= model.flagScore() || score >= model.declineScore())
+        {
+            final boolean declines = score >= model.declineScore() &&
+                rules.get(merchantIndex, ruleId, RiskRules.ACTION) == RiskRules.ACTION_DECLINE;
+            final long mode = ruleId == RiskRules.CHALLENGER ? RiskRules.MODE_SHADOW :
+                rules.get(merchantIndex, ruleId, RiskRules.MODE);
+            record(ruleId, score, mode, declines, model.version(), model.reasons(x));
+        }
     }
 
     boolean isActive(final int merchantIndex)
@@ -85,8 +148,13 @@ final class RiskControl
     /** A rule hit: record it as its mode and action say, and remember the first enforced decline. */
     private void hit(final int ruleId, final long observed)
     {
-        final long mode = rules.get(merchantIndex, ruleId, RiskRules.MODE);
-        final boolean declines = rules.get(merchantIndex, ruleId, RiskRules.ACTION) == RiskRules.ACTION_DECLINE;
+        record(ruleId, observed, rules.get(merchantIndex, ruleId, RiskRules.MODE),
+            rules.get(merchantIndex, ruleId, RiskRules.ACTION) == RiskRules.ACTION_DECLINE, 0, RiskEventLog.NO_REASONS);
+    }
+
+    private void record(final int ruleId, final long observed, final long mode, final boolean declines,
+        final long modelVersion, final long reasons)
+    {
         final int decision;
         final int kind;
         if (mode == RiskRules.MODE_SHADOW)
@@ -113,7 +181,7 @@ final class RiskControl
             merchants.count(merchantIndex, ruleId, kind);
         }
         events.append(sequence, nowMs, ruleId, decision, template, merchantId, consumerId, terminalId, referenceId,
-            amountFen, observed);
+            amountFen, observed, modelVersion, reasons);
     }
 
     /** A payment refused by a block (SetBlocked): logged and counted as the BLOCKED_PARTY rule. */
@@ -124,7 +192,7 @@ final class RiskControl
         stats[(RiskRules.BLOCKED_PARTY - 1) * 3 + MerchantRiskBook.DECLINED]++;
         merchants.count(merchantIndex, RiskRules.BLOCKED_PARTY, MerchantRiskBook.DECLINED);
         events.append(sequence, nowMs, RiskRules.BLOCKED_PARTY, DECISION_DECLINED, template, merchantId, consumerId,
-            terminalId, referenceId, amountFen, 0);
+            terminalId, referenceId, amountFen, 0, 0, RiskEventLog.NO_REASONS);
     }
 
     /**
@@ -143,7 +211,8 @@ final class RiskControl
         // The pair table is a cache miss: look the pair up only when a pair rule can hit. A consumer with fewer
         // refunds than the limit in the same window cannot have a pair at the limit.
         final boolean small = amountFen <= threshold(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_1);
-        final boolean pairNeeded = (small && on(RiskRules.PAIR_BURST)) || (on(RiskRules.REFUND_CYCLE) &&
+        final boolean scoring = modelsOn();
+        final boolean pairNeeded = scoring || (small && on(RiskRules.PAIR_BURST)) || (on(RiskRules.REFUND_CYCLE) &&
             consumers.refunds24h(consumerIndex) >= threshold(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1));
         final int pair = pairNeeded ? pairs.find(consumerIndex, merchantIndex) : -1;
         if (pair >= 0)
@@ -261,6 +330,11 @@ final class RiskControl
                 hit(RiskRules.TERMINAL_FAILURES, failures);
             }
         }
+        if (scoring)
+        {
+            features.forPayment(nowMs, consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, pair, amountFen);
+            scoreModels();
+        }
         consumers.recordAttempt(consumerIndex);
         terminals.recordAttempt(terminalIndex);
         return decline;
@@ -270,6 +344,7 @@ final class RiskControl
     void recordPayment(final int consumerIndex, final int merchantIndex, final int terminalIndex,
         final int homeMerchantIndex, final long amountFen)
     {
+        features.recordPayment(nowMs, consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, amountFen);
         consumers.recordPayment(consumerIndex, merchantIndex, terminalIndex, amountFen);
         merchants.recordSale(merchantIndex, amountFen, homeMerchantIndex == merchantIndex);
         if (amountFen <= rules.get(merchantIndex, RiskRules.PAIR_BURST, RiskRules.THRESHOLD_1))
@@ -320,7 +395,7 @@ final class RiskControl
         pairs.recordRefund(pair);
     }
 
-    ResultCode checkRedemption(final int consumerIndex, final int merchantIndex)
+    ResultCode checkRedemption(final int consumerIndex, final int merchantIndex, final int homeMerchantIndex)
     {
         this.consumerIndex = consumerIndex;
         this.merchantIndex = merchantIndex;
@@ -340,6 +415,11 @@ final class RiskControl
             {
                 hit(RiskRules.REDEMPTION, refunds * 10_000 / payments);
             }
+        }
+        if (modelsOn())
+        {
+            features.forRedemption(nowMs, consumerIndex, merchantIndex, homeMerchantIndex);
+            scoreModels();
         }
         return decline;
     }
@@ -370,6 +450,8 @@ final class RiskControl
         pairs.writeTo(writer);
         events.writeTo(writer);
         writer.writeLongs(stats, stats.length);
+        features.writeTo(writer, consumerCount, merchantCount, terminalCount);
+        models.writeTo(writer);
     }
 
     void readFrom(final SnapshotReader reader, final int consumerCount, final int merchantCount,
@@ -382,6 +464,8 @@ final class RiskControl
         pairs.readFrom(reader);
         events.readFrom(reader);
         reader.readLongs(stats);
+        features.readFrom(reader, consumerCount, merchantCount, terminalCount);
+        models.readFrom(reader);
     }
 
     long hash(final long seed, final int consumerCount, final int merchantCount, final int terminalCount)
@@ -392,6 +476,8 @@ final class RiskControl
         hash = merchants.hash(hash, merchantCount);
         hash = pairs.hash(hash);
         hash = events.hash(hash);
-        return StateHash.foldRows(hash, stats, 1, stats.length);
+        hash = StateHash.foldRows(hash, stats, 1, stats.length);
+        hash = features.hash(hash, consumerCount, merchantCount, terminalCount);
+        return models.hash(hash);
     }
 }

@@ -17,7 +17,10 @@ final class RiskEventLog
     static final int REFERENCE_ID = 7;
     static final int AMOUNT_FEN = 8;
     static final int OBSERVED = 9;
-    static final int STRIDE = 10;
+    static final int MODEL_VERSION = 10;           // rules 14, 15: the model that scored; else 0
+    static final int REASONS = 11;                  // rules 14, 15: top feature ids, one per byte; else NO_REASONS
+    static final int STRIDE = 12;
+    static final long NO_REASONS = 0xFF_FFFFL;
 
     private final long[] events;
     private final int mask;
@@ -32,7 +35,7 @@ final class RiskEventLog
 
     void append(final long sequence, final long timestampMs, final int ruleId, final int decision, final int template,
         final long merchantId, final long consumerId, final long terminalId, final long referenceId,
-        final long amountFen, final long observed)
+        final long amountFen, final long observed, final long modelVersion, final long reasons)
     {
         final long id = ++lastId;
         final int base = (int)(id & mask) * STRIDE;
@@ -46,6 +49,8 @@ final class RiskEventLog
         events[base + REFERENCE_ID] = referenceId;
         events[base + AMOUNT_FEN] = amountFen;
         events[base + OBSERVED] = observed;
+        events[base + MODEL_VERSION] = modelVersion;
+        events[base + REASONS] = reasons;
     }
 
     long lastId()

@@ -27,7 +27,19 @@ final class RiskRules
     static final int TERMINAL_FAILURES = 12;
     /** Not configurable: the existing blocks (SetBlocked), counted and logged with the risk rules. */
     static final int BLOCKED_PARTY = 13;
-    static final int CONFIGURABLE_MAX = 12;
+    /** The active scoring model (SetRiskModel): a hit when its score reaches the model's decline score. */
+    static final int MODEL = 14;
+    /** The challenger model: scored beside the active one, recorded as shadow hits whatever this rule's mode. */
+    static final int CHALLENGER = 15;
+    /** Hand-written rules are 1..this. */
+    static final int HAND_RULES_MAX = 12;
+    /** Highest configurable rule id; every id from 1 to it but {@link #BLOCKED_PARTY} is configurable. */
+    static final int CONFIGURABLE_MAX = 15;
+
+    static boolean configurable(final int ruleId)
+    {
+        return ruleId >= 1 && ruleId <= CONFIGURABLE_MAX && ruleId != BLOCKED_PARTY;
+    }
 
     /**
      * Rules about the consumer's own behaviour: their hits count as strikes against the consumer (REDEMPTION). Hits of
@@ -37,7 +49,7 @@ final class RiskRules
     {
         return ruleId != TERMINAL_VELOCITY && ruleId != TERMINAL_FAILURES && ruleId != VOLUME_SPIKE;
     }
-    static final int RULE_COUNT = 13;
+    static final int RULE_COUNT = 15;
 
     static final int MODE = 0;
     static final int ACTION = 1;
@@ -67,6 +79,9 @@ final class RiskRules
         {ACTION_DECLINE, 4, 6, 0},                  // 10 distinct: merchants, terminals per ~1 h
         {ACTION_DECLINE, 1, 5_000, 4},              // 11 redemption: strikes, refund ratio bps, min payments
         {ACTION_DECLINE, 3, 0, 0},                  // 12 terminal failures: refusals per 1 min
+        {ACTION_DECLINE, 0, 0, 0},                  // 13 blocked party (not configurable)
+        {ACTION_DECLINE, 0, 0, 0},                  // 14 model: no thresholds (the model carries its scores)
+        {ACTION_DECLINE, 0, 0, 0},                  // 15 challenger: always shadow
     };
 
     private static final ResultCode[] CODES = {
@@ -83,6 +98,9 @@ final class RiskRules
         ResultCode.RISK_DISTINCT_PARTIES,
         ResultCode.RISK_REDEMPTION,
         ResultCode.RISK_TERMINAL_FAILURES,
+        ResultCode.CONSUMER_BLOCKED,
+        ResultCode.RISK_MODEL_SCORE,
+        ResultCode.RISK_MODEL_SCORE,
     };
 
     private final long[] global = new long[(RULE_COUNT + 1) * STRIDE];
@@ -105,6 +123,10 @@ final class RiskRules
         this.overrideMaskByMerchant = new int[merchantsMax];
         for (int rule = 1; rule <= CONFIGURABLE_MAX; rule++)
         {
+            if (!configurable(rule))
+            {
+                continue;
+            }
             final int base = rule * STRIDE;
             global[base + MODE] = MODE_OFF;
             global[base + ACTION] = DEFAULTS[rule][0];
@@ -168,7 +190,7 @@ final class RiskRules
         globalActiveCount = 0;
         for (int rule = 1; rule <= CONFIGURABLE_MAX; rule++)
         {
-            if (global[rule * STRIDE + MODE] != MODE_OFF)
+            if (configurable(rule) && global[rule * STRIDE + MODE] != MODE_OFF)
             {
                 globalActiveCount++;
             }

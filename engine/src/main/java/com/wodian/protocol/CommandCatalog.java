@@ -16,7 +16,7 @@ public final class CommandCatalog
 
     /**
      * Largest reply the engine encodes (header + body + groups): the consumer statement with its 16 points entries and
-     * the risk events reply with its 10 events are the longest today (under 850 bytes).
+     * the risk events reply with its 10 events are the longest today (under 920 bytes).
      */
     public static final int MAX_REPLY_LENGTH = 1024;
 
@@ -64,7 +64,9 @@ public final class CommandCatalog
 
     static
     {
-        command(RegisterMerchantDecoder.TEMPLATE_ID, RegisterMerchantDecoder.BLOCK_LENGTH);
+        // Version 3 of RegisterMerchant had no trade nor areaCode: accept its shorter block.
+        command(RegisterMerchantDecoder.TEMPLATE_ID, RegisterMerchantDecoder.BLOCK_LENGTH -
+            RegisterMerchantDecoder.tradeEncodingLength() - RegisterMerchantDecoder.areaCodeEncodingLength());
         command(RegisterConsumerDecoder.TEMPLATE_ID, RegisterConsumerDecoder.BLOCK_LENGTH);
         command(RegisterTerminalDecoder.TEMPLATE_ID, RegisterTerminalDecoder.BLOCK_LENGTH);
         command(TopUpDecoder.TEMPLATE_ID, TopUpDecoder.BLOCK_LENGTH);
@@ -84,6 +86,7 @@ public final class CommandCatalog
         command(AdjustPointsDecoder.TEMPLATE_ID, AdjustPointsDecoder.BLOCK_LENGTH);
         command(DistributePoolDecoder.TEMPLATE_ID, DistributePoolDecoder.BLOCK_LENGTH);
         command(SetRiskRuleDecoder.TEMPLATE_ID, SetRiskRuleDecoder.BLOCK_LENGTH);
+        command(SetRiskModelDecoder.TEMPLATE_ID, SetRiskModelDecoder.BLOCK_LENGTH);
 
         query(BalanceQueryDecoder.TEMPLATE_ID, BalanceQueryDecoder.BLOCK_LENGTH);
         query(PaymentStatusQueryDecoder.TEMPLATE_ID, PaymentStatusQueryDecoder.BLOCK_LENGTH);
@@ -95,6 +98,7 @@ public final class CommandCatalog
         query(RiskRuleQueryDecoder.TEMPLATE_ID, RiskRuleQueryDecoder.BLOCK_LENGTH);
         query(RiskEventsQueryDecoder.TEMPLATE_ID, RiskEventsQueryDecoder.BLOCK_LENGTH);
         query(RiskStatsQueryDecoder.TEMPLATE_ID, RiskStatsQueryDecoder.BLOCK_LENGTH);
+        query(RiskModelQueryDecoder.TEMPLATE_ID, RiskModelQueryDecoder.BLOCK_LENGTH);
         // Replica-group operations travel as queries (never journaled); the server answers them, not the engine.
         query(ClusterStatusQueryDecoder.TEMPLATE_ID, ClusterStatusQueryDecoder.BLOCK_LENGTH);
         query(ClusterControlDecoder.TEMPLATE_ID, ClusterControlDecoder.BLOCK_LENGTH);

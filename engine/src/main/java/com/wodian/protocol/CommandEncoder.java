@@ -40,6 +40,8 @@ public final class CommandEncoder
     private final DistributionStatusQueryEncoder distributionStatusQuery = new DistributionStatusQueryEncoder();
     private final SetRiskRuleEncoder setRiskRule = new SetRiskRuleEncoder();
     private final RiskRuleQueryEncoder riskRuleQuery = new RiskRuleQueryEncoder();
+    private final SetRiskModelEncoder setRiskModel = new SetRiskModelEncoder();
+    private final RiskModelQueryEncoder riskModelQuery = new RiskModelQueryEncoder();
     private final RiskEventsQueryEncoder riskEventsQuery = new RiskEventsQueryEncoder();
     private final RiskStatsQueryEncoder riskStatsQuery = new RiskStatsQueryEncoder();
 
@@ -64,6 +66,47 @@ public final class CommandEncoder
             .threshold2(threshold2)
             .threshold3(threshold3);
         return HEADER_LENGTH + setRiskRule.encodedLength();
+    }
+
+    /** SetRiskModel BEGIN, COMMIT or CLEAR (no trees). */
+    public int setRiskModel(final MutableDirectBuffer buffer, final int offset, final RiskModelSlot slot,
+        final RiskModelOp op, final long version, final int treeCount, final int declineScore, final int flagScore)
+    {
+        setRiskModel.wrapAndApplyHeader(buffer, offset, header)
+            .slot(slot).op(op).version(version).treeCount(treeCount).declineScore(declineScore).flagScore(flagScore)
+            .firstTree(0)
+            .treesCount(0);
+        return HEADER_LENGTH + setRiskModel.encodedLength();
+    }
+
+    /**
+     * SetRiskModel TREES: {@code count} (1..4) depth-2 trees from index {@code from} of the arrays, which hold per
+     * tree three node features and thresholds (nodes 0, 1, 2) and four leaves.
+     */
+    public int setRiskModelTrees(final MutableDirectBuffer buffer, final int offset, final RiskModelSlot slot,
+        final long version, final int from, final int count, final int[] features, final long[] thresholds,
+        final int[] leaves)
+    {
+        setRiskModel.wrapAndApplyHeader(buffer, offset, header)
+            .slot(slot).op(RiskModelOp.TREES).version(version).treeCount(0).declineScore(0).flagScore(0)
+            .firstTree(from);
+        final SetRiskModelEncoder.TreesEncoder trees = setRiskModel.treesCount(count);
+        for (int tree = from; tree < from + count; tree++)
+        {
+            trees.next()
+                .feature0((short)features[tree * 3]).threshold0(thresholds[tree * 3])
+                .feature1((short)features[tree * 3 + 1]).threshold1(thresholds[tree * 3 + 1])
+                .feature2((short)features[tree * 3 + 2]).threshold2(thresholds[tree * 3 + 2])
+                .leaf0(leaves[tree * 4]).leaf1(leaves[tree * 4 + 1]).leaf2(leaves[tree * 4 + 2])
+                .leaf3(leaves[tree * 4 + 3]);
+        }
+        return HEADER_LENGTH + setRiskModel.encodedLength();
+    }
+
+    public int riskModelQuery(final MutableDirectBuffer buffer, final int offset, final RiskModelSlot slot)
+    {
+        riskModelQuery.wrapAndApplyHeader(buffer, offset, header).slot(slot);
+        return HEADER_LENGTH + riskModelQuery.encodedLength();
     }
 
     public int riskRuleQuery(final MutableDirectBuffer buffer, final int offset, final long merchantId,
@@ -177,13 +220,32 @@ public final class CommandEncoder
         final int platformFeeBps,
         final boolean allianceMember)
     {
+        return registerMerchant(buffer, offset, merchantId, pointsPerYuan, poolRateBps, allianceShareBps,
+            platformFeeBps, allianceMember, MerchantTrade.UNSPECIFIED, 0);
+    }
+
+    /** RegisterMerchant with the merchant's trade and area (schema version 4). */
+    public int registerMerchant(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final long merchantId,
+        final int pointsPerYuan,
+        final int poolRateBps,
+        final int allianceShareBps,
+        final int platformFeeBps,
+        final boolean allianceMember,
+        final MerchantTrade trade,
+        final int areaCode)
+    {
         registerMerchant.wrapAndApplyHeader(buffer, offset, header)
             .merchantId(merchantId)
             .pointsPerYuan(pointsPerYuan)
             .poolRateBps(poolRateBps)
             .allianceShareBps(allianceShareBps)
             .platformFeeBps(platformFeeBps)
-            .allianceMember(allianceMember ? BooleanType.TRUE : BooleanType.FALSE);
+            .allianceMember(allianceMember ? BooleanType.TRUE : BooleanType.FALSE)
+            .trade(trade)
+            .areaCode(areaCode);
         return HEADER_LENGTH + registerMerchant.encodedLength();
     }
 

@@ -235,6 +235,15 @@ public final class MessageText
             case RiskStatsReplyDecoder.TEMPLATE_ID:
                 new RiskStatsReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
                 break;
+            case SetRiskModelDecoder.TEMPLATE_ID:
+                new SetRiskModelDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RiskModelQueryDecoder.TEMPLATE_ID:
+                new RiskModelQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
+            case RiskModelReplyDecoder.TEMPLATE_ID:
+                new RiskModelReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
+                break;
             default:
                 return raw(buffer, bodyOffset, length - MessageHeaderDecoder.ENCODED_LENGTH, templateId,
                     "version=" + version, "unknown-template");

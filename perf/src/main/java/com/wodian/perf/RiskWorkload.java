@@ -20,8 +20,8 @@ public final class RiskWorkload
     /** 2026-01-05T00:00:00+08:00. */
     public static final long START_MS = 1_767_542_400_000L;
     static final long MINUTE_MS = 60_000;
-    static final long HOUR_MS = 3_600_000;
-    static final long DAY_MS = 24 * HOUR_MS;
+    public static final long HOUR_MS = 3_600_000;
+    public static final long DAY_MS = 24 * HOUR_MS;
 
     public enum Kind
     {

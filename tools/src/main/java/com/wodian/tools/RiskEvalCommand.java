@@ -3,6 +3,13 @@ package com.wodian.tools;
 import com.wodian.perf.RiskEvaluation;
 import com.wodian.perf.RiskWorkload;
 import com.wodian.protocol.sbe.RiskMode;
+import com.wodian.perf.riskmodel.LabelledStream;
+import com.wodian.perf.riskmodel.ModelRun;
+import com.wodian.perf.riskmodel.Scorecard;
+import com.wodian.perf.riskmodel.TreeModel;
+import com.wodian.perf.riskmodel.Worlds;
+import java.nio.file.Path;
+import java.util.function.LongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,9 +40,42 @@ public final class RiskEvalCommand implements Callable<Integer>
         defaultValue = "ENFORCE")
     RiskMode mode;
 
+    @Option(names = "--world", description = "riskworld (independent generator) or workload (ours): scorecard per " +
+        "kind and variant, FPR per trade, groups stopped; without it, the older per-rule report of our workload")
+    String world;
+
+    @Option(names = "--seeds", split = ",", description = "with --world: seeds to evaluate (held-out ones)")
+    long[] seeds;
+
+    @Option(names = "--held-out", description = "riskworld: draw world parameters from the held-out range")
+    boolean heldOut;
+
+    @Option(names = "--model", description = "model file (wodian risk-train) loaded with SetRiskModel and enforced")
+    Path model;
+
+    @Option(names = "--rules-mode", defaultValue = "SHADOW",
+        description = "with --world: the hand-written rules' mode (ENFORCE, SHADOW or OFF)")
+    RiskMode rulesMode;
+
     @Override
-    public Integer call()
+    public Integer call() throws Exception
     {
+        if (world != null)
+        {
+            final TreeModel loaded = model == null ? null : TreeModel.read(model);
+            final LongFunction<LabelledStream> worlds = Worlds.byName(world, heldOut, consumers, days);
+            for (final long s : seeds == null ? new long[]{seed} : seeds)
+            {
+                final LabelledStream stream = worlds.apply(s);
+                final ModelRun run = new ModelRun(stream, rulesMode, loaded).run();
+                System.out.printf("world %s seed %d%s, rules %s, model %s%n", world, s, heldOut ? " (held-out range)" :
+                    "", rulesMode, loaded == null ? "none" : model + " (version " + loaded.version + ", decline at " +
+                    loaded.declineScore + ")");
+                new Scorecard(stream, run.decisions, run.declined, run.groups).print(System.out);
+                System.out.printf("state hash %016x%n%n", run.stateHash());
+            }
+            return WodianMain.EXIT_OK;
+        }
         if (consumers < 100 || days < 2 || mode == RiskMode.INHERIT || mode == RiskMode.NULL_VAL)
         {
             System.err.println("risk-eval: --consumers >= 100, --days >= 2, --mode ENFORCE|SHADOW|OFF");

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         JmhCommand.class,
         PerfCommand.class,
         RiskEvalCommand.class,
+        RiskTrainCommand.class,
         LoadgenCommand.class,
         CommandLine.HelpCommand.class})
 public final class WodianMain implements Runnable

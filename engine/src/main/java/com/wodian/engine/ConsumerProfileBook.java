@@ -1,0 +1,76 @@
+package com.wodian.engine;
+
+/**
+ * What the scoring model knows of a consumer beyond {@link ConsumerRiskBook}'s windows, four longs per consumer:
+ * when the account was registered (account age), when and where it last paid (time from earning points to redeeming
+ * them, redeeming at the shop that issued them) and its amounts on a log scale ({@link AmountStats}).
+ */
+final class ConsumerProfileBook
+{
+    static final int STRIDE = 4;
+    private static final int REGISTERED_MS = 0;
+    private static final int LAST_PAYMENT_MS = 1;
+    private static final int AMOUNT = 2;
+    private static final int LAST_MERCHANT = 3;
+
+    final long[] rows;
+
+    ConsumerProfileBook(final int capacity)
+    {
+        rows = new long[capacity * STRIDE];
+    }
+
+    void registered(final int index, final long nowMs)
+    {
+        rows[index * STRIDE + REGISTERED_MS] = nowMs;
+        rows[index * STRIDE + LAST_MERCHANT] = -1;
+    }
+
+    long ageHours(final int index, final long nowMs)
+    {
+        return Math.max(0, nowMs - rows[index * STRIDE + REGISTERED_MS]) / 3_600_000L;
+    }
+
+    /** Minutes since the last approved payment; -1 before the first. */
+    long minutesSinceLastPayment(final int index, final long nowMs)
+    {
+        final long last = rows[index * STRIDE + LAST_PAYMENT_MS];
+        return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
+    }
+
+    long lastMerchant(final int index)
+    {
+        return rows[index * STRIDE + LAST_MERCHANT];
+    }
+
+    long amount(final int index)
+    {
+        return rows[index * STRIDE + AMOUNT];
+    }
+
+    void recordPayment(final int index, final long nowMs, final int merchantIndex, final long log16)
+    {
+        final int base = index * STRIDE;
+        rows[base + LAST_PAYMENT_MS] = nowMs;
+        rows[base + LAST_MERCHANT] = merchantIndex;
+        rows[base + AMOUNT] = AmountStats.add(rows[base + AMOUNT], log16);
+    }
+
+    void writeTo(final SnapshotWriter writer, final int count)
+    {
+        writer.writeLongs(rows, count * STRIDE);
+    }
+
+    void readFrom(final SnapshotReader reader, final int count)
+    {
+        if (reader.readLongs(rows) != count * STRIDE)
+        {
+            throw new IllegalStateException("consumer profile rows do not match the consumer count " + count);
+        }
+    }
+
+    long hash(final long seed, final int count)
+    {
+        return StateHash.foldRows(seed, rows, count, STRIDE);
+    }
+}

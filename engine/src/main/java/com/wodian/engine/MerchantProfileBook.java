@@ -1,0 +1,161 @@
+package com.wodian.engine;
+
+/**
+ * What the scoring model knows of a merchant beyond {@link MerchantRiskBook}: its trade and area (RegisterMerchant),
+ * typical ticket (log amounts, {@link AmountStats}) and hours ({@link HourProfile}), and per hour (this hour's and
+ * the previous hour's, aligned to the clock) the consumers who paid it (a 64-bit hashed set each), its payments, the
+ * sales by consumers another merchant brought in, and which merchants brought them in (32-bit hashed sets): few
+ * accounts carrying a shop, or a shop living off another's recruits, show there. Row layout: the offsets below.
+ */
+final class MerchantProfileBook
+{
+    private static final int TRADE_AREA = 0;
+    private static final int AMOUNT = 1;
+    private static final int HOURS = 2;
+    private static final int LAST_MS = HOURS + HourProfile.LONGS;
+    private static final int CONSUMERS = LAST_MS + 1;
+    private static final int CONSUMERS_PREVIOUS = CONSUMERS + 1;
+    /** payments this hour (0..15), previous (16..31); others' recruits' sales in yuan this hour (32..47), previous. */
+    private static final int COUNTS = CONSUMERS_PREVIOUS + 1;
+    /** Hashed sets of the merchants that brought in this merchant's customers: this hour 0..31, previous 32..63. */
+    private static final int RECRUITERS = COUNTS + 1;
+    static final int STRIDE = RECRUITERS + 1;
+    static final long PERIOD_MS = 3_600_000L;
+
+    /** Linear-counting estimate of distinct consumers from the bits set in a 64-bit hashed set. */
+    private static final int[] DISTINCT_ESTIMATE = new int[65];
+
+    static
+    {
+        for (int bits = 0; bits < 64; bits++)
+        {
+            DISTINCT_ESTIMATE[bits] = (int)Math.round(-64 * StrictMath.log(1 - bits / 64.0));
+        }
+        DISTINCT_ESTIMATE[64] = 300;
+    }
+
+    final long[] rows;
+
+    MerchantProfileBook(final int capacity)
+    {
+        rows = new long[capacity * STRIDE];
+    }
+
+    void registered(final int index, final int trade, final int areaCode)
+    {
+        rows[index * STRIDE + TRADE_AREA] = (trade & 0xFF) | ((areaCode & 0xFFFF_FFFFL) << 8);
+    }
+
+    int trade(final int index)
+    {
+        return (int)(rows[index * STRIDE + TRADE_AREA] & 0xFF);
+    }
+
+    int areaCode(final int index)
+    {
+        return (int)(rows[index * STRIDE + TRADE_AREA] >>> 8);
+    }
+
+    void advance(final int index, final long nowMs)
+    {
+        final int base = index * STRIDE;
+        final long steps = PackedRing.steps(rows[base + LAST_MS], nowMs, PERIOD_MS);
+        if (steps == 1)
+        {
+            rows[base + CONSUMERS_PREVIOUS] = rows[base + CONSUMERS];
+            rows[base + CONSUMERS] = 0;
+            rows[base + COUNTS] = (rows[base + COUNTS] << 16) & 0xFFFF_0000_FFFF_0000L;
+            rows[base + RECRUITERS] <<= 32;
+        }
+        else if (steps > 1)
+        {
+            rows[base + CONSUMERS_PREVIOUS] = 0;
+            rows[base + CONSUMERS] = 0;
+            rows[base + COUNTS] = 0;
+            rows[base + RECRUITERS] = 0;
+        }
+        rows[base + LAST_MS] = nowMs;
+    }
+
+    static long consumerBit(final int consumerIndex)
+    {
+        return 1L << ((consumerIndex * 0x85EBCA6B) >>> 26);
+    }
+
+    /** Estimated distinct consumers in this and the previous hour, counting {@code consumerIndex}. */
+    long distinctConsumersWith(final int index, final int consumerIndex)
+    {
+        final int base = index * STRIDE;
+        final long set = rows[base + CONSUMERS] | rows[base + CONSUMERS_PREVIOUS] | consumerBit(consumerIndex);
+        return DISTINCT_ESTIMATE[Long.bitCount(set)];
+    }
+
+    /** Payments in this and the previous hour, plus this one. */
+    long paymentsWith(final int index)
+    {
+        final long counts = rows[index * STRIDE + COUNTS];
+        return (counts & 0xFFFF) + ((counts >>> 16) & 0xFFFF) + 1;
+    }
+
+    /** Sales (yuan) in this and the previous hour by consumers another merchant brought in. */
+    long othersRecruitsYuan(final int index)
+    {
+        final long counts = rows[index * STRIDE + COUNTS];
+        return ((counts >>> 32) & 0xFFFF) + (counts >>> 48);
+    }
+
+    static long recruiterBit(final int homeMerchantIndex)
+    {
+        return 1L << ((homeMerchantIndex * 0x9E3779B9) >>> 27);
+    }
+
+    long distinctRecruiters(final int index)
+    {
+        final long sets = rows[index * STRIDE + RECRUITERS];
+        return Long.bitCount((sets | (sets >>> 32)) & 0xFFFF_FFFFL);
+    }
+
+    long amount(final int index)
+    {
+        return rows[index * STRIDE + AMOUNT];
+    }
+
+    long hourSharePerMille(final int index, final int hour)
+    {
+        return HourProfile.sharePerMille(rows, index * STRIDE + HOURS, hour);
+    }
+
+    void recordPayment(final int index, final int consumerIndex, final int homeMerchantIndex, final long amountFen,
+        final long log16, final int hour)
+    {
+        final int base = index * STRIDE;
+        rows[base + AMOUNT] = AmountStats.add(rows[base + AMOUNT], log16);
+        HourProfile.add(rows, base + HOURS, hour);
+        rows[base + CONSUMERS] |= consumerBit(consumerIndex);
+        long counts = PackedRing.addAt(rows[base + COUNTS], 0, 1, 16);
+        if (homeMerchantIndex >= 0 && homeMerchantIndex != index)
+        {
+            counts = PackedRing.addAt(counts, 32, amountFen / 100, 16);
+            rows[base + RECRUITERS] |= recruiterBit(homeMerchantIndex);
+        }
+        rows[base + COUNTS] = counts;
+    }
+
+    void writeTo(final SnapshotWriter writer, final int count)
+    {
+        writer.writeLongs(rows, count * STRIDE);
+    }
+
+    void readFrom(final SnapshotReader reader, final int count)
+    {
+        if (reader.readLongs(rows) != count * STRIDE)
+        {
+            throw new IllegalStateException("merchant profile rows do not match the merchant count " + count);
+        }
+    }
+
+    long hash(final long seed, final int count)
+    {
+        return StateHash.foldRows(seed, rows, count, STRIDE);
+    }
+}

@@ -1,0 +1,216 @@
+package com.wodian.engine;
+
+/**
+ * The integer features a scoring model ({@link RiskModel}) sees for one payment or redemption, read from the risk
+ * profiles before the command updates them. Ids are stable: a trained model names features by id, and risk events
+ * name them as reasons (docs/risk.md lists them). Amount comparisons are differences of log16 amounts x16
+ * ({@link AmountStats}): 256 is "twice the usual", -256 "half"; {@link AmountStats#NO_HISTORY} when the profile is
+ * empty. Counts of distinct parties are hashed-set estimates.
+ */
+final class RiskFeatures
+{
+    static final int LOG_AMOUNT = 0;
+    static final int AMOUNT_VS_CONSUMER = 1;
+    static final int CONSUMER_HISTORY = 2;
+    static final int AMOUNT_VS_MERCHANT = 3;
+    static final int AMOUNT_VS_TRADE = 4;
+    static final int HOUR_SHARE_MERCHANT = 5;
+    static final int HOUR_SHARE_TRADE = 6;
+    static final int CONSUMER_ATTEMPTS_MINUTE = 7;
+    static final int CONSUMER_ATTEMPTS_HOUR = 8;
+    static final int CONSUMER_SPEND_24H_YUAN = 9;
+    static final int DISTINCT_MERCHANTS = 10;
+    static final int DISTINCT_TERMINALS = 11;
+    static final int TERMINAL_ATTEMPTS_MINUTE = 12;
+    static final int TERMINAL_FAILURES_MINUTE = 13;
+    static final int TERMINAL_DISTINCT_CONSUMERS = 14;
+    static final int TERMINAL_NEW_PAIR_SHARE = 15;
+    static final int FIRST_TIME_PAIR = 16;
+    static final int AMOUNT_VS_TERMINAL = 17;
+    static final int ACCOUNT_AGE_HOURS = 18;
+    static final int PAIR_SMALL_PAYMENTS = 19;
+    static final int PAIR_REFUNDS = 20;
+    static final int CONSUMER_REFUNDS_24H = 21;
+    static final int CONSUMER_PAYMENTS_24H = 22;
+    static final int OWN_RECRUIT = 23;
+    static final int OWN_RECRUIT_SHARE_BPS = 24;
+    static final int VOLUME_RATIO = 25;
+    static final int MERCHANT_PAYMENTS_PER_CONSUMER_X16 = 26;
+    static final int OTHERS_RECRUITS_SHARE_BPS = 27;
+    static final int MERCHANT_RECRUITERS = 28;
+    static final int TRADE = 29;
+    static final int CONSUMER_STRIKES_24H = 30;
+    static final int MINUTES_SINCE_LAST_PAYMENT = 31;
+    static final int IS_REDEMPTION = 32;
+    static final int AT_LAST_PAYMENT_SHOP = 33;
+    static final int RECRUITED_BY_OTHER = 34;
+    static final int MERCHANT_CONSUMERS_2H = 35;
+    static final int COUNT = 36;
+
+    static final String[] NAMES = {
+        "LOG_AMOUNT", "AMOUNT_VS_CONSUMER", "CONSUMER_HISTORY", "AMOUNT_VS_MERCHANT", "AMOUNT_VS_TRADE",
+        "HOUR_SHARE_MERCHANT", "HOUR_SHARE_TRADE", "CONSUMER_ATTEMPTS_MINUTE", "CONSUMER_ATTEMPTS_HOUR",
+        "CONSUMER_SPEND_24H_YUAN", "DISTINCT_MERCHANTS", "DISTINCT_TERMINALS", "TERMINAL_ATTEMPTS_MINUTE",
+        "TERMINAL_FAILURES_MINUTE", "TERMINAL_DISTINCT_CONSUMERS", "TERMINAL_NEW_PAIR_SHARE", "FIRST_TIME_PAIR",
+        "AMOUNT_VS_TERMINAL", "ACCOUNT_AGE_HOURS", "PAIR_SMALL_PAYMENTS", "PAIR_REFUNDS", "CONSUMER_REFUNDS_24H",
+        "CONSUMER_PAYMENTS_24H", "OWN_RECRUIT", "OWN_RECRUIT_SHARE_BPS", "VOLUME_RATIO",
+        "MERCHANT_PAYMENTS_PER_CONSUMER_X16", "OTHERS_RECRUITS_SHARE_BPS", "MERCHANT_RECRUITERS", "TRADE",
+        "CONSUMER_STRIKES_24H", "MINUTES_SINCE_LAST_PAYMENT", "IS_REDEMPTION", "AT_LAST_PAYMENT_SHOP",
+        "RECRUITED_BY_OTHER", "MERCHANT_CONSUMERS_2H",
+    };
+
+    final long[] values = new long[COUNT];
+
+    private final ConsumerRiskBook consumers;
+    private final TerminalRiskBook terminals;
+    private final MerchantRiskBook merchants;
+    private final PairRiskBook pairs;
+    final ConsumerProfileBook consumerProfiles;
+    final TerminalProfileBook terminalProfiles;
+    final MerchantProfileBook merchantProfiles;
+    final TradeProfileBook trades;
+    final SeenPairs seenPairs;
+
+    RiskFeatures(final EngineConfig config, final ConsumerRiskBook consumers, final TerminalRiskBook terminals,
+        final MerchantRiskBook merchants, final PairRiskBook pairs)
+    {
+        this.consumers = consumers;
+        this.terminals = terminals;
+        this.merchants = merchants;
+        this.pairs = pairs;
+        this.consumerProfiles = new ConsumerProfileBook(config.consumersMax);
+        this.terminalProfiles = new TerminalProfileBook(config.terminalsMax);
+        this.merchantProfiles = new MerchantProfileBook(config.merchantsMax);
+        this.trades = new TradeProfileBook();
+        this.seenPairs = new SeenPairs(config.riskPairsMax);
+    }
+
+    /**
+     * Fills {@link #values} for a Try or Pay; the risk rows were advanced to now, the attempt is not recorded yet.
+     * {@code pair} is the consumer–merchant pair slot or -1.
+     */
+    void forPayment(final long nowMs, final int consumer, final int merchant, final int terminal, final int home,
+        final int pair, final long amountFen)
+    {
+        final long[] x = values;
+        final long log16 = AmountStats.log16(amountFen);
+        final int trade = merchantProfiles.trade(merchant);
+        final int hour = HourProfile.hourOfDay(nowMs);
+        terminalProfiles.advance(terminal, nowMs);
+        merchantProfiles.advance(merchant, nowMs);
+        x[LOG_AMOUNT] = log16;
+        x[AMOUNT_VS_CONSUMER] = AmountStats.distanceX16(consumerProfiles.amount(consumer), log16);
+        x[AMOUNT_VS_MERCHANT] = AmountStats.distanceX16(merchantProfiles.amount(merchant), log16);
+        x[AMOUNT_VS_TRADE] = AmountStats.distanceX16(trades.amount(trade), log16);
+        x[AMOUNT_VS_TERMINAL] = AmountStats.distanceX16(terminalProfiles.amount(terminal), log16);
+        x[HOUR_SHARE_MERCHANT] = merchantProfiles.hourSharePerMille(merchant, hour);
+        x[HOUR_SHARE_TRADE] = trades.hourSharePerMille(trade, hour);
+        x[CONSUMER_SPEND_24H_YUAN] = (consumers.daySumFen(consumer) + amountFen) / 100;
+        x[DISTINCT_MERCHANTS] = consumers.distinctMerchantsWith(consumer, merchant);
+        x[DISTINCT_TERMINALS] = consumers.distinctTerminalsWith(consumer, terminal);
+        x[TERMINAL_ATTEMPTS_MINUTE] = terminals.minuteCount(terminal) + 1;
+        x[TERMINAL_FAILURES_MINUTE] = terminals.minuteFailures(terminal);
+        x[TERMINAL_DISTINCT_CONSUMERS] = terminalProfiles.distinctConsumersWith(terminal, consumer);
+        x[TERMINAL_NEW_PAIR_SHARE] = terminalProfiles.newPairShare(terminal);
+        x[FIRST_TIME_PAIR] = seenPairs.seen(consumer, terminal) ? 0 : 1;
+        x[PAIR_SMALL_PAYMENTS] = pairs.smallPayments(pair);
+        x[PAIR_REFUNDS] = pairs.refunds(pair);
+        x[OWN_RECRUIT] = home == merchant ? 1 : 0;
+        final long own = merchants.hourOwnSales(merchant) + (home == merchant ? amountFen : 0);
+        x[OWN_RECRUIT_SHARE_BPS] = own * 10_000 / (merchants.hourSales(merchant) + amountFen + 1);
+        final long average = merchants.hourlyAverage(merchant);
+        x[VOLUME_RATIO] = merchants.periodsSeen(merchant) < MerchantRiskBook.WARM_UP_PERIODS || average <= 0 ? 0 :
+            (merchants.hourSales(merchant) + amountFen) * 100 / average;
+        final long payments = merchantProfiles.paymentsWith(merchant);
+        final long distinct = Math.max(1, merchantProfiles.distinctConsumersWith(merchant, consumer));
+        x[MERCHANT_PAYMENTS_PER_CONSUMER_X16] = payments * 16 / distinct;
+        x[MERCHANT_CONSUMERS_2H] = distinct;
+        final boolean recruitedByOther = home >= 0 && home != merchant;
+        final long othersYuan = merchantProfiles.othersRecruitsYuan(merchant) + (recruitedByOther ? amountFen / 100 : 0);
+        x[OTHERS_RECRUITS_SHARE_BPS] = othersYuan * 1_000_000 / (merchants.hourSales(merchant) + amountFen + 100);
+        x[MERCHANT_RECRUITERS] = merchantProfiles.distinctRecruiters(merchant);
+        x[RECRUITED_BY_OTHER] = recruitedByOther ? 1 : 0;
+        x[IS_REDEMPTION] = 0;
+        x[AT_LAST_PAYMENT_SHOP] = consumerProfiles.lastMerchant(consumer) == merchant ? 1 : 0;
+        forConsumer(nowMs, consumer, trade);
+    }
+
+    /** The consumer's own features, shared by payments and redemptions. */
+    private void forConsumer(final long nowMs, final int consumer, final int trade)
+    {
+        final long[] x = values;
+        x[CONSUMER_HISTORY] = consumers.history(consumer);
+        x[CONSUMER_ATTEMPTS_MINUTE] = consumers.minuteCount(consumer) + 1;
+        x[CONSUMER_ATTEMPTS_HOUR] = consumers.hourCount(consumer) + 1;
+        x[ACCOUNT_AGE_HOURS] = consumerProfiles.ageHours(consumer, nowMs);
+        x[CONSUMER_REFUNDS_24H] = consumers.refunds24h(consumer);
+        x[CONSUMER_PAYMENTS_24H] = consumers.payments24h(consumer);
+        x[CONSUMER_STRIKES_24H] = consumers.strikes24h(consumer);
+        x[MINUTES_SINCE_LAST_PAYMENT] = consumerProfiles.minutesSinceLastPayment(consumer, nowMs);
+        x[TRADE] = trade;
+    }
+
+    /** Fills {@link #values} for a redemption of points at a merchant (the consumer row was advanced to now). */
+    void forRedemption(final long nowMs, final int consumer, final int merchant, final int home)
+    {
+        final long[] x = values;
+        java.util.Arrays.fill(x, 0);
+        x[IS_REDEMPTION] = 1;
+        x[AMOUNT_VS_CONSUMER] = AmountStats.NO_HISTORY;
+        x[AMOUNT_VS_MERCHANT] = AmountStats.NO_HISTORY;
+        x[AMOUNT_VS_TRADE] = AmountStats.NO_HISTORY;
+        x[AMOUNT_VS_TERMINAL] = AmountStats.NO_HISTORY;
+        x[OWN_RECRUIT] = home == merchant ? 1 : 0;
+        x[RECRUITED_BY_OTHER] = home >= 0 && home != merchant ? 1 : 0;
+        x[AT_LAST_PAYMENT_SHOP] = consumerProfiles.lastMerchant(consumer) == merchant ? 1 : 0;
+        x[DISTINCT_MERCHANTS] = consumers.distinctMerchantsWith(consumer, merchant);
+        forConsumer(nowMs, consumer, merchantProfiles.trade(merchant));
+        x[CONSUMER_ATTEMPTS_MINUTE]--;
+        x[CONSUMER_ATTEMPTS_HOUR]--;
+    }
+
+    /** An approved Try or Pay: the new profiles learn it (the old ones are updated by {@link RiskControl}). */
+    void recordPayment(final long nowMs, final int consumer, final int merchant, final int terminal, final int home,
+        final long amountFen)
+    {
+        final long log16 = AmountStats.log16(amountFen);
+        final int hour = HourProfile.hourOfDay(nowMs);
+        terminalProfiles.advance(terminal, nowMs);
+        merchantProfiles.advance(merchant, nowMs);
+        final boolean firstTime = !seenPairs.seen(consumer, terminal);
+        seenPairs.add(consumer, terminal);
+        terminalProfiles.recordPayment(terminal, consumer, firstTime, log16);
+        merchantProfiles.recordPayment(merchant, consumer, home, amountFen, log16, hour);
+        trades.recordPayment(merchantProfiles.trade(merchant), log16, hour);
+        consumerProfiles.recordPayment(consumer, nowMs, merchant, log16);
+    }
+
+    void writeTo(final SnapshotWriter writer, final int consumerCount, final int merchantCount,
+        final int terminalCount)
+    {
+        consumerProfiles.writeTo(writer, consumerCount);
+        terminalProfiles.writeTo(writer, terminalCount);
+        merchantProfiles.writeTo(writer, merchantCount);
+        trades.writeTo(writer);
+        seenPairs.writeTo(writer);
+    }
+
+    void readFrom(final SnapshotReader reader, final int consumerCount, final int merchantCount,
+        final int terminalCount)
+    {
+        consumerProfiles.readFrom(reader, consumerCount);
+        terminalProfiles.readFrom(reader, terminalCount);
+        merchantProfiles.readFrom(reader, merchantCount);
+        trades.readFrom(reader);
+        seenPairs.readFrom(reader);
+    }
+
+    long hash(final long seed, final int consumerCount, final int merchantCount, final int terminalCount)
+    {
+        long hash = consumerProfiles.hash(seed, consumerCount);
+        hash = terminalProfiles.hash(hash, terminalCount);
+        hash = merchantProfiles.hash(hash, merchantCount);
+        hash = trades.hash(hash);
+        return seenPairs.hash(hash);
+    }
+}

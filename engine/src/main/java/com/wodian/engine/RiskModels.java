@@ -1,0 +1,122 @@
+package com.wodian.engine;
+
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.RiskModelOp;
+import com.wodian.protocol.sbe.RiskModelSlot;
+
+/**
+ * The two model slots (active, challenger) and the staging area a SetRiskModel load goes through: BEGIN names the
+ * slot, version, tree count and scores; TREES messages add trees strictly in order; COMMIT swaps the staged model into
+ * its slot only when every tree arrived. Any step out of order is refused (RISK_MODEL_INVALID) and changes nothing,
+ * so a replayed or repeated load ends in the same state.
+ */
+final class RiskModels
+{
+    static final int SLOT_ACTIVE = RiskModelSlot.ACTIVE.value();
+    static final int SLOT_CHALLENGER = RiskModelSlot.CHALLENGER.value();
+
+    final RiskModel active = new RiskModel();
+    final RiskModel challenger = new RiskModel();
+    private final RiskModel staging = new RiskModel();
+    /** Slot the staged model is for, 0 when nothing is staged. */
+    private int stagingSlot;
+
+    RiskModel slot(final int slot)
+    {
+        return slot == SLOT_ACTIVE ? active : challenger;
+    }
+
+    static boolean validSlot(final int slot)
+    {
+        return slot == SLOT_ACTIVE || slot == SLOT_CHALLENGER;
+    }
+
+    /** BEGIN, COMMIT or CLEAR; TREES go through {@link #checkTrees} and {@link #stageTree}. */
+    ResultCode control(final int slot, final int op, final long version, final int treeCount, final int declineScore,
+        final int flagScore)
+    {
+        if (!validSlot(slot))
+        {
+            return ResultCode.RISK_MODEL_INVALID;
+        }
+        if (op == RiskModelOp.BEGIN.value())
+        {
+            if (version <= 0 || treeCount < 1 || treeCount > RiskModel.TREES_MAX)
+            {
+                return ResultCode.RISK_MODEL_INVALID;
+            }
+            staging.resetStaging();
+            staging.begin(version, treeCount, declineScore, flagScore);
+            stagingSlot = slot;
+            return ResultCode.OK;
+        }
+        if (op == RiskModelOp.COMMIT.value())
+        {
+            if (stagingSlot != slot || staging.version() != version ||
+                staging.stagedTrees() != staging.expectedTrees())
+            {
+                return ResultCode.RISK_MODEL_INVALID;
+            }
+            slot(slot).copyFrom(staging);
+            staging.resetStaging();
+            stagingSlot = 0;
+            return ResultCode.OK;
+        }
+        if (op == RiskModelOp.CLEAR.value())
+        {
+            slot(slot).clear();
+            return ResultCode.OK;
+        }
+        return ResultCode.RISK_MODEL_INVALID;
+    }
+
+    /** May {@code count} trees starting at {@code firstTree} be staged now? */
+    ResultCode checkTrees(final int slot, final long version, final int firstTree, final int count)
+    {
+        if (stagingSlot == 0 || stagingSlot != slot || staging.version() != version ||
+            firstTree != staging.stagedTrees() || count < 1 || count > RiskModel.TREES_PER_MESSAGE_MAX ||
+            firstTree + count > staging.expectedTrees())
+        {
+            return ResultCode.RISK_MODEL_INVALID;
+        }
+        return ResultCode.OK;
+    }
+
+    static boolean validFeature(final int feature)
+    {
+        return feature >= 0 && feature < RiskFeatures.COUNT;
+    }
+
+    void stageTree(final int f0, final long t0, final int f1, final long t1, final int f2, final long t2,
+        final int leaf0, final int leaf1, final int leaf2, final int leaf3)
+    {
+        staging.stageTree(f0, t0, f1, t1, f2, t2, leaf0, leaf1, leaf2, leaf3);
+    }
+
+    /** Drops staged trees back to {@code stagedTrees} (a message with a bad tree stages nothing). */
+    void unstage(final int stagedTrees)
+    {
+        staging.unstage(stagedTrees);
+    }
+
+    void writeTo(final SnapshotWriter writer)
+    {
+        active.writeTo(writer);
+        challenger.writeTo(writer);
+        staging.writeTo(writer);
+        writer.writeLong(stagingSlot);
+    }
+
+    void readFrom(final SnapshotReader reader)
+    {
+        active.readFrom(reader);
+        challenger.readFrom(reader);
+        staging.readFrom(reader);
+        stagingSlot = (int)reader.readLong();
+    }
+
+    long hash(final long seed)
+    {
+        return StateHash.fold(staging.hash(challenger.hash(active.hash(seed))), stagingSlot);
+    }
+}

@@ -1,0 +1,61 @@
+package com.wodian.engine;
+
+/**
+ * Consumer–terminal pairs that ever had an approved payment, as a one-hash bit set of fixed size: "first time at
+ * this terminal" is a clear bit. A set bit may belong to another pair (the answer errs towards "seen before", never
+ * towards "new"). Sized at 16 bits per slot of the pair table (riskPairsMax, at least 2^12 bits): 2 MB for the
+ * default 2^20, where a million pairs make about 6% of new pairs read as seen. Bits are never cleared.
+ */
+final class SeenPairs
+{
+    private final int bitsLog2;
+    private final long[] words;
+
+    SeenPairs(final int pairsMax)
+    {
+        bitsLog2 = Math.max(12, 64 - Long.numberOfLeadingZeros(Math.max(1L, (long)pairsMax * 16 - 1)));
+        words = new long[1 << (bitsLog2 - 6)];
+    }
+
+    private int bit(final int consumerIndex, final int terminalIndex)
+    {
+        final long key = ((long)consumerIndex << 32) | (terminalIndex & 0xFFFF_FFFFL);
+        return (int)(StateHash.fmix(key) >>> (64 - bitsLog2));
+    }
+
+    boolean seen(final int consumerIndex, final int terminalIndex)
+    {
+        final int bit = bit(consumerIndex, terminalIndex);
+        return (words[bit >>> 6] & (1L << bit)) != 0;
+    }
+
+    void add(final int consumerIndex, final int terminalIndex)
+    {
+        final int bit = bit(consumerIndex, terminalIndex);
+        words[bit >>> 6] |= 1L << bit;
+    }
+
+    void writeTo(final SnapshotWriter writer)
+    {
+        writer.writeLongs(words, words.length);
+    }
+
+    void readFrom(final SnapshotReader reader)
+    {
+        reader.readLongs(words);
+    }
+
+    /** Folds the non-empty words with their positions: a sparse set hashes quickly. */
+    long hash(final long seed)
+    {
+        long hash = StateHash.fold(seed, words.length);
+        for (int i = 0; i < words.length; i++)
+        {
+            if (words[i] != 0)
+            {
+                hash = StateHash.fold(StateHash.fold(hash, i), words[i]);
+            }
+        }
+        return hash;
+    }
+}

@@ -1,0 +1,84 @@
+package com.wodian.engine;
+
+/**
+ * What the scoring model knows of a terminal beyond {@link TerminalRiskBook}'s minute windows, three longs per
+ * terminal: distinct consumers in the last 10..20 minutes (two 32-bit hashed sets, this period's in bits 0..31), the
+ * share of its payments that were a consumer's first at this terminal (EWMA, alpha 1/16, x1024), and its amounts on
+ * a log scale ({@link AmountStats}), so that amounts far below its usual stand out.
+ */
+final class TerminalProfileBook
+{
+    static final int STRIDE = 4;
+    static final long PERIOD_MS = 600_000;
+    private static final int LAST_MS = 0;
+    private static final int CONSUMERS = 1;
+    private static final int NEW_PAIR_SHARE = 2;
+    private static final int AMOUNT = 3;
+
+    final long[] rows;
+
+    TerminalProfileBook(final int capacity)
+    {
+        rows = new long[capacity * STRIDE];
+    }
+
+    void advance(final int index, final long nowMs)
+    {
+        final int base = index * STRIDE;
+        final long steps = PackedRing.steps(rows[base + LAST_MS], nowMs, PERIOD_MS);
+        if (steps > 0)
+        {
+            rows[base + CONSUMERS] = PackedRing.advance(rows[base + CONSUMERS], steps, 32, 2);
+        }
+        rows[base + LAST_MS] = nowMs;
+    }
+
+    static long consumerBit(final int consumerIndex)
+    {
+        return 1L << ((consumerIndex * 0x9E3779B9) >>> 27);
+    }
+
+    /** Distinct consumers (bits set: a lower bound), counting {@code consumerIndex} as seen now. */
+    long distinctConsumersWith(final int index, final int consumerIndex)
+    {
+        final long sets = rows[index * STRIDE + CONSUMERS];
+        return Long.bitCount((sets | (sets >>> 32) | consumerBit(consumerIndex)) & 0xFFFF_FFFFL);
+    }
+
+    long newPairShare(final int index)
+    {
+        return rows[index * STRIDE + NEW_PAIR_SHARE];
+    }
+
+    long amount(final int index)
+    {
+        return rows[index * STRIDE + AMOUNT];
+    }
+
+    void recordPayment(final int index, final int consumerIndex, final boolean firstTimePair, final long log16)
+    {
+        final int base = index * STRIDE;
+        rows[base + CONSUMERS] |= consumerBit(consumerIndex);
+        final long share = rows[base + NEW_PAIR_SHARE];
+        rows[base + NEW_PAIR_SHARE] = share + (((firstTimePair ? 1024 : 0) - share) >> 4);
+        rows[base + AMOUNT] = AmountStats.add(rows[base + AMOUNT], log16);
+    }
+
+    void writeTo(final SnapshotWriter writer, final int count)
+    {
+        writer.writeLongs(rows, count * STRIDE);
+    }
+
+    void readFrom(final SnapshotReader reader, final int count)
+    {
+        if (reader.readLongs(rows) != count * STRIDE)
+        {
+            throw new IllegalStateException("terminal profile rows do not match the terminal count " + count);
+        }
+    }
+
+    long hash(final long seed, final int count)
+    {
+        return StateHash.foldRows(seed, rows, count, STRIDE);
+    }
+}

@@ -1,0 +1,171 @@
+package com.wodian.perf.riskmodel;
+
+import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
+import com.wodian.engine.ReplySink;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.PayDecoder;
+import com.wodian.protocol.sbe.PaymentTryDecoder;
+import com.wodian.protocol.sbe.RedeemPointsDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.RiskAction;
+import com.wodian.protocol.sbe.RiskMode;
+import com.wodian.protocol.sbe.RiskModelSlot;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Runs a {@link LabelledStream} through an in-process engine as the pipeline would (next sequence, the command's
+ * input time) and records every risk decision with its label: the features the engine computed, whether risk
+ * declined it. The hand-written rules run in the given mode at their tuned defaults; a model, if given, is loaded
+ * with SetRiskModel commands (the journaled path) and enforced as rule 14. Features are captured on every run.
+ */
+public final class ModelRun implements ReplySink
+{
+    private final LabelledStream stream;
+    private final RiskMode rulesMode;
+    private final TreeModel model;
+    private final Engine engine;
+    private final CommandEncoder encoder = new CommandEncoder();
+    private final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
+    private final UnsafeBuffer reply = new UnsafeBuffer(new byte[2048]);
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final PayDecoder payDecoder = new PayDecoder();
+    private final PaymentTryDecoder tryDecoder = new PaymentTryDecoder();
+    private final RedeemPointsDecoder redeemDecoder = new RedeemPointsDecoder();
+    private final long[] x = new long[Engine.riskFeatureNames().length];
+    private long sequence;
+    private long nowMs;
+    private int replyLength;
+
+    public final RiskDataset decisions = new RiskDataset(Engine.riskFeatureNames().length);
+    /** Per decision: declined by risk. */
+    public boolean[] declined = new boolean[1024];
+    /** Per decision: abuse group, 0 for legitimate. */
+    public long[] groups = new long[1024];
+
+    public ModelRun(final LabelledStream stream, final RiskMode rulesMode, final TreeModel model)
+    {
+        this.stream = stream;
+        this.rulesMode = rulesMode;
+        this.model = model;
+        final int keys = stream.keysMax();
+        engine = new Engine(new EngineConfig()
+            .consumersMax(stream.consumersMax())
+            .merchantsMax(stream.merchantsMax())
+            .terminalsMax(stream.terminalsMax())
+            .holdsMax(65_536)
+            .keysMax(keys)
+            .vouchersMax(Math.max(1_024, keys / 4))
+            .consumptionPairsMax(keys)
+            .pointsLedgerEntriesMax(1 << 20)
+            .riskPairsMax(1 << 20));
+        engine.captureRiskFeatures(true);
+    }
+
+    @Override
+    public void onReply(final DirectBuffer buffer, final int offset, final int length)
+    {
+        reply.putBytes(0, buffer, offset, length);
+        replyLength = length;
+    }
+
+    private ResultCode apply(final DirectBuffer buffer, final int offset, final int length)
+    {
+        engine.onCommand(++sequence, nowMs, buffer, offset, length, this);
+        return ResultCode.get(reply.getShort(MessageHeaderDecoder.ENCODED_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN)
+            & 0xFFFF);
+    }
+
+    private void require(final ResultCode code, final String what)
+    {
+        if (code != ResultCode.OK)
+        {
+            throw new IllegalStateException(what + ": " + code);
+        }
+    }
+
+    private void configure()
+    {
+        if (rulesMode != RiskMode.OFF)
+        {
+            for (int rule = 1; rule <= Engine.RISK_RULES_CONFIGURABLE; rule++)
+            {
+                final long[] defaults = Engine.riskRuleDefaults(rule);
+                require(apply(command, 0, encoder.setRiskRule(command, 0, 0, rule, rulesMode,
+                    RiskAction.get((short)defaults[0]), defaults[1], defaults[2], defaults[3])), "rule " + rule);
+            }
+        }
+        if (model != null)
+        {
+            model.encode(encoder, command, RiskModelSlot.ACTIVE, (buffer, length) ->
+                require(apply(buffer, 0, length), "SetRiskModel"));
+            require(apply(command, 0, encoder.setRiskRule(command, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
+                RiskAction.DECLINE, 0, 0, 0)), "model rule");
+        }
+    }
+
+    public ModelRun run()
+    {
+        while (stream.next())
+        {
+            if (sequence == 0)
+            {
+                nowMs = stream.timestampMs();
+                configure();
+            }
+            nowMs = Math.max(nowMs, stream.timestampMs());
+            final ResultCode code = apply(stream.buffer(), stream.offset(), stream.length());
+            stream.onReply(reply, 0, replyLength);
+            if (engine.lastRiskFeatures(x) == sequence)
+            {
+                record(code);
+            }
+        }
+        engine.verifyInvariants();
+        return this;
+    }
+
+    private void record(final ResultCode code)
+    {
+        final DirectBuffer buffer = stream.buffer();
+        header.wrap(buffer, stream.offset());
+        final int body = stream.offset() + MessageHeaderDecoder.ENCODED_LENGTH;
+        final long merchantId;
+        final boolean payment;
+        switch (header.templateId())
+        {
+            case PayDecoder.TEMPLATE_ID -> {
+                merchantId = payDecoder.wrap(buffer, body, header.blockLength(), header.version()).merchantId();
+                payment = true;
+            }
+            case PaymentTryDecoder.TEMPLATE_ID -> {
+                merchantId = tryDecoder.wrap(buffer, body, header.blockLength(), header.version()).merchantId();
+                payment = true;
+            }
+            case RedeemPointsDecoder.TEMPLATE_ID -> {
+                merchantId = redeemDecoder.wrap(buffer, body, header.blockLength(), header.version()).merchantId();
+                payment = false;
+            }
+            default -> {
+                return;
+            }
+        }
+        final int row = decisions.size;
+        if (row == declined.length)
+        {
+            declined = java.util.Arrays.copyOf(declined, row * 2);
+            groups = java.util.Arrays.copyOf(groups, row * 2);
+        }
+        declined[row] = code.value() >= 700 && code.value() <= 749;
+        groups[row] = stream.group();
+        decisions.add(x, stream.kind() != 0, stream.kind(), stream.variant(), payment,
+            stream.tradeOf(merchantId));
+    }
+
+    public long stateHash()
+    {
+        return engine.stateHash();
+    }
+}

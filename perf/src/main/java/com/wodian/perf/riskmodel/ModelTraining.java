@@ -1,0 +1,118 @@
+package com.wodian.perf.riskmodel;
+
+import com.wodian.engine.Engine;
+import com.wodian.protocol.sbe.RiskMode;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.function.LongFunction;
+
+/**
+ * {@code wodian risk-train}: runs the training seeds' worlds through the engine with the hand rules in shadow and no
+ * model (features captured), trains boosted trees on their decisions, then picks the decline score on the tuning
+ * seeds' decisions: the lowest score at which legitimate payments declined stay at or under the FPR budget overall
+ * and in every trade. The held-out seeds are never seen here.
+ */
+public final class ModelTraining
+{
+    /** Features the trainer may not use: strikes exist only once something enforces, so training would not see them. */
+    static boolean[] excludedFeatures()
+    {
+        final boolean[] excluded = new boolean[Engine.riskFeatureNames().length];
+        final String[] names = Engine.riskFeatureNames();
+        for (int f = 0; f < names.length; f++)
+        {
+            excluded[f] = names[f].equals("CONSUMER_STRIKES_24H");
+        }
+        return excluded;
+    }
+
+    public static RiskDataset collect(final LongFunction<LabelledStream> world, final long[] seeds,
+        final PrintStream log)
+    {
+        final RiskDataset all = new RiskDataset(Engine.riskFeatureNames().length);
+        for (final long seed : seeds)
+        {
+            final long start = System.nanoTime();
+            final ModelRun run = new ModelRun(world.apply(seed), RiskMode.SHADOW, null).run();
+            all.addAll(run.decisions);
+            log.printf("seed %d: %d decisions (%d abusive) in %.1f s%n", seed, run.decisions.size,
+                count(run.decisions), (System.nanoTime() - start) / 1e9);
+        }
+        return all;
+    }
+
+    static long count(final RiskDataset data)
+    {
+        long count = 0;
+        for (int i = 0; i < data.size; i++)
+        {
+            count += data.abusive[i] ? 1 : 0;
+        }
+        return count;
+    }
+
+    public static TreeModel train(final RiskDataset train, final int trees, final double learningRate,
+        final long version)
+    {
+        return new RiskTrainer(trees, learningRate, excludedFeatures()).train(train, version, 20, version);
+    }
+
+    /**
+     * Sets the model's decline score to the lowest score that keeps legitimate payments declined at or under
+     * {@code fprBudget} overall and {@code tradeFprBudget} in every trade on the tuning decisions, and its flag score
+     * at the score 1% of legitimate payments reach.
+     */
+    public static void tune(final TreeModel model, final RiskDataset tune, final double fprBudget,
+        final double tradeFprBudget)
+    {
+        final long[] x = new long[tune.featureCount];
+        final long[][] byTrade = new long[16][];
+        final int[] counts = new int[16];
+        long[] all = new long[tune.size];
+        int n = 0;
+        for (int i = 0; i < tune.size; i++)
+        {
+            if (!tune.abusive[i] && tune.payment[i])
+            {
+                all[n++] = model.score(tune.row(i, x));
+                counts[tune.trade[i] & 15]++;
+            }
+        }
+        all = Arrays.copyOf(all, n);
+        for (int t = 0; t < 16; t++)
+        {
+            byTrade[t] = new long[counts[t]];
+            counts[t] = 0;
+        }
+        for (int i = 0; i < tune.size; i++)
+        {
+            if (!tune.abusive[i] && tune.payment[i])
+            {
+                final int t = tune.trade[i] & 15;
+                byTrade[t][counts[t]++] = model.score(tune.row(i, x));
+            }
+        }
+        long decline = above(all, fprBudget);
+        for (int t = 0; t < 16; t++)
+        {
+            if (byTrade[t].length > 0)
+            {
+                decline = Math.max(decline, above(byTrade[t], tradeFprBudget));
+            }
+        }
+        model.declineScore = (int)Math.min(Integer.MAX_VALUE, decline);
+        model.flagScore = (int)Math.min(model.declineScore, above(all, 0.01));
+    }
+
+    /** The lowest integer score s such that at most {@code budget} of the values are >= s. */
+    static long above(final long[] values, final double budget)
+    {
+        final long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        final int allowed = (int)Math.floor(budget * sorted.length);
+        // The (allowed + 1)-th largest value must be below s.
+        final int index = sorted.length - allowed - 1;
+        return index < 0 ? Long.MIN_VALUE + 1 : sorted[index] + 1;
+    }
+}

@@ -1,0 +1,67 @@
+package com.wodian.perf.riskmodel;
+
+import java.util.Arrays;
+
+/**
+ * Labelled decisions captured from an engine run: per decision the engine's integer features, whether it was abuse,
+ * its abuse kind and variant (from the generator's labels, never seen by the engine), whether it was a payment and
+ * the merchant's trade. Growable columns of primitives.
+ */
+public final class RiskDataset
+{
+    public final int featureCount;
+    public long[] features = new long[0];
+    public boolean[] abusive = new boolean[0];
+    public int[] kind = new int[0];
+    public int[] variant = new int[0];
+    public boolean[] payment = new boolean[0];
+    public int[] trade = new int[0];
+    public int size;
+
+    public RiskDataset(final int featureCount)
+    {
+        this.featureCount = featureCount;
+    }
+
+    public void add(final long[] x, final boolean isAbusive, final int kindId, final int variantId,
+        final boolean isPayment, final int tradeId)
+    {
+        if (size == abusive.length)
+        {
+            final int capacity = Math.max(1024, size * 2);
+            features = Arrays.copyOf(features, capacity * featureCount);
+            abusive = Arrays.copyOf(abusive, capacity);
+            kind = Arrays.copyOf(kind, capacity);
+            variant = Arrays.copyOf(variant, capacity);
+            payment = Arrays.copyOf(payment, capacity);
+            trade = Arrays.copyOf(trade, capacity);
+        }
+        System.arraycopy(x, 0, features, size * featureCount, featureCount);
+        abusive[size] = isAbusive;
+        kind[size] = kindId;
+        variant[size] = variantId;
+        payment[size] = isPayment;
+        trade[size] = tradeId;
+        size++;
+    }
+
+    public long feature(final int row, final int feature)
+    {
+        return features[row * featureCount + feature];
+    }
+
+    public long[] row(final int row, final long[] into)
+    {
+        System.arraycopy(features, row * featureCount, into, 0, featureCount);
+        return into;
+    }
+
+    public void addAll(final RiskDataset other)
+    {
+        final long[] x = new long[featureCount];
+        for (int i = 0; i < other.size; i++)
+        {
+            add(other.row(i, x), other.abusive[i], other.kind[i], other.variant[i], other.payment[i], other.trade[i]);
+        }
+    }
+}

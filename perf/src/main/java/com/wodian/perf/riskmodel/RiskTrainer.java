@@ -1,0 +1,264 @@
+package com.wodian.perf.riskmodel;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Gradient-boosted depth-2 trees with logistic loss, our own small implementation (no dependency): features are cut
+ * into at most {@link #BINS} quantile bins once, each tree finds its root split and then one split per child from
+ * gradient and hessian histograms, leaves are Newton steps shrunk by the learning rate. The model is exported with
+ * integer thresholds (the cut values themselves: "x &lt; cut") and leaves in milli-logits, which is exactly what the
+ * engine evaluates. Legitimate rows may be subsampled (their weight raised to match), deterministically by seed.
+ */
+public final class RiskTrainer
+{
+    static final int BINS = 64;
+    private static final double LAMBDA = 1.0;
+    private static final double MIN_HESSIAN = 2.0;
+
+    private final int trees;
+    private final double learningRate;
+    private final boolean[] excluded;
+
+    public RiskTrainer(final int trees, final double learningRate, final boolean[] excludedFeatures)
+    {
+        this.trees = trees;
+        this.learningRate = learningRate;
+        this.excluded = excludedFeatures;
+    }
+
+    /** Cut values per feature: up to BINS - 1 distinct quantiles of a sample. */
+    private static long[][] cuts(final RiskDataset data, final int[] rows)
+    {
+        final long[][] cuts = new long[data.featureCount][];
+        final int sample = Math.min(rows.length, 200_000);
+        final long[] values = new long[sample];
+        for (int f = 0; f < data.featureCount; f++)
+        {
+            for (int i = 0; i < sample; i++)
+            {
+                values[i] = data.feature(rows[(int)((long)i * rows.length / sample)], f);
+            }
+            Arrays.sort(values);
+            final long[] chosen = new long[BINS - 1];
+            int count = 0;
+            for (int q = 1; q < BINS; q++)
+            {
+                final long cut = values[Math.min(sample - 1, (int)((long)q * sample / BINS))];
+                // A cut splits "x < cut": the smallest value cannot split anything.
+                if (cut > values[0] && (count == 0 || cut > chosen[count - 1]))
+                {
+                    chosen[count++] = cut;
+                }
+            }
+            cuts[f] = Arrays.copyOf(chosen, count);
+        }
+        return cuts;
+    }
+
+    private static int bin(final long[] cuts, final long x)
+    {
+        int lo = 0;
+        int hi = cuts.length;
+        while (lo < hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            if (cuts[mid] <= x)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;   // number of cuts <= x: "x < cuts[b]" iff bin <= b
+    }
+
+    public TreeModel train(final RiskDataset data, final long version, final int legitPerAbusive, final long seed)
+    {
+        final int[] rows = sample(data, legitPerAbusive, seed);
+        final double[] weight = new double[rows.length];
+        int positives = 0;
+        for (final int row : rows)
+        {
+            positives += data.abusive[row] ? 1 : 0;
+        }
+        final long legitTotal = data.size - countAbusive(data);
+        final double legitWeight = (double)legitTotal / Math.max(1, rows.length - positives);
+        for (int i = 0; i < rows.length; i++)
+        {
+            weight[i] = data.abusive[rows[i]] ? 1.0 : legitWeight;
+        }
+        final long[][] cuts = cuts(data, rows);
+        final int f = data.featureCount;
+        final byte[] bins = new byte[rows.length * f];
+        for (int i = 0; i < rows.length; i++)
+        {
+            for (int j = 0; j < f; j++)
+            {
+                bins[i * f + j] = (byte)bin(cuts[j], data.feature(rows[i], j));
+            }
+        }
+        double positiveWeight = 0;
+        double totalWeight = 0;
+        for (int i = 0; i < rows.length; i++)
+        {
+            totalWeight += weight[i];
+            positiveWeight += data.abusive[rows[i]] ? weight[i] : 0;
+        }
+        final double base = Math.log(Math.max(1e-9, positiveWeight) / Math.max(1e-9, totalWeight - positiveWeight));
+        final double[] raw = new double[rows.length];
+        Arrays.fill(raw, base);
+        final int[] features = new int[trees * 3];
+        final long[] thresholds = new long[trees * 3];
+        final int[] leaves = new int[trees * 4];
+        final double[] g = new double[rows.length];
+        final double[] h = new double[rows.length];
+        final byte[] side = new byte[rows.length];
+        for (int t = 0; t < trees; t++)
+        {
+            for (int i = 0; i < rows.length; i++)
+            {
+                final double p = 1 / (1 + Math.exp(-raw[i]));
+                final double y = data.abusive[rows[i]] ? 1 : 0;
+                g[i] = (p - y) * weight[i];
+                h[i] = Math.max(1e-6, p * (1 - p)) * weight[i];
+            }
+            final int[] root = bestSplit(bins, f, g, h, side, (byte)-1, cuts);
+            final int rootFeature = root[0];
+            final int rootBin = root[1];
+            for (int i = 0; i < rows.length; i++)
+            {
+                side[i] = (byte)((bins[i * f + rootFeature] & 0xFF) <= rootBin ? 0 : 1);
+            }
+            final int[] left = bestSplit(bins, f, g, h, side, (byte)0, cuts);
+            final int[] right = bestSplit(bins, f, g, h, side, (byte)1, cuts);
+            features[t * 3] = rootFeature;
+            thresholds[t * 3] = threshold(cuts, rootFeature, rootBin);
+            features[t * 3 + 1] = left[0];
+            thresholds[t * 3 + 1] = threshold(cuts, left[0], left[1]);
+            features[t * 3 + 2] = right[0];
+            thresholds[t * 3 + 2] = threshold(cuts, right[0], right[1]);
+            final double[] leafG = new double[4];
+            final double[] leafH = new double[4];
+            final int[] leafOf = new int[rows.length];
+            for (int i = 0; i < rows.length; i++)
+            {
+                final int[] child = side[i] == 0 ? left : right;
+                final int leaf = side[i] * 2 + ((bins[i * f + child[0]] & 0xFF) <= child[1] ? 0 : 1);
+                leafOf[i] = leaf;
+                leafG[leaf] += g[i];
+                leafH[leaf] += h[i];
+            }
+            final double[] value = new double[4];
+            for (int leaf = 0; leaf < 4; leaf++)
+            {
+                value[leaf] = -leafG[leaf] / (leafH[leaf] + LAMBDA) * learningRate;
+                // Integer leaves: milli-logits, the first tree carries the base score.
+                final int milli = (int)Math.round((value[leaf] + (t == 0 ? base : 0)) * 1000);
+                leaves[t * 4 + leaf] = milli;
+                value[leaf] = milli / 1000.0 - (t == 0 ? base : 0);
+            }
+            for (int i = 0; i < rows.length; i++)
+            {
+                raw[i] += value[leafOf[i]];
+            }
+        }
+        return new TreeModel(version, Integer.MAX_VALUE, Integer.MAX_VALUE, features, thresholds, leaves);
+    }
+
+    /** The cut of bin b ("x < cut" = bins 0..b); Long.MIN_VALUE (never true) when there is no split. */
+    private static long threshold(final long[][] cuts, final int feature, final int bin)
+    {
+        return bin < 0 || bin >= cuts[feature].length ? Long.MIN_VALUE : cuts[feature][bin];
+    }
+
+    /** Best (feature, bin) split of the rows on {@code which} side (-1: all); bin -1 when none helps. */
+    private int[] bestSplit(final byte[] bins, final int f, final double[] g, final double[] h, final byte[] side,
+        final byte which, final long[][] cuts)
+    {
+        final double[] histG = new double[f * BINS];
+        final double[] histH = new double[f * BINS];
+        double totalG = 0;
+        double totalH = 0;
+        final int n = g.length;
+        for (int i = 0; i < n; i++)
+        {
+            if (which >= 0 && side[i] != which)
+            {
+                continue;
+            }
+            totalG += g[i];
+            totalH += h[i];
+            final int base = i * f;
+            for (int j = 0; j < f; j++)
+            {
+                final int b = j * BINS + (bins[base + j] & 0xFF);
+                histG[b] += g[i];
+                histH[b] += h[i];
+            }
+        }
+        final double parent = totalG * totalG / (totalH + LAMBDA);
+        double best = 1e-9;
+        int bestFeature = 0;
+        int bestBin = -1;
+        for (int j = 0; j < f; j++)
+        {
+            if (excluded[j])
+            {
+                continue;
+            }
+            double leftG = 0;
+            double leftH = 0;
+            for (int b = 0; b < cuts[j].length; b++)
+            {
+                leftG += histG[j * BINS + b];
+                leftH += histH[j * BINS + b];
+                final double rightG = totalG - leftG;
+                final double rightH = totalH - leftH;
+                if (leftH < MIN_HESSIAN || rightH < MIN_HESSIAN)
+                {
+                    continue;
+                }
+                final double gain = leftG * leftG / (leftH + LAMBDA) + rightG * rightG / (rightH + LAMBDA) - parent;
+                if (gain > best)
+                {
+                    best = gain;
+                    bestFeature = j;
+                    bestBin = b;
+                }
+            }
+        }
+        return new int[]{bestFeature, bestBin};
+    }
+
+    private static long countAbusive(final RiskDataset data)
+    {
+        long count = 0;
+        for (int i = 0; i < data.size; i++)
+        {
+            count += data.abusive[i] ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** All abusive rows and up to legitPerAbusive legitimate rows per abusive one, chosen by seed. */
+    private static int[] sample(final RiskDataset data, final int legitPerAbusive, final long seed)
+    {
+        final long abusive = countAbusive(data);
+        final long legit = data.size - abusive;
+        final double keep = Math.min(1.0, (double)abusive * legitPerAbusive / Math.max(1, legit));
+        final SplittableRandom random = new SplittableRandom(seed);
+        final int[] rows = new int[data.size];
+        int count = 0;
+        for (int i = 0; i < data.size; i++)
+        {
+            if (data.abusive[i] || random.nextDouble() < keep)
+            {
+                rows[count++] = i;
+            }
+        }
+        return Arrays.copyOf(rows, count);
+    }
+}

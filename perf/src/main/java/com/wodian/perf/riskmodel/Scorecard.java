@@ -1,0 +1,153 @@
+package com.wodian.perf.riskmodel;
+
+import com.wodian.protocol.sbe.MerchantTrade;
+
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What risk did to labelled decisions (payments and redemptions risk evaluated): recall per abuse kind and variant,
+ * precision, legitimate payments declined overall and per merchant trade, abuse groups stopped (at least one
+ * decision declined) and the abusive decisions each group got through before its first decline.
+ */
+public final class Scorecard
+{
+    private final LabelledStream names;
+    final long[][] abusive;          // [kind][variant]
+    final long[][] abusiveDeclined;
+    long legitPayments;
+    long legitPaymentsDeclined;
+    long legitDecisions;
+    long legitDeclined;
+    final long[] tradePayments = new long[16];
+    final long[] tradeDeclined = new long[16];
+    long groupsTotal;
+    long groupsStopped;
+    long passedBeforeFirstDecline;
+    final Map<Long, long[]> groupState = new HashMap<>();   // group -> {stopped 0/1, passed before first decline}
+
+    public Scorecard(final LabelledStream names, final RiskDataset data, final boolean[] declined, final long[] groups)
+    {
+        this.names = names;
+        abusive = new long[names.kindCount() + 1][3];
+        abusiveDeclined = new long[names.kindCount() + 1][3];
+        for (int i = 0; i < data.size; i++)
+        {
+            add(data, i, declined[i], groups[i]);
+        }
+        for (final long[] state : groupState.values())
+        {
+            groupsTotal++;
+            groupsStopped += state[0];
+            passedBeforeFirstDecline += state[1];
+        }
+    }
+
+    private void add(final RiskDataset data, final int i, final boolean isDeclined, final long group)
+    {
+        if (!data.abusive[i])
+        {
+            legitDecisions++;
+            legitDeclined += isDeclined ? 1 : 0;
+            if (data.payment[i])
+            {
+                legitPayments++;
+                legitPaymentsDeclined += isDeclined ? 1 : 0;
+                tradePayments[data.trade[i] & 15]++;
+                tradeDeclined[data.trade[i] & 15] += isDeclined ? 1 : 0;
+            }
+            return;
+        }
+        abusive[data.kind[i]][data.variant[i]]++;
+        abusiveDeclined[data.kind[i]][data.variant[i]] += isDeclined ? 1 : 0;
+        final long[] state = groupState.computeIfAbsent(group, g -> new long[2]);
+        if (state[0] == 0)
+        {
+            if (isDeclined)
+            {
+                state[0] = 1;
+            }
+            else
+            {
+                state[1]++;
+            }
+        }
+    }
+
+    private static String pct(final long part, final long whole)
+    {
+        return whole == 0 ? "     -" : String.format(Locale.ROOT, "%6.2f%%", 100.0 * part / whole);
+    }
+
+    public long abusiveTotal(final int variant)
+    {
+        long sum = 0;
+        for (int k = 1; k < abusive.length; k++)
+        {
+            sum += variant < 0 ? abusive[k][1] + abusive[k][2] + abusive[k][0] : abusive[k][variant];
+        }
+        return sum;
+    }
+
+    public long abusiveDeclinedTotal(final int variant)
+    {
+        long sum = 0;
+        for (int k = 1; k < abusive.length; k++)
+        {
+            sum += variant < 0 ? abusiveDeclined[k][1] + abusiveDeclined[k][2] + abusiveDeclined[k][0] :
+                abusiveDeclined[k][variant];
+        }
+        return sum;
+    }
+
+    public double recall()
+    {
+        return (double)abusiveDeclinedTotal(-1) / Math.max(1, abusiveTotal(-1));
+    }
+
+    public double fpr()
+    {
+        return (double)legitPaymentsDeclined / Math.max(1, legitPayments);
+    }
+
+    public void print(final PrintStream out)
+    {
+        out.printf(Locale.ROOT, "%-22s %9s %9s %9s %9s %9s %9s%n", "kind", "blatant", "recall", "careful", "recall",
+            "all", "recall");
+        for (int k = 1; k < abusive.length; k++)
+        {
+            final long all = abusive[k][0] + abusive[k][1] + abusive[k][2];
+            final long hit = abusiveDeclined[k][0] + abusiveDeclined[k][1] + abusiveDeclined[k][2];
+            out.printf(Locale.ROOT, "%-22s %9d %9s %9d %9s %9d %9s%n", names.kindName(k), abusive[k][1],
+                pct(abusiveDeclined[k][1], abusive[k][1]), abusive[k][2], pct(abusiveDeclined[k][2], abusive[k][2]),
+                all, pct(hit, all));
+        }
+        final long all = abusiveTotal(-1);
+        final long hit = abusiveDeclinedTotal(-1);
+        out.printf(Locale.ROOT, "%-22s %9d %9s %9d %9s %9d %9s%n", "ALL", abusiveTotal(1),
+            pct(abusiveDeclinedTotal(1), abusiveTotal(1)), abusiveTotal(2), pct(abusiveDeclinedTotal(2),
+                abusiveTotal(2)), all, pct(hit, all));
+        out.printf(Locale.ROOT, "precision: %s (%d abusive of %d declined)%n", pct(hit, hit + legitDeclined), hit,
+            hit + legitDeclined);
+        out.printf(Locale.ROOT, "legitimate payments declined (FPR): %d of %d = %s%n", legitPaymentsDeclined,
+            legitPayments, pct(legitPaymentsDeclined, legitPayments));
+        final StringBuilder trades = new StringBuilder("FPR per trade:");
+        for (int t = 0; t < 16; t++)
+        {
+            if (tradePayments[t] > 0)
+            {
+                final MerchantTrade trade = MerchantTrade.get((short)t);
+                trades.append(' ').append(trade == MerchantTrade.NULL_VAL ? "trade" + t : trade.name()).append(' ')
+                    .append(pct(tradeDeclined[t], tradePayments[t]).trim()).append(" (").append(tradeDeclined[t])
+                    .append('/').append(tradePayments[t]).append(')');
+            }
+        }
+        out.println(trades);
+        out.printf(Locale.ROOT, "abuse groups stopped (>= 1 decline): %d of %d = %s; abusive decisions passed " +
+            "before the first decline: %d (%.1f per group)%n", groupsStopped, groupsTotal,
+            pct(groupsStopped, groupsTotal), passedBeforeFirstDecline,
+            (double)passedBeforeFirstDecline / Math.max(1, groupsTotal));
+    }
+}

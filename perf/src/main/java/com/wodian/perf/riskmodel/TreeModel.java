@@ -1,0 +1,159 @@
+package com.wodian.perf.riskmodel;
+
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.RiskModelOp;
+import com.wodian.protocol.sbe.RiskModelSlot;
+import org.agrona.MutableDirectBuffer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A trained scoring model as the engine evaluates it: depth-2 trees over integer features, integer leaves
+ * (milli-logits), a decline score and a flag score. Written as a small text file by {@code wodian risk-train}
+ * and turned into SetRiskModel commands (BEGIN, TREES of up to four trees, COMMIT) by {@link #encode}.
+ *
+ * <pre>
+ *   wodian-risk-model 1
+ *   version 20261203
+ *   declineScore 2710
+ *   flagScore 1500
+ *   tree f0 t0 f1 t1 f2 t2 leafLL leafLR leafRL leafRR     (one line per tree)
+ * </pre>
+ */
+public final class TreeModel
+{
+    public final long version;
+    public int declineScore;
+    public int flagScore;
+    public final int[] features;
+    public final long[] thresholds;
+    public final int[] leaves;
+
+    public TreeModel(final long version, final int declineScore, final int flagScore, final int[] features,
+        final long[] thresholds, final int[] leaves)
+    {
+        this.version = version;
+        this.declineScore = declineScore;
+        this.flagScore = flagScore;
+        this.features = features;
+        this.thresholds = thresholds;
+        this.leaves = leaves;
+    }
+
+    public int treeCount()
+    {
+        return features.length / 3;
+    }
+
+    /** The engine's arithmetic, for tools: the sum of the leaves the features reach. */
+    public long score(final long[] x)
+    {
+        long sum = 0;
+        for (int tree = 0; tree < treeCount(); tree++)
+        {
+            final int node = tree * 3;
+            final boolean left = x[features[node]] < thresholds[node];
+            final int child = left ? node + 1 : node + 2;
+            final boolean childLeft = x[features[child]] < thresholds[child];
+            sum += leaves[tree * 4 + (left ? 0 : 2) + (childLeft ? 0 : 1)];
+        }
+        return sum;
+    }
+
+    public void write(final Path path) throws IOException
+    {
+        final StringBuilder text = new StringBuilder();
+        text.append("wodian-risk-model 1\n");
+        text.append("version ").append(version).append('\n');
+        text.append("declineScore ").append(declineScore).append('\n');
+        text.append("flagScore ").append(flagScore).append('\n');
+        for (int tree = 0; tree < treeCount(); tree++)
+        {
+            text.append("tree");
+            for (int node = 0; node < 3; node++)
+            {
+                text.append(' ').append(features[tree * 3 + node]).append(' ').append(thresholds[tree * 3 + node]);
+            }
+            for (int leaf = 0; leaf < 4; leaf++)
+            {
+                text.append(' ').append(leaves[tree * 4 + leaf]);
+            }
+            text.append('\n');
+        }
+        Files.writeString(path, text.toString(), StandardCharsets.UTF_8);
+    }
+
+    public static TreeModel read(final Path path) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).trim().equals("wodian-risk-model 1"))
+        {
+            throw new IOException(path + ": not a wodian-risk-model 1 file");
+        }
+        long version = 0;
+        int decline = Integer.MAX_VALUE;
+        int flag = Integer.MAX_VALUE;
+        final List<String[]> trees = new ArrayList<>();
+        for (final String line : lines.subList(1, lines.size()))
+        {
+            final String[] parts = line.trim().split("\\s+");
+            switch (parts[0])
+            {
+                case "version" -> version = Long.parseLong(parts[1]);
+                case "declineScore" -> decline = Integer.parseInt(parts[1]);
+                case "flagScore" -> flag = Integer.parseInt(parts[1]);
+                case "tree" -> trees.add(parts);
+                case "" -> { }
+                default -> throw new IOException(path + ": unknown line " + line);
+            }
+        }
+        final int n = trees.size();
+        final int[] features = new int[n * 3];
+        final long[] thresholds = new long[n * 3];
+        final int[] leaves = new int[n * 4];
+        for (int tree = 0; tree < n; tree++)
+        {
+            final String[] parts = trees.get(tree);
+            if (parts.length != 11)
+            {
+                throw new IOException(path + ": a tree line has 10 numbers");
+            }
+            for (int node = 0; node < 3; node++)
+            {
+                features[tree * 3 + node] = Integer.parseInt(parts[1 + node * 2]);
+                thresholds[tree * 3 + node] = Long.parseLong(parts[2 + node * 2]);
+            }
+            for (int leaf = 0; leaf < 4; leaf++)
+            {
+                leaves[tree * 4 + leaf] = Integer.parseInt(parts[7 + leaf]);
+            }
+        }
+        return new TreeModel(version, decline, flag, features, thresholds, leaves);
+    }
+
+    /** Receives each encoded SetRiskModel command of a load. */
+    public interface CommandSink
+    {
+        void apply(MutableDirectBuffer buffer, int length);
+    }
+
+    /** The SetRiskModel commands that load this model into a slot: BEGIN, TREES (4 per command), COMMIT. */
+    public void encode(final CommandEncoder encoder, final MutableDirectBuffer buffer, final RiskModelSlot slot,
+        final CommandSink sink)
+    {
+        sink.apply(buffer, encoder.setRiskModel(buffer, 0, slot, RiskModelOp.BEGIN, version, treeCount(),
+            declineScore, flagScore));
+        for (int from = 0; from < treeCount(); from += 4)
+        {
+            final int count = Math.min(4, treeCount() - from);
+            sink.apply(buffer, encoder.setRiskModelTrees(buffer, 0, slot, version, from, count, features, thresholds,
+                leaves));
+        }
+        sink.apply(buffer, encoder.setRiskModel(buffer, 0, slot, RiskModelOp.COMMIT, version, 0, 0, 0));
+    }
+}

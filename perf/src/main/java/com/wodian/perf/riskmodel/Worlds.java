@@ -1,0 +1,27 @@
+package com.wodian.perf.riskmodel;
+
+import com.wodian.perf.RiskWorkload;
+
+import java.util.function.LongFunction;
+
+/** The labelled worlds the risk tools can run, by name: seed to stream. */
+public final class Worlds
+{
+    private Worlds()
+    {
+    }
+
+    /**
+     * @param name     "workload" (our older generator, perf/RiskWorkload) or "riskworld" (the independent one)
+     * @param heldOut  riskworld only: draw world parameters from the held-out range instead of the training range
+     */
+    public static LongFunction<LabelledStream> byName(final String name, final boolean heldOut, final int consumers,
+        final int days)
+    {
+        return switch (name)
+        {
+            case "workload" -> seed -> new WorkloadStream(new RiskWorkload(seed, consumers, days));
+            default -> throw new IllegalArgumentException("unknown world " + name + " (workload)");
+        };
+    }
+}

@@ -1,0 +1,42 @@
+package com.wodian.tools;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code wodian risk-train} then {@code wodian risk-eval --model}: the model file is written, loaded through
+ * SetRiskModel and enforced; the same inputs give the same scorecard and state hash; the scorecard has a row per
+ * abuse kind, precision, FPR per trade and groups stopped.
+ */
+class RiskTrainCommandTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainedModelIsLoadedEnforcedAndDeterministic() throws Exception
+    {
+        final Path model = dir.resolve("model.txt");
+        final CliTest.Run train = CliTest.wodian("risk-train", "--world", "workload", "--consumers", "1000",
+            "--train-seeds", "1", "--tune-seeds", "2", "--trees", "20", "--out", model.toString());
+        assertEquals(0, train.exitCode(), train.out());
+        assertTrue(Files.readString(model).startsWith("wodian-risk-model 1\n"), Files.readString(model));
+
+        final String[] eval = {"risk-eval", "--world", "workload", "--consumers", "1000", "--seeds", "3", "--model",
+            model.toString()};
+        final CliTest.Run first = CliTest.wodian(eval);
+        final CliTest.Run again = CliTest.wodian(eval);
+        assertEquals(0, first.exitCode(), first.out());
+        assertEquals(first.out(), again.out(), "same inputs, same model: same decisions and state hash");
+        for (final String row : new String[]{"\nSPREE ", "\nALL ", "\nprecision:", "FPR per trade:",
+            "abuse groups stopped", "decline at "})
+        {
+            assertTrue(first.out().contains(row), row + " in\n" + first.out());
+        }
+    }
+}
