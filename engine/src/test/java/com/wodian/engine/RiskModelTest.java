@@ -200,4 +200,46 @@ class RiskModelTest
         d.command.putByte(tradeOffset, (byte)99);
         assertEquals(ResultCode.MALFORMED_MESSAGE, d.apply(len));
     }
+
+    /** SetRiskModel and RegisterMerchant v4, mutated and truncated: every input gets a code, the engine stays sound. */
+    @Test
+    void mutatedModelCommandsNeverBreakTheEngine()
+    {
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(13);
+        assertEquals(ResultCode.OK, d.riskRule(0, RiskRules.MODEL, RiskMode.ENFORCE, RiskAction.DECLINE, 0, 0, 0));
+        for (int i = 0; i < 20_000; i++)
+        {
+            int length = switch (random.nextInt(4))
+            {
+                case 0 -> d.encoder.setRiskModel(d.command, 0, RiskModelSlot.ACTIVE, RiskModelOp.BEGIN,
+                    1 + random.nextInt(3), 1 + random.nextInt(2), random.nextInt(2_000), random.nextInt(2_000));
+                case 1 -> d.encoder.setRiskModelTrees(d.command, 0, RiskModelSlot.ACTIVE, 1 + random.nextInt(3),
+                    random.nextInt(2), 1, features, thresholds, leaves);
+                case 2 -> d.encoder.setRiskModel(d.command, 0, RiskModelSlot.ACTIVE, RiskModelOp.COMMIT,
+                    1 + random.nextInt(3), 0, 0, 0);
+                default -> d.encoder.registerMerchant(d.command, 0, 10 + random.nextInt(5), 10, 500, 200, 0, false,
+                    MerchantTrade.CAFE, random.nextInt());
+            };
+            for (int flip = random.nextInt(3); flip > 0; flip--)
+            {
+                final int at = random.nextInt(length);
+                d.command.putByte(at, (byte)(d.command.getByte(at) ^ (1 << random.nextInt(8))));
+            }
+            if (random.nextInt(8) == 0)
+            {
+                length = random.nextInt(length + 1);
+            }
+            assertNotNull(d.apply(length), "every input gets a reply with a code");
+            if (random.nextInt(16) == 0)
+            {
+                assertNotNull(pay(1 + random.nextInt(3), 1 + random.nextInt(200_000)));
+            }
+        }
+        d.engine.verifyInvariants();
+        final MemorySnapshot snapshot = new MemorySnapshot();
+        d.engine.writeSnapshot(snapshot);
+        final Engine restored = new Engine(EngineConfig.small());
+        restored.readSnapshot(snapshot);
+        assertEquals(d.engine.stateHash(), restored.stateHash());
+    }
 }

@@ -6,6 +6,7 @@ import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.PayEncoder;
 import com.wodian.protocol.sbe.RiskAction;
 import com.wodian.protocol.sbe.RiskMode;
+import com.wodian.protocol.sbe.RiskModelSlot;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,6 +38,9 @@ import java.util.concurrent.TimeUnit;
  * (the iteration check requires every reply OK), and the benchmark compresses time (16 payments per input
  * millisecond), so the velocity and distinct-party thresholds are raised out of reach ({@code on}); {@code worst}
  * raises every threshold instead and removes every shortcut, so each rule does all its work on every payment.
+ * {@code model} is {@code on} plus a scoring model of {@link #MODEL_TREES} depth-2 trees loaded with SetRiskModel and
+ * enforced (rule 14): every payment computes the 36 features and walks every tree; its decline and flag scores are out
+ * of reach, so nothing is declined and no event is written (the cost of a hit is an event, as for any rule).
  *
  * <p>Run: {@code bin/wodian jmh EngineRiskPayBenchmark -prof gc}.
  */
@@ -58,8 +62,14 @@ public class EngineRiskPayBenchmark
     private static final int PAYMENT_ID_OFFSET = CommandEncoder.HEADER_LENGTH + PayEncoder.paymentIdEncodingOffset();
     private static final long NEVER = 1_000_000_000_000L;
 
-    /** off: every rule OFF; on: all twelve ENFORCE at tuned thresholds (see below); worst: all twelve, all work. */
-    @Param({"off", "on", "worst"})
+    /** Trees of the benchmark's model: the number {@code wodian risk-train} trains by default. */
+    static final int MODEL_TREES = 160;
+
+    /**
+     * off: every rule OFF; on: all twelve ENFORCE at tuned thresholds (see below); worst: all twelve, all work;
+     * model: on plus the scoring model.
+     */
+    @Param({"off", "on", "worst", "model"})
     public String rules;
 
     private EngineFixture fixture;
@@ -94,6 +104,10 @@ public class EngineRiskPayBenchmark
                     RiskAction.get((short)setting[0]), setting[1], setting[2], setting[3]);
                 fixture.apply(scratch, 0, length, replies);
             }
+            if ("model".equals(rules))
+            {
+                loadModel(encoder, scratch);
+            }
             replies.requireAllOk("EngineRiskPayBenchmark rules");
             replies.reset();
         }
@@ -121,6 +135,34 @@ public class EngineRiskPayBenchmark
             "; risk decisions " + fixture.engine().riskDecisions());
         fixture.engine().verifyInvariants();
         replies.reset();
+    }
+
+    /**
+     * A model with the shape of a trained one (random features, thresholds drawn around typical feature values, so
+     * branches are not predictable), decline and flag scores out of reach.
+     */
+    private void loadModel(final CommandEncoder encoder, final UnsafeBuffer scratch)
+    {
+        final SplittableRandom random = new SplittableRandom(EnginePayBenchmark.SEED + 2);
+        final int featureCount = Engine.riskFeatureNames().length;
+        final int[] features = new int[MODEL_TREES * 3];
+        final long[] thresholds = new long[MODEL_TREES * 3];
+        final int[] leaves = new int[MODEL_TREES * 4];
+        for (int i = 0; i < features.length; i++)
+        {
+            features[i] = random.nextInt(featureCount);
+            thresholds[i] = random.nextInt(4);
+        }
+        for (int i = 0; i < leaves.length; i++)
+        {
+            leaves[i] = random.nextInt(-500, 500);
+        }
+        final com.wodian.perf.riskmodel.TreeModel model = new com.wodian.perf.riskmodel.TreeModel(1,
+            Integer.MAX_VALUE, Integer.MAX_VALUE, features, thresholds, leaves);
+        model.encode(encoder, scratch, RiskModelSlot.ACTIVE, (buffer, length) ->
+            fixture.apply(buffer, 0, length, replies));
+        fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
+            RiskAction.DECLINE, 0, 0, 0), replies);
     }
 
     /**
