@@ -45,6 +45,9 @@ class CrashRecoveryTest
     private static final int KILLS = 20;
     private static final long SEED = Long.getLong("wodian.crash.seed", System.nanoTime());
     private static final long CALL_TIMEOUT_MS = 10_000;
+    // A child JVM restarted after kill -9 answers its first logon slowly on two shared cores under load: the
+    // client's default 5 s logon timeout failed this test once at load average ~20 without anything being wrong.
+    private static final long LOGON_TIMEOUT_MS = 30_000;
     private static final int CONSUMERS = 20;
     private static final long MERCHANT_ID = 3;
     private static final long TERMINAL_ID = 301;
@@ -81,7 +84,7 @@ class CrashRecoveryTest
         final com.wodian.net.auth.Credentials admin = EmbeddedServer.provisionAdmin(dataDir);
 
         ChildServerProcess server = startServer(dataDir, dir.resolve("server-0.log"));
-        try (WodianClient client = WodianClient.connect("127.0.0.1", server.port, admin))
+        try (WodianClient client = connect(server.port, admin))
         {
             requireOk(client, encoder.registerMerchant(buffer, 0, MERCHANT_ID, 0, 0, 0, 0, false));
             requireOk(client, encoder.registerTerminal(buffer, 0, TERMINAL_ID, MERCHANT_ID));
@@ -99,7 +102,7 @@ class CrashRecoveryTest
             final int sentBefore = sent.cardinality();
             final AtomicBoolean stop = new AtomicBoolean();
             final AtomicReference<Throwable> failure = new AtomicReference<>();
-            final WodianClient client = WodianClient.connect("127.0.0.1", server.port, admin);
+            final WodianClient client = connect(server.port, admin);
             final Thread load = new Thread(() -> sendLoad(client, stop, failure), "pos-load");
             load.start();
             // The kill comes at a random moment after the server has answered this round's first payment, so that
@@ -126,7 +129,7 @@ class CrashRecoveryTest
 
         final long serverHash;
         final long serverSequence;
-        try (WodianClient client = WodianClient.connect("127.0.0.1", server.port, admin))
+        try (WodianClient client = connect(server.port, admin))
         {
             // Retry every payment whose reply never came, with its original key: applied now or answered with the
             // first result, never applied twice.
@@ -279,5 +282,12 @@ class CrashRecoveryTest
         return ChildServerProcess.start(dataDir, log,
             List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
             List.of("--snapshots", "on", "--snapshot-every-inputs", "400", "--snapshot-retain", "2"));
+    }
+
+    private static WodianClient connect(final int port, final com.wodian.net.auth.Credentials credentials)
+        throws IOException
+    {
+        return WodianClient.connect(new com.wodian.net.client.ClientConfig()
+            .node("127.0.0.1", port).credentials(credentials).logonTimeoutMs(LOGON_TIMEOUT_MS));
     }
 }
