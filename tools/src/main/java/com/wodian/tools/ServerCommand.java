@@ -84,6 +84,13 @@ public final class ServerCommand implements Runnable
         "stored when it moved (default 200)")
     Long commitMarkIntervalMs;
 
+    @Option(names = "--metrics-port", description = "serve /metrics (Prometheus), /health/live and /health/ready " +
+        "on this port (off by default; 0 picks a free one); see docs/observability.md")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", description = "address the metrics endpoint binds (default 127.0.0.1)")
+    String metricsHost;
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -130,6 +137,8 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--group", group);
         addIfGiven(args, "--election-timeout-ms", null == electionTimeoutMs ? null : electionTimeoutMs.toString());
         addIfGiven(args, "--replication-idle", replicationIdle);
+        addIfGiven(args, "--metrics-port", null == metricsPort ? null : metricsPort.toString());
+        addIfGiven(args, "--metrics-host", metricsHost);
         addIfGiven(args, "--commit-mark-interval-ms",
             null == commitMarkIntervalMs ? null : commitMarkIntervalMs.toString());
         if (keysMax != null)

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
         RiskEvalCommand.class,
         RiskTrainCommand.class,
         LoadgenCommand.class,
+        StatCommand.class,
         CommandLine.HelpCommand.class})
 public final class WodianMain implements Runnable
 {

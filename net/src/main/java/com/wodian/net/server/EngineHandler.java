@@ -45,6 +45,8 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     private int claimedCount;
     private long currentSessionId;
     private long currentCorrelationId;
+    private long currentReceivedNs;
+    private long currentDurableNs;
 
     /**
      * @param engine        the state machine, touched only by this handler's thread from now on.
@@ -120,6 +122,8 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
 
         currentSessionId = event.sessionId;
         currentCorrelationId = event.correlationId;
+        currentReceivedNs = event.receivedNs;
+        currentDurableNs = event.durableNs;
         switch (event.kind)
         {
             case InputEvent.KIND_COMMAND:
@@ -233,6 +237,8 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
         final OutputEvent event = outputRing.get(sequence);
         event.sessionId = currentSessionId;
         event.correlationId = currentCorrelationId;
+        event.receivedNs = currentReceivedNs;
+        event.durableNs = currentDurableNs;
         event.kind = kind;
         event.length = length;
         buffer.getBytes(offset, event.buffer, 0, length);

@@ -106,6 +106,7 @@ public final class GatewayContext
     {
         requireOwnSession(sessionId);
         requireCapacity();
+        publisher.stampReceived();
         ResultCode code = CommandCatalog.checkInbound(buffer, offset, length);
         if (ResultCode.OK == code && CommandCatalog.isSession(CommandCatalog.templateId(buffer, offset)))
         {

@@ -41,6 +41,10 @@ final class InputEvent
     byte kind;
     /** Length of the SBE message (header and body) in {@link #payload}. */
     int length;
+    /** System.nanoTime() when the receiving thread read the input's bytes (0: not stamped). */
+    long receivedNs;
+    /** System.nanoTime() when the journal stage, on its own thread, ended the batch holding it (0: not stamped). */
+    long durableNs;
     /** SBE header of {@link #payload}, decoded once by whoever publishes the slot ({@link #decodeHeader()}). */
     int templateId;
     int blockLength;

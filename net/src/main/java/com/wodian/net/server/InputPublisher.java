@@ -6,6 +6,7 @@ import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.ErrorReplyEncoder;
 import com.wodian.protocol.sbe.MessageHeaderEncoder;
 import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.net.metrics.ServerCounters;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochClock;
 
@@ -24,13 +25,16 @@ final class InputPublisher
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
     private final CommandEncoder commandEncoder = new CommandEncoder();
+    private final ServerCounters counters;
     private long lastTimestampMs;
     private long lastCommandTimestampMs;
+    private long receivedNs;
 
-    InputPublisher(final RingBuffer<InputEvent> inputRing, final EpochClock epochClock)
+    InputPublisher(final RingBuffer<InputEvent> inputRing, final EpochClock epochClock, final ServerCounters counters)
     {
         this.inputRing = inputRing;
         this.epochClock = epochClock;
+        this.counters = counters;
         // The first Tick is due one interval after start, not at once: a restart must not change state by itself.
         lastCommandTimestampMs = timestampMs();
     }
@@ -52,6 +56,15 @@ final class InputPublisher
         return lastTimestampMs;
     }
 
+    /**
+     * The receiving thread read new bytes: the inputs published from now on carry this time as their
+     * {@link InputEvent#receivedNs} (one clock read per read, not per input).
+     */
+    void stampReceived()
+    {
+        receivedNs = System.nanoTime();
+    }
+
     /** Time of the last command published, client or Tick; drives the Tick interval. */
     long lastCommandTimestampMs()
     {
@@ -68,10 +81,13 @@ final class InputPublisher
         event.correlationId = correlationId;
         event.timestampMs = timestampMs();
         event.journalSequence = 0;
+        event.receivedNs = receivedNs;
+        event.durableNs = 0;
         event.length = length;
         buffer.getBytes(offset, event.buffer, 0, length);
         event.decodeHeader();
         final boolean command = CommandCatalog.isCommand(event.templateId);
+        counters.onInput(event.templateId);
         event.kind = command ? InputEvent.KIND_COMMAND : InputEvent.KIND_QUERY;
         if (command)
         {
@@ -89,9 +105,12 @@ final class InputPublisher
         event.correlationId = correlationId;
         event.timestampMs = timestampMs();
         event.journalSequence = 0;
+        event.receivedNs = receivedNs;
+        event.durableNs = 0;
         event.kind = InputEvent.KIND_REJECT;
         event.length = encodeErrorReply(event, code, templateId);
         event.decodeHeader();
+        counters.scalar(ServerCounters.Scalar.INPUTS_REFUSED).incrementRelease();
         inputRing.publish(sequence);
     }
 
@@ -108,6 +127,8 @@ final class InputPublisher
         event.correlationId = correlationId;
         event.timestampMs = timestampMs();
         event.journalSequence = 0;
+        event.receivedNs = receivedNs;
+        event.durableNs = 0;
         event.kind = InputEvent.KIND_REJECT;
         event.length = length;
         buffer.getBytes(offset, event.buffer, 0, length);
@@ -127,6 +148,8 @@ final class InputPublisher
         event.correlationId = 0;
         event.timestampMs = timestampMs();
         event.journalSequence = 0;
+        event.receivedNs = receivedNs;
+        event.durableNs = 0;
         event.kind = InputEvent.KIND_CLOSE;
         event.length = null == errorCode ? 0 : encodeErrorReply(event, errorCode, 0);
         event.decodeHeader();
@@ -142,6 +165,8 @@ final class InputPublisher
         event.correlationId = 0;
         event.timestampMs = nowMs;
         event.journalSequence = 0;
+        event.receivedNs = receivedNs;
+        event.durableNs = 0;
         event.kind = InputEvent.KIND_COMMAND;
         event.length = commandEncoder.tick(event.buffer, 0);
         lastCommandTimestampMs = nowMs;

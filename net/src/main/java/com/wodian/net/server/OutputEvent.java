@@ -16,6 +16,9 @@ final class OutputEvent
 
     long sessionId;
     long correlationId;
+    /** The stage stamps of the input this answers, copied by the engine stage (which reads no clock itself). */
+    long receivedNs;
+    long durableNs;
     byte kind;
     /** Length of the SBE message (header and body) in {@link #payload}. */
     int length;

@@ -10,6 +10,7 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
 import java.nio.channels.Selector;
@@ -97,11 +98,16 @@ final class PipelineTopology implements AutoCloseable
     private final BatchEventProcessor<InputEvent> engineProcessor;
     private final List<Thread> stageThreads = new ArrayList<>();
     private final List<AgentRunner> networkRunners = new ArrayList<>();
+    private final AtomicCounter errors;
     private AgentRunner replicationRunner;
 
     private PipelineTopology(
-        final ServerConfig config, final Stages stages, final ExceptionHandler<InputEvent> failureHandler)
+        final ServerConfig config,
+        final Stages stages,
+        final ExceptionHandler<InputEvent> failureHandler,
+        final AtomicCounter errors)
     {
+        this.errors = errors;
         this.layout = PipelineLayout.of(config);
         this.stages = stages;
         switch (layout)
@@ -115,6 +121,7 @@ final class PipelineTopology implements AutoCloseable
                 break;
 
             case DEDICATED:
+                stages.journal.stampDurable(stages.inputRing); // its own thread: it may read the clock
                 journalProcessor = processor(stages.inputRing, stages.inputRing.newBarrier(), stages.journal,
                     failureHandler);
                 engineProcessor = processor(stages.inputRing,
@@ -140,9 +147,12 @@ final class PipelineTopology implements AutoCloseable
      * that has not started.
      */
     static PipelineTopology start(
-        final ServerConfig config, final Stages stages, final ExceptionHandler<InputEvent> failureHandler)
+        final ServerConfig config,
+        final Stages stages,
+        final ExceptionHandler<InputEvent> failureHandler,
+        final AtomicCounter errors)
     {
-        final PipelineTopology topology = new PipelineTopology(config, stages, failureHandler);
+        final PipelineTopology topology = new PipelineTopology(config, stages, failureHandler, errors);
         topology.startPipeline(config);
         topology.startNetwork(config);
         return topology;
@@ -152,7 +162,7 @@ final class PipelineTopology implements AutoCloseable
     {
         if (null != stages.replication)
         {
-            replicationRunner = startAgent(config.newReplicationIdleStrategy(), stages.replication);
+            replicationRunner = startAgent(config.newReplicationIdleStrategy(), stages.replication, errors);
         }
         if (null != journalProcessor)
         {
@@ -167,15 +177,15 @@ final class PipelineTopology implements AutoCloseable
         if (ThreadingMode.DEDICATED == config.threadingMode())
         {
             networkRunners.add(startAgent(newIdleStrategy(config.senderIdleStrategy(), stages.sender),
-                stages.sender));
+                stages.sender, errors));
             networkRunners.add(startAgent(newIdleStrategy(config.networkIdleStrategy(), stages.receiver),
-                stages.receiver));
+                stages.receiver, errors));
         }
         else
         {
             final NetworkAgent networkAgent = new NetworkAgent(stages.receiver, stages.sender, stages.waker);
             networkRunners.add(startAgent(newIdleStrategy(config.networkIdleStrategy(), networkAgent),
-                networkAgent));
+                networkAgent, errors));
         }
     }
 
@@ -259,10 +269,14 @@ final class PipelineTopology implements AutoCloseable
         return thread;
     }
 
-    static AgentRunner startAgent(final IdleStrategy idleStrategy, final Agent agent)
+    /** Starts an agent on its own thread; its errors are logged and counted. */
+    static AgentRunner startAgent(final IdleStrategy idleStrategy, final Agent agent, final AtomicCounter errors)
     {
         final AgentRunner runner = new AgentRunner(idleStrategy, (throwable) ->
-            WodianServer.LOG.log(System.Logger.Level.ERROR, agent.roleName() + " error", throwable), null, agent);
+        {
+            errors.increment();
+            WodianServer.LOG.log(System.Logger.Level.ERROR, agent.roleName() + " error", throwable);
+        }, null, agent);
         AgentRunner.startOnThread(runner);
         return runner;
     }

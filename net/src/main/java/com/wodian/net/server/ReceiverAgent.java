@@ -1,5 +1,6 @@
 package com.wodian.net.server;
 
+import com.wodian.net.metrics.ServerCounters;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.DirectBuffer;
@@ -64,6 +65,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelectedKey;
     private final MessageHandler closeRequestHandler = this::onCloseRequest;
     private final SessionGate gate;
+    private final ServerCounters counters;
     /** Plugged protocol gateways run on this thread after the native protocol's work (see {@link GatewayAgent}). */
     private GatewayAgent[] gateways = new GatewayAgent[0];
     private int backlogCount;
@@ -90,8 +92,10 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         final InputPublisher publisher,
         final OneToOneRingBuffer closeRequests,
         final ServerConfig config,
-        final EngineActivity activity) throws IOException
+        final EngineActivity activity,
+        final ServerCounters counters) throws IOException
     {
+        this.counters = counters;
         this.activity = activity;
         this.serverChannel = serverChannel;
         this.sessions = sessions;
@@ -333,6 +337,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, socketReceiveBufferLength);
             }
             session.openOnReceiver(sessions.nextSessionId(session), channel);
+            counters.scalar(ServerCounters.Scalar.CONNECTIONS_ACCEPTED).incrementRelease();
             gate.onOpen(session, remoteAddress(channel), publisher.timestampMs());
             session.selectionKey = channel.register(selector, SelectionKey.OP_READ, session);
         }
@@ -369,6 +374,10 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         if (bytesRead < 0)
         {
             endReceive(session);
+        }
+        else if (bytesRead > 0)
+        {
+            publisher.stampReceived();
         }
         service(session);
         return bytesRead != 0 ? 1 : 0;

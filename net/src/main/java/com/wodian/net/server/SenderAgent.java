@@ -3,10 +3,15 @@ package com.wodian.net.server;
 import com.lmax.disruptor.Cursored;
 import com.lmax.disruptor.EventPoller;
 import com.wodian.net.FrameDescriptor;
+import com.wodian.net.metrics.ServerCounters;
+import com.wodian.net.metrics.StageLatency;
+import com.wodian.protocol.sbe.LogonChallengeDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 import java.io.IOException;
@@ -39,6 +44,9 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     private static final int CLOSE_REQUEST_MSG_TYPE_ID = 1;
     /** A safety net only: the engine stage wakes the sleeping sender whenever it publishes. */
     private static final long IDLE_SELECT_TIMEOUT_MS = 100;
+    /** Result codes of risk declines (docs/result-codes.md). */
+    private static final int RISK_DECLINE_CODE_MIN = 701;
+    private static final int RISK_DECLINE_CODE_MAX = 719;
 
     private final EventPoller<OutputEvent> poller;
     private final Cursored outputCursor;
@@ -49,6 +57,14 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     private final NanoClock nanoClock;
     private final long closeLingerNs;
     private final Session[] writeList;
+    private final ServerCounters counters;
+    private final StageLatency latency;
+    private final AtomicCounter replies;
+    private final AtomicCounter riskDeclines;
+    private final AtomicCounter connectionsClosed;
+    /** Received stamps of the replies taken this duty cycle, for the "written" stage after the writes. */
+    private final long[] takenReceivedNs = new long[POLL_LIMIT];
+    private int takenCount;
     private final UnsafeBuffer closeRequestBuffer = new UnsafeBuffer(new byte[Long.BYTES]);
     /** Replies of gateway sessions go to their gateway, by the index in the session id ({@link GatewayContext}). */
     private GatewayAgent[] gateways = new GatewayAgent[0];
@@ -80,8 +96,15 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
         final SessionTable sessions,
         final OneToOneRingBuffer closeRequests,
         final NanoClock nanoClock,
-        final long closeLingerMs)
+        final long closeLingerMs,
+        final ServerCounters counters,
+        final StageLatency latency)
     {
+        this.counters = counters;
+        this.latency = latency;
+        this.replies = counters.scalar(ServerCounters.Scalar.REPLIES);
+        this.riskDeclines = counters.scalar(ServerCounters.Scalar.RISK_DECLINES);
+        this.connectionsClosed = counters.scalar(ServerCounters.Scalar.CONNECTIONS_CLOSED);
         this.poller = poller;
         this.outputCursor = outputCursor;
         this.idleSelector = idleSelector;
@@ -110,11 +133,16 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     {
         nowNs = nanoClock.nanoTime();
         polledCount = 0;
+        takenCount = 0;
         poller.poll(this);
         int workCount = polledCount;
         if (writeCount > 0)
         {
             workCount += writeSessions();
+        }
+        if (takenCount > 0)
+        {
+            recordWritten();
         }
         if (pendingSessionCount != writeCount)
         {
@@ -198,6 +226,10 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     public boolean onEvent(final OutputEvent event, final long sequence, final boolean endOfBatch)
     {
         polledCount++;
+        if (OutputEvent.KIND_REPLY == event.kind)
+        {
+            onReplyTaken(event);
+        }
         if (GatewayContext.isGatewaySession(event.sessionId))
         {
             onGatewayOutput(event);
@@ -226,6 +258,48 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
         }
         addToWriteList(session);
         return polledCount < POLL_LIMIT;
+    }
+
+    /** Counts the reply by result code and records the stages up to now from the input's stamps. */
+    private void onReplyTaken(final OutputEvent event)
+    {
+        replies.incrementRelease();
+        if (event.length >= MessageHeaderDecoder.ENCODED_LENGTH + Short.BYTES &&
+            LogonChallengeDecoder.TEMPLATE_ID != (event.buffer.getShort(2, BYTE_ORDER) & 0xFFFF))
+        {
+            final int code = event.buffer.getShort(MessageHeaderDecoder.ENCODED_LENGTH, BYTE_ORDER) & 0xFFFF;
+            counters.onReply(code);
+            if (code >= RISK_DECLINE_CODE_MIN && code <= RISK_DECLINE_CODE_MAX)
+            {
+                riskDeclines.incrementRelease();
+            }
+        }
+        final long receivedNs = event.receivedNs;
+        if (0 == receivedNs)
+        {
+            return;
+        }
+        latency.record(StageLatency.Stage.RECEIVED_TO_TAKEN, nowNs - receivedNs);
+        if (0 != event.durableNs)
+        {
+            latency.record(StageLatency.Stage.RECEIVED_TO_DURABLE, event.durableNs - receivedNs);
+            latency.record(StageLatency.Stage.DURABLE_TO_TAKEN, nowNs - event.durableNs);
+        }
+        if (takenCount < takenReceivedNs.length)
+        {
+            takenReceivedNs[takenCount++] = receivedNs;
+        }
+    }
+
+    private void recordWritten()
+    {
+        final long writtenNs = nanoClock.nanoTime();
+        for (int i = 0; i < takenCount; i++)
+        {
+            latency.record(StageLatency.Stage.TAKEN_TO_WRITTEN, writtenNs - nowNs);
+            latency.record(StageLatency.Stage.RECEIVED_TO_WRITTEN, writtenNs - takenReceivedNs[i]);
+        }
+        takenCount = 0;
     }
 
     private void onGatewayOutput(final OutputEvent event)
@@ -366,8 +440,9 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
         return workCount;
     }
 
-    private static void closeSession(final Session session)
+    private void closeSession(final Session session)
     {
+        connectionsClosed.incrementRelease();
         try
         {
             session.channel.close();

@@ -134,6 +134,17 @@ public final class ServerConfig
         public static final String COMMIT_MARK_INTERVAL_MS_PROP_NAME = "wodian.commitmark.interval.ms";
         public static final long COMMIT_MARK_INTERVAL_MS_DEFAULT = 200;
 
+        /**
+         * Port of the HTTP endpoint ({@code /metrics}, {@code /health/live}, {@code /health/ready}); -1 (the
+         * default) for none, 0 for an ephemeral one.
+         */
+        public static final String METRICS_PORT_PROP_NAME = "wodian.metrics.port";
+        public static final int METRICS_PORT_DEFAULT = -1;
+
+        /** Address the HTTP endpoint binds: loopback unless an operator chooses otherwise. */
+        public static final String METRICS_HOST_PROP_NAME = "wodian.metrics.host";
+        public static final String METRICS_HOST_DEFAULT = "127.0.0.1";
+
         private Configuration()
         {
         }
@@ -265,6 +276,10 @@ public final class ServerConfig
         Configuration.REPLICATION_IDLE_DEFAULT);
     private long commitMarkIntervalMs = Long.getLong(Configuration.COMMIT_MARK_INTERVAL_MS_PROP_NAME,
         Configuration.COMMIT_MARK_INTERVAL_MS_DEFAULT);
+    private int metricsPort = Integer.getInteger(Configuration.METRICS_PORT_PROP_NAME,
+        Configuration.METRICS_PORT_DEFAULT);
+    private String metricsHost = System.getProperty(Configuration.METRICS_HOST_PROP_NAME,
+        Configuration.METRICS_HOST_DEFAULT);
     private final List<GatewayFactory> gatewayFactories = new ArrayList<>();
     private EngineConfig engineConfig;
     private SnapshotConfig snapshotConfig = new SnapshotConfig();
@@ -507,6 +522,30 @@ public final class ServerConfig
             TimeUnit.MICROSECONDS.toNanos(values[3]));
     }
 
+    /** Port of the metrics and health endpoint: -1 for none (the default), 0 for an ephemeral one. */
+    public ServerConfig metricsPort(final int metricsPort)
+    {
+        this.metricsPort = metricsPort;
+        return this;
+    }
+
+    public int metricsPort()
+    {
+        return metricsPort;
+    }
+
+    /** Address the metrics endpoint binds (default loopback). */
+    public ServerConfig metricsHost(final String metricsHost)
+    {
+        this.metricsHost = Objects.requireNonNull(metricsHost, "metricsHost");
+        return this;
+    }
+
+    public String metricsHost()
+    {
+        return metricsHost;
+    }
+
     /** Replica group: how often the commit mark is stored when it moved. */
     public ServerConfig commitMarkIntervalMs(final long commitMarkIntervalMs)
     {
@@ -668,6 +707,10 @@ public final class ServerConfig
             throw new IllegalArgumentException("closeLingerMs and shutdownTimeoutMs must be >= 0");
         }
         parseBackoff(replicationIdle);
+        if (metricsPort < -1 || metricsPort > 65535)
+        {
+            throw new IllegalArgumentException("metricsPort must be -1 (off) or in 0..65535: " + metricsPort);
+        }
         if (commitMarkIntervalMs <= 0)
         {
             throw new IllegalArgumentException("commitMarkIntervalMs must be > 0: " + commitMarkIntervalMs);
@@ -698,7 +741,8 @@ public final class ServerConfig
             ", sendBufferLength=" + sendBufferLength + ", socketSendBufferLength=" + socketSendBufferLength +
             ", socketReceiveBufferLength=" + socketReceiveBufferLength + ", closeLingerMs=" + closeLingerMs +
             ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", replicationIdle=" + replicationIdle +
-            ", commitMarkIntervalMs=" + commitMarkIntervalMs + ", gateways=" + gatewayFactories.size() + ", engineConfig=" + engineConfig + ", " + gateway + ", " +
+            ", commitMarkIntervalMs=" + commitMarkIntervalMs + ", metricsPort=" + metricsPort +
+            ", metricsHost=" + metricsHost + ", gateways=" + gatewayFactories.size() + ", engineConfig=" + engineConfig + ", " + gateway + ", " +
             snapshotConfig + '}';
     }
 }

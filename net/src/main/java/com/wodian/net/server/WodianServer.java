@@ -7,6 +7,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
 import com.wodian.engine.Engine;
 import com.wodian.journal.ChronicleJournal;
+import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalWriter;
 import com.wodian.journal.SnapshotStore;
@@ -16,11 +17,15 @@ import com.wodian.net.replication.ReplicationTransport;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.durability.SnapshotConfig;
+import com.wodian.net.metrics.MetricsHttpServer;
+import com.wodian.net.metrics.ServerCounters;
+import com.wodian.net.metrics.StageLatency;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -61,6 +66,8 @@ public final class WodianServer implements AutoCloseable
 {
     static final System.Logger LOG = System.getLogger("com.wodian.net.server");
 
+    private static final long METRICS_IDLE_MS = 100;
+
     /** Subdirectory of {@link ServerConfig#dataDir()} that holds the journal. */
     public static final String JOURNAL_DIR_NAME = "journal";
 
@@ -87,7 +94,12 @@ public final class WodianServer implements AutoCloseable
     private final EngineRecovery.Result recovery;
     private final SnapshotAgent snapshotAgent;
     private final AgentRunner snapshotRunner;
-    private boolean closed;
+    private final ServerCounters counters;
+    private final StageLatency stageLatency = new StageLatency();
+    private final MetricsAgent metricsAgent;
+    private final AgentRunner metricsRunner;
+    private final MetricsHttpServer metricsHttpServer;
+    private volatile boolean closed;
 
     private WodianServer(final ServerConfig config) throws IOException
     {
@@ -120,6 +132,8 @@ public final class WodianServer implements AutoCloseable
             closeJournal(replicaLog);
             throw ex;
         }
+        counters = ServerCounters.create(config.dataDir(), config.epochClock().time());
+        counters.scalar(ServerCounters.Scalar.JOURNAL_LAST_SEQUENCE).setRelease(recoveredInputCount);
 
         // 2. Rings. The output ring is polled by the sender, never waited on, so it needs no signalling on publish.
         final WaitStrategy inputWaitStrategy = StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy());
@@ -145,7 +159,8 @@ public final class WodianServer implements AutoCloseable
             serverChannel.bind(new InetSocketAddress(config.host(), config.port()));
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
             receiver = new ReceiverAgent(serverChannel, sessions,
-                new InputPublisher(inputRing, config.epochClock()), closeRequests, config, activity);
+                new InputPublisher(inputRing, config.epochClock(), counters), closeRequests, config, activity,
+                counters);
             gateways = newGateways(config, receiver);
             wakeup = PipelineTopology.Wakeup.of(config, receiver);
         }
@@ -153,11 +168,12 @@ public final class WodianServer implements AutoCloseable
         {
             CloseHelper.quietClose(serverChannel);
             closeJournal(replicaLog);
+            counters.close();
             throw ex;
         }
         receiver.gateways(gateways);
         sender = new SenderAgent(outputPoller, outputRing, wakeup.senderIdleSelector(), wakeup.waker(), sessions,
-            closeRequests, new SystemNanoClock(), config.closeLingerMs());
+            closeRequests, new SystemNanoClock(), config.closeLingerMs(), counters, stageLatency);
         sender.gateways(gateways);
 
         // 4. The pipeline's stages, each built once; the topology maps them onto threads and starts them.
@@ -165,14 +181,16 @@ public final class WodianServer implements AutoCloseable
         final EngineHandler engineHandler =
             new EngineHandler(engine, outputRing, null, wakeup.waker(), activity, clusterView);
         final JournalHandler journalHandler =
-            null == journalWriter ? null : new JournalHandler(journalWriter, inputWaitStrategy);
+            null == journalWriter ? null : new JournalHandler(journalWriter, inputWaitStrategy,
+                DurabilityPolicy.SYNC == config.durabilityPolicy(), counters);
         final RingBuffer<InputEvent> applyRing = null == group ? null : RingBuffer.createSingleProducer(
             InputEvent::newInstance, config.inputRingSize(),
             StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy()));
         final ReplicationStage replicationStage = null == group ? null :
             newReplicationStage(config, replicaLog, applyRing, engine.lastSequence(), clusterView);
         topology = PipelineTopology.start(config, new PipelineTopology.Stages(inputRing, applyRing, journalHandler,
-            engineHandler, replicationStage, receiver, sender, wakeup.waker()), stageFailureHandler);
+            engineHandler, replicationStage, receiver, sender, wakeup.waker()), stageFailureHandler,
+            counters.scalar(ServerCounters.Scalar.ERRORS));
 
         // 5. The snapshotter, if enabled: a replica engine on its own thread that follows the journal; it recovers by
         //    itself (snapshot + tail) on that thread, so it does not delay the start.
@@ -182,16 +200,52 @@ public final class WodianServer implements AutoCloseable
                 config.snapshotConfig().intervalInputs(), config.snapshotConfig().intervalMs(), config.epochClock(),
                 LOG);
             snapshotRunner = PipelineTopology.startAgent(
-                new BackoffIdleStrategy(1, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(1)), snapshotAgent);
+                new BackoffIdleStrategy(1, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(1)), snapshotAgent,
+                counters.scalar(ServerCounters.Scalar.ERRORS));
         }
         else
         {
             snapshotAgent = null;
             snapshotRunner = null;
         }
+        // 6. The metrics thread: copies figures into the counters about once a second (see MetricsAgent).
+        metricsAgent = new MetricsAgent(counters, stageLatency, config.epochClock(), inputRing, outputRing, receiver,
+            sender, snapshotAgent, clusterView, null == group ? 0 : 2 * group.consensus().electionTimeoutMinMs());
+        metricsRunner = PipelineTopology.startAgent(new SleepingMillisIdleStrategy(METRICS_IDLE_MS), metricsAgent,
+            counters.scalar(ServerCounters.Scalar.ERRORS));
+        metricsHttpServer = startMetricsHttpServer(config);
         warnAboutSpinningThreads(config);
         LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} ({2}, {3})", config.host(), port,
             config.threadingMode(), topology.layout());
+    }
+
+    /** The HTTP endpoint, if asked for; a port that cannot be bound is logged, and the server runs without it. */
+    private MetricsHttpServer startMetricsHttpServer(final ServerConfig config)
+    {
+        if (config.metricsPort() < 0)
+        {
+            return null;
+        }
+        try
+        {
+            final MetricsHttpServer server = MetricsHttpServer.start(config.metricsHost(), config.metricsPort(),
+                counters, stageLatency, this::isReady);
+            LOG.log(System.Logger.Level.INFO, "metrics on http://{0}:{1,number,#}/metrics", config.metricsHost(),
+                server.port());
+            return server;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "metrics endpoint not started", ex);
+            counters.scalar(ServerCounters.Scalar.ERRORS).increment();
+            return null;
+        }
+    }
+
+    /** The metrics endpoint's bound port, or -1 when it is off. */
+    public int metricsPort()
+    {
+        return null == metricsHttpServer ? -1 : metricsHttpServer.port();
     }
 
     /** The protocol gateways, each with its index in its session ids, sharing the receiver's publisher. */
@@ -278,6 +332,24 @@ public final class WodianServer implements AutoCloseable
         return snapshotStore;
     }
 
+    /** The server's counters (also in {@code <data>/wodian-counters.dat} for other processes). */
+    public ServerCounters counters()
+    {
+        return counters;
+    }
+
+    /** Per-stage latency histograms, readable while the server runs. */
+    public StageLatency stageLatency()
+    {
+        return stageLatency;
+    }
+
+    /** Recovered and serving: alone or primary, or a standby close behind its primary (updated every second). */
+    public boolean isReady()
+    {
+        return !closed && metricsAgent.isReady();
+    }
+
     /** Clients disconnected so far for letting their replies pile up beyond the send buffer. */
     public long slowReaderDisconnectCount()
     {
@@ -343,6 +415,11 @@ public final class WodianServer implements AutoCloseable
         {
             journal.close();
         }
+        CloseHelper.quietClose(metricsHttpServer);
+        CloseHelper.quietClose(metricsRunner);
+        metricsAgent.update();
+        LOG.log(System.Logger.Level.INFO, "stage latency since start:\n" + stageLatency.table());
+        counters.close(); // last: every thread that writes counters has stopped
         LOG.log(System.Logger.Level.INFO, "stopped");
     }
 

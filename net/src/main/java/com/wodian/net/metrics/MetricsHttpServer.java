@@ -1,0 +1,201 @@
+package com.wodian.net.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The server's HTTP endpoint on its own threads (the Prometheus Java client's HTTP server), off the hot path:
+ * <ul>
+ *     <li>{@code /metrics}: the counters, the stage latency percentiles and the JVM's figures (GC, heap, threads)
+ *     in the Prometheus text format;</li>
+ *     <li>{@code /health/live}: 200 while the process serves HTTP at all;</li>
+ *     <li>{@code /health/ready}: 200 when the server is recovered and serving (alone or primary, or a standby close
+ *     behind its primary), else 503.</li>
+ * </ul>
+ * Each scrape reads the counters as they are; the stage histograms are accumulated at the scrape.
+ */
+public final class MetricsHttpServer implements AutoCloseable
+{
+    public static final String LIVE_PATH = "/health/live";
+    public static final String READY_PATH = "/health/ready";
+    private static final String PREFIX = "wodian_";
+
+    private final HTTPServer server;
+
+    private MetricsHttpServer(final HTTPServer server)
+    {
+        this.server = server;
+    }
+
+    /**
+     * Binds and starts the endpoint.
+     *
+     * @param host  address to bind (loopback unless an operator chooses otherwise).
+     * @param port  TCP port; 0 for an ephemeral one ({@link #port()}).
+     * @param ready whether the server is ready, for {@code /health/ready}.
+     */
+    public static MetricsHttpServer start(
+        final String host,
+        final int port,
+        final ServerCounters counters,
+        final StageLatency latency,
+        final BooleanSupplier ready) throws IOException
+    {
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
+        registry.register(new ServerCollector(counters.reader(), latency));
+        final HTTPServer server = HTTPServer.builder()
+            .inetAddress(InetAddress.getByName(host))
+            .port(port)
+            .registry(registry)
+            .defaultHandler((exchange) -> answerHealth(exchange, ready))
+            .buildAndStart();
+        return new MetricsHttpServer(server);
+    }
+
+    /** The bound port. */
+    public int port()
+    {
+        return server.getPort();
+    }
+
+    @Override
+    public void close()
+    {
+        server.close();
+    }
+
+    private static void answerHealth(final HttpExchange exchange, final BooleanSupplier ready) throws IOException
+    {
+        final String path = exchange.getRequestURI().getPath();
+        final int status;
+        final String body;
+        if (LIVE_PATH.equals(path))
+        {
+            status = 200;
+            body = "live\n";
+        }
+        else if (READY_PATH.equals(path))
+        {
+            final boolean isReady = ready.getAsBoolean();
+            status = isReady ? 200 : 503;
+            body = isReady ? "ready\n" : "not ready\n";
+        }
+        else
+        {
+            status = 404;
+            body = "not found: try /metrics, " + LIVE_PATH + " or " + READY_PATH + "\n";
+        }
+        final byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody())
+        {
+            out.write(bytes);
+        }
+    }
+
+    /** Turns the counters and the stage histograms into metric snapshots at each scrape. */
+    private static final class ServerCollector implements MultiCollector
+    {
+        private final CountersReader reader;
+        private final StageLatency latency;
+
+        ServerCollector(final CountersReader reader, final StageLatency latency)
+        {
+            this.reader = reader;
+            this.latency = latency;
+        }
+
+        @Override
+        public MetricSnapshots collect()
+        {
+            final List<MetricSnapshot> snapshots = new ArrayList<>();
+            final CounterSnapshot.Builder inputs = CounterSnapshot.builder().name(PREFIX + "inputs")
+                .help("inputs published to the ring, by SBE template");
+            final CounterSnapshot.Builder replies = CounterSnapshot.builder().name(PREFIX + "replies_by_code")
+                .help("replies taken by the sender, by result code");
+            reader.forEach((counterId, typeId, keyBuffer, label) ->
+            {
+                final long value = reader.getCounterValue(counterId);
+                if (ServerCounters.TYPE_SCALAR == typeId)
+                {
+                    snapshots.add(scalar(ServerCounters.Scalar.values()[keyBuffer.getInt(0)], value));
+                }
+                else if (ServerCounters.TYPE_INPUTS_BY_TEMPLATE == typeId && 0 != value)
+                {
+                    inputs.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .labels(Labels.of("template", label.substring(label.indexOf(' ') + 1))).value(value).build());
+                }
+                else if (ServerCounters.TYPE_REPLIES_BY_CODE == typeId && 0 != value)
+                {
+                    replies.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .labels(Labels.of("code", label.substring(label.indexOf(' ') + 1))).value(value).build());
+                }
+            });
+            snapshots.add(inputs.build());
+            snapshots.add(replies.build());
+            snapshots.add(stageLatency());
+            return new MetricSnapshots(snapshots);
+        }
+
+        private static MetricSnapshot scalar(final ServerCounters.Scalar scalar, final long value)
+        {
+            if (scalar.gauge())
+            {
+                return GaugeSnapshot.builder().name(PREFIX + scalar.metricName()).help(scalar.description())
+                    .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).build()).build();
+            }
+            final String name = scalar.metricName().endsWith("_total") ?
+                scalar.metricName().substring(0, scalar.metricName().length() - "_total".length()) :
+                scalar.metricName();
+            return CounterSnapshot.builder().name(PREFIX + name).help(scalar.description())
+                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(value).build()).build();
+        }
+
+        private MetricSnapshot stageLatency()
+        {
+            final Histogram[] histograms = latency.snapshot();
+            final SummarySnapshot.Builder summary = SummarySnapshot.builder().name(PREFIX + "stage_latency_seconds")
+                .help("latency of each server stage since start (see docs/observability.md)");
+            for (final StageLatency.Stage stage : StageLatency.Stage.values())
+            {
+                final Histogram histogram = histograms[stage.ordinal()];
+                final List<Quantile> quantiles = new ArrayList<>();
+                for (final double percentile : StageLatency.PERCENTILES)
+                {
+                    quantiles.add(new Quantile(percentile / 100, histogram.getValueAtPercentile(percentile) / 1e9));
+                }
+                quantiles.add(new Quantile(1.0, histogram.getMaxValue() / 1e9));
+                summary.dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder()
+                    .labels(Labels.of("stage", stage.metricName()))
+                    .quantiles(Quantiles.of(quantiles))
+                    .count(histogram.getTotalCount())
+                    .sum(histogram.getMean() * histogram.getTotalCount() / 1e9)
+                    .build());
+            }
+            return summary.build();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package com.wodian.net.server;
+
+import com.lmax.disruptor.RingBuffer;
+import com.wodian.net.durability.SnapshotAgent;
+import com.wodian.net.metrics.ServerCounters;
+import com.wodian.net.metrics.ServerCounters.Scalar;
+import com.wodian.net.metrics.StageLatency;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
+
+/**
+ * The {@code wodian-metrics} thread: about once a second copies the figures other threads keep in their own fields
+ * (ring depths, logons, the replica group's view, snapshot runs) into the counters, publishes the stage latency
+ * percentiles, decides readiness and beats the counters file's heartbeat. Off the hot path; allocation-free.
+ */
+final class MetricsAgent implements Agent
+{
+    static final String ROLE_NAME = "wodian-metrics";
+    static final long UPDATE_INTERVAL_MS = 1_000;
+    /** A standby is ready while it lacks at most this many committed entries. */
+    static final long READY_LAG_ENTRIES_MAX = 1_000;
+
+    private final ServerCounters counters;
+    private final StageLatency latency;
+    private final EpochClock clock;
+    private final RingBuffer<InputEvent> inputRing;
+    private final RingBuffer<OutputEvent> outputRing;
+    private final ReceiverAgent receiver;
+    private final SenderAgent sender;
+    private final SnapshotAgent snapshotAgent;
+    private final ClusterView clusterView;
+    private final long leaderSilenceMaxMs;
+    private long nextUpdateMs;
+    private volatile boolean ready;
+
+    /**
+     * @param snapshotAgent      the snapshotter, or null.
+     * @param clusterView        the replica group's view, or null when alone.
+     * @param leaderSilenceMaxMs a standby that has not heard from the primary for longer is not ready.
+     */
+    MetricsAgent(
+        final ServerCounters counters,
+        final StageLatency latency,
+        final EpochClock clock,
+        final RingBuffer<InputEvent> inputRing,
+        final RingBuffer<OutputEvent> outputRing,
+        final ReceiverAgent receiver,
+        final SenderAgent sender,
+        final SnapshotAgent snapshotAgent,
+        final ClusterView clusterView,
+        final long leaderSilenceMaxMs)
+    {
+        this.counters = counters;
+        this.latency = latency;
+        this.clock = clock;
+        this.inputRing = inputRing;
+        this.outputRing = outputRing;
+        this.receiver = receiver;
+        this.sender = sender;
+        this.snapshotAgent = snapshotAgent;
+        this.clusterView = clusterView;
+        this.leaderSilenceMaxMs = leaderSilenceMaxMs;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return ROLE_NAME;
+    }
+
+    @Override
+    public int doWork()
+    {
+        final long nowMs = clock.time();
+        if (nowMs < nextUpdateMs)
+        {
+            return 0;
+        }
+        nextUpdateMs = nowMs + UPDATE_INTERVAL_MS;
+        update();
+        counters.heartbeat(nowMs);
+        return 1;
+    }
+
+    /** Copies every figure now (also called once more at shutdown). */
+    void update()
+    {
+        set(Scalar.INPUT_RING_DEPTH, inputRing.getCursor() - inputRing.getMinimumGatingSequence());
+        set(Scalar.OUTPUT_RING_DEPTH, outputRing.getCursor() - sender.polledSequence());
+        set(Scalar.LOGONS, receiver.gate().logonCount());
+        set(Scalar.LOGON_FAILURES, receiver.gate().failedLogonCount());
+        set(Scalar.SESSIONS_TIMED_OUT, receiver.timedOutCount());
+        set(Scalar.SLOW_READERS, sender.slowReaderCount());
+        set(Scalar.SESSIONS_OPEN, counters.scalar(Scalar.CONNECTIONS_ACCEPTED).get() -
+            counters.scalar(Scalar.CONNECTIONS_CLOSED).get());
+        if (null != snapshotAgent)
+        {
+            set(Scalar.SNAPSHOTS_WRITTEN, snapshotAgent.snapshotCount());
+        }
+        ready = null == clusterView || updateGroup(clusterView.current());
+        set(Scalar.READY, ready ? 1 : 0);
+        latency.publish(counters.stageLatencyCounters());
+    }
+
+    /** True when the server is recovered and serving: alone, primary, or a standby close behind its primary. */
+    boolean isReady()
+    {
+        return ready;
+    }
+
+    private boolean updateGroup(final ClusterView.Snapshot view)
+    {
+        if (null == view)
+        {
+            return false;
+        }
+        set(Scalar.ROLE, view.role());
+        set(Scalar.TERM, view.term());
+        set(Scalar.LAST_INDEX, view.lastIndex());
+        set(Scalar.DURABLE_INDEX, view.durableIndex());
+        set(Scalar.COMMIT_INDEX, view.commitIndex());
+        int connected = 0;
+        long slowestMatch = Long.MAX_VALUE;
+        long leaderHeardAgoMs = Long.MAX_VALUE;
+        for (int i = 0; i < view.peerIds().length; i++)
+        {
+            if (view.connected()[i])
+            {
+                connected++;
+                slowestMatch = Math.min(slowestMatch, view.matchIndexes()[i]);
+            }
+            if (view.peerIds()[i] == view.leaderId())
+            {
+                leaderHeardAgoMs = view.lastHeardAgoMs()[i];
+            }
+        }
+        set(Scalar.PEERS_CONNECTED, connected);
+        if (ClusterView.ROLE_LEADER == view.role())
+        {
+            set(Scalar.REPLICATION_LAG, Long.MAX_VALUE == slowestMatch ? 0 : view.lastIndex() - slowestMatch);
+            return true;
+        }
+        final long lagEntries = Math.max(0, view.commitIndex() - view.durableIndex());
+        set(Scalar.REPLICATION_LAG, lagEntries);
+        return ClusterView.ROLE_FOLLOWER == view.role() && view.leaderId() >= 0 &&
+            leaderHeardAgoMs <= leaderSilenceMaxMs && lagEntries <= READY_LAG_ENTRIES_MAX;
+    }
+
+    private void set(final Scalar scalar, final long value)
+    {
+        counters.scalar(scalar).setRelease(value);
+    }
+}

@@ -1,0 +1,174 @@
+package com.wodian.net.server;
+
+import com.wodian.net.client.WodianClient;
+import com.wodian.net.metrics.CountersFile;
+import com.wodian.net.metrics.CountersPrinter;
+import com.wodian.net.metrics.StageLatency;
+import com.wodian.protocol.sbe.ResultCode;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.status.CountersReader;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Counters in the data directory's counters file (read as another process would), per-stage latency, and the HTTP
+ * endpoint: /metrics parses as Prometheus text and carries the counters, the stage percentiles and JVM figures;
+ * /health/live and /health/ready answer.
+ */
+class ObservabilityTest
+{
+    private static final long READY_TIMEOUT_MS = 10_000;
+
+    @TempDir
+    Path dataDir;
+
+    @ParameterizedTest
+    @EnumSource(ThreadingMode.class)
+    void countersStagesAndEndpointDescribeTheTraffic(final ThreadingMode mode) throws Exception
+    {
+        final ServerConfig config = ServerTestSupport.config(dataDir, mode).metricsPort(0);
+        try (WodianServer server = WodianServer.launch(config))
+        {
+            assertTrue(server.metricsPort() > 0, "the endpoint is bound");
+            try (WodianClient client = ServerTestSupport.connect(server))
+            {
+                final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+                requests.setUpParties(); // 4 commands, each answered OK
+                assertEquals(ResultCode.UNKNOWN_MERCHANT, requests.registerTerminal(77, 999));
+            }
+            awaitReady(server);
+
+            // From another process's point of view: the file, not the server object.
+            try (CountersFile file = CountersFile.open(dataDir))
+            {
+                final CountersReader reader = file.reader();
+                assertEquals(1, value(reader, "inputs RegisterMerchant"));
+                assertEquals(2, value(reader, "inputs RegisterTerminal"));
+                assertTrue(value(reader, "replies OK") >= 4, "set-up replies");
+                assertEquals(1, value(reader, "replies UNKNOWN_MERCHANT"));
+                assertTrue(value(reader, "journal entries appended") >= 5, "every command journaled");
+                assertTrue(value(reader, "journal batches ended") >= 1);
+                assertEquals(1, value(reader, "successful logons"));
+                assertEquals(1, value(reader, "connections accepted"));
+                assertEquals(1, value(reader, "1 when recovered and serving (see /health/ready)"));
+                assertEquals(ProcessHandle.current().pid(), file.pid());
+                final String stat = CountersPrinter.format(file, System.currentTimeMillis(), false);
+                assertTrue(stat.contains("inputs RegisterMerchant"), stat);
+                assertTrue(!stat.contains("STALE"), stat);
+            }
+
+            final Histogram[] stages = server.stageLatency().snapshot();
+            final long endToEnd = stages[StageLatency.Stage.RECEIVED_TO_WRITTEN.ordinal()].getTotalCount();
+            assertTrue(endToEnd >= 6, "logon, 4 set-up replies and the refusal: " + endToEnd);
+            assertEquals(endToEnd, stages[StageLatency.Stage.RECEIVED_TO_TAKEN.ordinal()].getTotalCount());
+            final long durable = stages[StageLatency.Stage.RECEIVED_TO_DURABLE.ordinal()].getTotalCount();
+            if (ThreadingMode.DEDICATED == mode)
+            {
+                assertEquals(endToEnd, durable, "the journal thread stamps every input durable");
+            }
+            else
+            {
+                assertEquals(0, durable, "COMPACT: the pipeline thread runs the engine, so it reads no clock");
+            }
+
+            final String metrics = get(server, "/metrics", 200);
+            final Map<String, Double> samples = PrometheusTextParser.parse(metrics);
+            assertEquals(1.0, samples.get("wodian_inputs_total{template=\"RegisterMerchant\"}"), metrics);
+            assertEquals(1.0, samples.get("wodian_replies_by_code_total{code=\"UNKNOWN_MERCHANT\"}"), metrics);
+            assertEquals(1.0, samples.get("wodian_ready{}"), metrics);
+            assertNotNull(samples.get("wodian_stage_latency_seconds{stage=\"received_to_written\",quantile=\"0.99\"}"),
+                metrics);
+            assertEquals((double)endToEnd,
+                samples.get("wodian_stage_latency_seconds_count{stage=\"received_to_written\"}"), 2.0, metrics);
+            assertTrue(samples.keySet().stream().anyMatch((name) -> name.startsWith("jvm_memory_used_bytes")),
+                "JVM figures");
+            assertTrue(samples.keySet().stream().anyMatch((name) -> name.startsWith("jvm_gc_collection_seconds")),
+                "GC figures");
+
+            assertDashboardNamesExist(samples);
+
+            assertEquals("live\n", get(server, "/health/live", 200));
+            assertEquals("ready\n", get(server, "/health/ready", 200));
+            get(server, "/nothing-here", 404);
+        }
+    }
+
+    /** Every wodian_* name the Grafana dashboard queries is served (a renamed metric would blank a panel). */
+    private static void assertDashboardNamesExist(final Map<String, Double> samples) throws IOException
+    {
+        final String dashboard = Files.readString(Path.of("..", "docs", "grafana-dashboard.json"));
+        final Matcher name = Pattern.compile("wodian_[a-z_]+").matcher(dashboard);
+        int checked = 0;
+        while (name.find())
+        {
+            final String prefix = name.group() + "{";
+            assertTrue(samples.keySet().stream().anyMatch((series) -> series.startsWith(prefix)),
+                "the dashboard queries " + name.group() + ", which /metrics does not serve");
+            checked++;
+        }
+        assertTrue(checked > 10, "the dashboard names its metrics");
+    }
+
+    private static void awaitReady(final WodianServer server) throws InterruptedException
+    {
+        final long deadlineMs = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        while (!server.isReady() && System.currentTimeMillis() < deadlineMs)
+        {
+            Thread.sleep(20);
+        }
+        assertTrue(server.isReady(), "ready within " + READY_TIMEOUT_MS + " ms");
+        // The metrics thread copies figures once a second: wait for a copy after the traffic.
+        Thread.sleep(1_200);
+    }
+
+    private static long value(final CountersReader reader, final String label)
+    {
+        final long[] found = {-1};
+        reader.forEach((counterId, typeId, keyBuffer, counterLabel) ->
+        {
+            if (label.equals(counterLabel))
+            {
+                found[0] = reader.getCounterValue(counterId);
+            }
+        });
+        assertTrue(found[0] >= 0, "no counter labelled '" + label + "'");
+        return found[0];
+    }
+
+    private static String get(final WodianServer server, final String path, final int expectedStatus)
+        throws IOException
+    {
+        final HttpURLConnection connection = (HttpURLConnection)URI.create(
+            "http://127.0.0.1:" + server.metricsPort() + path).toURL().openConnection();
+        connection.setConnectTimeout(5_000);
+        connection.setReadTimeout(10_000);
+        try
+        {
+            assertEquals(expectedStatus, connection.getResponseCode(), path);
+            try (InputStream in = expectedStatus < 400 ? connection.getInputStream() : connection.getErrorStream())
+            {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        finally
+        {
+            connection.disconnect();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package com.wodian.tools;
+
+import com.wodian.net.metrics.CountersFile;
+import com.wodian.net.metrics.CountersPrinter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code wodian stat}: reads a running server's counters from its data directory, from another process, without
+ * touching the server (the counters file is memory-mapped, like Aeron's CnC file read by AeronStat).
+ */
+@Command(name = "stat", description = "Print a server's counters from <data>/wodian-counters.dat (refreshing, or " +
+    "--once). Reads the file only: the server is not contacted.")
+final class StatCommand implements Callable<Integer>
+{
+    @Option(names = "--data", required = true, description = "the server's data directory")
+    Path dataDir;
+
+    @Option(names = "--once", description = "print one sample and exit (for scripts)")
+    boolean once;
+
+    @Option(names = "--interval-ms", description = "refresh interval (default 1000)")
+    long intervalMs = 1_000;
+
+    @Option(names = "--all", description = "also print counters that are 0 (templates and codes not seen)")
+    boolean all;
+
+    @Override
+    public Integer call() throws InterruptedException
+    {
+        if (!Files.exists(CountersFile.path(dataDir)))
+        {
+            System.err.println("no counters file at " + CountersFile.path(dataDir) + " (has a server run here?)");
+            return 1;
+        }
+        try (CountersFile file = CountersFile.open(dataDir))
+        {
+            while (true)
+            {
+                final String sample = CountersPrinter.format(file, System.currentTimeMillis(), all);
+                if (once)
+                {
+                    System.out.print(sample);
+                    System.out.flush();
+                    return 0;
+                }
+                System.out.print("\u001b[H\u001b[2J" + sample); // clear the terminal, then the sample
+                System.out.flush();
+                Thread.sleep(Math.max(100, intervalMs));
+            }
+        }
+    }
+}
