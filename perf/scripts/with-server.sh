@@ -8,7 +8,8 @@
 # The server gets a fresh data directory under ${WODIAN_PERF_DIR:-/tmp} and a free port; the loadgen gets
 # --target. Server JVM options: WODIAN_SERVER_JAVA_OPTS (default -Xmx6g, room for --keys-max 8000000, which this
 # script passes unless the server options name --keys-max). Prints `uptime` before and after: the load average is
-# part of every number.
+# part of every number. CPU pinning (taskset): WODIAN_SERVER_CPUS and WODIAN_LOADGEN_CPUS (e.g. 1 and 0), unset by
+# default; the server's JVM flags (GC and safepoint logs, JFR) go in WODIAN_SERVER_JAVA_OPTS.
 set -euo pipefail
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 server_args=()
@@ -21,12 +22,15 @@ log="$data_dir.server.log"
 # Authentication stays on: one admin credential for the loadgen (it sets up parties and pays for many terminals).
 "$repo_dir/bin/wodian" credentials --file "$data_dir/credentials" --add admin:1 \
     --secrets-out "$data_dir/client-secrets" >/dev/null
-WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx6g}" "$repo_dir/bin/wodian" server --data "$data_dir" --port 0 \
+pin() { local cpus="$1"; shift; if [[ -n "$cpus" ]]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
+WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx6g}" pin "${WODIAN_SERVER_CPUS:-}" "$repo_dir/bin/wodian" server --data "$data_dir" --port 0 \
     --ignore-stdin "${server_args[@]}" >"$log" 2>&1 &
 server_pid=$!
 cleanup() {
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
+    # The server logs its stage latency table when it stops (docs/observability.md).
+    sed -n '/stage latency since start/,/received_to_written/p' "$log" | sed 's/^/server /'
     rm -rf "$data_dir" "$log"
 }
 trap cleanup EXIT
@@ -39,5 +43,5 @@ for _ in $(seq 1 120); do
 done
 [[ -n "$port" ]] || { echo "server did not start" >&2; cat "$log" >&2; exit 3; }
 echo "server: ${server_args[*]:-(defaults)} (pid $server_pid, port $port); $(uptime)"
-"$repo_dir/bin/wodian" loadgen --target "127.0.0.1:$port" --credentials "$data_dir/client-secrets" "$@"
+pin "${WODIAN_LOADGEN_CPUS:-}" "$repo_dir/bin/wodian" loadgen --target "127.0.0.1:$port" --credentials "$data_dir/client-secrets" "$@"
 echo "after: $(uptime)"

@@ -91,6 +91,10 @@ public final class ServerCommand implements Runnable
     @Option(names = "--metrics-host", description = "address the metrics endpoint binds (default 127.0.0.1)")
     String metricsHost;
 
+    @Option(names = "--warmup-inputs", description = "inputs run through a throwaway engine before the port opens, " +
+        "so the JIT compiles the hot paths before live traffic (default 50000; 0 for none)")
+    int warmupInputs = 50_000;
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -139,6 +143,7 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--replication-idle", replicationIdle);
         addIfGiven(args, "--metrics-port", null == metricsPort ? null : metricsPort.toString());
         addIfGiven(args, "--metrics-host", metricsHost);
+        addIfGiven(args, "--warmup-inputs", Integer.toString(warmupInputs));
         addIfGiven(args, "--commit-mark-interval-ms",
             null == commitMarkIntervalMs ? null : commitMarkIntervalMs.toString());
         if (keysMax != null)

@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
  *            [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,2=HOST:PORT [--ack-policy local|quorum|all]
  *             [--group NAME] [--election-timeout-ms N] [--replication-idle S,Y,MIN_US,MAX_US]
  *             [--commit-mark-interval-ms N]]
- *            [--metrics-port N [--metrics-host ADDRESS]]
+ *            [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]
  *            [--ignore-stdin]
  * </pre>
  * With {@code --node-id}, the server is node I of a replica group: {@code --peers} gives each node's replication
@@ -58,7 +58,7 @@ public final class ServerMain
                 " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
                 " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME] [--election-timeout-ms N]" +
                 " [--replication-idle SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US] [--commit-mark-interval-ms N]]" +
-                " [--metrics-port N [--metrics-host ADDRESS]] [--ignore-stdin]");
+                " [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N] [--ignore-stdin]");
             System.exit(2);
         }
 
@@ -201,6 +201,9 @@ public final class ServerMain
                     break;
                 case "--replication-idle":
                     config.replicationIdle(value);
+                    break;
+                case "--warmup-inputs":
+                    config.warmupInputs((int)parseLong(name, value));
                     break;
                 case "--metrics-port":
                     config.metricsPort((int)parseLong(name, value));

@@ -132,6 +132,11 @@ public final class WodianServer implements AutoCloseable
             closeJournal(replicaLog);
             throw ex;
         }
+        if (config.warmupInputs() > 0)
+        {
+            LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} inputs on a throwaway engine in {1} ms",
+                config.warmupInputs(), EngineWarmup.run(config.warmupInputs()));
+        }
         counters = ServerCounters.create(config.dataDir(), config.epochClock().time());
         counters.scalar(ServerCounters.Scalar.JOURNAL_LAST_SEQUENCE).setRelease(recoveredInputCount);
 

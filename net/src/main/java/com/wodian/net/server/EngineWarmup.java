@@ -1,0 +1,76 @@
+package com.wodian.net.server;
+
+import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
+import com.wodian.engine.ReplySink;
+import com.wodian.protocol.CommandEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Runs the engine's hot paths (Pay, Try and Confirm, Refund, balance and payment-status queries) on a throwaway
+ * engine before the server opens its port, so that the JIT compiles them before the first client, not during live
+ * traffic. The throwaway engine never sees the real state and is dropped afterwards; nothing is journaled.
+ */
+final class EngineWarmup
+{
+    private static final long MERCHANT_ID = 1;
+    private static final long TERMINAL_ID = 1;
+    private static final int CONSUMER_COUNT = 64;
+    private static final long TOP_UP_FEN = 1_000_000_000_000L;
+    private static final long TTL_MS = 60_000;
+
+    private EngineWarmup()
+    {
+    }
+
+    /**
+     * Applies {@code inputCount} inputs to a fresh small engine.
+     *
+     * @return how long it took, in ms.
+     */
+    static long run(final int inputCount)
+    {
+        final long startNs = System.nanoTime();
+        final Engine engine = new Engine(EngineConfig.small());
+        final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final ReplySink sink = ReplySink.NONE;
+        long sequence = 0;
+        long timestampMs = 1_000;
+        engine.onCommand(++sequence, timestampMs, buffer, 0,
+            encoder.registerMerchant(buffer, 0, MERCHANT_ID, 1, 100, 0, 0, false), sink);
+        engine.onCommand(++sequence, timestampMs, buffer, 0,
+            encoder.registerTerminal(buffer, 0, TERMINAL_ID, MERCHANT_ID), sink);
+        for (long consumerId = 1; consumerId <= CONSUMER_COUNT; consumerId++)
+        {
+            engine.onCommand(++sequence, timestampMs, buffer, 0, encoder.registerConsumer(buffer, 0, consumerId, 0),
+                sink);
+            engine.onCommand(++sequence, timestampMs, buffer, 0,
+                encoder.topUp(buffer, 0, consumerId, consumerId, TOP_UP_FEN), sink);
+        }
+        for (long i = 0; i < inputCount; i++)
+        {
+            final long consumerId = 1 + i % CONSUMER_COUNT;
+            final long paymentId = 1_000 + i;
+            timestampMs++;
+            switch ((int)(i % 8))
+            {
+                case 0, 1, 2, 3 -> engine.onCommand(++sequence, timestampMs, buffer, 0,
+                    encoder.pay(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId, consumerId, 100), sink);
+                case 4 -> engine.onCommand(++sequence, timestampMs, buffer, 0,
+                    encoder.tryPayment(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId, consumerId, 100, TTL_MS), sink);
+                case 5 -> engine.onCommand(++sequence, timestampMs, buffer, 0,
+                    encoder.confirm(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId - 1), sink);
+                case 6 -> engine.onQuery(buffer, 0, encoder.balanceQuery(buffer, 0, consumerId), sink);
+                default -> engine.onQuery(buffer, 0, encoder.paymentStatusQuery(buffer, 0, MERCHANT_ID,
+                    paymentId - 2), sink);
+            }
+            if (i % 64 == 7)
+            {
+                engine.onCommand(++sequence, timestampMs, buffer, 0,
+                    encoder.refund(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId - 7, i, 10), sink);
+            }
+        }
+        return (System.nanoTime() - startNs) / 1_000_000;
+    }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The latency targets of docs/latency.md, measured back to back on this machine: the TCP echo ceiling (same load
+# generator, same framing and pacing, no server) and the server at the same rates, then `sync` against the journal's
+# own forced-write latency. Prints each row's response-time percentiles (coordinated-omission corrected) and the
+# ratios the targets are stated in, with the load average before each row.
+#
+#   perf/scripts/latency-table.sh [OUT]              # about 4 minutes; needs tools/target/wodian.jar (mvn package)
+#   RUNS=3 perf/scripts/latency-table.sh             # repeat the whole table: the spread is part of the result
+#   WODIAN_SERVER_CPUS=1 WODIAN_LOADGEN_CPUS=0 perf/scripts/latency-table.sh   # pin server and load generator
+#   SERVER_ARGS="--mode dedicated" perf/scripts/latency-table.sh               # other server options
+#
+# Targets (issue 15): page-cache at 5k/s and 50k/s, server p99 <= 2x echo p99 and p99.9 <= 3x echo p99.9;
+# sync at 1k/s, server p99 <= journal-append (sync) p99 + 2 ms.
+set -uo pipefail
+repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+out="${1:-$repo_dir/perf-results/latency-$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$out"
+wodian="$repo_dir/bin/wodian"
+with_server="$repo_dir/perf/scripts/with-server.sh"
+duration="${DURATION:-12}"
+warmup="${WARMUP:-4}"
+common=(--duration "$duration" --warmup "$warmup" --connections 4)
+read -r -a server_args <<<"${SERVER_ARGS:-}"
+
+pin() { local cpus="$1"; shift; if [[ -n "$cpus" ]]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
+
+# One row: runs the command, keeps its report, prints "name load p50 p99 p99.9 p99.99 max" (microseconds).
+row() {
+    local name="$1"; shift
+    local load
+    load="$(cut -d' ' -f1-3 /proc/loadavg)"
+    "$@" >"$out/$name.txt" 2>&1
+    python3 - "$name" "$load" "$out/$name.txt" <<'EOF'
+import re, sys
+name, load, path = sys.argv[1], sys.argv[2], sys.argv[3]
+text = open(path).read()
+line = next((l for l in text.splitlines() if l.startswith("response time")), "")
+def us(key):
+    m = re.search(r"\bp?%s=([0-9.]+)(us|ms)" % re.escape(key), line)
+    if not m:
+        return float("nan")
+    return float(m.group(1)) * (1000.0 if m.group(2) == "ms" else 1.0)
+values = [us("p50"), us("p99"), us("p99.9"), us("p99.99"), us("max")]
+achieved = re.search(r"achieved ([0-9]+)/s", text)
+print("%-14s load %-14s achieved %-7s p50 %9.1f p99 %9.1f p99.9 %9.1f p99.99 %9.1f max %9.1f (us)" %
+      ((name, load, achieved.group(1) if achieved else "?") + tuple(values)))
+EOF
+}
+
+ratio() {
+    python3 - "$@" <<'EOF'
+import sys
+label, a, b, limit = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+r = a / b if b > 0 else float("inf")
+print("  %-40s %6.2fx  (target <= %.0fx: %s)" % (label, r, limit, "met" if r <= limit else "NOT met"))
+EOF
+}
+
+field() { # field NAME COLUMN from the table so far
+    awk -v n="$1" -v c="$2" '$1 == n { for (i = 1; i <= NF; i++) if ($i == c) { print $(i + 1); exit } }' "$out/table.txt"
+}
+
+echo "latency table: $(uptime); nproc $(nproc); server ${SERVER_ARGS:-(defaults)}; pinned server=${WODIAN_SERVER_CPUS:-no} loadgen=${WODIAN_LOADGEN_CPUS:-no}" | tee "$out/table.txt"
+for run in $(seq 1 "${RUNS:-1}"); do
+    for rate in 5000 50000; do
+        k="$((rate / 1000))k"
+        row "echo-$k-$run" pin "${WODIAN_LOADGEN_CPUS:-}" "$wodian" perf tcp-echo --rate "$rate" "${common[@]}" \
+            | tee -a "$out/table.txt"
+        row "server-$k-$run" "$with_server" --durability page-cache "${server_args[@]}" -- --rate "$rate" \
+            "${common[@]}" | tee -a "$out/table.txt"
+        grep -h '^server ' "$out/server-$k-$run.txt" | tee -a "$out/table.txt"
+        ratio "page-cache $k p99 server/echo" "$(field "server-$k-$run" p99)" "$(field "echo-$k-$run" p99)" 2 \
+            | tee -a "$out/table.txt"
+        ratio "page-cache $k p99.9 server/echo" "$(field "server-$k-$run" p99.9)" \
+            "$(field "echo-$k-$run" p99.9)" 3 | tee -a "$out/table.txt"
+    done
+    row "journal-1k-$run" "$wodian" perf journal-append --durability sync --rate 1000 --duration "$duration" \
+        --warmup "$warmup" | tee -a "$out/table.txt"
+    row "sync-1k-$run" "$with_server" --durability sync "${server_args[@]}" -- --rate 1000 "${common[@]}" \
+        | tee -a "$out/table.txt"
+    grep -h '^server ' "$out/sync-1k-$run.txt" | tee -a "$out/table.txt"
+    python3 - "$(field "sync-1k-$run" p99)" "$(field "journal-1k-$run" p99)" <<'EOF' | tee -a "$out/table.txt"
+import sys
+server, journal = float(sys.argv[1]), float(sys.argv[2])
+print("  %-40s %6.0f us vs %6.0f us + 2000 us (%s)" % ("sync 1k p99 server vs journal+2ms", server, journal,
+      "met" if server <= journal + 2000 else "NOT met"))
+EOF
+done
+echo "after: $(uptime)" | tee -a "$out/table.txt"
+echo "results in $out"
