@@ -75,6 +75,8 @@ public final class CountersFile implements AutoCloseable
         final int valuesLength = counterCount * CountersReader.COUNTER_LENGTH;
         final int metaDataLength = counterCount * CountersReader.METADATA_LENGTH;
         final File file = path(dataDir).toFile();
+        // A new file, not the old one rewritten: a `wodian stat` still mapping the last run's file keeps its values.
+        IoUtil.deleteIfExists(file);
         final MappedByteBuffer mapped = IoUtil.mapNewFile(file, HEADER_LENGTH + (long)metaDataLength + valuesLength);
         final UnsafeBuffer whole = new UnsafeBuffer(mapped);
         whole.putInt(METADATA_LENGTH_OFFSET, metaDataLength);

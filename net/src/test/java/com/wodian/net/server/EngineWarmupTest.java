@@ -19,7 +19,9 @@ class EngineWarmupTest
 
     private static long stateHashAfterSetUp(final Path dataDir, final int warmupInputs) throws Exception
     {
-        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).warmupInputs(warmupInputs);
+        // One fixed clock for both runs: the state holds timestamps, and a fixed clock also means no Tick.
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).warmupInputs(warmupInputs)
+            .epochClock(() -> 1_700_000_000_000L);
         try (WodianServer server = WodianServer.launch(config);
             WodianClient client = ServerTestSupport.connect(server))
         {
