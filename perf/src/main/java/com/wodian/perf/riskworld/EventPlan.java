@@ -12,6 +12,8 @@ import java.util.List;
 final class EventPlan
 {
     static final long TRY_TTL_MS = 15 * SimulatedClock.MINUTE_MS;
+    /** Below the engine's default amount limit (1,000,000 yuan); a larger balance is paid out over several days. */
+    static final long WITHDRAWAL_FEN_MAX = 50_000_000L;
 
     private final List<WorldEvent> events = new ArrayList<>();
     private long nextOrder;
@@ -130,7 +132,7 @@ final class EventPlan
         event.account = account.index;
         event.paymentHandle = paymentHandle;
         event.amountFen = amountFen;
-        account.walletFenModel += amountFen;
+        // The money comes back days later: leaving it out of the wallet model keeps today's plans funded.
         account.pointsModel -= merchant.pointsFor(amountFen);
         merchant.settlementFenModel -= amountFen;
     }
@@ -141,22 +143,23 @@ final class EventPlan
      */
     int redeem(final long timeMs, final Account account, final Merchant merchant, final Label label)
     {
-        return redeem(timeMs, account, merchant, label, account.spendablePoints());
+        return redeem(timeMs, account, merchant, label, account.spendablePoints(), false);
     }
 
     /**
-     * As {@link #redeem}, counting points earned earlier today too: only for accounts whose whole day is planned
-     * in time order by one behaviour (an abuse group's own accounts).
+     * As {@link #redeem}, counting points earned and pool filled earlier today too: only for redemptions planned
+     * after the sales they count on (an abuse group's own accounts and shops, a grand opening's evening).
      */
     int redeemFresh(final long timeMs, final Account account, final Merchant merchant, final Label label)
     {
-        return redeem(timeMs, account, merchant, label, account.pointsModel);
+        return redeem(timeMs, account, merchant, label, account.pointsModel, true);
     }
 
     private int redeem(final long timeMs, final Account account, final Merchant merchant, final Label label,
-        final long points)
+        final long points, final boolean countTodaysSales)
     {
-        if (!merchant.hasVoucherRule() || points < merchant.voucherPointsCost || !merchant.reserveVoucher())
+        if (!merchant.hasVoucherRule() || points < merchant.voucherPointsCost
+            || !merchant.reserveVoucher(countTodaysSales))
         {
             return -1;
         }
@@ -169,8 +172,9 @@ final class EventPlan
         return event.voucherHandle;
     }
 
-    void withdraw(final long timeMs, final Merchant merchant, final long amountFen, final Label label)
+    void withdraw(final long timeMs, final Merchant merchant, final long requestedFen, final Label label)
     {
+        final long amountFen = Math.min(requestedFen, WITHDRAWAL_FEN_MAX);
         if (amountFen <= 0)
         {
             return;

@@ -96,7 +96,7 @@ final class GrandOpening
                 continue;
             }
             final long redeemAtMs = eveningMs + rng.between(0L, 40 * SimulatedClock.MINUTE_MS);
-            final int voucher = plan.redeem(redeemAtMs, account, shop, label);
+            final int voucher = plan.redeemFresh(redeemAtMs, account, shop, label);
             if (voucher >= 0)
             {
                 final long amountFen = Math.max(world.ticketFen(rng, shop), shop.voucherValueFen + 100);

@@ -33,6 +33,7 @@ final class Merchant
     long settlementFenModel;
     /** Pool value already promised to vouchers planned today (pool at day start minus this is what is left). */
     long poolReservedTodayFen;
+    long poolAtDayStartFen;
 
     Merchant(final int index, final Trade trade, final int area, final long registeredAtMs, final long medianTicketFen,
         final int popularity)
@@ -63,10 +64,15 @@ final class Merchant
         settlementFenModel += amountFen * (10_000 - poolRateBps - allianceShareBps - platformFeeBps) / 10_000;
     }
 
-    /** Whether the pool model can fund one more voucher today; reserves it if so. */
-    boolean reserveVoucher()
+    /**
+     * Whether the pool can fund one more voucher today; reserves it if so. Counting today's sales is only right when
+     * the redemption comes after them (a behaviour that plans its own sales and redemptions in time order);
+     * otherwise the pool at the day's start is what is surely there.
+     */
+    boolean reserveVoucher(final boolean countTodaysSales)
     {
-        if (!hasVoucherRule() || poolFenModel - poolReservedTodayFen < voucherValueFen + 2_000)
+        final long poolFen = countTodaysSales ? poolFenModel : Math.min(poolFenModel, poolAtDayStartFen);
+        if (!hasVoucherRule() || poolFen - poolReservedTodayFen < voucherValueFen + 2_000)
         {
             return false;
         }
@@ -78,6 +84,7 @@ final class Merchant
     {
         poolFenModel -= poolReservedTodayFen;
         poolReservedTodayFen = 0;
+        poolAtDayStartFen = poolFenModel;
     }
 
     int terminal(final Rng rng)

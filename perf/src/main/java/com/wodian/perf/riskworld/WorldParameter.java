@@ -10,7 +10,7 @@ public enum WorldParameter
     /** Established consumers registered before the week. */
     CONSUMERS(18_000, 19_999, 20_000, 22_000),
     /** Mean shopping sessions per consumer per weekday, in thousandths. */
-    SESSIONS_PER_CONSUMER_DAY_MILLI(900, 1_250, 1_300, 1_700),
+    SESSIONS_PER_CONSUMER_DAY_MILLI(900, 1_250, 1_260, 1_500),
     /** Abuse groups in the week (each kind and variant has at least one). */
     ABUSE_GROUPS(36, 42, 43, 50),
     /** Share of the groups beyond the first twelve that use the careful variant. */

@@ -163,9 +163,13 @@ class RiskWorldTest
             final int code = Integer.parseInt(refusal.getKey().substring(refusal.getKey().lastIndexOf('/') + 1));
             assertFalse(code >= 100 && code < 300, "refused: " + refusal);
         }
-        final long fundsRefusals = refusals.getOrDefault(RiskWorldTemplates.PAY + "/LEGITIMATE/300", 0L);
-        assertTrue(fundsRefusals < statistics.legitimatePayments / 200, "legitimate payments short of funds: "
-            + fundsRefusals + " " + refusals);
+        // With risk control off, legitimate customers are (almost) never refused: the model funds their wallets.
+        final long legitimateRefusals = refusals.entrySet().stream()
+            .filter(refusal -> refusal.getKey().contains("/LEGITIMATE/"))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+        assertTrue(legitimateRefusals < statistics.legitimatePayments / 2_000, "legitimate commands refused: "
+            + refusals);
         engine.verifyInvariants();
     }
 
