@@ -16,4 +16,10 @@ public record MerchantInfo(
     {
         return trade.mcc();
     }
+
+    /** The schema's trade category, as sent in RegisterMerchant. */
+    public com.wodian.protocol.sbe.MerchantTrade wireTrade()
+    {
+        return WorldEventEncoder.wireTrade(trade);
+    }
 }

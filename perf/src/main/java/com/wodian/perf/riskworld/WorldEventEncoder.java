@@ -2,6 +2,7 @@ package com.wodian.perf.riskworld;
 
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.DistributionMode;
+import com.wodian.protocol.sbe.MerchantTrade;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.collections.Long2LongHashMap;
@@ -68,7 +69,23 @@ final class WorldEventEncoder
     private int registerMerchant(final Merchant merchant, final MutableDirectBuffer buffer, final int offset)
     {
         return encoder.registerMerchant(buffer, offset, merchant.id, merchant.pointsPerYuan, merchant.poolRateBps,
-            merchant.allianceShareBps, merchant.platformFeeBps, merchant.allianceMember);
+            merchant.allianceShareBps, merchant.platformFeeBps, merchant.allianceMember, wireTrade(merchant.trade),
+            Areas.CODES[merchant.area]);
+    }
+
+    /** The schema's trade categories are coarser than the world's: beauty salons are services, supermarkets grocery. */
+    static MerchantTrade wireTrade(final Trade trade)
+    {
+        return switch (trade)
+        {
+            case CONVENIENCE -> MerchantTrade.CONVENIENCE;
+            case SUPERMARKET -> MerchantTrade.GROCERY;
+            case RESTAURANT -> MerchantTrade.RESTAURANT;
+            case CAFE_TEA -> MerchantTrade.CAFE;
+            case APPAREL -> MerchantTrade.FASHION;
+            case ELECTRONICS -> MerchantTrade.ELECTRONICS;
+            case BEAUTY -> MerchantTrade.SERVICES;
+        };
     }
 
     private int merchantRules(final Merchant merchant, final MutableDirectBuffer buffer, final int offset)

@@ -36,6 +36,7 @@ final class WorldStatistics
     private final PaymentTryDecoder paymentTry = new PaymentTryDecoder();
     private final RedeemPointsDecoder redeem = new RedeemPointsDecoder();
     private final byte[] bytes = new byte[1_024];
+    private String digestHex;
 
     /** One abuse group as the commands show it. */
     static final class Group
@@ -87,6 +88,10 @@ final class WorldStatistics
 
     void accept(final LabelledCommands command)
     {
+        if (digestHex != null)
+        {
+            throw new IllegalStateException("digest already finished");
+        }
         commands++;
         final int length = command.length();
         command.buffer().getBytes(command.offset(), bytes, 0, length);
@@ -182,13 +187,18 @@ final class WorldStatistics
         return out;
     }
 
+    /** The digest of everything accepted; finishes the digest, so call it after the last command. */
     String digestHex()
     {
-        final StringBuilder hex = new StringBuilder();
-        for (final byte b : digest.digest())
+        if (digestHex == null)
         {
-            hex.append(String.format("%02x", b));
+            final StringBuilder hex = new StringBuilder();
+            for (final byte b : digest.digest())
+            {
+                hex.append(String.format("%02x", b));
+            }
+            digestHex = hex.toString();
         }
-        return hex.toString();
+        return digestHex;
     }
 }
