@@ -3,15 +3,20 @@ package com.wodian.engine;
 /**
  * What the scoring model knows of a consumer beyond {@link ConsumerRiskBook}'s windows, four longs per consumer:
  * when the account was registered (account age), when and where it last paid (time from earning points to redeeming
- * them, redeeming at the shop that issued them) and its amounts on a log scale ({@link AmountStats}).
+ * them, redeeming at the shop that issued them), its amounts on a log scale ({@link AmountStats}), its last top-up
+ * (time and log amount), the trades it ever paid in (a 16-bit mask) and its last redemption.
  */
 final class ConsumerProfileBook
 {
-    static final int STRIDE = 4;
+    static final int STRIDE = 7;
     private static final int REGISTERED_MS = 0;
     private static final int LAST_PAYMENT_MS = 1;
     private static final int AMOUNT = 2;
     private static final int LAST_MERCHANT = 3;
+    private static final int LAST_TOP_UP_MS = 4;
+    /** log16 of the last top-up (0..15), trades paid in (16..31). */
+    private static final int TOP_UP_TRADES = 5;
+    private static final int LAST_REDEMPTION_MS = 6;
 
     final long[] rows;
 
@@ -48,9 +53,48 @@ final class ConsumerProfileBook
         return rows[index * STRIDE + AMOUNT];
     }
 
-    void recordPayment(final int index, final long nowMs, final int merchantIndex, final long log16)
+    void recordTopUp(final int index, final long amountFen, final long nowMs)
     {
         final int base = index * STRIDE;
+        rows[base + LAST_TOP_UP_MS] = nowMs;
+        rows[base + TOP_UP_TRADES] = (rows[base + TOP_UP_TRADES] & ~0xFFFFL) | AmountStats.log16(amountFen);
+    }
+
+    void recordRedemption(final int index, final long nowMs)
+    {
+        rows[index * STRIDE + LAST_REDEMPTION_MS] = nowMs;
+    }
+
+    /** Minutes since the last top-up; -1 before the first. */
+    long minutesSinceTopUp(final int index, final long nowMs)
+    {
+        final long last = rows[index * STRIDE + LAST_TOP_UP_MS];
+        return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
+    }
+
+    /** log16 of the amount minus log16 of the last top-up, x16; {@link AmountStats#NO_HISTORY} before one. */
+    long amountVsLastTopUpX16(final int index, final long log16)
+    {
+        final int base = index * STRIDE;
+        return rows[base + LAST_TOP_UP_MS] == 0 ? AmountStats.NO_HISTORY :
+            (log16 - (rows[base + TOP_UP_TRADES] & 0xFFFF)) * 16;
+    }
+
+    long minutesSinceRedemption(final int index, final long nowMs)
+    {
+        final long last = rows[index * STRIDE + LAST_REDEMPTION_MS];
+        return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
+    }
+
+    boolean paidInTrade(final int index, final int trade)
+    {
+        return (rows[index * STRIDE + TOP_UP_TRADES] & (1L << (16 + (trade & 15)))) != 0;
+    }
+
+    void recordPayment(final int index, final long nowMs, final int merchantIndex, final int trade, final long log16)
+    {
+        final int base = index * STRIDE;
+        rows[base + TOP_UP_TRADES] |= 1L << (16 + (trade & 15));
         rows[base + LAST_PAYMENT_MS] = nowMs;
         rows[base + LAST_MERCHANT] = merchantIndex;
         rows[base + AMOUNT] = AmountStats.add(rows[base + AMOUNT], log16);

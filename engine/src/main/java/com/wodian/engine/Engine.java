@@ -388,6 +388,8 @@ public final class Engine
         else if (riskActive)
         {
             // Risk decides before anything is reserved (SPEC: Try is "risk check, then reserve").
+            risk.paymentContext(consumers.get(consumerIndex, ConsumerBook.WALLET_FEN),
+                voucherSlot >= 0 ? vouchers.get(voucherSlot, VoucherBook.VALUE_FEN) : 0);
             code = risk.checkPayment(consumerIndex, merchantIndex, terminalIndex, homeIndex, amountFen);
         }
         if (code == ResultCode.OK && voucherId > 0)
@@ -1049,6 +1051,7 @@ public final class Engine
         {
             consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, amountFen);
             totalTopUpsFen += amountFen;
+            risk.recordTopUp(consumerIndex, amountFen, nowMs);
         }
         finishFundsRecord(record, template, code);
         replyAck(code, template, externalRef, sink);
@@ -1804,7 +1807,7 @@ public final class Engine
                 merchants.set(index, MerchantBook.PLATFORM_FEE_BPS, platformFeeBps);
                 merchants.setFlag(index, MerchantBook.FLAG_ALLIANCE_MEMBER, allianceMember == 1);
                 merchants.set(index, MerchantBook.DISTRIBUTION_MODE, DistributionMode.VOUCHER.value());
-                risk.merchantRegistered(index, trade, areaCode);
+                risk.merchantRegistered(index, trade, areaCode, nowMs);
                 code = ResultCode.OK;
             }
         }

@@ -19,7 +19,8 @@ final class MerchantProfileBook
     private static final int COUNTS = CONSUMERS_PREVIOUS + 1;
     /** Hashed sets of the merchants that brought in this merchant's customers: this hour 0..31, previous 32..63. */
     private static final int RECRUITERS = COUNTS + 1;
-    static final int STRIDE = RECRUITERS + 1;
+    private static final int REGISTERED_MS = RECRUITERS + 1;
+    static final int STRIDE = REGISTERED_MS + 1;
     static final long PERIOD_MS = 3_600_000L;
 
     /** Linear-counting estimate of distinct consumers from the bits set in a 64-bit hashed set. */
@@ -41,9 +42,15 @@ final class MerchantProfileBook
         rows = new long[capacity * STRIDE];
     }
 
-    void registered(final int index, final int trade, final int areaCode)
+    void registered(final int index, final int trade, final int areaCode, final long nowMs)
     {
         rows[index * STRIDE + TRADE_AREA] = (trade & 0xFF) | ((areaCode & 0xFFFF_FFFFL) << 8);
+        rows[index * STRIDE + REGISTERED_MS] = nowMs;
+    }
+
+    long ageHours(final int index, final long nowMs)
+    {
+        return Math.max(0, nowMs - rows[index * STRIDE + REGISTERED_MS]) / 3_600_000L;
     }
 
     int trade(final int index)

@@ -72,9 +72,20 @@ final class RiskControl
         return featuresSequence;
     }
 
-    void merchantRegistered(final int merchantIndex, final int trade, final int areaCode)
+    void merchantRegistered(final int merchantIndex, final int trade, final int areaCode, final long nowMs)
     {
-        features.merchantProfiles.registered(merchantIndex, trade, areaCode);
+        features.merchantProfiles.registered(merchantIndex, trade, areaCode, nowMs);
+    }
+
+    void recordTopUp(final int consumerIndex, final long amountFen, final long nowMs)
+    {
+        features.consumerProfiles.recordTopUp(consumerIndex, amountFen, nowMs);
+    }
+
+    /** The wallet before the payment and the value of the voucher it names (0: none): features of the model. */
+    void paymentContext(final long walletFen, final long voucherFen)
+    {
+        features.paymentContext(walletFen, voucherFen);
     }
 
     void consumerRegistered(final int consumerIndex, final long nowMs)
@@ -420,6 +431,10 @@ final class RiskControl
         {
             features.forRedemption(nowMs, consumerIndex, merchantIndex, homeMerchantIndex);
             scoreModels();
+        }
+        if (decline == ResultCode.OK)
+        {
+            features.consumerProfiles.recordRedemption(consumerIndex, nowMs);
         }
         return decline;
     }

@@ -45,7 +45,22 @@ final class RiskFeatures
     static final int AT_LAST_PAYMENT_SHOP = 33;
     static final int RECRUITED_BY_OTHER = 34;
     static final int MERCHANT_CONSUMERS_2H = 35;
-    static final int COUNT = 36;
+    static final int AMOUNT_ROUNDNESS = 36;
+    static final int WALLET_SHARE_PERMILLE = 37;
+    static final int VOUCHER_SHARE_PERMILLE = 38;
+    static final int MINUTES_SINCE_TOP_UP = 39;
+    static final int AMOUNT_VS_LAST_TOP_UP = 40;
+    static final int AREA_MATCHES_HOME = 41;
+    static final int AREA_MATCHES_LAST = 42;
+    static final int NEW_TRADE_FOR_CONSUMER = 43;
+    static final int TERMINAL_YOUNG_SHARE = 44;
+    static final int TERMINAL_OTHER_AREA_SHARE = 45;
+    static final int MERCHANT_AGE_HOURS = 46;
+    static final int MINUTES_SINCE_REDEMPTION = 47;
+    static final int COUNT = 48;
+
+    /** Accounts younger than this count as young for the terminal's young-account share. */
+    static final long YOUNG_ACCOUNT_MS = 48 * 3_600_000L;
 
     static final String[] NAMES = {
         "LOG_AMOUNT", "AMOUNT_VS_CONSUMER", "CONSUMER_HISTORY", "AMOUNT_VS_MERCHANT", "AMOUNT_VS_TRADE",
@@ -56,10 +71,15 @@ final class RiskFeatures
         "CONSUMER_PAYMENTS_24H", "OWN_RECRUIT", "OWN_RECRUIT_SHARE_BPS", "VOLUME_RATIO",
         "MERCHANT_PAYMENTS_PER_CONSUMER_X16", "OTHERS_RECRUITS_SHARE_BPS", "MERCHANT_RECRUITERS", "TRADE",
         "CONSUMER_STRIKES_24H", "MINUTES_SINCE_LAST_PAYMENT", "IS_REDEMPTION", "AT_LAST_PAYMENT_SHOP",
-        "RECRUITED_BY_OTHER", "MERCHANT_CONSUMERS_2H",
+        "RECRUITED_BY_OTHER", "MERCHANT_CONSUMERS_2H", "AMOUNT_ROUNDNESS", "WALLET_SHARE_PERMILLE",
+        "VOUCHER_SHARE_PERMILLE", "MINUTES_SINCE_TOP_UP", "AMOUNT_VS_LAST_TOP_UP", "AREA_MATCHES_HOME",
+        "AREA_MATCHES_LAST", "NEW_TRADE_FOR_CONSUMER", "TERMINAL_YOUNG_SHARE", "TERMINAL_OTHER_AREA_SHARE",
+        "MERCHANT_AGE_HOURS", "MINUTES_SINCE_REDEMPTION",
     };
 
     final long[] values = new long[COUNT];
+    private long walletFen;
+    private long voucherFen;
 
     private final ConsumerRiskBook consumers;
     private final TerminalRiskBook terminals;
@@ -83,6 +103,41 @@ final class RiskFeatures
         this.merchantProfiles = new MerchantProfileBook(config.merchantsMax);
         this.trades = new TradeProfileBook();
         this.seenPairs = new SeenPairs(config.riskPairsMax);
+    }
+
+    void paymentContext(final long walletFen, final long voucherFen)
+    {
+        this.walletFen = walletFen;
+        this.voucherFen = voucherFen;
+    }
+
+    /** 0 for fen, 1 whole yuan, 2 tens, 3 hundreds, 4 thousands of yuan: agents pay round amounts. */
+    static long roundness(final long amountFen)
+    {
+        if (amountFen <= 0 || amountFen % 100 != 0)
+        {
+            return 0;
+        }
+        long level = 1;
+        long yuan = amountFen / 100;
+        while (level < 4 && yuan % 10 == 0)
+        {
+            yuan /= 10;
+            level++;
+        }
+        return level;
+    }
+
+    /** 1 when both areas are known and equal, 0 when known and different, -1 when either is unknown. */
+    private long sameArea(final int merchant, final int other)
+    {
+        if (other < 0)
+        {
+            return -1;
+        }
+        final int area = merchantProfiles.areaCode(merchant);
+        final int otherArea = merchantProfiles.areaCode(other);
+        return area == 0 || otherArea == 0 ? -1 : area == otherArea ? 1 : 0;
     }
 
     /**
@@ -132,11 +187,21 @@ final class RiskFeatures
         x[RECRUITED_BY_OTHER] = recruitedByOther ? 1 : 0;
         x[IS_REDEMPTION] = 0;
         x[AT_LAST_PAYMENT_SHOP] = consumerProfiles.lastMerchant(consumer) == merchant ? 1 : 0;
-        forConsumer(nowMs, consumer, trade);
+        x[AMOUNT_ROUNDNESS] = roundness(amountFen);
+        final long cashFen = Math.max(0, amountFen - voucherFen);
+        x[WALLET_SHARE_PERMILLE] = walletFen <= 0 ? 2_000 : Math.min(2_000, cashFen * 1000 / walletFen);
+        x[VOUCHER_SHARE_PERMILLE] = amountFen <= 0 ? 0 : Math.min(1_000, voucherFen * 1000 / amountFen);
+        x[AMOUNT_VS_LAST_TOP_UP] = consumerProfiles.amountVsLastTopUpX16(consumer, log16);
+        x[AREA_MATCHES_HOME] = sameArea(merchant, home);
+        x[AREA_MATCHES_LAST] = sameArea(merchant, (int)consumerProfiles.lastMerchant(consumer));
+        x[NEW_TRADE_FOR_CONSUMER] = consumerProfiles.paidInTrade(consumer, trade) ? 0 : 1;
+        x[TERMINAL_YOUNG_SHARE] = terminalProfiles.youngShare(terminal);
+        x[TERMINAL_OTHER_AREA_SHARE] = terminalProfiles.foreignShare(terminal);
+        forConsumer(nowMs, consumer, merchant, trade);
     }
 
     /** The consumer's own features, shared by payments and redemptions. */
-    private void forConsumer(final long nowMs, final int consumer, final int trade)
+    private void forConsumer(final long nowMs, final int consumer, final int merchant, final int trade)
     {
         final long[] x = values;
         x[CONSUMER_HISTORY] = consumers.history(consumer);
@@ -148,6 +213,9 @@ final class RiskFeatures
         x[CONSUMER_STRIKES_24H] = consumers.strikes24h(consumer);
         x[MINUTES_SINCE_LAST_PAYMENT] = consumerProfiles.minutesSinceLastPayment(consumer, nowMs);
         x[TRADE] = trade;
+        x[MINUTES_SINCE_TOP_UP] = consumerProfiles.minutesSinceTopUp(consumer, nowMs);
+        x[MERCHANT_AGE_HOURS] = merchantProfiles.ageHours(merchant, nowMs);
+        x[MINUTES_SINCE_REDEMPTION] = consumerProfiles.minutesSinceRedemption(consumer, nowMs);
     }
 
     /** Fills {@link #values} for a redemption of points at a merchant (the consumer row was advanced to now). */
@@ -164,7 +232,10 @@ final class RiskFeatures
         x[RECRUITED_BY_OTHER] = home >= 0 && home != merchant ? 1 : 0;
         x[AT_LAST_PAYMENT_SHOP] = consumerProfiles.lastMerchant(consumer) == merchant ? 1 : 0;
         x[DISTINCT_MERCHANTS] = consumers.distinctMerchantsWith(consumer, merchant);
-        forConsumer(nowMs, consumer, merchantProfiles.trade(merchant));
+        x[AMOUNT_VS_LAST_TOP_UP] = AmountStats.NO_HISTORY;
+        x[AREA_MATCHES_HOME] = sameArea(merchant, home);
+        x[AREA_MATCHES_LAST] = sameArea(merchant, (int)consumerProfiles.lastMerchant(consumer));
+        forConsumer(nowMs, consumer, merchant, merchantProfiles.trade(merchant));
         x[CONSUMER_ATTEMPTS_MINUTE]--;
         x[CONSUMER_ATTEMPTS_HOUR]--;
     }
@@ -179,10 +250,12 @@ final class RiskFeatures
         merchantProfiles.advance(merchant, nowMs);
         final boolean firstTime = !seenPairs.seen(consumer, terminal);
         seenPairs.add(consumer, terminal);
-        terminalProfiles.recordPayment(terminal, consumer, firstTime, log16);
+        final boolean young = consumerProfiles.ageHours(consumer, nowMs) * 3_600_000L < YOUNG_ACCOUNT_MS;
+        terminalProfiles.recordPayment(terminal, consumer, firstTime, log16, young, sameArea(merchant, home) == 0);
         merchantProfiles.recordPayment(merchant, consumer, home, amountFen, log16, hour);
-        trades.recordPayment(merchantProfiles.trade(merchant), log16, hour);
-        consumerProfiles.recordPayment(consumer, nowMs, merchant, log16);
+        final int trade = merchantProfiles.trade(merchant);
+        trades.recordPayment(trade, log16, hour);
+        consumerProfiles.recordPayment(consumer, nowMs, merchant, trade, log16);
     }
 
     void writeTo(final SnapshotWriter writer, final int consumerCount, final int merchantCount,

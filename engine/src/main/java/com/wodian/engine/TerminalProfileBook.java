@@ -4,16 +4,19 @@ package com.wodian.engine;
  * What the scoring model knows of a terminal beyond {@link TerminalRiskBook}'s minute windows, three longs per
  * terminal: distinct consumers in the last 10..20 minutes (two 32-bit hashed sets, this period's in bits 0..31), the
  * share of its payments that were a consumer's first at this terminal (EWMA, alpha 1/16, x1024), and its amounts on
- * a log scale ({@link AmountStats}), so that amounts far below its usual stand out.
+ * a log scale ({@link AmountStats}), so that amounts far below its usual stand out; and the shares of its payments by
+ * young accounts (under two days) and by consumers from another area than the shop's (EWMA, alpha 1/16, x1024).
  */
 final class TerminalProfileBook
 {
-    static final int STRIDE = 4;
+    static final int STRIDE = 5;
     static final long PERIOD_MS = 600_000;
     private static final int LAST_MS = 0;
     private static final int CONSUMERS = 1;
     private static final int NEW_PAIR_SHARE = 2;
     private static final int AMOUNT = 3;
+    /** young-account share (0..15), other-area share (16..31). */
+    private static final int SHARES = 4;
 
     final long[] rows;
 
@@ -55,9 +58,25 @@ final class TerminalProfileBook
         return rows[index * STRIDE + AMOUNT];
     }
 
-    void recordPayment(final int index, final int consumerIndex, final boolean firstTimePair, final long log16)
+    long youngShare(final int index)
+    {
+        return rows[index * STRIDE + SHARES] & 0xFFFF;
+    }
+
+    long foreignShare(final int index)
+    {
+        return (rows[index * STRIDE + SHARES] >>> 16) & 0xFFFF;
+    }
+
+    void recordPayment(final int index, final int consumerIndex, final boolean firstTimePair, final long log16,
+        final boolean young, final boolean foreign)
     {
         final int base = index * STRIDE;
+        final long shares = rows[base + SHARES];
+        final long youngShare = shares & 0xFFFF;
+        final long foreignShare = (shares >>> 16) & 0xFFFF;
+        rows[base + SHARES] = (youngShare + (((young ? 1024 : 0) - youngShare) >> 4)) |
+            ((foreignShare + (((foreign ? 1024 : 0) - foreignShare) >> 4)) << 16);
         rows[base + CONSUMERS] |= consumerBit(consumerIndex);
         final long share = rows[base + NEW_PAIR_SHARE];
         rows[base + NEW_PAIR_SHARE] = share + (((firstTimePair ? 1024 : 0) - share) >> 4);

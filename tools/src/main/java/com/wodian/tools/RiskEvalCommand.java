@@ -3,7 +3,7 @@ package com.wodian.tools;
 import com.wodian.perf.RiskEvaluation;
 import com.wodian.perf.RiskWorkload;
 import com.wodian.protocol.sbe.RiskMode;
-import com.wodian.perf.riskmodel.LabelledStream;
+import com.wodian.perf.riskmodel.LabelledWorld;
 import com.wodian.perf.riskmodel.ModelRun;
 import com.wodian.perf.riskmodel.Scorecard;
 import com.wodian.perf.riskmodel.TreeModel;
@@ -63,15 +63,15 @@ public final class RiskEvalCommand implements Callable<Integer>
         if (world != null)
         {
             final TreeModel loaded = model == null ? null : TreeModel.read(model);
-            final LongFunction<LabelledStream> worlds = Worlds.byName(world, heldOut, consumers, days);
+            final LongFunction<LabelledWorld> worlds = Worlds.byName(world, heldOut, consumers, days);
             for (final long s : seeds == null ? new long[]{seed} : seeds)
             {
-                final LabelledStream stream = worlds.apply(s);
-                final ModelRun run = new ModelRun(stream, rulesMode, loaded).run();
+                final LabelledWorld labelled = worlds.apply(s);
+                final ModelRun run = labelled.run(rulesMode, loaded);
                 System.out.printf("world %s seed %d%s, rules %s, model %s%n", world, s, heldOut ? " (held-out range)" :
                     "", rulesMode, loaded == null ? "none" : model + " (version " + loaded.version + ", decline at " +
                     loaded.declineScore + ")");
-                new Scorecard(stream, run.decisions, run.declined, run.groups).print(System.out);
+                new Scorecard(labelled.kindNames(), run.decisions, run.declined, run.groups).print(System.out);
                 System.out.printf("state hash %016x%n%n", run.stateHash());
             }
             return WodianMain.EXIT_OK;

@@ -1,6 +1,6 @@
 package com.wodian.tools;
 
-import com.wodian.perf.riskmodel.LabelledStream;
+import com.wodian.perf.riskmodel.LabelledWorld;
 import com.wodian.perf.riskmodel.ModelTraining;
 import com.wodian.perf.riskmodel.RiskDataset;
 import com.wodian.perf.riskmodel.TreeModel;
@@ -52,6 +52,13 @@ public final class RiskTrainCommand implements Callable<Integer>
     @Option(names = "--version", defaultValue = "1", description = "model version (> 0), echoed in risk events")
     long version;
 
+    @Option(names = "--held-out", description = "riskworld: the tuning seeds' worlds from the held-out range " +
+        "(training always uses the training range)")
+    boolean tuneHeldOut;
+
+    @Option(names = "--cache", description = "directory caching each seed's decisions (features and labels)")
+    Path cache;
+
     @Option(names = "--out", required = true, description = "model file to write")
     Path out;
 
@@ -63,13 +70,15 @@ public final class RiskTrainCommand implements Callable<Integer>
             System.err.println("risk-train: --trees 1..256, --version > 0");
             return WodianMain.EXIT_USAGE;
         }
-        final LongFunction<LabelledStream> worlds = Worlds.byName(world, false, consumers, days);
-        final RiskDataset train = ModelTraining.collect(worlds, trainSeeds, System.out);
+        final LongFunction<LabelledWorld> worlds = Worlds.byName(world, false, consumers, days);
+        final String name = world + "-" + consumers + "-" + days;
+        final RiskDataset train = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training", System.out);
         final long start = System.nanoTime();
         final TreeModel model = ModelTraining.train(train, trees, learningRate, version);
         System.out.printf("trained %d trees on %d decisions in %.1f s%n", trees, train.size,
             (System.nanoTime() - start) / 1e9);
-        final RiskDataset tune = ModelTraining.collect(worlds, tuneSeeds, System.out);
+        final RiskDataset tune = ModelTraining.collect(tuneHeldOut ? Worlds.byName(world, true, consumers, days) :
+            worlds, tuneSeeds, cache, name + (tuneHeldOut ? "-held-out" : "-training"), System.out);
         ModelTraining.tune(model, tune, fpr, tradeFpr);
         model.write(out);
         System.out.printf("declineScore %d, flagScore %d; written to %s%n", model.declineScore, model.flagScore, out);

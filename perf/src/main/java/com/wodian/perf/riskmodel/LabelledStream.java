@@ -28,9 +28,8 @@ public interface LabelledStream
     /** Abuse group (campaign) id, 0 for legitimate. */
     long group();
 
-    int kindCount();
-
-    String kindName(int kind);
+    /** Name of each kind by id, 0 being legitimate. */
+    String[] kindNames();
 
     /** The MerchantTrade value of the merchant a command names (0 when unknown). */
     int tradeOf(long merchantId);

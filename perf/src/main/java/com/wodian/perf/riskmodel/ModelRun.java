@@ -47,14 +47,21 @@ public final class ModelRun implements ReplySink
 
     public ModelRun(final LabelledStream stream, final RiskMode rulesMode, final TreeModel model)
     {
+        this(stream, rulesMode, model, stream.consumersMax(), stream.merchantsMax(), stream.terminalsMax(),
+            stream.keysMax());
+    }
+
+    /** For worlds fed by their own feeder ({@link RiskWorldRun}): no stream, the capacities given. */
+    ModelRun(final LabelledStream stream, final RiskMode rulesMode, final TreeModel model, final int consumersMax,
+        final int merchantsMax, final int terminalsMax, final int keys)
+    {
         this.stream = stream;
         this.rulesMode = rulesMode;
         this.model = model;
-        final int keys = stream.keysMax();
         engine = new Engine(new EngineConfig()
-            .consumersMax(stream.consumersMax())
-            .merchantsMax(stream.merchantsMax())
-            .terminalsMax(stream.terminalsMax())
+            .consumersMax(consumersMax)
+            .merchantsMax(merchantsMax)
+            .terminalsMax(terminalsMax)
             .holdsMax(65_536)
             .keysMax(keys)
             .vouchersMax(Math.max(1_024, keys / 4))
@@ -71,9 +78,15 @@ public final class ModelRun implements ReplySink
         replyLength = length;
     }
 
+    Engine engine()
+    {
+        return engine;
+    }
+
     private ResultCode apply(final DirectBuffer buffer, final int offset, final int length)
     {
-        engine.onCommand(++sequence, nowMs, buffer, offset, length, this);
+        sequence = engine.lastSequence() + 1;
+        engine.onCommand(sequence, nowMs, buffer, offset, length, this);
         return ResultCode.get(reply.getShort(MessageHeaderDecoder.ENCODED_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN)
             & 0xFFFF);
     }
@@ -86,8 +99,10 @@ public final class ModelRun implements ReplySink
         }
     }
 
-    private void configure()
+    /** Switches the rules on and loads the model, at input time {@code atMs}. */
+    void configure(final long atMs)
     {
+        nowMs = atMs;
         if (rulesMode != RiskMode.OFF)
         {
             for (int rule = 1; rule <= Engine.RISK_RULES_CONFIGURABLE; rule++)
@@ -112,26 +127,33 @@ public final class ModelRun implements ReplySink
         {
             if (sequence == 0)
             {
-                nowMs = stream.timestampMs();
-                configure();
+                configure(stream.timestampMs());
             }
             nowMs = Math.max(nowMs, stream.timestampMs());
             final ResultCode code = apply(stream.buffer(), stream.offset(), stream.length());
             stream.onReply(reply, 0, replyLength);
-            if (engine.lastRiskFeatures(x) == sequence)
-            {
-                record(code);
-            }
+            afterCommand(stream.buffer(), stream.offset(), code, stream.kind(), stream.variant(), stream.group(),
+                stream::tradeOf);
         }
         engine.verifyInvariants();
         return this;
     }
 
-    private void record(final ResultCode code)
+    void nowMs(final long ms)
     {
-        final DirectBuffer buffer = stream.buffer();
-        header.wrap(buffer, stream.offset());
-        final int body = stream.offset() + MessageHeaderDecoder.ENCODED_LENGTH;
+        nowMs = ms;
+    }
+
+    /** After the engine applied a command: a risk decision (features computed for it) is recorded with its labels. */
+    void afterCommand(final DirectBuffer buffer, final int offset, final ResultCode code, final int kind,
+        final int variant, final long group, final java.util.function.LongToIntFunction tradeOf)
+    {
+        if (engine.lastRiskFeatures(x) != engine.lastSequence())
+        {
+            return;
+        }
+        header.wrap(buffer, offset);
+        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
         final long merchantId;
         final boolean payment;
         switch (header.templateId())
@@ -159,9 +181,8 @@ public final class ModelRun implements ReplySink
             groups = java.util.Arrays.copyOf(groups, row * 2);
         }
         declined[row] = code.value() >= 700 && code.value() <= 749;
-        groups[row] = stream.group();
-        decisions.add(x, stream.kind() != 0, stream.kind(), stream.variant(), payment,
-            stream.tradeOf(merchantId));
+        groups[row] = group;
+        decisions.add(x, kind != 0, kind, variant, payment, tradeOf.applyAsInt(merchantId));
     }
 
     public long stateHash()

@@ -27,14 +27,34 @@ public final class ModelTraining
         return excluded;
     }
 
-    public static RiskDataset collect(final LongFunction<LabelledStream> world, final long[] seeds,
-        final PrintStream log)
+    /**
+     * Runs each seed's world with the rules in shadow and no model; with a cache directory, a seed's decisions are
+     * read from {@code <cache>/<name>-<seed>.bin} when there and written there otherwise.
+     */
+    public static RiskDataset collect(final LongFunction<LabelledWorld> world, final long[] seeds,
+        final java.nio.file.Path cache, final String name, final PrintStream log) throws java.io.IOException
     {
         final RiskDataset all = new RiskDataset(Engine.riskFeatureNames().length);
         for (final long seed : seeds)
         {
             final long start = System.nanoTime();
-            final ModelRun run = new ModelRun(world.apply(seed), RiskMode.SHADOW, null).run();
+            final java.nio.file.Path file = cache == null ? null : cache.resolve(name + "-" + seed + ".bin");
+            if (file != null && java.nio.file.Files.exists(file))
+            {
+                final RiskDataset cached = RiskDataset.read(file);
+                if (cached.featureCount == all.featureCount)
+                {
+                    all.addAll(cached);
+                    log.printf("seed %d: %d decisions (%d abusive) from %s%n", seed, cached.size, count(cached), file);
+                    continue;
+                }
+            }
+            final ModelRun run = world.apply(seed).run(RiskMode.SHADOW, null);
+            if (file != null)
+            {
+                java.nio.file.Files.createDirectories(cache);
+                run.decisions.write(file);
+            }
             all.addAll(run.decisions);
             log.printf("seed %d: %d decisions (%d abusive) in %.1f s%n", seed, run.decisions.size,
                 count(run.decisions), (System.nanoTime() - start) / 1e9);

@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public final class Scorecard
 {
-    private final LabelledStream names;
+    private final String[] kindNames;
     final long[][] abusive;          // [kind][variant]
     final long[][] abusiveDeclined;
     long legitPayments;
@@ -28,11 +28,12 @@ public final class Scorecard
     long passedBeforeFirstDecline;
     final Map<Long, long[]> groupState = new HashMap<>();   // group -> {stopped 0/1, passed before first decline}
 
-    public Scorecard(final LabelledStream names, final RiskDataset data, final boolean[] declined, final long[] groups)
+    /** @param kindNames name of each kind by id, 0 being legitimate */
+    public Scorecard(final String[] kindNames, final RiskDataset data, final boolean[] declined, final long[] groups)
     {
-        this.names = names;
-        abusive = new long[names.kindCount() + 1][3];
-        abusiveDeclined = new long[names.kindCount() + 1][3];
+        this.kindNames = kindNames;
+        abusive = new long[kindNames.length][3];
+        abusiveDeclined = new long[kindNames.length][3];
         for (int i = 0; i < data.size; i++)
         {
             add(data, i, declined[i], groups[i]);
@@ -120,7 +121,7 @@ public final class Scorecard
         {
             final long all = abusive[k][0] + abusive[k][1] + abusive[k][2];
             final long hit = abusiveDeclined[k][0] + abusiveDeclined[k][1] + abusiveDeclined[k][2];
-            out.printf(Locale.ROOT, "%-22s %9d %9s %9d %9s %9d %9s%n", names.kindName(k), abusive[k][1],
+            out.printf(Locale.ROOT, "%-22s %9d %9s %9d %9s %9d %9s%n", kindNames[k], abusive[k][1],
                 pct(abusiveDeclined[k][1], abusive[k][1]), abusive[k][2], pct(abusiveDeclined[k][2], abusive[k][2]),
                 all, pct(hit, all));
         }

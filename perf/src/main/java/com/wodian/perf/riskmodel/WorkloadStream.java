@@ -131,15 +131,15 @@ public final class WorkloadStream implements LabelledStream
     }
 
     @Override
-    public int kindCount()
+    public String[] kindNames()
     {
-        return RiskWorkload.Kind.values().length - 1;
-    }
-
-    @Override
-    public String kindName(final int kind)
-    {
-        return RiskWorkload.Kind.values()[kind].name();
+        final RiskWorkload.Kind[] kinds = RiskWorkload.Kind.values();
+        final String[] names = new String[kinds.length];
+        for (int k = 0; k < kinds.length; k++)
+        {
+            names[k] = kinds[k].name();
+        }
+        return names;
     }
 
     @Override

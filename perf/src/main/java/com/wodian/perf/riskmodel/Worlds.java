@@ -15,13 +15,32 @@ public final class Worlds
      * @param name     "workload" (our older generator, perf/RiskWorkload) or "riskworld" (the independent one)
      * @param heldOut  riskworld only: draw world parameters from the held-out range instead of the training range
      */
-    public static LongFunction<LabelledStream> byName(final String name, final boolean heldOut, final int consumers,
+    public static LongFunction<LabelledWorld> byName(final String name, final boolean heldOut, final int consumers,
         final int days)
     {
         return switch (name)
         {
-            case "workload" -> seed -> new WorkloadStream(new RiskWorkload(seed, consumers, days));
-            default -> throw new IllegalArgumentException("unknown world " + name + " (workload)");
+            case "workload" -> seed -> workload(new RiskWorkload(seed, consumers, days));
+            case "riskworld" -> seed -> new RiskWorldRun(seed, heldOut);
+            default -> throw new IllegalArgumentException("unknown world " + name + " (riskworld, workload)");
+        };
+    }
+
+    private static LabelledWorld workload(final RiskWorkload workload)
+    {
+        return new LabelledWorld()
+        {
+            @Override
+            public ModelRun run(final com.wodian.protocol.sbe.RiskMode rulesMode, final TreeModel model)
+            {
+                return new ModelRun(new WorkloadStream(workload), rulesMode, model).run();
+            }
+
+            @Override
+            public String[] kindNames()
+            {
+                return new WorkloadStream(workload).kindNames();
+            }
         };
     }
 }

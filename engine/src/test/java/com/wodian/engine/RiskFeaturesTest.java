@@ -1,0 +1,130 @@
+package com.wodian.engine;
+
+import com.wodian.protocol.sbe.MerchantTrade;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.RiskAction;
+import com.wodian.protocol.sbe.RiskMode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The scoring model's features as the engine computes them for a payment, from the profiles before the payment:
+ * exact values for a small scripted history (a rule in shadow keeps the profiles learning; the features are
+ * captured as a training tool would).
+ */
+class RiskFeaturesTest
+{
+    private static final long HOUR_MS = 3_600_000L;
+    private EngineDriver d;
+    private final long[] x = new long[RiskFeatures.COUNT];
+    private long paymentId;
+
+    @BeforeEach
+    void setUp()
+    {
+        d = new EngineDriver(EngineConfig.small());
+        d.engine.captureRiskFeatures(true);
+        assertEquals(ResultCode.OK, d.riskRule(0, RiskRules.DAILY_LIMIT, RiskMode.SHADOW, RiskAction.DECLINE,
+            1_000_000_000, 0, 0));
+        // Merchant 1: cafe in area 310101, alliance member (home of consumer 1); merchant 2: electronics in 440300.
+        assertEquals(ResultCode.OK, d.apply(d.encoder.registerMerchant(d.command, 0, 1, 10, 500, 200, 0, true,
+            MerchantTrade.CAFE, 310_101)));
+        assertEquals(ResultCode.OK, d.apply(d.encoder.registerMerchant(d.command, 0, 2, 10, 500, 200, 0, true,
+            MerchantTrade.ELECTRONICS, 440_300)));
+        assertEquals(ResultCode.OK, d.terminal(11, 1));
+        assertEquals(ResultCode.OK, d.terminal(21, 2));
+        d.advanceMs(10 * HOUR_MS);
+        assertEquals(ResultCode.OK, d.consumer(1, 1));
+        assertEquals(ResultCode.OK, d.consumer(2, 0));
+    }
+
+    private long[] pay(final long merchantId, final long terminalId, final long consumerId, final long amountFen)
+    {
+        final long before = d.sequence;
+        assertEquals(ResultCode.OK, d.pay(merchantId, terminalId, ++paymentId, consumerId, amountFen));
+        assertEquals(before + 1, d.engine.lastRiskFeatures(x), "features of this payment");
+        return x;
+    }
+
+    @Test
+    void consumerMerchantTerminalAndTradeFeatures()
+    {
+        assertEquals(ResultCode.OK, d.topUp(1, 1, 1_000_000));
+        d.advanceMs(30 * 60_000);
+        pay(1, 11, 1, 2_500);
+        assertEquals(AmountStats.log16(2_500), x[RiskFeatures.LOG_AMOUNT]);
+        assertEquals(AmountStats.NO_HISTORY, x[RiskFeatures.AMOUNT_VS_CONSUMER], "no history yet");
+        assertEquals(1, x[RiskFeatures.FIRST_TIME_PAIR]);
+        assertEquals(0, x[RiskFeatures.ACCOUNT_AGE_HOURS]);
+        assertEquals(10, x[RiskFeatures.MERCHANT_AGE_HOURS]);
+        assertEquals(30, x[RiskFeatures.MINUTES_SINCE_TOP_UP]);
+        assertEquals(2, x[RiskFeatures.WALLET_SHARE_PERMILLE], "25 yuan of 10,000: 2.5 per mille");
+        assertEquals(1, x[RiskFeatures.AREA_MATCHES_HOME], "the home merchant's area");
+        assertEquals(-1, x[RiskFeatures.AREA_MATCHES_LAST], "no payment before");
+        assertEquals(1, x[RiskFeatures.NEW_TRADE_FOR_CONSUMER]);
+        assertEquals(1, x[RiskFeatures.OWN_RECRUIT]);
+        assertEquals(MerchantTrade.CAFE.value(), x[RiskFeatures.TRADE]);
+        assertEquals(1, x[RiskFeatures.AMOUNT_ROUNDNESS], "25 yuan: whole yuan");
+        assertEquals(-1, x[RiskFeatures.MINUTES_SINCE_LAST_PAYMENT]);
+
+        d.advanceMs(2 * HOUR_MS);
+        pay(1, 11, 1, 2_500);
+        assertEquals(0, x[RiskFeatures.FIRST_TIME_PAIR], "seen at this terminal");
+        assertEquals(0, x[RiskFeatures.AMOUNT_VS_CONSUMER], "the same amount as the mean");
+        assertEquals(0, x[RiskFeatures.AMOUNT_VS_MERCHANT]);
+        assertEquals(0, x[RiskFeatures.NEW_TRADE_FOR_CONSUMER]);
+        assertEquals(1, x[RiskFeatures.AREA_MATCHES_LAST]);
+        assertEquals(120, x[RiskFeatures.MINUTES_SINCE_LAST_PAYMENT]);
+        assertEquals(2, x[RiskFeatures.ACCOUNT_AGE_HOURS]);
+        assertEquals(1, x[RiskFeatures.AT_LAST_PAYMENT_SHOP]);
+
+        // Forty times the usual at an electronics shop in another city, 100,000 yuan... of 10,000 in the wallet.
+        d.advanceMs(60_000);
+        d.pay(2, 21, ++paymentId, 1, 100_000_00L);
+        d.engine.lastRiskFeatures(x);
+        assertEquals(4, x[RiskFeatures.AMOUNT_ROUNDNESS], "100,000 yuan: thousands");
+        assertEquals((AmountStats.log16(100_000_00L) - AmountStats.log16(2_500)) * 16 -
+            (AmountStats.log16(2_500) * 16 - AmountStats.log16(2_500) * 16), x[RiskFeatures.AMOUNT_VS_CONSUMER]);
+        assertEquals(0, x[RiskFeatures.AREA_MATCHES_HOME]);
+        assertEquals(0, x[RiskFeatures.AREA_MATCHES_LAST]);
+        assertEquals(1, x[RiskFeatures.NEW_TRADE_FOR_CONSUMER]);
+        assertEquals(2_000, x[RiskFeatures.WALLET_SHARE_PERMILLE], "more than the wallet: capped");
+        assertEquals(1, x[RiskFeatures.RECRUITED_BY_OTHER]);
+    }
+
+    @Test
+    void terminalSharesOfNewPairsYoungAccountsAndOtherAreas()
+    {
+        for (long c = 10; c < 40; c++)
+        {
+            assertEquals(ResultCode.OK, d.consumer(c, 2));
+            assertEquals(ResultCode.OK, d.topUp(c, 100 + c, 100_000));
+        }
+        long newPairShare = 0;
+        for (long c = 10; c < 40; c++)
+        {
+            d.advanceMs(20_000);
+            pay(1, 11, c, 1_000);
+            assertTrue(x[RiskFeatures.TERMINAL_NEW_PAIR_SHARE] >= newPairShare, "only new pairs so far");
+            newPairShare = x[RiskFeatures.TERMINAL_NEW_PAIR_SHARE];
+        }
+        assertTrue(newPairShare > 800, "thirty first-time consumers in a row: " + newPairShare);
+        assertTrue(x[RiskFeatures.TERMINAL_YOUNG_SHARE] > 800, "all accounts hours old");
+        assertTrue(x[RiskFeatures.TERMINAL_OTHER_AREA_SHARE] > 800, "all brought in by the Shenzhen shop");
+        assertTrue(x[RiskFeatures.TERMINAL_DISTINCT_CONSUMERS] >= 15, "many distinct consumers in 10-20 min");
+        assertEquals(x[RiskFeatures.AMOUNT_VS_TERMINAL], 0, "the terminal's usual amount");
+    }
+
+    @Test
+    void roundness()
+    {
+        assertEquals(0, RiskFeatures.roundness(2_599));
+        assertEquals(1, RiskFeatures.roundness(2_500));
+        assertEquals(2, RiskFeatures.roundness(5_000));
+        assertEquals(3, RiskFeatures.roundness(20_000));
+        assertEquals(4, RiskFeatures.roundness(100_000));
+        assertEquals(4, RiskFeatures.roundness(1_000_000_00L));
+    }
+}

@@ -1,0 +1,13 @@
+package com.wodian.perf.riskmodel;
+
+import com.wodian.protocol.sbe.RiskMode;
+
+/** One seeded labelled world, ready to be run through an engine with given rules and model. */
+public interface LabelledWorld
+{
+    /** Runs the whole world; the returned run holds every risk decision with its label. */
+    ModelRun run(RiskMode rulesMode, TreeModel model);
+
+    /** Name of each abuse kind by id, 0 being legitimate. */
+    String[] kindNames();
+}

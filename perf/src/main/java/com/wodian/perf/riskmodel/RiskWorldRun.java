@@ -1,0 +1,69 @@
+package com.wodian.perf.riskmodel;
+
+import com.wodian.perf.riskworld.LabelledCommands;
+import com.wodian.perf.riskworld.MerchantInfo;
+import com.wodian.perf.riskworld.ParameterRange;
+import com.wodian.perf.riskworld.RiskWorld;
+import com.wodian.perf.riskworld.RiskWorldFeeder;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.RiskMode;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * The independent generator's world (com.wodian.perf.riskworld, written from docs/risk-threats.md without reading
+ * the detection code), fed with its own {@link RiskWorldFeeder}. Used through its public API only: the cursor, the
+ * merchant list (trade with MCC, area) and the labels.
+ */
+public final class RiskWorldRun implements LabelledWorld
+{
+    private final long seed;
+    private final ParameterRange range;
+
+    public RiskWorldRun(final long seed, final boolean heldOut)
+    {
+        this.seed = seed;
+        this.range = heldOut ? ParameterRange.HELD_OUT : ParameterRange.TRAINING;
+    }
+
+    @Override
+    public String[] kindNames()
+    {
+        final com.wodian.perf.riskworld.Actor[] actors = com.wodian.perf.riskworld.Actor.values();
+        final String[] names = new String[actors.length];
+        for (int a = 0; a < actors.length; a++)
+        {
+            names[a] = actors[a].name();
+        }
+        return names;
+    }
+
+    @Override
+    public ModelRun run(final RiskMode rulesMode, final TreeModel model)
+    {
+        final RiskWorld world = RiskWorld.generate(seed, range);
+        final Long2LongHashMap tradeByMerchant = new Long2LongHashMap(0);
+        int terminals = 0;
+        for (final MerchantInfo merchant : world.merchants())
+        {
+            tradeByMerchant.put(merchant.merchantId(), MerchantTrades.ofMcc(merchant.mcc()).value());
+            terminals += merchant.terminalIds().length;
+        }
+        // Capacities: one pass over the cursor counts the commands (consumers are at most the commands).
+        final LabelledCommands counting = world.cursor();
+        int commands = 0;
+        while (counting.next())
+        {
+            commands++;
+        }
+        final ModelRun run = new ModelRun(null, rulesMode, model, Math.min(commands + 16, 2_000_000),
+            world.merchants().size() + 16, terminals + 16, commands + 10_000);
+        run.configure(1);   // rules and model before the world's first command, whatever its time
+        final WithMerchantContext commandsWithContext = new WithMerchantContext(world.cursor(), world.merchants());
+        new RiskWorldFeeder(run.engine()).feed(commandsWithContext, (command, reply, offset, length) ->
+            run.afterCommand(commandsWithContext.buffer(), commandsWithContext.offset(),
+                ResultCode.get(RiskWorldFeeder.resultCode(reply, offset)), command.actor().ordinal(),
+                command.variant().ordinal(), command.groupId(), merchantId -> (int)tradeByMerchant.get(merchantId)));
+        run.engine().verifyInvariants();
+        return run;
+    }
+}
