@@ -1,0 +1,16 @@
+package com.wodian.net.iso8583;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Where the ISO gateway puts the commands it translated: the server's input ring, through the same publisher the
+ * native gateway uses, on the same thread (the ring has a single producer). The gateway checks
+ * {@link #hasCapacity()} before it takes a frame off a socket, so a full ring slows terminals down through TCP.
+ */
+public interface IsoCommandSink
+{
+    boolean hasCapacity();
+
+    /** Publishes a well-formed command; its reply must come back through {@link IsoGatewayAgent#onReply}. */
+    void publish(long sessionId, long correlationId, DirectBuffer buffer, int offset, int length);
+}

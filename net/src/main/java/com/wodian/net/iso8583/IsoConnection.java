@@ -1,0 +1,99 @@
+package com.wodian.net.iso8583;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One terminal connection: fixed receive and send buffers and a ring of {@link IsoExchange} slots in request order,
+ * all created once per slot and reused for later connections. Owned by the gateway agent's thread only.
+ */
+final class IsoConnection
+{
+    final int slotIndex;
+    final ByteBuffer receiveBuffer;
+    final ByteBuffer sendBuffer;
+    final IsoExchange[] exchanges;
+    long sessionId;
+    SocketChannel channel;
+    SelectionKey selectionKey;
+    int head;
+    int count;
+    long nextCorrelationId;
+
+    IsoConnection(final int slotIndex, final IsoGatewayConfig config, final int responseLengthMax)
+    {
+        this.slotIndex = slotIndex;
+        receiveBuffer = ByteBuffer.allocateDirect(NacFrameDescriptor.LENGTH_FIELD_LENGTH + config.frameLengthMax())
+            .order(ByteOrder.BIG_ENDIAN);
+        sendBuffer = ByteBuffer.allocateDirect(config.inFlightMax() *
+            (NacFrameDescriptor.MESSAGE_OFFSET + responseLengthMax)).order(ByteOrder.BIG_ENDIAN);
+        exchanges = new IsoExchange[config.inFlightMax()];
+        for (int i = 0; i < exchanges.length; i++)
+        {
+            exchanges[i] = new IsoExchange(config.frameLengthMax(), responseLengthMax);
+        }
+    }
+
+    boolean isOpen()
+    {
+        return null != channel;
+    }
+
+    void open(final long sessionId, final SocketChannel channel)
+    {
+        this.sessionId = sessionId;
+        this.channel = channel;
+        receiveBuffer.clear();
+        sendBuffer.clear();
+        for (final IsoExchange exchange : exchanges)
+        {
+            exchange.reset();
+        }
+        head = 0;
+        count = 0;
+        nextCorrelationId = 1;
+    }
+
+    boolean hasFreeExchange()
+    {
+        return count < exchanges.length;
+    }
+
+    /** Takes the next slot in request order; check {@link #hasFreeExchange()} first. */
+    IsoExchange claim()
+    {
+        final IsoExchange exchange = exchanges[(head + count) % exchanges.length];
+        count++;
+        exchange.reset();
+        exchange.correlationId = nextCorrelationId++;
+        return exchange;
+    }
+
+    IsoExchange oldest()
+    {
+        return 0 == count ? null : exchanges[head];
+    }
+
+    void releaseOldest()
+    {
+        exchanges[head].reset();
+        head = (head + 1) % exchanges.length;
+        count--;
+    }
+
+    /** The waiting exchange a reply belongs to, or null (a reply for a connection that has since been reused). */
+    IsoExchange waiting(final long correlationId)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final IsoExchange exchange = exchanges[(head + i) % exchanges.length];
+            if (exchange.state == IsoExchange.STATE_WAITING && exchange.correlationId == correlationId)
+            {
+                return exchange;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,416 @@
+package com.wodian.net.iso8583;
+
+import org.agrona.BitUtil;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ControlledMessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
+import java.util.function.Consumer;
+
+/**
+ * The ISO 8583 gateway: one more gateway agent of the server, next to the native one (docs/iso8583.md). It accepts
+ * terminal connections, cuts NACChannel frames, lets {@link IsoTranslator} turn each request into an engine command,
+ * publishes it through the server's {@link IsoCommandSink} and, when the reply comes back through
+ * {@link #onReply}, writes the ISO response with the request's TPDU swapped. It runs on the thread that owns the
+ * input ring's producer; replies may be handed over from another thread (one at a time) through a fixed queue.
+ *
+ * <p>Bounded everywhere: a connection has {@link IsoGatewayConfig#inFlightMax()} requests in processing at most,
+ * and leaves further frames in its socket (TCP back-pressure) while its slots or the ring are full.
+ */
+public final class IsoGatewayAgent implements Agent
+{
+    /** Marks the session ids of ISO connections so that the server routes their replies here. */
+    public static final long SESSION_ID_BIT = 1L << 62;
+
+    static final String ROLE_NAME = "wodian-iso8583";
+    private static final int SLOT_BITS = 16;
+    private static final int RESPONSE_LENGTH_MAX = 256;
+    private static final int REPLY_RECORD_LENGTH = 24;
+    private static final int REPLY_MSG_TYPE_ID = 1;
+    private static final int ACCEPTS_PER_CYCLE_MAX = 16;
+    private static final long KEY_CHECK_INTERVAL_MS = 1_000;
+
+    private final IsoGatewayConfig config;
+    private final IsoCommandSink sink;
+    private final ServerSocketChannel serverChannel;
+    private final Selector selector;
+    private final IsoConnection[] connections;
+    private final IsoTranslator translator;
+    private final OneToOneRingBuffer replies;
+    private final UnsafeBuffer replyRecord = new UnsafeBuffer(new byte[REPLY_RECORD_LENGTH]);
+    private final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
+    private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
+    private final Consumer<SelectionKey> readHandler = this::onReadable;
+    private final ControlledMessageHandler replyHandler = this::onReplyRecord;
+    private final int port;
+    private long connectionCount;
+    private long nextKeyCheckMs;
+    private FileTime keysModified;
+    private int workCount;
+    private volatile long requestCount;
+    private volatile long closedForProtocolCount;
+
+    public IsoGatewayAgent(final IsoGatewayConfig config, final IsoCommandSink sink) throws IOException
+    {
+        this.config = config;
+        this.sink = sink;
+        keysModified = Files.getLastModifiedTime(config.keysFile());
+        translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(IsoKeyStore.load(config.keysFile())),
+            config.preAuthTtlMs());
+        connections = new IsoConnection[config.connectionsMax()];
+        final int replyCapacity = BitUtil.findNextPositivePowerOfTwo(
+            2 * config.connectionsMax() * config.inFlightMax() * (REPLY_RECORD_LENGTH + 8));
+        replies = new OneToOneRingBuffer(new UnsafeBuffer(
+            ByteBuffer.allocateDirect(replyCapacity + RingBufferDescriptor.TRAILER_LENGTH)));
+        selector = Selector.open();
+        serverChannel = ServerSocketChannel.open();
+        try
+        {
+            serverChannel.bind(new InetSocketAddress(config.host(), config.port()));
+            serverChannel.configureBlocking(false);
+            serverChannel.register(selector, SelectionKey.OP_ACCEPT);
+            port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(serverChannel, selector);
+            throw ex;
+        }
+    }
+
+    /** True for the session ids this gateway gives its connections. */
+    public static boolean isGatewaySession(final long sessionId)
+    {
+        return (sessionId & SESSION_ID_BIT) != 0;
+    }
+
+    /** The bound port (the ephemeral one when configured with 0). */
+    public int port()
+    {
+        return port;
+    }
+
+    /** Requests taken off sockets so far (any thread, a statistic). */
+    public long requestCount()
+    {
+        return requestCount;
+    }
+
+    /** Connections ended for bytes that were not an ISO request (any thread, a statistic). */
+    public long closedForProtocolCount()
+    {
+        return closedForProtocolCount;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return ROLE_NAME;
+    }
+
+    /**
+     * Hands over the engine's reply to a command this gateway published. Called by one thread at a time (the
+     * server's reply stage); keeps only the template id and result code, which is all a response needs.
+     */
+    public void onReply(
+        final long sessionId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        replyRecord.putLong(0, sessionId);
+        replyRecord.putLong(8, correlationId);
+        replyRecord.putInt(16, com.wodian.protocol.CommandCatalog.templateId(buffer, offset));
+        replyRecord.putInt(20, IsoTranslator.resultCodeOf(buffer, offset, length));
+        if (!replies.write(REPLY_MSG_TYPE_ID, replyRecord, 0, REPLY_RECORD_LENGTH))
+        {
+            // Cannot happen: the queue holds two replies for every request slot of every connection.
+            throw new IllegalStateException("ISO reply queue full");
+        }
+    }
+
+    @Override
+    public int doWork() throws IOException
+    {
+        workCount = 0;
+        replies.controlledRead(replyHandler);
+        acceptConnections();
+        selector.selectNow(readHandler);
+        for (final IsoConnection connection : connections)
+        {
+            if (null != connection && connection.isOpen())
+            {
+                serviceFrames(connection);
+                flush(connection);
+            }
+        }
+        reloadKeysIfChanged();
+        return workCount;
+    }
+
+    @Override
+    public void onClose()
+    {
+        for (final IsoConnection connection : connections)
+        {
+            if (null != connection && connection.isOpen())
+            {
+                close(connection);
+            }
+        }
+        CloseHelper.quietCloseAll(serverChannel, selector);
+    }
+
+    private ControlledMessageHandler.Action onReplyRecord(
+        final int msgTypeId, final DirectBuffer buffer, final int index, final int length)
+    {
+        if (!sink.hasCapacity())
+        {
+            // A purchase reversal may need to publish its Refund: keep the reply until the ring has room.
+            return ControlledMessageHandler.Action.ABORT;
+        }
+        workCount++;
+        final long sessionId = buffer.getLong(index);
+        final IsoConnection connection = connections[(int)(sessionId & ((1L << SLOT_BITS) - 1))];
+        if (null == connection || connection.sessionId != sessionId || !connection.isOpen())
+        {
+            return ControlledMessageHandler.Action.CONTINUE;
+        }
+        final IsoExchange exchange = connection.waiting(buffer.getLong(index + 8));
+        if (null != exchange)
+        {
+            final int action = translator.onReply(exchange, buffer.getInt(index + 16), buffer.getInt(index + 20),
+                command);
+            if (action == IsoTranslator.ACTION_PUBLISH)
+            {
+                sink.publish(sessionId, exchange.correlationId, command, 0, translator.commandLength());
+            }
+        }
+        return ControlledMessageHandler.Action.CONTINUE;
+    }
+
+    private void acceptConnections() throws IOException
+    {
+        for (int i = 0; i < ACCEPTS_PER_CYCLE_MAX; i++)
+        {
+            final SocketChannel channel = serverChannel.accept();
+            if (null == channel)
+            {
+                return;
+            }
+            workCount++;
+            final IsoConnection connection = freeConnection();
+            if (null == connection)
+            {
+                CloseHelper.quietClose(channel);
+                continue;
+            }
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            connectionCount++;
+            connection.open(SESSION_ID_BIT | (connectionCount << SLOT_BITS) | connection.slotIndex, channel);
+            connection.selectionKey = channel.register(selector, SelectionKey.OP_READ, connection);
+        }
+    }
+
+    private IsoConnection freeConnection()
+    {
+        for (int i = 0; i < connections.length; i++)
+        {
+            if (null == connections[i])
+            {
+                connections[i] = new IsoConnection(i, config, RESPONSE_LENGTH_MAX);
+                return connections[i];
+            }
+            if (!connections[i].isOpen())
+            {
+                return connections[i];
+            }
+        }
+        return null;
+    }
+
+    private void onReadable(final SelectionKey key)
+    {
+        final IsoConnection connection = (IsoConnection)key.attachment();
+        if (null == connection || !connection.isOpen() || !key.isValid())
+        {
+            return;
+        }
+        try
+        {
+            final int bytesRead = connection.channel.read(connection.receiveBuffer);
+            if (bytesRead < 0)
+            {
+                close(connection);
+            }
+            else
+            {
+                workCount++;
+            }
+        }
+        catch (final IOException ex)
+        {
+            close(connection);
+        }
+    }
+
+    /** Cuts complete frames off the receive buffer while there are request slots and ring capacity. */
+    private void serviceFrames(final IsoConnection connection)
+    {
+        final ByteBuffer receive = connection.receiveBuffer;
+        int offset = 0;
+        final int limit = receive.position();
+        while (limit - offset >= NacFrameDescriptor.LENGTH_FIELD_LENGTH)
+        {
+            final int frameLength = receive.getShort(offset) & 0xFFFF;
+            if (frameLength < NacFrameDescriptor.TPDU_LENGTH + Iso87Layout.MTI_LENGTH ||
+                frameLength > config.frameLengthMax())
+            {
+                closeForProtocol(connection);
+                return;
+            }
+            if (limit - offset < NacFrameDescriptor.LENGTH_FIELD_LENGTH + frameLength ||
+                !connection.hasFreeExchange() || !sink.hasCapacity())
+            {
+                break;
+            }
+            if (!onFrame(connection, receive, offset + NacFrameDescriptor.LENGTH_FIELD_LENGTH, frameLength))
+            {
+                closeForProtocol(connection);
+                return;
+            }
+            offset += NacFrameDescriptor.LENGTH_FIELD_LENGTH + frameLength;
+        }
+        if (offset > 0)
+        {
+            receive.flip().position(offset);
+            receive.compact();
+        }
+    }
+
+    /** One frame: TPDU + ISO message. False when the connection must end (not an ISO request). */
+    private boolean onFrame(final IsoConnection connection, final ByteBuffer receive, final int frameOffset,
+        final int frameLength)
+    {
+        workCount++;
+        requestCount = requestCount + 1;
+        final IsoExchange exchange = connection.claim();
+        frameView.wrap(receive, frameOffset, frameLength);
+        frameView.getBytes(0, exchange.tpdu, 0, NacFrameDescriptor.TPDU_LENGTH);
+        exchange.requestLength = frameLength - NacFrameDescriptor.TPDU_LENGTH;
+        frameView.getBytes(NacFrameDescriptor.TPDU_LENGTH, exchange.request, 0, exchange.requestLength);
+        final int action = translator.onRequest(exchange, command);
+        if (action == IsoTranslator.ACTION_CLOSE)
+        {
+            return false;
+        }
+        if (action == IsoTranslator.ACTION_PUBLISH)
+        {
+            exchange.state = IsoExchange.STATE_WAITING;
+            sink.publish(connection.sessionId, exchange.correlationId, command, 0, translator.commandLength());
+        }
+        return true;
+    }
+
+    /** Writes the responses that are ready, in request order, then the socket. */
+    private void flush(final IsoConnection connection)
+    {
+        final ByteBuffer send = connection.sendBuffer;
+        IsoExchange exchange = connection.oldest();
+        while (null != exchange && exchange.state == IsoExchange.STATE_READY &&
+            send.remaining() >= NacFrameDescriptor.MESSAGE_OFFSET + exchange.responseLength)
+        {
+            final int at = send.position();
+            send.putShort(at, (short)(NacFrameDescriptor.TPDU_LENGTH + exchange.responseLength));
+            frameView.wrap(send);
+            NacFrameDescriptor.putSwappedTpdu(exchange.tpdu, frameView, at + NacFrameDescriptor.TPDU_OFFSET);
+            frameView.putBytes(at + NacFrameDescriptor.MESSAGE_OFFSET, exchange.response, 0, exchange.responseLength);
+            send.position(at + NacFrameDescriptor.MESSAGE_OFFSET + exchange.responseLength);
+            connection.releaseOldest();
+            exchange = connection.oldest();
+        }
+        if (send.position() == 0)
+        {
+            return;
+        }
+        send.flip();
+        try
+        {
+            connection.channel.write(send);
+            workCount++;
+        }
+        catch (final IOException ex)
+        {
+            send.clear();
+            close(connection);
+            return;
+        }
+        send.compact();
+    }
+
+    private void closeForProtocol(final IsoConnection connection)
+    {
+        closedForProtocolCount = closedForProtocolCount + 1;
+        // Answers already made still go out before the connection ends.
+        flush(connection);
+        if (connection.isOpen())
+        {
+            close(connection);
+        }
+    }
+
+    private static void close(final IsoConnection connection)
+    {
+        if (null != connection.selectionKey)
+        {
+            connection.selectionKey.cancel();
+            connection.selectionKey = null;
+        }
+        CloseHelper.quietClose(connection.channel);
+        connection.channel = null;
+        connection.sessionId = 0;
+    }
+
+    private void reloadKeysIfChanged()
+    {
+        final long nowMs = System.currentTimeMillis();
+        if (nowMs < nextKeyCheckMs)
+        {
+            return;
+        }
+        nextKeyCheckMs = nowMs + KEY_CHECK_INTERVAL_MS;
+        try
+        {
+            final FileTime modified = Files.getLastModifiedTime(config.keysFile());
+            if (!modified.equals(keysModified))
+            {
+                final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys =
+                    IsoKeyStore.toTerminalKeys(IsoKeyStore.load(config.keysFile()));
+                translator.keys(keys);
+                keysModified = modified;
+                System.getLogger("com.wodian.net.iso8583").log(System.Logger.Level.INFO,
+                    "ISO 8583 terminal keys reloaded: {0} terminals", keys.size());
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // A half-written or broken file keeps the keys in use; the operator sees why.
+            System.getLogger("com.wodian.net.iso8583").log(System.Logger.Level.WARNING,
+                "ISO 8583 terminal keys not reloaded: " + ex.getMessage());
+        }
+    }
+}

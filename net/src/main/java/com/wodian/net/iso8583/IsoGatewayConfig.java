@@ -1,0 +1,47 @@
+package com.wodian.net.iso8583;
+
+import java.nio.file.Path;
+
+/**
+ * Settings of the ISO 8583 gateway (docs/iso8583.md, "Running the gateway"). Off unless a port is given; loopback
+ * unless a host is given, because terminals are normally reached through an acquirer's network, not the internet.
+ *
+ * @param host                  address to bind.
+ * @param port                  TCP port; 0 for an ephemeral port (tests).
+ * @param keysFile              the terminal key file ({@link IsoKeyStore}); re-read within a second of a change.
+ * @param preAuthTtlMs          how long a pre-authorisation holds funds; at most the engine's ttl maximum.
+ * @param connectionsMax        terminals connected at once; more are refused (accepted and closed).
+ * @param inFlightMax           requests of one connection being processed at once; more wait in the socket.
+ * @param frameLengthMax        largest frame (TPDU + message) accepted; a longer one closes the connection.
+ */
+public record IsoGatewayConfig(
+    String host,
+    int port,
+    Path keysFile,
+    long preAuthTtlMs,
+    int connectionsMax,
+    int inFlightMax,
+    int frameLengthMax)
+{
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final long DEFAULT_PRE_AUTH_TTL_MS = 30L * 60 * 1000;
+    public static final int DEFAULT_CONNECTIONS_MAX = 256;
+    public static final int DEFAULT_IN_FLIGHT_MAX = 8;
+    public static final int DEFAULT_FRAME_LENGTH_MAX = 2048;
+
+    public IsoGatewayConfig
+    {
+        if (port < 0 || port > 65_535 || preAuthTtlMs <= 0 || connectionsMax <= 0 || connectionsMax > 65_535 ||
+            inFlightMax <= 0 || frameLengthMax < NacFrameDescriptor.TPDU_LENGTH + 10)
+        {
+            throw new IllegalArgumentException("bad ISO 8583 gateway settings: " + this);
+        }
+    }
+
+    /** Defaults for everything but where to listen and the key file. */
+    public static IsoGatewayConfig of(final String host, final int port, final Path keysFile)
+    {
+        return new IsoGatewayConfig(host, port, keysFile, DEFAULT_PRE_AUTH_TTL_MS, DEFAULT_CONNECTIONS_MAX,
+            DEFAULT_IN_FLIGHT_MAX, DEFAULT_FRAME_LENGTH_MAX);
+    }
+}

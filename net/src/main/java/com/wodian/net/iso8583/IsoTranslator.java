@@ -1,0 +1,316 @@
+package com.wodian.net.iso8583;
+
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.PaymentReplyDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * Turns ISO 8583 requests into the engine's commands and the engine's replies into ISO responses
+ * (docs/iso8583.md). Pure translation, no I/O: the gateway agent owns sockets and the ring. Allocates nothing.
+ * <pre>
+ *   0800 sign-on/off/echo      answered here, nothing journaled
+ *   0200 purchase              Pay
+ *   0100 pre-authorisation     PaymentTry (ttl: the gateway's pre-authorisation ttl)
+ *   0220 completion            PaymentConfirm of the original named by DE90
+ *   0400 / 0420 reversal       PaymentCancel of the original (an empty rollback when it is unknown); when the
+ *                              original was a purchase the engine says NOT_TWO_PHASE and a full Refund follows
+ * </pre>
+ * A request that fails its MAC, names an unknown terminal or a terminal of another merchant is answered here and
+ * never reaches the ring.
+ */
+final class IsoTranslator
+{
+    static final int ACTION_PUBLISH = 1;
+    static final int ACTION_RESPOND = 2;
+    static final int ACTION_CLOSE = 3;
+
+    static final int DE_PAN = 2;
+    static final int DE_PROCESSING_CODE = 3;
+    static final int DE_AMOUNT = 4;
+    static final int DE_TRANSMISSION_TIME = 7;
+    static final int DE_STAN = 11;
+    static final int DE_LOCAL_TIME = 12;
+    static final int DE_LOCAL_DATE = 13;
+    static final int DE_RRN = 37;
+    static final int DE_RESPONSE_CODE = 39;
+    static final int DE_TERMINAL = 41;
+    static final int DE_MERCHANT = 42;
+    static final int DE_CURRENCY = 49;
+    static final int DE_MAC = 64;
+    static final int DE_NETWORK_CODE = 70;
+    static final int DE_ORIGINAL = 90;
+    static final int DE_MAC_SECONDARY = 128;
+
+    private static final long STAN_RANGE = 1_000_000L;
+    private static final long DATE_AND_STAN_RANGE = 10_000_000_000L;
+
+    private final IsoMessageDecoder decoder = new IsoMessageDecoder();
+    private final IsoMessageEncoder encoder = new IsoMessageEncoder();
+    private final CommandEncoder commandEncoder = new CommandEncoder();
+    private final long preAuthTtlMs;
+    private final byte[] macScratch = new byte[RetailMac.MAC_LENGTH];
+    private Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys;
+    private int commandLength;
+
+    IsoTranslator(final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys, final long preAuthTtlMs)
+    {
+        this.keys = keys;
+        this.preAuthTtlMs = preAuthTtlMs;
+    }
+
+    /** Replaces the terminal keys (after the key file changed); exchanges in flight keep the MAC they started with. */
+    void keys(final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys)
+    {
+        this.keys = keys;
+    }
+
+    /**
+     * @param exchange holds the request ({@link IsoExchange#requestBuffer}, {@link IsoExchange#requestLength}).
+     * @param command  where a command to publish is encoded, at offset 0.
+     * @return {@link #ACTION_PUBLISH} with the command's length in the exchange's state (see
+     * {@link #commandLength()}), {@link #ACTION_RESPOND} with the response packed, or {@link #ACTION_CLOSE} when
+     * the bytes are not even a request (no MTI, or a response MTI): the connection is ended.
+     */
+    int onRequest(final IsoExchange exchange, final MutableDirectBuffer command)
+    {
+        final boolean wellFormed = decoder.wrap(exchange.requestBuffer, 0, exchange.requestLength);
+        final int mti = decoder.mti();
+        if (mti < 0 || !isRequestClass(mti))
+        {
+            return ACTION_CLOSE;
+        }
+        exchange.responseMti = mti - mti % 10 + 10;
+        exchange.echo = wellFormed;
+        if (!wellFormed)
+        {
+            return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
+        }
+        final long terminalId = decoder.decimalChars(DE_TERMINAL);
+        final long merchantId = decoder.decimalChars(DE_MERCHANT);
+        if (terminalId <= 0 || merchantId <= 0)
+        {
+            return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
+        }
+        exchange.terminalId = terminalId;
+        exchange.merchantId = merchantId;
+        final IsoKeyStore.TerminalKey key = keys.get(terminalId);
+        if (null == key)
+        {
+            return respond(exchange, IsoResponseCodes.NOT_PERMITTED_TO_TERMINAL);
+        }
+        if (key.merchantId() != merchantId)
+        {
+            return respond(exchange, IsoResponseCodes.INVALID_MERCHANT);
+        }
+        if (mti == 800)
+        {
+            return onNetworkManagement(exchange);
+        }
+        if (!macVerified(key.mac()))
+        {
+            return respond(exchange, IsoResponseCodes.SECURITY_VIOLATION);
+        }
+        exchange.mac = key.mac();
+        return onFinancial(exchange, mti - mti % 10, command);
+    }
+
+    /** Length of the command {@link #onRequest} or {@link #onReply} last encoded. */
+    int commandLength()
+    {
+        return commandLength;
+    }
+
+    /**
+     * The engine's reply to the exchange's command: either a follow-up command (a purchase reversal's Refund) or
+     * the response.
+     */
+    int onReply(final IsoExchange exchange, final int templateId, final int resultCode, final MutableDirectBuffer command)
+    {
+        if (exchange.step == IsoExchange.STEP_REVERSAL_CANCEL && templateId == PaymentReplyDecoder.TEMPLATE_ID &&
+            resultCode == ResultCode.NOT_TWO_PHASE.value())
+        {
+            exchange.step = IsoExchange.STEP_REVERSAL_REFUND;
+            // One full reversal per purchase: the refund's key is the purchase's own key.
+            commandLength = commandEncoder.refund(command, 0, exchange.merchantId, exchange.terminalId,
+                exchange.paymentId, exchange.paymentId, exchange.amountFen);
+            return ACTION_PUBLISH;
+        }
+        final boolean reversal = exchange.step == IsoExchange.STEP_REVERSAL_CANCEL ||
+            exchange.step == IsoExchange.STEP_REVERSAL_REFUND;
+        return respond(exchange, reversal && nothingLeftToReverse(resultCode) ? IsoResponseCodes.APPROVED :
+            IsoResponseCodes.forResultCode(resultCode));
+    }
+
+    /** Reads the template id and result code of an engine reply; -1 code when it is not a reply with a code. */
+    static int resultCodeOf(final DirectBuffer reply, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH + 2)
+        {
+            return -1;
+        }
+        return reply.getShort(offset + MessageHeaderDecoder.ENCODED_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+    }
+
+    /**
+     * A reversal whose original took no money (declined, or a hold already expired or released) has nothing to undo:
+     * approved, as the terminal needs to close its reversal.
+     */
+    private static boolean nothingLeftToReverse(final int resultCode)
+    {
+        return resultCode == ResultCode.PAYMENT_WAS_REJECTED.value() ||
+            resultCode == ResultCode.PAYMENT_NOT_CONFIRMED.value() || resultCode == ResultCode.HOLD_EXPIRED.value();
+    }
+
+    private int onNetworkManagement(final IsoExchange exchange)
+    {
+        final long code = decoder.numeric(DE_NETWORK_CODE);
+        if (code == 1 || code == 2 || code == 301)
+        {
+            return respond(exchange, IsoResponseCodes.APPROVED);
+        }
+        return respond(exchange, code < 0 ? IsoResponseCodes.FORMAT_ERROR : IsoResponseCodes.INVALID_TRANSACTION);
+    }
+
+    private int onFinancial(final IsoExchange exchange, final int baseMti, final MutableDirectBuffer command)
+    {
+        final long stan = decoder.numeric(DE_STAN);
+        final long transmissionTime = decoder.numeric(DE_TRANSMISSION_TIME);
+        if (stan < 0 || transmissionTime < 0 || !decoder.has(DE_PROCESSING_CODE))
+        {
+            return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
+        }
+        final long amountFen = decoder.numeric(DE_AMOUNT);
+        switch (baseMti)
+        {
+            case 200:
+            case 100:
+            {
+                final long consumerId = decoder.numeric(DE_PAN);
+                if (amountFen < 0 || consumerId < 0)
+                {
+                    return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
+                }
+                exchange.paymentId = paymentId(exchange.terminalId, transmissionTime, stan);
+                exchange.amountFen = amountFen;
+                exchange.step = baseMti == 200 ? IsoExchange.STEP_PAY : IsoExchange.STEP_TRY;
+                commandLength = baseMti == 200 ?
+                    commandEncoder.pay(command, 0, exchange.merchantId, exchange.terminalId, exchange.paymentId,
+                        consumerId, amountFen) :
+                    commandEncoder.tryPayment(command, 0, exchange.merchantId, exchange.terminalId, exchange.paymentId,
+                        consumerId, amountFen, preAuthTtlMs);
+                return ACTION_PUBLISH;
+            }
+            case 220:
+            case 400:
+            case 420:
+                return onReferenceToOriginal(exchange, baseMti, amountFen, command);
+            default:
+                return respond(exchange, IsoResponseCodes.INVALID_TRANSACTION);
+        }
+    }
+
+    private int onReferenceToOriginal(
+        final IsoExchange exchange, final int baseMti, final long amountFen, final MutableDirectBuffer command)
+    {
+        final long originalMti = decoder.numericPart(DE_ORIGINAL, 0, 4);
+        final long originalStan = decoder.numericPart(DE_ORIGINAL, 4, 6);
+        final long originalTime = decoder.numericPart(DE_ORIGINAL, 10, 10);
+        if (originalMti < 0 || originalStan < 0 || originalTime < 0 || (baseMti != 220 && amountFen < 0))
+        {
+            return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
+        }
+        final long originalBase = originalMti - originalMti % 10;
+        final boolean completion = baseMti == 220;
+        if (completion ? originalBase != 100 : originalBase != 100 && originalBase != 200)
+        {
+            // Only a pre-authorisation can be completed; only a purchase or a pre-authorisation reversed.
+            return respond(exchange, IsoResponseCodes.INVALID_TRANSACTION);
+        }
+        exchange.paymentId = paymentId(exchange.terminalId, originalTime, originalStan);
+        exchange.amountFen = Math.max(0, amountFen);
+        exchange.step = completion ? IsoExchange.STEP_CONFIRM : IsoExchange.STEP_REVERSAL_CANCEL;
+        commandLength = completion ?
+            commandEncoder.confirm(command, 0, exchange.merchantId, exchange.terminalId, exchange.paymentId) :
+            commandEncoder.cancel(command, 0, exchange.merchantId, exchange.terminalId, exchange.paymentId);
+        return ACTION_PUBLISH;
+    }
+
+    /**
+     * The idempotency key of a purchase or pre-authorisation (docs/iso8583.md, "Ids"): terminal, then the month and
+     * day of its transmission time (DE7), then its STAN (DE11). A retransmission carries the same three.
+     */
+    static long paymentId(final long terminalId, final long transmissionTime, final long stan)
+    {
+        final long monthDay = transmissionTime / STAN_RANGE;
+        return terminalId * DATE_AND_STAN_RANGE + monthDay * STAN_RANGE + stan;
+    }
+
+    /**
+     * The MAC is the last element: DE128 when the message has a secondary bitmap, else DE64, over every byte before
+     * it (MTI, bitmaps and elements as packed).
+     */
+    private boolean macVerified(final RetailMac mac)
+    {
+        final boolean secondary = (decoder.buffer().getByte(decoder.offset() + Iso87Layout.MTI_LENGTH) & 0x80) != 0;
+        final int macField = secondary ? DE_MAC_SECONDARY : DE_MAC;
+        if (!decoder.has(macField) || (secondary && decoder.has(DE_MAC)))
+        {
+            return false;
+        }
+        final int macOffset = decoder.dataOffset(macField);
+        final int macInputLength = macOffset - decoder.offset();
+        if (macInputLength + RetailMac.MAC_LENGTH != decoder.length())
+        {
+            return false;
+        }
+        return mac.verify(decoder.buffer(), decoder.offset(), macInputLength, decoder.buffer(), macOffset);
+    }
+
+    private int respond(final IsoExchange exchange, final byte[] de39)
+    {
+        exchange.de39 = de39;
+        exchange.responseLength = packResponse(exchange);
+        exchange.state = IsoExchange.STATE_READY;
+        return ACTION_RESPOND;
+    }
+
+    /** Packs the response into the exchange: echoed elements, DE39, and a MAC when the request was authenticated. */
+    private int packResponse(final IsoExchange exchange)
+    {
+        final boolean echo = exchange.echo && decoder.wrap(exchange.requestBuffer, 0, exchange.requestLength);
+        final boolean secondary = echo && decoder.has(DE_NETWORK_CODE);
+        encoder.wrap(exchange.responseBuffer, 0, exchange.responseMti, secondary);
+        if (echo)
+        {
+            encoder.copy(DE_PROCESSING_CODE, decoder).copy(DE_AMOUNT, decoder).copy(DE_TRANSMISSION_TIME, decoder)
+                .copy(DE_STAN, decoder).copy(DE_LOCAL_TIME, decoder).copy(DE_LOCAL_DATE, decoder)
+                .copy(DE_RRN, decoder);
+        }
+        encoder.chars(DE_RESPONSE_CODE, exchange.de39);
+        if (echo)
+        {
+            encoder.copy(DE_TERMINAL, decoder).copy(DE_MERCHANT, decoder).copy(DE_CURRENCY, decoder)
+                .copy(DE_NETWORK_CODE, decoder);
+        }
+        if (null != exchange.mac)
+        {
+            // The MAC covers the bitmap with the MAC's own bit set: append a placeholder, then fill it in.
+            java.util.Arrays.fill(macScratch, (byte)0);
+            encoder.binary(secondary ? DE_MAC_SECONDARY : DE_MAC, macScratch, 0);
+            final int macInputLength = encoder.length() - RetailMac.MAC_LENGTH;
+            exchange.mac.compute(exchange.responseBuffer, 0, macInputLength, macScratch, 0);
+            exchange.responseBuffer.putBytes(macInputLength, macScratch);
+        }
+        return encoder.length();
+    }
+
+    /** Request and advice classes have an even third MTI digit (0100, 0120, 0200, 0220, 0400, 0420, 0800...). */
+    private static boolean isRequestClass(final int mti)
+    {
+        return (mti / 10) % 2 == 0;
+    }
+}

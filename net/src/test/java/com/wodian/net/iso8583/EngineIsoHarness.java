@@ -1,0 +1,89 @@
+package com.wodian.net.iso8583;
+
+import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.BooleanType;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+
+/**
+ * The gateway agent on its own thread in front of an engine applied in place (no journal, no ring): the ISO
+ * translation and sockets under test without the server. Commands are applied on the agent's thread, as the
+ * server's single ring producer would publish them.
+ */
+final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
+{
+    final Engine engine = new Engine(new EngineConfig());
+    final IsoGatewayAgent agent;
+    private final AgentRunner runner;
+    private final CommandEncoder encoder = new CommandEncoder();
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+    private long sequence;
+    private volatile long appliedCommandCount;
+
+    EngineIsoHarness(final Path keysFile) throws Exception
+    {
+        agent = new IsoGatewayAgent(IsoGatewayConfig.of("127.0.0.1", 0, keysFile), this);
+        runner = new AgentRunner(new BackoffIdleStrategy(1, 1, 1_000, 100_000), Throwable::printStackTrace, null,
+            agent);
+    }
+
+    /** Setup before {@link #start()}: merchants, terminals, consumers with money. */
+    void merchant(final long merchantId)
+    {
+        apply(buffer, 0, encoder.registerMerchant(buffer, 0, merchantId, 10, 100, 0, 0, false));
+    }
+
+    void terminal(final long terminalId, final long merchantId)
+    {
+        apply(buffer, 0, encoder.registerTerminal(buffer, 0, terminalId, merchantId));
+    }
+
+    void consumer(final long consumerId, final long topUpFen)
+    {
+        apply(buffer, 0, encoder.registerConsumer(buffer, 0, consumerId, 0));
+        apply(buffer, 0, encoder.topUp(buffer, 0, consumerId, 1_000_000 + consumerId, topUpFen));
+    }
+
+    void start()
+    {
+        AgentRunner.startOnThread(runner);
+    }
+
+    long appliedCommandCount()
+    {
+        return appliedCommandCount;
+    }
+
+    @Override
+    public boolean hasCapacity()
+    {
+        return true;
+    }
+
+    @Override
+    public void publish(
+        final long sessionId, final long correlationId, final DirectBuffer command, final int offset, final int length)
+    {
+        appliedCommandCount = appliedCommandCount + 1;
+        engine.onCommand(++sequence, System.currentTimeMillis(), command, offset, length,
+            (reply, replyOffset, replyLength) -> agent.onReply(sessionId, correlationId, reply, replyOffset,
+                replyLength));
+    }
+
+    private void apply(final DirectBuffer command, final int offset, final int length)
+    {
+        engine.onCommand(++sequence, System.currentTimeMillis(), command, offset, length, (b, o, l) -> { });
+    }
+
+    @Override
+    public void close()
+    {
+        runner.close();
+    }
+}
