@@ -22,8 +22,12 @@ import java.util.concurrent.Callable;
 @Command(name = "credentials", description = "Add, rotate, revoke or list logon credentials (docs/security.md).")
 public final class CredentialsCommand implements Callable<Integer>
 {
-    @Option(names = "--file", required = true, description = "the server's credential file, e.g. <data>/credentials")
+    @Option(names = "--file", description = "the server's credential file, e.g. <data>/credentials")
     Path credentialsFile;
+
+    @Option(names = "--iso-keys", description = "instead of --file: the ISO 8583 terminal key file, e.g. " +
+        "<data>/iso-keys; --add/--rotate terminal:ID give the terminal a new MAC key (docs/iso8583.md)")
+    Path isoKeysFile;
 
     @Option(names = "--add", description = "add an identity: admin:ID, terminal:ID (needs --merchant) or consumer:ID")
     String add;
@@ -48,6 +52,15 @@ public final class CredentialsCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        if (null != isoKeysFile)
+        {
+            return IsoKeysSupport.run(isoKeysFile, null != add ? add : rotate, null != add, merchantId);
+        }
+        if (null == credentialsFile)
+        {
+            System.err.println("--file (or --iso-keys) is required");
+            return WodianMain.EXIT_USAGE;
+        }
         final CredentialStore store = Files.exists(credentialsFile) ? CredentialStore.load(credentialsFile) :
             new CredentialStore();
         final SecureRandom random = new SecureRandom();

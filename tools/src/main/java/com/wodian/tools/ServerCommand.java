@@ -95,6 +95,16 @@ public final class ServerCommand implements Runnable
         "so the JIT compiles the hot paths before live traffic (default 50000; 0 for none)")
     int warmupInputs = 50_000;
 
+    @Option(names = "--iso8583-port", description = "also accept ISO 8583 terminals on this port (off by default; " +
+        "docs/iso8583.md)")
+    Integer iso8583Port;
+
+    @Option(names = "--iso8583-host", description = "address of the ISO 8583 port (default 127.0.0.1)")
+    String iso8583Host;
+
+    @Option(names = "--iso-keys", description = "ISO 8583 terminal key file (default: <data>/iso-keys)")
+    Path isoKeysFile;
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -151,6 +161,9 @@ public final class ServerCommand implements Runnable
             args.add("--keys-max");
             args.add(keysMax.toString());
         }
+        addIfGiven(args, "--iso8583-port", null == iso8583Port ? null : iso8583Port.toString());
+        addIfGiven(args, "--iso8583-host", iso8583Host);
+        addIfGiven(args, "--iso-keys", null == isoKeysFile ? null : isoKeysFile.toString());
         if (ignoreStdin)
         {
             args.add("--ignore-stdin");

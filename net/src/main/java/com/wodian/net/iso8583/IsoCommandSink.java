@@ -13,4 +13,13 @@ public interface IsoCommandSink
 
     /** Publishes a well-formed command; its reply must come back through {@link IsoGatewayAgent#onReply}. */
     void publish(long sessionId, long correlationId, DirectBuffer buffer, int offset, int length);
+
+    /** The server-wide session id of the gateway's connection {@code localId} (> 0, never reused). */
+    long sessionId(long localId);
+
+    /**
+     * The selector of the thread the gateway runs on, to register its channels with; null when the gateway runs
+     * alone and selects its own channels.
+     */
+    java.nio.channels.Selector sharedSelector();
 }

@@ -9,9 +9,16 @@ import java.nio.channels.SocketChannel;
  * One terminal connection: fixed receive and send buffers and a ring of {@link IsoExchange} slots in request order,
  * all created once per slot and reused for later connections. Owned by the gateway agent's thread only.
  */
-final class IsoConnection
+final class IsoConnection implements IsoKeyHandler
 {
+    /** Reads a connection's socket; the gateway agent's. */
+    interface ReadHandler
+    {
+        int onReadable(IsoConnection connection);
+    }
+
     final int slotIndex;
+    private final ReadHandler readHandler;
     final ByteBuffer receiveBuffer;
     final ByteBuffer sendBuffer;
     final IsoExchange[] exchanges;
@@ -22,9 +29,11 @@ final class IsoConnection
     int count;
     long nextCorrelationId;
 
-    IsoConnection(final int slotIndex, final IsoGatewayConfig config, final int responseLengthMax)
+    IsoConnection(
+        final int slotIndex, final IsoGatewayConfig config, final int responseLengthMax, final ReadHandler readHandler)
     {
         this.slotIndex = slotIndex;
+        this.readHandler = readHandler;
         receiveBuffer = ByteBuffer.allocateDirect(NacFrameDescriptor.LENGTH_FIELD_LENGTH + config.frameLengthMax())
             .order(ByteOrder.BIG_ENDIAN);
         sendBuffer = ByteBuffer.allocateDirect(config.inFlightMax() *
@@ -34,6 +43,12 @@ final class IsoConnection
         {
             exchanges[i] = new IsoExchange(config.frameLengthMax(), responseLengthMax);
         }
+    }
+
+    @Override
+    public int onSelected(final SelectionKey key)
+    {
+        return key.isValid() && key.isReadable() ? readHandler.onReadable(this) : 0;
     }
 
     boolean isOpen()

@@ -1,10 +1,10 @@
 package com.wodian.net.iso8583;
 
+import com.wodian.net.server.GatewayAgent;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -33,11 +33,8 @@ import java.util.function.Consumer;
  * <p>Bounded everywhere: a connection has {@link IsoGatewayConfig#inFlightMax()} requests in processing at most,
  * and leaves further frames in its socket (TCP back-pressure) while its slots or the ring are full.
  */
-public final class IsoGatewayAgent implements Agent
+public final class IsoGatewayAgent implements GatewayAgent
 {
-    /** Marks the session ids of ISO connections so that the server routes their replies here. */
-    public static final long SESSION_ID_BIT = 1L << 62;
-
     static final String ROLE_NAME = "wodian-iso8583";
     private static final int SLOT_BITS = 16;
     private static final int RESPONSE_LENGTH_MAX = 256;
@@ -56,7 +53,9 @@ public final class IsoGatewayAgent implements Agent
     private final UnsafeBuffer replyRecord = new UnsafeBuffer(new byte[REPLY_RECORD_LENGTH]);
     private final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
     private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
-    private final Consumer<SelectionKey> readHandler = this::onReadable;
+    private final Consumer<SelectionKey> selectedKeyHandler = this::onSelectedKey;
+    private final IsoKeyHandler acceptHandler = (key) -> acceptConnections();
+    private final boolean ownSelector;
     private final ControlledMessageHandler replyHandler = this::onReplyRecord;
     private final int port;
     private long connectionCount;
@@ -78,26 +77,25 @@ public final class IsoGatewayAgent implements Agent
             2 * config.connectionsMax() * config.inFlightMax() * (REPLY_RECORD_LENGTH + 8));
         replies = new OneToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(replyCapacity + RingBufferDescriptor.TRAILER_LENGTH)));
-        selector = Selector.open();
+        ownSelector = null == sink.sharedSelector();
+        selector = ownSelector ? Selector.open() : sink.sharedSelector();
         serverChannel = ServerSocketChannel.open();
         try
         {
             serverChannel.bind(new InetSocketAddress(config.host(), config.port()));
             serverChannel.configureBlocking(false);
-            serverChannel.register(selector, SelectionKey.OP_ACCEPT);
+            serverChannel.register(selector, SelectionKey.OP_ACCEPT, acceptHandler);
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
         }
         catch (final IOException | RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(serverChannel, selector);
+            CloseHelper.quietClose(serverChannel);
+            if (ownSelector)
+            {
+                CloseHelper.quietClose(selector);
+            }
             throw ex;
         }
-    }
-
-    /** True for the session ids this gateway gives its connections. */
-    public static boolean isGatewaySession(final long sessionId)
-    {
-        return (sessionId & SESSION_ID_BIT) != 0;
     }
 
     /** The bound port (the ephemeral one when configured with 0). */
@@ -128,6 +126,7 @@ public final class IsoGatewayAgent implements Agent
      * Hands over the engine's reply to a command this gateway published. Called by one thread at a time (the
      * server's reply stage); keeps only the template id and result code, which is all a response needs.
      */
+    @Override
     public void onReply(
         final long sessionId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -140,6 +139,36 @@ public final class IsoGatewayAgent implements Agent
             // Cannot happen: the queue holds two replies for every request slot of every connection.
             throw new IllegalStateException("ISO reply queue full");
         }
+        if (!ownSelector)
+        {
+            // The response is written on the receiving thread, which may be asleep in its selector.
+            selector.wakeup();
+        }
+    }
+
+    /** Nothing to do: the gateway never publishes a session's close (replies to a closed connection are dropped). */
+    @Override
+    public void onSessionClosed(final long sessionId, final DirectBuffer buffer, final int offset, final int length)
+    {
+    }
+
+    /** True while replies wait to be turned into responses or frames wait in a buffer: do not sleep. */
+    @Override
+    public boolean mustPoll()
+    {
+        if (replies.size() > 0)
+        {
+            return true;
+        }
+        for (final IsoConnection connection : connections)
+        {
+            if (null != connection && connection.isOpen() &&
+                (connection.receiveBuffer.position() > 0 || connection.sendBuffer.position() > 0))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -147,8 +176,10 @@ public final class IsoGatewayAgent implements Agent
     {
         workCount = 0;
         replies.controlledRead(replyHandler);
-        acceptConnections();
-        selector.selectNow(readHandler);
+        if (ownSelector)
+        {
+            selector.selectNow(selectedKeyHandler);
+        }
         for (final IsoConnection connection : connections)
         {
             if (null != connection && connection.isOpen())
@@ -171,7 +202,16 @@ public final class IsoGatewayAgent implements Agent
                 close(connection);
             }
         }
-        CloseHelper.quietCloseAll(serverChannel, selector);
+        CloseHelper.quietClose(serverChannel);
+        if (ownSelector)
+        {
+            CloseHelper.quietClose(selector);
+        }
+    }
+
+    private void onSelectedKey(final SelectionKey key)
+    {
+        workCount += ((IsoKeyHandler)key.attachment()).onSelected(key);
     }
 
     private ControlledMessageHandler.Action onReplyRecord(
@@ -184,7 +224,7 @@ public final class IsoGatewayAgent implements Agent
         }
         workCount++;
         final long sessionId = buffer.getLong(index);
-        final IsoConnection connection = connections[(int)(sessionId & ((1L << SLOT_BITS) - 1))];
+        final IsoConnection connection = connections[(int)(sessionId & ((1L << SLOT_BITS) - 1)) % connections.length];
         if (null == connection || connection.sessionId != sessionId || !connection.isOpen())
         {
             return ControlledMessageHandler.Action.CONTINUE;
@@ -202,28 +242,39 @@ public final class IsoGatewayAgent implements Agent
         return ControlledMessageHandler.Action.CONTINUE;
     }
 
-    private void acceptConnections() throws IOException
+    private int acceptConnections()
     {
+        int acceptedCount = 0;
         for (int i = 0; i < ACCEPTS_PER_CYCLE_MAX; i++)
         {
-            final SocketChannel channel = serverChannel.accept();
-            if (null == channel)
+            SocketChannel channel = null;
+            try
             {
-                return;
+                channel = serverChannel.accept();
+                if (null == channel)
+                {
+                    break;
+                }
+                acceptedCount++;
+                final IsoConnection connection = freeConnection();
+                if (null == connection)
+                {
+                    CloseHelper.quietClose(channel);
+                    continue;
+                }
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                connectionCount++;
+                connection.open(sink.sessionId((connectionCount << SLOT_BITS) | connection.slotIndex), channel);
+                connection.selectionKey = channel.register(selector, SelectionKey.OP_READ, connection);
             }
-            workCount++;
-            final IsoConnection connection = freeConnection();
-            if (null == connection)
+            catch (final IOException ex)
             {
+                // A connection reset during accept concerns that client only.
                 CloseHelper.quietClose(channel);
-                continue;
             }
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            connectionCount++;
-            connection.open(SESSION_ID_BIT | (connectionCount << SLOT_BITS) | connection.slotIndex, channel);
-            connection.selectionKey = channel.register(selector, SelectionKey.OP_READ, connection);
         }
+        return acceptedCount;
     }
 
     private IsoConnection freeConnection()
@@ -232,7 +283,7 @@ public final class IsoGatewayAgent implements Agent
         {
             if (null == connections[i])
             {
-                connections[i] = new IsoConnection(i, config, RESPONSE_LENGTH_MAX);
+                connections[i] = new IsoConnection(i, config, RESPONSE_LENGTH_MAX, this::onReadable);
                 return connections[i];
             }
             if (!connections[i].isOpen())
@@ -243,28 +294,24 @@ public final class IsoGatewayAgent implements Agent
         return null;
     }
 
-    private void onReadable(final SelectionKey key)
+    private int onReadable(final IsoConnection connection)
     {
-        final IsoConnection connection = (IsoConnection)key.attachment();
-        if (null == connection || !connection.isOpen() || !key.isValid())
+        if (!connection.isOpen())
         {
-            return;
+            return 0;
         }
         try
         {
-            final int bytesRead = connection.channel.read(connection.receiveBuffer);
-            if (bytesRead < 0)
+            if (connection.channel.read(connection.receiveBuffer) < 0)
             {
                 close(connection);
             }
-            else
-            {
-                workCount++;
-            }
+            return 1;
         }
         catch (final IOException ex)
         {
             close(connection);
+            return 1;
         }
     }
 

@@ -1,6 +1,8 @@
 package com.wodian.net.server;
 
 import com.wodian.engine.EngineConfig;
+import com.wodian.net.iso8583.IsoGateway;
+import com.wodian.net.iso8583.IsoGatewayConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
  *             [--group NAME] [--election-timeout-ms N] [--replication-idle S,Y,MIN_US,MAX_US]
  *             [--commit-mark-interval-ms N]]
  *            [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]
+ *            [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]]
  *            [--ignore-stdin]
  * </pre>
  * With {@code --node-id}, the server is node I of a replica group: {@code --peers} gives each node's replication
@@ -58,7 +61,8 @@ public final class ServerMain
                 " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
                 " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME] [--election-timeout-ms N]" +
                 " [--replication-idle SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US] [--commit-mark-interval-ms N]]" +
-                " [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N] [--ignore-stdin]");
+                " [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]" +
+                " [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]] [--ignore-stdin]");
             System.exit(2);
         }
 
@@ -118,6 +122,9 @@ public final class ServerMain
         AckPolicy ackPolicy = AckPolicy.QUORUM;
         String groupName = ReplicaGroupConfig.GROUP_NAME_DEFAULT;
         long electionTimeoutMs = ReplicaGroupConfig.ELECTION_TIMEOUT_MS_DEFAULT;
+        int isoPort = -1;
+        String isoHost = IsoGatewayConfig.DEFAULT_HOST;
+        String isoKeys = null;
         for (int i = 0; i < args.length; i++)
         {
             final String name = args[i];
@@ -214,6 +221,15 @@ public final class ServerMain
                 case "--commit-mark-interval-ms":
                     config.commitMarkIntervalMs(parseLong(name, value));
                     break;
+                case "--iso8583-port":
+                    isoPort = parsePort(value);
+                    break;
+                case "--iso8583-host":
+                    isoHost = value;
+                    break;
+                case "--iso-keys":
+                    isoKeys = value;
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option " + name);
             }
@@ -231,6 +247,12 @@ public final class ServerMain
             config.replicaGroup(new ReplicaGroupConfig(groupName, nodeId, ReplicaGroupConfig.parsePeers(peers),
                 ackPolicy, ReplicaGroupConfig.consensusConfig(electionTimeoutMs),
                 ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT, ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT));
+        }
+        if (isoPort >= 0)
+        {
+            // docs/iso8583.md: off unless a port is given, loopback unless a host is given.
+            config.addGateway(IsoGateway.factory(IsoGatewayConfig.of(isoHost, isoPort,
+                null == isoKeys ? config.dataDir().resolve("iso-keys") : java.nio.file.Path.of(isoKeys))));
         }
         if (keysMax > 0)
         {

@@ -76,6 +76,18 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
                 replyLength));
     }
 
+    @Override
+    public long sessionId(final long localId)
+    {
+        return (1L << 62) | localId;
+    }
+
+    @Override
+    public java.nio.channels.Selector sharedSelector()
+    {
+        return null;
+    }
+
     private void apply(final DirectBuffer command, final int offset, final int length)
     {
         engine.onCommand(++sequence, System.currentTimeMillis(), command, offset, length, (b, o, l) -> { });

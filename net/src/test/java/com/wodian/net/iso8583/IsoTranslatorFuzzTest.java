@@ -117,7 +117,7 @@ class IsoTranslatorFuzzTest
         return financial ? JposTerminal.sign(msg, key).pack() : msg.pack();
     }
 
-    private static byte[] mutate(final List<byte[]> seeds, final Random random)
+    static byte[] mutate(final List<byte[]> seeds, final Random random)
     {
         byte[] bytes = seeds.get(random.nextInt(seeds.size())).clone();
         final int rounds = 1 + random.nextInt(4);

@@ -1,0 +1,233 @@
+package com.wodian.net.iso8583;
+
+import com.wodian.engine.EngineConfig;
+import com.wodian.journal.DurabilityPolicy;
+import com.wodian.net.auth.CredentialStore;
+import com.wodian.net.auth.Credentials;
+import com.wodian.net.client.WodianClient;
+import com.wodian.net.server.ServerConfig;
+import com.wodian.net.server.ThreadingMode;
+import com.wodian.net.server.WodianServer;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.BalanceReplyDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.StateHashReplyDecoder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jpos.iso.ISOMsg;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The ISO 8583 gateway inside the real server (journal, pipeline, both threading modes), jPOS as the terminal: a
+ * restart between a pre-authorisation and its completion, a wrong MAC that never reaches the journal, and 2,000
+ * fuzzed frames on one connection while another terminal keeps paying with exact balances.
+ */
+class IsoGatewayServerTest
+{
+    private static final String HOST = "127.0.0.1";
+    private static final long MERCHANT = 11;
+    private static final long TERMINAL = 101;
+    private static final long CONSUMER = 8001;
+    private static final long FUZZ_CONSUMER = 6_200_000_000_000_000_001L;
+    private static final long TOP_UP_FEN = 1_000_000;
+    private static final Credentials ADMIN = Credentials.admin(1, new byte[32]);
+
+    @TempDir
+    Path dataDir;
+
+    private IsoGatewayAgent agent;
+
+    @ParameterizedTest
+    @EnumSource(ThreadingMode.class)
+    void restartBetweenPreAuthAndCompletionAndFuzzWhileOthersPay(final ThreadingMode mode) throws Exception
+    {
+        final Path keysFile = dataDir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        store.save(keysFile);
+
+        final int preAuthStan;
+        try (WodianServer server = WodianServer.launch(config(mode, keysFile));
+            WodianClient admin = WodianClient.connect(HOST, server.port(), ADMIN))
+        {
+            setUp(admin);
+            try (JposTerminal pos = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key))
+            {
+                assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 1_000, pos.nextStan(),
+                    "1204100000"))).getString(39));
+                preAuthStan = pos.nextStan();
+                assertEquals("00", pos.call(pos.signed(pos.financial("0100", CONSUMER, 5_000, preAuthStan,
+                    "1204100100"))).getString(39));
+                final long sequenceBefore = lastSequence(admin);
+                final ISOMsg wrongMac = JposTerminal.sign(pos.financial("0200", CONSUMER, 700, pos.nextStan(),
+                    "1204100200"), new byte[16]);
+                assertEquals("63", pos.call(wrongMac).getString(39));
+                assertEquals(sequenceBefore, lastSequence(admin), "a wrong MAC never reaches the journal");
+            }
+        }
+
+        try (WodianServer server = WodianServer.launch(config(mode, keysFile));
+            WodianClient admin = WodianClient.connect(HOST, server.port(), ADMIN);
+            JposTerminal pos = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key))
+        {
+            assertEquals(new long[]{ TOP_UP_FEN - 1_000 - 5_000, 5_000 }[1], balance(admin, CONSUMER)[1]);
+            assertEquals("00", pos.call(pos.signed(pos.reference("0220", "0100", preAuthStan, "1204100100", 5_000,
+                pos.nextStan(), "1204100300"))).getString(39), "completion after a restart");
+            long paidFen = 1_000 + 5_000;
+            final FuzzTerminal fuzz = new FuzzTerminal(agent.port(), key);
+            for (int round = 0; round < 20; round++)
+            {
+                fuzz.send(100);
+                assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 10 + round, 100 + round,
+                    "1204100400"))).getString(39), "round " + round);
+                paidFen += 10 + round;
+            }
+            fuzz.close();
+            final long[] balance = balance(admin, CONSUMER);
+            assertEquals(TOP_UP_FEN - paidFen, balance[0]);
+            assertEquals(0, balance[1]);
+            assertTrue(agent.closedForProtocolCount() > 0, "some fuzzed frames must have ended their connection");
+        }
+    }
+
+    private ServerConfig config(final ThreadingMode mode, final Path keysFile)
+    {
+        final ServerConfig config = new ServerConfig().dataDir(dataDir).host(HOST).port(0).threadingMode(mode)
+            .durabilityPolicy(DurabilityPolicy.SYNC).engineConfig(EngineConfig.small()).inputRingSize(1024)
+            .outputRingSize(1024).sessionsMax(64).shutdownTimeoutMs(5_000);
+        config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0));
+        final IsoGatewayConfig isoConfig = IsoGatewayConfig.of(HOST, 0, keysFile);
+        config.addGateway((context) ->
+        {
+            agent = (IsoGatewayAgent)IsoGateway.factory(isoConfig).newGateway(context);
+            return agent;
+        });
+        return config;
+    }
+
+    private static void setUp(final WodianClient admin) throws Exception
+    {
+        final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        admin.call(buffer, 0, encoder.registerMerchant(buffer, 0, MERCHANT, 10, 100, 0, 0, false), 10_000);
+        admin.call(buffer, 0, encoder.registerTerminal(buffer, 0, TERMINAL, MERCHANT), 10_000);
+        for (final long consumerId : List.of(CONSUMER, FUZZ_CONSUMER))
+        {
+            admin.call(buffer, 0, encoder.registerConsumer(buffer, 0, consumerId, 0), 10_000);
+            admin.call(buffer, 0, encoder.topUp(buffer, 0, consumerId, consumerId, TOP_UP_FEN), 10_000);
+        }
+    }
+
+    private static long lastSequence(final WodianClient admin) throws Exception
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final byte[] reply = admin.call(buffer, 0, new CommandEncoder().stateHashQuery(buffer, 0), 10_000);
+        final StateHashReplyDecoder decoder = new StateHashReplyDecoder();
+        decoder.wrap(new UnsafeBuffer(reply), MessageHeaderDecoder.ENCODED_LENGTH, StateHashReplyDecoder.BLOCK_LENGTH,
+            StateHashReplyDecoder.SCHEMA_VERSION);
+        return decoder.lastSequence();
+    }
+
+    private static long[] balance(final WodianClient admin, final long consumerId) throws Exception
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final byte[] reply = admin.call(buffer, 0, new CommandEncoder().balanceQuery(buffer, 0, consumerId), 10_000);
+        final BalanceReplyDecoder decoder = new BalanceReplyDecoder();
+        decoder.wrap(new UnsafeBuffer(reply), MessageHeaderDecoder.ENCODED_LENGTH, BalanceReplyDecoder.BLOCK_LENGTH,
+            BalanceReplyDecoder.SCHEMA_VERSION);
+        return new long[]{ decoder.walletFen(), decoder.heldFen() };
+    }
+
+    /** Sends frames of mutated messages (and broken frame lengths) on raw sockets, reconnecting when closed. */
+    private static final class FuzzTerminal
+    {
+        private final int port;
+        private final List<byte[]> seeds;
+        private final Random random = new Random(17);
+        private Socket socket;
+
+        FuzzTerminal(final int port, final byte[] key) throws Exception
+        {
+            this.port = port;
+            this.seeds = IsoTranslatorFuzzTest.seeds(key);
+        }
+
+        void send(final int count) throws Exception
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (null == socket)
+                {
+                    socket = new Socket(HOST, port);
+                    socket.setSoTimeout(5_000);
+                    socket.setTcpNoDelay(true);
+                }
+                final byte[] message = IsoTranslatorFuzzTest.mutate(seeds, random);
+                final boolean brokenLength = random.nextInt(20) == 0;
+                try
+                {
+                    // One write per frame: split writes meet Nagle and delayed ACKs (40 ms a frame).
+                    final DataOutputStream out = new DataOutputStream(
+                        new java.io.BufferedOutputStream(socket.getOutputStream(), 4096));
+                    out.writeShort(brokenLength ? random.nextInt(6) : 5 + message.length);
+                    out.write(JposTerminal.TPDU);
+                    out.write(message);
+                    out.flush();
+                }
+                catch (final java.net.SocketException ex)
+                {
+                    // The server closed this connection after its last response: start another.
+                    socket.close();
+                    socket = null;
+                    continue;
+                }
+                if (brokenLength || !awaitResponseOrClose())
+                {
+                    socket.close();
+                    socket = null;
+                }
+            }
+        }
+
+        /** True when a response frame came; false when the server closed the connection. */
+        private boolean awaitResponseOrClose() throws Exception
+        {
+            try
+            {
+                final DataInputStream in = new DataInputStream(socket.getInputStream());
+                final int length = in.readUnsignedShort();
+                in.readFully(new byte[length]);
+                return true;
+            }
+            catch (final java.io.EOFException | java.net.SocketException ex)
+            {
+                return false;
+            }
+            catch (final SocketTimeoutException ex)
+            {
+                throw new AssertionError("no response and no close within 5 s", ex);
+            }
+        }
+
+        void close() throws Exception
+        {
+            if (null != socket)
+            {
+                socket.close();
+            }
+        }
+    }
+}
