@@ -179,6 +179,12 @@ public final class DemoCommand implements Callable<Integer>
             failures.add("offline replay: engine invariant broken: " + ex.getMessage());
         }
 
+        // The day's settlement files of this run, built off line from the journal (docs/settlement.md).
+        final java.time.ZoneId settlementZone = java.time.ZoneId.of("Asia/Shanghai");
+        final java.time.LocalDate settlementDate = java.time.LocalDate.now(settlementZone);
+        out.println(SettlementCommand.write(dataDir, settlementDate, settlementZone,
+            dataDir.resolve("settlement").resolve(settlementDate.toString()), new EngineConfig()));
+
         final long restartNs = System.nanoTime();
         try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode, durability);
             WodianClient admin = server.connectAdmin())

@@ -1,0 +1,115 @@
+package com.wodian.tools.settlement;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Writes a business day's settlement (docs/settlement.md): {@code merchant-<id>.csv} per merchant with rows,
+ * {@code summary.csv} with one line per merchant, and {@code manifest.txt} with the SHA-256 of each file. Nothing
+ * depends on when or where it runs (no generation time, merchants in id order, rows in journal order, LF line ends),
+ * so the same journal gives the same bytes.
+ */
+public final class SettlementFiles
+{
+    public static final String SUMMARY_FILE_NAME = "summary.csv";
+    public static final String MANIFEST_FILE_NAME = "manifest.txt";
+    public static final String SUMMARY_HEADER = "merchant_id,rows,gross_fen,refunds_fen,voucher_fen,fees_fen,pool_fen," +
+        "alliance_out_fen,alliance_in_fen,points,net_payable_fen";
+
+    private SettlementFiles()
+    {
+    }
+
+    /** @return the files written, manifest last. */
+    public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
+        final List<SettlementRow> rows) throws IOException
+    {
+        Files.createDirectories(outDir);
+        final Map<Long, List<SettlementRow>> byMerchant = new TreeMap<>();
+        for (final SettlementRow row : rows)
+        {
+            byMerchant.computeIfAbsent(row.merchantId(), (id) -> new ArrayList<>()).add(row);
+        }
+        final DateTimeFormatter time = DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(zone);
+        final List<Path> files = new ArrayList<>();
+        final StringBuilder summary = new StringBuilder(SUMMARY_HEADER).append('\n');
+        for (final Map.Entry<Long, List<SettlementRow>> entry : byMerchant.entrySet())
+        {
+            final StringBuilder csv = new StringBuilder(SettlementRow.CSV_HEADER).append('\n');
+            final long[] totals = new long[9];
+            for (final SettlementRow row : entry.getValue())
+            {
+                csv.append(time.format(Instant.ofEpochMilli(row.timestampMs()))).append(',').append(row.sequence())
+                    .append(',').append(row.kind()).append(',').append(row.terminalId()).append(',')
+                    .append(row.paymentId()).append(',').append(row.refundId()).append(',').append(row.consumerId())
+                    .append(',').append(row.amountFen()).append(',').append(row.voucherFen()).append(',')
+                    .append(row.feeFen()).append(',').append(row.poolFen()).append(',').append(row.allianceOutFen())
+                    .append(',').append(row.allianceInFen()).append(',').append(row.pointsEarned()).append(',')
+                    .append(row.netFen()).append('\n');
+                addTotals(totals, row);
+            }
+            files.add(writeFile(outDir.resolve("merchant-" + entry.getKey() + ".csv"), csv));
+            summary.append(entry.getKey()).append(',').append(entry.getValue().size());
+            for (final long total : totals)
+            {
+                summary.append(',').append(total);
+            }
+            summary.append('\n');
+        }
+        files.add(writeFile(outDir.resolve(SUMMARY_FILE_NAME), summary));
+        final StringBuilder manifest = new StringBuilder("# Wodian settlement, business day ").append(date)
+            .append(' ').append(zone.getId()).append("\n# sha256  file\n");
+        for (final Path file : files)
+        {
+            manifest.append(sha256(file)).append("  ").append(file.getFileName()).append('\n');
+        }
+        files.add(writeFile(outDir.resolve(MANIFEST_FILE_NAME), manifest));
+        return files;
+    }
+
+    /** gross, refunds, voucher, fees, pool, alliance out, alliance in, points, net payable. */
+    private static void addTotals(final long[] totals, final SettlementRow row)
+    {
+        totals[0] += Math.max(0, row.amountFen());
+        totals[1] += Math.max(0, -row.amountFen());
+        totals[2] += row.voucherFen();
+        totals[3] += row.feeFen();
+        totals[4] += row.poolFen();
+        totals[5] += row.allianceOutFen();
+        totals[6] += row.allianceInFen();
+        totals[7] += row.pointsEarned();
+        // What the merchant is owed for the day: its settlement balance's change plus alliance shares earned.
+        totals[8] += row.netFen() + row.allianceInFen();
+    }
+
+    private static Path writeFile(final Path file, final CharSequence text) throws IOException
+    {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    static String sha256(final Path file) throws IOException
+    {
+        try
+        {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+}

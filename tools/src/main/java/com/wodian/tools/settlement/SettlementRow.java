@@ -1,0 +1,34 @@
+package com.wodian.tools.settlement;
+
+/**
+ * One line of a merchant's settlement file: one journaled command that moved that merchant's money, with the amounts
+ * measured as changes of the merchant's statement across the command (docs/settlement.md, "Columns"). Signed: a
+ * refund has a negative amount and gives back (negative) fee, pool and alliance share.
+ */
+public record SettlementRow(
+    long merchantId,
+    long sequence,
+    long timestampMs,
+    String kind,
+    long terminalId,
+    long paymentId,
+    long refundId,
+    long consumerId,
+    long amountFen,
+    long voucherFen,
+    long feeFen,
+    long poolFen,
+    long allianceOutFen,
+    long allianceInFen,
+    long pointsEarned,
+    long netFen)
+{
+    public static final String PAYMENT = "PAYMENT";
+    public static final String COMPLETION = "COMPLETION";
+    public static final String REFUND = "REFUND";
+    public static final String REVERSAL = "REVERSAL";
+    public static final String ALLIANCE_IN = "ALLIANCE_IN";
+
+    public static final String CSV_HEADER = "time,sequence,kind,terminal_id,payment_id,refund_id,consumer_id," +
+        "amount_fen,voucher_fen,fee_fen,pool_fen,alliance_out_fen,alliance_in_fen,points,net_fen";
+}

@@ -1,0 +1,187 @@
+package com.wodian.tools.settlement;
+
+import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
+import com.wodian.journal.ChronicleJournal;
+import com.wodian.journal.JournalConfig;
+import com.wodian.journal.JournalWriter;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Settlement files from a journal of two business days (Asia/Shanghai): the summary of each day equals the change of
+ * the engine's merchant statements over that day (the first day: the statement at its cut-off), every payment of the
+ * day appears exactly once (a retried command adds nothing), alliance shares reach the home merchant's file, and the
+ * same journal gives the same bytes.
+ */
+class SettlementTest
+{
+    private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+    private static final LocalDate DAY_1 = LocalDate.of(2026, 12, 1);
+    private static final LocalDate DAY_2 = LocalDate.of(2026, 12, 2);
+    private static final long[] MERCHANTS = { 1, 2 };
+
+    private final CommandEncoder encoder = new CommandEncoder();
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+    private final Engine reference = new Engine(EngineConfig.small());
+    private final Map<Long, MerchantStatement> endOfDay1 = new HashMap<>();
+    private final Map<Long, MerchantStatement> endOfDay2 = new HashMap<>();
+    private JournalWriter writer;
+    private long sequence;
+    private long timestampMs;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void summariesMatchTheStatementsAndEveryPaymentAppearsOnce() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
+        {
+            writer = journal.writer();
+            writeTwoDays();
+        }
+        final List<SettlementRow> day1 = build(dataDir, DAY_1);
+        final List<SettlementRow> day2 = build(dataDir, DAY_2);
+
+        assertEquals(List.of("1:1", "1:2"), payments(day1));
+        assertEquals(List.of("1:3", "1:5", "2:7"), payments(day2));
+        for (final long merchantId : MERCHANTS)
+        {
+            final MerchantStatement cutOff1 = endOfDay1.get(merchantId);
+            final MerchantStatement cutOff2 = endOfDay2.get(merchantId);
+            assertTotals(merchantId, day1, new MerchantStatement(), cutOff1);
+            assertTotals(merchantId, day2, cutOff1, cutOff2);
+        }
+        assertTrue(day2.stream().anyMatch((row) -> row.merchantId() == 2 && row.kind().equals(SettlementRow.ALLIANCE_IN)
+            && row.allianceInFen() > 0), "consumer 5's alliance share at merchant 1 reaches merchant 2");
+
+        final List<Path> first = SettlementFiles.write(dir.resolve("out1"), DAY_2, ZONE, day2);
+        final List<Path> second = SettlementFiles.write(dir.resolve("out2"), DAY_2, ZONE, build(dataDir, DAY_2));
+        assertEquals(first.size(), second.size());
+        for (int i = 0; i < first.size(); i++)
+        {
+            assertArrayEquals(Files.readAllBytes(first.get(i)), Files.readAllBytes(second.get(i)), first.get(i) + "");
+        }
+        final String manifest = Files.readString(dir.resolve("out1").resolve(SettlementFiles.MANIFEST_FILE_NAME));
+        assertTrue(manifest.contains(SettlementFiles.sha256(first.get(0)) + "  merchant-1.csv"), manifest);
+        final List<String> summary = Files.readAllLines(dir.resolve("out1").resolve(SettlementFiles.SUMMARY_FILE_NAME));
+        assertEquals(SettlementFiles.SUMMARY_HEADER, summary.get(0));
+        assertEquals(3, summary.size());
+    }
+
+    private List<SettlementRow> build(final Path dataDir, final LocalDate date)
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
+        {
+            return new SettlementBuilder().build(journal, null, EngineConfig.small(),
+                date.atStartOfDay(ZONE).toInstant().toEpochMilli(),
+                date.plusDays(1).atStartOfDay(ZONE).toInstant().toEpochMilli());
+        }
+    }
+
+    /** "merchant:payment" of every payment and completion row, in order. */
+    private static List<String> payments(final List<SettlementRow> rows)
+    {
+        final List<String> keys = new ArrayList<>();
+        for (final SettlementRow row : rows)
+        {
+            if (row.kind().equals(SettlementRow.PAYMENT) || row.kind().equals(SettlementRow.COMPLETION))
+            {
+                keys.add(row.merchantId() + ":" + row.paymentId());
+            }
+        }
+        return keys;
+    }
+
+    private static void assertTotals(final long merchantId, final List<SettlementRow> rows,
+        final MerchantStatement from, final MerchantStatement to)
+    {
+        long gross = 0;
+        long refunds = 0;
+        long fees = 0;
+        long pool = 0;
+        long payable = 0;
+        for (final SettlementRow row : rows)
+        {
+            if (row.merchantId() == merchantId)
+            {
+                gross += Math.max(0, row.amountFen());
+                refunds += Math.max(0, -row.amountFen());
+                fees += row.feeFen();
+                pool += row.poolFen();
+                payable += row.netFen() + row.allianceInFen();
+            }
+        }
+        final String which = "merchant " + merchantId;
+        assertEquals(to.salesFen - from.salesFen, gross, which + " gross");
+        assertEquals(to.refundsFen - from.refundsFen, refunds, which + " refunds");
+        assertEquals(to.feesFen - from.feesFen, fees, which + " fees");
+        assertEquals(to.poolFen - from.poolFen, pool, which + " pool");
+        assertEquals(to.settlementFen - from.settlementFen + to.allianceEarningsFen - from.allianceEarningsFen,
+            payable, which + " net payable");
+    }
+
+    private void writeTwoDays()
+    {
+        timestampMs = DAY_1.atTime(9, 0).atZone(ZONE).toInstant().toEpochMilli();
+        append(encoder.registerMerchant(buffer, 0, 1, 2, 300, 150, 60, true));
+        append(encoder.registerMerchant(buffer, 0, 2, 1, 200, 100, 60, true));
+        append(encoder.registerTerminal(buffer, 0, 101, 1));
+        append(encoder.registerTerminal(buffer, 0, 201, 2));
+        append(encoder.registerConsumer(buffer, 0, 5, 2));
+        append(encoder.registerConsumer(buffer, 0, 6, 1));
+        append(encoder.topUp(buffer, 0, 5, 900, 1_000_000));
+        append(encoder.topUp(buffer, 0, 6, 901, 1_000_000));
+        append(encoder.pay(buffer, 0, 1, 101, 1, 6, 10_000));
+        append(encoder.tryPayment(buffer, 0, 1, 101, 2, 5, 20_000, 60_000));
+        append(encoder.confirm(buffer, 0, 1, 101, 2));
+        for (final long merchantId : MERCHANTS)
+        {
+            endOfDay1.put(merchantId, new MerchantStatement().read(reference, merchantId));
+        }
+
+        timestampMs = DAY_2.atTime(10, 0).atZone(ZONE).toInstant().toEpochMilli();
+        append(encoder.pay(buffer, 0, 1, 101, 3, 5, 33_333));
+        append(encoder.pay(buffer, 0, 1, 101, 3, 5, 33_333));        // a retry: the first result, no second row
+        append(encoder.tryPayment(buffer, 0, 1, 101, 4, 6, 5_000, 60_000));
+        append(encoder.cancel(buffer, 0, 1, 101, 4));
+        append(encoder.refund(buffer, 0, 1, 101, 2, 70, 7_777));     // part of a day-1 payment
+        append(encoder.pay(buffer, 0, 1, 101, 5, 6, 4_000));
+        append(encoder.refund(buffer, 0, 1, 101, 5, 71, 4_000));     // all of a day-2 payment
+        append(encoder.pay(buffer, 0, 2, 201, 7, 6, 12_345));
+        append(encoder.pay(buffer, 0, 2, 201, 8, 6, 99_999_999));    // declined: insufficient funds, no row
+
+        for (final long merchantId : MERCHANTS)
+        {
+            endOfDay2.put(merchantId, new MerchantStatement().read(reference, merchantId));
+        }
+        timestampMs = DAY_2.plusDays(1).atTime(0, 0, 1).atZone(ZONE).toInstant().toEpochMilli();
+        append(encoder.pay(buffer, 0, 1, 101, 9, 6, 1_000));          // the next day: not in day 2
+    }
+
+    private void append(final int length)
+    {
+        sequence++;
+        timestampMs += 1_000;
+        writer.append(sequence, timestampMs, CommandCatalog.SCHEMA_VERSION, buffer, 0, length);
+        reference.onCommand(sequence, timestampMs, buffer, 0, length, (b, o, l) -> { });
+    }
+}
