@@ -1,5 +1,6 @@
 package com.wodian.tools;
 
+import com.wodian.net.client.RequestChannel;
 import com.wodian.net.client.WodianClient;
 import com.wodian.perf.loadgen.HtmlReport;
 import com.wodian.perf.loadgen.LatencyReport;
@@ -111,6 +112,19 @@ public final class LoadgenCommand implements Callable<Integer>
         description = "--rate max: most steps (default: ${DEFAULT-VALUE})")
     int stepsMax;
 
+    @Option(names = "--protocol", defaultValue = "native", description = "native (SBE, default) or iso8583: the " +
+        "same schedule as ISO 8583 0200 purchases to --iso8583-port (mix pay=100 only; docs/iso8583.md)")
+    String protocol;
+
+    @Option(names = "--iso8583-port", defaultValue = "0", description = "with --protocol iso8583: the server's ISO port")
+    int iso8583Port;
+
+    @Option(names = "--iso-keys", description = "with --protocol iso8583: the server's ISO key file; keys for the " +
+        "population's terminals are added to it (the server re-reads it)")
+    Path isoKeysFile;
+
+    private boolean iso8583;
+
     @Option(names = "--label", description = "a line for the reports, e.g. the server's mode and the machine load")
     String label;
 
@@ -176,6 +190,12 @@ public final class LoadgenCommand implements Callable<Integer>
                 "--rate must be a positive number of commands per second, or max: " + rate);
         }
         final int[] weights = LoadgenWorkload.parseMix(mix);
+        iso8583 = "iso8583".equals(protocol);
+        if (iso8583 && (iso8583Port <= 0 || null == isoKeysFile) || !iso8583 && !"native".equals(protocol))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--protocol is native or iso8583 (which needs --iso8583-port and --iso-keys): " + protocol);
+        }
         loadAtStart = loadAverage();
         final DemoPopulation population =
             new DemoPopulation(merchantCount, terminalsPerMerchant, consumerCount, topUpFen, seed);
@@ -184,7 +204,7 @@ public final class LoadgenCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be shorter than --duration");
         }
 
-        final List<WodianClient> clients = new ArrayList<>();
+        final List<RequestChannel> clients = new ArrayList<>();
         try
         {
             try
@@ -193,9 +213,14 @@ public final class LoadgenCommand implements Callable<Integer>
                 {
                     setUp(host, port, population);
                 }
+                if (iso8583)
+                {
+                    IsoLoadSupport.prepare(isoKeysFile, population, weights, out);
+                }
                 for (int c = 0; c < connectionCount; c++)
                 {
-                    clients.add(connect(host, port));
+                    clients.add(iso8583 ? IsoLoadSupport.connect(host, iso8583Port, isoKeysFile) :
+                        connect(host, port));
                 }
             }
             catch (final IOException ex)
@@ -203,7 +228,8 @@ public final class LoadgenCommand implements Callable<Integer>
                 System.err.println("loadgen: cannot reach " + target + ": " + ex);
                 return WodianMain.EXIT_UNREACHABLE;
             }
-            final String what = echo ? "echo server " + target : "server " + target + ", mix " +
+            final String what = iso8583 ? "ISO 8583 port " + host + ":" + iso8583Port + ", mix " +
+                LoadgenWorkload.describeMix(weights) : echo ? "echo server " + target : "server " + target + ", mix " +
                 LoadgenWorkload.describeMix(weights);
             if (searchMax)
             {
@@ -219,9 +245,9 @@ public final class LoadgenCommand implements Callable<Integer>
         }
         finally
         {
-            for (final WodianClient client : clients)
+            for (final RequestChannel client : clients)
             {
-                client.close();
+                ((AutoCloseable)client).close();
             }
         }
     }
@@ -259,7 +285,7 @@ public final class LoadgenCommand implements Callable<Integer>
     }
 
     private LoadResult runOnce(
-        final List<WodianClient> clients,
+        final List<RequestChannel> clients,
         final DemoPopulation population,
         final int[] weights,
         final double ratePerSecond,
@@ -278,7 +304,7 @@ public final class LoadgenCommand implements Callable<Integer>
     }
 
     private int searchMaxRate(
-        final List<WodianClient> clients, final DemoPopulation population, final int[] weights, final String what)
+        final List<RequestChannel> clients, final DemoPopulation population, final int[] weights, final String what)
         throws IOException
     {
         final long boundNs = parseDurationNs(p99Bound);

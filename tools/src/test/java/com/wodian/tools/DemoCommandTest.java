@@ -22,7 +22,7 @@ class DemoCommandTest
 {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void shortDemoPassesEveryCheck(@TempDir final Path dir)
+    void shortDemoPassesEveryCheck(@TempDir final Path dir) throws Exception
     {
         final Path dataDir = dir.resolve("demo");
         for (int run = 0; run < 2; run++)

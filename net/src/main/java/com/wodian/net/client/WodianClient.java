@@ -70,7 +70,7 @@ import static com.wodian.net.FrameDescriptor.REPLY_FRAME_LENGTH_MAX;
  * <p>{@code send}, {@code flush} and {@code call} may be called from any thread. After a failure or {@link #close()},
  * they throw; waiting {@code call}s fail with the cause.
  */
-public final class WodianClient implements AutoCloseable
+public final class WodianClient implements AutoCloseable, RequestChannel
 {
     /** Requests that may be in flight at once; {@link #send} waits (flushing) while the limit is reached. */
     public static final int IN_FLIGHT_MAX = 64 * 1024;

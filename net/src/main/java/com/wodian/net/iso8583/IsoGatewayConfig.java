@@ -26,8 +26,8 @@ public record IsoGatewayConfig(
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final long DEFAULT_PRE_AUTH_TTL_MS = 30L * 60 * 1000;
     public static final int DEFAULT_CONNECTIONS_MAX = 256;
-    public static final int DEFAULT_IN_FLIGHT_MAX = 8;
-    public static final int DEFAULT_FRAME_LENGTH_MAX = 2048;
+    public static final int DEFAULT_IN_FLIGHT_MAX = 64;
+    public static final int DEFAULT_FRAME_LENGTH_MAX = 1024;
 
     public IsoGatewayConfig
     {

@@ -1,6 +1,7 @@
 package com.wodian.perf.loadgen;
 
 import com.wodian.net.client.ReplyListener;
+import com.wodian.net.client.RequestChannel;
 import com.wodian.net.client.WodianClient;
 import com.wodian.perf.EngineFixture;
 import com.wodian.protocol.CommandCatalog;
@@ -135,7 +136,7 @@ public final class LoadGenerator
      * @param abortLagNs         stop sending when this far behind schedule.
      */
     public LoadGenerator(
-        final List<WodianClient> clients,
+        final List<? extends RequestChannel> clients,
         final Schedule schedule,
         final int senderCount,
         final int slotsPerConnection,
@@ -150,7 +151,7 @@ public final class LoadGenerator
 
     /** As above, with an observer that sees every reply. */
     public LoadGenerator(
-        final List<WodianClient> clients,
+        final List<? extends RequestChannel> clients,
         final Schedule schedule,
         final int senderCount,
         final int slotsPerConnection,
@@ -411,7 +412,7 @@ public final class LoadGenerator
         private static final int BOTH_DONE = 2;
 
         final int index;
-        final WodianClient client;
+        final RequestChannel client;
         private final int mask = slotsPerConnection - 1;
         private final long[] sendIds = new long[slotsPerConnection];
         private final long[] replyIds = new long[slotsPerConnection];
@@ -426,7 +427,7 @@ public final class LoadGenerator
         private long sentCount;
         private boolean dirty;
 
-        Connection(final int index, final WodianClient client)
+        Connection(final int index, final RequestChannel client)
         {
             this.index = index;
             this.client = client;

@@ -1,0 +1,168 @@
+package com.wodian.net.iso8583;
+
+import com.wodian.net.client.ReplyListener;
+import com.wodian.net.client.RequestChannel;
+import com.wodian.protocol.sbe.MessageHeaderEncoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.PayDecoder;
+import com.wodian.protocol.sbe.PaymentReplyDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A load generator's terminal connection that speaks ISO 8583 on the wire (docs/iso8583.md): each Pay the workload
+ * encodes becomes a signed 0200 purchase, and each 0210 comes back to the listener as a minimal PaymentReply whose
+ * code is 0 for DE39 "00" and the DE39 digits otherwise. Used by {@code wodian loadgen --protocol iso8583} to compare
+ * the gateway with the native protocol under the same open-loop schedule.
+ *
+ * <p>DE7 and DE11 come from one counter shared by every connection of the JVM, started from the wall clock, so every
+ * request of every run has its own idempotency key.
+ */
+public final class IsoLoadClient implements RequestChannel, AutoCloseable
+{
+    private static final byte[] TPDU = { 0x60, 0x00, 0x01, 0x00, 0x02 };
+    private static final AtomicLong REQUEST_COUNTER =
+        new AtomicLong((System.currentTimeMillis() / 1000 % 10_000) * 1_000_000L);
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final DataInputStream in;
+    private final Long2ObjectHashMap<RetailMac> macs = new Long2ObjectHashMap<>();
+    private final PayDecoder pay = new PayDecoder();
+    private final IsoMessageEncoder encoder = new IsoMessageEncoder();
+    private final byte[] sendBytes = new byte[64 * 1024];
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(sendBytes);
+    private final byte[] mac = new byte[RetailMac.MAC_LENGTH];
+    private final Thread receiver;
+    private int sendLength;
+    private long nextCorrelationId = 1;
+    private volatile ReplyListener listener;
+    private volatile boolean closed;
+
+    public IsoLoadClient(final String host, final int port, final IsoKeyStore keys) throws IOException
+    {
+        for (final IsoKeyStore.Entry entry : keys.entries().values())
+        {
+            macs.put(entry.terminalId(), new RetailMac(entry.key()));
+        }
+        socket = new Socket(host, port);
+        socket.setTcpNoDelay(true);
+        out = socket.getOutputStream();
+        in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024));
+        receiver = new Thread(this::receive, "iso-load-receiver");
+        receiver.setDaemon(true);
+        receiver.start();
+    }
+
+    /** Translates a Pay into a signed 0200 frame and buffers it; other commands are not supported. */
+    @Override
+    public synchronized long send(final DirectBuffer message, final int offset, final int length,
+        final ReplyListener listener)
+    {
+        if (message.getShort(offset + 2, java.nio.ByteOrder.LITTLE_ENDIAN) != PayDecoder.TEMPLATE_ID)
+        {
+            throw new IllegalArgumentException("the ISO 8583 load client sends purchases (Pay) only");
+        }
+        this.listener = listener;
+        pay.wrap(message, offset + MessageHeaderDecoder.ENCODED_LENGTH,
+            message.getShort(offset, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF,
+            message.getShort(offset + 6, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
+        final RetailMac terminalMac = macs.get(pay.terminalId());
+        if (null == terminalMac)
+        {
+            throw new IllegalArgumentException("no ISO key for terminal " + pay.terminalId());
+        }
+        if (sendLength + 128 > sendBytes.length)
+        {
+            flush();
+        }
+        final long n = REQUEST_COUNTER.getAndIncrement();
+        final int messageOffset = sendLength + NacFrameDescriptor.MESSAGE_OFFSET;
+        encoder.wrap(sendBuffer, messageOffset, 200, false)
+            .llNumeric(IsoTranslator.DE_PAN, pay.consumerId())
+            .numeric(IsoTranslator.DE_PROCESSING_CODE, 0)
+            .numeric(IsoTranslator.DE_AMOUNT, pay.amountFen())
+            .numeric(IsoTranslator.DE_TRANSMISSION_TIME, (n / 1_000_000 % 10_000) * 1_000_000L)
+            .numeric(IsoTranslator.DE_STAN, n % 1_000_000)
+            .decimalChars(IsoTranslator.DE_TERMINAL, pay.terminalId())
+            .decimalChars(IsoTranslator.DE_MERCHANT, pay.merchantId());
+        java.util.Arrays.fill(mac, (byte)0);
+        encoder.binary(IsoTranslator.DE_MAC, mac, 0);
+        final int messageLength = encoder.length();
+        terminalMac.compute(sendBuffer, messageOffset, messageLength - RetailMac.MAC_LENGTH, mac, 0);
+        sendBuffer.putBytes(messageOffset + messageLength - RetailMac.MAC_LENGTH, mac);
+        sendBuffer.putShort(sendLength, (short)(NacFrameDescriptor.TPDU_LENGTH + messageLength),
+            java.nio.ByteOrder.BIG_ENDIAN);
+        sendBuffer.putBytes(sendLength + NacFrameDescriptor.TPDU_OFFSET, TPDU);
+        sendLength = messageOffset + messageLength;
+        return nextCorrelationId++;
+    }
+
+    @Override
+    public synchronized void flush()
+    {
+        if (0 == sendLength)
+        {
+            return;
+        }
+        try
+        {
+            out.write(sendBytes, 0, sendLength);
+            out.flush();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        sendLength = 0;
+    }
+
+    /** Responses come in request order: the k-th response answers correlation id k. */
+    private void receive()
+    {
+        final byte[] frame = new byte[4096];
+        final UnsafeBuffer frameBuffer = new UnsafeBuffer(frame);
+        final IsoMessageDecoder decoder = new IsoMessageDecoder();
+        final UnsafeBuffer reply = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH + 2]);
+        new MessageHeaderEncoder().wrap(reply, 0).blockLength(2).templateId(PaymentReplyDecoder.TEMPLATE_ID)
+            .schemaId(PaymentReplyDecoder.SCHEMA_ID).version(PaymentReplyDecoder.SCHEMA_VERSION);
+        long correlationId = 1;
+        try
+        {
+            while (!closed)
+            {
+                final int length = in.readUnsignedShort();
+                in.readFully(frame, 0, length);
+                final int messageLength = length - NacFrameDescriptor.TPDU_LENGTH;
+                int code = 96;
+                if (decoder.wrap(frameBuffer, NacFrameDescriptor.TPDU_LENGTH, messageLength) &&
+                    decoder.has(IsoTranslator.DE_RESPONSE_CODE))
+                {
+                    final long de39 = decoder.decimalChars(IsoTranslator.DE_RESPONSE_CODE);
+                    code = de39 < 0 ? 96 : (int)de39;
+                }
+                reply.putShort(MessageHeaderEncoder.ENCODED_LENGTH, (short)code, java.nio.ByteOrder.LITTLE_ENDIAN);
+                listener.onReply(correlationId++, reply, 0, reply.capacity());
+            }
+        }
+        catch (final IOException ex)
+        {
+            // Closed: the load generator has finished with this connection.
+        }
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        closed = true;
+        socket.close();
+    }
+}
