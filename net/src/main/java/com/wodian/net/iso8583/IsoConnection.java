@@ -28,6 +28,8 @@ final class IsoConnection implements IsoKeyHandler
     int head;
     int count;
     long nextCorrelationId;
+    /** A whole frame is in the receive buffer, waiting for a free exchange slot or room in the input ring. */
+    boolean completeFrameWaiting;
 
     IsoConnection(
         final int slotIndex, final IsoGatewayConfig config, final int responseLengthMax, final ReadHandler readHandler)
@@ -69,6 +71,7 @@ final class IsoConnection implements IsoKeyHandler
         head = 0;
         count = 0;
         nextCorrelationId = 1;
+        completeFrameWaiting = false;
     }
 
     boolean hasFreeExchange()

@@ -162,8 +162,9 @@ public final class IsoGatewayAgent implements GatewayAgent
         }
         for (final IsoConnection connection : connections)
         {
+            // A partial frame waits for the socket (the selector wakes for it); a complete one waits for room.
             if (null != connection && connection.isOpen() &&
-                (connection.receiveBuffer.position() > 0 || connection.sendBuffer.position() > 0))
+                (connection.completeFrameWaiting || connection.sendBuffer.position() > 0))
             {
                 return true;
             }
@@ -321,6 +322,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         final ByteBuffer receive = connection.receiveBuffer;
         int offset = 0;
         final int limit = receive.position();
+        connection.completeFrameWaiting = false;
         while (limit - offset >= NacFrameDescriptor.LENGTH_FIELD_LENGTH)
         {
             final int frameLength = receive.getShort(offset) & 0xFFFF;
@@ -330,9 +332,13 @@ public final class IsoGatewayAgent implements GatewayAgent
                 closeForProtocol(connection);
                 return;
             }
-            if (limit - offset < NacFrameDescriptor.LENGTH_FIELD_LENGTH + frameLength ||
-                !connection.hasFreeExchange() || !sink.hasCapacity())
+            if (limit - offset < NacFrameDescriptor.LENGTH_FIELD_LENGTH + frameLength)
             {
+                break;
+            }
+            if (!connection.hasFreeExchange() || !sink.hasCapacity())
+            {
+                connection.completeFrameWaiting = true;
                 break;
             }
             if (!onFrame(connection, receive, offset + NacFrameDescriptor.LENGTH_FIELD_LENGTH, frameLength))
