@@ -93,6 +93,9 @@ public final class ServerMain
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             server.close();
+            // Also on standard error: the JDK's logging may already be shut down by its own hook (SIGTERM).
+            System.err.print("stage latency since start:" + System.lineSeparator() + server.stageLatency().table());
+            System.err.flush();
             stopped.countDown();
         }, "wodian-shutdown"));
 
