@@ -22,8 +22,11 @@ log="$data_dir.server.log"
 # Authentication stays on: one admin credential for the loadgen (it sets up parties and pays for many terminals).
 "$repo_dir/bin/wodian" credentials --file "$data_dir/credentials" --add admin:1 \
     --secrets-out "$data_dir/client-secrets" >/dev/null
-pin() { local cpus="$1"; shift; if [[ -n "$cpus" ]]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
-WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx6g}" pin "${WODIAN_SERVER_CPUS:-}" "$repo_dir/bin/wodian" server --data "$data_dir" --port 0 \
+# A command prefix, not a shell function: a backgrounded function would make $! a subshell, and the kill below
+# would orphan the server.
+server_pin=(); [[ -n "${WODIAN_SERVER_CPUS:-}" ]] && server_pin=(taskset -c "$WODIAN_SERVER_CPUS")
+loadgen_pin=(); [[ -n "${WODIAN_LOADGEN_CPUS:-}" ]] && loadgen_pin=(taskset -c "$WODIAN_LOADGEN_CPUS")
+WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx6g}" "${server_pin[@]}" "$repo_dir/bin/wodian" server --data "$data_dir" --port 0 \
     --ignore-stdin "${server_args[@]}" >"$log" 2>&1 &
 server_pid=$!
 cleanup() {
@@ -43,5 +46,5 @@ for _ in $(seq 1 120); do
 done
 [[ -n "$port" ]] || { echo "server did not start" >&2; cat "$log" >&2; exit 3; }
 echo "server: ${server_args[*]:-(defaults)} (pid $server_pid, port $port); $(uptime)"
-pin "${WODIAN_LOADGEN_CPUS:-}" "$repo_dir/bin/wodian" loadgen --target "127.0.0.1:$port" --credentials "$data_dir/client-secrets" "$@"
+"${loadgen_pin[@]}" "$repo_dir/bin/wodian" loadgen --target "127.0.0.1:$port" --credentials "$data_dir/client-secrets" "$@"
 echo "after: $(uptime)"
