@@ -19,11 +19,14 @@ import java.util.concurrent.Callable;
  * identity, rotate its secret with a grace period for the old one, revoke it, list. A running server reloads the
  * credential file within a second of a change.
  */
-@Command(name = "credentials", description = "Add, rotate, revoke or list logon credentials (docs/security.md).")
+@Command(name = "credentials", description = "Add, rotate, revoke or list logon credentials (docs/security.md). "
+    + "With several files (the nodes of a replica group) every file gets the same change and the same secret.")
 public final class CredentialsCommand implements Callable<Integer>
 {
-    @Option(names = "--file", description = "the server's credential file, e.g. <data>/credentials")
-    Path credentialsFile;
+    @Option(names = "--file", split = ",", description = "the server's credential file, e.g. "
+        + "<data>/credentials; several, comma-separated (one per node of a replica group): the same change and the "
+        + "same secret go to all of them")
+    List<Path> credentialsFiles;
 
     @Option(names = "--iso-keys", description = "instead of --file: the ISO 8583 terminal key file, e.g. " +
         "<data>/iso-keys; --add/--rotate terminal:ID give the terminal a new MAC key (docs/iso8583.md)")
@@ -56,76 +59,130 @@ public final class CredentialsCommand implements Callable<Integer>
         {
             return IsoKeysSupport.run(isoKeysFile, null != add ? add : rotate, null != add, merchantId);
         }
-        if (null == credentialsFile)
+        if (null == credentialsFiles || credentialsFiles.isEmpty())
         {
             System.err.println("--file (or --iso-keys) is required");
             return WodianMain.EXIT_USAGE;
         }
-        final CredentialStore store = Files.exists(credentialsFile) ? CredentialStore.load(credentialsFile) :
-            new CredentialStore();
-        final SecureRandom random = new SecureRandom();
-        Credentials issued = null;
+        final List<CredentialStore> stores = new ArrayList<>();
+        for (final Path file : credentialsFiles)
+        {
+            stores.add(Files.exists(file) ? CredentialStore.load(file) : new CredentialStore());
+        }
+        final Credentials issued;
+        try
+        {
+            issued = apply(stores);
+        }
+        catch (final IllegalArgumentException refused)
+        {
+            System.err.println(refused.getMessage());
+            return WodianMain.EXIT_REFUSED;
+        }
+        if (null != add || null != rotate || null != revoke)
+        {
+            // Every file is checked before any is written: a refusal leaves all of them as they were.
+            for (int i = 0; i < stores.size(); i++)
+            {
+                stores.get(i).save(credentialsFiles.get(i));
+            }
+        }
+        if (null != issued)
+        {
+            handOut(issued);
+        }
+        for (int i = 0; i < stores.size(); i++)
+        {
+            if (stores.size() > 1)
+            {
+                System.out.println("# " + credentialsFiles.get(i));
+            }
+            for (final String line : stores.get(i).describe())
+            {
+                System.out.println(line);
+            }
+        }
+        return WodianMain.EXIT_OK;
+    }
+
+    /** The change on every store, with one secret drawn for all of them; the new credentials, or null. */
+    private Credentials apply(final List<CredentialStore> stores)
+    {
         if (null != add)
         {
             final SessionRole role = role(add);
             if (SessionRole.TERMINAL == role && merchantId <= 0)
             {
-                System.err.println("a terminal needs --merchant");
-                return WodianMain.EXIT_USAGE;
+                throw new IllegalArgumentException("a terminal needs --merchant");
             }
-            issued = store.provision(role, id(add), SessionRole.TERMINAL == role ? merchantId : 0, random);
+            final Credentials issued = new Credentials(role, id(add), newSecret());
+            stores.forEach((store) -> store.add(issued, SessionRole.TERMINAL == role ? merchantId : 0));
+            return issued;
         }
-        else if (null != rotate)
+        if (null != rotate)
         {
-            issued = store.rotate(role(rotate), id(rotate), graceMs, System.currentTimeMillis(), random);
-        }
-        else if (null != revoke)
-        {
-            if (!store.revoke(role(revoke), id(revoke)))
+            final Credentials issued = new Credentials(role(rotate), id(rotate), newSecret());
+            for (int i = 0; i < stores.size(); i++)
             {
-                System.err.println("no such identity: " + revoke);
-                return WodianMain.EXIT_REFUSED;
-            }
-        }
-        if (null != add || null != rotate || null != revoke)
-        {
-            store.save(credentialsFile);
-        }
-        if (null != issued)
-        {
-            if (null != secretsFile)
-            {
-                final List<Credentials> all = new ArrayList<>();
-                if (Files.exists(secretsFile))
+                if (null == stores.get(i).find(issued.role(), issued.principalId()))
                 {
-                    for (final String line : Files.readAllLines(secretsFile))
-                    {
-                        final String[] words = line.trim().split("\\s+");
-                        if (words.length >= 4 && !words[0].startsWith("#") &&
-                            !(role(words[0] + ":0") == issued.role() &&
-                            Long.parseLong(words[1]) == issued.principalId()))
-                        {
-                            all.add(Credentials.load(secretsFile, role(words[0] + ":0"), Long.parseLong(words[1])));
-                        }
-                    }
+                    throw new IllegalArgumentException("no such identity in " + credentialsFiles.get(i) + ": " +
+                        rotate);
                 }
-                all.add(issued);
-                Credentials.save(secretsFile, all);
-                System.out.println("secret of " + issued + " written to " + secretsFile);
             }
-            else
-            {
-                final Path temporary = Files.createTempFile("wodian-secret", ".txt");
-                Credentials.save(temporary, List.of(issued));
-                System.out.print(Files.readString(temporary));
-                Files.delete(temporary);
-            }
+            final long nowMs = System.currentTimeMillis();
+            stores.forEach((store) -> store.rotateTo(issued, graceMs, nowMs));
+            return issued;
         }
-        for (final String line : store.describe())
+        if (null != revoke)
         {
-            System.out.println(line);
+            int found = 0;
+            for (final CredentialStore store : stores)
+            {
+                found += store.revoke(role(revoke), id(revoke)) ? 1 : 0;
+            }
+            if (0 == found)
+            {
+                throw new IllegalArgumentException("no such identity: " + revoke);
+            }
         }
-        return WodianMain.EXIT_OK;
+        return null;
+    }
+
+    private static byte[] newSecret()
+    {
+        final byte[] secret = new byte[com.wodian.net.auth.LogonCrypto.KEY_LENGTH];
+        new SecureRandom().nextBytes(secret);
+        return secret;
+    }
+
+    /** Writes the new secret to the client secrets file (replacing that identity's line), or prints it. */
+    private void handOut(final Credentials issued) throws java.io.IOException
+    {
+        if (null == secretsFile)
+        {
+            final Path temporary = Files.createTempFile("wodian-secret", ".txt");
+            Credentials.save(temporary, List.of(issued));
+            System.out.print(Files.readString(temporary));
+            Files.delete(temporary);
+            return;
+        }
+        final List<Credentials> all = new ArrayList<>();
+        if (Files.exists(secretsFile))
+        {
+            for (final String line : Files.readAllLines(secretsFile))
+            {
+                final String[] words = line.trim().split("\\s+");
+                if (words.length >= 4 && !words[0].startsWith("#") &&
+                    !(role(words[0] + ":0") == issued.role() && Long.parseLong(words[1]) == issued.principalId()))
+                {
+                    all.add(Credentials.load(secretsFile, role(words[0] + ":0"), Long.parseLong(words[1])));
+                }
+            }
+        }
+        all.add(issued);
+        Credentials.save(secretsFile, all);
+        System.out.println("secret of " + issued + " written to " + secretsFile);
     }
 
     private static SessionRole role(final String identity)

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "wodian",
     mixinStandardHelpOptions = true,
+    // --help and --version on every subcommand too: "wodian snapshot --help" must print usage, not refuse it.
+    scope = CommandLine.ScopeType.INHERIT,
     version = "wodian 0.1.0",
     description = "Wodian transaction processor: server, POS client, journal inspection, demo and benchmarks.",
     subcommands = {

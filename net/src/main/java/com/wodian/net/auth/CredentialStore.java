@@ -136,6 +136,22 @@ public final class CredentialStore
     }
 
     /**
+     * Gives an identity a secret chosen by the caller (the same one on every node of a replica group); the old one
+     * stays valid until {@code nowMs + graceMs}, as in {@link #rotate(SessionRole, long, long, long, SecureRandom)}.
+     */
+    public void rotateTo(final Credentials credentials, final long graceMs, final long nowMs)
+    {
+        final Entry entry = find(credentials.role(), credentials.principalId());
+        if (null == entry)
+        {
+            throw new IllegalArgumentException("no " + credentials.role() + " " + credentials.principalId());
+        }
+        entry.previousStoredKey = entry.storedKey;
+        entry.previousValidUntilMs = nowMs + graceMs;
+        entry.storedKey = LogonCrypto.storedKey(credentials.secret());
+    }
+
+    /**
      * Adds (or replaces) an identity whose secret is already known, e.g. fixed test credentials.
      *
      * @param merchantId the terminal's merchant, 0 for other roles.
