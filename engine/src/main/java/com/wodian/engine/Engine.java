@@ -2234,10 +2234,8 @@ public final class Engine
 
     private void replyError(final ResultCode code, final int templateId, final ReplySink sink)
     {
-        errorReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
-            .code(code)
-            .templateId(templateId & 0xFFFF);
-        send(errorReplyEncoder.encodedLength(), sink);
+        sink.onReply(replyBuffer, 0, com.wodian.protocol.ErrorReplies.encode(errorReplyEncoder, headerEncoder,
+            replyBuffer, 0, code, templateId & 0xFFFF));
     }
 
     private void send(final int bodyLength, final ReplySink sink)

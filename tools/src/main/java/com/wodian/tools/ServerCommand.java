@@ -65,6 +65,10 @@ public final class ServerCommand implements Runnable
         "0=HOST:PORT,1=HOST:PORT,2=HOST:PORT; this node listens on its own and dials the others")
     String peers;
 
+    @Option(names = "--client-peers", description = "replica group: every node's client address, " +
+        "0=HOST:PORT,1=HOST:PORT,...; named in NOT_PRIMARY replies so that clients go straight to the primary")
+    String clientPeers;
+
     @Option(names = "--ack-policy", description = "replica group: when a client hears success: " +
         "local (own journal), quorum (own journal + 1 standby of 3, default), all (every standby in the set)")
     String ackPolicy;
@@ -147,6 +151,7 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--sender-idle", senderIdle);
         addIfGiven(args, "--node-id", null == nodeId ? null : nodeId.toString());
         addIfGiven(args, "--peers", peers);
+        addIfGiven(args, "--client-peers", clientPeers);
         addIfGiven(args, "--ack-policy", ackPolicy);
         addIfGiven(args, "--group", group);
         addIfGiven(args, "--election-timeout-ms", null == electionTimeoutMs ? null : electionTimeoutMs.toString());

@@ -8,6 +8,15 @@ import com.wodian.net.server.GatewayConfig;
 import com.wodian.net.server.ReplicaGroupConfig;
 import com.wodian.net.server.ServerConfig;
 import com.wodian.net.server.WodianServer;
+import com.wodian.net.client.ClientConfig;
+import com.wodian.net.client.WodianClient;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.AckDecoder;
+import com.wodian.protocol.sbe.ErrorReplyDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,6 +42,7 @@ class GroupCommandsTest
     private static final int NODES = 3;
 
     private final WodianServer[] servers = new WodianServer[NODES];
+    private final ForwardingProxy[] clientProxies = new ForwardingProxy[NODES];
 
     @AfterEach
     void stop()
@@ -42,6 +52,20 @@ class GroupCommandsTest
             if (null != server)
             {
                 server.close();
+            }
+        }
+        for (final ForwardingProxy proxy : clientProxies)
+        {
+            if (null != proxy)
+            {
+                try
+                {
+                    proxy.close();
+                }
+                catch (final IOException ignore)
+                {
+                    // Closing a test proxy.
+                }
             }
         }
     }
@@ -54,6 +78,13 @@ class GroupCommandsTest
         for (int i = 0; i < NODES; i++)
         {
             replication[i] = new InetSocketAddress("127.0.0.1", freePort());
+        }
+        // Clients reach node i through clientProxies[i] (bound now), named in NOT_PRIMARY's leader hint.
+        final InetSocketAddress[] clientAddresses = new InetSocketAddress[NODES];
+        for (int i = 0; i < NODES; i++)
+        {
+            clientProxies[i] = new ForwardingProxy();
+            clientAddresses[i] = new InetSocketAddress("127.0.0.1", clientProxies[i].port());
         }
         final StringBuilder peers = new StringBuilder();
         for (int i = 0; i < NODES; i++)
@@ -70,9 +101,10 @@ class GroupCommandsTest
                 .tickIntervalMs(3_600_000)
                 .replicaGroup(new ReplicaGroupConfig("cli", i, replication, AckPolicy.QUORUM,
                     new ConsensusConfig(300, 600, 50, 256), ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT,
-                    ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT));
+                    ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT).withClientAddresses(clientAddresses));
             config.gateway().authMode(GatewayConfig.AuthMode.DISABLED);
             servers[i] = WodianServer.launch(config);
+            clientProxies[i].target(servers[i].port());
             peers.append(i == 0 ? "" : ",").append("127.0.0.1:").append(servers[i].port());
         }
 
@@ -94,6 +126,38 @@ class GroupCommandsTest
 
         final CliTest.Run refused = CliTest.wodian("promote", "--peers", peers.toString(), "--node", "7");
         assertEquals(WodianMain.EXIT_REFUSED, refused.exitCode(), refused.out());
+
+        assertStandbysNameThePrimary(nodeIdOfPrimary(awaitOnePrimary(peers.toString())));
+    }
+
+    /**
+     * Issue 18 item 8: a standby answers a command with NOT_PRIMARY naming the primary's node id and client address
+     * (--client-peers), and a client given only that standby's address goes straight to the primary.
+     */
+    private void assertStandbysNameThePrimary(final int primary) throws Exception
+    {
+        final int standby = (primary + 1) % NODES;
+        final UnsafeBuffer request = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+        final int length = new CommandEncoder().registerConsumer(request, 0, 42, 0);
+        try (WodianClient direct = WodianClient.connect("127.0.0.1", clientProxies[standby].port()))
+        {
+            final UnsafeBuffer reply = new UnsafeBuffer(direct.call(request, 0, length, 10_000));
+            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(reply, 0);
+            assertEquals(ErrorReplyDecoder.TEMPLATE_ID, header.templateId());
+            final ErrorReplyDecoder error = new ErrorReplyDecoder().wrapAndApplyHeader(reply, 0, header);
+            assertEquals(ResultCode.NOT_PRIMARY, error.code());
+            assertEquals(primary, error.leaderId());
+            assertEquals("127.0.0.1", error.leaderHost());
+            assertEquals(clientProxies[primary].port(), error.leaderPort());
+        }
+        try (WodianClient client = WodianClient.connect(new ClientConfig().node("127.0.0.1",
+            clientProxies[standby].port()).reconnect(true).reconnectGiveUpMs(10_000)))
+        {
+            final UnsafeBuffer reply = new UnsafeBuffer(client.call(request, 0, length, 10_000));
+            assertEquals(ResultCode.OK, new AckDecoder().wrapAndApplyHeader(reply, 0, new MessageHeaderDecoder())
+                .code(), "registered at the primary the standby named");
+            assertEquals("127.0.0.1:" + clientProxies[primary].port(), client.node());
+        }
     }
 
     private static String awaitOnePrimary(final String peers) throws InterruptedException

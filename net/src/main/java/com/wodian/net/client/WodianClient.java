@@ -147,6 +147,8 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     private volatile long reconnectCount;
     /** Receiver thread: NOT_PRIMARY answers in a row, for the back-off while a group elects its primary. */
     private int notPrimaryStreak;
+    /** Receiver thread: a primary reached through a leader hint that is not one of the configured nodes, else null. */
+    private volatile InetSocketAddress connectedNode;
     private final MessageHeaderDecoder replyHeader = new MessageHeaderDecoder();
     private final ErrorReplyDecoder errorReply = new ErrorReplyDecoder();
     private static final long NOT_PRIMARY_BACKOFF_MAX_MS = 50;
@@ -431,8 +433,37 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     /** The node currently (or last) connected to, as {@code host:port}. */
     public String node()
     {
-        final InetSocketAddress node = config.nodes().get(nodeIndex);
+        final InetSocketAddress node = null != connectedNode ? connectedNode : config.nodes().get(nodeIndex);
         return node.getHostString() + ':' + node.getPort();
+    }
+
+    /**
+     * Receiver thread: where a NOT_PRIMARY reply said the primary is (its leader hint), or null when it named none.
+     * A hinted address that is one of the configured nodes moves {@link #nodeIndex} there instead.
+     */
+    private InetSocketAddress leaderHint(final int length)
+    {
+        if (replyHeader.blockLength() < ErrorReplyDecoder.BLOCK_LENGTH ||
+            length < MessageHeaderDecoder.ENCODED_LENGTH + ErrorReplyDecoder.BLOCK_LENGTH || errorReply.leaderId() < 0 ||
+            errorReply.leaderPort() <= 0 || errorReply.leaderPort() > 0xFFFF)
+        {
+            return null;
+        }
+        final String host = errorReply.leaderHost();
+        if (host.isEmpty())
+        {
+            return null;
+        }
+        final InetSocketAddress hinted = InetSocketAddress.createUnresolved(host, errorReply.leaderPort());
+        for (int i = 0; i < config.nodes().size(); i++)
+        {
+            final InetSocketAddress node = config.nodes().get(i);
+            if (node.getPort() == hinted.getPort() && node.getHostString().equals(host))
+            {
+                return node;
+            }
+        }
+        return hinted;
     }
 
     private long append(final DirectBuffer message, final int offset, final int length, final ReplyListener listener)
@@ -736,7 +767,8 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         if (retain && isNotPrimary(buffer, offset, length))
         {
             // Not answered: the request stays in flight and is re-sent, with its idempotency key, at the primary.
-            throw new NotPrimaryException(node() + " is not the primary" + describe(buffer, offset, length));
+            throw new NotPrimaryException(node() + " is not the primary" + describe(buffer, offset, length),
+                leaderHint(length));
         }
         notPrimaryStreak = 0;
         final ReplyListener listener = inFlightListeners[index];
@@ -770,7 +802,22 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         // Being sent on by a standby is routine during a failover: not worth an INFO line per hop.
         LOG.log(cause instanceof NotPrimaryException ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
             "connection to {0} lost ({1}); reconnecting", node(), cause.toString());
-        if (cause instanceof NotPrimaryException)
+        InetSocketAddress hintedNode = null;
+        if (cause instanceof NotPrimaryException notPrimary && null != notPrimary.leader)
+        {
+            // The node named the primary: go straight there (one of our nodes, or an address we were not given).
+            final int index = config.nodes().indexOf(notPrimary.leader);
+            if (index >= 0)
+            {
+                nodeIndex = index;
+            }
+            else
+            {
+                hintedNode = notPrimary.leader;
+            }
+            notPrimaryStreak = 0;
+        }
+        else if (cause instanceof NotPrimaryException)
         {
             // Move on to the next node; while the group elects a primary every node says so: back off a little.
             nodeIndex = (nodeIndex + 1) % config.nodes().size();
@@ -789,7 +836,9 @@ public final class WodianClient implements AutoCloseable, RequestChannel
             final int nodeCount = config.nodes().size();
             for (int attempt = 0; attempt < nodeCount && !closed; attempt++)
             {
-                final InetSocketAddress node = config.nodes().get(nodeIndex);
+                final InetSocketAddress node = null != hintedNode ?
+                    new InetSocketAddress(hintedNode.getHostString(), hintedNode.getPort()) :
+                    config.nodes().get(nodeIndex);
                 SocketChannel newChannel = null;
                 try
                 {
@@ -806,6 +855,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                         }
                         channel = newChannel;
                         connected = true;
+                        connectedNode = null != hintedNode ? node : null;
                         if (null != logon)
                         {
                             merchantId = logon.merchantId;
@@ -840,6 +890,12 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                     closeQuietly(newChannel);
                     lastFailure = ex;
                 }
+                if (null != hintedNode)
+                {
+                    hintedNode = null; // tried once; then the configured nodes as before
+                    attempt--;
+                    continue;
+                }
                 nodeIndex = (nodeIndex + 1) % nodeCount;
             }
             if (System.nanoTime() - deadlineNs >= 0)
@@ -857,7 +913,8 @@ public final class WodianClient implements AutoCloseable, RequestChannel
 
     private boolean isNotPrimary(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH + ErrorReplyDecoder.BLOCK_LENGTH)
+        // Only code and templateId are needed: a server of schema version 3 sends the 4-byte block without a hint.
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH + ErrorReplyDecoder.leaderIdEncodingOffset())
         {
             return false;
         }
@@ -1104,9 +1161,13 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     {
         private static final long serialVersionUID = 1L;
 
-        NotPrimaryException(final String message)
+        /** The primary the refusing node named (its leader hint), or null. */
+        final transient InetSocketAddress leader;
+
+        NotPrimaryException(final String message, final InetSocketAddress leader)
         {
             super(message);
+            this.leader = leader;
         }
     }
 

@@ -176,9 +176,7 @@ final class InputPublisher
 
     private int encodeErrorReply(final InputEvent event, final ResultCode code, final int templateId)
     {
-        errorReplyEncoder.wrapAndApplyHeader(event.buffer, 0, headerEncoder)
-            .code(code)
-            .templateId(templateId);
-        return MessageHeaderEncoder.ENCODED_LENGTH + errorReplyEncoder.encodedLength();
+        return com.wodian.protocol.ErrorReplies.encode(errorReplyEncoder, headerEncoder, event.buffer, 0, code,
+            templateId);
     }
 }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param consensus            election and heartbeat timing.
  * @param laggingEntriesMax    {@link AckPolicy#ALL}: a standby this many entries behind is dropped from the set.
  * @param silentMsMax          {@link AckPolicy#ALL}: a standby not heard from for this long is dropped from the set.
+ * @param clientAddresses      per node id, the address clients reach that node at ({@code --client-peers}), named in
+ *                             NOT_PRIMARY replies as the primary's address; null (or a null entry) when not given.
  */
 public record ReplicaGroupConfig(
     String groupName,
@@ -25,7 +27,8 @@ public record ReplicaGroupConfig(
     AckPolicy ackPolicy,
     ConsensusConfig consensus,
     long laggingEntriesMax,
-    long silentMsMax)
+    long silentMsMax,
+    InetSocketAddress[] clientAddresses)
 {
     public static final String GROUP_NAME_DEFAULT = "wodian";
     public static final long LAGGING_ENTRIES_MAX_DEFAULT = 100_000;
@@ -55,6 +58,27 @@ public record ReplicaGroupConfig(
         {
             throw new IllegalArgumentException("laggingEntriesMax and silentMsMax must be positive");
         }
+        if (null != clientAddresses && clientAddresses.length != replicationAddresses.length)
+        {
+            throw new IllegalArgumentException("--client-peers names " + clientAddresses.length + " nodes, --peers " +
+                replicationAddresses.length);
+        }
+    }
+
+    /** Without client addresses: NOT_PRIMARY replies then name the primary's node id only. */
+    public ReplicaGroupConfig(
+        final String groupName, final int nodeId, final InetSocketAddress[] replicationAddresses,
+        final AckPolicy ackPolicy, final ConsensusConfig consensus, final long laggingEntriesMax,
+        final long silentMsMax)
+    {
+        this(groupName, nodeId, replicationAddresses, ackPolicy, consensus, laggingEntriesMax, silentMsMax, null);
+    }
+
+    /** The same group with the nodes' client addresses ({@code --client-peers 0=host:port,...}). */
+    public ReplicaGroupConfig withClientAddresses(final InetSocketAddress[] clientAddresses)
+    {
+        return new ReplicaGroupConfig(groupName, nodeId, replicationAddresses, ackPolicy, consensus,
+            laggingEntriesMax, silentMsMax, clientAddresses);
     }
 
     public ReplicaGroupConfig(final int nodeId, final InetSocketAddress[] replicationAddresses, final AckPolicy policy)
@@ -111,6 +135,7 @@ public record ReplicaGroupConfig(
     {
         return "ReplicaGroupConfig{group=" + groupName + ", nodeId=" + nodeId + ", peers=" +
             Arrays.toString(replicationAddresses) + ", ackPolicy=" + ackPolicy.displayName() + ", " + consensus +
-            ", laggingEntriesMax=" + laggingEntriesMax + ", silentMsMax=" + silentMsMax + '}';
+            ", laggingEntriesMax=" + laggingEntriesMax + ", silentMsMax=" + silentMsMax +
+            (null == clientAddresses ? "" : ", clientPeers=" + Arrays.toString(clientAddresses)) + '}';
     }
 }

@@ -13,6 +13,7 @@ import com.wodian.journal.consensus.TermStore;
 import com.wodian.net.replication.ReplicationTransport;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.ErrorReplies;
 import com.wodian.protocol.sbe.ClusterControlDecoder;
 import com.wodian.protocol.sbe.ClusterControlReplyEncoder;
 import com.wodian.protocol.sbe.ErrorReplyEncoder;
@@ -25,6 +26,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.net.InetSocketAddress;
 import java.util.SplittableRandom;
 
 /**
@@ -63,6 +65,9 @@ final class ReplicationStage implements Agent, EntryPayloads
     private static final long RING_PAYLOAD = -1;
 
     private final ReplicaGroupConfig group;
+    /** Per node id, the client address from --client-peers (null entries: unknown), for NOT_PRIMARY's leader hint. */
+    private final byte[][] clientHostsAscii;
+    private final int[] clientPorts;
     private final EventPoller<InputEvent> inputPoller;
     private final RingBuffer<InputEvent> applyRing;
     private final JournalReplicaLog journalLog;
@@ -131,6 +136,8 @@ final class ReplicationStage implements Agent, EntryPayloads
             logger);
         this.noopLength = new CommandEncoder().tick(noop, 0);
         this.inQuorum = new boolean[group.groupSize()];
+        this.clientHostsAscii = clientHosts(group);
+        this.clientPorts = clientPorts(group);
         java.util.Arrays.fill(inQuorum, true);
         if (journalLog.lastIndex() > 0 && journalLog.read(journalLog.lastIndex(), entry))
         {
@@ -302,7 +309,7 @@ final class ReplicationStage implements Agent, EntryPayloads
         }
         if (0 != event.sessionId) // the receiver's own Tick on a standby needs no answer
         {
-            final int length = errorReply(ResultCode.NOT_PRIMARY, templateIdOf(event));
+            final int length = notPrimaryReply(templateIdOf(event));
             pending.addPassThrough(InputEvent.KIND_REJECT, event.sessionId, event.correlationId, reply, 0, length);
         }
     }
@@ -580,8 +587,39 @@ final class ReplicationStage implements Agent, EntryPayloads
 
     private int errorReply(final ResultCode code, final int templateId)
     {
-        errorReplyEncoder.wrapAndApplyHeader(reply, 0, headerEncoder).code(code).templateId(templateId);
-        return MessageHeaderEncoder.ENCODED_LENGTH + errorReplyEncoder.encodedLength();
+        return ErrorReplies.encode(errorReplyEncoder, headerEncoder, reply, 0, code, templateId);
+    }
+
+    /** NOT_PRIMARY with the leader hint: the primary's node id and, with --client-peers, its client address. */
+    private int notPrimaryReply(final int templateId)
+    {
+        final int leaderId = node.leaderId();
+        final boolean known = leaderId >= 0 && leaderId < clientHostsAscii.length && leaderId != group.nodeId();
+        return ErrorReplies.encodeWithLeader(errorReplyEncoder, headerEncoder, reply, 0, ResultCode.NOT_PRIMARY,
+            templateId, known ? leaderId : ErrorReplies.NO_LEADER, known ? clientHostsAscii[leaderId] : null,
+            known ? clientPorts[leaderId] : 0);
+    }
+
+    private static byte[][] clientHosts(final ReplicaGroupConfig group)
+    {
+        final byte[][] hosts = new byte[group.groupSize()][];
+        for (int i = 0; null != group.clientAddresses() && i < hosts.length; i++)
+        {
+            final InetSocketAddress address = group.clientAddresses()[i];
+            hosts[i] = null == address ? null :
+                address.getHostString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        return hosts;
+    }
+
+    private static int[] clientPorts(final ReplicaGroupConfig group)
+    {
+        final int[] ports = new int[group.groupSize()];
+        for (int i = 0; null != group.clientAddresses() && i < ports.length; i++)
+        {
+            ports[i] = null == group.clientAddresses()[i] ? 0 : group.clientAddresses()[i].getPort();
+        }
+        return ports;
     }
 
     private boolean isTemplate(final InputEvent event, final int templateId)

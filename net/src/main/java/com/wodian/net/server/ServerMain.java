@@ -25,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
  *            [--ignore-stdin]
  * </pre>
  * With {@code --node-id}, the server is node I of a replica group: {@code --peers} gives each node's replication
- * address (node I listens on its own, dials the others); see docs/replication.md.
+ * address (node I listens on its own, dials the others); {@code --client-peers 0=HOST:PORT,...} each node's client
+ * address, named in NOT_PRIMARY replies so that clients go straight to the primary; see docs/replication.md.
  * When the server is ready (journal replayed, port bound, threads running) it prints exactly one line on standard
  * output, {@code WODIAN LISTENING port=<n>}, and flushes it; logs go to standard error. It runs until standard input
  * is closed (unless {@code --ignore-stdin}) or the process is stopped; a normal stop (SIGTERM, end of input) closes
@@ -122,6 +123,7 @@ public final class ServerMain
         int keysMax = 0;
         int nodeId = -1;
         String peers = null;
+        String clientPeers = null;
         AckPolicy ackPolicy = AckPolicy.QUORUM;
         String groupName = ReplicaGroupConfig.GROUP_NAME_DEFAULT;
         long electionTimeoutMs = ReplicaGroupConfig.ELECTION_TIMEOUT_MS_DEFAULT;
@@ -200,6 +202,9 @@ public final class ServerMain
                 case "--peers":
                     peers = value;
                     break;
+                case "--client-peers":
+                    clientPeers = value;
+                    break;
                 case "--ack-policy":
                     ackPolicy = AckPolicy.parse(value);
                     break;
@@ -249,7 +254,12 @@ public final class ServerMain
         {
             config.replicaGroup(new ReplicaGroupConfig(groupName, nodeId, ReplicaGroupConfig.parsePeers(peers),
                 ackPolicy, ReplicaGroupConfig.consensusConfig(electionTimeoutMs),
-                ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT, ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT));
+                ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT, ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT,
+                null == clientPeers ? null : ReplicaGroupConfig.parsePeers(clientPeers)));
+        }
+        else if (null != clientPeers)
+        {
+            throw new IllegalArgumentException("--client-peers needs --peers");
         }
         if (isoPort >= 0)
         {

@@ -394,10 +394,9 @@ final class SessionGate
     private void publishError(
         final Session session, final long correlationId, final ResultCode code, final int templateId)
     {
-        errorReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
-            .code(code)
-            .templateId(templateId);
-        publish(session, correlationId, errorReplyEncoder.encodedLength());
+        final int length = com.wodian.protocol.ErrorReplies.encode(errorReplyEncoder, headerEncoder, replyBuffer, 0,
+            code, templateId);
+        publisher.publishGatewayReply(session.sessionId, correlationId, replyBuffer, 0, length);
     }
 
     private void publish(final Session session, final long correlationId, final int bodyLength)
