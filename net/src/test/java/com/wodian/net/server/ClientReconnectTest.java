@@ -52,13 +52,12 @@ class ClientReconnectTest
         final ServerConfig firstConfig = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT);
         WodianServer server = WodianServer.launch(firstConfig);
         final int port = server.port();
-        final int deadPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(HOST)))
+        // A port held by a socket that never listens: connecting to it is refused for as long as the test runs
+        // (a probed-then-closed port could be taken by another process meanwhile).
+        try (Socket deadNode = new Socket(); CuttingProxy proxy = new CuttingProxy(port))
         {
-            deadPort = probe.getLocalPort();
-        }
-        try (CuttingProxy proxy = new CuttingProxy(port))
-        {
+            deadNode.bind(new java.net.InetSocketAddress(InetAddress.getByName(HOST), 0));
+            final int deadPort = deadNode.getLocalPort();
             try (WodianClient admin = ServerTestSupport.connect(server))
             {
                 new ServerTestSupport.Requests(admin).setUpParties();
@@ -278,9 +277,15 @@ class ClientReconnectTest
             frozen.addAll(sockets);
         }
 
+        /**
+         * Cuts the connections open now. Only those are forgotten: the client reconnects as soon as its socket is
+         * reset, and a connection the acceptor adds while this loop runs must stay tracked, or a later freeze would
+         * miss it (the race behind "the silent connection was replaced" failing once in a fresh-clone run).
+         */
         void cutAll()
         {
-            for (final Socket socket : sockets)
+            final List<Socket> cut = List.copyOf(sockets);
+            for (final Socket socket : cut)
             {
                 try
                 {
@@ -292,8 +297,8 @@ class ClientReconnectTest
                     // Already gone.
                 }
             }
-            sockets.clear();
-            frozen.clear();
+            sockets.removeAll(cut);
+            frozen.removeAll(cut);
         }
 
         private void pump(final Socket from, final Socket to)
