@@ -1,0 +1,457 @@
+/*
+ * Wodian reference client in C, written from docs/protocol.md and docs/security.md alone, with the codecs SBE's C
+ * generator makes from the published schema (engine/src/main/resources/sbe/wodian-schema.xml). It shows a vendor
+ * every step a POS terminal takes: frames, logon (challenge and proof), Pay, PaymentTry then PaymentConfirm,
+ * PaymentTry then PaymentCancel, Refund, and a consumer's BalanceQuery.
+ *
+ * Build (the codecs: java -Dsbe.target.language=C -Dsbe.output.dir=GEN -jar sbe-tool.jar wodian-schema.xml):
+ *   gcc -std=c11 -O2 -Wall -I GEN -o wodian-c-client wodian_client.c sha256.c
+ * Run against a server (its merchant, terminal and consumer registered, the consumer funded):
+ *   wodian-c-client HOST PORT MERCHANT_ID TERMINAL_ID TERMINAL_SECRET_HEX CONSUMER_ID CONSUMER_SECRET_HEX PAYMENT_ID
+ * Prints one line per reply and exits 0 when every reply is OK, 1 when one is not, 2 for a usage or I/O error.
+ * net/src/test/java/com/wodian/net/conformance/CReferenceClientTest.java builds and runs it in the test suite.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sha256.h"
+#include "com_wodian_protocol_sbe/messageHeader.h"
+#include "com_wodian_protocol_sbe/logon.h"
+#include "com_wodian_protocol_sbe/logonChallenge.h"
+#include "com_wodian_protocol_sbe/logonProof.h"
+#include "com_wodian_protocol_sbe/logonReply.h"
+#include "com_wodian_protocol_sbe/pay.h"
+#include "com_wodian_protocol_sbe/paymentTry.h"
+#include "com_wodian_protocol_sbe/paymentConfirm.h"
+#include "com_wodian_protocol_sbe/paymentCancel.h"
+#include "com_wodian_protocol_sbe/paymentReply.h"
+#include "com_wodian_protocol_sbe/refund.h"
+#include "com_wodian_protocol_sbe/refundReply.h"
+#include "com_wodian_protocol_sbe/balanceQuery.h"
+#include "com_wodian_protocol_sbe/balanceReply.h"
+#include "com_wodian_protocol_sbe/errorReply.h"
+
+#define SBE(name) com_wodian_protocol_sbe_##name
+#define MESSAGE_MAX 1024 /* a reply is at most 1024 bytes (protocol.md section 2) */
+#define HEADER_LENGTH 8
+
+/* One connection: the socket, the next correlation id, and a buffer for one message. */
+struct session
+{
+    int fd;
+    uint64_t next_correlation_id;
+    char message[MESSAGE_MAX];
+};
+
+/* A reply: its correlation id, template id, block length, version and message bytes (in session.message). */
+struct reply
+{
+    uint64_t correlation_id;
+    uint16_t template_id;
+    uint16_t block_length;
+    uint16_t version;
+    uint32_t length;
+};
+
+static void put_le32(uint8_t *at, uint32_t value)
+{
+    for (int i = 0; i < 4; i++)
+    {
+        at[i] = (uint8_t)(value >> (8 * i));
+    }
+}
+
+static void put_le64(uint8_t *at, uint64_t value)
+{
+    for (int i = 0; i < 8; i++)
+    {
+        at[i] = (uint8_t)(value >> (8 * i));
+    }
+}
+
+static uint64_t get_le(const uint8_t *at, int bytes)
+{
+    uint64_t value = 0;
+    for (int i = bytes - 1; i >= 0; i--)
+    {
+        value = value << 8 | at[i];
+    }
+    return value;
+}
+
+static int write_all(int fd, const uint8_t *bytes, size_t length)
+{
+    while (length > 0)
+    {
+        const ssize_t written = write(fd, bytes, length);
+        if (written <= 0)
+        {
+            return -1;
+        }
+        bytes += written;
+        length -= (size_t)written;
+    }
+    return 0;
+}
+
+static int read_all(int fd, uint8_t *bytes, size_t length)
+{
+    while (length > 0)
+    {
+        const ssize_t got = read(fd, bytes, length);
+        if (got <= 0)
+        {
+            return -1;
+        }
+        bytes += got;
+        length -= (size_t)got;
+    }
+    return 0;
+}
+
+/* Sends session.message[0..length) as one frame: frameLength (int32 LE) = 8 + length, correlationId (int64 LE). */
+static int send_frame(struct session *s, size_t length, uint64_t *correlation_id)
+{
+    uint8_t frame[12 + MESSAGE_MAX];
+    *correlation_id = s->next_correlation_id++;
+    put_le32(frame, (uint32_t)(8 + length));
+    put_le64(frame + 4, *correlation_id);
+    memcpy(frame + 12, s->message, length);
+    return write_all(s->fd, frame, 12 + length);
+}
+
+/* Reads one frame into session.message; checks its length against the protocol's bounds. */
+static int read_frame(struct session *s, struct reply *r)
+{
+    uint8_t head[12];
+    if (read_all(s->fd, head, sizeof(head)) < 0)
+    {
+        return -1;
+    }
+    const uint32_t frame_length = (uint32_t)get_le(head, 4);
+    if (frame_length < 8 + HEADER_LENGTH || frame_length > 8 + MESSAGE_MAX)
+    {
+        return -1;
+    }
+    r->correlation_id = get_le(head + 4, 8);
+    r->length = frame_length - 8;
+    if (read_all(s->fd, (uint8_t *)s->message, r->length) < 0)
+    {
+        return -1;
+    }
+    struct SBE(messageHeader) header;
+    SBE(messageHeader_wrap)(&header, s->message, 0, SBE(messageHeader_sbe_schema_version)(), r->length);
+    r->template_id = SBE(messageHeader_templateId)(&header);
+    r->block_length = SBE(messageHeader_blockLength)(&header);
+    r->version = SBE(messageHeader_version)(&header);
+    return (uint32_t)HEADER_LENGTH + r->block_length <= r->length ? 0 : -1;
+}
+
+/* Sends a request and reads its reply; replies come in request order, so it must carry the request's id. */
+static int call(struct session *s, size_t length, struct reply *r)
+{
+    uint64_t correlation_id;
+    if (send_frame(s, length, &correlation_id) < 0 || read_frame(s, r) < 0)
+    {
+        fprintf(stderr, "connection lost\n");
+        return -1;
+    }
+    if (r->correlation_id != correlation_id)
+    {
+        fprintf(stderr, "reply for correlation id %llu, expected %llu\n",
+            (unsigned long long)r->correlation_id, (unsigned long long)correlation_id);
+        return -1;
+    }
+    return 0;
+}
+
+/* Every reply starts its body with the uint16 result code (protocol.md section 5). */
+static int reply_code(const struct session *s)
+{
+    return (int)get_le((const uint8_t *)s->message + HEADER_LENGTH, 2);
+}
+
+static int connect_to(const char *host, const char *port)
+{
+    struct addrinfo hints = {0};
+    struct addrinfo *found = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    if (0 != getaddrinfo(host, port, &hints, &found))
+    {
+        return -1;
+    }
+    int fd = -1;
+    for (struct addrinfo *a = found; NULL != a && fd < 0; a = a->ai_next)
+    {
+        fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+        if (fd >= 0 && 0 != connect(fd, a->ai_addr, a->ai_addrlen))
+        {
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(found);
+    if (fd >= 0)
+    {
+        const int on = 1; /* requests are small and latency matters (protocol.md section 1) */
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+    }
+    return fd;
+}
+
+/*
+ * Logon (protocol.md 1.1, security.md): the key of the first HMAC is the secret's 32 bytes (hex-decoded).
+ *   clientKey = HMAC(secret, "Wodian Client Key"); storedKey = SHA-256(clientKey)
+ *   proof = clientKey XOR HMAC(storedKey, "wodian-logon-v1" || challenge || role || principalId LE)
+ */
+static int log_on(struct session *s, enum SBE(sessionRole) role, int64_t principal_id, const uint8_t secret[32])
+{
+    struct SBE(messageHeader) header;
+    struct SBE(logon) logon;
+    SBE(logon_wrap_and_apply_header)(&logon, s->message, 0, MESSAGE_MAX, &header);
+    SBE(logon_set_role)(&logon, role);
+    SBE(logon_set_principalId)(&logon, principal_id);
+    struct reply r;
+    if (call(s, HEADER_LENGTH + SBE(logon_encoded_length)(&logon), &r) < 0)
+    {
+        return -1;
+    }
+    if (SBE(logonChallenge_sbe_template_id)() != r.template_id)
+    {
+        fprintf(stderr, "logon refused: code %d\n", reply_code(s));
+        return -1;
+    }
+    struct SBE(logonChallenge) challenge_reply;
+    SBE(logonChallenge_wrap_for_decode)(&challenge_reply, s->message, HEADER_LENGTH, r.block_length, r.version,
+        r.length);
+    uint8_t auth_message[15 + 32 + 1 + 8];
+    memcpy(auth_message, "wodian-logon-v1", 15);
+    SBE(logonChallenge_get_challenge)(&challenge_reply, (char *)auth_message + 15, 32);
+    auth_message[47] = (uint8_t)role;
+    put_le64(auth_message + 48, (uint64_t)principal_id);
+
+    uint8_t client_key[32], stored_key[32], signature[32];
+    wodian_hmac_sha256(secret, 32, (const uint8_t *)"Wodian Client Key", 17, client_key);
+    wodian_sha256(client_key, 32, stored_key);
+    wodian_hmac_sha256(stored_key, 32, auth_message, sizeof(auth_message), signature);
+
+    struct SBE(logonProof) proof;
+    SBE(logonProof_wrap_and_apply_header)(&proof, s->message, 0, MESSAGE_MAX, &header);
+    for (int i = 0; i < 32; i++)
+    {
+        SBE(logonProof_set_proof)(&proof, (uint64_t)i, client_key[i] ^ signature[i]);
+    }
+    if (call(s, HEADER_LENGTH + SBE(logonProof_encoded_length)(&proof), &r) < 0)
+    {
+        return -1;
+    }
+    const int code = reply_code(s);
+    printf("logon role=%d principalId=%lld code=%d\n", (int)role, (long long)principal_id, code);
+    return SBE(logonReply_sbe_template_id)() == r.template_id && 0 == code ? 0 : -1;
+}
+
+/* Prints a PaymentReply (or the ErrorReply that refused the request); returns its code. */
+static int print_payment_reply(struct session *s, const char *what, const struct reply *r)
+{
+    if (SBE(paymentReply_sbe_template_id)() != r->template_id)
+    {
+        printf("%s refused template=%u code=%d\n", what, r->template_id, reply_code(s));
+        return reply_code(s) == 0 ? -1 : reply_code(s);
+    }
+    struct SBE(paymentReply) reply;
+    SBE(paymentReply_wrap_for_decode)(&reply, s->message, HEADER_LENGTH, r->block_length, r->version, r->length);
+    printf("%s code=%d paymentId=%lld amountFen=%lld pointsEarned=%lld\n", what, reply_code(s),
+        (long long)SBE(paymentReply_paymentId)(&reply), (long long)SBE(paymentReply_amountFen)(&reply),
+        (long long)SBE(paymentReply_pointsEarned)(&reply));
+    return reply_code(s);
+}
+
+static int pay(struct session *s, int64_t merchant, int64_t terminal, int64_t payment, int64_t consumer,
+    int64_t amount_fen)
+{
+    struct SBE(messageHeader) header;
+    struct SBE(pay) request;
+    SBE(pay_wrap_and_apply_header)(&request, s->message, 0, MESSAGE_MAX, &header);
+    SBE(pay_set_merchantId)(&request, merchant);
+    SBE(pay_set_terminalId)(&request, terminal);
+    SBE(pay_set_paymentId)(&request, payment);
+    SBE(pay_set_consumerId)(&request, consumer);
+    SBE(pay_set_amountFen)(&request, amount_fen);
+    SBE(pay_set_voucherId)(&request, 0);
+    struct reply r;
+    return call(s, HEADER_LENGTH + SBE(pay_encoded_length)(&request), &r) < 0 ? -1 :
+        print_payment_reply(s, "pay", &r);
+}
+
+static int payment_try(struct session *s, int64_t merchant, int64_t terminal, int64_t payment, int64_t consumer,
+    int64_t amount_fen, int64_t ttl_ms)
+{
+    struct SBE(messageHeader) header;
+    struct SBE(paymentTry) request;
+    SBE(paymentTry_wrap_and_apply_header)(&request, s->message, 0, MESSAGE_MAX, &header);
+    SBE(paymentTry_set_merchantId)(&request, merchant);
+    SBE(paymentTry_set_terminalId)(&request, terminal);
+    SBE(paymentTry_set_paymentId)(&request, payment);
+    SBE(paymentTry_set_consumerId)(&request, consumer);
+    SBE(paymentTry_set_amountFen)(&request, amount_fen);
+    SBE(paymentTry_set_ttlMs)(&request, ttl_ms);
+    SBE(paymentTry_set_voucherId)(&request, 0);
+    struct reply r;
+    return call(s, HEADER_LENGTH + SBE(paymentTry_encoded_length)(&request), &r) < 0 ? -1 :
+        print_payment_reply(s, "try", &r);
+}
+
+static int payment_confirm(struct session *s, int64_t merchant, int64_t terminal, int64_t payment)
+{
+    struct SBE(messageHeader) header;
+    struct SBE(paymentConfirm) request;
+    SBE(paymentConfirm_wrap_and_apply_header)(&request, s->message, 0, MESSAGE_MAX, &header);
+    SBE(paymentConfirm_set_merchantId)(&request, merchant);
+    SBE(paymentConfirm_set_terminalId)(&request, terminal);
+    SBE(paymentConfirm_set_paymentId)(&request, payment);
+    struct reply r;
+    return call(s, HEADER_LENGTH + SBE(paymentConfirm_encoded_length)(&request), &r) < 0 ? -1 :
+        print_payment_reply(s, "confirm", &r);
+}
+
+static int payment_cancel(struct session *s, int64_t merchant, int64_t terminal, int64_t payment)
+{
+    struct SBE(messageHeader) header;
+    struct SBE(paymentCancel) request;
+    SBE(paymentCancel_wrap_and_apply_header)(&request, s->message, 0, MESSAGE_MAX, &header);
+    SBE(paymentCancel_set_merchantId)(&request, merchant);
+    SBE(paymentCancel_set_terminalId)(&request, terminal);
+    SBE(paymentCancel_set_paymentId)(&request, payment);
+    struct reply r;
+    return call(s, HEADER_LENGTH + SBE(paymentCancel_encoded_length)(&request), &r) < 0 ? -1 :
+        print_payment_reply(s, "cancel", &r);
+}
+
+static int refund(struct session *s, int64_t merchant, int64_t terminal, int64_t payment, int64_t refund_id,
+    int64_t amount_fen)
+{
+    struct SBE(messageHeader) header;
+    struct SBE(refund) request;
+    SBE(refund_wrap_and_apply_header)(&request, s->message, 0, MESSAGE_MAX, &header);
+    SBE(refund_set_merchantId)(&request, merchant);
+    SBE(refund_set_terminalId)(&request, terminal);
+    SBE(refund_set_paymentId)(&request, payment);
+    SBE(refund_set_refundId)(&request, refund_id);
+    SBE(refund_set_amountFen)(&request, amount_fen);
+    struct reply r;
+    if (call(s, HEADER_LENGTH + SBE(refund_encoded_length)(&request), &r) < 0)
+    {
+        return -1;
+    }
+    if (SBE(refundReply_sbe_template_id)() != r.template_id)
+    {
+        printf("refund refused template=%u code=%d\n", r.template_id, reply_code(s));
+        return reply_code(s) == 0 ? -1 : reply_code(s);
+    }
+    struct SBE(refundReply) reply;
+    SBE(refundReply_wrap_for_decode)(&reply, s->message, HEADER_LENGTH, r.block_length, r.version, r.length);
+    printf("refund code=%d refundId=%lld amountFen=%lld\n", reply_code(s),
+        (long long)SBE(refundReply_refundId)(&reply), (long long)SBE(refundReply_amountFen)(&reply));
+    return reply_code(s);
+}
+
+static int balance(struct session *s, int64_t consumer)
+{
+    struct SBE(messageHeader) header;
+    struct SBE(balanceQuery) request;
+    SBE(balanceQuery_wrap_and_apply_header)(&request, s->message, 0, MESSAGE_MAX, &header);
+    SBE(balanceQuery_set_consumerId)(&request, consumer);
+    struct reply r;
+    if (call(s, HEADER_LENGTH + SBE(balanceQuery_encoded_length)(&request), &r) < 0)
+    {
+        return -1;
+    }
+    if (SBE(balanceReply_sbe_template_id)() != r.template_id)
+    {
+        printf("balance refused template=%u code=%d\n", r.template_id, reply_code(s));
+        return reply_code(s) == 0 ? -1 : reply_code(s);
+    }
+    struct SBE(balanceReply) reply;
+    SBE(balanceReply_wrap_for_decode)(&reply, s->message, HEADER_LENGTH, r.block_length, r.version, r.length);
+    printf("balance code=%d consumerId=%lld walletFen=%lld heldFen=%lld points=%lld\n", reply_code(s),
+        (long long)SBE(balanceReply_consumerId)(&reply), (long long)SBE(balanceReply_walletFen)(&reply),
+        (long long)SBE(balanceReply_heldFen)(&reply), (long long)SBE(balanceReply_points)(&reply));
+    return reply_code(s);
+}
+
+static int parse_secret(const char *hex, uint8_t secret[32])
+{
+    if (64 != strlen(hex))
+    {
+        return -1;
+    }
+    for (int i = 0; i < 32; i++)
+    {
+        unsigned int byte;
+        if (1 != sscanf(hex + 2 * i, "%2x", &byte))
+        {
+            return -1;
+        }
+        secret[i] = (uint8_t)byte;
+    }
+    return 0;
+}
+
+static int open_session(struct session *s, const char *host, const char *port, enum SBE(sessionRole) role,
+    int64_t principal_id, const uint8_t secret[32])
+{
+    s->fd = connect_to(host, port);
+    s->next_correlation_id = 1;
+    if (s->fd < 0)
+    {
+        fprintf(stderr, "cannot connect to %s:%s\n", host, port);
+        return -1;
+    }
+    return log_on(s, role, principal_id, secret);
+}
+
+int main(int argc, char **argv)
+{
+    uint8_t terminal_secret[32], consumer_secret[32];
+    if (9 != argc || parse_secret(argv[5], terminal_secret) < 0 || parse_secret(argv[7], consumer_secret) < 0)
+    {
+        fprintf(stderr, "usage: %s HOST PORT MERCHANT_ID TERMINAL_ID TERMINAL_SECRET_HEX CONSUMER_ID "
+            "CONSUMER_SECRET_HEX PAYMENT_ID\n", argv[0]);
+        return 2;
+    }
+    const int64_t merchant = atoll(argv[3]), terminal = atoll(argv[4]), consumer = atoll(argv[6]);
+    const int64_t payment = atoll(argv[8]);
+    static struct session pos, app;
+    if (open_session(&pos, argv[1], argv[2], SBE(sessionRole_TERMINAL), terminal, terminal_secret) < 0)
+    {
+        return 2;
+    }
+    int failures = 0;
+    failures += 0 != pay(&pos, merchant, terminal, payment, consumer, 2500);
+    failures += 0 != payment_try(&pos, merchant, terminal, payment + 1, consumer, 1000, 60000);
+    failures += 0 != payment_confirm(&pos, merchant, terminal, payment + 1);
+    failures += 0 != payment_try(&pos, merchant, terminal, payment + 2, consumer, 700, 60000);
+    failures += 0 != payment_cancel(&pos, merchant, terminal, payment + 2);
+    failures += 0 != refund(&pos, merchant, terminal, payment, payment, 500);
+    close(pos.fd);
+
+    /* A terminal may not read balances (security.md): the consumer's own session asks. */
+    if (open_session(&app, argv[1], argv[2], SBE(sessionRole_CONSUMER), consumer, consumer_secret) < 0)
+    {
+        return 2;
+    }
+    failures += 0 != balance(&app, consumer);
+    close(app.fd);
+    return 0 == failures ? 0 : 1;
+}

@@ -1,0 +1,170 @@
+package com.wodian.net.conformance;
+
+import com.wodian.engine.EngineConfig;
+import com.wodian.journal.DurabilityPolicy;
+import com.wodian.net.auth.CredentialStore;
+import com.wodian.net.auth.Credentials;
+import com.wodian.net.server.ServerConfig;
+import com.wodian.net.server.ThreadingMode;
+import com.wodian.net.server.WodianServer;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.BalanceReplyDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The C reference client (net/src/main/c, codecs from SBE's C generator, see net/pom.xml) compiled with gcc and run
+ * against a real server: logon as a terminal, Pay, Try/Confirm, Try/Cancel, Refund, then logon as the consumer and
+ * Balance. A second language written from the docs that gets every reply right is the proof that the docs suffice.
+ * Skipped, saying why, only when gcc is absent.
+ */
+class CReferenceClientTest
+{
+    private static final long MERCHANT_ID = 5;
+    private static final long TERMINAL_ID = 51;
+    private static final long CONSUMER_ID = 5001;
+    private static final long PAYMENT_ID = 700;
+    private static final Credentials ADMIN = Credentials.admin(1, secret(1));
+    private static final Credentials TERMINAL = Credentials.terminal(TERMINAL_ID, secret(2));
+    private static final Credentials CONSUMER = Credentials.consumer(CONSUMER_ID, secret(3));
+
+    @TempDir
+    Path dir;
+
+    private static byte[] secret(final int seed)
+    {
+        final byte[] secret = new byte[32];
+        for (int i = 0; i < secret.length; i++)
+        {
+            secret[i] = (byte)(seed * 31 + i);
+        }
+        return secret;
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theCClientPaysTriesConfirmsCancelsRefundsAndReadsTheBalance() throws Exception
+    {
+        final Path executable = compile();
+        final ServerConfig config = new ServerConfig().dataDir(dir.resolve("data")).host("127.0.0.1").port(0)
+            .threadingMode(ThreadingMode.COMPACT).durabilityPolicy(DurabilityPolicy.PAGE_CACHE)
+            .engineConfig(EngineConfig.small()).inputRingSize(1024).outputRingSize(1024).sessionsMax(64)
+            .shutdownTimeoutMs(5_000);
+        config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0).add(TERMINAL, MERCHANT_ID)
+            .add(CONSUMER, 0));
+        try (WodianServer server = WodianServer.launch(config))
+        {
+            final CommandEncoder encoder = new CommandEncoder();
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+            try (WireSession admin = new WireSession(server.port(), 10_000))
+            {
+                assertEquals(0, admin.logOn(ADMIN));
+                for (final int length : new int[]{
+                    encoder.registerMerchant(message, 0, MERCHANT_ID, 1, 100, 0, 0, false)})
+                {
+                    call(admin, message, length);
+                }
+                call(admin, message, encoder.registerTerminal(message, 0, TERMINAL_ID, MERCHANT_ID));
+                call(admin, message, encoder.registerConsumer(message, 0, CONSUMER_ID, 0));
+                call(admin, message, encoder.topUp(message, 0, CONSUMER_ID, 1, 100_000));
+            }
+
+            final HexFormat hex = HexFormat.of();
+            final Process process = new ProcessBuilder(executable.toString(), "127.0.0.1",
+                Integer.toString(server.port()), Long.toString(MERCHANT_ID), Long.toString(TERMINAL_ID),
+                hex.formatHex(secret(2)), Long.toString(CONSUMER_ID), hex.formatHex(secret(3)),
+                Long.toString(PAYMENT_ID)).redirectErrorStream(true).start();
+            final boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+            final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!exited)
+            {
+                process.destroyForcibly();
+            }
+            assertTrue(exited, "the C client finished: " + out);
+            assertEquals(0, process.exitValue(), out);
+            final List<String> lines = out.lines().toList();
+            assertEquals(List.of(
+                "logon role=1 principalId=" + TERMINAL_ID + " code=0",
+                "pay code=0 paymentId=700 amountFen=2500 pointsEarned=25",
+                "try code=0 paymentId=701 amountFen=1000 pointsEarned=0",
+                "confirm code=0 paymentId=701 amountFen=1000 pointsEarned=10",
+                "try code=0 paymentId=702 amountFen=700 pointsEarned=0",
+                "cancel code=0 paymentId=702 amountFen=700 pointsEarned=0",
+                "refund code=0 refundId=700 amountFen=500",
+                "logon role=3 principalId=" + CONSUMER_ID + " code=0",
+                "balance code=0 consumerId=5001 walletFen=97000 heldFen=0 points=30"), lines, out);
+
+            try (WireSession admin = new WireSession(server.port(), 10_000))
+            {
+                assertEquals(0, admin.logOn(ADMIN));
+                admin.send(9, message, encoder.balanceQuery(message, 0, CONSUMER_ID));
+                final WireSession.Frame reply = admin.read();
+                assertEquals(97_000, new BalanceReplyDecoder()
+                    .wrapAndApplyHeader(reply.message(), 0, new MessageHeaderDecoder()).walletFen(),
+                    "what the C client was told is what the server holds");
+            }
+        }
+    }
+
+    private static void call(final WireSession session, final UnsafeBuffer message, final int length)
+        throws IOException
+    {
+        session.send(9, message, length);
+        assertEquals(0, session.read().code());
+    }
+
+    /** Builds the client with gcc from its sources and the generated C codecs; skips the test without gcc. */
+    private Path compile() throws Exception
+    {
+        final Path sources = moduleDir().resolve("src/main/c");
+        final Path codecs = moduleDir().resolve("target/generated-sources/sbe-c");
+        assertTrue(Files.isDirectory(codecs.resolve("com_wodian_protocol_sbe")),
+            "SBE's C codecs are generated by the build (net/pom.xml, generate-sbe-c-codecs): " + codecs);
+        Assumptions.assumeTrue(gccPresent(), "gcc not found on PATH: the C reference client was not built or run " +
+            "(install gcc and libc6-dev to run this test)");
+        final Path executable = dir.resolve("wodian-c-client");
+        final Process gcc = new ProcessBuilder("gcc", "-std=c11", "-O2", "-Wall", "-I", codecs.toString(), "-o",
+            executable.toString(), sources.resolve("wodian_client.c").toString(), sources.resolve("sha256.c").toString())
+            .redirectErrorStream(true).start();
+        final boolean done = gcc.waitFor(90, TimeUnit.SECONDS);
+        final String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(done && 0 == gcc.exitValue(), "gcc failed:\n" + output);
+        return executable;
+    }
+
+    private static boolean gccPresent()
+    {
+        try
+        {
+            final Process probe = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
+            probe.getInputStream().readAllBytes();
+            return probe.waitFor(30, TimeUnit.SECONDS) && 0 == probe.exitValue();
+        }
+        catch (final IOException | InterruptedException notThere)
+        {
+            return false;
+        }
+    }
+
+    private static Path moduleDir()
+    {
+        final Path here = Path.of("").toAbsolutePath();
+        return Files.isDirectory(here.resolve("src/main/c")) ? here : here.resolve("net");
+    }
+}
