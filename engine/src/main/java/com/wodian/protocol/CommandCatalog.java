@@ -104,7 +104,8 @@ public final class CommandCatalog
         query(ClusterControlDecoder.TEMPLATE_ID, ClusterControlDecoder.BLOCK_LENGTH);
 
         enumFields(RegisterMerchantDecoder.TEMPLATE_ID,
-            new int[]{RegisterMerchantDecoder.allianceMemberEncodingOffset()}, new long[]{valid(BooleanType.values())});
+            new int[]{RegisterMerchantDecoder.allianceMemberEncodingOffset(), RegisterMerchantDecoder.tradeEncodingOffset()},
+            new long[]{valid(BooleanType.values()), valid(MerchantTrade.values())});
         enumFields(SetBlockedDecoder.TEMPLATE_ID,
             new int[]{SetBlockedDecoder.partyTypeEncodingOffset(), SetBlockedDecoder.blockedEncodingOffset()},
             new long[]{valid(PartyType.values()), valid(BooleanType.values())});
@@ -115,6 +116,11 @@ public final class CommandCatalog
         enumFields(SetRiskRuleDecoder.TEMPLATE_ID,
             new int[]{SetRiskRuleDecoder.modeEncodingOffset(), SetRiskRuleDecoder.actionEncodingOffset()},
             new long[]{valid(RiskMode.values()), valid(RiskAction.values())});
+        enumFields(SetRiskModelDecoder.TEMPLATE_ID,
+            new int[]{SetRiskModelDecoder.slotEncodingOffset(), SetRiskModelDecoder.opEncodingOffset()},
+            new long[]{valid(RiskModelSlot.values()), valid(RiskModelOp.values())});
+        enumFields(RiskModelQueryDecoder.TEMPLATE_ID,
+            new int[]{RiskModelQueryDecoder.slotEncodingOffset()}, new long[]{valid(RiskModelSlot.values())});
 
         session(LogonDecoder.TEMPLATE_ID, LogonDecoder.BLOCK_LENGTH);
         session(LogonProofDecoder.TEMPLATE_ID, LogonProofDecoder.BLOCK_LENGTH);
@@ -214,8 +220,12 @@ public final class CommandCatalog
         }
     }
 
-    /** True when every enum and boolean field of a well-framed message holds a value the schema defines. */
-    private static boolean enumValuesDefined(final DirectBuffer buffer, final int bodyOffset, final int templateId)
+    /**
+     * True when every enum and boolean field of a well-framed message holds a value the schema defines; a field
+     * beyond the block (appended by a later version than the sender's) is absent and takes its null value.
+     */
+    private static boolean enumValuesDefined(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int templateId)
     {
         final int[] offsets = ENUM_OFFSETS_BY_TEMPLATE[templateId];
         if (null == offsets)
@@ -223,7 +233,7 @@ public final class CommandCatalog
             return true;
         }
         final long[] validValues = ENUM_VALID_BY_TEMPLATE[templateId];
-        for (int i = 0; i < offsets.length; i++)
+        for (int i = 0; i < offsets.length && offsets[i] < blockLength; i++)
         {
             final int value = buffer.getByte(bodyOffset + offsets[i]) & 0xFF;
             if (value >= Long.SIZE || 0 == (validValues[i] & (1L << value)))
@@ -354,7 +364,7 @@ public final class CommandCatalog
         }
         final int blockLength = buffer.getShort(offset, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
         if (blockLength < BLOCK_LENGTH_BY_TEMPLATE[templateId] || HEADER_LENGTH + blockLength > length ||
-            !enumValuesDefined(buffer, offset + HEADER_LENGTH, templateId))
+            !enumValuesDefined(buffer, offset + HEADER_LENGTH, blockLength, templateId))
         {
             return ResultCode.MALFORMED_MESSAGE;
         }

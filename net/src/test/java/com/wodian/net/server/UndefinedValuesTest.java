@@ -122,6 +122,15 @@ class UndefinedValuesTest
             length = encoder.setRiskRule(message, 0, 0, 1, RiskMode.SHADOW, RiskAction.FLAG, 1, 0, 0);
             putBody(SetRiskRuleDecoder.actionEncodingOffset(), 255);
             assertRefused(socket, in, 5, length, SetRiskRuleDecoder.TEMPLATE_ID);
+
+            length = encoder.registerMerchant(message, 0, 78, 1, 100, 0, 0, false);
+            putBody(RegisterMerchantDecoder.tradeEncodingOffset(), 99);
+            assertRefused(socket, in, 6, length, RegisterMerchantDecoder.TEMPLATE_ID);
+
+            length = encoder.setRiskModel(message, 0, com.wodian.protocol.sbe.RiskModelSlot.ACTIVE,
+                com.wodian.protocol.sbe.RiskModelOp.CLEAR, 1, 0, 0, 0);
+            putBody(com.wodian.protocol.sbe.SetRiskModelDecoder.opEncodingOffset(), 9);
+            assertRefused(socket, in, 7, length, com.wodian.protocol.sbe.SetRiskModelDecoder.TEMPLATE_ID);
         }
         assertEquals(sequenceBefore, new ServerTestSupport.Requests(client).stateHash().lastSequence(),
             "nothing undecodable is journaled");
