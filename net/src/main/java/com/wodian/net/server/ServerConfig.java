@@ -755,6 +755,24 @@ public final class ServerConfig
         }
     }
 
+    /**
+     * What a newcomer needs from the start-up line, on one short line: where the data is, where it listens, thread
+     * layout, durability, logons, group membership, snapshots. The whole configuration is {@link #toString()}, logged
+     * at DEBUG (docs/performance.md lists every setting).
+     */
+    public String summary()
+    {
+        final ReplicaGroupConfig group = replicaGroup;
+        return "data " + dataDir + ", listening on " + host + ':' + (0 == port ? "(any free port)" : port) +
+            ", " + threadingMode.name().toLowerCase(java.util.Locale.ROOT) + " threads, durability " +
+            durabilityPolicy.name().toLowerCase(java.util.Locale.ROOT) + ", logon " +
+            gateway.authMode().name().toLowerCase(java.util.Locale.ROOT) +
+            (null == group ? ", running alone" : ", node " + group.nodeId() + " of a group of " +
+            group.groupSize() + " (" + group.ackPolicy().displayName() + ")") +
+            ", snapshots " + (snapshotConfig.enabled() ? "on" : "off") +
+            (gatewayFactories.isEmpty() ? "" : ", " + gatewayFactories.size() + " extra gateway(s)");
+    }
+
     @Override
     public String toString()
     {

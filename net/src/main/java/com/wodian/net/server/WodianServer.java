@@ -106,7 +106,9 @@ public final class WodianServer implements AutoCloseable
         config.validate();
         this.config = config;
         this.stageFailureHandler = new StageFailureHandler(config.fatalErrorHandler());
-        LOG.log(System.Logger.Level.INFO, "starting: {0}", config);
+        // A short line for people; the whole configuration (~1,500 characters) at DEBUG.
+        LOG.log(System.Logger.Level.INFO, "starting: {0}", config.summary());
+        LOG.log(System.Logger.Level.DEBUG, "configuration: {0}", config);
 
         // 1. State: open the journal, load the newest valid snapshot and replay the journal's tail after it (all of
         //    it when there is no snapshot), before any client can connect. A node of a replica group replays only up
