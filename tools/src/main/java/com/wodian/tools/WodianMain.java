@@ -13,8 +13,6 @@ import picocli.CommandLine.Command;
 @Command(
     name = "wodian",
     mixinStandardHelpOptions = true,
-    // --help and --version on every subcommand too: "wodian snapshot --help" must print usage, not refuse it.
-    scope = CommandLine.ScopeType.INHERIT,
     version = "wodian 0.1.0",
     description = "Wodian transaction processor: server, POS client, journal inspection, demo and benchmarks.",
     subcommands = {
@@ -67,7 +65,14 @@ public final class WodianMain implements Runnable
         if (args.length > 0 && JmhCommand.NAME.equals(args[0]))
         {
             // JMH parses its own options (-f, -prof ...): hand them over untouched rather than through picocli.
-            JmhCommand.runJmh(java.util.Arrays.copyOfRange(args, 1, args.length));
+            final String[] jmhArgs = java.util.Arrays.copyOfRange(args, 1, args.length);
+            if (1 == jmhArgs.length && "--help".equals(jmhArgs[0]))
+            {
+                // Every subcommand answers --help; JMH spells it -h.
+                commandLine().execute(args);
+                jmhArgs[0] = "-h";
+            }
+            JmhCommand.runJmh(jmhArgs);
             return;
         }
         System.exit(commandLine().execute(args));
@@ -76,7 +81,31 @@ public final class WodianMain implements Runnable
     /** The configured command line, for tests: {@code commandLine().execute(args)} returns the exit code. */
     public static CommandLine commandLine()
     {
-        return new CommandLine(new WodianMain()).setCaseInsensitiveEnumValuesAllowed(true);
+        final CommandLine commandLine = new CommandLine(new WodianMain()).setCaseInsensitiveEnumValuesAllowed(true);
+        addHelpOption(commandLine);
+        return commandLine;
+    }
+
+    /**
+     * Gives every command of the tree a usage-help option, so that "wodian snapshot --help" prints usage instead of
+     * refusing it. Added here rather than inherited from the root: an inherited --version would collide with the
+     * commands that have a --version of their own (risk-train's model version).
+     */
+    private static void addHelpOption(final CommandLine commandLine)
+    {
+        final CommandLine.Model.CommandSpec spec = commandLine.getCommandSpec();
+        if (spec.options().stream().noneMatch(CommandLine.Model.OptionSpec::usageHelp) &&
+            null == spec.findOption("--help"))
+        {
+            final String[] names = null == spec.findOption("-h") ? new String[]{"-h", "--help"} :
+                new String[]{"--help"};
+            spec.addOption(CommandLine.Model.OptionSpec.builder(names).usageHelp(true)
+                .description("Show this help message and exit.").build());
+        }
+        for (final CommandLine subcommand : commandLine.getSubcommands().values())
+        {
+            addHelpOption(subcommand);
+        }
     }
 
     @Override
