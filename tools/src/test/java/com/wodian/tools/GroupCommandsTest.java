@@ -74,17 +74,18 @@ class GroupCommandsTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void statusPromoteAndDemote(@TempDir final Path dir) throws Exception
     {
-        final InetSocketAddress[] replication = new InetSocketAddress[NODES];
-        for (int i = 0; i < NODES; i++)
-        {
-            replication[i] = new InetSocketAddress("127.0.0.1", freePort());
-        }
-        // Clients reach node i through clientProxies[i] (bound now), named in NOT_PRIMARY's leader hint.
+        // Clients reach node i through clientProxies[i], named in NOT_PRIMARY's leader hint. Bound first, so that
+        // none of the ports probed below for replication can be one of theirs.
         final InetSocketAddress[] clientAddresses = new InetSocketAddress[NODES];
         for (int i = 0; i < NODES; i++)
         {
             clientProxies[i] = new ForwardingProxy();
             clientAddresses[i] = new InetSocketAddress("127.0.0.1", clientProxies[i].port());
+        }
+        final InetSocketAddress[] replication = new InetSocketAddress[NODES];
+        for (int i = 0; i < NODES; i++)
+        {
+            replication[i] = new InetSocketAddress("127.0.0.1", freePort());
         }
         final StringBuilder peers = new StringBuilder();
         for (int i = 0; i < NODES; i++)
