@@ -8,7 +8,7 @@ package com.wodian.engine;
  */
 final class ConsumerProfileBook
 {
-    static final int STRIDE = 7;
+    static final int STRIDE = 8;
     private static final int REGISTERED_MS = 0;
     private static final int LAST_PAYMENT_MS = 1;
     private static final int AMOUNT = 2;
@@ -17,6 +17,8 @@ final class ConsumerProfileBook
     /** log16 of the last top-up (0..15), trades paid in (16..31). */
     private static final int TOP_UP_TRADES = 5;
     private static final int LAST_REDEMPTION_MS = 6;
+    /** Merchants ever paid: a 64-bit hashed set. */
+    private static final int MERCHANTS_EVER = 7;
 
     final long[] rows;
 
@@ -86,6 +88,18 @@ final class ConsumerProfileBook
         return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
     }
 
+    /** Trades ever paid in. */
+    long tradesEver(final int index)
+    {
+        return Long.bitCount(rows[index * STRIDE + TOP_UP_TRADES] >>> 16);
+    }
+
+    /** Merchants ever paid (bits set in a 64-bit hashed set: a lower bound). */
+    long merchantsEver(final int index)
+    {
+        return Long.bitCount(rows[index * STRIDE + MERCHANTS_EVER]);
+    }
+
     boolean paidInTrade(final int index, final int trade)
     {
         return (rows[index * STRIDE + TOP_UP_TRADES] & (1L << (16 + (trade & 15)))) != 0;
@@ -95,6 +109,7 @@ final class ConsumerProfileBook
     {
         final int base = index * STRIDE;
         rows[base + TOP_UP_TRADES] |= 1L << (16 + (trade & 15));
+        rows[base + MERCHANTS_EVER] |= 1L << ((merchantIndex * 0x9E3779B9) >>> 26);
         rows[base + LAST_PAYMENT_MS] = nowMs;
         rows[base + LAST_MERCHANT] = merchantIndex;
         rows[base + AMOUNT] = AmountStats.add(rows[base + AMOUNT], log16);

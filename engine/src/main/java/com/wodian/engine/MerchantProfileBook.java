@@ -20,7 +20,15 @@ final class MerchantProfileBook
     /** Hashed sets of the merchants that brought in this merchant's customers: this hour 0..31, previous 32..63. */
     private static final int RECRUITERS = COUNTS + 1;
     private static final int REGISTERED_MS = RECRUITERS + 1;
-    static final int STRIDE = REGISTERED_MS + 1;
+    /**
+     * Shares of its payments (EWMA, alpha 1/32, x1024): by consumers who paid at most two merchants ever (0..15), by
+     * young accounts (16..31), by consumers whose home shop is in another area (32..47).
+     */
+    private static final int SHARES = REGISTERED_MS + 1;
+    static final int STRIDE = SHARES + 1;
+    static final int SHARE_NARROW = 0;
+    static final int SHARE_YOUNG = 16;
+    static final int SHARE_OTHER_AREA = 32;
     static final long PERIOD_MS = 3_600_000L;
 
     /** Linear-counting estimate of distinct consumers from the bits set in a 64-bit hashed set. */
@@ -120,6 +128,27 @@ final class MerchantProfileBook
     {
         final long sets = rows[index * STRIDE + RECRUITERS];
         return Long.bitCount((sets | (sets >>> 32)) & 0xFFFF_FFFFL);
+    }
+
+    long share(final int index, final int shift)
+    {
+        return (rows[index * STRIDE + SHARES] >>> shift) & 0xFFFF;
+    }
+
+    void recordShares(final int index, final boolean narrow, final boolean young, final boolean otherArea)
+    {
+        long shares = rows[index * STRIDE + SHARES];
+        shares = ewma(shares, SHARE_NARROW, narrow);
+        shares = ewma(shares, SHARE_YOUNG, young);
+        shares = ewma(shares, SHARE_OTHER_AREA, otherArea);
+        rows[index * STRIDE + SHARES] = shares;
+    }
+
+    private static long ewma(final long shares, final int shift, final boolean hit)
+    {
+        final long share = (shares >>> shift) & 0xFFFF;
+        final long next = share + (((hit ? 1024 : 0) - share) >> 5);
+        return (shares & ~(0xFFFFL << shift)) | (next << shift);
     }
 
     long amount(final int index)

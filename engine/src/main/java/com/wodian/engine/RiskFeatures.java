@@ -57,7 +57,14 @@ final class RiskFeatures
     static final int TERMINAL_OTHER_AREA_SHARE = 45;
     static final int MERCHANT_AGE_HOURS = 46;
     static final int MINUTES_SINCE_REDEMPTION = 47;
-    static final int COUNT = 48;
+    static final int CONSUMER_TRADES_EVER = 48;
+    static final int CONSUMER_MERCHANTS_EVER = 49;
+    static final int MERCHANT_NARROW_CUSTOMER_SHARE = 50;
+    static final int MERCHANT_YOUNG_SHARE = 51;
+    static final int MERCHANT_OTHER_AREA_SHARE = 52;
+    static final int COUNT = 53;
+    /** A consumer who paid at most this many merchants ever counts as a narrow customer of the merchant. */
+    static final long NARROW_MERCHANTS = 2;
 
     /** Accounts younger than this count as young for the terminal's young-account share. */
     static final long YOUNG_ACCOUNT_MS = 48 * 3_600_000L;
@@ -74,7 +81,8 @@ final class RiskFeatures
         "RECRUITED_BY_OTHER", "MERCHANT_CONSUMERS_2H", "AMOUNT_ROUNDNESS", "WALLET_SHARE_PERMILLE",
         "VOUCHER_SHARE_PERMILLE", "MINUTES_SINCE_TOP_UP", "AMOUNT_VS_LAST_TOP_UP", "AREA_MATCHES_HOME",
         "AREA_MATCHES_LAST", "NEW_TRADE_FOR_CONSUMER", "TERMINAL_YOUNG_SHARE", "TERMINAL_OTHER_AREA_SHARE",
-        "MERCHANT_AGE_HOURS", "MINUTES_SINCE_REDEMPTION",
+        "MERCHANT_AGE_HOURS", "MINUTES_SINCE_REDEMPTION", "CONSUMER_TRADES_EVER", "CONSUMER_MERCHANTS_EVER",
+        "MERCHANT_NARROW_CUSTOMER_SHARE", "MERCHANT_YOUNG_SHARE", "MERCHANT_OTHER_AREA_SHARE",
     };
 
     final long[] values = new long[COUNT];
@@ -197,6 +205,9 @@ final class RiskFeatures
         x[NEW_TRADE_FOR_CONSUMER] = consumerProfiles.paidInTrade(consumer, trade) ? 0 : 1;
         x[TERMINAL_YOUNG_SHARE] = terminalProfiles.youngShare(terminal);
         x[TERMINAL_OTHER_AREA_SHARE] = terminalProfiles.foreignShare(terminal);
+        x[MERCHANT_NARROW_CUSTOMER_SHARE] = merchantProfiles.share(merchant, MerchantProfileBook.SHARE_NARROW);
+        x[MERCHANT_YOUNG_SHARE] = merchantProfiles.share(merchant, MerchantProfileBook.SHARE_YOUNG);
+        x[MERCHANT_OTHER_AREA_SHARE] = merchantProfiles.share(merchant, MerchantProfileBook.SHARE_OTHER_AREA);
         forConsumer(nowMs, consumer, merchant, trade);
     }
 
@@ -216,6 +227,8 @@ final class RiskFeatures
         x[MINUTES_SINCE_TOP_UP] = consumerProfiles.minutesSinceTopUp(consumer, nowMs);
         x[MERCHANT_AGE_HOURS] = merchantProfiles.ageHours(merchant, nowMs);
         x[MINUTES_SINCE_REDEMPTION] = consumerProfiles.minutesSinceRedemption(consumer, nowMs);
+        x[CONSUMER_TRADES_EVER] = consumerProfiles.tradesEver(consumer);
+        x[CONSUMER_MERCHANTS_EVER] = consumerProfiles.merchantsEver(consumer);
     }
 
     /** Fills {@link #values} for a redemption of points at a merchant (the consumer row was advanced to now). */
@@ -251,7 +264,10 @@ final class RiskFeatures
         final boolean firstTime = !seenPairs.seen(consumer, terminal);
         seenPairs.add(consumer, terminal);
         final boolean young = consumerProfiles.ageHours(consumer, nowMs) * 3_600_000L < YOUNG_ACCOUNT_MS;
-        terminalProfiles.recordPayment(terminal, consumer, firstTime, log16, young, sameArea(merchant, home) == 0);
+        final boolean otherArea = sameArea(merchant, home) == 0;
+        terminalProfiles.recordPayment(terminal, consumer, firstTime, log16, young, otherArea);
+        merchantProfiles.recordShares(merchant, consumerProfiles.merchantsEver(consumer) < NARROW_MERCHANTS, young,
+            otherArea);
         merchantProfiles.recordPayment(merchant, consumer, home, amountFen, log16, hour);
         final int trade = merchantProfiles.trade(merchant);
         trades.recordPayment(trade, log16, hour);

@@ -79,6 +79,9 @@ class RiskFeaturesTest
         assertEquals(120, x[RiskFeatures.MINUTES_SINCE_LAST_PAYMENT]);
         assertEquals(2, x[RiskFeatures.ACCOUNT_AGE_HOURS]);
         assertEquals(1, x[RiskFeatures.AT_LAST_PAYMENT_SHOP]);
+        assertEquals(1, x[RiskFeatures.CONSUMER_TRADES_EVER]);
+        assertEquals(1, x[RiskFeatures.CONSUMER_MERCHANTS_EVER]);
+        assertEquals(32, x[RiskFeatures.MERCHANT_NARROW_CUSTOMER_SHARE], "1024 / 32: one narrow customer's payment");
 
         // Forty times the usual at an electronics shop in another city, 100,000 yuan... of 10,000 in the wallet.
         d.advanceMs(60_000);
@@ -113,6 +116,9 @@ class RiskFeaturesTest
         assertTrue(newPairShare > 800, "thirty first-time consumers in a row: " + newPairShare);
         assertTrue(x[RiskFeatures.TERMINAL_YOUNG_SHARE] > 800, "all accounts hours old");
         assertTrue(x[RiskFeatures.TERMINAL_OTHER_AREA_SHARE] > 800, "all brought in by the Shenzhen shop");
+        assertTrue(x[RiskFeatures.MERCHANT_YOUNG_SHARE] > 500, "slower (alpha 1/32), over all tills");
+        assertTrue(x[RiskFeatures.MERCHANT_OTHER_AREA_SHARE] > 500);
+        assertTrue(x[RiskFeatures.MERCHANT_NARROW_CUSTOMER_SHARE] > 500, "every customer new to all shops");
         assertTrue(x[RiskFeatures.TERMINAL_DISTINCT_CONSUMERS] >= 15, "many distinct consumers in 10-20 min");
         assertEquals(x[RiskFeatures.AMOUNT_VS_TERMINAL], 0, "the terminal's usual amount");
     }

@@ -54,7 +54,9 @@ import java.util.concurrent.TimeoutException;
         PosCommand.RiskRule.class,
         PosCommand.RiskRuleShow.class,
         PosCommand.RiskEvents.class,
-        PosCommand.RiskStats.class})
+        PosCommand.RiskStats.class,
+        PosCommand.RiskModelLoad.class,
+        PosCommand.RiskModelShow.class})
 public final class PosCommand implements Runnable
 {
     @Option(names = "--host", defaultValue = "127.0.0.1", scope = ScopeType.INHERIT,
@@ -300,6 +302,45 @@ public final class PosCommand implements Runnable
         int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
         {
             return encoder.riskStatsQuery(buffer, 0, merchantId);
+        }
+    }
+
+    @Command(name = "risk-model", description = "Load a model file (wodian risk-train) into a slot: SetRiskModel " +
+        "BEGIN, TREES (4 per command), COMMIT, each journaled; the first refusal stops the load.")
+    static final class RiskModelLoad implements Callable<Integer>
+    {
+        @ParentCommand
+        PosCommand pos;
+        @Option(names = "--file", required = true) java.nio.file.Path file;
+        @Option(names = "--slot", defaultValue = "ACTIVE", description = "ACTIVE or CHALLENGER")
+        com.wodian.protocol.sbe.RiskModelSlot slot;
+
+        @Override
+        public Integer call() throws IOException
+        {
+            final com.wodian.perf.riskmodel.TreeModel model = com.wodian.perf.riskmodel.TreeModel.read(file);
+            final int[] exit = {WodianMain.EXIT_OK};
+            model.encode(pos.encoder, pos.buffer, slot, (buffer, length) ->
+            {
+                if (exit[0] == WodianMain.EXIT_OK)
+                {
+                    exit[0] = pos.send(length);
+                }
+            });
+            return exit[0];
+        }
+    }
+
+    @Command(name = "risk-model-show", description = "The model loaded in a slot and what it decided so far.")
+    static final class RiskModelShow extends Sub
+    {
+        @Option(names = "--slot", defaultValue = "ACTIVE", description = "ACTIVE or CHALLENGER")
+        com.wodian.protocol.sbe.RiskModelSlot slot;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.riskModelQuery(buffer, 0, slot);
         }
     }
 

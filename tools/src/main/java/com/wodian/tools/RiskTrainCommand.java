@@ -80,6 +80,8 @@ public final class RiskTrainCommand implements Callable<Integer>
         final RiskDataset tune = ModelTraining.collect(tuneHeldOut ? Worlds.byName(world, true, consumers, days) :
             worlds, tuneSeeds, cache, name + (tuneHeldOut ? "-held-out" : "-training"), System.out);
         ModelTraining.tune(model, tune, fpr, tradeFpr);
+        System.out.println("on the tuning seeds, scored offline (group figures not meaningful here):");
+        ModelTraining.report(model, tune, worlds.apply(tuneSeeds[0]).kindNames(), System.out);
         model.write(out);
         System.out.printf("declineScore %d, flagScore %d; written to %s%n", model.declineScore, model.flagScore, out);
         return WodianMain.EXIT_OK;

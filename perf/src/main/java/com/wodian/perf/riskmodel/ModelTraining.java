@@ -125,6 +125,19 @@ public final class ModelTraining
         model.flagScore = (int)Math.min(model.declineScore, above(all, 0.01));
     }
 
+    /** Recall per kind and variant and FPR on decisions scored offline with the model (no engine feedback). */
+    public static void report(final TreeModel model, final RiskDataset data, final String[] kindNames,
+        final PrintStream out)
+    {
+        final long[] x = new long[data.featureCount];
+        final boolean[] declined = new boolean[data.size];
+        for (int i = 0; i < data.size; i++)
+        {
+            declined[i] = model.score(data.row(i, x)) >= model.declineScore;
+        }
+        new Scorecard(kindNames, data, declined, new long[data.size]).print(out);
+    }
+
     /** The lowest integer score s such that at most {@code budget} of the values are >= s. */
     static long above(final long[] values, final double budget)
     {
