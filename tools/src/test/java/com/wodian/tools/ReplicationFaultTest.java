@@ -146,14 +146,26 @@ class ReplicationFaultTest
         final int ackedWithOneDown = pos.acknowledgedCount();
         assertTrue(pos.awaitAcknowledgedAbove(ackedWithOneDown + 200, FAILOVER_TIMEOUT_MS),
             "payments keep flowing with one standby down\n" + group.describe());
-        assertEquals(primary, group.awaitLeader(-1, LEADER_TIMEOUT_MS), "the primary stays the primary");
+        // Losing a standby needs no election; one may still happen if the primary is starved of CPU past the
+        // election timeout (see the slow-standby note below), so a move is reported, not failed.
+        final int leaderWithOneDown = group.awaitLeader(-1, LEADER_TIMEOUT_MS);
+        if (leaderWithOneDown != primary)
+        {
+            report.add("note: leadership moved from " + primary + " to " + leaderWithOneDown + " with standby " +
+                standby + " down (an election under CPU starvation)");
+        }
         group.start(standby);
         awaitCaughtUp();
         report.add("standby " + standby + " killed under load: first acknowledgement after the kill in " +
-            TimeUnit.NANOSECONDS.toMillis(firstAckNs - killNs) + " ms; primary " + primary + " kept its role; " +
+            TimeUnit.NANOSECONDS.toMillis(firstAckNs - killNs) + " ms; the primary was " + primary + "; " +
             "the restarted standby caught up");
 
-        final int slow = ReplicaGroup.NODES - primary - standby;
+        final int leaderBeforeSlow = group.awaitLeader(-1, LEADER_TIMEOUT_MS);
+        int slow = 0;
+        while (slow == leaderBeforeSlow || slow == standby)
+        {
+            slow++; // the standby that was not restarted, unless it leads by now
+        }
         final long delayMs = 20 + random.nextInt(60);
         group.slow(slow, delayMs);
         final int ackedBefore = pos.acknowledgedCount();
@@ -161,15 +173,17 @@ class ReplicationFaultTest
         Thread.sleep(2_000);
         final int ackedWhileSlow = pos.acknowledgedCount() - ackedBefore;
         assertTrue(ackedWhileSlow > 200, "payments flow while standby " + slow + " is slow: " + ackedWhileSlow);
-        // The slowed standby must not take over. Whether the primary keeps its role is not asserted: with a 300 ms
-        // election timeout, a node starved of CPU for that long (seen at load average ~25 on two cores) lets the
-        // healthy standby win an election, which is correct Raft behaviour; the checks after the heal still apply.
+        // Which node leads while one is slow is not asserted here. With a 300 ms election timeout, a JVM starved of
+        // CPU for that long (three servers, the terminal and Maven on two cores) lets a standby time out, and once
+        // the primary has stepped down the slow standby, its log complete again, may win: correct Raft behaviour.
+        // That a slow but healthy standby neither starts an election nor leads is asserted where time is simulated
+        // (ConsensusSimulationTest.aSlowStandbyNeitherDisruptsNorTakesOver); here the group must keep a leader,
+        // keep paying, lose nothing and converge after the heal.
         final int leaderWhileSlow = group.awaitLeader(-1, LEADER_TIMEOUT_MS);
-        assertNotEquals(slow, leaderWhileSlow, "a slow standby does not take over");
-        if (leaderWhileSlow != primary)
+        if (leaderWhileSlow != leaderBeforeSlow)
         {
-            report.add("note: leadership moved from " + primary + " to " + leaderWhileSlow + " while " + slow +
-                " was slow (an election under CPU starvation, not the slow node)");
+            report.add("note: leadership moved from " + leaderBeforeSlow + " to " + leaderWhileSlow + " while " +
+                slow + " was slow (an election under CPU starvation)");
         }
         final long slowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - slowStartNs);
         group.healAll();

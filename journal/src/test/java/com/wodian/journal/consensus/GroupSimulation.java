@@ -90,6 +90,9 @@ final class GroupSimulation
     private int transfersWon;
     private int transferTarget = -1;
     private long transferFromTerm;
+    /** A node whose links to and from its peers deliver after a fixed delay, in order (a slow standby); -1: none. */
+    private int slowNode = -1;
+    private int slowDelayMs;
 
     GroupSimulation(final long seed, final int groupSize, final AckPolicy ackPolicy)
     {
@@ -149,6 +152,50 @@ final class GroupSimulation
             step(false);
         }
         return checkConverged();
+    }
+
+    /**
+     * No faults: the group elects a leader within {@code settleMs}, then the links to and from one standby deliver
+     * every message {@code delayMs} late, in order, without loss (a slow standby behind TCP), for {@code slowMs}.
+     * Returns the standby that was slowed and the elections counted while it was slow, or fails if none was elected.
+     */
+    SlowRun runWithSlowStandby(final long settleMs, final int delayMs, final long slowMs)
+    {
+        networkLossy = false;
+        for (; nowMs < settleMs; nowMs++)
+        {
+            step(false);
+        }
+        final int leader = leaderOrFail();
+        slowNode = (leader + 1 + random.nextInt(groupSize - 1)) % groupSize;
+        slowDelayMs = delayMs;
+        final int electionsBefore = elections;
+        final int ackedBefore = ackedKeys.size();
+        boolean slowLed = false;
+        for (final long end = nowMs + slowMs; nowMs < end; nowMs++)
+        {
+            step(false);
+            slowLed |= up[slowNode] && nodes[slowNode].role() == Role.LEADER;
+        }
+        return new SlowRun(leader, slowNode, elections - electionsBefore, slowLed, ackedKeys.size() - ackedBefore,
+            leaderOrFail());
+    }
+
+    record SlowRun(int leaderBefore, int slowNode, int elections, boolean slowNodeLed, int acked, int leaderAfter)
+    {
+    }
+
+    private int leaderOrFail()
+    {
+        for (int id = 0; id < groupSize; id++)
+        {
+            if (up[id] && nodes[id].role() == Role.LEADER)
+            {
+                return id;
+            }
+        }
+        fail("no leader");
+        return -1;
     }
 
     private void step(final boolean faultsOn)
@@ -317,6 +364,12 @@ final class GroupSimulation
         }
         if (networkLossy && random.nextDouble() < dropRate)
         {
+            return;
+        }
+        if (from < groupSize && to < groupSize && (from == slowNode || to == slowNode))
+        {
+            // Like TCP: late, but whole and in order (a fixed delay keeps the send order, ties go by sequence).
+            network.add(new InFlight(nowMs + slowDelayMs, messageSequence++, from, to, message));
             return;
         }
         network.add(new InFlight(nowMs + 1 + random.nextInt(maxDelayMs), messageSequence++, from, to, message));
