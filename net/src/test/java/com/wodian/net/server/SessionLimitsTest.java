@@ -45,7 +45,9 @@ class SessionLimitsTest
     void slowlorisAndSilentConnectionsAreClosedWhileHeartbeatingClientsStay() throws Exception
     {
         final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).sessionsMax(256);
-        config.gateway().logonTimeoutMs(400).idleTimeoutMs(600).heartbeatIntervalMs(150);
+        // Timeouts well above a logon on a starved two-core machine (one took over 400 ms in a loaded run), and a
+        // heartbeat interval far below the idle timeout, so that only the trickling connections can time out.
+        config.gateway().logonTimeoutMs(1_500).idleTimeoutMs(2_000).heartbeatIntervalMs(250);
         try (WodianServer server = WodianServer.launch(config);
             WodianClient good = WodianClient.connect(new ClientConfig().node(HOST, server.port())
                 .credentials(ServerTestSupport.ADMIN)))
@@ -65,10 +67,10 @@ class SessionLimitsTest
             }
 
             // Every 50 ms one more byte of a frame that would be 200 bytes long, on every connection but the silent
-            // ones (i % 3 == 2), for 2 s: longer than both timeouts.
+            // ones (i % 3 == 2), for 4 s: longer than both timeouts.
             final boolean[] writeFailed = new boolean[SLOWLORIS_COUNT];
             final byte[] frameStart = {(byte)200, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-            for (int step = 0; step < 40; step++)
+            for (int step = 0; step < 80; step++)
             {
                 for (int i = 0; i < SLOWLORIS_COUNT; i++)
                 {
@@ -101,7 +103,7 @@ class SessionLimitsTest
 
             assertEquals(SLOWLORIS_COUNT, server.timedOutSessionCount(), "every slowloris and silent connection");
 
-            // The good client was silent for 2 s too, but its heartbeats kept it logged on.
+            // The good client was silent for 4 s too, but its heartbeats kept it logged on.
             assertEquals(100_000, new ServerTestSupport.Requests(good).balance(CONSUMER_ID).walletFen());
             assertEquals(0, good.reconnectCount());
         }
@@ -119,7 +121,9 @@ class SessionLimitsTest
             socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
             final long startNs = System.nanoTime();
             assertEquals(ResultCode.LOGON_TIMEOUT, closingError(new DataInputStream(socket.getInputStream())));
-            assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(3), "closed soon after the timeout");
+            // Bounded, generously: the point is that a silent connection is closed with nothing else to wake the
+            // gateway, not how punctually on a loaded machine.
+            assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(10), "closed soon after the timeout");
         }
     }
 
