@@ -3,7 +3,7 @@ package com.wodian.engine;
 /**
  * Consumers: wallet, holds, points, vouchers held, home merchant and flags, one 96-byte row each.
  */
-final class ConsumerBook extends RowBook
+public final class ConsumerBook extends RowBook
 {
     static final int STRIDE = 12;
     static final int WALLET_FEN = 1;

@@ -1,5 +1,12 @@
 package com.wodian.engine;
 
+import com.wodian.engine.risk.MerchantRiskBook;
+import com.wodian.engine.risk.RiskControl;
+import com.wodian.engine.risk.RiskEventLog;
+import com.wodian.engine.risk.RiskFeatures;
+import com.wodian.engine.risk.RiskModel;
+import com.wodian.engine.risk.RiskModels;
+import com.wodian.engine.risk.RiskRules;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.*;
 import org.agrona.DirectBuffer;

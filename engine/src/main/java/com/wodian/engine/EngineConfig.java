@@ -10,9 +10,9 @@ public final class EngineConfig
     /** Hard ceiling for any single amount: keeps {@code amount * amount} products inside a long (proportions). */
     public static final long AMOUNT_FEN_CEILING = 1_000_000_000L;
 
-    int consumersMax = 1_000_000;
-    int merchantsMax = 100_000;
-    int terminalsMax = 1_000_000;
+    public int consumersMax = 1_000_000;
+    public int merchantsMax = 100_000;
+    public int terminalsMax = 1_000_000;
     int holdsMax = 1_000_000;
     int keysMax = 2_000_000;
     long keyRetentionMs = 7L * 24 * 3600 * 1000;
@@ -25,9 +25,9 @@ public final class EngineConfig
     int pointsLedgerEntriesMax = 1 << 20;
     int distributionSliceEntries = 16;
     long distributionVoucherValidityMs = 30L * 24 * 3600 * 1000;
-    int riskPairsMax = 1 << 20;
-    int riskEventsMax = 1 << 16;
-    int riskOverridesMax = 4_096;
+    public int riskPairsMax = 1 << 20;
+    public int riskEventsMax = 1 << 16;
+    public int riskOverridesMax = 4_096;
 
     public EngineConfig consumersMax(final int value)
     {

@@ -3,7 +3,7 @@ package com.wodian.engine;
 /**
  * Merchants in registration order: balances, rules and statement counters in one row of longs each.
  */
-final class MerchantBook extends RowBook
+public final class MerchantBook extends RowBook
 {
     static final int STRIDE = 32;
     static final int SETTLEMENT_FEN = 1;

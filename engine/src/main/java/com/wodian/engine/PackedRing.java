@@ -6,19 +6,19 @@ package com.wodian.engine;
  * fall out of the window; adding saturates at the bucket's maximum instead of spilling into its neighbour. Pure
  * functions over primitives, so risk state stays a few longs per party and costs nothing to allocate.
  */
-final class PackedRing
+public final class PackedRing
 {
     private PackedRing()
     {
     }
 
-    static long mask(final int bits)
+    public static long mask(final int bits)
     {
         return bits >= 64 ? -1L : (1L << bits) - 1;
     }
 
     /** The ring after {@code steps} more periods: buckets move up by one per period, the oldest ones are dropped. */
-    static long advance(final long ring, final long steps, final int width, final int buckets)
+    public static long advance(final long ring, final long steps, final int width, final int buckets)
     {
         if (steps <= 0)
         {
@@ -32,13 +32,13 @@ final class PackedRing
     }
 
     /** Adds to the current (lowest) bucket, saturating at the bucket's maximum. */
-    static long addCurrent(final long ring, final long value, final int width)
+    public static long addCurrent(final long ring, final long value, final int width)
     {
         return addAt(ring, 0, value, width);
     }
 
     /** Adds to the field starting at bit {@code shift}, saturating at the field's maximum. */
-    static long addAt(final long ring, final int shift, final long value, final int width)
+    public static long addAt(final long ring, final int shift, final long value, final int width)
     {
         final long fieldMask = mask(width);
         final long current = (ring >>> shift) & fieldMask;
@@ -46,13 +46,13 @@ final class PackedRing
         return (ring & ~(fieldMask << shift)) | (next << shift);
     }
 
-    static long field(final long ring, final int shift, final int width)
+    public static long field(final long ring, final int shift, final int width)
     {
         return (ring >>> shift) & mask(width);
     }
 
     /** Sum of all buckets. */
-    static long sum(final long ring, final int width, final int buckets)
+    public static long sum(final long ring, final int width, final int buckets)
     {
         final long fieldMask = mask(width);
         long sum = 0;
@@ -66,7 +66,7 @@ final class PackedRing
     }
 
     /** Periods between two times (ms) for a period length: how far a ring last touched at {@code fromMs} moves. */
-    static long steps(final long fromMs, final long toMs, final long periodMs)
+    public static long steps(final long fromMs, final long toMs, final long periodMs)
     {
         return toMs / periodMs - fromMs / periodMs;
     }

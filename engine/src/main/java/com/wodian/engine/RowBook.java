@@ -7,7 +7,7 @@ import org.agrona.collections.Long2LongHashMap;
  * command touches one or two cache lines of a party, and an id-to-index map sized at start-up so it never rehashes.
  * Subclasses name the fields.
  */
-abstract class RowBook
+public abstract class RowBook
 {
     static final int ID = 0;
 
@@ -26,7 +26,7 @@ abstract class RowBook
     }
 
     /** Slots for an id map holding {@code capacity} entries below its 0.65 load factor. */
-    static int tableSize(final int capacity)
+    public static int tableSize(final int capacity)
     {
         return (int)Math.min(1L << 30, (long)(capacity / 0.6) + 16);
     }

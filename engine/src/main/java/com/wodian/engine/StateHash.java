@@ -5,14 +5,14 @@ package com.wodian.engine;
  * in order; keyed records are combined by addition so that the hash does not depend on hash-table layout, which a
  * restore from a snapshot may lay out differently.
  */
-final class StateHash
+public final class StateHash
 {
     private StateHash()
     {
     }
 
     /** Murmur3's 64-bit finaliser: every input bit affects every output bit. */
-    static long fmix(final long value)
+    public static long fmix(final long value)
     {
         long k = value;
         k ^= k >>> 33;
@@ -24,13 +24,13 @@ final class StateHash
     }
 
     /** Order-dependent fold of one more value into a running hash. */
-    static long fold(final long hash, final long value)
+    public static long fold(final long hash, final long value)
     {
         return fmix(hash * 31 + fmix(value));
     }
 
     /** Folds the count and the first {@code count * stride} values of a row-major table, in order. */
-    static long foldRows(final long seed, final long[] rows, final int count, final int stride)
+    public static long foldRows(final long seed, final long[] rows, final int count, final int stride)
     {
         long hash = fold(seed, count);
         final int end = count * stride;

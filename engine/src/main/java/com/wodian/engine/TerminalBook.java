@@ -3,7 +3,7 @@ package com.wodian.engine;
 /**
  * POS terminals, each bound to exactly one merchant for life.
  */
-final class TerminalBook extends RowBook
+public final class TerminalBook extends RowBook
 {
     static final int STRIDE = 4;
     static final int MERCHANT_INDEX = 1;

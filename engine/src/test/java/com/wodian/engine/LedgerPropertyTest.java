@@ -1,5 +1,6 @@
 package com.wodian.engine;
 
+import com.wodian.engine.risk.RiskRules;
 import com.wodian.protocol.sbe.PartyType;
 import com.wodian.protocol.sbe.PaymentConfirmDecoder;
 import com.wodian.protocol.sbe.ResultCode;

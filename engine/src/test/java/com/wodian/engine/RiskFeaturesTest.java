@@ -1,5 +1,8 @@
 package com.wodian.engine;
 
+import com.wodian.engine.risk.AmountStats;
+import com.wodian.engine.risk.RiskFeatures;
+import com.wodian.engine.risk.RiskRules;
 import com.wodian.protocol.sbe.MerchantTrade;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.RiskAction;

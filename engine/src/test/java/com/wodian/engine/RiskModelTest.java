@@ -1,5 +1,9 @@
 package com.wodian.engine;
 
+import com.wodian.engine.risk.AmountStats;
+import com.wodian.engine.risk.RiskFeatures;
+import com.wodian.engine.risk.RiskModel;
+import com.wodian.engine.risk.RiskRules;
 import com.wodian.protocol.sbe.MerchantTrade;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.ResultCode;

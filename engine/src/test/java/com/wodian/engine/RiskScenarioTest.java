@@ -1,5 +1,8 @@
 package com.wodian.engine;
 
+import com.wodian.engine.risk.ConsumerRiskBook;
+import com.wodian.engine.risk.RiskControl;
+import com.wodian.engine.risk.RiskRules;
 import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.PartyType;
 import com.wodian.protocol.sbe.ResultCode;

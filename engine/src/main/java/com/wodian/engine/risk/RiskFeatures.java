@@ -1,4 +1,8 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
+
+import com.wodian.engine.EngineConfig;
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
 
 /**
  * The integer features a scoring model ({@link RiskModel}) sees for one payment or redemption, read from the risk
@@ -7,12 +11,12 @@ package com.wodian.engine;
  * ({@link AmountStats}): 256 is "twice the usual", -256 "half"; {@link AmountStats#NO_HISTORY} when the profile is
  * empty. Counts of distinct parties are hashed-set estimates.
  */
-final class RiskFeatures
+public final class RiskFeatures
 {
-    static final int LOG_AMOUNT = 0;
-    static final int AMOUNT_VS_CONSUMER = 1;
+    public static final int LOG_AMOUNT = 0;
+    public static final int AMOUNT_VS_CONSUMER = 1;
     static final int CONSUMER_HISTORY = 2;
-    static final int AMOUNT_VS_MERCHANT = 3;
+    public static final int AMOUNT_VS_MERCHANT = 3;
     static final int AMOUNT_VS_TRADE = 4;
     static final int HOUR_SHARE_MERCHANT = 5;
     static final int HOUR_SHARE_TRADE = 6;
@@ -23,53 +27,53 @@ final class RiskFeatures
     static final int DISTINCT_TERMINALS = 11;
     static final int TERMINAL_ATTEMPTS_MINUTE = 12;
     static final int TERMINAL_FAILURES_MINUTE = 13;
-    static final int TERMINAL_DISTINCT_CONSUMERS = 14;
-    static final int TERMINAL_NEW_PAIR_SHARE = 15;
-    static final int FIRST_TIME_PAIR = 16;
-    static final int AMOUNT_VS_TERMINAL = 17;
-    static final int ACCOUNT_AGE_HOURS = 18;
+    public static final int TERMINAL_DISTINCT_CONSUMERS = 14;
+    public static final int TERMINAL_NEW_PAIR_SHARE = 15;
+    public static final int FIRST_TIME_PAIR = 16;
+    public static final int AMOUNT_VS_TERMINAL = 17;
+    public static final int ACCOUNT_AGE_HOURS = 18;
     static final int PAIR_SMALL_PAYMENTS = 19;
     static final int PAIR_REFUNDS = 20;
     static final int CONSUMER_REFUNDS_24H = 21;
     static final int CONSUMER_PAYMENTS_24H = 22;
-    static final int OWN_RECRUIT = 23;
+    public static final int OWN_RECRUIT = 23;
     static final int OWN_RECRUIT_SHARE_BPS = 24;
     static final int VOLUME_RATIO = 25;
     static final int MERCHANT_PAYMENTS_PER_CONSUMER_X16 = 26;
     static final int OTHERS_RECRUITS_SHARE_BPS = 27;
     static final int MERCHANT_RECRUITERS = 28;
-    static final int TRADE = 29;
+    public static final int TRADE = 29;
     static final int CONSUMER_STRIKES_24H = 30;
-    static final int MINUTES_SINCE_LAST_PAYMENT = 31;
+    public static final int MINUTES_SINCE_LAST_PAYMENT = 31;
     static final int IS_REDEMPTION = 32;
-    static final int AT_LAST_PAYMENT_SHOP = 33;
-    static final int RECRUITED_BY_OTHER = 34;
+    public static final int AT_LAST_PAYMENT_SHOP = 33;
+    public static final int RECRUITED_BY_OTHER = 34;
     static final int MERCHANT_CONSUMERS_2H = 35;
-    static final int AMOUNT_ROUNDNESS = 36;
-    static final int WALLET_SHARE_PERMILLE = 37;
+    public static final int AMOUNT_ROUNDNESS = 36;
+    public static final int WALLET_SHARE_PERMILLE = 37;
     static final int VOUCHER_SHARE_PERMILLE = 38;
-    static final int MINUTES_SINCE_TOP_UP = 39;
+    public static final int MINUTES_SINCE_TOP_UP = 39;
     static final int AMOUNT_VS_LAST_TOP_UP = 40;
-    static final int AREA_MATCHES_HOME = 41;
-    static final int AREA_MATCHES_LAST = 42;
-    static final int NEW_TRADE_FOR_CONSUMER = 43;
-    static final int TERMINAL_YOUNG_SHARE = 44;
-    static final int TERMINAL_OTHER_AREA_SHARE = 45;
-    static final int MERCHANT_AGE_HOURS = 46;
+    public static final int AREA_MATCHES_HOME = 41;
+    public static final int AREA_MATCHES_LAST = 42;
+    public static final int NEW_TRADE_FOR_CONSUMER = 43;
+    public static final int TERMINAL_YOUNG_SHARE = 44;
+    public static final int TERMINAL_OTHER_AREA_SHARE = 45;
+    public static final int MERCHANT_AGE_HOURS = 46;
     static final int MINUTES_SINCE_REDEMPTION = 47;
-    static final int CONSUMER_TRADES_EVER = 48;
-    static final int CONSUMER_MERCHANTS_EVER = 49;
-    static final int MERCHANT_NARROW_CUSTOMER_SHARE = 50;
-    static final int MERCHANT_YOUNG_SHARE = 51;
-    static final int MERCHANT_OTHER_AREA_SHARE = 52;
-    static final int COUNT = 53;
+    public static final int CONSUMER_TRADES_EVER = 48;
+    public static final int CONSUMER_MERCHANTS_EVER = 49;
+    public static final int MERCHANT_NARROW_CUSTOMER_SHARE = 50;
+    public static final int MERCHANT_YOUNG_SHARE = 51;
+    public static final int MERCHANT_OTHER_AREA_SHARE = 52;
+    public static final int COUNT = 53;
     /** A consumer who paid at most this many merchants ever counts as a narrow customer of the merchant. */
     static final long NARROW_MERCHANTS = 2;
 
     /** Accounts younger than this count as young for the terminal's young-account share. */
     static final long YOUNG_ACCOUNT_MS = 48 * 3_600_000L;
 
-    static final String[] NAMES = {
+    public static final String[] NAMES = {
         "LOG_AMOUNT", "AMOUNT_VS_CONSUMER", "CONSUMER_HISTORY", "AMOUNT_VS_MERCHANT", "AMOUNT_VS_TRADE",
         "HOUR_SHARE_MERCHANT", "HOUR_SHARE_TRADE", "CONSUMER_ATTEMPTS_MINUTE", "CONSUMER_ATTEMPTS_HOUR",
         "CONSUMER_SPEND_24H_YUAN", "DISTINCT_MERCHANTS", "DISTINCT_TERMINALS", "TERMINAL_ATTEMPTS_MINUTE",
@@ -95,7 +99,7 @@ final class RiskFeatures
     private final PairRiskBook pairs;
     final ConsumerProfileBook consumerProfiles;
     final TerminalProfileBook terminalProfiles;
-    final MerchantProfileBook merchantProfiles;
+    public final MerchantProfileBook merchantProfiles;
     final TradeProfileBook trades;
     final SeenPairs seenPairs;
 
@@ -120,7 +124,7 @@ final class RiskFeatures
     }
 
     /** 0 for fen, 1 whole yuan, 2 tens, 3 hundreds, 4 thousands of yuan: agents pay round amounts. */
-    static long roundness(final long amountFen)
+    public static long roundness(final long amountFen)
     {
         if (amountFen <= 0 || amountFen % 100 != 0)
         {

@@ -1,5 +1,8 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
 
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.RiskModelOp;
 import com.wodian.protocol.sbe.RiskModelSlot;
@@ -10,7 +13,7 @@ import com.wodian.protocol.sbe.RiskModelSlot;
  * its slot only when every tree arrived. Any step out of order is refused (RISK_MODEL_INVALID) and changes nothing,
  * so a replayed or repeated load ends in the same state.
  */
-final class RiskModels
+public final class RiskModels
 {
     static final int SLOT_ACTIVE = RiskModelSlot.ACTIVE.value();
     static final int SLOT_CHALLENGER = RiskModelSlot.CHALLENGER.value();
@@ -21,19 +24,19 @@ final class RiskModels
     /** Slot the staged model is for, 0 when nothing is staged. */
     private int stagingSlot;
 
-    RiskModel slot(final int slot)
+    public RiskModel slot(final int slot)
     {
         return slot == SLOT_ACTIVE ? active : challenger;
     }
 
-    static boolean validSlot(final int slot)
+    public static boolean validSlot(final int slot)
     {
         return slot == SLOT_ACTIVE || slot == SLOT_CHALLENGER;
     }
 
     /** BEGIN, COMMIT or CLEAR; TREES go through {@link #checkTrees} and {@link #stageTree}. */
-    ResultCode control(final int slot, final int op, final long version, final int treeCount, final int declineScore,
-        final int flagScore)
+    public ResultCode control(final int slot, final int op, final long version, final int treeCount,
+        final int declineScore, final int flagScore)
     {
         if (!validSlot(slot))
         {
@@ -71,7 +74,7 @@ final class RiskModels
     }
 
     /** May {@code count} trees starting at {@code firstTree} be staged now? */
-    ResultCode checkTrees(final int slot, final long version, final int firstTree, final int count)
+    public ResultCode checkTrees(final int slot, final long version, final int firstTree, final int count)
     {
         if (stagingSlot == 0 || stagingSlot != slot || staging.version() != version ||
             firstTree != staging.stagedTrees() || count < 1 || count > RiskModel.TREES_PER_MESSAGE_MAX ||
@@ -82,19 +85,19 @@ final class RiskModels
         return ResultCode.OK;
     }
 
-    static boolean validFeature(final int feature)
+    public static boolean validFeature(final int feature)
     {
         return feature >= 0 && feature < RiskFeatures.COUNT;
     }
 
-    void stageTree(final int f0, final long t0, final int f1, final long t1, final int f2, final long t2,
+    public void stageTree(final int f0, final long t0, final int f1, final long t1, final int f2, final long t2,
         final int leaf0, final int leaf1, final int leaf2, final int leaf3)
     {
         staging.stageTree(f0, t0, f1, t1, f2, t2, leaf0, leaf1, leaf2, leaf3);
     }
 
     /** Drops staged trees back to {@code stagedTrees} (a message with a bad tree stages nothing). */
-    void unstage(final int stagedTrees)
+    public void unstage(final int stagedTrees)
     {
         staging.unstage(stagedTrees);
     }

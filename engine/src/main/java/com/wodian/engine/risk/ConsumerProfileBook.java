@@ -1,4 +1,8 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
+
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
 
 /**
  * What the scoring model knows of a consumer beyond {@link ConsumerRiskBook}'s windows, four longs per consumer:

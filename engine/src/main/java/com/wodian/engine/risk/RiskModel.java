@@ -1,4 +1,8 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
+
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
 
 /**
  * A scoring model of boosted depth-2 trees over the integer features of {@link RiskFeatures}, trained offline
@@ -10,11 +14,11 @@ package com.wodian.engine;
  * <p>A model is loaded in steps (BEGIN, TREES..., COMMIT) into a staging area, so a half-loaded model never scores:
  * COMMIT swaps the staged trees in only when all of them arrived in order.
  */
-final class RiskModel
+public final class RiskModel
 {
-    static final int TREES_MAX = 256;
+    public static final int TREES_MAX = 256;
     static final int TREES_PER_MESSAGE_MAX = 4;
-    static final int NO_REASON = 255;
+    public static final int NO_REASON = 255;
 
     // Per tree: features and thresholds of nodes 0, 1 (left of 0), 2 (right of 0); leaves LL, LR, RL, RR.
     private final int[] features = new int[TREES_MAX * 3];
@@ -34,37 +38,37 @@ final class RiskModel
         return treeCount > 0;
     }
 
-    long version()
+    public long version()
     {
         return version;
     }
 
-    int treeCount()
+    public int treeCount()
     {
         return treeCount;
     }
 
-    int declineScore()
+    public int declineScore()
     {
         return declineScore;
     }
 
-    int flagScore()
+    public int flagScore()
     {
         return flagScore;
     }
 
-    long scored()
+    public long scored()
     {
         return scored;
     }
 
-    long atDeclineScore()
+    public long atDeclineScore()
     {
         return atDeclineScore;
     }
 
-    long atFlagScore()
+    public long atFlagScore()
     {
         return atFlagScore;
     }

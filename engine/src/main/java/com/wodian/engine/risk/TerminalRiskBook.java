@@ -1,4 +1,10 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
+
+import com.wodian.engine.PackedRing;
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
+import com.wodian.engine.TerminalBook;
 
 /**
  * Each terminal's velocity and refusals in the last minute, one 24-byte row of three longs indexed like

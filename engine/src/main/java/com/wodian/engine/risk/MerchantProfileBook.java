@@ -1,4 +1,9 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
+
+import com.wodian.engine.PackedRing;
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
 
 /**
  * What the scoring model knows of a merchant beyond {@link MerchantRiskBook}: its trade and area (RegisterMerchant),
@@ -7,7 +12,7 @@ package com.wodian.engine;
  * sales by consumers another merchant brought in, and which merchants brought them in (32-bit hashed sets): few
  * accounts carrying a shop, or a shop living off another's recruits, show there. Row layout: the offsets below.
  */
-final class MerchantProfileBook
+public final class MerchantProfileBook
 {
     private static final int TRADE_AREA = 0;
     private static final int AMOUNT = 1;
@@ -61,12 +66,12 @@ final class MerchantProfileBook
         return Math.max(0, nowMs - rows[index * STRIDE + REGISTERED_MS]) / 3_600_000L;
     }
 
-    int trade(final int index)
+    public int trade(final int index)
     {
         return (int)(rows[index * STRIDE + TRADE_AREA] & 0xFF);
     }
 
-    int areaCode(final int index)
+    public int areaCode(final int index)
     {
         return (int)(rows[index * STRIDE + TRADE_AREA] >>> 8);
     }

@@ -1,5 +1,9 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
 
+import com.wodian.engine.EngineConfig;
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.RiskDecision;
 
@@ -14,21 +18,21 @@ import com.wodian.protocol.sbe.RiskDecision;
  * refund succeeds it calls the matching {@code record*} method, which updates the profiles. While every rule is OFF
  * for a merchant nothing is evaluated nor profiled there (the cost of risk control is then one check).
  */
-final class RiskControl
+public final class RiskControl
 {
     private static final int DECISION_DECLINED = RiskDecision.DECLINED.value();
     private static final int DECISION_FLAGGED = RiskDecision.FLAGGED.value();
     private static final int DECISION_SHADOW_DECLINE = RiskDecision.SHADOW_DECLINE.value();
     private static final int DECISION_SHADOW_FLAG = RiskDecision.SHADOW_FLAG.value();
 
-    final RiskRules rules;
+    public final RiskRules rules;
     final ConsumerRiskBook consumers;
     final TerminalRiskBook terminals;
-    final MerchantRiskBook merchants;
+    public final MerchantRiskBook merchants;
     final PairRiskBook pairs;
-    final RiskEventLog events;
-    final RiskFeatures features;
-    final RiskModels models = new RiskModels();
+    public final RiskEventLog events;
+    public final RiskFeatures features;
+    public final RiskModels models = new RiskModels();
     /** Tools that train models: compute the features of every evaluated command even with no model loaded. */
     private boolean captureFeatures;
     /** Sequence of the command whose features are in {@code features.values} (-1: none yet). */
@@ -49,7 +53,7 @@ final class RiskControl
     private int merchantIndex;
     private int consumerIndex;
 
-    RiskControl(final EngineConfig config)
+    public RiskControl(final EngineConfig config)
     {
         rules = new RiskRules(config.merchantsMax, config.riskOverridesMax);
         consumers = new ConsumerRiskBook(config.consumersMax);
@@ -60,35 +64,35 @@ final class RiskControl
         features = new RiskFeatures(config, consumers, terminals, merchants, pairs);
     }
 
-    void captureFeatures(final boolean on)
+    public void captureFeatures(final boolean on)
     {
         captureFeatures = on;
     }
 
     /** Copies the last computed features into {@code into}; returns the sequence of their command (-1: none). */
-    long lastFeatures(final long[] into)
+    public long lastFeatures(final long[] into)
     {
         System.arraycopy(features.values, 0, into, 0, Math.min(into.length, RiskFeatures.COUNT));
         return featuresSequence;
     }
 
-    void merchantRegistered(final int merchantIndex, final int trade, final int areaCode, final long nowMs)
+    public void merchantRegistered(final int merchantIndex, final int trade, final int areaCode, final long nowMs)
     {
         features.merchantProfiles.registered(merchantIndex, trade, areaCode, nowMs);
     }
 
-    void recordTopUp(final int consumerIndex, final long amountFen, final long nowMs)
+    public void recordTopUp(final int consumerIndex, final long amountFen, final long nowMs)
     {
         features.consumerProfiles.recordTopUp(consumerIndex, amountFen, nowMs);
     }
 
     /** The wallet before the payment and the value of the voucher it names (0: none): features of the model. */
-    void paymentContext(final long walletFen, final long voucherFen)
+    public void paymentContext(final long walletFen, final long voucherFen)
     {
         features.paymentContext(walletFen, voucherFen);
     }
 
-    void consumerRegistered(final int consumerIndex, final long nowMs)
+    public void consumerRegistered(final int consumerIndex, final long nowMs)
     {
         features.consumerProfiles.registered(consumerIndex, nowMs);
     }
@@ -127,12 +131,12 @@ final class RiskControl
         }
     }
 
-    boolean isActive(final int merchantIndex)
+    public boolean isActive(final int merchantIndex)
     {
         return !rules.allOff(merchantIndex);
     }
 
-    void begin(final long sequence, final long nowMs, final int template, final long merchantId,
+    public void begin(final long sequence, final long nowMs, final int template, final long merchantId,
         final long consumerId, final long terminalId, final long referenceId, final long amountFen)
     {
         this.sequence = sequence;
@@ -196,7 +200,7 @@ final class RiskControl
     }
 
     /** A payment refused by a block (SetBlocked): logged and counted as the BLOCKED_PARTY rule. */
-    void recordBlocked(final int merchantIndex, final int consumerIndex, final int terminalIndex)
+    public void recordBlocked(final int merchantIndex, final int consumerIndex, final int terminalIndex)
     {
         this.merchantIndex = merchantIndex;
         this.consumerIndex = -1;
@@ -211,7 +215,7 @@ final class RiskControl
      *
      * @return OK, or the code of the first enforced rule whose action is to decline.
      */
-    ResultCode checkPayment(final int consumerIndex, final int merchantIndex, final int terminalIndex,
+    public ResultCode checkPayment(final int consumerIndex, final int merchantIndex, final int terminalIndex,
         final int homeMerchantIndex, final long amountFen)
     {
         this.consumerIndex = consumerIndex;
@@ -352,7 +356,7 @@ final class RiskControl
     }
 
     /** A Try or Pay was approved (held or settled): the profiles learn it. */
-    void recordPayment(final int consumerIndex, final int merchantIndex, final int terminalIndex,
+    public void recordPayment(final int consumerIndex, final int merchantIndex, final int terminalIndex,
         final int homeMerchantIndex, final long amountFen)
     {
         features.recordPayment(nowMs, consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, amountFen);
@@ -370,13 +374,13 @@ final class RiskControl
      * A Try or Pay recorded under its key was refused for a reason other than risk (funds, voucher, block): counts
      * against the terminal. Risk declines do not, or one fraudster declined at a shop would close its terminal.
      */
-    void recordRefusal(final int terminalIndex)
+    public void recordRefusal(final int terminalIndex)
     {
         terminals.advance(terminalIndex, nowMs);
         terminals.recordFailure(terminalIndex);
     }
 
-    ResultCode checkRefund(final int consumerIndex, final int merchantIndex)
+    public ResultCode checkRefund(final int consumerIndex, final int merchantIndex)
     {
         this.consumerIndex = consumerIndex;
         this.merchantIndex = merchantIndex;
@@ -398,7 +402,7 @@ final class RiskControl
         return decline;
     }
 
-    void recordRefund(final int consumerIndex, final int merchantIndex)
+    public void recordRefund(final int consumerIndex, final int merchantIndex)
     {
         consumers.recordRefund(consumerIndex);
         final int pair = pairs.findOrAdd(consumerIndex, merchantIndex);
@@ -406,7 +410,7 @@ final class RiskControl
         pairs.recordRefund(pair);
     }
 
-    ResultCode checkRedemption(final int consumerIndex, final int merchantIndex, final int homeMerchantIndex)
+    public ResultCode checkRedemption(final int consumerIndex, final int merchantIndex, final int homeMerchantIndex)
     {
         this.consumerIndex = consumerIndex;
         this.merchantIndex = merchantIndex;
@@ -439,13 +443,13 @@ final class RiskControl
         return decline;
     }
 
-    long counter(final int ruleId, final int kind)
+    public long counter(final int ruleId, final int kind)
     {
         return stats[(ruleId - 1) * 3 + kind];
     }
 
     /** Declines and flags so far (shadow hits excluded). */
-    long decisions()
+    public long decisions()
     {
         long sum = 0;
         for (int rule = 1; rule <= RiskRules.RULE_COUNT; rule++)
@@ -455,7 +459,7 @@ final class RiskControl
         return sum;
     }
 
-    void writeTo(final SnapshotWriter writer, final int consumerCount, final int merchantCount,
+    public void writeTo(final SnapshotWriter writer, final int consumerCount, final int merchantCount,
         final int terminalCount)
     {
         rules.writeTo(writer);
@@ -469,7 +473,7 @@ final class RiskControl
         models.writeTo(writer);
     }
 
-    void readFrom(final SnapshotReader reader, final int consumerCount, final int merchantCount,
+    public void readFrom(final SnapshotReader reader, final int consumerCount, final int merchantCount,
         final int terminalCount)
     {
         rules.readFrom(reader);
@@ -483,7 +487,7 @@ final class RiskControl
         models.readFrom(reader);
     }
 
-    long hash(final long seed, final int consumerCount, final int merchantCount, final int terminalCount)
+    public long hash(final long seed, final int consumerCount, final int merchantCount, final int terminalCount)
     {
         long hash = rules.hash(seed);
         hash = consumers.hash(hash, consumerCount);

@@ -1,4 +1,9 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
+
+import com.wodian.engine.PackedRing;
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
 
 /**
  * What the scoring model knows of a terminal beyond {@link TerminalRiskBook}'s minute windows, three longs per

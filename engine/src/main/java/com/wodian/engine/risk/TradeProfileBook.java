@@ -1,4 +1,8 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
+
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
 
 /**
  * Typical ticket ({@link AmountStats}) and hours ({@link HourProfile}) per merchant trade, learnt from every approved

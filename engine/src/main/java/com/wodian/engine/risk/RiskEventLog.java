@@ -1,24 +1,30 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
+
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
 
 /**
  * The most recent risk events (declines, flags and shadow hits) in a ring of fixed capacity: the oldest is
  * overwritten. Event ids are assigned in sequence from 1, so a reader pages with "events after id N" and sees from
  * {@link #oldestId()} whether it missed any.
  */
-final class RiskEventLog
+public final class RiskEventLog
 {
-    static final int EVENT_ID = 0;
-    static final int SEQUENCE = 1;
-    static final int TIMESTAMP_MS = 2;
-    static final int RULE_DECISION_TEMPLATE = 3;   // bits 0..7 rule id, 8..15 decision, 16..31 command template id
-    static final int MERCHANT_ID = 4;
-    static final int CONSUMER_ID = 5;
-    static final int TERMINAL_ID = 6;
-    static final int REFERENCE_ID = 7;
-    static final int AMOUNT_FEN = 8;
-    static final int OBSERVED = 9;
-    static final int MODEL_VERSION = 10;           // rules 14, 15: the model that scored; else 0
-    static final int REASONS = 11;                  // rules 14, 15: top feature ids, one per byte; else NO_REASONS
+    public static final int EVENT_ID = 0;
+    public static final int SEQUENCE = 1;
+    public static final int TIMESTAMP_MS = 2;
+    /** Bits 0..7 rule id, 8..15 decision, 16..31 command template id. */
+    public static final int RULE_DECISION_TEMPLATE = 3;
+    public static final int MERCHANT_ID = 4;
+    public static final int CONSUMER_ID = 5;
+    public static final int TERMINAL_ID = 6;
+    public static final int REFERENCE_ID = 7;
+    public static final int AMOUNT_FEN = 8;
+    public static final int OBSERVED = 9;
+    public static final int MODEL_VERSION = 10;           // rules 14, 15: the model that scored; else 0
+    /** Rules 14, 15: top feature ids, one per byte; else NO_REASONS. */
+    public static final int REASONS = 11;
     static final int STRIDE = 12;
     static final long NO_REASONS = 0xFF_FFFFL;
 
@@ -53,18 +59,18 @@ final class RiskEventLog
         events[base + REASONS] = reasons;
     }
 
-    long lastId()
+    public long lastId()
     {
         return lastId;
     }
 
     /** Oldest id still kept (1 until the ring wraps; lastId + 1 when empty). */
-    long oldestId()
+    public long oldestId()
     {
         return Math.max(1, lastId - mask);
     }
 
-    long get(final long eventId, final int field)
+    public long get(final long eventId, final int field)
     {
         return events[(int)(eventId & mask) * STRIDE + field];
     }

@@ -1,4 +1,10 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
+
+import com.wodian.engine.MerchantBook;
+import com.wodian.engine.PackedRing;
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
 
 /**
  * Each merchant's sales profile and risk counters, indexed like {@link MerchantBook}: sales in the last hour in four
@@ -6,7 +12,7 @@ package com.wodian.engine;
  * hourly sales (EWMA, alpha 1/8, sampled every 15 minutes, a plain mean over the first eight samples), and per
  * rule the declines, flags and shadow hits at this merchant.
  */
-final class MerchantRiskBook
+public final class MerchantRiskBook
 {
     static final int LAST_SEEN_MS = 0;
     static final int SALES_FEN = 1;                 // 1..4: newest first
@@ -14,9 +20,9 @@ final class MerchantRiskBook
     static final int HOURLY_AVERAGE_FEN = 9;
     static final int PERIODS_SEEN = 10;
     static final int STATS = 11;                    // (ruleId - 1) * 3 + DECLINED / FLAGGED / SHADOW
-    static final int DECLINED = 0;
-    static final int FLAGGED = 1;
-    static final int SHADOW = 2;
+    public static final int DECLINED = 0;
+    public static final int FLAGGED = 1;
+    public static final int SHADOW = 2;
     static final int STRIDE = STATS + RiskRules.RULE_COUNT * 3;
 
     static final int BUCKETS = 4;
@@ -33,7 +39,7 @@ final class MerchantRiskBook
         rows = new long[capacity * STRIDE];
     }
 
-    void advance(final int index, final long nowMs)
+    public void advance(final int index, final long nowMs)
     {
         final int base = index * STRIDE;
         final long last = rows[base + LAST_SEEN_MS];
@@ -59,7 +65,7 @@ final class MerchantRiskBook
         rows[base + LAST_SEEN_MS] = nowMs;
     }
 
-    long hourSales(final int index)
+    public long hourSales(final int index)
     {
         final int base = index * STRIDE + SALES_FEN;
         return rows[base] + rows[base + 1] + rows[base + 2] + rows[base + 3];
@@ -71,7 +77,7 @@ final class MerchantRiskBook
         return rows[base] + rows[base + 1] + rows[base + 2] + rows[base + 3];
     }
 
-    long hourlyAverage(final int index)
+    public long hourlyAverage(final int index)
     {
         return rows[index * STRIDE + HOURLY_AVERAGE_FEN];
     }
@@ -96,7 +102,7 @@ final class MerchantRiskBook
         rows[index * STRIDE + STATS + (ruleId - 1) * 3 + kind]++;
     }
 
-    long counter(final int index, final int ruleId, final int kind)
+    public long counter(final int index, final int ruleId, final int kind)
     {
         return rows[index * STRIDE + STATS + (ruleId - 1) * 3 + kind];
     }

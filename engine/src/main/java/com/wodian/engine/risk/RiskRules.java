@@ -1,5 +1,9 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
 
+import com.wodian.engine.RowBook;
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.RiskAction;
 import com.wodian.protocol.sbe.RiskMode;
@@ -11,32 +15,32 @@ import org.agrona.collections.Long2LongHashMap;
  * (docs/risk.md). All rules start OFF with the defaults below, which are the thresholds tuned on the labelled
  * workload (risk-eval); operators switch rules on with SetRiskRule.
  */
-final class RiskRules
+public final class RiskRules
 {
-    static final int CONSUMER_VELOCITY = 1;
-    static final int TERMINAL_VELOCITY = 2;
-    static final int AMOUNT_ANOMALY = 3;
-    static final int DAILY_LIMIT = 4;
-    static final int NEW_CONSUMER_LARGE = 5;
-    static final int PAIR_BURST = 6;
-    static final int REFUND_CYCLE = 7;
-    static final int CIRCULAR_FLOW = 8;
-    static final int VOLUME_SPIKE = 9;
-    static final int DISTINCT_PARTIES = 10;
-    static final int REDEMPTION = 11;
-    static final int TERMINAL_FAILURES = 12;
+    public static final int CONSUMER_VELOCITY = 1;
+    public static final int TERMINAL_VELOCITY = 2;
+    public static final int AMOUNT_ANOMALY = 3;
+    public static final int DAILY_LIMIT = 4;
+    public static final int NEW_CONSUMER_LARGE = 5;
+    public static final int PAIR_BURST = 6;
+    public static final int REFUND_CYCLE = 7;
+    public static final int CIRCULAR_FLOW = 8;
+    public static final int VOLUME_SPIKE = 9;
+    public static final int DISTINCT_PARTIES = 10;
+    public static final int REDEMPTION = 11;
+    public static final int TERMINAL_FAILURES = 12;
     /** Not configurable: the existing blocks (SetBlocked), counted and logged with the risk rules. */
-    static final int BLOCKED_PARTY = 13;
+    public static final int BLOCKED_PARTY = 13;
     /** The active scoring model (SetRiskModel): a hit when its score reaches the model's decline score. */
-    static final int MODEL = 14;
+    public static final int MODEL = 14;
     /** The challenger model: scored beside the active one, recorded as shadow hits whatever this rule's mode. */
-    static final int CHALLENGER = 15;
+    public static final int CHALLENGER = 15;
     /** Hand-written rules are 1..this. */
-    static final int HAND_RULES_MAX = 12;
+    public static final int HAND_RULES_MAX = 12;
     /** Highest configurable rule id; every id from 1 to it but {@link #BLOCKED_PARTY} is configurable. */
     static final int CONFIGURABLE_MAX = 15;
 
-    static boolean configurable(final int ruleId)
+    public static boolean configurable(final int ruleId)
     {
         return ruleId >= 1 && ruleId <= CONFIGURABLE_MAX && ruleId != BLOCKED_PARTY;
     }
@@ -49,13 +53,13 @@ final class RiskRules
     {
         return ruleId != TERMINAL_VELOCITY && ruleId != TERMINAL_FAILURES && ruleId != VOLUME_SPIKE;
     }
-    static final int RULE_COUNT = 15;
+    public static final int RULE_COUNT = 15;
 
-    static final int MODE = 0;
-    static final int ACTION = 1;
-    static final int THRESHOLD_1 = 2;
-    static final int THRESHOLD_2 = 3;
-    static final int THRESHOLD_3 = 4;
+    public static final int MODE = 0;
+    public static final int ACTION = 1;
+    public static final int THRESHOLD_1 = 2;
+    public static final int THRESHOLD_2 = 3;
+    public static final int THRESHOLD_3 = 4;
     static final int STRIDE = 5;
 
     static final long MODE_OFF = RiskMode.OFF.value();
@@ -139,7 +143,7 @@ final class RiskRules
     }
 
     /** The tuned default thresholds of a rule (index 0 is the action), for tools that switch rules on. */
-    static long[] defaults(final int ruleId)
+    public static long[] defaults(final int ruleId)
     {
         return DEFAULTS[ruleId].clone();
     }
@@ -169,12 +173,12 @@ final class RiskRules
         return ruleId * STRIDE;
     }
 
-    long get(final int merchantIndex, final int ruleId, final int field)
+    public long get(final int merchantIndex, final int ruleId, final int field)
     {
         return table(merchantIndex, ruleId)[base(merchantIndex, ruleId) + field];
     }
 
-    boolean hasOverride(final int merchantIndex, final int ruleId)
+    public boolean hasOverride(final int merchantIndex, final int ruleId)
     {
         return merchantIndex >= 0 && (overrideMaskByMerchant[merchantIndex] & (1 << ruleId)) != 0;
     }
@@ -202,7 +206,7 @@ final class RiskRules
      *
      * @return OK, or LIMIT_RISK_OVERRIDES when a new override does not fit.
      */
-    ResultCode set(final int merchantIndex, final int ruleId, final long mode, final long action, final long t1,
+    public ResultCode set(final int merchantIndex, final int ruleId, final long mode, final long action, final long t1,
         final long t2, final long t3)
     {
         if (merchantIndex < 0)

@@ -1,4 +1,4 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
 
 /**
  * Amounts on a log scale, integer only: {@link #log16} is 16 x log2 of an amount in fen (4 bits of mantissa), so a
@@ -6,16 +6,16 @@ package com.wodian.engine;
  * moving mean and mean absolute deviation of log16 amounts (EWMA, alpha 1/8, both x16 for precision) and a count,
  * packed into one long: mean 0..15, deviation 16..31, count 32..47 (saturating).
  */
-final class AmountStats
+public final class AmountStats
 {
     /** Value of a feature that compares with a profile that has no history yet. */
-    static final long NO_HISTORY = -1_000;
+    public static final long NO_HISTORY = -1_000;
 
     private AmountStats()
     {
     }
 
-    static long log16(final long amountFen)
+    public static long log16(final long amountFen)
     {
         if (amountFen <= 1)
         {

@@ -1,4 +1,10 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
+
+import com.wodian.engine.ConsumerBook;
+import com.wodian.engine.PackedRing;
+import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.StateHash;
 
 /**
  * Each consumer's behaviour profile in one 64-byte row of eight longs, indexed like {@link ConsumerBook}. Windows are
@@ -21,7 +27,7 @@ package com.wodian.engine;
  *         32..63    the previous half hour, same layout
  * </pre>
  */
-final class ConsumerRiskBook
+public final class ConsumerRiskBook
 {
     static final int STRIDE = 8;
     static final int LAST_SEEN_MS = 0;
@@ -161,13 +167,13 @@ final class ConsumerRiskBook
         return halfDays(index, STRIKES_SHIFT, 8);
     }
 
-    static long merchantBit(final int merchantIndex)
+    public static long merchantBit(final int merchantIndex)
     {
         return 1L << ((merchantIndex * 0x9E3779B9) >>> 28);
     }
 
     /** A long, not an int: bit 31 of an int would sign-extend into the previous half hour's sets. */
-    static long terminalBit(final int terminalIndex)
+    public static long terminalBit(final int terminalIndex)
     {
         return 1L << (16 + ((terminalIndex * 0x85EBCA6B) >>> 28));
     }
