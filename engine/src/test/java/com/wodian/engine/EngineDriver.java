@@ -19,6 +19,16 @@ final class EngineDriver implements ReplySink
     int replyLength;
     long sequence;
     long nowMs = 1_700_000_000_000L;
+    /** Sees every input and its reply, for recording a golden journal; null: none. */
+    Tap tap;
+
+    /** Receives each input applied through this driver with the reply it got. */
+    interface Tap
+    {
+        /** {@code sequence} is 0 for a query, which is not journaled. */
+        void onInput(long sequence, long timestampMs, DirectBuffer input, int inputLength, DirectBuffer reply,
+            int replyLength);
+    }
 
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final PaymentReplyDecoder paymentReply = new PaymentReplyDecoder();
@@ -48,12 +58,20 @@ final class EngineDriver implements ReplySink
     ResultCode apply(final int length)
     {
         engine.onCommand(++sequence, nowMs, command, 0, length, this);
+        if (tap != null)
+        {
+            tap.onInput(sequence, nowMs, command, length, reply, replyLength);
+        }
         return code();
     }
 
     ResultCode query(final int length)
     {
         engine.onQuery(command, 0, length, this);
+        if (tap != null)
+        {
+            tap.onInput(0, nowMs, command, length, reply, replyLength);
+        }
         return code();
     }
 
