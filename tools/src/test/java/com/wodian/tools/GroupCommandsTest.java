@@ -3,7 +3,7 @@ package com.wodian.tools;
 import com.wodian.engine.EngineConfig;
 import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.consensus.ConsensusConfig;
-import com.wodian.net.server.AckPolicy;
+import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.net.server.GatewayConfig;
 import com.wodian.net.server.ReplicaGroupConfig;
 import com.wodian.net.server.ServerConfig;

@@ -1,18 +1,42 @@
 package com.wodian.journal.consensus;
 
 /**
- * The four messages of Raft (figure 2), with the leader's commit index and a conflict hint. Every message carries the
- * sender's term; a message from an older term is answered (so the sender learns it is stale) or ignored, never
- * obeyed.
+ * The four messages of Raft (figure 2), with the leader's commit index and a conflict hint, as records. Every message
+ * carries the sender's term; a message from an older term is answered (so the sender learns it is stale) or ignored,
+ * never obeyed.
  *
- * <p>These are plain records: consensus traffic is a few messages per heartbeat, not per client command. In the
- * product the entries travel as journal bytes beside the index/term metadata shown here.
+ * <p>The product does not use these: {@link ConsensusNode} sends through the primitive {@link ConsensusOutbox} and
+ * receives through its {@code on...} methods, so a transport encodes and decodes without objects per message. The
+ * records are the form the simulation's network queues and tests write by hand: {@link #outbox} turns a node's sends
+ * into records, {@link #deliverTo} hands a record to a node.
  */
 public sealed interface ConsensusMessage
 {
     long term();
 
     int fromNodeId();
+
+    /** Hands this message to {@code node}, as a transport's decoder would. */
+    void deliverTo(ConsensusNode node, long nowMs);
+
+    /** Sends this message through {@code outbox}, as a node would. */
+    void sendTo(int toNodeId, ConsensusOutbox outbox);
+
+    /** Receives a node's sends as records. */
+    @FunctionalInterface
+    interface Sink
+    {
+        void send(int toNodeId, ConsensusMessage message);
+    }
+
+    /**
+     * @return an outbox that turns each send into a record (AppendEntries copies its entries' terms and payload
+     * handles, as they are at the time of the send) and passes it to {@code sink}. Allocates per message.
+     */
+    static ConsensusOutbox outbox(final Sink sink)
+    {
+        return new RecordOutbox(sink);
+    }
 
     /**
      * Leadership transfer (Raft thesis 3.10): the leader tells an up-to-date follower to start an election now. The
@@ -21,6 +45,17 @@ public sealed interface ConsensusMessage
      */
     record TimeoutNow(long term, int fromNodeId) implements ConsensusMessage
     {
+        @Override
+        public void deliverTo(final ConsensusNode node, final long nowMs)
+        {
+            node.onTimeoutNow(term, fromNodeId, nowMs);
+        }
+
+        @Override
+        public void sendTo(final int toNodeId, final ConsensusOutbox outbox)
+        {
+            outbox.timeoutNow(toNodeId, term, fromNodeId);
+        }
     }
 
     /**
@@ -31,10 +66,32 @@ public sealed interface ConsensusMessage
     record RequestVote(long term, int fromNodeId, long lastLogIndex, long lastLogTerm, boolean leadershipTransfer)
         implements ConsensusMessage
     {
+        @Override
+        public void deliverTo(final ConsensusNode node, final long nowMs)
+        {
+            node.onRequestVote(term, fromNodeId, lastLogIndex, lastLogTerm, leadershipTransfer, nowMs);
+        }
+
+        @Override
+        public void sendTo(final int toNodeId, final ConsensusOutbox outbox)
+        {
+            outbox.requestVote(toNodeId, term, fromNodeId, lastLogIndex, lastLogTerm, leadershipTransfer);
+        }
     }
 
     record VoteReply(long term, int fromNodeId, boolean granted) implements ConsensusMessage
     {
+        @Override
+        public void deliverTo(final ConsensusNode node, final long nowMs)
+        {
+            node.onVoteReply(term, fromNodeId, granted, nowMs);
+        }
+
+        @Override
+        public void sendTo(final int toNodeId, final ConsensusOutbox outbox)
+        {
+            outbox.voteReply(toNodeId, term, fromNodeId, granted);
+        }
     }
 
     /**
@@ -48,8 +105,33 @@ public sealed interface ConsensusMessage
         long prevLogTerm,
         long[] entryTerms,
         long[] entryPayloads,
-        long leaderCommitIndex) implements ConsensusMessage
+        long leaderCommitIndex) implements ConsensusMessage, LogEntries
     {
+        @Override
+        public long termAt(final long index)
+        {
+            return entryTerms[(int)(index - prevLogIndex - 1)];
+        }
+
+        @Override
+        public long payloadAt(final long index)
+        {
+            return entryPayloads[(int)(index - prevLogIndex - 1)];
+        }
+
+        @Override
+        public void deliverTo(final ConsensusNode node, final long nowMs)
+        {
+            node.onAppendEntries(term, fromNodeId, prevLogIndex, prevLogTerm, leaderCommitIndex, entryTerms.length,
+                this, nowMs);
+        }
+
+        @Override
+        public void sendTo(final int toNodeId, final ConsensusOutbox outbox)
+        {
+            outbox.appendEntries(toNodeId, term, fromNodeId, prevLogIndex, prevLogTerm, leaderCommitIndex,
+                entryTerms.length, this);
+        }
     }
 
     /**
@@ -60,5 +142,71 @@ public sealed interface ConsensusMessage
     record AppendReply(long term, int fromNodeId, boolean success, long matchIndex, long conflictIndex)
         implements ConsensusMessage
     {
+        @Override
+        public void deliverTo(final ConsensusNode node, final long nowMs)
+        {
+            node.onAppendReply(term, fromNodeId, success, matchIndex, conflictIndex, nowMs);
+        }
+
+        @Override
+        public void sendTo(final int toNodeId, final ConsensusOutbox outbox)
+        {
+            outbox.appendReply(toNodeId, term, fromNodeId, success, matchIndex, conflictIndex);
+        }
+    }
+
+    /** The adapter behind {@link #outbox}. */
+    final class RecordOutbox implements ConsensusOutbox
+    {
+        private final Sink sink;
+
+        private RecordOutbox(final Sink sink)
+        {
+            this.sink = sink;
+        }
+
+        @Override
+        public void requestVote(
+            final int toNodeId, final long term, final int fromNodeId, final long lastLogIndex,
+            final long lastLogTerm, final boolean leadershipTransfer)
+        {
+            sink.send(toNodeId, new RequestVote(term, fromNodeId, lastLogIndex, lastLogTerm, leadershipTransfer));
+        }
+
+        @Override
+        public void voteReply(final int toNodeId, final long term, final int fromNodeId, final boolean granted)
+        {
+            sink.send(toNodeId, new VoteReply(term, fromNodeId, granted));
+        }
+
+        @Override
+        public void appendEntries(
+            final int toNodeId, final long term, final int fromNodeId, final long prevLogIndex,
+            final long prevLogTerm, final long leaderCommitIndex, final int entryCount, final LogEntries entries)
+        {
+            final long[] terms = new long[entryCount];
+            final long[] payloads = new long[entryCount];
+            for (int i = 0; i < entryCount; i++)
+            {
+                terms[i] = entries.termAt(prevLogIndex + 1 + i);
+                payloads[i] = entries.payloadAt(prevLogIndex + 1 + i);
+            }
+            sink.send(toNodeId, new AppendEntries(term, fromNodeId, prevLogIndex, prevLogTerm, terms, payloads,
+                leaderCommitIndex));
+        }
+
+        @Override
+        public void appendReply(
+            final int toNodeId, final long term, final int fromNodeId, final boolean success, final long matchIndex,
+            final long conflictIndex)
+        {
+            sink.send(toNodeId, new AppendReply(term, fromNodeId, success, matchIndex, conflictIndex));
+        }
+
+        @Override
+        public void timeoutNow(final int toNodeId, final long term, final int fromNodeId)
+        {
+            sink.send(toNodeId, new TimeoutNow(term, fromNodeId));
+        }
     }
 }

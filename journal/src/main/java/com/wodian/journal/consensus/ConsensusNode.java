@@ -24,8 +24,6 @@ import java.util.random.RandomGenerator;
  */
 public final class ConsensusNode
 {
-    private static final long[] NO_ENTRIES = new long[0];
-
     private final int nodeId;
     private final int groupSize;
     private final int majority;
@@ -126,27 +124,6 @@ public final class ConsensusNode
     public long lastIndex()
     {
         return log.lastIndex();
-    }
-
-    /**
-     * @return on the leader, highest index stored on every member of the group (the "local + all" acknowledgement
-     * policy); on other nodes 0.
-     */
-    public long replicatedToAllIndex()
-    {
-        if (role != Role.LEADER)
-        {
-            return 0;
-        }
-        long min = log.lastIndex();
-        for (int peer = 0; peer < groupSize; peer++)
-        {
-            if (peer != nodeId)
-            {
-                min = Math.min(min, matchIndex[peer]);
-            }
-        }
-        return min;
     }
 
     /**
@@ -308,88 +285,87 @@ public final class ConsensusNode
         }
     }
 
+    /**
+     * Hands a message record to the matching {@code on...} method (tests and the simulation; a transport calls those
+     * directly).
+     */
     public void onMessage(final ConsensusMessage message, final long nowMs)
     {
-        final long term = termStore.currentTerm();
-        if (message instanceof ConsensusMessage.RequestVote request)
+        message.deliverTo(this, nowMs);
+    }
+
+    /** A message of a higher term makes this node a follower of that term before it is handled. */
+    private void observeTerm(final long messageTerm, final long nowMs)
+    {
+        if (messageTerm > termStore.currentTerm())
         {
-            onRequestVote(request, term, nowMs);
-            return;
-        }
-        if (message.term() > term)
-        {
-            stepDown(message.term(), nowMs);
-        }
-        if (message instanceof ConsensusMessage.AppendEntries append)
-        {
-            onAppendEntries(append, nowMs);
-        }
-        else if (message instanceof ConsensusMessage.AppendReply reply)
-        {
-            onAppendReply(reply, nowMs);
-        }
-        else if (message instanceof ConsensusMessage.VoteReply reply)
-        {
-            onVoteReply(reply, nowMs);
-        }
-        else if (message instanceof ConsensusMessage.TimeoutNow timeoutNow)
-        {
-            onTimeoutNow(timeoutNow, nowMs);
+            stepDown(messageTerm, nowMs);
         }
     }
 
-    private void onTimeoutNow(final ConsensusMessage.TimeoutNow timeoutNow, final long nowMs)
+    /** TimeoutNow (Raft thesis 3.10): the leader asks this node to stand at once. */
+    public void onTimeoutNow(final long term, final int fromNodeId, final long nowMs)
     {
+        observeTerm(term, nowMs);
         // Only the leader of this node's current term may hand over; a TimeoutNow of an earlier term (late, or
         // duplicated after the transfer already happened) or from anyone else is ignored.
-        if (role == Role.FOLLOWER && timeoutNow.term() == termStore.currentTerm() &&
-            timeoutNow.fromNodeId() == leaderId)
+        if (role == Role.FOLLOWER && term == termStore.currentTerm() && fromNodeId == leaderId)
         {
             startElection(nowMs, true);
         }
     }
 
-    private void onRequestVote(final ConsensusMessage.RequestVote request, final long term, final long nowMs)
+    /** RequestVote: a candidate asks for this node's vote. */
+    public void onRequestVote(
+        final long requestTerm,
+        final int candidateId,
+        final long lastLogIndex,
+        final long lastLogTerm,
+        final boolean leadershipTransfer,
+        final long nowMs)
     {
+        final long term = termStore.currentTerm();
         // Stickiness (thesis 4.2.3): while a leader is known to be alive (this node, or one heard from within the
         // minimum election timeout), a vote request of a higher term is ignored, term not adopted: the candidate is
         // most likely a node that was cut off and is only now back, and must not depose a healthy leader. A
         // leadership transfer is the exception: the live leader itself asked the candidate to stand (thesis 3.10).
         final boolean leaderAlive =
             role == Role.LEADER || (leaderId != -1 && nowMs - lastLeaderContactMs < config.electionTimeoutMinMs());
-        if (leaderAlive && request.term() > term && !request.leadershipTransfer())
+        if (leaderAlive && requestTerm > term && !leadershipTransfer)
         {
             return;
         }
-        if (request.term() > term)
+        if (requestTerm > term)
         {
-            stepDown(request.term(), nowMs);
+            stepDown(requestTerm, nowMs);
         }
         final long currentTerm = termStore.currentTerm();
         boolean granted = false;
-        if (request.term() == currentTerm)
+        if (requestTerm == currentTerm)
         {
             final int votedFor = termStore.votedFor();
             final long lastTerm = log.termAt(log.lastIndex());
-            final boolean upToDate = request.lastLogTerm() > lastTerm ||
-                (request.lastLogTerm() == lastTerm && request.lastLogIndex() >= log.lastIndex());
-            if ((votedFor == TermStore.NO_VOTE || votedFor == request.fromNodeId()) && upToDate)
+            final boolean upToDate = lastLogTerm > lastTerm ||
+                (lastLogTerm == lastTerm && lastLogIndex >= log.lastIndex());
+            if ((votedFor == TermStore.NO_VOTE || votedFor == candidateId) && upToDate)
             {
-                termStore.store(currentTerm, request.fromNodeId());
+                termStore.store(currentTerm, candidateId);
                 granted = true;
                 resetElectionDeadline(nowMs);
             }
         }
-        outbox.send(request.fromNodeId(), new ConsensusMessage.VoteReply(currentTerm, nodeId, granted));
+        outbox.voteReply(candidateId, currentTerm, nodeId, granted);
     }
 
-    private void onVoteReply(final ConsensusMessage.VoteReply reply, final long nowMs)
+    /** VoteReply: a voter's answer to this node's RequestVote. */
+    public void onVoteReply(final long term, final int fromNodeId, final boolean granted, final long nowMs)
     {
-        if (role != Role.CANDIDATE || reply.term() != termStore.currentTerm() || !reply.granted())
+        observeTerm(term, nowMs);
+        if (role != Role.CANDIDATE || term != termStore.currentTerm() || !granted)
         {
             return;
         }
-        voteGranted[reply.fromNodeId()] = true;
+        voteGranted[fromNodeId] = true;
         int votes = 0;
         for (int peer = 0; peer < groupSize; peer++)
         {
@@ -404,31 +380,44 @@ public final class ConsensusNode
         }
     }
 
-    private void onAppendEntries(final ConsensusMessage.AppendEntries append, final long nowMs)
+    /**
+     * AppendEntries: the leader's entries {@code prevLogIndex + 1} to {@code prevLogIndex + entryCount}, read from
+     * {@code entries} by index (valid during this call only: the log's append copies what it keeps); with no
+     * entries, a heartbeat.
+     */
+    public void onAppendEntries(
+        final long leaderTerm,
+        final int fromNodeId,
+        final long prevLogIndex,
+        final long prevLogTerm,
+        final long leaderCommitIndex,
+        final int entryCount,
+        final LogEntries entries,
+        final long nowMs)
     {
+        observeTerm(leaderTerm, nowMs);
         final long term = termStore.currentTerm();
-        if (append.term() < term)
+        if (leaderTerm < term)
         {
-            outbox.send(append.fromNodeId(), new ConsensusMessage.AppendReply(term, nodeId, false, 0, 0));
+            outbox.appendReply(fromNodeId, term, nodeId, false, 0, 0);
             return;
         }
         if (role == Role.LEADER)
         {
-            throw new IllegalStateException("two leaders in term " + term + ": " + nodeId + " and " +
-                append.fromNodeId());
+            throw new IllegalStateException("two leaders in term " + term + ": " + nodeId + " and " + fromNodeId);
         }
         role = Role.FOLLOWER;
-        leaderId = append.fromNodeId();
+        leaderId = fromNodeId;
         lastLeaderContactMs = nowMs;
         resetElectionDeadline(nowMs);
 
-        final long prevIndex = append.prevLogIndex();
+        final long prevIndex = prevLogIndex;
         if (prevIndex > log.lastIndex())
         {
-            replyAppend(append, false, 0, log.lastIndex() + 1);
+            replyAppend(fromNodeId, false, 0, log.lastIndex() + 1);
             return;
         }
-        if (log.termAt(prevIndex) != append.prevLogTerm())
+        if (log.termAt(prevIndex) != prevLogTerm)
         {
             // Skip back over the whole conflicting term in one step.
             final long conflictTerm = log.termAt(prevIndex);
@@ -437,18 +426,17 @@ public final class ConsensusNode
             {
                 firstOfTerm--;
             }
-            replyAppend(append, false, 0, firstOfTerm);
+            replyAppend(fromNodeId, false, 0, firstOfTerm);
             return;
         }
 
-        final long[] terms = append.entryTerms();
-        final long[] payloads = append.entryPayloads();
-        for (int i = 0; i < terms.length; i++)
+        for (int i = 0; i < entryCount; i++)
         {
             final long index = prevIndex + 1 + i;
+            final long entryTerm = entries.termAt(index);
             if (index <= log.lastIndex())
             {
-                if (log.termAt(index) == terms[i])
+                if (log.termAt(index) == entryTerm)
                 {
                     continue; // already have it: a duplicate or reordered message must not truncate anything
                 }
@@ -459,43 +447,49 @@ public final class ConsensusNode
                 }
                 log.truncateFrom(index);
             }
-            log.append(terms[i], payloads[i]);
+            log.append(entryTerm, entries.payloadAt(index));
         }
 
-        final long lastNewIndex = prevIndex + terms.length;
-        if (append.leaderCommitIndex() > commitIndex)
+        final long lastNewIndex = prevIndex + entryCount;
+        if (leaderCommitIndex > commitIndex)
         {
-            commitIndex = Math.min(append.leaderCommitIndex(), lastNewIndex);
+            commitIndex = Math.min(leaderCommitIndex, lastNewIndex);
             applyCommitted();
         }
-        replyAppend(append, true, lastNewIndex, 0);
+        replyAppend(fromNodeId, true, lastNewIndex, 0);
     }
 
-    private void replyAppend(
-        final ConsensusMessage.AppendEntries append, final boolean success, final long match, final long conflict)
+    private void replyAppend(final int leader, final boolean success, final long match, final long conflict)
     {
-        outbox.send(append.fromNodeId(),
-            new ConsensusMessage.AppendReply(termStore.currentTerm(), nodeId, success, match, conflict));
+        outbox.appendReply(leader, termStore.currentTerm(), nodeId, success, match, conflict);
     }
 
-    private void onAppendReply(final ConsensusMessage.AppendReply reply, final long nowMs)
+    /** AppendReply: a follower's answer to this node's AppendEntries. */
+    public void onAppendReply(
+        final long term,
+        final int fromNodeId,
+        final boolean success,
+        final long replyMatchIndex,
+        final long conflictIndex,
+        final long nowMs)
     {
-        if (role != Role.LEADER || reply.term() != termStore.currentTerm())
+        observeTerm(term, nowMs);
+        if (role != Role.LEADER || term != termStore.currentTerm())
         {
             return;
         }
-        final int peer = reply.fromNodeId();
+        final int peer = fromNodeId;
         lastHeardFromMs[peer] = nowMs;
         // Only a reply that tells something new (moves this peer forward, confirms a probe, or moves it back on a
         // conflict) triggers sends. A duplicated or stale reply triggers nothing: otherwise every duplicate would
         // start one more send-reply chain and the traffic would grow without bound. Heartbeats find whatever a lost
         // message left behind.
-        if (reply.success())
+        if (success)
         {
-            final boolean advanced = reply.matchIndex() > matchIndex[peer];
+            final boolean advanced = replyMatchIndex > matchIndex[peer];
             if (advanced)
             {
-                matchIndex[peer] = reply.matchIndex();
+                matchIndex[peer] = replyMatchIndex;
                 nextIndex[peer] = Math.max(nextIndex[peer], matchIndex[peer] + 1);
                 advanceCommitIndex();
             }
@@ -519,7 +513,7 @@ public final class ConsensusNode
             // says (never below what it has acknowledged, never forward), one probe at a time until it accepts:
             // refusals of the other messages in flight then find nextIndex already moved back and trigger nothing.
             final long resumeIndex =
-                Math.max(matchIndex[peer] + 1, Math.min(nextIndex[peer] - 1, reply.conflictIndex()));
+                Math.max(matchIndex[peer] + 1, Math.min(nextIndex[peer] - 1, conflictIndex));
             if (resumeIndex < nextIndex[peer])
             {
                 nextIndex[peer] = resumeIndex;
@@ -544,13 +538,12 @@ public final class ConsensusNode
             return;
         }
         final long lastIndex = log.lastIndex();
-        final ConsensusMessage request =
-            new ConsensusMessage.RequestVote(term, nodeId, lastIndex, log.termAt(lastIndex), leadershipTransfer);
+        final long lastTerm = log.termAt(lastIndex);
         for (int peer = 0; peer < groupSize; peer++)
         {
             if (peer != nodeId)
             {
-                outbox.send(peer, request);
+                outbox.requestVote(peer, term, nodeId, lastIndex, lastTerm, leadershipTransfer);
             }
         }
     }
@@ -628,17 +621,10 @@ public final class ConsensusNode
     private void sendAppend(final int peer, final long nowMs, final boolean pipelined)
     {
         final long prevIndex = nextIndex[peer] - 1;
-        final long count = pipelined || probing[peer] ?
-            Math.min(config.maxEntriesPerAppend(), log.lastIndex() - prevIndex) : 0;
-        final long[] terms = count == 0 ? NO_ENTRIES : new long[(int)count];
-        final long[] payloads = count == 0 ? NO_ENTRIES : new long[(int)count];
-        for (int i = 0; i < count; i++)
-        {
-            terms[i] = log.termAt(prevIndex + 1 + i);
-            payloads[i] = log.payloadAt(prevIndex + 1 + i);
-        }
-        outbox.send(peer, new ConsensusMessage.AppendEntries(
-            termStore.currentTerm(), nodeId, prevIndex, log.termAt(prevIndex), terms, payloads, commitIndex));
+        final int count = pipelined || probing[peer] ?
+            (int)Math.min(config.maxEntriesPerAppend(), log.lastIndex() - prevIndex) : 0;
+        outbox.appendEntries(
+            peer, termStore.currentTerm(), nodeId, prevIndex, log.termAt(prevIndex), commitIndex, count, log);
         lastSentToMs[peer] = nowMs;
         if (pipelined)
         {
@@ -657,7 +643,7 @@ public final class ConsensusNode
         {
             return false;
         }
-        outbox.send(transferTarget, new ConsensusMessage.TimeoutNow(termStore.currentTerm(), nodeId));
+        outbox.timeoutNow(transferTarget, termStore.currentTerm(), nodeId);
         lastSentToMs[transferTarget] = nowMs;
         return true;
     }

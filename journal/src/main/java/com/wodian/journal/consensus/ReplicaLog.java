@@ -8,7 +8,7 @@ package com.wodian.journal.consensus;
  * <p>Implementations must make an append or a truncation durable before the call returns, because a node answers
  * the leader (and so lets it acknowledge clients) right after calling them.
  */
-public interface ReplicaLog
+public interface ReplicaLog extends LogEntries
 {
     /**
      * @return index of the last entry, 0 when the log is empty.
@@ -19,12 +19,14 @@ public interface ReplicaLog
      * @param index 0 to {@link #lastIndex()}.
      * @return term of the entry at {@code index}; 0 for index 0 (the empty prefix every log shares).
      */
+    @Override
     long termAt(long index);
 
     /**
      * @param index 1 to {@link #lastIndex()}.
      * @return the payload reference of the entry at {@code index}.
      */
+    @Override
     long payloadAt(long index);
 
     /**

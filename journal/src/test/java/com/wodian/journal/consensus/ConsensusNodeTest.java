@@ -35,7 +35,8 @@ class ConsensusNodeTest
         final int id, final int groupSize, final ConsensusConfig config, final MemoryReplicaLog log,
         final TermStore terms)
     {
-        return new ConsensusNode(id, groupSize, config, log, terms, (to, m) -> sent.add(new Sent(to, m)),
+        return new ConsensusNode(id, groupSize, config, log, terms,
+            ConsensusMessage.outbox((to, m) -> sent.add(new Sent(to, m))),
             (index, term, payload) -> committed.add(new long[] {index, term, payload}), new SplittableRandom(7), 0);
     }
 
@@ -374,7 +375,8 @@ class ConsensusNodeTest
                 final int from = id;
                 logs[id] = new MemoryReplicaLog();
                 nodes[id] = new ConsensusNode(id, 3, CONFIG, logs[id], new MemoryTermStore(),
-                    (to, m) -> onSend(from, to, m), (index, term, payload) -> { }, new SplittableRandom(id), 0);
+                    ConsensusMessage.outbox((to, m) -> onSend(from, to, m)), (index, term, payload) -> { },
+                    new SplittableRandom(id), 0);
             }
         }
 

@@ -22,17 +22,6 @@ import java.util.SplittableRandom;
  */
 final class GroupSimulation
 {
-    /** When the leader answers a client: what each acknowledgement policy waits for. */
-    enum AckPolicy
-    {
-        /** Leader's own log only: fast, and loses acknowledged commands when the leader dies before replicating. */
-        LOCAL,
-        /** A majority (the leader and one standby in a group of three): the default. */
-        QUORUM,
-        /** Every member. */
-        ALL
-    }
-
     record Result(
         long seed,
         int acked,
@@ -41,7 +30,8 @@ final class GroupSimulation
         List<Long> failoverMs,
         long commitIndex,
         int transfersStarted,
-        int transfersWon)
+        int transfersWon,
+        int ackSetChanges)
     {
     }
 
@@ -55,6 +45,8 @@ final class GroupSimulation
     private static final int NETWORK_MESSAGES_MAX = 20_000;
 
     private final ConsensusConfig config;
+    private final long laggingEntriesMax;
+    private final long silentMsMax;
 
     private final double dropRate;
     private final double duplicateRate;
@@ -64,6 +56,9 @@ final class GroupSimulation
     private final MemoryTermStore[] termStores;
     private final ConsensusNode[] nodes;
     private final Applied[] applied;
+    /** Each node's acknowledgement rule: the server's own class, volatile like the server's (rebuilt on restart). */
+    private final AcknowledgementRule[] ackRules;
+    private int ackSetChanges;
     private final boolean[] up;
     private final boolean[] flushDue;
     private final long[] lastIndexAtTransfer;
@@ -108,6 +103,11 @@ final class GroupSimulation
         final int entriesPerAppend = 4 + random.nextInt(29);
         this.config = random.nextBoolean() ? ConsensusConfig.defaults() :
             new ConsensusConfig(150, 300, 50, entriesPerAppend, entriesPerAppend * (2 + random.nextInt(7)));
+        // Half the seeds use tight acknowledgement-set limits, so that under ALL standbys leave and rejoin the set.
+        final boolean tightSet = random.nextBoolean();
+        this.laggingEntriesMax = tightSet ? 5 + random.nextInt(60) : 100_000;
+        this.silentMsMax = tightSet ? 100 + random.nextInt(400) : 1_000;
+        this.ackRules = new AcknowledgementRule[groupSize];
         this.logs = new MemoryReplicaLog[groupSize];
         this.termStores = new MemoryTermStore[groupSize];
         this.nodes = new ConsensusNode[groupSize];
@@ -212,6 +212,16 @@ final class GroupSimulation
         {
             client.onTimer();
         }
+        if (nowMs % AcknowledgementRule.SET_CHECK_INTERVAL_MS == 0)
+        {
+            for (int id = 0; id < groupSize; id++)
+            {
+                if (up[id])
+                {
+                    ackSetChanges += ackRules[id].updateSet(nodes[id], nowMs, (peer, inSet, behind, silentMs) -> { });
+                }
+            }
+        }
         answerClients();
         checkSafety();
     }
@@ -223,7 +233,8 @@ final class GroupSimulation
         up[id] = true;
         pendingByNode.get(id).clear();
         nodes[id] = new ConsensusNode(id, groupSize, config, logs[id], termStores[id],
-            (to, message) -> send(id, to, message), state, random.split(), nowMs);
+            ConsensusMessage.outbox((to, message) -> send(id, to, message)), state, random.split(), nowMs);
+        ackRules[id] = new AcknowledgementRule(ackPolicy, id, groupSize, laggingEntriesMax, silentMsMax);
         lastRole[id] = Role.FOLLOWER;
     }
 
@@ -469,12 +480,8 @@ final class GroupSimulation
                 pending.clear(); // the client times out and retries elsewhere with the same key
                 continue;
             }
-            final long ackIndex = switch (ackPolicy)
-            {
-                case LOCAL -> node.lastIndex();
-                case QUORUM -> node.commitIndex();
-                case ALL -> node.replicatedToAllIndex();
-            };
+            // The memory log is durable on append: the durable index is the last index.
+            final long ackIndex = ackRules[id].acknowledgedIndex(node, logs[id].lastIndex());
             pending.entrySet().removeIf(entry ->
             {
                 final long index = entry.getKey();
@@ -615,6 +622,7 @@ final class GroupSimulation
         if (role == Role.LEADER && lastRole[id] != Role.LEADER)
         {
             elections++;
+            ackRules[id].onBecameLeader();
             if (id == transferTarget && node.currentTerm() == transferFromTerm + 1)
             {
                 transfersWon++; // the target took the very next term, as the transfer intends
@@ -718,7 +726,8 @@ final class GroupSimulation
                 lost++;
             }
         }
-        return new Result(seed, ackedKeys.size(), lost, elections, failoverMs, commit, transfersStarted, transfersWon);
+        return new Result(seed, ackedKeys.size(), lost, elections, failoverMs, commit, transfersStarted, transfersWon,
+            ackSetChanges);
     }
 
     private void fail(final String message)

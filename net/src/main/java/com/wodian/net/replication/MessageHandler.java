@@ -1,19 +1,38 @@
 package com.wodian.net.replication;
 
-import com.wodian.journal.consensus.ConsensusMessage;
 import com.wodian.journal.consensus.EntryPayloads;
+import com.wodian.journal.consensus.LogEntries;
 
 /**
- * Receives the consensus messages that {@link ReplicationTransport#poll(long, MessageHandler)} decodes.
+ * Receives the consensus messages that {@link ReplicationTransport#poll(long, MessageHandler)} decodes, one method
+ * per message with its fields as primitives (the same shape as {@link com.wodian.journal.consensus.ConsensusNode}'s
+ * {@code on...} methods), so nothing is allocated per message. The sender was checked against the connection's
+ * hello.
  */
-@FunctionalInterface
 public interface MessageHandler
 {
+    void onRequestVote(long term, int fromNodeId, long lastLogIndex, long lastLogTerm, boolean leadershipTransfer);
+
+    void onVoteReply(long term, int fromNodeId, boolean granted);
+
     /**
-     * @param message  the decoded message; its sender was checked against the connection's hello.
-     * @param payloads resolves the {@code entryPayloads} handles of an AppendEntries (offsets into the receive
-     *                 buffer) into the entries' bytes. Valid only during this call: the bytes behind the handles are
-     *                 overwritten once it returns, so an entry that must outlive it has to be copied (journalled).
+     * @param entries  the entries {@code prevLogIndex + 1} to {@code prevLogIndex + entryCount}: their terms, and as
+     *                 payload handles their offsets in the receive buffer.
+     * @param payloads resolves those handles into the entries' bytes. Both are valid only during this call: the
+     *                 bytes are overwritten once it returns, so an entry that must outlive it has to be copied
+     *                 (journalled).
      */
-    void onMessage(ConsensusMessage message, EntryPayloads payloads);
+    void onAppendEntries(
+        long term,
+        int fromNodeId,
+        long prevLogIndex,
+        long prevLogTerm,
+        long leaderCommitIndex,
+        int entryCount,
+        LogEntries entries,
+        EntryPayloads payloads);
+
+    void onAppendReply(long term, int fromNodeId, boolean success, long matchIndex, long conflictIndex);
+
+    void onTimeoutNow(long term, int fromNodeId);
 }

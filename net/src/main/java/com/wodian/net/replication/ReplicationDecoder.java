@@ -1,8 +1,8 @@
 package com.wodian.net.replication;
 
-import com.wodian.journal.consensus.ConsensusMessage;
 import com.wodian.journal.consensus.EntryPayloads;
 import com.wodian.journal.consensus.EntryView;
+import com.wodian.journal.consensus.LogEntries;
 import com.wodian.net.replication.sbe.AppendEntriesDecoder;
 import com.wodian.net.replication.sbe.AppendReplyDecoder;
 import com.wodian.net.replication.sbe.HelloDecoder;
@@ -19,15 +19,18 @@ import static com.wodian.net.replication.ReplicationDescriptor.BYTE_ORDER;
  * is used, so no input, however malformed, reads outside the frame: a bad message yields {@code null} (the caller
  * closes the connection).
  *
- * <p>Decoding creates the {@link ConsensusMessage} record (and, for an AppendEntries, its two arrays): consensus
- * traffic is a few messages per heartbeat or per batch, and the consensus rules take records. The entries' bytes
- * are not copied: the AppendEntries' {@code entryPayloads[i]} are offsets of the entries in the frame's buffer,
- * which this decoder, as {@link EntryPayloads}, resolves until the next decode.
+ * <p>Decoding allocates nothing: {@link #decode} checks a message and keeps it in reused flyweights,
+ * {@link #dispatch} hands its fields to a {@link MessageHandler} as primitives. The entries of an AppendEntries are
+ * not copied: this decoder, as {@link LogEntries}, gives each entry's term and, as its payload handle, the entry's
+ * offset in the frame's buffer, which it resolves as {@link EntryPayloads} until the next decode.
  */
-public final class ReplicationDecoder implements EntryPayloads
+public final class ReplicationDecoder implements EntryPayloads, LogEntries
 {
     /** Result of {@link #decodeHello} when the hello is malformed or of another version, group or destination. */
     public static final int HELLO_REJECTED = -1;
+
+    /** Result of {@link #decode} for a malformed message. */
+    public static final int MALFORMED = -1;
 
     private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final int GROUP_HEADER_LENGTH = AppendEntriesDecoder.EntriesDecoder.sbeHeaderSize();
@@ -36,7 +39,8 @@ public final class ReplicationDecoder implements EntryPayloads
     private static final int ENTRY_TIMESTAMP_OFFSET = AppendEntriesDecoder.EntriesDecoder.timestampMsEncodingOffset();
     private static final int ENTRY_VERSION_OFFSET =
         AppendEntriesDecoder.EntriesDecoder.payloadVersionEncodingOffset();
-    private static final long[] NO_ENTRIES = new long[0];
+    private static final int ENTRY_TERM_OFFSET = AppendEntriesDecoder.EntriesDecoder.termEncodingOffset();
+    private static final int NONE = -1;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final HelloDecoder helloDecoder = new HelloDecoder();
@@ -48,6 +52,10 @@ public final class ReplicationDecoder implements EntryPayloads
 
     private DirectBuffer entriesBuffer;
     private int entryBlockLength;
+    private int[] entryOffsets = new int[256];
+    private int entryCount;
+    private long prevLogIndex;
+    private int templateId = NONE;
 
     /**
      * @param expectedGroupName UTF-8 bytes of this node's group name.
@@ -91,89 +99,104 @@ public final class ReplicationDecoder implements EntryPayloads
     }
 
     /**
+     * Checks one message and keeps its fields for {@link #dispatch}.
+     *
      * @param buffer        holds the frame; for an AppendEntries it must keep the frame until the message is handled.
      * @param messageOffset offset of the SBE message header.
      * @param messageLength the frame's length prefix.
-     * @return the message, or null when it is malformed (a hello, an unknown template, a short or inconsistent one).
+     * @return the sender's node id as the message states it, or {@link #MALFORMED} (a hello, an unknown template, a
+     * short or inconsistent message).
      */
-    public ConsensusMessage decode(final DirectBuffer buffer, final int messageOffset, final int messageLength)
+    public int decode(final DirectBuffer buffer, final int messageOffset, final int messageLength)
     {
+        templateId = NONE;
         if (messageLength < HEADER_LENGTH)
         {
-            return null;
+            return MALFORMED;
         }
         headerDecoder.wrap(buffer, messageOffset);
+        final int candidateTemplate = headerDecoder.templateId();
+        final int blockLengthMin = blockLengthMin(candidateTemplate);
+        if (blockLengthMin < 0 || !header(buffer, messageOffset, messageLength, candidateTemplate, blockLengthMin))
+        {
+            return MALFORMED;
+        }
         final int bodyOffset = messageOffset + HEADER_LENGTH;
         final int blockLength = headerDecoder.blockLength();
         final int version = headerDecoder.version();
-        switch (headerDecoder.templateId())
+        final boolean valid = switch (candidateTemplate)
         {
-            case AppendEntriesDecoder.TEMPLATE_ID:
-                if (!header(buffer, messageOffset, messageLength, AppendEntriesDecoder.TEMPLATE_ID,
-                    AppendEntriesDecoder.BLOCK_LENGTH))
-                {
-                    return null;
-                }
-                return decodeAppendEntries(buffer, bodyOffset, blockLength, version, messageOffset + messageLength);
-
-            case AppendReplyDecoder.TEMPLATE_ID:
+            case AppendEntriesDecoder.TEMPLATE_ID ->
+                decodeAppendEntries(buffer, bodyOffset, blockLength, version, messageOffset + messageLength);
+            case AppendReplyDecoder.TEMPLATE_ID ->
+                isBoolean(appendReplyDecoder.wrap(buffer, bodyOffset, blockLength, version).successRaw());
+            case RequestVoteDecoder.TEMPLATE_ID ->
+                isBoolean(requestVoteDecoder.wrap(buffer, bodyOffset, blockLength, version).leadershipTransferRaw());
+            case VoteReplyDecoder.TEMPLATE_ID ->
+                isBoolean(voteReplyDecoder.wrap(buffer, bodyOffset, blockLength, version).grantedRaw());
+            default ->
             {
-                if (!header(buffer, messageOffset, messageLength, AppendReplyDecoder.TEMPLATE_ID,
-                    AppendReplyDecoder.BLOCK_LENGTH))
-                {
-                    return null;
-                }
-                final AppendReplyDecoder reply = appendReplyDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                final short success = reply.successRaw();
-                return isBoolean(success) ? new ConsensusMessage.AppendReply(reply.term(), reply.fromNodeId(),
-                    success == 1, reply.matchIndex(), reply.conflictIndex()) : null;
+                timeoutNowDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                yield true;
             }
-
-            case RequestVoteDecoder.TEMPLATE_ID:
-            {
-                if (!header(buffer, messageOffset, messageLength, RequestVoteDecoder.TEMPLATE_ID,
-                    RequestVoteDecoder.BLOCK_LENGTH))
-                {
-                    return null;
-                }
-                final RequestVoteDecoder vote = requestVoteDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                final short transfer = vote.leadershipTransferRaw();
-                return isBoolean(transfer) ? new ConsensusMessage.RequestVote(vote.term(), vote.fromNodeId(),
-                    vote.lastLogIndex(), vote.lastLogTerm(), transfer == 1) : null;
-            }
-
-            case VoteReplyDecoder.TEMPLATE_ID:
-            {
-                if (!header(buffer, messageOffset, messageLength, VoteReplyDecoder.TEMPLATE_ID,
-                    VoteReplyDecoder.BLOCK_LENGTH))
-                {
-                    return null;
-                }
-                final VoteReplyDecoder reply = voteReplyDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                final short granted = reply.grantedRaw();
-                return isBoolean(granted) ?
-                    new ConsensusMessage.VoteReply(reply.term(), reply.fromNodeId(), granted == 1) : null;
-            }
-
-            case TimeoutNowDecoder.TEMPLATE_ID:
-            {
-                if (!header(buffer, messageOffset, messageLength, TimeoutNowDecoder.TEMPLATE_ID,
-                    TimeoutNowDecoder.BLOCK_LENGTH))
-                {
-                    return null;
-                }
-                final TimeoutNowDecoder timeoutNow = timeoutNowDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                return new ConsensusMessage.TimeoutNow(timeoutNow.term(), timeoutNow.fromNodeId());
-            }
-
-            default:
-                return null;
+        };
+        if (!valid)
+        {
+            return MALFORMED;
         }
+        templateId = candidateTemplate;
+        return switch (candidateTemplate)
+        {
+            case AppendEntriesDecoder.TEMPLATE_ID -> appendEntriesDecoder.fromNodeId();
+            case AppendReplyDecoder.TEMPLATE_ID -> appendReplyDecoder.fromNodeId();
+            case RequestVoteDecoder.TEMPLATE_ID -> requestVoteDecoder.fromNodeId();
+            case VoteReplyDecoder.TEMPLATE_ID -> voteReplyDecoder.fromNodeId();
+            default -> timeoutNowDecoder.fromNodeId();
+        };
     }
 
     /**
-     * Resolve an {@code entryPayloads} handle of the last decoded AppendEntries: the offset of the entry's block in
-     * the frame's buffer. Valid only while that buffer still holds the frame.
+     * Hands the message the last {@link #decode} accepted to {@code handler}, as primitives; an AppendEntries'
+     * entries are read from the frame through this decoder (as {@link LogEntries} and {@link EntryPayloads}).
+     */
+    public void dispatch(final MessageHandler handler)
+    {
+        switch (templateId)
+        {
+            case AppendEntriesDecoder.TEMPLATE_ID -> handler.onAppendEntries(appendEntriesDecoder.term(),
+                appendEntriesDecoder.fromNodeId(), prevLogIndex, appendEntriesDecoder.prevLogTerm(),
+                appendEntriesDecoder.leaderCommitIndex(), entryCount, this, this);
+            case AppendReplyDecoder.TEMPLATE_ID -> handler.onAppendReply(appendReplyDecoder.term(),
+                appendReplyDecoder.fromNodeId(), appendReplyDecoder.successRaw() == 1, appendReplyDecoder.matchIndex(),
+                appendReplyDecoder.conflictIndex());
+            case RequestVoteDecoder.TEMPLATE_ID -> handler.onRequestVote(requestVoteDecoder.term(),
+                requestVoteDecoder.fromNodeId(), requestVoteDecoder.lastLogIndex(), requestVoteDecoder.lastLogTerm(),
+                requestVoteDecoder.leadershipTransferRaw() == 1);
+            case VoteReplyDecoder.TEMPLATE_ID -> handler.onVoteReply(voteReplyDecoder.term(),
+                voteReplyDecoder.fromNodeId(), voteReplyDecoder.grantedRaw() == 1);
+            case TimeoutNowDecoder.TEMPLATE_ID -> handler.onTimeoutNow(timeoutNowDecoder.term(),
+                timeoutNowDecoder.fromNodeId());
+            default -> throw new IllegalStateException("no decoded message to dispatch");
+        }
+    }
+
+    /** Term of entry {@code index} of the last decoded AppendEntries (valid while its frame is in the buffer). */
+    @Override
+    public long termAt(final long index)
+    {
+        return entriesBuffer.getLong(entryOffsets[entryPosition(index)] + ENTRY_TERM_OFFSET, BYTE_ORDER);
+    }
+
+    /** Payload handle of entry {@code index} of the last decoded AppendEntries: its offset in the frame's buffer. */
+    @Override
+    public long payloadAt(final long index)
+    {
+        return entryOffsets[entryPosition(index)];
+    }
+
+    /**
+     * Resolve a payload handle of the last decoded AppendEntries: the offset of the entry's block in the frame's
+     * buffer. Valid only while that buffer still holds the frame.
      */
     @Override
     public void resolve(final long payload, final EntryView into)
@@ -189,13 +212,37 @@ public final class ReplicationDecoder implements EntryPayloads
             buffer.getInt(lengthOffset, BYTE_ORDER));
     }
 
-    private ConsensusMessage decodeAppendEntries(
+    private int entryPosition(final long index)
+    {
+        final long position = index - prevLogIndex - 1;
+        if (position < 0 || position >= entryCount)
+        {
+            throw new IndexOutOfBoundsException("index " + index + " not in the AppendEntries after " + prevLogIndex +
+                " with " + entryCount + " entries");
+        }
+        return (int)position;
+    }
+
+    private static int blockLengthMin(final int templateId)
+    {
+        return switch (templateId)
+        {
+            case AppendEntriesDecoder.TEMPLATE_ID -> AppendEntriesDecoder.BLOCK_LENGTH;
+            case AppendReplyDecoder.TEMPLATE_ID -> AppendReplyDecoder.BLOCK_LENGTH;
+            case RequestVoteDecoder.TEMPLATE_ID -> RequestVoteDecoder.BLOCK_LENGTH;
+            case VoteReplyDecoder.TEMPLATE_ID -> VoteReplyDecoder.BLOCK_LENGTH;
+            case TimeoutNowDecoder.TEMPLATE_ID -> TimeoutNowDecoder.BLOCK_LENGTH;
+            default -> -1;
+        };
+    }
+
+    private boolean decodeAppendEntries(
         final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int end)
     {
         final AppendEntriesDecoder append = appendEntriesDecoder.wrap(buffer, bodyOffset, blockLength, version);
         if (append.limit() + GROUP_HEADER_LENGTH > end)
         {
-            return null;
+            return false;
         }
         final AppendEntriesDecoder.EntriesDecoder entries = append.entries();
         final int count = entries.count();
@@ -203,39 +250,35 @@ public final class ReplicationDecoder implements EntryPayloads
         if (entryBlock < ENTRY_BLOCK_LENGTH_MIN ||
             (long)count * (entryBlock + PAYLOAD_HEADER_LENGTH) > end - append.limit())
         {
-            return null;
+            return false;
         }
-        final long[] terms = count == 0 ? NO_ENTRIES : new long[count];
-        final long[] payloads = count == 0 ? NO_ENTRIES : new long[count];
+        if (count > entryOffsets.length)
+        {
+            entryOffsets = new int[Math.max(count, 2 * entryOffsets.length)]; // grows to the largest batch once
+        }
         for (int i = 0; i < count; i++)
         {
             final int entryOffset = append.limit();
             final int dataOffset = entryOffset + entryBlock + PAYLOAD_HEADER_LENGTH;
             if (dataOffset > end)
             {
-                return null;
+                return false;
             }
             entries.next();
             final int dataLength = entries.payloadLength();
             // uint32 read as int: a length of 2 GiB or more turns negative, so check both ends.
             if (dataLength < 0 || dataLength > end - dataOffset)
             {
-                return null;
+                return false;
             }
-            terms[i] = entries.term();
-            payloads[i] = entryOffset;
+            entryOffsets[i] = entryOffset;
             entries.skipPayload();
         }
         entriesBuffer = buffer;
         entryBlockLength = entryBlock;
-        return new ConsensusMessage.AppendEntries(
-            append.term(),
-            append.fromNodeId(),
-            append.prevLogIndex(),
-            append.prevLogTerm(),
-            terms,
-            payloads,
-            append.leaderCommitIndex());
+        entryCount = count;
+        prevLogIndex = append.prevLogIndex();
+        return true;
     }
 
     private boolean header(

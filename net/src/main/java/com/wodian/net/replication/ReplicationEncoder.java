@@ -1,7 +1,7 @@
 package com.wodian.net.replication;
 
-import com.wodian.journal.consensus.ConsensusMessage;
 import com.wodian.journal.consensus.EntryView;
+import com.wodian.journal.consensus.LogEntries;
 import com.wodian.net.replication.sbe.AppendEntriesEncoder;
 import com.wodian.net.replication.sbe.AppendReplyEncoder;
 import com.wodian.net.replication.sbe.BooleanType;
@@ -17,8 +17,9 @@ import static com.wodian.net.replication.ReplicationDescriptor.LENGTH_FIELD_LENG
 import static com.wodian.net.replication.ReplicationDescriptor.MESSAGE_OFFSET;
 
 /**
- * Encodes consensus messages as length-prefixed SBE frames ({@link ReplicationDescriptor}). Reuses its flyweights
- * and never allocates. Every encode checks the space first and writes nothing it cannot finish: on a negative
+ * Encodes consensus messages as length-prefixed SBE frames ({@link ReplicationDescriptor}), from their fields as
+ * primitives (one method per message, as {@link com.wodian.journal.consensus.ConsensusOutbox} sends them). Reuses
+ * its flyweights and never allocates. Every encode checks the space first and writes nothing it cannot finish: on a negative
  * result the bytes from {@code offset} on are undefined but nothing before them was touched.
  */
 public final class ReplicationEncoder
@@ -83,120 +84,58 @@ public final class ReplicationEncoder
     }
 
     /**
-     * Encode one frame.
+     * AppendEntries with the entries {@code prevLogIndex + 1} to {@code prevLogIndex + entryCount} of
+     * {@code entries}: each entry's term from there, its content read from {@code source} by its payload handle.
      *
-     * @param source where the entries of an AppendEntries are read, by its {@code entryPayloads} handles.
      * @return frame length (length prefix included), or {@link #NO_SPACE}, {@link #ENTRY_MISSING}, {@link #TOO_LONG}.
      */
-    public int encode(
-        final ConsensusMessage message,
-        final EntrySource source,
+    public int encodeAppendEntries(
         final MutableDirectBuffer buffer,
         final int offset,
-        final int limit)
+        final int limit,
+        final long term,
+        final int fromNodeId,
+        final long prevLogIndex,
+        final long prevLogTerm,
+        final long leaderCommitIndex,
+        final int entryCount,
+        final LogEntries entries,
+        final EntrySource source)
     {
-        final int messageOffset = offset + MESSAGE_OFFSET;
-        if (message instanceof ConsensusMessage.AppendEntries append)
-        {
-            return encodeAppendEntries(append, source, buffer, offset, limit);
-        }
-        if (message instanceof ConsensusMessage.AppendReply reply)
-        {
-            if (!fits(offset, limit, AppendReplyEncoder.BLOCK_LENGTH))
-            {
-                return NO_SPACE;
-            }
-            appendReplyEncoder.wrapAndApplyHeader(buffer, messageOffset, headerEncoder)
-                .term(reply.term())
-                .fromNodeId(reply.fromNodeId())
-                .success(reply.success() ? BooleanType.TRUE : BooleanType.FALSE)
-                .matchIndex(reply.matchIndex())
-                .conflictIndex(reply.conflictIndex());
-            return finish(buffer, offset, appendReplyEncoder.encodedLength());
-        }
-        if (message instanceof ConsensusMessage.RequestVote vote)
-        {
-            if (!fits(offset, limit, RequestVoteEncoder.BLOCK_LENGTH))
-            {
-                return NO_SPACE;
-            }
-            requestVoteEncoder.wrapAndApplyHeader(buffer, messageOffset, headerEncoder)
-                .term(vote.term())
-                .fromNodeId(vote.fromNodeId())
-                .lastLogIndex(vote.lastLogIndex())
-                .lastLogTerm(vote.lastLogTerm())
-                .leadershipTransfer(vote.leadershipTransfer() ? BooleanType.TRUE : BooleanType.FALSE);
-            return finish(buffer, offset, requestVoteEncoder.encodedLength());
-        }
-        if (message instanceof ConsensusMessage.VoteReply reply)
-        {
-            if (!fits(offset, limit, VoteReplyEncoder.BLOCK_LENGTH))
-            {
-                return NO_SPACE;
-            }
-            voteReplyEncoder.wrapAndApplyHeader(buffer, messageOffset, headerEncoder)
-                .term(reply.term())
-                .fromNodeId(reply.fromNodeId())
-                .granted(reply.granted() ? BooleanType.TRUE : BooleanType.FALSE);
-            return finish(buffer, offset, voteReplyEncoder.encodedLength());
-        }
-        if (message instanceof ConsensusMessage.TimeoutNow timeoutNow)
-        {
-            if (!fits(offset, limit, TimeoutNowEncoder.BLOCK_LENGTH))
-            {
-                return NO_SPACE;
-            }
-            timeoutNowEncoder.wrapAndApplyHeader(buffer, messageOffset, headerEncoder)
-                .term(timeoutNow.term())
-                .fromNodeId(timeoutNow.fromNodeId());
-            return finish(buffer, offset, timeoutNowEncoder.encodedLength());
-        }
-        throw new IllegalArgumentException("unknown consensus message " + message.getClass().getName());
-    }
-
-    private int encodeAppendEntries(
-        final ConsensusMessage.AppendEntries append,
-        final EntrySource source,
-        final MutableDirectBuffer buffer,
-        final int offset,
-        final int limit)
-    {
-        final long[] terms = append.entryTerms();
-        final long[] payloads = append.entryPayloads();
-        final int count = terms.length;
-        if (count > ENTRIES_COUNT_MAX || payloads.length != count)
-        {
-            return count > ENTRIES_COUNT_MAX ? TOO_LONG : ENTRY_MISSING;
-        }
-        final int fixedLength = HEADER_LENGTH + AppendEntriesEncoder.BLOCK_LENGTH +
-            AppendEntriesEncoder.EntriesEncoder.sbeHeaderSize();
-        if (fixedLength + (long)count * ENTRY_FIXED_LENGTH > messageLengthMax)
+        if (entryCount > ENTRIES_COUNT_MAX || entryCount < 0)
         {
             return TOO_LONG;
         }
-        if (offset + LENGTH_FIELD_LENGTH + fixedLength + count * ENTRY_FIXED_LENGTH > limit)
+        final int fixedLength = HEADER_LENGTH + AppendEntriesEncoder.BLOCK_LENGTH +
+            AppendEntriesEncoder.EntriesEncoder.sbeHeaderSize();
+        if (fixedLength + (long)entryCount * ENTRY_FIXED_LENGTH > messageLengthMax)
+        {
+            return TOO_LONG;
+        }
+        if (offset + LENGTH_FIELD_LENGTH + fixedLength + entryCount * ENTRY_FIXED_LENGTH > limit)
         {
             return NO_SPACE;
         }
         final int messageOffset = offset + MESSAGE_OFFSET;
-        final AppendEntriesEncoder.EntriesEncoder entries = appendEntriesEncoder
+        final AppendEntriesEncoder.EntriesEncoder encoder = appendEntriesEncoder
             .wrapAndApplyHeader(buffer, messageOffset, headerEncoder)
-            .term(append.term())
-            .fromNodeId(append.fromNodeId())
-            .prevLogIndex(append.prevLogIndex())
-            .prevLogTerm(append.prevLogTerm())
-            .leaderCommitIndex(append.leaderCommitIndex())
-            .entriesCount(count);
+            .term(term)
+            .fromNodeId(fromNodeId)
+            .prevLogIndex(prevLogIndex)
+            .prevLogTerm(prevLogTerm)
+            .leaderCommitIndex(leaderCommitIndex)
+            .entriesCount(entryCount);
         final EntryView view = entryView;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < entryCount; i++)
         {
-            if (!source.read(payloads[i], view))
+            final long index = prevLogIndex + 1 + i;
+            if (!source.read(entries.payloadAt(index), view))
             {
                 return ENTRY_MISSING;
             }
             // The space still needed: this entry in full, the fixed part of the ones after it.
             final long messageLength = appendEntriesEncoder.limit() - messageOffset +
-                (long)(count - i) * ENTRY_FIXED_LENGTH + view.length;
+                (long)(entryCount - i) * ENTRY_FIXED_LENGTH + view.length;
             if (messageLength > messageLengthMax)
             {
                 return TOO_LONG;
@@ -205,13 +144,95 @@ public final class ReplicationEncoder
             {
                 return NO_SPACE;
             }
-            entries.next()
-                .term(terms[i])
+            encoder.next()
+                .term(entries.termAt(index))
                 .timestampMs(view.timestampMs)
                 .payloadVersion(view.payloadVersion)
                 .putPayload(view.buffer, view.offset, view.length);
         }
         return finish(buffer, offset, appendEntriesEncoder.encodedLength());
+    }
+
+    /** @return frame length (length prefix included) or {@link #NO_SPACE}. */
+    public int encodeAppendReply(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int limit,
+        final long term,
+        final int fromNodeId,
+        final boolean success,
+        final long matchIndex,
+        final long conflictIndex)
+    {
+        if (!fits(offset, limit, AppendReplyEncoder.BLOCK_LENGTH))
+        {
+            return NO_SPACE;
+        }
+        appendReplyEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .term(term)
+            .fromNodeId(fromNodeId)
+            .success(success ? BooleanType.TRUE : BooleanType.FALSE)
+            .matchIndex(matchIndex)
+            .conflictIndex(conflictIndex);
+        return finish(buffer, offset, appendReplyEncoder.encodedLength());
+    }
+
+    /** @return frame length (length prefix included) or {@link #NO_SPACE}. */
+    public int encodeRequestVote(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int limit,
+        final long term,
+        final int fromNodeId,
+        final long lastLogIndex,
+        final long lastLogTerm,
+        final boolean leadershipTransfer)
+    {
+        if (!fits(offset, limit, RequestVoteEncoder.BLOCK_LENGTH))
+        {
+            return NO_SPACE;
+        }
+        requestVoteEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .term(term)
+            .fromNodeId(fromNodeId)
+            .lastLogIndex(lastLogIndex)
+            .lastLogTerm(lastLogTerm)
+            .leadershipTransfer(leadershipTransfer ? BooleanType.TRUE : BooleanType.FALSE);
+        return finish(buffer, offset, requestVoteEncoder.encodedLength());
+    }
+
+    /** @return frame length (length prefix included) or {@link #NO_SPACE}. */
+    public int encodeVoteReply(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int limit,
+        final long term,
+        final int fromNodeId,
+        final boolean granted)
+    {
+        if (!fits(offset, limit, VoteReplyEncoder.BLOCK_LENGTH))
+        {
+            return NO_SPACE;
+        }
+        voteReplyEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .term(term)
+            .fromNodeId(fromNodeId)
+            .granted(granted ? BooleanType.TRUE : BooleanType.FALSE);
+        return finish(buffer, offset, voteReplyEncoder.encodedLength());
+    }
+
+    /** @return frame length (length prefix included) or {@link #NO_SPACE}. */
+    public int encodeTimeoutNow(
+        final MutableDirectBuffer buffer, final int offset, final int limit, final long term, final int fromNodeId)
+    {
+        if (!fits(offset, limit, TimeoutNowEncoder.BLOCK_LENGTH))
+        {
+            return NO_SPACE;
+        }
+        timeoutNowEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .term(term)
+            .fromNodeId(fromNodeId);
+        return finish(buffer, offset, timeoutNowEncoder.encodedLength());
     }
 
     private static boolean fits(final int offset, final int limit, final int blockLength)

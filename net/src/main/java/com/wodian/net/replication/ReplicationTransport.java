@@ -3,6 +3,7 @@ package com.wodian.net.replication;
 import com.wodian.journal.consensus.ConsensusMessage;
 import com.wodian.journal.consensus.ConsensusOutbox;
 import com.wodian.journal.consensus.EntryPayloads;
+import com.wodian.journal.consensus.LogEntries;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -22,8 +23,9 @@ import static com.wodian.net.replication.ReplicationDescriptor.LENGTH_FIELD_LENG
 import static com.wodian.net.replication.ReplicationDescriptor.MESSAGE_OFFSET;
 
 /**
- * The network between the nodes of one replica group: sends and receives {@link ConsensusMessage}s as SBE frames
- * over TCP ({@link ReplicationDescriptor}).
+ * The network between the nodes of one replica group: sends (as the consensus node's {@link ConsensusOutbox}) and
+ * receives (through a {@link MessageHandler}) consensus messages as SBE frames over TCP
+ * ({@link ReplicationDescriptor}).
  *
  * <p>Each node dials every peer and sends only on that outbound connection; it accepts the peers' connections and
  * only receives on them. So each direction of each pair has its own connection, and neither side has to decide who
@@ -37,8 +39,9 @@ import static com.wodian.net.replication.ReplicationDescriptor.MESSAGE_OFFSET;
  * is counted; it never throws out of {@code poll}.
  *
  * <p>Encoding and flushing allocate nothing: frames are encoded by reused SBE flyweights straight into each peer's
- * direct outbound buffer, and written from it. Decoding creates the message records (see
- * {@link ReplicationDecoder}); receive buffers are pooled per connection slot.
+ * direct outbound buffer, and written from it. Decoding allocates nothing either: reused flyweights hand each
+ * message's fields to the handler as primitives ({@link ReplicationDecoder}); receive buffers are pooled per
+ * connection slot.
  */
 public final class ReplicationTransport implements ConsensusOutbox, AutoCloseable
 {
@@ -195,26 +198,140 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     }
 
     /**
-     * Queue a message for a peer; {@link #flush()} writes it. Never blocks: when the peer is not connected, the
-     * message does not fit in the peer's outbound buffer, is too long, or needs an entry the {@link EntrySource}
-     * no longer has, it is dropped and counted ({@link #messagesDropped()}).
+     * Queue a message record for a peer (tests and tools; the consensus node uses the primitive methods below).
      */
-    @Override
     public void send(final int toNodeId, final ConsensusMessage message)
+    {
+        message.sendTo(toNodeId, this);
+    }
+
+    /*
+     * The outbox: each message is encoded straight into the peer's outbound buffer; {@link #flush()} writes it.
+     * Never blocks: when the peer is not connected, the message does not fit in the peer's outbound buffer (after
+     * compacting it once), is too long, or needs an entry the EntrySource no longer has, it is dropped and counted
+     * ({@link #messagesDropped()}).
+     */
+
+    @Override
+    public void requestVote(
+        final int toNodeId,
+        final long term,
+        final int fromNodeId,
+        final long lastLogIndex,
+        final long lastLogTerm,
+        final boolean leadershipTransfer)
+    {
+        final Outbound peer = sendable(toNodeId);
+        if (peer != null)
+        {
+            int length = encoder.encodeRequestVote(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                fromNodeId, lastLogIndex, lastLogTerm, leadershipTransfer);
+            if (length == ReplicationEncoder.NO_SPACE && peer.compactIfSent())
+            {
+                length = encoder.encodeRequestVote(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                    fromNodeId, lastLogIndex, lastLogTerm, leadershipTransfer);
+            }
+            queued(peer, length);
+        }
+    }
+
+    @Override
+    public void voteReply(final int toNodeId, final long term, final int fromNodeId, final boolean granted)
+    {
+        final Outbound peer = sendable(toNodeId);
+        if (peer != null)
+        {
+            int length = encoder.encodeVoteReply(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                fromNodeId, granted);
+            if (length == ReplicationEncoder.NO_SPACE && peer.compactIfSent())
+            {
+                length = encoder.encodeVoteReply(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                    fromNodeId, granted);
+            }
+            queued(peer, length);
+        }
+    }
+
+    @Override
+    public void appendEntries(
+        final int toNodeId,
+        final long term,
+        final int fromNodeId,
+        final long prevLogIndex,
+        final long prevLogTerm,
+        final long leaderCommitIndex,
+        final int entryCount,
+        final LogEntries entries)
+    {
+        final Outbound peer = sendable(toNodeId);
+        if (peer != null)
+        {
+            int length = encoder.encodeAppendEntries(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                fromNodeId, prevLogIndex, prevLogTerm, leaderCommitIndex, entryCount, entries, source);
+            if (length == ReplicationEncoder.NO_SPACE && peer.compactIfSent())
+            {
+                length = encoder.encodeAppendEntries(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                    fromNodeId, prevLogIndex, prevLogTerm, leaderCommitIndex, entryCount, entries, source);
+            }
+            queued(peer, length);
+        }
+    }
+
+    @Override
+    public void appendReply(
+        final int toNodeId,
+        final long term,
+        final int fromNodeId,
+        final boolean success,
+        final long matchIndex,
+        final long conflictIndex)
+    {
+        final Outbound peer = sendable(toNodeId);
+        if (peer != null)
+        {
+            int length = encoder.encodeAppendReply(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                fromNodeId, success, matchIndex, conflictIndex);
+            if (length == ReplicationEncoder.NO_SPACE && peer.compactIfSent())
+            {
+                length = encoder.encodeAppendReply(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                    fromNodeId, success, matchIndex, conflictIndex);
+            }
+            queued(peer, length);
+        }
+    }
+
+    @Override
+    public void timeoutNow(final int toNodeId, final long term, final int fromNodeId)
+    {
+        final Outbound peer = sendable(toNodeId);
+        if (peer != null)
+        {
+            int length = encoder.encodeTimeoutNow(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                fromNodeId);
+            if (length == ReplicationEncoder.NO_SPACE && peer.compactIfSent())
+            {
+                length = encoder.encodeTimeoutNow(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                    fromNodeId);
+            }
+            queued(peer, length);
+        }
+    }
+
+    /** The peer's outbound side when a message to it can be queued now; null (the message counted dropped) if not. */
+    private Outbound sendable(final int toNodeId)
     {
         checkPeer(toNodeId);
         final Outbound peer = outbound[toNodeId];
         if (peer.state == DISCONNECTED)
         {
             messagesDropped++;
-            return;
+            return null;
         }
-        int length = encoder.encode(message, source, peer.buffer, peer.writePosition, peer.buffer.capacity());
-        if (length == ReplicationEncoder.NO_SPACE && peer.sentPosition > 0)
-        {
-            peer.compact();
-            length = encoder.encode(message, source, peer.buffer, peer.writePosition, peer.buffer.capacity());
-        }
+        return peer;
+    }
+
+    private void queued(final Outbound peer, final int length)
+    {
         if (length < 0)
         {
             messagesDropped++;
@@ -648,8 +765,8 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
             }
             else
             {
-                final ConsensusMessage message = decoder.decode(buffer, messageOffset, messageLength);
-                if (message == null || message.fromNodeId() != connection.peerId)
+                final int fromNodeId = decoder.decode(buffer, messageOffset, messageLength);
+                if (fromNodeId == ReplicationDecoder.MALFORMED || fromNodeId != connection.peerId)
                 {
                     malformedFrames++;
                     connection.close();
@@ -657,7 +774,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
                 }
                 messagesReceived++;
                 workCount++;
-                handler.onMessage(message, decoder);
+                decoder.dispatch(handler);
                 if (connection.channel == null)
                 {
                     return workCount; // the handler closed the transport
@@ -725,11 +842,17 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
             buffer = new UnsafeBuffer(byteBuffer);
         }
 
-        void compact()
+        /** Moves the unsent bytes to the front when some were sent; @return whether that made room. */
+        boolean compactIfSent()
         {
+            if (sentPosition == 0)
+            {
+                return false;
+            }
             buffer.putBytes(0, buffer, sentPosition, writePosition - sentPosition);
             writePosition -= sentPosition;
             sentPosition = 0;
+            return true;
         }
     }
 

@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.wodian.engine.Engine;
 import com.wodian.engine.ReplySink;
+import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.net.FrameDescriptor;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.ClusterControlDecoder;

@@ -2,14 +2,17 @@ package com.wodian.net.server;
 
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
-import com.wodian.journal.consensus.ConsensusMessage;
+import com.wodian.journal.consensus.AckPolicy;
+import com.wodian.journal.consensus.AcknowledgementRule;
 import com.wodian.journal.consensus.ConsensusNode;
 import com.wodian.journal.consensus.EntryPayloads;
 import com.wodian.journal.consensus.EntryView;
 import com.wodian.journal.consensus.JournalReplicaLog;
+import com.wodian.journal.consensus.LogEntries;
 import com.wodian.journal.consensus.ReplicaLog;
 import com.wodian.journal.consensus.Role;
 import com.wodian.journal.consensus.TermStore;
+import com.wodian.net.replication.MessageHandler;
 import com.wodian.net.replication.ReplicationTransport;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
@@ -58,7 +61,7 @@ final class ReplicationStage implements Agent, EntryPayloads
 {
     private static final int INPUT_POLL_LIMIT = 1024;
     private static final int APPLY_LIMIT = 4096;
-    private static final long STATUS_INTERVAL_MS = 20;
+    private static final long STATUS_INTERVAL_MS = AcknowledgementRule.SET_CHECK_INTERVAL_MS;
     /** Payload handle of the no-op entry a new leader appends (ConsensusNode.becomeLeader uses 0). */
     private static final long NOOP_PAYLOAD = 0;
     /** Payload handle of the command being taken from the input ring. */
@@ -80,7 +83,9 @@ final class ReplicationStage implements Agent, EntryPayloads
     private final ErrorHandler fatalErrorHandler;
     private final System.Logger logger;
     private final EventPoller.Handler<InputEvent> inputHandler = this::onInput;
-    private final com.wodian.net.replication.MessageHandler peerHandler = this::onPeerMessage;
+    private final MessageHandler peerHandler = new PeerMessages();
+    private final AcknowledgementRule ackRule;
+    private final AcknowledgementRule.SetChangeListener setChangeLogger = this::logSetChange;
     private final EntryView entry = new EntryView();
     private final UnsafeBuffer noop = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
     private final int noopLength;
@@ -99,7 +104,6 @@ final class ReplicationStage implements Agent, EntryPayloads
     private Role lastRole = Role.FOLLOWER;
     private long nextStatusMs;
     private final CommitMarkWriter commitMarkWriter;
-    private boolean[] inQuorum;
     private boolean failed;
 
     /**
@@ -135,10 +139,10 @@ final class ReplicationStage implements Agent, EntryPayloads
         this.commitMarkWriter = new CommitMarkWriter(journalLog.journal().dir().getParent(), commitMarkIntervalMs,
             logger);
         this.noopLength = new CommandEncoder().tick(noop, 0);
-        this.inQuorum = new boolean[group.groupSize()];
+        this.ackRule = new AcknowledgementRule(group.ackPolicy(), group.nodeId(), group.groupSize(),
+            group.laggingEntriesMax(), group.silentMsMax());
         this.clientHostsAscii = clientHosts(group);
         this.clientPorts = clientPorts(group);
-        java.util.Arrays.fill(inQuorum, true);
         if (journalLog.lastIndex() > 0 && journalLog.read(journalLog.lastIndex(), entry))
         {
             lastEntryTimestampMs = entry.timestampMs;
@@ -211,7 +215,7 @@ final class ReplicationStage implements Agent, EntryPayloads
 
         if (nowMs >= nextStatusMs)
         {
-            updateQuorumSet();
+            ackRule.updateSet(node, nowMs, setChangeLogger);
             publishStatus();
             nextStatusMs = nowMs + STATUS_INTERVAL_MS;
         }
@@ -250,18 +254,62 @@ final class ReplicationStage implements Agent, EntryPayloads
 
     // ------------------------------------------------------------------------------------------------------------
 
-    private void onPeerMessage(final ConsensusMessage message, final EntryPayloads payloads)
+    /**
+     * The peers' messages, handed to the consensus node; while an AppendEntries is handled, its entries' payload
+     * handles resolve into the received frame (see {@link #resolve}).
+     */
+    private final class PeerMessages implements MessageHandler
     {
-        framePayloads = payloads;
-        try
+        @Override
+        public void onRequestVote(
+            final long term, final int fromNodeId, final long lastLogIndex, final long lastLogTerm,
+            final boolean leadershipTransfer)
         {
-            node.onMessage(message, nowMs);
+            node.onRequestVote(term, fromNodeId, lastLogIndex, lastLogTerm, leadershipTransfer, nowMs);
+            onRoleChange();
         }
-        finally
+
+        @Override
+        public void onVoteReply(final long term, final int fromNodeId, final boolean granted)
         {
-            framePayloads = null;
+            node.onVoteReply(term, fromNodeId, granted, nowMs);
+            onRoleChange();
         }
-        onRoleChange();
+
+        @Override
+        public void onAppendEntries(
+            final long term, final int fromNodeId, final long prevLogIndex, final long prevLogTerm,
+            final long leaderCommitIndex, final int entryCount, final LogEntries entries,
+            final EntryPayloads payloads)
+        {
+            framePayloads = payloads;
+            try
+            {
+                node.onAppendEntries(term, fromNodeId, prevLogIndex, prevLogTerm, leaderCommitIndex, entryCount,
+                    entries, nowMs);
+            }
+            finally
+            {
+                framePayloads = null;
+            }
+            onRoleChange();
+        }
+
+        @Override
+        public void onAppendReply(
+            final long term, final int fromNodeId, final boolean success, final long matchIndex,
+            final long conflictIndex)
+        {
+            node.onAppendReply(term, fromNodeId, success, matchIndex, conflictIndex, nowMs);
+            onRoleChange();
+        }
+
+        @Override
+        public void onTimeoutNow(final long term, final int fromNodeId)
+        {
+            node.onTimeoutNow(term, fromNodeId, nowMs);
+            onRoleChange();
+        }
     }
 
     private boolean onInput(final InputEvent event, final long sequence, final boolean endOfBatch)
@@ -395,7 +443,7 @@ final class ReplicationStage implements Agent, EntryPayloads
         }
         if (role == Role.LEADER)
         {
-            java.util.Arrays.fill(inQuorum, true);
+            ackRule.onBecameLeader();
             logger.log(System.Logger.Level.INFO, "node {0} is the primary of term {1,number,#} at index {2,number,#}",
                 group.nodeId(), node.currentTerm(), journalLog.lastIndex());
         }
@@ -403,60 +451,18 @@ final class ReplicationStage implements Agent, EntryPayloads
         publishStatus();
     }
 
+    /** The product's acknowledgement rule (shared with the simulation): what the engine may apply and answer. */
     private long effectiveCommitIndex()
     {
-        final long quorum = Math.min(node.commitIndex(), journalLog.durableIndex());
-        if (node.role() != Role.LEADER)
-        {
-            return quorum;
-        }
-        switch (group.ackPolicy())
-        {
-            case LOCAL:
-                return journalLog.durableIndex();
-
-            case ALL:
-                long all = quorum;
-                for (int peer = 0; peer < group.groupSize(); peer++)
-                {
-                    if (peer != group.nodeId() && inQuorum[peer])
-                    {
-                        all = Math.min(all, node.matchIndexOf(peer));
-                    }
-                }
-                return all;
-
-            default:
-                return quorum;
-        }
+        return ackRule.acknowledgedIndex(node, journalLog.durableIndex());
     }
 
-    /** ALL policy: a standby too far behind or silent too long stops counting, and it is said so. */
-    private void updateQuorumSet()
+    private void logSetChange(final int peer, final boolean inSet, final long behind, final long silentMs)
     {
-        if (node.role() != Role.LEADER)
-        {
-            return;
-        }
-        final long lastIndex = journalLog.lastIndex();
-        for (int peer = 0; peer < group.groupSize(); peer++)
-        {
-            if (peer == group.nodeId())
-            {
-                continue;
-            }
-            final long behind = lastIndex - node.matchIndexOf(peer);
-            final long silentMs = nowMs - node.lastHeardFromMs(peer);
-            final boolean keep = behind <= group.laggingEntriesMax() && silentMs <= group.silentMsMax();
-            if (keep != inQuorum[peer])
-            {
-                inQuorum[peer] = keep;
-                logger.log(System.Logger.Level.WARNING, keep ?
-                    "standby {0} is back in the acknowledgement set ({1,number,#} entries behind)" :
-                    "standby {0} dropped from the acknowledgement set: {1,number,#} entries behind, silent for " +
-                    silentMs + " ms", peer, behind);
-            }
-        }
+        logger.log(System.Logger.Level.WARNING, inSet ?
+            "standby {0} is back in the acknowledgement set ({1,number,#} entries behind)" :
+            "standby {0} dropped from the acknowledgement set: {1,number,#} entries behind, silent for " +
+            silentMs + " ms", peer, behind);
     }
 
     /**
@@ -571,7 +577,7 @@ final class ReplicationStage implements Agent, EntryPayloads
             final long heard = node.lastHeardFromMs(peer);
             heardAgo[i] = leader && heard > 0 ? nowMs - heard : -1;
             connected[i] = transport.isConnected(peer);
-            quorum[i] = !leader || inQuorum[peer];
+            quorum[i] = !leader || ackRule.inSet(peer);
             i++;
         }
         final int role = switch (node.role())

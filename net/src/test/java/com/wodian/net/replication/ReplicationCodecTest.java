@@ -58,9 +58,9 @@ class ReplicationCodecTest
     {
         for (final ConsensusMessage message : everyMessageType(2))
         {
-            final int length = encoder.encode(message, source, buffer, 0, buffer.capacity());
+            final int length = RecordCodec.encode(encoder, message, source, buffer, 0, buffer.capacity());
             assertEquals(length - LENGTH_FIELD_LENGTH, buffer.getInt(0, BYTE_ORDER));
-            final ConsensusMessage decoded = decoder.decode(buffer, MESSAGE_OFFSET, length - LENGTH_FIELD_LENGTH);
+            final ConsensusMessage decoded = RecordCodec.decode(decoder, buffer, MESSAGE_OFFSET, length - LENGTH_FIELD_LENGTH);
             assertNotNull(decoded, message.toString());
             final RecordingHandler handler = new RecordingHandler();
             handler.onMessage(decoded, decoder);
@@ -87,7 +87,7 @@ class ReplicationCodecTest
                 decoder.decodeHello(buffer, MESSAGE_OFFSET, truncated, PROTOCOL_VERSION, GROUP, 1));
         }
         // A hello is not a consensus message.
-        assertNull(decoder.decode(buffer, MESSAGE_OFFSET, messageLength));
+        assertNull(RecordCodec.decode(decoder, buffer, MESSAGE_OFFSET, messageLength));
     }
 
     @Test
@@ -95,11 +95,11 @@ class ReplicationCodecTest
     {
         for (final ConsensusMessage message : everyMessageType(1))
         {
-            final int messageLength = encoder.encode(message, source, buffer, 0, buffer.capacity()) -
+            final int messageLength = RecordCodec.encode(encoder, message, source, buffer, 0, buffer.capacity()) -
                 LENGTH_FIELD_LENGTH;
             for (int truncated = 0; truncated < messageLength; truncated++)
             {
-                assertNull(decoder.decode(buffer, MESSAGE_OFFSET, truncated), message + " cut at " + truncated);
+                assertNull(RecordCodec.decode(decoder, buffer, MESSAGE_OFFSET, truncated), message + " cut at " + truncated);
             }
         }
     }
@@ -114,7 +114,7 @@ class ReplicationCodecTest
         {
             final List<ConsensusMessage> messages = everyMessageType(1);
             final ConsensusMessage message = messages.get(random.nextInt(messages.size()));
-            final int messageLength = encoder.encode(message, source, buffer, 0, buffer.capacity()) -
+            final int messageLength = RecordCodec.encode(encoder, message, source, buffer, 0, buffer.capacity()) -
                 LENGTH_FIELD_LENGTH;
             mutated.putBytes(0, buffer, 0, LENGTH_FIELD_LENGTH + messageLength);
             final int mutations = 1 + random.nextInt(4);
@@ -122,7 +122,7 @@ class ReplicationCodecTest
             {
                 mutated.putByte(MESSAGE_OFFSET + random.nextInt(messageLength), (byte)random.nextInt(256));
             }
-            final ConsensusMessage decoded = decoder.decode(mutated, MESSAGE_OFFSET, messageLength);
+            final ConsensusMessage decoded = RecordCodec.decode(decoder, mutated, MESSAGE_OFFSET, messageLength);
             if (decoded != null)
             {
                 decodedCount++;
@@ -138,17 +138,17 @@ class ReplicationCodecTest
     {
         final ConsensusMessage append =
             new ConsensusMessage.AppendEntries(5, 1, 6, 4, new long[] {4, 5, 5}, new long[] {7, 8, 9}, 6);
-        final int length = encoder.encode(append, source, buffer, 0, buffer.capacity());
+        final int length = RecordCodec.encode(encoder, append, source, buffer, 0, buffer.capacity());
         for (int limit = 0; limit < length; limit++)
         {
-            assertEquals(ReplicationEncoder.NO_SPACE, encoder.encode(append, source, buffer, 0, limit));
+            assertEquals(ReplicationEncoder.NO_SPACE, RecordCodec.encode(encoder, append, source, buffer, 0, limit));
         }
-        assertEquals(ReplicationEncoder.ENTRY_MISSING, encoder.encode(
+        assertEquals(ReplicationEncoder.ENTRY_MISSING, RecordCodec.encode(encoder, 
             new ConsensusMessage.AppendEntries(5, 1, 6, 4, new long[] {4}, new long[] {99}, 6),
             source, buffer, 0, buffer.capacity()));
-        assertEquals(ReplicationEncoder.TOO_LONG, new ReplicationEncoder(512).encode(
+        assertEquals(ReplicationEncoder.TOO_LONG, RecordCodec.encode(new ReplicationEncoder(512), 
             append, source, buffer, 0, buffer.capacity()));
-        assertEquals(ReplicationEncoder.NO_SPACE, encoder.encode(
+        assertEquals(ReplicationEncoder.NO_SPACE, RecordCodec.encode(encoder, 
             new ConsensusMessage.TimeoutNow(1, 1), source, buffer, 0, 10));
     }
 }

@@ -59,12 +59,12 @@ final class ReplicationTestSupport
     {
     }
 
-    static final class RecordingHandler implements MessageHandler
+    static final class RecordingHandler extends RecordCodec.RecordMessageHandler
     {
         final List<Received> received = new ArrayList<>();
 
         @Override
-        public void onMessage(final ConsensusMessage message, final EntryPayloads payloads)
+        void onMessage(final ConsensusMessage message, final EntryPayloads payloads)
         {
             final List<byte[]> bytes = new ArrayList<>();
             final List<long[]> meta = new ArrayList<>();

@@ -168,8 +168,8 @@ class ReplicationTransportTest
             final ConsensusMessage append =
                 new ConsensusMessage.AppendEntries(3, 1, 6, 2, new long[] {2, 3, 3}, new long[] {7, 8, 9}, 5);
             final ConsensusMessage vote = new ConsensusMessage.RequestVote(4, 1, 9, 3, true);
-            length += encoder.encode(append, source, frames, length, frames.capacity());
-            length += encoder.encode(vote, source, frames, length, frames.capacity());
+            length += RecordCodec.encode(encoder, append, source, frames, length, frames.capacity());
+            length += RecordCodec.encode(encoder, vote, source, frames, length, frames.capacity());
 
             final ByteBuffer oneByte = ByteBuffer.allocate(1);
             long nowMs = 0;
@@ -201,7 +201,7 @@ class ReplicationTransportTest
         final ReplicationEncoder encoder = new ReplicationEncoder(1 << 20);
         final int helloLength = encoder.encodeHello(valid, 0, valid.capacity(), PROTOCOL_VERSION, 1, 0,
             GROUP.getBytes(StandardCharsets.UTF_8));
-        final int validLength = helloLength + encoder.encode(new ConsensusMessage.AppendEntries(
+        final int validLength = helloLength + RecordCodec.encode(encoder, new ConsensusMessage.AppendEntries(
             3, 1, 6, 2, new long[] {2, 3}, new long[] {7, 9}, 5), source, valid, helloLength, valid.capacity());
 
         for (int round = 0; round < 60; round++)

@@ -1,5 +1,6 @@
 package com.wodian.net.server;
 
+import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.journal.consensus.ConsensusConfig;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;

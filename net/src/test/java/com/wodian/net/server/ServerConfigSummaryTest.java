@@ -1,5 +1,6 @@
 package com.wodian.net.server;
 
+import com.wodian.journal.consensus.AckPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

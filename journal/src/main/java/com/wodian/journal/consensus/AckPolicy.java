@@ -1,4 +1,4 @@
-package com.wodian.net.server;
+package com.wodian.journal.consensus;
 
 import java.util.Locale;
 
