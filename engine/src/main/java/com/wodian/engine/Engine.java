@@ -41,6 +41,8 @@ public final class Engine
     private final PointsLedger pointsLedger;
     private final PoolDistribution distribution;
     private final RiskControl risk;
+    private final ReplyPublisher replies = new ReplyPublisher();
+    private final EngineQueries queries;
 
     private long lastSequence;
     private long nowMs;
@@ -64,44 +66,14 @@ public final class Engine
     private final PaymentConfirmDecoder confirmDecoder = new PaymentConfirmDecoder();
     private final PaymentCancelDecoder cancelDecoder = new PaymentCancelDecoder();
     private final RefundDecoder refundDecoder = new RefundDecoder();
-    private final BalanceQueryDecoder balanceQueryDecoder = new BalanceQueryDecoder();
-    private final PaymentStatusQueryDecoder paymentStatusQueryDecoder = new PaymentStatusQueryDecoder();
-    private final MerchantStatementQueryDecoder statementQueryDecoder = new MerchantStatementQueryDecoder();
     private final SetMerchantRulesDecoder setMerchantRulesDecoder = new SetMerchantRulesDecoder();
     private final RedeemPointsDecoder redeemPointsDecoder = new RedeemPointsDecoder();
     private final AdjustPointsDecoder adjustPointsDecoder = new AdjustPointsDecoder();
     private final DistributePoolDecoder distributePoolDecoder = new DistributePoolDecoder();
     private final TakeSnapshotDecoder takeSnapshotDecoder = new TakeSnapshotDecoder();
-    private final ConsumerStatementQueryDecoder consumerStatementQueryDecoder = new ConsumerStatementQueryDecoder();
-    private final VoucherStatusQueryDecoder voucherStatusQueryDecoder = new VoucherStatusQueryDecoder();
-    private final DistributionStatusQueryDecoder distributionStatusQueryDecoder =
-        new DistributionStatusQueryDecoder();
     private final SetRiskRuleDecoder setRiskRuleDecoder = new SetRiskRuleDecoder();
     private final SetRiskModelDecoder setRiskModelDecoder = new SetRiskModelDecoder();
-    private final RiskModelQueryDecoder riskModelQueryDecoder = new RiskModelQueryDecoder();
-    private final RiskModelReplyEncoder riskModelReplyEncoder = new RiskModelReplyEncoder();
-    private final RiskRuleQueryDecoder riskRuleQueryDecoder = new RiskRuleQueryDecoder();
-    private final RiskEventsQueryDecoder riskEventsQueryDecoder = new RiskEventsQueryDecoder();
-    private final RiskStatsQueryDecoder riskStatsQueryDecoder = new RiskStatsQueryDecoder();
 
-    private final UnsafeBuffer replyBuffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_REPLY_LENGTH]);
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final AckEncoder ackEncoder = new AckEncoder();
-    private final PaymentReplyEncoder paymentReplyEncoder = new PaymentReplyEncoder();
-    private final RefundReplyEncoder refundReplyEncoder = new RefundReplyEncoder();
-    private final BalanceReplyEncoder balanceReplyEncoder = new BalanceReplyEncoder();
-    private final PaymentStatusReplyEncoder paymentStatusReplyEncoder = new PaymentStatusReplyEncoder();
-    private final MerchantStatementReplyEncoder statementReplyEncoder = new MerchantStatementReplyEncoder();
-    private final StateHashReplyEncoder stateHashReplyEncoder = new StateHashReplyEncoder();
-    private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
-    private final VoucherReplyEncoder voucherReplyEncoder = new VoucherReplyEncoder();
-    private final ConsumerStatementReplyEncoder consumerStatementReplyEncoder = new ConsumerStatementReplyEncoder();
-    private final VoucherStatusReplyEncoder voucherStatusReplyEncoder = new VoucherStatusReplyEncoder();
-    private final DistributionStatusReplyEncoder distributionStatusReplyEncoder =
-        new DistributionStatusReplyEncoder();
-    private final RiskRuleReplyEncoder riskRuleReplyEncoder = new RiskRuleReplyEncoder();
-    private final RiskEventsReplyEncoder riskEventsReplyEncoder = new RiskEventsReplyEncoder();
-    private final RiskStatsReplyEncoder riskStatsReplyEncoder = new RiskStatsReplyEncoder();
 
     public Engine(final EngineConfig config)
     {
@@ -116,6 +88,7 @@ public final class Engine
         this.pointsLedger = new PointsLedger(config.pointsLedgerEntriesMax);
         this.distribution = new PoolDistribution(consumers, merchants, consumption, vouchers, records);
         this.risk = new RiskControl(config);
+        this.queries = new EngineQueries(this, consumers, merchants, records, vouchers, pointsLedger, risk, replies);
     }
 
     public EngineConfig config()
@@ -154,7 +127,7 @@ public final class Engine
         final ResultCode check = CommandCatalog.check(buffer, offset, length);
         if (check != ResultCode.OK)
         {
-            replyError(check, length >= CommandCatalog.HEADER_LENGTH ? CommandCatalog.templateId(buffer, offset) : 0,
+            replies.error(check, length >= CommandCatalog.HEADER_LENGTH ? CommandCatalog.templateId(buffer, offset) : 0,
                 sink);
             return;
         }
@@ -229,13 +202,13 @@ public final class Engine
                 break;
 
             case TickDecoder.TEMPLATE_ID:
-                replyAck(ResultCode.OK, TickDecoder.TEMPLATE_ID, 0, sink);
+                replies.ack(ResultCode.OK, TickDecoder.TEMPLATE_ID, 0, sink);
                 break;
 
             case TakeSnapshotDecoder.TEMPLATE_ID:
                 // A marker for the snapshotter, which follows the journal: no business state changes.
                 takeSnapshotDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                replyAck(ResultCode.OK, TakeSnapshotDecoder.TEMPLATE_ID, takeSnapshotDecoder.requestId(), sink);
+                replies.ack(ResultCode.OK, TakeSnapshotDecoder.TEMPLATE_ID, takeSnapshotDecoder.requestId(), sink);
                 break;
 
             case SetMerchantRulesDecoder.TEMPLATE_ID:
@@ -271,7 +244,7 @@ public final class Engine
                 break;
 
             default:
-                answerQuery(templateId, buffer, bodyOffset, blockLength, version, sink);
+                queries.answer(templateId, buffer, bodyOffset, blockLength, version, sink);
                 break;
         }
     }
@@ -285,7 +258,7 @@ public final class Engine
         final ResultCode check = CommandCatalog.check(buffer, offset, length);
         if (check != ResultCode.OK)
         {
-            replyError(check, length >= CommandCatalog.HEADER_LENGTH ? CommandCatalog.templateId(buffer, offset) : 0,
+            replies.error(check, length >= CommandCatalog.HEADER_LENGTH ? CommandCatalog.templateId(buffer, offset) : 0,
                 sink);
             return;
         }
@@ -293,10 +266,10 @@ public final class Engine
         final int templateId = headerDecoder.templateId();
         if (!CommandCatalog.isQuery(templateId))
         {
-            replyError(ResultCode.UNKNOWN_MESSAGE_TYPE, templateId, sink);
+            replies.error(ResultCode.UNKNOWN_MESSAGE_TYPE, templateId, sink);
             return;
         }
-        answerQuery(templateId, buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
+        queries.answer(templateId, buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
             headerDecoder.version(), sink);
     }
 
@@ -324,14 +297,14 @@ public final class Engine
         }
         if (code != ResultCode.OK)
         {
-            replyPayment(code, kind, merchantId, paymentId, amountFen, 0, sink);
+            replies.payment(code, kind, merchantId, paymentId, amountFen, 0, sink);
             return;
         }
         // Validation refusals (above and here) are answered before the key is looked at and are not recorded.
         final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
         if (consumerIndex < 0)
         {
-            replyPayment(consumerId <= 0 ? ResultCode.INVALID_ID : ResultCode.UNKNOWN_CONSUMER, kind, merchantId,
+            replies.payment(consumerId <= 0 ? ResultCode.INVALID_ID : ResultCode.UNKNOWN_CONSUMER, kind, merchantId,
                 paymentId, amountFen, 0, sink);
             return;
         }
@@ -346,7 +319,7 @@ public final class Engine
         // A full table decides nothing: not recorded, so a retry may succeed.
         if (kind == TEMPLATE_TRY && holds.isFull())
         {
-            replyPayment(ResultCode.LIMIT_HOLDS, kind, merchantId, paymentId, amountFen, 0, sink);
+            replies.payment(ResultCode.LIMIT_HOLDS, kind, merchantId, paymentId, amountFen, 0, sink);
             return;
         }
         final int merchantIndex = checkedMerchantIndex;
@@ -354,13 +327,13 @@ public final class Engine
         // Look the pair up only when the book is full: the lookup is a cache miss that settle() pays anyway.
         if (consumption.isFull() && !consumption.hasEntry(consumerIndex, merchantIndex))
         {
-            replyPayment(ResultCode.LIMIT_CONSUMPTION_PAIRS, kind, merchantId, paymentId, amountFen, 0, sink);
+            replies.payment(ResultCode.LIMIT_CONSUMPTION_PAIRS, kind, merchantId, paymentId, amountFen, 0, sink);
             return;
         }
         final int record = records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, nowMs);
         if (record < 0)
         {
-            replyPayment(ResultCode.LIMIT_KEYS, kind, merchantId, paymentId, amountFen, 0, sink);
+            replies.payment(ResultCode.LIMIT_KEYS, kind, merchantId, paymentId, amountFen, 0, sink);
             return;
         }
 
@@ -420,7 +393,7 @@ public final class Engine
             records.setKindAndFirstCode(record, kind, code.value());
             records.setState(record, PaymentState.REJECTED.value());
             records.finish(record, nowMs);
-            replyPayment(code, kind, merchantId, paymentId, amountFen, 0, sink);
+            replies.payment(code, kind, merchantId, paymentId, amountFen, 0, sink);
             return;
         }
         if (riskActive)
@@ -444,7 +417,7 @@ public final class Engine
             records.set(record, RecordTable.EXPIRES_AT_MS, nowMs + ttlMs);
             records.setState(record, PaymentState.HELD.value());
             holds.add(record);
-            replyPayment(ResultCode.OK, kind, merchantId, paymentId, amountFen, 0, sink);
+            replies.payment(ResultCode.OK, kind, merchantId, paymentId, amountFen, 0, sink);
         }
         else
         {
@@ -453,7 +426,7 @@ public final class Engine
                 redeemVoucher(voucherSlot);
             }
             settle(record);
-            replyPayment(ResultCode.OK, kind, merchantId, paymentId, amountFen,
+            replies.payment(ResultCode.OK, kind, merchantId, paymentId, amountFen,
                 records.get(record, RecordTable.POINTS_EARNED), sink);
         }
     }
@@ -543,11 +516,11 @@ public final class Engine
         {
             // The same command again: the first reply, unchanged.
             final long points = kind == TEMPLATE_PAY ? records.get(record, RecordTable.POINTS_EARNED) : 0;
-            replyPayment(ResultCode.get(records.firstCode(record)), kind, merchantId, paymentId, amountFen, points,
+            replies.payment(ResultCode.get(records.firstCode(record)), kind, merchantId, paymentId, amountFen, points,
                 sink);
             return;
         }
-        replyPayment(code, kind, merchantId, paymentId, amountFen, 0, sink);
+        replies.payment(code, kind, merchantId, paymentId, amountFen, 0, sink);
     }
 
     private void onConfirm(final long merchantId, final long terminalId, final long paymentId, final ReplySink sink)
@@ -556,20 +529,20 @@ public final class Engine
         final ResultCode partiesCode = checkPartiesOfPayment(merchantId, terminalId, paymentId);
         if (partiesCode != ResultCode.OK)
         {
-            replyPayment(partiesCode, template, merchantId, paymentId, 0, 0, sink);
+            replies.payment(partiesCode, template, merchantId, paymentId, 0, 0, sink);
             return;
         }
         final int record = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
         if (record < 0)
         {
             // Not recorded: a Confirm racing ahead of its Try must not fence the Try out.
-            replyPayment(ResultCode.PAYMENT_NOT_FOUND, template, merchantId, paymentId, 0, 0, sink);
+            replies.payment(ResultCode.PAYMENT_NOT_FOUND, template, merchantId, paymentId, 0, 0, sink);
             return;
         }
         final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
         if (records.kind(record) == TEMPLATE_PAY)
         {
-            replyPayment(ResultCode.NOT_TWO_PHASE, template, merchantId, paymentId, amountFen, 0, sink);
+            replies.payment(ResultCode.NOT_TWO_PHASE, template, merchantId, paymentId, amountFen, 0, sink);
             return;
         }
         final ResultCode code;
@@ -610,7 +583,7 @@ public final class Engine
                 throw new IllegalStateException("payment record in state " + records.state(record));
         }
         final long points = code == ResultCode.OK ? records.get(record, RecordTable.POINTS_EARNED) : 0;
-        replyPayment(code, template, merchantId, paymentId, amountFen, points, sink);
+        replies.payment(code, template, merchantId, paymentId, amountFen, points, sink);
     }
 
     private void onCancel(final long merchantId, final long terminalId, final long paymentId, final ReplySink sink)
@@ -619,7 +592,7 @@ public final class Engine
         final ResultCode partiesCode = checkPartiesOfPayment(merchantId, terminalId, paymentId);
         if (partiesCode != ResultCode.OK)
         {
-            replyPayment(partiesCode, template, merchantId, paymentId, 0, 0, sink);
+            replies.payment(partiesCode, template, merchantId, paymentId, 0, 0, sink);
             return;
         }
         int record = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
@@ -629,7 +602,7 @@ public final class Engine
             record = records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, nowMs);
             if (record < 0)
             {
-                replyPayment(ResultCode.LIMIT_KEYS, template, merchantId, paymentId, 0, 0, sink);
+                replies.payment(ResultCode.LIMIT_KEYS, template, merchantId, paymentId, 0, 0, sink);
                 return;
             }
             records.set(record, RecordTable.MERCHANT_INDEX, checkedMerchantIndex);
@@ -637,13 +610,13 @@ public final class Engine
             records.setKindAndFirstCode(record, TEMPLATE_CANCEL, ResultCode.OK_EMPTY_ROLLBACK.value());
             records.setState(record, PaymentState.CANCELLED_BEFORE_TRY.value());
             records.finish(record, nowMs);
-            replyPayment(ResultCode.OK_EMPTY_ROLLBACK, template, merchantId, paymentId, 0, 0, sink);
+            replies.payment(ResultCode.OK_EMPTY_ROLLBACK, template, merchantId, paymentId, 0, 0, sink);
             return;
         }
         final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
         if (records.kind(record) == TEMPLATE_PAY)
         {
-            replyPayment(ResultCode.NOT_TWO_PHASE, template, merchantId, paymentId, amountFen, 0, sink);
+            replies.payment(ResultCode.NOT_TWO_PHASE, template, merchantId, paymentId, amountFen, 0, sink);
             return;
         }
         final ResultCode code;
@@ -679,7 +652,7 @@ public final class Engine
             default:
                 throw new IllegalStateException("payment record in state " + records.state(record));
         }
-        replyPayment(code, template, merchantId, paymentId, amountFen, 0, sink);
+        replies.payment(code, template, merchantId, paymentId, amountFen, 0, sink);
     }
 
     private void onRefund(
@@ -697,7 +670,7 @@ public final class Engine
         }
         if (code != ResultCode.OK)
         {
-            replyRefund(code, merchantId, paymentId, refundId, amountFen, sink);
+            replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
             return;
         }
         final int existing = records.find(RecordTable.NAMESPACE_REFUND, merchantId, refundId);
@@ -715,7 +688,7 @@ public final class Engine
             {
                 code = ResultCode.get(records.firstCode(existing));
             }
-            replyRefund(code, merchantId, paymentId, refundId, amountFen, sink);
+            replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
             return;
         }
 
@@ -723,7 +696,7 @@ public final class Engine
         final int refund = records.insert(RecordTable.NAMESPACE_REFUND, merchantId, refundId, nowMs);
         if (refund < 0)
         {
-            replyRefund(ResultCode.LIMIT_KEYS, merchantId, paymentId, refundId, amountFen, sink);
+            replies.refund(ResultCode.LIMIT_KEYS, merchantId, paymentId, refundId, amountFen, sink);
             return;
         }
         final int merchantIndex = checkedMerchantIndex;
@@ -754,7 +727,7 @@ public final class Engine
         records.setState(refund, code == ResultCode.OK ? PaymentState.CONFIRMED.value() :
             PaymentState.REJECTED.value());
         records.finish(refund, nowMs);
-        replyRefund(code, merchantId, paymentId, refundId, amountFen, sink);
+        replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
     }
 
     /**
@@ -1015,13 +988,13 @@ public final class Engine
         ResultCode code = consumerId <= 0 || externalRef <= 0 ? ResultCode.INVALID_ID : checkAmount(amountFen);
         if (code != ResultCode.OK)
         {
-            replyAck(code, template, externalRef, sink);
+            replies.ack(code, template, externalRef, sink);
             return;
         }
         final int consumerIndex = consumers.indexOf(consumerId);
         if (consumerIndex < 0)
         {
-            replyAck(ResultCode.UNKNOWN_CONSUMER, template, externalRef, sink);
+            replies.ack(ResultCode.UNKNOWN_CONSUMER, template, externalRef, sink);
             return;
         }
         final int existing = records.find(RecordTable.NAMESPACE_TOP_UP, 0, externalRef);
@@ -1039,13 +1012,13 @@ public final class Engine
             {
                 code = ResultCode.get(records.firstCode(existing));
             }
-            replyAck(code, template, externalRef, sink);
+            replies.ack(code, template, externalRef, sink);
             return;
         }
         final int record = records.insert(RecordTable.NAMESPACE_TOP_UP, 0, externalRef, nowMs);
         if (record < 0)
         {
-            replyAck(ResultCode.LIMIT_KEYS, template, externalRef, sink);
+            replies.ack(ResultCode.LIMIT_KEYS, template, externalRef, sink);
             return;
         }
         records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
@@ -1061,7 +1034,7 @@ public final class Engine
             risk.recordTopUp(consumerIndex, amountFen, nowMs);
         }
         finishFundsRecord(record, template, code);
-        replyAck(code, template, externalRef, sink);
+        replies.ack(code, template, externalRef, sink);
     }
 
     private void onWithdraw(final long merchantId, final long withdrawalId, final long amountFen, final ReplySink sink)
@@ -1075,7 +1048,7 @@ public final class Engine
         }
         if (code != ResultCode.OK)
         {
-            replyAck(code, template, withdrawalId, sink);
+            replies.ack(code, template, withdrawalId, sink);
             return;
         }
         final int existing = records.find(RecordTable.NAMESPACE_WITHDRAWAL, merchantId, withdrawalId);
@@ -1083,13 +1056,13 @@ public final class Engine
         {
             code = records.get(existing, RecordTable.AMOUNT_FEN) != amountFen ?
                 ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing));
-            replyAck(code, template, withdrawalId, sink);
+            replies.ack(code, template, withdrawalId, sink);
             return;
         }
         final int record = records.insert(RecordTable.NAMESPACE_WITHDRAWAL, merchantId, withdrawalId, nowMs);
         if (record < 0)
         {
-            replyAck(ResultCode.LIMIT_KEYS, template, withdrawalId, sink);
+            replies.ack(ResultCode.LIMIT_KEYS, template, withdrawalId, sink);
             return;
         }
         records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
@@ -1109,7 +1082,7 @@ public final class Engine
             totalWithdrawnFen += amountFen;
         }
         finishFundsRecord(record, template, code);
-        replyAck(code, template, withdrawalId, sink);
+        replies.ack(code, template, withdrawalId, sink);
     }
 
     private void finishFundsRecord(final int record, final int template, final ResultCode code)
@@ -1251,7 +1224,7 @@ public final class Engine
             merchants.set(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS, voucherValidityMs);
             code = ResultCode.OK;
         }
-        replyAck(code, SetMerchantRulesDecoder.TEMPLATE_ID, merchantId, sink);
+        replies.ack(code, SetMerchantRulesDecoder.TEMPLATE_ID, merchantId, sink);
     }
 
     private void onRedeemPoints(
@@ -1274,7 +1247,7 @@ public final class Engine
         }
         if (code != ResultCode.OK)
         {
-            replyVoucher(code, consumerId, 0, 0, 0, 0, sink);
+            replies.voucher(code, consumerId, 0, 0, 0, 0, sink);
             return;
         }
         final int existing = records.find(RecordTable.NAMESPACE_REDEMPTION, consumerId, redemptionId);
@@ -1282,11 +1255,11 @@ public final class Engine
         {
             if (records.get(existing, RecordTable.MERCHANT_INDEX) != merchantIndex)
             {
-                replyVoucher(ResultCode.EXISTS_WITH_DIFFERENT_MERCHANT, consumerId, 0, 0, 0, 0, sink);
+                replies.voucher(ResultCode.EXISTS_WITH_DIFFERENT_MERCHANT, consumerId, 0, 0, 0, 0, sink);
             }
             else
             {
-                replyVoucher(ResultCode.get(records.firstCode(existing)), consumerId,
+                replies.voucher(ResultCode.get(records.firstCode(existing)), consumerId,
                     records.get(existing, RecordTable.VOUCHER_ID), records.get(existing, RecordTable.AMOUNT_FEN),
                     records.get(existing, RecordTable.POINTS_EARNED), records.get(existing, RecordTable.EXPIRES_AT_MS),
                     sink);
@@ -1295,13 +1268,13 @@ public final class Engine
         }
         if (vouchers.freeCount() == 0)
         {
-            replyVoucher(ResultCode.LIMIT_VOUCHERS, consumerId, 0, 0, 0, 0, sink);
+            replies.voucher(ResultCode.LIMIT_VOUCHERS, consumerId, 0, 0, 0, 0, sink);
             return;
         }
         final int record = records.insert(RecordTable.NAMESPACE_REDEMPTION, consumerId, redemptionId, nowMs);
         if (record < 0)
         {
-            replyVoucher(ResultCode.LIMIT_KEYS, consumerId, 0, 0, 0, 0, sink);
+            replies.voucher(ResultCode.LIMIT_KEYS, consumerId, 0, 0, 0, 0, sink);
             return;
         }
         records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
@@ -1362,7 +1335,7 @@ public final class Engine
             records.set(record, RecordTable.EXPIRES_AT_MS, expiresAtMs);
         }
         finishFundsRecord(record, RedeemPointsDecoder.TEMPLATE_ID, code);
-        replyVoucher(code, consumerId, voucherId, code == ResultCode.OK ? valueFen : 0,
+        replies.voucher(code, consumerId, voucherId, code == ResultCode.OK ? valueFen : 0,
             code == ResultCode.OK ? pointsCost : 0, expiresAtMs, sink);
     }
 
@@ -1386,13 +1359,13 @@ public final class Engine
         }
         if (code != ResultCode.OK)
         {
-            replyAck(code, template, adjustmentId, sink);
+            replies.ack(code, template, adjustmentId, sink);
             return;
         }
         final int existing = records.find(RecordTable.NAMESPACE_ADJUSTMENT, consumerId, adjustmentId);
         if (existing >= 0)
         {
-            replyAck(records.get(existing, RecordTable.AMOUNT_FEN) != deltaPoints ?
+            replies.ack(records.get(existing, RecordTable.AMOUNT_FEN) != deltaPoints ?
                 ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing)),
                 template, adjustmentId, sink);
             return;
@@ -1400,14 +1373,14 @@ public final class Engine
         final int record = records.insert(RecordTable.NAMESPACE_ADJUSTMENT, consumerId, adjustmentId, nowMs);
         if (record < 0)
         {
-            replyAck(ResultCode.LIMIT_KEYS, template, adjustmentId, sink);
+            replies.ack(ResultCode.LIMIT_KEYS, template, adjustmentId, sink);
             return;
         }
         records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
         records.set(record, RecordTable.AMOUNT_FEN, deltaPoints);
         changePoints(consumerIndex, PointsEntryKind.ADJUST, deltaPoints, 0, adjustmentId);
         finishFundsRecord(record, template, ResultCode.OK);
-        replyAck(ResultCode.OK, template, adjustmentId, sink);
+        replies.ack(ResultCode.OK, template, adjustmentId, sink);
     }
 
     private void onDistributePool(
@@ -1430,13 +1403,13 @@ public final class Engine
         }
         if (code != ResultCode.OK)
         {
-            replyAck(code, template, distributionId, sink);
+            replies.ack(code, template, distributionId, sink);
             return;
         }
         final int existing = records.find(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId);
         if (existing >= 0)
         {
-            replyAck(records.get(existing, RecordTable.LINK_ID) != amountFen ?
+            replies.ack(records.get(existing, RecordTable.LINK_ID) != amountFen ?
                 ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing)),
                 template, distributionId, sink);
             return;
@@ -1446,18 +1419,18 @@ public final class Engine
             merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_MODE));
         if (distribution.isRunning())
         {
-            replyAck(ResultCode.DISTRIBUTION_RUNNING, template, distributionId, sink);
+            replies.ack(ResultCode.DISTRIBUTION_RUNNING, template, distributionId, sink);
             return;
         }
         if (voucherMode && vouchers.freeCount() < consumption.entriesOf(merchantIndex))
         {
-            replyAck(ResultCode.LIMIT_VOUCHERS, template, distributionId, sink);
+            replies.ack(ResultCode.LIMIT_VOUCHERS, template, distributionId, sink);
             return;
         }
         final int record = records.insert(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId, nowMs);
         if (record < 0)
         {
-            replyAck(ResultCode.LIMIT_KEYS, template, distributionId, sink);
+            replies.ack(ResultCode.LIMIT_KEYS, template, distributionId, sink);
             return;
         }
         final long poolFen = merchants.get(merchantIndex, MerchantBook.POOL_FEN);
@@ -1482,7 +1455,7 @@ public final class Engine
         {
             records.setState(record, PaymentState.REJECTED.value());
             records.finish(record, nowMs);
-            replyAck(code, template, distributionId, sink);
+            replies.ack(code, template, distributionId, sink);
             return;
         }
         final long epoch = merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH) + 1;
@@ -1496,7 +1469,7 @@ public final class Engine
         final long ruleValidityMs = merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS);
         distribution.start(record, merchantIndex, epoch, payFen, basisFen, voucherMode,
             ruleValidityMs > 0 ? ruleValidityMs : config.distributionVoucherValidityMs);
-        replyAck(ResultCode.OK, template, distributionId, sink);
+        replies.ack(ResultCode.OK, template, distributionId, sink);
     }
 
     // ------------------------------------------------------------------------------------------------ risk
@@ -1539,95 +1512,7 @@ public final class Engine
         {
             code = risk.rules.set(merchantIndex, ruleId, mode, action, threshold1, threshold2, threshold3);
         }
-        replyAck(code, SetRiskRuleDecoder.TEMPLATE_ID, merchantId, sink);
-    }
-
-    private void answerRiskRule(final long merchantId, final int ruleId, final ReplySink sink)
-    {
-        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
-        final RiskRuleReplyEncoder encoder = riskRuleReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder);
-        encoder.merchantId(merchantId).ruleId((short)ruleId);
-        if ((merchantId > 0 && merchantIndex < 0) || merchantId < 0 || ruleId < 1 ||
-            ruleId > RiskRules.RULE_COUNT)
-        {
-            encoder.code(merchantId != 0 && merchantIndex < 0 ? ResultCode.UNKNOWN_MERCHANT :
-                ResultCode.RISK_RULE_INVALID)
-                .mode(RiskMode.OFF).action(RiskAction.DECLINE).merchantOverride(BooleanType.FALSE)
-                .threshold1(0).threshold2(0).threshold3(0);
-        }
-        else
-        {
-            encoder.code(ResultCode.OK)
-                .mode(RiskMode.get((short)risk.rules.get(merchantIndex, ruleId, RiskRules.MODE)))
-                .action(RiskAction.get((short)risk.rules.get(merchantIndex, ruleId, RiskRules.ACTION)))
-                .merchantOverride(risk.rules.hasOverride(merchantIndex, ruleId) ? BooleanType.TRUE :
-                    BooleanType.FALSE)
-                .threshold1(risk.rules.get(merchantIndex, ruleId, RiskRules.THRESHOLD_1))
-                .threshold2(risk.rules.get(merchantIndex, ruleId, RiskRules.THRESHOLD_2))
-                .threshold3(risk.rules.get(merchantIndex, ruleId, RiskRules.THRESHOLD_3));
-        }
-        send(encoder.encodedLength(), sink);
-    }
-
-    private static final int RISK_EVENTS_PER_REPLY_MAX = 10;
-
-    private void answerRiskEvents(final long afterEventId, final ReplySink sink)
-    {
-        final RiskEventLog log = risk.events;
-        // afterEventId is client input: no arithmetic on it that could overflow.
-        final long from = afterEventId >= log.lastId() ? log.lastId() + 1 :
-            Math.max(Math.max(afterEventId, 0) + 1, log.oldestId());
-        final long to = Math.min(log.lastId(), from + RISK_EVENTS_PER_REPLY_MAX - 1);
-        final RiskEventsReplyEncoder encoder = riskEventsReplyEncoder.wrapAndApplyHeader(replyBuffer, 0,
-            headerEncoder);
-        encoder.code(ResultCode.OK).lastEventId(log.lastId()).oldestEventId(log.oldestId());
-        final RiskEventsReplyEncoder.EventsEncoder group = encoder.eventsCount(to < from ? 0 : (int)(to - from + 1));
-        for (long id = from; id <= to; id++)
-        {
-            final long packed = log.get(id, RiskEventLog.RULE_DECISION_TEMPLATE);
-            group.next()
-                .eventId(log.get(id, RiskEventLog.EVENT_ID))
-                .sequence(log.get(id, RiskEventLog.SEQUENCE))
-                .timestampMs(log.get(id, RiskEventLog.TIMESTAMP_MS))
-                .ruleId((short)(packed & 0xFF))
-                .decision(RiskDecision.get((short)((packed >>> 8) & 0xFF)))
-                .commandTemplateId((int)((packed >>> 16) & 0xFFFF))
-                .merchantId(log.get(id, RiskEventLog.MERCHANT_ID))
-                .consumerId(log.get(id, RiskEventLog.CONSUMER_ID))
-                .terminalId(log.get(id, RiskEventLog.TERMINAL_ID))
-                .referenceId(log.get(id, RiskEventLog.REFERENCE_ID))
-                .amountFen(log.get(id, RiskEventLog.AMOUNT_FEN))
-                .observed(log.get(id, RiskEventLog.OBSERVED))
-                .modelVersion(log.get(id, RiskEventLog.MODEL_VERSION))
-                .reasons(log.get(id, RiskEventLog.REASONS));
-        }
-        send(encoder.encodedLength(), sink);
-    }
-
-    private void answerRiskStats(final long merchantId, final ReplySink sink)
-    {
-        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
-        final boolean unknown = merchantId != 0 && merchantIndex < 0;
-        final RiskStatsReplyEncoder encoder = riskStatsReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder);
-        encoder.code(unknown ? ResultCode.UNKNOWN_MERCHANT : ResultCode.OK).merchantId(merchantId);
-        final RiskStatsReplyEncoder.RulesEncoder group = encoder.rulesCount(unknown ? 0 : RiskRules.RULE_COUNT);
-        for (int rule = 1; !unknown && rule <= RiskRules.RULE_COUNT; rule++)
-        {
-            group.next().ruleId((short)rule);
-            if (merchantIndex < 0)
-            {
-                group.declined(risk.counter(rule, MerchantRiskBook.DECLINED))
-                    .flagged(risk.counter(rule, MerchantRiskBook.FLAGGED))
-                    .shadowHits(risk.counter(rule, MerchantRiskBook.SHADOW));
-            }
-            else
-            {
-                group.declined(risk.merchants.counter(merchantIndex, rule, MerchantRiskBook.DECLINED))
-                    .flagged(risk.merchants.counter(merchantIndex, rule, MerchantRiskBook.FLAGGED))
-                    .shadowHits(risk.merchants.counter(merchantIndex, rule, MerchantRiskBook.SHADOW));
-            }
-        }
-        send(encoder.encodedLength(), sink);
+        replies.ack(code, SetRiskRuleDecoder.TEMPLATE_ID, merchantId, sink);
     }
 
     /**
@@ -1650,7 +1535,7 @@ public final class Engine
         {
             code = stageRiskTrees(decoder, buffer, offset + length, bodyOffset + blockLength);
         }
-        replyAck(code, SetRiskModelDecoder.TEMPLATE_ID, decoder.version(), sink);
+        replies.ack(code, SetRiskModelDecoder.TEMPLATE_ID, decoder.version(), sink);
     }
 
     private ResultCode stageRiskTrees(final SetRiskModelDecoder decoder, final DirectBuffer buffer, final int end,
@@ -1686,24 +1571,6 @@ public final class Engine
                 tree.feature2(), tree.threshold2(), tree.leaf0(), tree.leaf1(), tree.leaf2(), tree.leaf3());
         }
         return ResultCode.OK;
-    }
-
-    private void answerRiskModel(final int slot, final ReplySink sink)
-    {
-        final RiskModelReplyEncoder encoder = riskModelReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder);
-        if (!RiskModels.validSlot(slot))
-        {
-            encoder.code(ResultCode.RISK_MODEL_INVALID).slot(RiskModelSlot.ACTIVE).version(0).treeCount(0)
-                .declineScore(0).flagScore(0).scored(0).atDeclineScore(0).atFlagScore(0);
-        }
-        else
-        {
-            final RiskModel model = risk.models.slot(slot);
-            encoder.code(ResultCode.OK).slot(RiskModelSlot.get((short)slot)).version(model.version())
-                .treeCount(model.treeCount()).declineScore(model.declineScore()).flagScore(model.flagScore())
-                .scored(model.scored()).atDeclineScore(model.atDeclineScore()).atFlagScore(model.atFlagScore());
-        }
-        send(encoder.encodedLength(), sink);
     }
 
     /**
@@ -1818,7 +1685,7 @@ public final class Engine
                 code = ResultCode.OK;
             }
         }
-        replyAck(code, template, merchantId, sink);
+        replies.ack(code, template, merchantId, sink);
     }
 
     private void onRegisterConsumer(final long consumerId, final long homeMerchantId, final ReplySink sink)
@@ -1852,7 +1719,7 @@ public final class Engine
                 code = ResultCode.OK;
             }
         }
-        replyAck(code, template, consumerId, sink);
+        replies.ack(code, template, consumerId, sink);
     }
 
     private void onRegisterTerminal(final long terminalId, final long merchantId, final ReplySink sink)
@@ -1886,7 +1753,7 @@ public final class Engine
                 code = ResultCode.OK;
             }
         }
-        replyAck(code, template, terminalId, sink);
+        replies.ack(code, template, terminalId, sink);
     }
 
     private void onSetBlocked(final short partyType, final long partyId, final short blocked, final ReplySink sink)
@@ -1937,318 +1804,10 @@ public final class Engine
         {
             code = ResultCode.MALFORMED_MESSAGE;
         }
-        replyAck(code, template, partyId, sink);
+        replies.ack(code, template, partyId, sink);
     }
 
     // ------------------------------------------------------------------------------------------------ queries
-
-    private void answerQuery(
-        final int templateId,
-        final DirectBuffer buffer,
-        final int bodyOffset,
-        final int blockLength,
-        final int version,
-        final ReplySink sink)
-    {
-        switch (templateId)
-        {
-            case BalanceQueryDecoder.TEMPLATE_ID:
-                balanceQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerBalance(balanceQueryDecoder.consumerId(), sink);
-                break;
-
-            case PaymentStatusQueryDecoder.TEMPLATE_ID:
-                paymentStatusQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerPaymentStatus(paymentStatusQueryDecoder.merchantId(), paymentStatusQueryDecoder.paymentId(),
-                    sink);
-                break;
-
-            case MerchantStatementQueryDecoder.TEMPLATE_ID:
-                statementQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerStatement(statementQueryDecoder.merchantId(), sink);
-                break;
-
-            case ConsumerStatementQueryDecoder.TEMPLATE_ID:
-                consumerStatementQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerConsumerStatement(consumerStatementQueryDecoder.consumerId(), sink);
-                break;
-
-            case VoucherStatusQueryDecoder.TEMPLATE_ID:
-                voucherStatusQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerVoucherStatus(voucherStatusQueryDecoder.voucherId(), sink);
-                break;
-
-            case DistributionStatusQueryDecoder.TEMPLATE_ID:
-                distributionStatusQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerDistributionStatus(distributionStatusQueryDecoder.merchantId(),
-                    distributionStatusQueryDecoder.distributionId(), sink);
-                break;
-
-            case RiskRuleQueryDecoder.TEMPLATE_ID:
-                riskRuleQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerRiskRule(riskRuleQueryDecoder.merchantId(), riskRuleQueryDecoder.ruleId(), sink);
-                break;
-
-            case RiskEventsQueryDecoder.TEMPLATE_ID:
-                riskEventsQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerRiskEvents(riskEventsQueryDecoder.afterEventId(), sink);
-                break;
-
-            case RiskStatsQueryDecoder.TEMPLATE_ID:
-                riskStatsQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerRiskStats(riskStatsQueryDecoder.merchantId(), sink);
-                break;
-
-            case RiskModelQueryDecoder.TEMPLATE_ID:
-                riskModelQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerRiskModel(riskModelQueryDecoder.slotRaw(), sink);
-                break;
-
-            case StateHashQueryDecoder.TEMPLATE_ID:
-                stateHashReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
-                    .code(ResultCode.OK)
-                    .lastSequence(lastSequence)
-                    .stateHash(stateHash());
-                send(stateHashReplyEncoder.encodedLength(), sink);
-                break;
-
-            default:
-                replyError(ResultCode.UNKNOWN_MESSAGE_TYPE, templateId, sink);
-                break;
-        }
-    }
-
-    private void answerBalance(final long consumerId, final ReplySink sink)
-    {
-        final int index = consumers.indexOf(consumerId);
-        balanceReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
-            .code(index < 0 ? ResultCode.UNKNOWN_CONSUMER : ResultCode.OK)
-            .consumerId(consumerId)
-            .walletFen(index < 0 ? 0 : consumers.get(index, ConsumerBook.WALLET_FEN))
-            .heldFen(index < 0 ? 0 : consumers.get(index, ConsumerBook.HELD_FEN))
-            .points(index < 0 ? 0 : consumers.get(index, ConsumerBook.POINTS));
-        send(balanceReplyEncoder.encodedLength(), sink);
-    }
-
-    private void answerPaymentStatus(final long merchantId, final long paymentId, final ReplySink sink)
-    {
-        final int record = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
-        final PaymentStatusReplyEncoder encoder = paymentStatusReplyEncoder.wrapAndApplyHeader(
-            replyBuffer, 0, headerEncoder);
-        encoder.merchantId(merchantId).paymentId(paymentId);
-        if (record < 0)
-        {
-            encoder.code(ResultCode.PAYMENT_NOT_FOUND).state(PaymentState.NONE).consumerId(0).amountFen(0)
-                .refundedFen(0).expiresAtMs(0).firstResult(ResultCode.PAYMENT_NOT_FOUND);
-        }
-        else
-        {
-            final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
-            encoder.code(ResultCode.OK)
-                .state(PaymentState.get((short)records.state(record)))
-                .consumerId(consumerIndex < 0 ? 0 : consumers.get(consumerIndex, ConsumerBook.ID))
-                .amountFen(records.get(record, RecordTable.AMOUNT_FEN))
-                .refundedFen(records.get(record, RecordTable.REFUNDED_FEN))
-                .expiresAtMs(records.get(record, RecordTable.EXPIRES_AT_MS))
-                .firstResult(ResultCode.get(records.firstCode(record)));
-        }
-        send(encoder.encodedLength(), sink);
-    }
-
-    private void answerStatement(final long merchantId, final ReplySink sink)
-    {
-        final int index = merchants.indexOf(merchantId);
-        final MerchantStatementReplyEncoder encoder = statementReplyEncoder.wrapAndApplyHeader(
-            replyBuffer, 0, headerEncoder);
-        encoder.code(index < 0 ? ResultCode.UNKNOWN_MERCHANT : ResultCode.OK).merchantId(merchantId);
-        encoder.settlementFen(statementField(index, MerchantBook.SETTLEMENT_FEN))
-            .poolFen(statementField(index, MerchantBook.POOL_FEN))
-            .allianceEarningsFen(statementField(index, MerchantBook.ALLIANCE_EARNINGS_FEN))
-            .salesCount(statementField(index, MerchantBook.SALES_COUNT))
-            .salesFen(statementField(index, MerchantBook.SALES_FEN))
-            .refundsCount(statementField(index, MerchantBook.REFUNDS_COUNT))
-            .refundsFen(statementField(index, MerchantBook.REFUNDS_FEN))
-            .withdrawnFen(statementField(index, MerchantBook.WITHDRAWN_FEN))
-            .holdsLiveCount(statementField(index, MerchantBook.HOLDS_LIVE_COUNT))
-            .holdsLiveFen(statementField(index, MerchantBook.HOLDS_LIVE_FEN))
-            .holdsExpiredCount(statementField(index, MerchantBook.HOLDS_EXPIRED_COUNT))
-            .holdsExpiredFen(statementField(index, MerchantBook.HOLDS_EXPIRED_FEN))
-            .holdsCancelledCount(statementField(index, MerchantBook.HOLDS_CANCELLED_COUNT))
-            .feesFen(statementField(index, MerchantBook.FEES_FEN))
-            .vouchersOutstandingFen(statementField(index, MerchantBook.VOUCHERS_OUTSTANDING_FEN))
-            .vouchersIssuedCount(statementField(index, MerchantBook.VOUCHERS_ISSUED_COUNT))
-            .vouchersRedeemedFen(statementField(index, MerchantBook.VOUCHERS_REDEEMED_FEN))
-            .vouchersExpiredFen(statementField(index, MerchantBook.VOUCHERS_EXPIRED_FEN))
-            .distributedFen(statementField(index, MerchantBook.DISTRIBUTED_FEN))
-            .poolInDistributionFen(statementField(index, MerchantBook.POOL_IN_DISTRIBUTION_FEN));
-        send(encoder.encodedLength(), sink);
-    }
-
-    private static final int STATEMENT_ENTRIES_MAX = 16;
-
-    private void answerConsumerStatement(final long consumerId, final ReplySink sink)
-    {
-        final int index = consumers.indexOf(consumerId);
-        final ConsumerStatementReplyEncoder encoder = consumerStatementReplyEncoder.wrapAndApplyHeader(
-            replyBuffer, 0, headerEncoder);
-        encoder.code(index < 0 ? ResultCode.UNKNOWN_CONSUMER : ResultCode.OK).consumerId(consumerId)
-            .walletFen(index < 0 ? 0 : consumers.get(index, ConsumerBook.WALLET_FEN))
-            .heldFen(index < 0 ? 0 : consumers.get(index, ConsumerBook.HELD_FEN))
-            .points(index < 0 ? 0 : consumers.get(index, ConsumerBook.POINTS))
-            .vouchersActiveCount(index < 0 ? 0 : consumers.get(index, ConsumerBook.VOUCHERS_ACTIVE_COUNT))
-            .vouchersActiveFen(index < 0 ? 0 : consumers.get(index, ConsumerBook.VOUCHERS_ACTIVE_FEN));
-        int entries = 0;
-        long position = index < 0 ? -1 : consumers.get(index, ConsumerBook.LAST_POINTS_ENTRY);
-        while (entries < STATEMENT_ENTRIES_MAX && pointsLedger.isAvailable(position))
-        {
-            entries++;
-            position = pointsLedger.get(position, PointsLedger.PREVIOUS_POSITION);
-        }
-        final ConsumerStatementReplyEncoder.PointsEntriesEncoder group = encoder.pointsEntriesCount(entries);
-        position = index < 0 ? -1 : consumers.get(index, ConsumerBook.LAST_POINTS_ENTRY);
-        for (int i = 0; i < entries; i++)
-        {
-            group.next()
-                .kind(PointsEntryKind.get((short)pointsLedger.get(position, PointsLedger.KIND)))
-                .deltaPoints(pointsLedger.get(position, PointsLedger.DELTA_POINTS))
-                .balanceAfter(pointsLedger.get(position, PointsLedger.BALANCE_AFTER))
-                .sequence(pointsLedger.get(position, PointsLedger.SEQUENCE))
-                .merchantId(pointsLedger.get(position, PointsLedger.MERCHANT_ID))
-                .referenceId(pointsLedger.get(position, PointsLedger.REFERENCE_ID));
-            position = pointsLedger.get(position, PointsLedger.PREVIOUS_POSITION);
-        }
-        send(encoder.encodedLength(), sink);
-    }
-
-    private void answerVoucherStatus(final long voucherId, final ReplySink sink)
-    {
-        final int slot = voucherId > 0 ? vouchers.slotOf(voucherId) : -1;
-        final VoucherStatusReplyEncoder encoder = voucherStatusReplyEncoder.wrapAndApplyHeader(
-            replyBuffer, 0, headerEncoder);
-        encoder.voucherId(voucherId);
-        if (slot < 0)
-        {
-            encoder.code(ResultCode.VOUCHER_NOT_FOUND).state(VoucherState.NONE).consumerId(0).merchantId(0)
-                .valueFen(0).expiresAtMs(0);
-        }
-        else
-        {
-            encoder.code(ResultCode.OK)
-                .state(VoucherState.get((short)vouchers.state(slot)))
-                .consumerId(consumers.get((int)vouchers.get(slot, VoucherBook.CONSUMER_INDEX), ConsumerBook.ID))
-                .merchantId(merchants.get((int)vouchers.get(slot, VoucherBook.MERCHANT_INDEX), MerchantBook.ID))
-                .valueFen(vouchers.get(slot, VoucherBook.VALUE_FEN))
-                .expiresAtMs(vouchers.get(slot, VoucherBook.EXPIRES_AT_MS));
-        }
-        send(encoder.encodedLength(), sink);
-    }
-
-    private void answerDistributionStatus(final long merchantId, final long distributionId, final ReplySink sink)
-    {
-        final int record = records.find(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId);
-        final DistributionStatusReplyEncoder encoder = distributionStatusReplyEncoder.wrapAndApplyHeader(
-            replyBuffer, 0, headerEncoder);
-        encoder.merchantId(merchantId).distributionId(distributionId);
-        if (record < 0)
-        {
-            encoder.code(ResultCode.DISTRIBUTION_NOT_FOUND).state(DistributionState.NONE).amountFen(0).paidFen(0)
-                .recipients(0).consumptionFen(0);
-        }
-        else
-        {
-            final int state = records.state(record);
-            encoder.code(ResultCode.get(records.firstCode(record)))
-                .state(state == PaymentState.HELD.value() ? DistributionState.RUNNING :
-                    state == PaymentState.CONFIRMED.value() ? DistributionState.DONE : DistributionState.NONE)
-                .amountFen(records.get(record, RecordTable.AMOUNT_FEN))
-                .paidFen(records.get(record, RecordTable.REFUNDED_FEN))
-                .recipients(records.get(record, RecordTable.AUX_B))
-                .consumptionFen(records.get(record, RecordTable.AUX_A));
-        }
-        send(encoder.encodedLength(), sink);
-    }
-
-    private long statementField(final int index, final int field)
-    {
-        return index < 0 ? 0 : merchants.get(index, field);
-    }
-
-    // ------------------------------------------------------------------------------------------------ replies
-
-    private void replyAck(final ResultCode code, final int commandTemplateId, final long id, final ReplySink sink)
-    {
-        ackEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
-            .code(code)
-            .commandTemplateId(commandTemplateId)
-            .id(id);
-        send(ackEncoder.encodedLength(), sink);
-    }
-
-    private void replyPayment(
-        final ResultCode code,
-        final int commandTemplateId,
-        final long merchantId,
-        final long paymentId,
-        final long amountFen,
-        final long pointsEarned,
-        final ReplySink sink)
-    {
-        paymentReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
-            .code(code)
-            .commandTemplateId(commandTemplateId)
-            .merchantId(merchantId)
-            .paymentId(paymentId)
-            .amountFen(amountFen)
-            .pointsEarned(pointsEarned);
-        send(paymentReplyEncoder.encodedLength(), sink);
-    }
-
-    private void replyRefund(
-        final ResultCode code,
-        final long merchantId,
-        final long paymentId,
-        final long refundId,
-        final long amountFen,
-        final ReplySink sink)
-    {
-        refundReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
-            .code(code)
-            .merchantId(merchantId)
-            .paymentId(paymentId)
-            .refundId(refundId)
-            .amountFen(amountFen);
-        send(refundReplyEncoder.encodedLength(), sink);
-    }
-
-    private void replyVoucher(
-        final ResultCode code,
-        final long consumerId,
-        final long voucherId,
-        final long valueFen,
-        final long pointsCost,
-        final long expiresAtMs,
-        final ReplySink sink)
-    {
-        voucherReplyEncoder.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
-            .code(code)
-            .consumerId(consumerId)
-            .voucherId(voucherId)
-            .valueFen(valueFen)
-            .pointsCost(pointsCost)
-            .expiresAtMs(expiresAtMs);
-        send(voucherReplyEncoder.encodedLength(), sink);
-    }
-
-    private void replyError(final ResultCode code, final int templateId, final ReplySink sink)
-    {
-        sink.onReply(replyBuffer, 0, com.wodian.protocol.ErrorReplies.encode(errorReplyEncoder, headerEncoder,
-            replyBuffer, 0, code, templateId & 0xFFFF));
-    }
-
-    private void send(final int bodyLength, final ReplySink sink)
-    {
-        sink.onReply(replyBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + bodyLength);
-    }
 
     // ------------------------------------------------------------------------------------------------ state
 

@@ -1,0 +1,103 @@
+package com.wodian.engine;
+
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.ErrorReplies;
+import com.wodian.protocol.sbe.AckEncoder;
+import com.wodian.protocol.sbe.ErrorReplyEncoder;
+import com.wodian.protocol.sbe.MessageHeaderEncoder;
+import com.wodian.protocol.sbe.PaymentReplyEncoder;
+import com.wodian.protocol.sbe.RefundReplyEncoder;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.VoucherReplyEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Encodes every reply to a journaled command, from primitives, into one reused buffer and hands it to the
+ * {@link ReplySink}. Query answers ({@link EngineQueries}) encode into the same buffer through {@link #buffer} and
+ * {@link #header}. The buffer is valid only during the sink's call.
+ */
+final class ReplyPublisher
+{
+    final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_REPLY_LENGTH]);
+    final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final AckEncoder ackEncoder = new AckEncoder();
+    private final PaymentReplyEncoder paymentReplyEncoder = new PaymentReplyEncoder();
+    private final RefundReplyEncoder refundReplyEncoder = new RefundReplyEncoder();
+    private final VoucherReplyEncoder voucherReplyEncoder = new VoucherReplyEncoder();
+    private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
+
+    void ack(final ResultCode code, final int commandTemplateId, final long id, final ReplySink sink)
+    {
+        ackEncoder.wrapAndApplyHeader(buffer, 0, header)
+            .code(code)
+            .commandTemplateId(commandTemplateId)
+            .id(id);
+        send(ackEncoder.encodedLength(), sink);
+    }
+
+    void payment(
+        final ResultCode code,
+        final int commandTemplateId,
+        final long merchantId,
+        final long paymentId,
+        final long amountFen,
+        final long pointsEarned,
+        final ReplySink sink)
+    {
+        paymentReplyEncoder.wrapAndApplyHeader(buffer, 0, header)
+            .code(code)
+            .commandTemplateId(commandTemplateId)
+            .merchantId(merchantId)
+            .paymentId(paymentId)
+            .amountFen(amountFen)
+            .pointsEarned(pointsEarned);
+        send(paymentReplyEncoder.encodedLength(), sink);
+    }
+
+    void refund(
+        final ResultCode code,
+        final long merchantId,
+        final long paymentId,
+        final long refundId,
+        final long amountFen,
+        final ReplySink sink)
+    {
+        refundReplyEncoder.wrapAndApplyHeader(buffer, 0, header)
+            .code(code)
+            .merchantId(merchantId)
+            .paymentId(paymentId)
+            .refundId(refundId)
+            .amountFen(amountFen);
+        send(refundReplyEncoder.encodedLength(), sink);
+    }
+
+    void voucher(
+        final ResultCode code,
+        final long consumerId,
+        final long voucherId,
+        final long valueFen,
+        final long pointsCost,
+        final long expiresAtMs,
+        final ReplySink sink)
+    {
+        voucherReplyEncoder.wrapAndApplyHeader(buffer, 0, header)
+            .code(code)
+            .consumerId(consumerId)
+            .voucherId(voucherId)
+            .valueFen(valueFen)
+            .pointsCost(pointsCost)
+            .expiresAtMs(expiresAtMs);
+        send(voucherReplyEncoder.encodedLength(), sink);
+    }
+
+    void error(final ResultCode code, final int templateId, final ReplySink sink)
+    {
+        sink.onReply(buffer, 0, ErrorReplies.encode(errorReplyEncoder, header, buffer, 0, code, templateId & 0xFFFF));
+    }
+
+    /** Sends the message encoded at the start of {@link #buffer}: header plus {@code bodyLength} bytes. */
+    void send(final int bodyLength, final ReplySink sink)
+    {
+        sink.onReply(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + bodyLength);
+    }
+}
