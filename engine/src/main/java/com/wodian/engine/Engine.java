@@ -25,10 +25,8 @@ public final class Engine
 {
     private static final int TEMPLATE_PAY = PayDecoder.TEMPLATE_ID;
     private static final int TEMPLATE_TRY = PaymentTryDecoder.TEMPLATE_ID;
-    private static final int TEMPLATE_CANCEL = PaymentCancelDecoder.TEMPLATE_ID;
     private static final long BPS = 10_000;
     private static final long POINTS_PER_YUAN_MAX = 100;
-    private static final long FEN_PER_YUAN = 100;
 
     private final EngineConfig config;
     private final ConsumerBook consumers;
@@ -41,18 +39,14 @@ public final class Engine
     private final PointsLedger pointsLedger;
     private final PoolDistribution distribution;
     private final RiskControl risk;
+    private final CommandContext context = new CommandContext();
+    private final EngineBooks books;
+    private final Ledger ledger;
+    private final PaymentRules payments;
+    private final FundsRules funds;
     private final ReplyPublisher replies = new ReplyPublisher();
     private final EngineQueries queries;
 
-    private long lastSequence;
-    private long nowMs;
-    // Set by checkPartiesOfPayment so that the command does not look the same ids up twice.
-    private int checkedMerchantIndex;
-    private int checkedTerminalIndex;
-    private long totalTopUpsFen;
-    private long totalWithdrawnFen;
-    private long platformFeesFen;
-    private long totalHeldFen;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final RegisterMerchantDecoder registerMerchantDecoder = new RegisterMerchantDecoder();
@@ -74,20 +68,23 @@ public final class Engine
     private final SetRiskRuleDecoder setRiskRuleDecoder = new SetRiskRuleDecoder();
     private final SetRiskModelDecoder setRiskModelDecoder = new SetRiskModelDecoder();
 
-
     public Engine(final EngineConfig config)
     {
         this.config = config;
-        this.consumers = new ConsumerBook(config.consumersMax);
-        this.merchants = new MerchantBook(config.merchantsMax);
-        this.terminals = new TerminalBook(config.terminalsMax);
-        this.records = new RecordTable(config.keysMax, config.keyRetentionMs);
-        this.holds = new ExpiryQueue(records, config.holdsMax, config.keysMax);
-        this.vouchers = new VoucherBook(config.vouchersMax);
-        this.consumption = new ConsumptionBook(config.consumptionPairsMax, config.merchantsMax);
-        this.pointsLedger = new PointsLedger(config.pointsLedgerEntriesMax);
-        this.distribution = new PoolDistribution(consumers, merchants, consumption, vouchers, records);
+        this.books = new EngineBooks(config);
+        this.consumers = books.consumers;
+        this.merchants = books.merchants;
+        this.terminals = books.terminals;
+        this.records = books.records;
+        this.holds = books.holds;
+        this.vouchers = books.vouchers;
+        this.consumption = books.consumption;
+        this.pointsLedger = books.pointsLedger;
         this.risk = new RiskControl(config);
+        this.ledger = new Ledger(config, context, books);
+        this.distribution = new PoolDistribution(books, ledger);
+        this.payments = new PaymentRules(config, context, books, risk, ledger, replies);
+        this.funds = new FundsRules(config, context, books, risk, ledger, replies);
         this.queries = new EngineQueries(this, consumers, merchants, records, vouchers, pointsLedger, risk, replies);
     }
 
@@ -108,20 +105,20 @@ public final class Engine
         final int length,
         final ReplySink sink)
     {
-        if (sequence != lastSequence + 1)
+        if (sequence != context.sequence + 1)
         {
-            throw new IllegalStateException("sequence gap: expected " + (lastSequence + 1) + " got " + sequence);
+            throw new IllegalStateException("sequence gap: expected " + (context.sequence + 1) + " got " + sequence);
         }
-        lastSequence = sequence;
-        if (timestampMs > nowMs)
+        context.sequence = sequence;
+        if (timestampMs > context.nowMs)
         {
-            nowMs = timestampMs;
+            context.nowMs = timestampMs;
         }
-        expireDueHolds();
+        payments.expireDueHolds();
         expireDueVouchers();
         if (distribution.isRunning())
         {
-            distribution.step(config.distributionSliceEntries, nowMs);
+            distribution.step(config.distributionSliceEntries, context.nowMs);
         }
 
         final ResultCode check = CommandCatalog.check(buffer, offset, length);
@@ -141,41 +138,41 @@ public final class Engine
         {
             case PayDecoder.TEMPLATE_ID:
                 payDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                onTryOrPay(TEMPLATE_PAY, payDecoder.merchantId(), payDecoder.terminalId(), payDecoder.paymentId(),
+                payments.tryOrPay(TEMPLATE_PAY, payDecoder.merchantId(), payDecoder.terminalId(), payDecoder.paymentId(),
                     payDecoder.consumerId(), payDecoder.amountFen(), 0, voucherIdOrNone(payDecoder.voucherId()), sink);
                 break;
 
             case PaymentTryDecoder.TEMPLATE_ID:
                 tryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                onTryOrPay(TEMPLATE_TRY, tryDecoder.merchantId(), tryDecoder.terminalId(), tryDecoder.paymentId(),
+                payments.tryOrPay(TEMPLATE_TRY, tryDecoder.merchantId(), tryDecoder.terminalId(), tryDecoder.paymentId(),
                     tryDecoder.consumerId(), tryDecoder.amountFen(), tryDecoder.ttlMs(),
                     voucherIdOrNone(tryDecoder.voucherId()), sink);
                 break;
 
             case PaymentConfirmDecoder.TEMPLATE_ID:
                 confirmDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                onConfirm(confirmDecoder.merchantId(), confirmDecoder.terminalId(), confirmDecoder.paymentId(), sink);
+                payments.confirm(confirmDecoder.merchantId(), confirmDecoder.terminalId(), confirmDecoder.paymentId(), sink);
                 break;
 
             case PaymentCancelDecoder.TEMPLATE_ID:
                 cancelDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                onCancel(cancelDecoder.merchantId(), cancelDecoder.terminalId(), cancelDecoder.paymentId(), sink);
+                payments.cancel(cancelDecoder.merchantId(), cancelDecoder.terminalId(), cancelDecoder.paymentId(), sink);
                 break;
 
             case RefundDecoder.TEMPLATE_ID:
                 refundDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                onRefund(refundDecoder.merchantId(), refundDecoder.terminalId(), refundDecoder.paymentId(),
+                payments.refund(refundDecoder.merchantId(), refundDecoder.terminalId(), refundDecoder.paymentId(),
                     refundDecoder.refundId(), refundDecoder.amountFen(), sink);
                 break;
 
             case TopUpDecoder.TEMPLATE_ID:
                 topUpDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                onTopUp(topUpDecoder.consumerId(), topUpDecoder.externalRef(), topUpDecoder.amountFen(), sink);
+                funds.topUp(topUpDecoder.consumerId(), topUpDecoder.externalRef(), topUpDecoder.amountFen(), sink);
                 break;
 
             case WithdrawDecoder.TEMPLATE_ID:
                 withdrawDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                onWithdraw(withdrawDecoder.merchantId(), withdrawDecoder.withdrawalId(), withdrawDecoder.amountFen(),
+                funds.withdraw(withdrawDecoder.merchantId(), withdrawDecoder.withdrawalId(), withdrawDecoder.amountFen(),
                     sink);
                 break;
 
@@ -275,823 +272,7 @@ public final class Engine
 
     // ------------------------------------------------------------------------------------------------ payments
 
-    private void onTryOrPay(
-        final int kind,
-        final long merchantId,
-        final long terminalId,
-        final long paymentId,
-        final long consumerId,
-        final long amountFen,
-        final long ttlMs,
-        final long voucherId,
-        final ReplySink sink)
-    {
-        ResultCode code = checkPartiesOfPayment(merchantId, terminalId, paymentId);
-        if (code == ResultCode.OK)
-        {
-            code = checkAmount(amountFen);
-        }
-        if (code == ResultCode.OK && kind == TEMPLATE_TRY && (ttlMs <= 0 || ttlMs > config.ttlMsMax))
-        {
-            code = ResultCode.TTL_OUT_OF_RANGE;
-        }
-        if (code != ResultCode.OK)
-        {
-            replies.payment(code, kind, merchantId, paymentId, amountFen, 0, sink);
-            return;
-        }
-        // Validation refusals (above and here) are answered before the key is looked at and are not recorded.
-        final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
-        if (consumerIndex < 0)
-        {
-            replies.payment(consumerId <= 0 ? ResultCode.INVALID_ID : ResultCode.UNKNOWN_CONSUMER, kind, merchantId,
-                paymentId, amountFen, 0, sink);
-            return;
-        }
-        final int existing = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
-        if (existing >= 0)
-        {
-            replyRepeatedTryOrPay(existing, kind, merchantId, terminalId, paymentId, consumerIndex, amountFen, ttlMs,
-                voucherId, sink);
-            return;
-        }
-
-        // A full table decides nothing: not recorded, so a retry may succeed.
-        if (kind == TEMPLATE_TRY && holds.isFull())
-        {
-            replies.payment(ResultCode.LIMIT_HOLDS, kind, merchantId, paymentId, amountFen, 0, sink);
-            return;
-        }
-        final int merchantIndex = checkedMerchantIndex;
-        final int terminalIndex = checkedTerminalIndex;
-        // Look the pair up only when the book is full: the lookup is a cache miss that settle() pays anyway.
-        if (consumption.isFull() && !consumption.hasEntry(consumerIndex, merchantIndex))
-        {
-            replies.payment(ResultCode.LIMIT_CONSUMPTION_PAIRS, kind, merchantId, paymentId, amountFen, 0, sink);
-            return;
-        }
-        final int record = records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, nowMs);
-        if (record < 0)
-        {
-            replies.payment(ResultCode.LIMIT_KEYS, kind, merchantId, paymentId, amountFen, 0, sink);
-            return;
-        }
-
-        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
-        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
-        records.set(record, RecordTable.AMOUNT_FEN, amountFen);
-        records.set(record, RecordTable.LINK_ID, terminalId);
-        records.set(record, RecordTable.TTL_MS, ttlMs);
-        records.set(record, RecordTable.VOUCHER_ID, voucherId);
-
-        // From here on the outcome is decided and recorded under the key, refusals included.
-        final int voucherSlot = voucherId > 0 ? vouchers.slotOf(voucherId) : -1;
-        final boolean riskActive = risk.isActive(merchantIndex);
-        final int homeIndex = (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX);
-        risk.begin(lastSequence, nowMs, kind, merchantId, consumerId, terminalId, paymentId, amountFen);
-        if (merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED))
-        {
-            code = ResultCode.MERCHANT_BLOCKED;
-        }
-        else if (terminals.isBlocked(terminalIndex))
-        {
-            code = ResultCode.TERMINAL_BLOCKED;
-        }
-        else if (consumers.isBlocked(consumerIndex))
-        {
-            code = ResultCode.CONSUMER_BLOCKED;
-        }
-        if (code != ResultCode.OK)
-        {
-            risk.recordBlocked(merchantIndex, consumerIndex, terminalIndex);
-        }
-        else if (riskActive)
-        {
-            // Risk decides before anything is reserved (SPEC: Try is "risk check, then reserve").
-            risk.paymentContext(consumers.get(consumerIndex, ConsumerBook.WALLET_FEN),
-                voucherSlot >= 0 ? vouchers.get(voucherSlot, VoucherBook.VALUE_FEN) : 0);
-            code = risk.checkPayment(consumerIndex, merchantIndex, terminalIndex, homeIndex, amountFen);
-        }
-        if (code == ResultCode.OK && voucherId > 0)
-        {
-            code = checkVoucherForPayment(voucherSlot, consumerIndex, merchantIndex, amountFen);
-        }
-        final long voucherFen = code == ResultCode.OK && voucherSlot >= 0 ?
-            vouchers.get(voucherSlot, VoucherBook.VALUE_FEN) : 0;
-        final long cashFen = amountFen - voucherFen;
-        if (code == ResultCode.OK && consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) < cashFen)
-        {
-            code = ResultCode.INSUFFICIENT_FUNDS;
-        }
-
-        if (code != ResultCode.OK)
-        {
-            if (riskActive && (code.value() < RISK_CODE_FIRST || code.value() > RISK_CODE_LAST))
-            {
-                risk.recordRefusal(terminalIndex);
-            }
-            records.setKindAndFirstCode(record, kind, code.value());
-            records.setState(record, PaymentState.REJECTED.value());
-            records.finish(record, nowMs);
-            replies.payment(code, kind, merchantId, paymentId, amountFen, 0, sink);
-            return;
-        }
-        if (riskActive)
-        {
-            risk.recordPayment(consumerIndex, merchantIndex, terminalIndex, homeIndex, amountFen);
-        }
-
-        records.set(record, RecordTable.VOUCHER_FEN, voucherFen);
-        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, -cashFen);
-        records.setKindAndFirstCode(record, kind, ResultCode.OK.value());
-        if (kind == TEMPLATE_TRY)
-        {
-            if (voucherSlot >= 0)
-            {
-                vouchers.reserve(voucherSlot);
-            }
-            consumers.add(consumerIndex, ConsumerBook.HELD_FEN, cashFen);
-            totalHeldFen += cashFen;
-            merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_COUNT, 1);
-            merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_FEN, cashFen);
-            records.set(record, RecordTable.EXPIRES_AT_MS, nowMs + ttlMs);
-            records.setState(record, PaymentState.HELD.value());
-            holds.add(record);
-            replies.payment(ResultCode.OK, kind, merchantId, paymentId, amountFen, 0, sink);
-        }
-        else
-        {
-            if (voucherSlot >= 0)
-            {
-                redeemVoucher(voucherSlot);
-            }
-            settle(record);
-            replies.payment(ResultCode.OK, kind, merchantId, paymentId, amountFen,
-                records.get(record, RecordTable.POINTS_EARNED), sink);
-        }
-    }
-
-    private ResultCode checkVoucherForPayment(
-        final int voucherSlot, final int consumerIndex, final int merchantIndex, final long amountFen)
-    {
-        if (voucherSlot < 0)
-        {
-            return ResultCode.VOUCHER_NOT_FOUND;
-        }
-        if (vouchers.get(voucherSlot, VoucherBook.CONSUMER_INDEX) != consumerIndex)
-        {
-            return ResultCode.VOUCHER_NOT_YOURS;
-        }
-        if (vouchers.get(voucherSlot, VoucherBook.MERCHANT_INDEX) != merchantIndex)
-        {
-            return ResultCode.VOUCHER_NOT_ACCEPTED_HERE;
-        }
-        final int state = vouchers.state(voucherSlot);
-        if (state == VoucherState.REDEEMED.value())
-        {
-            return ResultCode.VOUCHER_ALREADY_REDEEMED;
-        }
-        if (state == VoucherState.RESERVED.value())
-        {
-            return ResultCode.VOUCHER_RESERVED;
-        }
-        if (state == VoucherState.EXPIRED.value())
-        {
-            return ResultCode.VOUCHER_EXPIRED;
-        }
-        if (vouchers.get(voucherSlot, VoucherBook.EXPIRES_AT_MS) <= nowMs)
-        {
-            expireVoucher(voucherSlot);
-            return ResultCode.VOUCHER_EXPIRED;
-        }
-        if (vouchers.get(voucherSlot, VoucherBook.VALUE_FEN) > amountFen)
-        {
-            return ResultCode.VOUCHER_EXCEEDS_AMOUNT;
-        }
-        return ResultCode.OK;
-    }
-
-    private void replyRepeatedTryOrPay(
-        final int record,
-        final int kind,
-        final long merchantId,
-        final long terminalId,
-        final long paymentId,
-        final int consumerIndex,
-        final long amountFen,
-        final long ttlMs,
-        final long voucherId,
-        final ReplySink sink)
-    {
-        final ResultCode code;
-        if (records.state(record) == PaymentState.CANCELLED_BEFORE_TRY.value())
-        {
-            code = ResultCode.TRY_AFTER_CANCEL;
-        }
-        else if (records.kind(record) != kind)
-        {
-            code = ResultCode.EXISTS_WITH_DIFFERENT_KIND;
-        }
-        else if (records.get(record, RecordTable.CONSUMER_INDEX) != consumerIndex)
-        {
-            code = ResultCode.EXISTS_WITH_DIFFERENT_CONSUMER;
-        }
-        else if (records.get(record, RecordTable.AMOUNT_FEN) != amountFen)
-        {
-            code = ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT;
-        }
-        else if (records.get(record, RecordTable.LINK_ID) != terminalId)
-        {
-            code = ResultCode.EXISTS_WITH_DIFFERENT_TERMINAL;
-        }
-        else if (records.get(record, RecordTable.TTL_MS) != ttlMs)
-        {
-            code = ResultCode.EXISTS_WITH_DIFFERENT_TTL;
-        }
-        else if (records.get(record, RecordTable.VOUCHER_ID) != voucherId)
-        {
-            code = ResultCode.EXISTS_WITH_DIFFERENT_VOUCHER;
-        }
-        else
-        {
-            // The same command again: the first reply, unchanged.
-            final long points = kind == TEMPLATE_PAY ? records.get(record, RecordTable.POINTS_EARNED) : 0;
-            replies.payment(ResultCode.get(records.firstCode(record)), kind, merchantId, paymentId, amountFen, points,
-                sink);
-            return;
-        }
-        replies.payment(code, kind, merchantId, paymentId, amountFen, 0, sink);
-    }
-
-    private void onConfirm(final long merchantId, final long terminalId, final long paymentId, final ReplySink sink)
-    {
-        final int template = PaymentConfirmDecoder.TEMPLATE_ID;
-        final ResultCode partiesCode = checkPartiesOfPayment(merchantId, terminalId, paymentId);
-        if (partiesCode != ResultCode.OK)
-        {
-            replies.payment(partiesCode, template, merchantId, paymentId, 0, 0, sink);
-            return;
-        }
-        final int record = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
-        if (record < 0)
-        {
-            // Not recorded: a Confirm racing ahead of its Try must not fence the Try out.
-            replies.payment(ResultCode.PAYMENT_NOT_FOUND, template, merchantId, paymentId, 0, 0, sink);
-            return;
-        }
-        final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
-        if (records.kind(record) == TEMPLATE_PAY)
-        {
-            replies.payment(ResultCode.NOT_TWO_PHASE, template, merchantId, paymentId, amountFen, 0, sink);
-            return;
-        }
-        final ResultCode code;
-        switch (PaymentState.get((short)records.state(record)))
-        {
-            case HELD:
-                if (records.get(record, RecordTable.EXPIRES_AT_MS) <= nowMs)
-                {
-                    expire(record);
-                    code = ResultCode.HOLD_EXPIRED;
-                }
-                else
-                {
-                    releaseHold(record);
-                    final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
-                    if (voucherId > 0)
-                    {
-                        redeemVoucher(vouchers.slotOf(voucherId));
-                    }
-                    settle(record);
-                    code = ResultCode.OK;
-                }
-                break;
-            case CONFIRMED:
-                code = ResultCode.OK;
-                break;
-            case CANCELLED:
-            case CANCELLED_BEFORE_TRY:
-                code = ResultCode.ALREADY_CANCELLED;
-                break;
-            case EXPIRED:
-                code = ResultCode.HOLD_EXPIRED;
-                break;
-            case REJECTED:
-                code = ResultCode.PAYMENT_WAS_REJECTED;
-                break;
-            default:
-                throw new IllegalStateException("payment record in state " + records.state(record));
-        }
-        final long points = code == ResultCode.OK ? records.get(record, RecordTable.POINTS_EARNED) : 0;
-        replies.payment(code, template, merchantId, paymentId, amountFen, points, sink);
-    }
-
-    private void onCancel(final long merchantId, final long terminalId, final long paymentId, final ReplySink sink)
-    {
-        final int template = TEMPLATE_CANCEL;
-        final ResultCode partiesCode = checkPartiesOfPayment(merchantId, terminalId, paymentId);
-        if (partiesCode != ResultCode.OK)
-        {
-            replies.payment(partiesCode, template, merchantId, paymentId, 0, 0, sink);
-            return;
-        }
-        int record = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
-        if (record < 0)
-        {
-            // Empty rollback: remember the Cancel so that a Try arriving late cannot leave a hanging hold.
-            record = records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, nowMs);
-            if (record < 0)
-            {
-                replies.payment(ResultCode.LIMIT_KEYS, template, merchantId, paymentId, 0, 0, sink);
-                return;
-            }
-            records.set(record, RecordTable.MERCHANT_INDEX, checkedMerchantIndex);
-            records.set(record, RecordTable.LINK_ID, terminalId);
-            records.setKindAndFirstCode(record, TEMPLATE_CANCEL, ResultCode.OK_EMPTY_ROLLBACK.value());
-            records.setState(record, PaymentState.CANCELLED_BEFORE_TRY.value());
-            records.finish(record, nowMs);
-            replies.payment(ResultCode.OK_EMPTY_ROLLBACK, template, merchantId, paymentId, 0, 0, sink);
-            return;
-        }
-        final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
-        if (records.kind(record) == TEMPLATE_PAY)
-        {
-            replies.payment(ResultCode.NOT_TWO_PHASE, template, merchantId, paymentId, amountFen, 0, sink);
-            return;
-        }
-        final ResultCode code;
-        switch (PaymentState.get((short)records.state(record)))
-        {
-            case HELD:
-                if (records.get(record, RecordTable.EXPIRES_AT_MS) <= nowMs)
-                {
-                    expire(record);
-                    code = ResultCode.HOLD_EXPIRED;
-                }
-                else
-                {
-                    cancelHold(record);
-                    code = ResultCode.OK;
-                }
-                break;
-            case CANCELLED:
-                code = ResultCode.OK;
-                break;
-            case CANCELLED_BEFORE_TRY:
-                code = ResultCode.OK_EMPTY_ROLLBACK;
-                break;
-            case CONFIRMED:
-                code = ResultCode.ALREADY_CONFIRMED;
-                break;
-            case EXPIRED:
-                code = ResultCode.HOLD_EXPIRED;
-                break;
-            case REJECTED:
-                code = ResultCode.PAYMENT_WAS_REJECTED;
-                break;
-            default:
-                throw new IllegalStateException("payment record in state " + records.state(record));
-        }
-        replies.payment(code, template, merchantId, paymentId, amountFen, 0, sink);
-    }
-
-    private void onRefund(
-        final long merchantId,
-        final long terminalId,
-        final long paymentId,
-        final long refundId,
-        final long amountFen,
-        final ReplySink sink)
-    {
-        ResultCode code = checkPartiesOfPayment(merchantId, terminalId, paymentId);
-        if (code == ResultCode.OK)
-        {
-            code = refundId <= 0 ? ResultCode.INVALID_ID : checkAmount(amountFen);
-        }
-        if (code != ResultCode.OK)
-        {
-            replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
-            return;
-        }
-        final int existing = records.find(RecordTable.NAMESPACE_REFUND, merchantId, refundId);
-        if (existing >= 0)
-        {
-            if (records.get(existing, RecordTable.LINK_ID) != paymentId)
-            {
-                code = ResultCode.EXISTS_WITH_DIFFERENT_PAYMENT;
-            }
-            else if (records.get(existing, RecordTable.AMOUNT_FEN) != amountFen)
-            {
-                code = ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT;
-            }
-            else
-            {
-                code = ResultCode.get(records.firstCode(existing));
-            }
-            replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
-            return;
-        }
-
-        // Insert first: making room may forget an old payment, which must then read as not found.
-        final int refund = records.insert(RecordTable.NAMESPACE_REFUND, merchantId, refundId, nowMs);
-        if (refund < 0)
-        {
-            replies.refund(ResultCode.LIMIT_KEYS, merchantId, paymentId, refundId, amountFen, sink);
-            return;
-        }
-        final int merchantIndex = checkedMerchantIndex;
-        records.set(refund, RecordTable.MERCHANT_INDEX, merchantIndex);
-        records.set(refund, RecordTable.LINK_ID, paymentId);
-        records.set(refund, RecordTable.AMOUNT_FEN, amountFen);
-
-        final int payment = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
-        final int paymentConsumer = payment >= 0 && records.state(payment) == PaymentState.CONFIRMED.value() ?
-            (int)records.get(payment, RecordTable.CONSUMER_INDEX) : -1;
-        final boolean riskActive = paymentConsumer >= 0 && risk.isActive(merchantIndex);
-        code = ResultCode.OK;
-        if (riskActive)
-        {
-            risk.begin(lastSequence, nowMs, RefundDecoder.TEMPLATE_ID, merchantId,
-                consumers.get(paymentConsumer, ConsumerBook.ID), terminalId, refundId, amountFen);
-            code = risk.checkRefund(paymentConsumer, merchantIndex);
-        }
-        if (code == ResultCode.OK)
-        {
-            code = applyRefund(payment, merchantIndex, amountFen, refund);
-            if (code == ResultCode.OK && riskActive)
-            {
-                risk.recordRefund(paymentConsumer, merchantIndex);
-            }
-        }
-        records.setKindAndFirstCode(refund, RefundDecoder.TEMPLATE_ID, code.value());
-        records.setState(refund, code == ResultCode.OK ? PaymentState.CONFIRMED.value() :
-            PaymentState.REJECTED.value());
-        records.finish(refund, nowMs);
-        replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
-    }
-
-    /**
-     * Reverses {@code amountFen} of a confirmed payment: cash back to the wallet, and pool, alliance share, fee and
-     * points in proportion. Proportions are cumulative ({@code part * refundedTotal / amount}, rounded toward zero)
-     * so that a full refund, in any number of parts, reverses each part exactly. A payment made partly with a voucher
-     * is refunded in cash up to its cash part; the voucher part comes back only as a whole, with the refund that
-     * completes the payment, which restores the voucher (or, if its validity has passed, returns its value to the
-     * merchant's pool as an expiry would).
-     */
-    private ResultCode applyRefund(final int payment, final int merchantIndex, final long amountFen, final int refund)
-    {
-        if (payment < 0)
-        {
-            return ResultCode.PAYMENT_NOT_FOUND;
-        }
-        if (records.state(payment) != PaymentState.CONFIRMED.value())
-        {
-            return ResultCode.PAYMENT_NOT_CONFIRMED;
-        }
-        final long paidFen = records.get(payment, RecordTable.AMOUNT_FEN);
-        final long voucherFen = records.get(payment, RecordTable.VOUCHER_FEN);
-        final long cashFen = paidFen - voucherFen;
-        final long refundedBefore = records.get(payment, RecordTable.REFUNDED_FEN);
-        final long refundedAfter = refundedBefore + amountFen;
-        if (refundedAfter > paidFen)
-        {
-            return ResultCode.REFUND_EXCEEDS_PAID;
-        }
-        if (refundedAfter > cashFen && refundedAfter != paidFen)
-        {
-            return ResultCode.REFUND_SPLITS_VOUCHER;
-        }
-        final long cashBack = Math.min(refundedAfter, cashFen) - Math.min(refundedBefore, cashFen);
-        final boolean restoresVoucher = voucherFen > 0 && refundedAfter == paidFen;
-        final long poolBack = proportionDelta(records.get(payment, RecordTable.POOL_FEN), refundedBefore,
-            refundedAfter, paidFen);
-        final long allianceBack = proportionDelta(records.get(payment, RecordTable.ALLIANCE_FEN), refundedBefore,
-            refundedAfter, paidFen);
-        final long feeBack = proportionDelta(records.get(payment, RecordTable.FEE_FEN), refundedBefore,
-            refundedAfter, paidFen);
-        final long pointsBack = cashFen == 0 ? 0 : proportionDelta(records.get(payment, RecordTable.POINTS_EARNED),
-            Math.min(refundedBefore, cashFen), Math.min(refundedAfter, cashFen), cashFen);
-        final long settlementBack = amountFen - poolBack - allianceBack - feeBack;
-        final int consumerIndex = (int)records.get(payment, RecordTable.CONSUMER_INDEX);
-        final int allianceIndex = (int)records.get(payment, RecordTable.ALLIANCE_MERCHANT_INDEX);
-
-        if (merchants.get(merchantIndex, MerchantBook.SETTLEMENT_FEN) < settlementBack)
-        {
-            return ResultCode.INSUFFICIENT_SETTLEMENT;
-        }
-        if (merchants.get(merchantIndex, MerchantBook.POOL_FEN) < poolBack)
-        {
-            return ResultCode.INSUFFICIENT_POOL;
-        }
-        if (allianceBack > 0 && merchants.get(allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN) < allianceBack)
-        {
-            return ResultCode.INSUFFICIENT_ALLIANCE_EARNINGS;
-        }
-        if (consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) + cashBack > config.walletFenMax)
-        {
-            return ResultCode.BALANCE_LIMIT_EXCEEDED;
-        }
-        if (platformFeesFen < feeBack)
-        {
-            throw new IllegalStateException("platform fees below a fee to reverse: " + platformFeesFen);
-        }
-
-        merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, -settlementBack);
-        merchants.add(merchantIndex, MerchantBook.POOL_FEN, -poolBack);
-        merchants.add(merchantIndex, MerchantBook.FEES_FEN, -feeBack);
-        merchants.add(merchantIndex, MerchantBook.REFUNDS_COUNT, 1);
-        merchants.add(merchantIndex, MerchantBook.REFUNDS_FEN, amountFen);
-        if (allianceBack > 0)
-        {
-            merchants.add(allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, -allianceBack);
-        }
-        platformFeesFen -= feeBack;
-        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, cashBack);
-        if (pointsBack != 0)
-        {
-            changePoints(consumerIndex, PointsEntryKind.CLAWBACK, -pointsBack,
-                merchants.get(merchantIndex, MerchantBook.ID), records.get(payment, RecordTable.KEY_B));
-        }
-        if (restoresVoucher)
-        {
-            restoreVoucher(records.get(payment, RecordTable.VOUCHER_ID), voucherFen, consumerIndex, merchantIndex);
-        }
-        // Refunded spend does not count towards pool shares (never below zero within the open period).
-        merchants.add(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, consumption.add(consumerIndex, merchantIndex,
-            -amountFen, merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH)));
-        records.set(payment, RecordTable.REFUNDED_FEN, refundedAfter);
-        records.set(refund, RecordTable.CONSUMER_INDEX, consumerIndex);
-        return ResultCode.OK;
-    }
-
-    private static long proportionDelta(final long part, final long before, final long after, final long whole)
-    {
-        return part * after / whole - part * before / whole;
-    }
-
-    /**
-     * Pays a sale of gross A to the merchant (cash already taken from the wallet or the hold): pool, alliance share
-     * and platform fee are cut from A, each rounded toward zero; the rest is the merchant's settlement.
-     */
-    private void settle(final int record)
-    {
-        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
-        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
-        final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
-
-        final long poolFen = amountFen * merchants.get(merchantIndex, MerchantBook.POOL_RATE_BPS) / BPS;
-        final long feeFen = amountFen * merchants.get(merchantIndex, MerchantBook.PLATFORM_FEE_BPS) / BPS;
-        final int homeIndex = (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX);
-        long allianceFen = 0;
-        if (homeIndex >= 0 && homeIndex != merchantIndex &&
-            merchants.hasFlag(merchantIndex, MerchantBook.FLAG_ALLIANCE_MEMBER) &&
-            merchants.hasFlag(homeIndex, MerchantBook.FLAG_ALLIANCE_MEMBER))
-        {
-            allianceFen = amountFen * merchants.get(merchantIndex, MerchantBook.ALLIANCE_SHARE_BPS) / BPS;
-            merchants.add(homeIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, allianceFen);
-            records.set(record, RecordTable.ALLIANCE_MERCHANT_INDEX, homeIndex);
-        }
-        final long cashFen = amountFen - records.get(record, RecordTable.VOUCHER_FEN);
-        final long points = cashFen * merchants.get(merchantIndex, MerchantBook.POINTS_PER_YUAN) / FEN_PER_YUAN;
-
-        merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, amountFen - poolFen - allianceFen - feeFen);
-        merchants.add(merchantIndex, MerchantBook.POOL_FEN, poolFen);
-        merchants.add(merchantIndex, MerchantBook.FEES_FEN, feeFen);
-        merchants.add(merchantIndex, MerchantBook.SALES_COUNT, 1);
-        merchants.add(merchantIndex, MerchantBook.SALES_FEN, amountFen);
-        platformFeesFen += feeFen;
-        consumers.add(consumerIndex, ConsumerBook.CONSUMPTION_FEN, amountFen);
-        if (points != 0)
-        {
-            changePoints(consumerIndex, PointsEntryKind.EARN, points, merchants.get(merchantIndex, MerchantBook.ID),
-                records.get(record, RecordTable.KEY_B));
-        }
-        final long applied = consumption.add(consumerIndex, merchantIndex, amountFen,
-            merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH));
-        if (applied == Long.MIN_VALUE)
-        {
-            throw new IllegalStateException("consumption pair refused after the limit was checked");
-        }
-        merchants.add(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, applied);
-
-        records.set(record, RecordTable.POOL_FEN, poolFen);
-        records.set(record, RecordTable.ALLIANCE_FEN, allianceFen);
-        records.set(record, RecordTable.FEE_FEN, feeFen);
-        records.set(record, RecordTable.POINTS_EARNED, points);
-        records.setState(record, PaymentState.CONFIRMED.value());
-        records.finish(record, nowMs);
-    }
-
-    /** Moves a live hold's cash out of the held balance (Confirm), leaving the record to the caller. */
-    private void releaseHold(final int record)
-    {
-        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
-        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
-        final long amountFen = cashOf(record);
-        holds.remove(record);
-        consumers.add(consumerIndex, ConsumerBook.HELD_FEN, -amountFen);
-        totalHeldFen -= amountFen;
-        merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_COUNT, -1);
-        merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_FEN, -amountFen);
-    }
-
-    private long cashOf(final int record)
-    {
-        return records.get(record, RecordTable.AMOUNT_FEN) - records.get(record, RecordTable.VOUCHER_FEN);
-    }
-
-    private void cancelHold(final int record)
-    {
-        releaseHold(record);
-        returnHoldToWallet(record);
-        merchants.add((int)records.get(record, RecordTable.MERCHANT_INDEX), MerchantBook.HOLDS_CANCELLED_COUNT, 1);
-        records.setState(record, PaymentState.CANCELLED.value());
-        records.finish(record, nowMs);
-    }
-
-    private void expire(final int record)
-    {
-        releaseHold(record);
-        returnHoldToWallet(record);
-        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
-        merchants.add(merchantIndex, MerchantBook.HOLDS_EXPIRED_COUNT, 1);
-        merchants.add(merchantIndex, MerchantBook.HOLDS_EXPIRED_FEN, cashOf(record));
-        records.setState(record, PaymentState.EXPIRED.value());
-        records.finish(record, nowMs);
-    }
-
-    /** Cash back to the wallet and the voucher, if any, back to the consumer (or expired, if its time passed). */
-    private void returnHoldToWallet(final int record)
-    {
-        consumers.add((int)records.get(record, RecordTable.CONSUMER_INDEX), ConsumerBook.WALLET_FEN, cashOf(record));
-        final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
-        if (voucherId > 0)
-        {
-            final int slot = vouchers.slotOf(voucherId);
-            vouchers.unreserve(slot);
-            if (vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) <= nowMs)
-            {
-                expireVoucher(slot);
-            }
-        }
-    }
-
-    /** Expires holds whose ttl has passed, at most a bounded number per input; later inputs continue the work. */
-    private void expireDueHolds()
-    {
-        for (int i = 0; i < config.expiriesPerCommandMax; i++)
-        {
-            final int record = holds.peek();
-            if (record < 0 || records.get(record, RecordTable.EXPIRES_AT_MS) > nowMs)
-            {
-                return;
-            }
-            expire(record);
-        }
-    }
-
-    private ResultCode checkPartiesOfPayment(final long merchantId, final long terminalId, final long paymentId)
-    {
-        if (merchantId <= 0 || terminalId <= 0 || paymentId <= 0)
-        {
-            return ResultCode.INVALID_ID;
-        }
-        final int merchantIndex = merchants.indexOf(merchantId);
-        if (merchantIndex < 0)
-        {
-            return ResultCode.UNKNOWN_MERCHANT;
-        }
-        final int terminalIndex = terminals.indexOf(terminalId);
-        if (terminalIndex < 0)
-        {
-            return ResultCode.UNKNOWN_TERMINAL;
-        }
-        if (terminals.merchantIndex(terminalIndex) != merchantIndex)
-        {
-            return ResultCode.TERMINAL_NOT_OF_MERCHANT;
-        }
-        checkedMerchantIndex = merchantIndex;
-        checkedTerminalIndex = terminalIndex;
-        return ResultCode.OK;
-    }
-
-    private ResultCode checkAmount(final long amountFen)
-    {
-        return amountFen <= 0 || amountFen > config.amountFenMax ? ResultCode.AMOUNT_OUT_OF_RANGE : ResultCode.OK;
-    }
-
     // ------------------------------------------------------------------------------------------------ funds
-
-    private void onTopUp(final long consumerId, final long externalRef, final long amountFen, final ReplySink sink)
-    {
-        final int template = TopUpDecoder.TEMPLATE_ID;
-        ResultCode code = consumerId <= 0 || externalRef <= 0 ? ResultCode.INVALID_ID : checkAmount(amountFen);
-        if (code != ResultCode.OK)
-        {
-            replies.ack(code, template, externalRef, sink);
-            return;
-        }
-        final int consumerIndex = consumers.indexOf(consumerId);
-        if (consumerIndex < 0)
-        {
-            replies.ack(ResultCode.UNKNOWN_CONSUMER, template, externalRef, sink);
-            return;
-        }
-        final int existing = records.find(RecordTable.NAMESPACE_TOP_UP, 0, externalRef);
-        if (existing >= 0)
-        {
-            if (records.get(existing, RecordTable.CONSUMER_INDEX) != consumerIndex)
-            {
-                code = ResultCode.EXISTS_WITH_DIFFERENT_CONSUMER;
-            }
-            else if (records.get(existing, RecordTable.AMOUNT_FEN) != amountFen)
-            {
-                code = ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT;
-            }
-            else
-            {
-                code = ResultCode.get(records.firstCode(existing));
-            }
-            replies.ack(code, template, externalRef, sink);
-            return;
-        }
-        final int record = records.insert(RecordTable.NAMESPACE_TOP_UP, 0, externalRef, nowMs);
-        if (record < 0)
-        {
-            replies.ack(ResultCode.LIMIT_KEYS, template, externalRef, sink);
-            return;
-        }
-        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
-        records.set(record, RecordTable.AMOUNT_FEN, amountFen);
-        if (consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) + amountFen > config.walletFenMax)
-        {
-            code = ResultCode.BALANCE_LIMIT_EXCEEDED;
-        }
-        else
-        {
-            consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, amountFen);
-            totalTopUpsFen += amountFen;
-            risk.recordTopUp(consumerIndex, amountFen, nowMs);
-        }
-        finishFundsRecord(record, template, code);
-        replies.ack(code, template, externalRef, sink);
-    }
-
-    private void onWithdraw(final long merchantId, final long withdrawalId, final long amountFen, final ReplySink sink)
-    {
-        final int template = WithdrawDecoder.TEMPLATE_ID;
-        ResultCode code = merchantId <= 0 || withdrawalId <= 0 ? ResultCode.INVALID_ID : checkAmount(amountFen);
-        final int merchantIndex = code == ResultCode.OK ? merchants.indexOf(merchantId) : -1;
-        if (code == ResultCode.OK && merchantIndex < 0)
-        {
-            code = ResultCode.UNKNOWN_MERCHANT;
-        }
-        if (code != ResultCode.OK)
-        {
-            replies.ack(code, template, withdrawalId, sink);
-            return;
-        }
-        final int existing = records.find(RecordTable.NAMESPACE_WITHDRAWAL, merchantId, withdrawalId);
-        if (existing >= 0)
-        {
-            code = records.get(existing, RecordTable.AMOUNT_FEN) != amountFen ?
-                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing));
-            replies.ack(code, template, withdrawalId, sink);
-            return;
-        }
-        final int record = records.insert(RecordTable.NAMESPACE_WITHDRAWAL, merchantId, withdrawalId, nowMs);
-        if (record < 0)
-        {
-            replies.ack(ResultCode.LIMIT_KEYS, template, withdrawalId, sink);
-            return;
-        }
-        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
-        records.set(record, RecordTable.AMOUNT_FEN, amountFen);
-        if (merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED))
-        {
-            code = ResultCode.MERCHANT_BLOCKED;
-        }
-        else if (merchants.get(merchantIndex, MerchantBook.SETTLEMENT_FEN) < amountFen)
-        {
-            code = ResultCode.INSUFFICIENT_SETTLEMENT;
-        }
-        else
-        {
-            merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, -amountFen);
-            merchants.add(merchantIndex, MerchantBook.WITHDRAWN_FEN, amountFen);
-            totalWithdrawnFen += amountFen;
-        }
-        finishFundsRecord(record, template, code);
-        replies.ack(code, template, withdrawalId, sink);
-    }
-
-    private void finishFundsRecord(final int record, final int template, final ResultCode code)
-    {
-        records.setKindAndFirstCode(record, template, code.value());
-        records.setState(record, code == ResultCode.OK ? PaymentState.CONFIRMED.value() :
-            PaymentState.REJECTED.value());
-        records.finish(record, nowMs);
-    }
 
     // ------------------------------------------------------------------------------------------------ rewards
 
@@ -1100,77 +281,16 @@ public final class Engine
         return voucherId > 0 ? voucherId : 0;   // a version 1 message decodes the null value
     }
 
-    /** Every change of a points balance goes through here, so the ledger sees all of them. */
-    private void changePoints(
-        final int consumerIndex,
-        final PointsEntryKind kind,
-        final long deltaPoints,
-        final long merchantId,
-        final long referenceId)
-    {
-        consumers.add(consumerIndex, ConsumerBook.POINTS, deltaPoints);
-        final long position = pointsLedger.append(consumerIndex, kind.value(), deltaPoints,
-            consumers.get(consumerIndex, ConsumerBook.POINTS), lastSequence, merchantId, referenceId,
-            consumers.get(consumerIndex, ConsumerBook.LAST_POINTS_ENTRY));
-        consumers.set(consumerIndex, ConsumerBook.LAST_POINTS_ENTRY, position);
-    }
-
-    private void redeemVoucher(final int slot)
-    {
-        final long valueFen = vouchers.get(slot, VoucherBook.VALUE_FEN);
-        final int merchantIndex = (int)vouchers.get(slot, VoucherBook.MERCHANT_INDEX);
-        final int consumerIndex = (int)vouchers.get(slot, VoucherBook.CONSUMER_INDEX);
-        vouchers.end(slot, VoucherState.REDEEMED);
-        merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
-        merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, valueFen);
-        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, -1);
-        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
-    }
-
-    /** An unused voucher's value goes back to the pool that funded it. */
-    private void expireVoucher(final int slot)
-    {
-        final long valueFen = vouchers.get(slot, VoucherBook.VALUE_FEN);
-        final int merchantIndex = (int)vouchers.get(slot, VoucherBook.MERCHANT_INDEX);
-        final int consumerIndex = (int)vouchers.get(slot, VoucherBook.CONSUMER_INDEX);
-        vouchers.end(slot, VoucherState.EXPIRED);
-        merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
-        merchants.add(merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
-        merchants.add(merchantIndex, MerchantBook.POOL_FEN, valueFen);
-        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, -1);
-        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
-    }
-
-    private void restoreVoucher(
-        final long voucherId, final long valueFen, final int consumerIndex, final int merchantIndex)
-    {
-        final int slot = vouchers.slotOf(voucherId);
-        if (slot >= 0 && vouchers.state(slot) == VoucherState.REDEEMED.value() &&
-            vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) > nowMs)
-        {
-            vouchers.restore(slot);
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, -valueFen);
-            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, 1);
-            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
-        }
-        else
-        {
-            merchants.add(merchantIndex, MerchantBook.POOL_FEN, valueFen);
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
-        }
-    }
-
     private void expireDueVouchers()
     {
         for (int i = 0; i < config.expiriesPerCommandMax; i++)
         {
             final int slot = vouchers.expiry.peek();
-            if (slot < 0 || vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) > nowMs)
+            if (slot < 0 || vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) > context.nowMs)
             {
                 return;
             }
-            expireVoucher(slot);
+            ledger.expireVoucher(slot);
         }
     }
 
@@ -1271,7 +391,7 @@ public final class Engine
             replies.voucher(ResultCode.LIMIT_VOUCHERS, consumerId, 0, 0, 0, 0, sink);
             return;
         }
-        final int record = records.insert(RecordTable.NAMESPACE_REDEMPTION, consumerId, redemptionId, nowMs);
+        final int record = records.insert(RecordTable.NAMESPACE_REDEMPTION, consumerId, redemptionId, context.nowMs);
         if (record < 0)
         {
             replies.voucher(ResultCode.LIMIT_KEYS, consumerId, 0, 0, 0, 0, sink);
@@ -1310,7 +430,7 @@ public final class Engine
         if (code == ResultCode.OK && risk.isActive(merchantIndex))
         {
             // Points farmed by brushing or pay/refund cycles are caught here, where they would turn into value.
-            risk.begin(lastSequence, nowMs, RedeemPointsDecoder.TEMPLATE_ID, merchantId, consumerId, 0, redemptionId,
+            risk.begin(context.sequence, context.nowMs, RedeemPointsDecoder.TEMPLATE_ID, merchantId, consumerId, 0, redemptionId,
                 valueFen);
             code = risk.checkRedemption(consumerIndex, merchantIndex,
                 (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX));
@@ -1320,21 +440,16 @@ public final class Engine
         long expiresAtMs = 0;
         if (code == ResultCode.OK)
         {
-            expiresAtMs = nowMs + merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS);
-            changePoints(consumerIndex, PointsEntryKind.REDEEM, -pointsCost, merchantId, redemptionId);
-            merchants.add(merchantIndex, MerchantBook.POOL_FEN, -valueFen);
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_ISSUED_COUNT, 1);
-            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, 1);
-            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
-            final int slot = vouchers.issue(consumerIndex, merchantIndex, valueFen, expiresAtMs);
+            expiresAtMs = context.nowMs + merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS);
+            final int slot = ledger.issueVoucherForPoints(consumerIndex, merchantIndex, merchantId, redemptionId,
+                pointsCost, valueFen, expiresAtMs);
             voucherId = vouchers.get(slot, VoucherBook.ID);
             records.set(record, RecordTable.VOUCHER_ID, voucherId);
             records.set(record, RecordTable.AMOUNT_FEN, valueFen);
             records.set(record, RecordTable.POINTS_EARNED, pointsCost);
             records.set(record, RecordTable.EXPIRES_AT_MS, expiresAtMs);
         }
-        finishFundsRecord(record, RedeemPointsDecoder.TEMPLATE_ID, code);
+        records.finishDecided(record, RedeemPointsDecoder.TEMPLATE_ID, code, context.nowMs);
         replies.voucher(code, consumerId, voucherId, code == ResultCode.OK ? valueFen : 0,
             code == ResultCode.OK ? pointsCost : 0, expiresAtMs, sink);
     }
@@ -1370,7 +485,7 @@ public final class Engine
                 template, adjustmentId, sink);
             return;
         }
-        final int record = records.insert(RecordTable.NAMESPACE_ADJUSTMENT, consumerId, adjustmentId, nowMs);
+        final int record = records.insert(RecordTable.NAMESPACE_ADJUSTMENT, consumerId, adjustmentId, context.nowMs);
         if (record < 0)
         {
             replies.ack(ResultCode.LIMIT_KEYS, template, adjustmentId, sink);
@@ -1378,8 +493,8 @@ public final class Engine
         }
         records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
         records.set(record, RecordTable.AMOUNT_FEN, deltaPoints);
-        changePoints(consumerIndex, PointsEntryKind.ADJUST, deltaPoints, 0, adjustmentId);
-        finishFundsRecord(record, template, ResultCode.OK);
+        ledger.changePoints(consumerIndex, PointsEntryKind.ADJUST, deltaPoints, 0, adjustmentId);
+        records.finishDecided(record, template, ResultCode.OK, context.nowMs);
         replies.ack(ResultCode.OK, template, adjustmentId, sink);
     }
 
@@ -1427,7 +542,7 @@ public final class Engine
             replies.ack(ResultCode.LIMIT_VOUCHERS, template, distributionId, sink);
             return;
         }
-        final int record = records.insert(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId, nowMs);
+        final int record = records.insert(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId, context.nowMs);
         if (record < 0)
         {
             replies.ack(ResultCode.LIMIT_KEYS, template, distributionId, sink);
@@ -1454,14 +569,13 @@ public final class Engine
         if (code != ResultCode.OK)
         {
             records.setState(record, PaymentState.REJECTED.value());
-            records.finish(record, nowMs);
+            records.finish(record, context.nowMs);
             replies.ack(code, template, distributionId, sink);
             return;
         }
         final long epoch = merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH) + 1;
         merchants.set(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH, epoch);
-        merchants.add(merchantIndex, MerchantBook.POOL_FEN, -payFen);
-        merchants.add(merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, payFen);
+        ledger.startDistribution(merchantIndex, payFen);
         merchants.set(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, 0);
         records.set(record, RecordTable.AMOUNT_FEN, payFen);
         records.set(record, RecordTable.AUX_A, basisFen);
@@ -1681,7 +795,7 @@ public final class Engine
                 merchants.set(index, MerchantBook.PLATFORM_FEE_BPS, platformFeeBps);
                 merchants.setFlag(index, MerchantBook.FLAG_ALLIANCE_MEMBER, allianceMember == 1);
                 merchants.set(index, MerchantBook.DISTRIBUTION_MODE, DistributionMode.VOUCHER.value());
-                risk.merchantRegistered(index, trade, areaCode, nowMs);
+                risk.merchantRegistered(index, trade, areaCode, context.nowMs);
                 code = ResultCode.OK;
             }
         }
@@ -1715,7 +829,7 @@ public final class Engine
             }
             else
             {
-                risk.consumerRegistered(consumers.add(consumerId, homeIndex), nowMs);
+                risk.consumerRegistered(consumers.add(consumerId, homeIndex), context.nowMs);
                 code = ResultCode.OK;
             }
         }
@@ -1826,12 +940,9 @@ public final class Engine
         writer.writeLong(SNAPSHOT_FORMAT_VERSION);
         final long[] shape = snapshotShape();
         writer.writeLongs(shape, shape.length);
-        writer.writeLong(lastSequence);
-        writer.writeLong(nowMs);
-        writer.writeLong(totalTopUpsFen);
-        writer.writeLong(totalWithdrawnFen);
-        writer.writeLong(platformFeesFen);
-        writer.writeLong(totalHeldFen);
+        writer.writeLong(context.sequence);
+        writer.writeLong(context.nowMs);
+        ledger.writeTotalsTo(writer);
         consumers.writeTo(writer);
         merchants.writeTo(writer);
         terminals.writeTo(writer);
@@ -1869,12 +980,9 @@ public final class Engine
             throw new IllegalStateException("snapshot taken with other limits " + java.util.Arrays.toString(shape) +
                 " than this engine's " + java.util.Arrays.toString(expected));
         }
-        lastSequence = reader.readLong();
-        nowMs = reader.readLong();
-        totalTopUpsFen = reader.readLong();
-        totalWithdrawnFen = reader.readLong();
-        platformFeesFen = reader.readLong();
-        totalHeldFen = reader.readLong();
+        context.sequence = reader.readLong();
+        context.nowMs = reader.readLong();
+        ledger.readTotalsFrom(reader);
         consumers.readFrom(reader);
         merchants.readFrom(reader);
         terminals.readFrom(reader);
@@ -1903,13 +1011,13 @@ public final class Engine
     /** Sequence of the last applied journaled input (0 before the first). */
     public long lastSequence()
     {
-        return lastSequence;
+        return context.sequence;
     }
 
     /** Engine time: the largest input timestamp seen so far. */
     public long nowMs()
     {
-        return nowMs;
+        return context.nowMs;
     }
 
     /**
@@ -1918,7 +1026,7 @@ public final class Engine
      */
     public long stateHash()
     {
-        return StateHash.fold(stateHashIgnoringSequence(), lastSequence);
+        return StateHash.fold(stateHashIgnoringSequence(), context.sequence);
     }
 
     /**
@@ -1927,11 +1035,7 @@ public final class Engine
      */
     public long stateHashIgnoringSequence()
     {
-        long hash = StateHash.fold(0x5741444941L, nowMs);
-        hash = StateHash.fold(hash, totalTopUpsFen);
-        hash = StateHash.fold(hash, totalWithdrawnFen);
-        hash = StateHash.fold(hash, platformFeesFen);
-        hash = StateHash.fold(hash, totalHeldFen);
+        long hash = ledger.hashTotals(StateHash.fold(0x5741444941L, context.nowMs));
         hash = consumers.hash(hash);
         hash = merchants.hash(hash);
         hash = terminals.hash(hash);
@@ -1945,17 +1049,17 @@ public final class Engine
 
     public long totalTopUpsFen()
     {
-        return totalTopUpsFen;
+        return ledger.totalTopUpsFen();
     }
 
     public long totalWithdrawnFen()
     {
-        return totalWithdrawnFen;
+        return ledger.totalWithdrawnFen();
     }
 
     public long platformFeesFen()
     {
-        return platformFeesFen;
+        return ledger.platformFeesFen();
     }
 
     /** True while a pool distribution is being paid out (every input then advances it by one slice). */
@@ -1973,7 +1077,7 @@ public final class Engine
     /** Sum of all live holds. */
     public long totalHeldFen()
     {
-        return totalHeldFen;
+        return ledger.totalHeldFen();
     }
 
     public int consumerCount()
@@ -2002,7 +1106,7 @@ public final class Engine
      */
     public void verifyInvariants()
     {
-        verifyInvariants(true);
+        ledger.verifyInvariants(true);
     }
 
     /**
@@ -2011,76 +1115,7 @@ public final class Engine
      */
     public void verifyBalances()
     {
-        verifyInvariants(false);
+        ledger.verifyInvariants(false);
     }
 
-    private void verifyInvariants(final boolean includeRecords)
-    {
-        long walletsFen = 0;
-        long heldFen = 0;
-        long vouchersActiveFen = 0;
-        for (int i = 0; i < consumers.count(); i++)
-        {
-            vouchersActiveFen += consumers.get(i, ConsumerBook.VOUCHERS_ACTIVE_FEN);
-            final long wallet = consumers.get(i, ConsumerBook.WALLET_FEN);
-            final long held = consumers.get(i, ConsumerBook.HELD_FEN);
-            if (wallet < 0 || held < 0)
-            {
-                throw new IllegalStateException("negative consumer balance: consumer " +
-                    consumers.get(i, ConsumerBook.ID) + " wallet " + wallet + " held " + held);
-            }
-            walletsFen += wallet;
-            heldFen += held;
-        }
-        long merchantsFen = 0;
-        long vouchersOutstandingFen = 0;
-        long liveHoldsFen = 0;
-        long liveHoldsCount = 0;
-        for (int i = 0; i < merchants.count(); i++)
-        {
-            final long settlement = merchants.get(i, MerchantBook.SETTLEMENT_FEN);
-            final long pool = merchants.get(i, MerchantBook.POOL_FEN);
-            final long alliance = merchants.get(i, MerchantBook.ALLIANCE_EARNINGS_FEN);
-            final long vouchersOutstanding = merchants.get(i, MerchantBook.VOUCHERS_OUTSTANDING_FEN);
-            final long inDistribution = merchants.get(i, MerchantBook.POOL_IN_DISTRIBUTION_FEN);
-            vouchersOutstandingFen += vouchersOutstanding;
-            merchantsFen += vouchersOutstanding + inDistribution;
-            if (vouchersOutstanding < 0 || inDistribution < 0)
-            {
-                throw new IllegalStateException("negative voucher liability or distribution: merchant " +
-                    merchants.get(i, MerchantBook.ID) + " " + vouchersOutstanding + " " + inDistribution);
-            }
-            if (settlement < 0 || pool < 0 || alliance < 0)
-            {
-                throw new IllegalStateException("negative merchant balance: merchant " +
-                    merchants.get(i, MerchantBook.ID) + " settlement " + settlement + " pool " + pool +
-                    " alliance " + alliance);
-            }
-            merchantsFen += settlement + pool + alliance;
-            liveHoldsFen += merchants.get(i, MerchantBook.HOLDS_LIVE_FEN);
-            liveHoldsCount += merchants.get(i, MerchantBook.HOLDS_LIVE_COUNT);
-        }
-        final long[] heldRecordCount = {holds.size()};
-        final long heldRecordsFen = includeRecords ?
-            records.sumAmountInState(PaymentState.HELD.value(), heldRecordCount) : totalHeldFen;
-        if (heldFen != totalHeldFen || liveHoldsFen != totalHeldFen || heldRecordsFen != totalHeldFen ||
-            liveHoldsCount != holds.size() || heldRecordCount[0] != holds.size())
-        {
-            throw new IllegalStateException("holds disagree: consumers " + heldFen + ", merchants " + liveHoldsFen +
-                ", held records " + heldRecordsFen + ", total " + totalHeldFen + ", live count " + liveHoldsCount +
-                ", held record count " + heldRecordCount[0] + ", expiry queue " + holds.size());
-        }
-        if (vouchersActiveFen != vouchersOutstandingFen)
-        {
-            throw new IllegalStateException("vouchers disagree: consumers hold " + vouchersActiveFen +
-                ", merchants owe " + vouchersOutstandingFen);
-        }
-        final long inside = walletsFen + heldFen + merchantsFen + platformFeesFen;
-        final long outside = totalTopUpsFen - totalWithdrawnFen;
-        if (inside != outside)
-        {
-            throw new IllegalStateException("conservation broken: balances " + inside + " != top-ups - withdrawals " +
-                outside);
-        }
-    }
 }

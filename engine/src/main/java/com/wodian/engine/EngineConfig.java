@@ -239,6 +239,13 @@ public final class EngineConfig
         return keyRetentionMs;
     }
 
+    /** AMOUNT_OUT_OF_RANGE unless {@code amountFen} is in 1..{@link #amountFenMax()}. */
+    com.wodian.protocol.sbe.ResultCode checkAmount(final long amountFen)
+    {
+        return amountFen <= 0 || amountFen > amountFenMax ? com.wodian.protocol.sbe.ResultCode.AMOUNT_OUT_OF_RANGE :
+            com.wodian.protocol.sbe.ResultCode.OK;
+    }
+
     public long amountFenMax()
     {
         return amountFenMax;

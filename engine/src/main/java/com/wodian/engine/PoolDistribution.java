@@ -25,10 +25,9 @@ final class PoolDistribution
     private static final int BUCKETS = 1 << DIGIT_BITS;
 
     private final ConsumerBook consumers;
-    private final MerchantBook merchants;
     private final ConsumptionBook consumption;
-    private final VoucherBook vouchers;
     private final RecordTable records;
+    private final Ledger ledger;
     private final MulDiv mulDiv = MulDiv.create();
     private final long[] histogram = new long[BUCKETS];
 
@@ -54,18 +53,12 @@ final class PoolDistribution
     private long tiesAtThreshold;
     private long tieIdThreshold;
 
-    PoolDistribution(
-        final ConsumerBook consumers,
-        final MerchantBook merchants,
-        final ConsumptionBook consumption,
-        final VoucherBook vouchers,
-        final RecordTable records)
+    PoolDistribution(final EngineBooks books, final Ledger ledger)
     {
-        this.consumers = consumers;
-        this.merchants = merchants;
-        this.consumption = consumption;
-        this.vouchers = vouchers;
-        this.records = records;
+        this.consumers = books.consumers;
+        this.consumption = books.consumption;
+        this.records = books.records;
+        this.ledger = ledger;
     }
 
     boolean isRunning()
@@ -286,20 +279,7 @@ final class PoolDistribution
             return;
         }
         final int consumerIndex = (int)consumption.get(entry, ConsumptionBook.CONSUMER_INDEX);
-        merchants.add(merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, -share);
-        merchants.add(merchantIndex, MerchantBook.DISTRIBUTED_FEN, share);
-        if (voucherMode)
-        {
-            vouchers.issue(consumerIndex, merchantIndex, share, nowMs + voucherValidityMs);
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, share);
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_ISSUED_COUNT, 1);
-            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, 1);
-            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, share);
-        }
-        else
-        {
-            consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, share);
-        }
+        ledger.payDistributionShare(merchantIndex, consumerIndex, share, voucherMode, nowMs + voucherValidityMs);
         records.set(record, RecordTable.REFUNDED_FEN, records.get(record, RecordTable.REFUNDED_FEN) + share);
         records.set(record, RecordTable.AUX_B, records.get(record, RecordTable.AUX_B) + 1);
     }

@@ -147,6 +147,20 @@ final class RecordTable implements ExpiryQueue.Order
         return record;
     }
 
+    /**
+     * Records the decision on a command that has no later states (funds, points, refunds): its kind and result, the
+     * state CONFIRMED when it succeeded or REJECTED when refused, and marks it final.
+     */
+    void finishDecided(final int record, final int kind, final com.wodian.protocol.sbe.ResultCode code,
+        final long nowMs)
+    {
+        setKindAndFirstCode(record, kind, code.value());
+        setState(record, code == com.wodian.protocol.sbe.ResultCode.OK ?
+            com.wodian.protocol.sbe.PaymentState.CONFIRMED.value() :
+            com.wodian.protocol.sbe.PaymentState.REJECTED.value());
+        finish(record, nowMs);
+    }
+
     /** Marks a record final: it becomes eligible to be forgotten after the retention period. */
     void finish(final int record, final long nowMs)
     {

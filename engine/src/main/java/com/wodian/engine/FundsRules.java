@@ -1,0 +1,121 @@
+package com.wodian.engine;
+
+import com.wodian.engine.risk.RiskControl;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.TopUpDecoder;
+import com.wodian.protocol.sbe.WithdrawDecoder;
+
+/**
+ * The rules of money entering and leaving: TopUp of a consumer's wallet and Withdraw of a merchant's settlement,
+ * each idempotent under its own key (docs/rules.md).
+ */
+final class FundsRules
+{
+    private final EngineConfig config;
+    private final CommandContext context;
+    private final ConsumerBook consumers;
+    private final MerchantBook merchants;
+    private final RecordTable records;
+    private final RiskControl risk;
+    private final Ledger ledger;
+    private final ReplyPublisher replies;
+
+    FundsRules(final EngineConfig config, final CommandContext context, final EngineBooks books,
+        final RiskControl risk, final Ledger ledger, final ReplyPublisher replies)
+    {
+        this.config = config;
+        this.context = context;
+        this.consumers = books.consumers;
+        this.merchants = books.merchants;
+        this.records = books.records;
+        this.risk = risk;
+        this.ledger = ledger;
+        this.replies = replies;
+    }
+
+    void topUp(final long consumerId, final long externalRef, final long amountFen, final ReplySink sink)
+    {
+        final int template = TopUpDecoder.TEMPLATE_ID;
+        ResultCode code = consumerId <= 0 || externalRef <= 0 ? ResultCode.INVALID_ID : config.checkAmount(amountFen);
+        if (code != ResultCode.OK)
+        {
+            replies.ack(code, template, externalRef, sink);
+            return;
+        }
+        final int consumerIndex = consumers.indexOf(consumerId);
+        if (consumerIndex < 0)
+        {
+            replies.ack(ResultCode.UNKNOWN_CONSUMER, template, externalRef, sink);
+            return;
+        }
+        final int existing = records.find(RecordTable.NAMESPACE_TOP_UP, 0, externalRef);
+        if (existing >= 0)
+        {
+            if (records.get(existing, RecordTable.CONSUMER_INDEX) != consumerIndex)
+            {
+                code = ResultCode.EXISTS_WITH_DIFFERENT_CONSUMER;
+            }
+            else if (records.get(existing, RecordTable.AMOUNT_FEN) != amountFen)
+            {
+                code = ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT;
+            }
+            else
+            {
+                code = ResultCode.get(records.firstCode(existing));
+            }
+            replies.ack(code, template, externalRef, sink);
+            return;
+        }
+        final int record = records.insert(RecordTable.NAMESPACE_TOP_UP, 0, externalRef, context.nowMs);
+        if (record < 0)
+        {
+            replies.ack(ResultCode.LIMIT_KEYS, template, externalRef, sink);
+            return;
+        }
+        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
+        records.set(record, RecordTable.AMOUNT_FEN, amountFen);
+        code = ledger.topUp(consumerIndex, amountFen);
+        if (code == ResultCode.OK)
+        {
+            risk.recordTopUp(consumerIndex, amountFen, context.nowMs);
+        }
+        records.finishDecided(record, template, code, context.nowMs);
+        replies.ack(code, template, externalRef, sink);
+    }
+
+    void withdraw(final long merchantId, final long withdrawalId, final long amountFen, final ReplySink sink)
+    {
+        final int template = WithdrawDecoder.TEMPLATE_ID;
+        ResultCode code = merchantId <= 0 || withdrawalId <= 0 ? ResultCode.INVALID_ID : config.checkAmount(amountFen);
+        final int merchantIndex = code == ResultCode.OK ? merchants.indexOf(merchantId) : -1;
+        if (code == ResultCode.OK && merchantIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_MERCHANT;
+        }
+        if (code != ResultCode.OK)
+        {
+            replies.ack(code, template, withdrawalId, sink);
+            return;
+        }
+        final int existing = records.find(RecordTable.NAMESPACE_WITHDRAWAL, merchantId, withdrawalId);
+        if (existing >= 0)
+        {
+            code = records.get(existing, RecordTable.AMOUNT_FEN) != amountFen ?
+                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing));
+            replies.ack(code, template, withdrawalId, sink);
+            return;
+        }
+        final int record = records.insert(RecordTable.NAMESPACE_WITHDRAWAL, merchantId, withdrawalId, context.nowMs);
+        if (record < 0)
+        {
+            replies.ack(ResultCode.LIMIT_KEYS, template, withdrawalId, sink);
+            return;
+        }
+        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
+        records.set(record, RecordTable.AMOUNT_FEN, amountFen);
+        code = merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED) ? ResultCode.MERCHANT_BLOCKED :
+            ledger.withdraw(merchantIndex, amountFen);
+        records.finishDecided(record, template, code, context.nowMs);
+        replies.ack(code, template, withdrawalId, sink);
+    }
+}

@@ -1,0 +1,571 @@
+package com.wodian.engine;
+
+import com.wodian.protocol.sbe.PaymentState;
+import com.wodian.protocol.sbe.PointsEntryKind;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.VoucherState;
+
+/**
+ * The only writer of money. Every balance (wallets, holds, settlement, pools, alliance earnings, vouchers, points)
+ * and every platform total changes here, through a named movement: {@link #hold}, {@link #payNow},
+ * {@link #confirmHold}, {@link #cancelHold}, {@link #expireHold}, {@link #refund}, {@link #topUp}, {@link #withdraw},
+ * {@link #issueVoucherForPoints}, {@link #redeemVoucher}, {@link #expireVoucher}, {@link #startDistribution},
+ * {@link #payDistributionShare} and {@link #changePoints}. Each movement conserves money (what leaves one balance
+ * arrives in another, or is a top-up or a withdrawal), which {@link #verifyInvariants} checks over the whole state.
+ *
+ * <p>The rules decide; the ledger moves. A movement that can be refused for lack of funds ({@link #refund},
+ * {@link #topUp}, {@link #withdraw}) checks everything first and changes nothing when it refuses.
+ */
+final class Ledger
+{
+    private static final long BPS = 10_000;
+    private static final long FEN_PER_YUAN = 100;
+
+    private final EngineConfig config;
+    private final CommandContext context;
+    private final ConsumerBook consumers;
+    private final MerchantBook merchants;
+    private final RecordTable records;
+    private final ExpiryQueue holds;
+    private final VoucherBook vouchers;
+    private final ConsumptionBook consumption;
+    private final PointsLedger pointsLedger;
+
+    private long totalTopUpsFen;
+    private long totalWithdrawnFen;
+    private long platformFeesFen;
+    private long totalHeldFen;
+
+    Ledger(final EngineConfig config, final CommandContext context, final EngineBooks books)
+    {
+        this.config = config;
+        this.context = context;
+        this.consumers = books.consumers;
+        this.merchants = books.merchants;
+        this.records = books.records;
+        this.holds = books.holds;
+        this.vouchers = books.vouchers;
+        this.consumption = books.consumption;
+        this.pointsLedger = books.pointsLedger;
+    }
+
+    // ------------------------------------------------------------------------------------------------ payments
+
+    /**
+     * Try: the cash part of a payment moves from the wallet to the consumer's held balance and the voucher, if any,
+     * is reserved. The record's expiry must be set: it orders the hold in the expiry queue.
+     */
+    void hold(final int record, final int consumerIndex, final int merchantIndex, final long cashFen,
+        final int voucherSlot)
+    {
+        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, -cashFen);
+        if (voucherSlot >= 0)
+        {
+            vouchers.reserve(voucherSlot);
+        }
+        consumers.add(consumerIndex, ConsumerBook.HELD_FEN, cashFen);
+        totalHeldFen += cashFen;
+        merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_COUNT, 1);
+        merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_FEN, cashFen);
+        holds.add(record);
+    }
+
+    /** Pay: the cash part leaves the wallet, the voucher is redeemed, and the sale is settled. */
+    void payNow(final int record, final int consumerIndex, final long cashFen, final int voucherSlot)
+    {
+        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, -cashFen);
+        if (voucherSlot >= 0)
+        {
+            redeemVoucher(voucherSlot);
+        }
+        settle(record);
+    }
+
+    /** Confirm of a live hold: the held cash and the reserved voucher pay the sale. */
+    void confirmHold(final int record)
+    {
+        releaseHold(record);
+        final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
+        if (voucherId > 0)
+        {
+            redeemVoucher(vouchers.slotOf(voucherId));
+        }
+        settle(record);
+    }
+
+    /** Cancel of a live hold: cash back to the wallet, voucher back to the consumer. */
+    void cancelHold(final int record)
+    {
+        releaseHold(record);
+        returnHoldToWallet(record);
+        merchants.add((int)records.get(record, RecordTable.MERCHANT_INDEX), MerchantBook.HOLDS_CANCELLED_COUNT, 1);
+        records.setState(record, PaymentState.CANCELLED.value());
+        records.finish(record, context.nowMs);
+    }
+
+    /** A hold whose ttl passed: as a cancel, counted as expired. */
+    void expireHold(final int record)
+    {
+        releaseHold(record);
+        returnHoldToWallet(record);
+        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
+        merchants.add(merchantIndex, MerchantBook.HOLDS_EXPIRED_COUNT, 1);
+        merchants.add(merchantIndex, MerchantBook.HOLDS_EXPIRED_FEN, cashOf(record));
+        records.setState(record, PaymentState.EXPIRED.value());
+        records.finish(record, context.nowMs);
+    }
+
+    /**
+     * Pays a sale of gross A to the merchant (cash already taken from the wallet or the hold): pool, alliance share
+     * and platform fee are cut from A, each rounded toward zero; the rest is the merchant's settlement.
+     */
+    private void settle(final int record)
+    {
+        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
+        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
+        final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
+
+        final long poolFen = amountFen * merchants.get(merchantIndex, MerchantBook.POOL_RATE_BPS) / BPS;
+        final long feeFen = amountFen * merchants.get(merchantIndex, MerchantBook.PLATFORM_FEE_BPS) / BPS;
+        final long allianceFen = payAllianceShare(record, merchantIndex, consumerIndex, amountFen);
+        final long cashFen = amountFen - records.get(record, RecordTable.VOUCHER_FEN);
+        final long points = cashFen * merchants.get(merchantIndex, MerchantBook.POINTS_PER_YUAN) / FEN_PER_YUAN;
+
+        merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, amountFen - poolFen - allianceFen - feeFen);
+        merchants.add(merchantIndex, MerchantBook.POOL_FEN, poolFen);
+        merchants.add(merchantIndex, MerchantBook.FEES_FEN, feeFen);
+        merchants.add(merchantIndex, MerchantBook.SALES_COUNT, 1);
+        merchants.add(merchantIndex, MerchantBook.SALES_FEN, amountFen);
+        platformFeesFen += feeFen;
+        consumers.add(consumerIndex, ConsumerBook.CONSUMPTION_FEN, amountFen);
+        if (points != 0)
+        {
+            changePoints(consumerIndex, PointsEntryKind.EARN, points, merchants.get(merchantIndex, MerchantBook.ID),
+                records.get(record, RecordTable.KEY_B));
+        }
+        final long applied = consumption.add(consumerIndex, merchantIndex, amountFen,
+            merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH));
+        if (applied == Long.MIN_VALUE)
+        {
+            throw new IllegalStateException("consumption pair refused after the limit was checked");
+        }
+        merchants.add(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, applied);
+
+        records.set(record, RecordTable.POOL_FEN, poolFen);
+        records.set(record, RecordTable.ALLIANCE_FEN, allianceFen);
+        records.set(record, RecordTable.FEE_FEN, feeFen);
+        records.set(record, RecordTable.POINTS_EARNED, points);
+        records.setState(record, PaymentState.CONFIRMED.value());
+        records.finish(record, context.nowMs);
+    }
+
+    /** The alliance share of a sale to a consumer of another alliance member, paid to that home merchant. */
+    private long payAllianceShare(final int record, final int merchantIndex, final int consumerIndex,
+        final long amountFen)
+    {
+        final int homeIndex = (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX);
+        if (homeIndex < 0 || homeIndex == merchantIndex ||
+            !merchants.hasFlag(merchantIndex, MerchantBook.FLAG_ALLIANCE_MEMBER) ||
+            !merchants.hasFlag(homeIndex, MerchantBook.FLAG_ALLIANCE_MEMBER))
+        {
+            return 0;
+        }
+        final long allianceFen = amountFen * merchants.get(merchantIndex, MerchantBook.ALLIANCE_SHARE_BPS) / BPS;
+        merchants.add(homeIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, allianceFen);
+        records.set(record, RecordTable.ALLIANCE_MERCHANT_INDEX, homeIndex);
+        return allianceFen;
+    }
+
+    /** Moves a live hold's cash out of the held balance, leaving the record to the caller. */
+    private void releaseHold(final int record)
+    {
+        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
+        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
+        final long amountFen = cashOf(record);
+        holds.remove(record);
+        consumers.add(consumerIndex, ConsumerBook.HELD_FEN, -amountFen);
+        totalHeldFen -= amountFen;
+        merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_COUNT, -1);
+        merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_FEN, -amountFen);
+    }
+
+    private long cashOf(final int record)
+    {
+        return records.get(record, RecordTable.AMOUNT_FEN) - records.get(record, RecordTable.VOUCHER_FEN);
+    }
+
+    /** Cash back to the wallet and the voucher, if any, back to the consumer (or expired, if its time passed). */
+    private void returnHoldToWallet(final int record)
+    {
+        consumers.add((int)records.get(record, RecordTable.CONSUMER_INDEX), ConsumerBook.WALLET_FEN, cashOf(record));
+        final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
+        if (voucherId > 0)
+        {
+            final int slot = vouchers.slotOf(voucherId);
+            vouchers.unreserve(slot);
+            if (vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) <= context.nowMs)
+            {
+                expireVoucher(slot);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ refunds
+
+    /**
+     * Reverses {@code amountFen} of a confirmed payment (checked refundable by the rules): cash back to the wallet,
+     * and pool, alliance share, fee and points in proportion. Proportions are cumulative ({@code part *
+     * refundedTotal / amount}, rounded toward zero) so that a full refund, in any number of parts, reverses each part
+     * exactly. A payment made partly with a voucher is refunded in cash up to its cash part; the voucher part comes
+     * back only as a whole, with the refund that completes the payment, which restores the voucher (or, if its
+     * validity has passed, returns its value to the merchant's pool as an expiry would). Refused, changing nothing,
+     * when a balance to take back from is short or the wallet would pass its limit.
+     */
+    ResultCode refund(final int payment, final int merchantIndex, final long amountFen, final int refund)
+    {
+        final long paidFen = records.get(payment, RecordTable.AMOUNT_FEN);
+        final long voucherFen = records.get(payment, RecordTable.VOUCHER_FEN);
+        final long cashFen = paidFen - voucherFen;
+        final long refundedBefore = records.get(payment, RecordTable.REFUNDED_FEN);
+        final long refundedAfter = refundedBefore + amountFen;
+        final long cashBack = Math.min(refundedAfter, cashFen) - Math.min(refundedBefore, cashFen);
+        final long poolBack = proportionDelta(records.get(payment, RecordTable.POOL_FEN), refundedBefore,
+            refundedAfter, paidFen);
+        final long allianceBack = proportionDelta(records.get(payment, RecordTable.ALLIANCE_FEN), refundedBefore,
+            refundedAfter, paidFen);
+        final long feeBack = proportionDelta(records.get(payment, RecordTable.FEE_FEN), refundedBefore,
+            refundedAfter, paidFen);
+        final long settlementBack = amountFen - poolBack - allianceBack - feeBack;
+        final int consumerIndex = (int)records.get(payment, RecordTable.CONSUMER_INDEX);
+        final int allianceIndex = (int)records.get(payment, RecordTable.ALLIANCE_MERCHANT_INDEX);
+
+        final ResultCode code = checkRefundBalances(merchantIndex, allianceIndex, consumerIndex, settlementBack,
+            poolBack, allianceBack, feeBack, cashBack);
+        if (code != ResultCode.OK)
+        {
+            return code;
+        }
+        merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, -settlementBack);
+        merchants.add(merchantIndex, MerchantBook.POOL_FEN, -poolBack);
+        merchants.add(merchantIndex, MerchantBook.FEES_FEN, -feeBack);
+        merchants.add(merchantIndex, MerchantBook.REFUNDS_COUNT, 1);
+        merchants.add(merchantIndex, MerchantBook.REFUNDS_FEN, amountFen);
+        if (allianceBack > 0)
+        {
+            merchants.add(allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, -allianceBack);
+        }
+        platformFeesFen -= feeBack;
+        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, cashBack);
+        clawBackPointsAndVoucher(payment, merchantIndex, consumerIndex, refundedBefore, refundedAfter);
+        // Refunded spend does not count towards pool shares (never below zero within the open period).
+        merchants.add(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, consumption.add(consumerIndex, merchantIndex,
+            -amountFen, merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH)));
+        records.set(payment, RecordTable.REFUNDED_FEN, refundedAfter);
+        records.set(refund, RecordTable.CONSUMER_INDEX, consumerIndex);
+        return ResultCode.OK;
+    }
+
+    private ResultCode checkRefundBalances(final int merchantIndex, final int allianceIndex, final int consumerIndex,
+        final long settlementBack, final long poolBack, final long allianceBack, final long feeBack,
+        final long cashBack)
+    {
+        if (merchants.get(merchantIndex, MerchantBook.SETTLEMENT_FEN) < settlementBack)
+        {
+            return ResultCode.INSUFFICIENT_SETTLEMENT;
+        }
+        if (merchants.get(merchantIndex, MerchantBook.POOL_FEN) < poolBack)
+        {
+            return ResultCode.INSUFFICIENT_POOL;
+        }
+        if (allianceBack > 0 && merchants.get(allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN) < allianceBack)
+        {
+            return ResultCode.INSUFFICIENT_ALLIANCE_EARNINGS;
+        }
+        if (consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) + cashBack > config.walletFenMax)
+        {
+            return ResultCode.BALANCE_LIMIT_EXCEEDED;
+        }
+        if (platformFeesFen < feeBack)
+        {
+            throw new IllegalStateException("platform fees below a fee to reverse: " + platformFeesFen);
+        }
+        return ResultCode.OK;
+    }
+
+    /** Points earned on the cash part come back in proportion; the voucher with the refund that completes it. */
+    private void clawBackPointsAndVoucher(final int payment, final int merchantIndex, final int consumerIndex,
+        final long refundedBefore, final long refundedAfter)
+    {
+        final long paidFen = records.get(payment, RecordTable.AMOUNT_FEN);
+        final long voucherFen = records.get(payment, RecordTable.VOUCHER_FEN);
+        final long cashFen = paidFen - voucherFen;
+        final long pointsBack = cashFen == 0 ? 0 : proportionDelta(records.get(payment, RecordTable.POINTS_EARNED),
+            Math.min(refundedBefore, cashFen), Math.min(refundedAfter, cashFen), cashFen);
+        if (pointsBack != 0)
+        {
+            changePoints(consumerIndex, PointsEntryKind.CLAWBACK, -pointsBack,
+                merchants.get(merchantIndex, MerchantBook.ID), records.get(payment, RecordTable.KEY_B));
+        }
+        if (voucherFen > 0 && refundedAfter == paidFen)
+        {
+            restoreVoucher(records.get(payment, RecordTable.VOUCHER_ID), voucherFen, consumerIndex, merchantIndex);
+        }
+    }
+
+    private static long proportionDelta(final long part, final long before, final long after, final long whole)
+    {
+        return part * after / whole - part * before / whole;
+    }
+
+    // ------------------------------------------------------------------------------------------------ funds
+
+    /** Money enters: a top-up to a wallet, refused if the wallet would pass its limit. */
+    ResultCode topUp(final int consumerIndex, final long amountFen)
+    {
+        if (consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) + amountFen > config.walletFenMax)
+        {
+            return ResultCode.BALANCE_LIMIT_EXCEEDED;
+        }
+        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, amountFen);
+        totalTopUpsFen += amountFen;
+        return ResultCode.OK;
+    }
+
+    /** Money leaves: a merchant withdraws from its settlement, refused if the settlement is short. */
+    ResultCode withdraw(final int merchantIndex, final long amountFen)
+    {
+        if (merchants.get(merchantIndex, MerchantBook.SETTLEMENT_FEN) < amountFen)
+        {
+            return ResultCode.INSUFFICIENT_SETTLEMENT;
+        }
+        merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, -amountFen);
+        merchants.add(merchantIndex, MerchantBook.WITHDRAWN_FEN, amountFen);
+        totalWithdrawnFen += amountFen;
+        return ResultCode.OK;
+    }
+
+    // ------------------------------------------------------------------------------------------------ rewards
+
+    /** Every change of a points balance goes through here, so the points ledger sees all of them. */
+    void changePoints(
+        final int consumerIndex,
+        final PointsEntryKind kind,
+        final long deltaPoints,
+        final long merchantId,
+        final long referenceId)
+    {
+        consumers.add(consumerIndex, ConsumerBook.POINTS, deltaPoints);
+        final long position = pointsLedger.append(consumerIndex, kind.value(), deltaPoints,
+            consumers.get(consumerIndex, ConsumerBook.POINTS), context.sequence, merchantId, referenceId,
+            consumers.get(consumerIndex, ConsumerBook.LAST_POINTS_ENTRY));
+        consumers.set(consumerIndex, ConsumerBook.LAST_POINTS_ENTRY, position);
+    }
+
+    /** Points buy a voucher funded by the merchant's pool; returns the voucher's slot. */
+    int issueVoucherForPoints(final int consumerIndex, final int merchantIndex, final long merchantId,
+        final long redemptionId, final long pointsCost, final long valueFen, final long expiresAtMs)
+    {
+        changePoints(consumerIndex, PointsEntryKind.REDEEM, -pointsCost, merchantId, redemptionId);
+        merchants.add(merchantIndex, MerchantBook.POOL_FEN, -valueFen);
+        merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
+        merchants.add(merchantIndex, MerchantBook.VOUCHERS_ISSUED_COUNT, 1);
+        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, 1);
+        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
+        return vouchers.issue(consumerIndex, merchantIndex, valueFen, expiresAtMs);
+    }
+
+    /** A voucher pays part of a sale: the merchant's liability for it ends. */
+    void redeemVoucher(final int slot)
+    {
+        final long valueFen = vouchers.get(slot, VoucherBook.VALUE_FEN);
+        final int merchantIndex = (int)vouchers.get(slot, VoucherBook.MERCHANT_INDEX);
+        final int consumerIndex = (int)vouchers.get(slot, VoucherBook.CONSUMER_INDEX);
+        vouchers.end(slot, VoucherState.REDEEMED);
+        merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
+        merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, valueFen);
+        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, -1);
+        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
+    }
+
+    /** An unused voucher's value goes back to the pool that funded it. */
+    void expireVoucher(final int slot)
+    {
+        final long valueFen = vouchers.get(slot, VoucherBook.VALUE_FEN);
+        final int merchantIndex = (int)vouchers.get(slot, VoucherBook.MERCHANT_INDEX);
+        final int consumerIndex = (int)vouchers.get(slot, VoucherBook.CONSUMER_INDEX);
+        vouchers.end(slot, VoucherState.EXPIRED);
+        merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
+        merchants.add(merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
+        merchants.add(merchantIndex, MerchantBook.POOL_FEN, valueFen);
+        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, -1);
+        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
+    }
+
+    private void restoreVoucher(
+        final long voucherId, final long valueFen, final int consumerIndex, final int merchantIndex)
+    {
+        final int slot = vouchers.slotOf(voucherId);
+        if (slot >= 0 && vouchers.state(slot) == VoucherState.REDEEMED.value() &&
+            vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) > context.nowMs)
+        {
+            vouchers.restore(slot);
+            merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
+            merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, -valueFen);
+            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, 1);
+            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
+        }
+        else
+        {
+            merchants.add(merchantIndex, MerchantBook.POOL_FEN, valueFen);
+            merchants.add(merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
+        }
+    }
+
+    /** A distribution starts: what it pays moves from the pool to the pool in distribution. */
+    void startDistribution(final int merchantIndex, final long payFen)
+    {
+        merchants.add(merchantIndex, MerchantBook.POOL_FEN, -payFen);
+        merchants.add(merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, payFen);
+    }
+
+    /** One consumer's share of a running distribution, as a voucher or into the wallet. */
+    void payDistributionShare(final int merchantIndex, final int consumerIndex, final long shareFen,
+        final boolean asVoucher, final long voucherExpiresAtMs)
+    {
+        merchants.add(merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, -shareFen);
+        merchants.add(merchantIndex, MerchantBook.DISTRIBUTED_FEN, shareFen);
+        if (asVoucher)
+        {
+            vouchers.issue(consumerIndex, merchantIndex, shareFen, voucherExpiresAtMs);
+            merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, shareFen);
+            merchants.add(merchantIndex, MerchantBook.VOUCHERS_ISSUED_COUNT, 1);
+            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, 1);
+            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, shareFen);
+        }
+        else
+        {
+            consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, shareFen);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ totals
+
+    /**
+     * Checks the conservation law and the balance invariants over the whole state; with {@code includeRecords} also
+     * against a pass over every remembered key. Throws {@link IllegalStateException} naming the first broken one.
+     */
+    void verifyInvariants(final boolean includeRecords)
+    {
+        long walletsFen = 0;
+        long heldFen = 0;
+        long vouchersActiveFen = 0;
+        for (int i = 0; i < consumers.count(); i++)
+        {
+            vouchersActiveFen += consumers.get(i, ConsumerBook.VOUCHERS_ACTIVE_FEN);
+            final long wallet = consumers.get(i, ConsumerBook.WALLET_FEN);
+            final long held = consumers.get(i, ConsumerBook.HELD_FEN);
+            if (wallet < 0 || held < 0)
+            {
+                throw new IllegalStateException("negative consumer balance: consumer " +
+                    consumers.get(i, ConsumerBook.ID) + " wallet " + wallet + " held " + held);
+            }
+            walletsFen += wallet;
+            heldFen += held;
+        }
+        long merchantsFen = 0;
+        long vouchersOutstandingFen = 0;
+        long liveHoldsFen = 0;
+        long liveHoldsCount = 0;
+        for (int i = 0; i < merchants.count(); i++)
+        {
+            final long settlement = merchants.get(i, MerchantBook.SETTLEMENT_FEN);
+            final long pool = merchants.get(i, MerchantBook.POOL_FEN);
+            final long alliance = merchants.get(i, MerchantBook.ALLIANCE_EARNINGS_FEN);
+            final long vouchersOutstanding = merchants.get(i, MerchantBook.VOUCHERS_OUTSTANDING_FEN);
+            final long inDistribution = merchants.get(i, MerchantBook.POOL_IN_DISTRIBUTION_FEN);
+            vouchersOutstandingFen += vouchersOutstanding;
+            merchantsFen += vouchersOutstanding + inDistribution;
+            if (vouchersOutstanding < 0 || inDistribution < 0)
+            {
+                throw new IllegalStateException("negative voucher liability or distribution: merchant " +
+                    merchants.get(i, MerchantBook.ID) + " " + vouchersOutstanding + " " + inDistribution);
+            }
+            if (settlement < 0 || pool < 0 || alliance < 0)
+            {
+                throw new IllegalStateException("negative merchant balance: merchant " +
+                    merchants.get(i, MerchantBook.ID) + " settlement " + settlement + " pool " + pool +
+                    " alliance " + alliance);
+            }
+            merchantsFen += settlement + pool + alliance;
+            liveHoldsFen += merchants.get(i, MerchantBook.HOLDS_LIVE_FEN);
+            liveHoldsCount += merchants.get(i, MerchantBook.HOLDS_LIVE_COUNT);
+        }
+        final long[] heldRecordCount = {holds.size()};
+        final long heldRecordsFen = includeRecords ?
+            records.sumAmountInState(PaymentState.HELD.value(), heldRecordCount) : totalHeldFen;
+        if (heldFen != totalHeldFen || liveHoldsFen != totalHeldFen || heldRecordsFen != totalHeldFen ||
+            liveHoldsCount != holds.size() || heldRecordCount[0] != holds.size())
+        {
+            throw new IllegalStateException("holds disagree: consumers " + heldFen + ", merchants " + liveHoldsFen +
+                ", held records " + heldRecordsFen + ", total " + totalHeldFen + ", live count " + liveHoldsCount +
+                ", held record count " + heldRecordCount[0] + ", expiry queue " + holds.size());
+        }
+        if (vouchersActiveFen != vouchersOutstandingFen)
+        {
+            throw new IllegalStateException("vouchers disagree: consumers hold " + vouchersActiveFen +
+                ", merchants owe " + vouchersOutstandingFen);
+        }
+        final long inside = walletsFen + heldFen + merchantsFen + platformFeesFen;
+        final long outside = totalTopUpsFen - totalWithdrawnFen;
+        if (inside != outside)
+        {
+            throw new IllegalStateException("conservation broken: balances " + inside + " != top-ups - withdrawals " +
+                outside);
+        }
+    }
+
+    long totalTopUpsFen()
+    {
+        return totalTopUpsFen;
+    }
+
+    long totalWithdrawnFen()
+    {
+        return totalWithdrawnFen;
+    }
+
+    long platformFeesFen()
+    {
+        return platformFeesFen;
+    }
+
+    long totalHeldFen()
+    {
+        return totalHeldFen;
+    }
+
+    /** Folds the totals into a state hash, in the order of snapshot format 3. */
+    long hashTotals(final long seed)
+    {
+        long hash = StateHash.fold(seed, totalTopUpsFen);
+        hash = StateHash.fold(hash, totalWithdrawnFen);
+        hash = StateHash.fold(hash, platformFeesFen);
+        return StateHash.fold(hash, totalHeldFen);
+    }
+
+    void writeTotalsTo(final SnapshotWriter writer)
+    {
+        writer.writeLong(totalTopUpsFen);
+        writer.writeLong(totalWithdrawnFen);
+        writer.writeLong(platformFeesFen);
+        writer.writeLong(totalHeldFen);
+    }
+
+    void readTotalsFrom(final SnapshotReader reader)
+    {
+        totalTopUpsFen = reader.readLong();
+        totalWithdrawnFen = reader.readLong();
+        platformFeesFen = reader.readLong();
+        totalHeldFen = reader.readLong();
+    }
+}

@@ -1,0 +1,661 @@
+package com.wodian.engine;
+
+import com.wodian.engine.risk.RiskControl;
+import com.wodian.protocol.sbe.PayDecoder;
+import com.wodian.protocol.sbe.PaymentCancelDecoder;
+import com.wodian.protocol.sbe.PaymentConfirmDecoder;
+import com.wodian.protocol.sbe.PaymentState;
+import com.wodian.protocol.sbe.PaymentTryDecoder;
+import com.wodian.protocol.sbe.RefundDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.VoucherState;
+
+/**
+ * The rules of payments: Pay, Try, Confirm, Cancel and Refund (SPEC.md, docs/rules.md). Each command is validated,
+ * its idempotency key looked up or recorded, its outcome decided (risk included), the money moved by the
+ * {@link Ledger}, and the reply sent through the {@link ReplyPublisher}.
+ */
+final class PaymentRules
+{
+    static final int TEMPLATE_PAY = PayDecoder.TEMPLATE_ID;
+    static final int TEMPLATE_TRY = PaymentTryDecoder.TEMPLATE_ID;
+    private static final int TEMPLATE_CONFIRM = PaymentConfirmDecoder.TEMPLATE_ID;
+    private static final int TEMPLATE_CANCEL = PaymentCancelDecoder.TEMPLATE_ID;
+    private static final int RISK_CODE_FIRST = 700;
+    private static final int RISK_CODE_LAST = 749;
+
+    private final EngineConfig config;
+    private final CommandContext context;
+    private final ConsumerBook consumers;
+    private final MerchantBook merchants;
+    private final TerminalBook terminals;
+    private final RecordTable records;
+    private final ExpiryQueue holds;
+    private final VoucherBook vouchers;
+    private final ConsumptionBook consumption;
+    private final RiskControl risk;
+    private final Ledger ledger;
+    private final ReplyPublisher replies;
+
+    PaymentRules(
+        final EngineConfig config,
+        final CommandContext context,
+        final EngineBooks books,
+        final RiskControl risk,
+        final Ledger ledger,
+        final ReplyPublisher replies)
+    {
+        this.config = config;
+        this.context = context;
+        this.consumers = books.consumers;
+        this.merchants = books.merchants;
+        this.terminals = books.terminals;
+        this.records = books.records;
+        this.holds = books.holds;
+        this.vouchers = books.vouchers;
+        this.consumption = books.consumption;
+        this.risk = risk;
+        this.ledger = ledger;
+        this.replies = replies;
+    }
+
+    // ------------------------------------------------------------------------------------------------ parties
+
+    /**
+     * Resolves the merchant and terminal of a payment command: a refusal as a negative result code value, or both
+     * indexes packed into one non-negative value (read with {@link #merchantIndexOf} and {@link #terminalIndexOf}).
+     */
+    long resolveParties(final long merchantId, final long terminalId, final long paymentId)
+    {
+        if (merchantId <= 0 || terminalId <= 0 || paymentId <= 0)
+        {
+            return -ResultCode.INVALID_ID.value();
+        }
+        final int merchantIndex = merchants.indexOf(merchantId);
+        if (merchantIndex < 0)
+        {
+            return -ResultCode.UNKNOWN_MERCHANT.value();
+        }
+        final int terminalIndex = terminals.indexOf(terminalId);
+        if (terminalIndex < 0)
+        {
+            return -ResultCode.UNKNOWN_TERMINAL.value();
+        }
+        if (terminals.merchantIndex(terminalIndex) != merchantIndex)
+        {
+            return -ResultCode.TERMINAL_NOT_OF_MERCHANT.value();
+        }
+        return ((long)merchantIndex << 32) | terminalIndex;
+    }
+
+    static ResultCode refusalOf(final long parties)
+    {
+        return parties < 0 ? ResultCode.get((int)-parties) : ResultCode.OK;
+    }
+
+    static int merchantIndexOf(final long parties)
+    {
+        return (int)(parties >>> 32);
+    }
+
+    static int terminalIndexOf(final long parties)
+    {
+        return (int)parties;
+    }
+
+    // ------------------------------------------------------------------------------------------------ Try and Pay
+
+    void tryOrPay(
+        final int kind,
+        final long merchantId,
+        final long terminalId,
+        final long paymentId,
+        final long consumerId,
+        final long amountFen,
+        final long ttlMs,
+        final long voucherId,
+        final ReplySink sink)
+    {
+        final long parties = resolveParties(merchantId, terminalId, paymentId);
+        ResultCode code = refusalOf(parties);
+        if (code == ResultCode.OK)
+        {
+            code = config.checkAmount(amountFen);
+        }
+        if (code == ResultCode.OK && kind == TEMPLATE_TRY && (ttlMs <= 0 || ttlMs > config.ttlMsMax))
+        {
+            code = ResultCode.TTL_OUT_OF_RANGE;
+        }
+        if (code != ResultCode.OK)
+        {
+            replies.payment(code, kind, merchantId, paymentId, amountFen, 0, sink);
+            return;
+        }
+        // Validation refusals (above and here) are answered before the key is looked at and are not recorded.
+        final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
+        if (consumerIndex < 0)
+        {
+            replies.payment(consumerId <= 0 ? ResultCode.INVALID_ID : ResultCode.UNKNOWN_CONSUMER, kind, merchantId,
+                paymentId, amountFen, 0, sink);
+            return;
+        }
+        final int existing = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
+        if (existing >= 0)
+        {
+            replyRepeatedTryOrPay(existing, kind, merchantId, terminalId, paymentId, consumerIndex, amountFen, ttlMs,
+                voucherId, sink);
+            return;
+        }
+        final int record = recordNewPayment(kind, merchantId, terminalId, paymentId, consumerIndex,
+            merchantIndexOf(parties), amountFen, ttlMs, voucherId, sink);
+        if (record >= 0)
+        {
+            decideNewPayment(record, kind, consumerId, terminalIndexOf(parties), sink);
+        }
+    }
+
+    /** Records the key of a new Try or Pay with its fields; -1 (already answered) when a table is full. */
+    private int recordNewPayment(final int kind, final long merchantId, final long terminalId, final long paymentId,
+        final int consumerIndex, final int merchantIndex, final long amountFen, final long ttlMs, final long voucherId,
+        final ReplySink sink)
+    {
+        // A full table decides nothing: not recorded, so a retry may succeed.
+        ResultCode limit = ResultCode.OK;
+        if (kind == TEMPLATE_TRY && holds.isFull())
+        {
+            limit = ResultCode.LIMIT_HOLDS;
+        }
+        // Look the pair up only when the book is full: the lookup is a cache miss that settling pays anyway.
+        else if (consumption.isFull() && !consumption.hasEntry(consumerIndex, merchantIndex))
+        {
+            limit = ResultCode.LIMIT_CONSUMPTION_PAIRS;
+        }
+        final int record = limit == ResultCode.OK ?
+            records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, context.nowMs) : -1;
+        if (limit == ResultCode.OK && record < 0)
+        {
+            limit = ResultCode.LIMIT_KEYS;
+        }
+        if (limit != ResultCode.OK)
+        {
+            replies.payment(limit, kind, merchantId, paymentId, amountFen, 0, sink);
+            return -1;
+        }
+        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
+        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
+        records.set(record, RecordTable.AMOUNT_FEN, amountFen);
+        records.set(record, RecordTable.LINK_ID, terminalId);
+        records.set(record, RecordTable.TTL_MS, ttlMs);
+        records.set(record, RecordTable.VOUCHER_ID, voucherId);
+        return record;
+    }
+
+    /** From here on the outcome is decided and recorded under the key, refusals included. */
+    private void decideNewPayment(final int record, final int kind, final long consumerId, final int terminalIndex,
+        final ReplySink sink)
+    {
+        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
+        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
+        final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
+        final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
+        final int voucherSlot = voucherId > 0 ? vouchers.slotOf(voucherId) : -1;
+        final boolean riskActive = risk.isActive(merchantIndex);
+        final int homeIndex = (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX);
+        risk.begin(context.sequence, context.nowMs, kind, records.get(record, RecordTable.KEY_A), consumerId,
+            records.get(record, RecordTable.LINK_ID), records.get(record, RecordTable.KEY_B), amountFen);
+        ResultCode code = checkPartiesNotBlocked(merchantIndex, terminalIndex, consumerIndex);
+        if (code != ResultCode.OK)
+        {
+            risk.recordBlocked(merchantIndex, consumerIndex, terminalIndex);
+        }
+        else if (riskActive)
+        {
+            // Risk decides before anything is reserved (SPEC: Try is "risk check, then reserve").
+            risk.paymentContext(consumers.get(consumerIndex, ConsumerBook.WALLET_FEN),
+                voucherSlot >= 0 ? vouchers.get(voucherSlot, VoucherBook.VALUE_FEN) : 0);
+            code = risk.checkPayment(consumerIndex, merchantIndex, terminalIndex, homeIndex, amountFen);
+        }
+        if (code == ResultCode.OK && voucherId > 0)
+        {
+            code = checkVoucherForPayment(voucherSlot, consumerIndex, merchantIndex, amountFen);
+        }
+        final long voucherFen = code == ResultCode.OK && voucherSlot >= 0 ?
+            vouchers.get(voucherSlot, VoucherBook.VALUE_FEN) : 0;
+        final long cashFen = amountFen - voucherFen;
+        if (code == ResultCode.OK && consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) < cashFen)
+        {
+            code = ResultCode.INSUFFICIENT_FUNDS;
+        }
+        if (code != ResultCode.OK)
+        {
+            if (riskActive && (code.value() < RISK_CODE_FIRST || code.value() > RISK_CODE_LAST))
+            {
+                risk.recordRefusal(terminalIndex);
+            }
+            rejectPayment(record, kind, code, sink);
+            return;
+        }
+        if (riskActive)
+        {
+            risk.recordPayment(consumerIndex, merchantIndex, terminalIndex, homeIndex, amountFen);
+        }
+        acceptPayment(record, kind, voucherFen, voucherSlot, sink);
+    }
+
+    private ResultCode checkPartiesNotBlocked(final int merchantIndex, final int terminalIndex,
+        final int consumerIndex)
+    {
+        if (merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED))
+        {
+            return ResultCode.MERCHANT_BLOCKED;
+        }
+        if (terminals.isBlocked(terminalIndex))
+        {
+            return ResultCode.TERMINAL_BLOCKED;
+        }
+        if (consumers.isBlocked(consumerIndex))
+        {
+            return ResultCode.CONSUMER_BLOCKED;
+        }
+        return ResultCode.OK;
+    }
+
+    private void rejectPayment(final int record, final int kind, final ResultCode code, final ReplySink sink)
+    {
+        records.setKindAndFirstCode(record, kind, code.value());
+        records.setState(record, PaymentState.REJECTED.value());
+        records.finish(record, context.nowMs);
+        replies.payment(code, kind, records.get(record, RecordTable.KEY_A), records.get(record, RecordTable.KEY_B),
+            records.get(record, RecordTable.AMOUNT_FEN), 0, sink);
+    }
+
+    private void acceptPayment(final int record, final int kind, final long voucherFen, final int voucherSlot,
+        final ReplySink sink)
+    {
+        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
+        final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
+        final long cashFen = amountFen - voucherFen;
+        records.set(record, RecordTable.VOUCHER_FEN, voucherFen);
+        records.setKindAndFirstCode(record, kind, ResultCode.OK.value());
+        long pointsEarned = 0;
+        if (kind == TEMPLATE_TRY)
+        {
+            records.set(record, RecordTable.EXPIRES_AT_MS, context.nowMs + records.get(record, RecordTable.TTL_MS));
+            records.setState(record, PaymentState.HELD.value());
+            ledger.hold(record, consumerIndex, (int)records.get(record, RecordTable.MERCHANT_INDEX), cashFen,
+                voucherSlot);
+        }
+        else
+        {
+            ledger.payNow(record, consumerIndex, cashFen, voucherSlot);
+            pointsEarned = records.get(record, RecordTable.POINTS_EARNED);
+        }
+        replies.payment(ResultCode.OK, kind, records.get(record, RecordTable.KEY_A),
+            records.get(record, RecordTable.KEY_B), amountFen, pointsEarned, sink);
+    }
+
+    private ResultCode checkVoucherForPayment(
+        final int voucherSlot, final int consumerIndex, final int merchantIndex, final long amountFen)
+    {
+        if (voucherSlot < 0)
+        {
+            return ResultCode.VOUCHER_NOT_FOUND;
+        }
+        if (vouchers.get(voucherSlot, VoucherBook.CONSUMER_INDEX) != consumerIndex)
+        {
+            return ResultCode.VOUCHER_NOT_YOURS;
+        }
+        if (vouchers.get(voucherSlot, VoucherBook.MERCHANT_INDEX) != merchantIndex)
+        {
+            return ResultCode.VOUCHER_NOT_ACCEPTED_HERE;
+        }
+        final int state = vouchers.state(voucherSlot);
+        if (state == VoucherState.REDEEMED.value())
+        {
+            return ResultCode.VOUCHER_ALREADY_REDEEMED;
+        }
+        if (state == VoucherState.RESERVED.value())
+        {
+            return ResultCode.VOUCHER_RESERVED;
+        }
+        if (state == VoucherState.EXPIRED.value())
+        {
+            return ResultCode.VOUCHER_EXPIRED;
+        }
+        if (vouchers.get(voucherSlot, VoucherBook.EXPIRES_AT_MS) <= context.nowMs)
+        {
+            ledger.expireVoucher(voucherSlot);
+            return ResultCode.VOUCHER_EXPIRED;
+        }
+        if (vouchers.get(voucherSlot, VoucherBook.VALUE_FEN) > amountFen)
+        {
+            return ResultCode.VOUCHER_EXCEEDS_AMOUNT;
+        }
+        return ResultCode.OK;
+    }
+
+    private void replyRepeatedTryOrPay(
+        final int record,
+        final int kind,
+        final long merchantId,
+        final long terminalId,
+        final long paymentId,
+        final int consumerIndex,
+        final long amountFen,
+        final long ttlMs,
+        final long voucherId,
+        final ReplySink sink)
+    {
+        final ResultCode code;
+        if (records.state(record) == PaymentState.CANCELLED_BEFORE_TRY.value())
+        {
+            code = ResultCode.TRY_AFTER_CANCEL;
+        }
+        else if (records.kind(record) != kind)
+        {
+            code = ResultCode.EXISTS_WITH_DIFFERENT_KIND;
+        }
+        else if (records.get(record, RecordTable.CONSUMER_INDEX) != consumerIndex)
+        {
+            code = ResultCode.EXISTS_WITH_DIFFERENT_CONSUMER;
+        }
+        else if (records.get(record, RecordTable.AMOUNT_FEN) != amountFen)
+        {
+            code = ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT;
+        }
+        else if (records.get(record, RecordTable.LINK_ID) != terminalId)
+        {
+            code = ResultCode.EXISTS_WITH_DIFFERENT_TERMINAL;
+        }
+        else if (records.get(record, RecordTable.TTL_MS) != ttlMs)
+        {
+            code = ResultCode.EXISTS_WITH_DIFFERENT_TTL;
+        }
+        else if (records.get(record, RecordTable.VOUCHER_ID) != voucherId)
+        {
+            code = ResultCode.EXISTS_WITH_DIFFERENT_VOUCHER;
+        }
+        else
+        {
+            // The same command again: the first reply, unchanged.
+            final long points = kind == TEMPLATE_PAY ? records.get(record, RecordTable.POINTS_EARNED) : 0;
+            replies.payment(ResultCode.get(records.firstCode(record)), kind, merchantId, paymentId, amountFen, points,
+                sink);
+            return;
+        }
+        replies.payment(code, kind, merchantId, paymentId, amountFen, 0, sink);
+    }
+
+    // ------------------------------------------------------------------------------------------------ Confirm, Cancel
+
+    void confirm(final long merchantId, final long terminalId, final long paymentId, final ReplySink sink)
+    {
+        final int record = findTwoPhase(TEMPLATE_CONFIRM, merchantId, terminalId, paymentId, sink);
+        if (record < 0)
+        {
+            return;
+        }
+        final ResultCode code;
+        switch (PaymentState.get((short)records.state(record)))
+        {
+            case HELD:
+                code = expireIfDue(record) ? ResultCode.HOLD_EXPIRED : ResultCode.OK;
+                if (code == ResultCode.OK)
+                {
+                    ledger.confirmHold(record);
+                }
+                break;
+            case CONFIRMED:
+                code = ResultCode.OK;
+                break;
+            case CANCELLED:
+            case CANCELLED_BEFORE_TRY:
+                code = ResultCode.ALREADY_CANCELLED;
+                break;
+            case EXPIRED:
+                code = ResultCode.HOLD_EXPIRED;
+                break;
+            case REJECTED:
+                code = ResultCode.PAYMENT_WAS_REJECTED;
+                break;
+            default:
+                throw new IllegalStateException("payment record in state " + records.state(record));
+        }
+        final long points = code == ResultCode.OK ? records.get(record, RecordTable.POINTS_EARNED) : 0;
+        replies.payment(code, TEMPLATE_CONFIRM, merchantId, paymentId, records.get(record, RecordTable.AMOUNT_FEN),
+            points, sink);
+    }
+
+    void cancel(final long merchantId, final long terminalId, final long paymentId, final ReplySink sink)
+    {
+        final int record = findTwoPhase(TEMPLATE_CANCEL, merchantId, terminalId, paymentId, sink);
+        if (record < 0)
+        {
+            return;
+        }
+        final ResultCode code;
+        switch (PaymentState.get((short)records.state(record)))
+        {
+            case HELD:
+                code = expireIfDue(record) ? ResultCode.HOLD_EXPIRED : ResultCode.OK;
+                if (code == ResultCode.OK)
+                {
+                    ledger.cancelHold(record);
+                }
+                break;
+            case CANCELLED:
+                code = ResultCode.OK;
+                break;
+            case CANCELLED_BEFORE_TRY:
+                code = ResultCode.OK_EMPTY_ROLLBACK;
+                break;
+            case CONFIRMED:
+                code = ResultCode.ALREADY_CONFIRMED;
+                break;
+            case EXPIRED:
+                code = ResultCode.HOLD_EXPIRED;
+                break;
+            case REJECTED:
+                code = ResultCode.PAYMENT_WAS_REJECTED;
+                break;
+            default:
+                throw new IllegalStateException("payment record in state " + records.state(record));
+        }
+        replies.payment(code, TEMPLATE_CANCEL, merchantId, paymentId, records.get(record, RecordTable.AMOUNT_FEN), 0,
+            sink);
+    }
+
+    private boolean expireIfDue(final int record)
+    {
+        if (records.get(record, RecordTable.EXPIRES_AT_MS) <= context.nowMs)
+        {
+            ledger.expireHold(record);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The Try record a Confirm or Cancel acts on, or -1 when the command is already answered: refused parties, a Pay
+     * (not two-phase), no record (Confirm: not found; Cancel: an empty rollback is recorded).
+     */
+    private int findTwoPhase(final int template, final long merchantId, final long terminalId, final long paymentId,
+        final ReplySink sink)
+    {
+        final long parties = resolveParties(merchantId, terminalId, paymentId);
+        if (parties < 0)
+        {
+            replies.payment(refusalOf(parties), template, merchantId, paymentId, 0, 0, sink);
+            return -1;
+        }
+        final int record = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
+        if (record < 0)
+        {
+            if (template == TEMPLATE_CANCEL)
+            {
+                recordEmptyRollback(merchantId, terminalId, paymentId, merchantIndexOf(parties), sink);
+            }
+            else
+            {
+                // Not recorded: a Confirm racing ahead of its Try must not fence the Try out.
+                replies.payment(ResultCode.PAYMENT_NOT_FOUND, template, merchantId, paymentId, 0, 0, sink);
+            }
+            return -1;
+        }
+        if (records.kind(record) == TEMPLATE_PAY)
+        {
+            replies.payment(ResultCode.NOT_TWO_PHASE, template, merchantId, paymentId,
+                records.get(record, RecordTable.AMOUNT_FEN), 0, sink);
+            return -1;
+        }
+        return record;
+    }
+
+    /** Empty rollback: remember the Cancel so that a Try arriving late cannot leave a hanging hold. */
+    private void recordEmptyRollback(final long merchantId, final long terminalId, final long paymentId,
+        final int merchantIndex, final ReplySink sink)
+    {
+        final int record = records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, context.nowMs);
+        if (record < 0)
+        {
+            replies.payment(ResultCode.LIMIT_KEYS, TEMPLATE_CANCEL, merchantId, paymentId, 0, 0, sink);
+            return;
+        }
+        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
+        records.set(record, RecordTable.LINK_ID, terminalId);
+        records.setKindAndFirstCode(record, TEMPLATE_CANCEL, ResultCode.OK_EMPTY_ROLLBACK.value());
+        records.setState(record, PaymentState.CANCELLED_BEFORE_TRY.value());
+        records.finish(record, context.nowMs);
+        replies.payment(ResultCode.OK_EMPTY_ROLLBACK, TEMPLATE_CANCEL, merchantId, paymentId, 0, 0, sink);
+    }
+
+    // ------------------------------------------------------------------------------------------------ Refund
+
+    void refund(
+        final long merchantId,
+        final long terminalId,
+        final long paymentId,
+        final long refundId,
+        final long amountFen,
+        final ReplySink sink)
+    {
+        final long parties = resolveParties(merchantId, terminalId, paymentId);
+        ResultCode code = refusalOf(parties);
+        if (code == ResultCode.OK)
+        {
+            code = refundId <= 0 ? ResultCode.INVALID_ID : config.checkAmount(amountFen);
+        }
+        if (code != ResultCode.OK)
+        {
+            replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
+            return;
+        }
+        final int existing = records.find(RecordTable.NAMESPACE_REFUND, merchantId, refundId);
+        if (existing >= 0)
+        {
+            if (records.get(existing, RecordTable.LINK_ID) != paymentId)
+            {
+                code = ResultCode.EXISTS_WITH_DIFFERENT_PAYMENT;
+            }
+            else if (records.get(existing, RecordTable.AMOUNT_FEN) != amountFen)
+            {
+                code = ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT;
+            }
+            else
+            {
+                code = ResultCode.get(records.firstCode(existing));
+            }
+            replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
+            return;
+        }
+        // Insert first: making room may forget an old payment, which must then read as not found.
+        final int refund = records.insert(RecordTable.NAMESPACE_REFUND, merchantId, refundId, context.nowMs);
+        if (refund < 0)
+        {
+            replies.refund(ResultCode.LIMIT_KEYS, merchantId, paymentId, refundId, amountFen, sink);
+            return;
+        }
+        code = decideRefund(refund, merchantId, terminalId, paymentId, merchantIndexOf(parties), amountFen);
+        records.setKindAndFirstCode(refund, RefundDecoder.TEMPLATE_ID, code.value());
+        records.setState(refund, code == ResultCode.OK ? PaymentState.CONFIRMED.value() :
+            PaymentState.REJECTED.value());
+        records.finish(refund, context.nowMs);
+        replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
+    }
+
+    private ResultCode decideRefund(final int refund, final long merchantId, final long terminalId,
+        final long paymentId, final int merchantIndex, final long amountFen)
+    {
+        records.set(refund, RecordTable.MERCHANT_INDEX, merchantIndex);
+        records.set(refund, RecordTable.LINK_ID, paymentId);
+        records.set(refund, RecordTable.AMOUNT_FEN, amountFen);
+
+        final int payment = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
+        final int paymentConsumer = payment >= 0 && records.state(payment) == PaymentState.CONFIRMED.value() ?
+            (int)records.get(payment, RecordTable.CONSUMER_INDEX) : -1;
+        final boolean riskActive = paymentConsumer >= 0 && risk.isActive(merchantIndex);
+        ResultCode code = ResultCode.OK;
+        if (riskActive)
+        {
+            risk.begin(context.sequence, context.nowMs, RefundDecoder.TEMPLATE_ID, merchantId,
+                consumers.get(paymentConsumer, ConsumerBook.ID), terminalId, records.get(refund, RecordTable.KEY_B),
+                amountFen);
+            code = risk.checkRefund(paymentConsumer, merchantIndex);
+        }
+        if (code == ResultCode.OK)
+        {
+            code = checkRefundable(payment, amountFen);
+        }
+        if (code == ResultCode.OK)
+        {
+            code = ledger.refund(payment, merchantIndex, amountFen, refund);
+            if (code == ResultCode.OK && riskActive)
+            {
+                risk.recordRefund(paymentConsumer, merchantIndex);
+            }
+        }
+        return code;
+    }
+
+    /**
+     * A payment can be refunded while confirmed, up to what was paid; a voucher part comes back only as a whole,
+     * with the refund that completes the payment.
+     */
+    private ResultCode checkRefundable(final int payment, final long amountFen)
+    {
+        if (payment < 0)
+        {
+            return ResultCode.PAYMENT_NOT_FOUND;
+        }
+        if (records.state(payment) != PaymentState.CONFIRMED.value())
+        {
+            return ResultCode.PAYMENT_NOT_CONFIRMED;
+        }
+        final long paidFen = records.get(payment, RecordTable.AMOUNT_FEN);
+        final long cashFen = paidFen - records.get(payment, RecordTable.VOUCHER_FEN);
+        final long refundedAfter = records.get(payment, RecordTable.REFUNDED_FEN) + amountFen;
+        if (refundedAfter > paidFen)
+        {
+            return ResultCode.REFUND_EXCEEDS_PAID;
+        }
+        if (refundedAfter > cashFen && refundedAfter != paidFen)
+        {
+            return ResultCode.REFUND_SPLITS_VOUCHER;
+        }
+        return ResultCode.OK;
+    }
+
+    /** Expires holds whose ttl has passed, at most a bounded number per input; later inputs continue the work. */
+    void expireDueHolds()
+    {
+        for (int i = 0; i < config.expiriesPerCommandMax; i++)
+        {
+            final int record = holds.peek();
+            if (record < 0 || records.get(record, RecordTable.EXPIRES_AT_MS) > context.nowMs)
+            {
+                return;
+            }
+            ledger.expireHold(record);
+        }
+    }
+}
