@@ -18,7 +18,8 @@ final class EngineQueries
     private static final int STATEMENT_ENTRIES_MAX = 16;
     private static final int RISK_EVENTS_PER_REPLY_MAX = 10;
 
-    private final Engine engine;
+    private final CommandContext context;
+    private final EngineState state;
     private final ConsumerBook consumers;
     private final MerchantBook merchants;
     private final RecordTable records;
@@ -51,94 +52,73 @@ final class EngineQueries
     private final RiskEventsReplyEncoder riskEventsReplyEncoder = new RiskEventsReplyEncoder();
     private final RiskStatsReplyEncoder riskStatsReplyEncoder = new RiskStatsReplyEncoder();
 
-    EngineQueries(final Engine engine, final ConsumerBook consumers, final MerchantBook merchants,
-        final RecordTable records, final VoucherBook vouchers, final PointsLedger pointsLedger, final RiskControl risk,
-        final ReplyPublisher replies)
+    EngineQueries(final CommandContext context, final EngineState state, final EngineBooks books,
+        final RiskControl risk, final ReplyPublisher replies)
     {
-        this.engine = engine;
-        this.consumers = consumers;
-        this.merchants = merchants;
-        this.records = records;
-        this.vouchers = vouchers;
-        this.pointsLedger = pointsLedger;
+        this.context = context;
+        this.state = state;
+        this.consumers = books.consumers;
+        this.merchants = books.merchants;
+        this.records = books.records;
+        this.vouchers = books.vouchers;
+        this.pointsLedger = books.pointsLedger;
         this.risk = risk;
         this.replies = replies;
     }
 
-    void answer(
-        final int templateId,
-        final DirectBuffer buffer,
-        final int bodyOffset,
-        final int blockLength,
-        final int version,
+    /** Answers the query {@code templateId} whose body is at {@code body}; an unknown template is an error reply. */
+    void answer(final int templateId, final DirectBuffer buffer, final int body, final int block, final int version,
         final ReplySink sink)
     {
         switch (templateId)
         {
-            case BalanceQueryDecoder.TEMPLATE_ID:
-                balanceQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerBalance(balanceQueryDecoder.consumerId(), sink);
-                break;
-
-            case PaymentStatusQueryDecoder.TEMPLATE_ID:
-                paymentStatusQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerPaymentStatus(paymentStatusQueryDecoder.merchantId(), paymentStatusQueryDecoder.paymentId(),
-                    sink);
-                break;
-
-            case MerchantStatementQueryDecoder.TEMPLATE_ID:
-                statementQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerStatement(statementQueryDecoder.merchantId(), sink);
-                break;
-
-            case ConsumerStatementQueryDecoder.TEMPLATE_ID:
-                consumerStatementQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerConsumerStatement(consumerStatementQueryDecoder.consumerId(), sink);
-                break;
-
-            case VoucherStatusQueryDecoder.TEMPLATE_ID:
-                voucherStatusQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerVoucherStatus(voucherStatusQueryDecoder.voucherId(), sink);
-                break;
-
-            case DistributionStatusQueryDecoder.TEMPLATE_ID:
-                distributionStatusQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerDistributionStatus(distributionStatusQueryDecoder.merchantId(),
-                    distributionStatusQueryDecoder.distributionId(), sink);
-                break;
-
-            case RiskRuleQueryDecoder.TEMPLATE_ID:
-                riskRuleQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerRiskRule(riskRuleQueryDecoder.merchantId(), riskRuleQueryDecoder.ruleId(), sink);
-                break;
-
-            case RiskEventsQueryDecoder.TEMPLATE_ID:
-                riskEventsQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerRiskEvents(riskEventsQueryDecoder.afterEventId(), sink);
-                break;
-
-            case RiskStatsQueryDecoder.TEMPLATE_ID:
-                riskStatsQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerRiskStats(riskStatsQueryDecoder.merchantId(), sink);
-                break;
-
-            case RiskModelQueryDecoder.TEMPLATE_ID:
-                riskModelQueryDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                answerRiskModel(riskModelQueryDecoder.slotRaw(), sink);
-                break;
-
-            case StateHashQueryDecoder.TEMPLATE_ID:
-                stateHashReplyEncoder.wrapAndApplyHeader(replies.buffer, 0, replies.header)
-                    .code(ResultCode.OK)
-                    .lastSequence(engine.lastSequence())
-                    .stateHash(engine.stateHash());
-                replies.send(stateHashReplyEncoder.encodedLength(), sink);
-                break;
-
-            default:
-                replies.error(ResultCode.UNKNOWN_MESSAGE_TYPE, templateId, sink);
-                break;
+            case BalanceQueryDecoder.TEMPLATE_ID ->
+                answerBalance(balanceQueryDecoder.wrap(buffer, body, block, version).consumerId(), sink);
+            case PaymentStatusQueryDecoder.TEMPLATE_ID ->
+                answerPaymentStatus(paymentStatusQueryDecoder.wrap(buffer, body, block, version), sink);
+            case MerchantStatementQueryDecoder.TEMPLATE_ID ->
+                answerStatement(statementQueryDecoder.wrap(buffer, body, block, version).merchantId(), sink);
+            case ConsumerStatementQueryDecoder.TEMPLATE_ID -> answerConsumerStatement(
+                consumerStatementQueryDecoder.wrap(buffer, body, block, version).consumerId(), sink);
+            case VoucherStatusQueryDecoder.TEMPLATE_ID ->
+                answerVoucherStatus(voucherStatusQueryDecoder.wrap(buffer, body, block, version).voucherId(), sink);
+            case DistributionStatusQueryDecoder.TEMPLATE_ID ->
+                answerDistributionStatus(distributionStatusQueryDecoder.wrap(buffer, body, block, version), sink);
+            case RiskRuleQueryDecoder.TEMPLATE_ID ->
+                answerRiskRule(riskRuleQueryDecoder.wrap(buffer, body, block, version), sink);
+            case RiskEventsQueryDecoder.TEMPLATE_ID ->
+                answerRiskEvents(riskEventsQueryDecoder.wrap(buffer, body, block, version).afterEventId(), sink);
+            case RiskStatsQueryDecoder.TEMPLATE_ID ->
+                answerRiskStats(riskStatsQueryDecoder.wrap(buffer, body, block, version).merchantId(), sink);
+            case RiskModelQueryDecoder.TEMPLATE_ID ->
+                answerRiskModel(riskModelQueryDecoder.wrap(buffer, body, block, version).slotRaw(), sink);
+            case StateHashQueryDecoder.TEMPLATE_ID -> answerStateHash(sink);
+            default -> replies.error(ResultCode.UNKNOWN_MESSAGE_TYPE, templateId, sink);
         }
+    }
+
+    private void answerStateHash(final ReplySink sink)
+    {
+        stateHashReplyEncoder.wrapAndApplyHeader(replies.buffer, 0, replies.header)
+            .code(ResultCode.OK)
+            .lastSequence(context.sequence)
+            .stateHash(state.stateHash());
+        replies.send(stateHashReplyEncoder.encodedLength(), sink);
+    }
+
+    private void answerPaymentStatus(final PaymentStatusQueryDecoder query, final ReplySink sink)
+    {
+        answerPaymentStatus(query.merchantId(), query.paymentId(), sink);
+    }
+
+    private void answerDistributionStatus(final DistributionStatusQueryDecoder query, final ReplySink sink)
+    {
+        answerDistributionStatus(query.merchantId(), query.distributionId(), sink);
+    }
+
+    private void answerRiskRule(final RiskRuleQueryDecoder query, final ReplySink sink)
+    {
+        answerRiskRule(query.merchantId(), query.ruleId(), sink);
     }
 
     private void answerBalance(final long consumerId, final ReplySink sink)

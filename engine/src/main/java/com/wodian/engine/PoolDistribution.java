@@ -169,77 +169,79 @@ final class PoolDistribution
         cursor = head;
         switch (phase)
         {
-            case PHASE_SHARES:
-                final long extraFen = amountFen - floorSumFen;
-                if (extraFen == 0)
-                {
-                    remainderThreshold = Long.MAX_VALUE;
-                    phase = PHASE_PAY;
-                }
-                else
-                {
-                    wanted = extraFen;
-                    beginSelect(64 - Long.numberOfLeadingZeros(basisFen));
-                    phase = PHASE_SELECT_REMAINDER;
-                }
-                break;
+            case PHASE_SHARES -> endOfSharesPass();
+            case PHASE_SELECT_REMAINDER -> endOfRemainderPass();
+            case PHASE_SELECT_TIE_ID -> endOfTieIdPass();
+            default -> finish(nowMs);
+        }
+    }
 
-            case PHASE_SELECT_REMAINDER:
-                // Largest first: walk buckets from the top until the wanted rank falls inside one.
-                int bucket = BUCKETS - 1;
-                while (histogram[bucket] < wanted)
-                {
-                    wanted -= histogram[bucket];
-                    bucket--;
-                }
-                final long bucketCount = histogram[bucket];
-                prefix = (prefix << DIGIT_BITS) | bucket;
-                if (shift == 0)
-                {
-                    remainderThreshold = prefix;
-                    tiesWanted = wanted;
-                    tiesAtThreshold = bucketCount;
-                    if (tiesWanted == tiesAtThreshold)
-                    {
-                        tieIdThreshold = Long.MAX_VALUE;
-                        phase = PHASE_PAY;
-                    }
-                    else
-                    {
-                        wanted = tiesWanted;
-                        beginSelectFrom(63);
-                        phase = PHASE_SELECT_TIE_ID;
-                    }
-                }
-                else
-                {
-                    nextDigit();
-                }
-                break;
+    private void endOfSharesPass()
+    {
+        final long extraFen = amountFen - floorSumFen;
+        if (extraFen == 0)
+        {
+            remainderThreshold = Long.MAX_VALUE;
+            phase = PHASE_PAY;
+        }
+        else
+        {
+            wanted = extraFen;
+            beginSelect(64 - Long.numberOfLeadingZeros(basisFen));
+            phase = PHASE_SELECT_REMAINDER;
+        }
+    }
 
-            case PHASE_SELECT_TIE_ID:
-                // Smallest ids first.
-                int idBucket = 0;
-                while (histogram[idBucket] < wanted)
-                {
-                    wanted -= histogram[idBucket];
-                    idBucket++;
-                }
-                prefix = (prefix << DIGIT_BITS) | idBucket;
-                if (shift == 0)
-                {
-                    tieIdThreshold = prefix;
-                    phase = PHASE_PAY;
-                }
-                else
-                {
-                    nextDigit();
-                }
-                break;
+    private void endOfRemainderPass()
+    {
+        // Largest first: walk buckets from the top until the wanted rank falls inside one.
+        int bucket = BUCKETS - 1;
+        while (histogram[bucket] < wanted)
+        {
+            wanted -= histogram[bucket];
+            bucket--;
+        }
+        final long bucketCount = histogram[bucket];
+        prefix = (prefix << DIGIT_BITS) | bucket;
+        if (shift != 0)
+        {
+            nextDigit();
+            return;
+        }
+        remainderThreshold = prefix;
+        tiesWanted = wanted;
+        tiesAtThreshold = bucketCount;
+        if (tiesWanted == tiesAtThreshold)
+        {
+            tieIdThreshold = Long.MAX_VALUE;
+            phase = PHASE_PAY;
+        }
+        else
+        {
+            wanted = tiesWanted;
+            beginSelectFrom(63);
+            phase = PHASE_SELECT_TIE_ID;
+        }
+    }
 
-            default:
-                finish(nowMs);
-                break;
+    private void endOfTieIdPass()
+    {
+        // Smallest ids first.
+        int idBucket = 0;
+        while (histogram[idBucket] < wanted)
+        {
+            wanted -= histogram[idBucket];
+            idBucket++;
+        }
+        prefix = (prefix << DIGIT_BITS) | idBucket;
+        if (shift == 0)
+        {
+            tieIdThreshold = prefix;
+            phase = PHASE_PAY;
+        }
+        else
+        {
+            nextDigit();
         }
     }
 

@@ -1,0 +1,209 @@
+package com.wodian.engine;
+
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.sbe.*;
+import org.agrona.DirectBuffer;
+
+/**
+ * Decodes each input and hands its fields to the rules that own it: the message switch, and nothing else. Inputs
+ * that fail the catalog's checks (length, schema, version) are answered with an error reply here; decoders are
+ * reused flyweights.
+ */
+final class CommandAdapter
+{
+    private final PaymentRules payments;
+    private final FundsRules funds;
+    private final RewardsRules rewards;
+    private final RegistryRules registry;
+    private final RiskSettingsRules riskSettings;
+    private final EngineQueries queries;
+    private final ReplyPublisher replies;
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final RegisterMerchantDecoder registerMerchantDecoder = new RegisterMerchantDecoder();
+    private final RegisterConsumerDecoder registerConsumerDecoder = new RegisterConsumerDecoder();
+    private final RegisterTerminalDecoder registerTerminalDecoder = new RegisterTerminalDecoder();
+    private final TopUpDecoder topUpDecoder = new TopUpDecoder();
+    private final WithdrawDecoder withdrawDecoder = new WithdrawDecoder();
+    private final SetBlockedDecoder setBlockedDecoder = new SetBlockedDecoder();
+    private final PayDecoder payDecoder = new PayDecoder();
+    private final PaymentTryDecoder tryDecoder = new PaymentTryDecoder();
+    private final PaymentConfirmDecoder confirmDecoder = new PaymentConfirmDecoder();
+    private final PaymentCancelDecoder cancelDecoder = new PaymentCancelDecoder();
+    private final RefundDecoder refundDecoder = new RefundDecoder();
+    private final SetMerchantRulesDecoder setMerchantRulesDecoder = new SetMerchantRulesDecoder();
+    private final RedeemPointsDecoder redeemPointsDecoder = new RedeemPointsDecoder();
+    private final AdjustPointsDecoder adjustPointsDecoder = new AdjustPointsDecoder();
+    private final DistributePoolDecoder distributePoolDecoder = new DistributePoolDecoder();
+    private final TakeSnapshotDecoder takeSnapshotDecoder = new TakeSnapshotDecoder();
+    private final SetRiskRuleDecoder setRiskRuleDecoder = new SetRiskRuleDecoder();
+
+    CommandAdapter(
+        final PaymentRules payments,
+        final FundsRules funds,
+        final RewardsRules rewards,
+        final RegistryRules registry,
+        final RiskSettingsRules riskSettings,
+        final EngineQueries queries,
+        final ReplyPublisher replies)
+    {
+        this.payments = payments;
+        this.funds = funds;
+        this.rewards = rewards;
+        this.registry = registry;
+        this.riskSettings = riskSettings;
+        this.queries = queries;
+        this.replies = replies;
+    }
+
+    /** Decodes one journaled input and applies it; a query template here is answered as a query. */
+    void onCommand(final DirectBuffer buffer, final int offset, final int length, final ReplySink sink)
+    {
+        final ResultCode check = CommandCatalog.check(buffer, offset, length);
+        if (check != ResultCode.OK)
+        {
+            replies.error(check, length >= CommandCatalog.HEADER_LENGTH ? CommandCatalog.templateId(buffer, offset) : 0,
+                sink);
+            return;
+        }
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final int block = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        switch (templateId)
+        {
+            case PayDecoder.TEMPLATE_ID -> onPay(payDecoder.wrap(buffer, body, block, version), sink);
+            case PaymentTryDecoder.TEMPLATE_ID -> onTry(tryDecoder.wrap(buffer, body, block, version), sink);
+            case PaymentConfirmDecoder.TEMPLATE_ID ->
+                onConfirm(confirmDecoder.wrap(buffer, body, block, version), sink);
+            case PaymentCancelDecoder.TEMPLATE_ID -> onCancel(cancelDecoder.wrap(buffer, body, block, version), sink);
+            case RefundDecoder.TEMPLATE_ID -> onRefund(refundDecoder.wrap(buffer, body, block, version), sink);
+            case TopUpDecoder.TEMPLATE_ID -> onTopUp(topUpDecoder.wrap(buffer, body, block, version), sink);
+            case WithdrawDecoder.TEMPLATE_ID -> onWithdraw(withdrawDecoder.wrap(buffer, body, block, version), sink);
+            case RegisterMerchantDecoder.TEMPLATE_ID ->
+                registry.registerMerchant(registerMerchantDecoder.wrap(buffer, body, block, version), sink);
+            case RegisterConsumerDecoder.TEMPLATE_ID ->
+                onRegisterConsumer(registerConsumerDecoder.wrap(buffer, body, block, version), sink);
+            case RegisterTerminalDecoder.TEMPLATE_ID ->
+                onRegisterTerminal(registerTerminalDecoder.wrap(buffer, body, block, version), sink);
+            case SetBlockedDecoder.TEMPLATE_ID ->
+                onSetBlocked(setBlockedDecoder.wrap(buffer, body, block, version), sink);
+            case TickDecoder.TEMPLATE_ID -> replies.ack(ResultCode.OK, TickDecoder.TEMPLATE_ID, 0, sink);
+            // A marker for the snapshotter, which follows the journal: no business state changes.
+            case TakeSnapshotDecoder.TEMPLATE_ID -> replies.ack(ResultCode.OK, TakeSnapshotDecoder.TEMPLATE_ID,
+                takeSnapshotDecoder.wrap(buffer, body, block, version).requestId(), sink);
+            case SetMerchantRulesDecoder.TEMPLATE_ID ->
+                rewards.setMerchantRules(setMerchantRulesDecoder.wrap(buffer, body, block, version), sink);
+            case RedeemPointsDecoder.TEMPLATE_ID ->
+                onRedeem(redeemPointsDecoder.wrap(buffer, body, block, version), sink);
+            case AdjustPointsDecoder.TEMPLATE_ID ->
+                onAdjust(adjustPointsDecoder.wrap(buffer, body, block, version), sink);
+            case DistributePoolDecoder.TEMPLATE_ID ->
+                onDistribute(distributePoolDecoder.wrap(buffer, body, block, version), sink);
+            case SetRiskRuleDecoder.TEMPLATE_ID ->
+                riskSettings.setRiskRule(setRiskRuleDecoder.wrap(buffer, body, block, version), sink);
+            case SetRiskModelDecoder.TEMPLATE_ID ->
+                riskSettings.setRiskModel(buffer, offset, length, body, block, version, sink);
+            default -> queries.answer(templateId, buffer, body, block, version, sink);
+        }
+    }
+
+    /**
+     * Answers a query from the current state. Queries are not journaled and change nothing; a command passed here
+     * is refused with {@code UNKNOWN_MESSAGE_TYPE}.
+     */
+    void onQuery(final DirectBuffer buffer, final int offset, final int length, final ReplySink sink)
+    {
+        final ResultCode check = CommandCatalog.check(buffer, offset, length);
+        if (check != ResultCode.OK)
+        {
+            replies.error(check, length >= CommandCatalog.HEADER_LENGTH ? CommandCatalog.templateId(buffer, offset) : 0,
+                sink);
+            return;
+        }
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        if (!CommandCatalog.isQuery(templateId))
+        {
+            replies.error(ResultCode.UNKNOWN_MESSAGE_TYPE, templateId, sink);
+            return;
+        }
+        queries.answer(templateId, buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
+            headerDecoder.version(), sink);
+    }
+
+    private static long voucherIdOrNone(final long voucherId)
+    {
+        return voucherId > 0 ? voucherId : 0;   // a version 1 message decodes the null value
+    }
+
+    private void onPay(final PayDecoder pay, final ReplySink sink)
+    {
+        payments.tryOrPay(PaymentRules.TEMPLATE_PAY, pay.merchantId(), pay.terminalId(), pay.paymentId(),
+            pay.consumerId(), pay.amountFen(), 0, voucherIdOrNone(pay.voucherId()), sink);
+    }
+
+    private void onTry(final PaymentTryDecoder paymentTry, final ReplySink sink)
+    {
+        payments.tryOrPay(PaymentRules.TEMPLATE_TRY, paymentTry.merchantId(), paymentTry.terminalId(),
+            paymentTry.paymentId(), paymentTry.consumerId(), paymentTry.amountFen(), paymentTry.ttlMs(),
+            voucherIdOrNone(paymentTry.voucherId()), sink);
+    }
+
+    private void onConfirm(final PaymentConfirmDecoder confirm, final ReplySink sink)
+    {
+        payments.confirm(confirm.merchantId(), confirm.terminalId(), confirm.paymentId(), sink);
+    }
+
+    private void onCancel(final PaymentCancelDecoder cancel, final ReplySink sink)
+    {
+        payments.cancel(cancel.merchantId(), cancel.terminalId(), cancel.paymentId(), sink);
+    }
+
+    private void onRefund(final RefundDecoder refund, final ReplySink sink)
+    {
+        payments.refund(refund.merchantId(), refund.terminalId(), refund.paymentId(), refund.refundId(),
+            refund.amountFen(), sink);
+    }
+
+    private void onTopUp(final TopUpDecoder topUp, final ReplySink sink)
+    {
+        funds.topUp(topUp.consumerId(), topUp.externalRef(), topUp.amountFen(), sink);
+    }
+
+    private void onWithdraw(final WithdrawDecoder withdraw, final ReplySink sink)
+    {
+        funds.withdraw(withdraw.merchantId(), withdraw.withdrawalId(), withdraw.amountFen(), sink);
+    }
+
+    private void onRegisterConsumer(final RegisterConsumerDecoder register, final ReplySink sink)
+    {
+        registry.registerConsumer(register.consumerId(), register.homeMerchantId(), sink);
+    }
+
+    private void onRegisterTerminal(final RegisterTerminalDecoder register, final ReplySink sink)
+    {
+        registry.registerTerminal(register.terminalId(), register.merchantId(), sink);
+    }
+
+    private void onSetBlocked(final SetBlockedDecoder setBlocked, final ReplySink sink)
+    {
+        registry.setBlocked(setBlocked.partyTypeRaw(), setBlocked.partyId(), setBlocked.blockedRaw(), sink);
+    }
+
+    private void onRedeem(final RedeemPointsDecoder redeem, final ReplySink sink)
+    {
+        rewards.redeemPoints(redeem.consumerId(), redeem.merchantId(), redeem.redemptionId(), sink);
+    }
+
+    private void onAdjust(final AdjustPointsDecoder adjust, final ReplySink sink)
+    {
+        rewards.adjustPoints(adjust.consumerId(), adjust.adjustmentId(), adjust.deltaPoints(), sink);
+    }
+
+    private void onDistribute(final DistributePoolDecoder distribute, final ReplySink sink)
+    {
+        rewards.distributePool(distribute.merchantId(), distribute.distributionId(), distribute.amountFen(), sink);
+    }
+}

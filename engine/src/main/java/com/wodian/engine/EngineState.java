@@ -1,0 +1,136 @@
+package com.wodian.engine;
+
+import com.wodian.engine.risk.RiskControl;
+
+/**
+ * The engine's whole state as one thing: the snapshot (written and read as a stream of primitives, in one fixed
+ * order) and the state hash over the same parts, so the two never disagree about what the state is.
+ */
+final class EngineState
+{
+    private final EngineConfig config;
+    private final CommandContext context;
+    private final EngineBooks books;
+    private final Ledger ledger;
+    private final PoolDistribution distribution;
+    private final RiskControl risk;
+
+    EngineState(final EngineConfig config, final CommandContext context, final EngineBooks books, final Ledger ledger,
+        final PoolDistribution distribution, final RiskControl risk)
+    {
+        this.config = config;
+        this.context = context;
+        this.books = books;
+        this.ledger = ledger;
+        this.distribution = distribution;
+        this.risk = risk;
+    }
+
+    /**
+     * Writes the whole state as a stream of primitives. It is meant for a replica that is not serving (a standby or an
+     * off-line replay of the journal), so the serving engine never stalls for it; the caller records the journal
+     * sequence ({@link Engine#lastSequence()}) and state hash next to it and frames the stream with a checksum.
+     */
+    void write(final SnapshotWriter writer)
+    {
+        writer.writeLong(Engine.SNAPSHOT_MAGIC);
+        writer.writeLong(Engine.SNAPSHOT_FORMAT_VERSION);
+        final long[] shape = snapshotShape();
+        writer.writeLongs(shape, shape.length);
+        writer.writeLong(context.sequence);
+        writer.writeLong(context.nowMs);
+        ledger.writeTotalsTo(writer);
+        books.consumers.writeTo(writer);
+        books.merchants.writeTo(writer);
+        books.terminals.writeTo(writer);
+        books.records.writeTo(writer);
+        books.holds.writeTo(writer);
+        books.vouchers.writeTo(writer);
+        books.consumption.writeTo(writer);
+        books.pointsLedger.writeTo(writer);
+        distribution.writeTo(writer);
+        risk.writeTo(writer, books.consumers.count(), books.merchants.count(),
+            books.terminals.count());
+        writer.writeLong(stateHash());
+    }
+
+    /**
+     * Replaces this engine's state with a snapshot written by an engine of the same limits, and checks that the
+     * restored state hashes to what the writer recorded. Call on a fresh engine before any input.
+     */
+    void read(final SnapshotReader reader)
+    {
+        if (reader.readLong() != Engine.SNAPSHOT_MAGIC)
+        {
+            throw new IllegalStateException("not an engine snapshot");
+        }
+        final long version = reader.readLong();
+        if (version != Engine.SNAPSHOT_FORMAT_VERSION)
+        {
+            throw new IllegalStateException("snapshot format " + version + ", this engine reads " +
+                Engine.SNAPSHOT_FORMAT_VERSION + (version < 3 ? " (format " + version + " has no risk profiles nor " +
+                "models of issue 13: start from an older snapshot's journal replay or from the journal alone)" : ""));
+        }
+        final long[] expected = snapshotShape();
+        final long[] shape = new long[expected.length];
+        if (reader.readLongs(shape) != expected.length || !java.util.Arrays.equals(expected, shape))
+        {
+            throw new IllegalStateException("snapshot taken with other limits " + java.util.Arrays.toString(shape) +
+                " than this engine's " + java.util.Arrays.toString(expected));
+        }
+        context.sequence = reader.readLong();
+        context.nowMs = reader.readLong();
+        ledger.readTotalsFrom(reader);
+        books.consumers.readFrom(reader);
+        books.merchants.readFrom(reader);
+        books.terminals.readFrom(reader);
+        books.records.readFrom(reader);
+        books.holds.readFrom(reader);
+        books.vouchers.readFrom(reader);
+        books.consumption.readFrom(reader);
+        books.pointsLedger.readFrom(reader);
+        distribution.readFrom(reader);
+        risk.readFrom(reader, books.consumers.count(), books.merchants.count(),
+            books.terminals.count());
+        final long writtenHash = reader.readLong();
+        if (writtenHash != stateHash())
+        {
+            throw new IllegalStateException("restored state hash " + stateHash() + " != written " + writtenHash);
+        }
+    }
+
+    /** The limits that size the state: a snapshot only fits an engine with the same ones. */
+    private long[] snapshotShape()
+    {
+        return new long[]{config.consumersMax, config.merchantsMax, config.terminalsMax, config.holdsMax,
+            config.keysMax, config.keyRetentionMs, config.vouchersMax, config.consumptionPairsMax,
+            config.pointsLedgerEntriesMax, config.riskPairsMax, config.riskEventsMax, config.riskOverridesMax};
+    }
+
+    /**
+     * A 64-bit hash over all state. Equal hashes after the same inputs are the determinism check between a live
+     * run, a replay and a standby. Costs a pass over all state: an operator query, not a per-command call.
+     */
+    long stateHash()
+    {
+        return StateHash.fold(stateHashIgnoringSequence(), context.sequence);
+    }
+
+    /**
+     * The state hash without the last sequence: equal before and after an input that changed nothing, such as the
+     * repeat of an idempotent command at the same time.
+     */
+    long stateHashIgnoringSequence()
+    {
+        long hash = ledger.hashTotals(StateHash.fold(0x5741444941L, context.nowMs));
+        hash = books.consumers.hash(hash);
+        hash = books.merchants.hash(hash);
+        hash = books.terminals.hash(hash);
+        hash = books.vouchers.hash(hash);
+        hash = books.consumption.hash(hash);
+        hash = books.pointsLedger.hash(hash);
+        hash = distribution.hash(hash);
+        hash = risk.hash(hash, books.consumers.count(), books.merchants.count(), books.terminals.count());
+        return books.records.hash(hash);
+    }
+}

@@ -1,0 +1,226 @@
+package com.wodian.engine;
+
+import com.wodian.engine.risk.RiskControl;
+import com.wodian.protocol.sbe.DistributionMode;
+import com.wodian.protocol.sbe.MerchantTrade;
+import com.wodian.protocol.sbe.PartyType;
+import com.wodian.protocol.sbe.RegisterConsumerDecoder;
+import com.wodian.protocol.sbe.RegisterMerchantDecoder;
+import com.wodian.protocol.sbe.RegisterTerminalDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.SetBlockedDecoder;
+
+/**
+ * The rules of the registry: merchants, consumers and terminals are registered once (a repeat with the same fields
+ * is OK, with other fields a refusal), and any of them can be blocked and unblocked.
+ */
+final class RegistryRules
+{
+    private static final long BPS = 10_000;
+    private static final long POINTS_PER_YUAN_MAX = 100;
+
+    private final CommandContext context;
+    private final ConsumerBook consumers;
+    private final MerchantBook merchants;
+    private final TerminalBook terminals;
+    private final RiskControl risk;
+    private final ReplyPublisher replies;
+
+    RegistryRules(final CommandContext context, final EngineBooks books, final RiskControl risk,
+        final ReplyPublisher replies)
+    {
+        this.context = context;
+        this.consumers = books.consumers;
+        this.merchants = books.merchants;
+        this.terminals = books.terminals;
+        this.risk = risk;
+        this.replies = replies;
+    }
+
+    /** A merchant's rates: points per yuan in 0..100, basis points non-negative and together at most 100%. */
+    static boolean validRates(final long pointsPerYuan, final long poolRateBps, final long allianceShareBps,
+        final long platformFeeBps)
+    {
+        return pointsPerYuan >= 0 && pointsPerYuan <= POINTS_PER_YUAN_MAX && poolRateBps >= 0 &&
+            allianceShareBps >= 0 && platformFeeBps >= 0 && poolRateBps + allianceShareBps + platformFeeBps <= BPS;
+    }
+
+    void registerMerchant(final RegisterMerchantDecoder decoder, final ReplySink sink)
+    {
+        final int template = RegisterMerchantDecoder.TEMPLATE_ID;
+        final long merchantId = decoder.merchantId();
+        final long pointsPerYuan = decoder.pointsPerYuan();
+        final long poolRateBps = decoder.poolRateBps();
+        final long allianceShareBps = decoder.allianceShareBps();
+        final long platformFeeBps = decoder.platformFeeBps();
+        final short allianceMember = decoder.allianceMemberRaw();
+        // Senders of schema version 3 have no trade nor area: UNSPECIFIED, unknown.
+        final short trade = decoder.actingVersion() >= 4 ? decoder.tradeRaw() : 0;
+        final int areaCode = decoder.actingVersion() >= 4 ? decoder.areaCode() : 0;
+
+        final ResultCode code;
+        if (merchantId <= 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if ((allianceMember != 0 && allianceMember != 1) || trade < 0 || trade > MerchantTrade.OTHER.value())
+        {
+            code = ResultCode.MALFORMED_MESSAGE;
+        }
+        else if (!validRates(pointsPerYuan, poolRateBps, allianceShareBps, platformFeeBps))
+        {
+            code = ResultCode.RATE_OUT_OF_RANGE;
+        }
+        else
+        {
+            final int existing = merchants.indexOf(merchantId);
+            if (existing >= 0)
+            {
+                final boolean same = merchants.get(existing, MerchantBook.POINTS_PER_YUAN) == pointsPerYuan &&
+                    merchants.get(existing, MerchantBook.POOL_RATE_BPS) == poolRateBps &&
+                    merchants.get(existing, MerchantBook.ALLIANCE_SHARE_BPS) == allianceShareBps &&
+                    merchants.get(existing, MerchantBook.PLATFORM_FEE_BPS) == platformFeeBps &&
+                    merchants.hasFlag(existing, MerchantBook.FLAG_ALLIANCE_MEMBER) == (allianceMember == 1) &&
+                    risk.features.merchantProfiles.trade(existing) == trade &&
+                    risk.features.merchantProfiles.areaCode(existing) == areaCode;
+                code = same ? ResultCode.OK : ResultCode.MERCHANT_EXISTS_WITH_DIFFERENT_FIELDS;
+            }
+            else if (merchants.isFull())
+            {
+                code = ResultCode.LIMIT_MERCHANTS;
+            }
+            else
+            {
+                final int index = merchants.add(merchantId);
+                merchants.set(index, MerchantBook.POINTS_PER_YUAN, pointsPerYuan);
+                merchants.set(index, MerchantBook.POOL_RATE_BPS, poolRateBps);
+                merchants.set(index, MerchantBook.ALLIANCE_SHARE_BPS, allianceShareBps);
+                merchants.set(index, MerchantBook.PLATFORM_FEE_BPS, platformFeeBps);
+                merchants.setFlag(index, MerchantBook.FLAG_ALLIANCE_MEMBER, allianceMember == 1);
+                merchants.set(index, MerchantBook.DISTRIBUTION_MODE, DistributionMode.VOUCHER.value());
+                risk.merchantRegistered(index, trade, areaCode, context.nowMs);
+                code = ResultCode.OK;
+            }
+        }
+        replies.ack(code, template, merchantId, sink);
+    }
+
+    void registerConsumer(final long consumerId, final long homeMerchantId, final ReplySink sink)
+    {
+        final int template = RegisterConsumerDecoder.TEMPLATE_ID;
+        final ResultCode code;
+        final int homeIndex = homeMerchantId > 0 ? merchants.indexOf(homeMerchantId) : -1;
+        if (consumerId <= 0 || homeMerchantId < 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if (homeMerchantId > 0 && homeIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_HOME_MERCHANT;
+        }
+        else
+        {
+            final int existing = consumers.indexOf(consumerId);
+            if (existing >= 0)
+            {
+                code = consumers.get(existing, ConsumerBook.HOME_MERCHANT_INDEX) == homeIndex ?
+                    ResultCode.OK : ResultCode.CONSUMER_EXISTS_WITH_DIFFERENT_FIELDS;
+            }
+            else if (consumers.isFull())
+            {
+                code = ResultCode.LIMIT_CONSUMERS;
+            }
+            else
+            {
+                risk.consumerRegistered(consumers.add(consumerId, homeIndex), context.nowMs);
+                code = ResultCode.OK;
+            }
+        }
+        replies.ack(code, template, consumerId, sink);
+    }
+
+    void registerTerminal(final long terminalId, final long merchantId, final ReplySink sink)
+    {
+        final int template = RegisterTerminalDecoder.TEMPLATE_ID;
+        final ResultCode code;
+        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
+        if (terminalId <= 0 || merchantId <= 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if (merchantIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_MERCHANT;
+        }
+        else
+        {
+            final int existing = terminals.indexOf(terminalId);
+            if (existing >= 0)
+            {
+                code = terminals.merchantIndex(existing) == merchantIndex ?
+                    ResultCode.OK : ResultCode.TERMINAL_EXISTS_WITH_DIFFERENT_FIELDS;
+            }
+            else if (terminals.isFull())
+            {
+                code = ResultCode.LIMIT_TERMINALS;
+            }
+            else
+            {
+                terminals.add(terminalId, merchantIndex);
+                code = ResultCode.OK;
+            }
+        }
+        replies.ack(code, template, terminalId, sink);
+    }
+
+    void setBlocked(final short partyType, final long partyId, final short blocked, final ReplySink sink)
+    {
+        final int template = SetBlockedDecoder.TEMPLATE_ID;
+        ResultCode code = ResultCode.OK;
+        if (blocked != 0 && blocked != 1)
+        {
+            code = ResultCode.MALFORMED_MESSAGE;
+        }
+        else if (partyType == PartyType.CONSUMER.value())
+        {
+            final int index = consumers.indexOf(partyId);
+            if (index < 0)
+            {
+                code = ResultCode.UNKNOWN_CONSUMER;
+            }
+            else
+            {
+                consumers.setBlocked(index, blocked == 1);
+            }
+        }
+        else if (partyType == PartyType.MERCHANT.value())
+        {
+            final int index = merchants.indexOf(partyId);
+            if (index < 0)
+            {
+                code = ResultCode.UNKNOWN_MERCHANT;
+            }
+            else
+            {
+                merchants.setFlag(index, MerchantBook.FLAG_BLOCKED, blocked == 1);
+            }
+        }
+        else if (partyType == PartyType.TERMINAL.value())
+        {
+            final int index = terminals.indexOf(partyId);
+            if (index < 0)
+            {
+                code = ResultCode.UNKNOWN_TERMINAL;
+            }
+            else
+            {
+                terminals.setBlocked(index, blocked == 1);
+            }
+        }
+        else
+        {
+            code = ResultCode.MALFORMED_MESSAGE;
+        }
+        replies.ack(code, template, partyId, sink);
+    }
+}

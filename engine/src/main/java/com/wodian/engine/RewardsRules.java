@@ -1,0 +1,380 @@
+package com.wodian.engine;
+
+import com.wodian.engine.risk.RiskControl;
+import com.wodian.protocol.sbe.AdjustPointsDecoder;
+import com.wodian.protocol.sbe.DistributePoolDecoder;
+import com.wodian.protocol.sbe.DistributionMode;
+import com.wodian.protocol.sbe.PaymentState;
+import com.wodian.protocol.sbe.PointsEntryKind;
+import com.wodian.protocol.sbe.RedeemPointsDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.SetMerchantRulesDecoder;
+
+/**
+ * The rules of rewards: a merchant's reward settings, points redeemed for vouchers, points adjustments, pool
+ * distributions, and the expiry of unused vouchers (docs/rules.md).
+ */
+final class RewardsRules
+{
+    private final EngineConfig config;
+    private final CommandContext context;
+    private final ConsumerBook consumers;
+    private final MerchantBook merchants;
+    private final RecordTable records;
+    private final VoucherBook vouchers;
+    private final ConsumptionBook consumption;
+    private final PoolDistribution distribution;
+    private final RiskControl risk;
+    private final Ledger ledger;
+    private final ReplyPublisher replies;
+
+    RewardsRules(final EngineConfig config, final CommandContext context, final EngineBooks books,
+        final PoolDistribution distribution, final RiskControl risk, final Ledger ledger, final ReplyPublisher replies)
+    {
+        this.config = config;
+        this.context = context;
+        this.consumers = books.consumers;
+        this.merchants = books.merchants;
+        this.records = books.records;
+        this.vouchers = books.vouchers;
+        this.consumption = books.consumption;
+        this.distribution = distribution;
+        this.risk = risk;
+        this.ledger = ledger;
+        this.replies = replies;
+    }
+
+    void setMerchantRules(final SetMerchantRulesDecoder decoder, final ReplySink sink)
+    {
+        final long merchantId = decoder.merchantId();
+        final long pointsPerYuan = decoder.pointsPerYuan();
+        final long poolRateBps = decoder.poolRateBps();
+        final long allianceShareBps = decoder.allianceShareBps();
+        final long platformFeeBps = decoder.platformFeeBps();
+        final short allianceMember = decoder.allianceMemberRaw();
+        final short distributionMode = decoder.distributionModeRaw();
+        final long voucherPointsCost = decoder.voucherPointsCost();
+        final long voucherValueFen = decoder.voucherValueFen();
+        final long voucherValidityMs = decoder.voucherValidityMs();
+        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
+
+        final ResultCode code;
+        if (merchantId <= 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if (merchantIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_MERCHANT;
+        }
+        else if ((allianceMember != 0 && allianceMember != 1) ||
+            (distributionMode != DistributionMode.VOUCHER.value() &&
+            distributionMode != DistributionMode.WALLET_REBATE.value()))
+        {
+            code = ResultCode.MALFORMED_MESSAGE;
+        }
+        else if (!RegistryRules.validRates(pointsPerYuan, poolRateBps, allianceShareBps, platformFeeBps) ||
+            voucherPointsCost < 0 || voucherValidityMs < 0 ||
+            (voucherPointsCost > 0 && (voucherValueFen <= 0 || voucherValueFen > config.amountFenMax ||
+            voucherValidityMs == 0)))
+        {
+            code = ResultCode.RATE_OUT_OF_RANGE;
+        }
+        else
+        {
+            merchants.set(merchantIndex, MerchantBook.POINTS_PER_YUAN, pointsPerYuan);
+            merchants.set(merchantIndex, MerchantBook.POOL_RATE_BPS, poolRateBps);
+            merchants.set(merchantIndex, MerchantBook.ALLIANCE_SHARE_BPS, allianceShareBps);
+            merchants.set(merchantIndex, MerchantBook.PLATFORM_FEE_BPS, platformFeeBps);
+            merchants.setFlag(merchantIndex, MerchantBook.FLAG_ALLIANCE_MEMBER, allianceMember == 1);
+            merchants.set(merchantIndex, MerchantBook.DISTRIBUTION_MODE, distributionMode);
+            merchants.set(merchantIndex, MerchantBook.VOUCHER_POINTS_COST, voucherPointsCost);
+            merchants.set(merchantIndex, MerchantBook.VOUCHER_VALUE_FEN, voucherPointsCost > 0 ? voucherValueFen : 0);
+            merchants.set(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS, voucherValidityMs);
+            code = ResultCode.OK;
+        }
+        replies.ack(code, SetMerchantRulesDecoder.TEMPLATE_ID, merchantId, sink);
+    }
+
+    // ------------------------------------------------------------------------------------------------ redemption
+
+    void redeemPoints(final long consumerId, final long merchantId, final long redemptionId, final ReplySink sink)
+    {
+        final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
+        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
+        ResultCode code = ResultCode.OK;
+        if (consumerId <= 0 || merchantId <= 0 || redemptionId <= 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if (consumerIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_CONSUMER;
+        }
+        else if (merchantIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_MERCHANT;
+        }
+        if (code != ResultCode.OK)
+        {
+            replies.voucher(code, consumerId, 0, 0, 0, 0, sink);
+            return;
+        }
+        final int existing = records.find(RecordTable.NAMESPACE_REDEMPTION, consumerId, redemptionId);
+        if (existing >= 0)
+        {
+            replyRepeatedRedemption(existing, consumerId, merchantIndex, sink);
+            return;
+        }
+        if (vouchers.freeCount() == 0)
+        {
+            replies.voucher(ResultCode.LIMIT_VOUCHERS, consumerId, 0, 0, 0, 0, sink);
+            return;
+        }
+        final int record = records.insert(RecordTable.NAMESPACE_REDEMPTION, consumerId, redemptionId, context.nowMs);
+        if (record < 0)
+        {
+            replies.voucher(ResultCode.LIMIT_KEYS, consumerId, 0, 0, 0, 0, sink);
+            return;
+        }
+        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
+        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
+        decideRedemption(record, consumerId, merchantId, redemptionId, sink);
+    }
+
+    private void replyRepeatedRedemption(final int existing, final long consumerId, final int merchantIndex,
+        final ReplySink sink)
+    {
+        if (records.get(existing, RecordTable.MERCHANT_INDEX) != merchantIndex)
+        {
+            replies.voucher(ResultCode.EXISTS_WITH_DIFFERENT_MERCHANT, consumerId, 0, 0, 0, 0, sink);
+        }
+        else
+        {
+            replies.voucher(ResultCode.get(records.firstCode(existing)), consumerId,
+                records.get(existing, RecordTable.VOUCHER_ID), records.get(existing, RecordTable.AMOUNT_FEN),
+                records.get(existing, RecordTable.POINTS_EARNED), records.get(existing, RecordTable.EXPIRES_AT_MS),
+                sink);
+        }
+    }
+
+    private void decideRedemption(final int record, final long consumerId, final long merchantId,
+        final long redemptionId, final ReplySink sink)
+    {
+        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
+        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
+        final long pointsCost = merchants.get(merchantIndex, MerchantBook.VOUCHER_POINTS_COST);
+        final long valueFen = merchants.get(merchantIndex, MerchantBook.VOUCHER_VALUE_FEN);
+        ResultCode code = checkRedemption(consumerIndex, merchantIndex, pointsCost, valueFen);
+        if (code == ResultCode.OK && risk.isActive(merchantIndex))
+        {
+            // Points farmed by brushing or pay/refund cycles are caught here, where they would turn into value.
+            risk.begin(context.sequence, context.nowMs, RedeemPointsDecoder.TEMPLATE_ID, merchantId, consumerId, 0,
+                redemptionId, valueFen);
+            code = risk.checkRedemption(consumerIndex, merchantIndex,
+                (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX));
+        }
+        long voucherId = 0;
+        long expiresAtMs = 0;
+        if (code == ResultCode.OK)
+        {
+            expiresAtMs = context.nowMs + merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS);
+            final int slot = ledger.issueVoucherForPoints(consumerIndex, merchantIndex, merchantId, redemptionId,
+                pointsCost, valueFen, expiresAtMs);
+            voucherId = vouchers.get(slot, VoucherBook.ID);
+            records.set(record, RecordTable.VOUCHER_ID, voucherId);
+            records.set(record, RecordTable.AMOUNT_FEN, valueFen);
+            records.set(record, RecordTable.POINTS_EARNED, pointsCost);
+            records.set(record, RecordTable.EXPIRES_AT_MS, expiresAtMs);
+        }
+        records.finishDecided(record, RedeemPointsDecoder.TEMPLATE_ID, code, context.nowMs);
+        replies.voucher(code, consumerId, voucherId, code == ResultCode.OK ? valueFen : 0,
+            code == ResultCode.OK ? pointsCost : 0, expiresAtMs, sink);
+    }
+
+    private ResultCode checkRedemption(final int consumerIndex, final int merchantIndex, final long pointsCost,
+        final long valueFen)
+    {
+        final long points = consumers.get(consumerIndex, ConsumerBook.POINTS);
+        if (pointsCost == 0)
+        {
+            return ResultCode.VOUCHER_RULE_NOT_SET;
+        }
+        if (consumers.isBlocked(consumerIndex))
+        {
+            return ResultCode.CONSUMER_BLOCKED;
+        }
+        if (merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED))
+        {
+            return ResultCode.MERCHANT_BLOCKED;
+        }
+        if (points < 0)
+        {
+            return ResultCode.POINTS_IN_DEBT;
+        }
+        if (points < pointsCost)
+        {
+            return ResultCode.INSUFFICIENT_POINTS;
+        }
+        if (merchants.get(merchantIndex, MerchantBook.POOL_FEN) < valueFen)
+        {
+            return ResultCode.INSUFFICIENT_POOL;
+        }
+        return ResultCode.OK;
+    }
+
+    // ------------------------------------------------------------------------------------------------ adjustments
+
+    void adjustPoints(final long consumerId, final long adjustmentId, final long deltaPoints, final ReplySink sink)
+    {
+        final int template = AdjustPointsDecoder.TEMPLATE_ID;
+        final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
+        ResultCode code = ResultCode.OK;
+        if (consumerId <= 0 || adjustmentId <= 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if (deltaPoints == 0 || Math.abs(deltaPoints) > EngineConfig.AMOUNT_FEN_CEILING)
+        {
+            code = ResultCode.AMOUNT_OUT_OF_RANGE;
+        }
+        else if (consumerIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_CONSUMER;
+        }
+        if (code != ResultCode.OK)
+        {
+            replies.ack(code, template, adjustmentId, sink);
+            return;
+        }
+        final int existing = records.find(RecordTable.NAMESPACE_ADJUSTMENT, consumerId, adjustmentId);
+        if (existing >= 0)
+        {
+            replies.ack(records.get(existing, RecordTable.AMOUNT_FEN) != deltaPoints ?
+                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing)),
+                template, adjustmentId, sink);
+            return;
+        }
+        final int record = records.insert(RecordTable.NAMESPACE_ADJUSTMENT, consumerId, adjustmentId, context.nowMs);
+        if (record < 0)
+        {
+            replies.ack(ResultCode.LIMIT_KEYS, template, adjustmentId, sink);
+            return;
+        }
+        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
+        records.set(record, RecordTable.AMOUNT_FEN, deltaPoints);
+        ledger.changePoints(consumerIndex, PointsEntryKind.ADJUST, deltaPoints, 0, adjustmentId);
+        records.finishDecided(record, template, ResultCode.OK, context.nowMs);
+        replies.ack(ResultCode.OK, template, adjustmentId, sink);
+    }
+
+    // ------------------------------------------------------------------------------------------------ distributions
+
+    void distributePool(final long merchantId, final long distributionId, final long amountFen, final ReplySink sink)
+    {
+        final int template = DistributePoolDecoder.TEMPLATE_ID;
+        final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
+        ResultCode code = ResultCode.OK;
+        if (merchantId <= 0 || distributionId <= 0)
+        {
+            code = ResultCode.INVALID_ID;
+        }
+        else if (amountFen < 0)
+        {
+            code = ResultCode.AMOUNT_OUT_OF_RANGE;
+        }
+        else if (merchantIndex < 0)
+        {
+            code = ResultCode.UNKNOWN_MERCHANT;
+        }
+        if (code != ResultCode.OK)
+        {
+            replies.ack(code, template, distributionId, sink);
+            return;
+        }
+        final int existing = records.find(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId);
+        if (existing >= 0)
+        {
+            replies.ack(records.get(existing, RecordTable.LINK_ID) != amountFen ?
+                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing)),
+                template, distributionId, sink);
+            return;
+        }
+        // Transient refusals, not recorded: one distribution at a time, and room for one voucher per recipient.
+        final boolean voucherMode = PoolDistribution.isVoucherMode(
+            merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_MODE));
+        if (distribution.isRunning())
+        {
+            replies.ack(ResultCode.DISTRIBUTION_RUNNING, template, distributionId, sink);
+            return;
+        }
+        if (voucherMode && vouchers.freeCount() < consumption.entriesOf(merchantIndex))
+        {
+            replies.ack(ResultCode.LIMIT_VOUCHERS, template, distributionId, sink);
+            return;
+        }
+        final int record = records.insert(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId,
+            context.nowMs);
+        if (record < 0)
+        {
+            replies.ack(ResultCode.LIMIT_KEYS, template, distributionId, sink);
+            return;
+        }
+        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
+        records.set(record, RecordTable.LINK_ID, amountFen);
+        replies.ack(decideDistribution(record, merchantIndex, amountFen, voucherMode), template, distributionId, sink);
+    }
+
+    private ResultCode decideDistribution(final int record, final int merchantIndex, final long amountFen,
+        final boolean voucherMode)
+    {
+        final long poolFen = merchants.get(merchantIndex, MerchantBook.POOL_FEN);
+        final long payFen = amountFen == 0 ? poolFen : amountFen;
+        final long basisFen = merchants.get(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN);
+        ResultCode code = ResultCode.OK;
+        if (merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED))
+        {
+            code = ResultCode.MERCHANT_BLOCKED;
+        }
+        else if (payFen > poolFen)
+        {
+            code = ResultCode.INSUFFICIENT_POOL;
+        }
+        else if (payFen == 0 || basisFen == 0)
+        {
+            code = ResultCode.NOTHING_TO_DISTRIBUTE;
+        }
+        records.setKindAndFirstCode(record, DistributePoolDecoder.TEMPLATE_ID, code.value());
+        if (code != ResultCode.OK)
+        {
+            records.setState(record, PaymentState.REJECTED.value());
+            records.finish(record, context.nowMs);
+            return code;
+        }
+        final long epoch = merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH) + 1;
+        merchants.set(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH, epoch);
+        ledger.startDistribution(merchantIndex, payFen);
+        merchants.set(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, 0);
+        records.set(record, RecordTable.AMOUNT_FEN, payFen);
+        records.set(record, RecordTable.AUX_A, basisFen);
+        records.setState(record, PaymentState.HELD.value());
+        final long ruleValidityMs = merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS);
+        distribution.start(record, merchantIndex, epoch, payFen, basisFen, voucherMode,
+            ruleValidityMs > 0 ? ruleValidityMs : config.distributionVoucherValidityMs);
+        return ResultCode.OK;
+    }
+
+    /** Expires vouchers whose validity has passed, at most a bounded number per input. */
+    void expireDueVouchers()
+    {
+        for (int i = 0; i < config.expiriesPerCommandMax; i++)
+        {
+            final int slot = vouchers.expiry.peek();
+            if (slot < 0 || vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) > context.nowMs)
+            {
+                return;
+            }
+            ledger.expireVoucher(slot);
+        }
+    }
+}
