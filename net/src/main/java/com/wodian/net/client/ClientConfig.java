@@ -27,6 +27,7 @@ public final class ClientConfig
     private long heartbeatIntervalMs;
     private long replyTimeoutMs = 10_000;
     private int retransmitBufferLength = 1024 * 1024;
+    private com.wodian.net.tls.TlsContext tls;
 
     /** Adds a node; the client tries nodes in the order added, starting again after the last one that worked. */
     public ClientConfig node(final String host, final int port)
@@ -177,6 +178,34 @@ public final class ClientConfig
     public int retransmitBufferLength()
     {
         return retransmitBufferLength;
+    }
+
+    /**
+     * Speaks TLS to the server: the context's trust file must hold the CA of the server's certificate, and its own
+     * certificate (optional) is presented as the client certificate. Null (the default) for clear text.
+     */
+    public ClientConfig tls(final com.wodian.net.tls.TlsContext tls)
+    {
+        this.tls = tls;
+        return this;
+    }
+
+    /** Loads {@code settings} now; see {@link #tls(com.wodian.net.tls.TlsContext)}. */
+    public ClientConfig tls(final com.wodian.net.tls.TlsSettings settings) throws java.io.IOException
+    {
+        try
+        {
+            return tls(com.wodian.net.tls.TlsContext.load(settings));
+        }
+        catch (final java.security.GeneralSecurityException ex)
+        {
+            throw new IllegalArgumentException("TLS key material not usable (" + settings + "): " + ex, ex);
+        }
+    }
+
+    public com.wodian.net.tls.TlsContext tls()
+    {
+        return tls;
     }
 
     void validate()

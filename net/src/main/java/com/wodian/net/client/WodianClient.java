@@ -5,6 +5,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import com.wodian.net.auth.Credentials;
+import com.wodian.net.tls.TlsByteChannel;
 import com.wodian.protocol.sbe.ErrorReplyDecoder;
 import com.wodian.protocol.sbe.HeartbeatEncoder;
 import com.wodian.protocol.sbe.LogonChallengeDecoder;
@@ -22,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -92,6 +94,11 @@ public final class WodianClient implements AutoCloseable, RequestChannel
 
     /** The current connection; replaced by the receiver thread on reconnect (under the send lock). */
     private volatile SocketChannel channel;
+    /**
+     * What bytes are read from and written to: the socket itself, or its TLS layer; replaced with {@link #channel}
+     * (written before it, so a reader of {@code channel} that then reads {@code io} sees the pair).
+     */
+    private volatile ByteChannel io;
     private int nodeIndex;
 
     /**
@@ -165,7 +172,8 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     /** Guarded by {@code this} (set in the constructor, cancelled by {@link #fail}). */
     private ScheduledFuture<?> heartbeatTask;
 
-    private WodianClient(final ClientConfig config, final SocketChannel channel, final LogonResult logon)
+    private WodianClient(
+        final ClientConfig config, final SocketChannel channel, final ByteChannel io, final LogonResult logon)
     {
         this.config = config;
         this.retain = config.reconnect();
@@ -174,6 +182,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         this.writeView = sendBuffer.duplicate();
         this.sendView = new UnsafeBuffer(sendBuffer);
         this.inFlightEnds = retain ? new long[IN_FLIGHT_MAX] : null;
+        this.io = io;
         this.channel = channel;
         this.connected = true;
         this.heartbeatLength = MessageHeaderEncoder.ENCODED_LENGTH + new HeartbeatEncoder()
@@ -249,9 +258,10 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                 final SocketChannel channel = open(config.nodes().get(i), config.connectTimeoutMs());
                 try
                 {
+                    final ByteChannel io = secure(config, channel, config.nodes().get(i));
                     final LogonResult logon = null == config.credentials() ? null :
-                        logon(channel, config.credentials(), config.logonTimeoutMs());
-                    final WodianClient client = new WodianClient(config, channel, logon);
+                        logon(channel, io, config.credentials(), config.logonTimeoutMs());
+                    final WodianClient client = new WodianClient(config, channel, io, logon);
                     client.nodeIndex = i;
                     return client;
                 }
@@ -576,7 +586,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         {
             while (writeView.hasRemaining())
             {
-                channel.write(writeView);
+                io.write(writeView);
             }
             writtenPosition = bufferBase + to;
             // Per write, not per request: a pipelining sender pays for one clock read per batch.
@@ -707,7 +717,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     {
         final ByteBuffer receiveBuffer = this.receiveBuffer;
         final UnsafeBuffer view = receiveView;
-        final SocketChannel channel = this.channel;
+        final ByteChannel channel = this.io;
         receiveBuffer.clear();
         while (true)
         {
@@ -843,8 +853,9 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                 try
                 {
                     newChannel = open(node, config.connectTimeoutMs());
+                    final ByteChannel newIo = secure(config, newChannel, node);
                     final LogonResult logon = null == config.credentials() ? null :
-                        logon(newChannel, config.credentials(), config.logonTimeoutMs());
+                        logon(newChannel, newIo, config.credentials(), config.logonTimeoutMs());
                     sendLock.lock();
                     try
                     {
@@ -853,6 +864,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                             closeQuietly(newChannel);
                             return false;
                         }
+                        io = newIo;
                         channel = newChannel;
                         connected = true;
                         connectedNode = null != hintedNode ? node : null;
@@ -1006,6 +1018,21 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         }
     }
 
+    /**
+     * The connection's byte channel: the socket itself, or TLS over it after a handshake bounded by the connect
+     * timeout (an untrusted, expired or wrongly named server certificate fails here).
+     */
+    private static ByteChannel secure(final ClientConfig config, final SocketChannel channel,
+        final InetSocketAddress node) throws IOException
+    {
+        if (null == config.tls())
+        {
+            return channel;
+        }
+        return TlsByteChannel.handshake(channel, config.tls().newClientEngine(node.getHostString(), node.getPort()),
+            config.connectTimeoutMs());
+    }
+
     /** What a successful logon told the client. */
     private static final class LogonResult
     {
@@ -1017,7 +1044,8 @@ public final class WodianClient implements AutoCloseable, RequestChannel
      * The logon exchange on a fresh connection, before the receiver thread reads it: Logon, LogonChallenge,
      * LogonProof, LogonReply. Bounded by {@code timeoutMs}.
      */
-    private static LogonResult logon(final SocketChannel channel, final Credentials credentials, final long timeoutMs)
+    private static LogonResult logon(
+        final SocketChannel channel, final ByteChannel io, final Credentials credentials, final long timeoutMs)
         throws IOException
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -1037,9 +1065,9 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                     .role(credentials.role())
                     .principalId(credentials.principalId())
                     .encodedLength();
-                writeFrame(channel, message, length, deadlineNs);
+                writeFrame(io, message, length, deadlineNs);
 
-                UnsafeBuffer reply = readFrame(channel, selector, receive, deadlineNs);
+                UnsafeBuffer reply = readFrame(io, selector, receive, deadlineNs);
                 headerDecoder.wrap(reply, 0);
                 if (LogonChallengeDecoder.TEMPLATE_ID != headerDecoder.templateId())
                 {
@@ -1055,9 +1083,9 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                     .wrapAndApplyHeader(message, 0, headerEncoder)
                     .putProof(proof, 0, proof.length)
                     .encodedLength();
-                writeFrame(channel, message, length, deadlineNs);
+                writeFrame(io, message, length, deadlineNs);
 
-                reply = readFrame(channel, selector, receive, deadlineNs);
+                reply = readFrame(io, selector, receive, deadlineNs);
                 headerDecoder.wrap(reply, 0);
                 if (LogonReplyDecoder.TEMPLATE_ID != headerDecoder.templateId())
                 {
@@ -1096,7 +1124,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     }
 
     private static void writeFrame(
-        final SocketChannel channel, final UnsafeBuffer message, final int length, final long deadlineNs)
+        final ByteChannel channel, final UnsafeBuffer message, final int length, final long deadlineNs)
         throws IOException
     {
         final ByteBuffer frame = ByteBuffer.allocate(MESSAGE_OFFSET + length).order(ByteOrder.LITTLE_ENDIAN);
@@ -1115,7 +1143,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     }
 
     private static UnsafeBuffer readFrame(
-        final SocketChannel channel, final Selector selector, final ByteBuffer receive, final long deadlineNs)
+        final ByteChannel channel, final Selector selector, final ByteBuffer receive, final long deadlineNs)
         throws IOException
     {
         receive.clear();

@@ -209,7 +209,7 @@ public final class GatewayConfig
         }
     }
 
-    private static boolean isLoopback(final String host)
+    static boolean isLoopback(final String host)
     {
         try
         {

@@ -1,6 +1,9 @@
 package com.wodian.net.server;
 
 import com.wodian.net.metrics.ServerCounters;
+import com.wodian.net.tls.PeerIdentity;
+import com.wodian.net.tls.TlsConnection;
+import com.wodian.net.tls.TlsContext;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.DirectBuffer;
@@ -66,6 +69,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private final MessageHandler closeRequestHandler = this::onCloseRequest;
     private final SessionGate gate;
     private final ServerCounters counters;
+    /** Null on a clear-text server. */
+    private final TlsContext tlsContext;
     /** Plugged protocol gateways run on this thread after the native protocol's work (see {@link GatewayAgent}). */
     private GatewayAgent[] gateways = new GatewayAgent[0];
     private int backlogCount;
@@ -73,6 +78,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private long nextTimeoutScanMs;
     /** Written only by this agent; volatile so that other threads may read it as a statistic. */
     private volatile long timedOutCount;
+    /** Connections closed for a failed TLS handshake or a refused certificate (a statistic, as above). */
+    private volatile long tlsRefusedCount;
 
     /**
      * Set by another thread ({@link WodianServer#close()}) to make this agent stop accepting and reading; volatile
@@ -93,8 +100,10 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         final OneToOneRingBuffer closeRequests,
         final ServerConfig config,
         final EngineActivity activity,
-        final ServerCounters counters) throws IOException
+        final ServerCounters counters,
+        final TlsContext tlsContext) throws IOException
     {
+        this.tlsContext = tlsContext;
         this.counters = counters;
         this.activity = activity;
         this.serverChannel = serverChannel;
@@ -284,8 +293,9 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         {
             selectWorkCount += acceptConnections();
         }
-        else if (key.isReadable())
+        else if (key.isReadable() || key.isWritable())
         {
+            // Writable only while a TLS handshake waits for room in the socket.
             selectWorkCount += read((Session)key.attachment());
         }
     }
@@ -337,6 +347,14 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, socketReceiveBufferLength);
             }
             session.openOnReceiver(sessions.nextSessionId(session), channel);
+            if (null != tlsContext)
+            {
+                if (null == session.tls)
+                {
+                    session.tls = new TlsConnection();
+                }
+                session.tls.open(tlsContext.newServerEngine());
+            }
             counters.scalar(ServerCounters.Scalar.CONNECTIONS_ACCEPTED).incrementRelease();
             gate.onOpen(session, remoteAddress(channel), publisher.timestampMs());
             session.selectionKey = channel.register(selector, SelectionKey.OP_READ, session);
@@ -359,7 +377,11 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         }
         final ByteBuffer receiveBuffer = session.receiveBuffer;
         int bytesRead = 0;
-        if (receiveBuffer.hasRemaining())
+        if (null != session.tls)
+        {
+            bytesRead = readTls(session);
+        }
+        else if (receiveBuffer.hasRemaining())
         {
             try
             {
@@ -381,6 +403,80 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         }
         service(session);
         return bytesRead != 0 ? 1 : 0;
+    }
+
+    /**
+     * A TLS session's read: the handshake until it completes (checking the client certificate's identity), then
+     * decrypted bytes into the receive buffer.
+     *
+     * @return plaintext bytes read, 0 for none yet, -1 to end the session (peer closed, handshake failed, refused
+     * certificate, broken records).
+     */
+    private int readTls(final Session session)
+    {
+        final TlsConnection tls = session.tls;
+        try
+        {
+            if (!tls.isEstablished())
+            {
+                if (!tls.handshake(session.channel))
+                {
+                    session.selectionKey.interestOps(tls.hasPendingOutput() ?
+                        SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+                    return 0;
+                }
+                session.selectionKey.interestOps(SelectionKey.OP_READ);
+                if (!bindCertificate(session))
+                {
+                    return refuseTls(session, "certificate names no identity this port accepts");
+                }
+            }
+            return session.receiveBuffer.hasRemaining() ? tls.read(session.channel, session.receiveBuffer) : 0;
+        }
+        catch (final IOException ex)
+        {
+            return refuseTls(session, ex.toString());
+        }
+    }
+
+    /**
+     * Once per connection: a client certificate that names an identity binds the session to it (the logon must
+     * claim the same); one that names none (or a node) is refused.
+     */
+    private static boolean bindCertificate(final Session session)
+    {
+        final java.security.cert.X509Certificate certificate = session.tls.peerCertificate();
+        if (null == certificate)
+        {
+            return true;
+        }
+        final PeerIdentity identity = PeerIdentity.of(certificate);
+        final int role = null == identity ? 0 : switch (identity.kind())
+        {
+            case PeerIdentity.TERMINAL -> com.wodian.protocol.sbe.SessionRole.TERMINAL.value();
+            case PeerIdentity.ADMIN -> com.wodian.protocol.sbe.SessionRole.ADMIN.value();
+            case PeerIdentity.CONSUMER -> com.wodian.protocol.sbe.SessionRole.CONSUMER.value();
+            default -> 0;
+        };
+        session.certificateRole = role;
+        session.certificatePrincipalId = null == identity ? 0 : identity.id();
+        return 0 != role;
+    }
+
+    private int refuseTls(final Session session, final String reason)
+    {
+        tlsRefusedCount = tlsRefusedCount + 1;
+        // DEBUG: anyone can cause these, so they must not flood the log; the count is in the statistics.
+        WodianServer.LOG.log(System.Logger.Level.DEBUG, "TLS connection from {0} refused: {1}",
+            session.remoteAddress, reason);
+        session.receiveBuffer.clear();
+        return -1;
+    }
+
+    /** Connections closed for a failed TLS handshake, a refused certificate or broken records. */
+    long tlsRefusedCount()
+    {
+        return tlsRefusedCount;
     }
 
     /**
@@ -406,7 +502,9 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
                 closePending = true;
             }
         }
-        final boolean pending = framesPending || closePending;
+        // Decrypted bytes that did not fit the receive buffer: no socket event will announce them again.
+        final boolean tlsInputWaiting = null != session.tls && !session.receiveEnded && session.tls.hasBufferedInput();
+        final boolean pending = framesPending || closePending || tlsInputWaiting;
         if (pending && !session.inBacklog)
         {
             session.inBacklog = true;
@@ -518,6 +616,10 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         }
         nextTimeoutScanMs = nowMs + TIMEOUT_SCAN_INTERVAL_MS;
         gate.reloadIfChanged(nowMs);
+        if (null != tlsContext)
+        {
+            tlsContext.reloadIfChanged(nowMs);
+        }
         int workCount = 0;
         for (int i = 0, capacity = sessions.capacity(); i < capacity; i++)
         {
@@ -586,8 +688,13 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             final Session session = backlog[i];
             backlog[i] = null;
             session.inBacklog = false;
-            // service() re-adds a pending session at backlogCount, which is never beyond i: the array stays dense.
-            if (!service(session))
+            // service() (also through read()) re-adds a pending session at backlogCount, which is never beyond i:
+            // the array stays dense.
+            if (null != session.tls && !session.receiveEnded && session.tls.hasBufferedInput())
+            {
+                workCount += read(session);
+            }
+            else if (!service(session))
             {
                 workCount++;
             }

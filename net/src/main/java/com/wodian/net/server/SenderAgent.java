@@ -5,6 +5,7 @@ import com.lmax.disruptor.EventPoller;
 import com.wodian.net.FrameDescriptor;
 import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.metrics.StageLatency;
+import com.wodian.net.tls.TlsConnection;
 import com.wodian.protocol.sbe.LogonChallengeDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import org.agrona.CloseHelper;
@@ -16,6 +17,7 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+
 import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
@@ -350,14 +352,28 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     private void write(final Session session)
     {
         final ByteBuffer sendBuffer = session.sendBuffer;
-        if (0 == sendBuffer.position())
+        final TlsConnection tls = session.tls;
+        if (null != tls && !tls.isEstablished())
+        {
+            // The receiver ended the session before its handshake completed: nothing can be sent to this peer.
+            sendBuffer.clear();
+            return;
+        }
+        if (0 == sendBuffer.position() && (null == tls || !tls.hasPendingOutput()))
         {
             return;
         }
         sendBuffer.flip();
         try
         {
-            session.channel.write(sendBuffer);
+            if (null == tls)
+            {
+                session.channel.write(sendBuffer);
+            }
+            else
+            {
+                tls.write(session.channel, sendBuffer);
+            }
             sendBuffer.compact();
         }
         catch (final IOException ex)
@@ -410,7 +426,8 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
                 workCount++;
             }
 
-            final boolean empty = 0 == session.sendBuffer.position();
+            final boolean empty = 0 == session.sendBuffer.position() &&
+                (null == session.tls || !session.tls.hasPendingOutput());
             if (session.closeOnceFlushed)
             {
                 if (empty || session.sendFailed || nowNs - session.closeDeadlineNs >= 0)
@@ -450,6 +467,10 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
         catch (final IOException ignore)
         {
             // The socket is being discarded either way.
+        }
+        if (null != session.tls)
+        {
+            session.tls.release();
         }
         session.releaseOnSender();
     }

@@ -297,6 +297,8 @@ public final class ServerConfig
     private ErrorHandler fatalErrorHandler;
     private final GatewayConfig gateway = new GatewayConfig();
     private ReplicaGroupConfig replicaGroup;
+    private com.wodian.net.tls.TlsSettings tls;
+    private boolean insecure;
 
     /**
      * Run as one node of a replica group (null: alone, the default).
@@ -568,6 +570,33 @@ public final class ServerConfig
         return metricsHost;
     }
 
+    /**
+     * TLS on the POS port (and the other ports that leave the machine, see docs/security.md); null for clear text,
+     * which a server bound to anything but loopback refuses unless {@link #insecure(boolean)} is set.
+     */
+    public ServerConfig tls(final com.wodian.net.tls.TlsSettings tls)
+    {
+        this.tls = tls;
+        return this;
+    }
+
+    public com.wodian.net.tls.TlsSettings tls()
+    {
+        return tls;
+    }
+
+    /** Allows clear text on a non-loopback address: the operator says explicitly that the network is trusted. */
+    public ServerConfig insecure(final boolean insecure)
+    {
+        this.insecure = insecure;
+        return this;
+    }
+
+    public boolean insecure()
+    {
+        return insecure;
+    }
+
     /** Replica group: how often the commit mark is stored when it moved. */
     public ServerConfig commitMarkIntervalMs(final long commitMarkIntervalMs)
     {
@@ -686,6 +715,12 @@ public final class ServerConfig
     void validate()
     {
         gateway.validate(host);
+        if (null == tls && !insecure && !GatewayConfig.isLoopback(host))
+        {
+            throw new IllegalArgumentException("refusing to serve in clear text on " + host + ", which is not a " +
+                "loopback address: payments would cross the network unencrypted. Configure TLS (--tls-cert, " +
+                "--tls-key; docs/security.md) or, on a network you trust, pass --insecure");
+        }
         snapshotConfig.validate();
         if (null != replicaGroup && snapshotConfig.enabled())
         {
@@ -767,6 +802,8 @@ public final class ServerConfig
             ", " + threadingMode.name().toLowerCase(java.util.Locale.ROOT) + " threads, durability " +
             durabilityPolicy.name().toLowerCase(java.util.Locale.ROOT) + ", logon " +
             gateway.authMode().name().toLowerCase(java.util.Locale.ROOT) +
+            (null == tls ? ", clear text" + (insecure ? " (--insecure)" : "") :
+            ", TLS (client certificates " + tls.clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ")") +
             (null == group ? ", running alone" : ", node " + group.nodeId() + " of a group of " +
             group.groupSize() + " (" + group.ackPolicy().displayName() + ")") +
             ", snapshots " + (snapshotConfig.enabled() ? "on" : "off") +
@@ -786,7 +823,7 @@ public final class ServerConfig
             ", socketReceiveBufferLength=" + socketReceiveBufferLength + ", closeLingerMs=" + closeLingerMs +
             ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", replicationIdle=" + replicationIdle +
             ", commitMarkIntervalMs=" + commitMarkIntervalMs + ", metricsPort=" + metricsPort +
-            ", metricsHost=" + metricsHost + ", warmupInputs=" + warmupInputs + ", gateways=" + gatewayFactories.size() + ", engineConfig=" + engineConfig + ", " + gateway + ", " +
+            ", metricsHost=" + metricsHost + ", tls=" + tls + ", insecure=" + insecure + ", warmupInputs=" + warmupInputs + ", gateways=" + gatewayFactories.size() + ", engineConfig=" + engineConfig + ", " + gateway + ", " +
             snapshotConfig + '}';
     }
 }

@@ -29,6 +29,12 @@ final class Session
     // Shared, see the class comment.
     long sessionId;
     SocketChannel channel;
+    /**
+     * TLS state of this slot's connections; null on a clear-text server. Created by the receiver for the slot's
+     * first connection (before anything of the session is published) and reused after; the receiver handshakes and
+     * reads, the sender writes (see {@link com.wodian.net.tls.TlsConnection} for the split).
+     */
+    com.wodian.net.tls.TlsConnection tls;
 
     /**
      * True from accept until the sender has finished with the session's CLOSE event. The receiver reuses the slot
@@ -56,6 +62,10 @@ final class Session
     long principalId;
     long merchantId;
     final byte[] challenge = new byte[com.wodian.net.auth.LogonCrypto.KEY_LENGTH];
+    /** Role a TLS client certificate bound this connection to (a SessionRole value), 0 for none. */
+    int certificateRole;
+    /** The principal id that certificate names; a logon for any other identity is refused. */
+    long certificatePrincipalId;
     /** Source address, for the logon rate limit; set at accept. */
     String remoteAddress;
     long openedAtMs;
@@ -104,6 +114,8 @@ final class Session
         role = 0;
         principalId = 0;
         merchantId = 0;
+        certificateRole = 0;
+        certificatePrincipalId = 0;
         remoteAddress = null;
         openedAtMs = 0;
         lastFrameAtMs = 0;

@@ -318,6 +318,17 @@ final class SessionGate
             refuseLogon(session, correlationId, ResultCode.MALFORMED_MESSAGE);
             return;
         }
+        if (0 != session.certificateRole &&
+            (session.certificateRole != roleRaw || session.certificatePrincipalId != principalId))
+        {
+            // The TLS client certificate names another identity: the same code as a wrong proof (a scanner learns
+            // nothing more), the reason in the log for the operator.
+            WodianServer.LOG.log(System.Logger.Level.WARNING,
+                "logon refused: the client certificate names role {0} id {1}, the logon claims role {2} id {3} ({4})",
+                session.certificateRole, session.certificatePrincipalId, roleRaw, principalId, session.remoteAddress);
+            refuseLogon(session, correlationId, ResultCode.AUTHENTICATION_FAILED);
+            return;
+        }
         session.role = roleRaw;
         session.principalId = principalId;
         if (limiter.isLimited(LogonLimiter.principalKey(session.role, principalId), session.remoteAddress, nowMs))

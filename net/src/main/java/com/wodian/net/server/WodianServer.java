@@ -18,6 +18,8 @@ import com.wodian.net.durability.EngineRecovery;
 import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.durability.SnapshotConfig;
 import com.wodian.net.metrics.MetricsHttpServer;
+import com.wodian.net.tls.TlsContext;
+import com.wodian.net.tls.TlsSettings;
 import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.metrics.StageLatency;
 import org.agrona.BitUtil;
@@ -100,11 +102,14 @@ public final class WodianServer implements AutoCloseable
     private final AgentRunner metricsRunner;
     private final MetricsHttpServer metricsHttpServer;
     private volatile boolean closed;
+    /** Null on a clear-text server. */
+    private final TlsContext tlsContext;
 
     private WodianServer(final ServerConfig config) throws IOException
     {
         config.validate();
         this.config = config;
+        this.tlsContext = loadTls(config.tls());
         this.stageFailureHandler = new StageFailureHandler(config.fatalErrorHandler());
         // A short line for people; the whole configuration (~1,500 characters) at DEBUG.
         LOG.log(System.Logger.Level.INFO, "starting: {0}", config.summary());
@@ -167,7 +172,7 @@ public final class WodianServer implements AutoCloseable
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
             receiver = new ReceiverAgent(serverChannel, sessions,
                 new InputPublisher(inputRing, config.epochClock(), counters), closeRequests, config, activity,
-                counters);
+                counters, tlsContext);
             gateways = newGateways(config, receiver);
             wakeup = PipelineTopology.Wakeup.of(config, receiver);
         }
@@ -224,6 +229,35 @@ public final class WodianServer implements AutoCloseable
         warnAboutSpinningThreads(config);
         LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} ({2}, {3})", config.host(), port,
             config.threadingMode(), topology.layout());
+    }
+
+    /** Loads the TLS key material before anything else opens, so that a bad file stops the start at once. */
+    private static TlsContext loadTls(final TlsSettings settings) throws IOException
+    {
+        if (null == settings)
+        {
+            return null;
+        }
+        try
+        {
+            return TlsContext.load(settings);
+        }
+        catch (final java.security.GeneralSecurityException ex)
+        {
+            throw new IllegalArgumentException("TLS key material not usable (" + settings + "): " + ex, ex);
+        }
+    }
+
+    /** The server's TLS context (for the other ports that share its key material); null on a clear-text server. */
+    public TlsContext tlsContext()
+    {
+        return tlsContext;
+    }
+
+    /** Connections closed for a failed TLS handshake, a refused certificate or broken TLS records. */
+    public long tlsRefusedCount()
+    {
+        return receiver.tlsRefusedCount();
     }
 
     /** The HTTP endpoint, if asked for; a port that cannot be bound is logged, and the server runs without it. */

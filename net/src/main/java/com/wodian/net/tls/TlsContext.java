@@ -1,0 +1,168 @@
+package com.wodian.net.tls;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+
+/**
+ * One endpoint's TLS configuration, loaded from {@link TlsSettings} and reloaded when its files change, so that
+ * certificates can be rotated without a restart: connections opened after a reload use the new key material,
+ * connections already open keep theirs. A reload that fails (a half-written or broken file) is logged and the
+ * previous material kept.
+ *
+ * <p>Thread-safety: {@link #newServerEngine()}, {@link #newClientEngine} and {@link #reloadIfChanged(long)} may be
+ * called from any thread; the current {@link SSLContext} is published through a volatile field so that an engine
+ * created after a reload sees the fully built context.
+ */
+public final class TlsContext
+{
+    private static final System.Logger LOG = System.getLogger(TlsContext.class.getName());
+    /** How often {@link #reloadIfChanged(long)} looks at the files' modification times. */
+    static final long RELOAD_CHECK_INTERVAL_MS = 1000;
+
+    private final TlsSettings settings;
+    private volatile SSLContext context;
+    private long filesStamp;
+    private long nextCheckMs;
+    private volatile long reloadCount;
+
+    private TlsContext(final TlsSettings settings, final SSLContext context, final long filesStamp)
+    {
+        this.settings = settings;
+        this.context = context;
+        this.filesStamp = filesStamp;
+    }
+
+    /**
+     * Loads the key material now.
+     *
+     * @throws IOException              when a file cannot be read.
+     * @throws GeneralSecurityException when a file does not hold what it should (bad PEM, wrong password).
+     */
+    public static TlsContext load(final TlsSettings settings) throws IOException, GeneralSecurityException
+    {
+        final long stamp = filesStamp(settings);
+        return new TlsContext(settings, build(settings), stamp);
+    }
+
+    public TlsSettings settings()
+    {
+        return settings;
+    }
+
+    /** The current JDK context (for blocking sockets, e.g. an HTTPS endpoint or a test's client). */
+    public SSLContext sslContext()
+    {
+        return context;
+    }
+
+    /** A server-side engine for one accepted connection, with the current key material. */
+    public SSLEngine newServerEngine()
+    {
+        final SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        final SSLParameters parameters = engine.getSSLParameters();
+        parameters.setProtocols(settings.protocols());
+        switch (settings.clientAuth())
+        {
+            case REQUIRED -> parameters.setNeedClientAuth(true);
+            case OPTIONAL -> parameters.setWantClientAuth(true);
+            default -> parameters.setWantClientAuth(false);
+        }
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    /**
+     * A client-side engine for a connection to {@code host}; the server's certificate must name that host unless
+     * {@link TlsSettings#verifyHostname()} is off.
+     */
+    public SSLEngine newClientEngine(final String host, final int port)
+    {
+        final SSLEngine engine = context.createSSLEngine(host, port);
+        engine.setUseClientMode(true);
+        final SSLParameters parameters = engine.getSSLParameters();
+        parameters.setProtocols(settings.protocols());
+        if (settings.verifyHostname())
+        {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    /**
+     * Reloads the key material if a file changed since the last load; looks at the files at most once per
+     * {@link #RELOAD_CHECK_INTERVAL_MS}. Call from one thread (the server's receiver does it in its timeout scan).
+     *
+     * @return true when new key material was loaded.
+     */
+    public boolean reloadIfChanged(final long nowMs)
+    {
+        if (nowMs < nextCheckMs)
+        {
+            return false;
+        }
+        nextCheckMs = nowMs + RELOAD_CHECK_INTERVAL_MS;
+        final long stamp;
+        try
+        {
+            stamp = filesStamp(settings);
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "TLS files not readable, keeping the loaded ones: " + ex);
+            return false;
+        }
+        if (stamp == filesStamp)
+        {
+            return false;
+        }
+        try
+        {
+            context = build(settings);
+            filesStamp = stamp;
+            reloadCount = reloadCount + 1;
+            LOG.log(System.Logger.Level.INFO, "TLS key material reloaded from " + settings.certificateFile());
+            return true;
+        }
+        catch (final IOException | GeneralSecurityException | RuntimeException ex)
+        {
+            // Keep serving with the previous material; the stamp is not taken so the next check tries again.
+            LOG.log(System.Logger.Level.WARNING, "TLS reload failed, keeping the loaded key material: " + ex);
+            return false;
+        }
+    }
+
+    /** Successful reloads so far (a statistic; volatile so that any thread may read it). */
+    public long reloadCount()
+    {
+        return reloadCount;
+    }
+
+    private static SSLContext build(final TlsSettings settings) throws IOException, GeneralSecurityException
+    {
+        final SSLContext context = SSLContext.getInstance("TLS");
+        context.init(KeyMaterial.keyManagers(settings), KeyMaterial.trustManagers(settings), null);
+        return context;
+    }
+
+    /** A number that changes when any of the files is modified (sum of modification times and sizes). */
+    private static long filesStamp(final TlsSettings settings) throws IOException
+    {
+        long stamp = 0;
+        for (final Path file : new Path[] {settings.certificateFile(), settings.keyFile(), settings.trustFile()})
+        {
+            if (null != file)
+            {
+                stamp = 31 * stamp + Files.getLastModifiedTime(file).toMillis();
+                stamp = 31 * stamp + Files.size(file);
+            }
+        }
+        return stamp;
+    }
+}
