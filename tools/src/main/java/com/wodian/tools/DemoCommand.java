@@ -103,6 +103,10 @@ public final class DemoCommand implements Callable<Integer>
         description = "journal durability: sync (forced to disk before each reply, default) or page-cache")
     String durability;
 
+    @Option(names = "--clear-text", description = "POS connections without TLS (by default the demo makes a " +
+        "private CA in <data>/tls and runs TLS with its certificates; docs/security.md)")
+    boolean clearText;
+
     @Option(names = "--seed", defaultValue = "42", description = "(default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -121,7 +125,7 @@ public final class DemoCommand implements Callable<Integer>
 
         final List<String> failures = new ArrayList<>();
         final StateHash before;
-        try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode, durability))
+        try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode, durability, !clearText))
         {
             out.printf("server: listening on 127.0.0.1:%d (%s), data in %s%n", server.port(), server.describe(),
                 dataDir);
@@ -186,7 +190,7 @@ public final class DemoCommand implements Callable<Integer>
             dataDir.resolve("settlement").resolve(settlementDate.toString()), new EngineConfig()));
 
         final long restartNs = System.nanoTime();
-        try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode, durability);
+        try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode, durability, !clearText);
             WodianClient admin = server.connectAdmin())
         {
             final StateHash after = stateHash(admin);

@@ -1,7 +1,9 @@
 package com.wodian.tools;
 
 import com.wodian.engine.EngineConfig;
+import com.wodian.net.client.ClientConfig;
 import com.wodian.net.server.ServerConfig;
+import com.wodian.net.tls.TlsSettings;
 import com.wodian.net.server.WodianServer;
 
 import com.wodian.net.auth.CredentialStore;
@@ -46,6 +48,16 @@ final class EmbeddedServer implements AutoCloseable
      */
     static EmbeddedServer start(final Path dataDir, final String mode, final String durability) throws IOException
     {
+        return start(dataDir, mode, durability, false);
+    }
+
+    /**
+     * @param tls TLS on the POS port with certificates of a private CA made in {@code <data>/tls} on the first start
+     *            (server certificate for 127.0.0.1, admin:1 client certificate; docs/security.md), as the demo runs.
+     */
+    static EmbeddedServer start(final Path dataDir, final String mode, final String durability, final boolean tls)
+        throws IOException
+    {
         final ServerConfig config = new ServerConfig()
             .dataDir(dataDir)
             .host("127.0.0.1")
@@ -61,8 +73,17 @@ final class EmbeddedServer implements AutoCloseable
             config.durabilityPolicy(ServerConfig.Configuration.parseDurabilityPolicy(durability));
         }
         final Credentials admin = provisionAdmin(dataDir);
+        final Path tlsDir = dataDir.resolve(TLS_DIR_NAME);
+        if (tls)
+        {
+            provisionTls(tlsDir);
+            config.tls(TlsSettings.withCertificate(tlsDir.resolve("server.pem"), tlsDir.resolve("server.key"))
+                .trust(tlsDir.resolve(CertsCommand.CA_CERTIFICATE)).clientAuth(TlsSettings.ClientAuth.OPTIONAL));
+        }
         final EmbeddedServer embedded = new EmbeddedServer(WodianServer.launch(config));
         embedded.admin = admin;
+        embedded.clientTls = tls ? TlsSettings.withCertificate(tlsDir.resolve("admin-1.pem"),
+            tlsDir.resolve("admin-1.key")).trust(tlsDir.resolve(CertsCommand.CA_CERTIFICATE)) : null;
         return embedded;
     }
 
@@ -89,7 +110,37 @@ final class EmbeddedServer implements AutoCloseable
         return Credentials.loadFirst(secretsFile, SessionRole.ADMIN);
     }
 
+    /** Folder of the demo's private CA and certificates. */
+    static final String TLS_DIR_NAME = "tls";
+
+    /** The demo's certificates, made once: a CA, the server's (127.0.0.1, localhost) and admin 1's. */
+    static void provisionTls(final Path tlsDir) throws IOException
+    {
+        if (Files.exists(tlsDir.resolve("server.pem")) && Files.exists(tlsDir.resolve("admin-1.pem")))
+        {
+            return;
+        }
+        final CertsCommand certs = new CertsCommand();
+        certs.dir = tlsDir;
+        certs.server = true;
+        certs.hosts = List.of("localhost", "127.0.0.1");
+        certs.admins = List.of(1L);
+        try
+        {
+            certs.call();
+        }
+        catch (final IOException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            throw new IOException("could not make the demo's certificates", ex);
+        }
+    }
+
     private Credentials admin;
+    private TlsSettings clientTls;
 
     /** The admin identity provisioned in the data folder. */
     Credentials admin()
@@ -100,7 +151,8 @@ final class EmbeddedServer implements AutoCloseable
     /** A client logged on as the admin. */
     WodianClient connectAdmin() throws IOException
     {
-        return WodianClient.connect("127.0.0.1", port(), admin);
+        final ClientConfig config = new ClientConfig().node("127.0.0.1", port()).credentials(admin);
+        return WodianClient.connect(null == clientTls ? config : config.tls(clientTls));
     }
 
     int port()
@@ -108,10 +160,11 @@ final class EmbeddedServer implements AutoCloseable
         return server.port();
     }
 
-    /** "COMPACT threads, journal SYNC": what the latencies depend on. */
+    /** "COMPACT threads, journal SYNC, TLS": what the latencies depend on. */
     String describe()
     {
-        return server.config().threadingMode() + " threads, journal " + server.config().durabilityPolicy();
+        return server.config().threadingMode() + " threads, journal " + server.config().durabilityPolicy() +
+            (null == server.config().tls() ? ", clear text" : ", TLS");
     }
 
     /** Journaled inputs replayed into the engine when the server started. */

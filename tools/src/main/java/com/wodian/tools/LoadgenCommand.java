@@ -141,6 +141,9 @@ public final class LoadgenCommand implements Callable<Integer>
         "--auth disabled accepts")
     Path credentialsFile;
 
+    @picocli.CommandLine.Mixin
+    TlsClientOptions tlsOptions = new TlsClientOptions();
+
     @Option(names = "--as", defaultValue = "admin", description = "identity from the secrets file: admin (the " +
         "first admin) or admin:ID. Set-up registers parties and the load pays for many terminals of many " +
         "merchants, so loadgen logs on as an admin (default: ${DEFAULT-VALUE})")
@@ -154,7 +157,7 @@ public final class LoadgenCommand implements Callable<Integer>
     {
         if (null == credentialsFile)
         {
-            return WodianClient.connect(host, port);
+            return WodianClient.connect(tlsOptions.clientConfig(host, port));
         }
         final int colon = identity.indexOf(':');
         final com.wodian.protocol.sbe.SessionRole role = com.wodian.protocol.sbe.SessionRole.valueOf(
@@ -162,7 +165,7 @@ public final class LoadgenCommand implements Callable<Integer>
         final com.wodian.net.auth.Credentials credentials = colon < 0 ?
             com.wodian.net.auth.Credentials.loadFirst(credentialsFile, role) :
             com.wodian.net.auth.Credentials.load(credentialsFile, role, Long.parseLong(identity.substring(colon + 1)));
-        return WodianClient.connect(host, port, credentials);
+        return WodianClient.connect(tlsOptions.clientConfig(host, port).credentials(credentials));
     }
 
     @Override

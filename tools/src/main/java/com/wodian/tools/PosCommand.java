@@ -84,6 +84,9 @@ public final class PosCommand implements Runnable
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "print only the reply")
     boolean quiet;
 
+    @CommandLine.Mixin
+    TlsClientOptions tlsOptions = new TlsClientOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -104,8 +107,8 @@ public final class PosCommand implements Runnable
             System.out.println("> " + MessageText.describe(buffer, 0, length));
         }
         final byte[] reply;
-        try (WodianClient client = null == credentialsFile ? WodianClient.connect(host, port) :
-            WodianClient.connect(host, port, credentials()))
+        try (WodianClient client = WodianClient.connect(null == credentialsFile ?
+            tlsOptions.clientConfig(host, port) : tlsOptions.clientConfig(host, port).credentials(credentials())))
         {
             reply = client.call(buffer, 0, length, timeoutMs);
         }

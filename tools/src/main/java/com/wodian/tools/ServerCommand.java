@@ -109,6 +109,27 @@ public final class ServerCommand implements Runnable
     @Option(names = "--iso-keys", description = "ISO 8583 terminal key file (default: <data>/iso-keys)")
     Path isoKeysFile;
 
+    @Option(names = "--host", description = "address of the POS port (default 127.0.0.1); any other address needs " +
+        "TLS or --insecure")
+    String host;
+
+    @Option(names = "--tls-cert", description = "serve TLS: certificate chain (PEM, or a PKCS#12 .p12 with the key)" +
+        ", e.g. server.pem of 'wodian certs'; docs/security.md")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", description = "private key of --tls-cert (PEM PKCS#8)")
+    Path tlsKey;
+
+    @Option(names = "--tls-trust", description = "CA certificates (PEM) that client certificates must chain to")
+    Path tlsTrust;
+
+    @Option(names = "--tls-client-auth", description = "client certificates: none (default), optional (a " +
+        "certificate, when presented, must name the identity that logs on) or required")
+    String tlsClientAuth;
+
+    @Option(names = "--insecure", description = "allow clear text on a non-loopback --host (a network you trust)")
+    boolean insecure;
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -169,6 +190,15 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--iso8583-port", null == iso8583Port ? null : iso8583Port.toString());
         addIfGiven(args, "--iso8583-host", iso8583Host);
         addIfGiven(args, "--iso-keys", null == isoKeysFile ? null : isoKeysFile.toString());
+        addIfGiven(args, "--host", host);
+        addIfGiven(args, "--tls-cert", null == tlsCertificate ? null : tlsCertificate.toString());
+        addIfGiven(args, "--tls-key", null == tlsKey ? null : tlsKey.toString());
+        addIfGiven(args, "--tls-trust", null == tlsTrust ? null : tlsTrust.toString());
+        addIfGiven(args, "--tls-client-auth", tlsClientAuth);
+        if (insecure)
+        {
+            args.add("--insecure");
+        }
         if (ignoreStdin)
         {
             args.add("--ignore-stdin");

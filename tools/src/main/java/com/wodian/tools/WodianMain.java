@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         GroupCommands.Demote.class,
         PosCommand.class,
         CredentialsCommand.class,
+        CertsCommand.class,
         SettlementCommand.class,
         JournalCommand.class,
         SnapshotCommand.class,

@@ -22,4 +22,10 @@ public interface IsoCommandSink
      * alone and selects its own channels.
      */
     java.nio.channels.Selector sharedSelector();
+
+    /** TLS key material for the gateway's port (the server's); null for clear text. */
+    default com.wodian.net.tls.TlsContext tlsContext()
+    {
+        return null;
+    }
 }

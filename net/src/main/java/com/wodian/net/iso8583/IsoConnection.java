@@ -24,6 +24,8 @@ final class IsoConnection implements IsoKeyHandler
     final IsoExchange[] exchanges;
     long sessionId;
     SocketChannel channel;
+    /** TLS state of this slot's connections (created for the first one, reused); null on a clear-text port. */
+    com.wodian.net.tls.TlsConnection tls;
     SelectionKey selectionKey;
     int head;
     int count;
@@ -50,7 +52,8 @@ final class IsoConnection implements IsoKeyHandler
     @Override
     public int onSelected(final SelectionKey key)
     {
-        return key.isValid() && key.isReadable() ? readHandler.onReadable(this) : 0;
+        // Writable only while a TLS handshake waits for room in the socket.
+        return key.isValid() && (key.isReadable() || key.isWritable()) ? readHandler.onReadable(this) : 0;
     }
 
     boolean isOpen()

@@ -57,5 +57,11 @@ public final class IsoGateway
         {
             return context.selector();
         }
+
+        @Override
+        public com.wodian.net.tls.TlsContext tlsContext()
+        {
+            return context.tlsContext();
+        }
     }
 }

@@ -1,6 +1,8 @@
 package com.wodian.net.iso8583;
 
 import com.wodian.net.server.GatewayAgent;
+import com.wodian.net.tls.TlsConnection;
+import com.wodian.net.tls.TlsContext;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -64,11 +66,16 @@ public final class IsoGatewayAgent implements GatewayAgent
     private int workCount;
     private volatile long requestCount;
     private volatile long closedForProtocolCount;
+    /** Connections ended for a failed TLS handshake or broken TLS records (any thread, a statistic). */
+    private volatile long tlsRefusedCount;
+    /** Null for clear text. */
+    private final TlsContext tlsContext;
 
     public IsoGatewayAgent(final IsoGatewayConfig config, final IsoCommandSink sink) throws IOException
     {
         this.config = config;
         this.sink = sink;
+        this.tlsContext = sink.tlsContext();
         keysModified = Files.getLastModifiedTime(config.keysFile());
         translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(IsoKeyStore.load(config.keysFile())),
             config.preAuthTtlMs());
@@ -164,7 +171,8 @@ public final class IsoGatewayAgent implements GatewayAgent
         {
             // A partial frame waits for the socket (the selector wakes for it); a complete one waits for room.
             if (null != connection && connection.isOpen() &&
-                (connection.completeFrameWaiting || connection.sendBuffer.position() > 0))
+                (connection.completeFrameWaiting || connection.sendBuffer.position() > 0 ||
+                null != connection.tls && (connection.tls.hasBufferedInput() || connection.tls.hasPendingOutput())))
             {
                 return true;
             }
@@ -186,7 +194,17 @@ public final class IsoGatewayAgent implements GatewayAgent
             if (null != connection && connection.isOpen())
             {
                 serviceFrames(connection);
-                flush(connection);
+                if (null != connection.tls && connection.isOpen() && !connection.completeFrameWaiting &&
+                    connection.tls.hasBufferedInput())
+                {
+                    // Decrypted bytes that did not fit the receive buffer: no socket event announces them again.
+                    onReadable(connection);
+                    serviceFrames(connection);
+                }
+                if (connection.isOpen())
+                {
+                    flush(connection);
+                }
             }
         }
         reloadKeysIfChanged();
@@ -265,6 +283,14 @@ public final class IsoGatewayAgent implements GatewayAgent
                 }
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (null != tlsContext)
+                {
+                    if (null == connection.tls)
+                    {
+                        connection.tls = new TlsConnection();
+                    }
+                    connection.tls.open(tlsContext.newServerEngine());
+                }
                 connectionCount++;
                 connection.open(sink.sessionId((connectionCount << SLOT_BITS) | connection.slotIndex), channel);
                 connection.selectionKey = channel.register(selector, SelectionKey.OP_READ, connection);
@@ -301,6 +327,10 @@ public final class IsoGatewayAgent implements GatewayAgent
         {
             return 0;
         }
+        if (null != connection.tls)
+        {
+            return readTls(connection);
+        }
         try
         {
             if (connection.channel.read(connection.receiveBuffer) < 0)
@@ -314,6 +344,42 @@ public final class IsoGatewayAgent implements GatewayAgent
             close(connection);
             return 1;
         }
+    }
+
+    /** The handshake until it completes, then decrypted bytes into the receive buffer. */
+    private int readTls(final IsoConnection connection)
+    {
+        final TlsConnection tls = connection.tls;
+        try
+        {
+            if (!tls.isEstablished())
+            {
+                if (!tls.handshake(connection.channel))
+                {
+                    connection.selectionKey.interestOps(tls.hasPendingOutput() ?
+                        SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+                    return 1;
+                }
+                connection.selectionKey.interestOps(SelectionKey.OP_READ);
+            }
+            if (connection.receiveBuffer.hasRemaining() &&
+                tls.read(connection.channel, connection.receiveBuffer) < 0)
+            {
+                close(connection);
+            }
+        }
+        catch (final IOException ex)
+        {
+            tlsRefusedCount = tlsRefusedCount + 1;
+            close(connection);
+        }
+        return 1;
+    }
+
+    /** Connections ended for a failed TLS handshake or broken TLS records. */
+    public long tlsRefusedCount()
+    {
+        return tlsRefusedCount;
     }
 
     /** Cuts complete frames off the receive buffer while there are request slots and ring capacity. */
@@ -396,14 +462,22 @@ public final class IsoGatewayAgent implements GatewayAgent
             connection.releaseOldest();
             exchange = connection.oldest();
         }
-        if (send.position() == 0)
+        final TlsConnection tls = connection.tls;
+        if (send.position() == 0 && (null == tls || !tls.hasPendingOutput()))
         {
             return;
         }
         send.flip();
         try
         {
-            connection.channel.write(send);
+            if (null == tls)
+            {
+                connection.channel.write(send);
+            }
+            else
+            {
+                tls.write(connection.channel, send);
+            }
             workCount++;
         }
         catch (final IOException ex)

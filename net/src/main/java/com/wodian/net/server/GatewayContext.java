@@ -35,8 +35,15 @@ public final class GatewayContext
     private final int gatewayIndex;
     private final InputPublisher publisher;
     private final Selector selector;
+    private final com.wodian.net.tls.TlsContext tlsContext;
 
     GatewayContext(final int gatewayIndex, final InputPublisher publisher, final Selector selector)
+    {
+        this(gatewayIndex, publisher, selector, null);
+    }
+
+    GatewayContext(final int gatewayIndex, final InputPublisher publisher, final Selector selector,
+        final com.wodian.net.tls.TlsContext tlsContext)
     {
         if (gatewayIndex < 0 || gatewayIndex > GATEWAY_INDEX_MAX)
         {
@@ -45,6 +52,13 @@ public final class GatewayContext
         this.gatewayIndex = gatewayIndex;
         this.publisher = publisher;
         this.selector = selector;
+        this.tlsContext = tlsContext;
+    }
+
+    /** The server's TLS key material, for a gateway's port to speak TLS as the POS port does; null for clear text. */
+    public com.wodian.net.tls.TlsContext tlsContext()
+    {
+        return tlsContext;
     }
 
     /**

@@ -23,6 +23,8 @@ import java.util.concurrent.CountDownLatch;
  *             [--commit-mark-interval-ms N]]
  *            [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]
  *            [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]]
+ *            [--tls-cert FILE --tls-key FILE [--tls-trust FILE] [--tls-client-auth none|optional|required]]
+ *            [--insecure]
  *            [--ignore-stdin]
  * </pre>
  * With {@code --node-id}, the server is node I of a replica group: {@code --peers} gives each node's replication
@@ -64,7 +66,9 @@ public final class ServerMain
                 " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME] [--election-timeout-ms N]" +
                 " [--replication-idle SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US] [--commit-mark-interval-ms N]]" +
                 " [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]" +
-                " [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]] [--ignore-stdin]");
+                " [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]] [--ignore-stdin]" +
+                " [--tls-cert FILE --tls-key FILE [--tls-trust FILE] [--tls-client-auth none|optional|required]" +
+                " [--tls-password P]] [--insecure]");
             System.exit(2);
         }
 
@@ -131,12 +135,18 @@ public final class ServerMain
         int isoPort = -1;
         String isoHost = IsoGatewayConfig.DEFAULT_HOST;
         String isoKeys = null;
+        final java.util.Map<String, String> tlsOptions = new java.util.HashMap<>();
         for (int i = 0; i < args.length; i++)
         {
             final String name = args[i];
             if ("--ignore-stdin".equals(name))
             {
                 ignoreStdin = true;
+                continue;
+            }
+            if ("--insecure".equals(name))
+            {
+                config.insecure(true);
                 continue;
             }
             if (i + 1 >= args.length)
@@ -239,6 +249,9 @@ public final class ServerMain
                 case "--iso-keys":
                     isoKeys = value;
                     break;
+                case "--tls-cert", "--tls-key", "--tls-trust", "--tls-client-auth", "--tls-password":
+                    tlsOptions.put(name, value);
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option " + name);
             }
@@ -247,6 +260,7 @@ public final class ServerMain
         {
             throw new IllegalArgumentException("--data and --port are required");
         }
+        config.tls(tlsSettings(tlsOptions));
         if ((nodeId >= 0) != (null != peers))
         {
             throw new IllegalArgumentException("--node-id and --peers go together");
@@ -274,6 +288,42 @@ public final class ServerMain
             config.engineConfig().keysMax(keysMax);
         }
         return ignoreStdin;
+    }
+
+    /** TLS from {@code --tls-cert FILE [--tls-key FILE] [--tls-trust FILE] [--tls-client-auth MODE]}; null without. */
+    static com.wodian.net.tls.TlsSettings tlsSettings(final java.util.Map<String, String> options)
+    {
+        final String certificate = options.get("--tls-cert");
+        if (null == certificate)
+        {
+            if (!options.isEmpty())
+            {
+                throw new IllegalArgumentException("TLS options need --tls-cert: " + options.keySet());
+            }
+            return null;
+        }
+        final String key = options.get("--tls-key");
+        com.wodian.net.tls.TlsSettings settings = com.wodian.net.tls.TlsSettings.withCertificate(
+            Paths.get(certificate), null == key ? null : Paths.get(key));
+        if (options.containsKey("--tls-trust"))
+        {
+            settings = settings.trust(Paths.get(options.get("--tls-trust")));
+        }
+        if (options.containsKey("--tls-password"))
+        {
+            settings = settings.keyStorePassword(options.get("--tls-password").toCharArray());
+        }
+        if (options.containsKey("--tls-client-auth"))
+        {
+            settings = settings.clientAuth(com.wodian.net.tls.TlsSettings.ClientAuth.valueOf(
+                options.get("--tls-client-auth").trim().toUpperCase(java.util.Locale.ROOT)));
+        }
+        if (com.wodian.net.tls.TlsSettings.ClientAuth.NONE != settings.clientAuth() && null == settings.trustFile())
+        {
+            throw new IllegalArgumentException("--tls-client-auth " + settings.clientAuth() +
+                " needs --tls-trust (the CA that issued the client certificates)");
+        }
+        return settings;
     }
 
     private static int parsePort(final String value)

@@ -173,7 +173,7 @@ public final class WodianServer implements AutoCloseable
             receiver = new ReceiverAgent(serverChannel, sessions,
                 new InputPublisher(inputRing, config.epochClock(), counters), closeRequests, config, activity,
                 counters, tlsContext);
-            gateways = newGateways(config, receiver);
+            gateways = newGateways(config, receiver, tlsContext);
             wakeup = PipelineTopology.Wakeup.of(config, receiver);
         }
         catch (final IOException | RuntimeException ex)
@@ -290,7 +290,8 @@ public final class WodianServer implements AutoCloseable
     }
 
     /** The protocol gateways, each with its index in its session ids, sharing the receiver's publisher. */
-    private static GatewayAgent[] newGateways(final ServerConfig config, final ReceiverAgent receiver)
+    private static GatewayAgent[] newGateways(final ServerConfig config, final ReceiverAgent receiver,
+        final TlsContext tlsContext)
         throws IOException
     {
         final List<GatewayFactory> factories = config.gatewayFactories();
@@ -298,7 +299,7 @@ public final class WodianServer implements AutoCloseable
         for (int i = 0; i < gateways.length; i++)
         {
             gateways[i] = factories.get(i).newGateway(
-                new GatewayContext(i, receiver.publisher(), receiver.selector()));
+                new GatewayContext(i, receiver.publisher(), receiver.selector(), tlsContext));
         }
         return gateways;
     }

@@ -22,7 +22,7 @@ class ServerConfigSummaryTest
     {
         final ServerConfig alone = new ServerConfig().dataDir(Path.of("/var/wodian")).host("127.0.0.1").port(7701);
         assertEquals("data /var/wodian, listening on 127.0.0.1:7701, compact threads, durability sync, logon required, " +
-            "running alone, snapshots off", alone.summary());
+            "clear text, running alone, snapshots off", alone.summary());
 
         final InetSocketAddress[] peers = {new InetSocketAddress("127.0.0.1", 1), new InetSocketAddress("127.0.0.1", 2),
             new InetSocketAddress("127.0.0.1", 3)};

@@ -1,0 +1,51 @@
+package com.wodian.tools;
+
+import com.wodian.net.client.ClientConfig;
+import com.wodian.net.tls.TlsSettings;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A client's TLS options, shared by the commands that connect to a server's POS port (docs/security.md): the CA
+ * file to trust turns TLS on; a certificate and key add a client certificate (mutual TLS).
+ */
+final class TlsClientOptions
+{
+    @Option(names = "--tls-trust", scope = ScopeType.INHERIT, description = "speak TLS, trusting the CA " +
+        "certificates in this PEM file (e.g. ca.pem of 'wodian certs'); without it the connection is clear text")
+    Path trustFile;
+
+    @Option(names = "--tls-cert", scope = ScopeType.INHERIT,
+        description = "client certificate chain (PEM) for mutual TLS, e.g. terminal-11.pem of 'wodian certs'")
+    Path certificateFile;
+
+    @Option(names = "--tls-key", scope = ScopeType.INHERIT, description = "private key (PEM PKCS#8) of --tls-cert")
+    Path keyFile;
+
+    /** A client config for {@code host:port} with TLS when asked for. */
+    ClientConfig clientConfig(final String host, final int port) throws IOException
+    {
+        final ClientConfig config = new ClientConfig().node(host, port);
+        final TlsSettings settings = settings();
+        return null == settings ? config : config.tls(settings);
+    }
+
+    /** Null for clear text. */
+    TlsSettings settings()
+    {
+        if (null == trustFile)
+        {
+            if (null != certificateFile)
+            {
+                throw new IllegalArgumentException("--tls-cert needs --tls-trust (the CA of the server)");
+            }
+            return null;
+        }
+        final TlsSettings settings = null == certificateFile ? TlsSettings.client() :
+            TlsSettings.withCertificate(certificateFile, keyFile);
+        return settings.trust(trustFile);
+    }
+}

@@ -1,0 +1,64 @@
+package com.wodian.tools;
+
+import com.wodian.net.tls.TlsContext;
+import com.wodian.net.tls.TlsSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code wodian certs} makes a CA and certificates that load as TLS key material, and {@code wodian pos} talks TLS
+ * with them to a server that requires TLS (the demo's embedded server).
+ */
+class CertsCommandTest
+{
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void issuedCertificatesLoadAndPosSpeaksTls(@TempDir final Path dir) throws Exception
+    {
+        final Path pki = dir.resolve("pki");
+        final CliTest.Run certs = CliTest.wodian("certs", "--dir", pki.toString(), "--server", "--terminals", "11",
+            "--admins", "1", "--nodes", "0,1");
+        assertEquals(0, certs.exitCode(), certs.out());
+        for (final String name : new String[] {"ca", "server", "terminal-11", "admin-1", "node-0", "node-1"})
+        {
+            assertTrue(Files.isRegularFile(pki.resolve(name + ".pem")), name);
+            assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(pki.resolve(name + ".key"))), name);
+        }
+        TlsContext.load(TlsSettings.withCertificate(pki.resolve("server.pem"), pki.resolve("server.key"))
+            .trust(pki.resolve("ca.pem")));
+        // A second run reuses the CA and reissues (rotation).
+        final String caBefore = Files.readString(pki.resolve("ca.pem"));
+        final String terminalBefore = Files.readString(pki.resolve("terminal-11.pem"));
+        assertEquals(0, CliTest.wodian("certs", "--dir", pki.toString(), "--terminals", "11").exitCode());
+        assertEquals(caBefore, Files.readString(pki.resolve("ca.pem")));
+        assertNotEquals(terminalBefore, Files.readString(pki.resolve("terminal-11.pem")));
+
+        final Path dataDir = dir.resolve("data");
+        try (EmbeddedServer server = EmbeddedServer.start(dataDir, null, null, true))
+        {
+            final Path tls = dataDir.resolve(EmbeddedServer.TLS_DIR_NAME);
+            final String port = Integer.toString(server.port());
+            final String secrets = dataDir.resolve(EmbeddedServer.CLIENT_SECRETS_FILE_NAME).toString();
+            final CliTest.Run overTls = CliTest.wodian("pos", "--port", port, "--credentials", secrets,
+                "--tls-trust", tls.resolve("ca.pem").toString(), "--tls-cert", tls.resolve("admin-1.pem").toString(),
+                "--tls-key", tls.resolve("admin-1.key").toString(), "register-consumer", "--consumer", "5");
+            assertEquals(0, overTls.exitCode(), overTls.out());
+            assertTrue(overTls.out().contains("code=OK"), overTls.out());
+            // Clear text to the TLS port does not get an answer.
+            final CliTest.Run clear = CliTest.wodian("pos", "--port", port, "--credentials", secrets, "--timeout-ms",
+                "10000", "register-consumer", "--consumer", "6");
+            assertEquals(WodianMain.EXIT_UNREACHABLE, clear.exitCode(), clear.out());
+        }
+    }
+}
