@@ -262,9 +262,9 @@ final class EngineQueries
                 .state(state == PaymentState.HELD.value() ? DistributionState.RUNNING :
                     state == PaymentState.CONFIRMED.value() ? DistributionState.DONE : DistributionState.NONE)
                 .amountFen(records.get(record, RecordTable.AMOUNT_FEN))
-                .paidFen(records.get(record, RecordTable.REFUNDED_FEN))
-                .recipients(records.get(record, RecordTable.AUX_B))
-                .consumptionFen(records.get(record, RecordTable.AUX_A));
+                .paidFen(records.get(record, RecordTable.DISTRIBUTED_FEN))
+                .recipients(records.get(record, RecordTable.RECIPIENTS_PAID))
+                .consumptionFen(records.get(record, RecordTable.CONSUMPTION_BASIS_FEN));
         }
         replies.send(encoder.encodedLength(), sink);
     }

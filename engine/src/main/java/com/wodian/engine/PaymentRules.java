@@ -184,7 +184,7 @@ final class PaymentRules
         records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
         records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
         records.set(record, RecordTable.AMOUNT_FEN, amountFen);
-        records.set(record, RecordTable.LINK_ID, terminalId);
+        records.set(record, RecordTable.TERMINAL_ID, terminalId);
         records.set(record, RecordTable.TTL_MS, ttlMs);
         records.set(record, RecordTable.VOUCHER_ID, voucherId);
         return record;
@@ -202,7 +202,7 @@ final class PaymentRules
         final boolean riskActive = risk.isActive(merchantIndex);
         final int homeIndex = (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX);
         risk.begin(context.sequence, context.nowMs, kind, records.get(record, RecordTable.KEY_A), consumerId,
-            records.get(record, RecordTable.LINK_ID), records.get(record, RecordTable.KEY_B), amountFen);
+            records.get(record, RecordTable.TERMINAL_ID), records.get(record, RecordTable.KEY_B), amountFen);
         ResultCode code = checkPartiesNotBlocked(merchantIndex, terminalIndex, consumerIndex);
         if (code != ResultCode.OK)
         {
@@ -363,7 +363,7 @@ final class PaymentRules
         {
             code = ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT;
         }
-        else if (records.get(record, RecordTable.LINK_ID) != terminalId)
+        else if (records.get(record, RecordTable.TERMINAL_ID) != terminalId)
         {
             code = ResultCode.EXISTS_WITH_DIFFERENT_TERMINAL;
         }
@@ -522,7 +522,7 @@ final class PaymentRules
             return;
         }
         records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
-        records.set(record, RecordTable.LINK_ID, terminalId);
+        records.set(record, RecordTable.TERMINAL_ID, terminalId);
         records.setKindAndFirstCode(record, TEMPLATE_CANCEL, ResultCode.OK_EMPTY_ROLLBACK.value());
         records.setState(record, PaymentState.CANCELLED_BEFORE_TRY.value());
         records.finish(record, context.nowMs);
@@ -553,7 +553,7 @@ final class PaymentRules
         final int existing = records.find(RecordTable.NAMESPACE_REFUND, merchantId, refundId);
         if (existing >= 0)
         {
-            if (records.get(existing, RecordTable.LINK_ID) != paymentId)
+            if (records.get(existing, RecordTable.REFUNDED_PAYMENT_ID) != paymentId)
             {
                 code = ResultCode.EXISTS_WITH_DIFFERENT_PAYMENT;
             }
@@ -587,7 +587,7 @@ final class PaymentRules
         final long paymentId, final int merchantIndex, final long amountFen)
     {
         records.set(refund, RecordTable.MERCHANT_INDEX, merchantIndex);
-        records.set(refund, RecordTable.LINK_ID, paymentId);
+        records.set(refund, RecordTable.REFUNDED_PAYMENT_ID, paymentId);
         records.set(refund, RecordTable.AMOUNT_FEN, amountFen);
 
         final int payment = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);

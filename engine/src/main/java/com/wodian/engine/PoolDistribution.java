@@ -282,15 +282,15 @@ final class PoolDistribution
         }
         final int consumerIndex = (int)consumption.get(entry, ConsumptionBook.CONSUMER_INDEX);
         ledger.payDistributionShare(merchantIndex, consumerIndex, share, voucherMode, nowMs + voucherValidityMs);
-        records.set(record, RecordTable.REFUNDED_FEN, records.get(record, RecordTable.REFUNDED_FEN) + share);
-        records.set(record, RecordTable.AUX_B, records.get(record, RecordTable.AUX_B) + 1);
+        records.set(record, RecordTable.DISTRIBUTED_FEN, records.get(record, RecordTable.DISTRIBUTED_FEN) + share);
+        records.set(record, RecordTable.RECIPIENTS_PAID, records.get(record, RecordTable.RECIPIENTS_PAID) + 1);
     }
 
     private void finish(final long nowMs)
     {
-        if (records.get(record, RecordTable.REFUNDED_FEN) != amountFen)
+        if (records.get(record, RecordTable.DISTRIBUTED_FEN) != amountFen)
         {
-            throw new IllegalStateException("distribution paid " + records.get(record, RecordTable.REFUNDED_FEN) +
+            throw new IllegalStateException("distribution paid " + records.get(record, RecordTable.DISTRIBUTED_FEN) +
                 " of " + amountFen);
         }
         records.setState(record, PaymentState.CONFIRMED.value());

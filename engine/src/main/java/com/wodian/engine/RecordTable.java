@@ -29,7 +29,14 @@ final class RecordTable implements ExpiryQueue.Order
     static final int MERCHANT_INDEX = 4;
     static final int AMOUNT_FEN = 5;
     static final int REFUNDED_FEN = 6;
-    static final int LINK_ID = 7;                  // terminalId for payments, paymentId for refunds
+    /** Distributions: the amount paid out so far (the slot payments use for refunds). */
+    static final int DISTRIBUTED_FEN = 6;
+    /** Payments and empty rollbacks: the terminal of the command. */
+    static final int TERMINAL_ID = 7;
+    /** Refunds: the payment refunded. */
+    static final int REFUNDED_PAYMENT_ID = 7;
+    /** Distributions: the amount asked for (0: the whole pool), compared on a repeat. */
+    static final int REQUESTED_FEN = 7;
     static final int TTL_MS = 8;
     static final int EXPIRES_AT_MS = 9;
     static final int FINISHED_AT_MS = 10;
@@ -40,8 +47,10 @@ final class RecordTable implements ExpiryQueue.Order
     static final int FEE_FEN = 15;
     static final int VOUCHER_ID = 16;               // voucher applied to a payment, or issued by a redemption
     static final int VOUCHER_FEN = 17;              // its value: the non-cash part of a payment's amount
-    static final int AUX_A = 18;                    // distributions: consumption total the shares are computed from
-    static final int AUX_B = 19;                    // distributions: recipients paid
+    /** Distributions: the consumption total the shares are computed from. */
+    static final int CONSUMPTION_BASIS_FEN = 18;
+    /** Distributions: recipients paid so far. */
+    static final int RECIPIENTS_PAID = 19;
 
     private final long[] rows;
     // Each slot: hash32 << 32 | (record index + 1); 0 is empty. Keeping the hash in the slot lets a probe skip

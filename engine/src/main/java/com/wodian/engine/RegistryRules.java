@@ -1,6 +1,7 @@
 package com.wodian.engine;
 
 import com.wodian.engine.risk.RiskControl;
+import com.wodian.protocol.sbe.BooleanType;
 import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.MerchantTrade;
 import com.wodian.protocol.sbe.PartyType;
@@ -37,6 +38,14 @@ final class RegistryRules
         this.replies = replies;
     }
 
+    private static final short TRUE = BooleanType.TRUE.value();
+
+    /** A wire boolean holds FALSE or TRUE; anything else is a malformed message. */
+    static boolean isBoolean(final short value)
+    {
+        return value == BooleanType.FALSE.value() || value == TRUE;
+    }
+
     /** A merchant's rates: points per yuan in 0..100, basis points non-negative and together at most 100%. */
     static boolean validRates(final long pointsPerYuan, final long poolRateBps, final long allianceShareBps,
         final long platformFeeBps)
@@ -63,7 +72,7 @@ final class RegistryRules
         {
             code = ResultCode.INVALID_ID;
         }
-        else if ((allianceMember != 0 && allianceMember != 1) || trade < 0 || trade > MerchantTrade.OTHER.value())
+        else if (!isBoolean(allianceMember) || trade < 0 || trade > MerchantTrade.OTHER.value())
         {
             code = ResultCode.MALFORMED_MESSAGE;
         }
@@ -80,7 +89,7 @@ final class RegistryRules
                     merchants.get(existing, MerchantBook.POOL_RATE_BPS) == poolRateBps &&
                     merchants.get(existing, MerchantBook.ALLIANCE_SHARE_BPS) == allianceShareBps &&
                     merchants.get(existing, MerchantBook.PLATFORM_FEE_BPS) == platformFeeBps &&
-                    merchants.hasFlag(existing, MerchantBook.FLAG_ALLIANCE_MEMBER) == (allianceMember == 1) &&
+                    merchants.hasFlag(existing, MerchantBook.FLAG_ALLIANCE_MEMBER) == (allianceMember == TRUE) &&
                     risk.features.merchantProfiles.trade(existing) == trade &&
                     risk.features.merchantProfiles.areaCode(existing) == areaCode;
                 code = same ? ResultCode.OK : ResultCode.MERCHANT_EXISTS_WITH_DIFFERENT_FIELDS;
@@ -96,7 +105,7 @@ final class RegistryRules
                 merchants.set(index, MerchantBook.POOL_RATE_BPS, poolRateBps);
                 merchants.set(index, MerchantBook.ALLIANCE_SHARE_BPS, allianceShareBps);
                 merchants.set(index, MerchantBook.PLATFORM_FEE_BPS, platformFeeBps);
-                merchants.setFlag(index, MerchantBook.FLAG_ALLIANCE_MEMBER, allianceMember == 1);
+                merchants.setFlag(index, MerchantBook.FLAG_ALLIANCE_MEMBER, allianceMember == TRUE);
                 merchants.set(index, MerchantBook.DISTRIBUTION_MODE, DistributionMode.VOUCHER.value());
                 risk.merchantRegistered(index, trade, areaCode, context.nowMs);
                 code = ResultCode.OK;
@@ -177,7 +186,7 @@ final class RegistryRules
     {
         final int template = SetBlockedDecoder.TEMPLATE_ID;
         ResultCode code = ResultCode.OK;
-        if (blocked != 0 && blocked != 1)
+        if (!isBoolean(blocked))
         {
             code = ResultCode.MALFORMED_MESSAGE;
         }
@@ -190,7 +199,7 @@ final class RegistryRules
             }
             else
             {
-                consumers.setBlocked(index, blocked == 1);
+                consumers.setBlocked(index, blocked == TRUE);
             }
         }
         else if (partyType == PartyType.MERCHANT.value())
@@ -202,7 +211,7 @@ final class RegistryRules
             }
             else
             {
-                merchants.setFlag(index, MerchantBook.FLAG_BLOCKED, blocked == 1);
+                merchants.setFlag(index, MerchantBook.FLAG_BLOCKED, blocked == TRUE);
             }
         }
         else if (partyType == PartyType.TERMINAL.value())
@@ -214,7 +223,7 @@ final class RegistryRules
             }
             else
             {
-                terminals.setBlocked(index, blocked == 1);
+                terminals.setBlocked(index, blocked == TRUE);
             }
         }
         else

@@ -1,6 +1,7 @@
 package com.wodian.engine;
 
 import com.wodian.engine.risk.RiskControl;
+import com.wodian.protocol.sbe.BooleanType;
 import com.wodian.protocol.sbe.AdjustPointsDecoder;
 import com.wodian.protocol.sbe.DistributePoolDecoder;
 import com.wodian.protocol.sbe.DistributionMode;
@@ -67,7 +68,7 @@ final class RewardsRules
         {
             code = ResultCode.UNKNOWN_MERCHANT;
         }
-        else if ((allianceMember != 0 && allianceMember != 1) ||
+        else if (!RegistryRules.isBoolean(allianceMember) ||
             (distributionMode != DistributionMode.VOUCHER.value() &&
             distributionMode != DistributionMode.WALLET_REBATE.value()))
         {
@@ -86,7 +87,8 @@ final class RewardsRules
             merchants.set(merchantIndex, MerchantBook.POOL_RATE_BPS, poolRateBps);
             merchants.set(merchantIndex, MerchantBook.ALLIANCE_SHARE_BPS, allianceShareBps);
             merchants.set(merchantIndex, MerchantBook.PLATFORM_FEE_BPS, platformFeeBps);
-            merchants.setFlag(merchantIndex, MerchantBook.FLAG_ALLIANCE_MEMBER, allianceMember == 1);
+            merchants.setFlag(merchantIndex, MerchantBook.FLAG_ALLIANCE_MEMBER,
+                allianceMember == BooleanType.TRUE.value());
             merchants.set(merchantIndex, MerchantBook.DISTRIBUTION_MODE, distributionMode);
             merchants.set(merchantIndex, MerchantBook.VOUCHER_POINTS_COST, voucherPointsCost);
             merchants.set(merchantIndex, MerchantBook.VOUCHER_VALUE_FEN, voucherPointsCost > 0 ? voucherValueFen : 0);
@@ -295,7 +297,7 @@ final class RewardsRules
         final int existing = records.find(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId);
         if (existing >= 0)
         {
-            replies.ack(records.get(existing, RecordTable.LINK_ID) != amountFen ?
+            replies.ack(records.get(existing, RecordTable.REQUESTED_FEN) != amountFen ?
                 ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing)),
                 template, distributionId, sink);
             return;
@@ -321,7 +323,7 @@ final class RewardsRules
             return;
         }
         records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
-        records.set(record, RecordTable.LINK_ID, amountFen);
+        records.set(record, RecordTable.REQUESTED_FEN, amountFen);
         replies.ack(decideDistribution(record, merchantIndex, amountFen, voucherMode), template, distributionId, sink);
     }
 
@@ -356,7 +358,7 @@ final class RewardsRules
         ledger.startDistribution(merchantIndex, payFen);
         merchants.set(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, 0);
         records.set(record, RecordTable.AMOUNT_FEN, payFen);
-        records.set(record, RecordTable.AUX_A, basisFen);
+        records.set(record, RecordTable.CONSUMPTION_BASIS_FEN, basisFen);
         records.setState(record, PaymentState.HELD.value());
         final long ruleValidityMs = merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS);
         distribution.start(record, merchantIndex, epoch, payFen, basisFen, voucherMode,
