@@ -36,6 +36,7 @@ public final class Engine
     private final RewardsRules rewards;
     private final EngineState state;
     private final CommandAdapter adapter;
+    private final BatchPrefetcher prefetcher;
 
     public Engine(final EngineConfig config)
     {
@@ -51,6 +52,7 @@ public final class Engine
         this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger, replies),
             rewards, new RegistryRules(context, books, risk, replies), new RiskSettingsRules(books, risk, replies),
             new EngineQueries(context, state, books, risk, replies), replies);
+        this.prefetcher = new BatchPrefetcher(books);
     }
 
     public EngineConfig config()
@@ -86,6 +88,18 @@ public final class Engine
             distribution.step(config.distributionSliceEntries, context.nowMs);
         }
         adapter.onCommand(buffer, offset, length, sink);
+    }
+
+    /**
+     * The prefetch pass of a batch: call it for every input of a batch, in order, before applying them with
+     * {@link #onCommand}. It loads the cache lines each hot-path command will need and changes nothing, so the
+     * replies and the state hash are those of applying the inputs alone. {@code positionInBatch} is the input's index
+     * in the batch (0 first). Returns a value folded from the loads: keep it (add it to a field) so that the JIT
+     * cannot drop the loads.
+     */
+    public long prefetch(final DirectBuffer buffer, final int offset, final int length, final int positionInBatch)
+    {
+        return prefetcher.prefetch(buffer, offset, length, positionInBatch);
     }
 
     /**

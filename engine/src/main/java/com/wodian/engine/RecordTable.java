@@ -170,6 +170,31 @@ final class RecordTable implements ExpiryQueue.Order
         finish(record, nowMs);
     }
 
+    /**
+     * Loads the home index slot of a key and the meta line of the record it points to, changing nothing; returns a
+     * value folded from the loads. Used by the batch prefetch pass before a batch is applied.
+     */
+    long prefetch(final int namespace, final long keyA, final long keyB)
+    {
+        final long entry = index[hashOf(namespace, keyA, keyB) & indexMask];
+        return entry == 0 ? 0 : entry ^ rows[((int)entry - 1) * STRIDE + META];
+    }
+
+    /**
+     * Loads what the {@code ahead}-th insert from now will touch when the table is full: the index slot of the key it
+     * will forget and the record row it will reuse. A guess (an input may insert no key or two), so it only loads.
+     */
+    long prefetchEviction(final int ahead)
+    {
+        if (freeCount > ahead || ahead >= fifoSize)
+        {
+            return 0;
+        }
+        final int position = (fifoHead + ahead) & fifoMask;
+        final int record = finishedFifo[position];
+        return index[finishedFifoHash[position] & indexMask] ^ rows[record * STRIDE + META];
+    }
+
     /** Marks a record final: it becomes eligible to be forgotten after the retention period. */
     void finish(final int record, final long nowMs)
     {

@@ -24,8 +24,23 @@ class GoldenJournalTest
     private final UnsafeBuffer reply = new UnsafeBuffer(new byte[com.wodian.protocol.CommandCatalog.MAX_REPLY_LENGTH]);
     private int replyLength;
 
+    private long prefetched;
+
     @Test
     void goldenJournalReplaysWithByteIdenticalRepliesAndStateHashes() throws IOException
+    {
+        replay(0);
+    }
+
+    /** The batch path: each batch of 64 entries is prefetched before it is applied; nothing may change. */
+    @Test
+    void goldenJournalReplaysIdenticallyWithBatchPrefetch() throws IOException
+    {
+        replay(64);
+        assertTrue(prefetched != 0, "the prefetch pass loaded something");
+    }
+
+    private void replay(final int prefetchBatch) throws IOException
     {
         final UnsafeBuffer journal = new UnsafeBuffer(GoldenJournal.resource(GoldenJournal.JOURNAL));
         final GoldenJournal.ReplyReader replies = new GoldenJournal.ReplyReader(
@@ -42,6 +57,10 @@ class GoldenJournalTest
             final byte kind = replies.kind();
             if (kind == GoldenJournal.KIND_REPLY)
             {
+                if (prefetchBatch > 0 && entries % prefetchBatch == 0)
+                {
+                    prefetchAhead(engine, journal, position, prefetchBatch);
+                }
                 final long sequence = journal.getLong(position, ByteOrder.LITTLE_ENDIAN);
                 final int length = checkedPayloadLength(journal, position, crc, entries + 1);
                 final int payloadOffset = position + GoldenJournal.HEADER_LENGTH;
@@ -70,6 +89,18 @@ class GoldenJournalTest
         final String counts = entries + " entries, " + queries + " queries, " + checkpoints + " checkpoints";
         assertTrue(entries > GoldenJournalRecorder.COMMANDS && queries > 1_000 && checkpoints > 50, counts);
         engine.verifyInvariants();
+    }
+
+    /** The prefetch pass over the next {@code batch} journal entries from {@code position} (fewer at the end). */
+    private void prefetchAhead(final Engine engine, final UnsafeBuffer journal, final int position, final int batch)
+    {
+        int at = position;
+        for (int i = 0; i < batch && at < journal.capacity(); i++)
+        {
+            final int length = journal.getInt(at + 16, ByteOrder.LITTLE_ENDIAN);
+            prefetched += engine.prefetch(journal, at + GoldenJournal.HEADER_LENGTH, length, i);
+            at += GoldenJournal.HEADER_LENGTH + length;
+        }
     }
 
     /** Checks the entry header as the journal reader does and returns the payload length. */
