@@ -290,6 +290,68 @@ public final class ChronicleJournal implements AutoCloseable
         return dir;
     }
 
+    /**
+     * One roll-cycle file of the journal and the sequences it holds.
+     *
+     * @param cycle         Chronicle's cycle number.
+     * @param file          the cycle's file (it exists when listed).
+     * @param firstSequence sequence of its first intact entry.
+     * @param lastSequence  sequence of its last entry: the next cycle's first minus one, or the journal's last.
+     */
+    public record CycleFile(int cycle, Path file, long firstSequence, long lastSequence)
+    {
+    }
+
+    /**
+     * @return the journal's roll-cycle files, oldest first, with their sequence ranges (for retention). A cycle
+     * whose file name cannot be derived or whose first entry cannot be read ends the list there: what follows it is
+     * not offered for removal.
+     */
+    public java.util.List<CycleFile> cycleFiles()
+    {
+        final java.util.List<CycleFile> files = new java.util.ArrayList<>();
+        final RollCycle rollCycle = queue.rollCycle();
+        final int firstCycle = queue.firstCycle();
+        final int lastCycle = queue.lastCycle();
+        if (firstCycle == Integer.MAX_VALUE || lastCycle == Integer.MIN_VALUE)
+        {
+            return files;
+        }
+        final java.time.format.DateTimeFormatter names =
+            java.time.format.DateTimeFormatter.ofPattern(rollCycle.format()).withZone(java.time.ZoneOffset.UTC);
+        final java.util.List<int[]> cycles = new java.util.ArrayList<>();
+        final java.util.List<Long> firstSequences = new java.util.ArrayList<>();
+        synchronized (seekVerifier)
+        {
+            try (ExcerptTailer tailer = queue.createTailer())
+            {
+                for (final Long cycle : queue.listCyclesBetween(firstCycle, lastCycle))
+                {
+                    final long first = probe(tailer, rollCycle.toIndex(cycle.intValue(), 0));
+                    if (first == Long.MAX_VALUE)
+                    {
+                        break;
+                    }
+                    cycles.add(new int[] {cycle.intValue()});
+                    firstSequences.add(first);
+                }
+            }
+        }
+        for (int i = 0; i < cycles.size(); i++)
+        {
+            final int cycle = cycles.get(i)[0];
+            final Path file = dir.resolve(names.format(
+                java.time.Instant.ofEpochMilli((long)cycle * rollCycle.lengthInMillis())) + ".cq4");
+            if (!Files.isRegularFile(file))
+            {
+                break;
+            }
+            final long last = i + 1 < cycles.size() ? firstSequences.get(i + 1) - 1 : lastSequence();
+            files.add(new CycleFile(cycle, file, firstSequences.get(i), last));
+        }
+        return files;
+    }
+
     private static long drain(final JournalTailer tailer, final JournalEntryHandler handler)
     {
         long deliveredCount = 0;

@@ -81,13 +81,13 @@ public final class JournalConfig
     }
 
     /**
-     * Clock that decides when Chronicle Queue rolls to a new file. Only tests change it, to roll on demand; the
-     * entries' own timestamps come from the caller and are unaffected.
+     * Clock that decides when Chronicle Queue rolls to a new file. Only tests change it (here and in tools), to roll
+     * on demand; the entries' own timestamps come from the caller and are unaffected.
      *
      * @param rollClock the clock.
      * @return a copy of this config with the given clock.
      */
-    JournalConfig withRollClock(final TimeProvider rollClock)
+    public JournalConfig withRollClock(final TimeProvider rollClock)
     {
         return new JournalConfig(dir, durabilityPolicy, rollCycle, rollClock);
     }

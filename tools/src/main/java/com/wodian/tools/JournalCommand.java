@@ -32,7 +32,8 @@ import java.util.concurrent.Callable;
 
 /** Journal inspection: dump (filtered, text or JSON lines), verify (entries, invariants, snapshots), replay. */
 @Command(name = "journal", description = "Inspect, verify and replay a journal.",
-    subcommands = {JournalCommand.Dump.class, JournalCommand.Verify.class, JournalCommand.Replay.class})
+    subcommands = {JournalCommand.Dump.class, JournalCommand.Verify.class, JournalCommand.Replay.class,
+        JournalPruneCommand.class})
 public final class JournalCommand implements Runnable
 {
     @CommandLine.Spec
@@ -42,7 +43,7 @@ public final class JournalCommand implements Runnable
     public void run()
     {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "name a journal subcommand (dump, verify, replay)");
+            "name a journal subcommand (dump, verify, replay, prune)");
     }
 
     /** Where a server keeps its journal inside its data directory (see {@link #journalDir(Path)}). */

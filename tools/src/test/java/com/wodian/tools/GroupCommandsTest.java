@@ -128,7 +128,37 @@ class GroupCommandsTest
         final CliTest.Run refused = CliTest.wodian("promote", "--peers", peers.toString(), "--node", "7");
         assertEquals(WodianMain.EXIT_REFUSED, refused.exitCode(), refused.out());
 
+        assertPruneAsksEveryNode(dir, peers.toString());
+
         assertStandbysNameThePrimary(nodeIdOfPrimary(awaitOnePrimary(peers.toString())));
+    }
+
+    /**
+     * {@code journal prune} on a group member: it refuses unless --peers names every node, and with all of them it
+     * takes the group's lowest applied index (the journal here is one file, being written: nothing goes).
+     */
+    private void assertPruneAsksEveryNode(final Path dir, final String peers) throws Exception
+    {
+        final int primary = nodeIdOfPrimary(awaitOnePrimary(peers));
+        final CliTest.Run marker = CliTest.wodian("snapshot", "take", "--port",
+            Integer.toString(servers[primary].port()));
+        assertEquals(WodianMain.EXIT_OK, marker.exitCode(), marker.out());
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (null == servers[0].snapshotAgent() || servers[0].snapshotAgent().snapshotCount() == 0)
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                fail("node 0 took no snapshot after a journaled TakeSnapshot");
+            }
+            Thread.sleep(20);
+        }
+        final String node0 = dir.resolve("node0").toString();
+        final CliTest.Run partial = CliTest.wodian("journal", "prune", "--data", node0, "--peers",
+            peers.substring(0, peers.lastIndexOf(',')));
+        assertEquals(WodianMain.EXIT_UNREACHABLE, partial.exitCode(), partial.out());
+        final CliTest.Run all = CliTest.wodian("journal", "prune", "--data", node0, "--peers", peers, "--dry-run");
+        assertEquals(WodianMain.EXIT_OK, all.exitCode(), all.out());
+        assertTrue(all.out().contains("lowest applied index in the group") && all.out().contains("keep "), all.out());
     }
 
     /**

@@ -66,6 +66,32 @@ public final class ConsensusNode
         final RandomGenerator random,
         final long nowMs)
     {
+        this(nodeId, groupSize, config, log, termStore, outbox, commitListener, random, nowMs, 0);
+    }
+
+    /**
+     * Restarts a node whose state machine was recovered up to {@code committedIndex}, an index known to be committed
+     * (a snapshot's, or the stored commit mark): the commit index starts there, the commit listener is called only
+     * for entries after it, and a refusal's conflict hint never points below it. Raft with log compaction does the
+     * same with its snapshot's last index; it is what keeps a restarted standby from asking the primary for entries
+     * journal retention may have removed.
+     */
+    public ConsensusNode(
+        final int nodeId,
+        final int groupSize,
+        final ConsensusConfig config,
+        final ReplicaLog log,
+        final TermStore termStore,
+        final ConsensusOutbox outbox,
+        final CommitListener commitListener,
+        final RandomGenerator random,
+        final long nowMs,
+        final long committedIndex)
+    {
+        if (committedIndex < 0 || committedIndex > log.lastIndex())
+        {
+            throw new IllegalArgumentException("committed index " + committedIndex + " not in 0.." + log.lastIndex());
+        }
         if (groupSize < 1 || nodeId < 0 || nodeId >= groupSize)
         {
             throw new IllegalArgumentException("nodeId " + nodeId + " not in a group of " + groupSize);
@@ -86,6 +112,8 @@ public final class ConsensusNode
         this.probing = new boolean[groupSize];
         this.commitScratch = new long[groupSize];
         this.voteGranted = new boolean[groupSize];
+        this.commitIndex = committedIndex;
+        this.lastAppliedIndex = committedIndex;
         resetElectionDeadline(nowMs);
     }
 
@@ -451,9 +479,11 @@ public final class ConsensusNode
         }
 
         final long lastNewIndex = prevIndex + entryCount;
-        if (leaderCommitIndex > commitIndex)
+        // Only forward: a late message (a lower lastNewIndex) must not move the commit index back.
+        final long newCommitIndex = Math.min(leaderCommitIndex, lastNewIndex);
+        if (newCommitIndex > commitIndex)
         {
-            commitIndex = Math.min(leaderCommitIndex, lastNewIndex);
+            commitIndex = newCommitIndex;
             applyCommitted();
         }
         replyAppend(fromNodeId, true, lastNewIndex, 0);

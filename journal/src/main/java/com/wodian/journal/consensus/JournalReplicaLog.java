@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 import com.wodian.journal.ChronicleJournal;
@@ -115,8 +116,13 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
     private JournalTailer readTailer;
     private long lastIndex;
     private long durableIndex;
-    private long truncationCount;
-    private boolean closed;
+    private volatile long truncationCount;
+    private volatile boolean closed;
+    /**
+     * Held by a reader on another thread (the snapshotter) while it reads the journal, and by this log while it
+     * replaces or closes the journal: the reader never sees a journal closed under it.
+     */
+    private final ReentrantLock readerLock = new ReentrantLock();
 
     private JournalReplicaLog(
         final Path dataDir,
@@ -384,11 +390,12 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
 
         final long number = truncationCount + 1;
         final Path superseded = dataDir.resolve(SUPERSEDED_DIR_PREFIX + number);
-        journal.close();
-        journal = null;
-        writer = null;
+        readerLock.lock();
         try
         {
+            journal.close();
+            journal = null;
+            writer = null;
             move(journalDir, superseded);
             move(rewriteDir, journalDir);
             forceDirectory(dataDir);
@@ -407,6 +414,10 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
             // Without its journal this log cannot go on; reopening it (open) finishes or discards the rewrite.
             close();
             throw ex;
+        }
+        finally
+        {
+            readerLock.unlock();
         }
         for (int slot = 0; slot < windowEntries; slot++)
         {
@@ -470,15 +481,46 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
     {
         if (!closed)
         {
-            closed = true;
-            closeReadTailer();
-            if (null != journal)
+            readerLock.lock();
+            try
             {
-                journal.close();
-                journal = null;
-                writer = null;
+                closed = true;
+                closeReadTailer();
+                if (null != journal)
+                {
+                    journal.close();
+                    journal = null;
+                    writer = null;
+                }
+            }
+            finally
+            {
+                readerLock.unlock();
             }
         }
+    }
+
+    /**
+     * For one reader on another thread (the snapshotter): hold this lock while reading {@link #journalForReader()};
+     * a truncation (which replaces the journal) and {@link #close()} wait for it. Hold it briefly: the replication
+     * thread may be waiting.
+     */
+    public ReentrantLock readerLock()
+    {
+        return readerLock;
+    }
+
+    /**
+     * @return with {@link #readerLock()} held: the journal now holding the log, or null when this log is closed.
+     * A change of {@link #truncationCount()} means it was replaced: a reader's tailer on the old one must be reopened.
+     */
+    public ChronicleJournal journalForReader()
+    {
+        if (!readerLock.isHeldByCurrentThread())
+        {
+            throw new IllegalStateException("journalForReader needs the reader lock");
+        }
+        return closed ? null : journal;
     }
 
     private void openJournal()

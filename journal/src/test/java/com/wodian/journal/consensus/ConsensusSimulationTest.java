@@ -36,6 +36,7 @@ class ConsensusSimulationTest
         int elections = 0;
         int transfersStarted = 0;
         int transfersWon = 0;
+        int prunes = 0;
         final int seeds = seedCount(2_000);
         for (long seed = firstSeed(); seed < firstSeed() + seeds; seed++)
         {
@@ -46,16 +47,18 @@ class ConsensusSimulationTest
             elections += result.elections();
             transfersStarted += result.transfersStarted();
             transfersWon += result.transfersWon();
+            prunes += result.prunes();
             failovers.addAll(result.failoverMs());
         }
         assertTrue(acked > seeds * 10, "too few commands acknowledged for the run to mean anything: " + acked);
         assertTrue(transfersWon > 0 || seeds < 100, "no leadership transfer succeeded in " + transfersStarted);
+        assertTrue(prunes > 0 || seeds < 100, "journal retention never ran");
         Collections.sort(failovers);
         System.out.printf("consensus simulation: %d seeds, %d acknowledged commands, %d elections, %d leader " +
                 "losses followed by a success; simulated failover ms p50 %d p99 %d max %d; leadership transfers " +
-                "%d started, %d won by their target in the next term%n",
+                "%d started, %d won by their target in the next term; %d retention passes%n",
             seeds, acked, elections, failovers.size(), percentile(failovers, 0.50), percentile(failovers, 0.99),
-            failovers.isEmpty() ? -1 : failovers.get(failovers.size() - 1), transfersStarted, transfersWon);
+            failovers.isEmpty() ? -1 : failovers.get(failovers.size() - 1), transfersStarted, transfersWon, prunes);
     }
 
     @Test

@@ -31,7 +31,8 @@ final class GroupSimulation
         long commitIndex,
         int transfersStarted,
         int transfersWon,
-        int ackSetChanges)
+        int ackSetChanges,
+        int prunes)
     {
     }
 
@@ -56,6 +57,15 @@ final class GroupSimulation
     private final MemoryTermStore[] termStores;
     private final ConsensusNode[] nodes;
     private final Applied[] applied;
+    /** Each node's newest snapshot of its state machine (durable: it survives a crash), or null. */
+    private final Applied[] snapshots;
+    /** Each node's commit mark: a durable lower bound of its commit index, stored now and then as the server does. */
+    private final long[] commitMarks;
+    /** A retention pass waiting for its second look at the group (as {@code wodian journal prune} does). */
+    private long retentionFloor = -1;
+    private int retentionNode = -1;
+    private long retentionAtMs;
+    private int prunes;
     /** Each node's acknowledgement rule: the server's own class, volatile like the server's (rebuilt on restart). */
     private final AcknowledgementRule[] ackRules;
     private int ackSetChanges;
@@ -112,6 +122,8 @@ final class GroupSimulation
         this.termStores = new MemoryTermStore[groupSize];
         this.nodes = new ConsensusNode[groupSize];
         this.applied = new Applied[groupSize];
+        this.snapshots = new Applied[groupSize];
+        this.commitMarks = new long[groupSize];
         this.up = new boolean[groupSize];
         this.flushDue = new boolean[groupSize];
         this.lastIndexAtTransfer = new long[groupSize];
@@ -226,14 +238,23 @@ final class GroupSimulation
         checkSafety();
     }
 
+    /**
+     * Starts (or restarts) a node as the server does: its state machine from its newest snapshot plus its own log up
+     * to its commit mark, and its consensus node told that index is committed.
+     */
     private void start(final int id)
     {
-        final Applied state = new Applied(id);
+        final Applied state = null == snapshots[id] ? new Applied(id) : snapshots[id].copy();
+        final long committed = Math.max(state.lastIndex, Math.min(commitMarks[id], logs[id].lastIndex()));
+        for (long index = state.lastIndex + 1; index <= committed; index++)
+        {
+            state.onCommitted(index, logs[id].termAt(index), logs[id].payloadAt(index));
+        }
         applied[id] = state;
         up[id] = true;
         pendingByNode.get(id).clear();
         nodes[id] = new ConsensusNode(id, groupSize, config, logs[id], termStores[id],
-            ConsensusMessage.outbox((to, message) -> send(id, to, message)), state, random.split(), nowMs);
+            ConsensusMessage.outbox((to, message) -> send(id, to, message)), state, random.split(), nowMs, committed);
         ackRules[id] = new AcknowledgementRule(ackPolicy, id, groupSize, laggingEntriesMax, silentMsMax);
         lastRole[id] = Role.FOLLOWER;
     }
@@ -277,6 +298,7 @@ final class GroupSimulation
         {
             startTransfer();
         }
+        snapshotsAndRetention();
         if (random.nextInt(3_000) == 0)
         {
             final int from = random.nextInt(groupSize);
@@ -296,6 +318,74 @@ final class GroupSimulation
                 }
             }
         }
+    }
+
+    /**
+     * The durable state the server keeps besides its log: commit marks (every 200 ms), snapshots taken at a node's
+     * committed and applied index (now and then), and journal retention by the product's rule: a node's log loses the
+     * payloads below min(its snapshot, the lowest applied index of every node), the group looked at twice a second
+     * apart with every node up both times (see JournalRetention and {@code wodian journal prune}). A node that then
+     * needs a removed entry fails the run: the leader sending one, or a node applying one.
+     */
+    private void snapshotsAndRetention()
+    {
+        if (nowMs % 200 == 0)
+        {
+            for (int id = 0; id < groupSize; id++)
+            {
+                if (up[id])
+                {
+                    commitMarks[id] = Math.max(commitMarks[id], Math.min(nodes[id].commitIndex(),
+                        applied[id].lastIndex));
+                }
+            }
+        }
+        if (random.nextInt(150) == 0)
+        {
+            final int id = random.nextInt(groupSize);
+            if (up[id] && applied[id].lastIndex > 0)
+            {
+                snapshots[id] = applied[id].copy();
+            }
+        }
+        if (retentionNode < 0 && random.nextInt(300) == 0 && allUp())
+        {
+            retentionNode = random.nextInt(groupSize);
+            retentionFloor = lowestApplied();
+            retentionAtMs = nowMs;
+        }
+        else if (retentionNode >= 0 && nowMs - retentionAtMs >= 1_000)
+        {
+            final Applied snapshot = snapshots[retentionNode];
+            if (allUp() && null != snapshot)
+            {
+                logs[retentionNode].pruneBelow(Math.min(snapshot.lastIndex, retentionFloor));
+                prunes++;
+            }
+            retentionNode = -1;
+        }
+    }
+
+    private boolean allUp()
+    {
+        for (int id = 0; id < groupSize; id++)
+        {
+            if (!up[id])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long lowestApplied()
+    {
+        long lowest = Long.MAX_VALUE;
+        for (int id = 0; id < groupSize; id++)
+        {
+            lowest = Math.min(lowest, applied[id].lastIndex);
+        }
+        return lowest;
     }
 
     /**
@@ -369,6 +459,17 @@ final class GroupSimulation
     /** Endpoint ids: 0..groupSize-1 are nodes, groupSize + c is client c. */
     private void send(final int from, final int to, final Object message)
     {
+        if (message instanceof ConsensusMessage.AppendEntries append)
+        {
+            for (final long payload : append.entryPayloads())
+            {
+                if (payload == MemoryReplicaLog.PRUNED)
+                {
+                    fail("retention: node " + from + " had to send node " + to + " an entry it had removed (after " +
+                        append.prevLogIndex() + ")");
+                }
+            }
+        }
         if (from < groupSize && to < groupSize && linkCut[from][to])
         {
             return;
@@ -582,12 +683,25 @@ final class GroupSimulation
             this.nodeId = nodeId;
         }
 
+        Applied copy()
+        {
+            final Applied copy = new Applied(nodeId);
+            copy.keys.addAll(keys);
+            copy.hash = hash;
+            copy.lastIndex = lastIndex;
+            return copy;
+        }
+
         @Override
         public void onCommitted(final long index, final long term, final long payload)
         {
             if (index != lastIndex + 1)
             {
                 fail("node " + nodeId + " applied index " + index + " after " + lastIndex);
+            }
+            if (payload == MemoryReplicaLog.PRUNED)
+            {
+                fail("retention: node " + nodeId + " applies index " + index + ", which its log no longer holds");
             }
             lastIndex = index;
             if (index <= committed.size())
@@ -648,7 +762,9 @@ final class GroupSimulation
         }
         for (int i = 1; i <= committed.size(); i++)
         {
-            if (log.termAt(i) != committed.get(i - 1)[0] || log.payloadAt(i) != committed.get(i - 1)[1])
+            final long payload = log.payloadAt(i); // PRUNED: removed by retention, compared where still held
+            if (log.termAt(i) != committed.get(i - 1)[0] ||
+                (payload != MemoryReplicaLog.PRUNED && payload != committed.get(i - 1)[1]))
             {
                 fail("leader completeness: new leader " + id + " lacks committed index " + i);
             }
@@ -686,7 +802,11 @@ final class GroupSimulation
                 for (long i = shorter; i >= 1; i--)
                 {
                     final boolean sameTerm = logs[a].termAt(i) == logs[b].termAt(i);
-                    if (matchedAbove && (!sameTerm || logs[a].payloadAt(i) != logs[b].payloadAt(i)))
+                    final long payloadA = logs[a].payloadAt(i);
+                    final long payloadB = logs[b].payloadAt(i);
+                    final boolean samePayload = payloadA == payloadB || payloadA == MemoryReplicaLog.PRUNED ||
+                        payloadB == MemoryReplicaLog.PRUNED;
+                    if (matchedAbove && (!sameTerm || !samePayload))
                     {
                         fail("log matching: nodes " + a + " and " + b + " agree above index " + i +
                             " but differ at it");
@@ -727,7 +847,7 @@ final class GroupSimulation
             }
         }
         return new Result(seed, ackedKeys.size(), lost, elections, failoverMs, commit, transfersStarted, transfersWon,
-            ackSetChanges);
+            ackSetChanges, prunes);
     }
 
     private void fail(final String message)

@@ -8,9 +8,14 @@ import java.util.Arrays;
  */
 final class MemoryReplicaLog implements ReplicaLog
 {
+    /** What {@link #payloadAt} returns for an entry journal retention removed. */
+    static final long PRUNED = Long.MIN_VALUE;
+
     private long[] terms = new long[64];
     private long[] payloads = new long[64];
     private int size;
+    /** Entries below this index were removed by retention: their terms stay (the term history), payloads do not. */
+    private long retainedFrom = 1;
 
     @Override
     public long lastIndex()
@@ -33,7 +38,18 @@ final class MemoryReplicaLog implements ReplicaLog
     public long payloadAt(final long index)
     {
         check(index);
-        return payloads[(int)index - 1];
+        return index < retainedFrom ? PRUNED : payloads[(int)index - 1];
+    }
+
+    /** Journal retention: the payloads of entries below {@code index} are gone. */
+    void pruneBelow(final long index)
+    {
+        retainedFrom = Math.max(retainedFrom, Math.min(index, size + 1L));
+    }
+
+    long retainedFrom()
+    {
+        return retainedFrom;
     }
 
     @Override
@@ -57,6 +73,11 @@ final class MemoryReplicaLog implements ReplicaLog
     public void truncateFrom(final long index)
     {
         check(index);
+        if (index < retainedFrom)
+        {
+            throw new IllegalStateException("truncation from " + index + " below the retained entries " +
+                retainedFrom + ": retention removed committed entries only, so this cuts committed ones");
+        }
         size = (int)index - 1;
     }
 

@@ -36,7 +36,7 @@ public final class SnapshotAgent implements Agent
     /** Inputs applied per {@link #doWork()}: bounds the time between trigger checks. */
     private static final int INPUTS_PER_WORK_MAX = 1024;
 
-    private final ChronicleJournal journal;
+    private final FollowedJournal followed;
     private final SnapshotStore store;
     private final EngineConfig engineConfig;
     private final long intervalInputs;
@@ -47,6 +47,8 @@ public final class SnapshotAgent implements Agent
 
     private Engine engine;
     private JournalTailer tailer;
+    private long generation;
+    private long tailerChronicleIndex = -1;
     private long appliedSinceSnapshot;
     private long lastSnapshotMs;
     private boolean snapshotMarkerSeen;
@@ -75,7 +77,23 @@ public final class SnapshotAgent implements Agent
         final EpochClock clock,
         final System.Logger log)
     {
-        this.journal = journal;
+        this(FollowedJournal.of(journal), store, engineConfig, intervalInputs, intervalMs, clock, log);
+    }
+
+    /**
+     * As above, following a journal that a replica group shares: only up to its readable (committed and applied)
+     * sequence, reopening its tailer when a truncation replaced the journal.
+     */
+    public SnapshotAgent(
+        final FollowedJournal followed,
+        final SnapshotStore store,
+        final EngineConfig engineConfig,
+        final long intervalInputs,
+        final long intervalMs,
+        final EpochClock clock,
+        final System.Logger log)
+    {
+        this.followed = followed;
         this.store = store;
         this.engineConfig = engineConfig;
         this.intervalInputs = intervalInputs;
@@ -87,10 +105,26 @@ public final class SnapshotAgent implements Agent
     @Override
     public void onStart()
     {
-        final EngineRecovery.Result result = EngineRecovery.recover(journal, store, engineConfig,
-            (line) -> log.log(System.Logger.Level.WARNING, "snapshotter: " + line));
+        final EngineRecovery.Result result;
+        followed.lock();
+        try
+        {
+            generation = followed.generation();
+            final ChronicleJournal journal = followed.journal();
+            if (null == journal)
+            {
+                throw new IllegalStateException("the journal was closed before the snapshotter started");
+            }
+            result = EngineRecovery.recover(journal, store, engineConfig, followed.readableSequence(),
+                (line) -> log.log(System.Logger.Level.WARNING, "snapshotter: " + line));
+        }
+        finally
+        {
+            followed.unlock();
+        }
         engine = result.engine();
         tailer = result.tailer();
+        tailerChronicleIndex = tailer.lastChronicleIndex();
         appliedSequence = engine.lastSequence();
         lastSnapshot = result.snapshot();
         lastSnapshotMs = clock.time();
@@ -103,22 +137,14 @@ public final class SnapshotAgent implements Agent
     @Override
     public int doWork()
     {
-        int workCount = 0;
-        for (int i = 0; i < INPUTS_PER_WORK_MAX; i++)
-        {
-            if (0 == tailer.poll(applier, 1))
-            {
-                break;
-            }
-            workCount++;
-            if (snapshotMarkerSeen || (intervalInputs > 0 && appliedSinceSnapshot >= intervalInputs))
-            {
-                snapshotMarkerSeen = false;
-                takeSnapshot();
-                return workCount + 1;
-            }
-        }
+        int workCount = applyReadable();
         appliedSequence = engine.lastSequence();
+        if (snapshotMarkerSeen || (intervalInputs > 0 && appliedSinceSnapshot >= intervalInputs))
+        {
+            snapshotMarkerSeen = false;
+            takeSnapshot();
+            return workCount + 1;
+        }
 
         if (snapshotRequested ||
             (intervalMs > 0 && appliedSinceSnapshot > 0 && clock.time() - lastSnapshotMs >= intervalMs))
@@ -133,10 +159,62 @@ public final class SnapshotAgent implements Agent
     @Override
     public void onClose()
     {
-        if (null != tailer)
+        followed.lock();
+        try
         {
-            tailer.close();
+            if (null != tailer)
+            {
+                tailer.close();
+                tailer = null;
+            }
         }
+        finally
+        {
+            followed.unlock();
+        }
+    }
+
+    /**
+     * Applies up to {@link #INPUTS_PER_WORK_MAX} readable entries under the journal's lock, stopping after a
+     * snapshot trigger so that the snapshot is at that exact sequence; reopens the tailer on a replaced journal.
+     */
+    private int applyReadable()
+    {
+        int workCount = 0;
+        followed.lock();
+        try
+        {
+            final ChronicleJournal journal = followed.journal();
+            if (null == journal || null == tailer)
+            {
+                return 0; // stopping
+            }
+            if (followed.generation() != generation)
+            {
+                // A truncation replaced the journal; it only cut entries above the readable sequence, so the
+                // entries this engine applied are in the new one, at the same sequences.
+                tailer.close();
+                tailer = null;
+                tailer = journal.tailer(engine.lastSequence() + 1, -1);
+                generation = followed.generation();
+            }
+            final long readable = followed.readableSequence();
+            while (workCount < INPUTS_PER_WORK_MAX && tailer.nextSequence() <= readable &&
+                !snapshotMarkerSeen && (intervalInputs <= 0 || appliedSinceSnapshot < intervalInputs))
+            {
+                if (0 == tailer.poll(applier, 1))
+                {
+                    break;
+                }
+                workCount++;
+            }
+            tailerChronicleIndex = tailer.lastChronicleIndex();
+        }
+        finally
+        {
+            followed.unlock();
+        }
+        return workCount;
     }
 
     @Override
@@ -216,13 +294,14 @@ public final class SnapshotAgent implements Agent
         appliedSequence = engine.lastSequence();
         if (null != lastSnapshot && lastSnapshot.journalSequence() == engine.lastSequence())
         {
+            appliedSinceSnapshot = 0;
             return;
         }
         final long startNs = System.nanoTime();
         final SnapshotInfo info;
         try
         {
-            info = EngineSnapshots.write(engine, store, tailer.lastChronicleIndex());
+            info = EngineSnapshots.write(engine, store, tailerChronicleIndex);
         }
         catch (final java.io.UncheckedIOException ex)
         {

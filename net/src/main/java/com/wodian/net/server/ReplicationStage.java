@@ -105,6 +105,8 @@ final class ReplicationStage implements Agent, EntryPayloads
     private long nextStatusMs;
     private final CommitMarkWriter commitMarkWriter;
     private boolean failed;
+    /** Committed and applied: the journal sequence up to which other threads (the snapshotter) may read. */
+    private volatile long committedAppliedIndex;
 
     /**
      * @param appliedIndex the journal index the engine was recovered to (the commit mark at most): entries after it
@@ -136,6 +138,7 @@ final class ReplicationStage implements Agent, EntryPayloads
         this.fatalErrorHandler = fatalErrorHandler;
         this.logger = logger;
         this.appliedIndex = appliedIndex;
+        this.committedAppliedIndex = appliedIndex; // recovered up to the commit mark at most: committed
         this.commitMarkWriter = new CommitMarkWriter(journalLog.journal().dir().getParent(), commitMarkIntervalMs,
             logger);
         this.noopLength = new CommandEncoder().tick(noop, 0);
@@ -150,9 +153,10 @@ final class ReplicationStage implements Agent, EntryPayloads
         journalLog.setPayloads(this);
         this.nowMs = clock.time();
         this.transport = transportFactory.newTransport(journalLog);
+        // The engine was recovered up to the commit mark at most: committed, so the node starts its commit index there.
         this.node = new ConsensusNode(group.nodeId(), group.groupSize(), group.consensus(), log, termStore,
             transport, (index, term, payload) -> { }, new SplittableRandom(System.nanoTime() ^ group.nodeId()),
-            nowMs);
+            nowMs, appliedIndex);
         publishStatus();
     }
 
@@ -219,7 +223,7 @@ final class ReplicationStage implements Agent, EntryPayloads
             publishStatus();
             nextStatusMs = nowMs + STATUS_INTERVAL_MS;
         }
-        commitMarkWriter.request(Math.min(node.commitIndex(), appliedIndex));
+        publishCommittedApplied();
         return work;
     }
 
@@ -234,6 +238,25 @@ final class ReplicationStage implements Agent, EntryPayloads
         CloseHelper.quietClose(commitMarkWriter);
         CloseHelper.quietClose(transport);
         CloseHelper.quietClose(journalLog);
+    }
+
+    /**
+     * @return the last journal index that is both committed (no truncation can remove it) and applied, as seen from
+     * any thread; it never goes down. The snapshotter reads the journal up to it.
+     */
+    long committedAppliedIndex()
+    {
+        return committedAppliedIndex;
+    }
+
+    private void publishCommittedApplied()
+    {
+        final long index = Math.min(node.commitIndex(), appliedIndex);
+        commitMarkWriter.request(index);
+        if (index > committedAppliedIndex)
+        {
+            committedAppliedIndex = index;
+        }
     }
 
     /** The journal index the engine has been handed, for shutdown and status. */

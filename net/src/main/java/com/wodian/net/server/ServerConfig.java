@@ -722,11 +722,6 @@ public final class ServerConfig
                 "--tls-key; docs/security.md) or, on a network you trust, pass --insecure");
         }
         snapshotConfig.validate();
-        if (null != replicaGroup && snapshotConfig.enabled())
-        {
-            // The snapshotter follows the journal, which in a group may hold entries never acknowledged.
-            throw new IllegalArgumentException("snapshots are not supported in a replica group yet: use --snapshots off");
-        }
         if (port < 0 || port > 65535)
         {
             throw new IllegalArgumentException("port must be in 0..65535: " + port);
@@ -806,7 +801,7 @@ public final class ServerConfig
             ", TLS (client certificates " + tls.clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ")") +
             (null == group ? ", running alone" : ", node " + group.nodeId() + " of a group of " +
             group.groupSize() + " (" + group.ackPolicy().displayName() + ")") +
-            ", snapshots " + (snapshotConfig.enabled() ? "on" : "off") +
+            ", snapshots " + (snapshotConfig.isEnabledFor(null != replicaGroup) ? "on" : "off") +
             (gatewayFactories.isEmpty() ? "" : ", " + gatewayFactories.size() + " extra gateway(s)");
     }
 

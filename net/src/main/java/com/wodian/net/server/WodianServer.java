@@ -15,6 +15,8 @@ import com.wodian.journal.consensus.FileTermStore;
 import com.wodian.journal.consensus.JournalReplicaLog;
 import com.wodian.net.replication.ReplicationTransport;
 import com.wodian.net.durability.EngineRecovery;
+import com.wodian.net.durability.FollowedJournal;
+import com.wodian.net.durability.CommittedJournal;
 import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.durability.SnapshotConfig;
 import com.wodian.net.metrics.MetricsHttpServer;
@@ -204,11 +206,14 @@ public final class WodianServer implements AutoCloseable
             engineHandler, replicationStage, receiver, sender, wakeup.waker()), stageFailureHandler,
             counters.scalar(ServerCounters.Scalar.ERRORS));
 
-        // 5. The snapshotter, if enabled: a replica engine on its own thread that follows the journal; it recovers by
-        //    itself (snapshot + tail) on that thread, so it does not delay the start.
-        if (config.snapshotConfig().enabled())
+        // 5. The snapshotter, if enabled (by default in a group): a replica engine on its own thread that follows the
+        //    journal (in a group only up to the committed and applied index); it recovers by itself (snapshot +
+        //    tail) on that thread, so it does not delay the start, and the serving engine never waits for it.
+        if (config.snapshotConfig().isEnabledFor(null != group))
         {
-            snapshotAgent = new SnapshotAgent(journal, snapshotStore, config.engineConfig(),
+            snapshotAgent = new SnapshotAgent(null == group ? FollowedJournal.of(journal) :
+                new CommittedJournal(replicaLog, replicationStage::committedAppliedIndex), snapshotStore,
+                config.engineConfig(),
                 config.snapshotConfig().intervalInputs(), config.snapshotConfig().intervalMs(), config.epochClock(),
                 LOG);
             snapshotRunner = PipelineTopology.startAgent(

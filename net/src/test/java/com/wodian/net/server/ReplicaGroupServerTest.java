@@ -4,6 +4,7 @@ import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.journal.consensus.ConsensusConfig;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
+import com.wodian.net.durability.SnapshotConfig;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.ClusterControlReplyDecoder;
 import com.wodian.protocol.sbe.ClusterStatusReplyDecoder;
@@ -46,6 +47,8 @@ class ReplicaGroupServerTest
     private final int[] clientPorts = new int[NODES];
     private final CommandEncoder encoder = new CommandEncoder();
     private AckPolicy policy = AckPolicy.QUORUM;
+    /** A snapshot every this many inputs on every node (0: the default interval). */
+    private long snapshotEveryInputs;
 
     @AfterEach
     void stopAll()
@@ -159,6 +162,67 @@ class ReplicaGroupServerTest
         }
     }
 
+    /**
+     * Snapshots are on by default in a group and taken by every node's snapshotter at committed sequences; a
+     * restarted standby and a restarted primary both start from a snapshot (not the whole journal) and converge to
+     * the same state hash with no acknowledged payment lost or applied twice.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void nodesTakeSnapshotsAndRestartFromThem() throws Exception
+    {
+        snapshotEveryInputs = 50;
+        for (int i = 0; i < NODES; i++)
+        {
+            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", freePort());
+        }
+        for (int i = 0; i < NODES; i++)
+        {
+            start(i);
+        }
+        final int primary = awaitPrimary(-1);
+        long paidFen = 0;
+        try (WodianClient client = groupClient())
+        {
+            final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+            requests.setUpParties();
+            for (int i = 0; i < 150; i++)
+            {
+                assertEquals(ResultCode.OK, requests.pay(1_000 + i, 5).code());
+                paidFen += 5;
+            }
+            awaitConverged();
+            for (int i = 0; i < NODES; i++)
+            {
+                final WodianServer server = servers[i];
+                assertTrue(server.config().snapshotConfig().isEnabledFor(true));
+                awaitTrue(() -> null != server.snapshotAgent() && server.snapshotAgent().snapshotCount() > 0,
+                    "node " + i + " took a snapshot");
+                assertTrue(server.snapshotAgent().lastSnapshot().journalSequence() <= status(i).appliedIndex(),
+                    "a snapshot is at a committed and applied sequence");
+            }
+
+            // A standby, then the primary, restart from their newest snapshot plus the tail.
+            final int standby = (primary + 1) % NODES;
+            for (final int node : new int[] {standby, primary})
+            {
+                servers[node].close();
+                servers[node] = null;
+                for (int i = 0; i < 20; i++)
+                {
+                    assertEquals(ResultCode.OK, requests.pay((node + 1) * 10_000 + i, 1).code());
+                    paidFen += 1;
+                }
+                start(node);
+                assertTrue(null != servers[node].recovery().snapshot(), "node " + node + " started from a snapshot");
+                awaitConverged();
+            }
+            assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+            assertEquals(ResultCode.OK, requests.pay(1_000, 5).code()); // a retry is not applied again
+            assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+        }
+    }
+
     private void start(final int nodeId) throws IOException
     {
         final ServerConfig config = ServerTestSupport.config(dir.resolve("node" + nodeId), ThreadingMode.COMPACT)
@@ -167,6 +231,10 @@ class ReplicaGroupServerTest
             .replicaGroup(new ReplicaGroupConfig("test", nodeId, replicationAddresses, policy,
                 new ConsensusConfig(300, 600, 50, 256), ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT,
                 ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT));
+        if (snapshotEveryInputs > 0)
+        {
+            config.snapshotConfig(new SnapshotConfig().intervalInputs(snapshotEveryInputs).retainCount(2));
+        }
         servers[nodeId] = WodianServer.launch(config);
         clientPorts[nodeId] = servers[nodeId].port();
     }

@@ -1,0 +1,187 @@
+package com.wodian.journal;
+
+import com.wodian.journal.ChronicleJournal.CycleFile;
+import com.wodian.journal.SnapshotStore.SnapshotInfo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Journal retention: which journal files recovery can no longer need, and removing (or archiving) them. The rule
+ * (docs/replication.md, "Journal retention"):
+ * <ul>
+ *     <li>a roll-cycle file may go only when every entry in it is below the <b>keep-from sequence</b>: on a single
+ *     server the journal sequence of the oldest valid snapshot kept (recovery from that snapshot seeks its entry and
+ *     replays every one after it, and an older valid snapshot is the fallback when a newer one is damaged); in a
+ *     replica group also no higher than the lowest index any node has applied (a standby is repaired from the
+ *     primary's journal after its position); with no valid snapshot, nothing goes;</li>
+ *     <li>the last cycle file (the one being written) never goes;</li>
+ *     <li>superseded journals ({@code journal.superseded-N}, left by truncations) are never read by recovery and go
+ *     too.</li>
+ * </ul>
+ */
+public final class JournalRetention
+{
+    /** What a prune would remove, and why the rest stays. */
+    public record Plan(long keepFromSequence, List<CycleFile> cycles, List<CycleFile> kept, List<Path> superseded)
+    {
+        public boolean isEmpty()
+        {
+            return cycles.isEmpty() && superseded.isEmpty();
+        }
+    }
+
+    private JournalRetention()
+    {
+    }
+
+    /**
+     * @return the journal sequence of the oldest snapshot in {@code store} whose file checks out whole (header,
+     * checksum of the payload), or -1 when there is none: then nothing may be pruned.
+     */
+    public static long oldestValidSnapshotSequence(final SnapshotStore store)
+    {
+        long oldest = -1;
+        for (final SnapshotInfo info : store.list())
+        {
+            final SnapshotInfo checked = SnapshotStore.inspect(info.file(), true);
+            if (checked.isValid() && (oldest < 0 || checked.journalSequence() < oldest))
+            {
+                oldest = checked.journalSequence();
+            }
+        }
+        return oldest;
+    }
+
+    /**
+     * @param keepFromSequence the lowest sequence anything may still need; negative (no valid snapshot): keep all.
+     */
+    public static Plan plan(final ChronicleJournal journal, final Path dataDir, final long keepFromSequence)
+    {
+        final List<CycleFile> removable = new ArrayList<>();
+        final List<CycleFile> kept = new ArrayList<>();
+        final List<CycleFile> cycles = journal.cycleFiles();
+        for (int i = 0; i < cycles.size(); i++)
+        {
+            final CycleFile cycle = cycles.get(i);
+            final boolean last = i == cycles.size() - 1;
+            final boolean removed = !last && keepFromSequence >= 0 && cycle.lastSequence() < keepFromSequence &&
+                removable.size() == i; // only a prefix: never a hole in the middle of the journal
+            (removed ? removable : kept).add(cycle);
+        }
+        return new Plan(keepFromSequence, removable, kept, supersededJournals(dataDir));
+    }
+
+    /**
+     * Removes what {@code plan} lists, or moves it under {@code archiveDir} (kept whole: a cycle file copied back
+     * into the journal directory, with the queue closed, restores it).
+     *
+     * @param archiveDir null to delete.
+     */
+    public static void apply(final Plan plan, final Path archiveDir)
+    {
+        try
+        {
+            for (final CycleFile cycle : plan.cycles())
+            {
+                final Path journalDir = cycle.file().getParent();
+                if (null == archiveDir)
+                {
+                    Files.delete(cycle.file());
+                }
+                else
+                {
+                    move(cycle.file(), archiveDir.resolve(journalDir.getFileName()).resolve(cycle.file().getFileName()));
+                }
+            }
+            for (final Path superseded : plan.superseded())
+            {
+                if (null == archiveDir)
+                {
+                    deleteRecursively(superseded);
+                }
+                else
+                {
+                    move(superseded, archiveDir.resolve(superseded.getFileName()));
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("prune failed", ex);
+        }
+    }
+
+    private static List<Path> supersededJournals(final Path dataDir)
+    {
+        final List<Path> superseded = new ArrayList<>();
+        if (!Files.isDirectory(dataDir))
+        {
+            return superseded;
+        }
+        try (Stream<Path> entries = Files.list(dataDir))
+        {
+            entries.filter(path -> Files.isDirectory(path) &&
+                    path.getFileName().toString().startsWith("journal.superseded-"))
+                .sorted()
+                .forEach(superseded::add);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot list " + dataDir, ex);
+        }
+        return superseded;
+    }
+
+    private static void move(final Path from, final Path to) throws IOException
+    {
+        Files.createDirectories(to.getParent());
+        if (Files.exists(to))
+        {
+            throw new IOException("will not overwrite " + to + " in the archive");
+        }
+        try
+        {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException ex)
+        {
+            // Another file system: copy, then delete the original (a directory only when it is a plain file tree).
+            if (Files.isDirectory(from))
+            {
+                try (Stream<Path> files = Files.walk(from))
+                {
+                    for (final Path file : (Iterable<Path>)files::iterator)
+                    {
+                        Files.copy(file, to.resolve(from.relativize(file).toString()),
+                            StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+                deleteRecursively(from);
+            }
+            else
+            {
+                Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+                Files.delete(from);
+            }
+        }
+    }
+
+    private static void deleteRecursively(final Path dir) throws IOException
+    {
+        try (Stream<Path> files = Files.walk(dir))
+        {
+            for (final Path file : (Iterable<Path>)files.sorted(Comparator.reverseOrder())::iterator)
+            {
+                Files.delete(file);
+            }
+        }
+    }
+}

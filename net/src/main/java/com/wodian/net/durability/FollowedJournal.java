@@ -1,0 +1,68 @@
+package com.wodian.net.durability;
+
+import com.wodian.journal.ChronicleJournal;
+
+/**
+ * The journal the snapshotter follows, as another thread shares it. On a single server it is the server's journal,
+ * never replaced, readable to its end. In a replica group the journal may hold entries the group never committed
+ * (they can be cut off by a truncation, which replaces the journal): there the snapshotter may read only up to
+ * {@link #readableSequence()}, an index both committed and applied, so every snapshot is taken at a journal sequence
+ * that no truncation can remove, and it reads under {@link #lock()} so a truncation never closes the journal under it.
+ */
+public interface FollowedJournal
+{
+    /** Held while reading {@link #journal()}; brief (a batch of entries): the journal's owner may be waiting. */
+    void lock();
+
+    void unlock();
+
+    /**
+     * @return the journal now (call with the lock held), or null when it was closed (the server is stopping).
+     */
+    ChronicleJournal journal();
+
+    /**
+     * @return changes whenever {@link #journal()} was replaced: a tailer opened on an earlier one must be reopened.
+     */
+    long generation();
+
+    /**
+     * @return the last journal sequence the snapshotter may apply now.
+     */
+    long readableSequence();
+
+    /** A single server's journal: never replaced, every entry readable. */
+    static FollowedJournal of(final ChronicleJournal journal)
+    {
+        return new FollowedJournal()
+        {
+            @Override
+            public void lock()
+            {
+            }
+
+            @Override
+            public void unlock()
+            {
+            }
+
+            @Override
+            public ChronicleJournal journal()
+            {
+                return journal;
+            }
+
+            @Override
+            public long generation()
+            {
+                return 0;
+            }
+
+            @Override
+            public long readableSequence()
+            {
+                return Long.MAX_VALUE;
+            }
+        };
+    }
+}

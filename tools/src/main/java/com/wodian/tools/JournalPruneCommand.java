@@ -1,0 +1,164 @@
+package com.wodian.tools;
+
+import com.wodian.journal.ChronicleJournal;
+import com.wodian.journal.ChronicleJournal.CycleFile;
+import com.wodian.journal.JournalRetention;
+import com.wodian.journal.SnapshotStore;
+import com.wodian.journal.consensus.JournalReplicaLog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code wodian journal prune}: removes (or archives) the journal files recovery can no longer need, by the rule of
+ * {@link JournalRetention}. In a replica group's data directory it first asks every node of the group (their client
+ * addresses, as {@code wodian status} takes them) how far it has applied, and refuses when any node does not answer:
+ * a standby's position decides what the primary must still be able to send it.
+ */
+@Command(name = "prune", mixinStandardHelpOptions = true,
+    description = "Remove (or archive) journal files below the oldest valid snapshot (and, in a replica group, below "
+        + "every node's applied index), and superseded journals left by truncations.")
+final class JournalPruneCommand implements Callable<Integer>
+{
+    @Option(names = "--data", required = true, description = "data directory of a server")
+    Path dataDir;
+
+    @Option(names = "--dry-run", description = "print what would go, remove nothing")
+    boolean dryRun;
+
+    @Option(names = "--archive", description = "move the files under this directory instead of deleting them")
+    Path archiveDir;
+
+    @Option(names = "--peers", split = ",",
+        description = "in a replica group: client addresses of all its nodes, HOST:PORT,... (required there)")
+    List<String> peers;
+
+    @Option(names = "--credentials", defaultValue = "${env:WODIAN_CREDENTIALS}",
+        description = "credential file with an admin identity, for --peers (default: $WODIAN_CREDENTIALS)")
+    Path credentialsFile;
+
+    @Option(names = "--timeout-ms", defaultValue = "2000", description = "per node, for --peers")
+    long timeoutMs;
+
+    @Override
+    public Integer call()
+    {
+        final Path journalDir = dataDir.resolve(JournalCommand.JOURNAL_SUBDIR);
+        if (!Files.isDirectory(journalDir))
+        {
+            System.err.println("no journal in " + dataDir + " (expected " + journalDir + ")");
+            return WodianMain.EXIT_REFUSED;
+        }
+        final SnapshotStore store = DurabilitySupport.snapshotStoreOrNull(dataDir);
+        long keepFrom = null == store ? -1 : JournalRetention.oldestValidSnapshotSequence(store);
+        System.out.println(keepFrom < 0 ? "no valid snapshot: every journal file is needed by recovery" :
+            "oldest valid snapshot at sequence " + keepFrom);
+        if (Files.exists(dataDir.resolve(JournalReplicaLog.TERM_HISTORY_FILE_NAME)) && keepFrom >= 0)
+        {
+            final long groupFloor = groupFloor();
+            if (groupFloor < 0)
+            {
+                return WodianMain.EXIT_UNREACHABLE;
+            }
+            System.out.println("lowest applied index in the group: " + groupFloor);
+            keepFrom = Math.min(keepFrom, groupFloor);
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(new com.wodian.journal.JournalConfig(journalDir)))
+        {
+            final JournalRetention.Plan plan = JournalRetention.plan(journal, dataDir, keepFrom);
+            print(plan);
+            if (plan.isEmpty() || dryRun)
+            {
+                System.out.println(dryRun ? "dry run: nothing removed" : "nothing to remove");
+                return WodianMain.EXIT_OK;
+            }
+            JournalRetention.apply(plan, archiveDir);
+            System.out.println((null == archiveDir ? "removed " : "moved to " + archiveDir + ": ") +
+                plan.cycles().size() + " journal file(s), " + plan.superseded().size() + " superseded journal(s)");
+            return WodianMain.EXIT_OK;
+        }
+    }
+
+    /** Between the two looks at the group: several commit-mark intervals (200 ms by default). */
+    static final long SECOND_LOOK_AFTER_MS = 1_000;
+
+    /**
+     * The lowest applied index over every node of the group, looked at twice {@link #SECOND_LOOK_AFTER_MS} apart with
+     * every node answering both times: by the second look each node has stored a commit mark at least as high as
+     * its first answer, and a node restarts from its commit mark, so none will ask the primary for anything below.
+     *
+     * @return that index, or -1 (said why) when it is not known.
+     */
+    private long groupFloor()
+    {
+        final long first = lowestApplied();
+        if (first < 0)
+        {
+            return -1;
+        }
+        try
+        {
+            Thread.sleep(SECOND_LOOK_AFTER_MS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+        return lowestApplied() < 0 ? -1 : first;
+    }
+
+    private long lowestApplied()
+    {
+        if (null == peers || peers.isEmpty())
+        {
+            System.err.println("this is a replica group's data directory: name every node with --peers (client " +
+                "addresses), so that nothing a standby still needs is removed; nothing removed");
+            return -1;
+        }
+        final GroupCommands.Connection connection = new GroupCommands.Connection();
+        connection.peers = peers;
+        connection.credentialsFile = credentialsFile;
+        connection.timeoutMs = timeoutMs;
+        long floor = Long.MAX_VALUE;
+        for (final GroupCommands.NodeStatus status : connection.queryAll(false))
+        {
+            if (null == status)
+            {
+                System.err.println("a node of --peers did not answer: its position is unknown; nothing removed");
+                return -1;
+            }
+            if (status.peerLines().size() + 1 != peers.size())
+            {
+                System.err.println("--peers names " + peers.size() + " nodes but the group has " +
+                    (status.peerLines().size() + 1) + ": every node's position is needed; nothing removed");
+                return -1;
+            }
+            floor = Math.min(floor, status.appliedIndex());
+        }
+        return floor;
+    }
+
+    private static void print(final JournalRetention.Plan plan)
+    {
+        for (final CycleFile cycle : plan.cycles())
+        {
+            System.out.printf("remove  %s  sequences %d-%d%n", cycle.file().getFileName(), cycle.firstSequence(),
+                cycle.lastSequence());
+        }
+        for (final CycleFile cycle : plan.kept())
+        {
+            System.out.printf("keep    %s  sequences %d-%d%n", cycle.file().getFileName(), cycle.firstSequence(),
+                cycle.lastSequence());
+        }
+        for (final Path superseded : plan.superseded())
+        {
+            System.out.printf("remove  %s  (superseded by a truncation; recovery never reads it)%n",
+                superseded.getFileName());
+        }
+    }
+}
