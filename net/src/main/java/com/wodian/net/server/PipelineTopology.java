@@ -118,6 +118,7 @@ final class PipelineTopology implements AutoCloseable
                 engineProcessor = processor(stages.inputRing, stages.inputRing.newBarrier(), stages.engine,
                     failureHandler);
                 stages.inputRing.addGatingSequences(engineProcessor.getSequence());
+                stages.engine.prefetchBatchesFrom(stages.inputRing);
                 break;
 
             case DEDICATED:
@@ -127,6 +128,7 @@ final class PipelineTopology implements AutoCloseable
                 engineProcessor = processor(stages.inputRing,
                     stages.inputRing.newBarrier(journalProcessor.getSequence()), stages.engine, failureHandler);
                 stages.inputRing.addGatingSequences(engineProcessor.getSequence());
+                stages.engine.prefetchBatchesFrom(stages.inputRing);
                 break;
 
             case REPLICA_GROUP:
@@ -135,6 +137,7 @@ final class PipelineTopology implements AutoCloseable
                 engineProcessor = processor(stages.applyRing, stages.applyRing.newBarrier(), stages.engine,
                     failureHandler);
                 stages.applyRing.addGatingSequences(engineProcessor.getSequence());
+                stages.engine.prefetchBatchesFrom(stages.applyRing);
                 break;
 
             default:
