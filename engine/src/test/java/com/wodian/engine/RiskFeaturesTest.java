@@ -126,6 +126,33 @@ class RiskFeaturesTest
         assertEquals(x[RiskFeatures.AMOUNT_VS_TERMINAL], 0, "the terminal's usual amount");
     }
 
+    /**
+     * A fence: consumers with money in the wallet and no top-up for days spend most of it at a shop they never paid
+     * (features 57, 58 and the group features without a model: 0).
+     */
+    @Test
+    void merchantDrainAndOwnRecruitShares()
+    {
+        assertEquals(ResultCode.OK, d.topUp(2, 1, 100_000));
+        d.advanceMs(30 * HOUR_MS);
+        pay(2, 21, 2, 50_000);
+        assertEquals(0, x[RiskFeatures.MERCHANT_DRAIN_SHARE], "nothing learnt before the first payment");
+        pay(2, 21, 2, 10_000);
+        assertEquals(64, x[RiskFeatures.MERCHANT_DRAIN_SHARE], "half the wallet, new shop, top-up 30 h ago: 1024/16");
+        assertEquals(0, x[RiskFeatures.MERCHANT_OWN_RECRUIT_SHARE], "consumer 2 has no home shop");
+        assertEquals(0, x[RiskFeatures.MERCHANT_SUSPICIOUS_SHARE], "no model: nothing is suspicious");
+        assertEquals(-1, x[RiskFeatures.HOME_RECRUITS_SUSPICIOUS_SHARE], "no home shop");
+        pay(2, 21, 2, 10_000);
+        assertEquals(60, x[RiskFeatures.MERCHANT_DRAIN_SHARE], "a fifth of the rest at a shop it paid before: decays");
+
+        assertEquals(ResultCode.OK, d.topUp(1, 2, 100_000));
+        pay(1, 11, 1, 50_000);
+        pay(1, 11, 1, 1_000);
+        assertEquals(0, x[RiskFeatures.MERCHANT_DRAIN_SHARE], "half the wallet, but topped up just before");
+        assertEquals(16, x[RiskFeatures.MERCHANT_OWN_RECRUIT_SHARE], "its own recruit: 1024/64");
+        assertEquals(0, x[RiskFeatures.HOME_RECRUITS_SUSPICIOUS_SHARE], "a home shop, nothing suspicious");
+    }
+
     @Test
     void roundness()
     {

@@ -115,6 +115,50 @@ class RiskModelTest
         assertEquals(1, reply.atFlagScore());
     }
 
+    /**
+     * A two-stage model: tree 0 scores the payment itself (its individual score: flag and "suspicious"), tree 1 reads
+     * what the model found suspicious at the merchant lately. Once enough big first-time payments were suspicious,
+     * a small payment there is declined for the merchant's share alone; declines by the group tree are not suspicious
+     * themselves, so the share decays and small payments pass again (no feedback loop).
+     */
+    @Test
+    void groupTreesReadWhatTheIndividualScoreFoundSuspicious()
+    {
+        final int[] twoStage = {RiskFeatures.LOG_AMOUNT, RiskFeatures.LOG_AMOUNT, RiskFeatures.FIRST_TIME_PAIR,
+            RiskFeatures.MERCHANT_SUSPICIOUS_SHARE, RiskFeatures.MERCHANT_SUSPICIOUS_SHARE,
+            RiskFeatures.MERCHANT_SUSPICIOUS_SHARE};
+        final long[] twoStageThresholds = {BIG, 0, 1, 100, 0, 0};
+        final int[] twoStageLeaves = {-100, -100, 500, 1_000, 0, 0, 3_000, 3_000};
+        assertEquals(ResultCode.OK, model(RiskModelSlot.ACTIVE, RiskModelOp.BEGIN, VERSION, 2, 2_500, 500));
+        assertEquals(ResultCode.OK, d.apply(d.encoder.setRiskModelTrees(d.command, 0, RiskModelSlot.ACTIVE, VERSION,
+            0, 2, twoStage, twoStageThresholds, twoStageLeaves)));
+        assertEquals(ResultCode.OK, model(RiskModelSlot.ACTIVE, RiskModelOp.COMMIT, VERSION, 0, 0, 0));
+        assertEquals(ResultCode.OK, d.riskRule(0, RiskRules.MODEL, RiskMode.ENFORCE, RiskAction.DECLINE, 0, 0, 0));
+        for (long c = 4; c <= 12; c++)
+        {
+            assertEquals(ResultCode.OK, d.consumer(c, 0));
+            assertEquals(ResultCode.OK, d.topUp(c, 1000 + c, 10_000_000));
+        }
+        // Suspicious share (x1024, alpha 1/32): 32, 63, 93, 122 after four big first-time payments.
+        for (long c = 4; c <= 7; c++)
+        {
+            assertEquals(ResultCode.OK, pay(c, 100_000), "individual score 1000: a flag, not a decline");
+        }
+        final long before = d.engine.lastRiskEventId();
+        assertEquals(ResultCode.RISK_MODEL_SCORE, pay(8, 5_000), "-100 + 3000 for the merchant's share");
+        final RiskEventsReplyDecoder.EventsDecoder event = d.riskEvents(before).events().next();
+        assertEquals(RiskDecision.DECLINED, event.decision());
+        assertEquals(2_900, event.observed());
+        assertEquals(RiskFeatures.MERCHANT_SUSPICIOUS_SHARE, event.reasons() & 0xFF);
+        int declined = 1;
+        while (pay(9, 5_000) == ResultCode.RISK_MODEL_SCORE)
+        {
+            declined++;
+            assertTrue(declined < 20, "the share decays: declines by the group tree are not suspicious");
+        }
+        assertEquals(4, query(RiskModelSlot.ACTIVE).atFlagScore(), "the four big ones flagged, by individual score");
+    }
+
     @Test
     void challengerScoresInShadowOnly()
     {

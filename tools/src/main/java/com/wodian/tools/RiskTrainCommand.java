@@ -49,6 +49,23 @@ public final class RiskTrainCommand implements Callable<Integer>
     @Option(names = "--trade-fpr", defaultValue = "0.004", description = "the same budget in every trade")
     double tradeFpr;
 
+    @Option(names = "--careful-weight", defaultValue = "1.0",
+        description = "weight of a careful abusive decision in training, relative to a blatant one")
+    double carefulWeight;
+
+    @Option(names = "--legit-per-abusive", defaultValue = "20",
+        description = "legitimate decisions sampled per abusive one in training (their weight raised to match)")
+    int legitPerAbusive;
+
+    @Option(names = "--per-trade", description = "a decline score per trade (offset trees on TRADE appended, " +
+        "at most 15), picked greedily within the overall and per-trade budgets; otherwise one score for all")
+    boolean perTrade;
+
+    @Option(names = "--two-pass", description = "train a first model, run the worlds again with it enforced so " +
+        "the group features (what the active model found suspicious per merchant, home shop, consumer, terminal) " +
+        "are filled, and train the model written on that second pass")
+    boolean twoPass;
+
     @Option(names = "--version", defaultValue = "1", description = "model version (> 0), echoed in risk events")
     long version;
 
@@ -62,24 +79,76 @@ public final class RiskTrainCommand implements Callable<Integer>
     @Option(names = "--out", required = true, description = "model file to write")
     Path out;
 
+    @Option(names = "--first-trees", defaultValue = "120", description = "--two-pass: trees of the first model " +
+        "(the rest of --trees continue from it on the second pass)")
+    int firstTrees;
+
+    private TreeModel trainAndTune(final RiskDataset train, final RiskDataset tuneData, final long modelVersion,
+        final int treeCount, final boolean byTrade)
+    {
+        final long start = System.nanoTime();
+        final TreeModel trained = ModelTraining.train(train, treeCount, learningRate, modelVersion, carefulWeight,
+            legitPerAbusive);
+        System.out.printf("trained %d trees on %d decisions in %.1f s%n", treeCount, train.size,
+            (System.nanoTime() - start) / 1e9);
+        if (byTrade)
+        {
+            return ModelTraining.tunePerTrade(trained, tuneData, fpr, tradeFpr);
+        }
+        ModelTraining.tune(trained, tuneData, fpr, tradeFpr);
+        return trained;
+    }
+
+    /** Decline score(s) picked on the tuning decisions: per trade (offset trees appended) or one for all. */
+    private TreeModel tuned(final TreeModel model, final RiskDataset tuneData)
+    {
+        if (perTrade)
+        {
+            return ModelTraining.tunePerTrade(model, tuneData, fpr, tradeFpr);
+        }
+        ModelTraining.tune(model, tuneData, fpr, tradeFpr);
+        return model;
+    }
+
     @Override
     public Integer call() throws Exception
     {
-        if (trees < 1 || trees > 256 || version <= 0)
+        if (trees < 1 || trees > (perTrade ? 241 : 256) || version <= 0 || carefulWeight <= 0 ||
+            legitPerAbusive < 1 || (twoPass && (firstTrees < 1 || firstTrees >= trees - 1)))
         {
-            System.err.println("risk-train: --trees 1..256, --version > 0");
+            System.err.println("risk-train: --trees 1..256 (1..241 with --per-trade), --version > 0, " +
+                "--careful-weight > 0, --legit-per-abusive >= 1, --two-pass: 1 <= --first-trees < --trees - 1");
             return WodianMain.EXIT_USAGE;
         }
         final LongFunction<LabelledWorld> worlds = Worlds.byName(world, false, consumers, days);
+        final LongFunction<LabelledWorld> tuneWorlds = tuneHeldOut ? Worlds.byName(world, true, consumers, days) :
+            worlds;
         final String name = world + "-" + consumers + "-" + days;
+        final String tuneName = name + (tuneHeldOut ? "-held-out" : "-training");
+        RiskDataset tune = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName, System.out);
         final RiskDataset train = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training", System.out);
-        final long start = System.nanoTime();
-        final TreeModel model = ModelTraining.train(train, trees, learningRate, version);
-        System.out.printf("trained %d trees on %d decisions in %.1f s%n", trees, train.size,
-            (System.nanoTime() - start) / 1e9);
-        final RiskDataset tune = ModelTraining.collect(tuneHeldOut ? Worlds.byName(world, true, consumers, days) :
-            worlds, tuneSeeds, cache, name + (tuneHeldOut ? "-held-out" : "-training"), System.out);
-        ModelTraining.tune(model, tune, fpr, tradeFpr);
+        TreeModel model;
+        if (twoPass)
+        {
+            final TreeModel first = trainAndTune(train, tune, 1, firstTrees, false);
+            System.out.println("second pass: the worlds again with the first model enforced");
+            final String tag = "-m" + Integer.toHexString(java.util.Arrays.hashCode(first.leaves));
+            tune = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName + tag, first, System.out);
+            final RiskDataset second = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training" + tag,
+                first, System.out);
+            final long start = System.nanoTime();
+            model = ModelTraining.continueWith(first, second, trees - firstTrees - 1, learningRate, version,
+                carefulWeight, legitPerAbusive);
+            System.out.printf("trained %d more trees on %d decisions in %.1f s%n", trees - firstTrees - 1, second.size,
+                (System.nanoTime() - start) / 1e9);
+            final int flagScore = first.flagScore;
+            model = tuned(model, tune);
+            model.flagScore = flagScore;   // the individual score's flag: what counted as suspicious in the capture
+        }
+        else
+        {
+            model = trainAndTune(train, tune, version, trees, perTrade);
+        }
         System.out.println("on the tuning seeds, scored offline (group figures not meaningful here):");
         ModelTraining.report(model, tune, worlds.apply(tuneSeeds[0]).kindNames(), System.out);
         model.write(out);

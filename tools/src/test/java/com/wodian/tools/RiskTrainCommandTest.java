@@ -39,4 +39,23 @@ class RiskTrainCommandTest
             assertTrue(first.out().contains(row), row + " in\n" + first.out());
         }
     }
+
+    /** Per-trade decline scores and the second pass: the model has the first model's trees, a marker, more trees. */
+    @Test
+    void twoPassPerTradeModel() throws Exception
+    {
+        final Path model = dir.resolve("model2.txt");
+        final CliTest.Run train = CliTest.wodian("risk-train", "--world", "workload", "--consumers", "1000",
+            "--train-seeds", "1", "--tune-seeds", "2", "--trees", "12", "--two-pass", "--first-trees", "6",
+            "--per-trade", "--careful-weight", "2", "--out", model.toString());
+        assertEquals(0, train.exitCode(), train.out());
+        assertTrue(train.out().contains("second pass"), train.out());
+        final String[] lines = Files.readString(model).split("\n");
+        final long trees = java.util.Arrays.stream(lines).filter(line -> line.startsWith("tree ")).count();
+        assertTrue(trees >= 12 && trees <= 12 + 15, "first 6, marker, 5 more, per-trade offsets: " + trees);
+        assertTrue(lines[4 + 6].startsWith("tree 53 "), "the marker tree after the first model's: " + lines[4 + 6]);
+        final CliTest.Run eval = CliTest.wodian("risk-eval", "--world", "workload", "--consumers", "1000",
+            "--seeds", "3", "--model", model.toString());
+        assertEquals(0, eval.exitCode(), eval.out());
+    }
 }

@@ -30,10 +30,22 @@ public final class MerchantProfileBook
      * young accounts (16..31), by consumers whose home shop is in another area (32..47).
      */
     private static final int SHARES = REGISTERED_MS + 1;
-    static final int STRIDE = SHARES + 1;
+    /**
+     * More shares of its payments (EWMA, x1024): scored at or above the active model's flag score (0..15, alpha
+     * 1/32), the same among payments by the consumers this merchant brought in, wherever they pay (16..31, alpha
+     * 1/16: a group of accounts with one home shop), "draining" payments: most of the wallet, at a shop the consumer
+     * never paid, without a top-up in the last day (32..47, alpha 1/16: a fence), by its own recruits (48..63, alpha
+     * 1/64).
+     */
+    private static final int SHARES_2 = SHARES + 1;
+    static final int STRIDE = SHARES_2 + 1;
     static final int SHARE_NARROW = 0;
     static final int SHARE_YOUNG = 16;
     static final int SHARE_OTHER_AREA = 32;
+    static final int SHARE_SUSPICIOUS = 0;
+    static final int SHARE_RECRUITS_SUSPICIOUS = 16;
+    static final int SHARE_DRAIN = 32;
+    static final int SHARE_OWN_RECRUIT = 48;
     static final long PERIOD_MS = 3_600_000L;
 
     /** Linear-counting estimate of distinct consumers from the bits set in a 64-bit hashed set. */
@@ -151,9 +163,26 @@ public final class MerchantProfileBook
 
     private static long ewma(final long shares, final int shift, final boolean hit)
     {
+        return ewma(shares, shift, hit, 5);
+    }
+
+    /** A 16-bit EWMA share (x1024) at {@code shift} moved towards 1024 or 0 by 2^-alphaShift. */
+    static long ewma(final long shares, final int shift, final boolean hit, final int alphaShift)
+    {
         final long share = (shares >>> shift) & 0xFFFF;
-        final long next = share + (((hit ? 1024 : 0) - share) >> 5);
+        final long next = share + (((hit ? 1024 : 0) - share) >> alphaShift);
         return (shares & ~(0xFFFFL << shift)) | (next << shift);
+    }
+
+    long share2(final int index, final int shift)
+    {
+        return (rows[index * STRIDE + SHARES_2] >>> shift) & 0xFFFF;
+    }
+
+    void recordShare2(final int index, final int shift, final boolean hit, final int alphaShift)
+    {
+        final int at = index * STRIDE + SHARES_2;
+        rows[at] = ewma(rows[at], shift, hit, alphaShift);
     }
 
     long amount(final int index)

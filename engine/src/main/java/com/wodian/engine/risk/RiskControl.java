@@ -117,11 +117,19 @@ public final class RiskControl
         }
     }
 
+    /** Did the active model score the command being evaluated at or above its flag score? */
+    private boolean suspicious;
+
     private void scoreWith(final int ruleId, final RiskModel model)
     {
         final long[] x = features.values;
         final int score = model.score(x);
-        if (score >= model.flagScore() || score >= model.declineScore())
+        final boolean flags = model.individualScore() >= model.flagScore();
+        if (ruleId == RiskRules.MODEL)
+        {
+            suspicious = flags;
+        }
+        if (flags || score >= model.declineScore())
         {
             final boolean declines = score >= model.declineScore() &&
                 rules.get(merchantIndex, ruleId, RiskRules.ACTION) == RiskRules.ACTION_DECLINE;
@@ -223,11 +231,13 @@ public final class RiskControl
         consumers.advance(consumerIndex, nowMs);
         terminals.advance(terminalIndex, nowMs);
         merchants.advance(merchantIndex, nowMs);
-        // The pair table is a cache miss: look the pair up only when a pair rule can hit. A consumer with fewer
-        // refunds than the limit in the same window cannot have a pair at the limit.
+        // The pair table is a cache miss: look the pair up only when a pair rule can hit, or a loaded model tests a
+        // pair feature. A consumer with fewer refunds than the limit in the same window cannot have a pair at the
+        // limit.
         final boolean small = amountFen <= threshold(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_1);
         final boolean scoring = modelsOn();
-        final boolean pairNeeded = scoring || (small && on(RiskRules.PAIR_BURST)) || (on(RiskRules.REFUND_CYCLE) &&
+        final boolean pairNeeded = (scoring && (captureFeatures || models.pairFeaturesUsed())) ||
+            (small && on(RiskRules.PAIR_BURST)) || (on(RiskRules.REFUND_CYCLE) &&
             consumers.refunds24h(consumerIndex) >= threshold(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1));
         final int pair = pairNeeded ? pairs.find(consumerIndex, merchantIndex) : -1;
         if (pair >= 0)
@@ -348,7 +358,12 @@ public final class RiskControl
         if (scoring)
         {
             features.forPayment(nowMs, consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, pair, amountFen);
+            suspicious = false;
             scoreModels();
+            if (models.active.loaded() && on(RiskRules.MODEL))
+            {
+                features.recordSuspicion(consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, suspicious);
+            }
         }
         consumers.recordAttempt(consumerIndex);
         terminals.recordAttempt(terminalIndex);

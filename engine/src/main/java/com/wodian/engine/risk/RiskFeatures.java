@@ -66,7 +66,17 @@ public final class RiskFeatures
     public static final int MERCHANT_NARROW_CUSTOMER_SHARE = 50;
     public static final int MERCHANT_YOUNG_SHARE = 51;
     public static final int MERCHANT_OTHER_AREA_SHARE = 52;
-    public static final int COUNT = 53;
+    public static final int MERCHANT_SUSPICIOUS_SHARE = 53;
+    public static final int HOME_RECRUITS_SUSPICIOUS_SHARE = 54;
+    public static final int CONSUMER_SUSPICIOUS_SHARE = 55;
+    public static final int TERMINAL_SUSPICIOUS_SHARE = 56;
+    public static final int MERCHANT_DRAIN_SHARE = 57;
+    public static final int MERCHANT_OWN_RECRUIT_SHARE = 58;
+    public static final int COUNT = 59;
+    /** A payment of at least this share of the wallet (per mille) at a shop new to the consumer "drains" it. */
+    static final long DRAIN_WALLET_PERMILLE = 250;
+    /** ... unless the consumer topped up within this time (a big purchase is often preceded by a top-up). */
+    static final long DRAIN_NO_TOP_UP_MINUTES = 24 * 60;
     /** A consumer who paid at most this many merchants ever counts as a narrow customer of the merchant. */
     static final long NARROW_MERCHANTS = 2;
 
@@ -87,6 +97,8 @@ public final class RiskFeatures
         "AREA_MATCHES_LAST", "NEW_TRADE_FOR_CONSUMER", "TERMINAL_YOUNG_SHARE", "TERMINAL_OTHER_AREA_SHARE",
         "MERCHANT_AGE_HOURS", "MINUTES_SINCE_REDEMPTION", "CONSUMER_TRADES_EVER", "CONSUMER_MERCHANTS_EVER",
         "MERCHANT_NARROW_CUSTOMER_SHARE", "MERCHANT_YOUNG_SHARE", "MERCHANT_OTHER_AREA_SHARE",
+        "MERCHANT_SUSPICIOUS_SHARE", "HOME_RECRUITS_SUSPICIOUS_SHARE", "CONSUMER_SUSPICIOUS_SHARE",
+        "TERMINAL_SUSPICIOUS_SHARE", "MERCHANT_DRAIN_SHARE", "MERCHANT_OWN_RECRUIT_SHARE",
     };
 
     final long[] values = new long[COUNT];
@@ -110,11 +122,17 @@ public final class RiskFeatures
         this.terminals = terminals;
         this.merchants = merchants;
         this.pairs = pairs;
-        this.consumerProfiles = new ConsumerProfileBook(config.consumersMax);
+        this.consumerProfiles = new ConsumerProfileBook(consumers);
         this.terminalProfiles = new TerminalProfileBook(config.terminalsMax);
         this.merchantProfiles = new MerchantProfileBook(config.merchantsMax);
         this.trades = new TradeProfileBook();
         this.seenPairs = new SeenPairs(config.riskPairsMax);
+    }
+
+    /** The features that learn from the active model's own scores: a model's trees that test them come last. */
+    static boolean isGroupFeature(final int feature)
+    {
+        return feature >= MERCHANT_SUSPICIOUS_SHARE && feature <= TERMINAL_SUSPICIOUS_SHARE;
     }
 
     void paymentContext(final long walletFen, final long voucherFen)
@@ -212,7 +230,38 @@ public final class RiskFeatures
         x[MERCHANT_NARROW_CUSTOMER_SHARE] = merchantProfiles.share(merchant, MerchantProfileBook.SHARE_NARROW);
         x[MERCHANT_YOUNG_SHARE] = merchantProfiles.share(merchant, MerchantProfileBook.SHARE_YOUNG);
         x[MERCHANT_OTHER_AREA_SHARE] = merchantProfiles.share(merchant, MerchantProfileBook.SHARE_OTHER_AREA);
+        x[TERMINAL_SUSPICIOUS_SHARE] = terminalProfiles.suspiciousShare(terminal);
+        x[MERCHANT_DRAIN_SHARE] = merchantProfiles.share2(merchant, MerchantProfileBook.SHARE_DRAIN);
+        x[MERCHANT_OWN_RECRUIT_SHARE] = merchantProfiles.share2(merchant, MerchantProfileBook.SHARE_OWN_RECRUIT);
         forConsumer(nowMs, consumer, merchant, trade);
+        forGroup(consumer, merchant, home);
+    }
+
+    /**
+     * Group signals: how much of what the merchant, the accounts the consumer's home shop brought in, and the
+     * consumer itself did lately the active model found suspicious (its flag score). Once some accounts of a ring
+     * are caught, the ring's other accounts and shops carry it.
+     */
+    private void forGroup(final int consumer, final int merchant, final int home)
+    {
+        final long[] x = values;
+        x[MERCHANT_SUSPICIOUS_SHARE] = merchantProfiles.share2(merchant, MerchantProfileBook.SHARE_SUSPICIOUS);
+        x[HOME_RECRUITS_SUSPICIOUS_SHARE] = home < 0 ? -1 :
+            merchantProfiles.share2(home, MerchantProfileBook.SHARE_RECRUITS_SUSPICIOUS);
+        x[CONSUMER_SUSPICIOUS_SHARE] = consumerProfiles.suspiciousShare(consumer);
+    }
+
+    /** After the active model scored a payment (approved or not): the group signals learn whether it was suspicious. */
+    void recordSuspicion(final int consumer, final int merchant, final int terminal, final int home,
+        final boolean suspicious)
+    {
+        merchantProfiles.recordShare2(merchant, MerchantProfileBook.SHARE_SUSPICIOUS, suspicious, 5);
+        if (home >= 0)
+        {
+            merchantProfiles.recordShare2(home, MerchantProfileBook.SHARE_RECRUITS_SUSPICIOUS, suspicious, 4);
+        }
+        consumerProfiles.recordSuspicion(consumer, suspicious);
+        terminalProfiles.recordSuspicion(terminal, suspicious);
     }
 
     /** The consumer's own features, shared by payments and redemptions. */
@@ -253,6 +302,7 @@ public final class RiskFeatures
         x[AREA_MATCHES_HOME] = sameArea(merchant, home);
         x[AREA_MATCHES_LAST] = sameArea(merchant, (int)consumerProfiles.lastMerchant(consumer));
         forConsumer(nowMs, consumer, merchant, merchantProfiles.trade(merchant));
+        forGroup(consumer, merchant, home);
         x[CONSUMER_ATTEMPTS_MINUTE]--;
         x[CONSUMER_ATTEMPTS_HOUR]--;
     }
@@ -272,16 +322,29 @@ public final class RiskFeatures
         terminalProfiles.recordPayment(terminal, consumer, firstTime, log16, young, otherArea);
         merchantProfiles.recordShares(merchant, consumerProfiles.merchantsEver(consumer) < NARROW_MERCHANTS, young,
             otherArea);
+        merchantProfiles.recordShare2(merchant, MerchantProfileBook.SHARE_DRAIN, drains(nowMs, consumer, merchant,
+            amountFen), 4);
+        merchantProfiles.recordShare2(merchant, MerchantProfileBook.SHARE_OWN_RECRUIT, home == merchant, 6);
         merchantProfiles.recordPayment(merchant, consumer, home, amountFen, log16, hour);
         final int trade = merchantProfiles.trade(merchant);
         trades.recordPayment(trade, log16, hour);
         consumerProfiles.recordPayment(consumer, nowMs, merchant, trade, log16);
     }
 
+    /** Most of the wallet, at a shop the consumer never paid, without a recent top-up: what a taken-over account does. */
+    private boolean drains(final long nowMs, final int consumer, final int merchant, final long amountFen)
+    {
+        final long cashFen = Math.max(0, amountFen - voucherFen);
+        final long minutesSinceTopUp = consumerProfiles.minutesSinceTopUp(consumer, nowMs);
+        return walletFen > 0 && cashFen * 1000 >= DRAIN_WALLET_PERMILLE * walletFen &&
+            !consumerProfiles.hasPaid(consumer, merchant) &&
+            (minutesSinceTopUp < 0 || minutesSinceTopUp > DRAIN_NO_TOP_UP_MINUTES);
+    }
+
     void writeTo(final SnapshotWriter writer, final int consumerCount, final int merchantCount,
         final int terminalCount)
     {
-        consumerProfiles.writeTo(writer, consumerCount);
+        // The consumer profile rows are written, read and hashed with ConsumerRiskBook's (one array).
         terminalProfiles.writeTo(writer, terminalCount);
         merchantProfiles.writeTo(writer, merchantCount);
         trades.writeTo(writer);
@@ -291,7 +354,6 @@ public final class RiskFeatures
     void readFrom(final SnapshotReader reader, final int consumerCount, final int merchantCount,
         final int terminalCount)
     {
-        consumerProfiles.readFrom(reader, consumerCount);
         terminalProfiles.readFrom(reader, terminalCount);
         merchantProfiles.readFrom(reader, merchantCount);
         trades.readFrom(reader);
@@ -300,8 +362,7 @@ public final class RiskFeatures
 
     long hash(final long seed, final int consumerCount, final int merchantCount, final int terminalCount)
     {
-        long hash = consumerProfiles.hash(seed, consumerCount);
-        hash = terminalProfiles.hash(hash, terminalCount);
+        long hash = terminalProfiles.hash(seed, terminalCount);
         hash = merchantProfiles.hash(hash, merchantCount);
         hash = trades.hash(hash);
         return seenPairs.hash(hash);

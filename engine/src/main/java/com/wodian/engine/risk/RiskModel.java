@@ -32,6 +32,14 @@ public final class RiskModel
     private long atDeclineScore;
     private long atFlagScore;
     private final long[] reasonScores = new long[RiskFeatures.COUNT];
+    /**
+     * Trees before the first one that tests a group feature (what the active model found suspicious lately, features
+     * 53-56): their sum is the payment's individual score, which decides the flag and feeds the group features, so a
+     * model's own group trees never feed back into what they read. A model without group trees: all of them.
+     * Derived from the trees on COMMIT and snapshot load.
+     */
+    private int groupStart;
+    private int individualScore;
 
     boolean loaded()
     {
@@ -77,6 +85,7 @@ public final class RiskModel
     {
         version = 0;
         treeCount = 0;
+        groupStart = 0;
         declineScore = 0;
         flagScore = 0;
         scored = 0;
@@ -133,6 +142,7 @@ public final class RiskModel
         System.arraycopy(staged.leaves, 0, leaves, 0, staged.stagedTrees * 4);
         version = staged.version;
         treeCount = staged.stagedTrees;
+        groupStart = firstGroupTree();
         declineScore = staged.declineScore;
         flagScore = staged.flagScore;
         scored = 0;
@@ -152,34 +162,92 @@ public final class RiskModel
         version = 0;
     }
 
+    /**
+     * 0 when {@code x < threshold}, else 1, without a branch (signed compare from the sign of the difference,
+     * corrected for overflow): a tree walk's outcome is as good as random to the branch predictor, and a
+     * mispredicted branch per node cost more than the rest of the walk.
+     */
+    static int atOrAbove(final long x, final long threshold)
+    {
+        final long difference = x - threshold;
+        return 1 - (int)((difference ^ ((x ^ threshold) & (difference ^ x))) >>> 63);
+    }
+
     private int leaf(final int tree, final long[] x)
     {
         final int node = tree * 3;
-        final boolean left = x[features[node]] < thresholds[node];
-        final int child = left ? node + 1 : node + 2;
-        final boolean childLeft = x[features[child]] < thresholds[child];
-        return tree * 4 + (left ? 0 : 2) + (childLeft ? 0 : 1);
+        final int right = atOrAbove(x[features[node]], thresholds[node]);
+        final int child = node + 1 + right;
+        return tree * 4 + right * 2 + atOrAbove(x[features[child]], thresholds[child]);
     }
 
-    /** The score of a feature vector; counts it against the decline and flag scores. */
+    /** Does any node of the loaded trees test {@code feature}? */
+    boolean uses(final int feature)
+    {
+        for (int node = 0; node < treeCount * 3; node++)
+        {
+            if (features[node] == feature)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int firstGroupTree()
+    {
+        for (int tree = 0; tree < treeCount; tree++)
+        {
+            for (int node = tree * 3; node < tree * 3 + 3; node++)
+            {
+                if (RiskFeatures.isGroupFeature(features[node]))
+                {
+                    return tree;
+                }
+            }
+        }
+        return treeCount;
+    }
+
+    private static int clamp(final long sum)
+    {
+        return (int)Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, sum));
+    }
+
+    /**
+     * The score of a feature vector (all trees); the individual score (trees before the first group tree) is kept
+     * for {@link #individualScore()}. Counts it against the decline score and, by its individual score, the flag
+     * score.
+     */
     int score(final long[] x)
     {
         long sum = 0;
-        for (int tree = 0; tree < treeCount; tree++)
+        for (int tree = 0; tree < groupStart; tree++)
         {
             sum += leaves[leaf(tree, x)];
         }
-        final int score = (int)Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, sum));
+        individualScore = clamp(sum);
+        for (int tree = groupStart; tree < treeCount; tree++)
+        {
+            sum += leaves[leaf(tree, x)];
+        }
+        final int score = clamp(sum);
         scored++;
         if (score >= declineScore)
         {
             atDeclineScore++;
         }
-        else if (score >= flagScore)
+        else if (individualScore >= flagScore)
         {
             atFlagScore++;
         }
         return score;
+    }
+
+    /** The last {@link #score}'s individual score: the flag, and "suspicious" for the group features, go by it. */
+    int individualScore()
+    {
+        return individualScore;
     }
 
     /**
@@ -254,6 +322,7 @@ public final class RiskModel
         reader.readInts(features);
         reader.readLongs(thresholds);
         reader.readInts(leaves);
+        groupStart = firstGroupTree();
     }
 
     long hash(final long seed)

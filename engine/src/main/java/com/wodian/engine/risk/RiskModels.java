@@ -24,6 +24,28 @@ public final class RiskModels
     /** Slot the staged model is for, 0 when nothing is staged. */
     private int stagingSlot;
 
+    /**
+     * Whether a loaded model tests a consumer–merchant pair feature: only then does scoring look the pair up (a
+     * cache miss in a table of a million slots). Kept current by every COMMIT and CLEAR and after a snapshot load.
+     */
+    private boolean pairFeaturesUsed;
+
+    boolean pairFeaturesUsed()
+    {
+        return pairFeaturesUsed;
+    }
+
+    private void updatePairFeaturesUsed()
+    {
+        pairFeaturesUsed = usesPair(active) || usesPair(challenger);
+    }
+
+    private static boolean usesPair(final RiskModel model)
+    {
+        return model.loaded() &&
+            (model.uses(RiskFeatures.PAIR_SMALL_PAYMENTS) || model.uses(RiskFeatures.PAIR_REFUNDS));
+    }
+
     public RiskModel slot(final int slot)
     {
         return slot == SLOT_ACTIVE ? active : challenger;
@@ -63,11 +85,13 @@ public final class RiskModels
             slot(slot).copyFrom(staging);
             staging.resetStaging();
             stagingSlot = 0;
+            updatePairFeaturesUsed();
             return ResultCode.OK;
         }
         if (op == RiskModelOp.CLEAR.value())
         {
             slot(slot).clear();
+            updatePairFeaturesUsed();
             return ResultCode.OK;
         }
         return ResultCode.RISK_MODEL_INVALID;
@@ -116,6 +140,7 @@ public final class RiskModels
         challenger.readFrom(reader);
         staging.readFrom(reader);
         stagingSlot = (int)reader.readLong();
+        updatePairFeaturesUsed();
     }
 
     long hash(final long seed)

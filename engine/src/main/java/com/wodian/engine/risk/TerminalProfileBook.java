@@ -20,7 +20,7 @@ final class TerminalProfileBook
     private static final int CONSUMERS = 1;
     private static final int NEW_PAIR_SHARE = 2;
     private static final int AMOUNT = 3;
-    /** young-account share (0..15), other-area share (16..31). */
+    /** young-account share (0..15), other-area share (16..31), scored at or above the flag score (32..47). */
     private static final int SHARES = 4;
 
     final long[] rows;
@@ -73,6 +73,18 @@ final class TerminalProfileBook
         return (rows[index * STRIDE + SHARES] >>> 16) & 0xFFFF;
     }
 
+    long suspiciousShare(final int index)
+    {
+        return (rows[index * STRIDE + SHARES] >>> 32) & 0xFFFF;
+    }
+
+    /** Every scored payment: was it at or above the active model's flag score (EWMA, alpha 1/16)? */
+    void recordSuspicion(final int index, final boolean suspicious)
+    {
+        final int at = index * STRIDE + SHARES;
+        rows[at] = MerchantProfileBook.ewma(rows[at], 32, suspicious, 4);
+    }
+
     void recordPayment(final int index, final int consumerIndex, final boolean firstTimePair, final long log16,
         final boolean young, final boolean foreign)
     {
@@ -80,7 +92,7 @@ final class TerminalProfileBook
         final long shares = rows[base + SHARES];
         final long youngShare = shares & 0xFFFF;
         final long foreignShare = (shares >>> 16) & 0xFFFF;
-        rows[base + SHARES] = (youngShare + (((young ? 1024 : 0) - youngShare) >> 4)) |
+        rows[base + SHARES] = (shares & ~0xFFFF_FFFFL) | (youngShare + (((young ? 1024 : 0) - youngShare) >> 4)) |
             ((foreignShare + (((foreign ? 1024 : 0) - foreignShare) >> 4)) << 16);
         rows[base + CONSUMERS] |= consumerBit(consumerIndex);
         final long share = rows[base + NEW_PAIR_SHARE];

@@ -34,6 +34,17 @@ public final class ModelTraining
     public static RiskDataset collect(final LongFunction<LabelledWorld> world, final long[] seeds,
         final java.nio.file.Path cache, final String name, final PrintStream log) throws java.io.IOException
     {
+        return collect(world, seeds, cache, name, null, log);
+    }
+
+    /**
+     * As above, with {@code model} (null: none) loaded and enforced as the active model, so the group features that
+     * learn from the active model's scores (features 53-56) are filled: the second pass of a two-pass training.
+     */
+    public static RiskDataset collect(final LongFunction<LabelledWorld> world, final long[] seeds,
+        final java.nio.file.Path cache, final String name, final TreeModel model, final PrintStream log)
+        throws java.io.IOException
+    {
         final RiskDataset all = new RiskDataset(Engine.riskFeatureNames().length);
         for (final long seed : seeds)
         {
@@ -49,7 +60,7 @@ public final class ModelTraining
                     continue;
                 }
             }
-            final ModelRun run = world.apply(seed).run(RiskMode.SHADOW, null);
+            final ModelRun run = world.apply(seed).run(RiskMode.SHADOW, model);
             if (file != null)
             {
                 java.nio.file.Files.createDirectories(cache);
@@ -75,7 +86,41 @@ public final class ModelTraining
     public static TreeModel train(final RiskDataset train, final int trees, final double learningRate,
         final long version)
     {
-        return new RiskTrainer(trees, learningRate, excludedFeatures()).train(train, version, 20, version);
+        return train(train, trees, learningRate, version, 1.0, 20);
+    }
+
+    public static TreeModel train(final RiskDataset train, final int trees, final double learningRate,
+        final long version, final double carefulWeight, final int legitPerAbusive)
+    {
+        return new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight)
+            .train(train, version, legitPerAbusive, version);
+    }
+
+    /**
+     * Second pass: trees that continue boosting from {@code first}'s scores on decisions captured with {@code first}
+     * enforced (the group features filled), appended to {@code first}'s trees. The engine's individual score (trees
+     * before the first group tree) is then {@code first}'s score, so {@code first}'s flag score is kept: it decides
+     * the flag and what counts as suspicious for the group features, exactly as when the decisions were captured.
+     */
+    /** MERCHANT_SUSPICIOUS_SHARE: the first group feature (the engine starts the group trees at a tree testing one). */
+    static final int GROUP_MARKER_FEATURE = 53;
+
+    public static TreeModel continueWith(final TreeModel first, final RiskDataset train, final int trees,
+        final double learningRate, final long version, final double carefulWeight, final int legitPerAbusive)
+    {
+        final TreeModel more = new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight)
+            .train(train, version, legitPerAbusive, version, first);
+        // A marker tree (tests a group feature, adds 0) ends the individual trees exactly where first's end.
+        final int n = first.treeCount() + 1;
+        final int m = more.treeCount();
+        final int[] features = java.util.Arrays.copyOf(first.features, (n + m) * 3);
+        final long[] thresholds = java.util.Arrays.copyOf(first.thresholds, (n + m) * 3);
+        final int[] leaves = java.util.Arrays.copyOf(first.leaves, (n + m) * 4);
+        java.util.Arrays.fill(features, (n - 1) * 3, n * 3, GROUP_MARKER_FEATURE);
+        System.arraycopy(more.features, 0, features, n * 3, m * 3);
+        System.arraycopy(more.thresholds, 0, thresholds, n * 3, m * 3);
+        System.arraycopy(more.leaves, 0, leaves, n * 4, m * 4);
+        return new TreeModel(version, first.declineScore, first.flagScore, features, thresholds, leaves);
     }
 
     /**
@@ -123,6 +168,28 @@ public final class ModelTraining
         }
         model.declineScore = (int)Math.min(Integer.MAX_VALUE, decline);
         model.flagScore = (int)Math.min(model.declineScore, above(all, 0.01));
+    }
+
+    /**
+     * As {@link #tune}, but a decline score per trade (offset trees appended, see {@link TradeThresholds}): the
+     * returned model replaces the given one. The flag score is the score 1% of legitimate payments reach.
+     */
+    public static TreeModel tunePerTrade(final TreeModel model, final RiskDataset tune, final double fprBudget,
+        final double tradeFprBudget)
+    {
+        final TreeModel tuned = TradeThresholds.apply(model, tune, fprBudget, tradeFprBudget);
+        final long[] x = new long[tune.featureCount];
+        long[] all = new long[tune.size];
+        int n = 0;
+        for (int i = 0; i < tune.size; i++)
+        {
+            if (!tune.abusive[i] && tune.payment[i])
+            {
+                all[n++] = tuned.score(tune.row(i, x));
+            }
+        }
+        tuned.flagScore = (int)Math.min(tuned.declineScore, above(Arrays.copyOf(all, n), 0.01));
+        return tuned;
     }
 
     /** Recall per kind and variant and FPR on decisions scored offline with the model (no engine feedback). */

@@ -16,15 +16,30 @@ public final class RiskTrainer
     private static final double LAMBDA = 1.0;
     private static final double MIN_HESSIAN = 2.0;
 
+    /** The generator's variant ordinal of a careful abuse decision (NONE 0, BLATANT 1, CAREFUL 2). */
+    static final int CAREFUL = 2;
+
     private final int trees;
     private final double learningRate;
     private final boolean[] excluded;
+    private final double carefulWeight;
 
     public RiskTrainer(final int trees, final double learningRate, final boolean[] excludedFeatures)
+    {
+        this(trees, learningRate, excludedFeatures, 1.0);
+    }
+
+    /**
+     * {@code carefulWeight}: the weight of a careful abusive decision relative to a blatant one. Careful groups make
+     * few decisions each, so without a weight the loss is dominated by blatant bursts the model catches anyway.
+     */
+    public RiskTrainer(final int trees, final double learningRate, final boolean[] excludedFeatures,
+        final double carefulWeight)
     {
         this.trees = trees;
         this.learningRate = learningRate;
         this.excluded = excludedFeatures;
+        this.carefulWeight = carefulWeight;
     }
 
     /** Cut values per feature: up to BINS - 1 distinct quantiles of a sample. */
@@ -77,6 +92,16 @@ public final class RiskTrainer
 
     public TreeModel train(final RiskDataset data, final long version, final int legitPerAbusive, final long seed)
     {
+        return train(data, version, legitPerAbusive, seed, null);
+    }
+
+    /**
+     * With a {@code prior} model: boosting continues from its scores (milli-logits) and only the new trees are
+     * returned (no base score in them); the model to load is the prior's trees followed by these.
+     */
+    public TreeModel train(final RiskDataset data, final long version, final int legitPerAbusive, final long seed,
+        final TreeModel prior)
+    {
         final int[] rows = sample(data, legitPerAbusive, seed);
         final double[] weight = new double[rows.length];
         int positives = 0;
@@ -88,7 +113,7 @@ public final class RiskTrainer
         final double legitWeight = (double)legitTotal / Math.max(1, rows.length - positives);
         for (int i = 0; i < rows.length; i++)
         {
-            weight[i] = data.abusive[rows[i]] ? 1.0 : legitWeight;
+            weight[i] = !data.abusive[rows[i]] ? legitWeight : data.variant[rows[i]] == CAREFUL ? carefulWeight : 1.0;
         }
         final long[][] cuts = cuts(data, rows);
         final int f = data.featureCount;
@@ -107,9 +132,18 @@ public final class RiskTrainer
             totalWeight += weight[i];
             positiveWeight += data.abusive[rows[i]] ? weight[i] : 0;
         }
-        final double base = Math.log(Math.max(1e-9, positiveWeight) / Math.max(1e-9, totalWeight - positiveWeight));
+        final double base = prior != null ? 0 :
+            Math.log(Math.max(1e-9, positiveWeight) / Math.max(1e-9, totalWeight - positiveWeight));
         final double[] raw = new double[rows.length];
         Arrays.fill(raw, base);
+        if (prior != null)
+        {
+            final long[] x = new long[data.featureCount];
+            for (int i = 0; i < rows.length; i++)
+            {
+                raw[i] = prior.score(data.row(rows[i], x)) / 1000.0;
+            }
+        }
         final int[] features = new int[trees * 3];
         final long[] thresholds = new long[trees * 3];
         final int[] leaves = new int[trees * 4];
@@ -125,15 +159,17 @@ public final class RiskTrainer
                 g[i] = (p - y) * weight[i];
                 h[i] = Math.max(1e-6, p * (1 - p)) * weight[i];
             }
-            final int[] root = bestSplit(bins, f, g, h, side, (byte)-1, cuts);
+            final double[][] all = histogram(bins, f, g, h, side, (byte)-1);
+            final int[] root = bestSplit(all, f, cuts);
             final int rootFeature = root[0];
             final int rootBin = root[1];
             for (int i = 0; i < rows.length; i++)
             {
                 side[i] = (byte)((bins[i * f + rootFeature] & 0xFF) <= rootBin ? 0 : 1);
             }
-            final int[] left = bestSplit(bins, f, g, h, side, (byte)0, cuts);
-            final int[] right = bestSplit(bins, f, g, h, side, (byte)1, cuts);
+            final double[][] leftHistogram = histogram(bins, f, g, h, side, (byte)0);
+            final int[] left = bestSplit(leftHistogram, f, cuts);
+            final int[] right = bestSplit(minus(all, leftHistogram), f, cuts);
             features[t * 3] = rootFeature;
             thresholds[t * 3] = threshold(cuts, rootFeature, rootBin);
             features[t * 3 + 1] = left[0];
@@ -174,14 +210,12 @@ public final class RiskTrainer
         return bin < 0 || bin >= cuts[feature].length ? Long.MIN_VALUE : cuts[feature][bin];
     }
 
-    /** Best (feature, bin) split of the rows on {@code which} side (-1: all); bin -1 when none helps. */
-    private int[] bestSplit(final byte[] bins, final int f, final double[] g, final double[] h, final byte[] side,
-        final byte which, final long[][] cuts)
+    /** Gradient and hessian histograms of the rows on {@code which} side (-1: all): [0] g, [1] h per feature x bin. */
+    private static double[][] histogram(final byte[] bins, final int f, final double[] g, final double[] h,
+        final byte[] side, final byte which)
     {
         final double[] histG = new double[f * BINS];
         final double[] histH = new double[f * BINS];
-        double totalG = 0;
-        double totalH = 0;
         final int n = g.length;
         for (int i = 0; i < n; i++)
         {
@@ -189,15 +223,44 @@ public final class RiskTrainer
             {
                 continue;
             }
-            totalG += g[i];
-            totalH += h[i];
             final int base = i * f;
+            final double gi = g[i];
+            final double hi = h[i];
             for (int j = 0; j < f; j++)
             {
                 final int b = j * BINS + (bins[base + j] & 0xFF);
-                histG[b] += g[i];
-                histH[b] += h[i];
+                histG[b] += gi;
+                histH[b] += hi;
             }
+        }
+        return new double[][]{histG, histH};
+    }
+
+    /** parent - child, bin by bin: the other child's histogram without a pass over the rows. */
+    private static double[][] minus(final double[][] parent, final double[][] child)
+    {
+        final double[][] other = new double[2][parent[0].length];
+        for (int k = 0; k < 2; k++)
+        {
+            for (int b = 0; b < parent[k].length; b++)
+            {
+                other[k][b] = parent[k][b] - child[k][b];
+            }
+        }
+        return other;
+    }
+
+    /** Best (feature, bin) split of a histogram; bin -1 when none helps. */
+    private int[] bestSplit(final double[][] hist, final int f, final long[][] cuts)
+    {
+        final double[] histG = hist[0];
+        final double[] histH = hist[1];
+        double totalG = 0;
+        double totalH = 0;
+        for (int b = 0; b < BINS; b++)
+        {
+            totalG += histG[b];
+            totalH += histH[b];
         }
         final double parent = totalG * totalG / (totalH + LAMBDA);
         double best = 1e-9;
