@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -85,7 +84,7 @@ class GroupCommandsTest
         final InetSocketAddress[] replication = new InetSocketAddress[NODES];
         for (int i = 0; i < NODES; i++)
         {
-            replication[i] = new InetSocketAddress("127.0.0.1", freePort());
+            replication[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
         }
         final StringBuilder peers = new StringBuilder();
         for (int i = 0; i < NODES; i++)
@@ -228,13 +227,5 @@ class GroupCommandsTest
             count++;
         }
         return count;
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -14,7 +14,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +78,7 @@ final class ReplicaGroup implements AutoCloseable
     {
         this.dir = dir;
         this.extraServerOptions = List.copyOf(extraServerOptions);
-        final int[] ports = freePorts(2 * NODES);
+        final int[] ports = TestPorts.reserve(2 * NODES);
         for (int i = 0; i < NODES; i++)
         {
             clientPorts[i] = ports[i];
@@ -112,36 +111,6 @@ final class ReplicaGroup implements AutoCloseable
             closeProxies();
             throw ex;
         }
-    }
-
-    /**
-     * Ports free right now (bound together, then released): the nodes bind them a moment later. Another process could
-     * take one in between; on a test machine that is rare enough, and the start then fails loudly.
-     */
-    private static int[] freePorts(final int count) throws IOException
-    {
-        final ServerSocket[] sockets = new ServerSocket[count];
-        final int[] ports = new int[count];
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets[i].setReuseAddress(true);
-                ports[i] = sockets[i].getLocalPort();
-            }
-        }
-        finally
-        {
-            for (final ServerSocket socket : sockets)
-            {
-                if (null != socket)
-                {
-                    socket.close();
-                }
-            }
-        }
-        return ports;
     }
 
     Credentials admin()

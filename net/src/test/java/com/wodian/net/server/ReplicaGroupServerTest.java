@@ -18,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -68,7 +67,7 @@ class ReplicaGroupServerTest
     {
         for (int i = 0; i < NODES; i++)
         {
-            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", freePort());
+            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
         }
         for (int i = 0; i < NODES; i++)
         {
@@ -126,7 +125,7 @@ class ReplicaGroupServerTest
         policy = AckPolicy.ALL;
         for (int i = 0; i < NODES; i++)
         {
-            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", freePort());
+            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
         }
         for (int i = 0; i < NODES; i++)
         {
@@ -174,7 +173,7 @@ class ReplicaGroupServerTest
         snapshotEveryInputs = 50;
         for (int i = 0; i < NODES; i++)
         {
-            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", freePort());
+            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
         }
         for (int i = 0; i < NODES; i++)
         {
@@ -390,14 +389,6 @@ class ReplicaGroupServerTest
                 fail("timed out waiting for: " + what);
             }
             Thread.sleep(20);
-        }
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
         }
     }
 }

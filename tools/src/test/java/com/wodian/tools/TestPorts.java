@@ -1,0 +1,92 @@
+package com.wodian.tools;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * Loopback ports for servers whose address must be known before they start (the nodes of a replica group name each
+ * other in {@code --peers}). A port found free by binding port 0 lies in the kernel's ephemeral range, where any
+ * outbound connection on the machine (a client, a proxy dialling a node) may take it between the choice and the
+ * server's bind; these ports are chosen below that range, where only an explicit bind can take them.
+ */
+final class TestPorts
+{
+    private static final Path EPHEMERAL_RANGE_FILE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    private static final int EPHEMERAL_LOW_DEFAULT = 32768;
+    private static final int SPAN = 12_000;
+    private static final int TRIES_MAX = 2_000;
+    private static final SplittableRandom RANDOM =
+        new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
+
+    private TestPorts()
+    {
+    }
+
+    /** @return {@code count} distinct ports, each free when checked (bound and released). */
+    static synchronized int[] reserve(final int count) throws IOException
+    {
+        final int high = ephemeralLow();
+        final int low = Math.max(1_024, high - SPAN);
+        final int[] ports = new int[count];
+        int found = 0;
+        for (int tries = 0; found < count && tries < TRIES_MAX; tries++)
+        {
+            final int candidate = low + RANDOM.nextInt(Math.max(1, high - low));
+            if (high - low < 100 || contains(ports, found, candidate) || !isFree(candidate))
+            {
+                continue;
+            }
+            ports[found++] = candidate;
+        }
+        for (; found < count; found++) // an unusual port layout: fall back to the kernel's choice
+        {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+            {
+                ports[found] = socket.getLocalPort();
+            }
+        }
+        return ports;
+    }
+
+    private static boolean isFree(final int port)
+    {
+        try (ServerSocket socket = new ServerSocket())
+        {
+            socket.setReuseAddress(false);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    private static boolean contains(final int[] ports, final int count, final int port)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (ports[i] == port)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int ephemeralLow()
+    {
+        try
+        {
+            return Integer.parseInt(Files.readString(EPHEMERAL_RANGE_FILE).trim().split("\\s+")[0]);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return EPHEMERAL_LOW_DEFAULT;
+        }
+    }
+}
