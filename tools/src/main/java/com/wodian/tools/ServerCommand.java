@@ -127,6 +127,13 @@ public final class ServerCommand implements Runnable
         "certificate, when presented, must name the identity that logs on) or required")
     String tlsClientAuth;
 
+    @Option(names = "--node-cert", description = "replica group: mutual TLS between nodes with this node's " +
+        "certificate (CN node:ID, e.g. node-0.pem of 'wodian certs'); peers must chain to --tls-trust")
+    Path nodeCertificate;
+
+    @Option(names = "--node-key", description = "private key of --node-cert (PEM PKCS#8)")
+    Path nodeKey;
+
     @Option(names = "--insecure", description = "allow clear text on a non-loopback --host (a network you trust)")
     boolean insecure;
 
@@ -195,6 +202,8 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--tls-key", null == tlsKey ? null : tlsKey.toString());
         addIfGiven(args, "--tls-trust", null == tlsTrust ? null : tlsTrust.toString());
         addIfGiven(args, "--tls-client-auth", tlsClientAuth);
+        addIfGiven(args, "--node-cert", null == nodeCertificate ? null : nodeCertificate.toString());
+        addIfGiven(args, "--node-key", null == nodeKey ? null : nodeKey.toString());
         if (insecure)
         {
             args.add("--insecure");

@@ -62,15 +62,35 @@ public final class MetricsHttpServer implements AutoCloseable
         final StageLatency latency,
         final BooleanSupplier ready) throws IOException
     {
+        return start(host, port, counters, latency, ready, null);
+    }
+
+    /**
+     * The same over HTTPS when {@code tls} is set (the server's key material; no client certificate is asked for).
+     * The JDK's HTTPS server keeps the context it was given: rotated certificates reach this endpoint at the next
+     * start (the POS, ISO 8583 and replication ports reload them without one).
+     */
+    public static MetricsHttpServer start(
+        final String host,
+        final int port,
+        final ServerCounters counters,
+        final StageLatency latency,
+        final BooleanSupplier ready,
+        final com.wodian.net.tls.TlsContext tls) throws IOException
+    {
         final PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         registry.register(new ServerCollector(counters.reader(), latency));
-        final HTTPServer server = HTTPServer.builder()
+        final HTTPServer.Builder builder = HTTPServer.builder()
             .inetAddress(InetAddress.getByName(host))
             .port(port)
             .registry(registry)
-            .defaultHandler((exchange) -> answerHealth(exchange, ready))
-            .buildAndStart();
+            .defaultHandler((exchange) -> answerHealth(exchange, ready));
+        if (null != tls)
+        {
+            builder.httpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.sslContext()));
+        }
+        final HTTPServer server = builder.buildAndStart();
         return new MetricsHttpServer(server);
     }
 

@@ -4,6 +4,8 @@ import com.wodian.journal.consensus.ConsensusMessage;
 import com.wodian.journal.consensus.ConsensusOutbox;
 import com.wodian.journal.consensus.EntryPayloads;
 import com.wodian.journal.consensus.LogEntries;
+import com.wodian.net.tls.TlsConnection;
+import com.wodian.net.tls.TlsContext;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -63,6 +65,8 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     private final ByteBuffer probeBuffer = ByteBuffer.allocateDirect(64);
     private long lastNowMs;
     private boolean closed;
+    /** Null for clear text; see {@link #tls(TlsContext)}. */
+    private TlsContext tls;
 
     private long bytesSent;
     private long bytesReceived;
@@ -346,12 +350,24 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
      *
      * @return bytes written.
      */
+    /**
+     * Mutual TLS on every link of this node (docs/replication.md, "TLS between nodes"): the context's certificate
+     * must name {@code node:<selfId>}, and a peer is accepted only when its certificate names the node it claims to
+     * be. Call before the first {@link #poll}; null for clear text.
+     */
+    public ReplicationTransport tls(final TlsContext tls)
+    {
+        this.tls = tls;
+        return this;
+    }
+
     public int flush()
     {
         int bytesWritten = 0;
         for (final Outbound peer : outbound)
         {
-            if (peer == null || peer.state != CONNECTED || peer.sentPosition == peer.writePosition)
+            if (peer == null || peer.state != CONNECTED || peer.sentPosition == peer.writePosition &&
+                (peer.tls == null || !peer.tls.hasPendingOutput()) || peer.tls != null && !peer.tls.isEstablished())
             {
                 continue;
             }
@@ -359,7 +375,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
             byteBuffer.limit(peer.writePosition).position(peer.sentPosition);
             try
             {
-                final int written = peer.channel.write(byteBuffer);
+                final int written = TlsConnection.write(peer.channel, peer.tls, byteBuffer);
                 bytesWritten += written;
                 peer.sentPosition += written;
                 if (peer.sentPosition == peer.writePosition)
@@ -418,7 +434,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     public boolean isConnected(final int peer)
     {
         checkPeer(peer);
-        return outbound[peer].state == CONNECTED;
+        return outbound[peer].state == CONNECTED && (null == outbound[peer].tls || outbound[peer].tls.isEstablished());
     }
 
     /**
@@ -573,6 +589,19 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
                 continue;
             }
             slot.open(channel, LENGTH_FIELD_LENGTH + messageLengthMax, lastNowMs);
+            if (null != tls)
+            {
+                slot.tls = null == slot.tls ? new TlsConnection() : slot.tls;
+                try
+                {
+                    slot.tls.open(tls.newServerEngine());
+                }
+                catch (final IOException ex)
+                {
+                    slot.close();
+                    continue;
+                }
+            }
             accepted++;
         }
         return accepted;
@@ -619,12 +648,16 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
                 return 0;
 
             default:
+                if (null != peer.tls && !peer.tls.isEstablished())
+                {
+                    return handshakeOutbound(peer, nowMs);
+                }
                 // Nothing should arrive on an outbound connection; reading shows the peer closing it, which a
                 // writer would otherwise only notice when a write fails.
                 probeBuffer.clear();
                 try
                 {
-                    final int read = peer.channel.read(probeBuffer);
+                    final int read = TlsConnection.read(peer.channel, peer.tls, probeBuffer);
                     if (read == 0)
                     {
                         return 0;
@@ -669,8 +702,27 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         }
     }
 
-    private void connected(final Outbound peer)
+    private int handshakeOutbound(final Outbound peer, final long nowMs)
     {
+        try
+        {
+            return peer.tls.handshakeNode(peer.channel, peerId(peer)) >= 0 ? 1 : 0;
+        }
+        catch (final IOException ex)
+        {
+            handshakesRejected++;
+            disconnect(peer, nowMs);
+            return 1;
+        }
+    }
+
+    private void connected(final Outbound peer) throws IOException
+    {
+        if (null != tls)
+        {
+            peer.tls = null == peer.tls ? new TlsConnection() : peer.tls;
+            peer.tls.open(tls.newClientEngine(peer.address.getHostString(), peer.address.getPort()));
+        }
         peer.state = CONNECTED;
         peer.reconnectDelayMs = ReplicationDescriptor.RECONNECT_DELAY_MS_MIN;
         if (peer.connectedBefore)
@@ -711,11 +763,15 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
             connection.close();
             return 1;
         }
+        if (null != connection.tls && !connection.tls.isEstablished())
+        {
+            return handshakeInbound(connection);
+        }
         final ByteBuffer byteBuffer = connection.byteBuffer;
         final int read;
         try
         {
-            read = connection.channel.read(byteBuffer);
+            read = TlsConnection.read(connection.channel, connection.tls, byteBuffer);
         }
         catch (final IOException ex)
         {
@@ -788,12 +844,29 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         return workCount;
     }
 
+    /** The Hello timeout above also bounds a peer that stalls in its handshake. */
+    private int handshakeInbound(final Inbound connection)
+    {
+        try
+        {
+            connection.certifiedPeerId = connection.tls.handshakeNode(connection.channel, -1);
+            return connection.certifiedPeerId >= 0 ? 1 : 0;
+        }
+        catch (final IOException ex)
+        {
+            handshakesRejected++;
+            connection.close();
+            return 1;
+        }
+    }
+
     private boolean onHello(
         final Inbound connection, final UnsafeBuffer buffer, final int messageOffset, final int messageLength)
     {
         final int fromNodeId = decoder.decodeHello(buffer, messageOffset, messageLength,
             ReplicationDescriptor.PROTOCOL_VERSION, groupName, selfId);
-        if (fromNodeId < 0 || fromNodeId >= outbound.length || fromNodeId == selfId)
+        if (fromNodeId < 0 || fromNodeId >= outbound.length || fromNodeId == selfId ||
+            null != connection.tls && fromNodeId != connection.certifiedPeerId)
         {
             handshakesRejected++;
             return false;
@@ -828,6 +901,8 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         final UnsafeBuffer buffer;
         InetSocketAddress address;
         SocketChannel channel;
+        /** TLS of this link's connections (created for the first, reused); null without {@link #tls(TlsContext)}. */
+        TlsConnection tls;
         int state = DISCONNECTED;
         long nextDialMs;
         long reconnectDelayMs = ReplicationDescriptor.RECONNECT_DELAY_MS_MIN;
@@ -867,6 +942,9 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         SocketChannel channel;
         int peerId = NO_PEER;
         long acceptedMs;
+        /** TLS as for {@link Outbound#tls}; the node id the peer's certificate names once its handshake is done. */
+        TlsConnection tls;
+        int certifiedPeerId = NO_PEER;
 
         void open(final SocketChannel channel, final int bufferLength, final long nowMs)
         {
@@ -879,6 +957,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
             byteBuffer.clear();
             this.channel = channel;
             peerId = NO_PEER;
+            certifiedPeerId = NO_PEER;
         }
 
         void close()

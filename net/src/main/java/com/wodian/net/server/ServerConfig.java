@@ -298,6 +298,7 @@ public final class ServerConfig
     private final GatewayConfig gateway = new GatewayConfig();
     private ReplicaGroupConfig replicaGroup;
     private com.wodian.net.tls.TlsSettings tls;
+    private com.wodian.net.tls.TlsSettings replicationTls;
     private boolean insecure;
 
     /**
@@ -585,6 +586,23 @@ public final class ServerConfig
         return tls;
     }
 
+    /**
+     * Mutual TLS between the nodes of a replica group: this node's certificate (naming {@code node:<id>}) and the CA
+     * its peers' certificates chain to. Client certificates are then always required and must name the peer's
+     * node id; host names are not checked (docs/replication.md).
+     */
+    public ServerConfig replicationTls(final com.wodian.net.tls.TlsSettings replicationTls)
+    {
+        this.replicationTls = null == replicationTls ? null :
+            replicationTls.clientAuth(com.wodian.net.tls.TlsSettings.ClientAuth.REQUIRED).verifyHostname(false);
+        return this;
+    }
+
+    public com.wodian.net.tls.TlsSettings replicationTls()
+    {
+        return replicationTls;
+    }
+
     /** Allows clear text on a non-loopback address: the operator says explicitly that the network is trusted. */
     public ServerConfig insecure(final boolean insecure)
     {
@@ -721,6 +739,12 @@ public final class ServerConfig
                 "loopback address: payments would cross the network unencrypted. Configure TLS (--tls-cert, " +
                 "--tls-key; docs/security.md) or, on a network you trust, pass --insecure");
         }
+        validateReplicationTls();
+        if (null == tls && !insecure && metricsPort >= 0 && !GatewayConfig.isLoopback(metricsHost))
+        {
+            throw new IllegalArgumentException("refusing to serve metrics in clear text on " + metricsHost +
+                ", which is not a loopback address: configure TLS (--tls-cert, --tls-key) or pass --insecure");
+        }
         snapshotConfig.validate();
         if (port < 0 || port > 65535)
         {
@@ -774,6 +798,25 @@ public final class ServerConfig
         if (gatewayFactories.size() > GatewayContext.GATEWAY_INDEX_MAX + 1)
         {
             throw new IllegalArgumentException("at most " + (GatewayContext.GATEWAY_INDEX_MAX + 1) + " gateways");
+        }
+    }
+
+    /** Replication links that leave the machine need node TLS too, unless {@code --insecure}. */
+    private void validateReplicationTls()
+    {
+        if (null == replicaGroup || null != replicationTls || insecure)
+        {
+            return;
+        }
+        for (final java.net.InetSocketAddress address : replicaGroup.replicationAddresses())
+        {
+            if (null != address && !GatewayConfig.isLoopback(address.getHostString()))
+            {
+                throw new IllegalArgumentException("refusing clear-text replication to " + address + ", which is " +
+                    "not a loopback address: the journal would cross the network unencrypted. Configure node TLS " +
+                    "(--node-cert, --node-key, --tls-trust; docs/replication.md) or, on a network you trust, pass " +
+                    "--insecure");
+            }
         }
     }
 

@@ -68,7 +68,7 @@ public final class ServerMain
                 " [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]" +
                 " [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]] [--ignore-stdin]" +
                 " [--tls-cert FILE --tls-key FILE [--tls-trust FILE] [--tls-client-auth none|optional|required]" +
-                " [--tls-password P]] [--insecure]");
+                " [--tls-password P]] [--node-cert FILE --node-key FILE] [--insecure]");
             System.exit(2);
         }
 
@@ -249,7 +249,8 @@ public final class ServerMain
                 case "--iso-keys":
                     isoKeys = value;
                     break;
-                case "--tls-cert", "--tls-key", "--tls-trust", "--tls-client-auth", "--tls-password":
+                case "--tls-cert", "--tls-key", "--tls-trust", "--tls-client-auth", "--tls-password", "--node-cert",
+                    "--node-key":
                     tlsOptions.put(name, value);
                     break;
                 default:
@@ -260,6 +261,7 @@ public final class ServerMain
         {
             throw new IllegalArgumentException("--data and --port are required");
         }
+        config.replicationTls(nodeTlsSettings(tlsOptions));
         config.tls(tlsSettings(tlsOptions));
         if ((nodeId >= 0) != (null != peers))
         {
@@ -276,6 +278,11 @@ public final class ServerMain
         {
             throw new IllegalArgumentException("--client-peers needs --peers");
         }
+        if (isoPort >= 0 && null == config.tls() && !config.insecure() && !GatewayConfig.isLoopback(isoHost))
+        {
+            throw new IllegalArgumentException("refusing ISO 8583 in clear text on " + isoHost + ", which is not a " +
+                "loopback address: configure TLS (--tls-cert, --tls-key) or, on a network you trust, pass --insecure");
+        }
         if (isoPort >= 0)
         {
             // docs/iso8583.md: off unless a port is given, loopback unless a host is given.
@@ -290,13 +297,30 @@ public final class ServerMain
         return ignoreStdin;
     }
 
+    /** Node TLS from {@code --node-cert FILE --node-key FILE --tls-trust FILE}; null without (removes them). */
+    static com.wodian.net.tls.TlsSettings nodeTlsSettings(final java.util.Map<String, String> options)
+    {
+        final String certificate = options.remove("--node-cert");
+        final String key = options.remove("--node-key");
+        if (null == certificate)
+        {
+            return null;
+        }
+        if (null == options.get("--tls-trust"))
+        {
+            throw new IllegalArgumentException("--node-cert needs --tls-trust (the CA of the group's nodes)");
+        }
+        return com.wodian.net.tls.TlsSettings.withCertificate(Paths.get(certificate),
+            null == key ? null : Paths.get(key)).trust(Paths.get(options.get("--tls-trust")));
+    }
+
     /** TLS from {@code --tls-cert FILE [--tls-key FILE] [--tls-trust FILE] [--tls-client-auth MODE]}; null without. */
     static com.wodian.net.tls.TlsSettings tlsSettings(final java.util.Map<String, String> options)
     {
         final String certificate = options.get("--tls-cert");
         if (null == certificate)
         {
-            if (!options.isEmpty())
+            if (!options.isEmpty() && !(1 == options.size() && options.containsKey("--tls-trust")))
             {
                 throw new IllegalArgumentException("TLS options need --tls-cert: " + options.keySet());
             }

@@ -106,12 +106,15 @@ public final class WodianServer implements AutoCloseable
     private volatile boolean closed;
     /** Null on a clear-text server. */
     private final TlsContext tlsContext;
+    /** Null for clear-text replication links (or no group). */
+    private final TlsContext replicationTlsContext;
 
     private WodianServer(final ServerConfig config) throws IOException
     {
         config.validate();
         this.config = config;
         this.tlsContext = loadTls(config.tls());
+        this.replicationTlsContext = loadTls(config.replicationTls());
         this.stageFailureHandler = new StageFailureHandler(config.fatalErrorHandler());
         // A short line for people; the whole configuration (~1,500 characters) at DEBUG.
         LOG.log(System.Logger.Level.INFO, "starting: {0}", config.summary());
@@ -275,9 +278,9 @@ public final class WodianServer implements AutoCloseable
         try
         {
             final MetricsHttpServer server = MetricsHttpServer.start(config.metricsHost(), config.metricsPort(),
-                counters, stageLatency, this::isReady);
-            LOG.log(System.Logger.Level.INFO, "metrics on http://{0}:{1,number,#}/metrics", config.metricsHost(),
-                server.port());
+                counters, stageLatency, this::isReady, tlsContext);
+            LOG.log(System.Logger.Level.INFO, "metrics on {0}://{1}:{2,number,#}/metrics",
+                null == tlsContext ? "http" : "https", config.metricsHost(), server.port());
             return server;
         }
         catch (final IOException | RuntimeException ex)
@@ -324,7 +327,7 @@ public final class WodianServer implements AutoCloseable
         return new ReplicationStage(group, inputPoller, applyRing, replicaLog,
             new FileTermStore(config.dataDir().resolve(TERM_STORE_FILE_NAME)),
             (log) -> new ReplicationTransport(group.nodeId(), group.groupName(), group.replicationAddresses(),
-                log::read),
+                log::read).tls(replicationTlsContext),
             pendingCapacity, appliedIndex, config.epochClock(), clusterView, stageFailureHandler::onFatal,
             config.commitMarkIntervalMs(), LOG);
     }

@@ -245,6 +245,43 @@ public final class TlsConnection
         return consumed;
     }
 
+    /** A socket read through {@code tls}, or straight from the socket when it is null (clear text). */
+    public static int read(final SocketChannel channel, final TlsConnection tls, final ByteBuffer dst)
+        throws IOException
+    {
+        return null == tls ? channel.read(dst) : tls.read(channel, dst);
+    }
+
+    /** A socket write through {@code tls}, or straight to the socket when it is null (clear text). */
+    public static int write(final SocketChannel channel, final TlsConnection tls, final ByteBuffer src)
+        throws IOException
+    {
+        return null == tls ? channel.write(src) : tls.write(channel, src);
+    }
+
+    /**
+     * For links between nodes: advances the handshake and, once it completes, checks that the peer's certificate
+     * names {@code node:<expectedNodeId>} (any node id when {@code expectedNodeId} is negative).
+     *
+     * @return the node id the peer's certificate names once established, -1 while the handshake goes on.
+     * @throws IOException the handshake failed or the certificate names no (or another) node.
+     */
+    public int handshakeNode(final SocketChannel channel, final int expectedNodeId) throws IOException
+    {
+        if (!handshake(channel))
+        {
+            return -1;
+        }
+        final PeerIdentity identity = PeerIdentity.of(peerCertificate());
+        if (null == identity || !PeerIdentity.NODE.equals(identity.kind()) || identity.id() < 0 ||
+            identity.id() > Integer.MAX_VALUE || expectedNodeId >= 0 && identity.id() != expectedNodeId)
+        {
+            throw new SSLException("peer certificate names " + identity + ", not node " +
+                (expectedNodeId >= 0 ? expectedNodeId : "of this group"));
+        }
+        return (int)identity.id();
+    }
+
     /** Writes pending encrypted bytes; true when none are left. */
     public boolean flush(final SocketChannel channel) throws IOException
     {

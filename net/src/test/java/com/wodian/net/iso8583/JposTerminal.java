@@ -24,11 +24,22 @@ final class JposTerminal implements AutoCloseable
     JposTerminal(final String host, final int port, final long terminalId, final long merchantId, final byte[] key)
         throws Exception
     {
+        this(host, port, terminalId, merchantId, key, null);
+    }
+
+    /** @param sockets where the channel's socket comes from (e.g. TLS); null for a plain socket. */
+    JposTerminal(final String host, final int port, final long terminalId, final long merchantId, final byte[] key,
+        final org.jpos.iso.ISOClientSocketFactory sockets) throws Exception
+    {
         this.terminalId = terminalId;
         this.merchantId = merchantId;
         this.key = key;
         channel = new NACChannel(host, port, new ISO87BPackager(), TPDU.clone());
         channel.setTimeout(20_000);
+        if (null != sockets)
+        {
+            channel.setSocketFactory(sockets);
+        }
         channel.connect();
     }
 

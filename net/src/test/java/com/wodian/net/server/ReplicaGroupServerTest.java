@@ -48,6 +48,8 @@ class ReplicaGroupServerTest
     private AckPolicy policy = AckPolicy.QUORUM;
     /** A snapshot every this many inputs on every node (0: the default interval). */
     private long snapshotEveryInputs;
+    /** When set, the nodes' links run mutual TLS with certificates of this CA (docs/replication.md). */
+    private com.wodian.net.tls.TestPki pki;
 
     @AfterEach
     void stopAll()
@@ -116,6 +118,14 @@ class ReplicaGroupServerTest
             awaitConverged();
             assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
         }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void primaryLossWithMutualTlsBetweenNodes() throws Exception
+    {
+        pki = com.wodian.net.tls.TestPki.create(java.nio.file.Files.createDirectories(dir.resolve("pki")));
+        primaryLossLosesNoAcknowledgedPaymentAndTheGroupConverges();
     }
 
     @Test
@@ -233,6 +243,17 @@ class ReplicaGroupServerTest
         if (snapshotEveryInputs > 0)
         {
             config.snapshotConfig(new SnapshotConfig().intervalInputs(snapshotEveryInputs).retainCount(2));
+        }
+        if (null != pki)
+        {
+            try
+            {
+                config.replicationTls(pki.issue("node:" + nodeId));
+            }
+            catch (final Exception ex)
+            {
+                throw new IOException(ex);
+            }
         }
         servers[nodeId] = WodianServer.launch(config);
         clientPorts[nodeId] = servers[nodeId].port();

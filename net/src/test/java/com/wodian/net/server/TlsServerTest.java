@@ -78,7 +78,7 @@ class TlsServerTest
     private WodianServer launch(final TlsSettings tls) throws IOException
     {
         final ServerConfig config = ServerTestSupport.config(dataDir.resolve(tls.clientAuth().name()),
-            ThreadingMode.COMPACT).tls(tls);
+            ThreadingMode.COMPACT).tls(tls).metricsPort(0);
         config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0).add(TERMINAL, 1)
             .add(OTHER_TERMINAL, 1)).logonTimeoutMs(1_000);
         return WodianServer.launch(config);
@@ -254,6 +254,25 @@ class TlsServerTest
             assertEquals(ResultCode.OK, new ServerTestSupport.Requests(terminal).pay(4, 300).code());
         }
         assertBalance(TOP_UP_FEN - 300);
+    }
+
+    @Test
+    void metricsEndpointServesHttps() throws Exception
+    {
+        final javax.net.ssl.HttpsURLConnection https = (javax.net.ssl.HttpsURLConnection)
+            new java.net.URL("https://127.0.0.1:" + server.metricsPort() + "/metrics").openConnection();
+        https.setSSLSocketFactory(TlsContext.load(pki.trustingClient()).sslContext().getSocketFactory());
+        https.setConnectTimeout((int)TIMEOUT_MS);
+        https.setReadTimeout((int)TIMEOUT_MS);
+        assertEquals(200, https.getResponseCode());
+        assertTrue(new String(https.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .contains("wodian_"));
+        // Clear text to the HTTPS port gets no metrics.
+        final java.net.HttpURLConnection http = (java.net.HttpURLConnection)
+            new java.net.URL("http://127.0.0.1:" + server.metricsPort() + "/metrics").openConnection();
+        http.setConnectTimeout((int)TIMEOUT_MS);
+        http.setReadTimeout((int)TIMEOUT_MS);
+        assertThrows(IOException.class, http::getResponseCode);
     }
 
     @Test
