@@ -212,7 +212,13 @@ final class ReplicaGroup implements AutoCloseable
         servers[node] = ChildServerProcess.startWithArguments(log, List.of(), arguments);
     }
 
-    boolean isAlive(final int node)
+    /** The log of node i's latest start. */
+    Path lastLog(final int node)
+    {
+        return dir.resolve("node-" + node + "-run-" + (starts[node] - 1) + ".log");
+    }
+
+        boolean isAlive(final int node)
     {
         return null != servers[node] && servers[node].process.isAlive();
     }
