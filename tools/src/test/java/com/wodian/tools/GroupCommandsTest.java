@@ -10,6 +10,7 @@ import com.wodian.net.server.ServerConfig;
 import com.wodian.net.server.WodianServer;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
+import com.wodian.net.testing.TestPorts;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.AckDecoder;

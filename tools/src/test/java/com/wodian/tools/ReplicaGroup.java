@@ -4,6 +4,7 @@ import com.wodian.net.auth.Credentials;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.server.GatewayConfig;
+import com.wodian.net.testing.TestPorts;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.ClusterStatusReplyDecoder;

@@ -2,6 +2,7 @@ package com.wodian.net.server;
 
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
+import com.wodian.net.testing.TestPorts;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.MerchantStatementReplyDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
@@ -49,7 +50,10 @@ class ClientReconnectTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void inFlightPaymentsAreRetriedAfterCutsAndARestartWithoutDoubleCharge() throws Exception
     {
-        final ServerConfig firstConfig = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT);
+        // The server restarts on the same port below: choose it outside the ephemeral range, where no outgoing
+        // connection (the client's own reconnects included) can take it while the server is down.
+        final ServerConfig firstConfig = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT)
+            .port(TestPorts.reserve(1)[0]);
         WodianServer server = WodianServer.launch(firstConfig);
         final int port = server.port();
         // A port held by a socket that never listens: connecting to it is refused for as long as the test runs

@@ -5,6 +5,7 @@ import com.wodian.journal.consensus.ConsensusConfig;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.durability.SnapshotConfig;
+import com.wodian.net.testing.TestPorts;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.ClusterControlReplyDecoder;
 import com.wodian.protocol.sbe.ClusterStatusReplyDecoder;

@@ -1,4 +1,4 @@
-package com.wodian.net.server;
+package com.wodian.net.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * outbound connection on the machine (a client, a proxy dialling a node) may take it between the choice and the
  * server's bind; these ports are chosen below that range, where only an explicit bind can take them.
  */
-final class TestPorts
+public final class TestPorts
 {
     private static final Path EPHEMERAL_RANGE_FILE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final int EPHEMERAL_LOW_DEFAULT = 32768;
@@ -27,7 +27,7 @@ final class TestPorts
     }
 
     /** @return {@code count} distinct ports, each free when checked (bound and released). */
-    static synchronized int[] reserve(final int count) throws IOException
+    public static synchronized int[] reserve(final int count) throws IOException
     {
         final int high = ephemeralLow();
         final int low = Math.max(1_024, high - SPAN);
