@@ -67,9 +67,9 @@ public class EngineRiskPayBenchmark
 
     /**
      * off: every rule OFF; on: all twelve ENFORCE at tuned thresholds (see below); worst: all twelve, all work;
-     * model: on plus the scoring model.
+     * model: on plus the scoring model; trained: on plus the shipped trained model ({@link #TRAINED_MODEL}).
      */
-    @Param({"off", "on", "worst", "model"})
+    @Param({"off", "on", "worst", "model", "trained"})
     public String rules;
 
     private EngineFixture fixture;
@@ -108,6 +108,10 @@ public class EngineRiskPayBenchmark
             {
                 loadModel(encoder, scratch);
             }
+            else if ("trained".equals(rules))
+            {
+                loadTrainedModel(encoder, scratch);
+            }
             replies.requireAllOk("EngineRiskPayBenchmark rules");
             replies.reset();
         }
@@ -135,6 +139,35 @@ public class EngineRiskPayBenchmark
             "; risk decisions " + fixture.engine().riskDecisions());
         fixture.engine().verifyInvariants();
         replies.reset();
+    }
+
+    /** The model risk-train trained on the independent world, shipped with the perf module. */
+    static final String TRAINED_MODEL = "/com/wodian/perf/riskmodel/model-v3.txt";
+
+    /**
+     * The shipped trained model (its real trees, features and group stage), decline and flag scores out of reach so
+     * that no event is written: the cost of scoring, not of recording.
+     */
+    private void loadTrainedModel(final CommandEncoder encoder, final UnsafeBuffer scratch)
+    {
+        final com.wodian.perf.riskmodel.TreeModel trained;
+        try (java.io.InputStream in = EngineRiskPayBenchmark.class.getResourceAsStream(TRAINED_MODEL))
+        {
+            final java.nio.file.Path file = java.nio.file.Files.createTempFile("wodian-model", ".txt");
+            java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            trained = com.wodian.perf.riskmodel.TreeModel.read(file);
+            java.nio.file.Files.delete(file);
+        }
+        catch (final java.io.IOException e)
+        {
+            throw new java.io.UncheckedIOException(e);
+        }
+        trained.declineScore = Integer.MAX_VALUE;
+        trained.flagScore = Integer.MAX_VALUE;
+        trained.encode(encoder, scratch, RiskModelSlot.ACTIVE, (buffer, length) ->
+            fixture.apply(buffer, 0, length, replies));
+        fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
+            RiskAction.DECLINE, 0, 0, 0), replies);
     }
 
     /**
