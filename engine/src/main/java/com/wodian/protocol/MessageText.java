@@ -2,6 +2,7 @@ package com.wodian.protocol;
 
 import com.wodian.protocol.sbe.*;
 import org.agrona.DirectBuffer;
+import org.agrona.sbe.MessageDecoderFlyweight;
 
 /**
  * Human-readable text of any encoded message, for the CLI, journal dumps and logs; e.g.
@@ -71,184 +72,81 @@ public final class MessageText
         final DirectBuffer buffer, final int bodyOffset, final MessageHeaderDecoder header, final int length)
     {
         final int templateId = header.templateId();
-        final int blockLength = header.blockLength();
         final int version = header.version();
-        final StringBuilder text = new StringBuilder(128);
-        switch (templateId)
+        final MessageDecoderFlyweight decoder = decoderOf(templateId);
+        if (null == decoder)
         {
-            case RegisterMerchantDecoder.TEMPLATE_ID:
-                new RegisterMerchantDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RegisterConsumerDecoder.TEMPLATE_ID:
-                new RegisterConsumerDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RegisterTerminalDecoder.TEMPLATE_ID:
-                new RegisterTerminalDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case TopUpDecoder.TEMPLATE_ID:
-                new TopUpDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case WithdrawDecoder.TEMPLATE_ID:
-                new WithdrawDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case SetBlockedDecoder.TEMPLATE_ID:
-                new SetBlockedDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case PayDecoder.TEMPLATE_ID:
-                new PayDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case PaymentTryDecoder.TEMPLATE_ID:
-                new PaymentTryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case PaymentConfirmDecoder.TEMPLATE_ID:
-                new PaymentConfirmDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case PaymentCancelDecoder.TEMPLATE_ID:
-                new PaymentCancelDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RefundDecoder.TEMPLATE_ID:
-                new RefundDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case TickDecoder.TEMPLATE_ID:
-                new TickDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case TakeSnapshotDecoder.TEMPLATE_ID:
-                new TakeSnapshotDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case BalanceQueryDecoder.TEMPLATE_ID:
-                new BalanceQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case PaymentStatusQueryDecoder.TEMPLATE_ID:
-                new PaymentStatusQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case MerchantStatementQueryDecoder.TEMPLATE_ID:
-                new MerchantStatementQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case StateHashQueryDecoder.TEMPLATE_ID:
-                new StateHashQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case AckDecoder.TEMPLATE_ID:
-                new AckDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case PaymentReplyDecoder.TEMPLATE_ID:
-                new PaymentReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RefundReplyDecoder.TEMPLATE_ID:
-                new RefundReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case BalanceReplyDecoder.TEMPLATE_ID:
-                new BalanceReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case PaymentStatusReplyDecoder.TEMPLATE_ID:
-                new PaymentStatusReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case MerchantStatementReplyDecoder.TEMPLATE_ID:
-                new MerchantStatementReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case StateHashReplyDecoder.TEMPLATE_ID:
-                new StateHashReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case ErrorReplyDecoder.TEMPLATE_ID:
-                new ErrorReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case SetMerchantRulesDecoder.TEMPLATE_ID:
-                new SetMerchantRulesDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RedeemPointsDecoder.TEMPLATE_ID:
-                new RedeemPointsDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case AdjustPointsDecoder.TEMPLATE_ID:
-                new AdjustPointsDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case DistributePoolDecoder.TEMPLATE_ID:
-                new DistributePoolDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case ConsumerStatementQueryDecoder.TEMPLATE_ID:
-                new ConsumerStatementQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case VoucherStatusQueryDecoder.TEMPLATE_ID:
-                new VoucherStatusQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case DistributionStatusQueryDecoder.TEMPLATE_ID:
-                new DistributionStatusQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case VoucherReplyDecoder.TEMPLATE_ID:
-                new VoucherReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case ConsumerStatementReplyDecoder.TEMPLATE_ID:
-                new ConsumerStatementReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case VoucherStatusReplyDecoder.TEMPLATE_ID:
-                new VoucherStatusReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case DistributionStatusReplyDecoder.TEMPLATE_ID:
-                new DistributionStatusReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case LogonDecoder.TEMPLATE_ID:
-                new LogonDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case LogonProofDecoder.TEMPLATE_ID:
-                new LogonProofDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case HeartbeatDecoder.TEMPLATE_ID:
-                new HeartbeatDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case LogonChallengeDecoder.TEMPLATE_ID:
-                new LogonChallengeDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case LogonReplyDecoder.TEMPLATE_ID:
-                new LogonReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case HeartbeatReplyDecoder.TEMPLATE_ID:
-                new HeartbeatReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case SetRiskRuleDecoder.TEMPLATE_ID:
-                new SetRiskRuleDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RiskRuleQueryDecoder.TEMPLATE_ID:
-                new RiskRuleQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RiskEventsQueryDecoder.TEMPLATE_ID:
-                new RiskEventsQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RiskStatsQueryDecoder.TEMPLATE_ID:
-                new RiskStatsQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RiskRuleReplyDecoder.TEMPLATE_ID:
-                new RiskRuleReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RiskEventsReplyDecoder.TEMPLATE_ID:
-                new RiskEventsReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case ClusterStatusQueryDecoder.TEMPLATE_ID:
-                new ClusterStatusQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case ClusterControlDecoder.TEMPLATE_ID:
-                new ClusterControlDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case ClusterStatusReplyDecoder.TEMPLATE_ID:
-                new ClusterStatusReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case ClusterControlReplyDecoder.TEMPLATE_ID:
-                new ClusterControlReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RiskStatsReplyDecoder.TEMPLATE_ID:
-                new RiskStatsReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case SetRiskModelDecoder.TEMPLATE_ID:
-                new SetRiskModelDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RiskModelQueryDecoder.TEMPLATE_ID:
-                new RiskModelQueryDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            case RiskModelReplyDecoder.TEMPLATE_ID:
-                new RiskModelReplyDecoder().wrap(buffer, bodyOffset, blockLength, version).appendTo(text);
-                break;
-            default:
-                return raw(buffer, bodyOffset, length - MessageHeaderDecoder.ENCODED_LENGTH, templateId,
-                    "version=" + version, "unknown-template");
+            return raw(buffer, bodyOffset, length - MessageHeaderDecoder.ENCODED_LENGTH, templateId,
+                "version=" + version, "unknown-template");
         }
+        final StringBuilder text = new StringBuilder(128);
+        decoder.wrap(buffer, bodyOffset, header.blockLength(), version).appendTo(text);
         return compact(text.toString());
+    }
+
+    /** A fresh decoder for every template of the schema (text is for people, not the hot path); null if unknown. */
+    private static MessageDecoderFlyweight decoderOf(final int templateId)
+    {
+        return switch (templateId)
+        {
+            case RegisterMerchantDecoder.TEMPLATE_ID -> new RegisterMerchantDecoder();
+            case RegisterConsumerDecoder.TEMPLATE_ID -> new RegisterConsumerDecoder();
+            case RegisterTerminalDecoder.TEMPLATE_ID -> new RegisterTerminalDecoder();
+            case TopUpDecoder.TEMPLATE_ID -> new TopUpDecoder();
+            case WithdrawDecoder.TEMPLATE_ID -> new WithdrawDecoder();
+            case SetBlockedDecoder.TEMPLATE_ID -> new SetBlockedDecoder();
+            case PayDecoder.TEMPLATE_ID -> new PayDecoder();
+            case PaymentTryDecoder.TEMPLATE_ID -> new PaymentTryDecoder();
+            case PaymentConfirmDecoder.TEMPLATE_ID -> new PaymentConfirmDecoder();
+            case PaymentCancelDecoder.TEMPLATE_ID -> new PaymentCancelDecoder();
+            case RefundDecoder.TEMPLATE_ID -> new RefundDecoder();
+            case TickDecoder.TEMPLATE_ID -> new TickDecoder();
+            case TakeSnapshotDecoder.TEMPLATE_ID -> new TakeSnapshotDecoder();
+            case BalanceQueryDecoder.TEMPLATE_ID -> new BalanceQueryDecoder();
+            case PaymentStatusQueryDecoder.TEMPLATE_ID -> new PaymentStatusQueryDecoder();
+            case MerchantStatementQueryDecoder.TEMPLATE_ID -> new MerchantStatementQueryDecoder();
+            case StateHashQueryDecoder.TEMPLATE_ID -> new StateHashQueryDecoder();
+            case AckDecoder.TEMPLATE_ID -> new AckDecoder();
+            case PaymentReplyDecoder.TEMPLATE_ID -> new PaymentReplyDecoder();
+            case RefundReplyDecoder.TEMPLATE_ID -> new RefundReplyDecoder();
+            case BalanceReplyDecoder.TEMPLATE_ID -> new BalanceReplyDecoder();
+            case PaymentStatusReplyDecoder.TEMPLATE_ID -> new PaymentStatusReplyDecoder();
+            case MerchantStatementReplyDecoder.TEMPLATE_ID -> new MerchantStatementReplyDecoder();
+            case StateHashReplyDecoder.TEMPLATE_ID -> new StateHashReplyDecoder();
+            case ErrorReplyDecoder.TEMPLATE_ID -> new ErrorReplyDecoder();
+            case SetMerchantRulesDecoder.TEMPLATE_ID -> new SetMerchantRulesDecoder();
+            case RedeemPointsDecoder.TEMPLATE_ID -> new RedeemPointsDecoder();
+            case AdjustPointsDecoder.TEMPLATE_ID -> new AdjustPointsDecoder();
+            case DistributePoolDecoder.TEMPLATE_ID -> new DistributePoolDecoder();
+            case ConsumerStatementQueryDecoder.TEMPLATE_ID -> new ConsumerStatementQueryDecoder();
+            case VoucherStatusQueryDecoder.TEMPLATE_ID -> new VoucherStatusQueryDecoder();
+            case DistributionStatusQueryDecoder.TEMPLATE_ID -> new DistributionStatusQueryDecoder();
+            case VoucherReplyDecoder.TEMPLATE_ID -> new VoucherReplyDecoder();
+            case ConsumerStatementReplyDecoder.TEMPLATE_ID -> new ConsumerStatementReplyDecoder();
+            case VoucherStatusReplyDecoder.TEMPLATE_ID -> new VoucherStatusReplyDecoder();
+            case DistributionStatusReplyDecoder.TEMPLATE_ID -> new DistributionStatusReplyDecoder();
+            case LogonDecoder.TEMPLATE_ID -> new LogonDecoder();
+            case LogonProofDecoder.TEMPLATE_ID -> new LogonProofDecoder();
+            case HeartbeatDecoder.TEMPLATE_ID -> new HeartbeatDecoder();
+            case LogonChallengeDecoder.TEMPLATE_ID -> new LogonChallengeDecoder();
+            case LogonReplyDecoder.TEMPLATE_ID -> new LogonReplyDecoder();
+            case HeartbeatReplyDecoder.TEMPLATE_ID -> new HeartbeatReplyDecoder();
+            case SetRiskRuleDecoder.TEMPLATE_ID -> new SetRiskRuleDecoder();
+            case RiskRuleQueryDecoder.TEMPLATE_ID -> new RiskRuleQueryDecoder();
+            case RiskEventsQueryDecoder.TEMPLATE_ID -> new RiskEventsQueryDecoder();
+            case RiskStatsQueryDecoder.TEMPLATE_ID -> new RiskStatsQueryDecoder();
+            case RiskRuleReplyDecoder.TEMPLATE_ID -> new RiskRuleReplyDecoder();
+            case RiskEventsReplyDecoder.TEMPLATE_ID -> new RiskEventsReplyDecoder();
+            case ClusterStatusQueryDecoder.TEMPLATE_ID -> new ClusterStatusQueryDecoder();
+            case ClusterControlDecoder.TEMPLATE_ID -> new ClusterControlDecoder();
+            case ClusterStatusReplyDecoder.TEMPLATE_ID -> new ClusterStatusReplyDecoder();
+            case ClusterControlReplyDecoder.TEMPLATE_ID -> new ClusterControlReplyDecoder();
+            case RiskStatsReplyDecoder.TEMPLATE_ID -> new RiskStatsReplyDecoder();
+            case SetRiskModelDecoder.TEMPLATE_ID -> new SetRiskModelDecoder();
+            case RiskModelQueryDecoder.TEMPLATE_ID -> new RiskModelQueryDecoder();
+            case RiskModelReplyDecoder.TEMPLATE_ID -> new RiskModelReplyDecoder();
+            default -> null;
+        };
     }
 
     /** Turns SBE's "[Pay](sbeTemplateId=10|...):merchantId=1|amountFen=2" into "Pay merchantId=1 amountFen=2". */
