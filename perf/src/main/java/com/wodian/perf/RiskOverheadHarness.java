@@ -39,9 +39,23 @@ public final class RiskOverheadHarness
             System.out.printf("round %2d: off %,.0f payments/s, %s %,.0f payments/s, ratio %.2f%n", round,
                 paymentsPerRound * 1e9 / offNs, on.rules, paymentsPerRound * 1e9 / onNs, ratios[round]);
         }
+        // Allocation on the engine thread (this thread) over one more round of each, after the warm rounds.
+        final long offBytes = allocatedBytes(off, paymentsPerRound);
+        final long onBytes = allocatedBytes(on, paymentsPerRound);
+        System.out.printf("allocated on this thread: off %.4f B/payment, %s %.4f B/payment (%d payments each)%n",
+            (double)offBytes / paymentsPerRound, on.rules, (double)onBytes / paymentsPerRound, paymentsPerRound);
         java.util.Arrays.sort(ratios);
         System.out.printf("ratio %s/off: median %.2f, min %.2f, max %.2f over %d rounds%n", on.rules,
             ratios[rounds / 2], ratios[0], ratios[rounds - 1], rounds);
+    }
+
+    private static long allocatedBytes(final EngineRiskPayBenchmark benchmark, final int payments)
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        time(benchmark, payments);
+        return threads.getCurrentThreadAllocatedBytes() - before;
     }
 
     private static long time(final EngineRiskPayBenchmark benchmark, final int payments)
