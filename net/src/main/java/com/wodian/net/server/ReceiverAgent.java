@@ -71,6 +71,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private final ServerCounters counters;
     /** Null on a clear-text server. */
     private final TlsContext tlsContext;
+    /** Every TLS context of the server (POS/ISO/metrics, replication): their files are checked in the timeout scan. */
+    private TlsContext[] reloadedContexts = new TlsContext[0];
     /** Plugged protocol gateways run on this thread after the native protocol's work (see {@link GatewayAgent}). */
     private GatewayAgent[] gateways = new GatewayAgent[0];
     private int backlogCount;
@@ -130,6 +132,13 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     void gateways(final GatewayAgent[] gateways)
     {
         this.gateways = gateways.clone();
+    }
+
+    /** Before the thread starts: the TLS contexts whose files this agent watches for rotation (nulls skipped). */
+    void reloadTls(final TlsContext... contexts)
+    {
+        reloadedContexts = java.util.Arrays.stream(contexts).filter(java.util.Objects::nonNull)
+            .toArray(TlsContext[]::new);
     }
 
     /** The single producer of the input ring, shared with the gateways on this thread. */
@@ -616,9 +625,9 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         }
         nextTimeoutScanMs = nowMs + TIMEOUT_SCAN_INTERVAL_MS;
         gate.reloadIfChanged(nowMs);
-        if (null != tlsContext)
+        for (final TlsContext context : reloadedContexts)
         {
-            tlsContext.reloadIfChanged(nowMs);
+            context.reloadIfChanged(nowMs);
         }
         int workCount = 0;
         for (int i = 0, capacity = sessions.capacity(); i < capacity; i++)

@@ -189,6 +189,7 @@ public final class WodianServer implements AutoCloseable
             throw ex;
         }
         receiver.gateways(gateways);
+        receiver.reloadTls(tlsContext, replicationTlsContext);
         sender = new SenderAgent(outputPoller, outputRing, wakeup.senderIdleSelector(), wakeup.waker(), sessions,
             closeRequests, new SystemNanoClock(), config.closeLingerMs(), counters, stageLatency);
         sender.gateways(gateways);

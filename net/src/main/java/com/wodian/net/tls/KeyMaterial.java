@@ -57,9 +57,11 @@ final class KeyMaterial
             {
                 throw new IllegalArgumentException("no certificate in " + settings.certificateFile());
             }
+            final PrivateKey key = readPrivateKey(settings.keyFile());
+            checkKeyMatches(key, chain[0], settings);
             keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(null, null);
-            keyStore.setKeyEntry("key", readPrivateKey(settings.keyFile()), password, chain);
+            keyStore.setKeyEntry("key", key, password, chain);
         }
         final KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(keyStore, password);
@@ -133,6 +135,35 @@ final class KeyMaterial
             }
         }
         throw new GeneralSecurityException("unsupported private key in " + file, last);
+    }
+
+    /**
+     * A key that does not belong to the certificate (e.g. read between the rename of a new certificate and of its
+     * key during a rotation) is refused here, so that a reload keeps the previous material instead of serving a
+     * pair every handshake would fail with.
+     */
+    private static void checkKeyMatches(final PrivateKey key, final Certificate certificate, final TlsSettings settings)
+        throws GeneralSecurityException
+    {
+        final String algorithm = switch (key.getAlgorithm())
+        {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            default -> key.getAlgorithm();
+        };
+        final byte[] probe = "wodian key check".getBytes(StandardCharsets.US_ASCII);
+        final java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        final byte[] signature = signer.sign();
+        final java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+        verifier.initVerify(certificate.getPublicKey());
+        verifier.update(probe);
+        if (!verifier.verify(signature))
+        {
+            throw new GeneralSecurityException("the private key " + settings.keyFile() +
+                " does not belong to the certificate " + settings.certificateFile());
+        }
     }
 
     private static boolean isPkcs12(final Path file)

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# TLS vs clear text on the POS port, one sitting (issue 19): two servers started side by side (one clear, one TLS
+# with the certificates of `wodian certs`), the same loadgen against each in alternation: p99 at a fixed rate
+# (default 5000/s) and the saturation rate under the same p99 bound, --rounds times (spread), purchases only.
+#
+#   perf/scripts/tls-vs-clear.sh [--rate-fixed 5000] [--p99-bound 50ms] [--duration 8] [--rounds 2] [loadgen options]
+#
+# Prints `uptime` before each pair: on a shared machine the load average decides the numbers.
+set -euo pipefail
+repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+wodian="$repo_dir/bin/wodian"
+rate_fixed=5000
+p99_bound=50ms
+duration=8
+rounds=2
+extra=()
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --rate-fixed) rate_fixed="$2"; shift 2 ;;
+        --p99-bound) p99_bound="$2"; shift 2 ;;
+        --duration) duration="$2"; shift 2 ;;
+        --rounds) rounds="$2"; shift 2 ;;
+        *) extra+=("$1"); shift ;;
+    esac
+done
+
+work="$(mktemp -d "${WODIAN_PERF_DIR:-/tmp}/wodian-tls.XXXXXX")"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+"$wodian" certs --dir "$work/pki" --server >/dev/null
+
+start_server() { # name, extra server options...
+    local name="$1"; shift
+    mkdir -p "$work/$name"
+    "$wodian" credentials --file "$work/$name/credentials" --add admin:1 --secrets-out "$work/$name/client-secrets" \
+        >/dev/null
+    WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx2g}" "$wodian" server --data "$work/$name" --port 0 \
+        --ignore-stdin --limits small --keys-max 4000000 "$@" >"$work/$name.log" 2>&1 &
+    pids+=($!)
+}
+await_port() {
+    local log="$1" port=""
+    for _ in $(seq 1 600); do
+        port="$(sed -n 's/^WODIAN LISTENING port=\([0-9]*\).*/\1/p' "$log")"
+        [[ -n "$port" ]] && { echo "$port"; return; }
+        sleep 0.5
+    done
+    echo "server did not start: $log" >&2; cat "$log" >&2; exit 3
+}
+start_server clear
+start_server tls --tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key"
+clear_port="$(await_port "$work/clear.log")"
+tls_port="$(await_port "$work/tls.log")"
+population=(--mix pay=100 --consumers 5000 --merchants 20 --connections 4 "${extra[@]}")
+common=("${population[@]}" --duration "$duration" --warmup 2)
+clear=(--target "127.0.0.1:$clear_port" --credentials "$work/clear/client-secrets")
+tls=(--target "127.0.0.1:$tls_port" --credentials "$work/tls/client-secrets" --tls-trust "$work/pki/ca.pem")
+echo "servers: clear on $clear_port, TLS on $tls_port; $(uptime)"
+"$wodian" loadgen "${population[@]}" "${clear[@]}" --rate 100 --duration 2 --warmup 0 --label "clear set-up" >/dev/null
+"$wodian" loadgen "${population[@]}" "${tls[@]}" --rate 100 --duration 2 --warmup 0 --label "tls set-up" >/dev/null
+for round in $(seq 1 "$rounds"); do
+    echo "== round $round: $(uptime)"
+    "$wodian" loadgen "${common[@]}" "${clear[@]}" --no-setup --rate "$rate_fixed" --label "clear at $rate_fixed/s"
+    "$wodian" loadgen "${common[@]}" "${tls[@]}" --no-setup --rate "$rate_fixed" --label "TLS at $rate_fixed/s"
+    echo "-- saturation: $(uptime)"
+    "$wodian" loadgen "${common[@]}" "${clear[@]}" --no-setup --rate max --p99-bound "$p99_bound" \
+        --label "clear saturation"
+    "$wodian" loadgen "${common[@]}" "${tls[@]}" --no-setup --rate max --p99-bound "$p99_bound" \
+        --label "TLS saturation"
+done
+echo "after: $(uptime)"
