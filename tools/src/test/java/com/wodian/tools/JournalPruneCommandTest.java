@@ -79,6 +79,110 @@ class JournalPruneCommandTest
         }
     }
 
+    /**
+     * A prune next to a running server: the journal has four old hourly files and a snapshot in the fourth; the server
+     * starts from it and appends to a new file; the prune removes the three files below the snapshot while the server
+     * runs; the server goes on paying, and a restart recovers the same state from the snapshot and the kept files.
+     */
+    @Test
+    void pruneNextToARunningServerThenRestart() throws Exception
+    {
+        final Path data = dir.resolve("live");
+        final SetTimeProvider rollClock =
+            new SetTimeProvider(System.currentTimeMillis() - TimeUnit.HOURS.toMillis(12));
+        final com.wodian.protocol.CommandEncoder encoder = new com.wodian.protocol.CommandEncoder();
+        final UnsafeBuffer command = new UnsafeBuffer(new byte[com.wodian.protocol.CommandCatalog.MAX_MESSAGE_LENGTH]);
+        long sequence = 0;
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(data.resolve("journal"))
+            .withDurabilityPolicy(DurabilityPolicy.PAGE_CACHE).withRollCycle(RollCycles.FAST_HOURLY)
+            .withRollClock(rollClock)))
+        {
+            final JournalWriter writer = journal.writer();
+            final long timeMs = rollClock.currentTimeMillis();
+            writer.append(++sequence, timeMs, 1, command, 0, encoder.registerMerchant(command, 0, 1, 0, 0, 0, 0, false));
+            writer.append(++sequence, timeMs, 1, command, 0, encoder.registerTerminal(command, 0, 10, 1));
+            writer.append(++sequence, timeMs, 1, command, 0, encoder.registerConsumer(command, 0, 100, 1));
+            writer.append(++sequence, timeMs, 1, command, 0, encoder.topUp(command, 0, 100, 1, 1_000_000));
+            for (int file = 0; file < 3; file++)
+            {
+                rollClock.advanceMillis(TimeUnit.HOURS.toMillis(2));
+                for (int i = 0; i < 50; i++)
+                {
+                    writer.append(++sequence, rollClock.currentTimeMillis(), 1, command, 0,
+                        encoder.pay(command, 0, 1, 10, 1_000 + sequence, 100, 1));
+                }
+            }
+            writer.endOfBatch();
+        }
+        final CliTest.Run snapshot = CliTest.wodian("snapshot", "take", "--data", data.toString(), "--limits", "small");
+        assertEquals(WodianMain.EXIT_OK, snapshot.exitCode(), snapshot.out());
+
+        final long hashBeforeRestart;
+        final long sequenceBeforeRestart;
+        com.wodian.net.server.WodianServer server = startServer(data);
+        try
+        {
+            assertTrue(null != server.recovery().snapshot(), "the server starts from the snapshot");
+            pay(server, 1);
+            final CliTest.Run pruned = CliTest.wodian("journal", "prune", "--data", data.toString());
+            assertEquals(WodianMain.EXIT_OK, pruned.exitCode(), pruned.out());
+            assertTrue(pruned.out().contains("removed 3 journal file(s)"), pruned.out()); // 1-4, 5-54, 55-104
+            pay(server, 2);
+            try (com.wodian.net.client.WodianClient client =
+                com.wodian.net.client.WodianClient.connect("127.0.0.1", server.port()))
+            {
+                final DemoCommand.StateHash hash = DemoCommand.stateHash(client);
+                hashBeforeRestart = hash.stateHash();
+                sequenceBeforeRestart = hash.lastSequence();
+            }
+        }
+        finally
+        {
+            server.close();
+        }
+        server = startServer(data);
+        try (com.wodian.net.client.WodianClient client =
+            com.wodian.net.client.WodianClient.connect("127.0.0.1", server.port()))
+        {
+            final DemoCommand.StateHash hash = DemoCommand.stateHash(client);
+            assertEquals(sequenceBeforeRestart, hash.lastSequence());
+            assertEquals(hashBeforeRestart, hash.stateHash(), "the same state after the prune and a restart");
+        }
+        finally
+        {
+            server.close();
+        }
+    }
+
+    private static com.wodian.net.server.WodianServer startServer(final Path data) throws IOException
+    {
+        final com.wodian.net.server.ServerConfig config = new com.wodian.net.server.ServerConfig()
+            .dataDir(data)
+            .host("127.0.0.1")
+            .port(0)
+            .durabilityPolicy(DurabilityPolicy.PAGE_CACHE)
+            .engineConfig(com.wodian.engine.EngineConfig.small())
+            .inputRingSize(1024)
+            .outputRingSize(1024)
+            .sessionsMax(16)
+            .tickIntervalMs(3_600_000);
+        config.gateway().authMode(com.wodian.net.server.GatewayConfig.AuthMode.DISABLED);
+        return com.wodian.net.server.WodianServer.launch(config);
+    }
+
+    private static void pay(final com.wodian.net.server.WodianServer server, final long paymentId) throws Exception
+    {
+        final com.wodian.protocol.CommandEncoder encoder = new com.wodian.protocol.CommandEncoder();
+        final UnsafeBuffer command = new UnsafeBuffer(new byte[com.wodian.protocol.CommandCatalog.MAX_MESSAGE_LENGTH]);
+        try (com.wodian.net.client.WodianClient client =
+            com.wodian.net.client.WodianClient.connect("127.0.0.1", server.port()))
+        {
+            final byte[] reply = client.call(command, 0, encoder.pay(command, 0, 1, 10, paymentId, 100, 5), 10_000);
+            assertEquals(com.wodian.protocol.sbe.ResultCode.OK,
+                com.wodian.protocol.MessageText.resultCode(new UnsafeBuffer(reply), 0, reply.length));
+        }
+    }
+
     private static long cycleFileCount(final Path journalDir) throws IOException
     {
         try (Stream<Path> files = Files.list(journalDir))
