@@ -7,7 +7,8 @@
 #
 # Each node gets a fresh data directory under ${WODIAN_PERF_DIR:-/tmp}, free client and replication ports and the
 # same credential file; the loadgen gets --target (the primary). Server JVM options: WODIAN_SERVER_JAVA_OPTS
-# (default -Xmx3g, room for --keys-max 4000000, passed unless the server options name --keys-max). Prints `uptime`
+# (default -Xmx3g, room for --keys-max 4000000, passed unless the server options name --keys-max; --snapshots off
+# unless they name --snapshots: a snapshotter doubles the engine's heap). Prints `uptime`
 # before and after, and the lag summary: the largest number of entries a standby's engine was behind the primary's
 # journal in any sample.
 set -euo pipefail
@@ -16,6 +17,9 @@ server_args=()
 while [[ $# -gt 0 && "$1" != "--" ]]; do server_args+=("$1"); shift; done
 [[ "${1:-}" == "--" ]] && shift
 if [[ " ${server_args[*]:-} " != *" --keys-max "* ]]; then server_args+=(--keys-max 4000000); fi
+# Snapshots are on by default in a group since issue 16 (a second engine per node): keep the runs comparable with
+# the tables measured before, and within the default heap, unless the server options name --snapshots.
+if [[ " ${server_args[*]:-} " != *" --snapshots "* ]]; then server_args+=(--snapshots off); fi
 
 base_dir="$(mktemp -d "${WODIAN_PERF_DIR:-/tmp}/wodian-group.XXXXXX")"
 read -r -a ports <<<"$(python3 -c 'import socket
