@@ -24,6 +24,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
+keys_max="${WODIAN_KEYS_MAX:-$((8000000 * rounds + 1000000))}"
 work="$(mktemp -d "${WODIAN_PERF_DIR:-/tmp}/wodian-tls.XXXXXX")"
 pids=()
 cleanup() {
@@ -38,8 +39,10 @@ start_server() { # name, extra server options...
     mkdir -p "$work/$name"
     "$wodian" credentials --file "$work/$name/credentials" --add admin:1 --secrets-out "$work/$name/client-secrets" \
         >/dev/null
-    WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx2g}" "$wodian" server --data "$work/$name" --port 0 \
-        --ignore-stdin --limits small --keys-max 4000000 "$@" >"$work/$name.log" 2>&1 &
+    # One saturation search sends ~6 M payments to each server and every key is remembered: a key table smaller
+    # than all the rounds' payments answers LIMIT_KEYS, and the search then measures refusals, not payments.
+    WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx4g}" "$wodian" server --data "$work/$name" --port 0 \
+        --ignore-stdin --limits small --keys-max "$keys_max" "$@" >"$work/$name.log" 2>&1 &
     pids+=($!)
 }
 await_port() {
