@@ -87,7 +87,14 @@ public final class ServerMain
         {
             server = WodianServer.launch(config);
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final IOException | com.wodian.journal.JournalCorruptException ex)
+        {
+            // A missing file, a port in use, a journal that fails its checks: the message says what to do.
+            System.err.println("error: server did not start: " + ex.getMessage());
+            System.exit(1);
+            return;
+        }
+        catch (final RuntimeException ex)
         {
             System.err.println("error: server did not start: " + ex);
             ex.printStackTrace(System.err);

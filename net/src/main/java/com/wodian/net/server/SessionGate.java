@@ -98,18 +98,35 @@ final class SessionGate
         }
         else
         {
-            credentialsFile = null != config.credentialsFile() ? config.credentialsFile() :
-                serverConfig.dataDir().resolve(GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT);
-            if (!Files.exists(credentialsFile))
-            {
-                throw new IOException("authentication is required but there is no credential file " +
-                    credentialsFile + " (create one with 'wodian credentials', or see docs/security.md)");
-            }
+            credentialsFile = requireCredentialsFile(serverConfig);
             credentialsModified = Files.getLastModifiedTime(credentialsFile);
             store = CredentialStore.load(credentialsFile);
             WodianServer.LOG.log(System.Logger.Level.INFO, "loaded {0} credentials from {1}", store.size(),
                 credentialsFile);
         }
+    }
+
+    /**
+     * The credential file a server that requires logons reads, checked to exist.
+     *
+     * @return the file, or null when the server needs none (authentication disabled, or a store given in code).
+     * @throws IOException naming the missing file and how to create it.
+     */
+    static Path requireCredentialsFile(final ServerConfig serverConfig) throws IOException
+    {
+        final GatewayConfig gateway = serverConfig.gateway();
+        if (GatewayConfig.AuthMode.REQUIRED != gateway.authMode() || null != gateway.credentialStore())
+        {
+            return null;
+        }
+        final Path file = null != gateway.credentialsFile() ? gateway.credentialsFile() :
+            serverConfig.dataDir().resolve(GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT);
+        if (!Files.exists(file))
+        {
+            throw new IOException("authentication is required but there is no credential file " + file +
+                " (create one with 'wodian credentials', or see docs/security.md)");
+        }
+        return file;
     }
 
     /** Receiver: prepares a newly accepted session. */

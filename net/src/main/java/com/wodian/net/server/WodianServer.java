@@ -112,6 +112,8 @@ public final class WodianServer implements AutoCloseable
     private WodianServer(final ServerConfig config) throws IOException
     {
         config.validate();
+        // Files the server cannot run without are checked before recovery, which can take seconds to minutes.
+        SessionGate.requireCredentialsFile(config);
         this.config = config;
         this.tlsContext = loadTls(config.tls());
         this.replicationTlsContext = loadTls(config.replicationTls());

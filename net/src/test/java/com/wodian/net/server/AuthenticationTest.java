@@ -114,6 +114,19 @@ class AuthenticationTest
     }
 
     @Test
+    void aMissingCredentialFileIsRefusedBeforeRecoveryWithItsName()
+    {
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT);
+        config.gateway().credentialStore(null);
+
+        final java.io.IOException refusal = assertThrows(java.io.IOException.class, () -> WodianServer.launch(config));
+
+        assertTrue(refusal.getMessage().contains(dataDir.resolve("credentials").toString()), refusal.getMessage());
+        assertTrue(refusal.getMessage().contains("wodian credentials"), refusal.getMessage());
+        assertEquals(0, dataDir.toFile().list().length, "nothing opened or recovered before the check");
+    }
+
+    @Test
     void aChangedCredentialFileIsReloadedWithoutRestart() throws Exception
     {
         final Path file = dataDir.resolve("credentials");
