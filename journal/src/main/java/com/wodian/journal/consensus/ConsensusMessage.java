@@ -1,7 +1,10 @@
 package com.wodian.journal.consensus;
 
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
 /**
- * The four messages of Raft (figure 2), with the leader's commit index and a conflict hint, as records. Every message
+ * The messages of Raft (figure 2, and InstallSnapshot of section 7), with the leader's commit index and a conflict hint, as records. Every message
  * carries the sender's term; a message from an older term is answered (so the sender learns it is stale) or ignored,
  * never obeyed.
  *
@@ -155,6 +158,86 @@ public sealed interface ConsensusMessage
         }
     }
 
+    /**
+     * A chunk of the leader's snapshot (Raft section 7): bytes {@code offset} to {@code offset + data.length} of the
+     * snapshot at {@code snapshotIndex}, {@code totalLength} bytes in all.
+     */
+    record InstallSnapshot(
+        long term,
+        int fromNodeId,
+        long snapshotIndex,
+        long snapshotTerm,
+        long totalLength,
+        long offset,
+        byte[] data) implements ConsensusMessage
+    {
+        @Override
+        public void deliverTo(final ConsensusNode node, final long nowMs)
+        {
+            node.onInstallSnapshot(term, fromNodeId, snapshotIndex, snapshotTerm, totalLength, offset,
+                new UnsafeBuffer(data), 0, data.length, nowMs);
+        }
+
+        @Override
+        public void sendTo(final int toNodeId, final ConsensusOutbox outbox)
+        {
+            outbox.installSnapshot(toNodeId, term, fromNodeId, snapshotIndex, snapshotTerm, totalLength, offset,
+                data.length, new ArraySnapshotSource(snapshotIndex, offset, data));
+        }
+    }
+
+    /** The follower's answer to an InstallSnapshot: the next offset it wants, or done. */
+    record InstallSnapshotReply(long term, int fromNodeId, long snapshotIndex, long nextOffset, boolean done)
+        implements ConsensusMessage
+    {
+        @Override
+        public void deliverTo(final ConsensusNode node, final long nowMs)
+        {
+            node.onInstallSnapshotReply(term, fromNodeId, snapshotIndex, nextOffset, done, nowMs);
+        }
+
+        @Override
+        public void sendTo(final int toNodeId, final ConsensusOutbox outbox)
+        {
+            outbox.installSnapshotReply(toNodeId, term, fromNodeId, snapshotIndex, nextOffset, done);
+        }
+    }
+
+    /** One received chunk as a source, so that a record can be sent on through another outbox. */
+    record ArraySnapshotSource(long index, long chunkOffset, byte[] chunk) implements SnapshotSource
+    {
+        @Override
+        public long latestIndex()
+        {
+            return index;
+        }
+
+        @Override
+        public long length(final long snapshotIndex)
+        {
+            return snapshotIndex == index ? chunkOffset + chunk.length : -1;
+        }
+
+        @Override
+        public int chunkBytes()
+        {
+            return chunk.length;
+        }
+
+        @Override
+        public boolean read(
+            final long snapshotIndex, final long offset, final MutableDirectBuffer into, final int intoOffset,
+            final int length)
+        {
+            if (snapshotIndex != index || offset < chunkOffset || offset + length > chunkOffset + chunk.length)
+            {
+                return false;
+            }
+            into.putBytes(intoOffset, chunk, (int)(offset - chunkOffset), length);
+            return true;
+        }
+    }
+
     /** The adapter behind {@link #outbox}. */
     final class RecordOutbox implements ConsensusOutbox
     {
@@ -207,6 +290,28 @@ public sealed interface ConsensusMessage
         public void timeoutNow(final int toNodeId, final long term, final int fromNodeId)
         {
             sink.send(toNodeId, new TimeoutNow(term, fromNodeId));
+        }
+
+        @Override
+        public void installSnapshot(
+            final int toNodeId, final long term, final int fromNodeId, final long snapshotIndex,
+            final long snapshotTerm, final long totalLength, final long offset, final int chunkLength,
+            final SnapshotSource source)
+        {
+            final byte[] data = new byte[chunkLength];
+            if (source.read(snapshotIndex, offset, new UnsafeBuffer(data), 0, chunkLength))
+            {
+                sink.send(toNodeId, new InstallSnapshot(term, fromNodeId, snapshotIndex, snapshotTerm, totalLength,
+                    offset, data));
+            }
+        }
+
+        @Override
+        public void installSnapshotReply(
+            final int toNodeId, final long term, final int fromNodeId, final long snapshotIndex,
+            final long nextOffset, final boolean done)
+        {
+            sink.send(toNodeId, new InstallSnapshotReply(term, fromNodeId, snapshotIndex, nextOffset, done));
         }
     }
 }

@@ -2,6 +2,8 @@ package com.wodian.journal.consensus;
 
 import java.util.random.RandomGenerator;
 
+import org.agrona.DirectBuffer;
+
 /**
  * One member of a replica group, following Raft (Ongaro and Ousterhout, "In Search of an Understandable Consensus
  * Algorithm", figure 2) plus three refinements from Ongaro's thesis: the leader appends a no-op entry when elected
@@ -41,6 +43,14 @@ public final class ConsensusNode
     private final boolean[] probing;
     private final long[] commitScratch;
     private final boolean[] voteGranted;
+    /** Null: this node cannot send snapshots (then its log must hold whatever a follower may need). */
+    private final SnapshotSource snapshotSource;
+    /** Null: this node cannot install snapshots. */
+    private final SnapshotSink snapshotSink;
+    /** Per follower, the snapshot index being sent to it, 0 when none. */
+    private final long[] snapshotSendingIndex;
+    /** Per follower, the offset of the next snapshot byte it said it wants. */
+    private final long[] snapshotOffset;
 
     private Role role = Role.FOLLOWER;
     private int leaderId = -1;
@@ -88,9 +98,34 @@ public final class ConsensusNode
         final long nowMs,
         final long committedIndex)
     {
-        if (committedIndex < 0 || committedIndex > log.lastIndex())
+        this(nodeId, groupSize, config, log, termStore, outbox, commitListener, random, nowMs, committedIndex, null,
+            null);
+    }
+
+    /**
+     * As above, with snapshot install (Raft section 7): as leader, a follower that needs entries below the log's
+     * {@link ReplicaLog#startIndex()} is sent the newest snapshot from {@code snapshotSource} instead, in chunks; as
+     * follower, a snapshot the leader sends is received into {@code snapshotSink} and installed. Either may be null
+     * (that side is then not supported).
+     */
+    public ConsensusNode(
+        final int nodeId,
+        final int groupSize,
+        final ConsensusConfig config,
+        final ReplicaLog log,
+        final TermStore termStore,
+        final ConsensusOutbox outbox,
+        final CommitListener commitListener,
+        final RandomGenerator random,
+        final long nowMs,
+        final long committedIndex,
+        final SnapshotSource snapshotSource,
+        final SnapshotSink snapshotSink)
+    {
+        if (committedIndex < log.startIndex() || committedIndex > log.lastIndex())
         {
-            throw new IllegalArgumentException("committed index " + committedIndex + " not in 0.." + log.lastIndex());
+            throw new IllegalArgumentException("committed index " + committedIndex + " not in " + log.startIndex() +
+                ".." + log.lastIndex());
         }
         if (groupSize < 1 || nodeId < 0 || nodeId >= groupSize)
         {
@@ -112,6 +147,10 @@ public final class ConsensusNode
         this.probing = new boolean[groupSize];
         this.commitScratch = new long[groupSize];
         this.voteGranted = new boolean[groupSize];
+        this.snapshotSource = snapshotSource;
+        this.snapshotSink = snapshotSink;
+        this.snapshotSendingIndex = new long[groupSize];
+        this.snapshotOffset = new long[groupSize];
         this.commitIndex = committedIndex;
         this.lastAppliedIndex = committedIndex;
         resetElectionDeadline(nowMs);
@@ -440,6 +479,13 @@ public final class ConsensusNode
         resetElectionDeadline(nowMs);
 
         final long prevIndex = prevLogIndex;
+        if (prevIndex < log.startIndex())
+        {
+            // A late message reaching below what this log holds since a snapshot install or retention: everything up
+            // to the commit index is committed, so it matches the leader's log; the leader resumes after it.
+            replyAppend(fromNodeId, true, commitIndex, 0);
+            return;
+        }
         if (prevIndex > log.lastIndex())
         {
             replyAppend(fromNodeId, false, 0, log.lastIndex() + 1);
@@ -553,6 +599,150 @@ public final class ConsensusNode
         }
     }
 
+    /**
+     * InstallSnapshot (Raft section 7): a chunk of the leader's snapshot at {@code snapshotIndex}, for a follower
+     * that needs entries the leader's log no longer holds. The bytes are read from {@code data} during this call.
+     * Term rules as for AppendEntries. A follower whose log already reaches the snapshot (committed, or holding the
+     * entry at its index with its term: Raft's "retain the entries following it") answers done without taking it;
+     * otherwise the chunk goes to the {@link SnapshotSink}, and once the snapshot is whole and verified the log is
+     * discarded and restarted after it, and the state machine replaced.
+     */
+    public void onInstallSnapshot(
+        final long leaderTerm,
+        final int fromNodeId,
+        final long snapshotIndex,
+        final long snapshotTerm,
+        final long totalLength,
+        final long offset,
+        final DirectBuffer data,
+        final int dataOffset,
+        final int dataLength,
+        final long nowMs)
+    {
+        observeTerm(leaderTerm, nowMs);
+        final long term = termStore.currentTerm();
+        if (leaderTerm < term)
+        {
+            outbox.installSnapshotReply(fromNodeId, term, nodeId, snapshotIndex, 0, false);
+            return;
+        }
+        if (role == Role.LEADER)
+        {
+            throw new IllegalStateException("two leaders in term " + term + ": " + nodeId + " and " + fromNodeId);
+        }
+        role = Role.FOLLOWER;
+        leaderId = fromNodeId;
+        lastLeaderContactMs = nowMs;
+        resetElectionDeadline(nowMs);
+
+        if (snapshotIndex <= commitIndex ||
+            (snapshotIndex <= log.lastIndex() && log.termAt(snapshotIndex) == snapshotTerm))
+        {
+            outbox.installSnapshotReply(fromNodeId, term, nodeId, snapshotIndex, totalLength, true);
+            return;
+        }
+        if (null == snapshotSink)
+        {
+            return; // cannot install: the leader keeps trying, and the operator sees a standby that stays behind
+        }
+        final long nextOffset = snapshotSink.receive(
+            snapshotIndex, snapshotTerm, totalLength, offset, data, dataOffset, dataLength);
+        if (nextOffset < totalLength)
+        {
+            outbox.installSnapshotReply(fromNodeId, term, nodeId, snapshotIndex, nextOffset, false);
+            return;
+        }
+        if (!snapshotSink.complete(snapshotIndex, snapshotTerm))
+        {
+            outbox.installSnapshotReply(fromNodeId, term, nodeId, snapshotIndex, 0, false);
+            return;
+        }
+        log.resetToSnapshot(snapshotIndex, snapshotTerm);
+        commitIndex = snapshotIndex;
+        lastAppliedIndex = snapshotIndex;
+        snapshotSink.installed(snapshotIndex, snapshotTerm);
+        outbox.installSnapshotReply(fromNodeId, term, nodeId, snapshotIndex, totalLength, true);
+    }
+
+    /**
+     * InstallSnapshotReply: the follower wants the bytes of the snapshot from {@code nextOffset} on, or ({@code done})
+     * holds everything up to {@code snapshotIndex}, which is then its match index: entries stream from after it.
+     * Stop and wait, one chunk in flight per follower: a reply that tells something new sends the next chunk; a lost
+     * chunk or reply is resent by the heartbeat. Memory stays bounded by one chunk on both sides.
+     */
+    public void onInstallSnapshotReply(
+        final long term,
+        final int fromNodeId,
+        final long snapshotIndex,
+        final long nextOffset,
+        final boolean done,
+        final long nowMs)
+    {
+        observeTerm(term, nowMs);
+        if (role != Role.LEADER || term != termStore.currentTerm())
+        {
+            return;
+        }
+        final int peer = fromNodeId;
+        lastHeardFromMs[peer] = nowMs;
+        final boolean current = snapshotSendingIndex[peer] == snapshotIndex;
+        if (done)
+        {
+            final boolean advanced = snapshotIndex > matchIndex[peer];
+            if (!current && !advanced)
+            {
+                return; // a late or duplicated reply to a transfer already finished
+            }
+            snapshotSendingIndex[peer] = 0;
+            if (advanced)
+            {
+                matchIndex[peer] = snapshotIndex;
+                advanceCommitIndex();
+            }
+            nextIndex[peer] = matchIndex[peer] + 1;
+            probing[peer] = false;
+            if (peer == transferTarget && sendTimeoutNowIfCaughtUp(nowMs))
+            {
+                return;
+            }
+            replicate(peer, nowMs);
+        }
+        else if (current && nextOffset != snapshotOffset[peer])
+        {
+            snapshotOffset[peer] = nextOffset;
+            sendSnapshotChunk(peer, nowMs);
+        }
+    }
+
+    /**
+     * Sends the follower the chunk of the snapshot at the offset it last asked for, starting the newest snapshot when
+     * none is in progress or the one in progress is gone. The follower counts as probing until it is done: no entries
+     * are streamed to it meanwhile.
+     */
+    private void sendSnapshotChunk(final int peer, final long nowMs)
+    {
+        long index = snapshotSendingIndex[peer];
+        long totalLength = index >= log.startIndex() && index > 0 ? snapshotSource.length(index) : -1;
+        if (totalLength < 0)
+        {
+            index = snapshotSource.latestIndex();
+            totalLength = index >= log.startIndex() && index > 0 ? snapshotSource.length(index) : -1;
+            if (totalLength < 0)
+            {
+                snapshotSendingIndex[peer] = 0;
+                return; // nothing to send (a snapshot is being replaced): the next heartbeat tries again
+            }
+            snapshotSendingIndex[peer] = index;
+            snapshotOffset[peer] = 0;
+        }
+        probing[peer] = true;
+        final long offset = Math.min(snapshotOffset[peer], totalLength);
+        final int chunkLength = (int)Math.min(snapshotSource.chunkBytes(), totalLength - offset);
+        outbox.installSnapshot(peer, termStore.currentTerm(), nodeId, index, log.termAt(index), totalLength, offset,
+            chunkLength, snapshotSource);
+        lastSentToMs[peer] = nowMs;
+    }
+
     private void startElection(final long nowMs, final boolean leadershipTransfer)
     {
         final long term = termStore.currentTerm() + 1;
@@ -589,6 +779,8 @@ public final class ConsensusNode
             matchIndex[peer] = 0;
             probing[peer] = true; // where each follower's log matches is unknown until it accepts a message
             lastHeardFromMs[peer] = nowMs; // grace period: check quorum counts from the election
+            snapshotSendingIndex[peer] = 0;
+            snapshotOffset[peer] = 0;
         }
         transferTarget = -1;
         // A leader may only count replicas for entries of its own term (Raft 5.4.2): the no-op makes earlier
@@ -637,7 +829,8 @@ public final class ConsensusNode
             return;
         }
         final long lastIndex = log.lastIndex();
-        while (nextIndex[peer] <= lastIndex && nextIndex[peer] - 1 - matchIndex[peer] < config.maxInFlightEntries())
+        while (!probing[peer] && nextIndex[peer] <= lastIndex &&
+            nextIndex[peer] - 1 - matchIndex[peer] < config.maxInFlightEntries())
         {
             sendAppend(peer, nowMs, true);
         }
@@ -651,6 +844,11 @@ public final class ConsensusNode
     private void sendAppend(final int peer, final long nowMs, final boolean pipelined)
     {
         final long prevIndex = nextIndex[peer] - 1;
+        if (prevIndex < log.startIndex() && null != snapshotSource)
+        {
+            sendSnapshotChunk(peer, nowMs);
+            return;
+        }
         final int count = pipelined || probing[peer] ?
             (int)Math.min(config.maxEntriesPerAppend(), log.lastIndex() - prevIndex) : 0;
         outbox.appendEntries(

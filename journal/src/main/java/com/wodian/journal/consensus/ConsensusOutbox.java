@@ -31,4 +31,34 @@ public interface ConsensusOutbox
     void appendReply(int toNodeId, long term, int fromNodeId, boolean success, long matchIndex, long conflictIndex);
 
     void timeoutNow(int toNodeId, long term, int fromNodeId);
+
+    /**
+     * InstallSnapshot (Raft section 7): bytes {@code offset} to {@code offset + chunkLength} of the leader's snapshot
+     * at {@code snapshotIndex}, read from {@code source} during this call. Only sent by a node given a
+     * {@link SnapshotSource}.
+     */
+    default void installSnapshot(
+        final int toNodeId,
+        final long term,
+        final int fromNodeId,
+        final long snapshotIndex,
+        final long snapshotTerm,
+        final long totalLength,
+        final long offset,
+        final int chunkLength,
+        final SnapshotSource source)
+    {
+        throw new UnsupportedOperationException("this outbox cannot send snapshots");
+    }
+
+    /**
+     * The follower's answer to an InstallSnapshot: the offset of the next byte it wants of the snapshot at
+     * {@code snapshotIndex} ({@code done}: it holds everything up to that index, installed or already in its log).
+     */
+    default void installSnapshotReply(
+        final int toNodeId, final long term, final int fromNodeId, final long snapshotIndex, final long nextOffset,
+        final boolean done)
+    {
+        throw new UnsupportedOperationException("this outbox cannot send snapshots");
+    }
 }

@@ -38,4 +38,27 @@ public interface ReplicaLog extends LogEntries
      * Remove the entries from {@code index} to the end: they conflict with the leader's log and were never committed.
      */
     void truncateFrom(long index);
+
+    /**
+     * @return the index the log starts after: entries {@code startIndex() + 1} to {@link #lastIndex()} are held, and
+     * {@link #termAt} is known at {@code startIndex()} and above. Entries at or below it were compacted into a
+     * snapshot (journal retention, or a snapshot install): a follower that needs them gets the snapshot instead. 0
+     * when the whole log is held.
+     */
+    default long startIndex()
+    {
+        return 0;
+    }
+
+    /**
+     * Snapshot install (Raft section 7): discard the whole log and start it after {@code index}, whose entry had
+     * {@code term}: afterwards {@link #startIndex()} and {@link #lastIndex()} are {@code index} and
+     * {@code termAt(index)} is {@code term}. Durable when the call returns.
+     *
+     * @throws UnsupportedOperationException when this log cannot (then its node never installs snapshots).
+     */
+    default void resetToSnapshot(final long index, final long term)
+    {
+        throw new UnsupportedOperationException("this replica log cannot install snapshots");
+    }
 }

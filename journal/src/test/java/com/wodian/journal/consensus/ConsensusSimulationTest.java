@@ -37,6 +37,8 @@ class ConsensusSimulationTest
         int transfersStarted = 0;
         int transfersWon = 0;
         int prunes = 0;
+        int installs = 0;
+        int checksumFailures = 0;
         final int seeds = seedCount(2_000);
         for (long seed = firstSeed(); seed < firstSeed() + seeds; seed++)
         {
@@ -48,17 +50,23 @@ class ConsensusSimulationTest
             transfersStarted += result.transfersStarted();
             transfersWon += result.transfersWon();
             prunes += result.prunes();
+            installs += result.snapshotInstalls();
+            checksumFailures += result.snapshotChecksumFailures();
             failovers.addAll(result.failoverMs());
         }
         assertTrue(acked > seeds * 10, "too few commands acknowledged for the run to mean anything: " + acked);
         assertTrue(transfersWon > 0 || seeds < 100, "no leadership transfer succeeded in " + transfersStarted);
         assertTrue(prunes > 0 || seeds < 100, "journal retention never ran");
+        assertTrue(installs > 0 || seeds < 100, "no standby was ever repaired by a snapshot install");
+        assertTrue(checksumFailures > 0 || seeds < 100, "no corrupted snapshot was ever refused");
         Collections.sort(failovers);
         System.out.printf("consensus simulation: %d seeds, %d acknowledged commands, %d elections, %d leader " +
                 "losses followed by a success; simulated failover ms p50 %d p99 %d max %d; leadership transfers " +
-                "%d started, %d won by their target in the next term; %d retention passes%n",
+                "%d started, %d won by their target in the next term; %d retention passes; %d snapshot installs, %d " +
+                "refused for their checksum%n",
             seeds, acked, elections, failovers.size(), percentile(failovers, 0.50), percentile(failovers, 0.99),
-            failovers.isEmpty() ? -1 : failovers.get(failovers.size() - 1), transfersStarted, transfersWon, prunes);
+            failovers.isEmpty() ? -1 : failovers.get(failovers.size() - 1), transfersStarted, transfersWon, prunes, installs,
+            checksumFailures);
     }
 
     @Test

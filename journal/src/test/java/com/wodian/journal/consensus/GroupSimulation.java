@@ -32,7 +32,9 @@ final class GroupSimulation
         int transfersStarted,
         int transfersWon,
         int ackSetChanges,
-        int prunes)
+        int prunes,
+        int snapshotInstalls,
+        int snapshotChecksumFailures)
     {
     }
 
@@ -66,6 +68,16 @@ final class GroupSimulation
     private int retentionNode = -1;
     private long retentionAtMs;
     private int prunes;
+    /**
+     * Half the seeds: nodes send and install snapshots, and retention removes everything below a node's own snapshot
+     * without looking at the others (a standby that then needs removed entries is repaired by a snapshot install).
+     * The other half: no installs, and retention keeps what any node still needs.
+     */
+    private final boolean snapshotInstall;
+    private final int snapshotChunkBytes;
+    private final SimSnapshots[] snapshotStores;
+    private int snapshotInstalls;
+    private int snapshotChecksumFailures;
     /** Each node's acknowledgement rule: the server's own class, volatile like the server's (rebuilt on restart). */
     private final AcknowledgementRule[] ackRules;
     private int ackSetChanges;
@@ -117,6 +129,9 @@ final class GroupSimulation
         final boolean tightSet = random.nextBoolean();
         this.laggingEntriesMax = tightSet ? 5 + random.nextInt(60) : 100_000;
         this.silentMsMax = tightSet ? 100 + random.nextInt(400) : 1_000;
+        this.snapshotInstall = random.nextBoolean();
+        this.snapshotChunkBytes = 16 + random.nextInt(500);
+        this.snapshotStores = new SimSnapshots[groupSize];
         this.ackRules = new AcknowledgementRule[groupSize];
         this.logs = new MemoryReplicaLog[groupSize];
         this.termStores = new MemoryTermStore[groupSize];
@@ -134,6 +149,7 @@ final class GroupSimulation
         for (int id = 0; id < groupSize; id++)
         {
             logs[id] = new MemoryReplicaLog();
+            snapshotStores[id] = new SimSnapshots(id);
             termStores[id] = new MemoryTermStore();
             pendingByNode.add(new HashMap<>());
             start(id);
@@ -253,8 +269,11 @@ final class GroupSimulation
         applied[id] = state;
         up[id] = true;
         pendingByNode.get(id).clear();
+        // The listener looks the state machine up on every call: a snapshot install replaces it.
+        final CommitListener listener = (index, term, payload) -> applied[id].onCommitted(index, term, payload);
         nodes[id] = new ConsensusNode(id, groupSize, config, logs[id], termStores[id],
-            ConsensusMessage.outbox((to, message) -> send(id, to, message)), state, random.split(), nowMs, committed);
+            ConsensusMessage.outbox((to, message) -> send(id, to, message)), listener, random.split(), nowMs, committed,
+            snapshotInstall ? snapshotStores[id] : null, snapshotInstall ? snapshotStores[id] : null);
         ackRules[id] = new AcknowledgementRule(ackPolicy, id, groupSize, laggingEntriesMax, silentMsMax);
         lastRole[id] = Role.FOLLOWER;
     }
@@ -347,6 +366,19 @@ final class GroupSimulation
             {
                 snapshots[id] = applied[id].copy();
             }
+        }
+        if (snapshotInstall)
+        {
+            if (random.nextInt(300) == 0)
+            {
+                final int id = random.nextInt(groupSize);
+                if (null != snapshots[id])
+                {
+                    logs[id].pruneBelow(snapshots[id].lastIndex); // its own snapshot only: peers get installs
+                    prunes++;
+                }
+            }
+            return;
         }
         if (retentionNode < 0 && random.nextInt(300) == 0 && allUp())
         {
@@ -478,18 +510,29 @@ final class GroupSimulation
         {
             return;
         }
+        final Object delivered = networkLossy && message instanceof ConsensusMessage.InstallSnapshot chunk &&
+            chunk.data().length > 0 && random.nextInt(50) == 0 ? corrupted(chunk) : message;
         if (from < groupSize && to < groupSize && (from == slowNode || to == slowNode))
         {
             // Like TCP: late, but whole and in order (a fixed delay keeps the send order, ties go by sequence).
-            network.add(new InFlight(nowMs + slowDelayMs, messageSequence++, from, to, message));
+            network.add(new InFlight(nowMs + slowDelayMs, messageSequence++, from, to, delivered));
             return;
         }
-        network.add(new InFlight(nowMs + 1 + random.nextInt(maxDelayMs), messageSequence++, from, to, message));
+        network.add(new InFlight(nowMs + 1 + random.nextInt(maxDelayMs), messageSequence++, from, to, delivered));
         if (random.nextDouble() < duplicateRate)
         {
             network.add(new InFlight(nowMs + 1 + random.nextInt(maxDelayMs * 3), messageSequence++, from, to,
-                message));
+                delivered));
         }
+    }
+
+    /** A chunk with one byte flipped (a fault below the transport's checks): the install must not verify. */
+    private ConsensusMessage.InstallSnapshot corrupted(final ConsensusMessage.InstallSnapshot chunk)
+    {
+        final byte[] data = chunk.data().clone();
+        data[random.nextInt(data.length)] ^= (byte)(1 + random.nextInt(255));
+        return new ConsensusMessage.InstallSnapshot(chunk.term(), chunk.fromNodeId(), chunk.snapshotIndex(),
+            chunk.snapshotTerm(), chunk.totalLength(), chunk.offset(), data);
     }
 
     private void deliverDue(final boolean faultsOn)
@@ -668,6 +711,126 @@ final class GroupSimulation
         }
     }
 
+    // ---------------------------------------------------------------------------------------------- snapshots
+
+    /**
+     * A node's snapshot store as the product's: it sends its newest snapshot (its state machine serialized, with a
+     * CRC-32 at the end) in chunks, and receives one into a partial buffer that survives a crash (the product keeps a
+     * partial file), verifies it whole, and installs it in place of the state machine.
+     */
+    private final class SimSnapshots implements SnapshotSource, SnapshotSink
+    {
+        private final int nodeId;
+        private Applied serializedState;
+        private byte[] serialized;
+        private long partialIndex;
+        private byte[] partial;
+        private int received;
+        private Applied verified;
+
+        SimSnapshots(final int nodeId)
+        {
+            this.nodeId = nodeId;
+        }
+
+        private byte[] bytesOf(final long index)
+        {
+            final Applied snapshot = snapshots[nodeId];
+            if (null == snapshot || snapshot.lastIndex != index)
+            {
+                return null;
+            }
+            if (serializedState != snapshot)
+            {
+                serializedState = snapshot;
+                serialized = snapshot.serialize();
+            }
+            return serialized;
+        }
+
+        @Override
+        public long latestIndex()
+        {
+            return null == snapshots[nodeId] ? 0 : snapshots[nodeId].lastIndex;
+        }
+
+        @Override
+        public long length(final long index)
+        {
+            final byte[] bytes = bytesOf(index);
+            return null == bytes ? -1 : bytes.length;
+        }
+
+        @Override
+        public int chunkBytes()
+        {
+            return snapshotChunkBytes;
+        }
+
+        @Override
+        public boolean read(
+            final long index, final long offset, final org.agrona.MutableDirectBuffer into, final int intoOffset,
+            final int length)
+        {
+            final byte[] bytes = bytesOf(index);
+            if (null == bytes || offset + length > bytes.length)
+            {
+                return false;
+            }
+            into.putBytes(intoOffset, bytes, (int)offset, length);
+            return true;
+        }
+
+        @Override
+        public long receive(
+            final long index, final long term, final long totalLength, final long offset,
+            final org.agrona.DirectBuffer buffer, final int bufferOffset, final int length)
+        {
+            if (index != partialIndex)
+            {
+                if (offset != 0)
+                {
+                    return 0;
+                }
+                partialIndex = index;
+                partial = new byte[(int)totalLength];
+                received = 0;
+            }
+            if (offset == received && length > 0 && offset + length <= partial.length)
+            {
+                buffer.getBytes(bufferOffset, partial, received, length);
+                received += length;
+            }
+            return received;
+        }
+
+        @Override
+        public boolean complete(final long index, final long term)
+        {
+            verified = index == partialIndex ? Applied.deserialize(GroupSimulation.this, nodeId, partial) : null;
+            partialIndex = 0;
+            partial = null;
+            received = 0;
+            if (null == verified || verified.lastIndex != index)
+            {
+                snapshotChecksumFailures++;
+                verified = null;
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public void installed(final long index, final long term)
+        {
+            applied[nodeId] = verified;
+            snapshots[nodeId] = verified.copy();
+            commitMarks[nodeId] = Math.max(commitMarks[nodeId], index);
+            verified = null;
+            snapshotInstalls++;
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------- checks
 
     /** One node's state machine: applies each committed key once (the engine's idempotency keys do this). */
@@ -681,6 +844,47 @@ final class GroupSimulation
         Applied(final int nodeId)
         {
             this.nodeId = nodeId;
+        }
+
+        /** lastIndex, hash, key count, keys in ascending order, CRC-32 of all that. */
+        byte[] serialize()
+        {
+            final long[] sorted = keys.stream().mapToLong(Long::longValue).sorted().toArray();
+            final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(8 + 8 + 4 + 8 * sorted.length + 8);
+            bytes.putLong(lastIndex).putLong(hash).putInt(sorted.length);
+            for (final long key : sorted)
+            {
+                bytes.putLong(key);
+            }
+            final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(bytes.array(), 0, bytes.position());
+            bytes.putLong(crc.getValue());
+            return bytes.array();
+        }
+
+        /** @return the state, or null when the bytes do not verify. */
+        static Applied deserialize(final GroupSimulation simulation, final int nodeId, final byte[] data)
+        {
+            if (data.length < 28)
+            {
+                return null;
+            }
+            final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(data);
+            final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(data, 0, data.length - 8);
+            if (bytes.getLong(data.length - 8) != crc.getValue())
+            {
+                return null;
+            }
+            final Applied state = simulation.new Applied(nodeId);
+            state.lastIndex = bytes.getLong();
+            state.hash = bytes.getLong();
+            final int count = bytes.getInt();
+            for (int i = 0; i < count; i++)
+            {
+                state.keys.add(bytes.getLong());
+            }
+            return state;
         }
 
         Applied copy()
@@ -763,6 +967,10 @@ final class GroupSimulation
         for (int i = 1; i <= committed.size(); i++)
         {
             final long payload = log.payloadAt(i); // PRUNED: removed by retention, compared where still held
+            if (log.termAt(i) == MemoryReplicaLog.UNKNOWN_TERM)
+            {
+                continue; // below a snapshot this node installed: in the snapshot, which carries the state
+            }
             if (log.termAt(i) != committed.get(i - 1)[0] ||
                 (payload != MemoryReplicaLog.PRUNED && payload != committed.get(i - 1)[1]))
             {
@@ -801,7 +1009,13 @@ final class GroupSimulation
                 boolean matchedAbove = false;
                 for (long i = shorter; i >= 1; i--)
                 {
-                    final boolean sameTerm = logs[a].termAt(i) == logs[b].termAt(i);
+                    final long termA = logs[a].termAt(i);
+                    final long termB = logs[b].termAt(i);
+                    if (termA == MemoryReplicaLog.UNKNOWN_TERM || termB == MemoryReplicaLog.UNKNOWN_TERM)
+                    {
+                        break; // below a snapshot install: nothing left to compare
+                    }
+                    final boolean sameTerm = termA == termB;
                     final long payloadA = logs[a].payloadAt(i);
                     final long payloadB = logs[b].payloadAt(i);
                     final boolean samePayload = payloadA == payloadB || payloadA == MemoryReplicaLog.PRUNED ||
@@ -847,7 +1061,7 @@ final class GroupSimulation
             }
         }
         return new Result(seed, ackedKeys.size(), lost, elections, failoverMs, commit, transfersStarted, transfersWon,
-            ackSetChanges, prunes);
+            ackSetChanges, prunes, snapshotInstalls, snapshotChecksumFailures);
     }
 
     private void fail(final String message)

@@ -11,6 +11,9 @@ final class MemoryReplicaLog implements ReplicaLog
     /** What {@link #payloadAt} returns for an entry journal retention removed. */
     static final long PRUNED = Long.MIN_VALUE;
 
+    /** What {@link #termAt} returns below the index a snapshot install started the log after: those terms are gone. */
+    static final long UNKNOWN_TERM = -1;
+
     private long[] terms = new long[64];
     private long[] payloads = new long[64];
     private int size;
@@ -50,6 +53,31 @@ final class MemoryReplicaLog implements ReplicaLog
     long retainedFrom()
     {
         return retainedFrom;
+    }
+
+    @Override
+    public long startIndex()
+    {
+        return retainedFrom - 1;
+    }
+
+    @Override
+    public void resetToSnapshot(final long index, final long term)
+    {
+        if (index < 1)
+        {
+            throw new IllegalArgumentException("snapshot index " + index);
+        }
+        while (terms.length < index)
+        {
+            terms = Arrays.copyOf(terms, terms.length * 2);
+            payloads = Arrays.copyOf(payloads, payloads.length * 2);
+        }
+        Arrays.fill(terms, 0, (int)index - 1, UNKNOWN_TERM);
+        Arrays.fill(payloads, 0, (int)index, PRUNED);
+        terms[(int)index - 1] = term;
+        size = (int)index;
+        retainedFrom = index + 1;
     }
 
     @Override

@@ -1,0 +1,35 @@
+package com.wodian.journal.consensus;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The leader's side of snapshot install (Raft section 7, InstallSnapshot): the newest snapshot of its state machine
+ * it can send to a follower that needs entries its log no longer holds, read in chunks. A snapshot is named by the
+ * log index it covers; its term is the log's term at that index.
+ */
+public interface SnapshotSource
+{
+    /**
+     * @return index of the newest complete snapshot this node can send, 0 when it has none. It is committed (a
+     * snapshot is only ever taken of committed state) and not below the log's {@link ReplicaLog#startIndex()}.
+     */
+    long latestIndex();
+
+    /**
+     * @return length in bytes of the snapshot at {@code index}, -1 when it is no longer there (replaced by a newer
+     * one and deleted): the sender then starts over with the newest.
+     */
+    long length(long index);
+
+    /**
+     * @return the most bytes one InstallSnapshot message carries.
+     */
+    int chunkBytes();
+
+    /**
+     * Copy {@code length} bytes of the snapshot at {@code index}, from {@code offset}, into {@code into}.
+     *
+     * @return false when the snapshot is no longer there.
+     */
+    boolean read(long index, long offset, MutableDirectBuffer into, int intoOffset, int length);
+}
