@@ -21,21 +21,23 @@ final class ConsumptionBook
     static final int SHARE_FLOOR_FEN = 5;          // distribution scratch: floor of the pro-rata share
     static final int SHARE_REMAINDER = 6;          // distribution scratch: remainder of the pro-rata division
 
+    // Rows and the pair map grow with the pairs tracked, the per-merchant lists with the merchants (Growth).
     private final Long2LongHashMap entryByPair;
-    final long[] rows;
-    private final int[] headByMerchant;
-    private final int[] countByMerchant;
+    long[] rows;
+    private int[] headByMerchant;
+    private int[] countByMerchant;
     private final int capacity;
+    private final int merchantsMax;
     private int count;
 
     ConsumptionBook(final int capacity, final int merchantsMax)
     {
         this.capacity = capacity;
-        this.entryByPair = new Long2LongHashMap(RowBook.tableSize(capacity), 0.65f, -1);
-        this.rows = new long[capacity * STRIDE];
-        this.headByMerchant = new int[merchantsMax];
-        this.countByMerchant = new int[merchantsMax];
-        java.util.Arrays.fill(headByMerchant, -1);
+        this.merchantsMax = merchantsMax;
+        this.entryByPair = new Long2LongHashMap(RowBook.tableSize(Growth.initialRows(capacity)), 0.65f, -1);
+        this.rows = new long[Growth.initialRows(capacity) * STRIDE];
+        this.headByMerchant = new int[0];
+        this.countByMerchant = new int[0];
     }
 
     private static long pairKey(final int consumerIndex, final int merchantIndex)
@@ -55,12 +57,18 @@ final class ConsumptionBook
 
     int head(final int merchantIndex)
     {
-        return headByMerchant[merchantIndex];
+        return merchantIndex < headByMerchant.length ? headByMerchant[merchantIndex] : -1;
     }
 
     int entriesOf(final int merchantIndex)
     {
-        return countByMerchant[merchantIndex];
+        return merchantIndex < countByMerchant.length ? countByMerchant[merchantIndex] : 0;
+    }
+
+    private void ensureMerchants(final int merchantsNeeded)
+    {
+        headByMerchant = Growth.ensure(headByMerchant, merchantsNeeded, merchantsMax, -1);
+        countByMerchant = Growth.ensure(countByMerchant, merchantsNeeded, merchantsMax, 0);
     }
 
     /**
@@ -82,6 +90,8 @@ final class ConsumptionBook
                 return Long.MIN_VALUE;
             }
             entry = count++;
+            rows = Growth.ensureRows(rows, count, STRIDE, capacity);
+            ensureMerchants(merchantIndex + 1);
             final int base = entry * STRIDE;
             rows[base + CONSUMER_INDEX] = consumerIndex;
             rows[base + EPOCH] = merchantEpoch;
@@ -127,6 +137,7 @@ final class ConsumptionBook
     void writeTo(final SnapshotWriter writer)
     {
         writer.writeLong(count);
+        writer.writeLong(headByMerchant.length);
         writer.writeLongs(rows, count * STRIDE);
         writer.writeInts(headByMerchant, headByMerchant.length);
         writer.writeInts(countByMerchant, countByMerchant.length);
@@ -136,6 +147,14 @@ final class ConsumptionBook
     void readFrom(final SnapshotReader reader)
     {
         count = (int)reader.readLong();
+        final int merchants = (int)reader.readLong();
+        if (count < 0 || count > capacity || merchants < 0 || merchants > merchantsMax)
+        {
+            throw new IllegalStateException("snapshot spend pairs " + count + "/" + merchants + " over the limits");
+        }
+        rows = Growth.ensureRows(rows, count, STRIDE, capacity);
+        headByMerchant = new int[merchants];
+        countByMerchant = new int[merchants];
         reader.readLongs(rows);
         reader.readInts(headByMerchant);
         reader.readInts(countByMerchant);

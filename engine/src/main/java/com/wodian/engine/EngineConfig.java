@@ -1,9 +1,9 @@
 package com.wodian.engine;
 
 /**
- * Declared limits of the engine. Everything is sized from these at start-up; nothing grows afterwards, and
+ * Declared limits of the engine. Tables start small and grow with what they hold up to these ({@link Growth}), and
  * reaching a limit is a result code ({@code LIMIT_*}), never an exception. Defaults suit one server with a few GiB
- * of heap; tests use small values.
+ * of heap when full; tests use small values.
  */
 public final class EngineConfig
 {

@@ -68,8 +68,8 @@ final class EngineState
         if (version != Engine.SNAPSHOT_FORMAT_VERSION)
         {
             throw new IllegalStateException("snapshot format " + version + ", this engine reads " +
-                Engine.SNAPSHOT_FORMAT_VERSION + (version < 4 ? " (format " + version + " has older risk profile " +
-                "rows: start from an older snapshot's journal replay or from the journal alone)" : ""));
+                Engine.SNAPSHOT_FORMAT_VERSION + (version < Engine.SNAPSHOT_FORMAT_VERSION ? " (format " + version +
+                " lays out tables by their limits and older risk rows: recover from the journal alone)" : ""));
         }
         final long[] expected = snapshotShape();
         final long[] shape = new long[expected.length];

@@ -14,15 +14,20 @@ final class ExpiryQueue
     }
 
     private final Order order;
-    private final int[] heap;
-    private final int[] positionByRecord;
+    // Both grow with use up to their limits (Growth): the heap with the entries queued, the positions with the ids.
+    private int[] heap;
+    private int[] positionByRecord;
     private int size;
+    private final int entriesMax;
+    private final int idsMax;
 
     ExpiryQueue(final Order order, final int entriesMax, final int idsMax)
     {
         this.order = order;
-        this.heap = new int[entriesMax];
-        this.positionByRecord = new int[idsMax];
+        this.entriesMax = entriesMax;
+        this.idsMax = idsMax;
+        this.heap = new int[Growth.initialRows(entriesMax)];
+        this.positionByRecord = new int[Growth.initialRows(idsMax)];
         java.util.Arrays.fill(positionByRecord, -1);
     }
 
@@ -33,7 +38,7 @@ final class ExpiryQueue
 
     boolean isFull()
     {
-        return size == heap.length;
+        return size == entriesMax;
     }
 
     /** @return the record of the hold expiring first, or -1 when there is none. */
@@ -44,6 +49,8 @@ final class ExpiryQueue
 
     void add(final int record)
     {
+        positionByRecord = Growth.ensure(positionByRecord, record + 1, idsMax, -1);
+        heap = Growth.ensure(heap, size + 1, entriesMax, 0);
         if (positionByRecord[record] != -1)
         {
             throw new IllegalStateException("queued twice: " + record);
@@ -73,18 +80,23 @@ final class ExpiryQueue
         }
     }
 
+    /** Writes the heap; the positions follow from it. */
     void writeTo(final SnapshotWriter writer)
     {
-        writer.writeLong(size);
         writer.writeInts(heap, size);
-        writer.writeInts(positionByRecord, positionByRecord.length);
     }
 
     void readFrom(final SnapshotReader reader)
     {
-        size = (int)reader.readLong();
-        reader.readInts(heap);
-        reader.readInts(positionByRecord);
+        final int[] restored = new int[entriesMax];
+        size = reader.readInts(restored);
+        heap = java.util.Arrays.copyOf(restored, Math.max(size, Growth.initialRows(entriesMax)));
+        java.util.Arrays.fill(positionByRecord, -1);
+        for (int position = 0; position < size; position++)
+        {
+            positionByRecord = Growth.ensure(positionByRecord, heap[position] + 1, idsMax, -1);
+            positionByRecord[heap[position]] = position;
+        }
     }
 
     private void siftUp(final int start)

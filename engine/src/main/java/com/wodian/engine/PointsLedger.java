@@ -4,7 +4,8 @@ package com.wodian.engine;
  * Every change of a points balance (earn, redeem, clawback, adjust) as an entry in a preallocated ring. Each entry
  * links to the same consumer's previous entry, so a consumer statement walks back through that consumer's recent
  * history without scanning. The ring keeps the newest {@code capacity} entries of all consumers; older history is in
- * the journal (replay reproduces it).
+ * the journal (replay reproduces it). Until the ring first fills it grows with the entries written ({@link Growth}),
+ * so positions below the capacity sit at their own index and never need moving.
  */
 final class PointsLedger
 {
@@ -18,14 +19,14 @@ final class PointsLedger
     static final int REFERENCE_ID = 6;
     static final int PREVIOUS_POSITION = 7;
 
-    private final long[] rows;
+    private long[] rows;
     private final int mask;
     private long nextPosition;
 
     PointsLedger(final int capacityAtLeast)
     {
         final int capacity = Integer.highestOneBit(Math.max(2, capacityAtLeast) * 2 - 1);
-        this.rows = new long[capacity * STRIDE];
+        this.rows = new long[Growth.initialRows(capacity) * STRIDE];
         this.mask = capacity - 1;
     }
 
@@ -41,6 +42,10 @@ final class PointsLedger
         final long previousPosition)
     {
         final long position = nextPosition++;
+        if (position <= mask)
+        {
+            rows = Growth.ensureRows(rows, (int)position + 1, STRIDE, mask + 1);
+        }
         final int base = (int)(position & mask) * STRIDE;
         rows[base + CONSUMER_INDEX] = consumerIndex;
         rows[base + KIND] = kind;
@@ -67,18 +72,28 @@ final class PointsLedger
     void writeTo(final SnapshotWriter writer)
     {
         writer.writeLong(nextPosition);
-        writer.writeLongs(rows, rows.length);
+        writer.writeLongs(rows, written() * STRIDE);
     }
 
     void readFrom(final SnapshotReader reader)
     {
         nextPosition = reader.readLong();
+        if (nextPosition < 0)
+        {
+            throw new IllegalStateException("snapshot points ledger position " + nextPosition);
+        }
+        rows = Growth.ensureRows(rows, written(), STRIDE, mask + 1);
         reader.readLongs(rows);
+    }
+
+    /** Entries in the ring: all written so far until it first fills. */
+    private int written()
+    {
+        return (int)Math.min(nextPosition, mask + 1L);
     }
 
     long hash(final long seed)
     {
-        final int written = (int)Math.min(nextPosition, mask + 1L);
-        return StateHash.fold(StateHash.foldRows(seed, rows, written, STRIDE), nextPosition);
+        return StateHash.fold(StateHash.foldRows(seed, rows, written(), STRIDE), nextPosition);
     }
 }

@@ -2,8 +2,9 @@ package com.wodian.engine;
 
 /**
  * Every idempotency key the engine remembers (payments, refunds, top-ups, withdrawals) and the record of what the
- * key decided. Records live in a preallocated pool of 16-long rows; an open-addressing index (linear probing,
- * backward-shift deletion, load factor at most 0.5) maps {@code (namespace, keyA, keyB)} to a row.
+ * key decided. Records live in a pool of 20-long rows; an open-addressing index (linear probing, backward-shift
+ * deletion, load factor at most 0.5) maps {@code (namespace, keyA, keyB)} to a row. The pool and the index start small
+ * and grow together with the records handed out, up to {@code keysMax} ({@link Growth}).
  *
  * <p>Retention: when a record reaches a final state it joins a FIFO in finish order. Only when the pool is full is
  * the oldest finished record forgotten, and only if it finished at least {@code keyRetentionMs} ago (input time).
@@ -52,19 +53,22 @@ final class RecordTable implements ExpiryQueue.Order
     /** Distributions: recipients paid so far. */
     static final int RECIPIENTS_PAID = 19;
 
-    private final long[] rows;
+    private long[] rows;
     // Each slot: hash32 << 32 | (record index + 1); 0 is empty. Keeping the hash in the slot lets a probe skip
     // foreign entries and a deletion find home slots without touching records (each record read is a cache miss).
-    private final long[] index;
-    private final int indexMask;
-    private final int[] freeRecords;
+    // Twice as many slots as record rows (a power of two): the load factor stays at most 0.5.
+    private long[] index;
+    private int indexMask;
+    // Records handed out so far; those below it that were forgotten wait in freeRecords to be reused.
+    private int highWater;
+    private int[] freeRecords;
     private int freeCount;
     // Finished records in finish order, with their finish time and hash beside them so that forgetting the oldest
-    // needs no read of its row.
-    private final int[] finishedFifo;
-    private final long[] finishedFifoAtMs;
-    private final int[] finishedFifoHash;
-    private final int fifoMask;
+    // needs no read of its row. A ring of a power-of-two length that grows (in order) when it is full.
+    private int[] finishedFifo;
+    private long[] finishedFifoAtMs;
+    private int[] finishedFifoHash;
+    private int fifoMask;
     private int fifoHead;
     private int fifoSize;
     private final int capacity;
@@ -74,25 +78,26 @@ final class RecordTable implements ExpiryQueue.Order
     {
         this.capacity = capacity;
         this.retentionMs = retentionMs;
-        this.rows = new long[capacity * STRIDE];
-        final int indexLength = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1;
-        this.index = new long[indexLength];
-        this.indexMask = indexLength - 1;
-        this.freeRecords = new int[capacity];
-        for (int i = 0; i < capacity; i++)
-        {
-            freeRecords[i] = capacity - 1 - i;
-        }
-        this.freeCount = capacity;
-        this.finishedFifo = new int[indexLength >>> 1];   // a power of two >= capacity
+        final int rowsAtStart = Growth.initialRows(capacity);
+        this.rows = new long[rowsAtStart * STRIDE];
+        this.index = new long[indexLengthFor(rowsAtStart)];
+        this.indexMask = index.length - 1;
+        this.freeRecords = new int[0];
+        this.finishedFifo = new int[index.length >>> 1];
         this.finishedFifoAtMs = new long[finishedFifo.length];
         this.finishedFifoHash = new int[finishedFifo.length];
         this.fifoMask = finishedFifo.length - 1;
     }
 
+    /** Index slots for a pool of {@code rowsHeld} records: a power of two at least twice the rows. */
+    private static int indexLengthFor(final int rowsHeld)
+    {
+        return Integer.highestOneBit(Math.max(2, rowsHeld) * 2 - 1) << 1;
+    }
+
     int size()
     {
-        return capacity - freeCount;
+        return highWater - freeCount;
     }
 
     /** @return the record index of the key, or -1. */
@@ -128,11 +133,11 @@ final class RecordTable implements ExpiryQueue.Order
      */
     int insert(final int namespace, final long keyA, final long keyB, final long nowMs)
     {
-        if (freeCount == 0 && !evictOldest(nowMs))
+        if (freeCount == 0 && highWater == capacity && !evictOldest(nowMs))
         {
             return -1;
         }
-        final int record = freeRecords[--freeCount];
+        final int record = freeCount > 0 ? freeRecords[--freeCount] : newRecord();
         final int base = record * STRIDE;
         for (int i = 0; i < STRIDE; i++)
         {
@@ -154,6 +159,63 @@ final class RecordTable implements ExpiryQueue.Order
         }
         index[slot] = ((long)hash << 32) | (record + 1);
         return record;
+    }
+
+    /** The next never-used record, growing the pool and the index when the pool is used up. */
+    private int newRecord()
+    {
+        final int record = highWater++;
+        if (highWater * STRIDE > rows.length)
+        {
+            rows = Growth.ensureRows(rows, highWater, STRIDE, capacity);
+            final int indexLength = indexLengthFor(rows.length / STRIDE);
+            if (indexLength > index.length)
+            {
+                rehash(indexLength);
+            }
+        }
+        return record;
+    }
+
+    /** Moves every entry into a larger index; entries keep their hash, so no record is read. */
+    private void rehash(final int indexLength)
+    {
+        final long[] old = index;
+        index = new long[indexLength];
+        indexMask = indexLength - 1;
+        for (final long entry : old)
+        {
+            if (entry != 0)
+            {
+                int slot = (int)(entry >>> 32) & indexMask;
+                while (index[slot] != 0)
+                {
+                    slot = (slot + 1) & indexMask;
+                }
+                index[slot] = entry;
+            }
+        }
+    }
+
+    /** Doubles the FIFO ring, its entries moved to the start in order. */
+    private void growFifo()
+    {
+        final int length = finishedFifo.length * 2;
+        final int[] fifo = new int[length];
+        final long[] atMs = new long[length];
+        final int[] hashes = new int[length];
+        for (int i = 0; i < fifoSize; i++)
+        {
+            final int from = (fifoHead + i) & fifoMask;
+            fifo[i] = finishedFifo[from];
+            atMs[i] = finishedFifoAtMs[from];
+            hashes[i] = finishedFifoHash[from];
+        }
+        finishedFifo = fifo;
+        finishedFifoAtMs = atMs;
+        finishedFifoHash = hashes;
+        fifoMask = length - 1;
+        fifoHead = 0;
     }
 
     /**
@@ -204,6 +266,10 @@ final class RecordTable implements ExpiryQueue.Order
             throw new IllegalStateException("record finished twice: " + record);
         }
         rows[base + FINISHED_AT_MS] = nowMs;
+        if (fifoSize == finishedFifo.length)
+        {
+            growFifo();
+        }
         final int tail = (fifoHead + fifoSize) & fifoMask;
         finishedFifo[tail] = record;
         finishedFifoAtMs[tail] = nowMs;
@@ -226,6 +292,7 @@ final class RecordTable implements ExpiryQueue.Order
         fifoHead = (fifoHead + 1) & fifoMask;
         fifoSize--;
         removeFromIndex(record, hash);
+        freeRecords = Growth.ensure(freeRecords, freeCount + 1, capacity, 0);
         freeRecords[freeCount++] = record;
         return true;
     }
@@ -326,27 +393,80 @@ final class RecordTable implements ExpiryQueue.Order
         return sum;
     }
 
+    /** Writes the records handed out, the index as it is, the forgotten records and the FIFO in order. */
     void writeTo(final SnapshotWriter writer)
     {
-        writer.writeLong(freeCount);
-        writer.writeLong(fifoHead);
+        writer.writeLong(highWater);
+        writer.writeLong(index.length);
         writer.writeLong(fifoSize);
-        writer.writeLongs(rows, rows.length);
+        writer.writeLongs(rows, highWater * STRIDE);
         writer.writeLongs(index, index.length);
         writer.writeInts(freeRecords, freeCount);
-        writer.writeInts(finishedFifo, finishedFifo.length);
-        writer.writeLongs(finishedFifoAtMs, finishedFifoAtMs.length);
-        writer.writeInts(finishedFifoHash, finishedFifoHash.length);
+        rotateFifoToStart();
+        writer.writeInts(finishedFifo, fifoSize);
+        writer.writeLongs(finishedFifoAtMs, fifoSize);
+        writer.writeInts(finishedFifoHash, fifoSize);
     }
 
+    /** Moves the FIFO's entries to the start of the ring, in order, without allocating (three reversals). */
+    private void rotateFifoToStart()
+    {
+        final int length = finishedFifo.length;
+        if (fifoHead == 0)
+        {
+            return;
+        }
+        reverse(0, fifoHead - 1);
+        reverse(fifoHead, length - 1);
+        reverse(0, length - 1);
+        fifoHead = 0;
+    }
+
+    private void reverse(final int from, final int to)
+    {
+        for (int i = from, j = to; i < j; i++, j--)
+        {
+            final int fifo = finishedFifo[i];
+            finishedFifo[i] = finishedFifo[j];
+            finishedFifo[j] = fifo;
+            final long atMs = finishedFifoAtMs[i];
+            finishedFifoAtMs[i] = finishedFifoAtMs[j];
+            finishedFifoAtMs[j] = atMs;
+            final int hash = finishedFifoHash[i];
+            finishedFifoHash[i] = finishedFifoHash[j];
+            finishedFifoHash[j] = hash;
+        }
+    }
+
+    /** Restores what {@link #writeTo} wrote into a fresh table of the same limits. */
     void readFrom(final SnapshotReader reader)
     {
-        freeCount = (int)reader.readLong();
-        fifoHead = (int)reader.readLong();
+        highWater = (int)reader.readLong();
+        final int indexLength = (int)reader.readLong();
         fifoSize = (int)reader.readLong();
+        if (highWater < 0 || highWater > capacity || fifoSize < 0 || fifoSize > highWater ||
+            Integer.bitCount(indexLength) != 1 || indexLength < indexLengthFor(highWater))
+        {
+            throw new IllegalStateException("snapshot record table shape " + highWater + "/" + indexLength + "/" +
+                fifoSize + " does not fit the limit " + capacity);
+        }
+        rows = Growth.ensureRows(rows, highWater, STRIDE, capacity);
+        index = new long[indexLength];
+        indexMask = indexLength - 1;
         reader.readLongs(rows);
         reader.readLongs(index);
-        reader.readInts(freeRecords);
+        freeRecords = new int[highWater];
+        freeCount = reader.readInts(freeRecords);
+        int fifoLength = finishedFifo.length;
+        while (fifoLength < fifoSize)
+        {
+            fifoLength <<= 1;
+        }
+        finishedFifo = new int[fifoLength];
+        finishedFifoAtMs = new long[fifoLength];
+        finishedFifoHash = new int[fifoLength];
+        fifoMask = fifoLength - 1;
+        fifoHead = 0;
         reader.readInts(finishedFifo);
         reader.readLongs(finishedFifoAtMs);
         reader.readInts(finishedFifoHash);

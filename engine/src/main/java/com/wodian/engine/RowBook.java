@@ -4,15 +4,15 @@ import org.agrona.collections.Long2LongHashMap;
 
 /**
  * Parties in registration order: one row of {@code stride} longs each in a single array (the id in field 0), so a
- * command touches one or two cache lines of a party, and an id-to-index map sized at start-up so it never rehashes.
- * Subclasses name the fields.
+ * command touches one or two cache lines of a party, and an id-to-index map. Both start small and grow with the
+ * parties registered, up to the limit ({@link Growth}). Subclasses name the fields.
  */
 public abstract class RowBook
 {
     static final int ID = 0;
 
     private final Long2LongHashMap indexById;
-    final long[] rows;
+    long[] rows;
     private final int stride;
     private final int capacity;
     private int count;
@@ -21,8 +21,8 @@ public abstract class RowBook
     {
         this.capacity = capacity;
         this.stride = stride;
-        this.indexById = new Long2LongHashMap(tableSize(capacity), 0.65f, -1);
-        this.rows = new long[capacity * stride];
+        this.indexById = new Long2LongHashMap(tableSize(Growth.initialRows(capacity)), 0.65f, -1);
+        this.rows = new long[Growth.initialRows(capacity) * stride];
     }
 
     /** Slots for an id map holding {@code capacity} entries below its 0.65 load factor. */
@@ -51,6 +51,7 @@ public abstract class RowBook
     final int addRow(final long id)
     {
         final int index = count++;
+        rows = Growth.ensureRows(rows, count, stride, capacity);
         rows[index * stride + ID] = id;
         indexById.put(id, index);
         return index;
@@ -107,6 +108,11 @@ public abstract class RowBook
     final void readFrom(final SnapshotReader reader)
     {
         count = (int)reader.readLong();
+        if (count < 0 || count > capacity)
+        {
+            throw new IllegalStateException("snapshot row count " + count + " over the limit " + capacity);
+        }
+        rows = Growth.ensureRows(rows, count, stride, capacity);
         if (reader.readLongs(rows) != count * stride)
         {
             throw new IllegalStateException("snapshot rows do not match the count " + count);

@@ -21,13 +21,14 @@ final class VoucherBook implements ExpiryQueue.Order
     private static final int ISSUED = VoucherState.ISSUED.value();
     private static final int RESERVED = VoucherState.RESERVED.value();
 
-    private final long[] rows;
+    // The rows, the id map and the ended ring grow with the slots used, up to capacity (Growth).
+    private long[] rows;
     private final Long2LongHashMap slotById;
     private final int capacity;
     private int neverUsed;
     // Ended vouchers in the order they ended (slot and id), so that the oldest is reclaimed first.
-    private final int[] endedSlots;
-    private final long[] endedIds;
+    private int[] endedSlots;
+    private long[] endedIds;
     private int endedHead;
     private int endedSize;
     private int liveCount;
@@ -37,10 +38,10 @@ final class VoucherBook implements ExpiryQueue.Order
     VoucherBook(final int capacity)
     {
         this.capacity = capacity;
-        this.rows = new long[capacity * STRIDE];
-        this.slotById = new Long2LongHashMap(RowBook.tableSize(capacity), 0.65f, -1);
-        this.endedSlots = new int[capacity];
-        this.endedIds = new long[capacity];
+        this.rows = new long[Growth.initialRows(capacity) * STRIDE];
+        this.slotById = new Long2LongHashMap(RowBook.tableSize(Growth.initialRows(capacity)), 0.65f, -1);
+        this.endedSlots = new int[Growth.initialRows(capacity)];
+        this.endedIds = new long[endedSlots.length];
         this.expiry = new ExpiryQueue(this, capacity, capacity);
     }
 
@@ -63,6 +64,7 @@ final class VoucherBook implements ExpiryQueue.Order
         if (neverUsed < capacity)
         {
             slot = neverUsed++;
+            rows = Growth.ensureRows(rows, neverUsed, STRIDE, capacity);
         }
         else
         {
@@ -74,7 +76,7 @@ final class VoucherBook implements ExpiryQueue.Order
                 }
                 final int candidate = endedSlots[endedHead];
                 final long candidateId = endedIds[endedHead];
-                endedHead = (endedHead + 1) % capacity;
+                endedHead = (endedHead + 1) % endedSlots.length;
                 endedSize--;
                 // A voucher restored by a refund after it ended is live again: its stale entry is skipped.
                 if (rows[candidate * STRIDE + ID] == candidateId && !isLive(candidate))
@@ -133,10 +135,30 @@ final class VoucherBook implements ExpiryQueue.Order
         }
         rows[base + STATE] = state.value();
         liveCount--;
-        final int tail = (endedHead + endedSize) % capacity;
+        if (endedSize == endedSlots.length)
+        {
+            growEnded();
+        }
+        final int tail = (endedHead + endedSize) % endedSlots.length;
         endedSlots[tail] = slot;
         endedIds[tail] = rows[base + ID];
         endedSize++;
+    }
+
+    /** Doubles the ended ring (a voucher can end, be restored and end again: the ring may hold a slot twice). */
+    private void growEnded()
+    {
+        final int length = endedSlots.length * 2;
+        final int[] slots = new int[length];
+        final long[] ids = new long[length];
+        for (int i = 0; i < endedSize; i++)
+        {
+            slots[i] = endedSlots[(endedHead + i) % endedSlots.length];
+            ids[i] = endedIds[(endedHead + i) % endedSlots.length];
+        }
+        endedSlots = slots;
+        endedIds = ids;
+        endedHead = 0;
     }
 
     /** An ended (redeemed) voucher becomes ISSUED again, for a full refund. */
@@ -168,13 +190,16 @@ final class VoucherBook implements ExpiryQueue.Order
     void writeTo(final SnapshotWriter writer)
     {
         writer.writeLong(neverUsed);
-        writer.writeLong(endedHead);
         writer.writeLong(endedSize);
         writer.writeLong(liveCount);
         writer.writeLong(nextId);
         writer.writeLongs(rows, neverUsed * STRIDE);
-        writer.writeInts(endedSlots, endedSlots.length);
-        writer.writeLongs(endedIds, endedIds.length);
+        for (int i = 0; i < endedSize; i++)
+        {
+            final int at = (endedHead + i) % endedSlots.length;
+            writer.writeLong(endedSlots[at]);
+            writer.writeLong(endedIds[at]);
+        }
         expiry.writeTo(writer);
     }
 
@@ -182,13 +207,24 @@ final class VoucherBook implements ExpiryQueue.Order
     void readFrom(final SnapshotReader reader)
     {
         neverUsed = (int)reader.readLong();
-        endedHead = (int)reader.readLong();
         endedSize = (int)reader.readLong();
         liveCount = (int)reader.readLong();
         nextId = reader.readLong();
+        if (neverUsed < 0 || neverUsed > capacity || endedSize < 0)
+        {
+            throw new IllegalStateException("snapshot voucher counts " + neverUsed + "/" + endedSize +
+                " do not fit the limit " + capacity);
+        }
+        rows = Growth.ensureRows(rows, neverUsed, STRIDE, capacity);
         reader.readLongs(rows);
-        reader.readInts(endedSlots);
-        reader.readLongs(endedIds);
+        endedHead = 0;
+        endedSlots = new int[Math.max(endedSlots.length, Integer.highestOneBit(Math.max(1, endedSize) * 2 - 1))];
+        endedIds = new long[endedSlots.length];
+        for (int i = 0; i < endedSize; i++)
+        {
+            endedSlots[i] = (int)reader.readLong();
+            endedIds[i] = reader.readLong();
+        }
         expiry.readFrom(reader);
         slotById.clear();
         for (int slot = 0; slot < neverUsed; slot++)
