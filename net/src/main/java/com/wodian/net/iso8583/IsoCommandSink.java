@@ -28,4 +28,13 @@ public interface IsoCommandSink
     {
         return null;
     }
+
+    /**
+     * How long a TLS client may take to complete its handshake before its connection is closed (the server's logon
+     * timeout: on the POS port the same deadline covers the handshake and the logon).
+     */
+    default long handshakeTimeoutMs()
+    {
+        return 10_000;
+    }
 }

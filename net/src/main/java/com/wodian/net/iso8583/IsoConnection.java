@@ -26,6 +26,13 @@ final class IsoConnection implements IsoKeyHandler
     SocketChannel channel;
     /** TLS state of this slot's connections (created for the first one, reused); null on a clear-text port. */
     com.wodian.net.tls.TlsConnection tls;
+    /** TLS: when the handshake must have completed (wall clock, ms), else the connection is closed. */
+    long handshakeDeadlineMs;
+    /**
+     * TLS: the terminal id the client certificate names (DE41 of every request must equal it), or 0 when the client
+     * presented no certificate.
+     */
+    long certifiedTerminalId;
     SelectionKey selectionKey;
     int head;
     int count;
@@ -75,6 +82,8 @@ final class IsoConnection implements IsoKeyHandler
         count = 0;
         nextCorrelationId = 1;
         completeFrameWaiting = false;
+        handshakeDeadlineMs = 0;
+        certifiedTerminalId = 0;
     }
 
     boolean hasFreeExchange()

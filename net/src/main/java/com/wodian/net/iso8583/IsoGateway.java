@@ -63,5 +63,11 @@ public final class IsoGateway
         {
             return context.tlsContext();
         }
+
+        @Override
+        public long handshakeTimeoutMs()
+        {
+            return context.handshakeTimeoutMs();
+        }
     }
 }

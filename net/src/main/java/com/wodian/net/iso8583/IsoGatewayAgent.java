@@ -1,6 +1,7 @@
 package com.wodian.net.iso8583;
 
 import com.wodian.net.server.GatewayAgent;
+import com.wodian.net.tls.PeerIdentity;
 import com.wodian.net.tls.TlsConnection;
 import com.wodian.net.tls.TlsContext;
 import org.agrona.BitUtil;
@@ -44,6 +45,8 @@ public final class IsoGatewayAgent implements GatewayAgent
     private static final int REPLY_MSG_TYPE_ID = 1;
     private static final int ACCEPTS_PER_CYCLE_MAX = 16;
     private static final long KEY_CHECK_INTERVAL_MS = 1_000;
+    /** How often connections are checked for a TLS handshake past its deadline. */
+    private static final long HANDSHAKE_SCAN_INTERVAL_MS = 100;
 
     private final IsoGatewayConfig config;
     private final IsoCommandSink sink;
@@ -62,6 +65,9 @@ public final class IsoGatewayAgent implements GatewayAgent
     private final int port;
     private long connectionCount;
     private long nextKeyCheckMs;
+    private long nextHandshakeScanMs;
+    /** Connections closed because their TLS handshake did not complete in time (any thread, a statistic). */
+    private volatile long handshakeTimeoutCount;
     private FileTime keysModified;
     private int workCount;
     private volatile long requestCount;
@@ -207,7 +213,9 @@ public final class IsoGatewayAgent implements GatewayAgent
                 }
             }
         }
-        reloadKeysIfChanged();
+        final long nowMs = System.currentTimeMillis();
+        closeStalledHandshakes(nowMs);
+        reloadKeysIfChanged(nowMs);
         return workCount;
     }
 
@@ -293,6 +301,7 @@ public final class IsoGatewayAgent implements GatewayAgent
                 }
                 connectionCount++;
                 connection.open(sink.sessionId((connectionCount << SLOT_BITS) | connection.slotIndex), channel);
+                connection.handshakeDeadlineMs = System.currentTimeMillis() + sink.handshakeTimeoutMs();
                 connection.selectionKey = channel.register(selector, SelectionKey.OP_READ, connection);
             }
             catch (final IOException ex)
@@ -361,6 +370,12 @@ public final class IsoGatewayAgent implements GatewayAgent
                     return 1;
                 }
                 connection.selectionKey.interestOps(SelectionKey.OP_READ);
+                if (!bindCertificate(connection))
+                {
+                    tlsRefusedCount = tlsRefusedCount + 1;
+                    close(connection);
+                    return 1;
+                }
             }
             if (connection.receiveBuffer.hasRemaining() &&
                 tls.read(connection.channel, connection.receiveBuffer) < 0)
@@ -374,6 +389,52 @@ public final class IsoGatewayAgent implements GatewayAgent
             close(connection);
         }
         return 1;
+    }
+
+    /**
+     * Once per connection, when its handshake completes: a client certificate must name a terminal, and binds the
+     * connection to it (every request's DE41 must name that terminal); a certificate that names another kind of
+     * identity (node, admin, consumer) or none is refused. No certificate: the MAC alone authenticates requests.
+     */
+    private static boolean bindCertificate(final IsoConnection connection)
+    {
+        final java.security.cert.X509Certificate certificate = connection.tls.peerCertificate();
+        if (null == certificate)
+        {
+            return true;
+        }
+        final PeerIdentity identity = PeerIdentity.of(certificate);
+        if (null == identity || !PeerIdentity.TERMINAL.equals(identity.kind()) || identity.id() <= 0)
+        {
+            return false;
+        }
+        connection.certifiedTerminalId = identity.id();
+        return true;
+    }
+
+    /** TLS connections whose handshake passed its deadline (a client stalled mid-handshake) are closed. */
+    private void closeStalledHandshakes(final long nowMs)
+    {
+        if (null == tlsContext || nowMs < nextHandshakeScanMs)
+        {
+            return;
+        }
+        nextHandshakeScanMs = nowMs + HANDSHAKE_SCAN_INTERVAL_MS;
+        for (final IsoConnection connection : connections)
+        {
+            if (null != connection && connection.isOpen() && !connection.tls.isEstablished() &&
+                nowMs - connection.handshakeDeadlineMs >= 0)
+            {
+                handshakeTimeoutCount = handshakeTimeoutCount + 1;
+                close(connection);
+            }
+        }
+    }
+
+    /** Connections closed because their TLS handshake did not complete within the logon timeout. */
+    public long handshakeTimeoutCount()
+    {
+        return handshakeTimeoutCount;
     }
 
     /** Connections ended for a failed TLS handshake or broken TLS records. */
@@ -432,7 +493,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         frameView.getBytes(0, exchange.tpdu, 0, NacFrameDescriptor.TPDU_LENGTH);
         exchange.requestLength = frameLength - NacFrameDescriptor.TPDU_LENGTH;
         frameView.getBytes(NacFrameDescriptor.TPDU_LENGTH, exchange.request, 0, exchange.requestLength);
-        final int action = translator.onRequest(exchange, command);
+        final int action = translator.onRequest(exchange, command, connection.certifiedTerminalId);
         if (action == IsoTranslator.ACTION_CLOSE)
         {
             return false;
@@ -512,9 +573,8 @@ public final class IsoGatewayAgent implements GatewayAgent
         connection.sessionId = 0;
     }
 
-    private void reloadKeysIfChanged()
+    private void reloadKeysIfChanged(final long nowMs)
     {
-        final long nowMs = System.currentTimeMillis();
         if (nowMs < nextKeyCheckMs)
         {
             return;

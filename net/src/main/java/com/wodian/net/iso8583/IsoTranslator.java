@@ -71,11 +71,13 @@ final class IsoTranslator
     /**
      * @param exchange holds the request ({@link IsoExchange#requestBuffer}, {@link IsoExchange#requestLength}).
      * @param command  where a command to publish is encoded, at offset 0.
+     * @param certifiedTerminalId the terminal the connection's client certificate names, or 0 for none: a request
+     *                 whose DE41 names another terminal is refused with 63 (security violation).
      * @return {@link #ACTION_PUBLISH} with the command's length in the exchange's state (see
      * {@link #commandLength()}), {@link #ACTION_RESPOND} with the response packed, or {@link #ACTION_CLOSE} when
      * the bytes are not even a request (no MTI, or a response MTI): the connection is ended.
      */
-    int onRequest(final IsoExchange exchange, final MutableDirectBuffer command)
+    int onRequest(final IsoExchange exchange, final MutableDirectBuffer command, final long certifiedTerminalId)
     {
         final boolean wellFormed = decoder.wrap(exchange.requestBuffer, 0, exchange.requestLength);
         final int mti = decoder.mti();
@@ -97,6 +99,10 @@ final class IsoTranslator
         }
         exchange.terminalId = terminalId;
         exchange.merchantId = merchantId;
+        if (0 != certifiedTerminalId && terminalId != certifiedTerminalId)
+        {
+            return respond(exchange, IsoResponseCodes.SECURITY_VIOLATION);
+        }
         final IsoKeyStore.TerminalKey key = keys.get(terminalId);
         if (null == key)
         {

@@ -36,14 +36,15 @@ public final class GatewayContext
     private final InputPublisher publisher;
     private final Selector selector;
     private final com.wodian.net.tls.TlsContext tlsContext;
+    private final long handshakeTimeoutMs;
 
     GatewayContext(final int gatewayIndex, final InputPublisher publisher, final Selector selector)
     {
-        this(gatewayIndex, publisher, selector, null);
+        this(gatewayIndex, publisher, selector, null, GatewayConfig.Configuration.LOGON_TIMEOUT_MS_DEFAULT);
     }
 
     GatewayContext(final int gatewayIndex, final InputPublisher publisher, final Selector selector,
-        final com.wodian.net.tls.TlsContext tlsContext)
+        final com.wodian.net.tls.TlsContext tlsContext, final long handshakeTimeoutMs)
     {
         if (gatewayIndex < 0 || gatewayIndex > GATEWAY_INDEX_MAX)
         {
@@ -53,6 +54,13 @@ public final class GatewayContext
         this.publisher = publisher;
         this.selector = selector;
         this.tlsContext = tlsContext;
+        this.handshakeTimeoutMs = handshakeTimeoutMs;
+    }
+
+    /** The server's logon timeout: a gateway's TLS handshake must complete within it, as on the POS port. */
+    public long handshakeTimeoutMs()
+    {
+        return handshakeTimeoutMs;
     }
 
     /** The server's TLS key material, for a gateway's port to speak TLS as the POS port does; null for clear text. */

@@ -310,7 +310,8 @@ public final class WodianServer implements AutoCloseable
         for (int i = 0; i < gateways.length; i++)
         {
             gateways[i] = factories.get(i).newGateway(
-                new GatewayContext(i, receiver.publisher(), receiver.selector(), tlsContext));
+                new GatewayContext(i, receiver.publisher(), receiver.selector(), tlsContext,
+                    config.gateway().logonTimeoutMs()));
         }
         return gateways;
     }

@@ -33,7 +33,7 @@ final class KeyMaterial
     {
     }
 
-    static KeyManager[] keyManagers(final TlsSettings settings) throws IOException, GeneralSecurityException
+    static KeyManager[] keyManagers(final TlsSettings settings, final String provider) throws IOException, GeneralSecurityException
     {
         if (null == settings.certificateFile())
         {
@@ -63,7 +63,11 @@ final class KeyMaterial
             keyStore.load(null, null);
             keyStore.setKeyEntry("key", key, password, chain);
         }
-        final KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        // Another JSSE provider (the cost harness's Bouncy Castle) chooses keys by its own key type names: its own
+        // key manager understands them, the JDK's SunX509 does not.
+        final KeyManagerFactory factory = null == provider ?
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm()) :
+            KeyManagerFactory.getInstance("PKIX", provider);
         factory.init(keyStore, password);
         return factory.getKeyManagers();
     }

@@ -44,9 +44,9 @@ public final class TlsConnection
     public TlsConnection()
     {
         final int packetLength = TlsBufferSizes.PACKET_LENGTH;
-        netIn = ByteBuffer.allocateDirect(packetLength);
-        netOut = ByteBuffer.allocateDirect(packetLength);
-        appIn = ByteBuffer.allocateDirect(TlsBufferSizes.APPLICATION_LENGTH);
+        netIn = ByteBuffer.allocate(packetLength);
+        netOut = ByteBuffer.allocate(packetLength);
+        appIn = ByteBuffer.allocate(TlsBufferSizes.APPLICATION_LENGTH);
     }
 
     /** Starts a new connection on this slot's buffers. */

@@ -25,14 +25,18 @@ public final class TlsContext
     static final long RELOAD_CHECK_INTERVAL_MS = 1000;
 
     private final TlsSettings settings;
+    /** JSSE provider name, or null for the JDK's default (SunJSSE). */
+    private final String provider;
     private volatile SSLContext context;
     private long filesStamp;
     private long nextCheckMs;
     private volatile long reloadCount;
 
-    private TlsContext(final TlsSettings settings, final SSLContext context, final long filesStamp)
+    private TlsContext(
+        final TlsSettings settings, final String provider, final SSLContext context, final long filesStamp)
     {
         this.settings = settings;
+        this.provider = provider;
         this.context = context;
         this.filesStamp = filesStamp;
     }
@@ -45,8 +49,19 @@ public final class TlsContext
      */
     public static TlsContext load(final TlsSettings settings) throws IOException, GeneralSecurityException
     {
+        return load(settings, null);
+    }
+
+    /**
+     * Loads the key material now, for engines of the named JSSE provider (registered with
+     * {@link java.security.Security}), or of the JDK's default when {@code provider} is null. Used by the TLS cost
+     * harness to compare providers.
+     */
+    public static TlsContext load(final TlsSettings settings, final String provider)
+        throws IOException, GeneralSecurityException
+    {
         final long stamp = filesStamp(settings);
-        return new TlsContext(settings, build(settings), stamp);
+        return new TlsContext(settings, provider, build(settings, provider), stamp);
     }
 
     public TlsSettings settings()
@@ -67,6 +82,10 @@ public final class TlsContext
         engine.setUseClientMode(false);
         final SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(settings.protocols());
+        // The server's order decides (AES-GCM first in the JDK's list): AES-GCM runs on the CPU's AES instructions,
+        // ChaCha20-Poly1305 does not on JDK 17 and costs about twice the CPU and garbage per record
+        // (TlsRecordCostHarness); a client that prefers ChaCha still gets AES-GCM when it offers both.
+        parameters.setUseCipherSuitesOrder(true);
         switch (settings.clientAuth())
         {
             case REQUIRED -> parameters.setNeedClientAuth(true);
@@ -124,7 +143,7 @@ public final class TlsContext
         }
         try
         {
-            context = build(settings);
+            context = build(settings, provider);
             filesStamp = stamp;
             reloadCount = reloadCount + 1;
             LOG.log(System.Logger.Level.INFO, "TLS key material reloaded from " + settings.certificateFile());
@@ -144,10 +163,12 @@ public final class TlsContext
         return reloadCount;
     }
 
-    private static SSLContext build(final TlsSettings settings) throws IOException, GeneralSecurityException
+    private static SSLContext build(final TlsSettings settings, final String provider)
+        throws IOException, GeneralSecurityException
     {
-        final SSLContext context = SSLContext.getInstance("TLS");
-        context.init(KeyMaterial.keyManagers(settings), KeyMaterial.trustManagers(settings), null);
+        final SSLContext context = null == provider ? SSLContext.getInstance("TLS") :
+            SSLContext.getInstance("TLS", provider);
+        context.init(KeyMaterial.keyManagers(settings, provider), KeyMaterial.trustManagers(settings), null);
         return context;
     }
 

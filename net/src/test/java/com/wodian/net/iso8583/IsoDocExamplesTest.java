@@ -51,7 +51,7 @@ class IsoDocExamplesTest
         exchange.requestLength = request.length;
         System.arraycopy(JposTerminal.TPDU, 0, exchange.tpdu, 0, 5);
         final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
-        assertEquals(IsoTranslator.ACTION_PUBLISH, translator.onRequest(exchange, command));
+        assertEquals(IsoTranslator.ACTION_PUBLISH, translator.onRequest(exchange, command, 0));
         lines.add("payment id: " + exchange.paymentId);
         translator.onReply(exchange, PaymentReplyDecoder.TEMPLATE_ID, ResultCode.OK.value(), command);
         final byte[] response = java.util.Arrays.copyOf(exchange.response, exchange.responseLength);

@@ -21,6 +21,7 @@ import javax.net.ssl.SSLSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,6 +36,7 @@ class IsoTlsTest
     private static final String HOST = "127.0.0.1";
     private static final long MERCHANT = 11;
     private static final long TERMINAL = 101;
+    private static final long OTHER_TERMINAL = 102;
     private static final long CONSUMER = 8001;
     private static final Credentials ADMIN = Credentials.admin(1, new byte[32]);
 
@@ -49,33 +51,12 @@ class IsoTlsTest
     void purchaseOverTlsAndClearTextRefused() throws Exception
     {
         final TestPki pki = TestPki.create(pkiDir);
-        final Path keysFile = dataDir.resolve("iso-keys");
-        final IsoKeyStore store = new IsoKeyStore();
-        final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
-        store.save(keysFile);
-        final ServerConfig config = new ServerConfig().dataDir(dataDir).host(HOST).port(0)
-            .threadingMode(ThreadingMode.COMPACT).durabilityPolicy(DurabilityPolicy.SYNC)
-            .engineConfig(EngineConfig.small()).inputRingSize(1024).outputRingSize(1024).sessionsMax(64)
-            .shutdownTimeoutMs(5_000).tls(pki.issue("wodian-server"));
-        config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0));
-        final IsoGatewayConfig isoConfig = IsoGatewayConfig.of(HOST, 0, keysFile);
-        config.addGateway((context) ->
-        {
-            agent = (IsoGatewayAgent)IsoGateway.factory(isoConfig).newGateway(context);
-            return agent;
-        });
+        final byte[] key = issueKeys().get(TERMINAL);
         final TlsContext clientTls = TlsContext.load(pki.trustingClient());
-        try (WodianServer server = WodianServer.launch(config);
-            WodianClient admin = WodianClient.connect(new ClientConfig().node(HOST, server.port())
-                .credentials(ADMIN).tls(clientTls).connectTimeoutMs(10_000)))
+        try (WodianServer server = launch(pki.issue("wodian-server"));
+            WodianClient admin = admin(server, clientTls))
         {
-            final CommandEncoder encoder = new CommandEncoder();
-            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
-            admin.call(buffer, 0, encoder.registerMerchant(buffer, 0, MERCHANT, 10, 100, 0, 0, false), 10_000);
-            admin.call(buffer, 0, encoder.registerTerminal(buffer, 0, TERMINAL, MERCHANT), 10_000);
-            admin.call(buffer, 0, encoder.registerConsumer(buffer, 0, CONSUMER, 0), 10_000);
-            admin.call(buffer, 0, encoder.topUp(buffer, 0, CONSUMER, CONSUMER, 100_000), 10_000);
-
+            register(admin, TERMINAL);
             try (JposTerminal pos = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key,
                 (host, port) -> handshaken(clientTls, host, port)))
             {
@@ -94,6 +75,121 @@ class IsoTlsTest
             assertEquals(1, agent.requestCount(), "the clear-text request never became a request");
             assertTrue(agent.tlsRefusedCount() > refusedBefore, "refused in the handshake");
         }
+    }
+
+    /**
+     * A terminal certificate binds the connection to its terminal: DE41 of another terminal (with that terminal's
+     * valid MAC) is answered 63 and never reaches the engine; a node's certificate is refused in the handshake.
+     */
+    @Test
+    void terminalCertificateBindsDe41() throws Exception
+    {
+        final TestPki pki = TestPki.create(pkiDir);
+        final Map<Long, byte[]> keys = issueKeys();
+        final TlsContext terminalTls = TlsContext.load(pki.issue("terminal:" + TERMINAL));
+        final TlsContext nodeTls = TlsContext.load(pki.issue("node:1"));
+        try (WodianServer server = launch(pki.issue("wodian-server").clientAuth(TlsSettings.ClientAuth.OPTIONAL));
+            WodianClient admin = admin(server, TlsContext.load(pki.trustingClient())))
+        {
+            register(admin, TERMINAL);
+            register(admin, OTHER_TERMINAL);
+            try (JposTerminal own = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, keys.get(TERMINAL),
+                    (host, port) -> handshaken(terminalTls, host, port));
+                JposTerminal other = new JposTerminal(HOST, agent.port(), OTHER_TERMINAL, MERCHANT,
+                    keys.get(OTHER_TERMINAL), (host, port) -> handshaken(terminalTls, host, port)))
+            {
+                assertEquals("00", own.call(own.signed(own.financial("0200", CONSUMER, 1_000, own.nextStan(),
+                    "1204100000"))).getString(39));
+                assertEquals("63", other.call(other.signed(other.financial("0200", CONSUMER, 2_000,
+                    other.nextStan(), "1204100100"))).getString(39), "DE41 of another terminal");
+            }
+            final long refusedBefore = agent.tlsRefusedCount();
+            assertThrows(Exception.class, () ->
+            {
+                try (JposTerminal node = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, keys.get(TERMINAL),
+                    (host, port) -> handshaken(nodeTls, host, port)))
+                {
+                    node.call(node.signed(node.financial("0200", CONSUMER, 3_000, node.nextStan(), "1204100200")));
+                }
+            });
+            assertTrue(agent.tlsRefusedCount() > refusedBefore, "a node certificate is not a terminal's");
+            assertEquals(100_000 - 1_000, balance(admin), "only the bound terminal's purchase went through");
+        }
+    }
+
+    /** A client that opens the TLS port and stalls mid-handshake is closed once the logon timeout has passed. */
+    @Test
+    void stalledHandshakeIsClosedByTheLogonTimeout() throws Exception
+    {
+        final TestPki pki = TestPki.create(pkiDir);
+        issueKeys();
+        try (WodianServer server = launch(pki.issue("wodian-server"));
+            Socket stalled = new Socket(HOST, agent.port()))
+        {
+            // The first bytes of a ClientHello record header, then nothing.
+            stalled.getOutputStream().write(new byte[] {0x16, 0x03, 0x01});
+            stalled.getOutputStream().flush();
+            // Generous: the timeout is 1 s, the scan every 100 ms; a loaded machine may be slow to get there.
+            stalled.setSoTimeout(30_000);
+            assertEquals(-1, stalled.getInputStream().read(), "closed by the server");
+            assertTrue(agent.handshakeTimeoutCount() >= 1, "counted as a handshake timeout");
+        }
+    }
+
+    private Map<Long, byte[]> issueKeys() throws Exception
+    {
+        final Path keysFile = dataDir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        final SecureRandom random = new SecureRandom();
+        final Map<Long, byte[]> keys = Map.of(TERMINAL, store.issueKey(TERMINAL, MERCHANT, random),
+            OTHER_TERMINAL, store.issueKey(OTHER_TERMINAL, MERCHANT, random));
+        store.save(keysFile);
+        return keys;
+    }
+
+    private WodianServer launch(final TlsSettings tls) throws Exception
+    {
+        final ServerConfig config = new ServerConfig().dataDir(dataDir).host(HOST).port(0)
+            .threadingMode(ThreadingMode.COMPACT).durabilityPolicy(DurabilityPolicy.SYNC)
+            .engineConfig(EngineConfig.small()).inputRingSize(1024).outputRingSize(1024).sessionsMax(64)
+            .shutdownTimeoutMs(5_000).tls(tls);
+        config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0)).logonTimeoutMs(1_000);
+        final IsoGatewayConfig isoConfig = IsoGatewayConfig.of(HOST, 0, dataDir.resolve("iso-keys"));
+        config.addGateway((context) ->
+        {
+            agent = (IsoGatewayAgent)IsoGateway.factory(isoConfig).newGateway(context);
+            return agent;
+        });
+        return WodianServer.launch(config);
+    }
+
+    private static WodianClient admin(final WodianServer server, final TlsContext tls) throws Exception
+    {
+        // The logon timeout of these servers is 1 s: the admin logs on at once and then stays busy or heartbeats.
+        return WodianClient.connect(new ClientConfig().node(HOST, server.port()).credentials(ADMIN).tls(tls)
+            .connectTimeoutMs(10_000));
+    }
+
+    private static void register(final WodianClient admin, final long terminalId) throws Exception
+    {
+        final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        if (TERMINAL == terminalId)
+        {
+            admin.call(buffer, 0, encoder.registerMerchant(buffer, 0, MERCHANT, 10, 100, 0, 0, false), 10_000);
+            admin.call(buffer, 0, encoder.registerConsumer(buffer, 0, CONSUMER, 0), 10_000);
+            admin.call(buffer, 0, encoder.topUp(buffer, 0, CONSUMER, CONSUMER, 100_000), 10_000);
+        }
+        admin.call(buffer, 0, encoder.registerTerminal(buffer, 0, terminalId, MERCHANT), 10_000);
+    }
+
+    private static long balance(final WodianClient admin) throws Exception
+    {
+        final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final byte[] reply = admin.call(buffer, 0, encoder.balanceQuery(buffer, 0, CONSUMER), 10_000);
+        return new com.wodian.protocol.sbe.BalanceReplyDecoder().wrapAndApplyHeader(new UnsafeBuffer(reply), 0,
+            new com.wodian.protocol.sbe.MessageHeaderDecoder()).walletFen();
     }
 
     private static Socket handshaken(final TlsContext tls, final String host, final int port) throws java.io.IOException

@@ -43,7 +43,7 @@ class IsoTranslatorFuzzTest
             exchange.reset();
             exchange.requestLength = Math.min(mutated.length, exchange.request.length);
             System.arraycopy(mutated, 0, exchange.request, 0, exchange.requestLength);
-            int action = translator.onRequest(exchange, command);
+            int action = translator.onRequest(exchange, command, 0);
             if (action == IsoTranslator.ACTION_PUBLISH)
             {
                 assertEquals(ResultCode.OK, CommandCatalog.check(command, 0, translator.commandLength()), "case " + i);

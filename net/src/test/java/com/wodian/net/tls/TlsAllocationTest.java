@@ -85,9 +85,10 @@ class TlsAllocationTest
             final long perRoundTrip = allocatedBytes / (ROUNDS - WARM_UP_ROUNDS);
             System.out.println("TLS round trip (2 records wrapped, 2 unwrapped): " + perRoundTrip +
                 " bytes allocated, JDK " + System.getProperty("java.version") + ", " + serverTls.protocol());
-            // Measured 6,976 bytes on JDK 17.0.15 with TLS 1.3 (about 1.7 KB per record wrapped or unwrapped, all
-            // in the JDK: result objects, per-record cipher parameters). Zero is not reachable through SSLEngine; the
-            // bound catches a regression of several times that, e.g. a copy per call in our layer.
+            // Measured 5,506 bytes on JDK 17.0.15 with TLS 1.3 and TlsConnection's heap buffers (6,976 with direct
+            // ones): about 1.4 KB per record wrapped or unwrapped, all in the JDK, mostly the AES-GCM cipher state
+            // made again for every record's nonce (TlsRecordCostHarness, docs/security.md). Zero is not reachable
+            // through SSLEngine; the bound catches a regression of several times that, e.g. a copy per call here.
             assertTrue(perRoundTrip < 16_384, "bytes allocated per TLS round trip: " + perRoundTrip);
         }
     }
