@@ -1,43 +1,122 @@
 package com.wodian.engine;
 
 /**
- * Consumers: wallet, holds, points, vouchers held, home merchant and flags, one 96-byte row each.
+ * Consumers: one 192-byte record each in one array, found by the index the id map returns. The first cache line is the
+ * money line (wallet, holds, points, vouchers held, home merchant, flags); the next two are the risk block, whose
+ * contents the risk package owns ({@code ConsumerRiskBook} and {@code ConsumerProfileBook} read and write it at
+ * {@link #riskBase(int)} of {@link #records()}). A payment thus finds everything it reads of its consumer with one
+ * id-map probe and three adjacent lines.
+ *
+ * <pre>
+ *   long  content
+ *   0     consumer id
+ *   1     wallet (fen)
+ *   2     held by live Tries (fen)
+ *   3     points
+ *   4     bits 0..31 home merchant index (-1: none), 32..62 vouchers held (live), 63 blocked
+ *   5     consumption (fen)
+ *   6     last points-ledger position (-1: none)
+ *   7     vouchers held, value (fen)
+ *   8-23  risk block (risk package)
+ * </pre>
  */
 public final class ConsumerBook extends RowBook
 {
-    static final int STRIDE = 12;
+    /** Longs per consumer record. */
+    public static final int STRIDE = 24;
+    /** Longs before record 0: a long[]'s elements start 16 bytes into it and a large array starts on a region
+     * boundary, so 6 longs put every record on a 64-byte boundary. */
+    public static final int PAD = 6;
+    /** The risk block: longs 8..23 of the record (two cache lines), laid out by the risk package. */
+    public static final int RISK_OFFSET = 8;
+    public static final int RISK_LONGS = 16;
+
     static final int WALLET_FEN = 1;
     static final int HELD_FEN = 2;
     static final int POINTS = 3;
-    static final int HOME_MERCHANT_INDEX = 4;
-    static final int FLAGS = 5;
-    static final int CONSUMPTION_FEN = 6;
-    static final int LAST_POINTS_ENTRY = 7;         // position in the PointsLedger, -1 for none
-    static final int VOUCHERS_ACTIVE_COUNT = 8;
-    static final int VOUCHERS_ACTIVE_FEN = 9;
+    private static final int HOME_VOUCHERS_FLAGS = 4;
+    static final int CONSUMPTION_FEN = 5;
+    static final int LAST_POINTS_ENTRY = 6;         // position in the PointsLedger, -1 for none
+    static final int VOUCHERS_ACTIVE_FEN = 7;
 
-    static final long FLAG_BLOCKED = 1;
+    private static final int VOUCHERS_SHIFT = 32;
+    private static final long VOUCHERS_MASK = 0x7FFF_FFFFL;
+    private static final long BLOCKED_BIT = Long.MIN_VALUE;
 
     ConsumerBook(final int capacity)
     {
-        super(capacity, STRIDE);
+        super(capacity, STRIDE, PAD);
+    }
+
+    /** The records array (it is replaced when the book grows: read it again after a registration). */
+    public long[] records()
+    {
+        return rows;
+    }
+
+    /** Where the risk block of consumer {@code index} starts in {@link #records()}. */
+    public static int riskBase(final int index)
+    {
+        return PAD + index * STRIDE + RISK_OFFSET;
     }
 
     int add(final long consumerId, final int homeMerchantIndex)
     {
         final int index = addRow(consumerId);
-        set(index, HOME_MERCHANT_INDEX, homeMerchantIndex);
+        set(index, HOME_VOUCHERS_FLAGS, homeMerchantIndex & 0xFFFF_FFFFL);
         set(index, LAST_POINTS_ENTRY, -1);
         return index;
     }
 
+    int homeMerchantIndex(final int index)
+    {
+        return (int)get(index, HOME_VOUCHERS_FLAGS);
+    }
+
+    long vouchersActiveCount(final int index)
+    {
+        return (get(index, HOME_VOUCHERS_FLAGS) >>> VOUCHERS_SHIFT) & VOUCHERS_MASK;
+    }
+
+    void addVouchersActive(final int index, final long delta)
+    {
+        add(index, HOME_VOUCHERS_FLAGS, delta << VOUCHERS_SHIFT);
+    }
+
     boolean isBlocked(final int index)
     {
-        return hasFlag(index, FLAGS, FLAG_BLOCKED);
+        return get(index, HOME_VOUCHERS_FLAGS) < 0;
     }
 
     void setBlocked(final int index, final boolean blocked)
     {
-        setFlag(index, FLAGS, FLAG_BLOCKED, blocked);
+        setFlag(index, HOME_VOUCHERS_FLAGS, BLOCKED_BIT, blocked);
+    }
+
+    /**
+     * The money lines, folded as the 12-long rows of snapshot format 4 were (id, wallet, held, points, home, flags,
+     * consumption, last points entry, vouchers count and value, two spare), so the state hash did not change with the
+     * layout. The risk block is hashed by the risk package.
+     */
+    @Override
+    long hash(final long seed)
+    {
+        long hash = StateHash.fold(seed, count());
+        for (int index = 0; index < count(); index++)
+        {
+            hash = StateHash.fold(hash, get(index, ID));
+            hash = StateHash.fold(hash, get(index, WALLET_FEN));
+            hash = StateHash.fold(hash, get(index, HELD_FEN));
+            hash = StateHash.fold(hash, get(index, POINTS));
+            hash = StateHash.fold(hash, homeMerchantIndex(index));
+            hash = StateHash.fold(hash, isBlocked(index) ? 1 : 0);
+            hash = StateHash.fold(hash, get(index, CONSUMPTION_FEN));
+            hash = StateHash.fold(hash, get(index, LAST_POINTS_ENTRY));
+            hash = StateHash.fold(hash, vouchersActiveCount(index));
+            hash = StateHash.fold(hash, get(index, VOUCHERS_ACTIVE_FEN));
+            hash = StateHash.fold(hash, 0);
+            hash = StateHash.fold(hash, 0);
+        }
+        return hash;
     }
 }

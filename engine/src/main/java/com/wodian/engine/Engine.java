@@ -24,7 +24,7 @@ public final class Engine
 {
     /** First value of every engine snapshot stream ("WODIANSN"), then {@link #SNAPSHOT_FORMAT_VERSION}. */
     public static final long SNAPSHOT_MAGIC = 0x574F4449414E534EL;
-    public static final long SNAPSHOT_FORMAT_VERSION = 5;
+    public static final long SNAPSHOT_FORMAT_VERSION = 6;
 
     private final EngineConfig config;
     private final CommandContext context = new CommandContext();
@@ -42,7 +42,7 @@ public final class Engine
     {
         this.config = config;
         this.books = new EngineBooks(config);
-        this.risk = new RiskControl(config);
+        this.risk = new RiskControl(config, books.consumers);
         this.ledger = new Ledger(config, context, books);
         this.distribution = new PoolDistribution(books, ledger);
         this.state = new EngineState(config, context, books, ledger, distribution, risk);

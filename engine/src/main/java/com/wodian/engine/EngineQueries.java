@@ -196,7 +196,7 @@ final class EngineQueries
             .walletFen(index < 0 ? 0 : consumers.get(index, ConsumerBook.WALLET_FEN))
             .heldFen(index < 0 ? 0 : consumers.get(index, ConsumerBook.HELD_FEN))
             .points(index < 0 ? 0 : consumers.get(index, ConsumerBook.POINTS))
-            .vouchersActiveCount(index < 0 ? 0 : consumers.get(index, ConsumerBook.VOUCHERS_ACTIVE_COUNT))
+            .vouchersActiveCount(index < 0 ? 0 : consumers.vouchersActiveCount(index))
             .vouchersActiveFen(index < 0 ? 0 : consumers.get(index, ConsumerBook.VOUCHERS_ACTIVE_FEN));
         int entries = 0;
         long position = index < 0 ? -1 : consumers.get(index, ConsumerBook.LAST_POINTS_ENTRY);

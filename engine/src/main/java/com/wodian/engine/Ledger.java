@@ -163,7 +163,7 @@ final class Ledger
     private long payAllianceShare(final int record, final int merchantIndex, final int consumerIndex,
         final long amountFen)
     {
-        final int homeIndex = (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX);
+        final int homeIndex = consumers.homeMerchantIndex(consumerIndex);
         if (homeIndex < 0 || homeIndex == merchantIndex ||
             !merchants.hasFlag(merchantIndex, MerchantBook.FLAG_ALLIANCE_MEMBER) ||
             !merchants.hasFlag(homeIndex, MerchantBook.FLAG_ALLIANCE_MEMBER))
@@ -369,7 +369,7 @@ final class Ledger
         merchants.add(merchantIndex, MerchantBook.POOL_FEN, -valueFen);
         merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
         merchants.add(merchantIndex, MerchantBook.VOUCHERS_ISSUED_COUNT, 1);
-        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, 1);
+        consumers.addVouchersActive(consumerIndex, 1);
         consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
         return vouchers.issue(consumerIndex, merchantIndex, valueFen, expiresAtMs);
     }
@@ -383,7 +383,7 @@ final class Ledger
         vouchers.end(slot, VoucherState.REDEEMED);
         merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
         merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, valueFen);
-        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, -1);
+        consumers.addVouchersActive(consumerIndex, -1);
         consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
     }
 
@@ -397,7 +397,7 @@ final class Ledger
         merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
         merchants.add(merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
         merchants.add(merchantIndex, MerchantBook.POOL_FEN, valueFen);
-        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, -1);
+        consumers.addVouchersActive(consumerIndex, -1);
         consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
     }
 
@@ -411,7 +411,7 @@ final class Ledger
             vouchers.restore(slot);
             merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
             merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, -valueFen);
-            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, 1);
+            consumers.addVouchersActive(consumerIndex, 1);
             consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
         }
         else
@@ -439,7 +439,7 @@ final class Ledger
             vouchers.issue(consumerIndex, merchantIndex, shareFen, voucherExpiresAtMs);
             merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, shareFen);
             merchants.add(merchantIndex, MerchantBook.VOUCHERS_ISSUED_COUNT, 1);
-            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_COUNT, 1);
+            consumers.addVouchersActive(consumerIndex, 1);
             consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, shareFen);
         }
         else

@@ -200,7 +200,7 @@ final class PaymentRules
         final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
         final int voucherSlot = voucherId > 0 ? vouchers.slotOf(voucherId) : -1;
         final boolean riskActive = risk.isActive(merchantIndex);
-        final int homeIndex = (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX);
+        final int homeIndex = consumers.homeMerchantIndex(consumerIndex);
         risk.begin(context.sequence, context.nowMs, kind, records.get(record, RecordTable.KEY_A), consumerId,
             records.get(record, RecordTable.TERMINAL_ID), records.get(record, RecordTable.KEY_B), amountFen);
         ResultCode code = checkPartiesNotBlocked(merchantIndex, terminalIndex, consumerIndex);

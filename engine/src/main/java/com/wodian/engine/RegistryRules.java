@@ -132,7 +132,7 @@ final class RegistryRules
             final int existing = consumers.indexOf(consumerId);
             if (existing >= 0)
             {
-                code = consumers.get(existing, ConsumerBook.HOME_MERCHANT_INDEX) == homeIndex ?
+                code = consumers.homeMerchantIndex(existing) == homeIndex ?
                     ResultCode.OK : ResultCode.CONSUMER_EXISTS_WITH_DIFFERENT_FIELDS;
             }
             else if (consumers.isFull())
@@ -175,7 +175,7 @@ final class RegistryRules
             }
             else
             {
-                terminals.add(terminalId, merchantIndex);
+                risk.terminalRegistered(terminals.add(terminalId, merchantIndex));
                 code = ResultCode.OK;
             }
         }

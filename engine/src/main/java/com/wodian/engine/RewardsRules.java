@@ -174,7 +174,7 @@ final class RewardsRules
             risk.begin(context.sequence, context.nowMs, RedeemPointsDecoder.TEMPLATE_ID, merchantId, consumerId, 0,
                 redemptionId, valueFen);
             code = risk.checkRedemption(consumerIndex, merchantIndex,
-                (int)consumers.get(consumerIndex, ConsumerBook.HOME_MERCHANT_INDEX));
+                consumers.homeMerchantIndex(consumerIndex));
         }
         long voucherId = 0;
         long expiresAtMs = 0;

@@ -14,15 +14,23 @@ public abstract class RowBook
     private final Long2LongHashMap indexById;
     long[] rows;
     private final int stride;
+    // Longs before row 0: a padding that puts rows on cache-line boundaries (see ConsumerBook).
+    private final int pad;
     private final int capacity;
     private int count;
 
     RowBook(final int capacity, final int stride)
     {
+        this(capacity, stride, 0);
+    }
+
+    RowBook(final int capacity, final int stride, final int pad)
+    {
         this.capacity = capacity;
         this.stride = stride;
+        this.pad = pad;
         this.indexById = new Long2LongHashMap(tableSize(Growth.initialRows(capacity)), 0.65f, -1);
-        this.rows = new long[Growth.initialRows(capacity) * stride];
+        this.rows = new long[pad + Growth.initialRows(capacity) * stride];
     }
 
     /** Slots for an id map holding {@code capacity} entries below its 0.65 load factor. */
@@ -51,15 +59,15 @@ public abstract class RowBook
     final int addRow(final long id)
     {
         final int index = count++;
-        rows = Growth.ensureRows(rows, count, stride, capacity);
-        rows[index * stride + ID] = id;
+        rows = Growth.ensureRows(rows, pad, count, stride, capacity);
+        rows[pad + index * stride + ID] = id;
         indexById.put(id, index);
         return index;
     }
 
     /**
-     * Loads the id-map slot and the first and last line of the row of {@code id}, changing nothing; returns a value
-     * folded from the loads (0 when unknown) so that the JIT keeps them. Used by the batch prefetch pass.
+     * Loads the id-map slot and every line of the row of {@code id}, changing nothing; returns a value folded from the
+     * loads (0 when unknown) so that the JIT keeps them. Used by the batch prefetch pass.
      */
     final long prefetch(final long id)
     {
@@ -68,40 +76,56 @@ public abstract class RowBook
         {
             return 0;
         }
-        final int base = index * stride;
-        return rows[base] ^ rows[base + stride - 1];
+        final int base = pad + index * stride;
+        long folded = rows[base + stride - 1];
+        for (int field = 0; field < stride; field += 8)
+        {
+            folded ^= rows[base + field];
+        }
+        return folded;
     }
 
     final long get(final int index, final int field)
     {
-        return rows[index * stride + field];
+        return rows[pad + index * stride + field];
     }
 
     final void set(final int index, final int field, final long value)
     {
-        rows[index * stride + field] = value;
+        rows[pad + index * stride + field] = value;
     }
 
     final void add(final int index, final int field, final long delta)
     {
-        rows[index * stride + field] += delta;
+        rows[pad + index * stride + field] += delta;
     }
 
     final boolean hasFlag(final int index, final int flagsField, final long flag)
     {
-        return (rows[index * stride + flagsField] & flag) != 0;
+        return (rows[pad + index * stride + flagsField] & flag) != 0;
     }
 
     final void setFlag(final int index, final int flagsField, final long flag, final boolean on)
     {
-        final int at = index * stride + flagsField;
+        final int at = pad + index * stride + flagsField;
         rows[at] = on ? rows[at] | flag : rows[at] & ~flag;
     }
 
     final void writeTo(final SnapshotWriter writer)
     {
         writer.writeLong(count);
-        writer.writeLongs(rows, count * stride);
+        if (pad == 0)
+        {
+            writer.writeLongs(rows, count * stride);
+            return;
+        }
+        // Framed as writeLongs would frame the rows without the padding (padding is layout, not state).
+        writer.writeLong((long)count * stride);
+        final int end = pad + count * stride;
+        for (int i = pad; i < end; i++)
+        {
+            writer.writeLong(rows[i]);
+        }
     }
 
     /** Restores rows written by {@link #writeTo}; the id map is rebuilt from them. */
@@ -112,19 +136,33 @@ public abstract class RowBook
         {
             throw new IllegalStateException("snapshot row count " + count + " over the limit " + capacity);
         }
-        rows = Growth.ensureRows(rows, count, stride, capacity);
-        if (reader.readLongs(rows) != count * stride)
+        rows = Growth.ensureRows(rows, pad, count, stride, capacity);
+        if (pad == 0 ? reader.readLongs(rows) != count * stride : !readPadded(reader))
         {
             throw new IllegalStateException("snapshot rows do not match the count " + count);
         }
         indexById.clear();
         for (int i = 0; i < count; i++)
         {
-            indexById.put(rows[i * stride + ID], i);
+            indexById.put(rows[pad + i * stride + ID], i);
         }
     }
 
-    final long hash(final long seed)
+    private boolean readPadded(final SnapshotReader reader)
+    {
+        if (reader.readLong() != (long)count * stride)
+        {
+            return false;
+        }
+        final int end = pad + count * stride;
+        for (int i = pad; i < end; i++)
+        {
+            rows[i] = reader.readLong();
+        }
+        return true;
+    }
+
+    long hash(final long seed)
     {
         return StateHash.foldRows(seed, rows, count, stride);
     }

@@ -55,8 +55,8 @@ class TableGrowthTest
     @Test
     void aSnapshotHoldsTheStateNotTheLimits()
     {
-        // merchantsMax stays: the risk rules keep a per-merchant override mask written whole (risk-owned, bounded).
-        final EngineConfig tenTimes = config().consumersMax(40_000).terminalsMax(30_000)
+        // The risk pair cache and event log keep their fixed size (riskPairsMax, riskEventsMax): bounded caches.
+        final EngineConfig tenTimes = config().consumersMax(40_000).merchantsMax(15_000).terminalsMax(30_000)
             .keysMax(30_000).vouchersMax(20_000).consumptionPairsMax(1_000_000).pointsLedgerEntriesMax(1 << 16)
             .holdsMax(100_000);
         final MemorySnapshot small = new MemorySnapshot();

@@ -1,8 +1,10 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.ConsumerBook;
+
 /**
  * What the scoring model knows of a consumer beyond {@link ConsumerRiskBook}'s windows, eight longs per consumer
- * (stored right after its ConsumerRiskBook row, in that book's array, which also writes, reads and hashes them):
+ * (right after its ConsumerRiskBook row in the consumer's record; that book hashes both, ConsumerBook writes them):
  * when the account was registered (account age), when and where it last paid (time from earning points to redeeming
  * them, redeeming at the shop that issued them), its amounts on a log scale ({@link AmountStats}), its last top-up
  * (time and log amount), the trades it ever paid in (a 16-bit mask) and its last redemption.
@@ -24,49 +26,55 @@ final class ConsumerProfileBook
     /** Merchants ever paid: a 64-bit hashed set. */
     private static final int MERCHANTS_EVER = 7;
 
-    /** {@link ConsumerRiskBook}'s array: each consumer's profile row follows its risk row. */
-    final long[] rows;
+    /** The consumers' records: each consumer's profile row follows its risk row in the record's risk block. */
+    private final ConsumerBook records;
 
     ConsumerProfileBook(final ConsumerRiskBook riskRows)
     {
-        rows = riskRows.rows;
+        records = riskRows.records;
     }
 
     private static int base(final int index)
     {
-        return ConsumerRiskBook.PAD + index * ConsumerRiskBook.ROW_LONGS + ConsumerRiskBook.STRIDE;
+        return ConsumerBook.riskBase(index) + ConsumerRiskBook.STRIDE;
     }
 
     void registered(final int index, final long nowMs)
     {
+        final long[] rows = records.records();
         rows[base(index) + REGISTERED_MS] = nowMs;
         rows[base(index) + LAST_MERCHANT] = -1;
     }
 
     long ageHours(final int index, final long nowMs)
     {
+        final long[] rows = records.records();
         return Math.max(0, nowMs - rows[base(index) + REGISTERED_MS]) / 3_600_000L;
     }
 
     /** Minutes since the last approved payment; -1 before the first. */
     long minutesSinceLastPayment(final int index, final long nowMs)
     {
+        final long[] rows = records.records();
         final long last = rows[base(index) + LAST_PAYMENT_MS];
         return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
     }
 
     long lastMerchant(final int index)
     {
+        final long[] rows = records.records();
         return rows[base(index) + LAST_MERCHANT];
     }
 
     long amount(final int index)
     {
+        final long[] rows = records.records();
         return rows[base(index) + AMOUNT];
     }
 
     void recordTopUp(final int index, final long amountFen, final long nowMs)
     {
+        final long[] rows = records.records();
         final int base = base(index);
         rows[base + LAST_TOP_UP_MS] = nowMs;
         rows[base + TOP_UP_TRADES] = (rows[base + TOP_UP_TRADES] & ~0xFFFFL) | AmountStats.log16(amountFen);
@@ -74,12 +82,14 @@ final class ConsumerProfileBook
 
     void recordRedemption(final int index, final long nowMs)
     {
+        final long[] rows = records.records();
         rows[base(index) + LAST_REDEMPTION_MS] = nowMs;
     }
 
     /** Minutes since the last top-up; -1 before the first. */
     long minutesSinceTopUp(final int index, final long nowMs)
     {
+        final long[] rows = records.records();
         final long last = rows[base(index) + LAST_TOP_UP_MS];
         return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
     }
@@ -87,6 +97,7 @@ final class ConsumerProfileBook
     /** log16 of the amount minus log16 of the last top-up, x16; {@link AmountStats#NO_HISTORY} before one. */
     long amountVsLastTopUpX16(final int index, final long log16)
     {
+        final long[] rows = records.records();
         final int base = base(index);
         return rows[base + LAST_TOP_UP_MS] == 0 ? AmountStats.NO_HISTORY :
             (log16 - (rows[base + TOP_UP_TRADES] & 0xFFFF)) * 16;
@@ -94,6 +105,7 @@ final class ConsumerProfileBook
 
     long minutesSinceRedemption(final int index, final long nowMs)
     {
+        final long[] rows = records.records();
         final long last = rows[base(index) + LAST_REDEMPTION_MS];
         return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
     }
@@ -101,22 +113,26 @@ final class ConsumerProfileBook
     /** Trades ever paid in. */
     long tradesEver(final int index)
     {
+        final long[] rows = records.records();
         return Long.bitCount(rows[base(index) + TOP_UP_TRADES] >>> 16);
     }
 
     /** Merchants ever paid (bits set in a 64-bit hashed set: a lower bound). */
     long merchantsEver(final int index)
     {
+        final long[] rows = records.records();
         return Long.bitCount(rows[base(index) + MERCHANTS_EVER]);
     }
 
     long suspiciousShare(final int index)
     {
+        final long[] rows = records.records();
         return (rows[base(index) + TOP_UP_TRADES] >>> 32) & 0xFFFF;
     }
 
     void recordSuspicion(final int index, final boolean suspicious)
     {
+        final long[] rows = records.records();
         final int at = base(index) + TOP_UP_TRADES;
         rows[at] = MerchantProfileBook.ewma(rows[at], 32, suspicious, 2);
     }
@@ -124,6 +140,7 @@ final class ConsumerProfileBook
     /** Has the consumer (probably) paid this merchant before? The hashed set can say yes for a new one. */
     boolean hasPaid(final int index, final int merchantIndex)
     {
+        final long[] rows = records.records();
         return (rows[base(index) + MERCHANTS_EVER] & merchantBit(merchantIndex)) != 0;
     }
 
@@ -134,11 +151,13 @@ final class ConsumerProfileBook
 
     boolean paidInTrade(final int index, final int trade)
     {
+        final long[] rows = records.records();
         return (rows[base(index) + TOP_UP_TRADES] & (1L << (16 + (trade & 15)))) != 0;
     }
 
     void recordPayment(final int index, final long nowMs, final int merchantIndex, final int trade, final long log16)
     {
+        final long[] rows = records.records();
         final int base = base(index);
         rows[base + TOP_UP_TRADES] |= 1L << (16 + (trade & 15));
         rows[base + MERCHANTS_EVER] |= merchantBit(merchantIndex);

@@ -2,8 +2,6 @@ package com.wodian.engine.risk;
 
 import com.wodian.engine.ConsumerBook;
 import com.wodian.engine.PackedRing;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
 import com.wodian.engine.StateHash;
 
 /**
@@ -31,16 +29,13 @@ public final class ConsumerRiskBook
 {
     static final int STRIDE = 8;
     /**
-     * A consumer's two risk rows (this book's, then {@link ConsumerProfileBook}'s) sit side by side in one array,
-     * 128 bytes per consumer, so scoring a payment touches one aligned pair of cache lines (which the adjacent-line
-     * prefetcher fetches together) instead of two rows that each straddle two lines.
+     * A consumer's two risk rows (this book's, then {@link ConsumerProfileBook}'s) are the 128-byte risk block of its
+     * record in {@link ConsumerBook}, right after its money line: scoring a payment touches the two cache lines after
+     * the one the payment already reads, found by the same id-map probe.
      */
     static final int ROW_LONGS = 2 * STRIDE;
-    /**
-     * Longs before the first row: a long[]'s elements start 16 bytes into the object, and a large array starts on a
-     * region boundary, so 6 longs of padding put every row on a 64-byte (usually 128-byte) boundary.
-     */
-    static final int PAD = 6;
+    /** Longs of padding before the first row in snapshot format 4 (folded into the hash so that it did not change). */
+    private static final int FORMER_PAD = 6;
     static final int LAST_SEEN_MS = 0;
     static final int MINUTE = 1;
     static final int HOUR = 2;
@@ -64,21 +59,23 @@ public final class ConsumerRiskBook
     private static final int STRIKES_SHIFT = 24;
     private static final long UNSIGNED_32 = 0xFFFF_FFFFL;
 
-    final long[] rows;
+    /** The consumers' records: this package owns their risk blocks ({@link ConsumerBook#riskBase(int)}). */
+    final ConsumerBook records;
 
-    ConsumerRiskBook(final int capacity)
+    ConsumerRiskBook(final ConsumerBook records)
     {
-        rows = new long[PAD + capacity * ROW_LONGS];
+        this.records = records;
     }
 
     private static int base(final int index)
     {
-        return PAD + index * ROW_LONGS;
+        return ConsumerBook.riskBase(index);
     }
 
     /** Moves every window of the row to {@code nowMs} (time never goes backwards). */
     void advance(final int index, final long nowMs)
     {
+        final long[] rows = records.records();
         final int base = base(index);
         final long last = rows[base + LAST_SEEN_MS];
         if (last == nowMs)
@@ -109,6 +106,7 @@ public final class ConsumerRiskBook
     /** The day ring spans two longs: a 128-bit shift by 16 bits per period. */
     private void advanceDay(final int base, final long steps)
     {
+        final long[] rows = records.records();
         if (steps >= 8)
         {
             rows[base + DAY_NEW] = 0;
@@ -131,22 +129,26 @@ public final class ConsumerRiskBook
 
     long minuteCount(final int index)
     {
+        final long[] rows = records.records();
         return PackedRing.sum(rows[base(index) + MINUTE] & MINUTE_RING_MASK, 8, 6);
     }
 
     long hourCount(final int index)
     {
+        final long[] rows = records.records();
         return PackedRing.sum(rows[base(index) + HOUR], 5, 12);
     }
 
     long history(final int index)
     {
+        final long[] rows = records.records();
         return rows[base(index) + MINUTE] >>> HISTORY_SHIFT;
     }
 
     /** Approved spend in the last 24 h (rounded up to 10 yuan per payment). */
     long daySumFen(final int index)
     {
+        final long[] rows = records.records();
         final int base = base(index);
         return (PackedRing.sum(rows[base + DAY_NEW], 16, 4) + PackedRing.sum(rows[base + DAY_OLD], 16, 4)) *
             DAY_UNIT_FEN;
@@ -154,16 +156,19 @@ public final class ConsumerRiskBook
 
     long meanFenTimes4(final int index)
     {
+        final long[] rows = records.records();
         return rows[base(index) + AMOUNT] & UNSIGNED_32;
     }
 
     long deviationFenTimes4(final int index)
     {
+        final long[] rows = records.records();
         return rows[base(index) + AMOUNT] >>> 32;
     }
 
     private long halfDays(final int index, final int shift, final int width)
     {
+        final long[] rows = records.records();
         final long ring = rows[base(index) + HALF_DAYS];
         return PackedRing.field(ring, shift, width) + PackedRing.field(ring, 32 + shift, width);
     }
@@ -201,12 +206,14 @@ public final class ConsumerRiskBook
      */
     long distinctMerchantsWith(final int index, final int merchantIndex)
     {
+        final long[] rows = records.records();
         final long sets = rows[base(index) + DISTINCT];
         return Long.bitCount((sets | (sets >>> 32) | merchantBit(merchantIndex)) & 0xFFFF);
     }
 
     long distinctTerminalsWith(final int index, final int terminalIndex)
     {
+        final long[] rows = records.records();
         final long sets = rows[base(index) + DISTINCT];
         return Long.bitCount((sets | (sets >>> 32) | terminalBit(terminalIndex)) & 0xFFFF_0000L);
     }
@@ -217,6 +224,7 @@ public final class ConsumerRiskBook
      */
     void recordAttempt(final int index)
     {
+        final long[] rows = records.records();
         final int base = base(index);
         final long minute = rows[base + MINUTE];
         rows[base + MINUTE] = (minute & ~MINUTE_RING_MASK) | PackedRing.addCurrent(minute & MINUTE_RING_MASK, 1, 8);
@@ -226,6 +234,7 @@ public final class ConsumerRiskBook
     /** An approved payment (the row was advanced to now). */
     void recordPayment(final int index, final int merchantIndex, final int terminalIndex, final long amountFen)
     {
+        final long[] rows = records.records();
         final int base = base(index);
         final long minute = rows[base + MINUTE];
         final long history = minute >>> HISTORY_SHIFT;
@@ -256,36 +265,34 @@ public final class ConsumerRiskBook
 
     void recordRefund(final int index)
     {
+        final long[] rows = records.records();
         final int base = base(index);
         rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], REFUNDS_SHIFT, 1, 12);
     }
 
     void recordStrike(final int index)
     {
+        final long[] rows = records.records();
         final int base = base(index);
         rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], STRIKES_SHIFT, 1, 8);
     }
 
-    void writeTo(final SnapshotWriter writer, final int count)
-    {
-        writer.writeLongs(rows, PAD + count * ROW_LONGS);   // both books' rows
-    }
-
-    void readFrom(final SnapshotReader reader, final int count)
-    {
-        if (reader.readLongs(rows) != PAD + count * ROW_LONGS)
-        {
-            throw new IllegalStateException("consumer risk rows do not match the consumer count " + count);
-        }
-    }
-
+    /** Both books' rows, folded in the order of snapshot format 4 (its padding, then each consumer's 16 longs). */
     long hash(final long seed, final int count)
     {
-        long hash = StateHash.fold(seed, count);   // both books' rows
-        final int end = PAD + count * ROW_LONGS;
-        for (int i = 0; i < end; i++)
+        final long[] rows = records.records();
+        long hash = StateHash.fold(seed, count);
+        for (int i = 0; i < FORMER_PAD; i++)
         {
-            hash = StateHash.fold(hash, rows[i]);
+            hash = StateHash.fold(hash, 0);
+        }
+        for (int index = 0; index < count; index++)
+        {
+            final int base = base(index);
+            for (int i = 0; i < ROW_LONGS; i++)
+            {
+                hash = StateHash.fold(hash, rows[base + i]);
+            }
         }
         return hash;
     }

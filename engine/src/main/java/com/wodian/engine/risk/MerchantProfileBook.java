@@ -1,5 +1,6 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.Growth;
 import com.wodian.engine.PackedRing;
 import com.wodian.engine.SnapshotReader;
 import com.wodian.engine.SnapshotWriter;
@@ -60,11 +61,20 @@ public final class MerchantProfileBook
         DISTINCT_ESTIMATE[64] = 300;
     }
 
-    final long[] rows;
+    // Grows with the parties registered, up to the limit (Growth).
+    long[] rows;
+    private final int capacity;
 
     MerchantProfileBook(final int capacity)
     {
-        rows = new long[capacity * STRIDE];
+        this.capacity = capacity;
+        rows = new long[Growth.initialRows(capacity) * STRIDE];
+    }
+
+    /** Makes room for rows 0..{@code count - 1} (called when a party is registered). */
+    void ensure(final int count)
+    {
+        rows = Growth.ensureRows(rows, count, STRIDE, capacity);
     }
 
     void registered(final int index, final int trade, final int areaCode, final long nowMs)
@@ -218,6 +228,7 @@ public final class MerchantProfileBook
 
     void readFrom(final SnapshotReader reader, final int count)
     {
+        ensure(count);
         if (reader.readLongs(rows) != count * STRIDE)
         {
             throw new IllegalStateException("merchant profile rows do not match the merchant count " + count);

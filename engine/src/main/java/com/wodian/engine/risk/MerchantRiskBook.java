@@ -1,5 +1,6 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.Growth;
 import com.wodian.engine.MerchantBook;
 import com.wodian.engine.PackedRing;
 import com.wodian.engine.SnapshotReader;
@@ -32,11 +33,20 @@ public final class MerchantRiskBook
     /** Periods before the average is trusted (the volume-spike rule waits for them). */
     static final int WARM_UP_PERIODS = 8;
 
-    final long[] rows;
+    // Grows with the parties registered, up to the limit (Growth).
+    long[] rows;
+    private final int capacity;
 
     MerchantRiskBook(final int capacity)
     {
-        rows = new long[capacity * STRIDE];
+        this.capacity = capacity;
+        rows = new long[Growth.initialRows(capacity) * STRIDE];
+    }
+
+    /** Makes room for rows 0..{@code count - 1} (called when a party is registered). */
+    void ensure(final int count)
+    {
+        rows = Growth.ensureRows(rows, count, STRIDE, capacity);
     }
 
     public void advance(final int index, final long nowMs)
@@ -114,6 +124,7 @@ public final class MerchantRiskBook
 
     void readFrom(final SnapshotReader reader, final int count)
     {
+        ensure(count);
         if (reader.readLongs(rows) != count * STRIDE)
         {
             throw new IllegalStateException("merchant risk rows do not match the merchant count " + count);

@@ -1,5 +1,6 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.ConsumerBook;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.SnapshotReader;
 import com.wodian.engine.SnapshotWriter;
@@ -53,10 +54,11 @@ public final class RiskControl
     private int merchantIndex;
     private int consumerIndex;
 
-    public RiskControl(final EngineConfig config)
+    /** @param consumerRecords the consumers' records, whose risk blocks this package lays out and keeps */
+    public RiskControl(final EngineConfig config, final ConsumerBook consumerRecords)
     {
         rules = new RiskRules(config.merchantsMax, config.riskOverridesMax);
-        consumers = new ConsumerRiskBook(config.consumersMax);
+        consumers = new ConsumerRiskBook(consumerRecords);
         terminals = new TerminalRiskBook(config.terminalsMax);
         merchants = new MerchantRiskBook(config.merchantsMax);
         pairs = new PairRiskBook(config.riskPairsMax);
@@ -78,7 +80,17 @@ public final class RiskControl
 
     public void merchantRegistered(final int merchantIndex, final int trade, final int areaCode, final long nowMs)
     {
+        rules.merchantRegistered(merchantIndex);
+        merchants.ensure(merchantIndex + 1);
+        features.merchantProfiles.ensure(merchantIndex + 1);
         features.merchantProfiles.registered(merchantIndex, trade, areaCode, nowMs);
+    }
+
+    /** Makes room for the new terminal's rows (they start at zero). */
+    public void terminalRegistered(final int terminalIndex)
+    {
+        terminals.ensure(terminalIndex + 1);
+        features.terminalProfiles.ensure(terminalIndex + 1);
     }
 
     public void recordTopUp(final int consumerIndex, final long amountFen, final long nowMs)
@@ -478,7 +490,7 @@ public final class RiskControl
         final int terminalCount)
     {
         rules.writeTo(writer);
-        consumers.writeTo(writer, consumerCount);
+        // The consumers' risk blocks are written and read with their records (ConsumerBook).
         terminals.writeTo(writer, terminalCount);
         merchants.writeTo(writer, merchantCount);
         pairs.writeTo(writer);
@@ -492,7 +504,6 @@ public final class RiskControl
         final int terminalCount)
     {
         rules.readFrom(reader);
-        consumers.readFrom(reader, consumerCount);
         terminals.readFrom(reader, terminalCount);
         merchants.readFrom(reader, merchantCount);
         pairs.readFrom(reader);

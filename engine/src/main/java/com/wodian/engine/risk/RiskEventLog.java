@@ -1,12 +1,13 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.Growth;
 import com.wodian.engine.SnapshotReader;
 import com.wodian.engine.SnapshotWriter;
 import com.wodian.engine.StateHash;
 
 /**
- * The most recent risk events (declines, flags and shadow hits) in a ring of fixed capacity: the oldest is
- * overwritten. Event ids are assigned in sequence from 1, so a reader pages with "events after id N" and sees from
+ * The most recent risk events (declines, flags and shadow hits) in a ring of fixed capacity (grown to it with use):
+ * the oldest is overwritten. Event ids are assigned in sequence from 1, so a reader pages with "events after id N" and sees from
  * {@link #oldestId()} whether it missed any.
  */
 public final class RiskEventLog
@@ -28,15 +29,22 @@ public final class RiskEventLog
     static final int STRIDE = 12;
     static final long NO_REASONS = 0xFF_FFFFL;
 
-    private final long[] events;
+    // Grows with the events logged until the ring first fills (Growth), so ids below its size sit at their own slot.
+    private long[] events;
     private final int mask;
     private long lastId;
 
     RiskEventLog(final int capacity)
     {
         final int size = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
-        this.events = new long[size * STRIDE];
+        this.events = new long[Growth.initialRows(size) * STRIDE];
         this.mask = size - 1;
+    }
+
+    /** Slots in use: every id so far and slot 0 until the ring first fills, then all. */
+    private int slotsUsed()
+    {
+        return (int)Math.min(lastId + 1, mask + 1L);
     }
 
     void append(final long sequence, final long timestampMs, final int ruleId, final int decision, final int template,
@@ -44,6 +52,7 @@ public final class RiskEventLog
         final long amountFen, final long observed, final long modelVersion, final long reasons)
     {
         final long id = ++lastId;
+        events = Growth.ensureRows(events, slotsUsed(), STRIDE, mask + 1);
         final int base = (int)(id & mask) * STRIDE;
         events[base + EVENT_ID] = id;
         events[base + SEQUENCE] = sequence;
@@ -78,13 +87,18 @@ public final class RiskEventLog
     void writeTo(final SnapshotWriter writer)
     {
         writer.writeLong(lastId);
-        writer.writeLongs(events, events.length);
+        writer.writeLongs(events, slotsUsed() * STRIDE);
     }
 
     void readFrom(final SnapshotReader reader)
     {
         lastId = reader.readLong();
-        if (reader.readLongs(events) != events.length)
+        if (lastId < 0)
+        {
+            throw new IllegalStateException("risk event log id " + lastId);
+        }
+        events = Growth.ensureRows(events, slotsUsed(), STRIDE, mask + 1);
+        if (reader.readLongs(events) != slotsUsed() * STRIDE)
         {
             throw new IllegalStateException("risk event log of another capacity");
         }

@@ -1,5 +1,6 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.Growth;
 import com.wodian.engine.RowBook;
 import com.wodian.engine.SnapshotReader;
 import com.wodian.engine.SnapshotWriter;
@@ -116,7 +117,9 @@ public final class RiskRules
     /** Rules not OFF globally: while 0 and a merchant has no overrides, risk costs one check per command. */
     private int globalActiveCount;
     /** Per merchant: bit {@code ruleId} set when the merchant has its own setting for that rule. */
-    private final int[] overrideMaskByMerchant;
+    // Grows with the merchants registered (Growth).
+    private int[] overrideMaskByMerchant;
+    private final int merchantsMax;
 
     RiskRules(final int merchantsMax, final int overridesMax)
     {
@@ -124,7 +127,8 @@ public final class RiskRules
         this.overrides = new long[overridesMax * STRIDE];
         this.overrideKeys = new long[overridesMax];
         this.overrideSlotByKey = new Long2LongHashMap(RowBook.tableSize(overridesMax), 0.65f, -1);
-        this.overrideMaskByMerchant = new int[merchantsMax];
+        this.merchantsMax = merchantsMax;
+        this.overrideMaskByMerchant = new int[0];
         for (int rule = 1; rule <= CONFIGURABLE_MAX; rule++)
         {
             if (!configurable(rule))
@@ -151,6 +155,12 @@ public final class RiskRules
     static ResultCode code(final int ruleId)
     {
         return CODES[ruleId];
+    }
+
+    /** Makes room for the new merchant's override mask. */
+    void merchantRegistered(final int merchantIndex)
+    {
+        overrideMaskByMerchant = Growth.ensure(overrideMaskByMerchant, merchantIndex + 1, merchantsMax, 0);
     }
 
     private static long overrideKey(final int merchantIndex, final int ruleId)
@@ -253,6 +263,7 @@ public final class RiskRules
         writer.writeLong(overrideCount);
         writer.writeLongs(overrides, overrideCount * STRIDE);
         writer.writeLongs(overrideKeys, overrideCount);
+        writer.writeLong(overrideMaskByMerchant.length);
         writer.writeInts(overrideMaskByMerchant, overrideMaskByMerchant.length);
     }
 
@@ -262,6 +273,7 @@ public final class RiskRules
         overrideCount = (int)reader.readLong();
         reader.readLongs(overrides);
         reader.readLongs(overrideKeys);
+        overrideMaskByMerchant = new int[(int)Math.min(reader.readLong(), merchantsMax)];
         reader.readInts(overrideMaskByMerchant);
         overrideSlotByKey.clear();
         for (int slot = 0; slot < overrideCount; slot++)

@@ -39,14 +39,38 @@ final class SeenPairs
         words[bit >>> 6] |= 1L << bit;
     }
 
+    /** The non-empty words with their positions, so the snapshot follows the pairs seen, not the set's size. */
     void writeTo(final SnapshotWriter writer)
     {
-        writer.writeLongs(words, words.length);
+        int nonEmpty = 0;
+        for (final long word : words)
+        {
+            nonEmpty += word != 0 ? 1 : 0;
+        }
+        writer.writeLong(nonEmpty);
+        for (int i = 0; i < words.length; i++)
+        {
+            if (words[i] != 0)
+            {
+                writer.writeLong(i);
+                writer.writeLong(words[i]);
+            }
+        }
     }
 
     void readFrom(final SnapshotReader reader)
     {
-        reader.readLongs(words);
+        java.util.Arrays.fill(words, 0);
+        final long nonEmpty = reader.readLong();
+        for (long i = 0; i < nonEmpty; i++)
+        {
+            final long position = reader.readLong();
+            if (position < 0 || position >= words.length)
+            {
+                throw new IllegalStateException("seen-pairs word " + position + " outside the set");
+            }
+            words[(int)position] = reader.readLong();
+        }
     }
 
     /** Folds the non-empty words with their positions: a sparse set hashes quickly. */

@@ -1,5 +1,6 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.Growth;
 import com.wodian.engine.PackedRing;
 import com.wodian.engine.SnapshotReader;
 import com.wodian.engine.SnapshotWriter;
@@ -23,11 +24,20 @@ final class TerminalProfileBook
     /** young-account share (0..15), other-area share (16..31), scored at or above the flag score (32..47). */
     private static final int SHARES = 4;
 
-    final long[] rows;
+    // Grows with the parties registered, up to the limit (Growth).
+    long[] rows;
+    private final int capacity;
 
     TerminalProfileBook(final int capacity)
     {
-        rows = new long[capacity * STRIDE];
+        this.capacity = capacity;
+        rows = new long[Growth.initialRows(capacity) * STRIDE];
+    }
+
+    /** Makes room for rows 0..{@code count - 1} (called when a party is registered). */
+    void ensure(final int count)
+    {
+        rows = Growth.ensureRows(rows, count, STRIDE, capacity);
     }
 
     void advance(final int index, final long nowMs)
@@ -107,6 +117,7 @@ final class TerminalProfileBook
 
     void readFrom(final SnapshotReader reader, final int count)
     {
+        ensure(count);
         if (reader.readLongs(rows) != count * STRIDE)
         {
             throw new IllegalStateException("terminal profile rows do not match the terminal count " + count);

@@ -1,5 +1,6 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.Growth;
 import com.wodian.engine.PackedRing;
 import com.wodian.engine.SnapshotReader;
 import com.wodian.engine.SnapshotWriter;
@@ -25,11 +26,20 @@ final class TerminalRiskBook
     static final int FAILURES = 2;
     static final long BUCKET_MS = 10_000;
 
-    final long[] rows;
+    // Grows with the parties registered, up to the limit (Growth).
+    long[] rows;
+    private final int capacity;
 
     TerminalRiskBook(final int capacity)
     {
-        rows = new long[capacity * STRIDE];
+        this.capacity = capacity;
+        rows = new long[Growth.initialRows(capacity) * STRIDE];
+    }
+
+    /** Makes room for rows 0..{@code count - 1} (called when a party is registered). */
+    void ensure(final int count)
+    {
+        rows = Growth.ensureRows(rows, count, STRIDE, capacity);
     }
 
     void advance(final int index, final long nowMs)
@@ -71,6 +81,7 @@ final class TerminalRiskBook
 
     void readFrom(final SnapshotReader reader, final int count)
     {
+        ensure(count);
         if (reader.readLongs(rows) != count * STRIDE)
         {
             throw new IllegalStateException("terminal risk rows do not match the terminal count " + count);
