@@ -6,7 +6,8 @@
 #   perf/scripts/with-group.sh --ack-policy quorum --durability page-cache -- --rate 50000 --duration 20
 #
 # Each node gets a fresh data directory under ${WODIAN_PERF_DIR:-/tmp}, free client and replication ports and the
-# same credential file; the loadgen gets --target (the primary). Server JVM options: WODIAN_SERVER_JAVA_OPTS
+# same credential file; the loadgen gets --target (the primary). `@NODE@` in a server option is replaced by the node's
+# id (per-node files, e.g. --node-cert pki/node-@NODE@.pem). Server JVM options: WODIAN_SERVER_JAVA_OPTS
 # (default -Xmx3g, room for --keys-max 4000000, passed unless the server options name --keys-max; --snapshots off
 # unless they name --snapshots: a snapshotter doubles the engine's heap). Prints `uptime`
 # before and after, and the lag summary: the largest number of entries a standby's engine was behind the primary's
@@ -41,7 +42,7 @@ trap cleanup EXIT
 for i in 0 1 2; do
     WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx3g}" "$repo_dir/bin/wodian" server --data "$base_dir/node$i" \
         --port "${ports[$i]}" --credentials "$base_dir/credentials" --node-id "$i" --peers "$peers" \
-        --ignore-stdin "${server_args[@]}" >"$base_dir/node$i.log" 2>&1 &
+        --ignore-stdin "${server_args[@]//@NODE@/$i}" >"$base_dir/node$i.log" 2>&1 &
     pids+=($!)
 done
 status() { "$repo_dir/bin/wodian" status --peers "$clients" --credentials "$base_dir/client-secrets" --no-hash 2>/dev/null; }

@@ -704,6 +704,13 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
 
     private int handshakeOutbound(final Outbound peer, final long nowMs)
     {
+        if (nowMs - peer.connectedMs > ReplicationDescriptor.HELLO_TIMEOUT_MS)
+        {
+            // A listener that accepted but stalls in its handshake: leave it and dial again after the backoff.
+            handshakesRejected++;
+            disconnect(peer, nowMs);
+            return 1;
+        }
         try
         {
             return peer.tls.handshakeNode(peer.channel, peerId(peer)) >= 0 ? 1 : 0;
@@ -723,6 +730,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
             peer.tls = null == peer.tls ? new TlsConnection() : peer.tls;
             peer.tls.open(tls.newClientEngine(peer.address.getHostString(), peer.address.getPort()));
         }
+        peer.connectedMs = lastNowMs;
         peer.state = CONNECTED;
         peer.reconnectDelayMs = ReplicationDescriptor.RECONNECT_DELAY_MS_MIN;
         if (peer.connectedBefore)
@@ -904,6 +912,8 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         /** TLS of this link's connections (created for the first, reused); null without {@link #tls(TlsContext)}. */
         TlsConnection tls;
         int state = DISCONNECTED;
+        /** When the connection was made (the caller's clock): its TLS handshake must complete within the Hello timeout. */
+        long connectedMs;
         long nextDialMs;
         long reconnectDelayMs = ReplicationDescriptor.RECONNECT_DELAY_MS_MIN;
         boolean connectedBefore;

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +92,46 @@ class ReplicationTlsTest
         }
         assertTrue(zero.handshakesRejected() > 0, "refusals counted");
         assertTrue(handlers[0].received.isEmpty());
+    }
+
+    /** A listener that accepts but never answers the handshake is left after the Hello timeout (fake clock). */
+    @Test
+    void aListenerStalledMidHandshakeIsLeft() throws Exception
+    {
+        final TestPki pki = TestPki.create(pkiDir);
+        try (ServerSocketChannel stalled = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0)))
+        {
+            final InetSocketAddress[] addresses = {ephemeral(), (InetSocketAddress)stalled.getLocalAddress()};
+            final ReplicationTransport zero = new ReplicationTransport(0, GROUP, addresses, source)
+                .tls(TlsContext.load(nodeSettings(pki.issue("node:0"))));
+            toClose.add(zero);
+            final RecordingHandler handler = new RecordingHandler();
+            // A fake clock of 10 ms per poll round: the 5 s Hello timeout passes after ~500 rounds.
+            long nowMs = 0;
+            for (int round = 0; round < 2_000 && 0 == zero.handshakesRejected(); round++)
+            {
+                zero.poll(nowMs, handler);
+                zero.flush();
+                nowMs += 10;
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+            assertEquals(1, zero.handshakesRejected(), "the stalled handshake was given up once");
+            try (SocketChannel accepted = stalled.accept())
+            {
+                accepted.socket().setSoTimeout(30_000);
+                final java.io.InputStream in = accepted.socket().getInputStream();
+                // The ClientHello, then the end of the stream: the dialler closed the connection.
+                int read;
+                int bytes = 0;
+                while ((read = in.read()) >= 0 && bytes < 1 << 20)
+                {
+                    bytes++;
+                }
+                assertEquals(-1, read, "closed by the dialler");
+                assertTrue(bytes > 0, "a ClientHello was sent first");
+            }
+            assertFalse(zero.isConnected(1));
+        }
     }
 
     private ReplicationTransport[] group(final TestPki pki, final String... names) throws Exception
