@@ -67,8 +67,8 @@ public final class MetricsHttpServer implements AutoCloseable
 
     /**
      * The same over HTTPS when {@code tls} is set (the server's key material; no client certificate is asked for).
-     * The JDK's HTTPS server keeps the context it was given: rotated certificates reach this endpoint at the next
-     * start (the POS, ISO 8583 and replication ports reload them without one).
+     * The JDK's HTTPS server keeps the context it was given, so it gets one that creates each connection's engine
+     * from the current key material: a rotated certificate is served from the next connection, without a restart.
      */
     public static MetricsHttpServer start(
         final String host,
@@ -88,7 +88,7 @@ public final class MetricsHttpServer implements AutoCloseable
             .defaultHandler((exchange) -> answerHealth(exchange, ready));
         if (null != tls)
         {
-            builder.httpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.sslContext()));
+            builder.httpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.reloadingSslContext()));
         }
         final HTTPServer server = builder.buildAndStart();
         return new MetricsHttpServer(server);

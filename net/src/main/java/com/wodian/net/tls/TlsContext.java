@@ -75,6 +75,15 @@ public final class TlsContext
         return context;
     }
 
+    /**
+     * A context that always hands out engines of the current key material, for code that keeps the context it is
+     * given (the metrics endpoint's HTTPS server): reloads reach its new connections without a restart.
+     */
+    public SSLContext reloadingSslContext()
+    {
+        return new ReloadingSslContext(this);
+    }
+
     /** A server-side engine for one accepted connection, with the current key material. */
     public SSLEngine newServerEngine()
     {

@@ -230,7 +230,7 @@ class TlsServerTest
     }
 
     @Test
-    void rotatedServerCertificateIsServedWithoutRestart() throws Exception
+    void rotatedServerCertificateIsServedWithoutRestartOnThePosPortAndTheMetricsEndpoint() throws Exception
     {
         assertEquals("CN=wodian-server", serverCertificate().getSubjectX500Principal().getName());
         pki.reissue(serverTls, "wodian-server-rotated");
@@ -256,6 +256,16 @@ class TlsServerTest
             Thread.sleep(100);
         }
         assertEquals("CN=wodian-server-rotated", subject);
+        // The metrics endpoint (the JDK's HTTPS server) serves the new certificate too, without a restart.
+        final javax.net.ssl.HttpsURLConnection https = (javax.net.ssl.HttpsURLConnection)
+            new java.net.URL("https://127.0.0.1:" + server.metricsPort() + "/metrics").openConnection();
+        https.setSSLSocketFactory(TlsContext.load(pki.trustingClient()).sslContext().getSocketFactory());
+        https.setConnectTimeout((int)TIMEOUT_MS);
+        https.setReadTimeout((int)TIMEOUT_MS);
+        assertEquals(200, https.getResponseCode());
+        assertEquals("CN=wodian-server-rotated",
+            ((X509Certificate)https.getServerCertificates()[0]).getSubjectX500Principal().getName());
+        https.disconnect();
         try (WodianClient terminal = connect(TERMINAL, pki.issue("terminal:11")))
         {
             assertEquals(ResultCode.OK, new ServerTestSupport.Requests(terminal).pay(4, 300).code());
