@@ -90,6 +90,8 @@ public final class ChronicleJournal implements AutoCloseable
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final long openedLastSequence;
+    /** The sequence this journal starts after (its first entry is the next one): 0, or a snapshot install's. */
+    private final long startSequence;
     private final EntryVerifier tailVerifier = new EntryVerifier();
     private final EntryVerifier seekVerifier = new EntryVerifier();
     private long probedIndex;
@@ -101,7 +103,87 @@ public final class ChronicleJournal implements AutoCloseable
         this.config = config;
         this.dir = dir;
         this.queue = queue;
-        this.openedLastSequence = scanTail();
+        this.startSequence = readStartSequence(dir);
+        this.openedLastSequence = Math.max(startSequence, scanTail());
+    }
+
+    /**
+     * Name of the file, in a journal's directory, that says which sequence an empty journal continues after: written
+     * (with {@link #writeStartFile}) into a new journal that replaces one whose entries a snapshot now holds (a
+     * replica's snapshot install). Its first line is the sequence; further lines are its writer's own.
+     */
+    public static final String START_FILE_NAME = "start-after";
+
+    /**
+     * Write the start file of a journal directory that holds no entries yet, forced, with {@code extraLines} after the
+     * sequence (for its writer's own use).
+     */
+    public static void writeStartFile(final Path dir, final long startSequence, final String... extraLines)
+    {
+        final StringBuilder text = new StringBuilder().append(startSequence).append('\n');
+        for (final String line : extraLines)
+        {
+            text.append(line).append('\n');
+        }
+        final Path file = dir.resolve(START_FILE_NAME);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+            java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.write(java.nio.ByteBuffer.wrap(text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            channel.force(true);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write " + file, ex);
+        }
+    }
+
+    /**
+     * @return the lines of a journal directory's start file, empty when it has none.
+     */
+    public static java.util.List<String> readStartFile(final Path dir)
+    {
+        final Path file = dir.resolve(START_FILE_NAME);
+        try
+        {
+            return Files.exists(file) ? Files.readAllLines(file, java.nio.charset.StandardCharsets.US_ASCII) :
+                java.util.List.of();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read " + file, ex);
+        }
+    }
+
+    private static long readStartSequence(final Path dir)
+    {
+        final java.util.List<String> lines = readStartFile(dir);
+        if (lines.isEmpty())
+        {
+            return 0;
+        }
+        try
+        {
+            final long sequence = Long.parseLong(lines.get(0).trim());
+            if (sequence < 0)
+            {
+                throw new NumberFormatException("negative");
+            }
+            return sequence;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalStateException("journal " + dir + ": damaged " + START_FILE_NAME + ": " + lines.get(0), ex);
+        }
+    }
+
+    /**
+     * @return the sequence this journal starts after: 0 normally; a snapshot's sequence when the journal was started
+     * after one (its entries up to there are in that snapshot, not here).
+     */
+    public long startSequence()
+    {
+        return startSequence;
     }
 
     /**
@@ -210,7 +292,7 @@ public final class ChronicleJournal implements AutoCloseable
      */
     public long replay(final long fromSequence, final JournalEntryHandler handler)
     {
-        try (JournalTailer tailer = new JournalTailer(queue.createTailer(), 1, fromSequence, -1))
+        try (JournalTailer tailer = new JournalTailer(queue.createTailer(), startSequence + 1, fromSequence, -1))
         {
             return drain(tailer, handler);
         }
@@ -253,9 +335,11 @@ public final class ChronicleJournal implements AutoCloseable
         final ExcerptTailer tailer = queue.createTailer();
         try
         {
-            if (nextSequence <= 1)
+            // A journal started after a snapshot is read from its start only from there: a reader that wants an
+            // earlier entry (recovery falling back to an older snapshot) must fail, not skip the entries it lacks.
+            if (nextSequence == startSequence + 1 || (startSequence == 0 && nextSequence <= 1))
             {
-                return new JournalTailer(tailer, 1, 1, -1);
+                return new JournalTailer(tailer, startSequence + 1, startSequence + 1, -1);
             }
             final long index = seek(tailer, nextSequence - 1, chronicleIndexHint);
             return new JournalTailer(tailer, nextSequence, nextSequence, index);

@@ -844,7 +844,8 @@ public final class ConsensusNode
     private void sendAppend(final int peer, final long nowMs, final boolean pipelined)
     {
         final long prevIndex = nextIndex[peer] - 1;
-        if (prevIndex < log.startIndex() && null != snapshotSource)
+        if (null != snapshotSource && (prevIndex < log.startIndex() ||
+            (probing[peer] && snapshotSource.latestIndex() - prevIndex > snapshotSource.catchUpEntriesMax())))
         {
             sendSnapshotChunk(peer, nowMs);
             return;

@@ -116,6 +116,8 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
     private JournalTailer readTailer;
     private long lastIndex;
     private long durableIndex;
+    /** What this log starts after: a snapshot install's index, or below the first entry retention left. */
+    private long startIndex;
     private volatile long truncationCount;
     private volatile boolean closed;
     /**
@@ -153,6 +155,7 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
             // Pairs beyond the journal's end belong to entries lost or cut off (a crash during a truncation, a torn
             // last entry ignored by the journal): their terms must not be reported for the entries that replace them.
             termHistory.truncateFrom(lastIndex + 1);
+            reconcileStart();
         }
         catch (final RuntimeException ex)
         {
@@ -218,6 +221,89 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
     public long lastIndex()
     {
         return lastIndex;
+    }
+
+    /**
+     * @return the index this log starts after: the snapshot index of a journal started by a snapshot install, or the
+     * sequence before the first entry journal retention left (learned at open, and again when a read finds an entry
+     * gone: retention runs in another process).
+     */
+    @Override
+    public long startIndex()
+    {
+        return startIndex;
+    }
+
+    /**
+     * Snapshot install: replace the journal with an empty one that starts after {@code index} (its start file holds
+     * the index and {@code term}), the old one kept as {@code journal.superseded-<n>} as a truncation does, then the
+     * term history becomes the single pair ({@code term}, {@code index}) and the commit mark {@code index}. Durable
+     * when it returns; a crash after the journal's replacement is completed by {@link #open} from the start file. The
+     * caller has already put the snapshot at {@code index} where recovery finds it.
+     */
+    @Override
+    public void resetToSnapshot(final long index, final long term)
+    {
+        checkOpen();
+        closeReadTailer();
+        try
+        {
+            deleteRecursively(rewriteDir);
+            Files.createDirectories(rewriteDir);
+            ChronicleJournal.writeStartFile(rewriteDir, index, Long.toString(term));
+            forceDirectory(rewriteDir);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot prepare " + rewriteDir, ex);
+        }
+        replaceJournalWithRewrite();
+        if (lastIndex != index)
+        {
+            close();
+            throw new IllegalStateException("journal started after " + index + " reads as ending at " + lastIndex);
+        }
+    }
+
+    /**
+     * A journal that starts after a snapshot and holds no entry yet: its term history and commit mark must say what
+     * its start file says (a crash may have come between the journal's replacement and their update).
+     */
+    private void reconcileStart()
+    {
+        final long journalStart = journal.startSequence();
+        startIndex = Math.max(journalStart, retainedStart());
+        if (journalStart > 0 && lastIndex == journalStart)
+        {
+            final List<String> lines = ChronicleJournal.readStartFile(journalDir);
+            if (lines.size() < 2)
+            {
+                throw new IllegalStateException(journalDir + " starts after " + journalStart + " without its term");
+            }
+            termHistory.resetTo(Long.parseLong(lines.get(1).trim()), journalStart);
+        }
+        if (commitMark.index() < journalStart)
+        {
+            // The start is committed (a snapshot of committed state); a mark stored below it by a writer that had not
+            // seen the install would make recovery pass over the snapshot.
+            commitMark.store(journalStart);
+        }
+    }
+
+    /**
+     * @return the sequence before the journal's first entry (0 when it holds none or cannot tell).
+     */
+    private long retainedStart()
+    {
+        try
+        {
+            final List<ChronicleJournal.CycleFile> files = journal.cycleFiles();
+            return files.isEmpty() ? 0 : Math.max(0, files.get(0).firstSequence() - 1);
+        }
+        catch (final RuntimeException ex)
+        {
+            return 0; // a file removed while it was listed: the next look finds the new first one
+        }
     }
 
     @Override
@@ -302,7 +388,7 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
     public boolean read(final long index, final EntryView into)
     {
         checkOpen();
-        if (index < 1 || index > lastIndex)
+        if (index <= startIndex || index > lastIndex)
         {
             return false;
         }
@@ -318,7 +404,19 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         if (null == readTailer || readTailer.nextSequence() != index)
         {
             closeReadTailer();
-            readTailer = journal.tailer(index, -1);
+            try
+            {
+                readTailer = journal.tailer(index, -1);
+            }
+            catch (final com.wodian.journal.JournalCorruptException ex)
+            {
+                startIndex = Math.max(startIndex, retainedStart());
+                if (index <= startIndex)
+                {
+                    return false; // retention removed it since: the leader sends a snapshot instead
+                }
+                throw ex;
+            }
         }
         readInto = into;
         try
@@ -387,7 +485,21 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
 
         closeReadTailer();
         writeRewrite(index);
+        replaceJournalWithRewrite();
+        if (lastIndex != index - 1)
+        {
+            close();
+            throw new IllegalStateException("rewritten journal " + journalDir + " ends at " + lastIndex +
+                ", expected " + (index - 1));
+        }
+        termHistory.truncateFrom(index);
+    }
 
+    /**
+     * Close the journal, keep it as the next superseded one, put the rewrite in its place and open it.
+     */
+    private void replaceJournalWithRewrite()
+    {
         final long number = truncationCount + 1;
         final Path superseded = dataDir.resolve(SUPERSEDED_DIR_PREFIX + number);
         readerLock.lock();
@@ -402,12 +514,7 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
             truncationCount = number;
 
             openJournal();
-            if (lastIndex != index - 1)
-            {
-                throw new IllegalStateException("rewritten journal " + journalDir + " ends at " + lastIndex +
-                    ", expected " + (index - 1));
-            }
-            termHistory.truncateFrom(index);
+            reconcileStart();
         }
         catch (final RuntimeException ex)
         {
@@ -421,9 +528,9 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         }
         for (int slot = 0; slot < windowEntries; slot++)
         {
-            if (slotIndexes[slot] >= index)
+            if (slotIndexes[slot] > lastIndex)
             {
-                slotIndexes[slot] = 0;
+                slotIndexes[slot] = 0; // entries cut off or replaced: new ones at those indexes come from new appends
             }
         }
     }

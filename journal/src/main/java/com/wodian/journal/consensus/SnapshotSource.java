@@ -22,6 +22,17 @@ public interface SnapshotSource
     long length(long index);
 
     /**
+     * @return how far behind the newest snapshot a follower whose position is being probed may be before it is sent
+     * the snapshot instead of the entries, even though the log still holds them (a new or wiped member, or one that
+     * was down for long: a snapshot and the tail are faster than every entry); {@code Long.MAX_VALUE}: only when the
+     * log no longer holds them.
+     */
+    default long catchUpEntriesMax()
+    {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * @return the most bytes one InstallSnapshot message carries.
      */
     int chunkBytes();

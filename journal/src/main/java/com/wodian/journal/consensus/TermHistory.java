@@ -113,6 +113,22 @@ public final class TermHistory
         }
     }
 
+    /**
+     * Replace the whole history with one pair: entries from {@code firstIndex} on belong to {@code term} (a log that
+     * starts after a snapshot at {@code firstIndex}, whose term is {@code term}; earlier indexes are not in the log).
+     */
+    public void resetTo(final long term, final long firstIndex)
+    {
+        if (count == 1 && terms[0] == term && firstIndexes[0] == firstIndex)
+        {
+            return;
+        }
+        terms[0] = term;
+        firstIndexes[0] = firstIndex;
+        count = 1;
+        write();
+    }
+
     private void write()
     {
         final int length = 4 + count * 16 + 4;

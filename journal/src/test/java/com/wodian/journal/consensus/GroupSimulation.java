@@ -75,6 +75,8 @@ final class GroupSimulation
      */
     private final boolean snapshotInstall;
     private final int snapshotChunkBytes;
+    /** Half the install seeds: a follower this far behind the leader's snapshot gets it even if the log holds all. */
+    private final long catchUpEntriesMax;
     private final SimSnapshots[] snapshotStores;
     private int snapshotInstalls;
     private int snapshotChecksumFailures;
@@ -131,6 +133,7 @@ final class GroupSimulation
         this.silentMsMax = tightSet ? 100 + random.nextInt(400) : 1_000;
         this.snapshotInstall = random.nextBoolean();
         this.snapshotChunkBytes = 16 + random.nextInt(500);
+        this.catchUpEntriesMax = random.nextBoolean() ? Long.MAX_VALUE : 20 + random.nextInt(300);
         this.snapshotStores = new SimSnapshots[groupSize];
         this.ackRules = new AcknowledgementRule[groupSize];
         this.logs = new MemoryReplicaLog[groupSize];
@@ -765,6 +768,12 @@ final class GroupSimulation
         public int chunkBytes()
         {
             return snapshotChunkBytes;
+        }
+
+        @Override
+        public long catchUpEntriesMax()
+        {
+            return catchUpEntriesMax;
         }
 
         @Override

@@ -270,6 +270,86 @@ class JournalReplicaLogTest
         }
     }
 
+    /**
+     * Snapshot install: the log restarts after the snapshot's index with its term; the old journal is kept; new
+     * entries continue from there; a reader of the journal starts right after the snapshot and one that wants an
+     * earlier entry fails instead of skipping it; a reopen keeps it all; a crash between the journal's replacement
+     * and the term history's update is completed on open from the journal's start file.
+     */
+    @Test
+    void resetToSnapshotStartsTheLogAfterTheSnapshotAndSurvivesAReopen() throws IOException
+    {
+        final List<Content> after = new ArrayList<>();
+        try (JournalReplicaLog log = open(8))
+        {
+            appendAll(log, 1, 1, 20);
+            log.sync();
+            log.resetToSnapshot(500, 3);
+            assertEquals(500, log.lastIndex());
+            assertEquals(500, log.startIndex());
+            assertEquals(500, log.durableIndex());
+            assertEquals(500, log.commitMark());
+            assertEquals(3, log.termAt(500));
+            assertEquals(1, log.truncationCount());
+            assertTrue(Files.isDirectory(dataDir.resolve("journal.superseded-1")));
+            final EntryView view = new EntryView();
+            assertFalse(log.read(20, view), "an entry of the old journal");
+            assertFalse(log.read(500, view), "the snapshot's own entry is in the snapshot");
+
+            after.addAll(appendAll(log, 3, 1000, 5));
+            after.addAll(appendAll(log, 4, 1005, 12));
+            log.sync();
+            assertEquals(517, log.lastIndex());
+            assertEquals(3, log.termAt(505));
+            assertEquals(4, log.termAt(506));
+            for (int i = 0; i < after.size(); i++)
+            {
+                assertTrue(log.read(501 + i, view), "read " + (501 + i));
+                assertTrue(after.get(i).matches(view), "content of " + (501 + i));
+            }
+            final List<Content> tail = new ArrayList<>();
+            log.journal().replayFrom(501, -1, (sequence, timestampMs, version, buffer, offset, length) ->
+            {
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(offset, bytes);
+                tail.add(new Content(timestampMs, version, bytes));
+            });
+            assertSameContents(after, tail);
+            assertThrows(com.wodian.journal.JournalCorruptException.class,
+                () -> log.journal().replayFrom(400, -1, (sequence, timestampMs, version, buffer, offset, length) -> { }));
+        }
+        try (JournalReplicaLog log = open(8))
+        {
+            assertEquals(500, log.startIndex());
+            assertEquals(517, log.lastIndex());
+            assertEquals(3, log.termAt(500));
+            assertEquals(4, log.termAt(517));
+            final EntryView view = new EntryView();
+            assertTrue(log.read(501, view) && after.get(0).matches(view));
+        }
+
+        // The crash window: the journal was replaced, the term history and commit mark were not yet.
+        final Path other = dataDir.resolve("other");
+        try (JournalReplicaLog log = JournalReplicaLog.open(other, DurabilityPolicy.PAGE_CACHE, 8, payloads))
+        {
+            appendAll(log, 2, 1, 10);
+            log.sync();
+            log.storeCommitMark(10);
+        }
+        final Path journal = other.resolve(JournalReplicaLog.JOURNAL_DIR_NAME);
+        Files.move(journal, other.resolve("journal.superseded-1"));
+        Files.createDirectories(journal);
+        ChronicleJournal.writeStartFile(journal, 40, "7");
+        try (JournalReplicaLog log = JournalReplicaLog.open(other, DurabilityPolicy.PAGE_CACHE, 8, payloads))
+        {
+            assertEquals(40, log.lastIndex());
+            assertEquals(7, log.termAt(40));
+            assertEquals(40, log.commitMark());
+            appendAll(log, 8, 50, 2);
+            assertEquals(8, log.termAt(42));
+        }
+    }
+
     @Test
     void truncationRewritesTheJournalKeepsTheOldOneAndAcceptsNewEntries() throws IOException
     {

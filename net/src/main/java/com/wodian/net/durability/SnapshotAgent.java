@@ -189,6 +189,10 @@ public final class SnapshotAgent implements Agent
             {
                 return 0; // stopping
             }
+            if (journal.startSequence() > engine.lastSequence())
+            {
+                return 0; // a snapshot install replaced the journal beyond this engine: the server restarts on it
+            }
             if (followed.generation() != generation)
             {
                 // A truncation replaced the journal; it only cut entries above the readable sequence, so the

@@ -35,4 +35,27 @@ public interface MessageHandler
     void onAppendReply(long term, int fromNodeId, boolean success, long matchIndex, long conflictIndex);
 
     void onTimeoutNow(long term, int fromNodeId);
+
+    /**
+     * A chunk of the leader's snapshot; {@code chunk} holds its bytes at {@code chunkOffset} during this call only.
+     * Its CRC32C was checked. A handler that takes no part in snapshot install ignores it.
+     */
+    default void onInstallSnapshot(
+        final long term,
+        final int fromNodeId,
+        final long snapshotIndex,
+        final long snapshotTerm,
+        final long totalLength,
+        final long offset,
+        final org.agrona.DirectBuffer chunk,
+        final int chunkOffset,
+        final int chunkLength)
+    {
+    }
+
+    /** A follower's answer to an InstallSnapshot; a handler that takes no part in snapshot install ignores it. */
+    default void onInstallSnapshotReply(
+        final long term, final int fromNodeId, final long snapshotIndex, final long nextOffset, final boolean done)
+    {
+    }
 }

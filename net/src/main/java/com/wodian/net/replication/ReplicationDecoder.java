@@ -6,6 +6,8 @@ import com.wodian.journal.consensus.LogEntries;
 import com.wodian.net.replication.sbe.AppendEntriesDecoder;
 import com.wodian.net.replication.sbe.AppendReplyDecoder;
 import com.wodian.net.replication.sbe.HelloDecoder;
+import com.wodian.net.replication.sbe.InstallSnapshotDecoder;
+import com.wodian.net.replication.sbe.InstallSnapshotReplyDecoder;
 import com.wodian.net.replication.sbe.MessageHeaderDecoder;
 import com.wodian.net.replication.sbe.RequestVoteDecoder;
 import com.wodian.net.replication.sbe.TimeoutNowDecoder;
@@ -49,6 +51,12 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
     private final AppendEntriesDecoder appendEntriesDecoder = new AppendEntriesDecoder();
     private final AppendReplyDecoder appendReplyDecoder = new AppendReplyDecoder();
     private final TimeoutNowDecoder timeoutNowDecoder = new TimeoutNowDecoder();
+    private final InstallSnapshotDecoder installSnapshotDecoder = new InstallSnapshotDecoder();
+    private final InstallSnapshotReplyDecoder installSnapshotReplyDecoder = new InstallSnapshotReplyDecoder();
+    private final java.util.zip.CRC32C chunkChecksum = new java.util.zip.CRC32C();
+    private DirectBuffer chunkBuffer;
+    private int chunkOffset;
+    private int chunkLength;
 
     private DirectBuffer entriesBuffer;
     private int entryBlockLength;
@@ -134,6 +142,10 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
                 isBoolean(requestVoteDecoder.wrap(buffer, bodyOffset, blockLength, version).leadershipTransferRaw());
             case VoteReplyDecoder.TEMPLATE_ID ->
                 isBoolean(voteReplyDecoder.wrap(buffer, bodyOffset, blockLength, version).grantedRaw());
+            case InstallSnapshotDecoder.TEMPLATE_ID ->
+                decodeInstallSnapshot(buffer, bodyOffset, blockLength, version, messageOffset + messageLength);
+            case InstallSnapshotReplyDecoder.TEMPLATE_ID -> isBoolean(
+                installSnapshotReplyDecoder.wrap(buffer, bodyOffset, blockLength, version).doneRaw());
             default ->
             {
                 timeoutNowDecoder.wrap(buffer, bodyOffset, blockLength, version);
@@ -151,6 +163,8 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
             case AppendReplyDecoder.TEMPLATE_ID -> appendReplyDecoder.fromNodeId();
             case RequestVoteDecoder.TEMPLATE_ID -> requestVoteDecoder.fromNodeId();
             case VoteReplyDecoder.TEMPLATE_ID -> voteReplyDecoder.fromNodeId();
+            case InstallSnapshotDecoder.TEMPLATE_ID -> installSnapshotDecoder.fromNodeId();
+            case InstallSnapshotReplyDecoder.TEMPLATE_ID -> installSnapshotReplyDecoder.fromNodeId();
             default -> timeoutNowDecoder.fromNodeId();
         };
     }
@@ -176,6 +190,14 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
                 voteReplyDecoder.fromNodeId(), voteReplyDecoder.grantedRaw() == 1);
             case TimeoutNowDecoder.TEMPLATE_ID -> handler.onTimeoutNow(timeoutNowDecoder.term(),
                 timeoutNowDecoder.fromNodeId());
+            case InstallSnapshotDecoder.TEMPLATE_ID -> handler.onInstallSnapshot(installSnapshotDecoder.term(),
+                installSnapshotDecoder.fromNodeId(), installSnapshotDecoder.snapshotIndex(),
+                installSnapshotDecoder.snapshotTerm(), installSnapshotDecoder.totalLength(),
+                installSnapshotDecoder.byteOffset(), chunkBuffer, chunkOffset, chunkLength);
+            case InstallSnapshotReplyDecoder.TEMPLATE_ID -> handler.onInstallSnapshotReply(
+                installSnapshotReplyDecoder.term(), installSnapshotReplyDecoder.fromNodeId(),
+                installSnapshotReplyDecoder.snapshotIndex(), installSnapshotReplyDecoder.nextOffset(),
+                installSnapshotReplyDecoder.doneRaw() == 1);
             default -> throw new IllegalStateException("no decoded message to dispatch");
         }
     }
@@ -232,8 +254,40 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
             case RequestVoteDecoder.TEMPLATE_ID -> RequestVoteDecoder.BLOCK_LENGTH;
             case VoteReplyDecoder.TEMPLATE_ID -> VoteReplyDecoder.BLOCK_LENGTH;
             case TimeoutNowDecoder.TEMPLATE_ID -> TimeoutNowDecoder.BLOCK_LENGTH;
+            case InstallSnapshotDecoder.TEMPLATE_ID -> InstallSnapshotDecoder.BLOCK_LENGTH;
+            case InstallSnapshotReplyDecoder.TEMPLATE_ID -> InstallSnapshotReplyDecoder.BLOCK_LENGTH;
             default -> -1;
         };
+    }
+
+    /**
+     * A snapshot chunk: its length within the frame, its offsets and lengths not negative, the chunk within the
+     * snapshot, and its CRC32C matching.
+     */
+    private boolean decodeInstallSnapshot(
+        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int end)
+    {
+        final InstallSnapshotDecoder message = installSnapshotDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final int lengthOffset = message.limit();
+        final int dataOffset = lengthOffset + InstallSnapshotDecoder.chunkHeaderLength();
+        if (dataOffset > end)
+        {
+            return false;
+        }
+        final int length = buffer.getInt(lengthOffset, BYTE_ORDER);
+        if (length < 0 || length > end - dataOffset || message.byteOffset() < 0 || message.totalLength() < 0 ||
+            message.byteOffset() > message.totalLength() - length || message.snapshotIndex() < 1)
+        {
+            return false;
+        }
+        if (Checksums.crc32c(chunkChecksum, buffer, dataOffset, length) != message.chunkChecksum())
+        {
+            return false;
+        }
+        chunkBuffer = buffer;
+        chunkOffset = dataOffset;
+        chunkLength = length;
+        return true;
     }
 
     private boolean decodeAppendEntries(

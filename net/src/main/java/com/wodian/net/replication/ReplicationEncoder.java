@@ -5,7 +5,10 @@ import com.wodian.journal.consensus.LogEntries;
 import com.wodian.net.replication.sbe.AppendEntriesEncoder;
 import com.wodian.net.replication.sbe.AppendReplyEncoder;
 import com.wodian.net.replication.sbe.BooleanType;
+import com.wodian.journal.consensus.SnapshotSource;
 import com.wodian.net.replication.sbe.HelloEncoder;
+import com.wodian.net.replication.sbe.InstallSnapshotEncoder;
+import com.wodian.net.replication.sbe.InstallSnapshotReplyEncoder;
 import com.wodian.net.replication.sbe.MessageHeaderEncoder;
 import com.wodian.net.replication.sbe.RequestVoteEncoder;
 import com.wodian.net.replication.sbe.TimeoutNowEncoder;
@@ -45,6 +48,9 @@ public final class ReplicationEncoder
     private final AppendEntriesEncoder appendEntriesEncoder = new AppendEntriesEncoder();
     private final AppendReplyEncoder appendReplyEncoder = new AppendReplyEncoder();
     private final TimeoutNowEncoder timeoutNowEncoder = new TimeoutNowEncoder();
+    private final InstallSnapshotEncoder installSnapshotEncoder = new InstallSnapshotEncoder();
+    private final InstallSnapshotReplyEncoder installSnapshotReplyEncoder = new InstallSnapshotReplyEncoder();
+    private final java.util.zip.CRC32C chunkChecksum = new java.util.zip.CRC32C();
     private final EntryView entryView = new EntryView();
     private final int messageLengthMax;
 
@@ -233,6 +239,79 @@ public final class ReplicationEncoder
             .term(term)
             .fromNodeId(fromNodeId);
         return finish(buffer, offset, timeoutNowEncoder.encodedLength());
+    }
+
+    /**
+     * A chunk of a snapshot, its bytes read from {@code source} straight into the frame, with their CRC32C.
+     *
+     * @return frame length (length prefix included), {@link #NO_SPACE}, {@link #TOO_LONG}, or {@link #ENTRY_MISSING}
+     * when the source no longer has the snapshot.
+     */
+    public int encodeInstallSnapshot(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int limit,
+        final long term,
+        final int fromNodeId,
+        final long snapshotIndex,
+        final long snapshotTerm,
+        final long totalLength,
+        final long chunkOffset,
+        final int chunkLength,
+        final SnapshotSource source)
+    {
+        final int blockAndData = InstallSnapshotEncoder.BLOCK_LENGTH + InstallSnapshotEncoder.chunkHeaderLength() +
+            chunkLength;
+        if (HEADER_LENGTH + blockAndData > messageLengthMax)
+        {
+            return TOO_LONG;
+        }
+        if (!fits(offset, limit, blockAndData))
+        {
+            return NO_SPACE;
+        }
+        final InstallSnapshotEncoder message = installSnapshotEncoder
+            .wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .term(term)
+            .fromNodeId(fromNodeId)
+            .snapshotIndex(snapshotIndex)
+            .snapshotTerm(snapshotTerm)
+            .totalLength(totalLength)
+            .byteOffset(chunkOffset);
+        final int lengthOffset = message.limit();
+        final int dataOffset = lengthOffset + InstallSnapshotEncoder.chunkHeaderLength();
+        buffer.putInt(lengthOffset, chunkLength, BYTE_ORDER);
+        if (!source.read(snapshotIndex, chunkOffset, buffer, dataOffset, chunkLength))
+        {
+            return ENTRY_MISSING;
+        }
+        message.limit(dataOffset + chunkLength);
+        message.chunkChecksum(Checksums.crc32c(chunkChecksum, buffer, dataOffset, chunkLength));
+        return finish(buffer, offset, message.encodedLength());
+    }
+
+    /** @return frame length (length prefix included) or {@link #NO_SPACE}. */
+    public int encodeInstallSnapshotReply(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int limit,
+        final long term,
+        final int fromNodeId,
+        final long snapshotIndex,
+        final long nextOffset,
+        final boolean done)
+    {
+        if (!fits(offset, limit, InstallSnapshotReplyEncoder.BLOCK_LENGTH))
+        {
+            return NO_SPACE;
+        }
+        installSnapshotReplyEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .term(term)
+            .fromNodeId(fromNodeId)
+            .snapshotIndex(snapshotIndex)
+            .nextOffset(nextOffset)
+            .done(done ? BooleanType.TRUE : BooleanType.FALSE);
+        return finish(buffer, offset, installSnapshotReplyEncoder.encodedLength());
     }
 
     private static boolean fits(final int offset, final int limit, final int blockLength)

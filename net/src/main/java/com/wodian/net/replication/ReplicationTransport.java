@@ -4,6 +4,7 @@ import com.wodian.journal.consensus.ConsensusMessage;
 import com.wodian.journal.consensus.ConsensusOutbox;
 import com.wodian.journal.consensus.EntryPayloads;
 import com.wodian.journal.consensus.LogEntries;
+import com.wodian.journal.consensus.SnapshotSource;
 import com.wodian.net.tls.TlsConnection;
 import com.wodian.net.tls.TlsContext;
 import org.agrona.CloseHelper;
@@ -316,6 +317,55 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
             {
                 length = encoder.encodeTimeoutNow(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
                     fromNodeId);
+            }
+            queued(peer, length);
+        }
+    }
+
+    @Override
+    public void installSnapshot(
+        final int toNodeId,
+        final long term,
+        final int fromNodeId,
+        final long snapshotIndex,
+        final long snapshotTerm,
+        final long totalLength,
+        final long offset,
+        final int chunkLength,
+        final SnapshotSource snapshotSource)
+    {
+        final Outbound peer = sendable(toNodeId);
+        if (peer != null)
+        {
+            int length = encoder.encodeInstallSnapshot(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                fromNodeId, snapshotIndex, snapshotTerm, totalLength, offset, chunkLength, snapshotSource);
+            if (length == ReplicationEncoder.NO_SPACE && peer.compactIfSent())
+            {
+                length = encoder.encodeInstallSnapshot(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                    fromNodeId, snapshotIndex, snapshotTerm, totalLength, offset, chunkLength, snapshotSource);
+            }
+            queued(peer, length);
+        }
+    }
+
+    @Override
+    public void installSnapshotReply(
+        final int toNodeId,
+        final long term,
+        final int fromNodeId,
+        final long snapshotIndex,
+        final long nextOffset,
+        final boolean done)
+    {
+        final Outbound peer = sendable(toNodeId);
+        if (peer != null)
+        {
+            int length = encoder.encodeInstallSnapshotReply(peer.buffer, peer.writePosition, peer.buffer.capacity(),
+                term, fromNodeId, snapshotIndex, nextOffset, done);
+            if (length == ReplicationEncoder.NO_SPACE && peer.compactIfSent())
+            {
+                length = encoder.encodeInstallSnapshotReply(peer.buffer, peer.writePosition, peer.buffer.capacity(),
+                    term, fromNodeId, snapshotIndex, nextOffset, done);
             }
             queued(peer, length);
         }

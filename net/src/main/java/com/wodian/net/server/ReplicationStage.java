@@ -12,6 +12,7 @@ import com.wodian.journal.consensus.LogEntries;
 import com.wodian.journal.consensus.ReplicaLog;
 import com.wodian.journal.consensus.Role;
 import com.wodian.journal.consensus.TermStore;
+import com.wodian.net.durability.SnapshotTransfer;
 import com.wodian.net.replication.MessageHandler;
 import com.wodian.net.replication.ReplicationTransport;
 import com.wodian.protocol.CommandCatalog;
@@ -60,6 +61,13 @@ import java.util.SplittableRandom;
 final class ReplicationStage implements Agent, EntryPayloads
 {
     private static final int INPUT_POLL_LIMIT = 1024;
+    /**
+     * A standby this many entries behind the primary's newest snapshot is sent the snapshot even when the journal
+     * still holds the entries (docs/replication.md, "Snapshot install"): replaying 10 M entries takes ~10 s, a
+     * snapshot at the default limits (~720 MB) a few seconds on a LAN. {@code -Dwodian.replication.installBehindEntries}.
+     */
+    static final String INSTALL_BEHIND_ENTRIES_PROPERTY = "wodian.replication.installBehindEntries";
+    static final long INSTALL_BEHIND_ENTRIES_DEFAULT = 10_000_000L;
     private static final int APPLY_LIMIT = 4096;
     private static final long STATUS_INTERVAL_MS = AcknowledgementRule.SET_CHECK_INTERVAL_MS;
     /** Payload handle of the no-op entry a new leader appends (ConsensusNode.becomeLeader uses 0). */
@@ -104,7 +112,12 @@ final class ReplicationStage implements Agent, EntryPayloads
     private Role lastRole = Role.FOLLOWER;
     private long nextStatusMs;
     private final CommitMarkWriter commitMarkWriter;
+    private final SnapshotTransfer snapshotTransfer;
+    /** Told when a snapshot install needs the server restarted on it; null: stop the node instead (fatal). */
+    private final java.util.function.Consumer<String> restartHandler;
     private boolean failed;
+    /** A snapshot was installed: this pipeline's engine is behind it, so nothing more is applied until the restart. */
+    private boolean restartPending;
     /** Committed and applied: the journal sequence up to which other threads (the snapshotter) may read. */
     private volatile long committedAppliedIndex;
 
@@ -125,8 +138,10 @@ final class ReplicationStage implements Agent, EntryPayloads
         final ClusterView view,
         final ErrorHandler fatalErrorHandler,
         final long commitMarkIntervalMs,
+        final java.util.function.Consumer<String> restartHandler,
         final System.Logger logger)
     {
+        this.restartHandler = restartHandler;
         this.group = group;
         this.inputPoller = inputPoller;
         this.applyRing = applyRing;
@@ -154,9 +169,12 @@ final class ReplicationStage implements Agent, EntryPayloads
         this.nowMs = clock.time();
         this.transport = transportFactory.newTransport(journalLog);
         // The engine was recovered up to the commit mark at most: committed, so the node starts its commit index there.
+        this.snapshotTransfer = new SnapshotTransfer(journalLog.journal().dir().getParent(),
+            SnapshotTransfer.CHUNK_BYTES_DEFAULT,
+            Long.getLong(INSTALL_BEHIND_ENTRIES_PROPERTY, INSTALL_BEHIND_ENTRIES_DEFAULT), this::onSnapshotInstalled);
         this.node = new ConsensusNode(group.nodeId(), group.groupSize(), group.consensus(), log, termStore,
             transport, (index, term, payload) -> { }, new SplittableRandom(System.nanoTime() ^ group.nodeId()),
-            nowMs, appliedIndex);
+            nowMs, appliedIndex, snapshotTransfer, snapshotTransfer);
         publishStatus();
     }
 
@@ -176,7 +194,7 @@ final class ReplicationStage implements Agent, EntryPayloads
     @Override
     public int doWork()
     {
-        if (failed)
+        if (failed || restartPending)
         {
             return 0;
         }
@@ -230,13 +248,14 @@ final class ReplicationStage implements Agent, EntryPayloads
     @Override
     public void onClose()
     {
-        if (!failed)
+        if (!failed && !restartPending)
         {
             syncIfBehind();
             commitMarkWriter.request(Math.min(node.commitIndex(), appliedIndex));
         }
         CloseHelper.quietClose(commitMarkWriter);
         CloseHelper.quietClose(transport);
+        CloseHelper.quietClose(snapshotTransfer);
         CloseHelper.quietClose(journalLog);
     }
 
@@ -332,6 +351,51 @@ final class ReplicationStage implements Agent, EntryPayloads
         {
             node.onTimeoutNow(term, fromNodeId, nowMs);
             onRoleChange();
+        }
+
+        @Override
+        public void onInstallSnapshot(
+            final long term, final int fromNodeId, final long snapshotIndex, final long snapshotTerm,
+            final long totalLength, final long offset, final org.agrona.DirectBuffer chunk, final int chunkOffset,
+            final int chunkLength)
+        {
+            if (!restartPending)
+            {
+                node.onInstallSnapshot(term, fromNodeId, snapshotIndex, snapshotTerm, totalLength, offset, chunk,
+                    chunkOffset, chunkLength, nowMs);
+                onRoleChange();
+            }
+        }
+
+        @Override
+        public void onInstallSnapshotReply(
+            final long term, final int fromNodeId, final long snapshotIndex, final long nextOffset,
+            final boolean done)
+        {
+            node.onInstallSnapshotReply(term, fromNodeId, snapshotIndex, nextOffset, done, nowMs);
+            onRoleChange();
+        }
+    }
+
+    /**
+     * The log now starts after an installed snapshot, which the engine fed by this stage does not hold: nothing more
+     * is applied, the reply to the primary leaves, and the server restarts its pipeline, recovering from the
+     * snapshot (then the tail comes from the primary).
+     */
+    private void onSnapshotInstalled(final long index)
+    {
+        restartPending = true;
+        committedAppliedIndex = appliedIndex; // unchanged: the snapshotter stops at the replaced journal
+        final String reason = "snapshot installed at sequence " + index;
+        logger.log(System.Logger.Level.WARNING, "{0}: restarting the pipeline on it", reason);
+        transport.flush(); // the primary learns it is done before the restart
+        if (null == restartHandler)
+        {
+            fail(new IllegalStateException(reason + ": restart the node to load it"));
+        }
+        else
+        {
+            restartHandler.accept(reason);
         }
     }
 
@@ -719,6 +783,18 @@ final class ReplicationStage implements Agent, EntryPayloads
         {
             delegate.truncateFrom(index);
             lowestTruncation = 0 == lowestTruncation ? index : Math.min(lowestTruncation, index);
+        }
+
+        @Override
+        public long startIndex()
+        {
+            return delegate.startIndex();
+        }
+
+        @Override
+        public void resetToSnapshot(final long index, final long term)
+        {
+            delegate.resetToSnapshot(index, term);
         }
     }
 }

@@ -295,6 +295,7 @@ public final class ServerConfig
     private SnapshotConfig snapshotConfig = new SnapshotConfig();
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private ErrorHandler fatalErrorHandler;
+    private java.util.function.Consumer<String> restartHandler;
     private final GatewayConfig gateway = new GatewayConfig();
     private ReplicaGroupConfig replicaGroup;
     private com.wodian.net.tls.TlsSettings tls;
@@ -721,6 +722,24 @@ public final class ServerConfig
     public ErrorHandler fatalErrorHandler()
     {
         return fatalErrorHandler;
+    }
+
+    /**
+     * What a replica group member does when a snapshot install (docs/replication.md, "Snapshot install") needs its
+     * pipeline restarted on the installed snapshot: {@code ServerMain} closes the server and launches it again with
+     * this configuration. Called on the replication thread with the reason; it must not block (start a thread). Null
+     * (the default): the node stops through {@link #fatalErrorHandler()}, and a supervisor restarts it.
+     */
+    public ServerConfig restartHandler(final java.util.function.Consumer<String> restartHandler)
+    {
+        this.restartHandler = restartHandler;
+        return this;
+    }
+
+    /** @return see {@link #restartHandler(java.util.function.Consumer)}; may be null. */
+    public java.util.function.Consumer<String> restartHandler()
+    {
+        return restartHandler;
     }
 
     /** Session-layer settings: authentication, logon limits, timeouts (docs/security.md). */

@@ -82,10 +82,15 @@ public final class ServerMain
             new Thread(() -> System.exit(EXIT_STATUS_FATAL), "wodian-fatal-exit").start();
         });
 
-        final WodianServer server;
+        final RestartingServer server;
         try
         {
-            server = WodianServer.launch(config);
+            // A group member restarts in this process after a snapshot install (RestartingServer).
+            server = RestartingServer.launch(config, (ex) ->
+            {
+                System.err.println("error: server did not start again after a snapshot install: " + ex);
+                System.exit(1);
+            });
         }
         catch (final IOException | com.wodian.journal.JournalCorruptException ex)
         {
@@ -103,17 +108,20 @@ public final class ServerMain
         }
 
         final CountDownLatch stopped = new CountDownLatch(1);
+        final WodianServer first = server.current();
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            final WodianServer last = server.current();
             server.close();
             // Also on standard error: the JDK's logging may already be shut down by its own hook (SIGTERM).
-            System.err.print("stage latency since start:" + System.lineSeparator() + server.stageLatency().table());
+            System.err.print("stage latency since start:" + System.lineSeparator() +
+                (null == last ? first : last).stageLatency().table());
             System.err.flush();
             stopped.countDown();
         }, "wodian-shutdown"));
 
         final PrintStream out = System.out;
-        out.println(LISTENING_PREFIX + server.port());
+        out.println(LISTENING_PREFIX + first.port());
         out.flush();
 
         if (ignoreStdin)

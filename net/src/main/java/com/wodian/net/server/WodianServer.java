@@ -333,7 +333,7 @@ public final class WodianServer implements AutoCloseable
             (log) -> new ReplicationTransport(group.nodeId(), group.groupName(), group.replicationAddresses(),
                 log::read).tls(replicationTlsContext),
             pendingCapacity, appliedIndex, config.epochClock(), clusterView, stageFailureHandler::onFatal,
-            config.commitMarkIntervalMs(), LOG);
+            config.commitMarkIntervalMs(), config.restartHandler(), LOG);
     }
 
     /**

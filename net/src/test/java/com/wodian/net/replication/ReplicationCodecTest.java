@@ -133,6 +133,118 @@ class ReplicationCodecTest
         assertEquals(true, decodedCount > 0);
     }
 
+    /**
+     * Snapshot chunks: the bytes come straight from the source into the frame and back out with their CRC32C; a
+     * flipped byte anywhere in the chunk, every truncation, and random mutations are refused or decode harmlessly.
+     */
+    @Test
+    void installSnapshotRoundTripsAndADamagedChunkIsRefused()
+    {
+        final byte[] snapshot = bytes(5000, 3);
+        final ConsensusMessage.ArraySnapshotSource snapshotSource =
+            new ConsensusMessage.ArraySnapshotSource(42, 0, snapshot);
+        final int length = encoder.encodeInstallSnapshot(buffer, 0, buffer.capacity(), 9, 1, 42, 7, 5000, 1000, 3000,
+            snapshotSource);
+        final int messageLength = length - LENGTH_FIELD_LENGTH;
+        final long[] fields = new long[7];
+        final byte[][] chunk = new byte[1][];
+        final MessageHandler handler = new MessageHandler()
+        {
+            @Override
+            public void onRequestVote(final long t, final int f, final long i, final long lt, final boolean x)
+            {
+            }
+
+            @Override
+            public void onVoteReply(final long t, final int f, final boolean g)
+            {
+            }
+
+            @Override
+            public void onAppendEntries(final long t, final int f, final long p, final long pt, final long c,
+                final int n, final com.wodian.journal.consensus.LogEntries e,
+                final com.wodian.journal.consensus.EntryPayloads pl)
+            {
+            }
+
+            @Override
+            public void onAppendReply(final long t, final int f, final boolean s, final long m, final long c)
+            {
+            }
+
+            @Override
+            public void onTimeoutNow(final long t, final int f)
+            {
+            }
+
+            @Override
+            public void onInstallSnapshot(final long term, final int from, final long index, final long snapshotTerm,
+                final long total, final long offset, final org.agrona.DirectBuffer data, final int dataOffset,
+                final int dataLength)
+            {
+                fields[0] = term;
+                fields[1] = from;
+                fields[2] = index;
+                fields[3] = snapshotTerm;
+                fields[4] = total;
+                fields[5] = offset;
+                chunk[0] = new byte[dataLength];
+                data.getBytes(dataOffset, chunk[0]);
+            }
+
+            @Override
+            public void onInstallSnapshotReply(final long term, final int from, final long index, final long next,
+                final boolean done)
+            {
+                fields[0] = term;
+                fields[1] = from;
+                fields[2] = index;
+                fields[6] = done ? next : -next;
+            }
+        };
+        assertEquals(1, decoder.decode(buffer, MESSAGE_OFFSET, messageLength));
+        decoder.dispatch(handler);
+        assertEquals(List.of(9L, 1L, 42L, 7L, 5000L, 1000L), List.of(fields[0], fields[1], fields[2], fields[3],
+            fields[4], fields[5]));
+        assertEquals(true, java.util.Arrays.equals(java.util.Arrays.copyOfRange(snapshot, 1000, 4000), chunk[0]));
+
+        final UnsafeBuffer damaged = new UnsafeBuffer(new byte[buffer.capacity()]);
+        for (int position = messageLength - 3000; position < messageLength; position += 97)
+        {
+            damaged.putBytes(0, buffer, 0, length);
+            damaged.putByte(MESSAGE_OFFSET + position, (byte)(damaged.getByte(MESSAGE_OFFSET + position) ^ 0x10));
+            assertEquals(ReplicationDecoder.MALFORMED, decoder.decode(damaged, MESSAGE_OFFSET, messageLength),
+                "chunk byte " + position + " flipped");
+        }
+        for (int truncated = 0; truncated < messageLength; truncated += 7)
+        {
+            assertEquals(ReplicationDecoder.MALFORMED, decoder.decode(buffer, MESSAGE_OFFSET, truncated));
+        }
+        final Random random = new Random(7);
+        for (int round = 0; round < 2_000; round++)
+        {
+            damaged.putBytes(0, buffer, 0, length);
+            for (int m = 0; m < 1 + random.nextInt(4); m++)
+            {
+                damaged.putByte(MESSAGE_OFFSET + random.nextInt(messageLength), (byte)random.nextInt(256));
+            }
+            if (decoder.decode(damaged, MESSAGE_OFFSET, messageLength) != ReplicationDecoder.MALFORMED)
+            {
+                decoder.dispatch(handler); // a mutated header field: decodes to other values, within the frame
+            }
+        }
+        assertEquals(ReplicationEncoder.ENTRY_MISSING, encoder.encodeInstallSnapshot(buffer, 0, buffer.capacity(), 9,
+            1, 43, 7, 5000, 0, 100, snapshotSource), "a snapshot the source no longer has");
+        assertEquals(ReplicationEncoder.TOO_LONG, new ReplicationEncoder(1024).encodeInstallSnapshot(buffer, 0,
+            buffer.capacity(), 9, 1, 42, 7, 5000, 0, 2000, snapshotSource));
+
+        final int replyLength = encoder.encodeInstallSnapshotReply(buffer, 0, buffer.capacity(), 9, 2, 42, 4000,
+            true);
+        assertEquals(2, decoder.decode(buffer, MESSAGE_OFFSET, replyLength - LENGTH_FIELD_LENGTH));
+        decoder.dispatch(handler);
+        assertEquals(4000, fields[6]);
+    }
+
     @Test
     void encodeRefusesWhatDoesNotFit()
     {

@@ -42,6 +42,8 @@ class ReplicaGroupServerTest
     Path dir;
 
     private final WodianServer[] servers = new WodianServer[NODES];
+    /** Nodes started as ServerMain starts them: restarting in this JVM after a snapshot install. */
+    private final RestartingServer[] restartingServers = new RestartingServer[NODES];
     private final InetSocketAddress[] replicationAddresses = new InetSocketAddress[NODES];
     /** Client ports, kept across a node's restart: the client's node list names them. */
     private final int[] clientPorts = new int[NODES];
@@ -55,6 +57,13 @@ class ReplicaGroupServerTest
     @AfterEach
     void stopAll()
     {
+        for (final RestartingServer server : restartingServers)
+        {
+            if (null != server)
+            {
+                server.close();
+            }
+        }
         for (final WodianServer server : servers)
         {
             if (null != server)
@@ -227,7 +236,113 @@ class ReplicaGroupServerTest
         }
     }
 
+    /**
+     * Snapshot install (docs/replication.md): a standby whose data directory is wiped rejoins far behind the primary's
+     * newest snapshot (more than -Dwodian.replication.installBehindEntries, set low here), is sent the snapshot in
+     * chunks, installs it, restarts its pipeline on it in the same process, and catches up from the journal. Outcomes
+     * only: it restarted from the snapshot, every node reaches one state hash, the balance is exact, a retry is not
+     * applied twice.
+     */
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void aWipedStandbyIsRepairedByASnapshotInstall() throws Exception
+    {
+        snapshotEveryInputs = 50;
+        System.setProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY, "20");
+        try
+        {
+            for (int i = 0; i < NODES; i++)
+            {
+                replicationAddresses[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
+            }
+            for (int i = 0; i < NODES; i++)
+            {
+                start(i);
+            }
+            final int primary = awaitPrimary(-1);
+            final int standby = (primary + 1) % NODES;
+            long paidFen = 0;
+            try (WodianClient client = groupClient())
+            {
+                final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+                requests.setUpParties();
+                for (int i = 0; i < 150; i++)
+                {
+                    assertEquals(ResultCode.OK, requests.pay(1_000 + i, 5).code());
+                    paidFen += 5;
+                }
+                awaitConverged();
+                servers[standby].close();
+                servers[standby] = null;
+                deleteRecursively(dir.resolve("node" + standby));
+                for (int i = 0; i < 60; i++)
+                {
+                    assertEquals(ResultCode.OK, requests.pay(5_000 + i, 1).code());
+                    paidFen += 1;
+                }
+                final int snapshotting = primary;
+                awaitTrue(() -> null != servers[snapshotting].snapshotAgent() &&
+                    servers[snapshotting].snapshotAgent().snapshotCount() > 0, "the primary took a snapshot");
+
+                startRestartable(standby);
+                awaitTrue(() -> restartingServers[standby].restarts() == 1, "the wiped standby restarted on a snapshot");
+                awaitConverged();
+                final WodianServer repaired = restartingServers[standby].current();
+                assertTrue(null != repaired.recovery().snapshot(), "it recovered from the installed snapshot");
+                assertTrue(repaired.recovery().snapshot().journalSequence() > 20);
+                for (int i = 0; i < 10; i++)
+                {
+                    assertEquals(ResultCode.OK, requests.pay(7_000 + i, 1).code());
+                    paidFen += 1;
+                }
+                awaitConverged();
+                assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+                assertEquals(ResultCode.OK, requests.pay(1_000, 5).code()); // a retry is not applied again
+                assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+            }
+        }
+        finally
+        {
+            System.clearProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY);
+        }
+    }
+
+    private void startRestartable(final int nodeId) throws IOException
+    {
+        restartingServers[nodeId] = RestartingServer.launch(nodeConfig(nodeId), (ex) -> { });
+        servers[nodeId] = restartingServers[nodeId].current();
+    }
+
+    /** The servers of restartable nodes after a restart (null while one restarts). */
+    private void refreshServers()
+    {
+        for (int i = 0; i < NODES; i++)
+        {
+            if (null != restartingServers[i])
+            {
+                servers[i] = restartingServers[i].current();
+            }
+        }
+    }
+
+    private static void deleteRecursively(final Path root) throws IOException
+    {
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(root))
+        {
+            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList())
+            {
+                java.nio.file.Files.delete(path);
+            }
+        }
+    }
+
     private void start(final int nodeId) throws IOException
+    {
+        servers[nodeId] = WodianServer.launch(nodeConfig(nodeId));
+        clientPorts[nodeId] = servers[nodeId].port();
+    }
+
+    private ServerConfig nodeConfig(final int nodeId) throws IOException
     {
         final ServerConfig config = ServerTestSupport.config(dir.resolve("node" + nodeId), ThreadingMode.COMPACT)
             .port(clientPorts[nodeId])
@@ -250,8 +365,7 @@ class ReplicaGroupServerTest
                 throw new IOException(ex);
             }
         }
-        servers[nodeId] = WodianServer.launch(config);
-        clientPorts[nodeId] = servers[nodeId].port();
+        return config;
     }
 
     private WodianClient groupClient() throws IOException
@@ -396,6 +510,7 @@ class ReplicaGroupServerTest
         {
             try
             {
+                refreshServers();
                 long applied = -1;
                 long hash = 0;
                 for (int i = 0; i < NODES; i++)

@@ -1,0 +1,92 @@
+package com.wodian.net.server;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * A server that restarts itself in the same process when its configuration's {@link ServerConfig#restartHandler}
+ * is called (a replica group member that installed a snapshot: its pipeline restarts and recovers from it). The
+ * restart runs on its own thread: close, then launch again with the same configuration, which binds the same ports
+ * (a configured port; with port 0 the restarted server gets a new one).
+ */
+public final class RestartingServer implements AutoCloseable
+{
+    private static final System.Logger LOG = System.getLogger(RestartingServer.class.getName());
+
+    private final ServerConfig config;
+    private final Consumer<Exception> launchFailureHandler;
+    private WodianServer current;
+    private int restarts;
+    private boolean closed;
+
+    private RestartingServer(final ServerConfig config, final Consumer<Exception> launchFailureHandler)
+    {
+        this.config = config;
+        this.launchFailureHandler = launchFailureHandler;
+    }
+
+    /**
+     * Launches the server and installs the restart handler on {@code config}.
+     *
+     * @param launchFailureHandler told when a restart cannot launch the server again (ServerMain exits).
+     */
+    public static RestartingServer launch(final ServerConfig config, final Consumer<Exception> launchFailureHandler)
+        throws IOException
+    {
+        final RestartingServer server = new RestartingServer(config, launchFailureHandler);
+        config.restartHandler(server::requestRestart);
+        server.current = WodianServer.launch(config);
+        return server;
+    }
+
+    /** @return the running server (a new one after each restart); null while a restart is between close and launch. */
+    public synchronized WodianServer current()
+    {
+        return current;
+    }
+
+    /** @return how many restarts completed. */
+    public synchronized int restarts()
+    {
+        return restarts;
+    }
+
+    private void requestRestart(final String reason)
+    {
+        final Thread thread = new Thread(() -> restart(reason), "wodian-restart");
+        thread.setDaemon(false);
+        thread.start();
+    }
+
+    private synchronized void restart(final String reason)
+    {
+        if (closed)
+        {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "restarting the server: {0}", reason);
+        final WodianServer old = current;
+        current = null;
+        old.close();
+        try
+        {
+            current = WodianServer.launch(config);
+            restarts++;
+            LOG.log(System.Logger.Level.WARNING, "restarted after: {0}", reason);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            launchFailureHandler.accept(ex);
+        }
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        closed = true;
+        if (null != current)
+        {
+            current.close();
+        }
+    }
+}
