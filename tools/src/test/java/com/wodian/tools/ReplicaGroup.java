@@ -58,6 +58,8 @@ final class ReplicaGroup implements AutoCloseable
     private final TcpFaultProxy[][] proxies = new TcpFaultProxy[NODES][NODES];
     private final ChildServerProcess[] servers = new ChildServerProcess[NODES];
     private final int[] starts = new int[NODES];
+    /** JVM options of every node's next start (system properties such as wodian.replication.*). */
+    private List<String> jvmOptions = List.of();
 
     /** What {@code ClusterStatusQuery} says of one node. */
     record NodeStatus(int nodeId, int role, int leaderId, long term, long commitIndex, long appliedIndex,
@@ -210,7 +212,13 @@ final class ReplicaGroup implements AutoCloseable
             "--peers", peers(node)));
         arguments.addAll(extraServerOptions);
         final Path log = dir.resolve("node-" + node + "-run-" + starts[node]++ + ".log");
-        servers[node] = ChildServerProcess.startWithArguments(log, List.of(), arguments);
+        servers[node] = ChildServerProcess.startWithArguments(log, jvmOptions, arguments);
+    }
+
+    /** JVM options for every node started from now on. */
+    void jvmOptions(final List<String> options)
+    {
+        this.jvmOptions = List.copyOf(options);
     }
 
     /** The log of node i's latest start. */

@@ -68,6 +68,8 @@ final class ReplicationStage implements Agent, EntryPayloads
      */
     static final String INSTALL_BEHIND_ENTRIES_PROPERTY = "wodian.replication.installBehindEntries";
     static final long INSTALL_BEHIND_ENTRIES_DEFAULT = 10_000_000L;
+    /** Bytes of snapshot per InstallSnapshot message ({@code -Dwodian.replication.snapshotChunkBytes}, 1 KiB-512 KiB). */
+    static final String SNAPSHOT_CHUNK_BYTES_PROPERTY = "wodian.replication.snapshotChunkBytes";
     private static final int APPLY_LIMIT = 4096;
     private static final long STATUS_INTERVAL_MS = AcknowledgementRule.SET_CHECK_INTERVAL_MS;
     /** Payload handle of the no-op entry a new leader appends (ConsensusNode.becomeLeader uses 0). */
@@ -170,7 +172,8 @@ final class ReplicationStage implements Agent, EntryPayloads
         this.transport = transportFactory.newTransport(journalLog);
         // The engine was recovered up to the commit mark at most: committed, so the node starts its commit index there.
         this.snapshotTransfer = new SnapshotTransfer(journalLog.journal().dir().getParent(),
-            SnapshotTransfer.CHUNK_BYTES_DEFAULT,
+            Math.max(1024, Math.min(512 * 1024,
+                Integer.getInteger(SNAPSHOT_CHUNK_BYTES_PROPERTY, SnapshotTransfer.CHUNK_BYTES_DEFAULT))),
             Long.getLong(INSTALL_BEHIND_ENTRIES_PROPERTY, INSTALL_BEHIND_ENTRIES_DEFAULT), this::onSnapshotInstalled);
         this.node = new ConsensusNode(group.nodeId(), group.groupSize(), group.consensus(), log, termStore,
             transport, (index, term, payload) -> { }, new SplittableRandom(System.nanoTime() ^ group.nodeId()),
