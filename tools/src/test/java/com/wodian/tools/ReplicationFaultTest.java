@@ -342,7 +342,7 @@ class ReplicationFaultTest
     }
 
     /** Whether any run of the node logged a completed install. */
-    private boolean installedSnapshot(final int node) throws IOException
+    private boolean installedSnapshot(final int node) throws java.io.IOException
     {
         try (java.util.stream.Stream<Path> logs = java.nio.file.Files.list(group.dataDir(node).getParent()))
         {
@@ -358,7 +358,7 @@ class ReplicationFaultTest
         return false;
     }
 
-    private static long partialBytes(final Path installDir) throws IOException
+    private static long partialBytes(final Path installDir) throws java.io.IOException
     {
         if (!java.nio.file.Files.isDirectory(installDir))
         {
@@ -383,7 +383,7 @@ class ReplicationFaultTest
     }
 
     /** A wiped node: everything in its data folder goes but the credential file it needs to start. */
-    private static void wipeKeepingCredentials(final Path dataDir) throws IOException
+    private static void wipeKeepingCredentials(final Path dataDir) throws java.io.IOException
     {
         try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(dataDir))
         {
