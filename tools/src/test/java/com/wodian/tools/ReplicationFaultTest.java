@@ -339,6 +339,10 @@ class ReplicationFaultTest
         report.add("wiped standby " + standby + " repaired by snapshot install; killed -9 during the install: " +
             killedDuringInstall + " (" + partialAtKill + " bytes received by then)");
         verifyAfterLoad();
+        assertTrue(group.isAlive(standby), "the repaired standby runs\n" + group.describe() + logTails());
+        final ReplicaGroup.NodeStatus repaired = group.status(standby);
+        assertTrue(null != repaired && repaired.appliedIndex() == group.awaitSameState(CONVERGE_TIMEOUT_MS)
+            .lastSequence(), "the repaired standby is at the group's state\n" + group.describe() + logTails());
     }
 
     /** Whether any run of the node logged a completed install. */

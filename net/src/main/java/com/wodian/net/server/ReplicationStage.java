@@ -206,6 +206,10 @@ final class ReplicationStage implements Agent, EntryPayloads
 
         // 1-2. Peers' messages; a standby's appends become durable before its answers leave.
         work += transport.poll(nowMs, peerHandler);
+        if (restartPending)
+        {
+            return work; // a snapshot was installed: this pipeline applies nothing more
+        }
         syncIfBehind();
         if (checkTruncation())
         {

@@ -65,9 +65,7 @@ public final class RestartingServer implements AutoCloseable
             return;
         }
         LOG.log(System.Logger.Level.WARNING, "restarting the server: {0}", reason);
-        final WodianServer old = current;
-        current = null;
-        old.close();
+        closeCurrent(); // and drop it before the launch: two servers' engines need not fit in the heap at once
         try
         {
             current = WodianServer.launch(config);
@@ -77,6 +75,15 @@ public final class RestartingServer implements AutoCloseable
         catch (final IOException | RuntimeException ex)
         {
             launchFailureHandler.accept(ex);
+        }
+    }
+
+    private void closeCurrent()
+    {
+        if (null != current)
+        {
+            current.close();
+            current = null;
         }
     }
 

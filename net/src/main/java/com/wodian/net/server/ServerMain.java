@@ -108,20 +108,23 @@ public final class ServerMain
         }
 
         final CountDownLatch stopped = new CountDownLatch(1);
-        final WodianServer first = server.current();
+        final int port = server.current().port();
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             final WodianServer last = server.current();
             server.close();
-            // Also on standard error: the JDK's logging may already be shut down by its own hook (SIGTERM).
-            System.err.print("stage latency since start:" + System.lineSeparator() +
-                (null == last ? first : last).stageLatency().table());
-            System.err.flush();
+            if (null != last)
+            {
+                // Also on standard error: the JDK's logging may already be shut down by its own hook (SIGTERM).
+                System.err.print("stage latency since start:" + System.lineSeparator() +
+                    last.stageLatency().table());
+                System.err.flush();
+            }
             stopped.countDown();
         }, "wodian-shutdown"));
 
         final PrintStream out = System.out;
-        out.println(LISTENING_PREFIX + first.port());
+        out.println(LISTENING_PREFIX + port);
         out.flush();
 
         if (ignoreStdin)
