@@ -390,79 +390,66 @@ final class PaymentRules
 
     void confirm(final long merchantId, final long terminalId, final long paymentId, final ReplySink sink)
     {
-        final int record = findTwoPhase(TEMPLATE_CONFIRM, merchantId, terminalId, paymentId, sink);
-        if (record < 0)
-        {
-            return;
-        }
-        final ResultCode code;
-        switch (PaymentState.get((short)records.state(record)))
-        {
-            case HELD:
-                code = expireIfDue(record) ? ResultCode.HOLD_EXPIRED : ResultCode.OK;
-                if (code == ResultCode.OK)
-                {
-                    ledger.confirmHold(record);
-                }
-                break;
-            case CONFIRMED:
-                code = ResultCode.OK;
-                break;
-            case CANCELLED:
-            case CANCELLED_BEFORE_TRY:
-                code = ResultCode.ALREADY_CANCELLED;
-                break;
-            case EXPIRED:
-                code = ResultCode.HOLD_EXPIRED;
-                break;
-            case REJECTED:
-                code = ResultCode.PAYMENT_WAS_REJECTED;
-                break;
-            default:
-                throw new IllegalStateException("payment record in state " + records.state(record));
-        }
-        final long points = code == ResultCode.OK ? records.get(record, RecordTable.POINTS_EARNED) : 0;
-        replies.payment(code, TEMPLATE_CONFIRM, merchantId, paymentId, records.get(record, RecordTable.AMOUNT_FEN),
-            points, sink);
+        finishTwoPhase(TEMPLATE_CONFIRM, merchantId, terminalId, paymentId, sink);
     }
 
     void cancel(final long merchantId, final long terminalId, final long paymentId, final ReplySink sink)
     {
-        final int record = findTwoPhase(TEMPLATE_CANCEL, merchantId, terminalId, paymentId, sink);
+        finishTwoPhase(TEMPLATE_CANCEL, merchantId, terminalId, paymentId, sink);
+    }
+
+    /** A Confirm or Cancel: the Try record it names, what it does to it, and the reply (points on a confirmation). */
+    private void finishTwoPhase(final int template, final long merchantId, final long terminalId,
+        final long paymentId, final ReplySink sink)
+    {
+        final int record = findTwoPhase(template, merchantId, terminalId, paymentId, sink);
         if (record < 0)
         {
             return;
         }
-        final ResultCode code;
+        final ResultCode code = applyTwoPhase(template, record);
+        final long points = template == TEMPLATE_CONFIRM && code == ResultCode.OK ?
+            records.get(record, RecordTable.POINTS_EARNED) : 0;
+        replies.payment(code, template, merchantId, paymentId, records.get(record, RecordTable.AMOUNT_FEN), points,
+            sink);
+    }
+
+    /**
+     * What a Confirm or Cancel does to a Try record in each state: a live hold is confirmed or cancelled (unless its
+     * ttl has passed: it expires); a repeat of what already happened is OK; the opposite outcome is refused.
+     */
+    private ResultCode applyTwoPhase(final int template, final int record)
+    {
+        final boolean confirm = template == TEMPLATE_CONFIRM;
         switch (PaymentState.get((short)records.state(record)))
         {
             case HELD:
-                code = expireIfDue(record) ? ResultCode.HOLD_EXPIRED : ResultCode.OK;
-                if (code == ResultCode.OK)
+                if (expireIfDue(record))
+                {
+                    return ResultCode.HOLD_EXPIRED;
+                }
+                if (confirm)
+                {
+                    ledger.confirmHold(record);
+                }
+                else
                 {
                     ledger.cancelHold(record);
                 }
-                break;
-            case CANCELLED:
-                code = ResultCode.OK;
-                break;
-            case CANCELLED_BEFORE_TRY:
-                code = ResultCode.OK_EMPTY_ROLLBACK;
-                break;
+                return ResultCode.OK;
             case CONFIRMED:
-                code = ResultCode.ALREADY_CONFIRMED;
-                break;
+                return confirm ? ResultCode.OK : ResultCode.ALREADY_CONFIRMED;
+            case CANCELLED:
+                return confirm ? ResultCode.ALREADY_CANCELLED : ResultCode.OK;
+            case CANCELLED_BEFORE_TRY:
+                return confirm ? ResultCode.ALREADY_CANCELLED : ResultCode.OK_EMPTY_ROLLBACK;
             case EXPIRED:
-                code = ResultCode.HOLD_EXPIRED;
-                break;
+                return ResultCode.HOLD_EXPIRED;
             case REJECTED:
-                code = ResultCode.PAYMENT_WAS_REJECTED;
-                break;
+                return ResultCode.PAYMENT_WAS_REJECTED;
             default:
                 throw new IllegalStateException("payment record in state " + records.state(record));
         }
-        replies.payment(code, TEMPLATE_CANCEL, merchantId, paymentId, records.get(record, RecordTable.AMOUNT_FEN), 0,
-            sink);
     }
 
     private boolean expireIfDue(final int record)

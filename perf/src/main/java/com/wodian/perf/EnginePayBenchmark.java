@@ -1,10 +1,5 @@
 package com.wodian.perf;
 
-import com.wodian.engine.EngineConfig;
-import com.wodian.protocol.CommandEncoder;
-import com.wodian.protocol.sbe.PayEncoder;
-import org.agrona.BufferUtil;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,7 +15,6 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -28,12 +22,7 @@ import java.util.concurrent.TimeUnit;
  * The engine alone (no journal, no network) applying single-phase Pay commands: 1,000,000 consumers, 10,000
  * merchants with two terminals each, consumer and merchant drawn uniformly at random.
  *
- * <p>Commands are encoded in {@code @Setup} into a ring of {@value #RING_SIZE} 64-byte slots (64 MiB, so that the
- * consumers touched per pass are not all cache-resident); the measured method only writes a fresh paymentId into the
- * next slot, so that every payment inserts a new idempotency key and, with {@code keyRetentionMs = 0} and input
- * time advancing, evicts the oldest finished key: the record table is full and churning in steady state, as in
- * production. Wallets are topped up far beyond what a run spends, so every payment succeeds; a warm pass in set-up
- * and every measured iteration check that all replies are OK.
+ * <p>The ring of commands, the full and churning key table and the reply checks: {@link PayRing}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -50,92 +39,43 @@ import java.util.concurrent.TimeUnit;
     "-XX:+AlwaysPreTouch"})
 public class EnginePayBenchmark
 {
-    static final int CONSUMERS = 1_000_000;
-    static final int MERCHANTS = 10_000;
-    static final int TERMINALS_PER_MERCHANT = 2;
-    static final int KEYS_MAX = 2_000_000;
-    static final int RING_SIZE = 1 << 20;
-    static final int SLOT_SHIFT = 6;
-    static final long TOP_UP_FEN = 1_000_000_000L;
-    static final long AMOUNT_FEN_MIN = 100;
-    static final long AMOUNT_FEN_MAX = 20_000;
-    static final long SEED = 0x5EED_0001L;
+    // The workload's shape, named here for the benchmarks built on it (PayRing holds the set-up).
+    static final int CONSUMERS = PayRing.CONSUMERS;
+    static final int MERCHANTS = PayRing.MERCHANTS;
+    static final int TERMINALS_PER_MERCHANT = PayRing.TERMINALS_PER_MERCHANT;
+    static final int KEYS_MAX = PayRing.KEYS_MAX;
+    static final int RING_SIZE = PayRing.RING_SIZE;
+    static final int SLOT_SHIFT = PayRing.SLOT_SHIFT;
+    static final long TOP_UP_FEN = PayRing.TOP_UP_FEN;
+    static final long AMOUNT_FEN_MIN = PayRing.AMOUNT_FEN_MIN;
+    static final long AMOUNT_FEN_MAX = PayRing.AMOUNT_FEN_MAX;
+    static final long SEED = PayRing.SEED;
 
-    private static final int PAYMENT_ID_OFFSET = CommandEncoder.HEADER_LENGTH + PayEncoder.paymentIdEncodingOffset();
-
-    private EngineFixture fixture;
-    private UnsafeBuffer ring;
-    private int payLength;
-    private int cursor;
-    private long nextPaymentId = 1;
-    private ReplyCounter replies;
+    private PayRing payments;
 
     @Setup(Level.Trial)
     public void setUp(final Blackhole blackhole)
     {
-        final EngineConfig config = new EngineConfig()
-            .consumersMax(CONSUMERS)
-            .merchantsMax(MERCHANTS)
-            .terminalsMax(MERCHANTS * TERMINALS_PER_MERCHANT)
-            .keysMax(KEYS_MAX)
-            .keyRetentionMs(0)
-            .amountFenMax(EngineConfig.AMOUNT_FEN_CEILING);
-        fixture = EngineFixture.populate(config, MERCHANTS, TERMINALS_PER_MERCHANT, CONSUMERS, TOP_UP_FEN, SEED);
-        replies = new ReplyCounter(blackhole);
-
-        ring = new UnsafeBuffer(BufferUtil.allocateDirectAligned(RING_SIZE << SLOT_SHIFT, 64));
-        final CommandEncoder encoder = new CommandEncoder();
-        final SplittableRandom random = new SplittableRandom(SEED + 1);
-        for (int slot = 0; slot < RING_SIZE; slot++)
-        {
-            final long merchantId = 1 + random.nextInt(MERCHANTS);
-            final long terminalId = EngineFixture.terminalId(merchantId, random.nextInt(TERMINALS_PER_MERCHANT));
-            final long consumerId = 1 + random.nextInt(CONSUMERS);
-            final long amountFen = random.nextLong(AMOUNT_FEN_MIN, AMOUNT_FEN_MAX + 1);
-            payLength = encoder.pay(ring, slot << SLOT_SHIFT, merchantId, terminalId, 0, consumerId, amountFen);
-        }
-        if (payLength > 1 << SLOT_SHIFT)
-        {
-            throw new IllegalStateException("Pay longer than a ring slot: " + payLength);
-        }
-
-        // Warm pass: two trips round the ring fill the record table (2M keys) so that measurement starts in the
-        // evicting steady state, and prove that the commands measured are successful payments.
-        for (int i = 0; i < 2 * RING_SIZE; i++)
-        {
-            pay();
-        }
-        replies.requireAllOk("EnginePayBenchmark warm pass");
-        System.out.println("EnginePayBenchmark warm pass replies: " + replies.summary() + "; remembered keys " +
-            fixture.engine().rememberedKeyCount());
-        if (fixture.engine().rememberedKeyCount() != KEYS_MAX)
-        {
-            throw new IllegalStateException("record table not full after the warm pass: " +
-                fixture.engine().rememberedKeyCount());
-        }
-        fixture.engine().verifyInvariants();
-        replies.reset();
+        payments = new PayRing("EnginePayBenchmark", PayRing.populate(), new ReplyCounter(blackhole),
+            new SplittableRandom(SEED + 1), PayRing.uniform(MERCHANTS), PayRing.uniform(CONSUMERS));
+        payments.warmUp();
     }
 
     @Benchmark
     public void pay()
     {
-        final int offset = cursor << SLOT_SHIFT;
-        ring.putLong(offset + PAYMENT_ID_OFFSET, nextPaymentId++, ByteOrder.LITTLE_ENDIAN);
-        fixture.apply(ring, offset, payLength, replies);
-        cursor = (cursor + 1) & (RING_SIZE - 1);
+        payments.payNext();
     }
 
     @TearDown(Level.Iteration)
     public void checkIteration()
     {
-        replies.requireAllOk("EnginePayBenchmark iteration");
-        replies.reset();
+        payments.checkIteration();
     }
 
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        fixture.engine().verifyInvariants();
+        payments.fixture.engine().verifyInvariants();
     }
 }
