@@ -6,9 +6,17 @@
  *
  * Build (the codecs: java -Dsbe.target.language=C -Dsbe.output.dir=GEN -jar sbe-tool.jar wodian-schema.xml):
  *   gcc -std=c11 -O2 -Wall -I GEN -o wodian-c-client wodian_client.c sha256.c
+ *   (with TLS: gcc -std=c11 -O2 -Wall -DWODIAN_TLS -I GEN -o wodian-c-client wodian_client.c sha256.c -lssl -lcrypto)
  * Run against a server (its merchant, terminal and consumer registered, the consumer funded):
  *   wodian-c-client HOST PORT MERCHANT_ID TERMINAL_ID TERMINAL_SECRET_HEX CONSUMER_ID CONSUMER_SECRET_HEX PAYMENT_ID
  * Prints one line per reply and exits 0 when every reply is OK, 1 when one is not, 2 for a usage or I/O error.
+ *
+ * TLS (security.md "TLS", protocol.md 1.2), with OpenSSL: build with -DWODIAN_TLS and link -lssl -lcrypto, then set
+ *   WODIAN_TLS_TRUST=ca.pem          the CA certificates to trust (turns TLS on); the server's certificate must name
+ *                                    HOST (a DNS name or an IP address in its subject alternative names)
+ *   WODIAN_TLS_CERT=terminal-51.pem  optional: the terminal's certificate chain (CN=terminal:<id>) and
+ *   WODIAN_TLS_KEY=terminal-51.key   its PEM private key, presented by the terminal's session only (the consumer's
+ *                                    session stands for a phone app, which has no terminal certificate)
  * net/src/test/java/com/wodian/net/conformance/CReferenceClientTest.java builds and runs it in the test suite.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -23,6 +31,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#ifdef WODIAN_TLS
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#endif
 
 #include "sha256.h"
 #include "com_wodian_protocol_sbe/messageHeader.h"
@@ -49,6 +63,9 @@
 struct session
 {
     int fd;
+#ifdef WODIAN_TLS
+    SSL *ssl; /* NULL in clear text */
+#endif
     uint64_t next_correlation_id;
     char message[MESSAGE_MAX];
 };
@@ -89,11 +106,24 @@ static uint64_t get_le(const uint8_t *at, int bytes)
     return value;
 }
 
-static int write_all(int fd, const uint8_t *bytes, size_t length)
+/* One write or read on the session: through TLS when it has it, else on the socket. */
+static ssize_t session_io(struct session *s, uint8_t *bytes, size_t length, int writing)
+{
+#ifdef WODIAN_TLS
+    if (NULL != s->ssl)
+    {
+        const int n = writing ? SSL_write(s->ssl, bytes, (int)length) : SSL_read(s->ssl, bytes, (int)length);
+        return n > 0 ? n : -1;
+    }
+#endif
+    return writing ? write(s->fd, bytes, length) : read(s->fd, bytes, length);
+}
+
+static int write_all(struct session *s, const uint8_t *bytes, size_t length)
 {
     while (length > 0)
     {
-        const ssize_t written = write(fd, bytes, length);
+        const ssize_t written = session_io(s, (uint8_t *)bytes, length, 1);
         if (written <= 0)
         {
             return -1;
@@ -104,11 +134,11 @@ static int write_all(int fd, const uint8_t *bytes, size_t length)
     return 0;
 }
 
-static int read_all(int fd, uint8_t *bytes, size_t length)
+static int read_all(struct session *s, uint8_t *bytes, size_t length)
 {
     while (length > 0)
     {
-        const ssize_t got = read(fd, bytes, length);
+        const ssize_t got = session_io(s, bytes, length, 0);
         if (got <= 0)
         {
             return -1;
@@ -127,14 +157,14 @@ static int send_frame(struct session *s, size_t length, uint64_t *correlation_id
     put_le32(frame, (uint32_t)(8 + length));
     put_le64(frame + 4, *correlation_id);
     memcpy(frame + 12, s->message, length);
-    return write_all(s->fd, frame, 12 + length);
+    return write_all(s, frame, 12 + length);
 }
 
 /* Reads one frame into session.message; checks its length against the protocol's bounds. */
 static int read_frame(struct session *s, struct reply *r)
 {
     uint8_t head[12];
-    if (read_all(s->fd, head, sizeof(head)) < 0)
+    if (read_all(s, head, sizeof(head)) < 0)
     {
         return -1;
     }
@@ -145,7 +175,7 @@ static int read_frame(struct session *s, struct reply *r)
     }
     r->correlation_id = get_le(head + 4, 8);
     r->length = frame_length - 8;
-    if (read_all(s->fd, (uint8_t *)s->message, r->length) < 0)
+    if (read_all(s, (uint8_t *)s->message, r->length) < 0)
     {
         return -1;
     }
@@ -408,6 +438,51 @@ static int parse_secret(const char *hex, uint8_t secret[32])
     return 0;
 }
 
+#ifdef WODIAN_TLS
+/*
+ * TLS 1.2 or 1.3 over the connected socket, the server's certificate checked against WODIAN_TLS_TRUST and HOST; with
+ * present_certificate, WODIAN_TLS_CERT and WODIAN_TLS_KEY are presented when set. Returns 0, or -1 with OpenSSL's
+ * reasons on stderr.
+ */
+static int start_tls(struct session *s, const char *host, int present_certificate)
+{
+    const char *trust = getenv("WODIAN_TLS_TRUST");
+    const char *certificate = getenv("WODIAN_TLS_CERT");
+    const char *key = getenv("WODIAN_TLS_KEY");
+    SSL_CTX *context = SSL_CTX_new(TLS_client_method());
+    int ok = NULL != context && 1 == SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION) &&
+        1 == SSL_CTX_load_verify_locations(context, trust, NULL);
+    if (ok && present_certificate && NULL != certificate && NULL != key)
+    {
+        ok = 1 == SSL_CTX_use_certificate_chain_file(context, certificate) &&
+            1 == SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) && 1 == SSL_CTX_check_private_key(context);
+    }
+    if (ok)
+    {
+        SSL_CTX_set_verify(context, SSL_VERIFY_PEER, NULL);
+        s->ssl = SSL_new(context);
+        ok = NULL != s->ssl && 1 == SSL_set_fd(s->ssl, s->fd);
+    }
+    if (ok)
+    {
+        /* The certificate must name the host dialled: an IP address in its IP SANs, a name in its DNS SANs. */
+        unsigned char address[16];
+        const int is_ip = 1 == inet_pton(AF_INET, host, address) || 1 == inet_pton(AF_INET6, host, address);
+        ok = is_ip ? 1 == X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(s->ssl), host) :
+            1 == SSL_set_tlsext_host_name(s->ssl, host) && 1 == SSL_set1_host(s->ssl, host);
+    }
+    ok = ok && 1 == SSL_connect(s->ssl);
+    SSL_CTX_free(context); /* the session holds its own reference */
+    if (!ok)
+    {
+        fprintf(stderr, "TLS handshake with %s failed\n", host);
+        ERR_print_errors_fp(stderr);
+        return -1;
+    }
+    return 0;
+}
+#endif
+
 static int open_session(struct session *s, const char *host, const char *port, enum SBE(sessionRole) role,
     int64_t principal_id, const uint8_t secret[32])
 {
@@ -418,7 +493,32 @@ static int open_session(struct session *s, const char *host, const char *port, e
         fprintf(stderr, "cannot connect to %s:%s\n", host, port);
         return -1;
     }
+    if (NULL != getenv("WODIAN_TLS_TRUST"))
+    {
+#ifdef WODIAN_TLS
+        if (start_tls(s, host, SBE(sessionRole_TERMINAL) == role) < 0)
+        {
+            return -1;
+        }
+#else
+        fprintf(stderr, "WODIAN_TLS_TRUST is set but this client was built without TLS (-DWODIAN_TLS)\n");
+        return -1;
+#endif
+    }
     return log_on(s, role, principal_id, secret);
+}
+
+static void close_session(struct session *s)
+{
+#ifdef WODIAN_TLS
+    if (NULL != s->ssl)
+    {
+        SSL_shutdown(s->ssl);
+        SSL_free(s->ssl);
+        s->ssl = NULL;
+    }
+#endif
+    close(s->fd);
 }
 
 int main(int argc, char **argv)
@@ -444,7 +544,7 @@ int main(int argc, char **argv)
     failures += 0 != payment_try(&pos, merchant, terminal, payment + 2, consumer, 700, 60000);
     failures += 0 != payment_cancel(&pos, merchant, terminal, payment + 2);
     failures += 0 != refund(&pos, merchant, terminal, payment, payment, 500);
-    close(pos.fd);
+    close_session(&pos);
 
     /* A terminal may not read balances (security.md): the consumer's own session asks. */
     if (open_session(&app, argv[1], argv[2], SBE(sessionRole_CONSUMER), consumer, consumer_secret) < 0)
@@ -452,6 +552,6 @@ int main(int argc, char **argv)
         return 2;
     }
     failures += 0 != balance(&app, consumer);
-    close(app.fd);
+    close_session(&app);
     return 0 == failures ? 0 : 1;
 }
