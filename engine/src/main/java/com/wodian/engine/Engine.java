@@ -24,7 +24,7 @@ public final class Engine
 {
     /** First value of every engine snapshot stream ("WODIANSN"), then {@link #SNAPSHOT_FORMAT_VERSION}. */
     public static final long SNAPSHOT_MAGIC = 0x574F4449414E534EL;
-    public static final long SNAPSHOT_FORMAT_VERSION = 6;
+    public static final long SNAPSHOT_FORMAT_VERSION = 7;
 
     private final EngineConfig config;
     private final CommandContext context = new CommandContext();

@@ -2,7 +2,7 @@ package com.wodian.engine;
 
 /**
  * Every idempotency key the engine remembers (payments, refunds, top-ups, withdrawals) and the record of what the
- * key decided. Records live in a pool of 20-long rows; an open-addressing index (linear probing, backward-shift
+ * key decided. Records live in a pool of 16-long rows (two cache lines); an open-addressing index (linear probing, backward-shift
  * deletion, load factor at most 0.5) maps {@code (namespace, keyA, keyB)} to a row. The pool and the index start small
  * and grow together with the records handed out, up to {@code keysMax} ({@link Growth}).
  *
@@ -21,8 +21,7 @@ final class RecordTable implements ExpiryQueue.Order
     static final int NAMESPACE_ADJUSTMENT = 6;
     static final int NAMESPACE_DISTRIBUTION = 7;
 
-    // Row layout (longs).
-    static final int STRIDE = 20;
+    // Fields, by name: what a record holds. Where each sits in the 16-long row is below (get and set map them).
     static final int KEY_A = 0;                    // merchantId, or 0 for top-ups
     static final int KEY_B = 1;                    // paymentId, refundId, externalRef or withdrawalId
     static final int META = 2;                     // namespace:8 | state:8 | kind (template id):16 | firstCode:16
@@ -52,6 +51,19 @@ final class RecordTable implements ExpiryQueue.Order
     static final int CONSUMPTION_BASIS_FEN = 18;
     /** Distributions: recipients paid so far. */
     static final int RECIPIENTS_PAID = 19;
+    /** Fields by name (the state hash folds them in this order). */
+    static final int FIELDS = 20;
+
+    // The row: 16 longs (128 bytes, two cache lines; rows start on a line after PAD longs). The two party indexes
+    // share a long, the alliance merchant index shares one with the voucher value (or, in a distribution, the
+    // recipients paid: distributions use no voucher), and a distribution's consumption basis sits where a payment
+    // keeps its voucher id. Amounts that share a long are below AMOUNT_FEN_CEILING (2^30).
+    static final int STRIDE = 16;
+    static final int PAD = 6;
+    private static final int ROW_PARTIES = 3;                  // consumer index low 32 | merchant index high 32
+    private static final int ROW_ALLIANCE_AND_VOUCHER_FEN = 11; // alliance index low 32 | voucher fen / recipients
+    private static final int ROW_VOUCHER_OR_BASIS = 15;
+    private static final long LOW_32 = 0xFFFF_FFFFL;
 
     private long[] rows;
     // Each slot: hash32 << 32 | (record index + 1); 0 is empty. Keeping the hash in the slot lets a probe skip
@@ -79,7 +91,7 @@ final class RecordTable implements ExpiryQueue.Order
         this.capacity = capacity;
         this.retentionMs = retentionMs;
         final int rowsAtStart = Growth.initialRows(capacity);
-        this.rows = new long[rowsAtStart * STRIDE];
+        this.rows = new long[PAD + rowsAtStart * STRIDE];
         this.index = new long[indexLengthFor(rowsAtStart)];
         this.indexMask = index.length - 1;
         this.freeRecords = new int[0];
@@ -115,7 +127,7 @@ final class RecordTable implements ExpiryQueue.Order
             if ((int)(entry >>> 32) == hash)
             {
                 final int record = (int)entry - 1;
-                final int base = record * STRIDE;
+                final int base = PAD + record * STRIDE;
                 if (rows[base + KEY_B] == keyB && rows[base + KEY_A] == keyA && namespace(record) == namespace)
                 {
                     return record;
@@ -138,7 +150,7 @@ final class RecordTable implements ExpiryQueue.Order
             return -1;
         }
         final int record = freeCount > 0 ? freeRecords[--freeCount] : newRecord();
-        final int base = record * STRIDE;
+        final int base = PAD + record * STRIDE;
         for (int i = 0; i < STRIDE; i++)
         {
             rows[base + i] = 0;
@@ -146,10 +158,10 @@ final class RecordTable implements ExpiryQueue.Order
         rows[base + KEY_A] = keyA;
         rows[base + KEY_B] = keyB;
         rows[base + META] = namespace;
-        rows[base + CONSUMER_INDEX] = -1;
-        rows[base + MERCHANT_INDEX] = -1;
-        rows[base + ALLIANCE_MERCHANT_INDEX] = -1;
-        rows[base + FINISHED_AT_MS] = -1;
+        set(record, CONSUMER_INDEX, -1);
+        set(record, MERCHANT_INDEX, -1);
+        set(record, ALLIANCE_MERCHANT_INDEX, -1);
+        set(record, FINISHED_AT_MS, -1);
 
         final int hash = hashOf(namespace, keyA, keyB);
         int slot = hash & indexMask;
@@ -165,10 +177,10 @@ final class RecordTable implements ExpiryQueue.Order
     private int newRecord()
     {
         final int record = highWater++;
-        if (highWater * STRIDE > rows.length)
+        if (PAD + highWater * STRIDE > rows.length)
         {
-            rows = Growth.ensureRows(rows, highWater, STRIDE, capacity);
-            final int indexLength = indexLengthFor(rows.length / STRIDE);
+            rows = Growth.ensureRows(rows, PAD, highWater, STRIDE, capacity);
+            final int indexLength = indexLengthFor((rows.length - PAD) / STRIDE);
             if (indexLength > index.length)
             {
                 rehash(indexLength);
@@ -233,13 +245,19 @@ final class RecordTable implements ExpiryQueue.Order
     }
 
     /**
-     * Loads the home index slot of a key and the meta line of the record it points to, changing nothing; returns a
-     * value folded from the loads. Used by the batch prefetch pass before a batch is applied.
+     * Loads the home index slot of a key and both lines of the record it points to, changing nothing; returns a value
+     * folded from the loads. Used by the batch prefetch pass before a batch is applied.
      */
     long prefetch(final int namespace, final long keyA, final long keyB)
     {
         final long entry = index[hashOf(namespace, keyA, keyB) & indexMask];
-        return entry == 0 ? 0 : entry ^ rows[((int)entry - 1) * STRIDE + META];
+        return entry == 0 ? 0 : entry ^ bothLines((int)entry - 1);
+    }
+
+    private long bothLines(final int record)
+    {
+        final int base = PAD + record * STRIDE;
+        return rows[base + META] ^ rows[base + STRIDE - 1];
     }
 
     /**
@@ -254,18 +272,18 @@ final class RecordTable implements ExpiryQueue.Order
         }
         final int position = (fifoHead + ahead) & fifoMask;
         final int record = finishedFifo[position];
-        return index[finishedFifoHash[position] & indexMask] ^ rows[record * STRIDE + META];
+        return index[finishedFifoHash[position] & indexMask] ^ bothLines(record);
     }
 
     /** Marks a record final: it becomes eligible to be forgotten after the retention period. */
     void finish(final int record, final long nowMs)
     {
-        final int base = record * STRIDE;
-        if (rows[base + FINISHED_AT_MS] >= 0)
+        final int base = PAD + record * STRIDE;
+        if (get(record, FINISHED_AT_MS) >= 0)
         {
             throw new IllegalStateException("record finished twice: " + record);
         }
-        rows[base + FINISHED_AT_MS] = nowMs;
+        set(record, FINISHED_AT_MS, nowMs);
         if (fifoSize == finishedFifo.length)
         {
             growFifo();
@@ -330,45 +348,93 @@ final class RecordTable implements ExpiryQueue.Order
         return (int)StateHash.fmix(keyA * 0x9E3779B97F4A7C15L ^ keyB ^ ((long)namespace << 59));
     }
 
+    /** A field by name (the field is a constant at every call site, so the JIT folds the mapping away). */
     long get(final int record, final int field)
     {
-        return rows[record * STRIDE + field];
+        final int base = PAD + record * STRIDE;
+        return switch (field)
+        {
+            case CONSUMER_INDEX -> (int)rows[base + ROW_PARTIES];
+            case MERCHANT_INDEX -> (int)(rows[base + ROW_PARTIES] >> 32);
+            case ALLIANCE_MERCHANT_INDEX -> (int)rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN];
+            case VOUCHER_FEN, RECIPIENTS_PAID -> rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN] >>> 32;
+            case VOUCHER_ID, CONSUMPTION_BASIS_FEN -> rows[base + ROW_VOUCHER_OR_BASIS];
+            default -> rows[base + rowPosition(field)];
+        };
     }
 
     void set(final int record, final int field, final long value)
     {
-        rows[record * STRIDE + field] = value;
+        final int base = PAD + record * STRIDE;
+        switch (field)
+        {
+            case CONSUMER_INDEX -> rows[base + ROW_PARTIES] = (rows[base + ROW_PARTIES] & ~LOW_32) | (value & LOW_32);
+            case MERCHANT_INDEX -> rows[base + ROW_PARTIES] = (rows[base + ROW_PARTIES] & LOW_32) | (value << 32);
+            case ALLIANCE_MERCHANT_INDEX -> rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN] =
+                (rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN] & ~LOW_32) | (value & LOW_32);
+            case VOUCHER_FEN, RECIPIENTS_PAID -> rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN] =
+                (rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN] & LOW_32) | (value << 32);
+            case VOUCHER_ID, CONSUMPTION_BASIS_FEN -> rows[base + ROW_VOUCHER_OR_BASIS] = value;
+            default -> rows[base + rowPosition(field)] = value;
+        }
+    }
+
+    /** Where a field with a long of its own sits in the row. */
+    private static int rowPosition(final int field)
+    {
+        return switch (field)
+        {
+            case KEY_A, KEY_B, META -> field;
+            case AMOUNT_FEN, REFUNDED_FEN, TERMINAL_ID, TTL_MS, EXPIRES_AT_MS, FINISHED_AT_MS, POINTS_EARNED -> field - 1;
+            case POOL_FEN, ALLIANCE_FEN, FEE_FEN -> field - 1;
+            default -> throw new IllegalArgumentException("record field " + field);
+        };
+    }
+
+    /**
+     * A field as the 20-long rows of snapshot format 4 held it, for the state hash: the fields that share a long by
+     * kind of record read as 0 where that kind does not use them.
+     */
+    private long fieldForHash(final int record, final int field)
+    {
+        final boolean distribution = namespace(record) == NAMESPACE_DISTRIBUTION;
+        return switch (field)
+        {
+            case VOUCHER_ID, VOUCHER_FEN -> distribution ? 0 : get(record, field);
+            case CONSUMPTION_BASIS_FEN, RECIPIENTS_PAID -> distribution ? get(record, field) : 0;
+            default -> get(record, field);
+        };
     }
 
     int namespace(final int record)
     {
-        return (int)(rows[record * STRIDE + META] & 0xFF);
+        return (int)(rows[PAD + record * STRIDE + META] & 0xFF);
     }
 
     int state(final int record)
     {
-        return (int)((rows[record * STRIDE + META] >>> 8) & 0xFF);
+        return (int)((rows[PAD + record * STRIDE + META] >>> 8) & 0xFF);
     }
 
     int kind(final int record)
     {
-        return (int)((rows[record * STRIDE + META] >>> 16) & 0xFFFF);
+        return (int)((rows[PAD + record * STRIDE + META] >>> 16) & 0xFFFF);
     }
 
     int firstCode(final int record)
     {
-        return (int)((rows[record * STRIDE + META] >>> 32) & 0xFFFF);
+        return (int)((rows[PAD + record * STRIDE + META] >>> 32) & 0xFFFF);
     }
 
     void setState(final int record, final int state)
     {
-        final int at = record * STRIDE + META;
+        final int at = PAD + record * STRIDE + META;
         rows[at] = (rows[at] & ~0xFF00L) | ((long)state << 8);
     }
 
     void setKindAndFirstCode(final int record, final int kind, final int firstCode)
     {
-        final int at = record * STRIDE + META;
+        final int at = PAD + record * STRIDE + META;
         rows[at] = (rows[at] & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32);
     }
 
@@ -385,7 +451,7 @@ final class RecordTable implements ExpiryQueue.Order
             final int record = (int)entry - 1;
             if (entry != 0 && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
             {
-                sum += rows[record * STRIDE + AMOUNT_FEN] - rows[record * STRIDE + VOUCHER_FEN];
+                sum += get(record, AMOUNT_FEN) - get(record, VOUCHER_FEN);
                 count++;
             }
         }
@@ -399,7 +465,7 @@ final class RecordTable implements ExpiryQueue.Order
         writer.writeLong(highWater);
         writer.writeLong(index.length);
         writer.writeLong(fifoSize);
-        writer.writeLongs(rows, highWater * STRIDE);
+        writer.writeLongs(rows, PAD + highWater * STRIDE);
         writer.writeLongs(index, index.length);
         writer.writeInts(freeRecords, freeCount);
         rotateFifoToStart();
@@ -450,7 +516,7 @@ final class RecordTable implements ExpiryQueue.Order
             throw new IllegalStateException("snapshot record table shape " + highWater + "/" + indexLength + "/" +
                 fifoSize + " does not fit the limit " + capacity);
         }
-        rows = Growth.ensureRows(rows, highWater, STRIDE, capacity);
+        rows = Growth.ensureRows(rows, PAD, highWater, STRIDE, capacity);
         index = new long[indexLength];
         indexMask = indexLength - 1;
         reader.readLongs(rows);
@@ -501,11 +567,11 @@ final class RecordTable implements ExpiryQueue.Order
             final long entry = index[slot];
             if (entry != 0)
             {
-                final int base = ((int)entry - 1) * STRIDE;
+                final int record = (int)entry - 1;
                 long rowHash = 17;
-                for (int i = 0; i < STRIDE; i++)
+                for (int field = 0; field < FIELDS; field++)
                 {
-                    rowHash = StateHash.fold(rowHash, rows[base + i]);
+                    rowHash = StateHash.fold(rowHash, fieldForHash(record, field));
                 }
                 sum += rowHash;
             }
