@@ -114,8 +114,8 @@ final class RiskSettingsRules
         final int stagedBefore = decoder.firstTree();
         for (final SetRiskModelDecoder.TreesDecoder tree : decoder.trees())
         {
-            if (!RiskModels.validFeature(tree.feature0()) || !RiskModels.validFeature(tree.feature1()) ||
-                !RiskModels.validFeature(tree.feature2()))
+            if (!RiskModels.validTree(tree.feature0(), tree.feature1(), tree.feature2(), tree.leaf0(), tree.leaf1(),
+                tree.leaf2(), tree.leaf3()))
             {
                 risk.models.unstage(stagedBefore);
                 return ResultCode.RISK_MODEL_INVALID;

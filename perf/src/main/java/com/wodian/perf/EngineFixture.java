@@ -125,11 +125,20 @@ public final class EngineFixture
         return sequence;
     }
 
+    /** Input time added to every later command's: a benchmark whose accounts should not all be brand new. */
+    private long skippedMs;
+
+    /** Moves input time {@code ms} ahead for every later command (risk profiles then see accounts of that age). */
+    public void skipAhead(final long ms)
+    {
+        skippedMs += ms;
+    }
+
     /** Applies the next command with the next sequence and its input time. */
     public void apply(final DirectBuffer buffer, final int offset, final int length, final ReplySink sink)
     {
         final long next = ++sequence;
-        engine.onCommand(next, timestampMs(next), buffer, offset, length, sink);
+        engine.onCommand(next, timestampMs(next) + skippedMs, buffer, offset, length, sink);
     }
 
     private void applyRequiringOk(final DirectBuffer buffer, final int offset, final int length)

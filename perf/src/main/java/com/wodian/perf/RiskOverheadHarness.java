@@ -8,7 +8,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * two JMH forks minutes apart can exceed the difference measured; alternating in one process shows the ratio
  * rules-on / rules-off with the drift mostly cancelled.
  *
- * <p>Run: {@code java -Xms8g -Xmx8g -cp tools/target/wodian.jar com.wodian.perf.RiskOverheadHarness [rounds]}.
+ * <p>Run: {@code java -Xms8g -Xmx8g -cp tools/target/wodian.jar com.wodian.perf.RiskOverheadHarness [rounds]
+ * [variant...]}: each variant ({@link EngineRiskPayBenchmark#rules}: on, worst, model, trained, trained:N for the
+ * first N trees, trained=FILE for a model file) is timed right after rules off in every round.
  */
 public final class RiskOverheadHarness
 {
@@ -25,28 +27,53 @@ public final class RiskOverheadHarness
         final EngineRiskPayBenchmark off = new EngineRiskPayBenchmark();
         off.rules = "off";
         off.setUp(blackhole);
-        final EngineRiskPayBenchmark on = new EngineRiskPayBenchmark();
-        on.rules = args.length > 1 ? args[1] : "on";
-        on.setUp(blackhole);
-        final double[] ratios = new double[rounds];
+        final int variants = Math.max(1, args.length - 1);
+        final EngineRiskPayBenchmark[] on = new EngineRiskPayBenchmark[variants];
+        for (int v = 0; v < variants; v++)
+        {
+            on[v] = new EngineRiskPayBenchmark();
+            on[v].rules = args.length > 1 + v ? args[1 + v] : "on";
+            on[v].setUp(blackhole);
+        }
+        final double[][] ratios = new double[variants][rounds];
+        final double[][] cpuRatios = new double[variants][rounds];
+        final long[] cpuNs = new long[1];
         for (int round = 0; round < rounds; round++)
         {
-            final long offNs = time(off, paymentsPerRound);
-            final long onNs = time(on, paymentsPerRound);
+            final long offNs = time(off, paymentsPerRound, cpuNs);
+            final long offCpuNs = cpuNs[0];
             off.checkIteration();
-            on.checkIteration();
-            ratios[round] = (double)offNs / onNs;
-            System.out.printf("round %2d: off %,.0f payments/s, %s %,.0f payments/s, ratio %.2f%n", round,
-                paymentsPerRound * 1e9 / offNs, on.rules, paymentsPerRound * 1e9 / onNs, ratios[round]);
+            final StringBuilder line = new StringBuilder(String.format("round %2d: off %,.0f payments/s (CPU %,.0f)",
+                round, paymentsPerRound * 1e9 / offNs, paymentsPerRound * 1e9 / offCpuNs));
+            for (int v = 0; v < variants; v++)
+            {
+                final long onNs = time(on[v], paymentsPerRound, cpuNs);
+                on[v].checkIteration();
+                ratios[v][round] = (double)offNs / onNs;
+                cpuRatios[v][round] = (double)offCpuNs / cpuNs[0];
+                line.append(String.format(", %s %,.0f payments/s, ratio %.2f (CPU time %.2f)", on[v].rules,
+                    paymentsPerRound * 1e9 / onNs, ratios[v][round], cpuRatios[v][round]));
+            }
+            System.out.println(line);
         }
         // Allocation on the engine thread (this thread) over one more round of each, after the warm rounds.
-        final long offBytes = allocatedBytes(off, paymentsPerRound);
-        final long onBytes = allocatedBytes(on, paymentsPerRound);
-        System.out.printf("allocated on this thread: off %.4f B/payment, %s %.4f B/payment (%d payments each)%n",
-            (double)offBytes / paymentsPerRound, on.rules, (double)onBytes / paymentsPerRound, paymentsPerRound);
-        java.util.Arrays.sort(ratios);
-        System.out.printf("ratio %s/off: median %.2f, min %.2f, max %.2f over %d rounds%n", on.rules,
-            ratios[rounds / 2], ratios[0], ratios[rounds - 1], rounds);
+        System.out.printf("allocated on this thread: off %.4f B/payment%n",
+            (double)allocatedBytes(off, paymentsPerRound) / paymentsPerRound);
+        for (int v = 0; v < variants; v++)
+        {
+            System.out.printf("allocated on this thread: %s %.4f B/payment (%d payments)%n", on[v].rules,
+                (double)allocatedBytes(on[v], paymentsPerRound) / paymentsPerRound, paymentsPerRound);
+        }
+        for (int v = 0; v < variants; v++)
+        {
+            java.util.Arrays.sort(ratios[v]);
+            System.out.printf("ratio %s/off: median %.2f, min %.2f, max %.2f over %d rounds%n", on[v].rules,
+                ratios[v][rounds / 2], ratios[v][0], ratios[v][rounds - 1], rounds);
+            java.util.Arrays.sort(cpuRatios[v]);
+            System.out.printf("  by the engine thread's CPU time (time off the CPU on a shared machine excluded): " +
+                "median %.2f, min %.2f, max %.2f%n", cpuRatios[v][rounds / 2], cpuRatios[v][0],
+                cpuRatios[v][rounds - 1]);
+        }
     }
 
     private static long allocatedBytes(final EngineRiskPayBenchmark benchmark, final int payments)
@@ -54,17 +81,25 @@ public final class RiskOverheadHarness
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
         final long before = threads.getCurrentThreadAllocatedBytes();
-        time(benchmark, payments);
+        for (int i = 0; i < payments; i++)
+        {
+            benchmark.pay();
+        }
         return threads.getCurrentThreadAllocatedBytes() - before;
     }
 
-    private static long time(final EngineRiskPayBenchmark benchmark, final int payments)
+    /** Wall-clock nanoseconds of {@code payments} payments; this thread's CPU nanoseconds in {@code cpuNs[0]}. */
+    private static long time(final EngineRiskPayBenchmark benchmark, final int payments, final long[] cpuNs)
     {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final long cpuStart = threads.getCurrentThreadCpuTime();
         final long start = System.nanoTime();
         for (int i = 0; i < payments; i++)
         {
             benchmark.pay();
         }
-        return System.nanoTime() - start;
+        final long wallNs = System.nanoTime() - start;
+        cpuNs[0] = threads.getCurrentThreadCpuTime() - cpuStart;
+        return wallNs;
     }
 }

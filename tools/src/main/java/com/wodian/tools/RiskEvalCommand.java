@@ -71,7 +71,9 @@ public final class RiskEvalCommand implements Callable<Integer>
                 System.out.printf("world %s seed %d%s, rules %s, model %s%n", world, s, heldOut ? " (held-out range)" :
                     "", rulesMode, loaded == null ? "none" : model + " (version " + loaded.version + ", decline at " +
                     loaded.declineScore + ")");
-                new Scorecard(labelled.kindNames(), run.decisions, run.declined, run.groups).print(System.out);
+                new Scorecard(labelled.kindNames(), run.decisions, run.declined, run.groups)
+                    .withLookAlikes(labelled.lookAlikeNames(), run.decisions, run.declined, run.lookAlikes)
+                    .print(System.out);
                 System.out.printf("state hash %016x%n%n", run.stateHash());
             }
             return WodianMain.EXIT_OK;

@@ -66,7 +66,9 @@ public final class RiskTrainCommand implements Callable<Integer>
         "are filled, and train the model written on that second pass")
     boolean twoPass;
 
-    @Option(names = "--version", defaultValue = "1", description = "model version (> 0), echoed in risk events")
+    @Option(names = "--version", description = "model version (> 0), echoed in risk events; default 1, or with " +
+        "--model that model's version")
+    Long versionOption;
     long version;
 
     @Option(names = "--held-out", description = "riskworld: the tuning seeds' worlds from the held-out range " +
@@ -82,6 +84,19 @@ public final class RiskTrainCommand implements Callable<Integer>
     @Option(names = "--first-trees", defaultValue = "120", description = "--two-pass: trees of the first model " +
         "(the rest of --trees continue from it on the second pass)")
     int firstTrees;
+
+    @Option(names = "--model", description = "start from this model file instead of training one (with " +
+        "--exit-trees: add its early exit, picked on the tuning seeds run with it enforced)")
+    Path baseModel;
+
+    @Option(names = "--exit-trees", defaultValue = "0", description = "early exit after this many trees (0: none): " +
+        "payments whose partial score is below the lowest a flagged or declined tuning decision reached, less " +
+        "--exit-margin, stop there")
+    int exitTrees;
+
+    @Option(names = "--exit-margin", defaultValue = "1000", description = "--exit-trees: margin below the lowest " +
+        "partial score of a hit (milli-logits)")
+    long exitMargin;
 
     private TreeModel trainAndTune(final RiskDataset train, final RiskDataset tuneData, final long modelVersion,
         final int treeCount, final boolean byTrade)
@@ -113,6 +128,7 @@ public final class RiskTrainCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        version = versionOption == null ? 1 : versionOption;
         if (trees < 1 || trees > (perTrade ? 241 : 256) || version <= 0 || carefulWeight <= 0 ||
             legitPerAbusive < 1 || (twoPass && (firstTrees < 1 || firstTrees >= trees - 1)))
         {
@@ -120,7 +136,16 @@ public final class RiskTrainCommand implements Callable<Integer>
                 "--careful-weight > 0, --legit-per-abusive >= 1, --two-pass: 1 <= --first-trees < --trees - 1");
             return WodianMain.EXIT_USAGE;
         }
+        if (exitTrees < 0 || exitMargin < 0)
+        {
+            System.err.println("risk-train: --exit-trees >= 0, --exit-margin >= 0");
+            return WodianMain.EXIT_USAGE;
+        }
         final LongFunction<LabelledWorld> worlds = Worlds.byName(world, false, consumers, days);
+        if (baseModel != null)
+        {
+            return addExit(TreeModel.read(baseModel), worlds);
+        }
         final LongFunction<LabelledWorld> tuneWorlds = tuneHeldOut ? Worlds.byName(world, true, consumers, days) :
             worlds;
         final String name = world + "-" + consumers + "-" + days;
@@ -149,10 +174,34 @@ public final class RiskTrainCommand implements Callable<Integer>
         {
             model = trainAndTune(train, tune, version, trees, perTrade);
         }
+        if (exitTrees > 0)
+        {
+            return addExit(model, worlds);
+        }
         System.out.println("on the tuning seeds, scored offline (group figures not meaningful here):");
         ModelTraining.report(model, tune, worlds.apply(tuneSeeds[0]).kindNames(), System.out);
         model.write(out);
         System.out.printf("declineScore %d, flagScore %d; written to %s%n", model.declineScore, model.flagScore, out);
+        return WodianMain.EXIT_OK;
+    }
+
+    /** Runs the tuning seeds with {@code model} enforced, adds its early exit (--exit-trees) and writes it. */
+    private Integer addExit(final TreeModel model, final LongFunction<LabelledWorld> worlds) throws Exception
+    {
+        TreeModel written = versionOption == null ? model : model.withVersion(version);
+        if (exitTrees > 0)
+        {
+            final LongFunction<LabelledWorld> tuneWorlds = tuneHeldOut ? Worlds.byName(world, true, consumers, days) :
+                worlds;
+            final String tag = "-m" + Integer.toHexString(java.util.Arrays.hashCode(model.leaves));
+            final String tuneName = world + "-" + consumers + "-" + days + (tuneHeldOut ? "-held-out" : "-training");
+            final RiskDataset enforced = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName + tag, model,
+                System.out);
+            written = com.wodian.perf.riskmodel.ModelExit.add(written, enforced, exitTrees, exitMargin, System.out);
+        }
+        written.write(out);
+        System.out.printf("declineScore %d, flagScore %d; written to %s%n", written.declineScore, written.flagScore,
+            out);
         return WodianMain.EXIT_OK;
     }
 }

@@ -58,4 +58,27 @@ class RiskTrainCommandTest
             "--seeds", "3", "--model", model.toString());
         assertEquals(0, eval.exitCode(), eval.out());
     }
+
+    /** An early exit added to a trained model: the marker tree where asked, the version given, still loadable. */
+    @Test
+    void earlyExitIsAddedToAModel() throws Exception
+    {
+        final Path model = dir.resolve("model3.txt");
+        assertEquals(0, CliTest.wodian("risk-train", "--world", "workload", "--consumers", "1000", "--train-seeds",
+            "1", "--tune-seeds", "2", "--trees", "12", "--out", model.toString()).exitCode());
+        final Path withExit = dir.resolve("exit.txt");
+        final CliTest.Run exit = CliTest.wodian("risk-train", "--world", "workload", "--consumers", "1000",
+            "--train-seeds", "1", "--tune-seeds", "2", "--model", model.toString(), "--exit-trees", "4",
+            "--exit-margin", "0", "--version", "9", "--out", withExit.toString());
+        assertEquals(0, exit.exitCode(), exit.out());
+        assertTrue(exit.out().contains("early exit after 4 trees"), exit.out());
+        final String[] lines = Files.readString(withExit).split("\n");
+        assertEquals("version 9", lines[1]);
+        assertEquals(13, java.util.Arrays.stream(lines).filter(line -> line.startsWith("tree ")).count());
+        assertTrue(lines[4 + 4].startsWith("tree 255 "), "the exit marker after 4 trees: " + lines[4 + 4]);
+        final CliTest.Run eval = CliTest.wodian("risk-eval", "--world", "workload", "--consumers", "1000",
+            "--seeds", "3", "--model", withExit.toString());
+        assertEquals(0, eval.exitCode(), eval.out());
+        assertTrue(eval.out().contains("version 9"), eval.out());
+    }
 }

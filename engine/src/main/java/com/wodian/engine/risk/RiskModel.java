@@ -13,12 +13,20 @@ import com.wodian.engine.StateHash;
  *
  * <p>A model is loaded in steps (BEGIN, TREES..., COMMIT) into a staging area, so a half-loaded model never scores:
  * COMMIT swaps the staged trees in only when all of them arrived in order.
+ *
+ * <p><b>Early exit.</b> A tree whose node 0 names {@link #EXIT_MARKER} instead of a feature (its leaves 0) is an exit
+ * point: when the sum of the trees before it is below its threshold0, the trees after it are not walked and the score
+ * is that sum. The trainer puts one after a few dozen trees, with a threshold well below any score that could still be
+ * flagged, so most payments pay for those trees only; the marker is part of the journaled model, so replay and
+ * standbys stop at the same payments.
  */
 public final class RiskModel
 {
     public static final int TREES_MAX = 256;
     static final int TREES_PER_MESSAGE_MAX = 4;
     public static final int NO_REASON = 255;
+    /** Node 0's feature id of an exit marker tree (see the class comment): no feature has this id. */
+    public static final int EXIT_MARKER = 255;
 
     // Per tree: features and thresholds of nodes 0, 1 (left of 0), 2 (right of 0); leaves LL, LR, RL, RR.
     private final int[] features = new int[TREES_MAX * 3];
@@ -40,6 +48,13 @@ public final class RiskModel
      */
     private int groupStart;
     private int individualScore;
+    /**
+     * The exit marker tree's index ({@link #treeCount} when none) and its threshold: below it after the trees before
+     * the marker, scoring stops. Derived from the trees on COMMIT and snapshot load; the marker is among the individual
+     * trees (COMMIT refuses one after the first group tree, or two).
+     */
+    private int exitTree;
+    private long exitScore;
 
     boolean loaded()
     {
@@ -86,6 +101,7 @@ public final class RiskModel
         version = 0;
         treeCount = 0;
         groupStart = 0;
+        exitTree = 0;
         declineScore = 0;
         flagScore = 0;
         scored = 0;
@@ -142,7 +158,7 @@ public final class RiskModel
         System.arraycopy(staged.leaves, 0, leaves, 0, staged.stagedTrees * 4);
         version = staged.version;
         treeCount = staged.stagedTrees;
-        groupStart = firstGroupTree();
+        deriveStages();
         declineScore = staged.declineScore;
         flagScore = staged.flagScore;
         scored = 0;
@@ -173,12 +189,57 @@ public final class RiskModel
         return 1 - (int)((difference ^ ((x ^ threshold) & (difference ^ x))) >>> 63);
     }
 
+    /**
+     * The trees as the walk reads them, one 64-byte line per tree (built from the arrays above on COMMIT and snapshot
+     * load; the arrays stay the model's state for the snapshot and the hash): thresholds of nodes 0, 1, 2; the three
+     * feature ids in bytes 0, 1, 2; leaves LL | LR << 32 and RL | RR << 32. One tree's walk then touches one line and
+     * picks the child's threshold, feature and leaf pair by index arithmetic instead of three separate arrays.
+     */
+    private final long[] packed = new long[TREES_MAX * PACKED_STRIDE];
+    private static final int PACKED_STRIDE = 8;
+
+    private void pack()
+    {
+        for (int tree = 0; tree < treeCount; tree++)
+        {
+            final int at = tree * PACKED_STRIDE;
+            packed[at] = thresholds[tree * 3];
+            packed[at + 1] = thresholds[tree * 3 + 1];
+            packed[at + 2] = thresholds[tree * 3 + 2];
+            packed[at + 3] = (features[tree * 3] & 0xFF) | (features[tree * 3 + 1] & 0xFF) << 8 |
+                (features[tree * 3 + 2] & 0xFF) << 16;
+            packed[at + 4] = (leaves[tree * 4] & 0xFFFF_FFFFL) | (long)leaves[tree * 4 + 1] << 32;
+            packed[at + 5] = (leaves[tree * 4 + 2] & 0xFFFF_FFFFL) | (long)leaves[tree * 4 + 3] << 32;
+        }
+    }
+
+    /** The leaf value one tree adds for {@code x}: two node tests and no branch on their outcomes. */
+    private long walk(final int tree, final long[] x)
+    {
+        final int at = tree * PACKED_STRIDE;
+        final int nodeFeatures = (int)packed[at + 3];
+        final int right = atOrAbove(x[nodeFeatures & 0xFF], packed[at]);
+        final int childFeature = (nodeFeatures >>> (8 + (right << 3))) & 0xFF;
+        final int childRight = atOrAbove(x[childFeature], packed[at + 1 + right]);
+        return (int)(packed[at + 4 + right] >> (childRight << 5));
+    }
+
     private int leaf(final int tree, final long[] x)
     {
         final int node = tree * 3;
         final int right = atOrAbove(x[features[node]], thresholds[node]);
         final int child = node + 1 + right;
         return tree * 4 + right * 2 + atOrAbove(x[features[child]], thresholds[child]);
+    }
+
+    private long sum(final int fromTree, final int toTree, final long[] x)
+    {
+        long sum = 0;
+        for (int tree = fromTree; tree < toTree; tree++)
+        {
+            sum += walk(tree, x);
+        }
+        return sum;
     }
 
     /** Does any node of the loaded trees test {@code feature}? */
@@ -194,11 +255,32 @@ public final class RiskModel
         return false;
     }
 
-    private int firstGroupTree()
+    private static boolean isExitMarker(final int[] features, final int tree)
+    {
+        return features[tree * 3] == EXIT_MARKER;
+    }
+
+    private void deriveStages()
+    {
+        pack();
+        groupStart = firstGroupTree(features, treeCount);
+        exitTree = treeCount;
+        for (int tree = 0; tree < treeCount; tree++)
+        {
+            if (isExitMarker(features, tree))
+            {
+                exitTree = tree;
+                break;
+            }
+        }
+        exitScore = exitTree < treeCount ? thresholds[exitTree * 3] : 0;
+    }
+
+    private static int firstGroupTree(final int[] features, final int treeCount)
     {
         for (int tree = 0; tree < treeCount; tree++)
         {
-            for (int node = tree * 3; node < tree * 3 + 3; node++)
+            for (int node = tree * 3; node < tree * 3 + 3 && !isExitMarker(features, tree); node++)
             {
                 if (RiskFeatures.isGroupFeature(features[node]))
                 {
@@ -207,6 +289,34 @@ public final class RiskModel
             }
         }
         return treeCount;
+    }
+
+    /** Staged trees usable: at most one exit marker, and none after the first group tree. */
+    boolean stagedExitValid()
+    {
+        final int groupTree = firstGroupTree(features, stagedTrees);
+        int markers = 0;
+        for (int tree = 0; tree < stagedTrees; tree++)
+        {
+            if (isExitMarker(features, tree))
+            {
+                markers++;
+                if (tree > groupTree)
+                {
+                    return false;
+                }
+            }
+        }
+        return markers <= 1;
+    }
+
+    /** Is this a tree the engine can stage: three valid features, or an exit marker (node 0 EXIT_MARKER, leaves 0)? */
+    static boolean validTree(final int f0, final int f1, final int f2, final int leaf0, final int leaf1,
+        final int leaf2, final int leaf3)
+    {
+        final boolean children = RiskModels.validFeature(f1) && RiskModels.validFeature(f2);
+        return f0 == EXIT_MARKER ? children && (leaf0 | leaf1 | leaf2 | leaf3) == 0 :
+            children && RiskModels.validFeature(f0);
     }
 
     private static int clamp(final long sum)
@@ -221,15 +331,16 @@ public final class RiskModel
      */
     int score(final long[] x)
     {
-        long sum = 0;
-        for (int tree = 0; tree < groupStart; tree++)
+        long sum = sum(0, exitTree < groupStart ? exitTree : groupStart, x);
+        final boolean exits = exitTree < groupStart && sum < exitScore;
+        if (exitTree < groupStart && !exits)
         {
-            sum += leaves[leaf(tree, x)];
+            sum += sum(exitTree + 1, groupStart, x);
         }
         individualScore = clamp(sum);
-        for (int tree = groupStart; tree < treeCount; tree++)
+        if (!exits)
         {
-            sum += leaves[leaf(tree, x)];
+            sum += sum(groupStart, treeCount, x);
         }
         final int score = clamp(sum);
         scored++;
@@ -260,6 +371,10 @@ public final class RiskModel
         java.util.Arrays.fill(reasonScores, 0);
         for (int tree = 0; tree < treeCount; tree++)
         {
+            if (tree == exitTree)
+            {
+                continue;
+            }
             final int leaf = leaves[leaf(tree, x)];
             if (leaf > 0)
             {
@@ -322,7 +437,7 @@ public final class RiskModel
         reader.readInts(features);
         reader.readLongs(thresholds);
         reader.readInts(leaves);
-        groupStart = firstGroupTree();
+        deriveStages();
     }
 
     long hash(final long seed)

@@ -78,7 +78,7 @@ public final class RiskModels
         if (op == RiskModelOp.COMMIT.value())
         {
             if (stagingSlot != slot || staging.version() != version ||
-                staging.stagedTrees() != staging.expectedTrees())
+                staging.stagedTrees() != staging.expectedTrees() || !staging.stagedExitValid())
             {
                 return ResultCode.RISK_MODEL_INVALID;
             }
@@ -112,6 +112,13 @@ public final class RiskModels
     public static boolean validFeature(final int feature)
     {
         return feature >= 0 && feature < RiskFeatures.COUNT;
+    }
+
+    /** Three valid feature ids, or an exit marker ({@link RiskModel#EXIT_MARKER} at node 0, children valid, leaves 0). */
+    public static boolean validTree(final int f0, final int f1, final int f2, final int leaf0, final int leaf1,
+        final int leaf2, final int leaf3)
+    {
+        return RiskModel.validTree(f0, f1, f2, leaf0, leaf1, leaf2, leaf3);
     }
 
     public void stageTree(final int f0, final long t0, final int f1, final long t1, final int f2, final long t2,

@@ -10,4 +10,10 @@ public interface LabelledWorld
 
     /** Name of each abuse kind by id, 0 being legitimate. */
     String[] kindNames();
+
+    /** Name of each legitimate look-alike by id, 0 being none; empty when the world does not label them. */
+    default String[] lookAlikeNames()
+    {
+        return new String[0];
+    }
 }

@@ -44,6 +44,8 @@ public final class ModelRun implements ReplySink
     public boolean[] declined = new boolean[1024];
     /** Per decision: abuse group, 0 for legitimate. */
     public long[] groups = new long[1024];
+    /** Per decision: the legitimate look-alike it belongs to (0: none, or a world that does not say). */
+    public int[] lookAlikes = new int[1024];
 
     public ModelRun(final LabelledStream stream, final RiskMode rulesMode, final TreeModel model)
     {
@@ -148,6 +150,13 @@ public final class ModelRun implements ReplySink
     void afterCommand(final DirectBuffer buffer, final int offset, final ResultCode code, final int kind,
         final int variant, final long group, final java.util.function.LongToIntFunction tradeOf)
     {
+        afterCommand(buffer, offset, code, kind, variant, group, 0, tradeOf);
+    }
+
+    /** As above, with the decision's legitimate look-alike (0: none). */
+    void afterCommand(final DirectBuffer buffer, final int offset, final ResultCode code, final int kind,
+        final int variant, final long group, final int lookAlike, final java.util.function.LongToIntFunction tradeOf)
+    {
         if (engine.lastRiskFeatures(x) != engine.lastSequence())
         {
             return;
@@ -179,9 +188,11 @@ public final class ModelRun implements ReplySink
         {
             declined = java.util.Arrays.copyOf(declined, row * 2);
             groups = java.util.Arrays.copyOf(groups, row * 2);
+            lookAlikes = java.util.Arrays.copyOf(lookAlikes, row * 2);
         }
         declined[row] = code.value() >= 700 && code.value() <= 749;
         groups[row] = group;
+        lookAlikes[row] = lookAlike;
         decisions.add(x, kind != 0, kind, variant, payment, tradeOf.applyAsInt(merchantId));
     }
 

@@ -38,6 +38,18 @@ public final class RiskWorldRun implements LabelledWorld
     }
 
     @Override
+    public String[] lookAlikeNames()
+    {
+        final com.wodian.perf.riskworld.LookAlike[] all = com.wodian.perf.riskworld.LookAlike.values();
+        final String[] names = new String[all.length];
+        for (final com.wodian.perf.riskworld.LookAlike lookAlike : all)
+        {
+            names[lookAlike.ordinal()] = lookAlike.name();
+        }
+        return names;
+    }
+
+    @Override
     public ModelRun run(final RiskMode rulesMode, final TreeModel model)
     {
         final RiskWorld world = RiskWorld.generate(seed, range);
@@ -62,7 +74,8 @@ public final class RiskWorldRun implements LabelledWorld
         new RiskWorldFeeder(run.engine()).feed(commandsWithContext, (command, reply, offset, length) ->
             run.afterCommand(commandsWithContext.buffer(), commandsWithContext.offset(),
                 ResultCode.get(RiskWorldFeeder.resultCode(reply, offset)), command.actor().ordinal(),
-                command.variant().ordinal(), command.groupId(), merchantId -> (int)tradeByMerchant.get(merchantId)));
+                command.variant().ordinal(), command.groupId(), command.lookAlike().ordinal(),
+                merchantId -> (int)tradeByMerchant.get(merchantId)));
         run.engine().verifyInvariants();
         return run;
     }

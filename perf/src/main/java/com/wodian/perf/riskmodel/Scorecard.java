@@ -27,6 +27,10 @@ public final class Scorecard
     long groupsStopped;
     long passedBeforeFirstDecline;
     final Map<Long, long[]> groupState = new HashMap<>();   // group -> {stopped 0/1, passed before first decline}
+    /** Names of the legitimate look-alikes by id (0: none); empty when the world does not label them. */
+    private String[] lookAlikeNames = new String[0];
+    private long[] lookAlikePayments = new long[0];
+    private long[] lookAlikeDeclined = new long[0];
 
     /** @param kindNames name of each kind by id, 0 being legitimate */
     public Scorecard(final String[] kindNames, final RiskDataset data, final boolean[] declined, final long[] groups)
@@ -44,6 +48,27 @@ public final class Scorecard
             groupsStopped += state[0];
             passedBeforeFirstDecline += state[1];
         }
+    }
+
+    /**
+     * Counts legitimate payments and their declines per look-alike ({@code lookAlikes[i]}: 0 none, else an index into
+     * {@code names}), printed as "FPR per look-alike".
+     */
+    public Scorecard withLookAlikes(final String[] names, final RiskDataset data, final boolean[] declined,
+        final int[] lookAlikes)
+    {
+        lookAlikeNames = names.clone();
+        lookAlikePayments = new long[names.length];
+        lookAlikeDeclined = new long[names.length];
+        for (int i = 0; i < data.size; i++)
+        {
+            if (!data.abusive[i] && data.payment[i] && lookAlikes[i] > 0 && lookAlikes[i] < names.length)
+            {
+                lookAlikePayments[lookAlikes[i]]++;
+                lookAlikeDeclined[lookAlikes[i]] += declined[i] ? 1 : 0;
+            }
+        }
+        return this;
     }
 
     private void add(final RiskDataset data, final int i, final boolean isDeclined, final long group)
@@ -146,6 +171,20 @@ public final class Scorecard
             }
         }
         out.println(trades);
+        final StringBuilder lookAlikes = new StringBuilder("FPR per legitimate look-alike:");
+        for (int l = 1; l < lookAlikeNames.length; l++)
+        {
+            if (lookAlikePayments[l] > 0)
+            {
+                lookAlikes.append(' ').append(lookAlikeNames[l]).append(' ')
+                    .append(pct(lookAlikeDeclined[l], lookAlikePayments[l]).trim()).append(" (")
+                    .append(lookAlikeDeclined[l]).append('/').append(lookAlikePayments[l]).append(')');
+            }
+        }
+        if (lookAlikeNames.length > 1)
+        {
+            out.println(lookAlikes);
+        }
         out.printf(Locale.ROOT, "abuse groups stopped (>= 1 decline): %d of %d = %s; abusive decisions passed " +
             "before the first decline: %d (%.1f per group)%n", groupsStopped, groupsTotal,
             pct(groupsStopped, groupsTotal), passedBeforeFirstDecline,

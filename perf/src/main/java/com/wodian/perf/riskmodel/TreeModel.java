@@ -50,13 +50,80 @@ public final class TreeModel
         return features.length / 3;
     }
 
-    /** The engine's arithmetic, for tools: the sum of the leaves the features reach. */
-    public long score(final long[] x)
+    /** Trees before the first that tests a group feature (53-56): the engine's individual score is their sum. */
+    public int individualTrees()
     {
-        long sum = 0;
         for (int tree = 0; tree < treeCount(); tree++)
         {
+            for (int node = tree * 3; node < tree * 3 + 3 && features[tree * 3] != EXIT_MARKER; node++)
+            {
+                if (features[node] >= 53 && features[node] <= 56)
+                {
+                    return tree;
+                }
+            }
+        }
+        return treeCount();
+    }
+
+    /** This model with an exit marker (threshold {@code exitScore}, leaves 0) inserted before tree {@code before}. */
+    public TreeModel withExitBefore(final int before, final long exitScore)
+    {
+        final int n = treeCount() + 1;
+        final int[] f = new int[n * 3];
+        final long[] t = new long[n * 3];
+        final int[] l = new int[n * 4];
+        System.arraycopy(features, 0, f, 0, before * 3);
+        System.arraycopy(thresholds, 0, t, 0, before * 3);
+        System.arraycopy(leaves, 0, l, 0, before * 4);
+        f[before * 3] = EXIT_MARKER;
+        t[before * 3] = exitScore;
+        System.arraycopy(features, before * 3, f, (before + 1) * 3, (n - 1 - before) * 3);
+        System.arraycopy(thresholds, before * 3, t, (before + 1) * 3, (n - 1 - before) * 3);
+        System.arraycopy(leaves, before * 4, l, (before + 1) * 4, (n - 1 - before) * 4);
+        return new TreeModel(version, declineScore, flagScore, f, t, l);
+    }
+
+    /** The same trees and scores under another version. */
+    public TreeModel withVersion(final long newVersion)
+    {
+        return new TreeModel(newVersion, declineScore, flagScore, features, thresholds, leaves);
+    }
+
+    /** This model's first {@code trees} trees, same scores (a cost breakdown: what the walk of the rest costs). */
+    public TreeModel firstTrees(final int trees)
+    {
+        return new TreeModel(version, declineScore, flagScore, java.util.Arrays.copyOf(features, trees * 3),
+            java.util.Arrays.copyOf(thresholds, trees * 3), java.util.Arrays.copyOf(leaves, trees * 4));
+    }
+
+    /** Node 0's feature id of an exit marker tree (the engine's {@code RiskModel.EXIT_MARKER}). */
+    public static final int EXIT_MARKER = 255;
+
+    /**
+     * The engine's arithmetic, for tools: the sum of the leaves the features reach; at an exit marker, the sum so far
+     * when it is below the marker's threshold.
+     */
+    public long score(final long[] x)
+    {
+        return score(x, treeCount());
+    }
+
+    /** As {@link #score(long[])}, over the first {@code trees} trees only. */
+    public long score(final long[] x, final int trees)
+    {
+        long sum = 0;
+        for (int tree = 0; tree < trees; tree++)
+        {
             final int node = tree * 3;
+            if (features[node] == EXIT_MARKER)
+            {
+                if (sum < thresholds[node])
+                {
+                    return sum;
+                }
+                continue;
+            }
             final boolean left = x[features[node]] < thresholds[node];
             final int child = left ? node + 1 : node + 2;
             final boolean childLeft = x[features[child]] < thresholds[child];
