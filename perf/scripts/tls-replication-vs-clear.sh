@@ -39,7 +39,7 @@ run() { # label, loadgen rate options...
     [[ "$label" == TLS* ]] && server+=("${tls[@]}")
     echo "== $label: $(uptime)"
     "$repo_dir/perf/scripts/with-group.sh" "${server[@]}" -- "${loadgen[@]}" "$@" --label "$label" 2>&1 |
-        grep -E "^(group|offered|achieved|response|service|step|loadgen|errors)|highest|->" || true
+        grep -E "^(group|offered|achieved|response|service|step|loadgen|errors|replies|  )|highest|->" || true
 }
 for round in $(seq 1 "$rounds"); do
     run "clear links at $rate_fixed/s (round $round)" --rate "$rate_fixed"

@@ -5,13 +5,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import com.wodian.net.auth.Credentials;
-import com.wodian.net.tls.TlsByteChannel;
 import com.wodian.protocol.sbe.ErrorReplyDecoder;
 import com.wodian.protocol.sbe.HeartbeatEncoder;
-import com.wodian.protocol.sbe.LogonChallengeDecoder;
-import com.wodian.protocol.sbe.LogonEncoder;
-import com.wodian.protocol.sbe.LogonProofEncoder;
-import com.wodian.protocol.sbe.LogonReplyDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.MessageHeaderEncoder;
 import com.wodian.protocol.sbe.ResultCode;
@@ -20,12 +15,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ByteChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,7 +49,8 @@ import static com.wodian.net.FrameDescriptor.REPLY_FRAME_LENGTH_MAX;
  * in a FIFO ring rather than a map; a reply whose correlation id is not the oldest request's is a protocol error and
  * fails the client. {@link #call} is the blocking form, for tools and tests.
  *
- * <p>Session layer (docs/security.md): with credentials the client logs on after connecting (challenge and proof;
+ * <p>Session layer (docs/security.md): making a connection (TCP, TLS when configured, the logon) is
+ * {@link ClientConnection}'s job; with credentials the client logs on after connecting (challenge and proof;
  * the secret never leaves the client) and sends a Heartbeat whenever it has been silent for the heartbeat interval,
  * from one daemon thread shared by all clients.
  *
@@ -173,8 +166,9 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     private ScheduledFuture<?> heartbeatTask;
 
     private WodianClient(
-        final ClientConfig config, final SocketChannel channel, final ByteChannel io, final LogonResult logon)
+        final ClientConfig config, final ClientConnection connection)
     {
+        final ClientConnection.LogonResult logon = connection.logon;
         this.config = config;
         this.retain = config.reconnect();
         this.sendBuffer = ByteBuffer.allocateDirect(retain ? config.retransmitBufferLength() : SEND_BUFFER_LENGTH)
@@ -182,8 +176,8 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         this.writeView = sendBuffer.duplicate();
         this.sendView = new UnsafeBuffer(sendBuffer);
         this.inFlightEnds = retain ? new long[IN_FLIGHT_MAX] : null;
-        this.io = io;
-        this.channel = channel;
+        this.io = connection.io;
+        this.channel = connection.channel;
         this.connected = true;
         this.heartbeatLength = MessageHeaderEncoder.ENCODED_LENGTH + new HeartbeatEncoder()
             .wrapAndApplyHeader(heartbeatMessage, 0, new MessageHeaderEncoder()).reserved(0).encodedLength();
@@ -255,21 +249,10 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         {
             try
             {
-                final SocketChannel channel = open(config.nodes().get(i), config.connectTimeoutMs());
-                try
-                {
-                    final ByteChannel io = secure(config, channel, config.nodes().get(i));
-                    final LogonResult logon = null == config.credentials() ? null :
-                        logon(channel, io, config.credentials(), config.logonTimeoutMs());
-                    final WodianClient client = new WodianClient(config, channel, io, logon);
-                    client.nodeIndex = i;
-                    return client;
-                }
-                catch (final IOException | RuntimeException ex)
-                {
-                    channel.close();
-                    throw ex;
-                }
+                final ClientConnection connection = ClientConnection.open(config, config.nodes().get(i));
+                final WodianClient client = new WodianClient(config, connection);
+                client.nodeIndex = i;
+                return client;
             }
             catch (final LogonRefusedException ex)
             {
@@ -849,23 +832,20 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                 final InetSocketAddress node = null != hintedNode ?
                     new InetSocketAddress(hintedNode.getHostString(), hintedNode.getPort()) :
                     config.nodes().get(nodeIndex);
-                SocketChannel newChannel = null;
                 try
                 {
-                    newChannel = open(node, config.connectTimeoutMs());
-                    final ByteChannel newIo = secure(config, newChannel, node);
-                    final LogonResult logon = null == config.credentials() ? null :
-                        logon(newChannel, newIo, config.credentials(), config.logonTimeoutMs());
+                    final ClientConnection connection = ClientConnection.open(config, node);
+                    final ClientConnection.LogonResult logon = connection.logon;
                     sendLock.lock();
                     try
                     {
                         if (closed)
                         {
-                            closeQuietly(newChannel);
+                            closeQuietly(connection.channel);
                             return false;
                         }
-                        io = newIo;
-                        channel = newChannel;
+                        io = connection.io;
+                        channel = connection.channel;
                         connected = true;
                         connectedNode = null != hintedNode ? node : null;
                         if (null != logon)
@@ -887,7 +867,6 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                 }
                 catch (final LogonRefusedException ex)
                 {
-                    closeQuietly(newChannel);
                     if (ResultCode.AUTHENTICATION_FAILED == ex.code())
                     {
                         // Wrong credentials do not get better by retrying (and retries would lock the identity).
@@ -899,7 +878,6 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                 }
                 catch (final IOException ex)
                 {
-                    closeQuietly(newChannel);
                     lastFailure = ex;
                 }
                 if (null != hintedNode)
@@ -997,216 +975,6 @@ public final class WodianClient implements AutoCloseable, RequestChannel
             {
                 // Already failing or replacing it; the first cause is what matters.
             }
-        }
-    }
-
-    private static SocketChannel open(final InetSocketAddress node, final long timeoutMs) throws IOException
-    {
-        final SocketChannel channel = SocketChannel.open();
-        try
-        {
-            final InetSocketAddress address = node.isUnresolved() ?
-                new InetSocketAddress(node.getHostString(), node.getPort()) : node;
-            channel.socket().connect(address, (int)Math.min(Integer.MAX_VALUE, timeoutMs));
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
-            return channel;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            channel.close();
-            throw ex;
-        }
-    }
-
-    /**
-     * The connection's byte channel: the socket itself, or TLS over it after a handshake bounded by the connect
-     * timeout (an untrusted, expired or wrongly named server certificate fails here).
-     */
-    private static ByteChannel secure(final ClientConfig config, final SocketChannel channel,
-        final InetSocketAddress node) throws IOException
-    {
-        if (null == config.tls())
-        {
-            return channel;
-        }
-        return TlsByteChannel.handshake(channel, config.tls().newClientEngine(node.getHostString(), node.getPort()),
-            config.connectTimeoutMs());
-    }
-
-    /** What a successful logon told the client. */
-    private static final class LogonResult
-    {
-        long merchantId;
-        long heartbeatIntervalMs;
-    }
-
-    /**
-     * The logon exchange on a fresh connection, before the receiver thread reads it: Logon, LogonChallenge,
-     * LogonProof, LogonReply. Bounded by {@code timeoutMs}.
-     */
-    private static LogonResult logon(
-        final SocketChannel channel, final ByteChannel io, final Credentials credentials, final long timeoutMs)
-        throws IOException
-    {
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        final UnsafeBuffer message = new UnsafeBuffer(new byte[128]);
-        final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-        final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-        final ByteBuffer receive = ByteBuffer.allocate(FrameDescriptor.REPLY_FRAME_BYTES_MAX)
-            .order(ByteOrder.LITTLE_ENDIAN);
-        channel.configureBlocking(false);
-        try
-        {
-            try (Selector selector = Selector.open())
-            {
-                channel.register(selector, SelectionKey.OP_READ);
-                int length = MessageHeaderEncoder.ENCODED_LENGTH + new LogonEncoder()
-                    .wrapAndApplyHeader(message, 0, headerEncoder)
-                    .role(credentials.role())
-                    .principalId(credentials.principalId())
-                    .encodedLength();
-                writeFrame(io, message, length, deadlineNs);
-
-                UnsafeBuffer reply = readFrame(io, selector, receive, deadlineNs);
-                headerDecoder.wrap(reply, 0);
-                if (LogonChallengeDecoder.TEMPLATE_ID != headerDecoder.templateId())
-                {
-                    throw refusal(reply, headerDecoder);
-                }
-                final LogonChallengeDecoder challengeDecoder = new LogonChallengeDecoder()
-                    .wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
-                        headerDecoder.version());
-                final byte[] challenge = new byte[LogonChallengeDecoder.challengeLength()];
-                challengeDecoder.getChallenge(challenge, 0, challenge.length);
-                final byte[] proof = credentials.proof(challenge);
-                length = MessageHeaderEncoder.ENCODED_LENGTH + new LogonProofEncoder()
-                    .wrapAndApplyHeader(message, 0, headerEncoder)
-                    .putProof(proof, 0, proof.length)
-                    .encodedLength();
-                writeFrame(io, message, length, deadlineNs);
-
-                reply = readFrame(io, selector, receive, deadlineNs);
-                headerDecoder.wrap(reply, 0);
-                if (LogonReplyDecoder.TEMPLATE_ID != headerDecoder.templateId())
-                {
-                    throw refusal(reply, headerDecoder);
-                }
-                final LogonReplyDecoder logonReply = new LogonReplyDecoder().wrap(reply,
-                    MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
-                if (ResultCode.OK != logonReply.code())
-                {
-                    throw new LogonRefusedException(logonReply.code(), credentials.toString());
-                }
-                final LogonResult result = new LogonResult();
-                result.merchantId = logonReply.merchantId();
-                result.heartbeatIntervalMs = logonReply.heartbeatIntervalMs();
-                return result;
-            }
-        }
-        finally
-        {
-            if (channel.isOpen())
-            {
-                channel.configureBlocking(true);
-            }
-        }
-    }
-
-    private static IOException refusal(final UnsafeBuffer reply, final MessageHeaderDecoder headerDecoder)
-    {
-        if (LogonReplyDecoder.TEMPLATE_ID == headerDecoder.templateId())
-        {
-            final LogonReplyDecoder logonReply = new LogonReplyDecoder().wrap(reply,
-                MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
-            return new LogonRefusedException(logonReply.code(), "logon");
-        }
-        return new ProtocolException("unexpected reply to a logon: " + describe(reply, 0, reply.capacity()));
-    }
-
-    private static void writeFrame(
-        final ByteChannel channel, final UnsafeBuffer message, final int length, final long deadlineNs)
-        throws IOException
-    {
-        final ByteBuffer frame = ByteBuffer.allocate(MESSAGE_OFFSET + length).order(ByteOrder.LITTLE_ENDIAN);
-        frame.putInt(FrameDescriptor.frameLength(length)).putLong(0).put(message.byteArray(), 0, length).flip();
-        while (frame.hasRemaining())
-        {
-            if (0 == channel.write(frame))
-            {
-                if (System.nanoTime() - deadlineNs >= 0)
-                {
-                    throw new IOException("logon timed out");
-                }
-                LockSupport.parkNanos(100_000);
-            }
-        }
-    }
-
-    private static UnsafeBuffer readFrame(
-        final ByteChannel channel, final Selector selector, final ByteBuffer receive, final long deadlineNs)
-        throws IOException
-    {
-        receive.clear();
-        while (true)
-        {
-            if (receive.position() >= FRAME_LENGTH_FIELD_LENGTH)
-            {
-                final int frameLength = receive.getInt(0);
-                if (frameLength < CORRELATION_ID_LENGTH || frameLength > REPLY_FRAME_LENGTH_MAX)
-                {
-                    throw new ProtocolException("protocol error: frame length " + frameLength);
-                }
-                if (receive.position() >= FRAME_LENGTH_FIELD_LENGTH + frameLength)
-                {
-                    if (receive.position() > FRAME_LENGTH_FIELD_LENGTH + frameLength)
-                    {
-                        throw new ProtocolException("unexpected bytes after a logon reply");
-                    }
-                    final byte[] reply = new byte[frameLength - CORRELATION_ID_LENGTH];
-                    receive.get(MESSAGE_OFFSET, reply);
-                    return new UnsafeBuffer(reply);
-                }
-            }
-            final long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
-            if (remainingMs <= 0)
-            {
-                throw new IOException("logon timed out");
-            }
-            selector.select(remainingMs);
-            selector.selectedKeys().clear();
-            if (channel.read(receive) < 0)
-            {
-                throw new IOException("connection closed by the server during logon");
-            }
-        }
-    }
-
-    /**
-     * The node is not (or no longer) the primary of its replica group: try the next node of the list and re-send
-     * the unanswered requests there.
-     */
-    static final class NotPrimaryException extends IOException
-    {
-        private static final long serialVersionUID = 1L;
-
-        /** The primary the refusing node named (its leader hint), or null. */
-        final transient InetSocketAddress leader;
-
-        NotPrimaryException(final String message, final InetSocketAddress leader)
-        {
-            super(message);
-            this.leader = leader;
-        }
-    }
-
-    /** A broken server reply: reconnecting would not help. */
-    static final class ProtocolException extends IOException
-    {
-        private static final long serialVersionUID = 1L;
-
-        ProtocolException(final String message)
-        {
-            super(message);
         }
     }
 
