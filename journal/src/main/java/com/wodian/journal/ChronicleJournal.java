@@ -341,13 +341,50 @@ public final class ChronicleJournal implements AutoCloseable
             {
                 return new JournalTailer(tailer, startSequence + 1, startSequence + 1, -1);
             }
-            final long index = seek(tailer, nextSequence - 1, chronicleIndexHint);
+            final long index;
+            try
+            {
+                index = seek(tailer, nextSequence - 1, chronicleIndexHint);
+            }
+            catch (final JournalCorruptException ex)
+            {
+                // Retention removed the files up to the entry before it: a journal that now starts with it is read
+                // from there (its predecessor is in a snapshot).
+                if (positionAtFirstEntry(tailer) == nextSequence)
+                {
+                    return new JournalTailer(tailer, nextSequence, nextSequence, -1);
+                }
+                throw ex;
+            }
             return new JournalTailer(tailer, nextSequence, nextSequence, index);
         }
         catch (final RuntimeException ex)
         {
             tailer.close();
             throw ex;
+        }
+    }
+
+    /**
+     * Moves the tailer to the journal's first intact entry.
+     *
+     * @return that entry's sequence; {@link Long#MAX_VALUE} when there is none.
+     */
+    private long positionAtFirstEntry(final ExcerptTailer tailer)
+    {
+        synchronized (seekVerifier)
+        {
+            final int firstCycle = queue.firstCycle();
+            if (firstCycle == Integer.MAX_VALUE)
+            {
+                return Long.MAX_VALUE;
+            }
+            final long sequence = probe(tailer, queue.rollCycle().toIndex(firstCycle, 0));
+            if (sequence != Long.MAX_VALUE)
+            {
+                tailer.moveToIndex(probedIndex);
+            }
+            return sequence;
         }
     }
 

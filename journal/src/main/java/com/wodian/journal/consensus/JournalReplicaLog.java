@@ -401,22 +401,40 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
             return true;
         }
 
+        try
+        {
+            if (readFromJournal(index, into))
+            {
+                return true;
+            }
+        }
+        catch (final com.wodian.journal.JournalCorruptException ex)
+        {
+            // Journal retention (wodian journal prune, another process) may have removed the files holding it: the
+            // leader then sends a snapshot instead. Anything else is a damaged journal.
+            closeReadTailer();
+            startIndex = Math.max(startIndex, retainedStart());
+            if (index <= startIndex)
+            {
+                return false;
+            }
+            throw ex;
+        }
+        throw new IllegalStateException("journal " + journalDir + " did not deliver entry " + index + " of " +
+            lastIndex);
+    }
+
+    /**
+     * Reads the entry from the journal with the reused tailer, seeking again on a jump.
+     *
+     * @return false when the journal delivered nothing for it.
+     */
+    private boolean readFromJournal(final long index, final EntryView into)
+    {
         if (null == readTailer || readTailer.nextSequence() != index)
         {
             closeReadTailer();
-            try
-            {
-                readTailer = journal.tailer(index, -1);
-            }
-            catch (final com.wodian.journal.JournalCorruptException ex)
-            {
-                startIndex = Math.max(startIndex, retainedStart());
-                if (index <= startIndex)
-                {
-                    return false; // retention removed it since: the leader sends a snapshot instead
-                }
-                throw ex;
-            }
+            readTailer = journal.tailer(index, -1);
         }
         readInto = into;
         try
@@ -435,13 +453,12 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
                     break;
                 }
             }
+            return false;
         }
         finally
         {
             readInto = null;
         }
-        throw new IllegalStateException("journal " + journalDir + " did not deliver entry " + index + " of " +
-            lastIndex);
     }
 
     /**

@@ -350,6 +350,54 @@ class JournalReplicaLogTest
         }
     }
 
+    /**
+     * Journal retention runs in another process next to a running node: a read of an entry whose file it removed
+     * answers "not held" (the leader then sends a snapshot instead) and the log's start moves past it; entries still
+     * there read as before. (A file this process still has mapped may go on serving reads: that is the same data.)
+     */
+    @Test
+    void anEntryRemovedByRetentionUnderAnOpenLogReadsAsNotHeld() throws IOException
+    {
+        final Path journalDir = dataDir.resolve(JournalReplicaLog.JOURNAL_DIR_NAME);
+        final net.openhft.chronicle.core.time.SetTimeProvider rollClock =
+            new net.openhft.chronicle.core.time.SetTimeProvider(1_700_000_000_000L);
+        final List<Content> contents = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(journalDir)
+            .withDurabilityPolicy(DurabilityPolicy.PAGE_CACHE)
+            .withRollCycle(net.openhft.chronicle.queue.RollCycles.FAST_HOURLY).withRollClock(rollClock)))
+        {
+            final JournalWriter writer = journal.writer();
+            for (int sequence = 1; sequence <= 300; sequence++)
+            {
+                if (sequence % 100 == 1)
+                {
+                    rollClock.advanceMillis(java.util.concurrent.TimeUnit.HOURS.toMillis(2));
+                }
+                final Content content = Content.of(sequence, 40);
+                contents.add(content);
+                writer.append(sequence, content.timestampMs(), content.payloadVersion(),
+                    new UnsafeBuffer(content.bytes()), 0, content.bytes().length);
+            }
+            writer.endOfBatch();
+        }
+        try (JournalReplicaLog log = open(8))
+        {
+            assertEquals(0, log.startIndex());
+            final EntryView view = new EntryView();
+            assertTrue(log.read(5, view) && contents.get(4).matches(view));
+            try (ChronicleJournal reader = ChronicleJournal.open(new JournalConfig(journalDir)))
+            {
+                com.wodian.journal.JournalRetention.apply(
+                    com.wodian.journal.JournalRetention.plan(reader, dataDir, 210), null);
+            }
+            assertFalse(log.read(150, view), "entry 150's file is gone");
+            assertEquals(200, log.startIndex());
+            assertFalse(log.read(6, view), "below the log's start now");
+            assertTrue(log.read(250, view) && contents.get(249).matches(view));
+            assertTrue(log.read(201, view) && contents.get(200).matches(view));
+        }
+    }
+
     @Test
     void truncationRewritesTheJournalKeepsTheOldOneAndAcceptsNewEntries() throws IOException
     {
