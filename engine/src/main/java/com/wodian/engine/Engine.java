@@ -132,12 +132,6 @@ public final class Engine
         return RiskFeatures.NAMES.clone();
     }
 
-    /** For tests in this package: the risk profiles and rules. */
-    RiskControl riskControl()
-    {
-        return risk;
-    }
-
     /** Hand-written risk rules, ids 1..this (docs/risk.md); the scoring models are rules 14 and 15. */
     public static final int RISK_RULES_CONFIGURABLE = RiskRules.HAND_RULES_MAX;
     /** The rule under which the active scoring model decides (mode and action set with SetRiskRule). */

@@ -10,17 +10,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Drives an engine as the pipeline would: each command gets the next sequence and the current test time. Keeps a
  * copy of the last reply so scenarios can read its fields.
  */
-final class EngineDriver implements ReplySink
+public final class EngineDriver implements ReplySink
 {
-    final Engine engine;
-    final CommandEncoder encoder = new CommandEncoder();
-    final UnsafeBuffer command = new UnsafeBuffer(new byte[512]);
-    final UnsafeBuffer reply = new UnsafeBuffer(new byte[com.wodian.protocol.CommandCatalog.MAX_REPLY_LENGTH]);
-    int replyLength;
-    long sequence;
-    long nowMs = 1_700_000_000_000L;
+    public final Engine engine;
+    public final CommandEncoder encoder = new CommandEncoder();
+    public final UnsafeBuffer command = new UnsafeBuffer(new byte[512]);
+    public final UnsafeBuffer reply =
+        new UnsafeBuffer(new byte[com.wodian.protocol.CommandCatalog.MAX_REPLY_LENGTH]);
+    public int replyLength;
+    public long sequence;
+    public long nowMs = 1_700_000_000_000L;
     /** Sees every input and its reply, for recording a golden journal; null: none. */
-    Tap tap;
+    public Tap tap;
 
     /** Receives each input applied through this driver with the reply it got. */
     interface Tap
@@ -43,7 +44,7 @@ final class EngineDriver implements ReplySink
     private final RiskEventsReplyDecoder riskEventsReply = new RiskEventsReplyDecoder();
     private final RiskStatsReplyDecoder riskStatsReply = new RiskStatsReplyDecoder();
 
-    EngineDriver(final EngineConfig config)
+    public EngineDriver(final EngineConfig config)
     {
         engine = new Engine(config);
     }
@@ -55,7 +56,7 @@ final class EngineDriver implements ReplySink
         replyLength = length;
     }
 
-    ResultCode apply(final int length)
+    public ResultCode apply(final int length)
     {
         engine.onCommand(++sequence, nowMs, command, 0, length, this);
         if (tap != null)
@@ -65,7 +66,7 @@ final class EngineDriver implements ReplySink
         return code();
     }
 
-    ResultCode query(final int length)
+    public ResultCode query(final int length)
     {
         engine.onQuery(command, 0, length, this);
         if (tap != null)
@@ -75,94 +76,94 @@ final class EngineDriver implements ReplySink
         return code();
     }
 
-    ResultCode code()
+    public ResultCode code()
     {
         return MessageText.resultCode(reply, 0, replyLength);
     }
 
-    String replyText()
+    public String replyText()
     {
         return MessageText.describe(reply, 0, replyLength);
     }
 
-    byte[] replyBytes()
+    public byte[] replyBytes()
     {
         final byte[] bytes = new byte[replyLength];
         reply.getBytes(0, bytes);
         return bytes;
     }
 
-    void advanceMs(final long ms)
+    public void advanceMs(final long ms)
     {
         nowMs += ms;
     }
 
-    ResultCode merchant(final long merchantId, final int pointsPerYuan, final int poolBps, final int allianceBps,
+    public ResultCode merchant(final long merchantId, final int pointsPerYuan, final int poolBps, final int allianceBps,
         final int feeBps, final boolean alliance)
     {
         return apply(encoder.registerMerchant(command, 0, merchantId, pointsPerYuan, poolBps, allianceBps, feeBps,
             alliance));
     }
 
-    ResultCode consumer(final long consumerId, final long homeMerchantId)
+    public ResultCode consumer(final long consumerId, final long homeMerchantId)
     {
         return apply(encoder.registerConsumer(command, 0, consumerId, homeMerchantId));
     }
 
-    ResultCode terminal(final long terminalId, final long merchantId)
+    public ResultCode terminal(final long terminalId, final long merchantId)
     {
         return apply(encoder.registerTerminal(command, 0, terminalId, merchantId));
     }
 
-    ResultCode topUp(final long consumerId, final long ref, final long amountFen)
+    public ResultCode topUp(final long consumerId, final long ref, final long amountFen)
     {
         return apply(encoder.topUp(command, 0, consumerId, ref, amountFen));
     }
 
-    ResultCode withdraw(final long merchantId, final long withdrawalId, final long amountFen)
+    public ResultCode withdraw(final long merchantId, final long withdrawalId, final long amountFen)
     {
         return apply(encoder.withdraw(command, 0, merchantId, withdrawalId, amountFen));
     }
 
-    ResultCode block(final PartyType type, final long id, final boolean blocked)
+    public ResultCode block(final PartyType type, final long id, final boolean blocked)
     {
         return apply(encoder.setBlocked(command, 0, type, id, blocked));
     }
 
-    ResultCode pay(final long merchantId, final long terminalId, final long paymentId, final long consumerId,
+    public ResultCode pay(final long merchantId, final long terminalId, final long paymentId, final long consumerId,
         final long amountFen)
     {
         return apply(encoder.pay(command, 0, merchantId, terminalId, paymentId, consumerId, amountFen));
     }
 
-    ResultCode tryPay(final long merchantId, final long terminalId, final long paymentId, final long consumerId,
+    public ResultCode tryPay(final long merchantId, final long terminalId, final long paymentId, final long consumerId,
         final long amountFen, final long ttlMs)
     {
         return apply(encoder.tryPayment(command, 0, merchantId, terminalId, paymentId, consumerId, amountFen, ttlMs));
     }
 
-    ResultCode confirm(final long merchantId, final long terminalId, final long paymentId)
+    public ResultCode confirm(final long merchantId, final long terminalId, final long paymentId)
     {
         return apply(encoder.confirm(command, 0, merchantId, terminalId, paymentId));
     }
 
-    ResultCode cancel(final long merchantId, final long terminalId, final long paymentId)
+    public ResultCode cancel(final long merchantId, final long terminalId, final long paymentId)
     {
         return apply(encoder.cancel(command, 0, merchantId, terminalId, paymentId));
     }
 
-    ResultCode refund(final long merchantId, final long terminalId, final long paymentId, final long refundId,
+    public ResultCode refund(final long merchantId, final long terminalId, final long paymentId, final long refundId,
         final long amountFen)
     {
         return apply(encoder.refund(command, 0, merchantId, terminalId, paymentId, refundId, amountFen));
     }
 
-    ResultCode tick()
+    public ResultCode tick()
     {
         return apply(encoder.tick(command, 0));
     }
 
-    ResultCode rules(final long merchantId, final int pointsPerYuan, final int poolBps, final int allianceBps,
+    public ResultCode rules(final long merchantId, final int pointsPerYuan, final int poolBps, final int allianceBps,
         final int feeBps, final boolean alliance, final DistributionMode mode, final long voucherPointsCost,
         final long voucherValueFen, final long voucherValidityMs)
     {
@@ -170,43 +171,43 @@ final class EngineDriver implements ReplySink
             alliance, mode, voucherPointsCost, voucherValueFen, voucherValidityMs));
     }
 
-    ResultCode redeem(final long consumerId, final long merchantId, final long redemptionId)
+    public ResultCode redeem(final long consumerId, final long merchantId, final long redemptionId)
     {
         return apply(encoder.redeemPoints(command, 0, consumerId, merchantId, redemptionId));
     }
 
     /** Voucher id of the last VoucherReply. */
-    long voucherIdOfLastReply()
+    public long voucherIdOfLastReply()
     {
         header.wrap(reply, 0);
         return voucherReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version())
             .voucherId();
     }
 
-    ResultCode adjust(final long consumerId, final long adjustmentId, final long delta)
+    public ResultCode adjust(final long consumerId, final long adjustmentId, final long delta)
     {
         return apply(encoder.adjustPoints(command, 0, consumerId, adjustmentId, delta));
     }
 
-    ResultCode distribute(final long merchantId, final long distributionId, final long amountFen)
+    public ResultCode distribute(final long merchantId, final long distributionId, final long amountFen)
     {
         return apply(encoder.distributePool(command, 0, merchantId, distributionId, amountFen));
     }
 
-    ResultCode payWithVoucher(final long merchantId, final long terminalId, final long paymentId,
+    public ResultCode payWithVoucher(final long merchantId, final long terminalId, final long paymentId,
         final long consumerId, final long amountFen, final long voucherId)
     {
         return apply(encoder.pay(command, 0, merchantId, terminalId, paymentId, consumerId, amountFen, voucherId));
     }
 
-    ResultCode tryWithVoucher(final long merchantId, final long terminalId, final long paymentId,
+    public ResultCode tryWithVoucher(final long merchantId, final long terminalId, final long paymentId,
         final long consumerId, final long amountFen, final long ttlMs, final long voucherId)
     {
         return apply(encoder.tryPayment(command, 0, merchantId, terminalId, paymentId, consumerId, amountFen, ttlMs,
             voucherId));
     }
 
-    VoucherStatusReplyDecoder voucher(final long voucherId)
+    public VoucherStatusReplyDecoder voucher(final long voucherId)
     {
         query(encoder.voucherStatusQuery(command, 0, voucherId));
         header.wrap(reply, 0);
@@ -214,7 +215,7 @@ final class EngineDriver implements ReplySink
             header.version());
     }
 
-    ConsumerStatementReplyDecoder consumerStatement(final long consumerId)
+    public ConsumerStatementReplyDecoder consumerStatement(final long consumerId)
     {
         query(encoder.consumerStatementQuery(command, 0, consumerId));
         header.wrap(reply, 0);
@@ -222,7 +223,7 @@ final class EngineDriver implements ReplySink
             header.version());
     }
 
-    DistributionStatusReplyDecoder distribution(final long merchantId, final long distributionId)
+    public DistributionStatusReplyDecoder distribution(final long merchantId, final long distributionId)
     {
         query(encoder.distributionStatusQuery(command, 0, merchantId, distributionId));
         header.wrap(reply, 0);
@@ -230,7 +231,7 @@ final class EngineDriver implements ReplySink
             header.version());
     }
 
-    ResultCode riskRule(final long merchantId, final int ruleId, final RiskMode mode, final RiskAction action,
+    public ResultCode riskRule(final long merchantId, final int ruleId, final RiskMode mode, final RiskAction action,
         final long threshold1, final long threshold2, final long threshold3)
     {
         return apply(encoder.setRiskRule(command, 0, merchantId, ruleId, mode, action, threshold1, threshold2,
@@ -238,7 +239,7 @@ final class EngineDriver implements ReplySink
     }
 
     /** Every configurable rule in the given mode with its tuned defaults. */
-    void allRiskRules(final RiskMode mode)
+    public void allRiskRules(final RiskMode mode)
     {
         for (int rule = 1; rule <= Engine.RISK_RULES_CONFIGURABLE; rule++)
         {
@@ -251,14 +252,14 @@ final class EngineDriver implements ReplySink
         }
     }
 
-    RiskRuleReplyDecoder riskRuleOf(final long merchantId, final int ruleId)
+    public RiskRuleReplyDecoder riskRuleOf(final long merchantId, final int ruleId)
     {
         query(encoder.riskRuleQuery(command, 0, merchantId, ruleId));
         header.wrap(reply, 0);
         return riskRuleReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
     }
 
-    RiskEventsReplyDecoder riskEvents(final long afterEventId)
+    public RiskEventsReplyDecoder riskEvents(final long afterEventId)
     {
         query(encoder.riskEventsQuery(command, 0, afterEventId));
         header.wrap(reply, 0);
@@ -267,7 +268,7 @@ final class EngineDriver implements ReplySink
     }
 
     /** declined, flagged, shadow hits of one rule, platform-wide (merchantId 0) or at one merchant. */
-    long[] riskStats(final long merchantId, final int ruleId)
+    public long[] riskStats(final long merchantId, final int ruleId)
     {
         query(encoder.riskStatsQuery(command, 0, merchantId));
         header.wrap(reply, 0);
@@ -282,26 +283,26 @@ final class EngineDriver implements ReplySink
         return new long[]{-1, -1, -1};
     }
 
-    long pointsEarnedOfLastReply()
+    public long pointsEarnedOfLastReply()
     {
         header.wrap(reply, 0);
         paymentReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
         return paymentReply.pointsEarned();
     }
 
-    long wallet(final long consumerId)
+    public long wallet(final long consumerId)
     {
         balance(consumerId);
         return balanceReply.walletFen();
     }
 
-    long held(final long consumerId)
+    public long held(final long consumerId)
     {
         balance(consumerId);
         return balanceReply.heldFen();
     }
 
-    long points(final long consumerId)
+    public long points(final long consumerId)
     {
         balance(consumerId);
         return balanceReply.points();
@@ -314,14 +315,14 @@ final class EngineDriver implements ReplySink
         balanceReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
     }
 
-    PaymentStatusReplyDecoder status(final long merchantId, final long paymentId)
+    public PaymentStatusReplyDecoder status(final long merchantId, final long paymentId)
     {
         query(encoder.paymentStatusQuery(command, 0, merchantId, paymentId));
         header.wrap(reply, 0);
         return statusReply.wrap(reply, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
     }
 
-    MerchantStatementReplyDecoder statement(final long merchantId)
+    public MerchantStatementReplyDecoder statement(final long merchantId)
     {
         query(encoder.merchantStatementQuery(command, 0, merchantId));
         header.wrap(reply, 0);

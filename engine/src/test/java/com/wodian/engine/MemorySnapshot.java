@@ -3,7 +3,7 @@ package com.wodian.engine;
 /**
  * A snapshot stream held in memory, for tests: primitives appended to a growing long array, read back in order.
  */
-final class MemorySnapshot implements SnapshotWriter, SnapshotReader
+public final class MemorySnapshot implements SnapshotWriter, SnapshotReader
 {
     private long[] values = new long[1 << 16];
     private int writePosition;

@@ -1,8 +1,8 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
 
-import com.wodian.engine.risk.AmountStats;
-import com.wodian.engine.risk.RiskFeatures;
-import com.wodian.engine.risk.RiskRules;
+import com.wodian.engine.EngineConfig;
+import com.wodian.engine.EngineDriver;
+
 import com.wodian.protocol.sbe.MerchantTrade;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.RiskAction;

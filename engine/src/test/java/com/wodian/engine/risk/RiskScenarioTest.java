@@ -1,8 +1,9 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
 
-import com.wodian.engine.risk.ConsumerRiskBook;
-import com.wodian.engine.risk.RiskControl;
-import com.wodian.engine.risk.RiskRules;
+import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
+import com.wodian.engine.EngineDriver;
+
 import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.PartyType;
 import com.wodian.protocol.sbe.ResultCode;
@@ -198,7 +199,7 @@ class RiskScenarioTest
             d.advanceMs(15 * 60_000);
         }
         assertArrayEquals(new long[]{0, 0, 0}, d.riskStats(2, RiskRules.VOLUME_SPIKE), "steady sales: no spike");
-        final RiskControl risk = d.engine.riskControl();
+        final RiskControl risk = RiskAccess.of(d.engine);
         risk.merchants.advance(1, d.nowMs + 1);
         final long average = risk.merchants.hourlyAverage(1);
         final long hour = risk.merchants.hourSales(1);

@@ -1,9 +1,10 @@
-package com.wodian.engine;
+package com.wodian.engine.risk;
 
-import com.wodian.engine.risk.AmountStats;
-import com.wodian.engine.risk.RiskFeatures;
-import com.wodian.engine.risk.RiskModel;
-import com.wodian.engine.risk.RiskRules;
+import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
+import com.wodian.engine.EngineDriver;
+import com.wodian.engine.MemorySnapshot;
+
 import com.wodian.protocol.sbe.MerchantTrade;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.ResultCode;
@@ -225,9 +226,9 @@ class RiskModelTest
     void tradeAndAreaAreRegisteredAndPartOfIdempotency()
     {
         final int merchantIndex = 0;
-        assertEquals(MerchantTrade.ELECTRONICS.value(), d.engine.riskControl().features.merchantProfiles
+        assertEquals(MerchantTrade.ELECTRONICS.value(), RiskAccess.of(d.engine).features.merchantProfiles
             .trade(merchantIndex));
-        assertEquals(310_000, d.engine.riskControl().features.merchantProfiles.areaCode(merchantIndex));
+        assertEquals(310_000, RiskAccess.of(d.engine).features.merchantProfiles.areaCode(merchantIndex));
         assertEquals(ResultCode.OK, d.apply(d.encoder.registerMerchant(d.command, 0, 1, 10, 500, 200, 0, true,
             MerchantTrade.ELECTRONICS, 310_000)), "the same registration again");
         assertEquals(ResultCode.MERCHANT_EXISTS_WITH_DIFFERENT_FIELDS, d.apply(d.encoder.registerMerchant(d.command,
@@ -238,8 +239,8 @@ class RiskModelTest
         d.command.putShort(0, (short)(d.command.getShort(0) - 5), java.nio.ByteOrder.LITTLE_ENDIAN);
         d.command.putShort(6, (short)3, java.nio.ByteOrder.LITTLE_ENDIAN);
         assertEquals(ResultCode.OK, d.apply(length - 5));
-        assertEquals(MerchantTrade.UNSPECIFIED.value(), d.engine.riskControl().features.merchantProfiles.trade(1));
-        assertEquals(0, d.engine.riskControl().features.merchantProfiles.areaCode(1));
+        assertEquals(MerchantTrade.UNSPECIFIED.value(), RiskAccess.of(d.engine).features.merchantProfiles.trade(1));
+        assertEquals(0, RiskAccess.of(d.engine).features.merchantProfiles.areaCode(1));
         // An unknown trade value is malformed.
         d.apply(d.encoder.registerMerchant(d.command, 0, 3, 10, 500, 200, 0, false, MerchantTrade.CAFE, 0));
         final int tradeOffset = MessageHeaderDecoder.ENCODED_LENGTH +
