@@ -10,9 +10,11 @@
 # nothing per request and does not collect, while the JDK's TLS engine allocates about 1.4 KB per record (see
 # docs/security.md), so GC pauses are the first thing to look at in a TLS row.
 #
-# JVM options: WODIAN_SERVER_JAVA_OPTS (both servers, default -Xmx4g), WODIAN_LOADGEN_JAVA_OPTS (default -Xmn1g: a young
-# generation that a run at 5,000/s does not fill, so that the load generator's own TLS garbage does not pause the
-# measurement; it applies to clear and TLS runs alike). WODIAN_BIN: another build's launcher (old vs new).
+# JVM options: WODIAN_SERVER_JAVA_OPTS (both servers, default -Xmx4g -Xmn1g: the young generation docs/security.md
+# recommends for a TLS server, one young collection a minute at 5,000/s; the same for the clear server),
+# WODIAN_LOADGEN_JAVA_OPTS (default -Xmn1g: a young generation that a run at 5,000/s does not fill, so that the load
+# generator's own TLS garbage does not pause the measurement; clear and TLS runs alike). WODIAN_BIN: another build's
+# launcher (old vs new).
 set -euo pipefail
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 wodian="${WODIAN_BIN:-$repo_dir/bin/wodian}"
@@ -49,7 +51,7 @@ start_server() { # name, extra server options...
         >/dev/null
     # One saturation search sends ~6 M payments to each server and every key is remembered: a key table smaller
     # than all the rounds' payments answers LIMIT_KEYS, and the search then measures refusals, not payments.
-    WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx4g} -Xlog:gc:file=$work/$name-gc.log" "$wodian" server --data "$work/$name" --port 0 \
+    WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx4g -Xmn1g} -Xlog:gc:file=$work/$name-gc.log" "$wodian" server --data "$work/$name" --port 0 \
         --ignore-stdin --limits small --keys-max "$keys_max" "$@" >"$work/$name.log" 2>&1 &
     pids+=($!)
 }
