@@ -64,7 +64,7 @@ public final class Growth
         return java.util.Arrays.copyOf(rows, padLongs + rowsGrown * stride);
     }
 
-    /** {@code values} itself when it holds {@code needed} values, else a grown copy with the new part {@code fill}ed. */
+    /** {@code values} itself when it holds {@code needed} values, else a grown copy ({@code fill} in the new part). */
     public static int[] ensure(final int[] values, final int needed, final int max, final int fill)
     {
         if (needed <= values.length)

@@ -2,9 +2,9 @@ package com.wodian.engine;
 
 /**
  * Every idempotency key the engine remembers (payments, refunds, top-ups, withdrawals) and the record of what the
- * key decided. Records live in a pool of 16-long rows (two cache lines); an open-addressing index (linear probing, backward-shift
- * deletion, load factor at most 0.5) maps {@code (namespace, keyA, keyB)} to a row. The pool and the index start small
- * and grow together with the records handed out, up to {@code keysMax} ({@link Growth}).
+ * key decided. Records live in a pool of 16-long rows (two cache lines); an open-addressing index (linear probing,
+ * backward-shift deletion, load factor at most 0.5) maps {@code (namespace, keyA, keyB)} to a row. The pool and the
+ * index start small and grow together with the records handed out, up to {@code keysMax} ({@link Growth}).
  *
  * <p>Retention: when a record reaches a final state it joins a FIFO in finish order. Only when the pool is full is
  * the oldest finished record forgotten, and only if it finished at least {@code keyRetentionMs} ago (input time).
@@ -385,8 +385,8 @@ final class RecordTable implements ExpiryQueue.Order
         return switch (field)
         {
             case KEY_A, KEY_B, META -> field;
-            case AMOUNT_FEN, REFUNDED_FEN, TERMINAL_ID, TTL_MS, EXPIRES_AT_MS, FINISHED_AT_MS, POINTS_EARNED -> field - 1;
-            case POOL_FEN, ALLIANCE_FEN, FEE_FEN -> field - 1;
+            case AMOUNT_FEN, REFUNDED_FEN, TERMINAL_ID, TTL_MS, EXPIRES_AT_MS, FINISHED_AT_MS, POINTS_EARNED,
+                POOL_FEN, ALLIANCE_FEN, FEE_FEN -> field - 1;
             default -> throw new IllegalArgumentException("record field " + field);
         };
     }

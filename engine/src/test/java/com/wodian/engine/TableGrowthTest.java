@@ -32,7 +32,7 @@ class TableGrowthTest
         {
             pay(live, payment);
         }
-        assertEquals(KEYS, live.engine.rememberedKeyCount(), "the key table reached its limit and forgets the oldest keys");
+        assertEquals(KEYS, live.engine.rememberedKeyCount(), "the key table is full and forgets the oldest keys");
 
         final MemorySnapshot snapshot = new MemorySnapshot();
         live.engine.writeSnapshot(snapshot);
@@ -91,7 +91,8 @@ class TableGrowthTest
         final int merchant = 1 + payment % MERCHANTS;
         final int terminal = merchant + MERCHANTS <= TERMINALS && payment / MERCHANTS % 2 == 1 ? merchant + MERCHANTS :
             merchant;
-        assertEquals(ResultCode.OK, driver.pay(merchant, terminal, payment + 1, 1 + payment * 7 % CONSUMERS, 100 + payment),
+        final long consumer = 1 + payment * 7 % CONSUMERS;
+        assertEquals(ResultCode.OK, driver.pay(merchant, terminal, payment + 1, consumer, 100 + payment),
             "payment " + payment);
         driver.advanceMs(1);
     }

@@ -7,9 +7,10 @@ import com.wodian.engine.StateHash;
 
 /**
  * Consumer–merchant pairs: small payments in the last 10 minutes and refunds in the last 12–24 hours, in a two-way
- * set-associative table of fixed size (its pages allocated as pairs reach them). A new pair takes the less recently seen slot of its set, so memory stays
- * bounded however many pairs appear; a pair pushed out loses its history (it cannot hide an active burst, whose
- * slot is the recently seen one). Layout is a pure function of the inputs, so it is deterministic.
+ * set-associative table of fixed size (its pages allocated as pairs reach them). A new pair takes the less recently
+ * seen slot of its set, so memory stays bounded however many pairs appear; a pair pushed out loses its history (it
+ * cannot hide an active burst, whose slot is the recently seen one). Layout is a pure function of the inputs, so it is
+ * deterministic.
  *
  * <pre>
  *   long  content

@@ -7,8 +7,8 @@ import com.wodian.engine.StateHash;
 
 /**
  * The most recent risk events (declines, flags and shadow hits) in a ring of fixed capacity (grown to it with use):
- * the oldest is overwritten. Event ids are assigned in sequence from 1, so a reader pages with "events after id N" and sees from
- * {@link #oldestId()} whether it missed any.
+ * the oldest is overwritten. Event ids are assigned in sequence from 1, so a reader pages with "events after id N"
+ * and sees from {@link #oldestId()} whether it missed any.
  */
 public final class RiskEventLog
 {
