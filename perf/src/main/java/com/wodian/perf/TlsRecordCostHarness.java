@@ -74,6 +74,21 @@ public final class TlsRecordCostHarness
             }
         }
         final Path dir = Files.createTempDirectory("wodian-tls-cost");
+        try
+        {
+            measure(dir, rounds, coalesce);
+        }
+        finally
+        {
+            try (java.util.stream.Stream<Path> files = Files.walk(dir))
+            {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+            }
+        }
+    }
+
+    private static void measure(final Path dir, final int rounds, final int coalesce) throws Exception
+    {
         final CertificateIssuer ca = CertificateIssuer.newAuthority("cost CA", 2);
         final Path caFile = dir.resolve("ca.pem");
         ca.writeAuthority(caFile, dir.resolve("ca.key"));
