@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Counters in the data directory's counters file (read as another process would), per-stage latency, and the HTTP
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ObservabilityTest
 {
     private static final long READY_TIMEOUT_MS = 10_000;
+    private static final long COPY_TIMEOUT_MS = 30_000;
 
     @TempDir
     Path dataDir;
@@ -52,7 +54,9 @@ class ObservabilityTest
                 requests.setUpParties(); // 4 commands, each answered OK
                 assertEquals(ResultCode.UNKNOWN_MERCHANT, requests.registerTerminal(77, 999));
             }
+            final long trafficEndMs = System.currentTimeMillis();
             awaitReady(server);
+            awaitCopyAfterTraffic(trafficEndMs);
 
             // From another process's point of view: the file, not the server object.
             try (CountersFile file = CountersFile.open(dataDir))
@@ -133,8 +137,28 @@ class ObservabilityTest
             Thread.sleep(20);
         }
         assertTrue(server.isReady(), "ready within " + READY_TIMEOUT_MS + " ms");
-        // The metrics thread copies figures once a second: wait for a copy after the traffic.
-        Thread.sleep(1_200);
+    }
+
+    /**
+     * The metrics thread copies the other threads' figures into the file about once a second and then beats the
+     * file's heartbeat with the time it started the copy. On a starved machine the first copy after the traffic can
+     * come much later than a second, so wait for a heartbeat stamped after the traffic ended.
+     */
+    private void awaitCopyAfterTraffic(final long trafficEndMs) throws Exception
+    {
+        final long deadlineMs = System.currentTimeMillis() + COPY_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadlineMs)
+        {
+            try (CountersFile file = CountersFile.open(dataDir))
+            {
+                if (file.heartbeatMs() > trafficEndMs)
+                {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        fail("no copy of the figures within " + COPY_TIMEOUT_MS + " ms after the traffic");
     }
 
     private static long value(final CountersReader reader, final String label)
