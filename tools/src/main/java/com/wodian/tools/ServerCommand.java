@@ -127,6 +127,10 @@ public final class ServerCommand implements Runnable
         "certificate, when presented, must name the identity that logs on) or required")
     String tlsClientAuth;
 
+    @Option(names = "--tls-password", description = "password of a PKCS#12 --tls-cert (PEM keys are unencrypted " +
+        "PKCS#8 and need none)")
+    String tlsPassword;
+
     @Option(names = "--node-cert", description = "replica group: mutual TLS between nodes with this node's " +
         "certificate (CN node:ID, e.g. node-0.pem of 'wodian certs'); peers must chain to --tls-trust")
     Path nodeCertificate;
@@ -202,6 +206,7 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--tls-key", null == tlsKey ? null : tlsKey.toString());
         addIfGiven(args, "--tls-trust", null == tlsTrust ? null : tlsTrust.toString());
         addIfGiven(args, "--tls-client-auth", tlsClientAuth);
+        addIfGiven(args, "--tls-password", tlsPassword);
         addIfGiven(args, "--node-cert", null == nodeCertificate ? null : nodeCertificate.toString());
         addIfGiven(args, "--node-key", null == nodeKey ? null : nodeKey.toString());
         if (insecure)
