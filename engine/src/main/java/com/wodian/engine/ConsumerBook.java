@@ -43,9 +43,9 @@ public final class ConsumerBook extends RowBook
     private static final long VOUCHERS_MASK = 0x7FFF_FFFFL;
     private static final long BLOCKED_BIT = Long.MIN_VALUE;
 
-    ConsumerBook(final int capacity)
+    ConsumerBook(final int capacity, final boolean reserve)
     {
-        super(capacity, STRIDE, PAD);
+        super(capacity, STRIDE, PAD, reserve);
     }
 
     /** The records array (it is replaced when the book grows: read it again after a registration). */

@@ -30,12 +30,12 @@ final class ConsumptionBook
     private final int merchantsMax;
     private int count;
 
-    ConsumptionBook(final int capacity, final int merchantsMax)
+    ConsumptionBook(final int capacity, final int merchantsMax, final boolean reserve)
     {
         this.capacity = capacity;
         this.merchantsMax = merchantsMax;
-        this.entryByPair = new Long2LongHashMap(RowBook.tableSize(Growth.initialRows(capacity)), 0.65f, -1);
-        this.rows = new long[Growth.initialRows(capacity) * STRIDE];
+        this.entryByPair = new Long2LongHashMap(RowBook.tableSize(Growth.initialRows(capacity, reserve)), 0.65f, -1);
+        this.rows = new long[Growth.initialRows(capacity, reserve) * STRIDE];
         this.headByMerchant = new int[0];
         this.countByMerchant = new int[0];
     }

@@ -1,7 +1,7 @@
 package com.wodian.engine;
 
 /**
- * The engine's tables, each sized from the configuration: parties, remembered keys, live holds, vouchers, spend pairs
+ * The engine's tables, each sized from the configuration (they grow with use, or are reserved whole at start): parties, remembered keys, live holds, vouchers, spend pairs
  * and the points ledger. Rules read them; money in them moves only through the {@link Ledger}.
  */
 final class EngineBooks
@@ -17,13 +17,14 @@ final class EngineBooks
 
     EngineBooks(final EngineConfig config)
     {
-        consumers = new ConsumerBook(config.consumersMax);
-        merchants = new MerchantBook(config.merchantsMax);
-        terminals = new TerminalBook(config.terminalsMax);
-        records = new RecordTable(config.keysMax, config.keyRetentionMs);
-        holds = new ExpiryQueue(records, config.holdsMax, config.keysMax);
-        vouchers = new VoucherBook(config.vouchersMax);
-        consumption = new ConsumptionBook(config.consumptionPairsMax, config.merchantsMax);
-        pointsLedger = new PointsLedger(config.pointsLedgerEntriesMax);
+        final boolean reserve = config.reserveTables;
+        consumers = new ConsumerBook(config.consumersMax, reserve);
+        merchants = new MerchantBook(config.merchantsMax, reserve);
+        terminals = new TerminalBook(config.terminalsMax, reserve);
+        records = new RecordTable(config.keysMax, config.keyRetentionMs, reserve);
+        holds = new ExpiryQueue(records, config.holdsMax, config.keysMax, reserve);
+        vouchers = new VoucherBook(config.vouchersMax, reserve);
+        consumption = new ConsumptionBook(config.consumptionPairsMax, config.merchantsMax, reserve);
+        pointsLedger = new PointsLedger(config.pointsLedgerEntriesMax, reserve);
     }
 }

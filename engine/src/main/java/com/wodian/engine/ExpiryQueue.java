@@ -20,14 +20,16 @@ final class ExpiryQueue
     private int size;
     private final int entriesMax;
     private final int idsMax;
+    private final boolean reserve;
 
-    ExpiryQueue(final Order order, final int entriesMax, final int idsMax)
+    ExpiryQueue(final Order order, final int entriesMax, final int idsMax, final boolean reserve)
     {
         this.order = order;
         this.entriesMax = entriesMax;
         this.idsMax = idsMax;
-        this.heap = new int[Growth.initialRows(entriesMax)];
-        this.positionByRecord = new int[Growth.initialRows(idsMax)];
+        this.reserve = reserve;
+        this.heap = new int[Growth.initialRows(entriesMax, reserve)];
+        this.positionByRecord = new int[Growth.initialRows(idsMax, reserve)];
         java.util.Arrays.fill(positionByRecord, -1);
     }
 
@@ -90,7 +92,7 @@ final class ExpiryQueue
     {
         final int[] restored = new int[entriesMax];
         size = reader.readInts(restored);
-        heap = java.util.Arrays.copyOf(restored, Math.max(size, Growth.initialRows(entriesMax)));
+        heap = java.util.Arrays.copyOf(restored, Math.max(size, Growth.initialRows(entriesMax, reserve)));
         java.util.Arrays.fill(positionByRecord, -1);
         for (int position = 0; position < size; position++)
         {

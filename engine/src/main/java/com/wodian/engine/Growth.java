@@ -24,6 +24,15 @@ public final class Growth
     }
 
     /**
+     * Rows to allocate at start: all {@code rowsMax} when the engine reserves its tables at start
+     * ({@link EngineConfig#reserveTables(boolean)}), else {@link #initialRows(int)}.
+     */
+    public static int initialRows(final int rowsMax, final boolean reserve)
+    {
+        return reserve ? rowsMax : initialRows(rowsMax);
+    }
+
+    /**
      * The length to grow to: {@code current} doubled until it holds {@code needed}, capped at {@code max}.
      *
      * @throws IllegalStateException when {@code needed} is over {@code max} (a caller checks its limit first)

@@ -41,9 +41,9 @@ public final class MerchantBook extends RowBook
     static final long FLAG_BLOCKED = 1;
     static final long FLAG_ALLIANCE_MEMBER = 2;
 
-    MerchantBook(final int capacity)
+    MerchantBook(final int capacity, final boolean reserve)
     {
-        super(capacity, STRIDE);
+        super(capacity, STRIDE, reserve);
     }
 
     int add(final long merchantId)

@@ -23,10 +23,10 @@ final class PointsLedger
     private final int mask;
     private long nextPosition;
 
-    PointsLedger(final int capacityAtLeast)
+    PointsLedger(final int capacityAtLeast, final boolean reserve)
     {
         final int capacity = Integer.highestOneBit(Math.max(2, capacityAtLeast) * 2 - 1);
-        this.rows = new long[Growth.initialRows(capacity) * STRIDE];
+        this.rows = new long[Growth.initialRows(capacity, reserve) * STRIDE];
         this.mask = capacity - 1;
     }
 

@@ -86,11 +86,11 @@ final class RecordTable implements ExpiryQueue.Order
     private final int capacity;
     private final long retentionMs;
 
-    RecordTable(final int capacity, final long retentionMs)
+    RecordTable(final int capacity, final long retentionMs, final boolean reserve)
     {
         this.capacity = capacity;
         this.retentionMs = retentionMs;
-        final int rowsAtStart = Growth.initialRows(capacity);
+        final int rowsAtStart = Growth.initialRows(capacity, reserve);
         this.rows = new long[PAD + rowsAtStart * STRIDE];
         this.index = new long[indexLengthFor(rowsAtStart)];
         this.indexMask = index.length - 1;
@@ -521,6 +521,13 @@ final class RecordTable implements ExpiryQueue.Order
         indexMask = indexLength - 1;
         reader.readLongs(rows);
         reader.readLongs(index);
+        final int indexLengthForRows = indexLengthFor((rows.length - PAD) / STRIDE);
+        if (indexLengthForRows > indexLength)
+        {
+            // A table reserved at start holds more rows than the engine that wrote the snapshot: its index must
+            // be sized for them now, since it never grows again.
+            rehash(indexLengthForRows);
+        }
         freeRecords = new int[highWater];
         freeCount = reader.readInts(freeRecords);
         int fifoLength = finishedFifo.length;

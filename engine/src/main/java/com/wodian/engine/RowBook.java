@@ -19,18 +19,18 @@ public abstract class RowBook
     private final int capacity;
     private int count;
 
-    RowBook(final int capacity, final int stride)
+    RowBook(final int capacity, final int stride, final boolean reserve)
     {
-        this(capacity, stride, 0);
+        this(capacity, stride, 0, reserve);
     }
 
-    RowBook(final int capacity, final int stride, final int pad)
+    RowBook(final int capacity, final int stride, final int pad, final boolean reserve)
     {
         this.capacity = capacity;
         this.stride = stride;
         this.pad = pad;
-        this.indexById = new Long2LongHashMap(tableSize(Growth.initialRows(capacity)), 0.65f, -1);
-        this.rows = new long[pad + Growth.initialRows(capacity) * stride];
+        this.indexById = new Long2LongHashMap(tableSize(Growth.initialRows(capacity, reserve)), 0.65f, -1);
+        this.rows = new long[pad + Growth.initialRows(capacity, reserve) * stride];
     }
 
     /** Slots for an id map holding {@code capacity} entries below its 0.65 load factor. */

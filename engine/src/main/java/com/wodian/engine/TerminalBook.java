@@ -11,9 +11,9 @@ public final class TerminalBook extends RowBook
 
     static final long FLAG_BLOCKED = 1;
 
-    TerminalBook(final int capacity)
+    TerminalBook(final int capacity, final boolean reserve)
     {
-        super(capacity, STRIDE);
+        super(capacity, STRIDE, reserve);
     }
 
     int add(final long terminalId, final int merchantIndex)

@@ -35,14 +35,14 @@ final class VoucherBook implements ExpiryQueue.Order
     private long nextId = 1;
     final ExpiryQueue expiry;
 
-    VoucherBook(final int capacity)
+    VoucherBook(final int capacity, final boolean reserve)
     {
         this.capacity = capacity;
-        this.rows = new long[Growth.initialRows(capacity) * STRIDE];
-        this.slotById = new Long2LongHashMap(RowBook.tableSize(Growth.initialRows(capacity)), 0.65f, -1);
-        this.endedSlots = new int[Growth.initialRows(capacity)];
+        this.rows = new long[Growth.initialRows(capacity, reserve) * STRIDE];
+        this.slotById = new Long2LongHashMap(RowBook.tableSize(Growth.initialRows(capacity, reserve)), 0.65f, -1);
+        this.endedSlots = new int[Growth.initialRows(capacity, reserve)];
         this.endedIds = new long[endedSlots.length];
-        this.expiry = new ExpiryQueue(this, capacity, capacity);
+        this.expiry = new ExpiryQueue(this, capacity, capacity, reserve);
     }
 
     /** Live vouchers that can still be issued. */

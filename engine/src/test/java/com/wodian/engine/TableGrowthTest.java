@@ -53,6 +53,49 @@ class TableGrowthTest
     }
 
     @Test
+    void anEngineWithTablesReservedAtStartAnswersAsAGrowingOneAndTheirSnapshotsInterchange()
+    {
+        final EngineDriver growing = new EngineDriver(config());
+        final EngineDriver reserved = new EngineDriver(config().reserveTables(true));
+        register(growing);
+        register(reserved);
+        for (int payment = 0; payment < 2_000; payment++)
+        {
+            pay(growing, payment);
+            pay(reserved, payment);
+            assertArrayEquals(growing.replyBytes(), reserved.replyBytes(), "reply to payment " + payment);
+        }
+        assertEquals(growing.engine.stateHash(), reserved.engine.stateHash());
+
+        final EngineDriver reservedFromGrowing = restored(growing, config().reserveTables(true));
+        final EngineDriver growingFromReserved = restored(reserved, config());
+        for (int payment = 2_000; payment < 5_000; payment++)
+        {
+            pay(growing, payment);
+            pay(reservedFromGrowing, payment);
+            pay(growingFromReserved, payment);
+            assertArrayEquals(growing.replyBytes(), reservedFromGrowing.replyBytes(), "reply to payment " + payment);
+            assertArrayEquals(growing.replyBytes(), growingFromReserved.replyBytes(), "reply to payment " + payment);
+        }
+        assertEquals(growing.engine.stateHash(), reservedFromGrowing.engine.stateHash());
+        assertEquals(growing.engine.stateHash(), growingFromReserved.engine.stateHash());
+        reservedFromGrowing.engine.verifyInvariants();
+        growingFromReserved.engine.verifyInvariants();
+    }
+
+    private static EngineDriver restored(final EngineDriver from, final EngineConfig config)
+    {
+        final MemorySnapshot snapshot = new MemorySnapshot();
+        from.engine.writeSnapshot(snapshot);
+        final EngineDriver to = new EngineDriver(config);
+        to.engine.readSnapshot(snapshot);
+        to.sequence = from.sequence;
+        to.nowMs = from.nowMs;
+        assertEquals(from.engine.stateHash(), to.engine.stateHash());
+        return to;
+    }
+
+    @Test
     void aSnapshotHoldsTheStateNotTheLimits()
     {
         // The risk pair cache and event log keep their fixed size (riskPairsMax, riskEventsMax): bounded caches.

@@ -42,6 +42,14 @@ public class EngineRewardsBenchmark implements ReplySink
     static final int MERCHANTS = 10_000;
     static final int RANDOM_RING = 1 << 20;
 
+    /**
+     * reserve: the engine's tables are allocated at their limits at start, as before tables grew with use (the 8 M
+     * spend pairs are still filling during the measured window, so growing tables would put their doublings into
+     * the B/op figure); grow: tables grow with use (docs/engine.md, "Table growth").
+     */
+    @Param({"reserve"})
+    public String tables;
+
     private Engine engine;
     private final CommandEncoder encoder = new CommandEncoder();
     private final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
@@ -75,6 +83,7 @@ public class EngineRewardsBenchmark implements ReplySink
     public void setUp()
     {
         engine = new Engine(new EngineConfig()
+            .reserveTables("reserve".equals(tables))
             .consumersMax(CONSUMERS)
             .merchantsMax(MERCHANTS)
             .terminalsMax(MERCHANTS)

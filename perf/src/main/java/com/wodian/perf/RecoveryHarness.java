@@ -39,8 +39,10 @@ import java.util.stream.Stream;
  *     replica engine at full size (the snapshotter's design: the serving engine takes no part), against the same
  *     measurement with no snapshot running.</li>
  * </ol>
- * Run: {@code bin/wodian perf recovery [inputs] [consumers] [tail]} (defaults 10000000 1000000 1000000), or
- * {@code java -Xmx8g -cp tools/target/wodian.jar com.wodian.perf.RecoveryHarness 10000000 1000000 1000000}.
+ * Run: {@code bin/wodian perf recovery [inputs] [consumers] [tail] [--engine-tables reserve]} (defaults 10000000
+ * 1000000 1000000, tables that grow), or
+ * {@code java -Xmx8g -cp tools/target/wodian.jar com.wodian.perf.RecoveryHarness 10000000 1000000 1000000 [reserve]}:
+ * {@code reserve} builds every engine with its tables reserved at start ({@link EngineConfig#reserveTables(boolean)}).
  * Needs about 3.5 GB of heap at a million consumers (three engines at the peak) and ~1.2 GB of disk in the
  * temporary directory, deleted at the end.
  */
@@ -58,6 +60,8 @@ public final class RecoveryHarness
 
     /** CPU time of the phase just measured on this thread: on a shared machine, what the phase itself cost. */
     private static long phaseCpuStartNs;
+    /** Engines reserve their tables at start instead of growing them (argument 4: reserve). */
+    private static boolean reserveTables;
 
     private RecoveryHarness()
     {
@@ -80,6 +84,7 @@ public final class RecoveryHarness
         final long inputs = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         final int consumers = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
         final long tail = args.length > 2 ? Long.parseLong(args[2]) : 1_000_000L;
+        reserveTables = args.length > 3 && "reserve".equals(args[3]);
         final Path root = Files.createTempDirectory("wodian-recovery-harness");
         try
         {
@@ -97,6 +102,7 @@ public final class RecoveryHarness
     private static EngineConfig config(final int consumers)
     {
         return new EngineConfig()
+            .reserveTables(reserveTables)
             .consumersMax(consumers)
             .merchantsMax(MERCHANTS)
             .terminalsMax(MERCHANTS * TERMINALS_PER_MERCHANT)
@@ -112,8 +118,8 @@ public final class RecoveryHarness
         final JournalConfig journalConfig = new JournalConfig(root.resolve("journal"))
             .withDurabilityPolicy(DurabilityPolicy.PAGE_CACHE);
         final SnapshotStore store = new SnapshotStore(root.resolve("snapshots"), 2);
-        System.out.printf("RecoveryHarness: %,d inputs, %,d consumers, tail %,d; %d cores, max heap %d MB%n",
-            inputs, consumers, tail, Runtime.getRuntime().availableProcessors(),
+        System.out.printf("RecoveryHarness: %,d inputs, %,d consumers, tail %,d, tables %s; %d cores, max heap %d MB%n",
+            inputs, consumers, tail, reserveTables ? "reserved at start" : "grown with use", Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory() >> 20);
 
         // 1. Journal write.

@@ -21,12 +21,22 @@ final class RecoveryPerfCommand implements Runnable
         description = "inputs after the snapshot (default: ${DEFAULT-VALUE})")
     long tail;
 
+    @picocli.CommandLine.Option(names = "--engine-tables", defaultValue = "grow",
+        description = "grow (default): engine tables grow with use; reserve: allocated at their limits at start")
+    String engineTables;
+
     @Override
     public void run()
     {
+        if (!"grow".equals(engineTables) && !"reserve".equals(engineTables))
+        {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                "--engine-tables must be grow or reserve: " + engineTables);
+        }
         try
         {
-            RecoveryHarness.main(new String[]{Long.toString(inputs), Integer.toString(consumers), Long.toString(tail)});
+            RecoveryHarness.main(new String[]{Long.toString(inputs), Integer.toString(consumers), Long.toString(tail),
+                engineTables});
         }
         catch (final Exception ex)
         {

@@ -47,6 +47,11 @@ public final class ServerCommand implements Runnable
         description = "idempotency keys the engine remembers (default 2,000,000: long load tests need more)")
     Integer keysMax;
 
+    @Option(names = "--engine-tables",
+        description = "grow (default): engine tables start small and grow with use; reserve: every table is "
+            + "allocated at its limit at start (no growth on the engine thread; heap and start-up time of the limits)")
+    String engineTables;
+
     @Option(names = "--pipeline-wait",
         description = "pipeline wait strategy: blocking (default), sleeping, yielding, busy-spin")
     String pipelineWait;
@@ -198,6 +203,7 @@ public final class ServerCommand implements Runnable
             args.add("--keys-max");
             args.add(keysMax.toString());
         }
+        addIfGiven(args, "--engine-tables", engineTables);
         addIfGiven(args, "--iso8583-port", null == iso8583Port ? null : iso8583Port.toString());
         addIfGiven(args, "--iso8583-host", iso8583Host);
         addIfGiven(args, "--iso-keys", null == isoKeysFile ? null : isoKeysFile.toString());

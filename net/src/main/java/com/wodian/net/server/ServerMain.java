@@ -60,7 +60,8 @@ public final class ServerMain
         {
             System.err.println("error: " + ex.getMessage());
             System.err.println("usage: ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS]" +
-                " [--durability sync|page-cache] [--limits default|small] [--keys-max N] [--pipeline-wait NAME]" +
+                " [--durability sync|page-cache] [--limits default|small] [--keys-max N]" +
+                " [--engine-tables grow|reserve] [--pipeline-wait NAME]" +
                 " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
                 " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
                 " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME] [--election-timeout-ms N]" +
@@ -144,6 +145,7 @@ public final class ServerMain
         boolean portGiven = false;
         boolean ignoreStdin = false;
         int keysMax = 0;
+        boolean reserveTables = false;
         int nodeId = -1;
         String peers = null;
         String clientPeers = null;
@@ -197,6 +199,9 @@ public final class ServerMain
                 case "--keys-max":
                     // Long load tests: each Pay keeps its idempotency key for keyRetentionMs (a week by default).
                     keysMax = parsePositive(name, value);
+                    break;
+                case "--engine-tables":
+                    reserveTables = parseEngineTables(value);
                     break;
                 case "--pipeline-wait":
                     config.pipelineWaitStrategy(value);
@@ -312,6 +317,10 @@ public final class ServerMain
             // After the loop: applies to whichever --limits was chosen, in any order.
             config.engineConfig().keysMax(keysMax);
         }
+        if (reserveTables)
+        {
+            config.engineConfig().reserveTables(true);
+        }
         return ignoreStdin;
     }
 
@@ -420,6 +429,20 @@ public final class ServerMain
             // Reported below.
         }
         throw new IllegalArgumentException(name + " needs a positive number: " + value);
+    }
+
+    /** {@code --engine-tables grow|reserve}: true for reserve (docs/engine.md, "Table growth"). */
+    private static boolean parseEngineTables(final String value)
+    {
+        switch (value)
+        {
+            case "grow":
+                return false;
+            case "reserve":
+                return true;
+            default:
+                throw new IllegalArgumentException("--engine-tables must be grow or reserve: " + value);
+        }
     }
 
     private static EngineConfig parseLimits(final String value)
