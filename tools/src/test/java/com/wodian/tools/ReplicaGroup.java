@@ -60,6 +60,8 @@ final class ReplicaGroup implements AutoCloseable
     private final int[] starts = new int[NODES];
     /** JVM options of every node's next start (system properties such as wodian.replication.*). */
     private List<String> jvmOptions = List.of();
+    /** The certificates of {@link #mutualTls()}; null: clear-text links. */
+    private Path pki;
 
     /** What {@code ClusterStatusQuery} says of one node. */
     record NodeStatus(int nodeId, int role, int leaderId, long term, long commitIndex, long appliedIndex,
@@ -211,8 +213,37 @@ final class ReplicaGroup implements AutoCloseable
             "--node-id", Integer.toString(node),
             "--peers", peers(node)));
         arguments.addAll(extraServerOptions);
+        if (null != pki)
+        {
+            arguments.addAll(List.of("--node-cert", pki.resolve("node-" + node + ".pem").toString(),
+                "--node-key", pki.resolve("node-" + node + ".key").toString(),
+                "--tls-trust", pki.resolve(CertsCommand.CA_CERTIFICATE).toString()));
+        }
         final Path log = dir.resolve("node-" + node + "-run-" + starts[node]++ + ".log");
         servers[node] = ChildServerProcess.startWithArguments(log, jvmOptions, arguments);
+    }
+
+    /**
+     * Mutual TLS between the nodes from their next start (docs/replication.md, "TLS between nodes"): {@code wodian
+     * certs} makes a CA and {@code node-N} certificates in {@code pki/}, and each node gets {@code --node-cert},
+     * {@code --node-key} and {@code --tls-trust}. Client ports stay clear (loopback).
+     */
+    ReplicaGroup mutualTls()
+    {
+        final Path certificates = dir.resolve("pki");
+        final StringBuilder nodeIds = new StringBuilder("0");
+        for (int i = 1; i < NODES; i++)
+        {
+            nodeIds.append(',').append(i);
+        }
+        final CliTest.Run certs = CliTest.wodian("certs", "--dir", certificates.toString(), "--nodes",
+            nodeIds.toString(), "--hosts", "127.0.0.1", "--days", "2");
+        if (0 != certs.exitCode())
+        {
+            throw new IllegalStateException("wodian certs failed: " + certs.out());
+        }
+        pki = certificates;
+        return this;
     }
 
     /** JVM options for every node started from now on. */
@@ -262,6 +293,34 @@ final class ReplicaGroup implements AutoCloseable
                 apply(proxies[j][node], TcpFaultProxy.Mode.DELAY, delayMs);
             }
         }
+    }
+
+    /** Over every proxy: directions of the replication connections so far that started with a TLS record. */
+    int tlsStreams()
+    {
+        int streams = 0;
+        for (int i = 0; i < NODES; i++)
+        {
+            for (int j = 0; j < NODES; j++)
+            {
+                streams += i == j ? 0 : proxies[i][j].tlsStreams();
+            }
+        }
+        return streams;
+    }
+
+    /** Over every proxy: directions of the replication connections so far that started with anything else. */
+    int clearStreams()
+    {
+        int streams = 0;
+        for (int i = 0; i < NODES; i++)
+        {
+            for (int j = 0; j < NODES; j++)
+            {
+                streams += i == j ? 0 : proxies[i][j].clearStreams();
+            }
+        }
+        return streams;
     }
 
     /** Every link back to PASS. */

@@ -295,7 +295,7 @@ class ReplicationFaultTest
     @Test
     void aWipedStandbyKilledDuringSnapshotInstallIsRepaired(@TempDir final Path dir) throws Exception
     {
-        group = new ReplicaGroup(dir, List.of("--ack-policy", "quorum", "--snapshot-every-inputs", "300",
+        group = newGroup(dir, List.of("--ack-policy", "quorum", "--snapshot-every-inputs", "300",
             "--snapshot-retain", "3"));
         group.jvmOptions(List.of("-Dwodian.replication.installBehindEntries=100",
             "-Dwodian.replication.snapshotChunkBytes=16384"));
@@ -432,8 +432,14 @@ class ReplicationFaultTest
 
     private void startGroupAndSetUp(final Path dir, final List<String> options) throws Exception
     {
-        group = new ReplicaGroup(dir, options);
+        group = newGroup(dir, options);
         setUpStartedGroup();
+    }
+
+    /** The group of a scenario, not started; {@link ReplicationFaultTlsTest} turns on mutual TLS between its nodes. */
+    ReplicaGroup newGroup(final Path dir, final List<String> options) throws Exception
+    {
+        return new ReplicaGroup(dir, options);
     }
 
     /** Starts the group already built in {@link #group} and sets up the parties the payments use. */

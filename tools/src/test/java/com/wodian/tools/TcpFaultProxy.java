@@ -57,6 +57,9 @@ final class TcpFaultProxy implements AutoCloseable
     private final ServerSocket serverSocket;
     private final Thread acceptThread;
     private final List<Link> links = new CopyOnWriteArrayList<>();
+    /** Directions of connections whose first bytes were a TLS handshake record, and those whose were not. */
+    private final AtomicInteger tlsStreams = new AtomicInteger();
+    private final AtomicInteger clearStreams = new AtomicInteger();
 
     /** Read by the reader threads for every chunk; volatile so that a switch applies to the next chunk. */
     private volatile Mode mode = Mode.PASS;
@@ -110,6 +113,18 @@ final class TcpFaultProxy implements AutoCloseable
     void cut()
     {
         switchTo(Mode.CUT, 0);
+    }
+
+    /** Directions (two per connection) whose first bytes were a TLS handshake record: {@code 16 03 01..04}. */
+    int tlsStreams()
+    {
+        return tlsStreams.get();
+    }
+
+    /** Directions whose first bytes (three or more in the first read) were anything else. */
+    int clearStreams()
+    {
+        return clearStreams.get();
     }
 
     /** Connections currently open through the proxy. */
@@ -288,6 +303,7 @@ final class TcpFaultProxy implements AutoCloseable
         private void read(final Socket from, final BlockingQueue<Chunk> queue)
         {
             final byte[] chunk = new byte[CHUNK_LENGTH_MAX];
+            boolean first = true;
             try
             {
                 final InputStream in = from.getInputStream();
@@ -297,6 +313,11 @@ final class TcpFaultProxy implements AutoCloseable
                     if (length < 0)
                     {
                         break;
+                    }
+                    if (first)
+                    {
+                        first = false;
+                        countStream(chunk, length);
                     }
                     final Mode current = mode;
                     if (current == Mode.BLACKHOLE || current == Mode.CUT)
@@ -311,6 +332,17 @@ final class TcpFaultProxy implements AutoCloseable
             catch (final IOException | InterruptedException ex)
             {
                 reset();
+            }
+        }
+
+        /** A TLS stream starts with a handshake record, type 0x16, version 3.1 to 3.4 (a clear frame cannot). */
+        private void countStream(final byte[] firstBytes, final int length)
+        {
+            if (length >= 3)
+            {
+                final boolean tls = firstBytes[0] == 0x16 && firstBytes[1] == 0x03 && firstBytes[2] >= 0x01 &&
+                    firstBytes[2] <= 0x04;
+                (tls ? tlsStreams : clearStreams).incrementAndGet();
             }
         }
 
