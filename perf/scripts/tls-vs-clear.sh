@@ -29,8 +29,8 @@
 # recommends for a TLS server), WODIAN_LOADGEN_JAVA_OPTS (default -Xmn1g: a young generation that a run at 5,000/s does
 # not fill, so that the load generator's own TLS garbage does not pause the measurement; clear and TLS runs alike).
 # WODIAN_BIN: another build's launcher (old vs new). WODIAN_PERF_KEEP=1 keeps the servers' and every run's logs
-# (GC, safepoints, JIT compilations) in the printed folder. Prints `uptime` before each pair: the load average decides the
-# numbers on a shared machine.
+# (GC, safepoints, JIT compilations) in the printed folder. Prints `uptime` before each pair: the load average
+# decides the numbers on a shared machine.
 set -euo pipefail
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 wodian="${WODIAN_BIN:-$repo_dir/bin/wodian}"
@@ -95,6 +95,8 @@ stops() { # gc+safepoint log: "GC pauses, their ms, safepoints, their ms" so far
          /Safepoint ".*Total: / { s++; t = $NF == "ns" ? $(NF - 1) : $NF; sms += t / 1e6 }
          END { printf "%d %.1f %d %.1f", n, ms, s, sms }' "$1" 2>/dev/null || echo "0 0 0 0"
 }
+difference() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
+ratio_of() { awk -v c="$1" -v t="$2" 'BEGIN { printf "%.2f", (c > 0 ? t / c : 0) }'; } # TLS over clear
 run=0
 loadgen() { # server name, loadgen options...: one run, its report, then what stopped or competed with it
     local name="$1" before after out lg exit_s
@@ -102,10 +104,9 @@ loadgen() { # server name, loadgen options...: one run, its report, then what st
     run=$((run + 1))
     lg="$work/loadgen-$run"
     before="$(stops "$work/$name-gc.log")"
-    WODIAN_JAVA_OPTS="$loadgen_opts -Xlog:gc,safepoint,gc+heap+exit:file=$lg-gc.log -XX:+PrintCompilation" \
-        "$wodian" loadgen "$@" >"$lg.out"
+    WODIAN_JAVA_OPTS="$loadgen_opts -Xlog:gc,safepoint,gc+heap+exit:file=$lg-gc.log \
+        -Xlog:jit+compilation=debug:file=$lg-jit.log" "$wodian" loadgen "$@" | tee "$lg.out"
     after="$(stops "$work/$name-gc.log")"
-    grep -Ev '^ +[0-9]+ +[0-9]+ ' "$lg.out" || true
     read -r b_n b_ms b_s b_sms <<< "$before"
     read -r a_n a_ms a_s a_sms <<< "$after"
     read -r l_n l_ms l_s l_sms <<< "$(stops "$lg-gc.log")"
@@ -113,16 +114,16 @@ loadgen() { # server name, loadgen options...: one run, its report, then what st
     exit_s="$(sed -n 's/^\[\([0-9.]*\)s\].*gc,heap,exit.*/\1/p' "$lg-gc.log" | head -n 1)"
     compiles="?"
     [[ -n "$exit_s" ]] && compiles="$(awk -v end="$exit_s" -v window="$((duration - warmup))" \
-        '/^ +[0-9]+ +[0-9]+ / && !/made (not entrant|zombie)/ && $1 / 1000 > end - window {
+        '!/made (not entrant|zombie)/ { at = substr($1, 2) + 0 } at > end - window && !/made/ {
              c++; if (/(sun[.]security[.]ssl|com[.]sun[.]crypto|javax[.]crypto)[.]/) t++ }
-         END { printf "%d (%d of them TLS or crypto)", c, t }' "$lg.out")"
-    echo "during the run: server GC pauses $((a_n - b_n)) ($(awk -v a="$a_ms" -v b="$b_ms" 'BEGIN { printf "%.1f", a - b }') ms)," \
-        "safepoints $((a_s - b_s)) ($(awk -v a="$a_sms" -v b="$b_sms" 'BEGIN { printf "%.1f", a - b }') ms);" \
+         END { printf "%d (%d of them TLS or crypto)", c, t }' "$lg-jit.log")"
+    echo "during the run: server GC pauses $((a_n - b_n)) ($(difference "$a_ms" "$b_ms") ms)," \
+        "safepoints $((a_s - b_s)) ($(difference "$a_sms" "$b_sms") ms);" \
         "loadgen GC pauses $l_n ($l_ms ms), safepoints $l_s ($l_sms ms), warm-up included;" \
         "loadgen JIT compilations in the measured window: $compiles"
 }
-p99_ms() { # the CO-corrected p99 of the last fixed-rate run's report, in ms
-    sed -n 's/^response time.* p99=\([0-9.]*\)\([mu]*s\) .*/\1 \2/p' "$work/loadgen-$run.out" |
+p99_ms() { # the p99 of the last fixed-rate run's report in ms: response (CO-corrected, the default) or service time
+    sed -n "s/^${1:-response} time.* p99=\\([0-9.]*\\)\\([mu]*s\\) .*/\\1 \\2/p" "$work/loadgen-$run.out" |
         awk '{ v = $1; if ($2 == "us") v /= 1000; if ($2 == "s") v *= 1000; printf "%.2f", v }'
 }
 saturation() { # the max sustainable rate of the last search
@@ -149,14 +150,18 @@ for round in $(seq 1 "$fixed_rounds"); do
         if [[ "$side" == clear ]]; then
             loadgen clear "${common[@]}" "${clear[@]}" --rate "$rate_fixed" --label "clear at $rate_fixed/s"
             clear_p99="$(p99_ms)"
+            clear_service="$(p99_ms service)"
         else
             loadgen tls "${common[@]}" "${tls[@]}" --rate "$rate_fixed" --label "TLS at $rate_fixed/s"
             tls_p99="$(p99_ms)"
+            tls_service="$(p99_ms service)"
         fi
     done
-    ratio="$(awk -v c="$clear_p99" -v t="$tls_p99" 'BEGIN { printf "%.2f", (c > 0 ? t / c : 0) }')"
+    ratio="$(ratio_of "$clear_p99" "$tls_p99")"
     ratios+=("$ratio")
-    summary+=("round $round ($( ((round % 2)) && echo "clear first" || echo "TLS first")): p99 clear $clear_p99 ms, TLS $tls_p99 ms, ratio ${ratio}x")
+    order="$( ((round % 2)) && echo "clear first" || echo "TLS first")"
+    line="round $round ($order): p99 clear $clear_p99 ms, TLS $tls_p99 ms, ratio ${ratio}x"
+    summary+=("$line (service-time p99, without the load generator's lag: clear $clear_service, TLS $tls_service)")
 done
 for round in $(seq 1 "$rounds"); do
     echo "== saturation, round $round: $(uptime)"
@@ -164,8 +169,8 @@ for round in $(seq 1 "$rounds"); do
     clear_max="$(saturation)"
     loadgen tls "${common[@]}" "${tls[@]}" --rate max --p99-bound "$p99_bound" --label "TLS saturation"
     tls_max="$(saturation)"
-    summary+=("saturation $round (p99 under $p99_bound): clear ${clear_max:-none}/s, TLS ${tls_max:-none}/s, ratio" \
-        "$(awk -v c="${clear_max:-0}" -v t="${tls_max:-0}" 'BEGIN { printf "%.2f", (c > 0 ? t / c : 0) }')")
+    line="saturation $round (p99 under $p99_bound): clear ${clear_max:-none}/s, TLS ${tls_max:-none}/s"
+    summary+=("$line, ratio $(ratio_of "${clear_max:-0}" "${tls_max:-0}")")
 done
 echo "== summary (target: p99 at $rate_fixed/s with TLS within 1.5x of clear, saturation at least 0.70); $(uptime)"
 printf '%s\n' "${summary[@]}"
