@@ -65,7 +65,8 @@ final class RecordTable implements ExpiryQueue.Order
     private static final int ROW_VOUCHER_OR_BASIS = 15;
     private static final long LOW_32 = 0xFFFF_FFFFL;
 
-    private long[] rows;
+    // The record pool, in pages that never move (RowPages): growing it copies nothing.
+    private final RowPages rows;
     // Each slot: hash32 << 32 | (record index + 1); 0 is empty. Keeping the hash in the slot lets a probe skip
     // foreign entries and a deletion find home slots without touching records (each record read is a cache miss).
     // Twice as many slots as record rows (a power of two): the load factor stays at most 0.5.
@@ -90,9 +91,8 @@ final class RecordTable implements ExpiryQueue.Order
     {
         this.capacity = capacity;
         this.retentionMs = retentionMs;
-        final int rowsAtStart = Growth.initialRows(capacity, reserve);
-        this.rows = new long[PAD + rowsAtStart * STRIDE];
-        this.index = new long[indexLengthFor(rowsAtStart)];
+        this.rows = new RowPages(STRIDE, PAD, capacity, reserve);
+        this.index = new long[indexLengthFor(rows.rowsHeld())];
         this.indexMask = index.length - 1;
         this.freeRecords = new int[0];
         this.finishedFifo = new int[index.length >>> 1];
@@ -127,8 +127,9 @@ final class RecordTable implements ExpiryQueue.Order
             if ((int)(entry >>> 32) == hash)
             {
                 final int record = (int)entry - 1;
-                final int base = PAD + record * STRIDE;
-                if (rows[base + KEY_B] == keyB && rows[base + KEY_A] == keyA && namespace(record) == namespace)
+                final long[] page = rows.page(record);
+                final int base = rows.at(record);
+                if (page[base + KEY_B] == keyB && page[base + KEY_A] == keyA && namespace(record) == namespace)
                 {
                     return record;
                 }
@@ -150,14 +151,15 @@ final class RecordTable implements ExpiryQueue.Order
             return -1;
         }
         final int record = freeCount > 0 ? freeRecords[--freeCount] : newRecord();
-        final int base = PAD + record * STRIDE;
+        final long[] page = rows.page(record);
+        final int base = rows.at(record);
         for (int i = 0; i < STRIDE; i++)
         {
-            rows[base + i] = 0;
+            page[base + i] = 0;
         }
-        rows[base + KEY_A] = keyA;
-        rows[base + KEY_B] = keyB;
-        rows[base + META] = namespace;
+        page[base + KEY_A] = keyA;
+        page[base + KEY_B] = keyB;
+        page[base + META] = namespace;
         set(record, CONSUMER_INDEX, -1);
         set(record, MERCHANT_INDEX, -1);
         set(record, ALLIANCE_MERCHANT_INDEX, -1);
@@ -177,10 +179,10 @@ final class RecordTable implements ExpiryQueue.Order
     private int newRecord()
     {
         final int record = highWater++;
-        if (PAD + highWater * STRIDE > rows.length)
+        if (highWater > rows.rowsHeld())
         {
-            rows = Growth.ensureRows(rows, PAD, highWater, STRIDE, capacity);
-            final int indexLength = indexLengthFor((rows.length - PAD) / STRIDE);
+            rows.ensure(highWater);
+            final int indexLength = indexLengthFor(rows.rowsHeld());
             if (indexLength > index.length)
             {
                 rehash(indexLength);
@@ -256,8 +258,9 @@ final class RecordTable implements ExpiryQueue.Order
 
     private long bothLines(final int record)
     {
-        final int base = PAD + record * STRIDE;
-        return rows[base + META] ^ rows[base + STRIDE - 1];
+        final long[] page = rows.page(record);
+        final int base = rows.at(record);
+        return page[base + META] ^ page[base + STRIDE - 1];
     }
 
     /**
@@ -278,7 +281,6 @@ final class RecordTable implements ExpiryQueue.Order
     /** Marks a record final: it becomes eligible to be forgotten after the retention period. */
     void finish(final int record, final long nowMs)
     {
-        final int base = PAD + record * STRIDE;
         if (get(record, FINISHED_AT_MS) >= 0)
         {
             throw new IllegalStateException("record finished twice: " + record);
@@ -291,7 +293,7 @@ final class RecordTable implements ExpiryQueue.Order
         final int tail = (fifoHead + fifoSize) & fifoMask;
         finishedFifo[tail] = record;
         finishedFifoAtMs[tail] = nowMs;
-        finishedFifoHash[tail] = hashOf(namespace(record), rows[base + KEY_A], rows[base + KEY_B]);
+        finishedFifoHash[tail] = hashOf(namespace(record), rows.get(record, KEY_A), rows.get(record, KEY_B));
         fifoSize++;
     }
 
@@ -351,7 +353,8 @@ final class RecordTable implements ExpiryQueue.Order
     /** A field by name (the field is a constant at every call site, so the JIT folds the mapping away). */
     long get(final int record, final int field)
     {
-        final int base = PAD + record * STRIDE;
+        final long[] rows = this.rows.page(record);
+        final int base = this.rows.at(record);
         return switch (field)
         {
             case CONSUMER_INDEX -> (int)rows[base + ROW_PARTIES];
@@ -365,7 +368,8 @@ final class RecordTable implements ExpiryQueue.Order
 
     void set(final int record, final int field, final long value)
     {
-        final int base = PAD + record * STRIDE;
+        final long[] rows = this.rows.page(record);
+        final int base = this.rows.at(record);
         switch (field)
         {
             case CONSUMER_INDEX -> rows[base + ROW_PARTIES] = (rows[base + ROW_PARTIES] & ~LOW_32) | (value & LOW_32);
@@ -408,34 +412,32 @@ final class RecordTable implements ExpiryQueue.Order
 
     int namespace(final int record)
     {
-        return (int)(rows[PAD + record * STRIDE + META] & 0xFF);
+        return (int)(rows.get(record, META) & 0xFF);
     }
 
     int state(final int record)
     {
-        return (int)((rows[PAD + record * STRIDE + META] >>> 8) & 0xFF);
+        return (int)((rows.get(record, META) >>> 8) & 0xFF);
     }
 
     int kind(final int record)
     {
-        return (int)((rows[PAD + record * STRIDE + META] >>> 16) & 0xFFFF);
+        return (int)((rows.get(record, META) >>> 16) & 0xFFFF);
     }
 
     int firstCode(final int record)
     {
-        return (int)((rows[PAD + record * STRIDE + META] >>> 32) & 0xFFFF);
+        return (int)((rows.get(record, META) >>> 32) & 0xFFFF);
     }
 
     void setState(final int record, final int state)
     {
-        final int at = PAD + record * STRIDE + META;
-        rows[at] = (rows[at] & ~0xFF00L) | ((long)state << 8);
+        rows.set(record, META, (rows.get(record, META) & ~0xFF00L) | ((long)state << 8));
     }
 
     void setKindAndFirstCode(final int record, final int kind, final int firstCode)
     {
-        final int at = PAD + record * STRIDE + META;
-        rows[at] = (rows[at] & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32);
+        rows.set(record, META, (rows.get(record, META) & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32));
     }
 
     /**
@@ -465,7 +467,13 @@ final class RecordTable implements ExpiryQueue.Order
         writer.writeLong(highWater);
         writer.writeLong(index.length);
         writer.writeLong(fifoSize);
-        writer.writeLongs(rows, PAD + highWater * STRIDE);
+        // Framed as one array of PAD + rows longs (padding included) was, so that the snapshot format is unchanged.
+        writer.writeLong(PAD + (long)highWater * STRIDE);
+        for (int i = 0; i < PAD; i++)
+        {
+            writer.writeLong(0);
+        }
+        rows.writeRows(writer, highWater);
         writer.writeLongs(index, index.length);
         writer.writeInts(freeRecords, freeCount);
         rotateFifoToStart();
@@ -516,12 +524,20 @@ final class RecordTable implements ExpiryQueue.Order
             throw new IllegalStateException("snapshot record table shape " + highWater + "/" + indexLength + "/" +
                 fifoSize + " does not fit the limit " + capacity);
         }
-        rows = Growth.ensureRows(rows, PAD, highWater, STRIDE, capacity);
         index = new long[indexLength];
         indexMask = indexLength - 1;
-        reader.readLongs(rows);
+        if (reader.readLong() != PAD + (long)highWater * STRIDE)
+        {
+            throw new IllegalStateException("snapshot record rows do not match " + highWater + " records");
+        }
+        for (int i = 0; i < PAD; i++)
+        {
+            reader.readLong();
+        }
+        rows.ensure(highWater);
+        rows.readRows(reader, highWater);
         reader.readLongs(index);
-        final int indexLengthForRows = indexLengthFor((rows.length - PAD) / STRIDE);
+        final int indexLengthForRows = indexLengthFor(rows.rowsHeld());
         if (indexLengthForRows > indexLength)
         {
             // A table reserved at start holds more rows than the engine that wrote the snapshot: its index must

@@ -3,19 +3,18 @@ package com.wodian.engine;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
- * Parties in registration order: one row of {@code stride} longs each in a single array (the id in field 0), so a
- * command touches one or two cache lines of a party, and an id-to-index map. Both start small and grow with the
- * parties registered, up to the limit ({@link Growth}). Subclasses name the fields.
+ * Parties in registration order: one row of {@code stride} longs each (the id in field 0), in pages that never move
+ * ({@link RowPages}), so a command touches one or two cache lines of a party, and an id-to-index map. Both start
+ * small and grow with the parties registered, up to the limit ({@link Growth}); growing copies no row. Subclasses
+ * name the fields.
  */
 public abstract class RowBook
 {
     static final int ID = 0;
 
     private final Long2LongHashMap indexById;
-    long[] rows;
+    final RowPages rows;
     private final int stride;
-    // Longs before row 0: a padding that puts rows on cache-line boundaries (see ConsumerBook).
-    private final int pad;
     private final int capacity;
     private int count;
 
@@ -28,9 +27,9 @@ public abstract class RowBook
     {
         this.capacity = capacity;
         this.stride = stride;
-        this.pad = pad;
         this.indexById = new Long2LongHashMap(tableSize(Growth.initialRows(capacity, reserve)), 0.65f, -1);
-        this.rows = new long[pad + Growth.initialRows(capacity, reserve) * stride];
+        // pad: longs before the first row of each page, that put rows on cache-line boundaries (see ConsumerBook).
+        this.rows = new RowPages(stride, pad, capacity, reserve);
     }
 
     /** Slots for an id map holding {@code capacity} entries below its 0.65 load factor. */
@@ -59,8 +58,8 @@ public abstract class RowBook
     final int addRow(final long id)
     {
         final int index = count++;
-        rows = Growth.ensureRows(rows, pad, count, stride, capacity);
-        rows[pad + index * stride + ID] = id;
+        rows.ensure(count);
+        rows.set(index, ID, id);
         indexById.put(id, index);
         return index;
     }
@@ -76,56 +75,47 @@ public abstract class RowBook
         {
             return 0;
         }
-        final int base = pad + index * stride;
-        long folded = rows[base + stride - 1];
+        final long[] page = rows.page(index);
+        final int base = rows.at(index);
+        long folded = page[base + stride - 1];
         for (int field = 0; field < stride; field += 8)
         {
-            folded ^= rows[base + field];
+            folded ^= page[base + field];
         }
         return folded;
     }
 
     final long get(final int index, final int field)
     {
-        return rows[pad + index * stride + field];
+        return rows.get(index, field);
     }
 
     final void set(final int index, final int field, final long value)
     {
-        rows[pad + index * stride + field] = value;
+        rows.set(index, field, value);
     }
 
     final void add(final int index, final int field, final long delta)
     {
-        rows[pad + index * stride + field] += delta;
+        rows.add(index, field, delta);
     }
 
     final boolean hasFlag(final int index, final int flagsField, final long flag)
     {
-        return (rows[pad + index * stride + flagsField] & flag) != 0;
+        return (rows.get(index, flagsField) & flag) != 0;
     }
 
     final void setFlag(final int index, final int flagsField, final long flag, final boolean on)
     {
-        final int at = pad + index * stride + flagsField;
-        rows[at] = on ? rows[at] | flag : rows[at] & ~flag;
+        final long flags = rows.get(index, flagsField);
+        rows.set(index, flagsField, on ? flags | flag : flags & ~flag);
     }
 
     final void writeTo(final SnapshotWriter writer)
     {
         writer.writeLong(count);
-        if (pad == 0)
-        {
-            writer.writeLongs(rows, count * stride);
-            return;
-        }
-        // Framed as writeLongs would frame the rows without the padding (padding is layout, not state).
-        writer.writeLong((long)count * stride);
-        final int end = pad + count * stride;
-        for (int i = pad; i < end; i++)
-        {
-            writer.writeLong(rows[i]);
-        }
+        // Framed as writeLongs would frame the rows from one array without padding (padding is layout, not state).
+        rows.writeTo(writer, count);
     }
 
     /** Restores rows written by {@link #writeTo}; the id map is rebuilt from them. */
@@ -136,34 +126,16 @@ public abstract class RowBook
         {
             throw new IllegalStateException("snapshot row count " + count + " over the limit " + capacity);
         }
-        rows = Growth.ensureRows(rows, pad, count, stride, capacity);
-        if (pad == 0 ? reader.readLongs(rows) != count * stride : !readPadded(reader))
-        {
-            throw new IllegalStateException("snapshot rows do not match the count " + count);
-        }
+        rows.readFrom(reader, count);
         indexById.clear();
         for (int i = 0; i < count; i++)
         {
-            indexById.put(rows[pad + i * stride + ID], i);
+            indexById.put(rows.get(i, ID), i);
         }
-    }
-
-    private boolean readPadded(final SnapshotReader reader)
-    {
-        if (reader.readLong() != (long)count * stride)
-        {
-            return false;
-        }
-        final int end = pad + count * stride;
-        for (int i = pad; i < end; i++)
-        {
-            rows[i] = reader.readLong();
-        }
-        return true;
     }
 
     long hash(final long seed)
     {
-        return StateHash.foldRows(seed, rows, count, stride);
+        return rows.foldRows(seed, count);
     }
 }

@@ -21,8 +21,9 @@ final class VoucherBook implements ExpiryQueue.Order
     private static final int ISSUED = VoucherState.ISSUED.value();
     private static final int RESERVED = VoucherState.RESERVED.value();
 
-    // The rows, the id map and the ended ring grow with the slots used, up to capacity (Growth).
-    private long[] rows;
+    // The rows (in pages that never move, RowPages), the id map and the ended ring grow with the slots used, up to
+    // capacity (Growth).
+    private final RowPages rows;
     private final Long2LongHashMap slotById;
     private final int capacity;
     private int neverUsed;
@@ -38,7 +39,7 @@ final class VoucherBook implements ExpiryQueue.Order
     VoucherBook(final int capacity, final boolean reserve)
     {
         this.capacity = capacity;
-        this.rows = new long[Growth.initialRows(capacity, reserve) * STRIDE];
+        this.rows = new RowPages(STRIDE, 0, capacity, reserve);
         this.slotById = new Long2LongHashMap(RowBook.tableSize(Growth.initialRows(capacity, reserve)), 0.65f, -1);
         this.endedSlots = new int[Growth.initialRows(capacity, reserve)];
         this.endedIds = new long[endedSlots.length];
@@ -64,7 +65,7 @@ final class VoucherBook implements ExpiryQueue.Order
         if (neverUsed < capacity)
         {
             slot = neverUsed++;
-            rows = Growth.ensureRows(rows, neverUsed, STRIDE, capacity);
+            rows.ensure(neverUsed);
         }
         else
         {
@@ -79,7 +80,7 @@ final class VoucherBook implements ExpiryQueue.Order
                 endedHead = (endedHead + 1) % endedSlots.length;
                 endedSize--;
                 // A voucher restored by a refund after it ended is live again: its stale entry is skipped.
-                if (rows[candidate * STRIDE + ID] == candidateId && !isLive(candidate))
+                if (rows.get(candidate, ID) == candidateId && !isLive(candidate))
                 {
                     slotById.remove(candidateId);
                     slot = candidate;
@@ -87,13 +88,12 @@ final class VoucherBook implements ExpiryQueue.Order
             }
         }
         final long id = nextId++;
-        final int base = slot * STRIDE;
-        rows[base + ID] = id;
-        rows[base + CONSUMER_INDEX] = consumerIndex;
-        rows[base + MERCHANT_INDEX] = merchantIndex;
-        rows[base + VALUE_FEN] = valueFen;
-        rows[base + EXPIRES_AT_MS] = expiresAtMs;
-        rows[base + STATE] = ISSUED;
+        rows.set(slot, ID, id);
+        rows.set(slot, CONSUMER_INDEX, consumerIndex);
+        rows.set(slot, MERCHANT_INDEX, merchantIndex);
+        rows.set(slot, VALUE_FEN, valueFen);
+        rows.set(slot, EXPIRES_AT_MS, expiresAtMs);
+        rows.set(slot, STATE, ISSUED);
         slotById.put(id, slot);
         liveCount++;
         expiry.add(slot);
@@ -107,7 +107,7 @@ final class VoucherBook implements ExpiryQueue.Order
 
     boolean isLive(final int slot)
     {
-        final long state = rows[slot * STRIDE + STATE];
+        final long state = rows.get(slot, STATE);
         return state == ISSUED || state == RESERVED;
     }
 
@@ -115,25 +115,24 @@ final class VoucherBook implements ExpiryQueue.Order
     void reserve(final int slot)
     {
         expiry.remove(slot);
-        rows[slot * STRIDE + STATE] = RESERVED;
+        rows.set(slot, STATE, RESERVED);
     }
 
     /** RESERVED back to ISSUED (the caller expires it instead when its validity has passed). */
     void unreserve(final int slot)
     {
-        rows[slot * STRIDE + STATE] = ISSUED;
+        rows.set(slot, STATE, ISSUED);
         expiry.add(slot);
     }
 
     /** Ends a live voucher (REDEEMED or EXPIRED). */
     void end(final int slot, final VoucherState state)
     {
-        final int base = slot * STRIDE;
-        if (rows[base + STATE] == ISSUED)
+        if (rows.get(slot, STATE) == ISSUED)
         {
             expiry.remove(slot);
         }
-        rows[base + STATE] = state.value();
+        rows.set(slot, STATE, state.value());
         liveCount--;
         if (endedSize == endedSlots.length)
         {
@@ -141,7 +140,7 @@ final class VoucherBook implements ExpiryQueue.Order
         }
         final int tail = (endedHead + endedSize) % endedSlots.length;
         endedSlots[tail] = slot;
-        endedIds[tail] = rows[base + ID];
+        endedIds[tail] = rows.get(slot, ID);
         endedSize++;
     }
 
@@ -164,27 +163,27 @@ final class VoucherBook implements ExpiryQueue.Order
     /** An ended (redeemed) voucher becomes ISSUED again, for a full refund. */
     void restore(final int slot)
     {
-        rows[slot * STRIDE + STATE] = ISSUED;
+        rows.set(slot, STATE, ISSUED);
         liveCount++;
         expiry.add(slot);
     }
 
     long get(final int slot, final int field)
     {
-        return rows[slot * STRIDE + field];
+        return rows.get(slot, field);
     }
 
     int state(final int slot)
     {
-        return (int)rows[slot * STRIDE + STATE];
+        return (int)rows.get(slot, STATE);
     }
 
     @Override
     public boolean before(final int a, final int b)
     {
-        final long expiresA = rows[a * STRIDE + EXPIRES_AT_MS];
-        final long expiresB = rows[b * STRIDE + EXPIRES_AT_MS];
-        return expiresA != expiresB ? expiresA < expiresB : rows[a * STRIDE + ID] < rows[b * STRIDE + ID];
+        final long expiresA = rows.get(a, EXPIRES_AT_MS);
+        final long expiresB = rows.get(b, EXPIRES_AT_MS);
+        return expiresA != expiresB ? expiresA < expiresB : rows.get(a, ID) < rows.get(b, ID);
     }
 
     void writeTo(final SnapshotWriter writer)
@@ -193,7 +192,7 @@ final class VoucherBook implements ExpiryQueue.Order
         writer.writeLong(endedSize);
         writer.writeLong(liveCount);
         writer.writeLong(nextId);
-        writer.writeLongs(rows, neverUsed * STRIDE);
+        rows.writeTo(writer, neverUsed);
         for (int i = 0; i < endedSize; i++)
         {
             final int at = (endedHead + i) % endedSlots.length;
@@ -215,8 +214,7 @@ final class VoucherBook implements ExpiryQueue.Order
             throw new IllegalStateException("snapshot voucher counts " + neverUsed + "/" + endedSize +
                 " do not fit the limit " + capacity);
         }
-        rows = Growth.ensureRows(rows, neverUsed, STRIDE, capacity);
-        reader.readLongs(rows);
+        rows.readFrom(reader, neverUsed);
         endedHead = 0;
         endedSlots = new int[Math.max(endedSlots.length, Integer.highestOneBit(Math.max(1, endedSize) * 2 - 1))];
         endedIds = new long[endedSlots.length];
@@ -229,7 +227,7 @@ final class VoucherBook implements ExpiryQueue.Order
         slotById.clear();
         for (int slot = 0; slot < neverUsed; slot++)
         {
-            slotById.put(rows[slot * STRIDE + ID], slot);
+            slotById.put(rows.get(slot, ID), slot);
         }
     }
 
@@ -241,7 +239,7 @@ final class VoucherBook implements ExpiryQueue.Order
             long rowHash = 23;
             for (int i = 0; i < STRIDE; i++)
             {
-                rowHash = StateHash.fold(rowHash, rows[slot * STRIDE + i]);
+                rowHash = StateHash.fold(rowHash, rows.get(slot, i));
             }
             sum += rowHash;
         }

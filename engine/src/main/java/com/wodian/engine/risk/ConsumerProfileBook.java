@@ -41,40 +41,40 @@ final class ConsumerProfileBook
 
     void registered(final int index, final long nowMs)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         rows[base(index) + REGISTERED_MS] = nowMs;
         rows[base(index) + LAST_MERCHANT] = -1;
     }
 
     long ageHours(final int index, final long nowMs)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return Math.max(0, nowMs - rows[base(index) + REGISTERED_MS]) / 3_600_000L;
     }
 
     /** Minutes since the last approved payment; -1 before the first. */
     long minutesSinceLastPayment(final int index, final long nowMs)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final long last = rows[base(index) + LAST_PAYMENT_MS];
         return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
     }
 
     long lastMerchant(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return rows[base(index) + LAST_MERCHANT];
     }
 
     long amount(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return rows[base(index) + AMOUNT];
     }
 
     void recordTopUp(final int index, final long amountFen, final long nowMs)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final int base = base(index);
         rows[base + LAST_TOP_UP_MS] = nowMs;
         rows[base + TOP_UP_TRADES] = (rows[base + TOP_UP_TRADES] & ~0xFFFFL) | AmountStats.log16(amountFen);
@@ -82,14 +82,14 @@ final class ConsumerProfileBook
 
     void recordRedemption(final int index, final long nowMs)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         rows[base(index) + LAST_REDEMPTION_MS] = nowMs;
     }
 
     /** Minutes since the last top-up; -1 before the first. */
     long minutesSinceTopUp(final int index, final long nowMs)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final long last = rows[base(index) + LAST_TOP_UP_MS];
         return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
     }
@@ -97,7 +97,7 @@ final class ConsumerProfileBook
     /** log16 of the amount minus log16 of the last top-up, x16; {@link AmountStats#NO_HISTORY} before one. */
     long amountVsLastTopUpX16(final int index, final long log16)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final int base = base(index);
         return rows[base + LAST_TOP_UP_MS] == 0 ? AmountStats.NO_HISTORY :
             (log16 - (rows[base + TOP_UP_TRADES] & 0xFFFF)) * 16;
@@ -105,7 +105,7 @@ final class ConsumerProfileBook
 
     long minutesSinceRedemption(final int index, final long nowMs)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final long last = rows[base(index) + LAST_REDEMPTION_MS];
         return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
     }
@@ -113,26 +113,26 @@ final class ConsumerProfileBook
     /** Trades ever paid in. */
     long tradesEver(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return Long.bitCount(rows[base(index) + TOP_UP_TRADES] >>> 16);
     }
 
     /** Merchants ever paid (bits set in a 64-bit hashed set: a lower bound). */
     long merchantsEver(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return Long.bitCount(rows[base(index) + MERCHANTS_EVER]);
     }
 
     long suspiciousShare(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return (rows[base(index) + TOP_UP_TRADES] >>> 32) & 0xFFFF;
     }
 
     void recordSuspicion(final int index, final boolean suspicious)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final int at = base(index) + TOP_UP_TRADES;
         rows[at] = MerchantProfileBook.ewma(rows[at], 32, suspicious, 2);
     }
@@ -140,7 +140,7 @@ final class ConsumerProfileBook
     /** Has the consumer (probably) paid this merchant before? The hashed set can say yes for a new one. */
     boolean hasPaid(final int index, final int merchantIndex)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return (rows[base(index) + MERCHANTS_EVER] & merchantBit(merchantIndex)) != 0;
     }
 
@@ -151,13 +151,13 @@ final class ConsumerProfileBook
 
     boolean paidInTrade(final int index, final int trade)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return (rows[base(index) + TOP_UP_TRADES] & (1L << (16 + (trade & 15)))) != 0;
     }
 
     void recordPayment(final int index, final long nowMs, final int merchantIndex, final int trade, final long log16)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final int base = base(index);
         rows[base + TOP_UP_TRADES] |= 1L << (16 + (trade & 15));
         rows[base + MERCHANTS_EVER] |= merchantBit(merchantIndex);

@@ -75,7 +75,7 @@ public final class ConsumerRiskBook
     /** Moves every window of the row to {@code nowMs} (time never goes backwards). */
     void advance(final int index, final long nowMs)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final int base = base(index);
         final long last = rows[base + LAST_SEEN_MS];
         if (last == nowMs)
@@ -93,7 +93,7 @@ public final class ConsumerRiskBook
             steps = PackedRing.steps(last, nowMs, DAY_BUCKET_MS);
             if (steps > 0)
             {
-                advanceDay(base, steps);
+                advanceDay(rows, base, steps);
             }
             steps = PackedRing.steps(last, nowMs, HALF_DAY_MS);
             rows[base + HALF_DAYS] = PackedRing.advance(rows[base + HALF_DAYS], steps, 32, 2);
@@ -104,9 +104,8 @@ public final class ConsumerRiskBook
     }
 
     /** The day ring spans two longs: a 128-bit shift by 16 bits per period. */
-    private void advanceDay(final int base, final long steps)
+    private static void advanceDay(final long[] rows, final int base, final long steps)
     {
-        final long[] rows = records.records();
         if (steps >= 8)
         {
             rows[base + DAY_NEW] = 0;
@@ -129,26 +128,26 @@ public final class ConsumerRiskBook
 
     long minuteCount(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return PackedRing.sum(rows[base(index) + MINUTE] & MINUTE_RING_MASK, 8, 6);
     }
 
     long hourCount(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return PackedRing.sum(rows[base(index) + HOUR], 5, 12);
     }
 
     long history(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return rows[base(index) + MINUTE] >>> HISTORY_SHIFT;
     }
 
     /** Approved spend in the last 24 h (rounded up to 10 yuan per payment). */
     long daySumFen(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final int base = base(index);
         return (PackedRing.sum(rows[base + DAY_NEW], 16, 4) + PackedRing.sum(rows[base + DAY_OLD], 16, 4)) *
             DAY_UNIT_FEN;
@@ -156,19 +155,19 @@ public final class ConsumerRiskBook
 
     long meanFenTimes4(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return rows[base(index) + AMOUNT] & UNSIGNED_32;
     }
 
     long deviationFenTimes4(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         return rows[base(index) + AMOUNT] >>> 32;
     }
 
     private long halfDays(final int index, final int shift, final int width)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final long ring = rows[base(index) + HALF_DAYS];
         return PackedRing.field(ring, shift, width) + PackedRing.field(ring, 32 + shift, width);
     }
@@ -206,14 +205,14 @@ public final class ConsumerRiskBook
      */
     long distinctMerchantsWith(final int index, final int merchantIndex)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final long sets = rows[base(index) + DISTINCT];
         return Long.bitCount((sets | (sets >>> 32) | merchantBit(merchantIndex)) & 0xFFFF);
     }
 
     long distinctTerminalsWith(final int index, final int terminalIndex)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final long sets = rows[base(index) + DISTINCT];
         return Long.bitCount((sets | (sets >>> 32) | terminalBit(terminalIndex)) & 0xFFFF_0000L);
     }
@@ -224,7 +223,7 @@ public final class ConsumerRiskBook
      */
     void recordAttempt(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final int base = base(index);
         final long minute = rows[base + MINUTE];
         rows[base + MINUTE] = (minute & ~MINUTE_RING_MASK) | PackedRing.addCurrent(minute & MINUTE_RING_MASK, 1, 8);
@@ -234,7 +233,7 @@ public final class ConsumerRiskBook
     /** An approved payment (the row was advanced to now). */
     void recordPayment(final int index, final int merchantIndex, final int terminalIndex, final long amountFen)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final int base = base(index);
         final long minute = rows[base + MINUTE];
         final long history = minute >>> HISTORY_SHIFT;
@@ -265,14 +264,14 @@ public final class ConsumerRiskBook
 
     void recordRefund(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final int base = base(index);
         rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], REFUNDS_SHIFT, 1, 12);
     }
 
     void recordStrike(final int index)
     {
-        final long[] rows = records.records();
+        final long[] rows = records.recordsOf(index);
         final int base = base(index);
         rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], STRIKES_SHIFT, 1, 8);
     }
@@ -280,7 +279,6 @@ public final class ConsumerRiskBook
     /** Both books' rows, folded in the order of snapshot format 4 (its padding, then each consumer's 16 longs). */
     long hash(final long seed, final int count)
     {
-        final long[] rows = records.records();
         long hash = StateHash.fold(seed, count);
         for (int i = 0; i < FORMER_PAD; i++)
         {
@@ -288,6 +286,7 @@ public final class ConsumerRiskBook
         }
         for (int index = 0; index < count; index++)
         {
+            final long[] rows = records.recordsOf(index);
             final int base = base(index);
             for (int i = 0; i < ROW_LONGS; i++)
             {
