@@ -1,21 +1,26 @@
 package com.wodian.engine;
 
 /**
- * Rows of {@code stride} longs kept in pages of a fixed number of rows (about {@link #PAGE_BYTES} each), allocated
+ * Rows of {@code stride} longs kept in pages of a fixed number of rows (at most {@link #PAGE_BYTES} each), allocated
  * when first needed: row {@code r} is in page {@code r >>> pageShift} at {@link #at(int)}. A table grows by adding a
  * page, so a row never moves and growth never copies what is stored (the first page alone starts small and doubles
  * until it is a whole page, so that a small engine stays small). The page directory is sized for the limit at start
  * (a few hundred references). With {@code reserve} every page is allocated at start.
  *
  * <p>Each page starts with {@code pad} longs so that rows sit on cache lines: a page is a humongous object for the
- * G1 region sizes of heaps up to about 8 GiB, and such an object starts on a region boundary.
+ * G1 region sizes, and such an object starts on a region boundary.
  *
  * <p>Snapshots and the state hash see the rows as one table, in row order, as a single array would give them.
  */
 final class RowPages
 {
-    /** Bytes of rows per page (2 MiB): a humongous object in G1 for regions of up to 4 MiB. */
-    static final int PAGE_BYTES = 2 << 20;
+    /**
+     * Bytes of rows per page (32 MiB): a humongous object in G1 for every region size, so it starts on a region
+     * boundary. A humongous object takes whole regions and its header and padding spill into one more, so a page
+     * wastes one region: 1/16 of a page with the 2 MiB regions of a 4-6 GiB heap (measured: 2 MiB pages took twice
+     * their size in regions, and the extra heap occupancy cost G1 collections).
+     */
+    static final int PAGE_BYTES = 32 << 20;
 
     private final int stride;
     private final int pad;
