@@ -3,7 +3,8 @@ package com.wodian.engine;
 /**
  * Every idempotency key the engine remembers (payments, refunds, top-ups, withdrawals) and the record of what the
  * key decided. Records live in a pool of 16-long rows (two cache lines); an open-addressing index (linear probing,
- * backward-shift deletion, load factor at most 0.5) maps {@code (namespace, keyA, keyB)} to a row. The pool and the
+ * live entries at most half the slots, forgotten keys' entries deleted lazily by a sweep) maps
+ * {@code (namespace, keyA, keyB)} to a row. The pool and the
  * index start small and grow together with the records handed out, up to {@code keysMax} ({@link Growth}).
  *
  * <p>Retention: when a record reaches a final state it joins a FIFO in finish order. Only when the pool is full is
@@ -69,15 +70,23 @@ final class RecordTable implements ExpiryQueue.Order
     private final RowPages rows;
     // Each slot: hash32 << 32 | (record index + 1); 0 is empty. Keeping the hash in the slot lets a probe skip
     // foreign entries and a deletion find home slots without touching records (each record read is a cache miss).
-    // Twice as many slots as record rows (a power of two): the load factor stays at most 0.5.
+    // Twice as many slots as record rows (a power of two): live entries fill at most half of it.
     private long[] index;
     private int indexMask;
+    // Forgetting a key does not touch the index (its slot is a random cache line): it clears the slot's bit here
+    // (one bit per slot: a small array that stays in cache), found through slotByRecord. The entry stays, stale,
+    // until an insert reuses its slot (a stale slot on a probe path is free) or the sweep, a few slots further at
+    // each forgetting, deletes it (backward shift). Stale entries are skipped by every probe and pass.
+    private long[] liveSlots;
+    // The index slot of each record's live entry, kept when a deletion or a rehash moves entries.
+    private int[] slotByRecord;
+    private int sweepSlot;
     // Records handed out so far; those below it that were forgotten wait in freeRecords to be reused.
     private int highWater;
     private int[] freeRecords;
     private int freeCount;
-    // Finished records in finish order, with their finish time and hash beside them so that forgetting the oldest
-    // needs no read of its row. A ring of a power-of-two length that grows (in order) when it is full.
+    // Finished records in finish order, with their finish time beside them so that forgetting the oldest needs no
+    // read of its row (and their key's hash, which the snapshot format holds). A ring of a power-of-two length that grows (in order) when it is full.
     private int[] finishedFifo;
     private long[] finishedFifoAtMs;
     private int[] finishedFifoHash;
@@ -94,11 +103,38 @@ final class RecordTable implements ExpiryQueue.Order
         this.rows = new RowPages(STRIDE, PAD, capacity, reserve);
         this.index = new long[indexLengthFor(rows.rowsHeld())];
         this.indexMask = index.length - 1;
+        this.liveSlots = new long[liveWordsFor(index.length)];
+        this.slotByRecord = new int[rows.rowsHeld()];
         this.freeRecords = new int[0];
         this.finishedFifo = new int[index.length >>> 1];
         this.finishedFifoAtMs = new long[finishedFifo.length];
         this.finishedFifoHash = new int[finishedFifo.length];
         this.fifoMask = finishedFifo.length - 1;
+    }
+
+    /** Slots the sweep looks at each time a key is forgotten: at most 1 in 7 slots holds a stale entry. */
+    private static final int SWEEP_SLOTS = 8;
+
+    private static int liveWordsFor(final int indexLength)
+    {
+        return Math.max(1, indexLength >>> 6);
+    }
+
+    private boolean isLive(final int slot)
+    {
+        return (liveSlots[slot >>> 6] & (1L << slot)) != 0;
+    }
+
+    private void setLive(final int slot, final boolean live)
+    {
+        if (live)
+        {
+            liveSlots[slot >>> 6] |= 1L << slot;
+        }
+        else
+        {
+            liveSlots[slot >>> 6] &= ~(1L << slot);
+        }
     }
 
     /** Index slots for a pool of {@code rowsHeld} records: a power of two at least twice the rows. */
@@ -124,7 +160,7 @@ final class RecordTable implements ExpiryQueue.Order
             {
                 return -1;
             }
-            if ((int)(entry >>> 32) == hash)
+            if ((int)(entry >>> 32) == hash && isLive(slot))
             {
                 final int record = (int)entry - 1;
                 final long[] page = rows.page(record);
@@ -167,11 +203,15 @@ final class RecordTable implements ExpiryQueue.Order
 
         final int hash = hashOf(namespace, keyA, keyB);
         int slot = hash & indexMask;
-        while (index[slot] != 0)
+        // The first empty slot, or a stale one: a stale slot is on its probe path for everything behind it, so the
+        // new entry may take it.
+        while (index[slot] != 0 && isLive(slot))
         {
             slot = (slot + 1) & indexMask;
         }
         index[slot] = ((long)hash << 32) | (record + 1);
+        setLive(slot, true);
+        slotByRecord[record] = slot;
         return record;
     }
 
@@ -182,6 +222,7 @@ final class RecordTable implements ExpiryQueue.Order
         if (highWater > rows.rowsHeld())
         {
             rows.ensure(highWater);
+            slotByRecord = java.util.Arrays.copyOf(slotByRecord, rows.rowsHeld());
             final int indexLength = indexLengthFor(rows.rowsHeld());
             if (indexLength > index.length)
             {
@@ -191,15 +232,19 @@ final class RecordTable implements ExpiryQueue.Order
         return record;
     }
 
-    /** Moves every entry into a larger index; entries keep their hash, so no record is read. */
+    /** Moves every live entry into a larger index (stale ones are dropped); no record is read. */
     private void rehash(final int indexLength)
     {
         final long[] old = index;
+        final long[] oldLive = liveSlots;
         index = new long[indexLength];
         indexMask = indexLength - 1;
-        for (final long entry : old)
+        liveSlots = new long[liveWordsFor(indexLength)];
+        sweepSlot = 0;
+        for (int from = 0; from < old.length; from++)
         {
-            if (entry != 0)
+            final long entry = old[from];
+            if (entry != 0 && (oldLive[from >>> 6] & (1L << from)) != 0)
             {
                 int slot = (int)(entry >>> 32) & indexMask;
                 while (index[slot] != 0)
@@ -207,6 +252,8 @@ final class RecordTable implements ExpiryQueue.Order
                     slot = (slot + 1) & indexMask;
                 }
                 index[slot] = entry;
+                setLive(slot, true);
+                slotByRecord[(int)entry - 1] = slot;
             }
         }
     }
@@ -264,7 +311,7 @@ final class RecordTable implements ExpiryQueue.Order
     }
 
     /**
-     * Loads what the {@code ahead}-th insert from now will touch when the table is full: the index slot of the key it
+     * Loads what the {@code ahead}-th insert from now will touch when the table is full: the slot number of the key it
      * will forget and the record row it will reuse. A guess (an input may insert no key or two), so it only loads.
      */
     long prefetchEviction(final int ahead)
@@ -275,7 +322,7 @@ final class RecordTable implements ExpiryQueue.Order
         }
         final int position = (fifoHead + ahead) & fifoMask;
         final int record = finishedFifo[position];
-        return index[finishedFifoHash[position] & indexMask] ^ bothLines(record);
+        return slotByRecord[record] ^ bothLines(record);
     }
 
     /** Marks a record final: it becomes eligible to be forgotten after the retention period. */
@@ -308,23 +355,56 @@ final class RecordTable implements ExpiryQueue.Order
             return false;
         }
         final int record = finishedFifo[fifoHead];
-        final int hash = finishedFifoHash[fifoHead];
         fifoHead = (fifoHead + 1) & fifoMask;
         fifoSize--;
-        removeFromIndex(record, hash);
+        setLive(slotByRecord[record], false);
+        sweep();
         freeRecords = Growth.ensure(freeRecords, freeCount + 1, capacity, 0);
         freeRecords[freeCount++] = record;
         return true;
     }
 
-    private void removeFromIndex(final int record, final int hash)
+    /** Looks at the next few slots in turn and deletes the stale entries among them. */
+    private void sweep()
     {
-        int hole = hash & indexMask;
-        while ((int)index[hole] != record + 1)
+        for (int i = 0; i < SWEEP_SLOTS; i++)
         {
-            hole = (hole + 1) & indexMask;
+            if (index[sweepSlot] != 0 && !isLive(sweepSlot))
+            {
+                deleteAt(sweepSlot);    // may pull a later entry into this slot: it is looked at next
+            }
+            else
+            {
+                sweepSlot = (sweepSlot + 1) & indexMask;
+            }
         }
-        // Backward-shift deletion: pull later entries of the probe run into the hole when their home slot allows.
+    }
+
+    /** Deletes every stale entry (a whole sweep), so that the index holds remembered keys only. */
+    private void deleteStale()
+    {
+        int slot = 0;
+        for (int passed = 0; passed < index.length; )
+        {
+            if (index[slot] != 0 && !isLive(slot))
+            {
+                deleteAt(slot);
+            }
+            else
+            {
+                slot = (slot + 1) & indexMask;
+                passed++;
+            }
+        }
+    }
+
+    /**
+     * Backward-shift deletion of the entry at {@code start}: later entries of the probe run move into the hole when
+     * their home slot allows, carrying their live bit (and, when live, their record's slot).
+     */
+    private void deleteAt(final int start)
+    {
+        int hole = start;
         int slot = hole;
         while (true)
         {
@@ -338,11 +418,18 @@ final class RecordTable implements ExpiryQueue.Order
             final boolean homeBetween = hole <= slot ? (home > hole && home <= slot) : (home > hole || home <= slot);
             if (!homeBetween)
             {
+                final boolean live = isLive(slot);
                 index[hole] = entry;
+                setLive(hole, live);
+                if (live)
+                {
+                    slotByRecord[(int)entry - 1] = hole;
+                }
                 hole = slot;
             }
         }
         index[hole] = 0;
+        setLive(hole, false);
     }
 
     private static int hashOf(final int namespace, final long keyA, final long keyB)
@@ -448,10 +535,11 @@ final class RecordTable implements ExpiryQueue.Order
     {
         long sum = 0;
         long count = 0;
-        for (final long entry : index)
+        for (int slot = 0; slot < index.length; slot++)
         {
+            final long entry = index[slot];
             final int record = (int)entry - 1;
-            if (entry != 0 && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
+            if (entry != 0 && isLive(slot) && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
             {
                 sum += get(record, AMOUNT_FEN) - get(record, VOUCHER_FEN);
                 count++;
@@ -461,9 +549,13 @@ final class RecordTable implements ExpiryQueue.Order
         return sum;
     }
 
-    /** Writes the records handed out, the index as it is, the forgotten records and the FIFO in order. */
+    /**
+     * Writes the records handed out, the index (its stale entries deleted first, so that it holds what format 7
+     * holds), the forgotten records and the FIFO in order.
+     */
     void writeTo(final SnapshotWriter writer)
     {
+        deleteStale();
         writer.writeLong(highWater);
         writer.writeLong(index.length);
         writer.writeLong(fifoSize);
@@ -537,6 +629,18 @@ final class RecordTable implements ExpiryQueue.Order
         rows.ensure(highWater);
         rows.readRows(reader, highWater);
         reader.readLongs(index);
+        liveSlots = new long[liveWordsFor(indexLength)];
+        slotByRecord = new int[rows.rowsHeld()];
+        sweepSlot = 0;
+        for (int slot = 0; slot < indexLength; slot++)
+        {
+            final long entry = index[slot];
+            if (entry != 0)
+            {
+                setLive(slot, true);
+                slotByRecord[(int)entry - 1] = slot;
+            }
+        }
         final int indexLengthForRows = indexLengthFor(rows.rowsHeld());
         if (indexLengthForRows > indexLength)
         {
@@ -588,7 +692,7 @@ final class RecordTable implements ExpiryQueue.Order
         for (int slot = 0; slot < index.length; slot++)
         {
             final long entry = index[slot];
-            if (entry != 0)
+            if (entry != 0 && isLive(slot))
             {
                 final int record = (int)entry - 1;
                 long rowHash = 17;
