@@ -40,6 +40,8 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     private JournalHandler inlineJournal;
     private final SelectorWaker waker;
     private final int claimLimit;
+    /** SHARED: the sender runs on this thread, so a full output ring is a bug to report, never a wait. */
+    private boolean claimWithoutWaiting;
 
     /** The ring this handler reads, for the prefetch pass over each batch; null: no prefetch. */
     private RingBuffer<InputEvent> batchRing;
@@ -107,6 +109,15 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     void journalInline(final JournalHandler journal)
     {
         this.inlineJournal = journal;
+    }
+
+    /**
+     * SHARED: the thread that frees output slots (the sender) is this one, so a claim must never wait for one.
+     * {@link InlinePipeline} sizes each batch to the free slots; a claim that still finds none fails the stage.
+     */
+    void claimWithoutWaiting()
+    {
+        this.claimWithoutWaiting = true;
     }
 
     /**
@@ -279,6 +290,10 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
         if (claimedCount >= claimLimit)
         {
             flush();
+        }
+        if (claimWithoutWaiting && !outputRing.hasAvailableCapacity(1))
+        {
+            throw new IllegalStateException("output ring full with the sender on the engine's thread (SHARED)");
         }
         final long sequence = outputRing.next();
         final OutputEvent event = outputRing.get(sequence);

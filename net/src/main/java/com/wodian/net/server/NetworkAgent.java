@@ -8,23 +8,28 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * COMPACT mode's network thread: one duty cycle that receives and then sends, so that the replies a batch produced
- * are written in the same cycle that read the next requests, without waking a second thread.
+ * are written in the same cycle that read the next requests, without waking a second thread. In SHARED mode the
+ * pipeline runs between the two ({@link InlinePipeline}): the replies of what was just read go out in the same cycle.
  */
 final class NetworkAgent implements Agent, SelectIdleStrategy.Waiter
 {
     static final String ROLE_NAME = "wodian-net";
 
     private final ReceiverAgent receiver;
+    private final InlinePipeline pipeline;
     private final SenderAgent sender;
     private final SelectorWaker waker;
 
     /**
-     * @param waker the engine stage's handle on the receiver's selector, for the {@code select} idle strategy; null
-     *              with any other idle strategy.
+     * @param pipeline the journal and engine stages to run in this duty cycle (SHARED), or null (COMPACT).
+     * @param waker    the engine stage's handle on the receiver's selector, for the {@code select} idle strategy;
+     *                 null with any other idle strategy.
      */
-    NetworkAgent(final ReceiverAgent receiver, final SenderAgent sender, final SelectorWaker waker)
+    NetworkAgent(
+        final ReceiverAgent receiver, final InlinePipeline pipeline, final SenderAgent sender, final SelectorWaker waker)
     {
         this.receiver = receiver;
+        this.pipeline = pipeline;
         this.sender = sender;
         this.waker = waker;
     }
@@ -45,7 +50,12 @@ final class NetworkAgent implements Agent, SelectIdleStrategy.Waiter
     @Override
     public int doWork() throws Exception
     {
-        return receiver.doWork() + sender.doWork();
+        int workCount = receiver.doWork();
+        if (null != pipeline)
+        {
+            workCount += pipeline.doWork();
+        }
+        return workCount + sender.doWork();
     }
 
     /**
@@ -63,7 +73,7 @@ final class NetworkAgent implements Agent, SelectIdleStrategy.Waiter
         waker.prepareToSleep();
         try
         {
-            if (!sender.hasOutput())
+            if (!sender.hasOutput() && (null == pipeline || !pipeline.hasInput()))
             {
                 receiver.selectUntilTickDue();
             }
@@ -83,11 +93,21 @@ final class NetworkAgent implements Agent, SelectIdleStrategy.Waiter
     {
         try
         {
-            sender.onClose();
+            if (null != pipeline)
+            {
+                pipeline.onShutdown(); // on this thread: the journal's writer belongs to it
+            }
         }
         finally
         {
-            receiver.onClose();
+            try
+            {
+                sender.onClose();
+            }
+            finally
+            {
+                receiver.onClose();
+            }
         }
     }
 }

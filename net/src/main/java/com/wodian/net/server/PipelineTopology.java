@@ -27,9 +27,11 @@ import java.util.function.BooleanSupplier;
  *  COMPACT          wodian-pipeline: the journal stage inline, then the engine stage, on one input-ring consumer
  *  DEDICATED        wodian-journal, then wodian-engine gated on the journal's sequence
  *  REPLICA_GROUP    wodian-replication (journal, peers, commit) ──apply ring──▶ wodian-engine
+ *  SHARED           wodian-net: the journal stage inline, then the engine stage, between receiving and sending
  *
  *  network          threads
  *  COMPACT          wodian-net: receiver (and gateways), then sender, in one duty cycle
+ *  SHARED           wodian-net: receiver (and gateways), then the pipeline ({@link InlinePipeline}), then sender
  *  DEDICATED        wodian-receiver (and gateways), wodian-sender
  * </pre>
  * The network layout follows {@link ServerConfig#threadingMode()} in every pipeline layout.
@@ -39,7 +41,7 @@ final class PipelineTopology implements AutoCloseable
     /** How inputs go from the input ring to the engine. */
     enum PipelineLayout
     {
-        COMPACT, DEDICATED, REPLICA_GROUP;
+        COMPACT, DEDICATED, REPLICA_GROUP, SHARED;
 
         static PipelineLayout of(final ServerConfig config)
         {
@@ -47,7 +49,15 @@ final class PipelineTopology implements AutoCloseable
             {
                 return REPLICA_GROUP;
             }
-            return ThreadingMode.DEDICATED == config.threadingMode() ? DEDICATED : COMPACT;
+            switch (config.threadingMode())
+            {
+                case DEDICATED:
+                    return DEDICATED;
+                case SHARED:
+                    return SHARED;
+                default:
+                    return COMPACT;
+            }
         }
     }
 
@@ -76,12 +86,14 @@ final class PipelineTopology implements AutoCloseable
      * Every stage, built once.
      *
      * @param inputRing   what the receiver (and gateways) publish to.
+     * @param outputRing  what the engine stage publishes replies to and the sender drains.
      * @param applyRing   REPLICA_GROUP: what the replication stage hands the engine; else null.
      * @param journal     the journal stage; null in REPLICA_GROUP, where the replication stage journals.
      * @param replication the replication stage in REPLICA_GROUP, else null.
      */
     record Stages(
         RingBuffer<InputEvent> inputRing,
+        RingBuffer<OutputEvent> outputRing,
         RingBuffer<InputEvent> applyRing,
         JournalHandler journal,
         EngineHandler engine,
@@ -96,6 +108,7 @@ final class PipelineTopology implements AutoCloseable
     private final Stages stages;
     private final BatchEventProcessor<InputEvent> journalProcessor;
     private final BatchEventProcessor<InputEvent> engineProcessor;
+    private final InlinePipeline inlinePipeline;
     private final List<Thread> stageThreads = new ArrayList<>();
     private final List<AgentRunner> networkRunners = new ArrayList<>();
     private final AtomicCounter errors;
@@ -112,8 +125,18 @@ final class PipelineTopology implements AutoCloseable
         this.stages = stages;
         switch (layout)
         {
+            case SHARED:
+                stages.engine.journalInline(stages.journal);
+                stages.engine.prefetchBatchesFrom(stages.inputRing);
+                journalProcessor = null;
+                engineProcessor = null;
+                inlinePipeline = new InlinePipeline(stages.inputRing, stages.outputRing, stages.engine,
+                    failureHandler);
+                break;
+
             case COMPACT:
                 stages.engine.journalInline(stages.journal);
+                inlinePipeline = null;
                 journalProcessor = null;
                 engineProcessor = processor(stages.inputRing, stages.inputRing.newBarrier(), stages.engine,
                     failureHandler);
@@ -122,6 +145,7 @@ final class PipelineTopology implements AutoCloseable
                 break;
 
             case DEDICATED:
+                inlinePipeline = null;
                 stages.journal.stampDurable(stages.inputRing); // its own thread: it may read the clock
                 journalProcessor = processor(stages.inputRing, stages.inputRing.newBarrier(), stages.journal,
                     failureHandler);
@@ -133,6 +157,7 @@ final class PipelineTopology implements AutoCloseable
 
             case REPLICA_GROUP:
                 // The replication stage polls the input ring and gates it with its own poller's sequence.
+                inlinePipeline = null;
                 journalProcessor = null;
                 engineProcessor = processor(stages.applyRing, stages.applyRing.newBarrier(), stages.engine,
                     failureHandler);
@@ -171,8 +196,11 @@ final class PipelineTopology implements AutoCloseable
         {
             stageThreads.add(startThread(journalProcessor, "wodian-journal"));
         }
-        stageThreads.add(startThread(engineProcessor,
-            PipelineLayout.COMPACT == layout ? "wodian-pipeline" : "wodian-engine"));
+        if (null != engineProcessor)
+        {
+            stageThreads.add(startThread(engineProcessor,
+                PipelineLayout.COMPACT == layout ? "wodian-pipeline" : "wodian-engine"));
+        }
     }
 
     private void startNetwork(final ServerConfig config)
@@ -186,7 +214,8 @@ final class PipelineTopology implements AutoCloseable
         }
         else
         {
-            final NetworkAgent networkAgent = new NetworkAgent(stages.receiver, stages.sender, stages.waker);
+            final NetworkAgent networkAgent =
+                new NetworkAgent(stages.receiver, inlinePipeline, stages.sender, stages.waker);
             networkRunners.add(startAgent(newIdleStrategy(config.networkIdleStrategy(), networkAgent),
                 networkAgent, errors));
         }
@@ -206,6 +235,11 @@ final class PipelineTopology implements AutoCloseable
      */
     boolean awaitApplied(final long inputCursor, final long deadlineNs)
     {
+        if (null != inlinePipeline)
+        {
+            return awaitUntil(() -> inlinePipeline.sequence().get() >= inputCursor || !inlinePipeline.isRunning(),
+                deadlineNs);
+        }
         if (null == stages.replication)
         {
             return awaitUntil(() -> engineProcessor.getSequence().get() >= inputCursor || !engineProcessor.isRunning(),
@@ -232,7 +266,10 @@ final class PipelineTopology implements AutoCloseable
         {
             journalProcessor.halt();
         }
-        engineProcessor.halt();
+        if (null != engineProcessor)
+        {
+            engineProcessor.halt();
+        }
         for (final Thread thread : stageThreads)
         {
             joinQuietly(thread);

@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
  * Starts a {@link WodianServer} from the command line, for operators and for tests that run the server in a child
  * process (crash and recovery tests).
  * <pre>
- * ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS] [--durability sync|page-cache]
+ * ServerMain --data DIR --port N [--mode shared|compact|dedicated] [--host ADDRESS] [--durability sync|page-cache]
  *            [--limits default|small] [--pipeline-wait NAME] [--network-idle NAME] [--sender-idle NAME]
  *            [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]
  *            [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,2=HOST:PORT [--ack-policy local|quorum|all]
@@ -59,7 +59,7 @@ public final class ServerMain
         catch (final IllegalArgumentException ex)
         {
             System.err.println("error: " + ex.getMessage());
-            System.err.println("usage: ServerMain --data DIR --port N [--mode compact|dedicated] [--host ADDRESS]" +
+            System.err.println("usage: ServerMain --data DIR --port N [--mode shared|compact|dedicated] [--host ADDRESS]" +
                 " [--durability sync|page-cache] [--limits default|small] [--keys-max N]" +
                 " [--engine-tables grow|reserve] [--pipeline-wait NAME]" +
                 " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +

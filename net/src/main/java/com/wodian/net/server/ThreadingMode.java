@@ -17,5 +17,13 @@ public enum ThreadingMode
      * Two threads, for two cores: {@code wodian-net} receives and sends, {@code wodian-pipeline} journals and then
      * applies each input (one handler, so a journal batch and its engine batch are the same batch).
      */
-    COMPACT
+    COMPACT,
+
+    /**
+     * One thread, {@code wodian-net}: receives, journals and applies, and sends, in one duty cycle
+     * ({@link InlinePipeline}). A request crosses no thread inside the server, so it costs no wake-up or context
+     * switch; the engine's work and a {@code sync} journal's force delay the network I/O of the same cycle instead.
+     * In a replica group it runs as COMPACT (the replication stage keeps its thread).
+     */
+    SHARED
 }

@@ -155,7 +155,10 @@ public final class WodianServer implements AutoCloseable
         counters.scalar(ServerCounters.Scalar.JOURNAL_LAST_SEQUENCE).setRelease(recoveredInputCount);
 
         // 2. Rings. The output ring is polled by the sender, never waited on, so it needs no signalling on publish.
-        final WaitStrategy inputWaitStrategy = StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy());
+        // SHARED: the network thread applies what it publishes, nobody waits on the ring, so publishing signals no one.
+        final boolean shared = PipelineTopology.PipelineLayout.SHARED == PipelineTopology.PipelineLayout.of(config);
+        final WaitStrategy inputWaitStrategy = shared ? new BusySpinWaitStrategy() :
+            StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy());
         inputRing = RingBuffer.createSingleProducer(InputEvent::newInstance, config.inputRingSize(),
             inputWaitStrategy);
         outputRing = RingBuffer.createSingleProducer(OutputEvent::newInstance, config.outputRingSize(),
@@ -199,7 +202,7 @@ public final class WodianServer implements AutoCloseable
         // 4. The pipeline's stages, each built once; the topology maps them onto threads and starts them.
         final ClusterView clusterView = null == group ? null : new ClusterView();
         final EngineHandler engineHandler =
-            new EngineHandler(engine, outputRing, null, wakeup.waker(), activity, clusterView);
+            new EngineHandler(engine, outputRing, null, shared ? null : wakeup.waker(), activity, clusterView);
         final JournalHandler journalHandler =
             null == journalWriter ? null : new JournalHandler(journalWriter, inputWaitStrategy,
                 DurabilityPolicy.SYNC == config.durabilityPolicy(), counters);
@@ -208,8 +211,8 @@ public final class WodianServer implements AutoCloseable
             StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy()));
         final ReplicationStage replicationStage = null == group ? null :
             newReplicationStage(config, replicaLog, applyRing, engine.lastSequence(), clusterView);
-        topology = PipelineTopology.start(config, new PipelineTopology.Stages(inputRing, applyRing, journalHandler,
-            engineHandler, replicationStage, receiver, sender, wakeup.waker()), stageFailureHandler,
+        topology = PipelineTopology.start(config, new PipelineTopology.Stages(inputRing, outputRing, applyRing,
+            journalHandler, engineHandler, replicationStage, receiver, sender, wakeup.waker()), stageFailureHandler,
             counters.scalar(ServerCounters.Scalar.ERRORS));
 
         // 5. The snapshotter, if enabled (by default in a group): a replica engine on its own thread that follows the
