@@ -26,12 +26,27 @@ final class InputPublisher
     private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
     private final CommandEncoder commandEncoder = new CommandEncoder();
     private final ServerCounters counters;
+    private final boolean stampsReceived;
     private long lastTimestampMs;
     private long lastCommandTimestampMs;
     private long receivedNs;
 
     InputPublisher(final RingBuffer<InputEvent> inputRing, final EpochClock epochClock, final ServerCounters counters)
     {
+        this(inputRing, epochClock, counters, true);
+    }
+
+    /**
+     * @param stampsReceived false: inputs carry no received stamp (0), so no stage is timed
+     *                       ({@link ServerConfig#stageLatency()}).
+     */
+    InputPublisher(
+        final RingBuffer<InputEvent> inputRing,
+        final EpochClock epochClock,
+        final ServerCounters counters,
+        final boolean stampsReceived)
+    {
+        this.stampsReceived = stampsReceived;
         this.inputRing = inputRing;
         this.epochClock = epochClock;
         this.counters = counters;
@@ -62,7 +77,10 @@ final class InputPublisher
      */
     void stampReceived()
     {
-        receivedNs = System.nanoTime();
+        if (stampsReceived)
+        {
+            receivedNs = System.nanoTime();
+        }
     }
 
     /** Time of the last command published, client or Tick; drives the Tick interval. */

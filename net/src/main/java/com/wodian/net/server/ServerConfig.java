@@ -146,6 +146,13 @@ public final class ServerConfig
         public static final String METRICS_HOST_DEFAULT = "127.0.0.1";
 
         /**
+         * Stage stamps and histograms (docs/observability.md): on by default. Off ({@code false}) only to measure
+         * their cost: the receiver then reads no clock per socket read and the sender records no histogram value;
+         * the counters stay.
+         */
+        public static final String STAGE_LATENCY_PROP_NAME = "wodian.stage.latency";
+
+        /**
          * Inputs run through a throwaway engine before the port opens, so that the JIT compiles the engine's hot
          * paths before live traffic ({@code EngineWarmup}); 0 (the default here; {@code wodian server} uses 50 000)
          * for none.
@@ -290,6 +297,8 @@ public final class ServerConfig
         Configuration.METRICS_PORT_DEFAULT);
     private String metricsHost = System.getProperty(Configuration.METRICS_HOST_PROP_NAME,
         Configuration.METRICS_HOST_DEFAULT);
+    private boolean stageLatency =
+        !"false".equalsIgnoreCase(System.getProperty(Configuration.STAGE_LATENCY_PROP_NAME, "true"));
     private final List<GatewayFactory> gatewayFactories = new ArrayList<>();
     private EngineConfig engineConfig;
     private SnapshotConfig snapshotConfig = new SnapshotConfig();
@@ -558,6 +567,18 @@ public final class ServerConfig
     public int metricsPort()
     {
         return metricsPort;
+    }
+
+    /** Stage stamps and histograms on (the default) or off, to measure their cost. */
+    public ServerConfig stageLatency(final boolean stageLatency)
+    {
+        this.stageLatency = stageLatency;
+        return this;
+    }
+
+    public boolean stageLatency()
+    {
+        return stageLatency;
     }
 
     /** Address the metrics endpoint binds (default loopback). */
@@ -880,7 +901,7 @@ public final class ServerConfig
             ", socketReceiveBufferLength=" + socketReceiveBufferLength + ", closeLingerMs=" + closeLingerMs +
             ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", replicationIdle=" + replicationIdle +
             ", commitMarkIntervalMs=" + commitMarkIntervalMs + ", metricsPort=" + metricsPort +
-            ", metricsHost=" + metricsHost + ", tls=" + tls + ", insecure=" + insecure + ", warmupInputs=" + warmupInputs + ", gateways=" + gatewayFactories.size() + ", engineConfig=" + engineConfig + ", " + gateway + ", " +
+            ", metricsHost=" + metricsHost + ", stageLatency=" + stageLatency + ", tls=" + tls + ", insecure=" + insecure + ", warmupInputs=" + warmupInputs + ", gateways=" + gatewayFactories.size() + ", engineConfig=" + engineConfig + ", " + gateway + ", " +
             snapshotConfig + '}';
     }
 }

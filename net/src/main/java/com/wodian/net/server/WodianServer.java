@@ -181,7 +181,7 @@ public final class WodianServer implements AutoCloseable
             serverChannel.bind(new InetSocketAddress(config.host(), config.port()));
             port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
             receiver = new ReceiverAgent(serverChannel, sessions,
-                new InputPublisher(inputRing, config.epochClock(), counters), closeRequests, config, activity,
+                new InputPublisher(inputRing, config.epochClock(), counters, config.stageLatency()), closeRequests, config, activity,
                 counters, tlsContext);
             gateways = newGateways(config, receiver, tlsContext);
             wakeup = PipelineTopology.Wakeup.of(config, receiver);
