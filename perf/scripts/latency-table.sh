@@ -2,13 +2,16 @@
 # The latency targets of docs/latency.md, measured back to back on this machine: the TCP echo ceiling (same load
 # generator, same framing and pacing, no server) and the server at the same rates, then `sync` against the journal's
 # own forced-write latency. Prints each row's response-time percentiles (coordinated-omission corrected) and the
-# ratios the targets are stated in, with the load average before each row.
+# ratios the targets are stated in, with the load average before each row. Every server row runs once per threading
+# mode in MODES (default: compact, the default mode, and shared, where the network thread also journals and applies).
 #
-#   perf/scripts/latency-table.sh [OUT]              # about 4 minutes; needs tools/target/wodian.jar (mvn package)
-#   RUNS=3 perf/scripts/latency-table.sh             # repeat the whole table: the spread is part of the result
+#   perf/scripts/latency-table.sh [OUT]              # about 3.5 minutes a pass; needs tools/target/wodian.jar
+#   RUNS=2 perf/scripts/latency-table.sh             # repeat the whole table: the spread is part of the result
+#   MODES=shared perf/scripts/latency-table.sh       # one mode only (compact, shared, dedicated)
 #   WODIAN_SERVER_CPUS=1 WODIAN_LOADGEN_CPUS=0 perf/scripts/latency-table.sh   # pin server and load generator
-#   SERVER_ARGS="--mode dedicated" perf/scripts/latency-table.sh               # other server options
+#   SERVER_ARGS="--keys-max 2000000 --pipeline-wait sleeping" perf/scripts/latency-table.sh   # other server options
 #
+# Each row is stopped after ROW_TIMEOUT seconds (default 150; a stopped row prints NaN and the table goes on).
 # Targets (issue 15): page-cache at 5k/s and 50k/s, server p99 <= 2x echo p99 and p99.9 <= 3x echo p99.9;
 # sync at 1k/s, server p99 <= journal-append (sync) p99 + 2 ms.
 set -uo pipefail
@@ -24,14 +27,16 @@ common=(--duration "$duration" --warmup "$warmup" --connections 4)
 read -r -a server_args <<<"${SERVER_ARGS:---keys-max 2000000}"
 export WODIAN_SERVER_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx3g}"
 
-pin() { local cpus="$1"; shift; if [[ -n "$cpus" ]]; then taskset -c "$cpus" "$@"; else "$@"; fi; }
+read -r -a modes <<<"${MODES:-compact shared}"
+row_timeout="${ROW_TIMEOUT:-150}"
+loadgen_pin=(); [[ -n "${WODIAN_LOADGEN_CPUS:-}" ]] && loadgen_pin=(taskset -c "$WODIAN_LOADGEN_CPUS")
 
 # One row: runs the command, keeps its report, prints "name load p50 p99 p99.9 p99.99 max" (microseconds).
 row() {
     local name="$1"; shift
     local load
     load="$(cut -d' ' -f1-3 /proc/loadavg)"
-    "$@" >"$out/$name.txt" 2>&1
+    timeout -k 10 "$row_timeout" "$@" >"$out/$name.txt" 2>&1
     python3 - "$name" "$load" "$out/$name.txt" <<'EOF'
 import re, sys
 name, load, path = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -44,7 +49,7 @@ def us(key):
     return float(m.group(1)) * (1000.0 if m.group(2) == "ms" else 1.0)
 values = [us("p50"), us("p99"), us("p99.9"), us("p99.99"), us("max")]
 achieved = re.search(r"achieved ([0-9]+)/s", text)
-print("%-14s load %-14s achieved %-7s p50 %9.1f p99 %9.1f p99.9 %9.1f p99.99 %9.1f max %9.1f (us)" %
+print("%-18s load %-14s achieved %-7s p50 %9.1f p99 %9.1f p99.9 %9.1f p99.99 %9.1f max %9.1f (us)" %
       ((name, load, achieved.group(1) if achieved else "?") + tuple(values)))
 EOF
 }
@@ -62,31 +67,37 @@ field() { # field NAME COLUMN from the table so far
     awk -v n="$1" -v c="$2" '$1 == n { for (i = 1; i <= NF; i++) if ($i == c) { print $(i + 1); exit } }' "$out/table.txt"
 }
 
-echo "latency table: $(uptime); nproc $(nproc); server ${SERVER_ARGS:-(defaults)}; pinned server=${WODIAN_SERVER_CPUS:-no} loadgen=${WODIAN_LOADGEN_CPUS:-no}" | tee "$out/table.txt"
+echo "latency table: $(uptime); nproc $(nproc); modes ${modes[*]}; server ${SERVER_ARGS:-(defaults)}; pinned server=${WODIAN_SERVER_CPUS:-no} loadgen=${WODIAN_LOADGEN_CPUS:-no}" | tee "$out/table.txt"
 for run in $(seq 1 "${RUNS:-1}"); do
     for rate in 5000 50000; do
         k="$((rate / 1000))k"
-        row "echo-$k-$run" pin "${WODIAN_LOADGEN_CPUS:-}" "$wodian" perf tcp-echo --rate "$rate" "${common[@]}" \
+        row "echo-$k-$run" "${loadgen_pin[@]}" "$wodian" perf tcp-echo --rate "$rate" "${common[@]}" \
             | tee -a "$out/table.txt"
-        row "server-$k-$run" "$with_server" --durability page-cache "${server_args[@]}" -- --rate "$rate" \
-            "${common[@]}" | tee -a "$out/table.txt"
-        grep -h '^server ' "$out/server-$k-$run.txt" | tee -a "$out/table.txt"
-        ratio "page-cache $k p99 server/echo" "$(field "server-$k-$run" p99)" "$(field "echo-$k-$run" p99)" 2 \
-            | tee -a "$out/table.txt"
-        ratio "page-cache $k p99.9 server/echo" "$(field "server-$k-$run" p99.9)" \
-            "$(field "echo-$k-$run" p99.9)" 3 | tee -a "$out/table.txt"
+        for mode in "${modes[@]}"; do
+            name="$mode-$k-$run"
+            row "$name" "$with_server" --durability page-cache --mode "$mode" "${server_args[@]}" -- --rate "$rate" \
+                "${common[@]}" | tee -a "$out/table.txt"
+            grep -h '^server ' "$out/$name.txt" | tee -a "$out/table.txt"
+            ratio "$mode $k p99 server/echo" "$(field "$name" p99)" "$(field "echo-$k-$run" p99)" 2 \
+                | tee -a "$out/table.txt"
+            ratio "$mode $k p99.9 server/echo" "$(field "$name" p99.9)" "$(field "echo-$k-$run" p99.9)" 3 \
+                | tee -a "$out/table.txt"
+        done
     done
     row "journal-1k-$run" "$wodian" perf journal-append --durability sync --rate 1000 --duration "$duration" \
         --warmup "$warmup" | tee -a "$out/table.txt"
-    row "sync-1k-$run" "$with_server" --durability sync "${server_args[@]}" -- --rate 1000 "${common[@]}" \
-        | tee -a "$out/table.txt"
-    grep -h '^server ' "$out/sync-1k-$run.txt" | tee -a "$out/table.txt"
-    python3 - "$(field "sync-1k-$run" p99)" "$(field "journal-1k-$run" p99)" <<'EOF' | tee -a "$out/table.txt"
+    for mode in "${modes[@]}"; do
+        name="sync-$mode-1k-$run"
+        row "$name" "$with_server" --durability sync --mode "$mode" "${server_args[@]}" -- --rate 1000 \
+            "${common[@]}" | tee -a "$out/table.txt"
+        grep -h '^server ' "$out/$name.txt" | tee -a "$out/table.txt"
+        python3 - "$mode" "$(field "$name" p99)" "$(field "journal-1k-$run" p99)" <<'EOF' | tee -a "$out/table.txt"
 import sys
-server, journal = float(sys.argv[1]), float(sys.argv[2])
-print("  %-40s %6.0f us vs %6.0f us + 2000 us (%s)" % ("sync 1k p99 server vs journal+2ms", server, journal,
+mode, server, journal = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+print("  %-40s %6.0f us vs %6.0f us + 2000 us (%s)" % ("sync 1k p99 %s vs journal+2ms" % mode, server, journal,
       "met" if server <= journal + 2000 else "NOT met"))
 EOF
+    done
 done
 echo "after: $(uptime)" | tee -a "$out/table.txt"
 echo "results in $out"

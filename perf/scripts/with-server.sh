@@ -29,7 +29,10 @@ loadgen_pin=(); [[ -n "${WODIAN_LOADGEN_CPUS:-}" ]] && loadgen_pin=(taskset -c "
 WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx6g}" "${server_pin[@]}" "$repo_dir/bin/wodian" server --data "$data_dir" --port 0 \
     --ignore-stdin "${server_args[@]}" >"$log" 2>&1 &
 server_pid=$!
+loadgen_pid=""
 cleanup() {
+    # A timeout around this script (latency-table.sh) stops the load generator too, not only the server.
+    [[ -n "$loadgen_pid" ]] && kill "$loadgen_pid" 2>/dev/null || true
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
     # The server logs its stage latency table when it stops (docs/observability.md).
@@ -46,5 +49,8 @@ for _ in $(seq 1 120); do
 done
 [[ -n "$port" ]] || { echo "server did not start" >&2; cat "$log" >&2; exit 3; }
 echo "server: ${server_args[*]:-(defaults)} (pid $server_pid, port $port); $(uptime)"
-"${loadgen_pin[@]}" "$repo_dir/bin/wodian" loadgen --target "127.0.0.1:$port" --credentials "$data_dir/client-secrets" "$@"
+"${loadgen_pin[@]}" "$repo_dir/bin/wodian" loadgen --target "127.0.0.1:$port" --credentials "$data_dir/client-secrets" "$@" &
+loadgen_pid=$!
+wait "$loadgen_pid"
+loadgen_pid=""
 echo "after: $(uptime)"
