@@ -26,7 +26,10 @@ final class NetworkAgent implements Agent, SelectIdleStrategy.Waiter
      *                 null with any other idle strategy.
      */
     NetworkAgent(
-        final ReceiverAgent receiver, final InlinePipeline pipeline, final SenderAgent sender, final SelectorWaker waker)
+        final ReceiverAgent receiver,
+        final InlinePipeline pipeline,
+        final SenderAgent sender,
+        final SelectorWaker waker)
     {
         this.receiver = receiver;
         this.pipeline = pipeline;

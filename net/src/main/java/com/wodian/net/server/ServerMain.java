@@ -59,8 +59,8 @@ public final class ServerMain
         catch (final IllegalArgumentException ex)
         {
             System.err.println("error: " + ex.getMessage());
-            System.err.println("usage: ServerMain --data DIR --port N [--mode shared|compact|dedicated] [--host ADDRESS]" +
-                " [--durability sync|page-cache] [--limits default|small] [--keys-max N]" +
+            System.err.println("usage: ServerMain --data DIR --port N [--mode shared|compact|dedicated]" +
+                " [--host ADDRESS] [--durability sync|page-cache] [--limits default|small] [--keys-max N]" +
                 " [--engine-tables grow|reserve] [--pipeline-wait NAME]" +
                 " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
                 " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
