@@ -1,11 +1,11 @@
 package com.wodian.engine;
 
 /**
- * Consumers: one 192-byte record each in pages of records ({@link RowPages}), found by the index the id map returns. The first cache line is the
- * money line (wallet, holds, points, vouchers held, home merchant, flags); the next two are the risk block, whose
- * contents the risk package owns ({@code ConsumerRiskBook} and {@code ConsumerProfileBook} read and write it at
- * {@link #riskBase(int)} of {@link #recordsOf(int)}). A payment thus finds everything it reads of its consumer with one
- * id-map probe and three adjacent lines.
+ * Consumers: one 192-byte record each in pages of records ({@link RowPages}), found by the index the id map returns.
+ * The first cache line is the money line (wallet, holds, points, vouchers held, home merchant, flags); the next two are
+ * the risk block, whose contents the risk package owns ({@code ConsumerRiskBook} and {@code ConsumerProfileBook} read
+ * and write it at {@link #riskBase(int)} of {@link #recordsOf(int)}). A payment thus finds everything it reads of its
+ * consumer with one id-map probe and three adjacent lines.
  *
  * <pre>
  *   long  content

@@ -1,8 +1,9 @@
 package com.wodian.engine;
 
 /**
- * The engine's tables, each sized from the configuration (they grow with use, or are reserved whole at start): parties, remembered keys, live holds, vouchers, spend pairs
- * and the points ledger. Rules read them; money in them moves only through the {@link Ledger}.
+ * The engine's tables, each sized from the configuration (they grow with use, or are reserved whole at start): parties,
+ * remembered keys, live holds, vouchers, spend pairs and the points ledger. Rules read them; money in them moves only
+ * through the {@link Ledger}.
  */
 final class EngineBooks
 {

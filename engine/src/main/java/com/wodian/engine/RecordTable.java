@@ -86,7 +86,8 @@ final class RecordTable implements ExpiryQueue.Order
     private int[] freeRecords;
     private int freeCount;
     // Finished records in finish order, with their finish time beside them so that forgetting the oldest needs no
-    // read of its row (and their key's hash, which the snapshot format holds). A ring of a power-of-two length that grows (in order) when it is full.
+    // read of its row (and their key's hash, which the snapshot format holds). A ring of a power-of-two length that
+    // grows (in order) when it is full.
     private int[] finishedFifo;
     private long[] finishedFifoAtMs;
     private int[] finishedFifoHash;
