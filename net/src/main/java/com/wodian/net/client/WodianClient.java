@@ -5,9 +5,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import com.wodian.net.auth.Credentials;
-import com.wodian.protocol.sbe.ErrorReplyDecoder;
 import com.wodian.protocol.sbe.HeartbeatEncoder;
-import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.MessageHeaderEncoder;
 import com.wodian.protocol.sbe.ResultCode;
 
@@ -19,11 +17,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,8 +41,9 @@ import static com.wodian.net.FrameDescriptor.REPLY_FRAME_LENGTH_MAX;
  * <p>{@link #send} frames an encoded SBE message with the next correlation id (1, 2, 3, ...) into a send buffer;
  * {@link #flush()} writes it (a full buffer is written on its own). A receiver thread reads replies and hands each to
  * the listener of its request. The server answers a connection's requests in order, so in-flight requests are kept
- * in a FIFO ring rather than a map; a reply whose correlation id is not the oldest request's is a protocol error and
- * fails the client. {@link #call} is the blocking form, for tools and tests.
+ * in a FIFO ring rather than a map ({@link InFlightRequests}); a reply whose correlation id is not the oldest
+ * request's is a protocol error and fails the client. {@link #call} is the blocking form, for tools and tests.
+ * The framed bytes are a {@link SendBuffer}'s; the choice of the next node after a loss is {@link NodeCursor}'s.
  *
  * <p>Session layer (docs/security.md): making a connection (TCP, TLS when configured, the logon) is
  * {@link ClientConnection}'s job; with credentials the client logs on after connecting (challenge and proof;
@@ -68,7 +64,7 @@ import static com.wodian.net.FrameDescriptor.REPLY_FRAME_LENGTH_MAX;
 public final class WodianClient implements AutoCloseable, RequestChannel
 {
     /** Requests that may be in flight at once; {@link #send} waits (flushing) while the limit is reached. */
-    public static final int IN_FLIGHT_MAX = 64 * 1024;
+    public static final int IN_FLIGHT_MAX = InFlightRequests.CAPACITY;
 
     private static final System.Logger LOG = System.getLogger("com.wodian.net.client");
     private static final int SEND_BUFFER_LENGTH = 64 * 1024;
@@ -92,66 +88,27 @@ public final class WodianClient implements AutoCloseable, RequestChannel
      * (written before it, so a reader of {@code channel} that then reads {@code io} sees the pair).
      */
     private volatile ByteChannel io;
-    private int nodeIndex;
+    private final NodeCursor nodes;
 
     /**
      * Serialises senders: correlation ids, the in-flight ring's tail, the send buffer and its stream positions,
      * {@link #connected} and the swap of {@link #channel} are guarded by it.
      */
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final ByteBuffer sendBuffer;
-    private final ByteBuffer writeView;
-    private final UnsafeBuffer sendView;
+    private final SendBuffer sendBuffer;
     private long nextCorrelationId = 1;
-    /** Stream position (bytes sent since the client started) of {@code sendBuffer} index 0. */
-    private long bufferBase;
-    /** Stream position up to which the current connection has been written. */
-    private long writtenPosition;
     /** Written under the send lock; volatile so that the heartbeat thread may skip a reconnecting client. */
     private volatile boolean connected;
     private long lastSendNs = System.nanoTime();
 
-    private final long[] inFlightCorrelationIds = new long[IN_FLIGHT_MAX];
-    private final ReplyListener[] inFlightListeners = new ReplyListener[IN_FLIGHT_MAX];
-    /** With reconnect: stream position of the end of each in-flight frame. */
-    private final long[] inFlightEnds;
+    private final InFlightRequests inFlight;
 
-    /**
-     * Next free in-flight slot. Written under {@link #sendLock} after the slot is filled; volatile so that the
-     * receiver thread, which reads it, sees the slot's contents.
-     */
-    private volatile long inFlightTail;
-
-    /**
-     * Oldest in-flight slot. Written only by the receiver thread after it has taken the slot's contents; volatile
-     * so that a sender reusing the slot reads it only after that.
-     */
-    private volatile long inFlightHead;
-
-    /**
-     * Stream position of the end of the last answered frame; written only by the receiver thread, volatile so that
-     * a sender compacting the send buffer never drops bytes of a request still unanswered.
-     */
-    private volatile long ackedPosition;
-
-    /**
-     * When the in-flight queue last went from empty to non-empty; written by senders (under the send lock), read by
-     * the heartbeat thread, hence volatile. With {@link #progressHead} and {@link #progressNs} (heartbeat thread
-     * only) it detects a connection that stopped answering without closing (a dead peer behind a silent network).
-     */
-    private volatile long waitingSinceNs;
-    private long progressHead = -1;
-    private long progressNs;
+    private final ReplyProgress replyProgress = new ReplyProgress();
 
     /** Connections made again after a loss; volatile: a statistic read by any thread. */
     private volatile long reconnectCount;
-    /** Receiver thread: NOT_PRIMARY answers in a row, for the back-off while a group elects its primary. */
-    private int notPrimaryStreak;
-    /** Receiver thread: a primary reached through a leader hint that is not one of the configured nodes, else null. */
-    private volatile InetSocketAddress connectedNode;
-    private final MessageHeaderDecoder replyHeader = new MessageHeaderDecoder();
-    private final ErrorReplyDecoder errorReply = new ErrorReplyDecoder();
-    private static final long NOT_PRIMARY_BACKOFF_MAX_MS = 50;
+    /** Receiver thread only. */
+    private final NotPrimaryReply notPrimaryReply;
 
     /** The first cause of failure; volatile because every thread checks it. */
     private volatile IOException failure;
@@ -165,17 +122,16 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     /** Guarded by {@code this} (set in the constructor, cancelled by {@link #fail}). */
     private ScheduledFuture<?> heartbeatTask;
 
-    private WodianClient(
-        final ClientConfig config, final ClientConnection connection)
+    private WodianClient(final ClientConfig config, final ClientConnection connection, final int nodeIndex)
     {
         final ClientConnection.LogonResult logon = connection.logon;
         this.config = config;
+        this.nodes = new NodeCursor(config.nodes());
+        nodes.connectedTo(nodeIndex);
+        this.notPrimaryReply = new NotPrimaryReply(config.nodes());
         this.retain = config.reconnect();
-        this.sendBuffer = ByteBuffer.allocateDirect(retain ? config.retransmitBufferLength() : SEND_BUFFER_LENGTH)
-            .order(ByteOrder.LITTLE_ENDIAN);
-        this.writeView = sendBuffer.duplicate();
-        this.sendView = new UnsafeBuffer(sendBuffer);
-        this.inFlightEnds = retain ? new long[IN_FLIGHT_MAX] : null;
+        this.sendBuffer = new SendBuffer(retain ? config.retransmitBufferLength() : SEND_BUFFER_LENGTH, retain);
+        this.inFlight = new InFlightRequests(retain);
         this.io = connection.io;
         this.channel = connection.channel;
         this.connected = true;
@@ -193,7 +149,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
             null != logon && logon.heartbeatIntervalMs > 0 ? logon.heartbeatIntervalMs : DEFAULT_HEARTBEAT_INTERVAL_MS;
         final long checkPeriodMs = Math.max(1, Math.min(intervalMs, config.replyTimeoutMs() > 0 ?
             config.replyTimeoutMs() : intervalMs) / 4);
-        final ScheduledFuture<?> task = Heartbeats.SCHEDULER.scheduleWithFixedDelay(() ->
+        final ScheduledFuture<?> task = HeartbeatScheduler.SCHEDULER.scheduleWithFixedDelay(() ->
         {
             checkReplyProgress();
             heartbeatIfIdle(intervalMs);
@@ -249,10 +205,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         {
             try
             {
-                final ClientConnection connection = ClientConnection.open(config, config.nodes().get(i));
-                final WodianClient client = new WodianClient(config, connection);
-                client.nodeIndex = i;
-                return client;
+                return new WodianClient(config, ClientConnection.open(config, config.nodes().get(i)), i);
             }
             catch (final LogonRefusedException ex)
             {
@@ -408,7 +361,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     /** Requests sent whose replies have not arrived yet. */
     public long inFlightCount()
     {
-        return inFlightTail - inFlightHead;
+        return inFlight.count();
     }
 
     /** Connections made again after a loss. */
@@ -426,62 +379,18 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     /** The node currently (or last) connected to, as {@code host:port}. */
     public String node()
     {
-        final InetSocketAddress node = null != connectedNode ? connectedNode : config.nodes().get(nodeIndex);
+        final InetSocketAddress node = nodes.current();
         return node.getHostString() + ':' + node.getPort();
-    }
-
-    /**
-     * Receiver thread: where a NOT_PRIMARY reply said the primary is (its leader hint), or null when it named none.
-     * A hinted address that is one of the configured nodes moves {@link #nodeIndex} there instead.
-     */
-    private InetSocketAddress leaderHint(final int length)
-    {
-        if (replyHeader.blockLength() < ErrorReplyDecoder.BLOCK_LENGTH ||
-            length < MessageHeaderDecoder.ENCODED_LENGTH + ErrorReplyDecoder.BLOCK_LENGTH || errorReply.leaderId() < 0 ||
-            errorReply.leaderPort() <= 0 || errorReply.leaderPort() > 0xFFFF)
-        {
-            return null;
-        }
-        final String host = errorReply.leaderHost();
-        if (host.isEmpty())
-        {
-            return null;
-        }
-        final InetSocketAddress hinted = InetSocketAddress.createUnresolved(host, errorReply.leaderPort());
-        for (int i = 0; i < config.nodes().size(); i++)
-        {
-            final InetSocketAddress node = config.nodes().get(i);
-            if (node.getPort() == hinted.getPort() && node.getHostString().equals(host))
-            {
-                return node;
-            }
-        }
-        return hinted;
     }
 
     private long append(final DirectBuffer message, final int offset, final int length, final ReplyListener listener)
     {
         final long correlationId = nextCorrelationId++;
-        final long tail = inFlightTail;
-        if (tail == inFlightHead)
+        if (inFlight.isEmpty())
         {
-            waitingSinceNs = System.nanoTime();
+            replyProgress.startWaiting(System.nanoTime());
         }
-        final int index = (int)(tail & (IN_FLIGHT_MAX - 1));
-        final int position = sendBuffer.position();
-        final int frameBytes = MESSAGE_OFFSET + length;
-        inFlightCorrelationIds[index] = correlationId;
-        inFlightListeners[index] = listener;
-        if (retain)
-        {
-            inFlightEnds[index] = bufferBase + position + frameBytes;
-        }
-        inFlightTail = tail + 1;
-
-        sendView.putInt(position + FRAME_LENGTH_OFFSET, FrameDescriptor.frameLength(length), BYTE_ORDER);
-        sendView.putLong(position + CORRELATION_ID_OFFSET, correlationId, BYTE_ORDER);
-        sendView.putBytes(position + MESSAGE_OFFSET, message, offset, length);
-        sendBuffer.position(position + frameBytes);
+        inFlight.add(correlationId, listener, sendBuffer.append(correlationId, message, offset, length));
         return correlationId;
     }
 
@@ -507,12 +416,12 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     {
         while (true)
         {
-            final boolean slotFree = inFlightTail - inFlightHead < IN_FLIGHT_MAX;
+            final boolean slotFree = inFlight.hasFreeSlot();
             if (slotFree && sendBuffer.remaining() < frameBytes)
             {
                 if (retain)
                 {
-                    compactAnswered();
+                    sendBuffer.dropAnsweredBefore(inFlight.ackedPosition());
                 }
                 else
                 {
@@ -542,43 +451,18 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         }
     }
 
-    /** Drops the answered requests from the front of the send buffer (reconnect mode). */
-    private void compactAnswered()
-    {
-        final int position = sendBuffer.position();
-        final int answeredBytes = (int)Math.min(ackedPosition - bufferBase, position);
-        if (answeredBytes > 0)
-        {
-            sendView.putBytes(0, sendView, answeredBytes, position - answeredBytes);
-            sendBuffer.position(position - answeredBytes);
-            bufferBase += answeredBytes;
-        }
-    }
-
     /** Under the send lock: writes what the current connection has not been sent yet. */
     private void writeSendBuffer()
     {
-        final int to = sendBuffer.position();
-        final int from = (int)(writtenPosition - bufferBase);
-        if (!connected || from == to)
+        if (!connected || !sendBuffer.hasUnwritten())
         {
             return;
         }
-        writeView.limit(to).position(from);
         try
         {
-            while (writeView.hasRemaining())
-            {
-                io.write(writeView);
-            }
-            writtenPosition = bufferBase + to;
+            sendBuffer.writeTo(io);
             // Per write, not per request: a pipelining sender pays for one clock read per batch.
             lastSendNs = System.nanoTime();
-            if (!retain)
-            {
-                sendBuffer.clear();
-                bufferBase = writtenPosition;
-            }
         }
         catch (final IOException ex)
         {
@@ -589,7 +473,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                 closeQuietly(channel);
                 return;
             }
-            sendBuffer.clear();
+            sendBuffer.discard();
             fail(ex);
             throw new UncheckedIOException(failure);
         }
@@ -605,21 +489,11 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         final long timeoutMs = config.replyTimeoutMs();
         if (timeoutMs <= 0 || closed || null != failure || !connected)
         {
-            progressHead = -1;
+            replyProgress.reset();
             return;
         }
-        final long nowNs = System.nanoTime();
-        final long head = inFlightHead;
-        if (head != progressHead || head == inFlightTail)
+        if (replyProgress.stalled(inFlight, System.nanoTime(), timeoutMs))
         {
-            progressHead = head;
-            progressNs = nowNs;
-            return;
-        }
-        final long sinceNs = Math.max(progressNs, waitingSinceNs);
-        if (nowNs - sinceNs > TimeUnit.MILLISECONDS.toNanos(timeoutMs))
-        {
-            progressNs = nowNs;
             final IOException cause = new IOException("no reply from " + node() + " for " + timeoutMs + " ms");
             LOG.log(System.Logger.Level.WARNING, cause.getMessage() + "; closing the connection");
             if (retain)
@@ -646,8 +520,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         }
         try
         {
-            if (connected && inFlightTail - inFlightHead < IN_FLIGHT_MAX &&
-                sendBuffer.remaining() >= MESSAGE_OFFSET + heartbeatLength)
+            if (connected && inFlight.hasFreeSlot() && sendBuffer.remaining() >= MESSAGE_OFFSET + heartbeatLength)
             {
                 append(heartbeatMessage, 0, heartbeatLength, IGNORE_REPLY);
                 writeSendBuffer();
@@ -733,8 +606,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     private void onReply(final long correlationId, final DirectBuffer buffer, final int offset, final int length)
         throws IOException
     {
-        final long head = inFlightHead;
-        if (head == inFlightTail)
+        if (inFlight.isEmpty())
         {
             if (0 == correlationId)
             {
@@ -745,8 +617,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
             throw new ProtocolException("unsolicited reply, correlation id " + correlationId +
                 describe(buffer, offset, length));
         }
-        final int index = (int)(head & (IN_FLIGHT_MAX - 1));
-        final long expectedCorrelationId = inFlightCorrelationIds[index];
+        final long expectedCorrelationId = inFlight.oldestCorrelationId();
         if (correlationId != expectedCorrelationId)
         {
             if (0 == correlationId)
@@ -757,21 +628,14 @@ public final class WodianClient implements AutoCloseable, RequestChannel
             throw new ProtocolException("reply out of order: correlation id " + correlationId + ", expected " +
                 expectedCorrelationId + describe(buffer, offset, length));
         }
-        if (retain && isNotPrimary(buffer, offset, length))
+        if (retain && notPrimaryReply.matches(buffer, offset, length))
         {
             // Not answered: the request stays in flight and is re-sent, with its idempotency key, at the primary.
             throw new NotPrimaryException(node() + " is not the primary" + describe(buffer, offset, length),
-                leaderHint(length));
+                notPrimaryReply.leaderHint(length));
         }
-        notPrimaryStreak = 0;
-        final ReplyListener listener = inFlightListeners[index];
-        inFlightListeners[index] = null;
-        if (retain)
-        {
-            ackedPosition = inFlightEnds[index];
-        }
-        inFlightHead = head + 1;
-        listener.onReply(correlationId, buffer, offset, length);
+        nodes.onAnswered();
+        inFlight.takeOldest().onReply(correlationId, buffer, offset, length);
     }
 
     /**
@@ -795,75 +659,18 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         // Being sent on by a standby is routine during a failover: not worth an INFO line per hop.
         LOG.log(cause instanceof NotPrimaryException ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
             "connection to {0} lost ({1}); reconnecting", node(), cause.toString());
-        InetSocketAddress hintedNode = null;
-        if (cause instanceof NotPrimaryException notPrimary && null != notPrimary.leader)
-        {
-            // The node named the primary: go straight there (one of our nodes, or an address we were not given).
-            final int index = config.nodes().indexOf(notPrimary.leader);
-            if (index >= 0)
-            {
-                nodeIndex = index;
-            }
-            else
-            {
-                hintedNode = notPrimary.leader;
-            }
-            notPrimaryStreak = 0;
-        }
-        else if (cause instanceof NotPrimaryException)
-        {
-            // Move on to the next node; while the group elects a primary every node says so: back off a little.
-            nodeIndex = (nodeIndex + 1) % config.nodes().size();
-            notPrimaryStreak++;
-            if (notPrimaryStreak >= config.nodes().size())
-            {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
-                    Math.min(NOT_PRIMARY_BACKOFF_MAX_MS, 5L * (notPrimaryStreak - config.nodes().size() + 1))));
-            }
-        }
+        nodes.onLost(cause);
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.reconnectGiveUpMs());
         long backoffMs = config.reconnectBackoffInitialMs();
         IOException lastFailure = cause;
         while (!closed)
         {
-            final int nodeCount = config.nodes().size();
-            for (int attempt = 0; attempt < nodeCount && !closed; attempt++)
+            for (int attempt = 0; attempt < nodes.nodeCount() && !closed; attempt++)
             {
-                final InetSocketAddress node = null != hintedNode ?
-                    new InetSocketAddress(hintedNode.getHostString(), hintedNode.getPort()) :
-                    config.nodes().get(nodeIndex);
+                final InetSocketAddress node = nodes.next();
                 try
                 {
-                    final ClientConnection connection = ClientConnection.open(config, node);
-                    final ClientConnection.LogonResult logon = connection.logon;
-                    sendLock.lock();
-                    try
-                    {
-                        if (closed)
-                        {
-                            closeQuietly(connection.channel);
-                            return false;
-                        }
-                        io = connection.io;
-                        channel = connection.channel;
-                        connected = true;
-                        connectedNode = null != hintedNode ? node : null;
-                        if (null != logon)
-                        {
-                            merchantId = logon.merchantId;
-                        }
-                        // Re-send from the first unanswered request; the server answers them in order.
-                        writtenPosition = ackedPosition;
-                        writeSendBuffer();
-                    }
-                    finally
-                    {
-                        sendLock.unlock();
-                    }
-                    reconnectCount = reconnectCount + 1;
-                    LOG.log(System.Logger.Level.INFO, "reconnected to {0}, re-sending {1} requests", node(),
-                        inFlightCount());
-                    return true;
+                    return resumeOn(ClientConnection.open(config, node), node);
                 }
                 catch (final LogonRefusedException ex)
                 {
@@ -880,13 +687,10 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                 {
                     lastFailure = ex;
                 }
-                if (null != hintedNode)
+                if (!nodes.advance())
                 {
-                    hintedNode = null; // tried once; then the configured nodes as before
-                    attempt--;
-                    continue;
+                    attempt--; // the hinted node is not one of the configured nodes' tries
                 }
-                nodeIndex = (nodeIndex + 1) % nodeCount;
             }
             if (System.nanoTime() - deadlineNs >= 0)
             {
@@ -901,22 +705,40 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         return false;
     }
 
-    private boolean isNotPrimary(final DirectBuffer buffer, final int offset, final int length)
+    /**
+     * Receiver thread: makes a new connection (logged on) the client's and re-sends every unanswered request on it.
+     *
+     * @return true, or false when the client was closed meanwhile (the connection is closed then).
+     */
+    private boolean resumeOn(final ClientConnection connection, final InetSocketAddress node)
     {
-        // Only code and templateId are needed: a server of schema version 3 sends the 4-byte block without a hint.
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH + ErrorReplyDecoder.leaderIdEncodingOffset())
+        sendLock.lock();
+        try
         {
-            return false;
+            if (closed)
+            {
+                closeQuietly(connection.channel);
+                return false;
+            }
+            io = connection.io;
+            channel = connection.channel;
+            connected = true;
+            nodes.connected(node);
+            if (null != connection.logon)
+            {
+                merchantId = connection.logon.merchantId;
+            }
+            // Re-send from the first unanswered request; the server answers them in order.
+            sendBuffer.rewriteFrom(inFlight.ackedPosition());
+            writeSendBuffer();
         }
-        replyHeader.wrap(buffer, offset);
-        if (replyHeader.templateId() != ErrorReplyDecoder.TEMPLATE_ID)
+        finally
         {
-            return false;
+            sendLock.unlock();
         }
-        errorReply.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, replyHeader.blockLength(),
-            replyHeader.version());
-        final ResultCode code = errorReply.code();
-        return ResultCode.NOT_PRIMARY == code || ResultCode.PRIMARY_LOST == code;
+        reconnectCount = reconnectCount + 1;
+        LOG.log(System.Logger.Level.INFO, "reconnected to {0}, re-sending {1} requests", node(), inFlightCount());
+        return true;
     }
 
     private static String describe(final DirectBuffer buffer, final int offset, final int length)
@@ -948,14 +770,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         try
         {
             connected = false;
-            for (long i = inFlightHead, tail = inFlightTail; i < tail; i++)
-            {
-                final ReplyListener listener = inFlightListeners[(int)(i & (IN_FLIGHT_MAX - 1))];
-                if (listener instanceof PendingCall)
-                {
-                    ((PendingCall)listener).reply.completeExceptionally(failure);
-                }
-            }
+            inFlight.failPendingCalls(failure);
         }
         finally
         {
@@ -975,31 +790,6 @@ public final class WodianClient implements AutoCloseable, RequestChannel
             {
                 // Already failing or replacing it; the first cause is what matters.
             }
-        }
-    }
-
-    /** The shared daemon thread that sends heartbeats for idle clients; created on first use. */
-    private static final class Heartbeats
-    {
-        static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor((runnable) ->
-        {
-            final Thread thread = new Thread(runnable, "wodian-client-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
-
-    /** The listener behind {@link #call}: copies the reply and completes a future. */
-    private static final class PendingCall implements ReplyListener
-    {
-        final CompletableFuture<byte[]> reply = new CompletableFuture<>();
-
-        @Override
-        public void onReply(final long correlationId, final DirectBuffer buffer, final int offset, final int length)
-        {
-            final byte[] copy = new byte[length];
-            buffer.getBytes(offset, copy);
-            reply.complete(copy);
         }
     }
 }
