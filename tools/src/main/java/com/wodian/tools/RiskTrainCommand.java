@@ -53,6 +53,11 @@ public final class RiskTrainCommand implements Callable<Integer>
         description = "weight of a careful abusive decision in training, relative to a blatant one")
     double carefulWeight;
 
+    @Option(names = "--kind-balance", defaultValue = "0", description = "weight each abusive decision by " +
+        "(mean count / count of its kind and variant)^P, total abusive weight kept: 0 off, 0.5 square root, 1 equal " +
+        "weight per kind and variant (kinds with few decisions, such as takeover, are not drowned by bulk ones)")
+    double kindBalance;
+
     @Option(names = "--legit-per-abusive", defaultValue = "20",
         description = "legitimate decisions sampled per abusive one in training (their weight raised to match)")
     int legitPerAbusive;
@@ -103,7 +108,7 @@ public final class RiskTrainCommand implements Callable<Integer>
     {
         final long start = System.nanoTime();
         final TreeModel trained = ModelTraining.train(train, treeCount, learningRate, modelVersion, carefulWeight,
-            legitPerAbusive);
+            legitPerAbusive, kindBalance);
         System.out.printf("trained %d trees on %d decisions in %.1f s%n", treeCount, train.size,
             (System.nanoTime() - start) / 1e9);
         if (byTrade)
@@ -129,11 +134,11 @@ public final class RiskTrainCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         version = versionOption == null ? 1 : versionOption;
-        if (trees < 1 || trees > (perTrade ? 241 : 256) || version <= 0 || carefulWeight <= 0 ||
+        if (trees < 1 || trees > (perTrade ? 241 : 256) || version <= 0 || carefulWeight <= 0 || kindBalance < 0 ||
             legitPerAbusive < 1 || (twoPass && (firstTrees < 1 || firstTrees >= trees - 1)))
         {
             System.err.println("risk-train: --trees 1..256 (1..241 with --per-trade), --version > 0, " +
-                "--careful-weight > 0, --legit-per-abusive >= 1, --two-pass: 1 <= --first-trees < --trees - 1");
+                "--careful-weight > 0, --kind-balance >= 0, --legit-per-abusive >= 1, --two-pass: 1 <= --first-trees < --trees - 1");
             return WodianMain.EXIT_USAGE;
         }
         if (exitTrees < 0 || exitMargin < 0)
@@ -151,11 +156,12 @@ public final class RiskTrainCommand implements Callable<Integer>
         final String name = world + "-" + consumers + "-" + days;
         final String tuneName = name + (tuneHeldOut ? "-held-out" : "-training");
         RiskDataset tune = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName, System.out);
-        final RiskDataset train = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training", System.out);
+        RiskDataset train = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training", System.out);
         TreeModel model;
         if (twoPass)
         {
             final TreeModel first = trainAndTune(train, tune, 1, firstTrees, false);
+            train = null;   // a gigabyte or more: the second pass collects its own
             System.out.println("second pass: the worlds again with the first model enforced");
             final String tag = "-m" + Integer.toHexString(java.util.Arrays.hashCode(first.leaves));
             tune = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName + tag, first, System.out);
@@ -163,7 +169,7 @@ public final class RiskTrainCommand implements Callable<Integer>
                 first, System.out);
             final long start = System.nanoTime();
             model = ModelTraining.continueWith(first, second, trees - firstTrees - 1, learningRate, version,
-                carefulWeight, legitPerAbusive);
+                carefulWeight, legitPerAbusive, kindBalance);
             System.out.printf("trained %d more trees on %d decisions in %.1f s%n", trees - firstTrees - 1, second.size,
                 (System.nanoTime() - start) / 1e9);
             final int flagScore = first.flagScore;

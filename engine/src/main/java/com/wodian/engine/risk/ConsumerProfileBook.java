@@ -15,11 +15,21 @@ final class ConsumerProfileBook
     private static final int REGISTERED_MS = 0;
     private static final int LAST_PAYMENT_MS = 1;
     private static final int AMOUNT = 2;
+    /**
+     * The last merchant paid (0..31; all ones before the first payment) and the consumer's usual area: a majority
+     * vote over the areas of its payments (Boyer-Moore with a capped count, so it follows a consumer who moves):
+     * candidate area 32..55 (24 bits: the administrative codes fit), count 56..63; all ones (as registered) or a
+     * count of 0: no usual area yet.
+     */
     private static final int LAST_MERCHANT = 3;
+    private static final long AREA_MASK = 0xFF_FFFFL;
+    private static final long VOTE_CAP = 7;
     private static final int LAST_TOP_UP_MS = 4;
     /**
      * log16 of the last top-up (0..15), trades paid in (16..31), share of its scored payments at or above the
-     * active model's flag score (32..47, EWMA alpha 1/4, x1024).
+     * active model's flag score (32..47, EWMA alpha 1/4, x1024), the parts of the day it ever paid in (six 4-hour
+     * blocks, 48..53), the share of its payments at another shop of its home shop's area (54..63, EWMA alpha 1/4,
+     * x512).
      */
     private static final int TOP_UP_TRADES = 5;
     private static final int LAST_REDEMPTION_MS = 6;
@@ -63,7 +73,58 @@ final class ConsumerProfileBook
     long lastMerchant(final int index)
     {
         final long[] rows = records.recordsOf(index);
-        return rows[base(index) + LAST_MERCHANT];
+        return (int)rows[base(index) + LAST_MERCHANT];
+    }
+
+    /** The consumer's usual area (majority of its payments' areas); 0 when none yet. */
+    int usualArea(final int index)
+    {
+        final long[] rows = records.recordsOf(index);
+        final long votes = rows[base(index) + LAST_MERCHANT] >>> 32;
+        final long count = votes >>> 24;
+        return count == 0 || count == 0xFF ? 0 : (int)(votes & AREA_MASK);
+    }
+
+    /** The usual-area vote after a payment in {@code areaCode} (0: unknown, no vote), in the upper half of a word. */
+    private static long vote(final long word, final int areaCode)
+    {
+        long votes = word >>> 32;
+        if (areaCode == 0)
+        {
+            return votes << 32;
+        }
+        long count = votes >>> 24;
+        long candidate = votes & AREA_MASK;
+        if (count == 0 || count == 0xFF)
+        {
+            candidate = areaCode & AREA_MASK;
+            count = 1;
+        }
+        else if (candidate == (areaCode & AREA_MASK))
+        {
+            count = Math.min(VOTE_CAP, count + 1);
+        }
+        else if (--count == 0)
+        {
+            candidate = areaCode & AREA_MASK;
+            count = 1;
+        }
+        votes = candidate | (count << 24);
+        return votes << 32;
+    }
+
+    /** Has the consumer ever paid in this part of the day (a 4-hour block)? */
+    boolean paidInDayPart(final int index, final int hour)
+    {
+        final long[] rows = records.recordsOf(index);
+        return (rows[base(index) + TOP_UP_TRADES] & (1L << (48 + hour / 4))) != 0;
+    }
+
+    /** Share (x1024) of its payments at another shop in its home shop's area (EWMA, alpha 1/4). */
+    long localOtherShare(final int index)
+    {
+        final long[] rows = records.recordsOf(index);
+        return ((rows[base(index) + TOP_UP_TRADES] >>> 54) & 0x3FF) << 1;
     }
 
     long amount(final int index)
@@ -114,7 +175,7 @@ final class ConsumerProfileBook
     long tradesEver(final int index)
     {
         final long[] rows = records.recordsOf(index);
-        return Long.bitCount(rows[base(index) + TOP_UP_TRADES] >>> 16);
+        return Long.bitCount((rows[base(index) + TOP_UP_TRADES] >>> 16) & 0xFFFF);
     }
 
     /** Merchants ever paid (bits set in a 64-bit hashed set: a lower bound). */
@@ -155,14 +216,23 @@ final class ConsumerProfileBook
         return (rows[base(index) + TOP_UP_TRADES] & (1L << (16 + (trade & 15)))) != 0;
     }
 
-    void recordPayment(final int index, final long nowMs, final int merchantIndex, final int trade, final long log16)
+    /**
+     * An approved payment at {@code merchantIndex} (in {@code areaCode}, 0 unknown), in hour of day {@code hour};
+     * {@code localOther}: at another shop of its home shop's area.
+     */
+    void recordPayment(final int index, final long nowMs, final int merchantIndex, final int trade, final long log16,
+        final int areaCode, final int hour, final boolean localOther)
     {
         final long[] rows = records.recordsOf(index);
         final int base = base(index);
-        rows[base + TOP_UP_TRADES] |= 1L << (16 + (trade & 15));
+        long word = rows[base + TOP_UP_TRADES] | (1L << (16 + (trade & 15))) | (1L << (48 + hour / 4));
+        final long local = (word >>> 54) & 0x3FF;
+        final long nextLocal = local + (((localOther ? 512 : 0) - local) >> 2);
+        word = (word & ~(0x3FFL << 54)) | (nextLocal << 54);
+        rows[base + TOP_UP_TRADES] = word;
         rows[base + MERCHANTS_EVER] |= merchantBit(merchantIndex);
         rows[base + LAST_PAYMENT_MS] = nowMs;
-        rows[base + LAST_MERCHANT] = merchantIndex;
+        rows[base + LAST_MERCHANT] = vote(rows[base + LAST_MERCHANT], areaCode) | (merchantIndex & 0xFFFF_FFFFL);
         rows[base + AMOUNT] = AmountStats.add(rows[base + AMOUNT], log16);
     }
 }

@@ -28,7 +28,8 @@ public final class MerchantProfileBook
     private static final int REGISTERED_MS = RECRUITERS + 1;
     /**
      * Shares of its payments (EWMA, alpha 1/32, x1024): by consumers who paid at most two merchants ever (0..15), by
-     * young accounts (16..31), by consumers whose home shop is in another area (32..47).
+     * young accounts (16..31), by consumers whose home shop is in another area (32..47), by "locals": consumers
+     * whose payments are mostly at other shops of their home shop's area (48..63).
      */
     private static final int SHARES = REGISTERED_MS + 1;
     /**
@@ -43,6 +44,7 @@ public final class MerchantProfileBook
     static final int SHARE_NARROW = 0;
     static final int SHARE_YOUNG = 16;
     static final int SHARE_OTHER_AREA = 32;
+    static final int SHARE_LOCALS = 48;
     static final int SHARE_SUSPICIOUS = 0;
     static final int SHARE_RECRUITS_SUSPICIOUS = 16;
     static final int SHARE_DRAIN = 32;
@@ -162,12 +164,14 @@ public final class MerchantProfileBook
         return (rows[index * STRIDE + SHARES] >>> shift) & 0xFFFF;
     }
 
-    void recordShares(final int index, final boolean narrow, final boolean young, final boolean otherArea)
+    void recordShares(final int index, final boolean narrow, final boolean young, final boolean otherArea,
+        final boolean local)
     {
         long shares = rows[index * STRIDE + SHARES];
         shares = ewma(shares, SHARE_NARROW, narrow);
         shares = ewma(shares, SHARE_YOUNG, young);
         shares = ewma(shares, SHARE_OTHER_AREA, otherArea);
+        shares = ewma(shares, SHARE_LOCALS, local);
         rows[index * STRIDE + SHARES] = shares;
     }
 
@@ -198,6 +202,13 @@ public final class MerchantProfileBook
     long amount(final int index)
     {
         return rows[index * STRIDE + AMOUNT];
+    }
+
+    /** The spread of its tickets: mean absolute deviation of log16 amounts x16; NO_HISTORY before a payment. */
+    long amountSpreadX16(final int index)
+    {
+        final long packed = rows[index * STRIDE + AMOUNT];
+        return AmountStats.count(packed) == 0 ? AmountStats.NO_HISTORY : AmountStats.deviationX16(packed);
     }
 
     long hourSharePerMille(final int index, final int hour)

@@ -72,7 +72,16 @@ public final class RiskFeatures
     public static final int TERMINAL_SUSPICIOUS_SHARE = 56;
     public static final int MERCHANT_DRAIN_SHARE = 57;
     public static final int MERCHANT_OWN_RECRUIT_SHARE = 58;
-    public static final int COUNT = 59;
+    public static final int AREA_DISTANCE_USUAL = 59;
+    public static final int AREA_DISTANCE_HOME = 60;
+    public static final int NEW_MERCHANT_FOR_CONSUMER = 61;
+    public static final int NEW_DAY_PART_FOR_CONSUMER = 62;
+    public static final int MERCHANT_AMOUNT_SPREAD = 63;
+    public static final int CONSUMER_LOCAL_OTHER_SHARE = 64;
+    public static final int MERCHANT_LOCALS_SHARE = 65;
+    public static final int COUNT = 66;
+    /** A consumer whose local-other share (x1024) is at least this counts as a local for its merchants' share. */
+    static final long LOCAL_SHARE = 768;
     /** A payment of at least this share of the wallet (per mille) at a shop new to the consumer "drains" it. */
     static final long DRAIN_WALLET_PERMILLE = 250;
     /** ... unless the consumer topped up within this time (a big purchase is often preceded by a top-up). */
@@ -98,7 +107,9 @@ public final class RiskFeatures
         "MERCHANT_AGE_HOURS", "MINUTES_SINCE_REDEMPTION", "CONSUMER_TRADES_EVER", "CONSUMER_MERCHANTS_EVER",
         "MERCHANT_NARROW_CUSTOMER_SHARE", "MERCHANT_YOUNG_SHARE", "MERCHANT_OTHER_AREA_SHARE",
         "MERCHANT_SUSPICIOUS_SHARE", "HOME_RECRUITS_SUSPICIOUS_SHARE", "CONSUMER_SUSPICIOUS_SHARE",
-        "TERMINAL_SUSPICIOUS_SHARE", "MERCHANT_DRAIN_SHARE", "MERCHANT_OWN_RECRUIT_SHARE",
+        "TERMINAL_SUSPICIOUS_SHARE", "MERCHANT_DRAIN_SHARE", "MERCHANT_OWN_RECRUIT_SHARE", "AREA_DISTANCE_USUAL",
+        "AREA_DISTANCE_HOME", "NEW_MERCHANT_FOR_CONSUMER", "NEW_DAY_PART_FOR_CONSUMER", "MERCHANT_AMOUNT_SPREAD",
+        "CONSUMER_LOCAL_OTHER_SHARE", "MERCHANT_LOCALS_SHARE",
     };
 
     final long[] values = new long[COUNT];
@@ -171,6 +182,33 @@ public final class RiskFeatures
     }
 
     /**
+     * How far apart two areas are: 0 the same district, 1 another district of the same city (administrative codes
+     * share all but their last two digits), 2 another city; -1 when either is unknown (0).
+     */
+    static long areaDistance(final int area, final int other)
+    {
+        if (area == 0 || other == 0)
+        {
+            return -1;
+        }
+        return area == other ? 0 : area / 100 == other / 100 ? 1 : 2;
+    }
+
+    /** Where the payment is against where the consumer usually pays and its home shop, and what is new to it. */
+    private void forPlace(final long nowMs, final int consumer, final int merchant, final int home)
+    {
+        final long[] x = values;
+        final int area = merchantProfiles.areaCode(merchant);
+        x[AREA_DISTANCE_USUAL] = areaDistance(area, consumerProfiles.usualArea(consumer));
+        x[AREA_DISTANCE_HOME] = home < 0 ? -1 : areaDistance(area, merchantProfiles.areaCode(home));
+        x[NEW_MERCHANT_FOR_CONSUMER] = consumerProfiles.hasPaid(consumer, merchant) ? 0 : 1;
+        x[NEW_DAY_PART_FOR_CONSUMER] = consumerProfiles.paidInDayPart(consumer, HourProfile.hourOfDay(nowMs)) ? 0 : 1;
+        x[MERCHANT_AMOUNT_SPREAD] = merchantProfiles.amountSpreadX16(merchant);
+        x[CONSUMER_LOCAL_OTHER_SHARE] = consumerProfiles.localOtherShare(consumer);
+        x[MERCHANT_LOCALS_SHARE] = merchantProfiles.share(merchant, MerchantProfileBook.SHARE_LOCALS);
+    }
+
+    /**
      * Fills {@link #values} for a Try or Pay; the risk rows were advanced to now, the attempt is not recorded yet.
      * {@code pair} is the consumer–merchant pair slot or -1.
      */
@@ -234,6 +272,7 @@ public final class RiskFeatures
         x[MERCHANT_DRAIN_SHARE] = merchantProfiles.share2(merchant, MerchantProfileBook.SHARE_DRAIN);
         x[MERCHANT_OWN_RECRUIT_SHARE] = merchantProfiles.share2(merchant, MerchantProfileBook.SHARE_OWN_RECRUIT);
         forConsumer(nowMs, consumer, merchant, trade);
+        forPlace(nowMs, consumer, merchant, home);
         forGroup(consumer, merchant, home);
     }
 
@@ -302,6 +341,7 @@ public final class RiskFeatures
         x[AREA_MATCHES_HOME] = sameArea(merchant, home);
         x[AREA_MATCHES_LAST] = sameArea(merchant, (int)consumerProfiles.lastMerchant(consumer));
         forConsumer(nowMs, consumer, merchant, merchantProfiles.trade(merchant));
+        forPlace(nowMs, consumer, merchant, home);
         forGroup(consumer, merchant, home);
         x[CONSUMER_ATTEMPTS_MINUTE]--;
         x[CONSUMER_ATTEMPTS_HOUR]--;
@@ -318,17 +358,19 @@ public final class RiskFeatures
         final boolean firstTime = !seenPairs.seen(consumer, terminal);
         seenPairs.add(consumer, terminal);
         final boolean young = consumerProfiles.ageHours(consumer, nowMs) * 3_600_000L < YOUNG_ACCOUNT_MS;
-        final boolean otherArea = sameArea(merchant, home) == 0;
+        final long homeArea = sameArea(merchant, home);
+        final boolean otherArea = homeArea == 0;
         terminalProfiles.recordPayment(terminal, consumer, firstTime, log16, young, otherArea);
         merchantProfiles.recordShares(merchant, consumerProfiles.merchantsEver(consumer) < NARROW_MERCHANTS, young,
-            otherArea);
+            otherArea, consumerProfiles.localOtherShare(consumer) >= LOCAL_SHARE);
         merchantProfiles.recordShare2(merchant, MerchantProfileBook.SHARE_DRAIN, drains(nowMs, consumer, merchant,
             amountFen), 4);
         merchantProfiles.recordShare2(merchant, MerchantProfileBook.SHARE_OWN_RECRUIT, home == merchant, 6);
         merchantProfiles.recordPayment(merchant, consumer, home, amountFen, log16, hour);
         final int trade = merchantProfiles.trade(merchant);
         trades.recordPayment(trade, log16, hour);
-        consumerProfiles.recordPayment(consumer, nowMs, merchant, trade, log16);
+        consumerProfiles.recordPayment(consumer, nowMs, merchant, trade, log16, merchantProfiles.areaCode(merchant),
+            hour, homeArea == 1 && home != merchant);
     }
 
     /** Most of the wallet, at a shop the consumer never paid, without a recent top-up: what a taken-over account does. */

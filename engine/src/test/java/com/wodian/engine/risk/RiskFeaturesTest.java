@@ -154,6 +154,56 @@ class RiskFeaturesTest
     }
 
     @Test
+    void placeDayPartAndLocalFeatures()
+    {
+        // Merchant 3: another district of the same city (Shanghai 3101xx); merchant 4: another shop of the home area.
+        assertEquals(ResultCode.OK, d.apply(d.encoder.registerMerchant(d.command, 0, 3, 10, 500, 200, 0, true,
+            MerchantTrade.FASHION, 310_102)));
+        assertEquals(ResultCode.OK, d.apply(d.encoder.registerMerchant(d.command, 0, 4, 10, 500, 200, 0, true,
+            MerchantTrade.GROCERY, 310_101)));
+        assertEquals(ResultCode.OK, d.terminal(31, 3));
+        assertEquals(ResultCode.OK, d.terminal(41, 4));
+        assertEquals(ResultCode.OK, d.topUp(1, 1, 10_000_000));
+        pay(1, 11, 1, 2_500);
+        assertEquals(-1, x[RiskFeatures.AREA_DISTANCE_USUAL], "no usual area before the first payment");
+        assertEquals(0, x[RiskFeatures.AREA_DISTANCE_HOME], "at the home shop");
+        assertEquals(1, x[RiskFeatures.NEW_MERCHANT_FOR_CONSUMER]);
+        assertEquals(1, x[RiskFeatures.NEW_DAY_PART_FOR_CONSUMER]);
+        assertEquals(AmountStats.NO_HISTORY, x[RiskFeatures.MERCHANT_AMOUNT_SPREAD]);
+        d.advanceMs(60_000);
+        pay(1, 11, 1, 2_500);
+        assertEquals(0, x[RiskFeatures.AREA_DISTANCE_USUAL]);
+        assertEquals(0, x[RiskFeatures.NEW_MERCHANT_FOR_CONSUMER], "paid here before");
+        assertEquals(0, x[RiskFeatures.NEW_DAY_PART_FOR_CONSUMER], "paid in this part of the day before");
+        assertEquals(16 * 16, x[RiskFeatures.MERCHANT_AMOUNT_SPREAD], "the first amount sets a deviation of 16 x16");
+        d.advanceMs(60_000);
+        pay(1, 11, 1, 2_500);
+        d.advanceMs(60_000);
+        pay(2, 21, 1, 100_000);
+        assertEquals(2, x[RiskFeatures.AREA_DISTANCE_USUAL], "another city");
+        assertEquals(2, x[RiskFeatures.AREA_DISTANCE_HOME]);
+        d.advanceMs(6 * HOUR_MS);
+        pay(3, 31, 1, 30_000);
+        assertEquals(1, x[RiskFeatures.AREA_DISTANCE_USUAL], "usual area still the home district (3 votes to 1)");
+        assertEquals(1, x[RiskFeatures.AREA_DISTANCE_HOME], "another district of the home city");
+        assertEquals(1, x[RiskFeatures.NEW_DAY_PART_FOR_CONSUMER], "six hours later: a new part of the day");
+        assertEquals(0, x[RiskFeatures.CONSUMER_LOCAL_OTHER_SHARE], "no payment at another shop of the home area");
+        // Five payments at another shop of the home area: the local share 512 x (1 - (3/4)^5) x2 = 780 >= 768.
+        final long[] expected = {0, 256, 448, 592, 700, 780};
+        for (int i = 0; i < 6; i++)
+        {
+            d.advanceMs(60_000);
+            pay(4, 41, 1, 1_000 + i);
+            assertEquals(expected[i], x[RiskFeatures.CONSUMER_LOCAL_OTHER_SHARE], "payment " + i);
+            assertEquals(0, x[RiskFeatures.MERCHANT_LOCALS_SHARE], "payment " + i);
+        }
+        d.advanceMs(60_000);
+        pay(4, 41, 1, 1_000);
+        assertEquals(1024 / 32, x[RiskFeatures.MERCHANT_LOCALS_SHARE], "one payment by a local");
+        assertEquals(-1, RiskFeatures.areaDistance(0, 310_101));
+    }
+
+    @Test
     void roundness()
     {
         assertEquals(0, RiskFeatures.roundness(2_599));

@@ -92,7 +92,14 @@ public final class ModelTraining
     public static TreeModel train(final RiskDataset train, final int trees, final double learningRate,
         final long version, final double carefulWeight, final int legitPerAbusive)
     {
-        return new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight)
+        return train(train, trees, learningRate, version, carefulWeight, legitPerAbusive, 0);
+    }
+
+    /** {@code kindBalance}: see {@link RiskTrainer#kindBalance}. */
+    public static TreeModel train(final RiskDataset train, final int trees, final double learningRate,
+        final long version, final double carefulWeight, final int legitPerAbusive, final double kindBalance)
+    {
+        return new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight).kindBalance(kindBalance)
             .train(train, version, legitPerAbusive, version);
     }
 
@@ -108,8 +115,15 @@ public final class ModelTraining
     public static TreeModel continueWith(final TreeModel first, final RiskDataset train, final int trees,
         final double learningRate, final long version, final double carefulWeight, final int legitPerAbusive)
     {
+        return continueWith(first, train, trees, learningRate, version, carefulWeight, legitPerAbusive, 0);
+    }
+
+    public static TreeModel continueWith(final TreeModel first, final RiskDataset train, final int trees,
+        final double learningRate, final long version, final double carefulWeight, final int legitPerAbusive,
+        final double kindBalance)
+    {
         final TreeModel more = new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight)
-            .train(train, version, legitPerAbusive, version, first);
+            .kindBalance(kindBalance).train(train, version, legitPerAbusive, version, first);
         // A marker tree (tests a group feature, adds 0) ends the individual trees exactly where first's end.
         final int n = first.treeCount() + 1;
         final int m = more.treeCount();

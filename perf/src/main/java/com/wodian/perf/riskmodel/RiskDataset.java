@@ -28,7 +28,8 @@ public final class RiskDataset
     {
         if (size == abusive.length)
         {
-            final int capacity = Math.max(1024, size * 2);
+            // 1.5x, not 2x: a training set of millions of rows is gigabytes, and the copy holds both.
+            final int capacity = Math.max(1024, size + (size >> 1));
             features = Arrays.copyOf(features, capacity * featureCount);
             abusive = Arrays.copyOf(abusive, capacity);
             kind = Arrays.copyOf(kind, capacity);

@@ -23,6 +23,7 @@ public final class RiskTrainer
     private final double learningRate;
     private final boolean[] excluded;
     private final double carefulWeight;
+    private double kindBalance;
 
     public RiskTrainer(final int trees, final double learningRate, final boolean[] excludedFeatures)
     {
@@ -40,6 +41,58 @@ public final class RiskTrainer
         this.learningRate = learningRate;
         this.excluded = excludedFeatures;
         this.carefulWeight = carefulWeight;
+    }
+
+    /**
+     * Each abusive decision's weight is multiplied by {@code (mean count / count of its kind and variant)^power}
+     * (0: off): a kind with few decisions (a takeover ring makes a handful, a blatant brushing agent thousands) then
+     * weighs about as much as a kind with many, so the trees do not learn only the bulk kinds. The total abusive
+     * weight is kept.
+     */
+    public RiskTrainer kindBalance(final double power)
+    {
+        this.kindBalance = power;
+        return this;
+    }
+
+    /** Weight of each sampled abusive row: careful weight, times the kind balance (see {@link #kindBalance}). */
+    double[] abusiveWeights(final RiskDataset data, final int[] rows)
+    {
+        final double[] weight = new double[rows.length];
+        final int[] counts = new int[256 * 4];
+        int classes = 0;
+        int positives = 0;
+        for (final int row : rows)
+        {
+            if (data.abusive[row] && counts[classOf(data, row)]++ == 0)
+            {
+                classes++;
+            }
+            positives += data.abusive[row] ? 1 : 0;
+        }
+        double total = 0;
+        double balanced = 0;
+        for (int i = 0; i < rows.length; i++)
+        {
+            if (data.abusive[rows[i]])
+            {
+                final double base = data.variant[rows[i]] == CAREFUL ? carefulWeight : 1.0;
+                final double mean = (double)positives / Math.max(1, classes);
+                weight[i] = base * Math.pow(mean / counts[classOf(data, rows[i])], kindBalance);
+                total += base;
+                balanced += weight[i];
+            }
+        }
+        for (int i = 0; i < rows.length; i++)
+        {
+            weight[i] *= balanced > 0 ? total / balanced : 1;
+        }
+        return weight;
+    }
+
+    private static int classOf(final RiskDataset data, final int row)
+    {
+        return (data.kind[row] & 0xFF) * 4 + (data.variant[row] & 3);
     }
 
     /** Cut values per feature: up to BINS - 1 distinct quantiles of a sample. */
@@ -103,7 +156,7 @@ public final class RiskTrainer
         final TreeModel prior)
     {
         final int[] rows = sample(data, legitPerAbusive, seed);
-        final double[] weight = new double[rows.length];
+        final double[] weight = abusiveWeights(data, rows);
         int positives = 0;
         for (final int row : rows)
         {
@@ -113,7 +166,7 @@ public final class RiskTrainer
         final double legitWeight = (double)legitTotal / Math.max(1, rows.length - positives);
         for (int i = 0; i < rows.length; i++)
         {
-            weight[i] = !data.abusive[rows[i]] ? legitWeight : data.variant[rows[i]] == CAREFUL ? carefulWeight : 1.0;
+            weight[i] = !data.abusive[rows[i]] ? legitWeight : weight[i];
         }
         final long[][] cuts = cuts(data, rows);
         final int f = data.featureCount;

@@ -1,0 +1,61 @@
+package com.wodian.perf.riskmodel;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The kind balance of the trainer's weights: rare kinds weigh more, the total abusive weight is kept. */
+class RiskTrainerTest
+{
+    private static final int BLATANT = 1;
+    private static final int CAREFUL = 2;
+
+    /** 90 blatant decisions of kind 1, 10 careful of kind 2, 100 legitimate. */
+    private static RiskDataset data()
+    {
+        final RiskDataset data = new RiskDataset(1);
+        final long[] x = new long[1];
+        for (int i = 0; i < 200; i++)
+        {
+            final boolean abusive = i < 100;
+            data.add(x, abusive, !abusive ? 0 : i < 90 ? 1 : 2, !abusive ? 0 : i < 90 ? BLATANT : CAREFUL, true, 1);
+        }
+        return data;
+    }
+
+    private static double[] weights(final double carefulWeight, final double power)
+    {
+        final RiskDataset data = data();
+        final int[] rows = new int[data.size];
+        for (int i = 0; i < rows.length; i++)
+        {
+            rows[i] = i;
+        }
+        return new RiskTrainer(1, 0.1, new boolean[1], carefulWeight).kindBalance(power).abusiveWeights(data, rows);
+    }
+
+    @Test
+    void balanceOffKeepsTheCarefulWeight()
+    {
+        final double[] w = weights(2.0, 0);
+        assertEquals(1.0, w[0], 1e-9);
+        assertEquals(2.0, w[95], 1e-9);
+        assertEquals(0.0, w[150], 1e-9, "legitimate rows are weighted elsewhere");
+    }
+
+    @Test
+    void fullBalanceGivesEachKindAndVariantTheSameTotalWeight()
+    {
+        final double[] w = weights(1.0, 1.0);
+        assertEquals(90 * w[0], 10 * w[95], 1e-9);
+        assertEquals(100.0, 90 * w[0] + 10 * w[95], 1e-9, "total abusive weight kept");
+    }
+
+    @Test
+    void squareRootBalanceIsBetween()
+    {
+        final double[] w = weights(1.0, 0.5);
+        assertEquals(3.0, w[95] / w[0], 1e-9, "sqrt(90 / 10)");
+        assertEquals(100.0, 90 * w[0] + 10 * w[95], 1e-9);
+    }
+}
