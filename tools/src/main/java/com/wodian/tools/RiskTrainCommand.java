@@ -58,6 +58,11 @@ public final class RiskTrainCommand implements Callable<Integer>
         "weight per kind and variant (kinds with few decisions, such as takeover, are not drowned by bulk ones)")
     double kindBalance;
 
+    @Option(names = "--look-alike-balance", defaultValue = "0", description = "riskworld: keep every legitimate " +
+        "look-alike decision in the training sample and weigh a rare look-alike's by max(1, mean count / its " +
+        "count)^P (0 off): a new shop's opening day is otherwise too rare for the trees to learn to leave it alone")
+    double lookAlikeBalance;
+
     @Option(names = "--legit-per-abusive", defaultValue = "20",
         description = "legitimate decisions sampled per abusive one in training (their weight raised to match)")
     int legitPerAbusive;
@@ -108,7 +113,7 @@ public final class RiskTrainCommand implements Callable<Integer>
     {
         final long start = System.nanoTime();
         final TreeModel trained = ModelTraining.train(train, treeCount, learningRate, modelVersion, carefulWeight,
-            legitPerAbusive, kindBalance);
+            legitPerAbusive, kindBalance, lookAlikeBalance);
         System.out.printf("trained %d trees on %d decisions in %.1f s%n", treeCount, train.size,
             (System.nanoTime() - start) / 1e9);
         if (byTrade)
@@ -134,11 +139,11 @@ public final class RiskTrainCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         version = versionOption == null ? 1 : versionOption;
-        if (trees < 1 || trees > (perTrade ? 241 : 256) || version <= 0 || carefulWeight <= 0 || kindBalance < 0 ||
+        if (trees < 1 || trees > (perTrade ? 241 : 256) || version <= 0 || carefulWeight <= 0 || kindBalance < 0 || lookAlikeBalance < 0 ||
             legitPerAbusive < 1 || (twoPass && (firstTrees < 1 || firstTrees >= trees - 1)))
         {
             System.err.println("risk-train: --trees 1..256 (1..241 with --per-trade), --version > 0, " +
-                "--careful-weight > 0, --kind-balance >= 0, --legit-per-abusive >= 1, --two-pass: 1 <= --first-trees < --trees - 1");
+                "--careful-weight > 0, --kind-balance >= 0, --look-alike-balance >= 0, --legit-per-abusive >= 1, --two-pass: 1 <= --first-trees < --trees - 1");
             return WodianMain.EXIT_USAGE;
         }
         if (exitTrees < 0 || exitMargin < 0)
@@ -169,7 +174,7 @@ public final class RiskTrainCommand implements Callable<Integer>
                 first, System.out);
             final long start = System.nanoTime();
             model = ModelTraining.continueWith(first, second, trees - firstTrees - 1, learningRate, version,
-                carefulWeight, legitPerAbusive, kindBalance);
+                carefulWeight, legitPerAbusive, kindBalance, lookAlikeBalance);
             System.out.printf("trained %d more trees on %d decisions in %.1f s%n", trees - firstTrees - 1, second.size,
                 (System.nanoTime() - start) / 1e9);
             final int flagScore = first.flagScore;

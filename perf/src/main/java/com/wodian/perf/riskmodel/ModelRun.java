@@ -193,7 +193,7 @@ public final class ModelRun implements ReplySink
         declined[row] = code.value() >= 700 && code.value() <= 749;
         groups[row] = group;
         lookAlikes[row] = lookAlike;
-        decisions.add(x, kind != 0, kind, variant, payment, tradeOf.applyAsInt(merchantId));
+        decisions.add(x, kind != 0, kind, variant, payment, tradeOf.applyAsInt(merchantId), lookAlike);
     }
 
     public long stateHash()

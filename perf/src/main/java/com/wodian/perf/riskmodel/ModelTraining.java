@@ -49,7 +49,7 @@ public final class ModelTraining
         for (final long seed : seeds)
         {
             final long start = System.nanoTime();
-            final java.nio.file.Path file = cache == null ? null : cache.resolve(name + "-" + seed + ".bin");
+            final java.nio.file.Path file = cache == null ? null : cache.resolve(name + "-" + seed + ".l.bin");
             if (file != null && java.nio.file.Files.exists(file))
             {
                 final RiskDataset cached = RiskDataset.read(file);
@@ -99,8 +99,16 @@ public final class ModelTraining
     public static TreeModel train(final RiskDataset train, final int trees, final double learningRate,
         final long version, final double carefulWeight, final int legitPerAbusive, final double kindBalance)
     {
+        return train(train, trees, learningRate, version, carefulWeight, legitPerAbusive, kindBalance, 0);
+    }
+
+    /** {@code lookAlikeBalance}: see {@link RiskTrainer#lookAlikeBalance}. */
+    public static TreeModel train(final RiskDataset train, final int trees, final double learningRate,
+        final long version, final double carefulWeight, final int legitPerAbusive, final double kindBalance,
+        final double lookAlikeBalance)
+    {
         return new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight).kindBalance(kindBalance)
-            .train(train, version, legitPerAbusive, version);
+            .lookAlikeBalance(lookAlikeBalance).train(train, version, legitPerAbusive, version);
     }
 
     /**
@@ -122,8 +130,16 @@ public final class ModelTraining
         final double learningRate, final long version, final double carefulWeight, final int legitPerAbusive,
         final double kindBalance)
     {
+        return continueWith(first, train, trees, learningRate, version, carefulWeight, legitPerAbusive, kindBalance,
+            0);
+    }
+
+    public static TreeModel continueWith(final TreeModel first, final RiskDataset train, final int trees,
+        final double learningRate, final long version, final double carefulWeight, final int legitPerAbusive,
+        final double kindBalance, final double lookAlikeBalance)
+    {
         final TreeModel more = new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight)
-            .kindBalance(kindBalance).train(train, version, legitPerAbusive, version, first);
+            .kindBalance(kindBalance).lookAlikeBalance(lookAlikeBalance).train(train, version, legitPerAbusive, version, first);
         // A marker tree (tests a group feature, adds 0) ends the individual trees exactly where first's end.
         final int n = first.treeCount() + 1;
         final int m = more.treeCount();

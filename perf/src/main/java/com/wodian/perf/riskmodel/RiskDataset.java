@@ -16,6 +16,8 @@ public final class RiskDataset
     public int[] variant = new int[0];
     public boolean[] payment = new boolean[0];
     public int[] trade = new int[0];
+    /** The legitimate look-alike (riskworld's LookAlike ordinal; 0 none or abusive). */
+    public int[] lookAlike = new int[0];
     public int size;
 
     public RiskDataset(final int featureCount)
@@ -25,6 +27,12 @@ public final class RiskDataset
 
     public void add(final long[] x, final boolean isAbusive, final int kindId, final int variantId,
         final boolean isPayment, final int tradeId)
+    {
+        add(x, isAbusive, kindId, variantId, isPayment, tradeId, 0);
+    }
+
+    public void add(final long[] x, final boolean isAbusive, final int kindId, final int variantId,
+        final boolean isPayment, final int tradeId, final int lookAlikeId)
     {
         if (size == abusive.length)
         {
@@ -36,6 +44,7 @@ public final class RiskDataset
             variant = Arrays.copyOf(variant, capacity);
             payment = Arrays.copyOf(payment, capacity);
             trade = Arrays.copyOf(trade, capacity);
+            lookAlike = Arrays.copyOf(lookAlike, capacity);
         }
         System.arraycopy(x, 0, features, size * featureCount, featureCount);
         abusive[size] = isAbusive;
@@ -43,6 +52,7 @@ public final class RiskDataset
         variant[size] = variantId;
         payment[size] = isPayment;
         trade[size] = tradeId;
+        lookAlike[size] = lookAlikeId;
         size++;
     }
 
@@ -76,6 +86,7 @@ public final class RiskDataset
                 out.writeByte(variant[i]);
                 out.writeBoolean(payment[i]);
                 out.writeByte(trade[i]);
+                out.writeByte(lookAlike[i]);
             }
         }
     }
@@ -94,7 +105,8 @@ public final class RiskDataset
                 {
                     x[f] = in.readLong();
                 }
-                data.add(x, in.readBoolean(), in.readByte(), in.readByte(), in.readBoolean(), in.readByte());
+                data.add(x, in.readBoolean(), in.readByte(), in.readByte(), in.readBoolean(), in.readByte(),
+                    in.readByte());
             }
             return data;
         }
@@ -105,7 +117,8 @@ public final class RiskDataset
         final long[] x = new long[featureCount];
         for (int i = 0; i < other.size; i++)
         {
-            add(other.row(i, x), other.abusive[i], other.kind[i], other.variant[i], other.payment[i], other.trade[i]);
+            add(other.row(i, x), other.abusive[i], other.kind[i], other.variant[i], other.payment[i], other.trade[i],
+                other.lookAlike[i]);
         }
     }
 }

@@ -24,6 +24,7 @@ public final class RiskTrainer
     private final boolean[] excluded;
     private final double carefulWeight;
     private double kindBalance;
+    private double lookAlikeBalance;
 
     public RiskTrainer(final int trees, final double learningRate, final boolean[] excludedFeatures)
     {
@@ -53,6 +54,57 @@ public final class RiskTrainer
     {
         this.kindBalance = power;
         return this;
+    }
+
+    /**
+     * Legitimate look-alikes (riskworld's tags: grand openings, bulk buyers, ...) are all kept in the sample (hard
+     * negatives), and the rows of a rare look-alike weigh {@code max(1, mean count / its count)^power}: a new shop's
+     * opening day is a few hundred payments among millions, and without this the trees learn to decline it whole
+     * (0: off; all legitimate rows sampled alike).
+     */
+    public RiskTrainer lookAlikeBalance(final double power)
+    {
+        this.lookAlikeBalance = power;
+        return this;
+    }
+
+    /** Weights of the sampled legitimate rows (see {@link #lookAlikeBalance}); abusive rows keep theirs. */
+    void legitWeights(final RiskDataset data, final int[] rows, final double[] weight)
+    {
+        final int[] counts = new int[256];
+        long ordinaryTotal = 0;
+        int ordinarySampled = 0;
+        int lookAlikes = 0;
+        int classes = 0;
+        for (int i = 0; i < data.size; i++)
+        {
+            if (!data.abusive[i])
+            {
+                final boolean tagged = lookAlikeBalance > 0 && data.lookAlike[i] != 0;
+                ordinaryTotal += tagged ? 0 : 1;
+                if (tagged && counts[data.lookAlike[i] & 0xFF]++ == 0)
+                {
+                    classes++;
+                }
+                lookAlikes += tagged ? 1 : 0;
+            }
+        }
+        for (final int row : rows)
+        {
+            ordinarySampled += !data.abusive[row] && !(lookAlikeBalance > 0 && data.lookAlike[row] != 0) ? 1 : 0;
+        }
+        final double ordinaryWeight = (double)ordinaryTotal / Math.max(1, ordinarySampled);
+        final double mean = (double)lookAlikes / Math.max(1, classes);
+        for (int i = 0; i < rows.length; i++)
+        {
+            final int row = rows[i];
+            if (!data.abusive[row])
+            {
+                weight[i] = lookAlikeBalance > 0 && data.lookAlike[row] != 0 ?
+                    Math.pow(Math.max(1.0, mean / counts[data.lookAlike[row] & 0xFF]), lookAlikeBalance) :
+                    ordinaryWeight;
+            }
+        }
     }
 
     /** Weight of each sampled abusive row: careful weight, times the kind balance (see {@link #kindBalance}). */
@@ -155,19 +207,9 @@ public final class RiskTrainer
     public TreeModel train(final RiskDataset data, final long version, final int legitPerAbusive, final long seed,
         final TreeModel prior)
     {
-        final int[] rows = sample(data, legitPerAbusive, seed);
+        final int[] rows = sample(data, legitPerAbusive, seed, lookAlikeBalance > 0);
         final double[] weight = abusiveWeights(data, rows);
-        int positives = 0;
-        for (final int row : rows)
-        {
-            positives += data.abusive[row] ? 1 : 0;
-        }
-        final long legitTotal = data.size - countAbusive(data);
-        final double legitWeight = (double)legitTotal / Math.max(1, rows.length - positives);
-        for (int i = 0; i < rows.length; i++)
-        {
-            weight[i] = !data.abusive[rows[i]] ? legitWeight : weight[i];
-        }
+        legitWeights(data, rows, weight);
         final long[][] cuts = cuts(data, rows);
         final int f = data.featureCount;
         final byte[] bins = new byte[rows.length * f];
@@ -359,8 +401,12 @@ public final class RiskTrainer
         return count;
     }
 
-    /** All abusive rows and up to legitPerAbusive legitimate rows per abusive one, chosen by seed. */
-    private static int[] sample(final RiskDataset data, final int legitPerAbusive, final long seed)
+    /**
+     * All abusive rows and up to legitPerAbusive legitimate rows per abusive one, chosen by seed; with
+     * {@code keepLookAlikes} every legitimate look-alike row too.
+     */
+    private static int[] sample(final RiskDataset data, final int legitPerAbusive, final long seed,
+        final boolean keepLookAlikes)
     {
         final long abusive = countAbusive(data);
         final long legit = data.size - abusive;
@@ -370,7 +416,8 @@ public final class RiskTrainer
         int count = 0;
         for (int i = 0; i < data.size; i++)
         {
-            if (data.abusive[i] || random.nextDouble() < keep)
+            // One draw per legitimate row, as before look-alikes were kept: the ordinary rows kept stay the same.
+            if (data.abusive[i] || random.nextDouble() < keep || keepLookAlikes && data.lookAlike[i] != 0)
             {
                 rows[count++] = i;
             }

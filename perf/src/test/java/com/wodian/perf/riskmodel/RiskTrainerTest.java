@@ -58,4 +58,25 @@ class RiskTrainerTest
         assertEquals(3.0, w[95] / w[0], 1e-9, "sqrt(90 / 10)");
         assertEquals(100.0, 90 * w[0] + 10 * w[95], 1e-9);
     }
+
+    @Test
+    void rareLookAlikesWeighMoreAndCommonOnesStayAtOne()
+    {
+        // 100 abusive, 1,000 ordinary legitimate, 300 of look-alike 5, 20 of look-alike 7.
+        final RiskDataset data = new RiskDataset(1);
+        final long[] x = new long[1];
+        for (int i = 0; i < 1_420; i++)
+        {
+            final boolean abusive = i < 100;
+            final int lookAlike = i >= 1_100 && i < 1_400 ? 5 : i >= 1_400 ? 7 : 0;
+            data.add(x, abusive, abusive ? 1 : 0, abusive ? BLATANT : 0, true, 1, lookAlike);
+        }
+        final int[] rows = new int[]{0, 100, 101, 1_100, 1_400};
+        final double[] w = new double[rows.length];
+        new RiskTrainer(1, 0.1, new boolean[1], 1.0).lookAlikeBalance(1.0).legitWeights(data, rows, w);
+        assertEquals(0.0, w[0], 1e-9, "abusive rows untouched");
+        assertEquals(1_000 / 2.0, w[1], 1e-9, "two ordinary rows sampled stand for the 1,000");
+        assertEquals(1.0, w[3], 1e-9, "the common look-alike: above the mean count (160)");
+        assertEquals(160 / 20.0, w[4], 1e-9, "the rare one: mean count / its count");
+    }
 }
