@@ -257,6 +257,29 @@ public final class RiskControl
             pairs.advance(pair, nowMs);
         }
 
+        velocityRules(terminalIndex);
+        amountRules(amountFen);
+        pairRules(small, pair);
+        merchantRules(homeMerchantIndex, amountFen);
+        partyRules(terminalIndex);
+        if (scoring)
+        {
+            features.forPayment(nowMs, consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, pair, amountFen);
+            suspicious = false;
+            scoreModels();
+            if (models.active.loaded() && on(RiskRules.MODEL))
+            {
+                features.recordSuspicion(consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, suspicious);
+            }
+        }
+        consumers.recordAttempt(consumerIndex);
+        terminals.recordAttempt(terminalIndex);
+        return decline;
+    }
+
+    /** Rules 1 and 2: attempts per minute and hour by the consumer, per minute on the terminal. */
+    private void velocityRules(final int terminalIndex)
+    {
         if (on(RiskRules.CONSUMER_VELOCITY))
         {
             final long perMinute = consumers.minuteCount(consumerIndex) + 1;
@@ -278,6 +301,11 @@ public final class RiskControl
                 hit(RiskRules.TERMINAL_VELOCITY, perMinute);
             }
         }
+    }
+
+    /** Rules 3, 4 and 5: the amount against the consumer's own amounts, its day and its history. */
+    private void amountRules(final long amountFen)
+    {
         if (on(RiskRules.AMOUNT_ANOMALY) &&
             consumers.history(consumerIndex) >= threshold(RiskRules.AMOUNT_ANOMALY, RiskRules.THRESHOLD_2) &&
             amountFen >= threshold(RiskRules.AMOUNT_ANOMALY, RiskRules.THRESHOLD_3))
@@ -306,6 +334,11 @@ public final class RiskControl
         {
             hit(RiskRules.NEW_CONSUMER_LARGE, amountFen);
         }
+    }
+
+    /** Rules 6 and 7: small-payment bursts and refunds on the consumer-merchant pair ({@code pair} -1: none). */
+    private void pairRules(final boolean small, final int pair)
+    {
         if (small && on(RiskRules.PAIR_BURST))
         {
             final long smallPayments = pairs.smallPayments(pair) + 1;
@@ -323,6 +356,11 @@ public final class RiskControl
                 hit(RiskRules.REFUND_CYCLE, refunds);
             }
         }
+    }
+
+    /** Rules 8 and 9: the merchant's sales to its own recruits and its volume against its hourly average. */
+    private void merchantRules(final int homeMerchantIndex, final long amountFen)
+    {
         if (on(RiskRules.CIRCULAR_FLOW) && homeMerchantIndex == merchantIndex)
         {
             final long own = merchants.hourOwnSales(merchantIndex) + amountFen;
@@ -345,6 +383,11 @@ public final class RiskControl
                 hit(RiskRules.VOLUME_SPIKE, ratio);
             }
         }
+    }
+
+    /** Rules 10 and 12: distinct merchants and terminals of the consumer, refusals on the terminal. */
+    private void partyRules(final int terminalIndex)
+    {
         if (on(RiskRules.DISTINCT_PARTIES))
         {
             final long distinctMerchants = consumers.distinctMerchantsWith(consumerIndex, merchantIndex);
@@ -367,19 +410,6 @@ public final class RiskControl
                 hit(RiskRules.TERMINAL_FAILURES, failures);
             }
         }
-        if (scoring)
-        {
-            features.forPayment(nowMs, consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, pair, amountFen);
-            suspicious = false;
-            scoreModels();
-            if (models.active.loaded() && on(RiskRules.MODEL))
-            {
-                features.recordSuspicion(consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, suspicious);
-            }
-        }
-        consumers.recordAttempt(consumerIndex);
-        terminals.recordAttempt(terminalIndex);
-        return decline;
     }
 
     /** A Try or Pay was approved (held or settled): the profiles learn it. */
