@@ -135,12 +135,22 @@ common=("${population[@]}" --duration "$duration" --warmup "$warmup" --no-setup)
 clear=(--target "127.0.0.1:$clear_port" --credentials "$work/clear/client-secrets")
 tls=(--target "127.0.0.1:$tls_port" --credentials "$work/tls/client-secrets" --tls-trust "$work/pki/ca.pem")
 echo "servers: clear on $clear_port, TLS on $tls_port; $(uptime)"
-"$wodian" loadgen "${population[@]}" "${clear[@]}" --rate 100 --duration 2 --warmup 0 --label "clear set-up" >/dev/null
-"$wodian" loadgen "${population[@]}" "${tls[@]}" --rate 100 --duration 2 --warmup 0 --label "tls set-up" >/dev/null
+set_up() { # loadgen options...: an unmeasured run, tried three times: a cold server's first TLS handshakes can
+    # outlast the client's 2 s connect timeout on a busy machine ("TLS handshake did not finish within 2000 ms")
+    local attempt
+    for attempt in 1 2 3; do
+        "$wodian" loadgen "$@" >/dev/null && return
+        echo "set-up run failed (attempt $attempt of 3): $*" >&2
+        sleep 2
+    done
+    exit 3
+}
+set_up "${population[@]}" "${clear[@]}" --rate 100 --duration 2 --warmup 0 --label "clear set-up"
+set_up "${population[@]}" "${tls[@]}" --rate 100 --duration 2 --warmup 0 --label "tls set-up"
 for side in clear tls; do # the servers' unmeasured warm-up pass
     if [[ "$side" == clear ]]; then target=("${clear[@]}"); else target=("${tls[@]}"); fi
-    "$wodian" loadgen "${population[@]}" "${target[@]}" --no-setup --rate "$rate_fixed" --duration 6 --warmup 0 \
-        --label "$side warm-up" >/dev/null
+    set_up "${population[@]}" "${target[@]}" --no-setup --rate "$rate_fixed" --duration 6 --warmup 0 \
+        --label "$side warm-up"
 done
 summary=()
 ratios=()

@@ -298,29 +298,26 @@ final class ReplicaGroup implements AutoCloseable
     /** Over every proxy: directions of the replication connections so far that started with a TLS record. */
     int tlsStreams()
     {
-        int streams = 0;
-        for (int i = 0; i < NODES; i++)
-        {
-            for (int j = 0; j < NODES; j++)
-            {
-                streams += i == j ? 0 : proxies[i][j].tlsStreams();
-            }
-        }
-        return streams;
+        return sumOverProxies(TcpFaultProxy::tlsStreams);
     }
 
     /** Over every proxy: directions of the replication connections so far that started with anything else. */
     int clearStreams()
     {
-        int streams = 0;
+        return sumOverProxies(TcpFaultProxy::clearStreams);
+    }
+
+    private int sumOverProxies(final java.util.function.ToIntFunction<TcpFaultProxy> count)
+    {
+        int sum = 0;
         for (int i = 0; i < NODES; i++)
         {
             for (int j = 0; j < NODES; j++)
             {
-                streams += i == j ? 0 : proxies[i][j].clearStreams();
+                sum += i == j ? 0 : count.applyAsInt(proxies[i][j]);
             }
         }
-        return streams;
+        return sum;
     }
 
     /** Every link back to PASS. */
