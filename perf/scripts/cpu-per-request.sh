@@ -10,6 +10,7 @@
 #   perf/scripts/cpu-per-request.sh BASE_REPO NEW_REPO [extra server options of the second build...]
 #   BASE_ARGS="--mode compact" perf/scripts/cpu-per-request.sh "$PWD" "$PWD" --mode shared    # two settings
 #   git worktree add /tmp/before <commit> && (cd /tmp/before && mvn -q -B -DskipTests package)  # two builds
+#   NEW_JAVA_OPTS=-Dwodian.stage.latency=false perf/scripts/cpu-per-request.sh "$PWD" "$PWD"      # JVM options
 set -uo pipefail
 base_repo="$1"; new_repo="$2"; shift 2
 new_extra=("$@")
@@ -30,10 +31,11 @@ $(awk '/^voluntary_ctxt_switches/{print $2}' "$t/status")"
 
 for run in $(seq 1 "${RUNS:-3}"); do
   for v in base new; do
-    if [[ $v == base ]]; then repo="$base_repo"; extra=("${base_extra[@]}"); else repo="$new_repo"; extra=("${new_extra[@]}"); fi
+    if [[ $v == base ]]; then repo="$base_repo"; extra=("${base_extra[@]}"); jvm_opts="${BASE_JAVA_OPTS:-}"
+    else repo="$new_repo"; extra=("${new_extra[@]}"); jvm_opts="${NEW_JAVA_OPTS:-}"; fi
     d=$(mktemp -d /tmp/cpu-per-request.XXXXXX)
     "$repo/bin/wodian" credentials --file "$d/credentials" --add admin:1 --secrets-out "$d/client-secrets" >/dev/null
-    WODIAN_JAVA_OPTS=-Xmx2g "$repo/bin/wodian" server --data "$d" --port 0 --ignore-stdin \
+    WODIAN_JAVA_OPTS="-Xmx2g $jvm_opts" "$repo/bin/wodian" server --data "$d" --port 0 --ignore-stdin \
         --durability "${DURABILITY:-page-cache}" --keys-max 1000000 "${extra[@]}" > "$d.log" 2>&1 &
     pid=$!
     port=""
