@@ -1,11 +1,11 @@
 package com.wodian.engine;
 
 /**
- * Consumers: one 192-byte record each in pages of records ({@link RowPages}), found by the index the id map returns.
- * The first cache line is the money line (wallet, holds, points, vouchers held, home merchant, flags); the next two are
- * the risk block, whose contents the risk package owns ({@code ConsumerRiskBook} and {@code ConsumerProfileBook} read
- * and write it at {@link #riskBase(int)} of {@link #recordsOf(int)}). A payment thus finds everything it reads of its
- * consumer with one id-map probe and three adjacent lines.
+ * Consumers: one 192-byte record each in one array, found by the index the id map returns. The first cache line is the
+ * money line (wallet, holds, points, vouchers held, home merchant, flags); the next two are the risk block, whose
+ * contents the risk package owns ({@code ConsumerRiskBook} and {@code ConsumerProfileBook} read and write it at
+ * {@link #riskBase(int)} of {@link #recordsOf(int)}). A payment thus finds everything it reads of its consumer with one
+ * id-map probe and three adjacent lines.
  *
  * <pre>
  *   long  content
@@ -24,8 +24,8 @@ public final class ConsumerBook extends RowBook
 {
     /** Longs per consumer record. */
     public static final int STRIDE = 24;
-    /** Longs before the first record of a page: a long[]'s elements start 16 bytes into it and a page (a humongous
-     * array) starts on a region boundary, so 6 longs put every record on a 64-byte boundary. */
+    /** Longs before record 0: a long[]'s elements start 16 bytes into it and a large array starts on a region
+     * boundary, so 6 longs put every record on a 64-byte boundary. */
     public static final int PAD = 6;
     /** The risk block: longs 8..23 of the record (two cache lines), laid out by the risk package. */
     public static final int RISK_OFFSET = 8;
@@ -48,19 +48,19 @@ public final class ConsumerBook extends RowBook
         super(capacity, STRIDE, PAD, reserve);
     }
 
-    /** Consumers per page of records ({@link RowPages}). */
-    private static final int PAGE_MASK = RowPages.pageRows(STRIDE) - 1;
-
-    /** The page of records holding consumer {@code index} (pages never move: a page stays valid once read). */
+    /**
+     * The array holding consumer {@code index}'s record (one array for every consumer; it is replaced when the book
+     * grows: read it again after a registration).
+     */
     public long[] recordsOf(final int index)
     {
-        return rows.page(index);
+        return rows;
     }
 
     /** Where the risk block of consumer {@code index} starts in {@link #recordsOf(int)}. */
     public static int riskBase(final int index)
     {
-        return PAD + (index & PAGE_MASK) * STRIDE + RISK_OFFSET;
+        return PAD + index * STRIDE + RISK_OFFSET;
     }
 
     int add(final long consumerId, final int homeMerchantIndex)

@@ -23,8 +23,7 @@ final class ConsumptionBook
 
     // Rows and the pair map grow with the pairs tracked, the per-merchant lists with the merchants (Growth).
     private final Long2LongHashMap entryByPair;
-    // In pages that never move (RowPages): growing copies nothing.
-    private final RowPages rows;
+    long[] rows;
     private int[] headByMerchant;
     private int[] countByMerchant;
     private final int capacity;
@@ -36,7 +35,7 @@ final class ConsumptionBook
         this.capacity = capacity;
         this.merchantsMax = merchantsMax;
         this.entryByPair = new Long2LongHashMap(RowBook.tableSize(Growth.initialRows(capacity, reserve)), 0.65f, -1);
-        this.rows = new RowPages(STRIDE, 0, capacity, reserve);
+        this.rows = new long[Growth.initialRows(capacity, reserve) * STRIDE];
         this.headByMerchant = new int[0];
         this.countByMerchant = new int[0];
     }
@@ -91,40 +90,43 @@ final class ConsumptionBook
                 return Long.MIN_VALUE;
             }
             entry = count++;
-            rows.ensure(count);
+            rows = Growth.ensureRows(rows, count, STRIDE, capacity);
             ensureMerchants(merchantIndex + 1);
-            rows.set(entry, CONSUMER_INDEX, consumerIndex);
-            rows.set(entry, EPOCH, merchantEpoch);
-            rows.set(entry, NEXT_ENTRY, headByMerchant[merchantIndex]);
+            final int base = entry * STRIDE;
+            rows[base + CONSUMER_INDEX] = consumerIndex;
+            rows[base + EPOCH] = merchantEpoch;
+            rows[base + NEXT_ENTRY] = headByMerchant[merchantIndex];
             headByMerchant[merchantIndex] = entry;
             countByMerchant[merchantIndex]++;
             entryByPair.put(pairKey(consumerIndex, merchantIndex), entry);
         }
         closePeriodIfNeeded(entry, merchantEpoch);
-        final long applied = Math.max(deltaFen, -rows.get(entry, OPEN_FEN));
-        rows.add(entry, OPEN_FEN, applied);
+        final int base = entry * STRIDE;
+        final long applied = Math.max(deltaFen, -rows[base + OPEN_FEN]);
+        rows[base + OPEN_FEN] += applied;
         return applied;
     }
 
     /** Moves an open amount from an earlier epoch to the frozen basis of the distribution now running. */
     void closePeriodIfNeeded(final int entry, final long merchantEpoch)
     {
-        if (rows.get(entry, EPOCH) < merchantEpoch)
+        final int base = entry * STRIDE;
+        if (rows[base + EPOCH] < merchantEpoch)
         {
-            rows.add(entry, FROZEN_FEN, rows.get(entry, OPEN_FEN));
-            rows.set(entry, OPEN_FEN, 0);
-            rows.set(entry, EPOCH, merchantEpoch);
+            rows[base + FROZEN_FEN] += rows[base + OPEN_FEN];
+            rows[base + OPEN_FEN] = 0;
+            rows[base + EPOCH] = merchantEpoch;
         }
     }
 
     long get(final int entry, final int field)
     {
-        return rows.get(entry, field);
+        return rows[entry * STRIDE + field];
     }
 
     void set(final int entry, final int field, final long value)
     {
-        rows.set(entry, field, value);
+        rows[entry * STRIDE + field] = value;
     }
 
     int count()
@@ -136,7 +138,7 @@ final class ConsumptionBook
     {
         writer.writeLong(count);
         writer.writeLong(headByMerchant.length);
-        rows.writeTo(writer, count);
+        writer.writeLongs(rows, count * STRIDE);
         writer.writeInts(headByMerchant, headByMerchant.length);
         writer.writeInts(countByMerchant, countByMerchant.length);
     }
@@ -150,23 +152,24 @@ final class ConsumptionBook
         {
             throw new IllegalStateException("snapshot spend pairs " + count + "/" + merchants + " over the limits");
         }
+        rows = Growth.ensureRows(rows, count, STRIDE, capacity);
         headByMerchant = new int[merchants];
         countByMerchant = new int[merchants];
-        rows.readFrom(reader, count);
+        reader.readLongs(rows);
         reader.readInts(headByMerchant);
         reader.readInts(countByMerchant);
         entryByPair.clear();
         for (int merchantIndex = 0; merchantIndex < headByMerchant.length; merchantIndex++)
         {
-            for (int entry = headByMerchant[merchantIndex]; entry >= 0; entry = (int)rows.get(entry, NEXT_ENTRY))
+            for (int entry = headByMerchant[merchantIndex]; entry >= 0; entry = (int)rows[entry * STRIDE + NEXT_ENTRY])
             {
-                entryByPair.put(pairKey((int)rows.get(entry, CONSUMER_INDEX), merchantIndex), entry);
+                entryByPair.put(pairKey((int)rows[entry * STRIDE + CONSUMER_INDEX], merchantIndex), entry);
             }
         }
     }
 
     long hash(final long seed)
     {
-        return rows.foldRows(seed, count);
+        return StateHash.foldRows(seed, rows, count, STRIDE);
     }
 }

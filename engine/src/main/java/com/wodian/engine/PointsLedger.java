@@ -19,15 +19,14 @@ final class PointsLedger
     static final int REFERENCE_ID = 6;
     static final int PREVIOUS_POSITION = 7;
 
-    // In pages that never move (RowPages): growing copies nothing.
-    private final RowPages rows;
+    private long[] rows;
     private final int mask;
     private long nextPosition;
 
     PointsLedger(final int capacityAtLeast, final boolean reserve)
     {
         final int capacity = Integer.highestOneBit(Math.max(2, capacityAtLeast) * 2 - 1);
-        this.rows = new RowPages(STRIDE, 0, capacity, reserve);
+        this.rows = new long[Growth.initialRows(capacity, reserve) * STRIDE];
         this.mask = capacity - 1;
     }
 
@@ -45,19 +44,17 @@ final class PointsLedger
         final long position = nextPosition++;
         if (position <= mask)
         {
-            rows.ensure((int)position + 1);
+            rows = Growth.ensureRows(rows, (int)position + 1, STRIDE, mask + 1);
         }
-        final int row = (int)(position & mask);
-        final long[] page = rows.page(row);
-        final int base = rows.at(row);
-        page[base + CONSUMER_INDEX] = consumerIndex;
-        page[base + KIND] = kind;
-        page[base + DELTA_POINTS] = deltaPoints;
-        page[base + BALANCE_AFTER] = balanceAfter;
-        page[base + SEQUENCE] = sequence;
-        page[base + MERCHANT_ID] = merchantId;
-        page[base + REFERENCE_ID] = referenceId;
-        page[base + PREVIOUS_POSITION] = previousPosition;
+        final int base = (int)(position & mask) * STRIDE;
+        rows[base + CONSUMER_INDEX] = consumerIndex;
+        rows[base + KIND] = kind;
+        rows[base + DELTA_POINTS] = deltaPoints;
+        rows[base + BALANCE_AFTER] = balanceAfter;
+        rows[base + SEQUENCE] = sequence;
+        rows[base + MERCHANT_ID] = merchantId;
+        rows[base + REFERENCE_ID] = referenceId;
+        rows[base + PREVIOUS_POSITION] = previousPosition;
         return position;
     }
 
@@ -69,13 +66,13 @@ final class PointsLedger
 
     long get(final long position, final int field)
     {
-        return rows.get((int)(position & mask), field);
+        return rows[(int)(position & mask) * STRIDE + field];
     }
 
     void writeTo(final SnapshotWriter writer)
     {
         writer.writeLong(nextPosition);
-        rows.writeTo(writer, written());
+        writer.writeLongs(rows, written() * STRIDE);
     }
 
     void readFrom(final SnapshotReader reader)
@@ -85,7 +82,8 @@ final class PointsLedger
         {
             throw new IllegalStateException("snapshot points ledger position " + nextPosition);
         }
-        rows.readFrom(reader, written());
+        rows = Growth.ensureRows(rows, written(), STRIDE, mask + 1);
+        reader.readLongs(rows);
     }
 
     /** Entries in the ring: all written so far until it first fills. */
@@ -96,6 +94,6 @@ final class PointsLedger
 
     long hash(final long seed)
     {
-        return StateHash.fold(rows.foldRows(seed, written()), nextPosition);
+        return StateHash.fold(StateHash.foldRows(seed, rows, written(), STRIDE), nextPosition);
     }
 }

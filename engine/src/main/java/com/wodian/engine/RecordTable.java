@@ -3,8 +3,7 @@ package com.wodian.engine;
 /**
  * Every idempotency key the engine remembers (payments, refunds, top-ups, withdrawals) and the record of what the
  * key decided. Records live in a pool of 16-long rows (two cache lines); an open-addressing index (linear probing,
- * live entries at most half the slots, forgotten keys' entries deleted lazily by a sweep) maps
- * {@code (namespace, keyA, keyB)} to a row. The pool and the
+ * backward-shift deletion, load factor at most 0.5) maps {@code (namespace, keyA, keyB)} to a row. The pool and the
  * index start small and grow together with the records handed out, up to {@code keysMax} ({@link Growth}).
  *
  * <p>Retention: when a record reaches a final state it joins a FIFO in finish order. Only when the pool is full is
@@ -66,28 +65,18 @@ final class RecordTable implements ExpiryQueue.Order
     private static final int ROW_VOUCHER_OR_BASIS = 15;
     private static final long LOW_32 = 0xFFFF_FFFFL;
 
-    // The record pool, in pages that never move (RowPages): growing it copies nothing.
-    private final RowPages rows;
+    private long[] rows;
     // Each slot: hash32 << 32 | (record index + 1); 0 is empty. Keeping the hash in the slot lets a probe skip
     // foreign entries and a deletion find home slots without touching records (each record read is a cache miss).
-    // Twice as many slots as record rows (a power of two): live entries fill at most half of it.
+    // Twice as many slots as record rows (a power of two): the load factor stays at most 0.5.
     private long[] index;
     private int indexMask;
-    // Forgetting a key does not touch the index (its slot is a random cache line): it clears the slot's bit here
-    // (one bit per slot: a small array that stays in cache), found through slotByRecord. The entry stays, stale,
-    // until an insert reuses its slot (a stale slot on a probe path is free) or the sweep, a few slots further at
-    // each forgetting, deletes it (backward shift). Stale entries are skipped by every probe and pass.
-    private long[] liveSlots;
-    // The index slot of each record's live entry, kept when a deletion or a rehash moves entries.
-    private int[] slotByRecord;
-    private int sweepSlot;
     // Records handed out so far; those below it that were forgotten wait in freeRecords to be reused.
     private int highWater;
     private int[] freeRecords;
     private int freeCount;
-    // Finished records in finish order, with their finish time beside them so that forgetting the oldest needs no
-    // read of its row (and their key's hash, which the snapshot format holds). A ring of a power-of-two length that
-    // grows (in order) when it is full.
+    // Finished records in finish order, with their finish time and hash beside them so that forgetting the oldest
+    // needs no read of its row. A ring of a power-of-two length that grows (in order) when it is full.
     private int[] finishedFifo;
     private long[] finishedFifoAtMs;
     private int[] finishedFifoHash;
@@ -101,41 +90,15 @@ final class RecordTable implements ExpiryQueue.Order
     {
         this.capacity = capacity;
         this.retentionMs = retentionMs;
-        this.rows = new RowPages(STRIDE, PAD, capacity, reserve);
-        this.index = new long[indexLengthFor(rows.rowsHeld())];
+        final int rowsAtStart = Growth.initialRows(capacity, reserve);
+        this.rows = new long[PAD + rowsAtStart * STRIDE];
+        this.index = new long[indexLengthFor(rowsAtStart)];
         this.indexMask = index.length - 1;
-        this.liveSlots = new long[liveWordsFor(index.length)];
-        this.slotByRecord = new int[rows.rowsHeld()];
         this.freeRecords = new int[0];
         this.finishedFifo = new int[index.length >>> 1];
         this.finishedFifoAtMs = new long[finishedFifo.length];
         this.finishedFifoHash = new int[finishedFifo.length];
         this.fifoMask = finishedFifo.length - 1;
-    }
-
-    /** Slots the sweep looks at each time a key is forgotten: at most 1 in 7 slots holds a stale entry. */
-    private static final int SWEEP_SLOTS = 8;
-
-    private static int liveWordsFor(final int indexLength)
-    {
-        return Math.max(1, indexLength >>> 6);
-    }
-
-    private boolean isLive(final int slot)
-    {
-        return (liveSlots[slot >>> 6] & (1L << slot)) != 0;
-    }
-
-    private void setLive(final int slot, final boolean live)
-    {
-        if (live)
-        {
-            liveSlots[slot >>> 6] |= 1L << slot;
-        }
-        else
-        {
-            liveSlots[slot >>> 6] &= ~(1L << slot);
-        }
     }
 
     /** Index slots for a pool of {@code rowsHeld} records: a power of two at least twice the rows. */
@@ -161,12 +124,11 @@ final class RecordTable implements ExpiryQueue.Order
             {
                 return -1;
             }
-            if ((int)(entry >>> 32) == hash && isLive(slot))
+            if ((int)(entry >>> 32) == hash)
             {
                 final int record = (int)entry - 1;
-                final long[] page = rows.page(record);
-                final int base = rows.at(record);
-                if (page[base + KEY_B] == keyB && page[base + KEY_A] == keyA && namespace(record) == namespace)
+                final int base = PAD + record * STRIDE;
+                if (rows[base + KEY_B] == keyB && rows[base + KEY_A] == keyA && namespace(record) == namespace)
                 {
                     return record;
                 }
@@ -188,15 +150,14 @@ final class RecordTable implements ExpiryQueue.Order
             return -1;
         }
         final int record = freeCount > 0 ? freeRecords[--freeCount] : newRecord();
-        final long[] page = rows.page(record);
-        final int base = rows.at(record);
+        final int base = PAD + record * STRIDE;
         for (int i = 0; i < STRIDE; i++)
         {
-            page[base + i] = 0;
+            rows[base + i] = 0;
         }
-        page[base + KEY_A] = keyA;
-        page[base + KEY_B] = keyB;
-        page[base + META] = namespace;
+        rows[base + KEY_A] = keyA;
+        rows[base + KEY_B] = keyB;
+        rows[base + META] = namespace;
         set(record, CONSUMER_INDEX, -1);
         set(record, MERCHANT_INDEX, -1);
         set(record, ALLIANCE_MERCHANT_INDEX, -1);
@@ -204,15 +165,11 @@ final class RecordTable implements ExpiryQueue.Order
 
         final int hash = hashOf(namespace, keyA, keyB);
         int slot = hash & indexMask;
-        // The first empty slot, or a stale one: a stale slot is on its probe path for everything behind it, so the
-        // new entry may take it.
-        while (index[slot] != 0 && isLive(slot))
+        while (index[slot] != 0)
         {
             slot = (slot + 1) & indexMask;
         }
         index[slot] = ((long)hash << 32) | (record + 1);
-        setLive(slot, true);
-        slotByRecord[record] = slot;
         return record;
     }
 
@@ -220,11 +177,10 @@ final class RecordTable implements ExpiryQueue.Order
     private int newRecord()
     {
         final int record = highWater++;
-        if (highWater > rows.rowsHeld())
+        if (PAD + highWater * STRIDE > rows.length)
         {
-            rows.ensure(highWater);
-            slotByRecord = java.util.Arrays.copyOf(slotByRecord, rows.rowsHeld());
-            final int indexLength = indexLengthFor(rows.rowsHeld());
+            rows = Growth.ensureRows(rows, PAD, highWater, STRIDE, capacity);
+            final int indexLength = indexLengthFor((rows.length - PAD) / STRIDE);
             if (indexLength > index.length)
             {
                 rehash(indexLength);
@@ -233,19 +189,15 @@ final class RecordTable implements ExpiryQueue.Order
         return record;
     }
 
-    /** Moves every live entry into a larger index (stale ones are dropped); no record is read. */
+    /** Moves every entry into a larger index; entries keep their hash, so no record is read. */
     private void rehash(final int indexLength)
     {
         final long[] old = index;
-        final long[] oldLive = liveSlots;
         index = new long[indexLength];
         indexMask = indexLength - 1;
-        liveSlots = new long[liveWordsFor(indexLength)];
-        sweepSlot = 0;
-        for (int from = 0; from < old.length; from++)
+        for (final long entry : old)
         {
-            final long entry = old[from];
-            if (entry != 0 && (oldLive[from >>> 6] & (1L << from)) != 0)
+            if (entry != 0)
             {
                 int slot = (int)(entry >>> 32) & indexMask;
                 while (index[slot] != 0)
@@ -253,8 +205,6 @@ final class RecordTable implements ExpiryQueue.Order
                     slot = (slot + 1) & indexMask;
                 }
                 index[slot] = entry;
-                setLive(slot, true);
-                slotByRecord[(int)entry - 1] = slot;
             }
         }
     }
@@ -306,13 +256,12 @@ final class RecordTable implements ExpiryQueue.Order
 
     private long bothLines(final int record)
     {
-        final long[] page = rows.page(record);
-        final int base = rows.at(record);
-        return page[base + META] ^ page[base + STRIDE - 1];
+        final int base = PAD + record * STRIDE;
+        return rows[base + META] ^ rows[base + STRIDE - 1];
     }
 
     /**
-     * Loads what the {@code ahead}-th insert from now will touch when the table is full: the slot number of the key it
+     * Loads what the {@code ahead}-th insert from now will touch when the table is full: the index slot of the key it
      * will forget and the record row it will reuse. A guess (an input may insert no key or two), so it only loads.
      */
     long prefetchEviction(final int ahead)
@@ -323,12 +272,13 @@ final class RecordTable implements ExpiryQueue.Order
         }
         final int position = (fifoHead + ahead) & fifoMask;
         final int record = finishedFifo[position];
-        return slotByRecord[record] ^ bothLines(record);
+        return index[finishedFifoHash[position] & indexMask] ^ bothLines(record);
     }
 
     /** Marks a record final: it becomes eligible to be forgotten after the retention period. */
     void finish(final int record, final long nowMs)
     {
+        final int base = PAD + record * STRIDE;
         if (get(record, FINISHED_AT_MS) >= 0)
         {
             throw new IllegalStateException("record finished twice: " + record);
@@ -341,7 +291,7 @@ final class RecordTable implements ExpiryQueue.Order
         final int tail = (fifoHead + fifoSize) & fifoMask;
         finishedFifo[tail] = record;
         finishedFifoAtMs[tail] = nowMs;
-        finishedFifoHash[tail] = hashOf(namespace(record), rows.get(record, KEY_A), rows.get(record, KEY_B));
+        finishedFifoHash[tail] = hashOf(namespace(record), rows[base + KEY_A], rows[base + KEY_B]);
         fifoSize++;
     }
 
@@ -356,56 +306,23 @@ final class RecordTable implements ExpiryQueue.Order
             return false;
         }
         final int record = finishedFifo[fifoHead];
+        final int hash = finishedFifoHash[fifoHead];
         fifoHead = (fifoHead + 1) & fifoMask;
         fifoSize--;
-        setLive(slotByRecord[record], false);
-        sweep();
+        removeFromIndex(record, hash);
         freeRecords = Growth.ensure(freeRecords, freeCount + 1, capacity, 0);
         freeRecords[freeCount++] = record;
         return true;
     }
 
-    /** Looks at the next few slots in turn and deletes the stale entries among them. */
-    private void sweep()
+    private void removeFromIndex(final int record, final int hash)
     {
-        for (int i = 0; i < SWEEP_SLOTS; i++)
+        int hole = hash & indexMask;
+        while ((int)index[hole] != record + 1)
         {
-            if (index[sweepSlot] != 0 && !isLive(sweepSlot))
-            {
-                deleteAt(sweepSlot);    // may pull a later entry into this slot: it is looked at next
-            }
-            else
-            {
-                sweepSlot = (sweepSlot + 1) & indexMask;
-            }
+            hole = (hole + 1) & indexMask;
         }
-    }
-
-    /** Deletes every stale entry (a whole sweep), so that the index holds remembered keys only. */
-    private void deleteStale()
-    {
-        int slot = 0;
-        for (int passed = 0; passed < index.length; )
-        {
-            if (index[slot] != 0 && !isLive(slot))
-            {
-                deleteAt(slot);
-            }
-            else
-            {
-                slot = (slot + 1) & indexMask;
-                passed++;
-            }
-        }
-    }
-
-    /**
-     * Backward-shift deletion of the entry at {@code start}: later entries of the probe run move into the hole when
-     * their home slot allows, carrying their live bit (and, when live, their record's slot).
-     */
-    private void deleteAt(final int start)
-    {
-        int hole = start;
+        // Backward-shift deletion: pull later entries of the probe run into the hole when their home slot allows.
         int slot = hole;
         while (true)
         {
@@ -419,18 +336,11 @@ final class RecordTable implements ExpiryQueue.Order
             final boolean homeBetween = hole <= slot ? (home > hole && home <= slot) : (home > hole || home <= slot);
             if (!homeBetween)
             {
-                final boolean live = isLive(slot);
                 index[hole] = entry;
-                setLive(hole, live);
-                if (live)
-                {
-                    slotByRecord[(int)entry - 1] = hole;
-                }
                 hole = slot;
             }
         }
         index[hole] = 0;
-        setLive(hole, false);
     }
 
     private static int hashOf(final int namespace, final long keyA, final long keyB)
@@ -441,8 +351,7 @@ final class RecordTable implements ExpiryQueue.Order
     /** A field by name (the field is a constant at every call site, so the JIT folds the mapping away). */
     long get(final int record, final int field)
     {
-        final long[] rows = this.rows.page(record);
-        final int base = this.rows.at(record);
+        final int base = PAD + record * STRIDE;
         return switch (field)
         {
             case CONSUMER_INDEX -> (int)rows[base + ROW_PARTIES];
@@ -456,8 +365,7 @@ final class RecordTable implements ExpiryQueue.Order
 
     void set(final int record, final int field, final long value)
     {
-        final long[] rows = this.rows.page(record);
-        final int base = this.rows.at(record);
+        final int base = PAD + record * STRIDE;
         switch (field)
         {
             case CONSUMER_INDEX -> rows[base + ROW_PARTIES] = (rows[base + ROW_PARTIES] & ~LOW_32) | (value & LOW_32);
@@ -500,32 +408,34 @@ final class RecordTable implements ExpiryQueue.Order
 
     int namespace(final int record)
     {
-        return (int)(rows.get(record, META) & 0xFF);
+        return (int)(rows[PAD + record * STRIDE + META] & 0xFF);
     }
 
     int state(final int record)
     {
-        return (int)((rows.get(record, META) >>> 8) & 0xFF);
+        return (int)((rows[PAD + record * STRIDE + META] >>> 8) & 0xFF);
     }
 
     int kind(final int record)
     {
-        return (int)((rows.get(record, META) >>> 16) & 0xFFFF);
+        return (int)((rows[PAD + record * STRIDE + META] >>> 16) & 0xFFFF);
     }
 
     int firstCode(final int record)
     {
-        return (int)((rows.get(record, META) >>> 32) & 0xFFFF);
+        return (int)((rows[PAD + record * STRIDE + META] >>> 32) & 0xFFFF);
     }
 
     void setState(final int record, final int state)
     {
-        rows.set(record, META, (rows.get(record, META) & ~0xFF00L) | ((long)state << 8));
+        final int at = PAD + record * STRIDE + META;
+        rows[at] = (rows[at] & ~0xFF00L) | ((long)state << 8);
     }
 
     void setKindAndFirstCode(final int record, final int kind, final int firstCode)
     {
-        rows.set(record, META, (rows.get(record, META) & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32));
+        final int at = PAD + record * STRIDE + META;
+        rows[at] = (rows[at] & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32);
     }
 
     /**
@@ -536,11 +446,10 @@ final class RecordTable implements ExpiryQueue.Order
     {
         long sum = 0;
         long count = 0;
-        for (int slot = 0; slot < index.length; slot++)
+        for (final long entry : index)
         {
-            final long entry = index[slot];
             final int record = (int)entry - 1;
-            if (entry != 0 && isLive(slot) && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
+            if (entry != 0 && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
             {
                 sum += get(record, AMOUNT_FEN) - get(record, VOUCHER_FEN);
                 count++;
@@ -550,23 +459,13 @@ final class RecordTable implements ExpiryQueue.Order
         return sum;
     }
 
-    /**
-     * Writes the records handed out, the index (its stale entries deleted first, so that it holds what format 7
-     * holds), the forgotten records and the FIFO in order.
-     */
+    /** Writes the records handed out, the index as it is, the forgotten records and the FIFO in order. */
     void writeTo(final SnapshotWriter writer)
     {
-        deleteStale();
         writer.writeLong(highWater);
         writer.writeLong(index.length);
         writer.writeLong(fifoSize);
-        // Framed as one array of PAD + rows longs (padding included) was, so that the snapshot format is unchanged.
-        writer.writeLong(PAD + (long)highWater * STRIDE);
-        for (int i = 0; i < PAD; i++)
-        {
-            writer.writeLong(0);
-        }
-        rows.writeRows(writer, highWater);
+        writer.writeLongs(rows, PAD + highWater * STRIDE);
         writer.writeLongs(index, index.length);
         writer.writeInts(freeRecords, freeCount);
         rotateFifoToStart();
@@ -617,32 +516,12 @@ final class RecordTable implements ExpiryQueue.Order
             throw new IllegalStateException("snapshot record table shape " + highWater + "/" + indexLength + "/" +
                 fifoSize + " does not fit the limit " + capacity);
         }
+        rows = Growth.ensureRows(rows, PAD, highWater, STRIDE, capacity);
         index = new long[indexLength];
         indexMask = indexLength - 1;
-        if (reader.readLong() != PAD + (long)highWater * STRIDE)
-        {
-            throw new IllegalStateException("snapshot record rows do not match " + highWater + " records");
-        }
-        for (int i = 0; i < PAD; i++)
-        {
-            reader.readLong();
-        }
-        rows.ensure(highWater);
-        rows.readRows(reader, highWater);
+        reader.readLongs(rows);
         reader.readLongs(index);
-        liveSlots = new long[liveWordsFor(indexLength)];
-        slotByRecord = new int[rows.rowsHeld()];
-        sweepSlot = 0;
-        for (int slot = 0; slot < indexLength; slot++)
-        {
-            final long entry = index[slot];
-            if (entry != 0)
-            {
-                setLive(slot, true);
-                slotByRecord[(int)entry - 1] = slot;
-            }
-        }
-        final int indexLengthForRows = indexLengthFor(rows.rowsHeld());
+        final int indexLengthForRows = indexLengthFor((rows.length - PAD) / STRIDE);
         if (indexLengthForRows > indexLength)
         {
             // A table reserved at start holds more rows than the engine that wrote the snapshot: its index must
@@ -693,7 +572,7 @@ final class RecordTable implements ExpiryQueue.Order
         for (int slot = 0; slot < index.length; slot++)
         {
             final long entry = index[slot];
-            if (entry != 0 && isLive(slot))
+            if (entry != 0)
             {
                 final int record = (int)entry - 1;
                 long rowHash = 17;

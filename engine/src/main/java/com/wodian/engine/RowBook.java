@@ -3,18 +3,19 @@ package com.wodian.engine;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
- * Parties in registration order: one row of {@code stride} longs each (the id in field 0), in pages that never move
- * ({@link RowPages}), so a command touches one or two cache lines of a party, and an id-to-index map. Both start
- * small and grow with the parties registered, up to the limit ({@link Growth}); growing copies no row. Subclasses
- * name the fields.
+ * Parties in registration order: one row of {@code stride} longs each in a single array (the id in field 0), so a
+ * command touches one or two cache lines of a party, and an id-to-index map. Both start small and grow with the
+ * parties registered, up to the limit ({@link Growth}). Subclasses name the fields.
  */
 public abstract class RowBook
 {
     static final int ID = 0;
 
     private final Long2LongHashMap indexById;
-    final RowPages rows;
+    long[] rows;
     private final int stride;
+    // Longs before row 0: a padding that puts rows on cache-line boundaries (see ConsumerBook).
+    private final int pad;
     private final int capacity;
     private int count;
 
@@ -27,9 +28,9 @@ public abstract class RowBook
     {
         this.capacity = capacity;
         this.stride = stride;
+        this.pad = pad;
         this.indexById = new Long2LongHashMap(tableSize(Growth.initialRows(capacity, reserve)), 0.65f, -1);
-        // pad: longs before the first row of each page, that put rows on cache-line boundaries (see ConsumerBook).
-        this.rows = new RowPages(stride, pad, capacity, reserve);
+        this.rows = new long[pad + Growth.initialRows(capacity, reserve) * stride];
     }
 
     /** Slots for an id map holding {@code capacity} entries below its 0.65 load factor. */
@@ -58,8 +59,8 @@ public abstract class RowBook
     final int addRow(final long id)
     {
         final int index = count++;
-        rows.ensure(count);
-        rows.set(index, ID, id);
+        rows = Growth.ensureRows(rows, pad, count, stride, capacity);
+        rows[pad + index * stride + ID] = id;
         indexById.put(id, index);
         return index;
     }
@@ -75,47 +76,56 @@ public abstract class RowBook
         {
             return 0;
         }
-        final long[] page = rows.page(index);
-        final int base = rows.at(index);
-        long folded = page[base + stride - 1];
+        final int base = pad + index * stride;
+        long folded = rows[base + stride - 1];
         for (int field = 0; field < stride; field += 8)
         {
-            folded ^= page[base + field];
+            folded ^= rows[base + field];
         }
         return folded;
     }
 
     final long get(final int index, final int field)
     {
-        return rows.get(index, field);
+        return rows[pad + index * stride + field];
     }
 
     final void set(final int index, final int field, final long value)
     {
-        rows.set(index, field, value);
+        rows[pad + index * stride + field] = value;
     }
 
     final void add(final int index, final int field, final long delta)
     {
-        rows.add(index, field, delta);
+        rows[pad + index * stride + field] += delta;
     }
 
     final boolean hasFlag(final int index, final int flagsField, final long flag)
     {
-        return (rows.get(index, flagsField) & flag) != 0;
+        return (rows[pad + index * stride + flagsField] & flag) != 0;
     }
 
     final void setFlag(final int index, final int flagsField, final long flag, final boolean on)
     {
-        final long flags = rows.get(index, flagsField);
-        rows.set(index, flagsField, on ? flags | flag : flags & ~flag);
+        final int at = pad + index * stride + flagsField;
+        rows[at] = on ? rows[at] | flag : rows[at] & ~flag;
     }
 
     final void writeTo(final SnapshotWriter writer)
     {
         writer.writeLong(count);
-        // Framed as writeLongs would frame the rows from one array without padding (padding is layout, not state).
-        rows.writeTo(writer, count);
+        if (pad == 0)
+        {
+            writer.writeLongs(rows, count * stride);
+            return;
+        }
+        // Framed as writeLongs would frame the rows without the padding (padding is layout, not state).
+        writer.writeLong((long)count * stride);
+        final int end = pad + count * stride;
+        for (int i = pad; i < end; i++)
+        {
+            writer.writeLong(rows[i]);
+        }
     }
 
     /** Restores rows written by {@link #writeTo}; the id map is rebuilt from them. */
@@ -126,16 +136,34 @@ public abstract class RowBook
         {
             throw new IllegalStateException("snapshot row count " + count + " over the limit " + capacity);
         }
-        rows.readFrom(reader, count);
+        rows = Growth.ensureRows(rows, pad, count, stride, capacity);
+        if (pad == 0 ? reader.readLongs(rows) != count * stride : !readPadded(reader))
+        {
+            throw new IllegalStateException("snapshot rows do not match the count " + count);
+        }
         indexById.clear();
         for (int i = 0; i < count; i++)
         {
-            indexById.put(rows.get(i, ID), i);
+            indexById.put(rows[pad + i * stride + ID], i);
         }
+    }
+
+    private boolean readPadded(final SnapshotReader reader)
+    {
+        if (reader.readLong() != (long)count * stride)
+        {
+            return false;
+        }
+        final int end = pad + count * stride;
+        for (int i = pad; i < end; i++)
+        {
+            rows[i] = reader.readLong();
+        }
+        return true;
     }
 
     long hash(final long seed)
     {
-        return rows.foldRows(seed, count);
+        return StateHash.foldRows(seed, rows, count, stride);
     }
 }

@@ -21,9 +21,8 @@ final class VoucherBook implements ExpiryQueue.Order
     private static final int ISSUED = VoucherState.ISSUED.value();
     private static final int RESERVED = VoucherState.RESERVED.value();
 
-    // The rows (in pages that never move, RowPages), the id map and the ended ring grow with the slots used, up to
-    // capacity (Growth).
-    private final RowPages rows;
+    // The rows, the id map and the ended ring grow with the slots used, up to capacity (Growth).
+    private long[] rows;
     private final Long2LongHashMap slotById;
     private final int capacity;
     private int neverUsed;
@@ -39,7 +38,7 @@ final class VoucherBook implements ExpiryQueue.Order
     VoucherBook(final int capacity, final boolean reserve)
     {
         this.capacity = capacity;
-        this.rows = new RowPages(STRIDE, 0, capacity, reserve);
+        this.rows = new long[Growth.initialRows(capacity, reserve) * STRIDE];
         this.slotById = new Long2LongHashMap(RowBook.tableSize(Growth.initialRows(capacity, reserve)), 0.65f, -1);
         this.endedSlots = new int[Growth.initialRows(capacity, reserve)];
         this.endedIds = new long[endedSlots.length];
@@ -65,7 +64,7 @@ final class VoucherBook implements ExpiryQueue.Order
         if (neverUsed < capacity)
         {
             slot = neverUsed++;
-            rows.ensure(neverUsed);
+            rows = Growth.ensureRows(rows, neverUsed, STRIDE, capacity);
         }
         else
         {
@@ -80,7 +79,7 @@ final class VoucherBook implements ExpiryQueue.Order
                 endedHead = (endedHead + 1) % endedSlots.length;
                 endedSize--;
                 // A voucher restored by a refund after it ended is live again: its stale entry is skipped.
-                if (rows.get(candidate, ID) == candidateId && !isLive(candidate))
+                if (rows[candidate * STRIDE + ID] == candidateId && !isLive(candidate))
                 {
                     slotById.remove(candidateId);
                     slot = candidate;
@@ -88,12 +87,13 @@ final class VoucherBook implements ExpiryQueue.Order
             }
         }
         final long id = nextId++;
-        rows.set(slot, ID, id);
-        rows.set(slot, CONSUMER_INDEX, consumerIndex);
-        rows.set(slot, MERCHANT_INDEX, merchantIndex);
-        rows.set(slot, VALUE_FEN, valueFen);
-        rows.set(slot, EXPIRES_AT_MS, expiresAtMs);
-        rows.set(slot, STATE, ISSUED);
+        final int base = slot * STRIDE;
+        rows[base + ID] = id;
+        rows[base + CONSUMER_INDEX] = consumerIndex;
+        rows[base + MERCHANT_INDEX] = merchantIndex;
+        rows[base + VALUE_FEN] = valueFen;
+        rows[base + EXPIRES_AT_MS] = expiresAtMs;
+        rows[base + STATE] = ISSUED;
         slotById.put(id, slot);
         liveCount++;
         expiry.add(slot);
@@ -107,7 +107,7 @@ final class VoucherBook implements ExpiryQueue.Order
 
     boolean isLive(final int slot)
     {
-        final long state = rows.get(slot, STATE);
+        final long state = rows[slot * STRIDE + STATE];
         return state == ISSUED || state == RESERVED;
     }
 
@@ -115,24 +115,25 @@ final class VoucherBook implements ExpiryQueue.Order
     void reserve(final int slot)
     {
         expiry.remove(slot);
-        rows.set(slot, STATE, RESERVED);
+        rows[slot * STRIDE + STATE] = RESERVED;
     }
 
     /** RESERVED back to ISSUED (the caller expires it instead when its validity has passed). */
     void unreserve(final int slot)
     {
-        rows.set(slot, STATE, ISSUED);
+        rows[slot * STRIDE + STATE] = ISSUED;
         expiry.add(slot);
     }
 
     /** Ends a live voucher (REDEEMED or EXPIRED). */
     void end(final int slot, final VoucherState state)
     {
-        if (rows.get(slot, STATE) == ISSUED)
+        final int base = slot * STRIDE;
+        if (rows[base + STATE] == ISSUED)
         {
             expiry.remove(slot);
         }
-        rows.set(slot, STATE, state.value());
+        rows[base + STATE] = state.value();
         liveCount--;
         if (endedSize == endedSlots.length)
         {
@@ -140,7 +141,7 @@ final class VoucherBook implements ExpiryQueue.Order
         }
         final int tail = (endedHead + endedSize) % endedSlots.length;
         endedSlots[tail] = slot;
-        endedIds[tail] = rows.get(slot, ID);
+        endedIds[tail] = rows[base + ID];
         endedSize++;
     }
 
@@ -163,27 +164,27 @@ final class VoucherBook implements ExpiryQueue.Order
     /** An ended (redeemed) voucher becomes ISSUED again, for a full refund. */
     void restore(final int slot)
     {
-        rows.set(slot, STATE, ISSUED);
+        rows[slot * STRIDE + STATE] = ISSUED;
         liveCount++;
         expiry.add(slot);
     }
 
     long get(final int slot, final int field)
     {
-        return rows.get(slot, field);
+        return rows[slot * STRIDE + field];
     }
 
     int state(final int slot)
     {
-        return (int)rows.get(slot, STATE);
+        return (int)rows[slot * STRIDE + STATE];
     }
 
     @Override
     public boolean before(final int a, final int b)
     {
-        final long expiresA = rows.get(a, EXPIRES_AT_MS);
-        final long expiresB = rows.get(b, EXPIRES_AT_MS);
-        return expiresA != expiresB ? expiresA < expiresB : rows.get(a, ID) < rows.get(b, ID);
+        final long expiresA = rows[a * STRIDE + EXPIRES_AT_MS];
+        final long expiresB = rows[b * STRIDE + EXPIRES_AT_MS];
+        return expiresA != expiresB ? expiresA < expiresB : rows[a * STRIDE + ID] < rows[b * STRIDE + ID];
     }
 
     void writeTo(final SnapshotWriter writer)
@@ -192,7 +193,7 @@ final class VoucherBook implements ExpiryQueue.Order
         writer.writeLong(endedSize);
         writer.writeLong(liveCount);
         writer.writeLong(nextId);
-        rows.writeTo(writer, neverUsed);
+        writer.writeLongs(rows, neverUsed * STRIDE);
         for (int i = 0; i < endedSize; i++)
         {
             final int at = (endedHead + i) % endedSlots.length;
@@ -214,7 +215,8 @@ final class VoucherBook implements ExpiryQueue.Order
             throw new IllegalStateException("snapshot voucher counts " + neverUsed + "/" + endedSize +
                 " do not fit the limit " + capacity);
         }
-        rows.readFrom(reader, neverUsed);
+        rows = Growth.ensureRows(rows, neverUsed, STRIDE, capacity);
+        reader.readLongs(rows);
         endedHead = 0;
         endedSlots = new int[Math.max(endedSlots.length, Integer.highestOneBit(Math.max(1, endedSize) * 2 - 1))];
         endedIds = new long[endedSlots.length];
@@ -227,7 +229,7 @@ final class VoucherBook implements ExpiryQueue.Order
         slotById.clear();
         for (int slot = 0; slot < neverUsed; slot++)
         {
-            slotById.put(rows.get(slot, ID), slot);
+            slotById.put(rows[slot * STRIDE + ID], slot);
         }
     }
 
@@ -239,7 +241,7 @@ final class VoucherBook implements ExpiryQueue.Order
             long rowHash = 23;
             for (int i = 0; i < STRIDE; i++)
             {
-                rowHash = StateHash.fold(rowHash, rows.get(slot, i));
+                rowHash = StateHash.fold(rowHash, rows[slot * STRIDE + i]);
             }
             sum += rowHash;
         }
