@@ -16,7 +16,7 @@ import java.util.Arrays;
  *     the acknowledgement set.</li>
  * </ul>
  * A standby is in the set while it is at most {@code laggingEntriesMax} entries behind the primary's last index and
- * was heard from within {@code silentMsMax}; the set is checked every {@link #SET_CHECK_INTERVAL_MS} and starts
+ * was heard from within {@code silentMsMax}; only voters of the current configuration count; the set is checked every {@link #SET_CHECK_INTERVAL_MS} and starts
  * full when a node becomes primary.
  */
 public final class AcknowledgementRule
@@ -81,7 +81,7 @@ public final class AcknowledgementRule
                 long all = quorum;
                 for (int peer = 0; peer < inSet.length; peer++)
                 {
-                    if (peer != nodeId && inSet[peer])
+                    if (peer != nodeId && inSet[peer] && node.isVoter(peer)) // learners and removed nodes never hold it
                     {
                         all = Math.min(all, node.matchIndexOf(peer));
                     }
@@ -117,9 +117,9 @@ public final class AcknowledgementRule
         final long lastIndex = node.lastIndex();
         for (int peer = 0; peer < inSet.length; peer++)
         {
-            if (peer == nodeId)
+            if (peer == nodeId || !node.isVoter(peer))
             {
-                continue;
+                continue; // only voters are in the set: a learner is made a voter once it has caught up
             }
             final long behind = lastIndex - node.matchIndexOf(peer);
             final long silentMs = nowMs - node.lastHeardFromMs(peer);

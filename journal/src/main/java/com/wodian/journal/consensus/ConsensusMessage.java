@@ -167,6 +167,7 @@ public sealed interface ConsensusMessage
         int fromNodeId,
         long snapshotIndex,
         long snapshotTerm,
+        long configuration,
         long totalLength,
         long offset,
         byte[] data) implements ConsensusMessage
@@ -174,15 +175,15 @@ public sealed interface ConsensusMessage
         @Override
         public void deliverTo(final ConsensusNode node, final long nowMs)
         {
-            node.onInstallSnapshot(term, fromNodeId, snapshotIndex, snapshotTerm, totalLength, offset,
+            node.onInstallSnapshot(term, fromNodeId, snapshotIndex, snapshotTerm, configuration, totalLength, offset,
                 new UnsafeBuffer(data), 0, data.length, nowMs);
         }
 
         @Override
         public void sendTo(final int toNodeId, final ConsensusOutbox outbox)
         {
-            outbox.installSnapshot(toNodeId, term, fromNodeId, snapshotIndex, snapshotTerm, totalLength, offset,
-                data.length, new ArraySnapshotSource(snapshotIndex, offset, data));
+            outbox.installSnapshot(toNodeId, term, fromNodeId, snapshotIndex, snapshotTerm, configuration,
+                totalLength, offset, data.length, new ArraySnapshotSource(snapshotIndex, offset, data));
         }
     }
 
@@ -295,14 +296,14 @@ public sealed interface ConsensusMessage
         @Override
         public void installSnapshot(
             final int toNodeId, final long term, final int fromNodeId, final long snapshotIndex,
-            final long snapshotTerm, final long totalLength, final long offset, final int chunkLength,
-            final SnapshotSource source)
+            final long snapshotTerm, final long configuration, final long totalLength, final long offset,
+            final int chunkLength, final SnapshotSource source)
         {
             final byte[] data = new byte[chunkLength];
             if (source.read(snapshotIndex, offset, new UnsafeBuffer(data), 0, chunkLength))
             {
-                sink.send(toNodeId, new InstallSnapshot(term, fromNodeId, snapshotIndex, snapshotTerm, totalLength,
-                    offset, data));
+                sink.send(toNodeId, new InstallSnapshot(term, fromNodeId, snapshotIndex, snapshotTerm, configuration,
+                    totalLength, offset, data));
             }
         }
 

@@ -22,13 +22,21 @@ import org.agrona.DirectBuffer;
  * touches the network (messages leave through a {@link ConsensusOutbox}) and draws randomness only from the generator
  * it is given, so a simulator can run a whole group in one thread under a seed and replay any failure exactly.
  *
- * <p>Node ids are 0 to {@code groupSize - 1}.
+ * <p>Membership changes follow the thesis's single-server changes (section 4.1, with its fix of 2015: a leader
+ * changes the configuration only once an entry of its own term is committed): a configuration entry in the log takes
+ * effect on every node as soon as that node appends it, and a leader starts the next change only once the previous
+ * one is committed. A new or wiped node is first added as a non-voting learner, caught up in rounds (section 4.2.1)
+ * and then made a voter by a second entry; a leader that removes itself steps down once the removal is committed
+ * (section 4.2.2). See {@link #addMember}, {@link #removeMember} and {@link MembershipHistory}.
+ *
+ * <p>Node ids are 0 to {@code groupSize - 1}: {@code groupSize} is the size of the address book (the ids that may
+ * ever be members); the configuration says which of them vote.
  */
 public final class ConsensusNode
 {
     private final int nodeId;
     private final int groupSize;
-    private final int majority;
+    private final MembershipHistory membership;
     private final ConsensusConfig config;
     private final ReplicaLog log;
     private final TermStore termStore;
@@ -51,6 +59,10 @@ public final class ConsensusNode
     private final long[] snapshotSendingIndex;
     /** Per follower, the offset of the next snapshot byte it said it wants. */
     private final long[] snapshotOffset;
+    /** Per learner, the leader's last index when its current catch-up round started (thesis 4.2.1), 0: none yet. */
+    private final long[] catchUpRoundEndIndex;
+    private final long[] catchUpRoundStartMs;
+    private final int[] catchUpRounds;
 
     private Role role = Role.FOLLOWER;
     private int leaderId = -1;
@@ -99,14 +111,11 @@ public final class ConsensusNode
         final long committedIndex)
     {
         this(nodeId, groupSize, config, log, termStore, outbox, commitListener, random, nowMs, committedIndex, null,
-            null);
+            null, MembershipHistory.inMemory(nodeId, groupSize));
     }
 
     /**
-     * As above, with snapshot install (Raft section 7): as leader, a follower that needs entries below the log's
-     * {@link ReplicaLog#startIndex()} is sent the newest snapshot from {@code snapshotSource} instead, in chunks; as
-     * follower, a snapshot the leader sends is received into {@code snapshotSink} and installed. Either may be null
-     * (that side is then not supported).
+     * As below, every node of the group a voter from the start and the configuration kept in memory.
      */
     public ConsensusNode(
         final int nodeId,
@@ -122,18 +131,45 @@ public final class ConsensusNode
         final SnapshotSource snapshotSource,
         final SnapshotSink snapshotSink)
     {
+        this(nodeId, groupSize, config, log, termStore, outbox, commitListener, random, nowMs, committedIndex,
+            snapshotSource, snapshotSink, MembershipHistory.inMemory(nodeId, groupSize));
+    }
+
+    /**
+     * As above, with snapshot install (Raft section 7): as leader, a follower that needs entries below the log's
+     * {@link ReplicaLog#startIndex()} is sent the newest snapshot from {@code snapshotSource} instead, in chunks; as
+     * follower, a snapshot the leader sends is received into {@code snapshotSink} and installed. Either may be null
+     * (that side is then not supported). The configuration comes from {@code membership} (durable, like the log):
+     * pairs past the log's end (a crash between storing a configuration and appending its entry) are dropped.
+     */
+    public ConsensusNode(
+        final int nodeId,
+        final int groupSize,
+        final ConsensusConfig config,
+        final ReplicaLog log,
+        final TermStore termStore,
+        final ConsensusOutbox outbox,
+        final CommitListener commitListener,
+        final RandomGenerator random,
+        final long nowMs,
+        final long committedIndex,
+        final SnapshotSource snapshotSource,
+        final SnapshotSink snapshotSink,
+        final MembershipHistory membership)
+    {
         if (committedIndex < log.startIndex() || committedIndex > log.lastIndex())
         {
             throw new IllegalArgumentException("committed index " + committedIndex + " not in " + log.startIndex() +
                 ".." + log.lastIndex());
         }
-        if (groupSize < 1 || nodeId < 0 || nodeId >= groupSize)
+        if (groupSize < 1 || groupSize > Membership.NODES_MAX || nodeId < 0 || nodeId >= groupSize)
         {
             throw new IllegalArgumentException("nodeId " + nodeId + " not in a group of " + groupSize);
         }
         this.nodeId = nodeId;
         this.groupSize = groupSize;
-        this.majority = groupSize / 2 + 1;
+        this.membership = membership;
+        membership.truncateFrom(log.lastIndex() + 1);
         this.config = config;
         this.log = log;
         this.termStore = termStore;
@@ -151,6 +187,9 @@ public final class ConsensusNode
         this.snapshotSink = snapshotSink;
         this.snapshotSendingIndex = new long[groupSize];
         this.snapshotOffset = new long[groupSize];
+        this.catchUpRoundEndIndex = new long[groupSize];
+        this.catchUpRoundStartMs = new long[groupSize];
+        this.catchUpRounds = new int[groupSize];
         this.commitIndex = committedIndex;
         this.lastAppliedIndex = committedIndex;
         resetElectionDeadline(nowMs);
@@ -258,7 +297,7 @@ public final class ConsensusNode
             return -1;
         }
         log.append(termStore.currentTerm(), payload);
-        if (groupSize == 1)
+        if (soleVoter())
         {
             advanceCommitIndex();
         }
@@ -280,7 +319,7 @@ public final class ConsensusNode
         }
         for (int peer = 0; peer < groupSize; peer++)
         {
-            if (peer != nodeId)
+            if (replicatesTo(peer))
             {
                 replicate(peer, nowMs);
             }
@@ -298,7 +337,7 @@ public final class ConsensusNode
      */
     public boolean transferLeadership(final int targetId, final long nowMs)
     {
-        if (role != Role.LEADER || targetId == nodeId || targetId < 0 || targetId >= groupSize)
+        if (role != Role.LEADER || targetId == nodeId || targetId < 0 || targetId >= groupSize || !isVoter(targetId))
         {
             return false;
         }
@@ -311,6 +350,209 @@ public final class ConsensusNode
         return true;
     }
 
+    /** What a request to change the membership came to. */
+    public enum MembershipChange
+    {
+        /** The configuration entry is appended: in effect now, done once committed. */
+        STARTED,
+        /** Not the leader (or a leadership transfer is pending): ask the leader. */
+        NOT_LEADER,
+        /** The previous change is not committed yet, or no entry of the leader's term is: try again shortly. */
+        IN_PROGRESS,
+        /** Nothing to do: the node is already a member (add) or not one (remove). */
+        UNCHANGED,
+        /** Not a node id of this group, or the change would leave no voter. */
+        INVALID
+    }
+
+    /**
+     * Leader only: start adding {@code memberId} (Raft thesis 4.2.1). It joins as a non-voting learner: the leader
+     * replicates to it (a snapshot, then the tail) without counting it, and once a catch-up round (bring it up to the
+     * leader's last index at the round's start) takes less than the minimum election timeout, the leader appends a
+     * second configuration that makes it a voter. Learners never stand for election.
+     */
+    public MembershipChange addMember(final int memberId, final long nowMs)
+    {
+        final MembershipChange refusal = changeRefusal(memberId);
+        if (refusal != null)
+        {
+            return refusal;
+        }
+        final long current = membership.latest();
+        if (Membership.isMember(current, memberId))
+        {
+            return MembershipChange.UNCHANGED;
+        }
+        nextIndex[memberId] = log.lastIndex() + 1;
+        matchIndex[memberId] = 0;
+        probing[memberId] = true;
+        lastHeardFromMs[memberId] = nowMs;
+        snapshotSendingIndex[memberId] = 0;
+        catchUpRoundEndIndex[memberId] = 0;
+        catchUpRounds[memberId] = 0;
+        appendConfiguration(Membership.withLearner(current, memberId), nowMs);
+        return MembershipChange.STARTED;
+    }
+
+    /**
+     * Leader only: remove {@code memberId}, voter or learner (Raft thesis 4.2.2, one server at a time). The new
+     * configuration is in effect at once; if it removes the leader itself, the leader goes on replicating without
+     * counting itself and steps down (handing over to an up-to-date voter) once the entry is committed.
+     */
+    public MembershipChange removeMember(final int memberId, final long nowMs)
+    {
+        final MembershipChange refusal = changeRefusal(memberId);
+        if (refusal != null)
+        {
+            return refusal;
+        }
+        final long current = membership.latest();
+        if (!Membership.isMember(current, memberId))
+        {
+            return MembershipChange.UNCHANGED;
+        }
+        final long next = Membership.without(current, memberId);
+        if (Membership.voterCount(next) == 0)
+        {
+            return MembershipChange.INVALID;
+        }
+        appendConfiguration(next, nowMs);
+        return MembershipChange.STARTED;
+    }
+
+    /** @return the configuration in effect on this node (the newest in its log; {@link Membership}). */
+    public long configuration()
+    {
+        return membership.latest();
+    }
+
+    /** @return whether the newest configuration entry in this node's log is committed (no change in progress). */
+    public boolean configurationCommitted()
+    {
+        return membership.latestIndex() <= commitIndex;
+    }
+
+    /** @return whether this node may vote (false for a node that joined empty and was not added back yet). */
+    public boolean mayVote()
+    {
+        return membership.mayVote();
+    }
+
+    public boolean isVoter(final int memberId)
+    {
+        return Membership.isVoter(membership.latest(), memberId);
+    }
+
+    private MembershipChange changeRefusal(final int memberId)
+    {
+        if (role != Role.LEADER || transferTarget != -1)
+        {
+            return MembershipChange.NOT_LEADER;
+        }
+        if (memberId < 0 || memberId >= groupSize)
+        {
+            return MembershipChange.INVALID;
+        }
+        // One change at a time, and only once this leader's term has a committed entry (the thesis's 2015 fix:
+        // otherwise a change of an earlier term that this leader does not know committed could overlap this one).
+        if (!configurationCommitted() || log.termAt(commitIndex) != termStore.currentTerm())
+        {
+            return MembershipChange.IN_PROGRESS;
+        }
+        return null;
+    }
+
+    private void appendConfiguration(final long configuration, final long nowMs)
+    {
+        final long index = log.lastIndex() + 1;
+        membership.append(index, configuration); // stored first: a crash leaves a pair past the log's end, dropped
+        log.append(termStore.currentTerm(), Membership.entryPayload(configuration));
+        advanceCommitIndex(); // the majority may have changed (a removed voter no longer counts)
+        flush(nowMs);
+    }
+
+    /**
+     * Catch-up rounds (thesis 4.2.1): each learner is brought up to the leader's last index as of the round's start;
+     * a round that ends within the minimum election timeout means it keeps up, and it is made a voter. Rounds go on
+     * (as many as it takes) while it does not; a new leader starts them again.
+     */
+    private void promoteCaughtUpLearner(final long nowMs)
+    {
+        final long current = membership.latest();
+        if (Membership.learners(current) == 0 || transferTarget != -1)
+        {
+            return;
+        }
+        for (int peer = 0; peer < groupSize; peer++)
+        {
+            if (!Membership.isLearner(current, peer))
+            {
+                continue;
+            }
+            if (catchUpRoundEndIndex[peer] == 0 || matchIndex[peer] >= catchUpRoundEndIndex[peer])
+            {
+                final boolean quick = catchUpRoundEndIndex[peer] != 0 &&
+                    nowMs - catchUpRoundStartMs[peer] <= config.electionTimeoutMinMs();
+                if (quick && changeRefusal(peer) == null)
+                {
+                    appendConfiguration(Membership.promoted(current, peer), nowMs);
+                    return;
+                }
+                catchUpRoundEndIndex[peer] = log.lastIndex();
+                catchUpRoundStartMs[peer] = nowMs;
+                catchUpRounds[peer]++;
+            }
+        }
+    }
+
+    /** @return on the leader, how many catch-up rounds the learner has started (for status reports); otherwise 0. */
+    public int catchUpRoundsOf(final int memberId)
+    {
+        return role == Role.LEADER ? catchUpRounds[memberId] : 0;
+    }
+
+    /**
+     * A leader whose removal is committed steps down (thesis 4.2.2); it first asks the most up-to-date voter to stand
+     * at once (TimeoutNow), so the group does not wait out an election timeout.
+     */
+    private void handOverAfterRemoval(final long nowMs)
+    {
+        int best = -1;
+        for (int peer = 0; peer < groupSize; peer++)
+        {
+            if (peer != nodeId && isVoter(peer) && (best == -1 || matchIndex[peer] > matchIndex[best]))
+            {
+                best = peer;
+            }
+        }
+        if (best != -1 && matchIndex[best] == log.lastIndex())
+        {
+            outbox.timeoutNow(best, termStore.currentTerm(), nodeId);
+        }
+        stepDown(termStore.currentTerm(), nowMs);
+    }
+
+    private boolean replicatesTo(final int peer)
+    {
+        return peer != nodeId && Membership.isMember(membership.latest(), peer);
+    }
+
+    private int majority()
+    {
+        return Membership.voterCount(membership.latest()) / 2 + 1;
+    }
+
+    private boolean soleVoter()
+    {
+        return Membership.voters(membership.latest()) == 1L << nodeId;
+    }
+
+    /** A node stands for election only as a voter of its newest configuration that may vote. */
+    private boolean mayStand()
+    {
+        return membership.mayVote() && isVoter(nodeId);
+    }
+
     /**
      * Drive timeouts: elections on followers and candidates, heartbeats and check quorum on the leader.
      */
@@ -318,6 +560,11 @@ public final class ConsensusNode
     {
         if (role == Role.LEADER)
         {
+            if (!isVoter(nodeId) && membership.latestIndex() <= commitIndex)
+            {
+                handOverAfterRemoval(nowMs);
+                return;
+            }
             if (!majorityHeardWithin(nowMs, config.electionTimeoutMinMs()))
             {
                 stepDown(termStore.currentTerm(), nowMs);
@@ -329,7 +576,7 @@ public final class ConsensusNode
             }
             for (int peer = 0; peer < groupSize; peer++)
             {
-                if (peer == nodeId)
+                if (!replicatesTo(peer))
                 {
                     continue;
                 }
@@ -345,10 +592,18 @@ public final class ConsensusNode
                     sendAppend(peer, nowMs, false);
                 }
             }
+            promoteCaughtUpLearner(nowMs);
         }
         else if (nowMs >= electionDeadlineMs)
         {
-            startElection(nowMs, false);
+            if (mayStand())
+            {
+                startElection(nowMs, false);
+            }
+            else
+            {
+                resetElectionDeadline(nowMs); // a learner, a removed node or a joining one never stands
+            }
         }
     }
 
@@ -376,7 +631,7 @@ public final class ConsensusNode
         observeTerm(term, nowMs);
         // Only the leader of this node's current term may hand over; a TimeoutNow of an earlier term (late, or
         // duplicated after the transfer already happened) or from anyone else is ignored.
-        if (role == Role.FOLLOWER && term == termStore.currentTerm() && fromNodeId == leaderId)
+        if (role == Role.FOLLOWER && term == termStore.currentTerm() && fromNodeId == leaderId && mayStand())
         {
             startElection(nowMs, true);
         }
@@ -414,7 +669,9 @@ public final class ConsensusNode
             final long lastTerm = log.termAt(log.lastIndex());
             final boolean upToDate = lastLogTerm > lastTerm ||
                 (lastLogTerm == lastTerm && lastLogIndex >= log.lastIndex());
-            if ((votedFor == TermStore.NO_VOTE || votedFor == candidateId) && upToDate)
+            // A node that joined with an empty data directory has forgotten its earlier votes: it votes only once it
+            // has been added back (MembershipHistory#mayVote).
+            if ((votedFor == TermStore.NO_VOTE || votedFor == candidateId) && upToDate && membership.mayVote())
             {
                 termStore.store(currentTerm, candidateId);
                 granted = true;
@@ -436,12 +693,12 @@ public final class ConsensusNode
         int votes = 0;
         for (int peer = 0; peer < groupSize; peer++)
         {
-            if (voteGranted[peer])
+            if (voteGranted[peer] && isVoter(peer)) // only the voters of this node's newest configuration count
             {
                 votes++;
             }
         }
-        if (votes >= majority)
+        if (votes >= majority())
         {
             becomeLeader(nowMs);
         }
@@ -520,6 +777,12 @@ public final class ConsensusNode
                         index + " (commit " + commitIndex + ")");
                 }
                 log.truncateFrom(index);
+                membership.truncateFrom(index); // back to the configuration before the cut-off entries
+            }
+            final long configuration = entries.configurationAt(index);
+            if (configuration != Membership.NONE)
+            {
+                membership.append(index, configuration); // in effect on append (thesis 4.1), stored first
             }
             log.append(entryTerm, entries.payloadAt(index));
         }
@@ -612,6 +875,7 @@ public final class ConsensusNode
         final int fromNodeId,
         final long snapshotIndex,
         final long snapshotTerm,
+        final long configuration,
         final long totalLength,
         final long offset,
         final DirectBuffer data,
@@ -657,6 +921,9 @@ public final class ConsensusNode
             outbox.installSnapshotReply(fromNodeId, term, nodeId, snapshotIndex, 0, false);
             return;
         }
+        // The configuration first: a crash before the log is reset leaves a pair past the log's end, dropped on open.
+        membership.resetTo(snapshotIndex,
+            configuration == Membership.NONE ? membership.at(snapshotIndex) : configuration);
         log.resetToSnapshot(snapshotIndex, snapshotTerm);
         commitIndex = snapshotIndex;
         lastAppliedIndex = snapshotIndex;
@@ -738,8 +1005,8 @@ public final class ConsensusNode
         probing[peer] = true;
         final long offset = Math.min(snapshotOffset[peer], totalLength);
         final int chunkLength = (int)Math.min(snapshotSource.chunkBytes(), totalLength - offset);
-        outbox.installSnapshot(peer, termStore.currentTerm(), nodeId, index, log.termAt(index), totalLength, offset,
-            chunkLength, snapshotSource);
+        outbox.installSnapshot(peer, termStore.currentTerm(), nodeId, index, log.termAt(index), membership.at(index),
+            totalLength, offset, chunkLength, snapshotSource);
         lastSentToMs[peer] = nowMs;
     }
 
@@ -752,7 +1019,7 @@ public final class ConsensusNode
         java.util.Arrays.fill(voteGranted, false);
         voteGranted[nodeId] = true;
         resetElectionDeadline(nowMs);
-        if (groupSize == 1)
+        if (soleVoter())
         {
             becomeLeader(nowMs);
             return;
@@ -761,7 +1028,7 @@ public final class ConsensusNode
         final long lastTerm = log.termAt(lastIndex);
         for (int peer = 0; peer < groupSize; peer++)
         {
-            if (peer != nodeId)
+            if (peer != nodeId && isVoter(peer))
             {
                 outbox.requestVote(peer, term, nodeId, lastIndex, lastTerm, leadershipTransfer);
             }
@@ -781,18 +1048,20 @@ public final class ConsensusNode
             lastHeardFromMs[peer] = nowMs; // grace period: check quorum counts from the election
             snapshotSendingIndex[peer] = 0;
             snapshotOffset[peer] = 0;
+            catchUpRoundEndIndex[peer] = 0;
+            catchUpRounds[peer] = 0;
         }
         transferTarget = -1;
         // A leader may only count replicas for entries of its own term (Raft 5.4.2): the no-op makes earlier
         // entries committable at once instead of waiting for the next client command.
         log.append(termStore.currentTerm(), 0L);
-        if (groupSize == 1)
+        if (soleVoter())
         {
             advanceCommitIndex();
         }
         for (int peer = 0; peer < groupSize; peer++)
         {
-            if (peer != nodeId)
+            if (replicatesTo(peer))
             {
                 sendAppend(peer, nowMs, false);
             }
@@ -886,11 +1155,15 @@ public final class ConsensusNode
     private void advanceCommitIndex()
     {
         final long[] sorted = commitScratch;
+        int voters = 0;
         for (int member = 0; member < groupSize; member++)
         {
-            sorted[member] = member == nodeId ? log.lastIndex() : matchIndex[member];
+            if (isVoter(member)) // a leader being removed does not count itself (thesis 4.2.2); learners never count
+            {
+                sorted[voters++] = member == nodeId ? log.lastIndex() : matchIndex[member];
+            }
         }
-        for (int i = 1; i < groupSize; i++) // insertion sort, ascending: groups are small
+        for (int i = 1; i < voters; i++) // insertion sort, ascending: groups are small
         {
             final long value = sorted[i];
             int j = i - 1;
@@ -901,7 +1174,7 @@ public final class ConsensusNode
             }
             sorted[j + 1] = value;
         }
-        final long onMajority = sorted[groupSize - majority];
+        final long onMajority = sorted[voters - majority()];
         if (onMajority > commitIndex && log.termAt(onMajority) == termStore.currentTerm())
         {
             commitIndex = onMajority;
@@ -920,15 +1193,15 @@ public final class ConsensusNode
 
     private boolean majorityHeardWithin(final long nowMs, final long windowMs)
     {
-        int heard = 1;
+        int heard = isVoter(nodeId) ? 1 : 0;
         for (int peer = 0; peer < groupSize; peer++)
         {
-            if (peer != nodeId && nowMs - lastHeardFromMs[peer] < windowMs)
+            if (peer != nodeId && isVoter(peer) && nowMs - lastHeardFromMs[peer] < windowMs)
             {
                 heard++;
             }
         }
-        return heard >= majority;
+        return heard >= majority();
     }
 
     private void resetElectionDeadline(final long nowMs)

@@ -34,7 +34,8 @@ public interface ConsensusOutbox
 
     /**
      * InstallSnapshot (Raft section 7): bytes {@code offset} to {@code offset + chunkLength} of the leader's snapshot
-     * at {@code snapshotIndex}, read from {@code source} during this call. Only sent by a node given a
+     * at {@code snapshotIndex}, read from {@code source} during this call, with the group configuration in effect at
+     * that index ({@link Membership}; Raft section 7 sends it with the snapshot). Only sent by a node given a
      * {@link SnapshotSource}.
      */
     default void installSnapshot(
@@ -43,6 +44,7 @@ public interface ConsensusOutbox
         final int fromNodeId,
         final long snapshotIndex,
         final long snapshotTerm,
+        final long configuration,
         final long totalLength,
         final long offset,
         final int chunkLength,

@@ -17,4 +17,14 @@ public interface LogEntries
      * offset into a received frame).
      */
     long payloadAt(long index);
+
+    /**
+     * @return the configuration the entry at {@code index} carries ({@link Membership}), {@link Membership#NONE} for
+     * an ordinary entry. By default read from the payload (the simulation's entries); the product's received frames
+     * decode it from the entry's bytes.
+     */
+    default long configurationAt(final long index)
+    {
+        return Membership.configurationOfPayload(payloadAt(index));
+    }
 }

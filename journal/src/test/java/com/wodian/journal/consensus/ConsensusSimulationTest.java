@@ -39,6 +39,8 @@ class ConsensusSimulationTest
         int prunes = 0;
         int installs = 0;
         int checksumFailures = 0;
+        int membershipChanges = 0;
+        int replacements = 0;
         final int seeds = seedCount(2_000);
         for (long seed = firstSeed(); seed < firstSeed() + seeds; seed++)
         {
@@ -52,6 +54,8 @@ class ConsensusSimulationTest
             prunes += result.prunes();
             installs += result.snapshotInstalls();
             checksumFailures += result.snapshotChecksumFailures();
+            membershipChanges += result.membershipChanges();
+            replacements += result.replacements();
             failovers.addAll(result.failoverMs());
         }
         assertTrue(acked > seeds * 10, "too few commands acknowledged for the run to mean anything: " + acked);
@@ -59,14 +63,16 @@ class ConsensusSimulationTest
         assertTrue(prunes > 0 || seeds < 100, "journal retention never ran");
         assertTrue(installs > 0 || seeds < 100, "no standby was ever repaired by a snapshot install");
         assertTrue(checksumFailures > 0 || seeds < 100, "no corrupted snapshot was ever refused");
+        assertTrue(membershipChanges > 0 || seeds < 100, "the membership never changed");
+        assertTrue(replacements > 0 || seeds < 100, "no wiped node was ever added back");
         Collections.sort(failovers);
         System.out.printf("consensus simulation: %d seeds, %d acknowledged commands, %d elections, %d leader " +
                 "losses followed by a success; simulated failover ms p50 %d p99 %d max %d; leadership transfers " +
                 "%d started, %d won by their target in the next term; %d retention passes; %d snapshot installs, %d " +
-                "refused for their checksum%n",
+                "refused for their checksum; %d membership changes, %d nodes wiped and added back%n",
             seeds, acked, elections, failovers.size(), percentile(failovers, 0.50), percentile(failovers, 0.99),
             failovers.isEmpty() ? -1 : failovers.get(failovers.size() - 1), transfersStarted, transfersWon, prunes, installs,
-            checksumFailures);
+            checksumFailures, membershipChanges, replacements);
     }
 
     @Test

@@ -34,7 +34,9 @@ final class GroupSimulation
         int ackSetChanges,
         int prunes,
         int snapshotInstalls,
-        int snapshotChecksumFailures)
+        int snapshotChecksumFailures,
+        int membershipChanges,
+        int replacements)
     {
     }
 
@@ -57,6 +59,21 @@ final class GroupSimulation
 
     private final MemoryReplicaLog[] logs;
     private final MemoryTermStore[] termStores;
+    /** Each node's configurations (durable, like its log); replaced by a joining one when the node is wiped. */
+    private final MembershipHistory[] memberships;
+    /**
+     * Half the seeds change the membership while the faults go on: a node is removed and added back, or (in the seeds
+     * with snapshot install) removed, wiped, restarted empty as a joining node and added back, as an operator
+     * replaces a node. Driven by its own generator, so that the other seeds keep their schedules.
+     */
+    private final SplittableRandom membershipRandom;
+    private final boolean membershipChanges;
+    /** The node being removed and added back, -1: none; and how far that has got. */
+    private int changingNode = -1;
+    private MembershipStep membershipStep;
+    private boolean wipeChangingNode;
+    private int membershipChangesStarted;
+    private int replacements;
     private final ConsensusNode[] nodes;
     private final Applied[] applied;
     /** Each node's newest snapshot of its state machine (durable: it survives a crash), or null. */
@@ -138,6 +155,9 @@ final class GroupSimulation
         this.ackRules = new AcknowledgementRule[groupSize];
         this.logs = new MemoryReplicaLog[groupSize];
         this.termStores = new MemoryTermStore[groupSize];
+        this.memberships = new MembershipHistory[groupSize];
+        this.membershipRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 16);
+        this.membershipChanges = membershipRandom.nextBoolean();
         this.nodes = new ConsensusNode[groupSize];
         this.applied = new Applied[groupSize];
         this.snapshots = new Applied[groupSize];
@@ -154,6 +174,7 @@ final class GroupSimulation
             logs[id] = new MemoryReplicaLog();
             snapshotStores[id] = new SimSnapshots(id);
             termStores[id] = new MemoryTermStore();
+            memberships[id] = MembershipHistory.inMemory(id, groupSize);
             pendingByNode.add(new HashMap<>());
             start(id);
         }
@@ -173,6 +194,7 @@ final class GroupSimulation
         for (; nowMs < faultyMs; nowMs++)
         {
             injectFaults();
+            driveMembership(nowMs < faultyMs - 1_000);
             step(true);
         }
         healEverything();
@@ -180,6 +202,7 @@ final class GroupSimulation
         {
             // Let the last commands finish so that every node can settle on one commit index.
             newCommandsAllowed = nowMs < faultyMs + healMs / 2;
+            driveMembership(false); // a change under way is finished: every node is a voter again at the end
             step(false);
         }
         return checkConverged();
@@ -276,7 +299,7 @@ final class GroupSimulation
         final CommitListener listener = (index, term, payload) -> applied[id].onCommitted(index, term, payload);
         nodes[id] = new ConsensusNode(id, groupSize, config, logs[id], termStores[id],
             ConsensusMessage.outbox((to, message) -> send(id, to, message)), listener, random.split(), nowMs, committed,
-            snapshotInstall ? snapshotStores[id] : null, snapshotInstall ? snapshotStores[id] : null);
+            snapshotInstall ? snapshotStores[id] : null, snapshotInstall ? snapshotStores[id] : null, memberships[id]);
         ackRules[id] = new AcknowledgementRule(ackPolicy, id, groupSize, laggingEntriesMax, silentMsMax);
         lastRole[id] = Role.FOLLOWER;
     }
@@ -401,6 +424,109 @@ final class GroupSimulation
         }
     }
 
+    // ---------------------------------------------------------------------------------------------- membership
+
+    private enum MembershipStep
+    {
+        REMOVING,
+        ADDING
+    }
+
+    /**
+     * One membership change at a time, as an operator runs it: {@code group remove N} at whichever node leads (retried
+     * until a leader takes it), then, once a leader shows the removal committed, optionally a wipe of N (crash, empty
+     * log, term store, snapshots and configuration, restarted as a joining node), then {@code group add N} until a
+     * leader shows N a voter in a committed configuration. Crashes, cuts and transfers go on meanwhile.
+     */
+    private void driveMembership(final boolean mayStart)
+    {
+        if (!membershipChanges)
+        {
+            return;
+        }
+        if (changingNode >= 0 && !up[changingNode] && nowMs >= restartAtMs[changingNode])
+        {
+            start(changingNode); // a wiped node restarts even after the faults stopped
+        }
+        if (changingNode < 0)
+        {
+            if (mayStart && membershipRandom.nextInt(800) == 0)
+            {
+                changingNode = membershipRandom.nextInt(groupSize);
+                wipeChangingNode = snapshotInstall && membershipRandom.nextBoolean();
+                membershipStep = MembershipStep.REMOVING;
+            }
+            return;
+        }
+        final int leader = upLeader();
+        if (leader < 0 || nowMs % 10 != 0)
+        {
+            return;
+        }
+        final ConsensusNode node = nodes[leader];
+        final long configuration = node.configuration();
+        if (membershipStep == MembershipStep.REMOVING)
+        {
+            if (Membership.isMember(configuration, changingNode))
+            {
+                countChange(node.removeMember(changingNode, nowMs));
+            }
+            else if (node.configurationCommitted())
+            {
+                if (wipeChangingNode)
+                {
+                    wipe(changingNode);
+                }
+                membershipStep = MembershipStep.ADDING;
+            }
+            return;
+        }
+        if (!Membership.isMember(configuration, changingNode))
+        {
+            countChange(node.addMember(changingNode, nowMs));
+        }
+        else if (Membership.isVoter(configuration, changingNode) && node.configurationCommitted())
+        {
+            changingNode = -1; // the leader promoted it after its catch-up rounds
+        }
+    }
+
+    private void countChange(final ConsensusNode.MembershipChange change)
+    {
+        if (change == ConsensusNode.MembershipChange.STARTED)
+        {
+            membershipChangesStarted++;
+        }
+    }
+
+    /** The node loses everything on disk and restarts empty, as a joining node that may not vote yet. */
+    private void wipe(final int id)
+    {
+        up[id] = false;
+        restartAtMs[id] = nowMs + 20 + membershipRandom.nextInt(500);
+        logs[id] = new MemoryReplicaLog();
+        termStores[id] = new MemoryTermStore();
+        memberships[id] = new MembershipHistory(id, Membership.allVoters(groupSize), null, true);
+        snapshots[id] = null;
+        snapshotStores[id] = new SimSnapshots(id);
+        commitMarks[id] = 0;
+        replacements++;
+    }
+
+    private int upLeader()
+    {
+        int leader = -1;
+        for (int id = 0; id < groupSize; id++)
+        {
+            if (up[id] && nodes[id].role() == Role.LEADER &&
+                (leader < 0 || nodes[id].currentTerm() > nodes[leader].currentTerm()))
+            {
+                leader = id;
+            }
+        }
+        return leader;
+    }
+
     private boolean allUp()
     {
         for (int id = 0; id < groupSize; id++)
@@ -434,6 +560,10 @@ final class GroupSimulation
             if (up[id] && nodes[id].role() == Role.LEADER)
             {
                 final int target = (id + 1 + random.nextInt(groupSize - 1)) % groupSize;
+                if (!nodes[id].isVoter(target))
+                {
+                    return; // a learner or a removed node cannot be handed the lead
+                }
                 if (!nodes[id].transferLeadership(target, nowMs))
                 {
                     fail("leader " + id + " refused to transfer to " + target);
@@ -535,7 +665,7 @@ final class GroupSimulation
         final byte[] data = chunk.data().clone();
         data[random.nextInt(data.length)] ^= (byte)(1 + random.nextInt(255));
         return new ConsensusMessage.InstallSnapshot(chunk.term(), chunk.fromNodeId(), chunk.snapshotIndex(),
-            chunk.snapshotTerm(), chunk.totalLength(), chunk.offset(), data);
+            chunk.snapshotTerm(), chunk.configuration(), chunk.totalLength(), chunk.offset(), data);
     }
 
     private void deliverDue(final boolean faultsOn)
@@ -955,6 +1085,11 @@ final class GroupSimulation
                 transfersWon++; // the target took the very next term, as the transfer intends
                 transferTarget = -1;
             }
+            if (!node.isVoter(id) || !node.mayVote())
+            {
+                fail("node " + id + " leads although it is not a voter that may vote: " +
+                    Membership.describe(node.configuration()));
+            }
             final Long previous = leaderOfTerm.putIfAbsent(node.currentTerm(), (long)id);
             if (previous != null && previous != id)
             {
@@ -1069,8 +1204,16 @@ final class GroupSimulation
                 lost++;
             }
         }
+        for (int id = 0; id < groupSize; id++)
+        {
+            if (nodes[id].configuration() != Membership.allVoters(groupSize))
+            {
+                fail("membership not restored after healing: node " + id + " has " +
+                    Membership.describe(nodes[id].configuration()));
+            }
+        }
         return new Result(seed, ackedKeys.size(), lost, elections, failoverMs, commit, transfersStarted, transfersWon,
-            ackSetChanges, prunes, snapshotInstalls, snapshotChecksumFailures);
+            ackSetChanges, prunes, snapshotInstalls, snapshotChecksumFailures, membershipChangesStarted, replacements);
     }
 
     private void fail(final String message)
