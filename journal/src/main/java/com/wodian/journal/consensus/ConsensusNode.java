@@ -391,6 +391,7 @@ public final class ConsensusNode
         catchUpRoundEndIndex[memberId] = 0;
         catchUpRounds[memberId] = 0;
         appendConfiguration(Membership.withLearner(current, memberId), nowMs);
+        sendAppend(memberId, nowMs, false); // the probe that finds where its log matches (or starts a snapshot)
         return MembershipChange.STARTED;
     }
 

@@ -1206,7 +1206,7 @@ final class GroupSimulation
         }
         for (int id = 0; id < groupSize; id++)
         {
-            if (nodes[id].configuration() != Membership.allVoters(groupSize))
+            if (nodes[id].configuration() != Membership.allVoters(groupSize) || !nodes[id].mayVote())
             {
                 fail("membership not restored after healing: node " + id + " has " +
                     Membership.describe(nodes[id].configuration()));

@@ -1,0 +1,250 @@
+package com.wodian.journal.consensus;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Membership changes one rule at a time (Raft thesis chapter 4), messages delivered by hand. The simulation covers
+ * them under faults; these pin each rule down.
+ */
+class MembershipChangeTest
+{
+    private static final ConsensusConfig CONFIG = ConsensusConfig.defaults();
+
+    private record Sent(int to, ConsensusMessage message)
+    {
+    }
+
+    private final List<Sent> sent = new ArrayList<>();
+
+    private ConsensusNode node(final int id, final int groupSize, final MemoryReplicaLog log, final TermStore terms,
+        final MembershipHistory membership)
+    {
+        return new ConsensusNode(id, groupSize, CONFIG, log, terms,
+            ConsensusMessage.outbox((to, m) -> sent.add(new Sent(to, m))), (index, term, payload) -> { },
+            new SplittableRandom(7), 0, 0, null, null, membership);
+    }
+
+    /** Node 0 of a group of 3 elected at term 1 with node 1's vote, and its no-op committed on node 1. */
+    private ConsensusNode leaderWithCommittedNoOp(final MemoryReplicaLog log, final MembershipHistory membership)
+    {
+        final ConsensusNode leader = node(0, 3, log, new MemoryTermStore(), membership);
+        leader.onTimer(CONFIG.electionTimeoutMaxMs());
+        leader.onMessage(new ConsensusMessage.VoteReply(1, 1, true), 310);
+        assertEquals(Role.LEADER, leader.role());
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 1, true, 1, 0), 311);
+        assertEquals(1, leader.commitIndex());
+        return leader;
+    }
+
+    private List<ConsensusMessage> sentTo(final int peer)
+    {
+        final List<ConsensusMessage> messages = new ArrayList<>();
+        for (final Sent s : sent)
+        {
+            if (s.to() == peer)
+            {
+                messages.add(s.message());
+            }
+        }
+        return messages;
+    }
+
+    @Test
+    void aRemovalTakesEffectOnAppendAndChangesTheMajority()
+    {
+        final MemoryReplicaLog log = new MemoryReplicaLog();
+        final ConsensusNode leader = leaderWithCommittedNoOp(log, MembershipHistory.inMemory(0, 3));
+        assertEquals(ConsensusNode.MembershipChange.STARTED, leader.removeMember(2, 400));
+        assertEquals(Membership.of(0b011, 0), leader.configuration(), "in effect on append, before it commits");
+        assertEquals(Membership.configurationOfPayload(log.payloadAt(2)), leader.configuration());
+        assertEquals(ConsensusNode.MembershipChange.IN_PROGRESS, leader.addMember(2, 401), "one change at a time");
+        // Node 2 no longer counts: its acknowledgement commits nothing, node 1's does.
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 2, true, 2, 0), 402);
+        assertEquals(1, leader.commitIndex());
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 1, true, 2, 0), 403);
+        assertEquals(2, leader.commitIndex());
+        assertTrue(leader.configurationCommitted());
+        assertEquals(ConsensusNode.MembershipChange.UNCHANGED, leader.removeMember(2, 404));
+    }
+
+    @Test
+    void aChangeWaitsForAnEntryOfTheLeadersOwnTermToCommit()
+    {
+        final ConsensusNode leader = node(0, 3, new MemoryReplicaLog(), new MemoryTermStore(),
+            MembershipHistory.inMemory(0, 3));
+        leader.onTimer(CONFIG.electionTimeoutMaxMs());
+        leader.onMessage(new ConsensusMessage.VoteReply(1, 1, true), 310);
+        assertEquals(ConsensusNode.MembershipChange.IN_PROGRESS, leader.removeMember(2, 311));
+        assertEquals(ConsensusNode.MembershipChange.NOT_LEADER,
+            node(1, 3, new MemoryReplicaLog(), new MemoryTermStore(), MembershipHistory.inMemory(1, 3))
+                .removeMember(2, 0));
+    }
+
+    @Test
+    void aNewNodeJoinsAsALearnerThatDoesNotCountAndIsPromotedOnceCaughtUp()
+    {
+        final MemoryReplicaLog log = new MemoryReplicaLog();
+        final ConsensusNode leader = leaderWithCommittedNoOp(log, new MembershipHistory(0, Membership.of(0b011, 0),
+            null, false));
+        assertEquals(ConsensusNode.MembershipChange.STARTED, leader.addMember(2, 400));
+        assertEquals(Membership.of(0b011, 0b100), leader.configuration());
+        assertFalse(leader.isVoter(2));
+        assertFalse(sentTo(2).isEmpty(), "the learner is replicated to");
+        // The learner's acknowledgement commits nothing; node 1's does (two voters: both needed).
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 2, true, 2, 0), 402);
+        assertEquals(1, leader.commitIndex());
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 1, true, 2, 0), 403);
+        assertEquals(2, leader.commitIndex());
+        leader.onTimer(404); // the first catch-up round starts at the leader's last index
+        assertFalse(leader.isVoter(2));
+        leader.onTimer(405); // the learner holds it already: a round well within the election timeout
+        assertTrue(leader.isVoter(2), "a caught-up learner becomes a voter");
+        assertEquals(Membership.allVoters(3), Membership.configurationOfPayload(log.payloadAt(3)));
+    }
+
+    @Test
+    void aLearnerThatDoesNotKeepUpStaysALearner()
+    {
+        final MemoryReplicaLog log = new MemoryReplicaLog();
+        final ConsensusNode leader = leaderWithCommittedNoOp(log, new MembershipHistory(0, Membership.of(0b011, 0),
+            null, false));
+        leader.addMember(2, 400);
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 1, true, 2, 0), 401);
+        leader.onTimer(402);
+        for (long now = 403; now < 2_000; now += 10)
+        {
+            leader.onMessage(new ConsensusMessage.AppendReply(1, 1, true, 2, 0), now); // node 2 silent
+            leader.onTimer(now);
+        }
+        assertFalse(leader.isVoter(2));
+        // It catches up, but the round that started long ago ends late: one more round, which is quick.
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 2, true, log.lastIndex(), 0), 2_000);
+        leader.onTimer(2_001);
+        assertFalse(leader.isVoter(2), "a slow round does not promote");
+        leader.onTimer(2_002);
+        assertTrue(leader.isVoter(2));
+    }
+
+    @Test
+    void aJoiningNodeNeitherVotesNorStandsUntilItIsAddedAsALearner()
+    {
+        final MembershipHistory membership = new MembershipHistory(2, Membership.allVoters(3), null, true);
+        final MemoryReplicaLog log = new MemoryReplicaLog();
+        final ConsensusNode joining = node(2, 3, log, new MemoryTermStore(), membership);
+        joining.onTimer(10 * CONFIG.electionTimeoutMaxMs());
+        assertEquals(Role.FOLLOWER, joining.role(), "a joining node never stands");
+        joining.onMessage(new ConsensusMessage.RequestVote(5, 0, 0, 0, false), 4_000);
+        assertFalse(((ConsensusMessage.VoteReply)sent.get(sent.size() - 1).message()).granted(),
+            "a wiped node has forgotten its votes: it must not vote");
+        // The leader's log: the configuration that added it as a learner, then the one that made it a voter.
+        final long learner = Membership.of(0b011, 0b100);
+        joining.onMessage(new ConsensusMessage.AppendEntries(6, 0, 0, 0, new long[] {6, 6},
+            new long[] {0, Membership.entryPayload(learner)}, 1), 4_001);
+        assertEquals(learner, joining.configuration());
+        assertTrue(joining.mayVote());
+        joining.onMessage(new ConsensusMessage.RequestVote(7, 1, 2, 6, false), 9_000);
+        assertTrue(((ConsensusMessage.VoteReply)sent.get(sent.size() - 1).message()).granted());
+        joining.onTimer(20_000);
+        assertEquals(Role.FOLLOWER, joining.role(), "a learner never stands");
+    }
+
+    @Test
+    void cuttingOffAConfigurationEntryGoesBackToTheOneBefore()
+    {
+        final MembershipHistory membership = MembershipHistory.inMemory(1, 3);
+        final ConsensusNode follower = node(1, 3, new MemoryReplicaLog(), new MemoryTermStore(), membership);
+        final long removal = Membership.of(0b011, 0);
+        follower.onMessage(new ConsensusMessage.AppendEntries(1, 0, 0, 0, new long[] {1, 1},
+            new long[] {0, Membership.entryPayload(removal)}, 1), 10);
+        assertEquals(removal, follower.configuration());
+        // A leader of term 2 never had it: its entry 2 conflicts and replaces it.
+        follower.onMessage(new ConsensusMessage.AppendEntries(2, 2, 1, 1, new long[] {2}, new long[] {77}, 1), 20);
+        assertEquals(Membership.allVoters(3), follower.configuration());
+    }
+
+    @Test
+    void aRemovedLeaderStepsDownOnceTheRemovalIsCommittedAndHandsOver()
+    {
+        final MemoryReplicaLog log = new MemoryReplicaLog();
+        final ConsensusNode leader = leaderWithCommittedNoOp(log, MembershipHistory.inMemory(0, 3));
+        assertEquals(ConsensusNode.MembershipChange.STARTED, leader.removeMember(0, 400));
+        leader.onTimer(401);
+        assertEquals(Role.LEADER, leader.role(), "it manages the group until the removal commits");
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 1, true, 2, 0), 402);
+        assertEquals(1, leader.commitIndex(), "it does not count itself: nodes 1 and 2 are the majority");
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 2, true, 2, 0), 403);
+        assertEquals(2, leader.commitIndex());
+        sent.clear();
+        leader.onTimer(404);
+        assertEquals(Role.FOLLOWER, leader.role());
+        assertTrue(sent.stream().anyMatch(s -> s.message() instanceof ConsensusMessage.TimeoutNow),
+            "an up-to-date voter is asked to stand at once");
+        leader.onTimer(10_000);
+        assertEquals(Role.FOLLOWER, leader.role(), "a removed node never stands");
+    }
+
+    @Test
+    void aSnapshotInstallCarriesTheConfigurationAtItsIndex()
+    {
+        final MembershipHistory membership = new MembershipHistory(2, Membership.allVoters(3), null, true);
+        final MembershipHistory history = MembershipHistory.inMemory(0, 3);
+        history.append(5, Membership.of(0b011, 0b100));
+        assertEquals(Membership.allVoters(3), history.at(4));
+        assertEquals(Membership.of(0b011, 0b100), history.at(9));
+        membership.resetTo(9, history.at(9));
+        assertTrue(membership.mayVote(), "the snapshot's configuration names it a learner");
+        assertEquals(9, membership.latestIndex());
+    }
+
+    @Test
+    void theHistoryFileSurvivesARestartAndRefusesDamage(@TempDir final Path dir)
+    {
+        final Path file = dir.resolve("membership");
+        final MembershipHistory joining = new MembershipHistory(2, Membership.allVoters(3), file, true);
+        assertFalse(new MembershipHistory(2, Membership.allVoters(3), file, false).mayVote(),
+            "a restart before it is added does not make it a voter");
+        joining.append(4, Membership.of(0b011, 0b100));
+        joining.append(9, Membership.allVoters(3));
+        final MembershipHistory reopened = new MembershipHistory(2, Membership.allVoters(3), file, false);
+        assertTrue(reopened.mayVote());
+        assertEquals(9, reopened.latestIndex());
+        assertEquals(Membership.of(0b011, 0b100), reopened.at(8));
+        reopened.truncateFrom(9);
+        assertEquals(4, new MembershipHistory(2, Membership.allVoters(3), file, false).latestIndex());
+        try
+        {
+            final byte[] bytes = Files.readAllBytes(file);
+            bytes[30] ^= 1;
+            Files.write(file, bytes);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        assertThrows(IllegalStateException.class, () -> new MembershipHistory(2, Membership.allVoters(3), file, false));
+    }
+
+    @Test
+    void aConfigurationEntryIsTaggedAndOrdinaryPayloadsAreNot()
+    {
+        final long configuration = Membership.of(0b1011, 0b0100);
+        assertEquals(configuration, Membership.configurationOfPayload(Membership.entryPayload(configuration)));
+        assertEquals(Membership.NONE, Membership.configurationOfPayload(0));
+        assertEquals(Membership.NONE, Membership.configurationOfPayload(1_000_000_007L));
+        assertEquals(Membership.NONE, Membership.configurationOfPayload(-1));
+        assertEquals("voters 0,1,3 learners 2", Membership.describe(configuration));
+        assertThrows(IllegalArgumentException.class, () -> Membership.of(1, 1));
+    }
+}
