@@ -1,5 +1,6 @@
 package com.wodian.tools;
 
+import com.wodian.journal.consensus.Membership;
 import com.wodian.net.auth.Credentials;
 import com.wodian.net.client.WodianClient;
 import com.wodian.protocol.CommandCatalog;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Operator commands for a replica group: {@code wodian status}, {@code wodian promote}, {@code wodian demote}. They
- * talk to the nodes' client ports (an admin credential when the servers require logons).
+ * Operator commands for a replica group: {@code wodian status}, {@code wodian promote}, {@code wodian demote},
+ * {@code wodian group add|remove}. They talk to the nodes' client ports (an admin credential when the servers require
+ * logons).
  */
 final class GroupCommands
 {
@@ -99,11 +101,37 @@ final class GroupCommands
         long appliedIndex,
         long stateHash,
         long truncations,
+        long configuration,
+        int membershipFlags,
         List<String> peerLines)
     {
         boolean isPrimary()
         {
             return role == 3;
+        }
+
+        /** @return whether this node reports a configuration (a group node of schema version 5 or later). */
+        boolean hasConfiguration()
+        {
+            return configuration >= 0 && role != 0;
+        }
+
+        boolean configurationCommitted()
+        {
+            return (membershipFlags & 1) != 0;
+        }
+
+        boolean mayVote()
+        {
+            return (membershipFlags & 2) != 0;
+        }
+
+        /** "voters 0,1,2 learners 3 (committed)" */
+        String configurationLine()
+        {
+            return Membership.describe(configuration) +
+                (configurationCommitted() ? " (committed)" : " (change in progress)") +
+                (mayVote() ? "" : "; this node joined empty and may not vote until it is added");
         }
 
         static NodeStatus decode(final String address, final byte[] reply)
@@ -118,7 +146,9 @@ final class GroupCommands
                 MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
             final NodeStatus partial = new NodeStatus(address, status.nodeId(), status.role(), status.ackPolicy(),
                 status.leaderId(), status.term(), status.lastIndex(), status.durableIndex(), status.commitIndex(),
-                status.appliedIndex(), status.stateHash(), status.truncations(), new ArrayList<>());
+                status.appliedIndex(), status.stateHash(), status.truncations(),
+                status.configuration() == ClusterStatusReplyDecoder.configurationNullValue() ? -1 :
+                    status.configuration(), status.membershipFlags(), new ArrayList<>());
             for (final ClusterStatusReplyDecoder.PeersDecoder peer : status.peers())
             {
                 partial.peerLines.add(String.format(Locale.ROOT,
@@ -196,6 +226,10 @@ final class GroupCommands
                     node.lastIndex(), node.commitIndex(), node.appliedIndex(), lag,
                     POLICIES[Math.min(node.ackPolicy(), 2)],
                     withStateHash ? String.format(Locale.ROOT, "%016x", node.stateHash()) : "-");
+                if (node.hasConfiguration())
+                {
+                    System.out.println("    configuration: " + node.configurationLine());
+                }
                 if (node.truncations() > 0)
                 {
                     System.out.println("    unacknowledged tails cut off: " + node.truncations());
@@ -264,7 +298,7 @@ final class GroupCommands
             return WodianMain.EXIT_REFUSED;
         }
 
-        private static void sleep(final long ms)
+        static void sleep(final long ms)
         {
             try
             {
@@ -302,6 +336,167 @@ final class GroupCommands
         public Integer call()
         {
             return handOver(2, targetId);
+        }
+    }
+
+    @Command(name = "group", mixinStandardHelpOptions = true,
+        subcommands = { GroupAdd.class, GroupRemove.class },
+        description = "Change the membership of a replica group, one node at a time (docs/replication.md).")
+    static final class Group implements Runnable
+    {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run()
+        {
+            spec.commandLine().usage(System.err);
+        }
+    }
+
+    /** Shared by add and remove: ask the primary for the change, then wait until it is committed. */
+    abstract static class MembershipCommand implements java.util.concurrent.Callable<Integer>
+    {
+        @Mixin
+        Connection connection;
+
+        @Option(names = "--node", required = true, description = "the node id (its entry in every node's --peers)")
+        int nodeId;
+
+        @Option(names = "--wait-ms", defaultValue = "120000",
+            description = "how long to wait for the change to be committed (an added node must first catch up: " +
+                "a snapshot and the journal's tail); 0: return once the primary started it")
+        long waitMs;
+
+        abstract int action();
+
+        /** @return whether the primary's view shows the change done (and committed). */
+        abstract boolean done(NodeStatus primary);
+
+        abstract String doneText();
+
+        @Override
+        public Integer call()
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(waitMs, 2_000));
+            NodeStatus primary = findPrimary(connection.queryAll(false));
+            ResultCode code = null;
+            while (System.nanoTime() - deadlineNs < 0)
+            {
+                primary = findPrimary(connection.queryAll(false));
+                if (null != primary && primary.hasConfiguration() && done(primary))
+                {
+                    System.out.println("node " + nodeId + " " + doneText() + ": " + primary.configurationLine());
+                    return WodianMain.EXIT_OK;
+                }
+                code = null == primary ? null : request(primary);
+                if (code == ResultCode.OK || code == ResultCode.MEMBERSHIP_UNCHANGED)
+                {
+                    break;
+                }
+                if (code == ResultCode.MEMBERSHIP_REFUSED)
+                {
+                    System.err.println("refused: node " + nodeId + " is not in the group's --peers list, or the " +
+                        "change would leave no voter");
+                    return WodianMain.EXIT_REFUSED;
+                }
+                Switchover.sleep(100); // no primary yet, or the previous change is not committed yet
+            }
+            if (code != ResultCode.OK && code != ResultCode.MEMBERSHIP_UNCHANGED)
+            {
+                System.err.println(null == primary ? "no primary found among " + connection.peers :
+                    "the primary did not take the change: " + code);
+                return null == primary ? WodianMain.EXIT_UNREACHABLE : WodianMain.EXIT_REFUSED;
+            }
+            System.out.println("node " + primary.nodeId() + " (primary, term " + primary.term() + ") took the change");
+            return waitUntilDone(deadlineNs);
+        }
+
+        private Integer waitUntilDone(final long deadlineNs)
+        {
+            if (waitMs <= 0)
+            {
+                return WodianMain.EXIT_OK;
+            }
+            while (System.nanoTime() - deadlineNs < 0)
+            {
+                final NodeStatus primary = findPrimary(connection.queryAll(false));
+                if (null != primary && primary.hasConfiguration() && done(primary))
+                {
+                    System.out.println("node " + nodeId + " " + doneText() + ": " + primary.configurationLine());
+                    return WodianMain.EXIT_OK;
+                }
+                Switchover.sleep(100);
+            }
+            System.err.println("node " + nodeId + " not " + doneText() + " within " + waitMs + " ms (see wodian " +
+                "status: a learner that cannot keep up stays a learner)");
+            return WodianMain.EXIT_REFUSED;
+        }
+
+        private ResultCode request(final NodeStatus primary)
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+            final int length = new CommandEncoder().clusterControl(buffer, 0, action(), nodeId);
+            final byte[] reply = connection.call(primary.address(), buffer, length);
+            if (null == reply)
+            {
+                return null;
+            }
+            final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
+            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(replyBuffer, 0);
+            if (header.templateId() != ClusterControlReplyDecoder.TEMPLATE_ID)
+            {
+                return null;
+            }
+            return new ClusterControlReplyDecoder().wrap(replyBuffer, MessageHeaderDecoder.ENCODED_LENGTH,
+                header.blockLength(), header.version()).code();
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+        description = "Add node N: it joins as a learner (a snapshot, then the journal's tail) and becomes a voter " +
+            "once caught up. Start it first with an empty data directory and --join.")
+    static final class GroupAdd extends MembershipCommand
+    {
+        @Override
+        int action()
+        {
+            return 3;
+        }
+
+        @Override
+        boolean done(final NodeStatus primary)
+        {
+            return primary.configurationCommitted() && Membership.isVoter(primary.configuration(), nodeId);
+        }
+
+        @Override
+        String doneText()
+        {
+            return "is a voter";
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+        description = "Remove node N (voter or learner). A removed primary hands over once the removal is committed.")
+    static final class GroupRemove extends MembershipCommand
+    {
+        @Override
+        int action()
+        {
+            return 4;
+        }
+
+        @Override
+        boolean done(final NodeStatus primary)
+        {
+            return primary.configurationCommitted() && !Membership.isMember(primary.configuration(), nodeId);
+        }
+
+        @Override
+        String doneText()
+        {
+            return "is removed";
         }
     }
 }

@@ -147,6 +147,10 @@ public final class ServerCommand implements Runnable
     @Option(names = "--insecure", description = "allow clear text on a non-loopback --host (a network you trust)")
     boolean insecure;
 
+    @Option(names = "--join", description = "replica group: this node starts with an empty (new or wiped) data " +
+        "directory and neither votes nor stands until the primary adds it (wodian group add); docs/replication.md")
+    boolean join;
+
     @Option(names = "--ignore-stdin",
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
@@ -216,6 +220,10 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--tls-password", tlsPassword);
         addIfGiven(args, "--node-cert", null == nodeCertificate ? null : nodeCertificate.toString());
         addIfGiven(args, "--node-key", null == nodeKey ? null : nodeKey.toString());
+        if (join)
+        {
+            args.add("--join");
+        }
         if (insecure)
         {
             args.add("--insecure");

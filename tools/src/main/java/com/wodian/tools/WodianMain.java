@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         GroupCommands.Status.class,
         GroupCommands.Promote.class,
         GroupCommands.Demote.class,
+        GroupCommands.Group.class,
         PosCommand.class,
         CredentialsCommand.class,
         CertsCommand.class,

@@ -45,6 +45,7 @@ public interface MessageHandler
         final int fromNodeId,
         final long snapshotIndex,
         final long snapshotTerm,
+        final long configuration,
         final long totalLength,
         final long offset,
         final org.agrona.DirectBuffer chunk,

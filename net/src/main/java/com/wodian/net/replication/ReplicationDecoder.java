@@ -3,6 +3,7 @@ package com.wodian.net.replication;
 import com.wodian.journal.consensus.EntryPayloads;
 import com.wodian.journal.consensus.EntryView;
 import com.wodian.journal.consensus.LogEntries;
+import com.wodian.journal.consensus.Membership;
 import com.wodian.net.replication.sbe.AppendEntriesDecoder;
 import com.wodian.net.replication.sbe.AppendReplyDecoder;
 import com.wodian.net.replication.sbe.HelloDecoder;
@@ -192,7 +193,7 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
                 timeoutNowDecoder.fromNodeId());
             case InstallSnapshotDecoder.TEMPLATE_ID -> handler.onInstallSnapshot(installSnapshotDecoder.term(),
                 installSnapshotDecoder.fromNodeId(), installSnapshotDecoder.snapshotIndex(),
-                installSnapshotDecoder.snapshotTerm(), installSnapshotDecoder.totalLength(),
+                installSnapshotDecoder.snapshotTerm(), snapshotConfiguration(), installSnapshotDecoder.totalLength(),
                 installSnapshotDecoder.byteOffset(), chunkBuffer, chunkOffset, chunkLength);
             case InstallSnapshotReplyDecoder.TEMPLATE_ID -> handler.onInstallSnapshotReply(
                 installSnapshotReplyDecoder.term(), installSnapshotReplyDecoder.fromNodeId(),
@@ -214,6 +215,23 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
     public long payloadAt(final long index)
     {
         return entryOffsets[entryPosition(index)];
+    }
+
+    /** The configuration entry {@code index} of the last decoded AppendEntries carries, if it is one. */
+    @Override
+    public long configurationAt(final long index)
+    {
+        final int entryOffset = entryOffsets[entryPosition(index)];
+        final int lengthOffset = entryOffset + entryBlockLength;
+        return ConfigurationEntry.configurationOf(entriesBuffer, lengthOffset + PAYLOAD_HEADER_LENGTH,
+            entriesBuffer.getInt(lengthOffset, BYTE_ORDER));
+    }
+
+    /** The configuration of the last decoded InstallSnapshot; {@link Membership#NONE} from a sender of version 1. */
+    private long snapshotConfiguration()
+    {
+        final long configuration = installSnapshotDecoder.configuration();
+        return configuration == InstallSnapshotDecoder.configurationNullValue() ? Membership.NONE : configuration;
     }
 
     /**

@@ -255,6 +255,7 @@ public final class ReplicationEncoder
         final int fromNodeId,
         final long snapshotIndex,
         final long snapshotTerm,
+        final long configuration,
         final long totalLength,
         final long chunkOffset,
         final int chunkLength,
@@ -277,7 +278,8 @@ public final class ReplicationEncoder
             .snapshotIndex(snapshotIndex)
             .snapshotTerm(snapshotTerm)
             .totalLength(totalLength)
-            .byteOffset(chunkOffset);
+            .byteOffset(chunkOffset)
+            .configuration(configuration);
         final int lengthOffset = message.limit();
         final int dataOffset = lengthOffset + InstallSnapshotEncoder.chunkHeaderLength();
         buffer.putInt(lengthOffset, chunkLength, BYTE_ORDER);

@@ -329,6 +329,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         final int fromNodeId,
         final long snapshotIndex,
         final long snapshotTerm,
+        final long configuration,
         final long totalLength,
         final long offset,
         final int chunkLength,
@@ -338,11 +339,13 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         if (peer != null)
         {
             int length = encoder.encodeInstallSnapshot(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
-                fromNodeId, snapshotIndex, snapshotTerm, totalLength, offset, chunkLength, snapshotSource);
+                fromNodeId, snapshotIndex, snapshotTerm, configuration, totalLength, offset, chunkLength,
+                    snapshotSource);
             if (length == ReplicationEncoder.NO_SPACE && peer.compactIfSent())
             {
                 length = encoder.encodeInstallSnapshot(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
-                    fromNodeId, snapshotIndex, snapshotTerm, totalLength, offset, chunkLength, snapshotSource);
+                    fromNodeId, snapshotIndex, snapshotTerm, configuration, totalLength, offset, chunkLength,
+                    snapshotSource);
             }
             queued(peer, length);
         }

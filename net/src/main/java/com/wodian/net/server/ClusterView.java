@@ -11,6 +11,10 @@ final class ClusterView
     static final int ROLE_FOLLOWER = 1;
     static final int ROLE_CANDIDATE = 2;
     static final int ROLE_LEADER = 3;
+    /** membershipFlags bit: the newest configuration is committed (no change in progress). */
+    static final int CONFIGURATION_COMMITTED = 1;
+    /** membershipFlags bit: this node may vote (false after joining empty, until it is added). */
+    static final int MAY_VOTE = 2;
 
     record Snapshot(
         int nodeId,
@@ -26,7 +30,9 @@ final class ClusterView
         long[] matchIndexes,
         long[] lastHeardAgoMs,
         boolean[] connected,
-        boolean[] inQuorum)
+        boolean[] inQuorum,
+        long configuration,
+        int membershipFlags)
     {
     }
 

@@ -254,7 +254,9 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
             .commitIndex(null == status ? applied : status.commitIndex())
             .appliedIndex(applied)
             .stateHash(withStateHash ? engine.stateHash() : 0)
-            .truncations(null == status ? 0 : status.truncations());
+            .truncations(null == status ? 0 : status.truncations())
+            .configuration(null == status ? -1 : status.configuration())
+            .membershipFlags((short)(null == status ? 0 : status.membershipFlags()));
         final int peerCount = null == status ? 0 : status.peerIds().length;
         final ClusterStatusReplyEncoder.PeersEncoder peers = statusEncoder.peersCount(peerCount);
         for (int i = 0; i < peerCount; i++)

@@ -2,6 +2,7 @@ package com.wodian.net.server;
 
 import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.journal.consensus.ConsensusConfig;
+import com.wodian.journal.consensus.Membership;
 
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -20,6 +21,10 @@ import java.util.Objects;
  * @param silentMsMax          {@link AckPolicy#ALL}: a standby not heard from for this long is dropped from the set.
  * @param clientAddresses      per node id, the address clients reach that node at ({@code --client-peers}), named in
  *                             NOT_PRIMARY replies as the primary's address; null (or a null entry) when not given.
+ * @param joining              {@code --join}: this node starts with an empty data directory (new, or wiped) and
+ *                             takes part only once the primary adds it ({@code wodian group add}): it neither votes
+ *                             nor stands until then (docs/replication.md, "Membership changes"). Ignored when the
+ *                             data directory already holds a membership file.
  */
 public record ReplicaGroupConfig(
     String groupName,
@@ -29,7 +34,8 @@ public record ReplicaGroupConfig(
     ConsensusConfig consensus,
     long laggingEntriesMax,
     long silentMsMax,
-    InetSocketAddress[] clientAddresses)
+    InetSocketAddress[] clientAddresses,
+    boolean joining)
 {
     public static final String GROUP_NAME_DEFAULT = "wodian";
     public static final long LAGGING_ENTRIES_MAX_DEFAULT = 100_000;
@@ -46,7 +52,8 @@ public record ReplicaGroupConfig(
         Objects.requireNonNull(groupName, "groupName");
         Objects.requireNonNull(ackPolicy, "ackPolicy");
         Objects.requireNonNull(consensus, "consensus");
-        if (replicationAddresses.length < 1 || nodeId < 0 || nodeId >= replicationAddresses.length)
+        if (replicationAddresses.length < 1 || replicationAddresses.length > Membership.NODES_MAX || nodeId < 0 ||
+            nodeId >= replicationAddresses.length)
         {
             throw new IllegalArgumentException("node id " + nodeId + " is not one of the " +
                 replicationAddresses.length + " peers");
@@ -66,6 +73,16 @@ public record ReplicaGroupConfig(
         }
     }
 
+    /** Not joining: a member of the group from its start. */
+    public ReplicaGroupConfig(
+        final String groupName, final int nodeId, final InetSocketAddress[] replicationAddresses,
+        final AckPolicy ackPolicy, final ConsensusConfig consensus, final long laggingEntriesMax,
+        final long silentMsMax, final InetSocketAddress[] clientAddresses)
+    {
+        this(groupName, nodeId, replicationAddresses, ackPolicy, consensus, laggingEntriesMax, silentMsMax,
+            clientAddresses, false);
+    }
+
     /** Without client addresses: NOT_PRIMARY replies then name the primary's node id only. */
     public ReplicaGroupConfig(
         final String groupName, final int nodeId, final InetSocketAddress[] replicationAddresses,
@@ -79,7 +96,14 @@ public record ReplicaGroupConfig(
     public ReplicaGroupConfig withClientAddresses(final InetSocketAddress[] clientAddresses)
     {
         return new ReplicaGroupConfig(groupName, nodeId, replicationAddresses, ackPolicy, consensus,
-            laggingEntriesMax, silentMsMax, clientAddresses);
+            laggingEntriesMax, silentMsMax, clientAddresses, joining);
+    }
+
+    /** The same group, this node joining it with an empty data directory ({@code --join}). */
+    public ReplicaGroupConfig withJoining(final boolean joining)
+    {
+        return new ReplicaGroupConfig(groupName, nodeId, replicationAddresses, ackPolicy, consensus,
+            laggingEntriesMax, silentMsMax, clientAddresses, joining);
     }
 
     public ReplicaGroupConfig(final int nodeId, final InetSocketAddress[] replicationAddresses, final AckPolicy policy)
@@ -137,6 +161,7 @@ public record ReplicaGroupConfig(
         return "ReplicaGroupConfig{group=" + groupName + ", nodeId=" + nodeId + ", peers=" +
             Arrays.toString(replicationAddresses) + ", ackPolicy=" + ackPolicy.displayName() + ", " + consensus +
             ", laggingEntriesMax=" + laggingEntriesMax + ", silentMsMax=" + silentMsMax +
-            (null == clientAddresses ? "" : ", clientPeers=" + Arrays.toString(clientAddresses)) + '}';
+            (null == clientAddresses ? "" : ", clientPeers=" + Arrays.toString(clientAddresses)) +
+            (joining ? ", joining" : "") + '}';
     }
 }

@@ -9,10 +9,13 @@ import com.wodian.journal.consensus.EntryPayloads;
 import com.wodian.journal.consensus.EntryView;
 import com.wodian.journal.consensus.JournalReplicaLog;
 import com.wodian.journal.consensus.LogEntries;
+import com.wodian.journal.consensus.Membership;
+import com.wodian.journal.consensus.MembershipHistory;
 import com.wodian.journal.consensus.ReplicaLog;
 import com.wodian.journal.consensus.Role;
 import com.wodian.journal.consensus.TermStore;
 import com.wodian.net.durability.SnapshotTransfer;
+import com.wodian.net.replication.ConfigurationEntry;
 import com.wodian.net.replication.MessageHandler;
 import com.wodian.net.replication.ReplicationTransport;
 import com.wodian.protocol.CommandCatalog;
@@ -24,6 +27,7 @@ import com.wodian.protocol.sbe.ErrorReplyEncoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.MessageHeaderEncoder;
 import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.TickDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
@@ -77,6 +81,10 @@ final class ReplicationStage implements Agent, EntryPayloads
     private static final long NOOP_PAYLOAD = 0;
     /** Payload handle of the command being taken from the input ring. */
     private static final long RING_PAYLOAD = -1;
+    /** The file beside the journal that holds this node's configurations ({@link MembershipHistory}). */
+    static final String MEMBERSHIP_FILE = "membership";
+    private static final short ACTION_ADD_MEMBER = 3;
+    private static final short ACTION_REMOVE_MEMBER = 4;
 
     private final ReplicaGroupConfig group;
     /** Per node id, the client address from --client-peers (null entries: unknown), for NOT_PRIMARY's leader hint. */
@@ -101,6 +109,9 @@ final class ReplicationStage implements Agent, EntryPayloads
     private final UnsafeBuffer noop = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
     private final int noopLength;
     private final UnsafeBuffer reply = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+    private final UnsafeBuffer configurationCommand = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+    private final ConfigurationEntry configurationEntry = new ConfigurationEntry();
+    private long loggedConfiguration = Membership.NONE;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
     private final ClusterControlDecoder controlDecoder = new ClusterControlDecoder();
@@ -176,9 +187,13 @@ final class ReplicationStage implements Agent, EntryPayloads
             Math.max(1024, Math.min(512 * 1024,
                 Integer.getInteger(SNAPSHOT_CHUNK_BYTES_PROPERTY, SnapshotTransfer.CHUNK_BYTES_DEFAULT))),
             Long.getLong(INSTALL_BEHIND_ENTRIES_PROPERTY, INSTALL_BEHIND_ENTRIES_DEFAULT), this::onSnapshotInstalled);
+        final MembershipHistory membership = new MembershipHistory(group.nodeId(),
+            Membership.allVoters(group.groupSize()),
+            journalLog.journal().dir().getParent().resolve(MEMBERSHIP_FILE), group.joining());
         this.node = new ConsensusNode(group.nodeId(), group.groupSize(), group.consensus(), log, termStore,
             transport, (index, term, payload) -> { }, new SplittableRandom(System.nanoTime() ^ group.nodeId()),
-            nowMs, appliedIndex, snapshotTransfer, snapshotTransfer);
+            nowMs, appliedIndex, snapshotTransfer, snapshotTransfer, membership);
+        logConfiguration();
         publishStatus();
     }
 
@@ -364,13 +379,13 @@ final class ReplicationStage implements Agent, EntryPayloads
         @Override
         public void onInstallSnapshot(
             final long term, final int fromNodeId, final long snapshotIndex, final long snapshotTerm,
-            final long totalLength, final long offset, final org.agrona.DirectBuffer chunk, final int chunkOffset,
-            final int chunkLength)
+            final long configuration, final long totalLength, final long offset, final org.agrona.DirectBuffer chunk,
+            final int chunkOffset, final int chunkLength)
         {
             if (!restartPending)
             {
-                node.onInstallSnapshot(term, fromNodeId, snapshotIndex, snapshotTerm, totalLength, offset, chunk,
-                    chunkOffset, chunkLength, nowMs);
+                node.onInstallSnapshot(term, fromNodeId, snapshotIndex, snapshotTerm, configuration, totalLength,
+                    offset, chunk, chunkOffset, chunkLength, nowMs);
                 onRoleChange();
             }
         }
@@ -441,6 +456,10 @@ final class ReplicationStage implements Agent, EntryPayloads
     {
         if (node.role() == Role.LEADER)
         {
+            if (event.templateId == TickDecoder.TEMPLATE_ID)
+            {
+                ConfigurationEntry.clearTag(event.buffer, 0, event.length); // only the primary writes configurations
+            }
             currentEvent = event;
             final long index = node.appendLocal(RING_PAYLOAD);
             currentEvent = null;
@@ -462,6 +481,10 @@ final class ReplicationStage implements Agent, EntryPayloads
         controlDecoder.wrap(event.buffer, MessageHeaderDecoder.ENCODED_LENGTH, event.blockLength, event.version);
         final short action = controlDecoder.action();
         int target = controlDecoder.targetNodeId();
+        if (action == ACTION_ADD_MEMBER || action == ACTION_REMOVE_MEMBER)
+        {
+            return onMembershipChange(action, target);
+        }
         if (action == 2 && target < 0)
         {
             target = bestStandby();
@@ -481,13 +504,50 @@ final class ReplicationStage implements Agent, EntryPayloads
         return MessageHeaderEncoder.ENCODED_LENGTH + controlReplyEncoder.encodedLength();
     }
 
+    /** {@code wodian group add|remove}: one server at a time, answered at once (the change commits after). */
+    private int onMembershipChange(final short action, final int target)
+    {
+        final ConsensusNode.MembershipChange change = action == ACTION_ADD_MEMBER ?
+            node.addMember(target, nowMs) : node.removeMember(target, nowMs);
+        final ResultCode code = switch (change)
+        {
+            case STARTED -> ResultCode.OK;
+            case IN_PROGRESS -> ResultCode.MEMBERSHIP_CHANGE_PENDING;
+            case UNCHANGED -> ResultCode.MEMBERSHIP_UNCHANGED;
+            case NOT_LEADER -> ResultCode.NOT_PRIMARY;
+            default -> ResultCode.MEMBERSHIP_REFUSED;
+        };
+        if (change == ConsensusNode.MembershipChange.STARTED)
+        {
+            logConfiguration();
+        }
+        controlReplyEncoder.wrapAndApplyHeader(reply, 0, headerEncoder)
+            .code(code)
+            .leaderId(node.leaderId())
+            .term(node.currentTerm());
+        return MessageHeaderEncoder.ENCODED_LENGTH + controlReplyEncoder.encodedLength();
+    }
+
+    /** Logs the configuration in effect whenever it changed (an entry appended, cut off, or installed). */
+    private void logConfiguration()
+    {
+        final long configuration = node.configuration();
+        if (configuration != loggedConfiguration)
+        {
+            loggedConfiguration = configuration;
+            logger.log(System.Logger.Level.INFO, "node {0}: configuration {1}{2}", group.nodeId(),
+                Membership.describe(configuration), node.mayVote() ? "" : " (joining: may not vote until added)");
+        }
+    }
+
     private int bestStandby()
     {
         int best = -1;
         long bestMatch = -1;
         for (int peer = 0; peer < group.groupSize(); peer++)
         {
-            if (peer != group.nodeId() && transport.isConnected(peer) && node.matchIndexOf(peer) > bestMatch)
+            if (peer != group.nodeId() && node.isVoter(peer) && transport.isConnected(peer) &&
+                node.matchIndexOf(peer) > bestMatch)
             {
                 best = peer;
                 bestMatch = node.matchIndexOf(peer);
@@ -504,6 +564,12 @@ final class ReplicationStage implements Agent, EntryPayloads
         {
             into.set(Math.max(clock.time(), lastEntryTimestampMs), CommandCatalog.SCHEMA_VERSION, noop, 0,
                 noopLength);
+        }
+        else if (null == framePayloads && Membership.configurationOfPayload(payload) != Membership.NONE)
+        {
+            final int length = configurationEntry.encode(configurationCommand, 0, payload);
+            into.set(Math.max(clock.time(), lastEntryTimestampMs), CommandCatalog.SCHEMA_VERSION,
+                configurationCommand, 0, length);
         }
         else if (null != framePayloads)
         {
@@ -681,9 +747,12 @@ final class ReplicationStage implements Agent, EntryPayloads
             case CANDIDATE -> ClusterView.ROLE_CANDIDATE;
             default -> ClusterView.ROLE_FOLLOWER;
         };
+        logConfiguration();
         view.publish(new ClusterView.Snapshot(group.nodeId(), role, group.ackPolicy().ordinal(), node.leaderId(),
             node.currentTerm(), journalLog.lastIndex(), journalLog.durableIndex(), effectiveCommitIndex(),
-            journalLog.truncationCount(), ids, match, heardAgo, connected, quorum));
+            journalLog.truncationCount(), ids, match, heardAgo, connected, quorum, node.configuration(),
+            (node.configurationCommitted() ? ClusterView.CONFIGURATION_COMMITTED : 0) |
+                (node.mayVote() ? ClusterView.MAY_VOTE : 0)));
     }
 
     private int errorReply(final ResultCode code, final int templateId)

@@ -24,12 +24,13 @@ import java.util.concurrent.CountDownLatch;
  *            [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]
  *            [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]]
  *            [--tls-cert FILE --tls-key FILE [--tls-trust FILE] [--tls-client-auth none|optional|required]]
- *            [--insecure]
+ *            [--insecure] [--join]
  *            [--ignore-stdin]
  * </pre>
  * With {@code --node-id}, the server is node I of a replica group: {@code --peers} gives each node's replication
  * address (node I listens on its own, dials the others); {@code --client-peers 0=HOST:PORT,...} each node's client
- * address, named in NOT_PRIMARY replies so that clients go straight to the primary; see docs/replication.md.
+ * address, named in NOT_PRIMARY replies so that clients go straight to the primary; {@code --join} starts a node
+ * with an empty data directory that takes part once the primary adds it; see docs/replication.md.
  * When the server is ready (journal replayed, port bound, threads running) it prints exactly one line on standard
  * output, {@code WODIAN LISTENING port=<n>}, and flushes it; logs go to standard error. It runs until standard input
  * is closed (unless {@code --ignore-stdin}) or the process is stopped; a normal stop (SIGTERM, end of input) closes
@@ -149,6 +150,7 @@ public final class ServerMain
         int nodeId = -1;
         String peers = null;
         String clientPeers = null;
+        boolean joining = false;
         AckPolicy ackPolicy = AckPolicy.QUORUM;
         String groupName = ReplicaGroupConfig.GROUP_NAME_DEFAULT;
         long electionTimeoutMs = ReplicaGroupConfig.ELECTION_TIMEOUT_MS_DEFAULT;
@@ -167,6 +169,11 @@ public final class ServerMain
             if ("--insecure".equals(name))
             {
                 config.insecure(true);
+                continue;
+            }
+            if ("--join".equals(name))
+            {
+                joining = true;
                 continue;
             }
             if (i + 1 >= args.length)
@@ -295,7 +302,11 @@ public final class ServerMain
             config.replicaGroup(new ReplicaGroupConfig(groupName, nodeId, ReplicaGroupConfig.parsePeers(peers),
                 ackPolicy, ReplicaGroupConfig.consensusConfig(electionTimeoutMs),
                 ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT, ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT,
-                null == clientPeers ? null : ReplicaGroupConfig.parsePeers(clientPeers)));
+                null == clientPeers ? null : ReplicaGroupConfig.parsePeers(clientPeers), joining));
+        }
+        else if (joining)
+        {
+            throw new IllegalArgumentException("--join needs --peers");
         }
         else if (null != clientPeers)
         {

@@ -143,10 +143,10 @@ class ReplicationCodecTest
         final byte[] snapshot = bytes(5000, 3);
         final ConsensusMessage.ArraySnapshotSource snapshotSource =
             new ConsensusMessage.ArraySnapshotSource(42, 0, snapshot);
-        final int length = encoder.encodeInstallSnapshot(buffer, 0, buffer.capacity(), 9, 1, 42, 7, 5000, 1000, 3000,
-            snapshotSource);
+        final int length = encoder.encodeInstallSnapshot(buffer, 0, buffer.capacity(), 9, 1, 42, 7,
+            com.wodian.journal.consensus.Membership.of(0b011, 0b100), 5000, 1000, 3000, snapshotSource);
         final int messageLength = length - LENGTH_FIELD_LENGTH;
-        final long[] fields = new long[7];
+        final long[] fields = new long[8];
         final byte[][] chunk = new byte[1][];
         final MessageHandler handler = new MessageHandler()
         {
@@ -179,9 +179,10 @@ class ReplicationCodecTest
 
             @Override
             public void onInstallSnapshot(final long term, final int from, final long index, final long snapshotTerm,
-                final long total, final long offset, final org.agrona.DirectBuffer data, final int dataOffset,
-                final int dataLength)
+                final long configuration, final long total, final long offset, final org.agrona.DirectBuffer data,
+                final int dataOffset, final int dataLength)
             {
+                fields[7] = configuration;
                 fields[0] = term;
                 fields[1] = from;
                 fields[2] = index;
@@ -207,6 +208,7 @@ class ReplicationCodecTest
         assertEquals(List.of(9L, 1L, 42L, 7L, 5000L, 1000L), List.of(fields[0], fields[1], fields[2], fields[3],
             fields[4], fields[5]));
         assertEquals(true, java.util.Arrays.equals(java.util.Arrays.copyOfRange(snapshot, 1000, 4000), chunk[0]));
+        assertEquals(com.wodian.journal.consensus.Membership.of(0b011, 0b100), fields[7], "the configuration at it");
 
         final UnsafeBuffer damaged = new UnsafeBuffer(new byte[buffer.capacity()]);
         for (int position = messageLength - 3000; position < messageLength; position += 97)
@@ -234,9 +236,9 @@ class ReplicationCodecTest
             }
         }
         assertEquals(ReplicationEncoder.ENTRY_MISSING, encoder.encodeInstallSnapshot(buffer, 0, buffer.capacity(), 9,
-            1, 43, 7, 5000, 0, 100, snapshotSource), "a snapshot the source no longer has");
+            1, 43, 7, 7, 5000, 0, 100, snapshotSource), "a snapshot the source no longer has");
         assertEquals(ReplicationEncoder.TOO_LONG, new ReplicationEncoder(1024).encodeInstallSnapshot(buffer, 0,
-            buffer.capacity(), 9, 1, 42, 7, 5000, 0, 2000, snapshotSource));
+            buffer.capacity(), 9, 1, 42, 7, 7, 5000, 0, 2000, snapshotSource));
 
         final int replyLength = encoder.encodeInstallSnapshotReply(buffer, 0, buffer.capacity(), 9, 2, 42, 4000,
             true);

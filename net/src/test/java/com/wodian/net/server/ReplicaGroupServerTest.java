@@ -2,6 +2,7 @@ package com.wodian.net.server;
 
 import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.journal.consensus.ConsensusConfig;
+import com.wodian.journal.consensus.Membership;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.durability.SnapshotConfig;
@@ -49,6 +50,8 @@ class ReplicaGroupServerTest
     private final int[] clientPorts = new int[NODES];
     private final CommandEncoder encoder = new CommandEncoder();
     private AckPolicy policy = AckPolicy.QUORUM;
+    /** Nodes started with --join (an empty data directory that takes part once added). */
+    private final boolean[] joining = new boolean[NODES];
     /** A snapshot every this many inputs on every node (0: the default interval). */
     private long snapshotEveryInputs;
     /** When set, the nodes' links run mutual TLS with certificates of this CA (docs/replication.md). */
@@ -307,6 +310,116 @@ class ReplicaGroupServerTest
         }
     }
 
+    /**
+     * Replacing a node the way docs/replication.md says: remove it, wipe it, start it empty with --join, add it. It
+     * neither votes nor stands until added; it joins as a learner, is repaired by a snapshot install, catches up and
+     * becomes a voter; nothing acknowledged is lost or applied twice, and every node ends at one state hash.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aNodeIsReplacedThroughTheMembershipPath() throws Exception
+    {
+        snapshotEveryInputs = 50;
+        System.setProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY, "20");
+        try
+        {
+            for (int i = 0; i < NODES; i++)
+            {
+                replicationAddresses[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
+            }
+            for (int i = 0; i < NODES; i++)
+            {
+                start(i);
+            }
+            final int replaced = (awaitPrimary(-1) + 1) % NODES;
+            long paidFen = 0;
+            try (WodianClient client = groupClient())
+            {
+                final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+                requests.setUpParties();
+                for (int i = 0; i < 100; i++)
+                {
+                    assertEquals(ResultCode.OK, requests.pay(1_000 + i, 5).code());
+                    paidFen += 5;
+                }
+                changeMembership(4, replaced);
+                awaitConfiguration(Membership.without(Membership.allVoters(NODES), replaced));
+                servers[replaced].close();
+                servers[replaced] = null;
+                deleteRecursively(dir.resolve("node" + replaced));
+                for (int i = 0; i < 60; i++)
+                {
+                    assertEquals(ResultCode.OK, requests.pay(5_000 + i, 1).code()); // two voters: both needed
+                    paidFen += 1;
+                }
+                joining[replaced] = true;
+                startRestartable(replaced);
+                final ClusterStatusReplyDecoder joined = status(replaced);
+                assertEquals(0, joined.membershipFlags() & ClusterView.MAY_VOTE, "a joining node may not vote");
+                changeMembership(3, replaced);
+                awaitConfiguration(Membership.allVoters(NODES));
+                awaitTrue(() -> restartingServers[replaced].restarts() >= 1, "the new node restarted on a snapshot");
+                for (int i = 0; i < 10; i++)
+                {
+                    assertEquals(ResultCode.OK, requests.pay(7_000 + i, 1).code());
+                    paidFen += 1;
+                }
+                awaitConverged();
+                final ClusterStatusReplyDecoder member = status(replaced);
+                assertEquals(Membership.allVoters(NODES), member.configuration());
+                assertEquals(ClusterView.MAY_VOTE, member.membershipFlags() & ClusterView.MAY_VOTE);
+                assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+                assertEquals(ResultCode.OK, requests.pay(1_000, 5).code()); // a retry is not applied again
+                assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+            }
+        }
+        finally
+        {
+            System.clearProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY);
+        }
+    }
+
+    /** Asks whichever node is primary for the change until one takes it (or says it is done already). */
+    private void changeMembership(final int action, final int target) throws Exception
+    {
+        awaitTrue(() ->
+        {
+            try
+            {
+                final ResultCode code = control(awaitPrimaryQuietly(-1), action, target).code();
+                return code == ResultCode.OK || code == ResultCode.MEMBERSHIP_UNCHANGED;
+            }
+            catch (final Exception ex)
+            {
+                return false; // no primary at that moment, or it moved: ask again
+            }
+        }, "a primary takes membership change " + action + " of node " + target);
+    }
+
+    /** The primary reports {@code configuration}, committed. */
+    private void awaitConfiguration(final long configuration) throws Exception
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            refreshServers();
+            for (int i = 0; i < NODES; i++)
+            {
+                if (isPrimary(i))
+                {
+                    final ClusterStatusReplyDecoder status = status(i);
+                    if (status.configuration() == configuration &&
+                        (status.membershipFlags() & ClusterView.CONFIGURATION_COMMITTED) != 0)
+                    {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        fail("the primary never reported " + Membership.describe(configuration) + ", committed");
+    }
+
     private void startRestartable(final int nodeId) throws IOException
     {
         restartingServers[nodeId] = RestartingServer.launch(nodeConfig(nodeId), (ex) -> { });
@@ -349,7 +462,7 @@ class ReplicaGroupServerTest
             .tickIntervalMs(3_600_000)
             .replicaGroup(new ReplicaGroupConfig("test", nodeId, replicationAddresses, policy,
                 new ConsensusConfig(300, 600, 50, 256), ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT,
-                ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT));
+                ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT).withJoining(joining[nodeId]));
         if (snapshotEveryInputs > 0)
         {
             config.snapshotConfig(new SnapshotConfig().intervalInputs(snapshotEveryInputs).retainCount(2));
