@@ -16,7 +16,8 @@ import java.util.Arrays;
  *     the acknowledgement set.</li>
  * </ul>
  * A standby is in the set while it is at most {@code laggingEntriesMax} entries behind the primary's last index and
- * was heard from within {@code silentMsMax}; only voters of the current configuration count; the set is checked every {@link #SET_CHECK_INTERVAL_MS} and starts
+ * was heard from within {@code silentMsMax} (only voters of the current configuration count); the set is checked
+ * every {@link #SET_CHECK_INTERVAL_MS} and starts
  * full when a node becomes primary.
  */
 public final class AcknowledgementRule

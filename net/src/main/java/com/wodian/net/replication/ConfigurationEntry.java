@@ -17,7 +17,8 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class ConfigurationEntry
 {
-    private static final int RESERVED_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH + TickEncoder.reservedEncodingOffset();
+    private static final int RESERVED_OFFSET =
+        MessageHeaderEncoder.ENCODED_LENGTH + TickEncoder.reservedEncodingOffset();
     private static final int LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + TickEncoder.BLOCK_LENGTH;
 
     private final TickEncoder tick = new TickEncoder();
