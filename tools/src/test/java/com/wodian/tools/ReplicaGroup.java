@@ -133,6 +133,17 @@ final class ReplicaGroup implements AutoCloseable
         return clientPorts[node];
     }
 
+    /** Every node's client address, comma-separated: the {@code --peers} of {@code wodian status} and friends. */
+    String clientAddresses()
+    {
+        final StringBuilder addresses = new StringBuilder();
+        for (int i = 0; i < NODES; i++)
+        {
+            addresses.append(i == 0 ? "" : ",").append(clientAddress(i));
+        }
+        return addresses.toString();
+    }
+
     /** {@code 127.0.0.1:port} of a node's client port, as {@link WodianClient#node()} writes it. */
     String clientAddress(final int node)
     {
@@ -202,6 +213,12 @@ final class ReplicaGroup implements AutoCloseable
     /** Starts (or restarts) node i on its data folder and ports; returns once it listens. */
     void start(final int node) throws IOException, InterruptedException
     {
+        start(node, List.of());
+    }
+
+    /** As {@link #start(int)}, with more arguments for this start only (e.g. {@code --join}). */
+    void start(final int node, final List<String> extraArguments) throws IOException, InterruptedException
+    {
         if (isAlive(node))
         {
             throw new IllegalStateException("node " + node + " is running");
@@ -213,6 +230,7 @@ final class ReplicaGroup implements AutoCloseable
             "--node-id", Integer.toString(node),
             "--peers", peers(node)));
         arguments.addAll(extraServerOptions);
+        arguments.addAll(extraArguments);
         if (null != pki)
         {
             arguments.addAll(List.of("--node-cert", pki.resolve("node-" + node + ".pem").toString(),

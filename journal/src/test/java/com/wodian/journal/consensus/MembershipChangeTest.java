@@ -138,6 +138,20 @@ class MembershipChangeTest
     }
 
     @Test
+    void aCandidateCountsOnlyTheVotesOfItsConfigurationsVoters()
+    {
+        final ConsensusNode candidate = node(0, 3, new MemoryReplicaLog(), new MemoryTermStore(),
+            new MembershipHistory(0, Membership.of(0b011, 0), null, false));
+        candidate.onTimer(CONFIG.electionTimeoutMaxMs());
+        assertEquals(Role.CANDIDATE, candidate.role());
+        assertTrue(sentTo(2).isEmpty(), "no vote request to a node that is not a voter");
+        candidate.onMessage(new ConsensusMessage.VoteReply(1, 2, true), 310);
+        assertEquals(Role.CANDIDATE, candidate.role(), "the vote of a non-voter does not count");
+        candidate.onMessage(new ConsensusMessage.VoteReply(1, 1, true), 311);
+        assertEquals(Role.LEADER, candidate.role(), "two voters: both votes needed");
+    }
+
+    @Test
     void aJoiningNodeNeitherVotesNorStandsUntilItIsAddedAsALearner()
     {
         final MembershipHistory membership = new MembershipHistory(2, Membership.allVoters(3), null, true);
