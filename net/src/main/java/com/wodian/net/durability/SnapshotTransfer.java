@@ -81,7 +81,9 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
     public long latestIndex()
     {
         final long nowNs = System.nanoTime();
-        if (!listed || nowNs - listedAtNs >= LIST_INTERVAL_NS)
+        // None known yet: look again at once (only probes ask, a few times a second), so that a node added just
+        // after the first snapshot appeared is sent it instead of the whole journal.
+        if (!listed || 0 == latestIndex || nowNs - listedAtNs >= LIST_INTERVAL_NS)
         {
             listed = true;
             listedAtNs = nowNs;

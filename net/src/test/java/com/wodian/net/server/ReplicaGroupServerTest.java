@@ -354,6 +354,8 @@ class ReplicaGroupServerTest
                 }
                 joining[replaced] = true;
                 startRestartable(replaced);
+                // Every node holds a snapshot: whichever leads sends the empty node its own.
+                awaitTrue(() -> allLiveNodesHoldASnapshot(), "every live node took a snapshot");
                 final ClusterStatusReplyDecoder joined = status(replaced);
                 assertEquals(0, joined.membershipFlags() & ClusterView.MAY_VOTE, "a joining node may not vote");
                 changeMembership(3, replaced);
@@ -377,6 +379,18 @@ class ReplicaGroupServerTest
         {
             System.clearProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY);
         }
+    }
+
+    private boolean allLiveNodesHoldASnapshot()
+    {
+        for (final WodianServer server : servers)
+        {
+            if (null != server && (null == server.snapshotAgent() || server.snapshotAgent().snapshotCount() == 0))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Asks whichever node is primary for the change until one takes it (or says it is done already). */
