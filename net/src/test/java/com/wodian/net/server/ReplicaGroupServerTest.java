@@ -352,10 +352,10 @@ class ReplicaGroupServerTest
                     assertEquals(ResultCode.OK, requests.pay(5_000 + i, 1).code()); // two voters: both needed
                     paidFen += 1;
                 }
-                joining[replaced] = true;
-                startRestartable(replaced);
                 // Every node holds a snapshot: whichever leads sends the empty node its own.
                 awaitTrue(() -> allLiveNodesHoldASnapshot(), "every live node took a snapshot");
+                joining[replaced] = true;
+                startRestartable(replaced);
                 final ClusterStatusReplyDecoder joined = status(replaced);
                 assertEquals(0, joined.membershipFlags() & ClusterView.MAY_VOTE, "a joining node may not vote");
                 changeMembership(3, replaced);
