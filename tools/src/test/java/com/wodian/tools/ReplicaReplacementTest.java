@@ -1,6 +1,7 @@
 package com.wodian.tools;
 
 import com.wodian.journal.SnapshotStore;
+import com.wodian.net.auth.Credentials;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.server.GatewayConfig;
 import com.wodian.protocol.CommandCatalog;
@@ -49,6 +50,7 @@ class ReplicaReplacementTest
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
     private ReplicaGroup group;
     private PosLoad pos;
+    private Path secrets;
 
     @AfterEach
     void stop() throws Exception
@@ -69,6 +71,8 @@ class ReplicaReplacementTest
         group = new ReplicaGroup(dir, List.of("--ack-policy", "quorum", "--snapshot-every-inputs", "300",
             "--snapshot-retain", "3"));
         group.jvmOptions(List.of("-Dwodian.replication.installBehindEntries=100"));
+        secrets = dir.resolve("admin-secrets");
+        Credentials.save(secrets, List.of(group.admin())); // the operator's side of the admin identity
         group.startAll();
         group.awaitLeader(-1, LEADER_TIMEOUT_MS);
         setUpParties();
@@ -97,7 +101,7 @@ class ReplicaReplacementTest
         assertTrue(Files.readString(group.lastLog(replaced)).contains("snapshot installed at sequence"),
             "the wiped node was repaired by a snapshot install");
         final CliTest.Run status = CliTest.wodian("status", "--peers", group.clientAddresses(), "--credentials",
-            credentials().toString(), "--no-hash");
+            secrets.toString(), "--no-hash");
         assertEquals(3, status.out().split("configuration: voters 0,1,2 learners - \\(committed\\)", -1).length - 1,
             "every node reports the whole group, committed:\n" + status.out());
     }
@@ -105,12 +109,7 @@ class ReplicaReplacementTest
     private CliTest.Run groupCommand(final String action, final int node)
     {
         return CliTest.wodian("group", action, "--peers", group.clientAddresses(), "--node", Integer.toString(node),
-            "--credentials", credentials().toString(), "--wait-ms", "120000");
-    }
-
-    private Path credentials()
-    {
-        return group.dataDir(0).resolve(GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT);
+            "--credentials", secrets.toString(), "--wait-ms", "120000");
     }
 
     private void setUpParties() throws Exception
