@@ -548,10 +548,26 @@ public final class ConsensusNode
         return Membership.voters(membership.latest()) == 1L << nodeId;
     }
 
-    /** A node stands for election only as a voter of its newest configuration that may vote. */
-    private boolean mayStand()
+    /**
+     * A node that may vote stands for election as a voter of its newest configuration, or while the newest one, not
+     * yet committed, is its own removal (it was a voter of the configuration before). Without the second case a group
+     * can stall: a leader appends its own removal and dies, and it alone holds the most up-to-date log (the others
+     * cannot win its vote), but it will not stand. Winning is safe as for any candidate: it needs a majority of the
+     * voters of its newest configuration, which does not count itself, and it steps down once the removal commits.
+     */
+    public boolean mayStand()
     {
-        return membership.mayVote() && isVoter(nodeId);
+        if (!membership.mayVote())
+        {
+            return false;
+        }
+        if (isVoter(nodeId))
+        {
+            return true;
+        }
+        final long latestIndex = membership.latestIndex();
+        return latestIndex > commitIndex && !Membership.isMember(membership.latest(), nodeId) &&
+            Membership.isVoter(membership.at(latestIndex - 1), nodeId);
     }
 
     /**

@@ -1085,10 +1085,10 @@ final class GroupSimulation
                 transfersWon++; // the target took the very next term, as the transfer intends
                 transferTarget = -1;
             }
-            if (!node.isVoter(id) || !node.mayVote())
+            if (!node.mayStand())
             {
-                fail("node " + id + " leads although it is not a voter that may vote: " +
-                    Membership.describe(node.configuration()));
+                fail("node " + id + " leads although it may not stand: " +
+                    Membership.describe(node.configuration()) + ", may vote " + node.mayVote());
             }
             final Long previous = leaderOfTerm.putIfAbsent(node.currentTerm(), (long)id);
             if (previous != null && previous != id)

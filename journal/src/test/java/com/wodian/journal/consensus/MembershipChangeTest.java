@@ -209,6 +209,27 @@ class MembershipChangeTest
         assertEquals(Role.FOLLOWER, leader.role(), "a removed node never stands");
     }
 
+    /**
+     * Seed 4208 of the simulation (10,000 seeds): a leader appended its own removal and lost its role before the
+     * removal committed; it alone held the most up-to-date log, so nobody else could win. It must stand (counting
+     * only the voters of its newest configuration), win, commit its removal and hand over.
+     */
+    @Test
+    void aNodeWhoseOwnRemovalIsNotCommittedStandsWithoutCountingItself()
+    {
+        final ConsensusNode node = leaderWithCommittedNoOp(new MemoryReplicaLog(), MembershipHistory.inMemory(0, 3));
+        assertEquals(ConsensusNode.MembershipChange.STARTED, node.removeMember(0, 400));
+        node.onMessage(new ConsensusMessage.AppendReply(2, 1, false, 0, 0), 401); // a higher term: it steps down
+        assertEquals(Role.FOLLOWER, node.role());
+        node.onTimer(401 + 2 * CONFIG.electionTimeoutMaxMs());
+        assertEquals(Role.CANDIDATE, node.role(), "it stands: nobody else holds its removal");
+        final long term = node.currentTerm();
+        node.onMessage(new ConsensusMessage.VoteReply(term, 1, true), 1_100);
+        assertEquals(Role.CANDIDATE, node.role(), "its own vote does not count: voters 1 and 2 are needed");
+        node.onMessage(new ConsensusMessage.VoteReply(term, 2, true), 1_101);
+        assertEquals(Role.LEADER, node.role());
+    }
+
     @Test
     void aSnapshotInstallCarriesTheConfigurationAtItsIndex()
     {
