@@ -868,6 +868,13 @@ public final class ConsensusNode
             // The follower refused: entries it needed were lost or reordered, or its log conflicts. Resume where it
             // says (never below what it has acknowledged, never forward), one probe at a time until it accepts:
             // refusals of the other messages in flight then find nextIndex already moved back and trigger nothing.
+            if (conflictIndex > 0 && conflictIndex <= matchIndex[peer] && !isVoter(peer))
+            {
+                // A learner whose log ends below what it acknowledged: a node wiped and added back, whose earlier
+                // incarnation's replies arrived late. Its acknowledgements count for nothing (it is no voter), and
+                // its catch-up rounds need more than any of them, so trust the refusal and start over from it.
+                matchIndex[peer] = conflictIndex - 1;
+            }
             final long resumeIndex =
                 Math.max(matchIndex[peer] + 1, Math.min(nextIndex[peer] - 1, conflictIndex));
             if (resumeIndex < nextIndex[peer])

@@ -230,6 +230,27 @@ class MembershipChangeTest
         assertEquals(Role.LEADER, node.role());
     }
 
+    /**
+     * Seed 3353 of the simulation (groups of five): a late reply of a node's earlier incarnation (before it was wiped)
+     * left the leader believing the learner held entries it no longer had, and every refusal was clamped to that
+     * belief. A learner's refusal below what it acknowledged now resets it.
+     */
+    @Test
+    void aWipedLearnersRefusalBelowItsStaleAcknowledgementIsTrusted()
+    {
+        final MemoryReplicaLog log = new MemoryReplicaLog();
+        final ConsensusNode leader = leaderWithCommittedNoOp(log, new MembershipHistory(0, Membership.of(0b011, 0),
+            null, false));
+        leader.addMember(2, 400);
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 2, true, 2, 0), 401); // the old incarnation, late
+        assertEquals(2, leader.matchIndexOf(2));
+        sent.clear();
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 2, false, 0, 1), 402); // the wiped node: empty log
+        assertEquals(0, leader.matchIndexOf(2));
+        assertEquals(1, leader.nextIndexOf(2), "it is sent the log from its start again");
+        assertFalse(sentTo(2).isEmpty());
+    }
+
     @Test
     void aSnapshotInstallCarriesTheConfigurationAtItsIndex()
     {
