@@ -2,8 +2,8 @@ package com.wodian.net.server;
 
 /**
  * Fixed table of {@link Session} slots shared by the receiver (which allocates slots) and the sender (which looks
- * sessions up by id and frees slots). A slot's {@code Session} object and its buffers are created the first time
- * the slot is used and reused afterwards.
+ * sessions up by id and frees slots). A slot's {@code Session} object and its buffers are created when no existing
+ * slot is free, and reused afterwards.
  *
  * <p>The array itself is written only by the receiver, when a slot is first used, before that session's first
  * input is published; the sender reads an element only for a session id it took from the output ring, so the ring's
@@ -16,6 +16,8 @@ final class SessionTable
     private final int sendBufferLength;
     private long connectionCount;
     private int nextSlotIndex;
+    /** Slots 0 .. createdCount - 1 hold a session; the rest are still null. */
+    private int createdCount;
 
     SessionTable(final int sessionsMax, final int receiveBufferLength, final int sendBufferLength)
     {
@@ -30,32 +32,40 @@ final class SessionTable
     }
 
     /**
-     * Receiver: finds a free slot, round-robin so that a just-freed slot rests a while, and gives it a new,
-     * never-repeated session id.
+     * Receiver: finds a free slot and gives it a new, never-repeated session id. Slots that already hold a session
+     * (and its buffers) are reused first, round-robin so that a just-freed slot rests a while; a new slot, and its
+     * buffers, is created only when every existing one is in use. So the direct memory held follows the peak number
+     * of open connections, not the number of connections ever accepted: a storm of refused logons must not fill
+     * every slot's buffers (it once exhausted the direct-memory limit after ~4,000 short sessions).
      *
      * @return the session, or null when every slot is in use.
      */
     Session allocate()
     {
-        final int length = slots.length;
-        for (int i = 0; i < length; i++)
+        for (int i = 0; i < createdCount; i++)
         {
             final int index = nextSlotIndex;
-            nextSlotIndex = index + 1 == length ? 0 : index + 1;
-
-            Session session = slots[index];
-            if (null == session)
-            {
-                session = new Session(index, receiveBufferLength, sendBufferLength);
-                slots[index] = session;
-                return session;
-            }
+            nextSlotIndex = index + 1 >= createdCount ? 0 : index + 1;
+            final Session session = slots[index];
             if (!session.inUse)
             {
                 return session;
             }
         }
-        return null;
+        if (createdCount == slots.length)
+        {
+            return null;
+        }
+        final Session session = new Session(createdCount, receiveBufferLength, sendBufferLength);
+        slots[createdCount] = session;
+        createdCount++;
+        return session;
+    }
+
+    /** The number of slots that hold a session and its buffers (the peak of concurrently open connections). */
+    int createdCount()
+    {
+        return createdCount;
     }
 
     /** Receiver: the id for the next connection in the given slot; never 0 (0 is the server's own session). */
