@@ -10,6 +10,10 @@
 #   MODES=shared perf/scripts/latency-table.sh       # one mode only (compact, shared, dedicated)
 #   WODIAN_SERVER_CPUS=1 WODIAN_LOADGEN_CPUS=0 perf/scripts/latency-table.sh   # pin server and load generator
 #   SERVER_ARGS="--keys-max 2000000 --pipeline-wait sleeping" perf/scripts/latency-table.sh   # other server options
+#   SERVER_ARGS="--keys-max 2000000 --engine-tables grow" perf/scripts/latency-table.sh   # tables growing live
+#
+# The servers reserve their engine tables at start by default (--engine-tables reserve): a table that doubles on the
+# engine thread during the run stalls it for tens of ms (docs/latency.md, "Growth on the engine thread").
 #
 # A saturated row per mode (offered 600k/s; SATURATED=0 skips it) shows what a mode's tail costs in throughput.
 # Each row is stopped after ROW_TIMEOUT seconds (default 150; a stopped row prints NaN and the table goes on).
@@ -25,7 +29,7 @@ duration="${DURATION:-12}"
 warmup="${WARMUP:-4}"
 common=(--duration "$duration" --warmup "$warmup" --connections 4)
 # Keys for 50k/s x 16 s fit in 2M; a smaller engine and heap start in seconds on a loaded machine.
-read -r -a server_args <<<"${SERVER_ARGS:---keys-max 2000000}"
+read -r -a server_args <<<"${SERVER_ARGS:---keys-max 2000000 --engine-tables reserve}"
 export WODIAN_SERVER_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx3g}"
 
 read -r -a modes <<<"${MODES:-compact shared}"
@@ -90,7 +94,7 @@ for run in $(seq 1 "${RUNS:-1}"); do
     if [[ "${SATURATED:-1}" == 1 ]]; then
         for mode in "${modes[@]}"; do
             WODIAN_SERVER_JAVA_OPTS=-Xmx4g row "sat-$mode-$run" "$with_server" --durability page-cache --mode "$mode" \
-                --keys-max 4000000 -- --rate 600000 --duration 6 --warmup 2 --connections 4 | tee -a "$out/table.txt"
+                --keys-max 4000000 --engine-tables reserve -- --rate 600000 --duration 6 --warmup 2 --connections 4 | tee -a "$out/table.txt"
         done
         for mode in "${modes[@]:1}"; do
             python3 - "saturated achieved $mode/${modes[0]}" "$(field "sat-$mode-$run" achieved)" \

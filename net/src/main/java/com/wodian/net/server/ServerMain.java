@@ -66,6 +66,7 @@ public final class ServerMain
                 " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
                 " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
                 " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME] [--election-timeout-ms N]" +
+                " [--join] [--client-peers 0=HOST:PORT,...]" +
                 " [--replication-idle SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US] [--commit-mark-interval-ms N]]" +
                 " [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]" +
                 " [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]] [--ignore-stdin]" +
