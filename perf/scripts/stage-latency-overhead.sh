@@ -6,13 +6,13 @@
 # can do: the achieved rate is the throughput) and a 50k/s row. Prints the off/on ratios per round. The counters
 # cannot be switched off (a few release increments per request); they are in both.
 #
-#   perf/scripts/stage-latency-overhead.sh [OUT]     # about 3 minutes with ROUNDS=2; SERVER_ARGS adds server options
+#   perf/scripts/stage-latency-overhead.sh [OUT]     # about 3 minutes with ROUNDS=2; SERVER_ARGS replaces the server options (default: --engine-tables reserve)
 set -uo pipefail
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:-$repo_dir/perf-results/stage-overhead-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
 with_server="$repo_dir/perf/scripts/with-server.sh"
-read -r -a server_args <<<"${SERVER_ARGS:-}"
+read -r -a server_args <<<"${SERVER_ARGS:---engine-tables reserve}"
 row_timeout="${ROW_TIMEOUT:-120}"
 
 # One row: "name load achieved p50 p99 p99.9 (us)".
