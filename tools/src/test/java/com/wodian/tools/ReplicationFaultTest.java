@@ -62,6 +62,7 @@ class ReplicationFaultTest
     private static final long CALL_TIMEOUT_MS = 10_000;
     private static final double SUCCESS_RATIO_MIN = 0.9999;
     private static final int CALL_RETRIES_MAX = 20;
+    private static final int PORT_ATTEMPTS_MAX = 3;
 
     private final CommandEncoder encoder = new CommandEncoder();
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
@@ -299,6 +300,7 @@ class ReplicationFaultTest
             "--snapshot-retain", "3"));
         group.jvmOptions(List.of("-Dwodian.replication.installBehindEntries=100",
             "-Dwodian.replication.snapshotChunkBytes=16384"));
+        group.startAll();
         setUpStartedGroup();
         pos.start();
         assertTrue(pos.awaitAcknowledgedAbove(700, FAILOVER_TIMEOUT_MS), "payments flow\n" + group.describe());
@@ -432,8 +434,40 @@ class ReplicationFaultTest
 
     private void startGroupAndSetUp(final Path dir, final List<String> options) throws Exception
     {
-        group = newGroup(dir, options);
+        // A group's ports must be known before its nodes start (they name each other in --peers), so they are chosen
+        // free and then bound by the child processes; another process can take one in between (seen once in CI:
+        // "Address already in use"). That is the set-up's race, not the scenario's: start again on fresh ports.
+        for (int attempt = 1; ; attempt++)
+        {
+            group = newGroup(attempt == 1 ? dir : dir.resolve("attempt-" + attempt), options);
+            try
+            {
+                group.startAll();
+                break;
+            }
+            catch (final Exception ex)
+            {
+                if (attempt == PORT_ATTEMPTS_MAX || !isAddressInUse(ex))
+                {
+                    throw ex;
+                }
+                report.add("group set-up attempt " + attempt + ": a port was taken before its node bound it; again");
+                group.close();
+            }
+        }
         setUpStartedGroup();
+    }
+
+    private static boolean isAddressInUse(final Throwable failure)
+    {
+        for (Throwable cause = failure; null != cause; cause = cause.getCause())
+        {
+            if (String.valueOf(cause.getMessage()).contains("Address already in use"))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The group of a scenario, not started; {@link ReplicationFaultTlsTest} turns on mutual TLS between its nodes. */
@@ -445,7 +479,6 @@ class ReplicationFaultTest
     /** Starts the group already built in {@link #group} and sets up the parties the payments use. */
     private void setUpStartedGroup() throws Exception
     {
-        group.startAll();
         group.awaitLeader(-1, LEADER_TIMEOUT_MS);
         try (WodianClient client = WodianClient.connect(PosLoad.clientConfig(group)))
         {
