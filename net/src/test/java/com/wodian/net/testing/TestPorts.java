@@ -1,8 +1,10 @@
 package com.wodian.net.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -78,11 +80,18 @@ public final class TestPorts
         return false;
     }
 
-    private static int ephemeralLow()
+    /**
+     * The low end of the kernel's ephemeral range. Read as a stream to its end: {@code Files.readString} sizes its
+     * buffer from the file's length, which /proc reports as 0, and returned "3" for "32768 60999" on our CI machine,
+     * so every port fell back to the kernel's choice, inside the ephemeral range (the CI failure of 2026-12-03 16:25).
+     */
+    static int ephemeralLow()
     {
-        try
+        try (InputStream in = Files.newInputStream(EPHEMERAL_RANGE_FILE))
         {
-            return Integer.parseInt(Files.readString(EPHEMERAL_RANGE_FILE).trim().split("\\s+")[0]);
+            final String range = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+            final int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low >= 1_024 + SPAN ? low : EPHEMERAL_LOW_DEFAULT;
         }
         catch (final IOException | RuntimeException ex)
         {
