@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
@@ -69,6 +70,56 @@ final class ProtocolFieldTablesTest
         finish(section);
         assertTrue(sections >= 40, "only " + sections + " message sections found in protocol.md");
         assertTrue(problems.isEmpty(), "docs/protocol.md disagrees with the schema:\n" + String.join("\n", problems));
+    }
+
+    /** The "Enums:" paragraph lists each enum's values exactly as the schema has them. */
+    @Test
+    void everyListedEnumMatchesTheSchema() throws Exception
+    {
+        final String page = DocPages.read("protocol.md");
+        final int start = page.indexOf("Enums: ");
+        assertTrue(start >= 0, "no Enums paragraph in protocol.md");
+        final String paragraph = page.substring(start, page.indexOf("\n\n", start));
+        final Map<String, String> schema = schemaEnums();
+        final Matcher listed = Pattern.compile("`(\\w+)` (u?int\\d+) \\(([^)]*)\\)").matcher(paragraph);
+        int count = 0;
+        while (listed.find())
+        {
+            if ("ResultCode".equals(listed.group(1)))
+            {
+                continue; // its values are docs/result-codes.md, checked by ProtocolConformanceTest
+            }
+            count++;
+            final String values = schema.get(listed.group(1) + " " + listed.group(2));
+            if (!listed.group(3).equals(values))
+            {
+                problems.add("enum " + listed.group(1) + " " + listed.group(2) + ": documented (" + listed.group(3) +
+                    "), schema (" + values + ")");
+            }
+        }
+        assertTrue(count >= 10, "only " + count + " enums listed");
+        assertTrue(problems.isEmpty(), "docs/protocol.md disagrees with the schema:\n" + String.join("\n", problems));
+    }
+
+    /** "Name encodingType" to "0 A, 1 B" in schema order. */
+    private static Map<String, String> schemaEnums() throws Exception
+    {
+        final Map<String, String> enums = new HashMap<>();
+        final NodeList nodes = schema().getElementsByTagName("enum");
+        for (int i = 0; i < nodes.getLength(); i++)
+        {
+            final Element element = (Element)nodes.item(i);
+            final NodeList values = element.getElementsByTagName("validValue");
+            final StringBuilder text = new StringBuilder();
+            for (int v = 0; v < values.getLength(); v++)
+            {
+                final Element value = (Element)values.item(v);
+                text.append(v == 0 ? "" : ", ").append(value.getTextContent().trim()).append(' ')
+                    .append(value.getAttribute("name"));
+            }
+            enums.put(element.getAttribute("name") + " " + element.getAttribute("encodingType"), text.toString());
+        }
+        return enums;
     }
 
     /** Where the reader is inside one message's section. */
@@ -238,19 +289,24 @@ final class ProtocolFieldTablesTest
     private static Map<Integer, Element> schemaMessages() throws Exception
     {
         final Map<Integer, Element> messages = new HashMap<>();
+        final NodeList nodes = schema().getElementsByTagName("sbe:message");
+        for (int i = 0; i < nodes.getLength(); i++)
+        {
+            final Element message = (Element)nodes.item(i);
+            messages.put(Integer.parseInt(message.getAttribute("id")), message);
+        }
+        return messages;
+    }
+
+    private static Document schema() throws Exception
+    {
         try (InputStream in = ProtocolFieldTablesTest.class.getResourceAsStream("/sbe/wodian-schema.xml"))
         {
             assertTrue(null != in, "sbe/wodian-schema.xml is not on the test classpath");
             final DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(false);
-            final NodeList nodes = factory.newDocumentBuilder().parse(in).getElementsByTagName("sbe:message");
-            for (int i = 0; i < nodes.getLength(); i++)
-            {
-                final Element message = (Element)nodes.item(i);
-                messages.put(Integer.parseInt(message.getAttribute("id")), message);
-            }
+            return factory.newDocumentBuilder().parse(in);
         }
-        return messages;
     }
 
     private static Element child(final Element parent, final String tag, final String name)
