@@ -12,7 +12,16 @@ import com.wodian.engine.ConsumerBook;
 final class ConsumerProfileBook
 {
     static final int STRIDE = 8;
+    /**
+     * Registration time (0..47, ms) and, in its upper bits, the approved payments at the consumer's own home shop
+     * (48..51) and at other shops of the home shop's area (52..55), each saturating at 15: the accounts of an
+     * alliance cluster pay everywhere in their home district except at the shop that brought them in.
+     */
     private static final int REGISTERED_MS = 0;
+    private static final long TIME_MASK = (1L << 48) - 1;
+    private static final int HOME_PAYMENTS_SHIFT = 48;
+    private static final int LOCAL_OTHER_PAYMENTS_SHIFT = 52;
+    static final long PAYMENTS_CAP = 15;
     private static final int LAST_PAYMENT_MS = 1;
     private static final int AMOUNT = 2;
     /**
@@ -52,14 +61,14 @@ final class ConsumerProfileBook
     void registered(final int index, final long nowMs)
     {
         final long[] rows = records.recordsOf(index);
-        rows[base(index) + REGISTERED_MS] = nowMs;
+        rows[base(index) + REGISTERED_MS] = nowMs & TIME_MASK;
         rows[base(index) + LAST_MERCHANT] = -1;
     }
 
     long ageHours(final int index, final long nowMs)
     {
         final long[] rows = records.recordsOf(index);
-        return Math.max(0, nowMs - rows[base(index) + REGISTERED_MS]) / 3_600_000L;
+        return Math.max(0, nowMs - (rows[base(index) + REGISTERED_MS] & TIME_MASK)) / 3_600_000L;
     }
 
     /** Minutes since the last approved payment; -1 before the first. */
@@ -125,6 +134,35 @@ final class ConsumerProfileBook
     {
         final long[] rows = records.recordsOf(index);
         return ((rows[base(index) + TOP_UP_TRADES] >>> 54) & 0x3FF) << 1;
+    }
+
+    /** Approved payments at its own home shop, saturating at {@link #PAYMENTS_CAP}. */
+    long homePayments(final int index)
+    {
+        final long[] rows = records.recordsOf(index);
+        return (rows[base(index) + REGISTERED_MS] >>> HOME_PAYMENTS_SHIFT) & 0xF;
+    }
+
+    /** Approved payments at other shops of its home shop's area, saturating at {@link #PAYMENTS_CAP}. */
+    long localOtherPayments(final int index)
+    {
+        final long[] rows = records.recordsOf(index);
+        return (rows[base(index) + REGISTERED_MS] >>> LOCAL_OTHER_PAYMENTS_SHIFT) & 0xF;
+    }
+
+    /** Counts a payment at its home shop ({@code atHome}) or at another shop of the home area ({@code localOther}). */
+    private static long countHomeAndLocal(final long word, final boolean atHome, final boolean localOther)
+    {
+        long next = word;
+        if (atHome && ((word >>> HOME_PAYMENTS_SHIFT) & 0xF) < PAYMENTS_CAP)
+        {
+            next += 1L << HOME_PAYMENTS_SHIFT;
+        }
+        if (localOther && ((word >>> LOCAL_OTHER_PAYMENTS_SHIFT) & 0xF) < PAYMENTS_CAP)
+        {
+            next += 1L << LOCAL_OTHER_PAYMENTS_SHIFT;
+        }
+        return next;
     }
 
     long amount(final int index)
@@ -218,13 +256,14 @@ final class ConsumerProfileBook
 
     /**
      * An approved payment at {@code merchantIndex} (in {@code areaCode}, 0 unknown), in hour of day {@code hour};
-     * {@code localOther}: at another shop of its home shop's area.
+     * {@code atHome}: at its own home shop; {@code localOther}: at another shop of its home shop's area.
      */
     void recordPayment(final int index, final long nowMs, final int merchantIndex, final int trade, final long log16,
-        final int areaCode, final int hour, final boolean localOther)
+        final int areaCode, final int hour, final boolean atHome, final boolean localOther)
     {
         final long[] rows = records.recordsOf(index);
         final int base = base(index);
+        rows[base + REGISTERED_MS] = countHomeAndLocal(rows[base + REGISTERED_MS], atHome, localOther);
         long word = rows[base + TOP_UP_TRADES] | (1L << (16 + (trade & 15))) | (1L << (48 + hour / 4));
         final long local = (word >>> 54) & 0x3FF;
         final long nextLocal = local + (((localOther ? 512 : 0) - local) >> 2);

@@ -15,7 +15,13 @@ import com.wodian.engine.StateHash;
  */
 public final class MerchantProfileBook
 {
+    /**
+     * Trade (0..7), area code (8..39) and the share of its payments by "home avoiders" (40..55, EWMA alpha 1/32,
+     * x1024): consumers from this shop's district who paid several other shops of their home shop's district and
+     * never the home shop itself: the accounts of an alliance cluster.
+     */
     private static final int TRADE_AREA = 0;
+    private static final int SHARE_AVOIDERS = 40;
     private static final int AMOUNT = 1;
     private static final int HOURS = 2;
     private static final int LAST_MS = HOURS + HourProfile.LONGS;
@@ -162,6 +168,18 @@ public final class MerchantProfileBook
     long share(final int index, final int shift)
     {
         return (rows[index * STRIDE + SHARES] >>> shift) & 0xFFFF;
+    }
+
+    /** Share (x1024) of its payments by home avoiders (see {@link #TRADE_AREA}). */
+    long avoidersShare(final int index)
+    {
+        return (rows[index * STRIDE + TRADE_AREA] >>> SHARE_AVOIDERS) & 0xFFFF;
+    }
+
+    void recordAvoider(final int index, final boolean avoider)
+    {
+        final int at = index * STRIDE + TRADE_AREA;
+        rows[at] = ewma(rows[at], SHARE_AVOIDERS, avoider, 5);
     }
 
     void recordShares(final int index, final boolean narrow, final boolean young, final boolean otherArea,

@@ -79,7 +79,10 @@ public final class RiskFeatures
     public static final int MERCHANT_AMOUNT_SPREAD = 63;
     public static final int CONSUMER_LOCAL_OTHER_SHARE = 64;
     public static final int MERCHANT_LOCALS_SHARE = 65;
-    public static final int COUNT = 66;
+    public static final int CONSUMER_HOME_SHOP_PAYMENTS = 66;
+    public static final int CONSUMER_LOCAL_OTHER_PAYMENTS = 67;
+    public static final int MERCHANT_HOME_AVOIDERS_SHARE = 68;
+    public static final int COUNT = 69;
     /** A consumer whose local-other share (x1024) is at least this counts as a local for its merchants' share. */
     static final long LOCAL_SHARE = 768;
     /** A payment of at least this share of the wallet (per mille) at a shop new to the consumer "drains" it. */
@@ -88,6 +91,11 @@ public final class RiskFeatures
     static final long DRAIN_NO_TOP_UP_MINUTES = 24 * 60;
     /** A consumer who paid at most this many merchants ever counts as a narrow customer of the merchant. */
     static final long NARROW_MERCHANTS = 2;
+    /**
+     * A consumer who paid at least this many times at other shops of its home shop's area and never at the home shop
+     * itself is a "home avoider" (an alliance cluster's accounts buy at the allied shops, not where they were recruited).
+     */
+    static final long AVOIDER_LOCAL_PAYMENTS = 3;
 
     /** Accounts younger than this count as young for the terminal's young-account share. */
     static final long YOUNG_ACCOUNT_MS = 48 * 3_600_000L;
@@ -109,7 +117,8 @@ public final class RiskFeatures
         "MERCHANT_SUSPICIOUS_SHARE", "HOME_RECRUITS_SUSPICIOUS_SHARE", "CONSUMER_SUSPICIOUS_SHARE",
         "TERMINAL_SUSPICIOUS_SHARE", "MERCHANT_DRAIN_SHARE", "MERCHANT_OWN_RECRUIT_SHARE", "AREA_DISTANCE_USUAL",
         "AREA_DISTANCE_HOME", "NEW_MERCHANT_FOR_CONSUMER", "NEW_DAY_PART_FOR_CONSUMER", "MERCHANT_AMOUNT_SPREAD",
-        "CONSUMER_LOCAL_OTHER_SHARE", "MERCHANT_LOCALS_SHARE",
+        "CONSUMER_LOCAL_OTHER_SHARE", "MERCHANT_LOCALS_SHARE", "CONSUMER_HOME_SHOP_PAYMENTS",
+        "CONSUMER_LOCAL_OTHER_PAYMENTS", "MERCHANT_HOME_AVOIDERS_SHARE",
     };
 
     final long[] values = new long[COUNT];
@@ -206,6 +215,16 @@ public final class RiskFeatures
         x[MERCHANT_AMOUNT_SPREAD] = merchantProfiles.amountSpreadX16(merchant);
         x[CONSUMER_LOCAL_OTHER_SHARE] = consumerProfiles.localOtherShare(consumer);
         x[MERCHANT_LOCALS_SHARE] = merchantProfiles.share(merchant, MerchantProfileBook.SHARE_LOCALS);
+        x[CONSUMER_HOME_SHOP_PAYMENTS] = home < 0 ? -1 : consumerProfiles.homePayments(consumer);
+        x[CONSUMER_LOCAL_OTHER_PAYMENTS] = home < 0 ? -1 : consumerProfiles.localOtherPayments(consumer);
+        x[MERCHANT_HOME_AVOIDERS_SHARE] = merchantProfiles.avoidersShare(merchant);
+    }
+
+    /** Paid several other shops of its home shop's area, never the home shop: see {@link #AVOIDER_LOCAL_PAYMENTS}. */
+    private boolean homeAvoider(final int consumer, final int home)
+    {
+        return home >= 0 && consumerProfiles.homePayments(consumer) == 0 &&
+            consumerProfiles.localOtherPayments(consumer) >= AVOIDER_LOCAL_PAYMENTS;
     }
 
     /**
@@ -366,11 +385,12 @@ public final class RiskFeatures
         merchantProfiles.recordShare2(merchant, MerchantProfileBook.SHARE_DRAIN, drains(nowMs, consumer, merchant,
             amountFen), 4);
         merchantProfiles.recordShare2(merchant, MerchantProfileBook.SHARE_OWN_RECRUIT, home == merchant, 6);
+        merchantProfiles.recordAvoider(merchant, homeArea == 1 && home != merchant && homeAvoider(consumer, home));
         merchantProfiles.recordPayment(merchant, consumer, home, amountFen, log16, hour);
         final int trade = merchantProfiles.trade(merchant);
         trades.recordPayment(trade, log16, hour);
         consumerProfiles.recordPayment(consumer, nowMs, merchant, trade, log16, merchantProfiles.areaCode(merchant),
-            hour, homeArea == 1 && home != merchant);
+            hour, home == merchant, homeArea == 1 && home != merchant);
     }
 
     /** Most of the wallet, at a shop the consumer never paid, without a recent top-up: what a taken-over account does. */

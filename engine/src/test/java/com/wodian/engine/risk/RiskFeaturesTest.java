@@ -204,6 +204,60 @@ class RiskFeaturesTest
     }
 
     @Test
+    void homeShopAndLocalOtherPaymentsAndTheHomeAvoidersShare()
+    {
+        // Merchants 4 and 5: other shops of consumer 3's home district (its home shop is merchant 1, area 310101).
+        assertEquals(ResultCode.OK, d.apply(d.encoder.registerMerchant(d.command, 0, 4, 10, 500, 200, 0, true,
+            MerchantTrade.GROCERY, 310_101)));
+        assertEquals(ResultCode.OK, d.apply(d.encoder.registerMerchant(d.command, 0, 5, 10, 500, 200, 0, true,
+            MerchantTrade.RESTAURANT, 310_101)));
+        assertEquals(ResultCode.OK, d.terminal(41, 4));
+        assertEquals(ResultCode.OK, d.terminal(51, 5));
+        assertEquals(ResultCode.OK, d.consumer(3, 1));
+        assertEquals(ResultCode.OK, d.topUp(3, 1, 10_000_000));
+        assertEquals(ResultCode.OK, d.topUp(2, 2, 10_000_000));
+        pay(4, 41, 2, 1_000);
+        assertEquals(-1, x[RiskFeatures.CONSUMER_HOME_SHOP_PAYMENTS], "no home shop");
+        assertEquals(-1, x[RiskFeatures.CONSUMER_LOCAL_OTHER_PAYMENTS], "no home shop");
+        for (int i = 0; i < 3; i++)
+        {
+            d.advanceMs(60_000);
+            pay(4, 41, 3, 1_000);
+            assertEquals(0, x[RiskFeatures.CONSUMER_HOME_SHOP_PAYMENTS], "payment " + i);
+            assertEquals(i, x[RiskFeatures.CONSUMER_LOCAL_OTHER_PAYMENTS], "payment " + i);
+        }
+        d.advanceMs(60_000);
+        pay(5, 51, 3, 1_000);
+        assertEquals(3, x[RiskFeatures.CONSUMER_LOCAL_OTHER_PAYMENTS]);
+        assertEquals(0, x[RiskFeatures.MERCHANT_HOME_AVOIDERS_SHARE], "the share learns after the payment");
+        d.advanceMs(60_000);
+        pay(5, 51, 3, 1_000);
+        assertEquals(1024 / 32, x[RiskFeatures.MERCHANT_HOME_AVOIDERS_SHARE], "one payment by a home avoider");
+        d.advanceMs(60_000);
+        pay(1, 11, 3, 1_000);
+        assertEquals(0, x[RiskFeatures.CONSUMER_HOME_SHOP_PAYMENTS], "first payment at the home shop");
+        assertEquals(5, x[RiskFeatures.CONSUMER_LOCAL_OTHER_PAYMENTS], "the home shop is not another shop");
+        d.advanceMs(60_000);
+        pay(5, 51, 3, 1_000);
+        assertEquals(1, x[RiskFeatures.CONSUMER_HOME_SHOP_PAYMENTS]);
+        assertEquals(32 + (1024 - 32 >> 5), x[RiskFeatures.MERCHANT_HOME_AVOIDERS_SHARE], "two avoiders' payments");
+        d.advanceMs(60_000);
+        pay(5, 51, 3, 1_000);
+        assertEquals(63 + (-63 >> 5), x[RiskFeatures.MERCHANT_HOME_AVOIDERS_SHARE], "paid at home: no longer one");
+        for (int i = 0; i < 12; i++)
+        {
+            d.advanceMs(60_000);
+            pay(4, 41, 3, 1_000);
+        }
+        assertEquals(ConsumerProfileBook.PAYMENTS_CAP, x[RiskFeatures.CONSUMER_LOCAL_OTHER_PAYMENTS], "saturates");
+        assertEquals(1, x[RiskFeatures.CONSUMER_HOME_SHOP_PAYMENTS], "the other count's saturation stays apart");
+        assertEquals(0, x[RiskFeatures.ACCOUNT_AGE_HOURS], "the counts share the registration time's word");
+        d.advanceMs(5 * HOUR_MS);
+        pay(4, 41, 3, 1_000);
+        assertEquals(5, x[RiskFeatures.ACCOUNT_AGE_HOURS]);
+    }
+
+    @Test
     void roundness()
     {
         assertEquals(0, RiskFeatures.roundness(2_599));
