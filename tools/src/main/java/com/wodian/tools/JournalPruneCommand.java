@@ -1,10 +1,10 @@
 package com.wodian.tools;
 
-import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.ChronicleJournal.CycleFile;
+import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalRetention;
 import com.wodian.journal.SnapshotStore;
-import com.wodian.journal.consensus.JournalReplicaLog;
+import com.wodian.journal.consensus.storage.JournalReplicaLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -5,7 +5,7 @@ import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalWriter;
 import com.wodian.journal.SnapshotStore;
-import com.wodian.journal.consensus.JournalReplicaLog;
+import com.wodian.journal.consensus.storage.JournalReplicaLog;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.RollCycles;
 import org.agrona.concurrent.UnsafeBuffer;

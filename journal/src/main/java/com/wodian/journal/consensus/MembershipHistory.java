@@ -1,5 +1,7 @@
 package com.wodian.journal.consensus;
 
+import com.wodian.journal.consensus.storage.AtomicFile;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -6,6 +6,7 @@ import com.wodian.engine.Engine;
 import com.wodian.engine.ReplySink;
 import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.net.FrameDescriptor;
+import com.wodian.net.cluster.ClusterView;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.ClusterControlDecoder;
 import com.wodian.protocol.sbe.ClusterControlReplyEncoder;

@@ -12,52 +12,52 @@ import java.nio.ByteOrder;
  * slot; {@link #journalSequence} is written by the journaling stage and read by the engine stage after it.
  * Never keep a reference to a slot after the handler returns: the slot is reused.
  */
-final class InputEvent
+public final class InputEvent
 {
     /** A journaled command for {@code Engine.onCommand}. */
-    static final byte KIND_COMMAND = 1;
+    public static final byte KIND_COMMAND = 1;
     /** A query for {@code Engine.onQuery}: not journaled. */
-    static final byte KIND_QUERY = 2;
+    public static final byte KIND_QUERY = 2;
     /**
      * A reply the gateway made itself: the ErrorReply of a refused frame, or a session-layer reply (LogonChallenge,
      * LogonReply, HeartbeatReply); {@link #payload} holds it. It passes through the ring only so that it keeps its
      * place among the session's replies; it is neither journaled nor given to the engine.
      */
-    static final byte KIND_REJECT = 3;
+    public static final byte KIND_REJECT = 3;
     /**
      * The session has ended on the receiving side (end of stream, protocol violation, sender's request). Last event
      * of its session; {@link #payload} may hold an ErrorReply to send before closing ({@link #length} 0 when none).
      */
-    static final byte KIND_CLOSE = 4;
+    public static final byte KIND_CLOSE = 4;
 
     /** Session the input came from; 0 for inputs the server makes itself (Tick), whose replies are dropped. */
-    long sessionId;
+    public long sessionId;
     /** The client's correlation id, echoed in the reply frame. */
-    long correlationId;
+    public long correlationId;
     /** Wall-clock time the network thread assigned, never decreasing across the ring. */
-    long timestampMs;
+    public long timestampMs;
     /** Journal sequence of a command, assigned by the journaling stage; 0 for any other kind. */
-    long journalSequence;
-    byte kind;
+    public long journalSequence;
+    public byte kind;
     /** Length of the SBE message (header and body) in {@link #payload}. */
-    int length;
+    public int length;
     /** System.nanoTime() when the receiving thread read the input's bytes (0: not stamped). */
-    long receivedNs;
+    public long receivedNs;
     /** System.nanoTime() when the journal stage, on its own thread, ended the batch holding it (0: not stamped). */
-    long durableNs;
+    public long durableNs;
     /** SBE header of {@link #payload}, decoded once by whoever publishes the slot ({@link #decodeHeader()}). */
-    int templateId;
-    int blockLength;
-    int version;
-    final byte[] payload = new byte[CommandCatalog.MAX_MESSAGE_LENGTH];
-    final UnsafeBuffer buffer = new UnsafeBuffer(payload);
+    public int templateId;
+    public int blockLength;
+    public int version;
+    public final byte[] payload = new byte[CommandCatalog.MAX_MESSAGE_LENGTH];
+    public final UnsafeBuffer buffer = new UnsafeBuffer(payload);
 
     /**
      * Decodes the SBE message header of {@link #payload} into {@link #templateId}, {@link #blockLength} and
      * {@link #version}: called once by the thread that fills the slot, before it publishes it, so that later stages
      * read the fields instead of decoding the header again.
      */
-    void decodeHeader()
+    public void decodeHeader()
     {
         if (length >= MessageHeaderDecoder.ENCODED_LENGTH)
         {

@@ -1,9 +1,10 @@
 package com.wodian.net.server;
 
 import com.lmax.disruptor.RingBuffer;
+import com.wodian.net.cluster.ClusterView;
 import com.wodian.net.durability.SnapshotAgent;
-import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.metrics.ServerCounters.Scalar;
+import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.metrics.StageLatency;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;

@@ -1,5 +1,7 @@
 package com.wodian.net.server;
 
+import com.wodian.net.cluster.stage.ReplicationStage;
+
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;

@@ -2,6 +2,7 @@ package com.wodian.net.server;
 
 import com.wodian.engine.EngineConfig;
 import com.wodian.journal.DurabilityPolicy;
+import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.durability.SnapshotConfig;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;

@@ -2,6 +2,7 @@ package com.wodian.net.server;
 
 import com.wodian.engine.EngineConfig;
 import com.wodian.journal.consensus.AckPolicy;
+import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.iso8583.IsoGateway;
 import com.wodian.net.iso8583.IsoGatewayConfig;
 

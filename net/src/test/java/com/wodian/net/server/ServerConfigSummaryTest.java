@@ -1,6 +1,7 @@
 package com.wodian.net.server;
 
 import com.wodian.journal.consensus.AckPolicy;
+import com.wodian.net.cluster.ReplicaGroupConfig;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

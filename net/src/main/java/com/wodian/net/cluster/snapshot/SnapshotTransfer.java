@@ -1,0 +1,371 @@
+package com.wodian.net.cluster.snapshot;
+
+import com.wodian.journal.SnapshotDescriptor;
+import com.wodian.journal.SnapshotStore;
+import com.wodian.journal.consensus.SnapshotSink;
+import com.wodian.journal.consensus.SnapshotSource;
+import com.wodian.net.durability.SnapshotConfig;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+/**
+ * A group member's snapshot files as snapshot install (docs/replication.md, "Snapshot install") sends and receives
+ * them, straight between the files and the replication frames: memory stays one chunk.
+ *
+ * <p>Sending: the newest snapshot file in the node's snapshot directory (its header checked; the name is only given
+ * to complete files), read at the offsets the follower asks for. The open file stays readable if the snapshot
+ * retention deletes it meanwhile.
+ *
+ * <p>Receiving: into {@code <data>/snapshot-install/snapshot-<index>.wsnap}, written at the offset the follower
+ * expects and kept across a cut connection and a restart (the transfer resumes at its length; a torn tail is caught by
+ * the whole-file check). {@link #complete} checks the header and the payload's CRC32C, forces the file and moves it
+ * into the snapshot directory, where recovery finds it (before the log is reset: until then the commit mark keeps
+ * recovery from using it); {@link #installed} tells the server, which restarts its pipeline on it.
+ *
+ * <p>Only the replication thread calls it.
+ */
+public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, AutoCloseable
+{
+    /** Directory, in the data directory, of a snapshot being received. */
+    public static final String INSTALL_DIR_NAME = "snapshot-install";
+
+    /** Default chunk: 256 KiB, well within the transport's 1 MiB message limit. */
+    public static final int CHUNK_BYTES_DEFAULT = 256 * 1024;
+
+    private static final long LIST_INTERVAL_NS = 1_000_000_000L;
+
+    private final Path snapshotDir;
+    private final Path installDir;
+    private final int chunkBytes;
+    private final long catchUpEntriesMax;
+    private final LongConsumer installedListener;
+
+    private long latestIndex;
+    private long listedAtNs;
+    private boolean listed;
+
+    private long sendingIndex;
+    private FileChannel sending;
+
+    private long receivingIndex;
+    private FileChannel receiving;
+    private long received;
+
+    /**
+     * @param catchUpEntriesMax see {@link SnapshotSource#catchUpEntriesMax()}.
+     * @param installedListener told the index of each installed snapshot (the server restarts on it).
+     */
+    public SnapshotTransfer(
+        final Path dataDir, final int chunkBytes, final long catchUpEntriesMax, final LongConsumer installedListener)
+    {
+        this.snapshotDir = dataDir.resolve(SnapshotConfig.SNAPSHOT_DIR_NAME);
+        this.installDir = dataDir.resolve(INSTALL_DIR_NAME);
+        this.chunkBytes = chunkBytes;
+        this.catchUpEntriesMax = catchUpEntriesMax;
+        this.installedListener = installedListener;
+    }
+
+    @Override
+    public long latestIndex()
+    {
+        final long nowNs = System.nanoTime();
+        // None known yet: look again at once (only probes ask, a few times a second), so that a node added just
+        // after the first snapshot appeared is sent it instead of the whole journal.
+        if (!listed || 0 == latestIndex || nowNs - listedAtNs >= LIST_INTERVAL_NS)
+        {
+            listed = true;
+            listedAtNs = nowNs;
+            latestIndex = newestSnapshotIndex();
+        }
+        return latestIndex;
+    }
+
+    /**
+     * The newest snapshot file whose header checks (the snapshot store's own listing is not used: opening a store
+     * deletes temporary files, and the snapshotter may be writing one).
+     */
+    private long newestSnapshotIndex()
+    {
+        if (!Files.isDirectory(snapshotDir))
+        {
+            return 0;
+        }
+        final List<Long> sequences = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.list(snapshotDir))
+        {
+            for (final Path file : files.toList())
+            {
+                final String name = file.getFileName().toString();
+                if (name.startsWith(SnapshotDescriptor.FILE_PREFIX) && name.endsWith(SnapshotDescriptor.FILE_SUFFIX))
+                {
+                    try
+                    {
+                        sequences.add(Long.parseLong(name.substring(SnapshotDescriptor.FILE_PREFIX.length(),
+                            name.length() - SnapshotDescriptor.FILE_SUFFIX.length())));
+                    }
+                    catch (final NumberFormatException ex)
+                    {
+                        // not one of ours
+                    }
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            return 0;
+        }
+        sequences.sort(java.util.Comparator.reverseOrder());
+        for (final long sequence : sequences)
+        {
+            final SnapshotStore.SnapshotInfo info =
+                SnapshotStore.inspect(snapshotDir.resolve(SnapshotDescriptor.fileName(sequence)), false);
+            if (info.isValid() && info.journalSequence() == sequence)
+            {
+                return sequence;
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public long catchUpEntriesMax()
+    {
+        return catchUpEntriesMax;
+    }
+
+    @Override
+    public int chunkBytes()
+    {
+        return chunkBytes;
+    }
+
+    @Override
+    public long length(final long index)
+    {
+        if (index != sendingIndex || null == sending)
+        {
+            CloseHelper.quietClose(sending);
+            sending = null;
+            sendingIndex = 0;
+            try
+            {
+                sending = FileChannel.open(snapshotDir.resolve(SnapshotDescriptor.fileName(index)),
+                    StandardOpenOption.READ);
+                sendingIndex = index;
+            }
+            catch (final IOException ex)
+            {
+                listed = false; // gone: look again for the newest
+                return -1;
+            }
+        }
+        try
+        {
+            return sending.size();
+        }
+        catch (final IOException ex)
+        {
+            return -1;
+        }
+    }
+
+    @Override
+    public boolean read(
+        final long index, final long offset, final MutableDirectBuffer into, final int intoOffset, final int length)
+    {
+        if (length(index) < offset + length)
+        {
+            return false;
+        }
+        final ByteBuffer view = view(into, intoOffset, length);
+        try
+        {
+            long position = offset;
+            while (view.hasRemaining())
+            {
+                final int read = sending.read(view, position);
+                if (read < 0)
+                {
+                    return false;
+                }
+                position += read;
+            }
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    @Override
+    public long receive(
+        final long index,
+        final long term,
+        final long totalLength,
+        final long offset,
+        final DirectBuffer buffer,
+        final int bufferOffset,
+        final int length)
+    {
+        try
+        {
+            if (index != receivingIndex || null == receiving)
+            {
+                openReceiving(index, offset == 0);
+                if (null == receiving)
+                {
+                    return 0;
+                }
+            }
+            if (offset == received && length > 0 && offset + length <= totalLength)
+            {
+                final ByteBuffer view = view(buffer, bufferOffset, length);
+                long position = offset;
+                while (view.hasRemaining())
+                {
+                    position += receiving.write(view, position);
+                }
+                received = position;
+            }
+            return received;
+        }
+        catch (final IOException ex)
+        {
+            discardReceiving();
+            throw new UncheckedIOException("cannot write the snapshot being received in " + installDir, ex);
+        }
+    }
+
+    /**
+     * Opens the partial file of {@code index}: the one kept from before (a resumed transfer), or a new one when the
+     * leader starts at 0; any other partial snapshot is deleted.
+     */
+    private void openReceiving(final long index, final boolean start) throws IOException
+    {
+        CloseHelper.quietClose(receiving);
+        receiving = null;
+        final Path file = installDir.resolve(SnapshotDescriptor.fileName(index));
+        if (!start && !Files.exists(file))
+        {
+            return;
+        }
+        Files.createDirectories(installDir);
+        try (Stream<Path> files = Files.list(installDir))
+        {
+            for (final Path other : files.toList())
+            {
+                if (!other.equals(file))
+                {
+                    Files.delete(other);
+                }
+            }
+        }
+        receiving = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+        receivingIndex = index;
+        received = receiving.size();
+    }
+
+    @Override
+    public boolean complete(final long index, final long term)
+    {
+        final Path file = installDir.resolve(SnapshotDescriptor.fileName(index));
+        try
+        {
+            receiving.force(true);
+            CloseHelper.quietClose(receiving);
+            receiving = null;
+            final SnapshotStore.SnapshotInfo info = SnapshotStore.inspect(file, true);
+            if (!info.isValid() || info.journalSequence() != index)
+            {
+                System.err.println("snapshot " + index + " received but refused: " +
+                    (info.isValid() ? "it is of sequence " + info.journalSequence() : info.problem()));
+                discardReceiving();
+                return false;
+            }
+            Files.createDirectories(snapshotDir);
+            Files.move(file, snapshotDir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory(snapshotDir);
+            receivingIndex = 0;
+            received = 0;
+            listed = false;
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            discardReceiving();
+            throw new UncheckedIOException("cannot install snapshot " + index + " from " + file, ex);
+        }
+    }
+
+    @Override
+    public void installed(final long index, final long term)
+    {
+        installedListener.accept(index);
+    }
+
+    private void discardReceiving()
+    {
+        CloseHelper.quietClose(receiving);
+        receiving = null;
+        if (receivingIndex > 0)
+        {
+            try
+            {
+                Files.deleteIfExists(installDir.resolve(SnapshotDescriptor.fileName(receivingIndex)));
+            }
+            catch (final IOException ex)
+            {
+                System.err.println("cannot delete a refused snapshot in " + installDir + ": " + ex);
+            }
+        }
+        receivingIndex = 0;
+        received = 0;
+    }
+
+    @Override
+    public void close()
+    {
+        CloseHelper.quietClose(sending);
+        CloseHelper.quietClose(receiving);
+        sending = null;
+        receiving = null;
+    }
+
+    /** A view of a buffer's range as a ByteBuffer: one small object per chunk (not on the entries' path). */
+    private static ByteBuffer view(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] array = buffer.byteArray();
+        if (null != array)
+        {
+            return ByteBuffer.wrap(array, buffer.wrapAdjustment() + offset, length);
+        }
+        final ByteBuffer view = buffer.byteBuffer().duplicate();
+        final int start = buffer.wrapAdjustment() + offset;
+        view.limit(start + length).position(start);
+        return view;
+    }
+
+    private static void forceDirectory(final Path dir) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+    }
+}
