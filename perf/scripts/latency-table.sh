@@ -31,6 +31,8 @@ common=(--duration "$duration" --warmup "$warmup" --connections 4)
 # Keys for 50k/s x 16 s fit in 2M; a smaller engine and heap start in seconds on a loaded machine.
 read -r -a server_args <<<"${SERVER_ARGS:---keys-max 2000000 --engine-tables reserve}"
 export WODIAN_SERVER_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx3g}"
+# After each server row: the server's stage table over the measured window only (with-server.sh STAGE_WINDOW).
+export STAGE_WINDOW="${STAGE_WINDOW:-1}"
 
 read -r -a modes <<<"${MODES:-compact shared}"
 row_timeout="${ROW_TIMEOUT:-150}"

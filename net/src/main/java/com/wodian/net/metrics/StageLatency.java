@@ -1,8 +1,11 @@
 package com.wodian.net.metrics;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
 import org.HdrHistogram.SingleWriterRecorder;
 
+import java.io.FileNotFoundException;
+import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +18,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One writer (the sending thread) records into wait-free, allocation-free HdrHistogram recorders; readers (the
  * metrics thread, the Prometheus endpoint, shutdown) take {@link #snapshot()}, which accumulates the intervals.
+ *
+ * <p>Optionally ({@link #logIntervalsTo}) every interval the metrics thread takes is also written to an HdrHistogram
+ * interval log (one line per stage per interval, tagged with the stage's metric name), so that the percentiles of any
+ * time window, such as a load generator's measured run without its set-up burst, can be read afterwards with
+ * {@code org.HdrHistogram.HistogramLogProcessor -tag received_to_written -start S -end E}. A diagnostic: encoding
+ * the lines allocates on the metrics thread, so it is off by default.
  */
 public final class StageLatency
 {
@@ -55,6 +64,9 @@ public final class StageLatency
     private final SingleWriterRecorder[] recorders = new SingleWriterRecorder[Stage.values().length];
     private final Histogram[] cumulative = new Histogram[Stage.values().length];
     private final Histogram[] intervals = new Histogram[Stage.values().length];
+    /** The interval log, or null (the default). */
+    private HistogramLogWriter intervalLog;
+    private PrintStream intervalLogStream;
 
     public StageLatency()
     {
@@ -76,6 +88,33 @@ public final class StageLatency
     }
 
     /**
+     * Before the metrics thread starts: write every interval to an HdrHistogram log at {@code path} (overwritten),
+     * times in seconds since the log's start time, values in ns.
+     */
+    public synchronized void logIntervalsTo(final String path) throws FileNotFoundException
+    {
+        intervalLogStream = new PrintStream(path);
+        intervalLog = new HistogramLogWriter(intervalLogStream);
+        final long nowMs = System.currentTimeMillis();
+        intervalLog.outputLogFormatVersion();
+        intervalLog.outputStartTime(nowMs);
+        intervalLog.setBaseTime(nowMs);
+        intervalLog.outputComment("wodian stage latency intervals (ns); tags: stage names");
+        intervalLog.outputLegend();
+    }
+
+    /** At shutdown, after the last {@link #publish}: closes the interval log, if any. */
+    public synchronized void closeIntervalLog()
+    {
+        if (null != intervalLogStream)
+        {
+            intervalLogStream.close();
+            intervalLogStream = null;
+            intervalLog = null;
+        }
+    }
+
+    /**
      * Metrics thread: accumulates the intervals and writes each stage's count, percentiles and max (ns) to its
      * counters ({@code counters[stage][statistic]}: count, then {@link #PERCENTILES}, then max). Allocation-free,
      * so that a scrape every second makes no garbage for the collector to stop the server for.
@@ -86,6 +125,7 @@ public final class StageLatency
         {
             intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);
             cumulative[i].add(intervals[i]);
+            logInterval(i);
             final org.agrona.concurrent.status.AtomicCounter[] stageCounters = counters[i];
             stageCounters[0].setRelease(cumulative[i].getTotalCount());
             for (int p = 0; p < PERCENTILES.length; p++)
@@ -93,6 +133,15 @@ public final class StageLatency
                 stageCounters[1 + p].setRelease(cumulative[i].getValueAtPercentile(PERCENTILES[p]));
             }
             stageCounters[1 + PERCENTILES.length].setRelease(cumulative[i].getMaxValue());
+        }
+    }
+
+    private void logInterval(final int stageIndex)
+    {
+        if (null != intervalLog && intervals[stageIndex].getTotalCount() > 0)
+        {
+            intervals[stageIndex].setTag(Stage.values()[stageIndex].metricName());
+            intervalLog.outputIntervalHistogram(intervals[stageIndex]);
         }
     }
 
@@ -118,6 +167,7 @@ public final class StageLatency
         {
             intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);
             cumulative[i].add(intervals[i]);
+            logInterval(i);
             copies[i] = cumulative[i].copy();
         }
         return copies;

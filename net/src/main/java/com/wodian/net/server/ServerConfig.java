@@ -154,6 +154,12 @@ public final class ServerConfig
         public static final String STAGE_LATENCY_PROP_NAME = "wodian.stage.latency";
 
         /**
+         * A file to write every stage latency interval to (an HdrHistogram interval log, one line per stage and
+         * second), so that a measured window can be cut out afterwards (docs/observability.md); unset by default.
+         */
+        public static final String STAGE_LATENCY_LOG_PROP_NAME = "wodian.stage.latency.log";
+
+        /**
          * Inputs run through a throwaway engine before the port opens, so that the JIT compiles the engine's hot
          * paths before live traffic ({@code EngineWarmup}); 0 (the default here; {@code wodian server} uses 50 000)
          * for none.
@@ -300,6 +306,7 @@ public final class ServerConfig
         Configuration.METRICS_HOST_DEFAULT);
     private boolean stageLatency =
         !"false".equalsIgnoreCase(System.getProperty(Configuration.STAGE_LATENCY_PROP_NAME, "true"));
+    private String stageLatencyLog = System.getProperty(Configuration.STAGE_LATENCY_LOG_PROP_NAME);
     private final List<GatewayFactory> gatewayFactories = new ArrayList<>();
     private EngineConfig engineConfig;
     private SnapshotConfig snapshotConfig = new SnapshotConfig();
@@ -580,6 +587,18 @@ public final class ServerConfig
     public boolean stageLatency()
     {
         return stageLatency;
+    }
+
+    /** A file for the stage latency interval log, or null for none (the default). */
+    public ServerConfig stageLatencyLog(final String path)
+    {
+        this.stageLatencyLog = path;
+        return this;
+    }
+
+    public String stageLatencyLog()
+    {
+        return stageLatencyLog;
     }
 
     /** Address the metrics endpoint binds (default loopback). */

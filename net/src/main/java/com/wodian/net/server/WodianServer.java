@@ -38,6 +38,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -238,6 +239,7 @@ public final class WodianServer implements AutoCloseable
             snapshotRunner = null;
         }
         // 6. The metrics thread: copies figures into the counters about once a second (see MetricsAgent).
+        logStageLatencyIntervals(config.stageLatencyLog());
         metricsAgent = new MetricsAgent(counters, stageLatency, config.epochClock(), inputRing, outputRing, receiver,
             sender, snapshotAgent, clusterView, null == group ? 0 : 2 * group.consensus().electionTimeoutMinMs());
         metricsRunner = PipelineTopology.startAgent(new SleepingMillisIdleStrategy(METRICS_IDLE_MS), metricsAgent,
@@ -479,8 +481,26 @@ public final class WodianServer implements AutoCloseable
         CloseHelper.quietClose(metricsRunner);
         metricsAgent.update();
         LOG.log(System.Logger.Level.INFO, "stage latency since start:\n" + stageLatency.table());
+        stageLatency.closeIntervalLog();
         counters.close(); // last: every thread that writes counters has stopped
         LOG.log(System.Logger.Level.INFO, "stopped");
+    }
+
+    /** The opt-in interval log of the stage histograms: a diagnostic, so a file that cannot be written is a warning. */
+    private void logStageLatencyIntervals(final String path)
+    {
+        if (null == path)
+        {
+            return;
+        }
+        try
+        {
+            stageLatency.logIntervalsTo(path);
+        }
+        catch (final FileNotFoundException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "cannot write the stage latency log " + path, ex);
+        }
     }
 
     private void closeJournal(final JournalReplicaLog replicaLog)

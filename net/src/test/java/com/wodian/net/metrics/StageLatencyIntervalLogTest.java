@@ -1,0 +1,72 @@
+package com.wodian.net.metrics;
+
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class StageLatencyIntervalLogTest
+{
+    @TempDir
+    File dir;
+
+    @Test
+    void everyIntervalOfEveryRecordedStageIsInTheLogUnderItsStageName() throws Exception
+    {
+        final StageLatency latency = new StageLatency();
+        final File log = new File(dir, "stages.hlog");
+        latency.logIntervalsTo(log.getPath());
+        final AtomicCounter[][] counters = counters();
+
+        latency.record(StageLatency.Stage.RECEIVED_TO_TAKEN, 1_000);
+        latency.record(StageLatency.Stage.RECEIVED_TO_TAKEN, 2_000_000);
+        latency.record(StageLatency.Stage.TAKEN_TO_WRITTEN, 5_000);
+        latency.publish(counters);
+        latency.record(StageLatency.Stage.RECEIVED_TO_TAKEN, 3_000);
+        latency.snapshot(); // a scrape takes an interval too: it must reach the log as well
+        latency.publish(counters); // an empty interval: no lines
+        latency.closeIntervalLog();
+
+        final Map<String, Long> countsByTag = new HashMap<>();
+        final Map<String, Long> maxByTag = new HashMap<>();
+        final HistogramLogReader reader = new HistogramLogReader(log);
+        EncodableHistogram interval;
+        while (null != (interval = reader.nextIntervalHistogram()))
+        {
+            final Histogram histogram = (Histogram)interval;
+            countsByTag.merge(histogram.getTag(), histogram.getTotalCount(), Long::sum);
+            maxByTag.merge(histogram.getTag(), histogram.getMaxValue(), Math::max);
+        }
+        assertEquals(Map.of("received_to_taken", 3L, "taken_to_written", 1L), countsByTag);
+        assertEquals(2_000_000L, maxByTag.get("received_to_taken"), 2_000_000L / 1_000.0);
+        assertFalse(countsByTag.containsKey("received_to_written"));
+    }
+
+    private static AtomicCounter[][] counters()
+    {
+        final CountersManager manager = new CountersManager(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024)), new UnsafeBuffer(ByteBuffer.allocateDirect(8 * 1024)));
+        final AtomicCounter[][] counters = new AtomicCounter[StageLatency.Stage.values().length][];
+        for (int stage = 0; stage < counters.length; stage++)
+        {
+            counters[stage] = new AtomicCounter[StageLatency.statisticNames().length];
+            for (int statistic = 0; statistic < counters[stage].length; statistic++)
+            {
+                counters[stage][statistic] = manager.newCounter("s" + stage + "." + statistic);
+            }
+        }
+        return counters;
+    }
+}
