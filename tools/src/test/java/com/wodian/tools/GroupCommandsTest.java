@@ -11,6 +11,7 @@ import com.wodian.net.server.GatewayConfig;
 import com.wodian.net.server.ServerConfig;
 import com.wodian.net.server.WodianServer;
 import com.wodian.net.testing.TestPorts;
+import com.wodian.net.testing.group.ForwardingProxy;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.AckDecoder;

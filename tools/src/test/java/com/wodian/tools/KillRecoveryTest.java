@@ -3,6 +3,7 @@ package com.wodian.tools;
 import com.wodian.net.client.ReplyListener;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.server.ServerMain;
+import com.wodian.net.testing.group.ChildServerProcess;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;

@@ -1,30 +1,26 @@
 package com.wodian.tools;
 
-import com.wodian.net.client.WodianClient;
-import com.wodian.protocol.CommandCatalog;
-import com.wodian.protocol.CommandEncoder;
-import com.wodian.protocol.MessageText;
-import com.wodian.protocol.sbe.BalanceReplyDecoder;
-import com.wodian.protocol.sbe.MessageHeaderDecoder;
-import com.wodian.protocol.sbe.ResultCode;
-import org.agrona.concurrent.UnsafeBuffer;
+import com.wodian.net.testing.group.GroupChecks;
+import com.wodian.net.testing.group.PosLoad;
+import com.wodian.net.testing.group.ReplicaGroup;
+import com.wodian.net.testing.group.TcpFaultProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -59,16 +55,12 @@ class ReplicationFaultTest
     private static final long LEADER_TIMEOUT_MS = 20_000;
     private static final long FAILOVER_TIMEOUT_MS = 15_000;
     private static final long CONVERGE_TIMEOUT_MS = 20_000;
-    private static final long CALL_TIMEOUT_MS = 10_000;
-    private static final double SUCCESS_RATIO_MIN = 0.9999;
-    private static final int CALL_RETRIES_MAX = 20;
     private static final int PORT_ATTEMPTS_MAX = 3;
 
-    private final CommandEncoder encoder = new CommandEncoder();
-    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
     private final Random random = new Random(SEED);
     private final List<String> report = new ArrayList<>();
     private ReplicaGroup group;
+    private GroupChecks checks;
     private PosLoad pos;
 
     @AfterEach
@@ -123,7 +115,7 @@ class ReplicationFaultTest
                 elapsedMs, newPrimary, TimeUnit.NANOSECONDS.toMillis(listeningNs - restartNs),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - listeningNs), pos.acknowledgedCount()));
         }
-        report.add("failover p99 over " + failoverMs.size() + " kills: " + percentile(failoverMs, 0.99) +
+        report.add("failover p99 over " + failoverMs.size() + " kills: " + GroupChecks.percentile(failoverMs, 0.99) +
             " ms (max " + Collections.max(failoverMs) + " ms, target < 1000 ms)");
         verifyAfterLoad();
     }
@@ -256,7 +248,7 @@ class ReplicationFaultTest
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONVERGE_TIMEOUT_MS);
         for (int node = 0; node < ReplicaGroup.NODES; node++)
         {
-            while (validSnapshots(node) < 2)
+            while (group.validSnapshots(node) < 2)
             {
                 if (System.nanoTime() - deadlineNs > 0)
                 {
@@ -277,7 +269,7 @@ class ReplicationFaultTest
         final long electedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartNs);
         for (int node = 0; node < ReplicaGroup.NODES; node++)
         {
-            final String log = java.nio.file.Files.readString(group.lastLog(node));
+            final String log = Files.readString(group.lastLog(node));
             assertTrue(log.contains("recovered: snapshot at sequence"), "node " + node + " restarted from a " +
                 "snapshot:\n" + log);
         }
@@ -306,19 +298,19 @@ class ReplicationFaultTest
         assertTrue(pos.awaitAcknowledgedAbove(700, FAILOVER_TIMEOUT_MS), "payments flow\n" + group.describe());
         final int standby = (group.awaitLeader(-1, LEADER_TIMEOUT_MS) + 1) % ReplicaGroup.NODES;
         group.kill(standby);
-        wipeKeepingCredentials(group.dataDir(standby));
+        group.wipeKeepingCredentials(standby);
         group.slow(standby, 30);
         group.start(standby);
 
         final Path installDir = group.dataDir(standby).resolve("snapshot-install");
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONVERGE_TIMEOUT_MS);
         boolean killedDuringInstall = false;
-        while (System.nanoTime() - deadlineNs < 0 && !installedSnapshot(standby))
+        while (System.nanoTime() - deadlineNs < 0 && !group.installedSnapshot(standby))
         {
             if (partialBytes(installDir) > 0)
             {
                 group.kill(standby);
-                killedDuringInstall = !installedSnapshot(standby);
+                killedDuringInstall = !group.installedSnapshot(standby);
                 break;
             }
             Thread.sleep(5);
@@ -330,7 +322,7 @@ class ReplicationFaultTest
             group.start(standby);
         }
         final long installDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONVERGE_TIMEOUT_MS);
-        while (!installedSnapshot(standby))
+        while (!group.installedSnapshot(standby))
         {
             if (System.nanoTime() - installDeadlineNs > 0)
             {
@@ -347,84 +339,28 @@ class ReplicationFaultTest
             .lastSequence(), "the repaired standby is at the group's state\n" + group.describe() + logTails());
     }
 
-    /** Whether any run of the node logged a completed install. */
-    private boolean installedSnapshot(final int node) throws java.io.IOException
+    private static long partialBytes(final Path installDir) throws IOException
     {
-        try (java.util.stream.Stream<Path> logs = java.nio.file.Files.list(group.dataDir(node).getParent()))
-        {
-            for (final Path log : logs.filter(p -> p.getFileName().toString().startsWith("node-" + node + "-run-"))
-                .toList())
-            {
-                if (java.nio.file.Files.readString(log).contains("snapshot installed at sequence"))
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static long partialBytes(final Path installDir) throws java.io.IOException
-    {
-        if (!java.nio.file.Files.isDirectory(installDir))
+        if (!Files.isDirectory(installDir))
         {
             return 0;
         }
         long bytes = 0;
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(installDir))
+        try (Stream<Path> files = Files.list(installDir))
         {
             for (final Path file : files.toList())
             {
                 try
                 {
-                    bytes += java.nio.file.Files.size(file);
+                    bytes += Files.size(file);
                 }
-                catch (final java.nio.file.NoSuchFileException ex)
+                catch (final NoSuchFileException ex)
                 {
                     // moved into snapshots/ meanwhile
                 }
             }
         }
         return bytes;
-    }
-
-    /** A wiped node: everything in its data folder goes but the credential file it needs to start. */
-    private static void wipeKeepingCredentials(final Path dataDir) throws java.io.IOException
-    {
-        try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(dataDir))
-        {
-            for (final Path entry : entries.toList())
-            {
-                if (entry.getFileName().toString().equals(
-                    com.wodian.net.server.GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT))
-                {
-                    continue;
-                }
-                try (java.util.stream.Stream<Path> tree = java.nio.file.Files.walk(entry))
-                {
-                    for (final Path path : tree.sorted(java.util.Comparator.reverseOrder()).toList())
-                    {
-                        java.nio.file.Files.delete(path);
-                    }
-                }
-            }
-        }
-    }
-
-    private int validSnapshots(final int node)
-    {
-        final Path snapshots = group.dataDir(node).resolve("snapshots");
-        if (!java.nio.file.Files.isDirectory(snapshots))
-        {
-            return 0;
-        }
-        int valid = 0;
-        for (final com.wodian.journal.SnapshotStore.SnapshotInfo info :
-            new com.wodian.journal.SnapshotStore(snapshots, Integer.MAX_VALUE).list())
-        {
-            valid += info.isValid() ? 1 : 0;
-        }
-        return valid;
     }
 
     private void startGroupAndSetUp(final Path dir) throws Exception
@@ -476,83 +412,25 @@ class ReplicationFaultTest
         return new ReplicaGroup(dir, options);
     }
 
-    /** Starts the group already built in {@link #group} and sets up the parties the payments use. */
+    /** Sets up the parties the payments use on the group already started in {@link #group}. */
     private void setUpStartedGroup() throws Exception
     {
         group.awaitLeader(-1, LEADER_TIMEOUT_MS);
-        try (WodianClient client = WodianClient.connect(PosLoad.clientConfig(group)))
-        {
-            requireOk(client, encoder.registerMerchant(buffer, 0, PosLoad.MERCHANT_ID, 0, 0, 0, 0, false));
-            requireOk(client, encoder.registerTerminal(buffer, 0, PosLoad.TERMINAL_ID, PosLoad.MERCHANT_ID));
-            for (long consumerId = 1; consumerId <= PosLoad.CONSUMERS; consumerId++)
-            {
-                requireOk(client, encoder.registerConsumer(buffer, 0, consumerId, PosLoad.MERCHANT_ID));
-                requireOk(client, encoder.topUp(buffer, 0, consumerId, consumerId, PosLoad.TOP_UP_FEN));
-            }
-        }
+        checks = new GroupChecks(group, "seed " + SEED);
+        checks.setUpParties();
         pos = new PosLoad(group);
     }
 
-    /**
-     * The checks every scenario ends with: the terminal drained, its unanswered payments retried with their keys,
-     * wallets exact on the primary, every live node at the same state (and so the same wallets), success ratio.
-     */
+    /** The outcomes every scenario ends with ({@link GroupChecks}), reported. */
     private void verifyAfterLoad() throws Exception
     {
-        pos.stopAndDrain(CONVERGE_TIMEOUT_MS);
-        final BitSet unacknowledged = pos.unacknowledged();
-        final BitSet sent = pos.sent();
-        try (WodianClient client = WodianClient.connect(PosLoad.clientConfig(group)))
-        {
-            for (int id = unacknowledged.nextSetBit(0); id >= 0; id = unacknowledged.nextSetBit(id + 1))
-            {
-                requireOk(client, encoder.pay(buffer, 0, PosLoad.MERCHANT_ID, PosLoad.TERMINAL_ID, id,
-                    PosLoad.consumerOf(id), PosLoad.amountOf(id)));
-            }
-        }
-        final long[] expectedFen = new long[PosLoad.CONSUMERS + 1];
-        Arrays.fill(expectedFen, PosLoad.TOP_UP_FEN);
-        for (int id = sent.nextSetBit(0); id >= 0; id = sent.nextSetBit(id + 1))
-        {
-            expectedFen[(int)PosLoad.consumerOf(id)] -= PosLoad.amountOf(id);
-        }
-        // Queries are answered by whichever node they reach (a standby from its own engine, which may trail the
-        // commit by a heartbeat): the wallets are read at the primary itself, then at every node once all agree.
-        final int primary = group.awaitLeader(-1, LEADER_TIMEOUT_MS);
-        assertWallets(primary, expectedFen, "the primary");
-        final ReplicaGroup.NodeHash same = group.awaitSameState(CONVERGE_TIMEOUT_MS);
-        for (int node = 0; node < ReplicaGroup.NODES; node++)
-        {
-            if (node != primary && group.isAlive(node))
-            {
-                assertWallets(node, expectedFen, "a standby at the primary's state");
-            }
-        }
+        final GroupChecks.Outcome outcome = checks.verifyNoPaymentLostOrDoubled(pos, CONVERGE_TIMEOUT_MS);
         report.add(pos.summary());
         report.add(String.format("success ratio %.5f (min %.4f); %d unanswered payments retried at the end; live " +
-            "nodes at sequence %d, state hash %016x", pos.successRatio(), SUCCESS_RATIO_MIN,
-            unacknowledged.cardinality(), same.lastSequence(), same.stateHash()));
+            "nodes at sequence %d, state hash %016x", pos.successRatio(), GroupChecks.SUCCESS_RATIO_MIN,
+            outcome.retriedAtEnd(), outcome.state().lastSequence(), outcome.state().stateHash()));
         report.add("group at the end (role 1 standby, 3 primary; truncations: unacknowledged journal tails cut " +
             "off):\n" + group.describe());
-        assertTrue(pos.sentCount() > 0, "payments were sent");
-        assertTrue(pos.successRatio() >= SUCCESS_RATIO_MIN, () -> "client-observed success ratio " +
-            pos.successRatio() + " below " + SUCCESS_RATIO_MIN + " (seed " + SEED + "): " + pos.summary());
-    }
-
-    private void assertWallets(final int node, final long[] expectedFen, final String role) throws Exception
-    {
-        try (WodianClient client = WodianClient.connect("127.0.0.1", group.clientPort(node), group.admin()))
-        {
-            for (long consumerId = 1; consumerId <= PosLoad.CONSUMERS; consumerId++)
-            {
-                final byte[] reply = call(client, encoder.balanceQuery(buffer, 0, consumerId));
-                final BalanceReplyDecoder balance = new BalanceReplyDecoder()
-                    .wrapAndApplyHeader(new UnsafeBuffer(reply), 0, new MessageHeaderDecoder());
-                assertEquals(expectedFen[(int)consumerId], balance.walletFen(), "wallet of consumer " + consumerId +
-                    " on node " + node + ", " + role + " (seed " + SEED + "): every acknowledged payment once, " +
-                    "none twice\n" + pos.summary() + "\n" + group.describe());
-            }
-        }
     }
 
     /** Polls a partitioned primary's own status until it no longer says it leads (fencing by check quorum). */
@@ -591,31 +469,9 @@ class ReplicationFaultTest
         }
     }
 
-    /** Waits (bounded) until every live node has applied what the primary has committed. */
     private void awaitCaughtUp() throws InterruptedException
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONVERGE_TIMEOUT_MS);
-        while (System.nanoTime() < deadlineNs)
-        {
-            final int leader = group.leader();
-            final ReplicaGroup.NodeStatus primary = leader < 0 ? null : group.status(leader);
-            boolean caughtUp = null != primary;
-            for (int i = 0; i < ReplicaGroup.NODES && caughtUp; i++)
-            {
-                if (group.isAlive(i) && i != leader)
-                {
-                    final ReplicaGroup.NodeStatus standby = group.status(i);
-                    caughtUp = null != standby && standby.appliedIndex() >= primary.commitIndex() - PosLoad.WINDOW;
-                }
-            }
-            if (caughtUp)
-            {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("standbys did not catch up within " + CONVERGE_TIMEOUT_MS + " ms (seed " + SEED +
-            ")\n" + group.describe() + logTails());
+        checks.awaitCaughtUp(CONVERGE_TIMEOUT_MS);
     }
 
     /** Waits (bounded) until the node reports the role and leader. */
@@ -639,61 +495,6 @@ class ReplicationFaultTest
 
     private String logTails()
     {
-        final StringBuilder text = new StringBuilder();
-        for (int i = 0; i < ReplicaGroup.NODES; i++)
-        {
-            text.append('\n').append(group.logTail(i, 30));
-        }
-        return text.toString();
-    }
-
-    static long percentile(final List<Long> values, final double quantile)
-    {
-        final List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        final int index = (int)Math.ceil(quantile * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private byte[] call(final WodianClient client, final int length) throws Exception
-    {
-        return client.call(buffer, 0, length, CALL_TIMEOUT_MS);
-    }
-
-    /**
-     * A command that must succeed; retried (same bytes, so same key) while a node answers NOT_PRIMARY or
-     * PRIMARY_LOST, or no reply comes in time, as a client that follows the primary would.
-     */
-    private void requireOk(final WodianClient client, final int length) throws Exception
-    {
-        final String command = MessageText.describe(buffer, 0, length);
-        final byte[] message = new byte[length];
-        buffer.getBytes(0, message);
-        String last = "";
-        for (int attempt = 0; attempt < CALL_RETRIES_MAX; attempt++)
-        {
-            final byte[] reply;
-            try
-            {
-                reply = client.call(new UnsafeBuffer(message), 0, length, CALL_TIMEOUT_MS);
-            }
-            catch (final TimeoutException ex)
-            {
-                last = "no reply in " + CALL_TIMEOUT_MS + " ms";
-                continue;
-            }
-            final int code = PosLoad.resultCode(new UnsafeBuffer(reply), 0, reply.length);
-            if (code == ResultCode.OK.value())
-            {
-                return;
-            }
-            last = MessageText.describe(new UnsafeBuffer(reply), 0, reply.length);
-            if (code != ResultCode.NOT_PRIMARY.value() && code != ResultCode.PRIMARY_LOST.value())
-            {
-                break;
-            }
-            Thread.sleep(50);
-        }
-        fail(command + " -> " + last + " (seed " + SEED + ")");
+        return group.logTails(30);
     }
 }

@@ -1,5 +1,6 @@
 package com.wodian.tools;
 
+import com.wodian.net.testing.group.ReplicaGroup;
 import org.junit.jupiter.api.AfterEach;
 
 import java.nio.file.Path;
@@ -24,7 +25,11 @@ class ReplicationFaultTlsTest extends ReplicationFaultTest
     @Override
     ReplicaGroup newGroup(final Path dir, final List<String> options) throws Exception
     {
-        tlsGroup = super.newGroup(dir, options).mutualTls();
+        final Path certificates = dir.resolve("pki");
+        final CliTest.Run certs = CliTest.wodian("certs", "--dir", certificates.toString(), "--nodes", "0,1,2",
+            "--hosts", "127.0.0.1", "--days", "2");
+        assertEquals(0, certs.exitCode(), () -> "wodian certs: " + certs.out());
+        tlsGroup = super.newGroup(dir, options).mutualTls(certificates);
         return tlsGroup;
     }
 

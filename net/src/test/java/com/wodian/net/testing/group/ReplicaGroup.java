@@ -1,5 +1,7 @@
-package com.wodian.tools;
+package com.wodian.net.testing.group;
 
+import com.wodian.journal.SnapshotStore;
+import com.wodian.net.auth.CredentialStore;
 import com.wodian.net.auth.Credentials;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
@@ -10,6 +12,8 @@ import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.ClusterStatusReplyDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.SessionRole;
+import com.wodian.protocol.sbe.StateHashReplyDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -19,14 +23,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * A replica group of real server processes on loopback for fault-injection tests: {@value #NODES} child
@@ -40,14 +47,16 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Every node shares one admin identity (the credential file is provisioned in node 0's folder and copied).
  */
-final class ReplicaGroup implements AutoCloseable
+public final class ReplicaGroup implements AutoCloseable
 {
-    static final int NODES = 3;
+    public static final int NODES = 3;
     /** ClusterStatusReply roles. */
-    static final int ROLE_ALONE = 0;
-    static final int ROLE_FOLLOWER = 1;
-    static final int ROLE_CANDIDATE = 2;
-    static final int ROLE_LEADER = 3;
+    public static final int ROLE_ALONE = 0;
+    public static final int ROLE_FOLLOWER = 1;
+    public static final int ROLE_CANDIDATE = 2;
+    public static final int ROLE_LEADER = 3;
+    /** The CA certificate's file name in the folder {@code wodian certs} writes. */
+    public static final String CA_CERTIFICATE = "ca.pem";
     private static final long STATUS_TIMEOUT_MS = 1_000;
 
     private final Path dir;
@@ -64,13 +73,13 @@ final class ReplicaGroup implements AutoCloseable
     private Path pki;
 
     /** What {@code ClusterStatusQuery} says of one node. */
-    record NodeStatus(int nodeId, int role, int leaderId, long term, long commitIndex, long appliedIndex,
+    public record NodeStatus(int nodeId, int role, int leaderId, long term, long commitIndex, long appliedIndex,
                       long stateHash, long truncations)
     {
     }
 
     /** What {@code StateHashQuery} says of one node. */
-    record NodeHash(int nodeId, long lastSequence, long stateHash)
+    public record NodeHash(int nodeId, long lastSequence, long stateHash)
     {
     }
 
@@ -79,7 +88,7 @@ final class ReplicaGroup implements AutoCloseable
      *
      * @param extraServerOptions appended to every node's arguments (e.g. {@code --ack-policy quorum}).
      */
-    ReplicaGroup(final Path dir, final List<String> extraServerOptions) throws IOException
+    public ReplicaGroup(final Path dir, final List<String> extraServerOptions) throws IOException
     {
         this.dir = dir;
         this.extraServerOptions = List.copyOf(extraServerOptions);
@@ -89,7 +98,7 @@ final class ReplicaGroup implements AutoCloseable
             clientPorts[i] = ports[i];
             replicationPorts[i] = ports[NODES + i];
         }
-        admin = EmbeddedServer.provisionAdmin(dataDir(0));
+        admin = provisionAdmin(dataDir(0));
         final Path credentials = dataDir(0).resolve(GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT);
         for (int i = 1; i < NODES; i++)
         {
@@ -118,23 +127,23 @@ final class ReplicaGroup implements AutoCloseable
         }
     }
 
-    Credentials admin()
+    public Credentials admin()
     {
         return admin;
     }
 
-    Path dataDir(final int node)
+    public Path dataDir(final int node)
     {
         return dir.resolve("node-" + node);
     }
 
-    int clientPort(final int node)
+    public int clientPort(final int node)
     {
         return clientPorts[node];
     }
 
     /** Every node's client address, comma-separated: the {@code --peers} of {@code wodian status} and friends. */
-    String clientAddresses()
+    public String clientAddresses()
     {
         final StringBuilder addresses = new StringBuilder();
         for (int i = 0; i < NODES; i++)
@@ -145,18 +154,18 @@ final class ReplicaGroup implements AutoCloseable
     }
 
     /** {@code 127.0.0.1:port} of a node's client port, as {@link WodianClient#node()} writes it. */
-    String clientAddress(final int node)
+    public String clientAddress(final int node)
     {
         return "127.0.0.1:" + clientPorts[node];
     }
 
-    TcpFaultProxy proxy(final int from, final int to)
+    public TcpFaultProxy proxy(final int from, final int to)
     {
         return proxies[from][to];
     }
 
     /** Node i's {@code --peers}: its own listen address, and the proxies through which it dials the others. */
-    String peers(final int node)
+    public String peers(final int node)
     {
         final StringBuilder peers = new StringBuilder();
         for (int j = 0; j < NODES; j++)
@@ -171,7 +180,7 @@ final class ReplicaGroup implements AutoCloseable
     }
 
     /** A client config listing every node's client port, credentials set; callers add reconnect and timeouts. */
-    ClientConfig clientConfig()
+    public ClientConfig clientConfig()
     {
         final ClientConfig config = new ClientConfig().credentials(admin);
         for (int i = 0; i < NODES; i++)
@@ -184,7 +193,7 @@ final class ReplicaGroup implements AutoCloseable
     /**
      * Starts every node at once: a node may wait for its peers before it listens, so they cannot start one by one.
      */
-    void startAll() throws Exception
+    public void startAll() throws Exception
     {
         final ExecutorService executor = Executors.newFixedThreadPool(NODES);
         try
@@ -211,13 +220,13 @@ final class ReplicaGroup implements AutoCloseable
     }
 
     /** Starts (or restarts) node i on its data folder and ports; returns once it listens. */
-    void start(final int node) throws IOException, InterruptedException
+    public void start(final int node) throws IOException, InterruptedException
     {
         start(node, List.of());
     }
 
     /** As {@link #start(int)}, with more arguments for this start only (e.g. {@code --join}). */
-    void start(final int node, final List<String> extraArguments) throws IOException, InterruptedException
+    public void start(final int node, final List<String> extraArguments) throws IOException, InterruptedException
     {
         if (isAlive(node))
         {
@@ -235,60 +244,49 @@ final class ReplicaGroup implements AutoCloseable
         {
             arguments.addAll(List.of("--node-cert", pki.resolve("node-" + node + ".pem").toString(),
                 "--node-key", pki.resolve("node-" + node + ".key").toString(),
-                "--tls-trust", pki.resolve(CertsCommand.CA_CERTIFICATE).toString()));
+                "--tls-trust", pki.resolve(CA_CERTIFICATE).toString()));
         }
         final Path log = dir.resolve("node-" + node + "-run-" + starts[node]++ + ".log");
         servers[node] = ChildServerProcess.startWithArguments(log, jvmOptions, arguments);
     }
 
     /**
-     * Mutual TLS between the nodes from their next start (docs/replication.md, "TLS between nodes"): {@code wodian
-     * certs} makes a CA and {@code node-N} certificates in {@code pki/}, and each node gets {@code --node-cert},
-     * {@code --node-key} and {@code --tls-trust}. Client ports stay clear (loopback).
+     * Mutual TLS between the nodes from their next start (docs/replication.md, "TLS between nodes"): {@code pki} holds
+     * what {@code wodian certs --nodes 0,1,2} writes (a CA {@value #CA_CERTIFICATE} and {@code node-N.pem}/{@code .key}),
+     * and each node gets {@code --node-cert}, {@code --node-key} and {@code --tls-trust}. Client ports stay clear
+     * (loopback).
      */
-    ReplicaGroup mutualTls()
+    public ReplicaGroup mutualTls(final Path certificates)
     {
-        final Path certificates = dir.resolve("pki");
-        final StringBuilder nodeIds = new StringBuilder("0");
-        for (int i = 1; i < NODES; i++)
-        {
-            nodeIds.append(',').append(i);
-        }
-        final CliTest.Run certs = CliTest.wodian("certs", "--dir", certificates.toString(), "--nodes",
-            nodeIds.toString(), "--hosts", "127.0.0.1", "--days", "2");
-        if (0 != certs.exitCode())
-        {
-            throw new IllegalStateException("wodian certs failed: " + certs.out());
-        }
         pki = certificates;
         return this;
     }
 
     /** JVM options for every node started from now on. */
-    void jvmOptions(final List<String> options)
+    public void jvmOptions(final List<String> options)
     {
         this.jvmOptions = List.copyOf(options);
     }
 
     /** The log of node i's latest start. */
-    Path lastLog(final int node)
+    public Path lastLog(final int node)
     {
         return dir.resolve("node-" + node + "-run-" + (starts[node] - 1) + ".log");
     }
 
-        boolean isAlive(final int node)
+    public boolean isAlive(final int node)
     {
         return null != servers[node] && servers[node].process.isAlive();
     }
 
     /** kill -9 of node i. */
-    void kill(final int node) throws InterruptedException
+    public void kill(final int node) throws InterruptedException
     {
         servers[node].kill();
     }
 
     /** Cuts (or blackholes) every replication link into and out of node k; client links stay up. */
-    void partition(final int node, final TcpFaultProxy.Mode mode)
+    public void partition(final int node, final TcpFaultProxy.Mode mode)
     {
         for (int j = 0; j < NODES; j++)
         {
@@ -301,7 +299,7 @@ final class ReplicaGroup implements AutoCloseable
     }
 
     /** Delays every replication link into and out of node k by delayMs each way. */
-    void slow(final int node, final long delayMs)
+    public void slow(final int node, final long delayMs)
     {
         for (int j = 0; j < NODES; j++)
         {
@@ -314,13 +312,13 @@ final class ReplicaGroup implements AutoCloseable
     }
 
     /** Over every proxy: directions of the replication connections so far that started with a TLS record. */
-    int tlsStreams()
+    public int tlsStreams()
     {
         return sumOverProxies(TcpFaultProxy::tlsStreams);
     }
 
     /** Over every proxy: directions of the replication connections so far that started with anything else. */
-    int clearStreams()
+    public int clearStreams()
     {
         return sumOverProxies(TcpFaultProxy::clearStreams);
     }
@@ -339,7 +337,7 @@ final class ReplicaGroup implements AutoCloseable
     }
 
     /** Every link back to PASS. */
-    void healAll()
+    public void healAll()
     {
         for (int i = 0; i < NODES; i++)
         {
@@ -369,7 +367,7 @@ final class ReplicaGroup implements AutoCloseable
      * The node's own view (ClusterStatusQuery), or null when it does not answer within a second. Any thread may call
      * it (a watcher thread polls a partitioned primary while the test thread waits for the failover).
      */
-    NodeStatus status(final int node)
+    public NodeStatus status(final int node)
     {
         if (!isAlive(node))
         {
@@ -402,7 +400,7 @@ final class ReplicaGroup implements AutoCloseable
     }
 
     /** The node's StateHashQuery answer, or null when it does not answer within a second. */
-    NodeHash hash(final int node)
+    public NodeHash hash(final int node)
     {
         if (!isAlive(node))
         {
@@ -410,8 +408,7 @@ final class ReplicaGroup implements AutoCloseable
         }
         try (WodianClient client = connect(node))
         {
-            final DemoCommand.StateHash hash = DemoCommand.stateHash(client);
-            return new NodeHash(node, hash.lastSequence(), hash.stateHash());
+            return stateHash(node, client);
         }
         catch (final IOException | TimeoutException | RuntimeException ex)
         {
@@ -431,7 +428,7 @@ final class ReplicaGroup implements AutoCloseable
      * primary still claiming an old term, or an isolated node that keeps raising its term, is never named by a
      * majority.
      */
-    int leader()
+    public int leader()
     {
         final NodeStatus[] statuses = new NodeStatus[NODES];
         for (int i = 0; i < NODES; i++)
@@ -461,7 +458,7 @@ final class ReplicaGroup implements AutoCloseable
     }
 
     /** Waits (bounded) for a leader other than {@code excluded} (-1: any). */
-    int awaitLeader(final int excluded, final long timeoutMs) throws InterruptedException
+    public int awaitLeader(final int excluded, final long timeoutMs) throws InterruptedException
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         do
@@ -482,7 +479,7 @@ final class ReplicaGroup implements AutoCloseable
      * Waits (bounded) until every live node answers StateHashQuery with the same last sequence and state hash;
      * returns that common answer, or fails with each node's last answer.
      */
-    NodeHash awaitSameState(final long timeoutMs) throws InterruptedException
+    public NodeHash awaitSameState(final long timeoutMs) throws InterruptedException
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         NodeHash[] hashes;
@@ -524,8 +521,33 @@ final class ReplicaGroup implements AutoCloseable
             Arrays.toString(hashes) + "\n" + describe());
     }
 
+    private static NodeHash stateHash(final int node, final WodianClient client) throws IOException, TimeoutException
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+        final byte[] reply = client.call(buffer, 0, new CommandEncoder().stateHashQuery(buffer, 0), STATUS_TIMEOUT_MS);
+        final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
+        final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(replyBuffer, 0);
+        if (header.templateId() != StateHashReplyDecoder.TEMPLATE_ID)
+        {
+            return null;
+        }
+        final StateHashReplyDecoder decoder = new StateHashReplyDecoder().wrap(
+            replyBuffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+        return decoder.code() == ResultCode.OK ? new NodeHash(node, decoder.lastSequence(), decoder.stateHash()) : null;
+    }
+
+    /** One admin identity: its credential in the servers' file in dataDir; the secret stays in this process. */
+    private static Credentials provisionAdmin(final Path dataDir) throws IOException
+    {
+        Files.createDirectories(dataDir);
+        final CredentialStore store = new CredentialStore();
+        final Credentials admin = store.provision(SessionRole.ADMIN, 1, 0, new SecureRandom());
+        store.save(dataDir.resolve(GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT));
+        return admin;
+    }
+
     /** Each node's status, for failure messages. */
-    String describe()
+    public String describe()
     {
         final StringBuilder text = new StringBuilder();
         for (int i = 0; i < NODES; i++)
@@ -536,7 +558,7 @@ final class ReplicaGroup implements AutoCloseable
     }
 
     /** The last lines of node i's latest log, for failure messages. */
-    String logTail(final int node, final int lines)
+    public String logTail(final int node, final int lines)
     {
         if (null == servers[node])
         {
@@ -551,6 +573,86 @@ final class ReplicaGroup implements AutoCloseable
         catch (final IOException ex)
         {
             return "(log unreadable: " + ex + ")";
+        }
+    }
+
+    /** The last lines of every node's latest log, for failure messages. */
+    public String logTails(final int lines)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int i = 0; i < NODES; i++)
+        {
+            text.append('\n').append(logTail(i, lines));
+        }
+        return text.toString();
+    }
+
+    /** Whether any start of node i logged a completed snapshot install. */
+    public boolean installedSnapshot(final int node) throws IOException
+    {
+        for (int run = 0; run < starts[node]; run++)
+        {
+            final Path log = dir.resolve("node-" + node + "-run-" + run + ".log");
+            if (Files.exists(log) && Files.readString(log).contains("snapshot installed at sequence"))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Valid snapshots in node i's data folder now. */
+    public int validSnapshots(final int node)
+    {
+        final Path snapshots = dataDir(node).resolve("snapshots");
+        if (!Files.isDirectory(snapshots))
+        {
+            return 0;
+        }
+        int valid = 0;
+        for (final SnapshotStore.SnapshotInfo info : new SnapshotStore(snapshots, Integer.MAX_VALUE).list())
+        {
+            valid += info.isValid() ? 1 : 0;
+        }
+        return valid;
+    }
+
+    /** Whether every running node holds at least one valid snapshot. */
+    public boolean everyLiveNodeHoldsASnapshot()
+    {
+        for (int node = 0; node < NODES; node++)
+        {
+            if (isAlive(node) && validSnapshots(node) == 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A wiped node (it must be down): everything in its data folder goes but the credential file it needs. */
+    public void wipeKeepingCredentials(final int node) throws IOException
+    {
+        if (isAlive(node))
+        {
+            throw new IllegalStateException("node " + node + " is running");
+        }
+        try (Stream<Path> entries = Files.list(dataDir(node)))
+        {
+            for (final Path entry : entries.toList())
+            {
+                if (entry.getFileName().toString().equals(GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT))
+                {
+                    continue;
+                }
+                try (Stream<Path> tree = Files.walk(entry))
+                {
+                    for (final Path path : tree.sorted(Comparator.reverseOrder()).toList())
+                    {
+                        Files.delete(path);
+                    }
+                }
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-package com.wodian.tools;
+package com.wodian.net.testing.group;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,14 +14,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * bound its own port 0: lets a test name a server's client address in its configuration (--client-peers) without
  * probing for a free port first.
  */
-final class ForwardingProxy implements AutoCloseable
+public final class ForwardingProxy implements AutoCloseable
 {
     private final ServerSocket listener;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private volatile int targetPort;
 
-    ForwardingProxy() throws IOException
+    public ForwardingProxy() throws IOException
     {
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::acceptLoop, "forwarding-proxy-" + listener.getLocalPort());
@@ -29,12 +29,12 @@ final class ForwardingProxy implements AutoCloseable
         acceptor.start();
     }
 
-    int port()
+    public int port()
     {
         return listener.getLocalPort();
     }
 
-    void target(final int port)
+    public void target(final int port)
     {
         targetPort = port;
     }

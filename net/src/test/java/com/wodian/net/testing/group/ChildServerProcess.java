@@ -1,4 +1,4 @@
-package com.wodian.tools;
+package com.wodian.net.testing.group;
 
 import com.wodian.net.server.ServerMain;
 
@@ -24,13 +24,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * flags and class path, its port read from the line it prints when listening; its standard input stays open (closing
  * it is a clean stop).
  */
-final class ChildServerProcess
+public final class ChildServerProcess
 {
     private static final long START_TIMEOUT_MS = 60_000;
 
-    final Process process;
-    final int port;
-    final Path log;
+    public final Process process;
+    public final int port;
+    public final Path log;
 
     private ChildServerProcess(final Process process, final int port, final Path log)
     {
@@ -39,7 +39,7 @@ final class ChildServerProcess
         this.log = log;
     }
 
-    static ChildServerProcess start(
+    public static ChildServerProcess start(
     final Path dataDir, final Path log, final List<String> jvmOptions, final List<String> serverOptions)
     throws IOException, InterruptedException
     {
@@ -52,7 +52,7 @@ final class ChildServerProcess
      * and snapshot options all come from the caller) and these JVM options after the common ones; the replication
      * tests pass {@code --node-id} and {@code --peers} this way.
      */
-    static ChildServerProcess startWithArguments(
+    public static ChildServerProcess startWithArguments(
         final Path log, final List<String> extraJvmOptions, final List<String> serverArguments)
         throws IOException, InterruptedException
     {
@@ -106,14 +106,14 @@ final class ChildServerProcess
     }
 
     /** kill -9: no shutdown hook, no flush, no close. */
-    void kill() throws InterruptedException
+    public void kill() throws InterruptedException
     {
         process.destroyForcibly();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "killed server exited");
     }
 
     /** A clean stop (end of standard input), forced after a while. */
-    void stop() throws IOException, InterruptedException
+    public void stop() throws IOException, InterruptedException
     {
         process.getOutputStream().close();
         if (!process.waitFor(30, TimeUnit.SECONDS))

@@ -1,4 +1,4 @@
-package com.wodian.tools;
+package com.wodian.net.testing.group;
 
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
@@ -35,19 +35,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>A payment counts as a success when an OK reply reached the terminal while the load ran; the success ratio is
  * successes over payments sent, minus business declines.
  */
-final class PosLoad implements AutoCloseable
+public final class PosLoad implements AutoCloseable
 {
-    static final int WINDOW = 32;
-    static final int CONSUMERS = 20;
-    static final long MERCHANT_ID = 3;
-    static final long TERMINAL_ID = 301;
-    static final long TOP_UP_FEN = 100_000_000;
+    public static final int WINDOW = 32;
+    public static final int CONSUMERS = 20;
+    public static final long MERCHANT_ID = 3;
+    public static final long TERMINAL_ID = 301;
+    public static final long TOP_UP_FEN = 100_000_000;
     /**
      * New payments per second at most (0: as fast as the window allows). Paced so that three server JVMs, their
      * restarts and the test share two cores without the load starving the restarts; still hundreds of payments in
      * every failover window.
      */
-    static final int RATE_PER_SECOND = Integer.getInteger("wodian.replication.rate", 1_000);
+    public static final int RATE_PER_SECOND = Integer.getInteger("wodian.replication.rate", 1_000);
     private static final int RETRIES_MAX = 5;
     private static final int PAYMENTS_MAX = 1 << 20;
     private static final int CLIENTS_MAX = 5;
@@ -84,24 +84,24 @@ final class PosLoad implements AutoCloseable
     private volatile String watchExcludedNode;
     private volatile long firstAckAfterNs;
 
-    PosLoad(final ReplicaGroup group)
+    public PosLoad(final ReplicaGroup group)
     {
         this.group = group;
         this.thread = new Thread(this::run, "pos-load");
     }
 
-    static long consumerOf(final int paymentId)
+    public static long consumerOf(final int paymentId)
     {
         return 1 + paymentId % CONSUMERS;
     }
 
-    static long amountOf(final int paymentId)
+    public static long amountOf(final int paymentId)
     {
         return 1 + paymentId % 97;
     }
 
     /** The client settings of the terminal and of the test's own leader-following calls. */
-    static ClientConfig clientConfig(final ReplicaGroup group)
+    public static ClientConfig clientConfig(final ReplicaGroup group)
     {
         // Reply timeout: a partitioned primary answers nothing (it cannot reach a quorum) yet keeps the connection.
         return group.clientConfig().reconnect(true).connectTimeoutMs(500).logonTimeoutMs(1_000)
@@ -112,7 +112,7 @@ final class PosLoad implements AutoCloseable
      * The reply's result code (the uint16 every reply starts with), without mapping it to the enum: codes newer than
      * this build would not map. -1 for a message that is not a reply.
      */
-    static int resultCode(final DirectBuffer buffer, final int offset, final int length)
+    public static int resultCode(final DirectBuffer buffer, final int offset, final int length)
     {
         if (length < MessageHeaderDecoder.ENCODED_LENGTH + 2 || CommandCatalog.templateId(buffer, offset) < 100)
         {
@@ -121,19 +121,19 @@ final class PosLoad implements AutoCloseable
         return buffer.getShort(offset + MessageHeaderDecoder.ENCODED_LENGTH, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
     }
 
-    void start()
+    public void start()
     {
         startNs = System.nanoTime();
         thread.start();
     }
 
-    synchronized int acknowledgedCount()
+    public synchronized int acknowledgedCount()
     {
         return acknowledged.cardinality();
     }
 
     /** Waits (bounded) until more than {@code count} payments are acknowledged; false on timeout. */
-    boolean awaitAcknowledgedAbove(final int count, final long timeoutMs) throws InterruptedException
+    public boolean awaitAcknowledgedAbove(final int count, final long timeoutMs) throws InterruptedException
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (acknowledgedCount() <= count && System.nanoTime() < deadlineNs)
@@ -145,7 +145,7 @@ final class PosLoad implements AutoCloseable
     }
 
     /** From now on, notes the first OK reply received at or after fromNs from a node other than excludedNode. */
-    void watchFailover(final long fromNs, final String excludedNode)
+    public void watchFailover(final long fromNs, final String excludedNode)
     {
         firstAckAfterNs = 0;
         watchExcludedNode = excludedNode;
@@ -153,7 +153,7 @@ final class PosLoad implements AutoCloseable
     }
 
     /** Waits (bounded) for the watched reply; its nanoTime, or 0 when none came in time. */
-    long awaitFirstAckAfterWatch(final long timeoutMs) throws InterruptedException
+    public long awaitFirstAckAfterWatch(final long timeoutMs) throws InterruptedException
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (firstAckAfterNs == 0 && System.nanoTime() < deadlineNs)
@@ -176,7 +176,7 @@ final class PosLoad implements AutoCloseable
     /**
      * Stops sending, then waits (bounded) for the replies of payments in flight and for retries to be answered.
      */
-    void stopAndDrain(final long timeoutMs) throws InterruptedException
+    public void stopAndDrain(final long timeoutMs) throws InterruptedException
     {
         stop.set(true);
         thread.join(timeoutMs);
@@ -205,7 +205,7 @@ final class PosLoad implements AutoCloseable
     }
 
     /** Payments sent that never got an OK reply (to be retried by the test before it checks the wallets). */
-    synchronized BitSet unacknowledged()
+    public synchronized BitSet unacknowledged()
     {
         final BitSet missing = (BitSet)sent.clone();
         missing.andNot(acknowledged);
@@ -213,29 +213,29 @@ final class PosLoad implements AutoCloseable
         return missing;
     }
 
-    synchronized BitSet sent()
+    public synchronized BitSet sent()
     {
         return (BitSet)sent.clone();
     }
 
-    synchronized int sentCount()
+    public synchronized int sentCount()
     {
         return sent.cardinality();
     }
 
-    synchronized int declinedCount()
+    public synchronized int declinedCount()
     {
         return declined.cardinality();
     }
 
     /** Successes over attempts that were not declined for business reasons. */
-    synchronized double successRatio()
+    public synchronized double successRatio()
     {
         final int eligible = sent.cardinality() - declined.cardinality();
         return eligible == 0 ? 1.0 : (double)acknowledged.cardinality() / eligible;
     }
 
-    synchronized String summary()
+    public synchronized String summary()
     {
         return "payments (at most " + RATE_PER_SECOND + "/s, window " + WINDOW + ") sent " + sent.cardinality() +
             ", acknowledged " + acknowledged.cardinality() +

@@ -1,4 +1,4 @@
-package com.wodian.tools;
+package com.wodian.net.testing.group;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package com.wodian.tools;
+package com.wodian.net.testing.group;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,17 +38,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * chunks of at most {@value #CHUNK_LENGTH_MAX} bytes queued per direction (a reader waits when its queue is full).
  * {@link #close()} stops everything and joins every thread.
  */
-final class TcpFaultProxy implements AutoCloseable
+public final class TcpFaultProxy implements AutoCloseable
 {
     /** What the proxy does to the bytes of its connections. */
-    enum Mode
+    public enum Mode
     {
         PASS, DELAY, BLACKHOLE, CUT
     }
 
-    static final int CONNECTIONS_MAX = 16;
-    static final int CHUNK_LENGTH_MAX = 16 * 1024;
-    static final int QUEUED_CHUNKS_MAX = 256;
+    public static final int CONNECTIONS_MAX = 16;
+    public static final int CHUNK_LENGTH_MAX = 16 * 1024;
+    public static final int QUEUED_CHUNKS_MAX = 256;
     private static final long JOIN_TIMEOUT_MS = 5_000;
     private static final int CONNECT_TIMEOUT_MS = 1_000;
 
@@ -66,7 +66,7 @@ final class TcpFaultProxy implements AutoCloseable
     private volatile long delayMs;
     private volatile boolean closed;
 
-    TcpFaultProxy(final String name, final InetSocketAddress target) throws IOException
+    public TcpFaultProxy(final String name, final InetSocketAddress target) throws IOException
     {
         this.name = name;
         this.target = target;
@@ -77,24 +77,24 @@ final class TcpFaultProxy implements AutoCloseable
     }
 
     /** The port peers dial to reach the target through this proxy. */
-    int port()
+    public int port()
     {
         return serverSocket.getLocalPort();
     }
 
-    Mode mode()
+    public Mode mode()
     {
         return mode;
     }
 
     /** Bytes flow again; connections that lost bytes in a blackhole are reset first. */
-    void pass()
+    public void pass()
     {
         switchTo(Mode.PASS, 0);
     }
 
     /** Every chunk, both ways, is delivered {@code delayMs} after it was read, in order. */
-    void delay(final long delayMs)
+    public void delay(final long delayMs)
     {
         if (delayMs <= 0)
         {
@@ -104,31 +104,31 @@ final class TcpFaultProxy implements AutoCloseable
     }
 
     /** Connections stay open, bytes are swallowed both ways. */
-    void blackhole()
+    public void blackhole()
     {
         switchTo(Mode.BLACKHOLE, 0);
     }
 
     /** Every connection is reset, new ones too, until another mode is set. */
-    void cut()
+    public void cut()
     {
         switchTo(Mode.CUT, 0);
     }
 
     /** Directions (two per connection) whose first bytes were a TLS handshake record: {@code 16 03 01..04}. */
-    int tlsStreams()
+    public int tlsStreams()
     {
         return tlsStreams.get();
     }
 
     /** Directions whose first bytes (three or more in the first read) were anything else. */
-    int clearStreams()
+    public int clearStreams()
     {
         return clearStreams.get();
     }
 
     /** Connections currently open through the proxy. */
-    int connectionCount()
+    public int connectionCount()
     {
         return links.size();
     }
