@@ -116,17 +116,17 @@ class GroupCommandsTest
         assertEquals(2, count(status.out(), " standby "), status.out());
         final int target = (nodeIdOfPrimary(status.out()) + 1) % NODES;
 
-        final CliTest.Run promote = CliTest.wodian("promote", "--peers", peers.toString(), "--node",
+        final CliTest.Run promote = wodianOnceReached("promote", "--peers", peers.toString(), "--node",
             Integer.toString(target));
         assertEquals(WodianMain.EXIT_OK, promote.exitCode(), promote.out());
         assertTrue(promote.out().contains("node " + target + " is the primary"), promote.out());
 
-        final CliTest.Run demote = CliTest.wodian("demote", "--peers", peers.toString());
+        final CliTest.Run demote = wodianOnceReached("demote", "--peers", peers.toString());
         assertEquals(WodianMain.EXIT_OK, demote.exitCode(), demote.out());
         final String after = awaitOnePrimary(peers.toString());
         assertTrue(nodeIdOfPrimary(after) != target, after);
 
-        final CliTest.Run refused = CliTest.wodian("promote", "--peers", peers.toString(), "--node", "7");
+        final CliTest.Run refused = wodianOnceReached("promote", "--peers", peers.toString(), "--node", "7");
         assertEquals(WodianMain.EXIT_REFUSED, refused.exitCode(), refused.out());
 
         assertPruneAsksEveryNode(dir, peers.toString());
@@ -190,6 +190,23 @@ class GroupCommandsTest
                 .code(), "registered at the primary the standby named");
             assertEquals("127.0.0.1:" + clientProxies[primary].port(), client.node());
         }
+    }
+
+    /**
+     * A group command, run again (bounded) while it finds no primary: on two starved cores with a 300 ms election
+     * timeout an election may be under way at any moment (seen once: "no primary found" right after a demote). The
+     * command's outcome is asserted by the caller; when it is answered is not.
+     */
+    private static CliTest.Run wodianOnceReached(final String... args) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        CliTest.Run run = CliTest.wodian(args);
+        while (run.exitCode() == WodianMain.EXIT_UNREACHABLE && System.nanoTime() - deadlineNs < 0)
+        {
+            Thread.sleep(100);
+            run = CliTest.wodian(args);
+        }
+        return run;
     }
 
     private static String awaitOnePrimary(final String peers) throws InterruptedException

@@ -49,8 +49,12 @@ public final class PosLoad implements AutoCloseable
      */
     public static final int RATE_PER_SECOND = Integer.getInteger("wodian.replication.rate", 1_000);
     private static final int RETRIES_MAX = 5;
-    private static final int PAYMENTS_MAX = 1 << 20;
-    private static final int CLIENTS_MAX = 5;
+    private static final int PAYMENTS_MAX = 1 << 24;
+    /**
+     * Clients the terminal may go through (one fails after no node answered for its give-up time); a long soak's many
+     * faults may need more.
+     */
+    private static final int CLIENTS_MAX = Integer.getInteger("wodian.replication.clientsMax", 5);
     private static final int BUSINESS_CODE_MIN = 200;
     private static final int BUSINESS_CODE_MAX = 749;
 
@@ -402,6 +406,7 @@ public final class PosLoad implements AutoCloseable
             if (code == 0)
             {
                 acknowledged.set(paymentId);
+                attempts.remove(paymentId); // a long soak keeps only the payments still in play
                 if (watchFromNs != 0 && firstAckAfterNs == 0 && nowNs >= watchFromNs &&
                     !current.node().equals(watchExcludedNode))
                 {
