@@ -27,7 +27,7 @@ classpath_file="$work_dir/classpath"
 echo "soak-group: building the test classes (mvn test-compile) ..." >&2
 # The harness lives in test code (net's test-jar, com.wodian.net.testing.group); the reactor resolves it to
 # net/target/test-classes, so nothing is installed.
-(cd "$repo_dir" && mvn -B -q -pl tools -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+(cd "$repo_dir" && mvn -B -q -Dstyle.color=never -pl tools -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$classpath_file") >&2
 classpath="$repo_dir/tools/target/test-classes:$repo_dir/tools/target/classes:$(cat "$classpath_file")"
 

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The group soak for manual runs (perf/scripts/soak-group.sh; docs/replication.md, "Soak"): a {@link ReplicaGroup} of
@@ -33,6 +35,11 @@ final class GroupSoak
     private static final long FAILOVER_TIMEOUT_MS = 30_000;
     private static final long CATCH_UP_TIMEOUT_MS = 120_000;
     private static final long VERIFY_TIMEOUT_MS = 120_000;
+    /**
+     * The terminal's client logs every reconnect: hundreds of faults would bury the summary. Held here: JUL keeps
+     * loggers weakly, and a collected one forgets its level.
+     */
+    private static final Logger CLIENT_LOG = Logger.getLogger("com.wodian.net.client");
 
     private final SoakOptions options;
     private final Random random;
@@ -52,6 +59,7 @@ final class GroupSoak
     public static void main(final String[] args) throws Exception
     {
         final SoakOptions options = SoakOptions.parse(args);
+        CLIENT_LOG.setLevel(Level.WARNING);
         final GroupSoak soak = new GroupSoak(options);
         final Thread cleanup = new Thread(soak::closeQuietly, "soak-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
