@@ -1,15 +1,6 @@
 package com.wodian.journal.consensus;
 
-import com.wodian.journal.consensus.storage.AtomicFile;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.CRC32C;
 
 /**
  * The configurations a node's log holds, as (index, configuration) pairs, plus the bootstrap configuration that holds
@@ -23,43 +14,51 @@ import java.util.zip.CRC32C;
  * such an entry is only ever created by adding the node after it left the configuration, so any vote of a term in
  * which it might have voted before is then settled (docs/replication.md, "Membership changes").
  *
- * <p>With a file, every change is stored (atomically, fsynced) before the call returns; written before the log entry
- * it describes, and pairs past the log's end are dropped when the node opens. Changes are rare (one per membership
- * change), so the cost does not matter. Without a file (the simulation), the object itself is the durable state.
+ * <p>With a {@link MembershipStore} (a server: {@code storage.MembershipFile}), every change is stored before the
+ * call returns; written before the log entry it describes, and pairs past the log's end are dropped when the node
+ * opens. Changes are rare (one per membership change), so the cost does not matter. Without a store (the
+ * simulation), the object itself is the durable state.
+ *
+ * <p>The bootstrap configuration is stored with the pairs and, once stored, is the node's for good: a later
+ * {@code --peers} list with more ids adds addresses, not members (a new id becomes a member only through a
+ * configuration entry, {@code wodian group add}).
  */
 public final class MembershipHistory
 {
-    private static final long MAGIC = 0x574F4449414E4D42L; // "WODIANMB"
-    private static final int HEADER = 24;
-
     private final int nodeId;
     private final long bootstrap;
-    private final Path file;
-    private long[] indexes = new long[8];
-    private long[] configurations = new long[8];
+    private final MembershipStore store;
+    private long[] indexes;
+    private long[] configurations;
     private int size;
     private boolean mayVote;
 
     /**
-     * @param file      null: in memory only.
-     * @param bootstrap the configuration below the first stored pair.
-     * @param joining   this node starts with an empty data directory and must not vote until it is added (ignored
-     *                  when the file already exists).
+     * A node's first start: nothing stored yet; stores the bootstrap configuration at once.
+     *
+     * @param bootstrap the configuration below the first pair (the group as started from {@code --peers}).
+     * @param store     null: in memory only.
+     * @param joining   this node starts with an empty data directory and must not vote until it is added.
      */
-    public MembershipHistory(final int nodeId, final long bootstrap, final Path file, final boolean joining)
+    public MembershipHistory(final int nodeId, final long bootstrap, final MembershipStore store, final boolean joining)
+    {
+        this(nodeId, bootstrap, !joining, new long[8], new long[8], 0, store);
+        store();
+    }
+
+    /**
+     * A history as it was stored ({@link MembershipStore#store}); the arrays are taken, not copied.
+     */
+    public MembershipHistory(final int nodeId, final long bootstrap, final boolean mayVote, final long[] indexes,
+        final long[] configurations, final int size, final MembershipStore store)
     {
         this.nodeId = nodeId;
         this.bootstrap = bootstrap;
-        this.file = file;
-        this.mayVote = !joining;
-        if (file != null && Files.exists(file))
-        {
-            read();
-        }
-        else if (file != null)
-        {
-            store();
-        }
+        this.mayVote = mayVote;
+        this.indexes = indexes.length == 0 ? new long[8] : indexes;
+        this.configurations = configurations.length == 0 ? new long[8] : configurations;
+        this.size = size;
+        this.store = store;
     }
 
     /** In memory, every node a voter from the start. */
@@ -158,54 +157,9 @@ public final class MembershipHistory
 
     private void store()
     {
-        if (file == null)
+        if (store != null)
         {
-            return;
+            store.store(bootstrap, mayVote, indexes, configurations, size);
         }
-        final int length = HEADER + size * 16 + 4;
-        final ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putLong(0, MAGIC).putLong(8, bootstrap).putInt(16, size).putInt(20, mayVote ? 1 : 0);
-        for (int i = 0; i < size; i++)
-        {
-            buffer.putLong(HEADER + i * 16, indexes[i]).putLong(HEADER + i * 16 + 8, configurations[i]);
-        }
-        final CRC32C crc = new CRC32C();
-        crc.update(buffer.array(), 0, length - 4);
-        buffer.putInt(length - 4, (int)crc.getValue());
-        AtomicFile.replace(file, buffer);
-    }
-
-    private void read()
-    {
-        final byte[] bytes;
-        try
-        {
-            bytes = Files.readAllBytes(file);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read " + file, ex);
-        }
-        final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        final int count = bytes.length >= HEADER + 4 ? buffer.getInt(16) : -1;
-        if (count < 0 || bytes.length != HEADER + count * 16 + 4 || buffer.getLong(0) != MAGIC)
-        {
-            throw new IllegalStateException(file + " is damaged (" + bytes.length + " bytes)");
-        }
-        final CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length - 4);
-        if ((int)crc.getValue() != buffer.getInt(bytes.length - 4))
-        {
-            throw new IllegalStateException(file + " is damaged (checksum)");
-        }
-        mayVote = buffer.getInt(20) != 0;
-        indexes = new long[Math.max(8, count)];
-        configurations = new long[Math.max(8, count)];
-        for (int i = 0; i < count; i++)
-        {
-            indexes[i] = buffer.getLong(HEADER + i * 16);
-            configurations[i] = buffer.getLong(HEADER + i * 16 + 8);
-        }
-        size = count;
     }
 }

@@ -1,13 +1,10 @@
 package com.wodian.journal.consensus;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -262,34 +259,6 @@ class MembershipChangeTest
         membership.resetTo(9, history.at(9));
         assertTrue(membership.mayVote(), "the snapshot's configuration names it a learner");
         assertEquals(9, membership.latestIndex());
-    }
-
-    @Test
-    void theHistoryFileSurvivesARestartAndRefusesDamage(@TempDir final Path dir)
-    {
-        final Path file = dir.resolve("membership");
-        final MembershipHistory joining = new MembershipHistory(2, Membership.allVoters(3), file, true);
-        assertFalse(new MembershipHistory(2, Membership.allVoters(3), file, false).mayVote(),
-            "a restart before it is added does not make it a voter");
-        joining.append(4, Membership.of(0b011, 0b100));
-        joining.append(9, Membership.allVoters(3));
-        final MembershipHistory reopened = new MembershipHistory(2, Membership.allVoters(3), file, false);
-        assertTrue(reopened.mayVote());
-        assertEquals(9, reopened.latestIndex());
-        assertEquals(Membership.of(0b011, 0b100), reopened.at(8));
-        reopened.truncateFrom(9);
-        assertEquals(4, new MembershipHistory(2, Membership.allVoters(3), file, false).latestIndex());
-        try
-        {
-            final byte[] bytes = Files.readAllBytes(file);
-            bytes[30] ^= 1;
-            Files.write(file, bytes);
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new java.io.UncheckedIOException(ex);
-        }
-        assertThrows(IllegalStateException.class, () -> new MembershipHistory(2, Membership.allVoters(3), file, false));
     }
 
     @Test

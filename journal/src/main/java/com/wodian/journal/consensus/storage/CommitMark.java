@@ -1,12 +1,8 @@
 package com.wodian.journal.consensus.storage;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /**
  * A persisted lower bound of the commit index: every entry up to it is known to be committed, so a node restarting
@@ -21,12 +17,10 @@ public final class CommitMark
 {
     private static final long MAGIC = 0x574F4449414E434DL; // "WODIANCM"
     private static final int INDEX_OFFSET = 8;
-    private static final int CHECKSUM_OFFSET = 16;
     private static final int LENGTH = 20;
 
     private final Path file;
-    private final ByteBuffer scratch = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    private final CRC32C crc = new CRC32C();
+    private final ByteBuffer scratch = ChecksummedFile.allocate(LENGTH);
     private long index;
 
     /**
@@ -70,37 +64,14 @@ public final class CommitMark
         }
         scratch.clear();
         scratch.putLong(0, MAGIC).putLong(INDEX_OFFSET, index);
-        crc.reset();
-        crc.update(scratch.array(), 0, CHECKSUM_OFFSET);
-        scratch.putInt(CHECKSUM_OFFSET, (int)crc.getValue());
-        AtomicFile.replace(file, scratch);
+        ChecksummedFile.replace(file, scratch);
         this.index = index;
     }
 
     private void read()
     {
-        final byte[] bytes;
-        try
-        {
-            bytes = Files.readAllBytes(file);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read " + file, ex);
-        }
-        final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length != LENGTH || buffer.getLong(0) != MAGIC)
-        {
-            throw new IllegalStateException(file + " is not a commit mark (length " + bytes.length + "); it is only " +
-                "a lower bound of the commit index, so deleting it is safe");
-        }
-        crc.reset();
-        crc.update(bytes, 0, CHECKSUM_OFFSET);
-        if ((int)crc.getValue() != buffer.getInt(CHECKSUM_OFFSET))
-        {
-            throw new IllegalStateException(file + ": checksum mismatch in the commit mark; it is only a lower bound " +
-                "of the commit index, so deleting it is safe");
-        }
+        final ByteBuffer buffer = ChecksummedFile.read(file, "commit mark", "; it is only a lower bound of the " +
+            "commit index, so deleting it is safe", bytes -> bytes.limit() == LENGTH && bytes.getLong(0) == MAGIC);
         final long stored = buffer.getLong(INDEX_OFFSET);
         if (stored < 0)
         {

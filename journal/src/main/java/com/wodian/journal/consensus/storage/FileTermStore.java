@@ -2,13 +2,9 @@ package com.wodian.journal.consensus.storage;
 
 import com.wodian.journal.consensus.TermStore;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /**
  * A {@link TermStore} in one small file, replaced atomically on every change: write a temporary file, fsync it,
@@ -60,38 +56,17 @@ public final class FileTermStore implements TermStore
         {
             throw new IllegalStateException("term must not go down: " + currentTerm + " < " + this.currentTerm);
         }
-        final ByteBuffer buffer = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer buffer = ChecksummedFile.allocate(LENGTH);
         buffer.putLong(0, MAGIC).putLong(8, currentTerm).putInt(16, votedFor);
-        final CRC32C crc = new CRC32C();
-        crc.update(buffer.array(), 0, 20);
-        buffer.putInt(20, (int)crc.getValue());
-        AtomicFile.replace(file, buffer);
+        ChecksummedFile.replace(file, buffer);
         this.currentTerm = currentTerm;
         this.votedFor = votedFor;
     }
 
     private void read()
     {
-        final byte[] bytes;
-        try
-        {
-            bytes = Files.readAllBytes(file);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read " + file, ex);
-        }
-        final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length != LENGTH || buffer.getLong(0) != MAGIC)
-        {
-            throw new IllegalStateException(file + " is not a term file (length " + bytes.length + ")");
-        }
-        final CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, 20);
-        if ((int)crc.getValue() != buffer.getInt(20))
-        {
-            throw new IllegalStateException(file + ": checksum mismatch, refusing to guess the term and vote");
-        }
+        final ByteBuffer buffer = ChecksummedFile.read(file, "term file", ", refusing to guess the term and vote",
+            bytes -> bytes.limit() == LENGTH && bytes.getLong(0) == MAGIC);
         currentTerm = buffer.getLong(8);
         votedFor = buffer.getInt(16);
     }

@@ -1,13 +1,9 @@
 package com.wodian.journal.consensus.storage;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.CRC32C;
 
 /**
  * The term of every journal entry without storing a term in every entry: the list of (term, first index) pairs,
@@ -131,43 +127,20 @@ public final class TermHistory
 
     private void write()
     {
-        final int length = 4 + count * 16 + 4;
-        final ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.putInt(count);
+        final ByteBuffer buffer = ChecksummedFile.allocate(4 + count * 16 + ChecksummedFile.CHECKSUM_LENGTH);
+        buffer.putInt(0, count);
         for (int i = 0; i < count; i++)
         {
-            buffer.putLong(terms[i]).putLong(firstIndexes[i]);
+            buffer.putLong(4 + i * 16, terms[i]).putLong(12 + i * 16, firstIndexes[i]);
         }
-        final CRC32C crc = new CRC32C();
-        crc.update(buffer.array(), 0, length - 4);
-        buffer.putInt((int)crc.getValue());
-        buffer.flip();
-        AtomicFile.replace(file, buffer);
+        ChecksummedFile.replace(file, buffer);
     }
 
     private void read()
     {
-        final byte[] bytes;
-        try
-        {
-            bytes = Files.readAllBytes(file);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read " + file, ex);
-        }
-        final ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        final int stored = bytes.length >= 8 ? buffer.getInt(0) : -1;
-        if (stored < 0 || bytes.length != 4 + stored * 16 + 4)
-        {
-            throw new IllegalStateException(file + " is not a term history (length " + bytes.length + ")");
-        }
-        final CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length - 4);
-        if ((int)crc.getValue() != buffer.getInt(bytes.length - 4))
-        {
-            throw new IllegalStateException(file + ": checksum mismatch in the term history");
-        }
+        final ByteBuffer buffer = ChecksummedFile.read(file, "term history", "",
+            bytes -> bytes.getInt(0) >= 0 && bytes.limit() == 4 + bytes.getInt(0) * 16L + 4);
+        final int stored = buffer.getInt(0);
         terms = new long[Math.max(16, stored * 2)];
         firstIndexes = new long[terms.length];
         for (int i = 0; i < stored; i++)

@@ -14,6 +14,7 @@ import com.wodian.journal.consensus.ReplicaLog;
 import com.wodian.journal.consensus.Role;
 import com.wodian.journal.consensus.TermStore;
 import com.wodian.journal.consensus.storage.JournalReplicaLog;
+import com.wodian.journal.consensus.storage.MembershipFile;
 import com.wodian.net.cluster.ClusterView;
 import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.cluster.snapshot.SnapshotTransfer;
@@ -38,6 +39,7 @@ import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
@@ -190,14 +192,31 @@ public final class ReplicationStage implements Agent, EntryPayloads
             Math.max(1024, Math.min(512 * 1024,
                 Integer.getInteger(SNAPSHOT_CHUNK_BYTES_PROPERTY, SnapshotTransfer.CHUNK_BYTES_DEFAULT))),
             Long.getLong(INSTALL_BEHIND_ENTRIES_PROPERTY, INSTALL_BEHIND_ENTRIES_DEFAULT), this::onSnapshotInstalled);
-        final MembershipHistory membership = new MembershipHistory(group.nodeId(),
-            Membership.allVoters(group.groupSize()),
-            journalLog.journal().dir().getParent().resolve(MEMBERSHIP_FILE), group.joining());
+        final MembershipHistory membership = openMembership(group, journalLog.journal().dir().getParent());
         this.node = new ConsensusNode(group.nodeId(), group.groupSize(), group.consensus(), log, termStore,
             transport, (index, term, payload) -> { }, new SplittableRandom(System.nanoTime() ^ group.nodeId()),
             nowMs, appliedIndex, snapshotTransfer, snapshotTransfer, membership);
         logConfiguration();
         publishStatus();
+    }
+
+    /**
+     * The node's configurations ({@code <data>/membership}). Its bootstrap configuration is the one stored at the
+     * node's first start (the {@code --peers} list then): a longer list later adds addresses, not voters. Every member
+     * of the configuration in effect needs an address, so a list that lacks one is refused.
+     */
+    static MembershipHistory openMembership(final ReplicaGroupConfig group, final Path dataDir)
+    {
+        final MembershipHistory membership = MembershipFile.open(dataDir.resolve(MEMBERSHIP_FILE), group.nodeId(),
+            Membership.allVoters(group.groupSize()), group.joining());
+        final long members = Membership.voters(membership.latest()) | Membership.learners(membership.latest());
+        if (members >>> group.groupSize() != 0)
+        {
+            throw new IllegalStateException("node " + group.nodeId() + ": the configuration in effect (" +
+                Membership.describe(membership.latest()) + ") names a node id that --peers lacks (ids 0-" +
+                (group.groupSize() - 1) + "); give every member's address in --peers");
+        }
+        return membership;
     }
 
     /** Builds the transport once the log exists (the transport reads entries from it to send them). */
