@@ -5,25 +5,10 @@ import com.wodian.journal.consensus.ConsensusOutbox;
 import com.wodian.journal.consensus.EntryPayloads;
 import com.wodian.journal.consensus.LogEntries;
 import com.wodian.journal.consensus.SnapshotSource;
-import com.wodian.net.tls.TlsConnection;
 import com.wodian.net.tls.TlsContext;
-import org.agrona.CloseHelper;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-
-import static com.wodian.net.cluster.transport.ReplicationDescriptor.BYTE_ORDER;
-import static com.wodian.net.cluster.transport.ReplicationDescriptor.LENGTH_FIELD_LENGTH;
-import static com.wodian.net.cluster.transport.ReplicationDescriptor.MESSAGE_OFFSET;
 
 /**
  * The network between the nodes of one replica group: sends (as the consensus node's {@link ConsensusOutbox}) and
@@ -45,39 +30,23 @@ import static com.wodian.net.cluster.transport.ReplicationDescriptor.MESSAGE_OFF
  * direct outbound buffer, and written from it. Decoding allocates nothing either: reused flyweights hand each
  * message's fields to the handler as primitives ({@link ReplicationDecoder}); receive buffers are pooled per
  * connection slot.
+ *
+ * <p>Parts: this class is the outbox (encoding each message into its peer's buffer) and the duty cycle; each peer's
+ * dialled connection is an {@link OutboundLink}; the listener and the accepted connections (hello check, framing,
+ * dispatch) are {@link InboundConnections}; the codecs are {@link ReplicationEncoder} / {@link ReplicationDecoder}.
  */
 public final class ReplicationTransport implements ConsensusOutbox, AutoCloseable
 {
-    private static final int DISCONNECTED = 0;
-    private static final int CONNECTING = 1;
-    private static final int CONNECTED = 2;
-    private static final int NO_PEER = -1;
-
     private final int selfId;
-    private final byte[] groupName;
     private final EntrySource source;
-    private final int messageLengthMax;
     private final ReplicationEncoder encoder;
     private final ReplicationDecoder decoder = new ReplicationDecoder();
-    private final ServerSocketChannel serverChannel;
-    private final Selector acceptSelector;
-    private final Outbound[] outbound;
-    private final Inbound[] inbound;
-    private final ByteBuffer probeBuffer = ByteBuffer.allocateDirect(64);
+    private final TransportCounters counters = new TransportCounters();
+    private final InboundConnections inbound;
+    /** Indexed by node id; null for this node. */
+    private final OutboundLink[] outbound;
     private long lastNowMs;
     private boolean closed;
-    /** Null for clear text; see {@link #tls(TlsContext)}. */
-    private TlsContext tls;
-
-    private long bytesSent;
-    private long bytesReceived;
-    private long messagesSent;
-    private long messagesReceived;
-    private long messagesDropped;
-    private long reconnects;
-    private long malformedFrames;
-    private long handshakesRejected;
-    private long connectionsRefused;
 
     /**
      * A transport with the default sizes: 8 MiB outbound buffer per peer, messages up to 1 MiB.
@@ -113,8 +82,8 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
             throw new IllegalArgumentException("node " + selfId + " has no listen address among " +
                 addresses.length);
         }
-        this.groupName = groupName.getBytes(StandardCharsets.UTF_8);
-        if (this.groupName.length > ReplicationDescriptor.GROUP_NAME_LENGTH_MAX)
+        final byte[] groupNameBytes = groupName.getBytes(StandardCharsets.UTF_8);
+        if (groupNameBytes.length > ReplicationDescriptor.GROUP_NAME_LENGTH_MAX)
         {
             throw new IllegalArgumentException("group name longer than " +
                 ReplicationDescriptor.GROUP_NAME_LENGTH_MAX + " bytes");
@@ -126,46 +95,20 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         }
         this.selfId = selfId;
         this.source = source;
-        this.messageLengthMax = messageLengthMax;
         this.encoder = new ReplicationEncoder(messageLengthMax);
 
         final int groupSize = addresses.length;
-        outbound = new Outbound[groupSize];
+        outbound = new OutboundLink[groupSize];
         for (int peer = 0; peer < groupSize; peer++)
         {
             if (peer != selfId)
             {
-                outbound[peer] = new Outbound(addresses[peer], outboundBufferLength);
+                outbound[peer] = new OutboundLink(peer, selfId, groupNameBytes, addresses[peer], outboundBufferLength,
+                    encoder, counters);
             }
         }
-        // Room for one live connection per peer, a stale one per peer that the peer's redial has not yet replaced,
-        // and a stray one.
-        inbound = new Inbound[2 * groupSize + 1];
-        for (int i = 0; i < inbound.length; i++)
-        {
-            inbound[i] = new Inbound();
-        }
-
-        ServerSocketChannel channel = null;
-        Selector selector = null;
-        try
-        {
-            channel = ServerSocketChannel.open();
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(addresses[selfId]);
-            channel.configureBlocking(false);
-            // ServerSocketChannel.accept() allocates even when nothing is pending, so a selector tells when to call it.
-            selector = Selector.open();
-            channel.register(selector, SelectionKey.OP_ACCEPT);
-        }
-        catch (final IOException ex)
-        {
-            CloseHelper.quietClose(channel);
-            CloseHelper.quietClose(selector);
-            throw new UncheckedIOException("cannot listen on " + addresses[selfId], ex);
-        }
-        serverChannel = channel;
-        acceptSelector = selector;
+        inbound = new InboundConnections(selfId, groupSize, groupNameBytes, addresses[selfId], messageLengthMax,
+            decoder, counters);
     }
 
     /**
@@ -173,14 +116,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
      */
     public InetSocketAddress localAddress()
     {
-        try
-        {
-            return (InetSocketAddress)serverChannel.getLocalAddress();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        return inbound.localAddress();
     }
 
     /**
@@ -199,7 +135,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     public void peerAddress(final int peer, final InetSocketAddress address)
     {
         checkPeer(peer);
-        outbound[peer].address = address;
+        outbound[peer].address(address);
     }
 
     /**
@@ -226,7 +162,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         final long lastLogTerm,
         final boolean leadershipTransfer)
     {
-        final Outbound peer = sendable(toNodeId);
+        final OutboundLink peer = sendable(toNodeId);
         if (peer != null)
         {
             int length = encoder.encodeRequestVote(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
@@ -243,7 +179,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     @Override
     public void voteReply(final int toNodeId, final long term, final int fromNodeId, final boolean granted)
     {
-        final Outbound peer = sendable(toNodeId);
+        final OutboundLink peer = sendable(toNodeId);
         if (peer != null)
         {
             int length = encoder.encodeVoteReply(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
@@ -268,7 +204,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         final int entryCount,
         final LogEntries entries)
     {
-        final Outbound peer = sendable(toNodeId);
+        final OutboundLink peer = sendable(toNodeId);
         if (peer != null)
         {
             int length = encoder.encodeAppendEntries(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
@@ -291,7 +227,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         final long matchIndex,
         final long conflictIndex)
     {
-        final Outbound peer = sendable(toNodeId);
+        final OutboundLink peer = sendable(toNodeId);
         if (peer != null)
         {
             int length = encoder.encodeAppendReply(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
@@ -308,7 +244,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     @Override
     public void timeoutNow(final int toNodeId, final long term, final int fromNodeId)
     {
-        final Outbound peer = sendable(toNodeId);
+        final OutboundLink peer = sendable(toNodeId);
         if (peer != null)
         {
             int length = encoder.encodeTimeoutNow(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
@@ -335,7 +271,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         final int chunkLength,
         final SnapshotSource snapshotSource)
     {
-        final Outbound peer = sendable(toNodeId);
+        final OutboundLink peer = sendable(toNodeId);
         if (peer != null)
         {
             int length = encoder.encodeInstallSnapshot(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
@@ -360,7 +296,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         final long nextOffset,
         final boolean done)
     {
-        final Outbound peer = sendable(toNodeId);
+        final OutboundLink peer = sendable(toNodeId);
         if (peer != null)
         {
             int length = encoder.encodeInstallSnapshotReply(peer.buffer, peer.writePosition, peer.buffer.capacity(),
@@ -375,34 +311,29 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     }
 
     /** The peer's outbound side when a message to it can be queued now; null (the message counted dropped) if not. */
-    private Outbound sendable(final int toNodeId)
+    private OutboundLink sendable(final int toNodeId)
     {
         checkPeer(toNodeId);
-        final Outbound peer = outbound[toNodeId];
-        if (peer.state == DISCONNECTED)
+        final OutboundLink peer = outbound[toNodeId];
+        if (!peer.acceptsMessages())
         {
-            messagesDropped++;
+            counters.messagesDropped++;
             return null;
         }
         return peer;
     }
 
-    private void queued(final Outbound peer, final int length)
+    private void queued(final OutboundLink peer, final int length)
     {
         if (length < 0)
         {
-            messagesDropped++;
+            counters.messagesDropped++;
             return;
         }
         peer.writePosition += length;
-        messagesSent++;
+        counters.messagesSent++;
     }
 
-    /**
-     * Write what is pending to every connected peer, as much as each socket takes without blocking.
-     *
-     * @return bytes written.
-     */
     /**
      * Mutual TLS on every link of this node (docs/replication.md, "TLS between nodes"): the context's certificate
      * must name {@code node:<selfId>}, and a peer is accepted only when its certificate names the node it claims to
@@ -410,39 +341,33 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
      */
     public ReplicationTransport tls(final TlsContext tls)
     {
-        this.tls = tls;
+        inbound.tls(tls);
+        for (final OutboundLink peer : outbound)
+        {
+            if (peer != null)
+            {
+                peer.tls(tls);
+            }
+        }
         return this;
     }
 
+    /**
+     * Write what is pending to every connected peer, as much as each socket takes without blocking.
+     *
+     * @return bytes written.
+     */
     public int flush()
     {
         int bytesWritten = 0;
-        for (final Outbound peer : outbound)
+        for (final OutboundLink peer : outbound)
         {
-            if (peer == null || peer.state != CONNECTED || peer.sentPosition == peer.writePosition &&
-                (peer.tls == null || !peer.tls.hasPendingOutput()) || peer.tls != null && !peer.tls.isEstablished())
+            if (peer != null)
             {
-                continue;
-            }
-            final ByteBuffer byteBuffer = peer.byteBuffer;
-            byteBuffer.limit(peer.writePosition).position(peer.sentPosition);
-            try
-            {
-                final int written = TlsConnection.write(peer.channel, peer.tls, byteBuffer);
-                bytesWritten += written;
-                peer.sentPosition += written;
-                if (peer.sentPosition == peer.writePosition)
-                {
-                    peer.sentPosition = 0;
-                    peer.writePosition = 0;
-                }
-            }
-            catch (final IOException ex)
-            {
-                disconnect(peer, lastNowMs);
+                bytesWritten += peer.flush(lastNowMs);
             }
         }
-        bytesSent += bytesWritten;
+        counters.bytesSent += bytesWritten;
         return bytesWritten;
     }
 
@@ -463,22 +388,15 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
             return 0;
         }
         lastNowMs = nowMs;
-        int workCount = accept();
-        for (final Outbound peer : outbound)
+        int workCount = inbound.accept(nowMs);
+        for (final OutboundLink peer : outbound)
         {
-            if (peer != null)
+            if (peer != null && !closed)
             {
-                workCount += pollOutbound(peer, nowMs);
+                workCount += peer.poll(nowMs);
             }
         }
-        for (final Inbound connection : inbound)
-        {
-            if (connection.channel != null)
-            {
-                workCount += pollInbound(connection, nowMs, handler);
-            }
-        }
-        return workCount;
+        return workCount + inbound.poll(nowMs, handler);
     }
 
     /**
@@ -487,7 +405,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     public boolean isConnected(final int peer)
     {
         checkPeer(peer);
-        return outbound[peer].state == CONNECTED && (null == outbound[peer].tls || outbound[peer].tls.isEstablished());
+        return outbound[peer].isConnected();
     }
 
     /**
@@ -496,50 +414,43 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     public boolean isInboundConnected(final int peer)
     {
         checkPeer(peer);
-        for (final Inbound connection : inbound)
-        {
-            if (connection.channel != null && connection.peerId == peer)
-            {
-                return true;
-            }
-        }
-        return false;
+        return inbound.isConnected(peer);
     }
 
     /** Bytes written to peers' sockets. */
     public long bytesSent()
     {
-        return bytesSent;
+        return counters.bytesSent;
     }
 
     /** Bytes read from inbound connections, hellos and garbage included. */
     public long bytesReceived()
     {
-        return bytesReceived;
+        return counters.bytesReceived;
     }
 
     /** Messages queued for sending (hellos not counted); dropped ones are not counted here. */
     public long messagesSent()
     {
-        return messagesSent;
+        return counters.messagesSent;
     }
 
     /** Messages decoded and handed to a handler. */
     public long messagesReceived()
     {
-        return messagesReceived;
+        return counters.messagesReceived;
     }
 
     /** Messages dropped by {@link #send}: peer not connected, outbound buffer full, too long, or entry missing. */
     public long messagesDropped()
     {
-        return messagesDropped;
+        return counters.messagesDropped;
     }
 
     /** Outbound connections established to a peer after its first one. */
     public long reconnects()
     {
-        return reconnects;
+        return counters.reconnects;
     }
 
     /**
@@ -548,7 +459,7 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
      */
     public long malformedFrames()
     {
-        return malformedFrames;
+        return counters.malformedFrames;
     }
 
     /**
@@ -557,13 +468,13 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
      */
     public long handshakesRejected()
     {
-        return handshakesRejected;
+        return counters.handshakesRejected;
     }
 
     /** Inbound connections closed at once because every connection slot was taken. */
     public long connectionsRefused()
     {
-        return connectionsRefused;
+        return counters.connectionsRefused;
     }
 
     /**
@@ -577,371 +488,14 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
             return;
         }
         closed = true;
-        for (final Outbound peer : outbound)
+        for (final OutboundLink peer : outbound)
         {
             if (peer != null)
             {
-                CloseHelper.quietClose(peer.channel);
-                peer.channel = null;
-                peer.state = DISCONNECTED;
+                peer.close();
             }
         }
-        for (final Inbound connection : inbound)
-        {
-            connection.close();
-        }
-        CloseHelper.quietClose(acceptSelector);
-        CloseHelper.quietClose(serverChannel);
-    }
-
-    private int accept()
-    {
-        try
-        {
-            if (acceptSelector.selectNow() == 0)
-            {
-                return 0;
-            }
-            acceptSelector.selectedKeys().clear();
-        }
-        catch (final IOException ex)
-        {
-            return 0;
-        }
-        int accepted = 0;
-        for (int attempt = 0; attempt < inbound.length; attempt++)
-        {
-            final SocketChannel channel;
-            try
-            {
-                channel = serverChannel.accept();
-            }
-            catch (final IOException ex)
-            {
-                return accepted; // e.g. out of file descriptors: try again next cycle
-            }
-            if (channel == null)
-            {
-                return accepted;
-            }
-            final Inbound slot = freeInbound();
-            if (slot == null)
-            {
-                connectionsRefused++;
-                CloseHelper.quietClose(channel);
-                continue;
-            }
-            try
-            {
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            }
-            catch (final IOException ex)
-            {
-                CloseHelper.quietClose(channel);
-                continue;
-            }
-            slot.open(channel, LENGTH_FIELD_LENGTH + messageLengthMax, lastNowMs);
-            if (null != tls)
-            {
-                slot.tls = null == slot.tls ? new TlsConnection() : slot.tls;
-                try
-                {
-                    slot.tls.open(tls.newServerEngine());
-                }
-                catch (final IOException ex)
-                {
-                    slot.close();
-                    continue;
-                }
-            }
-            accepted++;
-        }
-        return accepted;
-    }
-
-    private Inbound freeInbound()
-    {
-        for (final Inbound connection : inbound)
-        {
-            if (connection.channel == null)
-            {
-                return connection;
-            }
-        }
-        return null;
-    }
-
-    private int pollOutbound(final Outbound peer, final long nowMs)
-    {
-        switch (peer.state)
-        {
-            case DISCONNECTED:
-                if (peer.address != null && nowMs >= peer.nextDialMs && !closed)
-                {
-                    dial(peer, nowMs);
-                    return 1;
-                }
-                return 0;
-
-            case CONNECTING:
-                try
-                {
-                    if (peer.channel.finishConnect())
-                    {
-                        connected(peer);
-                        return 1;
-                    }
-                }
-                catch (final IOException ex)
-                {
-                    disconnect(peer, nowMs);
-                    return 1;
-                }
-                return 0;
-
-            default:
-                if (null != peer.tls && !peer.tls.isEstablished())
-                {
-                    return handshakeOutbound(peer, nowMs);
-                }
-                // Nothing should arrive on an outbound connection; reading shows the peer closing it, which a
-                // writer would otherwise only notice when a write fails.
-                probeBuffer.clear();
-                try
-                {
-                    final int read = TlsConnection.read(peer.channel, peer.tls, probeBuffer);
-                    if (read == 0)
-                    {
-                        return 0;
-                    }
-                    if (read > 0)
-                    {
-                        malformedFrames++;
-                    }
-                }
-                catch (final IOException ignore)
-                {
-                    // reset by the peer: redial below
-                }
-                disconnect(peer, nowMs);
-                return 1;
-        }
-    }
-
-    private void dial(final Outbound peer, final long nowMs)
-    {
-        SocketChannel channel = null;
-        try
-        {
-            channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            peer.channel = channel;
-            peer.sentPosition = 0;
-            peer.writePosition = encoder.encodeHello(peer.buffer, 0, peer.buffer.capacity(),
-                ReplicationDescriptor.PROTOCOL_VERSION, selfId, peerId(peer), groupName);
-            peer.state = CONNECTING;
-            if (channel.connect(peer.address))
-            {
-                connected(peer);
-            }
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            // RuntimeException: an unresolved address or one the platform refuses (UnresolvedAddressException).
-            peer.channel = channel;
-            disconnect(peer, nowMs);
-        }
-    }
-
-    private int handshakeOutbound(final Outbound peer, final long nowMs)
-    {
-        if (nowMs - peer.connectedMs > ReplicationDescriptor.HELLO_TIMEOUT_MS)
-        {
-            // A listener that accepted but stalls in its handshake: leave it and dial again after the backoff.
-            handshakesRejected++;
-            disconnect(peer, nowMs);
-            return 1;
-        }
-        try
-        {
-            return peer.tls.handshakeNode(peer.channel, peerId(peer)) >= 0 ? 1 : 0;
-        }
-        catch (final IOException ex)
-        {
-            handshakesRejected++;
-            disconnect(peer, nowMs);
-            return 1;
-        }
-    }
-
-    private void connected(final Outbound peer) throws IOException
-    {
-        if (null != tls)
-        {
-            peer.tls = null == peer.tls ? new TlsConnection() : peer.tls;
-            peer.tls.open(tls.newClientEngine(peer.address.getHostString(), peer.address.getPort()));
-        }
-        peer.connectedMs = lastNowMs;
-        peer.state = CONNECTED;
-        peer.reconnectDelayMs = ReplicationDescriptor.RECONNECT_DELAY_MS_MIN;
-        if (peer.connectedBefore)
-        {
-            reconnects++;
-        }
-        peer.connectedBefore = true;
-    }
-
-    private void disconnect(final Outbound peer, final long nowMs)
-    {
-        CloseHelper.quietClose(peer.channel);
-        peer.channel = null;
-        peer.state = DISCONNECTED;
-        peer.sentPosition = 0;
-        peer.writePosition = 0;
-        peer.nextDialMs = nowMs + peer.reconnectDelayMs;
-        peer.reconnectDelayMs = Math.min(2 * peer.reconnectDelayMs, ReplicationDescriptor.RECONNECT_DELAY_MS_MAX);
-    }
-
-    private int peerId(final Outbound peer)
-    {
-        for (int id = 0; id < outbound.length; id++)
-        {
-            if (outbound[id] == peer)
-            {
-                return id;
-            }
-        }
-        throw new IllegalStateException("unknown peer");
-    }
-
-    private int pollInbound(final Inbound connection, final long nowMs, final MessageHandler handler)
-    {
-        if (connection.peerId == NO_PEER && nowMs - connection.acceptedMs > ReplicationDescriptor.HELLO_TIMEOUT_MS)
-        {
-            handshakesRejected++;
-            connection.close();
-            return 1;
-        }
-        if (null != connection.tls && !connection.tls.isEstablished())
-        {
-            return handshakeInbound(connection);
-        }
-        final ByteBuffer byteBuffer = connection.byteBuffer;
-        final int read;
-        try
-        {
-            read = TlsConnection.read(connection.channel, connection.tls, byteBuffer);
-        }
-        catch (final IOException ex)
-        {
-            connection.close();
-            return 1;
-        }
-        if (read < 0)
-        {
-            if (byteBuffer.position() > 0)
-            {
-                malformedFrames++; // the connection ended inside a frame
-            }
-            connection.close();
-            return 1;
-        }
-        if (read == 0)
-        {
-            return 0;
-        }
-        bytesReceived += read;
-
-        int workCount = 1;
-        final UnsafeBuffer buffer = connection.buffer;
-        final int received = byteBuffer.position();
-        int frameOffset = 0;
-        while (received - frameOffset >= LENGTH_FIELD_LENGTH)
-        {
-            final int messageLength = buffer.getInt(frameOffset, BYTE_ORDER);
-            if (messageLength <= 0 || messageLength > messageLengthMax)
-            {
-                malformedFrames++;
-                connection.close();
-                return workCount;
-            }
-            if (received - frameOffset - LENGTH_FIELD_LENGTH < messageLength)
-            {
-                break;
-            }
-            final int messageOffset = frameOffset + MESSAGE_OFFSET;
-            if (connection.peerId == NO_PEER)
-            {
-                if (!onHello(connection, buffer, messageOffset, messageLength))
-                {
-                    connection.close();
-                    return workCount;
-                }
-            }
-            else
-            {
-                final int fromNodeId = decoder.decode(buffer, messageOffset, messageLength);
-                if (fromNodeId == ReplicationDecoder.MALFORMED || fromNodeId != connection.peerId)
-                {
-                    malformedFrames++;
-                    connection.close();
-                    return workCount;
-                }
-                messagesReceived++;
-                workCount++;
-                decoder.dispatch(handler);
-                if (connection.channel == null)
-                {
-                    return workCount; // the handler closed the transport
-                }
-            }
-            frameOffset += LENGTH_FIELD_LENGTH + messageLength;
-        }
-        // Keep the partial frame, moved to the front so that a frame of the largest length always fits.
-        byteBuffer.limit(received).position(frameOffset);
-        byteBuffer.compact();
-        return workCount;
-    }
-
-    /** The Hello timeout above also bounds a peer that stalls in its handshake. */
-    private int handshakeInbound(final Inbound connection)
-    {
-        try
-        {
-            connection.certifiedPeerId = connection.tls.handshakeNode(connection.channel, -1);
-            return connection.certifiedPeerId >= 0 ? 1 : 0;
-        }
-        catch (final IOException ex)
-        {
-            handshakesRejected++;
-            connection.close();
-            return 1;
-        }
-    }
-
-    private boolean onHello(
-        final Inbound connection, final UnsafeBuffer buffer, final int messageOffset, final int messageLength)
-    {
-        final int fromNodeId = decoder.decodeHello(buffer, messageOffset, messageLength,
-            ReplicationDescriptor.PROTOCOL_VERSION, groupName, selfId);
-        if (fromNodeId < 0 || fromNodeId >= outbound.length || fromNodeId == selfId ||
-            null != connection.tls && fromNodeId != connection.certifiedPeerId)
-        {
-            handshakesRejected++;
-            return false;
-        }
-        // The peer redialled: its earlier connection is dead or about to be, and only the newest one is read.
-        for (final Inbound other : inbound)
-        {
-            if (other != connection && other.channel != null && other.peerId == fromNodeId)
-            {
-                other.close();
-            }
-        }
-        connection.peerId = fromNodeId;
-        return true;
+        inbound.close();
     }
 
     private void checkPeer(final int peer)
@@ -949,85 +503,6 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         if (peer < 0 || peer >= outbound.length || peer == selfId)
         {
             throw new IllegalArgumentException("not a peer of node " + selfId + ": " + peer);
-        }
-    }
-
-    /**
-     * One peer's outbound side: the connection this node dials and only writes to, and the frames waiting for it
-     * between {@code sentPosition} and {@code writePosition}.
-     */
-    private static final class Outbound
-    {
-        final ByteBuffer byteBuffer;
-        final UnsafeBuffer buffer;
-        InetSocketAddress address;
-        SocketChannel channel;
-        /** TLS of this link's connections (created for the first, reused); null without {@link #tls(TlsContext)}. */
-        TlsConnection tls;
-        int state = DISCONNECTED;
-        /** When the connection was made (the caller's clock): its TLS handshake must complete within the Hello timeout. */
-        long connectedMs;
-        long nextDialMs;
-        long reconnectDelayMs = ReplicationDescriptor.RECONNECT_DELAY_MS_MIN;
-        boolean connectedBefore;
-        int sentPosition;
-        int writePosition;
-
-        Outbound(final InetSocketAddress address, final int bufferLength)
-        {
-            this.address = address;
-            byteBuffer = ByteBuffer.allocateDirect(bufferLength);
-            buffer = new UnsafeBuffer(byteBuffer);
-        }
-
-        /** Moves the unsent bytes to the front when some were sent; @return whether that made room. */
-        boolean compactIfSent()
-        {
-            if (sentPosition == 0)
-            {
-                return false;
-            }
-            buffer.putBytes(0, buffer, sentPosition, writePosition - sentPosition);
-            writePosition -= sentPosition;
-            sentPosition = 0;
-            return true;
-        }
-    }
-
-    /**
-     * One accepted connection slot. Its receive buffer holds bytes 0 to {@code byteBuffer.position()}, starting at a
-     * frame boundary; it is allocated on the slot's first use and kept, so reconnections do not allocate.
-     */
-    private static final class Inbound
-    {
-        ByteBuffer byteBuffer;
-        UnsafeBuffer buffer;
-        SocketChannel channel;
-        int peerId = NO_PEER;
-        long acceptedMs;
-        /** TLS as for {@link Outbound#tls}; the node id the peer's certificate names once its handshake is done. */
-        TlsConnection tls;
-        int certifiedPeerId = NO_PEER;
-
-        void open(final SocketChannel channel, final int bufferLength, final long nowMs)
-        {
-            acceptedMs = nowMs;
-            if (byteBuffer == null)
-            {
-                byteBuffer = ByteBuffer.allocateDirect(bufferLength);
-                buffer = new UnsafeBuffer(byteBuffer);
-            }
-            byteBuffer.clear();
-            this.channel = channel;
-            peerId = NO_PEER;
-            certifiedPeerId = NO_PEER;
-        }
-
-        void close()
-        {
-            CloseHelper.quietClose(channel);
-            channel = null;
-            peerId = NO_PEER;
         }
     }
 }

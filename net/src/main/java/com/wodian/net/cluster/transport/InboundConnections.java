@@ -1,0 +1,404 @@
+package com.wodian.net.cluster.transport;
+
+import com.wodian.net.tls.TlsConnection;
+import com.wodian.net.tls.TlsContext;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+import static com.wodian.net.cluster.transport.ReplicationDescriptor.BYTE_ORDER;
+import static com.wodian.net.cluster.transport.ReplicationDescriptor.LENGTH_FIELD_LENGTH;
+import static com.wodian.net.cluster.transport.ReplicationDescriptor.MESSAGE_OFFSET;
+
+/**
+ * The receiving side of a node's links: it listens, accepts the peers' connections into a fixed set of slots, checks
+ * each connection's hello (group, sender, destination, version; with TLS, the sender must be the node its certificate
+ * names), cuts the byte stream into frames and hands each decoded message to the handler. Only the newest connection
+ * of a peer is read. Bad input closes that connection and is counted; nothing here throws out of {@link #poll}.
+ */
+final class InboundConnections
+{
+    private static final int NO_PEER = -1;
+
+    private final int selfId;
+    private final int groupSize;
+    private final byte[] groupName;
+    private final int messageLengthMax;
+    private final ReplicationDecoder decoder;
+    private final TransportCounters counters;
+    private final ServerSocketChannel serverChannel;
+    private final Selector acceptSelector;
+    private final Slot[] slots;
+    /** Null for clear text. */
+    private TlsContext tls;
+
+    InboundConnections(
+        final int selfId,
+        final int groupSize,
+        final byte[] groupName,
+        final InetSocketAddress listenAddress,
+        final int messageLengthMax,
+        final ReplicationDecoder decoder,
+        final TransportCounters counters)
+    {
+        this.selfId = selfId;
+        this.groupSize = groupSize;
+        this.groupName = groupName;
+        this.messageLengthMax = messageLengthMax;
+        this.decoder = decoder;
+        this.counters = counters;
+        // Room for one live connection per peer, a stale one per peer that the peer's redial has not yet replaced,
+        // and a stray one.
+        slots = new Slot[2 * groupSize + 1];
+        for (int i = 0; i < slots.length; i++)
+        {
+            slots[i] = new Slot();
+        }
+        ServerSocketChannel channel = null;
+        Selector selector = null;
+        try
+        {
+            channel = ServerSocketChannel.open();
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(listenAddress);
+            channel.configureBlocking(false);
+            // ServerSocketChannel.accept() allocates even when nothing is pending, so a selector tells when to call it.
+            selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_ACCEPT);
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+            CloseHelper.quietClose(selector);
+            throw new UncheckedIOException("cannot listen on " + listenAddress, ex);
+        }
+        serverChannel = channel;
+        acceptSelector = selector;
+    }
+
+    void tls(final TlsContext tls)
+    {
+        this.tls = tls;
+    }
+
+    InetSocketAddress localAddress()
+    {
+        try
+        {
+            return (InetSocketAddress)serverChannel.getLocalAddress();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** @return true when {@code peer} has dialled this node and its hello was accepted. */
+    boolean isConnected(final int peer)
+    {
+        for (final Slot slot : slots)
+        {
+            if (slot.channel != null && slot.peerId == peer)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reads every connection once and hands each complete message to {@code handler}.
+     *
+     * @return a count of work done (messages delivered, connections changed, reads that got bytes).
+     */
+    int poll(final long nowMs, final MessageHandler handler)
+    {
+        int workCount = 0;
+        for (final Slot slot : slots)
+        {
+            if (slot.channel != null)
+            {
+                workCount += poll(slot, nowMs, handler);
+            }
+        }
+        return workCount;
+    }
+
+    void close()
+    {
+        for (final Slot slot : slots)
+        {
+            slot.close();
+        }
+        CloseHelper.quietClose(acceptSelector);
+        CloseHelper.quietClose(serverChannel);
+    }
+
+    /** @return how many connections were accepted. */
+    int accept(final long nowMs)
+    {
+        try
+        {
+            if (acceptSelector.selectNow() == 0)
+            {
+                return 0;
+            }
+            acceptSelector.selectedKeys().clear();
+        }
+        catch (final IOException ex)
+        {
+            return 0;
+        }
+        int accepted = 0;
+        for (int attempt = 0; attempt < slots.length; attempt++)
+        {
+            final SocketChannel channel;
+            try
+            {
+                channel = serverChannel.accept();
+            }
+            catch (final IOException ex)
+            {
+                return accepted; // e.g. out of file descriptors: try again next cycle
+            }
+            if (channel == null)
+            {
+                return accepted;
+            }
+            if (open(channel, nowMs))
+            {
+                accepted++;
+            }
+        }
+        return accepted;
+    }
+
+    private boolean open(final SocketChannel channel, final long nowMs)
+    {
+        final Slot slot = freeSlot();
+        if (slot == null)
+        {
+            counters.connectionsRefused++;
+            CloseHelper.quietClose(channel);
+            return false;
+        }
+        try
+        {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+            return false;
+        }
+        slot.open(channel, LENGTH_FIELD_LENGTH + messageLengthMax, nowMs);
+        if (null != tls)
+        {
+            slot.tls = null == slot.tls ? new TlsConnection() : slot.tls;
+            try
+            {
+                slot.tls.open(tls.newServerEngine());
+            }
+            catch (final IOException ex)
+            {
+                slot.close();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Slot freeSlot()
+    {
+        for (final Slot slot : slots)
+        {
+            if (slot.channel == null)
+            {
+                return slot;
+            }
+        }
+        return null;
+    }
+
+    private int poll(final Slot connection, final long nowMs, final MessageHandler handler)
+    {
+        if (connection.peerId == NO_PEER && nowMs - connection.acceptedMs > ReplicationDescriptor.HELLO_TIMEOUT_MS)
+        {
+            counters.handshakesRejected++;
+            connection.close();
+            return 1;
+        }
+        if (null != connection.tls && !connection.tls.isEstablished())
+        {
+            return handshake(connection);
+        }
+        final ByteBuffer byteBuffer = connection.byteBuffer;
+        final int read;
+        try
+        {
+            read = TlsConnection.read(connection.channel, connection.tls, byteBuffer);
+        }
+        catch (final IOException ex)
+        {
+            connection.close();
+            return 1;
+        }
+        if (read < 0)
+        {
+            if (byteBuffer.position() > 0)
+            {
+                counters.malformedFrames++; // the connection ended inside a frame
+            }
+            connection.close();
+            return 1;
+        }
+        if (read == 0)
+        {
+            return 0;
+        }
+        counters.bytesReceived += read;
+        return 1 + deliverFrames(connection, handler);
+    }
+
+    /** Hands on every whole frame received; keeps a partial one. @return messages delivered. */
+    private int deliverFrames(final Slot connection, final MessageHandler handler)
+    {
+        int delivered = 0;
+        final ByteBuffer byteBuffer = connection.byteBuffer;
+        final UnsafeBuffer buffer = connection.buffer;
+        final int received = byteBuffer.position();
+        int frameOffset = 0;
+        while (received - frameOffset >= LENGTH_FIELD_LENGTH)
+        {
+            final int messageLength = buffer.getInt(frameOffset, BYTE_ORDER);
+            if (messageLength <= 0 || messageLength > messageLengthMax)
+            {
+                counters.malformedFrames++;
+                connection.close();
+                return delivered;
+            }
+            if (received - frameOffset - LENGTH_FIELD_LENGTH < messageLength)
+            {
+                break;
+            }
+            final int messageOffset = frameOffset + MESSAGE_OFFSET;
+            if (connection.peerId == NO_PEER)
+            {
+                if (!onHello(connection, buffer, messageOffset, messageLength))
+                {
+                    connection.close();
+                    return delivered;
+                }
+            }
+            else
+            {
+                final int fromNodeId = decoder.decode(buffer, messageOffset, messageLength);
+                if (fromNodeId == ReplicationDecoder.MALFORMED || fromNodeId != connection.peerId)
+                {
+                    counters.malformedFrames++;
+                    connection.close();
+                    return delivered;
+                }
+                counters.messagesReceived++;
+                delivered++;
+                decoder.dispatch(handler);
+                if (connection.channel == null)
+                {
+                    return delivered; // the handler closed the transport
+                }
+            }
+            frameOffset += LENGTH_FIELD_LENGTH + messageLength;
+        }
+        // Keep the partial frame, moved to the front so that a frame of the largest length always fits.
+        byteBuffer.limit(received).position(frameOffset);
+        byteBuffer.compact();
+        return delivered;
+    }
+
+    /** The Hello timeout above also bounds a peer that stalls in its handshake. */
+    private int handshake(final Slot connection)
+    {
+        try
+        {
+            connection.certifiedPeerId = connection.tls.handshakeNode(connection.channel, -1);
+            return connection.certifiedPeerId >= 0 ? 1 : 0;
+        }
+        catch (final IOException ex)
+        {
+            counters.handshakesRejected++;
+            connection.close();
+            return 1;
+        }
+    }
+
+    private boolean onHello(
+        final Slot connection, final UnsafeBuffer buffer, final int messageOffset, final int messageLength)
+    {
+        final int fromNodeId = decoder.decodeHello(buffer, messageOffset, messageLength,
+            ReplicationDescriptor.PROTOCOL_VERSION, groupName, selfId);
+        if (fromNodeId < 0 || fromNodeId >= groupSize || fromNodeId == selfId ||
+            null != connection.tls && fromNodeId != connection.certifiedPeerId)
+        {
+            counters.handshakesRejected++;
+            return false;
+        }
+        // The peer redialled: its earlier connection is dead or about to be, and only the newest one is read.
+        for (final Slot other : slots)
+        {
+            if (other != connection && other.channel != null && other.peerId == fromNodeId)
+            {
+                other.close();
+            }
+        }
+        connection.peerId = fromNodeId;
+        return true;
+    }
+
+    /**
+     * One accepted connection slot. Its receive buffer holds bytes 0 to {@code byteBuffer.position()}, starting at a
+     * frame boundary; it is allocated on the slot's first use and kept, so reconnections do not allocate.
+     */
+    private static final class Slot
+    {
+        ByteBuffer byteBuffer;
+        UnsafeBuffer buffer;
+        SocketChannel channel;
+        int peerId = NO_PEER;
+        long acceptedMs;
+        /** TLS of this slot's connections (created for the first, reused); the node id the peer's certificate names. */
+        TlsConnection tls;
+        int certifiedPeerId = NO_PEER;
+
+        void open(final SocketChannel channel, final int bufferLength, final long nowMs)
+        {
+            acceptedMs = nowMs;
+            if (byteBuffer == null)
+            {
+                byteBuffer = ByteBuffer.allocateDirect(bufferLength);
+                buffer = new UnsafeBuffer(byteBuffer);
+            }
+            byteBuffer.clear();
+            this.channel = channel;
+            peerId = NO_PEER;
+            certifiedPeerId = NO_PEER;
+        }
+
+        void close()
+        {
+            CloseHelper.quietClose(channel);
+            channel = null;
+            peerId = NO_PEER;
+        }
+    }
+}
+

@@ -1,0 +1,18 @@
+package com.wodian.net.cluster.transport;
+
+/**
+ * What one {@link ReplicationTransport} counted; written and read by its one thread (the replication stage), which
+ * publishes them (docs/observability.md). The meaning of each is on the transport's getter of the same name.
+ */
+final class TransportCounters
+{
+    long bytesSent;
+    long bytesReceived;
+    long messagesSent;
+    long messagesReceived;
+    long messagesDropped;
+    long reconnects;
+    long malformedFrames;
+    long handshakesRejected;
+    long connectionsRefused;
+}
