@@ -44,6 +44,8 @@ public final class ConsensusNode
     private final CommitListener commitListener;
     private final RandomGenerator random;
 
+    /** The leader's view of its followers (reset for every term it leads). */
+    private final FollowerProgress followers;
     private final long[] nextIndex;
     private final long[] matchIndex;
     private final long[] lastHeardFromMs;
@@ -55,14 +57,8 @@ public final class ConsensusNode
     private final SnapshotSource snapshotSource;
     /** Null: this node cannot install snapshots. */
     private final SnapshotSink snapshotSink;
-    /** Per follower, the snapshot index being sent to it, 0 when none. */
     private final long[] snapshotSendingIndex;
-    /** Per follower, the offset of the next snapshot byte it said it wants. */
     private final long[] snapshotOffset;
-    /** Per learner, the leader's last index when its current catch-up round started (thesis 4.2.1), 0: none yet. */
-    private final long[] catchUpRoundEndIndex;
-    private final long[] catchUpRoundStartMs;
-    private final int[] catchUpRounds;
 
     private Role role = Role.FOLLOWER;
     private int leaderId = -1;
@@ -88,7 +84,8 @@ public final class ConsensusNode
         final RandomGenerator random,
         final long nowMs)
     {
-        this(nodeId, groupSize, config, log, termStore, outbox, commitListener, random, nowMs, 0);
+        this(nodeId, groupSize, config, log, termStore, outbox, commitListener, random, nowMs, 0, null, null,
+            MembershipHistory.inMemory(nodeId, groupSize));
     }
 
     /**
@@ -97,46 +94,8 @@ public final class ConsensusNode
      * for entries after it, and a refusal's conflict hint never points below it. Raft with log compaction does the
      * same with its snapshot's last index; it is what keeps a restarted standby from asking the primary for entries
      * journal retention may have removed.
-     */
-    public ConsensusNode(
-        final int nodeId,
-        final int groupSize,
-        final ConsensusConfig config,
-        final ReplicaLog log,
-        final TermStore termStore,
-        final ConsensusOutbox outbox,
-        final CommitListener commitListener,
-        final RandomGenerator random,
-        final long nowMs,
-        final long committedIndex)
-    {
-        this(nodeId, groupSize, config, log, termStore, outbox, commitListener, random, nowMs, committedIndex, null,
-            null, MembershipHistory.inMemory(nodeId, groupSize));
-    }
-
-    /**
-     * As below, every node of the group a voter from the start and the configuration kept in memory.
-     */
-    public ConsensusNode(
-        final int nodeId,
-        final int groupSize,
-        final ConsensusConfig config,
-        final ReplicaLog log,
-        final TermStore termStore,
-        final ConsensusOutbox outbox,
-        final CommitListener commitListener,
-        final RandomGenerator random,
-        final long nowMs,
-        final long committedIndex,
-        final SnapshotSource snapshotSource,
-        final SnapshotSink snapshotSink)
-    {
-        this(nodeId, groupSize, config, log, termStore, outbox, commitListener, random, nowMs, committedIndex,
-            snapshotSource, snapshotSink, MembershipHistory.inMemory(nodeId, groupSize));
-    }
-
-    /**
-     * As above, with snapshot install (Raft section 7): as leader, a follower that needs entries below the log's
+     *
+     * <p>With snapshot install (Raft section 7): as leader, a follower that needs entries below the log's
      * {@link ReplicaLog#startIndex()} is sent the newest snapshot from {@code snapshotSource} instead, in chunks; as
      * follower, a snapshot the leader sends is received into {@code snapshotSink} and installed. Either may be null
      * (that side is then not supported). The configuration comes from {@code membership} (durable, like the log):
@@ -176,20 +135,18 @@ public final class ConsensusNode
         this.outbox = outbox;
         this.commitListener = commitListener;
         this.random = random;
-        this.nextIndex = new long[groupSize];
-        this.matchIndex = new long[groupSize];
-        this.lastHeardFromMs = new long[groupSize];
-        this.lastSentToMs = new long[groupSize];
-        this.probing = new boolean[groupSize];
+        this.followers = new FollowerProgress(groupSize);
+        this.nextIndex = followers.nextIndex;
+        this.matchIndex = followers.matchIndex;
+        this.lastHeardFromMs = followers.lastHeardFromMs;
+        this.lastSentToMs = followers.lastSentToMs;
+        this.probing = followers.probing;
+        this.snapshotSendingIndex = followers.snapshotSendingIndex;
+        this.snapshotOffset = followers.snapshotOffset;
         this.commitScratch = new long[groupSize];
         this.voteGranted = new boolean[groupSize];
         this.snapshotSource = snapshotSource;
         this.snapshotSink = snapshotSink;
-        this.snapshotSendingIndex = new long[groupSize];
-        this.snapshotOffset = new long[groupSize];
-        this.catchUpRoundEndIndex = new long[groupSize];
-        this.catchUpRoundStartMs = new long[groupSize];
-        this.catchUpRounds = new int[groupSize];
         this.commitIndex = committedIndex;
         this.lastAppliedIndex = committedIndex;
         resetElectionDeadline(nowMs);
@@ -383,13 +340,7 @@ public final class ConsensusNode
         {
             return MembershipChange.UNCHANGED;
         }
-        nextIndex[memberId] = log.lastIndex() + 1;
-        matchIndex[memberId] = 0;
-        probing[memberId] = true;
-        lastHeardFromMs[memberId] = nowMs;
-        snapshotSendingIndex[memberId] = 0;
-        catchUpRoundEndIndex[memberId] = 0;
-        catchUpRounds[memberId] = 0;
+        followers.startTracking(memberId, log.lastIndex(), nowMs);
         appendConfiguration(Membership.withLearner(current, memberId), nowMs);
         sendAppend(memberId, nowMs, false); // the probe that finds where its log matches (or starts a snapshot)
         return MembershipChange.STARTED;
@@ -454,6 +405,16 @@ public final class ConsensusNode
         {
             return MembershipChange.INVALID;
         }
+        return changeRefusal();
+    }
+
+    /** @return why this leader may not start a change now, null when it may (any member id of the group). */
+    private MembershipChange changeRefusal()
+    {
+        if (role != Role.LEADER || transferTarget != -1)
+        {
+            return MembershipChange.NOT_LEADER;
+        }
         // One change at a time, and only once this leader's term has a committed entry (the thesis's 2015 fix:
         // otherwise a change of an earlier term that this leader does not know committed could overlap this one).
         if (!configurationCommitted() || log.termAt(commitIndex) != termStore.currentTerm())
@@ -484,32 +445,18 @@ public final class ConsensusNode
         {
             return;
         }
-        for (int peer = 0; peer < groupSize; peer++)
+        final int learner = followers.learnerToPromote(current, log.lastIndex(), nowMs, config.electionTimeoutMinMs(),
+            changeRefusal() == null);
+        if (learner != -1)
         {
-            if (!Membership.isLearner(current, peer))
-            {
-                continue;
-            }
-            if (catchUpRoundEndIndex[peer] == 0 || matchIndex[peer] >= catchUpRoundEndIndex[peer])
-            {
-                final boolean quick = catchUpRoundEndIndex[peer] != 0 &&
-                    nowMs - catchUpRoundStartMs[peer] <= config.electionTimeoutMinMs();
-                if (quick && changeRefusal(peer) == null)
-                {
-                    appendConfiguration(Membership.promoted(current, peer), nowMs);
-                    return;
-                }
-                catchUpRoundEndIndex[peer] = log.lastIndex();
-                catchUpRoundStartMs[peer] = nowMs;
-                catchUpRounds[peer]++;
-            }
+            appendConfiguration(Membership.promoted(current, learner), nowMs);
         }
     }
 
     /** @return on the leader, how many catch-up rounds the learner has started (for status reports); otherwise 0. */
     public int catchUpRoundsOf(final int memberId)
     {
-        return role == Role.LEADER ? catchUpRounds[memberId] : 0;
+        return role == Role.LEADER ? followers.catchUpRounds[memberId] : 0;
     }
 
     /**
@@ -540,7 +487,7 @@ public final class ConsensusNode
 
     private int majority()
     {
-        return Membership.voterCount(membership.latest()) / 2 + 1;
+        return Quorum.majority(membership.latest());
     }
 
     private boolean soleVoter()
@@ -707,15 +654,8 @@ public final class ConsensusNode
             return;
         }
         voteGranted[fromNodeId] = true;
-        int votes = 0;
-        for (int peer = 0; peer < groupSize; peer++)
-        {
-            if (voteGranted[peer] && isVoter(peer)) // only the voters of this node's newest configuration count
-            {
-                votes++;
-            }
-        }
-        if (votes >= majority())
+        // only the voters of this node's newest configuration count
+        if (Quorum.votes(membership.latest(), voteGranted) >= majority())
         {
             becomeLeader(nowMs);
         }
@@ -743,14 +683,7 @@ public final class ConsensusNode
             outbox.appendReply(fromNodeId, term, nodeId, false, 0, 0);
             return;
         }
-        if (role == Role.LEADER)
-        {
-            throw new IllegalStateException("two leaders in term " + term + ": " + nodeId + " and " + fromNodeId);
-        }
-        role = Role.FOLLOWER;
-        leaderId = fromNodeId;
-        lastLeaderContactMs = nowMs;
-        resetElectionDeadline(nowMs);
+        followLeader(fromNodeId, term, nowMs);
 
         final long prevIndex = prevLogIndex;
         if (prevIndex < log.startIndex())
@@ -760,24 +693,69 @@ public final class ConsensusNode
             replyAppend(fromNodeId, true, commitIndex, 0);
             return;
         }
+        final long conflictIndex = conflictIndex(prevIndex, prevLogTerm);
+        if (conflictIndex > 0)
+        {
+            replyAppend(fromNodeId, false, 0, conflictIndex);
+            return;
+        }
+        appendFromLeader(prevIndex, entryCount, entries);
+
+        final long lastNewIndex = prevIndex + entryCount;
+        // Only forward: a late message (a lower lastNewIndex) must not move the commit index back.
+        final long newCommitIndex = Math.min(leaderCommitIndex, lastNewIndex);
+        if (newCommitIndex > commitIndex)
+        {
+            commitIndex = newCommitIndex;
+            applyCommitted();
+        }
+        replyAppend(fromNodeId, true, lastNewIndex, 0);
+    }
+
+    /** A message of the leader of this node's current term: follow it, and wait for it a full election timeout. */
+    private void followLeader(final int fromNodeId, final long term, final long nowMs)
+    {
+        if (role == Role.LEADER)
+        {
+            throw new IllegalStateException("two leaders in term " + term + ": " + nodeId + " and " + fromNodeId);
+        }
+        role = Role.FOLLOWER;
+        leaderId = fromNodeId;
+        lastLeaderContactMs = nowMs;
+        resetElectionDeadline(nowMs);
+    }
+
+    /**
+     * @return 0 when this log holds the leader's entry at {@code prevIndex} (same term), else where the leader should
+     * resume: after this log's end, or at the first index of the conflicting term (skipped back over in one step,
+     * never into what is committed).
+     */
+    private long conflictIndex(final long prevIndex, final long prevLogTerm)
+    {
         if (prevIndex > log.lastIndex())
         {
-            replyAppend(fromNodeId, false, 0, log.lastIndex() + 1);
-            return;
+            return log.lastIndex() + 1;
         }
-        if (log.termAt(prevIndex) != prevLogTerm)
+        if (log.termAt(prevIndex) == prevLogTerm)
         {
-            // Skip back over the whole conflicting term in one step.
-            final long conflictTerm = log.termAt(prevIndex);
-            long firstOfTerm = prevIndex;
-            while (firstOfTerm > commitIndex + 1 && log.termAt(firstOfTerm - 1) == conflictTerm)
-            {
-                firstOfTerm--;
-            }
-            replyAppend(fromNodeId, false, 0, firstOfTerm);
-            return;
+            return 0;
         }
+        final long conflictTerm = log.termAt(prevIndex);
+        long firstOfTerm = prevIndex;
+        while (firstOfTerm > commitIndex + 1 && log.termAt(firstOfTerm - 1) == conflictTerm)
+        {
+            firstOfTerm--;
+        }
+        return firstOfTerm;
+    }
 
+    /**
+     * Appends the leader's entries after {@code prevIndex}: an entry this log already holds with the same term is
+     * skipped (a duplicate or reordered message must not truncate anything); a conflicting, uncommitted suffix is cut
+     * off first, with its configurations. A configuration entry is in effect on append (thesis 4.1), stored first.
+     */
+    private void appendFromLeader(final long prevIndex, final int entryCount, final LogEntries entries)
+    {
         for (int i = 0; i < entryCount; i++)
         {
             final long index = prevIndex + 1 + i;
@@ -803,16 +781,6 @@ public final class ConsensusNode
             }
             log.append(entryTerm, entries.payloadAt(index));
         }
-
-        final long lastNewIndex = prevIndex + entryCount;
-        // Only forward: a late message (a lower lastNewIndex) must not move the commit index back.
-        final long newCommitIndex = Math.min(leaderCommitIndex, lastNewIndex);
-        if (newCommitIndex > commitIndex)
-        {
-            commitIndex = newCommitIndex;
-            applyCommitted();
-        }
-        replyAppend(fromNodeId, true, lastNewIndex, 0);
     }
 
     private void replyAppend(final int leader, final boolean success, final long match, final long conflict)
@@ -914,14 +882,7 @@ public final class ConsensusNode
             outbox.installSnapshotReply(fromNodeId, term, nodeId, snapshotIndex, 0, false);
             return;
         }
-        if (role == Role.LEADER)
-        {
-            throw new IllegalStateException("two leaders in term " + term + ": " + nodeId + " and " + fromNodeId);
-        }
-        role = Role.FOLLOWER;
-        leaderId = fromNodeId;
-        lastLeaderContactMs = nowMs;
-        resetElectionDeadline(nowMs);
+        followLeader(fromNodeId, term, nowMs);
 
         if (snapshotIndex <= commitIndex ||
             (snapshotIndex <= log.lastIndex() && log.termAt(snapshotIndex) == snapshotTerm))
@@ -1063,18 +1024,7 @@ public final class ConsensusNode
     {
         role = Role.LEADER;
         leaderId = nodeId;
-        final long lastIndex = log.lastIndex();
-        for (int peer = 0; peer < groupSize; peer++)
-        {
-            nextIndex[peer] = lastIndex + 1;
-            matchIndex[peer] = 0;
-            probing[peer] = true; // where each follower's log matches is unknown until it accepts a message
-            lastHeardFromMs[peer] = nowMs; // grace period: check quorum counts from the election
-            snapshotSendingIndex[peer] = 0;
-            snapshotOffset[peer] = 0;
-            catchUpRoundEndIndex[peer] = 0;
-            catchUpRounds[peer] = 0;
-        }
+        followers.startTerm(log.lastIndex(), nowMs);
         transferTarget = -1;
         // A leader may only count replicas for entries of its own term (Raft 5.4.2): the no-op makes earlier
         // entries committable at once instead of waiting for the next client command.
@@ -1178,27 +1128,8 @@ public final class ConsensusNode
      */
     private void advanceCommitIndex()
     {
-        final long[] sorted = commitScratch;
-        int voters = 0;
-        for (int member = 0; member < groupSize; member++)
-        {
-            if (isVoter(member)) // a leader being removed does not count itself (thesis 4.2.2); learners never count
-            {
-                sorted[voters++] = member == nodeId ? log.lastIndex() : matchIndex[member];
-            }
-        }
-        for (int i = 1; i < voters; i++) // insertion sort, ascending: groups are small
-        {
-            final long value = sorted[i];
-            int j = i - 1;
-            while (j >= 0 && sorted[j] > value)
-            {
-                sorted[j + 1] = sorted[j];
-                j--;
-            }
-            sorted[j + 1] = value;
-        }
-        final long onMajority = sorted[voters - majority()];
+        final long onMajority =
+            Quorum.indexOnMajority(membership.latest(), nodeId, log.lastIndex(), matchIndex, commitScratch);
         if (onMajority > commitIndex && log.termAt(onMajority) == termStore.currentTerm())
         {
             commitIndex = onMajority;
@@ -1217,15 +1148,7 @@ public final class ConsensusNode
 
     private boolean majorityHeardWithin(final long nowMs, final long windowMs)
     {
-        int heard = isVoter(nodeId) ? 1 : 0;
-        for (int peer = 0; peer < groupSize; peer++)
-        {
-            if (peer != nodeId && isVoter(peer) && nowMs - lastHeardFromMs[peer] < windowMs)
-            {
-                heard++;
-            }
-        }
-        return heard >= majority();
+        return Quorum.heardFromMajority(membership.latest(), nodeId, lastHeardFromMs, nowMs, windowMs);
     }
 
     private void resetElectionDeadline(final long nowMs)
