@@ -24,12 +24,7 @@ import com.wodian.net.cluster.transport.ReplicationTransport;
 import com.wodian.net.server.InputEvent;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
-import com.wodian.protocol.ErrorReplies;
 import com.wodian.protocol.sbe.ClusterControlDecoder;
-import com.wodian.protocol.sbe.ClusterControlReplyEncoder;
-import com.wodian.protocol.sbe.ErrorReplyEncoder;
-import com.wodian.protocol.sbe.MessageHeaderDecoder;
-import com.wodian.protocol.sbe.MessageHeaderEncoder;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.TickDecoder;
 import org.agrona.CloseHelper;
@@ -38,7 +33,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
@@ -88,13 +82,10 @@ public final class ReplicationStage implements Agent, EntryPayloads
     private static final long RING_PAYLOAD = -1;
     /** The file beside the journal that holds this node's configurations ({@link MembershipHistory}). */
     static final String MEMBERSHIP_FILE = "membership";
-    private static final short ACTION_ADD_MEMBER = 3;
-    private static final short ACTION_REMOVE_MEMBER = 4;
 
     private final ReplicaGroupConfig group;
-    /** Per node id, the client address from --client-peers (null entries: unknown), for NOT_PRIMARY's leader hint. */
-    private final byte[][] clientHostsAscii;
-    private final int[] clientPorts;
+    private final NotPrimaryReplies replies;
+    private final ClusterControlHandler control;
     private final EventPoller<InputEvent> inputPoller;
     private final RingBuffer<InputEvent> applyRing;
     private final JournalReplicaLog journalLog;
@@ -116,11 +107,6 @@ public final class ReplicationStage implements Agent, EntryPayloads
     private final UnsafeBuffer reply = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
     private final UnsafeBuffer configurationCommand = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
     private final ConfigurationEntry configurationEntry = new ConfigurationEntry();
-    private long loggedConfiguration = Membership.NONE;
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
-    private final ClusterControlDecoder controlDecoder = new ClusterControlDecoder();
-    private final ClusterControlReplyEncoder controlReplyEncoder = new ClusterControlReplyEncoder();
 
     private EntryPayloads framePayloads;
     private InputEvent currentEvent;
@@ -178,8 +164,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
         this.noopLength = new CommandEncoder().tick(noop, 0);
         this.ackRule = new AcknowledgementRule(group.ackPolicy(), group.nodeId(), group.groupSize(),
             group.laggingEntriesMax(), group.silentMsMax());
-        this.clientHostsAscii = clientHosts(group);
-        this.clientPorts = clientPorts(group);
+        this.replies = new NotPrimaryReplies(group);
         if (journalLog.lastIndex() > 0 && journalLog.read(journalLog.lastIndex(), entry))
         {
             lastEntryTimestampMs = entry.timestampMs;
@@ -196,7 +181,8 @@ public final class ReplicationStage implements Agent, EntryPayloads
         this.node = new ConsensusNode(group.nodeId(), group.groupSize(), group.consensus(), log, termStore,
             transport, (index, term, payload) -> { }, new SplittableRandom(System.nanoTime() ^ group.nodeId()),
             nowMs, appliedIndex, snapshotTransfer, snapshotTransfer, membership);
-        logConfiguration();
+        this.control = new ClusterControlHandler(group, node, transport, logger);
+        control.logConfiguration();
         publishStatus();
     }
 
@@ -455,7 +441,8 @@ public final class ReplicationStage implements Agent, EntryPayloads
             case InputEvent.KIND_QUERY:
                 if (isTemplate(event, ClusterControlDecoder.TEMPLATE_ID))
                 {
-                    final int length = onClusterControl(event);
+                    final int length = control.onClusterControl(event.buffer, event.blockLength, event.version, reply,
+                        nowMs);
                     pending.addPassThrough(InputEvent.KIND_REJECT, event.sessionId, event.correlationId, reply, 0,
                         length);
                 }
@@ -493,89 +480,9 @@ public final class ReplicationStage implements Agent, EntryPayloads
         }
         if (0 != event.sessionId) // the receiver's own Tick on a standby needs no answer
         {
-            final int length = notPrimaryReply(templateIdOf(event));
+            final int length = replies.notPrimaryReply(reply, templateIdOf(event), node.leaderId());
             pending.addPassThrough(InputEvent.KIND_REJECT, event.sessionId, event.correlationId, reply, 0, length);
         }
-    }
-
-    private int onClusterControl(final InputEvent event)
-    {
-        controlDecoder.wrap(event.buffer, MessageHeaderDecoder.ENCODED_LENGTH, event.blockLength, event.version);
-        final short action = controlDecoder.action();
-        int target = controlDecoder.targetNodeId();
-        if (action == ACTION_ADD_MEMBER || action == ACTION_REMOVE_MEMBER)
-        {
-            return onMembershipChange(action, target);
-        }
-        if (action == 2 && target < 0)
-        {
-            target = bestStandby();
-        }
-        ResultCode code = ResultCode.TRANSFER_REFUSED;
-        if ((action == 1 || action == 2) && node.role() == Role.LEADER && target >= 0 &&
-            node.transferLeadership(target, nowMs))
-        {
-            code = ResultCode.OK;
-            logger.log(System.Logger.Level.INFO, "handing leadership of term {0,number,#} to node {1}",
-                node.currentTerm(), target);
-        }
-        controlReplyEncoder.wrapAndApplyHeader(reply, 0, headerEncoder)
-            .code(code)
-            .leaderId(code == ResultCode.OK ? target : node.leaderId())
-            .term(node.currentTerm());
-        return MessageHeaderEncoder.ENCODED_LENGTH + controlReplyEncoder.encodedLength();
-    }
-
-    /** {@code wodian group add|remove}: one server at a time, answered at once (the change commits after). */
-    private int onMembershipChange(final short action, final int target)
-    {
-        final ConsensusNode.MembershipChange change = action == ACTION_ADD_MEMBER ?
-            node.addMember(target, nowMs) : node.removeMember(target, nowMs);
-        final ResultCode code = switch (change)
-        {
-            case STARTED -> ResultCode.OK;
-            case IN_PROGRESS -> ResultCode.MEMBERSHIP_CHANGE_PENDING;
-            case UNCHANGED -> ResultCode.MEMBERSHIP_UNCHANGED;
-            case NOT_LEADER -> ResultCode.NOT_PRIMARY;
-            default -> ResultCode.MEMBERSHIP_REFUSED;
-        };
-        if (change == ConsensusNode.MembershipChange.STARTED)
-        {
-            logConfiguration();
-        }
-        controlReplyEncoder.wrapAndApplyHeader(reply, 0, headerEncoder)
-            .code(code)
-            .leaderId(node.leaderId())
-            .term(node.currentTerm());
-        return MessageHeaderEncoder.ENCODED_LENGTH + controlReplyEncoder.encodedLength();
-    }
-
-    /** Logs the configuration in effect whenever it changed (an entry appended, cut off, or installed). */
-    private void logConfiguration()
-    {
-        final long configuration = node.configuration();
-        if (configuration != loggedConfiguration)
-        {
-            loggedConfiguration = configuration;
-            logger.log(System.Logger.Level.INFO, "node {0}: configuration {1}{2}", group.nodeId(),
-                Membership.describe(configuration), node.mayVote() ? "" : " (joining: may not vote until added)");
-        }
-    }
-
-    private int bestStandby()
-    {
-        int best = -1;
-        long bestMatch = -1;
-        for (int peer = 0; peer < group.groupSize(); peer++)
-        {
-            if (peer != group.nodeId() && node.isVoter(peer) && transport.isConnected(peer) &&
-                node.matchIndexOf(peer) > bestMatch)
-            {
-                best = peer;
-                bestMatch = node.matchIndexOf(peer);
-            }
-        }
-        return best;
     }
 
     /** Resolves the payload handles ConsensusNode hands to the log's append into the entry's content. */
@@ -619,7 +526,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
         }
         if (lastRole == Role.LEADER)
         {
-            final int length = errorReply(ResultCode.PRIMARY_LOST, 0);
+            final int length = replies.errorReply(reply, ResultCode.PRIMARY_LOST, 0);
             pending.replaceCommands(reply, length);
             logger.log(System.Logger.Level.WARNING, "node {0} is no longer the primary (term {1,number,#}); " +
                 "unacknowledged commands answered PRIMARY_LOST", group.nodeId(), node.currentTerm());
@@ -769,49 +676,12 @@ public final class ReplicationStage implements Agent, EntryPayloads
             case CANDIDATE -> ClusterView.ROLE_CANDIDATE;
             default -> ClusterView.ROLE_FOLLOWER;
         };
-        logConfiguration();
+        control.logConfiguration();
         view.publish(new ClusterView.Snapshot(group.nodeId(), role, group.ackPolicy().ordinal(), node.leaderId(),
             node.currentTerm(), journalLog.lastIndex(), journalLog.durableIndex(), effectiveCommitIndex(),
             journalLog.truncationCount(), ids, match, heardAgo, connected, quorum, node.configuration(),
             (node.configurationCommitted() ? ClusterView.CONFIGURATION_COMMITTED : 0) |
                 (node.mayVote() ? ClusterView.MAY_VOTE : 0)));
-    }
-
-    private int errorReply(final ResultCode code, final int templateId)
-    {
-        return ErrorReplies.encode(errorReplyEncoder, headerEncoder, reply, 0, code, templateId);
-    }
-
-    /** NOT_PRIMARY with the leader hint: the primary's node id and, with --client-peers, its client address. */
-    private int notPrimaryReply(final int templateId)
-    {
-        final int leaderId = node.leaderId();
-        final boolean known = leaderId >= 0 && leaderId < clientHostsAscii.length && leaderId != group.nodeId();
-        return ErrorReplies.encodeWithLeader(errorReplyEncoder, headerEncoder, reply, 0, ResultCode.NOT_PRIMARY,
-            templateId, known ? leaderId : ErrorReplies.NO_LEADER, known ? clientHostsAscii[leaderId] : null,
-            known ? clientPorts[leaderId] : 0);
-    }
-
-    private static byte[][] clientHosts(final ReplicaGroupConfig group)
-    {
-        final byte[][] hosts = new byte[group.groupSize()][];
-        for (int i = 0; null != group.clientAddresses() && i < hosts.length; i++)
-        {
-            final InetSocketAddress address = group.clientAddresses()[i];
-            hosts[i] = null == address ? null :
-                address.getHostString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        }
-        return hosts;
-    }
-
-    private static int[] clientPorts(final ReplicaGroupConfig group)
-    {
-        final int[] ports = new int[group.groupSize()];
-        for (int i = 0; null != group.clientAddresses() && i < ports.length; i++)
-        {
-            ports[i] = null == group.clientAddresses()[i] ? 0 : group.clientAddresses()[i].getPort();
-        }
-        return ports;
     }
 
     private boolean isTemplate(final InputEvent event, final int templateId)

@@ -1,0 +1,137 @@
+package com.wodian.net.cluster.stage;
+
+import com.wodian.journal.consensus.ConsensusNode;
+import com.wodian.journal.consensus.Membership;
+import com.wodian.journal.consensus.Role;
+import com.wodian.net.cluster.ReplicaGroupConfig;
+import com.wodian.net.cluster.transport.ReplicationTransport;
+import com.wodian.protocol.sbe.ClusterControlDecoder;
+import com.wodian.protocol.sbe.ClusterControlReplyEncoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.MessageHeaderEncoder;
+import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The operator's ClusterControl requests (protocol.md): 1 promote a node / 2 demote the primary (a leadership
+ * transfer to the named or best standby), 3 add / 4 remove a member (one server at a time; answered at once, the
+ * change commits after). Decodes the request, asks the consensus node and encodes the ClusterControlReply; runs on
+ * the replication stage's thread. Also logs the configuration in effect whenever it changed.
+ */
+final class ClusterControlHandler
+{
+    private static final short ACTION_PROMOTE = 1;
+    private static final short ACTION_DEMOTE = 2;
+    private static final short ACTION_ADD_MEMBER = 3;
+    private static final short ACTION_REMOVE_MEMBER = 4;
+
+    private final ReplicaGroupConfig group;
+    private final ConsensusNode node;
+    private final ReplicationTransport transport;
+    private final System.Logger logger;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final ClusterControlDecoder controlDecoder = new ClusterControlDecoder();
+    private final ClusterControlReplyEncoder controlReplyEncoder = new ClusterControlReplyEncoder();
+    private long loggedConfiguration = Membership.NONE;
+
+    ClusterControlHandler(
+        final ReplicaGroupConfig group,
+        final ConsensusNode node,
+        final ReplicationTransport transport,
+        final System.Logger logger)
+    {
+        this.group = group;
+        this.node = node;
+        this.transport = transport;
+        this.logger = logger;
+    }
+
+    /**
+     * @param request the ClusterControl message, its SBE header at 0.
+     * @return the length of the ClusterControlReply encoded at 0 of {@code reply}.
+     */
+    int onClusterControl(final DirectBuffer request, final int blockLength, final int version,
+        final MutableDirectBuffer reply, final long nowMs)
+    {
+        controlDecoder.wrap(request, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
+        final short action = controlDecoder.action();
+        int target = controlDecoder.targetNodeId();
+        if (action == ACTION_ADD_MEMBER || action == ACTION_REMOVE_MEMBER)
+        {
+            return onMembershipChange(action, target, reply, nowMs);
+        }
+        if (action == ACTION_DEMOTE && target < 0)
+        {
+            target = bestStandby();
+        }
+        ResultCode code = ResultCode.TRANSFER_REFUSED;
+        if ((action == ACTION_PROMOTE || action == ACTION_DEMOTE) && node.role() == Role.LEADER && target >= 0 &&
+            node.transferLeadership(target, nowMs))
+        {
+            code = ResultCode.OK;
+            logger.log(System.Logger.Level.INFO, "handing leadership of term {0,number,#} to node {1}",
+                node.currentTerm(), target);
+        }
+        return encodeReply(reply, code, code == ResultCode.OK ? target : node.leaderId());
+    }
+
+    /** Logs the configuration in effect whenever it changed (an entry appended, cut off, or installed). */
+    void logConfiguration()
+    {
+        final long configuration = node.configuration();
+        if (configuration != loggedConfiguration)
+        {
+            loggedConfiguration = configuration;
+            logger.log(System.Logger.Level.INFO, "node {0}: configuration {1}{2}", group.nodeId(),
+                Membership.describe(configuration), node.mayVote() ? "" : " (joining: may not vote until added)");
+        }
+    }
+
+    /** {@code wodian group add|remove}: one server at a time, answered at once (the change commits after). */
+    private int onMembershipChange(final short action, final int target, final MutableDirectBuffer reply,
+        final long nowMs)
+    {
+        final ConsensusNode.MembershipChange change = action == ACTION_ADD_MEMBER ?
+            node.addMember(target, nowMs) : node.removeMember(target, nowMs);
+        final ResultCode code = switch (change)
+        {
+            case STARTED -> ResultCode.OK;
+            case IN_PROGRESS -> ResultCode.MEMBERSHIP_CHANGE_PENDING;
+            case UNCHANGED -> ResultCode.MEMBERSHIP_UNCHANGED;
+            case NOT_LEADER -> ResultCode.NOT_PRIMARY;
+            default -> ResultCode.MEMBERSHIP_REFUSED;
+        };
+        if (change == ConsensusNode.MembershipChange.STARTED)
+        {
+            logConfiguration();
+        }
+        return encodeReply(reply, code, node.leaderId());
+    }
+
+    private int encodeReply(final MutableDirectBuffer reply, final ResultCode code, final int leaderId)
+    {
+        controlReplyEncoder.wrapAndApplyHeader(reply, 0, headerEncoder)
+            .code(code)
+            .leaderId(leaderId)
+            .term(node.currentTerm());
+        return MessageHeaderEncoder.ENCODED_LENGTH + controlReplyEncoder.encodedLength();
+    }
+
+    /** The connected voter with the most of the log, -1 when none: where a demoted primary hands over. */
+    private int bestStandby()
+    {
+        int best = -1;
+        long bestMatch = -1;
+        for (int peer = 0; peer < group.groupSize(); peer++)
+        {
+            if (peer != group.nodeId() && node.isVoter(peer) && transport.isConnected(peer) &&
+                node.matchIndexOf(peer) > bestMatch)
+            {
+                best = peer;
+                bestMatch = node.matchIndexOf(peer);
+            }
+        }
+        return best;
+    }
+}
