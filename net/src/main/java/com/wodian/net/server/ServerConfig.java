@@ -2,11 +2,11 @@ package com.wodian.net.server;
 
 import com.wodian.engine.EngineConfig;
 import com.wodian.journal.DurabilityPolicy;
+import com.wodian.net.cluster.GroupOptions;
 import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.durability.SnapshotConfig;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 import static com.wodian.net.FrameDescriptor.REPLY_FRAME_BYTES_MAX;
 import static com.wodian.net.FrameDescriptor.REQUEST_FRAME_BYTES_MAX;
@@ -120,20 +119,13 @@ public final class ServerConfig
         public static final String SHUTDOWN_TIMEOUT_MS_PROP_NAME = "wodian.shutdown.timeout.ms";
         public static final long SHUTDOWN_TIMEOUT_MS_DEFAULT = 5000;
 
-        /**
-         * Replica group: idle strategy of the replication stage, which polls its peers' sockets and the input ring,
-         * as {@code SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US} of a backoff. On two cores every wake-up of an idle stage
-         * costs a few system calls, so fewer and longer parks trade a little latency for CPU.
-         */
-        public static final String REPLICATION_IDLE_PROP_NAME = "wodian.replication.idle";
-        public static final String REPLICATION_IDLE_DEFAULT = "10,20,1,100";
+        /** Replica group: see {@link GroupOptions#REPLICATION_IDLE_PROP_NAME}. */
+        public static final String REPLICATION_IDLE_PROP_NAME = GroupOptions.REPLICATION_IDLE_PROP_NAME;
+        public static final String REPLICATION_IDLE_DEFAULT = GroupOptions.REPLICATION_IDLE_DEFAULT;
 
-        /**
-         * Replica group: how often a member stores its commit mark when it moved (two fsyncs each time, on their own
-         * thread). A longer interval means fewer fsyncs and a restart that waits longer for the primary.
-         */
-        public static final String COMMIT_MARK_INTERVAL_MS_PROP_NAME = "wodian.commitmark.interval.ms";
-        public static final long COMMIT_MARK_INTERVAL_MS_DEFAULT = 200;
+        /** Replica group: see {@link GroupOptions#COMMIT_MARK_INTERVAL_MS_PROP_NAME}. */
+        public static final String COMMIT_MARK_INTERVAL_MS_PROP_NAME = GroupOptions.COMMIT_MARK_INTERVAL_MS_PROP_NAME;
+        public static final long COMMIT_MARK_INTERVAL_MS_DEFAULT = GroupOptions.COMMIT_MARK_INTERVAL_MS_DEFAULT;
 
         /**
          * Port of the HTTP endpoint ({@code /metrics}, {@code /health/live}, {@code /health/ready}); -1 (the
@@ -294,10 +286,6 @@ public final class ServerConfig
     private int socketReceiveBufferLength = Configuration.socketReceiveBufferLength();
     private long closeLingerMs = Configuration.closeLingerMs();
     private long shutdownTimeoutMs = Configuration.shutdownTimeoutMs();
-    private String replicationIdle = System.getProperty(Configuration.REPLICATION_IDLE_PROP_NAME,
-        Configuration.REPLICATION_IDLE_DEFAULT);
-    private long commitMarkIntervalMs = Long.getLong(Configuration.COMMIT_MARK_INTERVAL_MS_PROP_NAME,
-        Configuration.COMMIT_MARK_INTERVAL_MS_DEFAULT);
     private int warmupInputs = Integer.getInteger(Configuration.WARMUP_INPUTS_PROP_NAME,
         Configuration.WARMUP_INPUTS_DEFAULT);
     private int metricsPort = Integer.getInteger(Configuration.METRICS_PORT_PROP_NAME,
@@ -312,25 +300,27 @@ public final class ServerConfig
     private SnapshotConfig snapshotConfig = new SnapshotConfig();
     private EpochClock epochClock = SystemEpochClock.INSTANCE;
     private ErrorHandler fatalErrorHandler;
-    private java.util.function.Consumer<String> restartHandler;
     private final GatewayConfig gateway = new GatewayConfig();
-    private ReplicaGroupConfig replicaGroup;
+    private final GroupOptions group = new GroupOptions();
     private com.wodian.net.tls.TlsSettings tls;
-    private com.wodian.net.tls.TlsSettings replicationTls;
     private boolean insecure;
 
-    /**
-     * Run as one node of a replica group (null: alone, the default).
-     */
+    /** The options a replica group member uses (the setters below hand on to it). */
+    public GroupOptions group()
+    {
+        return group;
+    }
+
+    /** Run as one node of a replica group (null: alone, the default); {@link GroupOptions#replicaGroup}. */
     public ServerConfig replicaGroup(final ReplicaGroupConfig replicaGroup)
     {
-        this.replicaGroup = replicaGroup;
+        group.replicaGroup(replicaGroup);
         return this;
     }
 
     public ReplicaGroupConfig replicaGroup()
     {
-        return replicaGroup;
+        return group.replicaGroup();
     }
 
     public ServerConfig dataDir(final Path dataDir)
@@ -531,26 +521,22 @@ public final class ServerConfig
         return shutdownTimeoutMs;
     }
 
-    /** Replica group: the replication stage's backoff, {@code SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US}. */
+    /** Replica group: the replication stage's backoff; {@link GroupOptions#replicationIdle(String)}. */
     public ServerConfig replicationIdle(final String spec)
     {
-        parseBackoff(spec);
-        this.replicationIdle = spec;
+        group.replicationIdle(spec);
         return this;
     }
 
     public String replicationIdle()
     {
-        return replicationIdle;
+        return group.replicationIdle();
     }
 
     /** The replication stage's idle strategy, parsed from {@link #replicationIdle()}. */
     IdleStrategy newReplicationIdleStrategy()
     {
-        final long[] values = parseBackoff(replicationIdle);
-        return new BackoffIdleStrategy(values[0], values[1],
-            TimeUnit.MICROSECONDS.toNanos(values[2]),
-            TimeUnit.MICROSECONDS.toNanos(values[3]));
+        return group.newReplicationIdleStrategy();
     }
 
     /** Inputs to run through a throwaway engine before the port opens (JIT warm-up); 0 for none. */
@@ -628,21 +614,16 @@ public final class ServerConfig
         return tls;
     }
 
-    /**
-     * Mutual TLS between the nodes of a replica group: this node's certificate (naming {@code node:<id>}) and the CA
-     * its peers' certificates chain to. Client certificates are then always required and must name the peer's
-     * node id; host names are not checked (docs/replication.md).
-     */
+    /** Mutual TLS between the nodes of a replica group; {@link GroupOptions#replicationTls(TlsSettings)}. */
     public ServerConfig replicationTls(final com.wodian.net.tls.TlsSettings replicationTls)
     {
-        this.replicationTls = null == replicationTls ? null :
-            replicationTls.clientAuth(com.wodian.net.tls.TlsSettings.ClientAuth.REQUIRED).verifyHostname(false);
+        group.replicationTls(replicationTls);
         return this;
     }
 
     public com.wodian.net.tls.TlsSettings replicationTls()
     {
-        return replicationTls;
+        return group.replicationTls();
     }
 
     /** Allows clear text on a non-loopback address: the operator says explicitly that the network is trusted. */
@@ -660,13 +641,13 @@ public final class ServerConfig
     /** Replica group: how often the commit mark is stored when it moved. */
     public ServerConfig commitMarkIntervalMs(final long commitMarkIntervalMs)
     {
-        this.commitMarkIntervalMs = commitMarkIntervalMs;
+        group.commitMarkIntervalMs(commitMarkIntervalMs);
         return this;
     }
 
     public long commitMarkIntervalMs()
     {
-        return commitMarkIntervalMs;
+        return group.commitMarkIntervalMs();
     }
 
     /**
@@ -682,30 +663,6 @@ public final class ServerConfig
     public List<GatewayFactory> gatewayFactories()
     {
         return List.copyOf(gatewayFactories);
-    }
-
-    private static long[] parseBackoff(final String spec)
-    {
-        final String[] parts = Objects.requireNonNull(spec, "replicationIdle").split(",");
-        if (4 != parts.length)
-        {
-            throw new IllegalArgumentException("replication idle must be SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US: " +
-                spec);
-        }
-        final long[] values = new long[4];
-        for (int i = 0; i < 4; i++)
-        {
-            values[i] = Long.parseLong(parts[i].trim());
-            if (values[i] < 0)
-            {
-                throw new IllegalArgumentException("replication idle values must be >= 0: " + spec);
-            }
-        }
-        if (values[2] > values[3] || 0 == values[3])
-        {
-            throw new IllegalArgumentException("replication idle needs 0 < MIN_PARK_US <= MAX_PARK_US: " + spec);
-        }
-        return values;
     }
 
     /** Engine limits; {@code new EngineConfig()} (sized for a million consumers, about 1 GiB of heap) when unset. */
@@ -765,22 +722,17 @@ public final class ServerConfig
         return fatalErrorHandler;
     }
 
-    /**
-     * What a replica group member does when a snapshot install (docs/replication.md, "Snapshot install") needs its
-     * pipeline restarted on the installed snapshot: {@code ServerMain} closes the server and launches it again with
-     * this configuration. Called on the replication thread with the reason; it must not block (start a thread). Null
-     * (the default): the node stops through {@link #fatalErrorHandler()}, and a supervisor restarts it.
-     */
+    /** Replica group: restart on an installed snapshot; {@link GroupOptions#restartHandler}. */
     public ServerConfig restartHandler(final java.util.function.Consumer<String> restartHandler)
     {
-        this.restartHandler = restartHandler;
+        group.restartHandler(restartHandler);
         return this;
     }
 
     /** @return see {@link #restartHandler(java.util.function.Consumer)}; may be null. */
     public java.util.function.Consumer<String> restartHandler()
     {
-        return restartHandler;
+        return group.restartHandler();
     }
 
     /** Session-layer settings: authentication, logon limits, timeouts (docs/security.md). */
@@ -799,7 +751,7 @@ public final class ServerConfig
                 "loopback address: payments would cross the network unencrypted. Configure TLS (--tls-cert, " +
                 "--tls-key; docs/security.md) or, on a network you trust, pass --insecure");
         }
-        validateReplicationTls();
+        group.validate(insecure, GatewayConfig::isLoopback);
         if (null == tls && !insecure && metricsPort >= 0 && !GatewayConfig.isLoopback(metricsHost))
         {
             throw new IllegalArgumentException("refusing to serve metrics in clear text on " + metricsHost +
@@ -842,7 +794,6 @@ public final class ServerConfig
         {
             throw new IllegalArgumentException("closeLingerMs and shutdownTimeoutMs must be >= 0");
         }
-        parseBackoff(replicationIdle);
         if (warmupInputs < 0)
         {
             throw new IllegalArgumentException("warmupInputs must be >= 0: " + warmupInputs);
@@ -851,32 +802,9 @@ public final class ServerConfig
         {
             throw new IllegalArgumentException("metricsPort must be -1 (off) or in 0..65535: " + metricsPort);
         }
-        if (commitMarkIntervalMs <= 0)
-        {
-            throw new IllegalArgumentException("commitMarkIntervalMs must be > 0: " + commitMarkIntervalMs);
-        }
         if (gatewayFactories.size() > GatewayContext.GATEWAY_INDEX_MAX + 1)
         {
             throw new IllegalArgumentException("at most " + (GatewayContext.GATEWAY_INDEX_MAX + 1) + " gateways");
-        }
-    }
-
-    /** Replication links that leave the machine need node TLS too, unless {@code --insecure}. */
-    private void validateReplicationTls()
-    {
-        if (null == replicaGroup || null != replicationTls || insecure)
-        {
-            return;
-        }
-        for (final java.net.InetSocketAddress address : replicaGroup.replicationAddresses())
-        {
-            if (null != address && !GatewayConfig.isLoopback(address.getHostString()))
-            {
-                throw new IllegalArgumentException("refusing clear-text replication to " + address + ", which is " +
-                    "not a loopback address: the journal would cross the network unencrypted. Configure node TLS " +
-                    "(--node-cert, --node-key, --tls-trust; docs/replication.md) or, on a network you trust, pass " +
-                    "--insecure");
-            }
         }
     }
 
@@ -895,7 +823,7 @@ public final class ServerConfig
      */
     public String summary()
     {
-        final ReplicaGroupConfig group = replicaGroup;
+        final ReplicaGroupConfig group = this.group.replicaGroup();
         return "data " + dataDir + ", listening on " + host + ':' + (0 == port ? "(any free port)" : port) +
             ", " + threadingMode.name().toLowerCase(java.util.Locale.ROOT) + " threads, durability " +
             durabilityPolicy.name().toLowerCase(java.util.Locale.ROOT) + ", logon " +
@@ -904,7 +832,7 @@ public final class ServerConfig
             ", TLS (client certificates " + tls.clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ")") +
             (null == group ? ", running alone" : ", node " + group.nodeId() + " of a group of " +
             group.groupSize() + " (" + group.ackPolicy().displayName() + ")") +
-            ", snapshots " + (snapshotConfig.isEnabledFor(null != replicaGroup) ? "on" : "off") +
+            ", snapshots " + (snapshotConfig.isEnabledFor(null != group) ? "on" : "off") +
             (gatewayFactories.isEmpty() ? "" : ", " + gatewayFactories.size() + " extra gateway(s)");
     }
 
@@ -919,8 +847,8 @@ public final class ServerConfig
             ", sessionsMax=" + sessionsMax + ", receiveBufferLength=" + receiveBufferLength +
             ", sendBufferLength=" + sendBufferLength + ", socketSendBufferLength=" + socketSendBufferLength +
             ", socketReceiveBufferLength=" + socketReceiveBufferLength + ", closeLingerMs=" + closeLingerMs +
-            ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", replicationIdle=" + replicationIdle +
-            ", commitMarkIntervalMs=" + commitMarkIntervalMs + ", metricsPort=" + metricsPort +
+            ", shutdownTimeoutMs=" + shutdownTimeoutMs + ", replicationIdle=" + group.replicationIdle() +
+            ", commitMarkIntervalMs=" + group.commitMarkIntervalMs() + ", metricsPort=" + metricsPort +
             ", metricsHost=" + metricsHost + ", stageLatency=" + stageLatency + ", tls=" + tls + ", insecure=" + insecure + ", warmupInputs=" + warmupInputs + ", gateways=" + gatewayFactories.size() + ", engineConfig=" + engineConfig + ", " + gateway + ", " +
             snapshotConfig + '}';
     }
