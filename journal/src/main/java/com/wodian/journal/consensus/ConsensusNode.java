@@ -53,8 +53,8 @@ public final class ConsensusNode
     private final boolean[] probing;
     private final long[] commitScratch;
     private final boolean[] voteGranted;
-    /** Null: this node cannot send snapshots (then its log must hold whatever a follower may need). */
-    private final SnapshotSource snapshotSource;
+    /** The leader's side of InstallSnapshot. */
+    private final SnapshotShipping shipping;
     /** Null: this node cannot install snapshots. */
     private final SnapshotSink snapshotSink;
     private final long[] snapshotSendingIndex;
@@ -145,7 +145,7 @@ public final class ConsensusNode
         this.snapshotOffset = followers.snapshotOffset;
         this.commitScratch = new long[groupSize];
         this.voteGranted = new boolean[groupSize];
-        this.snapshotSource = snapshotSource;
+        this.shipping = new SnapshotShipping(nodeId, snapshotSource, log, membership, outbox, followers);
         this.snapshotSink = snapshotSink;
         this.commitIndex = committedIndex;
         this.lastAppliedIndex = committedIndex;
@@ -962,37 +962,8 @@ public final class ConsensusNode
         else if (current && nextOffset != snapshotOffset[peer])
         {
             snapshotOffset[peer] = nextOffset;
-            sendSnapshotChunk(peer, nowMs);
+            shipping.sendChunk(peer, termStore.currentTerm(), nowMs);
         }
-    }
-
-    /**
-     * Sends the follower the chunk of the snapshot at the offset it last asked for, starting the newest snapshot when
-     * none is in progress or the one in progress is gone. The follower counts as probing until it is done: no entries
-     * are streamed to it meanwhile.
-     */
-    private void sendSnapshotChunk(final int peer, final long nowMs)
-    {
-        long index = snapshotSendingIndex[peer];
-        long totalLength = index >= log.startIndex() && index > 0 ? snapshotSource.length(index) : -1;
-        if (totalLength < 0)
-        {
-            index = snapshotSource.latestIndex();
-            totalLength = index >= log.startIndex() && index > 0 ? snapshotSource.length(index) : -1;
-            if (totalLength < 0)
-            {
-                snapshotSendingIndex[peer] = 0;
-                return; // nothing to send (a snapshot is being replaced): the next heartbeat tries again
-            }
-            snapshotSendingIndex[peer] = index;
-            snapshotOffset[peer] = 0;
-        }
-        probing[peer] = true;
-        final long offset = Math.min(snapshotOffset[peer], totalLength);
-        final int chunkLength = (int)Math.min(snapshotSource.chunkBytes(), totalLength - offset);
-        outbox.installSnapshot(peer, termStore.currentTerm(), nodeId, index, log.termAt(index), membership.at(index),
-            totalLength, offset, chunkLength, snapshotSource);
-        lastSentToMs[peer] = nowMs;
     }
 
     private void startElection(final long nowMs, final boolean leadershipTransfer)
@@ -1087,10 +1058,9 @@ public final class ConsensusNode
     private void sendAppend(final int peer, final long nowMs, final boolean pipelined)
     {
         final long prevIndex = nextIndex[peer] - 1;
-        if (null != snapshotSource && (prevIndex < log.startIndex() ||
-            (probing[peer] && snapshotSource.latestIndex() - prevIndex > snapshotSource.catchUpEntriesMax())))
+        if (shipping.needsSnapshot(peer, prevIndex))
         {
-            sendSnapshotChunk(peer, nowMs);
+            shipping.sendChunk(peer, termStore.currentTerm(), nowMs);
             return;
         }
         final int count = pipelined || probing[peer] ?
