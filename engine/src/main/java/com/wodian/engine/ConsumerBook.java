@@ -49,12 +49,12 @@ public final class ConsumerBook extends RowBook
     }
 
     /**
-     * The array holding consumer {@code index}'s record (one array for every consumer; it is replaced when the book
-     * grows: read it again after a registration).
+     * The array holding consumer {@code index}'s record: after a growth, records move from the old array to the new
+     * one in steps (per registration and per command), so read it again after a registration and in each command.
      */
     public long[] recordsOf(final int index)
     {
-        return rows;
+        return rowsOf(index);
     }
 
     /** Where the risk block of consumer {@code index} starts in {@link #recordsOf(int)}. */

@@ -81,6 +81,7 @@ public final class Engine
         {
             context.nowMs = timestampMs;
         }
+        books.stepGrowth();
         payments.expireDueHolds();
         rewards.expireDueVouchers();
         if (distribution.isRunning())

@@ -28,4 +28,16 @@ final class EngineBooks
         consumption = new ConsumptionBook(config.consumptionPairsMax, config.merchantsMax, reserve);
         pointsLedger = new PointsLedger(config.pointsLedgerEntriesMax, reserve);
     }
+
+    /**
+     * One bounded step of moving the tables that grew to their larger arrays (see {@link ArrayPreparer}); called once
+     * per command, before the command, so that moving is driven by the inputs alone and no rule sees it happen.
+     */
+    void stepGrowth()
+    {
+        records.step();
+        consumers.step();
+        merchants.step();
+        terminals.step();
+    }
 }

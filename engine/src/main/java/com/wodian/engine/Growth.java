@@ -17,6 +17,16 @@ public final class Growth
     {
     }
 
+    /**
+     * The row count at which a table of {@code rowsHeld} rows asks for its next array ({@link ArrayPreparer}): 5/8
+     * full, so that the allocation has the last 3/8 of the table's filling to finish off the engine thread, while the
+     * heap holds the next array only for that last part.
+     */
+    static int prepareAt(final int rowsHeld)
+    {
+        return (rowsHeld >>> 1) + (rowsHeld >>> 3) + 1;
+    }
+
     /** Rows to allocate at start for a table of at most {@code rowsMax} rows. */
     public static int initialRows(final int rowsMax)
     {

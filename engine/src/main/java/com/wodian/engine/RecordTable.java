@@ -6,6 +6,13 @@ package com.wodian.engine;
  * backward-shift deletion, load factor at most 0.5) maps {@code (namespace, keyA, keyB)} to a row. The pool and the
  * index start small and grow together with the records handed out, up to {@code keysMax} ({@link Growth}).
  *
+ * <p>Growth never stalls the engine thread: the larger pool and index are allocated ahead of need by {@link
+ * ArrayPreparer}, and after a growth the old pool's rows and the old index's entries move over a bounded number per
+ * insert and per command ({@link #step()}), never all at once. While they move, records below {@code oldRowsBelow}
+ * are read and written in the old pool, and a key not found in the new index is looked up in the old one (entries are
+ * copied, not moved, so the old index's probe runs stay whole; a key forgotten meanwhile is deleted from both, a
+ * tombstone in the old). Where records sit is layout: replies and the state hash do not depend on it.
+ *
  * <p>Retention: when a record reaches a final state it joins a FIFO in finish order. Only when the pool is full is
  * the oldest finished record forgotten, and only if it finished at least {@code keyRetentionMs} ago (input time).
  * A live hold is never in the FIFO, so its key cannot be forgotten; if nothing may be forgotten the new command is
@@ -64,25 +71,36 @@ final class RecordTable implements ExpiryQueue.Order
     private static final int ROW_ALLIANCE_AND_VOUCHER_FEN = 11; // alliance index low 32 | voucher fen / recipients
     private static final int ROW_VOUCHER_OR_BASIS = 15;
     private static final long LOW_32 = 0xFFFF_FFFFL;
+    /** An old index's slot whose key was forgotten while the index moved (probes go on past it). */
+    private static final long TOMBSTONE = -1L;
+    /** Records whose rows move per step (16 KiB), and old index slots copied per step. */
+    static final int STEP_ROWS = 128;
+    static final int STEP_SLOTS = 1024;
 
     private long[] rows;
+    // While the pool moves to a larger array after a growth: records below oldRowsBelow are still in oldRows.
+    private long[] oldRows;
+    private int oldRowsBelow;
     // Each slot: hash32 << 32 | (record index + 1); 0 is empty. Keeping the hash in the slot lets a probe skip
     // foreign entries and a deletion find home slots without touching records (each record read is a cache miss).
     // Twice as many slots as record rows (a power of two): the load factor stays at most 0.5.
     private long[] index;
     private int indexMask;
+    // While the index moves to a larger one after a growth: the old index, whose slots below oldIndexCursor have been
+    // copied to the new one. It takes no inserts; a deletion leaves TOMBSTONE there.
+    private long[] oldIndex;
+    private int oldIndexMask;
+    private int oldIndexCursor;
+    // The next pool and index, being allocated ahead of need (null: none asked for, or small).
+    private ArrayPreparer.Prepared nextRows;
+    private ArrayPreparer.Prepared nextIndex;
     // Records handed out so far; those below it that were forgotten wait in freeRecords to be reused.
     private int highWater;
     private int[] freeRecords;
     private int freeCount;
     // Finished records in finish order, with their finish time and hash beside them so that forgetting the oldest
-    // needs no read of its row. A ring of a power-of-two length that grows (in order) when it is full.
-    private int[] finishedFifo;
-    private long[] finishedFifoAtMs;
-    private int[] finishedFifoHash;
-    private int fifoMask;
-    private int fifoHead;
-    private int fifoSize;
+    // needs no read of its row.
+    private FinishedFifo finished;
     private final int capacity;
     private final long retentionMs;
 
@@ -95,10 +113,13 @@ final class RecordTable implements ExpiryQueue.Order
         this.index = new long[indexLengthFor(rowsAtStart)];
         this.indexMask = index.length - 1;
         this.freeRecords = new int[0];
-        this.finishedFifo = new int[index.length >>> 1];
-        this.finishedFifoAtMs = new long[finishedFifo.length];
-        this.finishedFifoHash = new int[finishedFifo.length];
-        this.fifoMask = finishedFifo.length - 1;
+        this.finished = new FinishedFifo(index.length >>> 1, capacity);
+    }
+
+    /** The array that holds record {@code record}'s row (the old pool while it has not moved yet). */
+    private long[] rowsOf(final int record)
+    {
+        return record < oldRowsBelow ? oldRows : rows;
     }
 
     /** Index slots for a pool of {@code rowsHeld} records: a power of two at least twice the rows. */
@@ -116,6 +137,13 @@ final class RecordTable implements ExpiryQueue.Order
     int find(final int namespace, final long keyA, final long keyB)
     {
         final int hash = hashOf(namespace, keyA, keyB);
+        final int record = findIn(index, indexMask, hash, namespace, keyA, keyB);
+        return record >= 0 || oldIndex == null ? record : findIn(oldIndex, oldIndexMask, hash, namespace, keyA, keyB);
+    }
+
+    private int findIn(final long[] index, final int indexMask, final int hash, final int namespace, final long keyA,
+        final long keyB)
+    {
         int slot = hash & indexMask;
         while (true)
         {
@@ -124,9 +152,10 @@ final class RecordTable implements ExpiryQueue.Order
             {
                 return -1;
             }
-            if ((int)(entry >>> 32) == hash)
+            if ((int)(entry >>> 32) == hash && entry != TOMBSTONE)
             {
                 final int record = (int)entry - 1;
+                final long[] rows = rowsOf(record);
                 final int base = PAD + record * STRIDE;
                 if (rows[base + KEY_B] == keyB && rows[base + KEY_A] == keyA && namespace(record) == namespace)
                 {
@@ -150,6 +179,7 @@ final class RecordTable implements ExpiryQueue.Order
             return -1;
         }
         final int record = freeCount > 0 ? freeRecords[--freeCount] : newRecord();
+        final long[] rows = rowsOf(record);
         final int base = PAD + record * STRIDE;
         for (int i = 0; i < STRIDE; i++)
         {
@@ -163,33 +193,120 @@ final class RecordTable implements ExpiryQueue.Order
         set(record, ALLIANCE_MERCHANT_INDEX, -1);
         set(record, FINISHED_AT_MS, -1);
 
-        final int hash = hashOf(namespace, keyA, keyB);
-        int slot = hash & indexMask;
+        putEntry(index, indexMask, ((long)hashOf(namespace, keyA, keyB) << 32) | (record + 1));
+        step();
+        return record;
+    }
+
+    private static void putEntry(final long[] index, final int indexMask, final long entry)
+    {
+        int slot = (int)(entry >>> 32) & indexMask;
         while (index[slot] != 0)
         {
             slot = (slot + 1) & indexMask;
         }
-        index[slot] = ((long)hash << 32) | (record + 1);
-        return record;
+        index[slot] = entry;
     }
 
     /** The next never-used record, growing the pool and the index when the pool is used up. */
     private int newRecord()
     {
         final int record = highWater++;
-        if (PAD + highWater * STRIDE > rows.length)
+        final int rowsHeld = (rows.length - PAD) / STRIDE;
+        if (highWater > rowsHeld)
         {
-            rows = Growth.ensureRows(rows, PAD, highWater, STRIDE, capacity);
-            final int indexLength = indexLengthFor((rows.length - PAD) / STRIDE);
-            if (indexLength > index.length)
-            {
-                rehash(indexLength);
-            }
+            growPool(rowsHeld);
+        }
+        else if (highWater == Growth.prepareAt(rowsHeld) && rowsHeld < capacity)
+        {
+            // Have the next pool and index allocated off the engine thread by the time they are needed.
+            final int rowsNext = Growth.grownLength(rowsHeld, rowsHeld + 1, capacity);
+            nextRows = ArrayPreparer.longs(PAD + rowsNext * STRIDE);
+            final int indexLength = indexLengthFor(rowsNext);
+            nextIndex = indexLength > index.length ? ArrayPreparer.longs(indexLength) : null;
         }
         return record;
     }
 
-    /** Moves every entry into a larger index; entries keep their hash, so no record is read. */
+    /** Replaces the pool (and the index, when it must grow with it) by larger ones whose contents move in steps. */
+    private void growPool(final int rowsHeld)
+    {
+        finishMoving();
+        final int rowsGrown = Growth.grownLength(rowsHeld, highWater, capacity);
+        oldRows = rows;
+        oldRowsBelow = rowsHeld;
+        rows = ArrayPreparer.takeLongs(nextRows, PAD + rowsGrown * STRIDE);
+        nextRows = null;
+        final int indexLength = indexLengthFor(rowsGrown);
+        if (indexLength > index.length)
+        {
+            oldIndex = index;
+            oldIndexMask = indexMask;
+            oldIndexCursor = 0;
+            index = ArrayPreparer.takeLongs(nextIndex, indexLength);
+            indexMask = indexLength - 1;
+        }
+        nextIndex = null;
+    }
+
+    /**
+     * Moves a bounded part of a growth's old pool and old index to the new ones ({@link #STEP_ROWS} rows, {@link
+     * #STEP_SLOTS} index slots, and the FIFO's step). Called per insert and per command, so the moving is done long
+     * before the pool can fill again; it changes where things sit, never what they hold.
+     *
+     * @return true while something is left to move
+     */
+    boolean step()
+    {
+        boolean left = finished.step();
+        if (oldRowsBelow > 0)
+        {
+            final int from = Math.max(0, oldRowsBelow - STEP_ROWS);
+            System.arraycopy(oldRows, PAD + from * STRIDE, rows, PAD + from * STRIDE, (oldRowsBelow - from) * STRIDE);
+            oldRowsBelow = from;
+            if (from == 0)
+            {
+                oldRows = null;
+            }
+            left |= from > 0;
+        }
+        if (oldIndex != null)
+        {
+            final int end = Math.min(oldIndex.length, oldIndexCursor + STEP_SLOTS);
+            for (int slot = oldIndexCursor; slot < end; slot++)
+            {
+                final long entry = oldIndex[slot];
+                if (entry != 0 && entry != TOMBSTONE)
+                {
+                    putEntry(index, indexMask, entry);
+                }
+            }
+            oldIndexCursor = end;
+            if (end == oldIndex.length)
+            {
+                oldIndex = null;
+            }
+            left |= oldIndex != null;
+        }
+        return left;
+    }
+
+    /** True while a growth's old pool, old index or old FIFO arrays are still being moved from. */
+    boolean moving()
+    {
+        return oldRowsBelow > 0 || oldIndex != null || finished.moving();
+    }
+
+    /** Completes a growth's moving at once (before a snapshot or another growth). */
+    void finishMoving()
+    {
+        while (step())
+        {
+            // bounded: each step moves rows, slots or entries, or ends the moving
+        }
+    }
+
+    /** Moves every entry into a larger index at once; entries keep their hash, so no record is read. */
     private void rehash(final int indexLength)
     {
         final long[] old = index;
@@ -199,35 +316,9 @@ final class RecordTable implements ExpiryQueue.Order
         {
             if (entry != 0)
             {
-                int slot = (int)(entry >>> 32) & indexMask;
-                while (index[slot] != 0)
-                {
-                    slot = (slot + 1) & indexMask;
-                }
-                index[slot] = entry;
+                putEntry(index, indexMask, entry);
             }
         }
-    }
-
-    /** Doubles the FIFO ring, its entries moved to the start in order. */
-    private void growFifo()
-    {
-        final int length = finishedFifo.length * 2;
-        final int[] fifo = new int[length];
-        final long[] atMs = new long[length];
-        final int[] hashes = new int[length];
-        for (int i = 0; i < fifoSize; i++)
-        {
-            final int from = (fifoHead + i) & fifoMask;
-            fifo[i] = finishedFifo[from];
-            atMs[i] = finishedFifoAtMs[from];
-            hashes[i] = finishedFifoHash[from];
-        }
-        finishedFifo = fifo;
-        finishedFifoAtMs = atMs;
-        finishedFifoHash = hashes;
-        fifoMask = length - 1;
-        fifoHead = 0;
     }
 
     /**
@@ -256,6 +347,7 @@ final class RecordTable implements ExpiryQueue.Order
 
     private long bothLines(final int record)
     {
+        final long[] rows = rowsOf(record);
         final int base = PAD + record * STRIDE;
         return rows[base + META] ^ rows[base + STRIDE - 1];
     }
@@ -266,49 +358,33 @@ final class RecordTable implements ExpiryQueue.Order
      */
     long prefetchEviction(final int ahead)
     {
-        if (freeCount > ahead || ahead >= fifoSize)
+        if (freeCount > ahead || ahead >= finished.size())
         {
             return 0;
         }
-        final int position = (fifoHead + ahead) & fifoMask;
-        final int record = finishedFifo[position];
-        return index[finishedFifoHash[position] & indexMask] ^ bothLines(record);
+        return index[finished.hash(ahead) & indexMask] ^ bothLines(finished.record(ahead));
     }
 
     /** Marks a record final: it becomes eligible to be forgotten after the retention period. */
     void finish(final int record, final long nowMs)
     {
-        final int base = PAD + record * STRIDE;
         if (get(record, FINISHED_AT_MS) >= 0)
         {
             throw new IllegalStateException("record finished twice: " + record);
         }
         set(record, FINISHED_AT_MS, nowMs);
-        if (fifoSize == finishedFifo.length)
-        {
-            growFifo();
-        }
-        final int tail = (fifoHead + fifoSize) & fifoMask;
-        finishedFifo[tail] = record;
-        finishedFifoAtMs[tail] = nowMs;
-        finishedFifoHash[tail] = hashOf(namespace(record), rows[base + KEY_A], rows[base + KEY_B]);
-        fifoSize++;
+        finished.add(record, nowMs, hashOf(namespace(record), get(record, KEY_A), get(record, KEY_B)));
     }
 
     private boolean evictOldest(final long nowMs)
     {
-        if (fifoSize == 0)
+        if (finished.size() == 0 || finished.finishedAtMs(0) + retentionMs > nowMs)
         {
             return false;
         }
-        if (finishedFifoAtMs[fifoHead] + retentionMs > nowMs)
-        {
-            return false;
-        }
-        final int record = finishedFifo[fifoHead];
-        final int hash = finishedFifoHash[fifoHead];
-        fifoHead = (fifoHead + 1) & fifoMask;
-        fifoSize--;
+        final int record = finished.record(0);
+        final int hash = finished.hash(0);
+        finished.removeOldest();
         removeFromIndex(record, hash);
         freeRecords = Growth.ensure(freeRecords, freeCount + 1, capacity, 0);
         freeRecords[freeCount++] = record;
@@ -317,9 +393,33 @@ final class RecordTable implements ExpiryQueue.Order
 
     private void removeFromIndex(final int record, final int hash)
     {
+        removeFrom(index, indexMask, record, hash);
+        if (oldIndex != null)
+        {
+            int slot = hash & oldIndexMask;
+            long entry;
+            while ((entry = oldIndex[slot]) != 0)
+            {
+                if ((int)entry == record + 1 && entry != TOMBSTONE)
+                {
+                    oldIndex[slot] = TOMBSTONE;
+                    return;
+                }
+                slot = (slot + 1) & oldIndexMask;
+            }
+        }
+    }
+
+    /** Deletes the record's entry from an index that takes inserts (absent while an old index still holds it). */
+    private static void removeFrom(final long[] index, final int indexMask, final int record, final int hash)
+    {
         int hole = hash & indexMask;
         while ((int)index[hole] != record + 1)
         {
+            if (index[hole] == 0)
+            {
+                return;
+            }
             hole = (hole + 1) & indexMask;
         }
         // Backward-shift deletion: pull later entries of the probe run into the hole when their home slot allows.
@@ -351,6 +451,7 @@ final class RecordTable implements ExpiryQueue.Order
     /** A field by name (the field is a constant at every call site, so the JIT folds the mapping away). */
     long get(final int record, final int field)
     {
+        final long[] rows = rowsOf(record);
         final int base = PAD + record * STRIDE;
         return switch (field)
         {
@@ -365,6 +466,7 @@ final class RecordTable implements ExpiryQueue.Order
 
     void set(final int record, final int field, final long value)
     {
+        final long[] rows = rowsOf(record);
         final int base = PAD + record * STRIDE;
         switch (field)
         {
@@ -408,32 +510,34 @@ final class RecordTable implements ExpiryQueue.Order
 
     int namespace(final int record)
     {
-        return (int)(rows[PAD + record * STRIDE + META] & 0xFF);
+        return (int)(rowsOf(record)[PAD + record * STRIDE + META] & 0xFF);
     }
 
     int state(final int record)
     {
-        return (int)((rows[PAD + record * STRIDE + META] >>> 8) & 0xFF);
+        return (int)((rowsOf(record)[PAD + record * STRIDE + META] >>> 8) & 0xFF);
     }
 
     int kind(final int record)
     {
-        return (int)((rows[PAD + record * STRIDE + META] >>> 16) & 0xFFFF);
+        return (int)((rowsOf(record)[PAD + record * STRIDE + META] >>> 16) & 0xFFFF);
     }
 
     int firstCode(final int record)
     {
-        return (int)((rows[PAD + record * STRIDE + META] >>> 32) & 0xFFFF);
+        return (int)((rowsOf(record)[PAD + record * STRIDE + META] >>> 32) & 0xFFFF);
     }
 
     void setState(final int record, final int state)
     {
+        final long[] rows = rowsOf(record);
         final int at = PAD + record * STRIDE + META;
         rows[at] = (rows[at] & ~0xFF00L) | ((long)state << 8);
     }
 
     void setKindAndFirstCode(final int record, final int kind, final int firstCode)
     {
+        final long[] rows = rowsOf(record);
         final int at = PAD + record * STRIDE + META;
         rows[at] = (rows[at] & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32);
     }
@@ -446,10 +550,11 @@ final class RecordTable implements ExpiryQueue.Order
     {
         long sum = 0;
         long count = 0;
-        for (final long entry : index)
+        for (int i = 0, n = liveSlots(); i < n; i++)
         {
+            final long entry = liveSlot(i);
             final int record = (int)entry - 1;
-            if (entry != 0 && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
+            if (entry != 0 && entry != TOMBSTONE && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
             {
                 sum += get(record, AMOUNT_FEN) - get(record, VOUCHER_FEN);
                 count++;
@@ -459,57 +564,40 @@ final class RecordTable implements ExpiryQueue.Order
         return sum;
     }
 
+    /**
+     * Slots to visit for every remembered key once: the index's, then (while an old index is moving) the old index's
+     * slots not copied yet. A slot may be empty or a tombstone.
+     */
+    private int liveSlots()
+    {
+        return index.length + (oldIndex == null ? 0 : oldIndex.length - oldIndexCursor);
+    }
+
+    private long liveSlot(final int i)
+    {
+        return i < index.length ? index[i] : oldIndex[oldIndexCursor + i - index.length];
+    }
+
     /** Writes the records handed out, the index as it is, the forgotten records and the FIFO in order. */
     void writeTo(final SnapshotWriter writer)
     {
+        finishMoving();
         writer.writeLong(highWater);
         writer.writeLong(index.length);
-        writer.writeLong(fifoSize);
+        writer.writeLong(finished.size());
         writer.writeLongs(rows, PAD + highWater * STRIDE);
         writer.writeLongs(index, index.length);
         writer.writeInts(freeRecords, freeCount);
-        rotateFifoToStart();
-        writer.writeInts(finishedFifo, fifoSize);
-        writer.writeLongs(finishedFifoAtMs, fifoSize);
-        writer.writeInts(finishedFifoHash, fifoSize);
-    }
-
-    /** Moves the FIFO's entries to the start of the ring, in order, without allocating (three reversals). */
-    private void rotateFifoToStart()
-    {
-        final int length = finishedFifo.length;
-        if (fifoHead == 0)
-        {
-            return;
-        }
-        reverse(0, fifoHead - 1);
-        reverse(fifoHead, length - 1);
-        reverse(0, length - 1);
-        fifoHead = 0;
-    }
-
-    private void reverse(final int from, final int to)
-    {
-        for (int i = from, j = to; i < j; i++, j--)
-        {
-            final int fifo = finishedFifo[i];
-            finishedFifo[i] = finishedFifo[j];
-            finishedFifo[j] = fifo;
-            final long atMs = finishedFifoAtMs[i];
-            finishedFifoAtMs[i] = finishedFifoAtMs[j];
-            finishedFifoAtMs[j] = atMs;
-            final int hash = finishedFifoHash[i];
-            finishedFifoHash[i] = finishedFifoHash[j];
-            finishedFifoHash[j] = hash;
-        }
+        finished.writeTo(writer);
     }
 
     /** Restores what {@link #writeTo} wrote into a fresh table of the same limits. */
     void readFrom(final SnapshotReader reader)
     {
+        finishMoving();
         highWater = (int)reader.readLong();
         final int indexLength = (int)reader.readLong();
-        fifoSize = (int)reader.readLong();
+        final int fifoSize = (int)reader.readLong();
         if (highWater < 0 || highWater > capacity || fifoSize < 0 || fifoSize > highWater ||
             Integer.bitCount(indexLength) != 1 || indexLength < indexLengthFor(highWater))
         {
@@ -530,19 +618,7 @@ final class RecordTable implements ExpiryQueue.Order
         }
         freeRecords = new int[highWater];
         freeCount = reader.readInts(freeRecords);
-        int fifoLength = finishedFifo.length;
-        while (fifoLength < fifoSize)
-        {
-            fifoLength <<= 1;
-        }
-        finishedFifo = new int[fifoLength];
-        finishedFifoAtMs = new long[fifoLength];
-        finishedFifoHash = new int[fifoLength];
-        fifoMask = fifoLength - 1;
-        fifoHead = 0;
-        reader.readInts(finishedFifo);
-        reader.readLongs(finishedFifoAtMs);
-        reader.readInts(finishedFifoHash);
+        finished.readFrom(reader, fifoSize);
     }
 
     /** Holds expire by time, then (merchantId, paymentId). */
@@ -568,11 +644,10 @@ final class RecordTable implements ExpiryQueue.Order
     long hash(final long seed)
     {
         long sum = 0;
-        final long[] index = this.index;
-        for (int slot = 0; slot < index.length; slot++)
+        for (int i = 0, n = liveSlots(); i < n; i++)
         {
-            final long entry = index[slot];
-            if (entry != 0)
+            final long entry = liveSlot(i);
+            if (entry != 0 && entry != TOMBSTONE)
             {
                 final int record = (int)entry - 1;
                 long rowHash = 17;

@@ -1,18 +1,27 @@
 package com.wodian.engine;
 
-import org.agrona.collections.Long2LongHashMap;
-
 /**
  * Parties in registration order: one row of {@code stride} longs each in a single array (the id in field 0), so a
  * command touches one or two cache lines of a party, and an id-to-index map. Both start small and grow with the
  * parties registered, up to the limit ({@link Growth}). Subclasses name the fields.
+ *
+ * <p>A growth does not stall the engine thread: the larger array is allocated ahead of need ({@link ArrayPreparer}),
+ * and the rows move to it {@link #STEP_LONGS} longs per registration and per command ({@link #step()}); until they
+ * have, rows below {@code oldRowsBelow} are read and written in the old array ({@link #rowsOf(int)}).
  */
 public abstract class RowBook
 {
     static final int ID = 0;
 
-    private final Long2LongHashMap indexById;
-    long[] rows;
+    /** Longs of rows moved per step (8 KiB). */
+    static final int STEP_LONGS = 1024;
+
+    private final IdIndex indexById;
+    private long[] rows;
+    // While the rows move to a larger array after a growth: rows below oldRowsBelow are still in oldRows.
+    private long[] oldRows;
+    private int oldRowsBelow;
+    private ArrayPreparer.Prepared nextRows;
     private final int stride;
     // Longs before row 0: a padding that puts rows on cache-line boundaries (see ConsumerBook).
     private final int pad;
@@ -29,8 +38,14 @@ public abstract class RowBook
         this.capacity = capacity;
         this.stride = stride;
         this.pad = pad;
-        this.indexById = new Long2LongHashMap(tableSize(Growth.initialRows(capacity, reserve)), 0.65f, -1);
+        this.indexById = new IdIndex(Growth.initialRows(capacity, reserve), capacity);
         this.rows = new long[pad + Growth.initialRows(capacity, reserve) * stride];
+    }
+
+    /** The array that holds row {@code index} (the old one while that row has not moved yet after a growth). */
+    final long[] rowsOf(final int index)
+    {
+        return index < oldRowsBelow ? oldRows : rows;
     }
 
     /** Slots for an id map holding {@code capacity} entries below its 0.65 load factor. */
@@ -42,7 +57,7 @@ public abstract class RowBook
     /** @return the index of the id, or -1 when unknown. */
     final int indexOf(final long id)
     {
-        return (int)indexById.get(id);
+        return indexById.get(id);
     }
 
     final boolean isFull()
@@ -59,10 +74,62 @@ public abstract class RowBook
     final int addRow(final long id)
     {
         final int index = count++;
-        rows = Growth.ensureRows(rows, pad, count, stride, capacity);
+        final int rowsHeld = (rows.length - pad) / stride;
+        if (count > rowsHeld)
+        {
+            grow(rowsHeld);
+        }
+        else if (count == Growth.prepareAt(rowsHeld) && rowsHeld < capacity)
+        {
+            nextRows = ArrayPreparer.longs(pad + Growth.grownLength(rowsHeld, rowsHeld + 1, capacity) * stride);
+        }
         rows[pad + index * stride + ID] = id;
         indexById.put(id, index);
+        step();
         return index;
+    }
+
+    private void grow(final int rowsHeld)
+    {
+        finishMoving();
+        oldRows = rows;
+        oldRowsBelow = rowsHeld;
+        rows = ArrayPreparer.takeLongs(nextRows, pad + Growth.grownLength(rowsHeld, count, capacity) * stride);
+        nextRows = null;
+    }
+
+    /**
+     * Moves a bounded part of a growth's rows (and of the id map's growth) to the new arrays; per registration and
+     * per command. @return true while something is left to move.
+     */
+    final boolean step()
+    {
+        boolean left = indexById.step();
+        if (oldRowsBelow > 0)
+        {
+            final int from = Math.max(0, oldRowsBelow - Math.max(1, STEP_LONGS / stride));
+            System.arraycopy(oldRows, pad + from * stride, rows, pad + from * stride, (oldRowsBelow - from) * stride);
+            oldRowsBelow = from;
+            if (from == 0)
+            {
+                oldRows = null;
+            }
+            left |= from > 0;
+        }
+        return left;
+    }
+
+    final boolean moving()
+    {
+        return oldRowsBelow > 0 || indexById.moving();
+    }
+
+    final void finishMoving()
+    {
+        while (step())
+        {
+            // bounded: each step moves rows or slots, or ends the moving
+        }
     }
 
     /**
@@ -71,11 +138,12 @@ public abstract class RowBook
      */
     final long prefetch(final long id)
     {
-        final int index = (int)indexById.get(id);
+        final int index = indexById.get(id);
         if (index < 0)
         {
             return 0;
         }
+        final long[] rows = rowsOf(index);
         final int base = pad + index * stride;
         long folded = rows[base + stride - 1];
         for (int field = 0; field < stride; field += 8)
@@ -87,32 +155,34 @@ public abstract class RowBook
 
     final long get(final int index, final int field)
     {
-        return rows[pad + index * stride + field];
+        return rowsOf(index)[pad + index * stride + field];
     }
 
     final void set(final int index, final int field, final long value)
     {
-        rows[pad + index * stride + field] = value;
+        rowsOf(index)[pad + index * stride + field] = value;
     }
 
     final void add(final int index, final int field, final long delta)
     {
-        rows[pad + index * stride + field] += delta;
+        rowsOf(index)[pad + index * stride + field] += delta;
     }
 
     final boolean hasFlag(final int index, final int flagsField, final long flag)
     {
-        return (rows[pad + index * stride + flagsField] & flag) != 0;
+        return (rowsOf(index)[pad + index * stride + flagsField] & flag) != 0;
     }
 
     final void setFlag(final int index, final int flagsField, final long flag, final boolean on)
     {
+        final long[] rows = rowsOf(index);
         final int at = pad + index * stride + flagsField;
         rows[at] = on ? rows[at] | flag : rows[at] & ~flag;
     }
 
     final void writeTo(final SnapshotWriter writer)
     {
+        finishMoving();
         writer.writeLong(count);
         if (pad == 0)
         {
@@ -131,6 +201,7 @@ public abstract class RowBook
     /** Restores rows written by {@link #writeTo}; the id map is rebuilt from them. */
     final void readFrom(final SnapshotReader reader)
     {
+        finishMoving();
         count = (int)reader.readLong();
         if (count < 0 || count > capacity)
         {
@@ -164,6 +235,18 @@ public abstract class RowBook
 
     long hash(final long seed)
     {
-        return StateHash.foldRows(seed, rows, count, stride);
+        if (oldRowsBelow == 0)
+        {
+            return StateHash.foldRows(seed, rows, count, stride);
+        }
+        // As foldRows over the one array the rows will be in once moved (positions below split are still in the old).
+        long hash = StateHash.fold(seed, count);
+        final int end = count * stride;
+        final int split = pad + oldRowsBelow * stride;
+        for (int i = 0; i < end; i++)
+        {
+            hash = StateHash.fold(hash, i < split ? oldRows[i] : rows[i]);
+        }
+        return hash;
     }
 }

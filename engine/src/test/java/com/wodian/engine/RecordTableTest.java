@@ -3,21 +3,22 @@ package com.wodian.engine;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The key table against a model (a map of remembered keys and a FIFO of finished ones), with the table full and
- * churning: forgotten keys leave stale index entries that inserts reuse and the sweep deletes, keys come back after
- * they were forgotten, and a table restored from a snapshot, one reserved at start and the live one answer alike.
+ * The key table against a model (a map of remembered keys and a FIFO of finished ones): full and churning (forgotten
+ * keys leave the index, keys come back after they were forgotten), and growing in steps (lookups, forgetting and a
+ * snapshot while a growth's old pool, index and FIFO are still moving); a table restored from a snapshot, one
+ * reserved at start and the live one answer alike throughout.
  */
 class RecordTableTest
 {
-    private static final int CAPACITY = 3_000;
-
     private record Key(int namespace, long a, long b)
     {
     }
@@ -25,25 +26,84 @@ class RecordTableTest
     @Test
     void answersAsTheModelWhileFullAndChurningAndAfterASnapshot()
     {
-        final SplittableRandom random = new SplittableRandom(20261203);
-        final RecordTable live = new RecordTable(CAPACITY, 0, false);
-        final RecordTable reserved = new RecordTable(CAPACITY, 0, true);
-        RecordTable restored = null;
+        final Run run = new Run(3_000, 40, 500, 20261203);
+        run.steps(120_000, 60_000);
+        assertEquals(3_000, run.live.size(), "the table is full and churning");
+        run.checkEnd();
+    }
+
+    @Test
+    void answersAsTheModelWhileGrowthsMoveInStepsAndAfterASnapshotMidMove()
+    {
+        // 100 rows past a power of two: the last growth's moving is still going on when the table is full, so keys
+        // are forgotten (deleted from the new index and tombstoned in the old) while lookups use both indexes.
+        final int capacity = (1 << 16) + 100;
+        final Run run = new Run(capacity, 1_000, 200, 20261204);
+        run.snapshotOnlyWhileMoving = true;
+        run.steps(160_000, 20_000);
+        assertEquals(capacity, run.live.size(), "the table is full and churning");
+        assertTrue(run.stepsWhileMoving > 500, "lookups while moving: " + run.stepsWhileMoving);
+        assertTrue(run.forgottenWhileMoving > 10, "keys forgotten while moving: " + run.forgottenWhileMoving);
+        assertTrue(run.snapshotTakenWhileMoving, "the snapshot was taken while a growth was moving");
+        run.checkEnd();
+    }
+
+    /** A live table, a reserved twin and (after the snapshot) a restored one, checked against the model each step. */
+    private static final class Run
+    {
+        final SplittableRandom random;
+        final int capacity;
+        final int keysA;
+        final int keysB;
+        final RecordTable live;
+        final RecordTable reserved;
+        RecordTable restored;
         final Map<Key, Integer> remembered = new HashMap<>();
-        final Map<Key, Boolean> unfinished = new HashMap<>();
         final ArrayDeque<Key> finished = new ArrayDeque<>();
-        final java.util.List<Key> unfinishedList = new java.util.ArrayList<>();
-        for (int step = 0; step < 120_000; step++)
+        final List<Key> unfinished = new ArrayList<>();
+        boolean snapshotOnlyWhileMoving;
+        boolean snapshotTakenWhileMoving;
+        int stepsWhileMoving;
+        int forgottenWhileMoving;
+
+        Run(final int capacity, final int keysA, final int keysB, final long seed)
         {
-            if (step == 60_000)
+            this.random = new SplittableRandom(seed);
+            this.capacity = capacity;
+            this.keysA = keysA;
+            this.keysB = keysB;
+            this.live = new RecordTable(capacity, 0, false);
+            this.reserved = new RecordTable(capacity, 0, true);
+        }
+
+        void steps(final int count, final int snapshotFrom)
+        {
+            for (int step = 0; step < count; step++)
             {
-                final MemorySnapshot snapshot = new MemorySnapshot();
-                live.writeTo(snapshot);
-                restored = new RecordTable(CAPACITY, 0, step % 2 == 0);
-                restored.readFrom(snapshot);
-                assertEquals(live.hash(7), restored.hash(7));
+                if (restored == null && step >= snapshotFrom && (!snapshotOnlyWhileMoving || live.moving()))
+                {
+                    snapshotTakenWhileMoving = live.moving();
+                    final MemorySnapshot snapshot = new MemorySnapshot();
+                    live.writeTo(snapshot);
+                    restored = new RecordTable(capacity, 0, step % 2 == 0);
+                    restored.readFrom(snapshot);
+                    assertEquals(live.hash(7), restored.hash(7));
+                }
+                if (live.moving())
+                {
+                    stepsWhileMoving++;
+                }
+                step(step);
+                if (random.nextInt(4) == 0)
+                {
+                    live.step(); // as the engine does once per command
+                }
             }
-            final Key key = new Key(1 + random.nextInt(2), random.nextInt(40), random.nextInt(500));
+        }
+
+        private void step(final int step)
+        {
+            final Key key = new Key(1 + random.nextInt(2), random.nextInt(keysA), random.nextInt(keysB));
             final Integer expected = remembered.get(key);
             final int found = live.find(key.namespace, key.a, key.b);
             assertEquals(expected == null ? -1 : expected, found, "find " + key + " at step " + step);
@@ -54,33 +114,40 @@ class RecordTableTest
             }
             if (expected == null)
             {
+                final boolean moving = live.moving();
                 final int record = live.insert(key.namespace, key.a, key.b, step);
                 assertEquals(record, reserved.insert(key.namespace, key.a, key.b, step));
                 if (restored != null)
                 {
                     assertEquals(record, restored.insert(key.namespace, key.a, key.b, step));
                 }
-                if (remembered.size() == CAPACITY)
+                if (remembered.size() == capacity)
                 {
                     if (finished.isEmpty())
                     {
                         assertEquals(-1, record, "full of unfinished keys");
-                        continue;
+                        return;
                     }
                     remembered.remove(finished.removeFirst());
+                    forgottenWhileMoving += moving ? 1 : 0;
                 }
                 assertTrue(record >= 0, "insert at step " + step);
                 assertEquals(key.a, live.get(record, RecordTable.KEY_A));
+                live.set(record, RecordTable.AMOUNT_FEN, key.b);
+                reserved.set(record, RecordTable.AMOUNT_FEN, key.b);
+                if (restored != null)
+                {
+                    restored.set(record, RecordTable.AMOUNT_FEN, key.b);
+                }
                 remembered.put(key, record);
-                unfinished.put(key, true);
-                unfinishedList.add(key);
+                unfinished.add(key);
             }
             // Finish an unfinished key most of the time, so that the FIFO has keys to forget.
-            if (!unfinishedList.isEmpty() && random.nextInt(10) < 9)
+            if (!unfinished.isEmpty() && random.nextInt(10) < 9)
             {
-                final Key done = unfinishedList.remove(random.nextInt(unfinishedList.size()));
-                unfinished.remove(done);
+                final Key done = unfinished.remove(random.nextInt(unfinished.size()));
                 final int record = remembered.get(done);
+                assertEquals(done.b, live.get(record, RecordTable.AMOUNT_FEN), "row of " + done);
                 live.finish(record, step);
                 reserved.finish(record, step);
                 if (restored != null)
@@ -90,15 +157,24 @@ class RecordTableTest
                 finished.addLast(done);
             }
         }
-        assertEquals(CAPACITY, live.size(), "the table is full and churning");
-        assertEquals(remembered.size(), live.size());
-        assertEquals(live.hash(3), reserved.hash(3));
-        assertNotNull(restored);
-        assertEquals(live.hash(3), restored.hash(3));
-        assertEquals(live.sumAmountInState(0, new long[1]), restored.sumAmountInState(0, new long[1]));
-        final long payments = remembered.keySet().stream().filter((k) -> k.namespace == RecordTable.NAMESPACE_PAYMENT)
-            .count();
-        assertEquals(payments, countPayments(live), "every remembered payment is counted once by a pass");
+
+        void checkEnd()
+        {
+            assertEquals(remembered.size(), live.size());
+            assertEquals(live.hash(3), reserved.hash(3));
+            assertNotNull(restored);
+            assertEquals(live.hash(3), restored.hash(3));
+            assertEquals(live.sumAmountInState(0, new long[1]), restored.sumAmountInState(0, new long[1]));
+            final long payments = remembered.keySet().stream()
+                .filter((k) -> k.namespace == RecordTable.NAMESPACE_PAYMENT).count();
+            assertEquals(payments, countPayments(live), "every remembered payment is counted once by a pass");
+            for (final Map.Entry<Key, Integer> entry : remembered.entrySet())
+            {
+                final Key key = entry.getKey();
+                assertEquals((int)entry.getValue(), live.find(key.namespace, key.a, key.b));
+                assertEquals(key.b, live.get(entry.getValue(), RecordTable.AMOUNT_FEN));
+            }
+        }
     }
 
     private static long countPayments(final RecordTable table)

@@ -1,0 +1,123 @@
+package com.wodian.engine;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Allocates the next, larger array of a growing table ahead of need on a background daemon thread, so that the JVM's
+ * zeroing of it (and the operating system's first touch of its pages, about 0.3-0.5 GB/s on a small VM) is not paid on
+ * the engine thread. A table asks for its next array when it is half full ({@link #longs}, {@link #ints}) and takes it
+ * when it grows ({@link Prepared#takeLongs}); the engine never waits: an array that is not ready yet is allocated by
+ * the engine itself. Either way the table gets a zeroed array of the same length, so the state, the replies and the
+ * state hash do not depend on which happened, only the timing does.
+ *
+ * <p>Only arrays of at least {@link #MIN_BYTES} go through the worker (a small array costs less to allocate than the
+ * hand-off); the worker thread is started on the first such request, once per JVM, and serves every engine in it.
+ */
+final class ArrayPreparer
+{
+    /** Smaller arrays are allocated by the table itself when it grows. */
+    static final int MIN_BYTES = 1 << 20;
+
+    private static final ConcurrentLinkedQueue<Prepared> REQUESTS = new ConcurrentLinkedQueue<>();
+    private static Thread worker;
+
+    private ArrayPreparer()
+    {
+    }
+
+    /** An array of {@code length} longs being prepared, or null when it is small enough to allocate on demand. */
+    static Prepared longs(final int length)
+    {
+        return (long)length * Long.BYTES < MIN_BYTES ? null : submit(new Prepared(length, false));
+    }
+
+    /** An array of {@code length} ints being prepared, or null when it is small enough to allocate on demand. */
+    static Prepared ints(final int length)
+    {
+        return (long)length * Integer.BYTES < MIN_BYTES ? null : submit(new Prepared(length, true));
+    }
+
+    /** A zeroed long[] of {@code length}: the prepared one when it is ready and of that length, else a new one. */
+    static long[] takeLongs(final Prepared prepared, final int length)
+    {
+        final Object array = prepared == null ? null : prepared.take();
+        return array instanceof long[] && ((long[])array).length == length ? (long[])array : new long[length];
+    }
+
+    /** A zeroed int[] of {@code length}: the prepared one when it is ready and of that length, else a new one. */
+    static int[] takeInts(final Prepared prepared, final int length)
+    {
+        final Object array = prepared == null ? null : prepared.take();
+        return array instanceof int[] && ((int[])array).length == length ? (int[])array : new int[length];
+    }
+
+    private static Prepared submit(final Prepared prepared)
+    {
+        REQUESTS.offer(prepared);
+        LockSupport.unpark(workerThread());
+        return prepared;
+    }
+
+    private static synchronized Thread workerThread()
+    {
+        if (worker == null)
+        {
+            worker = new Thread(ArrayPreparer::serve, "wodian-table-preparer");
+            worker.setDaemon(true);
+            worker.start();
+        }
+        return worker;
+    }
+
+    private static void serve()
+    {
+        while (true)
+        {
+            final Prepared prepared = REQUESTS.poll();
+            if (prepared == null)
+            {
+                LockSupport.park();
+            }
+            else if (!prepared.taken)
+            {
+                prepared.allocate();
+            }
+        }
+    }
+
+    /** One array asked for: allocated (zeroed) by the worker, taken at most once by the table that asked. */
+    static final class Prepared
+    {
+        private final int length;
+        private final boolean ints;
+        private volatile Object array;
+        private volatile boolean taken;
+
+        private Prepared(final int length, final boolean ints)
+        {
+            this.length = length;
+            this.ints = ints;
+        }
+
+        private void allocate()
+        {
+            try
+            {
+                array = ints ? new int[length] : new long[length];
+            }
+            catch (final OutOfMemoryError e)
+            {
+                // The table allocates on demand (and meets the same limit there, as it would have without us).
+            }
+        }
+
+        private Object take()
+        {
+            taken = true;
+            final Object ready = array;
+            array = null;
+            return ready;
+        }
+    }
+}

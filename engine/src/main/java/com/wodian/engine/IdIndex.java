@@ -1,0 +1,160 @@
+package com.wodian.engine;
+
+/**
+ * A map from a long id to a row index (an int, at least 0) that only grows: open addressing with linear probing, each
+ * slot a pair of longs (id, index + 1; 0 marks an empty slot, so a fresh zeroed array is an empty map), at most half
+ * full. It replaces Agrona's {@code Long2LongHashMap} for the engine's tables because that map rehashes all its entries
+ * at once when it grows, on the engine thread.
+ *
+ * <p>Here a growth does not stall: the larger slot array is allocated ahead of need ({@link ArrayPreparer}); after a
+ * growth the old array's entries are copied over {@link #STEP_SLOTS} slots per {@link #step()} (per insert and per
+ * command), and a lookup that misses in the new array looks in the old one until the copying is done. Entries are
+ * copied, not moved, so the old array's probe runs stay whole; ids are never removed.
+ */
+final class IdIndex
+{
+    /** Old slots copied per step (16 KiB). */
+    static final int STEP_SLOTS = 1024;
+
+    private long[] slots;
+    private int mask;
+    private long[] oldSlots;
+    private int oldMask;
+    private int oldCursor;
+    private ArrayPreparer.Prepared next;
+    private int size;
+    private final int slotsMax;
+
+    /** A map sized for {@code entries} ids that may grow to hold {@code entriesMax}. */
+    IdIndex(final int entries, final int entriesMax)
+    {
+        this.slotsMax = slotsFor(entriesMax);
+        this.slots = new long[2 * slotsFor(entries)];
+        this.mask = slots.length / 2 - 1;
+    }
+
+    /** Slots for {@code entries}: a power of two at least twice as many. */
+    private static int slotsFor(final int entries)
+    {
+        return Integer.highestOneBit(Math.max(8, entries) * 2 - 1) << 1;
+    }
+
+    private static int home(final long id, final int mask)
+    {
+        return (int)StateHash.fmix(id) & mask;
+    }
+
+    /** @return the index of {@code id}, or -1 when it is unknown. */
+    int get(final long id)
+    {
+        final int index = getIn(slots, mask, id);
+        return index >= 0 || oldSlots == null ? index : getIn(oldSlots, oldMask, id);
+    }
+
+    private static int getIn(final long[] slots, final int mask, final long id)
+    {
+        int slot = home(id, mask);
+        while (true)
+        {
+            final long value = slots[2 * slot + 1];
+            if (value == 0)
+            {
+                return -1;
+            }
+            if (slots[2 * slot] == id)
+            {
+                return (int)value - 1;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /** Adds an id that is not in the map (the caller checked). */
+    void put(final long id, final int index)
+    {
+        if (2 * (size + 1) > mask + 1)
+        {
+            grow();
+        }
+        else if (size + 1 == Growth.prepareAt((mask + 1) / 2) && mask + 1 < slotsMax)
+        {
+            next = ArrayPreparer.longs(4 * (mask + 1));
+        }
+        putIn(slots, mask, id, index + 1L);
+        size++;
+        step();
+    }
+
+    private static void putIn(final long[] slots, final int mask, final long id, final long value)
+    {
+        int slot = home(id, mask);
+        while (slots[2 * slot + 1] != 0)
+        {
+            slot = (slot + 1) & mask;
+        }
+        slots[2 * slot] = id;
+        slots[2 * slot + 1] = value;
+    }
+
+    private void grow()
+    {
+        finishMoving();
+        oldSlots = slots;
+        oldMask = mask;
+        oldCursor = 0;
+        slots = ArrayPreparer.takeLongs(next, 4 * (mask + 1));
+        next = null;
+        mask = slots.length / 2 - 1;
+    }
+
+    /** Copies up to {@link #STEP_SLOTS} old slots of a growth. @return true while some are left. */
+    boolean step()
+    {
+        if (oldSlots == null)
+        {
+            return false;
+        }
+        final int end = Math.min(oldMask + 1, oldCursor + STEP_SLOTS);
+        for (int slot = oldCursor; slot < end; slot++)
+        {
+            final long value = oldSlots[2 * slot + 1];
+            if (value != 0)
+            {
+                putIn(slots, mask, oldSlots[2 * slot], value);
+            }
+        }
+        oldCursor = end;
+        if (end == oldMask + 1)
+        {
+            oldSlots = null;
+            return false;
+        }
+        return true;
+    }
+
+    boolean moving()
+    {
+        return oldSlots != null;
+    }
+
+    void finishMoving()
+    {
+        while (step())
+        {
+            // bounded: each step copies slots or ends the copying
+        }
+    }
+
+    int size()
+    {
+        return size;
+    }
+
+    /** Empties the map, keeping its arrays. */
+    void clear()
+    {
+        finishMoving();
+        java.util.Arrays.fill(slots, 0);
+        size = 0;
+    }
+}

@@ -1,0 +1,129 @@
+package com.wodian.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Tables that grow in steps (ArrayPreparer, IdIndex, RowBook) against models: every lookup, read and write answers as
+ * a HashMap and a table reserved at start do, while a growth's old arrays are still being moved from, and a snapshot
+ * taken mid-move restores to the same content and hash.
+ */
+class GrowingTablesTest
+{
+    @Test
+    void idIndexAnswersAsAMapWhileItGrowsInSteps()
+    {
+        final SplittableRandom random = new SplittableRandom(42);
+        final IdIndex index = new IdIndex(8, 100_000);
+        final Map<Long, Integer> model = new HashMap<>();
+        final List<Long> ids = new ArrayList<>();
+        int lookupsWhileMoving = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            final long id = random.nextLong();
+            if (model.containsKey(id))
+            {
+                continue;
+            }
+            assertEquals(-1, index.get(id), "an id not added yet");
+            index.put(id, model.size());
+            model.put(id, model.size());
+            ids.add(id);
+            for (int k = 0; k < 2; k++)
+            {
+                final long known = ids.get(random.nextInt(ids.size()));
+                lookupsWhileMoving += index.moving() ? 1 : 0;
+                assertEquals((int)model.get(known), index.get(known), "id " + known + " after " + i + " adds");
+            }
+            if (random.nextInt(3) == 0)
+            {
+                index.step();
+            }
+        }
+        assertTrue(lookupsWhileMoving > 200, "lookups while moving: " + lookupsWhileMoving);
+        assertEquals(model.size(), index.size());
+        for (final Map.Entry<Long, Integer> entry : model.entrySet())
+        {
+            assertEquals((int)entry.getValue(), index.get(entry.getKey()));
+        }
+    }
+
+    @Test
+    void aRowBookReadsAndWritesRowsWhileTheyMoveAndASnapshotMidMoveRestoresThem()
+    {
+        final int capacity = 80_000;
+        final SplittableRandom random = new SplittableRandom(7);
+        final ConsumerBook growing = new ConsumerBook(capacity, false);
+        final ConsumerBook reserved = new ConsumerBook(capacity, true);
+        ConsumerBook restored = null;
+        int writesWhileMoving = 0;
+        for (int i = 0; i < capacity; i++)
+        {
+            final long id = 1_000_000L + 3L * i;
+            assertEquals(-1, growing.indexOf(id));
+            final int index = growing.add(id, i % 100);
+            assertEquals(index, reserved.add(id, i % 100));
+            if (restored != null)
+            {
+                assertEquals(index, restored.add(id, i % 100));
+            }
+            for (int k = 0; k < 3; k++)
+            {
+                final int row = random.nextInt(index + 1);
+                final long amount = random.nextLong(1_000_000);
+                final int riskAt = ConsumerBook.riskBase(row) + random.nextInt(ConsumerBook.RISK_LONGS);
+                writesWhileMoving += growing.moving() ? 1 : 0;
+                for (final ConsumerBook book : restored == null ?
+                    new ConsumerBook[]{growing, reserved} : new ConsumerBook[]{growing, reserved, restored})
+                {
+                    assertEquals(row, book.indexOf(1_000_000L + 3L * row));
+                    book.add(row, ConsumerBook.WALLET_FEN, amount);
+                    book.recordsOf(row)[riskAt] += amount;
+                }
+                assertEquals(reserved.get(row, ConsumerBook.WALLET_FEN), growing.get(row, ConsumerBook.WALLET_FEN));
+                assertEquals(reserved.recordsOf(row)[riskAt], growing.recordsOf(row)[riskAt]);
+            }
+            if (random.nextInt(2) == 0)
+            {
+                growing.step();
+            }
+            if (i % 997 == 0)
+            {
+                assertEquals(reserved.hash(5), growing.hash(5), "hash after " + i + " adds (moving " +
+                    growing.moving() + ")");
+            }
+            if (restored == null && i > 40_000 && growing.moving())
+            {
+                final MemorySnapshot snapshot = new MemorySnapshot();
+                growing.writeTo(snapshot);
+                restored = new ConsumerBook(capacity, false);
+                restored.readFrom(snapshot);
+                assertEquals(growing.hash(9), restored.hash(9));
+            }
+        }
+        assertTrue(writesWhileMoving > 2_000, "writes while moving: " + writesWhileMoving);
+        assertNotNull(restored, "a snapshot was taken while the rows moved");
+        assertEquals(reserved.hash(1), growing.hash(1));
+        assertEquals(reserved.hash(1), restored.hash(1));
+    }
+
+    @Test
+    void aPreparedArrayIsZeroedAndOfTheLengthAskedForWhetherReadyOrNot()
+    {
+        final ArrayPreparer.Prepared prepared = ArrayPreparer.longs(1 << 20);
+        assertNotNull(prepared, "8 MiB goes through the worker");
+        assertNull(ArrayPreparer.longs(16), "a small array is allocated on demand");
+        final long[] taken = ArrayPreparer.takeLongs(prepared, 1 << 20);
+        assertEquals(1 << 20, taken.length);
+        assertEquals(0, java.util.Arrays.stream(taken).filter((v) -> v != 0).count());
+        final int[] ints = ArrayPreparer.takeInts(ArrayPreparer.ints(1 << 19), 1 << 18);
+        assertEquals(1 << 18, ints.length, "a prepared array of another length is not used");
+    }
+}
