@@ -1,7 +1,5 @@
 package com.wodian.engine;
 
-import org.agrona.collections.Long2LongHashMap;
-
 /**
  * Each consumer's spend at each merchant since that merchant's last pool distribution: one entry per
  * (consumer, merchant) pair, linked into a per-merchant list that a distribution walks in slices.
@@ -21,9 +19,16 @@ final class ConsumptionBook
     static final int SHARE_FLOOR_FEN = 5;          // distribution scratch: floor of the pro-rata share
     static final int SHARE_REMAINDER = 6;          // distribution scratch: remainder of the pro-rata division
 
-    // Rows and the pair map grow with the pairs tracked, the per-merchant lists with the merchants (Growth).
-    private final Long2LongHashMap entryByPair;
-    long[] rows;
+    /** Entries moved per step after a growth (8 KiB). */
+    static final int STEP_ENTRIES = 128;
+
+    // Rows and the pair map grow with the pairs tracked, the per-merchant lists with the merchants (Growth). The rows
+    // and the map grow in steps, as RowBook's: entries below oldRowsBelow are still in oldRows (rowsOf).
+    private final IdIndex entryByPair;
+    private long[] rows;
+    private long[] oldRows;
+    private int oldRowsBelow;
+    private ArrayPreparer.Prepared nextRows;
     private int[] headByMerchant;
     private int[] countByMerchant;
     private final int capacity;
@@ -34,10 +39,15 @@ final class ConsumptionBook
     {
         this.capacity = capacity;
         this.merchantsMax = merchantsMax;
-        this.entryByPair = new Long2LongHashMap(RowBook.tableSize(Growth.initialRows(capacity, reserve)), 0.65f, -1);
+        this.entryByPair = new IdIndex(Growth.initialRows(capacity, reserve), capacity);
         this.rows = new long[Growth.initialRows(capacity, reserve) * STRIDE];
         this.headByMerchant = new int[0];
         this.countByMerchant = new int[0];
+    }
+
+    private long[] rowsOf(final int entry)
+    {
+        return entry < oldRowsBelow ? oldRows : rows;
     }
 
     private static long pairKey(final int consumerIndex, final int merchantIndex)
@@ -78,7 +88,7 @@ final class ConsumptionBook
      */
     long add(final int consumerIndex, final int merchantIndex, final long deltaFen, final long merchantEpoch)
     {
-        int entry = (int)entryByPair.get(pairKey(consumerIndex, merchantIndex));
+        int entry = entryByPair.get(pairKey(consumerIndex, merchantIndex));
         if (entry < 0)
         {
             if (deltaFen <= 0)
@@ -89,27 +99,83 @@ final class ConsumptionBook
             {
                 return Long.MIN_VALUE;
             }
-            entry = count++;
-            rows = Growth.ensureRows(rows, count, STRIDE, capacity);
-            ensureMerchants(merchantIndex + 1);
-            final int base = entry * STRIDE;
-            rows[base + CONSUMER_INDEX] = consumerIndex;
-            rows[base + EPOCH] = merchantEpoch;
-            rows[base + NEXT_ENTRY] = headByMerchant[merchantIndex];
-            headByMerchant[merchantIndex] = entry;
-            countByMerchant[merchantIndex]++;
-            entryByPair.put(pairKey(consumerIndex, merchantIndex), entry);
+            entry = newEntry(consumerIndex, merchantIndex, merchantEpoch);
         }
         closePeriodIfNeeded(entry, merchantEpoch);
+        final long[] rows = rowsOf(entry);
         final int base = entry * STRIDE;
         final long applied = Math.max(deltaFen, -rows[base + OPEN_FEN]);
         rows[base + OPEN_FEN] += applied;
         return applied;
     }
 
+    private int newEntry(final int consumerIndex, final int merchantIndex, final long merchantEpoch)
+    {
+        final int entry = count++;
+        final int rowsHeld = rows.length / STRIDE;
+        if (count > rowsHeld)
+        {
+            finishMoving();
+            oldRows = rows;
+            oldRowsBelow = rowsHeld;
+            rows = ArrayPreparer.takeLongs(nextRows, Growth.grownLength(rowsHeld, count, capacity) * STRIDE);
+            nextRows = null;
+        }
+        else if (count == Growth.prepareAt(rowsHeld) && rowsHeld < capacity)
+        {
+            nextRows = ArrayPreparer.longs(Growth.grownLength(rowsHeld, rowsHeld + 1, capacity) * STRIDE);
+        }
+        ensureMerchants(merchantIndex + 1);
+        final int base = entry * STRIDE;
+        rows[base + CONSUMER_INDEX] = consumerIndex;
+        rows[base + EPOCH] = merchantEpoch;
+        rows[base + NEXT_ENTRY] = headByMerchant[merchantIndex];
+        headByMerchant[merchantIndex] = entry;
+        countByMerchant[merchantIndex]++;
+        entryByPair.put(pairKey(consumerIndex, merchantIndex), entry);
+        step();
+        return entry;
+    }
+
+    /**
+     * Moves a bounded part of a growth (rows and pair map) to the new arrays; per new pair and per command.
+     *
+     * @return true while something is left to move
+     */
+    boolean step()
+    {
+        boolean left = entryByPair.step();
+        if (oldRowsBelow > 0)
+        {
+            final int from = Math.max(0, oldRowsBelow - STEP_ENTRIES);
+            System.arraycopy(oldRows, from * STRIDE, rows, from * STRIDE, (oldRowsBelow - from) * STRIDE);
+            oldRowsBelow = from;
+            if (from == 0)
+            {
+                oldRows = null;
+            }
+            left |= from > 0;
+        }
+        return left;
+    }
+
+    boolean moving()
+    {
+        return oldRowsBelow > 0 || entryByPair.moving();
+    }
+
+    void finishMoving()
+    {
+        while (step())
+        {
+            // bounded: each step moves entries or slots, or ends the moving
+        }
+    }
+
     /** Moves an open amount from an earlier epoch to the frozen basis of the distribution now running. */
     void closePeriodIfNeeded(final int entry, final long merchantEpoch)
     {
+        final long[] rows = rowsOf(entry);
         final int base = entry * STRIDE;
         if (rows[base + EPOCH] < merchantEpoch)
         {
@@ -121,12 +187,12 @@ final class ConsumptionBook
 
     long get(final int entry, final int field)
     {
-        return rows[entry * STRIDE + field];
+        return rowsOf(entry)[entry * STRIDE + field];
     }
 
     void set(final int entry, final int field, final long value)
     {
-        rows[entry * STRIDE + field] = value;
+        rowsOf(entry)[entry * STRIDE + field] = value;
     }
 
     int count()
@@ -136,6 +202,7 @@ final class ConsumptionBook
 
     void writeTo(final SnapshotWriter writer)
     {
+        finishMoving();
         writer.writeLong(count);
         writer.writeLong(headByMerchant.length);
         writer.writeLongs(rows, count * STRIDE);
@@ -146,6 +213,7 @@ final class ConsumptionBook
     /** Restores what {@link #writeTo} wrote; the pair map is rebuilt from the rows and the per-merchant lists. */
     void readFrom(final SnapshotReader reader)
     {
+        finishMoving();
         count = (int)reader.readLong();
         final int merchants = (int)reader.readLong();
         if (count < 0 || count > capacity || merchants < 0 || merchants > merchantsMax)
@@ -170,6 +238,17 @@ final class ConsumptionBook
 
     long hash(final long seed)
     {
-        return StateHash.foldRows(seed, rows, count, STRIDE);
+        if (oldRowsBelow == 0)
+        {
+            return StateHash.foldRows(seed, rows, count, STRIDE);
+        }
+        long hash = StateHash.fold(seed, count); // as foldRows over the rows once moved
+        final int end = count * STRIDE;
+        final int split = oldRowsBelow * STRIDE;
+        for (int i = 0; i < end; i++)
+        {
+            hash = StateHash.fold(hash, i < split ? oldRows[i] : rows[i]);
+        }
+        return hash;
     }
 }

@@ -39,5 +39,6 @@ final class EngineBooks
         consumers.step();
         merchants.step();
         terminals.step();
+        consumption.step();
     }
 }

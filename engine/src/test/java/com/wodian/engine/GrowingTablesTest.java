@@ -115,6 +115,54 @@ class GrowingTablesTest
     }
 
     @Test
+    void spendPairsAnswerAsAReservedBookWhileTheyMoveAndASnapshotMidMoveRestoresThem()
+    {
+        final int capacity = 60_000;
+        final SplittableRandom random = new SplittableRandom(11);
+        final ConsumptionBook growing = new ConsumptionBook(capacity, 500, false);
+        final ConsumptionBook reserved = new ConsumptionBook(capacity, 500, true);
+        ConsumptionBook restored = null;
+        int addsWhileMoving = 0;
+        while (growing.count() < capacity)
+        {
+            final int consumer = random.nextInt(100_000);
+            final int merchant = random.nextInt(500);
+            final long delta = random.nextLong(-50, 1_000);
+            addsWhileMoving += growing.moving() ? 1 : 0;
+            final long applied = growing.add(consumer, merchant, delta, 0);
+            assertEquals(applied, reserved.add(consumer, merchant, delta, 0), "pair " + consumer + "/" + merchant);
+            if (restored != null)
+            {
+                assertEquals(applied, restored.add(consumer, merchant, delta, 0));
+            }
+            if (random.nextInt(2) == 0)
+            {
+                growing.step();
+            }
+            if (restored == null && growing.count() > 20_000 && growing.moving())
+            {
+                final MemorySnapshot snapshot = new MemorySnapshot();
+                growing.writeTo(snapshot);
+                restored = new ConsumptionBook(capacity, 500, false);
+                restored.readFrom(snapshot);
+                assertEquals(growing.hash(9), restored.hash(9));
+            }
+            if (random.nextInt(5_000) == 0)
+            {
+                assertEquals(reserved.hash(5), growing.hash(5), "hash at " + growing.count() + " pairs");
+            }
+        }
+        assertTrue(addsWhileMoving > 100, "adds while moving: " + addsWhileMoving);
+        assertNotNull(restored, "a snapshot was taken while the pairs moved");
+        assertEquals(reserved.hash(1), growing.hash(1));
+        assertEquals(reserved.hash(1), restored.hash(1));
+        for (int entry = 0; entry < capacity; entry += 7)
+        {
+            assertEquals(reserved.get(entry, ConsumptionBook.OPEN_FEN), growing.get(entry, ConsumptionBook.OPEN_FEN));
+        }
+    }
+
+    @Test
     void aPreparedArrayIsZeroedAndOfTheLengthAskedForWhetherReadyOrNot()
     {
         final ArrayPreparer.Prepared prepared = ArrayPreparer.longs(1 << 20);
