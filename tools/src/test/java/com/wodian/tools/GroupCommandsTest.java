@@ -3,15 +3,13 @@ package com.wodian.tools;
 import com.wodian.engine.EngineConfig;
 import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.consensus.AckPolicy;
-import com.wodian.journal.consensus.ConsensusConfig;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
-import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.server.GatewayConfig;
 import com.wodian.net.server.ServerConfig;
 import com.wodian.net.server.WodianServer;
-import com.wodian.net.testing.TestPorts;
 import com.wodian.net.testing.group.ForwardingProxy;
+import com.wodian.net.testing.group.GroupMembers;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.AckDecoder;
@@ -83,11 +81,7 @@ class GroupCommandsTest
             clientProxies[i] = new ForwardingProxy();
             clientAddresses[i] = new InetSocketAddress("127.0.0.1", clientProxies[i].port());
         }
-        final InetSocketAddress[] replication = new InetSocketAddress[NODES];
-        for (int i = 0; i < NODES; i++)
-        {
-            replication[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
-        }
+        final InetSocketAddress[] replication = GroupMembers.replicationAddresses(NODES);
         final StringBuilder peers = new StringBuilder();
         for (int i = 0; i < NODES; i++)
         {
@@ -101,9 +95,8 @@ class GroupCommandsTest
                 .outputRingSize(1024)
                 .sessionsMax(64)
                 .tickIntervalMs(3_600_000)
-                .replicaGroup(new ReplicaGroupConfig("cli", i, replication, AckPolicy.QUORUM,
-                    new ConsensusConfig(300, 600, 50, 256), ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT,
-                    ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT).withClientAddresses(clientAddresses));
+                .replicaGroup(GroupMembers.member("cli", i, replication, AckPolicy.QUORUM)
+                    .withClientAddresses(clientAddresses));
             config.gateway().authMode(GatewayConfig.AuthMode.DISABLED);
             servers[i] = WodianServer.launch(config);
             clientProxies[i].target(servers[i].port());

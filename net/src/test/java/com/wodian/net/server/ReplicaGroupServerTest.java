@@ -1,15 +1,14 @@
 package com.wodian.net.server;
 
 import com.wodian.journal.consensus.AckPolicy;
-import com.wodian.journal.consensus.ConsensusConfig;
 import com.wodian.journal.consensus.Membership;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.cluster.ClusterView;
-import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.cluster.stage.ReplicationStage;
 import com.wodian.net.durability.SnapshotConfig;
 import com.wodian.net.testing.TestPorts;
+import com.wodian.net.testing.group.GroupMembers;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.ClusterControlReplyDecoder;
 import com.wodian.protocol.sbe.ClusterStatusReplyDecoder;
@@ -83,14 +82,7 @@ class ReplicaGroupServerTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void primaryLossLosesNoAcknowledgedPaymentAndTheGroupConverges() throws Exception
     {
-        for (int i = 0; i < NODES; i++)
-        {
-            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
-        }
-        for (int i = 0; i < NODES; i++)
-        {
-            start(i);
-        }
+        startGroup();
         final int first = awaitPrimary(-1);
 
         long paidFen = 0;
@@ -98,11 +90,7 @@ class ReplicaGroupServerTest
         {
             final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
             requests.setUpParties();
-            for (int i = 0; i < 100; i++)
-            {
-                assertEquals(ResultCode.OK, requests.pay(1_000 + i, 7).code());
-                paidFen += 7;
-            }
+            paidFen += payAll(requests, 1_000, 100, 7);
             awaitConverged();
 
             // The primary goes away: a standby takes over and the client follows it, re-sending what was in flight.
@@ -110,11 +98,7 @@ class ReplicaGroupServerTest
             servers[first] = null;
             final int second = awaitPrimary(first);
             assertNotEquals(first, second);
-            for (int i = 0; i < 100; i++)
-            {
-                assertEquals(ResultCode.OK, requests.pay(2_000 + i, 3).code());
-                paidFen += 3;
-            }
+            paidFen += payAll(requests, 2_000, 100, 3);
             // Retrying an acknowledged payment is answered from the idempotency table, not applied again.
             assertEquals(ResultCode.OK, requests.pay(1_000, 7).code());
 
@@ -126,11 +110,7 @@ class ReplicaGroupServerTest
 
             // Planned switchover back to the first node.
             switchOverTo(first);
-            for (int i = 0; i < 20; i++)
-            {
-                assertEquals(ResultCode.OK, requests.pay(3_000 + i, 1).code());
-                paidFen += 1;
-            }
+            paidFen += payAll(requests, 3_000, 20, 1);
             awaitConverged();
             assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
         }
@@ -149,14 +129,7 @@ class ReplicaGroupServerTest
     void allPolicyDropsADeadStandbyFromTheAcknowledgementSetInsteadOfStalling() throws Exception
     {
         policy = AckPolicy.ALL;
-        for (int i = 0; i < NODES; i++)
-        {
-            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
-        }
-        for (int i = 0; i < NODES; i++)
-        {
-            start(i);
-        }
+        startGroup();
         final int primary = awaitPrimary(-1);
         final int standby = (primary + 1) % NODES;
         try (WodianClient client = groupClient())
@@ -191,25 +164,14 @@ class ReplicaGroupServerTest
     void nodesTakeSnapshotsAndRestartFromThem() throws Exception
     {
         snapshotEveryInputs = 50;
-        for (int i = 0; i < NODES; i++)
-        {
-            replicationAddresses[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
-        }
-        for (int i = 0; i < NODES; i++)
-        {
-            start(i);
-        }
+        startGroup();
         final int primary = awaitPrimary(-1);
         long paidFen = 0;
         try (WodianClient client = groupClient())
         {
             final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
             requests.setUpParties();
-            for (int i = 0; i < 150; i++)
-            {
-                assertEquals(ResultCode.OK, requests.pay(1_000 + i, 5).code());
-                paidFen += 5;
-            }
+            paidFen += payAll(requests, 1_000, 150, 5);
             awaitConverged();
             for (int i = 0; i < NODES; i++)
             {
@@ -227,11 +189,7 @@ class ReplicaGroupServerTest
             {
                 servers[node].close();
                 servers[node] = null;
-                for (int i = 0; i < 20; i++)
-                {
-                    assertEquals(ResultCode.OK, requests.pay((node + 1) * 10_000 + i, 1).code());
-                    paidFen += 1;
-                }
+                paidFen += payAll(requests, (node + 1) * 10_000, 20, 1);
                 start(node);
                 assertTrue(null != servers[node].recovery().snapshot(), "node " + node + " started from a snapshot");
                 awaitConverged();
@@ -257,17 +215,7 @@ class ReplicaGroupServerTest
         System.setProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY, "20");
         try
         {
-            for (int i = 0; i < NODES; i++)
-            {
-                replicationAddresses[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
-            }
-            // Restartable nodes with fixed client ports: with installs 20 entries behind, any standby that lags
-            // during a probe may be sent a snapshot and restart on it, not only the wiped one.
-            for (int i = 0; i < NODES; i++)
-            {
-                clientPorts[i] = TestPorts.reserve(1)[0];
-                startRestartable(i);
-            }
+            startRestartableGroup();
             final int primary = awaitPrimary(-1);
             final int standby = (primary + 1) % NODES;
             long paidFen = 0;
@@ -275,21 +223,13 @@ class ReplicaGroupServerTest
             {
                 final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
                 requests.setUpParties();
-                for (int i = 0; i < 150; i++)
-                {
-                    assertEquals(ResultCode.OK, requests.pay(1_000 + i, 5).code());
-                    paidFen += 5;
-                }
+                paidFen += payAll(requests, 1_000, 150, 5);
                 awaitConverged();
                 restartingServers[standby].close();
                 restartingServers[standby] = null;
                 servers[standby] = null;
                 deleteRecursively(dir.resolve("node" + standby));
-                for (int i = 0; i < 60; i++)
-                {
-                    assertEquals(ResultCode.OK, requests.pay(5_000 + i, 1).code());
-                    paidFen += 1;
-                }
+                paidFen += payAll(requests, 5_000, 60, 1);
                 final int snapshotting = primary;
                 refreshServers();
                 awaitTrue(() -> null != servers[snapshotting] && null != servers[snapshotting].snapshotAgent() &&
@@ -302,11 +242,7 @@ class ReplicaGroupServerTest
                 final WodianServer repaired = restartingServers[standby].current();
                 assertTrue(null != repaired.recovery().snapshot(), "it recovered from the installed snapshot");
                 assertTrue(repaired.recovery().snapshot().journalSequence() > 20);
-                for (int i = 0; i < 10; i++)
-                {
-                    assertEquals(ResultCode.OK, requests.pay(7_000 + i, 1).code());
-                    paidFen += 1;
-                }
+                paidFen += payAll(requests, 7_000, 10, 1);
                 awaitConverged();
                 assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
                 assertEquals(ResultCode.OK, requests.pay(1_000, 5).code()); // a retry is not applied again
@@ -332,39 +268,21 @@ class ReplicaGroupServerTest
         System.setProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY, "20");
         try
         {
-            for (int i = 0; i < NODES; i++)
-            {
-                replicationAddresses[i] = new InetSocketAddress("127.0.0.1", TestPorts.reserve(1)[0]);
-            }
-            // Restartable nodes with fixed client ports: with installs 20 entries behind, any standby that lags
-            // during a probe may be sent a snapshot and restart on it, not only the wiped one.
-            for (int i = 0; i < NODES; i++)
-            {
-                clientPorts[i] = TestPorts.reserve(1)[0];
-                startRestartable(i);
-            }
+            startRestartableGroup();
             final int replaced = (awaitPrimary(-1) + 1) % NODES;
             long paidFen = 0;
             try (WodianClient client = groupClient())
             {
                 final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
                 requests.setUpParties();
-                for (int i = 0; i < 100; i++)
-                {
-                    assertEquals(ResultCode.OK, requests.pay(1_000 + i, 5).code());
-                    paidFen += 5;
-                }
+                paidFen += payAll(requests, 1_000, 100, 5);
                 changeMembership(4, replaced);
                 awaitConfiguration(Membership.without(Membership.allVoters(NODES), replaced));
                 restartingServers[replaced].close();
                 restartingServers[replaced] = null;
                 servers[replaced] = null;
                 deleteRecursively(dir.resolve("node" + replaced));
-                for (int i = 0; i < 60; i++)
-                {
-                    assertEquals(ResultCode.OK, requests.pay(5_000 + i, 1).code()); // two voters: both needed
-                    paidFen += 1;
-                }
+                paidFen += payAll(requests, 5_000, 60, 1); // two voters: both needed
                 // Every node holds a snapshot: whichever leads sends the empty node its own.
                 awaitTrue(() -> allLiveNodesHoldASnapshot(), "every live node took a snapshot");
                 joining[replaced] = true;
@@ -374,11 +292,7 @@ class ReplicaGroupServerTest
                 changeMembership(3, replaced);
                 awaitConfiguration(Membership.allVoters(NODES));
                 awaitTrue(() -> restartingServers[replaced].restarts() >= 1, "the new node restarted on a snapshot");
-                for (int i = 0; i < 10; i++)
-                {
-                    assertEquals(ResultCode.OK, requests.pay(7_000 + i, 1).code());
-                    paidFen += 1;
-                }
+                paidFen += payAll(requests, 7_000, 10, 1);
                 awaitConverged();
                 final ClusterStatusReplyDecoder member = status(replaced);
                 assertEquals(Membership.allVoters(NODES), member.configuration());
@@ -448,6 +362,42 @@ class ReplicaGroupServerTest
         fail("the primary never reported " + Membership.describe(configuration) + ", committed");
     }
 
+    /** Every node started on fresh replication ports (client ports chosen by each server). */
+    private void startGroup() throws IOException
+    {
+        System.arraycopy(GroupMembers.replicationAddresses(NODES), 0, replicationAddresses, 0, NODES);
+        for (int i = 0; i < NODES; i++)
+        {
+            start(i);
+        }
+    }
+
+    /**
+     * Every node restartable, on fixed client ports: with installs 20 entries behind, any standby that lags during a
+     * probe may be sent a snapshot and restart on it, not only the wiped one.
+     */
+    private void startRestartableGroup() throws IOException
+    {
+        System.arraycopy(GroupMembers.replicationAddresses(NODES), 0, replicationAddresses, 0, NODES);
+        final int[] ports = TestPorts.reserve(NODES);
+        for (int i = 0; i < NODES; i++)
+        {
+            clientPorts[i] = ports[i];
+            startRestartable(i);
+        }
+    }
+
+    /** count payments of amountFen with ids from firstId, each acknowledged OK; the fen paid. */
+    private static long payAll(final ServerTestSupport.Requests requests, final long firstId, final int count,
+        final long amountFen) throws Exception
+    {
+        for (int i = 0; i < count; i++)
+        {
+            assertEquals(ResultCode.OK, requests.pay(firstId + i, amountFen).code(), "payment " + (firstId + i));
+        }
+        return count * amountFen;
+    }
+
     private void startRestartable(final int nodeId) throws IOException
     {
         restartingServers[nodeId] = RestartingServer.launch(nodeConfig(nodeId), (ex) -> { });
@@ -488,9 +438,8 @@ class ReplicaGroupServerTest
         final ServerConfig config = ServerTestSupport.config(dir.resolve("node" + nodeId), ThreadingMode.COMPACT)
             .port(clientPorts[nodeId])
             .tickIntervalMs(3_600_000)
-            .replicaGroup(new ReplicaGroupConfig("test", nodeId, replicationAddresses, policy,
-                new ConsensusConfig(300, 600, 50, 256), ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT,
-                ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT).withJoining(joining[nodeId]));
+            .replicaGroup(GroupMembers.member("test", nodeId, replicationAddresses, policy)
+                .withJoining(joining[nodeId]));
         if (snapshotEveryInputs > 0)
         {
             config.snapshotConfig(new SnapshotConfig().intervalInputs(snapshotEveryInputs).retainCount(2));
