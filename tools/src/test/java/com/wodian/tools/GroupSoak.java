@@ -26,7 +26,8 @@ import java.util.logging.Logger;
  *
  * <p>Arguments: {@code --minutes N} (30), {@code --seed N} (random, printed), {@code --dir DIR} (the groups' data and
  * logs; required), {@code --keys-max N} (the servers' idempotency keys; default from the rate and the minutes),
- * {@code --pause-ms MIN-MAX} (5000-20000, between faults). The rate is the system property
+ * {@code --pause-ms MIN-MAX} (5000-20000, between faults), {@code --install-behind-entries N} (5000: a node further
+ * behind gets a snapshot install). The rate is the system property
  * {@code wodian.replication.rate} (PosLoad). Exit status 0 when every check passed, 1 otherwise.
  */
 final class GroupSoak
@@ -121,8 +122,10 @@ final class GroupSoak
     {
         group = new ReplicaGroup(options.dir(), List.of("--ack-policy", "quorum", "--keys-max",
             Long.toString(options.keysMax()), "--snapshot-every-inputs", "20000", "--snapshot-retain", "3"));
-        // A wiped node is repaired by a snapshot install, not by the whole journal; room for the larger key table.
-        group.jvmOptions(List.of("-Xmx1g", "-Dwodian.replication.installBehindEntries=5000"));
+        // A node further behind than this is repaired by a snapshot install, not from the journal (a wiped one always
+        // is, a restarted one when it was down long enough); room for the larger key table.
+        group.jvmOptions(List.of("-Xmx1g", "-Dwodian.replication.installBehindEntries=" +
+            options.installBehindEntries()));
         secrets = options.dir().resolve("admin-secrets");
         Credentials.save(secrets, List.of(group.admin()));
         group.startAll();

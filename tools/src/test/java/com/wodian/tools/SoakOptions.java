@@ -3,10 +3,11 @@ package com.wodian.tools;
 import java.nio.file.Path;
 
 /** The arguments of {@link GroupSoak}. */
-record SoakOptions(long minutes, long seed, Path dir, long keysMax, long pauseMinMs, long pauseMaxMs)
+record SoakOptions(long minutes, long seed, Path dir, long keysMax, long pauseMinMs, long pauseMaxMs,
+    long installBehindEntries)
 {
     private static final String USAGE = "GroupSoak --dir DIR [--minutes N] [--seed N] [--keys-max N] " +
-        "[--pause-ms MIN-MAX]";
+        "[--pause-ms MIN-MAX] [--install-behind-entries N]";
 
     static SoakOptions parse(final String[] args)
     {
@@ -16,6 +17,7 @@ record SoakOptions(long minutes, long seed, Path dir, long keysMax, long pauseMi
         long keysMax = 0;
         long pauseMinMs = 5_000;
         long pauseMaxMs = 20_000;
+        long installBehindEntries = 5_000;
         for (int i = 0; i + 1 < args.length; i += 2)
         {
             final String value = args[i + 1];
@@ -25,6 +27,7 @@ record SoakOptions(long minutes, long seed, Path dir, long keysMax, long pauseMi
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--dir" -> dir = Path.of(value);
                 case "--keys-max" -> keysMax = Long.parseLong(value);
+                case "--install-behind-entries" -> installBehindEntries = Long.parseLong(value);
                 case "--pause-ms" ->
                 {
                     final String[] range = value.split("-", 2);
@@ -44,6 +47,6 @@ record SoakOptions(long minutes, long seed, Path dir, long keysMax, long pauseMi
             final long rate = Math.max(1, Long.getLong("wodian.replication.rate", 1_000));
             keysMax = Math.max(100_000, rate * 60 * minutes * 3 / 2);
         }
-        return new SoakOptions(minutes, seed, dir, keysMax, pauseMinMs, pauseMaxMs);
+        return new SoakOptions(minutes, seed, dir, keysMax, pauseMinMs, pauseMaxMs, installBehindEntries);
     }
 }
