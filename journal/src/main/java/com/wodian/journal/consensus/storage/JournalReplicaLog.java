@@ -674,15 +674,32 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
     {
         deleteRecursively(rewriteDir);
         final long keptCount = index - 1;
+        // A journal that starts after an installed snapshot: the rewrite starts after the same index (same start
+        // file), and the copy begins right after it (there is nothing below to read).
+        final long start = journal.startSequence();
+        if (start > 0)
+        {
+            try
+            {
+                Files.createDirectories(rewriteDir);
+                final List<String> startLines = ChronicleJournal.readStartFile(journalDir);
+                ChronicleJournal.writeStartFile(rewriteDir, start,
+                    startLines.subList(1, startLines.size()).toArray(new String[0]));
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot prepare " + rewriteDir, ex);
+            }
+        }
         try (ChronicleJournal rewrite = ChronicleJournal.open(
             new JournalConfig(rewriteDir).withDurabilityPolicy(DurabilityPolicy.PAGE_CACHE)))
         {
             final JournalWriter rewriteWriter = rewrite.writer();
-            if (keptCount > 0)
+            if (keptCount > start)
             {
                 final JournalEntryHandler copier = (sequence, timestampMs, payloadVersion, buffer, offset, length) ->
                     rewriteWriter.append(sequence, timestampMs, payloadVersion, buffer, offset, length);
-                try (JournalTailer tailer = journal.tailer(1, -1))
+                try (JournalTailer tailer = journal.tailer(start + 1, -1))
                 {
                     while (tailer.nextSequence() <= keptCount)
                     {

@@ -272,6 +272,40 @@ class JournalReplicaLogTest
     }
 
     /**
+     * Found by the group soak: a node repaired by a snapshot install (its journal starts after the snapshot) later
+     * had to cut off an uncommitted tail; the rewrite read the journal from sequence 1, below its start, and failed
+     * on every AppendEntries. The rewrite keeps the start and copies only what follows it.
+     */
+    @Test
+    void aJournalStartedAfterASnapshotCanBeTruncated() throws IOException
+    {
+        try (JournalReplicaLog log = open(8))
+        {
+            appendAll(log, 1, 1, 5);
+            log.sync();
+            log.resetToSnapshot(200, 3);
+            appendAll(log, 4, 1000, 6);
+            log.sync();
+            log.truncateFrom(204);
+            assertEquals(203, log.lastIndex());
+            assertEquals(200, log.startIndex());
+            assertEquals(4, log.termAt(203));
+            log.truncateFrom(201);
+            assertEquals(200, log.lastIndex());
+            appendAll(log, 5, 2000, 2);
+            log.sync();
+            assertEquals(202, log.lastIndex());
+            assertEquals(5, log.termAt(202));
+        }
+        try (JournalReplicaLog reopened = open(8))
+        {
+            assertEquals(200, reopened.startIndex());
+            assertEquals(202, reopened.lastIndex());
+            assertTrue(reopened.read(201, new EntryView()));
+        }
+    }
+
+    /**
      * Snapshot install: the log restarts after the snapshot's index with its term; the old journal is kept; new
      * entries continue from there; a reader of the journal starts right after the snapshot and one that wants an
      * earlier entry fails instead of skipping it; a reopen keeps it all; a crash between the journal's replacement
