@@ -54,11 +54,13 @@ public final class ServerCommand implements Runnable
     String engineTables;
 
     @Option(names = "--pipeline-wait",
-        description = "pipeline wait strategy: blocking (default), sleeping, yielding, busy-spin")
+        description = "pipeline wait strategy: blocking (default), sleeping, yielding, busy-spin, " +
+            "spin-blocking (spin 50 us, then blocking)")
     String pipelineWait;
 
     @Option(names = "--network-idle",
-        description = "network thread idle strategy: select (default), backoff, sleeping, yielding, busy-spin, noop")
+        description = "network thread idle strategy: select (default), backoff, sleeping, yielding, busy-spin, noop, " +
+            "spin-select (poll 50 us after work, then select)")
     String networkIdle;
 
     @Option(names = "--sender-idle", description = "sender thread idle strategy (dedicated mode), as --network-idle")

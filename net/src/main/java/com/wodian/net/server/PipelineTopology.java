@@ -12,6 +12,7 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.IOException;
@@ -325,12 +326,16 @@ final class PipelineTopology implements AutoCloseable
 
     private static IdleStrategy newIdleStrategy(final String name, final SelectIdleStrategy.Waiter agent)
     {
+        if (StrategyFactory.IDLE_SPIN_SELECT.equals(name))
+        {
+            return new SelectIdleStrategy(agent, StrategyFactory.SPIN_NS, new SystemNanoClock());
+        }
         return isSelect(name) ? new SelectIdleStrategy(agent) : StrategyFactory.newIdleStrategy(name);
     }
 
     private static boolean isSelect(final String idleStrategyName)
     {
-        return StrategyFactory.IDLE_SELECT.equals(idleStrategyName);
+        return StrategyFactory.isSelect(idleStrategyName);
     }
 
     static boolean awaitUntil(final BooleanSupplier condition, final long deadlineNs)

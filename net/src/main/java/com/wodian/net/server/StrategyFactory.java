@@ -1,6 +1,7 @@
 package com.wodian.net.server;
 
 import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
@@ -12,6 +13,7 @@ import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns the strategy names of {@link ServerConfig} into new strategy instances. A name is validated when the
@@ -32,6 +34,19 @@ public final class StrategyFactory
     /** Disruptor {@link BusySpinWaitStrategy}: burns a whole core; only with a core to spare per spinning thread. */
     public static final String WAIT_BUSY_SPIN = "busy-spin";
 
+    /**
+     * Hybrid: spin up to {@link #SPIN_NS} for the next input (Disruptor {@link PhasedBackoffWaitStrategy}), then wait
+     * on the lock as {@code blocking} does. A consumer woken for one input often finds the next one while spinning,
+     * without a futex wake-up; the spin costs up to that much CPU per wake-up. Off by default.
+     */
+    public static final String WAIT_SPIN_BLOCKING = "spin-blocking";
+
+    /**
+     * How long the hybrid strategies ({@link #WAIT_SPIN_BLOCKING}, {@link #IDLE_SPIN_SELECT}) spin after the last
+     * work before they sleep: about twice the gap between requests at 50,000/s.
+     */
+    public static final long SPIN_NS = TimeUnit.MICROSECONDS.toNanos(50);
+
     /** Agrona {@link BackoffIdleStrategy}: spin, yield, then park from 1 µs doubling up to 1 ms. */
     public static final String IDLE_BACKOFF = "backoff";
     /** Agrona {@link SleepingIdleStrategy}: park a fixed period (Agrona's default) each idle cycle. */
@@ -48,13 +63,21 @@ public final class StrategyFactory
      */
     public static final String IDLE_SELECT = "select";
 
+    /**
+     * Network agents only, hybrid: poll (non-blocking select, ring checks) for up to {@link #SPIN_NS} after the last
+     * work, then block as {@link #IDLE_SELECT} does. While it polls, a reply published by the engine stage or a
+     * request arriving is picked up without a selector wake-up; it costs up to that much CPU per wake-up, so it is off
+     * by default (on two cores the spinning takes CPU from the threads it waits for).
+     */
+    public static final String IDLE_SPIN_SELECT = "spin-select";
+
     /** Valid names for ring consumers' wait strategies. */
     public static final List<String> WAIT_STRATEGY_NAMES =
-        List.of(WAIT_BLOCKING, WAIT_SLEEPING, WAIT_YIELDING, WAIT_BUSY_SPIN);
+        List.of(WAIT_BLOCKING, WAIT_SLEEPING, WAIT_YIELDING, WAIT_BUSY_SPIN, WAIT_SPIN_BLOCKING);
 
     /** Valid names for the network agents' idle strategies. */
     public static final List<String> IDLE_STRATEGY_NAMES =
-        List.of(IDLE_SELECT, IDLE_BACKOFF, IDLE_SLEEPING, IDLE_YIELDING, IDLE_BUSY_SPIN, IDLE_NOOP);
+        List.of(IDLE_SELECT, IDLE_BACKOFF, IDLE_SLEEPING, IDLE_YIELDING, IDLE_BUSY_SPIN, IDLE_NOOP, IDLE_SPIN_SELECT);
 
     private StrategyFactory()
     {
@@ -75,23 +98,27 @@ public final class StrategyFactory
                 return new YieldingWaitStrategy();
             case WAIT_BUSY_SPIN:
                 return new BusySpinWaitStrategy();
+            case WAIT_SPIN_BLOCKING:
+                return new PhasedBackoffWaitStrategy(SPIN_NS, SPIN_NS, TimeUnit.NANOSECONDS,
+                    new FollowerBlockingWaitStrategy());
             default:
                 return new FollowerBlockingWaitStrategy();
         }
     }
 
     /**
-     * @param name one of {@link #IDLE_STRATEGY_NAMES} except {@link #IDLE_SELECT}, which the server builds around
-     *             the agent it serves.
+     * @param name one of {@link #IDLE_STRATEGY_NAMES} except {@link #IDLE_SELECT} and {@link #IDLE_SPIN_SELECT},
+     *             which the server builds around the agent it serves.
      * @return a new Agrona idle strategy.
-     * @throws IllegalArgumentException for an unknown name or {@link #IDLE_SELECT}.
+     * @throws IllegalArgumentException for an unknown name, {@link #IDLE_SELECT} or {@link #IDLE_SPIN_SELECT}.
      */
     public static IdleStrategy newIdleStrategy(final String name)
     {
         switch (checkIdleStrategyName(name))
         {
             case IDLE_SELECT:
-                throw new IllegalArgumentException("the select idle strategy needs its network agent");
+            case IDLE_SPIN_SELECT:
+                throw new IllegalArgumentException("the " + name + " idle strategy needs its network agent");
             case IDLE_SLEEPING:
                 return new SleepingIdleStrategy();
             case IDLE_YIELDING:
@@ -123,6 +150,12 @@ public final class StrategyFactory
                 IDLE_STRATEGY_NAMES);
         }
         return name;
+    }
+
+    /** True for the idle strategies that sleep in the network agent's selector ({@link SelectIdleStrategy}). */
+    static boolean isSelect(final String idleStrategyName)
+    {
+        return IDLE_SELECT.equals(idleStrategyName) || IDLE_SPIN_SELECT.equals(idleStrategyName);
     }
 
     /** True for the strategies (wait or idle) that keep a core busy while there is nothing to do. */

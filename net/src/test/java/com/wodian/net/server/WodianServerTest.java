@@ -40,7 +40,10 @@ class WodianServerTest
         "COMPACT, yielding, yielding, backoff",
         "DEDICATED, blocking, backoff, backoff",
         "DEDICATED, sleeping, select, sleeping",
-        "DEDICATED, busy-spin, noop, busy-spin" })
+        "DEDICATED, busy-spin, noop, busy-spin",
+        "COMPACT, spin-blocking, spin-select, backoff",
+        "SHARED, blocking, spin-select, backoff",
+        "DEDICATED, spin-blocking, spin-select, spin-select" })
     void shouldGiveTheSameRepliesWithEveryStrategy(
         final ThreadingMode mode, final String pipelineWait, final String networkIdle, final String senderIdle)
         throws Exception
