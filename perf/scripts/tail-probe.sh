@@ -26,9 +26,15 @@ text="$out/$name.txt"
 
 # Starts the scheduler recording once the set-up is done and the warm-up has passed; writes the window's bounds.
 record() {
-    # The echo run has no set-up: its clock starts with its JVM (about a second).
-    [[ "$mode" == echo ]] && sleep 1
-    for _ in $(seq 1 600); do [[ "$mode" == echo ]] || grep -q '^setup:' "$text" 2>/dev/null && break; sleep 0.2; done
+    # The server run's clock starts after its set-up line; the echo run (no set-up) once its clients are connected.
+    for _ in $(seq 1 600); do
+        if [[ "$mode" == echo ]]; then
+            grep -qs '^wodian-client-1$' /proc/$(pgrep -f "perf tcp-echo --rate $rate " | head -1)/task/*/comm && break
+        else
+            grep -q '^setup:' "$text" 2>/dev/null && break
+        fi
+        sleep 0.2
+    done
     sleep "$((warmup + 1))"
     date +%s.%N >"$out/$name.window"
     # The JVMs to look at: the server (pid in with-server.sh's line) and the load generator talking to it.
@@ -55,7 +61,10 @@ else
         "$repo_dir/perf/scripts/with-server.sh" --durability "${DURABILITY:-page-cache}" --mode "$mode" \
         --keys-max 2000000 --engine-tables reserve "$@" -- "${common[@]}" >>"$text" 2>&1
 fi
+# A run that failed before its window (no set-up line) leaves the recorder waiting: stop it.
+[[ -s "$out/$name.window" ]] || kill "$recorder" 2>/dev/null
 wait "$recorder"
+[[ -s "$out/$name.window" ]] || { echo "tail-probe: the run ended before its measured window" >&2; exit 1; }
 grep -h '^response time\|^service time\|^server window' "$text"
 python3 "$repo_dir/perf/scripts/tail-probe.py" "$text" "$jvm_log" "$out/$name.window" "$out/$name.sched" "$mode" \
     "$out/$name.pids" \
