@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class ChildServerProcess
 {
-    private static final long START_TIMEOUT_MS = 60_000;
+    /** A child JVM that is still loading Chronicle at load average ~28 took over 60 s (seen 2026-12-03); quiet: ~2 s. */
+    private static final long START_TIMEOUT_MS = 120_000;
 
     public final Process process;
     public final int port;
