@@ -58,6 +58,12 @@ public final class ReplicaGroup implements AutoCloseable
     /** The CA certificate's file name in the folder {@code wodian certs} writes. */
     public static final String CA_CERTIFICATE = "ca.pem";
     private static final long STATUS_TIMEOUT_MS = 1_000;
+    /**
+     * A state hash is a pass over all engine state on the engine thread: seconds for a soak's 1.8 M payments on two
+     * starved cores. With a 1 s timeout every node answered nothing for two minutes at the end of the 30-minute soak
+     * of 2026-12-03 (all at the same applied index; each retry queues one more pass behind the last): most likely this.
+     */
+    private static final long STATE_HASH_TIMEOUT_MS = 30_000;
 
     private final Path dir;
     private final List<String> extraServerOptions;
@@ -524,7 +530,8 @@ public final class ReplicaGroup implements AutoCloseable
     private static NodeHash stateHash(final int node, final WodianClient client) throws IOException, TimeoutException
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
-        final byte[] reply = client.call(buffer, 0, new CommandEncoder().stateHashQuery(buffer, 0), STATUS_TIMEOUT_MS);
+        final byte[] reply = client.call(buffer, 0, new CommandEncoder().stateHashQuery(buffer, 0),
+            STATE_HASH_TIMEOUT_MS);
         final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
         final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(replyBuffer, 0);
         if (header.templateId() != StateHashReplyDecoder.TEMPLATE_ID)
