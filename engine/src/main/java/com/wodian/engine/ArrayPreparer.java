@@ -20,7 +20,6 @@ final class ArrayPreparer
     static final int MIN_BYTES = 1 << 20;
 
     private static final ConcurrentLinkedQueue<Prepared> REQUESTS = new ConcurrentLinkedQueue<>();
-    private static Thread worker;
 
     private ArrayPreparer()
     {
@@ -55,19 +54,25 @@ final class ArrayPreparer
     private static Prepared submit(final Prepared prepared)
     {
         REQUESTS.offer(prepared);
-        LockSupport.unpark(workerThread());
+        LockSupport.unpark(Worker.THREAD);
         return prepared;
     }
 
-    private static synchronized Thread workerThread()
+    /**
+     * The worker, started when a table first asks for an array (lazy holder: the class-initialisation lock is taken
+     * once, after which the engine thread reads a final field and takes no monitor when it asks again).
+     */
+    private static final class Worker
     {
-        if (worker == null)
+        static final Thread THREAD = start();
+
+        private static Thread start()
         {
-            worker = new Thread(ArrayPreparer::serve, "wodian-table-preparer");
-            worker.setDaemon(true);
-            worker.start();
+            final Thread thread = new Thread(ArrayPreparer::serve, "wodian-table-preparer");
+            thread.setDaemon(true);
+            thread.start();
+            return thread;
         }
-        return worker;
     }
 
     private static void serve()
