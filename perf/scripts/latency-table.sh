@@ -9,6 +9,8 @@
 #   RUNS=2 perf/scripts/latency-table.sh             # repeat the whole table: the spread is part of the result
 #   MODES=shared perf/scripts/latency-table.sh       # one mode only (compact, shared, dedicated)
 #   WODIAN_SERVER_CPUS=1 WODIAN_LOADGEN_CPUS=0 perf/scripts/latency-table.sh   # pin server and load generator
+#   ECHO_IN_PROCESS=1 perf/scripts/latency-table.sh  # the echo thread inside the load generator's JVM (before 20:30
+#                                                    # UTC 2026-12-03); by default it is its own JVM, pinned as the server
 #   SERVER_ARGS="--keys-max 2000000 --pipeline-wait sleeping" perf/scripts/latency-table.sh   # other server options
 #   SERVER_ARGS="--keys-max 2000000 --engine-tables grow" perf/scripts/latency-table.sh   # tables growing live
 #
@@ -25,6 +27,7 @@ out="${1:-$repo_dir/perf-results/latency-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
 wodian="$repo_dir/bin/wodian"
 with_server="$repo_dir/perf/scripts/with-server.sh"
+with_echo="$repo_dir/perf/scripts/with-echo.sh"
 duration="${DURATION:-12}"
 warmup="${WARMUP:-4}"
 common=(--duration "$duration" --warmup "$warmup" --connections 4)
@@ -78,8 +81,12 @@ echo "latency table: $(uptime); nproc $(nproc); modes ${modes[*]}; server ${SERV
 for run in $(seq 1 "${RUNS:-1}"); do
     for rate in 5000 50000; do
         k="$((rate / 1000))k"
-        row "echo-$k-$run" "${loadgen_pin[@]}" "$wodian" perf tcp-echo --rate "$rate" "${common[@]}" \
-            | tee -a "$out/table.txt"
+        if [[ "${ECHO_IN_PROCESS:-0}" == 1 ]]; then
+            row "echo-$k-$run" "${loadgen_pin[@]}" "$wodian" perf tcp-echo --rate "$rate" "${common[@]}" \
+                | tee -a "$out/table.txt"
+        else
+            row "echo-$k-$run" "$with_echo" --rate "$rate" "${common[@]}" | tee -a "$out/table.txt"
+        fi
         for mode in "${modes[@]}"; do
             name="$mode-$k-$run"
             row "$name" "$with_server" --durability page-cache --mode "$mode" "${server_args[@]}" -- --rate "$rate" \

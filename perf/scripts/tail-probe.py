@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 text_path, jvm_log, window_path, sched_path, mode, pids_path = sys.argv[1:7]
+loadgen_jvm_log = sys.argv[7] if len(sys.argv) > 7 else None
 text = open(text_path).read()
 start_s, end_s = [float(x) for x in open(window_path).read().split()[:2]]
 span_s = end_s - start_s
@@ -24,7 +25,7 @@ for pid in named:
 print("window %.2f s (wall clock, JVM events)" % span_s)
 
 
-def jvm_events():
+def jvm_events(jvm_log, label):
     """JIT compilations, GC pauses and safepoints of the JVM log inside the window."""
     tiers, deopts, pauses, safepoints = collections.Counter(), 0, [], []
     if not os.path.exists(jvm_log):
@@ -50,7 +51,7 @@ def jvm_events():
                 tiers[jit.group(1)] += 1
     print("JVM (%s) in the window: %d compilations (by tier %s), %d made not entrant; %d GC pauses (max %.1f ms); "
           "%d safepoints (max %.2f ms, total %.1f ms)" % (
-              "load generator + echo" if mode == "echo" else "server", sum(tiers.values()),
+              label, sum(tiers.values()),
               dict(sorted(tiers.items())), deopts, len(pauses), max(pauses, default=0), len(safepoints),
               max(safepoints, default=0), sum(safepoints)))
 
@@ -58,6 +59,35 @@ def jvm_events():
 def percentile(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))] if values else 0.0
+
+
+# A wait of one of our threads for a CPU this long or longer is attributed to what ran meanwhile (delayed_by).
+WAIT_SHOWN_MS = 0.5
+
+
+def delayed_by(runs, waits):
+    """For the waits of at least WAIT_SHOWN_MS of the network thread, the load generator's sender and its client
+    threads: which tasks ran on the CPUs meanwhile (ms of overlap, all CPUs), so that a tail caused by another
+    thread taking the cores has a name."""
+    runs.sort()
+    starts = [r[0] for r in runs]
+    import bisect
+    for (comm, pid), intervals in sorted(waits.items(), key=lambda kv: -len(kv[1])):
+        if not (comm.startswith("wodian") or comm == "java"):
+            continue
+        culprits = collections.Counter()
+        waited = 0.0
+        for w0, w1 in intervals:
+            waited += (w1 - w0) * 1e3
+            # Runs are at most a few ms long: look back 50 ms from the wait's end.
+            for r0, r1, other, other_pid in runs[bisect.bisect_left(starts, w0 - 0.05):bisect.bisect_right(starts, w1)]:
+                overlap = min(r1, w1) - max(r0, w0)
+                if overlap > 0:
+                    culprits["%s (%s)" % (other[:16], "this JVM" if other_pid == pid else
+                                          "our JVMs" if other_pid in jvms else other_pid)] += overlap * 1e3
+        print("  %s (%s) waited >= %.1f ms for a CPU %d times, %.1f ms in all; meanwhile the CPUs ran: %s" % (
+            comm[:16], pid, WAIT_SHOWN_MS, len(intervals), waited,
+            ", ".join("%s %.1f ms" % kv for kv in culprits.most_common(6)) or "nothing recorded"))
 
 
 def sched_threads():
@@ -69,19 +99,27 @@ def sched_threads():
                            errors="replace").stdout.splitlines()
     threads = collections.defaultdict(lambda: {"run": [], "delay": []})
     times = []
+    # Every run on every CPU (start s, end s, task, pid), and the waits of our threads for a CPU (start s, end s).
+    runs = []
+    waits = collections.defaultdict(list)
     for line in lines[3:]:
         p = line.split()
-        m = re.match(r"\s*[0-9.]+\s+\[\d+\]\s+(.*?)\[(\d+)(?:/(\d+))?\]\s", line)
+        m = re.match(r"\s*[0-9.]+\s+\[(\d+)\]\s+(.*?)\[(\d+)(?:/(\d+))?\]\s", line)
         if len(p) < 6 or not m:
             continue
         try:
             delay, run = float(p[-2]), float(p[-1])
         except ValueError:
             continue
-        times.append(float(p[0]))
-        key = (m.group(1), m.group(3) or m.group(2))
+        end = float(p[0])
+        times.append(end)
+        key = (m.group(2), m.group(4) or m.group(3))
         threads[key]["run"].append(run)
         threads[key]["delay"].append(delay)
+        start = end - run / 1e3
+        runs.append((start, end, m.group(2), key[1]))
+        if key[1] in jvms and delay >= WAIT_SHOWN_MS:
+            waits[key].append((start - delay / 1e3, start))
     ours = {k: v for k, v in threads.items() if k[1] in jvms}
     # perf takes a while to start and stop: per request over the span it actually recorded.
     sched_s = max(1e-3, max(times, default=1) - min(times, default=0))
@@ -96,11 +134,14 @@ def sched_threads():
             "%s (%s)" % (comm[:16], pid), len(s["run"]) / requests, 1e3 * sum(s["run"]) / requests,
             percentile(s["run"], .99), max(s["run"]), percentile(s["delay"], .5), percentile(s["delay"], .99),
             percentile(s["delay"], .999), max(s["delay"])))
+    delayed_by(runs, waits)
     busy = sum(sum(v["run"]) for v in threads.values())
     mine = sum(sum(v["run"]) for v in ours.values())
     print("CPU busy: these JVMs %.0f%%, everything on the machine %.0f%% of %d CPUs" % (
         100 * mine / 1e3 / sched_s / os.cpu_count(), 100 * busy / 1e3 / sched_s / os.cpu_count(), os.cpu_count()))
 
 
-jvm_events()
+jvm_events(jvm_log, "echo server" if mode == "echo" else "server")
+if loadgen_jvm_log:
+    jvm_events(loadgen_jvm_log, "load generator")
 sched_threads()

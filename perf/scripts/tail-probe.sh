@@ -3,7 +3,9 @@
 # (echo ceiling or a fresh server) with, inside its measured window, the server JVM's JIT compilations, GC pauses and
 # safepoints (unified logging), and the scheduler's view of every thread of the server and the load generator
 # (`perf sched record`: switches and CPU per request, how long each thread ran per wake-up, how long it waited for a
-# CPU after being woken). The server's stage table over the same window is printed too (with-server.sh STAGE_WINDOW).
+# CPU after being woken, and for each wait of 0.5 ms or more which tasks ran on the CPUs meanwhile). The server's
+# stage table over the same window is printed too (with-server.sh STAGE_WINDOW); the load generator's JVM events as
+# well. The echo row runs as latency-table.sh runs it: an echo server in its own JVM (with-echo.sh).
 #
 #   perf/scripts/tail-probe.sh OUT_DIR NAME echo|compact|shared|dedicated [server options...]
 #   RATE=5000 perf/scripts/tail-probe.sh /tmp/probe shared-5k shared
@@ -20,6 +22,7 @@ mkdir -p "$out"
 rate="${RATE:-5000}"; duration="${DURATION:-12}"; warmup="${WARMUP:-4}"
 rec_s=$((duration - warmup - 2))
 jvm_log="$out/$name.jvm.log"
+loadgen_jvm_log="$out/$name.loadgen.jvm.log"
 log_opts="-Xlog:gc*,safepoint,jit+compilation=debug:file=$jvm_log:time,uptime"
 text="$out/$name.txt"
 : >"$text"
@@ -27,9 +30,12 @@ text="$out/$name.txt"
 # Starts the scheduler recording once the set-up is done and the warm-up has passed; writes the window's bounds.
 record() {
     # The server run's clock starts after its set-up line; the echo run (no set-up) once its clients are connected.
+    local port pattern
     for _ in $(seq 1 600); do
         if [[ "$mode" == echo ]]; then
-            grep -qs '^wodian-client-1$' /proc/$(pgrep -f "perf tcp-echo --rate $rate " | head -1)/task/*/comm && break
+            port="$(sed -n 's/.*(pid [0-9]*, port \([0-9]*\)).*/\1/p' "$text" | head -1)"
+            [[ -n "$port" ]] && grep -qs '^wodian-client-1$' \
+                /proc/$(pgrep -f "perf tcp-echo --target 127.0.0.1:$port " | head -1)/task/*/comm && break
         else
             grep -q '^setup:' "$text" 2>/dev/null && break
         fi
@@ -38,9 +44,8 @@ record() {
     sleep "$((warmup + 1))"
     date +%s.%N >"$out/$name.window"
     # The JVMs to look at: the server (pid in with-server.sh's line) and the load generator talking to it.
-    local port pattern
     port="$(sed -n 's/.*(pid [0-9]*, port \([0-9]*\)).*/\1/p' "$text" | head -1)"
-    pattern="loadgen --target 127.0.0.1:$port "; [[ "$mode" == echo ]] && pattern="perf tcp-echo --rate $rate "
+    pattern="loadgen --target 127.0.0.1:$port "; [[ "$mode" == echo ]] && pattern="perf tcp-echo --target 127.0.0.1:$port "
     echo "$(sed -n 's/.*(pid \([0-9]*\), port.*/\1/p' "$text" | head -1) $(pgrep -f "$pattern" | tr '\n' ' ')" \
         >"$out/$name.pids"
     if command -v perf >/dev/null; then
@@ -52,10 +57,13 @@ record() {
 }
 record &
 recorder=$!
-loadgen_pin=(); [[ -n "${WODIAN_LOADGEN_CPUS:-}" ]] && loadgen_pin=(taskset -c "$WODIAN_LOADGEN_CPUS")
 common=(--rate "$rate" --duration "$duration" --warmup "$warmup" --connections 4)
+# The load generator's JVM logs its GC pauses, safepoints and compilations too: a pause there delays replies as much
+# as one in the server.
+export WODIAN_JAVA_OPTS="${WODIAN_JAVA_OPTS:-} ${log_opts/$jvm_log/$loadgen_jvm_log}"
 if [[ "$mode" == echo ]]; then
-    WODIAN_JAVA_OPTS="$log_opts" "${loadgen_pin[@]}" "$repo_dir/bin/wodian" perf tcp-echo "${common[@]}" >>"$text" 2>&1
+    WODIAN_SERVER_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx3g} $log_opts" \
+        "$repo_dir/perf/scripts/with-echo.sh" "${common[@]}" >>"$text" 2>&1
 else
     STAGE_WINDOW=1 WODIAN_SERVER_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx3g} $log_opts" \
         "$repo_dir/perf/scripts/with-server.sh" --durability "${DURABILITY:-page-cache}" --mode "$mode" \
@@ -67,5 +75,5 @@ wait "$recorder"
 [[ -s "$out/$name.window" ]] || { echo "tail-probe: the run ended before its measured window" >&2; exit 1; }
 grep -h '^response time\|^service time\|^server window' "$text"
 python3 "$repo_dir/perf/scripts/tail-probe.py" "$text" "$jvm_log" "$out/$name.window" "$out/$name.sched" "$mode" \
-    "$out/$name.pids" \
+    "$out/$name.pids" "$loadgen_jvm_log" \
     | tee "$out/$name.probe.txt"
