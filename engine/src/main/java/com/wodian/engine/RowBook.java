@@ -233,17 +233,21 @@ public abstract class RowBook
         return true;
     }
 
+    /**
+     * The count and every row's longs in order, from row 0 (after the padding: padding is layout, not state).
+     * {@link ConsumerBook} folds its money lines by name instead; this is what the merchant and terminal books use.
+     */
     long hash(final long seed)
     {
         if (oldRowsBelow == 0)
         {
-            return StateHash.foldRows(seed, rows, count, stride);
+            return StateHash.foldRows(seed, rows, pad, count, stride);
         }
         // As foldRows over the one array the rows will be in once moved (positions below split are still in the old).
         long hash = StateHash.fold(seed, count);
-        final int end = count * stride;
+        final int end = pad + count * stride;
         final int split = pad + oldRowsBelow * stride;
-        for (int i = 0; i < end; i++)
+        for (int i = pad; i < end; i++)
         {
             hash = StateHash.fold(hash, i < split ? oldRows[i] : rows[i]);
         }

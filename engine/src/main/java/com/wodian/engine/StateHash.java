@@ -32,9 +32,18 @@ public final class StateHash
     /** Folds the count and the first {@code count * stride} values of a row-major table, in order. */
     public static long foldRows(final long seed, final long[] rows, final int count, final int stride)
     {
+        return foldRows(seed, rows, 0, count, stride);
+    }
+
+    /**
+     * As {@link #foldRows(long, long[], int, int)} for a table whose row 0 starts at {@code from} (after a padding that
+     * aligns rows to cache lines): folds the {@code count * stride} values from there, not the padding.
+     */
+    public static long foldRows(final long seed, final long[] rows, final int from, final int count, final int stride)
+    {
         long hash = fold(seed, count);
-        final int end = count * stride;
-        for (int i = 0; i < end; i++)
+        final int end = from + count * stride;
+        for (int i = from; i < end; i++)
         {
             hash = fold(hash, rows[i]);
         }
