@@ -11,6 +11,12 @@ import java.util.concurrent.locks.LockSupport;
  * the engine itself. Either way the table gets a zeroed array of the same length, so the state, the replies and the
  * state hash do not depend on which happened, only the timing does.
  *
+ * <p>What this does not remove: the JVM zeroes a large array in one piece, during which the allocating thread cannot
+ * reach a safepoint, so a safepoint asked for meanwhile (a collection, a deoptimisation) holds every thread, the
+ * engine's included, until the zeroing ends: 0.8 s for 256 MB of memory the process never touched on a small VM. The
+ * server's launcher therefore fixes and pre-touches the heap ({@code bin/wodian}: {@code -Xms} = {@code -Xmx},
+ * {@code -XX:+AlwaysPreTouch}), which turns that zeroing into memory-speed work (docs/engine.md, "Table growth").
+ *
  * <p>Only arrays of at least {@link #MIN_BYTES} go through the worker (a small array costs less to allocate than the
  * hand-off); the worker thread is started on the first such request, once per JVM, and serves every engine in it.
  */
