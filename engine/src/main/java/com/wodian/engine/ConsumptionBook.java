@@ -65,6 +65,19 @@ final class ConsumptionBook
         return entryByPair.get(pairKey(consumerIndex, merchantIndex)) >= 0;
     }
 
+    /** Batch prefetch, stage 1 for a pair: loads the pair map's home line (see {@link BatchPrefetcher}). */
+    long touchPairSlot(final int consumerIndex, final int merchantIndex)
+    {
+        return entryByPair.touchHome(pairKey(consumerIndex, merchantIndex));
+    }
+
+    /** Batch prefetch, stage 2 for a pair: finds it (its map line now cached) and loads its row; changes nothing. */
+    long touchPairRow(final int consumerIndex, final int merchantIndex)
+    {
+        final int entry = entryByPair.get(pairKey(consumerIndex, merchantIndex));
+        return entry < 0 ? 0 : rowsOf(entry)[entry * STRIDE + OPEN_FEN];
+    }
+
     int head(final int merchantIndex)
     {
         return merchantIndex < headByMerchant.length ? headByMerchant[merchantIndex] : -1;

@@ -52,7 +52,7 @@ public final class Engine
         this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger, replies),
             rewards, new RegistryRules(context, books, risk, replies), new RiskSettingsRules(books, risk, replies),
             new EngineQueries(context, state, books, risk, replies), replies);
-        this.prefetcher = new BatchPrefetcher(books);
+        this.prefetcher = new BatchPrefetcher(books, risk);
     }
 
     public EngineConfig config()
@@ -91,16 +91,29 @@ public final class Engine
         adapter.onCommand(buffer, offset, length, sink);
     }
 
+    /** Inputs one prefetch batch holds ({@link #prefetchInput}); apply longer batches in chunks of at most this. */
+    public static final int PREFETCH_BATCH_MAX = BatchPrefetcher.CAPACITY;
+
     /**
-     * The prefetch pass of a batch: call it for every input of a batch, in order, before applying them with
-     * {@link #onCommand}. It loads the cache lines each hot-path command will need and changes nothing, so the
-     * replies and the state hash are those of applying the inputs alone. {@code positionInBatch} is the input's index
-     * in the batch (0 first). Returns a value folded from the loads: keep it (add it to a field) so that the JIT
-     * cannot drop the loads.
+     * Adds an input to the batch the next {@link #prefetchBatch} prefetches: decodes its ids, reads no state. Call it
+     * for the inputs of a batch in order, then {@link #prefetchBatch}, then apply them with {@link #onCommand}.
+     *
+     * @return false when the batch already holds {@link #PREFETCH_BATCH_MAX} inputs (this one is not prefetched)
      */
-    public long prefetch(final DirectBuffer buffer, final int offset, final int length, final int positionInBatch)
+    public boolean prefetchInput(final DirectBuffer buffer, final int offset, final int length)
     {
-        return prefetcher.prefetch(buffer, offset, length, positionInBatch);
+        return prefetcher.add(buffer, offset, length);
+    }
+
+    /**
+     * The prefetch phase of a batch: loads, stage by stage across the inputs added since the last call, the cache
+     * lines their hot-path commands will need, and empties the batch. It changes nothing, so the replies and the
+     * state hash are those of applying the inputs alone. Returns a value folded from the loads: keep it (add it to a
+     * field) so that the JIT cannot drop the loads.
+     */
+    public long prefetchBatch()
+    {
+        return prefetcher.run();
     }
 
     /**

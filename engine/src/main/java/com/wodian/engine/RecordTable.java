@@ -336,13 +336,18 @@ final class RecordTable implements ExpiryQueue.Order
     }
 
     /**
-     * Loads the home index slot of a key and both lines of the record it points to, changing nothing; returns a value
-     * folded from the loads. Used by the batch prefetch pass before a batch is applied.
+     * Batch prefetch, stage 1 for a key: loads the line of its home index slot (an address from the key alone) and
+     * returns the slot, changing nothing.
      */
-    long prefetch(final int namespace, final long keyA, final long keyB)
+    long touchSlot(final int namespace, final long keyA, final long keyB)
     {
-        final long entry = index[hashOf(namespace, keyA, keyB) & indexMask];
-        return entry == 0 ? 0 : entry ^ bothLines((int)entry - 1);
+        return index[hashOf(namespace, keyA, keyB) & indexMask];
+    }
+
+    /** Batch prefetch: loads both lines of a record found by {@link #find} (changes nothing). */
+    long touchRecordLines(final int record)
+    {
+        return bothLines(record);
     }
 
     private long bothLines(final int record)
@@ -353,10 +358,12 @@ final class RecordTable implements ExpiryQueue.Order
     }
 
     /**
-     * Loads what the {@code ahead}-th insert from now will touch when the table is full: the index slot of the key it
-     * will forget and the record row it will reuse. A guess (an input may insert no key or two), so it only loads.
+     * Loads what the {@code ahead}-th insert from now will touch when the table is full: the index line of the key
+     * it will forget and both lines of the record it will reuse. Both addresses come from the finished-key FIFO
+     * (sequential, cached), so these loads are independent of each other and of the batch's other loads. A guess (an
+     * input may insert no key or two), so it only loads.
      */
-    long prefetchEviction(final int ahead)
+    long touchEviction(final int ahead)
     {
         if (freeCount > ahead || ahead >= finished.size())
         {

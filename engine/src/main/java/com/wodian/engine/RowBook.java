@@ -132,21 +132,23 @@ public abstract class RowBook
         }
     }
 
-    /**
-     * Loads the id-map slot and every line of the row of {@code id}, changing nothing; returns a value folded from the
-     * loads (0 when unknown) so that the JIT keeps them. Used by the batch prefetch pass.
-     */
-    final long prefetch(final long id)
+    /** Stage 1 of the batch prefetch: loads the id map's home line of {@code id} (see {@link BatchPrefetcher}). */
+    final long touchIdSlot(final long id)
     {
-        final int index = indexById.get(id);
-        if (index < 0)
-        {
-            return 0;
-        }
+        return indexById.touchHome(id);
+    }
+
+    /**
+     * Loads the first {@code lines} cache lines of row {@code index} (all of them when it has fewer), changing
+     * nothing; returns a value folded from the loads so that the JIT keeps them. Used by the batch prefetch.
+     */
+    final long touchRow(final int index, final int lines)
+    {
         final long[] rows = rowsOf(index);
         final int base = pad + index * stride;
-        long folded = rows[base + stride - 1];
-        for (int field = 0; field < stride; field += 8)
+        final int end = Math.min(stride, lines * 8);
+        long folded = rows[base];
+        for (int field = 8; field < end; field += 8)
         {
             folded ^= rows[base + field];
         }

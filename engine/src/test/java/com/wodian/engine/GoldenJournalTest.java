@@ -40,6 +40,14 @@ class GoldenJournalTest
         assertTrue(prefetched != 0, "the prefetch pass loaded something");
     }
 
+    /** The largest batch the engine prefetches, and batches of one: still nothing may change. */
+    @Test
+    void goldenJournalReplaysIdenticallyWithLargestAndSingleBatches() throws IOException
+    {
+        replay(Engine.PREFETCH_BATCH_MAX);
+        replay(1);
+    }
+
     private void replay(final int prefetchBatch) throws IOException
     {
         final UnsafeBuffer journal = new UnsafeBuffer(GoldenJournal.resource(GoldenJournal.JOURNAL));
@@ -98,9 +106,10 @@ class GoldenJournalTest
         for (int i = 0; i < batch && at < journal.capacity(); i++)
         {
             final int length = journal.getInt(at + 16, ByteOrder.LITTLE_ENDIAN);
-            prefetched += engine.prefetch(journal, at + GoldenJournal.HEADER_LENGTH, length, i);
+            assertTrue(engine.prefetchInput(journal, at + GoldenJournal.HEADER_LENGTH, length), "batch room");
             at += GoldenJournal.HEADER_LENGTH + length;
         }
+        prefetched += engine.prefetchBatch();
     }
 
     /** Checks the entry header as the journal reader does and returns the payload length. */

@@ -21,15 +21,18 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link EnginePayBenchmark}'s workload applied in batches of {@value #BATCH}, as the pipeline hands the engine a
- * ring batch: with {@code prefetch=on} each batch first goes through {@link com.wodian.engine.Engine#prefetch} (the
- * loads of every payment of the batch issued together), then is applied in order; {@code off} applies it alone.
- * Same commands, same replies (every reply is checked OK), so the two differ only by the prefetch pass.
- *
- * <p>The workload, as in {@link EnginePayBenchmark}: 1,000,000 consumers, 10,000
- * merchants with two terminals each, consumer and merchant drawn uniformly at random.
- *
- * <p>The ring of commands, the full and churning key table and the reply checks: {@link PayRing}.
+ * {@link EnginePayBenchmark}'s workload applied in batches, as the pipeline hands the engine a ring batch: the same
+ * commands (1,000,000 consumers and 10,000 merchants with two terminals each, drawn uniformly at random; the key table
+ * full and churning; every reply checked OK), so the variants differ only by how the batch is prefetched:
+ * <ul>
+ *     <li>{@code off}: each batch applied alone, one input at a time (what {@link EnginePayBenchmark} measures);</li>
+ *     <li>{@code staged}: {@link com.wodian.engine.Engine#prefetchInput} for every input of the batch, then one
+ *     {@link com.wodian.engine.Engine#prefetchBatch} (each dependency level loaded across the whole batch), then
+ *     the batch applied in order;</li>
+ * </ul>
+ * {@code batch} is the number of inputs prefetched together (the server's chunk is
+ * {@code EngineHandler.PREFETCH_CHUNK}). The ring of commands, the full and churning key table and the reply checks:
+ * {@link PayRing}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -46,20 +49,29 @@ import java.util.concurrent.TimeUnit;
     "-XX:+AlwaysPreTouch"})
 public class EnginePayBatchBenchmark
 {
-    static final int BATCH = 64;
+    /** Payments per invocation (whole batches of {@code batch}): the score is payments per second. */
+    static final int PAYMENTS_PER_INVOCATION = 128;
 
     private PayRing payments;
     private long prefetched;
-    private boolean prefetchOn;
+    private int mode;
 
-    /** on: each batch is prefetched before it is applied; off: applied alone. */
-    @Param({"off", "on"})
+    /** off: applied alone; staged: staged prefetch of each batch, then applied. */
+    @Param({"off", "staged"})
     public String prefetch;
+
+    /** Inputs per batch. */
+    @Param({"16", "32", "64", "128"})
+    public int batch;
 
     @Setup(Level.Trial)
     public void setUp(final Blackhole blackhole)
     {
-        prefetchOn = "on".equals(prefetch);
+        mode = PayBatches.mode(prefetch);
+        if (batch < 1 || PAYMENTS_PER_INVOCATION % batch != 0)
+        {
+            throw new IllegalArgumentException("batch must divide " + PAYMENTS_PER_INVOCATION + ": " + batch);
+        }
         payments = new PayRing("EnginePayBatchBenchmark", PayRing.populate(), new ReplyCounter(blackhole),
             new SplittableRandom(PayRing.SEED + 1), PayRing.uniform(PayRing.MERCHANTS),
             PayRing.uniform(PayRing.CONSUMERS));
@@ -67,23 +79,12 @@ public class EnginePayBatchBenchmark
     }
 
     @Benchmark
-    @OperationsPerInvocation(BATCH)
+    @OperationsPerInvocation(PAYMENTS_PER_INVOCATION)
     public long payBatch()
     {
-        // The batch as the gateway filled the ring: a fresh paymentId in every slot.
-        final int first = payments.stampNext(BATCH);
-        final EngineFixture fixture = payments.fixture;
-        if (prefetchOn)
+        for (int paid = 0; paid < PAYMENTS_PER_INVOCATION; paid += batch)
         {
-            for (int i = 0; i < BATCH; i++)
-            {
-                prefetched += fixture.engine().prefetch(payments.ring, PayRing.slotOffset(first + i),
-                    payments.payLength, i);
-            }
-        }
-        for (int i = 0; i < BATCH; i++)
-        {
-            fixture.apply(payments.ring, PayRing.slotOffset(first + i), payments.payLength, payments.replies);
+            prefetched += PayBatches.payBatch(payments, batch, mode);
         }
         return prefetched;
     }

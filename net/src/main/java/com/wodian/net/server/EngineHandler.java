@@ -48,6 +48,11 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     private RingBuffer<InputEvent> batchRing;
     /** Ring sequence of the input being (or last) applied: the next batch starts after it. */
     private long ringSequence = -1;
+    /** Inputs prefetched together, then applied (measured: EnginePayBatchBenchmark, docs/engine.md). */
+    static final int PREFETCH_CHUNK = 64;
+    /** Last ring sequence of the batch being applied, and the last one prefetched. */
+    private long batchLast = -1;
+    private long prefetchedThrough = -1;
     /** Folds the prefetch loads so that the JIT keeps them; never read for a decision. */
     private long prefetched;
     private long claimedLowSequence = -1;
@@ -122,8 +127,9 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     }
 
     /**
-     * Turns on the engine's two-phase batch: before a batch is applied, every command in it goes through
-     * {@link Engine#prefetch} (loads only), so that the cache misses of the whole batch overlap. Set by
+     * Turns on the engine's two-phase batch: before each chunk of {@link #PREFETCH_CHUNK} inputs of a batch is
+     * applied, its commands go through {@link Engine#prefetchInput} and {@link Engine#prefetchBatch} (loads only), so
+     * that the cache misses of the chunk overlap. Set by
      * {@link PipelineTopology} with the ring the engine processor reads, before the thread starts.
      */
     void prefetchBatchesFrom(final RingBuffer<InputEvent> ring)
@@ -134,24 +140,31 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     /**
      * The Disruptor hands the batch bounds here before the batch's first {@code onEvent}: the batch is the
      * {@code batchSize} ring sequences after the last one applied, all published and stable until this handler's
-     * sequence moves past them.
+     * sequence moves past them. The batch is prefetched in chunks ({@link #prefetchChunk}) as it is applied.
      */
     @Override
     public void onBatchStart(final long batchSize, final long queueDepth)
     {
-        if (null == batchRing)
+        batchLast = ringSequence + batchSize;
+    }
+
+    /**
+     * The engine's prefetch phase over the commands from ring sequence {@code first} to at most {@link #PREFETCH_CHUNK}
+     * later, within the batch: loads only, so that the cache misses of those inputs overlap before they are applied.
+     */
+    private void prefetchChunk(final long first)
+    {
+        final long last = Math.min(batchLast, first + PREFETCH_CHUNK - 1);
+        for (long sequence = first; sequence <= last; sequence++)
         {
-            return;
-        }
-        final long first = ringSequence + 1;
-        for (int i = 0; i < batchSize; i++)
-        {
-            final InputEvent event = batchRing.get(first + i);
+            final InputEvent event = batchRing.get(sequence);
             if (event.kind == InputEvent.KIND_COMMAND)
             {
-                prefetched += engine.prefetch(event.buffer, 0, event.length, i);
+                engine.prefetchInput(event.buffer, 0, event.length);
             }
         }
+        prefetched += engine.prefetchBatch();
+        prefetchedThrough = last;
     }
 
     /** The folded prefetch loads (for tests and diagnostics: non-zero once a batch was prefetched). */
@@ -174,6 +187,10 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     public void onEvent(final InputEvent event, final long sequence, final boolean endOfBatch)
     {
         ringSequence = sequence;
+        if (null != batchRing && sequence > prefetchedThrough && sequence <= batchLast)
+        {
+            prefetchChunk(sequence);
+        }
         if (null != inlineJournal)
         {
             inlineJournal.journal(event);

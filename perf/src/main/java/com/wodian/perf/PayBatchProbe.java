@@ -1,0 +1,63 @@
+package com.wodian.perf;
+
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.SplittableRandom;
+
+/**
+ * Pays per CPU-second of {@link EnginePayBenchmark}'s workload, one JVM, the variants alternated round by round so that
+ * a loaded machine's drift hits them alike: one at a time (off) and staged batch prefetch at batches of 16, 32, 64 and
+ * 128 ({@link PayBatches}). Timed by the thread's CPU clock (robust to other load; wall-clock is printed too). Every
+ * reply is checked OK after each run.
+ *
+ * <pre>java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -cp wodian.jar com.wodian.perf.PayBatchProbe [rounds] [payments]</pre>
+ */
+public final class PayBatchProbe
+{
+    private static final int[] BATCHES = {1, 16, 32, 64, 128};
+
+    private PayBatchProbe()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        final int payments = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 20;
+        final Blackhole blackhole = new Blackhole(
+            "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+        final PayRing ring = new PayRing("PayBatchProbe", PayRing.populate(), new ReplyCounter(blackhole),
+            new SplittableRandom(PayRing.SEED + 1), PayRing.uniform(PayRing.MERCHANTS),
+            PayRing.uniform(PayRing.CONSUMERS));
+        ring.warmUp();
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long folded = 0;
+        // A first round unreported: every variant compiled before any is measured.
+        for (int round = 0; round <= rounds; round++)
+        {
+            final StringBuilder line = new StringBuilder(round == 0 ? "warm-up  " : "round " + round + "  ");
+            for (final int batch : BATCHES)
+            {
+                final int mode = batch == 1 ? PayBatches.OFF : PayBatches.STAGED;
+                final int runs = payments / batch;
+                final long cpu0 = threads.getCurrentThreadCpuTime();
+                final long wall0 = System.nanoTime();
+                for (int i = 0; i < runs; i++)
+                {
+                    folded += PayBatches.payBatch(ring, batch, mode);
+                }
+                final long cpuNs = threads.getCurrentThreadCpuTime() - cpu0;
+                final long wallNs = System.nanoTime() - wall0;
+                ring.checkIteration();
+                final long paid = (long)runs * batch;
+                line.append(String.format(" %s %,d/cpu-s (%,d/s)", batch == 1 ? "off" : "staged" + batch,
+                    paid * 1_000_000_000L / Math.max(1, cpuNs), paid * 1_000_000_000L / Math.max(1, wallNs)));
+            }
+            System.out.println(line);
+        }
+        ring.fixture.engine().verifyInvariants();
+        System.out.println("fold " + (folded == 42 ? "!" : "ok"));
+    }
+}
