@@ -239,7 +239,7 @@ final class ConsumptionBook
         reader.readLongs(rows);
         reader.readInts(headByMerchant);
         reader.readInts(countByMerchant);
-        entryByPair.clear();
+        entryByPair.clearFor(count);
         for (int merchantIndex = 0; merchantIndex < headByMerchant.length; merchantIndex++)
         {
             for (int entry = headByMerchant[merchantIndex]; entry >= 0; entry = (int)rows[entry * STRIDE + NEXT_ENTRY])

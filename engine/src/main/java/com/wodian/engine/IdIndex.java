@@ -167,4 +167,24 @@ final class IdIndex
         java.util.Arrays.fill(slots, 0);
         size = 0;
     }
+
+    /**
+     * Empties the map and sizes it for {@code entries} ids at once (a snapshot being restored knows how many it will
+     * add), so that adding them grows nothing: one allocation instead of a doubling, a hand-off to the preparer and a
+     * copy per power of two on the way. Slots are what the map would have grown to, so later growth is unchanged.
+     */
+    void clearFor(final int entries)
+    {
+        final int slotsNeeded = Math.min(slotsMax, slotsFor(entries));
+        next = null;
+        if (slotsNeeded <= mask + 1)
+        {
+            clear();
+            return;
+        }
+        oldSlots = null;
+        slots = new long[2 * slotsNeeded];
+        mask = slotsNeeded - 1;
+        size = 0;
+    }
 }

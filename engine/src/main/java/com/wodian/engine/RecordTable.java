@@ -97,6 +97,8 @@ final class RecordTable implements ExpiryQueue.Order
     // Records handed out so far; those below it that were forgotten wait in freeRecords to be reused.
     private int highWater;
     private int[] freeRecords;
+    // Scratch for full passes (hash, invariant sums): a bit per record, set while the pass runs for forgotten ones.
+    private long[] forgottenMarks = new long[0];
     private int freeCount;
     // Finished records in finish order, with their finish time and hash beside them so that forgetting the oldest
     // needs no read of its row.
@@ -555,34 +557,52 @@ final class RecordTable implements ExpiryQueue.Order
      */
     long sumAmountInState(final int state, final long[] countOut)
     {
+        final long[] forgotten = markForgotten();
         long sum = 0;
         long count = 0;
-        for (int i = 0, n = liveSlots(); i < n; i++)
+        for (int record = 0; record < highWater; record++)
         {
-            final long entry = liveSlot(i);
-            final int record = (int)entry - 1;
-            if (entry != 0 && entry != TOMBSTONE && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
+            if (!isMarked(forgotten, record) && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
             {
                 sum += get(record, AMOUNT_FEN) - get(record, VOUCHER_FEN);
                 count++;
             }
         }
+        unmarkForgotten(forgotten);
         countOut[0] = count;
         return sum;
     }
 
     /**
-     * Slots to visit for every remembered key once: the index's, then (while an old index is moving) the old index's
-     * slots not copied yet. A slot may be empty or a tombstone.
+     * A bit per record handed out, set for those forgotten (waiting in {@code freeRecords}): the records remembered are
+     * the others, so a full pass can walk the pool in order (sequential lines) instead of following the index's slots
+     * to rows in random order. The bits are cleared again by {@link #unmarkForgotten}; the array grows with the pool.
      */
-    private int liveSlots()
+    private long[] markForgotten()
     {
-        return index.length + (oldIndex == null ? 0 : oldIndex.length - oldIndexCursor);
+        final int words = (highWater + 63) >>> 6;
+        if (forgottenMarks.length < words)
+        {
+            forgottenMarks = new long[words];
+        }
+        for (int i = 0; i < freeCount; i++)
+        {
+            forgottenMarks[freeRecords[i] >>> 6] |= 1L << freeRecords[i];
+        }
+        return forgottenMarks;
     }
 
-    private long liveSlot(final int i)
+    private void unmarkForgotten(final long[] marks)
     {
-        return i < index.length ? index[i] : oldIndex[oldIndexCursor + i - index.length];
+        for (int i = 0; i < freeCount; i++)
+        {
+            marks[freeRecords[i] >>> 6] = 0;
+        }
+    }
+
+    private static boolean isMarked(final long[] marks, final int record)
+    {
+        return (marks[record >>> 6] & (1L << record)) != 0;
     }
 
     /** Writes the records handed out, the index as it is, the forgotten records and the FIFO in order. */
@@ -647,16 +667,18 @@ final class RecordTable implements ExpiryQueue.Order
         return get(a, KEY_B) < get(b, KEY_B);
     }
 
-    /** Sum of mixed rows: independent of where records sit in the pool or the index. */
+    /**
+     * Sum of mixed rows: independent of where records sit in the pool or the index. Walks the pool in order, skipping
+     * forgotten records (the same records as the index's live slots, read sequentially).
+     */
     long hash(final long seed)
     {
+        final long[] forgotten = markForgotten();
         long sum = 0;
-        for (int i = 0, n = liveSlots(); i < n; i++)
+        for (int record = 0; record < highWater; record++)
         {
-            final long entry = liveSlot(i);
-            if (entry != 0 && entry != TOMBSTONE)
+            if (!isMarked(forgotten, record))
             {
-                final int record = (int)entry - 1;
                 long rowHash = 17;
                 for (int field = 0; field < FIELDS; field++)
                 {
@@ -665,6 +687,7 @@ final class RecordTable implements ExpiryQueue.Order
                 sum += rowHash;
             }
         }
+        unmarkForgotten(forgotten);
         return StateHash.fold(StateHash.fold(seed, size()), sum);
     }
 }

@@ -214,7 +214,7 @@ public abstract class RowBook
         {
             throw new IllegalStateException("snapshot rows do not match the count " + count);
         }
-        indexById.clear();
+        indexById.clearFor(count);
         for (int i = 0; i < count; i++)
         {
             indexById.put(rows[pad + i * stride + ID], i);
