@@ -7,8 +7,11 @@ import com.wodian.protocol.sbe.PayDecoder;
 import com.wodian.protocol.sbe.PaymentCancelDecoder;
 import com.wodian.protocol.sbe.PaymentConfirmDecoder;
 import com.wodian.protocol.sbe.PaymentTryDecoder;
+import com.wodian.protocol.sbe.RedeemPointsDecoder;
 import com.wodian.protocol.sbe.RefundDecoder;
+import com.wodian.protocol.sbe.RegisterConsumerDecoder;
 import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.TopUpDecoder;
 import org.agrona.DirectBuffer;
 
 /**
@@ -16,14 +19,16 @@ import org.agrona.DirectBuffer;
  * is applied, the cache lines its hot-path commands will miss on are loaded, one dependency level at a time across the
  * whole batch, so that the misses of many inputs are in flight together.
  *
- * <p>{@link #add} decodes an input's ids into scratch arrays (no state is read). {@link #run} then makes short passes
+ * <p>Commands prefetched: Pay, Try, Confirm, Cancel, Refund, TopUp, RedeemPoints, RegisterConsumer. {@link #add}
+ * decodes an input's ids into scratch arrays (no state is read). {@link #run} then makes short passes
  * over the batch; each pass issues loads whose addresses need only what the previous pass brought into cache:
  * <ol>
- *     <li>from the ids alone: the consumer's, merchant's and terminal's id-map lines, the idempotency key's index
- *     line, and the index line and record of the key the insert will forget (from the finished-key FIFO);</li>
+ *     <li>from the ids alone: the consumer's, merchant's and terminal's id-map lines, the new idempotency key's index
+ *     line, the index line of the payment a Confirm, Cancel or Refund names, and the index line and record of the
+ *     key the insert will forget (from the finished-key FIFO);</li>
  *     <li>from those (now cached) slots: the consumer's record (one line, three when the merchant's risk rules are
- *     on), the merchant and terminal rows, the spend pair's map line; the Try record a Confirm, Cancel or Refund
- *     names;</li>
+ *     on), the merchant and terminal rows, the spend pair's map line (commands that settle); the named payment's
+ *     record;</li>
  *     <li>from the record: its consumer's record and spend pair's map line;</li>
  *     <li>the spend pair's row.</li>
  * </ol>
@@ -38,9 +43,6 @@ final class BatchPrefetcher
     /** Inputs one batch holds; later ones are not prefetched (apply in chunks of at most this many). */
     static final int CAPACITY = 256;
 
-    private static final int NEW_PAYMENT = 1;
-    private static final int TWO_PHASE = 2;
-    private static final int REFUND = 3;
     private static final int CONSUMER_LINES_RISK_OFF = 1;
     private static final int CONSUMER_LINES_RISK_ON = 3;
 
@@ -56,16 +58,22 @@ final class BatchPrefetcher
     private final PaymentConfirmDecoder confirm = new PaymentConfirmDecoder();
     private final PaymentCancelDecoder cancel = new PaymentCancelDecoder();
     private final RefundDecoder refund = new RefundDecoder();
+    private final TopUpDecoder topUp = new TopUpDecoder();
+    private final RedeemPointsDecoder redeem = new RedeemPointsDecoder();
+    private final RegisterConsumerDecoder registerConsumer = new RegisterConsumerDecoder();
 
-    // The batch: one entry per hot-path input added, in order.
-    private final int[] kinds = new int[CAPACITY];
+    // The batch: one entry per prefetched input added, in order. An id of 0 means "none".
+    private final int[] keyNamespaces = new int[CAPACITY];     // the new key the input inserts (0: none)
+    private final long[] keyAs = new long[CAPACITY];
+    private final long[] keyBs = new long[CAPACITY];
+    private final long[] namedPaymentIds = new long[CAPACITY]; // Confirm, Cancel, Refund: the payment it names
+    private final long[] consumerIds = new long[CAPACITY];
     private final long[] merchantIds = new long[CAPACITY];
     private final long[] terminalIds = new long[CAPACITY];
-    private final long[] paymentIds = new long[CAPACITY];
-    private final long[] consumerIds = new long[CAPACITY];     // refunds: the refund id
+    private final boolean[] settles = new boolean[CAPACITY];   // touches the consumer-merchant spend pair
     private final int[] merchantIndexes = new int[CAPACITY];
     private final int[] consumerIndexes = new int[CAPACITY];
-    private final int[] namedRecords = new int[CAPACITY];     // Confirm, Cancel, Refund: the payment's record or -1
+    private final int[] namedRecords = new int[CAPACITY];     // the named payment's record, or -1
     private int count;
 
     BatchPrefetcher(final EngineBooks books, final RiskControl risk)
@@ -79,8 +87,8 @@ final class BatchPrefetcher
     }
 
     /**
-     * Adds an input to the batch: decodes the ids of a Pay, Try, Confirm, Cancel or Refund (other inputs, and inputs
-     * that fail the catalog's checks, are skipped). Reads no state.
+     * Adds an input to the batch: decodes the ids of a Pay, Try, Confirm, Cancel, Refund, TopUp, RedeemPoints or
+     * RegisterConsumer (other inputs, and inputs that fail the catalog's checks, are skipped). Reads no state.
      *
      * @return false when the batch is full (the input is not prefetched)
      */
@@ -102,41 +110,63 @@ final class BatchPrefetcher
         {
             case PayDecoder.TEMPLATE_ID -> {
                 pay.wrap(buffer, body, block, version);
-                put(NEW_PAYMENT, pay.merchantId(), pay.terminalId(), pay.paymentId(), pay.consumerId());
+                newPayment(pay.merchantId(), pay.terminalId(), pay.paymentId(), pay.consumerId());
             }
             case PaymentTryDecoder.TEMPLATE_ID -> {
                 paymentTry.wrap(buffer, body, block, version);
-                put(NEW_PAYMENT, paymentTry.merchantId(), paymentTry.terminalId(), paymentTry.paymentId(),
+                newPayment(paymentTry.merchantId(), paymentTry.terminalId(), paymentTry.paymentId(),
                     paymentTry.consumerId());
             }
             case PaymentConfirmDecoder.TEMPLATE_ID -> {
                 confirm.wrap(buffer, body, block, version);
-                put(TWO_PHASE, confirm.merchantId(), confirm.terminalId(), confirm.paymentId(), 0);
+                put(0, 0, 0, confirm.paymentId(), 0, confirm.merchantId(), confirm.terminalId(), true);
             }
             case PaymentCancelDecoder.TEMPLATE_ID -> {
                 cancel.wrap(buffer, body, block, version);
-                put(TWO_PHASE, cancel.merchantId(), cancel.terminalId(), cancel.paymentId(), 0);
+                put(0, 0, 0, cancel.paymentId(), 0, cancel.merchantId(), cancel.terminalId(), false);
             }
             case RefundDecoder.TEMPLATE_ID -> {
                 refund.wrap(buffer, body, block, version);
-                put(REFUND, refund.merchantId(), refund.terminalId(), refund.paymentId(), refund.refundId());
+                put(RecordTable.NAMESPACE_REFUND, refund.merchantId(), refund.refundId(), refund.paymentId(), 0,
+                    refund.merchantId(), refund.terminalId(), true);
+            }
+            case TopUpDecoder.TEMPLATE_ID -> {
+                topUp.wrap(buffer, body, block, version);
+                put(RecordTable.NAMESPACE_TOP_UP, 0, topUp.externalRef(), 0, topUp.consumerId(), 0, 0, false);
+            }
+            case RedeemPointsDecoder.TEMPLATE_ID -> {
+                redeem.wrap(buffer, body, block, version);
+                put(RecordTable.NAMESPACE_REDEMPTION, redeem.consumerId(), redeem.redemptionId(), 0,
+                    redeem.consumerId(), redeem.merchantId(), 0, false);
+            }
+            case RegisterConsumerDecoder.TEMPLATE_ID -> {
+                registerConsumer.wrap(buffer, body, block, version);
+                put(0, 0, 0, 0, registerConsumer.consumerId(), registerConsumer.homeMerchantId(), 0, false);
             }
             default -> {
-                // not on the hot path: nothing to prefetch
+                // nothing it reads is likely to miss
             }
         }
         return true;
     }
 
-    private void put(final int kind, final long merchantId, final long terminalId, final long paymentId,
-        final long consumerOrRefundId)
+    private void newPayment(final long merchantId, final long terminalId, final long paymentId, final long consumerId)
+    {
+        put(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, 0, consumerId, merchantId, terminalId, true);
+    }
+
+    private void put(final int keyNamespace, final long keyA, final long keyB, final long namedPaymentId,
+        final long consumerId, final long merchantId, final long terminalId, final boolean settlesPair)
     {
         final int i = count++;
-        kinds[i] = kind;
+        keyNamespaces[i] = keyNamespace;
+        keyAs[i] = keyA;
+        keyBs[i] = keyB;
+        namedPaymentIds[i] = namedPaymentId;
+        consumerIds[i] = consumerId;
         merchantIds[i] = merchantId;
         terminalIds[i] = terminalId;
-        paymentIds[i] = paymentId;
-        consumerIds[i] = consumerOrRefundId;
+        settles[i] = settlesPair;
     }
 
     /** Inputs in the batch so far. */
@@ -153,25 +183,27 @@ final class BatchPrefetcher
         return folded;
     }
 
-    /** Pass 1: lines whose address comes from the ids alone. */
+    /**
+     * Pass 1: lines whose address comes from the ids alone. Each new key is one insert, which (table full) forgets
+     * the oldest finished key: the {@code inserts}-th from now.
+     */
     private long keyLines()
     {
         long folded = 0;
         int inserts = 0;
         for (int i = 0; i < count; i++)
         {
-            final int kind = kinds[i];
-            folded += records.touchSlot(RecordTable.NAMESPACE_PAYMENT, merchantIds[i], paymentIds[i]) +
-                merchants.touchIdSlot(merchantIds[i]) + terminals.touchIdSlot(terminalIds[i]);
-            if (kind == NEW_PAYMENT)
+            if (keyNamespaces[i] != 0)
             {
-                folded += consumers.touchIdSlot(consumerIds[i]) + records.touchEviction(inserts++);
+                folded += records.touchSlot(keyNamespaces[i], keyAs[i], keyBs[i]) + records.touchEviction(inserts++);
             }
-            else if (kind == REFUND)
+            if (namedPaymentIds[i] != 0)
             {
-                folded += records.touchSlot(RecordTable.NAMESPACE_REFUND, merchantIds[i], consumerIds[i]) +
-                    records.touchEviction(inserts++);
+                folded += records.touchSlot(RecordTable.NAMESPACE_PAYMENT, merchantIds[i], namedPaymentIds[i]);
             }
+            folded += (consumerIds[i] == 0 ? 0 : consumers.touchIdSlot(consumerIds[i])) +
+                (merchantIds[i] == 0 ? 0 : merchants.touchIdSlot(merchantIds[i])) +
+                (terminalIds[i] == 0 ? 0 : terminals.touchIdSlot(terminalIds[i]));
         }
         return folded;
     }
@@ -182,31 +214,25 @@ final class BatchPrefetcher
         long folded = 0;
         for (int i = 0; i < count; i++)
         {
-            final int merchantIndex = merchants.indexOf(merchantIds[i]);
-            final int terminalIndex = terminals.indexOf(terminalIds[i]);
+            final int merchantIndex = merchantIds[i] == 0 ? -1 : merchants.indexOf(merchantIds[i]);
+            final int terminalIndex = terminalIds[i] == 0 ? -1 : terminals.indexOf(terminalIds[i]);
+            final int consumerIndex = consumerIds[i] == 0 ? -1 : consumers.indexOf(consumerIds[i]);
             merchantIndexes[i] = merchantIndex;
+            consumerIndexes[i] = consumerIndex;
             folded += merchantIndex < 0 ? 0 : merchants.touchRow(merchantIndex, MerchantBook.STRIDE / 8);
             folded += terminalIndex < 0 ? 0 : terminals.touchRow(terminalIndex, 1);
-            int consumerIndex = -1;
-            int record = -1;
-            if (kinds[i] == NEW_PAYMENT)
+            if (consumerIndex >= 0)
             {
-                consumerIndex = consumers.indexOf(consumerIds[i]);
-                if (consumerIndex >= 0)
-                {
-                    folded += consumers.touchRow(consumerIndex, merchantIndex >= 0 && risk.isActive(merchantIndex) ?
-                        CONSUMER_LINES_RISK_ON : CONSUMER_LINES_RISK_OFF);
-                    folded += merchantIndex < 0 ? 0 : consumption.touchPairSlot(consumerIndex, merchantIndex);
-                }
+                folded += consumers.touchRow(consumerIndex, merchantIndex >= 0 && risk.isActive(merchantIndex) ?
+                    CONSUMER_LINES_RISK_ON : CONSUMER_LINES_RISK_OFF);
+                folded += merchantIndex < 0 || !settles[i] ? 0 :
+                    consumption.touchPairSlot(consumerIndex, merchantIndex);
             }
-            else
-            {
-                // The record's consumer index is read in pass 3, once its lines have arrived.
-                record = records.find(RecordTable.NAMESPACE_PAYMENT, merchantIds[i], paymentIds[i]);
-                folded += record < 0 ? 0 : records.touchRecordLines(record);
-            }
-            consumerIndexes[i] = consumerIndex;
+            // A named record's consumer index is read in pass 3, once the record's lines have arrived.
+            final int record = namedPaymentIds[i] == 0 ? -1 :
+                records.find(RecordTable.NAMESPACE_PAYMENT, merchantIds[i], namedPaymentIds[i]);
             namedRecords[i] = record;
+            folded += record < 0 ? 0 : records.touchRecordLines(record);
         }
         return folded;
     }
@@ -225,7 +251,7 @@ final class BatchPrefetcher
                 if (consumerIndex >= 0)
                 {
                     folded += consumers.touchRow(consumerIndex, CONSUMER_LINES_RISK_OFF);
-                    folded += merchantIndexes[i] < 0 ? 0 :
+                    folded += merchantIndexes[i] < 0 || !settles[i] ? 0 :
                         consumption.touchPairSlot(consumerIndex, merchantIndexes[i]);
                 }
             }
@@ -239,7 +265,7 @@ final class BatchPrefetcher
         long folded = 0;
         for (int i = 0; i < count; i++)
         {
-            if (consumerIndexes[i] >= 0 && merchantIndexes[i] >= 0)
+            if (settles[i] && consumerIndexes[i] >= 0 && merchantIndexes[i] >= 0)
             {
                 folded += consumption.touchPairRow(consumerIndexes[i], merchantIndexes[i]);
             }

@@ -208,16 +208,55 @@ public class EngineMixBenchmark
     public void mix()
     {
         final int slot = cursor;
-        final int offset = slot << SLOT_SHIFT;
-        final long base = passBase;
-        ring.putLong(offset + paymentIdOffsets[slot], base + paymentIdSlots[slot], ByteOrder.LITTLE_ENDIAN);
-        ring.putLong(refundIdIndexes[slot], base + slot, ByteOrder.LITTLE_ENDIAN);
-        fixture.apply(ring, offset, lengths[slot], replies);
+        stampIds(slot, passBase);
+        fixture.apply(ring, slot << SLOT_SHIFT, lengths[slot], replies);
         if (++cursor == RING_SIZE)
         {
             cursor = 0;
-            passBase = base + RING_SIZE;
+            passBase += RING_SIZE;
         }
+    }
+
+    /** Writes the ids of slot {@code slot}'s command for the pass starting at {@code base}. */
+    private void stampIds(final int slot, final long base)
+    {
+        ring.putLong((slot << SLOT_SHIFT) + paymentIdOffsets[slot], base + paymentIdSlots[slot],
+            ByteOrder.LITTLE_ENDIAN);
+        ring.putLong(refundIdIndexes[slot], base + slot, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * The next {@code batch} commands of the ring as one batch ({@link EngineMixBatchBenchmark}): their ids written,
+     * the staged prefetch over all of them ({@link com.wodian.engine.Engine#prefetchInput}, then
+     * {@link com.wodian.engine.Engine#prefetchBatch}), then applied in order: the same commands and replies as
+     * {@code batch} calls of {@link #mix()}. Returns the prefetch's folded loads, for the caller to keep.
+     */
+    long mixBatch(final int batch)
+    {
+        final com.wodian.engine.Engine engine = fixture.engine();
+        int slot = cursor;
+        long base = passBase;
+        for (int i = 0; i < batch; i++)
+        {
+            stampIds(slot, base);
+            engine.prefetchInput(ring, slot << SLOT_SHIFT, lengths[slot]);
+            if (++slot == RING_SIZE)
+            {
+                slot = 0;
+                base += RING_SIZE;
+            }
+        }
+        final long prefetched = engine.prefetchBatch();
+        for (int i = 0; i < batch; i++)
+        {
+            fixture.apply(ring, cursor << SLOT_SHIFT, lengths[cursor], replies);
+            if (++cursor == RING_SIZE)
+            {
+                cursor = 0;
+                passBase += RING_SIZE;
+            }
+        }
+        return prefetched;
     }
 
     @TearDown(Level.Iteration)

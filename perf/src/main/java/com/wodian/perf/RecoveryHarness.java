@@ -1,5 +1,6 @@
 package com.wodian.perf;
 
+import com.wodian.engine.BatchApplier;
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.ReplySink;
@@ -180,11 +181,13 @@ public final class RecoveryHarness
             startCpu();
             final long tailStartNs = System.nanoTime();
             final JournalTailer tailer = head.tailer();
+            final BatchApplier batches = new BatchApplier(replica, EngineRecovery.REPLAY_BATCH, ReplySink.NONE);
             while (true)
             {
                 final long before = tailer.excerptsRead();
                 tailer.poll((sequence, timestampMs, version, buffer, offset, length) ->
-                    replica.onCommand(sequence, timestampMs, buffer, offset, length, ReplySink.NONE), POLL_LIMIT);
+                    batches.apply(sequence, timestampMs, buffer, offset, length), POLL_LIMIT);
+                batches.flush();
                 if (tailer.excerptsRead() == before)
                 {
                     break;

@@ -1,5 +1,6 @@
 package com.wodian.net.durability;
 
+import com.wodian.engine.BatchApplier;
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.ReplySink;
@@ -25,6 +26,8 @@ public final class EngineRecovery
 {
     /** Excerpts read per poll while replaying. */
     private static final int POLL_LIMIT = 4096;
+    /** Inputs prefetched together and then applied while replaying (docs/engine.md, "The batch path"). */
+    public static final int REPLAY_BATCH = 64;
 
     /**
      * What recovery did.
@@ -187,14 +190,17 @@ public final class EngineRecovery
             {
                 final long replayStartNs = System.nanoTime();
                 final long bytesBefore = tailer.bytesRead();
+                // Applied in batches: each batch's cache misses are prefetched together (Engine.prefetchBatch).
+                final BatchApplier batches = new BatchApplier(engine, REPLAY_BATCH, ReplySink.NONE);
                 final JournalEntryHandler apply = (sequence, timestampMs, payloadVersion, buffer, offset, length) ->
-                    engine.onCommand(sequence, timestampMs, buffer, offset, length, ReplySink.NONE);
+                    batches.apply(sequence, timestampMs, buffer, offset, length);
                 long replayedCount = 0;
                 while (tailer.nextSequence() <= lastSequence)
                 {
                     final int limit = (int)Math.min(POLL_LIMIT, lastSequence - tailer.nextSequence() + 1);
                     final long excerptsBefore = tailer.excerptsRead();
                     replayedCount += tailer.poll(apply, limit);
+                    batches.flush();
                     if (null != progress)
                     {
                         progress.accept(tailer.nextSequence() - 1);
