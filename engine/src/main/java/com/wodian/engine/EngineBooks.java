@@ -40,5 +40,6 @@ final class EngineBooks
         merchants.step();
         terminals.step();
         consumption.step();
+        pointsLedger.step();
     }
 }

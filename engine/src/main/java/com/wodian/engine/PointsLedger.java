@@ -6,6 +6,10 @@ package com.wodian.engine;
  * history without scanning. The ring keeps the newest {@code capacity} entries of all consumers; older history is in
  * the journal (replay reproduces it). Until the ring first fills it grows with the entries written ({@link Growth}),
  * so positions below the capacity sit at their own index and never need moving.
+ *
+ * <p>A growth does not stall the engine thread (as in {@link RowBook}): the larger array is allocated ahead of need
+ * ({@link ArrayPreparer}), and the entries move to it {@link #STEP_LONGS} longs per append and per command
+ * ({@link #step()}); until they have, entries below {@code oldEntriesBelow} are read and written in the old array.
  */
 final class PointsLedger
 {
@@ -19,7 +23,14 @@ final class PointsLedger
     static final int REFERENCE_ID = 6;
     static final int PREVIOUS_POSITION = 7;
 
+    /** Longs of entries moved per step (8 KiB). */
+    static final int STEP_LONGS = 1024;
+
     private long[] rows;
+    // While the entries move to a larger array after a growth: entries below oldEntriesBelow are still in oldRows.
+    private long[] oldRows;
+    private int oldEntriesBelow;
+    private ArrayPreparer.Prepared nextRows;
     private final int mask;
     private long nextPosition;
 
@@ -44,9 +55,11 @@ final class PointsLedger
         final long position = nextPosition++;
         if (position <= mask)
         {
-            rows = Growth.ensureRows(rows, (int)position + 1, STRIDE, mask + 1);
+            growIfFull((int)position);
         }
-        final int base = (int)(position & mask) * STRIDE;
+        final int entry = (int)(position & mask);
+        final long[] rows = rowsOf(entry);
+        final int base = entry * STRIDE;
         rows[base + CONSUMER_INDEX] = consumerIndex;
         rows[base + KIND] = kind;
         rows[base + DELTA_POINTS] = deltaPoints;
@@ -55,7 +68,57 @@ final class PointsLedger
         rows[base + MERCHANT_ID] = merchantId;
         rows[base + REFERENCE_ID] = referenceId;
         rows[base + PREVIOUS_POSITION] = previousPosition;
+        step();
         return position;
+    }
+
+    /** Makes room for the entry at {@code position} (below the capacity), asking for the next array at 5/8 full. */
+    private void growIfFull(final int position)
+    {
+        final int entriesHeld = rows.length / STRIDE;
+        if (position >= entriesHeld)
+        {
+            finishMoving();
+            oldRows = rows;
+            oldEntriesBelow = entriesHeld;
+            rows = ArrayPreparer.takeLongs(nextRows, Growth.grownLength(entriesHeld, position + 1, mask + 1) * STRIDE);
+            nextRows = null;
+        }
+        else if (position + 1 == Growth.prepareAt(entriesHeld) && entriesHeld <= mask)
+        {
+            nextRows = ArrayPreparer.longs(Growth.grownLength(entriesHeld, entriesHeld + 1, mask + 1) * STRIDE);
+        }
+    }
+
+    /** The array that holds entry {@code entry} (the old one while it has not moved yet after a growth). */
+    private long[] rowsOf(final int entry)
+    {
+        return entry < oldEntriesBelow ? oldRows : rows;
+    }
+
+    /** Moves a bounded part of a growth's entries; per append and per command. @return true while some are left. */
+    boolean step()
+    {
+        if (oldEntriesBelow == 0)
+        {
+            return false;
+        }
+        final int from = Math.max(0, oldEntriesBelow - STEP_LONGS / STRIDE);
+        System.arraycopy(oldRows, from * STRIDE, rows, from * STRIDE, (oldEntriesBelow - from) * STRIDE);
+        oldEntriesBelow = from;
+        if (from == 0)
+        {
+            oldRows = null;
+        }
+        return from > 0;
+    }
+
+    private void finishMoving()
+    {
+        while (step())
+        {
+            // bounded: each step moves entries or ends the moving
+        }
     }
 
     /** True while the entry at this position has not been overwritten by newer ones. */
@@ -66,17 +129,21 @@ final class PointsLedger
 
     long get(final long position, final int field)
     {
-        return rows[(int)(position & mask) * STRIDE + field];
+        final int entry = (int)(position & mask);
+        return rowsOf(entry)[entry * STRIDE + field];
     }
 
     void writeTo(final SnapshotWriter writer)
     {
+        finishMoving();
         writer.writeLong(nextPosition);
         writer.writeLongs(rows, written() * STRIDE);
     }
 
     void readFrom(final SnapshotReader reader)
     {
+        finishMoving();
+        nextRows = null;
         nextPosition = reader.readLong();
         if (nextPosition < 0)
         {
@@ -94,6 +161,18 @@ final class PointsLedger
 
     long hash(final long seed)
     {
-        return StateHash.fold(StateHash.foldRows(seed, rows, written(), STRIDE), nextPosition);
+        if (oldEntriesBelow == 0)
+        {
+            return StateHash.fold(StateHash.foldRows(seed, rows, written(), STRIDE), nextPosition);
+        }
+        // As foldRows over the one array the entries will be in once moved (those below split are still in the old).
+        long hash = StateHash.fold(seed, written());
+        final int end = written() * STRIDE;
+        final int split = oldEntriesBelow * STRIDE;
+        for (int i = 0; i < end; i++)
+        {
+            hash = StateHash.fold(hash, i < split ? oldRows[i] : rows[i]);
+        }
+        return StateHash.fold(hash, nextPosition);
     }
 }
