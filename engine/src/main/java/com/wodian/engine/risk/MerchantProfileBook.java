@@ -31,7 +31,16 @@ public final class MerchantProfileBook
     private static final int COUNTS = CONSUMERS_PREVIOUS + 1;
     /** Hashed sets of the merchants that brought in this merchant's customers: this hour 0..31, previous 32..63. */
     private static final int RECRUITERS = COUNTS + 1;
+    /**
+     * Registration time (0..47, ms) and how loyal its payers are (48..63): an EWMA (alpha 1/32) of the payers'
+     * payments per merchant they ever paid (x16, capped at 1023) x64, at each approved payment. A shop whose few
+     * accounts come back to it and to nowhere else stands out against this shop's own usual payers.
+     */
     private static final int REGISTERED_MS = RECRUITERS + 1;
+    private static final int PAYER_REPEAT = 48;
+    private static final long TIME_MASK = (1L << PAYER_REPEAT) - 1;
+    /** The largest payments-per-merchant (x16) the payer-repeat average learns. */
+    static final long REPEAT_CAP_X16 = 1023;
     /**
      * Shares of its payments (EWMA, alpha 1/32, x1024): by consumers who paid at most two merchants ever (0..15), by
      * young accounts (16..31), by consumers whose home shop is in another area (32..47), by "locals": consumers
@@ -88,12 +97,12 @@ public final class MerchantProfileBook
     void registered(final int index, final int trade, final int areaCode, final long nowMs)
     {
         rows[index * STRIDE + TRADE_AREA] = (trade & 0xFF) | ((areaCode & 0xFFFF_FFFFL) << 8);
-        rows[index * STRIDE + REGISTERED_MS] = nowMs;
+        rows[index * STRIDE + REGISTERED_MS] = nowMs & TIME_MASK;
     }
 
     long ageHours(final int index, final long nowMs)
     {
-        return Math.max(0, nowMs - rows[index * STRIDE + REGISTERED_MS]) / 3_600_000L;
+        return Math.max(0, nowMs - (rows[index * STRIDE + REGISTERED_MS] & TIME_MASK)) / 3_600_000L;
     }
 
     public int trade(final int index)
@@ -168,6 +177,22 @@ public final class MerchantProfileBook
     long share(final int index, final int shift)
     {
         return (rows[index * STRIDE + SHARES] >>> shift) & 0xFFFF;
+    }
+
+    /** Its payers' usual payments per merchant (x16): see {@link #REGISTERED_MS}. */
+    long payerRepeatX16(final int index)
+    {
+        return (rows[index * STRIDE + REGISTERED_MS] >>> PAYER_REPEAT) >>> 6;
+    }
+
+    /** An approved payment by a consumer with {@code repeatX16} payments per merchant ever paid (before this one). */
+    void recordPayerRepeat(final int index, final long repeatX16)
+    {
+        final int at = index * STRIDE + REGISTERED_MS;
+        final long average = rows[at] >>> PAYER_REPEAT;
+        final long target = Math.min(Math.max(repeatX16, 0), REPEAT_CAP_X16) << 6;
+        final long next = average + ((target - average) >> 5);
+        rows[at] = (rows[at] & TIME_MASK) | (next << PAYER_REPEAT);
     }
 
     /** Share (x1024) of its payments by home avoiders (see {@link #TRADE_AREA}). */

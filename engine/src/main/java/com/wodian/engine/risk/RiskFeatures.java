@@ -82,7 +82,10 @@ public final class RiskFeatures
     public static final int CONSUMER_HOME_SHOP_PAYMENTS = 66;
     public static final int CONSUMER_LOCAL_OTHER_PAYMENTS = 67;
     public static final int MERCHANT_HOME_AVOIDERS_SHARE = 68;
-    public static final int COUNT = 69;
+    public static final int CONSUMER_PAYMENTS_PER_MERCHANT_X16 = 69;
+    public static final int MERCHANT_PAYER_REPEAT_X16 = 70;
+    public static final int REPEAT_VS_MERCHANT_X16 = 71;
+    public static final int COUNT = 72;
     /** A consumer whose local-other share (x1024) is at least this counts as a local for its merchants' share. */
     static final long LOCAL_SHARE = 768;
     /** A payment of at least this share of the wallet (per mille) at a shop new to the consumer "drains" it. */
@@ -118,7 +121,8 @@ public final class RiskFeatures
         "TERMINAL_SUSPICIOUS_SHARE", "MERCHANT_DRAIN_SHARE", "MERCHANT_OWN_RECRUIT_SHARE", "AREA_DISTANCE_USUAL",
         "AREA_DISTANCE_HOME", "NEW_MERCHANT_FOR_CONSUMER", "NEW_DAY_PART_FOR_CONSUMER", "MERCHANT_AMOUNT_SPREAD",
         "CONSUMER_LOCAL_OTHER_SHARE", "MERCHANT_LOCALS_SHARE", "CONSUMER_HOME_SHOP_PAYMENTS",
-        "CONSUMER_LOCAL_OTHER_PAYMENTS", "MERCHANT_HOME_AVOIDERS_SHARE",
+        "CONSUMER_LOCAL_OTHER_PAYMENTS", "MERCHANT_HOME_AVOIDERS_SHARE", "CONSUMER_PAYMENTS_PER_MERCHANT_X16",
+        "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16",
     };
 
     final long[] values = new long[COUNT];
@@ -218,6 +222,23 @@ public final class RiskFeatures
         x[CONSUMER_HOME_SHOP_PAYMENTS] = home < 0 ? -1 : consumerProfiles.homePayments(consumer);
         x[CONSUMER_LOCAL_OTHER_PAYMENTS] = home < 0 ? -1 : consumerProfiles.localOtherPayments(consumer);
         x[MERCHANT_HOME_AVOIDERS_SHARE] = merchantProfiles.avoidersShare(merchant);
+        final long repeat = repeatX16(consumer);
+        final long usual = merchantProfiles.payerRepeatX16(merchant);
+        x[CONSUMER_PAYMENTS_PER_MERCHANT_X16] = repeat;
+        x[MERCHANT_PAYER_REPEAT_X16] = usual;
+        x[REPEAT_VS_MERCHANT_X16] = repeat < 0 ? AmountStats.NO_HISTORY : repeat - usual;
+    }
+
+    /**
+     * The consumer's approved payments per merchant it ever paid, x16 (-1 before its first payment): accounts that
+     * come back again and again to the same few shops (a ring's accounts, a till's captured accounts) against
+     * shoppers who spread over their trades. The merchants are a 64-bit hashed set (a lower bound), so the ratio can
+     * only read high, never low, when two merchants share a bit.
+     */
+    private long repeatX16(final int consumer)
+    {
+        final long merchantsEver = consumerProfiles.merchantsEver(consumer);
+        return merchantsEver == 0 ? -1 : consumers.history(consumer) * 16 / merchantsEver;
     }
 
     /** Paid several other shops of its home shop's area, never the home shop: see {@link #AVOIDER_LOCAL_PAYMENTS}. */
@@ -386,6 +407,7 @@ public final class RiskFeatures
             amountFen), 4);
         merchantProfiles.recordShare2(merchant, MerchantProfileBook.SHARE_OWN_RECRUIT, home == merchant, 6);
         merchantProfiles.recordAvoider(merchant, homeArea == 1 && home != merchant && homeAvoider(consumer, home));
+        merchantProfiles.recordPayerRepeat(merchant, repeatX16(consumer));
         merchantProfiles.recordPayment(merchant, consumer, home, amountFen, log16, hour);
         final int trade = merchantProfiles.trade(merchant);
         trades.recordPayment(trade, log16, hour);

@@ -258,6 +258,44 @@ class RiskFeaturesTest
     }
 
     @Test
+    void paymentsPerMerchantAgainstTheShopsUsualPayers()
+    {
+        assertEquals(ResultCode.OK, d.topUp(2, 2, 10_000_000));
+        pay(1, 11, 2, 1_000);
+        assertEquals(-1, x[RiskFeatures.CONSUMER_PAYMENTS_PER_MERCHANT_X16], "no payment yet");
+        assertEquals(0, x[RiskFeatures.MERCHANT_PAYER_REPEAT_X16]);
+        assertEquals(AmountStats.NO_HISTORY, x[RiskFeatures.REPEAT_VS_MERCHANT_X16]);
+        d.advanceMs(60_000);
+        pay(1, 11, 2, 1_000);
+        assertEquals(16, x[RiskFeatures.CONSUMER_PAYMENTS_PER_MERCHANT_X16], "one payment at one merchant");
+        assertEquals(0, x[RiskFeatures.MERCHANT_PAYER_REPEAT_X16], "its first payer had no payment before");
+        assertEquals(16, x[RiskFeatures.REPEAT_VS_MERCHANT_X16]);
+        d.advanceMs(60_000);
+        pay(1, 11, 2, 1_000);
+        assertEquals(32, x[RiskFeatures.CONSUMER_PAYMENTS_PER_MERCHANT_X16]);
+        assertEquals(0, x[RiskFeatures.MERCHANT_PAYER_REPEAT_X16], "16 x64 >> 5 = 32, below one unit (64)");
+        d.advanceMs(60_000);
+        pay(2, 21, 2, 1_000);
+        assertEquals(48, x[RiskFeatures.CONSUMER_PAYMENTS_PER_MERCHANT_X16], "three payments, one merchant");
+        assertEquals(0, x[RiskFeatures.MERCHANT_PAYER_REPEAT_X16], "merchant 2 has no payer yet");
+        d.advanceMs(60_000);
+        pay(1, 11, 2, 1_000);
+        assertEquals(32, x[RiskFeatures.CONSUMER_PAYMENTS_PER_MERCHANT_X16], "four payments at two merchants");
+        assertEquals(1, x[RiskFeatures.MERCHANT_PAYER_REPEAT_X16], "32 + (32 x64 - 32 >> 5) = 95, x64");
+        assertEquals(31, x[RiskFeatures.REPEAT_VS_MERCHANT_X16]);
+        assertEquals(10, x[RiskFeatures.MERCHANT_AGE_HOURS], "the average shares the registration time's word");
+        for (int i = 0; i < 400; i++)
+        {
+            d.advanceMs(60_000);
+            pay(1, 11, 2, 1_000);
+        }
+        assertEquals(16 * 404 / 2, x[RiskFeatures.CONSUMER_PAYMENTS_PER_MERCHANT_X16], "not capped itself");
+        assertEquals(MerchantProfileBook.REPEAT_CAP_X16 - 1, x[RiskFeatures.MERCHANT_PAYER_REPEAT_X16],
+            "the average learns at most the cap (and settles within 31/64 of it: x64, >> 5 truncates)");
+        assertEquals(16, x[RiskFeatures.MERCHANT_AGE_HOURS], "the registration time is intact");
+    }
+
+    @Test
     void roundness()
     {
         assertEquals(0, RiskFeatures.roundness(2_599));
