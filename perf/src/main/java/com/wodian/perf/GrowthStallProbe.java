@@ -14,7 +14,9 @@ import java.util.SplittableRandom;
  * engine, no journal, each input timed apart. Prints the longest single input (and where it was), how many took over
  * 1 ms and over 10 ms, the total, the heap used after and the state hash (equal whatever the tables or the JVM flags).
  * Growth is where the long inputs come from: a doubling of the key index or the record pool, or the JVM's first touch
- * of a large new array (docs/engine.md, "Table growth").
+ * of a large new array (docs/engine.md, "Table growth"). Besides wall time, each input's CPU time on this thread is
+ * taken too (the longest by CPU is what the engine thread itself spent, page faults included, and is robust to a
+ * loaded machine taking the CPU away; a wait at a safepoint shows only in wall time).
  *
  * <p>Run: {@code java -Xmx3g [-Xms3g -XX:+AlwaysPreTouch] -cp tools/target/wodian.jar
  * com.wodian.perf.GrowthStallProbe [inputs] [consumers] [reserve]} (defaults 3000000 1000000, tables that grow).
@@ -53,13 +55,23 @@ public final class GrowthStallProbe
         long longestAt = 0;
         long over1Ms = 0;
         long over10Ms = 0;
+        long longestCpuNs = 0;
+        long longestCpuAt = 0;
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         final long startNs = System.nanoTime();
         for (long sequence = 1; sequence <= inputs; sequence++)
         {
             final int length = encode(encoder, buffer, random, sequence, consumers);
+            final long beforeCpuNs = threads.getCurrentThreadCpuTime();
             final long beforeNs = System.nanoTime();
             engine.onCommand(sequence, EngineFixture.timestampMs(sequence), buffer, 0, length, ReplySink.NONE);
             final long tookNs = System.nanoTime() - beforeNs;
+            final long tookCpuNs = threads.getCurrentThreadCpuTime() - beforeCpuNs;
+            if (tookCpuNs > longestCpuNs)
+            {
+                longestCpuNs = tookCpuNs;
+                longestCpuAt = sequence;
+            }
             if (tookNs > longestNs)
             {
                 longestNs = tookNs;
@@ -71,11 +83,11 @@ public final class GrowthStallProbe
         final long totalNs = System.nanoTime() - startNs;
         final Runtime runtime = Runtime.getRuntime();
         System.out.printf("GrowthStallProbe: %,d inputs, %,d consumers, tables %s; construction %d ms; replay %d ms " +
-            "(%,.0f inputs/s); longest single input %.1f ms at input %,d; %,d inputs over 1 ms, %,d over 10 ms; heap " +
-            "used %d MiB of %d committed; state hash %x%n", inputs, consumers, reserve ? "reserved" : "grown",
-            constructNs / 1_000_000, totalNs / 1_000_000, inputs / (totalNs / 1e9), longestNs / 1e6, longestAt, over1Ms,
-            over10Ms, (runtime.totalMemory() - runtime.freeMemory()) >> 20, runtime.totalMemory() >> 20,
-            engine.stateHash());
+            "(%,.0f inputs/s, timed); longest single input %.1f ms at input %,d (by this thread's CPU: %.1f ms at " +
+            "input %,d); %,d inputs over 1 ms, %,d over 10 ms; heap used %d MiB of %d committed; state hash %x%n",
+            inputs, consumers, reserve ? "reserved" : "grown", constructNs / 1_000_000, totalNs / 1_000_000,
+            inputs / (totalNs / 1e9), longestNs / 1e6, longestAt, longestCpuNs / 1e6, longestCpuAt, over1Ms, over10Ms,
+            (runtime.totalMemory() - runtime.freeMemory()) >> 20, runtime.totalMemory() >> 20, engine.stateHash());
     }
 
     /** Input {@code sequence} of RecoveryHarness's workload (merchants and terminals, consumers, then Pays). */
