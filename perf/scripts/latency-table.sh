@@ -3,7 +3,8 @@
 # generator, same framing and pacing, no server) and the server at the same rates, then `sync` against the journal's
 # own forced-write latency. Prints each row's response-time percentiles (coordinated-omission corrected) and the
 # ratios the targets are stated in, with the load average before each row. Every server row runs once per threading
-# mode in MODES (default: compact, the default mode, and shared, where the network thread also journals and applies).
+# mode in MODES (default: compact, a network and a pipeline thread, and shared, the default mode, where the network
+# thread also journals and applies).
 #
 #   perf/scripts/latency-table.sh [OUT]              # about 4 minutes a pass; needs tools/target/wodian.jar
 #   RUNS=2 perf/scripts/latency-table.sh             # repeat the whole table: the spread is part of the result

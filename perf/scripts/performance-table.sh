@@ -32,7 +32,8 @@ row journal-sync-max "$wodian" perf journal-append --durability sync --rate max 
 row journal-sync-50k "$wodian" perf journal-append --durability sync --rate 50000 --duration 12 --warmup 4 \
                   --out "$out/journal-sync-50k.hgrm"
 
-# The server end to end: fresh server per row (COMPACT threads, default wait strategies), 4 pipelined connections.
+# The server end to end: fresh server per row (the default threads: SHARED since 2026-12-03 evening, COMPACT before;
+# default wait strategies), 4 pipelined connections.
 row pc-max        "$with_server" --durability page-cache -- "${search[@]}" --out "$out/pc-max.hgrm" \
                   --html "$out/pc-max.html"
 row sync-max      "$with_server" --durability sync -- "${search[@]}" --out "$out/sync-max.hgrm" \

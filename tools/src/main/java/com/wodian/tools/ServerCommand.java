@@ -22,8 +22,9 @@ public final class ServerCommand implements Runnable
     @Option(names = "--port", required = true, description = "TCP port; 0 picks a free one")
     int port;
 
-    @Option(names = "--mode", description = "thread layout: compact (default; a network and a pipeline thread), shared (one " +
-        "thread: no hand-off per request) or dedicated (a core per thread)")
+    @Option(names = "--mode", description = "thread layout: shared (default; one thread receives, journals, applies " +
+        "and sends: no hand-off per request; a replica group runs it as compact), compact (a network and a pipeline " +
+        "thread) or dedicated (a core per thread)")
     String mode;
 
     @Option(names = "--durability", description = "journal durability: sync (default) or page-cache")

@@ -23,7 +23,8 @@ public enum ThreadingMode
      * One thread, {@code wodian-net}: receives, journals and applies, and sends, in one duty cycle
      * ({@link InlinePipeline}). A request crosses no thread inside the server, so it costs no wake-up or context
      * switch; the engine's work and a {@code sync} journal's force delay the network I/O of the same cycle instead.
-     * In a replica group it runs as COMPACT (the replication stage keeps its thread).
+     * In a replica group it runs as COMPACT (the replication stage keeps its thread). The default
+     * ({@code ServerConfig.Configuration.THREADING_MODE_DEFAULT}).
      */
     SHARED
 }

@@ -22,7 +22,7 @@ class ServerConfigSummaryTest
     void theSummaryIsShortAndSaysWhatMatters()
     {
         final ServerConfig alone = new ServerConfig().dataDir(Path.of("/var/wodian")).host("127.0.0.1").port(7701);
-        assertEquals("data /var/wodian, listening on 127.0.0.1:7701, compact threads, durability sync, logon required, " +
+        assertEquals("data /var/wodian, listening on 127.0.0.1:7701, shared threads, durability sync, logon required, " +
             "clear text, running alone, snapshots off", alone.summary());
 
         final InetSocketAddress[] peers = {new InetSocketAddress("127.0.0.1", 1), new InetSocketAddress("127.0.0.1", 2),
@@ -30,6 +30,7 @@ class ServerConfigSummaryTest
         final ServerConfig node = new ServerConfig().dataDir(Path.of("/var/wodian/n1")).port(0)
             .replicaGroup(new ReplicaGroupConfig(1, peers, AckPolicy.QUORUM));
         assertTrue(node.summary().contains("node 1 of a group of 3 (quorum)"), node.summary());
+        assertTrue(node.summary().contains("shared (as compact in a group) threads"), node.summary());
         assertTrue(node.summary().contains("(any free port)"), node.summary());
         for (final ServerConfig config : new ServerConfig[]{alone, node})
         {
