@@ -123,17 +123,28 @@ public final class StageLatency
     {
         for (int i = 0; i < cumulative.length; i++)
         {
-            intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);
-            cumulative[i].add(intervals[i]);
-            logInterval(i);
-            final org.agrona.concurrent.status.AtomicCounter[] stageCounters = counters[i];
-            stageCounters[0].setRelease(cumulative[i].getTotalCount());
-            for (int p = 0; p < PERCENTILES.length; p++)
-            {
-                stageCounters[1 + p].setRelease(cumulative[i].getValueAtPercentile(PERCENTILES[p]));
-            }
-            stageCounters[1 + PERCENTILES.length].setRelease(cumulative[i].getMaxValue());
+            publish(i, counters);
         }
+    }
+
+    /**
+     * Metrics thread: {@link #publish(org.agrona.concurrent.status.AtomicCounter[][])} for one stage
+     * ({@link Stage#ordinal()}), so that the work of a second can be spread over several short runs: a run of a few
+     * milliseconds holds a core that the network thread may need (docs/latency.md).
+     */
+    public synchronized void publish(final int stageIndex, final org.agrona.concurrent.status.AtomicCounter[][] counters)
+    {
+        final int i = stageIndex;
+        intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);
+        cumulative[i].add(intervals[i]);
+        logInterval(i);
+        final org.agrona.concurrent.status.AtomicCounter[] stageCounters = counters[i];
+        stageCounters[0].setRelease(cumulative[i].getTotalCount());
+        for (int p = 0; p < PERCENTILES.length; p++)
+        {
+            stageCounters[1 + p].setRelease(cumulative[i].getValueAtPercentile(PERCENTILES[p]));
+        }
+        stageCounters[1 + PERCENTILES.length].setRelease(cumulative[i].getMaxValue());
     }
 
     private void logInterval(final int stageIndex)

@@ -54,6 +54,32 @@ class StageLatencyIntervalLogTest
         assertFalse(countsByTag.containsKey("received_to_written"));
     }
 
+    @Test
+    void publishingOneStageAtATimeGivesEachStageItsOwnFiguresAndLeavesTheOthersAlone()
+    {
+        final StageLatency latency = new StageLatency();
+        final AtomicCounter[][] counters = counters();
+        for (int i = 1; i <= 100; i++)
+        {
+            latency.record(StageLatency.Stage.RECEIVED_TO_TAKEN, i * 1_000L);
+            latency.record(StageLatency.Stage.TAKEN_TO_WRITTEN, 7_000);
+        }
+        final int taken = StageLatency.Stage.RECEIVED_TO_TAKEN.ordinal();
+        final int written = StageLatency.Stage.TAKEN_TO_WRITTEN.ordinal();
+        final int max = StageLatency.statisticNames().length - 1;
+
+        latency.publish(taken, counters);
+        assertEquals(100, counters[taken][0].get());
+        assertEquals(100_000L, counters[taken][max].get(), 100);
+        assertEquals(50_000L, counters[taken][1].get(), 50); // p50
+        assertEquals(0, counters[written][0].get(), "not published yet");
+
+        latency.publish(written, counters);
+        assertEquals(100, counters[written][0].get());
+        assertEquals(7_000L, counters[written][max].get(), 7);
+        assertEquals(100, counters[taken][0].get(), "unchanged by another stage's turn");
+    }
+
     private static AtomicCounter[][] counters()
     {
         final CountersManager manager = new CountersManager(
