@@ -9,14 +9,17 @@ import java.util.SplittableRandom;
 /**
  * Pays per CPU-second of {@link EnginePayBenchmark}'s workload, one JVM, the variants alternated round by round so that
  * a loaded machine's drift hits them alike: one at a time (off) and staged batch prefetch at batches of 16, 32, 64 and
- * 128 ({@link PayBatches}). Timed by the thread's CPU clock (robust to other load; wall-clock is printed too). Every
- * reply is checked OK after each run.
+ * 128 ({@link PayBatches}). Timed by the thread's CPU clock (robust to other load; wall-clock is printed too). Then,
+ * per round, staged batches of 64 with each phase timed apart (decode, prefetch passes, apply: wall clock per
+ * payment). Every reply
+ * is checked OK after each run.
  *
  * <pre>java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -cp wodian.jar com.wodian.perf.PayBatchProbe [rounds] [payments]</pre>
  */
 public final class PayBatchProbe
 {
     private static final int[] BATCHES = {1, 16, 32, 64, 128};
+    private static final int PHASE_BATCH = 64;
 
     private PayBatchProbe()
     {
@@ -55,6 +58,18 @@ public final class PayBatchProbe
                 line.append(String.format(" %s %,d/cpu-s (%,d/s)", batch == 1 ? "off" : "staged" + batch,
                     paid * 1_000_000_000L / Math.max(1, cpuNs), paid * 1_000_000_000L / Math.max(1, wallNs)));
             }
+            // Where a staged batch's time goes: the prefetch phase and the apply phase, by wall clock per payment.
+            java.util.Arrays.fill(PayBatches.PHASE_NS, 0);
+            final int runs = payments / PHASE_BATCH;
+            for (int i = 0; i < runs; i++)
+            {
+                folded += PayBatches.payBatchTimed(ring, PHASE_BATCH);
+            }
+            ring.checkIteration();
+            final long paid = (long)runs * PHASE_BATCH;
+            line.append(String.format(" | staged%d per payment: decode %d ns, prefetch passes %d ns, apply %d ns",
+                PHASE_BATCH, PayBatches.PHASE_NS[0] / paid, PayBatches.PHASE_NS[1] / paid,
+                PayBatches.PHASE_NS[2] / paid));
             System.out.println(line);
         }
         ring.fixture.engine().verifyInvariants();

@@ -22,6 +22,34 @@ final class PayBatches
         };
     }
 
+    /** Wall-clock nanoseconds of {@link #payBatchTimed}'s phases: decode ({@code prefetchInput}), the prefetch passes
+     * ({@code prefetchBatch}), the apply. */
+    static final long[] PHASE_NS = new long[3];
+
+    /** As {@link #payBatch} with the staged prefetch, adding each phase's wall-clock time to {@link #PHASE_NS}. */
+    static long payBatchTimed(final PayRing payments, final int batch)
+    {
+        final int first = payments.stampNext(batch);
+        final EngineFixture fixture = payments.fixture;
+        final Engine engine = fixture.engine();
+        final long start = System.nanoTime();
+        for (int i = 0; i < batch; i++)
+        {
+            engine.prefetchInput(payments.ring, PayRing.slotOffset(first + i), payments.payLength);
+        }
+        final long passesStart = System.nanoTime();
+        final long prefetched = engine.prefetchBatch();
+        final long applyStart = System.nanoTime();
+        for (int i = 0; i < batch; i++)
+        {
+            fixture.apply(payments.ring, PayRing.slotOffset(first + i), payments.payLength, payments.replies);
+        }
+        PHASE_NS[0] += passesStart - start;
+        PHASE_NS[1] += applyStart - passesStart;
+        PHASE_NS[2] += System.nanoTime() - applyStart;
+        return prefetched;
+    }
+
     /** Stamps the next {@code batch} slots with fresh paymentIds, prefetches them, applies them; returns the fold. */
     static long payBatch(final PayRing payments, final int batch, final int mode)
     {
