@@ -123,8 +123,10 @@ final class GroupSoak
         group = new ReplicaGroup(options.dir(), List.of("--ack-policy", "quorum", "--keys-max",
             Long.toString(options.keysMax()), "--snapshot-every-inputs", "20000", "--snapshot-retain", "3"));
         // A node further behind than this is repaired by a snapshot install, not from the journal (a wiped one always
-        // is, a restarted one when it was down long enough); room for the larger key table.
-        group.jvmOptions(List.of("-Xmx1g", "-Dwodian.replication.installBehindEntries=" +
+        // is, a restarted one when it was down long enough). Heap: a node holds its engine's state twice (the engine
+        // and the snapshotter's replica engine), and both grow with the payments; at 1 GB the 20:06 UTC 2026-12-03
+        // soak ran out of heap on the engine thread after ~1 M payments (keys-max 2.7 M), so 3 GB per node.
+        group.jvmOptions(List.of("-Xmx3g", "-Dwodian.replication.installBehindEntries=" +
             options.installBehindEntries()));
         secrets = options.dir().resolve("admin-secrets");
         Credentials.save(secrets, List.of(group.admin()));
