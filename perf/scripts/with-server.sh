@@ -9,7 +9,10 @@
 # --target. Server JVM options: WODIAN_SERVER_JAVA_OPTS (default -Xmx6g, room for --keys-max 8000000, which this
 # script passes unless the server options name --keys-max). Prints `uptime` before and after: the load average is
 # part of every number. CPU pinning (taskset): WODIAN_SERVER_CPUS and WODIAN_LOADGEN_CPUS (e.g. 1 and 0), unset by
-# default; the server's JVM flags (GC and safepoint logs, JFR) go in WODIAN_SERVER_JAVA_OPTS.
+# default; the server's JVM flags (GC and safepoint logs, JFR) go in WODIAN_SERVER_JAVA_OPTS. `bin/wodian server`
+# fixes the heap at that maximum and pre-touches it (-Xms = -Xmx, -XX:+AlwaysPreTouch): the whole heap is resident
+# from the start and the pre-touch counts against the start wait; add `-Xms256m -XX:-AlwaysPreTouch` to
+# WODIAN_SERVER_JAVA_OPTS to turn it off.
 # STAGE_WINDOW=1: the server also logs its stage histograms' one-second intervals (-Dwodian.stage.latency.log) and,
 # after the since-start table, the script prints the stage table over the load generator's measured window only
 # (its last --duration minus --warmup seconds, so without the set-up burst and the warm-up).
