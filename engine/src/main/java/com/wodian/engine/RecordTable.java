@@ -76,6 +76,8 @@ final class RecordTable implements ExpiryQueue.Order
     /** Records whose rows move per step (16 KiB), and old index slots copied per step. */
     static final int STEP_ROWS = 128;
     static final int STEP_SLOTS = 1024;
+    /** How far past its home slot the batch prefetch loads a key's probe run ({@link #touchSlot}). */
+    private static final int PROBE_AHEAD_SLOTS = 4;
 
     private long[] rows;
     // While the pool moves to a larger array after a growth: records below oldRowsBelow are still in oldRows.
@@ -343,7 +345,17 @@ final class RecordTable implements ExpiryQueue.Order
      */
     long touchSlot(final int namespace, final long keyA, final long keyB)
     {
-        return index[hashOf(namespace, keyA, keyB) & indexMask];
+        return touchRun(hashOf(namespace, keyA, keyB) & indexMask);
+    }
+
+    /**
+     * Loads the index line of {@code slot} and, when the next {@link #PROBE_AHEAD_SLOTS} slots spill over into the next
+     * line, that one too: a probe (a lookup that misses, an insert, a backward-shift deletion) walks on from its home
+     * slot to the next empty one, which at a load of at most 0.5 is a few slots on.
+     */
+    private long touchRun(final int slot)
+    {
+        return index[slot] ^ index[(slot + PROBE_AHEAD_SLOTS) & indexMask];
     }
 
     /** Batch prefetch: loads both lines of a record found by {@link #find} (changes nothing). */
@@ -371,7 +383,7 @@ final class RecordTable implements ExpiryQueue.Order
         {
             return 0;
         }
-        return index[finished.hash(ahead) & indexMask] ^ bothLines(finished.record(ahead));
+        return touchRun(finished.hash(ahead) & indexMask) ^ bothLines(finished.record(ahead));
     }
 
     /** Marks a record final: it becomes eligible to be forgotten after the retention period. */

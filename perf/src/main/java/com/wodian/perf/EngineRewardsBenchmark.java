@@ -79,6 +79,12 @@ public class EngineRewardsBenchmark implements ReplySink
         engine.onCommand(++sequence, ++nowMs, command, 0, length, this);
     }
 
+    /** Longest command of the workload, rounded up: one slot of the batch variant's command buffer. */
+    private static final int BATCH_SLOT = 128;
+    // The batch variant's commands ({@link EngineRewardsBatchBenchmark}), encoded before the batch is prefetched.
+    private UnsafeBuffer batchCommands;
+    private int[] batchLengths;
+
     @Setup(Level.Trial)
     public void setUp()
     {
@@ -154,6 +160,63 @@ public class EngineRewardsBenchmark implements ReplySink
         final long voucherId = phase == 10 ? engine.lastVoucherId() : 0;
         apply(encoder.pay(command, 0, merchant, merchant, nextId++, consumer, 100 + (slot & 4095), voucherId));
         return lastCode;
+    }
+
+    /** Makes room for batches of up to {@code batch} commands (set-up of the batch variant). */
+    void prepareBatches(final int batch)
+    {
+        batchCommands = new UnsafeBuffer(new byte[batch * BATCH_SLOT]);
+        batchLengths = new int[batch];
+    }
+
+    /**
+     * The next {@code batch} operations of {@link #payWithRewards} as one batch ({@link EngineRewardsBatchBenchmark}):
+     * encoded in order, the staged prefetch over all of them ({@link Engine#prefetchInput}, then
+     * {@link Engine#prefetchBatch}), then applied in order. A Pay that spends the voucher of the redemption before it
+     * must be encoded before that redemption is applied, so it names the id the engine will hand out: ids are
+     * assigned in sequence and nothing else issues vouchers here, so these are the commands of {@code batch} calls of
+     * {@link #payWithRewards} (a wrong id would be refused, and the run fails on any refusal). Returns the prefetch's
+     * folded loads, for the caller to keep.
+     */
+    long rewardsBatch(final int batch)
+    {
+        long voucherId = engine.lastVoucherId();
+        for (int i = 0; i < batch; i++)
+        {
+            final int at = i * BATCH_SLOT;
+            final int slot = cursor;
+            final int phase = (int)(operation++ % 11);
+            final long consumer = consumerRing[slot];
+            final long merchant = merchantRing[slot];
+            if (phase == 9)
+            {
+                batchLengths[i] = encoder.redeemPoints(batchCommands, at, consumer, merchant, nextId++);
+                voucherId++;
+            }
+            else
+            {
+                cursor = (slot + 1) & (RANDOM_RING - 1);
+                batchLengths[i] = encoder.pay(batchCommands, at, merchant, merchant, nextId++, consumer,
+                    100 + (slot & 4095), phase == 10 ? voucherId : 0);
+            }
+            engine.prefetchInput(batchCommands, at, batchLengths[i]);
+        }
+        final long prefetched = engine.prefetchBatch();
+        for (int i = 0; i < batch; i++)
+        {
+            engine.onCommand(++sequence, ++nowMs, batchCommands, i * BATCH_SLOT, batchLengths[i], this);
+        }
+        return prefetched;
+    }
+
+    /** Fails when a reply since set-up was not OK (the batch variant checks this after every iteration). */
+    void requireAllOk(final String what)
+    {
+        if (notOk != 0)
+        {
+            throw new IllegalStateException(what + ": " + notOk + " replies were not OK, last " +
+                ResultCode.get(lastCode));
+        }
     }
 
     @TearDown(Level.Trial)
