@@ -96,30 +96,6 @@ public final class ConsumerBook extends RowBook
         setFlag(index, HOME_VOUCHERS_FLAGS, BLOCKED_BIT, blocked);
     }
 
-    /**
-     * The money lines, folded as the 12-long rows of snapshot format 4 were (id, wallet, held, points, home, flags,
-     * consumption, last points entry, vouchers count and value, two spare), so the state hash did not change with the
-     * layout. The risk block is hashed by the risk package.
-     */
-    @Override
-    long hash(final long seed)
-    {
-        long hash = StateHash.fold(seed, count());
-        for (int index = 0; index < count(); index++)
-        {
-            hash = StateHash.fold(hash, get(index, ID));
-            hash = StateHash.fold(hash, get(index, WALLET_FEN));
-            hash = StateHash.fold(hash, get(index, HELD_FEN));
-            hash = StateHash.fold(hash, get(index, POINTS));
-            hash = StateHash.fold(hash, homeMerchantIndex(index));
-            hash = StateHash.fold(hash, isBlocked(index) ? 1 : 0);
-            hash = StateHash.fold(hash, get(index, CONSUMPTION_FEN));
-            hash = StateHash.fold(hash, get(index, LAST_POINTS_ENTRY));
-            hash = StateHash.fold(hash, vouchersActiveCount(index));
-            hash = StateHash.fold(hash, get(index, VOUCHERS_ACTIVE_FEN));
-            hash = StateHash.fold(hash, 0);
-            hash = StateHash.fold(hash, 0);
-        }
-        return hash;
-    }
+    // The state hash is RowBook.hash: every long of every record (money line and risk block) in record order, in
+    // lanes (StateHash.foldRange), since hash version 2. The risk package no longer folds the risk block itself.
 }

@@ -255,13 +255,8 @@ final class ConsumptionBook
         {
             return StateHash.foldRows(seed, rows, count, STRIDE);
         }
-        long hash = StateHash.fold(seed, count); // as foldRows over the rows once moved
-        final int end = count * STRIDE;
-        final int split = oldRowsBelow * STRIDE;
-        for (int i = 0; i < end; i++)
-        {
-            hash = StateHash.fold(hash, i < split ? oldRows[i] : rows[i]);
-        }
-        return hash;
+        final int end = count * STRIDE; // as foldRows over the rows once moved
+        return StateHash.foldRange(StateHash.fold(seed, count), oldRows, rows, 0,
+            Math.min(end, oldRowsBelow * STRIDE), end);
     }
 }

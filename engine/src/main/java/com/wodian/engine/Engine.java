@@ -24,7 +24,8 @@ public final class Engine
 {
     /** First value of every engine snapshot stream ("WODIANSN"), then {@link #SNAPSHOT_FORMAT_VERSION}. */
     public static final long SNAPSHOT_MAGIC = 0x574F4449414E534EL;
-    public static final long SNAPSHOT_FORMAT_VERSION = 7;
+    /** 8: state hash version 2 ({@link StateHash#VERSION}); the stream itself is laid out as in 7. */
+    public static final long SNAPSHOT_FORMAT_VERSION = 8;
 
     private final EngineConfig config;
     private final CommandContext context = new CommandContext();

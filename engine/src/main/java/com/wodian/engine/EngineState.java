@@ -69,7 +69,8 @@ final class EngineState
         {
             throw new IllegalStateException("snapshot format " + version + ", this engine reads " +
                 Engine.SNAPSHOT_FORMAT_VERSION + (version < Engine.SNAPSHOT_FORMAT_VERSION ? " (format " + version +
-                " lays out tables by their limits and older risk rows: recover from the journal alone)" : ""));
+                " is older: other table layouts or an older state-hash version; recover from the journal alone)" :
+                ""));
         }
         final long[] expected = snapshotShape();
         final long[] shape = new long[expected.length];
@@ -113,7 +114,7 @@ final class EngineState
      */
     long stateHash()
     {
-        return StateHash.fold(stateHashIgnoringSequence(), context.sequence);
+        return StateHash.finish(StateHash.fold(stateHashIgnoringSequence(), context.sequence));
     }
 
     /**

@@ -166,13 +166,8 @@ final class PointsLedger
             return StateHash.fold(StateHash.foldRows(seed, rows, written(), STRIDE), nextPosition);
         }
         // As foldRows over the one array the entries will be in once moved (those below split are still in the old).
-        long hash = StateHash.fold(seed, written());
         final int end = written() * STRIDE;
-        final int split = oldEntriesBelow * STRIDE;
-        for (int i = 0; i < end; i++)
-        {
-            hash = StateHash.fold(hash, i < split ? oldRows[i] : rows[i]);
-        }
-        return StateHash.fold(hash, nextPosition);
+        return StateHash.fold(StateHash.foldRange(StateHash.fold(seed, written()), oldRows, rows, 0,
+            Math.min(end, oldEntriesBelow * STRIDE), end), nextPosition);
     }
 }

@@ -58,7 +58,7 @@ final class RecordTable implements ExpiryQueue.Order
     static final int CONSUMPTION_BASIS_FEN = 18;
     /** Distributions: recipients paid so far. */
     static final int RECIPIENTS_PAID = 19;
-    /** Fields by name (the state hash folds them in this order). */
+    /** Fields by name. */
     static final int FIELDS = 20;
 
     // The row: 16 longs (128 bytes, two cache lines; rows start on a line after PAD longs). The two party indexes
@@ -514,21 +514,6 @@ final class RecordTable implements ExpiryQueue.Order
         };
     }
 
-    /**
-     * A field as the 20-long rows of snapshot format 4 held it, for the state hash: the fields that share a long by
-     * kind of record read as 0 where that kind does not use them.
-     */
-    private long fieldForHash(final int record, final int field)
-    {
-        final boolean distribution = namespace(record) == NAMESPACE_DISTRIBUTION;
-        return switch (field)
-        {
-            case VOUCHER_ID, VOUCHER_FEN -> distribution ? 0 : get(record, field);
-            case CONSUMPTION_BASIS_FEN, RECIPIENTS_PAID -> distribution ? get(record, field) : 0;
-            default -> get(record, field);
-        };
-    }
-
     int namespace(final int record)
     {
         return (int)(rowsOf(record)[PAD + record * STRIDE + META] & 0xFF);
@@ -680,8 +665,10 @@ final class RecordTable implements ExpiryQueue.Order
     }
 
     /**
-     * Sum of mixed rows: independent of where records sit in the pool or the index. Walks the pool in order, skipping
-     * forgotten records (the same records as the index's live slots, read sequentially).
+     * Sum of finished row hashes: independent of where records sit in the pool or the index. Walks the pool in order,
+     * skipping forgotten records (the same records as the index's live slots, read sequentially). A row's hash folds
+     * its 16 longs as they are stored (hash version 2): every field of every kind of record is in exactly one of them
+     * (two ints or a kind's own field where fields share a long), so this covers what the named fields did.
      */
     long hash(final long seed)
     {
@@ -691,12 +678,14 @@ final class RecordTable implements ExpiryQueue.Order
         {
             if (!isMarked(forgotten, record))
             {
+                final long[] pool = rowsOf(record);
+                final int base = PAD + record * STRIDE;
                 long rowHash = 17;
-                for (int field = 0; field < FIELDS; field++)
+                for (int i = base; i < base + STRIDE; i++)
                 {
-                    rowHash = StateHash.fold(rowHash, fieldForHash(record, field));
+                    rowHash = StateHash.fold(rowHash, pool[i]);
                 }
-                sum += rowHash;
+                sum += StateHash.finish(rowHash);
             }
         }
         unmarkForgotten(forgotten);

@@ -236,8 +236,8 @@ public abstract class RowBook
     }
 
     /**
-     * The count and every row's longs in order, from row 0 (after the padding: padding is layout, not state).
-     * {@link ConsumerBook} folds its money lines by name instead; this is what the merchant and terminal books use.
+     * The count and every row's longs in order, from row 0 (after the padding: padding is layout, not state), folded
+     * in lanes ({@link StateHash#foldRange}); the same value whether or not rows are still moving after a growth.
      */
     long hash(final long seed)
     {
@@ -246,13 +246,8 @@ public abstract class RowBook
             return StateHash.foldRows(seed, rows, pad, count, stride);
         }
         // As foldRows over the one array the rows will be in once moved (positions below split are still in the old).
-        long hash = StateHash.fold(seed, count);
         final int end = pad + count * stride;
-        final int split = pad + oldRowsBelow * stride;
-        for (int i = pad; i < end; i++)
-        {
-            hash = StateHash.fold(hash, i < split ? oldRows[i] : rows[i]);
-        }
-        return hash;
+        return StateHash.foldRange(StateHash.fold(seed, count), oldRows, rows, pad,
+            Math.min(end, pad + oldRowsBelow * stride), end);
     }
 }

@@ -243,7 +243,7 @@ final class VoucherBook implements ExpiryQueue.Order
             {
                 rowHash = StateHash.fold(rowHash, rows[slot * STRIDE + i]);
             }
-            sum += rowHash;
+            sum += StateHash.finish(rowHash);
         }
         return StateHash.fold(StateHash.fold(StateHash.fold(seed, nextId), liveCount), sum);
     }

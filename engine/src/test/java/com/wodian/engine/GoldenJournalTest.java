@@ -141,7 +141,7 @@ class GoldenJournalTest
      * version (new messages or fields elsewhere, wodian-schema.xml's rules) stamps its own number there and changes
      * nothing else, so the header's version field is compared as "recorded version, or a newer one".
      */
-    private static byte[] withCurrentSchemaVersion(final byte[] expected)
+    static byte[] withCurrentSchemaVersion(final byte[] expected)
     {
         final int versionOffset = com.wodian.protocol.sbe.MessageHeaderEncoder.versionEncodingOffset();
         if (expected.length < com.wodian.protocol.sbe.MessageHeaderEncoder.ENCODED_LENGTH)

@@ -2,7 +2,6 @@ package com.wodian.engine.risk;
 
 import com.wodian.engine.ConsumerBook;
 import com.wodian.engine.PackedRing;
-import com.wodian.engine.StateHash;
 
 /**
  * Each consumer's behaviour profile in one 64-byte row of eight longs, indexed like {@link ConsumerBook}. Windows are
@@ -35,7 +34,6 @@ public final class ConsumerRiskBook
      */
     static final int ROW_LONGS = 2 * STRIDE;
     /** Longs of padding before the first row in snapshot format 4 (folded into the hash so that it did not change). */
-    private static final int FORMER_PAD = 6;
     static final int LAST_SEEN_MS = 0;
     static final int MINUTE = 1;
     static final int HOUR = 2;
@@ -274,25 +272,5 @@ public final class ConsumerRiskBook
         final long[] rows = records.recordsOf(index);
         final int base = base(index);
         rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], STRIKES_SHIFT, 1, 8);
-    }
-
-    /** Both books' rows, folded in the order of snapshot format 4 (its padding, then each consumer's 16 longs). */
-    long hash(final long seed, final int count)
-    {
-        long hash = StateHash.fold(seed, count);
-        for (int i = 0; i < FORMER_PAD; i++)
-        {
-            hash = StateHash.fold(hash, 0);
-        }
-        for (int index = 0; index < count; index++)
-        {
-            final long[] rows = records.recordsOf(index);
-            final int base = base(index);
-            for (int i = 0; i < ROW_LONGS; i++)
-            {
-                hash = StateHash.fold(hash, rows[base + i]);
-            }
-        }
-        return hash;
     }
 }

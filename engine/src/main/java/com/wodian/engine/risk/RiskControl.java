@@ -546,7 +546,7 @@ public final class RiskControl
     public long hash(final long seed, final int consumerCount, final int merchantCount, final int terminalCount)
     {
         long hash = rules.hash(seed);
-        hash = consumers.hash(hash, consumerCount);
+        // The consumers' risk blocks are folded with the rest of their records by ConsumerBook (hash version 2).
         hash = terminals.hash(hash, terminalCount);
         hash = merchants.hash(hash, merchantCount);
         hash = pairs.hash(hash);
