@@ -29,7 +29,8 @@ import org.agrona.DirectBuffer;
  *     <li>from those (now cached) slots: the consumer's record (one line, three when the merchant's risk rules are
  *     on), the merchant and terminal rows, the spend pair's map line (commands that settle); the named payment's
  *     record;</li>
- *     <li>from the record: its consumer's record and spend pair's map line;</li>
+ *     <li>from the record: its consumer's record and spend pair's map line; for a new Try or Pay with risk rules on,
+ *     the risk rows of its parties;</li>
  *     <li>the spend pair's row; the consumer's home merchant's row (its index is in the consumer record).</li>
  * </ol>
  * The loop body of each pass is short and its loads independent, so the core's out-of-order window holds the misses
@@ -74,6 +75,7 @@ final class BatchPrefetcher
     private final long[] terminalIds = new long[CAPACITY];
     private final boolean[] settles = new boolean[CAPACITY];   // touches the consumer-merchant spend pair
     private final int[] merchantIndexes = new int[CAPACITY];
+    private final int[] terminalIndexes = new int[CAPACITY];
     private final int[] consumerIndexes = new int[CAPACITY];
     private final int[] namedRecords = new int[CAPACITY];     // the named payment's record, or -1
     private int count;
@@ -181,7 +183,7 @@ final class BatchPrefetcher
     long run()
     {
         final long folded = keyLines() ^ evictionLines() ^ partyLines() ^ partyIndexes() ^ consumerRows() ^
-            pairSlots() ^ namedRecords() ^ recordParties() ^ pairRows() ^ homeMerchantRows();
+            pairSlots() ^ namedRecords() ^ recordParties() ^ pairRows() ^ homeMerchantRows() ^ riskLines();
         count = 0;
         return folded;
     }
@@ -256,6 +258,7 @@ final class BatchPrefetcher
             final int merchantIndex = merchantIds[i] == 0 ? -1 : merchants.indexOf(merchantIds[i]);
             final int terminalIndex = terminalIds[i] == 0 ? -1 : terminals.indexOf(terminalIds[i]);
             merchantIndexes[i] = merchantIndex;
+            terminalIndexes[i] = terminalIndex;
             consumerIndexes[i] = consumerIds[i] == 0 ? -1 : consumers.indexOf(consumerIds[i]);
             folded += merchantIndex < 0 ? 0 : merchants.touchRow(merchantIndex, MerchantBook.STRIDE / 8);
             folded += terminalIndex < 0 ? 0 : terminals.touchRow(terminalIndex, 1);
@@ -346,6 +349,25 @@ final class BatchPrefetcher
                 final int homeIndex = consumers.homeMerchantIndex(consumerIndex);
                 folded += homeIndex < 0 || homeIndex == merchantIndexes[i] ? 0 :
                     merchants.touchRow(homeIndex, HOME_MERCHANT_LINES);
+            }
+        }
+        return folded;
+    }
+
+    /**
+     * Pass 3: for a new Try or Pay at a merchant whose risk rules are on, the risk lines outside the consumer record
+     * ({@link RiskControl#touchPayment}: terminal and merchant risk and profile rows, the seen-pairs word).
+     */
+    private long riskLines()
+    {
+        long folded = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final int merchantIndex = merchantIndexes[i];
+            if (keyNamespaces[i] == RecordTable.NAMESPACE_PAYMENT && consumerIndexes[i] >= 0 && merchantIndex >= 0 &&
+                terminalIndexes[i] >= 0 && risk.isActive(merchantIndex))
+            {
+                folded += risk.touchPayment(consumerIndexes[i], merchantIndex, terminalIndexes[i]);
             }
         }
         return folded;

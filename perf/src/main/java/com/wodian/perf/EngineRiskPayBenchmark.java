@@ -251,6 +251,32 @@ public class EngineRiskPayBenchmark
         cursor = (cursor + 1) & (EnginePayBenchmark.RING_SIZE - 1);
     }
 
+    /**
+     * The next {@code batch} payments of the ring as one batch ({@link EngineRiskPayBatchBenchmark}): their paymentIds
+     * written, the staged prefetch over all of them ({@link Engine#prefetchInput}, then {@link Engine#prefetchBatch}),
+     * then applied in order: the same commands and replies as {@code batch} calls of {@link #pay()}. Returns the
+     * prefetch's folded loads, for the caller to keep.
+     */
+    long payBatch(final int batch)
+    {
+        final Engine engine = fixture.engine();
+        int slot = cursor;
+        for (int i = 0; i < batch; i++)
+        {
+            final int offset = slot << EnginePayBenchmark.SLOT_SHIFT;
+            ring.putLong(offset + PAYMENT_ID_OFFSET, nextPaymentId++, ByteOrder.LITTLE_ENDIAN);
+            engine.prefetchInput(ring, offset, payLength);
+            slot = (slot + 1) & (EnginePayBenchmark.RING_SIZE - 1);
+        }
+        final long prefetched = engine.prefetchBatch();
+        for (int i = 0; i < batch; i++)
+        {
+            fixture.apply(ring, cursor << EnginePayBenchmark.SLOT_SHIFT, payLength, replies);
+            cursor = (cursor + 1) & (EnginePayBenchmark.RING_SIZE - 1);
+        }
+        return prefetched;
+    }
+
     @TearDown(Level.Iteration)
     public void checkIteration()
     {

@@ -151,6 +151,28 @@ public final class RiskControl
         }
     }
 
+    /**
+     * Batch prefetch (the engine's {@code BatchPrefetcher}, for a Try or Pay while this merchant's rules are on): loads
+     * the risk lines a scored payment of these parties reads and that are not in the consumer record: the terminal's
+     * risk and profile rows, the merchant's risk row and its profile row's first and clock lines, and the
+     * consumer-terminal word of the seen-pairs set. Changes nothing; returns a value folded from the loads, for the
+     * caller to keep so that the JIT cannot drop them. Indexes of parties not (or no longer) in a table load nothing.
+     */
+    public long touchPayment(final int consumerIndex, final int merchantIndex, final int terminalIndex)
+    {
+        final long[] terminalRows = terminals.rows;
+        final long[] terminalProfileRows = features.terminalProfiles.rows;
+        final long[] merchantRows = merchants.rows;
+        final int terminalRisk = terminalIndex * TerminalRiskBook.STRIDE;
+        final int terminalProfile = terminalIndex * TerminalProfileBook.STRIDE;
+        final int merchantRisk = merchantIndex * MerchantRiskBook.STRIDE;
+        long folded = features.merchantProfiles.touch(merchantIndex);
+        folded += terminalRisk < terminalRows.length ? terminalRows[terminalRisk] : 0;
+        folded += terminalProfile < terminalProfileRows.length ? terminalProfileRows[terminalProfile] : 0;
+        folded += merchantRisk < merchantRows.length ? merchantRows[merchantRisk] : 0;
+        return folded + (features.seenPairs.seen(consumerIndex, terminalIndex) ? 1 : 0);
+    }
+
     public boolean isActive(final int merchantIndex)
     {
         return !rules.allOff(merchantIndex);
