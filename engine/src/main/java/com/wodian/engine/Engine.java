@@ -24,8 +24,11 @@ public final class Engine
 {
     /** First value of every engine snapshot stream ("WODIANSN"), then {@link #SNAPSHOT_FORMAT_VERSION}. */
     public static final long SNAPSHOT_MAGIC = 0x574F4449414E534EL;
-    /** 8: state hash version 2 ({@link StateHash#VERSION}); the stream itself is laid out as in 7. */
-    public static final long SNAPSHOT_FORMAT_VERSION = 8;
+    /**
+     * 8: state hash version 2 ({@link StateHash#VERSION}); the stream itself is laid out as in 7. 9: the risk section
+     * ends with the home-route table (HomeRoutes, feature 72).
+     */
+    public static final long SNAPSHOT_FORMAT_VERSION = 9;
 
     private final EngineConfig config;
     private final CommandContext context = new CommandContext();

@@ -85,7 +85,8 @@ public final class RiskFeatures
     public static final int CONSUMER_PAYMENTS_PER_MERCHANT_X16 = 69;
     public static final int MERCHANT_PAYER_REPEAT_X16 = 70;
     public static final int REPEAT_VS_MERCHANT_X16 = 71;
-    public static final int COUNT = 72;
+    public static final int HOME_ROUTE_FLOW = 72;
+    public static final int COUNT = 73;
     /** A consumer whose local-other share (x1024) is at least this counts as a local for its merchants' share. */
     static final long LOCAL_SHARE = 768;
     /** A payment of at least this share of the wallet (per mille) at a shop new to the consumer "drains" it. */
@@ -122,7 +123,7 @@ public final class RiskFeatures
         "AREA_DISTANCE_HOME", "NEW_MERCHANT_FOR_CONSUMER", "NEW_DAY_PART_FOR_CONSUMER", "MERCHANT_AMOUNT_SPREAD",
         "CONSUMER_LOCAL_OTHER_SHARE", "MERCHANT_LOCALS_SHARE", "CONSUMER_HOME_SHOP_PAYMENTS",
         "CONSUMER_LOCAL_OTHER_PAYMENTS", "MERCHANT_HOME_AVOIDERS_SHARE", "CONSUMER_PAYMENTS_PER_MERCHANT_X16",
-        "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16",
+        "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16", "HOME_ROUTE_FLOW",
     };
 
     final long[] values = new long[COUNT];
@@ -138,6 +139,7 @@ public final class RiskFeatures
     public final MerchantProfileBook merchantProfiles;
     final TradeProfileBook trades;
     final SeenPairs seenPairs;
+    final HomeRoutes homeRoutes;
 
     RiskFeatures(final EngineConfig config, final ConsumerRiskBook consumers, final TerminalRiskBook terminals,
         final MerchantRiskBook merchants, final PairRiskBook pairs)
@@ -151,6 +153,7 @@ public final class RiskFeatures
         this.merchantProfiles = new MerchantProfileBook(config.merchantsMax);
         this.trades = new TradeProfileBook();
         this.seenPairs = new SeenPairs(config.riskPairsMax);
+        this.homeRoutes = new HomeRoutes(config.riskPairsMax);
     }
 
     /** The features that learn from the active model's own scores: a model's trees that test them come last. */
@@ -227,6 +230,7 @@ public final class RiskFeatures
         x[CONSUMER_PAYMENTS_PER_MERCHANT_X16] = repeat;
         x[MERCHANT_PAYER_REPEAT_X16] = usual;
         x[REPEAT_VS_MERCHANT_X16] = repeat < 0 ? AmountStats.NO_HISTORY : repeat - usual;
+        x[HOME_ROUTE_FLOW] = homeRoutes.count(home, (int)consumerProfiles.lastMerchant(consumer), merchant, nowMs);
     }
 
     /**
@@ -411,6 +415,7 @@ public final class RiskFeatures
         merchantProfiles.recordPayment(merchant, consumer, home, amountFen, log16, hour);
         final int trade = merchantProfiles.trade(merchant);
         trades.recordPayment(trade, log16, hour);
+        homeRoutes.add(home, (int)consumerProfiles.lastMerchant(consumer), merchant, nowMs);
         consumerProfiles.recordPayment(consumer, nowMs, merchant, trade, log16, merchantProfiles.areaCode(merchant),
             hour, home == merchant, homeArea == 1 && home != merchant);
     }
@@ -433,6 +438,7 @@ public final class RiskFeatures
         merchantProfiles.writeTo(writer, merchantCount);
         trades.writeTo(writer);
         seenPairs.writeTo(writer);
+        homeRoutes.writeTo(writer);
     }
 
     void readFrom(final SnapshotReader reader, final int consumerCount, final int merchantCount,
@@ -442,6 +448,7 @@ public final class RiskFeatures
         merchantProfiles.readFrom(reader, merchantCount);
         trades.readFrom(reader);
         seenPairs.readFrom(reader);
+        homeRoutes.readFrom(reader);
     }
 
     long hash(final long seed, final int consumerCount, final int merchantCount, final int terminalCount)
@@ -449,6 +456,6 @@ public final class RiskFeatures
         long hash = terminalProfiles.hash(seed, terminalCount);
         hash = merchantProfiles.hash(hash, merchantCount);
         hash = trades.hash(hash);
-        return seenPairs.hash(hash);
+        return homeRoutes.hash(seenPairs.hash(hash));
     }
 }

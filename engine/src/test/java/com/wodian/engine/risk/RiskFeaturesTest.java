@@ -296,6 +296,67 @@ class RiskFeaturesTest
     }
 
     @Test
+    void routesWalkedByAccountsOfTheSameHomeShop()
+    {
+        assertEquals(ResultCode.OK, d.consumer(3, 1));
+        assertEquals(ResultCode.OK, d.topUp(1, 1, 10_000_000));
+        assertEquals(ResultCode.OK, d.topUp(2, 2, 10_000_000));
+        assertEquals(ResultCode.OK, d.topUp(3, 3, 10_000_000));
+        pay(1, 11, 1, 1_000);
+        assertEquals(-1, x[RiskFeatures.HOME_ROUTE_FLOW], "no previous shop");
+        d.advanceMs(60_000);
+        pay(2, 21, 1, 1_000);
+        assertEquals(0, x[RiskFeatures.HOME_ROUTE_FLOW], "nobody of home shop 1 went from 1 to 2 yet");
+        pay(1, 11, 2, 1_000);
+        d.advanceMs(60_000);
+        pay(2, 21, 2, 1_000);
+        assertEquals(-1, x[RiskFeatures.HOME_ROUTE_FLOW], "no home shop");
+        pay(1, 11, 3, 1_000);
+        d.advanceMs(60_000);
+        pay(2, 21, 3, 1_000);
+        assertEquals(1, x[RiskFeatures.HOME_ROUTE_FLOW], "consumer 1 (same home shop) went 1 -> 2; consumer 2 has none");
+        d.advanceMs(60_000);
+        pay(1, 11, 3, 1_000);
+        assertEquals(0, x[RiskFeatures.HOME_ROUTE_FLOW], "2 -> 1 is another route");
+        d.advanceMs(60_000);
+        pay(2, 21, 3, 1_000);
+        assertEquals(2, x[RiskFeatures.HOME_ROUTE_FLOW], "its own earlier walk counts too");
+        d.advanceMs(60_000);
+        pay(2, 21, 3, 1_000);
+        assertEquals(0, x[RiskFeatures.HOME_ROUTE_FLOW], "2 -> 2 (again at the same shop) is a route of its own");
+        pay(1, 11, 1, 1_000);
+        d.advanceMs(HomeRoutes.WEEK_MS);
+        pay(2, 21, 1, 1_000);
+        assertEquals(1, x[RiskFeatures.HOME_ROUTE_FLOW], "3 walks, one week later: halved (3 >> 1)");
+        pay(1, 11, 1, 1_000);
+        d.advanceMs(8 * HomeRoutes.WEEK_MS);
+        pay(2, 21, 1, 1_000);
+        assertEquals(0, x[RiskFeatures.HOME_ROUTE_FLOW], "eight weeks later: forgotten");
+    }
+
+    @Test
+    void routeCountsSaturateAndDecayPerWeek()
+    {
+        final HomeRoutes routes = new HomeRoutes(1);
+        final long t = 10 * HomeRoutes.WEEK_MS + 5;
+        assertEquals(-1, routes.count(-1, 2, 3, t), "no home shop");
+        assertEquals(-1, routes.count(1, -1, 3, t), "no previous shop");
+        for (int i = 0; i < 300; i++)
+        {
+            routes.add(1, 2, 3, t);
+        }
+        assertEquals(HomeRoutes.COUNT_CAP, routes.count(1, 2, 3, t));
+        assertEquals(HomeRoutes.COUNT_CAP, routes.count(1, 2, 3, t + HomeRoutes.WEEK_MS - 6), "same week");
+        assertEquals(HomeRoutes.COUNT_CAP >> 1, routes.count(1, 2, 3, t + HomeRoutes.WEEK_MS));
+        assertEquals(HomeRoutes.COUNT_CAP >> 7, routes.count(1, 2, 3, t + 7 * HomeRoutes.WEEK_MS));
+        assertEquals(0, routes.count(1, 2, 3, t + 8 * HomeRoutes.WEEK_MS));
+        routes.add(1, 2, 3, t + 2 * HomeRoutes.WEEK_MS);
+        assertEquals((HomeRoutes.COUNT_CAP >> 2) + 1, routes.count(1, 2, 3, t + 2 * HomeRoutes.WEEK_MS),
+            "an add first decays what was there");
+        assertEquals(0, routes.count(1, 3, 2, t), "the reverse route is another counter");
+    }
+
+    @Test
     void roundness()
     {
         assertEquals(0, RiskFeatures.roundness(2_599));
