@@ -7,6 +7,7 @@ import com.wodian.net.client.ReplyListener;
 import com.wodian.net.client.WodianClient;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.net.server.ServerConfig;
+import com.wodian.net.server.ServerProperties;
 import com.wodian.net.server.ThreadingMode;
 import com.wodian.net.server.WodianServer;
 import com.wodian.protocol.sbe.ResultCode;
@@ -92,11 +93,11 @@ public final class RoundTripLatencyMain
             final String value = args[i + 1];
             switch (args[i])
             {
-                case "--mode": config.threadingMode(ServerConfig.Configuration.parseThreadingMode(value)); break;
+                case "--mode": config.threadingMode(ServerProperties.parseThreadingMode(value)); break;
                 case "--pipeline-wait": config.pipelineWaitStrategy(value); break;
                 case "--network-idle": config.networkIdleStrategy(value); break;
                 case "--sender-idle": config.senderIdleStrategy(value); break;
-                case "--durability": config.durabilityPolicy(ServerConfig.Configuration.parseDurabilityPolicy(value));
+                case "--durability": config.durabilityPolicy(ServerProperties.parseDurabilityPolicy(value));
                     break;
                 case "--request": request = value; break;
                 case "--rate": rate = Integer.parseInt(value); break;

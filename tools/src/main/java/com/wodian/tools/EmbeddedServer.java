@@ -3,6 +3,7 @@ package com.wodian.tools;
 import com.wodian.engine.EngineConfig;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.server.ServerConfig;
+import com.wodian.net.server.ServerProperties;
 import com.wodian.net.tls.TlsSettings;
 import com.wodian.net.server.WodianServer;
 
@@ -66,11 +67,11 @@ final class EmbeddedServer implements AutoCloseable
             .engineConfig(new EngineConfig());
         if (mode != null)
         {
-            config.threadingMode(ServerConfig.Configuration.parseThreadingMode(mode));
+            config.threadingMode(ServerProperties.parseThreadingMode(mode));
         }
         if (durability != null)
         {
-            config.durabilityPolicy(ServerConfig.Configuration.parseDurabilityPolicy(durability));
+            config.durabilityPolicy(ServerProperties.parseDurabilityPolicy(durability));
         }
         final Credentials admin = provisionAdmin(dataDir);
         final Path tlsDir = dataDir.resolve(TLS_DIR_NAME);

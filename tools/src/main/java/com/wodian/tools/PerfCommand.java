@@ -1,7 +1,7 @@
 package com.wodian.tools;
 
 import com.wodian.journal.DurabilityPolicy;
-import com.wodian.net.server.ServerConfig;
+import com.wodian.net.server.ServerProperties;
 import com.wodian.perf.DistributionStallHarness;
 import com.wodian.perf.loadgen.HtmlReport;
 import com.wodian.perf.loadgen.JournalAppendProbe;
@@ -181,7 +181,7 @@ public final class PerfCommand implements Runnable
         @Override
         public Integer call() throws IOException
         {
-            final DurabilityPolicy policy = ServerConfig.Configuration.parseDurabilityPolicy(durability);
+            final DurabilityPolicy policy = ServerProperties.parseDurabilityPolicy(durability);
             final boolean paced = !"max".equalsIgnoreCase(rate);
             final double ratePerSecond = paced ? Double.parseDouble(rate) : 0;
             final Path parent = dir != null ? dir : Paths.get(System.getProperty("java.io.tmpdir"));

@@ -194,13 +194,13 @@ public final class ServerMain
                     portGiven = true;
                     break;
                 case "--mode":
-                    config.threadingMode(ServerConfig.Configuration.parseThreadingMode(value));
+                    config.threadingMode(ServerProperties.parseThreadingMode(value));
                     break;
                 case "--host":
                     config.host(value);
                     break;
                 case "--durability":
-                    config.durabilityPolicy(ServerConfig.Configuration.parseDurabilityPolicy(value));
+                    config.durabilityPolicy(ServerProperties.parseDurabilityPolicy(value));
                     break;
                 case "--limits":
                     config.engineConfig(parseLimits(value));

@@ -24,7 +24,7 @@ public enum ThreadingMode
      * ({@link InlinePipeline}). A request crosses no thread inside the server, so it costs no wake-up or context
      * switch; the engine's work and a {@code sync} journal's force delay the network I/O of the same cycle instead.
      * In a replica group it runs as COMPACT (the replication stage keeps its thread). The default
-     * ({@code ServerConfig.Configuration.THREADING_MODE_DEFAULT}).
+     * ({@link ServerProperties#THREADING_MODE_DEFAULT}).
      */
     SHARED
 }

@@ -56,7 +56,7 @@ class FuzzTest
 {
     private static final long SEED = Long.getLong("wodian.fuzz.seed", 20_261_125L);
     private static final int FRAME_COUNT = Integer.getInteger("wodian.fuzz.frames", 1_000_000);
-    private static final ThreadingMode MODE = ServerConfig.Configuration.parseThreadingMode(
+    private static final ThreadingMode MODE = ServerProperties.parseThreadingMode(
         System.getProperty("wodian.fuzz.mode", "compact"));
     private static final int FUZZ_CONNECTION_COUNT = 4;
     private static final int BATCH_FRAMES = 256;

@@ -14,9 +14,9 @@ class ServerConfigTest
     @Test
     void shouldParseNamesLeniently()
     {
-        assertEquals(ThreadingMode.DEDICATED, ServerConfig.Configuration.parseThreadingMode(" dedicated "));
-        assertEquals(DurabilityPolicy.PAGE_CACHE, ServerConfig.Configuration.parseDurabilityPolicy("page-cache"));
-        assertEquals(DurabilityPolicy.SYNC, ServerConfig.Configuration.parseDurabilityPolicy("SYNC"));
+        assertEquals(ThreadingMode.DEDICATED, ServerProperties.parseThreadingMode(" dedicated "));
+        assertEquals(DurabilityPolicy.PAGE_CACHE, ServerProperties.parseDurabilityPolicy("page-cache"));
+        assertEquals(DurabilityPolicy.SYNC, ServerProperties.parseDurabilityPolicy("SYNC"));
     }
 
     @Test
