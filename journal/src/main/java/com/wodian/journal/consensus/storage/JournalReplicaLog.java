@@ -2,16 +2,11 @@ package com.wodian.journal.consensus.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.DurabilityPolicy;
@@ -23,7 +18,7 @@ import com.wodian.journal.consensus.EntryPayloads;
 import com.wodian.journal.consensus.EntryView;
 import com.wodian.journal.consensus.ReplicaLog;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
+
 import static com.wodian.journal.JournalEntryDescriptor.MAX_PAYLOAD_LENGTH;
 import static com.wodian.journal.JournalEntryDescriptor.MAX_PAYLOAD_VERSION;
 
@@ -50,21 +45,22 @@ import static com.wodian.journal.JournalEntryDescriptor.MAX_PAYLOAD_VERSION;
  * A term change ({@link TermHistory#beginTerm}) and a truncation are durable when the call returns.
  *
  * <h2>Truncation</h2>
- * Chronicle Queue cannot shorten a queue, so {@link #truncateFrom(long)} rewrites the journal: the entries kept are
- * copied (same sequence, timestamp, payload version and bytes) into {@code journal.rewrite}, which is forced; then
- * {@code journal} is renamed to {@code journal.superseded-<n>}, {@code journal.rewrite} to {@code journal}, and the
- * directory is forced. Only an uncommitted suffix is ever cut (an old primary's unacknowledged tail after a
- * failover), so this is rare, and it costs a copy of the whole journal. {@link #open} finishes or discards a
- * rewrite a crash interrupted: {@code journal} missing and {@code journal.rewrite} present means the rewrite was
- * complete (it is forced before the first rename) and only its rename is left; both present means the truncation
- * had not taken effect, and the rewrite is deleted. The term history is cut after the renames, and {@link #open}
- * cuts it again to the journal's last sequence, so a crash between the two leaves nothing inconsistent.
+ * Chronicle Queue cannot shorten a queue, so {@link #truncateFrom(long)} rewrites the journal ({@link JournalRewrite}):
+ * the entries kept are copied (same sequence, timestamp, payload version and bytes) into {@code journal.rewrite},
+ * which is forced; then {@code journal} is renamed to {@code journal.superseded-<n>}, {@code journal.rewrite} to
+ * {@code journal}, and the directory is forced. Only an uncommitted suffix is ever cut (an old primary's
+ * unacknowledged tail after a failover), so this is rare, and it costs a copy of the whole journal. {@link #open}
+ * finishes or discards a rewrite a crash interrupted: {@code journal} missing and {@code journal.rewrite} present
+ * means the rewrite was complete (it is forced before the first rename) and only its rename is left; both present
+ * means the truncation had not taken effect, and the rewrite is deleted. The term history is cut after the renames,
+ * and {@link #open} cuts it again to the journal's last sequence, so a crash between the two leaves nothing
+ * inconsistent.
  *
  * <h2>Reads</h2>
- * The last {@code windowEntries} appended entries are also kept in memory, in preallocated fixed slots of
- * {@link com.wodian.journal.JournalEntryDescriptor#MAX_PAYLOAD_LENGTH} bytes: the leader replicates what it just
- * appended without touching the journal. Older entries (a far-behind follower catching up) are read from the
- * journal with one reused {@link JournalTailer}, which reads sequentially and seeks again only on a jump.
+ * The last {@code windowEntries} appended entries are also kept in memory ({@link EntryWindow}), in preallocated
+ * fixed slots of {@link com.wodian.journal.JournalEntryDescriptor#MAX_PAYLOAD_LENGTH} bytes: the leader replicates
+ * what it just appended without touching the journal. Older entries (a far-behind follower catching up) are read
+ * from the journal with one reused {@link JournalTailer}, which reads sequentially and seeks again only on a jump.
  *
  * <h2>Threads</h2>
  * Every call comes from one thread (the replication agent's): the journal writer and the reading tailer bind to
@@ -91,22 +87,13 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
     /** Most window slots: their bytes live in one array of {@code windowEntries * MAX_PAYLOAD_LENGTH} bytes. */
     public static final int WINDOW_ENTRIES_MAX = 1 << 20;
 
-    /** Excerpts one poll of the rewrite reads: bounded, large enough to amortise the loop. */
-    private static final int REWRITE_BATCH_EXCERPTS = 4096;
-
     private final Path dataDir;
     private final Path journalDir;
-    private final Path rewriteDir;
+    private final JournalRewrite rewrite;
     private final DurabilityPolicy durabilityPolicy;
     private final TermHistory termHistory;
     private final CommitMark commitMark;
-
-    private final int windowEntries;
-    private final long[] slotIndexes;
-    private final long[] slotTimestampsMs;
-    private final int[] slotPayloadVersions;
-    private final int[] slotLengths;
-    private final UnsafeBuffer windowBuffer;
+    private final EntryWindow window;
 
     private final EntryView appendView = new EntryView();
     private final JournalEntryHandler readHandler = this::onReadEntry;
@@ -133,21 +120,16 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         final DurabilityPolicy durabilityPolicy,
         final int windowEntries,
         final EntryPayloads payloads,
+        final JournalRewrite rewrite,
         final long truncationCount)
     {
         this.dataDir = dataDir;
         this.journalDir = dataDir.resolve(JOURNAL_DIR_NAME);
-        this.rewriteDir = dataDir.resolve(REWRITE_DIR_NAME);
+        this.rewrite = rewrite;
         this.durabilityPolicy = durabilityPolicy;
-        this.windowEntries = windowEntries;
         this.payloads = payloads;
         this.truncationCount = truncationCount;
-
-        slotIndexes = new long[windowEntries];
-        slotTimestampsMs = new long[windowEntries];
-        slotPayloadVersions = new int[windowEntries];
-        slotLengths = new int[windowEntries];
-        windowBuffer = new UnsafeBuffer(new byte[windowEntries * MAX_PAYLOAD_LENGTH]);
+        this.window = new EntryWindow(windowEntries);
 
         termHistory = new TermHistory(dataDir.resolve(TERM_HISTORY_FILE_NAME));
         commitMark = new CommitMark(dataDir.resolve(COMMIT_MARK_FILE_NAME));
@@ -202,8 +184,10 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         try
         {
             final Path dir = Files.createDirectories(dataDir).toRealPath();
-            recoverInterruptedRewrite(dir);
-            return new JournalReplicaLog(dir, durabilityPolicy, windowEntries, payloads, highestSupersededNumber(dir));
+            final JournalRewrite rewrite = new JournalRewrite(dir);
+            rewrite.recoverInterrupted();
+            return new JournalReplicaLog(
+                dir, durabilityPolicy, windowEntries, payloads, rewrite, rewrite.highestSupersededNumber());
         }
         catch (final IOException ex)
         {
@@ -248,17 +232,7 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
     {
         checkOpen();
         closeReadTailer();
-        try
-        {
-            deleteRecursively(rewriteDir);
-            Files.createDirectories(rewriteDir);
-            ChronicleJournal.writeStartFile(rewriteDir, index, Long.toString(term));
-            forceDirectory(rewriteDir);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot prepare " + rewriteDir, ex);
-        }
+        rewrite.writeStartedAfter(index, term);
         replaceJournalWithRewrite();
         if (lastIndex != index)
         {
@@ -370,13 +344,7 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
             termHistory.beginTerm(term, index);
         }
         writer.append(index, view.timestampMs, view.payloadVersion, view.buffer, view.offset, length);
-
-        final int slot = slotOf(index);
-        view.buffer.getBytes(view.offset, windowBuffer, slot * MAX_PAYLOAD_LENGTH, length);
-        slotTimestampsMs[slot] = view.timestampMs;
-        slotPayloadVersions[slot] = view.payloadVersion;
-        slotLengths[slot] = length;
-        slotIndexes[slot] = index;
+        window.put(index, view, length);
         lastIndex = index;
     }
 
@@ -395,11 +363,8 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
             return false;
         }
 
-        final int slot = slotOf(index);
-        if (slotIndexes[slot] == index)
+        if (window.read(index, into))
         {
-            into.set(slotTimestampsMs[slot], slotPayloadVersions[slot], windowBuffer, slot * MAX_PAYLOAD_LENGTH,
-                slotLengths[slot]);
             return true;
         }
 
@@ -503,7 +468,7 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         }
 
         closeReadTailer();
-        writeRewrite(index);
+        rewrite.writeKeptEntries(journal, index);
         replaceJournalWithRewrite();
         if (lastIndex != index - 1)
         {
@@ -520,16 +485,13 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
     private void replaceJournalWithRewrite()
     {
         final long number = truncationCount + 1;
-        final Path superseded = dataDir.resolve(SUPERSEDED_DIR_PREFIX + number);
         readerLock.lock();
         try
         {
             journal.close();
             journal = null;
             writer = null;
-            move(journalDir, superseded);
-            move(rewriteDir, journalDir);
-            forceDirectory(dataDir);
+            rewrite.replaceJournal(number);
             truncationCount = number;
 
             openJournal();
@@ -545,13 +507,7 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         {
             readerLock.unlock();
         }
-        for (int slot = 0; slot < windowEntries; slot++)
-        {
-            if (slotIndexes[slot] > lastIndex)
-            {
-                slotIndexes[slot] = 0; // entries cut off or replaced: new ones at those indexes come from new appends
-            }
-        }
+        window.forgetAbove(lastIndex);
     }
 
     /**
@@ -666,178 +622,6 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         durableIndex = lastIndex;
     }
 
-    /**
-     * Copy the entries before {@code index} into a fresh {@code journal.rewrite} and force all of it. Allocates: it
-     * runs once per truncation.
-     */
-    private void writeRewrite(final long index)
-    {
-        deleteRecursively(rewriteDir);
-        final long keptCount = index - 1;
-        // A journal that starts after an installed snapshot: the rewrite starts after the same index (same start
-        // file), and the copy begins right after it (there is nothing below to read).
-        final long start = journal.startSequence();
-        if (start > 0)
-        {
-            try
-            {
-                Files.createDirectories(rewriteDir);
-                final List<String> startLines = ChronicleJournal.readStartFile(journalDir);
-                ChronicleJournal.writeStartFile(rewriteDir, start,
-                    startLines.subList(1, startLines.size()).toArray(new String[0]));
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException("cannot prepare " + rewriteDir, ex);
-            }
-        }
-        try (ChronicleJournal rewrite = ChronicleJournal.open(
-            new JournalConfig(rewriteDir).withDurabilityPolicy(DurabilityPolicy.PAGE_CACHE)))
-        {
-            final JournalWriter rewriteWriter = rewrite.writer();
-            if (keptCount > start)
-            {
-                final JournalEntryHandler copier = (sequence, timestampMs, payloadVersion, buffer, offset, length) ->
-                    rewriteWriter.append(sequence, timestampMs, payloadVersion, buffer, offset, length);
-                try (JournalTailer tailer = journal.tailer(start + 1, -1))
-                {
-                    while (tailer.nextSequence() <= keptCount)
-                    {
-                        final long excerptsRead = tailer.excerptsRead();
-                        final long wanted = keptCount - tailer.nextSequence() + 1;
-                        tailer.poll(copier, (int)Math.min(REWRITE_BATCH_EXCERPTS, wanted));
-                        if (tailer.excerptsRead() == excerptsRead)
-                        {
-                            throw new IllegalStateException("journal " + journalDir + " ended at " +
-                                (tailer.nextSequence() - 1) + " while rewriting up to " + keptCount);
-                        }
-                    }
-                }
-            }
-            if (rewriteWriter.lastSequence() != keptCount)
-            {
-                throw new IllegalStateException("rewrite of " + journalDir + " ends at " +
-                    rewriteWriter.lastSequence() + ", expected " + keptCount);
-            }
-        }
-        // Every file, Chronicle's metadata and index pages included, then the directory: the rewrite must be
-        // complete on the device before the journal is renamed away, because open() trusts it from then on.
-        try (Stream<Path> files = Files.list(rewriteDir))
-        {
-            for (final Path file : (Iterable<Path>)files::iterator)
-            {
-                if (Files.isRegularFile(file))
-                {
-                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
-                    {
-                        channel.force(true);
-                    }
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot force " + rewriteDir, ex);
-        }
-        forceDirectory(rewriteDir);
-        forceDirectory(dataDir);
-    }
-
-    private static void recoverInterruptedRewrite(final Path dataDir)
-    {
-        final Path journalDir = dataDir.resolve(JOURNAL_DIR_NAME);
-        final Path rewriteDir = dataDir.resolve(REWRITE_DIR_NAME);
-        if (!Files.exists(rewriteDir))
-        {
-            return;
-        }
-        if (Files.exists(journalDir))
-        {
-            System.err.println("replica log " + dataDir + ": discarding " + rewriteDir +
-                " left by a truncation that did not take effect");
-            deleteRecursively(rewriteDir);
-        }
-        else
-        {
-            System.err.println("replica log " + dataDir + ": completing a truncation: " + rewriteDir + " becomes " +
-                journalDir);
-            move(rewriteDir, journalDir);
-        }
-        forceDirectory(dataDir);
-    }
-
-    private static long highestSupersededNumber(final Path dataDir)
-    {
-        long highest = 0;
-        try (Stream<Path> entries = Files.list(dataDir))
-        {
-            final List<Path> paths = entries.toList();
-            for (final Path path : paths)
-            {
-                final String name = path.getFileName().toString();
-                if (name.startsWith(SUPERSEDED_DIR_PREFIX))
-                {
-                    try
-                    {
-                        highest = Math.max(highest, Long.parseLong(name.substring(SUPERSEDED_DIR_PREFIX.length())));
-                    }
-                    catch (final NumberFormatException ignored)
-                    {
-                        // Not one of ours (renamed by an operator): it does not take a number.
-                    }
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot list " + dataDir, ex);
-        }
-        return highest;
-    }
-
-    private static void move(final Path from, final Path to)
-    {
-        try
-        {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot rename " + from + " to " + to, ex);
-        }
-    }
-
-    private static void forceDirectory(final Path dir)
-    {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))
-        {
-            channel.force(true);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot force directory " + dir, ex);
-        }
-    }
-
-    private static void deleteRecursively(final Path dir)
-    {
-        if (!Files.exists(dir))
-        {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(path);
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot delete " + dir, ex);
-        }
-    }
-
     private void onReadEntry(
         final long sequence,
         final long timestampMs,
@@ -848,11 +632,6 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
     {
         // The tailer's scratch buffer stays valid until its next poll, which only the next read makes.
         readInto.set(timestampMs, payloadVersion, buffer, offset, length);
-    }
-
-    private int slotOf(final long index)
-    {
-        return (int)(index % windowEntries);
     }
 
     private void closeReadTailer()
