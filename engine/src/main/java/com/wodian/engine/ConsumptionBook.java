@@ -244,9 +244,10 @@ final class ConsumptionBook
         {
             for (int entry = headByMerchant[merchantIndex]; entry >= 0; entry = (int)rows[entry * STRIDE + NEXT_ENTRY])
             {
-                entryByPair.put(pairKey((int)rows[entry * STRIDE + CONSUMER_INDEX], merchantIndex), entry);
+                entryByPair.stage(pairKey((int)rows[entry * STRIDE + CONSUMER_INDEX], merchantIndex), entry);
             }
         }
+        entryByPair.flushStaged();
     }
 
     long hash(final long seed)

@@ -15,6 +15,8 @@ final class IdIndex
 {
     /** Old slots copied per step (16 KiB). */
     static final int STEP_SLOTS = 1024;
+    /** Ids re-added together by {@link #stage}: their home slots' cache misses overlap. */
+    static final int STAGE_GROUP = 32;
 
     private long[] slots;
     private int mask;
@@ -24,6 +26,12 @@ final class IdIndex
     private ArrayPreparer.Prepared next;
     private int size;
     private final int slotsMax;
+    /** Ids waiting in {@link #stage} for their group's home slots to be loaded together. */
+    private final long[] stagedIds = new long[STAGE_GROUP];
+    private final int[] stagedIndexes = new int[STAGE_GROUP];
+    private int staged;
+    /** What the staged loads read, kept so the JIT keeps the loads. */
+    private long stagedTouch;
 
     /** A map sized for {@code entries} ids that may grow to hold {@code entriesMax}. */
     IdIndex(final int entries, final int entriesMax)
@@ -93,6 +101,38 @@ final class IdIndex
         putIn(slots, mask, id, index + 1L);
         size++;
         step();
+    }
+
+    /**
+     * Adds an id that is not in the map, as {@link #put}, but in groups (snapshot restore, a million ids whose home
+     * slots are random lines of a large array): a group's home slots are loaded first, one independent load each, so
+     * their cache misses overlap, and then the ids are put in the order staged. Call {@link #flushStaged()} after the
+     * last one. The map is the same as after the same {@link #put} calls.
+     */
+    void stage(final long id, final int index)
+    {
+        stagedIds[staged] = id;
+        stagedIndexes[staged] = index;
+        if (++staged == STAGE_GROUP)
+        {
+            flushStaged();
+        }
+    }
+
+    /** Puts the ids {@link #stage}d so far. */
+    void flushStaged()
+    {
+        long touch = 0;
+        for (int i = 0; i < staged; i++)
+        {
+            touch += slots[2 * home(stagedIds[i], mask) + 1];
+        }
+        stagedTouch += touch;
+        for (int i = 0; i < staged; i++)
+        {
+            put(stagedIds[i], stagedIndexes[i]);
+        }
+        staged = 0;
     }
 
     private static void putIn(final long[] slots, final int mask, final long id, final long value)

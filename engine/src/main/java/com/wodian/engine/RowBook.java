@@ -193,11 +193,7 @@ public abstract class RowBook
         }
         // Framed as writeLongs would frame the rows without the padding (padding is layout, not state).
         writer.writeLong((long)count * stride);
-        final int end = pad + count * stride;
-        for (int i = pad; i < end; i++)
-        {
-            writer.writeLong(rows[i]);
-        }
+        writer.writeValues(rows, pad, count * stride);
     }
 
     /** Restores rows written by {@link #writeTo}; the id map is rebuilt from them. */
@@ -217,8 +213,9 @@ public abstract class RowBook
         indexById.clearFor(count);
         for (int i = 0; i < count; i++)
         {
-            indexById.put(rows[pad + i * stride + ID], i);
+            indexById.stage(rows[pad + i * stride + ID], i);
         }
+        indexById.flushStaged();
     }
 
     private boolean readPadded(final SnapshotReader reader)
@@ -227,11 +224,7 @@ public abstract class RowBook
         {
             return false;
         }
-        final int end = pad + count * stride;
-        for (int i = pad; i < end; i++)
-        {
-            rows[i] = reader.readLong();
-        }
+        reader.readValues(rows, pad, count * stride);
         return true;
     }
 

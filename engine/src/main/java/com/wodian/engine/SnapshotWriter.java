@@ -13,4 +13,13 @@ public interface SnapshotWriter
 
     /** Writes {@code count} and then the first {@code count} values of the array. */
     void writeInts(int[] values, int count);
+
+    /** Writes {@code count} values from {@code values[offset]} on, without a count (the caller frames them). */
+    default void writeValues(final long[] values, final int offset, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            writeLong(values[offset + i]);
+        }
+    }
 }

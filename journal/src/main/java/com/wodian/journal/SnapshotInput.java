@@ -36,16 +36,22 @@ public final class SnapshotInput
     public int readLongs(final long[] values)
     {
         final int count = readCount(values.length);
+        readValues(values, 0, count);
+        return count;
+    }
+
+    /** Reads {@code count} values into {@code values[offset]} on, without a count (the caller framed them). */
+    public void readValues(final long[] values, final int offset, final int count)
+    {
         int done = 0;
         while (done < count)
         {
             ensure(Long.BYTES);
             final int chunk = Math.min(count - done, buffer.remaining() / Long.BYTES);
-            buffer.asLongBuffer().get(values, done, chunk);
+            buffer.asLongBuffer().get(values, offset + done, chunk);
             buffer.position(buffer.position() + chunk * Long.BYTES);
             done += chunk;
         }
-        return count;
     }
 
     /** Reads a count and that many values into the array. @return the count. */

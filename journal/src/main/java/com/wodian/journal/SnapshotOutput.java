@@ -36,12 +36,18 @@ public final class SnapshotOutput
     public void writeLongs(final long[] values, final int count)
     {
         writeLong(count);
+        writeValues(values, 0, count);
+    }
+
+    /** Writes {@code count} values from {@code values[offset]} on, without a count (the caller framed them). */
+    public void writeValues(final long[] values, final int offset, final int count)
+    {
         int done = 0;
         while (done < count)
         {
             ensure(Long.BYTES);
             final int chunk = Math.min(count - done, buffer.remaining() / Long.BYTES);
-            buffer.asLongBuffer().put(values, done, chunk);
+            buffer.asLongBuffer().put(values, offset + done, chunk);
             buffer.position(buffer.position() + chunk * Long.BYTES);
             done += chunk;
         }

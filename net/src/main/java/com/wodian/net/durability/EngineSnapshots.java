@@ -84,6 +84,11 @@ public final class EngineSnapshots
             {
                 output.writeInts(values, count);
             }
+
+            public void writeValues(final long[] values, final int offset, final int count)
+            {
+                output.writeValues(values, offset, count);
+            }
         };
     }
 
@@ -104,6 +109,11 @@ public final class EngineSnapshots
             public int readInts(final int[] values)
             {
                 return input.readInts(values);
+            }
+
+            public void readValues(final long[] values, final int offset, final int count)
+            {
+                input.readValues(values, offset, count);
             }
         };
     }
