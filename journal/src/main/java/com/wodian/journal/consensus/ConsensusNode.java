@@ -31,6 +31,14 @@ import org.agrona.DirectBuffer;
  *
  * <p>Node ids are 0 to {@code groupSize - 1}: {@code groupSize} is the size of the address book (the ids that may
  * ever be members); the configuration says which of them vote.
+ *
+ * <p>This class holds the node's role and current leader, checks every message's term, and moves between the roles;
+ * each concept's rules live in a class of their own, the way Aeron Cluster's consensus module splits its agent's
+ * helpers, each built from the {@link NodeContext}: {@link Election} (deadline, votes cast and counted, who may
+ * stand), {@link LeaderReplication} and {@link FollowerReplication} (the two sides of AppendEntries),
+ * {@link CommitTracker} (the commit index and the commit listener), {@link LeadershipTransfer},
+ * {@link MembershipChanges}, and the two sides of InstallSnapshot, {@link SnapshotShipping} and
+ * {@link SnapshotInstall}.
  */
 public final class ConsensusNode
 {
@@ -41,33 +49,19 @@ public final class ConsensusNode
     private final ReplicaLog log;
     private final TermStore termStore;
     private final ConsensusOutbox outbox;
-    private final CommitListener commitListener;
-    private final RandomGenerator random;
 
     /** The leader's view of its followers (reset for every term it leads). */
     private final FollowerProgress followers;
-    private final long[] nextIndex;
-    private final long[] matchIndex;
-    private final long[] lastHeardFromMs;
-    private final long[] lastSentToMs;
-    private final boolean[] probing;
-    private final long[] commitScratch;
-    private final boolean[] voteGranted;
-    /** The leader's side of InstallSnapshot. */
-    private final SnapshotShipping shipping;
-    /** Null: this node cannot install snapshots. */
-    private final SnapshotSink snapshotSink;
-    private final long[] snapshotSendingIndex;
-    private final long[] snapshotOffset;
+    private final CommitTracker commits;
+    private final Election election;
+    private final LeadershipTransfer transfer;
+    private final LeaderReplication leaderReplication;
+    private final FollowerReplication followerReplication;
+    private final SnapshotInstall snapshotInstall;
+    private final MembershipChanges membershipChanges;
 
     private Role role = Role.FOLLOWER;
     private int leaderId = -1;
-    private long commitIndex;
-    private long lastAppliedIndex;
-    private long electionDeadlineMs;
-    private long lastLeaderContactMs = Long.MIN_VALUE / 2;
-    private int transferTarget = -1;
-    private long transferDeadlineMs;
 
     /**
      * Starts (or restarts) a node as a follower. Persistent state comes from {@code termStore} and {@code log};
@@ -133,23 +127,17 @@ public final class ConsensusNode
         this.log = log;
         this.termStore = termStore;
         this.outbox = outbox;
-        this.commitListener = commitListener;
-        this.random = random;
         this.followers = new FollowerProgress(groupSize);
-        this.nextIndex = followers.nextIndex;
-        this.matchIndex = followers.matchIndex;
-        this.lastHeardFromMs = followers.lastHeardFromMs;
-        this.lastSentToMs = followers.lastSentToMs;
-        this.probing = followers.probing;
-        this.snapshotSendingIndex = followers.snapshotSendingIndex;
-        this.snapshotOffset = followers.snapshotOffset;
-        this.commitScratch = new long[groupSize];
-        this.voteGranted = new boolean[groupSize];
-        this.shipping = new SnapshotShipping(nodeId, snapshotSource, log, membership, outbox, followers);
-        this.snapshotSink = snapshotSink;
-        this.commitIndex = committedIndex;
-        this.lastAppliedIndex = committedIndex;
-        resetElectionDeadline(nowMs);
+        final NodeContext context = new NodeContext(nodeId, groupSize, config, log, termStore, outbox, membership);
+        this.commits = new CommitTracker(context, commitListener, followers.matchIndex, committedIndex);
+        this.election = new Election(context, random);
+        this.transfer = new LeadershipTransfer(context, followers);
+        this.leaderReplication = new LeaderReplication(context, followers, commits, transfer,
+            new SnapshotShipping(nodeId, snapshotSource, log, membership, outbox, followers));
+        this.followerReplication = new FollowerReplication(context, commits);
+        this.snapshotInstall = new SnapshotInstall(context, commits, snapshotSink);
+        this.membershipChanges = new MembershipChanges(context, followers, commits, leaderReplication);
+        election.resetDeadline(nowMs);
     }
 
     public int nodeId()
@@ -181,7 +169,7 @@ public final class ConsensusNode
      */
     public long commitIndex()
     {
-        return commitIndex;
+        return commits.commitIndex();
     }
 
     public long lastIndex()
@@ -194,7 +182,7 @@ public final class ConsensusNode
      */
     public long matchIndexOf(final int peerId)
     {
-        return role == Role.LEADER ? (peerId == nodeId ? log.lastIndex() : matchIndex[peerId]) : 0;
+        return role == Role.LEADER ? (peerId == nodeId ? log.lastIndex() : followers.matchIndex[peerId]) : 0;
     }
 
     /**
@@ -203,7 +191,7 @@ public final class ConsensusNode
      */
     public long nextIndexOf(final int peerId)
     {
-        return role == Role.LEADER ? (peerId == nodeId ? log.lastIndex() + 1 : nextIndex[peerId]) : 0;
+        return role == Role.LEADER ? (peerId == nodeId ? log.lastIndex() + 1 : followers.nextIndex[peerId]) : 0;
     }
 
     /**
@@ -212,7 +200,7 @@ public final class ConsensusNode
      */
     public long lastHeardFromMs(final int peerId)
     {
-        return role == Role.LEADER && peerId != nodeId ? lastHeardFromMs[peerId] : Long.MIN_VALUE;
+        return role == Role.LEADER && peerId != nodeId ? followers.lastHeardFromMs[peerId] : Long.MIN_VALUE;
     }
 
     /**
@@ -220,7 +208,7 @@ public final class ConsensusNode
      */
     public int transferTarget()
     {
-        return transferTarget;
+        return transfer.target();
     }
 
     /**
@@ -249,14 +237,14 @@ public final class ConsensusNode
      */
     public long appendLocal(final long payload)
     {
-        if (role != Role.LEADER || transferTarget != -1)
+        if (role != Role.LEADER || transfer.pending())
         {
             return -1;
         }
         log.append(termStore.currentTerm(), payload);
         if (soleVoter())
         {
-            advanceCommitIndex();
+            commits.advanceOnMajority();
         }
         return log.lastIndex();
     }
@@ -274,13 +262,7 @@ public final class ConsensusNode
         {
             return;
         }
-        for (int peer = 0; peer < groupSize; peer++)
-        {
-            if (replicatesTo(peer))
-            {
-                replicate(peer, nowMs);
-            }
-        }
+        leaderReplication.flush(nowMs);
     }
 
     /**
@@ -298,28 +280,12 @@ public final class ConsensusNode
         {
             return false;
         }
-        transferTarget = targetId;
-        transferDeadlineMs = nowMs + config.electionTimeoutMaxMs();
-        if (!sendTimeoutNowIfCaughtUp(nowMs))
+        transfer.start(targetId, nowMs);
+        if (!transfer.sendTimeoutNowIfCaughtUp(nowMs))
         {
-            replicate(targetId, nowMs);
+            leaderReplication.replicate(targetId, nowMs);
         }
         return true;
-    }
-
-    /** What a request to change the membership came to. */
-    public enum MembershipChange
-    {
-        /** The configuration entry is appended: in effect now, done once committed. */
-        STARTED,
-        /** Not the leader (or a leadership transfer is pending): ask the leader. */
-        NOT_LEADER,
-        /** The previous change is not committed yet, or no entry of the leader's term is: try again shortly. */
-        IN_PROGRESS,
-        /** Nothing to do: the node is already a member (add) or not one (remove). */
-        UNCHANGED,
-        /** Not a node id of this group, or the change would leave no voter. */
-        INVALID
     }
 
     /**
@@ -330,20 +296,11 @@ public final class ConsensusNode
      */
     public MembershipChange addMember(final int memberId, final long nowMs)
     {
-        final MembershipChange refusal = changeRefusal(memberId);
-        if (refusal != null)
+        if (role != Role.LEADER || transfer.pending())
         {
-            return refusal;
+            return MembershipChange.NOT_LEADER;
         }
-        final long current = membership.latest();
-        if (Membership.isMember(current, memberId))
-        {
-            return MembershipChange.UNCHANGED;
-        }
-        followers.startTracking(memberId, log.lastIndex(), nowMs);
-        appendConfiguration(Membership.withLearner(current, memberId), nowMs);
-        sendAppend(memberId, nowMs, false); // the probe that finds where its log matches (or starts a snapshot)
-        return MembershipChange.STARTED;
+        return membershipChanges.add(memberId, nowMs);
     }
 
     /**
@@ -353,23 +310,11 @@ public final class ConsensusNode
      */
     public MembershipChange removeMember(final int memberId, final long nowMs)
     {
-        final MembershipChange refusal = changeRefusal(memberId);
-        if (refusal != null)
+        if (role != Role.LEADER || transfer.pending())
         {
-            return refusal;
+            return MembershipChange.NOT_LEADER;
         }
-        final long current = membership.latest();
-        if (!Membership.isMember(current, memberId))
-        {
-            return MembershipChange.UNCHANGED;
-        }
-        final long next = Membership.without(current, memberId);
-        if (Membership.voterCount(next) == 0)
-        {
-            return MembershipChange.INVALID;
-        }
-        appendConfiguration(next, nowMs);
-        return MembershipChange.STARTED;
+        return membershipChanges.remove(memberId, nowMs);
     }
 
     /** @return the configuration in effect on this node (the newest in its log; {@link Membership}). */
@@ -381,7 +326,7 @@ public final class ConsensusNode
     /** @return whether the newest configuration entry in this node's log is committed (no change in progress). */
     public boolean configurationCommitted()
     {
-        return membership.latestIndex() <= commitIndex;
+        return membershipChanges.configurationCommitted();
     }
 
     /** @return whether this node may vote (false for a node that joined empty and was not added back yet). */
@@ -395,64 +340,6 @@ public final class ConsensusNode
         return Membership.isVoter(membership.latest(), memberId);
     }
 
-    private MembershipChange changeRefusal(final int memberId)
-    {
-        if (role != Role.LEADER || transferTarget != -1)
-        {
-            return MembershipChange.NOT_LEADER;
-        }
-        if (memberId < 0 || memberId >= groupSize)
-        {
-            return MembershipChange.INVALID;
-        }
-        return changeRefusal();
-    }
-
-    /** @return why this leader may not start a change now, null when it may (any member id of the group). */
-    private MembershipChange changeRefusal()
-    {
-        if (role != Role.LEADER || transferTarget != -1)
-        {
-            return MembershipChange.NOT_LEADER;
-        }
-        // One change at a time, and only once this leader's term has a committed entry (the thesis's 2015 fix:
-        // otherwise a change of an earlier term that this leader does not know committed could overlap this one).
-        if (!configurationCommitted() || log.termAt(commitIndex) != termStore.currentTerm())
-        {
-            return MembershipChange.IN_PROGRESS;
-        }
-        return null;
-    }
-
-    private void appendConfiguration(final long configuration, final long nowMs)
-    {
-        final long index = log.lastIndex() + 1;
-        membership.append(index, configuration); // stored first: a crash leaves a pair past the log's end, dropped
-        log.append(termStore.currentTerm(), Membership.entryPayload(configuration));
-        advanceCommitIndex(); // the majority may have changed (a removed voter no longer counts)
-        flush(nowMs);
-    }
-
-    /**
-     * Catch-up rounds (thesis 4.2.1): each learner is brought up to the leader's last index as of the round's start;
-     * a round that ends within the minimum election timeout means it keeps up, and it is made a voter. Rounds go on
-     * (as many as it takes) while it does not; a new leader starts them again.
-     */
-    private void promoteCaughtUpLearner(final long nowMs)
-    {
-        final long current = membership.latest();
-        if (Membership.learners(current) == 0 || transferTarget != -1)
-        {
-            return;
-        }
-        final int learner = followers.learnerToPromote(current, log.lastIndex(), nowMs, config.electionTimeoutMinMs(),
-            changeRefusal() == null);
-        if (learner != -1)
-        {
-            appendConfiguration(Membership.promoted(current, learner), nowMs);
-        }
-    }
-
     /** @return on the leader, how many catch-up rounds the learner has started (for status reports); otherwise 0. */
     public int catchUpRoundsOf(final int memberId)
     {
@@ -460,61 +347,12 @@ public final class ConsensusNode
     }
 
     /**
-     * A leader whose removal is committed steps down (thesis 4.2.2); it first asks the most up-to-date voter to stand
-     * at once (TimeoutNow), so the group does not wait out an election timeout.
-     */
-    private void handOverAfterRemoval(final long nowMs)
-    {
-        int best = -1;
-        for (int peer = 0; peer < groupSize; peer++)
-        {
-            if (peer != nodeId && isVoter(peer) && (best == -1 || matchIndex[peer] > matchIndex[best]))
-            {
-                best = peer;
-            }
-        }
-        if (best != -1 && matchIndex[best] == log.lastIndex())
-        {
-            outbox.timeoutNow(best, termStore.currentTerm(), nodeId);
-        }
-        stepDown(termStore.currentTerm(), nowMs);
-    }
-
-    private boolean replicatesTo(final int peer)
-    {
-        return peer != nodeId && Membership.isMember(membership.latest(), peer);
-    }
-
-    private int majority()
-    {
-        return Quorum.majority(membership.latest());
-    }
-
-    private boolean soleVoter()
-    {
-        return Membership.voters(membership.latest()) == 1L << nodeId;
-    }
-
-    /**
-     * A node that may vote stands for election as a voter of its newest configuration, or while the newest one, not
-     * yet committed, is its own removal (it was a voter of the configuration before). Without the second case a group
-     * can stall: a leader appends its own removal and dies, and it alone holds the most up-to-date log (the others
-     * cannot win its vote), but it will not stand. Winning is safe as for any candidate: it needs a majority of the
-     * voters of its newest configuration, which does not count itself, and it steps down once the removal commits.
+     * @return whether this node may stand for election: a voter of its newest configuration, or one whose own removal
+     * is not committed yet ({@link Election#mayStand}); never a learner or a node that may not vote.
      */
     public boolean mayStand()
     {
-        if (!membership.mayVote())
-        {
-            return false;
-        }
-        if (isVoter(nodeId))
-        {
-            return true;
-        }
-        final long latestIndex = membership.latestIndex();
-        return latestIndex > commitIndex && !Membership.isMember(membership.latest(), nodeId) &&
-            Membership.isVoter(membership.at(latestIndex - 1), nodeId);
+        return election.mayStand(commits.commitIndex());
     }
 
     /**
@@ -524,41 +362,26 @@ public final class ConsensusNode
     {
         if (role == Role.LEADER)
         {
-            if (!isVoter(nodeId) && membership.latestIndex() <= commitIndex)
+            if (membershipChanges.ownRemovalCommitted())
             {
-                handOverAfterRemoval(nowMs);
-                return;
-            }
-            if (!majorityHeardWithin(nowMs, config.electionTimeoutMinMs()))
-            {
+                membershipChanges.askBestVoterToStand();
                 stepDown(termStore.currentTerm(), nowMs);
                 return;
             }
-            if (transferTarget != -1 && nowMs >= transferDeadlineMs)
+            if (!Quorum.heardFromMajority(
+                membership.latest(), nodeId, followers.lastHeardFromMs, nowMs, config.electionTimeoutMinMs()))
             {
-                transferTarget = -1; // the target did not take over in time: keep leading
+                stepDown(termStore.currentTerm(), nowMs); // check quorum: cut off from the majority
+                return;
             }
-            for (int peer = 0; peer < groupSize; peer++)
+            transfer.giveUpIfExpired(nowMs);
+            leaderReplication.onTimer(nowMs);
+            if (!transfer.pending())
             {
-                if (!replicatesTo(peer))
-                {
-                    continue;
-                }
-                replicate(peer, nowMs);
-                // Under load the data messages are the heartbeats: only an idle follower gets an empty one, so a
-                // heartbeat does not race data in flight (arriving first, it would be refused and trigger a resend).
-                if (nowMs - lastSentToMs[peer] >= config.heartbeatIntervalMs())
-                {
-                    if (peer == transferTarget)
-                    {
-                        sendTimeoutNowIfCaughtUp(nowMs); // resent while pending: the first one may have been lost
-                    }
-                    sendAppend(peer, nowMs, false);
-                }
+                membershipChanges.promoteCaughtUpLearner(nowMs);
             }
-            promoteCaughtUpLearner(nowMs);
         }
-        else if (nowMs >= electionDeadlineMs)
+        else if (election.deadlinePassed(nowMs))
         {
             if (mayStand())
             {
@@ -566,7 +389,7 @@ public final class ConsensusNode
             }
             else
             {
-                resetElectionDeadline(nowMs); // a learner, a removed node or a joining one never stands
+                election.resetDeadline(nowMs); // a learner, a removed node or a joining one never stands
             }
         }
     }
@@ -578,15 +401,6 @@ public final class ConsensusNode
     public void onMessage(final ConsensusMessage message, final long nowMs)
     {
         message.deliverTo(this, nowMs);
-    }
-
-    /** A message of a higher term makes this node a follower of that term before it is handled. */
-    private void observeTerm(final long messageTerm, final long nowMs)
-    {
-        if (messageTerm > termStore.currentTerm())
-        {
-            stepDown(messageTerm, nowMs);
-        }
     }
 
     /** TimeoutNow (Raft thesis 3.10): the leader asks this node to stand at once. */
@@ -615,8 +429,7 @@ public final class ConsensusNode
         // minimum election timeout), a vote request of a higher term is ignored, term not adopted: the candidate is
         // most likely a node that was cut off and is only now back, and must not depose a healthy leader. A
         // leadership transfer is the exception: the live leader itself asked the candidate to stand (thesis 3.10).
-        final boolean leaderAlive =
-            role == Role.LEADER || (leaderId != -1 && nowMs - lastLeaderContactMs < config.electionTimeoutMinMs());
+        final boolean leaderAlive = role == Role.LEADER || election.leaderHeardWithinTimeout(leaderId, nowMs);
         if (leaderAlive && requestTerm > term && !leadershipTransfer)
         {
             return;
@@ -625,24 +438,7 @@ public final class ConsensusNode
         {
             stepDown(requestTerm, nowMs);
         }
-        final long currentTerm = termStore.currentTerm();
-        boolean granted = false;
-        if (requestTerm == currentTerm)
-        {
-            final int votedFor = termStore.votedFor();
-            final long lastTerm = log.termAt(log.lastIndex());
-            final boolean upToDate = lastLogTerm > lastTerm ||
-                (lastLogTerm == lastTerm && lastLogIndex >= log.lastIndex());
-            // A node that joined with an empty data directory has forgotten its earlier votes: it votes only once it
-            // has been added back (MembershipHistory#mayVote).
-            if ((votedFor == TermStore.NO_VOTE || votedFor == candidateId) && upToDate && membership.mayVote())
-            {
-                termStore.store(currentTerm, candidateId);
-                granted = true;
-                resetElectionDeadline(nowMs);
-            }
-        }
-        outbox.voteReply(candidateId, currentTerm, nodeId, granted);
+        election.answerVoteRequest(requestTerm, candidateId, lastLogIndex, lastLogTerm, nowMs);
     }
 
     /** VoteReply: a voter's answer to this node's RequestVote. */
@@ -653,9 +449,7 @@ public final class ConsensusNode
         {
             return;
         }
-        voteGranted[fromNodeId] = true;
-        // only the voters of this node's newest configuration count
-        if (Quorum.votes(membership.latest(), voteGranted) >= majority())
+        if (election.countVote(fromNodeId))
         {
             becomeLeader(nowMs);
         }
@@ -664,7 +458,7 @@ public final class ConsensusNode
     /**
      * AppendEntries: the leader's entries {@code prevLogIndex + 1} to {@code prevLogIndex + entryCount}, read from
      * {@code entries} by index (valid during this call only: the log's append copies what it keeps); with no
-     * entries, a heartbeat.
+     * entries, a heartbeat. A message of an earlier term is refused; otherwise {@link FollowerReplication} takes it.
      */
     public void onAppendEntries(
         final long leaderTerm,
@@ -684,111 +478,11 @@ public final class ConsensusNode
             return;
         }
         followLeader(fromNodeId, term, nowMs);
-
-        final long prevIndex = prevLogIndex;
-        if (prevIndex < log.startIndex())
-        {
-            // A late message reaching below what this log holds since a snapshot install or retention: everything up
-            // to the commit index is committed, so it matches the leader's log; the leader resumes after it.
-            replyAppend(fromNodeId, true, commitIndex, 0);
-            return;
-        }
-        final long conflictIndex = conflictIndex(prevIndex, prevLogTerm);
-        if (conflictIndex > 0)
-        {
-            replyAppend(fromNodeId, false, 0, conflictIndex);
-            return;
-        }
-        appendFromLeader(prevIndex, entryCount, entries);
-
-        final long lastNewIndex = prevIndex + entryCount;
-        // Only forward: a late message (a lower lastNewIndex) must not move the commit index back.
-        final long newCommitIndex = Math.min(leaderCommitIndex, lastNewIndex);
-        if (newCommitIndex > commitIndex)
-        {
-            commitIndex = newCommitIndex;
-            applyCommitted();
-        }
-        replyAppend(fromNodeId, true, lastNewIndex, 0);
+        followerReplication.onAppendEntries(fromNodeId, prevLogIndex, prevLogTerm, leaderCommitIndex, entryCount,
+            entries);
     }
 
-    /** A message of the leader of this node's current term: follow it, and wait for it a full election timeout. */
-    private void followLeader(final int fromNodeId, final long term, final long nowMs)
-    {
-        if (role == Role.LEADER)
-        {
-            throw new IllegalStateException("two leaders in term " + term + ": " + nodeId + " and " + fromNodeId);
-        }
-        role = Role.FOLLOWER;
-        leaderId = fromNodeId;
-        lastLeaderContactMs = nowMs;
-        resetElectionDeadline(nowMs);
-    }
-
-    /**
-     * @return 0 when this log holds the leader's entry at {@code prevIndex} (same term), else where the leader should
-     * resume: after this log's end, or at the first index of the conflicting term (skipped back over in one step,
-     * never into what is committed).
-     */
-    private long conflictIndex(final long prevIndex, final long prevLogTerm)
-    {
-        if (prevIndex > log.lastIndex())
-        {
-            return log.lastIndex() + 1;
-        }
-        if (log.termAt(prevIndex) == prevLogTerm)
-        {
-            return 0;
-        }
-        final long conflictTerm = log.termAt(prevIndex);
-        long firstOfTerm = prevIndex;
-        while (firstOfTerm > commitIndex + 1 && log.termAt(firstOfTerm - 1) == conflictTerm)
-        {
-            firstOfTerm--;
-        }
-        return firstOfTerm;
-    }
-
-    /**
-     * Appends the leader's entries after {@code prevIndex}: an entry this log already holds with the same term is
-     * skipped (a duplicate or reordered message must not truncate anything); a conflicting, uncommitted suffix is cut
-     * off first, with its configurations. A configuration entry is in effect on append (thesis 4.1), stored first.
-     */
-    private void appendFromLeader(final long prevIndex, final int entryCount, final LogEntries entries)
-    {
-        for (int i = 0; i < entryCount; i++)
-        {
-            final long index = prevIndex + 1 + i;
-            final long entryTerm = entries.termAt(index);
-            if (index <= log.lastIndex())
-            {
-                if (log.termAt(index) == entryTerm)
-                {
-                    continue; // already have it: a duplicate or reordered message must not truncate anything
-                }
-                if (index <= commitIndex)
-                {
-                    throw new IllegalStateException("node " + nodeId + " asked to overwrite committed index " +
-                        index + " (commit " + commitIndex + ")");
-                }
-                log.truncateFrom(index);
-                membership.truncateFrom(index); // back to the configuration before the cut-off entries
-            }
-            final long configuration = entries.configurationAt(index);
-            if (configuration != Membership.NONE)
-            {
-                membership.append(index, configuration); // in effect on append (thesis 4.1), stored first
-            }
-            log.append(entryTerm, entries.payloadAt(index));
-        }
-    }
-
-    private void replyAppend(final int leader, final boolean success, final long match, final long conflict)
-    {
-        outbox.appendReply(leader, termStore.currentTerm(), nodeId, success, match, conflict);
-    }
-
-    /** AppendReply: a follower's answer to this node's AppendEntries. */
+    /** AppendReply: a follower's answer to this node's AppendEntries; see {@link LeaderReplication}. */
     public void onAppendReply(
         final long term,
         final int fromNodeId,
@@ -802,56 +496,7 @@ public final class ConsensusNode
         {
             return;
         }
-        final int peer = fromNodeId;
-        lastHeardFromMs[peer] = nowMs;
-        // Only a reply that tells something new (moves this peer forward, confirms a probe, or moves it back on a
-        // conflict) triggers sends. A duplicated or stale reply triggers nothing: otherwise every duplicate would
-        // start one more send-reply chain and the traffic would grow without bound. Heartbeats find whatever a lost
-        // message left behind.
-        if (success)
-        {
-            final boolean advanced = replyMatchIndex > matchIndex[peer];
-            if (advanced)
-            {
-                matchIndex[peer] = replyMatchIndex;
-                nextIndex[peer] = Math.max(nextIndex[peer], matchIndex[peer] + 1);
-                advanceCommitIndex();
-            }
-            final boolean probeConfirmed = probing[peer] && matchIndex[peer] >= nextIndex[peer] - 1;
-            if (probeConfirmed)
-            {
-                probing[peer] = false; // position known: stream from here on
-            }
-            if (advanced || probeConfirmed)
-            {
-                if (peer == transferTarget && sendTimeoutNowIfCaughtUp(nowMs))
-                {
-                    return;
-                }
-                replicate(peer, nowMs);
-            }
-        }
-        else
-        {
-            // The follower refused: entries it needed were lost or reordered, or its log conflicts. Resume where it
-            // says (never below what it has acknowledged, never forward), one probe at a time until it accepts:
-            // refusals of the other messages in flight then find nextIndex already moved back and trigger nothing.
-            if (conflictIndex > 0 && conflictIndex <= matchIndex[peer] && !isVoter(peer))
-            {
-                // A learner whose log ends below what it acknowledged: a node wiped and added back, whose earlier
-                // incarnation's replies arrived late. Its acknowledgements count for nothing (it is no voter), and
-                // its catch-up rounds need more than any of them, so trust the refusal and start over from it.
-                matchIndex[peer] = conflictIndex - 1;
-            }
-            final long resumeIndex =
-                Math.max(matchIndex[peer] + 1, Math.min(nextIndex[peer] - 1, conflictIndex));
-            if (resumeIndex < nextIndex[peer])
-            {
-                nextIndex[peer] = resumeIndex;
-                probing[peer] = true;
-                sendAppend(peer, nowMs, false);
-            }
-        }
+        leaderReplication.onAppendReply(fromNodeId, success, replyMatchIndex, conflictIndex, nowMs);
     }
 
     /**
@@ -860,7 +505,7 @@ public final class ConsensusNode
      * Term rules as for AppendEntries. A follower whose log already reaches the snapshot (committed, or holding the
      * entry at its index with its term: Raft's "retain the entries following it") answers done without taking it;
      * otherwise the chunk goes to the {@link SnapshotSink}, and once the snapshot is whole and verified the log is
-     * discarded and restarted after it, and the state machine replaced.
+     * discarded and restarted after it, and the state machine replaced ({@link SnapshotInstall}).
      */
     public void onInstallSnapshot(
         final long leaderTerm,
@@ -883,37 +528,8 @@ public final class ConsensusNode
             return;
         }
         followLeader(fromNodeId, term, nowMs);
-
-        if (snapshotIndex <= commitIndex ||
-            (snapshotIndex <= log.lastIndex() && log.termAt(snapshotIndex) == snapshotTerm))
-        {
-            outbox.installSnapshotReply(fromNodeId, term, nodeId, snapshotIndex, totalLength, true);
-            return;
-        }
-        if (null == snapshotSink)
-        {
-            return; // cannot install: the leader keeps trying, and the operator sees a standby that stays behind
-        }
-        final long nextOffset = snapshotSink.receive(
-            snapshotIndex, snapshotTerm, totalLength, offset, data, dataOffset, dataLength);
-        if (nextOffset < totalLength)
-        {
-            outbox.installSnapshotReply(fromNodeId, term, nodeId, snapshotIndex, nextOffset, false);
-            return;
-        }
-        if (!snapshotSink.complete(snapshotIndex, snapshotTerm))
-        {
-            outbox.installSnapshotReply(fromNodeId, term, nodeId, snapshotIndex, 0, false);
-            return;
-        }
-        // The configuration first: a crash before the log is reset leaves a pair past the log's end, dropped on open.
-        membership.resetTo(snapshotIndex,
-            configuration == Membership.NONE ? membership.at(snapshotIndex) : configuration);
-        log.resetToSnapshot(snapshotIndex, snapshotTerm);
-        commitIndex = snapshotIndex;
-        lastAppliedIndex = snapshotIndex;
-        snapshotSink.installed(snapshotIndex, snapshotTerm);
-        outbox.installSnapshotReply(fromNodeId, term, nodeId, snapshotIndex, totalLength, true);
+        snapshotInstall.onChunk(fromNodeId, term, snapshotIndex, snapshotTerm, configuration, totalLength, offset,
+            data, dataOffset, dataLength);
     }
 
     /**
@@ -935,60 +551,41 @@ public final class ConsensusNode
         {
             return;
         }
-        final int peer = fromNodeId;
-        lastHeardFromMs[peer] = nowMs;
-        final boolean current = snapshotSendingIndex[peer] == snapshotIndex;
-        if (done)
+        leaderReplication.onInstallSnapshotReply(fromNodeId, snapshotIndex, nextOffset, done, nowMs);
+    }
+
+    /** A message of a higher term makes this node a follower of that term before it is handled. */
+    private void observeTerm(final long messageTerm, final long nowMs)
+    {
+        if (messageTerm > termStore.currentTerm())
         {
-            final boolean advanced = snapshotIndex > matchIndex[peer];
-            if (!current && !advanced)
-            {
-                return; // a late or duplicated reply to a transfer already finished
-            }
-            snapshotSendingIndex[peer] = 0;
-            if (advanced)
-            {
-                matchIndex[peer] = snapshotIndex;
-                advanceCommitIndex();
-            }
-            nextIndex[peer] = matchIndex[peer] + 1;
-            probing[peer] = false;
-            if (peer == transferTarget && sendTimeoutNowIfCaughtUp(nowMs))
-            {
-                return;
-            }
-            replicate(peer, nowMs);
+            stepDown(messageTerm, nowMs);
         }
-        else if (current && nextOffset != snapshotOffset[peer])
+    }
+
+    /** A message of the leader of this node's current term: follow it, and wait for it a full election timeout. */
+    private void followLeader(final int fromNodeId, final long term, final long nowMs)
+    {
+        if (role == Role.LEADER)
         {
-            snapshotOffset[peer] = nextOffset;
-            shipping.sendChunk(peer, termStore.currentTerm(), nowMs);
+            throw new IllegalStateException("two leaders in term " + term + ": " + nodeId + " and " + fromNodeId);
         }
+        role = Role.FOLLOWER;
+        leaderId = fromNodeId;
+        election.heardFromLeader(nowMs);
     }
 
     private void startElection(final long nowMs, final boolean leadershipTransfer)
     {
-        final long term = termStore.currentTerm() + 1;
-        termStore.store(term, nodeId);
+        final long term = election.voteForSelf(nowMs);
         role = Role.CANDIDATE;
         leaderId = -1;
-        java.util.Arrays.fill(voteGranted, false);
-        voteGranted[nodeId] = true;
-        resetElectionDeadline(nowMs);
         if (soleVoter())
         {
             becomeLeader(nowMs);
             return;
         }
-        final long lastIndex = log.lastIndex();
-        final long lastTerm = log.termAt(lastIndex);
-        for (int peer = 0; peer < groupSize; peer++)
-        {
-            if (peer != nodeId && isVoter(peer))
-            {
-                outbox.requestVote(peer, term, nodeId, lastIndex, lastTerm, leadershipTransfer);
-            }
-        }
+        election.requestVotes(term, leadershipTransfer);
     }
 
     private void becomeLeader(final long nowMs)
@@ -996,21 +593,15 @@ public final class ConsensusNode
         role = Role.LEADER;
         leaderId = nodeId;
         followers.startTerm(log.lastIndex(), nowMs);
-        transferTarget = -1;
+        transfer.cancel();
         // A leader may only count replicas for entries of its own term (Raft 5.4.2): the no-op makes earlier
         // entries committable at once instead of waiting for the next client command.
         log.append(termStore.currentTerm(), 0L);
         if (soleVoter())
         {
-            advanceCommitIndex();
+            commits.advanceOnMajority();
         }
-        for (int peer = 0; peer < groupSize; peer++)
-        {
-            if (replicatesTo(peer))
-            {
-                sendAppend(peer, nowMs, false);
-            }
-        }
+        leaderReplication.probeAll(nowMs);
     }
 
     private void stepDown(final long newTerm, final long nowMs)
@@ -1020,7 +611,7 @@ public final class ConsensusNode
             termStore.store(newTerm, TermStore.NO_VOTE);
             leaderId = -1;
         }
-        transferTarget = -1;
+        transfer.cancel();
         if (role != Role.FOLLOWER)
         {
             role = Role.FOLLOWER;
@@ -1028,102 +619,12 @@ public final class ConsensusNode
             {
                 leaderId = -1;
             }
-            resetElectionDeadline(nowMs);
+            election.resetDeadline(nowMs);
         }
     }
 
-    /**
-     * Streams entries to a follower whose position is confirmed: messages of up to maxEntriesPerAppend while it has
-     * entries it was not sent and fewer than maxInFlightEntries unacknowledged.
-     */
-    private void replicate(final int peer, final long nowMs)
+    private boolean soleVoter()
     {
-        if (probing[peer])
-        {
-            return;
-        }
-        final long lastIndex = log.lastIndex();
-        while (!probing[peer] && nextIndex[peer] <= lastIndex &&
-            nextIndex[peer] - 1 - matchIndex[peer] < config.maxInFlightEntries())
-        {
-            sendAppend(peer, nowMs, true);
-        }
-    }
-
-    /**
-     * Sends the entries from {@code nextIndex[peer]} (at most maxEntriesPerAppend; none for a heartbeat of a
-     * confirmed follower). With {@code pipelined}, moves {@code nextIndex[peer]} past them: Raft allows nextIndex to
-     * run ahead as a hint, and a refusal moves it back.
-     */
-    private void sendAppend(final int peer, final long nowMs, final boolean pipelined)
-    {
-        final long prevIndex = nextIndex[peer] - 1;
-        if (shipping.needsSnapshot(peer, prevIndex))
-        {
-            shipping.sendChunk(peer, termStore.currentTerm(), nowMs);
-            return;
-        }
-        final int count = pipelined || probing[peer] ?
-            (int)Math.min(config.maxEntriesPerAppend(), log.lastIndex() - prevIndex) : 0;
-        outbox.appendEntries(
-            peer, termStore.currentTerm(), nodeId, prevIndex, log.termAt(prevIndex), commitIndex, count, log);
-        lastSentToMs[peer] = nowMs;
-        if (pipelined)
-        {
-            nextIndex[peer] = prevIndex + 1 + count;
-        }
-    }
-
-    /**
-     * Sends TimeoutNow to the transfer target once its log holds everything the leader's does.
-     *
-     * @return whether it was sent.
-     */
-    private boolean sendTimeoutNowIfCaughtUp(final long nowMs)
-    {
-        if (transferTarget == -1 || matchIndex[transferTarget] != log.lastIndex())
-        {
-            return false;
-        }
-        outbox.timeoutNow(transferTarget, termStore.currentTerm(), nodeId);
-        lastSentToMs[transferTarget] = nowMs;
-        return true;
-    }
-
-    /**
-     * The highest index stored on a majority is the majority-th largest of (own last index, followers' match
-     * indexes). It commits only if its entry is of the current term (Raft 5.4.2): an entry of an earlier term
-     * commits only behind one of this term. Terms never go down along the log, so when the entry there is of an
-     * earlier term no lower index can be of the current term either. O(group size), no allocation.
-     */
-    private void advanceCommitIndex()
-    {
-        final long onMajority =
-            Quorum.indexOnMajority(membership.latest(), nodeId, log.lastIndex(), matchIndex, commitScratch);
-        if (onMajority > commitIndex && log.termAt(onMajority) == termStore.currentTerm())
-        {
-            commitIndex = onMajority;
-            applyCommitted();
-        }
-    }
-
-    private void applyCommitted()
-    {
-        while (lastAppliedIndex < commitIndex)
-        {
-            lastAppliedIndex++;
-            commitListener.onCommitted(lastAppliedIndex, log.termAt(lastAppliedIndex), log.payloadAt(lastAppliedIndex));
-        }
-    }
-
-    private boolean majorityHeardWithin(final long nowMs, final long windowMs)
-    {
-        return Quorum.heardFromMajority(membership.latest(), nodeId, lastHeardFromMs, nowMs, windowMs);
-    }
-
-    private void resetElectionDeadline(final long nowMs)
-    {
-        electionDeadlineMs = nowMs + config.electionTimeoutMinMs() +
-            random.nextLong(config.electionTimeoutMaxMs() - config.electionTimeoutMinMs());
+        return Membership.voters(membership.latest()) == 1L << nodeId;
     }
 }

@@ -491,9 +491,9 @@ final class GroupSimulation
         }
     }
 
-    private void countChange(final ConsensusNode.MembershipChange change)
+    private void countChange(final MembershipChange change)
     {
-        if (change == ConsensusNode.MembershipChange.STARTED)
+        if (change == MembershipChange.STARTED)
         {
             membershipChangesStarted++;
         }

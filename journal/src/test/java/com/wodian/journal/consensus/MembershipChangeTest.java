@@ -63,17 +63,17 @@ class MembershipChangeTest
     {
         final MemoryReplicaLog log = new MemoryReplicaLog();
         final ConsensusNode leader = leaderWithCommittedNoOp(log, MembershipHistory.inMemory(0, 3));
-        assertEquals(ConsensusNode.MembershipChange.STARTED, leader.removeMember(2, 400));
+        assertEquals(MembershipChange.STARTED, leader.removeMember(2, 400));
         assertEquals(Membership.of(0b011, 0), leader.configuration(), "in effect on append, before it commits");
         assertEquals(Membership.configurationOfPayload(log.payloadAt(2)), leader.configuration());
-        assertEquals(ConsensusNode.MembershipChange.IN_PROGRESS, leader.addMember(2, 401), "one change at a time");
+        assertEquals(MembershipChange.IN_PROGRESS, leader.addMember(2, 401), "one change at a time");
         // Node 2 no longer counts: its acknowledgement commits nothing, node 1's does.
         leader.onMessage(new ConsensusMessage.AppendReply(1, 2, true, 2, 0), 402);
         assertEquals(1, leader.commitIndex());
         leader.onMessage(new ConsensusMessage.AppendReply(1, 1, true, 2, 0), 403);
         assertEquals(2, leader.commitIndex());
         assertTrue(leader.configurationCommitted());
-        assertEquals(ConsensusNode.MembershipChange.UNCHANGED, leader.removeMember(2, 404));
+        assertEquals(MembershipChange.UNCHANGED, leader.removeMember(2, 404));
     }
 
     @Test
@@ -83,8 +83,8 @@ class MembershipChangeTest
             MembershipHistory.inMemory(0, 3));
         leader.onTimer(CONFIG.electionTimeoutMaxMs());
         leader.onMessage(new ConsensusMessage.VoteReply(1, 1, true), 310);
-        assertEquals(ConsensusNode.MembershipChange.IN_PROGRESS, leader.removeMember(2, 311));
-        assertEquals(ConsensusNode.MembershipChange.NOT_LEADER,
+        assertEquals(MembershipChange.IN_PROGRESS, leader.removeMember(2, 311));
+        assertEquals(MembershipChange.NOT_LEADER,
             node(1, 3, new MemoryReplicaLog(), new MemoryTermStore(), MembershipHistory.inMemory(1, 3))
                 .removeMember(2, 0));
     }
@@ -95,7 +95,7 @@ class MembershipChangeTest
         final MemoryReplicaLog log = new MemoryReplicaLog();
         final ConsensusNode leader = leaderWithCommittedNoOp(log, new MembershipHistory(0, Membership.of(0b011, 0),
             null, false));
-        assertEquals(ConsensusNode.MembershipChange.STARTED, leader.addMember(2, 400));
+        assertEquals(MembershipChange.STARTED, leader.addMember(2, 400));
         assertEquals(Membership.of(0b011, 0b100), leader.configuration());
         assertFalse(leader.isVoter(2));
         assertFalse(sentTo(2).isEmpty(), "the learner is replicated to");
@@ -190,7 +190,7 @@ class MembershipChangeTest
     {
         final MemoryReplicaLog log = new MemoryReplicaLog();
         final ConsensusNode leader = leaderWithCommittedNoOp(log, MembershipHistory.inMemory(0, 3));
-        assertEquals(ConsensusNode.MembershipChange.STARTED, leader.removeMember(0, 400));
+        assertEquals(MembershipChange.STARTED, leader.removeMember(0, 400));
         leader.onTimer(401);
         assertEquals(Role.LEADER, leader.role(), "it manages the group until the removal commits");
         leader.onMessage(new ConsensusMessage.AppendReply(1, 1, true, 2, 0), 402);
@@ -215,7 +215,7 @@ class MembershipChangeTest
     void aNodeWhoseOwnRemovalIsNotCommittedStandsWithoutCountingItself()
     {
         final ConsensusNode node = leaderWithCommittedNoOp(new MemoryReplicaLog(), MembershipHistory.inMemory(0, 3));
-        assertEquals(ConsensusNode.MembershipChange.STARTED, node.removeMember(0, 400));
+        assertEquals(MembershipChange.STARTED, node.removeMember(0, 400));
         node.onMessage(new ConsensusMessage.AppendReply(2, 1, false, 0, 0), 401); // a higher term: it steps down
         assertEquals(Role.FOLLOWER, node.role());
         node.onTimer(401 + 2 * CONFIG.electionTimeoutMaxMs());

@@ -2,6 +2,7 @@ package com.wodian.net.cluster.stage;
 
 import com.wodian.journal.consensus.ConsensusNode;
 import com.wodian.journal.consensus.Membership;
+import com.wodian.journal.consensus.MembershipChange;
 import com.wodian.journal.consensus.Role;
 import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.cluster.transport.ReplicationTransport;
@@ -92,7 +93,7 @@ final class ClusterControlHandler
     private int onMembershipChange(final short action, final int target, final MutableDirectBuffer reply,
         final long nowMs)
     {
-        final ConsensusNode.MembershipChange change = action == ACTION_ADD_MEMBER ?
+        final MembershipChange change = action == ACTION_ADD_MEMBER ?
             node.addMember(target, nowMs) : node.removeMember(target, nowMs);
         final ResultCode code = switch (change)
         {
@@ -102,7 +103,7 @@ final class ClusterControlHandler
             case NOT_LEADER -> ResultCode.NOT_PRIMARY;
             default -> ResultCode.MEMBERSHIP_REFUSED;
         };
-        if (change == ConsensusNode.MembershipChange.STARTED)
+        if (change == MembershipChange.STARTED)
         {
             logConfiguration();
         }

@@ -1,0 +1,163 @@
+package com.wodian.journal.consensus;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * A node's part in elections (Raft figure 2, section 5.2): its randomised election deadline, the leader contact that
+ * leader stickiness needs (thesis 4.2.3), the vote it casts for a candidate, and, as a candidate, the votes it has
+ * counted. Role changes stay with {@link ConsensusNode}; this class decides who may stand, whom to vote for and when
+ * an election is won. The only randomness of the node is drawn here, from the generator it is given.
+ */
+final class Election
+{
+    private final int selfId;
+    private final int groupSize;
+    private final ConsensusConfig config;
+    private final ReplicaLog log;
+    private final TermStore termStore;
+    private final ConsensusOutbox outbox;
+    private final MembershipHistory membership;
+    private final RandomGenerator random;
+    private final boolean[] voteGranted;
+    private long electionDeadlineMs;
+    private long lastLeaderContactMs = Long.MIN_VALUE / 2;
+
+    Election(final NodeContext context, final RandomGenerator random)
+    {
+        this.selfId = context.selfId();
+        this.groupSize = context.groupSize();
+        this.config = context.config();
+        this.log = context.log();
+        this.termStore = context.termStore();
+        this.outbox = context.outbox();
+        this.membership = context.membership();
+        this.random = random;
+        this.voteGranted = new boolean[context.groupSize()];
+    }
+
+    /** A new deadline, a random time between the minimum and the maximum election timeout from now. */
+    void resetDeadline(final long nowMs)
+    {
+        electionDeadlineMs = nowMs + config.electionTimeoutMinMs() +
+            random.nextLong(config.electionTimeoutMaxMs() - config.electionTimeoutMinMs());
+    }
+
+    /** @return whether the election timeout ran out: a follower or candidate stands (again), if it may. */
+    boolean deadlinePassed(final long nowMs)
+    {
+        return nowMs >= electionDeadlineMs;
+    }
+
+    /** A message of the current term's leader: it is alive, so wait for it a full election timeout. */
+    void heardFromLeader(final long nowMs)
+    {
+        lastLeaderContactMs = nowMs;
+        resetDeadline(nowMs);
+    }
+
+    /**
+     * @return whether {@code leaderId} (-1: none known) was heard from within the minimum election timeout: leader
+     * stickiness then ignores vote requests of higher terms.
+     */
+    boolean leaderHeardWithinTimeout(final int leaderId, final long nowMs)
+    {
+        return leaderId != -1 && nowMs - lastLeaderContactMs < config.electionTimeoutMinMs();
+    }
+
+    /**
+     * A node that may vote stands for election as a voter of its newest configuration, or while the newest one, not
+     * yet committed, is its own removal (it was a voter of the configuration before). Without the second case a group
+     * can stall: a leader appends its own removal and dies, and it alone holds the most up-to-date log (the others
+     * cannot win its vote), but it will not stand. Winning is safe as for any candidate: it needs a majority of the
+     * voters of its newest configuration, which does not count itself, and it steps down once the removal commits.
+     */
+    boolean mayStand(final long commitIndex)
+    {
+        if (!membership.mayVote())
+        {
+            return false;
+        }
+        if (Membership.isVoter(membership.latest(), selfId))
+        {
+            return true;
+        }
+        final long latestIndex = membership.latestIndex();
+        return latestIndex > commitIndex && !Membership.isMember(membership.latest(), selfId) &&
+            Membership.isVoter(membership.at(latestIndex - 1), selfId);
+    }
+
+    /**
+     * Standing: the next term, and this node's vote for itself in it, stored before anything is sent; the votes of
+     * any earlier election are forgotten and the deadline drawn again.
+     *
+     * @return the term this node stands in.
+     */
+    long voteForSelf(final long nowMs)
+    {
+        final long term = termStore.currentTerm() + 1;
+        termStore.store(term, selfId);
+        Arrays.fill(voteGranted, false);
+        voteGranted[selfId] = true;
+        resetDeadline(nowMs);
+        return term;
+    }
+
+    /** Asks every other voter of the newest configuration for its vote in {@code term}. */
+    void requestVotes(final long term, final boolean leadershipTransfer)
+    {
+        final long lastIndex = log.lastIndex();
+        final long lastTerm = log.termAt(lastIndex);
+        for (int peer = 0; peer < groupSize; peer++)
+        {
+            if (peer != selfId && Membership.isVoter(membership.latest(), peer))
+            {
+                outbox.requestVote(peer, term, selfId, lastIndex, lastTerm, leadershipTransfer);
+            }
+        }
+    }
+
+    /**
+     * Answers a RequestVote whose term is not above this node's (the caller has adopted a higher one): the vote goes
+     * to the first candidate of the term whose log is at least as up to date as this one (last term, then last
+     * index), stored before the answer is sent.
+     */
+    void answerVoteRequest(
+        final long requestTerm,
+        final int candidateId,
+        final long lastLogIndex,
+        final long lastLogTerm,
+        final long nowMs)
+    {
+        final long currentTerm = termStore.currentTerm();
+        boolean granted = false;
+        if (requestTerm == currentTerm)
+        {
+            final int votedFor = termStore.votedFor();
+            final long lastTerm = log.termAt(log.lastIndex());
+            final boolean upToDate = lastLogTerm > lastTerm ||
+                (lastLogTerm == lastTerm && lastLogIndex >= log.lastIndex());
+            // A node that joined with an empty data directory has forgotten its earlier votes: it votes only once it
+            // has been added back (MembershipHistory#mayVote).
+            if ((votedFor == TermStore.NO_VOTE || votedFor == candidateId) && upToDate && membership.mayVote())
+            {
+                termStore.store(currentTerm, candidateId);
+                granted = true;
+                resetDeadline(nowMs);
+            }
+        }
+        outbox.voteReply(candidateId, currentTerm, selfId, granted);
+    }
+
+    /**
+     * Counts a vote granted to this candidate in its current term.
+     *
+     * @return whether the votes now make a majority of the voters of this node's newest configuration (only they
+     * count).
+     */
+    boolean countVote(final int fromNodeId)
+    {
+        voteGranted[fromNodeId] = true;
+        return Quorum.votes(membership.latest(), voteGranted) >= Quorum.majority(membership.latest());
+    }
+}
