@@ -335,6 +335,32 @@ class RiskFeaturesTest
     }
 
     @Test
+    void walkedRoutesSurviveASnapshotAndAreInTheStateHash()
+    {
+        assertEquals(ResultCode.OK, d.topUp(1, 1, 10_000_000));
+        pay(1, 11, 1, 1_000);
+        d.advanceMs(60_000);
+        pay(2, 21, 1, 1_000);
+        d.advanceMs(60_000);
+        pay(1, 11, 1, 1_000);
+        d.advanceMs(60_000);
+        pay(2, 21, 1, 1_000);
+        assertEquals(1, x[RiskFeatures.HOME_ROUTE_FLOW]);
+        final long nowMs = d.nowMs;
+        final HomeRoutes routes = RiskAccess.of(d.engine).features.homeRoutes;
+        assertEquals(2, routes.count(0, 0, 1, nowMs), "route 1 -> 2 of home shop 1, walked twice");
+        final com.wodian.engine.MemorySnapshot snapshot = new com.wodian.engine.MemorySnapshot();
+        d.engine.writeSnapshot(snapshot);
+        final com.wodian.engine.Engine restored = new com.wodian.engine.Engine(EngineConfig.small());
+        restored.readSnapshot(snapshot);
+        assertEquals(d.engine.stateHash(), restored.stateHash());
+        assertEquals(2, RiskAccess.of(restored).features.homeRoutes.count(0, 0, 1, nowMs), "restored");
+        final long hash = restored.stateHash();
+        RiskAccess.of(restored).features.homeRoutes.add(0, 0, 1, nowMs);
+        assertNotEquals(hash, restored.stateHash(), "the routes are in the state hash");
+    }
+
+    @Test
     void routeCountsSaturateAndDecayPerWeek()
     {
         final HomeRoutes routes = new HomeRoutes(1);
