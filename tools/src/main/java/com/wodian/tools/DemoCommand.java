@@ -162,6 +162,8 @@ public final class DemoCommand implements Callable<Integer>
 
         // The journal alone, replayed off line into a fresh engine with the server's limits: the engine's own
         // invariant check (which the wire does not expose) and a second, independent recovery of the same state.
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final long replayCpuNs = threads.getCurrentThreadCpuTime();
         final long replayNs = System.nanoTime();
         final JournalCommand.Replayed replayed;
         try
@@ -169,9 +171,11 @@ public final class DemoCommand implements Callable<Integer>
             replayed = JournalCommand.replayAndVerify(dataDir, new EngineConfig());
             final boolean equal = replayed.lastSequence() == before.lastSequence &&
                 replayed.stateHash() == before.stateHash;
-            out.printf("offline replay: %d inputs into a fresh engine in %d ms: engine invariants hold " +
-                "(conservation, holds, no negative balance), state hash %s%n", replayed.inputCount(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - replayNs), equal ? "equal" : "DIFFERENT");
+            out.printf("offline replay: %d inputs into a fresh engine in %d ms (%d ms of this thread's CPU): engine " +
+                "invariants hold (conservation, holds, no negative balance), state hash %s%n", replayed.inputCount(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - replayNs),
+                TimeUnit.NANOSECONDS.toMillis(threads.getCurrentThreadCpuTime() - replayCpuNs),
+                equal ? "equal" : "DIFFERENT");
             if (!equal)
             {
                 failures.add("offline replay: lastSequence=" + replayed.lastSequence() + " hash=" +

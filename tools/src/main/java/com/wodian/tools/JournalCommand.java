@@ -263,11 +263,15 @@ public final class JournalCommand implements Runnable
     {
         final Engine engine = new Engine(engineConfig);
         final long count;
+        // In batches, each prefetched before it is applied, as recovery replays (docs/engine.md, "The batch path").
+        final com.wodian.engine.BatchApplier batches = new com.wodian.engine.BatchApplier(engine,
+            com.wodian.net.durability.EngineRecovery.REPLAY_BATCH, ReplySink.NONE);
         try (ChronicleJournal journal = openJournal(dataDir))
         {
             count = journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) ->
-                engine.onCommand(sequence, timestampMs, payload, offset, length, ReplySink.NONE));
+                batches.apply(sequence, timestampMs, payload, offset, length));
         }
+        batches.flush();
         engine.verifyInvariants();
         return new Replayed(count, engine.lastSequence(), engine.stateHash());
     }
