@@ -64,6 +64,13 @@ public class EnginePayBatchBenchmark
     @Param({"16", "32", "64", "128"})
     public int batch;
 
+    /**
+     * uniform: {@link EnginePayBenchmark}'s parties (the workload above); zipf: {@link EnginePayZipfBenchmark}'s
+     * (consumers and merchants drawn from Zipf distributions, the regulars topped up), the realistic-locality variant.
+     */
+    @Param({"uniform"})
+    public String parties;
+
     @Setup(Level.Trial)
     public void setUp(final Blackhole blackhole)
     {
@@ -71,6 +78,15 @@ public class EnginePayBatchBenchmark
         if (batch < 1 || PAYMENTS_PER_INVOCATION % batch != 0)
         {
             throw new IllegalArgumentException("batch must divide " + PAYMENTS_PER_INVOCATION + ": " + batch);
+        }
+        if ("zipf".equals(parties))
+        {
+            payments = EnginePayZipfBenchmark.zipfRing("EnginePayBatchBenchmark zipf", blackhole);
+            return;
+        }
+        if (!"uniform".equals(parties))
+        {
+            throw new IllegalArgumentException("parties must be uniform or zipf: " + parties);
         }
         payments = new PayRing("EnginePayBatchBenchmark", PayRing.populate(), new ReplyCounter(blackhole),
             new SplittableRandom(PayRing.SEED + 1), PayRing.uniform(PayRing.MERCHANTS),

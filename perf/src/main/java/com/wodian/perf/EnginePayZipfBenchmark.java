@@ -55,14 +55,21 @@ public class EnginePayZipfBenchmark
     @Setup(Level.Trial)
     public void setUp(final Blackhole blackhole)
     {
+        payments = zipfRing("EnginePayZipfBenchmark", blackhole);
+    }
+
+    /** This benchmark's populated engine and ring, warmed up (also {@link EnginePayBatchBenchmark}'s zipf variant). */
+    static PayRing zipfRing(final String name, final Blackhole blackhole)
+    {
         final EngineFixture fixture = PayRing.populate();
         final ReplyCounter replies = new ReplyCounter(blackhole);
         final SplittableRandom random = new SplittableRandom(PayRing.SEED + 1);
         final ZipfIds consumers = new ZipfIds(PayRing.CONSUMERS, ZIPF_EXPONENT, random);
         final ZipfIds merchants = new ZipfIds(PayRing.MERCHANTS, ZIPF_EXPONENT, random);
         topUpRegulars(fixture, replies, consumers);
-        payments = new PayRing("EnginePayZipfBenchmark", fixture, replies, random, merchants::next, consumers::next);
+        final PayRing payments = new PayRing(name, fixture, replies, random, merchants::next, consumers::next);
         payments.warmUp();
+        return payments;
     }
 
     /** Wallets of the regulars hold enough for every payment of a run to succeed (one top-up is capped at 1e9). */
