@@ -9,6 +9,8 @@
 #   perf/scripts/latency-table.sh [OUT]              # about 4 minutes a pass; needs tools/target/wodian.jar
 #   RUNS=2 perf/scripts/latency-table.sh             # repeat the whole table: the spread is part of the result
 #   MODES=shared perf/scripts/latency-table.sh       # one mode only (compact, shared, dedicated)
+#   RATES=5000 SYNC=0 SATURATED=0 RUNS=5 perf/scripts/latency-table.sh   # only the 5k/s rows, five times: the spread
+#   WARMUP=10 DURATION=22 perf/scripts/latency-table.sh   # longer warm-up (both JVMs' JIT settled), same 12-s window
 #   WODIAN_SERVER_CPUS=1 WODIAN_LOADGEN_CPUS=0 perf/scripts/latency-table.sh   # pin server and load generator
 #   ECHO_IN_PROCESS=1 perf/scripts/latency-table.sh  # the echo thread inside the load generator's JVM (before 20:30
 #                                                    # UTC 2026-12-03); by default it is its own JVM, pinned as the server
@@ -80,7 +82,7 @@ field() { # field NAME COLUMN from the table so far
 
 echo "latency table: $(uptime); nproc $(nproc); modes ${modes[*]}; server ${SERVER_ARGS:-(defaults)}; pinned server=${WODIAN_SERVER_CPUS:-no} loadgen=${WODIAN_LOADGEN_CPUS:-no}" | tee "$out/table.txt"
 for run in $(seq 1 "${RUNS:-1}"); do
-    for rate in 5000 50000; do
+    for rate in ${RATES:-5000 50000}; do
         k="$((rate / 1000))k"
         if [[ "${ECHO_IN_PROCESS:-0}" == 1 ]]; then
             row "echo-$k-$run" "${loadgen_pin[@]}" "$wodian" perf tcp-echo --rate "$rate" "${common[@]}" \
@@ -120,6 +122,7 @@ print("  %-40s %6.3f" % (sys.argv[1], a / b if b > 0 else float("nan")))
 EOF
         done
     fi
+    [[ "${SYNC:-1}" == 1 ]] || continue
     row "journal-1k-$run" "$wodian" perf journal-append --durability sync --rate 1000 --duration "$duration" \
         --warmup "$warmup" | tee -a "$out/table.txt"
     for mode in "${modes[@]}"; do

@@ -16,7 +16,10 @@ import static com.wodian.journal.JournalEntryDescriptor.computeChecksum;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -39,6 +42,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class ChronicleJournalWriter implements JournalWriter
 {
     private static final VarHandle LAST_SEQUENCE;
+    /** Chronicle's appender implementation, whose {@code microTouch()} {@link #touchAhead()} calls. */
+    private static final Class<?> MICRO_TOUCH_CLASS = appenderClass();
 
     static
     {
@@ -53,8 +58,26 @@ final class ChronicleJournalWriter implements JournalWriter
         }
     }
 
+    private static Class<?> appenderClass()
+    {
+        try
+        {
+            return Class.forName("net.openhft.chronicle.queue.impl.single.StoreAppender");
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            return Void.class; // never an appender: touchAhead() does nothing
+        }
+    }
+
     private final ChronicleJournal journal;
     private final ExcerptAppender appender;
+    /**
+     * {@code boolean microTouch()} of Chronicle's appender implementation, a public method of a package-private class
+     * (not on {@link ExcerptAppender}), bound once; null when this Chronicle version lacks it: then
+     * {@link #touchAhead()} does nothing and appends take their page faults as before.
+     */
+    private static final MethodHandle MICRO_TOUCH = microTouchHandle();
     private final DurabilityPolicy durabilityPolicy;
     private final Path dir;
     private final CRC32C crc = new CRC32C();
@@ -83,6 +106,49 @@ final class ChronicleJournalWriter implements JournalWriter
         this.dir = dir;
         this.lastSequence = lastSequence;
         this.syncedSequence = lastSequence;
+    }
+
+    /**
+     * Chronicle's {@code microTouch()}: a compare-and-swap of 0 with 0 on the first word of the next page of the
+     * mapped chunk, on this (the appending) thread, once per page. It cannot change a byte: a word the appender has
+     * already written is not 0, so the swap fails; one still 0 stays 0. Outside the mapped chunk it does nothing (the
+     * append then maps the next chunk itself, as before).
+     */
+    @Override
+    public void touchAhead()
+    {
+        if (!closed && null != MICRO_TOUCH && MICRO_TOUCH_CLASS.isInstance(appender))
+        {
+            try
+            {
+                final boolean touched = (boolean)MICRO_TOUCH.invokeExact(appender);
+            }
+            catch (final Throwable ex)
+            {
+                throw new IllegalStateException("journal page touch failed: " + dir, ex);
+            }
+        }
+    }
+
+    /** True when {@link #touchAhead()} is bound to Chronicle's {@code microTouch()} (checked by a test). */
+    static boolean touchAheadSupported()
+    {
+        return null != MICRO_TOUCH && Void.class != MICRO_TOUCH_CLASS;
+    }
+
+    private static MethodHandle microTouchHandle()
+    {
+        try
+        {
+            final Method method = MICRO_TOUCH_CLASS.getMethod("microTouch");
+            method.setAccessible(true);
+            return MethodHandles.lookup().unreflect(method)
+                .asType(MethodType.methodType(boolean.class, ExcerptAppender.class));
+        }
+        catch (final ReflectiveOperationException | RuntimeException | LinkageError ex)
+        {
+            return null;
+        }
     }
 
     /**

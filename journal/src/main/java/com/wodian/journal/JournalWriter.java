@@ -29,6 +29,17 @@ public interface JournalWriter extends AutoCloseable
     void endOfBatch();
 
     /**
+     * Called by the writing thread when it has nothing to append and is about to idle: makes the page that the next
+     * appends will write resident and writable now, so that its page fault is not taken inside an append. A first
+     * write to a page of the mapped file costs tens of microseconds on a virtual machine (measured: a paced append's
+     * service time has p50 0.4 us but p99 about 20 us and p99.9 about 50 us, one entry in ~57 opening a new page);
+     * taken while idle it delays no entry. Cheap when the page is already touched; never blocks. Default: nothing.
+     */
+    default void touchAhead()
+    {
+    }
+
+    /**
      * @return sequence of the last entry in the journal, 0 when it is empty.
      */
     long lastSequence();

@@ -172,6 +172,11 @@ public final class PerfCommand implements Runnable
             "temporary directory; use the server's disk to compare with it)")
         Path dir;
 
+        @Option(names = "--touch-ahead", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "paced: pre-fault the next journal page between batches, as the server does while idle " +
+                "(default: ${DEFAULT-VALUE}); --no-touch-ahead shows an append's cost without it")
+        boolean touchAhead;
+
         @Option(names = "--out", description = "latency percentiles to this .hgrm file (microseconds)")
         Path hgrmFile;
 
@@ -187,10 +192,11 @@ public final class PerfCommand implements Runnable
             final Path parent = dir != null ? dir : Paths.get(System.getProperty("java.io.tmpdir"));
             final JournalAppendProbe.Result result = JournalAppendProbe.run(parent, policy, ratePerSecond,
                 (long)(durationSeconds * 1e9), (long)(warmupSeconds * 1e9), paced ? Math.max(batch, 1024) : batch,
-                payloadLength);
+                payloadLength, touchAhead);
             final String what = String.format(java.util.Locale.ROOT,
                 "journal append %s, %s, %d-byte payloads%s, in %s", policy, paced ? rate + " entries/s" : "max rate",
-                payloadLength, paced ? "" : ", batches of " + batch, parent);
+                payloadLength, paced ? (touchAhead ? ", touch-ahead" : ", no touch-ahead") : ", batches of " + batch,
+                parent);
             System.out.println(what);
             System.out.print(result.summary(paced));
             if (hgrmFile != null)

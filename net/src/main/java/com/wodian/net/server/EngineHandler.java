@@ -351,5 +351,23 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
                 waker.wakeIfSleeping();
             }
         }
+        if (!claimWithoutWaiting)
+        {
+            touchJournalAhead(); // COMPACT: the replies are out, the network thread writes them meanwhile
+        }
+    }
+
+    /**
+     * Pre-faults the journal page the next appends will write ({@link JournalHandler#touchAhead()}), when the journal
+     * runs inline on this thread. COMPACT calls it after each batch's replies are published; SHARED, whose replies
+     * are written later in the same duty cycle, calls it through {@link InlinePipeline#onIdle()} just before the
+     * network thread sleeps, so that no reply waits for the page fault.
+     */
+    void touchJournalAhead()
+    {
+        if (null != inlineJournal)
+        {
+            inlineJournal.touchAhead();
+        }
     }
 }

@@ -98,6 +98,18 @@ final class InlinePipeline
         return (int)count;
     }
 
+    /**
+     * On the network thread just before it sleeps (nothing read, applied or left to write): the journal's next page
+     * is pre-faulted now rather than inside the next request's append.
+     */
+    void onIdle()
+    {
+        if (!failed)
+        {
+            engine.touchJournalAhead();
+        }
+    }
+
     /** On the network thread as it stops: the engine stage's last flush, and the journal's close. */
     void onShutdown()
     {

@@ -106,7 +106,14 @@ final class JournalHandler implements EventHandler<InputEvent>
             // the follower: it may only look at the batch once it is durable, and it waits on a lock, not spinning.
             ringSequence.set(sequence);
             followerSignal.signalAllWhenBlocking();
+            touchAhead(); // the engine thread has the batch; the page fault, if any, is taken here, off its path
         }
+    }
+
+    /** Pre-faults the journal page the next appends will write ({@link JournalWriter#touchAhead()}). */
+    void touchAhead()
+    {
+        writer.touchAhead();
     }
 
     /** Ends the batch, times it, and stamps every input of it (still owned by this stage) with the time. */

@@ -73,6 +73,10 @@ final class NetworkAgent implements Agent, SelectIdleStrategy.Waiter
             LockSupport.parkNanos(ReceiverAgent.POLL_PARK_NS);
             return;
         }
+        if (null != pipeline)
+        {
+            pipeline.onIdle();
+        }
         waker.prepareToSleep();
         try
         {

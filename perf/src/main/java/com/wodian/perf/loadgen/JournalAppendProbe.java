@@ -81,6 +81,25 @@ public final class JournalAppendProbe
         final int batchMax,
         final int payloadLength) throws IOException
     {
+        return run(parentDir, durabilityPolicy, ratePerSecond, durationNs, warmupNs, batchMax, payloadLength, true);
+    }
+
+    /**
+     * As {@link #run(Path, DurabilityPolicy, double, long, long, int, int)}.
+     *
+     * @param touchAhead paced only: between batches, pre-fault the next page as the server does when it idles
+     *                   ({@link JournalWriter#touchAhead()}); false shows what an append costs without it.
+     */
+    public static Result run(
+        final Path parentDir,
+        final DurabilityPolicy durabilityPolicy,
+        final double ratePerSecond,
+        final long durationNs,
+        final long warmupNs,
+        final int batchMax,
+        final int payloadLength,
+        final boolean touchAhead) throws IOException
+    {
         final Path dir = Files.createTempDirectory(parentDir, "wodian-journal-probe");
         try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dir)
             .withDurabilityPolicy(durabilityPolicy)))
@@ -92,7 +111,7 @@ public final class JournalAppendProbe
                 payload.putByte(i, (byte)i);
             }
             return ratePerSecond > 0 ?
-                paced(writer, payload, new Schedule(ratePerSecond, durationNs, warmupNs, 1), batchMax) :
+                paced(writer, payload, new Schedule(ratePerSecond, durationNs, warmupNs, 1), batchMax, touchAhead) :
                 throughput(writer, payload, durationNs, warmupNs, batchMax);
         }
         finally
@@ -102,7 +121,11 @@ public final class JournalAppendProbe
     }
 
     private static Result paced(
-        final JournalWriter writer, final UnsafeBuffer payload, final Schedule schedule, final int batchMax)
+        final JournalWriter writer,
+        final UnsafeBuffer payload,
+        final Schedule schedule,
+        final int batchMax,
+        final boolean touchAhead)
     {
         final Histogram response = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS, LoadGenerator.SIGNIFICANT_DIGITS);
         final Histogram service = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS, LoadGenerator.SIGNIFICANT_DIGITS);
@@ -141,6 +164,10 @@ public final class JournalAppendProbe
                 }
             }
             index = end;
+            if (touchAhead)
+            {
+                writer.touchAhead();
+            }
         }
         final double seconds = (System.nanoTime() - startNs) / 1e9;
         return new Result(count, count / seconds, batchCount, response, service);
