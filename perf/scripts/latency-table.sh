@@ -6,11 +6,11 @@
 # mode in MODES (default: compact, a network and a pipeline thread, and shared, the default mode, where the network
 # thread also journals and applies).
 #
-#   perf/scripts/latency-table.sh [OUT]              # about 4 minutes a pass; needs tools/target/wodian.jar
+#   perf/scripts/latency-table.sh [OUT]              # about 6 minutes a pass; needs tools/target/wodian.jar
 #   RUNS=2 perf/scripts/latency-table.sh             # repeat the whole table: the spread is part of the result
 #   MODES=shared perf/scripts/latency-table.sh       # one mode only (compact, shared, dedicated)
 #   RATES=5000 SYNC=0 SATURATED=0 RUNS=5 perf/scripts/latency-table.sh   # only the 5k/s rows, five times: the spread
-#   WARMUP=10 DURATION=22 perf/scripts/latency-table.sh   # longer warm-up (both JVMs' JIT settled), same 12-s window
+#   WARMUP=4 DURATION=12 perf/scripts/latency-table.sh    # the warm-up before 00:40 UTC 2026-12-04 (8-s window)
 #   WODIAN_SERVER_CPUS=1 WODIAN_LOADGEN_CPUS=0 perf/scripts/latency-table.sh   # pin server and load generator
 #   ECHO_IN_PROCESS=1 perf/scripts/latency-table.sh  # the echo thread inside the load generator's JVM (before 20:30
 #                                                    # UTC 2026-12-03); by default it is its own JVM, pinned as the server
@@ -31,10 +31,13 @@ mkdir -p "$out"
 wodian="$repo_dir/bin/wodian"
 with_server="$repo_dir/perf/scripts/with-server.sh"
 with_echo="$repo_dir/perf/scripts/with-echo.sh"
-duration="${DURATION:-12}"
-warmup="${WARMUP:-4}"
+# A 10-s warm-up (12-s window): with 4 s, both JVMs were still compiling inside the window (the load generator 64-69
+# compilations, 12-14 at tier 4), which spread the echo ceiling's own 5k/s p99 over 0.35-1.8 ms between passes on a
+# quiet machine; with 10 s it stayed at 0.17-0.19 ms (docs/latency.md, "Journal page faults and the warm-up").
+duration="${DURATION:-22}"
+warmup="${WARMUP:-10}"
 common=(--duration "$duration" --warmup "$warmup" --connections 4)
-# Keys for 50k/s x 16 s fit in 2M; a smaller engine and heap start in seconds on a loaded machine.
+# Keys for 50k/s x 22 s (1.1M payments + the set-up) fit in 2M; a smaller engine and heap start in seconds on a loaded machine.
 read -r -a server_args <<<"${SERVER_ARGS:---keys-max 2000000 --engine-tables reserve}"
 export WODIAN_SERVER_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx3g}"
 # After each server row: the server's stage table over the measured window only (with-server.sh STAGE_WINDOW).

@@ -12,14 +12,14 @@
 #   RATE=1000 DURABILITY=sync perf/scripts/tail-probe.sh /tmp/probe sync-shared shared
 #   perf/scripts/tail-probe.sh /tmp/probe shared-spin shared --network-idle spin-select
 #
-# RATE (default 5000), DURATION (12) and WARMUP (4) as in latency-table.sh; the scheduler is recorded from 1 s after
+# RATE (default 5000), DURATION (22) and WARMUP (10) as in latency-table.sh; the scheduler is recorded from 1 s after
 # the warm-up for DURATION - WARMUP - 2 s. Without `perf` (or the right to trace the scheduler) that part is skipped.
 # Pinning: WODIAN_SERVER_CPUS / WODIAN_LOADGEN_CPUS as in with-server.sh.
 set -uo pipefail
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$1"; name="$2"; mode="$3"; shift 3
 mkdir -p "$out"
-rate="${RATE:-5000}"; duration="${DURATION:-12}"; warmup="${WARMUP:-4}"
+rate="${RATE:-5000}"; duration="${DURATION:-22}"; warmup="${WARMUP:-10}"
 rec_s=$((duration - warmup - 2))
 jvm_log="$out/$name.jvm.log"
 loadgen_jvm_log="$out/$name.loadgen.jvm.log"
