@@ -190,10 +190,40 @@ public final class Engine
     /**
      * Replaces this engine's state with a snapshot written by an engine of the same limits, and checks that the
      * restored state hashes to what the writer recorded. Call on a fresh engine before any input.
+     *
+     * @throws IllegalStateException when the stream is of another format ({@link #snapshotFormatProblem}), was taken
+     *                               with other limits, or restores to another state hash.
      */
     public void readSnapshot(final SnapshotReader reader)
     {
         state.read(reader);
+    }
+
+    /**
+     * Whether this version of the engine can read a snapshot stream that starts with these two values (the stream's
+     * first two longs: {@link #SNAPSHOT_MAGIC}, then its format). Tools and recovery ask before loading, so that a
+     * snapshot of another format is reported as such, not as a state-hash mismatch: the header's state hash of an
+     * older format is of other table layouts or another state-hash version and cannot be compared.
+     *
+     * @param magic   the stream's first long.
+     * @param version the stream's second long, its format.
+     * @return null when this engine reads the stream, else one sentence saying why not and what recovery does.
+     */
+    public static String snapshotFormatProblem(final long magic, final long version)
+    {
+        if (magic != SNAPSHOT_MAGIC)
+        {
+            return "not an engine snapshot (the payload does not start with the engine's magic)";
+        }
+        if (version == SNAPSHOT_FORMAT_VERSION)
+        {
+            return null;
+        }
+        return "engine snapshot format " + version + ", not readable by this version, which reads format " +
+            SNAPSHOT_FORMAT_VERSION + (version < SNAPSHOT_FORMAT_VERSION ?
+            " (format " + version + " is older: other table layouts or an older state-hash version)" :
+            " (format " + version + " was written by a newer version)") +
+            "; recovery skips it and falls back to an older snapshot or the journal alone";
     }
 
     /** Sequence of the last applied journaled input (0 before the first). */

@@ -60,17 +60,12 @@ final class EngineState
      */
     void read(final SnapshotReader reader)
     {
-        if (reader.readLong() != Engine.SNAPSHOT_MAGIC)
+        final long magic = reader.readLong();
+        final String formatProblem = Engine.snapshotFormatProblem(magic,
+            magic == Engine.SNAPSHOT_MAGIC ? reader.readLong() : -1);
+        if (formatProblem != null)
         {
-            throw new IllegalStateException("not an engine snapshot");
-        }
-        final long version = reader.readLong();
-        if (version != Engine.SNAPSHOT_FORMAT_VERSION)
-        {
-            throw new IllegalStateException("snapshot format " + version + ", this engine reads " +
-                Engine.SNAPSHOT_FORMAT_VERSION + (version < Engine.SNAPSHOT_FORMAT_VERSION ? " (format " + version +
-                " is older: other table layouts or an older state-hash version; recover from the journal alone)" :
-                ""));
+            throw new IllegalStateException(formatProblem);
         }
         final long[] expected = snapshotShape();
         final long[] shape = new long[expected.length];

@@ -126,6 +126,16 @@ class TableGrowthTest
         assertTrue(refused.getMessage().contains("snapshot format " + (Engine.SNAPSHOT_FORMAT_VERSION - 1)),
             refused.getMessage());
         assertTrue(refused.getMessage().contains("journal"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("not readable by this version"), refused.getMessage());
+
+        final MemorySnapshot later = new MemorySnapshot();
+        later.writeLong(Engine.SNAPSHOT_MAGIC);
+        later.writeLong(Engine.SNAPSHOT_FORMAT_VERSION + 1);
+        final IllegalStateException newer = assertThrows(IllegalStateException.class,
+            () -> new Engine(config()).readSnapshot(later));
+        assertTrue(newer.getMessage().contains("snapshot format " + (Engine.SNAPSHOT_FORMAT_VERSION + 1) +
+            ", not readable by this version") && newer.getMessage().contains("newer"), newer.getMessage());
+        assertNull(Engine.snapshotFormatProblem(Engine.SNAPSHOT_MAGIC, Engine.SNAPSHOT_FORMAT_VERSION));
     }
 
     /** A payment at one of the merchant's terminals (every terminal takes turns), points and spend tracked. */

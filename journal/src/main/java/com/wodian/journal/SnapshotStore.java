@@ -338,7 +338,10 @@ public final class SnapshotStore
             }
             catch (final IOException | RuntimeException ex)
             {
-                reporter.accept("snapshot " + file.getFileName() + " skipped: cannot load: " + ex);
+                // A loader's refusal (IllegalStateException) is a sentence meant for the operator; anything else
+                // is unexpected and keeps its type in the line.
+                reporter.accept("snapshot " + file.getFileName() + " skipped: cannot load: " +
+                    (ex instanceof IllegalStateException ? ex.getMessage() : ex.toString()));
             }
         }
         return null;

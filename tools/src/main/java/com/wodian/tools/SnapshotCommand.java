@@ -136,7 +136,8 @@ public final class SnapshotCommand implements Runnable
     }
 
     /** One line per snapshot file, newest first. */
-    @Command(name = "list", description = "One line per snapshot, newest first: sequence, time, size, hash, status.")
+    @Command(name = "list", description = "One line per snapshot, newest first: sequence, time, size, hash, status "
+        + "(DAMAGED, NOT USABLE by this version's engine format, ok).")
     static final class ListSnapshots implements Callable<Integer>
     {
         @Option(names = "--data", required = true, description = "data directory of a server")
@@ -160,9 +161,11 @@ public final class SnapshotCommand implements Runnable
             {
                 final SnapshotInfo info = check ? SnapshotStore.inspect(listed.file(), true) : listed;
                 allValid &= info.isValid();
+                final String formatProblem = info.isValid() ? EngineSnapshots.formatProblem(info) : null;
                 System.out.printf("%s sequence=%d time=%s bytes=%d stateHash=%d %s%n", info.file().getFileName(),
                     info.journalSequence(), Instant.ofEpochMilli(info.timestampMs()), info.fileLength(),
-                    info.stateHash(), info.isValid() ? (check ? "ok" : "header ok") : "DAMAGED: " + info.problem());
+                    info.stateHash(), !info.isValid() ? "DAMAGED: " + info.problem() :
+                    null != formatProblem ? "NOT USABLE: " + formatProblem : check ? "ok" : "header ok");
             }
             System.err.println(infos.size() + " snapshot(s) in " + store.dir());
             return allValid ? WodianMain.EXIT_OK : WodianMain.EXIT_REFUSED;
@@ -205,8 +208,10 @@ public final class SnapshotCommand implements Runnable
             System.out.println("stateHash       " + info.stateHash());
             System.out.println("payloadBytes    " + info.payloadLength());
             System.out.println("fileBytes       " + info.fileLength());
-            System.out.println("status          " + (info.isValid() ? "ok (header and payload checksums hold)" :
-                "DAMAGED: " + info.problem()));
+            final String formatProblem = info.isValid() ? EngineSnapshots.formatProblem(info) : null;
+            System.out.println("status          " + (!info.isValid() ? "DAMAGED: " + info.problem() :
+                null != formatProblem ? "NOT USABLE (header and payload checksums hold): " + formatProblem :
+                "ok (header and payload checksums hold)"));
             return info.isValid() ? WodianMain.EXIT_OK : WodianMain.EXIT_REFUSED;
         }
     }

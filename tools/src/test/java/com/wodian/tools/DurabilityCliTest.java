@@ -1,10 +1,12 @@
 package com.wodian.tools;
 
+import com.wodian.engine.Engine;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalWriter;
 import com.wodian.journal.SnapshotDescriptor;
+import com.wodian.net.testing.SnapshotFiles;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -134,5 +136,50 @@ class DurabilityCliTest
         final CliTest.Run damaged = wodian("journal", "verify", "--data", data, "--limits", "small");
         assertEquals(WodianMain.EXIT_REFUSED, damaged.exitCode(), damaged.out());
         assertTrue(damaged.out().contains("DAMAGED: payload checksum mismatch"), damaged.out());
+    }
+
+    /**
+     * Issue 14 item 4: a sound snapshot of an older engine format (what an upgrade leaves behind) is named as such by
+     * every reader, not reported as a state-hash mismatch, and the state is then rebuilt from the journal.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aSnapshotOfAnOlderFormatIsNamedAsSuchAndTheJournalIsUsed(@TempDir final Path dir) throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final String data = dataDir.toString();
+        write(dataDir, 1, 400);
+        assertEquals(0, wodian("snapshot", "take", "--data", data, "--limits", "small").exitCode());
+        write(dataDir, 401, 600);
+        final CliTest.Run current = wodian("journal", "verify", "--data", data, "--limits", "small");
+        assertEquals(0, current.exitCode(), current.out());
+        final String stateHash = current.out().replaceAll("(?s).*stateHash=(-?[0-9]+).*", "$1");
+
+        final long olderFormat = Engine.SNAPSHOT_FORMAT_VERSION - 1;
+        SnapshotFiles.rewriteEngineFormat(dataDir.resolve("snapshots").resolve(SnapshotDescriptor.fileName(400)),
+            olderFormat);
+        final String plainly = "engine snapshot format " + olderFormat + ", not readable by this version, which " +
+            "reads format " + Engine.SNAPSHOT_FORMAT_VERSION;
+
+        final CliTest.Run verify = wodian("journal", "verify", "--data", data, "--limits", "small");
+        assertEquals(0, verify.exitCode(), "a journal with an old snapshot beside it is sound\n" + verify.out());
+        assertTrue(verify.out().contains("snapshot-00000000000000000400.wsnap NOT COMPARED: " + plainly),
+            verify.out());
+        assertTrue(!verify.out().contains("MISMATCH"), verify.out());
+        assertTrue(verify.out().contains("1 snapshot(s) of another format not compared; lastSequence=600 stateHash=" +
+            stateHash), verify.out());
+
+        final CliTest.Run list = wodian("snapshot", "list", "--data", data, "--check");
+        assertEquals(0, list.exitCode(), list.out());
+        assertTrue(list.out().contains(" NOT USABLE: " + plainly), list.out());
+        final CliTest.Run inspect = wodian("snapshot", "inspect", "--data", data, "400");
+        assertTrue(inspect.out().contains("NOT USABLE (header and payload checksums hold): " + plainly),
+            inspect.out());
+
+        // Recovery (here an audit replay) skips it and rebuilds the same state from the journal alone.
+        final CliTest.Run replay = wodian("journal", "replay", "--data", data, "--limits", "small", "--to", "600");
+        assertEquals(0, replay.exitCode(), replay.out());
+        assertTrue(replay.out().contains("asOf sequence=600 ") && replay.out().contains("stateHash=" + stateHash),
+            replay.out());
     }
 }

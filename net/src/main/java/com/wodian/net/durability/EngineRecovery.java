@@ -8,6 +8,7 @@ import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalCorruptException;
 import com.wodian.journal.JournalEntryHandler;
 import com.wodian.journal.JournalTailer;
+import com.wodian.journal.SnapshotInput;
 import com.wodian.journal.SnapshotStore;
 import com.wodian.journal.SnapshotStore.SnapshotInfo;
 
@@ -109,6 +110,21 @@ public final class EngineRecovery
     }
 
     /**
+     * Loads one snapshot into a fresh engine; a snapshot of another engine format is refused before an engine is
+     * taken for it, with the format in the message (the store reports it and tries an older snapshot, then the
+     * journal alone).
+     */
+    private static Engine load(final FreshEngine fresh, final SnapshotInfo info, final SnapshotInput input)
+    {
+        final String formatProblem = EngineSnapshots.formatProblem(info);
+        if (null != formatProblem)
+        {
+            throw new IllegalStateException(formatProblem);
+        }
+        return EngineSnapshots.load(fresh.take(), info, input);
+    }
+
+    /**
      * Recover up to the journal's last entry.
      *
      * @param journal  the journal.
@@ -163,8 +179,7 @@ public final class EngineRecovery
         {
             final long loadStartNs = System.nanoTime();
             final SnapshotStore.Loaded<Engine> loaded = null == store ? null :
-                store.loadNewest(maxSnapshotSequence, (info, input) -> EngineSnapshots.load(fresh.take(), info, input),
-                    reporter);
+                store.loadNewest(maxSnapshotSequence, (info, input) -> load(fresh, info, input), reporter);
             final Engine engine = null == loaded ? fresh.take() : loaded.state();
             snapshotLoadNs += System.nanoTime() - loadStartNs;
 

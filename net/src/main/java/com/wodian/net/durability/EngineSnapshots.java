@@ -4,10 +4,16 @@ import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.SnapshotReader;
 import com.wodian.engine.SnapshotWriter;
+import com.wodian.journal.SnapshotDescriptor;
 import com.wodian.journal.SnapshotInput;
 import com.wodian.journal.SnapshotOutput;
 import com.wodian.journal.SnapshotStore;
 import com.wodian.journal.SnapshotStore.SnapshotInfo;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The engine's state in a {@link SnapshotStore} file: {@link Engine#writeSnapshot} streamed into the store's
@@ -64,6 +70,41 @@ public final class EngineSnapshots
                 ", its header says sequence " + info.journalSequence());
         }
         return engine;
+    }
+
+    /**
+     * Whether this version's engine can read the snapshot's payload at all, from the payload's first two longs (the
+     * engine stream's magic and format; {@link Engine#snapshotFormatProblem}). Reads 16 bytes, so tools can say
+     * "format N, not readable by this version" of every snapshot they list, and recovery can skip such a snapshot
+     * before it builds an engine for it. Call on a snapshot whose header the store has checked.
+     *
+     * @param info a snapshot with a sound header.
+     * @return null when the engine reads the payload's format, else why not (one sentence).
+     */
+    public static String formatProblem(final SnapshotInfo info)
+    {
+        if (info.payloadLength() < 2 * Long.BYTES)
+        {
+            return "payload of " + info.payloadLength() + " bytes is too short for an engine snapshot";
+        }
+        final ByteBuffer start = ByteBuffer.allocate(2 * Long.BYTES).order(SnapshotDescriptor.BYTE_ORDER);
+        try (FileChannel channel = FileChannel.open(info.file(), StandardOpenOption.READ))
+        {
+            while (start.hasRemaining() &&
+                channel.read(start, SnapshotDescriptor.HEADER_LENGTH + start.position()) >= 0)
+            {
+                // Read until both longs are in or the file ends.
+            }
+        }
+        catch (final IOException ex)
+        {
+            return "cannot read: " + ex;
+        }
+        if (start.hasRemaining())
+        {
+            return "file ends inside the payload's first 16 bytes";
+        }
+        return Engine.snapshotFormatProblem(start.getLong(0), start.getLong(Long.BYTES));
     }
 
     static SnapshotWriter writer(final SnapshotOutput output)
