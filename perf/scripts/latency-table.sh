@@ -10,7 +10,7 @@
 #   RUNS=2 perf/scripts/latency-table.sh             # repeat the whole table: the spread is part of the result
 #   MODES=shared perf/scripts/latency-table.sh       # one mode only (compact, shared, dedicated)
 #   RATES=5000 SYNC=0 SATURATED=0 RUNS=5 perf/scripts/latency-table.sh   # only the 5k/s rows, five times: the spread
-#   WARMUP=4 DURATION=12 perf/scripts/latency-table.sh    # the warm-up before 00:40 UTC 2026-12-04 (8-s window)
+#   WARMUP=4 DURATION=12 perf/scripts/latency-table.sh    # the warm-up before e00d751 (2026-12-04) (8-s window)
 #   WODIAN_SERVER_CPUS=1 WODIAN_LOADGEN_CPUS=0 perf/scripts/latency-table.sh   # pin server and load generator
 #   ECHO_IN_PROCESS=1 perf/scripts/latency-table.sh  # the echo thread inside the load generator's JVM (before 20:30
 #                                                    # UTC 2026-12-03); by default it is its own JVM, pinned as the server

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Two engine jars in ONE JVM, each in its own class loader (own classes, own JIT code, own engine), rounds
+# alternated and timed in the measuring thread's CPU time: load drift on a shared machine hits both alike, so the
+# per-round ratio new/old survives a load average that makes absolute rates noise. docs/engine.md's "old vs new in
+# one JVM" ratios came from this probe.
+#
+#   perf/scripts/jars-probe.sh OLD.jar NEW.jar [pay|mix|risk] [rounds] [commands per round] [batch] [staged|off]
+#   perf/scripts/jars-probe.sh /tmp/old/tools/target/wodian.jar tools/target/wodian.jar pay 16 262144 64 staged
+#
+# pay: EnginePayBenchmark's workload through PayBatches.payBatch; mix: EngineMixBenchmark (mixBatch / mix);
+# risk: EngineRiskPayBenchmark with rules "on" (-Drules=... through PROBE_JAVA_OPTS), which needs payBatch (jars
+# from 6658dd0 on). "off" runs the one-at-a-time path: the control row. The runners are compiled against each jar.
+set -euo pipefail
+repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+old_jar="$(realpath "$1")"; new_jar="$(realpath "$2")"
+kind="${3:-pay}"; rounds="${4:-16}"; commands="${5:-262144}"; batch="${6:-64}"; mode="${7:-staged}"
+case "$kind" in
+    pay) runner=JarRunner ;;
+    mix) runner=JarMixRunner ;;
+    risk) runner=JarRiskRunner ;;
+    *) echo "kind must be pay, mix or risk" >&2; exit 2 ;;
+esac
+work="$(mktemp -d "${TMPDIR:-/tmp}/jars-probe.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+src="$repo_dir/perf/scripts/jars-probe"
+# Each runner is compiled against the new jar; its calls resolve again in each jar's own class loader.
+javac -nowarn -cp "$new_jar" -d "$work/runner" "$src/$runner.java"
+javac -nowarn -d "$work/cls" "$src/JarsProbe.java"
+base="$(sed -n 's:.*<wodian.jvm.base>\(.*\)</wodian.jvm.base>.*:\1:p' "$repo_dir/pom.xml")"
+uptime
+# shellcheck disable=SC2086
+java $base -Xms5g -Xmx5g -XX:+AlwaysPreTouch ${PROBE_JAVA_OPTS:-} -Drunner="com.wodian.perf.$runner" \
+    -cp "$work/cls" JarsProbe "$work/runner" "$old_jar" "$new_jar" "$rounds" "$commands" "$batch" "$mode"
+uptime
