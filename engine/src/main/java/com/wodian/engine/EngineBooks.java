@@ -41,5 +41,7 @@ final class EngineBooks
         terminals.step();
         consumption.step();
         pointsLedger.step();
+        holds.step();
+        vouchers.stepAll();
     }
 }

@@ -9,7 +9,8 @@ package com.wodian.engine;
  * <p>Here a growth does not stall: the larger slot array is allocated ahead of need ({@link ArrayPreparer}); after a
  * growth the old array's entries are copied over {@link #STEP_SLOTS} slots per {@link #step()} (per insert and per
  * command), and a lookup that misses in the new array looks in the old one until the copying is done. Entries are
- * copied, not moved, so the old array's probe runs stay whole; ids are never removed.
+ * copied, not moved, so the old array's probe runs stay whole. An id leaves the map only when {@link #replace}d by
+ * another (a reused voucher slot), which finishes any copying first.
  */
 final class IdIndex
 {
@@ -144,6 +145,44 @@ final class IdIndex
         }
         slots[2 * slot] = id;
         slots[2 * slot + 1] = value;
+    }
+
+    /**
+     * Gives {@code oldId}'s slot of the map to {@code newId} at {@code index} (a voucher slot reused for a new voucher):
+     * {@code oldId} is removed by backward-shift deletion (the entries after it in its probe run move back, so runs stay
+     * whole and no tombstone is left) and {@code newId} put; the size does not change, so nothing grows. Finishes a
+     * growth's copying first (bounded; a table that reuses slots is full, so its map's last growth ended long before).
+     *
+     * @throws IllegalStateException when {@code oldId} is not in the map.
+     */
+    void replace(final long oldId, final long newId, final int index)
+    {
+        finishMoving();
+        int hole = home(oldId, mask);
+        while (slots[2 * hole] != oldId || slots[2 * hole + 1] == 0)
+        {
+            if (slots[2 * hole + 1] == 0)
+            {
+                throw new IllegalStateException("id " + oldId + " is not in the map");
+            }
+            hole = (hole + 1) & mask;
+        }
+        int next = (hole + 1) & mask;
+        while (slots[2 * next + 1] != 0)
+        {
+            // The entry at next may fill the hole when the hole lies on its probe path, from its home up to next.
+            final int homeOfNext = home(slots[2 * next], mask);
+            if (((next - homeOfNext) & mask) >= ((next - hole) & mask))
+            {
+                slots[2 * hole] = slots[2 * next];
+                slots[2 * hole + 1] = slots[2 * next + 1];
+                hole = next;
+            }
+            next = (next + 1) & mask;
+        }
+        slots[2 * hole] = 0;
+        slots[2 * hole + 1] = 0;
+        putIn(slots, mask, newId, index + 1L);
     }
 
     private void grow()

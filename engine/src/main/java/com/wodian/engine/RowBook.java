@@ -89,6 +89,16 @@ public abstract class RowBook
         return index;
     }
 
+    /**
+     * Gives row {@code index} a new id (the row is reused for another party: a voucher slot after its voucher ended);
+     * the old id leaves the id map. The caller writes the row's other fields.
+     */
+    final void replaceId(final int index, final long newId)
+    {
+        indexById.replace(get(index, ID), newId, index);
+        set(index, ID, newId);
+    }
+
     private void grow(final int rowsHeld)
     {
         finishMoving();
@@ -182,10 +192,17 @@ public abstract class RowBook
         rows[at] = on ? rows[at] | flag : rows[at] & ~flag;
     }
 
-    final void writeTo(final SnapshotWriter writer)
+    /** The count and the rows (a book with more state overrides this and frames its rows with {@link #writeRowsTo}). */
+    void writeTo(final SnapshotWriter writer)
+    {
+        writer.writeLong(count);
+        writeRowsTo(writer);
+    }
+
+    /** The rows as {@link #writeTo} writes them after the count, for a book that frames its count with other fields. */
+    final void writeRowsTo(final SnapshotWriter writer)
     {
         finishMoving();
-        writer.writeLong(count);
         if (pad == 0)
         {
             writer.writeLongs(rows, count * stride);
@@ -197,14 +214,20 @@ public abstract class RowBook
     }
 
     /** Restores rows written by {@link #writeTo}; the id map is rebuilt from them. */
-    final void readFrom(final SnapshotReader reader)
+    void readFrom(final SnapshotReader reader)
+    {
+        readRowsFrom(reader, reader.readLong());
+    }
+
+    /** Restores {@code rowCount} rows written by {@link #writeRowsTo}; the id map is rebuilt from them. */
+    final void readRowsFrom(final SnapshotReader reader, final long rowCount)
     {
         finishMoving();
-        count = (int)reader.readLong();
-        if (count < 0 || count > capacity)
+        if (rowCount < 0 || rowCount > capacity)
         {
-            throw new IllegalStateException("snapshot row count " + count + " over the limit " + capacity);
+            throw new IllegalStateException("snapshot row count " + rowCount + " over the limit " + capacity);
         }
+        count = (int)rowCount;
         rows = Growth.ensureRows(rows, pad, count, stride, capacity);
         if (pad == 0 ? reader.readLongs(rows) != count * stride : !readPadded(reader))
         {

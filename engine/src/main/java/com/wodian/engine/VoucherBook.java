@@ -1,14 +1,20 @@
 package com.wodian.engine;
 
 import com.wodian.protocol.sbe.VoucherState;
-import org.agrona.collections.Long2LongHashMap;
 
 /**
  * Vouchers, with ids assigned in sequence. A slot is reused only when its voucher has ended (redeemed or expired),
  * oldest ended first, so a voucher stays queryable for as long as the space allows; live vouchers are never
  * forgotten, and issuing more live vouchers than {@code capacity} is refused ({@code LIMIT_VOUCHERS}).
+ *
+ * <p>The slots are a {@link RowBook} (one row per slot, the voucher id in field 0, an {@link IdIndex} from id to slot),
+ * so they grow like the party books: the larger arrays are prepared off the engine thread and the rows and the id map
+ * move in bounded steps ({@link #step()}, per issue and per command). Slots are reused only once all of them are in
+ * use, i.e. after the last growth. The ended ring grows the same way while its head is at 0 (nothing is reclaimed
+ * before every slot has been used, so its entries are a prefix); the expiry heap of issued vouchers is an
+ * {@link ExpiryQueue}, which grows in steps too.
  */
-final class VoucherBook implements ExpiryQueue.Order
+final class VoucherBook extends RowBook implements ExpiryQueue.Order
 {
     static final int STRIDE = 8;
     static final int ID = 0;
@@ -18,29 +24,35 @@ final class VoucherBook implements ExpiryQueue.Order
     static final int EXPIRES_AT_MS = 4;
     static final int STATE = 5;
 
+    /** Ended-ring entries moved per step (512 x 12 bytes). */
+    static final int ENDED_STEP_ENTRIES = 512;
+
     private static final int ISSUED = VoucherState.ISSUED.value();
     private static final int RESERVED = VoucherState.RESERVED.value();
 
-    // The rows, the id map and the ended ring grow with the slots used, up to capacity (Growth).
-    private long[] rows;
-    private final Long2LongHashMap slotById;
     private final int capacity;
-    private int neverUsed;
-    // Ended vouchers in the order they ended (slot and id), so that the oldest is reclaimed first.
+    // Ended vouchers in the order they ended (slot and id), so that the oldest is reclaimed first: a ring of a power
+    // of two length.
     private int[] endedSlots;
     private long[] endedIds;
     private int endedHead;
     private int endedSize;
+    // While the ring's entries move to larger arrays after a growth (head at 0): positions below endedOldBelow are
+    // still in the old arrays.
+    private int[] endedOldSlots;
+    private long[] endedOldIds;
+    private int endedOldBelow;
+    private ArrayPreparer.Prepared endedNextSlots;
+    private ArrayPreparer.Prepared endedNextIds;
     private int liveCount;
     private long nextId = 1;
     final ExpiryQueue expiry;
 
     VoucherBook(final int capacity, final boolean reserve)
     {
+        super(capacity, STRIDE, reserve);
         this.capacity = capacity;
-        this.rows = new long[Growth.initialRows(capacity, reserve) * STRIDE];
-        this.slotById = new Long2LongHashMap(RowBook.tableSize(Growth.initialRows(capacity, reserve)), 0.65f, -1);
-        this.endedSlots = new int[Growth.initialRows(capacity, reserve)];
+        this.endedSlots = new int[Integer.highestOneBit(Growth.initialRows(capacity, reserve) * 2 - 1)];
         this.endedIds = new long[endedSlots.length];
         this.expiry = new ExpiryQueue(this, capacity, capacity, reserve);
     }
@@ -54,50 +66,53 @@ final class VoucherBook implements ExpiryQueue.Order
     /** @return the slot of a voucher id, or -1 when it was never issued or its slot was reclaimed. */
     int slotOf(final long voucherId)
     {
-        return (int)slotById.get(voucherId);
+        return indexOf(voucherId);
     }
 
     /** Issues the next voucher id; the caller checked {@link #freeCount()}. @return its slot. */
     int issue(final int consumerIndex, final int merchantIndex, final long valueFen, final long expiresAtMs)
     {
-        int slot = -1;
-        if (neverUsed < capacity)
+        final long id = nextId;
+        final int slot;
+        if (!isFull())
         {
-            slot = neverUsed++;
-            rows = Growth.ensureRows(rows, neverUsed, STRIDE, capacity);
+            slot = addRow(id);
         }
         else
         {
-            while (slot < 0)
-            {
-                if (endedSize == 0)
-                {
-                    throw new IllegalStateException("no voucher slot although " + liveCount + " < " + capacity);
-                }
-                final int candidate = endedSlots[endedHead];
-                final long candidateId = endedIds[endedHead];
-                endedHead = (endedHead + 1) % endedSlots.length;
-                endedSize--;
-                // A voucher restored by a refund after it ended is live again: its stale entry is skipped.
-                if (rows[candidate * STRIDE + ID] == candidateId && !isLive(candidate))
-                {
-                    slotById.remove(candidateId);
-                    slot = candidate;
-                }
-            }
+            slot = reclaimOldestEnded();
+            replaceId(slot, id);
         }
-        final long id = nextId++;
-        final int base = slot * STRIDE;
-        rows[base + ID] = id;
-        rows[base + CONSUMER_INDEX] = consumerIndex;
-        rows[base + MERCHANT_INDEX] = merchantIndex;
-        rows[base + VALUE_FEN] = valueFen;
-        rows[base + EXPIRES_AT_MS] = expiresAtMs;
-        rows[base + STATE] = ISSUED;
-        slotById.put(id, slot);
+        nextId++;
+        set(slot, CONSUMER_INDEX, consumerIndex);
+        set(slot, MERCHANT_INDEX, merchantIndex);
+        set(slot, VALUE_FEN, valueFen);
+        set(slot, EXPIRES_AT_MS, expiresAtMs);
+        set(slot, STATE, ISSUED);
         liveCount++;
         expiry.add(slot);
         return slot;
+    }
+
+    /** The slot of the voucher that ended first and is still ended; its entry leaves the ring. */
+    private int reclaimOldestEnded()
+    {
+        while (true)
+        {
+            if (endedSize == 0)
+            {
+                throw new IllegalStateException("no voucher slot although " + liveCount + " < " + capacity);
+            }
+            final int candidate = endedSlotAt(endedHead);
+            final long candidateId = endedIdAt(endedHead);
+            endedHead = (endedHead + 1) & (endedSlots.length - 1);
+            endedSize--;
+            // A voucher restored by a refund after it ended is live again: its stale entry is skipped.
+            if (get(candidate, ID) == candidateId && !isLive(candidate))
+            {
+                return candidate;
+            }
+        }
     }
 
     long lastId()
@@ -107,7 +122,7 @@ final class VoucherBook implements ExpiryQueue.Order
 
     boolean isLive(final int slot)
     {
-        final long state = rows[slot * STRIDE + STATE];
+        final long state = get(slot, STATE);
         return state == ISSUED || state == RESERVED;
     }
 
@@ -115,88 +130,173 @@ final class VoucherBook implements ExpiryQueue.Order
     void reserve(final int slot)
     {
         expiry.remove(slot);
-        rows[slot * STRIDE + STATE] = RESERVED;
+        set(slot, STATE, RESERVED);
     }
 
     /** RESERVED back to ISSUED (the caller expires it instead when its validity has passed). */
     void unreserve(final int slot)
     {
-        rows[slot * STRIDE + STATE] = ISSUED;
+        set(slot, STATE, ISSUED);
         expiry.add(slot);
     }
 
     /** Ends a live voucher (REDEEMED or EXPIRED). */
     void end(final int slot, final VoucherState state)
     {
-        final int base = slot * STRIDE;
-        if (rows[base + STATE] == ISSUED)
+        if (get(slot, STATE) == ISSUED)
         {
             expiry.remove(slot);
         }
-        rows[base + STATE] = state.value();
+        set(slot, STATE, state.value());
         liveCount--;
         if (endedSize == endedSlots.length)
         {
             growEnded();
         }
-        final int tail = (endedHead + endedSize) % endedSlots.length;
-        endedSlots[tail] = slot;
-        endedIds[tail] = rows[base + ID];
+        else if (endedNextIds == null && endedSize + 1 >= Growth.prepareAt(endedSlots.length) && !isFull())
+        {
+            // Ahead of a growth while no slot is reclaimed yet (the head is at 0, the entries are a prefix and will
+            // move in steps), off the engine thread when large. Once slots are reclaimed nothing is prepared, so a
+            // ring whose head passes 0 again asks for nothing (the engine thread allocates nothing in steady state).
+            endedNextSlots = ArrayPreparer.ints(endedSlots.length << 1);
+            endedNextIds = ArrayPreparer.longs(endedSlots.length << 1);
+        }
+        final int tail = (endedHead + endedSize) & (endedSlots.length - 1);
+        setEnded(tail, slot, get(slot, ID));
         endedSize++;
+        stepEnded();
     }
 
-    /** Doubles the ended ring (a voucher can end, be restored and end again: the ring may hold a slot twice). */
+    private int endedSlotAt(final int position)
+    {
+        return position < endedOldBelow ? endedOldSlots[position] : endedSlots[position];
+    }
+
+    private long endedIdAt(final int position)
+    {
+        return position < endedOldBelow ? endedOldIds[position] : endedIds[position];
+    }
+
+    private void setEnded(final int position, final int slot, final long id)
+    {
+        if (position < endedOldBelow)
+        {
+            endedOldSlots[position] = slot;
+            endedOldIds[position] = id;
+        }
+        else
+        {
+            endedSlots[position] = slot;
+            endedIds[position] = id;
+        }
+    }
+
+    /**
+     * Doubles the ended ring (a voucher can end, be restored and end again: the ring may hold a slot twice). With its
+     * head at 0 (no slot reclaimed yet) the entries are a prefix and move in steps ({@link #stepEnded()}); a ring that
+     * is full with its head elsewhere (every slot in use and more ended entries than the ring holds, which takes
+     * vouchers restored and ended again) is copied at once.
+     */
     private void growEnded()
     {
-        final int length = endedSlots.length * 2;
-        final int[] slots = new int[length];
-        final long[] ids = new long[length];
-        for (int i = 0; i < endedSize; i++)
+        finishMovingEnded();
+        final int length = endedSlots.length << 1;
+        final int[] slots = ArrayPreparer.takeInts(endedNextSlots, length);
+        final long[] ids = ArrayPreparer.takeLongs(endedNextIds, length);
+        endedNextSlots = null;
+        endedNextIds = null;
+        if (endedHead == 0)
         {
-            slots[i] = endedSlots[(endedHead + i) % endedSlots.length];
-            ids[i] = endedIds[(endedHead + i) % endedSlots.length];
+            endedOldSlots = endedSlots;
+            endedOldIds = endedIds;
+            endedOldBelow = endedSize;
+        }
+        else
+        {
+            for (int i = 0; i < endedSize; i++)
+            {
+                final int from = (endedHead + i) & (endedSlots.length - 1);
+                slots[i] = endedSlots[from];
+                ids[i] = endedIds[from];
+            }
+            endedHead = 0;
         }
         endedSlots = slots;
         endedIds = ids;
-        endedHead = 0;
+    }
+
+    /** Moves up to {@link #ENDED_STEP_ENTRIES} ended-ring entries of a growth. @return true while some are left. */
+    private boolean stepEnded()
+    {
+        if (endedOldBelow == 0)
+        {
+            return false;
+        }
+        final int from = Math.max(0, endedOldBelow - ENDED_STEP_ENTRIES);
+        System.arraycopy(endedOldSlots, from, endedSlots, from, endedOldBelow - from);
+        System.arraycopy(endedOldIds, from, endedIds, from, endedOldBelow - from);
+        endedOldBelow = from;
+        if (from == 0)
+        {
+            endedOldSlots = null;
+            endedOldIds = null;
+            return false;
+        }
+        return true;
+    }
+
+    private void finishMovingEnded()
+    {
+        while (stepEnded())
+        {
+            // bounded: each step moves entries or ends the moving
+        }
+    }
+
+    /**
+     * One bounded step of every growth in this book (rows, id map, ended ring, expiry heap); per command, before it.
+     * @return true while something is left to move.
+     */
+    boolean stepAll()
+    {
+        final boolean rowsLeft = step();
+        final boolean endedLeft = stepEnded();
+        return expiry.step() | rowsLeft | endedLeft;
     }
 
     /** An ended (redeemed) voucher becomes ISSUED again, for a full refund. */
     void restore(final int slot)
     {
-        rows[slot * STRIDE + STATE] = ISSUED;
+        set(slot, STATE, ISSUED);
         liveCount++;
         expiry.add(slot);
     }
 
-    long get(final int slot, final int field)
-    {
-        return rows[slot * STRIDE + field];
-    }
-
     int state(final int slot)
     {
-        return (int)rows[slot * STRIDE + STATE];
+        return (int)get(slot, STATE);
     }
 
     @Override
     public boolean before(final int a, final int b)
     {
-        final long expiresA = rows[a * STRIDE + EXPIRES_AT_MS];
-        final long expiresB = rows[b * STRIDE + EXPIRES_AT_MS];
-        return expiresA != expiresB ? expiresA < expiresB : rows[a * STRIDE + ID] < rows[b * STRIDE + ID];
+        final long expiresA = get(a, EXPIRES_AT_MS);
+        final long expiresB = get(b, EXPIRES_AT_MS);
+        return expiresA != expiresB ? expiresA < expiresB : get(a, ID) < get(b, ID);
     }
 
+    @Override
     void writeTo(final SnapshotWriter writer)
     {
-        writer.writeLong(neverUsed);
+        finishMovingEnded();
+        writer.writeLong(count());
         writer.writeLong(endedSize);
         writer.writeLong(liveCount);
         writer.writeLong(nextId);
-        writer.writeLongs(rows, neverUsed * STRIDE);
+        writeRowsTo(writer);
         for (int i = 0; i < endedSize; i++)
         {
-            final int at = (endedHead + i) % endedSlots.length;
+            final int at = (endedHead + i) & (endedSlots.length - 1);
             writer.writeLong(endedSlots[at]);
             writer.writeLong(endedIds[at]);
         }
@@ -204,44 +304,47 @@ final class VoucherBook implements ExpiryQueue.Order
     }
 
     /** Restores what {@link #writeTo} wrote; each used slot holds one id, so the id map is rebuilt from the rows. */
+    @Override
     void readFrom(final SnapshotReader reader)
     {
-        neverUsed = (int)reader.readLong();
+        finishMovingEnded();
+        final long usedCount = reader.readLong();
         endedSize = (int)reader.readLong();
         liveCount = (int)reader.readLong();
         nextId = reader.readLong();
-        if (neverUsed < 0 || neverUsed > capacity || endedSize < 0)
+        if (usedCount < 0 || usedCount > capacity || endedSize < 0)
         {
-            throw new IllegalStateException("snapshot voucher counts " + neverUsed + "/" + endedSize +
+            throw new IllegalStateException("snapshot voucher counts " + usedCount + "/" + endedSize +
                 " do not fit the limit " + capacity);
         }
-        rows = Growth.ensureRows(rows, neverUsed, STRIDE, capacity);
-        reader.readLongs(rows);
+        readRowsFrom(reader, usedCount);
         endedHead = 0;
-        endedSlots = new int[Math.max(endedSlots.length, Integer.highestOneBit(Math.max(1, endedSize) * 2 - 1))];
-        endedIds = new long[endedSlots.length];
+        endedNextSlots = null;
+        endedNextIds = null;
+        final int length = Integer.highestOneBit(Math.max(endedSlots.length, endedSize) * 2 - 1);
+        if (length != endedSlots.length)
+        {
+            endedSlots = new int[length];
+            endedIds = new long[length];
+        }
         for (int i = 0; i < endedSize; i++)
         {
             endedSlots[i] = (int)reader.readLong();
             endedIds[i] = reader.readLong();
         }
         expiry.readFrom(reader);
-        slotById.clear();
-        for (int slot = 0; slot < neverUsed; slot++)
-        {
-            slotById.put(rows[slot * STRIDE + ID], slot);
-        }
     }
 
+    @Override
     long hash(final long seed)
     {
         long sum = 0;
-        for (int slot = 0; slot < neverUsed; slot++)
+        for (int slot = 0; slot < count(); slot++)
         {
             long rowHash = 23;
             for (int i = 0; i < STRIDE; i++)
             {
-                rowHash = StateHash.fold(rowHash, rows[slot * STRIDE + i]);
+                rowHash = StateHash.fold(rowHash, get(slot, i));
             }
             sum += StateHash.finish(rowHash);
         }

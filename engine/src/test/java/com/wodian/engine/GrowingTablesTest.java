@@ -55,6 +55,65 @@ class GrowingTablesTest
         }
     }
 
+    /**
+     * A full map whose ids are replaced one by one (a voucher slot reused): backward-shift deletion keeps every probe
+     * run whole, so every id left is still found, every replaced one is gone, and the new ones are found, with ids
+     * chosen so that runs are long (sequential ids and random ones, in a map at its half-full limit).
+     */
+    @Test
+    void idIndexAnswersAsAMapWhileIdsAreReplaced()
+    {
+        final SplittableRandom random = new SplittableRandom(14);
+        final int entries = 20_000;
+        final IdIndex index = new IdIndex(8, entries);
+        final Map<Long, Integer> model = new HashMap<>();
+        final long[] idByIndex = new long[entries];
+        for (int i = 0; i < entries; i++)
+        {
+            final long id = i % 2 == 0 ? i + 1 : random.nextLong();
+            if (model.containsKey(id))
+            {
+                continue;
+            }
+            index.put(id, i);
+            model.put(id, i);
+            idByIndex[i] = id;
+        }
+        long nextId = 1L << 40;
+        for (int round = 0; round < 100_000; round++)
+        {
+            final int at = random.nextInt(entries);
+            if (idByIndex[at] == 0)
+            {
+                continue;
+            }
+            final long newId = random.nextInt(4) == 0 ? random.nextLong() : nextId++;
+            if (model.containsKey(newId))
+            {
+                continue;
+            }
+            index.replace(idByIndex[at], newId, at);
+            model.remove(idByIndex[at]);
+            assertEquals(-1, index.get(idByIndex[at]), "a replaced id is gone");
+            model.put(newId, at);
+            idByIndex[at] = newId;
+            for (int k = 0; k < 4; k++)
+            {
+                final int probe = random.nextInt(entries);
+                if (idByIndex[probe] != 0)
+                {
+                    assertEquals(probe, index.get(idByIndex[probe]), "id at " + probe + " in round " + round);
+                }
+            }
+        }
+        assertEquals(model.size(), index.size());
+        for (final Map.Entry<Long, Integer> entry : model.entrySet())
+        {
+            assertEquals((int)entry.getValue(), index.get(entry.getKey()));
+        }
+        assertThrows(IllegalStateException.class, () -> index.replace(-12345L, 7L, 0), "an id not in the map");
+    }
+
     @Test
     void aRowBookReadsAndWritesRowsWhileTheyMoveAndASnapshotMidMoveRestoresThem()
     {

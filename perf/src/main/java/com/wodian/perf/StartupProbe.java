@@ -56,6 +56,7 @@ public final class StartupProbe
                 wallNs / 1e6, cpuNs / 1e6, (usedHeap() - heapBefore) >> 20);
             fresh.verifyInvariants();
         }
+        printFootprint("fresh engine at default limits", new Engine(new EngineConfig()));
 
         final EngineConfig config = new EngineConfig().consumersMax(consumers).merchantsMax(MERCHANTS)
             .terminalsMax(MERCHANTS * 2).keysMax(2_000_000).keyRetentionMs(0)
@@ -111,6 +112,16 @@ public final class StartupProbe
                 files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
             }
         }
+    }
+
+    /** The arrays an engine holds, by the field path of their table (largest first), and their total. */
+    static void printFootprint(final String what, final Object engine)
+    {
+        final java.util.Map<String, Long> byPath = EngineFootprint.arraysByPath(engine, 3);
+        final long total = byPath.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("%s: arrays %,d bytes; by table:%n", what, total);
+        byPath.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(20)
+            .forEach((entry) -> System.out.printf("  %,14d  %s%n", entry.getValue(), entry.getKey()));
     }
 
     private static long usedHeap()
