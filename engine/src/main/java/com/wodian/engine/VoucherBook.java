@@ -153,11 +153,12 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
         {
             growEnded();
         }
-        else if (endedNextIds == null && endedSize + 1 >= Growth.prepareAt(endedSlots.length) && !isFull())
+        else if (endedNextIds == null && endedSlots.length < capacity &&
+            endedSize + 1 >= Growth.prepareAt(endedSlots.length))
         {
-            // Ahead of a growth while no slot is reclaimed yet (the head is at 0, the entries are a prefix and will
-            // move in steps), off the engine thread when large. Once slots are reclaimed nothing is prepared, so a
-            // ring whose head passes 0 again asks for nothing (the engine thread allocates nothing in steady state).
+            // Ahead of a growth, off the engine thread when large: asked once per length, and only while the ring is
+            // shorter than the slots (a ring of that length outgrows them only by vouchers restored and ended again;
+            // asking for it anyway would allocate a doubled ring in a steady state that never uses it).
             endedNextSlots = ArrayPreparer.ints(endedSlots.length << 1);
             endedNextIds = ArrayPreparer.longs(endedSlots.length << 1);
         }
