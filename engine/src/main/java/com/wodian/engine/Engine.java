@@ -26,9 +26,10 @@ public final class Engine
     public static final long SNAPSHOT_MAGIC = 0x574F4449414E534EL;
     /**
      * 8: state hash version 2 ({@link StateHash#VERSION}); the stream itself is laid out as in 7. 9: the risk section
-     * ends with the home-route table (HomeRoutes, feature 72).
+     * ends with the home-route table (HomeRoutes, feature 72). 10: then the home-cohort counts (HomeCohorts,
+     * feature 73).
      */
-    public static final long SNAPSHOT_FORMAT_VERSION = 9;
+    public static final long SNAPSHOT_FORMAT_VERSION = 10;
 
     private final EngineConfig config;
     private final CommandContext context = new CommandContext();

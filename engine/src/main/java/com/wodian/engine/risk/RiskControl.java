@@ -83,6 +83,7 @@ public final class RiskControl
         rules.merchantRegistered(merchantIndex);
         merchants.ensure(merchantIndex + 1);
         features.merchantProfiles.ensure(merchantIndex + 1);
+        features.homeCohorts.ensure(merchantIndex + 1);
         features.merchantProfiles.registered(merchantIndex, trade, areaCode, nowMs);
     }
 

@@ -86,7 +86,8 @@ public final class RiskFeatures
     public static final int MERCHANT_PAYER_REPEAT_X16 = 70;
     public static final int REPEAT_VS_MERCHANT_X16 = 71;
     public static final int HOME_ROUTE_FLOW = 72;
-    public static final int COUNT = 73;
+    public static final int HOME_COHORT_LIFT = 73;
+    public static final int COUNT = 74;
     /** A consumer whose local-other share (x1024) is at least this counts as a local for its merchants' share. */
     static final long LOCAL_SHARE = 768;
     /** A payment of at least this share of the wallet (per mille) at a shop new to the consumer "drains" it. */
@@ -123,7 +124,7 @@ public final class RiskFeatures
         "AREA_DISTANCE_HOME", "NEW_MERCHANT_FOR_CONSUMER", "NEW_DAY_PART_FOR_CONSUMER", "MERCHANT_AMOUNT_SPREAD",
         "CONSUMER_LOCAL_OTHER_SHARE", "MERCHANT_LOCALS_SHARE", "CONSUMER_HOME_SHOP_PAYMENTS",
         "CONSUMER_LOCAL_OTHER_PAYMENTS", "MERCHANT_HOME_AVOIDERS_SHARE", "CONSUMER_PAYMENTS_PER_MERCHANT_X16",
-        "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16", "HOME_ROUTE_FLOW",
+        "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16", "HOME_ROUTE_FLOW", "HOME_COHORT_LIFT",
     };
 
     final long[] values = new long[COUNT];
@@ -140,6 +141,7 @@ public final class RiskFeatures
     final TradeProfileBook trades;
     final SeenPairs seenPairs;
     final HomeRoutes homeRoutes;
+    final HomeCohorts homeCohorts;
 
     RiskFeatures(final EngineConfig config, final ConsumerRiskBook consumers, final TerminalRiskBook terminals,
         final MerchantRiskBook merchants, final PairRiskBook pairs)
@@ -154,6 +156,7 @@ public final class RiskFeatures
         this.trades = new TradeProfileBook();
         this.seenPairs = new SeenPairs(config.riskPairsMax);
         this.homeRoutes = new HomeRoutes(config.riskPairsMax);
+        this.homeCohorts = new HomeCohorts(config.riskPairsMax, config.merchantsMax);
     }
 
     /** The features that learn from the active model's own scores: a model's trees that test them come last. */
@@ -231,6 +234,7 @@ public final class RiskFeatures
         x[MERCHANT_PAYER_REPEAT_X16] = usual;
         x[REPEAT_VS_MERCHANT_X16] = repeat < 0 ? AmountStats.NO_HISTORY : repeat - usual;
         x[HOME_ROUTE_FLOW] = homeRoutes.count(home, (int)consumerProfiles.lastMerchant(consumer), merchant, nowMs);
+        x[HOME_COHORT_LIFT] = homeCohorts.liftX16(home, merchant, x[NEW_MERCHANT_FOR_CONSUMER] == 0, nowMs);
     }
 
     /**
@@ -416,6 +420,10 @@ public final class RiskFeatures
         final int trade = merchantProfiles.trade(merchant);
         trades.recordPayment(trade, log16, hour);
         homeRoutes.add(home, (int)consumerProfiles.lastMerchant(consumer), merchant, nowMs);
+        if (!consumerProfiles.hasPaid(consumer, merchant))
+        {
+            homeCohorts.addNewPair(home, merchant, nowMs);
+        }
         consumerProfiles.recordPayment(consumer, nowMs, merchant, trade, log16, merchantProfiles.areaCode(merchant),
             hour, home == merchant, homeArea == 1 && home != merchant);
     }
@@ -439,6 +447,7 @@ public final class RiskFeatures
         trades.writeTo(writer);
         seenPairs.writeTo(writer);
         homeRoutes.writeTo(writer);
+        homeCohorts.writeTo(writer, merchantCount);
     }
 
     void readFrom(final SnapshotReader reader, final int consumerCount, final int merchantCount,
@@ -449,6 +458,7 @@ public final class RiskFeatures
         trades.readFrom(reader);
         seenPairs.readFrom(reader);
         homeRoutes.readFrom(reader);
+        homeCohorts.readFrom(reader, merchantCount);
     }
 
     long hash(final long seed, final int consumerCount, final int merchantCount, final int terminalCount)
@@ -456,6 +466,6 @@ public final class RiskFeatures
         long hash = terminalProfiles.hash(seed, terminalCount);
         hash = merchantProfiles.hash(hash, merchantCount);
         hash = trades.hash(hash);
-        return homeRoutes.hash(seenPairs.hash(hash));
+        return homeCohorts.hash(homeRoutes.hash(seenPairs.hash(hash)), merchantCount);
     }
 }

@@ -383,6 +383,93 @@ class RiskFeaturesTest
     }
 
     @Test
+    void homeCohortLiftSetsNewConsumerShopPairsAgainstTheirMargins()
+    {
+        assertEquals(ResultCode.OK, d.consumer(3, 1));
+        assertEquals(ResultCode.OK, d.topUp(1, 1, 10_000_000));
+        assertEquals(ResultCode.OK, d.topUp(2, 2, 10_000_000));
+        assertEquals(ResultCode.OK, d.topUp(3, 3, 10_000_000));
+        pay(2, 21, 1, 1_000);
+        assertEquals(0, x[RiskFeatures.HOME_COHORT_LIFT], "no account of home shop 1 found shop 2 yet");
+        d.advanceMs(60_000);
+        pay(2, 21, 3, 1_000);
+        assertEquals(4, x[RiskFeatures.HOME_COHORT_LIFT], "1 pair x 1 in total x16 / ((1 + 1) x (1 + 1))");
+        d.advanceMs(60_000);
+        pay(2, 21, 2, 1_000);
+        assertEquals(-1, x[RiskFeatures.HOME_COHORT_LIFT], "no home shop (its new pair still counts in the margins)");
+        d.advanceMs(60_000);
+        pay(2, 21, 1, 1_000);
+        assertEquals(4, x[RiskFeatures.HOME_COHORT_LIFT], "its own pair left out: 1 x 3 x16 / ((2 + 1) x (3 + 1))");
+        d.advanceMs(60_000);
+        pay(1, 11, 3, 1_000);
+        assertEquals(0, x[RiskFeatures.HOME_COHORT_LIFT], "nobody of home shop 1 paid at shop 1 yet");
+        d.advanceMs(60_000);
+        pay(1, 11, 1, 1_000);
+        assertEquals(8, x[RiskFeatures.HOME_COHORT_LIFT], "1 x 4 x16 / ((3 + 1) x (1 + 1)); a repeat payment adds nothing");
+        d.advanceMs(HomeRoutes.WEEK_MS);
+        assertEquals(ResultCode.OK, d.consumer(4, 1));
+        assertEquals(ResultCode.OK, d.topUp(4, 4, 10_000_000));
+        pay(1, 11, 4, 1_000);
+        assertEquals(5, x[RiskFeatures.HOME_COHORT_LIFT], "a week later every count halved: 1 x 2 x16 / (3 x 2)");
+    }
+
+    @Test
+    void homeCohortsSurviveASnapshotAndAreInTheStateHash()
+    {
+        assertEquals(ResultCode.OK, d.consumer(3, 1));
+        assertEquals(ResultCode.OK, d.topUp(1, 1, 10_000_000));
+        assertEquals(ResultCode.OK, d.topUp(3, 3, 10_000_000));
+        pay(2, 21, 1, 1_000);
+        d.advanceMs(60_000);
+        pay(2, 21, 3, 1_000);
+        assertEquals(4, x[RiskFeatures.HOME_COHORT_LIFT]);
+        final long nowMs = d.nowMs;
+        final HomeCohorts cohorts = RiskAccess.of(d.engine).features.homeCohorts;
+        final long lift = cohorts.liftX16(0, 1, false, nowMs);
+        assertEquals(16 * 2 * 2 / (3 * 3), lift, "two pairs of home shop 1 at shop 2, two in total");
+        final com.wodian.engine.MemorySnapshot snapshot = new com.wodian.engine.MemorySnapshot();
+        d.engine.writeSnapshot(snapshot);
+        final com.wodian.engine.Engine restored = new com.wodian.engine.Engine(EngineConfig.small());
+        restored.readSnapshot(snapshot);
+        assertEquals(d.engine.stateHash(), restored.stateHash());
+        assertEquals(lift, RiskAccess.of(restored).features.homeCohorts.liftX16(0, 1, false, nowMs), "restored");
+        final long hash = restored.stateHash();
+        RiskAccess.of(restored).features.homeCohorts.addNewPair(-1, 0, nowMs);
+        assertNotEquals(hash, restored.stateHash(), "the margins and the total are in the state hash");
+        final long again = restored.stateHash();
+        RiskAccess.of(restored).features.homeCohorts.addNewPair(0, 0, nowMs);
+        assertNotEquals(again, restored.stateHash(), "the pair counters are in the state hash");
+    }
+
+    @Test
+    void homeCohortCountsSaturateAndDecayPerWeek()
+    {
+        final HomeCohorts cohorts = new HomeCohorts(1, 4);
+        final long t = 10 * HomeRoutes.WEEK_MS + 5;
+        assertEquals(-1, cohorts.liftX16(-1, 2, false, t), "no home shop");
+        assertEquals(0, cohorts.liftX16(1, 2, false, t), "an empty table");
+        for (int i = 0; i < 300; i++)
+        {
+            cohorts.addNewPair(1, 2, t);
+        }
+        assertEquals(16 * HomeCohorts.PAIR_CAP * 300 / (301 * 301), cohorts.liftX16(1, 2, false, t),
+            "the pair saturates at 255, the margins and the total do not");
+        assertEquals(16 * (HomeCohorts.PAIR_CAP >> 1) * 150 / (151 * 151),
+            cohorts.liftX16(1, 2, false, t + HomeRoutes.WEEK_MS), "a week later everything halved");
+        assertEquals(0, cohorts.liftX16(1, 2, false, t + 8 * HomeRoutes.WEEK_MS), "the pair forgotten after 8 weeks");
+        assertEquals(0, cohorts.liftX16(1, 3, false, t), "another shop is another counter");
+        assertEquals(0, cohorts.liftX16(2, 2, false, t), "another home shop is another counter");
+        final HomeCohorts busy = new HomeCohorts(1, 4);
+        for (int i = 0; i < 2_000; i++)
+        {
+            busy.addNewPair(-1, 3, t);
+        }
+        busy.addNewPair(0, 1, t);
+        assertEquals(HomeCohorts.LIFT_CAP_X16, busy.liftX16(0, 1, false, t), "1 x 2,001 x16 / (2 x 2), capped");
+        assertEquals(0, busy.liftX16(0, 1, true, t), "the consumer's own pair left out");
+    }
+
+    @Test
     void roundness()
     {
         assertEquals(0, RiskFeatures.roundness(2_599));
