@@ -18,11 +18,22 @@ public final class RiskWorldRun implements LabelledWorld
 {
     private final long seed;
     private final ParameterRange range;
+    private final boolean slow;
 
     public RiskWorldRun(final long seed, final boolean heldOut)
     {
+        this(seed, heldOut, false);
+    }
+
+    /**
+     * {@code slow}: part of the careful rings' payments left out (world "riskworld-slow", see
+     * {@link WithMerchantContext}), for training and development on worlds whose careful rings pay less often.
+     */
+    public RiskWorldRun(final long seed, final boolean heldOut, final boolean slow)
+    {
         this.seed = seed;
         this.range = heldOut ? ParameterRange.HELD_OUT : ParameterRange.TRAINING;
+        this.slow = slow;
     }
 
     @Override
@@ -70,7 +81,8 @@ public final class RiskWorldRun implements LabelledWorld
         final ModelRun run = new ModelRun(null, rulesMode, model, Math.min(commands + 16, 2_000_000),
             world.merchants().size() + 16, terminals + 16, commands + 10_000);
         run.configure(1);   // rules and model before the world's first command, whatever its time
-        final WithMerchantContext commandsWithContext = new WithMerchantContext(world.cursor(), world.merchants());
+        final WithMerchantContext commandsWithContext = new WithMerchantContext(world.cursor(), world.merchants(),
+            slow, seed);
         new RiskWorldFeeder(run.engine()).feed(commandsWithContext, (command, reply, offset, length) ->
             run.afterCommand(commandsWithContext.buffer(), commandsWithContext.offset(),
                 ResultCode.get(RiskWorldFeeder.resultCode(reply, offset)), command.actor().ordinal(),

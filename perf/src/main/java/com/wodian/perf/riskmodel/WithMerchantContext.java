@@ -29,10 +29,25 @@ final class WithMerchantContext implements LabelledCommands
     private final RegisterMerchantDecoder register = new RegisterMerchantDecoder();
     private boolean useRewritten;
     private int rewrittenLength;
+    private final long slowSeed;
+    private final boolean slow;
+    private long index;
 
     WithMerchantContext(final LabelledCommands commands, final List<MerchantInfo> merchants)
     {
+        this(commands, merchants, false, 0);
+    }
+
+    /**
+     * {@code slow}: leave out part of the careful rings' payments (see {@link #leftOut()}), seeded by {@code slowSeed},
+     * so that training worlds also hold careful rings that pay less often than the training range's.
+     */
+    WithMerchantContext(final LabelledCommands commands, final List<MerchantInfo> merchants, final boolean slow,
+        final long slowSeed)
+    {
         this.commands = commands;
+        this.slow = slow;
+        this.slowSeed = slowSeed;
         for (final MerchantInfo merchant : merchants)
         {
             this.merchants.put(merchant.merchantId(), merchant);
@@ -42,10 +57,15 @@ final class WithMerchantContext implements LabelledCommands
     @Override
     public boolean next()
     {
-        if (!commands.next())
+        do
         {
-            return false;
+            if (!commands.next())
+            {
+                return false;
+            }
+            index++;
         }
+        while (slow && leftOut());
         useRewritten = false;
         header.wrap(commands.buffer(), commands.offset());
         if (header.templateId() == RegisterMerchantDecoder.TEMPLATE_ID && header.version() < 4)
@@ -63,6 +83,32 @@ final class WithMerchantContext implements LabelledCommands
             }
         }
         return true;
+    }
+
+    /**
+     * A payment (Pay or Try) of a careful brushing, circular-flow or collusive-till group is kept with a probability
+     * drawn per group from 25% to 100%: the same group then pays 1 to 4 times less often, with the same accounts,
+     * shops and amounts. The labels and every other command pass unchanged (a Confirm of a left-out Try is refused
+     * by the engine as unknown, and is no decision).
+     */
+    private boolean leftOut()
+    {
+        final int template = commands.templateId();
+        if (commands.variant() != Variant.CAREFUL ||
+            (template != com.wodian.perf.riskworld.RiskWorldTemplates.PAY &&
+            template != com.wodian.perf.riskworld.RiskWorldTemplates.TRY))
+        {
+            return false;
+        }
+        final Actor actor = commands.actor();
+        if (actor != Actor.POINTS_BRUSHING && actor != Actor.CIRCULAR_FLOW && actor != Actor.COLLUSIVE_TERMINAL)
+        {
+            return false;
+        }
+        final long group = com.wodian.engine.StateHash.fmix(slowSeed * 0x9E3779B97F4A7C15L + commands.groupId());
+        final long keepPermille = 250 + Long.remainderUnsigned(group, 751);
+        final long draw = Long.remainderUnsigned(com.wodian.engine.StateHash.fmix(group ^ index * 0xC2B2AE3D27D4EB4FL), 1000);
+        return draw >= keepPermille;
     }
 
     @Override

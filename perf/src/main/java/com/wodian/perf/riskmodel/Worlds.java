@@ -12,7 +12,8 @@ public final class Worlds
     }
 
     /**
-     * @param name     "workload" (our older generator, perf/RiskWorkload) or "riskworld" (the independent one)
+     * @param name     "workload" (our older generator, perf/RiskWorkload), "riskworld" (the independent one) or
+     *                 "riskworld-slow" (the same worlds with part of the careful rings' payments left out)
      * @param heldOut  riskworld only: draw world parameters from the held-out range instead of the training range
      */
     public static LongFunction<LabelledWorld> byName(final String name, final boolean heldOut, final int consumers,
@@ -22,7 +23,8 @@ public final class Worlds
         {
             case "workload" -> seed -> workload(new RiskWorkload(seed, consumers, days));
             case "riskworld" -> seed -> new RiskWorldRun(seed, heldOut);
-            default -> throw new IllegalArgumentException("unknown world " + name + " (riskworld, workload)");
+            case "riskworld-slow" -> seed -> new RiskWorldRun(seed, heldOut, true);
+            default -> throw new IllegalArgumentException("unknown world " + name + " (riskworld, riskworld-slow, workload)");
         };
     }
 
