@@ -373,6 +373,9 @@ final class GroupCommands
         /** @return whether the primary's view shows the change done (and committed). */
         abstract boolean done(NodeStatus primary);
 
+        /** @return whether the primary's configuration shows the change at least started (committed or not). */
+        abstract boolean started(NodeStatus primary);
+
         abstract String doneText();
 
         @Override
@@ -409,15 +412,21 @@ final class GroupCommands
                 return null == primary ? WodianMain.EXIT_UNREACHABLE : WodianMain.EXIT_REFUSED;
             }
             System.out.println("node " + primary.nodeId() + " (primary, term " + primary.term() + ") took the change");
-            return waitUntilDone(deadlineNs);
+            return waitUntilDone(deadlineNs, primary.term());
         }
 
-        private Integer waitUntilDone(final long deadlineNs)
+        /**
+         * Waits until the primary shows the change committed. A primary that took the change and lost its leadership
+         * before the entry was committed may take it with it: a primary of a later term whose committed configuration
+         * does not even show the change started is asked again (asking is idempotent: OK, or UNCHANGED once done).
+         */
+        private Integer waitUntilDone(final long deadlineNs, final long tookInTerm)
         {
             if (waitMs <= 0)
             {
                 return WodianMain.EXIT_OK;
             }
+            long askedInTerm = tookInTerm;
             while (System.nanoTime() - deadlineNs < 0)
             {
                 final NodeStatus primary = findPrimary(connection.queryAll(false));
@@ -425,6 +434,17 @@ final class GroupCommands
                 {
                     System.out.println("node " + nodeId + " " + doneText() + ": " + primary.configurationLine());
                     return WodianMain.EXIT_OK;
+                }
+                if (null != primary && primary.hasConfiguration() && primary.term() != askedInTerm &&
+                    primary.configurationCommitted() && !started(primary))
+                {
+                    final ResultCode code = request(primary);
+                    if (code == ResultCode.OK || code == ResultCode.MEMBERSHIP_UNCHANGED)
+                    {
+                        System.out.println("node " + primary.nodeId() + " (primary, term " + primary.term() +
+                            ") took the change again: the primary that took it lost its leadership first");
+                        askedInTerm = primary.term();
+                    }
                 }
                 Switchover.sleep(100);
             }
@@ -471,6 +491,12 @@ final class GroupCommands
         }
 
         @Override
+        boolean started(final NodeStatus primary)
+        {
+            return Membership.isMember(primary.configuration(), nodeId);
+        }
+
+        @Override
         String doneText()
         {
             return "is a voter";
@@ -491,6 +517,12 @@ final class GroupCommands
         boolean done(final NodeStatus primary)
         {
             return primary.configurationCommitted() && !Membership.isMember(primary.configuration(), nodeId);
+        }
+
+        @Override
+        boolean started(final NodeStatus primary)
+        {
+            return !Membership.isMember(primary.configuration(), nodeId);
         }
 
         @Override

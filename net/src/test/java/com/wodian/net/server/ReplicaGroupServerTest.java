@@ -277,7 +277,7 @@ class ReplicaGroupServerTest
                 requests.setUpParties();
                 paidFen += payAll(requests, 1_000, 100, 5);
                 changeMembership(4, replaced);
-                awaitConfiguration(Membership.without(Membership.allVoters(NODES), replaced));
+                awaitConfiguration(Membership.without(Membership.allVoters(NODES), replaced), 4, replaced);
                 restartingServers[replaced].close();
                 restartingServers[replaced] = null;
                 servers[replaced] = null;
@@ -290,7 +290,7 @@ class ReplicaGroupServerTest
                 final ClusterStatusReplyDecoder joined = status(replaced);
                 assertEquals(0, joined.membershipFlags() & ClusterView.MAY_VOTE, "a joining node may not vote");
                 changeMembership(3, replaced);
-                awaitConfiguration(Membership.allVoters(NODES));
+                awaitConfiguration(Membership.allVoters(NODES), 3, replaced);
                 awaitTrue(() -> restartingServers[replaced].restarts() >= 1, "the new node restarted on a snapshot");
                 paidFen += payAll(requests, 7_000, 10, 1);
                 awaitConverged();
@@ -338,10 +338,16 @@ class ReplicaGroupServerTest
         }, "a primary takes membership change " + action + " of node " + target);
     }
 
-    /** The primary reports {@code configuration}, committed. */
-    private void awaitConfiguration(final long configuration) throws Exception
+    /**
+     * The primary reports {@code configuration}, committed. A primary that took the change may lose its leadership
+     * before the entry commits and take the change with it (under load an election can come at any time), so while
+     * a primary shows another configuration, committed, the change is asked for again every 2 s, as `wodian group`
+     * does; asking is idempotent (UNCHANGED once done, PENDING while a change is under way).
+     */
+    private void awaitConfiguration(final long configuration, final int action, final int target) throws Exception
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long askedNs = System.nanoTime();
         while (System.nanoTime() - deadlineNs < 0)
         {
             refreshServers();
@@ -350,16 +356,33 @@ class ReplicaGroupServerTest
                 if (isPrimary(i))
                 {
                     final ClusterStatusReplyDecoder status = status(i);
-                    if (status.configuration() == configuration &&
-                        (status.membershipFlags() & ClusterView.CONFIGURATION_COMMITTED) != 0)
+                    final boolean committed = (status.membershipFlags() & ClusterView.CONFIGURATION_COMMITTED) != 0;
+                    if (committed && status.configuration() == configuration)
                     {
                         return;
+                    }
+                    if (committed && System.nanoTime() - askedNs > TimeUnit.SECONDS.toNanos(2))
+                    {
+                        askAgain(i, action, target);
+                        askedNs = System.nanoTime();
                     }
                 }
             }
             Thread.sleep(20);
         }
         fail("the primary never reported " + Membership.describe(configuration) + ", committed");
+    }
+
+    private void askAgain(final int node, final int action, final int target)
+    {
+        try
+        {
+            control(node, action, target);
+        }
+        catch (final Exception ex)
+        {
+            // the node stopped leading or is restarting: the next round asks whoever leads then
+        }
     }
 
     /** Every node started on fresh replication ports (client ports chosen by each server). */
