@@ -242,6 +242,12 @@ public class EngineRiskPayBenchmark
         return new long[]{RiskAction.DECLINE.value(), NEVER, rule == 3 ? 0 : NEVER, 0};
     }
 
+    /** The engine under test (for {@link RiskModelBenchmark}, which takes its feature vectors from this traffic). */
+    Engine engine()
+    {
+        return fixture.engine();
+    }
+
     @Benchmark
     public void pay()
     {

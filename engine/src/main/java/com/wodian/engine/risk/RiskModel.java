@@ -107,6 +107,7 @@ public final class RiskModel
         scored = 0;
         atDeclineScore = 0;
         atFlagScore = 0;
+        deriveLanes();
     }
 
     /** Starts a staged model (this instance is the staging area). */
@@ -190,38 +191,208 @@ public final class RiskModel
     }
 
     /**
-     * The trees as the walk reads them, one 64-byte line per tree (built from the arrays above on COMMIT and snapshot
-     * load; the arrays stay the model's state for the snapshot and the hash): thresholds of nodes 0, 1, 2; the three
-     * feature ids in bytes 0, 1, 2; leaves LL | LR << 32 and RL | RR << 32. One tree's walk then touches one line and
-     * picks the child's threshold, feature and leaf pair by index arithmetic instead of three separate arrays.
+     * The trees as the evaluation reads them ("lanes": the trees in order, the exit marker left out), derived from the
+     * arrays above on COMMIT and snapshot load; the arrays stay the model's state for the snapshot, the hash and
+     * {@link #reasons}. Per lane: the three nodes' feature ids and thresholds, and the leaves as the select below
+     * needs them (LR, LL - LR, RR, RL - RR). Each field is its own array, lane after lane, so that the select loops
+     * of {@link #evaluate} read every array with stride 1 and the JIT compiles them to vector instructions: a walk tree
+     * by tree is a chain of dependent loads (feature id, feature value, threshold, child's feature id, ...) and ~30
+     * instructions per tree; this is a gather of each tree's three feature values (scalar loads and stores) and about
+     * a dozen vector operations per 16 trees.
      */
-    private final long[] packed = new long[TREES_MAX * PACKED_STRIDE];
-    private static final int PACKED_STRIDE = 8;
+    private final byte[] laneFeature0 = new byte[TREES_MAX];
+    private final byte[] laneFeature1 = new byte[TREES_MAX];
+    private final byte[] laneFeature2 = new byte[TREES_MAX];
+    private final int[] laneThreshold0 = new int[TREES_MAX];
+    private final int[] laneThreshold1 = new int[TREES_MAX];
+    private final int[] laneThreshold2 = new int[TREES_MAX];
+    private final int[] laneLeftRight = new int[TREES_MAX];
+    private final int[] laneLeftDelta = new int[TREES_MAX];
+    private final int[] laneRightRight = new int[TREES_MAX];
+    private final int[] laneRightDelta = new int[TREES_MAX];
+    /** Scratch of one evaluation: each lane's three feature values (gathered), and the features clamped to int. */
+    private final int[] laneValue0 = new int[TREES_MAX];
+    private final int[] laneValue1 = new int[TREES_MAX];
+    private final int[] laneValue2 = new int[TREES_MAX];
+    private final int[] narrowFeatures = new int[RiskFeatures.COUNT];
+    /** The tree of each lane, for the wide evaluation. */
+    private final int[] laneTree = new int[TREES_MAX];
+    private int laneCount;
+    /** Lanes before the first group tree (the individual score) and before the exit marker (all of them: none). */
+    private int individualLanes;
+    private int exitLanes;
+    private boolean hasExit;
+    /**
+     * Every threshold in [-NARROW_LIMIT + 1, NARROW_LIMIT - 1] (or {@code Long.MIN_VALUE}, see
+     * {@link #narrowThreshold}) and the largest leaves' sum below 2^31: then a feature
+     * value clamped to [-NARROW_LIMIT, NARROW_LIMIT - 1] compares with each threshold as the value itself does (a value
+     * at or above the upper limit is at or above every threshold, one at or below the lower limit below every one),
+     * {@code value - threshold} cannot overflow an int, and neither can a sum of leaves. Otherwise (no trained model
+     * comes near: features are counts, shares and log amounts) the wide evaluation walks the arrays above.
+     */
+    private boolean narrow;
+    static final int NARROW_LIMIT = 1 << 30;
 
-    private void pack()
+    private void deriveLanes()
     {
+        laneCount = 0;
+        individualLanes = 0;
+        exitLanes = -1;
+        long leafBound = 0;
+        boolean thresholdsNarrow = true;
         for (int tree = 0; tree < treeCount; tree++)
         {
-            final int at = tree * PACKED_STRIDE;
-            packed[at] = thresholds[tree * 3];
-            packed[at + 1] = thresholds[tree * 3 + 1];
-            packed[at + 2] = thresholds[tree * 3 + 2];
-            packed[at + 3] = (features[tree * 3] & 0xFF) | (features[tree * 3 + 1] & 0xFF) << 8 |
-                (features[tree * 3 + 2] & 0xFF) << 16;
-            packed[at + 4] = (leaves[tree * 4] & 0xFFFF_FFFFL) | (long)leaves[tree * 4 + 1] << 32;
-            packed[at + 5] = (leaves[tree * 4 + 2] & 0xFFFF_FFFFL) | (long)leaves[tree * 4 + 3] << 32;
+            if (tree == groupStart)
+            {
+                individualLanes = laneCount;
+            }
+            if (tree == exitTree)
+            {
+                exitLanes = laneCount;
+                continue;
+            }
+            final int lane = laneCount++;
+            final int node = tree * 3;
+            laneTree[lane] = tree;
+            laneFeature0[lane] = (byte)features[node];
+            laneFeature1[lane] = (byte)features[node + 1];
+            laneFeature2[lane] = (byte)features[node + 2];
+            thresholdsNarrow &= narrowThreshold(thresholds[node]) && narrowThreshold(thresholds[node + 1]) &&
+                narrowThreshold(thresholds[node + 2]);
+            laneThreshold0[lane] = narrowed(thresholds[node]);
+            laneThreshold1[lane] = narrowed(thresholds[node + 1]);
+            laneThreshold2[lane] = narrowed(thresholds[node + 2]);
+            final int leftLeft = leaves[tree * 4];
+            final int leftRight = leaves[tree * 4 + 1];
+            final int rightLeft = leaves[tree * 4 + 2];
+            final int rightRight = leaves[tree * 4 + 3];
+            // Differences may wrap: the select adds them back with the same wrap, so a lane's value is a leaf exactly.
+            laneLeftRight[lane] = leftRight;
+            laneLeftDelta[lane] = leftLeft - leftRight;
+            laneRightRight[lane] = rightRight;
+            laneRightDelta[lane] = rightLeft - rightRight;
+            leafBound += Math.max(Math.max(Math.abs((long)leftLeft), Math.abs((long)leftRight)),
+                Math.max(Math.abs((long)rightLeft), Math.abs((long)rightRight)));
+        }
+        if (groupStart >= treeCount)
+        {
+            individualLanes = laneCount;
+        }
+        hasExit = exitLanes >= 0;
+        if (!hasExit)
+        {
+            exitLanes = individualLanes;
+        }
+        else if (exitLanes > individualLanes)
+        {
+            throw new IllegalStateException("exit marker tree " + exitTree + " after the first group tree " +
+                groupStart + " (COMMIT refuses that)");
+        }
+        narrow = thresholdsNarrow && leafBound <= Integer.MAX_VALUE;
+    }
+
+    /** Does this model evaluate narrow (see {@link #narrow})? */
+    boolean narrow()
+    {
+        return narrow;
+    }
+
+    /**
+     * Within the narrow range, or {@code Long.MIN_VALUE}: no value is below that (a node that always goes right, as
+     * trainers write them), and no clamped value is below -NARROW_LIMIT either.
+     */
+    private static boolean narrowThreshold(final long threshold)
+    {
+        return threshold == Long.MIN_VALUE || (threshold > -NARROW_LIMIT && threshold < NARROW_LIMIT);
+    }
+
+    private static int narrowed(final long threshold)
+    {
+        return threshold == Long.MIN_VALUE ? -NARROW_LIMIT : (int)threshold;
+    }
+
+    /** The features clamped into the narrow range, once per score of a narrow model (see {@link #narrow}). */
+    private void clampFeatures(final long[] x)
+    {
+        final int[] clamped = narrowFeatures;
+        for (int feature = 0; feature < clamped.length; feature++)
+        {
+            clamped[feature] = (int)Math.max(-NARROW_LIMIT, Math.min(NARROW_LIMIT - 1, x[feature]));
         }
     }
 
-    /** The leaf value one tree adds for {@code x}: two node tests and no branch on their outcomes. */
-    private long walk(final int tree, final long[] x)
+    /**
+     * Picks the leaf of lanes {@code [fromLane, toLane)} of a narrow model (a wide one: nothing) into
+     * {@link #laneValue2}: gathers each
+     * lane's three feature values, then chooses without a branch. {@code (value - threshold) >> 31} is all ones when
+     * the value is below the threshold (no overflow in the narrow range); node 1's mask picks {@code LR + (LL - LR)},
+     * node 2's {@code RR + (RL - RR)}, node 0's the left or the right of those. Each of the three select loops reads
+     * and writes a few arrays in order and nothing else, the shape the JIT (C2's SuperWord) compiles to vector
+     * instructions: one loop doing all three steps was not vectorized (measured on JDK 17: 4x slower than the three),
+     * nor was a loop that also sums (C2 vectorized the reduction only with a trip count known at compile time).
+     */
+    private void evaluate(final int fromLane, final int toLane)
     {
-        final int at = tree * PACKED_STRIDE;
-        final int nodeFeatures = (int)packed[at + 3];
-        final int right = atOrAbove(x[nodeFeatures & 0xFF], packed[at]);
-        final int childFeature = (nodeFeatures >>> (8 + (right << 3))) & 0xFF;
-        final int childRight = atOrAbove(x[childFeature], packed[at + 1 + right]);
-        return (int)(packed[at + 4 + right] >> (childRight << 5));
+        if (!narrow)
+        {
+            return;
+        }
+        final int[] clamped = narrowFeatures;
+        final byte[] feature0 = laneFeature0;
+        final byte[] feature1 = laneFeature1;
+        final byte[] feature2 = laneFeature2;
+        final int[] value0 = laneValue0;
+        final int[] value1 = laneValue1;
+        final int[] value2 = laneValue2;
+        for (int lane = fromLane; lane < toLane; lane++)
+        {
+            value0[lane] = clamped[feature0[lane] & 0xFF];
+            value1[lane] = clamped[feature1[lane] & 0xFF];
+            value2[lane] = clamped[feature2[lane] & 0xFF];
+        }
+        final int[] threshold0 = laneThreshold0;
+        final int[] threshold1 = laneThreshold1;
+        final int[] threshold2 = laneThreshold2;
+        final int[] leftRight = laneLeftRight;
+        final int[] leftDelta = laneLeftDelta;
+        final int[] rightRight = laneRightRight;
+        final int[] rightDelta = laneRightDelta;
+        for (int lane = fromLane; lane < toLane; lane++)
+        {
+            value1[lane] = leftRight[lane] + (((value1[lane] - threshold1[lane]) >> 31) & leftDelta[lane]);
+        }
+        for (int lane = fromLane; lane < toLane; lane++)
+        {
+            value2[lane] = rightRight[lane] + (((value2[lane] - threshold2[lane]) >> 31) & rightDelta[lane]);
+        }
+        for (int lane = fromLane; lane < toLane; lane++)
+        {
+            value2[lane] += ((value0[lane] - threshold0[lane]) >> 31) & (value1[lane] - value2[lane]);
+        }
+    }
+
+    /**
+     * The sum of the leaves of lanes {@code [fromLane, toLane)}: of a narrow model, those {@link #evaluate} picked (an
+     * int sum cannot overflow, see {@link #narrow}); of a wide one, the textbook walk over the arrays.
+     */
+    private long sum(final int fromLane, final int toLane, final long[] x)
+    {
+        if (narrow)
+        {
+            final int[] leaf = laneValue2;
+            int sum = 0;
+            for (int lane = fromLane; lane < toLane; lane++)
+            {
+                sum += leaf[lane];
+            }
+            return sum;
+        }
+        long sum = 0;
+        for (int lane = fromLane; lane < toLane; lane++)
+        {
+            sum += leaves[leaf(laneTree[lane], x)];
+        }
+        return sum;
     }
 
     private int leaf(final int tree, final long[] x)
@@ -230,16 +401,6 @@ public final class RiskModel
         final int right = atOrAbove(x[features[node]], thresholds[node]);
         final int child = node + 1 + right;
         return tree * 4 + right * 2 + atOrAbove(x[features[child]], thresholds[child]);
-    }
-
-    private long sum(final int fromTree, final int toTree, final long[] x)
-    {
-        long sum = 0;
-        for (int tree = fromTree; tree < toTree; tree++)
-        {
-            sum += walk(tree, x);
-        }
-        return sum;
     }
 
     /** Does any node of the loaded trees test {@code feature}? */
@@ -262,7 +423,6 @@ public final class RiskModel
 
     private void deriveStages()
     {
-        pack();
         groupStart = firstGroupTree(features, treeCount);
         exitTree = treeCount;
         for (int tree = 0; tree < treeCount; tree++)
@@ -274,6 +434,7 @@ public final class RiskModel
             }
         }
         exitScore = exitTree < treeCount ? thresholds[exitTree * 3] : 0;
+        deriveLanes();
     }
 
     private static int firstGroupTree(final int[] features, final int treeCount)
@@ -327,20 +488,36 @@ public final class RiskModel
     /**
      * The score of a feature vector (all trees); the individual score (trees before the first group tree) is kept
      * for {@link #individualScore()}. Counts it against the decline score and, by its individual score, the flag
-     * score.
+     * score. Public for benchmarks of the model alone (the engine calls it through {@link RiskControl}).
      */
-    int score(final long[] x)
+    public int score(final long[] x)
     {
-        long sum = sum(0, exitTree < groupStart ? exitTree : groupStart, x);
-        final boolean exits = exitTree < groupStart && sum < exitScore;
-        if (exitTree < groupStart && !exits)
+        if (narrow)
         {
-            sum += sum(exitTree + 1, groupStart, x);
+            clampFeatures(x);
+        }
+        long sum;
+        boolean exits = false;
+        if (hasExit)
+        {
+            evaluate(0, exitLanes);
+            sum = sum(0, exitLanes, x);
+            exits = sum < exitScore;
+            if (!exits)
+            {
+                evaluate(exitLanes, laneCount);
+                sum += sum(exitLanes, individualLanes, x);
+            }
+        }
+        else
+        {
+            evaluate(0, laneCount);
+            sum = sum(0, individualLanes, x);
         }
         individualScore = clamp(sum);
         if (!exits)
         {
-            sum += sum(groupStart, treeCount, x);
+            sum += sum(individualLanes, laneCount, x);
         }
         final int score = clamp(sum);
         scored++;
@@ -356,7 +533,7 @@ public final class RiskModel
     }
 
     /** The last {@link #score}'s individual score: the flag, and "suspicious" for the group features, go by it. */
-    int individualScore()
+    public int individualScore()
     {
         return individualScore;
     }
@@ -366,7 +543,7 @@ public final class RiskModel
      * none): each positive leaf is credited half to the feature of the root and half to the feature of the node that
      * chose it. Called only for a hit, so the common path pays nothing for it.
      */
-    long reasons(final long[] x)
+    public long reasons(final long[] x)
     {
         java.util.Arrays.fill(reasonScores, 0);
         for (int tree = 0; tree < treeCount; tree++)

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The packed, branch-free tree walk scores exactly as the textbook walk over the model's arrays, and an exit marker
- * stops the walk where its threshold says (and only there).
+ * The model's evaluation (narrow lanes or the wide walk) scores exactly as the textbook walk over its arrays, and an
+ * exit marker stops the walk where its threshold says (and only there).
  */
 class RiskModelWalkTest
 {
@@ -54,7 +54,7 @@ class RiskModelWalkTest
     }
 
     @Test
-    void packedWalkScoresAsTheTextbookWalk()
+    void evaluationScoresAsTheTextbookWalk()
     {
         final SplittableRandom random = new SplittableRandom(42);
         for (int round = 0; round < 50; round++)

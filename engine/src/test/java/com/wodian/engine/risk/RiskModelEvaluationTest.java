@@ -1,0 +1,466 @@
+package com.wodian.engine.risk;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The model's evaluation (lanes: gathered feature values and a branch-free select, or the wide walk) scores, splits
+ * the individual score, exits, counts and gives reasons exactly as the evaluation it replaced (the packed walk of
+ * main at 9efb42e, kept below as {@link PackedWalk}): random models, narrow and wide, with group trees and exit
+ * markers, over random feature vectors near their thresholds and at the edges of the narrow range; and every shipped
+ * model file (perf's model-v*.txt), with and without an exit marker.
+ */
+class RiskModelEvaluationTest
+{
+    private static final int FEATURES = RiskFeatures.COUNT;
+    private static final int LIMIT = RiskModel.NARROW_LIMIT;
+    private static final long[] EDGES = {Long.MIN_VALUE, Long.MIN_VALUE + 1, Integer.MIN_VALUE - 1L, Integer.MIN_VALUE,
+        -LIMIT - 1L, -LIMIT, -LIMIT + 1, LIMIT - 2, LIMIT - 1, LIMIT, LIMIT + 1L, Integer.MAX_VALUE,
+        Integer.MAX_VALUE + 1L, Long.MAX_VALUE - 1, Long.MAX_VALUE};
+    /** Thresholds at the edges that still evaluate narrow. */
+    private static final long[] NARROW_EDGES = {Long.MIN_VALUE, -LIMIT + 1, -LIMIT + 2, LIMIT - 2, LIMIT - 1};
+    private static final Path SHIPPED_MODELS =
+        Path.of("..", "perf", "src", "main", "resources", "com", "wodian", "perf", "riskmodel");
+
+    /**
+     * RiskModel's evaluation before the lanes, verbatim but for names: the packed copy of the trees (eight longs per
+     * tree), the branch-free walk, the individual / group split and the exit marker, and the reasons.
+     */
+    static final class PackedWalk
+    {
+        private final int[] features;
+        private final long[] thresholds;
+        private final int[] leaves;
+        private final int treeCount;
+        private final long[] packed;
+        private final int groupStart;
+        private final int exitTree;
+        private final long exitScore;
+        private final int declineScore;
+        private final int flagScore;
+        int individualScore;
+        long scored;
+        long atDeclineScore;
+        long atFlagScore;
+        private final long[] reasonScores = new long[RiskFeatures.COUNT];
+
+        PackedWalk(final int[] features, final long[] thresholds, final int[] leaves, final int treeCount,
+            final int declineScore, final int flagScore)
+        {
+            this.features = features;
+            this.thresholds = thresholds;
+            this.leaves = leaves;
+            this.treeCount = treeCount;
+            this.declineScore = declineScore;
+            this.flagScore = flagScore;
+            packed = new long[treeCount * 8];
+            for (int tree = 0; tree < treeCount; tree++)
+            {
+                final int at = tree * 8;
+                packed[at] = thresholds[tree * 3];
+                packed[at + 1] = thresholds[tree * 3 + 1];
+                packed[at + 2] = thresholds[tree * 3 + 2];
+                packed[at + 3] = (features[tree * 3] & 0xFF) | (features[tree * 3 + 1] & 0xFF) << 8 |
+                    (features[tree * 3 + 2] & 0xFF) << 16;
+                packed[at + 4] = (leaves[tree * 4] & 0xFFFF_FFFFL) | (long)leaves[tree * 4 + 1] << 32;
+                packed[at + 5] = (leaves[tree * 4 + 2] & 0xFFFF_FFFFL) | (long)leaves[tree * 4 + 3] << 32;
+            }
+            groupStart = firstGroupTree(features, treeCount);
+            int exit = treeCount;
+            for (int tree = 0; tree < treeCount; tree++)
+            {
+                if (features[tree * 3] == RiskModel.EXIT_MARKER)
+                {
+                    exit = tree;
+                    break;
+                }
+            }
+            exitTree = exit;
+            exitScore = exitTree < treeCount ? thresholds[exitTree * 3] : 0;
+        }
+
+        private static int firstGroupTree(final int[] features, final int treeCount)
+        {
+            for (int tree = 0; tree < treeCount; tree++)
+            {
+                for (int node = tree * 3; node < tree * 3 + 3 && features[tree * 3] != RiskModel.EXIT_MARKER; node++)
+                {
+                    if (RiskFeatures.isGroupFeature(features[node]))
+                    {
+                        return tree;
+                    }
+                }
+            }
+            return treeCount;
+        }
+
+        static int atOrAbove(final long x, final long threshold)
+        {
+            final long difference = x - threshold;
+            return 1 - (int)((difference ^ ((x ^ threshold) & (difference ^ x))) >>> 63);
+        }
+
+        private long walk(final int tree, final long[] x)
+        {
+            final int at = tree * 8;
+            final int nodeFeatures = (int)packed[at + 3];
+            final int right = atOrAbove(x[nodeFeatures & 0xFF], packed[at]);
+            final int childFeature = (nodeFeatures >>> (8 + (right << 3))) & 0xFF;
+            final int childRight = atOrAbove(x[childFeature], packed[at + 1 + right]);
+            return (int)(packed[at + 4 + right] >> (childRight << 5));
+        }
+
+        private int leaf(final int tree, final long[] x)
+        {
+            final int node = tree * 3;
+            final int right = atOrAbove(x[features[node]], thresholds[node]);
+            final int child = node + 1 + right;
+            return tree * 4 + right * 2 + atOrAbove(x[features[child]], thresholds[child]);
+        }
+
+        private long sum(final int fromTree, final int toTree, final long[] x)
+        {
+            long sum = 0;
+            for (int tree = fromTree; tree < toTree; tree++)
+            {
+                sum += walk(tree, x);
+            }
+            return sum;
+        }
+
+        private static int clamp(final long sum)
+        {
+            return (int)Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, sum));
+        }
+
+        int score(final long[] x)
+        {
+            long sum = sum(0, exitTree < groupStart ? exitTree : groupStart, x);
+            final boolean exits = exitTree < groupStart && sum < exitScore;
+            if (exitTree < groupStart && !exits)
+            {
+                sum += sum(exitTree + 1, groupStart, x);
+            }
+            individualScore = clamp(sum);
+            if (!exits)
+            {
+                sum += sum(groupStart, treeCount, x);
+            }
+            final int score = clamp(sum);
+            scored++;
+            if (score >= declineScore)
+            {
+                atDeclineScore++;
+            }
+            else if (individualScore >= flagScore)
+            {
+                atFlagScore++;
+            }
+            return score;
+        }
+
+        long reasons(final long[] x)
+        {
+            java.util.Arrays.fill(reasonScores, 0);
+            for (int tree = 0; tree < treeCount; tree++)
+            {
+                if (tree == exitTree)
+                {
+                    continue;
+                }
+                final int leaf = leaves[leaf(tree, x)];
+                if (leaf > 0)
+                {
+                    final int node = tree * 3;
+                    final int child = x[features[node]] < thresholds[node] ? node + 1 : node + 2;
+                    reasonScores[features[node]] += leaf;
+                    reasonScores[features[child]] += leaf;
+                }
+            }
+            long packedReasons = 0;
+            for (int rank = 0; rank < 3; rank++)
+            {
+                int best = RiskModel.NO_REASON;
+                long bestScore = 0;
+                for (int feature = 0; feature < RiskFeatures.COUNT; feature++)
+                {
+                    if (reasonScores[feature] > bestScore)
+                    {
+                        bestScore = reasonScores[feature];
+                        best = feature;
+                    }
+                }
+                if (best != RiskModel.NO_REASON)
+                {
+                    reasonScores[best] = 0;
+                }
+                packedReasons |= (long)best << (rank * 8);
+            }
+            return packedReasons;
+        }
+    }
+
+    /** A model's arrays and scores, loaded into a RiskModel through the staging path COMMIT takes. */
+    private record Trees(int[] features, long[] thresholds, int[] leaves, int declineScore, int flagScore)
+    {
+        int count()
+        {
+            return features.length / 3;
+        }
+
+        RiskModel load()
+        {
+            final RiskModel staging = new RiskModel();
+            staging.begin(1, count(), declineScore, flagScore);
+            for (int tree = 0; tree < count(); tree++)
+            {
+                final int n = tree * 3;
+                final int l = tree * 4;
+                assertTrue(RiskModel.validTree(features[n], features[n + 1], features[n + 2], leaves[l],
+                    leaves[l + 1], leaves[l + 2], leaves[l + 3]), "tree " + tree);
+                staging.stageTree(features[n], thresholds[n], features[n + 1], thresholds[n + 1], features[n + 2],
+                    thresholds[n + 2], leaves[l], leaves[l + 1], leaves[l + 2], leaves[l + 3]);
+            }
+            assertTrue(staging.stagedExitValid());
+            final RiskModel model = new RiskModel();
+            model.copyFrom(staging);
+            return model;
+        }
+
+        PackedWalk reference()
+        {
+            return new PackedWalk(features, thresholds, leaves, count(), declineScore, flagScore);
+        }
+
+        /** The same trees with an exit marker (threshold {@code exitScore}) inserted before tree {@code before}. */
+        Trees withExitBefore(final int before, final long exitScore)
+        {
+            final int trees = count() + 1;
+            final int[] f = new int[trees * 3];
+            final long[] t = new long[trees * 3];
+            final int[] l = new int[trees * 4];
+            System.arraycopy(features, 0, f, 0, before * 3);
+            System.arraycopy(thresholds, 0, t, 0, before * 3);
+            System.arraycopy(leaves, 0, l, 0, before * 4);
+            f[before * 3] = RiskModel.EXIT_MARKER;
+            t[before * 3] = exitScore;
+            System.arraycopy(features, before * 3, f, before * 3 + 3, (count() - before) * 3);
+            System.arraycopy(thresholds, before * 3, t, before * 3 + 3, (count() - before) * 3);
+            System.arraycopy(leaves, before * 4, l, before * 4 + 4, (count() - before) * 4);
+            return new Trees(f, t, l, declineScore, flagScore);
+        }
+
+        int firstGroupTree()
+        {
+            return PackedWalk.firstGroupTree(features, count());
+        }
+    }
+
+    /** Scores {@code samples} feature vectors with both evaluations; everything they report must be equal. */
+    private static void compare(final Trees trees, final SplittableRandom random, final int samples,
+        final String what)
+    {
+        final RiskModel model = trees.load();
+        final PackedWalk reference = trees.reference();
+        final long[] x = new long[FEATURES];
+        for (int sample = 0; sample < samples; sample++)
+        {
+            randomFeatures(trees, random, x);
+            final String at = what + " sample " + sample;
+            assertEquals(reference.score(x), model.score(x), at);
+            assertEquals(reference.individualScore, model.individualScore(), at);
+            assertEquals(reference.reasons(x), model.reasons(x), at);
+            assertEquals(reference.scored, model.scored(), at);
+            assertEquals(reference.atDeclineScore, model.atDeclineScore(), at);
+            assertEquals(reference.atFlagScore, model.atFlagScore(), at);
+        }
+    }
+
+    /**
+     * Feature values the trees tell apart: most at, just below or just above a threshold of a node that tests the
+     * feature, some small, some at the edges of the narrow range and of a long, some anywhere.
+     */
+    private static void randomFeatures(final Trees trees, final SplittableRandom random, final long[] x)
+    {
+        for (int feature = 0; feature < FEATURES; feature++)
+        {
+            final int kind = random.nextInt(20);
+            if (kind < 14)
+            {
+                final int node = random.nextInt(trees.features.length);
+                x[feature] = trees.thresholds[node] + random.nextInt(-1, 2);
+            }
+            else if (kind < 17)
+            {
+                x[feature] = random.nextInt(-1_000, 1_001);
+            }
+            else if (kind < 19)
+            {
+                x[feature] = EDGES[random.nextInt(EDGES.length)];
+            }
+            else
+            {
+                x[feature] = random.nextLong();
+            }
+        }
+    }
+
+    private static Trees randomTrees(final SplittableRandom random, final long[] edgeThresholds,
+        final boolean wideThresholds, final boolean wideLeaves)
+    {
+        final int count = 1 + random.nextInt(RiskModel.TREES_MAX - 1);
+        final int[] f = new int[count * 3];
+        final long[] t = new long[count * 3];
+        final int[] l = new int[count * 4];
+        // About one model in three has no group trees; otherwise the first one comes anywhere.
+        final int groupFrom = random.nextInt(3) == 0 ? count : random.nextInt(count);
+        for (int i = 0; i < f.length; i++)
+        {
+            do
+            {
+                f[i] = random.nextInt(FEATURES);
+            }
+            while (i / 3 < groupFrom && RiskFeatures.isGroupFeature(f[i]));
+            t[i] = random.nextInt(-2_000, 2_001);
+            if (random.nextInt(20) == 0)
+            {
+                t[i] = edgeThresholds[random.nextInt(edgeThresholds.length)];
+            }
+            if (wideThresholds && random.nextInt(4) == 0)
+            {
+                t[i] = random.nextLong();
+            }
+        }
+        for (int i = 0; i < l.length; i++)
+        {
+            l[i] = wideLeaves && random.nextInt(3) == 0 ? random.nextInt() : random.nextInt(-3_000, 3_001);
+        }
+        return new Trees(f, t, l, random.nextInt(-4_000, 4_001), random.nextInt(-4_000, 4_001));
+    }
+
+    @Test
+    void scoresReasonsAndCountsAsThePackedWalkOnRandomModels()
+    {
+        final SplittableRandom random = new SplittableRandom(20261204);
+        int narrowModels = 0;
+        int wideModels = 0;
+        int exitModels = 0;
+        for (int round = 0; round < 120; round++)
+        {
+            // Rounds of four: narrow-range edges only; any long thresholds; any int leaves; every kind of edge.
+            final int kind = round % 4;
+            Trees trees = randomTrees(random, kind == 3 ? EDGES : NARROW_EDGES, kind == 1, kind == 2);
+            if (random.nextBoolean())
+            {
+                // An exit marker among the individual trees, its threshold near the partial sums it will see.
+                final int before = random.nextInt(trees.firstGroupTree() + 1);
+                trees = trees.withExitBefore(before, random.nextInt(-3_000, 3_001));
+                exitModels++;
+            }
+            final boolean narrow = trees.load().narrow();
+            narrowModels += narrow ? 1 : 0;
+            wideModels += narrow ? 0 : 1;
+            compare(trees, random, 300, "round " + round + (narrow ? " narrow" : " wide"));
+        }
+        assertTrue(narrowModels >= 25 && wideModels >= 25 && exitModels >= 40,
+            "both evaluations and the exit exercised: narrow " + narrowModels + ", wide " + wideModels + ", exit " +
+                exitModels);
+    }
+
+    @Test
+    void narrowOnlyWhereTheClampIsExact()
+    {
+        final int[] f = {RiskFeatures.LOG_AMOUNT, RiskFeatures.LOG_AMOUNT, RiskFeatures.LOG_AMOUNT};
+        final int[] l = {1, 2, 3, 4};
+        assertTrue(new Trees(f, new long[]{LIMIT - 1, -LIMIT + 1, 0}, l, 0, 0).load().narrow());
+        assertFalse(new Trees(f, new long[]{LIMIT, 0, 0}, l, 0, 0).load().narrow());
+        assertFalse(new Trees(f, new long[]{0, -LIMIT, 0}, l, 0, 0).load().narrow());
+        assertFalse(new Trees(f, new long[]{0, Long.MAX_VALUE, 0}, l, 0, 0).load().narrow());
+        assertTrue(new Trees(f, new long[]{0, Long.MIN_VALUE, 0}, l, 0, 0).load().narrow(), "never below: narrow");
+        assertFalse(new Trees(f, new long[]{0, 0, 0}, new int[]{Integer.MIN_VALUE, 0, 0, 0}, 0, 0).load().narrow(),
+            "a leaf sum that could overflow an int");
+        final SplittableRandom random = new SplittableRandom(7);
+        for (final long threshold : EDGES)
+        {
+            compare(new Trees(f, new long[]{threshold, threshold, -threshold}, l, 0, 0), random, 200,
+                "threshold " + threshold);
+        }
+    }
+
+    @Test
+    void shippedModelsScoreAsThePackedWalk() throws IOException
+    {
+        final List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(SHIPPED_MODELS, "model-v*.txt"))
+        {
+            dir.forEach(files::add);
+        }
+        assertTrue(files.size() >= 7, "the shipped models in " + SHIPPED_MODELS.toAbsolutePath() + ": " + files);
+        final SplittableRandom random = new SplittableRandom(8);
+        for (final Path file : files)
+        {
+            final Trees trees = read(file);
+            assertTrue(trees.load().narrow(), file + " evaluates narrow");
+            compare(trees, random, 3_000, file.getFileName().toString());
+            for (final int before : new int[]{0, 1, 24, 64, trees.firstGroupTree()})
+            {
+                if (before <= trees.firstGroupTree())
+                {
+                    compare(trees.withExitBefore(before, random.nextInt(-2_000, 1_000)), random, 1_000,
+                        file.getFileName() + " with an exit before tree " + before);
+                }
+            }
+        }
+    }
+
+    /** perf's model file format (wodian-risk-model 1): version, declineScore, flagScore and one line per tree. */
+    private static Trees read(final Path file) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertEquals("wodian-risk-model 1", lines.get(0).trim());
+        int decline = Integer.MAX_VALUE;
+        int flag = Integer.MAX_VALUE;
+        final List<String[]> rows = new ArrayList<>();
+        for (final String line : lines.subList(1, lines.size()))
+        {
+            final String[] parts = line.trim().split("\\s+");
+            switch (parts[0])
+            {
+                case "declineScore" -> decline = Integer.parseInt(parts[1]);
+                case "flagScore" -> flag = Integer.parseInt(parts[1]);
+                case "tree" -> rows.add(parts);
+                default -> { }
+            }
+        }
+        final int[] f = new int[rows.size() * 3];
+        final long[] t = new long[rows.size() * 3];
+        final int[] l = new int[rows.size() * 4];
+        for (int tree = 0; tree < rows.size(); tree++)
+        {
+            final String[] parts = rows.get(tree);
+            assertEquals(11, parts.length, file + " tree " + tree);
+            for (int node = 0; node < 3; node++)
+            {
+                f[tree * 3 + node] = Integer.parseInt(parts[1 + node * 2]);
+                t[tree * 3 + node] = Long.parseLong(parts[2 + node * 2]);
+            }
+            for (int leaf = 0; leaf < 4; leaf++)
+            {
+                l[tree * 4 + leaf] = Integer.parseInt(parts[7 + leaf]);
+            }
+        }
+        return new Trees(f, t, l, decline, flag);
+    }
+}
