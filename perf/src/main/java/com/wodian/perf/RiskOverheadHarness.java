@@ -10,7 +10,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>Run: {@code java -Xms8g -Xmx8g -cp tools/target/wodian.jar com.wodian.perf.RiskOverheadHarness [rounds]
  * [variant...]}: each variant ({@link EngineRiskPayBenchmark#rules}: on, worst, model, trained, trained:N for the
- * first N trees, trained=FILE for a model file) is timed right after rules off in every round.
+ * first N trees, trained=FILE for a model file) is timed right after rules off in every round. Printed at the end:
+ * per variant the ratio to rules off (wall clock and the engine thread's CPU time), and what each variant adds to
+ * the one before it in units of a rules-off payment ({@code on trained:1 trained}: features and profiles, then the
+ * trees).
  */
 public final class RiskOverheadHarness
 {
@@ -63,6 +66,19 @@ public final class RiskOverheadHarness
         {
             System.out.printf("allocated on this thread: %s %.4f B/payment (%d payments)%n", on[v].rules,
                 (double)allocatedBytes(on[v], paymentsPerRound) / paymentsPerRound, paymentsPerRound);
+        }
+        // What each variant adds to the one before it (e.g. trained:1 then trained: the trees beyond the first), per
+        // round in units of that round's rules-off payment by CPU time, so a round's speed cancels.
+        for (int v = 1; v < variants; v++)
+        {
+            final double[] added = new double[rounds];
+            for (int round = 0; round < rounds; round++)
+            {
+                added[round] = 1 / cpuRatios[v][round] - 1 / cpuRatios[v - 1][round];
+            }
+            java.util.Arrays.sort(added);
+            System.out.printf("%s over %s, in rules-off payments (CPU time): median %.2f, min %.2f, max %.2f%n",
+                on[v].rules, on[v - 1].rules, added[rounds / 2], added[0], added[rounds - 1]);
         }
         for (int v = 0; v < variants; v++)
         {
