@@ -28,9 +28,10 @@ import org.openjdk.jmh.infra.Blackhole;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The scoring model alone: one evaluation of the shipped model (v8) per operation, over feature vectors the engine
- * computed, with the engine's evaluation ({@code lanes}: {@link RiskModel#score}) or the one it replaced
- * ({@code packedWalk}: the packed tree walk of main at 9efb42e, copied below) in the same run.
+ * The scoring model alone: one evaluation of the shipped model ({@link EngineRiskPayBenchmark#TRAINED_MODEL}) per
+ * operation, over feature vectors the engine computed, with the engine's evaluation ({@code lanes}:
+ * {@link RiskModel#score}) or the one it replaced ({@code packedWalk}: the packed tree walk of main at 9efb42e, copied
+ * below) in the same run.
  *
  * <p>Feature vectors ({@code traffic}): {@code pay} is {@link EngineRiskPayBenchmark}'s traffic with the model loaded
  * (uniformly random payments, a month after registration), {@code world} the independent labelled world's training

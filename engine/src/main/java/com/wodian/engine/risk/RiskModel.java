@@ -323,13 +323,15 @@ public final class RiskModel
 
     /**
      * Picks the leaf of lanes {@code [fromLane, toLane)} of a narrow model (a wide one: nothing) into
-     * {@link #laneValue2}: gathers each
-     * lane's three feature values, then chooses without a branch. {@code (value - threshold) >> 31} is all ones when
-     * the value is below the threshold (no overflow in the narrow range); node 1's mask picks {@code LR + (LL - LR)},
-     * node 2's {@code RR + (RL - RR)}, node 0's the left or the right of those. Each of the three select loops reads
-     * and writes a few arrays in order and nothing else, the shape the JIT (C2's SuperWord) compiles to vector
-     * instructions: one loop doing all three steps was not vectorized (measured on JDK 17: 4x slower than the three),
-     * nor was a loop that also sums (C2 vectorized the reduction only with a trip count known at compile time).
+     * {@link #laneValue2}: gathers each lane's three feature values, then chooses without a branch.
+     * {@code (value - threshold) >> 31} is all ones when the value is below the threshold (no overflow in the narrow
+     * range); node 1's mask picks {@code LR + (LL - LR)}, node 2's {@code RR + (RL - RR)}, node 0's the left or the
+     * right of those. Each of the three select loops reads and writes a few arrays in order and nothing else, over all
+     * {@link #TREES_MAX} lanes, the shape the JIT (C2's SuperWord) compiles to vector instructions whatever models it
+     * has seen (measured on JDK 17): one loop doing all three steps was not vectorized (4x slower), nor was a loop that
+     * also sums, and loops over the model's lanes only were, but not when the JIT compiled them while a model of a few
+     * trees was scoring (C2 unrolls by the trip count it profiled: a 175-tree model then took twice as long). So the
+     * select costs the same for every model; the gather and the sums go by the model's trees.
      */
     private void evaluate(final int fromLane, final int toLane)
     {
@@ -357,15 +359,17 @@ public final class RiskModel
         final int[] leftDelta = laneLeftDelta;
         final int[] rightRight = laneRightRight;
         final int[] rightDelta = laneRightDelta;
-        for (int lane = fromLane; lane < toLane; lane++)
+        // Every lane, whatever the range: a trip count known when the JIT compiles (see above). Lanes outside the range
+        // (before it, after it, after the model's last) get values nobody sums.
+        for (int lane = 0; lane < TREES_MAX; lane++)
         {
             value1[lane] = leftRight[lane] + (((value1[lane] - threshold1[lane]) >> 31) & leftDelta[lane]);
         }
-        for (int lane = fromLane; lane < toLane; lane++)
+        for (int lane = 0; lane < TREES_MAX; lane++)
         {
             value2[lane] = rightRight[lane] + (((value2[lane] - threshold2[lane]) >> 31) & rightDelta[lane]);
         }
-        for (int lane = fromLane; lane < toLane; lane++)
+        for (int lane = 0; lane < TREES_MAX; lane++)
         {
             value2[lane] += ((value0[lane] - threshold0[lane]) >> 31) & (value1[lane] - value2[lane]);
         }

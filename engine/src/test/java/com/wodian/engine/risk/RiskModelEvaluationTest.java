@@ -1,5 +1,10 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
+import com.wodian.engine.MemorySnapshot;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.RiskModelOp;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -423,6 +428,58 @@ class RiskModelEvaluationTest
                 }
             }
         }
+    }
+
+    @Test
+    void aRestoredModelEvaluatesAsTheOriginal() throws IOException
+    {
+        // The lanes are derived, not in the snapshot: a restored engine must derive them again (and the challenger's).
+        final Trees active = read(SHIPPED_MODELS.resolve("model-v8.txt")).withExitBefore(24, -1_500);
+        final Trees challenger = randomTrees(new SplittableRandom(3), NARROW_EDGES, false, false);
+        final Engine engine = new Engine(EngineConfig.small());
+        commit(RiskAccess.of(engine).models, RiskModels.SLOT_ACTIVE, active);
+        commit(RiskAccess.of(engine).models, RiskModels.SLOT_CHALLENGER, challenger);
+        final MemorySnapshot snapshot = new MemorySnapshot();
+        engine.writeSnapshot(snapshot);
+        final Engine restored = new Engine(EngineConfig.small());
+        restored.readSnapshot(snapshot);
+        assertEquals(engine.stateHash(), restored.stateHash());
+        final SplittableRandom random = new SplittableRandom(9);
+        final long[] x = new long[FEATURES];
+        for (final int slot : new int[]{RiskModels.SLOT_ACTIVE, RiskModels.SLOT_CHALLENGER})
+        {
+            final Trees trees = slot == RiskModels.SLOT_ACTIVE ? active : challenger;
+            final RiskModel original = RiskAccess.of(engine).models.slot(slot);
+            final RiskModel copy = RiskAccess.of(restored).models.slot(slot);
+            final PackedWalk reference = trees.reference();
+            assertTrue(copy.narrow());
+            for (int sample = 0; sample < 2_000; sample++)
+            {
+                randomFeatures(trees, random, x);
+                final int score = reference.score(x);
+                assertEquals(score, original.score(x), "slot " + slot + " sample " + sample);
+                assertEquals(score, copy.score(x), "slot " + slot + " sample " + sample);
+                assertEquals(reference.individualScore, copy.individualScore());
+                assertEquals(reference.reasons(x), copy.reasons(x));
+            }
+        }
+    }
+
+    /** Loads {@code trees} into a slot through the engine's load steps (BEGIN, TREES one at a time, COMMIT). */
+    private static void commit(final RiskModels models, final int slot, final Trees trees)
+    {
+        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.BEGIN.value(), 7, trees.count(),
+            trees.declineScore(), trees.flagScore()));
+        for (int tree = 0; tree < trees.count(); tree++)
+        {
+            assertEquals(ResultCode.OK, models.checkTrees(slot, 7, tree, 1));
+            final int n = tree * 3;
+            final int l = tree * 4;
+            models.stageTree(trees.features[n], trees.thresholds[n], trees.features[n + 1], trees.thresholds[n + 1],
+                trees.features[n + 2], trees.thresholds[n + 2], trees.leaves[l], trees.leaves[l + 1],
+                trees.leaves[l + 2], trees.leaves[l + 3]);
+        }
+        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.COMMIT.value(), 7, 0, 0, 0));
     }
 
     /** perf's model file format (wodian-risk-model 1): version, declineScore, flagScore and one line per tree. */
