@@ -8,8 +8,8 @@ import com.wodian.engine.StateHash;
  * A scoring model of boosted depth-2 trees over the integer features of {@link RiskFeatures}, trained offline
  * ({@code wodian risk-train}) and loaded with SetRiskModel. Everything is integer: a node tests
  * {@code feature < threshold}, a leaf adds its score (milli-logits by convention), so a model scores the same on
- * every node and in every replay. Evaluation is bounded by {@link #TREES_MAX} trees of two comparisons each and
- * allocates nothing.
+ * every node and in every replay. Evaluation is bounded by {@link #TREES_MAX} trees of three comparisons each (all
+ * three nodes are compared, see the lanes) and allocates nothing.
  *
  * <p>A model is loaded in steps (BEGIN, TREES..., COMMIT) into a staging area, so a half-loaded model never scores:
  * COMMIT swaps the staged trees in only when all of them arrived in order.
