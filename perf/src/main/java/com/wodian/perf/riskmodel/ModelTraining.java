@@ -15,14 +15,22 @@ import java.util.function.LongFunction;
  */
 public final class ModelTraining
 {
-    /** Features the trainer may not use: strikes exist only once something enforces, so training would not see them. */
+    /** Names of features left out of training on request (ablations): {@code -Dwodian.risk.train.exclude=A,B}. */
+    static final String EXCLUDE_PROPERTY = "wodian.risk.train.exclude";
+
+    /**
+     * Features the trainer may not use: strikes exist only once something enforces, so training would not see them;
+     * and those named in {@link #EXCLUDE_PROPERTY} (to measure what a feature adds).
+     */
     static boolean[] excludedFeatures()
     {
         final boolean[] excluded = new boolean[Engine.riskFeatureNames().length];
         final String[] names = Engine.riskFeatureNames();
+        final java.util.List<String> requested = java.util.Arrays.asList(
+            System.getProperty(EXCLUDE_PROPERTY, "").split(","));
         for (int f = 0; f < names.length; f++)
         {
-            excluded[f] = names[f].equals("CONSUMER_STRIKES_24H");
+            excluded[f] = names[f].equals("CONSUMER_STRIKES_24H") || requested.contains(names[f]);
         }
         return excluded;
     }

@@ -1,0 +1,89 @@
+package com.wodian.perf.riskmodel;
+
+import com.wodian.perf.riskworld.Actor;
+import com.wodian.perf.riskworld.LabelledCommands;
+import com.wodian.perf.riskworld.ParameterRange;
+import com.wodian.perf.riskworld.RiskWorld;
+import com.wodian.perf.riskworld.RiskWorldTemplates;
+import com.wodian.perf.riskworld.Variant;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The slowed world (risk-train --world riskworld-slow) leaves out only payments of careful brushing, circular-flow
+ * and collusive-till groups, part of them in every such group, never all; and the trainer's ablation property leaves
+ * out the features it names.
+ */
+class SlowWorldTest
+{
+    private static boolean ring(final LabelledCommands command)
+    {
+        final Actor actor = command.actor();
+        return command.variant() == Variant.CAREFUL &&
+            (command.templateId() == RiskWorldTemplates.PAY || command.templateId() == RiskWorldTemplates.TRY) &&
+            (actor == Actor.POINTS_BRUSHING || actor == Actor.CIRCULAR_FLOW || actor == Actor.COLLUSIVE_TERMINAL);
+    }
+
+    /** Commands per key: "other" for everything the slowing must keep, the group id for the careful rings' payments. */
+    private static Map<String, Integer> counts(final RiskWorld world, final boolean slow)
+    {
+        final LabelledCommands commands = new WithMerchantContext(world.cursor(), world.merchants(), slow, 11);
+        final Map<String, Integer> counts = new TreeMap<>();
+        while (commands.next())
+        {
+            counts.merge(ring(commands) ? "group " + commands.groupId() : "other", 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    @Test
+    void slowedWorldsLeaveOutPartOfEveryCarefulRingsPaymentsAndNothingElse()
+    {
+        final RiskWorld world = RiskWorld.generate(11, ParameterRange.TRAINING);
+        final Map<String, Integer> plain = counts(world, false);
+        final Map<String, Integer> slowed = counts(world, true);
+        assertEquals(plain.get("other"), slowed.get("other"), "every other command kept");
+        assertTrue(plain.size() > 1, "the world has careful rings");
+        int ringsSlowed = 0;
+        for (final Map.Entry<String, Integer> group : plain.entrySet())
+        {
+            if (group.getKey().startsWith("group"))
+            {
+                final int kept = slowed.getOrDefault(group.getKey(), 0);
+                assertTrue(kept > 0, group.getKey() + " keeps some payments");
+                assertTrue(kept <= group.getValue(), group.getKey());
+                ringsSlowed += kept < group.getValue() ? 1 : 0;
+            }
+        }
+        assertTrue(ringsSlowed > 0, "some ring pays less often");
+        assertEquals(slowed, counts(world, true), "the same seed leaves out the same payments");
+    }
+
+    @Test
+    void theTrainerLeavesOutTheFeaturesNamedForAnAblation()
+    {
+        final String[] names = com.wodian.engine.Engine.riskFeatureNames();
+        final int lift = java.util.Arrays.asList(names).indexOf("HOME_COHORT_LIFT");
+        final int strikes = java.util.Arrays.asList(names).indexOf("CONSUMER_STRIKES_24H");
+        assertFalse(ModelTraining.excludedFeatures()[lift]);
+        assertTrue(ModelTraining.excludedFeatures()[strikes], "strikes are never trained on");
+        System.setProperty(ModelTraining.EXCLUDE_PROPERTY, "HOME_COHORT_LIFT,HOME_ROUTE_FLOW");
+        try
+        {
+            final boolean[] excluded = ModelTraining.excludedFeatures();
+            assertTrue(excluded[lift]);
+            assertTrue(excluded[java.util.Arrays.asList(names).indexOf("HOME_ROUTE_FLOW")]);
+            assertFalse(excluded[0]);
+        }
+        finally
+        {
+            System.clearProperty(ModelTraining.EXCLUDE_PROPERTY);
+        }
+    }
+}
