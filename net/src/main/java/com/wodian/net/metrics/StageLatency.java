@@ -59,7 +59,11 @@ public final class StageLatency
     /** The statistics published to counters per stage, in key order. */
     public static final double[] PERCENTILES = {50, 90, 99, 99.9, 99.99};
     private static final long HIGHEST_TRACKABLE_NS = TimeUnit.SECONDS.toNanos(60);
-    private static final int SIGNIFICANT_DIGITS = 3;
+    /**
+     * Two significant digits (values within 1%): at 3 each of the ten histograms of a server was ~220 KB, and the
+     * recording and the once-a-second swap cost the 5k/s p99 measurably (docs/latency.md, "Tail sources examined").
+     */
+    static final int SIGNIFICANT_DIGITS = 2;
 
     private final SingleWriterRecorder[] recorders = new SingleWriterRecorder[Stage.values().length];
     private final Histogram[] cumulative = new Histogram[Stage.values().length];
