@@ -40,7 +40,8 @@ public final class RiskEvalCommand implements Callable<Integer>
         defaultValue = "ENFORCE")
     RiskMode mode;
 
-    @Option(names = "--world", description = "riskworld (independent generator) or workload (ours): scorecard per " +
+    @Option(names = "--world", description = "riskworld (independent generator; riskworld-slow, riskworld-slower: its " +
+        "careful rings paying less often) or workload (ours): scorecard per " +
         "kind and variant, FPR per trade, groups stopped; without it, the older per-rule report of our workload")
     String world;
 

@@ -21,7 +21,8 @@ import java.util.function.LongFunction;
     description = "Train the risk scoring model on labelled worlds; write it as a model file for SetRiskModel.")
 public final class RiskTrainCommand implements Callable<Integer>
 {
-    @Option(names = "--world", description = "riskworld (independent generator) or workload (ours)",
+    @Option(names = "--world", description = "riskworld (independent generator; riskworld-slow, riskworld-slower: " +
+        "its careful rings paying less often) or workload (ours)",
         defaultValue = "riskworld")
     String world;
 

@@ -18,22 +18,39 @@ public final class RiskWorldRun implements LabelledWorld
 {
     private final long seed;
     private final ParameterRange range;
-    private final boolean slow;
+    private final int keepFromPermille;
+    private final int keepToPermille;
 
     public RiskWorldRun(final long seed, final boolean heldOut)
     {
         this(seed, heldOut, false);
     }
 
-    /**
-     * {@code slow}: part of the careful rings' payments left out (world "riskworld-slow", see
-     * {@link WithMerchantContext}), for training and development on worlds whose careful rings pay less often.
-     */
+    /** The world as "riskworld-slow" ({@code slow}) or plain. */
     public RiskWorldRun(final long seed, final boolean heldOut, final boolean slow)
+    {
+        this(seed, heldOut, slow ? WithMerchantContext.SLOW_KEEP_FROM_PERMILLE : 1000,
+            WithMerchantContext.SLOW_KEEP_TO_PERMILLE);
+    }
+
+    /** "riskworld-slower": each careful ring keeps 15% to 65% of its payments. */
+    public static RiskWorldRun slower(final long seed, final boolean heldOut)
+    {
+        return new RiskWorldRun(seed, heldOut, WithMerchantContext.SLOWER_KEEP_FROM_PERMILLE,
+            WithMerchantContext.SLOWER_KEEP_TO_PERMILLE);
+    }
+
+    /**
+     * Part of the careful rings' payments left out when {@code keepFromPermille} is below 1000 (worlds
+     * "riskworld-slow" and "riskworld-slower", see {@link WithMerchantContext}), for training and development on
+     * worlds whose careful rings pay less often.
+     */
+    private RiskWorldRun(final long seed, final boolean heldOut, final int keepFromPermille, final int keepToPermille)
     {
         this.seed = seed;
         this.range = heldOut ? ParameterRange.HELD_OUT : ParameterRange.TRAINING;
-        this.slow = slow;
+        this.keepFromPermille = keepFromPermille;
+        this.keepToPermille = keepToPermille;
     }
 
     @Override
@@ -82,7 +99,7 @@ public final class RiskWorldRun implements LabelledWorld
             world.merchants().size() + 16, terminals + 16, commands + 10_000);
         run.configure(1);   // rules and model before the world's first command, whatever its time
         final WithMerchantContext commandsWithContext = new WithMerchantContext(world.cursor(), world.merchants(),
-            slow, seed);
+            keepFromPermille, keepToPermille, seed);
         new RiskWorldFeeder(run.engine()).feed(commandsWithContext, (command, reply, offset, length) ->
             run.afterCommand(commandsWithContext.buffer(), commandsWithContext.offset(),
                 ResultCode.get(RiskWorldFeeder.resultCode(reply, offset)), command.actor().ordinal(),

@@ -26,7 +26,11 @@ public final class Scorecard
     long groupsTotal;
     long groupsStopped;
     long passedBeforeFirstDecline;
-    final Map<Long, long[]> groupState = new HashMap<>();   // group -> {stopped 0/1, passed before first decline}
+    // group -> {stopped 0/1, passed before first decline, kind, variant}
+    final Map<Long, long[]> groupState = new HashMap<>();
+    /** Groups per kind and variant, and how many of them were stopped. */
+    final long[][] groupsOfKind;
+    final long[][] groupsOfKindStopped;
     /** Names of the legitimate look-alikes by id (0: none); empty when the world does not label them. */
     private String[] lookAlikeNames = new String[0];
     private long[] lookAlikePayments = new long[0];
@@ -38,6 +42,8 @@ public final class Scorecard
         this.kindNames = kindNames;
         abusive = new long[kindNames.length][3];
         abusiveDeclined = new long[kindNames.length][3];
+        groupsOfKind = new long[kindNames.length][3];
+        groupsOfKindStopped = new long[kindNames.length][3];
         for (int i = 0; i < data.size; i++)
         {
             add(data, i, declined[i], groups[i]);
@@ -47,6 +53,8 @@ public final class Scorecard
             groupsTotal++;
             groupsStopped += state[0];
             passedBeforeFirstDecline += state[1];
+            groupsOfKind[(int)state[2]][(int)state[3]]++;
+            groupsOfKindStopped[(int)state[2]][(int)state[3]] += state[0];
         }
     }
 
@@ -88,7 +96,7 @@ public final class Scorecard
         }
         abusive[data.kind[i]][data.variant[i]]++;
         abusiveDeclined[data.kind[i]][data.variant[i]] += isDeclined ? 1 : 0;
-        final long[] state = groupState.computeIfAbsent(group, g -> new long[2]);
+        final long[] state = groupState.computeIfAbsent(group, g -> new long[]{0, 0, data.kind[i], data.variant[i]});
         if (state[0] == 0)
         {
             if (isDeclined)
@@ -189,5 +197,16 @@ public final class Scorecard
             "before the first decline: %d (%.1f per group)%n", groupsStopped, groupsTotal,
             pct(groupsStopped, groupsTotal), passedBeforeFirstDecline,
             (double)passedBeforeFirstDecline / Math.max(1, groupsTotal));
+        final StringBuilder byKind = new StringBuilder("groups stopped per kind (blatant, careful):");
+        for (int k = 1; k < kindNames.length; k++)
+        {
+            if (groupsOfKind[k][1] + groupsOfKind[k][2] > 0)
+            {
+                byKind.append(' ').append(kindNames[k]).append(' ').append(groupsOfKindStopped[k][1]).append('/')
+                    .append(groupsOfKind[k][1]).append(", ").append(groupsOfKindStopped[k][2]).append('/')
+                    .append(groupsOfKind[k][2]).append(';');
+            }
+        }
+        out.println(byKind);
     }
 }

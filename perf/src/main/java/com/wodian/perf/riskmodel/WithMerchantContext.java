@@ -31,6 +31,8 @@ final class WithMerchantContext implements LabelledCommands
     private int rewrittenLength;
     private final long slowSeed;
     private final boolean slow;
+    private final long keepFromPermille;
+    private final long keepSpanPermille;
     private long index;
 
     WithMerchantContext(final LabelledCommands commands, final List<MerchantInfo> merchants)
@@ -38,15 +40,31 @@ final class WithMerchantContext implements LabelledCommands
         this(commands, merchants, false, 0);
     }
 
-    /**
-     * {@code slow}: leave out part of the careful rings' payments (see {@link #leftOut()}), seeded by {@code slowSeed},
-     * so that training worlds also hold careful rings that pay less often than the training range's.
-     */
+    /** "riskworld-slow": each careful ring keeps 25% to 100% of its payments. */
+    static final int SLOW_KEEP_FROM_PERMILLE = 250;
+    static final int SLOW_KEEP_TO_PERMILLE = 1000;
+    /** "riskworld-slower": each careful ring keeps 15% to 65% of its payments. */
+    static final int SLOWER_KEEP_FROM_PERMILLE = 150;
+    static final int SLOWER_KEEP_TO_PERMILLE = 650;
+
     WithMerchantContext(final LabelledCommands commands, final List<MerchantInfo> merchants, final boolean slow,
         final long slowSeed)
     {
+        this(commands, merchants, slow ? SLOW_KEEP_FROM_PERMILLE : 1000, SLOW_KEEP_TO_PERMILLE, slowSeed);
+    }
+
+    /**
+     * Leaves out part of the careful rings' payments (see {@link #leftOut()}) when {@code keepFromPermille} is below
+     * 1000: each ring keeps a share drawn per ring from {@code keepFromPermille} to {@code keepToPermille}, seeded by
+     * {@code slowSeed}, so that training worlds also hold careful rings that pay less often than the training range's.
+     */
+    WithMerchantContext(final LabelledCommands commands, final List<MerchantInfo> merchants,
+        final int keepFromPermille, final int keepToPermille, final long slowSeed)
+    {
         this.commands = commands;
-        this.slow = slow;
+        this.slow = keepFromPermille < 1000;
+        this.keepFromPermille = keepFromPermille;
+        this.keepSpanPermille = Math.max(1, keepToPermille - keepFromPermille + 1);
         this.slowSeed = slowSeed;
         for (final MerchantInfo merchant : merchants)
         {
@@ -87,7 +105,8 @@ final class WithMerchantContext implements LabelledCommands
 
     /**
      * A payment (Pay or Try) of a careful brushing, circular-flow or collusive-till group is kept with a probability
-     * drawn per group from 25% to 100%: the same group then pays 1 to 4 times less often, with the same accounts,
+     * drawn per group from the keep range (riskworld-slow 25% to 100%: the same group then pays 1 to 4 times less
+     * often; riskworld-slower 15% to 65%: 1.5 to 6.7 times less often), with the same accounts,
      * shops and amounts. The labels and every other command pass unchanged (a Confirm of a left-out Try is refused
      * by the engine as unknown, and is no decision).
      */
@@ -106,7 +125,7 @@ final class WithMerchantContext implements LabelledCommands
             return false;
         }
         final long group = com.wodian.engine.StateHash.fmix(slowSeed * 0x9E3779B97F4A7C15L + commands.groupId());
-        final long keepPermille = 250 + Long.remainderUnsigned(group, 751);
+        final long keepPermille = keepFromPermille + Long.remainderUnsigned(group, keepSpanPermille);
         final long draw = Long.remainderUnsigned(com.wodian.engine.StateHash.fmix(group ^ index * 0xC2B2AE3D27D4EB4FL), 1000);
         return draw >= keepPermille;
     }

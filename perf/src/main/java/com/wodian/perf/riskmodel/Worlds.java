@@ -13,7 +13,8 @@ public final class Worlds
 
     /**
      * @param name     "workload" (our older generator, perf/RiskWorkload), "riskworld" (the independent one) or
-     *                 "riskworld-slow" (the same worlds with part of the careful rings' payments left out)
+     *                 "riskworld-slow" (the same worlds with part of the careful rings' payments left out: each ring
+     *                 keeps 25% to 100%) or "riskworld-slower" (each ring keeps 15% to 65%)
      * @param heldOut  riskworld only: draw world parameters from the held-out range instead of the training range
      */
     public static LongFunction<LabelledWorld> byName(final String name, final boolean heldOut, final int consumers,
@@ -24,7 +25,9 @@ public final class Worlds
             case "workload" -> seed -> workload(new RiskWorkload(seed, consumers, days));
             case "riskworld" -> seed -> new RiskWorldRun(seed, heldOut);
             case "riskworld-slow" -> seed -> new RiskWorldRun(seed, heldOut, true);
-            default -> throw new IllegalArgumentException("unknown world " + name + " (riskworld, riskworld-slow, workload)");
+            case "riskworld-slower" -> seed -> RiskWorldRun.slower(seed, heldOut);
+            default -> throw new IllegalArgumentException("unknown world " + name +
+                " (riskworld, riskworld-slow, riskworld-slower, workload)");
         };
     }
 

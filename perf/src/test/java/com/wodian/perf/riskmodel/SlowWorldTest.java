@@ -33,7 +33,11 @@ class SlowWorldTest
     /** Commands per key: "other" for everything the slowing must keep, the group id for the careful rings' payments. */
     private static Map<String, Integer> counts(final RiskWorld world, final boolean slow)
     {
-        final LabelledCommands commands = new WithMerchantContext(world.cursor(), world.merchants(), slow, 11);
+        return counts(new WithMerchantContext(world.cursor(), world.merchants(), slow, 11));
+    }
+
+    private static Map<String, Integer> counts(final LabelledCommands commands)
+    {
         final Map<String, Integer> counts = new TreeMap<>();
         while (commands.next())
         {
@@ -63,6 +67,41 @@ class SlowWorldTest
         }
         assertTrue(ringsSlowed > 0, "some ring pays less often");
         assertEquals(slowed, counts(world, true), "the same seed leaves out the same payments");
+    }
+
+    @Test
+    void slowerWorldsKeepFifteenToSixtyFivePercentOfEveryCarefulRingsPayments()
+    {
+        final RiskWorld world = RiskWorld.generate(11, ParameterRange.TRAINING);
+        final Map<String, Integer> plain = counts(world, false);
+        final Map<String, Integer> slower = counts(new WithMerchantContext(world.cursor(), world.merchants(),
+            WithMerchantContext.SLOWER_KEEP_FROM_PERMILLE, WithMerchantContext.SLOWER_KEEP_TO_PERMILLE, 11));
+        assertEquals(plain.get("other"), slower.get("other"), "every other command kept");
+        long ringPayments = 0;
+        long kept = 0;
+        for (final Map.Entry<String, Integer> group : plain.entrySet())
+        {
+            if (group.getKey().startsWith("group"))
+            {
+                final int keptOfGroup = slower.getOrDefault(group.getKey(), 0);
+                assertTrue(keptOfGroup > 0, group.getKey() + " keeps some payments");
+                if (group.getValue() >= 40)
+                {
+                    assertTrue(keptOfGroup < group.getValue() * 0.8, group.getKey() + " keeps at most about 65%");
+                }
+                ringPayments += group.getValue();
+                kept += keptOfGroup;
+            }
+        }
+        assertTrue(kept * 100 < ringPayments * 70 && kept * 100 > ringPayments * 10,
+            "kept " + kept + " of " + ringPayments + " ring payments");
+        final Map<String, Integer> slow = counts(world, true);
+        long keptSlow = 0;
+        for (final Map.Entry<String, Integer> group : slow.entrySet())
+        {
+            keptSlow += group.getKey().startsWith("group") ? group.getValue() : 0;
+        }
+        assertTrue(kept < keptSlow, "slower than riskworld-slow (" + kept + " vs " + keptSlow + ")");
     }
 
     @Test
