@@ -58,6 +58,12 @@ final class ConsumerProfileBook
         return ConsumerBook.riskBase(index) + ConsumerRiskBook.STRIDE;
     }
 
+    /** Loads the row (one line); changes nothing. */
+    long touch(final int index)
+    {
+        return records.recordsOf(index)[base(index)];
+    }
+
     void registered(final int index, final long nowMs)
     {
         final long[] rows = records.recordsOf(index);

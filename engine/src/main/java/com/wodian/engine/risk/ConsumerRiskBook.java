@@ -70,6 +70,12 @@ public final class ConsumerRiskBook
         return ConsumerBook.riskBase(index);
     }
 
+    /** Loads the row (one line); changes nothing. */
+    long touch(final int index)
+    {
+        return records.recordsOf(index)[base(index)];
+    }
+
     /** Moves every window of the row to {@code nowMs} (time never goes backwards). */
     void advance(final int index, final long nowMs)
     {

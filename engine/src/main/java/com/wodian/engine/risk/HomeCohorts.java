@@ -120,6 +120,12 @@ final class HomeCohorts
         return Math.min(LIFT_CAP_X16, pair * total(nowMs) * 16 / expected);
     }
 
+    /** Loads what {@link #liftX16} and {@link #addNewPair} read: the pair's word and both margins; changes nothing. */
+    long touch(final int home, final int merchant)
+    {
+        return home < 0 ? 0 : pairWords[counter(home, merchant) >>> 2] ^ margins[home] ^ margins[merchant];
+    }
+
     /** An approved payment made a new consumer–shop pair ({@code home} -1: the consumer has no home shop). */
     void addNewPair(final int home, final int merchant, final long nowMs)
     {

@@ -58,6 +58,12 @@ final class HomeRoutes
         return decayed((words[counter >>> 2] >>> ((counter & 3) << 4)) & 0xFFFF, nowMs);
     }
 
+    /** Loads the route's counter word (as {@link #count} reads it); changes nothing. */
+    long touch(final int home, final int previous, final int merchant)
+    {
+        return home < 0 || previous < 0 ? 0 : words[counter(home, previous, merchant) >>> 2];
+    }
+
     /** An approved payment went along the route. */
     void add(final int home, final int previous, final int merchant, final long nowMs)
     {

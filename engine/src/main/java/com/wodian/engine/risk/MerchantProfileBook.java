@@ -115,11 +115,11 @@ public final class MerchantProfileBook
         return (int)(rows[index * STRIDE + TRADE_AREA] >>> 8);
     }
 
-    /** Batch prefetch: loads the row's first line and the line of its clock ({@link #advance}); changes nothing. */
+    /** Loads the row's lines (its first, its clock's {@link #advance} and its last); changes nothing. */
     long touch(final int index)
     {
         final int base = index * STRIDE;
-        return base + LAST_MS < rows.length ? rows[base] ^ rows[base + LAST_MS] : 0;
+        return base + STRIDE <= rows.length ? rows[base] ^ rows[base + LAST_MS] ^ rows[base + STRIDE - 1] : 0;
     }
 
     void advance(final int index, final long nowMs)

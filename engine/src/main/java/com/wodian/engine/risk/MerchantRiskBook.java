@@ -75,6 +75,13 @@ public final class MerchantRiskBook
         rows[base + LAST_SEEN_MS] = nowMs;
     }
 
+    /** Loads the lines of the row a payment reads (clock, sales, average; the counters only on a hit); changes nothing. */
+    long touch(final int index)
+    {
+        final int base = index * STRIDE;
+        return base + PERIODS_SEEN < rows.length ? rows[base] ^ rows[base + PERIODS_SEEN] : 0;
+    }
+
     public long hourSales(final int index)
     {
         final int base = index * STRIDE + SALES_FEN;

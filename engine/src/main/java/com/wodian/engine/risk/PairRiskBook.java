@@ -81,6 +81,14 @@ final class PairRiskBook
     }
 
     /** @return the slot of the pair, or -1 when it is not tracked. */
+    /** Loads the pair's set (its two slots, one line) as {@link #find} reads it; changes nothing. */
+    long touch(final int consumerIndex, final int merchantIndex)
+    {
+        final int slot = firstSlot(key(consumerIndex, merchantIndex));
+        final long[] page = page(slot);
+        return page == null ? 0 : page[at(slot, KEY)];
+    }
+
     int find(final int consumerIndex, final int merchantIndex)
     {
         final long key = key(consumerIndex, merchantIndex);

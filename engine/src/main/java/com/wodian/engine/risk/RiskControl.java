@@ -53,6 +53,8 @@ public final class RiskControl
     private ResultCode decline;
     private int merchantIndex;
     private int consumerIndex;
+    /** The rule settings in force at the command's merchant ({@link RiskRules#settingsFor}), set by each check. */
+    private long[] settings;
 
     /** @param consumerRecords the consumers' records, whose risk blocks this package lays out and keeps */
     public RiskControl(final EngineConfig config, final ConsumerBook consumerRecords)
@@ -145,9 +147,8 @@ public final class RiskControl
         if (flags || score >= model.declineScore())
         {
             final boolean declines = score >= model.declineScore() &&
-                rules.get(merchantIndex, ruleId, RiskRules.ACTION) == RiskRules.ACTION_DECLINE;
-            final long mode = ruleId == RiskRules.CHALLENGER ? RiskRules.MODE_SHADOW :
-                rules.get(merchantIndex, ruleId, RiskRules.MODE);
+                setting(ruleId, RiskRules.ACTION) == RiskRules.ACTION_DECLINE;
+            final long mode = ruleId == RiskRules.CHALLENGER ? RiskRules.MODE_SHADOW : setting(ruleId, RiskRules.MODE);
             record(ruleId, score, mode, declines, model.version(), model.reasons(x));
         }
     }
@@ -155,7 +156,7 @@ public final class RiskControl
     /**
      * Batch prefetch (the engine's {@code BatchPrefetcher}, for a Try or Pay while this merchant's rules are on): loads
      * the risk lines a scored payment of these parties reads and that are not in the consumer record: the terminal's
-     * risk and profile rows, the merchant's risk row and its profile row's first and clock lines, and the
+     * risk and profile rows, the merchant's risk row (the lines a payment reads) and its profile row, and the
      * consumer-terminal word of the seen-pairs set. Changes nothing; returns a value folded from the loads, for the
      * caller to keep so that the JIT cannot drop them. Indexes of parties not (or no longer) in a table load nothing.
      */
@@ -163,15 +164,49 @@ public final class RiskControl
     {
         final long[] terminalRows = terminals.rows;
         final long[] terminalProfileRows = features.terminalProfiles.rows;
-        final long[] merchantRows = merchants.rows;
         final int terminalRisk = terminalIndex * TerminalRiskBook.STRIDE;
         final int terminalProfile = terminalIndex * TerminalProfileBook.STRIDE;
-        final int merchantRisk = merchantIndex * MerchantRiskBook.STRIDE;
-        long folded = features.merchantProfiles.touch(merchantIndex);
+        long folded = features.merchantProfiles.touch(merchantIndex) + merchants.touch(merchantIndex);
         folded += terminalRisk < terminalRows.length ? terminalRows[terminalRisk] : 0;
         folded += terminalProfile < terminalProfileRows.length ? terminalProfileRows[terminalProfile] : 0;
-        folded += merchantRisk < merchantRows.length ? merchantRows[merchantRisk] : 0;
         return folded + (features.seenPairs.seen(consumerIndex, terminalIndex) ? 1 : 0);
+    }
+
+    /** Loads folded by {@link #touchLines}, kept in a field so that the JIT cannot drop them. */
+    private long touched;
+
+    /**
+     * Loads every line the payment about to be checked will read, before any of them is used: for the rules the
+     * consumer's risk row, the terminal's and the merchant's risk rows and, when {@code pair}, the consumer–merchant
+     * pair's set (not for the refund-cycle rule alone: it reads the pair only for a consumer with refunds); when a model scores it also the consumer's profile row, the terminal's and the merchant's profile
+     * rows, the seen-pairs word, the home shop's and the last shop's profile rows and the home-cohort and home-route
+     * words. Read where the rules and the features need them, each miss waited for the ones before it (the code between
+     * them is longer than the core's window); loaded together here they overlap. Changes nothing.
+     */
+    private long touchLines(final int consumerIndex, final int merchantIndex, final int terminalIndex,
+        final int homeMerchantIndex, final boolean pair, final boolean scoring)
+    {
+        final int terminalRisk = terminalIndex * TerminalRiskBook.STRIDE;
+        long folded = consumers.touch(consumerIndex) + merchants.touch(merchantIndex) + terminals.rows[terminalRisk];
+        if (pair)
+        {
+            folded += pairs.touch(consumerIndex, merchantIndex);
+        }
+        if (scoring)
+        {
+            folded += features.consumerProfiles.touch(consumerIndex) + features.merchantProfiles.touch(merchantIndex) +
+                features.terminalProfiles.rows[terminalIndex * TerminalProfileBook.STRIDE] +
+                (features.seenPairs.seen(consumerIndex, terminalIndex) ? 1 : 0);
+            final int last = (int)features.consumerProfiles.lastMerchant(consumerIndex);
+            if (homeMerchantIndex >= 0)
+            {
+                folded += features.merchantProfiles.touch(homeMerchantIndex) +
+                    features.homeCohorts.touch(homeMerchantIndex, merchantIndex) +
+                    features.homeRoutes.touch(homeMerchantIndex, last, merchantIndex);
+            }
+            folded += last >= 0 ? features.merchantProfiles.touch(last) : 0;
+        }
+        return folded;
     }
 
     public boolean isActive(final int merchantIndex)
@@ -195,19 +230,20 @@ public final class RiskControl
 
     private boolean on(final int ruleId)
     {
-        return rules.get(merchantIndex, ruleId, RiskRules.MODE) != RiskRules.MODE_OFF;
+        return settings[RiskRules.at(ruleId, RiskRules.MODE)] != RiskRules.MODE_OFF;
     }
 
-    private long threshold(final int ruleId, final int field)
+    /** A field of the rule's setting in force at the command's merchant (mode, action, thresholds). */
+    private long setting(final int ruleId, final int field)
     {
-        return rules.get(merchantIndex, ruleId, field);
+        return settings[RiskRules.at(ruleId, field)];
     }
 
     /** A rule hit: record it as its mode and action say, and remember the first enforced decline. */
     private void hit(final int ruleId, final long observed)
     {
-        record(ruleId, observed, rules.get(merchantIndex, ruleId, RiskRules.MODE),
-            rules.get(merchantIndex, ruleId, RiskRules.ACTION) == RiskRules.ACTION_DECLINE, 0, RiskEventLog.NO_REASONS);
+        record(ruleId, observed, setting(ruleId, RiskRules.MODE),
+            setting(ruleId, RiskRules.ACTION) == RiskRules.ACTION_DECLINE, 0, RiskEventLog.NO_REASONS);
     }
 
     private void record(final int ruleId, final long observed, final long mode, final boolean declines,
@@ -263,17 +299,20 @@ public final class RiskControl
     {
         this.consumerIndex = consumerIndex;
         this.merchantIndex = merchantIndex;
+        this.settings = rules.settingsFor(merchantIndex);
+        final boolean scoring = modelsOn();
+        final boolean small = amountFen <= setting(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_1);
+        final boolean pairRead = (scoring && (captureFeatures || models.pairFeaturesUsed())) ||
+            (small && on(RiskRules.PAIR_BURST));
+        touched += touchLines(consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, pairRead, scoring);
         consumers.advance(consumerIndex, nowMs);
         terminals.advance(terminalIndex, nowMs);
         merchants.advance(merchantIndex, nowMs);
         // The pair table is a cache miss: look the pair up only when a pair rule can hit, or a loaded model tests a
         // pair feature. A consumer with fewer refunds than the limit in the same window cannot have a pair at the
         // limit.
-        final boolean small = amountFen <= threshold(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_1);
-        final boolean scoring = modelsOn();
-        final boolean pairNeeded = (scoring && (captureFeatures || models.pairFeaturesUsed())) ||
-            (small && on(RiskRules.PAIR_BURST)) || (on(RiskRules.REFUND_CYCLE) &&
-            consumers.refunds24h(consumerIndex) >= threshold(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1));
+        final boolean pairNeeded = pairRead || (on(RiskRules.REFUND_CYCLE) &&
+            consumers.refunds24h(consumerIndex) >= setting(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1));
         final int pair = pairNeeded ? pairs.find(consumerIndex, merchantIndex) : -1;
         if (pair >= 0)
         {
@@ -307,11 +346,11 @@ public final class RiskControl
         {
             final long perMinute = consumers.minuteCount(consumerIndex) + 1;
             final long perHour = consumers.hourCount(consumerIndex) + 1;
-            if (perMinute > threshold(RiskRules.CONSUMER_VELOCITY, RiskRules.THRESHOLD_1))
+            if (perMinute > setting(RiskRules.CONSUMER_VELOCITY, RiskRules.THRESHOLD_1))
             {
                 hit(RiskRules.CONSUMER_VELOCITY, perMinute);
             }
-            else if (perHour > threshold(RiskRules.CONSUMER_VELOCITY, RiskRules.THRESHOLD_2))
+            else if (perHour > setting(RiskRules.CONSUMER_VELOCITY, RiskRules.THRESHOLD_2))
             {
                 hit(RiskRules.CONSUMER_VELOCITY, perHour);
             }
@@ -319,7 +358,7 @@ public final class RiskControl
         if (on(RiskRules.TERMINAL_VELOCITY))
         {
             final long perMinute = terminals.minuteCount(terminalIndex) + 1;
-            if (perMinute > threshold(RiskRules.TERMINAL_VELOCITY, RiskRules.THRESHOLD_1))
+            if (perMinute > setting(RiskRules.TERMINAL_VELOCITY, RiskRules.THRESHOLD_1))
             {
                 hit(RiskRules.TERMINAL_VELOCITY, perMinute);
             }
@@ -330,15 +369,15 @@ public final class RiskControl
     private void amountRules(final long amountFen)
     {
         if (on(RiskRules.AMOUNT_ANOMALY) &&
-            consumers.history(consumerIndex) >= threshold(RiskRules.AMOUNT_ANOMALY, RiskRules.THRESHOLD_2) &&
-            amountFen >= threshold(RiskRules.AMOUNT_ANOMALY, RiskRules.THRESHOLD_3))
+            consumers.history(consumerIndex) >= setting(RiskRules.AMOUNT_ANOMALY, RiskRules.THRESHOLD_2) &&
+            amountFen >= setting(RiskRules.AMOUNT_ANOMALY, RiskRules.THRESHOLD_3))
         {
             // Deviation in units of the moving mean absolute deviation (x100), floored at a quarter of the mean so
             // that a consumer who always pays the same amount is not flagged for a slightly different one.
             final long mean = consumers.meanFenTimes4(consumerIndex);
             final long deviation = Math.max(Math.max(consumers.deviationFenTimes4(consumerIndex), mean / 4), 4);
             final long score = (amountFen * 4 - mean) * 100 / deviation;
-            if (score > threshold(RiskRules.AMOUNT_ANOMALY, RiskRules.THRESHOLD_1))
+            if (score > setting(RiskRules.AMOUNT_ANOMALY, RiskRules.THRESHOLD_1))
             {
                 hit(RiskRules.AMOUNT_ANOMALY, score);
             }
@@ -346,14 +385,14 @@ public final class RiskControl
         if (on(RiskRules.DAILY_LIMIT))
         {
             final long daySum = consumers.daySumFen(consumerIndex) + amountFen;
-            if (daySum > threshold(RiskRules.DAILY_LIMIT, RiskRules.THRESHOLD_1))
+            if (daySum > setting(RiskRules.DAILY_LIMIT, RiskRules.THRESHOLD_1))
             {
                 hit(RiskRules.DAILY_LIMIT, daySum);
             }
         }
         if (on(RiskRules.NEW_CONSUMER_LARGE) &&
-            consumers.history(consumerIndex) < threshold(RiskRules.NEW_CONSUMER_LARGE, RiskRules.THRESHOLD_1) &&
-            amountFen > threshold(RiskRules.NEW_CONSUMER_LARGE, RiskRules.THRESHOLD_2))
+            consumers.history(consumerIndex) < setting(RiskRules.NEW_CONSUMER_LARGE, RiskRules.THRESHOLD_1) &&
+            amountFen > setting(RiskRules.NEW_CONSUMER_LARGE, RiskRules.THRESHOLD_2))
         {
             hit(RiskRules.NEW_CONSUMER_LARGE, amountFen);
         }
@@ -365,7 +404,7 @@ public final class RiskControl
         if (small && on(RiskRules.PAIR_BURST))
         {
             final long smallPayments = pairs.smallPayments(pair) + 1;
-            if (smallPayments > threshold(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_2))
+            if (smallPayments > setting(RiskRules.PAIR_BURST, RiskRules.THRESHOLD_2))
             {
                 hit(RiskRules.PAIR_BURST, smallPayments);
             }
@@ -373,7 +412,7 @@ public final class RiskControl
         if (on(RiskRules.REFUND_CYCLE))
         {
             final long refunds = pairs.refunds(pair);
-            final long limit = threshold(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1);
+            final long limit = setting(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1);
             if (limit > 0 && refunds >= limit)
             {
                 hit(RiskRules.REFUND_CYCLE, refunds);
@@ -389,8 +428,8 @@ public final class RiskControl
             final long own = merchants.hourOwnSales(merchantIndex) + amountFen;
             final long all = merchants.hourSales(merchantIndex) + amountFen;
             final long shareBps = own * 10_000 / all;
-            if (own >= threshold(RiskRules.CIRCULAR_FLOW, RiskRules.THRESHOLD_2) &&
-                shareBps > threshold(RiskRules.CIRCULAR_FLOW, RiskRules.THRESHOLD_1))
+            if (own >= setting(RiskRules.CIRCULAR_FLOW, RiskRules.THRESHOLD_2) &&
+                shareBps > setting(RiskRules.CIRCULAR_FLOW, RiskRules.THRESHOLD_1))
             {
                 hit(RiskRules.CIRCULAR_FLOW, shareBps);
             }
@@ -400,8 +439,8 @@ public final class RiskControl
             final long hour = merchants.hourSales(merchantIndex) + amountFen;
             final long average = Math.max(1, merchants.hourlyAverage(merchantIndex));
             final long ratio = hour * 100 / average;
-            if (hour >= threshold(RiskRules.VOLUME_SPIKE, RiskRules.THRESHOLD_2) &&
-                ratio > threshold(RiskRules.VOLUME_SPIKE, RiskRules.THRESHOLD_1))
+            if (hour >= setting(RiskRules.VOLUME_SPIKE, RiskRules.THRESHOLD_2) &&
+                ratio > setting(RiskRules.VOLUME_SPIKE, RiskRules.THRESHOLD_1))
             {
                 hit(RiskRules.VOLUME_SPIKE, ratio);
             }
@@ -415,11 +454,11 @@ public final class RiskControl
         {
             final long distinctMerchants = consumers.distinctMerchantsWith(consumerIndex, merchantIndex);
             final long distinctTerminals = consumers.distinctTerminalsWith(consumerIndex, terminalIndex);
-            if (distinctMerchants > threshold(RiskRules.DISTINCT_PARTIES, RiskRules.THRESHOLD_1))
+            if (distinctMerchants > setting(RiskRules.DISTINCT_PARTIES, RiskRules.THRESHOLD_1))
             {
                 hit(RiskRules.DISTINCT_PARTIES, distinctMerchants);
             }
-            else if (distinctTerminals > threshold(RiskRules.DISTINCT_PARTIES, RiskRules.THRESHOLD_2))
+            else if (distinctTerminals > setting(RiskRules.DISTINCT_PARTIES, RiskRules.THRESHOLD_2))
             {
                 hit(RiskRules.DISTINCT_PARTIES, distinctTerminals);
             }
@@ -427,7 +466,7 @@ public final class RiskControl
         if (on(RiskRules.TERMINAL_FAILURES))
         {
             final long failures = terminals.minuteFailures(terminalIndex);
-            final long limit = threshold(RiskRules.TERMINAL_FAILURES, RiskRules.THRESHOLD_1);
+            final long limit = setting(RiskRules.TERMINAL_FAILURES, RiskRules.THRESHOLD_1);
             if (limit > 0 && failures >= limit)
             {
                 hit(RiskRules.TERMINAL_FAILURES, failures);
@@ -464,6 +503,7 @@ public final class RiskControl
     {
         this.consumerIndex = consumerIndex;
         this.merchantIndex = merchantIndex;
+        this.settings = rules.settingsFor(merchantIndex);
         consumers.advance(consumerIndex, nowMs);
         if (on(RiskRules.REFUND_CYCLE))
         {
@@ -473,7 +513,7 @@ public final class RiskControl
                 pairs.advance(pair, nowMs);
             }
             final long refunds = pairs.refunds(pair);
-            final long limit = threshold(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1);
+            final long limit = setting(RiskRules.REFUND_CYCLE, RiskRules.THRESHOLD_1);
             if (limit > 0 && refunds >= limit)
             {
                 hit(RiskRules.REFUND_CYCLE, refunds);
@@ -494,19 +534,20 @@ public final class RiskControl
     {
         this.consumerIndex = consumerIndex;
         this.merchantIndex = merchantIndex;
+        this.settings = rules.settingsFor(merchantIndex);
         consumers.advance(consumerIndex, nowMs);
         if (on(RiskRules.REDEMPTION))
         {
             final long strikes = consumers.strikes24h(consumerIndex);
             final long payments = consumers.payments24h(consumerIndex);
             final long refunds = consumers.refunds24h(consumerIndex);
-            final long strikeLimit = threshold(RiskRules.REDEMPTION, RiskRules.THRESHOLD_1);
+            final long strikeLimit = setting(RiskRules.REDEMPTION, RiskRules.THRESHOLD_1);
             if (strikeLimit > 0 && strikes >= strikeLimit)
             {
                 hit(RiskRules.REDEMPTION, strikes);
             }
-            else if (payments >= threshold(RiskRules.REDEMPTION, RiskRules.THRESHOLD_3) && payments > 0 &&
-                refunds * 10_000 >= threshold(RiskRules.REDEMPTION, RiskRules.THRESHOLD_2) * payments)
+            else if (payments >= setting(RiskRules.REDEMPTION, RiskRules.THRESHOLD_3) && payments > 0 &&
+                refunds * 10_000 >= setting(RiskRules.REDEMPTION, RiskRules.THRESHOLD_2) * payments)
             {
                 hit(RiskRules.REDEMPTION, refunds * 10_000 / payments);
             }

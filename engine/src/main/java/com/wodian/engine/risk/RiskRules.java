@@ -109,6 +109,8 @@ public final class RiskRules
     };
 
     private final long[] global = new long[(RULE_COUNT + 1) * STRIDE];
+    /** Scratch of {@link #settingsFor} for a merchant with overrides. */
+    private final long[] resolved = new long[(RULE_COUNT + 1) * STRIDE];
     private final long[] overrides;
     private final long[] overrideKeys;
     private final Long2LongHashMap overrideSlotByKey;
@@ -186,6 +188,38 @@ public final class RiskRules
     public long get(final int merchantIndex, final int ruleId, final int field)
     {
         return table(merchantIndex, ruleId)[base(merchantIndex, ruleId) + field];
+    }
+
+    /**
+     * The settings in force for the merchant, laid out like the global table ({@code ruleId * STRIDE + field}, see
+     * {@link #at}): the global table itself when the merchant has no override of its own (the common case), else a
+     * scratch copy with the merchant's overrides in, valid until the next call. A command resolves its merchant's
+     * settings once instead of probing the override mask (and, for an override, the override map) for every mode and
+     * threshold it reads: {@code settingsFor(m)[at(r, f)] == get(m, r, f)} for every rule and field.
+     */
+    long[] settingsFor(final int merchantIndex)
+    {
+        final int mask = merchantIndex >= 0 ? overrideMaskByMerchant[merchantIndex] : 0;
+        if (mask == 0)
+        {
+            return global;
+        }
+        final long[] settings = resolved;
+        System.arraycopy(global, 0, settings, 0, settings.length);
+        for (int rule = 1; rule <= CONFIGURABLE_MAX; rule++)
+        {
+            if ((mask & (1 << rule)) != 0)
+            {
+                System.arraycopy(overrides, base(merchantIndex, rule), settings, rule * STRIDE, STRIDE);
+            }
+        }
+        return settings;
+    }
+
+    /** Where a rule's field is in the arrays {@link #settingsFor} returns. */
+    static int at(final int ruleId, final int field)
+    {
+        return ruleId * STRIDE + field;
     }
 
     public boolean hasOverride(final int merchantIndex, final int ruleId)
