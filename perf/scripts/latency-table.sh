@@ -64,8 +64,13 @@ def us(key):
         return float("nan")
     return float(m.group(1)) * (1000.0 if m.group(2) == "ms" else 1.0)
 values = [us("p50"), us("p99"), us("p99.9"), us("p99.99"), us("max")]
+# Service time (from the actual send) beside it: the response time also holds the load generator's own lateness in
+# sending, which coordinated-omission correction charges to every reply (docs/latency.md, "Response time and
+# service time").
+line = next((l for l in text.splitlines() if l.startswith("service time")), "")
+values.append(us("p99"))
 achieved = re.search(r"achieved ([0-9]+)/s", text)
-print("%-18s load %-14s achieved %-7s p50 %9.1f p99 %9.1f p99.9 %9.1f p99.99 %9.1f max %9.1f (us)" %
+print("%-18s load %-14s achieved %-7s p50 %9.1f p99 %9.1f p99.9 %9.1f p99.99 %9.1f max %9.1f service-p99 %9.1f (us)" %
       ((name, load, achieved.group(1) if achieved else "?") + tuple(values)))
 EOF
 }
@@ -102,6 +107,12 @@ for run in $(seq 1 "${RUNS:-1}"); do
                 | tee -a "$out/table.txt"
             ratio "$mode $k p99.9 server/echo" "$(field "$name" p99.9)" "$(field "echo-$k-$run" p99.9)" 3 \
                 | tee -a "$out/table.txt"
+            python3 - "$(field "$name" service-p99)" "$(field "echo-$k-$run" service-p99)" <<'EOF' | tee -a "$out/table.txt"
+import sys
+a, b = float(sys.argv[1]), float(sys.argv[2])
+print("  %-40s %6.2fx  (for reading; the targets are on the response time)" % ("service time p99 server/echo",
+      a / b if b > 0 else float("nan")))
+EOF
         done
     done
     # Saturated throughput per mode (offered far above capacity: the achieved rate is what the server did), so that a
