@@ -84,6 +84,33 @@ public final class BatchApplier
         }
     }
 
+    /**
+     * Prefetches and applies {@code count} inputs that already lie in {@code buffer}, without copying them: input
+     * {@code i} (from {@code first}) at {@code i * slotLength}, its sequence, time and length at index {@code i} of the
+     * arrays. In batches of at most {@code batchMax}, each prefetched before it is applied, in order, after any inputs
+     * added with {@link #apply} (flushed first). For a caller that keeps its inputs in slots of its own (a replay
+     * whose journal is read on another thread, {@code ReplayPipeline}); the result is that of {@link #apply} on each.
+     */
+    public void applyAll(final DirectBuffer buffer, final int slotLength, final int first, final int count,
+        final long[] sequences, final long[] timestamps, final int[] lengths)
+    {
+        flush();
+        final int end = first + count;
+        for (int batchStart = first; batchStart < end; batchStart += batchMax)
+        {
+            final int batchEnd = Math.min(end, batchStart + batchMax);
+            for (int i = batchStart; i < batchEnd; i++)
+            {
+                engine.prefetchInput(buffer, i * slotLength, lengths[i]);
+            }
+            prefetched += engine.prefetchBatch();
+            for (int i = batchStart; i < batchEnd; i++)
+            {
+                engine.onCommand(sequences[i], timestamps[i], buffer, i * slotLength, lengths[i], sink);
+            }
+        }
+    }
+
     /** Inputs added and not applied yet. */
     public int pending()
     {

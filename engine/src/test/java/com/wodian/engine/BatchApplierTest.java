@@ -40,6 +40,68 @@ class BatchApplierTest
         }
     }
 
+    /**
+     * {@link BatchApplier#applyAll} (inputs applied straight from a caller's slots, as the replay pipeline does) gives
+     * the replies and state of one at a time: the golden journal copied into slots of 1,024 bytes in groups of 256,
+     * each group applied at once, with a few inputs added one by one ({@link BatchApplier#apply}) between groups so that
+     * the pending ones are applied first.
+     */
+    @Test
+    void inputsAppliedFromTheCallersSlotsGiveTheRepliesOfOneAtATime() throws IOException
+    {
+        final UnsafeBuffer journal = new UnsafeBuffer(GoldenJournal.resource(GoldenJournal.JOURNAL));
+        final Run alone = replay(journal, 0);
+        final int slotLength = 1024;
+        final int group = 256;
+        final Engine engine = new Engine(GoldenJournal.config());
+        final List<byte[]> replies = new ArrayList<>();
+        final ReplySink sink = (buffer, offset, length) ->
+        {
+            final byte[] reply = new byte[length];
+            buffer.getBytes(offset, reply);
+            replies.add(reply);
+        };
+        final BatchApplier applier = new BatchApplier(engine, 64, sink);
+        final UnsafeBuffer slots = new UnsafeBuffer(new byte[group * slotLength]);
+        final long[] sequences = new long[group];
+        final long[] timestamps = new long[group];
+        final int[] lengths = new int[group];
+        int position = 0;
+        int filled = 0;
+        int groups = 0;
+        while (position < journal.capacity())
+        {
+            final long sequence = journal.getLong(position, ByteOrder.LITTLE_ENDIAN);
+            final long timestampMs = journal.getLong(position + 8, ByteOrder.LITTLE_ENDIAN);
+            final int length = journal.getInt(position + 16, ByteOrder.LITTLE_ENDIAN);
+            final int payload = position + GoldenJournal.HEADER_LENGTH;
+            position = payload + length;
+            if (groups % 5 == 4 && filled == 0 && applier.pending() < 3)
+            {
+                applier.apply(sequence, timestampMs, journal, payload, length);   // pending when the next group comes
+                continue;
+            }
+            slots.putBytes(filled * slotLength, journal, payload, length);
+            sequences[filled] = sequence;
+            timestamps[filled] = timestampMs;
+            lengths[filled] = length;
+            if (++filled == group || position >= journal.capacity())
+            {
+                applier.applyAll(slots, slotLength, 0, filled, sequences, timestamps, lengths);
+                filled = 0;
+                groups++;
+            }
+        }
+        applier.flush();
+        assertEquals(alone.replies.size(), replies.size(), "replies");
+        for (int i = 0; i < replies.size(); i++)
+        {
+            assertArrayEquals(alone.replies.get(i), replies.get(i), "reply " + (i + 1));
+        }
+        assertEquals(alone.hashes.get(alone.hashes.size() - 1), engine.stateHash(), "state hash at the end");
+        assertNotEquals(0, applier.prefetched(), "the prefetch loaded something");
+    }
+
     @Test
     void batchSizeIsBounded()
     {

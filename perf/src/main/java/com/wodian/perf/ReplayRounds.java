@@ -8,6 +8,8 @@ import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalEntryHandler;
 import com.wodian.journal.ReadAheadReplay;
+import com.wodian.net.durability.EngineRecovery;
+import com.wodian.net.durability.ReplayPipeline;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -24,7 +26,8 @@ import java.nio.file.Path;
  * the read path yet); later rounds are the steady state.
  *
  * <p>Run: {@code java <flags> -cp tools/target/wodian.jar com.wodian.perf.ReplayRounds DATA_DIR [rounds]
- * [read-ahead]}.
+ * [read-ahead|pipeline]}; {@code pipeline}: read on this thread, applied on a second one ({@link ReplayPipeline}, what
+ * the demo and recovery do).
  */
 public final class ReplayRounds
 {
@@ -40,17 +43,29 @@ public final class ReplayRounds
         final Path journalDir = Files.isDirectory(dataDir.resolve("journal")) ? dataDir.resolve("journal") : dataDir;
         final int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         final boolean readAhead = args.length > 2 && "read-ahead".equals(args[2]);
+        final boolean pipeline = args.length > 2 && "pipeline".equals(args[2]);
         for (int round = 1; round <= rounds; round++)
         {
             final Engine engine = new Engine(new EngineConfig());
             long wall = System.nanoTime();
             long cpu = THREADS.getCurrentThreadCpuTime();
+            long applyCpuNs = -1;
             final BatchApplier batches = new BatchApplier(engine, 64, ReplySink.NONE);
             try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(journalDir)))
             {
                 final JournalEntryHandler apply = (sequence, timestampMs, payloadVersion, payload, offset, length) ->
                     batches.apply(sequence, timestampMs, payload, offset, length);
-                if (readAhead)
+                if (pipeline)
+                {
+                    // As the demo replays since 2026-12-04: read on this thread, applied on the pipeline's.
+                    try (ReplayPipeline pipe = new ReplayPipeline(engine, EngineRecovery.REPLAY_BATCH))
+                    {
+                        journal.replay(1, pipe);
+                        pipe.finish();
+                        applyCpuNs = pipe.applyCpuNs();
+                    }
+                }
+                else if (readAhead)
                 {
                     ReadAheadReplay.replay(journal, 1, apply);
                 }
@@ -77,8 +92,10 @@ public final class ReplayRounds
                 journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) -> count[0]++);
             }
             final String read = pass(wall, cpu);
-            System.out.printf("round %d%s: replay (read, batch, prefetch, apply) %s; invariants %s; state hash %s " +
-                "(%016x); then %,d inputs read+verified alone %s%n", round, readAhead ? " read-ahead" : "", applied,
+            System.out.printf("round %d%s: replay (read, batch, prefetch, apply) %s%s; invariants %s; state hash %s " +
+                "(%016x); then %,d inputs read+verified alone %s%n", round,
+                readAhead ? " read-ahead" : pipeline ? " pipeline" : "", applied,
+                pipeline ? String.format(" (CPU of this thread; the apply thread: %.0f ms)", applyCpuNs / 1e6) : "",
                 invariants, hashed, hash, count[0], read);
         }
     }

@@ -11,6 +11,7 @@ import com.wodian.journal.SnapshotStore;
 import com.wodian.journal.SnapshotStore.SnapshotInfo;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.net.durability.EngineSnapshots;
+import com.wodian.net.durability.ReplayPipeline;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
@@ -250,7 +251,7 @@ public final class JournalCommand implements Runnable
     }
 
     /** What replaying a journal into a fresh engine gave. */
-    record Replayed(long inputCount, long lastSequence, long stateHash)
+    record Replayed(long inputCount, long lastSequence, long stateHash, long applyCpuNs)
     {
     }
 
@@ -264,17 +265,18 @@ public final class JournalCommand implements Runnable
     {
         final Engine engine = new Engine(engineConfig);
         final long count;
-        // In batches, each prefetched before it is applied, as recovery replays (docs/engine.md, "The batch path").
-        final com.wodian.engine.BatchApplier batches = new com.wodian.engine.BatchApplier(engine,
-            com.wodian.net.durability.EngineRecovery.REPLAY_BATCH, ReplySink.NONE);
-        try (ChronicleJournal journal = openJournal(dataDir))
+        final long applyCpuNs;
+        // Read on this thread, applied on the pipeline's in batches, each prefetched before it is applied, as recovery
+        // replays (docs/engine.md, "The batch path"; docs/durability.md, section 7).
+        try (ChronicleJournal journal = openJournal(dataDir);
+            ReplayPipeline pipeline = new ReplayPipeline(engine, EngineRecovery.REPLAY_BATCH))
         {
-            count = journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) ->
-                batches.apply(sequence, timestampMs, payload, offset, length));
+            count = journal.replay(1, pipeline);
+            pipeline.finish();
+            applyCpuNs = pipeline.applyCpuNs();
         }
-        batches.flush();
         engine.verifyInvariants();
-        return new Replayed(count, engine.lastSequence(), engine.stateHash());
+        return new Replayed(count, engine.lastSequence(), engine.stateHash(), applyCpuNs);
     }
 
     /**

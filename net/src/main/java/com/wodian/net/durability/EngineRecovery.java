@@ -1,12 +1,9 @@
 package com.wodian.net.durability;
 
-import com.wodian.engine.BatchApplier;
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
-import com.wodian.engine.ReplySink;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalCorruptException;
-import com.wodian.journal.JournalEntryHandler;
 import com.wodian.journal.JournalTailer;
 import com.wodian.journal.SnapshotInput;
 import com.wodian.journal.SnapshotStore;
@@ -41,6 +38,8 @@ public final class EngineRecovery
      * @param replayedBytes   bytes of those entries.
      * @param snapshotLoadNs  time spent loading snapshots (failed attempts included).
      * @param replayNs        time spent replaying the tail.
+     * @param replayApplyCpuNs CPU time of the thread that applied the tail ({@link ReplayPipeline}); the reading was
+     *                        on the caller's thread.
      */
     public record Result(
         Engine engine,
@@ -49,7 +48,8 @@ public final class EngineRecovery
         long replayedCount,
         long replayedBytes,
         long snapshotLoadNs,
-        long replayNs)
+        long replayNs,
+        long replayApplyCpuNs)
     {
         /**
          * @return a one-line summary for logs.
@@ -205,25 +205,28 @@ public final class EngineRecovery
             {
                 final long replayStartNs = System.nanoTime();
                 final long bytesBefore = tailer.bytesRead();
-                // Applied in batches: each batch's cache misses are prefetched together (Engine.prefetchBatch).
-                final BatchApplier batches = new BatchApplier(engine, REPLAY_BATCH, ReplySink.NONE);
-                final JournalEntryHandler apply = (sequence, timestampMs, payloadVersion, buffer, offset, length) ->
-                    batches.apply(sequence, timestampMs, buffer, offset, length);
                 long replayedCount = 0;
-                while (tailer.nextSequence() <= lastSequence)
+                // Read here, applied on the pipeline's thread in batches whose cache misses are prefetched together
+                // (Engine.prefetchBatch): reading the next entries overlaps applying the previous ones.
+                final long applyCpuNs;
+                try (ReplayPipeline pipeline = new ReplayPipeline(engine, REPLAY_BATCH))
                 {
-                    final int limit = (int)Math.min(POLL_LIMIT, lastSequence - tailer.nextSequence() + 1);
-                    final long excerptsBefore = tailer.excerptsRead();
-                    replayedCount += tailer.poll(apply, limit);
-                    batches.flush();
-                    if (null != progress)
+                    while (tailer.nextSequence() <= lastSequence)
                     {
-                        progress.accept(tailer.nextSequence() - 1);
+                        final int limit = (int)Math.min(POLL_LIMIT, lastSequence - tailer.nextSequence() + 1);
+                        final long excerptsBefore = tailer.excerptsRead();
+                        replayedCount += tailer.poll(pipeline, limit);
+                        if (null != progress)
+                        {
+                            progress.accept(tailer.nextSequence() - 1);
+                        }
+                        if (tailer.excerptsRead() == excerptsBefore)
+                        {
+                            break;
+                        }
                     }
-                    if (tailer.excerptsRead() == excerptsBefore)
-                    {
-                        break;
-                    }
+                    pipeline.finish();
+                    applyCpuNs = pipeline.applyCpuNs();
                 }
                 if (engine.lastSequence() != lastSequence)
                 {
@@ -231,7 +234,7 @@ public final class EngineRecovery
                         " but the journal ends at " + lastSequence);
                 }
                 return new Result(engine, null == loaded ? null : loaded.info(), tailer, replayedCount,
-                    tailer.bytesRead() - bytesBefore, snapshotLoadNs, System.nanoTime() - replayStartNs);
+                    tailer.bytesRead() - bytesBefore, snapshotLoadNs, System.nanoTime() - replayStartNs, applyCpuNs);
             }
             catch (final RuntimeException ex)
             {
