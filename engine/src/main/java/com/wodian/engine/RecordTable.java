@@ -623,7 +623,8 @@ final class RecordTable implements ExpiryQueue.Order
         final int indexLength = (int)reader.readLong();
         final int fifoSize = (int)reader.readLong();
         if (highWater < 0 || highWater > capacity || fifoSize < 0 || fifoSize > highWater ||
-            Integer.bitCount(indexLength) != 1 || indexLength < indexLengthFor(highWater))
+            Integer.bitCount(indexLength) != 1 || indexLength < indexLengthFor(highWater) ||
+            indexLength > indexLengthFor(capacity))
         {
             throw new IllegalStateException("snapshot record table shape " + highWater + "/" + indexLength + "/" +
                 fifoSize + " does not fit the limit " + capacity);

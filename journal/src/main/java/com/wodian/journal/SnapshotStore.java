@@ -301,7 +301,11 @@ public final class SnapshotStore
 
     /**
      * Load the newest snapshot that is valid, not newer than {@code maxJournalSequence}, and accepted by the loader;
-     * each one passed over is reported with its reason.
+     * each one passed over is reported with its reason. The payload's checksum (a pass over the whole file) is
+     * computed on a second thread while the loader reads the payload, and a state loaded from a payload whose
+     * checksum fails is dropped and the snapshot reported as damaged: the same outcome as checking first, without the
+     * checksum pass in the load's time. The loader may therefore see a damaged payload; it must bound what it
+     * allocates by its own limits (the engine's reader checks every count against its limits).
      *
      * @param maxJournalSequence last sequence of the journal: a snapshot beyond it cannot be continued by a replay.
      * @param loader             turns the payload into state; throws to reject it.
@@ -313,7 +317,9 @@ public final class SnapshotStore
     {
         for (final Path file : files())
         {
-            final SnapshotInfo info = inspect(file, true);
+            // The header, the length and the name first (cheap); the payload's checksum, a pass over the whole file,
+            // runs on a second thread while the payload is loaded here, and decides before the state is returned.
+            final SnapshotInfo info = inspect(file, false);
             if (!info.isValid())
             {
                 reporter.accept("snapshot " + file.getFileName() + " skipped: " + info.problem());
@@ -325,6 +331,7 @@ public final class SnapshotStore
                     " is beyond the journal's last " + maxJournalSequence);
                 continue;
             }
+            final java.util.concurrent.FutureTask<String> payloadCheck = checkPayloadAside(file);
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
             {
                 channel.position(HEADER_LENGTH);
@@ -334,17 +341,70 @@ public final class SnapshotStore
                 {
                     throw new IllegalStateException(input.remaining() + " payload bytes left unread");
                 }
+                final String payloadProblem = await(payloadCheck);
+                if (null != payloadProblem)
+                {
+                    // Loaded from a damaged payload: the state is dropped, as if the check had come first.
+                    reporter.accept("snapshot " + file.getFileName() + " skipped: " + payloadProblem);
+                    continue;
+                }
                 return new Loaded<>(info, state);
             }
             catch (final IOException | RuntimeException ex)
             {
-                // A loader's refusal (IllegalStateException) is a sentence meant for the operator; anything else
-                // is unexpected and keeps its type in the line.
-                reporter.accept("snapshot " + file.getFileName() + " skipped: cannot load: " +
-                    (ex instanceof IllegalStateException ? ex.getMessage() : ex.toString()));
+                // A damaged payload is named as such (what the loader tripped over then is a consequence); a
+                // loader's refusal (IllegalStateException) is a sentence meant for the operator; anything else is
+                // unexpected and keeps its type in the line.
+                final String payloadProblem = await(payloadCheck);
+                reporter.accept("snapshot " + file.getFileName() + " skipped: " + (null != payloadProblem ?
+                    payloadProblem : "cannot load: " +
+                    (ex instanceof IllegalStateException ? ex.getMessage() : ex.toString())));
+            }
+            catch (final Error error)
+            {
+                // Thrown while reading a damaged payload (a count that passed the loader's checks but not the heap,
+                // say): that is the damage, named as before; from a sound payload it propagates, as it always did.
+                final String payloadProblem = await(payloadCheck);
+                if (null == payloadProblem)
+                {
+                    throw error;
+                }
+                reporter.accept("snapshot " + file.getFileName() + " skipped: " + payloadProblem);
             }
         }
         return null;
+    }
+
+    /** Starts the full check of a snapshot file ({@link #inspect} with the payload) on a thread of its own. */
+    private static java.util.concurrent.FutureTask<String> checkPayloadAside(final Path file)
+    {
+        final java.util.concurrent.FutureTask<String> check = new java.util.concurrent.FutureTask<>(() ->
+        {
+            final SnapshotInfo checked = inspect(file, true);
+            return checked.isValid() ? null : checked.problem();
+        });
+        final Thread thread = new Thread(check, "wodian-snapshot-check");
+        thread.setDaemon(true);
+        thread.start();
+        return check;
+    }
+
+    /** The problem the payload check found, or null: waits for it. */
+    private static String await(final java.util.concurrent.FutureTask<String> check)
+    {
+        try
+        {
+            return check.get();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "payload not checked: interrupted";
+        }
+        catch (final java.util.concurrent.ExecutionException ex)
+        {
+            return "payload not checked: " + ex.getCause();
+        }
     }
 
     /**

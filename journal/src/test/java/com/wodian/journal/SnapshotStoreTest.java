@@ -130,6 +130,43 @@ class SnapshotStoreTest
         assertTrue(report.get(0).contains("payload checksum mismatch"), report.get(0));
     }
 
+    /**
+     * The payload's checksum is computed beside the load (a second thread): a loader that trips over a damaged payload
+     * with an Error (the test's loader asserts) sees it named as damage and an older snapshot used, while an Error from
+     * a sound payload still propagates, as it did when the checksum came first.
+     */
+    @Test
+    void anErrorWhileLoadingIsDamageOnlyWhenTheChecksumSaysSo() throws IOException
+    {
+        final SnapshotStore store = new SnapshotStore(dir, 3);
+        write(store, 10);
+        final SnapshotInfo newest = write(store, 20);
+        assertThrows(AssertionError.class, () -> store.loadNewest(100, (info, input) ->
+        {
+            throw new AssertionError("a loader's bug");
+        }, (line) -> { }));
+
+        flipByte(newest.file(), SnapshotDescriptor.HEADER_LENGTH + 9);   // the first long of the array: read first
+        final List<String> report = new ArrayList<>();
+        assertEquals(10L, store.loadNewest(100, (info, input) -> readPayload(input), report::add).state());
+        assertEquals(List.of("snapshot " + newest.file().getFileName() + " skipped: payload checksum mismatch"), report);
+
+        // A loader that reads the damaged payload to its end without noticing: its state is dropped all the same.
+        report.clear();
+        assertEquals(-10L, store.loadNewest(100, (info, input) ->
+        {
+            input.readLong();
+            final long[] longs = new long[200_000];
+            final int[] ints = new int[70_001];
+            input.readLongs(longs);
+            input.readInts(ints);
+            input.readLongs(longs);
+            input.readBytes(new byte[3], 0, 3);
+            return input.readLong();
+        }, report::add).state());
+        assertEquals(List.of("snapshot " + newest.file().getFileName() + " skipped: payload checksum mismatch"), report);
+    }
+
     @Test
     void damagedHeaderTruncatedFileAndLoaderRefusalAreEachSkipped() throws IOException
     {
