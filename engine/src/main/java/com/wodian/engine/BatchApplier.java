@@ -43,6 +43,7 @@ public final class BatchApplier
         this.sequences = new long[batchMax];
         this.timestamps = new long[batchMax];
         this.lengths = new int[batchMax];
+        engine.expectInputsIn(inputs);
     }
 
     /** Adds the next input; applies the batch when it is full. */

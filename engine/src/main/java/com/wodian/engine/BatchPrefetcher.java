@@ -90,6 +90,20 @@ final class BatchPrefetcher
         this.risk = risk;
     }
 
+    /** As {@link CommandAdapter#wrapDecodersOn}: the decoders hold {@code buffer} until the next input. */
+    void wrapDecodersOn(final DirectBuffer buffer)
+    {
+        header.wrap(buffer, 0);
+        pay.wrap(buffer, 0, PayDecoder.BLOCK_LENGTH, PayDecoder.SCHEMA_VERSION);
+        paymentTry.wrap(buffer, 0, PaymentTryDecoder.BLOCK_LENGTH, PaymentTryDecoder.SCHEMA_VERSION);
+        confirm.wrap(buffer, 0, PaymentConfirmDecoder.BLOCK_LENGTH, PaymentConfirmDecoder.SCHEMA_VERSION);
+        cancel.wrap(buffer, 0, PaymentCancelDecoder.BLOCK_LENGTH, PaymentCancelDecoder.SCHEMA_VERSION);
+        refund.wrap(buffer, 0, RefundDecoder.BLOCK_LENGTH, RefundDecoder.SCHEMA_VERSION);
+        topUp.wrap(buffer, 0, TopUpDecoder.BLOCK_LENGTH, TopUpDecoder.SCHEMA_VERSION);
+        redeem.wrap(buffer, 0, RedeemPointsDecoder.BLOCK_LENGTH, RedeemPointsDecoder.SCHEMA_VERSION);
+        registerConsumer.wrap(buffer, 0, RegisterConsumerDecoder.BLOCK_LENGTH, RegisterConsumerDecoder.SCHEMA_VERSION);
+    }
+
     /**
      * Adds an input to the batch: decodes the ids of a Pay, Try, Confirm, Cancel, Refund, TopUp, RedeemPoints or
      * RegisterConsumer (other inputs, and inputs that fail the catalog's checks, are skipped). Reads no state.

@@ -111,6 +111,21 @@ public final class Engine
     }
 
     /**
+     * Tells the engine that the inputs it is about to get lie in {@code buffer} (a replay's batch buffer): its decoders
+     * are wrapped on it now, off the command path. Only a matter of speed: an SBE flyweight's {@code wrap} stores a
+     * buffer that differs from the one it holds, and in a JVM that already ran an engine the JIT has compiled that
+     * branch as never taken, so a new engine whose decoders take it on its first inputs deoptimizes the whole inlined
+     * command path, which then runs interpreted and recompiles while the replay goes on. Replies and state do not
+     * depend on it. Call it before the first of those inputs, on the thread that applies them (or before that thread
+     * starts).
+     */
+    public void expectInputsIn(final DirectBuffer buffer)
+    {
+        adapter.wrapDecodersOn(buffer);
+        prefetcher.wrapDecodersOn(buffer);
+    }
+
+    /**
      * The prefetch phase of a batch: loads, stage by stage across the inputs added since the last call, the cache
      * lines their hot-path commands will need, and empties the batch. It changes nothing, so the replies and the
      * state hash are those of applying the inputs alone. Returns a value folded from the loads: keep it (add it to a

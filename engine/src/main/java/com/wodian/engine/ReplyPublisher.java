@@ -26,6 +26,22 @@ final class ReplyPublisher
     private final VoucherReplyEncoder voucherReplyEncoder = new VoucherReplyEncoder();
     private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
 
+    /**
+     * Wraps every encoder on {@link #buffer} once, here: an SBE flyweight's {@code wrap} stores the buffer only when it
+     * differs from the one it holds, and the JIT, having compiled a warm engine's path with that branch never taken,
+     * deoptimizes the whole inlined command path the first time a new engine's encoders take it (seen when a JVM that
+     * already ran one engine replays into another: the demo's offline replay, a restart in RecoveryHarness).
+     */
+    ReplyPublisher()
+    {
+        header.wrap(buffer, 0);
+        ackEncoder.wrap(buffer, 0);
+        paymentReplyEncoder.wrap(buffer, 0);
+        refundReplyEncoder.wrap(buffer, 0);
+        voucherReplyEncoder.wrap(buffer, 0);
+        errorReplyEncoder.wrap(buffer, 0);
+    }
+
     void ack(final ResultCode code, final int commandTemplateId, final long id, final ReplySink sink)
     {
         ackEncoder.wrapAndApplyHeader(buffer, 0, header)

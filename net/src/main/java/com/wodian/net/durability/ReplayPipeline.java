@@ -71,6 +71,7 @@ public final class ReplayPipeline implements JournalEntryHandler, AutoCloseable
     public ReplayPipeline(final Engine engine, final int batchMax)
     {
         this.batches = new BatchApplier(engine, batchMax, ReplySink.NONE);
+        engine.expectInputsIn(payloads);   // before the apply thread starts: its start orders this before its work
         this.applier = new Thread(this::applyChunks, "wodian-replay-apply");
         applier.setDaemon(true);
         applier.start();
