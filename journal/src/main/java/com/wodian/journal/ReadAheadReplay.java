@@ -19,9 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * Four chunks of 256 KiB are allocated per replay; the hand-off is two bounded queues (the reader blocks when the
  * caller is four chunks behind, the caller when the reader is behind).
  *
- * <p>Not yet used by the product's replays: on the shared 2-vCPU VM at load 5-6 it showed no measurable gain
- * (2026-12-04, {@code ReplayRounds ... read-ahead} against the same without, docs/durability.md section 7); it is there
- * to be measured on a quiet machine before the off-line replay (the demo's, {@code journal verify}) switches to it.
+ * <p>Not used by the product's replays: on the shared 2-vCPU VM at load 5-6 it showed no measurable gain
+ * (2026-12-04, {@code ReplayRounds ... read-ahead} against the same without, docs/durability.md section 7). The
+ * replays that overlap reading with applying (recovery's tail, the demo's) use {@code ReplayPipeline} (net) instead,
+ * which keeps the reading on the caller's thread (a recovery's tailer stays usable there) and applies on a second one
+ * without a second copy.
  */
 public final class ReadAheadReplay
 {
