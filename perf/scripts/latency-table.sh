@@ -2,7 +2,8 @@
 # The latency targets of docs/latency.md, measured back to back on this machine: the TCP echo ceiling (same load
 # generator, same framing and pacing, no server) and the server at the same rates, then `sync` against the journal's
 # own forced-write latency. Prints each row's response-time percentiles (coordinated-omission corrected) and the
-# ratios the targets are stated in, with the load average before each row. Every server row runs once per threading
+# ratios the targets are stated in, with the load average before each row; for reading, also each row's service-time
+# p99 (`service-p99`, from the actual send) and its server/echo ratio. Every server row runs once per threading
 # mode in MODES (default: compact, a network and a pipeline thread, and shared, the default mode, where the network
 # thread also journals and applies).
 #
