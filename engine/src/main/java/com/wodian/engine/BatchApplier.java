@@ -86,14 +86,17 @@ public final class BatchApplier
     }
 
     /**
-     * Prefetches and applies {@code count} inputs that already lie in {@code buffer}, without copying them: input
-     * {@code i} (from {@code first}) at {@code i * slotLength}, its sequence, time and length at index {@code i} of the
-     * arrays. In batches of at most {@code batchMax}, each prefetched before it is applied, in order, after any inputs
-     * added with {@link #apply} (flushed first). For a caller that keeps its inputs in slots of its own (a replay
-     * whose journal is read on another thread, {@code ReplayPipeline}); the result is that of {@link #apply} on each.
+     * Prefetches and applies {@code count} inputs that already lie in buffers of the caller's, without copying them:
+     * input {@code i} (from {@code first}) at offset 0 of {@code buffers[i]}, its sequence, time and length at index
+     * {@code i} of the arrays. In batches of at most {@code batchMax}, each prefetched before it is applied, in order,
+     * after any inputs added with {@link #apply} (flushed first); the result is that of {@link #apply} on each. For a
+     * replay whose journal is read on another thread ({@code ReplayPipeline}). One buffer per input, as the server's
+     * ring hands each input in the buffer of its slot: a decoder's {@code wrap} then sees a new buffer on (nearly)
+     * every input in a replay as in the server, so code the JIT compiled for one does not hit a never-taken branch in
+     * the other.
      */
-    public void applyAll(final DirectBuffer buffer, final int slotLength, final int first, final int count,
-        final long[] sequences, final long[] timestamps, final int[] lengths)
+    public void applyAll(final DirectBuffer[] buffers, final int first, final int count, final long[] sequences,
+        final long[] timestamps, final int[] lengths)
     {
         flush();
         final int end = first + count;
@@ -102,12 +105,12 @@ public final class BatchApplier
             final int batchEnd = Math.min(end, batchStart + batchMax);
             for (int i = batchStart; i < batchEnd; i++)
             {
-                engine.prefetchInput(buffer, i * slotLength, lengths[i]);
+                engine.prefetchInput(buffers[i], 0, lengths[i]);
             }
             prefetched += engine.prefetchBatch();
             for (int i = batchStart; i < batchEnd; i++)
             {
-                engine.onCommand(sequences[i], timestamps[i], buffer, i * slotLength, lengths[i], sink);
+                engine.onCommand(sequences[i], timestamps[i], buffers[i], 0, lengths[i], sink);
             }
         }
     }

@@ -63,9 +63,12 @@ final class CommandAdapter
     void wrapDecodersOn(final DirectBuffer buffer)
     {
         headerDecoder.wrap(buffer, 0);
-        registerMerchantDecoder.wrap(buffer, 0, RegisterMerchantDecoder.BLOCK_LENGTH, RegisterMerchantDecoder.SCHEMA_VERSION);
-        registerConsumerDecoder.wrap(buffer, 0, RegisterConsumerDecoder.BLOCK_LENGTH, RegisterConsumerDecoder.SCHEMA_VERSION);
-        registerTerminalDecoder.wrap(buffer, 0, RegisterTerminalDecoder.BLOCK_LENGTH, RegisterTerminalDecoder.SCHEMA_VERSION);
+        registerMerchantDecoder.wrap(buffer, 0, RegisterMerchantDecoder.BLOCK_LENGTH,
+            RegisterMerchantDecoder.SCHEMA_VERSION);
+        registerConsumerDecoder.wrap(buffer, 0, RegisterConsumerDecoder.BLOCK_LENGTH,
+            RegisterConsumerDecoder.SCHEMA_VERSION);
+        registerTerminalDecoder.wrap(buffer, 0, RegisterTerminalDecoder.BLOCK_LENGTH,
+            RegisterTerminalDecoder.SCHEMA_VERSION);
         topUpDecoder.wrap(buffer, 0, TopUpDecoder.BLOCK_LENGTH, TopUpDecoder.SCHEMA_VERSION);
         withdrawDecoder.wrap(buffer, 0, WithdrawDecoder.BLOCK_LENGTH, WithdrawDecoder.SCHEMA_VERSION);
         setBlockedDecoder.wrap(buffer, 0, SetBlockedDecoder.BLOCK_LENGTH, SetBlockedDecoder.SCHEMA_VERSION);
@@ -74,7 +77,8 @@ final class CommandAdapter
         confirmDecoder.wrap(buffer, 0, PaymentConfirmDecoder.BLOCK_LENGTH, PaymentConfirmDecoder.SCHEMA_VERSION);
         cancelDecoder.wrap(buffer, 0, PaymentCancelDecoder.BLOCK_LENGTH, PaymentCancelDecoder.SCHEMA_VERSION);
         refundDecoder.wrap(buffer, 0, RefundDecoder.BLOCK_LENGTH, RefundDecoder.SCHEMA_VERSION);
-        setMerchantRulesDecoder.wrap(buffer, 0, SetMerchantRulesDecoder.BLOCK_LENGTH, SetMerchantRulesDecoder.SCHEMA_VERSION);
+        setMerchantRulesDecoder.wrap(buffer, 0, SetMerchantRulesDecoder.BLOCK_LENGTH,
+            SetMerchantRulesDecoder.SCHEMA_VERSION);
         redeemPointsDecoder.wrap(buffer, 0, RedeemPointsDecoder.BLOCK_LENGTH, RedeemPointsDecoder.SCHEMA_VERSION);
         adjustPointsDecoder.wrap(buffer, 0, AdjustPointsDecoder.BLOCK_LENGTH, AdjustPointsDecoder.SCHEMA_VERSION);
         distributePoolDecoder.wrap(buffer, 0, DistributePoolDecoder.BLOCK_LENGTH, DistributePoolDecoder.SCHEMA_VERSION);

@@ -42,9 +42,9 @@ class BatchApplierTest
 
     /**
      * {@link BatchApplier#applyAll} (inputs applied straight from a caller's slots, as the replay pipeline does) gives
-     * the replies and state of one at a time: the golden journal copied into slots of 1,024 bytes in groups of 256,
-     * each group applied at once, with a few inputs added one by one ({@link BatchApplier#apply}) between groups so that
-     * the pending ones are applied first.
+     * the replies and state of one at a time: the golden journal copied into slots (a buffer each) of 1,024 bytes in
+     * groups of 256, each group applied at once, with a few inputs added one by one ({@link BatchApplier#apply})
+     * between groups so that the pending ones are applied first.
      */
     @Test
     void inputsAppliedFromTheCallersSlotsGiveTheRepliesOfOneAtATime() throws IOException
@@ -62,7 +62,12 @@ class BatchApplierTest
             replies.add(reply);
         };
         final BatchApplier applier = new BatchApplier(engine, 64, sink);
-        final UnsafeBuffer slots = new UnsafeBuffer(new byte[group * slotLength]);
+        final byte[] bytes = new byte[group * slotLength];
+        final UnsafeBuffer[] slots = new UnsafeBuffer[group];
+        for (int i = 0; i < group; i++)
+        {
+            slots[i] = new UnsafeBuffer(bytes, i * slotLength, slotLength);
+        }
         final long[] sequences = new long[group];
         final long[] timestamps = new long[group];
         final int[] lengths = new int[group];
@@ -81,13 +86,13 @@ class BatchApplierTest
                 applier.apply(sequence, timestampMs, journal, payload, length);   // pending when the next group comes
                 continue;
             }
-            slots.putBytes(filled * slotLength, journal, payload, length);
+            slots[filled].putBytes(0, journal, payload, length);
             sequences[filled] = sequence;
             timestamps[filled] = timestampMs;
             lengths[filled] = length;
             if (++filled == group || position >= journal.capacity())
             {
-                applier.applyAll(slots, slotLength, 0, filled, sequences, timestamps, lengths);
+                applier.applyAll(slots, 0, filled, sequences, timestamps, lengths);
                 filled = 0;
                 groups++;
             }

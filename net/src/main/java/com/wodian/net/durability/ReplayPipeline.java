@@ -27,7 +27,9 @@ import java.lang.management.ThreadMXBean;
  *
  * <p>Hand-over: chunks of {@link #CHUNK_ENTRIES} slots circulate between the two threads under this object's monitor,
  * once per chunk (not per entry); the reader waits when the applier is {@link #CHUNKS} chunks behind, the applier when
- * the reader is behind. All slots lie in one buffer, so the engine's decoders always wrap the same buffer object.
+ * the reader is behind. Each slot is a buffer of its own (over one array), as each slot of the server's ring is, so
+ * the engine's decoders see a new buffer per input here as there: C2 code compiled in a server does not meet a
+ * never-taken branch in a replay in the same JVM (the demo's), nor the other way round.
  * Failures: an exception on the apply thread is rethrown to the caller at its next hand-over or at {@link #finish};
  * a caller that stops reading (its journal threw) calls {@link #close}, which stops the apply thread.
  * Allocation: the ring (2 MiB) and the thread, per replay; nothing per entry.
@@ -43,7 +45,8 @@ public final class ReplayPipeline implements JournalEntryHandler, AutoCloseable
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final BatchApplier batches;
-    private final UnsafeBuffer payloads = new UnsafeBuffer(new byte[SLOTS * SLOT]);
+    /** One buffer per slot, over one array (see {@link BatchApplier#applyAll} for why not one buffer for all). */
+    private final UnsafeBuffer[] slots = new UnsafeBuffer[SLOTS];
     private final long[] sequences = new long[SLOTS];
     private final long[] timestamps = new long[SLOTS];
     private final int[] lengths = new int[SLOTS];
@@ -71,7 +74,11 @@ public final class ReplayPipeline implements JournalEntryHandler, AutoCloseable
     public ReplayPipeline(final Engine engine, final int batchMax)
     {
         this.batches = new BatchApplier(engine, batchMax, ReplySink.NONE);
-        engine.expectInputsIn(payloads);   // before the apply thread starts: its start orders this before its work
+        final byte[] bytes = new byte[SLOTS * SLOT];
+        for (int i = 0; i < SLOTS; i++)
+        {
+            slots[i] = new UnsafeBuffer(bytes, i * SLOT, SLOT);
+        }
         this.applier = new Thread(this::applyChunks, "wodian-replay-apply");
         applier.setDaemon(true);
         applier.start();
@@ -87,7 +94,7 @@ public final class ReplayPipeline implements JournalEntryHandler, AutoCloseable
             throw new IllegalArgumentException("journal entry " + sequence + " of " + length + " bytes");
         }
         final int slot = fillingChunk * CHUNK_ENTRIES + fillingCount;
-        payloads.putBytes(slot * SLOT, payload, offset, length);
+        slots[slot].putBytes(0, payload, offset, length);
         sequences[slot] = sequence;
         timestamps[slot] = timestampMs;
         lengths[slot] = length;
@@ -215,7 +222,7 @@ public final class ReplayPipeline implements JournalEntryHandler, AutoCloseable
                     count = chunkCounts[(int)(next % CHUNKS)];
                 }
                 final int chunk = (int)(next % CHUNKS);
-                batches.applyAll(payloads, SLOT, chunk * CHUNK_ENTRIES, count, sequences, timestamps, lengths);
+                batches.applyAll(slots, chunk * CHUNK_ENTRIES, count, sequences, timestamps, lengths);
                 synchronized (this)
                 {
                     applied = ++next;
