@@ -310,14 +310,17 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
     {
         finishMovingEnded();
         final long usedCount = reader.readLong();
-        endedSize = (int)reader.readLong();
+        final long endedCount = reader.readLong();
         liveCount = (int)reader.readLong();
         nextId = reader.readLong();
-        if (usedCount < 0 || usedCount > capacity || endedSize < 0)
+        // Every count is bounded before it sizes an array: a snapshot's payload is loaded while its checksum is still
+        // being verified beside the load (SnapshotStore.loadNewest), so a damaged count must fail here, not allocate.
+        if (usedCount < 0 || usedCount > capacity || endedCount < 0 || endedCount > capacity)
         {
-            throw new IllegalStateException("snapshot voucher counts " + usedCount + "/" + endedSize +
+            throw new IllegalStateException("snapshot voucher counts " + usedCount + "/" + endedCount +
                 " do not fit the limit " + capacity);
         }
+        endedSize = (int)endedCount;
         readRowsFrom(reader, usedCount);
         endedHead = 0;
         endedNextSlots = null;
