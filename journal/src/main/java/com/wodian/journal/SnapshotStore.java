@@ -95,8 +95,10 @@ public final class SnapshotStore
     }
 
     /**
-     * Turns a verified payload into the caller's state; throws when the payload does not fit (another shape, a hash
-     * that does not match), which makes {@link #loadNewest} try an older snapshot.
+     * Turns a payload into the caller's state; throws when the payload does not fit (another shape, a hash that does
+     * not match), which makes {@link #loadNewest} try an older snapshot. Under {@link #loadNewest} the payload's
+     * checksum is still being verified while the loader reads, so a loader must bound everything it allocates by its
+     * own limits.
      */
     @FunctionalInterface
     public interface PayloadLoader<T>
@@ -408,7 +410,8 @@ public final class SnapshotStore
     }
 
     /**
-     * Open a verified snapshot's payload for reading, as {@link #loadNewest} does, for tools.
+     * Open a snapshot's payload for reading, for tools. Nothing is checked here: pass a snapshot whose checksum was
+     * verified when it was inspected ({@link #loadNewest} instead verifies it beside the load).
      */
     public static <T> T load(final SnapshotInfo info, final PayloadLoader<T> loader)
     {

@@ -159,7 +159,8 @@ public final class EngineRecovery
 
     /**
      * As {@link #recover(ChronicleJournal, SnapshotStore, EngineConfig, long, Consumer)}, telling {@code progress}
-     * the sequence reached after each batch of the replay (for progress lines on long runs), when it is not null.
+     * the sequence read after each poll of the journal (for progress lines on long runs; applied shortly after, on the
+     * replay pipeline's thread), when it is not null.
      */
     public static Result recover(
         final ChronicleJournal journal,
@@ -172,8 +173,9 @@ public final class EngineRecovery
         final long lastSequence = Math.min(toSequence, journal.lastSequence());
         long maxSnapshotSequence = lastSequence;
         long snapshotLoadNs = 0;
-        // Building an engine at full size takes seconds (allocating and touching its arrays); do it on another thread
-        // while this one checks the newest snapshot's checksum, which reads the whole file.
+        // Building an engine can take a while (allocating its arrays); do it on another thread while this one reads the
+        // newest snapshot's header and starts its load (the payload's checksum runs beside the load:
+        // SnapshotStore.loadNewest).
         final FreshEngine fresh = new FreshEngine(config);
         while (true)
         {
