@@ -13,6 +13,7 @@ import com.wodian.protocol.sbe.RegisterConsumerDecoder;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.TopUpDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.sbe.MessageDecoderFlyweight;
 
 /**
  * The prefetch phase of a batch (TigerBeetle's prefetch, done as staged "group prefetching"): before a batch of inputs
@@ -64,6 +65,9 @@ final class BatchPrefetcher
     private final TopUpDecoder topUp = new TopUpDecoder();
     private final RedeemPointsDecoder redeem = new RedeemPointsDecoder();
     private final RegisterConsumerDecoder registerConsumer = new RegisterConsumerDecoder();
+    /** Every message decoder above, for {@link #wrapDecodersOn}. */
+    private final MessageDecoderFlyweight[] messageDecoders =
+        {pay, paymentTry, confirm, cancel, refund, topUp, redeem, registerConsumer};
 
     // The batch: one entry per prefetched input added, in order. An id of 0 means "none".
     private final int[] keyNamespaces = new int[CAPACITY];     // the new key the input inserts (0: none)
@@ -94,14 +98,7 @@ final class BatchPrefetcher
     void wrapDecodersOn(final DirectBuffer buffer)
     {
         header.wrap(buffer, 0);
-        pay.wrap(buffer, 0, PayDecoder.BLOCK_LENGTH, PayDecoder.SCHEMA_VERSION);
-        paymentTry.wrap(buffer, 0, PaymentTryDecoder.BLOCK_LENGTH, PaymentTryDecoder.SCHEMA_VERSION);
-        confirm.wrap(buffer, 0, PaymentConfirmDecoder.BLOCK_LENGTH, PaymentConfirmDecoder.SCHEMA_VERSION);
-        cancel.wrap(buffer, 0, PaymentCancelDecoder.BLOCK_LENGTH, PaymentCancelDecoder.SCHEMA_VERSION);
-        refund.wrap(buffer, 0, RefundDecoder.BLOCK_LENGTH, RefundDecoder.SCHEMA_VERSION);
-        topUp.wrap(buffer, 0, TopUpDecoder.BLOCK_LENGTH, TopUpDecoder.SCHEMA_VERSION);
-        redeem.wrap(buffer, 0, RedeemPointsDecoder.BLOCK_LENGTH, RedeemPointsDecoder.SCHEMA_VERSION);
-        registerConsumer.wrap(buffer, 0, RegisterConsumerDecoder.BLOCK_LENGTH, RegisterConsumerDecoder.SCHEMA_VERSION);
+        CommandAdapter.wrapAllOn(buffer, messageDecoders);
     }
 
     /**

@@ -3,6 +3,7 @@ package com.wodian.engine;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.*;
 import org.agrona.DirectBuffer;
+import org.agrona.sbe.MessageDecoderFlyweight;
 
 /**
  * Decodes each input and hands its fields to the rules that own it: the message switch, and nothing else. Inputs
@@ -37,6 +38,11 @@ final class CommandAdapter
     private final DistributePoolDecoder distributePoolDecoder = new DistributePoolDecoder();
     private final TakeSnapshotDecoder takeSnapshotDecoder = new TakeSnapshotDecoder();
     private final SetRiskRuleDecoder setRiskRuleDecoder = new SetRiskRuleDecoder();
+    /** Every message decoder above, for {@link #wrapDecodersOn}. */
+    private final MessageDecoderFlyweight[] messageDecoders = {registerMerchantDecoder, registerConsumerDecoder,
+        registerTerminalDecoder, topUpDecoder, withdrawDecoder, setBlockedDecoder, payDecoder, tryDecoder,
+        confirmDecoder, cancelDecoder, refundDecoder, setMerchantRulesDecoder, redeemPointsDecoder, adjustPointsDecoder,
+        distributePoolDecoder, takeSnapshotDecoder, setRiskRuleDecoder};
 
     CommandAdapter(
         final PaymentRules payments,
@@ -63,27 +69,16 @@ final class CommandAdapter
     void wrapDecodersOn(final DirectBuffer buffer)
     {
         headerDecoder.wrap(buffer, 0);
-        registerMerchantDecoder.wrap(buffer, 0, RegisterMerchantDecoder.BLOCK_LENGTH,
-            RegisterMerchantDecoder.SCHEMA_VERSION);
-        registerConsumerDecoder.wrap(buffer, 0, RegisterConsumerDecoder.BLOCK_LENGTH,
-            RegisterConsumerDecoder.SCHEMA_VERSION);
-        registerTerminalDecoder.wrap(buffer, 0, RegisterTerminalDecoder.BLOCK_LENGTH,
-            RegisterTerminalDecoder.SCHEMA_VERSION);
-        topUpDecoder.wrap(buffer, 0, TopUpDecoder.BLOCK_LENGTH, TopUpDecoder.SCHEMA_VERSION);
-        withdrawDecoder.wrap(buffer, 0, WithdrawDecoder.BLOCK_LENGTH, WithdrawDecoder.SCHEMA_VERSION);
-        setBlockedDecoder.wrap(buffer, 0, SetBlockedDecoder.BLOCK_LENGTH, SetBlockedDecoder.SCHEMA_VERSION);
-        payDecoder.wrap(buffer, 0, PayDecoder.BLOCK_LENGTH, PayDecoder.SCHEMA_VERSION);
-        tryDecoder.wrap(buffer, 0, PaymentTryDecoder.BLOCK_LENGTH, PaymentTryDecoder.SCHEMA_VERSION);
-        confirmDecoder.wrap(buffer, 0, PaymentConfirmDecoder.BLOCK_LENGTH, PaymentConfirmDecoder.SCHEMA_VERSION);
-        cancelDecoder.wrap(buffer, 0, PaymentCancelDecoder.BLOCK_LENGTH, PaymentCancelDecoder.SCHEMA_VERSION);
-        refundDecoder.wrap(buffer, 0, RefundDecoder.BLOCK_LENGTH, RefundDecoder.SCHEMA_VERSION);
-        setMerchantRulesDecoder.wrap(buffer, 0, SetMerchantRulesDecoder.BLOCK_LENGTH,
-            SetMerchantRulesDecoder.SCHEMA_VERSION);
-        redeemPointsDecoder.wrap(buffer, 0, RedeemPointsDecoder.BLOCK_LENGTH, RedeemPointsDecoder.SCHEMA_VERSION);
-        adjustPointsDecoder.wrap(buffer, 0, AdjustPointsDecoder.BLOCK_LENGTH, AdjustPointsDecoder.SCHEMA_VERSION);
-        distributePoolDecoder.wrap(buffer, 0, DistributePoolDecoder.BLOCK_LENGTH, DistributePoolDecoder.SCHEMA_VERSION);
-        takeSnapshotDecoder.wrap(buffer, 0, TakeSnapshotDecoder.BLOCK_LENGTH, TakeSnapshotDecoder.SCHEMA_VERSION);
-        setRiskRuleDecoder.wrap(buffer, 0, SetRiskRuleDecoder.BLOCK_LENGTH, SetRiskRuleDecoder.SCHEMA_VERSION);
+        wrapAllOn(buffer, messageDecoders);
+    }
+
+    /** Wraps each message decoder on {@code buffer} at offset 0 with its own block length and schema version. */
+    static void wrapAllOn(final DirectBuffer buffer, final MessageDecoderFlyweight[] decoders)
+    {
+        for (final MessageDecoderFlyweight decoder : decoders)
+        {
+            decoder.wrap(buffer, 0, decoder.sbeBlockLength(), decoder.sbeSchemaVersion());
+        }
     }
 
     /** Decodes one journaled input and applies it; a query template here is answered as a query. */
