@@ -26,8 +26,9 @@ import java.lang.management.ThreadMXBean;
  * the replay can be kept and followed afterwards on that thread.
  *
  * <p>Hand-over: chunks of {@link #CHUNK_ENTRIES} slots circulate between the two threads under this object's monitor,
- * once per chunk (not per entry); the reader waits when the applier is {@link #CHUNKS} chunks behind, the applier when
- * the reader is behind. Each slot is a buffer of its own (over one array), as each slot of the server's ring is, so
+ * once per chunk (not per entry); the reader waits when the applier is {@link #CHUNKS} chunks behind (and then until
+ * {@link #RESUME_FREE_CHUNKS} are free), the applier when the reader is behind; each side wakes the other only when it
+ * waits. Each slot is a buffer of its own (over one array), as each slot of the server's ring is, so
  * the engine's decoders see a new buffer per input here as there: C2 code compiled in a server does not meet a
  * never-taken branch in a replay in the same JVM (the demo's), nor the other way round.
  * Failures: an exception on the apply thread is rethrown to the caller at its next hand-over or at {@link #finish};
@@ -40,6 +41,8 @@ public final class ReplayPipeline implements JournalEntryHandler, AutoCloseable
     static final int CHUNK_ENTRIES = 256;
     /** Chunks in the ring: how far the reader may run ahead of the applier. */
     static final int CHUNKS = 8;
+    /** Free chunks a reader that found the ring full waits for before it reads on. */
+    static final int RESUME_FREE_CHUNKS = CHUNKS / 2;
     private static final int SLOT = JournalEntryDescriptor.MAX_PAYLOAD_LENGTH;
     private static final int SLOTS = CHUNK_ENTRIES * CHUNKS;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -66,6 +69,10 @@ public final class ReplayPipeline implements JournalEntryHandler, AutoCloseable
     private boolean lastHandedOver;
     private boolean stopped;
     private Throwable failure;
+    /** The reader waits for free chunks (set and cleared by the reader under the monitor). */
+    private boolean readerWaiting;
+    /** The applier waits for a chunk (set and cleared by the applier under the monitor). */
+    private boolean applierWaiting;
     private long applyCpuNs;
 
     /**
@@ -163,11 +170,21 @@ public final class ReplayPipeline implements JournalEntryHandler, AutoCloseable
             chunkCounts[fillingChunk] = fillingCount;
             handedOver++;
             lastHandedOver = last;
-            notifyAll();
-            // Wait for a free chunk to fill next: the applier must have finished the chunk at that position.
-            while (!last && handedOver - applied >= CHUNKS && null == failure && !stopped)
+            if (applierWaiting || last)
             {
-                waitHere();
+                notifyAll();
+            }
+            // Wait for a free chunk to fill next: the applier must have finished the chunk at that position. Once
+            // the ring is full, wait until half of it is free (RESUME_FREE_CHUNKS), so that each wake-up fills several
+            // chunks: one wake-up per chunk cost the applier a futex call and a context switch every 256 inputs.
+            if (!last && handedOver - applied >= CHUNKS)
+            {
+                readerWaiting = true;
+                while (handedOver - applied > CHUNKS - RESUME_FREE_CHUNKS && null == failure && !stopped)
+                {
+                    waitHere();
+                }
+                readerWaiting = false;
             }
         }
         rethrowFailure();
@@ -213,7 +230,9 @@ public final class ReplayPipeline implements JournalEntryHandler, AutoCloseable
                         {
                             break;
                         }
+                        applierWaiting = true;
                         waitHere();
+                        applierWaiting = false;
                     }
                     if (stopped || applied == handedOver)
                     {
@@ -226,7 +245,10 @@ public final class ReplayPipeline implements JournalEntryHandler, AutoCloseable
                 synchronized (this)
                 {
                     applied = ++next;
-                    notifyAll();
+                    if (readerWaiting && handedOver - applied <= CHUNKS - RESUME_FREE_CHUNKS)
+                    {
+                        notifyAll();
+                    }
                 }
             }
         }
