@@ -151,6 +151,23 @@ final class ConsumptionBook
     }
 
     /**
+     * Grows the rows and the pair map now, each in one copy, to hold {@code morePairs} pairs beyond those tracked
+     * (capped at the limit), to the sizes growth by doublings would reach for them ({@link Engine#reserveForInputs}).
+     */
+    void reserveFor(final int morePairs)
+    {
+        finishMoving();
+        final int rowsHeld = rows.length / STRIDE;
+        final int rowsWanted = (int)Math.min(capacity, (long)count + morePairs);
+        if (rowsWanted > rowsHeld)
+        {
+            rows = java.util.Arrays.copyOf(rows, Growth.grownLength(rowsHeld, rowsWanted, capacity) * STRIDE);
+            nextRows = null;
+        }
+        entryByPair.reserveFor(rowsWanted);
+    }
+
+    /**
      * Moves a bounded part of a growth (rows and pair map) to the new arrays; per new pair and per command.
      *
      * @return true while something is left to move

@@ -96,6 +96,21 @@ public final class Engine
         adapter.onCommand(buffer, offset, length, sink);
     }
 
+    /**
+     * Grows, now, the tables that gain at most one row per input (remembered keys with their finished-key FIFO, and
+     * spend pairs) to hold {@code inputs} more inputs, capped at their limits: for a replay whose length is known
+     * before it starts (recovery's tail, the demo's offline replay). They then grow once, here, in one copy each,
+     * instead of by doublings while the inputs apply (each doubling a copy of the table in steps, a larger array
+     * zeroed beside it, and lookups in two arrays while it moves: measured, a quarter of the apply of a restart's
+     * 1 M-input tail; docs/durability.md, section 7). The heap then holds what the state will hold after those inputs
+     * at most, never more than the limits. Changes where rows sit, never what they hold: replies and the state hash
+     * are those of an engine that grew by doublings (a snapshot's key index may be laid out at its larger length).
+     */
+    public void reserveForInputs(final long inputs)
+    {
+        books.reserveForInputs((int)Math.min(Integer.MAX_VALUE, Math.max(0, inputs)));
+    }
+
     /** Inputs one prefetch batch holds ({@link #prefetchInput}); apply longer batches in chunks of at most this. */
     public static final int PREFETCH_BATCH_MAX = BatchPrefetcher.CAPACITY;
 

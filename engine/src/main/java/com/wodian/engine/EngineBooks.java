@@ -30,6 +30,16 @@ final class EngineBooks
     }
 
     /**
+     * Grows the tables that gain at most one row per input (remembered keys and their FIFO, spend pairs) to hold
+     * {@code inputs} more inputs, capped at their limits: see {@link Engine#reserveForInputs}.
+     */
+    void reserveForInputs(final int inputs)
+    {
+        records.reserveFor(inputs);
+        consumption.reserveFor(inputs);
+    }
+
+    /**
      * One bounded step of moving the tables that grew to their larger arrays (see {@link ArrayPreparer}); called once
      * per command, before the command, so that moving is driven by the inputs alone and no rule sees it happen.
      */

@@ -136,6 +136,33 @@ final class FinishedFifo
         mask = length - 1;
     }
 
+    /**
+     * Grows the ring now, in one copy, to the power of two that holds {@code entries} (capped at the key table's
+     * limit), with the entries moved to its start in order ({@link RecordTable#reserveFor}).
+     */
+    void reserveFor(final int entries)
+    {
+        finishMigration();
+        final int wanted = Math.min(entries, entriesMax);
+        int length = records.length;
+        while (length < wanted)
+        {
+            length <<= 1;
+        }
+        if (length == records.length)
+        {
+            return;
+        }
+        rotateToStart();
+        records = java.util.Arrays.copyOf(records, length);
+        atMs = java.util.Arrays.copyOf(atMs, length);
+        hashes = java.util.Arrays.copyOf(hashes, length);
+        mask = length - 1;
+        nextRecords = null;
+        nextAtMs = null;
+        nextHashes = null;
+    }
+
     /** Moves up to {@link #STEP_ENTRIES} entries of a growth to the new arrays. @return true while some are left. */
     boolean step()
     {

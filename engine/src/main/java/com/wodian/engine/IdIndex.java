@@ -196,6 +196,31 @@ final class IdIndex
         mask = slots.length / 2 - 1;
     }
 
+    /**
+     * Grows the slot array now, in one pass over the old one, to what growth by doublings would reach for
+     * {@code entries} ids (capped at the limit), instead of by doublings while they are added.
+     */
+    void reserveFor(final int entries)
+    {
+        finishMoving();
+        final int slotsNeeded = Math.min(slotsMax, slotsFor(entries));
+        if (slotsNeeded <= mask + 1)
+        {
+            return;
+        }
+        final long[] old = slots;
+        slots = new long[2 * slotsNeeded];
+        mask = slotsNeeded - 1;
+        next = null;
+        for (int slot = 0; slot < old.length; slot += 2)
+        {
+            if (old[slot + 1] != 0)
+            {
+                putIn(slots, mask, old[slot], old[slot + 1]);
+            }
+        }
+    }
+
     /** Copies up to {@link #STEP_SLOTS} old slots of a growth. @return true while some are left. */
     boolean step()
     {

@@ -310,6 +310,31 @@ final class RecordTable implements ExpiryQueue.Order
         }
     }
 
+    /**
+     * Grows the pool, the index and the finished-key FIFO now, each in one copy, to hold {@code moreRecords} records
+     * beyond those handed out (capped at the limit), to the sizes that growth by doublings would reach for them: see
+     * {@link Engine#reserveForInputs}. Changes where records and index entries sit, never what they hold.
+     */
+    void reserveFor(final int moreRecords)
+    {
+        finishMoving();
+        final int rowsHeld = (rows.length - PAD) / STRIDE;
+        final int rowsWanted = (int)Math.min(capacity, (long)highWater + moreRecords);
+        if (rowsWanted > rowsHeld)
+        {
+            final int rowsGrown = Growth.grownLength(rowsHeld, rowsWanted, capacity);
+            rows = java.util.Arrays.copyOf(rows, PAD + rowsGrown * STRIDE);
+            nextRows = null;
+            nextIndex = null;
+            final int indexLength = indexLengthFor(rowsGrown);
+            if (indexLength > index.length)
+            {
+                rehash(indexLength);
+            }
+        }
+        finished.reserveFor(rowsWanted);
+    }
+
     /** Moves every entry into a larger index at once; entries keep their hash, so no record is read. */
     private void rehash(final int indexLength)
     {

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * The key table against a model (a map of remembered keys and a FIFO of finished ones): full and churning (forgotten
  * keys leave the index, keys come back after they were forgotten), and growing in steps (lookups, forgetting and a
  * snapshot while a growth's old pool, index and FIFO are still moving); a table restored from a snapshot, one
- * reserved at start and the live one answer alike throughout.
+ * reserved at start, one grown ahead now and then ({@link RecordTable#reserveFor}: empty, growing, mid-move, full and
+ * churning) and the live one answer alike throughout.
  */
 class RecordTableTest
 {
@@ -57,6 +58,10 @@ class RecordTableTest
         final int keysB;
         final RecordTable live;
         final RecordTable reserved;
+        /** Grown ahead by {@link RecordTable#reserveFor} at random steps (its own random source). */
+        final RecordTable grownAhead;
+        final SplittableRandom aheadRandom;
+        int growsAhead;
         RecordTable restored;
         final Map<Key, Integer> remembered = new HashMap<>();
         final ArrayDeque<Key> finished = new ArrayDeque<>();
@@ -74,6 +79,8 @@ class RecordTableTest
             this.keysB = keysB;
             this.live = new RecordTable(capacity, 0, false);
             this.reserved = new RecordTable(capacity, 0, true);
+            this.grownAhead = new RecordTable(capacity, 0, false);
+            this.aheadRandom = new SplittableRandom(seed + 1);
         }
 
         void steps(final int count, final int snapshotFrom)
@@ -103,11 +110,17 @@ class RecordTableTest
 
         private void step(final int step)
         {
+            if (aheadRandom.nextInt(2_000) == 0)
+            {
+                grownAhead.reserveFor(aheadRandom.nextInt(capacity / 4));
+                growsAhead++;
+            }
             final Key key = new Key(1 + random.nextInt(2), random.nextInt(keysA), random.nextInt(keysB));
             final Integer expected = remembered.get(key);
             final int found = live.find(key.namespace, key.a, key.b);
             assertEquals(expected == null ? -1 : expected, found, "find " + key + " at step " + step);
             assertEquals(found, reserved.find(key.namespace, key.a, key.b));
+            assertEquals(found, grownAhead.find(key.namespace, key.a, key.b), "grown ahead: find " + key);
             if (restored != null)
             {
                 assertEquals(found, restored.find(key.namespace, key.a, key.b));
@@ -117,6 +130,7 @@ class RecordTableTest
                 final boolean moving = live.moving();
                 final int record = live.insert(key.namespace, key.a, key.b, step);
                 assertEquals(record, reserved.insert(key.namespace, key.a, key.b, step));
+                assertEquals(record, grownAhead.insert(key.namespace, key.a, key.b, step), "grown ahead: insert");
                 if (restored != null)
                 {
                     assertEquals(record, restored.insert(key.namespace, key.a, key.b, step));
@@ -135,6 +149,7 @@ class RecordTableTest
                 assertEquals(key.a, live.get(record, RecordTable.KEY_A));
                 live.set(record, RecordTable.AMOUNT_FEN, key.b);
                 reserved.set(record, RecordTable.AMOUNT_FEN, key.b);
+                grownAhead.set(record, RecordTable.AMOUNT_FEN, key.b);
                 if (restored != null)
                 {
                     restored.set(record, RecordTable.AMOUNT_FEN, key.b);
@@ -150,6 +165,7 @@ class RecordTableTest
                 assertEquals(done.b, live.get(record, RecordTable.AMOUNT_FEN), "row of " + done);
                 live.finish(record, step);
                 reserved.finish(record, step);
+                grownAhead.finish(record, step);
                 if (restored != null)
                 {
                     restored.finish(record, step);
@@ -162,6 +178,8 @@ class RecordTableTest
         {
             assertEquals(remembered.size(), live.size());
             assertEquals(live.hash(3), reserved.hash(3));
+            assertEquals(live.hash(3), grownAhead.hash(3));
+            assertTrue(growsAhead > 10, "grown ahead " + growsAhead + " times");
             assertNotNull(restored);
             assertEquals(live.hash(3), restored.hash(3));
             assertEquals(live.sumAmountInState(0, new long[1]), restored.sumAmountInState(0, new long[1]));

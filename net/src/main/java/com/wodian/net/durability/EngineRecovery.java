@@ -211,6 +211,9 @@ public final class EngineRecovery
                 // Read here, applied on the pipeline's thread in batches whose cache misses are prefetched together
                 // (Engine.prefetchBatch): reading the next entries overlaps applying the previous ones.
                 final long applyCpuNs;
+                // The tail's length is known: grow the tables it adds a row to per input once, now, instead of by
+                // doublings while it applies (Engine.reserveForInputs).
+                engine.reserveForInputs(lastSequence - engine.lastSequence());
                 try (ReplayPipeline pipeline = new ReplayPipeline(engine, REPLAY_BATCH))
                 {
                     while (tailer.nextSequence() <= lastSequence)
