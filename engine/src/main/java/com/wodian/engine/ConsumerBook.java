@@ -63,6 +63,15 @@ public final class ConsumerBook extends RowBook
         return PAD + index * STRIDE + RISK_OFFSET;
     }
 
+    /**
+     * Where consumer {@code index}'s points balance is in {@link #recordsOf(int)}: the risk package reads it (an aged
+     * account that never held a point before it started paying is a dormant one, see docs/risk.md, feature 74).
+     */
+    public static int pointsAt(final int index)
+    {
+        return PAD + index * STRIDE + POINTS;
+    }
+
     int add(final long consumerId, final int homeMerchantIndex)
     {
         final int index = addRow(consumerId);

@@ -7,7 +7,8 @@ import com.wodian.engine.ConsumerBook;
  * (right after its ConsumerRiskBook row in the consumer's record; that book hashes both, ConsumerBook writes them):
  * when the account was registered (account age), when and where it last paid (time from earning points to redeeming
  * them, redeeming at the shop that issued them), its amounts on a log scale ({@link AmountStats}), its last top-up
- * (time and log amount), the trades it ever paid in (a 16-bit mask) and its last redemption.
+ * (time and log amount), the trades it ever paid in (a 16-bit mask), its last redemption and the points it held
+ * when it first paid.
  */
 final class ConsumerProfileBook
 {
@@ -41,7 +42,16 @@ final class ConsumerProfileBook
      * x512).
      */
     private static final int TOP_UP_TRADES = 5;
+    /**
+     * The last redemption's time (0..47) and, in its upper bits, the consumer's points balance just before its first
+     * approved payment (log16, 48..57; bit 63 set once captured): an account that is years old but never held a
+     * point (no migrated points, no welcome points) when it starts paying has no history anywhere: a dormant account,
+     * bought or kept for a ring (feature 74).
+     */
     private static final int LAST_REDEMPTION_MS = 6;
+    private static final int START_POINTS_SHIFT = 48;
+    private static final long START_POINTS_MASK = 0x3FF;
+    private static final long START_POINTS_CAPTURED = Long.MIN_VALUE;
     /** Merchants ever paid: a 64-bit hashed set. */
     private static final int MERCHANTS_EVER = 7;
 
@@ -188,7 +198,27 @@ final class ConsumerProfileBook
     void recordRedemption(final int index, final long nowMs)
     {
         final long[] rows = records.recordsOf(index);
-        rows[base(index) + LAST_REDEMPTION_MS] = nowMs;
+        final int at = base(index) + LAST_REDEMPTION_MS;
+        rows[at] = (rows[at] & ~TIME_MASK) | (nowMs & TIME_MASK);
+    }
+
+    /**
+     * log16 of the consumer's points balance just before its first approved payment; before that payment, of its
+     * balance now. 0: it held no point (or one).
+     */
+    long startPointsLog16(final int index)
+    {
+        final long[] rows = records.recordsOf(index);
+        final long word = rows[base(index) + LAST_REDEMPTION_MS];
+        return (word & START_POINTS_CAPTURED) != 0 ? (word >>> START_POINTS_SHIFT) & START_POINTS_MASK :
+            AmountStats.log16(rows[ConsumerBook.pointsAt(index)]);
+    }
+
+    /** At an approved payment, before its points are earned: keeps the balance if this is the first one. */
+    private static long captureStartPoints(final long word, final long points)
+    {
+        return (word & START_POINTS_CAPTURED) != 0 ? word : (word & TIME_MASK) | START_POINTS_CAPTURED |
+            ((AmountStats.log16(points) & START_POINTS_MASK) << START_POINTS_SHIFT);
     }
 
     /** Minutes since the last top-up; -1 before the first. */
@@ -211,7 +241,7 @@ final class ConsumerProfileBook
     long minutesSinceRedemption(final int index, final long nowMs)
     {
         final long[] rows = records.recordsOf(index);
-        final long last = rows[base(index) + LAST_REDEMPTION_MS];
+        final long last = rows[base(index) + LAST_REDEMPTION_MS] & TIME_MASK;
         return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
     }
 
@@ -270,6 +300,8 @@ final class ConsumerProfileBook
         final long[] rows = records.recordsOf(index);
         final int base = base(index);
         rows[base + REGISTERED_MS] = countHomeAndLocal(rows[base + REGISTERED_MS], atHome, localOther);
+        rows[base + LAST_REDEMPTION_MS] = captureStartPoints(rows[base + LAST_REDEMPTION_MS],
+            rows[ConsumerBook.pointsAt(index)]);
         long word = rows[base + TOP_UP_TRADES] | (1L << (16 + (trade & 15))) | (1L << (48 + hour / 4));
         final long local = (word >>> 54) & 0x3FF;
         final long nextLocal = local + (((localOther ? 512 : 0) - local) >> 2);

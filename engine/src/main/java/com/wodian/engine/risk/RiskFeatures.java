@@ -87,7 +87,13 @@ public final class RiskFeatures
     public static final int REPEAT_VS_MERCHANT_X16 = 71;
     public static final int HOME_ROUTE_FLOW = 72;
     public static final int HOME_COHORT_LIFT = 73;
-    public static final int COUNT = 74;
+    /**
+     * log16 of the consumer's points balance just before its first approved payment (its balance now before that
+     * payment); 0 when it held none: read with {@link #ACCOUNT_AGE_HOURS}, an old account that never held a point
+     * (no migrated, no welcome points) is a dormant one woken up, as a ring's bought or kept accounts are.
+     */
+    public static final int CONSUMER_START_POINTS_LOG16 = 74;
+    public static final int COUNT = 75;
     /** A consumer whose local-other share (x1024) is at least this counts as a local for its merchants' share. */
     static final long LOCAL_SHARE = 768;
     /** A payment of at least this share of the wallet (per mille) at a shop new to the consumer "drains" it. */
@@ -125,6 +131,7 @@ public final class RiskFeatures
         "CONSUMER_LOCAL_OTHER_SHARE", "MERCHANT_LOCALS_SHARE", "CONSUMER_HOME_SHOP_PAYMENTS",
         "CONSUMER_LOCAL_OTHER_PAYMENTS", "MERCHANT_HOME_AVOIDERS_SHARE", "CONSUMER_PAYMENTS_PER_MERCHANT_X16",
         "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16", "HOME_ROUTE_FLOW", "HOME_COHORT_LIFT",
+        "CONSUMER_START_POINTS_LOG16",
     };
 
     final long[] values = new long[COUNT];
@@ -369,6 +376,7 @@ public final class RiskFeatures
         x[MINUTES_SINCE_REDEMPTION] = consumerProfiles.minutesSinceRedemption(consumer, nowMs);
         x[CONSUMER_TRADES_EVER] = consumerProfiles.tradesEver(consumer);
         x[CONSUMER_MERCHANTS_EVER] = consumerProfiles.merchantsEver(consumer);
+        x[CONSUMER_START_POINTS_LOG16] = consumerProfiles.startPointsLog16(consumer);
     }
 
     /** Fills {@link #values} for a redemption of points at a merchant (the consumer row was advanced to now). */

@@ -3,6 +3,7 @@ package com.wodian.engine.risk;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.EngineDriver;
 
+import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.MerchantTrade;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.RiskAction;
@@ -332,6 +333,36 @@ class RiskFeaturesTest
         d.advanceMs(8 * HomeRoutes.WEEK_MS);
         pay(2, 21, 1, 1_000);
         assertEquals(0, x[RiskFeatures.HOME_ROUTE_FLOW], "eight weeks later: forgotten");
+    }
+
+    @Test
+    void pointsHeldBeforeTheFirstPaymentAreKeptAndSurviveASnapshot()
+    {
+        assertEquals(ResultCode.OK, d.rules(1, 10, 500, 200, 0, true, DistributionMode.VOUCHER, 100, 500,
+            24 * HOUR_MS));
+        assertEquals(ResultCode.OK, d.adjust(1, 1, 5_000));   // consumer 1: migrated points
+        assertEquals(ResultCode.OK, d.topUp(1, 1, 10_000_000));
+        assertEquals(ResultCode.OK, d.topUp(2, 2, 10_000_000));     // consumer 2: never held a point
+        pay(1, 11, 1, 100_000);
+        assertEquals(AmountStats.log16(5_000), x[RiskFeatures.CONSUMER_START_POINTS_LOG16], "its balance now");
+        pay(1, 11, 2, 100_000);
+        assertEquals(0, x[RiskFeatures.CONSUMER_START_POINTS_LOG16], "no points before its first payment");
+        d.advanceMs(60_000);
+        assertEquals(ResultCode.OK, d.redeem(2, 1, 1));
+        d.advanceMs(60_000);
+        pay(1, 11, 2, 100_000);
+        assertEquals(0, x[RiskFeatures.CONSUMER_START_POINTS_LOG16], "points earned since do not count");
+        assertEquals(1, x[RiskFeatures.MINUTES_SINCE_REDEMPTION], "the redemption time shares the word");
+        assertEquals(ResultCode.OK, d.adjust(1, 2, 1_000_000));
+        pay(1, 11, 1, 1_000);
+        assertEquals(AmountStats.log16(5_000), x[RiskFeatures.CONSUMER_START_POINTS_LOG16], "kept from the first");
+        final com.wodian.engine.MemorySnapshot snapshot = new com.wodian.engine.MemorySnapshot();
+        d.engine.writeSnapshot(snapshot);
+        final com.wodian.engine.Engine restored = new com.wodian.engine.Engine(EngineConfig.small());
+        restored.readSnapshot(snapshot);
+        assertEquals(d.engine.stateHash(), restored.stateHash());
+        assertEquals(AmountStats.log16(5_000), RiskAccess.of(restored).features.consumerProfiles.startPointsLog16(0),
+            "restored");
     }
 
     @Test
