@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * seed 41 (riskworld, rules in shadow, the model enforced). 4,096 of them, taken in turn.
  *
  * <p>Run: {@code bin/wodian jmh RiskModelBenchmark -prof gc}; or, on a shared machine, {@code java -cp
- * tools/target/wodian.jar com.wodian.perf.RiskModelBenchmark [rounds] [pay|world]}: both evaluations in one JVM, in
+ * tools/target/wodian.jar com.wodian.perf.RiskModelBenchmark [rounds] [pay|world] [shipped|FILE]}: both evaluations in one JVM, in
  * alternation, timed by this thread's CPU time (time spent waiting for a CPU left out), the ratio per round.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -63,8 +63,12 @@ public class RiskModelBenchmark
     @Param({"pay", "world"})
     public String traffic;
 
+    /** {@code shipped} ({@link EngineRiskPayBenchmark#TRAINED_MODEL}) or a model file (one with an early exit). */
+    @Param({"shipped"})
+    public String model;
+
     private long[][] vectors;
-    private RiskModel model;
+    private RiskModel riskModel;
     private PackedWalk packedWalk;
     private int cursor;
     private boolean lanes;
@@ -72,7 +76,8 @@ public class RiskModelBenchmark
     @Setup(Level.Trial)
     public void setUp(final Blackhole blackhole) throws java.io.IOException
     {
-        final TreeModel trained = trainedModel();
+        final TreeModel trained = "shipped".equals(model) ? trainedModel() :
+            TreeModel.read(java.nio.file.Path.of(model));
         vectors = "world".equals(traffic) ? worldVectors(trained) : payVectors(blackhole);
         final RiskModels models = new RiskModels();
         final int slot = RiskModelSlot.ACTIVE.value();
@@ -88,13 +93,13 @@ public class RiskModelBenchmark
                 trained.leaves[l + 1], trained.leaves[l + 2], trained.leaves[l + 3]);
         }
         require(models.control(slot, RiskModelOp.COMMIT.value(), 1, 0, 0, 0));
-        model = models.slot(slot);
+        riskModel = models.slot(slot);
         packedWalk = new PackedWalk(trained);
         lanes = "lanes".equals(evaluation);
         for (final long[] x : vectors)
         {
-            final int score = model.score(x);
-            if (score != packedWalk.score(x) || model.individualScore() != packedWalk.individualScore)
+            final int score = riskModel.score(x);
+            if (score != packedWalk.score(x) || riskModel.individualScore() != packedWalk.individualScore)
             {
                 throw new IllegalStateException("the two evaluations disagree");
             }
@@ -157,12 +162,14 @@ public class RiskModelBenchmark
         final RiskModelBenchmark lanes = new RiskModelBenchmark();
         lanes.evaluation = "lanes";
         lanes.traffic = args.length > 1 ? args[1] : "pay";
+        lanes.model = args.length > 2 ? args[2] : "shipped";
         lanes.setUp(blackhole);
         final RiskModelBenchmark walk = new RiskModelBenchmark();
         walk.evaluation = "packedWalk";
         walk.traffic = lanes.traffic;
         walk.vectors = lanes.vectors;
         walk.model = lanes.model;
+        walk.riskModel = lanes.riskModel;
         walk.packedWalk = lanes.packedWalk;
         walk.lanes = false;
         final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -212,7 +219,7 @@ public class RiskModelBenchmark
     {
         final long[] x = vectors[cursor];
         cursor = (cursor + 1) & (VECTORS - 1);
-        return lanes ? model.score(x) : packedWalk.score(x);
+        return lanes ? riskModel.score(x) : packedWalk.score(x);
     }
 
     /**

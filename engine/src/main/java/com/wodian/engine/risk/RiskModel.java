@@ -339,19 +339,10 @@ public final class RiskModel
         {
             return;
         }
-        final int[] clamped = narrowFeatures;
-        final byte[] feature0 = laneFeature0;
-        final byte[] feature1 = laneFeature1;
-        final byte[] feature2 = laneFeature2;
+        gather(fromLane, toLane);
         final int[] value0 = laneValue0;
         final int[] value1 = laneValue1;
         final int[] value2 = laneValue2;
-        for (int lane = fromLane; lane < toLane; lane++)
-        {
-            value0[lane] = clamped[feature0[lane] & 0xFF];
-            value1[lane] = clamped[feature1[lane] & 0xFF];
-            value2[lane] = clamped[feature2[lane] & 0xFF];
-        }
         final int[] threshold0 = laneThreshold0;
         final int[] threshold1 = laneThreshold1;
         final int[] threshold2 = laneThreshold2;
@@ -370,6 +361,65 @@ public final class RiskModel
             value2[lane] = rightRight[lane] + (((value2[lane] - threshold2[lane]) >> 31) & rightDelta[lane]);
         }
         for (int lane = 0; lane < TREES_MAX; lane++)
+        {
+            value2[lane] += ((value0[lane] - threshold0[lane]) >> 31) & (value1[lane] - value2[lane]);
+        }
+    }
+
+    /** Each lane's three feature values, of lanes {@code [fromLane, toLane)} (scalar loads and stores). */
+    private void gather(final int fromLane, final int toLane)
+    {
+        final int[] clamped = narrowFeatures;
+        final byte[] feature0 = laneFeature0;
+        final byte[] feature1 = laneFeature1;
+        final byte[] feature2 = laneFeature2;
+        final int[] value0 = laneValue0;
+        final int[] value1 = laneValue1;
+        final int[] value2 = laneValue2;
+        for (int lane = fromLane; lane < toLane; lane++)
+        {
+            value0[lane] = clamped[feature0[lane] & 0xFF];
+            value1[lane] = clamped[feature1[lane] & 0xFF];
+            value2[lane] = clamped[feature2[lane] & 0xFF];
+        }
+    }
+
+    /**
+     * {@link #evaluate} for the lanes before the exit marker (a narrow model with one; a wide one: nothing): the same
+     * gather and select, but the select loops run over those lanes only (a few dozen), not all {@link #TREES_MAX}, so
+     * a payment that stops at the marker selects only them, and one that goes on selects all lanes once more
+     * ({@link #evaluate} from the marker on; the lanes before it are summed by then, so selecting them again is
+     * harmless). With the select over all lanes here too, a payment that went on paid for it twice, more than the
+     * exit saved on traffic that rarely stops. A loop over a variable number of lanes is unrolled by the trip count
+     * the JIT profiled (see {@link #evaluate}): this one only ever runs over the loaded models' first stages.
+     */
+    private void evaluateBeforeExit()
+    {
+        if (!narrow)
+        {
+            return;
+        }
+        final int lanes = exitLanes;
+        gather(0, lanes);
+        final int[] value0 = laneValue0;
+        final int[] value1 = laneValue1;
+        final int[] value2 = laneValue2;
+        final int[] threshold0 = laneThreshold0;
+        final int[] threshold1 = laneThreshold1;
+        final int[] threshold2 = laneThreshold2;
+        final int[] leftRight = laneLeftRight;
+        final int[] leftDelta = laneLeftDelta;
+        final int[] rightRight = laneRightRight;
+        final int[] rightDelta = laneRightDelta;
+        for (int lane = 0; lane < lanes; lane++)
+        {
+            value1[lane] = leftRight[lane] + (((value1[lane] - threshold1[lane]) >> 31) & leftDelta[lane]);
+        }
+        for (int lane = 0; lane < lanes; lane++)
+        {
+            value2[lane] = rightRight[lane] + (((value2[lane] - threshold2[lane]) >> 31) & rightDelta[lane]);
+        }
+        for (int lane = 0; lane < lanes; lane++)
         {
             value2[lane] += ((value0[lane] - threshold0[lane]) >> 31) & (value1[lane] - value2[lane]);
         }
@@ -504,7 +554,7 @@ public final class RiskModel
         boolean exits = false;
         if (hasExit)
         {
-            evaluate(0, exitLanes);
+            evaluateBeforeExit();
             sum = sum(0, exitLanes, x);
             exits = sum < exitScore;
             if (!exits)
