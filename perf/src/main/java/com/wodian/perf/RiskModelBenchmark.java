@@ -38,8 +38,9 @@ import java.util.concurrent.TimeUnit;
  * seed 41 (riskworld, rules in shadow, the model enforced). 4,096 of them, taken in turn.
  *
  * <p>Run: {@code bin/wodian jmh RiskModelBenchmark -prof gc}; or, on a shared machine, {@code java -cp
- * tools/target/wodian.jar com.wodian.perf.RiskModelBenchmark [rounds] [pay|world] [shipped|FILE]}: both evaluations in one JVM, in
- * alternation, timed by this thread's CPU time (time spent waiting for a CPU left out), the ratio per round.
+ * tools/target/wodian.jar com.wodian.perf.RiskModelBenchmark [rounds] [pay|world] [shipped|FILE]}: both evaluations
+ * in one JVM, in alternation, timed by this thread's CPU time (time spent waiting for a CPU left out), the ratio per
+ * round.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
