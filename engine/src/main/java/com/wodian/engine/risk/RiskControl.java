@@ -176,12 +176,15 @@ public final class RiskControl
     private long touched;
 
     /**
-     * Loads every line the payment about to be checked will read, before any of them is used: for the rules the
-     * consumer's risk row, the terminal's and the merchant's risk rows and, when {@code pair}, the consumer–merchant
-     * pair's set (not for the refund-cycle rule alone: it reads the pair only for a consumer with refunds); when a model scores it also the consumer's profile row, the terminal's and the merchant's profile
-     * rows, the seen-pairs word, the home shop's and the last shop's profile rows and the home-cohort and home-route
-     * words. Read where the rules and the features need them, each miss waited for the ones before it (the code between
-     * them is longer than the core's window); loaded together here they overlap. Changes nothing.
+     * Loads every line the payment about to be checked will read or, once approved, update, before any of them is
+     * used: for the rules the consumer's risk row, the terminal's and the merchant's risk rows and, when {@code pair},
+     * the consumer–merchant pair's set (not for the refund-cycle rule alone: it reads the pair only for a consumer with
+     * refunds); for the profiles (read by the features when a model scores, updated by every approved payment while
+     * rules are on: {@link RiskFeatures#recordPayment}) the consumer's profile row, the terminal's and the merchant's
+     * profile rows, the seen-pairs word, the home shop's profile row and the home-cohort and home-route words; when a
+     * model scores also the last shop's profile row. Read where the rules and the features need them, each miss waited
+     * for the ones before it (the code between them is longer than the core's window); loaded together here they
+     * overlap. Changes nothing.
      */
     private long touchLines(final int consumerIndex, final int merchantIndex, final int terminalIndex,
         final int homeMerchantIndex, final boolean pair, final boolean scoring)
@@ -192,18 +195,18 @@ public final class RiskControl
         {
             folded += pairs.touch(consumerIndex, merchantIndex);
         }
+        folded += features.consumerProfiles.touch(consumerIndex) + features.merchantProfiles.touch(merchantIndex) +
+            features.terminalProfiles.rows[terminalIndex * TerminalProfileBook.STRIDE] +
+            (features.seenPairs.seen(consumerIndex, terminalIndex) ? 1 : 0);
+        final int last = (int)features.consumerProfiles.lastMerchant(consumerIndex);
+        if (homeMerchantIndex >= 0)
+        {
+            folded += features.merchantProfiles.touch(homeMerchantIndex) +
+                features.homeCohorts.touch(homeMerchantIndex, merchantIndex) +
+                features.homeRoutes.touch(homeMerchantIndex, last, merchantIndex);
+        }
         if (scoring)
         {
-            folded += features.consumerProfiles.touch(consumerIndex) + features.merchantProfiles.touch(merchantIndex) +
-                features.terminalProfiles.rows[terminalIndex * TerminalProfileBook.STRIDE] +
-                (features.seenPairs.seen(consumerIndex, terminalIndex) ? 1 : 0);
-            final int last = (int)features.consumerProfiles.lastMerchant(consumerIndex);
-            if (homeMerchantIndex >= 0)
-            {
-                folded += features.merchantProfiles.touch(homeMerchantIndex) +
-                    features.homeCohorts.touch(homeMerchantIndex, merchantIndex) +
-                    features.homeRoutes.touch(homeMerchantIndex, last, merchantIndex);
-            }
             folded += last >= 0 ? features.merchantProfiles.touch(last) : 0;
         }
         return folded;
