@@ -1,0 +1,126 @@
+package com.wodian.perf;
+
+import com.wodian.engine.EngineConfig;
+import com.wodian.journal.ChronicleJournal;
+import com.wodian.journal.DurabilityPolicy;
+import com.wodian.journal.JournalConfig;
+import com.wodian.journal.JournalWriter;
+import com.wodian.journal.SnapshotStore;
+import com.wodian.net.durability.EngineRecovery;
+import com.wodian.net.durability.EngineSnapshots;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * Loaded once per jar by RestartProbe (each in its own class loader): RecoveryHarness's workload (10,000 merchants,
+ * 20,000 terminals, 1 M consumers registered and topped up, then Pays; 3 M inputs) written once as a journal, this
+ * jar's own snapshot at sequence 2 M, then {@link #round}: a restart as the server does it
+ * ({@code EngineRecovery.recover}: snapshot load, then the 1 M-input tail). {@code -DreserveB=true} builds the second
+ * jar's engines with every table reserved at start (the control run of docs/engine.md); {@code -DreserveCost=true}
+ * times {@code Engine.reserveForInputs(1 M)} after the snapshot load (jars from 3a761a2 on).
+ */
+public final class JarRestartRunner
+{
+    static final int MERCHANTS = 10_000;
+    static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    static boolean reserve;
+
+    static EngineConfig config(final int consumers)
+    {
+        return new EngineConfig().reserveTables(reserve).consumersMax(consumers).merchantsMax(MERCHANTS).terminalsMax(MERCHANTS * 2)
+            .keysMax(2_000_000).keyRetentionMs(0).amountFenMax(EngineConfig.AMOUNT_FEN_CEILING);
+    }
+
+    /** Writes the journal under root/journal when asked, then this jar's snapshot at 2 M under root/snap-TAG. */
+    public static Object setUp(final Path root, final String tag, final boolean writeJournal)
+    {
+        reserve = "new".equals(tag) && Boolean.getBoolean("reserveB");
+        final JournalConfig jc = new JournalConfig(root.resolve("journal")).withDurabilityPolicy(DurabilityPolicy.PAGE_CACHE);
+        if (writeJournal)
+        {
+            try (ChronicleJournal journal = ChronicleJournal.open(jc))
+            {
+                write(journal.writer(), 3_000_000, 1_000_000);
+            }
+        }
+        final SnapshotStore store = new SnapshotStore(root.resolve("snap-" + tag), 2);
+        try (ChronicleJournal journal = ChronicleJournal.open(jc))
+        {
+            final EngineRecovery.Result head = EngineRecovery.recover(journal, null, config(1_000_000), 2_000_000, (l) -> { });
+            EngineSnapshots.write(head.engine(), store, head.tailer().lastChronicleIndex());
+            head.tailer().close();
+            for (int i = 0; i < 3 && Boolean.getBoolean("reserveCost"); i++)
+            {
+                final EngineRecovery.Result at = EngineRecovery.recover(journal, store, config(1_000_000), 2_000_000, (l) -> { });
+                at.tailer().close();
+                final long t0 = System.nanoTime();
+                final long c0 = THREADS.getCurrentThreadCpuTime();
+                at.engine().reserveForInputs(1_000_000);
+                System.out.printf("%s reserveForInputs(1M) after the snapshot load: %.1f ms wall, %.1f ms CPU%n", tag,
+                    (System.nanoTime() - t0) / 1e6, (THREADS.getCurrentThreadCpuTime() - c0) / 1e6);
+            }
+        }
+        return new Object[]{jc, store};
+    }
+
+    /** wall ns, snapshot load ns, tail ns, tail apply CPU ns, this thread's CPU ns, state hash */
+    public static long[] round(final Object state)
+    {
+        final JournalConfig jc = (JournalConfig)((Object[])state)[0];
+        final SnapshotStore store = (SnapshotStore)((Object[])state)[1];
+        try (ChronicleJournal journal = ChronicleJournal.open(jc))
+        {
+            final long c0 = THREADS.getCurrentThreadCpuTime();
+            final long t0 = System.nanoTime();
+            final EngineRecovery.Result r = EngineRecovery.recover(journal, store, config(1_000_000), (l) -> System.out.println(l));
+            final long wall = System.nanoTime() - t0;
+            final long cpu = THREADS.getCurrentThreadCpuTime() - c0;
+            r.tailer().close();
+            return new long[]{wall, r.snapshotLoadNs(), r.replayNs(), r.replayApplyCpuNs(), cpu, r.engine().stateHash()};
+        }
+    }
+
+    private static void write(final JournalWriter writer, final long inputs, final int consumers)
+    {
+        final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+        final SplittableRandom random = new SplittableRandom(0x5EED_0006L);
+        long sequence = 0;
+        for (long merchantId = 1; merchantId <= MERCHANTS; merchantId++)
+        {
+            append(writer, ++sequence, buffer, encoder.registerMerchant(buffer, 0, merchantId, 1 + (int)(merchantId % 10), 200, 100, 30, merchantId % 3 != 0));
+            for (int t = 0; t < 2; t++)
+            {
+                append(writer, ++sequence, buffer, encoder.registerTerminal(buffer, 0, EngineFixture.terminalId(merchantId, t), merchantId));
+            }
+        }
+        for (long consumerId = 1; consumerId <= consumers; consumerId++)
+        {
+            append(writer, ++sequence, buffer, encoder.registerConsumer(buffer, 0, consumerId, 1 + random.nextInt(MERCHANTS)));
+            append(writer, ++sequence, buffer, encoder.topUp(buffer, 0, consumerId, consumerId, 1_000_000_000L));
+        }
+        while (sequence < inputs)
+        {
+            final long merchantId = 1 + random.nextInt(MERCHANTS);
+            append(writer, ++sequence, buffer, encoder.pay(buffer, 0, merchantId, EngineFixture.terminalId(merchantId, random.nextInt(2)), sequence,
+                1 + random.nextInt(consumers), random.nextLong(100, 20_001)));
+            if ((sequence & 0xFFF) == 0)
+            {
+                writer.endOfBatch();
+            }
+        }
+        writer.endOfBatch();
+    }
+
+    private static void append(final JournalWriter writer, final long sequence, final UnsafeBuffer buffer, final int length)
+    {
+        writer.append(sequence, EngineFixture.timestampMs(sequence), CommandCatalog.SCHEMA_VERSION, buffer, 0, length);
+    }
+}
