@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code wodian loadgen} briefly against an embedded server on a loopback ephemeral port: the report adds up (every
- * command sent is answered and counted under one result code), the achieved rate is not above the offered rate,
+ * command sent is answered and counted under one result code), the achieved rate is positive and under 1.2x the offered rate,
  * and the .hgrm and HTML files are written and parse. Then the two ceilings' commands run once each. No timing
  * assertions beyond generous sanity: the machine is shared.
  */
@@ -68,7 +68,7 @@ class LoadgenCommandTest
         assertTrue(out.contains("errors (replies not OK): 0"), out);
 
         final double achieved = Double.parseDouble(find(out, "achieved (\\d+)/s").group(1));
-        // Never above the offered rate by more than rounding; no lower bound: on a loaded machine the sender falls
+        // At most 20% above the offered rate; no lower bound: on a loaded machine the sender falls
         // behind its schedule (the report says by how much), and how far is the machine's, not the code's.
         assertTrue(achieved > 0 && achieved < 1.2 * RATE, "achieved " + achieved + ": " + out);
         final long measured = (long)(RATE * (SECONDS - WARMUP_SECONDS));
