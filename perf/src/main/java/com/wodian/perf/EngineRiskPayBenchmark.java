@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * raises every threshold instead and removes every shortcut, so each rule does all its work on every payment.
  * {@code model} is {@code on} plus a scoring model of {@link #MODEL_TREES} depth-2 trees loaded with SetRiskModel and
  * enforced (rule 14): every payment computes every feature ({@code RiskFeatures.COUNT}) and walks every tree; its
- * decline and flag scores are out of reach, so nothing is declined and no event is written (the cost of a hit is an event, as for any rule).
+ * decline and flag scores are out of reach, so nothing is declined and no event is written (the cost of a hit is an
+ * event, as for any rule).
  *
  * <p>Run: {@code bin/wodian jmh EngineRiskPayBenchmark -prof gc}.
  */
