@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code wodian loadgen} briefly against an embedded server on a loopback ephemeral port: the report adds up (every
- * command sent is answered and counted under one result code), the achieved rate is positive and under 1.2x the offered rate,
- * and the .hgrm and HTML files are written and parse. Then the two ceilings' commands run once each. No timing
+ * command sent is answered and counted under one result code), the achieved rate is positive and under 1.2x the offered
+ * rate, and the .hgrm and HTML files are written and parse. Then the two ceilings' commands run once each. No timing
  * assertions beyond generous sanity: the machine is shared.
  */
 class LoadgenCommandTest
