@@ -58,7 +58,8 @@ public final class EngineRecovery
         {
             return (null == snapshot ? "no snapshot" : "snapshot at sequence " + snapshot.journalSequence()) +
                 " (" + snapshotLoadNs / 1_000_000 + " ms), replayed " + replayedCount + " inputs, " +
-                replayedBytes / 1024 + " KiB (" + replayNs / 1_000_000 + " ms), state at sequence " +
+                replayedBytes / 1024 + " KiB (" + replayNs / 1_000_000 + " ms, apply thread's CPU " +
+                replayApplyCpuNs / 1_000_000 + " ms), state at sequence " +
                 engine.lastSequence();
         }
     }
