@@ -41,6 +41,7 @@ public final class WodianMain implements Runnable
     public static final int EXIT_REFUSED = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_UNREACHABLE = 3;
+    private static final String SERVER = "server";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,7 +78,26 @@ public final class WodianMain implements Runnable
             JmhCommand.runJmh(jmhArgs);
             return;
         }
+        if (args.length > 0 && SERVER.equals(args[0]))
+        {
+            // A server start parses its own options only: building every command of the tree first cost ~0.25 s of
+            // CPU in a fresh JVM (docs/durability.md, section 7), on the path to the port opening.
+            System.exit(serverCommandLine().execute(args));
+        }
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with only the {@code server} command under the root (same options, help and usage as in
+     * {@link #commandLine()}): what {@code wodian server ...} runs.
+     */
+    static CommandLine serverCommandLine()
+    {
+        final CommandLine.Model.CommandSpec root = CommandLine.Model.CommandSpec.create().name("wodian");
+        root.addSubcommand(SERVER, new CommandLine(new ServerCommand()));
+        final CommandLine commandLine = new CommandLine(root).setCaseInsensitiveEnumValuesAllowed(true);
+        addHelpOption(commandLine);
+        return commandLine;
     }
 
     /** The configured command line, for tests: {@code commandLine().execute(args)} returns the exit code. */
