@@ -9,6 +9,7 @@ stops it with SIGTERM once it listens, keeps its output in LOG_DIR with each lin
   recovered: snapshot at sequence S (L ms), replayed N inputs, K KiB (T ms), ...   -> snapshot load L, tail T
   recovered: ... (T ms, apply thread's CPU A ms) ...                               -> the tail's apply CPU A
   replay warm-up: N inputs on a throwaway engine in R ms                           -> replay warm-up N, R
+                                          (logged only by branch h14-warmup-experiment: -1 on main)
   JIT warm-up: ... in W ms                                                          -> serving warm-up W
 Prints one line per start, then per tree the medians and ranges, and the new/old ratio per round.
 Environment: OLD_ARGS / NEW_ARGS (more server arguments for that side, e.g. NEW_ARGS="--warmup-inputs 0") and
@@ -24,8 +25,9 @@ import time
 
 RECOVERED = re.compile(r"recovered: .*?\((\d+) ms\), replayed (\d+) inputs, \d+ KiB "
                        r"\((\d+) ms(?:, apply thread's CPU (\d+) ms)?\)")
-SERVING_WARMUP = re.compile(r"JIT warm-up: [^\n]*? in (\d+) ms")
-REPLAY_WARMUP = re.compile(r"replay warm-up: (\d+) inputs [^\n]*? in (\d+) ms")
+# java.util.logging formats the numbers with MessageFormat, which groups thousands ("in 1,234 ms").
+SERVING_WARMUP = re.compile(r"JIT warm-up: [^\n]*? in ([\d,]+) ms")
+REPLAY_WARMUP = re.compile(r"replay warm-up: ([\d,]+) inputs [^\n]*? in ([\d,]+) ms")
 LISTENING = "WODIAN LISTENING port="
 START_LIMIT_S = 300
 
@@ -70,8 +72,13 @@ def start_once(tree, data_dir, credentials, log_path, extra_args, java_opts):
     serving = SERVING_WARMUP.search(text)
     replay = REPLAY_WARMUP.search(text)
     return (ready_ms, int(recovered.group(1)), int(recovered.group(3)), int(recovered.group(2)),
-            int(serving.group(1)) if serving else -1, int(recovered.group(4) or -1),
-            int(replay.group(1)) if replay else -1, int(replay.group(2)) if replay else -1)
+            number(serving.group(1)) if serving else -1, int(recovered.group(4) or -1),
+            number(replay.group(1)) if replay else -1, number(replay.group(2)) if replay else -1)
+
+
+def number(text):
+    """An integer as java.util.logging printed it, thousands grouped or not."""
+    return int(text.replace(",", ""))
 
 
 def describe(values):

@@ -13,7 +13,8 @@
 # (GroupRestartData, `wodian snapshot take`): both trees must read that snapshot format. Servers run with the
 # launcher's defaults (-Xmx3g fixed and pre-touched), --durability page-cache, --snapshots off (so no restart writes a
 # snapshot that the next would start from). Needs ~1.5 GB in ${WODIAN_PERF_DIR:-/tmp} (deleted at the end; set
-# KEEP_DATA=DIR to build it once into DIR and keep it) and ~3.5 GB of RAM per server. Prints `uptime` before and after.
+# KEEP_DATA=DIR to build it once into DIR and keep it; KEEP_LOGS=DIR keeps each start's timed log there) and ~3.5 GB
+# of RAM per server. Prints `uptime` before and after.
 set -euo pipefail
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 old_tree="$(realpath "$1")"; new_tree="$(realpath "$2")"

@@ -10,8 +10,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The offline tools for candidate features on a TRAINING world: the city-hop count docs/risk.md quotes for seed 2,
- * and the CSV dump agreeing with it.
+ * The offline tools for candidate features on a TRAINING world: on seed 2, the direction of the city-hop counts
+ * docs/risk.md quotes over seeds 1-5 and 10-15, and the CSV dump agreeing with them.
  */
 class CityHopsTest
 {
