@@ -19,13 +19,7 @@ out="${1:?usage: device-latency.sh OUT_DIR}"
 mkdir -p "$out"
 cd "$repo_dir" || exit 1
 
-if [[ -z "${JAVA_HOME:-}" ]] && ! command -v java >/dev/null; then
-    if [[ -f .devjre/devjre.tar.xz ]]; then
-        tar -C /tmp -xJf .devjre/devjre.tar.xz || exit 1
-        export JAVA_HOME=/tmp/devjre
-    fi
-fi
-[[ -n "${JAVA_HOME:-}" ]] && export PATH="$JAVA_HOME/bin:$PATH"
+source perf/scripts/device-java.sh
 java -version >"$out/machine.txt" 2>&1 || { echo "no java" >&2; exit 1; }
 {
     echo "date: $(date -u)"; uname -a; echo "nproc: $(nproc)"; uptime

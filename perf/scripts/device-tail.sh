@@ -12,11 +12,7 @@ repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:?usage: device-tail.sh OUT_DIR}"
 mkdir -p "$out"
 cd "$repo_dir" || exit 1
-if [[ -z "${JAVA_HOME:-}" ]] && ! command -v java >/dev/null && [[ -f .devjre/devjre.tar.xz ]]; then
-    tar -C /tmp -xJf .devjre/devjre.tar.xz || exit 1
-    export JAVA_HOME=/tmp/devjre
-fi
-[[ -n "${JAVA_HOME:-}" ]] && export PATH="$JAVA_HOME/bin:$PATH"
+source perf/scripts/device-java.sh
 export WODIAN_SERVER_CPUS="${SERVER_CPUS:-2-5}" WODIAN_LOADGEN_CPUS="${LOADGEN_CPUS:-8-11}"
 export DURATION="${DURATION:-16}" WARMUP="${WARMUP:-6}"
 no_cleanup="-Xmx3g -XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0"
