@@ -1,12 +1,14 @@
 package com.wodian.tools;
 
 import com.wodian.journal.DurabilityPolicy;
+import com.wodian.journal.JournalConfig;
 import com.wodian.net.server.ServerProperties;
 import com.wodian.perf.DistributionStallHarness;
 import com.wodian.perf.loadgen.HtmlReport;
 import com.wodian.perf.loadgen.JournalAppendProbe;
 import com.wodian.perf.loadgen.LatencyReport;
 import com.wodian.perf.loadgen.TcpEchoServer;
+import net.openhft.chronicle.queue.RollCycle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -177,6 +179,12 @@ public final class PerfCommand implements Runnable
                 "(default: ${DEFAULT-VALUE}); --no-touch-ahead shows an append's cost without it")
         boolean touchAhead;
 
+        @Option(names = "--stall-us", defaultValue = "0",
+            description = "paced: list every batch slower than this many microseconds (service time) with the " +
+                "position of its first entry in the journal, to match stalls with Chronicle's index arrays " +
+                "(default: ${DEFAULT-VALUE}: none)")
+        long stallUs;
+
         @Option(names = "--out", description = "latency percentiles to this .hgrm file (microseconds)")
         Path hgrmFile;
 
@@ -192,13 +200,21 @@ public final class PerfCommand implements Runnable
             final Path parent = dir != null ? dir : Paths.get(System.getProperty("java.io.tmpdir"));
             final JournalAppendProbe.Result result = JournalAppendProbe.run(parent, policy, ratePerSecond,
                 (long)(durationSeconds * 1e9), (long)(warmupSeconds * 1e9), paced ? Math.max(batch, 1024) : batch,
-                payloadLength, touchAhead);
+                payloadLength, touchAhead, stallUs * 1000);
             final String what = String.format(java.util.Locale.ROOT,
                 "journal append %s, %s, %d-byte payloads%s, in %s", policy, paced ? rate + " entries/s" : "max rate",
                 payloadLength, paced ? (touchAhead ? ", touch-ahead" : ", no touch-ahead") : ", batches of " + batch,
                 parent);
             System.out.println(what);
             System.out.print(result.summary(paced));
+            if (paced && stallUs > 0)
+            {
+                final RollCycle cycle = JournalConfig.ROLL_CYCLE_DEFAULT;
+                final long indexArrayEntries = (long)cycle.defaultIndexCount() * cycle.defaultIndexSpacing();
+                System.out.printf(java.util.Locale.ROOT, "roll cycle %s: an index entry every %d entries, a new " +
+                    "index array every %,d entries%n", cycle, cycle.defaultIndexSpacing(), indexArrayEntries);
+                System.out.print(result.stalls.describe(indexArrayEntries));
+            }
             if (hgrmFile != null)
             {
                 LatencyReport.writeHgrm(result.responseTimeNs, hgrmFile);

@@ -37,19 +37,23 @@ public final class JournalAppendProbe
         public final long batchCount;
         public final Histogram responseTimeNs;
         public final Histogram serviceTimeNs;
+        /** Paced: the slowest batches, over the stall threshold, in the order they happened (may be empty). */
+        public final StallLog stalls;
 
         Result(
             final long entryCount,
             final double entriesPerSecond,
             final long batchCount,
             final Histogram responseTimeNs,
-            final Histogram serviceTimeNs)
+            final Histogram serviceTimeNs,
+            final StallLog stalls)
         {
             this.entryCount = entryCount;
             this.entriesPerSecond = entriesPerSecond;
             this.batchCount = batchCount;
             this.responseTimeNs = responseTimeNs;
             this.serviceTimeNs = serviceTimeNs;
+            this.stalls = stalls;
         }
 
         public String summary(final boolean paced)
@@ -60,6 +64,70 @@ public final class JournalAppendProbe
                 LatencyReport.percentiles(responseTimeNs) + System.lineSeparator() +
                 (paced ? "service time (from start of its batch):      " + LatencyReport.percentiles(serviceTimeNs) +
                     System.lineSeparator() : "");
+        }
+    }
+
+    /**
+     * Batches whose service time passed a threshold: the position in the journal of the batch's first entry (its
+     * 0-based number in this fresh journal, i.e. its index inside the day's file) and the time, so that stalls can be
+     * matched against where Chronicle does extra work (a new index array every {@code indexCount * indexSpacing}
+     * entries, an index entry every {@code indexSpacing}, a new mapped chunk). Preallocated; the first
+     * {@link #CAPACITY} stalls are kept, the rest only counted.
+     */
+    public static final class StallLog
+    {
+        static final int CAPACITY = 4096;
+        private final long thresholdNs;
+        private final long[] firstEntry = new long[CAPACITY];
+        private final long[] serviceNs = new long[CAPACITY];
+        private final int[] entries = new int[CAPACITY];
+        private final long[] atNs = new long[CAPACITY];
+        private long count;
+
+        StallLog(final long thresholdNs)
+        {
+            this.thresholdNs = thresholdNs;
+        }
+
+        void onBatch(final long firstEntryIndex, final int entryCount, final long batchServiceNs, final long sinceStartNs)
+        {
+            if (thresholdNs <= 0 || batchServiceNs < thresholdNs)
+            {
+                return;
+            }
+            if (count < CAPACITY)
+            {
+                final int i = (int)count;
+                firstEntry[i] = firstEntryIndex;
+                entries[i] = entryCount;
+                serviceNs[i] = batchServiceNs;
+                atNs[i] = sinceStartNs;
+            }
+            count++;
+        }
+
+        /** How many batches passed the threshold (kept or not). */
+        public long count()
+        {
+            return count;
+        }
+
+        /**
+         * One line per kept stall: when (seconds since the probe started), first entry, entries in the batch, service
+         * time, and the entry's offset from
+         * the last multiple of {@code indexArrayEntries} (where Chronicle starts a new index array).
+         */
+        public String describe(final long indexArrayEntries)
+        {
+            final StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+                "batches over %d us: %d%n", thresholdNs / 1000, count));
+            for (int i = 0; i < Math.min(count, CAPACITY); i++)
+            {
+                text.append(String.format(Locale.ROOT,
+                    "  at %8.3f s: entry %,d (+%d in batch) %,.1f us, %,d after an index-array start%n",
+                    atNs[i] / 1e9, firstEntry[i], entries[i], serviceNs[i] / 1e3, firstEntry[i] % indexArrayEntries));
+            }
+            return text.toString();
         }
     }
 
@@ -100,6 +168,27 @@ public final class JournalAppendProbe
         final int payloadLength,
         final boolean touchAhead) throws IOException
     {
+        return run(parentDir, durabilityPolicy, ratePerSecond, durationNs, warmupNs, batchMax, payloadLength,
+            touchAhead, 0);
+    }
+
+    /**
+     * As {@link #run(Path, DurabilityPolicy, double, long, long, int, int, boolean)}.
+     *
+     * @param stallThresholdNs paced only: batches slower than this (service time) go to {@link Result#stalls};
+     *                         0 keeps none.
+     */
+    public static Result run(
+        final Path parentDir,
+        final DurabilityPolicy durabilityPolicy,
+        final double ratePerSecond,
+        final long durationNs,
+        final long warmupNs,
+        final int batchMax,
+        final int payloadLength,
+        final boolean touchAhead,
+        final long stallThresholdNs) throws IOException
+    {
         final Path dir = Files.createTempDirectory(parentDir, "wodian-journal-probe");
         try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dir)
             .withDurabilityPolicy(durabilityPolicy)))
@@ -111,7 +200,8 @@ public final class JournalAppendProbe
                 payload.putByte(i, (byte)i);
             }
             return ratePerSecond > 0 ?
-                paced(writer, payload, new Schedule(ratePerSecond, durationNs, warmupNs, 1), batchMax, touchAhead) :
+                paced(writer, payload, new Schedule(ratePerSecond, durationNs, warmupNs, 1), batchMax, touchAhead,
+                    new StallLog(stallThresholdNs)) :
                 throughput(writer, payload, durationNs, warmupNs, batchMax);
         }
         finally
@@ -125,7 +215,8 @@ public final class JournalAppendProbe
         final UnsafeBuffer payload,
         final Schedule schedule,
         final int batchMax,
-        final boolean touchAhead)
+        final boolean touchAhead,
+        final StallLog stalls)
     {
         final Histogram response = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS, LoadGenerator.SIGNIFICANT_DIGITS);
         final Histogram service = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS, LoadGenerator.SIGNIFICANT_DIGITS);
@@ -155,6 +246,7 @@ public final class JournalAppendProbe
             writer.endOfBatch();
             final long batchEndNs = System.nanoTime();
             batchCount++;
+            stalls.onBatch(index, (int)(end - index), batchEndNs - batchStartNs, batchStartNs - startNs);
             for (long i = index; i < end; i++)
             {
                 if (!schedule.isWarmup(i))
@@ -170,7 +262,7 @@ public final class JournalAppendProbe
             }
         }
         final double seconds = (System.nanoTime() - startNs) / 1e9;
-        return new Result(count, count / seconds, batchCount, response, service);
+        return new Result(count, count / seconds, batchCount, response, service, stalls);
     }
 
     private static Result throughput(
@@ -205,7 +297,8 @@ public final class JournalAppendProbe
             }
         }
         final double seconds = (nowNs - measureFromNs) / 1e9;
-        return new Result(measuredEntries, measuredEntries / seconds, measuredBatches, perBatch, perBatch);
+        return new Result(measuredEntries, measuredEntries / seconds, measuredBatches, perBatch, perBatch,
+            new StallLog(0));
     }
 
     private static long waitUntil(final long deadlineNs)
