@@ -82,7 +82,14 @@ final class BatchPrefetcher
     private final int[] terminalIndexes = new int[CAPACITY];
     private final int[] consumerIndexes = new int[CAPACITY];
     private final int[] namedRecords = new int[CAPACITY];     // the named payment's record, or -1
+    // Where each input lies: the apply pairs each input with its entry by these (take), to read the party indexes
+    // the prefetch found (merchantIndexAt, terminalIndexAt, consumerIndexAt) instead of probing the id maps again.
+    private final DirectBuffer[] inputBuffers = new DirectBuffer[CAPACITY];
+    private final int[] inputOffsets = new int[CAPACITY];
     private int count;
+    // The batch being applied (entries of the last run): entries below appliedCount have been taken.
+    private int applyingCount;
+    private int appliedCount;
 
     BatchPrefetcher(final EngineBooks books, final RiskControl risk)
     {
@@ -113,8 +120,15 @@ final class BatchPrefetcher
         {
             return false;
         }
+        if (count == 0)
+        {
+            appliedCount = applyingCount;   // a new batch: what is left of the last one gets no party indexes
+        }
+        inputBuffers[count] = buffer;
+        inputOffsets[count] = offset;
         if (CommandCatalog.check(buffer, offset, length) != ResultCode.OK)
         {
+            put(0, 0, 0, 0, 0, 0, 0, false);
             return true;
         }
         header.wrap(buffer, offset);
@@ -158,9 +172,7 @@ final class BatchPrefetcher
                 registerConsumer.wrap(buffer, body, block, version);
                 put(0, 0, 0, 0, registerConsumer.consumerId(), registerConsumer.homeMerchantId(), 0, false);
             }
-            default -> {
-                // nothing it reads is likely to miss
-            }
+            default -> put(0, 0, 0, 0, 0, 0, 0, false);   // nothing it reads is likely to miss
         }
         return true;
     }
@@ -195,8 +207,48 @@ final class BatchPrefetcher
     {
         final long folded = keyLines() ^ evictionLines() ^ partyLines() ^ partyIndexes() ^ consumerRows() ^
             pairSlots() ^ namedRecords() ^ recordParties() ^ pairRows() ^ homeMerchantRows() ^ riskLines();
+        applyingCount = count;
+        appliedCount = 0;
         count = 0;
         return folded;
+    }
+
+    /**
+     * The entry of the input the engine applies now, when it is the next one of the batch last run (the same buffer
+     * and offset), else -1, and then no entry of that batch is handed out any more. An entry's party indexes are
+     * hints (below): the apply checks each against the row's id, so a wrong pairing costs a lookup, never a result.
+     */
+    int take(final DirectBuffer buffer, final int offset)
+    {
+        final int entry = appliedCount;
+        if (entry < applyingCount && inputBuffers[entry] == buffer && inputOffsets[entry] == offset)
+        {
+            appliedCount = entry + 1;
+            return entry;
+        }
+        appliedCount = applyingCount;
+        return -1;
+    }
+
+    /** The merchant index the prefetch found for entry {@code entry} ({@link #take}), or -1 (none, or no entry). */
+    int merchantIndexAt(final int entry)
+    {
+        return entry < 0 ? -1 : merchantIndexes[entry];
+    }
+
+    /** The terminal index the prefetch found for entry {@code entry}, or -1. */
+    int terminalIndexAt(final int entry)
+    {
+        return entry < 0 ? -1 : terminalIndexes[entry];
+    }
+
+    /**
+     * The consumer index the prefetch found for entry {@code entry}, or -1: the consumer the command names (Try, Pay,
+     * TopUp, RedeemPoints), or for a Confirm, Cancel or Refund the consumer of the payment it names.
+     */
+    int consumerIndexAt(final int entry)
+    {
+        return entry < 0 ? -1 : consumerIndexes[entry];
     }
 
     // Each pass is split into loops of one kind of load: a short loop body lets the core's reorder buffer hold the

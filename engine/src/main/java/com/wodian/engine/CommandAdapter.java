@@ -81,8 +81,12 @@ final class CommandAdapter
         }
     }
 
-    /** Decodes one journaled input and applies it; a query template here is answered as a query. */
-    void onCommand(final DirectBuffer buffer, final int offset, final int length, final ReplySink sink)
+    /**
+     * Decodes one journaled input and applies it; a query template here is answered as a query. {@code batchEntry}
+     * is the input's entry in the prefetched batch (-1: none), whose party indexes the payment rules start from.
+     */
+    void onCommand(final DirectBuffer buffer, final int offset, final int length, final int batchEntry,
+        final ReplySink sink)
     {
         final ResultCode check = CommandCatalog.check(buffer, offset, length);
         if (check != ResultCode.OK)
@@ -98,12 +102,15 @@ final class CommandAdapter
         final int version = headerDecoder.version();
         switch (templateId)
         {
-            case PayDecoder.TEMPLATE_ID -> onPay(payDecoder.wrap(buffer, body, block, version), sink);
-            case PaymentTryDecoder.TEMPLATE_ID -> onTry(tryDecoder.wrap(buffer, body, block, version), sink);
+            case PayDecoder.TEMPLATE_ID -> onPay(payDecoder.wrap(buffer, body, block, version), batchEntry, sink);
+            case PaymentTryDecoder.TEMPLATE_ID ->
+                onTry(tryDecoder.wrap(buffer, body, block, version), batchEntry, sink);
             case PaymentConfirmDecoder.TEMPLATE_ID ->
-                onConfirm(confirmDecoder.wrap(buffer, body, block, version), sink);
-            case PaymentCancelDecoder.TEMPLATE_ID -> onCancel(cancelDecoder.wrap(buffer, body, block, version), sink);
-            case RefundDecoder.TEMPLATE_ID -> onRefund(refundDecoder.wrap(buffer, body, block, version), sink);
+                onConfirm(confirmDecoder.wrap(buffer, body, block, version), batchEntry, sink);
+            case PaymentCancelDecoder.TEMPLATE_ID ->
+                onCancel(cancelDecoder.wrap(buffer, body, block, version), batchEntry, sink);
+            case RefundDecoder.TEMPLATE_ID ->
+                onRefund(refundDecoder.wrap(buffer, body, block, version), batchEntry, sink);
             case TopUpDecoder.TEMPLATE_ID -> onTopUp(topUpDecoder.wrap(buffer, body, block, version), sink);
             case WithdrawDecoder.TEMPLATE_ID -> onWithdraw(withdrawDecoder.wrap(buffer, body, block, version), sink);
             case RegisterMerchantDecoder.TEMPLATE_ID ->
@@ -163,33 +170,33 @@ final class CommandAdapter
         return voucherId > 0 ? voucherId : 0;   // a version 1 message decodes the null value
     }
 
-    private void onPay(final PayDecoder pay, final ReplySink sink)
+    private void onPay(final PayDecoder pay, final int batchEntry, final ReplySink sink)
     {
         payments.tryOrPay(PaymentRules.TEMPLATE_PAY, pay.merchantId(), pay.terminalId(), pay.paymentId(),
-            pay.consumerId(), pay.amountFen(), 0, voucherIdOrNone(pay.voucherId()), sink);
+            pay.consumerId(), pay.amountFen(), 0, voucherIdOrNone(pay.voucherId()), batchEntry, sink);
     }
 
-    private void onTry(final PaymentTryDecoder paymentTry, final ReplySink sink)
+    private void onTry(final PaymentTryDecoder paymentTry, final int batchEntry, final ReplySink sink)
     {
         payments.tryOrPay(PaymentRules.TEMPLATE_TRY, paymentTry.merchantId(), paymentTry.terminalId(),
             paymentTry.paymentId(), paymentTry.consumerId(), paymentTry.amountFen(), paymentTry.ttlMs(),
-            voucherIdOrNone(paymentTry.voucherId()), sink);
+            voucherIdOrNone(paymentTry.voucherId()), batchEntry, sink);
     }
 
-    private void onConfirm(final PaymentConfirmDecoder confirm, final ReplySink sink)
+    private void onConfirm(final PaymentConfirmDecoder confirm, final int batchEntry, final ReplySink sink)
     {
-        payments.confirm(confirm.merchantId(), confirm.terminalId(), confirm.paymentId(), sink);
+        payments.confirm(confirm.merchantId(), confirm.terminalId(), confirm.paymentId(), batchEntry, sink);
     }
 
-    private void onCancel(final PaymentCancelDecoder cancel, final ReplySink sink)
+    private void onCancel(final PaymentCancelDecoder cancel, final int batchEntry, final ReplySink sink)
     {
-        payments.cancel(cancel.merchantId(), cancel.terminalId(), cancel.paymentId(), sink);
+        payments.cancel(cancel.merchantId(), cancel.terminalId(), cancel.paymentId(), batchEntry, sink);
     }
 
-    private void onRefund(final RefundDecoder refund, final ReplySink sink)
+    private void onRefund(final RefundDecoder refund, final int batchEntry, final ReplySink sink)
     {
         payments.refund(refund.merchantId(), refund.terminalId(), refund.paymentId(), refund.refundId(),
-            refund.amountFen(), sink);
+            refund.amountFen(), batchEntry, sink);
     }
 
     private void onTopUp(final TopUpDecoder topUp, final ReplySink sink)

@@ -52,12 +52,12 @@ public final class Engine
         this.distribution = new PoolDistribution(books, ledger);
         this.state = new EngineState(config, context, books, ledger, distribution, risk);
         final ReplyPublisher replies = new ReplyPublisher();
-        this.payments = new PaymentRules(config, context, books, risk, ledger, replies);
+        this.prefetcher = new BatchPrefetcher(books, risk);
+        this.payments = new PaymentRules(config, context, books, risk, ledger, replies, prefetcher);
         this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, replies);
         this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger, replies),
             rewards, new RegistryRules(context, books, risk, replies), new RiskSettingsRules(books, risk, replies),
             new EngineQueries(context, state, books, risk, replies), replies);
-        this.prefetcher = new BatchPrefetcher(books, risk);
     }
 
     public EngineConfig config()
@@ -82,6 +82,8 @@ public final class Engine
             throw new IllegalStateException("sequence gap: expected " + (context.sequence + 1) + " got " + sequence);
         }
         context.sequence = sequence;
+        // This input's entry in the prefetched batch, if it is the batch's next one: the parties found there.
+        final int batchEntry = prefetcher.take(buffer, offset);
         if (timestampMs > context.nowMs)
         {
             context.nowMs = timestampMs;
@@ -93,7 +95,7 @@ public final class Engine
         {
             distribution.step(config.distributionSliceEntries, context.nowMs);
         }
-        adapter.onCommand(buffer, offset, length, sink);
+        adapter.onCommand(buffer, offset, length, batchEntry, sink);
     }
 
     /**

@@ -36,6 +36,8 @@ final class PaymentRules
     private final RiskControl risk;
     private final Ledger ledger;
     private final ReplyPublisher replies;
+    /** The party indexes the batch prefetch found, by batch entry: where the apply starts its lookups. */
+    private final BatchPrefetcher prefetched;
 
     PaymentRules(
         final EngineConfig config,
@@ -43,7 +45,8 @@ final class PaymentRules
         final EngineBooks books,
         final RiskControl risk,
         final Ledger ledger,
-        final ReplyPublisher replies)
+        final ReplyPublisher replies,
+        final BatchPrefetcher prefetched)
     {
         this.config = config;
         this.context = context;
@@ -57,6 +60,7 @@ final class PaymentRules
         this.risk = risk;
         this.ledger = ledger;
         this.replies = replies;
+        this.prefetched = prefetched;
     }
 
     // ------------------------------------------------------------------------------------------------ parties
@@ -64,19 +68,21 @@ final class PaymentRules
     /**
      * Resolves the merchant and terminal of a payment command: a refusal as a negative result code value, or both
      * indexes packed into one non-negative value (read with {@link #merchantIndexOf} and {@link #terminalIndexOf}).
+     * The lookups start from the indexes the batch prefetch found for {@code batchEntry} (-1: none), checked
+     * against the rows' ids, so the result is the id maps' whatever the entry.
      */
-    long resolveParties(final long merchantId, final long terminalId, final long paymentId)
+    long resolveParties(final long merchantId, final long terminalId, final long paymentId, final int batchEntry)
     {
         if (merchantId <= 0 || terminalId <= 0 || paymentId <= 0)
         {
             return -ResultCode.INVALID_ID.value();
         }
-        final int merchantIndex = merchants.indexOf(merchantId);
+        final int merchantIndex = merchants.indexOf(merchantId, prefetched.merchantIndexAt(batchEntry));
         if (merchantIndex < 0)
         {
             return -ResultCode.UNKNOWN_MERCHANT.value();
         }
-        final int terminalIndex = terminals.indexOf(terminalId);
+        final int terminalIndex = terminals.indexOf(terminalId, prefetched.terminalIndexAt(batchEntry));
         if (terminalIndex < 0)
         {
             return -ResultCode.UNKNOWN_TERMINAL.value();
@@ -114,9 +120,10 @@ final class PaymentRules
         final long amountFen,
         final long ttlMs,
         final long voucherId,
+        final int batchEntry,
         final ReplySink sink)
     {
-        final long parties = resolveParties(merchantId, terminalId, paymentId);
+        final long parties = resolveParties(merchantId, terminalId, paymentId, batchEntry);
         ResultCode code = refusalOf(parties);
         if (code == ResultCode.OK)
         {
@@ -132,7 +139,8 @@ final class PaymentRules
             return;
         }
         // Validation refusals (above and here) are answered before the key is looked at and are not recorded.
-        final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
+        final int consumerIndex = consumerId > 0 ?
+            consumers.indexOf(consumerId, prefetched.consumerIndexAt(batchEntry)) : -1;
         if (consumerIndex < 0)
         {
             replies.payment(consumerId <= 0 ? ResultCode.INVALID_ID : ResultCode.UNKNOWN_CONSUMER, kind, merchantId,
@@ -388,21 +396,23 @@ final class PaymentRules
 
     // ------------------------------------------------------------------------------------------------ Confirm, Cancel
 
-    void confirm(final long merchantId, final long terminalId, final long paymentId, final ReplySink sink)
+    void confirm(final long merchantId, final long terminalId, final long paymentId, final int batchEntry,
+        final ReplySink sink)
     {
-        finishTwoPhase(TEMPLATE_CONFIRM, merchantId, terminalId, paymentId, sink);
+        finishTwoPhase(TEMPLATE_CONFIRM, merchantId, terminalId, paymentId, batchEntry, sink);
     }
 
-    void cancel(final long merchantId, final long terminalId, final long paymentId, final ReplySink sink)
+    void cancel(final long merchantId, final long terminalId, final long paymentId, final int batchEntry,
+        final ReplySink sink)
     {
-        finishTwoPhase(TEMPLATE_CANCEL, merchantId, terminalId, paymentId, sink);
+        finishTwoPhase(TEMPLATE_CANCEL, merchantId, terminalId, paymentId, batchEntry, sink);
     }
 
     /** A Confirm or Cancel: the Try record it names, what it does to it, and the reply (points on a confirmation). */
     private void finishTwoPhase(final int template, final long merchantId, final long terminalId,
-        final long paymentId, final ReplySink sink)
+        final long paymentId, final int batchEntry, final ReplySink sink)
     {
-        final int record = findTwoPhase(template, merchantId, terminalId, paymentId, sink);
+        final int record = findTwoPhase(template, merchantId, terminalId, paymentId, batchEntry, sink);
         if (record < 0)
         {
             return;
@@ -467,9 +477,9 @@ final class PaymentRules
      * (not two-phase), no record (Confirm: not found; Cancel: an empty rollback is recorded).
      */
     private int findTwoPhase(final int template, final long merchantId, final long terminalId, final long paymentId,
-        final ReplySink sink)
+        final int batchEntry, final ReplySink sink)
     {
-        final long parties = resolveParties(merchantId, terminalId, paymentId);
+        final long parties = resolveParties(merchantId, terminalId, paymentId, batchEntry);
         if (parties < 0)
         {
             replies.payment(refusalOf(parties), template, merchantId, paymentId, 0, 0, sink);
@@ -524,9 +534,10 @@ final class PaymentRules
         final long paymentId,
         final long refundId,
         final long amountFen,
+        final int batchEntry,
         final ReplySink sink)
     {
-        final long parties = resolveParties(merchantId, terminalId, paymentId);
+        final long parties = resolveParties(merchantId, terminalId, paymentId, batchEntry);
         ResultCode code = refusalOf(parties);
         if (code == ResultCode.OK)
         {

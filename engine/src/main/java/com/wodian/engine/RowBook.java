@@ -60,6 +60,16 @@ public abstract class RowBook
         return indexById.get(id);
     }
 
+    /**
+     * The index of the id, or -1, given a guess: {@code hint} when that row holds the id (the row the caller reads
+     * next anyway), else the id map's answer. The map and the rows agree (a row below the count that holds an id is
+     * the row the map gives for it), so the answer is the map's whatever the hint (-1: no guess).
+     */
+    final int indexOf(final long id, final int hint)
+    {
+        return hint >= 0 && hint < count && rowsOf(hint)[pad + hint * stride + ID] == id ? hint : indexById.get(id);
+    }
+
     final boolean isFull()
     {
         return count == capacity;

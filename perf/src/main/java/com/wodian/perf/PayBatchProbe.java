@@ -15,10 +15,14 @@ import java.util.SplittableRandom;
  * is checked OK after each run.
  *
  * <pre>java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -cp wodian.jar com.wodian.perf.PayBatchProbe [rounds] [payments]</pre>
+ *
+ * <p>{@code -Dprobe.batches=64} runs only that variant (a comma-separated list; 1 is off), e.g. under a profiler.
  */
 public final class PayBatchProbe
 {
-    private static final int[] BATCHES = {1, 16, 32, 64, 128};
+    /** The variants measured: 1 is one at a time (off); {@code -Dprobe.batches=64} narrows it (e.g. for a profile). */
+    private static final int[] BATCHES = java.util.Arrays.stream(System.getProperty("probe.batches", "1,16,32,64,128")
+        .split(",")).mapToInt(Integer::parseInt).toArray();
     private static final int PHASE_BATCH = 64;
 
     private PayBatchProbe()
