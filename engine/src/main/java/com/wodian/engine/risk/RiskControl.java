@@ -156,20 +156,67 @@ public final class RiskControl
     /**
      * Batch prefetch (the engine's {@code BatchPrefetcher}, for a Try or Pay while this merchant's rules are on): loads
      * the risk lines a scored payment of these parties reads and that are not in the consumer record: the terminal's
-     * risk and profile rows, the merchant's risk row (the lines a payment reads) and its profile row, and the
+     * risk and profile rows, the merchant's risk row (the lines a payment reads) and its profile row (every line of
+     * each, {@link #touchSpan}), and the
      * consumer-terminal word of the seen-pairs set. Changes nothing; returns a value folded from the loads, for the
      * caller to keep so that the JIT cannot drop them. Indexes of parties not (or no longer) in a table load nothing.
      */
     public long touchPayment(final int consumerIndex, final int merchantIndex, final int terminalIndex)
     {
-        final long[] terminalRows = terminals.rows;
-        final long[] terminalProfileRows = features.terminalProfiles.rows;
-        final int terminalRisk = terminalIndex * TerminalRiskBook.STRIDE;
-        final int terminalProfile = terminalIndex * TerminalProfileBook.STRIDE;
-        long folded = features.merchantProfiles.touch(merchantIndex) + merchants.touch(merchantIndex);
-        folded += terminalRisk < terminalRows.length ? terminalRows[terminalRisk] : 0;
-        folded += terminalProfile < terminalProfileRows.length ? terminalProfileRows[terminalProfile] : 0;
+        long folded = touchMerchantRows(merchantIndex) + touchTerminalRows(terminalIndex);
         return folded + (features.seenPairs.seen(consumerIndex, terminalIndex) ? 1 : 0);
+    }
+
+    /**
+     * Loads every cache line of {@code rows[first..last]}: a long every 64 bytes from the first, and the last (a row
+     * whose length is not a multiple of 64 bytes straddles a line boundary at some indexes: loading only its first
+     * long left the rest to miss later, one after another). 0 when the span is past the array's end.
+     */
+    private static long touchSpan(final long[] rows, final int first, final int last)
+    {
+        if (first < 0 || last >= rows.length)
+        {
+            return 0;
+        }
+        long folded = rows[last];
+        for (int i = first; i < last; i += 8)
+        {
+            folded += rows[i];
+        }
+        return folded;
+    }
+
+    /** The merchant's risk row (clock, sales, average: what a payment reads) and its whole profile row. */
+    private long touchMerchantRows(final int merchantIndex)
+    {
+        final int risk = merchantIndex * MerchantRiskBook.STRIDE;
+        final int profile = merchantIndex * MerchantProfileBook.STRIDE;
+        return touchSpan(merchants.rows, risk, risk + MerchantRiskBook.PERIODS_SEEN) +
+            touchSpan(features.merchantProfiles.rows, profile, profile + MerchantProfileBook.STRIDE - 1);
+    }
+
+    /** The terminal's risk and profile rows, whole (24 and 40 bytes: either may straddle two lines). */
+    private long touchTerminalRows(final int terminalIndex)
+    {
+        final int risk = terminalIndex * TerminalRiskBook.STRIDE;
+        final int profile = terminalIndex * TerminalProfileBook.STRIDE;
+        return touchSpan(terminals.rows, risk, risk + TerminalRiskBook.STRIDE - 1) +
+            touchSpan(features.terminalProfiles.rows, profile, profile + TerminalProfileBook.STRIDE - 1);
+    }
+
+    /**
+     * Of another shop's profile row (the consumer's home or last shop), the longs a payment reads there: its trade
+     * and area (the first) and, for the home shop, its second shares (the last); the rest of the row is not loaded.
+     */
+    private long touchOtherShop(final int merchantIndex, final boolean home)
+    {
+        final long[] rows = features.merchantProfiles.rows;
+        final int base = merchantIndex * MerchantProfileBook.STRIDE;
+        if (merchantIndex < 0 || base + MerchantProfileBook.STRIDE > rows.length)
+        {
+            return 0;
+        }
+        return rows[base] + (home ? rows[base + MerchantProfileBook.STRIDE - 1] : 0);
     }
 
     /** Loads folded by {@link #touchLines}, kept in a field so that the JIT cannot drop them. */
@@ -181,33 +228,33 @@ public final class RiskControl
      * the consumer–merchant pair's set (not for the refund-cycle rule alone: it reads the pair only for a consumer with
      * refunds); for the profiles (read by the features when a model scores, updated by every approved payment while
      * rules are on: {@link RiskFeatures#recordPayment}) the consumer's profile row, the terminal's and the merchant's
-     * profile rows, the seen-pairs word, the home shop's profile row and the home-cohort and home-route words; when a
-     * model scores also the last shop's profile row. Read where the rules and the features need them, each miss waited
-     * for the ones before it (the code between them is longer than the core's window); loaded together here they
-     * overlap. Changes nothing.
+     * profile rows, the seen-pairs word, the home shop's trade-and-area and shares longs and the home-cohort and
+     * home-route words; when a model scores also the last shop's trade-and-area long. Every line of a row that
+     * straddles lines is loaded ({@link #touchSpan}), of another shop's row only the longs read. Read where the rules
+     * and the features need them, each miss waited for the ones before it (the code between them is longer than the
+     * core's window); loaded together here they overlap. Changes nothing.
      */
     private long touchLines(final int consumerIndex, final int merchantIndex, final int terminalIndex,
         final int homeMerchantIndex, final boolean pair, final boolean scoring)
     {
-        final int terminalRisk = terminalIndex * TerminalRiskBook.STRIDE;
-        long folded = consumers.touch(consumerIndex) + merchants.touch(merchantIndex) + terminals.rows[terminalRisk];
+        long folded = consumers.touch(consumerIndex) + touchMerchantRows(merchantIndex) +
+            touchTerminalRows(terminalIndex);
         if (pair)
         {
             folded += pairs.touch(consumerIndex, merchantIndex);
         }
-        folded += features.consumerProfiles.touch(consumerIndex) + features.merchantProfiles.touch(merchantIndex) +
-            features.terminalProfiles.rows[terminalIndex * TerminalProfileBook.STRIDE] +
+        folded += features.consumerProfiles.touch(consumerIndex) +
             (features.seenPairs.seen(consumerIndex, terminalIndex) ? 1 : 0);
         final int last = (int)features.consumerProfiles.lastMerchant(consumerIndex);
         if (homeMerchantIndex >= 0)
         {
-            folded += features.merchantProfiles.touch(homeMerchantIndex) +
+            folded += touchOtherShop(homeMerchantIndex, true) +
                 features.homeCohorts.touch(homeMerchantIndex, merchantIndex) +
                 features.homeRoutes.touch(homeMerchantIndex, last, merchantIndex);
         }
         if (scoring)
         {
-            folded += last >= 0 ? features.merchantProfiles.touch(last) : 0;
+            folded += touchOtherShop(last, false);
         }
         return folded;
     }
