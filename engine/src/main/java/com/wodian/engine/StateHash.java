@@ -70,6 +70,39 @@ public final class StateHash
     }
 
     /**
+     * As {@link #foldRows(long, long[], int, int, int)} for a table whose rows are a part of wider rows: folds, exactly
+     * as if they were one table of {@code count} rows of {@code stride} values, the values {@code rows[from + r *
+     * rowLongs + offset]} to {@code rows[from + r * rowLongs + offset + stride - 1]} of rows r = 0..count-1. Two books
+     * that share one cache line per party (the risk package's terminal rows) hash as they did in arrays of their own.
+     */
+    public static long foldRowFields(final long seed, final long[] rows, final int from, final int count,
+        final int rowLongs, final int offset, final int stride)
+    {
+        final long start = fold(seed, count);
+        long a0 = start;
+        long a1 = start ^ LANE_1;
+        long a2 = start ^ LANE_2;
+        long a3 = start ^ LANE_3;
+        int position = 0;
+        for (int row = 0; row < count; row++)
+        {
+            final int at = from + row * rowLongs + offset;
+            for (int field = 0; field < stride; field++, position++)
+            {
+                final long value = rows[at + field];
+                switch (position & (LANES - 1))
+                {
+                    case 0 -> a0 = fold(a0, value);
+                    case 1 -> a1 = fold(a1, value);
+                    case 2 -> a2 = fold(a2, value);
+                    default -> a3 = fold(a3, value);
+                }
+            }
+        }
+        return fold(fold(fold(fold(start, finish(a0)), finish(a1)), finish(a2)), finish(a3));
+    }
+
+    /**
      * Folds the values at positions {@code from} (inclusive) to {@code end} (exclusive) of a table that is being moved
      * from one array to a larger one: positions below {@code split} are read from {@code below}, the others from
      * {@code above}. The result depends only on the values, never on {@code split} (pass {@code split == end} and the

@@ -89,11 +89,10 @@ public final class RiskControl
         features.merchantProfiles.registered(merchantIndex, trade, areaCode, nowMs);
     }
 
-    /** Makes room for the new terminal's rows (they start at zero). */
+    /** Makes room for the new terminal's risk line (its risk and profile rows; they start at zero). */
     public void terminalRegistered(final int terminalIndex)
     {
         terminals.ensure(terminalIndex + 1);
-        features.terminalProfiles.ensure(terminalIndex + 1);
     }
 
     public void recordTopUp(final int consumerIndex, final long amountFen, final long nowMs)
@@ -195,13 +194,11 @@ public final class RiskControl
             touchSpan(features.merchantProfiles.rows, profile, profile + MerchantProfileBook.STRIDE - 1);
     }
 
-    /** The terminal's risk and profile rows, whole (24 and 40 bytes: either may straddle two lines). */
+    /** The terminal's risk line: its risk and profile rows (one line when the array is aligned, else two). */
     private long touchTerminalRows(final int terminalIndex)
     {
-        final int risk = terminalIndex * TerminalRiskBook.STRIDE;
-        final int profile = terminalIndex * TerminalProfileBook.STRIDE;
-        return touchSpan(terminals.rows, risk, risk + TerminalRiskBook.STRIDE - 1) +
-            touchSpan(features.terminalProfiles.rows, profile, profile + TerminalProfileBook.STRIDE - 1);
+        final int line = TerminalRiskBook.line(terminalIndex);
+        return touchSpan(terminals.rows, line, line + TerminalRiskBook.LINE_LONGS - 1);
     }
 
     /**

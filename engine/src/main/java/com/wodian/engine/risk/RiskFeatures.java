@@ -158,7 +158,7 @@ public final class RiskFeatures
         this.merchants = merchants;
         this.pairs = pairs;
         this.consumerProfiles = new ConsumerProfileBook(consumers);
-        this.terminalProfiles = new TerminalProfileBook(config.terminalsMax);
+        this.terminalProfiles = new TerminalProfileBook(terminals);
         this.merchantProfiles = new MerchantProfileBook(config.merchantsMax);
         this.trades = new TradeProfileBook();
         this.seenPairs = new SeenPairs(config.riskPairsMax);

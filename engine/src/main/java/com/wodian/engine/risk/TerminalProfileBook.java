@@ -1,6 +1,5 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.Growth;
 import com.wodian.engine.PackedRing;
 import com.wodian.engine.SnapshotReader;
 import com.wodian.engine.SnapshotWriter;
@@ -12,6 +11,8 @@ import com.wodian.engine.StateHash;
  * share of its payments that were a consumer's first at this terminal (EWMA, alpha 1/16, x1024), and its amounts on
  * a log scale ({@link AmountStats}), so that amounts far below its usual stand out; and the shares of its payments by
  * young accounts (under two days) and by consumers from another area than the shop's (EWMA, alpha 1/16, x1024).
+ * The five longs are the last five of the terminal's risk line, after {@link TerminalRiskBook}'s three (one line per
+ * terminal for both: see there); written and hashed as a table of their own.
  */
 final class TerminalProfileBook
 {
@@ -24,25 +25,24 @@ final class TerminalProfileBook
     /** young-account share (0..15), other-area share (16..31), scored at or above the flag score (32..47). */
     private static final int SHARES = 4;
 
-    // Grows with the parties registered, up to the limit (Growth).
-    long[] rows;
-    private final int capacity;
+    /** The terminals' risk lines ({@link TerminalRiskBook} grows them: read {@code lines.rows} afresh each time). */
+    private final TerminalRiskBook lines;
 
-    TerminalProfileBook(final int capacity)
+    TerminalProfileBook(final TerminalRiskBook lines)
     {
-        this.capacity = capacity;
-        rows = new long[Growth.initialRows(capacity) * STRIDE];
+        this.lines = lines;
     }
 
-    /** Makes room for rows 0..{@code count - 1} (called when a party is registered). */
-    void ensure(final int count)
+    /** Where terminal {@code index}'s row starts in its line. */
+    private static int base(final int index)
     {
-        rows = Growth.ensureRows(rows, count, STRIDE, capacity);
+        return TerminalRiskBook.line(index) + TerminalRiskBook.STRIDE;
     }
 
     void advance(final int index, final long nowMs)
     {
-        final int base = index * STRIDE;
+        final long[] rows = lines.rows;
+        final int base = base(index);
         final long steps = PackedRing.steps(rows[base + LAST_MS], nowMs, PERIOD_MS);
         if (steps > 0)
         {
@@ -59,46 +59,48 @@ final class TerminalProfileBook
     /** Distinct consumers (bits set: a lower bound), counting {@code consumerIndex} as seen now. */
     long distinctConsumersWith(final int index, final int consumerIndex)
     {
-        final long sets = rows[index * STRIDE + CONSUMERS];
+        final long sets = lines.rows[base(index) + CONSUMERS];
         return Long.bitCount((sets | (sets >>> 32) | consumerBit(consumerIndex)) & 0xFFFF_FFFFL);
     }
 
     long newPairShare(final int index)
     {
-        return rows[index * STRIDE + NEW_PAIR_SHARE];
+        return lines.rows[base(index) + NEW_PAIR_SHARE];
     }
 
     long amount(final int index)
     {
-        return rows[index * STRIDE + AMOUNT];
+        return lines.rows[base(index) + AMOUNT];
     }
 
     long youngShare(final int index)
     {
-        return rows[index * STRIDE + SHARES] & 0xFFFF;
+        return lines.rows[base(index) + SHARES] & 0xFFFF;
     }
 
     long foreignShare(final int index)
     {
-        return (rows[index * STRIDE + SHARES] >>> 16) & 0xFFFF;
+        return (lines.rows[base(index) + SHARES] >>> 16) & 0xFFFF;
     }
 
     long suspiciousShare(final int index)
     {
-        return (rows[index * STRIDE + SHARES] >>> 32) & 0xFFFF;
+        return (lines.rows[base(index) + SHARES] >>> 32) & 0xFFFF;
     }
 
     /** Every scored payment: was it at or above the active model's flag score (EWMA, alpha 1/16)? */
     void recordSuspicion(final int index, final boolean suspicious)
     {
-        final int at = index * STRIDE + SHARES;
+        final long[] rows = lines.rows;
+        final int at = base(index) + SHARES;
         rows[at] = MerchantProfileBook.ewma(rows[at], 32, suspicious, 4);
     }
 
     void recordPayment(final int index, final int consumerIndex, final boolean firstTimePair, final long log16,
         final boolean young, final boolean foreign)
     {
-        final int base = index * STRIDE;
+        final long[] rows = lines.rows;
+        final int base = base(index);
         final long shares = rows[base + SHARES];
         final long youngShare = shares & 0xFFFF;
         final long foreignShare = (shares >>> 16) & 0xFFFF;
@@ -112,20 +114,19 @@ final class TerminalProfileBook
 
     void writeTo(final SnapshotWriter writer, final int count)
     {
-        writer.writeLongs(rows, count * STRIDE);
+        TerminalRiskBook.writeFields(writer, lines.rows, count, TerminalRiskBook.STRIDE, STRIDE);
     }
 
+    /** After {@link TerminalRiskBook#readFrom}, which made room for the lines. */
     void readFrom(final SnapshotReader reader, final int count)
     {
-        ensure(count);
-        if (reader.readLongs(rows) != count * STRIDE)
-        {
-            throw new IllegalStateException("terminal profile rows do not match the terminal count " + count);
-        }
+        TerminalRiskBook.readFields(reader, lines.rows, count, TerminalRiskBook.STRIDE, STRIDE,
+            "terminal profile rows");
     }
 
     long hash(final long seed, final int count)
     {
-        return StateHash.foldRows(seed, rows, count, STRIDE);
+        return StateHash.foldRowFields(seed, lines.rows, TerminalRiskBook.PAD, count, TerminalRiskBook.LINE_LONGS,
+            TerminalRiskBook.STRIDE, STRIDE);
     }
 }
