@@ -22,7 +22,8 @@ import java.util.function.LongFunction;
 public final class RiskTrainCommand implements Callable<Integer>
 {
     @Option(names = "--world", description = "riskworld (independent generator; riskworld-slow, riskworld-slower: " +
-        "its careful rings paying less often) or workload (ours)",
+        "its careful rings paying less often; riskworld-circ: TRAINING worlds with the HELD_OUT range's " +
+        "circular-flow knobs, for analysis) or workload (ours)",
         defaultValue = "riskworld")
     String world;
 

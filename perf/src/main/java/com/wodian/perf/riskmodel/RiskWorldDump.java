@@ -4,6 +4,8 @@ import com.wodian.perf.riskworld.LabelledCommands;
 import com.wodian.perf.riskworld.MerchantInfo;
 import com.wodian.perf.riskworld.ParameterRange;
 import com.wodian.perf.riskworld.RiskWorld;
+import com.wodian.perf.riskworld.WorldParameter;
+import com.wodian.perf.riskworld.WorldParameters;
 import com.wodian.protocol.sbe.AdjustPointsDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.PayDecoder;
@@ -26,8 +28,9 @@ import java.nio.file.Path;
  * seeds only.
  *
  * <p>Run: {@code java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp tools/target/wodian.jar
- * com.wodian.perf.riskmodel.RiskWorldDump SEED TRAINING|HELD_OUT DIR}: writes {@code DIR/commands-SEED.csv} and
- * {@code DIR/merchants-SEED.csv}.
+ * com.wodian.perf.riskmodel.RiskWorldDump SEED TRAINING|HELD_OUT DIR [KNOB,KNOB...]}: writes
+ * {@code DIR/commands-SEED.csv} and {@code DIR/merchants-SEED.csv}; the knobs named (WorldParameter names) are drawn
+ * from the HELD_OUT range.
  */
 public final class RiskWorldDump
 {
@@ -38,7 +41,8 @@ public final class RiskWorldDump
     public static void main(final String[] args) throws IOException
     {
         final long seed = Long.parseLong(args[0]);
-        final RiskWorld world = RiskWorld.generate(seed, ParameterRange.valueOf(args[1]));
+        final RiskWorld world = RiskWorld.generate(knobs(seed, ParameterRange.valueOf(args[1]),
+            args.length > 3 ? args[3] : ""));
         final Path dir = Path.of(args[2]);
         try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("merchants-" + seed + ".csv")))
         {
@@ -54,6 +58,26 @@ public final class RiskWorldDump
             out.write("ts,tpl,consumer,merchant,terminal,amount,voucher,actor,variant,group,lookalike\n");
             write(world.cursor(), out);
         }
+    }
+
+    /**
+     * The world's knobs, with those named in {@code heldOutKnobs} (comma-separated {@link WorldParameter} names, may
+     * be empty) drawn from the HELD_OUT range: a TRAINING world shaped like the held-out one in those knobs only.
+     */
+    static WorldParameters knobs(final long seed, final ParameterRange range, final String heldOutKnobs)
+    {
+        final WorldParameters drawn = WorldParameters.draw(seed, range);
+        if (heldOutKnobs.isEmpty())
+        {
+            return drawn;
+        }
+        final String[] names = heldOutKnobs.split(",");
+        final WorldParameter[] knobs = new WorldParameter[names.length];
+        for (int i = 0; i < names.length; i++)
+        {
+            knobs[i] = WorldParameter.valueOf(names[i].trim());
+        }
+        return drawn.withKnobsFrom(ParameterRange.HELD_OUT, knobs);
     }
 
     /** One CSV line per command of interest; the columns a command has not are 0. */

@@ -20,6 +20,8 @@ public final class RiskWorldRun implements LabelledWorld
     private final ParameterRange range;
     private final int keepFromPermille;
     private final int keepToPermille;
+    /** Knobs drawn from the HELD_OUT range in a TRAINING world (empty: none). */
+    private String heldOutKnobs = "";
 
     public RiskWorldRun(final long seed, final boolean heldOut)
     {
@@ -39,6 +41,22 @@ public final class RiskWorldRun implements LabelledWorld
         return new RiskWorldRun(seed, heldOut, WithMerchantContext.SLOWER_KEEP_FROM_PERMILLE,
             WithMerchantContext.SLOWER_KEEP_TO_PERMILLE);
     }
+
+    /**
+     * "riskworld-circ": a TRAINING world whose circular-flow knobs (shops per cluster, accounts per agent, careful
+     * payments per account and day) are drawn from the HELD_OUT range, for offline analysis of how the held-out
+     * range's careful circular flow looks; the seeds stay TRAINING seeds (never the held-out worlds).
+     */
+    public static RiskWorldRun heldOutCircularKnobs(final long seed, final boolean heldOut)
+    {
+        final RiskWorldRun run = new RiskWorldRun(seed, heldOut, 1000, 1000);
+        run.heldOutKnobs = HELD_OUT_CIRCULAR_KNOBS;
+        return run;
+    }
+
+    /** The knobs "riskworld-circ" draws from the HELD_OUT range. */
+    public static final String HELD_OUT_CIRCULAR_KNOBS =
+        "CLUSTER_MERCHANTS,AGENT_ACCOUNTS_PER_GROUP,CAREFUL_PAYMENTS_PER_ACCOUNT_DAY_MILLI";
 
     /**
      * Part of the careful rings' payments left out when {@code keepFromPermille} is below 1000 (worlds
@@ -80,7 +98,7 @@ public final class RiskWorldRun implements LabelledWorld
     @Override
     public ModelRun run(final RiskMode rulesMode, final TreeModel model)
     {
-        final RiskWorld world = RiskWorld.generate(seed, range);
+        final RiskWorld world = RiskWorld.generate(RiskWorldDump.knobs(seed, range, heldOutKnobs));
         final Long2LongHashMap tradeByMerchant = new Long2LongHashMap(0);
         int terminals = 0;
         for (final MerchantInfo merchant : world.merchants())

@@ -14,7 +14,8 @@ public final class Worlds
     /**
      * @param name     "workload" (our older generator, perf/RiskWorkload), "riskworld" (the independent one) or
      *                 "riskworld-slow" (the same worlds with part of the careful rings' payments left out: each ring
-     *                 keeps 25% to 100%) or "riskworld-slower" (each ring keeps 15% to 65%)
+     *                 keeps 25% to 100%) or "riskworld-slower" (each ring keeps 15% to 65%) or "riskworld-circ"
+     *                 (TRAINING worlds whose circular-flow knobs are drawn from the HELD_OUT range: for analysis)
      * @param heldOut  riskworld only: draw world parameters from the held-out range instead of the training range
      */
     public static LongFunction<LabelledWorld> byName(final String name, final boolean heldOut, final int consumers,
@@ -26,8 +27,9 @@ public final class Worlds
             case "riskworld" -> seed -> new RiskWorldRun(seed, heldOut);
             case "riskworld-slow" -> seed -> new RiskWorldRun(seed, heldOut, true);
             case "riskworld-slower" -> seed -> RiskWorldRun.slower(seed, heldOut);
+            case "riskworld-circ" -> seed -> RiskWorldRun.heldOutCircularKnobs(seed, heldOut);
             default -> throw new IllegalArgumentException("unknown world " + name +
-                " (riskworld, riskworld-slow, riskworld-slower, workload)");
+                " (riskworld, riskworld-slow, riskworld-slower, riskworld-circ, workload)");
         };
     }
 

@@ -32,7 +32,12 @@ public final class RiskWorld
 
     public static RiskWorld generate(final long seed, final ParameterRange range)
     {
-        final WorldParameters parameters = WorldParameters.draw(seed, range);
+        return generate(WorldParameters.draw(seed, range));
+    }
+
+    /** The world of these knob values (see {@link WorldParameters#withKnobsFrom}). */
+    public static RiskWorld generate(final WorldParameters parameters)
+    {
         final WorldState state = WorldBuilder.build(parameters);
         final List<MerchantInfo> merchants = new ArrayList<>();
         for (final Merchant merchant : state.merchants)

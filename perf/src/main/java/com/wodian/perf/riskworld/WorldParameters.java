@@ -29,6 +29,23 @@ public final class WorldParameters
         return parameters;
     }
 
+    /**
+     * A copy whose {@code knobs} are drawn from {@code knobsRange} instead (each with the same per-knob stream as
+     * {@link #draw}), every other knob as drawn: a TRAINING world with, say, the HELD_OUT range's circular-flow
+     * clusters, for offline analysis on worlds that are not the held-out ones. {@link #range()} stays this range.
+     */
+    public WorldParameters withKnobsFrom(final ParameterRange knobsRange, final WorldParameter... knobs)
+    {
+        final WorldParameters mixed = new WorldParameters(seed, range);
+        System.arraycopy(values, 0, mixed.values, 0, values.length);
+        for (final WorldParameter parameter : knobs)
+        {
+            final Rng rng = Rng.of(seed, PURPOSE, parameter.ordinal());
+            mixed.values[parameter.ordinal()] = rng.between(parameter.low(knobsRange), parameter.high(knobsRange));
+        }
+        return mixed;
+    }
+
     public long seed()
     {
         return seed;
