@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Where the server's millisecond stalls at 50k/s come from (docs/latency.md, "Spare cores"): the journal alone and
-# the server, each with the journal on the machine's disk file system (/tmp) and on tmpfs (/dev/shm), on a machine
-# with spare cores. If the stalls are the kernel's periodic writeback of the journal's memory-mapped file (a cleaned
-# page is write-protected again; the next append to it faults, and the file system may make that fault wait for its
-# own journal commit), they come every few seconds on disk and not at all on tmpfs.
-#   1. `wodian perf journal-append --rate 50000 --stall-us 100` on /tmp and on /dev/shm, pinned to one CPU: every
-#      batch slower than 100 us with the second it happened at and its entry's place in the journal.
+# Where the server's millisecond stalls at 50k/s come from (docs/latency.md, "Spare cores" and "The journal's chunk
+# crossings"), on a machine with spare cores: the journal alone and the server.
+#   1. `wodian perf journal-append --rate 50000 --stall-us 100`, pinned to two CPUs (the probe's JIT threads must not
+#      preempt its appending thread): every batch slower than 100 us with the second it happened at and its entry's
+#      place in the journal; with and without --map-ahead (each 64-MiB chunk of the file grown and mapped by a second
+#      thread before the appends reach it), alternated, on /tmp; then on tmpfs (/dev/shm), to tell the file system
+#      apart (the first run, 18:43 UTC 2026-12-04, found the same stalls at the same entries on ext4 and tmpfs).
 #   2. One echo row, then SHARED server rows at 50k/s alternated, data directory on /tmp and on /dev/shm
 #      (perf/scripts/tail-probe.sh rows: response time, the server's stage table, JVM events in the window).
 # Optionally (LOOP_EXT4=1, needs root and a loop device): 1. on an ext4 image mounted with -o lazytime too.
@@ -29,14 +29,20 @@ source perf/scripts/device-java.sh
 } >"$out/machine.txt" 2>&1
 cat "$out/machine.txt"
 
-journal_probe() { # journal_probe NAME DIR: the journal alone at 50k/s, stalls listed
-    echo "=== journal $1 ($(date -u +%T), load $(cut -d' ' -f1-3 /proc/loadavg))"
-    timeout -k 5 70 taskset -c "${JOURNAL_CPU:-3}" bin/wodian perf journal-append --rate 50000 --duration "${JDURATION:-30}" \
-        --warmup 5 --stall-us 100 --dir "$2" >"$out/journal-$1.txt" 2>&1
-    head -5 "$out/journal-$1.txt"
-    awk '/ at / { if ($2 + 0 > 5) n++ } END { printf "stalls over 100 us after the 5-s warm-up: %d\n", n }' "$out/journal-$1.txt"
+journal_probe() { # journal_probe NAME DIR [journal-append options]: the journal alone at 50k/s, stalls listed
+    local name="$1" dir="$2"; shift 2
+    echo "=== journal $name ($(date -u +%T), load $(cut -d' ' -f1-3 /proc/loadavg))"
+    timeout -k 5 70 taskset -c "${JOURNAL_CPUS:-3,4}" bin/wodian perf journal-append --rate "${JRATE:-50000}" \
+        --duration "${JDURATION:-30}" --warmup 5 --stall-us 100 --dir "$dir" "$@" >"$out/journal-$name.txt" 2>&1
+    head -5 "$out/journal-$name.txt"
+    awk '/ at / { if ($2 + 0 > 5) n++ } END { printf "stalls over 100 us after the 5-s warm-up: %d\n", n }' "$out/journal-$name.txt"
 }
-journal_probe disk /tmp
+# The journal's chunk crossings (64 MiB each, ~760k entries of a Pay) with and without the second thread that maps
+# the next chunk ahead (the server's metrics thread does it), alternated; then tmpfs, to tell the file system apart.
+for round in 1 2; do
+    journal_probe "disk-map-ahead-$round" /tmp --map-ahead
+    journal_probe "disk-no-map-ahead-$round" /tmp --no-map-ahead
+done
 journal_probe shm /dev/shm
 if [[ "${LOOP_EXT4:-0}" == 1 ]]; then
     img=/tmp/wodian-ext4.img; mnt=/tmp/wodian-ext4

@@ -197,6 +197,17 @@ public final class ChronicleJournal implements AutoCloseable
      */
     public static ChronicleJournal open(final JournalConfig config)
     {
+        return open(config, 0, 0, 0);
+    }
+
+    /**
+     * As {@link #open(JournalConfig)}, with Chronicle's mapping and index geometry chosen instead of its defaults:
+     * for {@link JournalWarmup}'s throwaway journal only, whose small chunks and index arrays make every rarely taken
+     * branch of the append path run within a few thousand entries. 0 keeps Chronicle's default for that field.
+     */
+    static ChronicleJournal open(
+        final JournalConfig config, final long blockSizeBytes, final int indexCount, final int indexSpacing)
+    {
         final Path dir;
         try
         {
@@ -208,11 +219,19 @@ public final class ChronicleJournal implements AutoCloseable
         }
 
         // The writer does its own syncs (see the class description): Chronicle must not add msyncs of its own.
-        final SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir)
+        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
             .rollCycle(config.rollCycle())
             .timeProvider(config.rollClock())
-            .syncMode(SyncMode.NONE)
-            .build();
+            .syncMode(SyncMode.NONE);
+        if (blockSizeBytes > 0)
+        {
+            builder.blockSize(blockSizeBytes);
+        }
+        if (indexCount > 0)
+        {
+            builder.indexCount(indexCount).indexSpacing(indexSpacing);
+        }
+        final SingleChronicleQueue queue = builder.build();
         try
         {
             return new ChronicleJournal(config, dir, queue);

@@ -26,7 +26,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytes;
+import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.bytes.MappedFile;
+import net.openhft.chronicle.core.io.ReferenceOwner;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.Wire;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -42,6 +48,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class ChronicleJournalWriter implements JournalWriter
 {
     private static final VarHandle LAST_SEQUENCE;
+    private static final VarHandle WRITING_FILE;
+    private static final VarHandle WRITING_POSITION;
     /** Chronicle's appender implementation, whose {@code microTouch()} {@link #touchAhead()} calls. */
     private static final Class<?> MICRO_TOUCH_CLASS = appenderClass();
 
@@ -49,8 +57,10 @@ final class ChronicleJournalWriter implements JournalWriter
     {
         try
         {
-            LAST_SEQUENCE = MethodHandles.lookup()
-                .findVarHandle(ChronicleJournalWriter.class, "lastSequence", long.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            LAST_SEQUENCE = lookup.findVarHandle(ChronicleJournalWriter.class, "lastSequence", long.class);
+            WRITING_FILE = lookup.findVarHandle(ChronicleJournalWriter.class, "writingFile", MappedFile.class);
+            WRITING_POSITION = lookup.findVarHandle(ChronicleJournalWriter.class, "writingPosition", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -93,6 +103,18 @@ final class ChronicleJournalWriter implements JournalWriter
      */
     private long lastSequence;
 
+    /** The mapped file being appended to and the write position in it: published by touchAhead() for mapAhead(). */
+    private MappedFile writingFile;
+    private long writingPosition;
+
+    /** mapAhead()'s own state (its thread's, and close()'s under {@link #mapAheadLock}). */
+    private final Object mapAheadLock = new Object();
+    private final ReferenceOwner mapAheadOwner = ReferenceOwner.temporary("wodian-journal-map-ahead");
+    private MappedBytesStore heldStore;
+    private MappedFile heldFile;
+    private long heldStart = -1;
+    private boolean mapAheadClosed;
+
     ChronicleJournalWriter(
         final ChronicleJournal journal,
         final ExcerptAppender appender,
@@ -128,6 +150,80 @@ final class ChronicleJournalWriter implements JournalWriter
                 throw new IllegalStateException("journal page touch failed: " + dir, ex);
             }
         }
+        publishWritingPosition();
+    }
+
+    /** Tells {@link #mapAhead()} which file the appender writes and where: two ordered stores, no fence. */
+    private void publishWritingPosition()
+    {
+        final Wire wire = closed ? null : appender.wire();
+        final Bytes<?> bytes = null == wire ? null : wire.bytes();
+        if (bytes instanceof MappedBytes)
+        {
+            WRITING_POSITION.setRelease(this, bytes.writePosition());
+            final MappedFile file = ((MappedBytes)bytes).mappedFile();
+            if (file != writingFile)
+            {
+                WRITING_FILE.setRelease(this, file);
+            }
+        }
+    }
+
+    /**
+     * Keeps the chunk after the one being written mapped, reserved by this writer until the appender has moved into
+     * it (the appender then holds it itself): Chronicle's mapped file finds a reserved chunk in its cache and hands
+     * it to the appender without growing the file or mapping anything. See {@link JournalWriter#mapAhead()}.
+     */
+    @Override
+    public boolean mapAhead()
+    {
+        final MappedFile file = (MappedFile)WRITING_FILE.getAcquire(this);
+        if (null == file)
+        {
+            return false;
+        }
+        final long position = (long)WRITING_POSITION.getAcquire(this);
+        synchronized (mapAheadLock)
+        {
+            if (mapAheadClosed)
+            {
+                return false;
+            }
+            if (null != heldStore && (file != heldFile || position >= heldStart))
+            {
+                releaseHeldStore();
+            }
+            final long nextStart = (position / file.chunkSize() + 1) * file.chunkSize();
+            if (null != heldStore || (file == heldFile && nextStart <= heldStart))
+            {
+                return false;
+            }
+            try
+            {
+                heldStore = file.acquireByteStore(mapAheadOwner, nextStart);
+                heldFile = file;
+                heldStart = nextStart;
+                return true;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // The file was closed or rolled meanwhile: the appender will map what it needs itself, as without this.
+                return false;
+            }
+        }
+    }
+
+    private void releaseHeldStore()
+    {
+        try
+        {
+            heldStore.release(mapAheadOwner);
+        }
+        catch (final RuntimeException ex)
+        {
+            // Already released with its closed file: nothing is held any more either way.
+        }
+        heldStore = null;
     }
 
     /** True when {@link #touchAhead()} is bound to Chronicle's {@code microTouch()} (checked by a test). */
@@ -237,6 +333,14 @@ final class ChronicleJournalWriter implements JournalWriter
         {
             closed = true;
             closeSyncChannel();
+            synchronized (mapAheadLock)
+            {
+                mapAheadClosed = true;
+                if (null != heldStore)
+                {
+                    releaseHeldStore();
+                }
+            }
             appender.close();
             journal.onWriterClosed();
         }

@@ -179,6 +179,12 @@ public final class PerfCommand implements Runnable
                 "(default: ${DEFAULT-VALUE}); --no-touch-ahead shows an append's cost without it")
         boolean touchAhead;
 
+        @Option(names = "--map-ahead", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "a second thread maps the journal file's next 64-MiB chunk before the appends reach it, " +
+                "as the server's metrics thread does (default: ${DEFAULT-VALUE}); --no-map-ahead leaves it to the " +
+                "append that crosses into it")
+        boolean mapAhead;
+
         @Option(names = "--stall-us", defaultValue = "0",
             description = "paced: list every batch slower than this many microseconds (service time) with the " +
                 "position of its first entry in the journal, to match stalls with Chronicle's index arrays " +
@@ -200,10 +206,11 @@ public final class PerfCommand implements Runnable
             final Path parent = dir != null ? dir : Paths.get(System.getProperty("java.io.tmpdir"));
             final JournalAppendProbe.Result result = JournalAppendProbe.run(parent, policy, ratePerSecond,
                 (long)(durationSeconds * 1e9), (long)(warmupSeconds * 1e9), paced ? Math.max(batch, 1024) : batch,
-                payloadLength, touchAhead, stallUs * 1000);
+                payloadLength, touchAhead, stallUs * 1000, mapAhead);
             final String what = String.format(java.util.Locale.ROOT,
                 "journal append %s, %s, %d-byte payloads%s, in %s", policy, paced ? rate + " entries/s" : "max rate",
-                payloadLength, paced ? (touchAhead ? ", touch-ahead" : ", no touch-ahead") : ", batches of " + batch,
+                payloadLength, (paced ? (touchAhead ? ", touch-ahead" : ", no touch-ahead") : ", batches of " + batch) +
+                    (mapAhead ? ", map-ahead" : ", no map-ahead"),
                 parent);
             System.out.println(what);
             System.out.print(result.summary(paced));

@@ -9,6 +9,7 @@ import com.wodian.engine.Engine;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.JournalConfig;
+import com.wodian.journal.JournalWarmup;
 import com.wodian.journal.JournalWriter;
 import com.wodian.journal.SnapshotStore;
 import com.wodian.journal.consensus.storage.FileTermStore;
@@ -154,6 +155,10 @@ public final class WodianServer implements AutoCloseable
         {
             LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} inputs on a throwaway engine in {1} ms",
                 config.warmupInputs(), EngineWarmup.run(config.warmupInputs()));
+            final long startNs = System.nanoTime();
+            final long chunks = JournalWarmup.run(config.dataDir(), config.warmupInputs());
+            LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} appends over {1} mapped chunks of a throwaway " +
+                "journal in {2} ms", config.warmupInputs(), chunks, (System.nanoTime() - startNs) / 1_000_000);
         }
         counters = ServerCounters.create(config.dataDir(), config.epochClock().time());
         counters.scalar(ServerCounters.Scalar.JOURNAL_LAST_SEQUENCE).setRelease(recoveredInputCount);
@@ -238,10 +243,12 @@ public final class WodianServer implements AutoCloseable
             snapshotAgent = null;
             snapshotRunner = null;
         }
-        // 6. The metrics thread: copies figures into the counters about once a second (see MetricsAgent).
+        // 6. The metrics thread: copies figures into the counters about once a second, and maps the journal's next
+        //    chunk before the appender needs it (see MetricsAgent).
         logStageLatencyIntervals(config.stageLatencyLog());
         metricsAgent = new MetricsAgent(counters, stageLatency, config.epochClock(), inputRing, outputRing, receiver,
-            sender, snapshotAgent, clusterView, null == group ? 0 : 2 * group.consensus().electionTimeoutMinMs());
+            sender, snapshotAgent, clusterView, null == group ? 0 : 2 * group.consensus().electionTimeoutMinMs(),
+            journalWriter);
         metricsRunner = PipelineTopology.startAgent(new SleepingMillisIdleStrategy(METRICS_IDLE_MS), metricsAgent,
             counters.scalar(ServerCounters.Scalar.ERRORS));
         metricsHttpServer = startMetricsHttpServer(config);

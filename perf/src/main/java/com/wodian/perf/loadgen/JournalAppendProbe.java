@@ -131,6 +131,9 @@ public final class JournalAppendProbe
         }
     }
 
+    /** How often the probe's second thread maps ahead: as often as the server's metrics thread runs a step. */
+    static final long MAP_AHEAD_INTERVAL_MS = 200;
+
     private JournalAppendProbe()
     {
     }
@@ -169,7 +172,7 @@ public final class JournalAppendProbe
         final boolean touchAhead) throws IOException
     {
         return run(parentDir, durabilityPolicy, ratePerSecond, durationNs, warmupNs, batchMax, payloadLength,
-            touchAhead, 0);
+            touchAhead, 0, touchAhead);
     }
 
     /**
@@ -177,6 +180,9 @@ public final class JournalAppendProbe
      *
      * @param stallThresholdNs paced only: batches slower than this (service time) go to {@link Result#stalls};
      *                         0 keeps none.
+     * @param mapAhead         a second thread maps the journal file's next chunk ahead every
+     *                         {@link #MAP_AHEAD_INTERVAL_MS} ms, as the server's metrics thread does
+     *                         ({@link JournalWriter#mapAhead()}); false leaves each chunk to the append that needs it.
      */
     public static Result run(
         final Path parentDir,
@@ -187,22 +193,31 @@ public final class JournalAppendProbe
         final int batchMax,
         final int payloadLength,
         final boolean touchAhead,
-        final long stallThresholdNs) throws IOException
+        final long stallThresholdNs,
+        final boolean mapAhead) throws IOException
     {
         final Path dir = Files.createTempDirectory(parentDir, "wodian-journal-probe");
         try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dir)
             .withDurabilityPolicy(durabilityPolicy)))
         {
             final JournalWriter writer = journal.writer();
+            final Thread mapper = mapAhead ? startMapper(writer) : null;
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[payloadLength]);
             for (int i = 0; i < payloadLength; i++)
             {
                 payload.putByte(i, (byte)i);
             }
-            return ratePerSecond > 0 ?
-                paced(writer, payload, new Schedule(ratePerSecond, durationNs, warmupNs, 1), batchMax, touchAhead,
-                    new StallLog(stallThresholdNs)) :
-                throughput(writer, payload, durationNs, warmupNs, batchMax);
+            try
+            {
+                return ratePerSecond > 0 ?
+                    paced(writer, payload, new Schedule(ratePerSecond, durationNs, warmupNs, 1), batchMax, touchAhead,
+                        new StallLog(stallThresholdNs)) :
+                    throughput(writer, payload, durationNs, warmupNs, batchMax);
+            }
+            finally
+            {
+                stopMapper(mapper);
+            }
         }
         finally
         {
@@ -299,6 +314,38 @@ public final class JournalAppendProbe
         final double seconds = (nowNs - measureFromNs) / 1e9;
         return new Result(measuredEntries, measuredEntries / seconds, measuredBatches, perBatch, perBatch,
             new StallLog(0));
+    }
+
+    private static Thread startMapper(final JournalWriter writer)
+    {
+        final Thread mapper = new Thread(() ->
+        {
+            while (!Thread.currentThread().isInterrupted())
+            {
+                writer.mapAhead();
+                LockSupport.parkNanos(MAP_AHEAD_INTERVAL_MS * 1_000_000L);
+            }
+        }, "journal-map-ahead");
+        mapper.setDaemon(true);
+        mapper.start();
+        return mapper;
+    }
+
+    private static void stopMapper(final Thread mapper)
+    {
+        if (null == mapper)
+        {
+            return;
+        }
+        mapper.interrupt();
+        try
+        {
+            mapper.join(30_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long waitUntil(final long deadlineNs)
