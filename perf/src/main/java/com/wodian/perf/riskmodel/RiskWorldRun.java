@@ -50,13 +50,15 @@ public final class RiskWorldRun implements LabelledWorld
     public static RiskWorldRun heldOutCircularKnobs(final long seed, final boolean heldOut)
     {
         final RiskWorldRun run = new RiskWorldRun(seed, heldOut, 1000, 1000);
-        run.heldOutKnobs = HELD_OUT_CIRCULAR_KNOBS;
+        run.heldOutKnobs = System.getProperty(HELD_OUT_KNOBS_PROPERTY, HELD_OUT_CIRCULAR_KNOBS);
         return run;
     }
 
     /** The knobs "riskworld-circ" draws from the HELD_OUT range. */
     public static final String HELD_OUT_CIRCULAR_KNOBS =
         "CLUSTER_MERCHANTS,AGENT_ACCOUNTS_PER_GROUP,CAREFUL_PAYMENTS_PER_ACCOUNT_DAY_MILLI";
+    /** System property naming other knobs (comma-separated WorldParameter names) for "riskworld-circ" to draw so. */
+    public static final String HELD_OUT_KNOBS_PROPERTY = "wodian.riskworld.heldOutKnobs";
 
     /**
      * Part of the careful rings' payments left out when {@code keepFromPermille} is below 1000 (worlds
