@@ -18,13 +18,28 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the first seconds of a 5,000/s run with {@code -XX:+LogCompilation}) threw the payment path's compiled code away
  * during live traffic. A call site that has seen three classes is compiled as a virtual call, which the live sink
  * then takes without a trap.
+ *
+ * <p>The throwaway engine's tables are small on purpose, so that the branches a live server takes only after hours
+ * run here too: its key table ({@link #KEYS_MAX}) fills and forgets its oldest keys, its points ledger
+ * ({@link #POINTS_LEDGER_ENTRIES_MAX}) wraps, and its consumer book grows in place ({@link #REGISTERED_CONSUMERS}
+ * registrations). Without that, C2 compiled those branches as uncommon traps and the first wrap under live traffic
+ * threw the payment path's compiled code away ({@code unstable_if} at {@code PointsLedger.append} inside
+ * {@code Ledger.settle}, ~24 s into a 50,000/s run; docs/latency.md "The journal's chunk crossings").
  */
 final class EngineWarmup
 {
     private static final long MERCHANT_ID = 1;
     private static final long TERMINAL_ID = 1;
+    /** Consumers the payments cycle over (a small working set, as the hot path sees it). */
     private static final int CONSUMER_COUNT = 64;
-    private static final long TOP_UP_FEN = 1_000_000_000_000L;
+    /** Consumers registered (and topped up) first: enough for the consumer book to grow in place a few times. */
+    static final int REGISTERED_CONSUMERS = 4_096;
+    /** Far fewer keys than the warm-up's payments: the key table is full and churning for most of it. */
+    static final int KEYS_MAX = 4_096;
+    /** Far fewer entries than the warm-up's points movements: the ledger wraps many times. */
+    static final int POINTS_LEDGER_ENTRIES_MAX = 4_096;
+    /** Keys finished this long ago (input time; the warm-up's clock moves 1 ms per input) may be forgotten. */
+    static final long KEY_RETENTION_MS = 1_000;
     private static final long TTL_MS = 60_000;
 
     private EngineWarmup()
@@ -39,7 +54,11 @@ final class EngineWarmup
     static long run(final int inputCount)
     {
         final long startNs = System.nanoTime();
-        final Engine engine = new Engine(EngineConfig.small());
+        final EngineConfig config = EngineConfig.small().keysMax(KEYS_MAX).keyRetentionMs(KEY_RETENTION_MS)
+            .pointsLedgerEntriesMax(POINTS_LEDGER_ENTRIES_MAX);
+        final Engine engine = new Engine(config);
+        // The largest top-up the engine accepts; 100 fen payments never exhaust it.
+        final long topUpFen = config.amountFenMax();
         final CommandEncoder encoder = new CommandEncoder();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final ReplySink[] sinks = {ReplySink.NONE, new CountingSink(), new LengthSink()};
@@ -50,12 +69,12 @@ final class EngineWarmup
             encoder.registerMerchant(buffer, 0, MERCHANT_ID, 1, 100, 0, 0, false), sink0);
         engine.onCommand(++sequence, timestampMs, buffer, 0,
             encoder.registerTerminal(buffer, 0, TERMINAL_ID, MERCHANT_ID), sink0);
-        for (long consumerId = 1; consumerId <= CONSUMER_COUNT; consumerId++)
+        for (long consumerId = 1; consumerId <= REGISTERED_CONSUMERS; consumerId++)
         {
             engine.onCommand(++sequence, timestampMs, buffer, 0, encoder.registerConsumer(buffer, 0, consumerId, 0),
                 sink0);
             engine.onCommand(++sequence, timestampMs, buffer, 0,
-                encoder.topUp(buffer, 0, consumerId, consumerId, TOP_UP_FEN), sink0);
+                encoder.topUp(buffer, 0, consumerId, consumerId, topUpFen), sink0);
         }
         for (long i = 0; i < inputCount; i++)
         {
@@ -73,7 +92,7 @@ final class EngineWarmup
                     encoder.confirm(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId - 1), sink);
                 case 6 -> engine.onQuery(buffer, 0, encoder.balanceQuery(buffer, 0, consumerId), sink);
                 default -> engine.onQuery(buffer, 0, encoder.paymentStatusQuery(buffer, 0, MERCHANT_ID,
-                    paymentId - 2), sink);
+                    paymentId - 3), sink); // the Try confirmed two inputs ago
             }
             if (i % 64 == 7)
             {
