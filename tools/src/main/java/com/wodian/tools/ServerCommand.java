@@ -105,7 +105,8 @@ public final class ServerCommand implements Runnable
     String metricsHost;
 
     @Option(names = "--warmup-inputs", description = "inputs run through a throwaway engine before the port opens, " +
-        "so the JIT compiles the hot paths before live traffic (default 50000; 0 for none)")
+        "and as many appends (at most 20000) through a throwaway journal in DATA/journal-warmup.tmp, so the JIT " +
+        "compiles the hot paths before live traffic (default 50000; 0 for none)")
     int warmupInputs = 50_000;
 
     @Option(names = "--iso8583-port", description = "also accept ISO 8583 terminals on this port (off by default; " +
