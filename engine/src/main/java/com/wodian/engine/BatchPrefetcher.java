@@ -37,8 +37,9 @@ import org.agrona.sbe.MessageDecoderFlyweight;
  * The loop body of each pass is short and its loads independent, so the core's out-of-order window holds the misses
  * of several inputs at once; walking each input's chain to the end before the next (what the first version did)
  * left one or two in flight. Loaded values are folded into the returned value, which the caller keeps, so the JIT
- * cannot drop the loads. It only reads: the apply pass that follows probes again (now in cache) and gives the same
- * replies and state hash as without the prefetch.
+ * cannot drop the loads. It only reads. The apply pass that follows probes again (now in cache), except that it starts
+ * each payment's party lookups from the indexes found here ({@link #take}), checked against the rows' ids: so it gives
+ * the same replies and state hash as without the prefetch.
  */
 final class BatchPrefetcher
 {
