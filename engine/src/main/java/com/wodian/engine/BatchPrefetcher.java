@@ -48,8 +48,8 @@ final class BatchPrefetcher
 
     private static final int CONSUMER_LINES_RISK_OFF = 1;
     private static final int CONSUMER_LINES_RISK_ON = 3;
-    /** Lines of a home merchant's row that a sale's alliance share touches (alliance earnings, flags). */
-    private static final int HOME_MERCHANT_LINES = 2;
+    /** Longs of a home merchant's row that a sale's alliance share reads (up to its flags, past alliance earnings). */
+    private static final int HOME_MERCHANT_FIELDS = MerchantBook.FLAGS + 1;
 
     private final ConsumerBook consumers;
     private final MerchantBook merchants;
@@ -398,9 +398,10 @@ final class BatchPrefetcher
     }
 
     /**
-     * Pass 4: the consumer's home merchant's first two row lines (commands that settle): the alliance share of a sale
-     * reads its flags and adds to its alliance earnings. Its index comes from the consumer record (pass 2 or 3), and
-     * with 10 k merchants the row is not in cache (measured: a quarter of a staged Pay's apply waited on it).
+     * Pass 4: the lines of the consumer's home merchant's row up to its flags (commands that settle): the alliance
+     * share of a sale reads its flags and adds to its alliance earnings. Its index comes from the consumer record
+     * (pass 2 or 3), and with 10 k merchants the row is not in cache (measured: a quarter of a staged Pay's apply
+     * waited on it).
      */
     private long homeMerchantRows()
     {
@@ -412,7 +413,7 @@ final class BatchPrefetcher
             {
                 final int homeIndex = consumers.homeMerchantIndex(consumerIndex);
                 folded += homeIndex < 0 || homeIndex == merchantIndexes[i] ? 0 :
-                    merchants.touchRow(homeIndex, HOME_MERCHANT_LINES);
+                    merchants.touchFields(homeIndex, HOME_MERCHANT_FIELDS);
             }
         }
         return folded;
