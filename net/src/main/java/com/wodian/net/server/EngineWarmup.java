@@ -21,8 +21,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>The throwaway engine's tables are small on purpose, so that the branches a live server takes only after hours
  * run here too: its key table ({@link #KEYS_MAX}) fills and forgets its oldest keys, its points ledger
- * ({@link #POINTS_LEDGER_ENTRIES_MAX}) wraps, and its consumer book grows in place ({@link #REGISTERED_CONSUMERS}
- * registrations). Without that, C2 compiled those branches as uncommon traps and the first wrap under live traffic
+ * ({@link #POINTS_LEDGER_ENTRIES_MAX}) wraps, and its consumer book and pair table grow in place
+ * ({@link #REGISTERED_CONSUMERS} consumers). Inputs reach it as the engine stage hands them over: each in a buffer of
+ * its own, a batch at a time through the prefetch phase ({@link RingLikeBatch}). Without that, C2 compiled those branches as uncommon traps and the first wrap under live traffic
  * threw the payment path's compiled code away ({@code unstable_if} at {@code PointsLedger.append} inside
  * {@code Ledger.settle}, ~24 s into a 50,000/s run; docs/latency.md "The journal's chunk crossings").
  */
@@ -30,9 +31,11 @@ final class EngineWarmup
 {
     private static final long MERCHANT_ID = 1;
     private static final long TERMINAL_ID = 1;
-    /** Consumers the payments cycle over (a small working set, as the hot path sees it). */
-    private static final int CONSUMER_COUNT = 64;
-    /** Consumers registered (and topped up) first: enough for the consumer book to grow in place a few times. */
+    /**
+     * Consumers registered (and topped up) first, and the payments cycle over: enough for the consumer book and the
+     * consumer-merchant pair table to grow in place a few times (the live pair table's first growth trapped in the
+     * batch prefetch's pair lookup before).
+     */
     static final int REGISTERED_CONSUMERS = 4_096;
     /** Far fewer keys than the warm-up's payments: the key table is full and churning for most of it. */
     static final int KEYS_MAX = 4_096;
@@ -56,51 +59,120 @@ final class EngineWarmup
         final long startNs = System.nanoTime();
         final EngineConfig config = EngineConfig.small().keysMax(KEYS_MAX).keyRetentionMs(KEY_RETENTION_MS)
             .pointsLedgerEntriesMax(POINTS_LEDGER_ENTRIES_MAX);
-        final Engine engine = new Engine(config);
-        // The largest top-up the engine accepts; 100 fen payments never exhaust it.
-        final long topUpFen = config.amountFenMax();
+        final RingLikeBatch batch = new RingLikeBatch(new Engine(config));
         final CommandEncoder encoder = new CommandEncoder();
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final ReplySink[] sinks = {ReplySink.NONE, new CountingSink(), new LengthSink()};
-        long sequence = 0;
-        long timestampMs = 1_000;
-        final ReplySink sink0 = sinks[0];
-        engine.onCommand(++sequence, timestampMs, buffer, 0,
-            encoder.registerMerchant(buffer, 0, MERCHANT_ID, 1, 100, 0, 0, false), sink0);
-        engine.onCommand(++sequence, timestampMs, buffer, 0,
-            encoder.registerTerminal(buffer, 0, TERMINAL_ID, MERCHANT_ID), sink0);
-        for (long consumerId = 1; consumerId <= REGISTERED_CONSUMERS; consumerId++)
-        {
-            engine.onCommand(++sequence, timestampMs, buffer, 0, encoder.registerConsumer(buffer, 0, consumerId, 0),
-                sink0);
-            engine.onCommand(++sequence, timestampMs, buffer, 0,
-                encoder.topUp(buffer, 0, consumerId, consumerId, topUpFen), sink0);
-        }
+        registerParties(batch, encoder, config.amountFenMax());
+        long timestampMs = batch.timestampMs;
         for (long i = 0; i < inputCount; i++)
         {
-            final long consumerId = 1 + i % CONSUMER_COUNT;
+            final long consumerId = 1 + i % REGISTERED_CONSUMERS;
             final long paymentId = 1_000 + i;
             final ReplySink sink = sinks[(int)(i % sinks.length)];
+            final UnsafeBuffer slot = batch.nextSlot();
             timestampMs++;
             switch ((int)(i % 8))
             {
-                case 0, 1, 2, 3 -> engine.onCommand(++sequence, timestampMs, buffer, 0,
-                    encoder.pay(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId, consumerId, 100), sink);
-                case 4 -> engine.onCommand(++sequence, timestampMs, buffer, 0,
-                    encoder.tryPayment(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId, consumerId, 100, TTL_MS), sink);
-                case 5 -> engine.onCommand(++sequence, timestampMs, buffer, 0,
-                    encoder.confirm(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId - 1), sink);
-                case 6 -> engine.onQuery(buffer, 0, encoder.balanceQuery(buffer, 0, consumerId), sink);
-                default -> engine.onQuery(buffer, 0, encoder.paymentStatusQuery(buffer, 0, MERCHANT_ID,
-                    paymentId - 3), sink); // the Try confirmed two inputs ago
+                case 0, 1, 2, 3 -> batch.command(
+                    encoder.pay(slot, 0, MERCHANT_ID, TERMINAL_ID, paymentId, consumerId, 100), timestampMs, sink);
+                case 4 -> batch.command(encoder.tryPayment(slot, 0, MERCHANT_ID, TERMINAL_ID, paymentId, consumerId,
+                    100, TTL_MS), timestampMs, sink);
+                case 5 -> batch.command(
+                    encoder.confirm(slot, 0, MERCHANT_ID, TERMINAL_ID, paymentId - 1), timestampMs, sink);
+                case 6 -> batch.query(encoder.balanceQuery(slot, 0, consumerId), sink);
+                default -> batch.query(encoder.paymentStatusQuery(slot, 0, MERCHANT_ID, paymentId - 3),
+                    sink); // the Try confirmed two inputs ago
             }
             if (i % 64 == 7)
             {
-                engine.onCommand(++sequence, timestampMs, buffer, 0,
-                    encoder.refund(buffer, 0, MERCHANT_ID, TERMINAL_ID, paymentId - 7, i, 10), sink);
+                batch.command(encoder.refund(batch.nextSlot(), 0, MERCHANT_ID, TERMINAL_ID, paymentId - 7, i, 10),
+                    timestampMs, sink);
             }
         }
+        batch.flush();
         return (System.nanoTime() - startNs) / 1_000_000;
+    }
+
+    /** The merchant, its terminal, and {@link #REGISTERED_CONSUMERS} consumers topped up with {@code topUpFen}. */
+    private static void registerParties(final RingLikeBatch batch, final CommandEncoder encoder, final long topUpFen)
+    {
+        final long timestampMs = batch.timestampMs;
+        batch.command(encoder.registerMerchant(batch.nextSlot(), 0, MERCHANT_ID, 1, 100, 0, 0, false), timestampMs,
+            ReplySink.NONE);
+        batch.command(encoder.registerTerminal(batch.nextSlot(), 0, TERMINAL_ID, MERCHANT_ID), timestampMs,
+            ReplySink.NONE);
+        for (long consumerId = 1; consumerId <= REGISTERED_CONSUMERS; consumerId++)
+        {
+            batch.command(encoder.registerConsumer(batch.nextSlot(), 0, consumerId, 0), timestampMs, ReplySink.NONE);
+            batch.command(encoder.topUp(batch.nextSlot(), 0, consumerId, consumerId, topUpFen), timestampMs,
+                ReplySink.NONE);
+        }
+    }
+
+    /**
+     * Hands the engine its commands the way the server's engine stage does: each input in a buffer of its own (as
+     * each ring slot has one; with a single buffer the decoders' "another buffer" branch was never taken and the
+     * first live input trapped in {@code MessageHeaderDecoder.wrap}), {@link #SLOTS} at a time through the prefetch
+     * phase ({@link Engine#prefetchInput}, {@link Engine#prefetchBatch}) and then applied in order. A query first
+     * applies what is pending, so that it answers from the state its inputs' order gives.
+     */
+    private static final class RingLikeBatch
+    {
+        static final int SLOTS = 16;
+        private final Engine engine;
+        private final UnsafeBuffer[] slots = new UnsafeBuffer[SLOTS];
+        private final int[] lengths = new int[SLOTS];
+        private final long[] timestampsMs = new long[SLOTS];
+        private final ReplySink[] sinks = new ReplySink[SLOTS];
+        private int pending;
+        private long sequence;
+        /** The prefetch loads, folded so that the JIT keeps them; never read for a decision. */
+        private long folded;
+        final long timestampMs = 1_000;
+
+        RingLikeBatch(final Engine engine)
+        {
+            this.engine = engine;
+            for (int i = 0; i < SLOTS; i++)
+            {
+                slots[i] = new UnsafeBuffer(new byte[256]);
+            }
+        }
+
+        /** The buffer the next input is to be encoded into. */
+        UnsafeBuffer nextSlot()
+        {
+            return slots[pending];
+        }
+
+        void command(final int length, final long inputTimestampMs, final ReplySink sink)
+        {
+            engine.prefetchInput(slots[pending], 0, length);
+            lengths[pending] = length;
+            timestampsMs[pending] = inputTimestampMs;
+            sinks[pending] = sink;
+            if (++pending == SLOTS)
+            {
+                flush();
+            }
+        }
+
+        void query(final int length, final ReplySink sink)
+        {
+            final UnsafeBuffer slot = slots[pending]; // encoded in the next free slot, which flush() leaves alone
+            flush();
+            engine.onQuery(slot, 0, length, sink);
+        }
+
+        void flush()
+        {
+            folded += engine.prefetchBatch();
+            for (int i = 0; i < pending; i++)
+            {
+                engine.onCommand(++sequence, timestampsMs[i], slots[i], 0, lengths[i], sinks[i]);
+            }
+            pending = 0;
+        }
     }
 
     /** A second sink class for the warm-up's reply call sites: counts replies. */
