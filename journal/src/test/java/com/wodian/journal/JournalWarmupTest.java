@@ -17,9 +17,9 @@ class JournalWarmupTest
         final Path stale = Files.createDirectories(dataDir.resolve(JournalWarmup.DIR_NAME).resolve("left-over"));
         Files.writeString(stale.resolve("x.cq4"), "from a crashed start");
 
-        final long chunks = JournalWarmup.run(dataDir, 5_000);
+        final long bytes = JournalWarmup.run(dataDir, 5_000);
 
-        assertTrue(chunks >= 5, "5,000 entries of 24-120 bytes span several 64-KiB chunks: " + chunks);
+        assertTrue(bytes >= 4 * JournalWarmup.BLOCK_SIZE_BYTES, "5,000 entries span several small chunks: " + bytes);
         assertFalse(Files.exists(dataDir.resolve(JournalWarmup.DIR_NAME)));
     }
 
@@ -30,9 +30,10 @@ class JournalWarmupTest
         assertTrue(JournalWarmup.MAX_ENTRIES <=
             (long)JournalWarmup.INDEX_COUNT * JournalWarmup.INDEX_COUNT * JournalWarmup.INDEX_SPACING);
 
-        final long chunks = JournalWarmup.run(dataDir, Integer.MAX_VALUE);
+        final long bytes = JournalWarmup.run(dataDir, Integer.MAX_VALUE);
 
-        assertTrue(chunks > 20, "chunks " + chunks);
+        assertTrue(bytes >= 8 * JournalWarmup.BLOCK_SIZE_BYTES && bytes < 4 * JournalWarmup.MAX_ENTRIES *
+            JournalEntryDescriptor.MAX_ENTRY_LENGTH, "bytes " + bytes);
     }
 
     @Test

@@ -105,7 +105,7 @@ public final class ServerCommand implements Runnable
     String metricsHost;
 
     @Option(names = "--warmup-inputs", description = "inputs run through a throwaway engine before the port opens, " +
-        "and as many appends (at most 20000) through a throwaway journal in DATA/journal-warmup.tmp, so the JIT " +
+        "and as many appends (at most 8000) through a throwaway journal in DATA/journal-warmup.tmp, so the JIT " +
         "compiles the hot paths before live traffic (default 50000; 0 for none)")
     int warmupInputs = 50_000;
 

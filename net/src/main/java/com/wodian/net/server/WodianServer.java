@@ -156,9 +156,10 @@ public final class WodianServer implements AutoCloseable
             LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} inputs on a throwaway engine in {1} ms",
                 config.warmupInputs(), EngineWarmup.run(config.warmupInputs()));
             final long startNs = System.nanoTime();
-            final long chunks = JournalWarmup.run(config.dataDir(), config.warmupInputs());
-            LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} appends over {1} mapped chunks of a throwaway " +
-                "journal in {2} ms", config.warmupInputs(), chunks, (System.nanoTime() - startNs) / 1_000_000);
+            final long bytes = JournalWarmup.run(config.dataDir(), config.warmupInputs());
+            LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} appends ({1} KiB) to a throwaway journal of small " +
+                "mapped chunks in {2} ms", Math.min(config.warmupInputs(), JournalWarmup.MAX_ENTRIES), bytes / 1024,
+                (System.nanoTime() - startNs) / 1_000_000);
         }
         counters = ServerCounters.create(config.dataDir(), config.epochClock().time());
         counters.scalar(ServerCounters.Scalar.JOURNAL_LAST_SEQUENCE).setRelease(recoveredInputCount);
