@@ -245,7 +245,8 @@ final class BatchPrefetcher
 
     /**
      * The consumer index the prefetch found for entry {@code entry}, or -1: the consumer the command names (Try, Pay,
-     * TopUp, RedeemPoints), or for a Confirm, Cancel or Refund the consumer of the payment it names.
+     * TopUp, RedeemPoints), or for a Confirm, Cancel or Refund the consumer of the payment it names (the apply uses
+     * it for Pay and Try; a Confirm, Cancel or Refund reads its consumer from the payment's record).
      */
     int consumerIndexAt(final int entry)
     {

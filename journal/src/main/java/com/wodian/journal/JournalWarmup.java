@@ -18,8 +18,9 @@ import java.util.stream.Stream;
  * as an uncommon trap; the first crossing under live traffic then throws the compiled code of the whole inlined
  * pipeline step away and runs it in the interpreter until it is compiled again (seen with {@code -XX:+LogCompilation}:
  * {@code unstable_if} at {@code MappedBytesStore.inside} inside {@code EngineHandler.onEvent}, and in
- * {@code SCQIndexing}'s index-array code, about 15 s into a 50,000/s run; docs/latency.md). Here the chunks are
- * {@link #BLOCK_SIZE_BYTES} and the index arrays {@link #INDEX_COUNT} entries of one every {@link #INDEX_SPACING}, so
+ * {@code SCQIndexing}'s index-array code, about 15 s into a 50,000/s run; docs/latency.md). Here the block size is
+ * {@link #BLOCK_SIZE_BYTES} (Chronicle then maps the file in chunks of twice that, 128 KiB, measured with
+ * {@code MappedFile.chunkSize()}) and the index arrays {@link #INDEX_COUNT} entries of one every {@link #INDEX_SPACING}, so
  * a few thousand entries cross both many times. The throwaway journal lives in a directory of its own that is
  * deleted before and after; the real journal is never touched.
  */

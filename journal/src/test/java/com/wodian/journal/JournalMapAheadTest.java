@@ -54,7 +54,8 @@ class JournalMapAheadTest
                 journalFileSize());
             mapped++;
             long sizeAfterMapping = journalFileSize();
-            // ~4,000 entries of 100-1,000 bytes cross ~30 chunks; the mapper runs between batches, as the metrics
+            // ~4,000 entries of 100-1,000 bytes cross ~18 chunks of 128 KiB (Chronicle's chunk for a 64-KiB block
+            // size); the mapper runs between batches, as the metrics
             // thread does, and sometimes twice (the second call finds nothing new to do).
             for (int sequence = 2; sequence <= 4_000; sequence++)
             {

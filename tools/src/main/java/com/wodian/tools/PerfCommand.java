@@ -180,9 +180,10 @@ public final class PerfCommand implements Runnable
         boolean touchAhead;
 
         @Option(names = "--map-ahead", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "a second thread maps the journal file's next 64-MiB chunk before the appends reach it, " +
-                "as the server's metrics thread does (default: ${DEFAULT-VALUE}); --no-map-ahead leaves it to the " +
-                "append that crosses into it")
+            description = "paced, with touch-ahead (the writer publishes where it writes when it touches ahead): a " +
+                "second thread maps the journal file's next 64-MiB chunk before the appends reach it, as the " +
+                "server's metrics thread does (default: ${DEFAULT-VALUE}); --no-map-ahead leaves it to the append " +
+                "that crosses into it; no effect with --rate max or --no-touch-ahead")
         boolean mapAhead;
 
         @Option(names = "--stall-us", defaultValue = "0",
@@ -210,7 +211,7 @@ public final class PerfCommand implements Runnable
             final String what = String.format(java.util.Locale.ROOT,
                 "journal append %s, %s, %d-byte payloads%s, in %s", policy, paced ? rate + " entries/s" : "max rate",
                 payloadLength, (paced ? (touchAhead ? ", touch-ahead" : ", no touch-ahead") : ", batches of " + batch) +
-                    (mapAhead ? ", map-ahead" : ", no map-ahead"),
+                    (paced && touchAhead ? (mapAhead ? ", map-ahead" : ", no map-ahead") : ""),
                 parent);
             System.out.println(what);
             System.out.print(result.summary(paced));

@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * careful circular flow in the held-out shape"; built and tried, not in the engine): per abuse kind and variant (and
  * for legitimate payments), the payments (Pay and Try) by accounts registered at most 0 s, 60 s or 10 min after the
  * previous account of the same home shop (the later accounts of a batch, as the candidate marked them), and of those
- * at 60 s, by accounts at least 30 days old at the payment and by such accounts that held no point before their
- * first payment (dormant). Exact counts through the world's public
+ * at 60 s, by accounts at least 30 days old at the payment and by such accounts that held at most one point before
+ * their first payment (dormant). Exact counts through the world's public
  * API (commands and labels), no engine.
  *
  * <p>Run: {@code java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp tools/target/wodian.jar
