@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
  * The staged figure per entry divided by three is what one random line costs the prefetch phase at best on this
  * machine; a Pay's prefetch loads about six (docs/engine.md, "Numbers").
  *
- * <pre>java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -cp wodian.jar com.wodian.perf.RandomLineProbe [rounds]</pre>
+ * <pre>java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp wodian.jar com.wodian.perf.RandomLineProbe [rounds]</pre>
+ * (the other arrays take ~290 MiB beside {@code -Dprobe.bigMiB}: 2-GiB rows need a heap over ~2.3 GiB; add
+ * {@code -XX:+UseTransparentHugePages} for 2-MiB pages)
  */
 public final class RandomLineProbe
 {
