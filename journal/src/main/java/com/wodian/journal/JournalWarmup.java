@@ -18,10 +18,11 @@ import java.util.stream.Stream;
  * as an uncommon trap; the first crossing under live traffic then throws the compiled code of the whole inlined
  * pipeline step away and runs it in the interpreter until it is compiled again (seen with {@code -XX:+LogCompilation}:
  * {@code unstable_if} at {@code MappedBytesStore.inside} inside {@code EngineHandler.onEvent}, and in
- * {@code SCQIndexing}'s index-array code, about 15 s into a 50,000/s run; docs/latency.md). Here the block size is
- * {@link #BLOCK_SIZE_BYTES} (Chronicle then maps the file in chunks of twice that, 128 KiB, measured with
- * {@code MappedFile.chunkSize()}) and the index arrays {@link #INDEX_COUNT} entries of one every {@link #INDEX_SPACING}, so
- * a few thousand entries cross both many times. The throwaway journal lives in a directory of its own that is
+ * {@code SCQIndexing}'s index-array code, about 15 s into a 50,000/s run; docs/latency.md). Here the chunks are
+ * {@link #BLOCK_SIZE_BYTES} (Chronicle's block is at least 32 bytes per entry of an index array, 8 KiB here, so the
+ * block asked for holds; a journal with Chronicle's default 4,096-entry arrays gets 128-KiB chunks) and the index
+ * arrays {@link #INDEX_COUNT} entries of one every {@link #INDEX_SPACING}, so a few thousand entries cross both
+ * many times. The throwaway journal lives in a directory of its own that is
  * deleted before and after; the real journal is never touched.
  */
 public final class JournalWarmup
@@ -50,8 +51,8 @@ public final class JournalWarmup
      * journal stage does) to a throwaway journal under {@code parentDir}, then deletes it. At most
      * {@link #MAX_ENTRIES} are appended.
      *
-     * @return the bytes of the entries appended (headers included); Chronicle maps the file in chunks of about twice
-     * {@link #BLOCK_SIZE_BYTES} (128 KiB measured), so 8,000 entries cross about six of them.
+     * @return the bytes of the entries appended (headers included): at {@link #BLOCK_SIZE_BYTES} per chunk, 8,000
+     * entries (about 706 KiB) cross about eleven chunks.
      */
     public static long run(final Path parentDir, final int entryCount)
     {

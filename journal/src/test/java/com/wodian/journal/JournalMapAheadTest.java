@@ -54,9 +54,9 @@ class JournalMapAheadTest
                 journalFileSize());
             mapped++;
             long sizeAfterMapping = journalFileSize();
-            // ~4,000 entries of 100-1,000 bytes cross ~18 chunks of 128 KiB (Chronicle's chunk for a 64-KiB block
-            // size); the mapper runs between batches, as the metrics
-            // thread does, and sometimes twice (the second call finds nothing new to do).
+            // ~4,000 entries of 100-1,000 bytes cross ~18 chunks of 128 KiB (Chronicle's block floor for FAST_DAILY's
+            // 4,096-entry index arrays, 32 x 4,096 B, is above the 64 KiB asked for); the mapper runs between
+            // batches, as the metrics thread does, and sometimes twice (the second call finds nothing new to do).
             for (int sequence = 2; sequence <= 4_000; sequence++)
             {
                 final Entry entry = entry(sequence, 100 + (sequence * 37) % 900);

@@ -42,7 +42,7 @@ public final class RiskEvalCommand implements Callable<Integer>
 
     @Option(names = "--world", description = "riskworld (independent generator; riskworld-slow, riskworld-slower: its " +
         "careful rings paying less often; riskworld-circ: TRAINING worlds with the HELD_OUT range's circular-flow " +
-        "knobs, for analysis) or workload (ours): scorecard per " +
+        "knobs, for analysis; with --held-out it is the plain held-out worlds) or workload (ours): scorecard per " +
         "kind and variant, FPR per trade, groups stopped; without it, the older per-rule report of our workload")
     String world;
 

@@ -23,7 +23,7 @@ public final class RiskTrainCommand implements Callable<Integer>
 {
     @Option(names = "--world", description = "riskworld (independent generator; riskworld-slow, riskworld-slower: " +
         "its careful rings paying less often; riskworld-circ: TRAINING worlds with the HELD_OUT range's " +
-        "circular-flow knobs, for analysis) or workload (ours)",
+        "circular-flow knobs, for analysis; with --held-out it is the plain held-out worlds) or workload (ours)",
         defaultValue = "riskworld")
     String world;
 
