@@ -141,43 +141,9 @@ public final class JournalAppendProbe
     /**
      * Runs the probe in a fresh journal under {@code parentDir} (deleted afterwards).
      *
-     * @param ratePerSecond entries per second, or 0 for throughput mode.
-     */
-    public static Result run(
-        final Path parentDir,
-        final DurabilityPolicy durabilityPolicy,
-        final double ratePerSecond,
-        final long durationNs,
-        final long warmupNs,
-        final int batchMax,
-        final int payloadLength) throws IOException
-    {
-        return run(parentDir, durabilityPolicy, ratePerSecond, durationNs, warmupNs, batchMax, payloadLength, true);
-    }
-
-    /**
-     * As {@link #run(Path, DurabilityPolicy, double, long, long, int, int)}.
-     *
-     * @param touchAhead paced only: between batches, pre-fault the next page as the server does when it idles
-     *                   ({@link JournalWriter#touchAhead()}); false shows what an append costs without it.
-     */
-    public static Result run(
-        final Path parentDir,
-        final DurabilityPolicy durabilityPolicy,
-        final double ratePerSecond,
-        final long durationNs,
-        final long warmupNs,
-        final int batchMax,
-        final int payloadLength,
-        final boolean touchAhead) throws IOException
-    {
-        return run(parentDir, durabilityPolicy, ratePerSecond, durationNs, warmupNs, batchMax, payloadLength,
-            touchAhead, 0, touchAhead);
-    }
-
-    /**
-     * As {@link #run(Path, DurabilityPolicy, double, long, long, int, int, boolean)}.
-     *
+     * @param ratePerSecond    entries per second, or 0 for throughput mode.
+     * @param touchAhead       paced only: between batches, pre-fault the next page as the server does when it idles
+     *                         ({@link JournalWriter#touchAhead()}); false shows what an append costs without it.
      * @param stallThresholdNs paced only: batches slower than this (service time) go to {@link Result#stalls};
      *                         0 keeps none.
      * @param mapAhead         a second thread maps the journal file's next chunk ahead every
