@@ -6,7 +6,7 @@ import org.agrona.DirectBuffer;
  * Appends entries to a journal. One instance per writing thread: it is not thread-safe, and the thread that first
  * appends is the only one that may use it afterwards.
  */
-public interface JournalWriter extends AutoCloseable
+public interface JournalWriter extends JournalMapAhead, AutoCloseable
 {
     /**
      * Append one entry. Does not allocate in steady state.
@@ -40,14 +40,10 @@ public interface JournalWriter extends AutoCloseable
     }
 
     /**
-     * Called now and then by a thread other than the writing one (never the writing thread): maps, and grows the file
-     * for, the part of the journal file after the one being written, so that the append that crosses into it finds it
-     * mapped instead of growing the file and mapping it inside the append (measured: 5-30 ms on the development
-     * machine, once per 64 MiB of journal; docs/latency.md "The journal's chunk crossings"). The writer publishes where
-     * it writes in {@link #touchAhead()}. May block for as long as a mapping takes. Default: nothing.
-     *
-     * @return true when it mapped a part this call.
+     * {@inheritDoc} Maps, and grows the file for, the chunk after the one {@link #touchAhead()} last saw being written.
+     * Default: nothing.
      */
+    @Override
     default boolean mapAhead()
     {
         return false;

@@ -1,7 +1,7 @@
 package com.wodian.net.server;
 
 import com.lmax.disruptor.RingBuffer;
-import com.wodian.journal.JournalWriter;
+import com.wodian.journal.JournalMapAhead;
 import com.wodian.net.cluster.ClusterView;
 import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.metrics.ServerCounters.Scalar;
@@ -15,9 +15,10 @@ import org.agrona.concurrent.EpochClock;
  * (ring depths, logons, the replica group's view, snapshot runs) into the counters, publishes the stage latency
  * percentiles, decides readiness and beats the counters file's heartbeat. Off the hot path; allocation-free.
  *
- * <p>Each run also asks the journal writer to map the journal file's next chunk ahead ({@link JournalWriter#mapAhead()}):
- * growing the file and mapping 64 MiB of it took milliseconds inside the append that crossed into it, once per
- * 64 MiB of journal; here it is taken on this thread instead, long before the appender gets there.
+ * <p>Each run also maps the journal file's next chunk ahead ({@link JournalMapAhead}: the journal writer of a server
+ * alone, the replica log of a group): growing the file and mapping 64 MiB of it took milliseconds inside the append
+ * that crossed into it, once per 64 MiB of journal; here it is taken on this thread instead, long before the appender
+ * gets there.
  *
  * <p>The second's work is done in {@link #STEPS} short runs, {@link #UPDATE_INTERVAL_MS} / {@link #STEPS} apart: the
  * figures and one stage's percentiles, then one stage each. Done at once it was one run of 0.3 ms (2-3 ms with the
@@ -42,7 +43,7 @@ final class MetricsAgent implements Agent
     private final SnapshotAgent snapshotAgent;
     private final ClusterView clusterView;
     private final long leaderSilenceMaxMs;
-    private final JournalWriter journalWriter;
+    private final JournalMapAhead journalMapAhead;
     private long nextStepMs;
     private int step;
     private volatile boolean ready;
@@ -51,8 +52,7 @@ final class MetricsAgent implements Agent
      * @param snapshotAgent      the snapshotter, or null.
      * @param clusterView        the replica group's view, or null when alone.
      * @param leaderSilenceMaxMs a standby that has not heard from the primary for longer is not ready.
-     * @param journalWriter      the journal's writer, whose next chunk this thread maps ahead; null in a replica
-     *                           group (its log's appender maps its own chunks, as before).
+     * @param journalMapAhead    maps the journal's next chunk ahead: the journal's writer, or a replica group's log.
      */
     MetricsAgent(
         final ServerCounters counters,
@@ -65,7 +65,7 @@ final class MetricsAgent implements Agent
         final SnapshotAgent snapshotAgent,
         final ClusterView clusterView,
         final long leaderSilenceMaxMs,
-        final JournalWriter journalWriter)
+        final JournalMapAhead journalMapAhead)
     {
         this.counters = counters;
         this.latency = latency;
@@ -77,7 +77,7 @@ final class MetricsAgent implements Agent
         this.snapshotAgent = snapshotAgent;
         this.clusterView = clusterView;
         this.leaderSilenceMaxMs = leaderSilenceMaxMs;
-        this.journalWriter = journalWriter;
+        this.journalMapAhead = journalMapAhead;
     }
 
     @Override
@@ -95,10 +95,7 @@ final class MetricsAgent implements Agent
             return 0;
         }
         nextStepMs = nowMs + UPDATE_INTERVAL_MS / STEPS;
-        if (null != journalWriter)
-        {
-            journalWriter.mapAhead();
-        }
+        journalMapAhead.mapAhead();
         if (0 == step)
         {
             updateFigures();

@@ -249,7 +249,7 @@ public final class WodianServer implements AutoCloseable
         logStageLatencyIntervals(config.stageLatencyLog());
         metricsAgent = new MetricsAgent(counters, stageLatency, config.epochClock(), inputRing, outputRing, receiver,
             sender, snapshotAgent, clusterView, null == group ? 0 : 2 * group.consensus().electionTimeoutMinMs(),
-            journalWriter);
+            null == group ? journalWriter : replicaLog);
         metricsRunner = PipelineTopology.startAgent(new SleepingMillisIdleStrategy(METRICS_IDLE_MS), metricsAgent,
             counters.scalar(ServerCounters.Scalar.ERRORS));
         metricsHttpServer = startMetricsHttpServer(config);

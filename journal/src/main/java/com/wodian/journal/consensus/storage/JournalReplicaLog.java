@@ -12,6 +12,7 @@ import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalEntryHandler;
+import com.wodian.journal.JournalMapAhead;
 import com.wodian.journal.JournalTailer;
 import com.wodian.journal.JournalWriter;
 import com.wodian.journal.consensus.EntryPayloads;
@@ -67,7 +68,7 @@ import static com.wodian.journal.JournalEntryDescriptor.MAX_PAYLOAD_VERSION;
  * the first thread that uses them. {@link #journal()} changes after a truncation; other threads that read the
  * journal (snapshotter, tools) must reopen it then.
  */
-public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
+public final class JournalReplicaLog implements ReplicaLog, JournalMapAhead, AutoCloseable
 {
     /** Subdirectory of the data directory that holds the journal. */
     public static final String JOURNAL_DIR_NAME = "journal";
@@ -102,6 +103,8 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
     private EntryPayloads payloads;
     private ChronicleJournal journal;
     private JournalWriter writer;
+    /** The writer as another thread's {@link #mapAhead()} sees it: null while the journal is replaced or closed. */
+    private volatile JournalWriter mapAheadWriter;
     private JournalTailer readTailer;
     private long lastIndex;
     private long durableIndex;
@@ -436,6 +439,20 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         checkOpen();
         writer.endOfBatch();
         durableIndex = lastIndex;
+        // Pre-faults the page the next appends write and tells mapAhead() where the appender is (as a server alone).
+        writer.touchAhead();
+    }
+
+    /**
+     * From another thread (the metrics thread): map the journal's next chunk before the appender crosses into it
+     * ({@link JournalWriter#mapAhead()}). A truncation or snapshot install closes the writer it may be working on;
+     * the writer then releases what it held and this returns false until the new journal's writer has synced once.
+     */
+    @Override
+    public boolean mapAhead()
+    {
+        final JournalWriter current = mapAheadWriter;
+        return null != current && current.mapAhead();
     }
 
     /**
@@ -488,6 +505,7 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         readerLock.lock();
         try
         {
+            mapAheadWriter = null;
             journal.close();
             journal = null;
             writer = null;
@@ -568,6 +586,7 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
             {
                 closed = true;
                 closeReadTailer();
+                mapAheadWriter = null;
                 if (null != journal)
                 {
                     journal.close();
@@ -620,6 +639,7 @@ public final class JournalReplicaLog implements ReplicaLog, AutoCloseable
         }
         lastIndex = writer.lastSequence();
         durableIndex = lastIndex;
+        mapAheadWriter = writer;
     }
 
     private void onReadEntry(
