@@ -1,0 +1,438 @@
+package com.wodian.net.server;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import com.wodian.engine.EngineConfig;
+import com.wodian.journal.consensus.AckPolicy;
+import com.wodian.net.cluster.ReplicaGroupConfig;
+import com.wodian.net.iso8583.IsoGateway;
+import com.wodian.net.iso8583.IsoGatewayConfig;
+import com.wodian.net.tls.TlsSettings;
+
+/**
+ * {@link ServerMain}'s command line: each option is applied to a {@link ServerConfig} as it is read, except those that
+ * only mean something together (the replica group's, the ISO 8583 gateway's, TLS, {@code --keys-max} and
+ * {@code --engine-tables}, which apply to whichever {@code --limits} was chosen), which are collected and checked
+ * together at the end. Every mistake is an {@link IllegalArgumentException} that names the option.
+ */
+final class ServerArguments
+{
+    private final ServerConfig config;
+    private boolean dataGiven;
+    private boolean portGiven;
+    private boolean ignoreStdin;
+    private int keysMax;
+    private boolean reserveTables;
+    private int nodeId = -1;
+    private String peers;
+    private String clientPeers;
+    private boolean joining;
+    private AckPolicy ackPolicy = AckPolicy.QUORUM;
+    private String groupName = ReplicaGroupConfig.GROUP_NAME_DEFAULT;
+    private long electionTimeoutMs = ReplicaGroupConfig.ELECTION_TIMEOUT_MS_DEFAULT;
+    private int isoPort = -1;
+    private String isoHost = IsoGatewayConfig.DEFAULT_HOST;
+    private String isoKeys;
+    private final Map<String, String> tlsOptions = new HashMap<>();
+
+    private ServerArguments(final ServerConfig config)
+    {
+        this.config = config;
+    }
+
+    /**
+     * Applies {@code args} to {@code config}.
+     *
+     * @return what was parsed; {@link #ignoreStdin()} says whether standard input's end should be ignored.
+     * @throws IllegalArgumentException for an unknown option, a missing or bad value, or options that do not go
+     *                                  together.
+     */
+    static ServerArguments parse(final String[] args, final ServerConfig config)
+    {
+        final ServerArguments arguments = new ServerArguments(config);
+        for (int i = 0; i < args.length; i++)
+        {
+            final String name = args[i];
+            if (arguments.applyFlag(name))
+            {
+                continue;
+            }
+            if (i + 1 >= args.length)
+            {
+                throw new IllegalArgumentException("missing value after " + name);
+            }
+            final String value = args[++i];
+            if (!arguments.applyServerOption(name, value) && !arguments.applyStateOption(name, value) &&
+                !arguments.applyGroupOption(name, value) && !arguments.applyGatewayOption(name, value))
+            {
+                throw new IllegalArgumentException("unknown option " + name);
+            }
+        }
+        arguments.finish();
+        return arguments;
+    }
+
+    /** True when standard input's end should not stop the server ({@code --ignore-stdin}). */
+    boolean ignoreStdin()
+    {
+        return ignoreStdin;
+    }
+
+    /** Options without a value. */
+    private boolean applyFlag(final String name)
+    {
+        switch (name)
+        {
+            case "--ignore-stdin":
+                ignoreStdin = true;
+                return true;
+            case "--insecure":
+                config.insecure(true);
+                return true;
+            case "--join":
+                joining = true;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Where the server listens and how its threads wait. */
+    private boolean applyServerOption(final String name, final String value)
+    {
+        switch (name)
+        {
+            case "--data":
+                config.dataDir(Paths.get(value));
+                dataGiven = true;
+                return true;
+            case "--port":
+                config.port(parsePort(value));
+                portGiven = true;
+                return true;
+            case "--mode":
+                config.threadingMode(ServerProperties.parseThreadingMode(value));
+                return true;
+            case "--host":
+                config.host(value);
+                return true;
+            case "--pipeline-wait":
+                config.pipelineWaitStrategy(value);
+                return true;
+            case "--network-idle":
+                config.networkIdleStrategy(value);
+                return true;
+            case "--sender-idle":
+                config.senderIdleStrategy(value);
+                return true;
+            case "--warmup-inputs":
+                config.warmupInputs((int)parseLong(name, value));
+                return true;
+            case "--metrics-port":
+                config.metricsPort((int)parseLong(name, value));
+                return true;
+            case "--metrics-host":
+                config.metricsHost(value);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** The engine's limits, the journal's durability and the snapshots. */
+    private boolean applyStateOption(final String name, final String value)
+    {
+        switch (name)
+        {
+            case "--durability":
+                config.durabilityPolicy(ServerProperties.parseDurabilityPolicy(value));
+                return true;
+            case "--limits":
+                config.engineConfig(parseLimits(value));
+                return true;
+            case "--keys-max":
+                // Long load tests: each Pay keeps its idempotency key for keyRetentionMs (a week by default).
+                keysMax = parsePositive(name, value);
+                return true;
+            case "--engine-tables":
+                reserveTables = parseEngineTables(value);
+                return true;
+            case "--snapshots":
+                config.snapshotConfig().enabled(parseOnOff(name, value));
+                return true;
+            case "--snapshot-every-inputs":
+                config.snapshotConfig().intervalInputs(parseLong(name, value));
+                return true;
+            case "--snapshot-every-ms":
+                config.snapshotConfig().intervalMs(parseLong(name, value));
+                return true;
+            case "--snapshot-retain":
+                config.snapshotConfig().retainCount((int)parseLong(name, value));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** The replica group: collected here, built in {@link #finishGroup()}. */
+    private boolean applyGroupOption(final String name, final String value)
+    {
+        switch (name)
+        {
+            case "--node-id":
+                nodeId = (int)parseLong(name, value);
+                return true;
+            case "--peers":
+                peers = value;
+                return true;
+            case "--client-peers":
+                clientPeers = value;
+                return true;
+            case "--ack-policy":
+                ackPolicy = AckPolicy.parse(value);
+                return true;
+            case "--group":
+                groupName = value;
+                return true;
+            case "--election-timeout-ms":
+                electionTimeoutMs = parseLong(name, value);
+                return true;
+            case "--replication-idle":
+                config.replicationIdle(value);
+                return true;
+            case "--commit-mark-interval-ms":
+                config.commitMarkIntervalMs(parseLong(name, value));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Who may connect and how: logon, TLS, the ISO 8583 gateway. */
+    private boolean applyGatewayOption(final String name, final String value)
+    {
+        switch (name)
+        {
+            case "--auth":
+                config.gateway().authMode(GatewayConfig.parseAuthMode(value));
+                return true;
+            case "--credentials":
+                config.gateway().credentialsFile(Paths.get(value));
+                return true;
+            case "--iso8583-port":
+                isoPort = parsePort(value);
+                return true;
+            case "--iso8583-host":
+                isoHost = value;
+                return true;
+            case "--iso-keys":
+                isoKeys = value;
+                return true;
+            case "--tls-cert", "--tls-key", "--tls-trust", "--tls-client-auth", "--tls-password", "--node-cert",
+                "--node-key":
+                tlsOptions.put(name, value);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** The checks and settings that need every option read. */
+    private void finish()
+    {
+        if (!dataGiven || !portGiven)
+        {
+            throw new IllegalArgumentException("--data and --port are required");
+        }
+        config.replicationTls(nodeTlsSettings(tlsOptions));
+        config.tls(tlsSettings(tlsOptions));
+        finishGroup();
+        finishIsoGateway();
+        if (keysMax > 0)
+        {
+            // After the loop: applies to whichever --limits was chosen, in any order.
+            config.engineConfig().keysMax(keysMax);
+        }
+        if (reserveTables)
+        {
+            config.engineConfig().reserveTables(true);
+        }
+    }
+
+    private void finishGroup()
+    {
+        if ((nodeId >= 0) != (null != peers))
+        {
+            throw new IllegalArgumentException("--node-id and --peers go together");
+        }
+        if (null != peers)
+        {
+            config.replicaGroup(new ReplicaGroupConfig(groupName, nodeId, ReplicaGroupConfig.parsePeers(peers),
+                ackPolicy, ReplicaGroupConfig.consensusConfig(electionTimeoutMs),
+                ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT, ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT,
+                null == clientPeers ? null : ReplicaGroupConfig.parsePeers(clientPeers), joining));
+        }
+        else if (joining)
+        {
+            throw new IllegalArgumentException("--join needs --peers");
+        }
+        else if (null != clientPeers)
+        {
+            throw new IllegalArgumentException("--client-peers needs --peers");
+        }
+    }
+
+    private void finishIsoGateway()
+    {
+        if (isoPort < 0)
+        {
+            return;
+        }
+        if (null == config.tls() && !config.insecure() && !GatewayConfig.isLoopback(isoHost))
+        {
+            throw new IllegalArgumentException("refusing ISO 8583 in clear text on " + isoHost + ", which is not a " +
+                "loopback address: configure TLS (--tls-cert, --tls-key) or, on a network you trust, pass --insecure");
+        }
+        // docs/iso8583.md: off unless a port is given, loopback unless a host is given.
+        config.addGateway(IsoGateway.factory(IsoGatewayConfig.of(isoHost, isoPort,
+            null == isoKeys ? config.dataDir().resolve("iso-keys") : Path.of(isoKeys))));
+    }
+
+    /** Node TLS from {@code --node-cert FILE --node-key FILE --tls-trust FILE}; null without (removes them). */
+    static TlsSettings nodeTlsSettings(final Map<String, String> options)
+    {
+        final String certificate = options.remove("--node-cert");
+        final String key = options.remove("--node-key");
+        if (null == certificate)
+        {
+            return null;
+        }
+        if (null == options.get("--tls-trust"))
+        {
+            throw new IllegalArgumentException("--node-cert needs --tls-trust (the CA of the group's nodes)");
+        }
+        return TlsSettings.withCertificate(Paths.get(certificate),
+            null == key ? null : Paths.get(key)).trust(Paths.get(options.get("--tls-trust")));
+    }
+
+    /** TLS from {@code --tls-cert FILE [--tls-key FILE] [--tls-trust FILE] [--tls-client-auth MODE]}; null without. */
+    static TlsSettings tlsSettings(final Map<String, String> options)
+    {
+        final String certificate = options.get("--tls-cert");
+        if (null == certificate)
+        {
+            if (!options.isEmpty() && !(1 == options.size() && options.containsKey("--tls-trust")))
+            {
+                throw new IllegalArgumentException("TLS options need --tls-cert: " + options.keySet());
+            }
+            return null;
+        }
+        final String key = options.get("--tls-key");
+        TlsSettings settings = TlsSettings.withCertificate(
+            Paths.get(certificate), null == key ? null : Paths.get(key));
+        if (options.containsKey("--tls-trust"))
+        {
+            settings = settings.trust(Paths.get(options.get("--tls-trust")));
+        }
+        if (options.containsKey("--tls-password"))
+        {
+            settings = settings.keyStorePassword(options.get("--tls-password").toCharArray());
+        }
+        if (options.containsKey("--tls-client-auth"))
+        {
+            settings = settings.clientAuth(TlsSettings.ClientAuth.valueOf(
+                options.get("--tls-client-auth").trim().toUpperCase(Locale.ROOT)));
+        }
+        if (TlsSettings.ClientAuth.NONE != settings.clientAuth() && null == settings.trustFile())
+        {
+            throw new IllegalArgumentException("--tls-client-auth " + settings.clientAuth() +
+                " needs --tls-trust (the CA that issued the client certificates)");
+        }
+        return settings;
+    }
+
+    private static int parsePort(final String value)
+    {
+        try
+        {
+            return Integer.parseInt(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("--port needs a number: " + value);
+        }
+    }
+
+    private static boolean parseOnOff(final String name, final String value)
+    {
+        switch (value)
+        {
+            case "on":
+                return true;
+            case "off":
+                return false;
+            default:
+                throw new IllegalArgumentException(name + " must be on or off: " + value);
+        }
+    }
+
+    private static long parseLong(final String name, final String value)
+    {
+        try
+        {
+            return Long.parseLong(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + " needs a number: " + value);
+        }
+    }
+
+    private static int parsePositive(final String name, final String value)
+    {
+        try
+        {
+            final int number = Integer.parseInt(value);
+            if (number > 0)
+            {
+                return number;
+            }
+        }
+        catch (final NumberFormatException ignore)
+        {
+            // Reported below.
+        }
+        throw new IllegalArgumentException(name + " needs a positive number: " + value);
+    }
+
+    /** {@code --engine-tables grow|reserve}: true for reserve (docs/engine.md, "Table growth"). */
+    private static boolean parseEngineTables(final String value)
+    {
+        switch (value)
+        {
+            case "grow":
+                return false;
+            case "reserve":
+                return true;
+            default:
+                throw new IllegalArgumentException("--engine-tables must be grow or reserve: " + value);
+        }
+    }
+
+    private static EngineConfig parseLimits(final String value)
+    {
+        switch (value)
+        {
+            case "default":
+                return new EngineConfig();
+            case "small":
+                return EngineConfig.small();
+            default:
+                throw new IllegalArgumentException("--limits must be default or small: " + value);
+        }
+    }
+}

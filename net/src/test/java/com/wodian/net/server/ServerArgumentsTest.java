@@ -1,0 +1,136 @@
+package com.wodian.net.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.wodian.engine.EngineConfig;
+import com.wodian.journal.DurabilityPolicy;
+import com.wodian.journal.consensus.AckPolicy;
+import com.wodian.net.cluster.ReplicaGroupConfig;
+import org.junit.jupiter.api.Test;
+
+/** {@link ServerArguments}: every option reaches the configuration, every mistake names what is wrong. */
+class ServerArgumentsTest
+{
+    private static ServerConfig parse(final String... args)
+    {
+        final ServerConfig config = new ServerConfig();
+        ServerArguments.parse(args, config);
+        return config;
+    }
+
+    private static String error(final String... args)
+    {
+        return assertThrows(IllegalArgumentException.class, () -> parse(args)).getMessage();
+    }
+
+    private static String[] withRequired(final String... more)
+    {
+        final List<String> args = new ArrayList<>(List.of("--data", "/tmp/wodian-args-test", "--port", "0"));
+        args.addAll(List.of(more));
+        return args.toArray(new String[0]);
+    }
+
+    @Test
+    void appliesTheServerAndStateOptions()
+    {
+        final ServerConfig config = parse(withRequired("--mode", "dedicated", "--host", "127.0.0.2",
+            "--durability", "page-cache", "--pipeline-wait", "yielding", "--network-idle", "backoff",
+            "--sender-idle", "busy-spin", "--warmup-inputs", "123", "--metrics-port", "9100", "--metrics-host",
+            "127.0.0.3", "--snapshots", "off", "--snapshot-every-inputs", "5000", "--snapshot-every-ms", "7000",
+            "--snapshot-retain", "4", "--auth", "disabled"));
+        assertEquals(Path.of("/tmp/wodian-args-test"), config.dataDir());
+        assertEquals(0, config.port());
+        assertEquals("127.0.0.2", config.host());
+        assertEquals(DurabilityPolicy.PAGE_CACHE, config.durabilityPolicy());
+        assertEquals("yielding", config.pipelineWaitStrategy());
+        assertEquals("backoff", config.networkIdleStrategy());
+        assertEquals("busy-spin", config.senderIdleStrategy());
+        assertEquals(123, config.warmupInputs());
+        assertEquals(9100, config.metricsPort());
+        assertEquals("127.0.0.3", config.metricsHost());
+        assertFalse(config.snapshotConfig().enabled());
+        assertEquals(5000, config.snapshotConfig().intervalInputs());
+        assertEquals(7000, config.snapshotConfig().intervalMs());
+        assertEquals(4, config.snapshotConfig().retainCount());
+        assertEquals(GatewayConfig.AuthMode.DISABLED, config.gateway().authMode());
+        assertNull(config.replicaGroup());
+        assertNull(config.tls());
+        assertTrue(config.gatewayFactories().isEmpty());
+        assertFalse(ServerArguments.parse(withRequired(), new ServerConfig()).ignoreStdin());
+        assertTrue(ServerArguments.parse(withRequired("--ignore-stdin"), new ServerConfig()).ignoreStdin());
+    }
+
+    @Test
+    void keysMaxAndReservedTablesApplyToTheLimitsChosenInEitherOrder()
+    {
+        final int smallKeysMax = EngineConfig.small().keysMax();
+        for (final String[] args : List.of(withRequired("--keys-max", "77", "--engine-tables", "reserve", "--limits",
+            "small"), withRequired("--limits", "small", "--engine-tables", "reserve", "--keys-max", "77")))
+        {
+            final EngineConfig engine = parse(args).engineConfig();
+            assertEquals(77, engine.keysMax());
+            assertTrue(engine.reserveTables());
+            assertEquals(EngineConfig.small().consumersMax(), engine.consumersMax(), "small limits kept");
+        }
+        assertFalse(parse(withRequired("--limits", "small", "--engine-tables", "grow")).engineConfig().reserveTables());
+        assertEquals(smallKeysMax, parse(withRequired("--limits", "small")).engineConfig().keysMax());
+    }
+
+    @Test
+    void buildsTheReplicaGroupFromItsOptions()
+    {
+        final ReplicaGroupConfig group = parse(withRequired("--node-id", "1", "--peers",
+            "0=127.0.0.1:7001,1=127.0.0.1:7002,2=127.0.0.1:7003", "--client-peers",
+            "0=127.0.0.1:7101,1=127.0.0.1:7102,2=127.0.0.1:7103", "--ack-policy", "all", "--group", "east",
+            "--election-timeout-ms", "450", "--join")).replicaGroup();
+        assertNotNull(group);
+        assertEquals("east", group.groupName());
+        assertEquals(1, group.nodeId());
+        assertEquals(3, group.replicationAddresses().length);
+        assertEquals(7102, group.clientAddresses()[1].getPort());
+        assertEquals(AckPolicy.ALL, group.ackPolicy());
+        assertEquals(450, group.consensus().electionTimeoutMinMs());
+        assertTrue(group.joining());
+    }
+
+    @Test
+    void addsTheIsoGatewayOnLoopbackAndRefusesItInClearElsewhere()
+    {
+        assertEquals(1, parse(withRequired("--iso8583-port", "0")).gatewayFactories().size());
+        assertTrue(error(withRequired("--iso8583-port", "0", "--iso8583-host", "0.0.0.0"))
+            .startsWith("refusing ISO 8583 in clear text on 0.0.0.0"));
+        assertEquals(1, parse(withRequired("--iso8583-port", "0", "--iso8583-host", "0.0.0.0", "--insecure"))
+            .gatewayFactories().size());
+    }
+
+    @Test
+    void namesEachMistake()
+    {
+        assertEquals("--data and --port are required", error("--data", "/tmp/x"));
+        assertEquals("missing value after --mode", error(withRequired("--mode")));
+        assertEquals("unknown option --colour", error(withRequired("--colour", "blue")));
+        assertEquals("--port needs a number: x", error("--data", "/tmp/x", "--port", "x"));
+        assertEquals("--snapshots must be on or off: maybe", error(withRequired("--snapshots", "maybe")));
+        assertEquals("--warmup-inputs needs a number: many", error(withRequired("--warmup-inputs", "many")));
+        assertEquals("--keys-max needs a positive number: 0", error(withRequired("--keys-max", "0")));
+        assertEquals("--engine-tables must be grow or reserve: some", error(withRequired("--engine-tables", "some")));
+        assertEquals("--limits must be default or small: huge", error(withRequired("--limits", "huge")));
+        assertEquals("--node-id and --peers go together", error(withRequired("--node-id", "0")));
+        assertEquals("--join needs --peers", error(withRequired("--join")));
+        assertEquals("--client-peers needs --peers", error(withRequired("--client-peers", "0=127.0.0.1:1")));
+        assertTrue(error(withRequired("--tls-key", "k.pem")).startsWith("TLS options need --tls-cert"));
+        assertTrue(error(withRequired("--tls-cert", "c.pem", "--tls-client-auth", "required"))
+            .contains("needs --tls-trust"));
+        assertEquals("--node-cert needs --tls-trust (the CA of the group's nodes)",
+            error(withRequired("--node-cert", "n.pem", "--node-key", "k.pem")));
+    }
+}
