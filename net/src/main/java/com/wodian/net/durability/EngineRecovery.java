@@ -237,42 +237,21 @@ public final class EngineRecovery
             {
                 final long replayStartNs = System.nanoTime();
                 final long bytesBefore = tailer.bytesRead();
-                long replayedCount = 0;
-                // Read here, applied on the pipeline's thread in batches whose cache misses are prefetched together
-                // (Engine.prefetchBatch): reading the next entries overlaps applying the previous ones.
-                final long applyCpuNs;
                 // The tail's length is known: grow the tables it adds a row to per input once, now, instead of by
                 // doublings while it applies (Engine.reserveForInputs), where that pays (growAheadPays).
                 if (null != loaded && growAheadPays())
                 {
                     engine.reserveForInputs(lastSequence - engine.lastSequence());
                 }
-                try (ReplayPipeline pipeline = new ReplayPipeline(engine, REPLAY_BATCH))
-                {
-                    while (tailer.nextSequence() <= lastSequence)
-                    {
-                        final int limit = (int)Math.min(POLL_LIMIT, lastSequence - tailer.nextSequence() + 1);
-                        final long excerptsBefore = tailer.excerptsRead();
-                        replayedCount += tailer.poll(pipeline, limit);
-                        if (null != progress)
-                        {
-                            progress.accept(tailer.nextSequence() - 1);
-                        }
-                        if (tailer.excerptsRead() == excerptsBefore)
-                        {
-                            break;
-                        }
-                    }
-                    pipeline.finish();
-                    applyCpuNs = pipeline.applyCpuNs();
-                }
+                final TailReplay replayed = replayTail(engine, tailer, lastSequence, progress);
                 if (engine.lastSequence() != lastSequence)
                 {
                     throw new IllegalStateException("recovery stopped at sequence " + engine.lastSequence() +
                         " but the journal ends at " + lastSequence);
                 }
-                return new Result(engine, null == loaded ? null : loaded.info(), tailer, replayedCount,
-                    tailer.bytesRead() - bytesBefore, snapshotLoadNs, System.nanoTime() - replayStartNs, applyCpuNs);
+                return new Result(engine, null == loaded ? null : loaded.info(), tailer, replayed.entries(),
+                    tailer.bytesRead() - bytesBefore, snapshotLoadNs, System.nanoTime() - replayStartNs,
+                    replayed.applyCpuNs());
             }
             catch (final RuntimeException ex)
             {
@@ -280,5 +259,45 @@ public final class EngineRecovery
                 throw ex;
             }
         }
+    }
+
+    /**
+     * Reads the journal from the tailer's position up to {@code lastSequence} here and applies it on the replay
+     * pipeline's thread in batches whose cache misses are prefetched together (Engine.prefetchBatch): reading the
+     * next entries overlaps applying the previous ones.
+     *
+     * @return the entries read and the CPU time the applying thread spent.
+     */
+    private static TailReplay replayTail(
+        final Engine engine,
+        final JournalTailer tailer,
+        final long lastSequence,
+        final java.util.function.LongConsumer progress)
+    {
+        long replayedCount = 0;
+        try (ReplayPipeline pipeline = new ReplayPipeline(engine, REPLAY_BATCH))
+        {
+            while (tailer.nextSequence() <= lastSequence)
+            {
+                final int limit = (int)Math.min(POLL_LIMIT, lastSequence - tailer.nextSequence() + 1);
+                final long excerptsBefore = tailer.excerptsRead();
+                replayedCount += tailer.poll(pipeline, limit);
+                if (null != progress)
+                {
+                    progress.accept(tailer.nextSequence() - 1);
+                }
+                if (tailer.excerptsRead() == excerptsBefore)
+                {
+                    break;
+                }
+            }
+            pipeline.finish();
+            return new TailReplay(replayedCount, pipeline.applyCpuNs());
+        }
+    }
+
+    /** What {@link #replayTail} did: entries read, and the applying thread's CPU time. */
+    private record TailReplay(long entries, long applyCpuNs)
+    {
     }
 }
