@@ -27,9 +27,9 @@ public final class Engine
     /**
      * 8: state hash version 2 ({@link StateHash#VERSION}); the stream itself is laid out as in 7. 9: the risk section
      * ends with the home-route table (HomeRoutes, feature 72). 10: then the home-cohort counts (HomeCohorts,
-     * feature 73).
+     * feature 73). 11: then the dormant-account pairs (DormantPairs, feature 75).
      */
-    public static final long SNAPSHOT_FORMAT_VERSION = 10;
+    public static final long SNAPSHOT_FORMAT_VERSION = 11;
 
     private final EngineConfig config;
     private final CommandContext context = new CommandContext();

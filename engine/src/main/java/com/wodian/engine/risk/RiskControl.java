@@ -247,7 +247,8 @@ public final class RiskControl
         {
             folded += touchOtherShop(homeMerchantIndex, true) +
                 features.homeCohorts.touch(homeMerchantIndex, merchantIndex) +
-                features.homeRoutes.touch(homeMerchantIndex, last, merchantIndex);
+                features.homeRoutes.touch(homeMerchantIndex, last, merchantIndex) +
+                features.dormantPairs.touch(homeMerchantIndex, merchantIndex);
         }
         if (scoring)
         {

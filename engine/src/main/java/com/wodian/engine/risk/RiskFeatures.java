@@ -93,7 +93,12 @@ public final class RiskFeatures
      * (no migrated, no welcome points) is a dormant one woken up, as a ring's bought or kept accounts are.
      */
     public static final int CONSUMER_START_POINTS_LOG16 = 74;
-    public static final int COUNT = 75;
+    /**
+     * Dormant accounts of this shop (as their home shop) that paid at the payer's home shop for the first time
+     * (decayed per week, at most 255); -1 when the payer has no home shop or pays at it: {@link DormantPairs}.
+     */
+    public static final int RECIPROCAL_DORMANT_PAIRS = 75;
+    public static final int COUNT = 76;
     /** A consumer whose local-other share (x1024) is at least this counts as a local for its merchants' share. */
     static final long LOCAL_SHARE = 768;
     /** A payment of at least this share of the wallet (per mille) at a shop new to the consumer "drains" it. */
@@ -131,7 +136,7 @@ public final class RiskFeatures
         "CONSUMER_LOCAL_OTHER_SHARE", "MERCHANT_LOCALS_SHARE", "CONSUMER_HOME_SHOP_PAYMENTS",
         "CONSUMER_LOCAL_OTHER_PAYMENTS", "MERCHANT_HOME_AVOIDERS_SHARE", "CONSUMER_PAYMENTS_PER_MERCHANT_X16",
         "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16", "HOME_ROUTE_FLOW", "HOME_COHORT_LIFT",
-        "CONSUMER_START_POINTS_LOG16",
+        "CONSUMER_START_POINTS_LOG16", "RECIPROCAL_DORMANT_PAIRS",
     };
 
     final long[] values = new long[COUNT];
@@ -149,6 +154,7 @@ public final class RiskFeatures
     final SeenPairs seenPairs;
     final HomeRoutes homeRoutes;
     final HomeCohorts homeCohorts;
+    final DormantPairs dormantPairs;
 
     RiskFeatures(final EngineConfig config, final ConsumerRiskBook consumers, final TerminalRiskBook terminals,
         final MerchantRiskBook merchants, final PairRiskBook pairs)
@@ -164,6 +170,7 @@ public final class RiskFeatures
         this.seenPairs = new SeenPairs(config.riskPairsMax);
         this.homeRoutes = new HomeRoutes(config.riskPairsMax);
         this.homeCohorts = new HomeCohorts(config.riskPairsMax, config.merchantsMax);
+        this.dormantPairs = new DormantPairs(config.riskPairsMax);
     }
 
     /** The features that learn from the active model's own scores: a model's trees that test them come last. */
@@ -242,6 +249,7 @@ public final class RiskFeatures
         x[REPEAT_VS_MERCHANT_X16] = repeat < 0 ? AmountStats.NO_HISTORY : repeat - usual;
         x[HOME_ROUTE_FLOW] = homeRoutes.count(home, (int)consumerProfiles.lastMerchant(consumer), merchant, nowMs);
         x[HOME_COHORT_LIFT] = homeCohorts.liftX16(home, merchant, x[NEW_MERCHANT_FOR_CONSUMER] == 0, nowMs);
+        x[RECIPROCAL_DORMANT_PAIRS] = dormantPairs.reciprocal(home, merchant, nowMs);
     }
 
     /**
@@ -431,6 +439,11 @@ public final class RiskFeatures
         if (!consumerProfiles.hasPaid(consumer, merchant))
         {
             homeCohorts.addNewPair(home, merchant, nowMs);
+            if (DormantPairs.dormant(consumerProfiles.ageHours(consumer, nowMs),
+                consumerProfiles.startPointsLog16(consumer)))
+            {
+                dormantPairs.addFirstPayment(home, merchant, nowMs);
+            }
         }
         consumerProfiles.recordPayment(consumer, nowMs, merchant, trade, log16, merchantProfiles.areaCode(merchant),
             hour, home == merchant, homeArea == 1 && home != merchant);
@@ -456,6 +469,7 @@ public final class RiskFeatures
         seenPairs.writeTo(writer);
         homeRoutes.writeTo(writer);
         homeCohorts.writeTo(writer, merchantCount);
+        dormantPairs.writeTo(writer);
     }
 
     void readFrom(final SnapshotReader reader, final int consumerCount, final int merchantCount,
@@ -467,6 +481,7 @@ public final class RiskFeatures
         seenPairs.readFrom(reader);
         homeRoutes.readFrom(reader);
         homeCohorts.readFrom(reader, merchantCount);
+        dormantPairs.readFrom(reader);
     }
 
     long hash(final long seed, final int consumerCount, final int merchantCount, final int terminalCount)
@@ -474,6 +489,6 @@ public final class RiskFeatures
         long hash = terminalProfiles.hash(seed, terminalCount);
         hash = merchantProfiles.hash(hash, merchantCount);
         hash = trades.hash(hash);
-        return homeCohorts.hash(homeRoutes.hash(seenPairs.hash(hash)), merchantCount);
+        return dormantPairs.hash(homeCohorts.hash(homeRoutes.hash(seenPairs.hash(hash)), merchantCount));
     }
 }

@@ -501,6 +501,76 @@ class RiskFeaturesTest
     }
 
     @Test
+    void dormantAccountsOfTheShopThatPaidAtThePayersHomeShop()
+    {
+        assertEquals(ResultCode.OK, d.consumer(3, 2));   // dormant: old, never held a point
+        assertEquals(ResultCode.OK, d.consumer(4, 2));   // old, but held points before paying
+        assertEquals(ResultCode.OK, d.consumer(6, 1));   // the payer, home shop 1
+        d.advanceMs(31 * 24 * HOUR_MS);
+        assertEquals(ResultCode.OK, d.consumer(5, 2));   // never held a point, but new
+        assertEquals(ResultCode.OK, d.adjust(4, 1, 5_000));
+        for (long c = 1; c <= 6; c++)
+        {
+            assertEquals(ResultCode.OK, d.topUp(c, 100 + c, 10_000_000));
+        }
+        pay(2, 21, 6, 1_000);
+        assertEquals(0, x[RiskFeatures.RECIPROCAL_DORMANT_PAIRS], "no account of shop 2 paid at shop 1 yet");
+        for (long c = 3; c <= 5; c++)
+        {
+            d.advanceMs(60_000);
+            pay(1, 11, c, 1_000);
+            d.advanceMs(60_000);
+            pay(1, 11, c, 1_000);
+        }
+        d.advanceMs(60_000);
+        pay(2, 21, 6, 1_000);
+        assertEquals(1, x[RiskFeatures.RECIPROCAL_DORMANT_PAIRS],
+            "consumer 3 counted once (its first payment at shop 1); 4 held points, 5 is 0 hours old");
+        pay(1, 11, 1, 1_000);
+        assertEquals(-1, x[RiskFeatures.RECIPROCAL_DORMANT_PAIRS], "at its own home shop");
+        pay(1, 11, 2, 1_000);
+        assertEquals(-1, x[RiskFeatures.RECIPROCAL_DORMANT_PAIRS], "no home shop");
+        final long nowMs = d.nowMs;
+        final com.wodian.engine.MemorySnapshot snapshot = new com.wodian.engine.MemorySnapshot();
+        d.engine.writeSnapshot(snapshot);
+        final com.wodian.engine.Engine restored = new com.wodian.engine.Engine(EngineConfig.small());
+        restored.readSnapshot(snapshot);
+        assertEquals(d.engine.stateHash(), restored.stateHash());
+        final DormantPairs pairs = RiskAccess.of(restored).features.dormantPairs;
+        assertEquals(1, pairs.reciprocal(0, 1, nowMs), "restored: home shop 1 (index 0) paying at shop 2 (index 1)");
+        final long hash = restored.stateHash();
+        pairs.addFirstPayment(1, 0, nowMs);
+        assertNotEquals(hash, restored.stateHash(), "the dormant pairs are in the state hash");
+        assertEquals(2, pairs.reciprocal(0, 1, nowMs));
+    }
+
+    @Test
+    void dormantPairCountsSaturateDecayPerWeekAndRefuseAnotherTableSize()
+    {
+        final DormantPairs pairs = new DormantPairs(1);
+        final long t = 10 * HomeRoutes.WEEK_MS + 5;
+        assertEquals(-1, pairs.reciprocal(-1, 2, t), "no home shop");
+        assertEquals(-1, pairs.reciprocal(2, 2, t), "at the home shop");
+        assertEquals(0, pairs.reciprocal(1, 2, t), "an empty table");
+        for (int i = 0; i < 300; i++)
+        {
+            pairs.addFirstPayment(2, 1, t);
+        }
+        assertEquals(DormantPairs.COUNT_CAP, pairs.reciprocal(1, 2, t), "saturates at 255");
+        assertEquals(0, pairs.reciprocal(2, 1, t), "the other direction is another counter");
+        assertEquals(DormantPairs.COUNT_CAP >> 1, pairs.reciprocal(1, 2, t + HomeRoutes.WEEK_MS), "halved a week on");
+        assertEquals(0, pairs.reciprocal(1, 2, t + 8 * HomeRoutes.WEEK_MS), "forgotten after 8 weeks");
+        assertTrue(DormantPairs.dormant(30 * 24, 0));
+        assertFalse(DormantPairs.dormant(30 * 24 - 1, 0), "younger than 30 days");
+        assertFalse(DormantPairs.dormant(400 * 24, 1), "held points");
+        final com.wodian.engine.MemorySnapshot snapshot = new com.wodian.engine.MemorySnapshot();
+        pairs.writeTo(snapshot);
+        final DormantPairs larger = new DormantPairs(1 << 16);
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () -> larger.readFrom(snapshot));
+        assertTrue(refused.getMessage().contains("riskPairsMax differs"), refused.getMessage());
+    }
+
+    @Test
     void roundness()
     {
         assertEquals(0, RiskFeatures.roundness(2_599));
