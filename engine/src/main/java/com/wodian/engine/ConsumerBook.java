@@ -80,7 +80,7 @@ public final class ConsumerBook extends RowBook
         return index;
     }
 
-    int homeMerchantIndex(final int index)
+    public int homeMerchantIndex(final int index)
     {
         return (int)get(index, HOME_VOUCHERS_FLAGS);
     }

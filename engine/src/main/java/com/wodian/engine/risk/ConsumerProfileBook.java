@@ -16,12 +16,15 @@ final class ConsumerProfileBook
     /**
      * Registration time (0..47, ms) and, in its upper bits, the approved payments at the consumer's own home shop
      * (48..51) and at other shops of the home shop's area (52..55), each saturating at 15: the accounts of an
-     * alliance cluster pay everywhere in their home district except at the shop that brought them in.
+     * alliance cluster pay everywhere in their home district except at the shop that brought them in; bit 56: the
+     * account was registered at most {@link RiskFeatures#REGISTERED_TOGETHER_SECONDS} after another account of the
+     * same home shop (feature 76).
      */
     private static final int REGISTERED_MS = 0;
     private static final long TIME_MASK = (1L << 48) - 1;
     private static final int HOME_PAYMENTS_SHIFT = 48;
     private static final int LOCAL_OTHER_PAYMENTS_SHIFT = 52;
+    private static final int REGISTERED_TOGETHER_BIT = 56;
     static final long PAYMENTS_CAP = 15;
     private static final int LAST_PAYMENT_MS = 1;
     private static final int AMOUNT = 2;
@@ -74,11 +77,25 @@ final class ConsumerProfileBook
         return records.recordsOf(index)[base(index)];
     }
 
-    void registered(final int index, final long nowMs)
+    /** {@code together}: registered right after another account of the same home shop (see REGISTERED_MS). */
+    void registered(final int index, final long nowMs, final boolean together)
     {
         final long[] rows = records.recordsOf(index);
-        rows[base(index) + REGISTERED_MS] = nowMs & TIME_MASK;
+        rows[base(index) + REGISTERED_MS] = (nowMs & TIME_MASK) | (together ? 1L << REGISTERED_TOGETHER_BIT : 0);
         rows[base(index) + LAST_MERCHANT] = -1;
+    }
+
+    /** 1 when the account was registered right after another account of its home shop, else 0. */
+    long registeredTogether(final int index)
+    {
+        final long[] rows = records.recordsOf(index);
+        return (rows[base(index) + REGISTERED_MS] >>> REGISTERED_TOGETHER_BIT) & 1;
+    }
+
+    /** The consumer's home shop's index; -1 none. */
+    int homeMerchantIndex(final int index)
+    {
+        return records.homeMerchantIndex(index);
     }
 
     long ageHours(final int index, final long nowMs)

@@ -19,7 +19,13 @@ public final class MerchantRiskBook
     static final int SALES_FEN = 1;                 // 1..4: newest first
     static final int OWN_SALES_FEN = 5;             // 5..8: newest first
     static final int HOURLY_AVERAGE_FEN = 9;
+    /**
+     * Periods seen (0..31) and, in the upper half, when an account this merchant brought in was last registered
+     * (epoch seconds, 0 none): accounts registered together at one shop (feature 76).
+     */
     static final int PERIODS_SEEN = 10;
+    private static final long PERIODS_MASK = 0xFFFF_FFFFL;
+    private static final int RECRUIT_REGISTERED_SHIFT = 32;
     static final int STATS = 11;                    // (ruleId - 1) * 3 + DECLINED / FLAGGED / SHADOW
     public static final int DECLINED = 0;
     public static final int FLAGGED = 1;
@@ -58,12 +64,12 @@ public final class MerchantRiskBook
         for (int step = 0; step < steps; step++)
         {
             final long hour = hourSales(index);
-            final long periods = rows[base + PERIODS_SEEN];
+            final long periods = rows[base + PERIODS_SEEN] & PERIODS_MASK;
             // A plain mean over the first periods, then EWMA: starting the EWMA from 0 would make every young
             // merchant look like a spike.
             final long difference = hour - rows[base + HOURLY_AVERAGE_FEN];
             rows[base + HOURLY_AVERAGE_FEN] += periods < WARM_UP_PERIODS ? difference / (periods + 1) : difference >> 3;
-            rows[base + PERIODS_SEEN] = periods + 1;
+            rows[base + PERIODS_SEEN] = (rows[base + PERIODS_SEEN] & ~PERIODS_MASK) | (periods + 1);
             for (int bucket = BUCKETS - 1; bucket > 0; bucket--)
             {
                 rows[base + SALES_FEN + bucket] = rows[base + SALES_FEN + bucket - 1];
@@ -101,7 +107,20 @@ public final class MerchantRiskBook
 
     long periodsSeen(final int index)
     {
-        return rows[index * STRIDE + PERIODS_SEEN];
+        return rows[index * STRIDE + PERIODS_SEEN] & PERIODS_MASK;
+    }
+
+    /**
+     * An account this merchant brought in was registered now; returns whether the one before it was registered at
+     * most {@code withinSeconds} earlier (and not later: input times may go back after a restore).
+     */
+    boolean recruitRegistered(final int index, final long nowMs, final long withinSeconds)
+    {
+        final int at = index * STRIDE + PERIODS_SEEN;
+        final long previous = rows[at] >>> RECRUIT_REGISTERED_SHIFT;
+        final long now = (nowMs / 1000) & PERIODS_MASK;
+        rows[at] = (rows[at] & PERIODS_MASK) | (now << RECRUIT_REGISTERED_SHIFT);
+        return previous != 0 && now >= previous && now - previous <= withinSeconds;
     }
 
     void recordSale(final int index, final long amountFen, final boolean ownConsumer)

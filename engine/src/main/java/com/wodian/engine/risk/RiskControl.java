@@ -108,7 +108,7 @@ public final class RiskControl
 
     public void consumerRegistered(final int consumerIndex, final long nowMs)
     {
-        features.consumerProfiles.registered(consumerIndex, nowMs);
+        features.consumerRegistered(consumerIndex, nowMs);
     }
 
     private boolean modelsOn()

@@ -98,7 +98,16 @@ public final class RiskFeatures
      * (decayed per week, at most 255); -1 when the payer has no home shop or pays at it: {@link DormantPairs}.
      */
     public static final int RECIPROCAL_DORMANT_PAIRS = 75;
-    public static final int COUNT = 76;
+    /**
+     * 1 when the account was registered at most {@link #REGISTERED_TOGETHER_SECONDS} after another account of the
+     * same home shop, is at least 30 days old and held no point before its first payment (74 = 0), else 0: old
+     * accounts registered in a batch and dormant since, the threat model's "accounts bought in bulk". Precise enough to
+     * stand as a hard rule (docs/risk.md, "Thirteenth session").
+     */
+    public static final int DORMANT_BATCH_ACCOUNT = 76;
+    public static final int COUNT = 77;
+    /** Two accounts of one home shop registered at most this far apart were registered together (feature 76). */
+    static final long REGISTERED_TOGETHER_SECONDS = 60;
     /** A consumer whose local-other share (x1024) is at least this counts as a local for its merchants' share. */
     static final long LOCAL_SHARE = 768;
     /** A payment of at least this share of the wallet (per mille) at a shop new to the consumer "drains" it. */
@@ -136,7 +145,7 @@ public final class RiskFeatures
         "CONSUMER_LOCAL_OTHER_SHARE", "MERCHANT_LOCALS_SHARE", "CONSUMER_HOME_SHOP_PAYMENTS",
         "CONSUMER_LOCAL_OTHER_PAYMENTS", "MERCHANT_HOME_AVOIDERS_SHARE", "CONSUMER_PAYMENTS_PER_MERCHANT_X16",
         "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16", "HOME_ROUTE_FLOW", "HOME_COHORT_LIFT",
-        "CONSUMER_START_POINTS_LOG16", "RECIPROCAL_DORMANT_PAIRS",
+        "CONSUMER_START_POINTS_LOG16", "RECIPROCAL_DORMANT_PAIRS", "DORMANT_BATCH_ACCOUNT",
     };
 
     final long[] values = new long[COUNT];
@@ -385,6 +394,19 @@ public final class RiskFeatures
         x[CONSUMER_TRADES_EVER] = consumerProfiles.tradesEver(consumer);
         x[CONSUMER_MERCHANTS_EVER] = consumerProfiles.merchantsEver(consumer);
         x[CONSUMER_START_POINTS_LOG16] = consumerProfiles.startPointsLog16(consumer);
+        x[DORMANT_BATCH_ACCOUNT] = consumerProfiles.registeredTogether(consumer) == 1 &&
+            DormantPairs.dormant(x[ACCOUNT_AGE_HOURS], x[CONSUMER_START_POINTS_LOG16]) ? 1 : 0;
+    }
+
+    /**
+     * A consumer was registered: its profile row starts, and its home shop (if any) remembers when, so that the next
+     * account it brings in within {@link #REGISTERED_TOGETHER_SECONDS} reads as registered together (feature 76).
+     */
+    void consumerRegistered(final int consumer, final long nowMs)
+    {
+        final int home = consumerProfiles.homeMerchantIndex(consumer);
+        final boolean together = home >= 0 && merchants.recruitRegistered(home, nowMs, REGISTERED_TOGETHER_SECONDS);
+        consumerProfiles.registered(consumer, nowMs, together);
     }
 
     /** Fills {@link #values} for a redemption of points at a merchant (the consumer row was advanced to now). */

@@ -366,6 +366,71 @@ class RiskFeaturesTest
     }
 
     @Test
+    void accountsRegisteredTogetherAtOneHomeShopAreMarkedAndSurviveASnapshot()
+    {
+        // setUp registered consumer 1 (home 1) and 2 (no home) at the same time.
+        d.advanceMs(RiskFeatures.REGISTERED_TOGETHER_SECONDS * 1000);
+        assertEquals(ResultCode.OK, d.consumer(3, 1));        // 60 s after consumer 1: together
+        assertEquals(ResultCode.OK, d.consumer(4, 2));        // first account of home 2
+        d.advanceMs(RiskFeatures.REGISTERED_TOGETHER_SECONDS * 1000 + 1_000);
+        assertEquals(ResultCode.OK, d.consumer(5, 1));        // 61 s after consumer 3: not together
+        assertEquals(ResultCode.OK, d.consumer(6, 2));        // 61 s after consumer 4: not together
+        assertEquals(ResultCode.OK, d.consumer(7, 0));        // no home shop
+        assertEquals(ResultCode.OK, d.consumer(8, 0));
+        final ConsumerProfileBook profiles = RiskAccess.of(d.engine).features.consumerProfiles;
+        final long[] expected = {0, 0, 1, 0, 0, 0, 0, 0};
+        for (int index = 0; index < expected.length; index++)
+        {
+            assertEquals(expected[index], profiles.registeredTogether(index), "consumer " + (index + 1));
+        }
+        assertEquals(ResultCode.OK, d.consumer(9, 2));        // right after consumer 6: together, but held points
+        assertEquals(ResultCode.OK, d.adjust(9, 1, 5_000));
+        for (long c = 3; c <= 9; c += 2)
+        {
+            assertEquals(ResultCode.OK, d.topUp(c, c, 10_000_000));
+        }
+        d.advanceMs(2 * HOUR_MS - 61_000);
+        pay(2, 21, 3, 100_000);
+        assertEquals(0, x[RiskFeatures.DORMANT_BATCH_ACCOUNT], "together, but 2 hours old");
+        assertEquals(2, x[RiskFeatures.ACCOUNT_AGE_HOURS], "the registration time shares the word, unchanged");
+        d.advanceMs(30 * 24 * HOUR_MS);
+        pay(2, 21, 3, 100_000);
+        assertEquals(1, x[RiskFeatures.DORMANT_BATCH_ACCOUNT], "together, 30 days old, no point before paying");
+        pay(2, 21, 5, 100_000);
+        assertEquals(0, x[RiskFeatures.DORMANT_BATCH_ACCOUNT], "registered 61 s after the previous one");
+        pay(1, 11, 9, 100_000);
+        assertEquals(0, x[RiskFeatures.DORMANT_BATCH_ACCOUNT], "held points before its first payment");
+        final com.wodian.engine.MemorySnapshot snapshot = new com.wodian.engine.MemorySnapshot();
+        d.engine.writeSnapshot(snapshot);
+        final com.wodian.engine.Engine restored = new com.wodian.engine.Engine(EngineConfig.small());
+        restored.readSnapshot(snapshot);
+        assertEquals(d.engine.stateHash(), restored.stateHash());
+        assertEquals(1, RiskAccess.of(restored).features.consumerProfiles.registeredTogether(2), "restored");
+        final long hash = restored.stateHash();
+        RiskAccess.of(restored).features.consumerProfiles.registered(3, d.nowMs, true);
+        assertNotEquals(hash, restored.stateHash(), "the mark is in the state hash");
+    }
+
+    @Test
+    void aMerchantsRecruitRegistrationTimeLeavesItsPeriodsAlone()
+    {
+        final MerchantRiskBook book = new MerchantRiskBook(4);
+        book.ensure(1);
+        final long t = 1_700_000_000_000L;
+        book.advance(0, t);
+        book.advance(0, t + 3 * MerchantRiskBook.BUCKET_MS);
+        assertEquals(3, book.periodsSeen(0));
+        assertFalse(book.recruitRegistered(0, t, 60), "the first recruit");
+        assertTrue(book.recruitRegistered(0, t + 60_000, 60), "60 s later");
+        assertFalse(book.recruitRegistered(0, t + 121_000, 60), "61 s later");
+        assertFalse(book.recruitRegistered(0, t + 60_000, 60), "earlier than the last (time went back)");
+        assertEquals(3, book.periodsSeen(0), "periods kept");
+        book.advance(0, t + 4 * MerchantRiskBook.BUCKET_MS);
+        assertEquals(4, book.periodsSeen(0), "periods count on");
+        assertTrue(book.recruitRegistered(0, t + 61_000, 60), "the registration time kept by advance");
+    }
+
+    @Test
     void walkedRoutesSurviveASnapshotAndAreInTheStateHash()
     {
         assertEquals(ResultCode.OK, d.topUp(1, 1, 10_000_000));
