@@ -360,8 +360,9 @@ class ChronicleJournalTest
             final JournalWriter writer = journal.writer();
             append(writer, entry(8, 16));
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
-            // Chronicle's lock timeout is 15 s; anything near it means the dead writer's lock was waited out.
-            assertTrue(elapsedMs < 5_000, "open and first append took " + elapsedMs + " ms");
+            // Chronicle's lock timeout is 15 s: 12 s or more means the dead writer's lock was waited out (a cold open on
+            // a loaded machine can take seconds, so the bound stays just under the timeout).
+            assertTrue(elapsedMs < 12_000, "open and first append took " + elapsedMs + " ms");
 
             final List<Entry> expected = new ArrayList<>();
             for (int sequence = 1; sequence <= 8; sequence++)
@@ -384,7 +385,8 @@ class ChronicleJournalTest
             {
                 final long startNs = System.nanoTime();
                 append(journal.writer(), entry(2, 16));
-                assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) < 5_000);
+                // Under Chronicle's 15-s lock timeout: the lock was released, not waited out.
+                assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) < 12_000);
             }
             return null;
         });

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.wodian.journal.JournalTestSupport.Entry;
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +36,9 @@ class JournalMapAheadTest
     @Test
     void mapsTheNextChunkBeforeTheAppenderReachesItAndChangesNoEntry() throws Exception
     {
-        final JournalConfig config = new JournalConfig(dir).withDurabilityPolicy(DurabilityPolicy.PAGE_CACHE);
+        // A fixed roll clock: a run across midnight UTC would otherwise start a second cycle file.
+        final JournalConfig config = new JournalConfig(dir).withDurabilityPolicy(DurabilityPolicy.PAGE_CACHE)
+            .withRollClock(new SetTimeProvider(1_700_000_000_000L));
         final List<Entry> written = new ArrayList<>();
         final ExecutorService mapper = Executors.newSingleThreadExecutor();
         int mapped = 0;

@@ -122,6 +122,10 @@ public final class DemoCommand implements Callable<Integer>
         final DemoPopulation population = new DemoPopulation(
             merchantCount, terminalsPerMerchant, consumerCount, topUpFen, seed);
         prepareDataDir();
+        // The settlement below is of the day the run starts (in the acquirer's zone): a run that crosses midnight
+        // there would otherwise settle the new, empty day.
+        final java.time.ZoneId settlementZone = java.time.ZoneId.of("Asia/Shanghai");
+        final java.time.LocalDate settlementDate = java.time.LocalDate.now(settlementZone);
 
         final List<String> failures = new ArrayList<>();
         final StateHash before;
@@ -189,8 +193,6 @@ public final class DemoCommand implements Callable<Integer>
         }
 
         // The day's settlement files of this run, built off line from the journal (docs/settlement.md).
-        final java.time.ZoneId settlementZone = java.time.ZoneId.of("Asia/Shanghai");
-        final java.time.LocalDate settlementDate = java.time.LocalDate.now(settlementZone);
         out.println(SettlementCommand.write(dataDir, settlementDate, settlementZone,
             dataDir.resolve("settlement").resolve(settlementDate.toString()), new EngineConfig()));
 

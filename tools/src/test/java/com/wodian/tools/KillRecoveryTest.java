@@ -34,6 +34,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class KillRecoveryTest
 {
+    /** Recovery from a snapshot and the journal's tail after it, not from the journal alone. */
+    private static final List<String> SNAPSHOTS_OFTEN =
+        List.of("--snapshots", "on", "--snapshot-every-inputs", "400", "--snapshot-retain", "2");
+
     private static final long CALL_TIMEOUT_MS = 10_000;
     private static final int CONSUMERS = 50;
     private static final long MERCHANT_ID = 7;
@@ -54,7 +58,7 @@ class KillRecoveryTest
         final byte[] statementBefore;
         final com.wodian.net.auth.Credentials admin = EmbeddedServer.provisionAdmin(dataDir);
         final ChildServerProcess first =
-            ChildServerProcess.start(dataDir, dir.resolve("first.log"), List.of(), List.of());
+            ChildServerProcess.start(dataDir, dir.resolve("first.log"), List.of(), SNAPSHOTS_OFTEN);
         try
         {
             try (WodianClient client = WodianClient.connect("127.0.0.1", first.port, admin))
@@ -91,7 +95,7 @@ class KillRecoveryTest
         }
 
         final ChildServerProcess second = ChildServerProcess.start(dataDir, dir.resolve("second.log"), List.of(),
-            List.of());
+            SNAPSHOTS_OFTEN);
         try (WodianClient client = WodianClient.connect("127.0.0.1", second.port, admin))
         {
             assertEquals(before, DemoCommand.stateHash(client), "state after kill -9 and recovery");

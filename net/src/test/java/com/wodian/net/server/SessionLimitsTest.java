@@ -205,6 +205,10 @@ class SessionLimitsTest
                 }
             }
         }
+        catch (final java.net.SocketTimeoutException notClosed)
+        {
+            throw new AssertionError("the server did not close the connection", notClosed);
+        }
         catch (final IOException closed)
         {
             return code;

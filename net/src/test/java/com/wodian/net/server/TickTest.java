@@ -46,8 +46,9 @@ class TickTest
             final UnsafeBuffer request = new UnsafeBuffer(new byte[256]);
             final MessageHeaderDecoder header = new MessageHeaderDecoder();
             // The hold must outlive the next two round trips (the held balance is checked below) even on a loaded
-            // machine: with a 50 ms TTL a slow reply let the tick expire it first ("expected 500 was 0").
-            final long ttlMs = 1_000;
+            // machine: with a 50 ms TTL a slow reply let the tick expire it first ("expected 500 was 0"); 5 s leaves
+            // room for a stall of seconds, and the wait below (30 s) for the expiry after it.
+            final long ttlMs = 5_000;
             final UnsafeBuffer tryReply = new UnsafeBuffer(client.call(request, 0,
                 encoder.tryPayment(request, 0, MERCHANT_ID, TERMINAL_ID, 9, CONSUMER_ID, 500, ttlMs),
                 ServerTestSupport.TIMEOUT_MS));

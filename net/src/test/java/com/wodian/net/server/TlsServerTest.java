@@ -179,7 +179,7 @@ class TlsServerTest
             // The first 5 bytes of a TLS record (a handshake record of 512 bytes), then nothing.
             socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
             socket.getOutputStream().flush();
-            socket.setSoTimeout((int)TIMEOUT_MS); // 10 s: over three times the configured 3-s logon timeout
+            socket.setSoTimeout((int)TIMEOUT_MS); // 30 s: ten times the configured 3-s logon timeout
             assertClosed(socket.getInputStream());
         }
         assertBalance(TOP_UP_FEN);

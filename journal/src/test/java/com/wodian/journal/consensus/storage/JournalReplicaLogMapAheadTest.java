@@ -69,8 +69,10 @@ class JournalReplicaLogMapAheadTest
                 mapped += mapper.submit(log::mapAhead).get(30, TimeUnit.SECONDS) ? 1 : 0;
                 watch.mapped();
             }
-            assertTrue(watch.grownBytes >= 2L * (64 << 20) && mapped >= 2, "mapped ahead " + mapped + " times, " +
-                "journal grown by " + watch.grownBytes + " bytes");
+            // A daily roll during the run (midnight UTC: the log's journal keeps the wall clock) splits the growth
+            // over two files; every batch was still checked above.
+            assertTrue(watch.rolled || watch.grownBytes >= 2L * (64 << 20) && mapped >= 2, "mapped ahead " + mapped +
+                " times, journal grown by " + watch.grownBytes + " bytes");
             assertEquals(ENTRIES, log.lastIndex());
             assertReadsBack(log);
             log.close();
@@ -117,6 +119,7 @@ class JournalReplicaLogMapAheadTest
         private List<String> files = List.of();
         private long bytesAfterMapping;
         long grownBytes;
+        boolean rolled;
 
         void assertNotGrownSinceMapping(final long firstOfBatch) throws IOException
         {
@@ -130,8 +133,10 @@ class JournalReplicaLogMapAheadTest
         void mapped() throws IOException
         {
             final long bytes = totalBytes();
-            grownBytes += files.equals(cycleFiles()) ? bytes - bytesAfterMapping : 0;
-            files = cycleFiles();
+            final List<String> now = cycleFiles();
+            grownBytes += files.equals(now) ? bytes - bytesAfterMapping : 0;
+            rolled |= !files.isEmpty() && !files.equals(now);
+            files = now;
             bytesAfterMapping = bytes;
         }
 

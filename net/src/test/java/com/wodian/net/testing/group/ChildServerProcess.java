@@ -40,12 +40,18 @@ public final class ChildServerProcess
         this.log = log;
     }
 
+    /**
+     * A single server on {@code dataDir}, an ephemeral port and the small limits, with these JVM options after the
+     * common ones and these {@code ServerMain} options after the data folder, port and limits.
+     */
     public static ChildServerProcess start(
-    final Path dataDir, final Path log, final List<String> jvmOptions, final List<String> serverOptions)
-    throws IOException, InterruptedException
+        final Path dataDir, final Path log, final List<String> jvmOptions, final List<String> serverOptions)
+        throws IOException, InterruptedException
     {
-        return startWithArguments(log, List.of(), Arrays.asList("--data", dataDir.toString(), "--port", "0",
-            "--limits", "small", "--snapshots", "on", "--snapshot-every-inputs", "400", "--snapshot-retain", "2"));
+        final List<String> arguments = new ArrayList<>(Arrays.asList("--data", dataDir.toString(), "--port", "0",
+            "--limits", "small"));
+        arguments.addAll(serverOptions);
+        return startWithArguments(log, jvmOptions, arguments);
     }
 
     /**

@@ -1,6 +1,8 @@
 package com.wodian.net.testing.group;
 
 import com.wodian.journal.SnapshotStore;
+import com.wodian.journal.consensus.storage.CommitMark;
+import com.wodian.journal.consensus.storage.JournalReplicaLog;
 import com.wodian.net.auth.CredentialStore;
 import com.wodian.net.auth.Credentials;
 import com.wodian.net.client.ClientConfig;
@@ -622,6 +624,36 @@ public final class ReplicaGroup implements AutoCloseable
             valid += info.isValid() ? 1 : 0;
         }
         return valid;
+    }
+
+    /**
+     * Whether the node's stored commit mark has reached one of its valid snapshots: a restarting node recovers only
+     * from a snapshot at or below its mark (entries after it may never have been acknowledged).
+     */
+    public boolean commitMarkReachesASnapshot(final int node)
+    {
+        final long mark;
+        try
+        {
+            mark = new CommitMark(dataDir(node).resolve(JournalReplicaLog.COMMIT_MARK_FILE_NAME)).index();
+        }
+        catch (final RuntimeException beingWritten)
+        {
+            return false;
+        }
+        final Path snapshots = dataDir(node).resolve("snapshots");
+        if (!Files.isDirectory(snapshots))
+        {
+            return false;
+        }
+        for (final SnapshotStore.SnapshotInfo info : new SnapshotStore(snapshots, Integer.MAX_VALUE).list())
+        {
+            if (info.isValid() && info.journalSequence() <= mark)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether every running node holds at least one valid snapshot. */
