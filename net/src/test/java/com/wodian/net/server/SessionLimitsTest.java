@@ -119,11 +119,9 @@ class SessionLimitsTest
             Socket socket = new Socket(HOST, server.port()))
         {
             socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
-            final long startNs = System.nanoTime();
+            // Closed with nothing else to wake the gateway (closingError fails if the 30-s read timeout comes first);
+            // how punctually is not asserted: a loaded machine may be late by seconds.
             assertEquals(ResultCode.LOGON_TIMEOUT, closingError(new DataInputStream(socket.getInputStream())));
-            // Bounded, generously: the point is that a silent connection is closed with nothing else to wake the
-            // gateway, not how punctually on a loaded machine.
-            assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(10), "closed soon after the timeout");
         }
     }
 
@@ -131,6 +129,12 @@ class SessionLimitsTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aThousandConcurrentLoggedOnConnectionsAreServed() throws Exception
     {
+        // Two descriptors a connection in this JVM (client and server side): a runner whose hard limit is lower skips.
+        final java.lang.management.OperatingSystemMXBean os =
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(!(os instanceof com.sun.management.UnixOperatingSystemMXBean) ||
+            ((com.sun.management.UnixOperatingSystemMXBean)os).getMaxFileDescriptorCount() > 2L * CONNECTION_COUNT + 512,
+            "too few file descriptors for " + CONNECTION_COUNT + " connections");
         final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT)
             .sessionsMax(CONNECTION_COUNT + 16)
             .receiveBufferLength(4096)
