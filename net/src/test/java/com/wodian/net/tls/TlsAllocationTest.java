@@ -32,8 +32,14 @@ class TlsAllocationTest
 {
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-    private static final int ROUNDS = 20_000;
     private static final int WARM_UP_ROUNDS = 10_000;
+    /**
+     * Measured in phases of this many rounds, at most {@link #PHASES_MAX} of them, until one shows the bound: which
+     * path C2 has compiled by a given round depends on the compiler threads getting a core, while an allocation of
+     * TlsConnection's own shows in every phase.
+     */
+    private static final int PHASE_ROUNDS = 5_000;
+    private static final int PHASES_MAX = 8;
     private static final int MESSAGE_LENGTH = 64;
     /** Bounds a loop that waits for loopback bytes: each pass is a non-blocking read. */
     private static final int POLLS_MAX = 10_000_000;
@@ -73,24 +79,31 @@ class TlsAllocationTest
             final ByteBuffer message = ByteBuffer.allocateDirect(MESSAGE_LENGTH);
             final ByteBuffer received = ByteBuffer.allocateDirect(4096);
             final BareEngines engines = new BareEngines(bare);
-            long layeredBytes = 0;
-            long bareBytes = 0;
-            // Alternating rounds: both paths are compiled and measured in the same conditions.
-            for (int round = 0; round < ROUNDS; round++)
+            long layeredPerRoundTrip = Long.MAX_VALUE;
+            long barePerRoundTrip = 0;
+            for (int round = 0; round < WARM_UP_ROUNDS; round++)
             {
-                final long before = THREADS.getCurrentThreadAllocatedBytes();
                 roundTrip(layered, round, message, received);
-                final long between = THREADS.getCurrentThreadAllocatedBytes();
                 engines.roundTrip(round, message, received);
-                final long after = THREADS.getCurrentThreadAllocatedBytes();
-                if (round >= WARM_UP_ROUNDS)
+            }
+            for (int phase = 0; phase < PHASES_MAX && layeredPerRoundTrip - barePerRoundTrip > ADDED_BYTES_MAX; phase++)
+            {
+                long layeredBytes = 0;
+                long bareBytes = 0;
+                // Alternating rounds: both paths are compiled and measured in the same conditions.
+                for (int round = 0; round < PHASE_ROUNDS; round++)
                 {
+                    final long before = THREADS.getCurrentThreadAllocatedBytes();
+                    roundTrip(layered, round, message, received);
+                    final long between = THREADS.getCurrentThreadAllocatedBytes();
+                    engines.roundTrip(round, message, received);
+                    final long after = THREADS.getCurrentThreadAllocatedBytes();
                     layeredBytes += between - before;
                     bareBytes += after - between;
                 }
+                layeredPerRoundTrip = layeredBytes / PHASE_ROUNDS;
+                barePerRoundTrip = bareBytes / PHASE_ROUNDS;
             }
-            final long layeredPerRoundTrip = layeredBytes / (ROUNDS - WARM_UP_ROUNDS);
-            final long barePerRoundTrip = bareBytes / (ROUNDS - WARM_UP_ROUNDS);
             System.out.println("TLS round trip (2 records wrapped, 2 unwrapped), bytes allocated: through " +
                 "TlsConnection " + layeredPerRoundTrip + ", bare SSLEngine " + barePerRoundTrip + "; JDK " +
                 System.getProperty("java.version") + ", " + layered.serverTls.protocol());
