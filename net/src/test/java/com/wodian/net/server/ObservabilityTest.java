@@ -18,6 +18,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,9 +55,8 @@ class ObservabilityTest
                 requests.setUpParties(); // 4 commands, each answered OK
                 assertEquals(ResultCode.UNKNOWN_MERCHANT, requests.registerTerminal(77, 999));
             }
-            final long trafficEndMs = System.currentTimeMillis();
             awaitReady(server);
-            awaitCopyAfterTraffic(trafficEndMs);
+            awaitCopyAfterTraffic();
 
             // From another process's point of view: the file, not the server object.
             try (CountersFile file = CountersFile.open(dataDir))
@@ -142,23 +142,33 @@ class ObservabilityTest
     /**
      * The metrics thread copies the other threads' figures into the file about once a second and then beats the
      * file's heartbeat with the time it started the copy. On a starved machine the first copy after the traffic can
-     * come much later than a second, so wait for a heartbeat stamped after the traffic ended.
+     * come much later than a second, so wait for the heartbeat to change twice after the traffic ended: the second
+     * change is of a copy that started after the first was seen, so after the traffic. No wall-clock comparison (a
+     * clock stepped back on a fresh machine would hide a copy).
      */
-    private void awaitCopyAfterTraffic(final long trafficEndMs) throws Exception
+    private void awaitCopyAfterTraffic() throws Exception
     {
-        final long deadlineMs = System.currentTimeMillis() + COPY_TIMEOUT_MS;
-        while (System.currentTimeMillis() < deadlineMs)
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(COPY_TIMEOUT_MS);
+        long seen = heartbeatMs();
+        for (int changes = 0; changes < 2; )
         {
-            try (CountersFile file = CountersFile.open(dataDir))
+            if (System.nanoTime() - deadlineNs > 0)
             {
-                if (file.heartbeatMs() > trafficEndMs)
-                {
-                    return;
-                }
+                fail("no copy of the figures within " + COPY_TIMEOUT_MS + " ms after the traffic");
             }
             Thread.sleep(50);
+            final long now = heartbeatMs();
+            changes += now != seen ? 1 : 0;
+            seen = now;
         }
-        fail("no copy of the figures within " + COPY_TIMEOUT_MS + " ms after the traffic");
+    }
+
+    private long heartbeatMs() throws Exception
+    {
+        try (CountersFile file = CountersFile.open(dataDir))
+        {
+            return file.heartbeatMs();
+        }
     }
 
     private static long value(final CountersReader reader, final String label)
