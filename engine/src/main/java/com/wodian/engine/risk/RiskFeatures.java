@@ -100,7 +100,7 @@ public final class RiskFeatures
     public static final int RECIPROCAL_DORMANT_PAIRS = 75;
     /**
      * 1 when the account was registered at most {@link #REGISTERED_TOGETHER_SECONDS} after another account of the
-     * same home shop, is at least 30 days old and held no point before its first payment (74 = 0), else 0: old
+     * same home shop, is at least 30 days old and held at most one point before its first payment (74 = 0), else 0: old
      * accounts registered in a batch and dormant since, the threat model's "accounts bought in bulk". Tried as a hard
      * rule in front of model v13 (docs/risk.md, "Model v17"): it failed on HELD_OUT 707-712 (7.8% more honest declines
      * than v13 alone, 5% allowed); no shipped model tests it.

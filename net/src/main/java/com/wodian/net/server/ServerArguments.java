@@ -111,7 +111,7 @@ final class ServerArguments
                 dataGiven = true;
                 return true;
             case "--port":
-                config.port(parsePort(value));
+                config.port(parsePort(name, value));
                 portGiven = true;
                 return true;
             case "--mode":
@@ -224,7 +224,7 @@ final class ServerArguments
                 config.gateway().credentialsFile(Paths.get(value));
                 return true;
             case "--iso8583-port":
-                isoPort = parsePort(value);
+                isoPort = parsePort(name, value);
                 return true;
             case "--iso8583-host":
                 isoHost = value;
@@ -355,7 +355,7 @@ final class ServerArguments
         return settings;
     }
 
-    private static int parsePort(final String value)
+    private static int parsePort(final String name, final String value)
     {
         try
         {
@@ -363,7 +363,7 @@ final class ServerArguments
         }
         catch (final NumberFormatException ex)
         {
-            throw new IllegalArgumentException("--port needs a number: " + value);
+            throw new IllegalArgumentException(name + " needs a number: " + value);
         }
     }
 

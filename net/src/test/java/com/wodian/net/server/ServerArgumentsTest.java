@@ -119,6 +119,7 @@ class ServerArgumentsTest
         assertEquals("missing value after --mode", error(withRequired("--mode")));
         assertEquals("unknown option --colour", error(withRequired("--colour", "blue")));
         assertEquals("--port needs a number: x", error("--data", "/tmp/x", "--port", "x"));
+        assertEquals("--iso8583-port needs a number: y", error(withRequired("--iso8583-port", "y")));
         assertEquals("--snapshots must be on or off: maybe", error(withRequired("--snapshots", "maybe")));
         assertEquals("--warmup-inputs needs a number: many", error(withRequired("--warmup-inputs", "many")));
         assertEquals("--keys-max needs a positive number: 0", error(withRequired("--keys-max", "0")));
