@@ -94,55 +94,24 @@ final class DormantPairs
     /** The non-empty words with their positions, so the snapshot follows the pairs seen, not the table's size. */
     void writeTo(final SnapshotWriter writer)
     {
-        int nonEmpty = 0;
-        for (final long word : words)
-        {
-            nonEmpty += word != 0 ? 1 : 0;
-        }
         writer.writeLong(words.length);
-        writer.writeLong(nonEmpty);
-        for (int i = 0; i < words.length; i++)
-        {
-            if (words[i] != 0)
-            {
-                writer.writeLong(i);
-                writer.writeLong(words[i]);
-            }
-        }
+        SparseWords.write(writer, words);
     }
 
     void readFrom(final SnapshotReader reader)
     {
-        java.util.Arrays.fill(words, 0);
         final long length = reader.readLong();
         if (length != words.length)
         {
             throw new IllegalStateException("dormant-pairs table of " + length + " words in the snapshot, " +
                 words.length + " configured (riskPairsMax differs)");
         }
-        final long nonEmpty = reader.readLong();
-        for (long i = 0; i < nonEmpty; i++)
-        {
-            final long position = reader.readLong();
-            if (position < 0 || position >= words.length)
-            {
-                throw new IllegalStateException("dormant-pairs word " + position + " outside the table");
-            }
-            words[(int)position] = reader.readLong();
-        }
+        SparseWords.read(reader, words, "dormant-pairs");
     }
 
     /** Folds the non-empty words with their positions. */
     long hash(final long seed)
     {
-        long hash = StateHash.fold(seed, words.length);
-        for (int i = 0; i < words.length; i++)
-        {
-            if (words[i] != 0)
-            {
-                hash = StateHash.fold(StateHash.fold(hash, i), words[i]);
-            }
-        }
-        return hash;
+        return SparseWords.fold(StateHash.fold(seed, words.length), words);
     }
 }

@@ -154,25 +154,11 @@ final class HomeCohorts
         {
             writer.writeLong(margins[i]);
         }
-        int nonEmpty = 0;
-        for (final long word : pairWords)
-        {
-            nonEmpty += word != 0 ? 1 : 0;
-        }
-        writer.writeLong(nonEmpty);
-        for (int i = 0; i < pairWords.length; i++)
-        {
-            if (pairWords[i] != 0)
-            {
-                writer.writeLong(i);
-                writer.writeLong(pairWords[i]);
-            }
-        }
+        SparseWords.write(writer, pairWords);
     }
 
     void readFrom(final SnapshotReader reader, final int merchantCount)
     {
-        java.util.Arrays.fill(pairWords, 0);
         java.util.Arrays.fill(margins, 0);
         ensure(merchantCount);
         total = reader.readLong();
@@ -180,16 +166,7 @@ final class HomeCohorts
         {
             margins[i] = reader.readLong();
         }
-        final long nonEmpty = reader.readLong();
-        for (long i = 0; i < nonEmpty; i++)
-        {
-            final long position = reader.readLong();
-            if (position < 0 || position >= pairWords.length)
-            {
-                throw new IllegalStateException("home-cohort word " + position + " outside the table");
-            }
-            pairWords[(int)position] = reader.readLong();
-        }
+        SparseWords.read(reader, pairWords, "home-cohort");
     }
 
     /** Folds the total, the registered merchants' margins and the non-empty pair words with their positions. */
@@ -200,13 +177,6 @@ final class HomeCohorts
         {
             hash = StateHash.fold(hash, margins[i]);
         }
-        for (int i = 0; i < pairWords.length; i++)
-        {
-            if (pairWords[i] != 0)
-            {
-                hash = StateHash.fold(StateHash.fold(hash, i), pairWords[i]);
-            }
-        }
-        return hash;
+        return SparseWords.fold(hash, pairWords);
     }
 }

@@ -81,48 +81,17 @@ final class HomeRoutes
     /** The non-empty words with their positions, so the snapshot follows the routes walked, not the table's size. */
     void writeTo(final SnapshotWriter writer)
     {
-        int nonEmpty = 0;
-        for (final long word : words)
-        {
-            nonEmpty += word != 0 ? 1 : 0;
-        }
-        writer.writeLong(nonEmpty);
-        for (int i = 0; i < words.length; i++)
-        {
-            if (words[i] != 0)
-            {
-                writer.writeLong(i);
-                writer.writeLong(words[i]);
-            }
-        }
+        SparseWords.write(writer, words);
     }
 
     void readFrom(final SnapshotReader reader)
     {
-        java.util.Arrays.fill(words, 0);
-        final long nonEmpty = reader.readLong();
-        for (long i = 0; i < nonEmpty; i++)
-        {
-            final long position = reader.readLong();
-            if (position < 0 || position >= words.length)
-            {
-                throw new IllegalStateException("home-routes word " + position + " outside the table");
-            }
-            words[(int)position] = reader.readLong();
-        }
+        SparseWords.read(reader, words, "home-routes");
     }
 
     /** Folds the non-empty words with their positions. */
     long hash(final long seed)
     {
-        long hash = StateHash.fold(seed, words.length);
-        for (int i = 0; i < words.length; i++)
-        {
-            if (words[i] != 0)
-            {
-                hash = StateHash.fold(StateHash.fold(hash, i), words[i]);
-            }
-        }
-        return hash;
+        return SparseWords.fold(StateHash.fold(seed, words.length), words);
     }
 }

@@ -42,48 +42,17 @@ final class SeenPairs
     /** The non-empty words with their positions, so the snapshot follows the pairs seen, not the set's size. */
     void writeTo(final SnapshotWriter writer)
     {
-        int nonEmpty = 0;
-        for (final long word : words)
-        {
-            nonEmpty += word != 0 ? 1 : 0;
-        }
-        writer.writeLong(nonEmpty);
-        for (int i = 0; i < words.length; i++)
-        {
-            if (words[i] != 0)
-            {
-                writer.writeLong(i);
-                writer.writeLong(words[i]);
-            }
-        }
+        SparseWords.write(writer, words);
     }
 
     void readFrom(final SnapshotReader reader)
     {
-        java.util.Arrays.fill(words, 0);
-        final long nonEmpty = reader.readLong();
-        for (long i = 0; i < nonEmpty; i++)
-        {
-            final long position = reader.readLong();
-            if (position < 0 || position >= words.length)
-            {
-                throw new IllegalStateException("seen-pairs word " + position + " outside the set");
-            }
-            words[(int)position] = reader.readLong();
-        }
+        SparseWords.read(reader, words, "seen-pairs");
     }
 
     /** Folds the non-empty words with their positions: a sparse set hashes quickly. */
     long hash(final long seed)
     {
-        long hash = StateHash.fold(seed, words.length);
-        for (int i = 0; i < words.length; i++)
-        {
-            if (words[i] != 0)
-            {
-                hash = StateHash.fold(StateHash.fold(hash, i), words[i]);
-            }
-        }
-        return hash;
+        return SparseWords.fold(StateHash.fold(seed, words.length), words);
     }
 }
