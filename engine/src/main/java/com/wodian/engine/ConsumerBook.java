@@ -1,11 +1,15 @@
 package com.wodian.engine;
 
 /**
- * Consumers: one 192-byte record each in one array, found by the index the id map returns. The first cache line is the
+ * Consumers: one 256-byte record each in one array, found by the index the id map returns. The first cache line is the
  * money line (wallet, holds, points, vouchers held, home merchant, flags); the next two are the risk block, whose
  * contents the risk package owns ({@code ConsumerRiskBook} and {@code ConsumerProfileBook} read and write it at
- * {@link #riskBase(int)} of {@link #recordsOf(int)}). A payment thus finds everything it reads of its consumer with one
- * id-map probe and three adjacent lines.
+ * {@link #riskBase(int)} of {@link #recordsOf(int)}); the fourth is the consumer's spend-pair line, which {@link
+ * ConsumptionBook} owns: up to {@link #PAIR_SLOTS} of the consumer's pairs (merchant index + 1 in the high half, the
+ * pair's entry in the low), so that a sale finds its pair from the consumer's record instead of a random line of a
+ * map. The pair line is an index, not state: it is not hashed or written to a snapshot, and is rebuilt on restore
+ * (the first {@link #STATE_LONGS} longs of a record are its state). A payment thus finds everything it reads of its
+ * consumer with one id-map probe and adjacent lines.
  *
  * <pre>
  *   long  content
@@ -18,12 +22,18 @@ package com.wodian.engine;
  *   6     last points-ledger position (-1: none)
  *   7     vouchers held, value (fen)
  *   8-23  risk block (risk package)
+ *   24-31 spend pairs (ConsumptionBook), not state
  * </pre>
  */
 public final class ConsumerBook extends RowBook
 {
     /** Longs per consumer record. */
-    public static final int STRIDE = 24;
+    public static final int STRIDE = 32;
+    /** Longs of a record that are state (hashed, written to a snapshot): the money line and the risk block. */
+    public static final int STATE_LONGS = 24;
+    /** The spend-pair line: longs 24..31. */
+    static final int PAIRS_OFFSET = 24;
+    static final int PAIR_SLOTS = 8;
     /** Longs before record 0: a long[]'s elements start 16 bytes into it and a large array starts on a region
      * boundary, so 6 longs put every record on a 64-byte boundary. */
     public static final int PAD = 6;
@@ -45,7 +55,7 @@ public final class ConsumerBook extends RowBook
 
     ConsumerBook(final int capacity, final boolean reserve)
     {
-        super(capacity, STRIDE, PAD, reserve);
+        super(capacity, STRIDE, PAD, STATE_LONGS, reserve);
     }
 
     /**
@@ -72,9 +82,16 @@ public final class ConsumerBook extends RowBook
         return PAD + index * STRIDE + POINTS;
     }
 
+    /** Where consumer {@code index}'s spend-pair line starts in {@link #recordsOf(int)}. */
+    static int pairsBase(final int index)
+    {
+        return PAD + index * STRIDE + PAIRS_OFFSET;
+    }
+
     int add(final long consumerId, final int homeMerchantIndex)
     {
         final int index = addRow(consumerId);
+        java.util.Arrays.fill(recordsOf(index), pairsBase(index), pairsBase(index) + PAIR_SLOTS, 0);
         set(index, HOME_VOUCHERS_FLAGS, homeMerchantIndex & 0xFFFF_FFFFL);
         set(index, LAST_POINTS_ENTRY, -1);
         return index;
@@ -105,6 +122,7 @@ public final class ConsumerBook extends RowBook
         setFlag(index, HOME_VOUCHERS_FLAGS, BLOCKED_BIT, blocked);
     }
 
-    // The state hash is RowBook.hash: every long of every record (money line and risk block) in record order, in
-    // lanes (StateHash.foldRange), since hash version 2. The risk package no longer folds the risk block itself.
+    // The state hash is RowBook.hash: the STATE_LONGS longs of every record (money line and risk block) in record order,
+    // in lanes, as one table of 24-long rows (the hash of version 2, before the pair line was added). The risk package
+    // no longer folds the risk block itself.
 }

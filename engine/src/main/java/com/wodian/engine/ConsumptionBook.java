@@ -7,6 +7,11 @@ package com.wodian.engine;
  * <p>A distribution closes a period: it takes the open amounts as its basis while payments go on. An entry carries the
  * epoch (distribution count) of its open amount; the first change after a distribution started moves the open amount
  * to {@code FROZEN_FEN} for that distribution, so late payments count towards the next period, not this one.
+ *
+ * <p>Finding a pair: each consumer's record ends in a line of up to {@link ConsumerBook#PAIR_SLOTS} of its pairs
+ * (filled in the order the pairs were made), which the sale's consumer lookup brings next to the consumer's money
+ * line; only a consumer with more pairs than that has the others found in the pair map, which holds every pair.
+ * The line is an index (not hashed, not in a snapshot: rebuilt on restore); the answer is the map's either way.
  */
 final class ConsumptionBook
 {
@@ -25,6 +30,7 @@ final class ConsumptionBook
     // Rows and the pair map grow with the pairs tracked, the per-merchant lists with the merchants (Growth). The rows
     // and the map grow in steps, as RowBook's: entries below oldRowsBelow are still in oldRows (rowsOf).
     private final IdIndex entryByPair;
+    private final ConsumerBook consumers;
     private long[] rows;
     private long[] oldRows;
     private int oldRowsBelow;
@@ -35,8 +41,9 @@ final class ConsumptionBook
     private final int merchantsMax;
     private int count;
 
-    ConsumptionBook(final int capacity, final int merchantsMax, final boolean reserve)
+    ConsumptionBook(final int capacity, final int merchantsMax, final ConsumerBook consumers, final boolean reserve)
     {
+        this.consumers = consumers;
         this.capacity = capacity;
         this.merchantsMax = merchantsMax;
         this.entryByPair = new IdIndex(Growth.initialRows(capacity, reserve), capacity);
@@ -50,6 +57,8 @@ final class ConsumptionBook
         return entry < oldRowsBelow ? oldRows : rows;
     }
 
+    private static final long HIGH_32 = 0xFFFF_FFFF_0000_0000L;
+
     private static long pairKey(final int consumerIndex, final int merchantIndex)
     {
         return ((long)consumerIndex << 32) | merchantIndex;
@@ -62,19 +71,60 @@ final class ConsumptionBook
 
     boolean hasEntry(final int consumerIndex, final int merchantIndex)
     {
-        return entryByPair.get(pairKey(consumerIndex, merchantIndex)) >= 0;
+        return entryOf(consumerIndex, merchantIndex) >= 0;
     }
 
-    /** Batch prefetch, stage 1 for a pair: loads the pair map's home line (see {@link BatchPrefetcher}). */
+    /** The pair's entry, or -1: from the consumer's pair line, or the pair map when the line is full. */
+    private int entryOf(final int consumerIndex, final int merchantIndex)
+    {
+        final long[] records = consumers.recordsOf(consumerIndex);
+        final int base = ConsumerBook.pairsBase(consumerIndex);
+        final long tag = (long)(merchantIndex + 1) << 32;
+        for (int slot = 0; slot < ConsumerBook.PAIR_SLOTS; slot++)
+        {
+            final long pair = records[base + slot];
+            if ((pair & HIGH_32) == tag)
+            {
+                return (int)pair;
+            }
+            if (pair == 0)
+            {
+                return -1;   // the line fills in order: the pair is not in it, nor in the map
+            }
+        }
+        return entryByPair.get(pairKey(consumerIndex, merchantIndex));
+    }
+
+    /** Puts a new pair in its consumer's pair line when the line has room (it is in the map in any case). */
+    private void addToPairLine(final int consumerIndex, final int merchantIndex, final int entry)
+    {
+        final long[] records = consumers.recordsOf(consumerIndex);
+        final int base = ConsumerBook.pairsBase(consumerIndex);
+        for (int slot = 0; slot < ConsumerBook.PAIR_SLOTS; slot++)
+        {
+            if (records[base + slot] == 0)
+            {
+                records[base + slot] = ((long)(merchantIndex + 1) << 32) | entry;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Batch prefetch, stage 1 for a pair: loads the consumer's pair line (see {@link BatchPrefetcher}), and the pair
+     * map's home line only for a consumer whose line is full.
+     */
     long touchPairSlot(final int consumerIndex, final int merchantIndex)
     {
-        return entryByPair.touchHome(pairKey(consumerIndex, merchantIndex));
+        final long last = consumers.recordsOf(consumerIndex)[ConsumerBook.pairsBase(consumerIndex) +
+            ConsumerBook.PAIR_SLOTS - 1];
+        return last == 0 ? last : last + entryByPair.touchHome(pairKey(consumerIndex, merchantIndex));
     }
 
-    /** Batch prefetch, stage 2 for a pair: finds it (its map line now cached) and loads its row; changes nothing. */
+    /** Batch prefetch, stage 2 for a pair: finds it (its lines now cached) and loads its row; changes nothing. */
     long touchPairRow(final int consumerIndex, final int merchantIndex)
     {
-        final int entry = entryByPair.get(pairKey(consumerIndex, merchantIndex));
+        final int entry = entryOf(consumerIndex, merchantIndex);
         return entry < 0 ? 0 : rowsOf(entry)[entry * STRIDE + OPEN_FEN];
     }
 
@@ -101,7 +151,7 @@ final class ConsumptionBook
      */
     long add(final int consumerIndex, final int merchantIndex, final long deltaFen, final long merchantEpoch)
     {
-        int entry = entryByPair.get(pairKey(consumerIndex, merchantIndex));
+        int entry = entryOf(consumerIndex, merchantIndex);
         if (entry < 0)
         {
             if (deltaFen <= 0)
@@ -146,6 +196,7 @@ final class ConsumptionBook
         headByMerchant[merchantIndex] = entry;
         countByMerchant[merchantIndex]++;
         entryByPair.put(pairKey(consumerIndex, merchantIndex), entry);
+        addToPairLine(consumerIndex, merchantIndex, entry);
         step();
         return entry;
     }
@@ -261,7 +312,9 @@ final class ConsumptionBook
         {
             for (int entry = headByMerchant[merchantIndex]; entry >= 0; entry = (int)rows[entry * STRIDE + NEXT_ENTRY])
             {
-                entryByPair.stage(pairKey((int)rows[entry * STRIDE + CONSUMER_INDEX], merchantIndex), entry);
+                final int consumerIndex = (int)rows[entry * STRIDE + CONSUMER_INDEX];
+                entryByPair.stage(pairKey(consumerIndex, merchantIndex), entry);
+                addToPairLine(consumerIndex, merchantIndex, entry);
             }
         }
         entryByPair.flushStaged();

@@ -25,7 +25,7 @@ final class EngineBooks
         records = new RecordTable(config.keysMax, config.keyRetentionMs, reserve);
         holds = new ExpiryQueue(records, config.holdsMax, config.keysMax, reserve);
         vouchers = new VoucherBook(config.vouchersMax, reserve);
-        consumption = new ConsumptionBook(config.consumptionPairsMax, config.merchantsMax, reserve);
+        consumption = new ConsumptionBook(config.consumptionPairsMax, config.merchantsMax, consumers, reserve);
         pointsLedger = new PointsLedger(config.pointsLedgerEntriesMax, reserve);
     }
 

@@ -23,6 +23,9 @@ public abstract class RowBook
     private int oldRowsBelow;
     private ArrayPreparer.Prepared nextRows;
     private final int stride;
+    // Longs at the start of each row that are state (written, restored, hashed); the rest of a row (up to stride) is
+    // an index derived from other books, rebuilt on restore (ConsumerBook's spend-pair line).
+    private final int stateLongs;
     // Longs before row 0: a padding that puts rows on cache-line boundaries (see ConsumerBook).
     private final int pad;
     private final int capacity;
@@ -35,8 +38,15 @@ public abstract class RowBook
 
     RowBook(final int capacity, final int stride, final int pad, final boolean reserve)
     {
+        this(capacity, stride, pad, stride, reserve);
+    }
+
+    /** A book whose rows end in {@code stride - stateLongs} longs that are not state (see {@link #hash}). */
+    RowBook(final int capacity, final int stride, final int pad, final int stateLongs, final boolean reserve)
+    {
         this.capacity = capacity;
         this.stride = stride;
+        this.stateLongs = stateLongs;
         this.pad = pad;
         this.indexById = new IdIndex(Growth.initialRows(capacity, reserve), capacity);
         this.rows = new long[pad + Growth.initialRows(capacity, reserve) * stride];
@@ -231,9 +241,18 @@ public abstract class RowBook
             writer.writeLongs(rows, count * stride);
             return;
         }
-        // Framed as writeLongs would frame the rows without the padding (padding is layout, not state).
-        writer.writeLong((long)count * stride);
-        writer.writeValues(rows, pad, count * stride);
+        // Framed as writeLongs would frame the rows without the padding (padding is layout, not state), and without
+        // the longs past stateLongs (an index, rebuilt on restore): the bytes of rows of stateLongs longs.
+        writer.writeLong((long)count * stateLongs);
+        if (stateLongs == stride)
+        {
+            writer.writeValues(rows, pad, count * stride);
+            return;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            writer.writeValues(rows, pad + i * stride, stateLongs);
+        }
     }
 
     /** Restores rows written by {@link #writeTo}; the id map is rebuilt from them. */
@@ -266,11 +285,21 @@ public abstract class RowBook
 
     private boolean readPadded(final SnapshotReader reader)
     {
-        if (reader.readLong() != (long)count * stride)
+        if (reader.readLong() != (long)count * stateLongs)
         {
             return false;
         }
-        reader.readValues(rows, pad, count * stride);
+        if (stateLongs == stride)
+        {
+            reader.readValues(rows, pad, count * stride);
+            return true;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final int base = pad + i * stride;
+            reader.readValues(rows, base, stateLongs);
+            java.util.Arrays.fill(rows, base + stateLongs, base + stride, 0);
+        }
         return true;
     }
 
@@ -280,6 +309,13 @@ public abstract class RowBook
      */
     long hash(final long seed)
     {
+        if (stateLongs < stride)
+        {
+            // The state longs of each row, folded as one table of rows of stateLongs longs (the hash of a book without
+            // the index part). Folding one array is simpler than two: the moving is finished first (layout only).
+            finishMoving();
+            return StateHash.foldRowFields(seed, rows, pad, count, stride, 0, stateLongs);
+        }
         if (oldRowsBelow == 0)
         {
             return StateHash.foldRows(seed, rows, pad, count, stride);

@@ -176,19 +176,51 @@ class GrowingTablesTest
     @Test
     void spendPairsAnswerAsAReservedBookWhileTheyMoveAndASnapshotMidMoveRestoresThem()
     {
+        // About 0.6 pairs per consumer: nearly every pair is found in its consumer's pair line.
+        spendPairsAnswerAsTheModel(100_000);
+    }
+
+    @Test
+    void spendPairsOfConsumersWithMorePairsThanTheirLineHoldsAreFoundInTheMap()
+    {
+        // About 30 pairs per consumer: each line fills with the first 8, the others are found in the map.
+        spendPairsAnswerAsTheModel(2_000);
+    }
+
+    /** Each book gets its own consumers: their records hold the books' pair lines. */
+    private static ConsumerBook consumers(final int count)
+    {
+        final ConsumerBook consumers = new ConsumerBook(count, true);
+        for (int i = 0; i < count; i++)
+        {
+            consumers.add(i + 1, -1);
+        }
+        return consumers;
+    }
+
+    private static void spendPairsAnswerAsTheModel(final int consumerCount)
+    {
         final int capacity = 60_000;
         final SplittableRandom random = new SplittableRandom(11);
-        final ConsumptionBook growing = new ConsumptionBook(capacity, 500, false);
-        final ConsumptionBook reserved = new ConsumptionBook(capacity, 500, true);
+        final ConsumptionBook growing = new ConsumptionBook(capacity, 500, consumers(consumerCount), false);
+        final ConsumptionBook reserved = new ConsumptionBook(capacity, 500, consumers(consumerCount), true);
         ConsumptionBook restored = null;
+        final java.util.Map<Long, Long> openByPair = new java.util.HashMap<>();
         int addsWhileMoving = 0;
         while (growing.count() < capacity)
         {
-            final int consumer = random.nextInt(100_000);
+            final int consumer = random.nextInt(consumerCount);
             final int merchant = random.nextInt(500);
             final long delta = random.nextLong(-50, 1_000);
             addsWhileMoving += growing.moving() ? 1 : 0;
             final long applied = growing.add(consumer, merchant, delta, 0);
+            final Long open = openByPair.get(((long)consumer << 32) | merchant);
+            final long expected = open == null ? Math.max(0, delta) : Math.max(delta, -open);
+            assertEquals(expected, applied, "model: pair " + consumer + "/" + merchant);
+            if (open != null || delta > 0)
+            {
+                openByPair.put(((long)consumer << 32) | merchant, (open == null ? 0 : open) + applied);
+            }
             assertEquals(applied, reserved.add(consumer, merchant, delta, 0), "pair " + consumer + "/" + merchant);
             if (restored != null)
             {
@@ -202,7 +234,7 @@ class GrowingTablesTest
             {
                 final MemorySnapshot snapshot = new MemorySnapshot();
                 growing.writeTo(snapshot);
-                restored = new ConsumptionBook(capacity, 500, false);
+                restored = new ConsumptionBook(capacity, 500, consumers(consumerCount), false);
                 restored.readFrom(snapshot);
                 assertEquals(growing.hash(9), restored.hash(9));
             }

@@ -75,7 +75,7 @@ class StateHashCoverageTest
         final EngineBooks books = (EngineBooks)field.get(driver.engine);
         final int consumer = books.consumers.count() - 1;
         assertFlipsChangeHash(driver.engine, books.consumers.recordsOf(consumer),
-            ConsumerBook.PAD + consumer * ConsumerBook.STRIDE, ConsumerBook.STRIDE, "last consumer's record");
+            ConsumerBook.PAD + consumer * ConsumerBook.STRIDE, ConsumerBook.STATE_LONGS, "last consumer's record");
         final int merchant = books.merchants.count() - 1;
         assertFlipsChangeHash(driver.engine, books.merchants.rowsOf(merchant), merchant * MerchantBook.STRIDE,
             MerchantBook.STRIDE, "last merchant's row");
