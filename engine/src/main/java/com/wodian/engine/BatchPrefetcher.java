@@ -28,9 +28,10 @@ import org.agrona.sbe.MessageDecoderFlyweight;
  *     line, the index line of the payment a Confirm, Cancel or Refund names, and the index line and record of the
  *     key the insert will forget (from the finished-key FIFO);</li>
  *     <li>from those (now cached) slots: the consumer's record (one line, three when the merchant's risk rules are
- *     on), the merchant and terminal rows, the spend pair's map line (commands that settle); the named payment's
+ *     on), the merchant and terminal rows, the spend pair's line (commands that settle: the consumer record's fourth
+ *     line, or the pair map's line for a consumer with more than 8 pairs, {@link ConsumptionBook}); the named payment's
  *     record;</li>
- *     <li>from the record: its consumer's record and spend pair's map line; for a new Try or Pay with risk rules on,
+ *     <li>from the record: its consumer's record and spend pair's line; for a new Try or Pay with risk rules on,
  *     the risk rows of its parties;</li>
  *     <li>the spend pair's row; the consumer's home merchant's row (its index is in the consumer record).</li>
  * </ol>
@@ -348,7 +349,7 @@ final class BatchPrefetcher
         return folded;
     }
 
-    /** Pass 2: the spend pairs' map lines (commands that settle). */
+    /** Pass 2: the spend pairs' lines (commands that settle; see ConsumptionBook.touchPairSlot). */
     private long pairSlots()
     {
         long folded = 0;
@@ -376,7 +377,7 @@ final class BatchPrefetcher
         return folded;
     }
 
-    /** Pass 3: a named record's consumer (Confirm, Cancel, Refund): its record and spend pair's map line. */
+    /** Pass 3: a named record's consumer (Confirm, Cancel, Refund): its record and spend pair's line. */
     private long recordParties()
     {
         long folded = 0;
