@@ -228,8 +228,9 @@ public final class RiskControl
      * profile rows, the seen-pairs word, the home shop's trade-and-area and shares longs and the home-cohort,
      * home-route and dormant-pairs words (the last: the reverse pair feature 75 reads); when a model scores also the
      * last shop's trade-and-area long. Every line of a row that straddles lines is loaded ({@link #touchSpan}), of
-     * another shop's row only the longs read. Read where the rules and the features need them, each miss waited for the ones before it (the code between them is longer than the
-     * core's window); loaded together here they overlap. Changes nothing.
+     * another shop's row only the longs read. Read where the rules and the features need them, each miss waited for
+     * the ones before it (the code between them is longer than the core's window); loaded together here they overlap.
+     * Changes nothing.
      */
     private long touchLines(final int consumerIndex, final int merchantIndex, final int terminalIndex,
         final int homeMerchantIndex, final boolean pair, final boolean scoring)
