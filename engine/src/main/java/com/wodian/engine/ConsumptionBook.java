@@ -9,8 +9,9 @@ package com.wodian.engine;
  * to {@code FROZEN_FEN} for that distribution, so late payments count towards the next period, not this one.
  *
  * <p>Finding a pair: each consumer's record ends in a line of up to {@link ConsumerBook#PAIR_SLOTS} of its pairs
- * (filled in the order the pairs were made), which the sale's consumer lookup brings next to the consumer's money
- * line; only a consumer with more pairs than that has the others found in the pair map, which holds every pair.
+ * (filled in the order the pairs were made; after a restore, rebuilt in merchant order, so a consumer with more pairs
+ * may hold another 8 of them), which the sale's consumer lookup brings next to the consumer's money line; only a
+ * consumer with more pairs than that has the others found in the pair map, which holds every pair.
  * The line is an index (not hashed, not in a snapshot: rebuilt on restore); the answer is the map's either way.
  */
 final class ConsumptionBook
