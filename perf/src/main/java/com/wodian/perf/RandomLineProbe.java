@@ -14,10 +14,12 @@ import java.util.SplittableRandom;
  *     core allows) in the same array;</li>
  *     <li>staged, as {@code BatchPrefetcher} does it, in batches of 64: a random line of a 32 MiB key index and an id
  *     map's home line (32 MiB of (id, index + 1) pairs) in one loop, the indexes through the now-cached slots in the
- *     next, the 192-byte records (192 MiB) in a third: three random lines per entry over two dependency levels.</li>
+ *     next, the 192-byte records (192 MiB; the consumer record was 192 bytes until 657c630) in a third: three random
+ *     lines per entry over two dependency levels.</li>
  * </ol>
  * The staged figure per entry divided by three is what one random line costs the prefetch phase at best on this
- * machine; a Pay's prefetch loads about six (docs/engine.md, "Numbers").
+ * machine; a staged Pay's prefetch loads four random lines of large tables since 657c630, five before (docs/engine.md,
+ * "Cache lines per hot-path command", "Counted again").
  *
  * <pre>java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp wodian.jar com.wodian.perf.RandomLineProbe [rounds]</pre>
  * (the other arrays take ~290 MiB beside {@code -Dprobe.bigMiB}: 2-GiB rows need a heap over ~2.3 GiB; add
