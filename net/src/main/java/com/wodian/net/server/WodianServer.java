@@ -5,22 +5,9 @@ import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
-import com.wodian.engine.Engine;
-import com.wodian.journal.ChronicleJournal;
-import com.wodian.journal.DurabilityPolicy;
-import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalWarmup;
-import com.wodian.journal.JournalWriter;
 import com.wodian.journal.SnapshotStore;
-import com.wodian.journal.consensus.storage.FileTermStore;
-import com.wodian.journal.consensus.storage.JournalReplicaLog;
-import com.wodian.net.cluster.ClusterView;
-import com.wodian.net.cluster.ReplicaGroupConfig;
-import com.wodian.net.cluster.snapshot.CommittedJournal;
-import com.wodian.net.cluster.stage.ReplicationStage;
-import com.wodian.net.cluster.transport.ReplicationTransport;
 import com.wodian.net.durability.EngineRecovery;
-import com.wodian.net.durability.FollowedJournal;
 import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.durability.SnapshotConfig;
 import com.wodian.net.metrics.MetricsHttpServer;
@@ -84,11 +71,9 @@ public final class WodianServer implements AutoCloseable
     public static final String TERM_STORE_FILE_NAME = "term-store";
 
     private static final int CLOSE_REQUEST_RECORD_LENGTH = 16;
-    /** Recent entries a group member keeps in memory to send to its peers and to hand to the engine. */
-    private static final int REPLICATION_WINDOW_ENTRIES = 1 << 14;
 
     private final ServerConfig config;
-    private final ChronicleJournal journal;
+    private final ServerLog log;
     private final RingBuffer<InputEvent> inputRing;
     private final RingBuffer<OutputEvent> outputRing;
     private final SessionTable sessions;
@@ -123,44 +108,19 @@ public final class WodianServer implements AutoCloseable
         this.tlsContext = loadTls(config.tls());
         this.replicationTlsContext = loadTls(config.replicationTls());
         this.stageFailureHandler = new StageFailureHandler(config.fatalErrorHandler());
-        // A short line for people; the whole configuration (~1,500 characters) at DEBUG.
-        LOG.log(System.Logger.Level.INFO, "starting: {0}", config.summary());
-        LOG.log(System.Logger.Level.DEBUG, "configuration: {0}", config);
+        LOG.log(System.Logger.Level.INFO, "starting: {0}", config.summary()); // the whole configuration at DEBUG:
+        LOG.log(System.Logger.Level.DEBUG, "configuration: {0}", config);      // ~1,500 characters
 
-        // 1. State: open the journal, load the newest valid snapshot and replay the journal's tail after it (all of
-        //    it when there is no snapshot), before any client can connect. A node of a replica group replays only up
-        //    to its commit mark: entries after it may never have been acknowledged by the group.
-        final ReplicaGroupConfig group = config.replicaGroup();
-        final JournalReplicaLog replicaLog = null == group ? null : JournalReplicaLog.open(config.dataDir(),
-            config.durabilityPolicy(), REPLICATION_WINDOW_ENTRIES, null);
-        journal = null == group ? ChronicleJournal.open(new JournalConfig(config.dataDir().resolve(JOURNAL_DIR_NAME))
-            .withDurabilityPolicy(config.durabilityPolicy())) : replicaLog.journal();
-        final Engine engine;
-        final JournalWriter journalWriter;
-        try
-        {
-            snapshotStore = new SnapshotStore(config.dataDir().resolve(SnapshotConfig.SNAPSHOT_DIR_NAME),
-                config.snapshotConfig().retainCount());
-            recovery = recover(journal, snapshotStore, config, null == group ? Long.MAX_VALUE : replicaLog.commitMark());
-            engine = recovery.engine();
-            recoveredInputCount = engine.lastSequence();
-            journalWriter = null == group ? journal.writer() : null;
-        }
-        catch (final RuntimeException ex)
-        {
-            closeJournal(replicaLog);
-            throw ex;
-        }
-        if (config.warmupInputs() > 0)
-        {
-            LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} inputs on a throwaway engine in {1} ms",
-                config.warmupInputs(), EngineWarmup.run(config.warmupInputs()));
-            final long startNs = System.nanoTime();
-            final long bytes = JournalWarmup.run(config.dataDir(), config.warmupInputs());
-            LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} appends ({1} KiB) to a throwaway journal of small " +
-                "mapped chunks in {2} ms", Math.min(config.warmupInputs(), JournalWarmup.MAX_ENTRIES), bytes / 1024,
-                (System.nanoTime() - startNs) / 1_000_000);
-        }
+        // 1. State: open the journal (the server's own, or the replica group's log: the one choice between the two,
+        //    ServerLog), load the newest valid snapshot and replay the journal's tail after it (all of it when there
+        //    is no snapshot), before any client can connect. A group member replays only up to its commit mark:
+        //    entries after it may never have been acknowledged by the group.
+        snapshotStore = new SnapshotStore(config.dataDir().resolve(SnapshotConfig.SNAPSHOT_DIR_NAME),
+            config.snapshotConfig().retainCount());
+        log = ServerLog.open(config);
+        recovery = recover(config, log, snapshotStore);
+        recoveredInputCount = recovery.engine().lastSequence();
+        warmUp(config);
         counters = ServerCounters.create(config.dataDir(), config.epochClock().time());
         counters.scalar(ServerCounters.Scalar.JOURNAL_LAST_SEQUENCE).setRelease(recoveredInputCount);
 
@@ -176,86 +136,135 @@ public final class WodianServer implements AutoCloseable
 
         // 3. Network: sessions, the receiver and its gateways, the sender, the sender's close requests to the
         //    receiver, and how the engine stage wakes the thread that sends replies when it sleeps in a selector.
-        final EventPoller<OutputEvent> outputPoller = outputRing.newPoller();
-        outputRing.addGatingSequences(outputPoller.getSequence());
         sessions = new SessionTable(config.sessionsMax(), config.receiveBufferLength(), config.sendBufferLength());
-        final OneToOneRingBuffer closeRequests = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(
-            BitUtil.findNextPositivePowerOfTwo(4 * config.sessionsMax() * CLOSE_REQUEST_RECORD_LENGTH) +
-            RingBufferDescriptor.TRAILER_LENGTH)));
+        final OneToOneRingBuffer closeRequests = newCloseRequests(config);
         final EngineActivity activity = new EngineActivity();
-        final PipelineTopology.Wakeup wakeup;
-        final GatewayAgent[] gateways;
-        serverChannel = ServerSocketChannel.open();
-        try
-        {
-            serverChannel.bind(new InetSocketAddress(config.host(), config.port()));
-            port = ((InetSocketAddress)serverChannel.getLocalAddress()).getPort();
-            receiver = new ReceiverAgent(serverChannel, sessions,
-                new InputPublisher(inputRing, config.epochClock(), counters, config.stageLatency()), closeRequests, config, activity,
-                counters, tlsContext);
-            gateways = newGateways(config, receiver, tlsContext);
-            wakeup = PipelineTopology.Wakeup.of(config, receiver);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            CloseHelper.quietClose(serverChannel);
-            closeJournal(replicaLog);
-            counters.close();
-            throw ex;
-        }
-        receiver.gateways(gateways);
-        receiver.reloadTls(tlsContext, replicationTlsContext);
-        sender = new SenderAgent(outputPoller, outputRing, wakeup.senderIdleSelector(), wakeup.waker(), sessions,
-            closeRequests, new SystemNanoClock(), config.closeLingerMs(), counters, stageLatency);
-        sender.gateways(gateways);
+        final Listener listener = listen(config, closeRequests, activity);
+        serverChannel = listener.channel();
+        port = listener.port();
+        receiver = listener.receiver();
+        final PipelineTopology.Wakeup wakeup = listener.wakeup();
+        sender = newSender(config, wakeup, closeRequests, listener.gateways());
 
         // 4. The pipeline's stages, each built once; the topology maps them onto threads and starts them.
-        final ClusterView clusterView = null == group ? null : new ClusterView();
-        final EngineHandler engineHandler =
-            new EngineHandler(engine, outputRing, null, shared ? null : wakeup.waker(), activity, clusterView);
-        final JournalHandler journalHandler =
-            null == journalWriter ? null : new JournalHandler(journalWriter, inputWaitStrategy,
-                DurabilityPolicy.SYNC == config.durabilityPolicy(), counters);
-        final RingBuffer<InputEvent> applyRing = null == group ? null : RingBuffer.createSingleProducer(
-            InputEvent::newInstance, config.inputRingSize(),
-            StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy()));
-        final ReplicationStage replicationStage = null == group ? null :
-            newReplicationStage(config, replicaLog, applyRing, engine.lastSequence(), clusterView);
-        topology = PipelineTopology.start(config, new PipelineTopology.Stages(inputRing, outputRing, applyRing,
-            journalHandler, engineHandler, replicationStage, receiver, sender, wakeup.waker()), stageFailureHandler,
+        final EngineHandler engineHandler = new EngineHandler(recovery.engine(), outputRing, null,
+            shared ? null : wakeup.waker(), activity, log.clusterView());
+        log.buildStage(config, inputRing, inputWaitStrategy, recoveredInputCount, counters, replicationTlsContext,
+            stageFailureHandler::onFatal);
+        topology = PipelineTopology.start(config,
+            log.stages(inputRing, outputRing, engineHandler, receiver, sender, wakeup.waker()), stageFailureHandler,
             counters.scalar(ServerCounters.Scalar.ERRORS));
 
         // 5. The snapshotter, if enabled (by default in a group): a replica engine on its own thread that follows the
         //    journal (in a group only up to the committed and applied index); it recovers by itself (snapshot +
         //    tail) on that thread, so it does not delay the start, and the serving engine never waits for it.
-        if (config.snapshotConfig().isEnabledFor(null != group))
-        {
-            snapshotAgent = new SnapshotAgent(null == group ? FollowedJournal.of(journal) :
-                new CommittedJournal(replicaLog, replicationStage::committedAppliedIndex), snapshotStore,
-                config.engineConfig(),
-                config.snapshotConfig().intervalInputs(), config.snapshotConfig().intervalMs(), config.epochClock(),
-                LOG);
-            snapshotRunner = PipelineTopology.startAgent(
-                new BackoffIdleStrategy(1, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(1)), snapshotAgent,
-                counters.scalar(ServerCounters.Scalar.ERRORS));
-        }
-        else
-        {
-            snapshotAgent = null;
-            snapshotRunner = null;
-        }
+        snapshotAgent = newSnapshotAgent(config);
+        snapshotRunner = null == snapshotAgent ? null : PipelineTopology.startAgent(
+            new BackoffIdleStrategy(1, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(1)), snapshotAgent,
+            counters.scalar(ServerCounters.Scalar.ERRORS));
+
         // 6. The metrics thread: copies figures into the counters about once a second, and maps the journal's next
         //    chunk before the appender needs it (see MetricsAgent).
         logStageLatencyIntervals(config.stageLatencyLog());
         metricsAgent = new MetricsAgent(counters, stageLatency, config.epochClock(), inputRing, outputRing, receiver,
-            sender, snapshotAgent, clusterView, null == group ? 0 : 2 * group.consensus().electionTimeoutMinMs(),
-            null == group ? journalWriter : replicaLog);
+            sender, snapshotAgent, log.clusterView(), log.leaderSilenceMaxMs(), log.mapAhead());
         metricsRunner = PipelineTopology.startAgent(new SleepingMillisIdleStrategy(METRICS_IDLE_MS), metricsAgent,
             counters.scalar(ServerCounters.Scalar.ERRORS));
         metricsHttpServer = startMetricsHttpServer(config);
         warnAboutSpinningThreads(config);
         LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} ({2}, {3})", config.host(), port,
             config.threadingMode(), topology.layout());
+    }
+
+    /**
+     * Step 3's parts that can fail: the bound server channel, the receiver with its gateways, and how the engine
+     * stage wakes the thread that sends replies.
+     */
+    private record Listener(
+        ServerSocketChannel channel,
+        int port,
+        ReceiverAgent receiver,
+        GatewayAgent[] gateways,
+        PipelineTopology.Wakeup wakeup)
+    {
+    }
+
+    /** Binds the port and builds the receiver; on failure closes what the start opened so far. */
+    private Listener listen(
+        final ServerConfig config, final OneToOneRingBuffer closeRequests, final EngineActivity activity)
+        throws IOException
+    {
+        final ServerSocketChannel channel = ServerSocketChannel.open();
+        try
+        {
+            channel.bind(new InetSocketAddress(config.host(), config.port()));
+            final ReceiverAgent newReceiver = new ReceiverAgent(channel, sessions, new InputPublisher(inputRing,
+                config.epochClock(), counters, config.stageLatency()), closeRequests, config, activity, counters,
+                tlsContext);
+            final GatewayAgent[] gateways = newGateways(config, newReceiver, tlsContext);
+            newReceiver.gateways(gateways);
+            newReceiver.reloadTls(tlsContext, replicationTlsContext);
+            return new Listener(channel, ((InetSocketAddress)channel.getLocalAddress()).getPort(), newReceiver,
+                gateways, PipelineTopology.Wakeup.of(config, newReceiver));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            CloseHelper.quietClose(channel);
+            log.close();
+            counters.close();
+            throw ex;
+        }
+    }
+
+    /** JIT warm-ups before the port opens, on a throwaway engine and a throwaway journal, never on the real state. */
+    private static void warmUp(final ServerConfig config)
+    {
+        if (config.warmupInputs() <= 0)
+        {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} inputs on a throwaway engine in {1} ms",
+            config.warmupInputs(), EngineWarmup.run(config.warmupInputs()));
+        final long startNs = System.nanoTime();
+        final long bytes = JournalWarmup.run(config.dataDir(), config.warmupInputs());
+        LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} appends ({1} KiB) to a throwaway journal of small " +
+            "mapped chunks in {2} ms", Math.min(config.warmupInputs(), JournalWarmup.MAX_ENTRIES), bytes / 1024,
+            (System.nanoTime() - startNs) / 1_000_000);
+    }
+
+    /** The sender's requests to the receiver to close a session (room for four per session). */
+    private static OneToOneRingBuffer newCloseRequests(final ServerConfig config)
+    {
+        return new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(
+            BitUtil.findNextPositivePowerOfTwo(4 * config.sessionsMax() * CLOSE_REQUEST_RECORD_LENGTH) +
+            RingBufferDescriptor.TRAILER_LENGTH)));
+    }
+
+    /** The sender drains the output ring through its own poller, which gates the ring. */
+    private SenderAgent newSender(
+        final ServerConfig config,
+        final PipelineTopology.Wakeup wakeup,
+        final OneToOneRingBuffer closeRequests,
+        final GatewayAgent[] gateways)
+    {
+        final EventPoller<OutputEvent> outputPoller = outputRing.newPoller();
+        outputRing.addGatingSequences(outputPoller.getSequence());
+        final SenderAgent newSender = new SenderAgent(outputPoller, outputRing, wakeup.senderIdleSelector(),
+            wakeup.waker(), sessions, closeRequests, new SystemNanoClock(), config.closeLingerMs(), counters,
+            stageLatency);
+        newSender.gateways(gateways);
+        return newSender;
+    }
+
+    /** The snapshotter, or null when snapshots are off (they are on by default in a replica group). */
+    private SnapshotAgent newSnapshotAgent(final ServerConfig config)
+    {
+        if (!config.snapshotConfig().isEnabledFor(log.inReplicaGroup()))
+        {
+            return null;
+        }
+        return new SnapshotAgent(log.followedBySnapshots(), snapshotStore, config.engineConfig(),
+            config.snapshotConfig().intervalInputs(), config.snapshotConfig().intervalMs(), config.epochClock(), LOG);
     }
 
     /** Loads the TLS key material before anything else opens, so that a bad file stops the start at once. */
@@ -330,26 +339,6 @@ public final class WodianServer implements AutoCloseable
                     config.gateway().logonTimeoutMs()));
         }
         return gateways;
-    }
-
-    /** The replica group's replication stage: it polls the input ring and hands the engine the apply ring. */
-    private ReplicationStage newReplicationStage(
-        final ServerConfig config,
-        final JournalReplicaLog replicaLog,
-        final RingBuffer<InputEvent> applyRing,
-        final long appliedIndex,
-        final ClusterView clusterView)
-    {
-        final ReplicaGroupConfig group = config.replicaGroup();
-        final EventPoller<InputEvent> inputPoller = inputRing.newPoller();
-        inputRing.addGatingSequences(inputPoller.getSequence());
-        final int pendingCapacity = BitUtil.findNextPositivePowerOfTwo(2 * config.inputRingSize());
-        return new ReplicationStage(group, inputPoller, applyRing, replicaLog,
-            new FileTermStore(config.dataDir().resolve(TERM_STORE_FILE_NAME)),
-            (log) -> new ReplicationTransport(group.nodeId(), group.groupName(), group.replicationAddresses(),
-                log::read).tls(replicationTlsContext),
-            pendingCapacity, appliedIndex, config.epochClock(), clusterView, stageFailureHandler::onFatal,
-            config.commitMarkIntervalMs(), config.restartHandler(), LOG);
     }
 
     /**
@@ -481,9 +470,9 @@ public final class WodianServer implements AutoCloseable
         }
         CloseHelper.quietClose(serverChannel);
         CloseHelper.quietClose(snapshotRunner);
-        if (!topology.closeReplication()) // the replication stage closes the journal on its own thread
+        if (!topology.closeReplication()) // the replication stage closes the group's log on its own thread
         {
-            journal.close();
+            log.close();
         }
         CloseHelper.quietClose(metricsHttpServer);
         CloseHelper.quietClose(metricsRunner);
@@ -511,23 +500,21 @@ public final class WodianServer implements AutoCloseable
         }
     }
 
-    private void closeJournal(final JournalReplicaLog replicaLog)
-    {
-        if (null != replicaLog)
-        {
-            replicaLog.close();
-        }
-        else
-        {
-            journal.close();
-        }
-    }
-
+    /** Snapshot and tail into the engine; a journal that fails its checks closes the log and stops the start. */
     private static EngineRecovery.Result recover(
-        final ChronicleJournal journal, final SnapshotStore store, final ServerConfig config, final long toSequence)
+        final ServerConfig config, final ServerLog log, final SnapshotStore store)
     {
-        final EngineRecovery.Result result = EngineRecovery.recover(journal, store, config.engineConfig(), toSequence,
-            (line) -> LOG.log(System.Logger.Level.WARNING, "recovery: " + line));
+        final EngineRecovery.Result result;
+        try
+        {
+            result = EngineRecovery.recover(log.journal(), store, config.engineConfig(), log.recoverableSequence(),
+                (line) -> LOG.log(System.Logger.Level.WARNING, "recovery: " + line));
+        }
+        catch (final RuntimeException ex)
+        {
+            log.close();
+            throw ex;
+        }
         result.tailer().close();
         LOG.log(System.Logger.Level.INFO, "recovered: " + result.describe());
         return result;
