@@ -25,8 +25,23 @@ public final class CommandCatalog
     public static final int SCHEMA_VERSION = MessageHeaderDecoder.SCHEMA_VERSION;
 
     private static final int TEMPLATE_ID_LIMIT = 128;
+    /** The shortest block accepted from the oldest version of each template. */
     private static final int[] BLOCK_LENGTH_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
+    /**
+     * For a template whose older versions had a shorter block: the first version with the full block, and that
+     * block's length. A sender of that version or later must send the whole block, since the decoder reads the newer
+     * fields whenever the header's version says they exist (it would read them from bytes past the message).
+     * 0 where every version has the same block.
+     */
+    private static final int[] FULL_BLOCK_SINCE_VERSION_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
+    private static final int[] FULL_BLOCK_LENGTH_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
     private static final byte[] KIND_BY_TEMPLATE = new byte[TEMPLATE_ID_LIMIT];
+    /**
+     * The schema version that introduced each template (the schema's {@code sinceVersion}, 1 when none). A sender of
+     * an older version cannot know the message, and the decoders read the field types added with it (SessionRole,
+     * Digest256, RiskModelSlot, RiskModelOp) as null under an older version: refused as an unsupported schema.
+     */
+    private static final int[] SINCE_VERSION_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
     private static final byte KIND_COMMAND = 1;
     private static final byte KIND_QUERY = 2;
     private static final byte KIND_SESSION = 3;
@@ -64,18 +79,25 @@ public final class CommandCatalog
 
     static
     {
-        // Version 3 of RegisterMerchant had no trade nor areaCode: accept its shorter block.
-        command(RegisterMerchantDecoder.TEMPLATE_ID, RegisterMerchantDecoder.BLOCK_LENGTH -
-            RegisterMerchantDecoder.tradeEncodingLength() - RegisterMerchantDecoder.areaCodeEncodingLength());
+        // Versions 1-3 of RegisterMerchant had no trade nor areaCode: accept their shorter block from them.
+        command(RegisterMerchantDecoder.TEMPLATE_ID, RegisterMerchantDecoder.BLOCK_LENGTH);
+        olderBlock(RegisterMerchantDecoder.TEMPLATE_ID, RegisterMerchantDecoder.BLOCK_LENGTH -
+            RegisterMerchantDecoder.tradeEncodingLength() - RegisterMerchantDecoder.areaCodeEncodingLength(),
+            RegisterMerchantDecoder.tradeSinceVersion());
         command(RegisterConsumerDecoder.TEMPLATE_ID, RegisterConsumerDecoder.BLOCK_LENGTH);
         command(RegisterTerminalDecoder.TEMPLATE_ID, RegisterTerminalDecoder.BLOCK_LENGTH);
         command(TopUpDecoder.TEMPLATE_ID, TopUpDecoder.BLOCK_LENGTH);
         command(WithdrawDecoder.TEMPLATE_ID, WithdrawDecoder.BLOCK_LENGTH);
         command(SetBlockedDecoder.TEMPLATE_ID, SetBlockedDecoder.BLOCK_LENGTH);
-        // Version 1 of Pay and PaymentTry had no voucherId: accept their shorter block (the decoder reads no voucher).
-        command(PayDecoder.TEMPLATE_ID, PayDecoder.BLOCK_LENGTH - PayDecoder.voucherIdEncodingLength());
-        command(PaymentTryDecoder.TEMPLATE_ID,
-            PaymentTryDecoder.BLOCK_LENGTH - PaymentTryDecoder.voucherIdEncodingLength());
+        // Version 1 of Pay and PaymentTry had no voucherId: accept their shorter block from it (the decoder then
+        // reads no voucher).
+        command(PayDecoder.TEMPLATE_ID, PayDecoder.BLOCK_LENGTH);
+        olderBlock(PayDecoder.TEMPLATE_ID, PayDecoder.BLOCK_LENGTH - PayDecoder.voucherIdEncodingLength(),
+            PayDecoder.voucherIdSinceVersion());
+        command(PaymentTryDecoder.TEMPLATE_ID, PaymentTryDecoder.BLOCK_LENGTH);
+        olderBlock(PaymentTryDecoder.TEMPLATE_ID,
+            PaymentTryDecoder.BLOCK_LENGTH - PaymentTryDecoder.voucherIdEncodingLength(),
+            PaymentTryDecoder.voucherIdSinceVersion());
         command(PaymentConfirmDecoder.TEMPLATE_ID, PaymentConfirmDecoder.BLOCK_LENGTH);
         command(PaymentCancelDecoder.TEMPLATE_ID, PaymentCancelDecoder.BLOCK_LENGTH);
         command(RefundDecoder.TEMPLATE_ID, RefundDecoder.BLOCK_LENGTH);
@@ -126,6 +148,17 @@ public final class CommandCatalog
         session(LogonProofDecoder.TEMPLATE_ID, LogonProofDecoder.BLOCK_LENGTH);
         session(HeartbeatDecoder.TEMPLATE_ID, HeartbeatDecoder.BLOCK_LENGTH);
 
+        // The schema's sinceVersion of each inbound message (CommandCatalogVersionTest checks this against it).
+        java.util.Arrays.fill(SINCE_VERSION_BY_TEMPLATE, 1);
+        sinceVersion(2, SetMerchantRulesDecoder.TEMPLATE_ID, RedeemPointsDecoder.TEMPLATE_ID,
+            AdjustPointsDecoder.TEMPLATE_ID, DistributePoolDecoder.TEMPLATE_ID, ConsumerStatementQueryDecoder.TEMPLATE_ID,
+            VoucherStatusQueryDecoder.TEMPLATE_ID, DistributionStatusQueryDecoder.TEMPLATE_ID);
+        sinceVersion(3, SetRiskRuleDecoder.TEMPLATE_ID, TakeSnapshotDecoder.TEMPLATE_ID,
+            RiskRuleQueryDecoder.TEMPLATE_ID, RiskEventsQueryDecoder.TEMPLATE_ID, RiskStatsQueryDecoder.TEMPLATE_ID,
+            ClusterStatusQueryDecoder.TEMPLATE_ID, ClusterControlDecoder.TEMPLATE_ID, LogonDecoder.TEMPLATE_ID,
+            LogonProofDecoder.TEMPLATE_ID, HeartbeatDecoder.TEMPLATE_ID);
+        sinceVersion(4, SetRiskModelDecoder.TEMPLATE_ID, RiskModelQueryDecoder.TEMPLATE_ID);
+
         // Access classes with the offsets (in the message body) of the fields the gateway compares with the
         // session's identity. Every other command and query stays ACCESS_ADMIN: register, top-up, withdraw, block,
         // rules, adjust points, distribute, Tick, state hash, voucher status.
@@ -169,6 +202,30 @@ public final class CommandCatalog
     {
         KIND_BY_TEMPLATE[templateId] = KIND_COMMAND;
         BLOCK_LENGTH_BY_TEMPLATE[templateId] = blockLength;
+    }
+
+    private static void sinceVersion(final int version, final int... templateIds)
+    {
+        for (final int templateId : templateIds)
+        {
+            SINCE_VERSION_BY_TEMPLATE[templateId] = version;
+        }
+    }
+
+    /** Older versions (before {@code fullSinceVersion}) of a template may send the shorter {@code olderBlockLength}. */
+    private static void olderBlock(final int templateId, final int olderBlockLength, final int fullSinceVersion)
+    {
+        FULL_BLOCK_LENGTH_BY_TEMPLATE[templateId] = BLOCK_LENGTH_BY_TEMPLATE[templateId];
+        FULL_BLOCK_SINCE_VERSION_BY_TEMPLATE[templateId] = fullSinceVersion;
+        BLOCK_LENGTH_BY_TEMPLATE[templateId] = olderBlockLength;
+    }
+
+    /** The shortest block a sender of {@code version} may send: the whole block of that version. */
+    private static int minBlockLength(final int templateId, final int version)
+    {
+        final int fullSinceVersion = FULL_BLOCK_SINCE_VERSION_BY_TEMPLATE[templateId];
+        return 0 != fullSinceVersion && version >= fullSinceVersion ?
+            FULL_BLOCK_LENGTH_BY_TEMPLATE[templateId] : BLOCK_LENGTH_BY_TEMPLATE[templateId];
     }
 
     private static void query(final int templateId, final int blockLength)
@@ -362,8 +419,12 @@ public final class CommandCatalog
         {
             return ResultCode.UNKNOWN_MESSAGE_TYPE;
         }
+        if (version < SINCE_VERSION_BY_TEMPLATE[templateId])
+        {
+            return ResultCode.UNSUPPORTED_SCHEMA;
+        }
         final int blockLength = buffer.getShort(offset, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        if (blockLength < BLOCK_LENGTH_BY_TEMPLATE[templateId] || HEADER_LENGTH + blockLength > length ||
+        if (blockLength < minBlockLength(templateId, version) || HEADER_LENGTH + blockLength > length ||
             !enumValuesDefined(buffer, offset + HEADER_LENGTH, blockLength, templateId))
         {
             return ResultCode.MALFORMED_MESSAGE;
