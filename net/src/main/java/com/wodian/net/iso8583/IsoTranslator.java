@@ -30,6 +30,9 @@ final class IsoTranslator
 
     static final int DE_PAN = 2;
     static final int DE_PROCESSING_CODE = 3;
+    /** DE3's first two digits (the transaction type) that {@link #isPurchase} accepts. */
+    static final long TRANSACTION_TYPE_GOODS_AND_SERVICES = 0;
+    static final long TRANSACTION_TYPE_PRE_AUTHORISATION = 3;
     static final int DE_AMOUNT = 4;
     static final int DE_TRANSMISSION_TIME = 7;
     static final int DE_STAN = 11;
@@ -200,6 +203,12 @@ final class IsoTranslator
                 {
                     return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
                 }
+                final long transactionType = decoder.numericPart(DE_PROCESSING_CODE, 0, 2);
+                if (!isPurchase(baseMti, transactionType))
+                {
+                    return respond(exchange, transactionType < 0 ?
+                        IsoResponseCodes.FORMAT_ERROR : IsoResponseCodes.INVALID_TRANSACTION);
+                }
                 exchange.paymentId = paymentId(exchange.terminalId, transmissionTime, stan);
                 exchange.amountFen = amountFen;
                 exchange.step = baseMti == 200 ? IsoExchange.STEP_PAY : IsoExchange.STEP_TRY;
@@ -217,6 +226,18 @@ final class IsoTranslator
             default:
                 return respond(exchange, IsoResponseCodes.INVALID_TRANSACTION);
         }
+    }
+
+    /**
+     * DE3's transaction type (its first two digits) on a 0200 or 0100: 00, goods and services, or on a 0100 also 03,
+     * which some terminals send for a pre-authorisation. Anything else (20 refund, 01 cash, 30 balance inquiry, ...)
+     * is not a purchase, and taking it as one would charge the consumer for a refund: it is refused (DE39 12) before
+     * the engine. Refunds over ISO 8583 are reversals of the whole original (0400/0420).
+     */
+    static boolean isPurchase(final int baseMti, final long transactionType)
+    {
+        return transactionType == TRANSACTION_TYPE_GOODS_AND_SERVICES ||
+            (baseMti == 100 && transactionType == TRANSACTION_TYPE_PRE_AUTHORISATION);
     }
 
     private int onReferenceToOriginal(

@@ -121,6 +121,14 @@ class IsoGatewayEngineTest
                     assertEquals("58", unknown.call(unknown.signed(unknown.financial("0200", CONSUMER, 700,
                         unknown.nextStan(), "1203102700"))).getString(39));
                 }
+                // A 0200 whose processing code is not a purchase (20: refund, 30: balance inquiry) is no purchase:
+                // taking it as one would charge the consumer for a refund.
+                for (final String processingCode : new String[]{"200000", "300000", "010000"})
+                {
+                    final ISOMsg notPurchase = pos.financial("0200", CONSUMER, 700, pos.nextStan(), "1203102800");
+                    notPurchase.set(3, processingCode);
+                    assertEquals("12", pos.call(pos.signed(notPurchase)).getString(39), "DE3 " + processingCode);
+                }
                 assertEquals(appliedBeforeRefusals, harness.appliedCommandCount(), "refused requests never journaled");
             }
         }
