@@ -38,6 +38,8 @@ public final class SettlementBuilder
     private final Long2LongHashMap homeMerchantByConsumer = new Long2LongHashMap(-1);
     private final List<SettlementRow> rows = new ArrayList<>();
     private long pointsEarned;
+    /** The sequence the journal starts after (0, or a snapshot's when the node was rebuilt from one). */
+    private long journalStartSequence;
 
     /**
      * @param fromMs start of the business day (inclusive), epoch ms.
@@ -47,7 +49,9 @@ public final class SettlementBuilder
     public List<SettlementRow> build(final ChronicleJournal journal, final SnapshotStore snapshotsOrNull,
         final EngineConfig engineConfig, final long fromMs, final long toMs)
     {
-        final long[] window = { 0, 0 };
+        journalStartSequence = journal.startSequence();
+        // What the journal starts after is before the day whatever the day: recovery loads it from its snapshot.
+        final long[] window = { journalStartSequence, journalStartSequence };
         journal.replay(1, (sequence, timestampMs, version, payload, offset, length) ->
         {
             rememberHomeMerchant(payload, offset, length);
@@ -138,6 +142,7 @@ public final class SettlementBuilder
         final long poolFen = after.poolFen - before.poolFen;
         final long netFen = after.settlementFen - before.settlementFen;
         final long allianceOutFen = amountFen - feeFen - poolFen - netFen;
+        requireHomeMerchantKnown(consumerId, allianceOutFen, sequence);
         rows.add(new SettlementRow(merchantId, sequence, timestampMs, kind, terminalId, paymentId, refundId,
             consumerId, amountFen, after.vouchersRedeemedFen - before.vouchersRedeemedFen, feeFen, poolFen,
             allianceOutFen, 0, pointsEarned, netFen));
@@ -146,6 +151,22 @@ public final class SettlementBuilder
         {
             rows.add(new SettlementRow(homeMerchantId, sequence, timestampMs, SettlementRow.ALLIANCE_IN, terminalId,
                 paymentId, refundId, consumerId, 0, 0, 0, 0, 0, allianceInFen, 0, 0));
+        }
+    }
+
+    /**
+     * An alliance share went to a home merchant the journal does not name: the consumer registered before the journal
+     * starts (a node rebuilt from a snapshot install). Settling without its ALLIANCE_IN row would under-pay that
+     * merchant, so the day is refused.
+     */
+    private void requireHomeMerchantKnown(final long consumerId, final long allianceOutFen, final long sequence)
+    {
+        if (0 != allianceOutFen && !homeMerchantByConsumer.containsKey(consumerId))
+        {
+            throw new IllegalStateException("cannot settle entry " + sequence + ": consumer " + consumerId +
+                " paid an alliance share, but its registration (its home merchant) is not in this journal, which " +
+                "starts after sequence " + journalStartSequence + " (a node rebuilt from a snapshot install): " +
+                "settle on a node whose journal holds every entry from sequence 1");
         }
     }
 

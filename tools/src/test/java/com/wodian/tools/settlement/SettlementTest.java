@@ -5,6 +5,8 @@ import com.wodian.engine.EngineConfig;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalWriter;
+import com.wodian.journal.SnapshotStore;
+import com.wodian.net.durability.EngineSnapshots;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -22,6 +24,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -139,7 +142,58 @@ class SettlementTest
             payable, which + " net payable");
     }
 
+    /**
+     * A node rebuilt by a snapshot install has a journal that starts after the snapshot: the registrations before it
+     * (every consumer's home merchant) are not in it. A day with an alliance share of such a consumer is refused with a
+     * clear error rather than settled without its ALLIANCE_IN row (the home merchant would be under-paid).
+     */
+    @Test
+    void aJournalStartingAfterASnapshotRefusesADayWhoseAllianceShareHasNoKnownHomeMerchant()
+    {
+        final Path dataDir = dir.resolve("installed");
+        final SnapshotStore snapshots = new SnapshotStore(dataDir.resolve("snapshots"), 2);
+        try (ChronicleJournal primary = ChronicleJournal.open(new JournalConfig(dir.resolve("primary"))))
+        {
+            writer = primary.writer();
+            writeDay1();
+        }
+        EngineSnapshots.write(reference, snapshots, -1);
+        ChronicleJournal.writeStartFile(createDirectories(dataDir.resolve("journal")), sequence);
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
+        {
+            writer = journal.writer();
+            writeDay2();
+        }
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
+        {
+            final IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> new SettlementBuilder().build(journal, snapshots, EngineConfig.small(),
+                    DAY_2.atStartOfDay(ZONE).toInstant().toEpochMilli(),
+                    DAY_2.plusDays(1).atStartOfDay(ZONE).toInstant().toEpochMilli()));
+            assertTrue(refused.getMessage().contains("consumer 5") &&
+                refused.getMessage().contains("starts after sequence " + 11), refused.getMessage());
+        }
+    }
+
+    private static Path createDirectories(final Path path)
+    {
+        try
+        {
+            return Files.createDirectories(path);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
     private void writeTwoDays()
+    {
+        writeDay1();
+        writeDay2();
+    }
+
+    private void writeDay1()
     {
         timestampMs = DAY_1.atTime(9, 0).atZone(ZONE).toInstant().toEpochMilli();
         append(encoder.registerMerchant(buffer, 0, 1, 2, 300, 150, 60, true));
@@ -157,6 +211,10 @@ class SettlementTest
         {
             endOfDay1.put(merchantId, new MerchantStatement().read(reference, merchantId));
         }
+    }
+
+    private void writeDay2()
+    {
 
         timestampMs = DAY_2.atTime(10, 0).atZone(ZONE).toInstant().toEpochMilli();
         append(encoder.pay(buffer, 0, 1, 101, 3, 5, 33_333));
