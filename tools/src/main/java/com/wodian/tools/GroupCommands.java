@@ -51,6 +51,10 @@ final class GroupCommands
         @Option(names = "--timeout-ms", defaultValue = "2000", description = "per node")
         long timeoutMs;
 
+        /** The nodes' client ports speak TLS when the server has --tls-cert (required off loopback). */
+        @Mixin
+        TlsClientOptions tls = new TlsClientOptions();
+
         /** One node's answer, or null (unreachable, no reply). */
         NodeStatus query(final String address, final boolean withStateHash)
         {
@@ -75,8 +79,8 @@ final class GroupCommands
             final int colon = address.lastIndexOf(':');
             final String host = address.substring(0, colon);
             final int port = Integer.parseInt(address.substring(colon + 1));
-            try (WodianClient client = null == credentialsFile ? WodianClient.connect(host, port) :
-                WodianClient.connect(host, port, Credentials.loadFirst(credentialsFile, SessionRole.ADMIN)))
+            try (WodianClient client = WodianClient.connect(null == credentialsFile ? tls.clientConfig(host, port) :
+                tls.clientConfig(host, port).credentials(Credentials.loadFirst(credentialsFile, SessionRole.ADMIN))))
             {
                 return client.call(buffer, 0, length, timeoutMs);
             }

@@ -44,6 +44,10 @@ final class JournalPruneCommand implements Callable<Integer>
     @Option(names = "--timeout-ms", defaultValue = "2000", description = "per node, for --peers")
     long timeoutMs;
 
+    /** For --peers whose client ports speak TLS. */
+    @picocli.CommandLine.Mixin
+    TlsClientOptions tlsOptions = new TlsClientOptions();
+
     @Override
     public Integer call()
     {
@@ -124,6 +128,7 @@ final class JournalPruneCommand implements Callable<Integer>
         connection.peers = peers;
         connection.credentialsFile = credentialsFile;
         connection.timeoutMs = timeoutMs;
+        connection.tls = tlsOptions;
         long floor = Long.MAX_VALUE;
         for (final GroupCommands.NodeStatus status : connection.queryAll(false))
         {

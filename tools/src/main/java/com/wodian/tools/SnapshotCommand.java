@@ -71,6 +71,10 @@ public final class SnapshotCommand implements Runnable
         @Option(names = "--retain", defaultValue = "3", description = "snapshot files kept (default: ${DEFAULT-VALUE})")
         int retain;
 
+        /** With --port, when the server's port speaks TLS. */
+        @CommandLine.Mixin
+        TlsClientOptions tlsOptions = new TlsClientOptions();
+
         @Override
         public Integer call()
         {
@@ -85,9 +89,9 @@ public final class SnapshotCommand implements Runnable
         {
             final UnsafeBuffer request = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
             final int length = new CommandEncoder().takeSnapshot(request, 0, System.currentTimeMillis());
-            try (WodianClient client = null == credentialsFile ? WodianClient.connect(host, port) :
-                WodianClient.connect(host, port, com.wodian.net.auth.Credentials.loadFirst(
-                    credentialsFile, com.wodian.protocol.sbe.SessionRole.ADMIN)))
+            try (WodianClient client = WodianClient.connect(null == credentialsFile ? tlsOptions.clientConfig(host, port) :
+                tlsOptions.clientConfig(host, port).credentials(com.wodian.net.auth.Credentials.loadFirst(
+                    credentialsFile, com.wodian.protocol.sbe.SessionRole.ADMIN))))
             {
                 final byte[] reply = client.call(request, 0, length, 10_000);
                 final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);

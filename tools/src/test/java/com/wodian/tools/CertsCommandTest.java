@@ -21,6 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CertsCommandTest
 {
+    private static String[] concat(final String[] first, final String[] second)
+    {
+        final String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void issuedCertificatesLoadAndPosSpeaksTls(@TempDir final Path dir) throws Exception
@@ -59,6 +66,15 @@ class CertsCommandTest
             final CliTest.Run clear = CliTest.wodian("pos", "--port", port, "--credentials", secrets, "--timeout-ms",
                 "10000", "register-consumer", "--consumer", "6");
             assertEquals(WodianMain.EXIT_UNREACHABLE, clear.exitCode(), clear.out());
+            // The operator commands speak TLS too: status reaches the node (running alone) only with --tls-trust.
+            final String[] tlsClient = { "--tls-trust", tls.resolve("ca.pem").toString(), "--tls-cert",
+                tls.resolve("admin-1.pem").toString(), "--tls-key", tls.resolve("admin-1.key").toString() };
+            final CliTest.Run status = CliTest.wodian(concat(new String[] { "status", "--peers", "127.0.0.1:" + port,
+                "--credentials", secrets }, tlsClient));
+            assertTrue(status.out().contains("alone") && !status.out().contains("DOWN"), status.out());
+            final CliTest.Run statusClear = CliTest.wodian("status", "--peers", "127.0.0.1:" + port, "--credentials",
+                secrets, "--timeout-ms", "10000");
+            assertTrue(statusClear.out().contains("DOWN") && !statusClear.out().contains("alone"), statusClear.out());
         }
     }
 }
