@@ -27,9 +27,10 @@ public final class Engine
     /**
      * 8: state hash version 2 ({@link StateHash#VERSION}); the stream itself is laid out as in 7. 9: the risk section
      * ends with the home-route table (HomeRoutes, feature 72). 10: then the home-cohort counts (HomeCohorts,
-     * feature 73). 11: then the dormant-account pairs (DormantPairs, feature 75).
+     * feature 73). 11: then the dormant-account pairs (DormantPairs, feature 75). 12: each merchant profile row has one
+     * more word (its new customers' wallet share, feature 77).
      */
-    public static final long SNAPSHOT_FORMAT_VERSION = 11;
+    public static final long SNAPSHOT_FORMAT_VERSION = 12;
 
     private final EngineConfig config;
     private final CommandContext context = new CommandContext();

@@ -55,7 +55,16 @@ public final class MerchantProfileBook
      * 1/64).
      */
     private static final int SHARES_2 = SHARES + 1;
-    static final int STRIDE = SHARES_2 + 1;
+    /**
+     * The share of the wallet its new customers spend here (0..15): an EWMA (alpha 1/16) of the cash part of each
+     * approved payment by a consumer who never paid this shop before, per mille of the wallet before it (capped at
+     * 1,000), x64. A fence's new customers are taken-over accounts spending a large part of someone else's wallet;
+     * an honest shop's new customers spend what its tickets cost (feature 77). Bits 16..63 are free.
+     */
+    private static final int NEW_PAYER_WALLET = SHARES_2 + 1;
+    static final int STRIDE = NEW_PAYER_WALLET + 1;
+    /** The largest wallet share (per mille) one new customer's payment moves feature 77 towards. */
+    static final long NEW_PAYER_WALLET_CAP_PERMILLE = 1000;
     static final int SHARE_NARROW = 0;
     static final int SHARE_YOUNG = 16;
     static final int SHARE_OTHER_AREA = 32;
@@ -247,6 +256,21 @@ public final class MerchantProfileBook
     {
         final int at = index * STRIDE + SHARES_2;
         rows[at] = ewma(rows[at], shift, hit, alphaShift);
+    }
+
+    /** The wallet share (per mille) its new customers spent here lately: see {@link #NEW_PAYER_WALLET}. */
+    long newPayerWalletPerMille(final int index)
+    {
+        return (rows[index * STRIDE + NEW_PAYER_WALLET] & 0xFFFF) >>> 6;
+    }
+
+    /** An approved payment by a consumer new to this shop took {@code walletPerMille} of its wallet. */
+    void recordNewPayerWallet(final int index, final long walletPerMille)
+    {
+        final int at = index * STRIDE + NEW_PAYER_WALLET;
+        final long average = rows[at] & 0xFFFF;
+        final long target = Math.min(Math.max(walletPerMille, 0), NEW_PAYER_WALLET_CAP_PERMILLE) << 6;
+        rows[at] = (rows[at] & ~0xFFFFL) | (average + ((target - average) >> 4));
     }
 
     long amount(final int index)

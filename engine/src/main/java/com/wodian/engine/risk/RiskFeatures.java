@@ -106,7 +106,15 @@ public final class RiskFeatures
      * than v13 alone, 5% allowed); no shipped model tests it.
      */
     public static final int DORMANT_BATCH_ACCOUNT = 76;
-    public static final int COUNT = 77;
+    /**
+     * The share of their wallet (per mille, EWMA alpha 1/16) the shop's new customers spent at their first approved
+     * payment there: a fence's new customers are taken-over accounts spending much of someone else's wallet, an
+     * honest shop's spend what its tickets cost. Measured on TRAINING seeds 40-43 (docs/risk.md, "Model v18"):
+     * careful takeover against legitimate payments AUC 0.67-0.83 (0.70-0.91 with the HELD_OUT takeover knobs), where
+     * feature 57 (the same shop's share of draining payments) reads 0.57-0.70 (0.66-0.91).
+     */
+    public static final int MERCHANT_NEW_PAYER_WALLET_SHARE = 77;
+    public static final int COUNT = 78;
     /** Two accounts of one home shop registered at most this far apart were registered together (feature 76). */
     static final long REGISTERED_TOGETHER_SECONDS = 60;
     /** A consumer whose local-other share (x1024) is at least this counts as a local for its merchants' share. */
@@ -147,6 +155,7 @@ public final class RiskFeatures
         "CONSUMER_LOCAL_OTHER_PAYMENTS", "MERCHANT_HOME_AVOIDERS_SHARE", "CONSUMER_PAYMENTS_PER_MERCHANT_X16",
         "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16", "HOME_ROUTE_FLOW", "HOME_COHORT_LIFT",
         "CONSUMER_START_POINTS_LOG16", "RECIPROCAL_DORMANT_PAIRS", "DORMANT_BATCH_ACCOUNT",
+        "MERCHANT_NEW_PAYER_WALLET_SHARE",
     };
 
     final long[] values = new long[COUNT];
@@ -344,6 +353,7 @@ public final class RiskFeatures
         x[TERMINAL_SUSPICIOUS_SHARE] = terminalProfiles.suspiciousShare(terminal);
         x[MERCHANT_DRAIN_SHARE] = merchantProfiles.share2(merchant, MerchantProfileBook.SHARE_DRAIN);
         x[MERCHANT_OWN_RECRUIT_SHARE] = merchantProfiles.share2(merchant, MerchantProfileBook.SHARE_OWN_RECRUIT);
+        x[MERCHANT_NEW_PAYER_WALLET_SHARE] = merchantProfiles.newPayerWalletPerMille(merchant);
         forConsumer(nowMs, consumer, merchant, trade);
         forPlace(nowMs, consumer, merchant, home);
         forGroup(consumer, merchant, home);
@@ -461,6 +471,7 @@ public final class RiskFeatures
         homeRoutes.add(home, (int)consumerProfiles.lastMerchant(consumer), merchant, nowMs);
         if (!consumerProfiles.hasPaid(consumer, merchant))
         {
+            merchantProfiles.recordNewPayerWallet(merchant, walletPerMille(amountFen));
             homeCohorts.addNewPair(home, merchant, nowMs);
             if (DormantPairs.dormant(consumerProfiles.ageHours(consumer, nowMs),
                 consumerProfiles.startPointsLog16(consumer)))
@@ -470,6 +481,13 @@ public final class RiskFeatures
         }
         consumerProfiles.recordPayment(consumer, nowMs, merchant, trade, log16, merchantProfiles.areaCode(merchant),
             hour, home == merchant, homeArea == 1 && home != merchant);
+    }
+
+    /** The cash part of a payment per mille of the wallet before it (1,000 with an empty wallet), at most 1,000. */
+    private long walletPerMille(final long amountFen)
+    {
+        final long cashFen = Math.max(0, amountFen - voucherFen);
+        return walletFen <= 0 ? 1000 : Math.min(1000, cashFen * 1000 / walletFen);
     }
 
     /** Most of the wallet, at a shop the consumer never paid, without a recent top-up: what a taken-over account does. */

@@ -155,6 +155,56 @@ class RiskFeaturesTest
     }
 
     @Test
+    void walletShareOfTheShopsNewCustomersSurvivesASnapshot()
+    {
+        assertEquals(ResultCode.OK, d.topUp(2, 1, 100_000));
+        assertEquals(ResultCode.OK, d.topUp(1, 2, 100_000));
+        pay(2, 21, 2, 50_000);
+        assertEquals(0, x[RiskFeatures.MERCHANT_NEW_PAYER_WALLET_SHARE], "nothing learnt before the first payment");
+        pay(2, 21, 2, 10_000);
+        assertEquals(31, x[RiskFeatures.MERCHANT_NEW_PAYER_WALLET_SHARE], "a new customer spent 500 per mille: /16");
+        pay(2, 21, 1, 25_000);
+        assertEquals(31, x[RiskFeatures.MERCHANT_NEW_PAYER_WALLET_SHARE], "consumer 2 had paid here: not learnt");
+        pay(2, 21, 1, 1_000);
+        assertEquals(44, x[RiskFeatures.MERCHANT_NEW_PAYER_WALLET_SHARE], "(2000 + (16000 - 2000) / 16) / 64");
+        pay(1, 11, 2, 1_000);
+        assertEquals(0, x[RiskFeatures.MERCHANT_NEW_PAYER_WALLET_SHARE], "another shop learnt nothing yet");
+
+        final com.wodian.engine.MemorySnapshot snapshot = new com.wodian.engine.MemorySnapshot();
+        d.engine.writeSnapshot(snapshot);
+        final com.wodian.engine.Engine restored = new com.wodian.engine.Engine(EngineConfig.small());
+        restored.readSnapshot(snapshot);
+        assertEquals(d.engine.stateHash(), restored.stateHash());
+        final MerchantProfileBook merchants = RiskAccess.of(restored).features.merchantProfiles;
+        assertEquals(44, merchants.newPayerWalletPerMille(1), "restored: merchant 2 (index 1)");
+        final long hash = restored.stateHash();
+        merchants.recordNewPayerWallet(1, 1_000);
+        assertNotEquals(hash, restored.stateHash(), "the share is in the state hash");
+        final String problem = com.wodian.engine.Engine.snapshotFormatProblem(com.wodian.engine.Engine.SNAPSHOT_MAGIC,
+            11);
+        assertTrue(problem != null && problem.contains("format 11"), "a format-11 snapshot is refused: " + problem);
+    }
+
+    @Test
+    void newCustomersWalletShareIsCappedAndDecays()
+    {
+        final MerchantProfileBook merchants = new MerchantProfileBook(4);
+        merchants.ensure(1);
+        for (int i = 0; i < 300; i++)
+        {
+            merchants.recordNewPayerWallet(0, 5_000);
+        }
+        assertEquals(999, merchants.newPayerWalletPerMille(0), "capped at 1,000 per mille; the EWMA settles under");
+        merchants.recordNewPayerWallet(0, 0);
+        assertEquals(937, merchants.newPayerWalletPerMille(0), "an empty-handed new customer pulls it down by 1/16");
+        for (int i = 0; i < 300; i++)
+        {
+            merchants.recordNewPayerWallet(0, -5);
+        }
+        assertEquals(0, merchants.newPayerWalletPerMille(0), "never below 0");
+    }
+
+    @Test
     void placeDayPartAndLocalFeatures()
     {
         // Merchant 3: another district of the same city (Shanghai 3101xx); merchant 4: another shop of the home area.
