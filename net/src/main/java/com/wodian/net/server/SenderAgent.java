@@ -8,6 +8,7 @@ import com.wodian.net.metrics.StageLatency;
 import com.wodian.net.tls.TlsConnection;
 import com.wodian.protocol.sbe.LogonChallengeDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -46,9 +47,10 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     private static final int CLOSE_REQUEST_MSG_TYPE_ID = 1;
     /** A safety net only: the engine stage wakes the sleeping sender whenever it publishes. */
     private static final long IDLE_SELECT_TIMEOUT_MS = 100;
-    /** Result codes of risk declines (docs/result-codes.md). */
-    private static final int RISK_DECLINE_CODE_MIN = 701;
-    private static final int RISK_DECLINE_CODE_MAX = 719;
+    /** Result codes of risk declines (docs/result-codes.md): the rules' 701-712 and the model's 714. */
+    private static final int RISK_RULE_DECLINE_CODE_MIN = ResultCode.RISK_CONSUMER_VELOCITY.value();
+    private static final int RISK_RULE_DECLINE_CODE_MAX = ResultCode.RISK_TERMINAL_FAILURES.value();
+    private static final int RISK_MODEL_DECLINE_CODE = ResultCode.RISK_MODEL_SCORE.value();
 
     private final EventPoller<OutputEvent> poller;
     private final Cursored outputCursor;
@@ -262,6 +264,16 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
         return polledCount < POLL_LIMIT;
     }
 
+    /**
+     * A payment or redemption the risk control declined; not the operator's refusals in the same range (713 a full
+     * override table, 715 a model that did not load), which are no declines.
+     */
+    static boolean isRiskDecline(final int code)
+    {
+        return (code >= RISK_RULE_DECLINE_CODE_MIN && code <= RISK_RULE_DECLINE_CODE_MAX) ||
+            code == RISK_MODEL_DECLINE_CODE;
+    }
+
     /** Counts the reply by result code and records the stages up to now from the input's stamps. */
     private void onReplyTaken(final OutputEvent event)
     {
@@ -271,7 +283,7 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
         {
             final int code = event.buffer.getShort(MessageHeaderDecoder.ENCODED_LENGTH, BYTE_ORDER) & 0xFFFF;
             counters.onReply(code);
-            if (code >= RISK_DECLINE_CODE_MIN && code <= RISK_DECLINE_CODE_MAX)
+            if (isRiskDecline(code))
             {
                 riskDeclines.incrementRelease();
             }
