@@ -304,9 +304,8 @@ public final class JournalCommand implements Runnable
         @Option(names = "--data", required = true, description = "data directory of a server (or a journal directory)")
         Path dataDir;
 
-        @Option(names = "--limits", defaultValue = "default",
-            description = "engine limits the server ran with: default or small (default: ${DEFAULT-VALUE})")
-        String limits;
+        @CommandLine.Mixin
+        EngineLimitsOptions engineLimits = new EngineLimitsOptions();
 
         @Override
         public Integer call()
@@ -316,7 +315,7 @@ public final class JournalCommand implements Runnable
                 System.err.println("no such directory: " + dataDir);
                 return WodianMain.EXIT_REFUSED;
             }
-            final EngineConfig engineConfig = DurabilitySupport.limits(limits, this);
+            final EngineConfig engineConfig = engineLimits.engineConfig(this);
             final long startNs = System.nanoTime();
             final SnapshotStore store = DurabilitySupport.snapshotStoreOrNull(dataDir);
             final TreeMap<Long, SnapshotInfo> snapshots = new TreeMap<>();
@@ -439,9 +438,8 @@ public final class JournalCommand implements Runnable
         @Option(names = "--merchant", split = ",", description = "merchant ids whose statement to print")
         List<Long> merchants = new ArrayList<>();
 
-        @Option(names = "--limits", defaultValue = "default",
-            description = "engine limits the server ran with: default or small (default: ${DEFAULT-VALUE})")
-        String limits;
+        @CommandLine.Mixin
+        EngineLimitsOptions engineLimits = new EngineLimitsOptions();
 
         @Option(names = "--no-snapshots", description = "replay from the first entry even when snapshots exist")
         boolean noSnapshots;
@@ -454,7 +452,7 @@ public final class JournalCommand implements Runnable
                 System.err.println("no such directory: " + dataDir);
                 return WodianMain.EXIT_REFUSED;
             }
-            final EngineConfig engineConfig = DurabilitySupport.limits(limits, this);
+            final EngineConfig engineConfig = engineLimits.engineConfig(this);
             try (ChronicleJournal journal = openJournal(dataDir))
             {
                 final long toSequence = toSequence(journal);

@@ -5,6 +5,7 @@ import com.wodian.journal.ChronicleJournal;
 import com.wodian.tools.settlement.SettlementBuilder;
 import com.wodian.tools.settlement.SettlementFiles;
 import com.wodian.tools.settlement.SettlementRow;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,9 +37,8 @@ public final class SettlementCommand implements Callable<Integer>
     @Option(names = "--out", required = true, description = "directory for the files")
     Path outDir;
 
-    @Option(names = "--limits", defaultValue = "default",
-        description = "engine limits the server ran with: default or small (default: ${DEFAULT-VALUE})")
-    String limits;
+    @CommandLine.Mixin
+    EngineLimitsOptions engineLimits = new EngineLimitsOptions();
 
     @Override
     public Integer call() throws Exception
@@ -48,7 +48,7 @@ public final class SettlementCommand implements Callable<Integer>
             System.err.println("no such directory: " + dataDir);
             return WodianMain.EXIT_REFUSED;
         }
-        System.out.println(write(dataDir, date, zone, outDir, DurabilitySupport.limits(limits, this)));
+        System.out.println(write(dataDir, date, zone, outDir, engineLimits.engineConfig(this)));
         return WodianMain.EXIT_OK;
     }
 

@@ -64,9 +64,8 @@ public final class SnapshotCommand implements Runnable
         @Option(names = "--host", defaultValue = "127.0.0.1", description = "server host (default: ${DEFAULT-VALUE})")
         String host;
 
-        @Option(names = "--limits", defaultValue = "default",
-            description = "engine limits the server runs with: default or small (default: ${DEFAULT-VALUE})")
-        String limits;
+        @CommandLine.Mixin
+        EngineLimitsOptions engineLimits = new EngineLimitsOptions();
 
         @Option(names = "--retain", defaultValue = "3", description = "snapshot files kept (default: ${DEFAULT-VALUE})")
         int retain;
@@ -113,7 +112,7 @@ public final class SnapshotCommand implements Runnable
                 System.err.println("no such directory: " + dataDir);
                 return WodianMain.EXIT_REFUSED;
             }
-            final EngineConfig engineConfig = DurabilitySupport.limits(limits, this);
+            final EngineConfig engineConfig = engineLimits.engineConfig(this);
             final SnapshotStore store = DurabilitySupport.snapshotStore(dataDir, retain);
             try (ChronicleJournal journal = JournalCommand.openJournal(dataDir))
             {

@@ -142,6 +142,48 @@ class DurabilityCliTest
      * Issue 14 item 4: a sound snapshot of an older engine format (what an upgrade leaves behind) is named as such by
      * every reader, not reported as a state-hash mismatch, and the state is then rebuilt from the journal.
      */
+    /**
+     * A server started with --keys-max has snapshots of that key table: the offline tools take the same option, and
+     * without it they cannot use those snapshots (their limits differ) and replay with another key table.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theOfflineToolsTakeTheServersKeysMax(@TempDir final Path dir) throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final String data = dataDir.toString();
+        write(dataDir, 1, 400);
+        assertEquals(0, wodian("snapshot", "take", "--data", data, "--limits", "small", "--keys-max", "50000")
+            .exitCode());
+        write(dataDir, 401, 600);
+        final String[] same = withStderr("journal", "replay", "--data", data, "--limits", "small", "--keys-max",
+            "50000", "--to", "600");
+        assertTrue(same[0].contains("asOf sequence=600 ") && same[1].contains("recovered: snapshot at sequence 400") &&
+            !same[1].contains("other limits"), same[0] + same[1]);
+        final String[] other = withStderr("journal", "replay", "--data", data, "--limits", "small", "--to", "600");
+        assertTrue(other[1].contains("other limits"), "another key table cannot use the snapshot\n" + other[1]);
+        final CliTest.Run refused = wodian("journal", "verify", "--data", data, "--keys-max", "0");
+        assertEquals(2, refused.exitCode(), refused.out());
+    }
+
+    /** Standard output and standard error of one CLI run. */
+    private static String[] withStderr(final String... args)
+    {
+        final java.io.PrintStream savedErr = System.err;
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try
+        {
+            final CliTest.Run run = wodian(args);
+            assertEquals(0, run.exitCode(), run.out());
+            return new String[] { run.out(), err.toString(java.nio.charset.StandardCharsets.UTF_8) };
+        }
+        finally
+        {
+            System.setErr(savedErr);
+        }
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aSnapshotOfAnOlderFormatIsNamedAsSuchAndTheJournalIsUsed(@TempDir final Path dir) throws Exception
