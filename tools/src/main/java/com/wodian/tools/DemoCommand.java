@@ -155,6 +155,9 @@ public final class DemoCommand implements Callable<Integer>
                         client.close();
                     }
                 }
+                final int latePayments = workload.spendLateVouchers(admin, CALL_TIMEOUT_MS);
+                out.printf("  %d Pays after the load, one at a time, spent the vouchers whose reply came back after " +
+                    "the load's last command%n", latePayments);
                 final Distribution distribution = distributePool(admin, population, failures);
                 checkConservation(admin, population, distribution, failures);
                 reportRisk(admin, failures);
