@@ -142,6 +142,10 @@ final class LeaderReplication
         final long nowMs)
     {
         lastHeardFromMs[peer] = nowMs;
+        if (snapshotIndex > log.lastIndex() || nextOffset < 0)
+        {
+            return; // not a reply to any snapshot this leader could have sent: a peer's bug
+        }
         final boolean current = snapshotSendingIndex[peer] == snapshotIndex;
         if (done)
         {
@@ -215,6 +219,10 @@ final class LeaderReplication
 
     private void onAppendAccepted(final int peer, final long replyMatchIndex, final long nowMs)
     {
+        if (replyMatchIndex > log.lastIndex())
+        {
+            return; // no follower can hold what this leader never had: a peer's bug, not a position to trust
+        }
         final boolean advanced = replyMatchIndex > matchIndex[peer];
         if (advanced)
         {

@@ -285,6 +285,32 @@ class ConsensusNodeTest
         assertEquals(2, appendsTo(1).get(0).prevLogIndex(), "a heartbeat checks the position data went to");
     }
 
+    /**
+     * Replies that claim a position beyond the leader's log (a buggy or mis-versioned peer) are ignored: taken as
+     * they came, the next heartbeat would ask the log for a term past its end and throw on every timer.
+     */
+    @Test
+    void repliesClaimingPositionsBeyondTheLeadersLogAreIgnored()
+    {
+        final MemoryReplicaLog log = new MemoryReplicaLog();
+        final ConsensusNode leader = node(0, 3, log, new MemoryTermStore());
+        electWithVotesFrom(leader, 1);
+        leader.propose(7, 320);
+        final long lastIndex = log.lastIndex();
+        final long commitBefore = leader.commitIndex();
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 1, true, lastIndex + 5, 0), 330);
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 2, true, Long.MAX_VALUE, 0), 330);
+        leader.onMessage(new ConsensusMessage.InstallSnapshotReply(1, 1, lastIndex + 9, 0, true), 331);
+        leader.onMessage(new ConsensusMessage.InstallSnapshotReply(1, 2, 1, -4096, false), 331);
+        assertEquals(commitBefore, leader.commitIndex(), "nothing beyond the log is committed");
+        sent.clear();
+        leader.onTimer(331 + CONFIG.heartbeatIntervalMs()); // threw IndexOutOfBounds before the guard
+        assertEquals(Role.LEADER, leader.role());
+        assertTrue(appendsTo(1).size() + appendsTo(2).size() > 0, "heartbeats still go out");
+        leader.onMessage(new ConsensusMessage.AppendReply(1, 1, true, lastIndex, 0), 400);
+        assertEquals(lastIndex, leader.commitIndex(), "a true reply still commits");
+    }
+
     @Test
     void theCommitIndexIsTheMajorityMatchButOnlyForAnEntryOfTheCurrentTerm()
     {

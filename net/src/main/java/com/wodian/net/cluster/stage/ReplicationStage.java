@@ -218,6 +218,12 @@ public final class ReplicationStage implements Agent, EntryPayloads
         return "wodian-replication";
     }
 
+    /**
+     * One duty cycle. A consensus rule that throws (a peer's message no check foresaw, a log that cannot take an
+     * entry, a full disk under a snapshot install) stops this node loudly through the fatal handler: left to the
+     * agent's error handler, the cycle would throw again every heartbeat, its sends and the engine's feed stopped,
+     * the link's frames dispatched again with every new byte, while the node looked alive.
+     */
     @Override
     public int doWork()
     {
@@ -225,6 +231,19 @@ public final class ReplicationStage implements Agent, EntryPayloads
         {
             return 0;
         }
+        try
+        {
+            return dutyCycle();
+        }
+        catch (final RuntimeException ex)
+        {
+            fail(ex);
+            return 0;
+        }
+    }
+
+    private int dutyCycle()
+    {
         nowMs = clock.time();
         int work = 0;
 
