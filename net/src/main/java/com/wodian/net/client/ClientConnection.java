@@ -169,9 +169,9 @@ final class ClientConnection
                 }
                 final LogonReplyDecoder logonReply = new LogonReplyDecoder().wrap(reply,
                     MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
-                if (ResultCode.OK != logonReply.code())
+                if (ResultCode.OK.value() != logonReply.codeRaw()) // raw: a newer server may send a newer code
                 {
-                    throw new LogonRefusedException(logonReply.code(), credentials.toString());
+                    throw new LogonRefusedException(logonReply.codeRaw(), credentials.toString());
                 }
                 final LogonResult result = new LogonResult();
                 result.merchantId = logonReply.merchantId();
@@ -194,7 +194,7 @@ final class ClientConnection
         {
             final LogonReplyDecoder logonReply = new LogonReplyDecoder().wrap(reply,
                 MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
-            return new LogonRefusedException(logonReply.code(), "logon");
+            return new LogonRefusedException(logonReply.codeRaw(), "logon");
         }
         return new ProtocolException("unexpected reply to a logon: " + ": " + com.wodian.protocol.MessageText.describe(reply, 0, reply.capacity()));
     }

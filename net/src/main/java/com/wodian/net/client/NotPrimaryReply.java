@@ -37,8 +37,10 @@ final class NotPrimaryReply
             return false;
         }
         errorReply.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-        final ResultCode code = errorReply.code();
-        return ResultCode.NOT_PRIMARY == code || ResultCode.PRIMARY_LOST == code;
+        // Raw: every reply of a reconnecting client passes here, and a newer server may send a code this build does
+        // not know (the generated code() throws for it).
+        final int code = errorReply.codeRaw();
+        return ResultCode.NOT_PRIMARY.value() == code || ResultCode.PRIMARY_LOST.value() == code;
     }
 
     /**
