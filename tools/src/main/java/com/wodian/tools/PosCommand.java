@@ -251,7 +251,9 @@ public final class PosCommand implements Runnable
     static final class RiskRule extends Sub
     {
         @Option(names = "--merchant", defaultValue = "0", description = "0: the global rule (default)") long merchantId;
-        @Option(names = "--rule", required = true, description = "rule id 1..12") int ruleId;
+        @Option(names = "--rule", required = true,
+            description = "rule id 1..12, 14 (the scoring model) or 15 (the challenger); 13 is counted, not set")
+        int ruleId;
         @Option(names = "--mode", required = true, description = "OFF, SHADOW, ENFORCE, or INHERIT (per merchant)")
         com.wodian.protocol.sbe.RiskMode mode;
         @Option(names = "--action", defaultValue = "DECLINE", description = "DECLINE or FLAG (default: DECLINE)")

@@ -9,7 +9,7 @@ import java.util.List;
 final class SnapshotOptions
 {
     @Option(names = "--snapshots", description = "run the snapshotter (a replica engine: doubles the engine's memory):"
-        + " on or off (default off)")
+        + " on or off (default off for a server alone, on in a replica group)")
     String snapshots;
 
     @Option(names = "--snapshot-every-inputs", description = "a snapshot every N journaled inputs (default 1000000)")
