@@ -44,6 +44,18 @@ public final class Membership
         return votersMask | (learnersMask << NODES_MAX);
     }
 
+    /**
+     * Whether a configuration that came from outside (a peer's InstallSnapshot) is one this class could have made:
+     * no bits above the learners', voters and learners disjoint, at least one voter. A configuration without voters
+     * could never commit again (its majority is empty).
+     */
+    public static boolean isValid(final long configuration)
+    {
+        final long voters = voters(configuration);
+        final long learners = learners(configuration);
+        return (configuration >>> (2 * NODES_MAX)) == 0 && (voters & learners) == 0 && voters != 0;
+    }
+
     public static long voters(final long configuration)
     {
         return configuration & NODE_BITS;

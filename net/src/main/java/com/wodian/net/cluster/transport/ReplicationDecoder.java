@@ -280,7 +280,7 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
 
     /**
      * A snapshot chunk: its length within the frame, its offsets and lengths not negative, the chunk within the
-     * snapshot, and its CRC32C matching.
+     * snapshot, a configuration that could be one, and its CRC32C matching.
      */
     private boolean decodeInstallSnapshot(
         final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int version, final int end)
@@ -297,6 +297,11 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
             message.byteOffset() > message.totalLength() - length || message.snapshotIndex() < 1)
         {
             return false;
+        }
+        final long configuration = snapshotConfiguration();
+        if (configuration != Membership.NONE && !Membership.isValid(configuration))
+        {
+            return false; // the follower would store it as its membership and never commit again
         }
         if (Checksums.crc32c(chunkChecksum, buffer, dataOffset, length) != message.chunkChecksum())
         {

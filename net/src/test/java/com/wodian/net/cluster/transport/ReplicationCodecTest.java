@@ -210,6 +210,18 @@ class ReplicationCodecTest
         assertEquals(true, java.util.Arrays.equals(java.util.Arrays.copyOfRange(snapshot, 1000, 4000), chunk[0]));
         assertEquals(com.wodian.journal.consensus.Membership.of(0b011, 0b100), fields[7], "the configuration at it");
 
+        // A configuration no group could have (no voters, voters also learners, bits past the learners'): refused,
+        // or the follower would store it as its membership and never commit again.
+        for (final long impossible : new long[] {0L, com.wodian.journal.consensus.Membership.of(0, 0b1),
+            0b1L | (0b1L << com.wodian.journal.consensus.Membership.NODES_MAX), 0b1L | (1L << 50), Long.MAX_VALUE})
+        {
+            final UnsafeBuffer other = new UnsafeBuffer(new byte[buffer.capacity()]);
+            final int otherLength = encoder.encodeInstallSnapshot(other, 0, other.capacity(), 9, 1, 42, 7, impossible,
+                5000, 1000, 3000, snapshotSource);
+            assertEquals(ReplicationDecoder.MALFORMED,
+                decoder.decode(other, MESSAGE_OFFSET, otherLength - LENGTH_FIELD_LENGTH), Long.toBinaryString(impossible));
+        }
+
         final UnsafeBuffer damaged = new UnsafeBuffer(new byte[buffer.capacity()]);
         for (int position = messageLength - 3000; position < messageLength; position += 97)
         {
