@@ -40,7 +40,7 @@ final class GroupCommands
     /** Options every group command takes. */
     static final class Connection
     {
-        @Option(names = "--peers", required = true, split = ",",
+        @Option(names = "--peers", required = true, split = ",", converter = HostPort.class,
             description = "client addresses of the group's nodes, HOST:PORT,HOST:PORT,...")
         List<String> peers;
 
@@ -88,6 +88,33 @@ final class GroupCommands
             {
                 return null;
             }
+        }
+    }
+
+    /** A HOST:PORT of --peers, checked when the command line is parsed (a usage error, not a stack trace later). */
+    static final class HostPort implements picocli.CommandLine.ITypeConverter<String>
+    {
+        @Override
+        public String convert(final String value)
+        {
+            final int colon = value.lastIndexOf(':');
+            int port = -1;
+            if (colon > 0 && colon < value.length() - 1)
+            {
+                try
+                {
+                    port = Integer.parseInt(value.substring(colon + 1));
+                }
+                catch (final NumberFormatException ex)
+                {
+                    port = -1;
+                }
+            }
+            if (port < 1 || port > 65_535)
+            {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not HOST:PORT (port 1-65535)");
+            }
+            return value;
         }
     }
 

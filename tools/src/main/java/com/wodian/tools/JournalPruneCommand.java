@@ -33,7 +33,7 @@ final class JournalPruneCommand implements Callable<Integer>
     @Option(names = "--archive", description = "move the files under this directory instead of deleting them")
     Path archiveDir;
 
-    @Option(names = "--peers", split = ",",
+    @Option(names = "--peers", split = ",", converter = GroupCommands.HostPort.class,
         description = "in a replica group: client addresses of all its nodes, HOST:PORT,... (required there)")
     List<String> peers;
 

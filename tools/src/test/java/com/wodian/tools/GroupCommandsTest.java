@@ -328,4 +328,17 @@ class GroupCommandsTest
         }
         return count;
     }
+
+    /** A malformed --peers address is a usage error (exit 2, one line), not a stack trace from deep in a command. */
+    @Test
+    void aMalformedPeerAddressIsAUsageError()
+    {
+        for (final String peer : new String[] {"node-1", "node-1:", ":7701", "node-1:x", "node-1:70000", "node-1:0"})
+        {
+            final CliTest.Run status = CliTest.wodian("status", "--peers", "127.0.0.1:7701," + peer);
+            assertEquals(2, status.exitCode(), peer + ": " + status.out());
+        }
+        final CliTest.Run prune = CliTest.wodian("journal", "prune", "--data", "/nonexistent", "--peers", "h:x");
+        assertEquals(2, prune.exitCode(), prune.out());
+    }
 }
