@@ -130,10 +130,10 @@ final class ServerArguments
                 config.senderIdleStrategy(value);
                 return true;
             case "--warmup-inputs":
-                config.warmupInputs((int)parseLong(name, value));
+                config.warmupInputs(parseInt(name, value));
                 return true;
             case "--metrics-port":
-                config.metricsPort((int)parseLong(name, value));
+                config.metricsPort(parseInt(name, value));
                 return true;
             case "--metrics-host":
                 config.metricsHost(value);
@@ -171,7 +171,7 @@ final class ServerArguments
                 config.snapshotConfig().intervalMs(parseLong(name, value));
                 return true;
             case "--snapshot-retain":
-                config.snapshotConfig().retainCount((int)parseLong(name, value));
+                config.snapshotConfig().retainCount(parseInt(name, value));
                 return true;
             default:
                 return false;
@@ -184,7 +184,7 @@ final class ServerArguments
         switch (name)
         {
             case "--node-id":
-                nodeId = (int)parseLong(name, value);
+                nodeId = parseInt(name, value);
                 return true;
             case "--peers":
                 peers = value;
@@ -378,6 +378,17 @@ final class ServerArguments
             default:
                 throw new IllegalArgumentException(name + " must be on or off: " + value);
         }
+    }
+
+    /** A number that must fit an int: a larger one is refused, never narrowed ({@code --node-id 4294967296} is no 0). */
+    private static int parseInt(final String name, final String value)
+    {
+        final long number = parseLong(name, value);
+        if (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException(name + " is out of range: " + value);
+        }
+        return (int)number;
     }
 
     private static long parseLong(final String name, final String value)

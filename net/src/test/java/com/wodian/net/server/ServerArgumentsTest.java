@@ -133,5 +133,12 @@ class ServerArgumentsTest
             .contains("needs --tls-trust"));
         assertEquals("--node-cert needs --tls-trust (the CA of the group's nodes)",
             error(withRequired("--node-cert", "n.pem", "--node-key", "k.pem")));
+        // Numbers past an int are refused, not narrowed (4294967296 would have been node 0).
+        assertEquals("--node-id is out of range: 4294967296",
+            error(withRequired("--node-id", "4294967296", "--peers", "0=127.0.0.1:1")));
+        assertEquals("--metrics-port is out of range: 4294967297", error(withRequired("--metrics-port", "4294967297")));
+        assertEquals("--warmup-inputs is out of range: 9999999999", error(withRequired("--warmup-inputs", "9999999999")));
+        assertEquals("--snapshot-retain is out of range: -9999999999",
+            error(withRequired("--snapshot-retain", "-9999999999")));
     }
 }
