@@ -102,9 +102,9 @@ public final class Engine
     /**
      * Grows, now, the tables that gain at most one row per input (remembered keys with their finished-key FIFO, and
      * spend pairs) to hold {@code inputs} more inputs, capped at their limits: for a replay whose length is known
-     * before it starts, on a heap already touched (recovery's tail after a snapshot load in a JVM run with
-     * -XX:+AlwaysPreTouch: EngineRecovery.growAheadPays; not the demo's offline replay, whose heap is not touched yet,
-     * so the grown arrays would be first-touched at once, on the critical path). They then grow once, here, in one copy
+     * before it starts, on a heap already touched (recovery's tail after a snapshot load, and the demo's offline replay
+     * of its short journal, both only in a JVM run with -XX:+AlwaysPreTouch: EngineRecovery.growAheadPays; on a heap
+     * not touched yet the grown arrays would be first-touched at once, on the critical path). They then grow once, here, in one copy
      * each, instead of by doublings while the inputs apply (each doubling a copy of the table in steps, a larger array
      * zeroed beside it, and lookups in two arrays while it moves: measured, a quarter of the apply of a restart's
      * 1 M-input tail; docs/durability.md, section 7). The heap then holds what the state will hold after those inputs

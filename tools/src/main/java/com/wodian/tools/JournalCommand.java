@@ -272,7 +272,7 @@ public final class JournalCommand implements Runnable
         {
             // The journal's length is known: in a JVM whose heap is pre-touched (bin/wodian demo, as a server) grow the
             // tables that gain a row per payment once, now, instead of by doublings while the replay applies (the
-            // demo's replay: 10-15% less of the apply thread's CPU, docs/durability.md section 7). On a heap not
+            // demo's replay: 8-13% less of the apply thread's CPU, docs/durability.md section 7). On a heap not
             // touched yet that would first-touch them on this thread before the replay starts (200-500 ms measured).
             if (EngineRecovery.growAheadPays())
             {

@@ -54,7 +54,7 @@ public final class MerchantProfileBook
      * never paid, without a top-up in the last day (32..47, alpha 1/16: a fence), by its own recruits (48..63, alpha
      * 1/64).
      */
-    private static final int SHARES_2 = SHARES + 1;
+    static final int SHARES_2 = SHARES + 1;
     /**
      * The share of the wallet its new customers spend here (0..15): an EWMA (alpha 1/16) of the cash part of each
      * approved payment by a consumer who never paid this shop before, per mille of the wallet before it (capped at

@@ -203,7 +203,7 @@ public final class RiskControl
 
     /**
      * Of another shop's profile row (the consumer's home or last shop), the longs a payment reads there: its trade
-     * and area (the first) and, for the home shop, its second shares (the last); the rest of the row is not loaded.
+     * and area (the first) and, for the home shop, its second shares (SHARES_2); the rest of the row is not loaded.
      */
     private long touchOtherShop(final int merchantIndex, final boolean home)
     {
@@ -213,7 +213,7 @@ public final class RiskControl
         {
             return 0;
         }
-        return rows[base] + (home ? rows[base + MerchantProfileBook.STRIDE - 1] : 0);
+        return rows[base] + (home ? rows[base + MerchantProfileBook.SHARES_2] : 0);
     }
 
     /** Loads folded by {@link #touchLines}, kept in a field so that the JIT cannot drop them. */

@@ -463,7 +463,8 @@ public final class ServerConfig
     }
 
     /**
-     * Called, on the failing thread, when the journal or engine stage fails (a bug or a lost disk): the stage has
+     * Called, on the failing thread, when the journal, engine or replication stage fails (a bug, a lost disk, a
+     * peer's message no check foresaw): the stage has
      * stopped and the server no longer processes input. The failure is logged first in any case. A process should
      * exit (ServerMain does, with status 70) so that a supervisor restarts it and recovery replays the journal.
      */

@@ -32,14 +32,15 @@ import java.util.concurrent.CountDownLatch;
  * output, {@code WODIAN LISTENING port=<n>}, and flushes it; logs go to standard error. It runs until standard input
  * is closed (unless {@code --ignore-stdin}) or the process is stopped; a normal stop (SIGTERM, end of input) closes
  * the server cleanly. Exit status: 0 after a clean stop, 1 when the server could not start, 2 for bad arguments,
- * 70 when the journal or engine stage failed (a bug or a lost disk; the journal holds everything acknowledged).
+ * 70 when a pipeline stage failed (the journal or engine stage, or in a replica group the replication stage: a bug, a
+ * lost disk or a peer message no check foresaw; the journal holds everything acknowledged).
  */
 public final class ServerMain
 {
     /** The line printed once the server accepts connections; the port follows the '='. */
     public static final String LISTENING_PREFIX = "WODIAN LISTENING port=";
 
-    /** Exit status after a journal or engine stage failed (EX_SOFTWARE). */
+    /** Exit status after a pipeline stage (journal, engine or replication) failed (EX_SOFTWARE). */
     public static final int EXIT_STATUS_FATAL = 70;
 
     private static final String USAGE = "usage: ServerMain --data DIR --port N [--mode shared|compact|dedicated]" +
