@@ -657,18 +657,33 @@ public final class RiskModel
     void readFrom(final SnapshotReader reader)
     {
         version = reader.readLong();
-        treeCount = (int)reader.readLong();
+        treeCount = readTreeCount(reader, "trees");
         declineScore = (int)reader.readLong();
         flagScore = (int)reader.readLong();
         scored = reader.readLong();
         atDeclineScore = reader.readLong();
         atFlagScore = reader.readLong();
-        expectedTrees = (int)reader.readLong();
-        stagedTrees = (int)reader.readLong();
+        expectedTrees = readTreeCount(reader, "expected trees");
+        stagedTrees = readTreeCount(reader, "staged trees");
         reader.readInts(features);
         reader.readLongs(thresholds);
         reader.readInts(leaves);
         deriveStages();
+    }
+
+    /**
+     * A tree count of a snapshot, refused outside 0..{@link #TREES_MAX} before anything loops over it: a payload whose
+     * checksum holds can still come from a writer's bug or a peer's snapshot install.
+     */
+    private static int readTreeCount(final SnapshotReader reader, final String what)
+    {
+        final long count = reader.readLong();
+        if (count < 0 || count > TREES_MAX)
+        {
+            throw new IllegalStateException("snapshot: a risk model with " + count + " " + what + ", at most " +
+                TREES_MAX);
+        }
+        return (int)count;
     }
 
     long hash(final long seed)

@@ -146,7 +146,12 @@ public final class RiskModels
         active.readFrom(reader);
         challenger.readFrom(reader);
         staging.readFrom(reader);
-        stagingSlot = (int)reader.readLong();
+        final long slot = reader.readLong();
+        if (slot < 0 || slot > Integer.MAX_VALUE)
+        {
+            throw new IllegalStateException("snapshot: risk model staging slot " + slot);
+        }
+        stagingSlot = (int)slot;
         updatePairFeaturesUsed();
     }
 

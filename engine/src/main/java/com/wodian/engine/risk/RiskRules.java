@@ -304,9 +304,15 @@ public final class RiskRules
     void readFrom(final SnapshotReader reader)
     {
         reader.readLongs(global);
-        overrideCount = (int)reader.readLong();
+        final long count = reader.readLong();
         reader.readLongs(overrides);
         reader.readLongs(overrideKeys);
+        if (count < 0 || count > overrideKeys.length)
+        {
+            throw new IllegalStateException("snapshot: " + count + " risk rule overrides, at most " +
+                overrideKeys.length);
+        }
+        overrideCount = (int)count;
         overrideMaskByMerchant = new int[(int)Math.min(reader.readLong(), merchantsMax)];
         reader.readInts(overrideMaskByMerchant);
         overrideSlotByKey.clear();
