@@ -1,5 +1,6 @@
 package com.wodian.perf.riskmodel;
 
+import com.wodian.engine.risk.RiskModel;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.RiskModelOp;
 import com.wodian.protocol.sbe.RiskModelSlot;
@@ -155,6 +156,11 @@ public final class TreeModel
         Files.writeString(path, text.toString(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Reads a model file written by {@link #write}. Every mistake is an IOException naming the file and the line:
+     * {@code version}, {@code declineScore} and {@code flagScore} exactly once each (a missing decline score must not
+     * load as a model that never declines), 1 to {@link RiskModel#TREES_MAX} tree lines of ten numbers.
+     */
     public static TreeModel read(final Path path) throws IOException
     {
         final List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
@@ -162,23 +168,61 @@ public final class TreeModel
         {
             throw new IOException(path + ": not a wodian-risk-model 1 file");
         }
-        long version = 0;
-        int decline = Integer.MAX_VALUE;
-        int flag = Integer.MAX_VALUE;
+        final long[] header = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE}; // version, decline, flag
         final List<String[]> trees = new ArrayList<>();
-        for (final String line : lines.subList(1, lines.size()))
+        final List<Integer> treeLines = new ArrayList<>();
+        for (int number = 2; number <= lines.size(); number++)
         {
-            final String[] parts = line.trim().split("\\s+");
+            final String[] parts = lines.get(number - 1).trim().split("\\s+");
+            final String where = path + ":" + number + ": ";
             switch (parts[0])
             {
-                case "version" -> version = Long.parseLong(parts[1]);
-                case "declineScore" -> decline = Integer.parseInt(parts[1]);
-                case "flagScore" -> flag = Integer.parseInt(parts[1]);
-                case "tree" -> trees.add(parts);
+                case "version" -> setOnce(header, 0, parts, where, Long.MIN_VALUE + 1, Long.MAX_VALUE);
+                case "declineScore" -> setOnce(header, 1, parts, where, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                case "flagScore" -> setOnce(header, 2, parts, where, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                case "tree" ->
+                {
+                    trees.add(parts);
+                    treeLines.add(number);
+                }
                 case "" -> { }
-                default -> throw new IOException(path + ": unknown line " + line);
+                default -> throw new IOException(where + "unknown line: " + lines.get(number - 1));
             }
         }
+        final String[] names = {"version", "declineScore", "flagScore"};
+        for (int i = 0; i < names.length; i++)
+        {
+            if (header[i] == Long.MIN_VALUE)
+            {
+                throw new IOException(path + ": no " + names[i] + " line");
+            }
+        }
+        if (trees.isEmpty() || trees.size() > RiskModel.TREES_MAX)
+        {
+            throw new IOException(path + ": " + trees.size() + " trees, must be 1 to " + RiskModel.TREES_MAX);
+        }
+        return readTrees(path, header, trees, treeLines);
+    }
+
+    private static void setOnce(
+        final long[] header, final int index, final String[] parts, final String where, final long min, final long max)
+        throws IOException
+    {
+        if (header[index] != Long.MIN_VALUE)
+        {
+            throw new IOException(where + parts[0] + " given twice");
+        }
+        if (parts.length != 2)
+        {
+            throw new IOException(where + parts[0] + " needs one number");
+        }
+        header[index] = number(parts[1], where, min, max);
+    }
+
+    private static TreeModel readTrees(
+        final Path path, final long[] header, final List<String[]> trees, final List<Integer> treeLines)
+        throws IOException
+    {
         final int n = trees.size();
         final int[] features = new int[n * 3];
         final long[] thresholds = new long[n * 3];
@@ -186,21 +230,41 @@ public final class TreeModel
         for (int tree = 0; tree < n; tree++)
         {
             final String[] parts = trees.get(tree);
+            final String where = path + ":" + treeLines.get(tree) + ": ";
             if (parts.length != 11)
             {
-                throw new IOException(path + ": a tree line has 10 numbers");
+                throw new IOException(where + "a tree line has 10 numbers, this one " + (parts.length - 1));
             }
             for (int node = 0; node < 3; node++)
             {
-                features[tree * 3 + node] = Integer.parseInt(parts[1 + node * 2]);
-                thresholds[tree * 3 + node] = Long.parseLong(parts[2 + node * 2]);
+                features[tree * 3 + node] = (int)number(parts[1 + node * 2], where, 0, RiskModel.EXIT_MARKER);
+                thresholds[tree * 3 + node] = number(parts[2 + node * 2], where, Long.MIN_VALUE, Long.MAX_VALUE);
             }
             for (int leaf = 0; leaf < 4; leaf++)
             {
-                leaves[tree * 4 + leaf] = Integer.parseInt(parts[7 + leaf]);
+                leaves[tree * 4 + leaf] = (int)number(parts[7 + leaf], where, Integer.MIN_VALUE, Integer.MAX_VALUE);
             }
         }
-        return new TreeModel(version, decline, flag, features, thresholds, leaves);
+        return new TreeModel(header[0], (int)header[1], (int)header[2], features, thresholds, leaves);
+    }
+
+    private static long number(final String text, final String where, final long min, final long max)
+        throws IOException
+    {
+        final long value;
+        try
+        {
+            value = Long.parseLong(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IOException(where + "not a number: " + text);
+        }
+        if (value < min || value > max)
+        {
+            throw new IOException(where + value + " out of range " + min + ".." + max);
+        }
+        return value;
     }
 
     /** Receives each encoded SetRiskModel command of a load. */
