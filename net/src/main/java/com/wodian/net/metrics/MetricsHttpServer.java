@@ -78,6 +78,7 @@ public final class MetricsHttpServer implements AutoCloseable
         final BooleanSupplier ready,
         final com.wodian.net.tls.TlsContext tls) throws IOException
     {
+        limitSlowRequests();
         final PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         registry.register(new ServerCollector(counters.reader(), latency));
@@ -92,6 +93,27 @@ public final class MetricsHttpServer implements AutoCloseable
         }
         final HTTPServer server = builder.buildAndStart();
         return new MetricsHttpServer(server);
+    }
+
+    /** Seconds a client may take to send a request, and the server to send a response, before it is closed. */
+    static final int REQUEST_TIME_LIMIT_S = 5;
+
+    /**
+     * Sets the JDK HTTP server's request and response time limits ({@code sun.net.httpserver.maxReqTime},
+     * {@code maxRspTime}, in seconds) unless the operator set them: it has none by default, and it reads a request on
+     * the exporter's executor (ten threads), so ten clients that send a request slowly would hold every thread and
+     * {@code /health/ready} would stop answering while the engine is fine. The JDK reads the two properties once, when
+     * its first HTTP server in the process is made: this is called before that.
+     */
+    private static void limitSlowRequests()
+    {
+        for (final String property : new String[] {"sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime"})
+        {
+            if (null == System.getProperty(property))
+            {
+                System.setProperty(property, Integer.toString(REQUEST_TIME_LIMIT_S));
+            }
+        }
     }
 
     /** The bound port. */
