@@ -20,7 +20,7 @@ class VoucherBookSnapshotBoundsTest
         final VoucherBook book = new VoucherBook(CAPACITY, false);
 
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
-            () -> book.readFrom(new ScriptedReader(0, CAPACITY + 1, 0, 1)));
+            () -> book.readFrom(new ScriptedSnapshotReader(0, CAPACITY + 1, 0, 1)));
 
         assertTrue(refused.getMessage().contains("do not fit the limit " + CAPACITY), refused.getMessage());
     }
@@ -30,7 +30,7 @@ class VoucherBookSnapshotBoundsTest
     {
         final VoucherBook book = new VoucherBook(CAPACITY, false);
 
-        assertThrows(IllegalStateException.class, () -> book.readFrom(new ScriptedReader(0, 1L << 32, 0, 1)));
+        assertThrows(IllegalStateException.class, () -> book.readFrom(new ScriptedSnapshotReader(0, 1L << 32, 0, 1)));
     }
 
     @Test
@@ -38,36 +38,6 @@ class VoucherBookSnapshotBoundsTest
     {
         final VoucherBook book = new VoucherBook(CAPACITY, false);
 
-        assertDoesNotThrow(() -> book.readFrom(new ScriptedReader(0, CAPACITY, 0, 1)));
-    }
-
-    /** Returns the given longs, then zeros; every counted array is empty. */
-    private static final class ScriptedReader implements SnapshotReader
-    {
-        private final long[] values;
-        private int next;
-
-        ScriptedReader(final long... values)
-        {
-            this.values = values;
-        }
-
-        @Override
-        public long readLong()
-        {
-            return next < values.length ? values[next++] : 0;
-        }
-
-        @Override
-        public int readLongs(final long[] into)
-        {
-            return (int)readLong();
-        }
-
-        @Override
-        public int readInts(final int[] into)
-        {
-            return (int)readLong();
-        }
+        assertDoesNotThrow(() -> book.readFrom(new ScriptedSnapshotReader(0, CAPACITY, 0, 1)));
     }
 }

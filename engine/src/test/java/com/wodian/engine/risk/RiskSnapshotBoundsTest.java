@@ -1,6 +1,6 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.SnapshotReader;
+import com.wodian.engine.ScriptedSnapshotReader;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -20,15 +20,15 @@ class RiskSnapshotBoundsTest
         for (final long trees : new long[] {RiskModel.TREES_MAX + 1L, -1, 1L << 32, Long.MIN_VALUE})
         {
             final IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> new RiskModel().readFrom(new ScriptedReader(7, trees)), "trees " + trees);
+                () -> new RiskModel().readFrom(new ScriptedSnapshotReader(7, trees)), "trees " + trees);
             assertTrue(refused.getMessage().contains("at most " + RiskModel.TREES_MAX), refused.getMessage());
             // the expected and staged counts, 8th and 9th longs of the model
             assertThrows(IllegalStateException.class,
-                () -> new RiskModel().readFrom(new ScriptedReader(7, 0, 0, 0, 0, 0, 0, trees, 0)), "expected " + trees);
+                () -> new RiskModel().readFrom(new ScriptedSnapshotReader(7, 0, 0, 0, 0, 0, 0, trees, 0)), "expected " + trees);
             assertThrows(IllegalStateException.class,
-                () -> new RiskModel().readFrom(new ScriptedReader(7, 0, 0, 0, 0, 0, 0, 0, trees)), "staged " + trees);
+                () -> new RiskModel().readFrom(new ScriptedSnapshotReader(7, 0, 0, 0, 0, 0, 0, 0, trees)), "staged " + trees);
         }
-        assertDoesNotThrow(() -> new RiskModel().readFrom(new ScriptedReader(7, RiskModel.TREES_MAX)));
+        assertDoesNotThrow(() -> new RiskModel().readFrom(new ScriptedSnapshotReader(7, RiskModel.TREES_MAX)));
     }
 
     @Test
@@ -38,41 +38,9 @@ class RiskSnapshotBoundsTest
         final RiskRules rules = new RiskRules(16, overridesMax);
         final long tooMany = 1L << 20;
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
-            () -> rules.readFrom(new ScriptedReader(0, tooMany)));
+            () -> rules.readFrom(new ScriptedSnapshotReader(0, tooMany)));
         assertTrue(refused.getMessage().contains(tooMany + " risk rule overrides"), refused.getMessage());
-        assertThrows(IllegalStateException.class, () -> rules.readFrom(new ScriptedReader(0, -1)));
-        assertDoesNotThrow(() -> new RiskRules(16, overridesMax).readFrom(new ScriptedReader(0, 0)));
-    }
-
-    /** Returns the given longs, then zeros; counted arrays consume one long each and stay as they are. */
-    private static final class ScriptedReader implements SnapshotReader
-    {
-        private final long[] values;
-        private int next;
-
-        ScriptedReader(final long... values)
-        {
-            this.values = values;
-        }
-
-        @Override
-        public long readLong()
-        {
-            return next < values.length ? values[next++] : 0;
-        }
-
-        @Override
-        public int readLongs(final long[] into)
-        {
-            readLong();
-            return 0;
-        }
-
-        @Override
-        public int readInts(final int[] into)
-        {
-            readLong();
-            return 0;
-        }
+        assertThrows(IllegalStateException.class, () -> rules.readFrom(new ScriptedSnapshotReader(0, -1)));
+        assertDoesNotThrow(() -> new RiskRules(16, overridesMax).readFrom(new ScriptedSnapshotReader(0, 0)));
     }
 }
