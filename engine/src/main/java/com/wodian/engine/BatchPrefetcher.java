@@ -440,7 +440,7 @@ final class BatchPrefetcher
         return folded;
     }
 
-    /** Pass 4: spend pair rows. */
+    /** Pass 4: spend pair rows; for a pair a sale will make, the pair map line it goes in. */
     private long pairRows()
     {
         long folded = 0;

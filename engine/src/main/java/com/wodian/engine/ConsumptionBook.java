@@ -122,11 +122,18 @@ final class ConsumptionBook
         return last == 0 ? last : last + entryByPair.touchHome(pairKey(consumerIndex, merchantIndex));
     }
 
-    /** Batch prefetch, stage 2 for a pair: finds it (its lines now cached) and loads its row; changes nothing. */
+    /**
+     * Batch prefetch, stage 2 for a pair: finds it (its lines now cached) and loads its row; for a pair not tracked yet
+     * (a sale makes it: {@link #newEntry}) the pair map's home line instead, where the new pair is put. Changes
+     * nothing. Why the new pair: a consumer's first sale at a merchant puts the pair in the map, a random line of a
+     * map as large as the pairs (32 MB at 1 M pairs); measured at a quarter of a restart's tail apply CPU when it was
+     * not loaded here (docs/engine.md, "Numbers", 2026-12-05).
+     */
     long touchPairRow(final int consumerIndex, final int merchantIndex)
     {
         final int entry = entryOf(consumerIndex, merchantIndex);
-        return entry < 0 ? 0 : rowsOf(entry)[entry * STRIDE + OPEN_FEN];
+        return entry < 0 ? entryByPair.touchHome(pairKey(consumerIndex, merchantIndex)) :
+            rowsOf(entry)[entry * STRIDE + OPEN_FEN];
     }
 
     int head(final int merchantIndex)
