@@ -168,6 +168,10 @@ final class LeaderReplication
             }
             replicate(peer, nowMs);
         }
+        else if (current && shipping.refusedWhole(peer, nextOffset))
+        {
+            shipping.restartRefused(peer, termStore.currentTerm(), nowMs);
+        }
         else if (current && nextOffset != snapshotOffset[peer])
         {
             snapshotOffset[peer] = nextOffset;

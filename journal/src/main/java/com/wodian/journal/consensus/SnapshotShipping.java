@@ -44,6 +44,34 @@ final class SnapshotShipping
     }
 
     /**
+     * @return whether a follower's request for offset 0 of the snapshot it is being sent answers the chunk that
+     * completed it: it received the whole file and refused it (or it lost its copy just then; the source's own
+     * check of its file tells the two apart).
+     */
+    boolean refusedWhole(final int peer, final long nextOffset)
+    {
+        final long index = followers.snapshotSendingIndex[peer];
+        if (null == source || 0 == index || 0 != nextOffset)
+        {
+            return false;
+        }
+        final long totalLength = source.length(index);
+        return totalLength > 0 && followers.snapshotOffset[peer] + source.chunkBytes() >= totalLength;
+    }
+
+    /**
+     * The follower refused the whole snapshot: tell the source, which stops offering a damaged file, and start the
+     * follower over on the newest snapshot offered.
+     */
+    void restartRefused(final int peer, final long term, final long nowMs)
+    {
+        source.refused(followers.snapshotSendingIndex[peer]);
+        followers.snapshotSendingIndex[peer] = 0;
+        followers.snapshotOffset[peer] = 0;
+        sendChunk(peer, term, nowMs);
+    }
+
+    /**
      * Sends the follower the chunk of the snapshot at the offset it last asked for, starting the newest snapshot when
      * none is in progress or the one in progress is gone.
      */

@@ -43,4 +43,13 @@ public interface SnapshotSource
      * @return false when the snapshot is no longer there.
      */
     boolean read(long index, long offset, MutableDirectBuffer into, int intoOffset, int length);
+
+    /**
+     * A follower received the whole snapshot at {@code index} and refused it (its checksum did not match what
+     * arrived). The source checks its own file: while it does, and for good if the file is damaged, it offers an
+     * older snapshot (or none) from {@link #latestIndex()} instead of sending the same bytes again and again.
+     */
+    default void refused(final long index)
+    {
+    }
 }

@@ -1,11 +1,13 @@
 package com.wodian.net.server;
 
+import com.wodian.journal.SnapshotDescriptor;
 import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.journal.consensus.Membership;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.cluster.ClusterView;
 import com.wodian.net.cluster.stage.ReplicationStage;
+import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.durability.SnapshotConfig;
 import com.wodian.net.testing.TestPorts;
 import com.wodian.net.testing.group.GroupMembers;
@@ -22,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -255,6 +260,106 @@ class ReplicaGroupServerTest
         finally
         {
             System.clearProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY);
+        }
+    }
+
+    /**
+     * A snapshot damaged on disk after it was written (bit rot, a torn copy) is not sent to a wiped standby again and
+     * again: the standby refuses it whole, the primary checks its own file, finds it damaged, and sends its older
+     * snapshot instead; the standby installs that one and catches up.
+     */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void aDamagedSnapshotOnThePrimaryIsReplacedByAnOlderOneForTheInstall() throws Exception
+    {
+        snapshotEveryInputs = 50;
+        System.setProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY, "20");
+        try
+        {
+            startRestartableGroup();
+            final int primary = awaitPrimary(-1);
+            final int standby = (primary + 1) % NODES;
+            long paidFen = 0;
+            try (WodianClient client = groupClient())
+            {
+                final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+                requests.setUpParties();
+                paidFen += payAll(requests, 1_000, 5, 5);
+                awaitConverged();
+                // Wiped before the snapshots are taken: the primary's older snapshot is past every entry the
+                // standby acknowledged before (a wiped voter cannot be sent less than that; see docs/replication.md).
+                restartingServers[standby].close();
+                restartingServers[standby] = null;
+                servers[standby] = null;
+                deleteRecursively(dir.resolve("node" + standby));
+                paidFen += payAll(requests, 5_000, 210, 1);
+                // Every live node's newest snapshot is damaged: whichever is primary when the standby comes back
+                // has only its older one to send.
+                long damagedIndex = Long.MAX_VALUE;
+                for (int node = 0; node < NODES; node++)
+                {
+                    if (node != standby)
+                    {
+                        final long newest = awaitSnapshotsSettled(node);
+                        flipPayloadByte(dir.resolve("node" + node).resolve(SnapshotConfig.SNAPSHOT_DIR_NAME)
+                            .resolve(SnapshotDescriptor.fileName(newest)));
+                        damagedIndex = Math.min(damagedIndex, newest);
+                    }
+                }
+
+                startRestartable(standby);
+                awaitTrue(() -> restartingServers[standby].restarts() >= 1,
+                    "the wiped standby restarted on a snapshot");
+                awaitConverged();
+                final long installedIndex =
+                    restartingServers[standby].current().recovery().snapshot().journalSequence();
+                assertTrue(installedIndex > 20 && installedIndex < damagedIndex,
+                    "installed " + installedIndex + ", the damaged one is " + damagedIndex);
+                paidFen += payAll(requests, 7_000, 10, 1);
+                awaitConverged();
+                assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+            }
+        }
+        finally
+        {
+            System.clearProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY);
+        }
+    }
+
+    /**
+     * @return the index of a node's newest snapshot once its snapshotter has applied everything the node has and
+     * holds at least two snapshots (no input arrives meanwhile, so no newer one is taken).
+     */
+    private long awaitSnapshotsSettled(final int node) throws Exception
+    {
+        refreshServers();
+        final SnapshotAgent agent = servers[node].snapshotAgent();
+        awaitTrue(() ->
+        {
+            try
+            {
+                return agent.snapshotCount() >= 2 && null != agent.lastSnapshot() &&
+                    agent.appliedSequence() == status(node).appliedIndex() &&
+                    agent.appliedSequence() - agent.lastSnapshot().journalSequence() < snapshotEveryInputs;
+            }
+            catch (final Exception ex)
+            {
+                return false;
+            }
+        }, "node " + node + "'s snapshots settled");
+        return agent.lastSnapshot().journalSequence();
+    }
+
+    private static void flipPayloadByte(final Path snapshotFile) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(snapshotFile, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final long position = SnapshotDescriptor.HEADER_LENGTH + (channel.size() - SnapshotDescriptor.HEADER_LENGTH) / 2;
+            final ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, position);
+            one.put(0, (byte)(one.get(0) ^ 0x5A)).rewind();
+            channel.write(one, position);
+            channel.force(true);
         }
     }
 
@@ -640,6 +745,39 @@ class ReplicaGroupServerTest
 
     /** Every live node has applied the same index and reports the same state hash there. */
     private void awaitConverged() throws Exception
+    {
+        try
+        {
+            awaitConvergedOnce();
+        }
+        catch (final AssertionError ex)
+        {
+            throw new AssertionError(ex.getMessage() + ": " + describeNodes(), ex);
+        }
+    }
+
+    /** Each node's applied and last index and state hash, for a failure message. */
+    private String describeNodes()
+    {
+        final StringBuilder nodes = new StringBuilder();
+        for (int i = 0; i < NODES; i++)
+        {
+            nodes.append(" node ").append(i).append(' ');
+            try
+            {
+                final ClusterStatusReplyDecoder status = null == servers[i] ? null : status(i);
+                nodes.append(null == status ? "down" : "applied " + status.appliedIndex() + " last " +
+                    status.lastIndex() + " hash " + Long.toHexString(status.stateHash()));
+            }
+            catch (final Exception ex)
+            {
+                nodes.append("no status: ").append(ex);
+            }
+        }
+        return nodes.toString();
+    }
+
+    private void awaitConvergedOnce() throws Exception
     {
         awaitTrue(() ->
         {

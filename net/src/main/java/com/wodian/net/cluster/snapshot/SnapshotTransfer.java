@@ -17,7 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
@@ -27,7 +34,8 @@ import java.util.stream.Stream;
  *
  * <p>Sending: the newest snapshot file in the node's snapshot directory (its header checked; the name is only given
  * to complete files), read at the offsets the follower asks for. The open file stays readable if the snapshot
- * retention deletes it meanwhile.
+ * retention deletes it meanwhile. A file a follower received whole and refused is checked here, off this thread, and
+ * not offered meanwhile; if its payload is damaged it is never offered again (an older one or the next one taken is).
  *
  * <p>Receiving: into {@code <data>/snapshot-install/snapshot-<index>.wsnap}, written at the offset the follower
  * expects and kept across a cut connection and a restart (the transfer resumes at its length; a torn tail is caught by
@@ -59,6 +67,14 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
 
     private long sendingIndex;
     private FileChannel sending;
+
+    /**
+     * Snapshots a follower received whole and refused, by index, with the re-check of this node's own file (off the
+     * replication thread: a large snapshot takes a while to read). Not offered while pending, nor once found damaged.
+     */
+    private final Map<Long, CompletableFuture<SnapshotStore.SnapshotInfo>> refusedChecks = new HashMap<>();
+    private final Set<Long> damagedReported = new HashSet<>();
+    private ExecutorService checker;
 
     private long receivingIndex;
     private FileChannel receiving;
@@ -128,8 +144,14 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
             return 0;
         }
         sequences.sort(java.util.Comparator.reverseOrder());
+        refusedChecks.keySet().retainAll(sequences);
+        damagedReported.retainAll(sequences);
         for (final long sequence : sequences)
         {
+            if (!offerableAfterRefusal(sequence))
+            {
+                continue;
+            }
             final SnapshotStore.SnapshotInfo info =
                 SnapshotStore.inspect(snapshotDir.resolve(SnapshotDescriptor.fileName(sequence)), false);
             if (info.isValid() && info.journalSequence() == sequence)
@@ -138,6 +160,61 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
             }
         }
         return 0;
+    }
+
+    @Override
+    public void refused(final long index)
+    {
+        listed = false;
+        if (refusedChecks.containsKey(index))
+        {
+            return;
+        }
+        final Path file = snapshotDir.resolve(SnapshotDescriptor.fileName(index));
+        System.err.println("a follower refused snapshot " + file + " after receiving all of it: checking the file here");
+        if (null == checker)
+        {
+            checker = Executors.newSingleThreadExecutor(runnable ->
+            {
+                final Thread thread = new Thread(runnable, "snapshot-check");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        refusedChecks.put(index, CompletableFuture.supplyAsync(() -> SnapshotStore.inspect(file, true), checker));
+    }
+
+    /**
+     * @return false while a refused snapshot's file is being checked here, and for good once it is found damaged
+     * (said once, with the file); a file that checks is offered again (the follower's copy was what went wrong).
+     */
+    private boolean offerableAfterRefusal(final long index)
+    {
+        final CompletableFuture<SnapshotStore.SnapshotInfo> check = refusedChecks.get(index);
+        if (null == check)
+        {
+            return true;
+        }
+        if (!check.isDone())
+        {
+            return false;
+        }
+        final SnapshotStore.SnapshotInfo info = check.getNow(null);
+        final Path file = snapshotDir.resolve(SnapshotDescriptor.fileName(index));
+        if (null != info && info.isValid() && info.journalSequence() == index)
+        {
+            System.err.println("snapshot " + file + " checks here: offered again (the follower's copy was damaged)");
+            refusedChecks.remove(index);
+            return true;
+        }
+        if (!damagedReported.contains(index))
+        {
+            damagedReported.add(index);
+            System.err.println("snapshot " + file + " is damaged (" + (null == info ? "unreadable" : info.problem()) +
+                "): no longer sent to followers; an older snapshot or the next one taken is sent instead. " +
+                "Move the file out of " + snapshotDir + " (docs/replication.md, \"Snapshot install\")");
+        }
+        return false;
     }
 
     @Override
@@ -341,6 +418,10 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
     @Override
     public void close()
     {
+        if (null != checker)
+        {
+            checker.shutdownNow();
+        }
         CloseHelper.quietClose(sending);
         CloseHelper.quietClose(receiving);
         sending = null;
