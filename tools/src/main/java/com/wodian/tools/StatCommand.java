@@ -37,21 +37,42 @@ final class StatCommand implements Callable<Integer>
             System.err.println("no counters file at " + CountersFile.path(dataDir) + " (has a server run here?)");
             return 1;
         }
-        try (CountersFile file = CountersFile.open(dataDir))
+        final CountersFile file;
+        try
         {
-            while (true)
+            file = CountersFile.open(dataDir);
+        }
+        catch (final IllegalStateException ex)
+        {
+            System.err.println(CountersFile.path(dataDir) + ": " + ex.getMessage());
+            return 1;
+        }
+        try (file)
+        {
+            return print(file);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A counter's record (its label length, say) points outside the file: damaged, not ours to guess at.
+            System.err.println(CountersFile.path(dataDir) + ": a counter record is damaged (" + ex.getMessage() + ")");
+            return 1;
+        }
+    }
+
+    private int print(final CountersFile file) throws InterruptedException
+    {
+        while (true)
+        {
+            final String sample = CountersPrinter.format(file, System.currentTimeMillis(), all);
+            if (once)
             {
-                final String sample = CountersPrinter.format(file, System.currentTimeMillis(), all);
-                if (once)
-                {
-                    System.out.print(sample);
-                    System.out.flush();
-                    return 0;
-                }
-                System.out.print("\u001b[H\u001b[2J" + sample); // clear the terminal, then the sample
+                System.out.print(sample);
                 System.out.flush();
-                Thread.sleep(Math.max(100, intervalMs));
+                return 0;
             }
+            System.out.print("\u001b[H\u001b[2J" + sample); // clear the terminal, then the sample
+            System.out.flush();
+            Thread.sleep(Math.max(100, intervalMs));
         }
     }
 }

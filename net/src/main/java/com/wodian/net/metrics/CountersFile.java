@@ -48,17 +48,32 @@ public final class CountersFile implements AutoCloseable
     {
         this.mapped = mapped;
         final UnsafeBuffer whole = new UnsafeBuffer(mapped);
-        final int metaDataLength = whole.getInt(METADATA_LENGTH_OFFSET);
-        final int valuesLength = whole.getInt(VALUES_LENGTH_OFFSET);
-        if (MAGIC != whole.getInt(MAGIC_OFFSET) || VERSION != whole.getInt(VERSION_OFFSET) ||
-            HEADER_LENGTH + (long)metaDataLength + valuesLength > mapped.capacity())
+        final int metaDataLength = mapped.capacity() < HEADER_LENGTH ? -1 : whole.getInt(METADATA_LENGTH_OFFSET);
+        final int valuesLength = mapped.capacity() < HEADER_LENGTH ? -1 : whole.getInt(VALUES_LENGTH_OFFSET);
+        if (!wellFormed(whole, mapped.capacity(), metaDataLength, valuesLength))
         {
             IoUtil.unmap(mapped);
-            throw new IllegalStateException("not a Wodian counters file of version " + VERSION);
+            throw new IllegalStateException("not a Wodian counters file of version " + VERSION +
+                " (wrong magic or version, or buffer lengths that do not fit the file)");
         }
         this.header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
         this.metaDataBuffer = new UnsafeBuffer(mapped, HEADER_LENGTH, metaDataLength);
         this.valuesBuffer = new UnsafeBuffer(mapped, HEADER_LENGTH + metaDataLength, valuesLength);
+    }
+
+    /**
+     * The header as the server writes it: magic and version, and buffer lengths that are whole records, name the
+     * same number of counters and fit the file. Nothing past the header is read before this holds.
+     */
+    private static boolean wellFormed(
+        final UnsafeBuffer whole, final int capacity, final int metaDataLength, final int valuesLength)
+    {
+        return capacity >= HEADER_LENGTH &&
+            MAGIC == whole.getInt(MAGIC_OFFSET) && VERSION == whole.getInt(VERSION_OFFSET) &&
+            metaDataLength >= 0 && valuesLength >= 0 &&
+            0 == metaDataLength % CountersReader.METADATA_LENGTH && 0 == valuesLength % CountersReader.COUNTER_LENGTH &&
+            metaDataLength / CountersReader.METADATA_LENGTH == valuesLength / CountersReader.COUNTER_LENGTH &&
+            HEADER_LENGTH + (long)metaDataLength + valuesLength <= capacity;
     }
 
     /** The file's path in a data directory. */
