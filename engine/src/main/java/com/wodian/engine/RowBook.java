@@ -264,6 +264,26 @@ public abstract class RowBook
     /** Restores {@code rowCount} rows written by {@link #writeRowsTo}; the id map is rebuilt from them. */
     final void readRowsFrom(final SnapshotReader reader, final long rowCount)
     {
+        readRowsLeavingIdMap(reader, rowCount);
+        rebuildIdMap(rows, count);
+    }
+
+    /**
+     * As {@link #readFrom}, but the id map is left empty, sized for the rows, and rebuilt by the returned task, which
+     * the caller runs once, on any one thread, before the book is used or hashed: the snapshot load runs it beside the
+     * rest of the load ({@link EngineState#read}). It reads only the rows' ids; the map it builds is the one
+     * {@link #readFrom} builds (same ids, same order).
+     */
+    final Runnable readFromLeavingIdMap(final SnapshotReader reader)
+    {
+        readRowsLeavingIdMap(reader, reader.readLong());
+        final long[] rowsRead = rows;
+        final int rowsCount = count;
+        return () -> rebuildIdMap(rowsRead, rowsCount);
+    }
+
+    private void readRowsLeavingIdMap(final SnapshotReader reader, final long rowCount)
+    {
         finishMoving();
         if (rowCount < 0 || rowCount > capacity)
         {
@@ -276,9 +296,14 @@ public abstract class RowBook
             throw new IllegalStateException("snapshot rows do not match the count " + count);
         }
         indexById.clearFor(count);
-        for (int i = 0; i < count; i++)
+    }
+
+    /** Puts the ids of rows 0 to {@code rowsCount} in the id map, emptied and sized for them. */
+    private void rebuildIdMap(final long[] rowsRead, final int rowsCount)
+    {
+        for (int i = 0; i < rowsCount; i++)
         {
-            indexById.stage(rows[pad + i * stride + ID], i);
+            indexById.stage(rowsRead[pad + i * stride + ID], i);
         }
         indexById.flushStaged();
     }
