@@ -7,6 +7,7 @@
 #   perf/scripts/restart-probe.sh OLD.jar NEW.jar [rounds]
 #   PROBE_JAVA_OPTS=-DreserveB=true perf/scripts/restart-probe.sh J.jar J.jar 3   (control: new = tables reserved)
 #   PROBE_JAVA_OPTS=-DreserveCost=true perf/scripts/restart-probe.sh OLD.jar NEW.jar 1   (also times reserveForInputs alone)
+#   PROBE_JAVA_OPTS=-DloadOnly=true perf/scripts/restart-probe.sh OLD.jar NEW.jar 20   (the snapshot load alone, no tail)
 #
 # Needs ~8 GB of heap and ~0.5 GB in the temporary directory (deleted at the end).
 set -euo pipefail

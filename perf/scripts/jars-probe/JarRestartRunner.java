@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * jar's own snapshot at sequence 2 M, then {@link #round}: a restart as the server does it
  * ({@code EngineRecovery.recover}: snapshot load, then the 1 M-input tail). {@code -DreserveB=true} builds the second
  * jar's engines with every table reserved at start (the control run of docs/engine.md); {@code -DreserveCost=true}
- * times {@code Engine.reserveForInputs(1 M)} after the snapshot load (jars from 3a761a2 on).
+ * times {@code Engine.reserveForInputs(1 M)} after the snapshot load (jars from 3a761a2 on); {@code -DloadOnly=true}
+ * recovers only up to the snapshot's sequence (no tail), so a round times the snapshot load alone.
  */
 public final class JarRestartRunner
 {
@@ -79,7 +80,10 @@ public final class JarRestartRunner
         {
             final long c0 = THREADS.getCurrentThreadCpuTime();
             final long t0 = System.nanoTime();
-            final EngineRecovery.Result r = EngineRecovery.recover(journal, store, config(1_000_000), (l) -> System.out.println(l));
+            // -DloadOnly=true: recover up to the snapshot's own sequence, so a round is the snapshot load alone.
+            final long toSequence = Boolean.getBoolean("loadOnly") ? 2_000_000 : Long.MAX_VALUE;
+            final EngineRecovery.Result r = EngineRecovery.recover(journal, store, config(1_000_000), toSequence,
+                (l) -> System.out.println(l));
             final long wall = System.nanoTime() - t0;
             final long cpu = THREADS.getCurrentThreadCpuTime() - c0;
             r.tailer().close();

@@ -698,6 +698,21 @@ final class RecordTable implements ExpiryQueue.Order
      */
     long hash(final long seed)
     {
+        return hashWithSum(seed, hashSum());
+    }
+
+    /** {@link #hash} of {@code seed} from a {@link #hashSum} taken since the table last changed. */
+    long hashWithSum(final long seed, final long sum)
+    {
+        return StateHash.fold(StateHash.fold(seed, size()), sum);
+    }
+
+    /**
+     * The part of {@link #hash} that does not depend on the seed, so a snapshot load computes it before the books
+     * hashed ahead of this table are (EngineState.read).
+     */
+    long hashSum()
+    {
         final long[] forgotten = markForgotten();
         long sum = 0;
         for (int record = 0; record < highWater; record++)
@@ -715,6 +730,6 @@ final class RecordTable implements ExpiryQueue.Order
             }
         }
         unmarkForgotten(forgotten);
-        return StateHash.fold(StateHash.fold(seed, size()), sum);
+        return sum;
     }
 }

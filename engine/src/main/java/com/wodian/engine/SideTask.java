@@ -2,7 +2,7 @@ package com.wodian.engine;
 
 /**
  * A task run on its own short-lived thread while the calling thread goes on with other work, then joined: a part of
- * a snapshot load that touches nothing the rest of the load touches (the consumer id map's rebuild,
+ * a snapshot load that touches nothing the rest of the load touches (the consumer book's hash and id map rebuild,
  * {@link EngineState#read}). Never used on the engine thread's hot path. The task's writes are visible to the
  * caller after {@link #join} (a thread's end happens-before a join that returns), and a failure of the task is
  * thrown there.
