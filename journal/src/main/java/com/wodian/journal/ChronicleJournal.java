@@ -39,7 +39,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  *     is PID 1 of a restarted container, or another writer is running) makes {@code createAppender()} spin for
  *     15 s and then throw {@code UnrecoverableTimeoutException}. {@link #writer()} therefore checks the lock first:
  *     it releases one held by this very PID (stale, since a directory has at most one writer per process) or by a
- *     dead PID, and fails at once, naming the PID, when another live process holds it.</li>
+ *     dead PID, and fails at once, naming the PID, when another live process holds it. That lock is held only
+ *     while one excerpt is written, so between appends a second writer in another process would get it: it does not
+ *     keep two servers off one journal (the server's {@code DataDirectoryLock}, held for its life, does).</li>
  *     <li>None of this covers the machine going down: the kernel writes mapped pages back in any order, so after a
  *     power cut an excerpt's header can be on disk without its body. That is what the entry checksum is for, and
  *     it is verified on every read regardless.</li>

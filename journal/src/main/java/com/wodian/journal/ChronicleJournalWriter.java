@@ -94,6 +94,8 @@ final class ChronicleJournalWriter implements JournalWriter
     private final byte[] entryBytes = new byte[MAX_ENTRY_LENGTH];
     private final UnsafeBuffer entryBuffer = new UnsafeBuffer(entryBytes);
     private long syncedSequence;
+    /** The first append or force that failed; from then on the writer refuses to report anything durable. */
+    private Throwable failure;
     private int syncedCycle = Integer.MIN_VALUE;
     private FileChannel syncChannel;
     private boolean closed;
@@ -262,6 +264,7 @@ final class ChronicleJournalWriter implements JournalWriter
         {
             throw new IllegalStateException("journal writer is closed: " + dir);
         }
+        requireNoEarlierFailure();
         if (sequence != lastSequence + 1)
         {
             throw new IllegalStateException(
@@ -291,6 +294,11 @@ final class ChronicleJournalWriter implements JournalWriter
         {
             context.wire().bytes().write(entryBytes, 0, PAYLOAD_OFFSET + length);
         }
+        catch (final RuntimeException | Error ex)
+        {
+            failure = ex;
+            throw ex;
+        }
 
         // Release so that a thread reading lastSequence() after seeing this entry elsewhere sees at least this value;
         // the writing thread itself reads the field plainly above.
@@ -302,6 +310,7 @@ final class ChronicleJournalWriter implements JournalWriter
      */
     public void endOfBatch()
     {
+        requireNoEarlierFailure();
         if (DurabilityPolicy.SYNC == durabilityPolicy && syncedSequence != lastSequence)
         {
             final int cycle = appender.cycle();
@@ -380,6 +389,7 @@ final class ChronicleJournalWriter implements JournalWriter
         }
         catch (final IOException ex)
         {
+            failure = ex;
             throw new UncheckedIOException("cannot open journal file for sync " + file, ex);
         }
 
@@ -390,6 +400,7 @@ final class ChronicleJournalWriter implements JournalWriter
         }
         catch (final IOException ex)
         {
+            failure = ex;
             throw new UncheckedIOException("cannot open journal directory for sync " + dir, ex);
         }
         syncedCycle = cycle;
@@ -419,7 +430,22 @@ final class ChronicleJournalWriter implements JournalWriter
         }
         catch (final IOException ex)
         {
+            failure = ex;
             throw new UncheckedIOException("cannot force journal data to the device in " + dir, ex);
+        }
+    }
+
+    /**
+     * A failed append or force is never retried: Linux reports a write-back error once per open file, so a second
+     * fdatasync can return success for pages the kernel has already dropped, and the batch's replies would then be
+     * sent for entries that are not on disk ("fsyncgate"). Everything after a failure fails.
+     */
+    private void requireNoEarlierFailure()
+    {
+        if (null != failure)
+        {
+            throw new IllegalStateException("journal " + dir + " failed earlier (" + failure +
+                "): nothing written after it is reported durable", failure);
         }
     }
 }

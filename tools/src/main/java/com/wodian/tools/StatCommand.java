@@ -59,6 +59,18 @@ final class StatCommand implements Callable<Integer>
         }
     }
 
+    /**
+     * A monitoring check's answer: the server that wrote the file still runs (its process exists, when it is on this
+     * machine's process table) and its heartbeat is fresh. The heartbeat alone would lie after a wall-clock step.
+     */
+    private static boolean isRunning(final CountersFile file)
+    {
+        final boolean fresh =
+            System.currentTimeMillis() - file.heartbeatMs() <= CountersPrinter.STALE_HEARTBEAT_MS;
+        final boolean processAlive = ProcessHandle.of(file.pid()).map(ProcessHandle::isAlive).orElse(false);
+        return fresh && processAlive;
+    }
+
     private int print(final CountersFile file) throws InterruptedException
     {
         while (true)
@@ -68,7 +80,7 @@ final class StatCommand implements Callable<Integer>
             {
                 System.out.print(sample);
                 System.out.flush();
-                return 0;
+                return isRunning(file) ? WodianMain.EXIT_OK : WodianMain.EXIT_UNREACHABLE;
             }
             System.out.print("\u001b[H\u001b[2J" + sample); // clear the terminal, then the sample
             System.out.flush();

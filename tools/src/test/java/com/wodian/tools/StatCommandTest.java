@@ -75,7 +75,6 @@ class StatCommandTest
             }
             refused += statOnce(dataDir, damaged);
         }
-        Files.write(file, valid);
         assertEquals(0, statOnce(dataDir, valid));
         assertTrue(refused > 200, "refused " + refused);
     }
@@ -97,7 +96,7 @@ class StatCommandTest
             System.setErr(savedErr);
         }
         final String message = err.toString(StandardCharsets.UTF_8);
-        if (0 == run.exitCode())
+        if (WodianMain.EXIT_OK == run.exitCode() || WodianMain.EXIT_UNREACHABLE == run.exitCode())
         {
             assertTrue(run.out().startsWith("wodian server pid "), run.out());
             return 0;
@@ -106,6 +105,16 @@ class StatCommandTest
         assertTrue(message.startsWith(CountersFile.path(dataDir).toString()) && 1 == message.lines().count(),
             message);
         return 1;
+    }
+
+    /** A monitoring check: the file of a server that no longer writes its heartbeat exits 3, still printed. */
+    @Test
+    void aStaleHeartbeatExits3(@TempDir final Path dataDir)
+    {
+        ServerCounters.create(dataDir, System.currentTimeMillis() - 60_000).close();
+        final CliTest.Run run = CliTest.wodian("stat", "--data", dataDir.toString(), "--once");
+        assertEquals(WodianMain.EXIT_UNREACHABLE, run.exitCode(), run.out());
+        assertTrue(run.out().contains("STALE"), run.out());
     }
 
     @Test

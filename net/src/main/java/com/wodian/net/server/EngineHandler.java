@@ -176,10 +176,16 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     @Override
     public void onShutdown()
     {
-        flush();
-        if (null != inlineJournal)
+        try
         {
-            inlineJournal.onShutdown();
+            flush(); // a journal that failed earlier throws here: that batch's replies are never published
+        }
+        finally
+        {
+            if (null != inlineJournal)
+            {
+                inlineJournal.onShutdown();
+            }
         }
     }
 

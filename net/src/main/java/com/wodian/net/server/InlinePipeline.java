@@ -104,9 +104,19 @@ final class InlinePipeline
      */
     void onIdle()
     {
-        if (!failed)
+        if (failed)
+        {
+            return;
+        }
+        try
         {
             engine.touchJournalAhead();
+        }
+        catch (final Throwable ex)
+        {
+            // A journal that cannot map its next page (a full disk) fails the stage once, not on every idle pass.
+            failed = true;
+            failureHandler.handleEventException(ex, sequence.get(), inputRing.get(sequence.get() + 1));
         }
     }
 

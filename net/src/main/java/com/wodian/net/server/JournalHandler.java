@@ -14,8 +14,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * the durability policy ({@link JournalWriter#endOfBatch()}: nothing for PAGE_CACHE, a force to disk for SYNC).
  * Queries, rejects and closes pass through untouched, so journal sequences are contiguous.
  *
- * <p>The writer is acquired by the server before any thread starts, so that a journal locked by another process fails
- * the start-up instead of a stage; it binds to the thread that first appends with it, this stage's, which also
+ * <p>The writer is acquired by the server before any thread starts (another server on the same data directory is
+ * stopped earlier still, by {@link DataDirectoryLock}: Chronicle's write lock is per entry); it binds to the thread that first appends with it, this stage's, which also
  * closes it in {@link #onShutdown()}. In COMPACT mode the {@link EngineHandler} calls {@link #journal(InputEvent)}
  * and {@link #endOfBatch()} inline on its thread instead.
  */
@@ -79,8 +79,14 @@ final class JournalHandler implements EventHandler<InputEvent>
     @Override
     public void onShutdown()
     {
-        endOfBatch();
-        writer.close();
+        try
+        {
+            endOfBatch(); // throws when the journal failed earlier: a failed force is never retried
+        }
+        finally
+        {
+            writer.close();
+        }
     }
 
     @Override

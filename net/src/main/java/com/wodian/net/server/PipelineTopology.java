@@ -20,6 +20,7 @@ import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Maps the server's stages onto threads: the one place that knows the threading modes, like the threading-mode
@@ -115,15 +116,18 @@ final class PipelineTopology implements AutoCloseable
     private final List<Thread> stageThreads = new ArrayList<>();
     private final List<AgentRunner> networkRunners = new ArrayList<>();
     private final AtomicCounter errors;
+    private final Consumer<Throwable> fatal;
     private AgentRunner replicationRunner;
 
     private PipelineTopology(
         final ServerConfig config,
         final Stages stages,
         final ExceptionHandler<InputEvent> failureHandler,
+        final Consumer<Throwable> fatal,
         final AtomicCounter errors)
     {
         this.errors = errors;
+        this.fatal = fatal;
         this.layout = PipelineLayout.of(config);
         this.stages = stages;
         switch (layout)
@@ -181,9 +185,10 @@ final class PipelineTopology implements AutoCloseable
         final ServerConfig config,
         final Stages stages,
         final ExceptionHandler<InputEvent> failureHandler,
+        final Consumer<Throwable> fatal,
         final AtomicCounter errors)
     {
-        final PipelineTopology topology = new PipelineTopology(config, stages, failureHandler, errors);
+        final PipelineTopology topology = new PipelineTopology(config, stages, failureHandler, fatal, errors);
         topology.startPipeline(config);
         topology.startNetwork(config);
         return topology;
@@ -193,7 +198,7 @@ final class PipelineTopology implements AutoCloseable
     {
         if (null != stages.replication)
         {
-            replicationRunner = startAgent(config.newReplicationIdleStrategy(), stages.replication, errors);
+            replicationRunner = startAgent(config.newReplicationIdleStrategy(), stages.replication, errors, fatal);
         }
         if (null != journalProcessor)
         {
@@ -211,16 +216,16 @@ final class PipelineTopology implements AutoCloseable
         if (ThreadingMode.DEDICATED == config.threadingMode())
         {
             networkRunners.add(startAgent(newIdleStrategy(config.senderIdleStrategy(), stages.sender),
-                stages.sender, errors));
+                stages.sender, errors, fatal));
             networkRunners.add(startAgent(newIdleStrategy(config.networkIdleStrategy(), stages.receiver),
-                stages.receiver, errors));
+                stages.receiver, errors, fatal));
         }
         else
         {
             final NetworkAgent networkAgent =
                 new NetworkAgent(stages.receiver, inlinePipeline, stages.sender, stages.waker);
             networkRunners.add(startAgent(newIdleStrategy(config.networkIdleStrategy(), networkAgent),
-                networkAgent, errors));
+                networkAgent, errors, fatal));
         }
     }
 
@@ -315,10 +320,26 @@ final class PipelineTopology implements AutoCloseable
     /** Starts an agent on its own thread; its errors are logged and counted. */
     static AgentRunner startAgent(final IdleStrategy idleStrategy, final Agent agent, final AtomicCounter errors)
     {
+        return startAgent(idleStrategy, agent, errors, null);
+    }
+
+    /**
+     * Starts a serving agent on its own thread: its exceptions are logged and counted, and an {@link Error} (out of
+     * memory, the fault of a full disk under a mapped write) also goes to {@code fatal}: Agrona's runner ends the
+     * thread on an Error, and a server whose network or replication thread is gone must not look alive (port bound,
+     * heartbeat fresh, ready).
+     */
+    static AgentRunner startAgent(
+        final IdleStrategy idleStrategy, final Agent agent, final AtomicCounter errors, final Consumer<Throwable> fatal)
+    {
         final AgentRunner runner = new AgentRunner(idleStrategy, (throwable) ->
         {
             errors.increment();
             WodianServer.LOG.log(System.Logger.Level.ERROR, agent.roleName() + " error", throwable);
+            if (throwable instanceof Error && null != fatal)
+            {
+                fatal.accept(throwable);
+            }
         }, null, agent);
         AgentRunner.startOnThread(runner);
         return runner;

@@ -98,12 +98,11 @@ public final class WodianServer implements AutoCloseable
     private final TlsContext tlsContext;
     /** Null for clear-text replication links (or no group). */
     private final TlsContext replicationTlsContext;
+    private final DataDirectoryLock dataDirectoryLock;
 
-    private WodianServer(final ServerConfig config) throws IOException
+    private WodianServer(final ServerConfig config, final DataDirectoryLock dataDirectoryLock) throws IOException
     {
-        config.validate();
-        // Files the server cannot run without are checked before recovery, which can take seconds to minutes.
-        SessionGate.requireCredentialsFile(config);
+        this.dataDirectoryLock = dataDirectoryLock;
         this.config = config;
         this.tlsContext = loadTls(config.tls());
         this.replicationTlsContext = loadTls(config.replicationTls());
@@ -153,7 +152,7 @@ public final class WodianServer implements AutoCloseable
             stageFailureHandler::onFatal);
         topology = PipelineTopology.start(config,
             log.stages(inputRing, outputRing, engineHandler, receiver, sender, wakeup.waker()), stageFailureHandler,
-            counters.scalar(ServerCounters.Scalar.ERRORS));
+            stageFailureHandler::onFatal, counters.scalar(ServerCounters.Scalar.ERRORS));
 
         // 5. The snapshotter, if enabled (by default in a group): a replica engine on its own thread that follows the
         //    journal (in a group only up to the committed and applied index); it recovers by itself (snapshot +
@@ -212,6 +211,11 @@ public final class WodianServer implements AutoCloseable
             CloseHelper.quietClose(channel);
             log.close();
             counters.close();
+            if (ex instanceof java.net.BindException)
+            {
+                throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " +
+                    ex.getMessage() + " (another server on this host and port?)", ex);
+            }
             throw ex;
         }
     }
@@ -352,7 +356,19 @@ public final class WodianServer implements AutoCloseable
      */
     public static WodianServer launch(final ServerConfig config) throws IOException
     {
-        return new WodianServer(config);
+        config.validate();
+        // Files the server cannot run without are checked before anything is opened or recovered (seconds to minutes).
+        SessionGate.requireCredentialsFile(config);
+        final DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDir());
+        try
+        {
+            return new WodianServer(config, lock);
+        }
+        catch (final IOException | RuntimeException | Error ex)
+        {
+            lock.close();
+            throw ex;
+        }
     }
 
     /** The bound TCP port: the configured one, or the ephemeral port the system chose for port 0. */
@@ -480,6 +496,7 @@ public final class WodianServer implements AutoCloseable
         LOG.log(System.Logger.Level.INFO, "stage latency since start:\n" + stageLatency.table());
         stageLatency.closeIntervalLog();
         counters.close(); // last: every thread that writes counters has stopped
+        dataDirectoryLock.close();
         LOG.log(System.Logger.Level.INFO, "stopped");
     }
 

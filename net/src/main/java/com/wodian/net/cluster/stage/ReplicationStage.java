@@ -235,7 +235,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
         {
             return dutyCycle();
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | Error ex)
         {
             fail(ex);
             return 0;
