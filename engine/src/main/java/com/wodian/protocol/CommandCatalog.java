@@ -24,6 +24,29 @@ public final class CommandCatalog
     public static final int SCHEMA_ID = MessageHeaderDecoder.SCHEMA_ID;
     public static final int SCHEMA_VERSION = MessageHeaderDecoder.SCHEMA_VERSION;
 
+    /**
+     * A journal entry is applied only by a build that reads its payload's schema version: a newer entry replayed or
+     * replicated into an older build would be refused or read with its newer fields dropped, and the state would
+     * silently differ from what the newer build acknowledged (a rollback, or an old standby in a rolling upgrade).
+     *
+     * @throws IllegalStateException naming the entry and both versions, when {@code payloadVersion} is newer.
+     */
+    public static void requireReadableEntry(final long sequence, final int payloadVersion)
+    {
+        if (payloadVersion > SCHEMA_VERSION)
+        {
+            throw newerEntry(sequence, payloadVersion);
+        }
+    }
+
+    /** The refusal of an entry whose payload schema version is above this build's. */
+    public static IllegalStateException newerEntry(final long sequence, final int payloadVersion)
+    {
+        return new IllegalStateException("journal entry " + sequence + " was written by a newer Wodian (payload " +
+            "schema " + payloadVersion + "; this version reads up to " + SCHEMA_VERSION + "): run that version " +
+            "or a newer one; going back past a schema change is not possible (docs/durability.md, \"Upgrades\")");
+    }
+
     private static final int TEMPLATE_ID_LIMIT = 128;
     /** The shortest block accepted from the oldest version of each template. */
     private static final int[] BLOCK_LENGTH_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];

@@ -361,6 +361,7 @@ public final class JournalCommand implements Runnable
                 }
                 count = journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) ->
                 {
+                    CommandCatalog.requireReadableEntry(sequence, payloadVersion);
                     if (CommandCatalog.check(payload, offset, length) != ResultCode.OK)
                     {
                         undecodable.note(sequence);

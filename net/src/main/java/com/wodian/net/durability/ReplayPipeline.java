@@ -5,6 +5,7 @@ import com.wodian.engine.Engine;
 import com.wodian.engine.ReplySink;
 import com.wodian.journal.JournalEntryDescriptor;
 import com.wodian.journal.JournalEntryHandler;
+import com.wodian.protocol.CommandCatalog;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -100,6 +101,7 @@ public final class ReplayPipeline implements JournalEntryHandler, AutoCloseable
         {
             throw new IllegalArgumentException("journal entry " + sequence + " of " + length + " bytes");
         }
+        CommandCatalog.requireReadableEntry(sequence, payloadVersion);
         final int slot = fillingChunk * CHUNK_ENTRIES + fillingCount;
         slots[slot].putBytes(0, payload, offset, length);
         sequences[slot] = sequence;

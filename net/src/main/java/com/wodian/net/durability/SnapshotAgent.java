@@ -284,6 +284,7 @@ public final class SnapshotAgent implements Agent
         final int offset,
         final int length)
     {
+        CommandCatalog.requireReadableEntry(sequence, payloadVersion);
         engine.onCommand(sequence, timestampMs, buffer, offset, length, ReplySink.NONE);
         appliedSinceSnapshot++;
         if (length >= CommandCatalog.HEADER_LENGTH &&

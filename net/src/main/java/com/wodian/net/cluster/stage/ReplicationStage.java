@@ -596,6 +596,12 @@ public final class ReplicationStage implements Agent, EntryPayloads
                 fail(new IllegalStateException("committed entry " + next + " is missing from the journal"));
                 break;
             }
+            if (!passThrough && entry.payloadVersion > CommandCatalog.SCHEMA_VERSION)
+            {
+                // An old standby in a rolling upgrade: stop, rather than apply what it cannot read and diverge.
+                fail(CommandCatalog.newerEntry(next, entry.payloadVersion));
+                break;
+            }
             final long sequence = applyRing.next();
             final InputEvent event = applyRing.get(sequence);
             if (passThrough)
