@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -48,11 +49,22 @@ public final class JournalRetention
      */
     public static long oldestValidSnapshotSequence(final SnapshotStore store)
     {
+        return oldestValidSnapshotSequence(store, (info) -> true);
+    }
+
+    /**
+     * @param loadable whether this build can load a snapshot whose checksums pass (its payload's format): one it
+     *                 cannot load (written before an upgrade that changed the format) is no fallback for recovery, so
+     *                 it may not decide what goes.
+     * @return the journal sequence of the oldest snapshot that is sound and loadable, or -1 when there is none.
+     */
+    public static long oldestValidSnapshotSequence(final SnapshotStore store, final Predicate<SnapshotInfo> loadable)
+    {
         long oldest = -1;
         for (final SnapshotInfo info : store.list())
         {
             final SnapshotInfo checked = SnapshotStore.inspect(info.file(), true);
-            if (checked.isValid() && (oldest < 0 || checked.journalSequence() < oldest))
+            if (checked.isValid() && loadable.test(checked) && (oldest < 0 || checked.journalSequence() < oldest))
             {
                 oldest = checked.journalSequence();
             }

@@ -5,6 +5,7 @@ import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalRetention;
 import com.wodian.journal.SnapshotStore;
 import com.wodian.journal.consensus.storage.JournalReplicaLog;
+import com.wodian.net.durability.EngineSnapshots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,8 +59,10 @@ final class JournalPruneCommand implements Callable<Integer>
             return WodianMain.EXIT_REFUSED;
         }
         final SnapshotStore store = DurabilitySupport.snapshotStoreOrNull(dataDir);
-        long keepFrom = null == store ? -1 : JournalRetention.oldestValidSnapshotSequence(store);
-        System.out.println(keepFrom < 0 ? "no valid snapshot: every journal file is needed by recovery" :
+        long keepFrom = null == store ? -1 :
+            JournalRetention.oldestValidSnapshotSequence(store, (info) -> null == EngineSnapshots.formatProblem(info));
+        System.out.println(keepFrom < 0 ?
+            "no valid snapshot this version can load: every journal file is needed by recovery" :
             "oldest valid snapshot at sequence " + keepFrom);
         if (Files.exists(dataDir.resolve(JournalReplicaLog.TERM_HISTORY_FILE_NAME)) && keepFrom >= 0)
         {

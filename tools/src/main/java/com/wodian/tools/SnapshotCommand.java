@@ -6,6 +6,7 @@ import com.wodian.journal.JournalCorruptException;
 import com.wodian.journal.SnapshotStore;
 import com.wodian.journal.SnapshotStore.SnapshotInfo;
 import com.wodian.net.client.WodianClient;
+import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.net.durability.EngineSnapshots;
 import com.wodian.protocol.CommandCatalog;
@@ -113,6 +114,17 @@ public final class SnapshotCommand implements Runnable
                 return WodianMain.EXIT_REFUSED;
             }
             final EngineConfig engineConfig = engineLimits.engineConfig(this);
+            try
+            {
+                // A snapshot under other limits than the server's is one it cannot load, and its retention would
+                // delete the server's usable ones.
+                EngineLimitsFile.checkIfRecorded(dataDir, engineConfig);
+            }
+            catch (final IOException ex)
+            {
+                System.err.println(ex.getMessage());
+                return WodianMain.EXIT_REFUSED;
+            }
             final SnapshotStore store = DurabilitySupport.snapshotStore(dataDir, retain);
             try (ChronicleJournal journal = JournalCommand.openJournal(dataDir))
             {

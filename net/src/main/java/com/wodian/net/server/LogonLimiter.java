@@ -10,7 +10,7 @@ import java.util.Map;
  * the principal's count (not the address's: one good terminal must not launder a scanner's failures).
  *
  * <p>Bounded: at most {@code entriesMax} keys are tracked. When the table is full, expired windows are dropped; if
- * it is still full, new keys are refused (fail closed) until windows expire. Used only by the network thread, at
+ * it is still full, every logon is refused (fail closed) until windows expire. Used only by the network thread, at
  * logon; it allocates there, which is acceptable off the payment path.
  */
 final class LogonLimiter

@@ -21,6 +21,8 @@ import com.wodian.net.tls.TlsContext;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
 
+import java.nio.file.Path;
+
 /**
  * Where the server's inputs become durable, chosen once at start by {@link #open}: a journal of the server's own,
  * appended by the journal stage ({@link Alone}), or a replica group's log, appended, replicated and committed by the
@@ -83,6 +85,9 @@ abstract class ServerLog
     /** What the metrics thread maps ahead of the appender. */
     abstract JournalMapAhead mapAhead();
 
+    /** The journal directory the metrics thread watches for deletion (JournalFileWatch); null in a group. */
+    abstract Path watchedJournalDir();
+
     /** Ready means a standby heard its leader within this bound (ms); 0 alone (no leader to hear). */
     abstract long leaderSilenceMaxMs();
 
@@ -96,12 +101,14 @@ abstract class ServerLog
     private static final class Alone extends ServerLog
     {
         private final ChronicleJournal journal;
+        private final Path journalDir;
         private JournalWriter writer;
         private JournalHandler journalStage;
 
         Alone(final ServerConfig config)
         {
-            journal = ChronicleJournal.open(new JournalConfig(config.dataDir().resolve(WodianServer.JOURNAL_DIR_NAME))
+            journalDir = config.dataDir().resolve(WodianServer.JOURNAL_DIR_NAME);
+            journal = ChronicleJournal.open(new JournalConfig(journalDir)
                 .withDurabilityPolicy(config.durabilityPolicy()));
         }
 
@@ -159,6 +166,11 @@ abstract class ServerLog
         JournalMapAhead mapAhead()
         {
             return writer;
+        }
+
+        Path watchedJournalDir()
+        {
+            return journalDir;
         }
 
         long leaderSilenceMaxMs()
@@ -251,6 +263,11 @@ abstract class ServerLog
         JournalMapAhead mapAhead()
         {
             return replicaLog;
+        }
+
+        Path watchedJournalDir()
+        {
+            return null; // a truncation or a snapshot install replaces the journal legitimately
         }
 
         long leaderSilenceMaxMs()

@@ -114,6 +114,8 @@ public final class ServerMain
         else
         {
             drainUntilEnd(System.in);
+            // Said, because under a supervisor that gives no terminal this is a stop nobody asked for.
+            System.err.println("standard input closed: stopping (under a supervisor start with --ignore-stdin)");
             server.close();
         }
     }

@@ -7,6 +7,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
 import com.wodian.journal.JournalWarmup;
 import com.wodian.journal.SnapshotStore;
+import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.durability.SnapshotConfig;
@@ -166,7 +167,8 @@ public final class WodianServer implements AutoCloseable
         //    chunk before the appender needs it (see MetricsAgent).
         logStageLatencyIntervals(config.stageLatencyLog());
         metricsAgent = new MetricsAgent(counters, stageLatency, config.epochClock(), inputRing, outputRing, receiver,
-            sender, snapshotAgent, log.clusterView(), log.leaderSilenceMaxMs(), log.mapAhead());
+            sender, snapshotAgent, log.clusterView(), log.leaderSilenceMaxMs(),
+            JournalFileWatch.watching(log.mapAhead(), log.watchedJournalDir(), stageFailureHandler::onFatal));
         metricsRunner = PipelineTopology.startAgent(new SleepingMillisIdleStrategy(METRICS_IDLE_MS), metricsAgent,
             counters.scalar(ServerCounters.Scalar.ERRORS));
         metricsHttpServer = startMetricsHttpServer(config);
@@ -362,6 +364,11 @@ public final class WodianServer implements AutoCloseable
         final DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDir());
         try
         {
+            if (EngineLimitsFile.recordOrCheck(config.dataDir(), config.engineConfig()))
+            {
+                LOG.log(System.Logger.Level.INFO, "engine limits recorded in " +
+                    config.dataDir().resolve(EngineLimitsFile.FILE_NAME) + ": later starts must ask for the same");
+            }
             return new WodianServer(config, lock);
         }
         catch (final IOException | RuntimeException | Error ex)
