@@ -7,6 +7,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
 import com.wodian.journal.JournalWarmup;
 import com.wodian.journal.SnapshotStore;
+import com.wodian.net.cluster.NodeIdentityFile;
 import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.net.durability.SnapshotAgent;
@@ -368,6 +369,12 @@ public final class WodianServer implements AutoCloseable
             {
                 LOG.log(System.Logger.Level.INFO, "engine limits recorded in " +
                     config.dataDir().resolve(EngineLimitsFile.FILE_NAME) + ": later starts must ask for the same");
+            }
+            if (null != config.replicaGroup() && NodeIdentityFile.recordOrCheck(config.dataDir(),
+                config.replicaGroup().groupName(), config.replicaGroup().nodeId()))
+            {
+                LOG.log(System.Logger.Level.INFO, "node identity recorded in " +
+                    config.dataDir().resolve(NodeIdentityFile.FILE_NAME));
             }
             return new WodianServer(config, lock);
         }
