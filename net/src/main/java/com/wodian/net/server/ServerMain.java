@@ -132,9 +132,20 @@ public final class ServerMain
                 System.exit(1);
             });
         }
-        catch (final IOException | com.wodian.journal.JournalCorruptException ex)
+        catch (final com.wodian.journal.JournalCorruptException ex)
         {
-            // A missing file, a port in use, a journal that fails its checks: the message says what to do.
+            // The exception knows the Chronicle index, not the directory: name it, and the two usual causes.
+            System.err.println("error: server did not start: " + ex.getMessage() + " (journal " +
+                config.dataDir().resolve(WodianServer.JOURNAL_DIR_NAME) + "; `wodian journal verify --data " +
+                config.dataDir() + "` names the entry; a journal whose head was pruned needs a snapshot this " +
+                "version can load, docs/durability.md)");
+            System.exit(1);
+            return null; // not reached
+        }
+        catch (final IOException | IllegalStateException ex)
+        {
+            // A missing file, a port in use, a directory in use or of other limits or of another node, an entry of a
+            // newer version: the message says what to do.
             System.err.println("error: server did not start: " + ex.getMessage());
             System.exit(1);
             return null; // not reached
