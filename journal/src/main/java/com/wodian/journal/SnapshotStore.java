@@ -121,6 +121,20 @@ public final class SnapshotStore
      */
     public SnapshotStore(final Path dir, final int retainCount)
     {
+        this(dir, retainCount, true);
+    }
+
+    /**
+     * Open (and create) a snapshot directory.
+     *
+     * @param dir         directory of the snapshot files.
+     * @param retainCount snapshots kept by {@link #prune()}, at least 1.
+     * @param removeTemps whether to delete what an interrupted write left behind: only a store that writes (the
+     *                    server's own, an offline take that holds the data directory) may; a reader next to a running
+     *                    server would delete the snapshot its snapshotter is writing.
+     */
+    public SnapshotStore(final Path dir, final int retainCount, final boolean removeTemps)
+    {
         if (retainCount < 1)
         {
             throw new IllegalArgumentException("retainCount must be >= 1: " + retainCount);
@@ -129,11 +143,14 @@ public final class SnapshotStore
         try
         {
             this.dir = Files.createDirectories(dir);
-            try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, FILE_PREFIX + "*" + TEMP_SUFFIX))
+            if (removeTemps)
             {
-                for (final Path temp : temps)
+                try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, FILE_PREFIX + "*" + TEMP_SUFFIX))
                 {
-                    Files.deleteIfExists(temp);
+                    for (final Path temp : temps)
+                    {
+                        Files.deleteIfExists(temp);
+                    }
                 }
             }
         }

@@ -75,6 +75,22 @@ class SnapshotStoreTest
             (output) -> writePayload(output, sequence));
     }
 
+    /**
+     * Only a store that writes removes what an interrupted write left: a reader opened next to a running server must
+     * not delete the temp file its snapshotter is writing.
+     */
+    @Test
+    void onlyAWritingStoreRemovesTempFiles() throws IOException
+    {
+        final Path temp = Files.createDirectories(dir).resolve(SnapshotDescriptor.FILE_PREFIX + "00000000000000000042" +
+            SnapshotDescriptor.FILE_SUFFIX + SnapshotDescriptor.TEMP_SUFFIX);
+        Files.writeString(temp, "being written");
+        new SnapshotStore(dir, Integer.MAX_VALUE, false);
+        assertTrue(Files.exists(temp), "a reader leaves it");
+        new SnapshotStore(dir, 3);
+        assertFalse(Files.exists(temp), "a writer removes it");
+    }
+
     @Test
     void writtenSnapshotIsListedInspectedAndLoaded()
     {

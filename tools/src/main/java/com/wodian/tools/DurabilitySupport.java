@@ -38,7 +38,8 @@ final class DurabilitySupport
     static SnapshotStore snapshotStoreOrNull(final Path dataDir)
     {
         final Path snapshots = dataDir.resolve(SnapshotConfig.SNAPSHOT_DIR_NAME);
-        return Files.isDirectory(snapshots) ? new SnapshotStore(snapshots, Integer.MAX_VALUE) : null;
+        // A reader: it never deletes the temp file a running server's snapshotter may be writing.
+        return Files.isDirectory(snapshots) ? new SnapshotStore(snapshots, Integer.MAX_VALUE, false) : null;
     }
 
     /** The snapshot directory of a data directory, created if needed, keeping {@code retainCount} files. */

@@ -9,6 +9,7 @@ import com.wodian.net.client.WodianClient;
 import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.net.durability.EngineSnapshots;
+import com.wodian.net.server.DataDirectoryLock;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
@@ -125,6 +126,21 @@ public final class SnapshotCommand implements Runnable
                 System.err.println(ex.getMessage());
                 return WodianMain.EXIT_REFUSED;
             }
+            // The server's lock: an offline take next to a running server would write into its snapshot directory
+            // and prune it (use --port: the server's own snapshotter takes it).
+            try (DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir))
+            {
+                return takeOffline(engineConfig);
+            }
+            catch (final IOException ex)
+            {
+                System.err.println(ex.getMessage() + " (take the snapshot through the running server: --port)");
+                return WodianMain.EXIT_REFUSED;
+            }
+        }
+
+        private int takeOffline(final EngineConfig engineConfig)
+        {
             final SnapshotStore store = DurabilitySupport.snapshotStore(dataDir, retain);
             try (ChronicleJournal journal = JournalCommand.openJournal(dataDir))
             {
