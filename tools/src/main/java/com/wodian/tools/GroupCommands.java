@@ -2,9 +2,11 @@ package com.wodian.tools;
 
 import com.wodian.journal.consensus.Membership;
 import com.wodian.net.auth.Credentials;
+import com.wodian.net.client.LogonRefusedException;
 import com.wodian.net.client.WodianClient;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.MessageText;
 import com.wodian.protocol.sbe.ClusterControlReplyDecoder;
 import com.wodian.protocol.sbe.ClusterStatusReplyDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
@@ -55,13 +57,28 @@ final class GroupCommands
         @Mixin
         TlsClientOptions tls = new TlsClientOptions();
 
-        /** One node's answer, or null (unreachable, no reply). */
+        /** Why the last call to each address got no answer: what an operator needs before calling a node down. */
+        private final java.util.Map<String, String> failures = new java.util.HashMap<>();
+
+        /** One node's answer, or null (unreachable, refused, no reply: {@link #failure} says which). */
         NodeStatus query(final String address, final boolean withStateHash)
         {
             final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
             final int length = new CommandEncoder().clusterStatusQuery(buffer, 0, withStateHash);
             final byte[] reply = call(address, buffer, length);
-            return null == reply ? null : NodeStatus.decode(address, reply);
+            final NodeStatus status = null == reply ? null : NodeStatus.decode(address, reply);
+            if (null != reply && null == status)
+            {
+                failures.put(address, "answered, but not with a status (" + MessageText.describe(
+                    new UnsafeBuffer(reply), 0, reply.length) + ")");
+            }
+            return status;
+        }
+
+        /** @return why the last call to {@code address} got no answer, or "no answer". */
+        String failure(final String address)
+        {
+            return failures.getOrDefault(address, "no answer");
         }
 
         List<NodeStatus> queryAll(final boolean withStateHash)
@@ -79,16 +96,50 @@ final class GroupCommands
             final int colon = address.lastIndexOf(':');
             final String host = address.substring(0, colon);
             final int port = Integer.parseInt(address.substring(colon + 1));
-            try (WodianClient client = WodianClient.connect(null == credentialsFile ? tls.clientConfig(host, port) :
-                tls.clientConfig(host, port).credentials(Credentials.loadFirst(credentialsFile, SessionRole.ADMIN))))
+            final Credentials admin;
+            try
+            {
+                admin = null == credentialsFile ? null : Credentials.loadFirst(credentialsFile, SessionRole.ADMIN);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                failures.put(address, "not asked: cannot read an admin identity from " + credentialsFile + ": " +
+                    ex.getMessage());
+                return null;
+            }
+            try (WodianClient client = WodianClient.connect(null == admin ? tls.clientConfig(host, port) :
+                tls.clientConfig(host, port).credentials(admin)))
             {
                 return client.call(buffer, 0, length, timeoutMs);
             }
             catch (final IOException | TimeoutException | RuntimeException ex)
             {
+                failures.put(address, describe(ex));
                 return null;
             }
         }
+    }
+
+    /** The cause of a failed call in a few words: a refused logon is not a node that is down. */
+    static String describe(final Exception ex)
+    {
+        if (ex instanceof LogonRefusedException)
+        {
+            return "LOGON REFUSED: " + ex.getMessage() + " (an admin credential: --credentials or WODIAN_CREDENTIALS)";
+        }
+        if (ex instanceof TimeoutException)
+        {
+            return "no answer in time (--timeout-ms)";
+        }
+        if (ex instanceof java.net.ConnectException)
+        {
+            return "connection refused";
+        }
+        if (ex instanceof javax.net.ssl.SSLException)
+        {
+            return "TLS: " + ex.getMessage();
+        }
+        return ex.getClass().getSimpleName() + ": " + ex.getMessage();
     }
 
     /** A HOST:PORT of --peers, checked when the command line is parsed (a usage error, not a stack trace later). */
@@ -248,7 +299,8 @@ final class GroupCommands
                 final NodeStatus node = nodes.get(i);
                 if (null == node)
                 {
-                    System.out.printf(Locale.ROOT, "%-22s %4s %-9s%n", connection.peers.get(i), "?", "DOWN");
+                    System.out.printf(Locale.ROOT, "%-22s %4s %-9s %s%n", connection.peers.get(i), "?", "DOWN",
+                        connection.failure(connection.peers.get(i)));
                     continue;
                 }
                 final String lag = null == primary ? "-" : Long.toString(primary.lastIndex() - node.appliedIndex());
@@ -268,6 +320,10 @@ final class GroupCommands
                 node.peerLines().forEach(System.out::println);
             }
             System.out.flush();
+            if (nodes.stream().allMatch(java.util.Objects::isNull))
+            {
+                return WodianMain.EXIT_UNREACHABLE; // no node could be asked: not the same as "no primary"
+            }
             return null == primary ? WodianMain.EXIT_REFUSED : WodianMain.EXIT_OK;
         }
     }
