@@ -45,7 +45,7 @@ class CrashRecoveryTest
 {
     private static final int KILLS = 20;
     private static final long SEED = Long.getLong("wodian.crash.seed", System.nanoTime());
-    private static final long CALL_TIMEOUT_MS = 10_000;
+    private static final long CALL_TIMEOUT_MS = 30_000;
     // A child JVM restarted after kill -9 answers its first logon slowly on two shared cores under load: the
     // client's default 5 s logon timeout failed this test once at load average ~20 without anything being wrong.
     private static final long LOGON_TIMEOUT_MS = 30_000;
@@ -77,6 +77,8 @@ class CrashRecoveryTest
     void acknowledgedPaymentsSurviveRepeatedKillNineAndRetriesApplyOnce(@TempDir final Path dir) throws Exception
     {
         final Random random = new Random(SEED);
+        // Printed first: a failure anywhere below (load, restart, timeout) can then be replayed with the same kills.
+        System.out.println("CrashRecoveryTest seed " + SEED + " (-Dwodian.crash.seed=" + SEED + " replays it)");
         final Path dataDir = dir.resolve("data");
         final long startNs = System.nanoTime();
         final List<String> rounds = new ArrayList<>();
@@ -84,91 +86,102 @@ class CrashRecoveryTest
         // many consumers).
         final com.wodian.net.auth.Credentials admin = EmbeddedServer.provisionAdmin(dataDir);
 
-        ChildServerProcess server = startServer(dataDir, dir.resolve("server-0.log"));
-        try (WodianClient client = connect(server.port, admin))
-        {
-            requireOk(client, encoder.registerMerchant(buffer, 0, MERCHANT_ID, 0, 0, 0, 0, false));
-            requireOk(client, encoder.registerTerminal(buffer, 0, TERMINAL_ID, MERCHANT_ID));
-            for (long consumerId = 1; consumerId <= CONSUMERS; consumerId++)
-            {
-                requireOk(client, encoder.registerConsumer(buffer, 0, consumerId, MERCHANT_ID));
-                requireOk(client, encoder.topUp(buffer, 0, consumerId, consumerId, TOP_UP_FEN));
-            }
-        }
-
-        for (int kill = 1; kill <= KILLS; kill++)
-        {
-            final long killAfterMs = random.nextInt(400);
-            final int ackedBefore = acknowledged.cardinality();
-            final int sentBefore = sent.cardinality();
-            final AtomicBoolean stop = new AtomicBoolean();
-            final AtomicReference<Throwable> failure = new AtomicReference<>();
-            final WodianClient client = connect(server.port, admin);
-            final Thread load = new Thread(() -> sendLoad(client, stop, failure), "pos-load");
-            load.start();
-            // The kill comes at a random moment after the server has answered this round's first payment, so that
-            // every kill lands under load (a restarted JVM is slow to answer at first on two shared cores).
-            for (int i = 0; i < 1_000 && acknowledgedCount() == ackedBefore && failure.get() == null; i++)
-            {
-                Thread.sleep(5);
-            }
-            Thread.sleep(killAfterMs);
-            server.kill();
-            stop.set(true);
-            load.join(30_000);
-            client.close();
-            if (failure.get() != null && !(failure.get() instanceof IOException))
-            {
-                throw new AssertionError("load failed", failure.get());
-            }
-            rounds.add("kill " + kill + " " + killAfterMs + " ms after the first reply: +" +
-                (sent.cardinality() - sentBefore) + " new payments sent, +" +
-                (acknowledged.cardinality() - ackedBefore) +
-                " acknowledged");
-            server = startServer(dataDir, dir.resolve("server-" + kill + ".log"));
-        }
-
         final long serverHash;
         final long serverSequence;
-        try (WodianClient client = connect(server.port, admin))
+        ChildServerProcess server = startServer(dataDir, dir.resolve("server-0.log"));
+        try
         {
-            // Retry every payment whose reply never came, with its original key: applied now or answered with the
-            // first result, never applied twice.
-            int retried = 0;
-            for (int paymentId = sent.nextSetBit(0); paymentId >= 0; paymentId = sent.nextSetBit(paymentId + 1))
+            try (WodianClient client = connect(server.port, admin))
             {
-                if (!acknowledged.get(paymentId))
+                requireOk(client, encoder.registerMerchant(buffer, 0, MERCHANT_ID, 0, 0, 0, 0, false));
+                requireOk(client, encoder.registerTerminal(buffer, 0, TERMINAL_ID, MERCHANT_ID));
+                for (long consumerId = 1; consumerId <= CONSUMERS; consumerId++)
                 {
-                    requireOk(client, payment(paymentId));
-                    retried++;
+                    requireOk(client, encoder.registerConsumer(buffer, 0, consumerId, MERCHANT_ID));
+                    requireOk(client, encoder.topUp(buffer, 0, consumerId, consumerId, TOP_UP_FEN));
                 }
             }
-            rounds.add("final: " + sent.cardinality() + " payments, " + retried + " retried after the last kill");
 
-            for (long consumerId = 1; consumerId <= CONSUMERS; consumerId++)
+            for (int kill = 1; kill <= KILLS; kill++)
             {
-                long expectedFen = TOP_UP_FEN;
+                final long killAfterMs = random.nextInt(400);
+                final int ackedBefore = acknowledged.cardinality();
+                final int sentBefore = sent.cardinality();
+                final AtomicBoolean stop = new AtomicBoolean();
+                final AtomicReference<Throwable> failure = new AtomicReference<>();
+                final WodianClient client = connect(server.port, admin);
+                final Thread load = new Thread(() -> sendLoad(client, stop, failure), "pos-load");
+                load.start();
+                // The kill comes at a random moment after the server has answered this round's first payment, so that
+                // every kill lands under load (a restarted JVM is slow to answer at first on two shared cores).
+                for (int i = 0; i < 1_000 && acknowledgedCount() == ackedBefore && failure.get() == null; i++)
+                {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(killAfterMs);
+                server.kill();
+                stop.set(true);
+                load.join(30_000);
+                client.close();
+                if (failure.get() != null && !(failure.get() instanceof IOException))
+                {
+                    throw new AssertionError("load failed", failure.get());
+                }
+                rounds.add("kill " + kill + " " + killAfterMs + " ms after the first reply: +" +
+                    (sent.cardinality() - sentBefore) + " new payments sent, +" +
+                    (acknowledged.cardinality() - ackedBefore) +
+                    " acknowledged");
+                server = startServer(dataDir, dir.resolve("server-" + kill + ".log"));
+            }
+
+            try (WodianClient client = connect(server.port, admin))
+            {
+                // Retry every payment whose reply never came, with its original key: applied now or answered with the
+                // first result, never applied twice.
+                int retried = 0;
                 for (int paymentId = sent.nextSetBit(0); paymentId >= 0; paymentId = sent.nextSetBit(paymentId + 1))
                 {
-                    if (consumerOf(paymentId) == consumerId)
+                    if (!acknowledged.get(paymentId))
                     {
-                        expectedFen -= amountOf(paymentId);
+                        requireOk(client, payment(paymentId));
+                        retried++;
                     }
                 }
-                final byte[] reply = client.call(buffer, 0, encoder.balanceQuery(buffer, 0, consumerId),
-                    CALL_TIMEOUT_MS);
-                final BalanceReplyDecoder balance = new BalanceReplyDecoder()
-                    .wrapAndApplyHeader(new UnsafeBuffer(reply), 0, new MessageHeaderDecoder());
-                assertEquals(expectedFen, balance.walletFen(), "wallet of consumer " + consumerId +
-                    " (seed " + SEED + ")\n" + String.join("\n", rounds));
+                rounds.add("final: " + sent.cardinality() + " payments, " + retried + " retried after the last kill");
+
+                for (long consumerId = 1; consumerId <= CONSUMERS; consumerId++)
+                {
+                    long expectedFen = TOP_UP_FEN;
+                    for (int paymentId = sent.nextSetBit(0); paymentId >= 0; paymentId = sent.nextSetBit(paymentId + 1))
+                    {
+                        if (consumerOf(paymentId) == consumerId)
+                        {
+                            expectedFen -= amountOf(paymentId);
+                        }
+                    }
+                    final byte[] reply = client.call(buffer, 0, encoder.balanceQuery(buffer, 0, consumerId),
+                        CALL_TIMEOUT_MS);
+                    final BalanceReplyDecoder balance = new BalanceReplyDecoder()
+                        .wrapAndApplyHeader(new UnsafeBuffer(reply), 0, new MessageHeaderDecoder());
+                    assertEquals(expectedFen, balance.walletFen(), "wallet of consumer " + consumerId +
+                        " (seed " + SEED + ")\n" + String.join("\n", rounds));
+                }
+                final DemoCommand.StateHash hash = DemoCommand.stateHash(client);
+                serverHash = hash.stateHash();
+                serverSequence = hash.lastSequence();
             }
-            final DemoCommand.StateHash hash = DemoCommand.stateHash(client);
-            serverHash = hash.stateHash();
-            serverSequence = hash.lastSequence();
+            finally
+            {
+                server.stop();
+            }
         }
         finally
         {
-            server.stop();
+            // A failure mid-loop must not leave the current child server running for the rest of the tools fork.
+            if (server.process.isAlive())
+            {
+                server.kill();
+            }
         }
 
         final JournalCommand.Replayed replayed = JournalCommand.replayAndVerify(dataDir, EngineConfig.small());

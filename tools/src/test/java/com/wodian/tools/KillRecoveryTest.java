@@ -38,7 +38,7 @@ class KillRecoveryTest
     private static final List<String> SNAPSHOTS_OFTEN =
         List.of("--snapshots", "on", "--snapshot-every-inputs", "400", "--snapshot-retain", "2");
 
-    private static final long CALL_TIMEOUT_MS = 10_000;
+    private static final long CALL_TIMEOUT_MS = 30_000;
     private static final int CONSUMERS = 50;
     private static final long MERCHANT_ID = 7;
     private static final long TERMINAL_ID = 701;
@@ -61,7 +61,7 @@ class KillRecoveryTest
             ChildServerProcess.start(dataDir, dir.resolve("first.log"), List.of(), SNAPSHOTS_OFTEN);
         try
         {
-            try (WodianClient client = WodianClient.connect("127.0.0.1", first.port, admin))
+            try (WodianClient client = first.connect(admin))
             {
                 requireOk(client, encoder.registerMerchant(buffer, 0, MERCHANT_ID, 2, 300, 150, 60, true));
                 requireOk(client, encoder.registerTerminal(buffer, 0, TERMINAL_ID, MERCHANT_ID));
@@ -96,7 +96,7 @@ class KillRecoveryTest
 
         final ChildServerProcess second = ChildServerProcess.start(dataDir, dir.resolve("second.log"), List.of(),
             SNAPSHOTS_OFTEN);
-        try (WodianClient client = WodianClient.connect("127.0.0.1", second.port, admin))
+        try (WodianClient client = second.connect(admin))
         {
             assertEquals(before, DemoCommand.stateHash(client), "state after kill -9 and recovery");
             final byte[][] balancesAfter = balances(client);

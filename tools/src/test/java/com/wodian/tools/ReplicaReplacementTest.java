@@ -91,10 +91,32 @@ class ReplicaReplacementTest
         checks.verifyNoPaymentLostOrDoubled(pos, CONVERGE_TIMEOUT_MS);
         assertTrue(Files.readString(group.lastLog(replaced)).contains("snapshot installed at sequence"),
             "the wiped node was repaired by a snapshot install");
-        final CliTest.Run status = CliTest.wodian("status", "--peers", group.clientAddresses(), "--credentials",
-            secrets.toString(), "--no-hash");
-        assertEquals(3, status.out().split("configuration: voters 0,1,2 learners - \\(committed\\)", -1).length - 1,
+        final CliTest.Run status = awaitStatusOfWholeGroup(secrets);
+        assertEquals(3, committedConfigurations(status),
             "every node reports the whole group, committed:\n" + status.out());
+    }
+
+    /**
+     * {@code wodian status} until all three nodes report the whole group, committed (bounded): polled, each node given
+     * 30 s, because a node that answers the CLI later than its limit is shown as unreachable.
+     */
+    private CliTest.Run awaitStatusOfWholeGroup(final Path secrets) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONVERGE_TIMEOUT_MS);
+        CliTest.Run status = CliTest.wodian("status", "--peers", group.clientAddresses(), "--credentials",
+            secrets.toString(), "--no-hash", "--timeout-ms", "30000");
+        while (committedConfigurations(status) != 3 && System.nanoTime() - deadlineNs < 0)
+        {
+            Thread.sleep(200);
+            status = CliTest.wodian("status", "--peers", group.clientAddresses(), "--credentials",
+                secrets.toString(), "--no-hash", "--timeout-ms", "30000");
+        }
+        return status;
+    }
+
+    private static int committedConfigurations(final CliTest.Run status)
+    {
+        return status.out().split("configuration: voters 0,1,2 learners - \\(committed\\)", -1).length - 1;
     }
 
     private CliTest.Run groupCommand(final String action, final int node)

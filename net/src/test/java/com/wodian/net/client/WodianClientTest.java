@@ -74,9 +74,8 @@ class WodianClientTest
             });
             closer.start();
             final int length = encoder.stateHashQuery(request, 0);
-            final long startNs = System.nanoTime();
-            assertThrows(IOException.class, () -> client.call(request, 0, length, 10_000));
-            assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(5), "fails fast, not by timeout");
+            // Fails by the close, not by the call's timeout: a timeout is a TimeoutException, not an IOException.
+            assertThrows(IOException.class, () -> client.call(request, 0, length, 30_000));
             assertThrows(java.io.UncheckedIOException.class, () -> client.send(request, 0, length, (c, b, o, l) -> {}));
             closer.join();
         }
@@ -190,7 +189,7 @@ class WodianClientTest
             {
                 thread.join();
             }
-            assertTrue(done.await(10, TimeUnit.SECONDS), "replies missing: " + done.getCount());
+            assertTrue(done.await(30, TimeUnit.SECONDS), "replies missing: " + done.getCount());
             assertEquals(0, wrong.get());
             assertEquals(0, client.inFlightCount());
         }

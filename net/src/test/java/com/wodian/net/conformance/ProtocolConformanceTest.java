@@ -51,7 +51,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProtocolConformanceTest
 {
-    private static final int READ_TIMEOUT_MS = 10_000;
+    private static final int READ_TIMEOUT_MS = 30_000;
+    /**
+     * Twice the read limit: a session the server must close after a refusal (before logon) is then seen closed within
+     * the read limit only if the refusal closed it, never because the logon timeout did.
+     */
+    private static final long LOGON_TIMEOUT_MS = 2L * READ_TIMEOUT_MS;
     private static final long MERCHANT_ID = 1;
     private static final long TERMINAL_ID = 11;
     private static final long CONSUMER_ID = 1001;
@@ -75,7 +80,7 @@ class ProtocolConformanceTest
             .threadingMode(ThreadingMode.COMPACT).durabilityPolicy(DurabilityPolicy.PAGE_CACHE)
             .engineConfig(EngineConfig.small()).inputRingSize(1024).outputRingSize(1024).sessionsMax(64)
             .shutdownTimeoutMs(5_000);
-        config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0));
+        config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0)).logonTimeoutMs(LOGON_TIMEOUT_MS);
         server = WodianServer.launch(config);
         // Section 7's example: consumer 1001 holds 1,000.00 CNY.
         final CommandEncoder setup = new CommandEncoder();
@@ -344,7 +349,7 @@ class ProtocolConformanceTest
     {
         for (final int role : new int[]{0, 9, 255})
         {
-            try (WireSession session = new WireSession(server.port(), 2_000))
+            try (WireSession session = new WireSession(server.port(), READ_TIMEOUT_MS))
             {
                 final int length = new com.wodian.protocol.sbe.LogonEncoder()
                     .wrapAndApplyHeader(message, 0, new com.wodian.protocol.sbe.MessageHeaderEncoder())

@@ -44,6 +44,8 @@ class IsoGatewayServerTest
     private static final long FUZZ_CONSUMER = 6_200_000_000_000_000_001L;
     private static final long TOP_UP_FEN = 1_000_000;
     private static final Credentials ADMIN = Credentials.admin(1, new byte[32]);
+    private static final long TICK_OFF_MS = 3_600_000;
+    private static final int READ_TIMEOUT_MS = 30_000;
 
     @TempDir
     Path dataDir;
@@ -105,9 +107,11 @@ class IsoGatewayServerTest
 
     private ServerConfig config(final ThreadingMode mode, final Path keysFile)
     {
+        // No idle Tick: a Tick journaled a second after the last command would move the sequence between the two
+        // lastSequence reads around the wrong MAC (the mechanism of the WodianServerTest flake fixed in 77d5d90).
         final ServerConfig config = new ServerConfig().dataDir(dataDir).host(HOST).port(0).threadingMode(mode)
             .durabilityPolicy(DurabilityPolicy.SYNC).engineConfig(EngineConfig.small()).inputRingSize(1024)
-            .outputRingSize(1024).sessionsMax(64).shutdownTimeoutMs(5_000);
+            .outputRingSize(1024).sessionsMax(64).shutdownTimeoutMs(5_000).tickIntervalMs(TICK_OFF_MS);
         config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0));
         final IsoGatewayConfig isoConfig = IsoGatewayConfig.of(HOST, 0, keysFile);
         config.addGateway((context) ->
@@ -172,7 +176,7 @@ class IsoGatewayServerTest
                 if (null == socket)
                 {
                     socket = new Socket(HOST, port);
-                    socket.setSoTimeout(5_000);
+                    socket.setSoTimeout(READ_TIMEOUT_MS);
                     socket.setTcpNoDelay(true);
                 }
                 final byte[] message = IsoTranslatorFuzzTest.mutate(seeds, random);
@@ -218,7 +222,7 @@ class IsoGatewayServerTest
             }
             catch (final SocketTimeoutException ex)
             {
-                throw new AssertionError("no response and no close within 5 s", ex);
+                throw new AssertionError("no response and no close within " + READ_TIMEOUT_MS + " ms", ex);
             }
         }
 

@@ -48,7 +48,7 @@ class IsoLoadClientTest
                     assertEquals(i + 1, correlationId);
                 }
                 client.flush();
-                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (replies.size() < 200 && System.nanoTime() < deadlineNs)
                 {
                     Thread.sleep(10);

@@ -35,7 +35,7 @@ final class JposTerminal implements AutoCloseable
         this.merchantId = merchantId;
         this.key = key;
         channel = new NACChannel(host, port, new ISO87BPackager(), TPDU.clone());
-        channel.setTimeout(20_000);
+        channel.setTimeout(30_000);
         if (null != sockets)
         {
             channel.setSocketFactory(sockets);

@@ -41,7 +41,7 @@ class MetricsSlowClientTest
                 for (int i = 0; i < SLOW_CLIENTS; i++)
                 {
                     final Socket socket = new Socket();
-                    socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                    socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 30_000);
                     final OutputStream out = socket.getOutputStream();
                     out.write("GET /health/li".getBytes(StandardCharsets.US_ASCII)); // and nothing more
                     out.flush();

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GatewayAgentTest
 {
-    private static final long TIMEOUT_MS = 10_000;
+    private static final long TIMEOUT_MS = ServerTestSupport.TIMEOUT_MS;
 
     @TempDir
     Path dataDir;
@@ -72,7 +72,10 @@ class GatewayAgentTest
             final Reply closed = gateway.nextReply();
             assertEquals(-1, closed.correlationId, "the session's close comes after its replies");
             assertEquals(gateway.sessionId, closed.sessionId);
-            assertTrue(gateway.startedOnReceivingThread, "onStart ran before the first duty cycle");
+            assertNotNull(gateway.onStartThread, "onStart ran");
+            assertTrue(!gateway.dutyCycleBeforeStart, "onStart ran before the first duty cycle");
+            assertEquals(gateway.firstDutyCycleThread, gateway.onStartThread,
+                "onStart ran on the thread that runs the duty cycles (the receiving thread)");
         }
         assertTrue(holder[0].closed, "the server closes its gateways");
     }
@@ -102,7 +105,10 @@ class GatewayAgentTest
         private final long sessionId;
         private final ConcurrentLinkedQueue<byte[]> toPublish = new ConcurrentLinkedQueue<>();
         private final LinkedBlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
-        private volatile boolean startedOnReceivingThread;
+        /** The thread onStart ran on, and the one the first duty cycle ran on: they must be the same. */
+        private volatile String onStartThread;
+        private volatile String firstDutyCycleThread;
+        private volatile boolean dutyCycleBeforeStart;
         private volatile boolean closed;
 
         TestGateway(final GatewayContext context)
@@ -136,12 +142,17 @@ class GatewayAgentTest
         @Override
         public void onStart()
         {
-            startedOnReceivingThread = true;
+            onStartThread = Thread.currentThread().getName();
         }
 
         @Override
         public int doWork()
         {
+            if (null == firstDutyCycleThread)
+            {
+                firstDutyCycleThread = Thread.currentThread().getName();
+                dutyCycleBeforeStart = null == onStartThread;
+            }
             int workCount = 0;
             while (context.hasCapacity() && !toPublish.isEmpty())
             {

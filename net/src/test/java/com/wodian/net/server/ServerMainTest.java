@@ -1,6 +1,7 @@
 package com.wodian.net.server;
 
 import com.wodian.net.client.WodianClient;
+import com.wodian.net.testing.group.ChildServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +41,7 @@ class ServerMainTest
         {
             final BufferedReader stdout = stdoutOf(first);
             final int port = awaitListeningLine(stdout);
-            try (WodianClient client = WodianClient.connect(HOST, port, ServerTestSupport.ADMIN))
+            try (WodianClient client = ChildServerProcess.connect(HOST, port, ServerTestSupport.ADMIN))
             {
                 final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
                 requests.setUpParties();
@@ -61,7 +62,7 @@ class ServerMainTest
         try
         {
             final int port = awaitListeningLine(stdoutOf(second));
-            try (WodianClient client = WodianClient.connect(HOST, port, ServerTestSupport.ADMIN))
+            try (WodianClient client = ChildServerProcess.connect(HOST, port, ServerTestSupport.ADMIN))
             {
                 final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
                 assertEquals(lastSequence, requests.stateHash().lastSequence());
@@ -127,7 +128,7 @@ class ServerMainTest
             {
                 throw new java.io.UncheckedIOException(ex);
             }
-        }).get(30, TimeUnit.SECONDS);
+        }).get(ChildServerProcess.START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         assertTrue(null != line && line.startsWith(ServerMain.LISTENING_PREFIX), "ready line: " + line);
         return Integer.parseInt(line.substring(ServerMain.LISTENING_PREFIX.length()));
     }

@@ -34,6 +34,10 @@ class SessionLimitsTest
 {
     private static final int SLOWLORIS_COUNT = 60;
     private static final int CONNECTION_COUNT = 1_000;
+    private static final long LOGON_TIMEOUT_MS = 5_000;
+    private static final long IDLE_TIMEOUT_MS = 6_000;
+    /** Trickle steps of 50 ms: 8 s, longer than both timeouts. */
+    private static final int TRICKLE_STEPS = 160;
 
     @TempDir
     Path dataDir;
@@ -41,13 +45,14 @@ class SessionLimitsTest
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
 
     @Test
-    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void slowlorisAndSilentConnectionsAreClosedWhileHeartbeatingClientsStay() throws Exception
     {
         final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).sessionsMax(256);
-        // Timeouts well above a logon on a starved two-core machine (one took over 400 ms in a loaded run), and a
-        // heartbeat interval far below the idle timeout, so that only the trickling connections can time out.
-        config.gateway().logonTimeoutMs(1_500).idleTimeoutMs(2_000).heartbeatIntervalMs(250);
+        // Timeouts well above a logon on a starved two-core machine (one took over 400 ms in a loaded run: 1.5 s left
+        // a 3.7x margin), and a heartbeat interval far below the idle timeout (24x), so that only the trickling
+        // connections can time out, not the good client after a stall of the test JVM.
+        config.gateway().logonTimeoutMs(LOGON_TIMEOUT_MS).idleTimeoutMs(IDLE_TIMEOUT_MS).heartbeatIntervalMs(250);
         try (WodianServer server = WodianServer.launch(config);
             WodianClient good = WodianClient.connect(new ClientConfig().node(HOST, server.port())
                 .credentials(ServerTestSupport.ADMIN)))
@@ -67,10 +72,10 @@ class SessionLimitsTest
             }
 
             // Every 50 ms one more byte of a frame that would be 200 bytes long, on every connection but the silent
-            // ones (i % 3 == 2), for 4 s: longer than both timeouts.
+            // ones (i % 3 == 2), for 8 s: longer than both timeouts.
             final boolean[] writeFailed = new boolean[SLOWLORIS_COUNT];
             final byte[] frameStart = {(byte)200, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-            for (int step = 0; step < 80; step++)
+            for (int step = 0; step < TRICKLE_STEPS; step++)
             {
                 for (int i = 0; i < SLOWLORIS_COUNT; i++)
                 {
@@ -103,7 +108,7 @@ class SessionLimitsTest
 
             assertEquals(SLOWLORIS_COUNT, server.timedOutSessionCount(), "every slowloris and silent connection");
 
-            // The good client was silent for 4 s too, but its heartbeats kept it logged on.
+            // The good client was silent for 8 s too, but its heartbeats kept it logged on.
             assertEquals(100_000, new ServerTestSupport.Requests(good).balance(CONSUMER_ID).walletFen());
             assertEquals(0, good.reconnectCount());
         }

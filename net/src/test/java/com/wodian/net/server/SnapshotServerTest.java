@@ -103,7 +103,10 @@ class SnapshotServerTest
 
     private static void awaitTrue(final BooleanSupplier condition, final String what) throws InterruptedException
     {
-        for (int i = 0; i < 1_000 && !condition.getAsBoolean(); i++)
+        // A snapshot is written by the replica engine with fsync: on a loaded 2-vCPU runner that can take seconds.
+        final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            ServerTestSupport.TIMEOUT_MS);
+        while (!condition.getAsBoolean() && System.nanoTime() - deadlineNs < 0)
         {
             Thread.sleep(10);
         }

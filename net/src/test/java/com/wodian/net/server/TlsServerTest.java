@@ -50,8 +50,16 @@ class TlsServerTest
     private static final long OTHER_TERMINAL_ID = 12;
     private static final Credentials OTHER_TERMINAL = Credentials.terminal(OTHER_TERMINAL_ID, ServerTestSupport.secret(3));
     private static final long TOP_UP_FEN = 100_000;
-    /** Long enough for a TLS handshake on a loaded 2-vCPU machine (1 s was not, at load 10-15), short for a test. */
-    private static final long LOGON_TIMEOUT_MS = 3_000;
+    private static final int MUTATED_HELLOS = 40;
+    private static final int REFUSED_HELLOS_MIN = 5;
+    /**
+     * The shared server's logon limit: every client must finish its TLS handshake and logon within it of the accept
+     * (1 s failed at load 10-15, and 3 s left only a 3x margin over that). Still a third of the sockets' 30-s read
+     * limit, so a fuzzed record that leaves the server waiting for more bytes is closed by it before the test gives up.
+     */
+    private static final long LOGON_TIMEOUT_MS = 10_000;
+    /** The logon limit of the one server whose test waits for it to close a stuck handshake (within TIMEOUT_MS). */
+    private static final long SHORT_LOGON_TIMEOUT_MS = 3_000;
 
     @TempDir
     Path dataDir;
@@ -79,10 +87,16 @@ class TlsServerTest
 
     private WodianServer launch(final TlsSettings tls) throws IOException
     {
-        final ServerConfig config = ServerTestSupport.config(dataDir.resolve(tls.clientAuth().name()),
+        return launch(tls, LOGON_TIMEOUT_MS, tls.clientAuth().name());
+    }
+
+    private WodianServer launch(final TlsSettings tls, final long logonTimeoutMs, final String dataDirName)
+        throws IOException
+    {
+        final ServerConfig config = ServerTestSupport.config(dataDir.resolve(dataDirName),
             ThreadingMode.COMPACT).tls(tls).metricsPort(0);
         config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0).add(TERMINAL, 1)
-            .add(OTHER_TERMINAL, 1)).logonTimeoutMs(LOGON_TIMEOUT_MS);
+            .add(OTHER_TERMINAL, 1)).logonTimeoutMs(logonTimeoutMs);
         return WodianServer.launch(config);
     }
 
@@ -174,12 +188,13 @@ class TlsServerTest
     @Test
     void clientStuckInItsHandshakeIsClosedByTheLogonTimeout() throws Exception
     {
-        try (Socket socket = new Socket(HOST, server.port()))
+        try (WodianServer shortLogon = launch(serverTls, SHORT_LOGON_TIMEOUT_MS, "short-logon");
+            Socket socket = new Socket(HOST, shortLogon.port()))
         {
             // The first 5 bytes of a TLS record (a handshake record of 512 bytes), then nothing.
             socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
             socket.getOutputStream().flush();
-            socket.setSoTimeout((int)TIMEOUT_MS); // 30 s: ten times the configured 3-s logon timeout
+            socket.setSoTimeout((int)TIMEOUT_MS); // 30 s: ten times this server's 3-s logon timeout
             assertClosed(socket.getInputStream());
         }
         assertBalance(TOP_UP_FEN);
@@ -190,7 +205,8 @@ class TlsServerTest
     {
         final Random random = new Random(19);
         final byte[] clientHello = clientHello();
-        for (int round = 0; round < 40; round++)
+        int refused = 0;
+        for (int round = 0; round < MUTATED_HELLOS; round++)
         {
             final byte[] mutated = clientHello.clone();
             for (int flips = 1 + random.nextInt(4); flips > 0; flips--)
@@ -201,9 +217,14 @@ class TlsServerTest
             {
                 socket.setSoTimeout((int)TIMEOUT_MS);
                 writeOrSeeClosed(socket, mutated);
-                drainUntilClosedOrHello(socket.getInputStream());
+                refused += drainUntilClosedOrHello(socket.getInputStream()) ? 0 : 1;
             }
         }
+        // A mutation of a random, session id, cipher or extension byte may still parse and get a ServerHello (seed 19
+        // on JDK 17: 14 of 40 refused, 2026-12-05). Not an exact count: which mutations the JDK's TLS parser accepts
+        // may differ between JDK versions; a floor well below it still fails a server that answers every mutation.
+        System.out.println("TlsServerTest: " + refused + " of " + MUTATED_HELLOS + " mutated ClientHellos refused");
+        assertTrue(refused >= REFUSED_HELLOS_MIN, refused + " of " + MUTATED_HELLOS + " mutated ClientHellos refused");
         // Garbage after a completed handshake: a record that does not authenticate ends the connection.
         for (int round = 0; round < 10; round++)
         {
@@ -354,7 +375,8 @@ class TlsServerTest
         }
     }
 
-    private static void drainUntilClosedOrHello(final InputStream in) throws IOException
+    /** True when a ServerHello came (a mutation that still parses: a random or session id byte), false: closed. */
+    private static boolean drainUntilClosedOrHello(final InputStream in) throws IOException
     {
         final byte[] buffer = new byte[4096];
         try
@@ -362,7 +384,7 @@ class TlsServerTest
             final int count = in.read(buffer);
             if (count > 0 && 0x16 == buffer[0])
             {
-                return; // a ServerHello for a mutation that still parses (a random or session id byte)
+                return true;
             }
             assertClosed(in);
         }
@@ -370,6 +392,7 @@ class TlsServerTest
         {
             // Reset by the server: closed.
         }
+        return false;
     }
 
     private static void assertClosed(final InputStream in) throws IOException

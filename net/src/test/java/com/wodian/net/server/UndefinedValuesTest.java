@@ -40,8 +40,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class UndefinedValuesTest
 {
-    /** Well under the 5 s logon timeout: the refusal must come from the role check, not from the timeout. */
-    private static final int REFUSAL_WAIT_MS = 2_000;
+    /**
+     * The refusal must come from the role check, not from the logon timeout: the server's logon limit is twice the
+     * read limit, so a close seen within the read limit is the refusal's (and a timeout would send LOGON_TIMEOUT).
+     */
+    private static final long LOGON_TIMEOUT_MS = 2 * ServerTestSupport.TIMEOUT_MS;
+    private static final int REFUSAL_WAIT_MS = (int)ServerTestSupport.TIMEOUT_MS;
 
     @TempDir
     Path dataDir;
@@ -56,8 +60,9 @@ class UndefinedValuesTest
     {
         // No server Tick during the test: it would be journaled after 1 s without a command (a slow, loaded run)
         // and move the journal's last sequence that the test compares.
-        server = WodianServer.launch(ServerTestSupport.config(dataDir, ThreadingMode.COMPACT)
-            .tickIntervalMs(3_600_000));
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).tickIntervalMs(3_600_000);
+        config.gateway().logonTimeoutMs(LOGON_TIMEOUT_MS);
+        server = WodianServer.launch(config);
         client = ServerTestSupport.connect(server);
         new ServerTestSupport.Requests(client).setUpParties();
     }

@@ -21,8 +21,15 @@ public final class TestPorts
     private static final int EPHEMERAL_LOW_DEFAULT = 32768;
     private static final int SPAN = 12_000;
     private static final int TRIES_MAX = 2_000;
-    private static final SplittableRandom RANDOM =
-        new SplittableRandom(System.nanoTime() ^ ProcessHandle.current().pid());
+    /** Printed once, so that a port clash seen in CI can be replayed (-Dwodian.test.ports.seed=N). */
+    private static final long SEED =
+        Long.getLong("wodian.test.ports.seed", System.nanoTime() ^ ProcessHandle.current().pid());
+    private static final SplittableRandom RANDOM = new SplittableRandom(SEED);
+
+    static
+    {
+        System.out.println("TestPorts seed " + SEED + " (-Dwodian.test.ports.seed=" + SEED + " replays the choices)");
+    }
 
     private TestPorts()
     {

@@ -31,6 +31,16 @@ class ReplicationAllocationTest
 {
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+    /**
+     * Measured in phases of this many rounds after one of warm-up, at most {@link #PHASES_MAX} of them, until one shows
+     * the bound: which code C2 has compiled by a fixed round depends on the compiler threads' share of two cores (the
+     * pattern of TlsAllocationTest); a real per-message allocation shows in every phase.
+     */
+    private static final int PHASE_ROUNDS = 10_000;
+    private static final int PHASES_MAX = 8;
+    /** Below one byte per round, where any per-message object is 16 bytes or more. */
+    private static final long PHASE_BYTES_MAX = 10_000;
+    private static final int BATCH = 4;
 
     @Test
     void sendAndFlushAllocateNothing()
@@ -53,26 +63,26 @@ class ReplicationAllocationTest
             final ReplicationTransport receiver = transports[1];
             final NoopHandler noop = new NoopHandler();
 
-            long allocatedBytes = 0;
-            for (int round = 0; round < 20_000; round++)
+            for (int round = 0; round < PHASE_ROUNDS; round++) // warm-up: class loading, JIT
             {
-                final long before = THREADS.getCurrentThreadAllocatedBytes();
-                sender.send(1, append);
-                sender.send(1, reply);
-                sender.flush();
-                sender.poll(nowMs, noop);
-                final long after = THREADS.getCurrentThreadAllocatedBytes();
-                if (round >= 10_000) // after warm-up (class loading, JIT)
-                {
-                    allocatedBytes += after - before;
-                }
-                receiver.poll(nowMs, noop); // decoding is primitive too, but counted in the whole-path test below
-                nowMs++;
+                sendRound(sender, receiver, append, reply, noop, nowMs++);
             }
             // Usually exactly 0; on a loaded machine a one-off of about 1.6 KB was seen once (runtime, not per
-            // message), so the bound is below one byte per round: any per-message allocation is 24 bytes or more.
-            assertTrue(allocatedBytes < 10_000,
-                "bytes allocated by 10,000 rounds of send, send, flush, idle poll: " + allocatedBytes);
+            // message), so the bound is below one byte per round: any per-message allocation is 24 bytes or more,
+            // and shows in every phase; a phase is repeated only while the JIT may not have finished.
+            long allocatedBytes = Long.MAX_VALUE;
+            int phases = 0;
+            while (phases < PHASES_MAX && allocatedBytes >= PHASE_BYTES_MAX)
+            {
+                allocatedBytes = 0;
+                for (int round = 0; round < PHASE_ROUNDS; round++)
+                {
+                    allocatedBytes += sendRound(sender, receiver, append, reply, noop, nowMs++);
+                }
+                phases++;
+            }
+            assertTrue(allocatedBytes < PHASE_BYTES_MAX, "bytes allocated by " + PHASE_ROUNDS + " rounds of send, " +
+                "send, flush, idle poll, in the last of " + phases + " phases: " + allocatedBytes);
             assertEquals(0, sender.messagesDropped());
 
             // An idle duty cycle (nothing to accept, dial, read or write) allocates nothing on either node.
@@ -108,9 +118,8 @@ class ReplicationAllocationTest
     @Test
     void appendSendReceiveAcknowledgeAllocatesNothing()
     {
-        final int rounds = 20_000;
-        final int batch = 4;
-        final ArrayLog[] logs = {new ArrayLog(rounds * batch + 1_000), new ArrayLog(rounds * batch + 1_000)};
+        final int roundsMax = PHASE_ROUNDS * (1 + PHASES_MAX);
+        final ArrayLog[] logs = {new ArrayLog(roundsMax * BATCH + 1_000), new ArrayLog(roundsMax * BATCH + 1_000)};
         final ReplicationTransport[] transports = group(2, (payload, into) -> logs[0].read(payload, into));
         // Each transport reads the entries it sends from its own node's log.
         final ReplicationTransport[] wired = {transports[0], rewire(transports, 1, logs[1])};
@@ -134,39 +143,68 @@ class ReplicationAllocationTest
             final ConsensusNode leaderNode = nodes[leader].node;
             logs[leader].commandSource();
 
-            long allocatedBytes = 0;
             final long commitBefore = leaderNode.commitIndex();
-            for (int round = 0; round < rounds; round++, nowMs++)
+            int round = 0;
+            for (; round < PHASE_ROUNDS; round++, nowMs++) // warm-up: class loading, JIT, the decoder's offsets growing
             {
-                final long before = THREADS.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < batch; i++)
+                appendRound(leaderNode, wired, nodes, round, BATCH, nowMs);
+            }
+            long allocatedBytes = Long.MAX_VALUE;
+            int phases = 0;
+            while (phases < PHASES_MAX && allocatedBytes >= PHASE_BYTES_MAX)
+            {
+                allocatedBytes = 0;
+                for (final int end = round + PHASE_ROUNDS; round < end; round++, nowMs++)
                 {
-                    leaderNode.appendLocal(round);
+                    allocatedBytes += appendRound(leaderNode, wired, nodes, round, BATCH, nowMs);
                 }
-                leaderNode.flush(nowMs);
-                cycle(wired, nodes, nowMs);
-                final long after = THREADS.getCurrentThreadAllocatedBytes();
-                if (round >= rounds / 2) // after warm-up (class loading, JIT, the decoder's offsets growing once)
-                {
-                    allocatedBytes += after - before;
-                }
+                phases++;
             }
             for (int i = 0; i < POLL_ITERATIONS_MAX && leaderNode.commitIndex() < leaderNode.lastIndex(); i++)
             {
                 cycle(wired, nodes, nowMs++);
             }
             assertEquals(leaderNode.lastIndex(), leaderNode.commitIndex(), "the follower acknowledged everything");
-            assertTrue(leaderNode.commitIndex() - commitBefore >= (long)rounds * batch);
+            assertTrue(leaderNode.commitIndex() - commitBefore >= (long)round * BATCH);
             assertEquals(logs[leader].lastIndex(), logs[1 - leader].lastIndex());
             // Same bound as above: below one byte per round, where any per-message object is 16 bytes or more.
-            assertTrue(allocatedBytes < 10_000, "bytes allocated by " + rounds / 2 + " rounds of append " + batch +
-                ", send, receive, journal, acknowledge, commit: " + allocatedBytes);
+            assertTrue(allocatedBytes < PHASE_BYTES_MAX, "bytes allocated by " + PHASE_ROUNDS + " rounds of append " +
+                BATCH + ", send, receive, journal, acknowledge, commit, in the last of " + phases + " phases: " +
+                allocatedBytes);
         }
         finally
         {
             wired[0].close();
             wired[1].close();
         }
+    }
+
+    /** One round of send, send, flush, idle poll on the sender: the bytes this thread allocated meanwhile. */
+    private static long sendRound(final ReplicationTransport sender, final ReplicationTransport receiver,
+        final ConsensusMessage append, final ConsensusMessage reply, final MessageHandler noop, final long nowMs)
+    {
+        final long before = THREADS.getCurrentThreadAllocatedBytes();
+        sender.send(1, append);
+        sender.send(1, reply);
+        sender.flush();
+        sender.poll(nowMs, noop);
+        final long allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
+        receiver.poll(nowMs, noop); // decoding is primitive too, but counted in the whole-path test
+        return allocatedBytes;
+    }
+
+    /** One round of the whole path (append a batch, send, receive, acknowledge): the bytes allocated meanwhile. */
+    private static long appendRound(final ConsensusNode leaderNode, final ReplicationTransport[] wired,
+        final NodeHandler[] nodes, final int round, final int batch, final long nowMs)
+    {
+        final long before = THREADS.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < batch; i++)
+        {
+            leaderNode.appendLocal(round);
+        }
+        leaderNode.flush(nowMs);
+        cycle(wired, nodes, nowMs);
+        return THREADS.getCurrentThreadAllocatedBytes() - before;
     }
 
     private static ReplicationTransport rewire(

@@ -1,5 +1,8 @@
 package com.wodian.net.testing.group;
 
+import com.wodian.net.auth.Credentials;
+import com.wodian.net.client.ClientConfig;
+import com.wodian.net.client.WodianClient;
 import com.wodian.net.server.ServerMain;
 
 import java.io.BufferedReader;
@@ -27,7 +30,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 public final class ChildServerProcess
 {
     /** A child JVM that is still loading Chronicle at load average ~28 took over 60 s (seen 2026-12-03); quiet: ~2 s. */
-    private static final long START_TIMEOUT_MS = 120_000;
+    public static final long START_TIMEOUT_MS = 120_000;
+    /**
+     * Connect and logon limits for a child JVM (just started, C1 only, on two shared cores): it answers its first logon
+     * slowly, and the client's default 5-s logon limit failed CrashRecoveryTest once at load average ~20.
+     */
+    public static final long CONNECT_TIMEOUT_MS = 10_000;
+    public static final long LOGON_TIMEOUT_MS = 30_000;
 
     public final Process process;
     public final int port;
@@ -110,6 +119,20 @@ public final class ChildServerProcess
             fail("server did not start within " + START_TIMEOUT_MS + " ms; its log:\n" + Files.readString(log));
         }
         return new ChildServerProcess(process, port.get(), log);
+    }
+
+    /** A logged-on client of a child server on this host and port, with the child-JVM connect and logon limits. */
+    public static WodianClient connect(final String host, final int port, final Credentials credentials)
+        throws IOException
+    {
+        return WodianClient.connect(new ClientConfig().node(host, port).credentials(credentials)
+            .connectTimeoutMs(CONNECT_TIMEOUT_MS).logonTimeoutMs(LOGON_TIMEOUT_MS));
+    }
+
+    /** A logged-on client of this server, with the child-JVM connect and logon limits. */
+    public WodianClient connect(final Credentials credentials) throws IOException
+    {
+        return connect("127.0.0.1", port, credentials);
     }
 
     /** kill -9: no shutdown hook, no flush, no close. */

@@ -1,5 +1,6 @@
 package com.wodian.net.testing.group;
 
+import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
@@ -34,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class GroupChecks
 {
-    public static final long CALL_TIMEOUT_MS = 10_000;
+    public static final long CALL_TIMEOUT_MS = 30_000;
     public static final double SUCCESS_RATIO_MIN = 0.9999;
     private static final int CALL_RETRIES_MAX = 20;
 
@@ -58,7 +59,7 @@ public final class GroupChecks
     /** The merchant, terminal and topped-up consumers the {@link PosLoad} pays with, through whichever node leads. */
     public void setUpParties() throws Exception
     {
-        try (WodianClient client = WodianClient.connect(PosLoad.clientConfig(group)))
+        try (WodianClient client = WodianClient.connect(patient(PosLoad.clientConfig(group))))
         {
             requireOk(client, encoder.registerMerchant(buffer, 0, PosLoad.MERCHANT_ID, 0, 0, 0, 0, false));
             requireOk(client, encoder.registerTerminal(buffer, 0, PosLoad.TERMINAL_ID, PosLoad.MERCHANT_ID));
@@ -78,7 +79,7 @@ public final class GroupChecks
     {
         pos.stopAndDrain(timeoutMs);
         final BitSet unacknowledged = pos.unacknowledged();
-        try (WodianClient client = WodianClient.connect(PosLoad.clientConfig(group)))
+        try (WodianClient client = WodianClient.connect(patient(PosLoad.clientConfig(group))))
         {
             for (int id = unacknowledged.nextSetBit(0); id >= 0; id = unacknowledged.nextSetBit(id + 1))
             {
@@ -105,6 +106,13 @@ public final class GroupChecks
         return new Outcome(unacknowledged.cardinality(), same, primary);
     }
 
+    /** The config with the child-JVM connect and logon limits (the nodes may have just been restarted). */
+    public static ClientConfig patient(final ClientConfig config)
+    {
+        return config.connectTimeoutMs(ChildServerProcess.CONNECT_TIMEOUT_MS)
+            .logonTimeoutMs(ChildServerProcess.LOGON_TIMEOUT_MS);
+    }
+
     /** Each consumer's wallet once every payment sent is applied exactly once. */
     public static long[] expectedWallets(final BitSet sent)
     {
@@ -120,7 +128,8 @@ public final class GroupChecks
     private void assertWallets(final int node, final long[] expectedFen, final String role, final PosLoad pos)
         throws Exception
     {
-        try (WodianClient client = WodianClient.connect("127.0.0.1", group.clientPort(node), group.admin()))
+        try (WodianClient client = WodianClient.connect(patient(new ClientConfig()
+            .node("127.0.0.1", group.clientPort(node)).credentials(group.admin()))))
         {
             for (long consumerId = 1; consumerId <= PosLoad.CONSUMERS; consumerId++)
             {

@@ -108,7 +108,9 @@ public final class PosLoad implements AutoCloseable
     public static ClientConfig clientConfig(final ReplicaGroup group)
     {
         // Reply timeout: a partitioned primary answers nothing (it cannot reach a quorum) yet keeps the connection.
-        return group.clientConfig().reconnect(true).connectTimeoutMs(500).logonTimeoutMs(1_000)
+        // Connect and logon limits are generous: a just-restarted child JVM (C1 only, two shared cores) answers its
+        // first logon slowly, and a dead node refuses at once on loopback (a node binds only after its recovery).
+        return group.clientConfig().reconnect(true).connectTimeoutMs(5_000).logonTimeoutMs(10_000)
             .reconnectBackoffInitialMs(10).reconnectBackoffMaxMs(200).reconnectGiveUpMs(20_000).replyTimeoutMs(700);
     }
 

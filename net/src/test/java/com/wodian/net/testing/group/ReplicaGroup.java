@@ -59,7 +59,12 @@ public final class ReplicaGroup implements AutoCloseable
     public static final int ROLE_LEADER = 3;
     /** The CA certificate's file name in the folder {@code wodian certs} writes. */
     public static final String CA_CERTIFICATE = "ca.pem";
-    private static final long STATUS_TIMEOUT_MS = 1_000;
+    /**
+     * Connect, logon and reply limit of one status or hash poll: every caller polls (a null just retries), but a
+     * just-restarted child JVM (C1 only) on two starved cores can take over a second to log on, and 30 s of polls that
+     * each give up after 1 s would fail awaitLeader or awaitCaughtUp although the node is fine.
+     */
+    private static final long STATUS_TIMEOUT_MS = 5_000;
     /**
      * A state hash is a pass over all engine state on the engine thread: seconds for a soak's 1.8 M payments on two
      * starved cores. With a 1 s timeout every node answered nothing for two minutes at the end of the 30-minute soak
@@ -372,7 +377,7 @@ public final class ReplicaGroup implements AutoCloseable
     }
 
     /**
-     * The node's own view (ClusterStatusQuery), or null when it does not answer within a second. Any thread may call
+     * The node's own view (ClusterStatusQuery), or null when it does not answer within the status limit. Any thread may call
      * it (a watcher thread polls a partitioned primary while the test thread waits for the failover).
      */
     public NodeStatus status(final int node)
@@ -407,7 +412,7 @@ public final class ReplicaGroup implements AutoCloseable
         }
     }
 
-    /** The node's StateHashQuery answer, or null when it does not answer within a second. */
+    /** The node's StateHashQuery answer, or null when it does not log on or answer in time. */
     public NodeHash hash(final int node)
     {
         if (!isAlive(node))

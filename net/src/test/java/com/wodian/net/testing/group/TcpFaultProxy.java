@@ -49,7 +49,8 @@ public final class TcpFaultProxy implements AutoCloseable
     public static final int CONNECTIONS_MAX = 16;
     public static final int CHUNK_LENGTH_MAX = 16 * 1024;
     public static final int QUEUED_CHUNKS_MAX = 256;
-    private static final long JOIN_TIMEOUT_MS = 5_000;
+    /** How long close() waits for a pump thread: a starved 2-vCPU runner can delay one by seconds. */
+    private static final long JOIN_TIMEOUT_MS = 30_000;
     private static final int CONNECT_TIMEOUT_MS = 1_000;
 
     private final String name;

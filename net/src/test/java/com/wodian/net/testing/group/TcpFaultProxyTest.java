@@ -24,10 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link TcpFaultProxy} in front of a small echo server: each mode, switched at run time, and a clean close. */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+// A backstop above the 30-s read limit (a JUnit timeout would otherwise report a slow read as a hang).
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TcpFaultProxyTest
 {
-    private static final int READ_TIMEOUT_MS = 3_000;
+    private static final int READ_TIMEOUT_MS = 30_000;
 
     private ServerSocket echoServer;
     private Thread echoAcceptor;
@@ -97,7 +98,7 @@ class TcpFaultProxyTest
     private Socket connect() throws IOException
     {
         final Socket socket = new Socket();
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()), 2_000);
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxy.port()), READ_TIMEOUT_MS);
         socket.setSoTimeout(READ_TIMEOUT_MS);
         return socket;
     }
