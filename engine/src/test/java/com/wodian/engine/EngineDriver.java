@@ -18,6 +18,11 @@ public final class EngineDriver implements ReplySink
     public final UnsafeBuffer reply =
         new UnsafeBuffer(new byte[com.wodian.protocol.CommandCatalog.MAX_REPLY_LENGTH]);
     public int replyLength;
+    /**
+     * Replies to the last input or query: each apply and query clears the reply first, so an input the engine left
+     * unanswered shows as 0 here and a null {@link #code()}, never as the previous input's reply.
+     */
+    public int replyCount;
     public long sequence;
     public long nowMs = 1_700_000_000_000L;
     /** Sees every input and its reply, for recording a golden journal; null: none. */
@@ -54,10 +59,13 @@ public final class EngineDriver implements ReplySink
     {
         reply.putBytes(0, buffer, offset, length);
         replyLength = length;
+        replyCount++;
     }
 
     public ResultCode apply(final int length)
     {
+        replyLength = 0;
+        replyCount = 0;
         engine.onCommand(++sequence, nowMs, command, 0, length, this);
         if (tap != null)
         {
@@ -68,6 +76,8 @@ public final class EngineDriver implements ReplySink
 
     public ResultCode query(final int length)
     {
+        replyLength = 0;
+        replyCount = 0;
         engine.onQuery(command, 0, length, this);
         if (tap != null)
         {
@@ -76,6 +86,7 @@ public final class EngineDriver implements ReplySink
         return code();
     }
 
+    /** The last reply's code; null when the last input or query got no reply. */
     public ResultCode code()
     {
         return MessageText.resultCode(reply, 0, replyLength);

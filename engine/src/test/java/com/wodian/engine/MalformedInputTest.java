@@ -84,6 +84,7 @@ class MalformedInputTest
             }
             d.advanceMs(random.nextInt(5));
             assertNotNull(d.apply(length), "every input gets a reply with a code");
+            assertEquals(1, d.replyCount, "exactly one reply per input");
         }
         d.engine.verifyInvariants();
     }

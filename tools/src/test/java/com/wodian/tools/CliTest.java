@@ -40,7 +40,14 @@ class CliTest
         }
     }
 
+    /** Set by the tests that start a server; cleared before each test so none sees another's (deleted) file. */
     private static Path credentialsFile;
+
+    @org.junit.jupiter.api.BeforeEach
+    void noCredentialsFromAnEarlierTest()
+    {
+        credentialsFile = null;
+    }
 
     private static String[] pos(final int port, final String command, final String... options)
     {

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -55,8 +56,9 @@ class SlowReaderTest
             final Thread writer = new Thread(() -> writeQueries(slowReader), "slow-reader-writer");
             writer.start();
 
-            final long deadlineMs = System.currentTimeMillis() + ServerTestSupport.TIMEOUT_MS;
-            while (server.slowReaderDisconnectCount() == 0 && System.currentTimeMillis() < deadlineMs)
+            final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                ServerTestSupport.TIMEOUT_MS);
+            while (server.slowReaderDisconnectCount() == 0 && System.nanoTime() - deadlineNs < 0)
             {
                 Thread.sleep(5);
             }
@@ -108,6 +110,12 @@ class SlowReaderTest
             {
                 total += read;
             }
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            // Not a close: a server that never closes the slow reader's socket must fail here.
+            throw new AssertionError("the slow reader's socket was not closed within " + ServerTestSupport.TIMEOUT_MS +
+                " ms (" + total + " bytes read)", ex);
         }
         catch (final IOException ignore)
         {

@@ -207,7 +207,8 @@ class ReplicationCodecTest
         decoder.dispatch(handler);
         assertEquals(List.of(9L, 1L, 42L, 7L, 5000L, 1000L), List.of(fields[0], fields[1], fields[2], fields[3],
             fields[4], fields[5]));
-        assertEquals(true, java.util.Arrays.equals(java.util.Arrays.copyOfRange(snapshot, 1000, 4000), chunk[0]));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(snapshot, 1000, 4000),
+            chunk[0]);
         assertEquals(com.wodian.journal.consensus.Membership.of(0b011, 0b100), fields[7], "the configuration at it");
 
         // A configuration no group could have (no voters, voters also learners, bits past the learners'): refused,
