@@ -1,0 +1,65 @@
+package com.wodian.net.server;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The logon limiter's bound (docs/security.md, "Rate limits and logging"): it tracks at most {@code entriesMax} keys
+ * (principals and addresses together); when full of live windows it refuses new keys, failing closed rather than
+ * forgetting a scanner, and once the windows expire they are dropped and new keys are accepted again.
+ */
+class LogonLimiterTest
+{
+    private static final long WINDOW_MS = 60_000;
+    /** Three failed logons, each from its own principal and address: six keys fill it. */
+    private static final int ENTRIES_MAX = 6;
+    private static final int FAILURES_MAX = 5;
+
+    @Test
+    void aFullTableRefusesNewKeysUntilItsWindowsExpire()
+    {
+        final LogonLimiter limiter = new LogonLimiter(FAILURES_MAX, FAILURES_MAX, WINDOW_MS, ENTRIES_MAX);
+        final long startMs = 1_000_000;
+        for (int i = 0; i < ENTRIES_MAX / 2 - 1; i++)
+        {
+            assertFalse(limiter.isLimited(principal(i), address(i), startMs + i), "key " + i + ": room left");
+            limiter.onFailure(principal(i), address(i), startMs + i);
+        }
+        final int last = ENTRIES_MAX / 2 - 1;
+        assertFalse(limiter.isLimited(principal(last), address(last), startMs + last), "one slot pair left");
+        limiter.onFailure(principal(last), address(last), startMs + last);
+
+        // Full of live windows, none of them at its failure limit: a new principal from a new address is refused.
+        assertTrue(limiter.isLimited(principal(99), address(99), startMs + WINDOW_MS - 1), "full: fails closed");
+        assertEquals(1, limiter.refusedCount());
+
+        // Every window has ended: the expired entries are dropped and a new key gets in.
+        assertFalse(limiter.isLimited(principal(99), address(99), startMs + last + WINDOW_MS),
+            "expired windows are dropped");
+        assertEquals(1, limiter.refusedCount());
+    }
+
+    @Test
+    void aSuccessFreesItsPrincipalsEntry()
+    {
+        final LogonLimiter limiter = new LogonLimiter(FAILURES_MAX, FAILURES_MAX, WINDOW_MS, 2);
+        final long nowMs = 1_000_000;
+        limiter.onFailure(principal(1), address(1), nowMs);
+        assertTrue(limiter.isLimited(principal(2), address(2), nowMs + 1), "two keys: full");
+        limiter.onSuccess(principal(1));
+        assertFalse(limiter.isLimited(principal(2), address(2), nowMs + 2), "the principal's entry was freed");
+    }
+
+    private static String principal(final int i)
+    {
+        return LogonLimiter.principalKey(2, 1_000 + i);
+    }
+
+    private static String address(final int i)
+    {
+        return "10.0.0." + i;
+    }
+}
