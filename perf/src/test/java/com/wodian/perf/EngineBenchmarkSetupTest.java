@@ -10,12 +10,22 @@ import java.util.concurrent.TimeUnit;
  * The JMH benchmarks' own set-up and checks, run once without JMH: population, ring, the warm pass that must be all
  * OK, a stretch of measured operations, the per-iteration all-OK check and the final invariants. Keeps a broken
  * benchmark (one that would measure refusals) from reaching a measurement run.
+ *
+ * <p>Also the standard "the engine never allocates in steady state" (README: no allocation after start-up), which
+ * JMH's {@code -prof gc} shows only when someone runs it: after the warm stretch, phases of
+ * {@value #PHASE_OPERATIONS} operations are measured on this thread, at most {@value #PHASES_MAX}, and one must
+ * allocate under one byte per operation (which code C2 has compiled by a given operation depends on the compiler
+ * threads' share of two cores; a real per-command allocation, 16 bytes or more, shows in every phase).
  */
 class EngineBenchmarkSetupTest
 {
     private static final String BLACKHOLE_CHALLENGE =
         "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.";
     private static final int OPERATIONS = 200_000;
+    private static final int PHASE_OPERATIONS = 50_000;
+    private static final int PHASES_MAX = 8;
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
 
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -27,6 +37,7 @@ class EngineBenchmarkSetupTest
         {
             benchmark.pay();
         }
+        assertSteadyStateAllocatesNothing(benchmark::pay, "Pay");
         benchmark.checkIteration();
         benchmark.tearDown();
     }
@@ -41,7 +52,28 @@ class EngineBenchmarkSetupTest
         {
             benchmark.mix();
         }
+        assertSteadyStateAllocatesNothing(benchmark::mix, "the mix");
         benchmark.checkIteration();
         benchmark.tearDown();
+    }
+
+    private static void assertSteadyStateAllocatesNothing(final Runnable operation, final String what)
+    {
+        long allocatedBytes = Long.MAX_VALUE;
+        int phases = 0;
+        while (phases < PHASES_MAX && allocatedBytes >= PHASE_OPERATIONS)
+        {
+            final long before = THREADS.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < PHASE_OPERATIONS; i++)
+            {
+                operation.run();
+            }
+            allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
+            phases++;
+        }
+        System.out.println("EngineBenchmarkSetupTest: " + what + ": " + allocatedBytes + " bytes allocated by " +
+            PHASE_OPERATIONS + " operations in the last of " + phases + " phases");
+        org.junit.jupiter.api.Assertions.assertTrue(allocatedBytes < PHASE_OPERATIONS, what + ": " + allocatedBytes +
+            " bytes allocated by " + PHASE_OPERATIONS + " operations in the last of " + phases + " phases");
     }
 }

@@ -143,6 +143,48 @@ class SettlementTest
     }
 
     /**
+     * The business day's edges (docs/settlement.md: from 00:00 of the date to 00:00 of the next, by each command's
+     * journal time): 23:59:59.999 is the old day, 00:00:00.000 the new one; a pre-authorisation held at 23:59:59 and
+     * confirmed at 00:00:02 is settled on the day of its Confirm (the money moves then); a hold that expires across
+     * midnight (by a Tick) and is confirmed too late moves no money on either day. Each day's rows add up to the
+     * change of the merchant's statement over that day.
+     */
+    @Test
+    void theDayBoundaryIsByJournalTimeAndATwoPhasePaymentSettlesOnTheDayOfItsConfirm() throws Exception
+    {
+        final Path dataDir = dir.resolve("midnight");
+        final long midnightMs = DAY_2.atStartOfDay(ZONE).toInstant().toEpochMilli();
+        final MerchantStatement cutOff1;
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
+        {
+            writer = journal.writer();
+            timestampMs = DAY_1.atTime(9, 0).atZone(ZONE).toInstant().toEpochMilli();
+            append(encoder.registerMerchant(buffer, 0, 1, 2, 300, 150, 60, true));
+            append(encoder.registerTerminal(buffer, 0, 101, 1));
+            append(encoder.registerConsumer(buffer, 0, 6, 1));
+            append(encoder.topUp(buffer, 0, 6, 901, 1_000_000));
+            appendAt(midnightMs - 2_000, encoder.tryPayment(buffer, 0, 1, 101, 14, 6, 3_000, 5_000));
+            appendAt(midnightMs - 1_000, encoder.tryPayment(buffer, 0, 1, 101, 11, 6, 20_000, 60_000));
+            appendAt(midnightMs - 1, encoder.pay(buffer, 0, 1, 101, 12, 6, 10_000));
+            cutOff1 = new MerchantStatement().read(reference, 1);
+            appendAt(midnightMs, encoder.pay(buffer, 0, 1, 101, 13, 6, 7_000));
+            appendAt(midnightMs + 2_000, encoder.confirm(buffer, 0, 1, 101, 11));
+            appendAt(midnightMs + 10_000, encoder.tick(buffer, 0));
+            appendAt(midnightMs + 20_000, encoder.confirm(buffer, 0, 1, 101, 14));   // expired: HOLD_EXPIRED, no row
+        }
+        final MerchantStatement cutOff2 = new MerchantStatement().read(reference, 1);
+        final List<SettlementRow> day1 = build(dataDir, DAY_1);
+        final List<SettlementRow> day2 = build(dataDir, DAY_2);
+
+        assertEquals(List.of("1:12"), payments(day1), "23:59:59.999 is the old day; a held Try is no row yet");
+        assertEquals(List.of("1:13", "1:11"), payments(day2), "00:00:00.000 is the new day, and so is the Confirm");
+        assertEquals(SettlementRow.COMPLETION, day2.get(1).kind());
+        assertEquals(20_000, day2.get(1).amountFen(), "the pre-authorisation's amount, settled on the Confirm's day");
+        assertTotals(1, day1, new MerchantStatement(), cutOff1);
+        assertTotals(1, day2, cutOff1, cutOff2);
+    }
+
+    /**
      * A node rebuilt by a snapshot install has a journal that starts after the snapshot: the registrations before it
      * (every consumer's home merchant) are not in it. A day with an alliance share of such a consumer is refused with a
      * clear error rather than settled without its ALLIANCE_IN row (the home merchant would be under-paid).
@@ -233,6 +275,13 @@ class SettlementTest
         }
         timestampMs = DAY_2.plusDays(1).atTime(0, 0, 1).atZone(ZONE).toInstant().toEpochMilli();
         append(encoder.pay(buffer, 0, 1, 101, 9, 6, 1_000));          // the next day: not in day 2
+    }
+
+    /** Appends at exactly this journal time (the next append goes on from it). */
+    private void appendAt(final long atMs, final int length)
+    {
+        timestampMs = atMs - 1_000;
+        append(length);
     }
 
     private void append(final int length)
