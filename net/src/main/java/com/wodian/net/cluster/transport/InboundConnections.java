@@ -14,6 +14,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 
 import static com.wodian.net.cluster.transport.ReplicationDescriptor.BYTE_ORDER;
 import static com.wodian.net.cluster.transport.ReplicationDescriptor.LENGTH_FIELD_LENGTH;
@@ -28,8 +29,12 @@ import static com.wodian.net.cluster.transport.ReplicationDescriptor.MESSAGE_OFF
 final class InboundConnections
 {
     private static final int NO_PEER = -1;
+    private static final System.Logger LOG = System.getLogger(InboundConnections.class.getName());
+    private static final long REFUSAL_LOG_INTERVAL_NS = 60_000_000_000L;
 
     private final int selfId;
+    private long lastRefusalLogNs;
+    private long refusedSinceLog;
     private final int groupSize;
     private final byte[] groupName;
     private final int messageLengthMax;
@@ -234,7 +239,8 @@ final class InboundConnections
     {
         if (connection.peerId == NO_PEER && nowMs - connection.acceptedMs > ReplicationDescriptor.HELLO_TIMEOUT_MS)
         {
-            counters.handshakesRejected++;
+            refused(connection, "no hello within " + ReplicationDescriptor.HELLO_TIMEOUT_MS + " ms (TLS on one side " +
+                "only, or not a Wodian node?)");
             connection.close();
             return 1;
         }
@@ -335,7 +341,7 @@ final class InboundConnections
         }
         catch (final IOException ex)
         {
-            counters.handshakesRejected++;
+            refused(connection, "TLS handshake failed: " + ex.getMessage());
             connection.close();
             return 1;
         }
@@ -349,7 +355,9 @@ final class InboundConnections
         if (fromNodeId < 0 || fromNodeId >= groupSize || fromNodeId == selfId ||
             null != connection.tls && fromNodeId != connection.certifiedPeerId)
         {
-            counters.handshakesRejected++;
+            refused(connection, fromNodeId < 0 ? "its hello names another group, destination node or protocol" :
+                "its hello says node " + fromNodeId + (null != connection.tls ? ", its certificate node " +
+                connection.certifiedPeerId : ""));
             return false;
         }
         // The peer redialled: its earlier connection is dead or about to be, and only the newest one is read.
@@ -362,6 +370,35 @@ final class InboundConnections
         }
         connection.peerId = fromNodeId;
         return true;
+    }
+
+    /**
+     * Counts a refused connection and says so, at most one line a minute (a handshake, not the entries' path): a
+     * wrong --group, --peers order, --node-id or TLS on one side only otherwise cuts a node off without a word.
+     */
+    private void refused(final Slot connection, final String why)
+    {
+        counters.handshakesRejected++;
+        refusedSinceLog++;
+        final long nowNs = System.nanoTime();
+        if (0 == lastRefusalLogNs || nowNs - lastRefusalLogNs >= REFUSAL_LOG_INTERVAL_NS)
+        {
+            lastRefusalLogNs = nowNs;
+            String from = "?";
+            try
+            {
+                from = String.valueOf(connection.channel.getRemoteAddress());
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // closed meanwhile: the line says "?"
+            }
+            LOG.log(System.Logger.Level.WARNING, "replication: refused a connection from " + from + ": " + why +
+                "; this is node " + selfId + " of group '" + new String(groupName, StandardCharsets.UTF_8) +
+                "', protocol " + ReplicationDescriptor.PROTOCOL_VERSION + ": check --group, --peers, --node-id and " +
+                "the TLS options on both nodes (" + refusedSinceLog + " refused since the last such line)");
+            refusedSinceLog = 0;
+        }
     }
 
     /**
