@@ -31,16 +31,22 @@ import java.util.concurrent.CountDownLatch;
  * When the server is ready (journal replayed, port bound, threads running) it prints exactly one line on standard
  * output, {@code WODIAN LISTENING port=<n>}, and flushes it; logs go to standard error. It runs until standard input
  * is closed (unless {@code --ignore-stdin}) or the process is stopped; a normal stop (SIGTERM, end of input) closes
- * the server cleanly. Exit status: 0 after a clean stop, 1 when the server could not start, 2 for bad arguments,
- * 70 when a pipeline stage failed (the journal or engine stage, or in a replica group the replication stage: a bug, a
- * lost disk or a peer message no check foresaw; the journal holds everything acknowledged).
+ * the server cleanly. Exit status: 0 after a clean stop at the end of standard input, 128 + the signal's number
+ * after the same clean stop on a signal (130 Ctrl-C, 143 SIGTERM: the JVM's status after its shutdown hooks), 1 when
+ * the server could not start, 2 for bad arguments, 70 when a pipeline stage or a serving thread failed (the journal or
+ * engine stage, a failed journal write or fdatasync, an Error such as out of memory on a serving thread, a single
+ * server's journal deleted or moved under it, or in a replica group the replication stage: a bug, a lost disk or a
+ * peer message no check foresaw; the journal holds everything acknowledged).
  */
 public final class ServerMain
 {
     /** The line printed once the server accepts connections; the port follows the '='. */
     public static final String LISTENING_PREFIX = "WODIAN LISTENING port=";
 
-    /** Exit status after a pipeline stage (journal, engine or replication) failed (EX_SOFTWARE). */
+    /**
+     * Exit status after a pipeline stage or a serving thread failed, or a single server's journal was removed under
+     * it (EX_SOFTWARE).
+     */
     public static final int EXIT_STATUS_FATAL = 70;
 
     private static final String USAGE = "usage: ServerMain --data DIR --port N [--mode shared|compact|dedicated]" +
@@ -142,17 +148,19 @@ public final class ServerMain
             System.exit(1);
             return null; // not reached
         }
-        catch (final IOException | IllegalStateException ex)
+        catch (final IOException ex)
         {
-            // A missing file, a port in use, a directory in use or of other limits or of another node, an entry of a
-            // newer version: the message says what to do.
+            // A missing file, a port in use, a directory in use or of other limits or of another node: the message
+            // says what to do.
             System.err.println("error: server did not start: " + ex.getMessage());
             System.exit(1);
             return null; // not reached
         }
         catch (final RuntimeException ex)
         {
-            System.err.println("error: server did not start: " + ex);
+            // The message first (an entry of a newer version says what to do), then the trace: it may be a bug.
+            System.err.println("error: server did not start: " + ex.getMessage());
+            System.err.println("(" + ex.getClass().getName() + "; its stack trace follows)");
             ex.printStackTrace(System.err);
             System.exit(1);
             return null; // not reached

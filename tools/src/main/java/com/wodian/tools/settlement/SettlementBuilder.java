@@ -74,7 +74,10 @@ public final class SettlementBuilder
             while (engine.lastSequence() < lastOfDay)
             {
                 if (0 == tailer.poll((sequence, timestampMs, version, payload, offset, length) ->
-                    applyAndRecord(engine, sequence, timestampMs, payload, offset, length), 1))
+                {
+                    CommandCatalog.requireReadableEntry(sequence, version); // a day an older build cannot read
+                    applyAndRecord(engine, sequence, timestampMs, payload, offset, length);
+                }, 1))
                 {
                     throw new IllegalStateException("journal ended at " + engine.lastSequence() + " before " +
                         lastOfDay);
