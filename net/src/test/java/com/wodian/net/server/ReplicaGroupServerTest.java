@@ -61,6 +61,8 @@ class ReplicaGroupServerTest
     private final boolean[] joining = new boolean[NODES];
     /** A snapshot every this many inputs on every node (0: the default interval). */
     private long snapshotEveryInputs;
+    /** When set, every node serves its metrics endpoint (/health/ready) on an ephemeral port. */
+    private boolean metricsEndpoints;
     /** When set, the nodes' links run mutual TLS with certificates of this CA (docs/replication.md). */
     private com.wodian.net.tls.TestPki pki;
 
@@ -159,6 +161,72 @@ class ReplicaGroupServerTest
             start(standby);
             awaitConverged();
             assertEquals(100_000 - 10, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+        }
+    }
+
+    /**
+     * {@code /health/ready} in a replica group (docs/observability.md): a standby left alone (both other nodes
+     * stopped) hears no primary and answers 503, and once the group is back and converged it answers 200 again (as a
+     * standby close behind its primary, or as the primary). Load balancers and orchestrators act on the 503.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aStandbyThatHearsNoPrimaryIsNotReadyAndIsReadyAgainOnceTheGroupIsBack() throws Exception
+    {
+        metricsEndpoints = true;
+        startGroup();
+        final int primary = awaitPrimary(-1);
+        final int standby = (primary + 1) % NODES;
+        try (WodianClient client = groupClient())
+        {
+            new ServerTestSupport.Requests(client).setUpParties();
+        }
+        awaitConverged();
+        awaitTrue(() -> 200 == readyStatus(standby), "node " + standby + " ready (200) behind its primary");
+
+        for (int i = 0; i < NODES; i++)
+        {
+            if (i != standby)
+            {
+                servers[i].close();
+                servers[i] = null;
+            }
+        }
+        awaitTrue(() -> 503 == readyStatus(standby), "node " + standby + " alone: not ready (503)");
+
+        for (int i = 0; i < NODES; i++)
+        {
+            if (i != standby)
+            {
+                start(i);
+            }
+        }
+        awaitConverged();
+        awaitTrue(() -> 200 == readyStatus(standby), "node " + standby + " ready (200) again with the group back");
+    }
+
+    /** The node's /health/ready status code, or -1 when it does not answer. */
+    private int readyStatus(final int nodeId)
+    {
+        try
+        {
+            final java.net.HttpURLConnection connection = (java.net.HttpURLConnection)new java.net.URL("http://" +
+                ServerTestSupport.HOST + ":" + servers[nodeId].metricsPort() +
+                com.wodian.net.metrics.MetricsHttpServer.READY_PATH).openConnection();
+            connection.setConnectTimeout((int)ServerTestSupport.TIMEOUT_MS);
+            connection.setReadTimeout((int)ServerTestSupport.TIMEOUT_MS);
+            try
+            {
+                return connection.getResponseCode();
+            }
+            finally
+            {
+                connection.disconnect();
+            }
+        }
+        catch (final IOException ex)
+        {
+            return -1;
         }
     }
 
@@ -577,6 +645,10 @@ class ReplicaGroupServerTest
             .tickIntervalMs(3_600_000)
             .replicaGroup(GroupMembers.member("test", nodeId, replicationAddresses, policy)
                 .withJoining(joining[nodeId]));
+        if (metricsEndpoints)
+        {
+            config.metricsPort(0);
+        }
         if (snapshotEveryInputs > 0)
         {
             config.snapshotConfig(new SnapshotConfig().intervalInputs(snapshotEveryInputs).retainCount(2));
