@@ -301,10 +301,7 @@ class ReplicaGroupServerTest
                 requests.setUpParties();
                 paidFen += payAll(requests, 1_000, 150, 5);
                 awaitConverged();
-                restartingServers[standby].close();
-                restartingServers[standby] = null;
-                servers[standby] = null;
-                deleteRecursively(dir.resolve("node" + standby));
+                stopAndWipe(standby);
                 paidFen += payAll(requests, 5_000, 60, 1);
                 final int snapshotting = primary;
                 refreshServers();
@@ -356,10 +353,7 @@ class ReplicaGroupServerTest
                 awaitConverged();
                 // Wiped before the snapshots are taken: the primary's older snapshot is past every entry the
                 // standby acknowledged before (a wiped voter cannot be sent less than that; see docs/replication.md).
-                restartingServers[standby].close();
-                restartingServers[standby] = null;
-                servers[standby] = null;
-                deleteRecursively(dir.resolve("node" + standby));
+                stopAndWipe(standby);
                 paidFen += payAll(requests, 5_000, 210, 1);
                 // Every live node's newest snapshot is damaged: whichever is primary when the standby comes back
                 // has only its older one to send.
@@ -454,10 +448,7 @@ class ReplicaGroupServerTest
                 paidFen += payAll(requests, 1_000, 100, 5);
                 changeMembership(4, replaced);
                 awaitConfiguration(Membership.without(Membership.allVoters(NODES), replaced), 4, replaced);
-                restartingServers[replaced].close();
-                restartingServers[replaced] = null;
-                servers[replaced] = null;
-                deleteRecursively(dir.resolve("node" + replaced));
+                stopAndWipe(replaced);
                 paidFen += payAll(requests, 5_000, 60, 1); // two voters: both needed
                 // Every node holds a snapshot: whichever leads sends the empty node its own.
                 awaitTrue(() -> allLiveNodesHoldASnapshot(), "every live node took a snapshot");
@@ -619,6 +610,15 @@ class ReplicaGroupServerTest
                 servers[i] = restartingServers[i].current();
             }
         }
+    }
+
+    /** Stops a restartable node and deletes its whole data directory, as an operator wiping a failed node would. */
+    private void stopAndWipe(final int node) throws IOException
+    {
+        restartingServers[node].close();
+        restartingServers[node] = null;
+        servers[node] = null;
+        deleteRecursively(dir.resolve("node" + node));
     }
 
     private static void deleteRecursively(final Path root) throws IOException
