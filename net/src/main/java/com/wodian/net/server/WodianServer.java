@@ -119,6 +119,15 @@ public final class WodianServer implements AutoCloseable
         snapshotStore = new SnapshotStore(config.dataDir().resolve(SnapshotConfig.SNAPSHOT_DIR_NAME),
             config.snapshotConfig().retainCount());
         log = ServerLog.open(config);
+        try
+        {
+            EmptiedJournalCheck.check(config.dataDir(), log.journal().lastSequence(), snapshotStore);
+        }
+        catch (final IOException ex)
+        {
+            log.close();
+            throw ex;
+        }
         recovery = recover(config, log, snapshotStore);
         recoveredInputCount = recovery.engine().lastSequence();
         warmUp(config);
