@@ -14,6 +14,7 @@ import java.nio.file.Path;
  * last run's counters file says entries were journaled, or where snapshots of later sequences lie, is a lost journal,
  * not a new server. Without this a supervisor's restart after {@code rm -rf <data>/journal} (which the journal watch
  * stops the server for) would recover nothing (no snapshot at or below sequence 0) and serve an empty ledger.
+ * A single server only: a replica group member's journal may be emptied legitimately by a truncation.
  */
 final class EmptiedJournalCheck
 {

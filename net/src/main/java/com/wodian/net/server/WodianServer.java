@@ -121,7 +121,10 @@ public final class WodianServer implements AutoCloseable
         log = ServerLog.open(config);
         try
         {
-            EmptiedJournalCheck.check(config.dataDir(), log.journal().lastSequence(), snapshotStore);
+            if (!log.inReplicaGroup()) // a member's journal may be emptied by a truncation; it re-joins instead
+            {
+                EmptiedJournalCheck.check(config.dataDir(), log.journal().lastSequence(), snapshotStore);
+            }
         }
         catch (final IOException ex)
         {
