@@ -257,7 +257,8 @@ final class GroupCommands
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Each node of a replica group: role, term, journal indexes, lag behind the primary, state hash.")
+        description = "Each node of a replica group: role, term, journal indexes, lag behind the primary, state hash; "
+            + "a node that did not answer shows DOWN and why. Status 0 with a primary, 1 without, 3 when none answered.")
     static final class Status implements java.util.concurrent.Callable<Integer>
     {
         @Mixin

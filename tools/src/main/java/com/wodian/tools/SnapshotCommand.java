@@ -46,10 +46,11 @@ public final class SnapshotCommand implements Runnable
     /**
      * Take a snapshot: from a running server (a journaled TakeSnapshot command, written by its snapshotter at that
      * command's exact sequence), or off line from the data directory (newest snapshot + journal tail replayed here,
-     * then written at the journal's last sequence; safe while a server runs on the same directory).
+     * then written at the journal's last sequence; it holds the data directory's lock, so it is refused while a server
+     * runs on the same directory: take that one through the server, --port).
      */
     @Command(name = "take", description = "Snapshot now: via a running server (--port, needs its snapshotter on) or "
-        + "off line from --data (replays here).")
+        + "off line from --data (replays here; refused while a server runs on that directory).")
     static final class Take implements Callable<Integer>
     {
         @Option(names = "--data", description = "data directory: take the snapshot off line, in this process")

@@ -20,7 +20,8 @@ final class StatCommand implements Callable<Integer>
     @Option(names = "--data", required = true, description = "the server's data directory")
     Path dataDir;
 
-    @Option(names = "--once", description = "print one sample and exit (for scripts)")
+    @Option(names = "--once", description = "print one sample and exit (for scripts): status 0 when the "
+        + "server runs, 3 when it does not, 1 when the file is missing or damaged")
     boolean once;
 
     @Option(names = "--interval-ms", description = "refresh interval (default 1000)")
