@@ -195,9 +195,10 @@ public final class DemoCommand implements Callable<Integer>
             failures.add("offline replay: engine invariant broken: " + ex.getMessage());
         }
 
-        // The day's settlement files of this run, built off line from the journal (docs/settlement.md).
+        // The day's settlement files of this run, built off line from the journal (docs/settlement.md). The day is
+        // still open (the run is today), so they are provisional, as --allow-open-day gives them.
         out.println(SettlementCommand.write(dataDir, settlementDate, settlementZone,
-            dataDir.resolve("settlement").resolve(settlementDate.toString()), new EngineConfig()));
+            dataDir.resolve("settlement").resolve(settlementDate.toString()), new EngineConfig(), true, false));
 
         final long restartNs = System.nanoTime();
         try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode, durability, !clearText);

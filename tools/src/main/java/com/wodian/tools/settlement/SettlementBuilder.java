@@ -42,16 +42,65 @@ public final class SettlementBuilder
     private long journalStartSequence;
 
     /**
+     * What the first pass found about a business day in a journal: where the day starts and ends in it, and whether
+     * it is closed (docs/settlement.md, "Refusals").
+     *
+     * @param fromMs                 start of the business day (inclusive), epoch ms.
+     * @param toMs                   end of the business day (exclusive), epoch ms.
+     * @param lastBeforeDay          sequence of the last entry stamped before the day (or the journal's start).
+     * @param lastOfDay              sequence of the last entry stamped before the day's end (or the journal's start).
+     * @param lastOfDayTimestampMs   that entry's stamp; 0 when the journal has none before the day's end.
+     * @param lastAtOrAfterEnd       sequence of the last entry stamped at or after the day's end; 0 when none.
+     * @param lastCommittedAfterEnd  the same among the entries up to {@code committedSequence}; 0 when none.
+     * @param committedSequence      the entries up to it are committed: {@link #ALL_COMMITTED} outside a replica
+     *                               group, else the member's commit mark.
+     */
+    public record DayWindow(long fromMs, long toMs, long lastBeforeDay, long lastOfDay, long lastOfDayTimestampMs,
+        long lastAtOrAfterEnd, long lastCommittedAfterEnd, long committedSequence)
+    {
+        /**
+         * True when a committed entry stamped at or after the day's end follows the day's last entry: the server
+         * stamps times that never go backwards, so nothing can join the day any more, and every entry of the day is
+         * committed (it comes before a committed one).
+         */
+        public boolean closed()
+        {
+            return lastCommittedAfterEnd > lastOfDay;
+        }
+
+        /** True when an entry after the day's end follows the day, but is not committed yet. */
+        public boolean endedButNotCommitted()
+        {
+            return !closed() && lastAtOrAfterEnd > lastOfDay;
+        }
+    }
+
+    /** The committed sequence of a journal outside a replica group: all of it. */
+    public static final long ALL_COMMITTED = Long.MAX_VALUE;
+
+    /**
      * @param fromMs start of the business day (inclusive), epoch ms.
      * @param toMs   end of the business day (exclusive), epoch ms.
-     * @return the day's rows in journal order.
+     * @return the day's rows in journal order, whether or not the day is closed (see {@link #scan}).
      */
     public List<SettlementRow> build(final ChronicleJournal journal, final SnapshotStore snapshotsOrNull,
         final EngineConfig engineConfig, final long fromMs, final long toMs)
     {
+        return build(journal, snapshotsOrNull, engineConfig, scan(journal, fromMs, toMs, ALL_COMMITTED));
+    }
+
+    /**
+     * One pass over the journal without applying anything: the day's window and every consumer's home merchant.
+     *
+     * @param committedSequence entries up to it are committed ({@link #ALL_COMMITTED} outside a replica group).
+     */
+    public DayWindow scan(final ChronicleJournal journal, final long fromMs, final long toMs,
+        final long committedSequence)
+    {
         journalStartSequence = journal.startSequence();
         // What the journal starts after is before the day whatever the day: recovery loads it from its snapshot.
-        final long[] window = { journalStartSequence, journalStartSequence };
+        // lastBeforeDay, lastOfDay, lastOfDay's stamp, lastAtOrAfterEnd, lastCommittedAfterEnd
+        final long[] window = { journalStartSequence, journalStartSequence, 0, 0, 0 };
         journal.replay(1, (sequence, timestampMs, version, payload, offset, length) ->
         {
             rememberHomeMerchant(payload, offset, length);
@@ -62,12 +111,24 @@ public final class SettlementBuilder
             if (timestampMs < toMs)
             {
                 window[1] = sequence;
+                window[2] = timestampMs;
+            }
+            else
+            {
+                window[3] = sequence;
+                window[4] = sequence <= committedSequence ? sequence : window[4];
             }
         });
-        final long lastBeforeDay = window[0];
-        final long lastOfDay = window[1];
+        return new DayWindow(fromMs, toMs, window[0], window[1], window[2], window[3], window[4], committedSequence);
+    }
+
+    /** @return the rows of the day {@link #scan} (on this builder) found, in journal order. */
+    public List<SettlementRow> build(final ChronicleJournal journal, final SnapshotStore snapshotsOrNull,
+        final EngineConfig engineConfig, final DayWindow window)
+    {
+        final long lastOfDay = window.lastOfDay();
         final EngineRecovery.Result recovered = EngineRecovery.recover(journal, snapshotsOrNull, engineConfig,
-            lastBeforeDay, (line) -> { });
+            window.lastBeforeDay(), (line) -> { });
         final Engine engine = recovered.engine();
         try (JournalTailer tailer = recovered.tailer())
         {

@@ -37,6 +37,17 @@ public final class SettlementFiles
     public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
         final List<SettlementRow> rows) throws IOException
     {
+        return write(outDir, date, zone, rows, null);
+    }
+
+    /**
+     * @param provisionalNote null for a closed day; else a line the manifest carries as its second comment, so that
+     *                        files of a day still open are never mistaken for the day's settlement.
+     * @return the files written, manifest last.
+     */
+    public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
+        final List<SettlementRow> rows, final String provisionalNote) throws IOException
+    {
         Files.createDirectories(outDir);
         final Map<Long, List<SettlementRow>> byMerchant = new TreeMap<>();
         for (final SettlementRow row : rows)
@@ -71,13 +82,40 @@ public final class SettlementFiles
         }
         files.add(writeFile(outDir.resolve(SUMMARY_FILE_NAME), summary));
         final StringBuilder manifest = new StringBuilder("# Wodian settlement, business day ").append(date)
-            .append(' ').append(zone.getId()).append("\n# sha256  file\n");
+            .append(' ').append(zone.getId()).append('\n');
+        if (null != provisionalNote)
+        {
+            manifest.append("# ").append(provisionalNote).append('\n');
+        }
+        manifest.append("# sha256  file\n");
         for (final Path file : files)
         {
             manifest.append(sha256(file)).append("  ").append(file.getFileName()).append('\n');
         }
         files.add(writeFile(outDir.resolve(MANIFEST_FILE_NAME), manifest));
         return files;
+    }
+
+    /**
+     * The settlement files an earlier run left in {@code outDir} (its manifest, summary and merchant files), in name
+     * order; empty when the directory does not exist.
+     */
+    public static List<Path> existingFiles(final Path outDir) throws IOException
+    {
+        if (!Files.isDirectory(outDir))
+        {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(outDir))
+        {
+            return entries.filter((file) -> isSettlementFile(file.getFileName().toString())).sorted().toList();
+        }
+    }
+
+    private static boolean isSettlementFile(final String name)
+    {
+        return name.equals(MANIFEST_FILE_NAME) || name.equals(SUMMARY_FILE_NAME) ||
+            (name.startsWith("merchant-") && name.endsWith(".csv"));
     }
 
     /** gross, refunds, voucher, fees, pool, alliance out, alliance in, points, net payable. */

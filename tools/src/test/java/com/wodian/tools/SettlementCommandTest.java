@@ -1,0 +1,135 @@
+package com.wodian.tools;
+
+import com.wodian.engine.EngineConfig;
+import com.wodian.journal.ChronicleJournal;
+import com.wodian.journal.JournalConfig;
+import com.wodian.journal.JournalWriter;
+import com.wodian.journal.consensus.storage.CommitMark;
+import com.wodian.journal.consensus.storage.JournalReplicaLog;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.tools.settlement.SettlementFiles;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code wodian settlement}'s refusals (docs/settlement.md, "Refusals"): a day the journal has not closed, a day whose
+ * end is not committed on a replica group member, and an output directory that already holds settlement files.
+ */
+class SettlementCommandTest
+{
+    private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+    private static final LocalDate DAY = LocalDate.of(2026, 12, 2);
+    private static final long END_OF_DAY_MS = DAY.plusDays(1).atStartOfDay(ZONE).toInstant().toEpochMilli();
+
+    private final CommandEncoder encoder = new CommandEncoder();
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+    private long sequence;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anOpenDayIsRefusedUnlessAllowedAndThenMarkedProvisional() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path out = dir.resolve("out");
+        appendDay(dataDir);
+
+        final CliTest.Run refused = settle(dataDir, out);
+        assertEquals(WodianMain.EXIT_REFUSED, refused.exitCode(), refused.out());
+        assertFalse(Files.exists(out), "nothing written for a day the journal has not closed");
+        final SettlementCommand.Refused why = assertThrows(SettlementCommand.Refused.class,
+            () -> SettlementCommand.write(dataDir, DAY, ZONE, out, EngineConfig.small(), false, false));
+        assertTrue(why.getMessage().contains("day 2026-12-02 Asia/Shanghai is not closed") &&
+            why.getMessage().contains("sequence 6 at 2026-12-02T23:58:00+08:00") &&
+            why.getMessage().contains("--allow-open-day"), why.getMessage());
+
+        final CliTest.Run provisional = settle(dataDir, out, "--allow-open-day");
+        assertEquals(WodianMain.EXIT_OK, provisional.exitCode(), provisional.out());
+        assertTrue(provisional.out().contains("PROVISIONAL"), provisional.out());
+        assertTrue(manifest(out).contains("# PROVISIONAL: the day was not closed"), manifest(out));
+
+        // The next day's first entry (a server journals a Tick every second) closes the day.
+        append(dataDir, END_OF_DAY_MS + 1_000, encoder.tick(buffer, 0));
+        final byte[] provisionalManifest = Files.readAllBytes(out.resolve(SettlementFiles.MANIFEST_FILE_NAME));
+        final CliTest.Run kept = settle(dataDir, out);
+        assertEquals(WodianMain.EXIT_REFUSED, kept.exitCode(), "files already in --out: refused without --replace");
+        assertArrayEquals(provisionalManifest, Files.readAllBytes(out.resolve(SettlementFiles.MANIFEST_FILE_NAME)));
+
+        final CliTest.Run replaced = settle(dataDir, out, "--replace");
+        assertEquals(WodianMain.EXIT_OK, replaced.exitCode(), replaced.out());
+        assertFalse(manifest(out).contains("PROVISIONAL"), manifest(out));
+        assertTrue(Files.exists(out.resolve("merchant-1.csv")), "the day's payment is settled");
+    }
+
+    @Test
+    void aGroupMembersDayIsSettledOnlyOnceItsEndIsCommitted() throws Exception
+    {
+        final Path dataDir = dir.resolve("member");
+        appendDay(dataDir);
+        final long lastOfDay = sequence;
+        append(dataDir, END_OF_DAY_MS + 1_000, encoder.tick(buffer, 0));
+        final CommitMark mark = new CommitMark(dataDir.resolve(JournalReplicaLog.COMMIT_MARK_FILE_NAME));
+        mark.store(lastOfDay);
+
+        final SettlementCommand.Refused why = assertThrows(SettlementCommand.Refused.class,
+            () -> SettlementCommand.write(dataDir, DAY, ZONE, dir.resolve("out"), EngineConfig.small(), false, false));
+        assertTrue(why.getMessage().contains("not committed yet") &&
+            why.getMessage().contains("commit mark (commit-mark) is at sequence " + lastOfDay), why.getMessage());
+        assertEquals(WodianMain.EXIT_REFUSED, settle(dataDir, dir.resolve("out")).exitCode());
+        assertFalse(Files.exists(dir.resolve("out")));
+
+        mark.store(sequence);
+        final CliTest.Run settled = settle(dataDir, dir.resolve("out"));
+        assertEquals(WodianMain.EXIT_OK, settled.exitCode(), settled.out());
+    }
+
+    private static CliTest.Run settle(final Path dataDir, final Path out, final String... extra)
+    {
+        final String[] args = { "settlement", "--data", dataDir.toString(), "--date", DAY.toString(), "--zone",
+            ZONE.getId(), "--out", out.toString(), "--limits", "small" };
+        final String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
+        System.arraycopy(extra, 0, all, args.length, extra.length);
+        return CliTest.wodian(all);
+    }
+
+    private static String manifest(final Path out) throws java.io.IOException
+    {
+        return Files.readString(out.resolve(SettlementFiles.MANIFEST_FILE_NAME));
+    }
+
+    /** A merchant, a terminal, a consumer and one Pay on DAY, the last at 23:58 (sequence 6). */
+    private void appendDay(final Path dataDir)
+    {
+        final long nineMs = DAY.atTime(9, 0).atZone(ZONE).toInstant().toEpochMilli();
+        append(dataDir, nineMs, encoder.registerMerchant(buffer, 0, 1, 2, 300, 150, 60, true));
+        append(dataDir, nineMs + 1_000, encoder.registerTerminal(buffer, 0, 101, 1));
+        append(dataDir, nineMs + 2_000, encoder.registerConsumer(buffer, 0, 6, 1));
+        append(dataDir, nineMs + 3_000, encoder.topUp(buffer, 0, 6, 901, 1_000_000));
+        append(dataDir, nineMs + 4_000, encoder.pay(buffer, 0, 1, 101, 12, 6, 10_000));
+        append(dataDir, END_OF_DAY_MS - 120_000, encoder.tick(buffer, 0));
+    }
+
+    private void append(final Path dataDir, final long timestampMs, final int length)
+    {
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
+        {
+            final JournalWriter writer = journal.writer();
+            writer.append(++sequence, timestampMs, CommandCatalog.SCHEMA_VERSION, buffer, 0, length);
+            writer.endOfBatch();
+        }
+    }
+}
