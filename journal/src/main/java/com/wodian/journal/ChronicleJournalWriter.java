@@ -48,6 +48,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class ChronicleJournalWriter implements JournalWriter
 {
     private static final VarHandle LAST_SEQUENCE;
+    private static final VarHandle DURABLE_SEQUENCE;
     private static final VarHandle WRITING_FILE;
     private static final VarHandle WRITING_POSITION;
     /** Chronicle's appender implementation, whose {@code microTouch()} {@link #touchAhead()} calls. */
@@ -59,6 +60,7 @@ final class ChronicleJournalWriter implements JournalWriter
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             LAST_SEQUENCE = lookup.findVarHandle(ChronicleJournalWriter.class, "lastSequence", long.class);
+            DURABLE_SEQUENCE = lookup.findVarHandle(ChronicleJournalWriter.class, "durableSequence", long.class);
             WRITING_FILE = lookup.findVarHandle(ChronicleJournalWriter.class, "writingFile", MappedFile.class);
             WRITING_POSITION = lookup.findVarHandle(ChronicleJournalWriter.class, "writingPosition", long.class);
         }
@@ -105,6 +107,9 @@ final class ChronicleJournalWriter implements JournalWriter
      */
     private long lastSequence;
 
+    /** Written only by the writing thread, at the end of a batch; read by other threads: {@link #durableSequence()}. */
+    private long durableSequence;
+
     /** The mapped file being appended to and the write position in it: published by touchAhead() for mapAhead(). */
     private MappedFile writingFile;
     private long writingPosition;
@@ -130,6 +135,7 @@ final class ChronicleJournalWriter implements JournalWriter
         this.dir = dir;
         this.lastSequence = lastSequence;
         this.syncedSequence = lastSequence;
+        this.durableSequence = lastSequence;
     }
 
     /**
@@ -323,6 +329,18 @@ final class ChronicleJournalWriter implements JournalWriter
             force(syncChannel, false);
             syncedSequence = lastSequence;
         }
+        // Only after the force returned (a failed force threw above and never gets here): pairs with the acquire in
+        // durableSequence() on another thread.
+        DURABLE_SEQUENCE.setRelease(this, lastSequence);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public long durableSequence()
+    {
+        return (long)DURABLE_SEQUENCE.getAcquire(this);
     }
 
     /**

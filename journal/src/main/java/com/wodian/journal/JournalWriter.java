@@ -55,6 +55,20 @@ public interface JournalWriter extends JournalMapAhead, AutoCloseable
     long lastSequence();
 
     /**
+     * Safe to call from any thread.
+     *
+     * @return sequence of the last entry as durable as the {@link DurabilityPolicy} makes it: appended by a finished
+     * {@link #endOfBatch()} (PAGE_CACHE) or forced to the device by one (SYNC); 0 when none. A reader that must never
+     * hold an entry the journal can still lose (the snapshotter: a snapshot of a lost entry would be a state that
+     * no replay gives) follows this, not {@link #lastSequence()}. Default: {@link #lastSequence()}, for writers
+     * used by their own thread only.
+     */
+    default long durableSequence()
+    {
+        return lastSequence();
+    }
+
+    /**
      * Release the underlying appender. Entries already appended stay in the journal.
      */
     void close();

@@ -2,9 +2,13 @@ package com.wodian.net.durability;
 
 import com.wodian.journal.ChronicleJournal;
 
+import java.util.function.LongSupplier;
+
 /**
  * The journal the snapshotter follows, as another thread shares it. On a single server it is the server's journal,
- * never replaced, readable to its end. In a replica group the journal may hold entries the group never committed
+ * never replaced, readable up to its writer's durable sequence: a snapshot must never hold an entry the journal can
+ * still lose (an entry appended but not yet forced under {@code sync}), since after a power loss that snapshot would be
+ * a state no replay of the journal gives. In a replica group the journal may hold entries the group never committed
  * (they can be cut off by a truncation, which replaces the journal): there the snapshotter may read only up to
  * {@link #readableSequence()}, an index both committed and applied, so every snapshot is taken at a journal sequence
  * that no truncation can remove, and it reads under {@link #lock()} so a truncation never closes the journal under it.
@@ -31,8 +35,17 @@ public interface FollowedJournal
      */
     long readableSequence();
 
-    /** A single server's journal: never replaced, every entry readable. */
+    /** A journal nobody appends to while it is followed (tests, offline tools): never replaced, every entry readable. */
     static FollowedJournal of(final ChronicleJournal journal)
+    {
+        return upTo(journal, () -> Long.MAX_VALUE);
+    }
+
+    /**
+     * A single server's journal: never replaced, readable up to {@code readableSequence} (its writer's
+     * {@link com.wodian.journal.JournalWriter#durableSequence()}).
+     */
+    static FollowedJournal upTo(final ChronicleJournal journal, final LongSupplier readableSequence)
     {
         return new FollowedJournal()
         {
@@ -61,7 +74,7 @@ public interface FollowedJournal
             @Override
             public long readableSequence()
             {
-                return Long.MAX_VALUE;
+                return readableSequence.getAsLong();
             }
         };
     }

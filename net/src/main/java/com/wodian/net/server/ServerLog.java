@@ -160,7 +160,7 @@ abstract class ServerLog
 
         FollowedJournal followedBySnapshots()
         {
-            return FollowedJournal.of(journal);
+            return FollowedJournal.upTo(journal, writer::durableSequence);
         }
 
         JournalMapAhead mapAhead()

@@ -124,6 +124,7 @@ public final class WodianServer implements AutoCloseable
             if (!log.inReplicaGroup()) // a member's journal may be emptied by a truncation; it re-joins instead
             {
                 EmptiedJournalCheck.check(config.dataDir(), log.journal().lastSequence(), snapshotStore);
+                SnapshotsBeyondJournal.setAside(snapshotStore, log.journal().lastSequence(), LOG);
             }
         }
         catch (final IOException ex)
