@@ -1,6 +1,7 @@
 package com.wodian.net.server;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.wodian.engine.Engine;
 import com.wodian.engine.ReplySink;
@@ -17,6 +18,8 @@ import com.wodian.protocol.sbe.MessageHeaderEncoder;
 import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Engine stage: applies each input to the {@link Engine} in ring order (commands with their journal sequence,
@@ -43,6 +46,13 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     private final int claimLimit;
     /** SHARED: the sender runs on this thread, so a full output ring is a bug to report, never a wait. */
     private boolean claimWithoutWaiting;
+    /**
+     * Set by the closing thread once the sender is (being) stopped: a claim that finds the output ring full then
+     * drops its reply instead of waiting for a sender that will never poll again (which would hang the close).
+     */
+    private volatile boolean stopping;
+    /** Replies dropped at a stop; their inputs are journaled, so a client's retry with the same key gets the result. */
+    private long droppedAtStop;
 
     /** The ring this handler reads, for the prefetch pass over each batch; null: no prefetch. */
     private RingBuffer<InputEvent> batchRing;
@@ -321,7 +331,12 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
         {
             throw new IllegalStateException("output ring full with the sender on the engine's thread (SHARED)");
         }
-        final long sequence = outputRing.next();
+        final long sequence = nextOutputSlot();
+        if (sequence < 0)
+        {
+            droppedAtStop++;
+            return;
+        }
         final OutputEvent event = outputRing.get(sequence);
         event.sessionId = currentSessionId;
         event.correlationId = currentCorrelationId;
@@ -337,6 +352,46 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
         }
         claimedHighSequence = sequence;
         claimedCount++;
+    }
+
+    /**
+     * Claims the next output slot, waiting while the ring is full as the Disruptor's {@code next()} does (the sender
+     * frees slots), but giving up once {@link #stopClaiming()} was called.
+     *
+     * @return the slot's sequence, or -1 when the ring is full and the server is stopping.
+     */
+    private long nextOutputSlot()
+    {
+        while (true)
+        {
+            try
+            {
+                return outputRing.tryNext();
+            }
+            catch (final InsufficientCapacityException ex) // a preallocated instance: no allocation
+            {
+                if (stopping)
+                {
+                    return -1;
+                }
+                LockSupport.parkNanos(1L);
+            }
+        }
+    }
+
+    /**
+     * Called by the closing thread before it stops the sender: from now on a full output ring drops replies instead
+     * of blocking this stage, so that its thread can end and be joined (concurrency review F2).
+     */
+    void stopClaiming()
+    {
+        stopping = true;
+    }
+
+    /** @return replies dropped because the output ring was full while the server stopped. */
+    long droppedAtStop()
+    {
+        return droppedAtStop;
     }
 
     /** Makes the journal durable (COMPACT) and then publishes every claimed reply at once. */

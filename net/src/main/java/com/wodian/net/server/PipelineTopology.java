@@ -108,6 +108,9 @@ final class PipelineTopology implements AutoCloseable
     {
     }
 
+    /** How long a close waits for each stage thread to end (they stop within a batch unless something is wrong). */
+    static final long STAGE_JOIN_TIMEOUT_MS = 10_000;
+
     private final PipelineLayout layout;
     private final Stages stages;
     private final BatchEventProcessor<InputEvent> journalProcessor;
@@ -266,6 +269,9 @@ final class PipelineTopology implements AutoCloseable
     @Override
     public void close()
     {
+        // First: the sender stops below, so an engine stage waiting for an output slot must give up instead of
+        // waiting for ever (its thread could then never be joined: a hung close, no exit 70).
+        stages.engine.stopClaiming();
         for (final AgentRunner runner : networkRunners)
         {
             CloseHelper.quietClose(runner);
@@ -380,15 +386,26 @@ final class PipelineTopology implements AutoCloseable
         return true;
     }
 
+    /**
+     * Joins a stage thread, but not for ever: a close must end (a supervisor waits for the exit; a fatal error must
+     * reach exit 70). A thread still alive after the bound is named with its stack in the log and left behind.
+     */
     private static void joinQuietly(final Thread thread)
     {
         try
         {
-            thread.join();
+            thread.join(STAGE_JOIN_TIMEOUT_MS);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive())
+        {
+            final Throwable where = new Throwable("stack of " + thread.getName());
+            where.setStackTrace(thread.getStackTrace());
+            WodianServer.LOG.log(System.Logger.Level.ERROR, "stage thread " + thread.getName() + " did not stop within " +
+                STAGE_JOIN_TIMEOUT_MS + " ms; closing without it", where);
         }
     }
 }
