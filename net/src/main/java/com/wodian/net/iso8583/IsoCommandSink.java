@@ -37,4 +37,13 @@ public interface IsoCommandSink
     {
         return 10_000;
     }
+
+    /**
+     * The gateway thread's wall clock (epoch ms): receive times for DE7's freshness check, and deadlines. Tests give
+     * one they can move; the engine never reads a clock, the gateway may.
+     */
+    default org.agrona.concurrent.EpochClock clock()
+    {
+        return org.agrona.concurrent.SystemEpochClock.INSTANCE;
+    }
 }

@@ -76,6 +76,9 @@ public final class IsoGatewayAgent implements GatewayAgent
     private volatile long tlsRefusedCount;
     /** Null for clear text. */
     private final TlsContext tlsContext;
+    private final org.agrona.concurrent.EpochClock clock;
+    /** The clock read once per duty cycle: the receive time of every frame taken in that cycle. */
+    private long cycleNowMs;
 
     public IsoGatewayAgent(final IsoGatewayConfig config, final IsoCommandSink sink) throws IOException
     {
@@ -84,7 +87,8 @@ public final class IsoGatewayAgent implements GatewayAgent
         this.tlsContext = sink.tlsContext();
         keysModified = Files.getLastModifiedTime(config.keysFile());
         translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(IsoKeyStore.load(config.keysFile())),
-            config.preAuthTtlMs());
+            config.preAuthTtlMs(), config.transmissionTimeWindowMs());
+        clock = sink.clock();
         connections = new IsoConnection[config.connectionsMax()];
         final int replyCapacity = BitUtil.findNextPositivePowerOfTwo(
             2 * config.connectionsMax() * config.inFlightMax() * (REPLY_RECORD_LENGTH + 8));
@@ -190,6 +194,7 @@ public final class IsoGatewayAgent implements GatewayAgent
     public int doWork() throws IOException
     {
         workCount = 0;
+        cycleNowMs = clock.time();
         replies.controlledRead(replyHandler);
         if (ownSelector)
         {
@@ -213,9 +218,8 @@ public final class IsoGatewayAgent implements GatewayAgent
                 }
             }
         }
-        final long nowMs = System.currentTimeMillis();
-        closeStalledHandshakes(nowMs);
-        reloadKeysIfChanged(nowMs);
+        closeStalledHandshakes(cycleNowMs);
+        reloadKeysIfChanged(cycleNowMs);
         return workCount;
     }
 
@@ -301,7 +305,7 @@ public final class IsoGatewayAgent implements GatewayAgent
                 }
                 connectionCount++;
                 connection.open(sink.sessionId((connectionCount << SLOT_BITS) | connection.slotIndex), channel);
-                connection.handshakeDeadlineMs = System.currentTimeMillis() + sink.handshakeTimeoutMs();
+                connection.handshakeDeadlineMs = clock.time() + sink.handshakeTimeoutMs();
                 connection.selectionKey = channel.register(selector, SelectionKey.OP_READ, connection);
             }
             catch (final IOException ex)
@@ -493,7 +497,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         frameView.getBytes(0, exchange.tpdu, 0, NacFrameDescriptor.TPDU_LENGTH);
         exchange.requestLength = frameLength - NacFrameDescriptor.TPDU_LENGTH;
         frameView.getBytes(NacFrameDescriptor.TPDU_LENGTH, exchange.request, 0, exchange.requestLength);
-        final int action = translator.onRequest(exchange, command, connection.certifiedTerminalId);
+        final int action = translator.onRequest(exchange, command, connection.certifiedTerminalId, cycleNowMs);
         if (action == IsoTranslator.ACTION_CLOSE)
         {
             return false;

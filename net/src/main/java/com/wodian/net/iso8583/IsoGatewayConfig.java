@@ -13,6 +13,11 @@ import java.nio.file.Path;
  * @param connectionsMax        terminals connected at once; more are refused (accepted and closed).
  * @param inFlightMax           requests of one connection being processed at once; more wait in the socket.
  * @param frameLengthMax        largest frame (TPDU + message) accepted; a longer one closes the connection.
+ * @param transmissionTimeWindowMs how far a financial request's DE7 may be from the gateway's receive time, either
+ *                              way, before it is refused as stale (a replay) or from the future (docs/iso8583.md,
+ *                              "Freshness").
+ * @param idleTimeoutMs         a connection that has neither sent a whole, accepted request nor taken response bytes
+ *                              for this long is closed (idle, half-open, slowloris or never-reading peers).
  */
 public record IsoGatewayConfig(
     String host,
@@ -21,27 +26,53 @@ public record IsoGatewayConfig(
     long preAuthTtlMs,
     int connectionsMax,
     int inFlightMax,
-    int frameLengthMax)
+    int frameLengthMax,
+    long transmissionTimeWindowMs,
+    long idleTimeoutMs)
 {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final long DEFAULT_PRE_AUTH_TTL_MS = 30L * 60 * 1000;
     public static final int DEFAULT_CONNECTIONS_MAX = 256;
     public static final int DEFAULT_IN_FLIGHT_MAX = 64;
     public static final int DEFAULT_FRAME_LENGTH_MAX = 1024;
+    public static final String TRANSMISSION_TIME_WINDOW_MS_PROP_NAME = "wodian.iso8583.time.window.ms";
+    public static final long DEFAULT_TRANSMISSION_TIME_WINDOW_MS = 10L * 60 * 1000;
+    public static final String IDLE_TIMEOUT_MS_PROP_NAME = "wodian.iso8583.idle.timeout.ms";
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
     public IsoGatewayConfig
     {
         if (port < 0 || port > 65_535 || preAuthTtlMs <= 0 || connectionsMax <= 0 || connectionsMax > 65_535 ||
-            inFlightMax <= 0 || frameLengthMax < NacFrameDescriptor.TPDU_LENGTH + 10)
+            inFlightMax <= 0 || frameLengthMax < NacFrameDescriptor.TPDU_LENGTH + 10 ||
+            transmissionTimeWindowMs <= 0 || idleTimeoutMs <= 0)
         {
             throw new IllegalArgumentException("bad ISO 8583 gateway settings: " + this);
         }
     }
 
-    /** Defaults for everything but where to listen and the key file. */
+    /**
+     * Defaults for everything but where to listen and the key file; the freshness window and the idle timeout may be
+     * set as system properties ({@value #TRANSMISSION_TIME_WINDOW_MS_PROP_NAME}, {@value #IDLE_TIMEOUT_MS_PROP_NAME}).
+     */
     public static IsoGatewayConfig of(final String host, final int port, final Path keysFile)
     {
         return new IsoGatewayConfig(host, port, keysFile, DEFAULT_PRE_AUTH_TTL_MS, DEFAULT_CONNECTIONS_MAX,
-            DEFAULT_IN_FLIGHT_MAX, DEFAULT_FRAME_LENGTH_MAX);
+            DEFAULT_IN_FLIGHT_MAX, DEFAULT_FRAME_LENGTH_MAX,
+            Long.getLong(TRANSMISSION_TIME_WINDOW_MS_PROP_NAME, DEFAULT_TRANSMISSION_TIME_WINDOW_MS),
+            Long.getLong(IDLE_TIMEOUT_MS_PROP_NAME, DEFAULT_IDLE_TIMEOUT_MS));
+    }
+
+    /** The same settings with another idle timeout (tests, and operators through the system property). */
+    public IsoGatewayConfig withIdleTimeoutMs(final long idleTimeoutMs)
+    {
+        return new IsoGatewayConfig(host, port, keysFile, preAuthTtlMs, connectionsMax, inFlightMax, frameLengthMax,
+            transmissionTimeWindowMs, idleTimeoutMs);
+    }
+
+    /** The same settings with another connection limit. */
+    public IsoGatewayConfig withConnectionsMax(final int connectionsMax)
+    {
+        return new IsoGatewayConfig(host, port, keysFile, preAuthTtlMs, connectionsMax, inFlightMax, frameLengthMax,
+            transmissionTimeWindowMs, idleTimeoutMs);
     }
 }

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A load generator's terminal connection that speaks ISO 8583 on the wire (docs/iso8583.md): each Pay the workload
@@ -23,14 +22,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * code is 0 for DE39 "00" and the DE39 digits otherwise. Used by {@code wodian loadgen --protocol iso8583} to compare
  * the gateway with the native protocol under the same open-loop schedule.
  *
- * <p>DE7 and DE11 come from one counter shared by every connection of the JVM, started from the wall clock, so every
- * request of every run has its own idempotency key.
+ * <p>DE7 is the send time (UTC), as the gateway's freshness check requires. DE11 comes from a counter per terminal
+ * (terminals whose ids share the low 16 bits share one) shared by every connection of the JVM, so a terminal's
+ * requests have their own idempotency keys for up to 10^6 requests a day in one run; runs against one data directory
+ * on one day may repeat keys (answered with the first response), which is why the perf scripts start a fresh one.
  */
 public final class IsoLoadClient implements RequestChannel, AutoCloseable
 {
     private static final byte[] TPDU = { 0x60, 0x00, 0x01, 0x00, 0x02 };
-    private static final AtomicLong REQUEST_COUNTER =
-        new AtomicLong((System.currentTimeMillis() / 1000 % 10_000) * 1_000_000L);
+    private static final int STAN_COUNTER_MASK = 0xFFFF;
+    private static final java.util.concurrent.atomic.AtomicLongArray STAN_COUNTERS =
+        new java.util.concurrent.atomic.AtomicLongArray(STAN_COUNTER_MASK + 1);
+    private long transmissionTimeSecond = -1;
+    private long transmissionTime;
 
     private final Socket socket;
     private final OutputStream out;
@@ -84,14 +88,14 @@ public final class IsoLoadClient implements RequestChannel, AutoCloseable
         {
             flush();
         }
-        final long n = REQUEST_COUNTER.getAndIncrement();
+        final long stan = STAN_COUNTERS.getAndIncrement((int)(pay.terminalId() & STAN_COUNTER_MASK)) % 1_000_000;
         final int messageOffset = sendLength + NacFrameDescriptor.MESSAGE_OFFSET;
         encoder.wrap(sendBuffer, messageOffset, 200, false)
             .llNumeric(IsoTranslator.DE_PAN, pay.consumerId())
             .numeric(IsoTranslator.DE_PROCESSING_CODE, 0)
             .numeric(IsoTranslator.DE_AMOUNT, pay.amountFen())
-            .numeric(IsoTranslator.DE_TRANSMISSION_TIME, (n / 1_000_000 % 10_000) * 1_000_000L)
-            .numeric(IsoTranslator.DE_STAN, n % 1_000_000)
+            .numeric(IsoTranslator.DE_TRANSMISSION_TIME, transmissionTimeNow())
+            .numeric(IsoTranslator.DE_STAN, stan)
             .decimalChars(IsoTranslator.DE_TERMINAL, pay.terminalId())
             .decimalChars(IsoTranslator.DE_MERCHANT, pay.merchantId());
         java.util.Arrays.fill(mac, (byte)0);
@@ -104,6 +108,18 @@ public final class IsoLoadClient implements RequestChannel, AutoCloseable
         sendBuffer.putBytes(sendLength + NacFrameDescriptor.TPDU_OFFSET, TPDU);
         sendLength = messageOffset + messageLength;
         return nextCorrelationId++;
+    }
+
+    /** DE7 of this second, computed once a second. */
+    private long transmissionTimeNow()
+    {
+        final long nowMs = System.currentTimeMillis();
+        if (nowMs / 1_000 != transmissionTimeSecond)
+        {
+            transmissionTimeSecond = nowMs / 1_000;
+            transmissionTime = TransmissionTime.of(nowMs);
+        }
+        return transmissionTime;
     }
 
     @Override

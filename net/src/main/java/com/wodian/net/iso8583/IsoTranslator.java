@@ -55,14 +55,21 @@ final class IsoTranslator
     private final IsoMessageEncoder encoder = new IsoMessageEncoder();
     private final CommandEncoder commandEncoder = new CommandEncoder();
     private final long preAuthTtlMs;
+    private final long transmissionTimeWindowMs;
     private final byte[] macScratch = new byte[RetailMac.MAC_LENGTH];
     private Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys;
     private int commandLength;
 
-    IsoTranslator(final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys, final long preAuthTtlMs)
+    /**
+     * @param transmissionTimeWindowMs how far a financial request's DE7 may lie from its receive time, either way
+     *                                 ({@link IsoGatewayConfig#transmissionTimeWindowMs()}).
+     */
+    IsoTranslator(final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys, final long preAuthTtlMs,
+        final long transmissionTimeWindowMs)
     {
         this.keys = keys;
         this.preAuthTtlMs = preAuthTtlMs;
+        this.transmissionTimeWindowMs = transmissionTimeWindowMs;
     }
 
     /** Replaces the terminal keys (after the key file changed); exchanges in flight keep the MAC they started with. */
@@ -76,11 +83,14 @@ final class IsoTranslator
      * @param command  where a command to publish is encoded, at offset 0.
      * @param certifiedTerminalId the terminal the connection's client certificate names, or 0 for none: a request
      *                 whose DE41 names another terminal is refused with 63 (security violation).
+     * @param receivedAtMs when the gateway took the request off its socket (epoch ms, the gateway thread's clock):
+     *                 a financial request whose DE7 lies further from it than the window is refused with a signed 63.
      * @return {@link #ACTION_PUBLISH} with the command's length in the exchange's state (see
      * {@link #commandLength()}), {@link #ACTION_RESPOND} with the response packed, or {@link #ACTION_CLOSE} when
      * the bytes are not even a request (no MTI, or a response MTI): the connection is ended.
      */
-    int onRequest(final IsoExchange exchange, final MutableDirectBuffer command, final long certifiedTerminalId)
+    int onRequest(final IsoExchange exchange, final MutableDirectBuffer command, final long certifiedTerminalId,
+        final long receivedAtMs)
     {
         final boolean wellFormed = decoder.wrap(exchange.requestBuffer, 0, exchange.requestLength);
         final int mti = decoder.mti();
@@ -124,7 +134,7 @@ final class IsoTranslator
             return respond(exchange, IsoResponseCodes.SECURITY_VIOLATION);
         }
         exchange.mac = key.mac();
-        return onFinancial(exchange, mti - mti % 10, command);
+        return onFinancial(exchange, mti - mti % 10, command, receivedAtMs);
     }
 
     /** Length of the command {@link #onRequest} or {@link #onReply} last encoded. */
@@ -184,13 +194,25 @@ final class IsoTranslator
         return respond(exchange, code < 0 ? IsoResponseCodes.FORMAT_ERROR : IsoResponseCodes.INVALID_TRANSACTION);
     }
 
-    private int onFinancial(final IsoExchange exchange, final int baseMti, final MutableDirectBuffer command)
+    private int onFinancial(
+        final IsoExchange exchange, final int baseMti, final MutableDirectBuffer command, final long receivedAtMs)
     {
         final long stan = decoder.numeric(DE_STAN);
         final long transmissionTime = decoder.numeric(DE_TRANSMISSION_TIME);
         if (stan < 0 || transmissionTime < 0 || !decoder.has(DE_PROCESSING_CODE))
         {
             return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
+        }
+        final long transmittedAtMs = TransmissionTime.epochMs(transmissionTime, receivedAtMs);
+        if (TransmissionTime.NOT_A_TIME == transmittedAtMs)
+        {
+            return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
+        }
+        if (Math.abs(transmittedAtMs - receivedAtMs) > transmissionTimeWindowMs)
+        {
+            // A MAC-valid message from outside the window is a replay or comes from a terminal whose clock is wrong;
+            // the paymentId repeats every year and the engine may have forgotten the key, so it must not reach it.
+            return respond(exchange, IsoResponseCodes.SECURITY_VIOLATION);
         }
         final long amountFen = decoder.numeric(DE_AMOUNT);
         switch (baseMti)
@@ -222,7 +244,7 @@ final class IsoTranslator
             case 220:
             case 400:
             case 420:
-                return onReferenceToOriginal(exchange, baseMti, amountFen, command);
+                return onReferenceToOriginal(exchange, baseMti, amountFen, command, receivedAtMs);
             default:
                 return respond(exchange, IsoResponseCodes.INVALID_TRANSACTION);
         }
@@ -240,13 +262,14 @@ final class IsoTranslator
             (baseMti == 100 && transactionType == TRANSACTION_TYPE_PRE_AUTHORISATION);
     }
 
-    private int onReferenceToOriginal(
-        final IsoExchange exchange, final int baseMti, final long amountFen, final MutableDirectBuffer command)
+    private int onReferenceToOriginal(final IsoExchange exchange, final int baseMti, final long amountFen,
+        final MutableDirectBuffer command, final long receivedAtMs)
     {
         final long originalMti = decoder.numericPart(DE_ORIGINAL, 0, 4);
         final long originalStan = decoder.numericPart(DE_ORIGINAL, 4, 6);
         final long originalTime = decoder.numericPart(DE_ORIGINAL, 10, 10);
-        if (originalMti < 0 || originalStan < 0 || originalTime < 0 || (baseMti != 220 && amountFen < 0))
+        if (originalMti < 0 || originalStan < 0 || originalTime < 0 || (baseMti != 220 && amountFen < 0) ||
+            TransmissionTime.NOT_A_TIME == TransmissionTime.epochMs(originalTime, receivedAtMs))
         {
             return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
         }

@@ -25,10 +25,17 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
     private long sequence;
     private volatile long appliedCommandCount;
+    /** Added to the wall clock the gateway reads: a test moves the gateway's "now" to see a message as old. */
+    volatile long clockOffsetMs;
 
     EngineIsoHarness(final Path keysFile) throws Exception
     {
-        agent = new IsoGatewayAgent(IsoGatewayConfig.of("127.0.0.1", 0, keysFile), this);
+        this(IsoGatewayConfig.of("127.0.0.1", 0, keysFile));
+    }
+
+    EngineIsoHarness(final IsoGatewayConfig config) throws Exception
+    {
+        agent = new IsoGatewayAgent(config, this);
         runner = new AgentRunner(new BackoffIdleStrategy(1, 1, 1_000, 100_000), Throwable::printStackTrace, null,
             agent);
     }
@@ -80,6 +87,12 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     public long sessionId(final long localId)
     {
         return (1L << 62) | localId;
+    }
+
+    @Override
+    public org.agrona.concurrent.EpochClock clock()
+    {
+        return () -> System.currentTimeMillis() + clockOffsetMs;
     }
 
     @Override

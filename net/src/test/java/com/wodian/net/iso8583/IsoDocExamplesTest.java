@@ -29,7 +29,10 @@ class IsoDocExamplesTest
     {
         final IsoKeyStore store = new IsoKeyStore();
         store.put(101, 11, EXAMPLE_KEY);
-        final IsoTranslator translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(store), 1_800_000);
+        final IsoTranslator translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(store), 1_800_000,
+            IsoGatewayConfig.DEFAULT_TRANSMISSION_TIME_WINDOW_MS);
+        // The example's DE7 is 1203101530: it is received at that instant (2026-12-03T10:15:30Z).
+        final long receivedAtMs = java.time.Instant.parse("2026-12-03T10:15:30Z").toEpochMilli();
         final List<String> lines = new ArrayList<>();
 
         final ISOMsg purchase = new ISOMsg();
@@ -51,7 +54,7 @@ class IsoDocExamplesTest
         exchange.requestLength = request.length;
         System.arraycopy(JposTerminal.TPDU, 0, exchange.tpdu, 0, 5);
         final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
-        assertEquals(IsoTranslator.ACTION_PUBLISH, translator.onRequest(exchange, command, 0));
+        assertEquals(IsoTranslator.ACTION_PUBLISH, translator.onRequest(exchange, command, 0, receivedAtMs));
         lines.add("payment id: " + exchange.paymentId);
         translator.onReply(exchange, PaymentReplyDecoder.TEMPLATE_ID, ResultCode.OK.value(), command);
         final byte[] response = java.util.Arrays.copyOf(exchange.response, exchange.responseLength);

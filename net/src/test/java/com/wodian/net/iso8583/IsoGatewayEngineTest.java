@@ -41,6 +41,8 @@ class IsoGatewayEngineTest
         store.save(keysFile);
 
         final long appliedBeforeRefusals;
+        // Every request of this test is sent within seconds of this DE7 (the gateway refuses stale ones).
+        final String now = JposTerminal.now();
         final EngineIsoHarness harness = new EngineIsoHarness(keysFile);
         try
         {
@@ -58,7 +60,7 @@ class IsoGatewayEngineTest
 
                 // Purchase, then the same message again (first response), then the same key with another amount.
                 final int purchaseStan = pos.nextStan();
-                final ISOMsg purchase = pos.signed(pos.financial("0200", CONSUMER, 1_000, purchaseStan, "1203101500"));
+                final ISOMsg purchase = pos.signed(pos.financial("0200", CONSUMER, 1_000, purchaseStan, now));
                 final ISOMsg approved = pos.call(purchase);
                 assertEquals("0210", approved.getMTI());
                 assertEquals("00", approved.getString(39));
@@ -66,47 +68,47 @@ class IsoGatewayEngineTest
                 assertTrue(pos.responseMacValid(approved), "response MAC");
                 assertEquals("00", pos.call(purchase).getString(39));
                 assertEquals("94", pos.call(pos.signed(pos.financial("0200", CONSUMER, 1_001, purchaseStan,
-                    "1203101500"))).getString(39));
+                    now))).getString(39));
 
                 // Pre-authorisation and its completion.
                 final int preAuthStan = pos.nextStan();
                 assertEquals("00", pos.call(pos.signed(pos.financial("0100", CONSUMER, 2_000, preAuthStan,
-                    "1203101600"))).getString(39));
-                final ISOMsg completion = pos.call(pos.signed(pos.reference("0220", "0100", preAuthStan, "1203101600",
-                    2_000, pos.nextStan(), "1203101700")));
+                    now))).getString(39));
+                final ISOMsg completion = pos.call(pos.signed(pos.reference("0220", "0100", preAuthStan, now,
+                    2_000, pos.nextStan(), now)));
                 assertEquals("0230", completion.getMTI());
                 assertEquals("00", completion.getString(39));
 
                 // Reversal of a pre-authorisation (hold released) and of a purchase (refunded).
                 final int heldStan = pos.nextStan();
                 assertEquals("00", pos.call(pos.signed(pos.financial("0100", CONSUMER, 3_000, heldStan,
-                    "1203101800"))).getString(39));
-                final ISOMsg preAuthReversal = pos.call(pos.signed(pos.reference("0400", "0100", heldStan, "1203101800",
-                    3_000, pos.nextStan(), "1203101900")));
+                    now))).getString(39));
+                final ISOMsg preAuthReversal = pos.call(pos.signed(pos.reference("0400", "0100", heldStan, now,
+                    3_000, pos.nextStan(), now)));
                 assertEquals("0410", preAuthReversal.getMTI());
                 assertEquals("00", preAuthReversal.getString(39));
                 final int refundedStan = pos.nextStan();
                 assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 4_000, refundedStan,
-                    "1203102000"))).getString(39));
-                final ISOMsg purchaseReversal = pos.signed(pos.reference("0420", "0200", refundedStan, "1203102000",
-                    4_000, pos.nextStan(), "1203102100"));
+                    now))).getString(39));
+                final ISOMsg purchaseReversal = pos.signed(pos.reference("0420", "0200", refundedStan, now,
+                    4_000, pos.nextStan(), now));
                 assertEquals("0430", pos.call(purchaseReversal).getMTI());
                 assertEquals("00", pos.call(purchaseReversal).getString(39), "a repeated reversal: first response");
 
                 // Reversal before its original: approved and remembered; the late original is refused.
                 final int lostStan = pos.nextStan();
-                assertEquals("00", pos.call(pos.signed(pos.reference("0400", "0200", lostStan, "1203102200", 5_000,
-                    pos.nextStan(), "1203102300"))).getString(39));
+                assertEquals("00", pos.call(pos.signed(pos.reference("0400", "0200", lostStan, now, 5_000,
+                    pos.nextStan(), now))).getString(39));
                 assertEquals("12", pos.call(pos.signed(pos.financial("0200", CONSUMER, 5_000, lostStan,
-                    "1203102200"))).getString(39));
+                    now))).getString(39));
 
                 assertEquals("51", pos.call(pos.signed(pos.financial("0200", CONSUMER, 10 * TOP_UP_FEN, pos.nextStan(),
-                    "1203102400"))).getString(39));
+                    now))).getString(39));
 
                 // Refused before the engine: wrong MAC, another merchant's id, an unknown terminal.
                 appliedBeforeRefusals = harness.appliedCommandCount();
                 final ISOMsg wrongMac = JposTerminal.sign(pos.financial("0200", CONSUMER, 700, pos.nextStan(),
-                    "1203102500"), new byte[16]);
+                    now), new byte[16]);
                 final ISOMsg macRefused = pos.call(wrongMac);
                 assertEquals("63", macRefused.getString(39));
                 assertFalse(macRefused.hasField(64), "a response to an unauthenticated request is not signed");
@@ -114,18 +116,18 @@ class IsoGatewayEngineTest
                     OTHER_MERCHANT, key))
                 {
                     assertEquals("03", impostor.call(impostor.signed(impostor.financial("0200", CONSUMER, 700,
-                        impostor.nextStan(), "1203102600"))).getString(39));
+                        impostor.nextStan(), now))).getString(39));
                 }
                 try (JposTerminal unknown = new JposTerminal("127.0.0.1", harness.agent.port(), 999, MERCHANT, key))
                 {
                     assertEquals("58", unknown.call(unknown.signed(unknown.financial("0200", CONSUMER, 700,
-                        unknown.nextStan(), "1203102700"))).getString(39));
+                        unknown.nextStan(), now))).getString(39));
                 }
                 // A 0200 whose processing code is not a purchase (20: refund, 30: balance inquiry) is no purchase:
                 // taking it as one would charge the consumer for a refund.
                 for (final String processingCode : new String[]{"200000", "300000", "010000"})
                 {
-                    final ISOMsg notPurchase = pos.financial("0200", CONSUMER, 700, pos.nextStan(), "1203102800");
+                    final ISOMsg notPurchase = pos.financial("0200", CONSUMER, 700, pos.nextStan(), now);
                     notPurchase.set(3, processingCode);
                     assertEquals("12", pos.call(pos.signed(notPurchase)).getString(39), "DE3 " + processingCode);
                 }
@@ -139,6 +141,63 @@ class IsoGatewayEngineTest
         // Top-up less the purchase and the completed pre-authorisation; the reversals gave back all, nothing held.
         assertEquals(TOP_UP_FEN - 1_000 - 2_000, balance(harness.engine, CONSUMER)[0]);
         assertEquals(0, balance(harness.engine, CONSUMER)[1]);
+    }
+
+    /**
+     * Security review item 4: a recorded, MAC-valid 0200 sent again once its DE7 is older than the window is refused
+     * (a signed 63) and never reaches the engine, whatever the engine still remembers of its key; so are a DE7 two
+     * days old or from the future, and a DE7 that is no real date gets 30.
+     */
+    @Test
+    void staleOrFutureTransmissionTimeIsRefusedBeforeTheEngine() throws Exception
+    {
+        final Path keysFile = dir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        store.save(keysFile);
+        final long windowMs = IsoGatewayConfig.DEFAULT_TRANSMISSION_TIME_WINDOW_MS;
+        final EngineIsoHarness harness = new EngineIsoHarness(keysFile);
+        try
+        {
+            harness.merchant(MERCHANT);
+            harness.terminal(TERMINAL, MERCHANT);
+            harness.consumer(CONSUMER, TOP_UP_FEN);
+            harness.start();
+            try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
+            {
+                final ISOMsg recorded = pos.signed(pos.financial("0200", CONSUMER, 1_000, pos.nextStan(),
+                    JposTerminal.now()));
+                assertEquals("00", pos.call(recorded).getString(39));
+                final long appliedBefore = harness.appliedCommandCount();
+
+                harness.clockOffsetMs = windowMs + 60_000;
+                final ISOMsg replayed = pos.call(recorded);
+                assertEquals("63", replayed.getString(39), "the same bytes after the window");
+                assertTrue(pos.responseMacValid(replayed), "a freshness refusal is signed: the MAC was good");
+                harness.clockOffsetMs = 0;
+
+                final String twoDaysOld = JposTerminal.nowPlusMs(-2 * 86_400_000L);
+                assertEquals("63", pos.call(pos.signed(pos.financial("0200", CONSUMER, 1_000, pos.nextStan(),
+                    twoDaysOld))).getString(39), "DE7 two days old");
+                assertEquals("63", pos.call(pos.signed(pos.financial("0200", CONSUMER, 1_000, pos.nextStan(),
+                    JposTerminal.nowPlusMs(windowMs + 60_000)))).getString(39), "DE7 from the future");
+                assertEquals("63", pos.call(pos.signed(pos.reference("0400", "0200", 1, JposTerminal.now(), 1_000,
+                    pos.nextStan(), JposTerminal.nowPlusMs(-windowMs - 60_000)))).getString(39), "a stale reversal");
+                assertEquals("30", pos.call(pos.signed(pos.financial("0200", CONSUMER, 1_000, pos.nextStan(),
+                    "0230101500"))).getString(39), "30 February is no date");
+                assertEquals("30", pos.call(pos.signed(pos.financial("0200", CONSUMER, 1_000, pos.nextStan(),
+                    "1203246000"))).getString(39), "hour 24");
+                assertEquals(appliedBefore, harness.appliedCommandCount(), "nothing refused reached the engine");
+
+                assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 2_000, pos.nextStan(),
+                    JposTerminal.nowPlusMs(-windowMs + 60_000)))).getString(39), "inside the window");
+            }
+        }
+        finally
+        {
+            harness.close();
+        }
+        assertEquals(TOP_UP_FEN - 1_000 - 2_000, balance(harness.engine, CONSUMER)[0]);
     }
 
     /** {wallet, held} of a consumer, read from the engine (after its thread stopped). */

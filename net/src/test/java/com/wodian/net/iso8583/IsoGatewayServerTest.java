@@ -62,6 +62,7 @@ class IsoGatewayServerTest
         store.save(keysFile);
 
         final int preAuthStan;
+        final String preAuthTime;
         try (WodianServer server = WodianServer.launch(config(mode, keysFile));
             WodianClient admin = WodianClient.connect(HOST, server.port(), ADMIN))
         {
@@ -69,13 +70,14 @@ class IsoGatewayServerTest
             try (JposTerminal pos = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key))
             {
                 assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 1_000, pos.nextStan(),
-                    "1204100000"))).getString(39));
+                    JposTerminal.now()))).getString(39));
                 preAuthStan = pos.nextStan();
+                preAuthTime = JposTerminal.now();
                 assertEquals("00", pos.call(pos.signed(pos.financial("0100", CONSUMER, 5_000, preAuthStan,
-                    "1204100100"))).getString(39));
+                    preAuthTime))).getString(39));
                 final long sequenceBefore = lastSequence(admin);
                 final ISOMsg wrongMac = JposTerminal.sign(pos.financial("0200", CONSUMER, 700, pos.nextStan(),
-                    "1204100200"), new byte[16]);
+                    JposTerminal.now()), new byte[16]);
                 assertEquals("63", pos.call(wrongMac).getString(39));
                 assertEquals(sequenceBefore, lastSequence(admin), "a wrong MAC never reaches the journal");
             }
@@ -86,15 +88,15 @@ class IsoGatewayServerTest
             JposTerminal pos = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key))
         {
             assertEquals(new long[]{ TOP_UP_FEN - 1_000 - 5_000, 5_000 }[1], balance(admin, CONSUMER)[1]);
-            assertEquals("00", pos.call(pos.signed(pos.reference("0220", "0100", preAuthStan, "1204100100", 5_000,
-                pos.nextStan(), "1204100300"))).getString(39), "completion after a restart");
+            assertEquals("00", pos.call(pos.signed(pos.reference("0220", "0100", preAuthStan, preAuthTime, 5_000,
+                pos.nextStan(), JposTerminal.now()))).getString(39), "completion after a restart");
             long paidFen = 1_000 + 5_000;
             final FuzzTerminal fuzz = new FuzzTerminal(agent.port(), key);
             for (int round = 0; round < 20; round++)
             {
                 fuzz.send(100);
                 assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 10 + round, 100 + round,
-                    "1204100400"))).getString(39), "round " + round);
+                    JposTerminal.now()))).getString(39), "round " + round);
                 paidFen += 10 + round;
             }
             fuzz.close();
@@ -166,7 +168,7 @@ class IsoGatewayServerTest
         FuzzTerminal(final int port, final byte[] key) throws Exception
         {
             this.port = port;
-            this.seeds = IsoTranslatorFuzzTest.seeds(key);
+            this.seeds = IsoTranslatorFuzzTest.seeds(key, JposTerminal.now());
         }
 
         void send(final int count) throws Exception

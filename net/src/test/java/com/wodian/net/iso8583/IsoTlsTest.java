@@ -64,7 +64,7 @@ class IsoTlsTest
                 (host, port) -> handshaken(clientTls, host, port)))
             {
                 assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 1_000, pos.nextStan(),
-                    "1204100000"))).getString(39));
+                    JposTerminal.now()))).getString(39));
             }
             final long refusedBefore = agent.tlsRefusedCount();
             assertThrows(Exception.class, () ->
@@ -72,7 +72,7 @@ class IsoTlsTest
                 try (JposTerminal clear = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key))
                 {
                     clear.call(clear.signed(clear.financial("0200", CONSUMER, 2_000, clear.nextStan(),
-                        "1204100100")));
+                        JposTerminal.now())));
                 }
             });
             assertEquals(1, agent.requestCount(), "the clear-text request never became a request");
@@ -103,9 +103,9 @@ class IsoTlsTest
                     keys.get(OTHER_TERMINAL), (host, port) -> handshaken(terminalTls, host, port)))
             {
                 assertEquals("00", own.call(own.signed(own.financial("0200", CONSUMER, 1_000, own.nextStan(),
-                    "1204100000"))).getString(39));
+                    JposTerminal.now()))).getString(39));
                 assertEquals("63", other.call(other.signed(other.financial("0200", CONSUMER, 2_000,
-                    other.nextStan(), "1204100100"))).getString(39), "DE41 of another terminal");
+                    other.nextStan(), JposTerminal.now()))).getString(39), "DE41 of another terminal");
             }
             final long refusedBefore = agent.tlsRefusedCount();
             assertThrows(Exception.class, () ->
@@ -113,7 +113,8 @@ class IsoTlsTest
                 try (JposTerminal node = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, keys.get(TERMINAL),
                     (host, port) -> handshaken(nodeTls, host, port)))
                 {
-                    node.call(node.signed(node.financial("0200", CONSUMER, 3_000, node.nextStan(), "1204100200")));
+                    node.call(node.signed(node.financial("0200", CONSUMER, 3_000, node.nextStan(),
+                        JposTerminal.now())));
                 }
             });
             assertTrue(agent.tlsRefusedCount() > refusedBefore, "a node certificate is not a terminal's");

@@ -24,14 +24,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IsoTranslatorFuzzTest
 {
     private static final int MUTATIONS = 120_000;
+    /** DE7 of the seeds, and the receive time the translator is given: 2026-12-03T10:15:00Z. */
+    private static final String TRANSMISSION_TIME = "1203101500";
+    private static final long RECEIVED_AT_MS = java.time.Instant.parse("2026-12-03T10:15:00Z").toEpochMilli();
 
     @Test
     void mutatedMessagesNeverBreakTheTranslator() throws Exception
     {
         final IsoKeyStore store = new IsoKeyStore();
         final byte[] key = store.issueKey(101, 11, new SecureRandom());
-        final IsoTranslator translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(store), 60_000);
-        final List<byte[]> seeds = seeds(key);
+        final IsoTranslator translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(store), 60_000,
+            IsoGatewayConfig.DEFAULT_TRANSMISSION_TIME_WINDOW_MS);
+        final List<byte[]> seeds = seeds(key, TRANSMISSION_TIME);
         final Random random = new Random(8583);
         final IsoExchange exchange = new IsoExchange(IsoGatewayConfig.DEFAULT_FRAME_LENGTH_MAX, 256);
         final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
@@ -43,7 +47,7 @@ class IsoTranslatorFuzzTest
             exchange.reset();
             exchange.requestLength = Math.min(mutated.length, exchange.request.length);
             System.arraycopy(mutated, 0, exchange.request, 0, exchange.requestLength);
-            int action = translator.onRequest(exchange, command, 0);
+            int action = translator.onRequest(exchange, command, 0, RECEIVED_AT_MS);
             if (action == IsoTranslator.ACTION_PUBLISH)
             {
                 assertEquals(ResultCode.OK, CommandCatalog.check(command, 0, translator.commandLength()), "case " + i);
@@ -72,21 +76,22 @@ class IsoTranslatorFuzzTest
         assertTrue(outcomes[IsoTranslator.ACTION_CLOSE] > MUTATIONS / 100, "closes " + outcomes[3]);
     }
 
-    /** Valid, signed requests of every type the gateway serves. */
-    static List<byte[]> seeds(final byte[] key) throws Exception
+    /** Valid, signed requests of every type the gateway serves, sent at {@code time} (DE7). */
+    static List<byte[]> seeds(final byte[] key, final String time) throws Exception
     {
         final List<byte[]> seeds = new ArrayList<>();
-        seeds.add(message("0800", false, key, 1, 0, null, "001"));
-        seeds.add(message("0200", true, key, 2, 1_000, null, null));
-        seeds.add(message("0100", true, key, 3, 2_000, null, null));
-        seeds.add(message("0220", true, key, 4, 2_000, "0100000003120310150000000000000000000000", null));
-        seeds.add(message("0400", true, key, 5, 1_000, "0200000002120310150000000000000000000000", null));
-        seeds.add(message("0420", true, key, 6, 1_000, "0200000002120310150000000000000000000000", null));
+        final String zeros = "0".repeat(20);
+        seeds.add(message("0800", false, key, 1, 0, null, "001", time));
+        seeds.add(message("0200", true, key, 2, 1_000, null, null, time));
+        seeds.add(message("0100", true, key, 3, 2_000, null, null, time));
+        seeds.add(message("0220", true, key, 4, 2_000, "0100000003" + time + zeros, null, time));
+        seeds.add(message("0400", true, key, 5, 1_000, "0200000002" + time + zeros, null, time));
+        seeds.add(message("0420", true, key, 6, 1_000, "0200000002" + time + zeros, null, time));
         return seeds;
     }
 
     private static byte[] message(final String mti, final boolean financial, final byte[] key, final int stan,
-        final long amountFen, final String original, final String networkCode) throws Exception
+        final long amountFen, final String original, final String networkCode, final String time) throws Exception
     {
         final ISOMsg msg = new ISOMsg();
         msg.setPackager(new ISO87BPackager());
@@ -100,7 +105,7 @@ class IsoTranslatorFuzzTest
             msg.set(3, "000000");
             msg.set(4, String.format("%012d", amountFen));
         }
-        msg.set(7, "1203101500");
+        msg.set(7, time);
         msg.set(11, String.format("%06d", stan));
         msg.set(37, "RRN000000001");
         msg.set(41, "00000101");

@@ -43,6 +43,18 @@ final class JposTerminal implements AutoCloseable
         channel.connect();
     }
 
+    /** DE7 for a request sent now: this instant's MMDDhhmmss in UTC (the gateway refuses stale ones). */
+    static String now()
+    {
+        return nowPlusMs(0);
+    }
+
+    /** DE7 of an instant {@code offsetMs} from now (negative: in the past). */
+    static String nowPlusMs(final long offsetMs)
+    {
+        return String.format("%010d", TransmissionTime.of(System.currentTimeMillis() + offsetMs));
+    }
+
     int nextStan()
     {
         return ++stan;
@@ -72,7 +84,7 @@ final class JposTerminal implements AutoCloseable
 
     ISOMsg networkManagement(final String code, final int stan) throws Exception
     {
-        final ISOMsg msg = base("0800", stan, "1203000000");
+        final ISOMsg msg = base("0800", stan, now());
         msg.set(70, code);
         return msg;
     }
