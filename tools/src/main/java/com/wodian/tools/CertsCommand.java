@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 /**
  * A private CA for a test deployment or the demo (docs/security.md): creates {@code ca.pem}/{@code ca.key} in
  * {@code --dir} unless they exist, then issues the certificates asked for, each as {@code NAME.pem} (chain) and
- * {@code NAME.key} (PKCS#8, mode 600). Running it again with the same CA reissues (rotation).
+ * {@code NAME.key} (PKCS#8, mode 600). Running it again with the same CA reissues (rotation); a server or node
+ * certificate that names other hosts than the default is reissued only with {@code --hosts}.
  */
 @Command(name = "certs", description = "Make a private CA and issue server, node, terminal and admin " +
     "certificates for TLS (test deployments and the demo; docs/security.md).")
@@ -31,10 +32,13 @@ public final class CertsCommand implements Callable<Integer>
     @Option(names = "--server", description = "issue server.pem/server.key for the POS, ISO 8583 and metrics ports")
     boolean server;
 
+    /** The names a server or node certificate gets when {@code --hosts} is not given and none exists yet. */
+    static final List<String> DEFAULT_HOSTS = List.of("localhost", "127.0.0.1");
+
     @Option(names = "--hosts", split = ",",
         description = "DNS names and IP addresses the server and node certificates name (default: localhost," +
-            "127.0.0.1)")
-    List<String> hosts = new ArrayList<>(List.of("localhost", "127.0.0.1"));
+            "127.0.0.1; reissuing a certificate that names others needs --hosts)")
+    List<String> hosts;
 
     @Option(names = "--nodes", split = ",", description = "replica group node ids: node-ID.pem (CN node:ID)")
     List<Long> nodes = new ArrayList<>();
@@ -52,6 +56,13 @@ public final class CertsCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        final String kept = hostsKeptProblem();
+        if (null != kept)
+        {
+            System.err.println("error: " + kept);
+            return WodianMain.EXIT_REFUSED;
+        }
+        final List<String> hosts = null == this.hosts ? DEFAULT_HOSTS : this.hosts;
         final CertificateIssuer issuer = authority();
         final Instant notBefore = Instant.now().minus(Duration.ofHours(1));
         final Instant notAfter = Instant.now().plus(Duration.ofDays(days));
@@ -75,6 +86,64 @@ public final class CertsCommand implements Callable<Integer>
                 notBefore, notAfter);
         }
         return WodianMain.EXIT_OK;
+    }
+
+    /**
+     * Without {@code --hosts}, a server or node certificate is issued for localhost only; reissuing one that names
+     * other hosts that way would swap a certificate the running servers reload within a second for one no client
+     * connecting by name accepts (ops review item 16). Says so, or null when nothing would be lost.
+     */
+    private String hostsKeptProblem() throws Exception
+    {
+        if (null != hosts)
+        {
+            return null;
+        }
+        final List<String> files = new ArrayList<>();
+        if (server)
+        {
+            files.add("server.pem");
+        }
+        for (final long id : nodes)
+        {
+            files.add("node-" + id + ".pem");
+        }
+        for (final String file : files)
+        {
+            final Path certificate = dir.resolve(file);
+            if (Files.exists(certificate))
+            {
+                final List<String> names = subjectAltNames(certificate);
+                if (!DEFAULT_HOSTS.containsAll(names))
+                {
+                    return certificate + " exists and names " + String.join(",", names) + "; reissued without " +
+                        "--hosts it would name only " + String.join(",", DEFAULT_HOSTS) + ": give the names it " +
+                        "needs, e.g. --hosts " + String.join(",", names) + " (nothing written)";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The DNS names and IP addresses a PEM certificate (its first, the leaf) names. */
+    static List<String> subjectAltNames(final Path pemFile) throws Exception
+    {
+        try (java.io.InputStream in = Files.newInputStream(pemFile))
+        {
+            final java.security.cert.X509Certificate certificate = (java.security.cert.X509Certificate)
+                java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            final List<String> names = new ArrayList<>();
+            final java.util.Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            for (final List<?> name : null == alternatives ? List.<List<?>>of() : alternatives)
+            {
+                final int type = (Integer)name.get(0);
+                if (type == 2 || type == 7) // dNSName, iPAddress
+                {
+                    names.add(String.valueOf(name.get(1)));
+                }
+            }
+            return names;
+        }
     }
 
     /** The CA in {@code dir}, created on the first run. */

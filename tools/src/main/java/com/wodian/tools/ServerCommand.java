@@ -138,8 +138,13 @@ public final class ServerCommand implements Runnable
     String tlsClientAuth;
 
     @Option(names = "--tls-password", description = "password of a PKCS#12 --tls-cert (PEM keys are unencrypted " +
-        "PKCS#8 and need none)")
+        "PKCS#8 and need none); visible in the process list: prefer --tls-password-file or the environment " +
+        "variable WODIAN_TLS_PASSWORD")
     String tlsPassword;
+
+    @Option(names = "--tls-password-file", description = "file whose first line is the password of a PKCS#12 " +
+        "--tls-cert (mode 600); without it and --tls-password, WODIAN_TLS_PASSWORD is used when set")
+    Path tlsPasswordFile;
 
     @Option(names = "--node-cert", description = "replica group: mutual TLS between nodes with this node's " +
         "certificate (CN node:ID, e.g. node-0.pem of 'wodian certs'); peers must chain to --tls-trust")
@@ -222,6 +227,7 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--tls-trust", null == tlsTrust ? null : tlsTrust.toString());
         addIfGiven(args, "--tls-client-auth", tlsClientAuth);
         addIfGiven(args, "--tls-password", tlsPassword);
+        addIfGiven(args, "--tls-password-file", null == tlsPasswordFile ? null : tlsPasswordFile.toString());
         addIfGiven(args, "--node-cert", null == nodeCertificate ? null : nodeCertificate.toString());
         addIfGiven(args, "--node-key", null == nodeKey ? null : nodeKey.toString());
         if (join)

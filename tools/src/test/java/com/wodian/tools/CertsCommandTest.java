@@ -28,6 +28,32 @@ class CertsCommandTest
         return all;
     }
 
+    /**
+     * Reissuing a server or node certificate without {@code --hosts} would name only localhost, and a running server
+     * reloads it within a second: refused when the existing one names other hosts (ops review item 16).
+     */
+    @Test
+    void aCertificateNamingOtherHostsIsNotReissuedForLocalhostWithoutHosts(@TempDir final Path dir) throws Exception
+    {
+        final String pki = dir.resolve("pki").toString();
+        assertEquals(0, CliTest.wodian("certs", "--dir", pki, "--server", "--nodes", "0", "--hosts",
+            "pos.example.com,10.0.0.1").exitCode());
+        final Path serverPem = dir.resolve("pki").resolve("server.pem");
+        assertEquals(java.util.List.of("pos.example.com", "10.0.0.1"), CertsCommand.subjectAltNames(serverPem));
+        final String before = Files.readString(serverPem);
+        final String nodeBefore = Files.readString(dir.resolve("pki").resolve("node-0.pem"));
+
+        assertEquals(WodianMain.EXIT_REFUSED, CliTest.wodian("certs", "--dir", pki, "--server").exitCode());
+        assertEquals(WodianMain.EXIT_REFUSED, CliTest.wodian("certs", "--dir", pki, "--nodes", "0").exitCode());
+        assertEquals(before, Files.readString(serverPem), "the served certificate is kept");
+        assertEquals(nodeBefore, Files.readString(dir.resolve("pki").resolve("node-0.pem")));
+
+        assertEquals(0, CliTest.wodian("certs", "--dir", pki, "--server", "--hosts", "pos.example.com,10.0.0.1")
+            .exitCode());
+        assertNotEquals(before, Files.readString(serverPem), "reissued with the names given");
+        assertEquals(java.util.List.of("pos.example.com", "10.0.0.1"), CertsCommand.subjectAltNames(serverPem));
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void issuedCertificatesLoadAndPosSpeaksTls(@TempDir final Path dir) throws Exception

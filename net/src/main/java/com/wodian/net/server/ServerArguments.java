@@ -3,6 +3,7 @@ package com.wodian.net.server;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -38,6 +39,10 @@ final class ServerArguments
     private String isoHost = IsoGatewayConfig.DEFAULT_HOST;
     private String isoKeys;
     private final Map<String, String> tlsOptions = new HashMap<>();
+    private java.util.function.Function<String, String> environment;
+
+    /** The environment variable a PKCS#12 key store's password may come from, instead of the command line. */
+    static final String TLS_PASSWORD_ENV = "WODIAN_TLS_PASSWORD";
 
     private ServerArguments(final ServerConfig config)
     {
@@ -53,7 +58,15 @@ final class ServerArguments
      */
     static ServerArguments parse(final String[] args, final ServerConfig config)
     {
+        return parse(args, config, System::getenv);
+    }
+
+    /** @param environment the process environment ({@link #TLS_PASSWORD_ENV}), a map in tests. */
+    static ServerArguments parse(final String[] args, final ServerConfig config,
+        final java.util.function.Function<String, String> environment)
+    {
         final ServerArguments arguments = new ServerArguments(config);
+        arguments.environment = environment;
         for (int i = 0; i < args.length; i++)
         {
             final String name = args[i];
@@ -232,8 +245,8 @@ final class ServerArguments
             case "--iso-keys":
                 isoKeys = value;
                 return true;
-            case "--tls-cert", "--tls-key", "--tls-trust", "--tls-client-auth", "--tls-password", "--node-cert",
-                "--node-key":
+            case "--tls-cert", "--tls-key", "--tls-trust", "--tls-client-auth", "--tls-password",
+                "--tls-password-file", "--node-cert", "--node-key":
                 tlsOptions.put(name, value);
                 return true;
             default:
@@ -248,6 +261,7 @@ final class ServerArguments
         {
             throw new IllegalArgumentException("--data and --port are required");
         }
+        resolveTlsPassword();
         config.replicationTls(nodeTlsSettings(tlsOptions));
         config.tls(tlsSettings(tlsOptions));
         finishGroup();
@@ -317,6 +331,40 @@ final class ServerArguments
         }
         return TlsSettings.withCertificate(Paths.get(certificate),
             null == key ? null : Paths.get(key)).trust(Paths.get(options.get("--tls-trust")));
+    }
+
+    /**
+     * The key store password from {@code --tls-password-file} (its first line) or {@link #TLS_PASSWORD_ENV} rather
+     * than {@code --tls-password}, which every user of the host sees in the process list (ops review item 16).
+     */
+    private void resolveTlsPassword()
+    {
+        final String file = tlsOptions.remove("--tls-password-file");
+        if (null != file && tlsOptions.containsKey("--tls-password"))
+        {
+            throw new IllegalArgumentException("--tls-password and --tls-password-file exclude each other");
+        }
+        if (null != file)
+        {
+            try
+            {
+                final List<String> lines = java.nio.file.Files.readAllLines(Paths.get(file));
+                tlsOptions.put("--tls-password", lines.isEmpty() ? "" : lines.get(0));
+            }
+            catch (final java.io.IOException | java.io.UncheckedIOException ex)
+            {
+                throw new IllegalArgumentException("cannot read --tls-password-file " + file + ": " + ex);
+            }
+        }
+        else if (tlsOptions.containsKey("--tls-password"))
+        {
+            System.err.println("warning: --tls-password is visible in the process list; use --tls-password-file " +
+                "FILE (mode 600) or the environment variable " + TLS_PASSWORD_ENV);
+        }
+        else if (tlsOptions.containsKey("--tls-cert") && null != environment.apply(TLS_PASSWORD_ENV))
+        {
+            tlsOptions.put("--tls-password", environment.apply(TLS_PASSWORD_ENV));
+        }
     }
 
     /** TLS from {@code --tls-cert FILE [--tls-key FILE] [--tls-trust FILE] [--tls-client-auth MODE]}; null without. */

@@ -19,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
  *             [--replication-idle S,Y,MIN_US,MAX_US] [--commit-mark-interval-ms N]]
  *            [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]
  *            [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]]
- *            [--tls-cert FILE [--tls-key FILE] [--tls-client-auth none|optional|required] [--tls-password P]]
+ *            [--tls-cert FILE [--tls-key FILE] [--tls-client-auth none|optional|required]
+ *             [--tls-password-file FILE | --tls-password P]]
  *            [--node-cert FILE [--node-key FILE]] [--tls-trust FILE] [--insecure]
  *            [--ignore-stdin]
  * </pre>
@@ -59,7 +60,8 @@ public final class ServerMain
         " [--replication-idle SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US] [--commit-mark-interval-ms N]]" +
         " [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]" +
         " [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]] [--ignore-stdin]" +
-        " [--tls-cert FILE [--tls-key FILE] [--tls-client-auth none|optional|required] [--tls-password P]]" +
+        " [--tls-cert FILE [--tls-key FILE] [--tls-client-auth none|optional|required]" +
+        " [--tls-password-file FILE | --tls-password P]]" +
         " [--node-cert FILE [--node-key FILE]] [--tls-trust FILE] [--insecure]";
 
     private ServerMain()

@@ -122,7 +122,7 @@ public final class TlsSettings
         return keyFile;
     }
 
-    char[] keyStorePassword()
+    public char[] keyStorePassword()
     {
         return keyStorePassword.clone();
     }

@@ -102,6 +102,29 @@ class ServerArgumentsTest
         assertTrue(group.joining());
     }
 
+    /** The PKCS#12 password need not be on the command line (ops review item 16: it shows in the process list). */
+    @Test
+    void theKeyStorePasswordComesFromAFileOrTheEnvironment(@org.junit.jupiter.api.io.TempDir final Path dir)
+        throws Exception
+    {
+        final Path passwordFile = dir.resolve("tls-password");
+        java.nio.file.Files.writeString(passwordFile, "s3cret\n");
+        final String[] tls = withRequired("--tls-cert", "server.p12", "--tls-password-file", passwordFile.toString());
+        final ServerConfig fromFile = new ServerConfig();
+        ServerArguments.parse(tls, fromFile, (name) -> null);
+        assertEquals("s3cret", new String(fromFile.tls().keyStorePassword()));
+
+        final ServerConfig fromEnvironment = new ServerConfig();
+        ServerArguments.parse(withRequired("--tls-cert", "server.p12"), fromEnvironment,
+            (name) -> ServerArguments.TLS_PASSWORD_ENV.equals(name) ? "from-env" : null);
+        assertEquals("from-env", new String(fromEnvironment.tls().keyStorePassword()));
+
+        assertTrue(error(withRequired("--tls-cert", "server.p12", "--tls-password", "x", "--tls-password-file",
+            passwordFile.toString())).contains("exclude each other"));
+        assertTrue(error(withRequired("--tls-cert", "server.p12", "--tls-password-file",
+            dir.resolve("missing").toString())).startsWith("cannot read --tls-password-file"));
+    }
+
     @Test
     void addsTheIsoGatewayOnLoopbackAndRefusesItInClearElsewhere()
     {
