@@ -28,9 +28,11 @@ public final class Engine
      * 8: state hash version 2 ({@link StateHash#VERSION}); the stream itself is laid out as in 7. 9: the risk section
      * ends with the home-route table (HomeRoutes, feature 72). 10: then the home-cohort counts (HomeCohorts,
      * feature 73). 11: then the dormant-account pairs (DormantPairs, feature 75). 12: each merchant profile row has one
-     * more word (its new customers' wallet share, feature 77).
+     * more word (its new customers' wallet share, feature 77). 13: the layout of 12, but bits 57..60 of each consumer
+     * profile row's registration word hold the least reciprocal count of its payments (feature 78), which a format-12
+     * snapshot lacks.
      */
-    public static final long SNAPSHOT_FORMAT_VERSION = 12;
+    public static final long SNAPSHOT_FORMAT_VERSION = 13;
 
     private final EngineConfig config;
     private final CommandContext context = new CommandContext();

@@ -18,7 +18,8 @@ final class ConsumerProfileBook
      * (48..51) and at other shops of the home shop's area (52..55), each saturating at 15: the accounts of an
      * alliance cluster pay everywhere in their home district except at the shop that brought them in; bit 56: the
      * account was registered at most {@link RiskFeatures#REGISTERED_TOGETHER_SECONDS} after another account of the
-     * same home shop (feature 76).
+     * same home shop (feature 76); 57..60: the least feature-75 count of its approved payments so far plus one,
+     * capped at {@link #RECIPROCAL_MIN_CAP} + 1 (0: no approved payment yet; feature 78).
      */
     private static final int REGISTERED_MS = 0;
     private static final long TIME_MASK = (1L << 48) - 1;
@@ -26,6 +27,9 @@ final class ConsumerProfileBook
     private static final int LOCAL_OTHER_PAYMENTS_SHIFT = 52;
     private static final int REGISTERED_TOGETHER_BIT = 56;
     static final long PAYMENTS_CAP = 15;
+    private static final int RECIPROCAL_MIN_SHIFT = 57;
+    /** Feature 78 reads at most this (4 bits hold it plus one). */
+    static final long RECIPROCAL_MIN_CAP = 14;
     private static final int LAST_PAYMENT_MS = 1;
     private static final int AMOUNT = 2;
     /**
@@ -183,6 +187,25 @@ final class ConsumerProfileBook
         return (rows[base(index) + REGISTERED_MS] >>> LOCAL_OTHER_PAYMENTS_SHIFT) & 0xF;
     }
 
+    /**
+     * The least feature-75 count (reverse dormant road to its home shop) of its approved payments so far, at most
+     * {@link #RECIPROCAL_MIN_CAP}; -1 before the first.
+     */
+    long reciprocalMin(final int index)
+    {
+        final long[] rows = records.recordsOf(index);
+        return ((rows[base(index) + REGISTERED_MS] >>> RECIPROCAL_MIN_SHIFT) & 0xF) - 1;
+    }
+
+    /** The registration word after an approved payment whose feature 75 read {@code reciprocal} (-1 counts as 0). */
+    static long withReciprocal(final long word, final long reciprocal)
+    {
+        final long stored = (word >>> RECIPROCAL_MIN_SHIFT) & 0xF;
+        final long now = Math.min(Math.max(reciprocal, 0), RECIPROCAL_MIN_CAP) + 1;
+        final long least = stored == 0 ? now : Math.min(stored, now);
+        return (word & ~(0xFL << RECIPROCAL_MIN_SHIFT)) | (least << RECIPROCAL_MIN_SHIFT);
+    }
+
     /** Counts a payment at its home shop ({@code atHome}) or at another shop of the home area ({@code localOther}). */
     private static long countHomeAndLocal(final long word, final boolean atHome, final boolean localOther)
     {
@@ -309,14 +332,16 @@ final class ConsumerProfileBook
 
     /**
      * An approved payment at {@code merchantIndex} (in {@code areaCode}, 0 unknown), in hour of day {@code hour};
-     * {@code atHome}: at its own home shop; {@code localOther}: at another shop of its home shop's area.
+     * {@code atHome}: at its own home shop; {@code localOther}: at another shop of its home shop's area;
+     * {@code reciprocal}: the payment's feature 75 (-1 at home or without a home shop).
      */
     void recordPayment(final int index, final long nowMs, final int merchantIndex, final int trade, final long log16,
-        final int areaCode, final int hour, final boolean atHome, final boolean localOther)
+        final int areaCode, final int hour, final boolean atHome, final boolean localOther, final long reciprocal)
     {
         final long[] rows = records.recordsOf(index);
         final int base = base(index);
-        rows[base + REGISTERED_MS] = countHomeAndLocal(rows[base + REGISTERED_MS], atHome, localOther);
+        rows[base + REGISTERED_MS] = withReciprocal(countHomeAndLocal(rows[base + REGISTERED_MS], atHome, localOther),
+            reciprocal);
         rows[base + LAST_REDEMPTION_MS] = captureStartPoints(rows[base + LAST_REDEMPTION_MS],
             rows[ConsumerBook.pointsAt(index)]);
         long word = rows[base + TOP_UP_TRADES] | (1L << (16 + (trade & 15))) | (1L << (48 + hour / 4));

@@ -114,7 +114,18 @@ public final class RiskFeatures
      * feature 57 (the same shop's share of draining payments) reads 0.57-0.70 (0.66-0.91).
      */
     public static final int MERCHANT_NEW_PAYER_WALLET_SHARE = 77;
-    public static final int COUNT = 78;
+    /**
+     * The least feature-75 count (the reverse road of dormant accounts from the shop to the payer's home shop) over the
+     * consumer's approved payments so far, capped at {@link ConsumerProfileBook#RECIPROCAL_MIN_CAP}; a payment at its
+     * own home shop counts as 0; -1 before its first approved payment or without a home shop. A careful alliance
+     * cluster's account pays only at the cluster's other shops, every one of which answers its home shop, so every
+     * payment it makes is on a reciprocal road; an honest dormant resident also pays at shops that do not, or at home.
+     * Measured on TRAINING seeds 69-72, plain and with the HELD_OUT circular-flow knobs (docs/risk.md, "Sixteenth
+     * session"): among dormant payers with 75 >= 1, requiring this >= 1 as well keeps 31-65% of all careful circular
+     * payments and 8.5-11% of those honest ones.
+     */
+    public static final int CONSUMER_RECIPROCAL_MIN = 78;
+    public static final int COUNT = 79;
     /** Two accounts of one home shop registered at most this far apart were registered together (feature 76). */
     static final long REGISTERED_TOGETHER_SECONDS = 60;
     /** A consumer whose local-other share (x1024) is at least this counts as a local for its merchants' share. */
@@ -155,7 +166,7 @@ public final class RiskFeatures
         "CONSUMER_LOCAL_OTHER_PAYMENTS", "MERCHANT_HOME_AVOIDERS_SHARE", "CONSUMER_PAYMENTS_PER_MERCHANT_X16",
         "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16", "HOME_ROUTE_FLOW", "HOME_COHORT_LIFT",
         "CONSUMER_START_POINTS_LOG16", "RECIPROCAL_DORMANT_PAIRS", "DORMANT_BATCH_ACCOUNT",
-        "MERCHANT_NEW_PAYER_WALLET_SHARE",
+        "MERCHANT_NEW_PAYER_WALLET_SHARE", "CONSUMER_RECIPROCAL_MIN",
     };
 
     final long[] values = new long[COUNT];
@@ -269,6 +280,7 @@ public final class RiskFeatures
         x[HOME_ROUTE_FLOW] = homeRoutes.count(home, (int)consumerProfiles.lastMerchant(consumer), merchant, nowMs);
         x[HOME_COHORT_LIFT] = homeCohorts.liftX16(home, merchant, x[NEW_MERCHANT_FOR_CONSUMER] == 0, nowMs);
         x[RECIPROCAL_DORMANT_PAIRS] = dormantPairs.reciprocal(home, merchant, nowMs);
+        x[CONSUMER_RECIPROCAL_MIN] = home < 0 ? -1 : consumerProfiles.reciprocalMin(consumer);
     }
 
     /**
@@ -469,6 +481,8 @@ public final class RiskFeatures
         final int trade = merchantProfiles.trade(merchant);
         trades.recordPayment(trade, log16, hour);
         homeRoutes.add(home, (int)consumerProfiles.lastMerchant(consumer), merchant, nowMs);
+        // Read before this payment adds its own pair (the other direction, so only a hash collision could differ).
+        final long reciprocal = dormantPairs.reciprocal(home, merchant, nowMs);
         if (!consumerProfiles.hasPaid(consumer, merchant))
         {
             merchantProfiles.recordNewPayerWallet(merchant, walletPerMille(amountFen));
@@ -480,7 +494,7 @@ public final class RiskFeatures
             }
         }
         consumerProfiles.recordPayment(consumer, nowMs, merchant, trade, log16, merchantProfiles.areaCode(merchant),
-            hour, home == merchant, homeArea == 1 && home != merchant);
+            hour, home == merchant, homeArea == 1 && home != merchant, reciprocal);
     }
 
     /** The cash part of a payment per mille of the wallet before it (1,000 with an empty wallet), at most 1,000. */

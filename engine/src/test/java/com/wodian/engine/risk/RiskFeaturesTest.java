@@ -660,6 +660,75 @@ class RiskFeaturesTest
     }
 
     @Test
+    void leastReciprocalCountOfTheConsumersPaymentsSurvivesASnapshot()
+    {
+        assertEquals(ResultCode.OK, d.apply(d.encoder.registerMerchant(d.command, 0, 3, 10, 500, 200, 0, true,
+            MerchantTrade.GROCERY, 310_101)));
+        assertEquals(ResultCode.OK, d.terminal(31, 3));
+        assertEquals(ResultCode.OK, d.consumer(3, 2));   // dormant accounts of shop 2 (index 2 and 3)
+        assertEquals(ResultCode.OK, d.consumer(4, 2));
+        assertEquals(ResultCode.OK, d.consumer(6, 1));   // payers of home shop 1 (index 4 and 5)
+        assertEquals(ResultCode.OK, d.consumer(7, 1));
+        d.advanceMs(31 * 24 * HOUR_MS);
+        for (final long c : new long[]{1, 2, 3, 4, 6, 7})
+        {
+            assertEquals(ResultCode.OK, d.topUp(c, 100 + c, 10_000_000));
+        }
+        pay(1, 11, 3, 1_000);
+        pay(1, 11, 4, 1_000);
+        pay(2, 21, 6, 1_000);
+        assertEquals(2, x[RiskFeatures.RECIPROCAL_DORMANT_PAIRS], "two dormant accounts of shop 2 paid at shop 1");
+        assertEquals(-1, x[RiskFeatures.CONSUMER_RECIPROCAL_MIN], "no approved payment before");
+        pay(2, 21, 6, 1_000);
+        assertEquals(2, x[RiskFeatures.CONSUMER_RECIPROCAL_MIN], "its only payment read 2");
+        pay(3, 31, 6, 1_000);
+        assertEquals(0, x[RiskFeatures.RECIPROCAL_DORMANT_PAIRS], "no account of shop 3 paid at shop 1");
+        assertEquals(2, x[RiskFeatures.CONSUMER_RECIPROCAL_MIN], "features come before the payment is learnt");
+        pay(2, 21, 6, 1_000);
+        assertEquals(0, x[RiskFeatures.CONSUMER_RECIPROCAL_MIN], "one payment off a reciprocal road");
+        pay(1, 11, 7, 1_000);
+        assertEquals(-1, x[RiskFeatures.CONSUMER_RECIPROCAL_MIN]);
+        pay(2, 21, 7, 1_000);
+        assertEquals(2, x[RiskFeatures.RECIPROCAL_DORMANT_PAIRS]);
+        assertEquals(0, x[RiskFeatures.CONSUMER_RECIPROCAL_MIN], "a payment at its own home shop counts as 0");
+        pay(1, 11, 2, 1_000);
+        pay(1, 11, 2, 1_000);
+        assertEquals(-1, x[RiskFeatures.CONSUMER_RECIPROCAL_MIN], "no home shop");
+
+        final com.wodian.engine.MemorySnapshot snapshot = new com.wodian.engine.MemorySnapshot();
+        d.engine.writeSnapshot(snapshot);
+        final com.wodian.engine.Engine restored = new com.wodian.engine.Engine(EngineConfig.small());
+        restored.readSnapshot(snapshot);
+        assertEquals(d.engine.stateHash(), restored.stateHash());
+        final ConsumerProfileBook consumers = RiskAccess.of(restored).features.consumerProfiles;
+        assertEquals(0, consumers.reciprocalMin(4), "restored: consumer 6");
+        assertEquals(-1, consumers.reciprocalMin(6), "restored: a consumer never registered");
+        final long hash = restored.stateHash();
+        final long[] rows = RiskAccess.of(restored).consumers.records.recordsOf(4);
+        rows[com.wodian.engine.ConsumerBook.riskBase(4) + ConsumerRiskBook.STRIDE] += 2L << 57;
+        assertEquals(2, consumers.reciprocalMin(4), "the registration word's bits 57..60, plus one");
+        assertNotEquals(hash, restored.stateHash(), "the least reciprocal count is in the state hash");
+        final String problem = com.wodian.engine.Engine.snapshotFormatProblem(com.wodian.engine.Engine.SNAPSHOT_MAGIC,
+            12);
+        assertTrue(problem != null && problem.contains("format 12"), "a format-12 snapshot is refused: " + problem);
+    }
+
+    @Test
+    void leastReciprocalCountKeepsTheMinimumAndSaturates()
+    {
+        long word = 0x1234L;
+        word = ConsumerProfileBook.withReciprocal(word, 300);
+        assertEquals(ConsumerProfileBook.RECIPROCAL_MIN_CAP + 1, (word >>> 57) & 0xF, "capped at 14, stored plus one");
+        word = ConsumerProfileBook.withReciprocal(word, 3);
+        assertEquals(4, (word >>> 57) & 0xF);
+        word = ConsumerProfileBook.withReciprocal(word, 9);
+        assertEquals(4, (word >>> 57) & 0xF, "the least so far");
+        word = ConsumerProfileBook.withReciprocal(word, -1);
+        assertEquals(1, (word >>> 57) & 0xF, "-1 (at home, no home shop) counts as 0");
+        assertEquals(0x1234L, word & ~(0xFL << 57), "the other bits of the word are kept");
+    }
+
+    @Test
     void dormantPairCountsSaturateDecayPerWeekAndRefuseAnotherTableSize()
     {
         final DormantPairs pairs = new DormantPairs(1);
