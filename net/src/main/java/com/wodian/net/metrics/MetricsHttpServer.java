@@ -22,6 +22,9 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -41,11 +44,17 @@ public final class MetricsHttpServer implements AutoCloseable
     public static final String READY_PATH = "/health/ready";
     private static final String PREFIX = "wodian_";
 
-    private final HTTPServer server;
+    /** Threads answering requests (the exporter's own default is ten as well). */
+    static final int HANDLER_THREADS = 10;
 
-    private MetricsHttpServer(final HTTPServer server)
+    private final HTTPServer server;
+    /** Ours, not the exporter's: its close does not wait for handlers still reading the counters file. */
+    private final ExecutorService handlers;
+
+    private MetricsHttpServer(final HTTPServer server, final ExecutorService handlers)
     {
         this.server = server;
+        this.handlers = handlers;
     }
 
     /**
@@ -78,21 +87,46 @@ public final class MetricsHttpServer implements AutoCloseable
         final BooleanSupplier ready,
         final com.wodian.net.tls.TlsContext tls) throws IOException
     {
-        limitSlowRequests();
         final PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         registry.register(new ServerCollector(counters.reader(), latency));
+        return start(host, port, registry, ready, tls);
+    }
+
+    /** Serves {@code registry}'s collectors (the server's: above). */
+    static MetricsHttpServer start(
+        final String host,
+        final int port,
+        final PrometheusRegistry registry,
+        final BooleanSupplier ready,
+        final com.wodian.net.tls.TlsContext tls) throws IOException
+    {
+        limitSlowRequests();
+        final ExecutorService handlers = Executors.newFixedThreadPool(HANDLER_THREADS, (runnable) ->
+        {
+            final Thread thread = new Thread(runnable, "wodian-metrics-http");
+            thread.setDaemon(true);
+            return thread;
+        });
         final HTTPServer.Builder builder = HTTPServer.builder()
             .inetAddress(InetAddress.getByName(host))
             .port(port)
             .registry(registry)
+            .executorService(handlers)
             .defaultHandler((exchange) -> answerHealth(exchange, ready));
         if (null != tls)
         {
             builder.httpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.reloadingSslContext()));
         }
-        final HTTPServer server = builder.buildAndStart();
-        return new MetricsHttpServer(server);
+        try
+        {
+            return new MetricsHttpServer(builder.buildAndStart(), handlers);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            handlers.shutdownNow();
+            throw ex;
+        }
     }
 
     /** Seconds a client may take to send a request, and the server to send a response, before it is closed. */
@@ -122,10 +156,25 @@ public final class MetricsHttpServer implements AutoCloseable
         return server.getPort();
     }
 
+    /**
+     * Stops accepting and waits for the requests in progress: a scrape still reading the counters file when the server
+     * unmaps it (right after this) would fault the JVM (concurrency review F3). Bounded by the response time limit.
+     */
     @Override
     public void close()
     {
-        server.close();
+        server.close(); // stops the listener and shuts the handler pool down, without waiting for it
+        try
+        {
+            if (!handlers.awaitTermination(REQUEST_TIME_LIMIT_S + 1, TimeUnit.SECONDS))
+            {
+                handlers.shutdownNow();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void answerHealth(final HttpExchange exchange, final BooleanSupplier ready) throws IOException

@@ -113,17 +113,27 @@ final class MetricsAgent implements Agent
         latency.publish(counters.stageLatencyCounters());
     }
 
+    /**
+     * What lies between a consumer's and a producer's position, read by another thread: the consumer side is read
+     * first (it never passes the producer), so the difference is never negative; a value read the other way round
+     * could be (the producer read, then both moved on: concurrency review F5).
+     */
+    static long depth(final long consumerPosition, final long producerPosition)
+    {
+        return Math.max(0, producerPosition - consumerPosition);
+    }
+
     /** Every figure but the stage latency percentiles. */
     private void updateFigures()
     {
-        set(Scalar.INPUT_RING_DEPTH, inputRing.getCursor() - inputRing.getMinimumGatingSequence());
-        set(Scalar.OUTPUT_RING_DEPTH, outputRing.getCursor() - sender.polledSequence());
+        set(Scalar.INPUT_RING_DEPTH, depth(inputRing.getMinimumGatingSequence(), inputRing.getCursor()));
+        set(Scalar.OUTPUT_RING_DEPTH, depth(sender.polledSequence(), outputRing.getCursor()));
         set(Scalar.LOGONS, receiver.gate().logonCount());
         set(Scalar.LOGON_FAILURES, receiver.gate().failedLogonCount());
         set(Scalar.SESSIONS_TIMED_OUT, receiver.timedOutCount());
         set(Scalar.SLOW_READERS, sender.slowReaderCount());
-        set(Scalar.SESSIONS_OPEN, counters.scalar(Scalar.CONNECTIONS_ACCEPTED).get() -
-            counters.scalar(Scalar.CONNECTIONS_CLOSED).get());
+        final long closed = counters.scalar(Scalar.CONNECTIONS_CLOSED).get(); // first, as depth() reads
+        set(Scalar.SESSIONS_OPEN, depth(closed, counters.scalar(Scalar.CONNECTIONS_ACCEPTED).get()));
         if (null != snapshotAgent)
         {
             set(Scalar.SNAPSHOTS_WRITTEN, snapshotAgent.snapshotCount());
