@@ -12,8 +12,10 @@ import org.agrona.concurrent.EpochClock;
 
 /**
  * The single producer of the input ring, used only by the network (receiver) thread. It stamps every input with a
- * wall-clock time that never goes backwards, even if the system clock does, so the journal's timestamps are
- * monotonic and replay sees the same time the live run saw.
+ * wall-clock time that never goes backwards, even if the system clock does, nor below the journal's time at start
+ * (a server restarted with its clock behind its journal), so the journal's timestamps are monotonic across restarts
+ * and replay sees the same time the live run saw. A forward step of the clock is stamped as it comes
+ * (docs/operations.md, "Clocks").
  *
  * <p>It never blocks: callers check {@link #hasCapacity()} first and leave bytes in the socket while the ring is
  * full (back-pressure to the client through TCP) instead of queueing or dropping anything.
@@ -33,23 +35,27 @@ final class InputPublisher
 
     InputPublisher(final RingBuffer<InputEvent> inputRing, final EpochClock epochClock, final ServerCounters counters)
     {
-        this(inputRing, epochClock, counters, true);
+        this(inputRing, epochClock, counters, true, 0);
     }
 
     /**
      * @param stampsReceived false: inputs carry no received stamp (0), so no stage is timed
      *                       ({@link ServerConfig#stageLatency()}).
+     * @param journalTimeMs  the journal's time at start (the recovered engine's, the largest stamp journaled): no
+     *                       input is stamped earlier.
      */
     InputPublisher(
         final RingBuffer<InputEvent> inputRing,
         final EpochClock epochClock,
         final ServerCounters counters,
-        final boolean stampsReceived)
+        final boolean stampsReceived,
+        final long journalTimeMs)
     {
         this.stampsReceived = stampsReceived;
         this.inputRing = inputRing;
         this.epochClock = epochClock;
         this.counters = counters;
+        this.lastTimestampMs = journalTimeMs;
         // The first Tick is due one interval after start, not at once: a restart must not change state by itself.
         lastCommandTimestampMs = timestampMs();
     }

@@ -101,6 +101,8 @@ public final class WodianServer implements AutoCloseable
     /** Null for clear-text replication links (or no group). */
     private final TlsContext replicationTlsContext;
     private final DataDirectoryLock dataDirectoryLock;
+    /** A clock behind the journal by more than this is logged at start: less is ordinary skew between runs. */
+    private static final long CLOCK_BEHIND_WARNING_MS = 1_000;
 
     private WodianServer(final ServerConfig config, final DataDirectoryLock dataDirectoryLock) throws IOException
     {
@@ -204,6 +206,25 @@ public final class WodianServer implements AutoCloseable
     {
     }
 
+    /**
+     * The journal's time at start: the recovered engine's, the largest stamp journaled (before the engine thread
+     * starts). Inputs are never stamped earlier, so a restart with the clock behind does not journal times that go
+     * backwards; the operator is told, because until the clock passes it every input gets this one time.
+     */
+    private long journalTimeMs(final ServerConfig config)
+    {
+        final long journalTimeMs = recovery.engine().nowMs();
+        final long behindMs = journalTimeMs - config.epochClock().time();
+        if (behindMs > CLOCK_BEHIND_WARNING_MS)
+        {
+            LOG.log(System.Logger.Level.WARNING, "the system clock is " + behindMs + " ms behind the journal's " +
+                "last entry (" + java.time.Instant.ofEpochMilli(journalTimeMs) + "): inputs are stamped with that " +
+                "time until the clock passes it (until then no hold expires and no logon or idle timeout fires); " +
+                "check the clock (docs/operations.md, \"Clocks\")");
+        }
+        return journalTimeMs;
+    }
+
     /** Binds the port and builds the receiver; on failure closes what the start opened so far. */
     private Listener listen(
         final ServerConfig config, final OneToOneRingBuffer closeRequests, final EngineActivity activity)
@@ -214,8 +235,8 @@ public final class WodianServer implements AutoCloseable
         {
             channel.bind(new InetSocketAddress(config.host(), config.port()));
             final ReceiverAgent newReceiver = new ReceiverAgent(channel, sessions, new InputPublisher(inputRing,
-                config.epochClock(), counters, config.stageLatency()), closeRequests, config, activity, counters,
-                tlsContext);
+                config.epochClock(), counters, config.stageLatency(), journalTimeMs(config)), closeRequests, config,
+                activity, counters, tlsContext);
             final GatewayAgent[] gateways = newGateways(config, newReceiver, tlsContext);
             newReceiver.gateways(gateways);
             newReceiver.reloadTls(tlsContext, replicationTlsContext);
