@@ -33,6 +33,19 @@ final class IsoConnection implements IsoKeyHandler
      * presented no certificate.
      */
     long certifiedTerminalId;
+    /**
+     * Wall clock (ms) of the last sign of a live peer: the accept, a whole request that was accepted (MAC-valid, or an
+     * approved 0800), or response bytes the socket took. Partial frames and refused requests do not count, so a
+     * slowloris, a half-open or a never-reading peer reaches the idle timeout.
+     */
+    long lastActivityMs;
+    /** When the connection was accepted (wall clock, ms): the oldest unauthenticated one is evicted first. */
+    long openedAtMs;
+    /**
+     * True once the connection sent a MAC-valid request or presented a terminal certificate: such a connection is
+     * never evicted to make room for a newcomer.
+     */
+    boolean authenticated;
     SelectionKey selectionKey;
     int head;
     int count;
@@ -68,10 +81,13 @@ final class IsoConnection implements IsoKeyHandler
         return null != channel;
     }
 
-    void open(final long sessionId, final SocketChannel channel)
+    void open(final long sessionId, final SocketChannel channel, final long nowMs)
     {
         this.sessionId = sessionId;
         this.channel = channel;
+        lastActivityMs = nowMs;
+        openedAtMs = nowMs;
+        authenticated = false;
         receiveBuffer.clear();
         sendBuffer.clear();
         for (final IsoExchange exchange : exchanges)

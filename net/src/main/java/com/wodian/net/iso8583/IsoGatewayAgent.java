@@ -47,6 +47,8 @@ public final class IsoGatewayAgent implements GatewayAgent
     private static final long KEY_CHECK_INTERVAL_MS = 1_000;
     /** How often connections are checked for a TLS handshake past its deadline. */
     private static final long HANDSHAKE_SCAN_INTERVAL_MS = 100;
+    /** How often connections are checked for idleness: one pass over the slots, at most connectionsMax each. */
+    private static final long IDLE_SCAN_INTERVAL_MS = 1_000;
 
     private final IsoGatewayConfig config;
     private final IsoCommandSink sink;
@@ -66,6 +68,13 @@ public final class IsoGatewayAgent implements GatewayAgent
     private long connectionCount;
     private long nextKeyCheckMs;
     private long nextHandshakeScanMs;
+    private long nextIdleScanMs;
+    /** Connections closed for the idle timeout (any thread, a statistic). */
+    private volatile long idleTimeoutCount;
+    /** Unauthenticated connections closed to make room for a newcomer when every slot was taken (a statistic). */
+    private volatile long evictedCount;
+    /** Newcomers closed at once because every slot held an authenticated connection (a statistic). */
+    private volatile long refusedFullCount;
     /** Connections closed because their TLS handshake did not complete in time (any thread, a statistic). */
     private volatile long handshakeTimeoutCount;
     private FileTime keysModified;
@@ -219,6 +228,7 @@ public final class IsoGatewayAgent implements GatewayAgent
             }
         }
         closeStalledHandshakes(cycleNowMs);
+        closeIdleConnections(cycleNowMs);
         reloadKeysIfChanged(cycleNowMs);
         return workCount;
     }
@@ -287,14 +297,16 @@ public final class IsoGatewayAgent implements GatewayAgent
                     break;
                 }
                 acceptedCount++;
-                final IsoConnection connection = freeConnection();
+                final IsoConnection connection = freeOrEvictedConnection();
                 if (null == connection)
                 {
+                    refusedFullCount = refusedFullCount + 1;
                     CloseHelper.quietClose(channel);
                     continue;
                 }
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
                 if (null != tlsContext)
                 {
                     if (null == connection.tls)
@@ -304,8 +316,9 @@ public final class IsoGatewayAgent implements GatewayAgent
                     connection.tls.open(tlsContext.newServerEngine());
                 }
                 connectionCount++;
-                connection.open(sink.sessionId((connectionCount << SLOT_BITS) | connection.slotIndex), channel);
-                connection.handshakeDeadlineMs = clock.time() + sink.handshakeTimeoutMs();
+                final long nowMs = clock.time();
+                connection.open(sink.sessionId((connectionCount << SLOT_BITS) | connection.slotIndex), channel, nowMs);
+                connection.handshakeDeadlineMs = nowMs + sink.handshakeTimeoutMs();
                 connection.selectionKey = channel.register(selector, SelectionKey.OP_READ, connection);
             }
             catch (final IOException ex)
@@ -315,6 +328,34 @@ public final class IsoGatewayAgent implements GatewayAgent
             }
         }
         return acceptedCount;
+    }
+
+    /**
+     * A free slot; when every slot is taken, the slot of the oldest connection that has not authenticated (no
+     * MAC-valid request, no terminal certificate), closed for the newcomer: sockets that only hold a slot cannot lock
+     * terminals out (security review item 5). Null when every connection has authenticated.
+     */
+    private IsoConnection freeOrEvictedConnection()
+    {
+        final IsoConnection free = freeConnection();
+        if (null != free)
+        {
+            return free;
+        }
+        IsoConnection oldest = null;
+        for (final IsoConnection connection : connections)
+        {
+            if (!connection.authenticated && (null == oldest || connection.openedAtMs - oldest.openedAtMs < 0))
+            {
+                oldest = connection;
+            }
+        }
+        if (null != oldest)
+        {
+            evictedCount = evictedCount + 1;
+            close(oldest);
+        }
+        return oldest;
     }
 
     private IsoConnection freeConnection()
@@ -413,6 +454,7 @@ public final class IsoGatewayAgent implements GatewayAgent
             return false;
         }
         connection.certifiedTerminalId = identity.id();
+        connection.authenticated = true;
         return true;
     }
 
@@ -433,6 +475,46 @@ public final class IsoGatewayAgent implements GatewayAgent
                 close(connection);
             }
         }
+    }
+
+    /**
+     * Connections with no sign of life for the idle timeout are closed: nothing else would ever free the slot of a
+     * half-open, idle, slowloris or never-reading peer. One pass over the slots a second.
+     */
+    private void closeIdleConnections(final long nowMs)
+    {
+        if (nowMs < nextIdleScanMs)
+        {
+            return;
+        }
+        nextIdleScanMs = nowMs + IDLE_SCAN_INTERVAL_MS;
+        final long idleTimeoutMs = config.idleTimeoutMs();
+        for (final IsoConnection connection : connections)
+        {
+            if (null != connection && connection.isOpen() && nowMs - connection.lastActivityMs >= idleTimeoutMs)
+            {
+                idleTimeoutCount = idleTimeoutCount + 1;
+                close(connection);
+            }
+        }
+    }
+
+    /** Connections closed for the idle timeout ({@link IsoGatewayConfig#idleTimeoutMs()}). */
+    public long idleTimeoutCount()
+    {
+        return idleTimeoutCount;
+    }
+
+    /** Unauthenticated connections closed to make room for a newcomer when every slot was taken. */
+    public long evictedCount()
+    {
+        return evictedCount;
+    }
+
+    /** Newcomers closed at once because every slot held an authenticated connection. */
+    public long refusedFullCount()
+    {
+        return refusedFullCount;
     }
 
     /** Connections closed because their TLS handshake did not complete within the logon timeout. */
@@ -502,6 +584,17 @@ public final class IsoGatewayAgent implements GatewayAgent
         {
             return false;
         }
+        if (null != exchange.mac)
+        {
+            // The translator keeps the terminal's MAC only for a request whose MAC it verified.
+            connection.authenticated = true;
+            connection.lastActivityMs = cycleNowMs;
+        }
+        else if (IsoResponseCodes.APPROVED == exchange.de39)
+        {
+            // An approved 0800 (echo test, sign-on) keeps a connection alive without authenticating it.
+            connection.lastActivityMs = cycleNowMs;
+        }
         if (action == IsoTranslator.ACTION_PUBLISH)
         {
             exchange.state = IsoExchange.STATE_WAITING;
@@ -535,6 +628,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         send.flip();
         try
         {
+            final int before = send.remaining();
             if (null == tls)
             {
                 connection.channel.write(send);
@@ -542,6 +636,11 @@ public final class IsoGatewayAgent implements GatewayAgent
             else
             {
                 tls.write(connection.channel, send);
+            }
+            if (send.remaining() < before)
+            {
+                // The peer is reading: a slow terminal is not idle, one that never reads is.
+                connection.lastActivityMs = cycleNowMs;
             }
             workCount++;
         }

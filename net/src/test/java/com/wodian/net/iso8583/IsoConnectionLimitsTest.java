@@ -1,0 +1,138 @@
+package com.wodian.net.iso8583;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Security review item 5: sockets that only hold a slot of the ISO port (idle, half-open, slowloris) are closed after
+ * the idle timeout, and, when every slot is taken, the oldest unauthenticated one makes room for a newcomer, so they
+ * cannot lock real terminals out. The gateway's clock is moved instead of waiting.
+ */
+class IsoConnectionLimitsTest
+{
+    private static final long MERCHANT = 11;
+    private static final long TERMINAL = 101;
+    private static final long CONSUMER = 8001;
+    private static final long DEADLINE_MS = 30_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void idleAndSlowlorisConnectionsAreClosedAfterTheIdleTimeout() throws Exception
+    {
+        final byte[] key = keys();
+        final IsoGatewayConfig config = IsoGatewayConfig.of("127.0.0.1", 0, dir.resolve("iso-keys"));
+        try (EngineIsoHarness harness = started(config);
+            Socket silent = new Socket("127.0.0.1", harness.agent.port());
+            Socket slowloris = new Socket("127.0.0.1", harness.agent.port()))
+        {
+            // A frame that announces 60 bytes and delivers 5: partial frames are no sign of life.
+            slowloris.getOutputStream().write(new byte[]{ 0, 60, 0x60, 0, 1, 0, 2 });
+            slowloris.getOutputStream().flush();
+            // Moves the gateway's clock past the idle timeout until both are closed (the accepts may come late).
+            final long deadlineMs = System.currentTimeMillis() + DEADLINE_MS;
+            while (harness.agent.idleTimeoutCount() < 2 && System.currentTimeMillis() < deadlineMs)
+            {
+                harness.clockOffsetMs += config.idleTimeoutMs() + 1_000;
+                Thread.sleep(50);
+            }
+            assertClosedByServer(silent);
+            assertClosedByServer(slowloris);
+            assertEquals(2, harness.agent.idleTimeoutCount());
+            try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
+            {
+                assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
+                    JposTerminal.nowPlusMs(harness.clockOffsetMs)))).getString(39));
+            }
+        }
+    }
+
+    @Test
+    void fullPortEvictsTheOldestUnauthenticatedConnectionForATerminal() throws Exception
+    {
+        final byte[] key = keys();
+        final int slots = 4;
+        final IsoGatewayConfig config = IsoGatewayConfig.of("127.0.0.1", 0, dir.resolve("iso-keys"))
+            .withConnectionsMax(slots);
+        try (EngineIsoHarness harness = started(config))
+        {
+            final Socket[] squatters = new Socket[slots];
+            try
+            {
+                for (int i = 0; i < slots; i++)
+                {
+                    squatters[i] = new Socket("127.0.0.1", harness.agent.port());
+                    // Accepted in connection order (the listen backlog is FIFO); a tie in ms goes to the lower slot.
+                    Thread.sleep(20);
+                }
+                try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
+                {
+                    assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
+                        JposTerminal.now()))).getString(39), "a terminal gets a slot although squatters held all");
+                    assertClosedByServer(squatters[0]);
+                    assertEquals(1, harness.agent.evictedCount());
+
+                    // The authenticated terminal is never the one evicted: more newcomers take the squatters' slots.
+                    for (int i = 0; i < slots; i++)
+                    {
+                        new Socket("127.0.0.1", harness.agent.port()).close();
+                    }
+                    assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
+                        JposTerminal.now()))).getString(39), "the authenticated terminal keeps its connection");
+                }
+            }
+            finally
+            {
+                for (final Socket squatter : squatters)
+                {
+                    if (null != squatter)
+                    {
+                        squatter.close();
+                    }
+                }
+            }
+        }
+    }
+
+    private byte[] keys() throws Exception
+    {
+        final IsoKeyStore store = new IsoKeyStore();
+        final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        store.save(dir.resolve("iso-keys"));
+        return key;
+    }
+
+    private static EngineIsoHarness started(final IsoGatewayConfig config) throws Exception
+    {
+        final EngineIsoHarness harness = new EngineIsoHarness(config);
+        harness.merchant(MERCHANT);
+        harness.terminal(TERMINAL, MERCHANT);
+        harness.consumer(CONSUMER, 100_000);
+        harness.start();
+        return harness;
+    }
+
+    /** The server closes the socket: the read sees the end of stream (or a reset) within the deadline. */
+    private static void assertClosedByServer(final Socket socket) throws Exception
+    {
+        socket.setSoTimeout((int)DEADLINE_MS);
+        final InputStream in = socket.getInputStream();
+        try
+        {
+            assertEquals(-1, in.read(), "end of stream");
+        }
+        catch (final java.net.SocketException reset)
+        {
+            assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
+        }
+    }
+}
