@@ -64,6 +64,45 @@ public final class JournalCommand implements Runnable
         return Files.isDirectory(nested) ? nested : dataDir;
     }
 
+    /**
+     * Says on standard error why {@code dataDir} cannot be read as a server's data directory, or nothing: it must
+     * exist and hold a journal (Chronicle's {@code metadata.cq4t} or a {@code .cq4} file) in {@code DIR/journal} or,
+     * for a bare journal, in {@code DIR} itself. Opening a directory without one would create an empty journal in it
+     * and "succeed" on no entries (a wrong {@code --data}: ops review item 9).
+     *
+     * @return true when there is a journal to read.
+     */
+    static boolean requireJournal(final Path dataDir)
+    {
+        if (!Files.isDirectory(dataDir))
+        {
+            System.err.println("error: no such directory: " + dataDir);
+            return false;
+        }
+        if (!holdsJournal(journalDir(dataDir)))
+        {
+            System.err.println("error: no journal in " + dataDir + ": neither " + dataDir.resolve(JOURNAL_SUBDIR) +
+                " nor the directory itself holds one (metadata.cq4t, *.cq4): check --data (a server's data " +
+                "directory holds journal/)");
+            return false;
+        }
+        return true;
+    }
+
+    /** True when the directory holds a Chronicle queue: its metadata file or a cycle file. */
+    static boolean holdsJournal(final Path dir)
+    {
+        try (java.util.stream.Stream<Path> entries = Files.list(dir))
+        {
+            return entries.map((entry) -> entry.getFileName().toString())
+                .anyMatch((name) -> name.equals("metadata.cq4t") || name.endsWith(".cq4"));
+        }
+        catch (final java.io.IOException ex)
+        {
+            return false;
+        }
+    }
+
     static ChronicleJournal openJournal(final Path dataDir)
     {
         return ChronicleJournal.open(new JournalConfig(journalDir(dataDir)));
@@ -161,9 +200,8 @@ public final class JournalCommand implements Runnable
         @Override
         public Integer call()
         {
-            if (!Files.isDirectory(dataDir))
+            if (!requireJournal(dataDir))
             {
-                System.err.println("no such directory: " + dataDir);
                 return WodianMain.EXIT_REFUSED;
             }
             final PrintStream out = System.out;
@@ -310,9 +348,8 @@ public final class JournalCommand implements Runnable
         @Override
         public Integer call()
         {
-            if (!Files.isDirectory(dataDir))
+            if (!requireJournal(dataDir))
             {
-                System.err.println("no such directory: " + dataDir);
                 return WodianMain.EXIT_REFUSED;
             }
             final EngineConfig engineConfig = engineLimits.engineConfig(this);
@@ -448,9 +485,8 @@ public final class JournalCommand implements Runnable
         @Override
         public Integer call()
         {
-            if (!Files.isDirectory(dataDir))
+            if (!requireJournal(dataDir))
             {
-                System.err.println("no such directory: " + dataDir);
                 return WodianMain.EXIT_REFUSED;
             }
             final EngineConfig engineConfig = engineLimits.engineConfig(this);

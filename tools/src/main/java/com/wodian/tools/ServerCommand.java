@@ -156,6 +156,12 @@ public final class ServerCommand implements Runnable
     @Option(names = "--insecure", description = "allow clear text on a non-loopback --host (a network you trust)")
     boolean insecure;
 
+    @Option(names = "--init", description = "begin a new, empty ledger in --data when it holds no journal (creating " +
+        "the directory if needed); without it only an existing directory holding nothing but a data directory's own " +
+        "files (credentials, client-secrets, iso-keys, tls/, ...) is taken as new, so that a wrong --data is refused " +
+        "(docs/operations.md); changes nothing when a journal is there")
+    boolean init;
+
     @Option(names = "--join", description = "replica group: this node starts with an empty (new or wiped) data " +
         "directory and neither votes nor stands until the primary adds it (wodian group add); docs/replication.md")
     boolean join;
@@ -230,6 +236,10 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--tls-password-file", null == tlsPasswordFile ? null : tlsPasswordFile.toString());
         addIfGiven(args, "--node-cert", null == nodeCertificate ? null : nodeCertificate.toString());
         addIfGiven(args, "--node-key", null == nodeKey ? null : nodeKey.toString());
+        if (init)
+        {
+            args.add("--init");
+        }
         if (join)
         {
             args.add("--join");

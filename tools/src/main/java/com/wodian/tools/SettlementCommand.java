@@ -59,9 +59,8 @@ public final class SettlementCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        if (!Files.isDirectory(dataDir))
+        if (!JournalCommand.requireJournal(dataDir))
         {
-            System.err.println("no such directory: " + dataDir);
             return WodianMain.EXIT_REFUSED;
         }
         try

@@ -110,9 +110,8 @@ public final class SnapshotCommand implements Runnable
 
         private int offline()
         {
-            if (!Files.isDirectory(dataDir))
+            if (!JournalCommand.requireJournal(dataDir))
             {
-                System.err.println("no such directory: " + dataDir);
                 return WodianMain.EXIT_REFUSED;
             }
             final EngineConfig engineConfig = engineLimits.engineConfig(this);

@@ -22,8 +22,12 @@ import com.wodian.net.tls.TlsSettings;
  */
 final class ServerArguments
 {
+    /** The ISO 8583 key file in the data directory when {@code --iso-keys} names none. */
+    static final String ISO_KEYS_FILE_NAME_DEFAULT = "iso-keys";
+
     private final ServerConfig config;
     private boolean dataGiven;
+    private boolean init;
     private boolean portGiven;
     private boolean ignoreStdin;
     private int keysMax;
@@ -86,6 +90,9 @@ final class ServerArguments
             }
         }
         arguments.finish();
+        // From the command line a new, empty ledger is begun only when asked for: a wrong --data must not give one
+        // (NewDataDirectoryCheck). A joining node's directory is new by definition.
+        config.newDataDirectoryAllowed(arguments.init || arguments.joining);
         return arguments;
     }
 
@@ -108,6 +115,9 @@ final class ServerArguments
                 return true;
             case "--join":
                 joining = true;
+                return true;
+            case "--init":
+                init = true;
                 return true;
             default:
                 return false;
@@ -313,7 +323,7 @@ final class ServerArguments
         }
         // docs/iso8583.md: off unless a port is given, loopback unless a host is given.
         config.addGateway(IsoGateway.factory(IsoGatewayConfig.of(isoHost, isoPort,
-            null == isoKeys ? config.dataDir().resolve("iso-keys") : Path.of(isoKeys))));
+            null == isoKeys ? config.dataDir().resolve(ISO_KEYS_FILE_NAME_DEFAULT) : Path.of(isoKeys))));
     }
 
     /** Node TLS from {@code --node-cert FILE --node-key FILE --tls-trust FILE}; null without (removes them). */

@@ -30,6 +30,7 @@ import static com.wodian.net.FrameDescriptor.REQUEST_FRAME_BYTES_MAX;
 public final class ServerConfig
 {
     private Path dataDir = ServerProperties.dataDir();
+    private boolean newDataDirectoryAllowed = true;
     private String host = ServerProperties.host();
     private int port = ServerProperties.port();
     private ThreadingMode threadingMode = ServerProperties.threadingMode();
@@ -78,6 +79,23 @@ public final class ServerConfig
     public ReplicaGroupConfig replicaGroup()
     {
         return group.replicaGroup();
+    }
+
+    /**
+     * @param allowed true (this API's default): a start may begin a new, empty ledger in any directory without a
+     *                journal, creating it if needed; false ({@link ServerMain} without {@code --init} or
+     *                {@code --join}): only in an existing directory that holds nothing but provisioned files
+     *                ({@link NewDataDirectoryCheck}).
+     */
+    public ServerConfig newDataDirectoryAllowed(final boolean allowed)
+    {
+        this.newDataDirectoryAllowed = allowed;
+        return this;
+    }
+
+    public boolean newDataDirectoryAllowed()
+    {
+        return newDataDirectoryAllowed;
     }
 
     public ServerConfig dataDir(final Path dataDir)
@@ -599,7 +617,7 @@ public final class ServerConfig
     @Override
     public String toString()
     {
-        return "ServerConfig{dataDir=" + dataDir + ", host=" + host + ", port=" + port +
+        return "ServerConfig{dataDir=" + dataDir + ", newDataDirectoryAllowed=" + newDataDirectoryAllowed + ", host=" + host + ", port=" + port +
             ", threadingMode=" + threadingMode + ", durabilityPolicy=" + durabilityPolicy +
             ", inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
             ", pipelineWaitStrategy=" + pipelineWaitStrategy + ", networkIdleStrategy=" + networkIdleStrategy +

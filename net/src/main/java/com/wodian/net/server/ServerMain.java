@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
  * Starts a {@link WodianServer} from the command line, for operators and for tests that run the server in a child
  * process (crash and recovery tests).
  * <pre>
- * ServerMain --data DIR --port N [--mode shared|compact|dedicated] [--host ADDRESS] [--durability sync|page-cache]
+ * ServerMain --data DIR [--init] --port N [--mode shared|compact|dedicated] [--host ADDRESS] [--durability sync|page-cache]
  *            [--limits default|small] [--keys-max N] [--engine-tables grow|reserve]
  *            [--pipeline-wait NAME] [--network-idle NAME] [--sender-idle NAME]
  *            [--auth required|disabled] [--credentials FILE]
@@ -24,7 +24,9 @@ import java.util.concurrent.CountDownLatch;
  *            [--node-cert FILE [--node-key FILE]] [--tls-trust FILE] [--insecure]
  *            [--ignore-stdin]
  * </pre>
- * The options are parsed by {@link ServerArguments}.
+ * The options are parsed by {@link ServerArguments}. A {@code DIR} without {@code journal/} begins a new, empty ledger
+ * only with {@code --init} (or {@code --join}), or when it exists and holds only provisioned files such as the
+ * credential file: a wrong {@code --data} is refused ({@link NewDataDirectoryCheck}).
  * With {@code --node-id}, the server is node I of a replica group: {@code --peers} gives each node's replication
  * address (node I listens on its own, dials the others); {@code --client-peers 0=HOST:PORT,...} each node's client
  * address, named in NOT_PRIMARY replies so that clients go straight to the primary; {@code --join} starts a node
@@ -50,7 +52,8 @@ public final class ServerMain
      */
     public static final int EXIT_STATUS_FATAL = 70;
 
-    private static final String USAGE = "usage: ServerMain --data DIR --port N [--mode shared|compact|dedicated]" +
+    private static final String USAGE = "usage: ServerMain --data DIR [--init] --port N" +
+        " [--mode shared|compact|dedicated]" +
         " [--host ADDRESS] [--durability sync|page-cache] [--limits default|small] [--keys-max N]" +
         " [--engine-tables grow|reserve] [--pipeline-wait NAME]" +
         " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +

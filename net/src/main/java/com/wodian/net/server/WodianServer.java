@@ -394,6 +394,8 @@ public final class WodianServer implements AutoCloseable
     public static WodianServer launch(final ServerConfig config) throws IOException
     {
         config.validate();
+        // A wrong --data is refused before anything is created in it.
+        NewDataDirectoryCheck.check(config.dataDir(), config.newDataDirectoryAllowed());
         // Files the server cannot run without are checked before anything is opened or recovered (seconds to minutes).
         SessionGate.requireCredentialsFile(config);
         final DataDirectoryLock lock = DataDirectoryLock.acquire(config.dataDir());

@@ -126,6 +126,16 @@ class ServerArgumentsTest
     }
 
     @Test
+    void aNewLedgerIsBegunFromTheCommandLineOnlyWithInitOrJoin()
+    {
+        assertTrue(new ServerConfig().newDataDirectoryAllowed(), "the API's default");
+        assertFalse(parse(withRequired()).newDataDirectoryAllowed(), "a wrong --data must not begin a ledger");
+        assertTrue(parse(withRequired("--init")).newDataDirectoryAllowed());
+        assertTrue(parse(withRequired("--node-id", "0", "--peers", "0=127.0.0.1:7001,1=127.0.0.1:7002", "--join"))
+            .newDataDirectoryAllowed(), "a joining node's directory is new");
+    }
+
+    @Test
     void addsTheIsoGatewayOnLoopbackAndRefusesItInClearElsewhere()
     {
         assertEquals(1, parse(withRequired("--iso8583-port", "0")).gatewayFactories().size());

@@ -28,7 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServerMainTest
 {
     @TempDir
-    Path dataDir;
+    Path dir;
+
+    /** The server's data directory; its log goes beside it (a file inside would make it no new data directory). */
+    private Path dataDir;
 
     @Test
     void shouldPrintListeningLineServeAndStopWhenStdinCloses() throws Exception
@@ -77,6 +80,7 @@ class ServerMainTest
 
     private Process start() throws Exception
     {
+        dataDir = dir.resolve("data");
         ServerTestSupport.credentialStore().save(dataDir.resolve("credentials"));
         final List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -107,7 +111,7 @@ class ServerMainTest
         command.add("--mode");
         command.add("compact");
         return new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.appendTo(new File(dataDir.toFile(), "server-main.log")))
+            .redirectError(ProcessBuilder.Redirect.appendTo(new File(dir.toFile(), "server-main.log")))
             .start();
     }
 
