@@ -40,7 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for i in 0 1 2; do
-    WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx3g}" "$repo_dir/bin/wodian" server --data "$base_dir/node$i" \
+    WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx3g}" "$repo_dir/bin/wodian" server --data "$base_dir/node$i" --init \
         --port "${ports[$i]}" --credentials "$base_dir/credentials" --node-id "$i" --peers "$peers" \
         --ignore-stdin "${server_args[@]//@NODE@/$i}" >"$base_dir/node$i.log" 2>&1 &
     pids+=($!)
