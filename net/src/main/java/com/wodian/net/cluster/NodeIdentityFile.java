@@ -1,36 +1,50 @@
 package com.wodian.net.cluster;
 
-import com.wodian.journal.consensus.storage.AtomicFile;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Which member of which replica group a data directory belongs to, in {@code <data>/node-identity}, recorded at the
- * directory's first start as a member. A later start as another node or in another group is refused: the directory's
- * term store holds the votes of the node that wrote it, and a node voting with another's votes (a unit file naming the
- * wrong --node-id, a directory copied from another node to skip the catch-up) can let two primaries be elected in one
- * term. A directory restored from this node's own backup is not caught here (its votes are stale, not foreign): a
- * restored member must re-join instead (docs/replication.md).
+ * directory's first start as a member: group name, node id, a random 128-bit incarnation, and the inode number of the
+ * file itself.
+ *
+ * <p>A later start as another node or in another group is refused: the directory's term store holds the votes of the
+ * node that wrote it, and a node voting with another's votes (a unit file naming the wrong --node-id, a directory
+ * copied from another node to skip the catch-up) can let two primaries be elected in one term.
+ *
+ * <p>A start of a <em>copy</em> of the directory is refused too: a backup restored, or a directory copied (tar, rsync,
+ * cp, a move to another file system) gets new inodes, so the file's inode no longer matches the one it records. A
+ * restored member has forgotten votes it cast and entries it acknowledged since the copy; it must come back as a new
+ * server (remove, wipe, {@code --join}, add). The incarnation is what the peers check ({@code PeerIncarnations}): a
+ * directory that lost its identity file and so drew a new one is refused by its peers while its id is a member. Not
+ * caught by either: a block-level image restored in place (same inodes, same incarnation); docs/replication.md.
  */
 public final class NodeIdentityFile
 {
     /** The file's name in a data directory. */
     public static final String FILE_NAME = "node-identity";
+    /** Inode number recorded when the file system does not tell it: not checked. */
+    private static final long INODE_UNKNOWN = -1;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private NodeIdentityFile()
     {
     }
 
     /**
-     * Records the identity when the directory has none yet (its first start as a member, or a directory written
-     * before this file existed), else checks it.
+     * Records the identity when the directory has none yet (its first start as a member), or when the file lacks the
+     * incarnation (written by an earlier version); else checks it.
      *
      * @return true when it was recorded now.
-     * @throws IOException naming both identities when they differ, or the file when it is not ours.
+     * @throws IOException naming both identities when they differ, saying the directory is a copy when the inode
+     *                     differs, or naming the file when it is not ours.
      */
     public static boolean recordOrCheck(final Path dataDir, final String groupName, final int nodeId)
         throws IOException
@@ -40,35 +54,118 @@ public final class NodeIdentityFile
         if (!Files.exists(file))
         {
             Files.createDirectories(dataDir);
-            AtomicFile.replace(file, ByteBuffer.wrap(identity.getBytes(StandardCharsets.UTF_8)));
+            write(file, identity);
             return true;
         }
         final String recorded = Files.readString(file, StandardCharsets.UTF_8);
-        if (!recorded.equals(identity))
+        if (!recorded.startsWith(identity))
         {
             throw new IOException("data directory " + dataDir + " belongs to " + describe(recorded) + " (" + file +
                 "); this start is node " + nodeId + " of group " + groupName + ". Start it with its own --node-id " +
                 "and group, or, to make it another node, remove that node from the group, wipe the directory (all " +
                 "but credentials) and start with --join (docs/replication.md)");
         }
+        final String incarnation = field(recorded, "incarnation=");
+        final String inode = field(recorded, "inode=");
+        if (null == incarnation || null == inode)
+        {
+            write(file, identity); // written before incarnations existed: this directory is taken as the original
+            return true;
+        }
+        final long actualInode = inodeOf(file);
+        if (actualInode != INODE_UNKNOWN && !inode.equals(String.valueOf(INODE_UNKNOWN)) &&
+            !inode.equals(String.valueOf(actualInode)))
+        {
+            throw new IOException("data directory " + dataDir + " is a copy: " + file + " was written as inode " +
+                inode + " and is now inode " + actualInode + " (restored from a backup, copied, or moved to another " +
+                "file system). A restored member has forgotten votes it cast and entries it acknowledged since the " +
+                "copy, and taking part with it can let two primaries overwrite acknowledged payments. Bring node " +
+                nodeId + " back as a new server: wodian group remove --node " + nodeId + ", wipe this directory (all " +
+                "but credentials), start it with --join, then wodian group add --node " + nodeId +
+                " (docs/replication.md, \"A data directory belongs to one node\")");
+        }
         return false;
+    }
+
+    /**
+     * @return the directory's incarnation as {high, low}; {0, 0} when it has none recorded (not a member yet, or a
+     * file of an earlier version).
+     */
+    public static long[] incarnation(final Path dataDir) throws IOException
+    {
+        final Path file = dataDir.resolve(FILE_NAME);
+        final String incarnation = Files.exists(file) ?
+            field(Files.readString(file, StandardCharsets.UTF_8), "incarnation=") : null;
+        if (null == incarnation || incarnation.length() != 32)
+        {
+            return new long[] {0, 0};
+        }
+        try
+        {
+            return new long[] {Long.parseUnsignedLong(incarnation.substring(0, 16), 16),
+                Long.parseUnsignedLong(incarnation.substring(16), 16)};
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IOException(file + ": incarnation is not 32 hex digits: " + incarnation, ex);
+        }
+    }
+
+    /**
+     * Writes identity, a new incarnation and the file's own inode number: the temporary file is created first, its
+     * inode read and written into it, and the rename keeps the inode. Durable before returning.
+     */
+    private static void write(final Path file, final String identity) throws IOException
+    {
+        final Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
+        Files.deleteIfExists(temporary);
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE))
+        {
+            final String content = identity + "incarnation=" + String.format("%016x%016x", RANDOM.nextLong(),
+                RANDOM.nextLong() | 1) + "\ninode=" + inodeOf(temporary) + "\n";
+            final ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining())
+            {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel directory = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ))
+        {
+            directory.force(true);
+        }
+    }
+
+    private static long inodeOf(final Path file) throws IOException
+    {
+        try
+        {
+            return ((Number)Files.getAttribute(file, "unix:ino")).longValue();
+        }
+        catch (final UnsupportedOperationException | IllegalArgumentException ex)
+        {
+            return INODE_UNKNOWN; // no "unix" attribute view here: the copy check is off
+        }
+    }
+
+    private static String field(final String recorded, final String prefix)
+    {
+        for (final String line : recorded.split("\n"))
+        {
+            if (line.startsWith(prefix))
+            {
+                return line.substring(prefix.length());
+            }
+        }
+        return null;
     }
 
     private static String describe(final String recorded)
     {
-        String group = "?";
-        String node = "?";
-        for (final String line : recorded.split("\n"))
-        {
-            if (line.startsWith("group="))
-            {
-                group = line.substring("group=".length());
-            }
-            else if (line.startsWith("node="))
-            {
-                node = line.substring("node=".length());
-            }
-        }
-        return "node " + node + " of group " + group;
+        final String group = field(recorded, "group=");
+        final String node = field(recorded, "node=");
+        return "node " + (null == node ? "?" : node) + " of group " + (null == group ? "?" : group);
     }
 }

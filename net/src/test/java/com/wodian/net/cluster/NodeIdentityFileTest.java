@@ -4,10 +4,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,5 +36,48 @@ class NodeIdentityFileTest
         final IOException otherGroup =
             assertThrows(IOException.class, () -> NodeIdentityFile.recordOrCheck(dataDir, "other", 1));
         assertTrue(otherGroup.getMessage().contains("this start is node 1 of group other"), otherGroup.getMessage());
+    }
+
+    /**
+     * A backup restored, or the directory copied: the identity file is another inode than the one it records, so the
+     * start is refused with the way back (remove, wipe, --join, add); the original still starts.
+     */
+    @Test
+    void aCopyOfTheDirectoryIsRefusedAndTheOriginalStillStarts(@TempDir final Path root) throws IOException
+    {
+        final Path original = root.resolve("n1");
+        assertTrue(NodeIdentityFile.recordOrCheck(original, "wodian", 1));
+        final Path restored = Files.createDirectories(root.resolve("n1-restored"));
+        Files.copy(original.resolve(NodeIdentityFile.FILE_NAME), restored.resolve(NodeIdentityFile.FILE_NAME),
+            StandardCopyOption.COPY_ATTRIBUTES);
+
+        final IOException copy =
+            assertThrows(IOException.class, () -> NodeIdentityFile.recordOrCheck(restored, "wodian", 1));
+        assertTrue(copy.getMessage().contains("is a copy") && copy.getMessage().contains("group remove --node 1") &&
+            copy.getMessage().contains("--join"), copy.getMessage());
+        assertFalse(NodeIdentityFile.recordOrCheck(original, "wodian", 1));
+        assertArrayEquals(NodeIdentityFile.incarnation(original), NodeIdentityFile.incarnation(restored),
+            "a copy names the original's incarnation: the inode check is what catches it at home");
+    }
+
+    /** Each directory draws its own incarnation; one written by the previous version gets one at its next start. */
+    @Test
+    void incarnationsDifferPerDirectoryAndAnOldFileGetsOne(@TempDir final Path root) throws IOException
+    {
+        assertTrue(NodeIdentityFile.recordOrCheck(root.resolve("a"), "wodian", 0));
+        assertTrue(NodeIdentityFile.recordOrCheck(root.resolve("b"), "wodian", 0));
+        final long[] a = NodeIdentityFile.incarnation(root.resolve("a"));
+        assertNotEquals(0, a[0] | a[1]);
+        assertFalse(java.util.Arrays.equals(a, NodeIdentityFile.incarnation(root.resolve("b"))));
+
+        final Path old = Files.createDirectories(root.resolve("old"));
+        Files.writeString(old.resolve(NodeIdentityFile.FILE_NAME), "group=wodian\nnode=2\n", StandardCharsets.UTF_8);
+        assertArrayEquals(new long[] {0, 0}, NodeIdentityFile.incarnation(old));
+        assertTrue(NodeIdentityFile.recordOrCheck(old, "wodian", 2), "the incarnation is recorded now");
+        final long[] upgraded = NodeIdentityFile.incarnation(old);
+        assertNotEquals(0, upgraded[0] | upgraded[1]);
+        assertFalse(NodeIdentityFile.recordOrCheck(old, "wodian", 2));
+        assertArrayEquals(upgraded, NodeIdentityFile.incarnation(old));
+        assertEquals(0, Files.list(old).filter(path -> path.toString().endsWith(".tmp")).count());
     }
 }

@@ -10,12 +10,15 @@ import com.wodian.journal.consensus.EntryView;
 import com.wodian.journal.consensus.LogEntries;
 import com.wodian.journal.consensus.Membership;
 import com.wodian.journal.consensus.MembershipHistory;
+import com.wodian.journal.consensus.PeerIncarnations;
 import com.wodian.journal.consensus.ReplicaLog;
 import com.wodian.journal.consensus.Role;
 import com.wodian.journal.consensus.TermStore;
 import com.wodian.journal.consensus.storage.JournalReplicaLog;
 import com.wodian.journal.consensus.storage.MembershipFile;
+import com.wodian.journal.consensus.storage.PeerIncarnationsFile;
 import com.wodian.net.cluster.ClusterView;
+import com.wodian.net.cluster.NodeIdentityFile;
 import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.cluster.snapshot.SnapshotTransfer;
 import com.wodian.net.cluster.transport.ConfigurationEntry;
@@ -181,6 +184,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
         this.node = new ConsensusNode(group.nodeId(), group.groupSize(), group.consensus(), log, termStore,
             transport, (index, term, payload) -> { }, new SplittableRandom(System.nanoTime() ^ group.nodeId()),
             nowMs, appliedIndex, snapshotTransfer, snapshotTransfer, membership);
+        identify(transport, node, journalLog.journal().dir().getParent(), group.groupSize(), logger);
         this.control = new ClusterControlHandler(group, node, transport, logger);
         control.logConfiguration();
         publishStatus();
@@ -203,6 +207,28 @@ public final class ReplicationStage implements Agent, EntryPayloads
                 (group.groupSize() - 1) + "); give every member's address in --peers");
         }
         return membership;
+    }
+
+    /**
+     * Hellos name this node's incarnation ({@link NodeIdentityFile}); peers' hellos are checked against the ones
+     * this node knows ({@link PeerAdmission}). A directory without a recorded identity (a stage built without the
+     * server's start checks) names none.
+     */
+    private static void identify(final ReplicationTransport transport, final ConsensusNode node, final Path dataDir,
+        final int groupSize, final System.Logger logger)
+    {
+        final long[] incarnation;
+        try
+        {
+            incarnation = NodeIdentityFile.incarnation(dataDir);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        final PeerIncarnations known =
+            PeerIncarnationsFile.open(dataDir.resolve(PeerIncarnationsFile.FILE_NAME), groupSize);
+        transport.identity(incarnation[0], incarnation[1], new PeerAdmission(known, node, logger));
     }
 
     /** Builds the transport once the log exists (the transport reads entries from it to send them). */

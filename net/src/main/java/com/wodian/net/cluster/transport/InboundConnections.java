@@ -32,9 +32,15 @@ final class InboundConnections
     private static final System.Logger LOG = System.getLogger(InboundConnections.class.getName());
     private static final long REFUSAL_LOG_INTERVAL_NS = 60_000_000_000L;
 
+    private static final String CONFIGURATION_ADVICE =
+        "check --group, --peers, --node-id and the TLS options on both nodes";
+
     private final int selfId;
-    private long lastRefusalLogNs;
-    private long refusedSinceLog;
+    /** Refusals for a wrong group, node, protocol or TLS, and refusals of a known node's other incarnation. */
+    private final RefusalLog configurationRefusals = new RefusalLog();
+    private final RefusalLog identityRefusals = new RefusalLog();
+    /** Null: every incarnation admitted. */
+    private PeerCheck peerCheck;
     private final int groupSize;
     private final byte[] groupName;
     private final int messageLengthMax;
@@ -93,6 +99,11 @@ final class InboundConnections
     void tls(final TlsContext tls)
     {
         this.tls = tls;
+    }
+
+    void peerCheck(final PeerCheck peerCheck)
+    {
+        this.peerCheck = peerCheck;
     }
 
     InetSocketAddress localAddress()
@@ -240,7 +251,7 @@ final class InboundConnections
         if (connection.peerId == NO_PEER && nowMs - connection.acceptedMs > ReplicationDescriptor.HELLO_TIMEOUT_MS)
         {
             refused(connection, "no hello within " + ReplicationDescriptor.HELLO_TIMEOUT_MS + " ms (TLS on one side " +
-                "only, or not a Wodian node?)");
+                "only, or not a Wodian node?)", configurationRefusals, CONFIGURATION_ADVICE);
             connection.close();
             return 1;
         }
@@ -341,7 +352,8 @@ final class InboundConnections
         }
         catch (final IOException ex)
         {
-            refused(connection, "TLS handshake failed: " + ex.getMessage());
+            refused(connection, "TLS handshake failed: " + ex.getMessage(), configurationRefusals,
+                CONFIGURATION_ADVICE);
             connection.close();
             return 1;
         }
@@ -357,7 +369,15 @@ final class InboundConnections
         {
             refused(connection, fromNodeId < 0 ? "its hello names another group, destination node or protocol" :
                 "its hello says node " + fromNodeId + (null != connection.tls ? ", its certificate node " +
-                connection.certifiedPeerId : ""));
+                connection.certifiedPeerId : ""), configurationRefusals, CONFIGURATION_ADVICE);
+            return false;
+        }
+        // Before the redial rule below: a refused copy must not cut the known node's live connection.
+        final String identityRefusal = null == peerCheck ? null :
+            peerCheck.refusal(fromNodeId, decoder.helloIncarnationHigh(), decoder.helloIncarnationLow());
+        if (null != identityRefusal)
+        {
+            refused(connection, identityRefusal, identityRefusals, "");
             return false;
         }
         // The peer redialled: its earlier connection is dead or about to be, and only the newest one is read.
@@ -373,17 +393,18 @@ final class InboundConnections
     }
 
     /**
-     * Counts a refused connection and says so, at most one line a minute (a handshake, not the entries' path): a
-     * wrong --group, --peers order, --node-id or TLS on one side only otherwise cuts a node off without a word.
+     * Counts a refused connection and says so, at most one line a minute per kind (a handshake, not the entries'
+     * path): a wrong --group, --peers order, --node-id or TLS on one side only, or a member's restored or copied data
+     * directory, otherwise cuts a node off without a word.
      */
-    private void refused(final Slot connection, final String why)
+    private void refused(final Slot connection, final String why, final RefusalLog kind, final String advice)
     {
         counters.handshakesRejected++;
-        refusedSinceLog++;
+        kind.refusedSinceLog++;
         final long nowNs = System.nanoTime();
-        if (0 == lastRefusalLogNs || nowNs - lastRefusalLogNs >= REFUSAL_LOG_INTERVAL_NS)
+        if (0 == kind.lastLogNs || nowNs - kind.lastLogNs >= REFUSAL_LOG_INTERVAL_NS)
         {
-            lastRefusalLogNs = nowNs;
+            kind.lastLogNs = nowNs;
             String from = "?";
             try
             {
@@ -395,10 +416,17 @@ final class InboundConnections
             }
             LOG.log(System.Logger.Level.WARNING, "replication: refused a connection from " + from + ": " + why +
                 "; this is node " + selfId + " of group '" + new String(groupName, StandardCharsets.UTF_8) +
-                "', protocol " + ReplicationDescriptor.PROTOCOL_VERSION + ": check --group, --peers, --node-id and " +
-                "the TLS options on both nodes (" + refusedSinceLog + " refused since the last such line)");
-            refusedSinceLog = 0;
+                "', protocol " + ReplicationDescriptor.PROTOCOL_VERSION + (advice.isEmpty() ? "" : ": " + advice) +
+                " (" + kind.refusedSinceLog + " refused since the last such line)");
+            kind.refusedSinceLog = 0;
         }
+    }
+
+    /** When a kind of refusal was last logged, and how many there were since. */
+    private static final class RefusalLog
+    {
+        long lastLogNs;
+        long refusedSinceLog;
     }
 
     /**

@@ -46,6 +46,8 @@ final class OutboundLink
     private long nextDialMs;
     private long reconnectDelayMs = ReplicationDescriptor.RECONNECT_DELAY_MS_MIN;
     private boolean connectedBefore;
+    private long incarnationHigh;
+    private long incarnationLow;
     private int sentPosition;
 
     OutboundLink(
@@ -70,6 +72,13 @@ final class OutboundLink
     void tls(final TlsContext tlsContext)
     {
         this.tlsContext = tlsContext;
+    }
+
+    /** The incarnation every later hello names (the next dial's). */
+    void incarnation(final long high, final long low)
+    {
+        this.incarnationHigh = high;
+        this.incarnationLow = low;
     }
 
     /** Where to dial from the next dial on (the current connection is kept). */
@@ -220,7 +229,7 @@ final class OutboundLink
             channel = opened;
             sentPosition = 0;
             writePosition = encoder.encodeHello(buffer, 0, buffer.capacity(),
-                ReplicationDescriptor.PROTOCOL_VERSION, selfId, peerId, groupName);
+                ReplicationDescriptor.PROTOCOL_VERSION, selfId, peerId, groupName, incarnationHigh, incarnationLow);
             state = CONNECTING;
             if (opened.connect(address))
             {

@@ -59,6 +59,11 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
     private int chunkOffset;
     private int chunkLength;
 
+    /** A hello of schema version 2 or older: no incarnation. */
+    private static final int HELLO_BLOCK_LENGTH_MIN = 12;
+    private long helloIncarnationHigh;
+    private long helloIncarnationLow;
+
     private DirectBuffer entriesBuffer;
     private int entryBlockLength;
     private int[] entryOffsets = new int[256];
@@ -79,7 +84,9 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
         final byte[] expectedGroupName,
         final int expectedToNodeId)
     {
-        if (!header(buffer, messageOffset, messageLength, HelloDecoder.TEMPLATE_ID, HelloDecoder.BLOCK_LENGTH))
+        helloIncarnationHigh = 0;
+        helloIncarnationLow = 0;
+        if (!header(buffer, messageOffset, messageLength, HelloDecoder.TEMPLATE_ID, HELLO_BLOCK_LENGTH_MIN))
         {
             return HELLO_REJECTED;
         }
@@ -104,7 +111,24 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
                 return HELLO_REJECTED;
             }
         }
+        if (headerDecoder.blockLength() >= HelloDecoder.BLOCK_LENGTH)
+        {
+            helloIncarnationHigh = hello.incarnationHigh();
+            helloIncarnationLow = hello.incarnationLow();
+        }
         return hello.fromNodeId();
+    }
+
+    /** @return the high half of the incarnation the last accepted {@link #decodeHello} named; 0 with the low: none. */
+    public long helloIncarnationHigh()
+    {
+        return helloIncarnationHigh;
+    }
+
+    /** @return the low half of the incarnation the last accepted {@link #decodeHello} named. */
+    public long helloIncarnationLow()
+    {
+        return helloIncarnationLow;
     }
 
     /**

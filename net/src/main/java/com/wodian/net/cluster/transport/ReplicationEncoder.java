@@ -75,6 +75,26 @@ public final class ReplicationEncoder
         final int toNodeId,
         final byte[] groupName)
     {
+        return encodeHello(buffer, offset, limit, protocolVersion, fromNodeId, toNodeId, groupName, 0, 0);
+    }
+
+    /**
+     * A hello that names the sender's incarnation (its data directory's, {@code NodeIdentityFile}): the peers refuse
+     * a member whose incarnation changed ({@code PeerIncarnations}). 0, 0: unknown.
+     *
+     * @return frame length (length prefix included) or {@link #NO_SPACE}.
+     */
+    public int encodeHello(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int limit,
+        final int protocolVersion,
+        final int fromNodeId,
+        final int toNodeId,
+        final byte[] groupName,
+        final long incarnationHigh,
+        final long incarnationLow)
+    {
         final int messageLength =
             HEADER_LENGTH + HelloEncoder.BLOCK_LENGTH + HelloEncoder.groupNameHeaderLength() + groupName.length;
         if (offset + LENGTH_FIELD_LENGTH + messageLength > limit)
@@ -85,6 +105,8 @@ public final class ReplicationEncoder
             .protocolVersion(protocolVersion)
             .fromNodeId(fromNodeId)
             .toNodeId(toNodeId)
+            .incarnationHigh(incarnationHigh)
+            .incarnationLow(incarnationLow)
             .putGroupName(groupName, 0, groupName.length);
         return finish(buffer, offset, helloEncoder.encodedLength());
     }

@@ -353,6 +353,24 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     }
 
     /**
+     * This node's incarnation, named in every hello it sends, and the check of the incarnation each peer's hello
+     * names ({@link PeerCheck}; null admits every one). Call before the first {@link #poll}; without it hellos name
+     * 0, 0 (unknown) and every peer is admitted.
+     */
+    public ReplicationTransport identity(final long incarnationHigh, final long incarnationLow, final PeerCheck check)
+    {
+        inbound.peerCheck(check);
+        for (final OutboundLink peer : outbound)
+        {
+            if (peer != null)
+            {
+                peer.incarnation(incarnationHigh, incarnationLow);
+            }
+        }
+        return this;
+    }
+
+    /**
      * Write what is pending to every connected peer, as much as each socket takes without blocking.
      *
      * @return bytes written.

@@ -1,0 +1,169 @@
+package com.wodian.net.cluster.transport;
+
+import com.wodian.journal.consensus.ConsensusMessage;
+import com.wodian.net.cluster.transport.ReplicationTestSupport.MapEntrySource;
+import com.wodian.net.cluster.transport.ReplicationTestSupport.RecordingHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static com.wodian.net.cluster.transport.ReplicationDescriptor.PROTOCOL_VERSION;
+import static com.wodian.net.cluster.transport.ReplicationTestSupport.GROUP;
+import static com.wodian.net.cluster.transport.ReplicationTestSupport.pollUntil;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Refused connections are said in the log, at most once a minute per kind, and counted every time: a peer whose
+ * hello names another group, and a peer whose hello names an incarnation the {@link PeerCheck} refuses (a member's
+ * restored or copied data directory), which is then cut off while the known node's connection stays up.
+ */
+class ReplicationRefusalTest
+{
+    private static final Logger LOG = Logger.getLogger(InboundConnections.class.getName());
+
+    private final MapEntrySource source = new MapEntrySource();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final List<LogRecord> warnings = new ArrayList<>();
+    private final Handler capture = new Handler()
+    {
+        @Override
+        public void publish(final LogRecord record)
+        {
+            if (record.getLevel().intValue() >= Level.WARNING.intValue())
+            {
+                synchronized (warnings)
+                {
+                    warnings.add(record);
+                }
+            }
+        }
+
+        @Override
+        public void flush()
+        {
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    };
+
+    @BeforeEach
+    void captureWarnings()
+    {
+        LOG.addHandler(capture);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception
+    {
+        LOG.removeHandler(capture);
+        for (final AutoCloseable closeable : toClose)
+        {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void aHelloOfAnotherGroupIsRefusedLoggedOnceAMinuteAndCountedEveryTime() throws IOException
+    {
+        final ReplicationTransport zero = transport(0, 2);
+        final ReplicationTransport[] onlyZero = {zero, null};
+        final RecordingHandler[] handlers = {new RecordingHandler(), new RecordingHandler()};
+        long nowMs = 0;
+        for (int attempt = 1; attempt <= 2; attempt++)
+        {
+            try (SocketChannel raw = SocketChannel.open(zero.localAddress()))
+            {
+                raw.write(hello(1, "another-group", 0, 0));
+                final int refusals = attempt;
+                nowMs = pollUntil(nowMs, onlyZero, handlers, () -> zero.handshakesRejected() == refusals);
+            }
+        }
+        assertEquals(1, warningsContaining("its hello names another group"), lines());
+        final String line = warnings.get(0).getMessage();
+        assertTrue(line.contains("this is node 0 of group '" + GROUP + "'") && line.contains("check --group"), line);
+        assertFalse(zero.isInboundConnected(1));
+        assertTrue(handlers[0].received.isEmpty());
+    }
+
+    @Test
+    void aPeerOfARefusedIncarnationIsCutOffAndTheKnownOneKeepsItsConnection() throws IOException
+    {
+        final ReplicationTransport zero = transport(0, 2);
+        final ReplicationTransport one = transport(1, 2);
+        zero.peerAddress(1, one.localAddress());
+        one.peerAddress(0, zero.localAddress());
+        final long knownHigh = 0x1234;
+        final long knownLow = 0x5678;
+        zero.identity(0x99, 0x98, (peer, high, low) -> high == knownHigh && low == knownLow ? null :
+            "node " + peer + " came back with another data directory");
+        one.identity(knownHigh, knownLow, null);
+        final ReplicationTransport[] both = {zero, one};
+        final RecordingHandler[] handlers = {new RecordingHandler(), new RecordingHandler()};
+        long nowMs = pollUntil(0, both, handlers, () -> zero.isInboundConnected(1) && one.isInboundConnected(0));
+
+        // A copy of node 1 (another incarnation) dials node 0: refused, logged, its message never delivered.
+        try (SocketChannel copy = SocketChannel.open(zero.localAddress()))
+        {
+            final ByteBuffer frames = hello(1, GROUP, 0x1234, 0x5679);
+            copy.write(frames);
+            nowMs = pollUntil(nowMs, both, handlers, () -> zero.handshakesRejected() == 1);
+        }
+        assertEquals(1, warningsContaining("node 1 came back with another data directory"), lines());
+        assertTrue(zero.isInboundConnected(1), "the known node 1's connection was cut by its copy's hello");
+
+        one.requestVote(0, 7, 1, 3, 2, false);
+        pollUntil(nowMs, both, handlers, () -> handlers[0].received.size() == 1);
+        assertEquals(new ConsensusMessage.RequestVote(7, 1, 3, 2, false), handlers[0].received.get(0).message());
+    }
+
+    private ReplicationTransport transport(final int id, final int size)
+    {
+        final InetSocketAddress[] addresses = new InetSocketAddress[size];
+        addresses[id] = ReplicationTestSupport.ephemeral();
+        final ReplicationTransport transport = new ReplicationTransport(id, GROUP, addresses, source);
+        toClose.add(transport);
+        return transport;
+    }
+
+    private static ByteBuffer hello(final int fromNodeId, final String group, final long high, final long low)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocate(512));
+        final int length = new ReplicationEncoder(1 << 20).encodeHello(frame, 0, frame.capacity(), PROTOCOL_VERSION,
+            fromNodeId, 0, group.getBytes(StandardCharsets.UTF_8), high, low);
+        return ByteBuffer.wrap(frame.byteArray(), 0, length);
+    }
+
+    private int warningsContaining(final String text)
+    {
+        synchronized (warnings)
+        {
+            return (int)warnings.stream().filter(record -> record.getMessage().contains(text)).count();
+        }
+    }
+
+    private String lines()
+    {
+        synchronized (warnings)
+        {
+            return warnings.stream().map(LogRecord::getMessage).toList().toString();
+        }
+    }
+}
