@@ -67,6 +67,12 @@ public final class MembershipHistory
         return new MembershipHistory(nodeId, Membership.allVoters(groupSize), null, false);
     }
 
+    /** A copy in memory only (a backup of a node's state, in the simulation). */
+    MembershipHistory copyInMemory()
+    {
+        return new MembershipHistory(nodeId, bootstrap, mayVote, indexes.clone(), configurations.clone(), size, null);
+    }
+
     public long bootstrap()
     {
         return bootstrap;

@@ -2,29 +2,31 @@ package com.wodian.journal.consensus;
 
 /**
  * Which incarnation of each peer's data directory this node knows, so that a member whose directory was copied,
- * restored from a backup or re-created (a new incarnation under the same node id) is refused until it has left the
- * configuration and been added back (docs/replication.md, "A data directory belongs to one node").
+ * restored from a backup or wiped (a new incarnation under the same node id) has its votes refused until it has left
+ * the configuration and been added back (docs/replication.md, "A data directory belongs to one node").
  *
  * <p>Why: Raft's safety rests on every member's term, vote and log being durable. A member whose directory is an older
- * copy of itself (a backup) or of another node has forgotten votes it cast and entries it acknowledged; if it takes
- * part at once it can give a second vote in a term, or be the one member of a majority that lacked a committed entry,
- * and a later primary then overwrites acknowledged payments. Such a node must come back as a new server: removed,
- * started with {@code --join}, added as a learner (it votes only once added, {@link MembershipHistory#mayVote}). Each
- * data directory draws a random incarnation at its first start; the peers learn it at the first hello they accept
- * (trust on first use), and refuse another incarnation under that id while the id is a member of their newest
- * configuration. Once the id is removed, the next incarnation is learned again, so remove / {@code --join} / add
- * works without the operator touching the peers.
+ * copy of itself (a backup), another node's, or empty has forgotten votes it cast and entries it acknowledged; if it
+ * votes at once it can give a second vote in a term, or be the one voter of a majority that lacked a committed entry,
+ * and a later primary then overwrites acknowledged payments. Its other messages are harmless: the leader repairs its
+ * log, and what it acknowledges afterwards it really holds. It votes again as a new server: removed, started with
+ * {@code --join}, added as a learner ({@link MembershipHistory#mayVote}). Each data directory draws a random
+ * incarnation at its first start; the peers learn it at the first hello they accept (trust on first use), and refuse
+ * the votes of another incarnation under that id while the id is a voter of their newest configuration, unless it was
+ * drawn by a {@code --join} start on an empty directory (such a node cannot vote before it has been added back).
+ * Once the id is removed, or a learner again (which only {@code group add} after its removal makes it), any next
+ * incarnation is learned, so remove / {@code --join} / add works without the operator touching the peers.
  *
  * <p>An incarnation of 0 (both halves) is unknown (a node of an older version): accepted, not learned. With a
  * {@link Store}, every change is stored before it is used; changes are rare (a new node, a re-join).
  */
 public final class PeerIncarnations
 {
-    /** The peer may take part: its incarnation is the one known, or unknown, or it was just learned. */
+    /** The peer may vote: its incarnation is the one known, or unknown (0, 0). */
     public static final int ADMITTED = 0;
     /** The peer's incarnation was learned (first hello of this id, or a new one after the id left the group). */
     public static final int LEARNED = 1;
-    /** The peer is a member under another incarnation: its connection must be refused. */
+    /** The peer is a voter under another incarnation: its votes must be refused. */
     public static final int REFUSED = 2;
 
     /** Where the known incarnations are kept. */
@@ -61,13 +63,19 @@ public final class PeerIncarnations
     }
 
     /**
-     * Decides on a peer's hello.
+     * Decides on a peer's hello or vote.
      *
-     * @param configuration this node's newest configuration ({@link Membership}): a member under another incarnation
-     *                      is refused, a non-member's new incarnation is learned.
+     * @param joinedEmpty   the incarnation was drawn by a {@code --join} start on an empty data directory: such a
+     *                      node votes only once a configuration names it a learner, which only {@code group add}
+     *                      after its removal creates ({@link MembershipHistory#mayVote}), so it is learned even while
+     *                      this node still sees the id as a voter (the peer may never have sent this node anything
+     *                      while it was out of the configuration: followers only talk to the leader).
+     * @param configuration this node's newest configuration ({@link Membership}): a voter under another incarnation
+     *                      is refused, a learner's or a non-member's new incarnation is learned.
      * @return {@link #ADMITTED}, {@link #LEARNED} or {@link #REFUSED}.
      */
-    public int admit(final int peerId, final long high, final long low, final long configuration)
+    public int admit(final int peerId, final long high, final long low, final boolean joinedEmpty,
+        final long configuration)
     {
         if (peerId < 0 || peerId >= highs.length)
         {
@@ -78,7 +86,7 @@ public final class PeerIncarnations
             return ADMITTED;
         }
         final boolean nothingKnown = (highs[peerId] | lows[peerId]) == 0;
-        if (!nothingKnown && Membership.isMember(configuration, peerId))
+        if (!nothingKnown && !joinedEmpty && Membership.isVoter(configuration, peerId))
         {
             return REFUSED;
         }

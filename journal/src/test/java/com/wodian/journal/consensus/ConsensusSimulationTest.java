@@ -17,6 +17,7 @@ class ConsensusSimulationTest
 {
     private static final long FAULTY_MS = 4_000;
     private static final long HEAL_MS = 3_000;
+    private static final int RESTORE_MUTATION_SEEDS_MAX = 2_000;
 
     private static long firstSeed()
     {
@@ -41,6 +42,8 @@ class ConsensusSimulationTest
         int checksumFailures = 0;
         int membershipChanges = 0;
         int replacements = 0;
+        int restores = 0;
+        int votesRefused = 0;
         final int seeds = seedCount(2_000);
         for (long seed = firstSeed(); seed < firstSeed() + seeds; seed++)
         {
@@ -56,6 +59,8 @@ class ConsensusSimulationTest
             checksumFailures += result.snapshotChecksumFailures();
             membershipChanges += result.membershipChanges();
             replacements += result.replacements();
+            restores += result.restores();
+            votesRefused += result.votesRefused();
             failovers.addAll(result.failoverMs());
         }
         assertTrue(acked > seeds * 10, "too few commands acknowledged for the run to mean anything: " + acked);
@@ -65,14 +70,17 @@ class ConsensusSimulationTest
         assertTrue(checksumFailures > 0 || seeds < 100, "no corrupted snapshot was ever refused");
         assertTrue(membershipChanges > 0 || seeds < 100, "the membership never changed");
         assertTrue(replacements > 0 || seeds < 100, "no wiped node was ever added back");
+        assertTrue(restores > 0 && votesRefused > 0 || seeds < 100,
+            "no node restored from a backup had its votes refused: " + restores + " restores");
         Collections.sort(failovers);
         System.out.printf("consensus simulation: %d seeds, %d acknowledged commands, %d elections, %d leader " +
                 "losses followed by a success; simulated failover ms p50 %d p99 %d max %d; leadership transfers " +
                 "%d started, %d won by their target in the next term; %d retention passes; %d snapshot installs, %d " +
-                "refused for their checksum; %d membership changes, %d nodes wiped and added back%n",
+                "refused for their checksum; %d membership changes, %d nodes wiped and added back; %d nodes restored " +
+                "from a backup, %d of their votes refused%n",
             seeds, acked, elections, failovers.size(), percentile(failovers, 0.50), percentile(failovers, 0.99),
             failovers.isEmpty() ? -1 : failovers.get(failovers.size() - 1), transfersStarted, transfersWon, prunes, installs,
-            checksumFailures, membershipChanges, replacements);
+            checksumFailures, membershipChanges, replacements, restores, votesRefused);
     }
 
     @Test
@@ -107,6 +115,37 @@ class ConsensusSimulationTest
             }
         }
         assertTrue(seedsWithLoss > 0, "no seed lost an acknowledged command under LOCAL acknowledgement");
+    }
+
+    /**
+     * The checker must see what the incarnation check prevents: a node restored from a backup that keeps voting (its
+     * restore goes unnoticed, as a block-level image restored in place would) gives a vote it already gave or lacks
+     * entries it acknowledged, and a second leader of a term or a lost acknowledged command follows in some seed.
+     */
+    @Test
+    void aRestoredNodeThatKeepsVotingBreaksSafetyAndTheCheckerSeesIt()
+    {
+        long failingSeed = -1;
+        String failure = "";
+        for (long seed = 1; seed <= RESTORE_MUTATION_SEEDS_MAX && failingSeed < 0; seed++)
+        {
+            try
+            {
+                if (new GroupSimulation(seed, 3, AckPolicy.QUORUM, true).run(FAULTY_MS, HEAL_MS).lostAcks() > 0)
+                {
+                    failingSeed = seed;
+                    failure = "lost acknowledged commands";
+                }
+            }
+            catch (final AssertionError | IllegalStateException ex)
+            {
+                failingSeed = seed;
+                failure = ex.getMessage();
+            }
+        }
+        assertTrue(failingSeed > 0, "no seed up to " + RESTORE_MUTATION_SEEDS_MAX + " broke with a restored node voting");
+        System.out.println("consensus simulation: a restored node that keeps voting breaks seed " + failingSeed + ": " +
+            failure);
     }
 
     /**

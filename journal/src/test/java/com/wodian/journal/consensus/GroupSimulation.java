@@ -36,7 +36,9 @@ final class GroupSimulation
         int snapshotInstalls,
         int snapshotChecksumFailures,
         int membershipChanges,
-        int replacements)
+        int replacements,
+        int restores,
+        int votesRefused)
     {
     }
 
@@ -130,8 +132,50 @@ final class GroupSimulation
     private int slowNode = -1;
     private int slowDelayMs;
 
+    /**
+     * Seeds with snapshot install: now and then one node's durable state is backed up, and later the node is
+     * restored from that backup (ops-review item 3: it has forgotten votes and acknowledged entries since). Its data
+     * directory then names a new incarnation (as a wiped one does), so its peers refuse its votes
+     * ({@link PeerIncarnations}, the product's rule, checked on every message as the transport does) until the
+     * operator, who notices the refusal in the log a while later, removes, wipes and re-adds it. With
+     * {@code restoresKeepTheirIncarnation} (a mutation: a restore nothing reveals) its votes count; the checker must
+     * see that in some seeds. Driven by its own generator, so that the other faults keep their schedules.
+     */
+    private final boolean restoresKeepTheirIncarnation;
+    private final SplittableRandom restoreRandom;
+    /**
+     * Each node's data directory's incarnation, whether a --join start on an empty directory drew it (a wiped node's),
+     * and the incarnations it knows of its peers (durable).
+     */
+    private final long[] incarnations;
+    private final boolean[] joinedEmpty;
+    private final PeerIncarnations[] knownIncarnations;
+    private long nextIncarnation = 1;
+    private Backup backup;
+    /** When the operator starts replacing a restored node (it noticed the refusal). */
+    private long membershipStartsAtMs;
+    private int restores;
+    private int votesRefused;
+
+    private record Backup(int id, long atMs, MemoryReplicaLog log, MemoryTermStore termStore,
+        MembershipHistory membership, Applied snapshot, long commitMark, long[] knownHighs, long[] knownLows)
+    {
+    }
+
     GroupSimulation(final long seed, final int groupSize, final AckPolicy ackPolicy)
     {
+        this(seed, groupSize, ackPolicy, false);
+    }
+
+    /** @param restoresKeepTheirIncarnation the mutation: a node restored from a backup keeps voting. */
+    GroupSimulation(final long seed, final int groupSize, final AckPolicy ackPolicy,
+        final boolean restoresKeepTheirIncarnation)
+    {
+        this.restoresKeepTheirIncarnation = restoresKeepTheirIncarnation;
+        this.restoreRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 32);
+        this.incarnations = new long[groupSize];
+        this.joinedEmpty = new boolean[groupSize];
+        this.knownIncarnations = new PeerIncarnations[groupSize];
         this.seed = seed;
         this.groupSize = groupSize;
         this.ackPolicy = ackPolicy;
@@ -175,6 +219,8 @@ final class GroupSimulation
             snapshotStores[id] = new SimSnapshots(id);
             termStores[id] = new MemoryTermStore();
             memberships[id] = MembershipHistory.inMemory(id, groupSize);
+            incarnations[id] = nextIncarnation++;
+            knownIncarnations[id] = PeerIncarnations.inMemory(groupSize);
             pendingByNode.add(new HashMap<>());
             start(id);
         }
@@ -194,6 +240,7 @@ final class GroupSimulation
         for (; nowMs < faultyMs; nowMs++)
         {
             injectFaults();
+            backupsAndRestores(nowMs < faultyMs - 2_500);
             driveMembership(nowMs < faultyMs - 1_000);
             step(true);
         }
@@ -302,6 +349,24 @@ final class GroupSimulation
             snapshotInstall ? snapshotStores[id] : null, snapshotInstall ? snapshotStores[id] : null, memberships[id]);
         ackRules[id] = new AcknowledgementRule(ackPolicy, id, groupSize, laggingEntriesMax, silentMsMax);
         lastRole[id] = Role.FOLLOWER;
+        exchangeHellos(id);
+    }
+
+    /**
+     * A node that starts dials every peer and every peer redials it: each side's hello puts the other's incarnation
+     * to its {@link PeerIncarnations} (learned or refused; a hello carries no vote). As in the server, this is where
+     * a group's nodes learn each other's incarnations, before any restore.
+     */
+    private void exchangeHellos(final int id)
+    {
+        for (int peer = 0; peer < groupSize; peer++)
+        {
+            if (peer != id && up[peer] && null != nodes[peer])
+            {
+                knownIncarnations[peer].admit(id, 0, incarnations[id], joinedEmpty[id], nodes[peer].configuration());
+                knownIncarnations[id].admit(peer, 0, incarnations[peer], joinedEmpty[peer], nodes[id].configuration());
+            }
+        }
     }
 
     private void injectFaults()
@@ -440,7 +505,7 @@ final class GroupSimulation
      */
     private void driveMembership(final boolean mayStart)
     {
-        if (!membershipChanges)
+        if (!membershipChanges && changingNode < 0 || nowMs < membershipStartsAtMs)
         {
             return;
         }
@@ -450,7 +515,7 @@ final class GroupSimulation
         }
         if (changingNode < 0)
         {
-            if (mayStart && membershipRandom.nextInt(800) == 0)
+            if (mayStart && membershipChanges && membershipRandom.nextInt(800) == 0)
             {
                 changingNode = membershipRandom.nextInt(groupSize);
                 wipeChangingNode = snapshotInstall && membershipRandom.nextBoolean();
@@ -510,7 +575,65 @@ final class GroupSimulation
         snapshots[id] = null;
         snapshotStores[id] = new SimSnapshots(id);
         commitMarks[id] = 0;
+        incarnations[id] = nextIncarnation++; // an empty directory draws a new identity, started with --join
+        joinedEmpty[id] = true;
+        knownIncarnations[id] = PeerIncarnations.inMemory(groupSize);
         replacements++;
+    }
+
+    /**
+     * A backup of one node's durable state now and then (one at a time), and later a restore of that node from it:
+     * see {@link #restoresKeepTheirIncarnation}. The operator then replaces the node through the membership path.
+     */
+    private void backupsAndRestores(final boolean mayStart)
+    {
+        if (!snapshotInstall || !mayStart || changingNode >= 0)
+        {
+            return;
+        }
+        if (null == backup)
+        {
+            final int id = restoreRandom.nextInt(groupSize);
+            if (restoreRandom.nextInt(700) == 0 && up[id])
+            {
+                final long[] highs = new long[groupSize];
+                final long[] lows = new long[groupSize];
+                for (int peer = 0; peer < groupSize; peer++)
+                {
+                    highs[peer] = knownIncarnations[id].highOf(peer);
+                    lows[peer] = knownIncarnations[id].lowOf(peer);
+                }
+                backup = new Backup(id, nowMs, logs[id].copy(), termStores[id].copy(),
+                    memberships[id].copyInMemory(), null == snapshots[id] ? null : snapshots[id].copy(),
+                    commitMarks[id], highs, lows);
+            }
+            return;
+        }
+        if (nowMs - backup.atMs() < 200 || restoreRandom.nextInt(700) != 0)
+        {
+            return;
+        }
+        final int id = backup.id();
+        up[id] = false;
+        restartAtMs[id] = nowMs + 20 + restoreRandom.nextInt(300);
+        logs[id] = backup.log().copy();
+        termStores[id] = backup.termStore().copy();
+        memberships[id] = backup.membership().copyInMemory();
+        snapshots[id] = null == backup.snapshot() ? null : backup.snapshot().copy();
+        snapshotStores[id] = new SimSnapshots(id);
+        commitMarks[id] = backup.commitMark();
+        knownIncarnations[id] = new PeerIncarnations(backup.knownHighs().clone(), backup.knownLows().clone(), null);
+        if (!restoresKeepTheirIncarnation)
+        {
+            incarnations[id] = nextIncarnation++; // its identity file lost: a new one, not a --join start
+            joinedEmpty[id] = false;
+        }
+        backup = null;
+        restores++;
+        changingNode = id;
+        wipeChangingNode = true;
+        membershipStep = MembershipStep.REMOVING;
+        membershipStartsAtMs = nowMs + 300 + restoreRandom.nextInt(1_500);
     }
 
     private int upLeader()
@@ -648,15 +771,41 @@ final class GroupSimulation
         if (from < groupSize && to < groupSize && (from == slowNode || to == slowNode))
         {
             // Like TCP: late, but whole and in order (a fixed delay keeps the send order, ties go by sequence).
-            network.add(new InFlight(nowMs + slowDelayMs, messageSequence++, from, to, delivered));
+            network.add(new InFlight(nowMs + slowDelayMs, messageSequence++, from, to, delivered,
+                incarnationOf(from), from < groupSize && joinedEmpty[from]));
             return;
         }
-        network.add(new InFlight(nowMs + 1 + random.nextInt(maxDelayMs), messageSequence++, from, to, delivered));
+        network.add(new InFlight(nowMs + 1 + random.nextInt(maxDelayMs), messageSequence++, from, to, delivered,
+            incarnationOf(from), from < groupSize && joinedEmpty[from]));
         if (random.nextDouble() < duplicateRate)
         {
             network.add(new InFlight(nowMs + 1 + random.nextInt(maxDelayMs * 3), messageSequence++, from, to,
-                delivered));
+                delivered, incarnationOf(from), from < groupSize && joinedEmpty[from]));
         }
+    }
+
+    private long incarnationOf(final int endpoint)
+    {
+        return endpoint < groupSize ? incarnations[endpoint] : 0;
+    }
+
+    /**
+     * The transport's check: every message's sender incarnation is put to the receiver's {@link PeerIncarnations}
+     * (learned, admitted or refused); a refused sender's votes are dropped.
+     */
+    private boolean voteRefused(final InFlight inFlight, final ConsensusMessage message)
+    {
+        final int to = inFlight.to;
+        final int decision =
+            knownIncarnations[to].admit(inFlight.from, 0, inFlight.fromIncarnation, inFlight.fromJoinedEmpty,
+                nodes[to].configuration());
+        if (decision == PeerIncarnations.REFUSED &&
+            (message instanceof ConsensusMessage.RequestVote || message instanceof ConsensusMessage.VoteReply))
+        {
+            votesRefused++;
+            return true;
+        }
+        return false;
     }
 
     /** A chunk with one byte flipped (a fault below the transport's checks): the install must not verify. */
@@ -685,6 +834,10 @@ final class GroupSimulation
             }
             if (inFlight.message instanceof ConsensusMessage message)
             {
+                if (inFlight.from < groupSize && voteRefused(inFlight, message))
+                {
+                    continue;
+                }
                 nodes[to].onMessage(message, nowMs);
                 noteRole(to);
             }
@@ -1213,7 +1366,8 @@ final class GroupSimulation
             }
         }
         return new Result(seed, ackedKeys.size(), lost, elections, failoverMs, commit, transfersStarted, transfersWon,
-            ackSetChanges, prunes, snapshotInstalls, snapshotChecksumFailures, membershipChangesStarted, replacements);
+            ackSetChanges, prunes, snapshotInstalls, snapshotChecksumFailures, membershipChangesStarted, replacements,
+            restores, votesRefused);
     }
 
     private void fail(final String message)
@@ -1221,7 +1375,8 @@ final class GroupSimulation
         throw new AssertionError("seed " + seed + " at " + nowMs + " ms (" + ackPolicy + "): " + message);
     }
 
-    private record InFlight(long deliverAtMs, long sequence, int from, int to, Object message)
+    private record InFlight(long deliverAtMs, long sequence, int from, int to, Object message, long fromIncarnation,
+        boolean fromJoinedEmpty)
         implements Comparable<InFlight>
     {
         @Override

@@ -116,4 +116,15 @@ final class MemoryReplicaLog implements ReplicaLog
             throw new IndexOutOfBoundsException("index " + index + " not in 1.." + size);
         }
     }
+
+    /** A copy (a backup of the node's journal). */
+    MemoryReplicaLog copy()
+    {
+        final MemoryReplicaLog copy = new MemoryReplicaLog();
+        copy.terms = terms.clone();
+        copy.payloads = payloads.clone();
+        copy.size = size;
+        copy.retainedFrom = retainedFrom;
+        return copy;
+    }
 }

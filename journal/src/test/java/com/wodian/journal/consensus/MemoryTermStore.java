@@ -35,4 +35,13 @@ final class MemoryTermStore implements TermStore
         this.currentTerm = currentTerm;
         this.votedFor = votedFor;
     }
+
+    /** A copy (a backup of the node's state). */
+    MemoryTermStore copy()
+    {
+        final MemoryTermStore copy = new MemoryTermStore();
+        copy.currentTerm = currentTerm;
+        copy.votedFor = votedFor;
+        return copy;
+    }
 }

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A peer's incarnation is learned at its first hello, admitted while it stays the same, refused while the id is a
- * member under another one, and learned again once the id has left the configuration (remove / --join / add).
+ * voter under another one, and learned again once the id has left the configuration or is a learner (remove /
+ * --join / add).
  */
 class PeerIncarnationsTest
 {
@@ -27,27 +28,32 @@ class PeerIncarnationsTest
     void aMemberUnderAnotherIncarnationIsRefusedUntilItHasLeft()
     {
         final PeerIncarnations known = PeerIncarnations.inMemory(3);
-        assertEquals(LEARNED, known.admit(2, 5, 6, ALL_THREE), "first hello: trust on first use");
-        assertEquals(ADMITTED, known.admit(2, 5, 6, ALL_THREE));
-        assertEquals(REFUSED, known.admit(2, 5, 7, ALL_THREE), "restored or copied while a voter");
-        assertEquals(REFUSED, known.admit(2, 5, 7, Membership.withLearner(WITHOUT_TWO, 2)), "nor as a learner");
-        assertEquals(ADMITTED, known.admit(2, 0, 0, ALL_THREE), "an older node names none");
-        assertEquals(ADMITTED, known.admit(2, 5, 6, ALL_THREE), "the known one still is");
+        assertEquals(LEARNED, known.admit(2, 5, 6, false, ALL_THREE), "first hello: trust on first use");
+        assertEquals(ADMITTED, known.admit(2, 5, 6, false, ALL_THREE));
+        assertEquals(REFUSED, known.admit(2, 5, 7, false, ALL_THREE), "restored or copied while a voter");
+        assertEquals(ADMITTED, known.admit(2, 0, 0, false, ALL_THREE), "an older node names none");
+        assertEquals(ADMITTED, known.admit(2, 5, 6, false, ALL_THREE), "the known one still is");
 
-        assertEquals(LEARNED, known.admit(2, 5, 7, WITHOUT_TWO), "removed, wiped, --join: learned again");
-        assertEquals(REFUSED, known.admit(2, 5, 6, ALL_THREE), "now the old one is the stranger");
-        assertEquals(REFUSED, known.admit(3, 1, 1, ALL_THREE), "not in the address book");
+        assertEquals(LEARNED, known.admit(2, 5, 7, false, WITHOUT_TWO), "removed, wiped, --join: learned again");
+        assertEquals(REFUSED, known.admit(2, 5, 6, false, ALL_THREE), "now the old one is the stranger");
+        assertEquals(LEARNED, known.admit(2, 5, 8, false, Membership.withLearner(WITHOUT_TWO, 2)),
+            "added back as a learner (only after it left): learned too");
+        assertEquals(ADMITTED, known.admit(2, 5, 8, false, ALL_THREE));
+        assertEquals(LEARNED, known.admit(2, 5, 9, true, ALL_THREE),
+            "a --join start on an empty directory, seen while still a voter here: it cannot vote before it is added");
+        assertEquals(REFUSED, known.admit(2, 5, 8, false, ALL_THREE));
+        assertEquals(REFUSED, known.admit(3, 1, 1, false, ALL_THREE), "not in the address book");
     }
 
     @Test
     void theKnownIncarnationsSurviveARestartAndADamagedFileIsRefused(@TempDir final Path dir) throws Exception
     {
         final Path file = dir.resolve(PeerIncarnationsFile.FILE_NAME);
-        assertEquals(LEARNED, PeerIncarnationsFile.open(file, 3).admit(1, -1, 42, ALL_THREE));
+        assertEquals(LEARNED, PeerIncarnationsFile.open(file, 3).admit(1, -1, 42, false, ALL_THREE));
         final PeerIncarnations reopened = PeerIncarnationsFile.open(file, 3);
-        assertEquals(ADMITTED, reopened.admit(1, -1, 42, ALL_THREE));
-        assertEquals(REFUSED, reopened.admit(1, -1, 43, ALL_THREE));
-        assertEquals(REFUSED, PeerIncarnationsFile.open(file, 5).admit(1, -1, 43, Membership.allVoters(5)),
+        assertEquals(ADMITTED, reopened.admit(1, -1, 42, false, ALL_THREE));
+        assertEquals(REFUSED, reopened.admit(1, -1, 43, false, ALL_THREE));
+        assertEquals(REFUSED, PeerIncarnationsFile.open(file, 5).admit(1, -1, 43, false, Membership.allVoters(5)),
             "a longer --peers list keeps what is known");
 
         final byte[] bytes = Files.readAllBytes(file);

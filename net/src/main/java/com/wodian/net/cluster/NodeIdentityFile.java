@@ -12,8 +12,8 @@ import java.security.SecureRandom;
 
 /**
  * Which member of which replica group a data directory belongs to, in {@code <data>/node-identity}, recorded at the
- * directory's first start as a member: group name, node id, a random 128-bit incarnation, and the inode number of the
- * file itself.
+ * directory's first start as a member: group name, node id, a random 128-bit incarnation, whether that start was a
+ * {@code --join} on an empty directory ({@code joined}), and the inode number of the file itself.
  *
  * <p>A later start as another node or in another group is refused: the directory's term store holds the votes of the
  * node that wrote it, and a node voting with another's votes (a unit file naming the wrong --node-id, a directory
@@ -23,13 +23,16 @@ import java.security.SecureRandom;
  * cp, a move to another file system) gets new inodes, so the file's inode no longer matches the one it records. A
  * restored member has forgotten votes it cast and entries it acknowledged since the copy; it must come back as a new
  * server (remove, wipe, {@code --join}, add). The incarnation is what the peers check ({@code PeerIncarnations}): a
- * directory that lost its identity file and so drew a new one is refused by its peers while its id is a member. Not
- * caught by either: a block-level image restored in place (same inodes, same incarnation); docs/replication.md.
+ * directory that lost its identity file (wiped, or the file deleted) draws a new one, and its peers refuse its votes
+ * while its id is a member. Not caught by either: a block-level image restored in place (same inodes, same
+ * incarnation); docs/replication.md.
  */
 public final class NodeIdentityFile
 {
     /** The file's name in a data directory. */
     public static final String FILE_NAME = "node-identity";
+    /** The file (beside this one) whose absence makes a {@code --join} start an empty one. */
+    private static final String MEMBERSHIP_FILE_NAME = "membership";
     /** Inode number recorded when the file system does not tell it: not checked. */
     private static final long INODE_UNKNOWN = -1;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -38,23 +41,39 @@ public final class NodeIdentityFile
     {
     }
 
+    /** A directory's incarnation as its hellos name it; 0, 0: none recorded. */
+    public record Incarnation(long high, long low, boolean joinedEmpty)
+    {
+    }
+
+    /** As {@link #recordOrCheck(Path, String, int, boolean)} for a start without {@code --join}. */
+    public static boolean recordOrCheck(final Path dataDir, final String groupName, final int nodeId)
+        throws IOException
+    {
+        return recordOrCheck(dataDir, groupName, nodeId, false);
+    }
+
     /**
      * Records the identity when the directory has none yet (its first start as a member), or when the file lacks the
      * incarnation (written by an earlier version); else checks it.
      *
+     * @param joining the start has {@code --join}: with no {@code membership} file beside, the new incarnation is
+     *                recorded as joined (its peers take it even while the id is still a voter for them: it votes
+     *                only once added back).
      * @return true when it was recorded now.
      * @throws IOException naming both identities when they differ, saying the directory is a copy when the inode
      *                     differs, or naming the file when it is not ours.
      */
-    public static boolean recordOrCheck(final Path dataDir, final String groupName, final int nodeId)
-        throws IOException
+    public static boolean recordOrCheck(final Path dataDir, final String groupName, final int nodeId,
+        final boolean joining) throws IOException
     {
+        final boolean joinedEmpty = joining && !Files.exists(dataDir.resolve(MEMBERSHIP_FILE_NAME));
         final Path file = dataDir.resolve(FILE_NAME);
         final String identity = "group=" + groupName + "\nnode=" + nodeId + "\n";
         if (!Files.exists(file))
         {
             Files.createDirectories(dataDir);
-            write(file, identity);
+            write(file, identity, joinedEmpty);
             return true;
         }
         final String recorded = Files.readString(file, StandardCharsets.UTF_8);
@@ -69,7 +88,7 @@ public final class NodeIdentityFile
         final String inode = field(recorded, "inode=");
         if (null == incarnation || null == inode)
         {
-            write(file, identity); // written before incarnations existed: this directory is taken as the original
+            write(file, identity, joinedEmpty); // written before incarnations existed: taken as the original
             return true;
         }
         final long actualInode = inodeOf(file);
@@ -88,22 +107,22 @@ public final class NodeIdentityFile
     }
 
     /**
-     * @return the directory's incarnation as {high, low}; {0, 0} when it has none recorded (not a member yet, or a
-     * file of an earlier version).
+     * @return the directory's incarnation; 0, 0 when it has none recorded (not a member yet, or a file of an earlier
+     * version).
      */
-    public static long[] incarnation(final Path dataDir) throws IOException
+    public static Incarnation incarnation(final Path dataDir) throws IOException
     {
         final Path file = dataDir.resolve(FILE_NAME);
-        final String incarnation = Files.exists(file) ?
-            field(Files.readString(file, StandardCharsets.UTF_8), "incarnation=") : null;
+        final String recorded = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        final String incarnation = field(recorded, "incarnation=");
         if (null == incarnation || incarnation.length() != 32)
         {
-            return new long[] {0, 0};
+            return new Incarnation(0, 0, false);
         }
         try
         {
-            return new long[] {Long.parseUnsignedLong(incarnation.substring(0, 16), 16),
-                Long.parseUnsignedLong(incarnation.substring(16), 16)};
+            return new Incarnation(Long.parseUnsignedLong(incarnation.substring(0, 16), 16),
+                Long.parseUnsignedLong(incarnation.substring(16), 16), "true".equals(field(recorded, "joined=")));
         }
         catch (final NumberFormatException ex)
         {
@@ -115,7 +134,7 @@ public final class NodeIdentityFile
      * Writes identity, a new incarnation and the file's own inode number: the temporary file is created first, its
      * inode read and written into it, and the rename keeps the inode. Durable before returning.
      */
-    private static void write(final Path file, final String identity) throws IOException
+    private static void write(final Path file, final String identity, final boolean joinedEmpty) throws IOException
     {
         final Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
         Files.deleteIfExists(temporary);
@@ -123,7 +142,7 @@ public final class NodeIdentityFile
             StandardOpenOption.WRITE))
         {
             final String content = identity + "incarnation=" + String.format("%016x%016x", RANDOM.nextLong(),
-                RANDOM.nextLong() | 1) + "\ninode=" + inodeOf(temporary) + "\n";
+                RANDOM.nextLong() | 1) + "\njoined=" + joinedEmpty + "\ninode=" + inodeOf(temporary) + "\n";
             final ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining())
             {

@@ -407,7 +407,7 @@ public final class WodianServer implements AutoCloseable
                     config.dataDir().resolve(EngineLimitsFile.FILE_NAME) + ": later starts must ask for the same");
             }
             if (null != config.replicaGroup() && NodeIdentityFile.recordOrCheck(config.dataDir(),
-                config.replicaGroup().groupName(), config.replicaGroup().nodeId()))
+                config.replicaGroup().groupName(), config.replicaGroup().nodeId(), config.replicaGroup().joining()))
             {
                 LOG.log(System.Logger.Level.INFO, "node identity recorded in " +
                     config.dataDir().resolve(NodeIdentityFile.FILE_NAME));

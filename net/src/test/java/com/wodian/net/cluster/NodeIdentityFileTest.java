@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,28 +55,39 @@ class NodeIdentityFileTest
         assertTrue(copy.getMessage().contains("is a copy") && copy.getMessage().contains("group remove --node 1") &&
             copy.getMessage().contains("--join"), copy.getMessage());
         assertFalse(NodeIdentityFile.recordOrCheck(original, "wodian", 1));
-        assertArrayEquals(NodeIdentityFile.incarnation(original), NodeIdentityFile.incarnation(restored),
+        assertEquals(NodeIdentityFile.incarnation(original), NodeIdentityFile.incarnation(restored),
             "a copy names the original's incarnation: the inode check is what catches it at home");
     }
 
-    /** Each directory draws its own incarnation; one written by the previous version gets one at its next start. */
+    /**
+     * Each directory draws its own incarnation, joined only for a --join start on an empty directory (one that holds
+     * a membership file was a member: --join does not make it new); one written by the previous version gets an
+     * incarnation at its next start.
+     */
     @Test
     void incarnationsDifferPerDirectoryAndAnOldFileGetsOne(@TempDir final Path root) throws IOException
     {
         assertTrue(NodeIdentityFile.recordOrCheck(root.resolve("a"), "wodian", 0));
-        assertTrue(NodeIdentityFile.recordOrCheck(root.resolve("b"), "wodian", 0));
-        final long[] a = NodeIdentityFile.incarnation(root.resolve("a"));
-        assertNotEquals(0, a[0] | a[1]);
-        assertFalse(java.util.Arrays.equals(a, NodeIdentityFile.incarnation(root.resolve("b"))));
+        assertTrue(NodeIdentityFile.recordOrCheck(root.resolve("b"), "wodian", 0, true));
+        final NodeIdentityFile.Incarnation a = NodeIdentityFile.incarnation(root.resolve("a"));
+        final NodeIdentityFile.Incarnation b = NodeIdentityFile.incarnation(root.resolve("b"));
+        assertNotEquals(0, a.high() | a.low());
+        assertNotEquals(a, b);
+        assertFalse(a.joinedEmpty());
+        assertTrue(b.joinedEmpty());
+        final Path member = Files.createDirectories(root.resolve("member"));
+        Files.writeString(member.resolve("membership"), "its configurations");
+        assertTrue(NodeIdentityFile.recordOrCheck(member, "wodian", 0, true));
+        assertFalse(NodeIdentityFile.incarnation(member).joinedEmpty(), "not empty: --join is ignored");
 
         final Path old = Files.createDirectories(root.resolve("old"));
         Files.writeString(old.resolve(NodeIdentityFile.FILE_NAME), "group=wodian\nnode=2\n", StandardCharsets.UTF_8);
-        assertArrayEquals(new long[] {0, 0}, NodeIdentityFile.incarnation(old));
+        assertEquals(new NodeIdentityFile.Incarnation(0, 0, false), NodeIdentityFile.incarnation(old));
         assertTrue(NodeIdentityFile.recordOrCheck(old, "wodian", 2), "the incarnation is recorded now");
-        final long[] upgraded = NodeIdentityFile.incarnation(old);
-        assertNotEquals(0, upgraded[0] | upgraded[1]);
+        final NodeIdentityFile.Incarnation upgraded = NodeIdentityFile.incarnation(old);
+        assertNotEquals(0, upgraded.high() | upgraded.low());
         assertFalse(NodeIdentityFile.recordOrCheck(old, "wodian", 2));
-        assertArrayEquals(upgraded, NodeIdentityFile.incarnation(old));
+        assertEquals(upgraded, NodeIdentityFile.incarnation(old));
         assertEquals(0, Files.list(old).filter(path -> path.toString().endsWith(".tmp")).count());
     }
 }

@@ -281,7 +281,8 @@ class ReplicaGroupServerTest
      * newest snapshot (more than -Dwodian.replication.installBehindEntries, set low here), is sent the snapshot in
      * chunks, installs it, restarts its pipeline on it in the same process, and catches up from the journal. Outcomes
      * only: it restarted from the snapshot, every node reaches one state hash, the balance is exact, a retry is not
-     * applied twice.
+     * applied twice. Restarted without leaving the group and without --join (docs/replication.md says not to), it
+     * names a new incarnation: the peers say they take no votes from it (its votes are forgotten ones).
      */
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -289,6 +290,28 @@ class ReplicaGroupServerTest
     {
         snapshotEveryInputs = 50;
         System.setProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY, "20");
+        final java.util.logging.Logger transportLog =
+            java.util.logging.Logger.getLogger("com.wodian.net.cluster.transport.InboundConnections");
+        final java.util.List<String> warnings = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        final java.util.logging.Handler capture = new java.util.logging.Handler()
+        {
+            @Override
+            public void publish(final java.util.logging.LogRecord record)
+            {
+                warnings.add(record.getMessage());
+            }
+
+            @Override
+            public void flush()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        transportLog.addHandler(capture);
         try
         {
             startRestartableGroup();
@@ -320,10 +343,14 @@ class ReplicaGroupServerTest
                 assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
                 assertEquals(ResultCode.OK, requests.pay(1_000, 5).code()); // a retry is not applied again
                 assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+                awaitTrue(() -> warnings.stream().anyMatch(line -> line.contains("takes no votes") &&
+                    line.contains("node " + standby + " came back with another data directory")),
+                    "the peers say they take no votes from the wiped standby: " + warnings);
             }
         }
         finally
         {
+            transportLog.removeHandler(capture);
             System.clearProperty(ReplicationStage.INSTALL_BEHIND_ENTRIES_PROPERTY);
         }
     }

@@ -217,7 +217,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
     private static void identify(final ReplicationTransport transport, final ConsensusNode node, final Path dataDir,
         final int groupSize, final System.Logger logger)
     {
-        final long[] incarnation;
+        final NodeIdentityFile.Incarnation incarnation;
         try
         {
             incarnation = NodeIdentityFile.incarnation(dataDir);
@@ -228,7 +228,8 @@ public final class ReplicationStage implements Agent, EntryPayloads
         }
         final PeerIncarnations known =
             PeerIncarnationsFile.open(dataDir.resolve(PeerIncarnationsFile.FILE_NAME), groupSize);
-        transport.identity(incarnation[0], incarnation[1], new PeerAdmission(known, node, logger));
+        transport.identity(incarnation.high(), incarnation.low(), incarnation.joinedEmpty(),
+            new PeerAdmission(known, node, logger));
     }
 
     /** Builds the transport once the log exists (the transport reads entries from it to send them). */

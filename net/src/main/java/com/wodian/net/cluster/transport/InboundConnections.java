@@ -36,7 +36,7 @@ final class InboundConnections
         "check --group, --peers, --node-id and the TLS options on both nodes";
 
     private final int selfId;
-    /** Refusals for a wrong group, node, protocol or TLS, and refusals of a known node's other incarnation. */
+    /** Refused connections (wrong group, node, protocol or TLS), and votes refused for a member's other incarnation. */
     private final RefusalLog configurationRefusals = new RefusalLog();
     private final RefusalLog identityRefusals = new RefusalLog();
     /** Null: every incarnation admitted. */
@@ -327,6 +327,11 @@ final class InboundConnections
                     return delivered;
                 }
                 counters.messagesReceived++;
+                if (!connection.incarnationAdmitted && voteRefused(connection))
+                {
+                    frameOffset += LENGTH_FIELD_LENGTH + messageLength;
+                    continue;
+                }
                 delivered++;
                 decoder.dispatch(handler);
                 if (connection.channel == null)
@@ -372,13 +377,15 @@ final class InboundConnections
                 connection.certifiedPeerId : ""), configurationRefusals, CONFIGURATION_ADVICE);
             return false;
         }
-        // Before the redial rule below: a refused copy must not cut the known node's live connection.
-        final String identityRefusal = null == peerCheck ? null :
-            peerCheck.refusal(fromNodeId, decoder.helloIncarnationHigh(), decoder.helloIncarnationLow());
+        connection.incarnationHigh = decoder.helloIncarnationHigh();
+        connection.incarnationLow = decoder.helloIncarnationLow();
+        connection.joinedEmpty = decoder.helloJoinedEmpty();
+        final String identityRefusal = null == peerCheck ? null : peerCheck.refusal(fromNodeId,
+            connection.incarnationHigh, connection.incarnationLow, connection.joinedEmpty);
+        connection.incarnationAdmitted = null == identityRefusal;
         if (null != identityRefusal)
         {
-            refused(connection, identityRefusal, identityRefusals, "");
-            return false;
+            logRefusal(connection, "takes no votes from the connection from ", identityRefusal, identityRefusals, "");
         }
         // The peer redialled: its earlier connection is dead or about to be, and only the newest one is read.
         for (final Slot other : slots)
@@ -393,13 +400,47 @@ final class InboundConnections
     }
 
     /**
-     * Counts a refused connection and says so, at most one line a minute per kind (a handshake, not the entries'
-     * path): a wrong --group, --peers order, --node-id or TLS on one side only, or a member's restored or copied data
-     * directory, otherwise cuts a node off without a word.
+     * A peer whose incarnation the check refused at its hello is asked about again at every message until it is
+     * admitted (it may have left the configuration and come back meanwhile, which makes its incarnation known);
+     * until then its votes are dropped, counted and said. Everything else it sends goes through: its log is
+     * repaired and what it acknowledges afterwards it really holds; only its memory of earlier votes and entries is
+     * not to be trusted.
+     *
+     * @return true when the message just decoded is a vote to drop.
      */
+    private boolean voteRefused(final Slot connection)
+    {
+        final String refusal = peerCheck.refusal(connection.peerId, connection.incarnationHigh,
+            connection.incarnationLow, connection.joinedEmpty);
+        if (null == refusal)
+        {
+            connection.incarnationAdmitted = true;
+            return false;
+        }
+        if (!decoder.isVote())
+        {
+            return false;
+        }
+        counters.votesRefused++;
+        logRefusal(connection, "refused a vote from ", refusal, identityRefusals, "");
+        return true;
+    }
+
+    /** Counts a refused connection and says so ({@link #logRefusal}). */
     private void refused(final Slot connection, final String why, final RefusalLog kind, final String advice)
     {
         counters.handshakesRejected++;
+        logRefusal(connection, "refused a connection from ", why, kind, advice);
+    }
+
+    /**
+     * Says why a connection or a peer's votes are refused, at most one line a minute per kind (a handshake or an
+     * election, not the entries' path): a wrong --group, --peers order, --node-id or TLS on one side only, or a
+     * member's restored, copied or wiped data directory, otherwise cuts a node off without a word.
+     */
+    private void logRefusal(
+        final Slot connection, final String what, final String why, final RefusalLog kind, final String advice)
+    {
         kind.refusedSinceLog++;
         final long nowNs = System.nanoTime();
         if (0 == kind.lastLogNs || nowNs - kind.lastLogNs >= REFUSAL_LOG_INTERVAL_NS)
@@ -414,7 +455,7 @@ final class InboundConnections
             {
                 // closed meanwhile: the line says "?"
             }
-            LOG.log(System.Logger.Level.WARNING, "replication: refused a connection from " + from + ": " + why +
+            LOG.log(System.Logger.Level.WARNING, "replication: " + what + from + ": " + why +
                 "; this is node " + selfId + " of group '" + new String(groupName, StandardCharsets.UTF_8) +
                 "', protocol " + ReplicationDescriptor.PROTOCOL_VERSION + (advice.isEmpty() ? "" : ": " + advice) +
                 " (" + kind.refusedSinceLog + " refused since the last such line)");
@@ -443,6 +484,11 @@ final class InboundConnections
         /** TLS of this slot's connections (created for the first, reused); the node id the peer's certificate names. */
         TlsConnection tls;
         int certifiedPeerId = NO_PEER;
+        /** The incarnation the hello named (0, 0: none), and whether the peer check admitted it. */
+        long incarnationHigh;
+        long incarnationLow;
+        boolean incarnationAdmitted;
+        boolean joinedEmpty;
 
         void open(final SocketChannel channel, final int bufferLength, final long nowMs)
         {
@@ -456,6 +502,9 @@ final class InboundConnections
             this.channel = channel;
             peerId = NO_PEER;
             certifiedPeerId = NO_PEER;
+            incarnationHigh = 0;
+            incarnationLow = 0;
+            joinedEmpty = false;
         }
 
         void close()

@@ -48,6 +48,7 @@ final class OutboundLink
     private boolean connectedBefore;
     private long incarnationHigh;
     private long incarnationLow;
+    private boolean joinedEmpty;
     private int sentPosition;
 
     OutboundLink(
@@ -75,10 +76,11 @@ final class OutboundLink
     }
 
     /** The incarnation every later hello names (the next dial's). */
-    void incarnation(final long high, final long low)
+    void incarnation(final long high, final long low, final boolean joinedEmpty)
     {
         this.incarnationHigh = high;
         this.incarnationLow = low;
+        this.joinedEmpty = joinedEmpty;
     }
 
     /** Where to dial from the next dial on (the current connection is kept). */
@@ -229,7 +231,8 @@ final class OutboundLink
             channel = opened;
             sentPosition = 0;
             writePosition = encoder.encodeHello(buffer, 0, buffer.capacity(),
-                ReplicationDescriptor.PROTOCOL_VERSION, selfId, peerId, groupName, incarnationHigh, incarnationLow);
+                ReplicationDescriptor.PROTOCOL_VERSION, selfId, peerId, groupName, incarnationHigh, incarnationLow,
+                joinedEmpty);
             state = CONNECTING;
             if (opened.connect(address))
             {

@@ -63,6 +63,7 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
     private static final int HELLO_BLOCK_LENGTH_MIN = 12;
     private long helloIncarnationHigh;
     private long helloIncarnationLow;
+    private boolean helloJoinedEmpty;
 
     private DirectBuffer entriesBuffer;
     private int entryBlockLength;
@@ -86,6 +87,7 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
     {
         helloIncarnationHigh = 0;
         helloIncarnationLow = 0;
+        helloJoinedEmpty = false;
         if (!header(buffer, messageOffset, messageLength, HelloDecoder.TEMPLATE_ID, HELLO_BLOCK_LENGTH_MIN))
         {
             return HELLO_REJECTED;
@@ -115,14 +117,27 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
         {
             helloIncarnationHigh = hello.incarnationHigh();
             helloIncarnationLow = hello.incarnationLow();
+            helloJoinedEmpty = hello.joinedEmptyRaw() == 1;
         }
         return hello.fromNodeId();
+    }
+
+    /** @return whether the message {@link #decode} last accepted is a RequestVote or a VoteReply. */
+    public boolean isVote()
+    {
+        return templateId == RequestVoteDecoder.TEMPLATE_ID || templateId == VoteReplyDecoder.TEMPLATE_ID;
     }
 
     /** @return the high half of the incarnation the last accepted {@link #decodeHello} named; 0 with the low: none. */
     public long helloIncarnationHigh()
     {
         return helloIncarnationHigh;
+    }
+
+    /** @return whether the last accepted {@link #decodeHello} said its incarnation came from a --join start. */
+    public boolean helloJoinedEmpty()
+    {
+        return helloJoinedEmpty;
     }
 
     /** @return the low half of the incarnation the last accepted {@link #decodeHello} named. */

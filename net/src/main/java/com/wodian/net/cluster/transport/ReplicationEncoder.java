@@ -6,6 +6,7 @@ import com.wodian.journal.consensus.SnapshotSource;
 import com.wodian.net.cluster.transport.sbe.AppendEntriesEncoder;
 import com.wodian.net.cluster.transport.sbe.AppendReplyEncoder;
 import com.wodian.net.cluster.transport.sbe.BooleanType;
+import com.wodian.net.cluster.transport.sbe.BooleanType;
 import com.wodian.net.cluster.transport.sbe.HelloEncoder;
 import com.wodian.net.cluster.transport.sbe.InstallSnapshotEncoder;
 import com.wodian.net.cluster.transport.sbe.InstallSnapshotReplyEncoder;
@@ -75,12 +76,14 @@ public final class ReplicationEncoder
         final int toNodeId,
         final byte[] groupName)
     {
-        return encodeHello(buffer, offset, limit, protocolVersion, fromNodeId, toNodeId, groupName, 0, 0);
+        return encodeHello(buffer, offset, limit, protocolVersion, fromNodeId, toNodeId, groupName, 0, 0, false);
     }
 
     /**
      * A hello that names the sender's incarnation (its data directory's, {@code NodeIdentityFile}): the peers refuse
-     * a member whose incarnation changed ({@code PeerIncarnations}). 0, 0: unknown.
+     * the votes of a member whose incarnation changed ({@code PeerIncarnations}). 0, 0: unknown.
+     *
+     * @param joinedEmpty the incarnation was drawn by a {@code --join} start on an empty data directory.
      *
      * @return frame length (length prefix included) or {@link #NO_SPACE}.
      */
@@ -93,7 +96,8 @@ public final class ReplicationEncoder
         final int toNodeId,
         final byte[] groupName,
         final long incarnationHigh,
-        final long incarnationLow)
+        final long incarnationLow,
+        final boolean joinedEmpty)
     {
         final int messageLength =
             HEADER_LENGTH + HelloEncoder.BLOCK_LENGTH + HelloEncoder.groupNameHeaderLength() + groupName.length;
@@ -107,6 +111,7 @@ public final class ReplicationEncoder
             .toNodeId(toNodeId)
             .incarnationHigh(incarnationHigh)
             .incarnationLow(incarnationLow)
+            .joinedEmpty(joinedEmpty ? BooleanType.TRUE : BooleanType.FALSE)
             .putGroupName(groupName, 0, groupName.length);
         return finish(buffer, offset, helloEncoder.encodedLength());
     }

@@ -354,17 +354,18 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
 
     /**
      * This node's incarnation, named in every hello it sends, and the check of the incarnation each peer's hello
-     * names ({@link PeerCheck}; null admits every one). Call before the first {@link #poll}; without it hellos name
-     * 0, 0 (unknown) and every peer is admitted.
+     * names ({@link PeerCheck}: a refused peer's RequestVote and VoteReply messages are dropped; null admits every
+     * one). {@code joinedEmpty}: the incarnation was drawn by a {@code --join} start on an empty data directory. Call before the first {@link #poll}; without it hellos name 0, 0 (unknown) and every vote is delivered.
      */
-    public ReplicationTransport identity(final long incarnationHigh, final long incarnationLow, final PeerCheck check)
+    public ReplicationTransport identity(
+        final long incarnationHigh, final long incarnationLow, final boolean joinedEmpty, final PeerCheck check)
     {
         inbound.peerCheck(check);
         for (final OutboundLink peer : outbound)
         {
             if (peer != null)
             {
-                peer.incarnation(incarnationHigh, incarnationLow);
+                peer.incarnation(incarnationHigh, incarnationLow, joinedEmpty);
             }
         }
         return this;
@@ -487,6 +488,15 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     public long handshakesRejected()
     {
         return counters.handshakesRejected;
+    }
+
+    /**
+     * RequestVote and VoteReply messages dropped because their sender's incarnation is refused ({@link PeerCheck}):
+     * a member whose data directory was restored, copied or wiped without leaving the group.
+     */
+    public long votesRefused()
+    {
+        return counters.votesRefused;
     }
 
     /** Inbound connections closed at once because every connection slot was taken. */

@@ -14,5 +14,6 @@ final class TransportCounters
     long reconnects;
     long malformedFrames;
     long handshakesRejected;
+    long votesRefused;
     long connectionsRefused;
 }
