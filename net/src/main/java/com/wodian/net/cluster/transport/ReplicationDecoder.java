@@ -1,5 +1,6 @@
 package com.wodian.net.cluster.transport;
 
+import com.wodian.journal.JournalEntryDescriptor;
 import com.wodian.journal.consensus.EntryPayloads;
 import com.wodian.journal.consensus.EntryView;
 import com.wodian.journal.consensus.LogEntries;
@@ -382,8 +383,12 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
             }
             entries.next();
             final int dataLength = entries.payloadLength();
-            // uint32 read as int: a length of 2 GiB or more turns negative, so check both ends.
-            if (dataLength < 0 || dataLength > end - dataOffset)
+            // uint32 read as int: a length of 2 GiB or more turns negative, so check both ends. An entry the journal
+            // cannot hold (longer than its payload limit, a version out of its range) is refused here, as bad input
+            // that closes the link, not later by the log, which would stop the node.
+            if (dataLength < 0 || dataLength > end - dataOffset ||
+                dataLength > ReplicationDescriptor.ENTRY_PAYLOAD_LENGTH_MAX ||
+                entries.payloadVersion() < 0 || entries.payloadVersion() > JournalEntryDescriptor.MAX_PAYLOAD_VERSION)
             {
                 return false;
             }

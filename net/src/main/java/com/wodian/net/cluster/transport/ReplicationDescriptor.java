@@ -25,6 +25,7 @@ import java.nio.ByteOrder;
  *   offset 28 leaderCommitIndex (int64)
  *   offset 36 group header: blockLength (uint16) = 20, numInGroup (uint16)
  *   per entry: term (int64), timestampMs (int64), payloadVersion (int32), payload length (uint32), payload bytes
+ *   (at most {@link #ENTRY_PAYLOAD_LENGTH_MAX}; payloadVersion 0 to 0xFFFF, as the journal takes them)
  * </pre>
  */
 public final class ReplicationDescriptor
@@ -46,6 +47,14 @@ public final class ReplicationDescriptor
 
     /** Longest group name (UTF-8 bytes) a hello may carry. */
     public static final int GROUP_NAME_LENGTH_MAX = 256;
+
+    /**
+     * Longest entry payload an AppendEntries may carry: what a journal entry holds
+     * ({@link com.wodian.journal.JournalEntryDescriptor#MAX_PAYLOAD_LENGTH}, 1,024 bytes; a command is at most 256,
+     * {@code CommandCatalog.MAX_MESSAGE_LENGTH}). The decoder refuses a longer one (the link is closed as for any
+     * malformed frame); the follower's journal would refuse it, stopping the node.
+     */
+    public static final int ENTRY_PAYLOAD_LENGTH_MAX = com.wodian.journal.JournalEntryDescriptor.MAX_PAYLOAD_LENGTH;
 
     /** Default largest SBE message a node accepts (and sends): 1 MiB. */
     public static final int MESSAGE_LENGTH_MAX_DEFAULT = 1024 * 1024;

@@ -1,17 +1,22 @@
 package com.wodian.net.cluster.transport;
 
+import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.consensus.ConsensusMessage;
+import com.wodian.journal.consensus.storage.JournalReplicaLog;
 import com.wodian.net.cluster.transport.ReplicationTestSupport.MapEntrySource;
 import com.wodian.net.cluster.transport.ReplicationTestSupport.Received;
 import com.wodian.net.cluster.transport.ReplicationTestSupport.RecordingHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 
 import static com.wodian.net.cluster.transport.ReplicationDescriptor.BYTE_ORDER;
+import static com.wodian.net.cluster.transport.ReplicationDescriptor.ENTRY_PAYLOAD_LENGTH_MAX;
 import static com.wodian.net.cluster.transport.ReplicationDescriptor.LENGTH_FIELD_LENGTH;
 import static com.wodian.net.cluster.transport.ReplicationDescriptor.MESSAGE_OFFSET;
 import static com.wodian.net.cluster.transport.ReplicationDescriptor.PROTOCOL_VERSION;
@@ -19,6 +24,7 @@ import static com.wodian.net.cluster.transport.ReplicationTestSupport.assertSame
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReplicationCodecTest
 {
@@ -277,5 +283,60 @@ class ReplicationCodecTest
             append, source, buffer, 0, buffer.capacity()));
         assertEquals(ReplicationEncoder.NO_SPACE, RecordCodec.encode(encoder, 
             new ConsensusMessage.TimeoutNow(1, 1), source, buffer, 0, 10));
+    }
+
+    /**
+     * The decoder takes exactly the entries a journal holds: payloads of at most
+     * {@link ReplicationDescriptor#ENTRY_PAYLOAD_LENGTH_MAX} bytes and payload versions 0 to 0xFFFF. Seeded random
+     * lengths and versions around both limits: every entry the decoder accepts goes into a real
+     * {@link JournalReplicaLog} without an exception (before, a 1,025-byte entry was refused by the log, which stops
+     * the node: stage exit 70), and every other one is refused as a malformed frame.
+     */
+    @Test
+    void entriesTheJournalCannotHoldAreRefusedByTheDecoder(@TempDir final Path dataDir)
+    {
+        final Random random = new Random(1_025);
+        final int[] versions = {-1, 0, 1, 3, 0xFFFF, 0x10000, Integer.MIN_VALUE, Integer.MAX_VALUE};
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[8192]);
+        int accepted = 0;
+        int refused = 0;
+        try (JournalReplicaLog log = JournalReplicaLog.open(dataDir, DurabilityPolicy.PAGE_CACHE, 8, decoder))
+        {
+            for (int round = 0; round < 400; round++)
+            {
+                final int length = round < 3 ? ENTRY_PAYLOAD_LENGTH_MAX - 1 + round :
+                    random.nextBoolean() ? random.nextInt(2 * ENTRY_PAYLOAD_LENGTH_MAX) :
+                    ENTRY_PAYLOAD_LENGTH_MAX - 2 + random.nextInt(5);
+                final int version = random.nextInt(4) == 0 ? random.nextInt() : versions[random.nextInt(versions.length)];
+                final byte[] payload = bytes(length, round);
+                final long timestampMs = 7_000 + round;
+                final EntrySource entry = (handle, into) ->
+                {
+                    into.set(timestampMs, version, new UnsafeBuffer(payload), 0, payload.length);
+                    return true;
+                };
+                final long term = 1 + round / 100;
+                final long prevLogIndex = log.lastIndex();
+                final int frameLength = encoder.encodeAppendEntries(frame, 0, frame.capacity(), term, 1,
+                    prevLogIndex, log.termAt(prevLogIndex), 0, 1, new ConsensusMessage.AppendEntries(term, 1,
+                    prevLogIndex, log.termAt(prevLogIndex), new long[] {term}, new long[] {round}, 0), entry);
+                assertTrue(frameLength > 0, "encoded " + frameLength);
+                final boolean journalTakesIt = length <= ENTRY_PAYLOAD_LENGTH_MAX && version >= 0 && version <= 0xFFFF;
+                final int from = decoder.decode(frame, MESSAGE_OFFSET, frameLength - LENGTH_FIELD_LENGTH);
+                assertEquals(journalTakesIt ? 1 : ReplicationDecoder.MALFORMED, from,
+                    "length " + length + " version " + version);
+                if (journalTakesIt)
+                {
+                    log.append(decoder.termAt(prevLogIndex + 1), decoder.payloadAt(prevLogIndex + 1));
+                    accepted++;
+                }
+                else
+                {
+                    refused++;
+                }
+            }
+            assertEquals(accepted, log.lastIndex());
+        }
+        assertTrue(accepted > 50 && refused > 50, accepted + " accepted, " + refused + " refused");
     }
 }

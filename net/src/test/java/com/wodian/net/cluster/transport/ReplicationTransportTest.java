@@ -34,7 +34,7 @@ class ReplicationTransportTest
         .put(7, new byte[] {1, 2, 3})
         .put(8, new byte[0])
         .put(9, ReplicationCodecTest.bytes(1000, 9))
-        .put(10, ReplicationCodecTest.bytes(70_000, 10));
+        .put(10, ReplicationCodecTest.bytes(ReplicationDescriptor.ENTRY_PAYLOAD_LENGTH_MAX, 10));
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -113,8 +113,8 @@ class ReplicationTransportTest
             assertEquals(0, transports[to].malformedFrames());
             assertEquals(2L * perSender, transports[to].messagesSent());
             assertEquals(2L * perSender, transports[to].messagesReceived());
-            assertTrue(transports[to].bytesSent() > 2 * 70_000);
-            assertTrue(transports[to].bytesReceived() > 2 * 70_000);
+            assertTrue(transports[to].bytesSent() > 2 * 2 * ReplicationDescriptor.ENTRY_PAYLOAD_LENGTH_MAX);
+            assertTrue(transports[to].bytesReceived() > 2 * 2 * ReplicationDescriptor.ENTRY_PAYLOAD_LENGTH_MAX);
         }
         assertTrue(transports[0].receivedEntries() instanceof ReplicationDecoder);
     }
