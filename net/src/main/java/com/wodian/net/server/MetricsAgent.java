@@ -44,6 +44,7 @@ final class MetricsAgent implements Agent
     private final ClusterView clusterView;
     private final long leaderSilenceMaxMs;
     private final JournalMapAhead journalMapAhead;
+    private final FileReloads fileReloads;
     private long nextStepMs;
     private int step;
     private volatile boolean ready;
@@ -53,6 +54,7 @@ final class MetricsAgent implements Agent
      * @param clusterView        the replica group's view, or null when alone.
      * @param leaderSilenceMaxMs a standby that has not heard from the primary for longer is not ready.
      * @param journalMapAhead    maps the journal's next chunk ahead: the journal's writer, or a replica group's log.
+     * @param fileReloads        the credential and TLS files re-read when they change.
      */
     MetricsAgent(
         final ServerCounters counters,
@@ -65,7 +67,8 @@ final class MetricsAgent implements Agent
         final SnapshotAgent snapshotAgent,
         final ClusterView clusterView,
         final long leaderSilenceMaxMs,
-        final JournalMapAhead journalMapAhead)
+        final JournalMapAhead journalMapAhead,
+        final FileReloads fileReloads)
     {
         this.counters = counters;
         this.latency = latency;
@@ -78,6 +81,7 @@ final class MetricsAgent implements Agent
         this.clusterView = clusterView;
         this.leaderSilenceMaxMs = leaderSilenceMaxMs;
         this.journalMapAhead = journalMapAhead;
+        this.fileReloads = fileReloads;
     }
 
     @Override
@@ -98,6 +102,7 @@ final class MetricsAgent implements Agent
         journalMapAhead.mapAhead();
         if (0 == step)
         {
+            fileReloads.reloadIfChanged(nowMs);
             updateFigures();
             counters.heartbeat(nowMs);
         }

@@ -72,7 +72,6 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     /** Null on a clear-text server. */
     private final TlsContext tlsContext;
     /** Every TLS context of the server (POS/ISO/metrics, replication): their files are checked in the timeout scan. */
-    private TlsContext[] reloadedContexts = new TlsContext[0];
     /** Plugged protocol gateways run on this thread after the native protocol's work (see {@link GatewayAgent}). */
     private GatewayAgent[] gateways = new GatewayAgent[0];
     private int backlogCount;
@@ -132,13 +131,6 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     void gateways(final GatewayAgent[] gateways)
     {
         this.gateways = gateways.clone();
-    }
-
-    /** Before the thread starts: the TLS contexts whose files this agent watches for rotation (nulls skipped). */
-    void reloadTls(final TlsContext... contexts)
-    {
-        reloadedContexts = java.util.Arrays.stream(contexts).filter(java.util.Objects::nonNull)
-            .toArray(TlsContext[]::new);
     }
 
     /** The single producer of the input ring, shared with the gateways on this thread. */
@@ -613,7 +605,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
 
     /**
      * Closes sessions whose logon or idle timeout has passed (a slowloris client that never completes a frame, a
-     * dead peer, a connection that never logs on), and reloads the credential file when it changed. Bounded: one
+     * dead peer, a connection that never logs on). Bounded: one
      * pass over the session table every {@link #TIMEOUT_SCAN_INTERVAL_MS}, at most one CLOSE input per session.
      */
     private int scanTimeouts()
@@ -624,11 +616,6 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             return 0;
         }
         nextTimeoutScanMs = nowMs + TIMEOUT_SCAN_INTERVAL_MS;
-        gate.reloadIfChanged(nowMs);
-        for (final TlsContext context : reloadedContexts)
-        {
-            context.reloadIfChanged(nowMs);
-        }
         int workCount = 0;
         for (int i = 0, capacity = sessions.capacity(); i < capacity; i++)
         {

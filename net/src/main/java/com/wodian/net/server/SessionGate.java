@@ -68,7 +68,11 @@ final class SessionGate
     private final HeartbeatReplyEncoder heartbeatReplyEncoder = new HeartbeatReplyEncoder();
     private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
     private final byte[] proof = new byte[com.wodian.net.auth.LogonCrypto.KEY_LENGTH];
-    private CredentialStore store;
+    /**
+     * Replaced by the metrics thread when the file changed ({@link #reloadIfChanged}); read by the network thread at
+     * each logon. Volatile: the new store is published whole.
+     */
+    private volatile CredentialStore store;
     /** Set by {@link #onMessage} when the session must end after the reply it published. */
     boolean endsSession;
     private FileTime credentialsModified;
@@ -154,7 +158,11 @@ final class SessionGate
         return nowMs - session.lastFrameAtMs >= config.idleTimeoutMs() ? ResultCode.IDLE_TIMEOUT : null;
     }
 
-    /** Reloads the credential file when it changed (rotation, new terminals); keeps the old one if it is broken. */
+    /**
+     * Reloads the credential file when it changed (rotation, new terminals); keeps the old one if it is broken. Called
+     * by one thread, the metrics thread ({@link FileReloads}), never the network thread: a file read and parse there
+     * would stall every request in flight (in SHARED the network thread is also the engine's).
+     */
     void reloadIfChanged(final long nowMs)
     {
         if (null == credentialsFile || nowMs < nextReloadCheckMs)
@@ -377,9 +385,10 @@ final class SessionGate
         }
         final SessionRole role = SessionRole.get((short)session.role);
         final String principalKey = LogonLimiter.principalKey(session.role, session.principalId);
-        if (store.verify(role, session.principalId, session.challenge, proof, nowMs))
+        final CredentialStore credentials = store; // one store for the whole logon, whatever a reload does
+        if (credentials.verify(role, session.principalId, session.challenge, proof, nowMs))
         {
-            final CredentialStore.Entry entry = store.find(role, session.principalId);
+            final CredentialStore.Entry entry = credentials.find(role, session.principalId);
             session.merchantId = entry.merchantId();
             session.authState = AUTH_DONE;
             limiter.onSuccess(principalKey);

@@ -179,12 +179,13 @@ public final class WodianServer implements AutoCloseable
             new BackoffIdleStrategy(1, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(1)), snapshotAgent,
             counters.scalar(ServerCounters.Scalar.ERRORS));
 
-        // 6. The metrics thread: copies figures into the counters about once a second, and maps the journal's next
-        //    chunk before the appender needs it (see MetricsAgent).
+        // 6. The metrics thread: copies figures into the counters about once a second, maps the journal's next chunk
+        //    before the appender needs it, and re-reads the credential and TLS files when they change (MetricsAgent).
         logStageLatencyIntervals(config.stageLatencyLog());
         metricsAgent = new MetricsAgent(counters, stageLatency, config.epochClock(), inputRing, outputRing, receiver,
             sender, snapshotAgent, log.clusterView(), log.leaderSilenceMaxMs(),
-            JournalFileWatch.watching(log.mapAhead(), log.watchedJournalDir(), stageFailureHandler::onFatal));
+            JournalFileWatch.watching(log.mapAhead(), log.watchedJournalDir(), stageFailureHandler::onFatal),
+            new FileReloads(receiver.gate(), tlsContext, replicationTlsContext));
         metricsRunner = PipelineTopology.startAgent(new SleepingMillisIdleStrategy(METRICS_IDLE_MS), metricsAgent,
             counters.scalar(ServerCounters.Scalar.ERRORS));
         metricsHttpServer = startMetricsHttpServer(config);
@@ -239,7 +240,6 @@ public final class WodianServer implements AutoCloseable
                 activity, counters, tlsContext);
             final GatewayAgent[] gateways = newGateways(config, newReceiver, tlsContext);
             newReceiver.gateways(gateways);
-            newReceiver.reloadTls(tlsContext, replicationTlsContext);
             return new Listener(channel, ((InetSocketAddress)channel.getLocalAddress()).getPort(), newReceiver,
                 gateways, PipelineTopology.Wakeup.of(config, newReceiver));
         }

@@ -125,7 +125,7 @@ public final class TlsContext
 
     /**
      * Reloads the key material if a file changed since the last load; looks at the files at most once per
-     * {@link #RELOAD_CHECK_INTERVAL_MS}. Call from one thread (the server's receiver does it in its timeout scan).
+     * {@link #RELOAD_CHECK_INTERVAL_MS}. Call from one thread (the server's metrics thread: FileReloads).
      *
      * @return true when new key material was loaded.
      */
