@@ -64,6 +64,25 @@ final class ReloadingSslContext extends SSLContext
             return tls.sslContext().createSSLEngine(host, port);
         }
 
+        /**
+         * What the JDK's HTTPS server applies to each of its engines (HttpsConfigurator's default): the allowed
+         * suites and the configured protocols, not the provider's defaults.
+         */
+        @Override
+        protected javax.net.ssl.SSLParameters engineGetDefaultSSLParameters()
+        {
+            final javax.net.ssl.SSLParameters parameters = tls.sslContext().getDefaultSSLParameters();
+            parameters.setProtocols(tls.settings().protocols());
+            parameters.setCipherSuites(TlsContext.allowedCipherSuites(parameters.getCipherSuites()));
+            return parameters;
+        }
+
+        @Override
+        protected javax.net.ssl.SSLParameters engineGetSupportedSSLParameters()
+        {
+            return engineGetDefaultSSLParameters();
+        }
+
         @Override
         protected SSLSessionContext engineGetServerSessionContext()
         {

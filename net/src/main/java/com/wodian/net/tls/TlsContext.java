@@ -23,6 +23,18 @@ public final class TlsContext
     private static final System.Logger LOG = System.getLogger(TlsContext.class.getName());
     /** How often {@link #reloadIfChanged(long)} looks at the files' modification times. */
     static final long RELOAD_CHECK_INTERVAL_MS = 1000;
+    /**
+     * The only cipher suites any endpoint enables (docs/protocol.md section 1.2): TLS 1.3's AEAD suites, and on TLS 1.2
+     * ECDHE key exchange (forward secrecy) with AES-GCM or ChaCha20-Poly1305. The JDK's defaults also enable CBC with
+     * SHA-1 HMACs, finite-field DHE and static-RSA key exchange (no forward secrecy: a later key leak decrypts
+     * recorded payments), which the doc never promised (security review item 10). Enabled in the provider's order.
+     */
+    static final java.util.Set<String> CIPHER_SUITES_ALLOWED = java.util.Set.of(
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     private final TlsSettings settings;
     /** JSSE provider name, or null for the JDK's default (SunJSSE). */
@@ -91,6 +103,7 @@ public final class TlsContext
         engine.setUseClientMode(false);
         final SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(settings.protocols());
+        parameters.setCipherSuites(allowedCipherSuites(parameters.getCipherSuites()));
         // The server's order decides (AES-GCM first in the JDK's list): AES-GCM runs on the CPU's AES instructions,
         // ChaCha20-Poly1305 does not on JDK 17 and costs about twice the CPU and garbage per record
         // (TlsRecordCostHarness); a client that prefers ChaCha still gets AES-GCM when it offers both.
@@ -115,6 +128,7 @@ public final class TlsContext
         engine.setUseClientMode(true);
         final SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(settings.protocols());
+        parameters.setCipherSuites(allowedCipherSuites(parameters.getCipherSuites()));
         if (settings.verifyHostname())
         {
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -164,6 +178,24 @@ public final class TlsContext
             LOG.log(System.Logger.Level.WARNING, "TLS reload failed, keeping the loaded key material: " + ex);
             return false;
         }
+    }
+
+    /**
+     * The suites of {@code enabled} (a provider's defaults, in its order of preference) that
+     * {@link #CIPHER_SUITES_ALLOWED} lists.
+     *
+     * @throws IllegalStateException when none is left (a provider without any of them: no connection could work).
+     */
+    static String[] allowedCipherSuites(final String[] enabled)
+    {
+        final String[] allowed = java.util.Arrays.stream(enabled).filter(CIPHER_SUITES_ALLOWED::contains)
+            .toArray(String[]::new);
+        if (0 == allowed.length)
+        {
+            throw new IllegalStateException("the TLS provider enables none of the allowed cipher suites " +
+                CIPHER_SUITES_ALLOWED + ": " + java.util.Arrays.toString(enabled));
+        }
+        return allowed;
     }
 
     /** Successful reloads so far (a statistic; volatile so that any thread may read it). */
