@@ -1,5 +1,7 @@
 package com.wodian.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
@@ -90,29 +92,65 @@ final class ArrayPreparer
             {
                 LockSupport.park();
             }
-            else if (!prepared.taken)
+            else
             {
-                prepared.allocate();
+                prepared.allocateUnlessTaken();
             }
         }
     }
 
-    /** One array asked for: allocated (zeroed) by the worker, taken at most once by the table that asked. */
+    /**
+     * One array asked for: allocated (zeroed) by the worker, taken at most once by the table that asked. Its state
+     * goes REQUESTED -> ALLOCATING -> READY on the worker and to TAKEN when the table takes it, each step by an atomic
+     * compare-and-set, so the worker never starts allocating an array the table has already given up on (it used to
+     * check a flag and then allocate: a table that took null in between left it zeroing up to hundreds of MB for
+     * nobody, on the same two cores, at the moment of a growth). An array whose allocation had started before the
+     * table took null is dropped unpublished.
+     */
     static final class Prepared
     {
+        private static final int REQUESTED = 0;
+        private static final int ALLOCATING = 1;
+        private static final int READY = 2;
+        private static final int TAKEN = 3;
+        private static final VarHandle STATE;
+
+        static
+        {
+            try
+            {
+                STATE = MethodHandles.lookup().findVarHandle(Prepared.class, "state", int.class);
+            }
+            catch (final ReflectiveOperationException e)
+            {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final int length;
         private final boolean ints;
-        private volatile Object array;
-        private volatile boolean taken;
+        /** Written by the worker before its compare-and-set to READY, read by the taker after it saw READY. */
+        private Object array;
+        @SuppressWarnings("unused") // through STATE
+        private volatile int state;
 
-        private Prepared(final int length, final boolean ints)
+        Prepared(final int length, final boolean ints)
         {
             this.length = length;
             this.ints = ints;
         }
 
-        private void allocate()
+        /**
+         * On the worker: allocates the array unless the table took (null) first; publishes it unless taken since.
+         *
+         * @return whether it allocated
+         */
+        boolean allocateUnlessTaken()
         {
+            if (!STATE.compareAndSet(this, REQUESTED, ALLOCATING))
+            {
+                return false;
+            }
             try
             {
                 array = ints ? new int[length] : new long[length];
@@ -121,11 +159,20 @@ final class ArrayPreparer
             {
                 // The table allocates on demand (and meets the same limit there, as it would have without us).
             }
+            if (!STATE.compareAndSet(this, ALLOCATING, READY))
+            {
+                array = null;   // taken (as null) while it was being allocated
+            }
+            return true;
         }
 
-        private Object take()
+        /** On the engine thread: the array when it is ready, else null; either way nothing is published later. */
+        Object take()
         {
-            taken = true;
+            if ((int)STATE.getAndSet(this, TAKEN) != READY)
+            {
+                return null;
+            }
             final Object ready = array;
             array = null;
             return ready;

@@ -265,4 +265,20 @@ class GrowingTablesTest
         final int[] ints = ArrayPreparer.takeInts(ArrayPreparer.ints(1 << 19), 1 << 18);
         assertEquals(1 << 18, ints.length, "a prepared array of another length is not used");
     }
+
+    @Test
+    void theWorkerDoesNotAllocateAnArrayTheTableHasTakenAlready()
+    {
+        // Driven by hand (not through the worker thread): the two orders of take and allocate.
+        final ArrayPreparer.Prepared givenUp = new ArrayPreparer.Prepared(1 << 17, false);
+        assertNull(givenUp.take(), "taken before it was allocated: nothing ready");
+        assertFalse(givenUp.allocateUnlessTaken(), "a request already taken is not allocated");
+        assertNull(givenUp.take(), "and nothing is published later");
+
+        final ArrayPreparer.Prepared ready = new ArrayPreparer.Prepared(1 << 17, true);
+        assertTrue(ready.allocateUnlessTaken());
+        assertFalse(ready.allocateUnlessTaken(), "allocated once");
+        assertEquals(1 << 17, ((int[])ready.take()).length, "the table gets the array allocated ahead");
+        assertNull(ready.take(), "taken at most once");
+    }
 }
