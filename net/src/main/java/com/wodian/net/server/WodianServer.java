@@ -108,8 +108,8 @@ public final class WodianServer implements AutoCloseable
     {
         this.dataDirectoryLock = dataDirectoryLock;
         this.config = config;
-        this.tlsContext = loadTls(config.tls());
-        this.replicationTlsContext = loadTls(config.replicationTls());
+        this.tlsContext = loadTls(config.tls(), config.epochClock().time());
+        this.replicationTlsContext = loadTls(config.replicationTls(), config.epochClock().time());
         this.stageFailureHandler = new StageFailureHandler(config.fatalErrorHandler());
         LOG.log(System.Logger.Level.INFO, "starting: {0}", config.summary()); // the whole configuration at DEBUG:
         LOG.log(System.Logger.Level.DEBUG, "configuration: {0}", config);      // ~1,500 characters
@@ -309,7 +309,11 @@ public final class WodianServer implements AutoCloseable
     }
 
     /** Loads the TLS key material before anything else opens, so that a bad file stops the start at once. */
-    private static TlsContext loadTls(final TlsSettings settings) throws IOException
+    /**
+     * Loads the TLS key material, refusing an expired certificate (a message at start instead of a failed handshake
+     * per client) and warning about one that expires within 30 days.
+     */
+    private static TlsContext loadTls(final TlsSettings settings, final long nowMs) throws IOException
     {
         if (null == settings)
         {
@@ -317,7 +321,14 @@ public final class WodianServer implements AutoCloseable
         }
         try
         {
-            return TlsContext.load(settings);
+            final TlsContext context = TlsContext.load(settings);
+            final String expired = context.expiredProblem(nowMs);
+            if (null != expired)
+            {
+                throw new IOException(expired);
+            }
+            context.warnIfExpiringSoon(nowMs);
+            return context;
         }
         catch (final java.security.GeneralSecurityException ex)
         {

@@ -72,6 +72,33 @@ final class KeyMaterial
         return factory.getKeyManagers();
     }
 
+    /**
+     * The served (leaf) certificate: the first of a PEM chain, or of the first key entry of a PKCS#12 file; null when
+     * the settings name no certificate (a client that presents none).
+     */
+    static java.security.cert.X509Certificate leafCertificate(final TlsSettings settings)
+        throws IOException, GeneralSecurityException
+    {
+        if (null == settings.certificateFile())
+        {
+            return null;
+        }
+        if (isPkcs12(settings.certificateFile()))
+        {
+            final KeyStore keyStore = loadPkcs12(settings.certificateFile(), settings.keyStorePassword());
+            for (final String alias : java.util.Collections.list(keyStore.aliases()))
+            {
+                if (keyStore.isKeyEntry(alias))
+                {
+                    return (java.security.cert.X509Certificate)keyStore.getCertificate(alias);
+                }
+            }
+            return null;
+        }
+        final Collection<? extends Certificate> chain = readCertificates(settings.certificateFile());
+        return chain.isEmpty() ? null : (java.security.cert.X509Certificate)chain.iterator().next();
+    }
+
     /** Null (the JDK's default CAs) when no trust file is set. */
     static TrustManager[] trustManagers(final TlsSettings settings) throws IOException, GeneralSecurityException
     {

@@ -43,14 +43,22 @@ public final class TlsContext
     private long filesStamp;
     private long nextCheckMs;
     private volatile long reloadCount;
+    /** Warned about from this long before the served certificate's end (docs/operations.md, section 9). */
+    public static final long EXPIRY_WARNING_MS = java.util.concurrent.TimeUnit.DAYS.toMillis(30);
+    /** A certificate near its end is warned about again after this long. */
+    static final long EXPIRY_WARNING_INTERVAL_MS = java.util.concurrent.TimeUnit.DAYS.toMillis(1);
+    /** The served certificate; null when none (a client that presents none). */
+    private volatile java.security.cert.X509Certificate certificate;
+    private long nextExpiryWarningMs;
 
-    private TlsContext(
-        final TlsSettings settings, final String provider, final SSLContext context, final long filesStamp)
+    private TlsContext(final TlsSettings settings, final String provider, final SSLContext context,
+        final long filesStamp, final java.security.cert.X509Certificate certificate)
     {
         this.settings = settings;
         this.provider = provider;
         this.context = context;
         this.filesStamp = filesStamp;
+        this.certificate = certificate;
     }
 
     /**
@@ -73,7 +81,46 @@ public final class TlsContext
         throws IOException, GeneralSecurityException
     {
         final long stamp = filesStamp(settings);
-        return new TlsContext(settings, provider, build(settings, provider), stamp);
+        return new TlsContext(settings, provider, build(settings, provider), stamp,
+            KeyMaterial.leafCertificate(settings));
+    }
+
+    /**
+     * The served certificate's end ({@code notAfter}), epoch ms; {@link Long#MAX_VALUE} when this context presents
+     * none. Volatile: any thread may read it (the metrics).
+     */
+    public long certificateNotAfterMs()
+    {
+        final java.security.cert.X509Certificate served = certificate;
+        return null == served ? Long.MAX_VALUE : served.getNotAfter().getTime();
+    }
+
+    /** Why a server must not start with this context at {@code nowMs} (its certificate expired), or null. */
+    public String expiredProblem(final long nowMs)
+    {
+        return certificateNotAfterMs() > nowMs ? null : "TLS certificate " + settings.certificateFile() + " (" +
+            certificate.getSubjectX500Principal().getName() + ") expired at " +
+            java.time.Instant.ofEpochMilli(certificateNotAfterMs()) + ": every handshake would fail; renew it " +
+            "(docs/operations.md, section 9)";
+    }
+
+    /**
+     * Logs a WARNING when the served certificate ends within {@link #EXPIRY_WARNING_MS} (or has ended), at most once
+     * per {@link #EXPIRY_WARNING_INTERVAL_MS}; {@link #reloadIfChanged} calls it, a server also at start.
+     */
+    public void warnIfExpiringSoon(final long nowMs)
+    {
+        final long leftMs = certificateNotAfterMs() - nowMs;
+        if (leftMs >= EXPIRY_WARNING_MS || nowMs < nextExpiryWarningMs)
+        {
+            return;
+        }
+        nextExpiryWarningMs = nowMs + EXPIRY_WARNING_INTERVAL_MS;
+        final String when = java.time.Instant.ofEpochMilli(certificateNotAfterMs()).toString();
+        LOG.log(System.Logger.Level.WARNING, "TLS certificate " + settings.certificateFile() + " (" +
+            certificate.getSubjectX500Principal().getName() + ") " + (leftMs > 0 ? "expires at " + when +
+            ", in " + java.util.concurrent.TimeUnit.MILLISECONDS.toDays(leftMs) + " days" : "expired at " + when +
+            ": new handshakes fail") + "; renew it with the same names (docs/operations.md, section 9)");
     }
 
     public TlsSettings settings()
@@ -145,6 +192,9 @@ public final class TlsContext
      */
     public boolean reloadIfChanged(final long nowMs)
     {
+        // Certificate validity is wall-clock time, as the handshakes see it; nowMs only paces the checks.
+        final long wallClockMs = System.currentTimeMillis();
+        warnIfExpiringSoon(wallClockMs);
         if (nowMs < nextCheckMs)
         {
             return false;
@@ -166,10 +216,24 @@ public final class TlsContext
         }
         try
         {
-            context = build(settings, provider);
+            final SSLContext reloaded = build(settings, provider);
+            final java.security.cert.X509Certificate reloadedCertificate = KeyMaterial.leafCertificate(settings);
+            if (null != reloadedCertificate && reloadedCertificate.getNotAfter().getTime() <= wallClockMs)
+            {
+                // A renewal to an expired certificate is a mistake: every new handshake would fail.
+                LOG.log(System.Logger.Level.WARNING, "TLS reload refused, keeping the loaded key material: the new " +
+                    "certificate " + settings.certificateFile() + " expired at " +
+                    reloadedCertificate.getNotAfter().toInstant());
+                filesStamp = stamp; // said once, not every second; a further change of the files is tried again
+                return false;
+            }
+            context = reloaded;
+            certificate = reloadedCertificate;
+            nextExpiryWarningMs = 0;
             filesStamp = stamp;
             reloadCount = reloadCount + 1;
             LOG.log(System.Logger.Level.INFO, "TLS key material reloaded from " + settings.certificateFile());
+            warnIfExpiringSoon(wallClockMs);
             return true;
         }
         catch (final IOException | GeneralSecurityException | RuntimeException ex)

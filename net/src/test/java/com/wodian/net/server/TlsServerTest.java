@@ -147,6 +147,17 @@ class TlsServerTest
         assertTrue(server.tlsRefusedCount() >= 4, "refused: " + server.tlsRefusedCount());
     }
 
+    /** An expired server certificate stops the start with one message, not a failed handshake per client. */
+    @Test
+    void aServerWithAnExpiredCertificateDoesNotStart() throws Exception
+    {
+        final TlsSettings expired = pki.issueExpired("wodian-server");
+        final IOException refused = assertThrows(IOException.class, () -> launch(expired, LOGON_TIMEOUT_MS,
+            "expired"));
+        assertTrue(refused.getMessage().startsWith("TLS certificate " + expired.certificateFile() +
+            " (CN=wodian-server) expired at "), refused.getMessage());
+    }
+
     @Test
     void optionalClientCertificatesBindOnlyTheTerminalsThatPresentOne() throws Exception
     {

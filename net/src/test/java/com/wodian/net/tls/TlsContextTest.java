@@ -42,6 +42,34 @@ class TlsContextTest
         assertNotNull(context.newServerEngine());
     }
 
+    /**
+     * Expiry (ops review item 16): the served certificate's end is known, an expired one is named as a start's
+     * problem, a renewal to an expired certificate is not loaded, and one within 30 days of its end is warned about.
+     */
+    @Test
+    void anExpiredCertificateIsNamedAndARenewalToAnExpiredOneIsKeptOut() throws Exception
+    {
+        final TestPki pki = TestPki.create(dir);
+        final TlsSettings server = pki.issue("wodian-server");
+        final TlsContext context = TlsContext.load(server);
+        final long nowMs = System.currentTimeMillis();
+        assertTrue(context.certificateNotAfterMs() > nowMs, "TestPki's certificates are valid for a day");
+        assertEquals(null, context.expiredProblem(nowMs));
+        final String expired = context.expiredProblem(context.certificateNotAfterMs());
+        assertTrue(expired.startsWith("TLS certificate " + server.certificateFile() + " (CN=wodian-server) " +
+            "expired at "), expired);
+        assertEquals(Long.MAX_VALUE, TlsContext.load(pki.trustingClient()).certificateNotAfterMs(), "presents none");
+
+        final long servedNotAfterMs = context.certificateNotAfterMs();
+        final TlsSettings old = pki.issueExpired("wodian-server");
+        Files.copy(old.certificateFile(), server.certificateFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(old.keyFile(), server.keyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(server.keyFile(), FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        assertFalse(context.reloadIfChanged(Long.MAX_VALUE / 2), "an expired certificate is not loaded");
+        assertEquals(servedNotAfterMs, context.certificateNotAfterMs(), "the valid one is still served");
+        assertEquals(0, context.reloadCount());
+    }
+
     @Test
     void aKeyOfAnotherCertificateIsRefusedAndAReloadKeepsTheWorkingPair() throws Exception
     {
