@@ -64,7 +64,7 @@ class NewDataDirectoryTest
             Files.createDirectories(dir.resolve(name));
         }
         for (final String name : new String[] { "credentials", "term-store", "term-history", "commit-mark",
-            "membership", "node-identity", "engine-limits", "wodian.lock", "wodian-counters.dat" })
+            "membership", "node-identity", "peer-incarnations", "engine-limits", "wodian.lock", "wodian-counters.dat" })
         {
             Files.writeString(dir.resolve(name), "x");
         }
