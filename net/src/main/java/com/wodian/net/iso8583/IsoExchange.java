@@ -46,6 +46,8 @@ final class IsoExchange
     /** The payment the command acts on: the request's own key, or the original's for completions and reversals. */
     long paymentId;
     long amountFen;
+    /** A completion's captured amount (the engine's reply), answered in DE4 instead of the request's; -1: echo DE4. */
+    long capturedAmountFen = -1;
 
     final byte[] response;
     final UnsafeBuffer responseBuffer;
@@ -73,6 +75,7 @@ final class IsoExchange
         merchantId = 0;
         paymentId = 0;
         amountFen = 0;
+        capturedAmountFen = -1;
         responseLength = 0;
     }
 }

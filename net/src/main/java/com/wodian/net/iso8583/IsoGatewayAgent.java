@@ -41,7 +41,8 @@ public final class IsoGatewayAgent implements GatewayAgent
     static final String ROLE_NAME = "wodian-iso8583";
     private static final int SLOT_BITS = 16;
     private static final int RESPONSE_LENGTH_MAX = 256;
-    private static final int REPLY_RECORD_LENGTH = 24;
+    /** sessionId, correlationId, template id, result code, amountFen (a PaymentReply's; 0 for others). */
+    private static final int REPLY_RECORD_LENGTH = 32;
     private static final int REPLY_MSG_TYPE_ID = 1;
     private static final int ACCEPTS_PER_CYCLE_MAX = 16;
     private static final long KEY_CHECK_INTERVAL_MS = 1_000;
@@ -150,7 +151,8 @@ public final class IsoGatewayAgent implements GatewayAgent
 
     /**
      * Hands over the engine's reply to a command this gateway published. Called by one thread at a time (the
-     * server's reply stage); keeps only the template id and result code, which is all a response needs.
+     * server's reply stage); keeps only the template id, result code and a PaymentReply's amount (a completion's
+     * response says what was captured), which is all a response needs.
      */
     @Override
     public void onReply(
@@ -160,6 +162,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         replyRecord.putLong(8, correlationId);
         replyRecord.putInt(16, com.wodian.protocol.CommandCatalog.templateId(buffer, offset));
         replyRecord.putInt(20, IsoTranslator.resultCodeOf(buffer, offset, length));
+        replyRecord.putLong(24, IsoTranslator.paymentAmountFenOf(buffer, offset, length));
         if (!replies.write(REPLY_MSG_TYPE_ID, replyRecord, 0, REPLY_RECORD_LENGTH))
         {
             // Cannot happen: the queue holds two replies for every request slot of every connection.
@@ -274,7 +277,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         if (null != exchange)
         {
             final int action = translator.onReply(exchange, buffer.getInt(index + 16), buffer.getInt(index + 20),
-                command);
+                buffer.getLong(index + 24), command);
             if (action == IsoTranslator.ACTION_PUBLISH)
             {
                 sink.publish(sessionId, exchange.correlationId, command, 0, translator.commandLength());

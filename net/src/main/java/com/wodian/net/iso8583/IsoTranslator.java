@@ -146,9 +146,19 @@ final class IsoTranslator
     /**
      * The engine's reply to the exchange's command: either a follow-up command (a purchase reversal's Refund) or
      * the response.
+     *
+     * @param replyAmountFen a PaymentReply's amountFen (for a Confirm: the hold it captured), else 0.
      */
-    int onReply(final IsoExchange exchange, final int templateId, final int resultCode, final MutableDirectBuffer command)
+    int onReply(final IsoExchange exchange, final int templateId, final int resultCode, final long replyAmountFen,
+        final MutableDirectBuffer command)
     {
+        if (exchange.step == IsoExchange.STEP_CONFIRM && templateId == PaymentReplyDecoder.TEMPLATE_ID &&
+            resultCode == ResultCode.OK.value())
+        {
+            // The engine captures the whole hold whatever the 0220's DE4 says (no partial completion): the 0230's
+            // DE4 says what was captured, so the terminal's receipt matches the consumer's charge (review item 14).
+            exchange.capturedAmountFen = replyAmountFen;
+        }
         if (exchange.step == IsoExchange.STEP_REVERSAL_CANCEL && templateId == PaymentReplyDecoder.TEMPLATE_ID &&
             resultCode == ResultCode.NOT_TWO_PHASE.value())
         {
@@ -172,6 +182,18 @@ final class IsoTranslator
             return -1;
         }
         return reply.getShort(offset + MessageHeaderDecoder.ENCODED_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+    }
+
+    /** A PaymentReply's amountFen; 0 for any other reply or one too short to hold it. */
+    static long paymentAmountFenOf(final DirectBuffer reply, final int offset, final int length)
+    {
+        final int amountOffset = MessageHeaderDecoder.ENCODED_LENGTH + PaymentReplyDecoder.amountFenEncodingOffset();
+        if (length < amountOffset + Long.BYTES ||
+            com.wodian.protocol.CommandCatalog.templateId(reply, offset) != PaymentReplyDecoder.TEMPLATE_ID)
+        {
+            return 0;
+        }
+        return reply.getLong(offset + amountOffset, java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 
     /**
@@ -336,9 +358,17 @@ final class IsoTranslator
         encoder.wrap(exchange.responseBuffer, 0, exchange.responseMti, secondary);
         if (echo)
         {
-            encoder.copy(DE_PROCESSING_CODE, decoder).copy(DE_AMOUNT, decoder).copy(DE_TRANSMISSION_TIME, decoder)
-                .copy(DE_STAN, decoder).copy(DE_LOCAL_TIME, decoder).copy(DE_LOCAL_DATE, decoder)
-                .copy(DE_RRN, decoder);
+            encoder.copy(DE_PROCESSING_CODE, decoder);
+            if (exchange.capturedAmountFen >= 0)
+            {
+                encoder.numeric(DE_AMOUNT, exchange.capturedAmountFen);
+            }
+            else
+            {
+                encoder.copy(DE_AMOUNT, decoder);
+            }
+            encoder.copy(DE_TRANSMISSION_TIME, decoder).copy(DE_STAN, decoder).copy(DE_LOCAL_TIME, decoder)
+                .copy(DE_LOCAL_DATE, decoder).copy(DE_RRN, decoder);
         }
         encoder.chars(DE_RESPONSE_CODE, exchange.de39);
         if (echo)

@@ -56,7 +56,7 @@ class IsoDocExamplesTest
         final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
         assertEquals(IsoTranslator.ACTION_PUBLISH, translator.onRequest(exchange, command, 0, receivedAtMs));
         lines.add("payment id: " + exchange.paymentId);
-        translator.onReply(exchange, PaymentReplyDecoder.TEMPLATE_ID, ResultCode.OK.value(), command);
+        translator.onReply(exchange, PaymentReplyDecoder.TEMPLATE_ID, ResultCode.OK.value(), 1_250, command);
         final byte[] response = java.util.Arrays.copyOf(exchange.response, exchange.responseLength);
         final byte[] swapped = { 0x60, 0x00, 0x02, 0x00, 0x01 };
         lines.add("0210 response frame: " + frameHex(swapped, response));

@@ -200,6 +200,47 @@ class IsoGatewayEngineTest
         assertEquals(TOP_UP_FEN - 1_000 - 2_000, balance(harness.engine, CONSUMER)[0]);
     }
 
+    /**
+     * Security review item 14: a 0220 whose DE4 is less than the pre-authorisation (a partial capture, which is not
+     * supported) captures the whole hold; its 0230 says so in DE4 instead of echoing the request's amount, so the
+     * terminal's receipt shows what the consumer was charged. A repeat answers the same.
+     */
+    @Test
+    void completionAnswersTheCapturedAmount() throws Exception
+    {
+        final Path keysFile = dir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        store.save(keysFile);
+        final EngineIsoHarness harness = new EngineIsoHarness(keysFile);
+        try
+        {
+            harness.merchant(MERCHANT);
+            harness.terminal(TERMINAL, MERCHANT);
+            harness.consumer(CONSUMER, TOP_UP_FEN);
+            harness.start();
+            try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
+            {
+                final String now = JposTerminal.now();
+                final int preAuthStan = pos.nextStan();
+                assertEquals("00", pos.call(pos.signed(pos.financial("0100", CONSUMER, 50_000, preAuthStan, now)))
+                    .getString(39));
+                final ISOMsg completion = pos.signed(pos.reference("0220", "0100", preAuthStan, now, 12_000,
+                    pos.nextStan(), now));
+                final ISOMsg captured = pos.call(completion);
+                assertEquals("00", captured.getString(39));
+                assertEquals("000000050000", captured.getString(4), "DE4 is the amount captured, not the request's");
+                assertTrue(pos.responseMacValid(captured));
+                assertEquals("000000050000", pos.call(completion).getString(4), "a repeat: the same answer");
+            }
+        }
+        finally
+        {
+            harness.close();
+        }
+        assertEquals(TOP_UP_FEN - 50_000, balance(harness.engine, CONSUMER)[0]);
+    }
+
     /** {wallet, held} of a consumer, read from the engine (after its thread stopped). */
     static long[] balance(final com.wodian.engine.Engine engine, final long consumerId)
     {

@@ -52,10 +52,10 @@ class IsoTranslatorFuzzTest
             {
                 assertEquals(ResultCode.OK, CommandCatalog.check(command, 0, translator.commandLength()), "case " + i);
                 final int code = random.nextBoolean() ? ResultCode.OK.value() : ResultCode.NOT_TWO_PHASE.value();
-                action = translator.onReply(exchange, PaymentReplyDecoder.TEMPLATE_ID, code, command);
+                action = translator.onReply(exchange, PaymentReplyDecoder.TEMPLATE_ID, code, 2_000, command);
                 if (action == IsoTranslator.ACTION_PUBLISH)
                 {
-                    action = translator.onReply(exchange, PaymentReplyDecoder.TEMPLATE_ID, ResultCode.OK.value(),
+                    action = translator.onReply(exchange, PaymentReplyDecoder.TEMPLATE_ID, ResultCode.OK.value(), 2_000,
                         command);
                 }
             }
