@@ -100,6 +100,9 @@ final class ChronicleJournalWriter implements JournalWriter
     private Throwable failure;
     private int syncedCycle = Integer.MIN_VALUE;
     private FileChannel syncChannel;
+    /** The file {@link #syncChannel} is open on, and how many SYNC forces went to it so far (for tests only). */
+    private Path syncFile;
+    private long syncForces;
     private boolean closed;
 
     /**
@@ -327,6 +330,7 @@ final class ChronicleJournalWriter implements JournalWriter
 
             // fdatasync: writes back every page of the file dirtied through the mapping since the last call.
             force(syncChannel, false);
+            syncForces++;
             syncedSequence = lastSequence;
         }
         // Only after the force returned (a failed force threw above and never gets here): pairs with the acquire in
@@ -404,6 +408,7 @@ final class ChronicleJournalWriter implements JournalWriter
         try
         {
             syncChannel = FileChannel.open(file, StandardOpenOption.READ);
+            syncFile = file;
         }
         catch (final IOException ex)
         {
@@ -422,6 +427,18 @@ final class ChronicleJournalWriter implements JournalWriter
             throw new UncheckedIOException("cannot open journal directory for sync " + dir, ex);
         }
         syncedCycle = cycle;
+    }
+
+    /** For tests: the roll file the SYNC policy forces at a batch end (null before the first such force). */
+    Path syncFile()
+    {
+        return syncFile;
+    }
+
+    /** For tests: how many batch ends forced the journal (SYNC with new entries only). */
+    long syncForces()
+    {
+        return syncForces;
     }
 
     private void closeSyncChannel()

@@ -42,6 +42,14 @@ import org.agrona.DirectBuffer;
  */
 public final class ConsensusNode
 {
+    /**
+     * Largest term, index, offset or length a message may carry (2^62): no group reaches it (an election a
+     * nanosecond would take 146 years), and below it {@code term + 1} cannot overflow. A message with a value below 0
+     * or above it cannot come from an honest peer and is ignored: adopting a term of {@code Long.MAX_VALUE} would make
+     * the node's next election overflow it, stored for good in its term store.
+     */
+    static final long VALUE_MAX = 1L << 62;
+
     private final int nodeId;
     private final int groupSize;
     private final MembershipHistory membership;
@@ -406,6 +414,10 @@ public final class ConsensusNode
     /** TimeoutNow (Raft thesis 3.10): the leader asks this node to stand at once. */
     public void onTimeoutNow(final long term, final int fromNodeId, final long nowMs)
     {
+        if (!plausible(term))
+        {
+            return;
+        }
         observeTerm(term, nowMs);
         // Only the leader of this node's current term may hand over; a TimeoutNow of an earlier term (late, or
         // duplicated after the transfer already happened) or from anyone else is ignored.
@@ -424,6 +436,10 @@ public final class ConsensusNode
         final boolean leadershipTransfer,
         final long nowMs)
     {
+        if (!plausible(requestTerm) || !plausible(lastLogIndex) || !plausible(lastLogTerm))
+        {
+            return;
+        }
         final long term = termStore.currentTerm();
         // Stickiness (thesis 4.2.3): while a leader is known to be alive (this node, or one heard from within the
         // minimum election timeout), a vote request of a higher term is ignored, term not adopted: the candidate is
@@ -444,6 +460,10 @@ public final class ConsensusNode
     /** VoteReply: a voter's answer to this node's RequestVote. */
     public void onVoteReply(final long term, final int fromNodeId, final boolean granted, final long nowMs)
     {
+        if (!plausible(term))
+        {
+            return;
+        }
         observeTerm(term, nowMs);
         if (role != Role.CANDIDATE || term != termStore.currentTerm() || !granted)
         {
@@ -470,6 +490,10 @@ public final class ConsensusNode
         final LogEntries entries,
         final long nowMs)
     {
+        if (!plausibleAppend(leaderTerm, prevLogIndex, prevLogTerm, leaderCommitIndex, entryCount, entries))
+        {
+            return;
+        }
         observeTerm(leaderTerm, nowMs);
         final long term = termStore.currentTerm();
         if (leaderTerm < term)
@@ -491,6 +515,10 @@ public final class ConsensusNode
         final long conflictIndex,
         final long nowMs)
     {
+        if (!plausible(term) || !plausible(replyMatchIndex) || !plausible(conflictIndex))
+        {
+            return;
+        }
         observeTerm(term, nowMs);
         if (role != Role.LEADER || term != termStore.currentTerm())
         {
@@ -520,6 +548,11 @@ public final class ConsensusNode
         final int dataLength,
         final long nowMs)
     {
+        if (!plausible(leaderTerm) || !plausible(snapshotIndex) || !plausible(snapshotTerm) ||
+            !plausible(totalLength) || !plausible(offset) || dataLength < 0)
+        {
+            return;
+        }
         observeTerm(leaderTerm, nowMs);
         final long term = termStore.currentTerm();
         if (leaderTerm < term)
@@ -546,12 +579,53 @@ public final class ConsensusNode
         final boolean done,
         final long nowMs)
     {
+        if (!plausible(term) || !plausible(snapshotIndex) || !plausible(nextOffset))
+        {
+            return;
+        }
         observeTerm(term, nowMs);
         if (role != Role.LEADER || term != termStore.currentTerm())
         {
             return;
         }
         leaderReplication.onInstallSnapshotReply(fromNodeId, snapshotIndex, nextOffset, done, nowMs);
+    }
+
+    private static boolean plausible(final long value)
+    {
+        return value >= 0 && value <= VALUE_MAX;
+    }
+
+    /**
+     * An honest leader's AppendEntries: plausible values, and entries whose terms never go down, start at or above
+     * the previous entry's term and end at or below the leader's term (its log holds no entry of a later term). One
+     * that breaks this would make the log refuse an append (a term below the last entry's), stopping the node.
+     */
+    private static boolean plausibleAppend(
+        final long leaderTerm,
+        final long prevLogIndex,
+        final long prevLogTerm,
+        final long leaderCommitIndex,
+        final int entryCount,
+        final LogEntries entries)
+    {
+        if (!plausible(leaderTerm) || !plausible(prevLogIndex) || !plausible(prevLogTerm) ||
+            !plausible(leaderCommitIndex) || entryCount < 0 || prevLogIndex > VALUE_MAX - entryCount ||
+            prevLogTerm > leaderTerm)
+        {
+            return false;
+        }
+        long previousTerm = prevLogTerm;
+        for (long index = prevLogIndex + 1; index <= prevLogIndex + entryCount; index++)
+        {
+            final long term = entries.termAt(index);
+            if (term < previousTerm || term > leaderTerm)
+            {
+                return false;
+            }
+            previousTerm = term;
+        }
+        return true;
     }
 
     /** A message of a higher term makes this node a follower of that term before it is handled. */

@@ -142,9 +142,11 @@ final class LeaderReplication
         final long nowMs)
     {
         lastHeardFromMs[peer] = nowMs;
-        if (snapshotIndex > log.lastIndex() || nextOffset < 0)
+        if (snapshotIndex < 1 || snapshotIndex > log.lastIndex() || nextOffset < 0)
         {
-            return; // not a reply to any snapshot this leader could have sent: a peer's bug
+            // Not a reply to any snapshot this leader could have sent (a peer's bug); index 0 would match "none in
+            // progress" below and start an unasked transfer, on a leader that may have no snapshots to send.
+            return;
         }
         final boolean current = snapshotSendingIndex[peer] == snapshotIndex;
         if (done)

@@ -1,5 +1,6 @@
 package com.wodian.journal.consensus.storage;
 
+import com.wodian.journal.consensus.Membership;
 import com.wodian.journal.consensus.TermStore;
 
 import java.nio.ByteBuffer;
@@ -67,7 +68,15 @@ public final class FileTermStore implements TermStore
     {
         final ByteBuffer buffer = ChecksummedFile.read(file, "term file", ", refusing to guess the term and vote",
             bytes -> bytes.limit() == LENGTH && bytes.getLong(0) == MAGIC);
-        currentTerm = buffer.getLong(8);
-        votedFor = buffer.getInt(16);
+        final long term = buffer.getLong(8);
+        final int vote = buffer.getInt(16);
+        // A checksum that matches values no node writes (a file restored from elsewhere, a tool's bug): refused too.
+        if (term < 0 || vote < NO_VOTE || vote >= Membership.NODES_MAX)
+        {
+            throw new IllegalStateException(file + ": term " + term + " and vote " + vote + " are not a node's, " +
+                "refusing to guess the term and vote");
+        }
+        currentTerm = term;
+        votedFor = vote;
     }
 }

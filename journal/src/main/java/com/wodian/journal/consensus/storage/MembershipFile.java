@@ -74,6 +74,23 @@ public final class MembershipFile implements MembershipStore
             return false;
         }
         final int count = bytes.getInt(16);
-        return count >= 0 && bytes.limit() == HEADER + (long)count * PAIR + ChecksummedFile.CHECKSUM_LENGTH;
+        if (count < 0 || bytes.limit() != HEADER + (long)count * PAIR + ChecksummedFile.CHECKSUM_LENGTH ||
+            (bytes.getInt(20) & ~1) != 0)
+        {
+            return false;
+        }
+        // Configurations are stored in log order: indexes go up (a history that does not would be refused later,
+        // at the next configuration entry, stopping the node).
+        long previousIndex = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final long index = bytes.getLong(HEADER + i * PAIR);
+            if (index <= previousIndex)
+            {
+                return false;
+            }
+            previousIndex = index;
+        }
+        return true;
     }
 }
