@@ -273,6 +273,10 @@ final class ServerArguments
         }
         resolveTlsPassword();
         config.replicationTls(nodeTlsSettings(tlsOptions));
+        if (null != config.replicationTls() && !tlsOptions.containsKey("--tls-cert"))
+        {
+            tlsOptions.remove("--tls-password"); // the node certificate's alone
+        }
         config.tls(tlsSettings(tlsOptions));
         finishGroup();
         finishIsoGateway();
@@ -339,8 +343,11 @@ final class ServerArguments
         {
             throw new IllegalArgumentException("--node-cert needs --tls-trust (the CA of the group's nodes)");
         }
-        return TlsSettings.withCertificate(Paths.get(certificate),
+        final TlsSettings settings = TlsSettings.withCertificate(Paths.get(certificate),
             null == key ? null : Paths.get(key)).trust(Paths.get(options.get("--tls-trust")));
+        // A PKCS#12 node certificate takes the same password as --tls-cert's.
+        return options.containsKey("--tls-password") ?
+            settings.keyStorePassword(options.get("--tls-password").toCharArray()) : settings;
     }
 
     /**
@@ -371,7 +378,8 @@ final class ServerArguments
             System.err.println("warning: --tls-password is visible in the process list; use --tls-password-file " +
                 "FILE (mode 600) or the environment variable " + TLS_PASSWORD_ENV);
         }
-        else if (tlsOptions.containsKey("--tls-cert") && null != environment.apply(TLS_PASSWORD_ENV))
+        else if ((tlsOptions.containsKey("--tls-cert") || tlsOptions.containsKey("--node-cert")) &&
+            null != environment.apply(TLS_PASSWORD_ENV))
         {
             tlsOptions.put("--tls-password", environment.apply(TLS_PASSWORD_ENV));
         }

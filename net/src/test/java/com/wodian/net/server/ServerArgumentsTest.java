@@ -119,6 +119,13 @@ class ServerArgumentsTest
             (name) -> ServerArguments.TLS_PASSWORD_ENV.equals(name) ? "from-env" : null);
         assertEquals("from-env", new String(fromEnvironment.tls().keyStorePassword()));
 
+        final ServerConfig nodeOnly = new ServerConfig();
+        ServerArguments.parse(withRequired("--node-id", "0", "--peers", "0=127.0.0.1:7001,1=127.0.0.1:7002",
+            "--node-cert", "node-0.p12", "--tls-trust", "ca.pem", "--tls-password-file", passwordFile.toString()),
+            nodeOnly, (name) -> null);
+        assertEquals("s3cret", new String(nodeOnly.replicationTls().keyStorePassword()), "a PKCS#12 node certificate");
+        assertNull(nodeOnly.tls());
+
         assertTrue(error(withRequired("--tls-cert", "server.p12", "--tls-password", "x", "--tls-password-file",
             passwordFile.toString())).contains("exclude each other"));
         assertTrue(error(withRequired("--tls-cert", "server.p12", "--tls-password-file",
