@@ -32,6 +32,9 @@ import java.util.Map;
  */
 public final class CredentialStore
 {
+    /** The stored key an unknown identity's proof is checked against (random per process, never matched). */
+    private static final byte[] UNKNOWN_IDENTITY_STORED_KEY = unknownIdentityStoredKey();
+
     /** One identity's entry. */
     public static final class Entry
     {
@@ -57,6 +60,13 @@ public final class CredentialStore
     }
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    private static byte[] unknownIdentityStoredKey()
+    {
+        final byte[] secret = new byte[LogonCrypto.KEY_LENGTH];
+        new SecureRandom().nextBytes(secret);
+        return LogonCrypto.storedKey(secret);
+    }
 
     private static String key(final SessionRole role, final long principalId)
     {
@@ -85,6 +95,9 @@ public final class CredentialStore
         final Entry entry = find(role, principalId);
         if (null == entry)
         {
+            // The same HMAC and hash as for a known identity, against a key nobody holds: an unknown id must not
+            // answer sooner than a wrong proof, or timing would list the ids that exist (security review item 9).
+            LogonCrypto.verify(UNKNOWN_IDENTITY_STORED_KEY, challenge, role, principalId, proof);
             return false;
         }
         if (LogonCrypto.verify(entry.storedKey, challenge, role, principalId, proof))

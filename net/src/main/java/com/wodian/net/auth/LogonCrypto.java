@@ -51,6 +51,12 @@ public final class LogonCrypto
         return xor(clientKey, signature);
     }
 
+    /**
+     * Proofs checked (HMAC + hash done) so far in this process: a statistic that tests read to see that an unknown
+     * identity costs the same work as a known one. Written by the thread that checks logons; not for other threads.
+     */
+    static long verificationCount;
+
     /** True when {@code proof} answers {@code challenge} for the holder of the secret behind {@code storedKey}. */
     public static boolean verify(
         final byte[] storedKey, final byte[] challenge, final SessionRole role, final long principalId,
@@ -60,6 +66,7 @@ public final class LogonCrypto
         {
             return false;
         }
+        verificationCount++;
         final byte[] signature = hmac(storedKey, authMessage(challenge, role, principalId));
         return MessageDigest.isEqual(sha256(xor(proof, signature)), storedKey);
     }

@@ -20,7 +20,8 @@ import org.agrona.collections.Long2ObjectHashMap;
  *                              original was a purchase the engine says NOT_TWO_PHASE and a full Refund follows
  * </pre>
  * A request that fails its MAC, names an unknown terminal or a terminal of another merchant is answered here and
- * never reaches the ring.
+ * never reaches the ring; the MAC is checked before anything that depends on the key file (an unknown terminal gets
+ * the same 63 as a wrong MAC), so that unauthenticated requests cannot list terminal ids or their merchants.
  */
 final class IsoTranslator
 {
@@ -57,6 +58,8 @@ final class IsoTranslator
     private final long preAuthTtlMs;
     private final long transmissionTimeWindowMs;
     private final byte[] macScratch = new byte[RetailMac.MAC_LENGTH];
+    /** Checks the MAC of a request from a terminal not in the key file: a random key no terminal has. */
+    private final RetailMac unknownTerminalMac = new RetailMac(randomKey());
     private Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys;
     private int commandLength;
 
@@ -116,25 +119,37 @@ final class IsoTranslator
         {
             return respond(exchange, IsoResponseCodes.SECURITY_VIOLATION);
         }
-        final IsoKeyStore.TerminalKey key = keys.get(terminalId);
-        if (null == key)
+        if (mti == 800 && !decoder.has(DE_MAC) && !decoder.has(DE_MAC_SECONDARY))
         {
-            return respond(exchange, IsoResponseCodes.NOT_PERMITTED_TO_TERMINAL);
+            // An unsigned 0800 is answered alike for every DE41 and DE42, known or not: it does nothing, and an
+            // answer that depended on the key file would list the terminals and their merchants (review item 9).
+            return onNetworkManagement(exchange);
         }
+        // The MAC first, with a per-process random key for an unknown terminal (the same work, the same 63), so that
+        // nothing before a valid MAC tells whether a terminal id exists or which merchant it belongs to.
+        final IsoKeyStore.TerminalKey key = keys.get(terminalId);
+        if (!macVerified(null == key ? unknownTerminalMac : key.mac()) || null == key)
+        {
+            return respond(exchange, IsoResponseCodes.SECURITY_VIOLATION);
+        }
+        exchange.mac = key.mac();
         if (key.merchantId() != merchantId)
         {
+            // The terminal proved its key: it may learn that its DE42 is wrong.
             return respond(exchange, IsoResponseCodes.INVALID_MERCHANT);
         }
         if (mti == 800)
         {
             return onNetworkManagement(exchange);
         }
-        if (!macVerified(key.mac()))
-        {
-            return respond(exchange, IsoResponseCodes.SECURITY_VIOLATION);
-        }
-        exchange.mac = key.mac();
         return onFinancial(exchange, mti - mti % 10, command, receivedAtMs);
+    }
+
+    private static byte[] randomKey()
+    {
+        final byte[] key = new byte[16];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
     }
 
     /** Length of the command {@link #onRequest} or {@link #onReply} last encoded. */

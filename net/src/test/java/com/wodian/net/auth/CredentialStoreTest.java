@@ -89,4 +89,23 @@ class CredentialStoreTest
         assertTrue(CredentialStore.load(serverFile).verify(SessionRole.ADMIN, 1, challenge, loaded.proof(challenge),
             0));
     }
+
+    /**
+     * Security review item 9: an unknown identity's proof is checked (against a key nobody holds) like a known
+     * identity's wrong proof, so the answer does not come sooner for ids that do not exist.
+     */
+    @Test
+    void anUnknownIdentityCostsTheSameCheckAsAWrongProof()
+    {
+        final CredentialStore store = new CredentialStore();
+        store.provision(SessionRole.TERMINAL, 11, 1, new java.security.SecureRandom());
+        final byte[] challenge = new byte[32];
+        final byte[] wrongProof = new byte[LogonCrypto.KEY_LENGTH];
+        final long before = LogonCrypto.verificationCount;
+        assertFalse(store.verify(SessionRole.TERMINAL, 11, challenge, wrongProof, 0));
+        final long knownChecks = LogonCrypto.verificationCount - before;
+        assertFalse(store.verify(SessionRole.TERMINAL, 12, challenge, wrongProof, 0));
+        assertEquals(knownChecks, LogonCrypto.verificationCount - before - knownChecks, "unknown id: the same checks");
+        assertEquals(1, knownChecks);
+    }
 }

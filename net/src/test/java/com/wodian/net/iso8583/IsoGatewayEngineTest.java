@@ -115,12 +115,14 @@ class IsoGatewayEngineTest
                 try (JposTerminal impostor = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL,
                     OTHER_MERCHANT, key))
                 {
+                    // Signed with the terminal's own key: it proved the key, so it learns its DE42 is wrong.
                     assertEquals("03", impostor.call(impostor.signed(impostor.financial("0200", CONSUMER, 700,
                         impostor.nextStan(), now))).getString(39));
                 }
                 try (JposTerminal unknown = new JposTerminal("127.0.0.1", harness.agent.port(), 999, MERCHANT, key))
                 {
-                    assertEquals("58", unknown.call(unknown.signed(unknown.financial("0200", CONSUMER, 700,
+                    // No key of its own: the same 63 as a wrong MAC (review item 9).
+                    assertEquals("63", unknown.call(unknown.signed(unknown.financial("0200", CONSUMER, 700,
                         unknown.nextStan(), now))).getString(39));
                 }
                 // A 0200 whose processing code is not a purchase (20: refund, 30: balance inquiry) is no purchase:
@@ -239,6 +241,62 @@ class IsoGatewayEngineTest
             harness.close();
         }
         assertEquals(TOP_UP_FEN - 50_000, balance(harness.engine, CONSUMER)[0]);
+    }
+
+    /**
+     * Security review item 9: without a valid MAC, an unknown DE41, a known DE41 with another merchant's DE42 and a
+     * known pair with a wrong MAC get the same response (unsigned 63, the same elements), and an unsigned 0800 gets
+     * the same answer whether its terminal exists or not: nothing lists terminal ids or their merchants.
+     */
+    @Test
+    void unauthenticatedRequestsCannotListTerminalsOrMerchants() throws Exception
+    {
+        final Path keysFile = dir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        store.save(keysFile);
+        final byte[] guessedKey = new byte[16];
+        final EngineIsoHarness harness = new EngineIsoHarness(keysFile);
+        try
+        {
+            harness.merchant(MERCHANT);
+            harness.terminal(TERMINAL, MERCHANT);
+            harness.start();
+            final long[][] terminalAndMerchant = {
+                { 999, MERCHANT }, { TERMINAL, OTHER_MERCHANT }, { TERMINAL, MERCHANT } };
+            final String now = JposTerminal.now();
+            String firstAnswer = null;
+            String firstSignOn = null;
+            for (final long[] ids : terminalAndMerchant)
+            {
+                try (JposTerminal probe = new JposTerminal("127.0.0.1", harness.agent.port(), ids[0], ids[1],
+                    guessedKey))
+                {
+                    final ISOMsg answer = probe.call(probe.signed(probe.financial("0200", CONSUMER, 700, 7, now)));
+                    assertEquals("63", answer.getString(39), "terminal " + ids[0] + " merchant " + ids[1]);
+                    // Apart from DE41 and DE42, which are echoed, the answers are the same.
+                    answer.unset(41);
+                    answer.unset(42);
+                    final String bytes = java.util.HexFormat.of().formatHex(answer.pack());
+                    assertEquals(null == firstAnswer ? bytes : firstAnswer, bytes);
+                    firstAnswer = bytes;
+
+                    final ISOMsg signOn = probe.call(probe.networkManagement("001", 8));
+                    assertEquals("00", signOn.getString(39));
+                    signOn.unset(41);
+                    signOn.unset(42);
+                    signOn.unset(7);
+                    final String signOnBytes = java.util.HexFormat.of().formatHex(signOn.pack());
+                    assertEquals(null == firstSignOn ? signOnBytes : firstSignOn, signOnBytes);
+                    firstSignOn = signOnBytes;
+                }
+            }
+            assertEquals(0, harness.appliedCommandCount());
+        }
+        finally
+        {
+            harness.close();
+        }
     }
 
     /** {wallet, held} of a consumer, read from the engine (after its thread stopped). */
