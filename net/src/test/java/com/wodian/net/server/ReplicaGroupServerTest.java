@@ -165,6 +165,38 @@ class ReplicaGroupServerTest
     }
 
     /**
+     * The {@code local} acknowledgement policy with real nodes (tests-review item 27; the simulation covers its
+     * failovers): the primary reports the policy, payments are acknowledged with a standby down and with it back,
+     * and the group converges to one state hash with the exact balance. (Both standbys down cannot be asserted: check
+     * quorum steps the primary down within the minimum election timeout, whatever the policy.)
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void localPolicyAcknowledgesAndTheGroupConverges() throws Exception
+    {
+        policy = AckPolicy.LOCAL;
+        startGroup();
+        final int primary = awaitPrimary(-1);
+        final int standby = (primary + 1) % NODES;
+        assertEquals(AckPolicy.LOCAL.ordinal(), status(primary).ackPolicy());
+        long paidFen = 0;
+        try (WodianClient client = groupClient())
+        {
+            final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+            requests.setUpParties();
+            paidFen += payAll(requests, 1_000, 50, 3);
+            servers[standby].close();
+            servers[standby] = null;
+            paidFen += payAll(requests, 2_000, 50, 2);
+            start(standby);
+            awaitConverged();
+            assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+            assertEquals(ResultCode.OK, requests.pay(1_000, 3).code()); // a retry is not applied again
+            assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
+        }
+    }
+
+    /**
      * {@code /health/ready} in a replica group (docs/observability.md): a standby left alone (both other nodes
      * stopped) hears no primary and answers 503, and once the group is back and converged it answers 200 again (as a
      * standby close behind its primary, or as the primary). Load balancers and orchestrators act on the 503.
