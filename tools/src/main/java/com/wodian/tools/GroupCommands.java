@@ -466,6 +466,17 @@ final class GroupCommands
 
         abstract String doneText();
 
+        /**
+         * What to say when the change is not done in time.
+         *
+         * @param primary the last primary seen, or null.
+         */
+        String timedOut(final NodeStatus primary)
+        {
+            return "node " + nodeId + " " + doneText().replace("is ", "is not ") + " after " + waitMs + " ms (see " +
+                "wodian status)";
+        }
+
         @Override
         public Integer call()
         {
@@ -515,9 +526,11 @@ final class GroupCommands
                 return WodianMain.EXIT_OK;
             }
             long askedInTerm = tookInTerm;
+            NodeStatus lastPrimary = null;
             while (System.nanoTime() - deadlineNs < 0)
             {
                 final NodeStatus primary = findPrimary(connection.queryAll(false));
+                lastPrimary = null == primary ? lastPrimary : primary;
                 if (null != primary && primary.hasConfiguration() && done(primary))
                 {
                     System.out.println("node " + nodeId + " " + doneText() + ": " + primary.configurationLine());
@@ -536,8 +549,7 @@ final class GroupCommands
                 }
                 Switchover.sleep(100);
             }
-            System.err.println("node " + nodeId + " not " + doneText() + " within " + waitMs + " ms (see wodian " +
-                "status: a learner that cannot keep up stays a learner)");
+            System.err.println(timedOut(lastPrimary));
             return WodianMain.EXIT_REFUSED;
         }
 
@@ -588,6 +600,23 @@ final class GroupCommands
         String doneText()
         {
             return "is a voter";
+        }
+
+        /**
+         * The added node stays a learner: configured, replicated to for ever, and holding back {@code journal prune}
+         * (which needs every node's applied index) until it catches up or is removed. Says what the primary sees of
+         * it and both ways out (ops review item 18).
+         */
+        @Override
+        String timedOut(final NodeStatus primary)
+        {
+            final String seen = null == primary ? "" : primary.peerLines().stream()
+                .filter(line -> line.trim().startsWith("peer " + nodeId + ":")).map(String::trim).findFirst()
+                .map(line -> " (the primary's view: " + line + ")").orElse("");
+            return "node " + nodeId + " is not a voter after " + waitMs + " ms: it is a learner the primary keeps " +
+                "replicating to" + seen + ", and journal prune removes nothing while it is configured and behind. " +
+                "Start it (an empty data directory and --join) and run this again, or undo the add with: wodian " +
+                "group remove --peers " + String.join(",", connection.peers) + " --node " + nodeId;
         }
     }
 

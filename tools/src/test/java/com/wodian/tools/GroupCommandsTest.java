@@ -75,35 +75,7 @@ class GroupCommandsTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void statusPromoteAndDemote(@TempDir final Path dir) throws Exception
     {
-        // Clients reach node i through clientProxies[i], named in NOT_PRIMARY's leader hint. Bound first, so that
-        // none of the ports probed below for replication can be one of theirs.
-        final InetSocketAddress[] clientAddresses = new InetSocketAddress[NODES];
-        for (int i = 0; i < NODES; i++)
-        {
-            clientProxies[i] = new ForwardingProxy();
-            clientAddresses[i] = new InetSocketAddress("127.0.0.1", clientProxies[i].port());
-        }
-        final InetSocketAddress[] replication = GroupMembers.replicationAddresses(NODES);
-        final StringBuilder peers = new StringBuilder();
-        for (int i = 0; i < NODES; i++)
-        {
-            final ServerConfig config = new ServerConfig()
-                .dataDir(dir.resolve("node" + i))
-                .host("127.0.0.1")
-                .port(0)
-                .durabilityPolicy(DurabilityPolicy.PAGE_CACHE)
-                .engineConfig(EngineConfig.small())
-                .inputRingSize(1024)
-                .outputRingSize(1024)
-                .sessionsMax(64)
-                .tickIntervalMs(3_600_000)
-                .replicaGroup(GroupMembers.member("cli", i, replication, AckPolicy.QUORUM)
-                    .withClientAddresses(clientAddresses));
-            config.gateway().authMode(GatewayConfig.AuthMode.DISABLED);
-            servers[i] = WodianServer.launch(config);
-            clientProxies[i].target(servers[i].port());
-            peers.append(i == 0 ? "" : ",").append("127.0.0.1:").append(servers[i].port());
-        }
+        final StringBuilder peers = startGroup(dir);
 
         // Roles are read from a status already seen stable: a second status taken just after could catch an election
         // on a starved machine (it did once, at load 28), and this test is about the commands, not about the timing.
@@ -137,6 +109,83 @@ class GroupCommandsTest
         assertPruneAsksEveryNode(dir, peers.toString());
 
         assertStandbysNameThePrimary(peers.toString());
+    }
+
+    /**
+     * {@code group add} of a node that never comes up (ops review item 18): it stays a learner, so the command's
+     * timeout says what the primary sees of it and names both ways out, the undo (group remove) included, which
+     * then works.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void addOfAnAbsentNodeNamesTheUndo(@TempDir final Path dir) throws Exception
+    {
+        final String peers = startGroup(dir).toString();
+        final int absent = (nodeIdOfPrimary(awaitOnePrimary(peers)) + 1) % NODES;
+        final CliTest.Run removed = wodianUntilDone("group", "remove", "--peers", peers, "--node",
+            Integer.toString(absent), "--wait-ms", SWITCHOVER_WAIT_MS);
+        assertEquals(WodianMain.EXIT_OK, removed.exitCode(), removed.out());
+        servers[absent].close();
+        servers[absent] = null;
+
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream savedErr = System.err;
+        final CliTest.Run added;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try
+        {
+            added = CliTest.wodian("group", "add", "--peers", peers, "--node", Integer.toString(absent),
+                "--wait-ms", "3000");
+        }
+        finally
+        {
+            System.setErr(savedErr);
+        }
+        final String message = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(WodianMain.EXIT_REFUSED, added.exitCode(), added.out() + message);
+        assertTrue(message.contains("node " + absent + " is not a voter after 3000 ms: it is a learner") &&
+            message.contains("Start it (an empty data directory and --join)") &&
+            message.contains("wodian group remove --peers " + peers + " --node " + absent), message);
+
+        final CliTest.Run undone = wodianUntilDone("group", "remove", "--peers", peers, "--node",
+            Integer.toString(absent), "--wait-ms", SWITCHOVER_WAIT_MS);
+        assertEquals(WodianMain.EXIT_OK, undone.exitCode(), undone.out());
+        assertTrue(undone.out().contains("node " + absent + " is removed"), undone.out());
+    }
+
+    /** Starts the group's nodes (clients reach node i through its proxy); @return the client addresses for --peers. */
+    private StringBuilder startGroup(final Path dir) throws IOException
+    {
+        // Clients reach node i through clientProxies[i], named in NOT_PRIMARY's leader hint. Bound first, so that
+        // none of the ports probed below for replication can be one of theirs.
+        final InetSocketAddress[] clientAddresses = new InetSocketAddress[NODES];
+        for (int i = 0; i < NODES; i++)
+        {
+            clientProxies[i] = new ForwardingProxy();
+            clientAddresses[i] = new InetSocketAddress("127.0.0.1", clientProxies[i].port());
+        }
+        final InetSocketAddress[] replication = GroupMembers.replicationAddresses(NODES);
+        final StringBuilder peers = new StringBuilder();
+        for (int i = 0; i < NODES; i++)
+        {
+            final ServerConfig config = new ServerConfig()
+                .dataDir(dir.resolve("node" + i))
+                .host("127.0.0.1")
+                .port(0)
+                .durabilityPolicy(DurabilityPolicy.PAGE_CACHE)
+                .engineConfig(EngineConfig.small())
+                .inputRingSize(1024)
+                .outputRingSize(1024)
+                .sessionsMax(64)
+                .tickIntervalMs(3_600_000)
+                .replicaGroup(GroupMembers.member("cli", i, replication, AckPolicy.QUORUM)
+                    .withClientAddresses(clientAddresses));
+            config.gateway().authMode(GatewayConfig.AuthMode.DISABLED);
+            servers[i] = WodianServer.launch(config);
+            clientProxies[i].target(servers[i].port());
+            peers.append(i == 0 ? "" : ",").append("127.0.0.1:").append(servers[i].port());
+        }
+        return peers;
     }
 
     /**
