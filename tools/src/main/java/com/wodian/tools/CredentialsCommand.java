@@ -82,14 +82,12 @@ public final class CredentialsCommand implements Callable<Integer>
         if (null != add || null != rotate || null != revoke)
         {
             // Every file is checked before any is written: a refusal leaves all of them as they were.
-            for (int i = 0; i < stores.size(); i++)
+            final String failure = writeAllOrNothing(stores, issued);
+            if (null != failure)
             {
-                stores.get(i).save(credentialsFiles.get(i));
+                System.err.println("error: " + failure);
+                return WodianMain.EXIT_REFUSED;
             }
-        }
-        if (null != issued)
-        {
-            handOut(issued);
         }
         for (int i = 0; i < stores.size(); i++)
         {
@@ -156,17 +154,106 @@ public final class CredentialsCommand implements Callable<Integer>
         return secret;
     }
 
-    /** Writes the new secret to the client secrets file (replacing that identity's line), or prints it. */
-    private void handOut(final Credentials issued) throws java.io.IOException
+    /**
+     * Writes the changed stores and the new secret all or nothing (ops review item 15): the secrets file's and every
+     * credential file's new content first go to forced temporary files beside them; only when all are written are
+     * they moved into place (credential files first, the secrets file last), each rename forced. A failure before
+     * that deletes the temporaries: no file changed, no secret issued.
+     *
+     * @return null when done, else what failed and what that left.
+     */
+    private String writeAllOrNothing(final List<CredentialStore> stores, final Credentials issued)
+        throws java.io.IOException
     {
-        if (null == secretsFile)
+        final List<Path> temporaries = new ArrayList<>();
+        Path secretsTemporary = null;
+        Path writing = secretsFile;
+        try
         {
-            final Path temporary = Files.createTempFile("wodian-secret", ".txt");
-            Credentials.save(temporary, List.of(issued));
-            System.out.print(Files.readString(temporary));
-            Files.delete(temporary);
+            if (null != issued && null != secretsFile)
+            {
+                secretsTemporary = Credentials.saveTemporary(secretsFile, secretsWith(issued));
+            }
+            for (int i = 0; i < stores.size(); i++)
+            {
+                writing = credentialsFiles.get(i);
+                temporaries.add(stores.get(i).saveTemporary(writing));
+            }
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            deleteQuietly(temporaries, secretsTemporary);
+            return writing + ": " + ex + "; nothing changed" + (null == issued ? "" : ", no secret issued");
+        }
+        for (int i = 0; i < temporaries.size(); i++)
+        {
+            try
+            {
+                CredentialStore.replace(temporaries.get(i), credentialsFiles.get(i));
+            }
+            catch (final java.io.IOException | RuntimeException ex)
+            {
+                deleteQuietly(temporaries.subList(i, temporaries.size()), secretsTemporary);
+                printSecret(issued);
+                return "replacing " + credentialsFiles.get(i) + " failed (" + ex + ") after " +
+                    credentialsFiles.subList(0, i) + " were changed: run the same command on the files left " +
+                    "unchanged" + (null == issued ? "" : " (the secret above is the one those files now hold)");
+            }
+        }
+        if (null != secretsTemporary)
+        {
+            CredentialStore.replace(secretsTemporary, secretsFile);
+            System.out.println("secret of " + issued + " written to " + secretsFile);
+        }
+        else
+        {
+            printSecret(issued);
+        }
+        return null;
+    }
+
+    private static void deleteQuietly(final List<Path> temporaries, final Path secretsTemporary)
+    {
+        final List<Path> all = new ArrayList<>(temporaries);
+        if (null != secretsTemporary)
+        {
+            all.add(secretsTemporary);
+        }
+        for (final Path temporary : all)
+        {
+            try
+            {
+                Files.deleteIfExists(temporary);
+            }
+            catch (final java.io.IOException ignore)
+            {
+                // A temporary left behind changes nothing the server reads; the operator sees the error anyway.
+            }
+        }
+    }
+
+    /** Prints a new secret on standard output, in the secrets file's format; nothing when none was issued. */
+    private static void printSecret(final Credentials issued) throws java.io.IOException
+    {
+        if (null == issued)
+        {
             return;
         }
+        final Path temporary = Files.createTempFile("wodian-secret", ".txt");
+        try
+        {
+            Credentials.save(temporary, List.of(issued));
+            System.out.print(Files.readString(temporary));
+        }
+        finally
+        {
+            Files.delete(temporary);
+        }
+    }
+
+    /** The client secrets file's identities with {@code issued} in place of that identity's line. */
+    private List<Credentials> secretsWith(final Credentials issued) throws java.io.IOException
+    {
         final List<Credentials> all = new ArrayList<>();
         if (Files.exists(secretsFile))
         {
@@ -181,8 +268,7 @@ public final class CredentialsCommand implements Callable<Integer>
             }
         }
         all.add(issued);
-        Credentials.save(secretsFile, all);
-        System.out.println("secret of " + issued + " written to " + secretsFile);
+        return all;
     }
 
     private static SessionRole role(final String identity)

@@ -23,6 +23,40 @@ class CredentialsCommandTest
 {
     private static final byte[] CHALLENGE = new byte[32];
 
+    /**
+     * A change over several files is all or nothing also when a write fails (ops review item 15): the third file
+     * cannot be written, so the first two and the secrets file stay as they were, no temporary is left, exit 1.
+     */
+    @Test
+    void aWriteFailureOnTheThirdFileChangesNothing(@TempDir final Path dir) throws Exception
+    {
+        final Path n0 = dir.resolve("n0").resolve("credentials");
+        final Path n1 = dir.resolve("n1").resolve("credentials");
+        final Path secrets = dir.resolve("admin.secrets");
+        assertEquals(0, CliTest.wodian("credentials", "--file", n0 + "," + n1, "--add", "admin:1", "--secrets-out",
+            secrets.toString()).exitCode());
+        Files.writeString(dir.resolve("blocker"), "a file where the third node's directory should be");
+        final Path n2 = dir.resolve("blocker").resolve("credentials");
+        final byte[] n0Before = Files.readAllBytes(n0);
+        final byte[] n1Before = Files.readAllBytes(n1);
+        final byte[] secretsBefore = Files.readAllBytes(secrets);
+
+        final CliTest.Run failed = CliTest.wodian("credentials", "--file", n0 + "," + n1 + "," + n2, "--add",
+            "terminal:5", "--merchant", "1", "--secrets-out", secrets.toString());
+        assertEquals(WodianMain.EXIT_REFUSED, failed.exitCode(), failed.out());
+        assertTrue(java.util.Arrays.equals(n0Before, Files.readAllBytes(n0)), "n0 unchanged");
+        assertTrue(java.util.Arrays.equals(n1Before, Files.readAllBytes(n1)), "n1 unchanged");
+        assertTrue(java.util.Arrays.equals(secretsBefore, Files.readAllBytes(secrets)), "no secret handed out");
+        for (final Path directory : List.of(n0.getParent(), n1.getParent(), dir))
+        {
+            try (java.util.stream.Stream<Path> entries = Files.list(directory))
+            {
+                assertTrue(entries.noneMatch((entry) -> entry.toString().endsWith(".tmp")), "no temporary left");
+            }
+        }
+        assertNull(CredentialStore.load(n0).find(SessionRole.TERMINAL, 5));
+    }
+
     @Test
     void theNodesOfAGroupGetTheSameSecretFromOneCommand(@TempDir final Path dir) throws Exception
     {

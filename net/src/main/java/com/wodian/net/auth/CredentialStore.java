@@ -252,8 +252,18 @@ public final class CredentialStore
         return key;
     }
 
-    /** Writes the store, owner-only, replacing the file atomically. */
+    /** Writes the store, owner-only, replacing the file atomically and durably. */
     public void save(final Path file) throws IOException
+    {
+        replace(saveTemporary(file), file);
+    }
+
+    /**
+     * The first half of {@link #save}: the store written, owner-only and forced to the device, into a new temporary
+     * file beside {@code file}, which {@link #replace} then moves into place (or the caller deletes). Lets a tool
+     * change several files all or nothing: every temporary written before any file is replaced.
+     */
+    public Path saveTemporary(final Path file) throws IOException
     {
         final StringBuilder text = new StringBuilder(
             "# Wodian credential file: stored keys (SHA-256 of HMAC of each secret), never secrets. Mode 600.\n");
@@ -273,7 +283,7 @@ public final class CredentialStore
             }
             text.append('\n');
         }
-        writePrivate(file, text.toString());
+        return writePrivateTemporary(file, text.toString());
     }
 
     /** Lists identities as {@code role id} strings, for tools. */
@@ -289,8 +299,12 @@ public final class CredentialStore
         return lines;
     }
 
-    /** Writes a file readable and writable by its owner only (where the file system has POSIX permissions). */
-    static void writePrivate(final Path file, final String text) throws IOException
+    /**
+     * Writes {@code text} into a new temporary file beside {@code file}, readable and writable by its owner only,
+     * forced to the device (a power cut after the rename must not leave an empty credential file, which would load as
+     * no identities).
+     */
+    static Path writePrivateTemporary(final Path file, final String text) throws IOException
     {
         final Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -305,7 +319,33 @@ public final class CredentialStore
             {
                 // A file system without POSIX permissions (Windows): protect the folder instead (docs/security.md).
             }
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(temporary,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING))
+            {
+                final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining())
+                {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            return temporary;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            Files.deleteIfExists(temporary);
+            throw ex;
+        }
+    }
+
+    /**
+     * Moves a temporary file of {@link #saveTemporary} into place (atomically where the file system can) and forces
+     * the directory, so that the rename survives a power cut; the temporary is gone afterwards, also on failure.
+     */
+    public static void replace(final Path temporary, final Path file) throws IOException
+    {
+        try
+        {
             try
             {
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -314,10 +354,24 @@ public final class CredentialStore
             {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
             }
+            forceDirectory(file.toAbsolutePath().getParent());
         }
         finally
         {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static void forceDirectory(final Path directory)
+    {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(directory,
+            java.nio.file.StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+        catch (final IOException ex)
+        {
+            // Some file systems cannot open or force a directory; the file itself was forced.
         }
     }
 }

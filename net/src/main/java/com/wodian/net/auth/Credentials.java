@@ -111,6 +111,12 @@ public final class Credentials
     /** Writes identities to a secrets file readable by its owner only. */
     public static void save(final Path secretsFile, final List<Credentials> identities) throws IOException
     {
+        CredentialStore.replace(saveTemporary(secretsFile, identities), secretsFile);
+    }
+
+    /** {@link #save}'s first half: a forced temporary beside the file, for {@link CredentialStore#replace}. */
+    public static Path saveTemporary(final Path secretsFile, final List<Credentials> identities) throws IOException
+    {
         final StringBuilder text =
             new StringBuilder("# Wodian client secrets: <role> <id> secret <hex>. Keep private.\n");
         for (final Credentials credentials : identities)
@@ -119,7 +125,7 @@ public final class Credentials
                 .append(credentials.principalId).append(" secret ")
                 .append(HexFormat.of().formatHex(credentials.secret)).append('\n');
         }
-        CredentialStore.writePrivate(secretsFile, text.toString());
+        return CredentialStore.writePrivateTemporary(secretsFile, text.toString());
     }
 
     @Override
