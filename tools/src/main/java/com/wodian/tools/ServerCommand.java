@@ -147,11 +147,19 @@ public final class ServerCommand implements Runnable
     Path tlsPasswordFile;
 
     @Option(names = "--node-cert", description = "replica group: mutual TLS between nodes with this node's " +
-        "certificate (CN node:ID, e.g. node-0.pem of 'wodian certs'); peers must chain to --tls-trust")
+        "certificate (CN node:ID, e.g. node-0.pem of 'wodian certs'); peers must chain to --node-trust")
     Path nodeCertificate;
 
     @Option(names = "--node-key", description = "private key of --node-cert (PEM PKCS#8)")
     Path nodeKey;
+
+    @Option(names = "--node-trust", description = "replica group: the CA node certificates must chain to (default " +
+        "--tls-trust); must not be the CA of client certificates when --tls-client-auth is optional or required")
+    Path nodeTrust;
+
+    @Option(names = "--node-trust-shared", description = "accept a --node-trust (or --tls-trust) that also issues " +
+        "client certificates: that CA could then mint replication identities (docs/security.md)")
+    boolean nodeTrustShared;
 
     @Option(names = "--insecure", description = "allow clear text on a non-loopback --host (a network you trust)")
     boolean insecure;
@@ -236,6 +244,11 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--tls-password-file", null == tlsPasswordFile ? null : tlsPasswordFile.toString());
         addIfGiven(args, "--node-cert", null == nodeCertificate ? null : nodeCertificate.toString());
         addIfGiven(args, "--node-key", null == nodeKey ? null : nodeKey.toString());
+        addIfGiven(args, "--node-trust", null == nodeTrust ? null : nodeTrust.toString());
+        if (nodeTrustShared)
+        {
+            args.add("--node-trust-shared");
+        }
         if (init)
         {
             args.add("--init");

@@ -22,6 +22,8 @@ import com.wodian.net.tls.TlsSettings;
  */
 final class ServerArguments
 {
+    /** Flag: accept a node trust that also issues client certificates (see {@link #nodeTlsSettings}). */
+    static final String NODE_TRUST_SHARED = "--node-trust-shared";
     /** The ISO 8583 key file in the data directory when {@code --iso-keys} names none. */
     static final String ISO_KEYS_FILE_NAME_DEFAULT = "iso-keys";
 
@@ -112,6 +114,10 @@ final class ServerArguments
                 return true;
             case "--insecure":
                 config.insecure(true);
+                return true;
+            case NODE_TRUST_SHARED:
+                // Collected with the TLS options: only nodeTlsSettings reads it.
+                tlsOptions.put(NODE_TRUST_SHARED, "");
                 return true;
             case "--join":
                 joining = true;
@@ -256,7 +262,7 @@ final class ServerArguments
                 isoKeys = value;
                 return true;
             case "--tls-cert", "--tls-key", "--tls-trust", "--tls-client-auth", "--tls-password",
-                "--tls-password-file", "--node-cert", "--node-key":
+                "--tls-password-file", "--node-cert", "--node-key", "--node-trust":
                 tlsOptions.put(name, value);
                 return true;
             default:
@@ -330,24 +336,69 @@ final class ServerArguments
             null == isoKeys ? config.dataDir().resolve(ISO_KEYS_FILE_NAME_DEFAULT) : Path.of(isoKeys))));
     }
 
-    /** Node TLS from {@code --node-cert FILE --node-key FILE --tls-trust FILE}; null without (removes them). */
+    /**
+     * Node TLS from {@code --node-cert FILE --node-key FILE} and the nodes' CA, {@code --node-trust FILE} (else
+     * {@code --tls-trust}); null without {@code --node-cert}. Removes the node options. A node trust that is also the
+     * trust of client certificates (the same file or the same bytes as {@code --tls-trust} while
+     * {@code --tls-client-auth} is optional or required) is refused unless {@value #NODE_TRUST_SHARED}: for a node
+     * the certificate is the whole credential, so whoever could issue terminal or admin certificates could otherwise
+     * issue replication identities (security review item 2).
+     */
     static TlsSettings nodeTlsSettings(final Map<String, String> options)
     {
         final String certificate = options.remove("--node-cert");
         final String key = options.remove("--node-key");
+        final String nodeTrust = options.remove("--node-trust");
+        final boolean sharedAllowed = null != options.remove(NODE_TRUST_SHARED);
         if (null == certificate)
         {
+            if (null != nodeTrust)
+            {
+                throw new IllegalArgumentException("--node-trust needs --node-cert");
+            }
             return null;
         }
-        if (null == options.get("--tls-trust"))
+        final String clientTrust = options.get("--tls-trust");
+        final String trust = null == nodeTrust ? clientTrust : nodeTrust;
+        if (null == trust)
         {
-            throw new IllegalArgumentException("--node-cert needs --tls-trust (the CA of the group's nodes)");
+            throw new IllegalArgumentException("--node-cert needs --node-trust (the CA of the group's nodes)");
+        }
+        final String clientAuth = options.getOrDefault("--tls-client-auth", "none").trim().toLowerCase(Locale.ROOT);
+        if (!sharedAllowed && null != clientTrust && !"none".equals(clientAuth) && sameTrust(trust, clientTrust))
+        {
+            throw new IllegalArgumentException("refusing to trust node certificates from " + trust + ", which also " +
+                "issues client certificates (--tls-trust with --tls-client-auth " + clientAuth + "): a node's " +
+                "certificate is its whole credential, so that CA could mint replication identities. Give the nodes " +
+                "their own CA with --node-trust FILE, or pass " + NODE_TRUST_SHARED + " to accept it " +
+                "(docs/security.md, \"TLS\")");
         }
         final TlsSettings settings = TlsSettings.withCertificate(Paths.get(certificate),
-            null == key ? null : Paths.get(key)).trust(Paths.get(options.get("--tls-trust")));
+            null == key ? null : Paths.get(key)).trust(Paths.get(trust));
         // A PKCS#12 node certificate takes the same password as --tls-cert's.
         return options.containsKey("--tls-password") ?
             settings.keyStorePassword(options.get("--tls-password").toCharArray()) : settings;
+    }
+
+    /** The same trust file, or two files with the same bytes (a copy of one CA). */
+    private static boolean sameTrust(final String first, final String second)
+    {
+        final Path firstPath = Paths.get(first).toAbsolutePath().normalize();
+        final Path secondPath = Paths.get(second).toAbsolutePath().normalize();
+        if (firstPath.equals(secondPath))
+        {
+            return true;
+        }
+        try
+        {
+            return java.nio.file.Files.isSameFile(firstPath, secondPath) ||
+                -1L == java.nio.file.Files.mismatch(firstPath, secondPath);
+        }
+        catch (final java.io.IOException ex)
+        {
+            // A file that cannot be read is reported when the TLS material is loaded.
+            return false;
+        }
     }
 
     /**

@@ -21,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
  *            [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]]
  *            [--tls-cert FILE [--tls-key FILE] [--tls-client-auth none|optional|required]
  *             [--tls-password-file FILE | --tls-password P]]
- *            [--node-cert FILE [--node-key FILE]] [--tls-trust FILE] [--insecure]
+ *            [--node-cert FILE [--node-key FILE] [--node-trust FILE] [--node-trust-shared]] [--tls-trust FILE]
+ *            [--insecure]
  *            [--ignore-stdin]
  * </pre>
  * The options are parsed by {@link ServerArguments}. A {@code DIR} without {@code journal/} begins a new, empty ledger
@@ -65,7 +66,8 @@ public final class ServerMain
         " [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]] [--ignore-stdin]" +
         " [--tls-cert FILE [--tls-key FILE] [--tls-client-auth none|optional|required]" +
         " [--tls-password-file FILE | --tls-password P]]" +
-        " [--node-cert FILE [--node-key FILE]] [--tls-trust FILE] [--insecure]";
+        " [--node-cert FILE [--node-key FILE] [--node-trust FILE] [--node-trust-shared]] [--tls-trust FILE]" +
+        " [--insecure]";
 
     private ServerMain()
     {

@@ -16,6 +16,7 @@ import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.net.cluster.ReplicaGroupConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link ServerArguments}: every option reaches the configuration, every mistake names what is wrong. */
 class ServerArgumentsTest
@@ -132,6 +133,39 @@ class ServerArgumentsTest
             dir.resolve("missing").toString())).startsWith("cannot read --tls-password-file"));
     }
 
+    /**
+     * Security review item 2: node certificates are the nodes' whole credential, so their trust must not be the CA
+     * that issues client certificates; the same file, or a copy of it, is refused unless --node-trust-shared.
+     */
+    @Test
+    void nodeTrustIsNotTheClientCertificateTrust(@TempDir final Path dir) throws Exception
+    {
+        final Path clientCa = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "client CA");
+        final Path copy = java.nio.file.Files.writeString(dir.resolve("copy-of-ca.pem"), "client CA");
+        final Path nodeCa = java.nio.file.Files.writeString(dir.resolve("node-ca.pem"), "node CA");
+        final List<String> group = List.of("--node-id", "0", "--peers", "0=127.0.0.1:7001,1=127.0.0.1:7002",
+            "--node-cert", "node-0.pem", "--node-key", "node-0.key", "--tls-cert", "server.pem", "--tls-key",
+            "server.key", "--tls-trust", clientCa.toString(), "--tls-client-auth", "optional");
+        assertTrue(error(withRequired(plus(group))).startsWith("refusing to trust node certificates from " + clientCa));
+        assertTrue(error(withRequired(plus(group, "--node-trust", copy.toString())))
+            .startsWith("refusing to trust node certificates"), "a copy of the same CA");
+
+        assertEquals(nodeCa, parse(withRequired(plus(group, "--node-trust", nodeCa.toString())))
+            .replicationTls().trustFile());
+        assertEquals(clientCa, parse(withRequired(plus(group, "--node-trust-shared"))).replicationTls().trustFile(),
+            "forced");
+        // No client certificates accepted: the CA issues none, as before (groups with clear client ports).
+        assertEquals(clientCa, parse(withRequired("--node-id", "0", "--peers", "0=127.0.0.1:7001,1=127.0.0.1:7002",
+            "--node-cert", "node-0.pem", "--tls-trust", clientCa.toString())).replicationTls().trustFile());
+    }
+
+    private static String[] plus(final List<String> args, final String... more)
+    {
+        final List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+
     @Test
     void aNewLedgerIsBegunFromTheCommandLineOnlyWithInitOrJoin()
     {
@@ -171,8 +205,9 @@ class ServerArgumentsTest
         assertTrue(error(withRequired("--tls-key", "k.pem")).startsWith("TLS options need --tls-cert"));
         assertTrue(error(withRequired("--tls-cert", "c.pem", "--tls-client-auth", "required"))
             .contains("needs --tls-trust"));
-        assertEquals("--node-cert needs --tls-trust (the CA of the group's nodes)",
+        assertEquals("--node-cert needs --node-trust (the CA of the group's nodes)",
             error(withRequired("--node-cert", "n.pem", "--node-key", "k.pem")));
+        assertEquals("--node-trust needs --node-cert", error(withRequired("--node-trust", "nodes-ca.pem")));
         // Numbers past an int are refused, not narrowed (4294967296 would have been node 0).
         assertEquals("--node-id is out of range: 4294967296",
             error(withRequired("--node-id", "4294967296", "--peers", "0=127.0.0.1:1")));
