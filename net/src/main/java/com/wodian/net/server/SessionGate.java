@@ -1,6 +1,7 @@
 package com.wodian.net.server;
 
 import com.wodian.net.auth.CredentialStore;
+import com.wodian.net.auth.PrincipalLogNames;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.ErrorReplyEncoder;
 import com.wodian.protocol.sbe.HeartbeatDecoder;
@@ -350,7 +351,8 @@ final class SessionGate
             // nothing more), the reason in the log for the operator.
             WodianServer.LOG.log(System.Logger.Level.WARNING,
                 "logon refused: the client certificate names role {0} id {1}, the logon claims role {2} id {3} ({4})",
-                session.certificateRole, session.certificatePrincipalId, roleRaw, principalId, session.remoteAddress);
+                session.certificateRole, PrincipalLogNames.id(session.certificateRole, session.certificatePrincipalId),
+                roleRaw, PrincipalLogNames.id(roleRaw, principalId), session.remoteAddress);
             refuseLogon(session, correlationId, ResultCode.AUTHENTICATION_FAILED);
             return;
         }
@@ -394,15 +396,17 @@ final class SessionGate
             limiter.onSuccess(principalKey);
             logonCount = logonCount + 1;
             publishLogonReply(session, correlationId, ResultCode.OK);
-            WodianServer.LOG.log(System.Logger.Level.DEBUG, "logon {0} {1} from {2}", role, session.principalId,
+            WodianServer.LOG.log(System.Logger.Level.DEBUG, "logon {0} {1} from {2}", role,
+                PrincipalLogNames.id(session.role, session.principalId),
                 session.remoteAddress);
             return;
         }
         failedLogonCount = failedLogonCount + 1;
         if (limiter.onFailure(principalKey, session.remoteAddress, nowMs))
         {
+            // A consumer's id is its card number: masked (security review item 17).
             WodianServer.LOG.log(System.Logger.Level.WARNING, "failed logon: {0} {1} from {2}", role,
-                session.principalId, session.remoteAddress);
+                PrincipalLogNames.id(session.role, session.principalId), session.remoteAddress);
         }
         refuseLogon(session, correlationId, ResultCode.AUTHENTICATION_FAILED);
     }

@@ -194,6 +194,55 @@ class AuthorizationTest
         return new UnsafeBuffer(client.call(request, 0, length, TIMEOUT_MS));
     }
 
+    /**
+     * Security review item 17: a consumer's id is its card number (ISO DE2); a failed consumer logon is logged at
+     * WARNING with the id masked to its last four digits, never whole.
+     */
+    @Test
+    void aFailedConsumerLogonIsLoggedWithTheCardNumberMasked() throws Exception
+    {
+        final long cardNumber = 6_200_000_000_012_345_678L;
+        final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.logging.Logger log = java.util.logging.Logger.getLogger("com.wodian.net.server");
+        final java.util.logging.Handler capture = new java.util.logging.Handler()
+        {
+            @Override
+            public void publish(final java.util.logging.LogRecord record)
+            {
+                lines.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+            }
+
+            @Override
+            public void flush()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        log.addHandler(capture);
+        try
+        {
+            org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () ->
+                WodianClient.connect(HOST, server.port(), Credentials.consumer(cardNumber, secret(99))).close());
+            final long deadlineMs = System.currentTimeMillis() + TIMEOUT_MS;
+            while (lines.stream().noneMatch((line) -> line.startsWith("failed logon")) &&
+                System.currentTimeMillis() < deadlineMs)
+            {
+                Thread.sleep(10);
+            }
+        }
+        finally
+        {
+            log.removeHandler(capture);
+        }
+        final String line = lines.stream().filter((l) -> l.startsWith("failed logon")).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(line.contains("****5678"), line);
+        org.junit.jupiter.api.Assertions.assertFalse(line.replace(",", "").contains("620000000001"), line);
+    }
+
     private void assertRefused(final UnsafeBuffer reply, final ResultCode code)
     {
         assertEquals(ErrorReplyDecoder.TEMPLATE_ID, header.wrap(reply, 0).templateId(), "an ErrorReply");
