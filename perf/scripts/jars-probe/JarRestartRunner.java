@@ -24,7 +24,9 @@ import java.util.SplittableRandom;
  * ({@code EngineRecovery.recover}: snapshot load, then the 1 M-input tail). {@code -DreserveB=true} builds the second
  * jar's engines with every table reserved at start (the control run of docs/engine.md); {@code -DreserveCost=true}
  * times {@code Engine.reserveForInputs(1 M)} after the snapshot load (jars from 3a761a2 on); {@code -DloadOnly=true}
- * recovers only up to the snapshot's sequence (no tail), so a round times the snapshot load alone.
+ * recovers only up to the snapshot's sequence (no tail), so a round times the snapshot load alone; {@code
+ * -DfullReplay=true} recovers without the snapshot, so a round is the full replay of the 3 M inputs into a fresh engine
+ * (what {@code wodian perf recovery} calls "full replay"; the tail columns are then the whole replay's).
  */
 public final class JarRestartRunner
 {
@@ -82,7 +84,8 @@ public final class JarRestartRunner
             final long t0 = System.nanoTime();
             // -DloadOnly=true: recover up to the snapshot's own sequence, so a round is the snapshot load alone.
             final long toSequence = Boolean.getBoolean("loadOnly") ? 2_000_000 : Long.MAX_VALUE;
-            final EngineRecovery.Result r = EngineRecovery.recover(journal, store, config(1_000_000), toSequence,
+            final EngineRecovery.Result r = EngineRecovery.recover(journal, Boolean.getBoolean("fullReplay") ? null : store,
+                config(1_000_000), toSequence,
                 (l) -> System.out.println(l));
             final long wall = System.nanoTime() - t0;
             final long cpu = THREADS.getCurrentThreadCpuTime() - c0;
