@@ -32,7 +32,7 @@ import org.agrona.sbe.MessageDecoderFlyweight;
  *     line, or the pair map's line for a consumer with more than 8 pairs, {@link ConsumptionBook}); the named payment's
  *     record;</li>
  *     <li>from the record: its consumer's record and spend pair's line; for a new Try or Pay with risk rules on,
- *     the risk rows of its parties;</li>
+ *     the risk rows of its parties; for a RegisterConsumer, the home merchant's risk line the registration updates;</li>
  *     <li>the spend pair's row; the consumer's home merchant's row (its index is in the consumer record).</li>
  * </ol>
  * The loop body of each pass is short and its loads independent, so the core's out-of-order window holds the misses
@@ -80,6 +80,7 @@ final class BatchPrefetcher
     private final long[] merchantIds = new long[CAPACITY];
     private final long[] terminalIds = new long[CAPACITY];
     private final boolean[] settles = new boolean[CAPACITY];   // touches the consumer-merchant spend pair
+    private final boolean[] registers = new boolean[CAPACITY]; // RegisterConsumer: merchantIds holds the home merchant
     private final int[] merchantIndexes = new int[CAPACITY];
     private final int[] terminalIndexes = new int[CAPACITY];
     private final int[] consumerIndexes = new int[CAPACITY];
@@ -173,6 +174,7 @@ final class BatchPrefetcher
             case RegisterConsumerDecoder.TEMPLATE_ID -> {
                 registerConsumer.wrap(buffer, body, block, version);
                 put(0, 0, 0, 0, registerConsumer.consumerId(), registerConsumer.homeMerchantId(), 0, false);
+                registers[count - 1] = true;
             }
             default -> put(0, 0, 0, 0, 0, 0, 0, false);   // nothing it reads is likely to miss
         }
@@ -196,6 +198,7 @@ final class BatchPrefetcher
         merchantIds[i] = merchantId;
         terminalIds[i] = terminalId;
         settles[i] = settlesPair;
+        registers[i] = false;
     }
 
     /** Inputs in the batch so far. */
@@ -208,7 +211,8 @@ final class BatchPrefetcher
     long run()
     {
         final long folded = keyLines() ^ evictionLines() ^ partyLines() ^ partyIndexes() ^ consumerRows() ^
-            pairSlots() ^ namedRecords() ^ recordParties() ^ pairRows() ^ homeMerchantRows() ^ riskLines();
+            pairSlots() ^ namedRecords() ^ recordParties() ^ pairRows() ^ homeMerchantRows() ^ riskLines() ^
+            registrationLines();
         applyingCount = count;
         appliedCount = 0;
         count = 0;
@@ -435,6 +439,23 @@ final class BatchPrefetcher
                 terminalIndexes[i] >= 0 && risk.isActive(merchantIndex))
             {
                 folded += risk.touchPayment(consumerIndexes[i], merchantIndex, terminalIndexes[i]);
+            }
+        }
+        return folded;
+    }
+
+    /**
+     * Pass 3: for a RegisterConsumer, the home merchant's risk line that the registration updates
+     * ({@link RiskControl#touchRegistration}; the home merchant's index was found in pass 2).
+     */
+    private long registrationLines()
+    {
+        long folded = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (registers[i] && merchantIndexes[i] >= 0)
+            {
+                folded += risk.touchRegistration(merchantIndexes[i]);
             }
         }
         return folded;
