@@ -32,7 +32,8 @@ import org.agrona.sbe.MessageDecoderFlyweight;
  *     line, or the pair map's line for a consumer with more than 8 pairs, {@link ConsumptionBook}); the named payment's
  *     record;</li>
  *     <li>from the record: its consumer's record and spend pair's line; for a new Try or Pay with risk rules on,
- *     the risk rows of its parties; for a RegisterConsumer, the home merchant's risk line the registration updates;</li>
+ *     the risk rows of its parties; for a RegisterConsumer, the home merchant's risk line the registration
+ *     updates (not its merchant row, which a registration does not read);</li>
  *     <li>the spend pair's row; the consumer's home merchant's row (its index is in the consumer record).</li>
  * </ol>
  * The loop body of each pass is short and its loads independent, so the core's out-of-order window holds the misses
@@ -330,7 +331,10 @@ final class BatchPrefetcher
             merchantIndexes[i] = merchantIndex;
             terminalIndexes[i] = terminalIndex;
             consumerIndexes[i] = consumerIds[i] == 0 ? -1 : consumers.indexOf(consumerIds[i]);
-            folded += merchantIndex < 0 ? 0 : merchants.touchRow(merchantIndex, MerchantBook.STRIDE / 8);
+            // A registration reads only its home merchant's id (above), not the row: its 5 lines would be loaded for
+            // nothing (a third of a full replay's inputs are registrations).
+            folded += merchantIndex < 0 || registers[i] ? 0 :
+                merchants.touchRow(merchantIndex, MerchantBook.STRIDE / 8);
             folded += terminalIndex < 0 ? 0 : terminals.touchRow(terminalIndex, 1);
         }
         return folded;
