@@ -317,7 +317,10 @@ public final class PosCommand implements Runnable
         @ParentCommand
         PosCommand pos;
         @Option(names = "--file", required = true) java.nio.file.Path file;
-        @Option(names = "--slot", defaultValue = "ACTIVE", description = "ACTIVE or CHALLENGER")
+        // No default: a model loaded into ACTIVE decides payments at once (rule 14), so that is said, not implied
+        // (ops review item 23: the default ACTIVE made every trial load live).
+        @Option(names = "--slot", required = true, description = "CHALLENGER (scores, decides nothing: compare with " +
+            "risk-model-show first) or ACTIVE (decides payments at once)")
         com.wodian.protocol.sbe.RiskModelSlot slot;
 
         @Override

@@ -60,6 +60,14 @@ class CliTest
         return args.toArray(new String[0]);
     }
 
+    /** A model load names its slot (ops review item 23): ACTIVE decides payments at once, so it is never implied. */
+    @Test
+    void aRiskModelLoadWithoutASlotIsAUsageError()
+    {
+        assertEquals(WodianMain.EXIT_USAGE, wodian("pos", "risk-model", "--port", "1", "--file", "model.txt")
+            .exitCode());
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void posCommandsJournalDumpAndExitCodes(@TempDir final Path dir) throws Exception
