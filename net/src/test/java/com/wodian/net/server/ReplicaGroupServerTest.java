@@ -197,6 +197,36 @@ class ReplicaGroupServerTest
     }
 
     /**
+     * A standby whose term store is lost (deleted, or a partial restore) while its journal holds entries of the
+     * group's terms has forgotten its votes: its restart is refused, naming the way back (docs/replication.md).
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aStandbyWhoseTermStoreIsLostIsRefusedAtStart() throws Exception
+    {
+        startGroup();
+        final int standby = (awaitPrimary(-1) + 1) % NODES;
+        try (WodianClient client = groupClient())
+        {
+            final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+            requests.setUpParties();
+            payAll(requests, 1_000, 10, 1);
+            awaitConverged();
+        }
+        servers[standby].close();
+        servers[standby] = null;
+        java.nio.file.Files.delete(dir.resolve("node" + standby).resolve(WodianServer.TERM_STORE_FILE_NAME));
+        final Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> start(standby));
+        String messages = "";
+        for (Throwable cause = refused; null != cause; cause = cause.getCause())
+        {
+            messages += cause.getMessage() + " / ";
+        }
+        assertTrue(messages.contains("but the term store is at term 0") &&
+            messages.contains("wodian group remove --node " + standby), messages);
+    }
+
+    /**
      * {@code /health/ready} in a replica group (docs/observability.md): a standby left alone (both other nodes
      * stopped) hears no primary and answers 503, and once the group is back and converged it answers 200 again (as a
      * standby close behind its primary, or as the primary). Load balancers and orchestrators act on the 503.

@@ -126,6 +126,12 @@ public final class ReplicationStage implements Agent, EntryPayloads
     private boolean failed;
     /** A snapshot was installed: this pipeline's engine is behind it, so nothing more is applied until the restart. */
     private boolean restartPending;
+    /**
+     * For the closing thread ({@link #isIdle}, {@link #isRunning}): written by this stage's thread when they change
+     * (concurrency review F8: the pending queue's plain head/tail were read from that thread).
+     */
+    private volatile boolean pendingEmptyPublished = true;
+    private volatile boolean stoppedPublished;
     /** Committed and applied: the journal sequence up to which other threads (the snapshotter) may read. */
     private volatile long committedAppliedIndex;
 
@@ -180,6 +186,8 @@ public final class ReplicationStage implements Agent, EntryPayloads
             Math.max(1024, Math.min(512 * 1024,
                 Integer.getInteger(SNAPSHOT_CHUNK_BYTES_PROPERTY, SnapshotTransfer.CHUNK_BYTES_DEFAULT))),
             Long.getLong(INSTALL_BEHIND_ENTRIES_PROPERTY, INSTALL_BEHIND_ENTRIES_DEFAULT), this::onSnapshotInstalled);
+        requireTermStoreNotBehindJournal(termStore.currentTerm(), journalLog.termAt(journalLog.lastIndex()),
+            group.nodeId(), journalLog.journal().dir().getParent());
         final MembershipHistory membership = openMembership(group, journalLog.journal().dir().getParent());
         this.node = new ConsensusNode(group.nodeId(), group.groupSize(), group.consensus(), log, termStore,
             transport, (index, term, payload) -> { }, new SplittableRandom(System.nanoTime() ^ group.nodeId()),
@@ -207,6 +215,29 @@ public final class ReplicationStage implements Agent, EntryPayloads
                 (group.groupSize() - 1) + "); give every member's address in --peers");
         }
         return membership;
+    }
+
+    /**
+     * Raft stores a term before it appends any entry of that term (a follower adopts the leader's term first; a
+     * snapshot install too), so a journal can never end with an entry of a later term than the term store's. One that
+     * does lost its term store, or had it replaced by an older copy (a partial restore): the node has forgotten votes
+     * it cast, and is refused before it can cast another. A single server's journal turned into a group member's has
+     * no terms (0) and passes.
+     *
+     * @throws IllegalStateException naming both terms and the way back.
+     */
+    static void requireTermStoreNotBehindJournal(
+        final long currentTerm, final long lastLogTerm, final int nodeId, final Path dataDir)
+    {
+        if (lastLogTerm > currentTerm)
+        {
+            throw new IllegalStateException("data directory " + dataDir + ": the journal ends with an entry of term " +
+                lastLogTerm + " but the term store is at term " + currentTerm + " (missing, or older than the " +
+                "journal: restored or copied in part?). This node may have forgotten votes it cast; bring it back " +
+                "as a new server: wodian group remove --node " + nodeId + ", wipe this directory (all but " +
+                "credentials), start it with --join, then wodian group add --node " + nodeId +
+                " (docs/replication.md, \"A data directory belongs to one node\")");
+        }
     }
 
     /**
@@ -319,6 +350,11 @@ public final class ReplicationStage implements Agent, EntryPayloads
             nextStatusMs = nowMs + STATUS_INTERVAL_MS;
         }
         publishCommittedApplied();
+        final boolean pendingEmpty = pending.isEmpty();
+        if (pendingEmpty != pendingEmptyPublished)
+        {
+            pendingEmptyPublished = pendingEmpty; // a volatile write only when it changes
+        }
         return work;
     }
 
@@ -366,9 +402,22 @@ public final class ReplicationStage implements Agent, EntryPayloads
         return inputPoller.getSequence().get();
     }
 
+    /**
+     * @return from any thread: whether nothing taken waits for the policy any more (as of this stage's last duty
+     * cycle), or the stage stopped (a snapshot install's restart, a failure) and will take and apply nothing more.
+     */
     public boolean isIdle()
     {
-        return pending.isEmpty();
+        return stoppedPublished || pendingEmptyPublished;
+    }
+
+    /**
+     * @return from any thread: false once the stage stopped (a snapshot install's restart pending, or a failure):
+     * inputs published after that are never taken, so a close must not wait for them.
+     */
+    public boolean isRunning()
+    {
+        return !stoppedPublished;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -462,6 +511,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
     private void onSnapshotInstalled(final long index)
     {
         restartPending = true;
+        stoppedPublished = true;
         committedAppliedIndex = appliedIndex; // unchanged: the snapshotter stops at the replaced journal
         final String reason = "snapshot installed at sequence " + index;
         logger.log(System.Logger.Level.WARNING, "{0}: restarting the pipeline on it", reason);
@@ -749,6 +799,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
     private void fail(final Throwable ex)
     {
         failed = true;
+        stoppedPublished = true;
         logger.log(System.Logger.Level.ERROR, "replication stage failed, this node no longer takes part", ex);
         CloseHelper.quietClose(transport);
         if (null != fatalErrorHandler)
