@@ -62,7 +62,9 @@ public final class ServerCounters implements AutoCloseable
         REPLICATION_LAG("replication_lag_entries", true,
             "primary: entries the slowest connected standby lacks; standby: last index behind commit"),
         PEERS_CONNECTED("replication_peers_connected", true, "peers connected"),
-        READY("ready", true, "1 when recovered and serving (see /health/ready)");
+        READY("ready", true, "1 when recovered and serving (see /health/ready)"),
+        TLS_CERTIFICATE_EXPIRY("tls_certificate_expiry_timestamp_seconds", true,
+            "earliest end (notAfter) of the served and node TLS certificates, epoch seconds; 0 without TLS");
 
         private final String metricName;
         private final boolean gauge;

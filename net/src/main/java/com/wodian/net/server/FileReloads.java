@@ -28,6 +28,20 @@ final class FileReloads
         this.contexts = Arrays.stream(contexts).filter(Objects::nonNull).toArray(TlsContext[]::new);
     }
 
+    /**
+     * The earliest end ({@code notAfter}) of the certificates the endpoints serve, epoch ms; {@link Long#MAX_VALUE}
+     * when none presents one. Reloads change it.
+     */
+    long certificateExpiryMs()
+    {
+        long earliestMs = Long.MAX_VALUE;
+        for (final TlsContext context : contexts)
+        {
+            earliestMs = Math.min(earliestMs, context.certificateNotAfterMs());
+        }
+        return earliestMs;
+    }
+
     /** Reloads what changed; each file is looked at no more than once per its own check interval. */
     void reloadIfChanged(final long nowMs)
     {

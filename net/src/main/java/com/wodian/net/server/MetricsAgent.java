@@ -145,6 +145,8 @@ final class MetricsAgent implements Agent
         }
         ready = null == clusterView || updateGroup(clusterView.current());
         set(Scalar.READY, ready ? 1 : 0);
+        final long certificateExpiryMs = fileReloads.certificateExpiryMs();
+        set(Scalar.TLS_CERTIFICATE_EXPIRY, Long.MAX_VALUE == certificateExpiryMs ? 0 : certificateExpiryMs / 1000);
     }
 
     /** True when the server is recovered and serving: alone, primary, or a standby close behind its primary. */

@@ -307,6 +307,22 @@ class TlsServerTest
         assertBalance(TOP_UP_FEN - 300);
     }
 
+    /** The served certificate's end is exported (ops review item 16): alerts need no look at the file. */
+    @Test
+    void theCertificatesEndIsAGauge() throws Exception
+    {
+        final long expectedS = server.tlsContext().certificateNotAfterMs() / 1000;
+        final long deadlineMs = System.currentTimeMillis() + 30_000;
+        long gaugeS = 0;
+        while (gaugeS != expectedS && System.currentTimeMillis() < deadlineMs)
+        {
+            Thread.sleep(50);
+            gaugeS = server.counters().scalar(com.wodian.net.metrics.ServerCounters.Scalar.TLS_CERTIFICATE_EXPIRY)
+                .get();
+        }
+        assertEquals(expectedS, gaugeS, "wodian_tls_certificate_expiry_timestamp_seconds");
+    }
+
     @Test
     void metricsEndpointServesHttps() throws Exception
     {
