@@ -257,8 +257,11 @@ final class PipelineTopology implements AutoCloseable
                 deadlineNs);
         }
         // In a group, inputs still waiting for the policy may never be acknowledged (no quorum): bounded wait.
+        // A stage that stopped (a snapshot install's restart, a failure) takes nothing more: waiting for inputs
+        // published after that would only run the close into its deadline (concurrency review F8).
         boolean drained = awaitUntil(
-            () -> stages.replication.inputSequence() >= inputCursor && stages.replication.isIdle(), deadlineNs);
+            () -> (stages.replication.inputSequence() >= inputCursor && stages.replication.isIdle()) ||
+                !stages.replication.isRunning(), deadlineNs);
         final long applyCursor = stages.applyRing.getCursor();
         drained &= awaitUntil(
             () -> engineProcessor.getSequence().get() >= applyCursor || !engineProcessor.isRunning(), deadlineNs);
