@@ -78,7 +78,24 @@ public final class IsoGatewayAgent implements GatewayAgent
     private volatile long refusedFullCount;
     /** Connections closed because their TLS handshake did not complete in time (any thread, a statistic). */
     private volatile long handshakeTimeoutCount;
+    /** The key file's time as last loaded, and when to look again: the metrics thread's after construction. */
     private FileTime keysModified;
+    /** Keys re-read by the metrics thread, not yet installed by the gateway's thread; null when none. */
+    private volatile Long2ObjectHashMap<IsoKeyStore.TerminalKey> reloadedKeys;
+    private static final java.lang.invoke.VarHandle RELOADED_KEYS;
+
+    static
+    {
+        try
+        {
+            RELOADED_KEYS = java.lang.invoke.MethodHandles.lookup()
+                .findVarHandle(IsoGatewayAgent.class, "reloadedKeys", Long2ObjectHashMap.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
     private int workCount;
     private volatile long requestCount;
     private volatile long closedForProtocolCount;
@@ -232,7 +249,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         }
         closeStalledHandshakes(cycleNowMs);
         closeIdleConnections(cycleNowMs);
-        reloadKeysIfChanged(cycleNowMs);
+        takeReloadedKeys();
         return workCount;
     }
 
@@ -679,7 +696,25 @@ public final class IsoGatewayAgent implements GatewayAgent
         connection.sessionId = 0;
     }
 
-    private void reloadKeysIfChanged(final long nowMs)
+    /** Installs keys the metrics thread re-read, on this thread (the translator is this thread's alone). */
+    private void takeReloadedKeys()
+    {
+        if (null != RELOADED_KEYS.getAcquire(this))
+        {
+            @SuppressWarnings("unchecked")
+            final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys =
+                (Long2ObjectHashMap<IsoKeyStore.TerminalKey>)RELOADED_KEYS.getAndSet(this, null);
+            translator.keys(keys);
+        }
+    }
+
+    /**
+     * {@inheritDoc} The key file: a stat about once a second and, on a change, a read and parse (on the network
+     * thread, which in SHARED also journals and applies, either stalled every request in flight: concurrency review
+     * F6). The keys go to the gateway's thread through {@link #reloadedKeys}.
+     */
+    @Override
+    public void reloadFilesIfChanged(final long nowMs)
     {
         if (nowMs < nextKeyCheckMs)
         {
@@ -693,7 +728,7 @@ public final class IsoGatewayAgent implements GatewayAgent
             {
                 final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys =
                     IsoKeyStore.toTerminalKeys(IsoKeyStore.load(config.keysFile()));
-                translator.keys(keys);
+                RELOADED_KEYS.setRelease(this, keys);
                 keysModified = modified;
                 System.getLogger("com.wodian.net.iso8583").log(System.Logger.Level.INFO,
                     "ISO 8583 terminal keys reloaded: {0} terminals", keys.size());

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * The files a running server re-reads when they change, so that credentials and certificates can be rotated without a
- * restart: the credential file ({@link SessionGate}) and each endpoint's TLS key material ({@link TlsContext}).
+ * restart: the credential file ({@link SessionGate}), each endpoint's TLS key material ({@link TlsContext}) and the
+ * gateways' files (the ISO 8583 terminal keys).
  * Checked on the metrics thread ({@link MetricsAgent}), about once a second each: a file's modification time is a
  * system call, and a reload reads, parses and builds key material (tens of milliseconds); on the network thread,
  * which in the default SHARED layout is also the journal's and the engine's, either would stall every request in
@@ -17,6 +18,7 @@ final class FileReloads
 {
     private final SessionGate gate;
     private final TlsContext[] contexts;
+    private GatewayAgent[] gateways = new GatewayAgent[0];
 
     /**
      * @param gate     the session gate whose credential file is watched.
@@ -42,10 +44,21 @@ final class FileReloads
         return earliestMs;
     }
 
+    /** Before the metrics thread starts: the gateways whose files are watched too (the ISO 8583 key file). */
+    FileReloads gateways(final GatewayAgent[] gateways)
+    {
+        this.gateways = gateways.clone();
+        return this;
+    }
+
     /** Reloads what changed; each file is looked at no more than once per its own check interval. */
     void reloadIfChanged(final long nowMs)
     {
         gate.reloadIfChanged(nowMs);
+        for (final GatewayAgent gateway : gateways)
+        {
+            gateway.reloadFilesIfChanged(nowMs);
+        }
         for (final TlsContext context : contexts)
         {
             context.reloadIfChanged(nowMs);

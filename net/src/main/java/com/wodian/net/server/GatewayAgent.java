@@ -49,4 +49,12 @@ public interface GatewayAgent extends Agent
     {
         return false;
     }
+
+    /**
+     * Called about once a second on the metrics thread, never the network thread ({@link FileReloads}): re-read the
+     * gateway's files if they changed, and hand what was read to the gateway's own thread. Default: nothing.
+     */
+    default void reloadFilesIfChanged(final long nowMs)
+    {
+    }
 }

@@ -185,7 +185,7 @@ public final class WodianServer implements AutoCloseable
         metricsAgent = new MetricsAgent(counters, stageLatency, config.epochClock(), inputRing, outputRing, receiver,
             sender, snapshotAgent, log.clusterView(), log.leaderSilenceMaxMs(),
             JournalFileWatch.watching(log.mapAhead(), log.watchedJournalDir(), stageFailureHandler::onFatal),
-            new FileReloads(receiver.gate(), tlsContext, replicationTlsContext));
+            new FileReloads(receiver.gate(), tlsContext, replicationTlsContext).gateways(listener.gateways()));
         metricsRunner = PipelineTopology.startAgent(new SleepingMillisIdleStrategy(METRICS_IDLE_MS), metricsAgent,
             counters.scalar(ServerCounters.Scalar.ERRORS));
         metricsHttpServer = startMetricsHttpServer(config);

@@ -107,6 +107,47 @@ class IsoGatewayServerTest
         }
     }
 
+    /**
+     * A terminal's key rotated in the key file is picked up by the running server (the metrics thread re-reads the
+     * file and the gateway's thread installs it: concurrency review F6), and the old key is refused from then on.
+     */
+    @org.junit.jupiter.api.Test
+    void aRotatedKeyIsPickedUpWhileTheServerRuns() throws Exception
+    {
+        final Path keysFile = dataDir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        final byte[] oldKey = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        store.save(keysFile);
+        try (WodianServer server = WodianServer.launch(config(ThreadingMode.SHARED, keysFile));
+            WodianClient admin = WodianClient.connect(HOST, server.port(), ADMIN))
+        {
+            setUp(admin);
+            try (JposTerminal pos = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, oldKey))
+            {
+                assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
+                    JposTerminal.now()))).getString(39));
+                final IsoKeyStore rotated = IsoKeyStore.load(keysFile);
+                final byte[] newKey = rotated.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+                rotated.save(keysFile);
+
+                String answer = "";
+                final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                while (!"00".equals(answer) && System.nanoTime() < deadlineNs)
+                {
+                    answer = pos.call(JposTerminal.sign(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
+                        JposTerminal.now()), newKey)).getString(39);
+                    if (!"00".equals(answer))
+                    {
+                        Thread.sleep(50); // the file is looked at about once a second
+                    }
+                }
+                assertEquals("00", answer, "the new key is accepted within 30 s");
+                assertEquals("63", pos.call(pos.signed(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
+                    JposTerminal.now()))).getString(39), "the old key is refused once the new one is in");
+            }
+        }
+    }
+
     private ServerConfig config(final ThreadingMode mode, final Path keysFile)
     {
         // No idle Tick: a Tick journaled a second after the last command would move the sequence between the two
