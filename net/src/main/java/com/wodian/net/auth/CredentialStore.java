@@ -186,6 +186,7 @@ public final class CredentialStore
     /** Reads a credential file. */
     public static CredentialStore load(final Path file) throws IOException
     {
+        SecretFileMode.warnIfOpen(file);
         final CredentialStore store = new CredentialStore();
         int lineNumber = 0;
         for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))

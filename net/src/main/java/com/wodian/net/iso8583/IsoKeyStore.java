@@ -39,6 +39,7 @@ public final class IsoKeyStore
 
     public static IsoKeyStore load(final Path file) throws IOException
     {
+        com.wodian.net.auth.SecretFileMode.warnIfOpen(file);
         final IsoKeyStore store = new IsoKeyStore();
         int lineNumber = 0;
         for (final String line : Files.readAllLines(file, StandardCharsets.US_ASCII))

@@ -43,6 +43,7 @@ final class KeyMaterial
         final KeyStore keyStore;
         if (isPkcs12(settings.certificateFile()))
         {
+            com.wodian.net.auth.SecretFileMode.warnIfOpen(settings.certificateFile()); // it holds the private key
             keyStore = loadPkcs12(settings.certificateFile(), password);
         }
         else
@@ -57,6 +58,7 @@ final class KeyMaterial
             {
                 throw new IllegalArgumentException("no certificate in " + settings.certificateFile());
             }
+            com.wodian.net.auth.SecretFileMode.warnIfOpen(settings.keyFile());
             final PrivateKey key = readPrivateKey(settings.keyFile());
             checkKeyMatches(key, chain[0], settings);
             keyStore = KeyStore.getInstance("PKCS12");
