@@ -31,8 +31,6 @@ public final class NodeIdentityFile
 {
     /** The file's name in a data directory. */
     public static final String FILE_NAME = "node-identity";
-    /** The file (beside this one) whose absence makes a {@code --join} start an empty one. */
-    private static final String MEMBERSHIP_FILE_NAME = "membership";
     /** Inode number recorded when the file system does not tell it: not checked. */
     private static final long INODE_UNKNOWN = -1;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -67,7 +65,7 @@ public final class NodeIdentityFile
     public static boolean recordOrCheck(final Path dataDir, final String groupName, final int nodeId,
         final boolean joining) throws IOException
     {
-        final boolean joinedEmpty = joining && !Files.exists(dataDir.resolve(MEMBERSHIP_FILE_NAME));
+        final boolean joinedEmpty = joining && !Files.exists(dataDir.resolve(com.wodian.journal.consensus.storage.MembershipFile.FILE_NAME));
         final Path file = dataDir.resolve(FILE_NAME);
         final String identity = "group=" + groupName + "\nnode=" + nodeId + "\n";
         if (!Files.exists(file))

@@ -28,15 +28,13 @@ import java.util.stream.Stream;
  */
 final class NewDataDirectoryCheck
 {
-    /** A replica's membership file (ReplicationStage.MEMBERSHIP_FILE, not visible from here). */
-    private static final String MEMBERSHIP_FILE_NAME = "membership";
     /** The names a data directory holds besides {@code journal/} (docs/durability.md, "Data directory"). */
     private static final Set<String> DATA_DIRECTORY_NAMES = Set.of(
         GatewayConfig.Configuration.CREDENTIALS_FILE_NAME_DEFAULT, "client-secrets",
         ServerArguments.ISO_KEYS_FILE_NAME_DEFAULT, "tls", DataDirectoryLock.FILE_NAME, EngineLimitsFile.FILE_NAME,
         NodeIdentityFile.FILE_NAME, SnapshotConfig.SNAPSHOT_DIR_NAME, CountersFile.FILE_NAME,
         WodianServer.TERM_STORE_FILE_NAME, JournalReplicaLog.TERM_HISTORY_FILE_NAME,
-        JournalReplicaLog.COMMIT_MARK_FILE_NAME, JournalReplicaLog.REWRITE_DIR_NAME, MEMBERSHIP_FILE_NAME,
+        JournalReplicaLog.COMMIT_MARK_FILE_NAME, JournalReplicaLog.REWRITE_DIR_NAME, com.wodian.journal.consensus.storage.MembershipFile.FILE_NAME,
         SnapshotTransfer.INSTALL_DIR_NAME, JournalWarmup.DIR_NAME, PeerIncarnationsFile.FILE_NAME);
     /** Names listed in a refusal, at most. */
     private static final int NAMES_SHOWN_MAX = 5;

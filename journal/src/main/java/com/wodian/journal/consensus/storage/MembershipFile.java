@@ -14,6 +14,9 @@ import com.wodian.journal.consensus.MembershipStore;
  */
 public final class MembershipFile implements MembershipStore
 {
+    /** Its name in a member's data directory. */
+    public static final String FILE_NAME = "membership";
+
     private static final long MAGIC = 0x574F4449414E4D42L; // "WODIANMB"
     private static final int HEADER = 24;
     private static final int PAIR = 16;

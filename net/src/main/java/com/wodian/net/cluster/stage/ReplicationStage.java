@@ -10,15 +10,11 @@ import com.wodian.journal.consensus.EntryView;
 import com.wodian.journal.consensus.LogEntries;
 import com.wodian.journal.consensus.Membership;
 import com.wodian.journal.consensus.MembershipHistory;
-import com.wodian.journal.consensus.PeerIncarnations;
 import com.wodian.journal.consensus.ReplicaLog;
 import com.wodian.journal.consensus.Role;
 import com.wodian.journal.consensus.TermStore;
 import com.wodian.journal.consensus.storage.JournalReplicaLog;
-import com.wodian.journal.consensus.storage.MembershipFile;
-import com.wodian.journal.consensus.storage.PeerIncarnationsFile;
 import com.wodian.net.cluster.ClusterView;
-import com.wodian.net.cluster.NodeIdentityFile;
 import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.cluster.snapshot.SnapshotTransfer;
 import com.wodian.net.cluster.transport.ConfigurationEntry;
@@ -36,7 +32,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
@@ -83,8 +78,6 @@ public final class ReplicationStage implements Agent, EntryPayloads
     private static final long NOOP_PAYLOAD = 0;
     /** Payload handle of the command being taken from the input ring. */
     private static final long RING_PAYLOAD = -1;
-    /** The file beside the journal that holds this node's configurations ({@link MembershipHistory}). */
-    static final String MEMBERSHIP_FILE = "membership";
 
     private final ReplicaGroupConfig group;
     private final NotPrimaryReplies replies;
@@ -186,81 +179,16 @@ public final class ReplicationStage implements Agent, EntryPayloads
             Math.max(1024, Math.min(512 * 1024,
                 Integer.getInteger(SNAPSHOT_CHUNK_BYTES_PROPERTY, SnapshotTransfer.CHUNK_BYTES_DEFAULT))),
             Long.getLong(INSTALL_BEHIND_ENTRIES_PROPERTY, INSTALL_BEHIND_ENTRIES_DEFAULT), this::onSnapshotInstalled);
-        requireTermStoreNotBehindJournal(termStore.currentTerm(), journalLog.termAt(journalLog.lastIndex()),
+        MemberStart.requireTermStoreNotBehindJournal(termStore.currentTerm(), journalLog.termAt(journalLog.lastIndex()),
             group.nodeId(), journalLog.journal().dir().getParent());
-        final MembershipHistory membership = openMembership(group, journalLog.journal().dir().getParent());
+        final MembershipHistory membership = MemberStart.openMembership(group, journalLog.journal().dir().getParent());
         this.node = new ConsensusNode(group.nodeId(), group.groupSize(), group.consensus(), log, termStore,
             transport, (index, term, payload) -> { }, new SplittableRandom(System.nanoTime() ^ group.nodeId()),
             nowMs, appliedIndex, snapshotTransfer, snapshotTransfer, membership);
-        identify(transport, node, journalLog.journal().dir().getParent(), group.groupSize(), logger);
+        MemberStart.identify(transport, node, journalLog.journal().dir().getParent(), group.groupSize(), logger);
         this.control = new ClusterControlHandler(group, node, transport, logger);
         control.logConfiguration();
         publishStatus();
-    }
-
-    /**
-     * The node's configurations ({@code <data>/membership}). Its bootstrap configuration is the one stored at the
-     * node's first start (the {@code --peers} list then): a longer list later adds addresses, not voters. Every member
-     * of the configuration in effect needs an address, so a list that lacks one is refused.
-     */
-    static MembershipHistory openMembership(final ReplicaGroupConfig group, final Path dataDir)
-    {
-        final MembershipHistory membership = MembershipFile.open(dataDir.resolve(MEMBERSHIP_FILE), group.nodeId(),
-            Membership.allVoters(group.groupSize()), group.joining());
-        final long members = Membership.voters(membership.latest()) | Membership.learners(membership.latest());
-        if (members >>> group.groupSize() != 0)
-        {
-            throw new IllegalStateException("node " + group.nodeId() + ": the configuration in effect (" +
-                Membership.describe(membership.latest()) + ") names a node id that --peers lacks (ids 0-" +
-                (group.groupSize() - 1) + "); give every member's address in --peers");
-        }
-        return membership;
-    }
-
-    /**
-     * Raft stores a term before it appends any entry of that term (a follower adopts the leader's term first; a
-     * snapshot install too), so a journal can never end with an entry of a later term than the term store's. One that
-     * does lost its term store, or had it replaced by an older copy (a partial restore): the node has forgotten votes
-     * it cast, and is refused before it can cast another. A single server's journal turned into a group member's has
-     * no terms (0) and passes.
-     *
-     * @throws IllegalStateException naming both terms and the way back.
-     */
-    static void requireTermStoreNotBehindJournal(
-        final long currentTerm, final long lastLogTerm, final int nodeId, final Path dataDir)
-    {
-        if (lastLogTerm > currentTerm)
-        {
-            throw new IllegalStateException("data directory " + dataDir + ": the journal ends with an entry of term " +
-                lastLogTerm + " but the term store is at term " + currentTerm + " (missing, or older than the " +
-                "journal: restored or copied in part?). This node may have forgotten votes it cast; bring it back " +
-                "as a new server: wodian group remove --node " + nodeId + ", wipe this directory (all but " +
-                "credentials), start it with --join, then wodian group add --node " + nodeId +
-                " (docs/replication.md, \"A data directory belongs to one node\")");
-        }
-    }
-
-    /**
-     * Hellos name this node's incarnation ({@link NodeIdentityFile}); peers' hellos are checked against the ones
-     * this node knows ({@link PeerAdmission}). A directory without a recorded identity (a stage built without the
-     * server's start checks) names none.
-     */
-    private static void identify(final ReplicationTransport transport, final ConsensusNode node, final Path dataDir,
-        final int groupSize, final System.Logger logger)
-    {
-        final NodeIdentityFile.Incarnation incarnation;
-        try
-        {
-            incarnation = NodeIdentityFile.incarnation(dataDir);
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new java.io.UncheckedIOException(ex);
-        }
-        final PeerIncarnations known =
-            PeerIncarnationsFile.open(dataDir.resolve(PeerIncarnationsFile.FILE_NAME), groupSize);
-        transport.identity(incarnation.high(), incarnation.low(), incarnation.joinedEmpty(),
-            new PeerAdmission(known, node, logger));
     }
 
     /** Builds the transport once the log exists (the transport reads entries from it to send them). */

@@ -19,12 +19,12 @@ class TermStoreCheckTest
     @Test
     void aTermStoreBehindTheJournalIsRefused()
     {
-        assertDoesNotThrow(() -> ReplicationStage.requireTermStoreNotBehindJournal(5, 5, 2, DATA));
-        assertDoesNotThrow(() -> ReplicationStage.requireTermStoreNotBehindJournal(7, 5, 2, DATA));
-        assertDoesNotThrow(() -> ReplicationStage.requireTermStoreNotBehindJournal(0, 0, 2, DATA),
+        assertDoesNotThrow(() -> MemberStart.requireTermStoreNotBehindJournal(5, 5, 2, DATA));
+        assertDoesNotThrow(() -> MemberStart.requireTermStoreNotBehindJournal(7, 5, 2, DATA));
+        assertDoesNotThrow(() -> MemberStart.requireTermStoreNotBehindJournal(0, 0, 2, DATA),
             "a single server's journal (no terms) turned into a member's");
         final IllegalStateException lost = assertThrows(IllegalStateException.class,
-            () -> ReplicationStage.requireTermStoreNotBehindJournal(0, 4, 2, DATA));
+            () -> MemberStart.requireTermStoreNotBehindJournal(0, 4, 2, DATA));
         assertTrue(lost.getMessage().contains("term 4 but the term store is at term 0") &&
             lost.getMessage().contains("wodian group remove --node 2") && lost.getMessage().contains(DATA.toString()),
             lost.getMessage());
