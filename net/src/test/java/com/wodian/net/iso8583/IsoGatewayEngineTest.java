@@ -158,7 +158,10 @@ class IsoGatewayEngineTest
         final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
         store.save(keysFile);
         final long windowMs = IsoGatewayConfig.DEFAULT_TRANSMISSION_TIME_WINDOW_MS;
-        final EngineIsoHarness harness = new EngineIsoHarness(keysFile);
+        // The gateway's clock moves past the freshness window below; its idle sweep reads the same clock, so the idle
+        // timeout must lie beyond that move or the sweep may close this connection while the clock is moved.
+        final EngineIsoHarness harness = new EngineIsoHarness(
+            IsoGatewayConfig.of("127.0.0.1", 0, keysFile).withIdleTimeoutMs(10 * windowMs));
         try
         {
             harness.merchant(MERCHANT);
