@@ -46,7 +46,10 @@ public final class GatewayConfig
         public static final String HEARTBEAT_INTERVAL_MS_PROP_NAME = "wodian.net.heartbeat.interval.ms";
         public static final long HEARTBEAT_INTERVAL_MS_DEFAULT = 10_000;
 
-        /** Failed logons per principal per window before its logons are refused for the rest of the window. */
+        /**
+         * Failed logons per principal from one source address per window before that principal's logons from that
+         * address are refused for the rest of the window (other addresses are not affected: security review item 7).
+         */
         public static final String PRINCIPAL_FAILURES_MAX_PROP_NAME = "wodian.auth.principal.failures.max";
         public static final int PRINCIPAL_FAILURES_MAX_DEFAULT = 5;
 

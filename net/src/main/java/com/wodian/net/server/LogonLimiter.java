@@ -5,9 +5,15 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Counts failed logons per principal (role and id) and per source address in fixed windows; once a key reaches its
- * limit, every logon for it is refused until its window ends, without even checking the proof. A success clears
- * the principal's count (not the address's: one good terminal must not launder a scanner's failures).
+ * Counts failed logons per principal (role and id) <em>at</em> a source address, and per source address, in fixed
+ * windows; once a key reaches its limit, every logon for it is refused until its window ends, without even checking
+ * the proof. A success clears that principal-at-address count (not the address's: one good terminal must not launder
+ * a scanner's failures).
+ *
+ * <p>Why not per principal alone (security review item 7): then anyone could lock any terminal out of the gateway by
+ * failing five logons with its id, from anywhere. Keyed by principal and address, failures from elsewhere never lock
+ * the genuine terminal out; a guesser gains nothing from spreading over addresses either, because a secret is 32
+ * random bytes (docs/security.md, "Rate limits and logging").
  *
  * <p>Bounded: at most {@code entriesMax} keys are tracked. When the table is full, expired windows are dropped; if
  * it is still full, every logon is refused (fail closed) until windows expire. Used only by the network thread, at
@@ -25,6 +31,7 @@ final class LogonLimiter
     private final int addressFailuresMax;
     private final long windowMs;
     private final int entriesMax;
+    /** Keyed by {@link #principalAtAddress}. */
     private final Map<String, Window> byPrincipal = new HashMap<>();
     private final Map<String, Window> byAddress = new HashMap<>();
     private long refusedCount;
@@ -43,10 +50,16 @@ final class LogonLimiter
         return role + ":" + principalId;
     }
 
-    /** True when logons for this principal or from this address are refused at the moment. */
+    private static String principalAtAddress(final String principalKey, final String address)
+    {
+        return principalKey + "@" + address;
+    }
+
+    /** True when logons for this principal from this address, or any from this address, are refused at the moment. */
     boolean isLimited(final String principalKey, final String address, final long nowMs)
     {
-        final boolean limited = reached(byPrincipal, principalKey, principalFailuresMax, nowMs) ||
+        final boolean limited =
+            reached(byPrincipal, principalAtAddress(principalKey, address), principalFailuresMax, nowMs) ||
             reached(byAddress, address, addressFailuresMax, nowMs) || isFull(nowMs);
         if (limited)
         {
@@ -63,14 +76,14 @@ final class LogonLimiter
      */
     boolean onFailure(final String principalKey, final String address, final long nowMs)
     {
-        final int principalFailures = increment(byPrincipal, principalKey, nowMs);
+        final int principalFailures = increment(byPrincipal, principalAtAddress(principalKey, address), nowMs);
         final int addressFailures = increment(byAddress, address, nowMs);
         return principalFailures <= principalFailuresMax && addressFailures <= addressFailuresMax;
     }
 
-    void onSuccess(final String principalKey)
+    void onSuccess(final String principalKey, final String address)
     {
-        byPrincipal.remove(principalKey);
+        byPrincipal.remove(principalAtAddress(principalKey, address));
     }
 
     long refusedCount()

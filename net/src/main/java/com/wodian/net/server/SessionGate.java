@@ -34,8 +34,8 @@ import java.security.SecureRandom;
  * <p>Rules (docs/security.md):
  * <ul>
  *     <li>before logon, only Logon and then LogonProof; anything else ends the session with NOT_LOGGED_ON;</li>
- *     <li>a failed or rate-limited logon is answered and ends the session; failures are counted per principal and
- *     per source address ({@link LogonLimiter}) and logged (bounded);</li>
+ *     <li>a failed or rate-limited logon is answered and ends the session; failures are counted per principal at a
+ *     source address and per source address ({@link LogonLimiter}) and logged (bounded);</li>
  *     <li>ADMIN sessions may send everything; TERMINAL sessions only {@link CommandCatalog#ACCESS_TERMINAL} messages
  *     naming their own terminal and merchant, and {@link CommandCatalog#ACCESS_MERCHANT_QUERY} queries about their
  *     own merchant; CONSUMER sessions only {@link CommandCatalog#ACCESS_CONSUMER_QUERY} queries about themselves.
@@ -393,7 +393,7 @@ final class SessionGate
             final CredentialStore.Entry entry = credentials.find(role, session.principalId);
             session.merchantId = entry.merchantId();
             session.authState = AUTH_DONE;
-            limiter.onSuccess(principalKey);
+            limiter.onSuccess(principalKey, session.remoteAddress);
             logonCount = logonCount + 1;
             publishLogonReply(session, correlationId, ResultCode.OK);
             WodianServer.LOG.log(System.Logger.Level.DEBUG, "logon {0} {1} from {2}", role,

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -53,6 +54,31 @@ class AuthenticationTest
             {
                 assertEquals(ResultCode.OK, new ServerTestSupport.Requests(admin).registerMerchant(1));
             }
+        }
+    }
+
+    /**
+     * Security review item 7: failed logons for terminal 11 from another address (127.0.0.2) do not lock the
+     * terminal out at its own address (127.0.0.1); before, five failures from anywhere locked it for a minute.
+     */
+    @Test
+    void failuresForAnIdFromElsewhereDoNotLockItOut() throws Exception
+    {
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT);
+        config.gateway().principalFailuresMax(3).addressFailuresMax(1_000);
+        try (WodianServer server = WodianServer.launch(config))
+        {
+            final Credentials wrongSecret = Credentials.terminal(ServerTestSupport.TERMINAL_ID,
+                ServerTestSupport.secret(99));
+            final InetAddress elsewhere = InetAddress.getByName("127.0.0.2");
+            for (int i = 0; i < 3; i++)
+            {
+                assertEquals(ResultCode.AUTHENTICATION_FAILED, refusal(server, wrongSecret, elsewhere));
+            }
+            assertEquals(ResultCode.LOGON_RATE_LIMITED, refusal(server, ServerTestSupport.TERMINAL, elsewhere),
+                "limited at the failing address");
+            assertEquals(ResultCode.OK, refusal(server, ServerTestSupport.TERMINAL,
+                InetAddress.getByName(HOST)), "the terminal at its own address logs on");
         }
     }
 
@@ -169,7 +195,14 @@ class AuthenticationTest
 
     private static ResultCode refusal(final WodianServer server, final Credentials credentials) throws Exception
     {
-        try (Socket socket = new Socket(HOST, server.port()))
+        return refusal(server, credentials, InetAddress.getByName(HOST));
+    }
+
+    /** A logon from a given local (source) address; any 127/8 address reaches the loopback server on Linux. */
+    private static ResultCode refusal(final WodianServer server, final Credentials credentials,
+        final InetAddress source) throws Exception
+    {
+        try (Socket socket = new Socket(InetAddress.getByName(HOST), server.port(), source, 0))
         {
             socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
             return ServerTestSupport.logOn(socket, credentials);

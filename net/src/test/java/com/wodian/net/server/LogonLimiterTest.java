@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The logon limiter's bound (docs/security.md, "Rate limits and logging"): it tracks at most {@code entriesMax} keys
+ * The logon limiter's keys (per principal at an address, per address) and its bound (docs/security.md, "Rate limits and logging"): it tracks at most {@code entriesMax} keys
  * (principals and addresses together); when full of live windows it refuses new keys, failing closed rather than
  * forgetting a scanner, and once the windows expire they are dropped and new keys are accepted again.
  */
@@ -49,8 +49,29 @@ class LogonLimiterTest
         final long nowMs = 1_000_000;
         limiter.onFailure(principal(1), address(1), nowMs);
         assertTrue(limiter.isLimited(principal(2), address(2), nowMs + 1), "two keys: full");
-        limiter.onSuccess(principal(1));
+        limiter.onSuccess(principal(1), address(1));
         assertFalse(limiter.isLimited(principal(2), address(2), nowMs + 2), "the principal's entry was freed");
+    }
+
+    /**
+     * Security review item 7: failing logons with a terminal's id from one address limits that id from that address
+     * only, so nobody can lock the genuine terminal out by failing logons for it from elsewhere.
+     */
+    @Test
+    void failuresForAnIdLimitItFromThatAddressOnly()
+    {
+        final LogonLimiter limiter = new LogonLimiter(FAILURES_MAX, 1_000, WINDOW_MS, 1_000);
+        final long nowMs = 1_000_000;
+        for (int i = 0; i < FAILURES_MAX; i++)
+        {
+            assertFalse(limiter.isLimited(principal(1), address(66), nowMs + i));
+            limiter.onFailure(principal(1), address(66), nowMs + i);
+        }
+        assertTrue(limiter.isLimited(principal(1), address(66), nowMs + FAILURES_MAX), "the failing address");
+        assertFalse(limiter.isLimited(principal(1), address(7), nowMs + FAILURES_MAX), "the terminal's own address");
+        limiter.onSuccess(principal(1), address(7));
+        assertTrue(limiter.isLimited(principal(1), address(66), nowMs + FAILURES_MAX + 1),
+            "a success elsewhere does not clear the failing address's count");
     }
 
     private static String principal(final int i)
