@@ -56,6 +56,10 @@ public final class IsoResponseCodes
             ResultCode.RISK_PAIR_BURST, ResultCode.RISK_REFUND_CYCLE, ResultCode.RISK_CIRCULAR_FLOW,
             ResultCode.RISK_VOLUME_SPIKE, ResultCode.RISK_DISTINCT_PARTIES, ResultCode.RISK_REDEMPTION,
             ResultCode.RISK_TERMINAL_FAILURES);
+        // Only a purchase reversal's Refund meets these: the refusal is recorded under the reversal's key, so every
+        // repeat gets it again. 96 would make the terminal retry for ever; 05 tells it to stop (POS review finding 3).
+        map(DO_NOT_HONOUR, ResultCode.INSUFFICIENT_SETTLEMENT, ResultCode.INSUFFICIENT_POOL,
+            ResultCode.INSUFFICIENT_ALLIANCE_EARNINGS);
         map(SWITCH_INOPERATIVE, ResultCode.NOT_PRIMARY, ResultCode.PRIMARY_LOST, ResultCode.SERVER_BUSY);
         // Risk declines added later (714..749) are declines too: "do not honour" rather than a malfunction.
         for (int code = 714; code < 750; code++)

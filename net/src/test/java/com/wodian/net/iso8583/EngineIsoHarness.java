@@ -4,6 +4,8 @@ import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.BooleanType;
+import com.wodian.protocol.sbe.MerchantStatementReplyDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -57,6 +59,29 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
         apply(buffer, 0, encoder.topUp(buffer, 0, consumerId, 1_000_000 + consumerId, topUpFen));
     }
 
+    /**
+     * Withdraws the merchant's whole settlement balance while the agent runs (an operator emptying it between two
+     * terminal requests); synchronized with {@link #publish} so the engine is only ever applied by one thread at a
+     * time.
+     *
+     * @return the amount withdrawn.
+     */
+    synchronized long withdrawSettlement(final long merchantId, final long withdrawalId)
+    {
+        final UnsafeBuffer query = new UnsafeBuffer(new byte[64]);
+        final int queryLength = encoder.merchantStatementQuery(query, 0, merchantId);
+        final long[] settlementFen = new long[1];
+        engine.onQuery(query, 0, queryLength, (reply, offset, length) ->
+        {
+            final MerchantStatementReplyDecoder statement = new MerchantStatementReplyDecoder();
+            statement.wrap(reply, offset + MessageHeaderDecoder.ENCODED_LENGTH,
+                MerchantStatementReplyDecoder.BLOCK_LENGTH, MerchantStatementReplyDecoder.SCHEMA_VERSION);
+            settlementFen[0] = statement.settlementFen();
+        });
+        apply(buffer, 0, encoder.withdraw(buffer, 0, merchantId, withdrawalId, settlementFen[0]));
+        return settlementFen[0];
+    }
+
     void start()
     {
         AgentRunner.startOnThread(runner);
@@ -74,7 +99,7 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     }
 
     @Override
-    public void publish(
+    public synchronized void publish(
         final long sessionId, final long correlationId, final DirectBuffer command, final int offset, final int length)
     {
         appliedCommandCount = appliedCommandCount + 1;

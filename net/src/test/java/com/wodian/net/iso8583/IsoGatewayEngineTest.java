@@ -247,6 +247,48 @@ class IsoGatewayEngineTest
     }
 
     /**
+     * POS review finding 3: a purchase reversal's Refund refused because the merchant's settlement no longer covers
+     * it is recorded under the reversal's key, so every repeat gets the same refusal even after the merchant is
+     * funded again. The terminal must hear a final decline (05), not 96, which terminals take as "try again" and
+     * would retry for ever; the consumer stays charged (the operator refunds natively).
+     */
+    @Test
+    void purchaseReversalRefusedForTheMerchantsBalanceIsAFinalDecline() throws Exception
+    {
+        final Path keysFile = dir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        store.save(keysFile);
+        final EngineIsoHarness harness = new EngineIsoHarness(keysFile);
+        try
+        {
+            harness.merchant(MERCHANT);
+            harness.terminal(TERMINAL, MERCHANT);
+            harness.consumer(CONSUMER, TOP_UP_FEN);
+            harness.start();
+            try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
+            {
+                final String now = JposTerminal.now();
+                final int purchaseStan = pos.nextStan();
+                assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 1_000, purchaseStan, now)))
+                    .getString(39));
+                assertTrue(harness.withdrawSettlement(MERCHANT, 1) > 0, "the purchase credited the settlement");
+                final ISOMsg reversal = pos.signed(pos.reference("0400", "0200", purchaseStan, now, 1_000,
+                    pos.nextStan(), now));
+                assertEquals("05", pos.call(reversal).getString(39), "INSUFFICIENT_SETTLEMENT: final");
+                assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 5_000, pos.nextStan(), now)))
+                    .getString(39), "a later sale funds the merchant again");
+                assertEquals("05", pos.call(reversal).getString(39), "the refusal is recorded: a repeat is the same");
+            }
+        }
+        finally
+        {
+            harness.close();
+        }
+        assertEquals(TOP_UP_FEN - 1_000 - 5_000, balance(harness.engine, CONSUMER)[0], "the consumer stays charged");
+    }
+
+    /**
      * Security review item 9: without a valid MAC, an unknown DE41, a known DE41 with another merchant's DE42 and a
      * known pair with a wrong MAC get the same response (unsigned 63, the same elements), and an unsigned 0800 gets
      * the same answer whether its terminal exists or not: nothing lists terminal ids or their merchants.
