@@ -125,7 +125,10 @@ public final class ClientConfig
         return reconnectBackoffMaxMs;
     }
 
-    /** After this long without a connection the client fails: waiting calls get the cause, sends throw. */
+    /**
+     * After this long without a connection the client fails: unanswered requests hear an outcome unknown
+     * ({@link ReplyListener#onFailure}, {@link OutcomeUnknownException}), sends throw.
+     */
     public ClientConfig reconnectGiveUpMs(final long reconnectGiveUpMs)
     {
         this.reconnectGiveUpMs = reconnectGiveUpMs;

@@ -256,4 +256,20 @@ final class ClientConnection
             }
         }
     }
+
+    /** Closes a connection being failed or replaced; the first cause is what matters, not this close's. */
+    static void closeQuietly(final SocketChannel channel)
+    {
+        if (null != channel)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // Already failing or replacing it; the first cause is what matters.
+            }
+        }
+    }
 }

@@ -104,14 +104,23 @@ final class InFlightRequests
         return listener;
     }
 
-    /** Under the send lock (no entry added meanwhile): every waiting {@link WodianClient#call} fails with cause. */
-    void failPendingCalls(final IOException cause)
+    /**
+     * Receiver thread, once the client has failed and no request can be added any more: every unanswered request
+     * hears {@link ReplyListener#onFailure} (outcome unknown), oldest first, and leaves the ring.
+     */
+    void failAll(final IOException cause, final System.Logger log)
     {
-        for (long i = head, end = tail; i < end; i++)
+        while (!isEmpty())
         {
-            if (listeners[index(i)] instanceof PendingCall pendingCall)
+            final long correlationId = oldestCorrelationId();
+            final ReplyListener listener = takeOldest();
+            try
             {
-                pendingCall.reply.completeExceptionally(cause);
+                listener.onFailure(correlationId, cause);
+            }
+            catch (final RuntimeException ex)
+            {
+                log.log(System.Logger.Level.WARNING, "a reply listener's onFailure threw", ex);
             }
         }
     }

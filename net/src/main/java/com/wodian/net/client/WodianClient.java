@@ -10,7 +10,6 @@ import com.wodian.protocol.sbe.MessageHeaderEncoder;
 import com.wodian.protocol.sbe.ResultCode;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -19,7 +18,6 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ScheduledFuture;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,8 +56,9 @@ import static com.wodian.net.FrameDescriptor.REPLY_FRAME_LENGTH_MAX;
  * server answers a command it had already applied with its first result. Only after
  * {@link ClientConfig#reconnectGiveUpMs()} without a connection does the client fail.
  *
- * <p>{@code send}, {@code flush} and {@code call} may be called from any thread. After a failure or {@link #close()},
- * they throw; waiting {@code call}s fail with the cause.
+ * <p>{@code send}, {@code flush} and {@code call} may be called from any thread; after a failure or {@link #close()}
+ * they throw. Each request sent hears exactly once: its reply, or, when the client fails or closes first, an outcome
+ * unknown ({@link ReplyListener#onFailure}, {@link OutcomeUnknownException}): resend it with the same key.
  */
 public final class WodianClient implements AutoCloseable, RequestChannel
 {
@@ -231,7 +230,8 @@ public final class WodianClient implements AutoCloseable, RequestChannel
      *                 {@link com.wodian.protocol.CommandEncoder}.
      * @param offset   index of the message in {@code message}.
      * @param length   message length, 1 to {@link FrameDescriptor#REQUEST_MESSAGE_LENGTH_MAX}.
-     * @param listener called once with the reply.
+     * @param listener called once: with the reply, or {@link ReplyListener#onFailure} when the client fails or is
+     *                 closed before the reply came (outcome unknown).
      * @return the correlation id the request was sent with.
      * @throws UncheckedIOException  when the client has failed.
      * @throws IllegalStateException after {@link #close()}, or when called from a listener while the client must
@@ -287,8 +287,11 @@ public final class WodianClient implements AutoCloseable, RequestChannel
      * @param length    message length.
      * @param timeoutMs how long to wait for the reply.
      * @return the reply message, header included.
-     * @throws TimeoutException when no reply came in time (the request may still be applied).
-     * @throws IOException      when the client failed or was closed before the reply came.
+     * @throws TimeoutException        when no reply came in time (the request may still be applied).
+     * @throws OutcomeUnknownException when the client failed or was closed after the request was handed to it and
+     *                                 before the reply came: the server may or may not have applied it.
+     * @throws IOException             when the client had failed or was closed before the request was sent (not
+     *                                 applied).
      */
     public byte[] call(final DirectBuffer message, final int offset, final int length, final long timeoutMs)
         throws TimeoutException, IOException
@@ -297,7 +300,6 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         try
         {
             send(message, offset, length, pendingCall);
-            flush();
         }
         catch (final UncheckedIOException ex)
         {
@@ -307,34 +309,23 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         {
             throw new IOException(ex.getMessage(), ex);
         }
-
         try
         {
-            return pendingCall.reply.get(timeoutMs, TimeUnit.MILLISECONDS);
+            flush();
         }
-        catch (final ExecutionException ex)
+        catch (final UncheckedIOException | IllegalStateException ex)
         {
-            throw ex.getCause() instanceof IOException ? (IOException)ex.getCause() : new IOException(ex.getCause());
+            // Some of the request's bytes may have been written before the failure.
+            throw new OutcomeUnknownException(ex instanceof UncheckedIOException unchecked ? unchecked.getCause() :
+                new IOException(ex.getMessage(), ex));
         }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a reply");
-        }
-        catch (final TimeoutException ex)
-        {
-            final IOException cause = failure;
-            if (null != cause)
-            {
-                throw cause;
-            }
-            throw ex;
-        }
+        return pendingCall.await(timeoutMs, () -> failure);
     }
 
     /**
      * Closes the connection and stops the receiver thread. Requests not yet flushed are discarded; replies not yet
-     * received are never delivered, and waiting {@link #call}s fail. Idempotent.
+     * received are never delivered: their listeners hear {@link ReplyListener#onFailure} (outcome unknown) and
+     * waiting {@link #call}s fail. Idempotent.
      */
     @Override
     public void close()
@@ -470,7 +461,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
             {
                 // The receiver notices the closed channel and reconnects; the bytes stay buffered for the re-send.
                 connected = false;
-                closeQuietly(channel);
+                ClientConnection.closeQuietly(channel);
                 return;
             }
             sendBuffer.discard();
@@ -498,7 +489,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
             LOG.log(System.Logger.Level.WARNING, cause.getMessage() + "; closing the connection");
             if (retain)
             {
-                closeQuietly(channel);
+                ClientConnection.closeQuietly(channel);
             }
             else
             {
@@ -536,40 +527,57 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         }
     }
 
+    /**
+     * Receiver thread: reads replies until the client fails or is closed, then tells every unanswered request. Only
+     * this thread takes entries from the in-flight ring, so each listener hears exactly once.
+     */
     private void receive()
     {
-        while (true)
+        try
         {
-            try
+            boolean reading = true;
+            while (reading)
             {
-                readReplies();
+                reading = readRepliesOrReconnect();
             }
-            catch (final ProtocolException ex)
-            {
-                fail(ex);
-                return;
-            }
-            catch (final IOException ex)
-            {
-                if (closed || !retain || null != failure)
-                {
-                    fail(ex);
-                    return;
-                }
-                if (!reconnect(ex))
-                {
-                    return;
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                fail(new IOException("reply handling failed", ex));
-                return;
-            }
+        }
+        finally
+        {
+            fail(new IOException("client closed")); // keeps an earlier cause; sends throw from here on
+            inFlight.failAll(failure, LOG);
         }
     }
 
-    private void readReplies() throws IOException
+    /** @return true after a reconnect, false when the client has failed. */
+    private boolean readRepliesOrReconnect()
+    {
+        try
+        {
+            return readReplies();
+        }
+        catch (final ProtocolException ex)
+        {
+            fail(ex);
+            return false;
+        }
+        catch (final IOException ex)
+        {
+            if (closed || !retain || null != failure)
+            {
+                fail(ex);
+                return false;
+            }
+            return reconnect(ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            fail(new IOException("reply handling failed", ex));
+            return false;
+        }
+    }
+
+    /** Never returns: reading ends with an exception. */
+    private boolean readReplies() throws IOException
     {
         final ByteBuffer receiveBuffer = this.receiveBuffer;
         final UnsafeBuffer view = receiveView;
@@ -650,7 +658,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         try
         {
             connected = false;
-            closeQuietly(channel);
+            ClientConnection.closeQuietly(channel);
         }
         finally
         {
@@ -717,7 +725,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         {
             if (closed)
             {
-                closeQuietly(connection.channel);
+                ClientConnection.closeQuietly(connection.channel);
                 return false;
             }
             io = connection.io;
@@ -747,8 +755,8 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     }
 
     /**
-     * Records the first failure, closes the socket (which also wakes a blocked reader or writer) and fails every
-     * waiting {@link #call}. Later sends throw.
+     * Records the first failure and closes the socket (which also wakes a blocked reader or writer, so the receiver
+     * thread ends and fails every unanswered request: {@link InFlightRequests#failAll}). Later sends throw.
      */
     private void fail(final IOException cause)
     {
@@ -763,33 +771,17 @@ public final class WodianClient implements AutoCloseable, RequestChannel
                 heartbeatTask.cancel(false);
             }
         }
-        closeQuietly(channel);
+        ClientConnection.closeQuietly(channel);
 
-        // Under the send lock no request can be added behind this walk, and every sender sees the failure after it.
+        // Once this lock is taken, every sender sees the failure: no request is added after it.
         sendLock.lock();
         try
         {
             connected = false;
-            inFlight.failPendingCalls(failure);
         }
         finally
         {
             sendLock.unlock();
-        }
-    }
-
-    private static void closeQuietly(final SocketChannel channel)
-    {
-        if (null != channel)
-        {
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ignore)
-            {
-                // Already failing or replacing it; the first cause is what matters.
-            }
         }
     }
 }

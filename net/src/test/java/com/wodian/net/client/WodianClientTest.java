@@ -128,6 +128,116 @@ class WodianClientTest
         }
     }
 
+    /**
+     * POS review finding 10: when the client fails, every request sent and not answered hears exactly once, through
+     * {@link ReplyListener#onFailure} (outcome unknown), and a waiting call's exception says the outcome is unknown:
+     * a POS must not take a Pay whose reply was lost for declined.
+     */
+    @Test
+    void everyUnansweredRequestHearsOnceWhenTheConnectionIsLost() throws Exception
+    {
+        final int length = encoder.stateHashQuery(request, 0);
+        for (final boolean reconnect : new boolean[]{false, true})
+        {
+            try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName(HOST)))
+            {
+                // With reconnect, the client gives up once the one node refuses connections for 200 ms.
+                final WodianClient client = WodianClient.connect(new ClientConfig().node(HOST, fake.getLocalPort())
+                    .reconnect(reconnect).reconnectBackoffInitialMs(10).reconnectBackoffMaxMs(20)
+                    .reconnectGiveUpMs(200));
+                final OutcomeRecorder outcomes = new OutcomeRecorder();
+                final java.util.concurrent.CompletableFuture<Throwable> callOutcome =
+                    new java.util.concurrent.CompletableFuture<>();
+                try (Socket accepted = fake.accept())
+                {
+                    client.send(request, 0, length, outcomes);
+                    client.send(request, 0, length, outcomes);
+                    client.flush();
+                    final Thread caller = new Thread(() ->
+                    {
+                        try
+                        {
+                            client.call(request, 0, length, 60_000);
+                            callOutcome.complete(null);
+                        }
+                        catch (final Exception ex)
+                        {
+                            callOutcome.complete(ex);
+                        }
+                    });
+                    caller.start();
+                    // All three requests are on the wire before the connection goes.
+                    new DataInputStream(accepted.getInputStream()).readFully(
+                        new byte[3 * (FrameDescriptor.HEADER_LENGTH + length)]);
+                    fake.close(); // no node to reconnect to
+                }
+                final Throwable callFailure = callOutcome.get(30, TimeUnit.SECONDS);
+                assertTrue(callFailure instanceof OutcomeUnknownException, "reconnect " + reconnect + ": " +
+                    callFailure);
+                assertTrue(callFailure.getMessage().contains("outcome unknown"), callFailure.getMessage());
+                assertTrue(outcomes.await(2), "reconnect " + reconnect + ": " + outcomes);
+                assertEquals("[1=failure, 2=failure]", outcomes.toString(), "reconnect " + reconnect);
+                assertEquals(0, client.inFlightCount());
+                client.close();
+                assertEquals("[1=failure, 2=failure]", outcomes.toString(), "nothing heard twice");
+            }
+        }
+    }
+
+    /** Closing the client with requests in flight: each of them hears onFailure once, before close returns. */
+    @Test
+    void closeFailsEveryUnansweredRequestOnce() throws Exception
+    {
+        final int length = encoder.stateHashQuery(request, 0);
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+            WodianClient client = WodianClient.connect(HOST, fake.getLocalPort());
+            Socket ignored = fake.accept())
+        {
+            final OutcomeRecorder outcomes = new OutcomeRecorder();
+            client.send(request, 0, length, outcomes);
+            client.send(request, 0, length, outcomes);
+            client.flush();
+            client.close();
+            assertEquals("[1=failure, 2=failure]", outcomes.toString());
+        }
+    }
+
+    /** Records which callback each correlation id heard, in order. */
+    private static final class OutcomeRecorder implements ReplyListener
+    {
+        private final java.util.List<String> heard = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+        @Override
+        public void onReply(final long correlationId, final org.agrona.DirectBuffer buffer, final int offset,
+            final int length)
+        {
+            heard.add(correlationId + "=reply");
+        }
+
+        @Override
+        public void onFailure(final long correlationId, final IOException cause)
+        {
+            heard.add(correlationId + "=failure");
+        }
+
+        /** Waits (bounded, 30 s) until count outcomes were heard. */
+        boolean await(final int count) throws InterruptedException
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (heard.size() < count && System.nanoTime() - deadlineNs < 0)
+            {
+                Thread.sleep(10);
+            }
+            return heard.size() >= count;
+        }
+
+        @Override
+        public String toString()
+        {
+            return heard.toString();
+        }
+    }
+
     @Test
     void shouldDeliverEveryReplyToItsListenerWithConcurrentSenders() throws Exception
     {
