@@ -19,6 +19,7 @@ final class CommandAdapter
     private final RiskSettingsRules riskSettings;
     private final EngineQueries queries;
     private final ReplyPublisher replies;
+    private final EngineSettings settings;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final RegisterMerchantDecoder registerMerchantDecoder = new RegisterMerchantDecoder();
@@ -38,11 +39,12 @@ final class CommandAdapter
     private final DistributePoolDecoder distributePoolDecoder = new DistributePoolDecoder();
     private final TakeSnapshotDecoder takeSnapshotDecoder = new TakeSnapshotDecoder();
     private final SetRiskRuleDecoder setRiskRuleDecoder = new SetRiskRuleDecoder();
+    private final SetEngineSettingDecoder setEngineSettingDecoder = new SetEngineSettingDecoder();
     /** Every message decoder above, for {@link #wrapDecodersOn}. */
     private final MessageDecoderFlyweight[] messageDecoders = {registerMerchantDecoder, registerConsumerDecoder,
         registerTerminalDecoder, topUpDecoder, withdrawDecoder, setBlockedDecoder, payDecoder, tryDecoder,
         confirmDecoder, cancelDecoder, refundDecoder, setMerchantRulesDecoder, redeemPointsDecoder, adjustPointsDecoder,
-        distributePoolDecoder, takeSnapshotDecoder, setRiskRuleDecoder};
+        distributePoolDecoder, takeSnapshotDecoder, setRiskRuleDecoder, setEngineSettingDecoder};
 
     CommandAdapter(
         final PaymentRules payments,
@@ -51,8 +53,10 @@ final class CommandAdapter
         final RegistryRules registry,
         final RiskSettingsRules riskSettings,
         final EngineQueries queries,
-        final ReplyPublisher replies)
+        final ReplyPublisher replies,
+        final EngineSettings settings)
     {
+        this.settings = settings;
         this.payments = payments;
         this.funds = funds;
         this.rewards = rewards;
@@ -135,6 +139,8 @@ final class CommandAdapter
                 onDistribute(distributePoolDecoder.wrap(buffer, body, block, version), sink);
             case SetRiskRuleDecoder.TEMPLATE_ID ->
                 riskSettings.setRiskRule(setRiskRuleDecoder.wrap(buffer, body, block, version), sink);
+            case SetEngineSettingDecoder.TEMPLATE_ID ->
+                onSetEngineSetting(setEngineSettingDecoder.wrap(buffer, body, block, version), sink);
             case SetRiskModelDecoder.TEMPLATE_ID ->
                 riskSettings.setRiskModel(buffer, offset, length, body, block, version, sink);
             default -> queries.answer(templateId, buffer, body, block, version, sink);
@@ -197,6 +203,12 @@ final class CommandAdapter
     {
         payments.refund(refund.merchantId(), refund.terminalId(), refund.paymentId(), refund.refundId(),
             refund.amountFen(), batchEntry, sink);
+    }
+
+    private void onSetEngineSetting(final SetEngineSettingDecoder setting, final ReplySink sink)
+    {
+        final short settingRaw = setting.settingRaw();
+        replies.ack(settings.set(settingRaw, setting.value()), SetEngineSettingDecoder.TEMPLATE_ID, settingRaw, sink);
     }
 
     private void onTopUp(final TopUpDecoder topUp, final ReplySink sink)

@@ -30,9 +30,10 @@ public final class Engine
      * feature 73). 11: then the dormant-account pairs (DormantPairs, feature 75). 12: each merchant profile row has one
      * more word (its new customers' wallet share, feature 77). 13: the layout of 12, but bits 57..60 of each consumer
      * profile row's registration word hold the least reciprocal count of its payments (feature 78), which a format-12
-     * snapshot lacks.
+     * snapshot lacks. 14: the stream ends (before the state hash) with the engine settings and the key quota's cursor
+     * (EngineSettings, MerchantKeyQuota); merchant rows and key records may carry the quota's counts and marks.
      */
-    public static final long SNAPSHOT_FORMAT_VERSION = 13;
+    public static final long SNAPSHOT_FORMAT_VERSION = 14;
 
     private final EngineConfig config;
     private final CommandContext context = new CommandContext();
@@ -45,6 +46,7 @@ public final class Engine
     private final EngineState state;
     private final CommandAdapter adapter;
     private final BatchPrefetcher prefetcher;
+    private final MerchantKeyQuota keyQuota;
 
     public Engine(final EngineConfig config)
     {
@@ -53,14 +55,17 @@ public final class Engine
         this.risk = new RiskControl(config, books.consumers);
         this.ledger = new Ledger(config, context, books);
         this.distribution = new PoolDistribution(books, ledger);
-        this.state = new EngineState(config, context, books, ledger, distribution, risk);
+        final EngineSettings settings = new EngineSettings(config.keysMax);
+        this.keyQuota = new MerchantKeyQuota(settings, books);
+        this.state = new EngineState(config, context, books, ledger, distribution, risk, settings, keyQuota);
         final ReplyPublisher replies = new ReplyPublisher();
         this.prefetcher = new BatchPrefetcher(books, risk);
-        this.payments = new PaymentRules(config, context, books, risk, ledger, replies, prefetcher);
-        this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, replies);
+        this.payments = new PaymentRules(config, context, books, risk, ledger, replies, prefetcher, settings,
+            keyQuota);
+        this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, replies, keyQuota);
         this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger, replies),
             rewards, new RegistryRules(context, books, risk, replies), new RiskSettingsRules(books, risk, replies),
-            new EngineQueries(context, state, books, risk, replies), replies);
+            new EngineQueries(context, state, books, risk, replies), replies, settings);
     }
 
     public EngineConfig config()
@@ -93,6 +98,7 @@ public final class Engine
         }
         books.stepGrowth();
         payments.expireDueHolds();
+        keyQuota.age(context.nowMs);
         rewards.expireDueVouchers();
         if (distribution.isRunning())
         {
@@ -354,6 +360,7 @@ public final class Engine
     public void verifyInvariants()
     {
         ledger.verifyInvariants(true);
+        keyQuota.verify();
     }
 
     /**

@@ -14,10 +14,15 @@ final class EngineState
     private final Ledger ledger;
     private final PoolDistribution distribution;
     private final RiskControl risk;
+    private final EngineSettings settings;
+    private final MerchantKeyQuota keyQuota;
 
     EngineState(final EngineConfig config, final CommandContext context, final EngineBooks books, final Ledger ledger,
-        final PoolDistribution distribution, final RiskControl risk)
+        final PoolDistribution distribution, final RiskControl risk, final EngineSettings settings,
+        final MerchantKeyQuota keyQuota)
     {
+        this.settings = settings;
+        this.keyQuota = keyQuota;
         this.config = config;
         this.context = context;
         this.books = books;
@@ -51,6 +56,8 @@ final class EngineState
         distribution.writeTo(writer);
         risk.writeTo(writer, books.consumers.count(), books.merchants.count(),
             books.terminals.count());
+        settings.writeTo(writer);
+        keyQuota.writeTo(writer);
         writer.writeLong(stateHash());
     }
 
@@ -121,6 +128,8 @@ final class EngineState
         distribution.readFrom(reader);
         risk.readFrom(reader, books.consumers.count(), books.merchants.count(),
             books.terminals.count());
+        settings.readFrom(reader);
+        keyQuota.readFrom(reader);
     }
 
     /** The limits that size the state: a snapshot only fits an engine with the same ones. */
@@ -169,6 +178,8 @@ final class EngineState
         hash = books.pointsLedger.hash(hash);
         hash = distribution.hash(hash);
         hash = risk.hash(hash, books.consumers.count(), books.merchants.count(), books.terminals.count());
+        // Both leave the hash as it was while every setting is at its default and the quota never counted a key.
+        hash = keyQuota.hash(settings.hash(hash));
         return books.records.hashWithSum(hash, recordsSum);
     }
 }

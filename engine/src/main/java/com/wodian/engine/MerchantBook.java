@@ -40,6 +40,12 @@ public final class MerchantBook extends RowBook
 
     static final long FLAG_BLOCKED = 1;
     static final long FLAG_ALLIANCE_MEMBER = 2;
+    /**
+     * The high half of FLAGS counts the merchant's keys under the key quota ({@link MerchantKeyQuota}): 0 while the
+     * quota was never on, so rows, hash and snapshot are those of an engine without it. The row is in cache on every
+     * payment already (the blocked flag), so the count costs no extra miss.
+     */
+    private static final int QUOTA_KEYS_SHIFT = 32;
 
     MerchantBook(final int capacity, final boolean reserve)
     {
@@ -59,5 +65,16 @@ public final class MerchantBook extends RowBook
     void setFlag(final int index, final long flag, final boolean on)
     {
         setFlag(index, FLAGS, flag, on);
+    }
+
+    /** Keys of this merchant counted against the key quota and not yet past the key retention. */
+    long quotaKeys(final int index)
+    {
+        return get(index, FLAGS) >>> QUOTA_KEYS_SHIFT;
+    }
+
+    void addQuotaKeys(final int index, final long delta)
+    {
+        add(index, FLAGS, delta << QUOTA_KEYS_SHIFT);
     }
 }

@@ -38,6 +38,8 @@ final class PaymentRules
     private final ReplyPublisher replies;
     /** The party indexes the batch prefetch found, by batch entry: where the apply starts its lookups. */
     private final BatchPrefetcher prefetched;
+    private final EngineSettings settings;
+    private final MerchantKeyQuota keyQuota;
 
     PaymentRules(
         final EngineConfig config,
@@ -46,8 +48,12 @@ final class PaymentRules
         final RiskControl risk,
         final Ledger ledger,
         final ReplyPublisher replies,
-        final BatchPrefetcher prefetched)
+        final BatchPrefetcher prefetched,
+        final EngineSettings settings,
+        final MerchantKeyQuota keyQuota)
     {
+        this.settings = settings;
+        this.keyQuota = keyQuota;
         this.config = config;
         this.context = context;
         this.consumers = books.consumers;
@@ -178,6 +184,10 @@ final class PaymentRules
         {
             limit = ResultCode.LIMIT_CONSUMPTION_PAIRS;
         }
+        else
+        {
+            limit = keyQuota.check(merchantIndex);
+        }
         final int record = limit == ResultCode.OK ?
             records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, context.nowMs) : -1;
         if (limit == ResultCode.OK && record < 0)
@@ -195,6 +205,7 @@ final class PaymentRules
         records.set(record, RecordTable.TERMINAL_ID, terminalId);
         records.set(record, RecordTable.TTL_MS, ttlMs);
         records.set(record, RecordTable.VOUCHER_ID, voucherId);
+        keyQuota.count(record, merchantIndex);
         return record;
     }
 
@@ -499,6 +510,12 @@ final class PaymentRules
             }
             return -1;
         }
+        // Checked before the record's kind: a terminal the payment is not bound to learns nothing about it.
+        if (settings.bindsTwoPhase() && records.get(record, RecordTable.TERMINAL_ID) != terminalId)
+        {
+            replies.payment(ResultCode.TERMINAL_NOT_OF_PAYMENT, template, merchantId, paymentId, 0, 0, sink);
+            return -1;
+        }
         if (records.kind(record) == TEMPLATE_PAY)
         {
             replies.payment(ResultCode.NOT_TWO_PHASE, template, merchantId, paymentId,
@@ -512,13 +529,17 @@ final class PaymentRules
     private void recordEmptyRollback(final long merchantId, final long terminalId, final long paymentId,
         final int merchantIndex, final ReplySink sink)
     {
-        final int record = records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, context.nowMs);
+        final ResultCode quota = keyQuota.check(merchantIndex);
+        final int record = quota == ResultCode.OK ?
+            records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, context.nowMs) : -1;
         if (record < 0)
         {
-            replies.payment(ResultCode.LIMIT_KEYS, TEMPLATE_CANCEL, merchantId, paymentId, 0, 0, sink);
+            replies.payment(quota == ResultCode.OK ? ResultCode.LIMIT_KEYS : quota, TEMPLATE_CANCEL, merchantId,
+                paymentId, 0, 0, sink);
             return;
         }
         records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
+        keyQuota.count(record, merchantIndex);
         records.set(record, RecordTable.TERMINAL_ID, terminalId);
         records.setKindAndFirstCode(record, TEMPLATE_CANCEL, ResultCode.OK_EMPTY_ROLLBACK.value());
         records.setState(record, PaymentState.CANCELLED_BEFORE_TRY.value());
@@ -542,6 +563,10 @@ final class PaymentRules
         if (code == ResultCode.OK)
         {
             code = refundId <= 0 ? ResultCode.INVALID_ID : config.checkAmount(amountFen);
+        }
+        if (code == ResultCode.OK && settings.bindsRefund())
+        {
+            code = checkRefundTerminal(merchantId, terminalId, paymentId);
         }
         if (code != ResultCode.OK)
         {
@@ -567,18 +592,34 @@ final class PaymentRules
             return;
         }
         // Insert first: making room may forget an old payment, which must then read as not found.
-        final int refund = records.insert(RecordTable.NAMESPACE_REFUND, merchantId, refundId, context.nowMs);
+        final ResultCode quota = keyQuota.check(merchantIndexOf(parties));
+        final int refund = quota == ResultCode.OK ?
+            records.insert(RecordTable.NAMESPACE_REFUND, merchantId, refundId, context.nowMs) : -1;
         if (refund < 0)
         {
-            replies.refund(ResultCode.LIMIT_KEYS, merchantId, paymentId, refundId, amountFen, sink);
+            replies.refund(quota == ResultCode.OK ? ResultCode.LIMIT_KEYS : quota, merchantId, paymentId, refundId,
+                amountFen, sink);
             return;
         }
+        keyQuota.count(refund, merchantIndexOf(parties));
         code = decideRefund(refund, merchantId, terminalId, paymentId, merchantIndexOf(parties), amountFen);
         records.setKindAndFirstCode(refund, RefundDecoder.TEMPLATE_ID, code.value());
         records.setState(refund, code == ResultCode.OK ? PaymentState.CONFIRMED.value() :
             PaymentState.REJECTED.value());
         records.finish(refund, context.nowMs);
         replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
+    }
+
+    /**
+     * With refunds bound to the payment's terminal: a payment remembered from another terminal is refused before the
+     * refund key is looked at (a repeat too), so that terminal learns nothing about it. A payment not found is left
+     * to the refund's own decision (recorded PAYMENT_NOT_FOUND).
+     */
+    private ResultCode checkRefundTerminal(final long merchantId, final long terminalId, final long paymentId)
+    {
+        final int payment = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
+        return payment >= 0 && records.get(payment, RecordTable.TERMINAL_ID) != terminalId ?
+            ResultCode.TERMINAL_NOT_OF_PAYMENT : ResultCode.OK;
     }
 
     private ResultCode decideRefund(final int refund, final long merchantId, final long terminalId,

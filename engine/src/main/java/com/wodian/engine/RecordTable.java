@@ -107,6 +107,15 @@ final class RecordTable implements ExpiryQueue.Order
     private FinishedFifo finished;
     private final int capacity;
     private final long retentionMs;
+    /** Marks a record counted against its merchant's key quota ({@link MerchantKeyQuota}); 0 while never on. */
+    private static final long COUNTED_BIT = 1L << 48;
+    private Forgetting forgetting = record -> { };
+
+    /** Told of each finished record just before it is forgotten. */
+    interface Forgetting
+    {
+        void forgetting(int record);
+    }
 
     RecordTable(final int capacity, final long retentionMs, final boolean reserve)
     {
@@ -430,11 +439,43 @@ final class RecordTable implements ExpiryQueue.Order
         }
         final int record = finished.record(0);
         final int hash = finished.hash(0);
+        forgetting.forgetting(record);
         finished.removeOldest();
         removeFromIndex(record, hash);
         freeRecords = Growth.ensure(freeRecords, freeCount + 1, capacity, 0);
         freeRecords[freeCount++] = record;
         return true;
+    }
+
+    /** The key quota's hook, set once when the engine is built. */
+    void onForgetting(final Forgetting forgetting)
+    {
+        this.forgetting = forgetting;
+    }
+
+    /** Marks a new record as counted against its merchant's key quota. */
+    void markCounted(final int record)
+    {
+        rowsOf(record)[PAD + record * STRIDE + META] |= COUNTED_BIT;
+    }
+
+    /** Clears the record's counted mark; returns whether it was set. */
+    boolean clearCounted(final int record)
+    {
+        final boolean counted = isCounted(record);
+        rowsOf(record)[PAD + record * STRIDE + META] &= ~COUNTED_BIT;
+        return counted;
+    }
+
+    /** The finished records in finish order (read only: the key quota's cursor walks it). */
+    FinishedFifo finished()
+    {
+        return finished;
+    }
+
+    long retentionMs()
+    {
+        return retentionMs;
     }
 
     private void removeFromIndex(final int record, final int hash)
@@ -570,7 +611,7 @@ final class RecordTable implements ExpiryQueue.Order
     {
         final long[] rows = rowsOf(record);
         final int at = PAD + record * STRIDE + META;
-        rows[at] = (rows[at] & 0xFFFFL) | ((long)kind << 16) | ((long)firstCode << 32);
+        rows[at] = (rows[at] & (0xFFFFL | COUNTED_BIT)) | ((long)kind << 16) | ((long)firstCode << 32);
     }
 
     /**
@@ -579,20 +620,36 @@ final class RecordTable implements ExpiryQueue.Order
      */
     long sumAmountInState(final int state, final long[] countOut)
     {
+        final long[] sumAndCount = new long[2];
+        forEachRemembered(record ->
+        {
+            if (state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
+            {
+                sumAndCount[0] += get(record, AMOUNT_FEN) - get(record, VOUCHER_FEN);
+                sumAndCount[1]++;
+            }
+        });
+        countOut[0] = sumAndCount[1];
+        return sumAndCount[0];
+    }
+
+    /** Calls {@code action} with every remembered record, in pool order: a full pass, for invariant checks. */
+    void forEachRemembered(final java.util.function.IntConsumer action)
+    {
         final long[] forgotten = markForgotten();
-        long sum = 0;
-        long count = 0;
         for (int record = 0; record < highWater; record++)
         {
-            if (!isMarked(forgotten, record) && state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
+            if (!isMarked(forgotten, record))
             {
-                sum += get(record, AMOUNT_FEN) - get(record, VOUCHER_FEN);
-                count++;
+                action.accept(record);
             }
         }
         unmarkForgotten(forgotten);
-        countOut[0] = count;
-        return sum;
+    }
+
+    boolean isCounted(final int record)
+    {
+        return (rowsOf(record)[PAD + record * STRIDE + META] & COUNTED_BIT) != 0;
     }
 
     /**

@@ -28,10 +28,13 @@ final class RewardsRules
     private final RiskControl risk;
     private final Ledger ledger;
     private final ReplyPublisher replies;
+    private final MerchantKeyQuota keyQuota;
 
     RewardsRules(final EngineConfig config, final CommandContext context, final EngineBooks books,
-        final PoolDistribution distribution, final RiskControl risk, final Ledger ledger, final ReplyPublisher replies)
+        final PoolDistribution distribution, final RiskControl risk, final Ledger ledger, final ReplyPublisher replies,
+        final MerchantKeyQuota keyQuota)
     {
+        this.keyQuota = keyQuota;
         this.config = config;
         this.context = context;
         this.consumers = books.consumers;
@@ -128,9 +131,10 @@ final class RewardsRules
             replyRepeatedRedemption(existing, consumerId, merchantIndex, sink);
             return;
         }
-        if (vouchers.freeCount() == 0)
+        final ResultCode limit = vouchers.freeCount() == 0 ? ResultCode.LIMIT_VOUCHERS : keyQuota.check(merchantIndex);
+        if (limit != ResultCode.OK)
         {
-            replies.voucher(ResultCode.LIMIT_VOUCHERS, consumerId, 0, 0, 0, 0, sink);
+            replies.voucher(limit, consumerId, 0, 0, 0, 0, sink);
             return;
         }
         final int record = records.insert(RecordTable.NAMESPACE_REDEMPTION, consumerId, redemptionId, context.nowMs);
@@ -141,6 +145,7 @@ final class RewardsRules
         }
         records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
         records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
+        keyQuota.count(record, merchantIndex);
         decideRedemption(record, consumerId, merchantId, redemptionId, sink);
     }
 

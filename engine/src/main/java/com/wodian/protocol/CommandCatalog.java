@@ -132,6 +132,7 @@ public final class CommandCatalog
         command(DistributePoolDecoder.TEMPLATE_ID, DistributePoolDecoder.BLOCK_LENGTH);
         command(SetRiskRuleDecoder.TEMPLATE_ID, SetRiskRuleDecoder.BLOCK_LENGTH);
         command(SetRiskModelDecoder.TEMPLATE_ID, SetRiskModelDecoder.BLOCK_LENGTH);
+        command(SetEngineSettingDecoder.TEMPLATE_ID, SetEngineSettingDecoder.BLOCK_LENGTH);
 
         query(BalanceQueryDecoder.TEMPLATE_ID, BalanceQueryDecoder.BLOCK_LENGTH);
         query(PaymentStatusQueryDecoder.TEMPLATE_ID, PaymentStatusQueryDecoder.BLOCK_LENGTH);
@@ -164,6 +165,8 @@ public final class CommandCatalog
         enumFields(SetRiskModelDecoder.TEMPLATE_ID,
             new int[]{SetRiskModelDecoder.slotEncodingOffset(), SetRiskModelDecoder.opEncodingOffset()},
             new long[]{valid(RiskModelSlot.values()), valid(RiskModelOp.values())});
+        enumFields(SetEngineSettingDecoder.TEMPLATE_ID,
+            new int[]{SetEngineSettingDecoder.settingEncodingOffset()}, new long[]{valid(EngineSetting.values())});
         enumFields(RiskModelQueryDecoder.TEMPLATE_ID,
             new int[]{RiskModelQueryDecoder.slotEncodingOffset()}, new long[]{valid(RiskModelSlot.values())});
 
@@ -181,6 +184,7 @@ public final class CommandCatalog
             ClusterStatusQueryDecoder.TEMPLATE_ID, ClusterControlDecoder.TEMPLATE_ID, LogonDecoder.TEMPLATE_ID,
             LogonProofDecoder.TEMPLATE_ID, HeartbeatDecoder.TEMPLATE_ID);
         sinceVersion(4, SetRiskModelDecoder.TEMPLATE_ID, RiskModelQueryDecoder.TEMPLATE_ID);
+        sinceVersion(6, SetEngineSettingDecoder.TEMPLATE_ID);
 
         // Access classes with the offsets (in the message body) of the fields the gateway compares with the
         // session's identity. Every other command and query stays ACCESS_ADMIN: register, top-up, withdraw, block,

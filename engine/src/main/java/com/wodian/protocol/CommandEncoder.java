@@ -44,6 +44,15 @@ public final class CommandEncoder
     private final RiskModelQueryEncoder riskModelQuery = new RiskModelQueryEncoder();
     private final RiskEventsQueryEncoder riskEventsQuery = new RiskEventsQueryEncoder();
     private final RiskStatsQueryEncoder riskStatsQuery = new RiskStatsQueryEncoder();
+    private final SetEngineSettingEncoder setEngineSetting = new SetEngineSettingEncoder();
+
+    /** Operator: sets one engine setting (docs/operations.md, "Engine settings"). */
+    public int setEngineSetting(final MutableDirectBuffer buffer, final int offset, final EngineSetting setting,
+        final long value)
+    {
+        setEngineSetting.wrapAndApplyHeader(buffer, offset, header).setting(setting).value(value);
+        return HEADER_LENGTH + setEngineSetting.encodedLength();
+    }
 
     /** Sets a risk rule globally (merchantId 0) or for one merchant; thresholds per rule in docs/risk.md. */
     public int setRiskRule(

@@ -145,6 +145,7 @@ public final class MessageText
             case SetRiskModelDecoder.TEMPLATE_ID -> new SetRiskModelDecoder();
             case RiskModelQueryDecoder.TEMPLATE_ID -> new RiskModelQueryDecoder();
             case RiskModelReplyDecoder.TEMPLATE_ID -> new RiskModelReplyDecoder();
+            case SetEngineSettingDecoder.TEMPLATE_ID -> new SetEngineSettingDecoder();
             default -> null;
         };
     }

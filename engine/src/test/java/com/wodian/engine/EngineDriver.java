@@ -169,6 +169,11 @@ public final class EngineDriver implements ReplySink
         return apply(encoder.refund(command, 0, merchantId, terminalId, paymentId, refundId, amountFen));
     }
 
+    public ResultCode setting(final com.wodian.protocol.sbe.EngineSetting setting, final long value)
+    {
+        return apply(encoder.setEngineSetting(command, 0, setting, value));
+    }
+
     public ResultCode tick()
     {
         return apply(encoder.tick(command, 0));

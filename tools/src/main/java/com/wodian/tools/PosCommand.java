@@ -56,7 +56,8 @@ import java.util.concurrent.TimeoutException;
         PosCommand.RiskEvents.class,
         PosCommand.RiskStats.class,
         PosCommand.RiskModelLoad.class,
-        PosCommand.RiskModelShow.class})
+        PosCommand.RiskModelShow.class,
+        PosCommand.EngineSettingCommand.class})
 public final class PosCommand implements Runnable
 {
     @Option(names = "--host", defaultValue = "127.0.0.1", scope = ScopeType.INHERIT,
@@ -602,6 +603,23 @@ public final class PosCommand implements Runnable
         int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
         {
             return encoder.setBlocked(buffer, 0, party.type(), party.id(), false);
+        }
+    }
+
+    @Command(name = "engine-setting", description = "Set one engine setting (journaled; docs/operations.md, \"Engine " +
+        "settings\"): MERCHANT_KEYS_MAX (keys one merchant may hold made within the key retention, 0: no quota) or " +
+        "PAYMENT_TERMINAL_BINDING (0: any terminal of the merchant, 1: Confirm/Cancel from the Try's terminal, 2: " +
+        "Refund too).")
+    static final class EngineSettingCommand extends Sub
+    {
+        @Option(names = "--setting", required = true, description = "MERCHANT_KEYS_MAX or PAYMENT_TERMINAL_BINDING")
+        com.wodian.protocol.sbe.EngineSetting setting;
+        @Option(names = "--value", required = true) long value;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.setEngineSetting(buffer, 0, setting, value);
         }
     }
 }

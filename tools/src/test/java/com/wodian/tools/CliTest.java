@@ -179,6 +179,25 @@ class CliTest
         }
     }
 
+    /** docs/operations.md section 11: an engine setting is set from the command line, and a bad value refused. */
+    @Test
+    void engineSettingsAreSetFromTheCommandLine(@TempDir final Path dir) throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        credentialsFile = dataDir.resolve(EmbeddedServer.CLIENT_SECRETS_FILE_NAME);
+        try (EmbeddedServer server = EmbeddedServer.start(dataDir, null))
+        {
+            final int port = server.port();
+            final Run set = wodian(pos(port, "engine-setting", "--setting", "PAYMENT_TERMINAL_BINDING",
+                "--value", "1"));
+            assertEquals(0, set.exitCode(), set.out());
+            assertTrue(set.out().contains("code=OK"), set.out());
+            final Run refused = wodian(pos(port, "engine-setting", "--setting", "MERCHANT_KEYS_MAX", "--value", "-1"));
+            assertEquals(WodianMain.EXIT_REFUSED, refused.exitCode(), refused.out());
+            assertTrue(refused.out().contains("SETTING_INVALID"), refused.out());
+        }
+    }
+
     @Test
     void unreachableServerIsExitCodeThree() throws Exception
     {

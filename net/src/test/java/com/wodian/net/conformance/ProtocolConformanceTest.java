@@ -186,7 +186,8 @@ class ProtocolConformanceTest
         for (final List<String> field : DocPages.tableAfter(protocol, "#### " + name + " (templateId " + templateId))
         {
             if (field.size() >= 3 && field.get(0).matches("\\d+") &&
-                field.get(2).matches(".*(BooleanType|PartyType|DistributionMode|RiskMode|RiskAction|SessionRole).*"))
+                field.get(2).matches(
+                    ".*(BooleanType|PartyType|DistributionMode|RiskMode|RiskAction|SessionRole|EngineSetting).*"))
             {
                 message.putByte(MessageHeaderDecoder.ENCODED_LENGTH + Integer.parseInt(field.get(0)), (byte)1);
             }

@@ -1,0 +1,95 @@
+package com.wodian.engine;
+
+import com.wodian.protocol.sbe.EngineSetting;
+import com.wodian.protocol.sbe.ResultCode;
+
+/**
+ * Rules of the engine that an operator turns on with the journaled admin command SetEngineSetting (docs/operations.md,
+ * "Engine settings"). Each changes decisions, so each is state: journaled, in the snapshot, in the state hash. Every
+ * default is the behaviour from before the setting existed, and a state whose settings are all at their defaults
+ * hashes as it did then, so an old journal replays with the same replies and the same state hashes.
+ */
+final class EngineSettings
+{
+    /** Any terminal of the payment's merchant may confirm, cancel or refund it (the default). */
+    static final int BINDING_MERCHANT = 0;
+    /** Confirm and Cancel only from the terminal that sent the Try. */
+    static final int BINDING_TWO_PHASE = 1;
+    /** Confirm, Cancel and Refund only from the terminal that sent the Try or Pay. */
+    static final int BINDING_ALL = 2;
+
+    private final long keysMax;
+    /** Keys one merchant may hold made within the key retention; 0: no quota (the default). */
+    private long merchantKeysMax;
+    private int paymentTerminalBinding = BINDING_MERCHANT;
+
+    EngineSettings(final long keysMax)
+    {
+        this.keysMax = keysMax;
+    }
+
+    long merchantKeysMax()
+    {
+        return merchantKeysMax;
+    }
+
+    /** Whether Confirm and Cancel must come from the Try's terminal. */
+    boolean bindsTwoPhase()
+    {
+        return paymentTerminalBinding >= BINDING_TWO_PHASE;
+    }
+
+    /** Whether a Refund must come from the payment's terminal. */
+    boolean bindsRefund()
+    {
+        return paymentTerminalBinding == BINDING_ALL;
+    }
+
+    /** Validates and applies one SetEngineSetting; nothing changes unless the answer is OK. */
+    ResultCode set(final short settingRaw, final long value)
+    {
+        if (settingRaw == EngineSetting.MERCHANT_KEYS_MAX.value() && value >= 0 && value <= keysMax)
+        {
+            merchantKeysMax = value;
+            return ResultCode.OK;
+        }
+        if (settingRaw == EngineSetting.PAYMENT_TERMINAL_BINDING.value() && value >= BINDING_MERCHANT &&
+            value <= BINDING_ALL)
+        {
+            paymentTerminalBinding = (int)value;
+            return ResultCode.OK;
+        }
+        return ResultCode.SETTING_INVALID;
+    }
+
+    private boolean atDefaults()
+    {
+        return merchantKeysMax == 0 && paymentTerminalBinding == BINDING_MERCHANT;
+    }
+
+    /** Folds the settings into {@code hash}; at their defaults the hash is left as it was before settings existed. */
+    long hash(final long hash)
+    {
+        return atDefaults() ? hash :
+            StateHash.fold(StateHash.fold(hash, merchantKeysMax), paymentTerminalBinding);
+    }
+
+    void writeTo(final SnapshotWriter writer)
+    {
+        writer.writeLong(merchantKeysMax);
+        writer.writeLong(paymentTerminalBinding);
+    }
+
+    void readFrom(final SnapshotReader reader)
+    {
+        final long keys = reader.readLong();
+        final long binding = reader.readLong();
+        if (keys < 0 || keys > keysMax || binding < BINDING_MERCHANT || binding > BINDING_ALL)
+        {
+            throw new IllegalStateException("snapshot engine settings out of range: merchant keys " + keys +
+                ", terminal binding " + binding);
+        }
+        merchantKeysMax = keys;
+        paymentTerminalBinding = (int)binding;
+    }
+}
