@@ -34,10 +34,18 @@ class SessionLimitsTest
 {
     private static final int SLOWLORIS_COUNT = 60;
     private static final int CONNECTION_COUNT = 1_000;
-    private static final long LOGON_TIMEOUT_MS = 5_000;
-    private static final long IDLE_TIMEOUT_MS = 6_000;
-    /** Trickle steps of 50 ms: 8 s, longer than both timeouts. */
-    private static final int TRICKLE_STEPS = 160;
+    /**
+     * Far above a logon (one took over 400 ms in a loaded run) and above a stall of the whole machine: at 6 s a stall
+     * of the test JVM longer than that (no heartbeat sent, then the sweep runs first) closed the good client too.
+     */
+    private static final long LOGON_TIMEOUT_MS = 10_000;
+    private static final long IDLE_TIMEOUT_MS = 15_000;
+    /**
+     * One byte every 100 ms of a frame of the largest length a request may have (264 + 4 bytes), at most 260 of them:
+     * the frame never completes, and 26 s of trickling outlast both timeouts.
+     */
+    private static final long TRICKLE_STEP_MS = 100;
+    private static final int TRICKLE_STEPS_MAX = 260;
 
     @TempDir
     Path dataDir;
@@ -45,13 +53,13 @@ class SessionLimitsTest
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
 
     @Test
-    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    // A backstop above the polled waits inside (the trickle's deadline, the reads' 30 s), not a schedule.
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void slowlorisAndSilentConnectionsAreClosedWhileHeartbeatingClientsStay() throws Exception
     {
         final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).sessionsMax(256);
-        // Timeouts well above a logon on a starved two-core machine (one took over 400 ms in a loaded run: 1.5 s left
-        // a 3.7x margin), and a heartbeat interval far below the idle timeout (24x), so that only the trickling
-        // connections can time out, not the good client after a stall of the test JVM.
+        // Timeouts well above a logon on a starved two-core machine, and a heartbeat interval far below the idle
+        // timeout (60x), so that only the trickling connections can time out, not the good client after a stall.
         config.gateway().logonTimeoutMs(LOGON_TIMEOUT_MS).idleTimeoutMs(IDLE_TIMEOUT_MS).heartbeatIntervalMs(250);
         try (WodianServer server = WodianServer.launch(config);
             WodianClient good = WodianClient.connect(new ClientConfig().node(HOST, server.port())
@@ -71,11 +79,13 @@ class SessionLimitsTest
                 sockets.add(socket);
             }
 
-            // Every 50 ms one more byte of a frame that would be 200 bytes long, on every connection but the silent
-            // ones (i % 3 == 2), for 8 s: longer than both timeouts.
+            // One more byte of a frame every step, on every connection but the silent ones (i % 3 == 2), until the
+            // server has timed every one of them out (or the frame would be complete): the outcome ends it, not a
+            // schedule. Stopped early on a slow machine, the connections are silent from then on and time out all
+            // the same.
             final boolean[] writeFailed = new boolean[SLOWLORIS_COUNT];
-            final byte[] frameStart = {(byte)200, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-            for (int step = 0; step < TRICKLE_STEPS; step++)
+            final byte[] frameStart = {8, 1, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; // length 264
+            for (int step = 0; step < TRICKLE_STEPS_MAX && server.timedOutSessionCount() < SLOWLORIS_COUNT; step++)
             {
                 for (int i = 0; i < SLOWLORIS_COUNT; i++)
                 {
@@ -93,7 +103,7 @@ class SessionLimitsTest
                         }
                     }
                 }
-                Thread.sleep(50);
+                Thread.sleep(TRICKLE_STEP_MS);
             }
 
             for (int i = 0; i < SLOWLORIS_COUNT; i++)
@@ -108,7 +118,7 @@ class SessionLimitsTest
 
             assertEquals(SLOWLORIS_COUNT, server.timedOutSessionCount(), "every slowloris and silent connection");
 
-            // The good client was silent for 8 s too, but its heartbeats kept it logged on.
+            // The good client was silent past both timeouts too, but its heartbeats kept it logged on.
             assertEquals(100_000, new ServerTestSupport.Requests(good).balance(CONSUMER_ID).walletFen());
             assertEquals(0, good.reconnectCount());
         }
@@ -131,7 +141,7 @@ class SessionLimitsTest
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aThousandConcurrentLoggedOnConnectionsAreServed() throws Exception
     {
         // Two descriptors a connection in this JVM (client and server side): a runner whose hard limit is lower skips.
@@ -144,6 +154,9 @@ class SessionLimitsTest
             .sessionsMax(CONNECTION_COUNT + 16)
             .receiveBufferLength(4096)
             .sendBufferLength(8192);
+        // The raw sockets send no heartbeats and wait for the other 999 logons before their query: on a starved
+        // machine that can pass the 30-s idle default, and one logon the 5-s logon default. Neither is tested here.
+        config.gateway().logonTimeoutMs(ServerTestSupport.TIMEOUT_MS).idleTimeoutMs(10 * ServerTestSupport.TIMEOUT_MS);
         try (WodianServer server = WodianServer.launch(config);
             WodianClient admin = ServerTestSupport.connect(server))
         {
