@@ -177,7 +177,7 @@ class AuthenticationTest
             {
                 try
                 {
-                    client = WodianClient.connect(HOST, server.port(), terminal);
+                    client = ServerTestSupport.connect(server, terminal);
                 }
                 catch (final LogonRefusedException ex)
                 {
@@ -188,8 +188,8 @@ class AuthenticationTest
             assertEquals(1, client.merchantId());
             client.close();
             // Rotation: the new admin secret works, and the old one still does during the grace period.
-            WodianClient.connect(HOST, server.port(), rotatedAdmin).close();
-            WodianClient.connect(HOST, server.port(), ServerTestSupport.ADMIN).close();
+            ServerTestSupport.connect(server, rotatedAdmin).close();
+            ServerTestSupport.connect(server, ServerTestSupport.ADMIN).close();
         }
     }
 

@@ -81,8 +81,8 @@ class AuthorizationTest
         assertEquals(ResultCode.OK, requests.registerConsumer(CONSUMER));
         assertEquals(ResultCode.OK, requests.registerConsumer(OTHER_CONSUMER));
         assertEquals(ResultCode.OK, requests.topUp(CONSUMER, 1, 100_000));
-        terminalA = WodianClient.connect(HOST, server.port(), TERMINAL_A_CREDENTIALS);
-        terminalB = WodianClient.connect(HOST, server.port(), TERMINAL_B_CREDENTIALS);
+        terminalA = ServerTestSupport.connect(server, TERMINAL_A_CREDENTIALS);
+        terminalB = ServerTestSupport.connect(server, TERMINAL_B_CREDENTIALS);
         assertEquals(MERCHANT_X, terminalA.merchantId());
     }
 
@@ -128,7 +128,7 @@ class AuthorizationTest
         assertEquals(PaymentState.NONE, status(terminalA, MERCHANT_X, 7).state());
 
         // Terminal C is registered under X in the engine but its credential says Y: the engine's own check refuses.
-        try (WodianClient terminalC = WodianClient.connect(HOST, server.port(), TERMINAL_C_CREDENTIALS))
+        try (WodianClient terminalC = ServerTestSupport.connect(server, TERMINAL_C_CREDENTIALS))
         {
             assertEquals(ResultCode.TERMINAL_NOT_OF_MERCHANT, payment(call(terminalC,
                 encoder.confirm(request, 0, MERCHANT_Y, TERMINAL_C, 7))).code());
@@ -166,7 +166,7 @@ class AuthorizationTest
         assertRefused(call(terminalA, encoder.consumerStatementQuery(request, 0, CONSUMER)),
             ResultCode.NOT_PERMITTED_FOR_ROLE);
 
-        try (WodianClient consumer = WodianClient.connect(HOST, server.port(), CONSUMER_CREDENTIALS))
+        try (WodianClient consumer = ServerTestSupport.connect(server, CONSUMER_CREDENTIALS))
         {
             final UnsafeBuffer own = call(consumer, encoder.balanceQuery(request, 0, CONSUMER));
             assertEquals(com.wodian.protocol.sbe.BalanceReplyDecoder.TEMPLATE_ID, header.wrap(own, 0).templateId());
@@ -226,7 +226,7 @@ class AuthorizationTest
         try
         {
             org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () ->
-                WodianClient.connect(HOST, server.port(), Credentials.consumer(cardNumber, secret(99))).close());
+                ServerTestSupport.connect(server, Credentials.consumer(cardNumber, secret(99))).close());
             final long deadlineMs = System.currentTimeMillis() + TIMEOUT_MS;
             while (lines.stream().noneMatch((line) -> line.startsWith("failed logon")) &&
                 System.currentTimeMillis() < deadlineMs)

@@ -59,7 +59,24 @@ final class ServerTestSupport
     /** A logged-on admin client of a test server. */
     static WodianClient connect(final WodianServer server) throws IOException
     {
-        return WodianClient.connect(HOST, server.port(), ADMIN);
+        return connect(server, ADMIN);
+    }
+
+    /** A client of a test server logged on with {@code credentials} (a refused logon throws). */
+    static WodianClient connect(final WodianServer server, final Credentials credentials) throws IOException
+    {
+        return WodianClient.connect(clientConfig(server.port(), credentials));
+    }
+
+    /**
+     * A test client's configuration: its connect, logon and reply limits are {@link #TIMEOUT_MS}. The client's
+     * defaults (2 s to connect, 5 s to log on, 10 s without a reply) are a production terminal's; a starved test
+     * machine can pass them with nothing wrong (the 5-s logon failed CrashRecoveryTest once at load 20).
+     */
+    static com.wodian.net.client.ClientConfig clientConfig(final int port, final Credentials credentials)
+    {
+        return new com.wodian.net.client.ClientConfig().node(HOST, port).credentials(credentials)
+            .connectTimeoutMs(TIMEOUT_MS).logonTimeoutMs(TIMEOUT_MS).replyTimeoutMs(TIMEOUT_MS);
     }
 
     /**
@@ -123,7 +140,7 @@ final class ServerTestSupport
 
     private static ServerConfig newConfig(final Path dataDir, final ThreadingMode mode)
     {
-        return new ServerConfig()
+        final ServerConfig config = new ServerConfig()
             .dataDir(dataDir)
             .host(HOST)
             .port(0)
@@ -137,6 +154,10 @@ final class ServerTestSupport
             // No idle Tick: one journals an input after a second without commands, which moves the sequences and
             // state hashes tests compare (TickTest sets its own interval).
             .tickIntervalMs(3_600_000);
+        // The server's 5-s default logon limit is below a stall of a loaded test machine; tests of the limit set
+        // their own.
+        config.gateway().logonTimeoutMs(TIMEOUT_MS);
+        return config;
     }
 
     /** Blocking requests over one client, each reply decoded with the generated SBE decoders. */

@@ -1,6 +1,5 @@
 package com.wodian.net.server;
 
-import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.BalanceReplyDecoder;
@@ -62,8 +61,7 @@ class SessionLimitsTest
         // timeout (60x), so that only the trickling connections can time out, not the good client after a stall.
         config.gateway().logonTimeoutMs(LOGON_TIMEOUT_MS).idleTimeoutMs(IDLE_TIMEOUT_MS).heartbeatIntervalMs(250);
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient good = WodianClient.connect(new ClientConfig().node(HOST, server.port())
-                .credentials(ServerTestSupport.ADMIN)))
+            WodianClient good = ServerTestSupport.connect(server))
         {
             new ServerTestSupport.Requests(good).setUpParties();
             final List<Socket> sockets = new ArrayList<>();
