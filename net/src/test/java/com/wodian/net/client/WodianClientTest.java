@@ -34,6 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WodianClientTest
 {
+    /** Every wait for an outcome here: 30 s. */
+    private static final int WAIT_MS = 30_000;
+
     private static final String HOST = "127.0.0.1";
 
     @TempDir
@@ -84,8 +87,11 @@ class WodianClientTest
     @Test
     void shouldFailOnReplyOutOfOrder() throws Exception
     {
+        // The reply limit above the call's 30 s: the default 10 s, passed while the answering thread is starved,
+        // would fail the call with another IOException than the one asserted.
         try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-            WodianClient client = WodianClient.connect(HOST, fake.getLocalPort()))
+            WodianClient client = WodianClient.connect(new ClientConfig().node(HOST, fake.getLocalPort())
+                .replyTimeoutMs(2 * WAIT_MS)))
         {
             final Thread answerer = new Thread(() ->
             {
@@ -106,7 +112,7 @@ class WodianClientTest
             });
             answerer.start();
             final int length = encoder.stateHashQuery(request, 0);
-            final IOException ex = assertThrows(IOException.class, () -> client.call(request, 0, length, 10_000));
+            final IOException ex = assertThrows(IOException.class, () -> client.call(request, 0, length, WAIT_MS));
             assertTrue(ex.getMessage().contains("out of order"), ex.getMessage());
             client.close();
             answerer.join();
@@ -255,9 +261,13 @@ class WodianClientTest
         final byte[] secret = new byte[32];
         java.util.Arrays.fill(secret, (byte)7);
         final com.wodian.net.auth.Credentials admin = com.wodian.net.auth.Credentials.admin(1, secret);
-        config.gateway().credentialStore(new com.wodian.net.auth.CredentialStore().add(admin, 0));
+        // Logon and reply limits of 30 s on both sides: the 5-s and 10-s defaults are below what a starved machine
+        // may take with nothing wrong.
+        config.gateway().credentialStore(new com.wodian.net.auth.CredentialStore().add(admin, 0))
+            .logonTimeoutMs(WAIT_MS);
         try (WodianServer server = WodianServer.launch(config);
-            WodianClient client = WodianClient.connect(HOST, server.port(), admin))
+            WodianClient client = WodianClient.connect(new ClientConfig().node(HOST, server.port()).credentials(admin)
+                .connectTimeoutMs(WAIT_MS).logonTimeoutMs(WAIT_MS).replyTimeoutMs(WAIT_MS)))
         {
             final CountDownLatch done = new CountDownLatch(threadCount * perThreadCount);
             final AtomicInteger wrong = new AtomicInteger();
@@ -299,7 +309,7 @@ class WodianClientTest
             {
                 thread.join();
             }
-            assertTrue(done.await(30, TimeUnit.SECONDS), "replies missing: " + done.getCount());
+            assertTrue(done.await(WAIT_MS, TimeUnit.MILLISECONDS), "replies missing: " + done.getCount());
             assertEquals(0, wrong.get());
             assertEquals(0, client.inFlightCount());
         }

@@ -42,6 +42,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CReferenceClientTest
 {
+    /**
+     * Every wait for a reply or a logon, both sides: 30 s (10 s, and the server's 5-s logon default, are below what a
+     * starved two-core machine may take with nothing wrong).
+     */
+    private static final int WAIT_MS = 30_000;
     private static final long MERCHANT_ID = 5;
     private static final long TERMINAL_ID = 51;
     private static final long CONSUMER_ID = 5001;
@@ -73,7 +78,7 @@ class CReferenceClientTest
         {
             final CommandEncoder encoder = new CommandEncoder();
             final UnsafeBuffer message = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
-            try (WireSession admin = new WireSession(server.port(), 10_000))
+            try (WireSession admin = new WireSession(server.port(), WAIT_MS))
             {
                 assertEquals(0, admin.logOn(ADMIN));
                 for (final int length : new int[]{
@@ -88,7 +93,7 @@ class CReferenceClientTest
 
             assertEquals(EXPECTED_LINES, runClient(executable, server.port(), Map.of()));
 
-            try (WireSession admin = new WireSession(server.port(), 10_000))
+            try (WireSession admin = new WireSession(server.port(), WAIT_MS))
             {
                 assertEquals(0, admin.logOn(ADMIN));
                 admin.send(9, message, encoder.balanceQuery(message, 0, CONSUMER_ID));
@@ -119,19 +124,20 @@ class CReferenceClientTest
             .clientAuth(TlsSettings.ClientAuth.OPTIONAL));
         try (WodianServer server = WodianServer.launch(config);
             WodianClient admin = WodianClient.connect(new ClientConfig().node("127.0.0.1", server.port())
-                .credentials(ADMIN).tls(TlsContext.load(pki.trustingClient())).connectTimeoutMs(10_000)))
+                .credentials(ADMIN).tls(TlsContext.load(pki.trustingClient()))
+                .connectTimeoutMs(WAIT_MS).logonTimeoutMs(WAIT_MS).replyTimeoutMs(WAIT_MS)))
         {
             final CommandEncoder encoder = new CommandEncoder();
             final UnsafeBuffer message = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
-            admin.call(message, 0, encoder.registerMerchant(message, 0, MERCHANT_ID, 1, 100, 0, 0, false), 10_000);
-            admin.call(message, 0, encoder.registerTerminal(message, 0, TERMINAL_ID, MERCHANT_ID), 10_000);
-            admin.call(message, 0, encoder.registerConsumer(message, 0, CONSUMER_ID, 0), 10_000);
-            admin.call(message, 0, encoder.topUp(message, 0, CONSUMER_ID, 1, 100_000), 10_000);
+            admin.call(message, 0, encoder.registerMerchant(message, 0, MERCHANT_ID, 1, 100, 0, 0, false), WAIT_MS);
+            admin.call(message, 0, encoder.registerTerminal(message, 0, TERMINAL_ID, MERCHANT_ID), WAIT_MS);
+            admin.call(message, 0, encoder.registerConsumer(message, 0, CONSUMER_ID, 0), WAIT_MS);
+            admin.call(message, 0, encoder.topUp(message, 0, CONSUMER_ID, 1, 100_000), WAIT_MS);
             assertEquals(EXPECTED_LINES, runClient(executable, server.port(), Map.of(
                 "WODIAN_TLS_TRUST", pki.caFile.toString(),
                 "WODIAN_TLS_CERT", terminalTls.certificateFile().toString(),
                 "WODIAN_TLS_KEY", terminalTls.keyFile().toString())));
-            final byte[] balance = admin.call(message, 0, encoder.balanceQuery(message, 0, CONSUMER_ID), 10_000);
+            final byte[] balance = admin.call(message, 0, encoder.balanceQuery(message, 0, CONSUMER_ID), WAIT_MS);
             assertEquals(97_000, new BalanceReplyDecoder().wrapAndApplyHeader(new UnsafeBuffer(balance), 0,
                 new MessageHeaderDecoder()).walletFen(), "what the C client was told is what the server holds");
         }
@@ -155,7 +161,7 @@ class CReferenceClientTest
             .engineConfig(EngineConfig.small()).inputRingSize(1024).outputRingSize(1024).sessionsMax(64)
             .shutdownTimeoutMs(5_000);
         config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0).add(TERMINAL, MERCHANT_ID)
-            .add(CONSUMER, 0));
+            .add(CONSUMER, 0)).logonTimeoutMs(WAIT_MS);
         return config;
     }
 

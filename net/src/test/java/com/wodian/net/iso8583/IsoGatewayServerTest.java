@@ -64,7 +64,7 @@ class IsoGatewayServerTest
         final int preAuthStan;
         final String preAuthTime;
         try (WodianServer server = WodianServer.launch(config(mode, keysFile));
-            WodianClient admin = WodianClient.connect(HOST, server.port(), ADMIN))
+            WodianClient admin = admin(server))
         {
             setUp(admin);
             try (JposTerminal pos = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key))
@@ -84,7 +84,7 @@ class IsoGatewayServerTest
         }
 
         try (WodianServer server = WodianServer.launch(config(mode, keysFile));
-            WodianClient admin = WodianClient.connect(HOST, server.port(), ADMIN);
+            WodianClient admin = admin(server);
             JposTerminal pos = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key))
         {
             assertEquals(new long[]{ TOP_UP_FEN - 1_000 - 5_000, 5_000 }[1], balance(admin, CONSUMER)[1]);
@@ -119,7 +119,7 @@ class IsoGatewayServerTest
         final byte[] oldKey = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
         store.save(keysFile);
         try (WodianServer server = WodianServer.launch(config(ThreadingMode.SHARED, keysFile));
-            WodianClient admin = WodianClient.connect(HOST, server.port(), ADMIN))
+            WodianClient admin = admin(server))
         {
             setUp(admin);
             try (JposTerminal pos = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, oldKey))
@@ -148,6 +148,14 @@ class IsoGatewayServerTest
         }
     }
 
+    /** The admin client, its connect, logon and reply limits 30 s (the client's defaults are 2, 5 and 10 s). */
+    private static WodianClient admin(final WodianServer server) throws java.io.IOException
+    {
+        return WodianClient.connect(new com.wodian.net.client.ClientConfig().node(HOST, server.port())
+            .credentials(ADMIN).connectTimeoutMs(READ_TIMEOUT_MS).logonTimeoutMs(READ_TIMEOUT_MS)
+            .replyTimeoutMs(READ_TIMEOUT_MS));
+    }
+
     private ServerConfig config(final ThreadingMode mode, final Path keysFile)
     {
         // No idle Tick: a Tick journaled a second after the last command would move the sequence between the two
@@ -155,7 +163,8 @@ class IsoGatewayServerTest
         final ServerConfig config = new ServerConfig().dataDir(dataDir).host(HOST).port(0).threadingMode(mode)
             .durabilityPolicy(DurabilityPolicy.SYNC).engineConfig(EngineConfig.small()).inputRingSize(1024)
             .outputRingSize(1024).sessionsMax(64).shutdownTimeoutMs(5_000).tickIntervalMs(TICK_OFF_MS);
-        config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0));
+        // The server's 5-s default logon limit is below a stall of a loaded test machine.
+        config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0)).logonTimeoutMs(READ_TIMEOUT_MS);
         final IsoGatewayConfig isoConfig = IsoGatewayConfig.of(HOST, 0, keysFile);
         config.addGateway((context) ->
         {
@@ -169,19 +178,19 @@ class IsoGatewayServerTest
     {
         final CommandEncoder encoder = new CommandEncoder();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
-        admin.call(buffer, 0, encoder.registerMerchant(buffer, 0, MERCHANT, 10, 100, 0, 0, false), 10_000);
-        admin.call(buffer, 0, encoder.registerTerminal(buffer, 0, TERMINAL, MERCHANT), 10_000);
+        admin.call(buffer, 0, encoder.registerMerchant(buffer, 0, MERCHANT, 10, 100, 0, 0, false), READ_TIMEOUT_MS);
+        admin.call(buffer, 0, encoder.registerTerminal(buffer, 0, TERMINAL, MERCHANT), READ_TIMEOUT_MS);
         for (final long consumerId : List.of(CONSUMER, FUZZ_CONSUMER))
         {
-            admin.call(buffer, 0, encoder.registerConsumer(buffer, 0, consumerId, 0), 10_000);
-            admin.call(buffer, 0, encoder.topUp(buffer, 0, consumerId, consumerId, TOP_UP_FEN), 10_000);
+            admin.call(buffer, 0, encoder.registerConsumer(buffer, 0, consumerId, 0), READ_TIMEOUT_MS);
+            admin.call(buffer, 0, encoder.topUp(buffer, 0, consumerId, consumerId, TOP_UP_FEN), READ_TIMEOUT_MS);
         }
     }
 
     private static long lastSequence(final WodianClient admin) throws Exception
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
-        final byte[] reply = admin.call(buffer, 0, new CommandEncoder().stateHashQuery(buffer, 0), 10_000);
+        final byte[] reply = admin.call(buffer, 0, new CommandEncoder().stateHashQuery(buffer, 0), READ_TIMEOUT_MS);
         final StateHashReplyDecoder decoder = new StateHashReplyDecoder();
         decoder.wrap(new UnsafeBuffer(reply), MessageHeaderDecoder.ENCODED_LENGTH, StateHashReplyDecoder.BLOCK_LENGTH,
             StateHashReplyDecoder.SCHEMA_VERSION);
@@ -191,7 +200,8 @@ class IsoGatewayServerTest
     private static long[] balance(final WodianClient admin, final long consumerId) throws Exception
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
-        final byte[] reply = admin.call(buffer, 0, new CommandEncoder().balanceQuery(buffer, 0, consumerId), 10_000);
+        final byte[] reply =
+            admin.call(buffer, 0, new CommandEncoder().balanceQuery(buffer, 0, consumerId), READ_TIMEOUT_MS);
         final BalanceReplyDecoder decoder = new BalanceReplyDecoder();
         decoder.wrap(new UnsafeBuffer(reply), MessageHeaderDecoder.ENCODED_LENGTH, BalanceReplyDecoder.BLOCK_LENGTH,
             BalanceReplyDecoder.SCHEMA_VERSION);

@@ -34,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IsoTlsTest
 {
     /** Handshake and logon of every client but the stalled one: room for a loaded machine (a 1-s bound failed TlsServerTest once). */
-    private static final long LOGON_TIMEOUT_MS = 10_000;
+    private static final long LOGON_TIMEOUT_MS = 30_000;
+    /** Every wait for a reply: 30 s (10 s is below what a starved two-core machine may take with nothing wrong). */
+    private static final long CALL_TIMEOUT_MS = 30_000;
 
     private static final String HOST = "127.0.0.1";
     private static final long MERCHANT = 11;
@@ -172,7 +174,7 @@ class IsoTlsTest
     {
         // The admin logs on at once and then stays busy or heartbeats (the stalled-handshake server's timeout is 1 s).
         return WodianClient.connect(new ClientConfig().node(HOST, server.port()).credentials(ADMIN).tls(tls)
-            .connectTimeoutMs(10_000));
+            .connectTimeoutMs(CALL_TIMEOUT_MS).logonTimeoutMs(LOGON_TIMEOUT_MS).replyTimeoutMs(CALL_TIMEOUT_MS));
     }
 
     private static void register(final WodianClient admin, final long terminalId) throws Exception
@@ -181,18 +183,18 @@ class IsoTlsTest
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         if (TERMINAL == terminalId)
         {
-            admin.call(buffer, 0, encoder.registerMerchant(buffer, 0, MERCHANT, 10, 100, 0, 0, false), 10_000);
-            admin.call(buffer, 0, encoder.registerConsumer(buffer, 0, CONSUMER, 0), 10_000);
-            admin.call(buffer, 0, encoder.topUp(buffer, 0, CONSUMER, CONSUMER, 100_000), 10_000);
+            admin.call(buffer, 0, encoder.registerMerchant(buffer, 0, MERCHANT, 10, 100, 0, 0, false), CALL_TIMEOUT_MS);
+            admin.call(buffer, 0, encoder.registerConsumer(buffer, 0, CONSUMER, 0), CALL_TIMEOUT_MS);
+            admin.call(buffer, 0, encoder.topUp(buffer, 0, CONSUMER, CONSUMER, 100_000), CALL_TIMEOUT_MS);
         }
-        admin.call(buffer, 0, encoder.registerTerminal(buffer, 0, terminalId, MERCHANT), 10_000);
+        admin.call(buffer, 0, encoder.registerTerminal(buffer, 0, terminalId, MERCHANT), CALL_TIMEOUT_MS);
     }
 
     private static long balance(final WodianClient admin) throws Exception
     {
         final CommandEncoder encoder = new CommandEncoder();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
-        final byte[] reply = admin.call(buffer, 0, encoder.balanceQuery(buffer, 0, CONSUMER), 10_000);
+        final byte[] reply = admin.call(buffer, 0, encoder.balanceQuery(buffer, 0, CONSUMER), CALL_TIMEOUT_MS);
         return new com.wodian.protocol.sbe.BalanceReplyDecoder().wrapAndApplyHeader(new UnsafeBuffer(reply), 0,
             new com.wodian.protocol.sbe.MessageHeaderDecoder()).walletFen();
     }
