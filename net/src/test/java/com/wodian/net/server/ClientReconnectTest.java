@@ -78,7 +78,10 @@ class ClientReconnectTest
                 .reconnect(true)
                 .reconnectBackoffInitialMs(5)
                 .reconnectBackoffMaxMs(100)
-                .reconnectGiveUpMs(20_000)
+                // Above a server restart on a starved machine (close, journal replay, bind): 20 s was below the
+                // 30-s floor of every wait here.
+                .reconnectGiveUpMs(2 * ServerTestSupport.TIMEOUT_MS)
+                .logonTimeoutMs(ServerTestSupport.TIMEOUT_MS)
                 .replyTimeoutMs(400)
                 // Heartbeats keep a request in flight even if every payment was answered before the freeze below
                 // (a loaded machine can deschedule this thread that long), so the reply timeout always has
