@@ -97,6 +97,10 @@ class ServerMainTest
         // No Tick during the test: on a loaded machine a second can pass between start and the first query, and a
         // journaled Tick would move the sequence this test compares across the restart.
         command.add("-Dwodian.tick.interval.ms=3600000");
+        // The child's logon limit as its clients' (ChildServerProcess.LOGON_TIMEOUT_MS): a just-started JVM on a
+        // loaded machine answers its first logon slowly, and its own 5-s default would close it.
+        command.add("-D" + GatewayConfig.Configuration.LOGON_TIMEOUT_MS_PROP_NAME + "=" +
+            ChildServerProcess.LOGON_TIMEOUT_MS);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ServerMain.class.getName());

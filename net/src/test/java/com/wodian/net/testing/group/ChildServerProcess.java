@@ -3,6 +3,7 @@ package com.wodian.net.testing.group;
 import com.wodian.net.auth.Credentials;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
+import com.wodian.net.server.GatewayConfig;
 import com.wodian.net.server.ServerMain;
 
 import java.io.BufferedReader;
@@ -75,9 +76,12 @@ public final class ChildServerProcess
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(childJvmFlags());
-        // Few threads and a quick start: twenty restarts on two shared cores.
+        // Few threads and a quick start: twenty restarts on two shared cores. The server's own logon limit as the
+        // clients' (LOGON_TIMEOUT_MS): its 5-s default runs on the same starved child JVM that made the clients' 5 s
+        // too short, and closes the logon on its side whatever the client waits.
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Dwodian.tick.interval.ms=3600000"));
+            "-Dwodian.tick.interval.ms=3600000", "-D" + GatewayConfig.Configuration.LOGON_TIMEOUT_MS_PROP_NAME + "=" +
+            LOGON_TIMEOUT_MS));
         command.addAll(extraJvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -126,7 +130,7 @@ public final class ChildServerProcess
         throws IOException
     {
         return WodianClient.connect(new ClientConfig().node(host, port).credentials(credentials)
-            .connectTimeoutMs(CONNECT_TIMEOUT_MS).logonTimeoutMs(LOGON_TIMEOUT_MS));
+            .connectTimeoutMs(CONNECT_TIMEOUT_MS).logonTimeoutMs(LOGON_TIMEOUT_MS).replyTimeoutMs(LOGON_TIMEOUT_MS));
     }
 
     /** A logged-on client of this server, with the child-JVM connect and logon limits. */
