@@ -87,16 +87,22 @@ class ReplicationAllocationTest
 
             // An idle duty cycle (nothing to accept, dial, read or write) allocates nothing on either node.
             pollUntil(nowMs, transports, handlers, () -> receiver.messagesReceived() == sender.messagesSent());
-            long idleAllocatedBytes = 0;
-            for (int round = 0; round < 2_000; round++)
+            // Phases as above: a one-off of the runtime (about 1.6 KB, seen once on a loaded machine) is close to
+            // this bound, and a real per-cycle allocation (16 bytes or more) shows in every phase.
+            long idleAllocatedBytes = Long.MAX_VALUE;
+            for (int idlePhases = 0; idlePhases < PHASES_MAX && idleAllocatedBytes >= 2_000; idlePhases++)
             {
-                final long before = THREADS.getCurrentThreadAllocatedBytes();
-                sender.poll(nowMs, noop);
-                sender.flush();
-                receiver.poll(nowMs, noop);
-                receiver.flush();
-                idleAllocatedBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
-                nowMs++;
+                idleAllocatedBytes = 0;
+                for (int round = 0; round < 2_000; round++)
+                {
+                    final long before = THREADS.getCurrentThreadAllocatedBytes();
+                    sender.poll(nowMs, noop);
+                    sender.flush();
+                    receiver.poll(nowMs, noop);
+                    receiver.flush();
+                    idleAllocatedBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+                    nowMs++;
+                }
             }
             assertTrue(idleAllocatedBytes < 2_000, "bytes allocated by 2,000 idle duty cycles: " + idleAllocatedBytes);
         }
