@@ -38,6 +38,12 @@ public interface IsoCommandSink
         return 10_000;
     }
 
+    /** Per source address limits before authentication for the gateway's port (docs/security.md); none here. */
+    default com.wodian.net.server.SourceLimits newSourceLimits()
+    {
+        return new com.wodian.net.server.SourceLimits(0, 0, 1, 1);
+    }
+
     /**
      * The gateway thread's wall clock (epoch ms): receive times for DE7's freshness check, and deadlines. Tests give
      * one they can move; the engine never reads a clock, the gateway may.

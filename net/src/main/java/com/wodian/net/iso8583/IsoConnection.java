@@ -46,6 +46,9 @@ final class IsoConnection implements IsoKeyHandler
      * never evicted to make room for a newcomer.
      */
     boolean authenticated;
+    /** Source address, set at accept; the connection counts against its limit until it authenticates or ends. */
+    String remoteAddress;
+    boolean countedUnauthenticated;
     SelectionKey selectionKey;
     int head;
     int count;

@@ -69,5 +69,11 @@ public final class IsoGateway
         {
             return context.handshakeTimeoutMs();
         }
+
+        @Override
+        public com.wodian.net.server.SourceLimits newSourceLimits()
+        {
+            return context.newSourceLimits();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package com.wodian.net.iso8583;
 
 import com.wodian.net.server.GatewayAgent;
+import com.wodian.net.server.SourceLimits;
 import com.wodian.net.tls.PeerIdentity;
 import com.wodian.net.tls.TlsConnection;
 import com.wodian.net.tls.TlsContext;
@@ -103,6 +104,8 @@ public final class IsoGatewayAgent implements GatewayAgent
     private volatile long tlsRefusedCount;
     /** Null for clear text. */
     private final TlsContext tlsContext;
+    /** Per source address limits before authentication (security review item 6); this thread only. */
+    private final SourceLimits sourceLimits;
     private final org.agrona.concurrent.EpochClock clock;
     /** The clock read once per duty cycle: the receive time of every frame taken in that cycle. */
     private long cycleNowMs;
@@ -112,6 +115,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         this.config = config;
         this.sink = sink;
         this.tlsContext = sink.tlsContext();
+        this.sourceLimits = sink.newSourceLimits();
         keysModified = Files.getLastModifiedTime(config.keysFile());
         translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(IsoKeyStore.load(config.keysFile())),
             config.preAuthTtlMs(), config.transmissionTimeWindowMs());
@@ -317,13 +321,24 @@ public final class IsoGatewayAgent implements GatewayAgent
                     break;
                 }
                 acceptedCount++;
+                final String address = ((InetSocketAddress)channel.getRemoteAddress()).getAddress().getHostAddress();
+                if (SourceLimits.Admission.ADMITTED != sourceLimits.tryAdmit(address, null != tlsContext,
+                    clock.time()))
+                {
+                    CloseHelper.quietClose(channel); // counted in sourceLimits.refusedCount()
+                    continue;
+                }
                 final IsoConnection connection = freeOrEvictedConnection();
                 if (null == connection)
                 {
+                    sourceLimits.release(address);
                     refusedFullCount = refusedFullCount + 1;
                     CloseHelper.quietClose(channel);
                     continue;
                 }
+                releaseUnauthenticated(connection); // the count of an earlier set-up that failed below
+                connection.remoteAddress = address;
+                connection.countedUnauthenticated = true;
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
@@ -461,7 +476,7 @@ public final class IsoGatewayAgent implements GatewayAgent
      * connection to it (every request's DE41 must name that terminal); a certificate that names another kind of
      * identity (node, admin, consumer) or none is refused. No certificate: the MAC alone authenticates requests.
      */
-    private static boolean bindCertificate(final IsoConnection connection)
+    private boolean bindCertificate(final IsoConnection connection)
     {
         final java.security.cert.X509Certificate certificate = connection.tls.peerCertificate();
         if (null == certificate)
@@ -474,7 +489,7 @@ public final class IsoGatewayAgent implements GatewayAgent
             return false;
         }
         connection.certifiedTerminalId = identity.id();
-        connection.authenticated = true;
+        markAuthenticated(connection);
         return true;
     }
 
@@ -523,6 +538,27 @@ public final class IsoGatewayAgent implements GatewayAgent
     public long idleTimeoutCount()
     {
         return idleTimeoutCount;
+    }
+
+    private void markAuthenticated(final IsoConnection connection)
+    {
+        connection.authenticated = true;
+        releaseUnauthenticated(connection);
+    }
+
+    private void releaseUnauthenticated(final IsoConnection connection)
+    {
+        if (connection.countedUnauthenticated)
+        {
+            connection.countedUnauthenticated = false;
+            sourceLimits.release(connection.remoteAddress);
+        }
+    }
+
+    /** Connections closed at accept by the per-source limits (docs/security.md). */
+    public long sourceRefusedCount()
+    {
+        return sourceLimits.refusedCount();
     }
 
     /** Unauthenticated connections closed to make room for a newcomer when every slot was taken. */
@@ -607,7 +643,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         if (null != exchange.mac)
         {
             // The translator keeps the terminal's MAC only for a request whose MAC it verified.
-            connection.authenticated = true;
+            markAuthenticated(connection);
             connection.lastActivityMs = cycleNowMs;
         }
         else if (IsoResponseCodes.APPROVED == exchange.de39)
@@ -684,8 +720,9 @@ public final class IsoGatewayAgent implements GatewayAgent
         }
     }
 
-    private static void close(final IsoConnection connection)
+    private void close(final IsoConnection connection)
     {
+        releaseUnauthenticated(connection);
         if (null != connection.selectionKey)
         {
             connection.selectionKey.cancel();

@@ -60,8 +60,25 @@ public final class GatewayConfig
         public static final String FAILURE_WINDOW_MS_PROP_NAME = "wodian.auth.failure.window.ms";
         public static final long FAILURE_WINDOW_MS_DEFAULT = 60_000;
 
-        /** Principals and addresses tracked by the rate limiter at most. */
+        /** Principals and addresses tracked by the rate limiter at most (and handshake buckets by SourceLimits). */
         public static final int LIMITER_ENTRIES_MAX = 100_000;
+
+        /**
+         * Connections from one source address that have not authenticated yet (TLS handshake, logon), per port; one
+         * more is closed at accept (security review item 6). 0: no limit.
+         */
+        public static final String UNAUTHENTICATED_PER_ADDRESS_MAX_PROP_NAME =
+            "wodian.net.unauthenticated.per.address.max";
+        public static final int UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT = 64;
+
+        /** TLS handshakes per source address per second, sustained, per port; beyond it closed at accept. 0: none. */
+        public static final String HANDSHAKES_PER_ADDRESS_PER_SECOND_PROP_NAME =
+            "wodian.net.tls.handshakes.per.address.per.second";
+        public static final int HANDSHAKES_PER_ADDRESS_PER_SECOND_DEFAULT = 100;
+
+        /** TLS handshakes one source address may make at once before the per-second rate applies. */
+        public static final String HANDSHAKE_BURST_PER_ADDRESS_PROP_NAME = "wodian.net.tls.handshakes.per.address.burst";
+        public static final int HANDSHAKE_BURST_PER_ADDRESS_DEFAULT = 1_000;
 
         private Configuration()
         {
@@ -85,6 +102,13 @@ public final class GatewayConfig
         Configuration.ADDRESS_FAILURES_MAX_DEFAULT);
     private long failureWindowMs = Long.getLong(Configuration.FAILURE_WINDOW_MS_PROP_NAME,
         Configuration.FAILURE_WINDOW_MS_DEFAULT);
+    private int unauthenticatedPerAddressMax = Integer.getInteger(
+        Configuration.UNAUTHENTICATED_PER_ADDRESS_MAX_PROP_NAME, Configuration.UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT);
+    private int handshakesPerAddressPerSecond = Integer.getInteger(
+        Configuration.HANDSHAKES_PER_ADDRESS_PER_SECOND_PROP_NAME,
+        Configuration.HANDSHAKES_PER_ADDRESS_PER_SECOND_DEFAULT);
+    private int handshakeBurstPerAddress = Integer.getInteger(Configuration.HANDSHAKE_BURST_PER_ADDRESS_PROP_NAME,
+        Configuration.HANDSHAKE_BURST_PER_ADDRESS_DEFAULT);
 
     public static AuthMode parseAuthMode(final String name)
     {
@@ -192,8 +216,40 @@ public final class GatewayConfig
         return failureWindowMs;
     }
 
+    /** Connections per source address before authentication, per port; 0 for no limit (security.md). */
+    public GatewayConfig unauthenticatedPerAddressMax(final int unauthenticatedPerAddressMax)
+    {
+        this.unauthenticatedPerAddressMax = unauthenticatedPerAddressMax;
+        return this;
+    }
+
+    public int unauthenticatedPerAddressMax()
+    {
+        return unauthenticatedPerAddressMax;
+    }
+
+    /** TLS handshakes per source address: the sustained rate (0 for no limit) and the burst. */
+    public GatewayConfig handshakesPerAddress(final int perSecond, final int burst)
+    {
+        this.handshakesPerAddressPerSecond = perSecond;
+        this.handshakeBurstPerAddress = burst;
+        return this;
+    }
+
+    /** A new set of the per-source limits for one port (each port keeps its own counts). */
+    public SourceLimits newSourceLimits()
+    {
+        return new SourceLimits(unauthenticatedPerAddressMax, handshakesPerAddressPerSecond, handshakeBurstPerAddress,
+            Configuration.LIMITER_ENTRIES_MAX);
+    }
+
     void validate(final String host)
     {
+        if (unauthenticatedPerAddressMax < 0 || handshakesPerAddressPerSecond < 0 ||
+            (handshakesPerAddressPerSecond > 0 && handshakeBurstPerAddress < 1))
+        {
+            throw new IllegalArgumentException("per-source limits must be >= 0 (0: none), a handshake burst >= 1");
+        }
         if (logonTimeoutMs <= 0 || idleTimeoutMs <= 0 || heartbeatIntervalMs <= 0 || failureWindowMs <= 0)
         {
             throw new IllegalArgumentException("gateway timeouts and intervals must be > 0");

@@ -37,14 +37,15 @@ public final class GatewayContext
     private final Selector selector;
     private final com.wodian.net.tls.TlsContext tlsContext;
     private final long handshakeTimeoutMs;
+    private final GatewayConfig gatewayConfig;
 
     GatewayContext(final int gatewayIndex, final InputPublisher publisher, final Selector selector)
     {
-        this(gatewayIndex, publisher, selector, null, GatewayConfig.Configuration.LOGON_TIMEOUT_MS_DEFAULT);
+        this(gatewayIndex, publisher, selector, null, new GatewayConfig());
     }
 
     GatewayContext(final int gatewayIndex, final InputPublisher publisher, final Selector selector,
-        final com.wodian.net.tls.TlsContext tlsContext, final long handshakeTimeoutMs)
+        final com.wodian.net.tls.TlsContext tlsContext, final GatewayConfig gatewayConfig)
     {
         if (gatewayIndex < 0 || gatewayIndex > GATEWAY_INDEX_MAX)
         {
@@ -54,7 +55,14 @@ public final class GatewayContext
         this.publisher = publisher;
         this.selector = selector;
         this.tlsContext = tlsContext;
-        this.handshakeTimeoutMs = handshakeTimeoutMs;
+        this.handshakeTimeoutMs = gatewayConfig.logonTimeoutMs();
+        this.gatewayConfig = gatewayConfig;
+    }
+
+    /** The server's per-source limits before authentication, a fresh set for a gateway's port (security.md). */
+    public SourceLimits newSourceLimits()
+    {
+        return gatewayConfig.newSourceLimits();
     }
 
     /** The server's logon timeout: a gateway's TLS handshake must complete within it, as on the POS port. */

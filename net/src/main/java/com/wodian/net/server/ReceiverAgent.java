@@ -68,6 +68,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelectedKey;
     private final MessageHandler closeRequestHandler = this::onCloseRequest;
     private final SessionGate gate;
+    /** Per source address limits before authentication (security review item 6); network thread only. */
+    private final SourceLimits sourceLimits;
     private final ServerCounters counters;
     /** Null on a clear-text server. */
     private final TlsContext tlsContext;
@@ -116,6 +118,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         this.socketReceiveBufferLength = config.socketReceiveBufferLength();
         this.backlog = new Session[sessions.capacity()];
         this.gate = new SessionGate(config, publisher);
+        this.sourceLimits = config.gateway().newSourceLimits();
         this.selector = Selector.open();
         serverChannel.configureBlocking(false);
         serverChannel.register(selector, SelectionKey.OP_ACCEPT);
@@ -328,13 +331,37 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
 
     private void openSession(final SocketChannel channel)
     {
+        final String address;
+        try
+        {
+            address = remoteAddress(channel);
+        }
+        catch (final IOException ex)
+        {
+            closeQuietly(channel); // reset before we looked at it
+            return;
+        }
+        final SourceLimits.Admission admission = sourceLimits.tryAdmit(address, null != tlsContext,
+            publisher.timestampMs());
+        if (SourceLimits.Admission.ADMITTED != admission)
+        {
+            // DEBUG: anyone can cause these; the count is in the statistics (sourceRefusedCount).
+            WodianServer.LOG.log(System.Logger.Level.DEBUG, "connection from {0} refused at accept: {1}", address,
+                admission);
+            closeQuietly(channel);
+            return;
+        }
         final Session session = sessions.allocate();
         if (null == session)
         {
+            sourceLimits.release(address);
             WodianServer.LOG.log(System.Logger.Level.WARNING, "refusing connection: sessionsMax reached");
             closeQuietly(channel);
             return;
         }
+        session.openOnReceiver(sessions.nextSessionId(session), channel);
+        session.countedUnauthenticated = true;
+        session.remoteAddress = address;
         try
         {
             channel.configureBlocking(false);
@@ -347,7 +374,6 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             {
                 channel.setOption(StandardSocketOptions.SO_RCVBUF, socketReceiveBufferLength);
             }
-            session.openOnReceiver(sessions.nextSessionId(session), channel);
             if (null != tlsContext)
             {
                 if (null == session.tls)
@@ -357,11 +383,13 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
                 session.tls.open(tlsContext.newServerEngine());
             }
             counters.scalar(ServerCounters.Scalar.CONNECTIONS_ACCEPTED).incrementRelease();
-            gate.onOpen(session, remoteAddress(channel), publisher.timestampMs());
+            gate.onOpen(session, address, publisher.timestampMs());
+            releaseIfAuthenticated(session); // authentication disabled: done at open
             session.selectionKey = channel.register(selector, SelectionKey.OP_READ, session);
         }
         catch (final IOException ex)
         {
+            releaseUnauthenticated(session);
             // Nothing was published for this session yet, so the slot can go straight back.
             WodianServer.LOG.log(System.Logger.Level.WARNING, "could not set up connection", ex);
             closeQuietly(channel);
@@ -557,7 +585,13 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             offset += FRAME_LENGTH_FIELD_LENGTH + frameLength;
             if (ResultCode.OK == code)
             {
-                if (gate.onMessage(session, correlationId, view, messageOffset, messageLength, nowMs))
+                final boolean forward = gate.onMessage(session, correlationId, view, messageOffset, messageLength,
+                    nowMs);
+                if (session.countedUnauthenticated)
+                {
+                    releaseIfAuthenticated(session);
+                }
+                if (forward)
                 {
                     publisher.publishMessage(sessionId, correlationId, view, messageOffset, messageLength);
                 }
@@ -597,7 +631,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     }
 
     /** Ends the session after the gateway's reply to its last frame; later bytes are discarded. */
-    private static void endAfterReply(final Session session)
+    private void endAfterReply(final Session session)
     {
         session.receiveBuffer.clear();
         endReceive(session);
@@ -654,6 +688,30 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             ((java.net.InetSocketAddress)address).getAddress().getHostAddress() : String.valueOf(address);
     }
 
+    /** A connection that authenticated no longer counts against its address's limit (security review item 6). */
+    private void releaseIfAuthenticated(final Session session)
+    {
+        if (SessionGate.AUTH_DONE == session.authState)
+        {
+            releaseUnauthenticated(session);
+        }
+    }
+
+    private void releaseUnauthenticated(final Session session)
+    {
+        if (session.countedUnauthenticated)
+        {
+            session.countedUnauthenticated = false;
+            sourceLimits.release(session.remoteAddress);
+        }
+    }
+
+    /** Connections closed at accept by the per-source limits (security review item 6). */
+    long sourceRefusedCount()
+    {
+        return sourceLimits.refusedCount();
+    }
+
     private void endOnProtocolViolation(final Session session, final ResultCode code)
     {
         session.rejectedFrameCount++;
@@ -663,8 +721,9 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     }
 
     /** Stops reading the session; its socket stays open until the sender has flushed the session's last replies. */
-    private static void endReceive(final Session session)
+    private void endReceive(final Session session)
     {
+        releaseUnauthenticated(session);
         session.receiveEnded = true;
         final SelectionKey key = session.selectionKey;
         if (null != key)

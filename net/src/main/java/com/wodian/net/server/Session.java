@@ -68,6 +68,8 @@ final class Session
     long certificatePrincipalId;
     /** Source address, for the logon rate limit; set at accept. */
     String remoteAddress;
+    /** True while this connection counts against its address's unauthenticated limit ({@link SourceLimits}). */
+    boolean countedUnauthenticated;
     long openedAtMs;
     /** Time of the last complete frame: a partial frame does not keep a session alive (slowloris). */
     long lastFrameAtMs;
@@ -117,6 +119,7 @@ final class Session
         certificateRole = 0;
         certificatePrincipalId = 0;
         remoteAddress = null;
+        countedUnauthenticated = false;
         openedAtMs = 0;
         lastFrameAtMs = 0;
         inUse = true;

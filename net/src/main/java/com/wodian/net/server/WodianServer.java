@@ -348,6 +348,12 @@ public final class WodianServer implements AutoCloseable
         return receiver.tlsRefusedCount();
     }
 
+    /** Connections to the client port closed at accept by the per-source limits (docs/security.md). */
+    public long sourceRefusedCount()
+    {
+        return receiver.sourceRefusedCount();
+    }
+
     /** The HTTP endpoint, if asked for; a port that cannot be bound is logged, and the server runs without it. */
     private MetricsHttpServer startMetricsHttpServer(final ServerConfig config)
     {
@@ -387,8 +393,7 @@ public final class WodianServer implements AutoCloseable
         for (int i = 0; i < gateways.length; i++)
         {
             gateways[i] = factories.get(i).newGateway(
-                new GatewayContext(i, receiver.publisher(), receiver.selector(), tlsContext,
-                    config.gateway().logonTimeoutMs()));
+                new GatewayContext(i, receiver.publisher(), receiver.selector(), tlsContext, config.gateway()));
         }
         return gateways;
     }

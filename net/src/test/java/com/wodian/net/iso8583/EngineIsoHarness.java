@@ -29,6 +29,8 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     private volatile long appliedCommandCount;
     /** Added to the wall clock the gateway reads: a test moves the gateway's "now" to see a message as old. */
     volatile long clockOffsetMs;
+    /** The per-source limits the gateway asks for at construction; none unless a test gives some. */
+    private final com.wodian.net.server.SourceLimits sourceLimits;
 
     EngineIsoHarness(final Path keysFile) throws Exception
     {
@@ -37,6 +39,13 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
 
     EngineIsoHarness(final IsoGatewayConfig config) throws Exception
     {
+        this(config, new com.wodian.net.server.SourceLimits(0, 0, 1, 1));
+    }
+
+    EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.server.SourceLimits sourceLimits)
+        throws Exception
+    {
+        this.sourceLimits = sourceLimits;
         agent = new IsoGatewayAgent(config, this);
         runner = new AgentRunner(new BackoffIdleStrategy(1, 1, 1_000, 100_000), Throwable::printStackTrace, null,
             agent);
@@ -90,6 +99,12 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     long appliedCommandCount()
     {
         return appliedCommandCount;
+    }
+
+    @Override
+    public com.wodian.net.server.SourceLimits newSourceLimits()
+    {
+        return sourceLimits;
     }
 
     @Override

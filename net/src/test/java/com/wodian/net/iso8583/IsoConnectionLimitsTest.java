@@ -103,6 +103,40 @@ class IsoConnectionLimitsTest
         }
     }
 
+    /**
+     * Security review item 6: one source address holds at most its share of connections that have not authenticated;
+     * one more from it is closed at accept (before, it took a slot until the idle timeout), a terminal from another
+     * address is served.
+     */
+    @Test
+    void oneAddressHoldsAtMostItsShareOfUnauthenticatedConnections() throws Exception
+    {
+        final byte[] key = keys();
+        final IsoGatewayConfig config = IsoGatewayConfig.of("127.0.0.1", 0, dir.resolve("iso-keys"))
+            .withConnectionsMax(8);
+        final EngineIsoHarness harness = new EngineIsoHarness(config,
+            new com.wodian.net.server.SourceLimits(2, 0, 1, 100));
+        harness.merchant(MERCHANT);
+        harness.terminal(TERMINAL, MERCHANT);
+        harness.consumer(CONSUMER, 100_000);
+        harness.start();
+        final java.net.InetAddress loopback = java.net.InetAddress.getByName("127.0.0.1");
+        final java.net.InetAddress other = java.net.InetAddress.getByName("127.0.0.2");
+        try (harness;
+            Socket first = new Socket(loopback, harness.agent.port(), other, 0);
+            Socket second = new Socket(loopback, harness.agent.port(), other, 0);
+            Socket third = new Socket(loopback, harness.agent.port(), other, 0))
+        {
+            assertClosedByServer(third);
+            assertEquals(1, harness.agent.sourceRefusedCount());
+            try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
+            {
+                assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
+                    JposTerminal.now()))).getString(39), "another address is served");
+            }
+        }
+    }
+
     private byte[] keys() throws Exception
     {
         final IsoKeyStore store = new IsoKeyStore();
