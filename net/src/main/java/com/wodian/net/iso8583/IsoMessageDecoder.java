@@ -182,8 +182,10 @@ public final class IsoMessageDecoder
     }
 
     /**
-     * A character element read as an unsigned decimal number (leading spaces or zeros allowed, nothing else);
-     * {@link #NOT_A_NUMBER} when absent, empty, not digits or over 18 digits.
+     * A character element read as an unsigned decimal number, padded with spaces on either side: right-justified
+     * (leading spaces or zeros) or left-justified (trailing spaces, as terminals conventionally send {@code ans}
+     * elements such as DE41 and DE42; POS review finding 22). {@link #NOT_A_NUMBER} when absent, empty, all spaces,
+     * anything else than digits inside the padding (a space between digits included) or over 18 digits.
      */
     public long decimalChars(final int field)
     {
@@ -192,12 +194,16 @@ public final class IsoMessageDecoder
             return NOT_A_NUMBER;
         }
         final int start = dataOffset[field];
-        final int size = dataSize[field];
+        int end = start + dataSize[field];
+        while (end > start && buffer.getByte(end - 1) == ' ')
+        {
+            end--;
+        }
         long value = 0;
         int digits = 0;
-        for (int i = 0; i < size; i++)
+        for (int i = start; i < end; i++)
         {
-            final byte b = buffer.getByte(start + i);
+            final byte b = buffer.getByte(i);
             if (b == ' ' && 0 == digits)
             {
                 continue;

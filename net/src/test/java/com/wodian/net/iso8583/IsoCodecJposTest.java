@@ -66,6 +66,46 @@ class IsoCodecJposTest
         assertArrayEquals(packed, copy);
     }
 
+    /**
+     * POS review finding 22: DE41 and DE42 are {@code ans}; terminals (and jPOS, given a short value) left-justify
+     * them with trailing spaces. Either justification reads as the same id; a space between digits, or nothing but
+     * spaces, is still no number (answered 30).
+     */
+    @Test
+    void idElementsMayBePaddedWithSpacesOnEitherSide() throws Exception
+    {
+        final String[][] terminalAndMerchant = {
+            { "101", "11" },                              // jPOS pads these on the right: "101     "
+            { "101     ", "11             " },
+            { "     101", "             11" },
+            { "00000101", "000000000000011" },
+            { "  101   ", " 11            " } };
+        for (final String[] ids : terminalAndMerchant)
+        {
+            final IsoMessageDecoder decoder = decodeIds(ids[0], ids[1]);
+            assertEquals(101, decoder.decimalChars(41), "DE41 '" + ids[0] + "'");
+            assertEquals(11, decoder.decimalChars(42), "DE42 '" + ids[1] + "'");
+        }
+        for (final String bad : new String[]{ "1 01    ", "        ", "101   x ", "-101    " })
+        {
+            assertEquals(IsoMessageDecoder.NOT_A_NUMBER, decodeIds(bad, "11").decimalChars(41), "'" + bad + "'");
+        }
+    }
+
+    private static IsoMessageDecoder decodeIds(final String terminal, final String merchant) throws Exception
+    {
+        final ISOMsg msg = new ISOMsg();
+        msg.setPackager(new ISO87BPackager());
+        msg.setMTI("0800");
+        msg.set(11, "000001");
+        msg.set(41, terminal);
+        msg.set(42, merchant);
+        final byte[] packed = msg.pack();
+        final IsoMessageDecoder decoder = new IsoMessageDecoder();
+        assertTrue(decoder.wrap(new UnsafeBuffer(packed), 0, packed.length), "failed at " + decoder.failedField());
+        return decoder;
+    }
+
     @Test
     void jposUnpacksWhatWeEncode() throws Exception
     {
