@@ -161,6 +161,9 @@ class AuthorizationTest
             ResultCode.ADMIN_ROLE_REQUIRED);
         assertRefused(call(terminalA, encoder.stateHashQuery(request, 0)), ResultCode.ADMIN_ROLE_REQUIRED);
         assertRefused(call(terminalA, encoder.tick(request, 0)), ResultCode.ADMIN_ROLE_REQUIRED);
+        // A terminal cannot lift the key quota or the terminal binding meant to hold it.
+        assertRefused(call(terminalA, encoder.setEngineSetting(request, 0,
+            com.wodian.protocol.sbe.EngineSetting.MERCHANT_KEYS_MAX, 0)), ResultCode.ADMIN_ROLE_REQUIRED);
         assertRefused(call(terminalA, encoder.balanceQuery(request, 0, CONSUMER)),
             ResultCode.NOT_PERMITTED_FOR_ROLE);
         assertRefused(call(terminalA, encoder.consumerStatementQuery(request, 0, CONSUMER)),
