@@ -85,7 +85,8 @@ class CertsCommandTest
             final String secrets = dataDir.resolve(EmbeddedServer.CLIENT_SECRETS_FILE_NAME).toString();
             final CliTest.Run overTls = CliTest.wodian("pos", "--port", port, "--credentials", secrets,
                 "--tls-trust", tls.resolve("ca.pem").toString(), "--tls-cert", tls.resolve("admin-1.pem").toString(),
-                "--tls-key", tls.resolve("admin-1.key").toString(), "register-consumer", "--consumer", "5");
+                "--tls-key", tls.resolve("admin-1.key").toString(), "--timeout-ms", "30000", "register-consumer",
+                "--consumer", "5");
             assertEquals(0, overTls.exitCode(), overTls.out());
             assertTrue(overTls.out().contains("code=OK"), overTls.out());
             // Clear text to the TLS port does not get an answer.
@@ -95,8 +96,9 @@ class CertsCommandTest
             // The operator commands speak TLS too: status reaches the node (running alone) only with --tls-trust.
             final String[] tlsClient = { "--tls-trust", tls.resolve("ca.pem").toString(), "--tls-cert",
                 tls.resolve("admin-1.pem").toString(), "--tls-key", tls.resolve("admin-1.key").toString() };
+            // 30 s for the node's answer: the command's 2-s default, passed on a starved machine, reads as DOWN.
             final CliTest.Run status = CliTest.wodian(concat(new String[] { "status", "--peers", "127.0.0.1:" + port,
-                "--credentials", secrets }, tlsClient));
+                "--credentials", secrets, "--timeout-ms", "30000" }, tlsClient));
             assertTrue(status.out().contains("alone") && !status.out().contains("DOWN"), status.out());
             final CliTest.Run statusClear = CliTest.wodian("status", "--peers", "127.0.0.1:" + port, "--credentials",
                 secrets, "--timeout-ms", "10000");

@@ -41,6 +41,11 @@ class GroupCommandsTest
     private static final int NODES = 3;
     /** Generous: the new primary is awaited, not timed (the command's default is 5 s; starved CI cores are slower). */
     private static final String SWITCHOVER_WAIT_MS = "30000";
+    /**
+     * Each node's answer to the commands' status queries: the commands' 2-s default is an operator's, and a node of
+     * a starved test machine that answers later is shown DOWN (status, prune: a failed test with nothing wrong).
+     */
+    private static final String NODE_TIMEOUT_MS = "30000";
 
     private final WodianServer[] servers = new WodianServer[NODES];
     private final ForwardingProxy[] clientProxies = new ForwardingProxy[NODES];
@@ -72,7 +77,9 @@ class GroupCommandsTest
     }
 
     @Test
-    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    // A backstop above the sum of the polled 30-s waits inside (six of them, one of 60 s), not a schedule: at 90 s a
+    // starved machine that needed a third of each wait failed here with nothing wrong.
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void statusPromoteAndDemote(@TempDir final Path dir) throws Exception
     {
         final StringBuilder peers = startGroup(dir);
@@ -81,7 +88,8 @@ class GroupCommandsTest
         // on a starved machine (it did once, at load 28), and this test is about the commands, not about the timing.
         final String stable = awaitOnePrimary(peers.toString());
         assertEquals(2, count(stable, " standby "), stable);
-        final CliTest.Run status = CliTest.wodian("status", "--peers", peers.toString());
+        final CliTest.Run status = CliTest.wodian("status", "--peers", peers.toString(), "--timeout-ms",
+            NODE_TIMEOUT_MS);
         assertEquals(WodianMain.EXIT_OK, status.exitCode(), status.out());
         final int target = (nodeIdOfPrimary(stable) + 1) % NODES;
 
@@ -117,7 +125,8 @@ class GroupCommandsTest
      * then works.
      */
     @Test
-    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    // A backstop above the sum of the polled 30-s waits inside, not a schedule.
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void addOfAnAbsentNodeNamesTheUndo(@TempDir final Path dir) throws Exception
     {
         final String peers = startGroup(dir).toString();
@@ -134,8 +143,10 @@ class GroupCommandsTest
         System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         try
         {
-            added = CliTest.wodian("group", "add", "--peers", peers, "--node", Integer.toString(absent),
-                "--wait-ms", "3000");
+            // Asked again while no primary is found (an election under way on a starved machine): nothing was
+            // taken then, and a change taken already is answered UNCHANGED, so asking again is harmless.
+            added = wodianOnceReached("group", "add", "--peers", peers, "--node", Integer.toString(absent),
+                "--wait-ms", "3000", "--timeout-ms", NODE_TIMEOUT_MS);
         }
         finally
         {
@@ -211,7 +222,8 @@ class GroupCommandsTest
         final CliTest.Run partial = CliTest.wodian("journal", "prune", "--data", node0, "--peers",
             peers.substring(0, peers.lastIndexOf(',')));
         assertEquals(WodianMain.EXIT_UNREACHABLE, partial.exitCode(), partial.out());
-        final CliTest.Run all = CliTest.wodian("journal", "prune", "--data", node0, "--peers", peers, "--dry-run");
+        final CliTest.Run all = CliTest.wodian("journal", "prune", "--data", node0, "--peers", peers, "--dry-run",
+            "--timeout-ms", NODE_TIMEOUT_MS);
         assertEquals(WodianMain.EXIT_OK, all.exitCode(), all.out());
         assertTrue(all.out().contains("lowest applied index in the group") && all.out().contains("keep "), all.out());
     }
