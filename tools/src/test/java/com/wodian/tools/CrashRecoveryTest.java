@@ -73,7 +73,9 @@ class CrashRecoveryTest
     }
 
     @Test
-    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    // A backstop, not a schedule: 21 child JVM starts (each allowed ChildServerProcess.START_TIMEOUT_MS, over 60 s
+    // seen at load ~28) and a 30-s bounded wait per round; a real hang is still caught here and by Surefire.
+    @Timeout(value = 900, unit = TimeUnit.SECONDS)
     void acknowledgedPaymentsSurviveRepeatedKillNineAndRetriesApplyOnce(@TempDir final Path dir) throws Exception
     {
         final Random random = new Random(SEED);

@@ -49,7 +49,8 @@ class KillRecoveryTest
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    // A backstop, not a schedule: two child JVM starts, each allowed ChildServerProcess.START_TIMEOUT_MS (120 s).
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
     void acknowledgedPaymentsSurviveKillNine(@TempDir final Path dir) throws Exception
     {
         final Path dataDir = dir.resolve("data");

@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * was repaired by a snapshot. Who leads when, and how long each step takes, are not asserted (schedule properties are
  * the simulation's: GroupSimulation changes membership under faults).
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+// A backstop, not a schedule: four child JVM starts (each allowed ChildServerProcess.START_TIMEOUT_MS), two group
+// commands allowed 120 s each and several polled waits of 30-60 s; a real hang is still caught here and by Surefire.
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class ReplicaReplacementTest
 {
     private static final long LEADER_TIMEOUT_MS = 30_000;
