@@ -27,14 +27,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LoadGeneratorTest
 {
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    // A backstop above the waits inside (60-s lag and drain limits), not a schedule.
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void sendsOnScheduleAndMeasuresEveryReply(@TempDir final Path dir) throws Exception
     {
         final ServerConfig config = new ServerConfig().dataDir(dir).host("127.0.0.1").port(0);
         final com.wodian.net.auth.CredentialStore credentials = new com.wodian.net.auth.CredentialStore();
         final com.wodian.net.auth.Credentials adminCredentials = credentials.provision(
             com.wodian.protocol.sbe.SessionRole.ADMIN, 1, 0, new java.security.SecureRandom());
-        config.gateway().credentialStore(credentials);
+        // The server's 5-s default logon limit is below a stall of a loaded test machine.
+        config.gateway().credentialStore(credentials).logonTimeoutMs(30_000);
         try (WodianServer server = WodianServer.launch(config))
         {
             final List<WodianClient> clients = new ArrayList<>();
@@ -42,7 +44,11 @@ class LoadGeneratorTest
             {
                 for (int i = 0; i < 2; i++)
                 {
-                    clients.add(WodianClient.connect("127.0.0.1", server.port(), adminCredentials));
+                    // 30 s to connect, log on and hear a reply: the client's defaults (2, 5, 10 s) are a
+                    // production terminal's, below what a starved test machine may take with nothing wrong.
+                    clients.add(WodianClient.connect(new com.wodian.net.client.ClientConfig().node("127.0.0.1",
+                        server.port()).credentials(adminCredentials).connectTimeoutMs(30_000).logonTimeoutMs(30_000)
+                        .replyTimeoutMs(30_000)));
                 }
                 final CommandEncoder encoder = new CommandEncoder();
                 final UnsafeBuffer setup = new UnsafeBuffer(new byte[256]);
@@ -55,8 +61,10 @@ class LoadGeneratorTest
                 final AtomicLong observed = new AtomicLong();
                 final Schedule schedule = new Schedule(1_000, TimeUnit.SECONDS.toNanos(2),
                     TimeUnit.MILLISECONDS.toNanos(500), clients.size());
+                // Drain and abort-lag limits of 60 s: at 10 s a stall of the machine that long aborted the run (or
+                // cut the drain short), and this test is about what is measured, not how fast.
                 final LoadGenerator load = new LoadGenerator(clients, schedule, 1, WodianClient.IN_FLIGHT_MAX,
-                    TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(10),
+                    TimeUnit.SECONDS.toNanos(60), TimeUnit.SECONDS.toNanos(60),
                     (index, connectionIndex, buffer, offset) -> encoder.pay(buffer, offset, 1, 11, 1 + index, 5, 100),
                     LoadGenerator.ReplyCodeReader.WODIAN,
                     (connectionIndex, commandTemplateId, buffer, offset, length) ->
