@@ -47,6 +47,9 @@ public final class Engine
     private final CommandAdapter adapter;
     private final BatchPrefetcher prefetcher;
     private final MerchantKeyQuota keyQuota;
+    private final EngineQueries queries;
+    /** The input {@link #housekeepBeforeInput} prepared and {@link #applyAfterHousekeeping} has not applied; 0: none. */
+    private long housekeptSequence;
 
     public Engine(final EngineConfig config)
     {
@@ -63,9 +66,10 @@ public final class Engine
         this.payments = new PaymentRules(config, context, books, risk, ledger, replies, prefetcher, settings,
             keyQuota);
         this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, replies, keyQuota);
+        this.queries = new EngineQueries(context, state, books, risk, replies);
         this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger, replies),
             rewards, new RegistryRules(context, books, risk, replies), new RiskSettingsRules(books, risk, replies),
-            new EngineQueries(context, state, books, risk, replies), replies, settings);
+            queries, replies, settings);
     }
 
     public EngineConfig config()
@@ -85,13 +89,43 @@ public final class Engine
         final int length,
         final ReplySink sink)
     {
+        beginInput(sequence, timestampMs);
+        // This input's entry in the prefetched batch, if it is the batch's next one: the parties found there.
+        adapter.onCommand(buffer, offset, length, prefetcher.take(buffer, offset), sink);
+    }
+
+    /**
+     * Offline readers that account for each command apart from the housekeeping before it (the settlement files,
+     * docs/settlement.md): the first half of {@link #onCommand}, which takes the input's sequence and time and runs
+     * the per-input housekeeping (hold and voucher expiries, a slice of a running distribution). Follow it with
+     * {@link #applyAfterHousekeeping} for the same input before anything else; queries in between see the state the
+     * command will start from. The two together change the state exactly as {@link #onCommand} does.
+     */
+    public void housekeepBeforeInput(final long sequence, final long timestampMs)
+    {
+        beginInput(sequence, timestampMs);
+        housekeptSequence = sequence;
+    }
+
+    /** The second half of {@link #onCommand}: applies the input whose housekeeping {@link #housekeepBeforeInput} ran. */
+    public void applyAfterHousekeeping(final DirectBuffer buffer, final int offset, final int length,
+        final ReplySink sink)
+    {
+        if (housekeptSequence != context.sequence)
+        {
+            throw new IllegalStateException("no housekeeping for input " + context.sequence + " before its command");
+        }
+        housekeptSequence = 0;
+        adapter.onCommand(buffer, offset, length, prefetcher.take(buffer, offset), sink);
+    }
+
+    private void beginInput(final long sequence, final long timestampMs)
+    {
         if (sequence != context.sequence + 1)
         {
             throw new IllegalStateException("sequence gap: expected " + (context.sequence + 1) + " got " + sequence);
         }
         context.sequence = sequence;
-        // This input's entry in the prefetched batch, if it is the batch's next one: the parties found there.
-        final int batchEntry = prefetcher.take(buffer, offset);
         if (timestampMs > context.nowMs)
         {
             context.nowMs = timestampMs;
@@ -104,7 +138,6 @@ public final class Engine
         {
             distribution.step(config.distributionSliceEntries, context.nowMs);
         }
-        adapter.onCommand(buffer, offset, length, batchEntry, sink);
     }
 
     /**
@@ -171,6 +204,16 @@ public final class Engine
     public void onQuery(final DirectBuffer buffer, final int offset, final int length, final ReplySink sink)
     {
         adapter.onQuery(buffer, offset, length, sink);
+    }
+
+    /**
+     * Offline readers (the settlement files): the home merchant of a registered consumer, the one its alliance shares
+     * go to (docs/rules.md), as the engine accepted it; 0 for an unknown consumer or one without a home merchant.
+     * Reads state only; not a protocol query.
+     */
+    public long homeMerchantIdOf(final long consumerId)
+    {
+        return queries.homeMerchantIdOf(consumerId);
     }
 
     /**

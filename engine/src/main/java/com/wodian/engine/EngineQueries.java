@@ -158,6 +158,14 @@ final class EngineQueries
         replies.send(encoder.encodedLength(), sink);
     }
 
+    /** The id of a consumer's home merchant; 0 when the consumer is unknown or has none. */
+    long homeMerchantIdOf(final long consumerId)
+    {
+        final int consumerIndex = consumers.indexOf(consumerId);
+        final int homeIndex = consumerIndex < 0 ? -1 : consumers.homeMerchantIndex(consumerIndex);
+        return homeIndex < 0 ? 0 : merchants.get(homeIndex, MerchantBook.ID);
+    }
+
     private void answerStatement(final long merchantId, final ReplySink sink)
     {
         final int index = merchants.indexOf(merchantId);

@@ -48,6 +48,19 @@ class GoldenJournalTest
         replay(1);
     }
 
+    /**
+     * Offline readers' path (the settlement files): each input applied as its housekeeping, then its command
+     * ({@link Engine#housekeepBeforeInput}, {@link Engine#applyAfterHousekeeping}); nothing may change.
+     */
+    @Test
+    void goldenJournalReplaysIdenticallyInTwoHalves() throws IOException
+    {
+        halves = true;
+        replay(0);
+    }
+
+    private boolean halves;
+
     private void replay(final int prefetchBatch) throws IOException
     {
         final UnsafeBuffer journal = new UnsafeBuffer(GoldenJournal.resource(GoldenJournal.JOURNAL));
@@ -72,8 +85,16 @@ class GoldenJournalTest
                 final long sequence = journal.getLong(position, ByteOrder.LITTLE_ENDIAN);
                 final int length = checkedPayloadLength(journal, position, crc, entries + 1);
                 final int payloadOffset = position + GoldenJournal.HEADER_LENGTH;
-                engine.onCommand(sequence, journal.getLong(position + 8, ByteOrder.LITTLE_ENDIAN), journal,
-                    payloadOffset, length, sink);
+                final long timestampMs = journal.getLong(position + 8, ByteOrder.LITTLE_ENDIAN);
+                if (halves)
+                {
+                    engine.housekeepBeforeInput(sequence, timestampMs);
+                    engine.applyAfterHousekeeping(journal, payloadOffset, length, sink);
+                }
+                else
+                {
+                    engine.onCommand(sequence, timestampMs, journal, payloadOffset, length, sink);
+                }
                 expectReply(replies.bytes(), journal, payloadOffset, length, "sequence " + sequence);
                 position = payloadOffset + length;
                 entries++;

@@ -25,8 +25,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code wodian settlement}: a business day's settlement files, offline from a server's journal
  * (docs/settlement.md). Reads the journal and snapshots only; safe next to a running server. Refuses a day the
- * journal has not closed (no committed entry stamped after the day's end) unless {@code --allow-open-day}, and an
- * output directory that already holds settlement files unless {@code --replace}.
+ * journal has not closed (no committed entry stamped after the day's end) unless {@code --allow-open-day}, a day
+ * that begins before the journal does (a node rebuilt from a snapshot), and an output directory that already holds
+ * settlement files unless {@code --replace}.
  */
 @Command(name = "settlement", description = "Write a business day's settlement files from the journal " +
     "(docs/settlement.md).")
@@ -116,6 +117,11 @@ public final class SettlementCommand implements Callable<Integer>
                 throw new Refused(notClosed(dataDir, date, zone, window));
             }
             rows = builder.build(journal, DurabilitySupport.snapshotStoreOrNull(dataDir), engineConfig, window);
+        }
+        catch (final SettlementBuilder.DayNotInJournal partial)
+        {
+            throw new Refused("day " + date + " " + zone.getId() + " cannot be settled from the journal of " +
+                dataDir + ": " + partial.getMessage());
         }
         for (final Path earlier : earlierFiles)
         {

@@ -21,6 +21,7 @@ final class MerchantStatement
     long feesFen;
     long holdsCancelledCount;
     long vouchersRedeemedFen;
+    long vouchersExpiredFen;
 
     private final CommandEncoder encoder = new CommandEncoder();
     private final UnsafeBuffer request = new UnsafeBuffer(new byte[64]);
@@ -62,6 +63,7 @@ final class MerchantStatement
         feesFen = other.feesFen;
         holdsCancelledCount = other.holdsCancelledCount;
         vouchersRedeemedFen = other.vouchersRedeemedFen;
+        vouchersExpiredFen = other.vouchersExpiredFen;
     }
 
     private void onStatement(final DirectBuffer buffer, final int offset, final int length)
@@ -79,6 +81,7 @@ final class MerchantStatement
         feesFen = statement.feesFen();
         holdsCancelledCount = statement.holdsCancelledCount();
         vouchersRedeemedFen = statement.vouchersRedeemedFen();
+        vouchersExpiredFen = statement.vouchersExpiredFen();
     }
 
     private void onStatus(final DirectBuffer buffer, final int offset, final int length)

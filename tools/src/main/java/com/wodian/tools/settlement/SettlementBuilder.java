@@ -14,20 +14,19 @@ import com.wodian.protocol.sbe.PaymentCancelDecoder;
 import com.wodian.protocol.sbe.PaymentConfirmDecoder;
 import com.wodian.protocol.sbe.PaymentReplyDecoder;
 import com.wodian.protocol.sbe.RefundDecoder;
-import com.wodian.protocol.sbe.RegisterConsumerDecoder;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2LongHashMap;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Builds a business day's settlement rows offline from a server's journal (docs/settlement.md), never touching a
- * running server: one pass reads the journal without applying it (the day's first and last sequence, every
- * consumer's home merchant), then the engine is recovered to the day's start (newest snapshot before it plus the
- * journal between) and the day's commands are applied one by one. A payment command's row is what it changed in its
- * merchant's statement (and, for an alliance share, in the home merchant's), so the rows add up to the statement by
- * construction and a repeated command (idempotent, changes nothing) gives no row.
+ * running server: one pass reads the journal without applying it (the day's first and last sequence), then the engine
+ * is recovered to the day's start (newest snapshot before it plus the journal between) and the day's inputs are
+ * applied one by one. Each input's housekeeping (expiries, a distribution slice: {@link Engine#housekeepBeforeInput})
+ * runs before the merchant's statement is read, so a payment command's row is what the command alone changed in its
+ * merchant's statement (and in the home merchant's, for an alliance share); a repeated command (idempotent, changes
+ * nothing) gives no row.
  */
 public final class SettlementBuilder
 {
@@ -35,7 +34,6 @@ public final class SettlementBuilder
     private final MerchantStatement after = new MerchantStatement();
     private final MerchantStatement homeBefore = new MerchantStatement();
     private final MerchantStatement homeAfter = new MerchantStatement();
-    private final Long2LongHashMap homeMerchantByConsumer = new Long2LongHashMap(-1);
     private final List<SettlementRow> rows = new ArrayList<>();
     private long pointsEarned;
     /** The sequence the journal starts after (0, or a snapshot's when the node was rebuilt from one). */
@@ -90,7 +88,7 @@ public final class SettlementBuilder
     }
 
     /**
-     * One pass over the journal without applying anything: the day's window and every consumer's home merchant.
+     * One pass over the journal without applying anything: the day's window.
      *
      * @param committedSequence entries up to it are committed ({@link #ALL_COMMITTED} outside a replica group).
      */
@@ -103,7 +101,6 @@ public final class SettlementBuilder
         final long[] window = { journalStartSequence, journalStartSequence, 0, 0, 0 };
         journal.replay(1, (sequence, timestampMs, version, payload, offset, length) ->
         {
-            rememberHomeMerchant(payload, offset, length);
             if (timestampMs < fromMs)
             {
                 window[0] = sequence;
@@ -130,6 +127,7 @@ public final class SettlementBuilder
         final EngineRecovery.Result recovered = EngineRecovery.recover(journal, snapshotsOrNull, engineConfig,
             window.lastBeforeDay(), (line) -> { });
         final Engine engine = recovered.engine();
+        requireDayInJournal(engine, window);
         try (JournalTailer tailer = recovered.tailer())
         {
             while (engine.lastSequence() < lastOfDay)
@@ -148,25 +146,39 @@ public final class SettlementBuilder
         return rows;
     }
 
-    private void rememberHomeMerchant(final DirectBuffer payload, final int offset, final int length)
+    /**
+     * The engine recovered to the last entry before the day must not have seen the day yet. It has when the journal
+     * starts after a snapshot (a node rebuilt from a snapshot install, or a --join learner) taken at or after the
+     * day's start: the day's entries up to that snapshot are not in this journal, so its rows would be missing.
+     */
+    private void requireDayInJournal(final Engine engine, final DayWindow window)
     {
-        if (length >= MessageHeaderDecoder.ENCODED_LENGTH + RegisterConsumerDecoder.BLOCK_LENGTH &&
-            CommandCatalog.templateId(payload, offset) == RegisterConsumerDecoder.TEMPLATE_ID)
+        if (engine.nowMs() >= window.fromMs())
         {
-            final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-            final long consumerId = payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN);
-            final long homeMerchantId = payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
-            // The first registration wins: a later one with other fields is refused by the engine.
-            if (!homeMerchantByConsumer.containsKey(consumerId))
-            {
-                homeMerchantByConsumer.put(consumerId, homeMerchantId);
-            }
+            throw new DayNotInJournal("the journal starts after sequence " + journalStartSequence + " (a node " +
+                "rebuilt from a snapshot install, or a --join learner), and the engine state there is already at " +
+                java.time.Instant.ofEpochMilli(engine.nowMs()) + " UTC, not before the day's start " +
+                java.time.Instant.ofEpochMilli(window.fromMs()) + " UTC: the day's entries up to that sequence are " +
+                "not in this journal. Settle the day on a node whose journal holds the whole day (the primary's, " +
+                "or one from before the install)");
+        }
+    }
+
+    /** A day this journal cannot settle completely: the command refuses it (exit 1, nothing written). */
+    public static final class DayNotInJournal extends RuntimeException
+    {
+        DayNotInJournal(final String message)
+        {
+            super(message, null, false, false);
         }
     }
 
     private void applyAndRecord(final Engine engine, final long sequence, final long timestampMs,
         final DirectBuffer payload, final int offset, final int length)
     {
+        // Expiries and a distribution slice first, apart: they move other money than this command's (a lapsed
+        // voucher's value back to its pool) and must not be measured as part of its row.
+        engine.housekeepBeforeInput(sequence, timestampMs);
         final int templateId = length >= MessageHeaderDecoder.ENCODED_LENGTH ?
             CommandCatalog.templateId(payload, offset) : -1;
         final boolean payment = templateId == PayDecoder.TEMPLATE_ID ||
@@ -174,22 +186,20 @@ public final class SettlementBuilder
             templateId == RefundDecoder.TEMPLATE_ID;
         if (!payment)
         {
-            engine.onCommand(sequence, timestampMs, payload, offset, length, ReplySink.NONE);
+            engine.applyAfterHousekeeping(payload, offset, length, ReplySink.NONE);
             return;
         }
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
         final long merchantId = payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN);
-        final long terminalId = payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
         final long paymentId = payload.getLong(body + 16, java.nio.ByteOrder.LITTLE_ENDIAN);
-        final long refundId = templateId == RefundDecoder.TEMPLATE_ID ?
-            payload.getLong(body + 24, java.nio.ByteOrder.LITTLE_ENDIAN) : 0;
         long consumerId = templateId == PayDecoder.TEMPLATE_ID ?
             payload.getLong(body + 24, java.nio.ByteOrder.LITTLE_ENDIAN) : before.consumerOf(engine, merchantId, paymentId);
-        final long homeMerchantId = Math.max(0, homeMerchantByConsumer.get(consumerId));
         before.read(engine, merchantId);
+        // The home merchant as the engine accepted it (a refused registration never counts).
+        final long homeMerchantId = engine.homeMerchantIdOf(consumerId);
         homeBefore.read(engine, homeMerchantId);
         pointsEarned = 0;
-        engine.onCommand(sequence, timestampMs, payload, offset, length, this::onReply);
+        engine.applyAfterHousekeeping(payload, offset, length, this::onReply);
         after.read(engine, merchantId);
         homeAfter.read(engine, homeMerchantId);
         if (0 == consumerId)
@@ -197,40 +207,45 @@ public final class SettlementBuilder
             consumerId = before.consumerOf(engine, merchantId, paymentId);
         }
         final String kind = kind(templateId);
-        if (null == kind)
+        if (null != kind)
         {
-            return;
-        }
-        final long amountFen = (after.salesFen - before.salesFen) - (after.refundsFen - before.refundsFen);
-        final long feeFen = after.feesFen - before.feesFen;
-        final long poolFen = after.poolFen - before.poolFen;
-        final long netFen = after.settlementFen - before.settlementFen;
-        final long allianceOutFen = amountFen - feeFen - poolFen - netFen;
-        requireHomeMerchantKnown(consumerId, allianceOutFen, sequence);
-        rows.add(new SettlementRow(merchantId, sequence, timestampMs, kind, terminalId, paymentId, refundId,
-            consumerId, amountFen, after.vouchersRedeemedFen - before.vouchersRedeemedFen, feeFen, poolFen,
-            allianceOutFen, 0, pointsEarned, netFen));
-        final long allianceInFen = homeAfter.allianceEarningsFen - homeBefore.allianceEarningsFen;
-        if (homeMerchantId != merchantId && 0 != homeMerchantId && 0 != allianceInFen)
-        {
-            rows.add(new SettlementRow(homeMerchantId, sequence, timestampMs, SettlementRow.ALLIANCE_IN, terminalId,
-                paymentId, refundId, consumerId, 0, 0, 0, 0, 0, allianceInFen, 0, 0));
+            record(kind, templateId, sequence, timestampMs, payload, body, consumerId, homeMerchantId);
         }
     }
 
-    /**
-     * An alliance share went to a home merchant the journal does not name: the consumer registered before the journal
-     * starts (a node rebuilt from a snapshot install). Settling without its ALLIANCE_IN row would under-pay that
-     * merchant, so the day is refused.
-     */
-    private void requireHomeMerchantKnown(final long consumerId, final long allianceOutFen, final long sequence)
+    private void record(final String kind, final int templateId, final long sequence, final long timestampMs,
+        final DirectBuffer payload, final int body, final long consumerId, final long homeMerchantId)
     {
-        if (0 != allianceOutFen && !homeMerchantByConsumer.containsKey(consumerId))
+        final long merchantId = payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final long terminalId = payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final long paymentId = payload.getLong(body + 16, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final long refundId = templateId == RefundDecoder.TEMPLATE_ID ?
+            payload.getLong(body + 24, java.nio.ByteOrder.LITTLE_ENDIAN) : 0;
+        final long amountFen = (after.salesFen - before.salesFen) - (after.refundsFen - before.refundsFen);
+        final long feeFen = after.feesFen - before.feesFen;
+        // A Cancel or a full Refund whose voucher's validity has passed returns the voucher's value to the pool (as
+        // an expiry would): a movement of its own, not a contribution of the sale.
+        final long voucherLapsedFen = after.vouchersExpiredFen - before.vouchersExpiredFen;
+        final long poolFen = after.poolFen - before.poolFen - voucherLapsedFen;
+        final long netFen = after.settlementFen - before.settlementFen;
+        final long allianceOutFen = amountFen - feeFen - poolFen - netFen;
+        final long allianceInFen = homeMerchantId == merchantId ? 0 :
+            homeAfter.allianceEarningsFen - homeBefore.allianceEarningsFen;
+        if (allianceOutFen != allianceInFen)
         {
-            throw new IllegalStateException("cannot settle entry " + sequence + ": consumer " + consumerId +
-                " paid an alliance share, but its registration (its home merchant) is not in this journal, which " +
-                "starts after sequence " + journalStartSequence + " (a node rebuilt from a snapshot install): " +
-                "settle on a node whose journal holds every entry from sequence 1");
+            // Every other line is measured; this one is the rest. Should anything else move with the command, the
+            // files would misbook it: refuse the day rather than write it.
+            throw new IllegalStateException("cannot settle entry " + sequence + ": merchant " + merchantId +
+                "'s lines leave " + allianceOutFen + " fen as the alliance share, but home merchant " +
+                homeMerchantId + " of consumer " + consumerId + " received " + allianceInFen + " fen");
+        }
+        rows.add(new SettlementRow(merchantId, sequence, timestampMs, kind, terminalId, paymentId, refundId,
+            consumerId, amountFen, after.vouchersRedeemedFen - before.vouchersRedeemedFen, voucherLapsedFen, feeFen,
+            poolFen, allianceOutFen, 0, pointsEarned, netFen));
+        if (0 != allianceInFen)
+        {
+            rows.add(new SettlementRow(homeMerchantId, sequence, timestampMs, SettlementRow.ALLIANCE_IN, terminalId,
+                paymentId, refundId, consumerId, 0, 0, 0, 0, 0, 0, allianceInFen, 0, 0));
         }
     }
 

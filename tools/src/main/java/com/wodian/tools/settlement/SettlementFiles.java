@@ -26,8 +26,13 @@ public final class SettlementFiles
 {
     public static final String SUMMARY_FILE_NAME = "summary.csv";
     public static final String MANIFEST_FILE_NAME = "manifest.txt";
-    public static final String SUMMARY_HEADER = "merchant_id,rows,gross_fen,refunds_fen,voucher_fen,fees_fen,pool_fen," +
-        "alliance_out_fen,alliance_in_fen,points,net_payable_fen";
+    /**
+     * The files' format, on the manifest's line {@code # format N}: 1 had no such line (and no voucher_lapsed_fen,
+     * and net_payable_fen for day_net_fen); docs/settlement.md, "Format versions".
+     */
+    public static final int FORMAT_VERSION = 2;
+    public static final String SUMMARY_HEADER = "merchant_id,rows,gross_fen,refunds_fen,voucher_fen," +
+        "voucher_lapsed_fen,fees_fen,pool_fen,alliance_out_fen,alliance_in_fen,points,day_net_fen";
 
     private SettlementFiles()
     {
@@ -60,14 +65,14 @@ public final class SettlementFiles
         for (final Map.Entry<Long, List<SettlementRow>> entry : byMerchant.entrySet())
         {
             final StringBuilder csv = new StringBuilder(SettlementRow.CSV_HEADER).append('\n');
-            final long[] totals = new long[9];
+            final long[] totals = new long[10];
             for (final SettlementRow row : entry.getValue())
             {
                 csv.append(time.format(Instant.ofEpochMilli(row.timestampMs()))).append(',').append(row.sequence())
                     .append(',').append(row.kind()).append(',').append(row.terminalId()).append(',')
                     .append(row.paymentId()).append(',').append(row.refundId()).append(',').append(row.consumerId())
                     .append(',').append(row.amountFen()).append(',').append(row.voucherFen()).append(',')
-                    .append(row.feeFen()).append(',').append(row.poolFen()).append(',').append(row.allianceOutFen())
+                    .append(row.voucherLapsedFen()).append(',').append(row.feeFen()).append(',').append(row.poolFen()).append(',').append(row.allianceOutFen())
                     .append(',').append(row.allianceInFen()).append(',').append(row.pointsEarned()).append(',')
                     .append(row.netFen()).append('\n');
                 addTotals(totals, row);
@@ -82,7 +87,7 @@ public final class SettlementFiles
         }
         files.add(writeFile(outDir.resolve(SUMMARY_FILE_NAME), summary));
         final StringBuilder manifest = new StringBuilder("# Wodian settlement, business day ").append(date)
-            .append(' ').append(zone.getId()).append('\n');
+            .append(' ').append(zone.getId()).append('\n').append("# format ").append(FORMAT_VERSION).append('\n');
         if (null != provisionalNote)
         {
             manifest.append("# ").append(provisionalNote).append('\n');
@@ -118,19 +123,21 @@ public final class SettlementFiles
             (name.startsWith("merchant-") && name.endsWith(".csv"));
     }
 
-    /** gross, refunds, voucher, fees, pool, alliance out, alliance in, points, net payable. */
+    /** gross, refunds, voucher, voucher lapsed, fees, pool, alliance out, alliance in, points, day net. */
     private static void addTotals(final long[] totals, final SettlementRow row)
     {
         totals[0] += Math.max(0, row.amountFen());
         totals[1] += Math.max(0, -row.amountFen());
         totals[2] += row.voucherFen();
-        totals[3] += row.feeFen();
-        totals[4] += row.poolFen();
-        totals[5] += row.allianceOutFen();
-        totals[6] += row.allianceInFen();
-        totals[7] += row.pointsEarned();
-        // What the merchant is owed for the day: its settlement balance's change plus alliance shares earned.
-        totals[8] += row.netFen() + row.allianceInFen();
+        totals[3] += row.voucherLapsedFen();
+        totals[4] += row.feeFen();
+        totals[5] += row.poolFen();
+        totals[6] += row.allianceOutFen();
+        totals[7] += row.allianceInFen();
+        totals[8] += row.pointsEarned();
+        // The day's change of what the engine holds for the merchant from sales and refunds (its settlement balance
+        // and its alliance earnings): not what it is owed (withdrawals and earlier days are not in it).
+        totals[9] += row.netFen() + row.allianceInFen();
     }
 
     private static Path writeFile(final Path file, final CharSequence text) throws IOException

@@ -2,8 +2,9 @@ package com.wodian.tools.settlement;
 
 /**
  * One line of a merchant's settlement file: one journaled command that moved that merchant's money, with the amounts
- * measured as changes of the merchant's statement across the command (docs/settlement.md, "Columns"). Signed: a
- * refund has a negative amount and gives back (negative) fee, pool and alliance share.
+ * measured as changes of the merchant's statement across the command alone, after the input's housekeeping
+ * (docs/settlement.md, "Files"). Signed: a refund has a negative amount and gives back (negative) fee, pool and
+ * alliance share; {@code voucherLapsedFen} is voucher value that went back to the merchant's pool (positive).
  */
 public record SettlementRow(
     long merchantId,
@@ -16,6 +17,7 @@ public record SettlementRow(
     long consumerId,
     long amountFen,
     long voucherFen,
+    long voucherLapsedFen,
     long feeFen,
     long poolFen,
     long allianceOutFen,
@@ -30,5 +32,5 @@ public record SettlementRow(
     public static final String ALLIANCE_IN = "ALLIANCE_IN";
 
     public static final String CSV_HEADER = "time,sequence,kind,terminal_id,payment_id,refund_id,consumer_id," +
-        "amount_fen,voucher_fen,fee_fen,pool_fen,alliance_out_fen,alliance_in_fen,points,net_fen";
+        "amount_fen,voucher_fen,voucher_lapsed_fen,fee_fen,pool_fen,alliance_out_fen,alliance_in_fen,points,net_fen";
 }
