@@ -1,6 +1,7 @@
 package com.wodian.net.iso8583;
 
 import java.nio.file.Path;
+import java.util.Properties;
 
 /**
  * Settings of the ISO 8583 gateway (docs/iso8583.md, "Running the gateway"). Off unless a port is given; loopback
@@ -10,7 +11,9 @@ import java.nio.file.Path;
  * @param port                  TCP port; 0 for an ephemeral port (tests).
  * @param keysFile              the terminal key file ({@link IsoKeyStore}); re-read within a second of a change.
  * @param preAuthTtlMs          how long a pre-authorisation holds funds; at most the engine's ttl maximum.
- * @param connectionsMax        terminals connected at once; more are refused (accepted and closed).
+ * @param connectionsMax        terminals connected at once; more are refused (accepted and closed). Each slot in use
+ *                              costs about 100 KiB (its exchanges' buffers), and 5 KiB of reply ring per slot is
+ *                              allocated at start.
  * @param inFlightMax           requests of one connection being processed at once; more wait in the socket.
  * @param frameLengthMax        largest frame (TPDU + message) accepted; a longer one closes the connection.
  * @param transmissionTimeWindowMs how far a financial request's DE7 may be from the gateway's receive time, either
@@ -32,7 +35,9 @@ public record IsoGatewayConfig(
 {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final long DEFAULT_PRE_AUTH_TTL_MS = 30L * 60 * 1000;
+    public static final String CONNECTIONS_MAX_PROP_NAME = "wodian.iso8583.connections.max";
     public static final int DEFAULT_CONNECTIONS_MAX = 256;
+    public static final int CONNECTIONS_MAX_LIMIT = 65_535;
     public static final int DEFAULT_IN_FLIGHT_MAX = 64;
     public static final int DEFAULT_FRAME_LENGTH_MAX = 1024;
     public static final String TRANSMISSION_TIME_WINDOW_MS_PROP_NAME = "wodian.iso8583.time.window.ms";
@@ -42,7 +47,7 @@ public record IsoGatewayConfig(
 
     public IsoGatewayConfig
     {
-        if (port < 0 || port > 65_535 || preAuthTtlMs <= 0 || connectionsMax <= 0 || connectionsMax > 65_535 ||
+        if (port < 0 || port > 65_535 || preAuthTtlMs <= 0 || connectionsMax <= 0 || connectionsMax > CONNECTIONS_MAX_LIMIT ||
             inFlightMax <= 0 || frameLengthMax < NacFrameDescriptor.TPDU_LENGTH + 10 ||
             transmissionTimeWindowMs <= 0 || idleTimeoutMs <= 0)
         {
@@ -51,15 +56,62 @@ public record IsoGatewayConfig(
     }
 
     /**
-     * Defaults for everything but where to listen and the key file; the freshness window and the idle timeout may be
-     * set as system properties ({@value #TRANSMISSION_TIME_WINDOW_MS_PROP_NAME}, {@value #IDLE_TIMEOUT_MS_PROP_NAME}).
+     * Defaults for everything but where to listen and the key file; the connection limit, the freshness window and
+     * the idle timeout may be set as system properties ({@value #CONNECTIONS_MAX_PROP_NAME},
+     * {@value #TRANSMISSION_TIME_WINDOW_MS_PROP_NAME}, {@value #IDLE_TIMEOUT_MS_PROP_NAME}).
      */
     public static IsoGatewayConfig of(final String host, final int port, final Path keysFile)
     {
-        return new IsoGatewayConfig(host, port, keysFile, DEFAULT_PRE_AUTH_TTL_MS, DEFAULT_CONNECTIONS_MAX,
+        return of(host, port, keysFile, System.getProperties());
+    }
+
+    /** As {@link #of(String, int, Path)}, with the properties given (tests). */
+    static IsoGatewayConfig of(final String host, final int port, final Path keysFile, final Properties properties)
+    {
+        return new IsoGatewayConfig(host, port, keysFile, DEFAULT_PRE_AUTH_TTL_MS, connectionsMax(properties),
             DEFAULT_IN_FLIGHT_MAX, DEFAULT_FRAME_LENGTH_MAX,
-            Long.getLong(TRANSMISSION_TIME_WINDOW_MS_PROP_NAME, DEFAULT_TRANSMISSION_TIME_WINDOW_MS),
-            Long.getLong(IDLE_TIMEOUT_MS_PROP_NAME, DEFAULT_IDLE_TIMEOUT_MS));
+            longProperty(properties, TRANSMISSION_TIME_WINDOW_MS_PROP_NAME, DEFAULT_TRANSMISSION_TIME_WINDOW_MS),
+            longProperty(properties, IDLE_TIMEOUT_MS_PROP_NAME, DEFAULT_IDLE_TIMEOUT_MS));
+    }
+
+    /** As {@link Long#getLong(String, long)} did for these two: a value that is no number keeps the default. */
+    private static long longProperty(final Properties properties, final String name, final long defaultValue)
+    {
+        try
+        {
+            return Long.decode(properties.getProperty(name, Long.toString(defaultValue)));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return defaultValue;
+        }
+    }
+
+    /**
+     * {@value #CONNECTIONS_MAX_PROP_NAME}, 1 to {@value #CONNECTIONS_MAX_LIMIT}; a value that is no such number stops
+     * the server with the property's name (silently keeping 256 would lock terminals out in production).
+     */
+    private static int connectionsMax(final Properties properties)
+    {
+        final String text = properties.getProperty(CONNECTIONS_MAX_PROP_NAME);
+        if (null == text)
+        {
+            return DEFAULT_CONNECTIONS_MAX;
+        }
+        try
+        {
+            final int value = Integer.parseInt(text.trim());
+            if (value >= 1 && value <= CONNECTIONS_MAX_LIMIT)
+            {
+                return value;
+            }
+        }
+        catch (final NumberFormatException ignore)
+        {
+            // Refused below, with the property's name.
+        }
+        throw new IllegalArgumentException(CONNECTIONS_MAX_PROP_NAME + " must be a number from 1 to " +
+            CONNECTIONS_MAX_LIMIT + ": '" + text + "'");
     }
 
     /** The same settings with another idle timeout (tests, and operators through the system property). */
