@@ -3,7 +3,8 @@
 # generator, same framing and pacing, no server) and the server at the same rates, then `sync` against the journal's
 # own forced-write latency. Prints each row's response-time percentiles (coordinated-omission corrected) and the
 # ratios the targets are stated in, with the load average before each row; for reading, also each row's service-time
-# p99 (`service-p99`, from the actual send) and its server/echo ratio. Every server row runs once per threading
+# p99 (`service-p99`, from the actual send) and its server/echo ratio, and the load generator's send lateness p50 and
+# p99 (`late-p50`, `late-p99`: intended to actual send, the client's own share of the response time). Every server row runs once per threading
 # mode in MODES (default: compact, a network and a pipeline thread, and shared, the default mode, where the network
 # thread also journals and applies).
 #
@@ -70,9 +71,13 @@ values = [us("p50"), us("p99"), us("p99.9"), us("p99.99"), us("max")]
 # service time").
 line = next((l for l in text.splitlines() if l.startswith("service time")), "")
 values.append(us("p99"))
+# And the load generator's own delay from intended to actual send (docs/latency.md, "What the load generator's
+# sender costs"): the part of the response time that is the client's, in both the echo and the server rows.
+line = next((l for l in text.splitlines() if l.startswith("send lateness")), "")
+values += [us("p50"), us("p99")]
 achieved = re.search(r"achieved ([0-9]+)/s", text)
-print("%-18s load %-14s achieved %-7s p50 %9.1f p99 %9.1f p99.9 %9.1f p99.99 %9.1f max %9.1f service-p99 %9.1f (us)" %
-      ((name, load, achieved.group(1) if achieved else "?") + tuple(values)))
+print("%-18s load %-14s achieved %-7s p50 %9.1f p99 %9.1f p99.9 %9.1f p99.99 %9.1f max %9.1f service-p99 %9.1f "
+      "late-p50 %7.1f late-p99 %9.1f (us)" % ((name, load, achieved.group(1) if achieved else "?") + tuple(values)))
 EOF
 }
 

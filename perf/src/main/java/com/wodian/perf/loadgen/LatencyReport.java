@@ -149,6 +149,10 @@ public final class LatencyReport
             .append(percentiles(result.responseTimeNs())).append(System.lineSeparator());
         text.append("service time  (from actual send):                  ")
             .append(percentiles(result.serviceTimeNs())).append(System.lineSeparator());
+        text.append("send lateness (actual - intended send):            ")
+            .append(percentiles(result.sendLatenessNs())).append(", sender timer slack ")
+            .append(result.senderTimerSlackNs() < 0 ? "unknown" : duration(result.senderTimerSlackNs()))
+            .append(System.lineSeparator());
         if (hasResultCodes)
         {
             text.append("replies by command and result code (warm-up included):").append(System.lineSeparator());

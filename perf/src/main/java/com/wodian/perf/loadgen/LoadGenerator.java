@@ -34,6 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  * thread. When a sender is behind schedule it sends the overdue commands back to back and flushes every
  * {@value #SENDS_PER_FLUSH_MAX} sends, so a late sender catches up in batches, as real pipelined clients do.
  *
+ * <p>A third histogram holds each measured command's send lateness (intended to actual send): the load generator's
+ * own share of the response time, the same for an echo and a server row at the same rate.
+ *
  * <p>Per-request bookkeeping: each request's record lives in a slot of its connection ({@code correlationId & mask});
  * the sender writes its half (intended and actual send times, template) and the receiver its half (reply time,
  * result code), each followed by an atomic increment of the slot's state, whose full fence publishes the plain
@@ -98,6 +101,7 @@ public final class LoadGenerator
     static final int SIGNIFICANT_DIGITS = 3;
     private static final long PARK_THRESHOLD_NS = 30_000;
     private static final long PARK_MARGIN_NS = 15_000;
+    private static final long SENDER_TIMER_SLACK_NS = 1_000;
     private static final int SENDS_PER_FLUSH_MAX = 64;
     private static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -113,6 +117,7 @@ public final class LoadGenerator
 
     private final Recorder responseTimeRecorder = new Recorder(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
     private final Recorder serviceTimeRecorder = new Recorder(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+    private final Recorder sendLatenessRecorder = new Recorder(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
     private final AtomicLongArray countByTemplateAndCode =
         new AtomicLongArray(LoadResult.TEMPLATE_LIMIT * LoadResult.CODE_LIMIT);
     private final AtomicLong sentCount = new AtomicLong();
@@ -122,6 +127,7 @@ public final class LoadGenerator
     private final AtomicLong lastReplyNs = new AtomicLong();
     private final AtomicLong maxLagNs = new AtomicLong();
     private final AtomicLong senderAllocatedBytes = new AtomicLong();
+    private final AtomicLong senderTimerSlackNs = new AtomicLong(ThreadTimerSlack.UNKNOWN);
     private volatile boolean aborted;
     private volatile long startNs;
     private volatile long measureFromNs;
@@ -250,7 +256,9 @@ public final class LoadGenerator
             senderAllocatedBytes.get(),
             responseTimeRecorder.getIntervalHistogram(),
             serviceTimeRecorder.getIntervalHistogram(),
-            counts);
+            counts,
+            sendLatenessRecorder.getIntervalHistogram(),
+            senderTimerSlackNs.get());
     }
 
     private void runSender(final int senderIndex, final RuntimeException[] failures)
@@ -280,6 +288,8 @@ public final class LoadGenerator
             owned[k] = connections[senderIndex + k * senderCount];
         }
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+        // Wake up for each send when asked, not up to 50 µs later (the default slack): see waitUntil.
+        senderTimerSlackNs.set(ThreadTimerSlack.set(SENDER_TIMER_SLACK_NS));
         final long commandCount = schedule.commandCount();
         final long firstNs = startNs;
         final long allocatedBeforeBytes = threadAllocatedBytes();
@@ -352,7 +362,12 @@ public final class LoadGenerator
         }
     }
 
-    /** Parks while the wait is long (2 shared cores: spinning would steal the server's CPU), spins the rest. */
+    /**
+     * Parks while the wait is long (2 shared cores: spinning would steal the server's CPU), spins the rest. The park
+     * asks to wake {@code PARK_MARGIN_NS} early; with Linux's default 50-µs timer slack it woke up to 35 µs late
+     * instead and never spun, so the sender sets its slack to {@code SENDER_TIMER_SLACK_NS} first (docs/latency.md,
+     * "What the load generator's sender costs").
+     */
     private static long waitUntil(final long deadlineNs)
     {
         long nowNs;
@@ -482,6 +497,11 @@ public final class LoadGenerator
             this.sentNs[slot] = sentNs;
             this.measured[slot] = measured;
             templateIds[slot] = templateId;
+            if (measured)
+            {
+                // What coordinated-omission correction adds to this request's response time: the sender's own delay.
+                sendLatenessRecorder.recordValue(Math.min(HIGHEST_TRACKABLE_NS, Math.max(0, sentNs - intendedNs)));
+            }
             if (states.incrementAndGet(slot) == BOTH_DONE)
             {
                 finish(slot);

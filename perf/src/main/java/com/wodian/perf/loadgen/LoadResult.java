@@ -22,6 +22,8 @@ public final class LoadResult
     private final Histogram responseTimeNs;
     private final Histogram serviceTimeNs;
     private final long[] countByTemplateAndCode;
+    private final Histogram sendLatenessNs;
+    private final long senderTimerSlackNs;
 
     LoadResult(
         final Schedule schedule,
@@ -39,6 +41,30 @@ public final class LoadResult
         final Histogram serviceTimeNs,
         final long[] countByTemplateAndCode)
     {
+        this(schedule, senderCount, scheduledCount, sentCount, answeredCount, mismatchedCount, aborted,
+            achievedSendRatePerSecond, achievedRatePerSecond, maxSendLagNs, senderAllocatedBytes, responseTimeNs,
+            serviceTimeNs, countByTemplateAndCode, new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS,
+            LoadGenerator.SIGNIFICANT_DIGITS), ThreadTimerSlack.UNKNOWN);
+    }
+
+    LoadResult(
+        final Schedule schedule,
+        final int senderCount,
+        final long scheduledCount,
+        final long sentCount,
+        final long answeredCount,
+        final long mismatchedCount,
+        final boolean aborted,
+        final double achievedSendRatePerSecond,
+        final double achievedRatePerSecond,
+        final long maxSendLagNs,
+        final long senderAllocatedBytes,
+        final Histogram responseTimeNs,
+        final Histogram serviceTimeNs,
+        final long[] countByTemplateAndCode,
+        final Histogram sendLatenessNs,
+        final long senderTimerSlackNs)
+    {
         this.schedule = schedule;
         this.senderCount = senderCount;
         this.scheduledCount = scheduledCount;
@@ -53,6 +79,8 @@ public final class LoadResult
         this.responseTimeNs = responseTimeNs;
         this.serviceTimeNs = serviceTimeNs;
         this.countByTemplateAndCode = countByTemplateAndCode;
+        this.sendLatenessNs = sendLatenessNs;
+        this.senderTimerSlackNs = senderTimerSlackNs;
     }
 
     static int countIndex(final int templateId, final int code)
@@ -146,6 +174,22 @@ public final class LoadResult
     public Histogram serviceTimeNs()
     {
         return serviceTimeNs;
+    }
+
+    /**
+     * From intended to actual send, measured commands only: the part of each response time that is the load
+     * generator's own delay (a late wake-up, a sender without a CPU, a backlog), which the response time rightly
+     * keeps and the service time leaves out.
+     */
+    public Histogram sendLatenessNs()
+    {
+        return sendLatenessNs;
+    }
+
+    /** The sender threads' timer slack during the run (Linux), or -1 when unknown. */
+    public long senderTimerSlackNs()
+    {
+        return senderTimerSlackNs;
     }
 
     /** Replies to commands of this template with this result code (warm-up included). */

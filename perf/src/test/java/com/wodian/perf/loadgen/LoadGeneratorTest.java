@@ -86,6 +86,7 @@ class LoadGeneratorTest
                 final long measured = result.responseTimeNs().getTotalCount();
                 assertEquals(1_500, measured, "commands intended after the 0.5 s warm-up");
                 assertEquals(measured, result.serviceTimeNs().getTotalCount());
+                assertEquals(measured, result.sendLatenessNs().getTotalCount(), "one send lateness per measured command");
                 // Per command, response time (from the intended send) >= service time (from the actual send, never
                 // earlier): so every order statistic and the mean are too (the histograms' rounding is monotonic).
                 for (final double percentile : new double[]{0, 50, 90, 99, 100})
