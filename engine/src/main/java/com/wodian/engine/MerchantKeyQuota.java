@@ -50,6 +50,12 @@ final class MerchantKeyQuota implements RecordTable.Forgetting
     {
         if (settings.merchantKeysMax() > 0)
         {
+            if (countedKeys == 0)
+            {
+                // No key counts, so no finished key needs the cursor: start it behind all of them, so that it never
+                // walks keys finished before the quota (up to keysMax, 4 an input) before it reaches this one.
+                agedAhead = records.finished().size();
+            }
             records.markCounted(record);
             merchants.addQuotaKeys(merchantIndex, 1);
             countedKeys++;

@@ -156,6 +156,24 @@ class KeyQuotaTest
         assertEquals(ResultCode.OK_EMPTY_ROLLBACK, d.cancel(M1, T11, 7), "off again: no quota");
     }
 
+    /**
+     * The cursor that releases keys starts behind the keys finished before the quota counted anything, so a key
+     * counted now is released when its retention has passed, not after the cursor walked the older keys (4 an input).
+     */
+    @Test
+    void keysFinishedBeforeTheQuotaDoNotDelayTheRelease()
+    {
+        for (long paymentId = 1; paymentId <= 40; paymentId++)
+        {
+            assertEquals(ResultCode.OK_EMPTY_ROLLBACK, d.cancel(M1, T11, paymentId));
+        }
+        d.advanceMs(RETENTION_MS / 2);
+        assertEquals(ResultCode.OK, d.setting(EngineSetting.MERCHANT_KEYS_MAX, 1));
+        assertEquals(ResultCode.OK_EMPTY_ROLLBACK, d.cancel(M1, T11, 41));
+        d.advanceMs(RETENTION_MS);
+        assertEquals(ResultCode.OK_EMPTY_ROLLBACK, d.cancel(M1, T11, 42), "released at its retention");
+    }
+
     /** Counted keys forgotten by the full table (before the cursor passed them) are released too. */
     @Test
     void keysForgottenByTheFullTableAreReleased()
