@@ -147,7 +147,7 @@ public class EngineRiskPayBenchmark
     }
 
     /** The model risk-train trained on the independent world, shipped with the perf module. */
-    static final String TRAINED_MODEL = "/com/wodian/perf/riskmodel/model-v20.txt";
+    static final String TRAINED_MODEL = "/com/wodian/perf/riskmodel/model-v24.txt";
 
     /**
      * The shipped trained model (its real trees, features and group stage), decline and flag scores out of reach so
