@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -23,8 +24,12 @@ import static com.wodian.net.cluster.transport.ReplicationDescriptor.MESSAGE_OFF
 /**
  * The receiving side of a node's links: it listens, accepts the peers' connections into a fixed set of slots, checks
  * each connection's hello (group, sender, destination, version; with TLS, the sender must be the node its certificate
- * names), cuts the byte stream into frames and hands each decoded message to the handler. Only the newest connection
- * of a peer is read. Bad input closes that connection and is counted; nothing here throws out of {@link #poll}.
+ * names), cuts the byte stream into frames and hands each decoded message to the handler. Only one connection of a
+ * peer is read: a new hello replaces the peer's connection only once that one has been quiet for
+ * {@link ReplicationDescriptor#LIVE_LINK_QUIET_MS}, so a replayed or forged hello cannot cut a working link. Before
+ * their hello, connections are strangers: at most {@code groupSize} from one source address, and when every slot is
+ * taken the oldest of them is closed for a newcomer, so strays cannot hold the slots the peers need (security review
+ * item 8). Bad input closes that connection and is counted; nothing here throws out of {@link #poll}.
  */
 final class InboundConnections
 {
@@ -39,6 +44,7 @@ final class InboundConnections
     /** Refused connections (wrong group, node, protocol or TLS), and votes refused for a member's other incarnation. */
     private final RefusalLog configurationRefusals = new RefusalLog();
     private final RefusalLog identityRefusals = new RefusalLog();
+    private final RefusalLog liveLinkRefusals = new RefusalLog();
     /** Null: every incarnation admitted. */
     private PeerCheck peerCheck;
     private final int groupSize;
@@ -131,6 +137,20 @@ final class InboundConnections
         return false;
     }
 
+    /** Accepted connections open now, with or without a hello. */
+    int connectionCount()
+    {
+        int count = 0;
+        for (final Slot slot : slots)
+        {
+            if (slot.channel != null)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /**
      * Reads every connection once and hands each complete message to {@code handler}.
      *
@@ -200,15 +220,10 @@ final class InboundConnections
 
     private boolean open(final SocketChannel channel, final long nowMs)
     {
-        final Slot slot = freeSlot();
-        if (slot == null)
-        {
-            counters.connectionsRefused++;
-            CloseHelper.quietClose(channel);
-            return false;
-        }
+        final InetAddress address;
         try
         {
+            address = ((InetSocketAddress)channel.getRemoteAddress()).getAddress();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         }
@@ -217,7 +232,17 @@ final class InboundConnections
             CloseHelper.quietClose(channel);
             return false;
         }
+        // A peer dials one connection at a time: more than the group's size from one address before their hello are
+        // not peers' (all of a test group's peers share 127.0.0.1, hence the group size rather than one or two).
+        final Slot slot = strangersFrom(address) >= groupSize ? null : freeOrEvictedSlot();
+        if (slot == null)
+        {
+            counters.connectionsRefused++;
+            CloseHelper.quietClose(channel);
+            return false;
+        }
         slot.open(channel, LENGTH_FIELD_LENGTH + messageLengthMax, nowMs);
+        slot.remoteAddress = address;
         if (null != tls)
         {
             slot.tls = null == slot.tls ? new TlsConnection() : slot.tls;
@@ -234,16 +259,45 @@ final class InboundConnections
         return true;
     }
 
-    private Slot freeSlot()
+    /**
+     * A free slot; when every slot is taken, that of the oldest connection without a hello, closed for the newcomer;
+     * null when every connection has said its hello. So strangers cannot keep a redialling peer out by holding the
+     * slots until the hello timeout (security review item 8).
+     */
+    private Slot freeOrEvictedSlot()
     {
+        Slot oldest = null;
         for (final Slot slot : slots)
         {
             if (slot.channel == null)
             {
                 return slot;
             }
+            if (slot.peerId == NO_PEER && (oldest == null || slot.acceptedMs < oldest.acceptedMs))
+            {
+                oldest = slot;
+            }
         }
-        return null;
+        if (oldest != null)
+        {
+            counters.connectionsEvicted++;
+            oldest.close();
+        }
+        return oldest;
+    }
+
+    /** Connections from {@code address} that have not said their hello yet. */
+    private int strangersFrom(final InetAddress address)
+    {
+        int count = 0;
+        for (final Slot slot : slots)
+        {
+            if (slot.channel != null && slot.peerId == NO_PEER && address.equals(slot.remoteAddress))
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     private int poll(final Slot connection, final long nowMs, final MessageHandler handler)
@@ -284,11 +338,12 @@ final class InboundConnections
             return 0;
         }
         counters.bytesReceived += read;
-        return 1 + deliverFrames(connection, handler);
+        connection.lastReceivedMs = nowMs;
+        return 1 + deliverFrames(connection, handler, nowMs);
     }
 
     /** Hands on every whole frame received; keeps a partial one. @return messages delivered. */
-    private int deliverFrames(final Slot connection, final MessageHandler handler)
+    private int deliverFrames(final Slot connection, final MessageHandler handler, final long nowMs)
     {
         int delivered = 0;
         final ByteBuffer byteBuffer = connection.byteBuffer;
@@ -311,7 +366,7 @@ final class InboundConnections
             final int messageOffset = frameOffset + MESSAGE_OFFSET;
             if (connection.peerId == NO_PEER)
             {
-                if (!onHello(connection, buffer, messageOffset, messageLength))
+                if (!onHello(connection, buffer, messageOffset, messageLength, nowMs))
                 {
                     connection.close();
                     return delivered;
@@ -365,7 +420,8 @@ final class InboundConnections
     }
 
     private boolean onHello(
-        final Slot connection, final UnsafeBuffer buffer, final int messageOffset, final int messageLength)
+        final Slot connection, final UnsafeBuffer buffer, final int messageOffset, final int messageLength,
+        final long nowMs)
     {
         final int fromNodeId = decoder.decodeHello(buffer, messageOffset, messageLength,
             ReplicationDescriptor.PROTOCOL_VERSION, groupName, selfId);
@@ -375,6 +431,16 @@ final class InboundConnections
             refused(connection, fromNodeId < 0 ? "its hello names another group, destination node or protocol" :
                 "its hello says node " + fromNodeId + (null != connection.tls ? ", its certificate node " +
                 connection.certifiedPeerId : ""), configurationRefusals, CONFIGURATION_ADVICE);
+            return false;
+        }
+        final Slot live = liveConnection(fromNodeId, connection, nowMs);
+        if (null != live)
+        {
+            counters.helloRefusedLive++;
+            logRefusal(connection, "refused a connection from ", "its hello says node " + fromNodeId + ", whose " +
+                "connection received bytes " + (nowMs - live.lastReceivedMs) + " ms ago: a new hello replaces it " +
+                "only after " + ReplicationDescriptor.LIVE_LINK_QUIET_MS + " ms of silence (a replayed or forged " +
+                "hello, or a redial racing a link this node has not seen fail)", liveLinkRefusals, "");
             return false;
         }
         connection.incarnationHigh = decoder.helloIncarnationHigh();
@@ -387,7 +453,7 @@ final class InboundConnections
         {
             logRefusal(connection, "takes no votes from the connection from ", identityRefusal, identityRefusals, "");
         }
-        // The peer redialled: its earlier connection is dead or about to be, and only the newest one is read.
+        // The peer redialled: its earlier connection is quiet (dead or about to be), and only the newest one is read.
         for (final Slot other : slots)
         {
             if (other != connection && other.channel != null && other.peerId == fromNodeId)
@@ -397,6 +463,20 @@ final class InboundConnections
         }
         connection.peerId = fromNodeId;
         return true;
+    }
+
+    /** The other connection of {@code peer} that received bytes within the quiet time, or null. */
+    private Slot liveConnection(final int peer, final Slot connection, final long nowMs)
+    {
+        for (final Slot other : slots)
+        {
+            if (other != connection && other.channel != null && other.peerId == peer &&
+                nowMs - other.lastReceivedMs < ReplicationDescriptor.LIVE_LINK_QUIET_MS)
+            {
+                return other;
+            }
+        }
+        return null;
     }
 
     /**
@@ -481,6 +561,10 @@ final class InboundConnections
         SocketChannel channel;
         int peerId = NO_PEER;
         long acceptedMs;
+        /** When bytes last arrived (the accept before any): a live link is not replaced by a new hello. */
+        long lastReceivedMs;
+        /** The source address, set at accept: strangers are limited per address. */
+        InetAddress remoteAddress;
         /** TLS of this slot's connections (created for the first, reused); the node id the peer's certificate names. */
         TlsConnection tls;
         int certifiedPeerId = NO_PEER;
@@ -493,6 +577,7 @@ final class InboundConnections
         void open(final SocketChannel channel, final int bufferLength, final long nowMs)
         {
             acceptedMs = nowMs;
+            lastReceivedMs = nowMs;
             if (byteBuffer == null)
             {
                 byteBuffer = ByteBuffer.allocateDirect(bufferLength);

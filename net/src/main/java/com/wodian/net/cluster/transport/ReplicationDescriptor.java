@@ -74,6 +74,14 @@ public final class ReplicationDescriptor
      */
     public static final long HELLO_TIMEOUT_MS = 5_000;
 
+    /**
+     * A hello for a peer whose connection received bytes within this time is refused instead of replacing that live
+     * connection: a replayed or forged hello cannot cut a working link (security review item 8). A genuine redial
+     * follows a connection the peer saw fail, which then goes quiet, so the redial is admitted after at most this
+     * long plus its backoff (docs/replication.md, "Connection slots and the live link").
+     */
+    public static final long LIVE_LINK_QUIET_MS = 1_000;
+
     private ReplicationDescriptor()
     {
     }

@@ -436,6 +436,12 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         return inbound.isConnected(peer);
     }
 
+    /** Accepted connections open now, with or without a hello (tests). */
+    int inboundConnectionCount()
+    {
+        return inbound.connectionCount();
+    }
+
     /** Bytes written to peers' sockets. */
     public long bytesSent()
     {
@@ -499,10 +505,25 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         return counters.votesRefused;
     }
 
-    /** Inbound connections closed at once because every connection slot was taken. */
+    /**
+     * Inbound connections closed at once: every connection slot was taken by connections that had said their hello,
+     * or the source address already held as many connections without a hello as the group has nodes.
+     */
     public long connectionsRefused()
     {
         return counters.connectionsRefused;
+    }
+
+    /** Connections without a hello closed to make room for a newcomer (security review item 8). */
+    public long connectionsEvicted()
+    {
+        return counters.connectionsEvicted;
+    }
+
+    /** Hellos refused because their peer's connection was live (security review item 8). */
+    public long helloRefusedLive()
+    {
+        return counters.helloRefusedLive;
     }
 
     /**

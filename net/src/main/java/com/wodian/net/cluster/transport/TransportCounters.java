@@ -16,4 +16,8 @@ final class TransportCounters
     long handshakesRejected;
     long votesRefused;
     long connectionsRefused;
+    /** Connections without a hello closed to make room for a newcomer when every slot was taken. */
+    long connectionsEvicted;
+    /** Hellos refused because the peer's connection was live (received bytes within the quiet time). */
+    long helloRefusedLive;
 }
