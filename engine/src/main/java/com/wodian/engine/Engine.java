@@ -386,6 +386,19 @@ public final class Engine
         return books.merchants.count();
     }
 
+    /**
+     * Offline readers (the settlement's balance roll): the id of the merchant at {@code index} (0 until
+     * {@link #merchantCount()}, in registration order), to read every merchant's statement.
+     */
+    public long merchantIdAt(final int index)
+    {
+        if (index < 0 || index >= books.merchants.count())
+        {
+            throw new IndexOutOfBoundsException("merchant index " + index + " of " + books.merchants.count());
+        }
+        return books.merchants.get(index, MerchantBook.ID);
+    }
+
     public int liveHoldCount()
     {
         return books.holds.size();

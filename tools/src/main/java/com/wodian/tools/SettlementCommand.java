@@ -5,6 +5,7 @@ import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.consensus.storage.CommitMark;
 import com.wodian.journal.consensus.storage.JournalReplicaLog;
 import com.wodian.net.server.WodianServer;
+import com.wodian.tools.settlement.BalanceRoll;
 import com.wodian.tools.settlement.SettlementBuilder;
 import com.wodian.tools.settlement.SettlementFiles;
 import com.wodian.tools.settlement.SettlementRow;
@@ -107,6 +108,7 @@ public final class SettlementCommand implements Callable<Integer>
         final long fromMs = date.atStartOfDay(zone).toInstant().toEpochMilli();
         final long toMs = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
         final List<SettlementRow> rows;
+        final List<BalanceRoll.Line> balances;
         final SettlementBuilder.DayWindow window;
         try (ChronicleJournal journal = JournalCommand.openJournal(dataDir))
         {
@@ -117,6 +119,7 @@ public final class SettlementCommand implements Callable<Integer>
                 throw new Refused(notClosed(dataDir, date, zone, window));
             }
             rows = builder.build(journal, DurabilitySupport.snapshotStoreOrNull(dataDir), engineConfig, window);
+            balances = builder.balances();
         }
         catch (final SettlementBuilder.DayNotInJournal partial)
         {
@@ -130,9 +133,9 @@ public final class SettlementCommand implements Callable<Integer>
         }
         final String provisional = window.closed() ? null : "PROVISIONAL: the day was not closed in this journal " +
             "(settled up to sequence " + window.lastOfDay() + ", --allow-open-day); not for payment";
-        final List<Path> files = SettlementFiles.write(outDir, date, zone, rows, provisional);
-        return "settlement " + date + " " + zone.getId() + ": " + rows.size() + " rows, " + (files.size() - 2) +
-            " merchant files, summary and manifest (SHA-256) in " + outDir.toAbsolutePath() +
+        final List<Path> files = SettlementFiles.write(outDir, date, zone, rows, balances, provisional);
+        return "settlement " + date + " " + zone.getId() + ": " + rows.size() + " rows, " + (files.size() - 3) +
+            " merchant files, balances, summary and manifest (SHA-256) in " + outDir.toAbsolutePath() +
             (null == provisional ? "" : " (" + provisional + ")");
     }
 

@@ -22,6 +22,7 @@ final class MerchantStatement
     long holdsCancelledCount;
     long vouchersRedeemedFen;
     long vouchersExpiredFen;
+    long withdrawnFen;
 
     private final CommandEncoder encoder = new CommandEncoder();
     private final UnsafeBuffer request = new UnsafeBuffer(new byte[64]);
@@ -64,6 +65,7 @@ final class MerchantStatement
         holdsCancelledCount = other.holdsCancelledCount;
         vouchersRedeemedFen = other.vouchersRedeemedFen;
         vouchersExpiredFen = other.vouchersExpiredFen;
+        withdrawnFen = other.withdrawnFen;
     }
 
     private void onStatement(final DirectBuffer buffer, final int offset, final int length)
@@ -82,6 +84,7 @@ final class MerchantStatement
         holdsCancelledCount = statement.holdsCancelledCount();
         vouchersRedeemedFen = statement.vouchersRedeemedFen();
         vouchersExpiredFen = statement.vouchersExpiredFen();
+        withdrawnFen = statement.withdrawnFen();
     }
 
     private void onStatus(final DirectBuffer buffer, final int offset, final int length)

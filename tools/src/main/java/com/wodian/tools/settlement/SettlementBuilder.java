@@ -8,12 +8,15 @@ import com.wodian.journal.JournalTailer;
 import com.wodian.journal.SnapshotStore;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.sbe.DistributePoolDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.PayDecoder;
 import com.wodian.protocol.sbe.PaymentCancelDecoder;
 import com.wodian.protocol.sbe.PaymentConfirmDecoder;
 import com.wodian.protocol.sbe.PaymentReplyDecoder;
+import com.wodian.protocol.sbe.RedeemPointsDecoder;
 import com.wodian.protocol.sbe.RefundDecoder;
+import com.wodian.protocol.sbe.WithdrawDecoder;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
@@ -35,6 +38,8 @@ public final class SettlementBuilder
     private final MerchantStatement homeBefore = new MerchantStatement();
     private final MerchantStatement homeAfter = new MerchantStatement();
     private final List<SettlementRow> rows = new ArrayList<>();
+    private final BalanceRoll roll = new BalanceRoll();
+    private List<BalanceRoll.Line> balances = List.of();
     private long pointsEarned;
     /** The sequence the journal starts after (0, or a snapshot's when the node was rebuilt from one). */
     private long journalStartSequence;
@@ -128,6 +133,7 @@ public final class SettlementBuilder
             window.lastBeforeDay(), (line) -> { });
         final Engine engine = recovered.engine();
         requireDayInJournal(engine, window);
+        roll.open(engine);
         try (JournalTailer tailer = recovered.tailer())
         {
             while (engine.lastSequence() < lastOfDay)
@@ -143,7 +149,14 @@ public final class SettlementBuilder
                 }
             }
         }
+        balances = roll.close(engine, rows);
         return rows;
+    }
+
+    /** Every merchant's balance roll over the day {@link #build} settled, in merchant id order. */
+    public List<BalanceRoll.Line> balances()
+    {
+        return balances;
     }
 
     /**
@@ -186,7 +199,7 @@ public final class SettlementBuilder
             templateId == RefundDecoder.TEMPLATE_ID;
         if (!payment)
         {
-            engine.applyAfterHousekeeping(payload, offset, length, ReplySink.NONE);
+            applyOther(engine, templateId, sequence, timestampMs, payload, offset, length);
             return;
         }
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
@@ -210,6 +223,43 @@ public final class SettlementBuilder
         if (null != kind)
         {
             record(kind, templateId, sequence, timestampMs, payload, body, consumerId, homeMerchantId);
+        }
+    }
+
+    /**
+     * A command that is not a payment: a Withdraw that paid out becomes a WITHDRAWAL row; points bought a voucher and
+     * a distribution started are pool movements of the balance roll; anything else is only applied.
+     */
+    private void applyOther(final Engine engine, final int templateId, final long sequence, final long timestampMs,
+        final DirectBuffer payload, final int offset, final int length)
+    {
+        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final long merchantId = templateId == WithdrawDecoder.TEMPLATE_ID ||
+            templateId == DistributePoolDecoder.TEMPLATE_ID ? payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN) :
+            templateId == RedeemPointsDecoder.TEMPLATE_ID ? payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN) :
+            0;
+        if (0 == merchantId)
+        {
+            engine.applyAfterHousekeeping(payload, offset, length, ReplySink.NONE);
+            return;
+        }
+        before.read(engine, merchantId);
+        engine.applyAfterHousekeeping(payload, offset, length, ReplySink.NONE);
+        after.read(engine, merchantId);
+        final long poolOutFen = before.poolFen - after.poolFen;
+        if (templateId == WithdrawDecoder.TEMPLATE_ID && after.withdrawnFen != before.withdrawnFen)
+        {
+            final long withdrawalId = payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
+            rows.add(new SettlementRow(merchantId, sequence, timestampMs, SettlementRow.WITHDRAWAL, 0, 0, 0,
+                withdrawalId, 0, 0, 0, 0, 0, 0, 0, 0, 0, after.settlementFen - before.settlementFen));
+        }
+        else if (templateId == RedeemPointsDecoder.TEMPLATE_ID)
+        {
+            roll.pointVoucher(merchantId, poolOutFen);
+        }
+        else if (templateId == DistributePoolDecoder.TEMPLATE_ID)
+        {
+            roll.distribution(merchantId, poolOutFen);
         }
     }
 
@@ -239,13 +289,13 @@ public final class SettlementBuilder
                 "'s lines leave " + allianceOutFen + " fen as the alliance share, but home merchant " +
                 homeMerchantId + " of consumer " + consumerId + " received " + allianceInFen + " fen");
         }
-        rows.add(new SettlementRow(merchantId, sequence, timestampMs, kind, terminalId, paymentId, refundId,
+        rows.add(new SettlementRow(merchantId, sequence, timestampMs, kind, terminalId, paymentId, refundId, 0,
             consumerId, amountFen, after.vouchersRedeemedFen - before.vouchersRedeemedFen, voucherLapsedFen, feeFen,
             poolFen, allianceOutFen, 0, pointsEarned, netFen));
         if (0 != allianceInFen)
         {
             rows.add(new SettlementRow(homeMerchantId, sequence, timestampMs, SettlementRow.ALLIANCE_IN, terminalId,
-                paymentId, refundId, consumerId, 0, 0, 0, 0, 0, 0, allianceInFen, 0, 0));
+                paymentId, refundId, 0, consumerId, 0, 0, 0, 0, 0, 0, allianceInFen, 0, 0));
         }
     }
 

@@ -26,13 +26,15 @@ public final class SettlementFiles
 {
     public static final String SUMMARY_FILE_NAME = "summary.csv";
     public static final String MANIFEST_FILE_NAME = "manifest.txt";
+    public static final String BALANCES_FILE_NAME = "balances.csv";
     /**
-     * The files' format, on the manifest's line {@code # format N}: 1 had no such line (and no voucher_lapsed_fen,
-     * and net_payable_fen for day_net_fen); docs/settlement.md, "Format versions".
+     * The files' format, on the manifest's line {@code # format N}: 1 had no such line; 2 added voucher_lapsed_fen and
+     * renamed net_payable_fen day_net_fen; 3 added WITHDRAWAL rows, withdrawal_id, withdrawn_fen and balances.csv
+     * (docs/settlement.md, "Format versions").
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     public static final String SUMMARY_HEADER = "merchant_id,rows,gross_fen,refunds_fen,voucher_fen," +
-        "voucher_lapsed_fen,fees_fen,pool_fen,alliance_out_fen,alliance_in_fen,points,day_net_fen";
+        "voucher_lapsed_fen,fees_fen,pool_fen,alliance_out_fen,alliance_in_fen,points,day_net_fen,withdrawn_fen";
 
     private SettlementFiles()
     {
@@ -40,18 +42,20 @@ public final class SettlementFiles
 
     /** @return the files written, manifest last. */
     public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
-        final List<SettlementRow> rows) throws IOException
+        final List<SettlementRow> rows, final List<BalanceRoll.Line> balances) throws IOException
     {
-        return write(outDir, date, zone, rows, null);
+        return write(outDir, date, zone, rows, balances, null);
     }
 
     /**
-     * @param provisionalNote null for a closed day; else a line the manifest carries as its second comment, so that
-     *                        files of a day still open are never mistaken for the day's settlement.
+     * @param balances        every merchant's balance roll (balances.csv).
+     * @param provisionalNote null for a closed day; else a line the manifest carries as a comment, so that files of a
+     *                        day still open are never mistaken for the day's settlement.
      * @return the files written, manifest last.
      */
     public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
-        final List<SettlementRow> rows, final String provisionalNote) throws IOException
+        final List<SettlementRow> rows, final List<BalanceRoll.Line> balances, final String provisionalNote)
+        throws IOException
     {
         Files.createDirectories(outDir);
         final Map<Long, List<SettlementRow>> byMerchant = new TreeMap<>();
@@ -65,12 +69,13 @@ public final class SettlementFiles
         for (final Map.Entry<Long, List<SettlementRow>> entry : byMerchant.entrySet())
         {
             final StringBuilder csv = new StringBuilder(SettlementRow.CSV_HEADER).append('\n');
-            final long[] totals = new long[10];
+            final long[] totals = new long[11];
             for (final SettlementRow row : entry.getValue())
             {
                 csv.append(time.format(Instant.ofEpochMilli(row.timestampMs()))).append(',').append(row.sequence())
                     .append(',').append(row.kind()).append(',').append(row.terminalId()).append(',')
-                    .append(row.paymentId()).append(',').append(row.refundId()).append(',').append(row.consumerId())
+                    .append(row.paymentId()).append(',').append(row.refundId()).append(',').append(row.withdrawalId())
+                    .append(',').append(row.consumerId())
                     .append(',').append(row.amountFen()).append(',').append(row.voucherFen()).append(',')
                     .append(row.voucherLapsedFen()).append(',').append(row.feeFen()).append(',').append(row.poolFen()).append(',').append(row.allianceOutFen())
                     .append(',').append(row.allianceInFen()).append(',').append(row.pointsEarned()).append(',')
@@ -85,6 +90,7 @@ public final class SettlementFiles
             }
             summary.append('\n');
         }
+        files.add(writeFile(outDir.resolve(BALANCES_FILE_NAME), balancesCsv(balances)));
         files.add(writeFile(outDir.resolve(SUMMARY_FILE_NAME), summary));
         final StringBuilder manifest = new StringBuilder("# Wodian settlement, business day ").append(date)
             .append(' ').append(zone.getId()).append('\n').append("# format ").append(FORMAT_VERSION).append('\n');
@@ -119,13 +125,18 @@ public final class SettlementFiles
 
     private static boolean isSettlementFile(final String name)
     {
-        return name.equals(MANIFEST_FILE_NAME) || name.equals(SUMMARY_FILE_NAME) ||
+        return name.equals(MANIFEST_FILE_NAME) || name.equals(SUMMARY_FILE_NAME) || name.equals(BALANCES_FILE_NAME) ||
             (name.startsWith("merchant-") && name.endsWith(".csv"));
     }
 
-    /** gross, refunds, voucher, voucher lapsed, fees, pool, alliance out, alliance in, points, day net. */
+    /** gross, refunds, voucher, voucher lapsed, fees, pool, alliance out, alliance in, points, day net, withdrawn. */
     private static void addTotals(final long[] totals, final SettlementRow row)
     {
+        if (row.kind().equals(SettlementRow.WITHDRAWAL))
+        {
+            totals[10] -= row.netFen();
+            return;
+        }
         totals[0] += Math.max(0, row.amountFen());
         totals[1] += Math.max(0, -row.amountFen());
         totals[2] += row.voucherFen();
@@ -138,6 +149,24 @@ public final class SettlementFiles
         // The day's change of what the engine holds for the merchant from sales and refunds (its settlement balance
         // and its alliance earnings): not what it is owed (withdrawals and earlier days are not in it).
         totals[9] += row.netFen() + row.allianceInFen();
+    }
+
+    private static StringBuilder balancesCsv(final List<BalanceRoll.Line> balances)
+    {
+        final StringBuilder csv = new StringBuilder(BalanceRoll.CSV_HEADER).append('\n');
+        for (final BalanceRoll.Line line : balances)
+        {
+            final long[] values = { line.merchantId(), line.settlementOpeningFen(), line.salesNetFen(),
+                line.withdrawnFen(), line.settlementClosingFen(), line.poolOpeningFen(), line.poolContributedFen(),
+                line.vouchersLapsedFen(), line.pointVouchersFen(), line.distributionsFen(), line.poolClosingFen(),
+                line.allianceOpeningFen(), line.allianceInFen(), line.allianceClosingFen() };
+            for (int i = 0; i < values.length; i++)
+            {
+                csv.append(i == 0 ? "" : ",").append(values[i]);
+            }
+            csv.append('\n');
+        }
+        return csv;
     }
 
     private static Path writeFile(final Path file, final CharSequence text) throws IOException

@@ -14,6 +14,7 @@ public record SettlementRow(
     long terminalId,
     long paymentId,
     long refundId,
+    long withdrawalId,
     long consumerId,
     long amountFen,
     long voucherFen,
@@ -30,7 +31,8 @@ public record SettlementRow(
     public static final String REFUND = "REFUND";
     public static final String REVERSAL = "REVERSAL";
     public static final String ALLIANCE_IN = "ALLIANCE_IN";
+    public static final String WITHDRAWAL = "WITHDRAWAL";
 
-    public static final String CSV_HEADER = "time,sequence,kind,terminal_id,payment_id,refund_id,consumer_id," +
+    public static final String CSV_HEADER = "time,sequence,kind,terminal_id,payment_id,refund_id,withdrawal_id,consumer_id," +
         "amount_fen,voucher_fen,voucher_lapsed_fen,fee_fen,pool_fen,alliance_out_fen,alliance_in_fen,points,net_fen";
 }

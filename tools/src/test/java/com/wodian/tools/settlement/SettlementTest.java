@@ -46,6 +46,7 @@ class SettlementTest
     private final Map<Long, MerchantStatement> endOfDay1 = new HashMap<>();
     private final Map<Long, MerchantStatement> endOfDay2 = new HashMap<>();
     private JournalWriter writer;
+    private SettlementBuilder lastBuilder;
     private long sequence;
     private long timestampMs;
 
@@ -63,6 +64,7 @@ class SettlementTest
         }
         final List<SettlementRow> day1 = build(dataDir, DAY_1);
         final List<SettlementRow> day2 = build(dataDir, DAY_2);
+        final List<BalanceRoll.Line> balances2 = lastBuilder.balances();
 
         assertEquals(List.of("1:1", "1:2"), payments(day1));
         assertEquals(List.of("1:3", "1:5", "2:7"), payments(day2));
@@ -76,8 +78,10 @@ class SettlementTest
         assertTrue(day2.stream().anyMatch((row) -> row.merchantId() == 2 && row.kind().equals(SettlementRow.ALLIANCE_IN)
             && row.allianceInFen() > 0), "consumer 5's alliance share at merchant 1 reaches merchant 2");
 
-        final List<Path> first = SettlementFiles.write(dir.resolve("out1"), DAY_2, ZONE, day2);
-        final List<Path> second = SettlementFiles.write(dir.resolve("out2"), DAY_2, ZONE, build(dataDir, DAY_2));
+        final List<Path> first = SettlementFiles.write(dir.resolve("out1"), DAY_2, ZONE, day2, balances2);
+        final List<SettlementRow> again = build(dataDir, DAY_2);
+        final List<Path> second = SettlementFiles.write(dir.resolve("out2"), DAY_2, ZONE, again,
+            lastBuilder.balances());
         assertEquals(first.size(), second.size());
         for (int i = 0; i < first.size(); i++)
         {
@@ -94,7 +98,8 @@ class SettlementTest
     {
         try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
         {
-            return new SettlementBuilder().build(journal, null, EngineConfig.small(),
+            lastBuilder = new SettlementBuilder();
+            return lastBuilder.build(journal, null, EngineConfig.small(),
                 date.atStartOfDay(ZONE).toInstant().toEpochMilli(),
                 date.plusDays(1).atStartOfDay(ZONE).toInstant().toEpochMilli());
         }
@@ -241,6 +246,7 @@ class SettlementTest
         {
             writer = journal.writer();
             writeVoucherDay();
+            closeVoucherDay();
         }
         final List<SettlementRow> rows;
         try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
@@ -265,7 +271,7 @@ class SettlementTest
         }
         assertEquals(allianceOut, allianceIn, "alliance shares paid and received");
         assertEquals(List.of(new SettlementRow(1, 22, rows.stream().filter((r) -> r.sequence() == 22).findFirst()
-            .orElseThrow().timestampMs(), SettlementRow.REFUND, 101, 4, 1, 6, -3_000, 0, 500, -18, -300, 0, 0, 0,
+            .orElseThrow().timestampMs(), SettlementRow.REFUND, 101, 4, 1, 0, 6, -3_000, 0, 500, -18, -300, 0, 0, 0,
             -2_682)), rows.stream().filter((r) -> r.sequence() == 22).toList(),
             "full refund of a voucher payment whose voucher lapsed: the voucher's 500 back to the pool, no alliance");
         final SettlementRow reversal = rows.stream().filter((r) -> r.kind().equals(SettlementRow.REVERSAL))
@@ -308,7 +314,79 @@ class SettlementTest
         append(encoder.cancel(buffer, 0, 1, 101, 5));                         // voucher 3 lapsed under the hold
         append(encoder.refund(buffer, 0, 1, 101, 4, 1, 3_000));               // 22: voucher 2 lapsed
         append(encoder.pay(buffer, 0, 1, 101, 7, 7, 4_000));
+    }
+
+    private void closeVoucherDay()
+    {
         appendAt(DAY_2.atStartOfDay(ZONE).toInstant().toEpochMilli() + 1_000, encoder.tick(buffer, 0));
+    }
+
+    /**
+     * The balance roll (acct-review findings 5 and 9): after the voucher day, merchant 1 distributes its pool as
+     * vouchers that lapse unused, withdraws, and merchant 2, which holds only alliance earnings, is refused a
+     * withdrawal. Merchant 1's file has the WITHDRAWAL row (none for the refusal), and balances.csv rolls every
+     * merchant's settlement, pool and alliance earnings from the day's start to the engine's statements at its end,
+     * each movement in its column.
+     */
+    @Test
+    void balancesRollFromTheDaysStartToItsEndWithWithdrawalsAndPoolMovements() throws Exception
+    {
+        final Path dataDir = dir.resolve("payouts");
+        final long dayStartMs = DAY_1.atStartOfDay(ZONE).toInstant().toEpochMilli();
+        final Map<Long, MerchantStatement> cutOff = new HashMap<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
+        {
+            writer = journal.writer();
+            writeVoucherDay();
+            append(encoder.distributePool(buffer, 0, 1, 1, 0));                 // all of merchant 1's pool
+            append(encoder.tick(buffer, 0));
+            append(encoder.tick(buffer, 0));
+            append(encoder.withdraw(buffer, 0, 1, 41, 5_000));
+            append(encoder.withdraw(buffer, 0, 2, 42, 100));                    // INSUFFICIENT_SETTLEMENT: no row
+            appendAt(timestampMs + 61_000, encoder.tick(buffer, 0));            // the distribution's vouchers lapse
+            append(encoder.pay(buffer, 0, 1, 101, 8, 5, 1_000));
+            for (final long merchantId : MERCHANTS)
+            {
+                cutOff.put(merchantId, new MerchantStatement().read(reference, merchantId));
+            }
+            closeVoucherDay();
+        }
+        final SettlementBuilder builder = new SettlementBuilder();
+        final List<SettlementRow> rows;
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
+        {
+            rows = builder.build(journal, null, EngineConfig.small(), dayStartMs, dayStartMs + 86_400_000L);
+        }
+        final List<SettlementRow> withdrawals = rows.stream()
+            .filter((row) -> row.kind().equals(SettlementRow.WITHDRAWAL)).toList();
+        assertEquals(1, withdrawals.size(), withdrawals + "");
+        assertEquals(List.of(1L, 41L, -5_000L), List.of(withdrawals.get(0).merchantId(),
+            withdrawals.get(0).withdrawalId(), withdrawals.get(0).netFen()));
+        final List<BalanceRoll.Line> balances = builder.balances();
+        assertEquals(List.of(1L, 2L), balances.stream().map(BalanceRoll.Line::merchantId).toList());
+        final BalanceRoll.Line m1 = balances.get(0);
+        final MerchantStatement end1 = cutOff.get(1L);
+        assertEquals(List.of(0L, 0L, 0L), List.of(m1.settlementOpeningFen(), m1.poolOpeningFen(),
+            m1.allianceOpeningFen()), "day 1 of the ledger: nothing before it");
+        assertEquals(List.of(end1.settlementFen, end1.poolFen, end1.allianceEarningsFen),
+            List.of(m1.settlementClosingFen(), m1.poolClosingFen(), m1.allianceClosingFen()));
+        assertEquals(5_000, m1.withdrawnFen());
+        assertEquals(1_500, m1.pointVouchersFen(), "three 500-fen vouchers bought with points");
+        assertTrue(m1.distributionsFen() > 0, m1 + "");
+        assertEquals(1_500 + m1.distributionsFen(), m1.vouchersLapsedFen(),
+            "vouchers 1, 2 and 3 and every distribution voucher lapsed: " + m1);
+        final BalanceRoll.Line m2 = balances.get(1);
+        assertEquals(List.of(0L, 0L, cutOff.get(2L).allianceEarningsFen), List.of(m2.settlementClosingFen(),
+            m2.withdrawnFen(), m2.allianceClosingFen()));
+        assertEquals(350, m2.allianceInFen(), "consumer 5's and 7's shares at merchant 1 (100 + 200 + 50)");
+
+        final List<Path> files = SettlementFiles.write(dir.resolve("payouts-out"), DAY_1, ZONE, rows, balances);
+        final List<String> csv = Files.readAllLines(dir.resolve("payouts-out").resolve(
+            SettlementFiles.BALANCES_FILE_NAME));
+        assertEquals(BalanceRoll.CSV_HEADER, csv.get(0));
+        assertEquals("2,0,0,0,0,0,0,0,0,0,0,0,350,350", csv.get(2));
+        assertTrue(Files.readString(files.get(files.size() - 1)).contains("# format " +
+            SettlementFiles.FORMAT_VERSION + "\n"));
     }
 
     private static Path createDirectories(final Path path)
