@@ -257,7 +257,10 @@ class GroupCommandsTest
         final int standby = (primary + 1) % NODES;
         final UnsafeBuffer request = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
         final int length = new CommandEncoder().registerConsumer(request, 0, consumerId, 0);
-        try (WodianClient direct = WodianClient.connect("127.0.0.1", clientProxies[standby].port()))
+        // 30 s for the answer: the client's 10-s reply default would fail this probe with an IOException instead of
+        // letting the caller ask again (a starved machine may take that long with nothing wrong).
+        try (WodianClient direct = WodianClient.connect(new ClientConfig().node("127.0.0.1",
+            clientProxies[standby].port()).connectTimeoutMs(30_000).replyTimeoutMs(30_000)))
         {
             final UnsafeBuffer reply = new UnsafeBuffer(direct.call(request, 0, length, 30_000));
             final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(reply, 0);

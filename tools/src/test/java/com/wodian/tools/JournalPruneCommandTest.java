@@ -142,7 +142,7 @@ class JournalPruneCommandTest
             assertTrue(pruned.out().contains("removed 3 journal file(s)"), pruned.out()); // 1-4, 5-54, 55-104
             pay(server, 2);
             try (com.wodian.net.client.WodianClient client =
-                com.wodian.net.client.WodianClient.connect("127.0.0.1", server.port()))
+                client(server))
             {
                 final DemoCommand.StateHash hash = DemoCommand.stateHash(client);
                 hashBeforeRestart = hash.stateHash();
@@ -155,7 +155,7 @@ class JournalPruneCommandTest
         }
         server = startServer(data);
         try (com.wodian.net.client.WodianClient client =
-            com.wodian.net.client.WodianClient.connect("127.0.0.1", server.port()))
+            client(server))
         {
             final DemoCommand.StateHash hash = DemoCommand.stateHash(client);
             assertEquals(sequenceBeforeRestart, hash.lastSequence());
@@ -183,14 +183,25 @@ class JournalPruneCommandTest
         return com.wodian.net.server.WodianServer.launch(config);
     }
 
+    /**
+     * A client of the test server that waits 30 s to connect and for a reply (the client's 2-s and 10-s defaults are
+     * a production terminal's, below what a starved test machine may take with nothing wrong).
+     */
+    private static com.wodian.net.client.WodianClient client(final com.wodian.net.server.WodianServer server)
+        throws IOException
+    {
+        return com.wodian.net.client.WodianClient.connect(new com.wodian.net.client.ClientConfig()
+            .node("127.0.0.1", server.port()).connectTimeoutMs(30_000).replyTimeoutMs(30_000));
+    }
+
     private static void pay(final com.wodian.net.server.WodianServer server, final long paymentId) throws Exception
     {
         final com.wodian.protocol.CommandEncoder encoder = new com.wodian.protocol.CommandEncoder();
         final UnsafeBuffer command = new UnsafeBuffer(new byte[com.wodian.protocol.CommandCatalog.MAX_MESSAGE_LENGTH]);
         try (com.wodian.net.client.WodianClient client =
-            com.wodian.net.client.WodianClient.connect("127.0.0.1", server.port()))
+            client(server))
         {
-            final byte[] reply = client.call(command, 0, encoder.pay(command, 0, 1, 10, paymentId, 100, 5), 10_000);
+            final byte[] reply = client.call(command, 0, encoder.pay(command, 0, 1, 10, paymentId, 100, 5), 30_000);
             assertEquals(com.wodian.protocol.sbe.ResultCode.OK,
                 com.wodian.protocol.MessageText.resultCode(new UnsafeBuffer(reply), 0, reply.length));
         }
