@@ -28,7 +28,8 @@ class LoadgenCommandTest
     private static final double WARMUP_SECONDS = 0.5;
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    // A backstop, not a schedule: at load 17 on the 2-vCPU dev VM a run took a fifth of the old limit, too close.
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void briefLoadReportsSaneNumbersAndWritesFiles(@TempDir final Path dir) throws Exception
     {
         final Path hgrm = dir.resolve("out/pay.hgrm");
@@ -97,7 +98,8 @@ class LoadgenCommandTest
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    // A backstop, not a schedule: at load 17 on the 2-vCPU dev VM a run took a fifth of the old limit, too close.
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void ceilingProbesRun(@TempDir final Path dir)
     {
         final CliTest.Run echo = CliTest.wodian("perf", "tcp-echo", "--rate", "2000", "--duration", "1",
