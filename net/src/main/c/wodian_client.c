@@ -1,15 +1,23 @@
 /*
  * Wodian reference client in C, written from docs/protocol.md and docs/security.md alone, with the codecs SBE's C
  * generator makes from the published schema (engine/src/main/resources/sbe/wodian-schema.xml). It shows a vendor
- * every step a POS terminal takes: frames, logon (challenge and proof), Pay, PaymentTry then PaymentConfirm,
- * PaymentTry then PaymentCancel, Refund, and a consumer's BalanceQuery.
+ * the basic steps of a POS terminal: frames, logon (challenge and proof), a heartbeat, Pay, PaymentTry then
+ * PaymentConfirm, PaymentTry then PaymentCancel, Refund, RedeemPoints then a Pay with the voucher, a consumer's
+ * BalanceQuery, and what to do when a reply does not come (a reply timeout; resend the same request with the same
+ * idempotency key on a new connection; void a payment whose outcome stays unknown with PaymentCancel).
  *
- * Build (the codecs: java -Dsbe.target.language=C -Dsbe.output.dir=GEN -jar sbe-tool.jar wodian-schema.xml):
+ * Build (protocol.md section 9). The codecs, with SBE's tool (sbe-tool has no main class in its manifest and needs
+ * Agrona on the class path; the Agrona version is the root pom's agrona.version):
+ *   java -cp sbe-tool-1.38.1.jar:agrona-2.6.0.jar -Dsbe.target.language=C -Dsbe.output.dir=GEN \
+ *       uk.co.real_logic.sbe.SbeTool wodian-schema.xml
+ * (or java -Dsbe.target.language=C -Dsbe.output.dir=GEN -jar sbe-all-1.38.1.jar wodian-schema.xml), then
  *   gcc -std=c11 -O2 -Wall -I GEN -o wodian-c-client wodian_client.c sha256.c
  *   (with TLS: gcc -std=c11 -O2 -Wall -DWODIAN_TLS -I GEN -o wodian-c-client wodian_client.c sha256.c -lssl -lcrypto)
  * Run against a server (its merchant, terminal and consumer registered, the consumer funded):
  *   wodian-c-client HOST PORT MERCHANT_ID TERMINAL_ID TERMINAL_SECRET_HEX CONSUMER_ID CONSUMER_SECRET_HEX PAYMENT_ID
  * Prints one line per reply and exits 0 when every reply is OK, 1 when one is not, 2 for a usage or I/O error.
+ * WODIAN_REPLY_TIMEOUT_MS (default 10000, the Java client's) is how long it waits for a reply before it takes the
+ * connection for lost.
  *
  * TLS (security.md "TLS", protocol.md 1.2), with OpenSSL: build with -DWODIAN_TLS and link -lssl -lcrypto, then set
  *   WODIAN_TLS_TRUST=ca.pem          the CA certificates to trust (turns TLS on); the server's certificate must name
@@ -30,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #ifdef WODIAN_TLS
@@ -54,12 +63,21 @@
 #include "com_wodian_protocol_sbe/balanceQuery.h"
 #include "com_wodian_protocol_sbe/balanceReply.h"
 #include "com_wodian_protocol_sbe/errorReply.h"
+#include "com_wodian_protocol_sbe/heartbeat.h"
+#include "com_wodian_protocol_sbe/heartbeatReply.h"
+#include "com_wodian_protocol_sbe/redeemPoints.h"
+#include "com_wodian_protocol_sbe/voucherReply.h"
 
 #define SBE(name) com_wodian_protocol_sbe_##name
 #define MESSAGE_MAX 1024 /* a reply is at most 1024 bytes (protocol.md section 2) */
 #define HEADER_LENGTH 8
+#define REPLY_TIMEOUT_MS_DEFAULT 10000
+#define SEND_ATTEMPTS 3 /* the first send and two resends on new connections */
 
-/* One connection: the socket, the next correlation id, and a buffer for one message. */
+/*
+ * One connection: the socket, the next correlation id, a buffer for one message, and what is needed to connect and
+ * log on again after a lost reply.
+ */
 struct session
 {
     int fd;
@@ -68,7 +86,15 @@ struct session
 #endif
     uint64_t next_correlation_id;
     char message[MESSAGE_MAX];
+    const char *host;
+    const char *port;
+    enum com_wodian_protocol_sbe_sessionRole role;
+    int64_t principal_id;
+    const uint8_t *secret;
 };
+
+static int open_session(struct session *s);
+static void close_session(struct session *s);
 
 /* A reply: its correlation id, template id, block length, version and message bytes (in session.message). */
 struct reply
@@ -179,21 +205,27 @@ static int read_frame(struct session *s, struct reply *r)
     {
         return -1;
     }
-    struct SBE(messageHeader) header;
-    SBE(messageHeader_wrap)(&header, s->message, 0, SBE(messageHeader_sbe_schema_version)(), r->length);
+    struct SBE(messageHeader) header = {0};
+    if (NULL == SBE(messageHeader_wrap)(&header, s->message, 0, SBE(messageHeader_sbe_schema_version)(), r->length))
+    {
+        return -1;
+    }
     r->template_id = SBE(messageHeader_templateId)(&header);
     r->block_length = SBE(messageHeader_blockLength)(&header);
     r->version = SBE(messageHeader_version)(&header);
     return (uint32_t)HEADER_LENGTH + r->block_length <= r->length ? 0 : -1;
 }
 
-/* Sends a request and reads its reply; replies come in request order, so it must carry the request's id. */
-static int call(struct session *s, size_t length, struct reply *r)
+/*
+ * Sends a request and reads its reply; replies come in request order, so it must carry the request's id. -1 when the
+ * connection is lost or no reply came within the reply timeout (the socket's SO_RCVTIMEO): the request may or may
+ * not have been applied.
+ */
+static int call_once(struct session *s, size_t length, struct reply *r)
 {
     uint64_t correlation_id;
     if (send_frame(s, length, &correlation_id) < 0 || read_frame(s, r) < 0)
     {
-        fprintf(stderr, "connection lost\n");
         return -1;
     }
     if (r->correlation_id != correlation_id)
@@ -203,6 +235,38 @@ static int call(struct session *s, size_t length, struct reply *r)
         return -1;
     }
     return 0;
+}
+
+/*
+ * A request whose reply is lost (connection closed, or no reply within the reply timeout) has an unknown outcome
+ * (protocol.md section 4, "Lost replies"). Never resend on the same connection: every frame is answered, so the late
+ * reply could still come and be taken for the new one's. Close it, connect and log on again, and send the same bytes:
+ * the same idempotency key, so a command the server had applied is answered with its first result and nothing
+ * happens twice. -1 when every attempt failed: the outcome is still unknown (a payment: void it, see pay_or_void).
+ */
+static int call(struct session *s, size_t length, struct reply *r)
+{
+    uint8_t request[MESSAGE_MAX];
+    memcpy(request, s->message, length); /* the logon of a new connection reuses s->message */
+    for (int attempt = 1; attempt <= SEND_ATTEMPTS; attempt++)
+    {
+        if (attempt > 1)
+        {
+            printf("no reply (connection lost or reply timeout): resending on a new connection, same key\n");
+            close_session(s);
+            if (open_session(s) < 0)
+            {
+                continue;
+            }
+            memcpy(s->message, request, length);
+        }
+        if (call_once(s, length, r) == 0)
+        {
+            return 0;
+        }
+    }
+    fprintf(stderr, "no reply after %d attempts: the outcome is unknown\n", SEND_ATTEMPTS);
+    return -1;
 }
 
 /* Every reply starts its body with the uint16 result code (protocol.md section 5). */
@@ -236,6 +300,15 @@ static int connect_to(const char *host, const char *port)
     {
         const int on = 1; /* requests are small and latency matters (protocol.md section 1) */
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+        /*
+         * A reply timeout: without one, a reply that never comes (a crashed host, a partition) blocks the terminal
+         * for ever. A read or write that waits longer fails, and call() takes the connection for lost.
+         */
+        const char *timeout = getenv("WODIAN_REPLY_TIMEOUT_MS");
+        const long timeout_ms = NULL != timeout && atol(timeout) > 0 ? atol(timeout) : REPLY_TIMEOUT_MS_DEFAULT;
+        struct timeval limit = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
     }
     return fd;
 }
@@ -253,8 +326,9 @@ static int log_on(struct session *s, enum SBE(sessionRole) role, int64_t princip
     SBE(logon_set_role)(&logon, role);
     SBE(logon_set_principalId)(&logon, principal_id);
     struct reply r;
-    if (call(s, HEADER_LENGTH + SBE(logon_encoded_length)(&logon), &r) < 0)
+    if (call_once(s, HEADER_LENGTH + SBE(logon_encoded_length)(&logon), &r) < 0)
     {
+        fprintf(stderr, "connection lost during logon\n");
         return -1;
     }
     if (SBE(logonChallenge_sbe_template_id)() != r.template_id)
@@ -282,8 +356,9 @@ static int log_on(struct session *s, enum SBE(sessionRole) role, int64_t princip
     {
         SBE(logonProof_set_proof)(&proof, (uint64_t)i, client_key[i] ^ signature[i]);
     }
-    if (call(s, HEADER_LENGTH + SBE(logonProof_encoded_length)(&proof), &r) < 0)
+    if (call_once(s, HEADER_LENGTH + SBE(logonProof_encoded_length)(&proof), &r) < 0)
     {
+        fprintf(stderr, "connection lost during logon\n");
         return -1;
     }
     const int code = reply_code(s);
@@ -308,7 +383,7 @@ static int print_payment_reply(struct session *s, const char *what, const struct
 }
 
 static int pay(struct session *s, int64_t merchant, int64_t terminal, int64_t payment, int64_t consumer,
-    int64_t amount_fen)
+    int64_t amount_fen, int64_t voucher)
 {
     struct SBE(messageHeader) header;
     struct SBE(pay) request;
@@ -318,7 +393,7 @@ static int pay(struct session *s, int64_t merchant, int64_t terminal, int64_t pa
     SBE(pay_set_paymentId)(&request, payment);
     SBE(pay_set_consumerId)(&request, consumer);
     SBE(pay_set_amountFen)(&request, amount_fen);
-    SBE(pay_set_voucherId)(&request, 0);
+    SBE(pay_set_voucherId)(&request, voucher); /* 0: none; else a VoucherReply's voucherId */
     struct reply r;
     return call(s, HEADER_LENGTH + SBE(pay_encoded_length)(&request), &r) < 0 ? -1 :
         print_payment_reply(s, "pay", &r);
@@ -366,6 +441,26 @@ static int payment_cancel(struct session *s, int64_t merchant, int64_t terminal,
     struct reply r;
     return call(s, HEADER_LENGTH + SBE(paymentCancel_encoded_length)(&request), &r) < 0 ? -1 :
         print_payment_reply(s, "cancel", &r);
+}
+
+/*
+ * A Pay whose outcome stays unknown after every resend (the customer will not wait any longer): void it with a
+ * PaymentCancel of the same key (protocol.md section 4, "Lost replies"). 1 OK_EMPTY_ROLLBACK: the Pay never arrived
+ * and a late one is refused (404), nothing was charged. 414 NOT_TWO_PHASE: the Pay was decided; PaymentStatusQuery
+ * says how (CONFIRMED: refund it with a new refund id; REJECTED: nothing was charged). Never conclude "not charged"
+ * from a status query's PAYMENT_NOT_FOUND: the lost Pay may still be applied after it.
+ */
+static int pay_or_void(struct session *s, int64_t merchant, int64_t terminal, int64_t payment, int64_t consumer,
+    int64_t amount_fen, int64_t voucher)
+{
+    const int code = pay(s, merchant, terminal, payment, consumer, amount_fen, voucher);
+    if (code >= 0)
+    {
+        return code;
+    }
+    printf("pay %lld: outcome unknown, voiding it with PaymentCancel of the same key\n", (long long)payment);
+    payment_cancel(s, merchant, terminal, payment); /* its line says which of the two outcomes */
+    return -1; /* no sale either way */
 }
 
 static int refund(struct session *s, int64_t merchant, int64_t terminal, int64_t payment, int64_t refund_id,
@@ -418,6 +513,57 @@ static int balance(struct session *s, int64_t consumer)
         (long long)SBE(balanceReply_consumerId)(&reply), (long long)SBE(balanceReply_walletFen)(&reply),
         (long long)SBE(balanceReply_heldFen)(&reply), (long long)SBE(balanceReply_points)(&reply));
     return reply_code(s);
+}
+
+/*
+ * RedeemPoints for one voucher of the merchant's rule. Its key is (consumerId, redemptionId): shared by every
+ * terminal that redeems for this consumer, so take the id from the same persistent, terminal-unique counter as the
+ * payment ids. Returns the voucher id (for a Pay's voucherId), 0 when refused, -1 on a lost reply.
+ */
+static int64_t redeem(struct session *s, int64_t consumer, int64_t merchant, int64_t redemption)
+{
+    struct SBE(messageHeader) header;
+    struct SBE(redeemPoints) request;
+    SBE(redeemPoints_wrap_and_apply_header)(&request, s->message, 0, MESSAGE_MAX, &header);
+    SBE(redeemPoints_set_consumerId)(&request, consumer);
+    SBE(redeemPoints_set_merchantId)(&request, merchant);
+    SBE(redeemPoints_set_redemptionId)(&request, redemption);
+    struct reply r;
+    if (call(s, HEADER_LENGTH + SBE(redeemPoints_encoded_length)(&request), &r) < 0)
+    {
+        return -1;
+    }
+    if (SBE(voucherReply_sbe_template_id)() != r.template_id)
+    {
+        printf("redeem refused template=%u code=%d\n", r.template_id, reply_code(s));
+        return 0;
+    }
+    struct SBE(voucherReply) reply;
+    SBE(voucherReply_wrap_for_decode)(&reply, s->message, HEADER_LENGTH, r.block_length, r.version, r.length);
+    printf("redeem code=%d voucherId=%lld valueFen=%lld pointsCost=%lld\n", reply_code(s),
+        (long long)SBE(voucherReply_voucherId)(&reply), (long long)SBE(voucherReply_valueFen)(&reply),
+        (long long)SBE(voucherReply_pointsCost)(&reply));
+    return 0 == reply_code(s) ? SBE(voucherReply_voucherId)(&reply) : 0;
+}
+
+/*
+ * A Heartbeat keeps an idle session open: send one whenever nothing was sent for the LogonReply's
+ * heartbeatIntervalMs (the server closes a silent session). Its reply comes in order behind the replies to earlier
+ * requests, so judge a connection by the reply timeout, not by the heartbeat's round trip.
+ */
+static int heartbeat(struct session *s)
+{
+    struct SBE(messageHeader) header;
+    struct SBE(heartbeat) request;
+    SBE(heartbeat_wrap_and_apply_header)(&request, s->message, 0, MESSAGE_MAX, &header);
+    SBE(heartbeat_set_reserved)(&request, 0);
+    struct reply r;
+    if (call_once(s, HEADER_LENGTH + SBE(heartbeat_encoded_length)(&request), &r) < 0)
+    {
+        return -1;
+    }
+    printf("heartbeat template=%u code=%d\n", r.template_id, reply_code(s));
+    return SBE(heartbeatReply_sbe_template_id)() == r.template_id ? reply_code(s) : -1;
 }
 
 static int parse_secret(const char *hex, uint8_t secret[32])
@@ -483,14 +629,16 @@ static int start_tls(struct session *s, const char *host, int present_certificat
 }
 #endif
 
-static int open_session(struct session *s, const char *host, const char *port, enum SBE(sessionRole) role,
-    int64_t principal_id, const uint8_t secret[32])
+/* Connects to s->host:s->port (TLS when WODIAN_TLS_TRUST is set) and logs on as s->role s->principal_id. */
+static int open_session(struct session *s)
 {
-    s->fd = connect_to(host, port);
+    const char *host = s->host;
+    const enum SBE(sessionRole) role = s->role;
+    s->fd = connect_to(host, s->port);
     s->next_correlation_id = 1;
     if (s->fd < 0)
     {
-        fprintf(stderr, "cannot connect to %s:%s\n", host, port);
+        fprintf(stderr, "cannot connect to %s:%s\n", host, s->port);
         return -1;
     }
     if (NULL != getenv("WODIAN_TLS_TRUST"))
@@ -505,11 +653,15 @@ static int open_session(struct session *s, const char *host, const char *port, e
         return -1;
 #endif
     }
-    return log_on(s, role, principal_id, secret);
+    return log_on(s, role, s->principal_id, s->secret);
 }
 
 static void close_session(struct session *s)
 {
+    if (s->fd < 0)
+    {
+        return;
+    }
 #ifdef WODIAN_TLS
     if (NULL != s->ssl)
     {
@@ -519,6 +671,7 @@ static void close_session(struct session *s)
     }
 #endif
     close(s->fd);
+    s->fd = -1;
 }
 
 int main(int argc, char **argv)
@@ -531,23 +684,44 @@ int main(int argc, char **argv)
         return 2;
     }
     const int64_t merchant = atoll(argv[3]), terminal = atoll(argv[4]), consumer = atoll(argv[6]);
-    const int64_t payment = atoll(argv[8]);
+    /*
+     * Every idempotency key names one business operation for ever (protocol.md section 4, "Choosing keys"): a key
+     * used again with the same content is answered as a repeat of the first operation, with its first result, and
+     * nothing happens (a second sale is not charged, a second partial refund refunds nothing). So every payment,
+     * refund and redemption takes the next value of one counter. A real POS persists that counter before it sends
+     * and makes it unique across the merchant's terminals (e.g. terminalId * 10^10 + a per-terminal counter); here it
+     * starts at PAYMENT_ID. In particular a refund's id is not its payment's id: ISO 8583 reversals use that one.
+     */
+    int64_t next_key = atoll(argv[8]);
+    setvbuf(stdout, NULL, _IOLBF, 0); /* one line per reply, in order with the diagnostics on stderr */
     static struct session pos, app;
-    if (open_session(&pos, argv[1], argv[2], SBE(sessionRole_TERMINAL), terminal, terminal_secret) < 0)
+    pos = (struct session){ .fd = -1, .host = argv[1], .port = argv[2], .role = SBE(sessionRole_TERMINAL),
+        .principal_id = terminal, .secret = terminal_secret };
+    if (open_session(&pos) < 0)
     {
         return 2;
     }
     int failures = 0;
-    failures += 0 != pay(&pos, merchant, terminal, payment, consumer, 2500);
-    failures += 0 != payment_try(&pos, merchant, terminal, payment + 1, consumer, 1000, 60000);
-    failures += 0 != payment_confirm(&pos, merchant, terminal, payment + 1);
-    failures += 0 != payment_try(&pos, merchant, terminal, payment + 2, consumer, 700, 60000);
-    failures += 0 != payment_cancel(&pos, merchant, terminal, payment + 2);
-    failures += 0 != refund(&pos, merchant, terminal, payment, payment, 500);
+    failures += 0 != heartbeat(&pos);
+    const int64_t sale = next_key++;
+    failures += 0 != pay_or_void(&pos, merchant, terminal, sale, consumer, 2500, 0);
+    const int64_t held = next_key++;
+    failures += 0 != payment_try(&pos, merchant, terminal, held, consumer, 1000, 60000);
+    failures += 0 != payment_confirm(&pos, merchant, terminal, held);
+    const int64_t released = next_key++;
+    failures += 0 != payment_try(&pos, merchant, terminal, released, consumer, 700, 60000);
+    failures += 0 != payment_cancel(&pos, merchant, terminal, released);
+    failures += 0 != refund(&pos, merchant, terminal, sale, next_key++, 500);
+    /* The consumer spends points at the counter: a voucher of the merchant's rule, then a Pay that uses it. */
+    const int64_t voucher = redeem(&pos, consumer, merchant, next_key++);
+    failures += voucher <= 0;
+    failures += voucher <= 0 || 0 != pay_or_void(&pos, merchant, terminal, next_key++, consumer, 800, voucher);
     close_session(&pos);
 
     /* A terminal may not read balances (security.md): the consumer's own session asks. */
-    if (open_session(&app, argv[1], argv[2], SBE(sessionRole_CONSUMER), consumer, consumer_secret) < 0)
+    app = (struct session){ .fd = -1, .host = argv[1], .port = argv[2], .role = SBE(sessionRole_CONSUMER),
+        .principal_id = consumer, .secret = consumer_secret };
+    if (open_session(&app) < 0)
     {
         return 2;
     }

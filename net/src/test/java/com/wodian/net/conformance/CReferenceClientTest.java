@@ -35,10 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The C reference client (net/src/main/c, codecs from SBE's C generator, see net/pom.xml) compiled with gcc and run
- * against a real server: logon as a terminal, Pay, Try/Confirm, Try/Cancel, Refund, then logon as the consumer and
- * Balance. A second language written from the docs that gets every reply right is the proof that the docs suffice.
- * Skipped, saying why, only when gcc is absent.
+ * The C reference client (net/src/main/c, codecs from SBE's C generator, see net/pom.xml) compiled with gcc (no
+ * warning allowed) and run against a real server: logon as a terminal, Heartbeat, Pay, Try/Confirm, Try/Cancel,
+ * Refund, RedeemPoints then a Pay with the voucher, then logon as the consumer and Balance; and once with the Pay's
+ * reply lost on the way, which the client resends with the same key on a new connection. A second language written
+ * from the docs that gets every reply right is the proof that the docs suffice. Skipped, saying why, only when gcc is
+ * absent.
  */
 class CReferenceClientTest
 {
@@ -70,7 +72,33 @@ class CReferenceClientTest
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void theCClientPaysTriesConfirmsCancelsRefundsAndReadsTheBalance() throws Exception
+    void theCClientPaysTriesConfirmsCancelsRefundsRedeemsAndReadsTheBalance() throws Exception
+    {
+        runScript(EXPECTED_LINES, WodianServer::port);
+    }
+
+    /**
+     * POS review finding 12: the reply to the Pay is lost (the connection is cut after the server applied it). The C
+     * client does not hang and does not take the sale for declined: it connects again, logs on and resends the same
+     * Pay with the same key, gets the first result, and the consumer is charged once.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theCClientResendsALostPayWithTheSameKeyOnANewConnection() throws Exception
+    {
+        final List<String> expected = new java.util.ArrayList<>(EXPECTED_LINES);
+        final int payLine = expected.indexOf("pay code=0 paymentId=700 amountFen=2500 pointsEarned=25");
+        expected.add(payLine, "no reply (connection lost or reply timeout): resending on a new connection, same key");
+        expected.add(payLine + 1, "logon role=1 principalId=" + TERMINAL_ID + " code=0");
+        try (ReplyCuttingProxy proxy = new ReplyCuttingProxy(PAY_CORRELATION_ID))
+        {
+            runScript(expected, server -> proxy.forwardTo(server.port()));
+            assertTrue(proxy.cut(), "the Pay's reply was cut");
+        }
+    }
+
+    private void runScript(final List<String> expectedLines,
+        final java.util.function.ToIntFunction<WodianServer> port) throws Exception
     {
         final Path executable = compile();
         final ServerConfig config = config();
@@ -86,21 +114,22 @@ class CReferenceClientTest
                 {
                     call(admin, message, length);
                 }
+                call(admin, message, voucherRule(encoder, message));
                 call(admin, message, encoder.registerTerminal(message, 0, TERMINAL_ID, MERCHANT_ID));
                 call(admin, message, encoder.registerConsumer(message, 0, CONSUMER_ID, 0));
                 call(admin, message, encoder.topUp(message, 0, CONSUMER_ID, 1, 100_000));
             }
 
-            assertEquals(EXPECTED_LINES, runClient(executable, server.port(), Map.of()));
+            assertEquals(expectedLines, runClient(executable, port.applyAsInt(server), Map.of()));
 
             try (WireSession admin = new WireSession(server.port(), WAIT_MS))
             {
                 assertEquals(0, admin.logOn(ADMIN));
                 admin.send(9, message, encoder.balanceQuery(message, 0, CONSUMER_ID));
                 final WireSession.Frame reply = admin.read();
-                assertEquals(97_000, new BalanceReplyDecoder()
+                assertEquals(WALLET_FEN_AFTER, new BalanceReplyDecoder()
                     .wrapAndApplyHeader(reply.message(), 0, new MessageHeaderDecoder()).walletFen(),
-                    "what the C client was told is what the server holds");
+                    "what the C client was told is what the server holds (a resent Pay charged once)");
             }
         }
     }
@@ -130,6 +159,7 @@ class CReferenceClientTest
             final CommandEncoder encoder = new CommandEncoder();
             final UnsafeBuffer message = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
             admin.call(message, 0, encoder.registerMerchant(message, 0, MERCHANT_ID, 1, 100, 0, 0, false), WAIT_MS);
+            admin.call(message, 0, voucherRule(encoder, message), WAIT_MS);
             admin.call(message, 0, encoder.registerTerminal(message, 0, TERMINAL_ID, MERCHANT_ID), WAIT_MS);
             admin.call(message, 0, encoder.registerConsumer(message, 0, CONSUMER_ID, 0), WAIT_MS);
             admin.call(message, 0, encoder.topUp(message, 0, CONSUMER_ID, 1, 100_000), WAIT_MS);
@@ -138,21 +168,37 @@ class CReferenceClientTest
                 "WODIAN_TLS_CERT", terminalTls.certificateFile().toString(),
                 "WODIAN_TLS_KEY", terminalTls.keyFile().toString())));
             final byte[] balance = admin.call(message, 0, encoder.balanceQuery(message, 0, CONSUMER_ID), WAIT_MS);
-            assertEquals(97_000, new BalanceReplyDecoder().wrapAndApplyHeader(new UnsafeBuffer(balance), 0,
+            assertEquals(WALLET_FEN_AFTER, new BalanceReplyDecoder().wrapAndApplyHeader(new UnsafeBuffer(balance), 0,
                 new MessageHeaderDecoder()).walletFen(), "what the C client was told is what the server holds");
         }
     }
 
+    /** Logon, LogonProof, Heartbeat, then the Pay: the reply the lost-reply test cuts. */
+    private static final long PAY_CORRELATION_ID = 4;
+    /** 1,000.00 topped up, less 25.00 + 10.00 paid, plus 5.00 refunded, less the 8.00 sale's 6.00 not paid by voucher. */
+    private static final long WALLET_FEN_AFTER = 100_000 - 2_500 - 1_000 + 500 - (800 - 200);
+
     private static final List<String> EXPECTED_LINES = List.of(
         "logon role=1 principalId=" + TERMINAL_ID + " code=0",
+        "heartbeat template=122 code=0",
         "pay code=0 paymentId=700 amountFen=2500 pointsEarned=25",
         "try code=0 paymentId=701 amountFen=1000 pointsEarned=0",
         "confirm code=0 paymentId=701 amountFen=1000 pointsEarned=10",
         "try code=0 paymentId=702 amountFen=700 pointsEarned=0",
         "cancel code=0 paymentId=702 amountFen=700 pointsEarned=0",
-        "refund code=0 refundId=700 amountFen=500",
+        // The refund's own key, not its payment's (a second partial refund under one key would refund nothing).
+        "refund code=0 refundId=703 amountFen=500",
+        "redeem code=0 voucherId=1 valueFen=200 pointsCost=20",
+        "pay code=0 paymentId=705 amountFen=800 pointsEarned=6", // points on the 6.00 paid from the wallet
         "logon role=3 principalId=" + CONSUMER_ID + " code=0",
-        "balance code=0 consumerId=5001 walletFen=97000 heldFen=0 points=30");
+        "balance code=0 consumerId=5001 walletFen=" + WALLET_FEN_AFTER + " heldFen=0 points=16");
+
+    /** The merchant's rules: 10% of a sale to its pool, which funds vouchers; 20 points buy a 2.00 voucher for a day. */
+    private static int voucherRule(final CommandEncoder encoder, final UnsafeBuffer message)
+    {
+        return encoder.setMerchantRules(message, 0, MERCHANT_ID, 1, 1_000, 0, 0, false,
+            com.wodian.protocol.sbe.DistributionMode.VOUCHER, 20, 200, 86_400_000L);
+    }
 
     private ServerConfig config()
     {
@@ -174,6 +220,8 @@ class CReferenceClientTest
             Integer.toString(port), Long.toString(MERCHANT_ID), Long.toString(TERMINAL_ID),
             hex.formatHex(secret(2)), Long.toString(CONSUMER_ID), hex.formatHex(secret(3)),
             Long.toString(PAYMENT_ID)).redirectErrorStream(true);
+        // The C client's reply timeout (10 s by default) as long as every other wait here: a starved machine is slow.
+        builder.environment().put("WODIAN_REPLY_TIMEOUT_MS", Integer.toString(WAIT_MS));
         builder.environment().putAll(env);
         final Process process = builder.start();
         final boolean exited = process.waitFor(60, TimeUnit.SECONDS);
@@ -232,6 +280,8 @@ class CReferenceClientTest
         final boolean done = gcc.waitFor(90, TimeUnit.SECONDS);
         final String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(done && 0 == gcc.exitValue(), "gcc failed:\n" + output);
+        // A vendor builds it with -Wall too: a warning there (such as an uninitialised header) is a defect here.
+        assertTrue(!output.contains("warning:"), "gcc warned:\n" + output);
         return executable;
     }
 
@@ -246,6 +296,139 @@ class CReferenceClientTest
         catch (final IOException | InterruptedException notThere)
         {
             return false;
+        }
+    }
+
+    /**
+     * A TCP relay in front of the server that loses one reply: on the first connection it forwards every request,
+     * but when the reply with the given correlation id comes it drops it and closes both sides (the server applied
+     * the request; the client never hears). Later connections pass unchanged. Clear text only (it reads frames).
+     */
+    private static final class ReplyCuttingProxy implements AutoCloseable
+    {
+        private final java.net.ServerSocket listener = new java.net.ServerSocket(0, 50,
+            java.net.InetAddress.getLoopbackAddress());
+        private final long cutCorrelationId;
+        private final java.util.concurrent.atomic.AtomicBoolean cut = new java.util.concurrent.atomic.AtomicBoolean();
+        private final List<java.net.Socket> sockets = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        private int serverPort;
+
+        ReplyCuttingProxy(final long cutCorrelationId) throws IOException
+        {
+            this.cutCorrelationId = cutCorrelationId;
+        }
+
+        /** Starts relaying to the server's port; @return the port the client dials instead. */
+        int forwardTo(final int serverPort)
+        {
+            this.serverPort = serverPort;
+            daemon(this::accept);
+            return listener.getLocalPort();
+        }
+
+        boolean cut()
+        {
+            return cut.get();
+        }
+
+        private void accept()
+        {
+            boolean first = true;
+            while (!listener.isClosed())
+            {
+                try
+                {
+                    final java.net.Socket client = listener.accept();
+                    final java.net.Socket server = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
+                        serverPort);
+                    sockets.add(client);
+                    sockets.add(server);
+                    final boolean cutting = first;
+                    first = false;
+                    daemon(() -> copy(client, server));
+                    daemon(() -> relayReplies(server, client, cutting));
+                }
+                catch (final IOException closed)
+                {
+                    return;
+                }
+            }
+        }
+
+        private static void copy(final java.net.Socket from, final java.net.Socket to)
+        {
+            try
+            {
+                from.getInputStream().transferTo(to.getOutputStream());
+            }
+            catch (final IOException ignore)
+            {
+                // One side closed: the relay of this connection ends.
+            }
+            closeQuietly(from);
+            closeQuietly(to);
+        }
+
+        private void relayReplies(final java.net.Socket server, final java.net.Socket client, final boolean cutting)
+        {
+            try
+            {
+                final java.io.DataInputStream in = new java.io.DataInputStream(server.getInputStream());
+                final java.io.OutputStream out = client.getOutputStream();
+                while (true)
+                {
+                    final byte[] lengthField = new byte[4];
+                    in.readFully(lengthField);
+                    final int frameLength = java.nio.ByteBuffer.wrap(lengthField)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+                    final byte[] frame = new byte[frameLength];
+                    in.readFully(frame);
+                    final long correlationId = java.nio.ByteBuffer.wrap(frame)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+                    if (cutting && correlationId == cutCorrelationId && cut.compareAndSet(false, true))
+                    {
+                        break;
+                    }
+                    out.write(lengthField);
+                    out.write(frame);
+                    out.flush();
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // One side closed: the relay of this connection ends.
+            }
+            closeQuietly(server);
+            closeQuietly(client);
+        }
+
+        private static void daemon(final Runnable task)
+        {
+            final Thread thread = new Thread(task, "reply-cutting-proxy");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private static void closeQuietly(final java.io.Closeable closeable)
+        {
+            try
+            {
+                closeable.close();
+            }
+            catch (final IOException ignore)
+            {
+                // Closing anyway.
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            closeQuietly(listener);
+            synchronized (sockets)
+            {
+                sockets.forEach(ReplyCuttingProxy::closeQuietly);
+            }
         }
     }
 
