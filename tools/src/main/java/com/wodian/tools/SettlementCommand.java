@@ -55,6 +55,10 @@ public final class SettlementCommand implements Callable<Integer>
         "directory that holds any is refused)")
     boolean replace;
 
+    @Option(names = "--key", description = "settlement key file (64 hex digits, e.g. openssl rand -hex 32): the " +
+        "manifest ends with its HMAC-SHA256, checked by settlement-verify (docs/settlement.md)")
+    Path keyFile;
+
     @CommandLine.Mixin
     EngineLimitsOptions engineLimits = new EngineLimitsOptions();
 
@@ -67,8 +71,9 @@ public final class SettlementCommand implements Callable<Integer>
         }
         try
         {
+            final byte[] key = null == keyFile ? null : loadKey(keyFile);
             System.out.println(write(dataDir, date, zone, outDir, engineLimits.engineConfig(this), allowOpenDay,
-                replace));
+                replace, key));
         }
         catch (final Refused refused)
         {
@@ -76,6 +81,19 @@ public final class SettlementCommand implements Callable<Integer>
             return WodianMain.EXIT_REFUSED;
         }
         return WodianMain.EXIT_OK;
+    }
+
+    /** The settlement key, read before any work: a bad key file is refused like a day that is not closed. */
+    private static byte[] loadKey(final Path keyFile)
+    {
+        try
+        {
+            return com.wodian.tools.settlement.SettlementKey.load(keyFile);
+        }
+        catch (final IOException ex)
+        {
+            throw new Refused(ex.getMessage());
+        }
     }
 
     /** A day the command will not settle, or files it will not overwrite: a message for the operator, exit 1. */
@@ -97,6 +115,14 @@ public final class SettlementCommand implements Callable<Integer>
      */
     static String write(final Path dataDir, final LocalDate date, final ZoneId zone, final Path outDir,
         final EngineConfig engineConfig, final boolean allowOpenDay, final boolean replace) throws IOException
+    {
+        return write(dataDir, date, zone, outDir, engineConfig, allowOpenDay, replace, null);
+    }
+
+    /** As above; {@code key} (or null) keys the manifest with its HMAC (docs/settlement.md, "Keyed manifest"). */
+    static String write(final Path dataDir, final LocalDate date, final ZoneId zone, final Path outDir,
+        final EngineConfig engineConfig, final boolean allowOpenDay, final boolean replace, final byte[] key)
+        throws IOException
     {
         final List<Path> earlierFiles = SettlementFiles.existingFiles(outDir);
         if (!earlierFiles.isEmpty() && !replace)
@@ -133,9 +159,10 @@ public final class SettlementCommand implements Callable<Integer>
         }
         final String provisional = window.closed() ? null : "PROVISIONAL: the day was not closed in this journal " +
             "(settled up to sequence " + window.lastOfDay() + ", --allow-open-day); not for payment";
-        final List<Path> files = SettlementFiles.write(outDir, date, zone, rows, balances, provisional);
+        final List<Path> files = SettlementFiles.write(outDir, date, zone, rows, balances, provisional, key);
         return "settlement " + date + " " + zone.getId() + ": " + rows.size() + " rows, " + (files.size() - 3) +
-            " merchant files, balances, summary and manifest (SHA-256) in " + outDir.toAbsolutePath() +
+            " merchant files, balances, summary and manifest (SHA-256" + (null == key ? "" : ", keyed: HMAC-SHA256") +
+            ") in " + outDir.toAbsolutePath() +
             (null == provisional ? "" : " (" + provisional + ")");
     }
 

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         CredentialsCommand.class,
         CertsCommand.class,
         SettlementCommand.class,
+        SettlementVerifyCommand.class,
         JournalCommand.class,
         SnapshotCommand.class,
         DemoCommand.class,

@@ -97,6 +97,71 @@ class SettlementCommandTest
         assertEquals(WodianMain.EXIT_OK, settled.exitCode(), settled.out());
     }
 
+    /**
+     * Security review item 12: with a settlement key the manifest ends with its HMAC, so someone who can write the
+     * directory but lacks the key can no longer change a file and its manifest line together (an unkeyed manifest's
+     * SHA-256 lines they simply recompute). {@code settlement-verify} finds that, a changed file, a file the manifest
+     * does not list, and a wrong key.
+     */
+    @Test
+    void aKeyedManifestShowsAFileChangedWithItsManifestLine() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path out = dir.resolve("out");
+        appendDay(dataDir);
+        append(dataDir, END_OF_DAY_MS + 1_000, encoder.tick(buffer, 0));
+        final Path key = dir.resolve("settlement.key");
+        Files.writeString(key, "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
+        final CliTest.Run settled = settle(dataDir, out, "--key", key.toString());
+        assertEquals(WodianMain.EXIT_OK, settled.exitCode(), settled.out());
+        final String manifest = manifest(out);
+        assertTrue(manifest.contains(SettlementFiles.KEYED_LINE + "\n" + SettlementFiles.HMAC_LINE_PREFIX) &&
+            manifest.contains("# format " + SettlementFiles.FORMAT_VERSION + "\n"), manifest);
+        assertEquals(WodianMain.EXIT_OK, verify(out, key).exitCode(), verify(out, key).out());
+
+        // Someone who can write the directory raises merchant 1's net and recomputes its manifest line.
+        final Path merchantFile = out.resolve("merchant-1.csv");
+        final String original = Files.readString(merchantFile);
+        Files.writeString(merchantFile, original.replace(",10000,", ",90000,"));
+        final String forged = manifest.replace(sha256(original), sha256(Files.readString(merchantFile)));
+        assertFalse(forged.equals(manifest), "the forgery changed the manifest's line");
+        Files.writeString(out.resolve(SettlementFiles.MANIFEST_FILE_NAME), forged);
+        assertEquals(WodianMain.EXIT_REFUSED, verify(out, key).exitCode());
+        assertTrue(problems(out, key).contains("HMAC does not match"), problems(out, key));
+
+        Files.writeString(out.resolve(SettlementFiles.MANIFEST_FILE_NAME), manifest);
+        assertEquals(WodianMain.EXIT_REFUSED, verify(out, key).exitCode());
+        assertTrue(problems(out, key).contains("merchant-1.csv: its SHA-256 is not the manifest's"),
+            problems(out, key));
+
+        Files.writeString(merchantFile, original);
+        Files.writeString(out.resolve("merchant-9.csv"), "time\n");
+        assertTrue(problems(out, key).contains("merchant-9.csv is not listed in the manifest"), problems(out, key));
+        Files.delete(out.resolve("merchant-9.csv"));
+        final Path otherKey = dir.resolve("other.key");
+        Files.writeString(otherKey, "ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
+        assertEquals(WodianMain.EXIT_REFUSED, verify(out, otherKey).exitCode(), "another key");
+        assertEquals(WodianMain.EXIT_OK, verify(out, key).exitCode(), verify(out, key).out());
+    }
+
+    private static CliTest.Run verify(final Path out, final Path key)
+    {
+        return CliTest.wodian("settlement-verify", "--out", out.toString(), "--key", key.toString());
+    }
+
+    /** What settlement-verify says on standard error, one problem a line. */
+    private static String problems(final Path out, final Path key) throws Exception
+    {
+        return String.join("\n", com.wodian.tools.settlement.ManifestCheck.problems(out,
+            com.wodian.tools.settlement.SettlementKey.load(key)));
+    }
+
+    private static String sha256(final String text) throws Exception
+    {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+            .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     private static CliTest.Run settle(final Path dataDir, final Path out, final String... extra)
     {
         final String[] args = { "settlement", "--data", dataDir.toString(), "--date", DAY.toString(), "--zone",

@@ -33,6 +33,16 @@ public final class SettlementFiles
      * (docs/settlement.md, "Format versions").
      */
     public static final int FORMAT_VERSION = 3;
+
+    /**
+     * The line before a keyed manifest's last ({@code --key}; any files' format): it names the keying scheme's version
+     * and what the last line is (security review item 12; docs/settlement.md, "Keyed manifest").
+     */
+    public static final String KEYED_LINE = "# keyed v1: the next line is the HMAC-SHA256 of every byte above it " +
+        "under the settlement key (docs/settlement.md)";
+
+    /** The start of a keyed manifest's last line; the HMAC's 64 hex digits follow. */
+    public static final String HMAC_LINE_PREFIX = "# hmac-sha256 ";
     public static final String SUMMARY_HEADER = "merchant_id,rows,gross_fen,refunds_fen,voucher_fen," +
         "voucher_lapsed_fen,fees_fen,pool_fen,alliance_out_fen,alliance_in_fen,points,day_net_fen,withdrawn_fen";
 
@@ -56,6 +66,17 @@ public final class SettlementFiles
     public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
         final List<SettlementRow> rows, final List<BalanceRoll.Line> balances, final String provisionalNote)
         throws IOException
+    {
+        return write(outDir, date, zone, rows, balances, provisionalNote, null);
+    }
+
+    /**
+     * @param key the settlement key ({@link SettlementKey}), or null for an unkeyed manifest.
+     * @return the files written, manifest last.
+     */
+    public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
+        final List<SettlementRow> rows, final List<BalanceRoll.Line> balances, final String provisionalNote,
+        final byte[] key) throws IOException
     {
         Files.createDirectories(outDir);
         final Map<Long, List<SettlementRow>> byMerchant = new TreeMap<>();
@@ -103,6 +124,12 @@ public final class SettlementFiles
         {
             manifest.append(sha256(file)).append("  ").append(file.getFileName()).append('\n');
         }
+        if (null != key)
+        {
+            manifest.append(KEYED_LINE).append('\n');
+            final byte[] body = manifest.toString().getBytes(StandardCharsets.UTF_8);
+            manifest.append(HMAC_LINE_PREFIX).append(SettlementKey.hmacHex(key, body, body.length)).append('\n');
+        }
         files.add(writeFile(outDir.resolve(MANIFEST_FILE_NAME), manifest));
         return files;
     }
@@ -123,7 +150,7 @@ public final class SettlementFiles
         }
     }
 
-    private static boolean isSettlementFile(final String name)
+    static boolean isSettlementFile(final String name)
     {
         return name.equals(MANIFEST_FILE_NAME) || name.equals(SUMMARY_FILE_NAME) || name.equals(BALANCES_FILE_NAME) ||
             (name.startsWith("merchant-") && name.endsWith(".csv"));

@@ -1,0 +1,104 @@
+package com.wodian.tools.settlement;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a settlement directory against its manifest (docs/settlement.md, "Checking a settlement"): the manifest's
+ * HMAC under the settlement key (a keyed manifest, format 2), then every listed file's SHA-256, and that no settlement
+ * file is there that the manifest does not list.
+ */
+public final class ManifestCheck
+{
+    private ManifestCheck()
+    {
+    }
+
+    /** @return what does not match, one line each; empty when everything does. */
+    public static List<String> problems(final Path outDir, final byte[] key) throws IOException
+    {
+        final List<String> problems = new ArrayList<>();
+        final Path manifestFile = outDir.resolve(SettlementFiles.MANIFEST_FILE_NAME);
+        if (!Files.isRegularFile(manifestFile))
+        {
+            problems.add(manifestFile + " does not exist");
+            return problems;
+        }
+        final byte[] manifest = Files.readAllBytes(manifestFile);
+        final String text = new String(manifest, StandardCharsets.UTF_8);
+        final int lastLineStart = text.lastIndexOf('\n', text.length() - 2) + 1;
+        final String lastLine = text.substring(lastLineStart).strip();
+        if (!lastLine.startsWith(SettlementFiles.HMAC_LINE_PREFIX))
+        {
+            problems.add("manifest.txt carries no HMAC (format 1: written without --key), so it proves nothing " +
+                "about who wrote it");
+            return problems;
+        }
+        final int keyedLineStart = text.lastIndexOf('\n', lastLineStart - 2) + 1;
+        if (!text.startsWith(SettlementFiles.KEYED_LINE.substring(0, SettlementFiles.KEYED_LINE.indexOf(':') + 1),
+            keyedLineStart))
+        {
+            problems.add("manifest.txt: the line before the HMAC is not '# keyed v1: ...': a keying scheme this " +
+                "version does not know");
+            return problems;
+        }
+        // The HMAC covers every byte before its line, the keyed line included.
+        final byte[] expected = lastLine.substring(SettlementFiles.HMAC_LINE_PREFIX.length())
+            .getBytes(StandardCharsets.US_ASCII);
+        final byte[] actual = SettlementKey.hmacHex(key, manifest, text.substring(0, lastLineStart)
+            .getBytes(StandardCharsets.UTF_8).length).getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(expected, actual))
+        {
+            problems.add("manifest.txt: the HMAC does not match this key: the manifest was changed, or written with " +
+                "another key");
+            return problems;
+        }
+        checkFiles(outDir, text.substring(0, lastLineStart), problems);
+        return problems;
+    }
+
+    private static void checkFiles(final Path outDir, final String manifestBody, final List<String> problems)
+        throws IOException
+    {
+        final Set<String> listed = new HashSet<>();
+        for (final String line : manifestBody.split("\n"))
+        {
+            if (line.isEmpty() || line.startsWith("#"))
+            {
+                continue;
+            }
+            final int gap = line.indexOf("  ");
+            final String name = gap < 0 ? "" : line.substring(gap + 2);
+            if (gap < 0 || !SettlementFiles.isSettlementFile(name) || name.contains("/"))
+            {
+                problems.add("manifest.txt: a line that names no settlement file: " + line);
+                continue;
+            }
+            listed.add(name);
+            final Path file = outDir.resolve(name);
+            if (!Files.isRegularFile(file))
+            {
+                problems.add(name + " is listed in the manifest but missing");
+            }
+            else if (!SettlementFiles.sha256(file).equals(line.substring(0, gap)))
+            {
+                problems.add(name + ": its SHA-256 is not the manifest's: the file was changed");
+            }
+        }
+        for (final Path file : SettlementFiles.existingFiles(outDir))
+        {
+            final String name = file.getFileName().toString();
+            if (!name.equals(SettlementFiles.MANIFEST_FILE_NAME) && !listed.contains(name))
+            {
+                problems.add(name + " is not listed in the manifest");
+            }
+        }
+    }
+}
