@@ -42,6 +42,14 @@ public final class ServerCommand implements Runnable
         "with 'wodian credentials'")
     Path credentialsFile;
 
+    @Option(names = "--admin-from", description = "accept admin logons only from these address ranges, e.g. " +
+        "127.0.0.1,10.1.0.0/16 (default: from anywhere; docs/security.md, \"Admin logons\")")
+    String adminFrom;
+
+    @Option(names = "--metrics-auth-file", description = "the metrics endpoint asks for HTTP basic authentication " +
+        "with the user:password on this file's first line (docs/observability.md)")
+    Path metricsAuthFile;
+
     @picocli.CommandLine.Mixin
     SnapshotOptions snapshotOptions = new SnapshotOptions();
 
@@ -223,6 +231,8 @@ public final class ServerCommand implements Runnable
         addIfGiven(args, "--replication-idle", replicationIdle);
         addIfGiven(args, "--metrics-port", null == metricsPort ? null : metricsPort.toString());
         addIfGiven(args, "--metrics-host", metricsHost);
+        addIfGiven(args, "--metrics-auth-file", null == metricsAuthFile ? null : metricsAuthFile.toString());
+        addIfGiven(args, "--admin-from", adminFrom);
         addIfGiven(args, "--warmup-inputs", Integer.toString(warmupInputs));
         addIfGiven(args, "--commit-mark-interval-ms",
             null == commitMarkIntervalMs ? null : commitMarkIntervalMs.toString());

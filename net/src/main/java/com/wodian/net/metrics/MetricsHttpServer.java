@@ -87,10 +87,23 @@ public final class MetricsHttpServer implements AutoCloseable
         final BooleanSupplier ready,
         final com.wodian.net.tls.TlsContext tls) throws IOException
     {
+        return start(host, port, counters, latency, ready, tls, null);
+    }
+
+    /** The same, asking every request for HTTP basic authentication when {@code authenticator} is set. */
+    public static MetricsHttpServer start(
+        final String host,
+        final int port,
+        final ServerCounters counters,
+        final StageLatency latency,
+        final BooleanSupplier ready,
+        final com.wodian.net.tls.TlsContext tls,
+        final com.sun.net.httpserver.Authenticator authenticator) throws IOException
+    {
         final PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         registry.register(new ServerCollector(counters.reader(), latency));
-        return start(host, port, registry, ready, tls);
+        return start(host, port, registry, ready, tls, authenticator);
     }
 
     /** Serves {@code registry}'s collectors (the server's: above). */
@@ -100,6 +113,18 @@ public final class MetricsHttpServer implements AutoCloseable
         final PrometheusRegistry registry,
         final BooleanSupplier ready,
         final com.wodian.net.tls.TlsContext tls) throws IOException
+    {
+        return start(host, port, registry, ready, tls, null);
+    }
+
+    /** As above; {@code authenticator} (or null) guards every path, the health ones included. */
+    static MetricsHttpServer start(
+        final String host,
+        final int port,
+        final PrometheusRegistry registry,
+        final BooleanSupplier ready,
+        final com.wodian.net.tls.TlsContext tls,
+        final com.sun.net.httpserver.Authenticator authenticator) throws IOException
     {
         limitSlowRequests();
         final ExecutorService handlers = Executors.newFixedThreadPool(HANDLER_THREADS, (runnable) ->
@@ -114,6 +139,10 @@ public final class MetricsHttpServer implements AutoCloseable
             .registry(registry)
             .executorService(handlers)
             .defaultHandler((exchange) -> answerHealth(exchange, ready));
+        if (null != authenticator)
+        {
+            builder.authenticator(authenticator);
+        }
         if (null != tls)
         {
             builder.httpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.reloadingSslContext()));

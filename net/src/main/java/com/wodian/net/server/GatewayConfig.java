@@ -60,6 +60,12 @@ public final class GatewayConfig
         public static final String FAILURE_WINDOW_MS_PROP_NAME = "wodian.auth.failure.window.ms";
         public static final long FAILURE_WINDOW_MS_DEFAULT = 60_000;
 
+        /**
+         * Where admin logons are accepted from: comma-separated address ranges (10.0.0.0/8, 127.0.0.1); unset: from
+         * anywhere, as before (security review item 16).
+         */
+        public static final String ADMIN_ADDRESSES_PROP_NAME = "wodian.auth.admin.addresses";
+
         /** Principals and addresses tracked by the rate limiter at most (and handshake buckets by SourceLimits). */
         public static final int LIMITER_ENTRIES_MAX = 100_000;
 
@@ -102,6 +108,8 @@ public final class GatewayConfig
         Configuration.ADDRESS_FAILURES_MAX_DEFAULT);
     private long failureWindowMs = Long.getLong(Configuration.FAILURE_WINDOW_MS_PROP_NAME,
         Configuration.FAILURE_WINDOW_MS_DEFAULT);
+    private AddressRanges adminAddresses = null == System.getProperty(Configuration.ADMIN_ADDRESSES_PROP_NAME) ? null :
+        AddressRanges.parse(System.getProperty(Configuration.ADMIN_ADDRESSES_PROP_NAME));
     private int unauthenticatedPerAddressMax = Integer.getInteger(
         Configuration.UNAUTHENTICATED_PER_ADDRESS_MAX_PROP_NAME, Configuration.UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT);
     private int handshakesPerAddressPerSecond = Integer.getInteger(
@@ -214,6 +222,18 @@ public final class GatewayConfig
     public long failureWindowMs()
     {
         return failureWindowMs;
+    }
+
+    /** Where admin logons are accepted from; null (the default) for anywhere (docs/security.md, "Admin logons"). */
+    public GatewayConfig adminAddresses(final AddressRanges adminAddresses)
+    {
+        this.adminAddresses = adminAddresses;
+        return this;
+    }
+
+    public AddressRanges adminAddresses()
+    {
+        return adminAddresses;
     }
 
     /** Connections per source address before authentication, per port; 0 for no limit (security.md). */

@@ -167,6 +167,9 @@ final class ServerArguments
             case "--metrics-host":
                 config.metricsHost(value);
                 return true;
+            case "--metrics-auth-file":
+                config.metricsAuthFile(Paths.get(value));
+                return true;
             default:
                 return false;
         }
@@ -248,6 +251,9 @@ final class ServerArguments
         {
             case "--auth":
                 config.gateway().authMode(GatewayConfig.parseAuthMode(value));
+                return true;
+            case "--admin-from":
+                config.gateway().adminAddresses(AddressRanges.parse(value));
                 return true;
             case "--credentials":
                 config.gateway().credentialsFile(Paths.get(value));

@@ -12,12 +12,12 @@ import java.util.concurrent.CountDownLatch;
  * ServerMain --data DIR [--init] --port N [--mode shared|compact|dedicated] [--host ADDRESS] [--durability sync|page-cache]
  *            [--limits default|small] [--keys-max N] [--engine-tables grow|reserve]
  *            [--pipeline-wait NAME] [--network-idle NAME] [--sender-idle NAME]
- *            [--auth required|disabled] [--credentials FILE]
+ *            [--auth required|disabled] [--credentials FILE] [--admin-from RANGES]
  *            [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]
  *            [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,2=HOST:PORT [--ack-policy local|quorum|all]
  *             [--group NAME] [--election-timeout-ms N] [--join] [--client-peers 0=HOST:PORT,...]
  *             [--replication-idle S,Y,MIN_US,MAX_US] [--commit-mark-interval-ms N]]
- *            [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]
+ *            [--metrics-port N [--metrics-host ADDRESS] [--metrics-auth-file FILE]] [--warmup-inputs N]
  *            [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]]
  *            [--tls-cert FILE [--tls-key FILE] [--tls-client-auth none|optional|required]
  *             [--tls-password-file FILE | --tls-password P]]
@@ -58,11 +58,12 @@ public final class ServerMain
         " [--host ADDRESS] [--durability sync|page-cache] [--limits default|small] [--keys-max N]" +
         " [--engine-tables grow|reserve] [--pipeline-wait NAME]" +
         " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
+        " [--admin-from RANGES]" +
         " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
         " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME] [--election-timeout-ms N]" +
         " [--join] [--client-peers 0=HOST:PORT,...]" +
         " [--replication-idle SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US] [--commit-mark-interval-ms N]]" +
-        " [--metrics-port N [--metrics-host ADDRESS]] [--warmup-inputs N]" +
+        " [--metrics-port N [--metrics-host ADDRESS] [--metrics-auth-file FILE]] [--warmup-inputs N]" +
         " [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]] [--ignore-stdin]" +
         " [--tls-cert FILE [--tls-key FILE] [--tls-client-auth none|optional|required]" +
         " [--tls-password-file FILE | --tls-password P]]" +

@@ -358,9 +358,24 @@ final class SessionGate
         }
         session.role = roleRaw;
         session.principalId = principalId;
-        if (limiter.isLimited(LogonLimiter.principalKey(session.role, principalId), session.remoteAddress, nowMs))
+        final String principalKey = LogonLimiter.principalKey(session.role, principalId);
+        if (limiter.isLimited(principalKey, session.remoteAddress, nowMs))
         {
             refuseLogon(session, correlationId, ResultCode.LOGON_RATE_LIMITED);
+            return;
+        }
+        if (SessionRole.ADMIN.value() == roleRaw && null != config.adminAddresses() &&
+            !config.adminAddresses().contains(session.remoteAddress))
+        {
+            // Admin logons only from the operators' network (security review item 16): the same code as a wrong
+            // proof, counted as a failure (so a scanner is throttled as for one), the reason in the log.
+            failedLogonCount = failedLogonCount + 1;
+            if (limiter.onFailure(principalKey, session.remoteAddress, nowMs))
+            {
+                WodianServer.LOG.log(System.Logger.Level.WARNING, "admin logon refused: {0} is not in the admin " +
+                    "addresses ({1})", session.remoteAddress, config.adminAddresses());
+            }
+            refuseLogon(session, correlationId, ResultCode.AUTHENTICATION_FAILED);
             return;
         }
         // A challenge whether or not the principal exists, so that a logon does not reveal which ids are valid.

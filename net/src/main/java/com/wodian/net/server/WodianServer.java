@@ -363,8 +363,10 @@ public final class WodianServer implements AutoCloseable
         }
         try
         {
+            // A broken auth file starts no endpoint rather than an open one (logged below, the server runs on).
             final MetricsHttpServer server = MetricsHttpServer.start(config.metricsHost(), config.metricsPort(),
-                counters, stageLatency, this::isReady, tlsContext);
+                counters, stageLatency, this::isReady, tlsContext, null == config.metricsAuthFile() ? null :
+                com.wodian.net.metrics.MetricsBasicAuth.load(config.metricsAuthFile()));
             LOG.log(System.Logger.Level.INFO, "metrics on {0}://{1}:{2,number,#}/metrics",
                 null == tlsContext ? "http" : "https", config.metricsHost(), server.port());
             return server;

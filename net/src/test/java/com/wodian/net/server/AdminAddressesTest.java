@@ -1,0 +1,70 @@
+package com.wodian.net.server;
+
+import com.wodian.net.auth.Credentials;
+import com.wodian.protocol.sbe.ResultCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+
+import static com.wodian.net.server.ServerTestSupport.HOST;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Security review item 16: with admin addresses set, an admin logon from elsewhere is refused like a wrong proof
+ * (751), even with the right secret, while terminals log on from anywhere; before, the terminal port took admin logons
+ * from any address. The ranges themselves: {@link AddressRanges}.
+ */
+class AdminAddressesTest
+{
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void adminLogonsOnlyFromTheAdminAddresses() throws Exception
+    {
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT);
+        config.gateway().adminAddresses(AddressRanges.parse("127.0.0.2/32, 10.0.0.0/8"));
+        try (WodianServer server = WodianServer.launch(config))
+        {
+            final InetAddress loopback = InetAddress.getByName(HOST);
+            assertEquals(ResultCode.AUTHENTICATION_FAILED, logOn(server, ServerTestSupport.ADMIN, loopback),
+                "an admin from an address outside the ranges");
+            assertEquals(ResultCode.OK, logOn(server, ServerTestSupport.ADMIN, InetAddress.getByName("127.0.0.2")),
+                "an admin from the admin addresses");
+            assertEquals(ResultCode.OK, logOn(server, ServerTestSupport.TERMINAL, loopback), "a terminal anywhere");
+        }
+    }
+
+    @Test
+    void rangesMatchByPrefix()
+    {
+        final AddressRanges ranges = AddressRanges.parse("10.1.0.0/16,192.168.7.9,::1,fd00::/8");
+        assertTrue(ranges.contains("10.1.200.3"));
+        assertFalse(ranges.contains("10.2.0.1"));
+        assertTrue(ranges.contains("192.168.7.9"));
+        assertFalse(ranges.contains("192.168.7.10"));
+        assertTrue(ranges.contains("0:0:0:0:0:0:0:1"));
+        assertTrue(ranges.contains("fd12:3456::1"));
+        assertFalse(ranges.contains("fe80::1"));
+        assertFalse(ranges.contains("not-an-address"));
+        assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("10.0.0.0/33"));
+        assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("example.com"));
+        assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("10.0.0.0/x"));
+    }
+
+    private static ResultCode logOn(final WodianServer server, final Credentials credentials,
+        final InetAddress source) throws Exception
+    {
+        try (Socket socket = new Socket(InetAddress.getByName(HOST), server.port(), source, 0))
+        {
+            socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
+            return ServerTestSupport.logOn(socket, credentials);
+        }
+    }
+}
