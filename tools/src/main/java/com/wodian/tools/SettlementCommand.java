@@ -5,6 +5,7 @@ import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.consensus.storage.CommitMark;
 import com.wodian.journal.consensus.storage.JournalReplicaLog;
 import com.wodian.net.server.WodianServer;
+import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.tools.settlement.BalanceRoll;
 import com.wodian.tools.settlement.SettlementBuilder;
 import com.wodian.tools.settlement.SettlementFiles;
@@ -131,6 +132,7 @@ public final class SettlementCommand implements Callable<Integer>
                 (earlierFiles.size() > 1 ? " and " + (earlierFiles.size() - 1) + " more" : "") + "): nothing " +
                 "written; pass --replace to replace them, or another --out");
         }
+        requireRecordedLimits(dataDir, engineConfig);
         final long fromMs = date.atStartOfDay(zone).toInstant().toEpochMilli();
         final long toMs = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
         final List<SettlementRow> rows;
@@ -164,6 +166,22 @@ public final class SettlementCommand implements Callable<Integer>
             " merchant files, balances, summary and manifest (SHA-256" + (null == key ? "" : ", keyed: HMAC-SHA256") +
             ") in " + outDir.toAbsolutePath() +
             (null == provisional ? "" : " (" + provisional + ")");
+    }
+
+    /**
+     * The replay must decide under the limits the server did (a LIMIT_KEYS refusal or a forgotten key would come out
+     * differently, and the files would show other money): refused when the directory records other ones.
+     */
+    private static void requireRecordedLimits(final Path dataDir, final EngineConfig engineConfig)
+    {
+        try
+        {
+            EngineLimitsFile.checkIfRecorded(dataDir, engineConfig);
+        }
+        catch (final IOException differ)
+        {
+            throw new Refused("nothing written: " + differ.getMessage());
+        }
     }
 
     /**

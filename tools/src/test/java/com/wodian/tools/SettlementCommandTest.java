@@ -8,6 +8,7 @@ import com.wodian.journal.consensus.storage.CommitMark;
 import com.wodian.journal.consensus.storage.JournalReplicaLog;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
+import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.tools.settlement.SettlementFiles;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,31 @@ class SettlementCommandTest
     {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
             .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * acct-review finding 12: a data directory that records its engine limits (engine-limits, written by the
+     * server's first start) is not settled under other ones: the replay could refuse or forget keys differently and
+     * the files would show other money than the server's.
+     */
+    @Test
+    void otherLimitsThanTheDirectoryRecordsAreRefused() throws Exception
+    {
+        final Path dataDir = dir.resolve("limits");
+        appendDay(dataDir);
+        append(dataDir, END_OF_DAY_MS + 1_000, encoder.tick(buffer, 0));
+        EngineLimitsFile.recordOrCheck(dataDir, EngineConfig.small());
+
+        final CliTest.Run other = CliTest.wodian("settlement", "--data", dataDir.toString(), "--date",
+            DAY.toString(), "--zone", ZONE.getId(), "--out", dir.resolve("other").toString());
+        assertEquals(WodianMain.EXIT_REFUSED, other.exitCode(), other.out());
+        final SettlementCommand.Refused why = assertThrows(SettlementCommand.Refused.class,
+            () -> SettlementCommand.write(dataDir, DAY, ZONE, dir.resolve("other"), new EngineConfig(),
+                false, false));
+        assertTrue(why.getMessage().contains("other engine limits") && why.getMessage().contains("keysMax"),
+            why.getMessage());
+        assertFalse(Files.exists(dir.resolve("other")), "nothing written under other limits");
+        assertEquals(WodianMain.EXIT_OK, settle(dataDir, dir.resolve("same")).exitCode(), "--limits small: settled");
     }
 
     private static CliTest.Run settle(final Path dataDir, final Path out, final String... extra)

@@ -149,6 +149,7 @@ public final class SettlementBuilder
                 }
             }
         }
+        requireInvariants(engine, lastOfDay);
         balances = roll.close(engine, rows);
         return rows;
     }
@@ -174,6 +175,23 @@ public final class SettlementBuilder
                 java.time.Instant.ofEpochMilli(window.fromMs()) + " UTC: the day's entries up to that sequence are " +
                 "not in this journal. Settle the day on a node whose journal holds the whole day (the primary's, " +
                 "or one from before the install)");
+        }
+    }
+
+    /**
+     * The replay holds the exact state at the day's cut-off, so the engine's conservation law and balance invariants
+     * are checked there for free: files are never written from a state that breaks them.
+     */
+    private static void requireInvariants(final Engine engine, final long lastOfDay)
+    {
+        try
+        {
+            engine.verifyInvariants();
+        }
+        catch (final IllegalStateException broken)
+        {
+            throw new IllegalStateException("the engine's invariants fail at the day's cut-off (sequence " +
+                lastOfDay + "): " + broken.getMessage() + "; no files written", broken);
         }
     }
 
