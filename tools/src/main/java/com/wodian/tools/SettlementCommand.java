@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -137,6 +138,7 @@ public final class SettlementCommand implements Callable<Integer>
         final long toMs = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
         final List<SettlementRow> rows;
         final List<BalanceRoll.Line> balances;
+        final String journalNote;
         final SettlementBuilder.DayWindow window;
         try (ChronicleJournal journal = JournalCommand.openJournal(dataDir))
         {
@@ -148,6 +150,7 @@ public final class SettlementCommand implements Callable<Integer>
             }
             rows = builder.build(journal, DurabilitySupport.snapshotStoreOrNull(dataDir), engineConfig, window);
             balances = builder.balances();
+            journalNote = builder.journalNote();
         }
         catch (final SettlementBuilder.DayNotInJournal partial)
         {
@@ -161,7 +164,13 @@ public final class SettlementCommand implements Callable<Integer>
         }
         final String provisional = window.closed() ? null : "PROVISIONAL: the day was not closed in this journal " +
             "(settled up to sequence " + window.lastOfDay() + ", --allow-open-day); not for payment";
-        final List<Path> files = SettlementFiles.write(outDir, date, zone, rows, balances, provisional, key);
+        final List<String> notes = new ArrayList<>();
+        notes.add(journalNote);
+        if (null != provisional)
+        {
+            notes.add(provisional);
+        }
+        final List<Path> files = SettlementFiles.write(outDir, date, zone, rows, balances, notes, key);
         return "settlement " + date + " " + zone.getId() + ": " + rows.size() + " rows, " + (files.size() - 3) +
             " merchant files, balances, summary and manifest (SHA-256" + (null == key ? "" : ", keyed: HMAC-SHA256") +
             ") in " + outDir.toAbsolutePath() +

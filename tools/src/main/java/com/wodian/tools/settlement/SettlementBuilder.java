@@ -40,6 +40,7 @@ public final class SettlementBuilder
     private final List<SettlementRow> rows = new ArrayList<>();
     private final BalanceRoll roll = new BalanceRoll();
     private List<BalanceRoll.Line> balances = List.of();
+    private String journalNote = "";
     private long pointsEarned;
     /** The sequence the journal starts after (0, or a snapshot's when the node was rebuilt from one). */
     private long journalStartSequence;
@@ -151,7 +152,19 @@ public final class SettlementBuilder
         }
         requireInvariants(engine, lastOfDay);
         balances = roll.close(engine, rows);
+        journalNote = (lastOfDay > window.lastBeforeDay() ? "journal entries " + (window.lastBeforeDay() + 1) +
+            ".." + lastOfDay + " are the day's" : "the journal holds no entry of the day") + "; state hash after " +
+            "sequence " + lastOfDay + ": " + engine.stateHash() + " (as wodian journal verify and snapshots print it)";
         return rows;
+    }
+
+    /**
+     * The manifest's journal line: the day's first and last sequence and the replay's state hash at the cut-off, to
+     * tie the files to the journal, a snapshot or a server's state hash.
+     */
+    public String journalNote()
+    {
+        return journalNote;
     }
 
     /** Every merchant's balance roll over the day {@link #build} settled, in merchant id order. */

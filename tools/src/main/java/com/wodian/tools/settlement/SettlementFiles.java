@@ -29,10 +29,10 @@ public final class SettlementFiles
     public static final String BALANCES_FILE_NAME = "balances.csv";
     /**
      * The files' format, on the manifest's line {@code # format N}: 1 had no such line; 2 added voucher_lapsed_fen and
-     * renamed net_payable_fen day_net_fen; 3 added WITHDRAWAL rows, withdrawal_id, withdrawn_fen and balances.csv
-     * (docs/settlement.md, "Format versions").
+     * renamed net_payable_fen day_net_fen; 3 added WITHDRAWAL rows, withdrawal_id, withdrawn_fen and balances.csv;
+     * 4 the manifest's journal line (docs/settlement.md, "Format versions").
      */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
 
     /**
      * The line before a keyed manifest's last ({@code --key}; any files' format): it names the keying scheme's version
@@ -54,28 +54,19 @@ public final class SettlementFiles
     public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
         final List<SettlementRow> rows, final List<BalanceRoll.Line> balances) throws IOException
     {
-        return write(outDir, date, zone, rows, balances, null);
+        return write(outDir, date, zone, rows, balances, List.of(), null);
     }
 
     /**
-     * @param balances        every merchant's balance roll (balances.csv).
-     * @param provisionalNote null for a closed day; else a line the manifest carries as a comment, so that files of a
-     *                        day still open are never mistaken for the day's settlement.
+     * @param notes comment lines for the manifest after its format line (without the {@code # }): where the day lies
+     *              in the journal, and for a day still open the provisional note, so that such files are never
+     *              mistaken for the day's settlement.
+     * @param key   the settlement key: the manifest then ends with its HMAC-SHA256 (docs/settlement.md, "Keyed
+     *              manifest"); null for none.
      * @return the files written, manifest last.
      */
     public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
-        final List<SettlementRow> rows, final List<BalanceRoll.Line> balances, final String provisionalNote)
-        throws IOException
-    {
-        return write(outDir, date, zone, rows, balances, provisionalNote, null);
-    }
-
-    /**
-     * @param key the settlement key ({@link SettlementKey}), or null for an unkeyed manifest.
-     * @return the files written, manifest last.
-     */
-    public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
-        final List<SettlementRow> rows, final List<BalanceRoll.Line> balances, final String provisionalNote,
+        final List<SettlementRow> rows, final List<BalanceRoll.Line> balances, final List<String> notes,
         final byte[] key) throws IOException
     {
         Files.createDirectories(outDir);
@@ -113,11 +104,19 @@ public final class SettlementFiles
         }
         files.add(writeFile(outDir.resolve(BALANCES_FILE_NAME), balancesCsv(balances)));
         files.add(writeFile(outDir.resolve(SUMMARY_FILE_NAME), summary));
+        final StringBuilder manifest = manifest(date, zone, notes, files, key);
+        files.add(writeFile(outDir.resolve(MANIFEST_FILE_NAME), manifest));
+        return files;
+    }
+
+    private static StringBuilder manifest(final LocalDate date, final ZoneId zone, final List<String> notes,
+        final List<Path> files, final byte[] key) throws IOException
+    {
         final StringBuilder manifest = new StringBuilder("# Wodian settlement, business day ").append(date)
             .append(' ').append(zone.getId()).append('\n').append("# format ").append(FORMAT_VERSION).append('\n');
-        if (null != provisionalNote)
+        for (final String note : notes)
         {
-            manifest.append("# ").append(provisionalNote).append('\n');
+            manifest.append("# ").append(note).append('\n');
         }
         manifest.append("# sha256  file\n");
         for (final Path file : files)
@@ -130,8 +129,7 @@ public final class SettlementFiles
             final byte[] body = manifest.toString().getBytes(StandardCharsets.UTF_8);
             manifest.append(HMAC_LINE_PREFIX).append(SettlementKey.hmacHex(key, body, body.length)).append('\n');
         }
-        files.add(writeFile(outDir.resolve(MANIFEST_FILE_NAME), manifest));
-        return files;
+        return manifest;
     }
 
     /**

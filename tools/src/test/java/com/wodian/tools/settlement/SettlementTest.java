@@ -47,6 +47,7 @@ class SettlementTest
     private final Map<Long, MerchantStatement> endOfDay2 = new HashMap<>();
     private JournalWriter writer;
     private SettlementBuilder lastBuilder;
+    private long cutOffStateHash;
     private long sequence;
     private long timestampMs;
 
@@ -251,8 +252,8 @@ class SettlementTest
         final List<SettlementRow> rows;
         try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
         {
-            rows = new SettlementBuilder().build(journal, null, EngineConfig.small(), dayStartMs,
-                dayStartMs + 86_400_000L);
+            lastBuilder = new SettlementBuilder();
+            rows = lastBuilder.build(journal, null, EngineConfig.small(), dayStartMs, dayStartMs + 86_400_000L);
         }
         long allianceOut = 0;
         long allianceIn = 0;
@@ -270,6 +271,8 @@ class SettlementTest
             }
         }
         assertEquals(allianceOut, allianceIn, "alliance shares paid and received");
+        assertEquals("journal entries 1..23 are the day's; state hash after sequence 23: " + cutOffStateHash +
+            " (as wodian journal verify and snapshots print it)", lastBuilder.journalNote());
         assertEquals(List.of(new SettlementRow(1, 22, rows.stream().filter((r) -> r.sequence() == 22).findFirst()
             .orElseThrow().timestampMs(), SettlementRow.REFUND, 101, 4, 1, 0, 6, -3_000, 0, 500, -18, -300, 0, 0, 0,
             -2_682)), rows.stream().filter((r) -> r.sequence() == 22).toList(),
@@ -318,6 +321,7 @@ class SettlementTest
 
     private void closeVoucherDay()
     {
+        cutOffStateHash = reference.stateHash();
         appendAt(DAY_2.atStartOfDay(ZONE).toInstant().toEpochMilli() + 1_000, encoder.tick(buffer, 0));
     }
 
