@@ -30,6 +30,7 @@ final class MerchantStatement
     private final PaymentStatusReplyDecoder status = new PaymentStatusReplyDecoder();
     private long consumerId;
     private long paymentAmountFen;
+    private long paymentRefundedFen;
 
     /** Reads the statement of a merchant into this object's fields (all zero for an unknown merchant). */
     MerchantStatement read(final Engine engine, final long merchantId)
@@ -42,6 +43,8 @@ final class MerchantStatement
     long consumerOf(final Engine engine, final long merchantId, final long paymentId)
     {
         consumerId = 0;
+        paymentAmountFen = 0;
+        paymentRefundedFen = 0;
         engine.onQuery(request, 0, encoder.paymentStatusQuery(request, 0, merchantId, paymentId), this::onStatus);
         return consumerId;
     }
@@ -50,6 +53,12 @@ final class MerchantStatement
     long lastPaymentAmountFen()
     {
         return paymentAmountFen;
+    }
+
+    /** What of the payment was refunded so far (0 when unknown); call after {@link #consumerOf}. */
+    long lastPaymentRefundedFen()
+    {
+        return paymentRefundedFen;
     }
 
     void copyFrom(final MerchantStatement other)
@@ -94,5 +103,6 @@ final class MerchantStatement
             buffer.getShort(offset + 6, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
         consumerId = status.consumerId();
         paymentAmountFen = status.amountFen();
+        paymentRefundedFen = status.refundedFen();
     }
 }

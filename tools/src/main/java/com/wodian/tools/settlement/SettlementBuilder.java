@@ -42,6 +42,9 @@ public final class SettlementBuilder
     private List<BalanceRoll.Line> balances = List.of();
     private String journalNote = "";
     private long pointsEarned;
+    /** A Refund's payment, read before the command: its amount and what of it was refunded before. */
+    private long saleAmountFen;
+    private long refundedBeforeFen;
     /** The sequence the journal starts after (0, or a snapshot's when the node was rebuilt from one). */
     private long journalStartSequence;
 
@@ -238,6 +241,8 @@ public final class SettlementBuilder
         final long paymentId = payload.getLong(body + 16, java.nio.ByteOrder.LITTLE_ENDIAN);
         long consumerId = templateId == PayDecoder.TEMPLATE_ID ?
             payload.getLong(body + 24, java.nio.ByteOrder.LITTLE_ENDIAN) : before.consumerOf(engine, merchantId, paymentId);
+        saleAmountFen = templateId == RefundDecoder.TEMPLATE_ID ? before.lastPaymentAmountFen() : 0;
+        refundedBeforeFen = templateId == RefundDecoder.TEMPLATE_ID ? before.lastPaymentRefundedFen() : 0;
         before.read(engine, merchantId);
         // The home merchant as the engine accepted it (a refused registration never counts).
         final long homeMerchantId = engine.homeMerchantIdOf(consumerId);
@@ -282,7 +287,7 @@ public final class SettlementBuilder
         {
             final long withdrawalId = payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
             rows.add(new SettlementRow(merchantId, sequence, timestampMs, SettlementRow.WITHDRAWAL, 0, 0, 0,
-                withdrawalId, 0, 0, 0, 0, 0, 0, 0, 0, 0, after.settlementFen - before.settlementFen));
+                withdrawalId, 0, 0, 0, 0, 0, 0, 0, 0, 0, after.settlementFen - before.settlementFen, 0, 0));
         }
         else if (templateId == RedeemPointsDecoder.TEMPLATE_ID)
         {
@@ -322,11 +327,12 @@ public final class SettlementBuilder
         }
         rows.add(new SettlementRow(merchantId, sequence, timestampMs, kind, terminalId, paymentId, refundId, 0,
             consumerId, amountFen, after.vouchersRedeemedFen - before.vouchersRedeemedFen, voucherLapsedFen, feeFen,
-            poolFen, allianceOutFen, 0, pointsEarned, netFen));
+            poolFen, allianceOutFen, 0, pointsEarned, netFen, saleAmountFen, refundedBeforeFen));
         if (0 != allianceInFen)
         {
             rows.add(new SettlementRow(homeMerchantId, sequence, timestampMs, SettlementRow.ALLIANCE_IN, terminalId,
-                paymentId, refundId, 0, consumerId, 0, 0, 0, 0, 0, 0, allianceInFen, 0, 0));
+                paymentId, refundId, 0, consumerId, 0, 0, 0, 0, 0, 0, allianceInFen, 0, 0, saleAmountFen,
+                refundedBeforeFen));
         }
     }
 

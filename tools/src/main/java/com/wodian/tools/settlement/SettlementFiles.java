@@ -30,9 +30,10 @@ public final class SettlementFiles
     /**
      * The files' format, on the manifest's line {@code # format N}: 1 had no such line; 2 added voucher_lapsed_fen and
      * renamed net_payable_fen day_net_fen; 3 added WITHDRAWAL rows, withdrawal_id, withdrawn_fen and balances.csv;
-     * 4 the manifest's journal line (docs/settlement.md, "Format versions").
+     * 4 the manifest's journal line; 5 sale_amount_fen and refunded_before_fen last in the merchant files
+     * (docs/settlement.md, "Format versions").
      */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
 
     /**
      * The line before a keyed manifest's last ({@code --key}; any files' format): it names the keying scheme's version
@@ -91,7 +92,8 @@ public final class SettlementFiles
                     .append(',').append(row.amountFen()).append(',').append(row.voucherFen()).append(',')
                     .append(row.voucherLapsedFen()).append(',').append(row.feeFen()).append(',').append(row.poolFen()).append(',').append(row.allianceOutFen())
                     .append(',').append(row.allianceInFen()).append(',').append(row.pointsEarned()).append(',')
-                    .append(row.netFen()).append('\n');
+                    .append(row.netFen()).append(',').append(row.saleAmountFen()).append(',')
+                    .append(row.refundedBeforeFen()).append('\n');
                 addTotals(totals, row);
             }
             files.add(writeFile(outDir.resolve("merchant-" + entry.getKey() + ".csv"), csv));

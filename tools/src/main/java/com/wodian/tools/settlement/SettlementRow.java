@@ -24,7 +24,9 @@ public record SettlementRow(
     long allianceOutFen,
     long allianceInFen,
     long pointsEarned,
-    long netFen)
+    long netFen,
+    long saleAmountFen,
+    long refundedBeforeFen)
 {
     public static final String PAYMENT = "PAYMENT";
     public static final String COMPLETION = "COMPLETION";
@@ -34,5 +36,6 @@ public record SettlementRow(
     public static final String WITHDRAWAL = "WITHDRAWAL";
 
     public static final String CSV_HEADER = "time,sequence,kind,terminal_id,payment_id,refund_id,withdrawal_id,consumer_id," +
-        "amount_fen,voucher_fen,voucher_lapsed_fen,fee_fen,pool_fen,alliance_out_fen,alliance_in_fen,points,net_fen";
+        "amount_fen,voucher_fen,voucher_lapsed_fen,fee_fen,pool_fen,alliance_out_fen,alliance_in_fen,points,net_fen," +
+        "sale_amount_fen,refunded_before_fen";
 }

@@ -76,6 +76,8 @@ class SettlementTest
             assertTotals(merchantId, day1, new MerchantStatement(), cutOff1);
             assertTotals(merchantId, day2, cutOff1, cutOff2);
         }
+        assertTrue(day2.stream().anyMatch((row) -> row.kind().equals(SettlementRow.REFUND) && row.paymentId() == 2 &&
+            row.saleAmountFen() == 20_000 && row.refundedBeforeFen() == 0), "a refund row names its sale's amount");
         assertTrue(day2.stream().anyMatch((row) -> row.merchantId() == 2 && row.kind().equals(SettlementRow.ALLIANCE_IN)
             && row.allianceInFen() > 0), "consumer 5's alliance share at merchant 1 reaches merchant 2");
 
@@ -275,7 +277,7 @@ class SettlementTest
             " (as wodian journal verify and snapshots print it)", lastBuilder.journalNote());
         assertEquals(List.of(new SettlementRow(1, 22, rows.stream().filter((r) -> r.sequence() == 22).findFirst()
             .orElseThrow().timestampMs(), SettlementRow.REFUND, 101, 4, 1, 0, 6, -3_000, 0, 500, -18, -300, 0, 0, 0,
-            -2_682)), rows.stream().filter((r) -> r.sequence() == 22).toList(),
+            -2_682, 3_000, 0)), rows.stream().filter((r) -> r.sequence() == 22).toList(),
             "full refund of a voucher payment whose voucher lapsed: the voucher's 500 back to the pool, no alliance");
         final SettlementRow reversal = rows.stream().filter((r) -> r.kind().equals(SettlementRow.REVERSAL))
             .findFirst().orElseThrow();
