@@ -7,6 +7,7 @@ import com.wodian.journal.consensus.storage.JournalReplicaLog;
 import com.wodian.net.server.WodianServer;
 import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.tools.settlement.BalanceRoll;
+import com.wodian.tools.settlement.FundsRow;
 import com.wodian.tools.settlement.SettlementBuilder;
 import com.wodian.tools.settlement.SettlementFiles;
 import com.wodian.tools.settlement.SettlementRow;
@@ -138,6 +139,7 @@ public final class SettlementCommand implements Callable<Integer>
         final long toMs = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
         final List<SettlementRow> rows;
         final List<BalanceRoll.Line> balances;
+        final List<FundsRow> funds;
         final String journalNote;
         final SettlementBuilder.DayWindow window;
         try (ChronicleJournal journal = JournalCommand.openJournal(dataDir))
@@ -150,6 +152,7 @@ public final class SettlementCommand implements Callable<Integer>
             }
             rows = builder.build(journal, DurabilitySupport.snapshotStoreOrNull(dataDir), engineConfig, window);
             balances = builder.balances();
+            funds = builder.funds();
             journalNote = builder.journalNote();
         }
         catch (final SettlementBuilder.DayNotInJournal partial)
@@ -170,9 +173,9 @@ public final class SettlementCommand implements Callable<Integer>
         {
             notes.add(provisional);
         }
-        final List<Path> files = SettlementFiles.write(outDir, date, zone, rows, balances, notes, key);
-        return "settlement " + date + " " + zone.getId() + ": " + rows.size() + " rows, " + (files.size() - 3) +
-            " merchant files, balances, summary and manifest (SHA-256" + (null == key ? "" : ", keyed: HMAC-SHA256") +
+        final List<Path> files = SettlementFiles.write(outDir, date, zone, rows, balances, funds, notes, key);
+        return "settlement " + date + " " + zone.getId() + ": " + rows.size() + " rows, " + (files.size() - 4) +
+            " merchant files, balances, funds, summary and manifest (SHA-256" + (null == key ? "" : ", keyed: HMAC-SHA256") +
             ") in " + outDir.toAbsolutePath() +
             (null == provisional ? "" : " (" + provisional + ")");
     }

@@ -8,6 +8,7 @@ import com.wodian.journal.JournalTailer;
 import com.wodian.journal.SnapshotStore;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.sbe.AckDecoder;
 import com.wodian.protocol.sbe.DistributePoolDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.PayDecoder;
@@ -16,6 +17,7 @@ import com.wodian.protocol.sbe.PaymentConfirmDecoder;
 import com.wodian.protocol.sbe.PaymentReplyDecoder;
 import com.wodian.protocol.sbe.RedeemPointsDecoder;
 import com.wodian.protocol.sbe.RefundDecoder;
+import com.wodian.protocol.sbe.TopUpDecoder;
 import com.wodian.protocol.sbe.WithdrawDecoder;
 import org.agrona.DirectBuffer;
 
@@ -38,6 +40,9 @@ public final class SettlementBuilder
     private final MerchantStatement homeBefore = new MerchantStatement();
     private final MerchantStatement homeAfter = new MerchantStatement();
     private final List<SettlementRow> rows = new ArrayList<>();
+    private final List<FundsRow> funds = new ArrayList<>();
+    private final AckDecoder ack = new AckDecoder();
+    private String ackResult = "";
     private final BalanceRoll roll = new BalanceRoll();
     private List<BalanceRoll.Line> balances = List.of();
     private String journalNote = "";
@@ -170,6 +175,12 @@ public final class SettlementBuilder
         return journalNote;
     }
 
+    /** The day's top-ups and withdrawals, booked or refused, in journal order ({@code funds.csv}). */
+    public List<FundsRow> funds()
+    {
+        return funds;
+    }
+
     /** Every merchant's balance roll over the day {@link #build} settled, in merchant id order. */
     public List<BalanceRoll.Line> balances()
     {
@@ -270,6 +281,11 @@ public final class SettlementBuilder
         final DirectBuffer payload, final int offset, final int length)
     {
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        if (templateId == TopUpDecoder.TEMPLATE_ID || templateId == WithdrawDecoder.TEMPLATE_ID)
+        {
+            applyFunds(engine, templateId, sequence, timestampMs, payload, offset, length);
+            return;
+        }
         final long merchantId = templateId == WithdrawDecoder.TEMPLATE_ID ||
             templateId == DistributePoolDecoder.TEMPLATE_ID ? payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN) :
             templateId == RedeemPointsDecoder.TEMPLATE_ID ? payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN) :
@@ -283,19 +299,43 @@ public final class SettlementBuilder
         engine.applyAfterHousekeeping(payload, offset, length, ReplySink.NONE);
         after.read(engine, merchantId);
         final long poolOutFen = before.poolFen - after.poolFen;
-        if (templateId == WithdrawDecoder.TEMPLATE_ID && after.withdrawnFen != before.withdrawnFen)
-        {
-            final long withdrawalId = payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
-            rows.add(new SettlementRow(merchantId, sequence, timestampMs, SettlementRow.WITHDRAWAL, 0, 0, 0,
-                withdrawalId, 0, 0, 0, 0, 0, 0, 0, 0, 0, after.settlementFen - before.settlementFen, 0, 0));
-        }
-        else if (templateId == RedeemPointsDecoder.TEMPLATE_ID)
+        if (templateId == RedeemPointsDecoder.TEMPLATE_ID)
         {
             roll.pointVoucher(merchantId, poolOutFen);
         }
         else if (templateId == DistributePoolDecoder.TEMPLATE_ID)
         {
             roll.distribution(merchantId, poolOutFen);
+        }
+    }
+
+    /**
+     * A TopUp or Withdraw: a funds.csv line when it booked money or was refused (a repeat of a booked one changes
+     * nothing and has none), and for a booked Withdraw the merchant's WITHDRAWAL row.
+     */
+    private void applyFunds(final Engine engine, final int templateId, final long sequence, final long timestampMs,
+        final DirectBuffer payload, final int offset, final int length)
+    {
+        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        final boolean topUp = templateId == TopUpDecoder.TEMPLATE_ID;
+        final long partyId = payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final long referenceId = payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final long amountFen = payload.getLong(body + 16, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final long totalBefore = topUp ? engine.totalTopUpsFen() : engine.totalWithdrawnFen();
+        before.read(engine, topUp ? 0 : partyId);
+        ackResult = "";
+        engine.applyAfterHousekeeping(payload, offset, length, this::onReply);
+        final long bookedFen = (topUp ? engine.totalTopUpsFen() : engine.totalWithdrawnFen()) - totalBefore;
+        if (!topUp && 0 != bookedFen)
+        {
+            after.read(engine, partyId);
+            rows.add(new SettlementRow(partyId, sequence, timestampMs, SettlementRow.WITHDRAWAL, 0, 0, 0,
+                referenceId, 0, 0, 0, 0, 0, 0, 0, 0, 0, after.settlementFen - before.settlementFen, 0, 0));
+        }
+        if (0 != bookedFen || !"OK".equals(ackResult))
+        {
+            funds.add(new FundsRow(sequence, timestampMs, topUp ? FundsRow.TOPUP : FundsRow.WITHDRAWAL,
+                topUp ? partyId : 0, topUp ? 0 : partyId, referenceId, amountFen, bookedFen, ackResult));
         }
     }
 
@@ -356,6 +396,14 @@ public final class SettlementBuilder
 
     private void onReply(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (CommandCatalog.templateId(buffer, offset) == AckDecoder.TEMPLATE_ID)
+        {
+            ack.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH,
+                buffer.getShort(offset, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF,
+                buffer.getShort(offset + 6, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
+            ackResult = ack.code().name();
+            return;
+        }
         if (CommandCatalog.templateId(buffer, offset) == PaymentReplyDecoder.TEMPLATE_ID)
         {
             final PaymentReplyDecoder reply = new PaymentReplyDecoder();

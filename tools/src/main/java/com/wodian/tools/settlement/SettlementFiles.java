@@ -27,13 +27,15 @@ public final class SettlementFiles
     public static final String SUMMARY_FILE_NAME = "summary.csv";
     public static final String MANIFEST_FILE_NAME = "manifest.txt";
     public static final String BALANCES_FILE_NAME = "balances.csv";
+    public static final String FUNDS_FILE_NAME = "funds.csv";
     /**
      * The files' format, on the manifest's line {@code # format N}: 1 had no such line; 2 added voucher_lapsed_fen and
      * renamed net_payable_fen day_net_fen; 3 added WITHDRAWAL rows, withdrawal_id, withdrawn_fen and balances.csv;
-     * 4 the manifest's journal line; 5 sale_amount_fen and refunded_before_fen last in the merchant files
+     * 4 the manifest's journal line; 5 sale_amount_fen and refunded_before_fen last in the merchant files;
+     * 6 funds.csv
      * (docs/settlement.md, "Format versions").
      */
-    public static final int FORMAT_VERSION = 5;
+    public static final int FORMAT_VERSION = 6;
 
     /**
      * The line before a keyed manifest's last ({@code --key}; any files' format): it names the keying scheme's version
@@ -55,7 +57,7 @@ public final class SettlementFiles
     public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
         final List<SettlementRow> rows, final List<BalanceRoll.Line> balances) throws IOException
     {
-        return write(outDir, date, zone, rows, balances, List.of(), null);
+        return write(outDir, date, zone, rows, balances, List.of(), List.of(), null);
     }
 
     /**
@@ -67,8 +69,8 @@ public final class SettlementFiles
      * @return the files written, manifest last.
      */
     public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
-        final List<SettlementRow> rows, final List<BalanceRoll.Line> balances, final List<String> notes,
-        final byte[] key) throws IOException
+        final List<SettlementRow> rows, final List<BalanceRoll.Line> balances, final List<FundsRow> funds,
+        final List<String> notes, final byte[] key) throws IOException
     {
         Files.createDirectories(outDir);
         final Map<Long, List<SettlementRow>> byMerchant = new TreeMap<>();
@@ -105,6 +107,7 @@ public final class SettlementFiles
             summary.append('\n');
         }
         files.add(writeFile(outDir.resolve(BALANCES_FILE_NAME), balancesCsv(balances)));
+        files.add(writeFile(outDir.resolve(FUNDS_FILE_NAME), fundsCsv(funds, time)));
         files.add(writeFile(outDir.resolve(SUMMARY_FILE_NAME), summary));
         final StringBuilder manifest = manifest(date, zone, notes, files, key);
         files.add(writeFile(outDir.resolve(MANIFEST_FILE_NAME), manifest));
@@ -153,6 +156,7 @@ public final class SettlementFiles
     static boolean isSettlementFile(final String name)
     {
         return name.equals(MANIFEST_FILE_NAME) || name.equals(SUMMARY_FILE_NAME) || name.equals(BALANCES_FILE_NAME) ||
+            name.equals(FUNDS_FILE_NAME) ||
             (name.startsWith("merchant-") && name.endsWith(".csv"));
     }
 
@@ -176,6 +180,19 @@ public final class SettlementFiles
         // The day's change of what the engine holds for the merchant from sales and refunds (its settlement balance
         // and its alliance earnings): not what it is owed (withdrawals and earlier days are not in it).
         totals[9] += row.netFen() + row.allianceInFen();
+    }
+
+    private static StringBuilder fundsCsv(final List<FundsRow> funds, final DateTimeFormatter time)
+    {
+        final StringBuilder csv = new StringBuilder(FundsRow.CSV_HEADER).append('\n');
+        for (final FundsRow row : funds)
+        {
+            csv.append(time.format(Instant.ofEpochMilli(row.timestampMs()))).append(',').append(row.sequence())
+                .append(',').append(row.kind()).append(',').append(row.consumerId()).append(',')
+                .append(row.merchantId()).append(',').append(row.referenceId()).append(',').append(row.amountFen())
+                .append(',').append(row.bookedFen()).append(',').append(row.result()).append('\n');
+        }
+        return csv;
     }
 
     private static StringBuilder balancesCsv(final List<BalanceRoll.Line> balances)

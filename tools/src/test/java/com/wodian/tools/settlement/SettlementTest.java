@@ -349,6 +349,9 @@ class SettlementTest
             append(encoder.tick(buffer, 0));
             append(encoder.withdraw(buffer, 0, 1, 41, 5_000));
             append(encoder.withdraw(buffer, 0, 2, 42, 100));                    // INSUFFICIENT_SETTLEMENT: no row
+            append(encoder.withdraw(buffer, 0, 1, 41, 5_000));                  // a repeat: nothing, no line
+            append(encoder.topUp(buffer, 0, 99, 903, 1_000));                   // no such consumer: refused
+            append(encoder.topUp(buffer, 0, 5, 900, 1_000_000));                // a repeat: nothing, no line
             appendAt(timestampMs + 61_000, encoder.tick(buffer, 0));            // the distribution's vouchers lapse
             append(encoder.pay(buffer, 0, 1, 101, 8, 5, 1_000));
             for (final long merchantId : MERCHANTS)
@@ -368,6 +371,11 @@ class SettlementTest
         assertEquals(1, withdrawals.size(), withdrawals + "");
         assertEquals(List.of(1L, 41L, -5_000L), List.of(withdrawals.get(0).merchantId(),
             withdrawals.get(0).withdrawalId(), withdrawals.get(0).netFen()));
+        assertEquals(List.of("TOPUP 5 900 1000000 OK", "TOPUP 6 901 1000000 OK", "TOPUP 7 902 1000000 OK",
+            "WITHDRAWAL 1 41 5000 OK", "WITHDRAWAL 2 42 0 INSUFFICIENT_SETTLEMENT", "TOPUP 99 903 0 UNKNOWN_CONSUMER"),
+            builder.funds().stream().map((f) -> f.kind() + " " + (f.consumerId() + f.merchantId()) + " " +
+                f.referenceId() + " " + f.bookedFen() + " " + f.result()).toList(),
+            "funds.csv: every booked top-up and withdrawal and every refusal, no repeat");
         final List<BalanceRoll.Line> balances = builder.balances();
         assertEquals(List.of(1L, 2L), balances.stream().map(BalanceRoll.Line::merchantId).toList());
         final BalanceRoll.Line m1 = balances.get(0);
