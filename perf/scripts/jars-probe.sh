@@ -10,6 +10,8 @@
 # pay: EnginePayBenchmark's workload through PayBatches.payBatch; mix: EngineMixBenchmark (mixBatch / mix);
 # risk: EngineRiskPayBenchmark with rules "on" (-Drules=... through PROBE_JAVA_OPTS), which needs payBatch (jars
 # from 6658dd0 on). "off" runs the one-at-a-time path: the control row. The runners are compiled against each jar.
+# quota: pay with the engine settings (MERCHANT_KEYS_MAX, PAYMENT_TERMINAL_BINDING 2) on in the jar whose path contains
+# "quota": give the same jar twice, the second copied into a directory named quota (jars from a9106ad on).
 set -euo pipefail
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 old_jar="$(realpath "$1")"; new_jar="$(realpath "$2")"
@@ -18,7 +20,8 @@ case "$kind" in
     pay) runner=JarRunner ;;
     mix) runner=JarMixRunner ;;
     risk) runner=JarRiskRunner ;;
-    *) echo "kind must be pay, mix or risk" >&2; exit 2 ;;
+    quota) runner=JarQuotaRunner ;;
+    *) echo "kind must be pay, mix, risk or quota" >&2; exit 2 ;;
 esac
 work="$(mktemp -d "${TMPDIR:-/tmp}/jars-probe.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
