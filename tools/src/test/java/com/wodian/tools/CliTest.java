@@ -6,7 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -207,12 +206,13 @@ class CliTest
     @Test
     void unreachableServerIsExitCodeThree() throws Exception
     {
-        final int port;
-        try (ServerSocket socket = new ServerSocket(0))
+        // A port held by a bound socket that never listens: refused for as long as the test runs (a port probed and
+        // released may be taken meanwhile, by a server of this JVM binding port 0 or a client's own local port).
+        try (java.net.Socket dead = new java.net.Socket())
         {
-            port = socket.getLocalPort();
+            dead.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            assertEquals(WodianMain.EXIT_UNREACHABLE, wodian(pos(dead.getLocalPort(), "state-hash")).exitCode());
         }
-        assertEquals(WodianMain.EXIT_UNREACHABLE, wodian(pos(port, "state-hash")).exitCode());
     }
 
     @Test

@@ -123,13 +123,14 @@ class LoadgenCommandTest
             .exitCode());
         assertEquals(WodianMain.EXIT_USAGE, CliTest.wodian("loadgen", "--target", "127.0.0.1:1", "--rate", "fast")
             .exitCode());
-        final int freePort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
+        // A port held by a bound socket that never listens: refused for as long as the test runs (a port probed and
+        // released may be taken meanwhile).
+        try (java.net.Socket dead = new java.net.Socket())
         {
-            freePort = socket.getLocalPort();
+            dead.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            assertEquals(WodianMain.EXIT_UNREACHABLE, CliTest.wodian("loadgen", "--target", "127.0.0.1:" +
+                dead.getLocalPort(), "--rate", "10", "--duration", "1", "--warmup", "0").exitCode());
         }
-        assertEquals(WodianMain.EXIT_UNREACHABLE, CliTest.wodian("loadgen", "--target", "127.0.0.1:" + freePort,
-            "--rate", "10", "--duration", "1", "--warmup", "0").exitCode());
     }
 
     private static Matcher find(final String out, final String regex)

@@ -4,7 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,13 +20,11 @@ class StatusDownReasonTest
     @Test
     void aRefusedLogonAndAClosedPortAreToldApart(@TempDir final Path dataDir) throws Exception
     {
-        final int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        // A port held by a bound socket that never listens: refused for as long as the test runs (a port probed and
+        // released may be taken meanwhile, e.g. by the server below binding port 0).
+        try (Socket closed = new Socket(); EmbeddedServer server = bindThenStart(closed, dataDir))
         {
-            closedPort = socket.getLocalPort();
-        }
-        try (EmbeddedServer server = EmbeddedServer.start(dataDir, "compact"))
-        {
+            final int closedPort = closed.getLocalPort();
             final CliTest.Run withoutCredentials = CliTest.wodian("status", "--peers",
                 "127.0.0.1:" + server.port() + ",127.0.0.1:" + closedPort, "--timeout-ms", "30000");
             final String out = withoutCredentials.out();
@@ -36,5 +35,11 @@ class StatusDownReasonTest
             assertTrue(runningLine.contains("DOWN") && !runningLine.contains("no answer") &&
                 !runningLine.contains("connection refused"), runningLine);
         }
+    }
+
+    private static EmbeddedServer bindThenStart(final Socket closed, final Path dataDir) throws Exception
+    {
+        closed.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return EmbeddedServer.start(dataDir, "compact");
     }
 }
