@@ -110,6 +110,7 @@ final class InFlightRequests
      */
     void failAll(final IOException cause, final System.Logger log)
     {
+        Error firstError = null;
         while (!isEmpty())
         {
             final long correlationId = oldestCorrelationId();
@@ -118,10 +119,19 @@ final class InFlightRequests
             {
                 listener.onFailure(correlationId, cause);
             }
-            catch (final RuntimeException ex)
+            catch (final RuntimeException | Error ex)
             {
+                // One listener's failure must not keep the later requests from hearing.
                 log.log(System.Logger.Level.WARNING, "a reply listener's onFailure threw", ex);
+                if (ex instanceof Error error && null == firstError)
+                {
+                    firstError = error;
+                }
             }
+        }
+        if (null != firstError)
+        {
+            throw firstError;
         }
     }
 

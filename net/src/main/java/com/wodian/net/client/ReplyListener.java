@@ -8,7 +8,9 @@ import java.io.IOException;
  * Receives the outcome of one request sent with {@link WodianClient#send}: exactly one call per request, either
  * {@link #onReply} or, when the client fails or is closed before the reply came, {@link #onFailure}. Called on the
  * client's receiver thread, in the order the requests were sent. The buffer holds the reply's SBE message (header and
- * body) and is valid only during the call: copy what you keep. Do not block in it; it holds up every later reply.
+ * body) and is valid only during the call: copy what you keep. Do not block in it; it holds up every later reply, and
+ * {@link WodianClient#close()} waits for the failure calls: never close the client while holding a lock a listener
+ * takes, and do work such as a resend on a thread of your own. {@link WodianClient#call} from a listener is refused.
  */
 @FunctionalInterface
 public interface ReplyListener

@@ -292,10 +292,16 @@ public final class WodianClient implements AutoCloseable, RequestChannel
      *                                 before the reply came: the server may or may not have applied it.
      * @throws IOException             when the client had failed or was closed before the request was sent (not
      *                                 applied).
+     * @throws IllegalStateException   when called from a reply listener (it would wait for itself).
      */
     public byte[] call(final DirectBuffer message, final int offset, final int length, final long timeoutMs)
         throws TimeoutException, IOException
     {
+        if (Thread.currentThread() == receiverThread)
+        {
+            // Its reply could only be read by this thread: every reply would wait for the timeout.
+            throw new IllegalStateException("call from a reply listener: use send");
+        }
         final PendingCall pendingCall = new PendingCall();
         try
         {
@@ -325,7 +331,8 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     /**
      * Closes the connection and stops the receiver thread. Requests not yet flushed are discarded; replies not yet
      * received are never delivered: their listeners hear {@link ReplyListener#onFailure} (outcome unknown) and
-     * waiting {@link #call}s fail. Idempotent.
+     * waiting {@link #call}s fail. Waits for the receiver thread, hence for those listeners: never call it holding a
+     * lock a listener takes. Idempotent.
      */
     @Override
     public void close()
@@ -336,6 +343,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         }
         closed = true;
         fail(new IOException("client closed"));
+        LockSupport.unpark(receiverThread); // out of a reconnect backoff at once
         if (Thread.currentThread() != receiverThread)
         {
             try
@@ -723,7 +731,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         sendLock.lock();
         try
         {
-            if (closed)
+            if (closed || null != failure)
             {
                 ClientConnection.closeQuietly(connection.channel);
                 return false;
@@ -778,6 +786,9 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         try
         {
             connected = false;
+            // The receiver swaps the channel under this lock: a reconnect that read `closed` before close() set it
+            // may have installed a new one after the read above; close that too, or the receiver blocks reading it.
+            ClientConnection.closeQuietly(channel);
         }
         finally
         {

@@ -154,10 +154,12 @@ class WodianClientTest
                 final OutcomeRecorder outcomes = new OutcomeRecorder();
                 final java.util.concurrent.CompletableFuture<Throwable> callOutcome =
                     new java.util.concurrent.CompletableFuture<>();
+                final String expected;
                 try (Socket accepted = fake.accept())
                 {
-                    client.send(request, 0, length, outcomes);
-                    client.send(request, 0, length, outcomes);
+                    // The ids the client chose (a heartbeat may take one in between on a stalled machine).
+                    expected = "[" + client.send(request, 0, length, outcomes) + "=failure, " +
+                        client.send(request, 0, length, outcomes) + "=failure]";
                     client.flush();
                     final Thread caller = new Thread(() ->
                     {
@@ -182,10 +184,10 @@ class WodianClientTest
                     callFailure);
                 assertTrue(callFailure.getMessage().contains("outcome unknown"), callFailure.getMessage());
                 assertTrue(outcomes.await(2), "reconnect " + reconnect + ": " + outcomes);
-                assertEquals("[1=failure, 2=failure]", outcomes.toString(), "reconnect " + reconnect);
+                assertEquals(expected, outcomes.toString(), "reconnect " + reconnect);
                 assertEquals(0, client.inFlightCount());
                 client.close();
-                assertEquals("[1=failure, 2=failure]", outcomes.toString(), "nothing heard twice");
+                assertEquals(expected, outcomes.toString(), "nothing heard twice");
             }
         }
     }
@@ -200,11 +202,59 @@ class WodianClientTest
             Socket ignored = fake.accept())
         {
             final OutcomeRecorder outcomes = new OutcomeRecorder();
-            client.send(request, 0, length, outcomes);
-            client.send(request, 0, length, outcomes);
+            final String expected = "[" + client.send(request, 0, length, outcomes) + "=failure, " +
+                client.send(request, 0, length, outcomes) + "=failure]";
             client.flush();
             client.close();
-            assertEquals("[1=failure, 2=failure]", outcomes.toString());
+            assertEquals(expected, outcomes.toString());
+        }
+    }
+
+    /** A call from a listener would block the only thread that can read its reply: refused at once. */
+    @Test
+    void callFromAListenerIsRefused() throws Exception
+    {
+        try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+            WodianClient client = WodianClient.connect(HOST, fake.getLocalPort()))
+        {
+            final java.util.concurrent.CompletableFuture<Throwable> inListener =
+                new java.util.concurrent.CompletableFuture<>();
+            final Thread answerer = new Thread(() ->
+            {
+                try (Socket socket = fake.accept())
+                {
+                    new DataInputStream(socket.getInputStream()).readFully(new byte[FrameDescriptor.HEADER_LENGTH]);
+                    final ByteBuffer reply = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+                    reply.putInt(FrameDescriptor.frameLength(8)).putLong(1).putLong(0);
+                    socket.getOutputStream().write(reply.array(), 0, reply.position());
+                    socket.getOutputStream().flush();
+                    inListener.get(60, TimeUnit.SECONDS);
+                }
+                catch (final Exception ignore)
+                {
+                    // The test fails on its own assertions if this goes wrong.
+                }
+            });
+            answerer.start();
+            final int length = encoder.stateHashQuery(request, 0);
+            final byte[] copy = new byte[length];
+            request.getBytes(0, copy);
+            client.send(request, 0, length, (correlationId, buffer, offset, replyLength) ->
+            {
+                try
+                {
+                    client.call(new UnsafeBuffer(copy), 0, length, 1_000);
+                    inListener.complete(null);
+                }
+                catch (final Exception | Error ex)
+                {
+                    inListener.complete(ex);
+                }
+            });
+            client.flush();
+            final Throwable outcome = inListener.get(30, TimeUnit.SECONDS);
+            assertTrue(outcome instanceof IllegalStateException, String.valueOf(outcome));
+            answerer.join(60_000);
         }
     }
 
