@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code wodian settlement-verify}: checks a day's settlement files against their keyed manifest, for the accountant
- * who receives them (docs/settlement.md, "Checking a settlement"; security review item 12). Exit 0 when the HMAC and
+ * who receives them (docs/settlement.md, "Keyed manifest"; security review item 12). Exit 0 when the HMAC and
  * every file match, 1 otherwise, each problem on its own line.
  */
 @Command(name = "settlement-verify", description = "Check settlement files against their keyed manifest " +

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks a settlement directory against its manifest (docs/settlement.md, "Checking a settlement"): the manifest's
+ * Checks a settlement directory against its manifest (docs/settlement.md, "Keyed manifest"): the manifest's
  * HMAC under the settlement key (a keyed manifest, format 2), then every listed file's SHA-256, and that no settlement
  * file is there that the manifest does not list.
  */
@@ -37,8 +37,8 @@ public final class ManifestCheck
         final String lastLine = text.substring(lastLineStart).strip();
         if (!lastLine.startsWith(SettlementFiles.HMAC_LINE_PREFIX))
         {
-            problems.add("manifest.txt carries no HMAC (format 1: written without --key), so it proves nothing " +
-                "about who wrote it");
+            problems.add("manifest.txt carries no HMAC (written without --key), so it proves nothing about who " +
+                "wrote it");
             return problems;
         }
         final int keyedLineStart = text.lastIndexOf('\n', lastLineStart - 2) + 1;
