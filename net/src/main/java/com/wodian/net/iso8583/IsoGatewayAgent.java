@@ -313,6 +313,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         for (int i = 0; i < ACCEPTS_PER_CYCLE_MAX; i++)
         {
             SocketChannel channel = null;
+            IsoConnection settingUp = null;
             try
             {
                 channel = serverChannel.accept();
@@ -329,6 +330,7 @@ public final class IsoGatewayAgent implements GatewayAgent
                     continue;
                 }
                 final IsoConnection connection = freeOrEvictedConnection();
+                settingUp = connection;
                 if (null == connection)
                 {
                     sourceLimits.release(address);
@@ -336,7 +338,6 @@ public final class IsoGatewayAgent implements GatewayAgent
                     CloseHelper.quietClose(channel);
                     continue;
                 }
-                releaseUnauthenticated(connection); // the count of an earlier set-up that failed below
                 connection.remoteAddress = address;
                 connection.countedUnauthenticated = true;
                 channel.configureBlocking(false);
@@ -356,9 +357,14 @@ public final class IsoGatewayAgent implements GatewayAgent
                 connection.handshakeDeadlineMs = nowMs + sink.handshakeTimeoutMs();
                 connection.selectionKey = channel.register(selector, SelectionKey.OP_READ, connection);
             }
-            catch (final IOException ex)
+            catch (final IOException | RuntimeException ex)
             {
-                // A connection reset during accept concerns that client only.
+                // A connection reset during accept concerns that client only; so does a TLS engine that could not be
+                // made for it. Its count and slot go back at once (concurrency review 8).
+                if (null != settingUp)
+                {
+                    close(settingUp);
+                }
                 CloseHelper.quietClose(channel);
             }
         }

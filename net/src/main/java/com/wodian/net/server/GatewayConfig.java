@@ -77,6 +77,15 @@ public final class GatewayConfig
             "wodian.net.unauthenticated.per.address.max";
         public static final int UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT = 64;
 
+        /**
+         * The same cap on the ISO 8583 port, off (0) by default: an ISO terminal counts as unauthenticated until its
+         * first MAC-valid request and may sit idle until its next sale, so one address (a NAT, a concentrator) may
+         * hold many such connections legitimately (concurrency review 6).
+         */
+        public static final String ISO_UNAUTHENTICATED_PER_ADDRESS_MAX_PROP_NAME =
+            "wodian.iso8583.unauthenticated.per.address.max";
+        public static final int ISO_UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT = 0;
+
         /** TLS handshakes per source address per second, sustained, per port; beyond it closed at accept. 0: none. */
         public static final String HANDSHAKES_PER_ADDRESS_PER_SECOND_PROP_NAME =
             "wodian.net.tls.handshakes.per.address.per.second";
@@ -112,6 +121,9 @@ public final class GatewayConfig
         AddressRanges.parse(System.getProperty(Configuration.ADMIN_ADDRESSES_PROP_NAME));
     private int unauthenticatedPerAddressMax = Integer.getInteger(
         Configuration.UNAUTHENTICATED_PER_ADDRESS_MAX_PROP_NAME, Configuration.UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT);
+    private int isoUnauthenticatedPerAddressMax = Integer.getInteger(
+        Configuration.ISO_UNAUTHENTICATED_PER_ADDRESS_MAX_PROP_NAME,
+        Configuration.ISO_UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT);
     private int handshakesPerAddressPerSecond = Integer.getInteger(
         Configuration.HANDSHAKES_PER_ADDRESS_PER_SECOND_PROP_NAME,
         Configuration.HANDSHAKES_PER_ADDRESS_PER_SECOND_DEFAULT);
@@ -263,9 +275,23 @@ public final class GatewayConfig
             Configuration.LIMITER_ENTRIES_MAX);
     }
 
+    /** Connections per source address before authentication on the ISO 8583 port; 0 (the default) for no limit. */
+    public GatewayConfig isoUnauthenticatedPerAddressMax(final int isoUnauthenticatedPerAddressMax)
+    {
+        this.isoUnauthenticatedPerAddressMax = isoUnauthenticatedPerAddressMax;
+        return this;
+    }
+
+    /** The per-source limits for an ISO 8583 port: its own cap, the same TLS handshake bucket. */
+    public SourceLimits newIsoSourceLimits()
+    {
+        return new SourceLimits(isoUnauthenticatedPerAddressMax, handshakesPerAddressPerSecond,
+            handshakeBurstPerAddress, Configuration.LIMITER_ENTRIES_MAX);
+    }
+
     void validate(final String host)
     {
-        if (unauthenticatedPerAddressMax < 0 || handshakesPerAddressPerSecond < 0 ||
+        if (unauthenticatedPerAddressMax < 0 || isoUnauthenticatedPerAddressMax < 0 || handshakesPerAddressPerSecond < 0 ||
             (handshakesPerAddressPerSecond > 0 && handshakeBurstPerAddress < 1))
         {
             throw new IllegalArgumentException("per-source limits must be >= 0 (0: none), a handshake burst >= 1");

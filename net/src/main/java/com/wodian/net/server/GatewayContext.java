@@ -59,10 +59,13 @@ public final class GatewayContext
         this.gatewayConfig = gatewayConfig;
     }
 
-    /** The server's per-source limits before authentication, a fresh set for a gateway's port (security.md). */
+    /**
+     * The server's per-source limits before authentication, a fresh set for a gateway's port (the ISO 8583 one, the
+     * only gateway: its own per-address cap, off by default; security.md).
+     */
     public SourceLimits newSourceLimits()
     {
-        return gatewayConfig.newSourceLimits();
+        return gatewayConfig.newIsoSourceLimits();
     }
 
     /** The server's logon timeout: a gateway's TLS handshake must complete within it, as on the POS port. */

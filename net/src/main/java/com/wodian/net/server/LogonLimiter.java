@@ -1,7 +1,7 @@
 package com.wodian.net.server;
 
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,9 +15,13 @@ import java.util.Map;
  * the genuine terminal out; a guesser gains nothing from spreading over addresses either, because a secret is 32
  * random bytes (docs/security.md, "Rate limits and logging").
  *
- * <p>Bounded: at most {@code entriesMax} keys are tracked. When the table is full, expired windows are dropped; if
- * it is still full, every logon is refused (fail closed) until windows expire. Used only by the network thread, at
- * logon; it allocates there, which is acceptable off the payment path.
+ * <p>Bounded: at most {@code entriesMax} keys are tracked. When the table is full, expired windows are dropped (at
+ * most ten times a window, so that a flood of logons does not walk the table at each one); if it is still full, the
+ * oldest windows are forgotten. Before (concurrency review 7) a full table refused every logon until windows
+ * expired, which made item 7's lock-out global: failures from a few thousand addresses locked every terminal out.
+ * Forgetting the oldest lets an attacker who fills the table fail a few more times, which gains nothing against a
+ * 32-byte secret. Used only by the network thread, at logon; it allocates there, which is acceptable off the payment
+ * path.
  */
 final class LogonLimiter
 {
@@ -32,9 +36,10 @@ final class LogonLimiter
     private final long windowMs;
     private final int entriesMax;
     /** Keyed by {@link #principalAtAddress}. */
-    private final Map<String, Window> byPrincipal = new HashMap<>();
-    private final Map<String, Window> byAddress = new HashMap<>();
+    private final Map<String, Window> byPrincipal = new LinkedHashMap<>();
+    private final Map<String, Window> byAddress = new LinkedHashMap<>();
     private long refusedCount;
+    private long lastPurgeMs = Long.MIN_VALUE / 2;
 
     LogonLimiter(final int principalFailuresMax, final int addressFailuresMax, final long windowMs,
         final int entriesMax)
@@ -60,7 +65,7 @@ final class LogonLimiter
     {
         final boolean limited =
             reached(byPrincipal, principalAtAddress(principalKey, address), principalFailuresMax, nowMs) ||
-            reached(byAddress, address, addressFailuresMax, nowMs) || isFull(nowMs);
+            reached(byAddress, address, addressFailuresMax, nowMs);
         if (limited)
         {
             refusedCount++;
@@ -76,6 +81,7 @@ final class LogonLimiter
      */
     boolean onFailure(final String principalKey, final String address, final long nowMs)
     {
+        makeRoom(nowMs);
         final int principalFailures = increment(byPrincipal, principalAtAddress(principalKey, address), nowMs);
         final int addressFailures = increment(byAddress, address, nowMs);
         return principalFailures <= principalFailuresMax && addressFailures <= addressFailuresMax;
@@ -97,15 +103,32 @@ final class LogonLimiter
         return null != window && nowMs - window.startMs < windowMs && window.failureCount >= max;
     }
 
-    private boolean isFull(final long nowMs)
+    /** Keys tracked now (tests). */
+    int trackedCount()
     {
-        if (byPrincipal.size() + byAddress.size() < entriesMax)
+        return byPrincipal.size() + byAddress.size();
+    }
+
+    /** Room for the two keys a failure may add: expired windows dropped, then, if need be, the oldest forgotten. */
+    private void makeRoom(final long nowMs)
+    {
+        if (byPrincipal.size() + byAddress.size() + 2 <= entriesMax)
         {
-            return false;
+            return;
         }
-        purge(byPrincipal, nowMs);
-        purge(byAddress, nowMs);
-        return byPrincipal.size() + byAddress.size() >= entriesMax;
+        if (nowMs - lastPurgeMs >= Math.max(1, windowMs / 10))
+        {
+            lastPurgeMs = nowMs;
+            purge(byPrincipal, nowMs);
+            purge(byAddress, nowMs);
+        }
+        while (byPrincipal.size() + byAddress.size() + 2 > entriesMax && byPrincipal.size() + byAddress.size() > 0)
+        {
+            final Map<String, Window> larger = byPrincipal.size() >= byAddress.size() ? byPrincipal : byAddress;
+            final Iterator<Window> eldest = larger.values().iterator();
+            eldest.next();
+            eldest.remove();
+        }
     }
 
     private int increment(final Map<String, Window> windows, final String key, final long nowMs)

@@ -387,8 +387,10 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             releaseIfAuthenticated(session); // authentication disabled: done at open
             session.selectionKey = channel.register(selector, SelectionKey.OP_READ, session);
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
+            // A RuntimeException too (a TLS engine that could not be made): the slot and the address's count go
+            // back, or both would be held for good (concurrency review 8).
             releaseUnauthenticated(session);
             // Nothing was published for this session yet, so the slot can go straight back.
             WodianServer.LOG.log(System.Logger.Level.WARNING, "could not set up connection", ex);

@@ -31,6 +31,26 @@ class SourceLimitsTest
         assertEquals(1, limits.refusedCount());
     }
 
+    /**
+     * Concurrency review 6: ISO terminals behind one address sit unauthenticated until their next sale, so the ISO
+     * port has no per-address cap unless one is set (the POS port's default is 64).
+     */
+    @Test
+    void theIsoPortHasNoPerAddressCapByDefault()
+    {
+        final SourceLimits iso = new GatewayConfig().newIsoSourceLimits();
+        for (int i = 0; i < 1_000; i++)
+        {
+            assertEquals(ADMITTED, iso.tryAdmit("10.0.0.1", false, NOW_MS), "connection " + i);
+        }
+        final SourceLimits pos = new GatewayConfig().newSourceLimits();
+        for (int i = 0; i < GatewayConfig.Configuration.UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT; i++)
+        {
+            assertEquals(ADMITTED, pos.tryAdmit("10.0.0.1", false, NOW_MS));
+        }
+        assertEquals(TOO_MANY_UNAUTHENTICATED, pos.tryAdmit("10.0.0.1", false, NOW_MS));
+    }
+
     @Test
     void tlsHandshakesPerAddressFollowTheBucket()
     {

@@ -465,13 +465,18 @@ final class InboundConnections
         return true;
     }
 
-    /** The other connection of {@code peer} that received bytes within the quiet time, or null. */
+    /**
+     * The other connection of {@code peer} that received bytes within the quiet time, or null. The caller's clock is a
+     * wall clock: a time before the last bytes (the clock stepped back) counts as quiet, so that a step back never
+     * keeps a redialling peer out (concurrency review 10).
+     */
     private Slot liveConnection(final int peer, final Slot connection, final long nowMs)
     {
         for (final Slot other : slots)
         {
-            if (other != connection && other.channel != null && other.peerId == peer &&
-                nowMs - other.lastReceivedMs < ReplicationDescriptor.LIVE_LINK_QUIET_MS)
+            final long quietMs = nowMs - other.lastReceivedMs;
+            if (other != connection && other.channel != null && other.peerId == peer && quietMs >= 0 &&
+                quietMs < ReplicationDescriptor.LIVE_LINK_QUIET_MS)
             {
                 return other;
             }

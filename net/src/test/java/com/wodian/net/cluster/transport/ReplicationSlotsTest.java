@@ -95,6 +95,34 @@ class ReplicationSlotsTest
         assertEquals(0, one.reconnects(), "the live link was never cut");
     }
 
+    /**
+     * Concurrency review 10: the clock the stage passes is a wall clock; after it stepped back, a link's last bytes
+     * lie in the future and must not make it look live, or a redialling peer would be kept out for the step.
+     */
+    @Test
+    void aClockSteppedBackDoesNotMakeALinkLookLive() throws IOException
+    {
+        final ReplicationTransport zero = transport(0);
+        final ReplicationTransport one = transport(1);
+        zero.peerAddress(1, one.localAddress());
+        one.peerAddress(0, zero.localAddress());
+        final ReplicationTransport[] both = {zero, one, null};
+        final RecordingHandler[] handlers = {new RecordingHandler(), new RecordingHandler(), new RecordingHandler()};
+        long nowMs = pollUntil(100_000, both, handlers, () -> zero.isInboundConnected(1) && one.isConnected(0));
+        one.appendReply(0, 7, 1, true, 3, 0);
+        nowMs = pollUntil(nowMs, both, handlers, () -> handlers[0].received.size() == 1);
+
+        try (SocketChannel redial = SocketChannel.open(zero.localAddress()))
+        {
+            redial.write(hello(1));
+            // The wall clock stepped back a minute: the hello replaces the old link (its bytes are "in the future"),
+            // which node 1 sees as its connection closed; refused, it would count in helloRefusedLive instead.
+            pollUntil(nowMs - 60_000, both, handlers, () -> zero.helloRefusedLive() > 0 || !one.isConnected(0) ||
+                one.reconnects() > 0);
+            assertEquals(0, zero.helloRefusedLive(), "not refused for a link that only looks live");
+        }
+    }
+
     private ReplicationTransport transport(final int id)
     {
         final InetSocketAddress[] addresses = new InetSocketAddress[3];
