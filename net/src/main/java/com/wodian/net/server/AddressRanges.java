@@ -95,11 +95,30 @@ public final class AddressRanges
         return true;
     }
 
+    private static boolean isIpv4Literal(final String text)
+    {
+        final String[] parts = text.split("\\.", -1);
+        if (parts.length != 4)
+        {
+            return false;
+        }
+        for (final String part : parts)
+        {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit) ||
+                Integer.parseInt(part) > 255)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The bytes of an IPv4 or IPv6 literal, or null for anything else (a host name is not looked up). */
     private static byte[] literal(final String text)
     {
-        final boolean looksLiteral = !text.isEmpty() &&
-            (text.indexOf(':') >= 0 || text.chars().allMatch(c -> c == '.' || Character.isDigit(c)));
+        // Checked here, so that getByName never takes the text for a host name (concurrency review 15): an IPv4
+        // literal is four numbers 0..255; text with a ':' is parsed as IPv6 only.
+        final boolean looksLiteral = !text.isEmpty() && (text.indexOf(':') >= 0 || isIpv4Literal(text));
         if (!looksLiteral)
         {
             return null;

@@ -56,6 +56,9 @@ class AdminAddressesTest
         assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("10.0.0.0/33"));
         assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("example.com"));
         assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("10.0.0.0/x"));
+        assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("10.0.0.256"));
+        assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("1..2"));
+        assertThrows(IllegalArgumentException.class, () -> AddressRanges.parse("10.1"));
     }
 
     private static ResultCode logOn(final WodianServer server, final Credentials credentials,
