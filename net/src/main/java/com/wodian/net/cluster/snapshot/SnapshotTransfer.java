@@ -43,9 +43,7 @@ import java.util.stream.Stream;
  * into the snapshot directory, where recovery finds it (before the log is reset: until then the commit mark keeps
  * recovery from using it); {@link #installed} tells the server, which restarts its pipeline on it.
  *
- * <p>Only the replication thread calls it. The snapshot directory is listed and the candidates' headers read on a
- * thread of its own ({@code snapshot-list}), at most once a second; the replication thread takes the result at its
- * next call (concurrency review F10).
+ * <p>Only the replication thread calls it.
  */
 public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, AutoCloseable
 {
@@ -66,13 +64,6 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
     private long latestIndex;
     private long listedAtNs;
     private boolean listed;
-    /** Snapshot files whose header checked at the last listing, newest first (this thread's copy). */
-    private long[] validSequences = new long[0];
-    /** The listing in progress on {@link #lister}, or null. */
-    private CompletableFuture<long[]> listing;
-    private final java.util.concurrent.Executor lister;
-    /** Ours to shut down when no executor was given. */
-    private final ExecutorService ownLister;
 
     private long sendingIndex;
     private FileChannel sending;
@@ -96,20 +87,6 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
     public SnapshotTransfer(
         final Path dataDir, final int chunkBytes, final long catchUpEntriesMax, final LongConsumer installedListener)
     {
-        this(dataDir, chunkBytes, catchUpEntriesMax, installedListener, null);
-    }
-
-    /** @param lister runs the snapshot directory's listings (tests); null for a thread of its own. */
-    SnapshotTransfer(final Path dataDir, final int chunkBytes, final long catchUpEntriesMax,
-        final LongConsumer installedListener, final java.util.concurrent.Executor lister)
-    {
-        this.ownLister = null != lister ? null : Executors.newSingleThreadExecutor((runnable) ->
-        {
-            final Thread thread = new Thread(runnable, "snapshot-list");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.lister = null != lister ? lister : ownLister;
         this.snapshotDir = dataDir.resolve(SnapshotConfig.SNAPSHOT_DIR_NAME);
         this.installDir = dataDir.resolve(INSTALL_DIR_NAME);
         this.chunkBytes = chunkBytes;
@@ -120,60 +97,27 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
     @Override
     public long latestIndex()
     {
-        takeListing();
         final long nowNs = System.nanoTime();
-        // None known yet: list again as soon as the last listing is in (only probes ask, a few times a second), so that
-        // a node added just after the first snapshot appeared is sent it instead of the whole journal.
-        if (null == listing && (!listed || 0 == latestIndex || nowNs - listedAtNs >= LIST_INTERVAL_NS))
+        // None known yet: look again at once (only probes ask, a few times a second), so that a node added just
+        // after the first snapshot appeared is sent it instead of the whole journal.
+        if (!listed || 0 == latestIndex || nowNs - listedAtNs >= LIST_INTERVAL_NS)
         {
             listed = true;
             listedAtNs = nowNs;
-            listing = CompletableFuture.supplyAsync(this::validSnapshotSequences, lister);
+            latestIndex = newestSnapshotIndex();
         }
-        latestIndex = newestOfferable();
         return latestIndex;
     }
 
-    /** A listing that has finished replaces the known snapshots (this thread only: the maps below are its own). */
-    private void takeListing()
-    {
-        if (null != listing && listing.isDone())
-        {
-            validSequences = listing.getNow(validSequences);
-            listing = null;
-            final List<Long> sequences = new java.util.ArrayList<>(validSequences.length);
-            for (final long sequence : validSequences)
-            {
-                sequences.add(sequence);
-            }
-            refusedChecks.keySet().retainAll(sequences);
-            damagedReported.retainAll(sequences);
-        }
-    }
-
-    /** The newest listed snapshot not held back after a follower refused it; 0 for none. */
-    private long newestOfferable()
-    {
-        for (final long sequence : validSequences)
-        {
-            if (offerableAfterRefusal(sequence))
-            {
-                return sequence;
-            }
-        }
-        return 0;
-    }
-
     /**
-     * Off the replication thread (concurrency review F10: a directory listing and header reads there stalled every
-     * link's reads for as long as the disk took): the snapshot files whose header checks, newest first. The snapshot
-     * store's own listing is not used: opening a store deletes temporary files, and the snapshotter may be writing one.
+     * The newest snapshot file whose header checks (the snapshot store's own listing is not used: opening a store
+     * deletes temporary files, and the snapshotter may be writing one).
      */
-    private long[] validSnapshotSequences()
+    private long newestSnapshotIndex()
     {
         if (!Files.isDirectory(snapshotDir))
         {
-            return new long[0];
+            return 0;
         }
         final List<Long> sequences = new java.util.ArrayList<>();
         try (Stream<Path> files = Files.list(snapshotDir))
@@ -195,17 +139,27 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
                 }
             }
         }
-        catch (final IOException | UncheckedIOException ex)
+        catch (final IOException ex)
         {
-            return new long[0];
+            return 0;
         }
         sequences.sort(java.util.Comparator.reverseOrder());
-        return sequences.stream().filter((sequence) ->
+        refusedChecks.keySet().retainAll(sequences);
+        damagedReported.retainAll(sequences);
+        for (final long sequence : sequences)
         {
+            if (!offerableAfterRefusal(sequence))
+            {
+                continue;
+            }
             final SnapshotStore.SnapshotInfo info =
                 SnapshotStore.inspect(snapshotDir.resolve(SnapshotDescriptor.fileName(sequence)), false);
-            return info.isValid() && info.journalSequence() == sequence;
-        }).mapToLong(Long::longValue).toArray();
+            if (info.isValid() && info.journalSequence() == sequence)
+            {
+                return sequence;
+            }
+        }
+        return 0;
     }
 
     @Override
@@ -467,10 +421,6 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
         if (null != checker)
         {
             checker.shutdownNow();
-        }
-        if (null != ownLister)
-        {
-            ownLister.shutdownNow();
         }
         CloseHelper.quietClose(sending);
         CloseHelper.quietClose(receiving);
