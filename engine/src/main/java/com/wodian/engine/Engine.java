@@ -121,6 +121,11 @@ public final class Engine
 
     private void beginInput(final long sequence, final long timestampMs)
     {
+        if (housekeptSequence != 0)
+        {
+            // housekeepBeforeInput without applyAfterHousekeeping: that input's command would be skipped silently.
+            throw new IllegalStateException("input " + housekeptSequence + " was housekept but its command not applied");
+        }
         if (sequence != context.sequence + 1)
         {
             throw new IllegalStateException("sequence gap: expected " + (context.sequence + 1) + " got " + sequence);
