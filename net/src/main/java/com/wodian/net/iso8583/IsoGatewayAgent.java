@@ -322,7 +322,7 @@ public final class IsoGatewayAgent implements GatewayAgent
                     break;
                 }
                 acceptedCount++;
-                final String address = ((InetSocketAddress)channel.getRemoteAddress()).getAddress().getHostAddress();
+                final String address = SourceLimits.addressOf(channel);
                 if (SourceLimits.Admission.ADMITTED != sourceLimits.tryAdmit(address, null != tlsContext,
                     clock.time()))
                 {

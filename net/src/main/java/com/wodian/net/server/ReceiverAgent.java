@@ -1,7 +1,6 @@
 package com.wodian.net.server;
 
 import com.wodian.net.metrics.ServerCounters;
-import com.wodian.net.tls.PeerIdentity;
 import com.wodian.net.tls.TlsConnection;
 import com.wodian.net.tls.TlsContext;
 import com.wodian.protocol.CommandCatalog;
@@ -334,7 +333,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         final String address;
         try
         {
-            address = remoteAddress(channel);
+            address = SourceLimits.addressOf(channel);
         }
         catch (final IOException ex)
         {
@@ -457,7 +456,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
                     return 0;
                 }
                 session.selectionKey.interestOps(SelectionKey.OP_READ);
-                if (!bindCertificate(session))
+                if (!session.bindCertificate())
                 {
                     return refuseTls(session, "certificate names no identity this port accepts");
                 }
@@ -468,30 +467,6 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         {
             return refuseTls(session, ex.toString());
         }
-    }
-
-    /**
-     * Once per connection: a client certificate that names an identity binds the session to it (the logon must
-     * claim the same); one that names none (or a node) is refused.
-     */
-    private static boolean bindCertificate(final Session session)
-    {
-        final java.security.cert.X509Certificate certificate = session.tls.peerCertificate();
-        if (null == certificate)
-        {
-            return true;
-        }
-        final PeerIdentity identity = PeerIdentity.of(certificate);
-        final int role = null == identity ? 0 : switch (identity.kind())
-        {
-            case PeerIdentity.TERMINAL -> com.wodian.protocol.sbe.SessionRole.TERMINAL.value();
-            case PeerIdentity.ADMIN -> com.wodian.protocol.sbe.SessionRole.ADMIN.value();
-            case PeerIdentity.CONSUMER -> com.wodian.protocol.sbe.SessionRole.CONSUMER.value();
-            default -> 0;
-        };
-        session.certificateRole = role;
-        session.certificatePrincipalId = null == identity ? 0 : identity.id();
-        return 0 != role;
     }
 
     private int refuseTls(final Session session, final String reason)
@@ -681,13 +656,6 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     SessionGate gate()
     {
         return gate;
-    }
-
-    private static String remoteAddress(final SocketChannel channel) throws IOException
-    {
-        final java.net.SocketAddress address = channel.getRemoteAddress();
-        return address instanceof java.net.InetSocketAddress ?
-            ((java.net.InetSocketAddress)address).getAddress().getHostAddress() : String.valueOf(address);
     }
 
     /** A connection that authenticated no longer counts against its address's limit (security review item 6). */

@@ -137,4 +137,30 @@ final class Session
         channel = null;
         inUse = false;
     }
+
+    /**
+     * Receiver, once per TLS connection after the handshake: a client certificate that names an identity binds the
+     * session to it (the logon must claim the same); one that names none (or a node) is refused.
+     *
+     * @return false when the certificate names no identity this port accepts.
+     */
+    boolean bindCertificate()
+    {
+        final java.security.cert.X509Certificate certificate = tls.peerCertificate();
+        if (null == certificate)
+        {
+            return true;
+        }
+        final com.wodian.net.tls.PeerIdentity identity = com.wodian.net.tls.PeerIdentity.of(certificate);
+        final int role = null == identity ? 0 : switch (identity.kind())
+        {
+            case com.wodian.net.tls.PeerIdentity.TERMINAL -> com.wodian.protocol.sbe.SessionRole.TERMINAL.value();
+            case com.wodian.net.tls.PeerIdentity.ADMIN -> com.wodian.protocol.sbe.SessionRole.ADMIN.value();
+            case com.wodian.net.tls.PeerIdentity.CONSUMER -> com.wodian.protocol.sbe.SessionRole.CONSUMER.value();
+            default -> 0;
+        };
+        certificateRole = role;
+        certificatePrincipalId = null == identity ? 0 : identity.id();
+        return 0 != role;
+    }
 }

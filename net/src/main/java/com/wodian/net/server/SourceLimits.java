@@ -20,6 +20,14 @@ import java.util.Map;
  */
 public final class SourceLimits
 {
+    /** The source address of an accepted connection as the limits key it (the IP address's text). */
+    public static String addressOf(final java.nio.channels.SocketChannel channel) throws java.io.IOException
+    {
+        final java.net.SocketAddress address = channel.getRemoteAddress();
+        return address instanceof java.net.InetSocketAddress ?
+            ((java.net.InetSocketAddress)address).getAddress().getHostAddress() : String.valueOf(address);
+    }
+
     /** What {@link #tryAdmit} decided. */
     public enum Admission
     {

@@ -774,7 +774,7 @@ class ReplicaGroupServerTest
     private WodianClient groupClient() throws IOException
     {
         // Limits above the 30-s floor of every wait here (a failover, a logon on a starved machine), not the
-        // production client's 5-s logon and 20-s give-up.
+        // production client's 5-s logon and 30-s give-up.
         final ClientConfig config = new ClientConfig().credentials(ServerTestSupport.ADMIN).reconnect(true)
             .reconnectBackoffInitialMs(10).reconnectBackoffMaxMs(100)
             .reconnectGiveUpMs(2 * ServerTestSupport.TIMEOUT_MS)
