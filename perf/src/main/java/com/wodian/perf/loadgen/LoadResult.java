@@ -39,28 +39,6 @@ public final class LoadResult
         final long senderAllocatedBytes,
         final Histogram responseTimeNs,
         final Histogram serviceTimeNs,
-        final long[] countByTemplateAndCode)
-    {
-        this(schedule, senderCount, scheduledCount, sentCount, answeredCount, mismatchedCount, aborted,
-            achievedSendRatePerSecond, achievedRatePerSecond, maxSendLagNs, senderAllocatedBytes, responseTimeNs,
-            serviceTimeNs, countByTemplateAndCode, new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS,
-            LoadGenerator.SIGNIFICANT_DIGITS), ThreadTimerSlack.UNKNOWN);
-    }
-
-    LoadResult(
-        final Schedule schedule,
-        final int senderCount,
-        final long scheduledCount,
-        final long sentCount,
-        final long answeredCount,
-        final long mismatchedCount,
-        final boolean aborted,
-        final double achievedSendRatePerSecond,
-        final double achievedRatePerSecond,
-        final long maxSendLagNs,
-        final long senderAllocatedBytes,
-        final Histogram responseTimeNs,
-        final Histogram serviceTimeNs,
         final long[] countByTemplateAndCode,
         final Histogram sendLatenessNs,
         final long senderTimerSlackNs)
