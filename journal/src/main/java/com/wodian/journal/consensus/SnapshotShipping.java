@@ -35,12 +35,18 @@ final class SnapshotShipping
     /**
      * @return whether the follower whose next message would follow {@code prevIndex} is sent the snapshot instead:
      * the log no longer holds the entries it needs, or (while its position is probed) it is further behind the newest
-     * snapshot than {@link SnapshotSource#catchUpEntriesMax()}.
+     * snapshot than {@link SnapshotSource#catchUpEntriesMax()}. While the source cannot tell its newest snapshot
+     * ({@link SnapshotSource#UNKNOWN}) a probed follower counts as needing one: {@link #sendChunk} then finds none to
+     * send and the next heartbeat decides (concurrency review 16: unknown was taken for none).
      */
     boolean needsSnapshot(final int peer, final long prevIndex)
     {
-        return null != source && (prevIndex < log.startIndex() ||
-            (followers.probing[peer] && source.latestIndex() - prevIndex > source.catchUpEntriesMax()));
+        if (null == source || !followers.probing[peer] || prevIndex < log.startIndex())
+        {
+            return null != source && prevIndex < log.startIndex();
+        }
+        final long latestIndex = source.latestIndex();
+        return SnapshotSource.UNKNOWN == latestIndex || latestIndex - prevIndex > source.catchUpEntriesMax();
     }
 
     /**

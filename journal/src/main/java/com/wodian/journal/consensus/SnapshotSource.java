@@ -10,8 +10,17 @@ import org.agrona.MutableDirectBuffer;
 public interface SnapshotSource
 {
     /**
-     * @return index of the newest complete snapshot this node can send, 0 when it has none. It is committed (a
-     * snapshot is only ever taken of committed state) and not below the log's {@link ReplicaLog#startIndex()}.
+     * {@link #latestIndex()} when the source cannot tell just now (it could not look at its files): the leader then
+     * sends a follower whose position it is probing nothing until its next heartbeat, rather than deciding on a
+     * guess (taken for "none", a new or wiped follower would be sent every entry instead of the snapshot).
+     */
+    long UNKNOWN = -1;
+
+    /**
+     * @return index of the newest complete snapshot this node can send, 0 when it has none, {@link #UNKNOWN} when
+     * it cannot tell just now (briefly: a source that stays unable to look answers what it last knew). It is
+     * committed (a snapshot is only ever taken of committed state) and not below the log's
+     * {@link ReplicaLog#startIndex()}.
      */
     long latestIndex();
 

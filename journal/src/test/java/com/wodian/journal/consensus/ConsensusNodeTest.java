@@ -521,4 +521,69 @@ class ConsensusNodeTest
         assertEquals(Role.LEADER, leader.role());
         assertEquals(2, leader.appendLocal(5));
     }
+
+    /**
+     * Concurrency review 16: while the leader's snapshot source cannot tell its newest snapshot, a follower whose
+     * position is probed is sent nothing (before, "unknown" was taken for "none" and the probe went out as entries, so
+     * a wiped follower could be streamed the whole log); once the source knows, the next heartbeat probes and the
+     * follower, found empty, is sent the snapshot.
+     */
+    @Test
+    void aProbedFollowerIsSentNothingWhileTheNewestSnapshotIsUnknown()
+    {
+        final long[] latest = {SnapshotSource.UNKNOWN};
+        final SnapshotSource source = new SnapshotSource()
+        {
+            @Override
+            public long latestIndex()
+            {
+                return latest[0];
+            }
+
+            @Override
+            public long length(final long index)
+            {
+                return index == latest[0] ? 100 : -1;
+            }
+
+            @Override
+            public long catchUpEntriesMax()
+            {
+                return 10;
+            }
+
+            @Override
+            public int chunkBytes()
+            {
+                return 64;
+            }
+
+            @Override
+            public boolean read(final long index, final long offset, final org.agrona.MutableDirectBuffer into,
+                final int intoOffset, final int length)
+            {
+                return index == latest[0];
+            }
+        };
+        final MemoryReplicaLog log = logOf(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        final ConsensusNode leader = new ConsensusNode(0, 3, CONFIG, log, new MemoryTermStore(),
+            ConsensusMessage.outbox((to, m) -> sent.add(new Sent(to, m))), (index, term, payload) -> { },
+            new SplittableRandom(7), 0, 0, source, null, MembershipHistory.inMemory(0, 3));
+        leader.onTimer(CONFIG.electionTimeoutMaxMs());
+        leader.onMessage(new ConsensusMessage.VoteReply(leader.currentTerm(), 1, true), 310);
+        assertEquals(Role.LEADER, leader.role());
+        assertTrue(appendsTo(1).isEmpty(), "nothing decided while the newest snapshot is unknown");
+        leader.onTimer(310 + CONFIG.heartbeatIntervalMs());
+        assertTrue(appendsTo(1).isEmpty(), "nor at the heartbeat");
+
+        latest[0] = 15;
+        leader.onTimer(310 + 2 * CONFIG.heartbeatIntervalMs());
+        assertEquals(1, appendsTo(1).size(), "the probe, once the source knows");
+        sent.clear();
+        leader.onMessage(new ConsensusMessage.AppendReply(leader.currentTerm(), 1, false, 0, 1), 420);
+        assertTrue(appendsTo(1).isEmpty());
+        assertTrue(sent.stream().anyMatch((s) -> 1 == s.to() &&
+            s.message() instanceof ConsensusMessage.InstallSnapshot install && 15 == install.snapshotIndex()),
+            "the empty follower is sent the snapshot");
+    }
 }

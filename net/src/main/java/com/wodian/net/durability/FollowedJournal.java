@@ -35,6 +35,15 @@ public interface FollowedJournal
      */
     long readableSequence();
 
+    /**
+     * The snapshotter wrote a snapshot of this journal (its thread; called before it counts the snapshot). In a
+     * replica group the replication stage offers it to followers from its next look (concurrency review 16: that
+     * look lists the snapshot directory again, so the leader's choice never waits on a background listing).
+     */
+    default void snapshotWritten()
+    {
+    }
+
     /** A journal nobody appends to while it is followed (tests, offline tools): never replaced, every entry readable. */
     static FollowedJournal of(final ChronicleJournal journal)
     {

@@ -318,6 +318,7 @@ public final class SnapshotAgent implements Agent
             return;
         }
         lastSnapshotWriteMs = (System.nanoTime() - startNs) / 1_000_000;
+        followed.snapshotWritten();
         lastSnapshot = info;
         lastSnapshotMs = clock.time();
         appliedSinceSnapshot = 0;

@@ -257,7 +257,8 @@ abstract class ServerLog
 
         FollowedJournal followedBySnapshots()
         {
-            return new CommittedJournal(replicaLog, replicationStage::committedAppliedIndex);
+            return new CommittedJournal(replicaLog, replicationStage::committedAppliedIndex,
+                replicationStage::snapshotWritten);
         }
 
         JournalMapAhead mapAhead()

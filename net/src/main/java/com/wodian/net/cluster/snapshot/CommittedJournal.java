@@ -15,11 +15,26 @@ public final class CommittedJournal implements FollowedJournal
 {
     private final JournalReplicaLog log;
     private final LongSupplier committedAppliedIndex;
+    private final Runnable snapshotWritten;
 
     public CommittedJournal(final JournalReplicaLog log, final LongSupplier committedAppliedIndex)
     {
+        this(log, committedAppliedIndex, () -> { });
+    }
+
+    /** @param snapshotWritten told of each snapshot the snapshotter wrote (the replication stage's snapshot source). */
+    public CommittedJournal(
+        final JournalReplicaLog log, final LongSupplier committedAppliedIndex, final Runnable snapshotWritten)
+    {
         this.log = log;
         this.committedAppliedIndex = committedAppliedIndex;
+        this.snapshotWritten = snapshotWritten;
+    }
+
+    @Override
+    public void snapshotWritten()
+    {
+        snapshotWritten.run();
     }
 
     @Override

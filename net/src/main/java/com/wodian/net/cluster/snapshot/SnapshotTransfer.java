@@ -19,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +42,9 @@ import java.util.stream.Stream;
  * into the snapshot directory, where recovery finds it (before the log is reset: until then the commit mark keeps
  * recovery from using it); {@link #installed} tells the server, which restarts its pipeline on it.
  *
- * <p>Only the replication thread calls it.
+ * <p>Which snapshots there are: {@link SnapshotListing} (listed on this thread only when something changed).
+ *
+ * <p>Only the replication thread calls it, except {@link #snapshotWritten}.
  */
 public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, AutoCloseable
 {
@@ -53,17 +54,15 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
     /** Default chunk: 256 KiB, well within the transport's 1 MiB message limit. */
     public static final int CHUNK_BYTES_DEFAULT = 256 * 1024;
 
-    private static final long LIST_INTERVAL_NS = 1_000_000_000L;
-
     private final Path snapshotDir;
     private final Path installDir;
     private final int chunkBytes;
     private final long catchUpEntriesMax;
     private final LongConsumer installedListener;
 
-    private long latestIndex;
-    private long listedAtNs;
-    private boolean listed;
+    private final SnapshotListing listing;
+    /** The listing whose files the refusals below were last narrowed to. */
+    private long[] refusalsKeptFor;
 
     private long sendingIndex;
     private FileChannel sending;
@@ -87,6 +86,15 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
     public SnapshotTransfer(
         final Path dataDir, final int chunkBytes, final long catchUpEntriesMax, final LongConsumer installedListener)
     {
+        this(dataDir, chunkBytes, catchUpEntriesMax, installedListener,
+            new SnapshotListing(dataDir.resolve(SnapshotConfig.SNAPSHOT_DIR_NAME)));
+    }
+
+    /** @param listing the snapshot directory's listing (tests give one that refreshes when they say). */
+    SnapshotTransfer(final Path dataDir, final int chunkBytes, final long catchUpEntriesMax,
+        final LongConsumer installedListener, final SnapshotListing listing)
+    {
+        this.listing = listing;
         this.snapshotDir = dataDir.resolve(SnapshotConfig.SNAPSHOT_DIR_NAME);
         this.installDir = dataDir.resolve(INSTALL_DIR_NAME);
         this.chunkBytes = chunkBytes;
@@ -94,67 +102,27 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
         this.installedListener = installedListener;
     }
 
+    /**
+     * @return the newest snapshot whose header checks and that is not held back after a follower refused it, 0 for
+     * none, {@link SnapshotSource#UNKNOWN} while the directory cannot be listed (SnapshotListing).
+     */
     @Override
     public long latestIndex()
     {
-        final long nowNs = System.nanoTime();
-        // None known yet: look again at once (only probes ask, a few times a second), so that a node added just
-        // after the first snapshot appeared is sent it instead of the whole journal.
-        if (!listed || 0 == latestIndex || nowNs - listedAtNs >= LIST_INTERVAL_NS)
+        final long[] sequences = listing.sequences();
+        if (null == sequences)
         {
-            listed = true;
-            listedAtNs = nowNs;
-            latestIndex = newestSnapshotIndex();
+            return UNKNOWN;
         }
-        return latestIndex;
-    }
-
-    /**
-     * The newest snapshot file whose header checks (the snapshot store's own listing is not used: opening a store
-     * deletes temporary files, and the snapshotter may be writing one).
-     */
-    private long newestSnapshotIndex()
-    {
-        if (!Files.isDirectory(snapshotDir))
+        if (sequences != refusalsKeptFor)
         {
-            return 0;
+            refusalsKeptFor = sequences; // forget the refusals of files no longer there
+            refusedChecks.keySet().removeIf((index) -> !listed(sequences, index));
+            damagedReported.removeIf((index) -> !listed(sequences, index));
         }
-        final List<Long> sequences = new java.util.ArrayList<>();
-        try (Stream<Path> files = Files.list(snapshotDir))
-        {
-            for (final Path file : files.toList())
-            {
-                final String name = file.getFileName().toString();
-                if (name.startsWith(SnapshotDescriptor.FILE_PREFIX) && name.endsWith(SnapshotDescriptor.FILE_SUFFIX))
-                {
-                    try
-                    {
-                        sequences.add(Long.parseLong(name.substring(SnapshotDescriptor.FILE_PREFIX.length(),
-                            name.length() - SnapshotDescriptor.FILE_SUFFIX.length())));
-                    }
-                    catch (final NumberFormatException ex)
-                    {
-                        // not one of ours
-                    }
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            return 0;
-        }
-        sequences.sort(java.util.Comparator.reverseOrder());
-        refusedChecks.keySet().retainAll(sequences);
-        damagedReported.retainAll(sequences);
         for (final long sequence : sequences)
         {
-            if (!offerableAfterRefusal(sequence))
-            {
-                continue;
-            }
-            final SnapshotStore.SnapshotInfo info =
-                SnapshotStore.inspect(snapshotDir.resolve(SnapshotDescriptor.fileName(sequence)), false);
-            if (info.isValid() && info.journalSequence() == sequence)
+            if (offerableAfterRefusal(sequence))
             {
                 return sequence;
             }
@@ -162,10 +130,27 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
         return 0;
     }
 
+    /** Any thread: this node's snapshotter wrote a snapshot; the next {@link #latestIndex} lists it. */
+    public void snapshotWritten()
+    {
+        listing.written();
+    }
+
+    private static boolean listed(final long[] sequences, final long index)
+    {
+        for (final long sequence : sequences)
+        {
+            if (sequence == index)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void refused(final long index)
     {
-        listed = false;
         if (refusedChecks.containsKey(index))
         {
             return;
@@ -245,7 +230,7 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
             }
             catch (final IOException ex)
             {
-                listed = false; // gone: look again for the newest
+                listing.changed(); // gone: look again for the newest
                 return -1;
             }
         }
@@ -380,7 +365,7 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
             forceDirectory(snapshotDir);
             receivingIndex = 0;
             received = 0;
-            listed = false;
+            listing.changed();
             return true;
         }
         catch (final IOException ex)
@@ -418,6 +403,7 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
     @Override
     public void close()
     {
+        listing.close();
         if (null != checker)
         {
             checker.shutdownNow();

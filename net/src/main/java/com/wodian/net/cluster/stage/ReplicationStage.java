@@ -309,6 +309,12 @@ public final class ReplicationStage implements Agent, EntryPayloads
         return committedAppliedIndex;
     }
 
+    /** Any thread: the snapshotter wrote a snapshot, offered to followers from the next look (SnapshotListing). */
+    public void snapshotWritten()
+    {
+        snapshotTransfer.snapshotWritten();
+    }
+
     private void publishCommittedApplied()
     {
         final long index = Math.min(node.commitIndex(), appliedIndex);
@@ -347,8 +353,6 @@ public final class ReplicationStage implements Agent, EntryPayloads
     {
         return !stoppedPublished;
     }
-
-    // ------------------------------------------------------------------------------------------------------------
 
     /**
      * The peers' messages, handed to the consensus node; while an AppendEntries is handled, its entries' payload
@@ -463,7 +467,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
                 break;
 
             case InputEvent.KIND_QUERY:
-                if (isTemplate(event, ClusterControlDecoder.TEMPLATE_ID))
+                if (templateIdOf(event) == ClusterControlDecoder.TEMPLATE_ID)
                 {
                     final int length = control.onClusterControl(event.buffer, event.blockLength, event.version, reply,
                         nowMs);
@@ -712,11 +716,6 @@ public final class ReplicationStage implements Agent, EntryPayloads
             journalLog.truncationCount(), ids, match, heardAgo, connected, quorum, node.configuration(),
             (node.configurationCommitted() ? ClusterView.CONFIGURATION_COMMITTED : 0) |
                 (node.mayVote() ? ClusterView.MAY_VOTE : 0)));
-    }
-
-    private boolean isTemplate(final InputEvent event, final int templateId)
-    {
-        return templateIdOf(event) == templateId;
     }
 
     private static int templateIdOf(final InputEvent event)
