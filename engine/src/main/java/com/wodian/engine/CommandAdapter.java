@@ -218,7 +218,8 @@ final class CommandAdapter
 
     private void onWithdraw(final WithdrawDecoder withdraw, final ReplySink sink)
     {
-        funds.withdraw(withdraw.merchantId(), withdraw.withdrawalId(), withdraw.amountFen(), sink);
+        funds.withdraw(withdraw.merchantId(), withdraw.withdrawalId(), withdraw.amountFen(), withdraw.sourceRaw(),
+            sink);
     }
 
     private void onRegisterConsumer(final RegisterConsumerDecoder register, final ReplySink sink)

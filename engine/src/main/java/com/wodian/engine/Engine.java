@@ -32,8 +32,9 @@ public final class Engine
      * profile row's registration word hold the least reciprocal count of its payments (feature 78), which a format-12
      * snapshot lacks. 14: the stream ends (before the state hash) with the engine settings and the key quota's cursor
      * (EngineSettings, MerchantKeyQuota); merchant rows and key records may carry the quota's counts and marks.
+     * 15: the engine settings end with REFUND_SHORTFALL_FROM_SETTLEMENT.
      */
-    public static final long SNAPSHOT_FORMAT_VERSION = 14;
+    public static final long SNAPSHOT_FORMAT_VERSION = 15;
 
     private final EngineConfig config;
     private final CommandContext context = new CommandContext();
@@ -361,6 +362,22 @@ public final class Engine
     public long platformFeesFen()
     {
         return ledger.platformFeesFen();
+    }
+
+    /**
+     * What the last refund applied took from its merchant's settlement in place of the pool part the pool no longer
+     * held (engine setting REFUND_SHORTFALL_FROM_SETTLEMENT): for offline readers such as the settlement files. Not
+     * state; read it right after the Refund.
+     */
+    public long lastRefundPoolShortfallFen()
+    {
+        return ledger.lastRefundPoolShortfallFen();
+    }
+
+    /** As {@link #lastRefundPoolShortfallFen}, for the alliance share the home merchant no longer held. */
+    public long lastRefundAllianceShortfallFen()
+    {
+        return ledger.lastRefundAllianceShortfallFen();
     }
 
     /** True while a pool distribution is being paid out (every input then advances it by one slice). */

@@ -22,6 +22,8 @@ final class EngineSettings
     /** Keys one merchant may hold made within the key retention; 0: no quota (the default). */
     private long merchantKeysMax;
     private int paymentTerminalBinding = BINDING_MERCHANT;
+    /** Whether a refund's pool or alliance shortfall is taken from the selling merchant's settlement (1) or refused. */
+    private long refundShortfallFromSettlement;
 
     EngineSettings(final long keysMax)
     {
@@ -45,6 +47,15 @@ final class EngineSettings
         return paymentTerminalBinding == BINDING_ALL;
     }
 
+    /**
+     * Whether a refund whose pool part (or alliance share) is no longer in the pool (or the home merchant's alliance
+     * earnings) takes the shortfall from the selling merchant's settlement instead of being refused.
+     */
+    boolean refundShortfallFromSettlement()
+    {
+        return refundShortfallFromSettlement == 1;
+    }
+
     /** Validates and applies one SetEngineSetting; nothing changes unless the answer is OK. */
     ResultCode set(final short settingRaw, final long value)
     {
@@ -59,6 +70,11 @@ final class EngineSettings
             paymentTerminalBinding = (int)value;
             return ResultCode.OK;
         }
+        if (settingRaw == EngineSetting.REFUND_SHORTFALL_FROM_SETTLEMENT.value() && (value == 0 || value == 1))
+        {
+            refundShortfallFromSettlement = value;
+            return ResultCode.OK;
+        }
         return ResultCode.SETTING_INVALID;
     }
 
@@ -67,29 +83,37 @@ final class EngineSettings
         return merchantKeysMax == 0 && paymentTerminalBinding == BINDING_MERCHANT;
     }
 
-    /** Folds the settings into {@code hash}; at their defaults the hash is left as it was before settings existed. */
+    /**
+     * Folds the settings into {@code hash}; at their defaults the hash is left as it was before settings existed, and
+     * a setting added later is folded only when it is off its default, so states of older journals hash as they did.
+     */
     long hash(final long hash)
     {
-        return atDefaults() ? hash :
+        final long first = atDefaults() ? hash :
             StateHash.fold(StateHash.fold(hash, merchantKeysMax), paymentTerminalBinding);
+        return refundShortfallFromSettlement == 0 ? first : StateHash.fold(first, refundShortfallFromSettlement);
     }
 
     void writeTo(final SnapshotWriter writer)
     {
         writer.writeLong(merchantKeysMax);
         writer.writeLong(paymentTerminalBinding);
+        writer.writeLong(refundShortfallFromSettlement);
     }
 
     void readFrom(final SnapshotReader reader)
     {
         final long keys = reader.readLong();
         final long binding = reader.readLong();
-        if (keys < 0 || keys > keysMax || binding < BINDING_MERCHANT || binding > BINDING_ALL)
+        final long shortfall = reader.readLong();
+        if (keys < 0 || keys > keysMax || binding < BINDING_MERCHANT || binding > BINDING_ALL || shortfall < 0 ||
+            shortfall > 1)
         {
             throw new IllegalStateException("snapshot engine settings out of range: merchant keys " + keys +
-                ", terminal binding " + binding);
+                ", terminal binding " + binding + ", refund shortfall " + shortfall);
         }
         merchantKeysMax = keys;
         paymentTerminalBinding = (int)binding;
+        refundShortfallFromSettlement = shortfall;
     }
 }

@@ -4,13 +4,18 @@ import com.wodian.engine.risk.RiskControl;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.TopUpDecoder;
 import com.wodian.protocol.sbe.WithdrawDecoder;
+import com.wodian.protocol.sbe.WithdrawSource;
 
 /**
- * The rules of money entering and leaving: TopUp of a consumer's wallet and Withdraw of a merchant's settlement,
- * each idempotent under its own key (docs/rules.md).
+ * The rules of money entering and leaving: TopUp of a consumer's wallet and Withdraw of a merchant's settlement or
+ * alliance earnings or of the platform's fee income, each idempotent under its own key (docs/rules.md).
  */
 final class FundsRules
 {
+    private static final short SETTLEMENT = WithdrawSource.SETTLEMENT.value();
+    /** A withdrawal record keeps its source (0: the settlement balance) where a payment keeps its ttl. */
+    private static final int WITHDRAWAL_SOURCE = RecordTable.TTL_MS;
+
     private final EngineConfig config;
     private final CommandContext context;
     private final ConsumerBook consumers;
@@ -83,12 +88,22 @@ final class FundsRules
         replies.ack(code, template, externalRef, sink);
     }
 
-    void withdraw(final long merchantId, final long withdrawalId, final long amountFen, final ReplySink sink)
+    /**
+     * A Withdraw: the merchant's settlement balance or alliance earnings, or (merchant 0) the platform's fee income,
+     * paid out. {@code sourceRaw} is the schema's null value for a Withdraw of version 6 or older, which had no source
+     * and paid out the settlement balance.
+     */
+    void withdraw(final long merchantId, final long withdrawalId, final long amountFen, final short sourceRaw,
+        final ReplySink sink)
     {
         final int template = WithdrawDecoder.TEMPLATE_ID;
-        ResultCode code = merchantId <= 0 || withdrawalId <= 0 ? ResultCode.INVALID_ID : config.checkAmount(amountFen);
-        final int merchantIndex = code == ResultCode.OK ? merchants.indexOf(merchantId) : -1;
-        if (code == ResultCode.OK && merchantIndex < 0)
+        final short source = sourceRaw == WithdrawSource.NULL_VAL.value() ? SETTLEMENT : sourceRaw;
+        final boolean platform = source == WithdrawSource.PLATFORM_FEES.value();
+        ResultCode code = source < SETTLEMENT || source > WithdrawSource.PLATFORM_FEES.value() ?
+            ResultCode.MALFORMED_MESSAGE : withdrawalId <= 0 || (platform ? merchantId != 0 : merchantId <= 0) ?
+            ResultCode.INVALID_ID : config.checkAmount(amountFen);
+        final int merchantIndex = code == ResultCode.OK && !platform ? merchants.indexOf(merchantId) : -1;
+        if (code == ResultCode.OK && !platform && merchantIndex < 0)
         {
             code = ResultCode.UNKNOWN_MERCHANT;
         }
@@ -101,7 +116,8 @@ final class FundsRules
         if (existing >= 0)
         {
             code = records.get(existing, RecordTable.AMOUNT_FEN) != amountFen ?
-                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing));
+                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : sourceOf(existing) != source ? ResultCode.EXISTS_WITH_DIFFERENT_KIND :
+                ResultCode.get(records.firstCode(existing));
             replies.ack(code, template, withdrawalId, sink);
             return;
         }
@@ -113,9 +129,22 @@ final class FundsRules
         }
         records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
         records.set(record, RecordTable.AMOUNT_FEN, amountFen);
-        code = merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED) ? ResultCode.MERCHANT_BLOCKED :
-            ledger.withdraw(merchantIndex, amountFen);
+        if (source != SETTLEMENT)
+        {
+            // Only other sources are stored, so that a record of an old journal is stored (and hashed) as before.
+            records.set(record, WITHDRAWAL_SOURCE, source);
+        }
+        code = platform ? ledger.payOutPlatformFees(amountFen) :
+            merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED) ? ResultCode.MERCHANT_BLOCKED :
+            source == SETTLEMENT ? ledger.withdraw(merchantIndex, amountFen) :
+            ledger.withdrawAllianceEarnings(merchantIndex, amountFen);
         records.finishDecided(record, template, code, context.nowMs);
         replies.ack(code, template, withdrawalId, sink);
+    }
+
+    private short sourceOf(final int withdrawal)
+    {
+        final long stored = records.get(withdrawal, WITHDRAWAL_SOURCE);
+        return stored == 0 ? SETTLEMENT : (short)stored;
     }
 }

@@ -9,12 +9,13 @@ import com.wodian.protocol.sbe.VoucherState;
  * The only writer of money. Every balance (wallets, holds, settlement, pools, alliance earnings, vouchers, points)
  * and every platform total changes here, through a named movement: {@link #hold}, {@link #payNow},
  * {@link #confirmHold}, {@link #cancelHold}, {@link #expireHold}, {@link #refund}, {@link #topUp}, {@link #withdraw},
+ * {@link #withdrawAllianceEarnings}, {@link #payOutPlatformFees},
  * {@link #issueVoucherForPoints}, {@link #redeemVoucher}, {@link #expireVoucher}, {@link #startDistribution},
  * {@link #payDistributionShare} and {@link #changePoints}. Each movement conserves money (what leaves one balance
  * arrives in another, or is a top-up or a withdrawal), which {@link #verifyInvariants} checks over the whole state.
  *
  * <p>The rules decide; the ledger moves. A movement that can be refused for lack of funds ({@link #refund},
- * {@link #topUp}, {@link #withdraw}) checks everything first and changes nothing when it refuses.
+ * {@link #topUp} and the withdrawals) checks everything first and changes nothing when it refuses.
  */
 final class Ledger
 {
@@ -35,6 +36,13 @@ final class Ledger
     private long totalWithdrawnFen;
     private long platformFeesFen;
     private long totalHeldFen;
+    /**
+     * What the last refund applied took from the selling merchant's settlement in place of its pool part and of its
+     * alliance share (engine setting REFUND_SHORTFALL_FROM_SETTLEMENT): read by offline readers (the settlement files),
+     * not state (never hashed nor in a snapshot; every refund sets both).
+     */
+    private long lastRefundPoolShortfallFen;
+    private long lastRefundAllianceShortfallFen;
 
     Ledger(final EngineConfig config, final CommandContext context, final EngineBooks books)
     {
@@ -219,9 +227,13 @@ final class Ledger
      * exactly. A payment made partly with a voucher is refunded in cash up to its cash part; the voucher part comes
      * back only as a whole, with the refund that completes the payment, which restores the voucher (or, if its
      * validity has passed, returns its value to the merchant's pool as an expiry would). Refused, changing nothing,
-     * when a balance to take back from is short or the wallet would pass its limit.
+     * when a balance to take back from is short or the wallet would pass its limit; with
+     * {@code shortfallFromSettlement} the part of the pool reversal the pool no longer holds, and of the alliance
+     * share the home merchant no longer holds, is taken from the selling merchant's settlement instead. The fee comes back from the platform's fee
+     * income, which may go below zero (a receivable of the alliance from the platform once fees were paid out).
      */
-    ResultCode refund(final int payment, final int merchantIndex, final long amountFen, final int refund)
+    ResultCode refund(final int payment, final int merchantIndex, final long amountFen, final int refund,
+        final boolean shortfallFromSettlement)
     {
         final long paidFen = records.get(payment, RecordTable.AMOUNT_FEN);
         final long voucherFen = records.get(payment, RecordTable.VOUCHER_FEN);
@@ -238,21 +250,29 @@ final class Ledger
         final long settlementBack = amountFen - poolBack - allianceBack - feeBack;
         final int consumerIndex = (int)records.get(payment, RecordTable.CONSUMER_INDEX);
         final int allianceIndex = (int)records.get(payment, RecordTable.ALLIANCE_MERCHANT_INDEX);
+        final long poolShortfall = shortfallFromSettlement ?
+            Math.max(0, poolBack - merchants.get(merchantIndex, MerchantBook.POOL_FEN)) : 0;
+        final long allianceShortfall = shortfallFromSettlement && allianceBack > 0 ?
+            Math.max(0, allianceBack - merchants.get(allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN)) : 0;
 
-        final ResultCode code = checkRefundBalances(merchantIndex, allianceIndex, consumerIndex, settlementBack,
-            poolBack, allianceBack, feeBack, cashBack);
+        final ResultCode code = checkRefundBalances(merchantIndex, allianceIndex, consumerIndex,
+            settlementBack + poolShortfall + allianceShortfall, poolBack - poolShortfall,
+            allianceBack - allianceShortfall, cashBack);
         if (code != ResultCode.OK)
         {
             return code;
         }
-        merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, -settlementBack);
-        merchants.add(merchantIndex, MerchantBook.POOL_FEN, -poolBack);
+        lastRefundPoolShortfallFen = poolShortfall;
+        lastRefundAllianceShortfallFen = allianceShortfall;
+        merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN,
+            -(settlementBack + poolShortfall + allianceShortfall));
+        merchants.add(merchantIndex, MerchantBook.POOL_FEN, -(poolBack - poolShortfall));
         merchants.add(merchantIndex, MerchantBook.FEES_FEN, -feeBack);
         merchants.add(merchantIndex, MerchantBook.REFUNDS_COUNT, 1);
         merchants.add(merchantIndex, MerchantBook.REFUNDS_FEN, amountFen);
         if (allianceBack > 0)
         {
-            merchants.add(allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, -allianceBack);
+            merchants.add(allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, -(allianceBack - allianceShortfall));
         }
         platformFeesFen -= feeBack;
         consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, cashBack);
@@ -265,19 +285,19 @@ final class Ledger
         return ResultCode.OK;
     }
 
+    /** What each balance must give back; the platform's fee income is not checked (it may go below zero). */
     private ResultCode checkRefundBalances(final int merchantIndex, final int allianceIndex, final int consumerIndex,
-        final long settlementBack, final long poolBack, final long allianceBack, final long feeBack,
-        final long cashBack)
+        final long settlementOut, final long poolOut, final long allianceOut, final long cashBack)
     {
-        if (merchants.get(merchantIndex, MerchantBook.SETTLEMENT_FEN) < settlementBack)
+        if (merchants.get(merchantIndex, MerchantBook.SETTLEMENT_FEN) < settlementOut)
         {
             return ResultCode.INSUFFICIENT_SETTLEMENT;
         }
-        if (merchants.get(merchantIndex, MerchantBook.POOL_FEN) < poolBack)
+        if (merchants.get(merchantIndex, MerchantBook.POOL_FEN) < poolOut)
         {
             return ResultCode.INSUFFICIENT_POOL;
         }
-        if (allianceBack > 0 && merchants.get(allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN) < allianceBack)
+        if (allianceOut > 0 && merchants.get(allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN) < allianceOut)
         {
             return ResultCode.INSUFFICIENT_ALLIANCE_EARNINGS;
         }
@@ -285,11 +305,17 @@ final class Ledger
         {
             return ResultCode.BALANCE_LIMIT_EXCEEDED;
         }
-        if (platformFeesFen < feeBack)
-        {
-            throw new IllegalStateException("platform fees below a fee to reverse: " + platformFeesFen);
-        }
         return ResultCode.OK;
+    }
+
+    long lastRefundPoolShortfallFen()
+    {
+        return lastRefundPoolShortfallFen;
+    }
+
+    long lastRefundAllianceShortfallFen()
+    {
+        return lastRefundAllianceShortfallFen;
     }
 
     /** Points earned on the cash part come back in proportion; the voucher with the refund that completes it. */
@@ -340,6 +366,33 @@ final class Ledger
         }
         merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, -amountFen);
         merchants.add(merchantIndex, MerchantBook.WITHDRAWN_FEN, amountFen);
+        totalWithdrawnFen += amountFen;
+        return ResultCode.OK;
+    }
+
+    /**
+     * Money leaves: a merchant is paid out of its alliance earnings, refused if they are short. Not counted in the
+     * merchant's {@code withdrawnFen} (its settlement payouts); the earnings themselves show it.
+     */
+    ResultCode withdrawAllianceEarnings(final int merchantIndex, final long amountFen)
+    {
+        if (merchants.get(merchantIndex, MerchantBook.ALLIANCE_EARNINGS_FEN) < amountFen)
+        {
+            return ResultCode.INSUFFICIENT_ALLIANCE_EARNINGS;
+        }
+        merchants.add(merchantIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, -amountFen);
+        totalWithdrawnFen += amountFen;
+        return ResultCode.OK;
+    }
+
+    /** Money leaves: the platform is paid out of its fee income, refused if the income is short. */
+    ResultCode payOutPlatformFees(final long amountFen)
+    {
+        if (platformFeesFen < amountFen)
+        {
+            return ResultCode.INSUFFICIENT_PLATFORM_FEES;
+        }
+        platformFeesFen -= amountFen;
         totalWithdrawnFen += amountFen;
         return ResultCode.OK;
     }

@@ -647,7 +647,7 @@ final class PaymentRules
         }
         if (code == ResultCode.OK)
         {
-            code = ledger.refund(payment, merchantIndex, amountFen, refund);
+            code = ledger.refund(payment, merchantIndex, amountFen, refund, settings.refundShortfallFromSettlement());
             if (code == ResultCode.OK && riskActive)
             {
                 risk.recordRefund(paymentConsumer, merchantIndex);

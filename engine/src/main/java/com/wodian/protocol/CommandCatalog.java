@@ -111,6 +111,10 @@ public final class CommandCatalog
         command(RegisterTerminalDecoder.TEMPLATE_ID, RegisterTerminalDecoder.BLOCK_LENGTH);
         command(TopUpDecoder.TEMPLATE_ID, TopUpDecoder.BLOCK_LENGTH);
         command(WithdrawDecoder.TEMPLATE_ID, WithdrawDecoder.BLOCK_LENGTH);
+        // Versions 1-6 of Withdraw had no source: accept their shorter block from them (the engine then pays out the
+        // settlement balance, as they did).
+        olderBlock(WithdrawDecoder.TEMPLATE_ID, WithdrawDecoder.BLOCK_LENGTH - WithdrawDecoder.sourceEncodingLength(),
+            WithdrawDecoder.sourceSinceVersion());
         command(SetBlockedDecoder.TEMPLATE_ID, SetBlockedDecoder.BLOCK_LENGTH);
         // Version 1 of Pay and PaymentTry had no voucherId: accept their shorter block from it (the decoder then
         // reads no voucher).
@@ -165,6 +169,8 @@ public final class CommandCatalog
         enumFields(SetRiskModelDecoder.TEMPLATE_ID,
             new int[]{SetRiskModelDecoder.slotEncodingOffset(), SetRiskModelDecoder.opEncodingOffset()},
             new long[]{valid(RiskModelSlot.values()), valid(RiskModelOp.values())});
+        enumFields(WithdrawDecoder.TEMPLATE_ID,
+            new int[]{WithdrawDecoder.sourceEncodingOffset()}, new long[]{valid(WithdrawSource.values())});
         enumFields(SetEngineSettingDecoder.TEMPLATE_ID,
             new int[]{SetEngineSettingDecoder.settingEncodingOffset()}, new long[]{valid(EngineSetting.values())});
         enumFields(RiskModelQueryDecoder.TEMPLATE_ID,

@@ -287,14 +287,24 @@ public final class CommandEncoder
         return HEADER_LENGTH + topUp.encodedLength();
     }
 
+    /** A Withdraw of the merchant's settlement balance. */
     public int withdraw(
         final MutableDirectBuffer buffer, final int offset, final long merchantId, final long withdrawalId,
         final long amountFen)
     {
+        return withdraw(buffer, offset, merchantId, withdrawalId, amountFen, WithdrawSource.SETTLEMENT);
+    }
+
+    /** A Withdraw of the given balance (merchantId 0 with {@link WithdrawSource#PLATFORM_FEES}). */
+    public int withdraw(
+        final MutableDirectBuffer buffer, final int offset, final long merchantId, final long withdrawalId,
+        final long amountFen, final WithdrawSource source)
+    {
         withdraw.wrapAndApplyHeader(buffer, offset, header)
             .merchantId(merchantId)
             .withdrawalId(withdrawalId)
-            .amountFen(amountFen);
+            .amountFen(amountFen)
+            .source(source);
         return HEADER_LENGTH + withdraw.encodedLength();
     }
 

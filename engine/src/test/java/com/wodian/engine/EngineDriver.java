@@ -136,6 +136,12 @@ public final class EngineDriver implements ReplySink
         return apply(encoder.withdraw(command, 0, merchantId, withdrawalId, amountFen));
     }
 
+    public ResultCode withdraw(final long merchantId, final long withdrawalId, final long amountFen,
+        final WithdrawSource source)
+    {
+        return apply(encoder.withdraw(command, 0, merchantId, withdrawalId, amountFen, source));
+    }
+
     public ResultCode block(final PartyType type, final long id, final boolean blocked)
     {
         return apply(encoder.setBlocked(command, 0, type, id, blocked));

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The engine settings on (a small per-merchant key quota over a small key table with a short retention, so that keys
- * count, age and are forgotten all the time; Confirm, Cancel and Refund bound to the payment's terminal), under the
+ * count, age and are forgotten all the time; Confirm, Cancel and Refund bound to the payment's terminal; refund
+ * shortfalls from the settlement, which the workload also switches off and on), under the
  * ledger property test's random workload: a twin engine fed the same inputs answers byte for byte alike with the
  * same state hash, conservation and the quota's counts hold after every command, and an engine restored from a
  * snapshot taken at a random point continues exactly like the live one.
@@ -41,6 +42,7 @@ class EngineSettingsPropertyTest
         {
             assertEquals(ResultCode.OK, d.setting(EngineSetting.MERCHANT_KEYS_MAX, 16));
             assertEquals(ResultCode.OK, d.setting(EngineSetting.PAYMENT_TERMINAL_BINDING, 2));
+            assertEquals(ResultCode.OK, d.setting(EngineSetting.REFUND_SHORTFALL_FROM_SETTLEMENT, 1));
         }
         final EnumMap<ResultCode, Integer> codes = new EnumMap<>(ResultCode.class);
         EngineDriver restored = null;

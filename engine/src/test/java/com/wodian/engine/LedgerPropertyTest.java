@@ -52,6 +52,7 @@ class LedgerPropertyTest
 
         final java.util.EnumMap<ResultCode, Integer> codes = new java.util.EnumMap<>(ResultCode.class);
         int paymentsWithVoucher = 0;
+        long minPlatformFeesFen = 0;
         setUp(live, twin, history);
         for (int i = 0; i < COMMANDS_PER_SEQUENCE; i++)
         {
@@ -69,6 +70,7 @@ class LedgerPropertyTest
                 paymentsWithVoucher++;
             }
 
+            minPlatformFeesFen = Math.min(minPlatformFeesFen, live.engine.platformFeesFen());
             live.engine.verifyBalances();
             if ((i & 7) == 0)
             {
@@ -93,11 +95,15 @@ class LedgerPropertyTest
             ResultCode.PAYMENT_NOT_CONFIRMED, ResultCode.INSUFFICIENT_FUNDS, ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT,
             ResultCode.EXISTS_WITH_DIFFERENT_KIND, ResultCode.NOT_TWO_PHASE, ResultCode.INSUFFICIENT_SETTLEMENT,
             ResultCode.CONSUMER_BLOCKED, ResultCode.TERMINAL_NOT_OF_MERCHANT, ResultCode.VOUCHER_EXPIRED,
-            ResultCode.VOUCHER_NOT_YOURS, ResultCode.INSUFFICIENT_POINTS, ResultCode.NOTHING_TO_DISTRIBUTE})
+            ResultCode.VOUCHER_NOT_YOURS, ResultCode.INSUFFICIENT_POINTS, ResultCode.NOTHING_TO_DISTRIBUTE,
+            ResultCode.INSUFFICIENT_POOL, ResultCode.INSUFFICIENT_ALLIANCE_EARNINGS,
+            ResultCode.INSUFFICIENT_PLATFORM_FEES})
         {
             assertTrue(codes.getOrDefault(expected, 0) > 0, () -> expected + " never happened: " + codes);
         }
         assertTrue(paymentsWithVoucher >= 5, "vouchers were really spent: " + paymentsWithVoucher);
+        // Fees were paid out and then reversed by refunds: the platform's fee income went below zero (a receivable).
+        assertTrue(minPlatformFeesFen < 0, "platform fee income never went below zero: " + minPlatformFeesFen);
         // Risk takes part: each of these rules declined some commands (every rule has its own scenario test).
         for (final ResultCode expected : new ResultCode[]{ResultCode.RISK_CONSUMER_VELOCITY,
             ResultCode.RISK_PAIR_BURST, ResultCode.RISK_REFUND_CYCLE})
@@ -280,8 +286,20 @@ class LedgerPropertyTest
         }
         if (pick < 95)
         {
-            return d.encoder.withdraw(d.command, 0, merchantId, 1 + window + random.nextInt(24),
-                1 + random.nextInt(5_000));
+            // Every source: the settlement balance, alliance earnings, and (merchant 0) the platform's fee income.
+            final int source = random.nextInt(8);
+            // Platform payouts are small, so that they often empty the fee income and a refund then reverses a fee
+            // the platform no longer holds.
+            return d.encoder.withdraw(d.command, 0, source == 7 ? 0 : merchantId, 1 + window + random.nextInt(24),
+                1 + random.nextInt(source == 7 ? 100 : 5_000), source < 4 ? com.wodian.protocol.sbe.WithdrawSource.SETTLEMENT :
+                source < 7 ? com.wodian.protocol.sbe.WithdrawSource.ALLIANCE_EARNINGS :
+                com.wodian.protocol.sbe.WithdrawSource.PLATFORM_FEES);
+        }
+        if (pick < 99 && random.nextInt(16) == 0)
+        {
+            // Refunds switch between refusing a pool or alliance shortfall and taking it from the settlement.
+            return d.encoder.setEngineSetting(d.command, 0,
+                com.wodian.protocol.sbe.EngineSetting.REFUND_SHORTFALL_FROM_SETTLEMENT, random.nextInt(2));
         }
         if (pick < 99)
         {
@@ -320,6 +338,7 @@ class LedgerPropertyTest
             earlier.firstCode() == ResultCode.PAYMENT_NOT_FOUND) ||
             earlier.firstCode() == ResultCode.DISTRIBUTION_RUNNING ||
             earlier.templateId() == com.wodian.protocol.sbe.SetBlockedDecoder.TEMPLATE_ID ||
+            earlier.templateId() == com.wodian.protocol.sbe.SetEngineSettingDecoder.TEMPLATE_ID ||
             earlier.templateId() == com.wodian.protocol.sbe.TickDecoder.TEMPLATE_ID)
         {
             return;

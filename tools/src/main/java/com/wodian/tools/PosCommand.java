@@ -431,17 +431,21 @@ public final class PosCommand implements Runnable
         }
     }
 
-    @Command(name = "withdraw", description = "Pay out a merchant's settlement balance.")
+    @Command(name = "withdraw", description = "Pay out a merchant's settlement balance or alliance earnings, or " +
+        "(--merchant 0 --source PLATFORM_FEES) the platform's fee income (docs/rules.md, \"Withdrawals\").")
     static final class Withdraw extends Sub
     {
         @Option(names = "--merchant", required = true) long merchantId;
         @Option(names = "--withdrawal", required = true) long withdrawalId;
         @Option(names = "--amount-fen", required = true) long amountFen;
+        @Option(names = "--source", defaultValue = "SETTLEMENT",
+            description = "SETTLEMENT (default), ALLIANCE_EARNINGS or PLATFORM_FEES")
+        com.wodian.protocol.sbe.WithdrawSource source;
 
         @Override
         int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
         {
-            return encoder.withdraw(buffer, 0, merchantId, withdrawalId, amountFen);
+            return encoder.withdraw(buffer, 0, merchantId, withdrawalId, amountFen, source);
         }
     }
 
@@ -609,10 +613,12 @@ public final class PosCommand implements Runnable
     @Command(name = "engine-setting", description = "Set one engine setting (journaled; docs/operations.md, \"Engine " +
         "settings\"): MERCHANT_KEYS_MAX (keys one merchant may hold made within the key retention, 0: no quota) or " +
         "PAYMENT_TERMINAL_BINDING (0: any terminal of the merchant, 1: Confirm/Cancel from the Try's terminal, 2: " +
-        "Refund too).")
+        "Refund too) or REFUND_SHORTFALL_FROM_SETTLEMENT (0: refuse a refund the pool or alliance earnings cannot " +
+        "give back, 1: take the shortfall from the seller's settlement).")
     static final class EngineSettingCommand extends Sub
     {
-        @Option(names = "--setting", required = true, description = "MERCHANT_KEYS_MAX or PAYMENT_TERMINAL_BINDING")
+        @Option(names = "--setting", required = true,
+            description = "MERCHANT_KEYS_MAX, PAYMENT_TERMINAL_BINDING or REFUND_SHORTFALL_FROM_SETTLEMENT")
         com.wodian.protocol.sbe.EngineSetting setting;
         @Option(names = "--value", required = true) long value;
 

@@ -140,6 +140,7 @@ public final class SettlementCommand implements Callable<Integer>
         final List<SettlementRow> rows;
         final List<BalanceRoll.Line> balances;
         final List<FundsRow> funds;
+        final BalanceRoll.PlatformLine platform;
         final String journalNote;
         final SettlementBuilder.DayWindow window;
         try (ChronicleJournal journal = JournalCommand.openJournal(dataDir))
@@ -153,6 +154,7 @@ public final class SettlementCommand implements Callable<Integer>
             rows = builder.build(journal, DurabilitySupport.snapshotStoreOrNull(dataDir), engineConfig, window);
             balances = builder.balances();
             funds = builder.funds();
+            platform = builder.platform();
             journalNote = builder.journalNote();
         }
         catch (final SettlementBuilder.DayNotInJournal partial)
@@ -173,9 +175,10 @@ public final class SettlementCommand implements Callable<Integer>
         {
             notes.add(provisional);
         }
-        final List<Path> files = SettlementFiles.write(outDir, date, zone, rows, balances, funds, notes, key);
-        return "settlement " + date + " " + zone.getId() + ": " + rows.size() + " rows, " + (files.size() - 4) +
-            " merchant files, balances, funds, summary and manifest (SHA-256" + (null == key ? "" : ", keyed: HMAC-SHA256") +
+        final List<Path> files = SettlementFiles.write(outDir, date, zone, rows, balances, platform, funds, notes,
+            key);
+        return "settlement " + date + " " + zone.getId() + ": " + rows.size() + " rows, " + (files.size() - 5) +
+            " merchant files, balances, funds, platform, summary and manifest (SHA-256" + (null == key ? "" : ", keyed: HMAC-SHA256") +
             ") in " + outDir.toAbsolutePath() +
             (null == provisional ? "" : " (" + provisional + ")");
     }

@@ -36,7 +36,7 @@ class DemoCommandTest
             assertTrue(demo.out().contains("conservation:") && demo.out().contains(": equal"), demo.out());
             assertTrue(demo.out().contains("p99.99="), demo.out());
             // The settlement of the run (docs/settlement.md), with payments in it.
-            assertTrue(demo.out().contains("merchant files, balances, funds, summary and manifest (SHA-256) in"), demo.out());
+            assertTrue(demo.out().contains("merchant files, balances, funds, platform, summary and manifest (SHA-256) in"), demo.out());
             assertTrue(java.nio.file.Files.list(dataDir.resolve("settlement")).findFirst().orElseThrow()
                 .resolve("manifest.txt").toFile().isFile(), demo.out());
             assertTrue(demo.out().contains("risk: 12 rules in SHADOW mode") &&

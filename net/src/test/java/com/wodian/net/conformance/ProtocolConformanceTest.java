@@ -187,7 +187,7 @@ class ProtocolConformanceTest
         {
             if (field.size() >= 3 && field.get(0).matches("\\d+") &&
                 field.get(2).matches(
-                    ".*(BooleanType|PartyType|DistributionMode|RiskMode|RiskAction|SessionRole|EngineSetting).*"))
+                    ".*(BooleanType|PartyType|DistributionMode|RiskMode|RiskAction|SessionRole|EngineSetting|WithdrawSource).*"))
             {
                 message.putByte(MessageHeaderDecoder.ENCODED_LENGTH + Integer.parseInt(field.get(0)), (byte)1);
             }

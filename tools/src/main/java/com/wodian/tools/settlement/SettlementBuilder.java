@@ -19,6 +19,7 @@ import com.wodian.protocol.sbe.RedeemPointsDecoder;
 import com.wodian.protocol.sbe.RefundDecoder;
 import com.wodian.protocol.sbe.TopUpDecoder;
 import com.wodian.protocol.sbe.WithdrawDecoder;
+import com.wodian.protocol.sbe.WithdrawSource;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
@@ -42,9 +43,11 @@ public final class SettlementBuilder
     private final List<SettlementRow> rows = new ArrayList<>();
     private final List<FundsRow> funds = new ArrayList<>();
     private final AckDecoder ack = new AckDecoder();
+    private final WithdrawDecoder withdraw = new WithdrawDecoder();
     private String ackResult = "";
     private final BalanceRoll roll = new BalanceRoll();
     private List<BalanceRoll.Line> balances = List.of();
+    private BalanceRoll.PlatformLine platform;
     private String journalNote = "";
     private long pointsEarned;
     /** A Refund's payment, read before the command: its amount and what of it was refunded before. */
@@ -160,6 +163,7 @@ public final class SettlementBuilder
         }
         requireInvariants(engine, lastOfDay);
         balances = roll.close(engine, rows);
+        platform = roll.closePlatform(engine, rows);
         journalNote = (lastOfDay > window.lastBeforeDay() ? "journal entries " + (window.lastBeforeDay() + 1) +
             ".." + lastOfDay + " are the day's" : "the journal holds no entry of the day") + "; state hash after " +
             "sequence " + lastOfDay + ": " + engine.stateHash() + " (as wodian journal verify and snapshots print it)";
@@ -185,6 +189,12 @@ public final class SettlementBuilder
     public List<BalanceRoll.Line> balances()
     {
         return balances;
+    }
+
+    /** The platform's fee income over the day {@link #build} settled ({@code platform.csv}). */
+    public BalanceRoll.PlatformLine platform()
+    {
+        return platform;
     }
 
     /**
@@ -269,7 +279,7 @@ public final class SettlementBuilder
         final String kind = kind(templateId);
         if (null != kind)
         {
-            record(kind, templateId, sequence, timestampMs, payload, body, consumerId, homeMerchantId);
+            record(engine, kind, templateId, sequence, timestampMs, payload, body, consumerId, homeMerchantId);
         }
     }
 
@@ -311,7 +321,8 @@ public final class SettlementBuilder
 
     /**
      * A TopUp or Withdraw: a funds.csv line when it booked money or was refused (a repeat of a booked one changes
-     * nothing and has none), and for a booked Withdraw the merchant's WITHDRAWAL row.
+     * nothing and has none), and for a booked Withdraw the merchant's WITHDRAWAL or ALLIANCE_WITHDRAWAL row, or for a
+     * platform fee payout the platform roll's payout.
      */
     private void applyFunds(final Engine engine, final int templateId, final long sequence, final long timestampMs,
         final DirectBuffer payload, final int offset, final int length)
@@ -321,26 +332,40 @@ public final class SettlementBuilder
         final long partyId = payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN);
         final long referenceId = payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
         final long amountFen = payload.getLong(body + 16, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final short source = topUp ? 0 : withdraw.wrap(payload, body, payload.getShort(offset,
+            java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF, payload.getShort(offset + 6, java.nio.ByteOrder.LITTLE_ENDIAN) &
+            0xFFFF).sourceRaw();
+        final boolean alliance = source == WithdrawSource.ALLIANCE_EARNINGS.value();
+        final boolean platform = source == WithdrawSource.PLATFORM_FEES.value();
         final long totalBefore = topUp ? engine.totalTopUpsFen() : engine.totalWithdrawnFen();
+        final long feesBefore = engine.platformFeesFen();
         before.read(engine, topUp ? 0 : partyId);
         ackResult = "";
         engine.applyAfterHousekeeping(payload, offset, length, this::onReply);
         final long bookedFen = (topUp ? engine.totalTopUpsFen() : engine.totalWithdrawnFen()) - totalBefore;
-        if (!topUp && 0 != bookedFen)
+        if (!topUp && !platform && 0 != bookedFen)
         {
             after.read(engine, partyId);
-            rows.add(new SettlementRow(partyId, sequence, timestampMs, SettlementRow.WITHDRAWAL, 0, 0, 0,
-                referenceId, 0, 0, 0, 0, 0, 0, 0, 0, 0, after.settlementFen - before.settlementFen, 0, 0));
+            rows.add(new SettlementRow(partyId, sequence, timestampMs, alliance ? SettlementRow.ALLIANCE_WITHDRAWAL :
+                SettlementRow.WITHDRAWAL, 0, 0, 0, referenceId, 0, 0, 0, 0, 0, 0, 0,
+                after.allianceEarningsFen - before.allianceEarningsFen, 0, after.settlementFen - before.settlementFen,
+                0, 0, 0, 0));
+        }
+        if (platform && 0 != bookedFen)
+        {
+            roll.platformPayout(feesBefore - engine.platformFeesFen());
         }
         if (0 != bookedFen || !"OK".equals(ackResult))
         {
-            funds.add(new FundsRow(sequence, timestampMs, topUp ? FundsRow.TOPUP : FundsRow.WITHDRAWAL,
+            funds.add(new FundsRow(sequence, timestampMs, topUp ? FundsRow.TOPUP : alliance ?
+                FundsRow.ALLIANCE_WITHDRAWAL : platform ? FundsRow.PLATFORM_FEE_PAYOUT : FundsRow.WITHDRAWAL,
                 topUp ? partyId : 0, topUp ? 0 : partyId, referenceId, amountFen, bookedFen, ackResult));
         }
     }
 
-    private void record(final String kind, final int templateId, final long sequence, final long timestampMs,
-        final DirectBuffer payload, final int body, final long consumerId, final long homeMerchantId)
+    private void record(final Engine engine, final String kind, final int templateId, final long sequence,
+        final long timestampMs, final DirectBuffer payload, final int body, final long consumerId,
+        final long homeMerchantId)
     {
         final long merchantId = payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN);
         final long terminalId = payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -365,14 +390,20 @@ public final class SettlementBuilder
                 "'s lines leave " + allianceOutFen + " fen as the alliance share, but home merchant " +
                 homeMerchantId + " of consumer " + consumerId + " received " + allianceInFen + " fen");
         }
+        // A refund's shortfalls (engine setting REFUND_SHORTFALL_FROM_SETTLEMENT): part of its net, in place of pool
+        // and alliance reversals that the pool and the home merchant no longer held.
+        final boolean refund = kind.equals(SettlementRow.REFUND);
+        final long poolShortfallFen = refund ? engine.lastRefundPoolShortfallFen() : 0;
+        final long allianceShortfallFen = refund ? engine.lastRefundAllianceShortfallFen() : 0;
         rows.add(new SettlementRow(merchantId, sequence, timestampMs, kind, terminalId, paymentId, refundId, 0,
             consumerId, amountFen, after.vouchersRedeemedFen - before.vouchersRedeemedFen, voucherLapsedFen, feeFen,
-            poolFen, allianceOutFen, 0, pointsEarned, netFen, saleAmountFen, refundedBeforeFen));
+            poolFen, allianceOutFen, 0, pointsEarned, netFen, saleAmountFen, refundedBeforeFen, poolShortfallFen,
+            allianceShortfallFen));
         if (0 != allianceInFen)
         {
             rows.add(new SettlementRow(homeMerchantId, sequence, timestampMs, SettlementRow.ALLIANCE_IN, terminalId,
                 paymentId, refundId, 0, consumerId, 0, 0, 0, 0, 0, 0, allianceInFen, 0, 0, saleAmountFen,
-                refundedBeforeFen));
+                refundedBeforeFen, 0, 0));
         }
     }
 

@@ -28,14 +28,16 @@ public final class SettlementFiles
     public static final String MANIFEST_FILE_NAME = "manifest.txt";
     public static final String BALANCES_FILE_NAME = "balances.csv";
     public static final String FUNDS_FILE_NAME = "funds.csv";
+    public static final String PLATFORM_FILE_NAME = "platform.csv";
     /**
      * The files' format, on the manifest's line {@code # format N}: 1 had no such line; 2 added voucher_lapsed_fen and
      * renamed net_payable_fen day_net_fen; 3 added WITHDRAWAL rows, withdrawal_id, withdrawn_fen and balances.csv;
      * 4 the manifest's journal line; 5 sale_amount_fen and refunded_before_fen last in the merchant files;
-     * 6 funds.csv
-     * (docs/settlement.md, "Format versions").
+     * 6 funds.csv; 7 ALLIANCE_WITHDRAWAL rows, pool_shortfall_fen and alliance_shortfall_fen last in the merchant
+     * files, alliance_withdrawn_fen in balances.csv, funds.csv kinds ALLIANCE_WITHDRAWAL and PLATFORM_FEE_PAYOUT,
+     * platform.csv (docs/settlement.md, "Format versions").
      */
-    public static final int FORMAT_VERSION = 6;
+    public static final int FORMAT_VERSION = 7;
 
     /**
      * The line before a keyed manifest's last ({@code --key}; any files' format): it names the keying scheme's version
@@ -57,10 +59,11 @@ public final class SettlementFiles
     public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
         final List<SettlementRow> rows, final List<BalanceRoll.Line> balances) throws IOException
     {
-        return write(outDir, date, zone, rows, balances, List.of(), List.of(), null);
+        return write(outDir, date, zone, rows, balances, null, List.of(), List.of(), null);
     }
 
     /**
+     * @param platform the platform's fee roll ({@code platform.csv}); null writes no such file (tests only).
      * @param notes comment lines for the manifest after its format line (without the {@code # }): where the day lies
      *              in the journal, and for a day still open the provisional note, so that such files are never
      *              mistaken for the day's settlement.
@@ -69,8 +72,8 @@ public final class SettlementFiles
      * @return the files written, manifest last.
      */
     public static List<Path> write(final Path outDir, final LocalDate date, final ZoneId zone,
-        final List<SettlementRow> rows, final List<BalanceRoll.Line> balances, final List<FundsRow> funds,
-        final List<String> notes, final byte[] key) throws IOException
+        final List<SettlementRow> rows, final List<BalanceRoll.Line> balances, final BalanceRoll.PlatformLine platform,
+        final List<FundsRow> funds, final List<String> notes, final byte[] key) throws IOException
     {
         Files.createDirectories(outDir);
         final Map<Long, List<SettlementRow>> byMerchant = new TreeMap<>();
@@ -95,7 +98,8 @@ public final class SettlementFiles
                     .append(row.voucherLapsedFen()).append(',').append(row.feeFen()).append(',').append(row.poolFen()).append(',').append(row.allianceOutFen())
                     .append(',').append(row.allianceInFen()).append(',').append(row.pointsEarned()).append(',')
                     .append(row.netFen()).append(',').append(row.saleAmountFen()).append(',')
-                    .append(row.refundedBeforeFen()).append('\n');
+                    .append(row.refundedBeforeFen()).append(',').append(row.poolShortfallFen()).append(',')
+                    .append(row.allianceShortfallFen()).append('\n');
                 addTotals(totals, row);
             }
             files.add(writeFile(outDir.resolve("merchant-" + entry.getKey() + ".csv"), csv));
@@ -108,6 +112,12 @@ public final class SettlementFiles
         }
         files.add(writeFile(outDir.resolve(BALANCES_FILE_NAME), balancesCsv(balances)));
         files.add(writeFile(outDir.resolve(FUNDS_FILE_NAME), fundsCsv(funds, time)));
+        if (null != platform)
+        {
+            files.add(writeFile(outDir.resolve(PLATFORM_FILE_NAME), new StringBuilder(BalanceRoll.PLATFORM_CSV_HEADER)
+                .append('\n').append(platform.feesOpeningFen()).append(',').append(platform.feesFen()).append(',')
+                .append(platform.feesPaidOutFen()).append(',').append(platform.feesClosingFen()).append('\n')));
+        }
         files.add(writeFile(outDir.resolve(SUMMARY_FILE_NAME), summary));
         final StringBuilder manifest = manifest(date, zone, notes, files, key);
         files.add(writeFile(outDir.resolve(MANIFEST_FILE_NAME), manifest));
@@ -156,16 +166,16 @@ public final class SettlementFiles
     static boolean isSettlementFile(final String name)
     {
         return name.equals(MANIFEST_FILE_NAME) || name.equals(SUMMARY_FILE_NAME) || name.equals(BALANCES_FILE_NAME) ||
-            name.equals(FUNDS_FILE_NAME) ||
+            name.equals(FUNDS_FILE_NAME) || name.equals(PLATFORM_FILE_NAME) ||
             (name.startsWith("merchant-") && name.endsWith(".csv"));
     }
 
     /** gross, refunds, voucher, voucher lapsed, fees, pool, alliance out, alliance in, points, day net, withdrawn. */
     private static void addTotals(final long[] totals, final SettlementRow row)
     {
-        if (row.kind().equals(SettlementRow.WITHDRAWAL))
+        if (row.isWithdrawal())
         {
-            totals[10] -= row.netFen();
+            totals[10] -= row.netFen() + row.allianceInFen();
             return;
         }
         totals[0] += Math.max(0, row.amountFen());
@@ -203,7 +213,8 @@ public final class SettlementFiles
             final long[] values = { line.merchantId(), line.settlementOpeningFen(), line.salesNetFen(),
                 line.withdrawnFen(), line.settlementClosingFen(), line.poolOpeningFen(), line.poolContributedFen(),
                 line.vouchersLapsedFen(), line.pointVouchersFen(), line.distributionsFen(), line.poolClosingFen(),
-                line.allianceOpeningFen(), line.allianceInFen(), line.allianceClosingFen() };
+                line.allianceOpeningFen(), line.allianceInFen(), line.allianceWithdrawnFen(),
+                line.allianceClosingFen() };
             for (int i = 0; i < values.length; i++)
             {
                 csv.append(i == 0 ? "" : ",").append(values[i]);

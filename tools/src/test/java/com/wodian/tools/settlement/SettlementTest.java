@@ -277,7 +277,7 @@ class SettlementTest
             " (as wodian journal verify and snapshots print it)", lastBuilder.journalNote());
         assertEquals(List.of(new SettlementRow(1, 22, rows.stream().filter((r) -> r.sequence() == 22).findFirst()
             .orElseThrow().timestampMs(), SettlementRow.REFUND, 101, 4, 1, 0, 6, -3_000, 0, 500, -18, -300, 0, 0, 0,
-            -2_682, 3_000, 0)), rows.stream().filter((r) -> r.sequence() == 22).toList(),
+            -2_682, 3_000, 0, 0, 0)), rows.stream().filter((r) -> r.sequence() == 22).toList(),
             "full refund of a voucher payment whose voucher lapsed: the voucher's 500 back to the pool, no alliance");
         final SettlementRow reversal = rows.stream().filter((r) -> r.kind().equals(SettlementRow.REVERSAL))
             .findFirst().orElseThrow();
@@ -398,9 +398,72 @@ class SettlementTest
         final List<String> csv = Files.readAllLines(dir.resolve("payouts-out").resolve(
             SettlementFiles.BALANCES_FILE_NAME));
         assertEquals(BalanceRoll.CSV_HEADER, csv.get(0));
-        assertEquals("2,0,0,0,0,0,0,0,0,0,0,0,350,350", csv.get(2));
+        assertEquals("2,0,0,0,0,0,0,0,0,0,0,0,350,0,350", csv.get(2));
         assertTrue(Files.readString(files.get(files.size() - 1)).contains("# format " +
             SettlementFiles.FORMAT_VERSION + "\n"));
+    }
+
+    /**
+     * Acct-review findings 6 and 8: after the voucher day, with REFUND_SHORTFALL_FROM_SETTLEMENT on, merchant 1's pool is
+     * distributed, merchant 2's alliance earnings and all the platform's fees are paid out, and then consumer 7's 4,000
+     * fen at merchant 1 are refunded in full: the pool's 400 and the alliance share's 200 come from merchant 1's
+     * settlement and show as its REFUND row's shortfalls (no ALLIANCE_IN row: merchant 2 gave nothing back), the fee's
+     * 24 leave the platform's fee income below zero. The payouts are rows and funds.csv lines, and the merchants'
+     * balances and the platform's fee income roll.
+     */
+    @Test
+    void payoutsOfAllianceEarningsAndFeesAndARefundShortfallAreRowsThatRoll() throws Exception
+    {
+        final Path dataDir = dir.resolve("shortfall");
+        final long dayStartMs = DAY_1.atStartOfDay(ZONE).toInstant().toEpochMilli();
+        final long feesPaidOutFen;
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
+        {
+            writer = journal.writer();
+            writeVoucherDay();
+            append(encoder.setEngineSetting(buffer, 0,
+                com.wodian.protocol.sbe.EngineSetting.REFUND_SHORTFALL_FROM_SETTLEMENT, 1));
+            append(encoder.distributePool(buffer, 0, 1, 1, 0));
+            append(encoder.tick(buffer, 0));
+            append(encoder.tick(buffer, 0));
+            append(encoder.withdraw(buffer, 0, 2, 51, 300, com.wodian.protocol.sbe.WithdrawSource.ALLIANCE_EARNINGS));
+            feesPaidOutFen = reference.platformFeesFen();
+            append(encoder.withdraw(buffer, 0, 0, 52, feesPaidOutFen,
+                com.wodian.protocol.sbe.WithdrawSource.PLATFORM_FEES));
+            append(encoder.refund(buffer, 0, 1, 101, 7, 2, 4_000));
+            closeVoucherDay();
+        }
+        final SettlementBuilder builder = new SettlementBuilder();
+        final List<SettlementRow> rows;
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dataDir.resolve("journal"))))
+        {
+            rows = builder.build(journal, null, EngineConfig.small(), dayStartMs, dayStartMs + 86_400_000L);
+        }
+        final SettlementRow refund = rows.get(rows.size() - 1);
+        assertEquals(List.of(SettlementRow.REFUND, -4_000L, -24L, 0L, 0L, -3_976L, 400L, 200L), List.of(refund.kind(),
+            refund.amountFen(), refund.feeFen(), refund.poolFen(), refund.allianceOutFen(), refund.netFen(),
+            refund.poolShortfallFen(), refund.allianceShortfallFen()), refund + "");
+        final SettlementRow payout = rows.get(rows.size() - 2);
+        assertEquals(List.of(2L, SettlementRow.ALLIANCE_WITHDRAWAL, 51L, -300L, 0L), List.of(payout.merchantId(),
+            payout.kind(), payout.withdrawalId(), payout.allianceInFen(), payout.netFen()));
+        assertEquals(List.of("ALLIANCE_WITHDRAWAL 2 51 300 OK", "PLATFORM_FEE_PAYOUT 0 52 " + feesPaidOutFen + " OK"),
+            builder.funds().stream().filter((f) -> !f.kind().equals(FundsRow.TOPUP)).map((f) -> f.kind() + " " +
+                f.merchantId() + " " + f.referenceId() + " " + f.bookedFen() + " " + f.result()).toList());
+        final BalanceRoll.Line m2 = builder.balances().get(1);
+        assertEquals(List.of(300L, 300L, 0L), List.of(m2.allianceInFen(), m2.allianceWithdrawnFen(),
+            m2.allianceClosingFen()));
+        assertEquals(new BalanceRoll.PlatformLine(0, feesPaidOutFen - 24, feesPaidOutFen, -24), builder.platform());
+
+        final Path out = dir.resolve("shortfall-out");
+        SettlementFiles.write(out, DAY_1, ZONE, rows, builder.balances(), builder.platform(), builder.funds(),
+            List.of(builder.journalNote()), null);
+        assertEquals(List.of(BalanceRoll.PLATFORM_CSV_HEADER, "0," + (feesPaidOutFen - 24) + "," + feesPaidOutFen +
+            ",-24"), Files.readAllLines(out.resolve(SettlementFiles.PLATFORM_FILE_NAME)));
+        final List<String> merchant1 = Files.readAllLines(out.resolve("merchant-1.csv"));
+        assertTrue(merchant1.get(merchant1.size() - 1).endsWith(",-3976,4000,0,400,200"), merchant1 + "");
+        final List<String> summary = Files.readAllLines(out.resolve(SettlementFiles.SUMMARY_FILE_NAME));
+        assertTrue(summary.get(2).startsWith("2,3,") && summary.get(2).endsWith(",300"),
+            "merchant 2's payout is its withdrawn_fen: " + summary);
     }
 
     private static Path createDirectories(final Path path)
