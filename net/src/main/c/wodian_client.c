@@ -376,9 +376,10 @@ static int print_payment_reply(struct session *s, const char *what, const struct
     }
     struct SBE(paymentReply) reply;
     SBE(paymentReply_wrap_for_decode)(&reply, s->message, HEADER_LENGTH, r->block_length, r->version, r->length);
-    printf("%s code=%d paymentId=%lld amountFen=%lld pointsEarned=%lld\n", what, reply_code(s),
+    /* voucherFen (schema version 7): the voucher's part of amountFen; the wallet paid amountFen - voucherFen. */
+    printf("%s code=%d paymentId=%lld amountFen=%lld pointsEarned=%lld voucherFen=%lld\n", what, reply_code(s),
         (long long)SBE(paymentReply_paymentId)(&reply), (long long)SBE(paymentReply_amountFen)(&reply),
-        (long long)SBE(paymentReply_pointsEarned)(&reply));
+        (long long)SBE(paymentReply_pointsEarned)(&reply), (long long)SBE(paymentReply_voucherFen)(&reply));
     return reply_code(s);
 }
 
@@ -486,8 +487,11 @@ static int refund(struct session *s, int64_t merchant, int64_t terminal, int64_t
     }
     struct SBE(refundReply) reply;
     SBE(refundReply_wrap_for_decode)(&reply, s->message, HEADER_LENGTH, r.block_length, r.version, r.length);
-    printf("refund code=%d refundId=%lld amountFen=%lld\n", reply_code(s),
-        (long long)SBE(refundReply_refundId)(&reply), (long long)SBE(refundReply_amountFen)(&reply));
+    /* What the refund gave back (schema version 7): cash to the wallet, the voucher part, points taken back. */
+    printf("refund code=%d refundId=%lld amountFen=%lld cashFen=%lld voucherFen=%lld pointsClawedBack=%lld\n",
+        reply_code(s), (long long)SBE(refundReply_refundId)(&reply), (long long)SBE(refundReply_amountFen)(&reply),
+        (long long)SBE(refundReply_cashFen)(&reply), (long long)SBE(refundReply_voucherFen)(&reply),
+        (long long)SBE(refundReply_pointsClawedBack)(&reply));
     return reply_code(s);
 }
 

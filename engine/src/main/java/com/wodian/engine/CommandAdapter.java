@@ -202,7 +202,7 @@ final class CommandAdapter
     private void onRefund(final RefundDecoder refund, final int batchEntry, final ReplySink sink)
     {
         payments.refund(refund.merchantId(), refund.terminalId(), refund.paymentId(), refund.refundId(),
-            refund.amountFen(), batchEntry, sink);
+            refund.amountFen(), refund.actingVersion() >= RefundSplit.SINCE_VERSION, batchEntry, sink);
     }
 
     private void onSetEngineSetting(final SetEngineSettingDecoder setting, final ReplySink sink)

@@ -40,6 +40,8 @@ final class EngineQueries
     private final RiskRuleQueryDecoder riskRuleQueryDecoder = new RiskRuleQueryDecoder();
     private final RiskEventsQueryDecoder riskEventsQueryDecoder = new RiskEventsQueryDecoder();
     private final RiskStatsQueryDecoder riskStatsQueryDecoder = new RiskStatsQueryDecoder();
+    private final ConsumerVouchersQueryDecoder consumerVouchersQueryDecoder = new ConsumerVouchersQueryDecoder();
+    private final ConsumerVouchersAnswer consumerVouchers;
     private final BalanceReplyEncoder balanceReplyEncoder = new BalanceReplyEncoder();
     private final PaymentStatusReplyEncoder paymentStatusReplyEncoder = new PaymentStatusReplyEncoder();
     private final MerchantStatementReplyEncoder statementReplyEncoder = new MerchantStatementReplyEncoder();
@@ -64,6 +66,7 @@ final class EngineQueries
         this.pointsLedger = books.pointsLedger;
         this.risk = risk;
         this.replies = replies;
+        this.consumerVouchers = new ConsumerVouchersAnswer(context, books, replies);
     }
 
     /** Answers the query {@code templateId} whose body is at {@code body}; an unknown template is an error reply. */
@@ -92,6 +95,8 @@ final class EngineQueries
                 answerRiskStats(riskStatsQueryDecoder.wrap(buffer, body, block, version).merchantId(), sink);
             case RiskModelQueryDecoder.TEMPLATE_ID ->
                 answerRiskModel(riskModelQueryDecoder.wrap(buffer, body, block, version).slotRaw(), sink);
+            case ConsumerVouchersQueryDecoder.TEMPLATE_ID ->
+                consumerVouchers.answer(consumerVouchersQueryDecoder.wrap(buffer, body, block, version), sink);
             case StateHashQueryDecoder.TEMPLATE_ID -> answerStateHash(sink);
             default -> replies.error(ResultCode.UNKNOWN_MESSAGE_TYPE, templateId, sink);
         }
@@ -142,7 +147,7 @@ final class EngineQueries
         if (record < 0)
         {
             encoder.code(ResultCode.PAYMENT_NOT_FOUND).state(PaymentState.NONE).consumerId(0).amountFen(0)
-                .refundedFen(0).expiresAtMs(0).firstResult(ResultCode.PAYMENT_NOT_FOUND);
+                .refundedFen(0).expiresAtMs(0).firstResult(ResultCode.PAYMENT_NOT_FOUND).voucherFen(0);
         }
         else
         {
@@ -153,7 +158,8 @@ final class EngineQueries
                 .amountFen(records.get(record, RecordTable.AMOUNT_FEN))
                 .refundedFen(records.get(record, RecordTable.REFUNDED_FEN))
                 .expiresAtMs(records.get(record, RecordTable.EXPIRES_AT_MS))
-                .firstResult(ResultCode.get(records.firstCode(record)));
+                .firstResult(ResultCode.get(records.firstCode(record)))
+                .voucherFen(records.get(record, RecordTable.VOUCHER_FEN));
         }
         replies.send(encoder.encodedLength(), sink);
     }

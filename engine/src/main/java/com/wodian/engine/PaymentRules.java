@@ -1,6 +1,7 @@
 package com.wodian.engine;
 
 import com.wodian.engine.risk.RiskControl;
+import com.wodian.protocol.sbe.BooleanType;
 import com.wodian.protocol.sbe.PayDecoder;
 import com.wodian.protocol.sbe.PaymentCancelDecoder;
 import com.wodian.protocol.sbe.PaymentConfirmDecoder;
@@ -40,6 +41,10 @@ final class PaymentRules
     private final BatchPrefetcher prefetched;
     private final EngineSettings settings;
     private final MerchantKeyQuota keyQuota;
+    // What the last approved refund gave back (refundObserved), for its reply.
+    private long refundCashFen;
+    private long refundPointsClawedBack;
+    private boolean refundVoucherRestored;
 
     PaymentRules(
         final EngineConfig config,
@@ -141,7 +146,7 @@ final class PaymentRules
         }
         if (code != ResultCode.OK)
         {
-            replies.payment(code, kind, merchantId, paymentId, amountFen, 0, sink);
+            replies.payment(code, kind, merchantId, paymentId, amountFen, 0, 0, sink);
             return;
         }
         // Validation refusals (above and here) are answered before the key is looked at and are not recorded.
@@ -150,7 +155,7 @@ final class PaymentRules
         if (consumerIndex < 0)
         {
             replies.payment(consumerId <= 0 ? ResultCode.INVALID_ID : ResultCode.UNKNOWN_CONSUMER, kind, merchantId,
-                paymentId, amountFen, 0, sink);
+                paymentId, amountFen, 0, 0, sink);
             return;
         }
         final int existing = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
@@ -196,7 +201,7 @@ final class PaymentRules
         }
         if (limit != ResultCode.OK)
         {
-            replies.payment(limit, kind, merchantId, paymentId, amountFen, 0, sink);
+            replies.payment(limit, kind, merchantId, paymentId, amountFen, 0, 0, sink);
             return -1;
         }
         records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
@@ -285,7 +290,7 @@ final class PaymentRules
         records.setState(record, PaymentState.REJECTED.value());
         records.finish(record, context.nowMs);
         replies.payment(code, kind, records.get(record, RecordTable.KEY_A), records.get(record, RecordTable.KEY_B),
-            records.get(record, RecordTable.AMOUNT_FEN), 0, sink);
+            records.get(record, RecordTable.AMOUNT_FEN), 0, 0, sink);
     }
 
     private void acceptPayment(final int record, final int kind, final long voucherFen, final int voucherSlot,
@@ -310,7 +315,7 @@ final class PaymentRules
             pointsEarned = records.get(record, RecordTable.POINTS_EARNED);
         }
         replies.payment(ResultCode.OK, kind, records.get(record, RecordTable.KEY_A),
-            records.get(record, RecordTable.KEY_B), amountFen, pointsEarned, sink);
+            records.get(record, RecordTable.KEY_B), amountFen, pointsEarned, voucherFen, sink);
     }
 
     private ResultCode checkVoucherForPayment(
@@ -399,10 +404,10 @@ final class PaymentRules
             // The same command again: the first reply, unchanged.
             final long points = kind == TEMPLATE_PAY ? records.get(record, RecordTable.POINTS_EARNED) : 0;
             replies.payment(ResultCode.get(records.firstCode(record)), kind, merchantId, paymentId, amountFen, points,
-                sink);
+                records.get(record, RecordTable.VOUCHER_FEN), sink);
             return;
         }
-        replies.payment(code, kind, merchantId, paymentId, amountFen, 0, sink);
+        replies.payment(code, kind, merchantId, paymentId, amountFen, 0, 0, sink);
     }
 
     // ------------------------------------------------------------------------------------------------ Confirm, Cancel
@@ -429,10 +434,10 @@ final class PaymentRules
             return;
         }
         final ResultCode code = applyTwoPhase(template, record);
-        final long points = template == TEMPLATE_CONFIRM && code == ResultCode.OK ?
-            records.get(record, RecordTable.POINTS_EARNED) : 0;
-        replies.payment(code, template, merchantId, paymentId, records.get(record, RecordTable.AMOUNT_FEN), points,
-            sink);
+        final boolean confirmed = template == TEMPLATE_CONFIRM && code == ResultCode.OK;
+        replies.payment(code, template, merchantId, paymentId, records.get(record, RecordTable.AMOUNT_FEN),
+            confirmed ? records.get(record, RecordTable.POINTS_EARNED) : 0,
+            confirmed ? records.get(record, RecordTable.VOUCHER_FEN) : 0, sink);
     }
 
     /**
@@ -493,7 +498,7 @@ final class PaymentRules
         final long parties = resolveParties(merchantId, terminalId, paymentId, batchEntry);
         if (parties < 0)
         {
-            replies.payment(refusalOf(parties), template, merchantId, paymentId, 0, 0, sink);
+            replies.payment(refusalOf(parties), template, merchantId, paymentId, 0, 0, 0, sink);
             return -1;
         }
         final int record = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
@@ -506,20 +511,20 @@ final class PaymentRules
             else
             {
                 // Not recorded: a Confirm racing ahead of its Try must not fence the Try out.
-                replies.payment(ResultCode.PAYMENT_NOT_FOUND, template, merchantId, paymentId, 0, 0, sink);
+                replies.payment(ResultCode.PAYMENT_NOT_FOUND, template, merchantId, paymentId, 0, 0, 0, sink);
             }
             return -1;
         }
         // Checked before the record's kind: a terminal the payment is not bound to learns nothing about it.
         if (settings.bindsTwoPhase() && records.get(record, RecordTable.TERMINAL_ID) != terminalId)
         {
-            replies.payment(ResultCode.TERMINAL_NOT_OF_PAYMENT, template, merchantId, paymentId, 0, 0, sink);
+            replies.payment(ResultCode.TERMINAL_NOT_OF_PAYMENT, template, merchantId, paymentId, 0, 0, 0, sink);
             return -1;
         }
         if (records.kind(record) == TEMPLATE_PAY)
         {
             replies.payment(ResultCode.NOT_TWO_PHASE, template, merchantId, paymentId,
-                records.get(record, RecordTable.AMOUNT_FEN), 0, sink);
+                records.get(record, RecordTable.AMOUNT_FEN), 0, 0, sink);
             return -1;
         }
         return record;
@@ -535,7 +540,7 @@ final class PaymentRules
         if (record < 0)
         {
             replies.payment(quota == ResultCode.OK ? ResultCode.LIMIT_KEYS : quota, TEMPLATE_CANCEL, merchantId,
-                paymentId, 0, 0, sink);
+                paymentId, 0, 0, 0, sink);
             return;
         }
         records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
@@ -544,7 +549,7 @@ final class PaymentRules
         records.setKindAndFirstCode(record, TEMPLATE_CANCEL, ResultCode.OK_EMPTY_ROLLBACK.value());
         records.setState(record, PaymentState.CANCELLED_BEFORE_TRY.value());
         records.finish(record, context.nowMs);
-        replies.payment(ResultCode.OK_EMPTY_ROLLBACK, TEMPLATE_CANCEL, merchantId, paymentId, 0, 0, sink);
+        replies.payment(ResultCode.OK_EMPTY_ROLLBACK, TEMPLATE_CANCEL, merchantId, paymentId, 0, 0, 0, sink);
     }
 
     // ------------------------------------------------------------------------------------------------ Refund
@@ -555,6 +560,7 @@ final class PaymentRules
         final long paymentId,
         final long refundId,
         final long amountFen,
+        final boolean recordSplit,
         final int batchEntry,
         final ReplySink sink)
     {
@@ -570,7 +576,7 @@ final class PaymentRules
         }
         if (code != ResultCode.OK)
         {
-            replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
+            replies.refund(code, merchantId, paymentId, refundId, amountFen, false, sink);
             return;
         }
         final int existing = records.find(RecordTable.NAMESPACE_REFUND, merchantId, refundId);
@@ -588,7 +594,7 @@ final class PaymentRules
             {
                 code = ResultCode.get(records.firstCode(existing));
             }
-            replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
+            replyRepeatedRefund(existing, code, merchantId, paymentId, refundId, amountFen, sink);
             return;
         }
         // Insert first: making room may forget an old payment, which must then read as not found.
@@ -598,7 +604,7 @@ final class PaymentRules
         if (refund < 0)
         {
             replies.refund(quota == ResultCode.OK ? ResultCode.LIMIT_KEYS : quota, merchantId, paymentId, refundId,
-                amountFen, sink);
+                amountFen, false, sink);
             return;
         }
         keyQuota.count(refund, merchantIndexOf(parties));
@@ -607,7 +613,35 @@ final class PaymentRules
         records.setState(refund, code == ResultCode.OK ? PaymentState.CONFIRMED.value() :
             PaymentState.REJECTED.value());
         records.finish(refund, context.nowMs);
-        replies.refund(code, merchantId, paymentId, refundId, amountFen, sink);
+        if (code == ResultCode.OK && recordSplit)
+        {
+            RefundSplit.record(records, refund, amountFen - refundCashFen, refundPointsClawedBack,
+                refundVoucherRestored);
+            replies.refund(code, merchantId, paymentId, refundId, amountFen, refundCashFen, amountFen - refundCashFen,
+                refundPointsClawedBack, refundVoucherRestored ? BooleanType.TRUE : BooleanType.FALSE, sink);
+        }
+        else
+        {
+            replies.refund(code, merchantId, paymentId, refundId, amountFen, code == ResultCode.OK, sink);
+        }
+    }
+
+    /** A repeat gets the first reply: the split its record kept, or unknown when it kept none (an older Refund). */
+    private void replyRepeatedRefund(final int refund, final ResultCode code, final long merchantId,
+        final long paymentId, final long refundId, final long amountFen, final ReplySink sink)
+    {
+        if (code == ResultCode.OK && RefundSplit.isRecorded(records, refund))
+        {
+            final long voucherFen = records.get(refund, RefundSplit.VOUCHER_FEN);
+            final boolean restored = (records.get(refund, RefundSplit.FLAGS) & RefundSplit.VOUCHER_RESTORED) != 0;
+            replies.refund(code, merchantId, paymentId, refundId, amountFen, amountFen - voucherFen, voucherFen,
+                records.get(refund, RefundSplit.POINTS_CLAWED_BACK), restored ? BooleanType.TRUE : BooleanType.FALSE,
+                sink);
+        }
+        else
+        {
+            replies.refund(code, merchantId, paymentId, refundId, amountFen, code == ResultCode.OK, sink);
+        }
     }
 
     /**
@@ -647,12 +681,31 @@ final class PaymentRules
         }
         if (code == ResultCode.OK)
         {
-            code = ledger.refund(payment, merchantIndex, amountFen, refund, settings.refundShortfallFromSettlement());
+            code = refundObserved(payment, merchantIndex, amountFen, refund);
             if (code == ResultCode.OK && riskActive)
             {
                 risk.recordRefund(paymentConsumer, merchantIndex);
             }
         }
+        return code;
+    }
+
+    /**
+     * The ledger's refund, with what it gave the consumer read off the consumer's row around it (the wallet's cash,
+     * the points taken back, a voucher made live again) for the reply: the ledger's own numbers, whatever its rules.
+     */
+    private ResultCode refundObserved(final int payment, final int merchantIndex, final long amountFen,
+        final int refund)
+    {
+        final int consumerIndex = (int)records.get(payment, RecordTable.CONSUMER_INDEX);
+        final long walletBefore = consumers.get(consumerIndex, ConsumerBook.WALLET_FEN);
+        final long pointsBefore = consumers.get(consumerIndex, ConsumerBook.POINTS);
+        final long vouchersBefore = consumers.get(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN);
+        final ResultCode code = ledger.refund(payment, merchantIndex, amountFen, refund,
+            settings.refundShortfallFromSettlement());
+        refundCashFen = consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) - walletBefore;
+        refundPointsClawedBack = pointsBefore - consumers.get(consumerIndex, ConsumerBook.POINTS);
+        refundVoucherRestored = consumers.get(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN) > vouchersBefore;
         return code;
     }
 

@@ -3,6 +3,7 @@ package com.wodian.engine;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.ErrorReplies;
 import com.wodian.protocol.sbe.AckEncoder;
+import com.wodian.protocol.sbe.BooleanType;
 import com.wodian.protocol.sbe.ErrorReplyEncoder;
 import com.wodian.protocol.sbe.MessageHeaderEncoder;
 import com.wodian.protocol.sbe.PaymentReplyEncoder;
@@ -58,6 +59,7 @@ final class ReplyPublisher
         final long paymentId,
         final long amountFen,
         final long pointsEarned,
+        final long voucherFen,
         final ReplySink sink)
     {
         paymentReplyEncoder.wrapAndApplyHeader(buffer, 0, header)
@@ -66,8 +68,26 @@ final class ReplyPublisher
             .merchantId(merchantId)
             .paymentId(paymentId)
             .amountFen(amountFen)
-            .pointsEarned(pointsEarned);
+            .pointsEarned(pointsEarned)
+            .voucherFen(voucherFen);
         send(paymentReplyEncoder.encodedLength(), sink);
+    }
+
+    /**
+     * A RefundReply without a known split: a refusal ({@code splitUnknown} false: nothing given back, 0) or an approved
+     * refund that keeps no split (true: -1, restored null; a Refund older than schema version 7).
+     */
+    void refund(
+        final ResultCode code,
+        final long merchantId,
+        final long paymentId,
+        final long refundId,
+        final long amountFen,
+        final boolean splitUnknown,
+        final ReplySink sink)
+    {
+        refund(code, merchantId, paymentId, refundId, amountFen, splitUnknown ? -1 : 0, splitUnknown ? -1 : 0,
+            splitUnknown ? -1 : 0, splitUnknown ? BooleanType.NULL_VAL : BooleanType.FALSE, sink);
     }
 
     void refund(
@@ -76,6 +96,10 @@ final class ReplyPublisher
         final long paymentId,
         final long refundId,
         final long amountFen,
+        final long cashFen,
+        final long voucherFen,
+        final long pointsClawedBack,
+        final BooleanType voucherRestored,
         final ReplySink sink)
     {
         refundReplyEncoder.wrapAndApplyHeader(buffer, 0, header)
@@ -83,7 +107,11 @@ final class ReplyPublisher
             .merchantId(merchantId)
             .paymentId(paymentId)
             .refundId(refundId)
-            .amountFen(amountFen);
+            .amountFen(amountFen)
+            .cashFen(cashFen)
+            .voucherFen(voucherFen)
+            .pointsClawedBack(pointsClawedBack)
+            .voucherRestored(voucherRestored);
         send(refundReplyEncoder.encodedLength(), sink);
     }
 

@@ -83,6 +83,11 @@ public final class CommandCatalog
     public static final byte ACCESS_CONSUMER_QUERY = 3;
     /** Session layer (logon, heartbeat): handled by the gateway, never journaled, never seen by the engine. */
     public static final byte ACCESS_SESSION = 4;
+    /**
+     * A query about one consumer at one merchant: a terminal session naming its own merchant, the consumer's own
+     * session (any merchant), or an admin session.
+     */
+    public static final byte ACCESS_MERCHANT_OR_CONSUMER_QUERY = 5;
 
     /** Marks a template without such a field in {@link #terminalIdOffset} and its siblings. */
     public static final int NO_FIELD = -1;
@@ -149,6 +154,7 @@ public final class CommandCatalog
         query(RiskEventsQueryDecoder.TEMPLATE_ID, RiskEventsQueryDecoder.BLOCK_LENGTH);
         query(RiskStatsQueryDecoder.TEMPLATE_ID, RiskStatsQueryDecoder.BLOCK_LENGTH);
         query(RiskModelQueryDecoder.TEMPLATE_ID, RiskModelQueryDecoder.BLOCK_LENGTH);
+        query(ConsumerVouchersQueryDecoder.TEMPLATE_ID, ConsumerVouchersQueryDecoder.BLOCK_LENGTH);
         // Replica-group operations travel as queries (never journaled); the server answers them, not the engine.
         query(ClusterStatusQueryDecoder.TEMPLATE_ID, ClusterStatusQueryDecoder.BLOCK_LENGTH);
         query(ClusterControlDecoder.TEMPLATE_ID, ClusterControlDecoder.BLOCK_LENGTH);
@@ -191,6 +197,7 @@ public final class CommandCatalog
             LogonProofDecoder.TEMPLATE_ID, HeartbeatDecoder.TEMPLATE_ID);
         sinceVersion(4, SetRiskModelDecoder.TEMPLATE_ID, RiskModelQueryDecoder.TEMPLATE_ID);
         sinceVersion(6, SetEngineSettingDecoder.TEMPLATE_ID);
+        sinceVersion(7, ConsumerVouchersQueryDecoder.TEMPLATE_ID);
 
         // Access classes with the offsets (in the message body) of the fields the gateway compares with the
         // session's identity. Every other command and query stays ACCESS_ADMIN: register, top-up, withdraw, block,
@@ -222,6 +229,10 @@ public final class CommandCatalog
             NO_FIELD, NO_FIELD, BalanceQueryDecoder.consumerIdEncodingOffset());
         access(ConsumerStatementQueryDecoder.TEMPLATE_ID, ACCESS_CONSUMER_QUERY,
             NO_FIELD, NO_FIELD, ConsumerStatementQueryDecoder.consumerIdEncodingOffset());
+        // A consumer's vouchers: the consumer's app (all merchants), or a terminal for its own merchant's vouchers,
+        // which it accepts and could try in a Pay anyway (docs/security.md).
+        access(ConsumerVouchersQueryDecoder.TEMPLATE_ID, ACCESS_MERCHANT_OR_CONSUMER_QUERY, NO_FIELD,
+            ConsumerVouchersQueryDecoder.merchantIdEncodingOffset(), ConsumerVouchersQueryDecoder.consumerIdEncodingOffset());
         access(LogonDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
         access(LogonProofDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
         access(HeartbeatDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);

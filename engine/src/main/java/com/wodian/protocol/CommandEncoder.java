@@ -37,6 +37,7 @@ public final class CommandEncoder
     private final DistributePoolEncoder distributePool = new DistributePoolEncoder();
     private final ConsumerStatementQueryEncoder consumerStatementQuery = new ConsumerStatementQueryEncoder();
     private final VoucherStatusQueryEncoder voucherStatusQuery = new VoucherStatusQueryEncoder();
+    private final ConsumerVouchersQueryEncoder consumerVouchersQuery = new ConsumerVouchersQueryEncoder();
     private final DistributionStatusQueryEncoder distributionStatusQuery = new DistributionStatusQueryEncoder();
     private final SetRiskRuleEncoder setRiskRule = new SetRiskRuleEncoder();
     private final RiskRuleQueryEncoder riskRuleQuery = new RiskRuleQueryEncoder();
@@ -202,6 +203,19 @@ public final class CommandEncoder
     {
         consumerStatementQuery.wrapAndApplyHeader(buffer, offset, header).consumerId(consumerId);
         return HEADER_LENGTH + consumerStatementQuery.encodedLength();
+    }
+
+    /**
+     * A page of a consumer's live vouchers (docs/protocol.md, ConsumerVouchersQuery): {@code merchantId} 0 for every
+     * merchant (a terminal session must name its own), {@code cursor} 0 for the first page, then the reply's
+     * nextCursor until it is 0.
+     */
+    public int consumerVouchersQuery(final MutableDirectBuffer buffer, final int offset, final long consumerId,
+        final long merchantId, final long cursor)
+    {
+        consumerVouchersQuery.wrapAndApplyHeader(buffer, offset, header).consumerId(consumerId).merchantId(merchantId)
+            .cursor(cursor);
+        return HEADER_LENGTH + consumerVouchersQuery.encodedLength();
     }
 
     public int voucherStatusQuery(final MutableDirectBuffer buffer, final int offset, final long voucherId)

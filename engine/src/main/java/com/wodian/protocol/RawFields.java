@@ -38,7 +38,8 @@ public final class RawFields
         ConsumerStatementReplyDecoder.class, VoucherStatusReplyDecoder.class, DistributionStatusReplyDecoder.class,
         RiskRuleReplyDecoder.class, RiskEventsReplyDecoder.class, RiskStatsReplyDecoder.class,
         LogonChallengeDecoder.class, LogonReplyDecoder.class, HeartbeatReplyDecoder.class,
-        ClusterStatusReplyDecoder.class, ClusterControlReplyDecoder.class};
+        ClusterStatusReplyDecoder.class, ClusterControlReplyDecoder.class, ConsumerVouchersQueryDecoder.class,
+        ConsumerVouchersReplyDecoder.class};
 
     /** One field of a root block: its name, body offset and length in bytes. */
     record Field(String name, int offset, int length)

@@ -109,7 +109,7 @@ public final class GoldenCheckpoints
     private void copyChecked(final ByteArrayOutputStream out, final byte[] expected, final String where)
     {
         final byte[] actual = Arrays.copyOf(reply.byteArray(), replyLength);
-        if (!Arrays.equals(GoldenJournalTest.withCurrentSchemaVersion(expected), actual))
+        if (GoldenReplyComparison.mismatch(expected, actual) != null)
         {
             throw new IllegalStateException(where + ": the reply differs from the golden one; nothing written");
         }

@@ -50,6 +50,7 @@ import java.util.concurrent.TimeoutException;
         PosCommand.Distribute.class,
         PosCommand.ConsumerStatement.class,
         PosCommand.Voucher.class,
+        PosCommand.Vouchers.class,
         PosCommand.Distribution.class,
         PosCommand.RiskRule.class,
         PosCommand.RiskRuleShow.class,
@@ -374,6 +375,24 @@ public final class PosCommand implements Runnable
         int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
         {
             return encoder.voucherStatusQuery(buffer, 0, voucherId);
+        }
+    }
+
+    @Command(name = "vouchers", description = "A page of a consumer's live vouchers (ids to pay with); run again " +
+        "with --cursor set to the reply's nextCursor until it is 0.")
+    static final class Vouchers extends Sub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+        @Option(names = "--merchant", defaultValue = "0",
+            description = "only vouchers this merchant accepts (0: every merchant; a terminal must name its own)")
+        long merchantId;
+        @Option(names = "--cursor", defaultValue = "0", description = "0, then the previous reply's nextCursor")
+        long cursor;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.consumerVouchersQuery(buffer, 0, consumerId, merchantId, cursor);
         }
     }
 

@@ -123,6 +123,11 @@ class CliTest
             assertTrue(balance.out().contains("walletFen=8000"), balance.out());
             assertEquals(0, wodian(pos(port, "status", "--merchant", "1", "--payment", "1")).exitCode());
             assertEquals(0, wodian(pos(port, "statement", "--merchant", "1")).exitCode());
+            final Run vouchers = wodian(pos(port, "vouchers", "--consumer", "5", "--merchant", "1"));
+            assertEquals(0, vouchers.exitCode(), vouchers.out());
+            assertTrue(vouchers.out().contains("> ConsumerVouchersQuery consumerId=5 merchantId=1 cursor=0") &&
+                vouchers.out().contains("< ConsumerVouchersReply code=OK") && vouchers.out().contains("nextCursor=0"),
+                vouchers.out());
             final Run hash = wodian(pos(port, "state-hash"));
             assertEquals(0, hash.exitCode());
             assertTrue(hash.out().contains("lastSequence=14"), hash.out());

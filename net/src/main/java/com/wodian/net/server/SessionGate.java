@@ -39,6 +39,7 @@ import java.security.SecureRandom;
  *     <li>ADMIN sessions may send everything; TERMINAL sessions only {@link CommandCatalog#ACCESS_TERMINAL} messages
  *     naming their own terminal and merchant, and {@link CommandCatalog#ACCESS_MERCHANT_QUERY} queries about their
  *     own merchant; CONSUMER sessions only {@link CommandCatalog#ACCESS_CONSUMER_QUERY} queries about themselves.
+ *     {@link CommandCatalog#ACCESS_MERCHANT_OR_CONSUMER_QUERY} (a consumer's vouchers) takes either check.
  *     The engine adds its own check that the terminal belongs to the merchant (TERMINAL_NOT_OF_MERCHANT).</li>
  * </ul>
  * The logon path allocates (crypto, logging, the limiter's maps); the authorization of ordinary messages does not.
@@ -253,13 +254,15 @@ final class SessionGate
                 }
                 return merchantCheck(session, buffer, bodyOffset, templateId);
             }
-            if (CommandCatalog.ACCESS_MERCHANT_QUERY == access)
+            if (CommandCatalog.ACCESS_MERCHANT_QUERY == access ||
+                CommandCatalog.ACCESS_MERCHANT_OR_CONSUMER_QUERY == access)
             {
                 return merchantCheck(session, buffer, bodyOffset, templateId);
             }
             return ResultCode.NOT_PERMITTED_FOR_ROLE;
         }
-        if (SessionRole.CONSUMER.value() == role && CommandCatalog.ACCESS_CONSUMER_QUERY == access)
+        if (SessionRole.CONSUMER.value() == role && (CommandCatalog.ACCESS_CONSUMER_QUERY == access ||
+            CommandCatalog.ACCESS_MERCHANT_OR_CONSUMER_QUERY == access))
         {
             final int consumerOffset = CommandCatalog.consumerIdOffset(templateId);
             return CommandCatalog.NO_FIELD != consumerOffset &&

@@ -87,7 +87,7 @@ class CReferenceClientTest
     void theCClientResendsALostPayWithTheSameKeyOnANewConnection() throws Exception
     {
         final List<String> expected = new java.util.ArrayList<>(EXPECTED_LINES);
-        final int payLine = expected.indexOf("pay code=0 paymentId=700 amountFen=2500 pointsEarned=25");
+        final int payLine = expected.indexOf("pay code=0 paymentId=700 amountFen=2500 pointsEarned=25 voucherFen=0");
         expected.add(payLine, "no reply (connection lost or reply timeout): resending on a new connection, same key");
         expected.add(payLine + 1, "logon role=1 principalId=" + TERMINAL_ID + " code=0");
         try (ReplyCuttingProxy proxy = new ReplyCuttingProxy(PAY_CORRELATION_ID))
@@ -181,15 +181,16 @@ class CReferenceClientTest
     private static final List<String> EXPECTED_LINES = List.of(
         "logon role=1 principalId=" + TERMINAL_ID + " code=0",
         "heartbeat template=122 code=0",
-        "pay code=0 paymentId=700 amountFen=2500 pointsEarned=25",
-        "try code=0 paymentId=701 amountFen=1000 pointsEarned=0",
-        "confirm code=0 paymentId=701 amountFen=1000 pointsEarned=10",
-        "try code=0 paymentId=702 amountFen=700 pointsEarned=0",
-        "cancel code=0 paymentId=702 amountFen=700 pointsEarned=0",
+        "pay code=0 paymentId=700 amountFen=2500 pointsEarned=25 voucherFen=0",
+        "try code=0 paymentId=701 amountFen=1000 pointsEarned=0 voucherFen=0",
+        "confirm code=0 paymentId=701 amountFen=1000 pointsEarned=10 voucherFen=0",
+        "try code=0 paymentId=702 amountFen=700 pointsEarned=0 voucherFen=0",
+        "cancel code=0 paymentId=702 amountFen=700 pointsEarned=0 voucherFen=0",
         // The refund's own key, not its payment's (a second partial refund under one key would refund nothing).
-        "refund code=0 refundId=703 amountFen=500",
+        "refund code=0 refundId=703 amountFen=500 cashFen=500 voucherFen=0 pointsClawedBack=5",
         "redeem code=0 voucherId=1 valueFen=200 pointsCost=20",
-        "pay code=0 paymentId=705 amountFen=800 pointsEarned=6", // points on the 6.00 paid from the wallet
+        // points on the 6.00 paid from the wallet; the 2.00 voucher's part told by the reply
+        "pay code=0 paymentId=705 amountFen=800 pointsEarned=6 voucherFen=200",
         "logon role=3 principalId=" + CONSUMER_ID + " code=0",
         "balance code=0 consumerId=5001 walletFen=" + WALLET_FEN_AFTER + " heldFen=0 points=16");
 

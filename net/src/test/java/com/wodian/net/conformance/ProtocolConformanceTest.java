@@ -278,6 +278,20 @@ class ProtocolConformanceTest
             expectRefused(session, 102, 30, -1, m -> withShort(m, 4, 1234));
             expectRefused(session, 102, 30, -1, m -> withShort(m, 6, 0));
             expectRefused(session, 102, 30, -1, m -> withShort(m, 6, CommandCatalog.SCHEMA_VERSION + 1));
+            // ConsumerVouchersQuery (version 7): from a version-6 sender; a block without its cursor; cut short.
+            expectRefused(session, 102, 41, -1, m ->
+            {
+                final int length = encoder.consumerVouchersQuery(m, 0, CONSUMER_ID, 0, 0);
+                m.putShort(6, (short)6, ByteOrder.LITTLE_ENDIAN);
+                return length;
+            });
+            expectRefused(session, 101, 41, -1, m ->
+            {
+                final int length = encoder.consumerVouchersQuery(m, 0, CONSUMER_ID, 0, 0);
+                m.putShort(0, (short)16, ByteOrder.LITTLE_ENDIAN);
+                return length - 8;
+            });
+            expectRefused(session, 101, 41, -1, m -> encoder.consumerVouchersQuery(m, 0, CONSUMER_ID, 0, 0) - 1);
             // 100: an unknown template; a reply template sent as a request.
             expectRefused(session, 100, 99, -1, m -> withShort(m, 2, 99));
             expectRefused(session, 100, 103, -1, m -> withShort(m, 2, 103));

@@ -192,6 +192,40 @@ class AuthorizationTest
             "8 set-up commands and one payment: no refused message was journaled");
     }
 
+    /**
+     * ConsumerVouchersQuery: a terminal for its own merchant only (any consumer), the consumer for itself (any merchant
+     * or all), an admin for anything (docs/security.md).
+     */
+    @Test
+    void aConsumersVouchersAreListedForItsOwnMerchantsTerminalsAndForTheConsumer() throws Exception
+    {
+        assertEquals(ResultCode.OK, vouchers(call(terminalA,
+            encoder.consumerVouchersQuery(request, 0, CONSUMER, MERCHANT_X, 0))).code());
+        assertEquals(ResultCode.OK, vouchers(call(terminalA,
+            encoder.consumerVouchersQuery(request, 0, OTHER_CONSUMER, MERCHANT_X, 0))).code());
+        assertRefused(call(terminalA, encoder.consumerVouchersQuery(request, 0, CONSUMER, MERCHANT_Y, 0)),
+            ResultCode.MERCHANT_MISMATCH);
+        assertRefused(call(terminalA, encoder.consumerVouchersQuery(request, 0, CONSUMER, 0, 0)),
+            ResultCode.MERCHANT_MISMATCH);
+        try (WodianClient consumer = ServerTestSupport.connect(server, CONSUMER_CREDENTIALS))
+        {
+            assertEquals(ResultCode.OK, vouchers(call(consumer,
+                encoder.consumerVouchersQuery(request, 0, CONSUMER, 0, 0))).code());
+            assertEquals(ResultCode.OK, vouchers(call(consumer,
+                encoder.consumerVouchersQuery(request, 0, CONSUMER, MERCHANT_Y, 0))).code());
+            assertRefused(call(consumer, encoder.consumerVouchersQuery(request, 0, OTHER_CONSUMER, 0, 0)),
+                ResultCode.CONSUMER_MISMATCH);
+        }
+        assertEquals(ResultCode.OK, vouchers(call(admin,
+            encoder.consumerVouchersQuery(request, 0, OTHER_CONSUMER, 0, 0))).code());
+    }
+
+    private com.wodian.protocol.sbe.ConsumerVouchersReplyDecoder vouchers(final UnsafeBuffer reply)
+    {
+        assertEquals(com.wodian.protocol.sbe.ConsumerVouchersReplyDecoder.TEMPLATE_ID, header.wrap(reply, 0).templateId());
+        return new com.wodian.protocol.sbe.ConsumerVouchersReplyDecoder().wrapAndApplyHeader(reply, 0, header);
+    }
+
     private UnsafeBuffer call(final WodianClient client, final int length) throws Exception
     {
         return new UnsafeBuffer(client.call(request, 0, length, TIMEOUT_MS));
