@@ -335,7 +335,8 @@ final class InboundConnections
         }
         if (read == 0)
         {
-            return 0;
+            return connection.helloDeferred && connection.peerId == NO_PEER ?
+                1 + deliverFrames(connection, handler, nowMs) : 0;
         }
         counters.bytesReceived += read;
         connection.lastReceivedMs = nowMs;
@@ -370,6 +371,10 @@ final class InboundConnections
                 {
                     connection.close();
                     return delivered;
+                }
+                if (connection.peerId == NO_PEER)
+                {
+                    break; // deferred: the hello stays in the buffer for the next poll
                 }
             }
             else
@@ -434,6 +439,13 @@ final class InboundConnections
             return false;
         }
         final Slot live = liveConnection(fromNodeId, connection, nowMs);
+        if (null != live && !connection.helloDeferred)
+        {
+            // Judged again at the next poll, once every connection was read: the live one may have ended in this very
+            // poll, its end not read yet (a peer that closes and redials; concurrency review 11).
+            connection.helloDeferred = true;
+            return true;
+        }
         if (null != live)
         {
             counters.helloRefusedLive++;
@@ -573,6 +585,8 @@ final class InboundConnections
         /** TLS of this slot's connections (created for the first, reused); the node id the peer's certificate names. */
         TlsConnection tls;
         int certifiedPeerId = NO_PEER;
+        /** Its hello found another live connection of the peer: judged once more, at the next poll. */
+        boolean helloDeferred;
         /** The incarnation the hello named (0, 0: none), and whether the peer check admitted it. */
         long incarnationHigh;
         long incarnationLow;
@@ -592,6 +606,7 @@ final class InboundConnections
             this.channel = channel;
             peerId = NO_PEER;
             certifiedPeerId = NO_PEER;
+            helloDeferred = false;
             incarnationHigh = 0;
             incarnationLow = 0;
             joinedEmpty = false;

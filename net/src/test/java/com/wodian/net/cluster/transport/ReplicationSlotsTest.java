@@ -123,6 +123,37 @@ class ReplicationSlotsTest
         }
     }
 
+    /**
+     * Concurrency review 11: a peer closes its link and redials; the new connection's slot comes before the old one's
+     * and both events are read in one poll. The hello was judged while the old link still looked live (its end not
+     * read yet) and refused, and the peer waited a reconnect backoff; it is judged again after the old link's end.
+     */
+    @Test
+    void aRedialReadInThePollThatEndsTheOldLinkIsAccepted() throws IOException
+    {
+        final ReplicationTransport zero = transport(0);
+        final ReplicationTransport[] onlyZero = {zero, null, null};
+        final RecordingHandler[] handlers = {new RecordingHandler(), new RecordingHandler(), new RecordingHandler()};
+        final SocketChannel holder = SocketChannel.open(zero.localAddress()); // takes the first slot for a while
+        toClose.add(holder);
+        long nowMs = pollUntil(0, onlyZero, handlers, () -> zero.inboundConnectionCount() == 1);
+        final SocketChannel oldLink = SocketChannel.open(zero.localAddress());
+        toClose.add(oldLink);
+        oldLink.write(hello(1));
+        nowMs = pollUntil(nowMs, onlyZero, handlers, () -> zero.isInboundConnected(1));
+        holder.close();
+        nowMs = pollUntil(nowMs, onlyZero, handlers, () -> zero.inboundConnectionCount() == 1);
+
+        oldLink.close(); // no poll between its end and the redial: both are read in the next one
+        final SocketChannel redial = SocketChannel.open(zero.localAddress());
+        toClose.add(redial);
+        redial.write(hello(1));
+        pollUntil(nowMs, onlyZero, handlers, () -> zero.helloRefusedLive() > 0 ||
+            (zero.isInboundConnected(1) && zero.inboundConnectionCount() == 1));
+        assertEquals(0, zero.helloRefusedLive(), "the redial was not refused for the link it replaces");
+        assertTrue(zero.isInboundConnected(1));
+    }
+
     private ReplicationTransport transport(final int id)
     {
         final InetSocketAddress[] addresses = new InetSocketAddress[3];
