@@ -2,6 +2,7 @@ package com.wodian.net.server;
 
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,9 +14,12 @@ import java.util.Map;
  *
  * <p>A connection over either limit is closed at accept, before any handshake or read. The limits are per port and
  * used by one thread (the network thread, at accept and at a connection's logon or end); they allocate there, as the
- * logon path does. Bounded: at most {@code entriesMax} buckets are kept; a full table drops the buckets that have
- * refilled, and if it is still full a TLS connection from an address without a bucket is refused (fail closed, as
- * {@link LogonLimiter} does). The unauthenticated counts need no bound beyond the port's connection limit: an
+ * logon path does. Bounded: at most {@code entriesMax} buckets are kept; a full table makes room for a new address by
+ * forgetting the bucket used longest ago when it has refilled (forgetting it loses nothing), else a TLS connection from
+ * an address without a bucket is refused (fail closed, as {@link LogonLimiter} does). One bucket is looked at, not
+ * the table: a full table no longer costs a pass over up to {@code entriesMax} buckets per new address on the
+ * network thread (concurrency review 9). Every bucket used longer ago than a refill period (the burst at the rate) has
+ * refilled, so a refusal means every kept address made a handshake within that period. The unauthenticated counts need no bound beyond the port's connection limit: an
  * address's entry goes when its last unauthenticated connection does.
  */
 public final class SourceLimits
@@ -54,7 +58,8 @@ public final class SourceLimits
     private final int handshakeBurst;
     private final int entriesMax;
     private final Map<String, Count> unauthenticated = new HashMap<>();
-    private final Map<String, Bucket> buckets = new HashMap<>();
+    /** In access order: the first is the bucket used longest ago. */
+    private final LinkedHashMap<String, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
     private volatile long refusedCount;
 
     /**
@@ -120,7 +125,7 @@ public final class SourceLimits
         Bucket bucket = buckets.get(address);
         if (null == bucket)
         {
-            if (buckets.size() >= entriesMax && !purgeRefilled(nowMs))
+            if (buckets.size() >= entriesMax && !forgetLeastRecentIfRefilled(nowMs))
             {
                 return false;
             }
@@ -142,17 +147,20 @@ public final class SourceLimits
         return true;
     }
 
-    /** Drops buckets that would be full by now (forgetting them loses nothing); true when room was made. */
-    private boolean purgeRefilled(final long nowMs)
+    /** Drops the bucket used longest ago if it would be full by now; true when room was made. */
+    private boolean forgetLeastRecentIfRefilled(final long nowMs)
     {
-        for (final Iterator<Bucket> it = buckets.values().iterator(); it.hasNext(); )
+        final Iterator<Bucket> eldest = buckets.values().iterator();
+        if (!eldest.hasNext())
         {
-            final Bucket bucket = it.next();
-            if (bucket.tokens + (nowMs - bucket.lastMs) * handshakesPerMs >= handshakeBurst)
-            {
-                it.remove();
-            }
+            return false; // a table of no entries
         }
-        return buckets.size() < entriesMax;
+        final Bucket bucket = eldest.next();
+        if (bucket.tokens + (nowMs - bucket.lastMs) * handshakesPerMs >= handshakeBurst)
+        {
+            eldest.remove();
+            return true;
+        }
+        return false;
     }
 }
