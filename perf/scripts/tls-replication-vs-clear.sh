@@ -34,7 +34,7 @@ done
 pki="$(mktemp -d "${WODIAN_PERF_DIR:-/tmp}/wodian-tls-pki.XXXXXX")"
 trap 'rm -rf "$pki"' EXIT
 "$repo_dir/bin/wodian" certs --dir "$pki" --nodes 0,1,2 >/dev/null
-tls=(--node-cert "$pki/node-@NODE@.pem" --node-key "$pki/node-@NODE@.key" --tls-trust "$pki/ca.pem")
+tls=(--node-cert "$pki/node-@NODE@.pem" --node-key "$pki/node-@NODE@.key" --node-trust "$pki/node-ca.pem")
 export WODIAN_GROUP_SAMPLE=0
 export WODIAN_JAVA_OPTS="${WODIAN_LOADGEN_JAVA_OPTS:--Xmn1g}"
 loadgen=(--mix pay=100 --consumers 5000 --merchants 20 --connections 4 --duration "$duration" --warmup "$warmup")

@@ -18,6 +18,11 @@ import java.util.concurrent.Callable;
  * {@code --dir} unless they exist, then issues the certificates asked for, each as {@code NAME.pem} (chain) and
  * {@code NAME.key} (PKCS#8, mode 600). Running it again with the same CA reissues (rotation); a server or node
  * certificate that names other hosts than the default is reissued only with {@code --hosts}.
+ *
+ * <p>Node certificates come from a CA of their own, {@code node-ca.pem}/{@code node-ca.key} (security review item 2:
+ * a node certificate is a node's whole credential, so the CA the nodes trust must not also issue the terminals' and
+ * admins' client certificates). A folder whose node certificates were issued by {@code ca.pem} before keeps issuing
+ * them from it, with a warning: the running group's links would otherwise fail at the reissue.
  */
 @Command(name = "certs", description = "Make a private CA and issue server, node, terminal and admin " +
     "certificates for TLS (test deployments and the demo; docs/security.md).")
@@ -25,6 +30,8 @@ public final class CertsCommand implements Callable<Integer>
 {
     static final String CA_CERTIFICATE = "ca.pem";
     static final String CA_KEY = "ca.key";
+    static final String NODE_CA_CERTIFICATE = "node-ca.pem";
+    static final String NODE_CA_KEY = "node-ca.key";
 
     @Option(names = "--dir", required = true, description = "folder of the CA and the certificates")
     Path dir;
@@ -70,9 +77,10 @@ public final class CertsCommand implements Callable<Integer>
         {
             issue(issuer, "server", "wodian-server", hosts, notBefore, notAfter);
         }
+        final CertificateIssuer nodeIssuer = nodes.isEmpty() ? null : nodeAuthority(issuer);
         for (final long id : nodes)
         {
-            issue(issuer, "node-" + id, new PeerIdentity(PeerIdentity.NODE, id).commonName(), hosts, notBefore,
+            issue(nodeIssuer, "node-" + id, new PeerIdentity(PeerIdentity.NODE, id).commonName(), hosts, notBefore,
                 notAfter);
         }
         for (final long id : terminals)
@@ -159,6 +167,57 @@ public final class CertsCommand implements Callable<Integer>
         issuer.writeAuthority(certificate, key);
         System.out.println("CA: " + certificate + " (give it to every client and node as --tls-trust), key " + key);
         return issuer;
+    }
+
+    /**
+     * The nodes' CA in {@code dir}, created on the first run that issues node certificates; the client CA where
+     * node certificates of it are already there (said: separating them means giving every node the new CA at once).
+     */
+    private CertificateIssuer nodeAuthority(final CertificateIssuer clientIssuer) throws Exception
+    {
+        final Path certificate = dir.resolve(NODE_CA_CERTIFICATE);
+        final Path key = dir.resolve(NODE_CA_KEY);
+        if (Files.exists(certificate) && Files.exists(key))
+        {
+            return CertificateIssuer.load(certificate, key);
+        }
+        final Path issuedBefore = nodeCertificateOf(clientIssuer);
+        if (null != issuedBefore)
+        {
+            System.err.println("warning: " + issuedBefore + " was issued by " + dir.resolve(CA_CERTIFICATE) +
+                ", which also issues terminal and admin certificates: node certificates are reissued from it, so " +
+                "that the running group keeps its links (whoever gets that CA to issue a client certificate can " +
+                "get it to issue a node's, a node's whole credential). To separate them: move node-*.pem and node-*.key out of " + dir + " and run again (node certificates then " +
+                "come from " + certificate + "), and restart every node with --node-trust " + certificate +
+                " (docs/security.md, \"TLS\")");
+            return clientIssuer;
+        }
+        final CertificateIssuer issuer = CertificateIssuer.newAuthority("wodian node CA", 10 * days);
+        issuer.writeAuthority(certificate, key);
+        System.out.println("node CA: " + certificate + " (give it to every node as --node-trust, never to clients), " +
+            "key " + key);
+        return issuer;
+    }
+
+    /** A node certificate in {@code dir} issued by {@code clientIssuer}'s CA, or null. */
+    private Path nodeCertificateOf(final CertificateIssuer clientIssuer) throws Exception
+    {
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "node-*.pem"))
+        {
+            for (final Path file : files)
+            {
+                try (java.io.InputStream in = Files.newInputStream(file))
+                {
+                    final java.security.cert.X509Certificate leaf = (java.security.cert.X509Certificate)
+                        java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+                    if (leaf.getIssuerX500Principal().equals(clientIssuer.caCertificate().getSubjectX500Principal()))
+                    {
+                        return file;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private void issue(final CertificateIssuer issuer, final String fileName, final String commonName,

@@ -54,6 +54,62 @@ class CertsCommandTest
         assertEquals(java.util.List.of("pos.example.com", "10.0.0.1"), CertsCommand.subjectAltNames(serverPem));
     }
 
+    /**
+     * Security review item 2: node certificates come from a CA of their own, so a terminal or admin certificate of the
+     * client CA can never pass as a node's (with client certificates on, whoever held one could act as a node). A
+     * folder whose node certificates the client CA issued keeps issuing them from it (the running group's links).
+     */
+    @Test
+    void nodeCertificatesComeFromACaOfTheirOwn(@TempDir final Path dir) throws Exception
+    {
+        final Path pki = dir.resolve("pki");
+        assertEquals(0, CliTest.wodian("certs", "--dir", pki.toString(), "--terminals", "11", "--nodes", "0,1")
+            .exitCode());
+        final javax.security.auth.x500.X500Principal clientCa = subject(pki.resolve(CertsCommand.CA_CERTIFICATE));
+        final javax.security.auth.x500.X500Principal nodeCa = subject(pki.resolve(CertsCommand.NODE_CA_CERTIFICATE));
+        assertNotEquals(clientCa, nodeCa);
+        assertEquals(nodeCa, issuer(pki.resolve("node-0.pem")));
+        assertEquals(nodeCa, issuer(pki.resolve("node-1.pem")));
+        assertEquals(clientCa, issuer(pki.resolve("terminal-11.pem")));
+        assertEquals("rw-------", PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(pki.resolve(CertsCommand.NODE_CA_KEY))));
+        TlsContext.load(TlsSettings.withCertificate(pki.resolve("node-0.pem"), pki.resolve("node-0.key"))
+            .trust(pki.resolve(CertsCommand.NODE_CA_CERTIFICATE)));
+
+        // An older folder: node-0 of the client CA. Reissued from it, and no node CA appears.
+        final Path old = dir.resolve("old");
+        assertEquals(0, CliTest.wodian("certs", "--dir", old.toString(), "--terminals", "11").exitCode());
+        com.wodian.net.tls.CertificateIssuer.load(old.resolve(CertsCommand.CA_CERTIFICATE),
+            old.resolve(CertsCommand.CA_KEY)).issue("node:0", java.util.List.of("127.0.0.1"),
+            java.time.Instant.now().minusSeconds(3_600), java.time.Instant.now().plusSeconds(86_400),
+            old.resolve("node-0.pem"), old.resolve("node-0.key"));
+        final String before = Files.readString(old.resolve("node-0.pem"));
+        assertEquals(0, CliTest.wodian("certs", "--dir", old.toString(), "--nodes", "0", "--hosts", "127.0.0.1")
+            .exitCode());
+        assertNotEquals(before, Files.readString(old.resolve("node-0.pem")), "reissued");
+        assertEquals(subject(old.resolve(CertsCommand.CA_CERTIFICATE)), issuer(old.resolve("node-0.pem")));
+        assertTrue(!Files.exists(old.resolve(CertsCommand.NODE_CA_CERTIFICATE)));
+    }
+
+    private static java.security.cert.X509Certificate leaf(final Path pem) throws Exception
+    {
+        try (java.io.InputStream in = Files.newInputStream(pem))
+        {
+            return (java.security.cert.X509Certificate)
+                java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    private static javax.security.auth.x500.X500Principal subject(final Path pem) throws Exception
+    {
+        return leaf(pem).getSubjectX500Principal();
+    }
+
+    private static javax.security.auth.x500.X500Principal issuer(final Path pem) throws Exception
+    {
+        return leaf(pem).getIssuerX500Principal();
+    }
+
     @Test
     // A backstop, not a schedule: at load 17 on the 2-vCPU dev VM a run took a fifth of the old limit, too close.
     @Timeout(value = 300, unit = TimeUnit.SECONDS)

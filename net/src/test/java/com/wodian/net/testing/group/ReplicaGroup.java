@@ -59,6 +59,8 @@ public final class ReplicaGroup implements AutoCloseable
     public static final int ROLE_LEADER = 3;
     /** The CA certificate's file name in the folder {@code wodian certs} writes. */
     public static final String CA_CERTIFICATE = "ca.pem";
+    /** The nodes' own CA, as {@code wodian certs --nodes} writes it (security review item 2). */
+    public static final String NODE_CA_CERTIFICATE = "node-ca.pem";
     /**
      * Connect, logon and reply limit of one status or hash poll: every caller polls (a null just retries), but a
      * just-restarted child JVM (C1 only) on two starved cores can take over a second to log on, and 30 s of polls that
@@ -257,7 +259,8 @@ public final class ReplicaGroup implements AutoCloseable
         {
             arguments.addAll(List.of("--node-cert", pki.resolve("node-" + node + ".pem").toString(),
                 "--node-key", pki.resolve("node-" + node + ".key").toString(),
-                "--tls-trust", pki.resolve(CA_CERTIFICATE).toString()));
+                "--node-trust", pki.resolve(Files.exists(pki.resolve(NODE_CA_CERTIFICATE)) ? NODE_CA_CERTIFICATE :
+                    CA_CERTIFICATE).toString()));
         }
         final Path log = dir.resolve("node-" + node + "-run-" + starts[node]++ + ".log");
         servers[node] = ChildServerProcess.startWithArguments(log, jvmOptions, arguments);
@@ -265,9 +268,9 @@ public final class ReplicaGroup implements AutoCloseable
 
     /**
      * Mutual TLS between the nodes from their next start (docs/replication.md, "TLS between nodes"): {@code pki} holds
-     * what {@code wodian certs --nodes 0,1,2} writes (a CA {@value #CA_CERTIFICATE} and {@code node-N.pem}/{@code .key}),
-     * and each node gets {@code --node-cert}, {@code --node-key} and {@code --tls-trust}. Client ports stay clear
-     * (loopback).
+     * what {@code wodian certs --nodes 0,1,2} writes (the nodes' CA {@value #NODE_CA_CERTIFICATE}, or
+     * {@value #CA_CERTIFICATE} in a folder of an older layout, and {@code node-N.pem}/{@code .key}), and each node gets
+     * {@code --node-cert}, {@code --node-key} and {@code --node-trust}. Client ports stay clear (loopback).
      */
     public ReplicaGroup mutualTls(final Path certificates)
     {
