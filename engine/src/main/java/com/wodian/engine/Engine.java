@@ -35,6 +35,12 @@ public final class Engine
      * 15: the engine settings end with REFUND_SHORTFALL_FROM_SETTLEMENT.
      */
     public static final long SNAPSHOT_FORMAT_VERSION = 15;
+    /**
+     * The oldest format this engine still reads: 14 is 15 without REFUND_SHORTFALL_FROM_SETTLEMENT (read as 0, its
+     * default, which hashes as format 14 did), so a node whose journal starts after a format-14 snapshot (snapshot
+     * installed, or pruned) starts on this build (ops-review finding 3).
+     */
+    public static final long OLDEST_READABLE_SNAPSHOT_FORMAT = 14;
 
     private final EngineConfig config;
     private final CommandContext context = new CommandContext();
@@ -277,7 +283,16 @@ public final class Engine
      */
     public void writeSnapshot(final SnapshotWriter writer)
     {
-        state.write(writer);
+        state.write(writer, SNAPSHOT_FORMAT_VERSION);
+    }
+
+    /**
+     * As {@link #writeSnapshot}, in format {@link #OLDEST_READABLE_SNAPSHOT_FORMAT} (for tests of reading it): only
+     * while every engine setting it lacks is at its default.
+     */
+    void writeSnapshotOfOldestReadableFormat(final SnapshotWriter writer)
+    {
+        state.write(writer, OLDEST_READABLE_SNAPSHOT_FORMAT);
     }
 
     /**
@@ -308,12 +323,13 @@ public final class Engine
         {
             return "not an engine snapshot (the payload does not start with the engine's magic)";
         }
-        if (version == SNAPSHOT_FORMAT_VERSION)
+        if (version >= OLDEST_READABLE_SNAPSHOT_FORMAT && version <= SNAPSHOT_FORMAT_VERSION)
         {
             return null;
         }
         return "engine snapshot format " + version + ", not readable by this version, which reads format " +
-            SNAPSHOT_FORMAT_VERSION + (version < SNAPSHOT_FORMAT_VERSION ?
+            SNAPSHOT_FORMAT_VERSION + " (and " + OLDEST_READABLE_SNAPSHOT_FORMAT + ")" +
+            (version < SNAPSHOT_FORMAT_VERSION ?
             " (format " + version + " is older: other table layouts or an older state-hash version)" :
             " (format " + version + " was written by a newer version)") +
             "; recovery skips it and falls back to an older snapshot or the journal alone";

@@ -94,18 +94,28 @@ final class EngineSettings
         return refundShortfallFromSettlement == 0 ? first : StateHash.fold(first, refundShortfallFromSettlement);
     }
 
-    void writeTo(final SnapshotWriter writer)
+    /** Format 14 has no REFUND_SHORTFALL_FROM_SETTLEMENT: writing it is refused unless that is at its default. */
+    void writeTo(final SnapshotWriter writer, final long format)
     {
+        if (format < 15 && refundShortfallFromSettlement != 0)
+        {
+            throw new IllegalStateException("snapshot format " + format +
+                " cannot hold REFUND_SHORTFALL_FROM_SETTLEMENT");
+        }
         writer.writeLong(merchantKeysMax);
         writer.writeLong(paymentTerminalBinding);
-        writer.writeLong(refundShortfallFromSettlement);
+        if (format >= 15)
+        {
+            writer.writeLong(refundShortfallFromSettlement);
+        }
     }
 
-    void readFrom(final SnapshotReader reader)
+    /** Format 14 has no REFUND_SHORTFALL_FROM_SETTLEMENT: it is at its default there. */
+    void readFrom(final SnapshotReader reader, final long format)
     {
         final long keys = reader.readLong();
         final long binding = reader.readLong();
-        final long shortfall = reader.readLong();
+        final long shortfall = format >= 15 ? reader.readLong() : 0;
         if (keys < 0 || keys > keysMax || binding < BINDING_MERCHANT || binding > BINDING_ALL || shortfall < 0 ||
             shortfall > 1)
         {

@@ -36,10 +36,10 @@ final class EngineState
      * off-line replay of the journal), so the serving engine never stalls for it; the caller records the journal
      * sequence ({@link Engine#lastSequence()}) and state hash next to it and frames the stream with a checksum.
      */
-    void write(final SnapshotWriter writer)
+    void write(final SnapshotWriter writer, final long format)
     {
         writer.writeLong(Engine.SNAPSHOT_MAGIC);
-        writer.writeLong(Engine.SNAPSHOT_FORMAT_VERSION);
+        writer.writeLong(format);
         final long[] shape = snapshotShape();
         writer.writeLongs(shape, shape.length);
         writer.writeLong(context.sequence);
@@ -56,7 +56,7 @@ final class EngineState
         distribution.writeTo(writer);
         risk.writeTo(writer, books.consumers.count(), books.merchants.count(),
             books.terminals.count());
-        settings.writeTo(writer);
+        settings.writeTo(writer, format);
         keyQuota.writeTo(writer);
         writer.writeLong(stateHash());
     }
@@ -68,8 +68,8 @@ final class EngineState
     void read(final SnapshotReader reader)
     {
         final long magic = reader.readLong();
-        final String formatProblem = Engine.snapshotFormatProblem(magic,
-            magic == Engine.SNAPSHOT_MAGIC ? reader.readLong() : -1);
+        final long format = magic == Engine.SNAPSHOT_MAGIC ? reader.readLong() : -1;
+        final String formatProblem = Engine.snapshotFormatProblem(magic, format);
         if (formatProblem != null)
         {
             throw new IllegalStateException(formatProblem);
@@ -99,7 +99,7 @@ final class EngineState
         final long recordsSum;
         try
         {
-            readBooksAfterConsumers(reader);
+            readBooksAfterConsumers(reader, format);
             recordsSum = books.records.hashSum();
         }
         finally
@@ -116,7 +116,7 @@ final class EngineState
     }
 
     /** The books the snapshot holds after the consumers, in the order {@link #write} wrote them. */
-    private void readBooksAfterConsumers(final SnapshotReader reader)
+    private void readBooksAfterConsumers(final SnapshotReader reader, final long format)
     {
         books.merchants.readFrom(reader);
         books.terminals.readFrom(reader);
@@ -128,7 +128,7 @@ final class EngineState
         distribution.readFrom(reader);
         risk.readFrom(reader, books.consumers.count(), books.merchants.count(),
             books.terminals.count());
-        settings.readFrom(reader);
+        settings.readFrom(reader, format);
         keyQuota.readFrom(reader);
     }
 

@@ -166,6 +166,26 @@ class PayoutsAndRefundShortfallTest
     }
 
     @Test
+    void aSnapshotOfFormat14LoadsWithTheSettingAtItsDefault()
+    {
+        final MemorySnapshot current = new MemorySnapshot();
+        d.engine.writeSnapshot(current);
+        final MemorySnapshot former = new MemorySnapshot();
+        d.engine.writeSnapshotOfOldestReadableFormat(former);
+        assertEquals(current.size() - 1, former.size(), "format 14: one setting (one long) less");
+        final Engine restored = new Engine(EngineConfig.small());
+        restored.readSnapshot(former);
+        assertEquals(d.engine.stateHash(), restored.stateHash());
+        restored.verifyInvariants();
+        assertNull(Engine.snapshotFormatProblem(Engine.SNAPSHOT_MAGIC, 14));
+        assertNotNull(Engine.snapshotFormatProblem(Engine.SNAPSHOT_MAGIC, 13));
+
+        assertEquals(ResultCode.OK, d.setting(EngineSetting.REFUND_SHORTFALL_FROM_SETTLEMENT, 1));
+        assertThrows(IllegalStateException.class, () -> d.engine.writeSnapshotOfOldestReadableFormat(
+            new MemorySnapshot()), "format 14 cannot hold the setting on");
+    }
+
+    @Test
     void theSettingTakesZeroOrOneAndLeavesTheStateHashAloneAtItsDefault()
     {
         final long hash = d.engine.stateHashIgnoringSequence();

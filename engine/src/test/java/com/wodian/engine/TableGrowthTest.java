@@ -120,10 +120,10 @@ class TableGrowthTest
     {
         final MemorySnapshot former = new MemorySnapshot();
         former.writeLong(Engine.SNAPSHOT_MAGIC);
-        former.writeLong(Engine.SNAPSHOT_FORMAT_VERSION - 1);
+        former.writeLong(Engine.OLDEST_READABLE_SNAPSHOT_FORMAT - 1);
         final IllegalStateException refused = assertThrows(IllegalStateException.class,
             () -> new Engine(config()).readSnapshot(former));
-        assertTrue(refused.getMessage().contains("snapshot format " + (Engine.SNAPSHOT_FORMAT_VERSION - 1)),
+        assertTrue(refused.getMessage().contains("snapshot format " + (Engine.OLDEST_READABLE_SNAPSHOT_FORMAT - 1)),
             refused.getMessage());
         assertTrue(refused.getMessage().contains("journal"), refused.getMessage());
         assertTrue(refused.getMessage().contains("not readable by this version"), refused.getMessage());

@@ -200,7 +200,7 @@ class DurabilityCliTest
         assertEquals(0, current.exitCode(), current.out());
         final String stateHash = current.out().replaceAll("(?s).*stateHash=(-?[0-9]+).*", "$1");
 
-        final long olderFormat = Engine.SNAPSHOT_FORMAT_VERSION - 1;
+        final long olderFormat = Engine.OLDEST_READABLE_SNAPSHOT_FORMAT - 1;
         SnapshotFiles.rewriteEngineFormat(dataDir.resolve("snapshots").resolve(SnapshotDescriptor.fileName(400)),
             olderFormat);
         final String plainly = "engine snapshot format " + olderFormat + ", not readable by this version, which " +

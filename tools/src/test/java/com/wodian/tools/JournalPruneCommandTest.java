@@ -64,7 +64,7 @@ class JournalPruneCommandTest
         snapshots.write(110, -1, 110, 1, (output) ->
         {
             output.writeLong(Engine.SNAPSHOT_MAGIC);
-            output.writeLong(Engine.SNAPSHOT_FORMAT_VERSION - 1);
+            output.writeLong(Engine.OLDEST_READABLE_SNAPSHOT_FORMAT - 1);
         });
         assertEquals(3, cycleFileCount(journalDir));
 

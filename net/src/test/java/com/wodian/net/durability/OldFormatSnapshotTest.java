@@ -67,11 +67,11 @@ class OldFormatSnapshotTest
             assertNull(EngineSnapshots.formatProblem(newer), "this version's own snapshot is readable");
 
             // The newest snapshot of the former format: skipped with its format named, the older one used.
-            SnapshotFiles.rewriteEngineFormat(newer.file(), Engine.SNAPSHOT_FORMAT_VERSION - 1);
+            SnapshotFiles.rewriteEngineFormat(newer.file(), Engine.OLDEST_READABLE_SNAPSHOT_FORMAT - 1);
             final SnapshotInfo rewritten = SnapshotStore.inspect(newer.file(), true);
             assertTrue(rewritten.isValid(), "the rewritten file is sound: " + rewritten.problem());
             final String problem = EngineSnapshots.formatProblem(rewritten);
-            assertTrue(problem.contains("engine snapshot format " + (Engine.SNAPSHOT_FORMAT_VERSION - 1) +
+            assertTrue(problem.contains("engine snapshot format " + (Engine.OLDEST_READABLE_SNAPSHOT_FORMAT - 1) +
                 ", not readable by this version, which reads format " + Engine.SNAPSHOT_FORMAT_VERSION), problem);
             assertTrue(problem.contains("is older"), problem);
             final List<String> report = new ArrayList<>();
