@@ -318,14 +318,37 @@ final class ConsumptionBook
         entryByPair.clearFor(count);
         for (int merchantIndex = 0; merchantIndex < headByMerchant.length; merchantIndex++)
         {
-            for (int entry = headByMerchant[merchantIndex]; entry >= 0; entry = (int)rows[entry * STRIDE + NEXT_ENTRY])
+            final int listed = readList(merchantIndex);
+            if (listed != countByMerchant[merchantIndex])
             {
-                final int consumerIndex = (int)rows[entry * STRIDE + CONSUMER_INDEX];
-                entryByPair.stage(pairKey(consumerIndex, merchantIndex), entry);
-                addToPairLine(consumerIndex, merchantIndex, entry);
+                throw new IllegalStateException("snapshot spend pairs of merchant index " + merchantIndex + ": " +
+                    countByMerchant[merchantIndex] + " counted, " + listed + " linked");
             }
         }
         entryByPair.flushStaged();
+    }
+
+    /**
+     * Stages one merchant's list (entries are only ever prepended, so its length is the merchant's count) and answers
+     * its length. The snapshot's payload is loaded while its checksum is still being verified beside the load
+     * (SnapshotStore), so a damaged link must end the walk, not loop: a list longer than every pair, or a link out
+     * of the rows, is refused and the snapshot is then passed over as damaged.
+     */
+    private int readList(final int merchantIndex)
+    {
+        int listed = 0;
+        for (int entry = headByMerchant[merchantIndex]; entry >= 0; entry = (int)rows[entry * STRIDE + NEXT_ENTRY])
+        {
+            if (entry >= count || ++listed > count)
+            {
+                throw new IllegalStateException("snapshot spend pairs of merchant index " + merchantIndex +
+                    " are not a list (entry " + entry + " of " + count + ")");
+            }
+            final int consumerIndex = (int)rows[entry * STRIDE + CONSUMER_INDEX];
+            entryByPair.stage(pairKey(consumerIndex, merchantIndex), entry);
+            addToPairLine(consumerIndex, merchantIndex, entry);
+        }
+        return listed;
     }
 
     long hash(final long seed)
