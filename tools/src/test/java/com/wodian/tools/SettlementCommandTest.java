@@ -145,6 +145,26 @@ class SettlementCommandTest
         assertEquals(WodianMain.EXIT_OK, verify(out, key).exitCode(), verify(out, key).out());
     }
 
+    /** Ops-review finding 11: the finance side's check refuses provisional files unless told they are expected. */
+    @Test
+    void settlementVerifyRefusesProvisionalFilesUnlessAllowed() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path out = dir.resolve("out");
+        appendDay(dataDir);
+        final Path key = dir.resolve("settlement.key");
+        Files.writeString(key, "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
+        final CliTest.Run provisional = settle(dataDir, out, "--allow-open-day", "--key", key.toString());
+        assertEquals(WodianMain.EXIT_OK, provisional.exitCode(), provisional.out());
+        assertTrue(problems(out, key).isEmpty(), problems(out, key));
+        assertTrue(com.wodian.tools.settlement.ManifestCheck.provisionalLine(out).startsWith("PROVISIONAL:"));
+        assertEquals(WodianMain.EXIT_REFUSED, verify(out, key).exitCode(), "not for payment");
+        final CliTest.Run allowed = CliTest.wodian("settlement-verify", "--out", out.toString(), "--key",
+            key.toString(), "--allow-provisional");
+        assertEquals(WodianMain.EXIT_OK, allowed.exitCode(), allowed.out());
+        assertTrue(allowed.out().contains("PROVISIONAL, not for payment"), allowed.out());
+    }
+
     private static CliTest.Run verify(final Path out, final Path key)
     {
         return CliTest.wodian("settlement-verify", "--out", out.toString(), "--key", key.toString());

@@ -64,6 +64,23 @@ public final class ManifestCheck
         return problems;
     }
 
+    /**
+     * The manifest's {@code # PROVISIONAL: ...} line (files of a day not closed, written with --allow-open-day: not for
+     * payment), without its {@code # }; null when the files are the closed day's. Read it after {@link #problems}
+     * found none, so that a keyed manifest's line is authentic.
+     */
+    public static String provisionalLine(final Path outDir) throws IOException
+    {
+        for (final String line : Files.readAllLines(outDir.resolve(SettlementFiles.MANIFEST_FILE_NAME)))
+        {
+            if (line.startsWith("# PROVISIONAL:"))
+            {
+                return line.substring(2);
+            }
+        }
+        return null;
+    }
+
     private static void checkFiles(final Path outDir, final String manifestBody, final List<String> problems)
         throws IOException
     {
