@@ -613,6 +613,13 @@ final class PaymentRules
         records.setState(refund, code == ResultCode.OK ? PaymentState.CONFIRMED.value() :
             PaymentState.REJECTED.value());
         records.finish(refund, context.nowMs);
+        replyDecidedRefund(refund, code, recordSplit, merchantId, paymentId, refundId, amountFen, sink);
+    }
+
+    /** An approved refund's reply tells what it gave back, kept for its repeats when the Refund is of version 7+. */
+    private void replyDecidedRefund(final int refund, final ResultCode code, final boolean recordSplit,
+        final long merchantId, final long paymentId, final long refundId, final long amountFen, final ReplySink sink)
+    {
         if (code == ResultCode.OK && recordSplit)
         {
             RefundSplit.record(records, refund, amountFen - refundCashFen, refundPointsClawedBack,
