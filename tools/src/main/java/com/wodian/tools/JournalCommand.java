@@ -209,12 +209,11 @@ public final class JournalCommand implements Runnable
             final long[] counts = new long[3];
             final boolean filtered = merchantId != null || consumerId != null || paymentId != null || type != null;
             try (ChronicleJournal journal = openJournal(dataDir);
-                JournalTailer tailer = journal.tailer(Math.max(1, Math.min(fromSequence, journal.lastSequence() + 1)),
-                    -1))
+                JournalTailer tailer = journal.tailer(firstToRead(journal), -1))
             {
                 final long last = Math.min(toSequence, journal.lastSequence());
                 final DurabilitySupport.Progress progress =
-                    new DurabilitySupport.Progress("dump", Math.max(0, last - Math.max(1, fromSequence) + 1));
+                    new DurabilitySupport.Progress("dump", Math.max(0, last - tailer.nextSequence() + 1));
                 while (tailer.nextSequence() <= last && counts[1] < limit)
                 {
                     final long before = tailer.excerptsRead();
@@ -246,6 +245,12 @@ public final class JournalCommand implements Runnable
                 System.err.println(counts[1] + " entries printed of " + counts[0] + " read, last sequence " +
                     journal.lastSequence() + (counts[2] > 0 ? ", " + counts[2] + " read that the engine cannot " +
                     "decode (shown as raw fields, marked undecodable=)" : ""));
+                if (counts[1] < limit && tailer.nextSequence() <= last)
+                {
+                    System.err.println("journal unreadable after sequence " + (tailer.nextSequence() - 1) + ": its " +
+                        "last entry is " + journal.lastSequence());
+                    return WodianMain.EXIT_REFUSED;
+                }
             }
             catch (final JournalCorruptException ex)
             {
@@ -254,6 +259,25 @@ public final class JournalCommand implements Runnable
                 return WodianMain.EXIT_REFUSED;
             }
             return WodianMain.EXIT_OK;
+        }
+
+        /**
+         * {@code --from}, within the journal: a journal that starts after a snapshot (an install or a prune) holds no
+         * entry up to it, which is said rather than read as a corrupt journal.
+         */
+        private long firstToRead(final ChronicleJournal journal)
+        {
+            final long first = journal.startSequence() + 1;
+            if (fromSequence < first)
+            {
+                if (first > 1)
+                {
+                    System.err.println("the journal starts after sequence " + journal.startSequence() + " (a snapshot " +
+                        "install or a prune: its entries up to there are in that snapshot): dumping from " + first);
+                }
+                return Math.min(first, journal.lastSequence() + 1);
+            }
+            return Math.min(fromSequence, journal.lastSequence() + 1);
         }
     }
 
@@ -354,73 +378,27 @@ public final class JournalCommand implements Runnable
             }
             final EngineConfig engineConfig = engineLimits.engineConfig(this);
             final long startNs = System.nanoTime();
-            final SnapshotStore store = DurabilitySupport.snapshotStoreOrNull(dataDir);
-            final TreeMap<Long, SnapshotInfo> snapshots = new TreeMap<>();
-            int problems = 0;
-            int unreadable = 0;
-            if (store != null)
-            {
-                for (final SnapshotInfo info : store.list())
-                {
-                    final SnapshotInfo checked = SnapshotStore.inspect(info.file(), true);
-                    final String formatProblem = checked.isValid() ? EngineSnapshots.formatProblem(checked) : null;
-                    if (!checked.isValid())
-                    {
-                        System.out.println("snapshot " + info.file().getFileName() + " DAMAGED: " + checked.problem());
-                        problems++;
-                    }
-                    else if (null != formatProblem)
-                    {
-                        // Sound but of another engine format (an upgrade left it): its header hash is of another
-                        // layout or hash version, so comparing it would report a mismatch that is not one.
-                        System.out.println("snapshot " + info.file().getFileName() + " NOT COMPARED: " + formatProblem);
-                        unreadable++;
-                    }
-                    else
-                    {
-                        snapshots.put(checked.journalSequence(), checked);
-                    }
-                }
-            }
-
-            final Engine engine = new Engine(engineConfig);
+            final SnapshotsOnDisk snapshots = SnapshotsOnDisk.check(DurabilitySupport.snapshotStoreOrNull(dataDir));
+            final Engine engine;
             final long count;
             final List<String> snapshotLines = new ArrayList<>();
-            final int[] mismatches = new int[1];
             final UndecodableEntries undecodable = new UndecodableEntries();
             try (ChronicleJournal journal = openJournal(dataDir))
             {
-                final DurabilitySupport.Progress progress =
-                    new DurabilitySupport.Progress("verify", journal.lastSequence());
-                if (snapshots.containsKey(0L))
+                engine = startingEngine(journal, snapshots, engineConfig);
+                if (null == engine)
                 {
-                    snapshots.remove(0L);
+                    return WodianMain.EXIT_REFUSED;
                 }
-                count = journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) ->
+                count = replayAll(journal, engine, snapshots, snapshotLines, undecodable);
+                if (engine.lastSequence() < journal.lastSequence())
                 {
-                    CommandCatalog.requireReadableEntry(sequence, payloadVersion);
-                    if (CommandCatalog.check(payload, offset, length) != ResultCode.OK)
-                    {
-                        undecodable.note(sequence);
-                    }
-                    engine.onCommand(sequence, timestampMs, payload, offset, length, ReplySink.NONE);
-                    progress.update(sequence);
-                    final SnapshotInfo snapshot = snapshots.get(sequence);
-                    if (snapshot != null)
-                    {
-                        final long hash = engine.stateHash();
-                        final boolean match = hash == snapshot.stateHash();
-                        snapshotLines.add("snapshot " + snapshot.file().getFileName() + ": state hash " +
-                            (match ? "matches" : "MISMATCH (snapshot " + snapshot.stateHash() + ", replay " + hash +
-                            ")") + " at sequence " + sequence);
-                        mismatches[0] += match ? 0 : 1;
-                    }
-                });
-                for (final SnapshotInfo snapshot : snapshots.tailMap(journal.lastSequence(), false).values())
-                {
-                    snapshotLines.add("snapshot " + snapshot.file().getFileName() + ": BEYOND the journal's end " +
-                        journal.lastSequence());
-                    mismatches[0]++;
+                    // Chronicle's reader ends quietly at an excerpt header it cannot read (zeroed, or a length past
+                    // the file): without this check the entries after it would go unverified and the run pass.
+                    System.out.println("journal unreadable after sequence " + engine.lastSequence() + ": its last " +
+                        "entry is " + journal.lastSequence() + " (the entries between cannot be read; a server " +
+                        "refuses to start on it: docs/durability.md, section 4)");
+                    return WodianMain.EXIT_REFUSED;
                 }
             }
             catch (final JournalCorruptException ex)
@@ -430,7 +408,74 @@ public final class JournalCommand implements Runnable
             }
             snapshotLines.forEach(System.out::println);
             undecodable.print();
-            problems += mismatches[0];
+            return report(engine, count, snapshots, startNs);
+        }
+
+        /**
+         * A fresh engine when the journal starts at sequence 1; else the engine of the snapshot the journal starts
+         * after (a snapshot install or a prune put its entries up to there in that snapshot), or null, said in one
+         * line, when that snapshot is not here.
+         */
+        private Engine startingEngine(
+            final ChronicleJournal journal, final SnapshotsOnDisk snapshots, final EngineConfig engineConfig)
+        {
+            final long start = journal.startSequence();
+            if (0 == start)
+            {
+                return new Engine(engineConfig);
+            }
+            final SnapshotInfo base = snapshots.readable.get(start);
+            if (null == base)
+            {
+                System.out.println("the journal starts after sequence " + start + " (a snapshot install or a prune: " +
+                    "its entries up to there are in the snapshot at " + start + "), and no sound snapshot of this " +
+                    "version at sequence " + start + " is in " + dataDir + ": verify needs it, or the archived journal");
+                return null;
+            }
+            System.out.println("the journal starts after sequence " + start + ": verifying from snapshot " +
+                base.file().getFileName());
+            return SnapshotStore.load(base, (info, input) -> EngineSnapshots.load(engineConfig, info, input));
+        }
+
+        /** Replays every entry after the engine's sequence, comparing the state hash at each snapshot's sequence. */
+        private static long replayAll(final ChronicleJournal journal, final Engine engine,
+            final SnapshotsOnDisk snapshots, final List<String> snapshotLines, final UndecodableEntries undecodable)
+        {
+            final DurabilitySupport.Progress progress =
+                new DurabilitySupport.Progress("verify", journal.lastSequence());
+            final long count = journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) ->
+            {
+                CommandCatalog.requireReadableEntry(sequence, payloadVersion);
+                if (CommandCatalog.check(payload, offset, length) != ResultCode.OK)
+                {
+                    undecodable.note(sequence);
+                }
+                engine.onCommand(sequence, timestampMs, payload, offset, length, ReplySink.NONE);
+                progress.update(sequence);
+                final SnapshotInfo snapshot = snapshots.readable.get(sequence);
+                if (snapshot != null)
+                {
+                    final long hash = engine.stateHash();
+                    final boolean match = hash == snapshot.stateHash();
+                    snapshotLines.add("snapshot " + snapshot.file().getFileName() + ": state hash " +
+                        (match ? "matches" : "MISMATCH (snapshot " + snapshot.stateHash() + ", replay " + hash +
+                        ")") + " at sequence " + sequence);
+                    snapshots.problems += match ? 0 : 1;
+                }
+            });
+            for (final SnapshotInfo snapshot : snapshots.readable.tailMap(journal.lastSequence(), false).values())
+            {
+                snapshotLines.add("snapshot " + snapshot.file().getFileName() + ": BEYOND the journal's end " +
+                    journal.lastSequence());
+                snapshots.problems++;
+            }
+            return count;
+        }
+
+        /** The invariants, then the run's last line and exit code. */
+        private static int report(final Engine engine, final long count, final SnapshotsOnDisk snapshots,
+            final long startNs)
+        {
             try
             {
                 engine.verifyInvariants();
@@ -440,17 +485,59 @@ public final class JournalCommand implements Runnable
                 System.out.println("invariant broken: " + ex.getMessage());
                 return WodianMain.EXIT_REFUSED;
             }
-            if (problems > 0)
+            if (snapshots.problems > 0)
             {
                 System.out.printf("replayed %d inputs: %d snapshot problem(s); lastSequence=%d stateHash=%d%n",
-                    count, problems, engine.lastSequence(), engine.stateHash());
+                    count, snapshots.problems, engine.lastSequence(), engine.stateHash());
                 return WodianMain.EXIT_REFUSED;
             }
             System.out.printf("replayed %d inputs in %d ms: invariants hold%s; lastSequence=%d stateHash=%d%n",
-                count, (System.nanoTime() - startNs) / 1_000_000, 0 == unreadable ? "" :
-                "; " + unreadable + " snapshot(s) of another format not compared", engine.lastSequence(),
+                count, (System.nanoTime() - startNs) / 1_000_000, 0 == snapshots.unreadable ? "" :
+                "; " + snapshots.unreadable + " snapshot(s) of another format not compared", engine.lastSequence(),
                 engine.stateHash());
             return WodianMain.EXIT_OK;
+        }
+    }
+
+    /**
+     * The snapshots of a data directory as {@code journal verify} sees them: each damaged one is a problem, a sound
+     * one of another engine format is named and not compared, the others are compared by sequence.
+     */
+    static final class SnapshotsOnDisk
+    {
+        final TreeMap<Long, SnapshotInfo> readable = new TreeMap<>();
+        int problems;
+        int unreadable;
+
+        static SnapshotsOnDisk check(final SnapshotStore store)
+        {
+            final SnapshotsOnDisk snapshots = new SnapshotsOnDisk();
+            if (store == null)
+            {
+                return snapshots;
+            }
+            for (final SnapshotInfo info : store.list())
+            {
+                final SnapshotInfo checked = SnapshotStore.inspect(info.file(), true);
+                final String formatProblem = checked.isValid() ? EngineSnapshots.formatProblem(checked) : null;
+                if (!checked.isValid())
+                {
+                    System.out.println("snapshot " + info.file().getFileName() + " DAMAGED: " + checked.problem());
+                    snapshots.problems++;
+                }
+                else if (null != formatProblem)
+                {
+                    // Sound but of another engine format (an upgrade left it): its header hash is of another layout
+                    // or hash version, so comparing it would report a mismatch that is not one.
+                    System.out.println("snapshot " + info.file().getFileName() + " NOT COMPARED: " + formatProblem);
+                    snapshots.unreadable++;
+                }
+                else if (checked.journalSequence() > 0)
+                {
+                    snapshots.readable.put(checked.journalSequence(), checked);
+                }
+            }
+            return snapshots;
         }
     }
 

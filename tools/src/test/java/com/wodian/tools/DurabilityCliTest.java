@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -226,5 +227,93 @@ class DurabilityCliTest
         assertEquals(0, replay.exitCode(), replay.out());
         assertTrue(replay.out().contains("asOf sequence=600 ") && replay.out().contains("stateHash=" + stateHash),
             replay.out());
+    }
+
+    /**
+     * A node rebuilt by a snapshot install (or a pruned journal) holds a journal that starts after a snapshot: verify
+     * starts from that snapshot and dump from the journal's first entry, instead of a stack trace or "journal
+     * corrupt" (operator review 9); without the snapshot, verify says in one line what it needs.
+     */
+    @Test
+    // A backstop, not a schedule: at load 17 on the 2-vCPU dev VM a run took a fifth of the old limit, too close.
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aJournalThatStartsAfterASnapshotIsVerifiedFromIt(@TempDir final Path dir) throws Exception
+    {
+        final Path whole = dir.resolve("whole");
+        write(whole, 1, 400);
+        assertEquals(0, wodian("snapshot", "take", "--data", whole.toString(), "--limits", "small").exitCode());
+        write(whole, 401, 600);
+        final CliTest.Run reference = wodian("journal", "verify", "--data", whole.toString(), "--limits", "small");
+        final String stateHash = reference.out().replaceAll("(?s).*stateHash=(-?[0-9]+).*", "$1");
+
+        final Path installed = dir.resolve("installed");
+        Files.createDirectories(installed.resolve("journal"));
+        Files.createDirectories(installed.resolve("snapshots"));
+        ChronicleJournal.writeStartFile(installed.resolve("journal"), 400);
+        write(installed, 401, 600);
+        final Path snapshot = installed.resolve("snapshots").resolve(SnapshotDescriptor.fileName(400));
+        Files.copy(whole.resolve("snapshots").resolve(SnapshotDescriptor.fileName(400)), snapshot);
+
+        final CliTest.Run verify = wodian("journal", "verify", "--data", installed.toString(), "--limits", "small");
+        assertEquals(0, verify.exitCode(), verify.out());
+        assertTrue(verify.out().contains("the journal starts after sequence 400: verifying from snapshot " +
+            SnapshotDescriptor.fileName(400)), verify.out());
+        assertTrue(verify.out().contains("replayed 200 inputs") &&
+            verify.out().contains("lastSequence=600 stateHash=" + stateHash), verify.out());
+        final CliTest.Run dump = wodian("journal", "dump", "--data", installed.toString(), "--limit", "2");
+        assertEquals(0, dump.exitCode(), dump.out());
+        assertTrue(dump.out().startsWith("401 "), dump.out());
+
+        Files.delete(snapshot);
+        final CliTest.Run without = wodian("journal", "verify", "--data", installed.toString(), "--limits", "small");
+        assertEquals(WodianMain.EXIT_REFUSED, without.exitCode(), without.out());
+        assertTrue(without.out().contains("the journal starts after sequence 400 (a snapshot install or a prune"),
+            without.out());
+    }
+
+    /**
+     * Chronicle's reader ends quietly at an excerpt header it cannot read; verify and dump must say the journal is
+     * unreadable after it instead of passing the entries before it as the whole journal (fuzz review 2).
+     */
+    @Test
+    // A backstop, not a schedule: at load 17 on the 2-vCPU dev VM a run took a fifth of the old limit, too close.
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aJournalUnreadableInTheMiddleFailsVerifyAndDump(@TempDir final Path dir) throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        write(dataDir, 1, 600);
+        zeroExcerptHeader(dataDir.resolve("journal"), 300);
+
+        final CliTest.Run verify = wodian("journal", "verify", "--data", dataDir.toString(), "--limits", "small");
+        assertEquals(WodianMain.EXIT_REFUSED, verify.exitCode(), verify.out());
+        assertTrue(verify.out().contains("journal unreadable after sequence 299: its last entry is 600"),
+            verify.out());
+        final CliTest.Run dump = wodian("journal", "dump", "--data", dataDir.toString());
+        assertEquals(WodianMain.EXIT_REFUSED, dump.exitCode(), dump.out());
+    }
+
+    /** Zeroes the 4-byte Chronicle header of the entry {@code sequence} (its payload starts with the sequence). */
+    private static void zeroExcerptHeader(final Path journalDir, final long sequence) throws Exception
+    {
+        final Path file;
+        try (java.util.stream.Stream<Path> files = Files.list(journalDir))
+        {
+            file = files.filter((f) -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final byte[] bytes = Files.readAllBytes(file);
+        final ByteBuffer view = ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int at = 4; at + 8 <= bytes.length; at++)
+        {
+            final int length = view.getInt(at - 4) & 0x3FFF_FFFF;
+            if (view.getLong(at) == sequence && length > 20 && length < 400)
+            {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+                {
+                    channel.write(ByteBuffer.wrap(new byte[4]), at - 4);
+                }
+                return;
+            }
+        }
+        throw new AssertionError("entry " + sequence + " not found in " + file);
     }
 }
