@@ -34,7 +34,8 @@ import org.agrona.sbe.MessageDecoderFlyweight;
  *     <li>from the record: its consumer's record and spend pair's line; for a new Try or Pay with risk rules on,
  *     the risk rows of its parties; for a RegisterConsumer, the home merchant's risk line the registration
  *     updates (not its merchant row, which a registration does not read);</li>
- *     <li>the spend pair's row; the consumer's home merchant's row (its index is in the consumer record).</li>
+ *     <li>the spend pair's row; at a merchant of the alliance, the consumer's home merchant's row (its index is in the
+ *     consumer record).</li>
  * </ol>
  * The loop body of each pass is short and its loads independent, so the core's out-of-order window holds the misses
  * of several inputs at once; walking each input's chain to the end before the next (what the first version did)
@@ -52,6 +53,14 @@ final class BatchPrefetcher
     private static final int CONSUMER_LINES_RISK_ON = 3;
     /** Longs of a home merchant's row that a sale's alliance share reads (up to its flags, past alliance earnings). */
     private static final int HOME_MERCHANT_FIELDS = MerchantBook.FLAGS + 1;
+    /**
+     * A Pay's or Try's merchant fields when it names no voucher: the head of the row up to its fees (rates, flags,
+     * settlement, sales, holds) and its tail (open consumption, distribution epoch). The voucher and distribution
+     * fields between them (one line of the row's five) are read by voucher sales, Confirms and refunds of voucher
+     * payments and distributions, not by these ({@link Ledger}, {@link PaymentRules}).
+     */
+    private static final int SALE_HEAD_FIELDS = MerchantBook.FEES_FEN + 1;
+    private static final int SALE_TAIL_FIRST = MerchantBook.CONSUMPTION_OPEN_FEN;
 
     private final ConsumerBook consumers;
     private final MerchantBook merchants;
@@ -82,6 +91,7 @@ final class BatchPrefetcher
     private final long[] terminalIds = new long[CAPACITY];
     private final boolean[] settles = new boolean[CAPACITY];   // touches the consumer-merchant spend pair
     private final boolean[] registers = new boolean[CAPACITY]; // RegisterConsumer: merchantIds holds the home merchant
+    private final boolean[] plainSales = new boolean[CAPACITY]; // a Pay or Try naming no voucher (SALE_HEAD_FIELDS)
     private final int[] merchantIndexes = new int[CAPACITY];
     private final int[] terminalIndexes = new int[CAPACITY];
     private final int[] consumerIndexes = new int[CAPACITY];
@@ -143,12 +153,12 @@ final class BatchPrefetcher
         {
             case PayDecoder.TEMPLATE_ID -> {
                 pay.wrap(buffer, body, block, version);
-                newPayment(pay.merchantId(), pay.terminalId(), pay.paymentId(), pay.consumerId());
+                newPayment(pay.merchantId(), pay.terminalId(), pay.paymentId(), pay.consumerId(), pay.voucherId());
             }
             case PaymentTryDecoder.TEMPLATE_ID -> {
                 paymentTry.wrap(buffer, body, block, version);
                 newPayment(paymentTry.merchantId(), paymentTry.terminalId(), paymentTry.paymentId(),
-                    paymentTry.consumerId());
+                    paymentTry.consumerId(), paymentTry.voucherId());
             }
             case PaymentConfirmDecoder.TEMPLATE_ID -> {
                 confirm.wrap(buffer, body, block, version);
@@ -182,9 +192,11 @@ final class BatchPrefetcher
         return true;
     }
 
-    private void newPayment(final long merchantId, final long terminalId, final long paymentId, final long consumerId)
+    private void newPayment(final long merchantId, final long terminalId, final long paymentId, final long consumerId,
+        final long voucherId)
     {
         put(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, 0, consumerId, merchantId, terminalId, true);
+        plainSales[count - 1] = voucherId <= 0;   // as CommandAdapter.voucherIdOrNone: a version 1 message has none
     }
 
     private void put(final int keyNamespace, final long keyA, final long keyB, final long namedPaymentId,
@@ -200,6 +212,7 @@ final class BatchPrefetcher
         terminalIds[i] = terminalId;
         settles[i] = settlesPair;
         registers[i] = false;
+        plainSales[i] = false;
     }
 
     /** Inputs in the batch so far. */
@@ -333,7 +346,9 @@ final class BatchPrefetcher
             consumerIndexes[i] = consumerIds[i] == 0 ? -1 : consumers.indexOf(consumerIds[i]);
             // A registration reads only its home merchant's id (above), not the row: its 5 lines would be loaded for
             // nothing (a third of a full replay's inputs are registrations).
-            folded += merchantIndex < 0 || registers[i] ? 0 :
+            folded += merchantIndex < 0 || registers[i] ? 0 : plainSales[i] ?
+                merchants.touchFields(merchantIndex, SALE_HEAD_FIELDS) +
+                    merchants.touchFields(merchantIndex, SALE_TAIL_FIRST, MerchantBook.STRIDE) :
                 merchants.touchRow(merchantIndex, MerchantBook.STRIDE / 8);
             folded += terminalIndex < 0 ? 0 : terminals.touchRow(terminalIndex, 1);
         }
@@ -408,10 +423,12 @@ final class BatchPrefetcher
     }
 
     /**
-     * Pass 4: the lines of the consumer's home merchant's row up to its flags (commands that settle): the alliance
-     * share of a sale reads its flags and adds to its alliance earnings. Its index comes from the consumer record
-     * (pass 2 or 3), and with 10 k merchants the row is not in cache (measured: a quarter of a staged Pay's apply
-     * waited on it).
+     * Pass 4: the lines of the consumer's home merchant's row up to its flags (commands that settle at a merchant of the
+     * alliance): the alliance share of a sale reads its flags and adds to its alliance earnings. Its index comes from
+     * the consumer record (pass 2 or 3), and with 10 k merchants the row is not in cache (measured: a quarter of a
+     * staged Pay's apply waited on it). A sale at a merchant outside the alliance never reads the home merchant
+     * ({@code Ledger.payAllianceShare} looks at the seller's flag first), so its two lines are not loaded then: the
+     * seller's flags are in cache since pass 2.
      */
     private long homeMerchantRows()
     {
@@ -419,10 +436,12 @@ final class BatchPrefetcher
         for (int i = 0; i < count; i++)
         {
             final int consumerIndex = consumerIndexes[i];
-            if (settles[i] && consumerIndex >= 0)
+            final int merchantIndex = merchantIndexes[i];
+            if (settles[i] && consumerIndex >= 0 && merchantIndex >= 0 &&
+                merchants.hasFlag(merchantIndex, MerchantBook.FLAG_ALLIANCE_MEMBER))
             {
                 final int homeIndex = consumers.homeMerchantIndex(consumerIndex);
-                folded += homeIndex < 0 || homeIndex == merchantIndexes[i] ? 0 :
+                folded += homeIndex < 0 || homeIndex == merchantIndex ? 0 :
                     merchants.touchFields(homeIndex, HOME_MERCHANT_FIELDS);
             }
         }

@@ -188,10 +188,16 @@ public abstract class RowBook
      */
     final long touchFields(final int index, final int fields)
     {
+        return touchFields(index, 0, fields);
+    }
+
+    /** As {@link #touchFields(int, int)} for longs {@code from .. to - 1} of the row (a part the command reads). */
+    final long touchFields(final int index, final int from, final int to)
+    {
         final long[] rows = rowsOf(index);
         final int base = pad + index * stride;
-        long folded = rows[base + fields - 1];
-        for (int field = 0; field < fields; field += 8)
+        long folded = rows[base + to - 1];
+        for (int field = from; field < to; field += 8)
         {
             folded ^= rows[base + field];
         }
