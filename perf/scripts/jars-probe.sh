@@ -10,6 +10,8 @@
 # pay: EnginePayBenchmark's workload through PayBatches.payBatch; mix: EngineMixBenchmark (mixBatch / mix);
 # risk: EngineRiskPayBenchmark with rules "on" (-Drules=... through PROBE_JAVA_OPTS), which needs payBatch (jars
 # from 6658dd0 on). "off" runs the one-at-a-time path: the control row. The runners are compiled against each jar.
+# phases: pay (staged only), each batch's prefetch phase (decode + passes) and apply timed apart by the thread's CPU
+# clock; the per-round new/old of each phase is printed beside the whole's (h14, 2026-12-05).
 # quota: pay with the engine settings (MERCHANT_KEYS_MAX, PAYMENT_TERMINAL_BINDING 2) on in the jar whose path contains
 # "quota": give the same jar twice, the second copied into a directory named quota (jars from a9106ad on).
 set -euo pipefail
@@ -21,7 +23,8 @@ case "$kind" in
     mix) runner=JarMixRunner ;;
     risk) runner=JarRiskRunner ;;
     quota) runner=JarQuotaRunner ;;
-    *) echo "kind must be pay, mix, risk or quota" >&2; exit 2 ;;
+    phases) runner=JarPhaseRunner ;;
+    *) echo "kind must be pay, mix, risk, quota or phases" >&2; exit 2 ;;
 esac
 work="$(mktemp -d "${TMPDIR:-/tmp}/jars-probe.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

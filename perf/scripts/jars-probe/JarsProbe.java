@@ -22,6 +22,8 @@ public final class JarsProbe
         final boolean staged = !args[6].equals("off");
         final Method[] run = new Method[2];
         final Object[] state = new Object[2];
+        // A runner with a public static long[] CPU_NS (JarPhaseRunner) times the prefetch phase and the apply apart.
+        final long[][] phaseNs = new long[2][];
         for (int j = 0; j < 2; j++)
         {
             final URLClassLoader loader = new URLClassLoader(new URL[]{dir, Path.of(jars[j]).toUri().toURL()},
@@ -29,9 +31,11 @@ public final class JarsProbe
             final Class<?> runner = loader.loadClass(System.getProperty("runner", "com.wodian.perf.JarRunner"));
             state[j] = runner.getMethod("setUp").invoke(null);
             run[j] = runner.getMethod("run", Object.class, int.class, int.class, boolean.class);
+            phaseNs[j] = phaseCounters(runner);
         }
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         final double[][] rate = new double[2][rounds];
+        final double[][][] phaseRate = new double[2][2][rounds];   // jar, phase (prefetch, apply), round: ns per input
         long folded = 0;
         for (int r = -2; r < rounds; r++)
         {
@@ -39,6 +43,10 @@ public final class JarsProbe
             for (int k = 0; k < 2; k++)
             {
                 final int j = (r & 1) == 0 ? k : 1 - k;   // alternate who goes first
+                if (phaseNs[j] != null)
+                {
+                    Arrays.fill(phaseNs[j], 0);
+                }
                 final long c0 = threads.getCurrentThreadCpuTime();
                 folded += (Long)run[j].invoke(null, state[j], payments, batch, staged);
                 final double perCpuS = payments * 1e9 / (threads.getCurrentThreadCpuTime() - c0);
@@ -47,6 +55,18 @@ public final class JarsProbe
                     rate[j][r] = perCpuS;
                 }
                 line.append(String.format("  %s %,.0f", j == 0 ? "old" : "new", perCpuS));
+                if (phaseNs[j] != null)
+                {
+                    for (int phase = 0; phase < 2; phase++)
+                    {
+                        final double nsPerInput = (double)phaseNs[j][phase] / payments;
+                        if (r >= 0)
+                        {
+                            phaseRate[j][phase][r] = nsPerInput;
+                        }
+                        line.append(String.format(" (%s %.0f ns)", phase == 0 ? "prefetch" : "apply", nsPerInput));
+                    }
+                }
             }
             System.out.println(line);
         }
@@ -62,5 +82,42 @@ public final class JarsProbe
         Arrays.sort(n);
         System.out.printf("%s batch %d: old median %,.0f/cpu-s, new median %,.0f/cpu-s; new/old per round: min %.2f median %.2f max %.2f (fold %d)%n",
             staged ? "staged" : "off", batch, o[rounds / 2], n[rounds / 2], ratio[0], ratio[rounds / 2], ratio[rounds - 1], folded & 1);
+        if (phaseNs[0] != null && phaseNs[1] != null)
+        {
+            for (int phase = 0; phase < 2; phase++)
+            {
+                printPhase(phase == 0 ? "prefetch phase" : "apply", phaseRate[0][phase], phaseRate[1][phase]);
+            }
+        }
+    }
+
+    /** The runner's per-phase CPU counters, or null when it has none. */
+    private static long[] phaseCounters(final Class<?> runner) throws IllegalAccessException
+    {
+        try
+        {
+            return (long[])runner.getField("CPU_NS").get(null);
+        }
+        catch (final NoSuchFieldException e)
+        {
+            return null;
+        }
+    }
+
+    private static void printPhase(final String name, final double[] oldNs, final double[] newNs)
+    {
+        final int rounds = oldNs.length;
+        final double[] ratio = new double[rounds];
+        for (int r = 0; r < rounds; r++)
+        {
+            ratio[r] = newNs[r] / oldNs[r];
+        }
+        Arrays.sort(ratio);
+        final double[] o = oldNs.clone();
+        final double[] n = newNs.clone();
+        Arrays.sort(o);
+        Arrays.sort(n);
+        System.out.printf("%s: old median %.1f ns/input (CPU), new median %.1f; new/old per round: min %.3f median %.3f max %.3f%n",
+            name, o[rounds / 2], n[rounds / 2], ratio[0], ratio[rounds / 2], ratio[rounds - 1]);
     }
 }
