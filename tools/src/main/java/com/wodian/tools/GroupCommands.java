@@ -258,7 +258,8 @@ final class GroupCommands
 
     @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Each node of a replica group: role, term, journal indexes, lag behind the primary, state hash; "
-            + "a node that did not answer shows DOWN and why. Status 0 with a primary, 1 without, 3 when none answered.")
+            + "a node that did not answer shows DOWN and why; nodes at the same applied index with different state " +
+            "hashes are named DIVERGED. Status 0 with a primary, 1 without or when DIVERGED, 3 when none answered.")
     static final class Status implements java.util.concurrent.Callable<Integer>
     {
         @Mixin
@@ -320,12 +321,43 @@ final class GroupCommands
                 }
                 node.peerLines().forEach(System.out::println);
             }
+            final String divergence = withStateHash ? divergence(nodes) : null;
+            if (null != divergence)
+            {
+                System.out.println(divergence);
+            }
             System.out.flush();
             if (nodes.stream().allMatch(java.util.Objects::isNull))
             {
                 return WodianMain.EXIT_UNREACHABLE; // no node could be asked: not the same as "no primary"
             }
-            return null == primary ? WodianMain.EXIT_REFUSED : WodianMain.EXIT_OK;
+            return null == primary || null != divergence ? WodianMain.EXIT_REFUSED : WodianMain.EXIT_OK;
+        }
+
+        /**
+         * Two nodes at the same applied index with different state hashes, said in one line, else null. Each node's
+         * hash is taken on its engine thread at the applied index it reports, and the engine is deterministic, so a
+         * difference at one index is a diverged ledger (operator review 8), never a race with the traffic.
+         */
+        static String divergence(final List<NodeStatus> nodes)
+        {
+            for (int i = 0; i < nodes.size(); i++)
+            {
+                for (int j = i + 1; j < nodes.size(); j++)
+                {
+                    final NodeStatus a = nodes.get(i);
+                    final NodeStatus b = nodes.get(j);
+                    if (null != a && null != b && a.appliedIndex() == b.appliedIndex() && a.appliedIndex() > 0 &&
+                        a.stateHash() != b.stateHash())
+                    {
+                        return String.format(Locale.ROOT, "DIVERGED: nodes %d and %d differ at applied index %d " +
+                            "(state hash %016x vs %016x): stop the one that differs from the primary and rebuild it " +
+                            "(docs/replication.md, \"Rebuilding a standby\")", a.nodeId(), b.nodeId(), a.appliedIndex(),
+                            a.stateHash(), b.stateHash());
+                    }
+                }
+            }
+            return null;
         }
     }
 

@@ -1,5 +1,6 @@
 package com.wodian.tools;
 
+import com.wodian.net.server.BuildIdentity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "wodian",
     mixinStandardHelpOptions = true,
-    version = "wodian 0.1.0",
+    versionProvider = WodianMain.Version.class,
     description = "Wodian transaction processor: server, POS client, journal inspection, demo and benchmarks.",
     subcommands = {
         ServerCommand.class,
@@ -135,5 +136,15 @@ public final class WodianMain implements Runnable
     public void run()
     {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand");
+    }
+
+    /** {@code --version}: the release and the formats a rolling upgrade must know (docs/operations.md, section 7). */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            return new String[]{BuildIdentity.describe()};
+        }
     }
 }

@@ -64,6 +64,17 @@ class CliTest
         return args.toArray(new String[0]);
     }
 
+    /** {@code --version} names the formats a rolling upgrade must know (operator review 12), not the release alone. */
+    @Test
+    void theVersionNamesThePayloadSchemaAndTheSnapshotFormats()
+    {
+        final Run version = wodian("--version");
+
+        assertEquals(WodianMain.EXIT_OK, version.exitCode(), version.out());
+        assertTrue(version.out().contains("payload schema " + com.wodian.protocol.CommandCatalog.SCHEMA_VERSION +
+            ", snapshot format " + com.wodian.engine.Engine.SNAPSHOT_FORMAT_VERSION), version.out());
+    }
+
     /** A model load names its slot (ops review item 23): ACTIVE decides payments at once, so it is never implied. */
     @Test
     void aRiskModelLoadWithoutASlotIsAUsageError()

@@ -1,12 +1,14 @@
 package com.wodian.net.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.wodian.net.server.BuildIdentity;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -277,7 +279,22 @@ public final class MetricsHttpServer implements AutoCloseable
             snapshots.add(inputs.build());
             snapshots.add(replies.build());
             snapshots.add(stageLatency());
+            snapshots.add(buildInfo());
             return new MetricSnapshots(snapshots);
+        }
+
+        /** {@code wodian_build_info}: which release and formats this node runs, for a rolling upgrade. */
+        private static MetricSnapshot buildInfo()
+        {
+            return InfoSnapshot.builder().name(PREFIX + "build")
+                .help("the release, payload schema, snapshot formats and replication protocol this node runs")
+                .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of(
+                    "version", BuildIdentity.VERSION,
+                    "payload_schema", Integer.toString(BuildIdentity.payloadSchema()),
+                    "snapshot_format", Long.toString(BuildIdentity.snapshotFormat()),
+                    "snapshot_format_oldest_read", Long.toString(BuildIdentity.oldestReadableSnapshotFormat()),
+                    "replication_protocol", Integer.toString(BuildIdentity.replicationProtocol()))).build())
+                .build();
         }
 
         private static MetricSnapshot scalar(final ServerCounters.Scalar scalar, final long value)

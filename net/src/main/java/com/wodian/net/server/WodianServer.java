@@ -111,8 +111,9 @@ public final class WodianServer implements AutoCloseable
         this.tlsContext = loadTls(config.tls(), config.epochClock().time());
         this.replicationTlsContext = loadTls(config.replicationTls(), config.epochClock().time());
         this.stageFailureHandler = new StageFailureHandler(config.fatalErrorHandler());
-        LOG.log(System.Logger.Level.INFO, "starting: {0}", config.summary()); // the whole configuration at DEBUG:
-        LOG.log(System.Logger.Level.DEBUG, "configuration: {0}", config);      // ~1,500 characters
+        // The build first, for a rolling upgrade; the whole configuration (~1,500 characters) only at DEBUG.
+        LOG.log(System.Logger.Level.INFO, "starting {0}: {1}", BuildIdentity.describe(), config.summary());
+        LOG.log(System.Logger.Level.DEBUG, "configuration: {0}", config);
 
         // 1. State: open the journal (the server's own, or the replica group's log: the one choice between the two,
         //    ServerLog), load the newest valid snapshot and replay the journal's tail after it (all of it when there

@@ -101,6 +101,9 @@ class ObservabilityTest
             assertEquals(1.0, samples.get("wodian_inputs_total{template=\"RegisterMerchant\"}"), metrics);
             assertEquals(1.0, samples.get("wodian_replies_by_code_total{code=\"UNKNOWN_MERCHANT\"}"), metrics);
             assertEquals(1.0, samples.get("wodian_ready{}"), metrics);
+            assertTrue(samples.keySet().stream().anyMatch((name) -> name.startsWith("wodian_build_info{") &&
+                name.contains("payload_schema=\"" + BuildIdentity.payloadSchema() + "\"") &&
+                name.contains("snapshot_format=\"" + BuildIdentity.snapshotFormat() + "\"")), metrics);
             assertNotNull(samples.get("wodian_stage_latency_seconds{stage=\"received_to_written\",quantile=\"0.99\"}"),
                 metrics);
             assertEquals((double)endToEnd,
