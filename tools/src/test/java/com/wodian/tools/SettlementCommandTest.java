@@ -165,6 +165,44 @@ class SettlementCommandTest
         assertTrue(allowed.out().contains("PROVISIONAL, not for payment"), allowed.out());
     }
 
+    /**
+     * Ops-review finding 11, across versions: a keyed manifest that lists a file this version does not name (as
+     * format 7's platform.csv was to format 6's checker) is checked by its SHA-256, and a newer format is named.
+     */
+    @Test
+    void settlementVerifyChecksEveryListedFileAndNamesANewerFormat() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path out = dir.resolve("out");
+        appendDay(dataDir);
+        append(dataDir, END_OF_DAY_MS + 1_000, encoder.tick(buffer, 0));
+        final Path key = dir.resolve("settlement.key");
+        Files.writeString(key, "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
+        assertEquals(WodianMain.EXIT_OK, settle(dataDir, out, "--key", key.toString()).exitCode());
+        final String manifest = manifest(out);
+        final String body = manifest.substring(0, manifest.indexOf(SettlementFiles.KEYED_LINE));
+        Files.writeString(out.resolve("later.csv"), "a,b\n");
+        rekey(out, key, body + sha256("a,b\n") + "  later.csv\n");
+        assertEquals("", problems(out, key), "a file of a later format is checked, not refused for its name");
+        Files.writeString(out.resolve("later.csv"), "a,c\n");
+        assertTrue(problems(out, key).contains("later.csv: its SHA-256 is not the manifest's"), problems(out, key));
+        rekey(out, key, body.replace("# format " + SettlementFiles.FORMAT_VERSION + "\n", "# format " +
+            (SettlementFiles.FORMAT_VERSION + 1) + "\n"));
+        assertTrue(problems(out, key).contains("files of format " + (SettlementFiles.FORMAT_VERSION + 1) +
+            ", newer than this version knows"), problems(out, key));
+        assertEquals(WodianMain.EXIT_REFUSED, verify(out, key).exitCode());
+    }
+
+    /** Writes a keyed manifest of this body (as a later version would), under the key. */
+    private static void rekey(final Path out, final Path key, final String body) throws Exception
+    {
+        final String keyed = body + SettlementFiles.KEYED_LINE + "\n";
+        final byte[] bytes = keyed.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(out.resolve(SettlementFiles.MANIFEST_FILE_NAME), keyed + SettlementFiles.HMAC_LINE_PREFIX +
+            com.wodian.tools.settlement.SettlementKey.hmacHex(com.wodian.tools.settlement.SettlementKey.load(key),
+            bytes, bytes.length) + "\n");
+    }
+
     private static CliTest.Run verify(final Path out, final Path key)
     {
         return CliTest.wodian("settlement-verify", "--out", out.toString(), "--key", key.toString());
