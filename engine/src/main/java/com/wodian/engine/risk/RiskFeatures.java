@@ -125,7 +125,26 @@ public final class RiskFeatures
      * payments and 8.5-11% of those honest ones.
      */
     public static final int CONSUMER_RECIPROCAL_MIN = 78;
-    public static final int COUNT = 79;
+    /**
+     * How many of the threat model's traces of a stolen account's spending (docs/risk-threats.md, 2.5) a payment
+     * shows, 0-10, read from features already computed (no state of its own): away from the home shop's district, in
+     * a district the consumer does not usually pay in, at a till new to it, in a trade and a part of the day new to it,
+     * above its own usual amount, a good share of its wallet, no top-up for a day (a planned big purchase is topped up
+     * for, a thief spends what is there), at a shop its home shop's accounts do not use, a shop whose new customers
+     * spend much of their wallets (a fence). Each trace is common alone (honest payments show 2-4); a careful ring's
+     * payments show most of them together, a conjunction trees trained on a few hundred such payments do not find split
+     * by split. Measured on TRAINING seeds 82-83 (docs/risk.md, "Eighteenth session").
+     */
+    public static final int TAKEOVER_TRACES = 79;
+    public static final int COUNT = 80;
+    /** Feature 79's thresholds: a payment this far above the consumer's usual amount (log16 x16, about 3x) ... */
+    static final long TRACE_ABOVE_OWN_X16 = 250;
+    /** ... of at least this share of the wallet (per mille) ... */
+    static final long TRACE_WALLET_PERMILLE = 150;
+    /** ... no top-up for this long (minutes) ... */
+    static final long TRACE_NO_TOP_UP_MINUTES = 24 * 60;
+    /** ... at a shop whose new customers spent at least this share of their wallets there (feature 77, per mille). */
+    static final long TRACE_FENCE_NEW_PAYER_PERMILLE = 250;
     /** Two accounts of one home shop registered at most this far apart were registered together (feature 76). */
     static final long REGISTERED_TOGETHER_SECONDS = 60;
     /** A consumer whose local-other share (x1024) is at least this counts as a local for its merchants' share. */
@@ -166,7 +185,7 @@ public final class RiskFeatures
         "CONSUMER_LOCAL_OTHER_PAYMENTS", "MERCHANT_HOME_AVOIDERS_SHARE", "CONSUMER_PAYMENTS_PER_MERCHANT_X16",
         "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16", "HOME_ROUTE_FLOW", "HOME_COHORT_LIFT",
         "CONSUMER_START_POINTS_LOG16", "RECIPROCAL_DORMANT_PAIRS", "DORMANT_BATCH_ACCOUNT",
-        "MERCHANT_NEW_PAYER_WALLET_SHARE", "CONSUMER_RECIPROCAL_MIN",
+        "MERCHANT_NEW_PAYER_WALLET_SHARE", "CONSUMER_RECIPROCAL_MIN", "TAKEOVER_TRACES",
     };
 
     final long[] values = new long[COUNT];
@@ -369,6 +388,23 @@ public final class RiskFeatures
         forConsumer(nowMs, consumer, merchant, trade);
         forPlace(nowMs, consumer, merchant, home);
         forGroup(consumer, merchant, home);
+        x[TAKEOVER_TRACES] = takeoverTraces(x);
+    }
+
+    /** Feature 79 from the payment's other features (see {@link #TAKEOVER_TRACES}). */
+    static long takeoverTraces(final long[] x)
+    {
+        final long minutesSinceTopUp = x[MINUTES_SINCE_TOP_UP];
+        return (x[AREA_DISTANCE_HOME] >= 1 ? 1 : 0)
+            + (x[AREA_DISTANCE_USUAL] >= 1 ? 1 : 0)
+            + (x[FIRST_TIME_PAIR] == 1 ? 1 : 0)
+            + (x[NEW_TRADE_FOR_CONSUMER] == 1 ? 1 : 0)
+            + (x[NEW_DAY_PART_FOR_CONSUMER] == 1 ? 1 : 0)
+            + (x[AMOUNT_VS_CONSUMER] >= TRACE_ABOVE_OWN_X16 ? 1 : 0)
+            + (x[WALLET_SHARE_PERMILLE] >= TRACE_WALLET_PERMILLE ? 1 : 0)
+            + (minutesSinceTopUp < 0 || minutesSinceTopUp >= TRACE_NO_TOP_UP_MINUTES ? 1 : 0)
+            + (x[HOME_COHORT_LIFT] == 0 ? 1 : 0)
+            + (x[MERCHANT_NEW_PAYER_WALLET_SHARE] >= TRACE_FENCE_NEW_PAYER_PERMILLE ? 1 : 0);
     }
 
     /**

@@ -755,6 +755,56 @@ class RiskFeaturesTest
     }
 
     @Test
+    void takeoverTracesCountEachTraceAtItsThresholdAndNotJustBelow()
+    {
+        final long[] at = new long[RiskFeatures.COUNT];
+        at[RiskFeatures.AREA_DISTANCE_HOME] = 1;
+        at[RiskFeatures.AREA_DISTANCE_USUAL] = 1;
+        at[RiskFeatures.FIRST_TIME_PAIR] = 1;
+        at[RiskFeatures.NEW_TRADE_FOR_CONSUMER] = 1;
+        at[RiskFeatures.NEW_DAY_PART_FOR_CONSUMER] = 1;
+        at[RiskFeatures.AMOUNT_VS_CONSUMER] = RiskFeatures.TRACE_ABOVE_OWN_X16;
+        at[RiskFeatures.WALLET_SHARE_PERMILLE] = RiskFeatures.TRACE_WALLET_PERMILLE;
+        at[RiskFeatures.MINUTES_SINCE_TOP_UP] = RiskFeatures.TRACE_NO_TOP_UP_MINUTES;
+        at[RiskFeatures.HOME_COHORT_LIFT] = 0;
+        at[RiskFeatures.MERCHANT_NEW_PAYER_WALLET_SHARE] = RiskFeatures.TRACE_FENCE_NEW_PAYER_PERMILLE;
+        assertEquals(10, RiskFeatures.takeoverTraces(at), "every trace at its threshold");
+
+        final long[] below = new long[RiskFeatures.COUNT];
+        below[RiskFeatures.AREA_DISTANCE_HOME] = 0;
+        below[RiskFeatures.AREA_DISTANCE_USUAL] = -1;
+        below[RiskFeatures.AMOUNT_VS_CONSUMER] = RiskFeatures.TRACE_ABOVE_OWN_X16 - 1;
+        below[RiskFeatures.WALLET_SHARE_PERMILLE] = RiskFeatures.TRACE_WALLET_PERMILLE - 1;
+        below[RiskFeatures.MINUTES_SINCE_TOP_UP] = RiskFeatures.TRACE_NO_TOP_UP_MINUTES - 1;
+        below[RiskFeatures.HOME_COHORT_LIFT] = 1;
+        below[RiskFeatures.MERCHANT_NEW_PAYER_WALLET_SHARE] = RiskFeatures.TRACE_FENCE_NEW_PAYER_PERMILLE - 1;
+        assertEquals(0, RiskFeatures.takeoverTraces(below), "every trace just below its threshold");
+        below[RiskFeatures.MINUTES_SINCE_TOP_UP] = -1;
+        assertEquals(1, RiskFeatures.takeoverTraces(below), "never topped up: it spends what is there");
+    }
+
+    @Test
+    void aPaymentCarriesItsTakeoverTracesAndARedemptionNone()
+    {
+        assertEquals(ResultCode.OK, d.topUp(1, 1, 1_000_000));
+        d.advanceMs(30 * 60_000);
+        pay(1, 11, 1, 2_500);
+        assertEquals(RiskFeatures.takeoverTraces(x), x[RiskFeatures.TAKEOVER_TRACES]);
+        d.advanceMs(2 * HOUR_MS);
+        pay(1, 11, 1, 2_500);
+        assertEquals(RiskFeatures.takeoverTraces(x), x[RiskFeatures.TAKEOVER_TRACES]);
+        final long atHome = x[RiskFeatures.TAKEOVER_TRACES];
+        assertTrue(atHome <= 2, "a regular at its home cafe: at most a new part of the day and its cohort, " + atHome);
+
+        // 3,000 yuan of 10,000 at an electronics shop in another city, new to it: away from home and its usual district,
+        // a new till, a new trade, far above its usual 25 yuan, 30% of the wallet (six traces at least).
+        d.advanceMs(60_000);
+        pay(2, 21, 1, 300_000);
+        assertEquals(RiskFeatures.takeoverTraces(x), x[RiskFeatures.TAKEOVER_TRACES]);
+        assertTrue(x[RiskFeatures.TAKEOVER_TRACES] >= 6, "traces " + x[RiskFeatures.TAKEOVER_TRACES]);
+    }
+
+    @Test
     void roundness()
     {
         assertEquals(0, RiskFeatures.roundness(2_599));
