@@ -39,6 +39,28 @@ public final class NodeIdentityFile
     {
     }
 
+    /**
+     * A start without a replica group (no {@code --node-id}/{@code --peers}) of a member's directory is refused (ops
+     * review 1): it would serve alone, append entries the group never had, and a later start as the member would
+     * rejoin with them (diverged, possibly as the primary).
+     *
+     * @throws IOException naming the member the directory belongs to and the ways out.
+     */
+    public static void requireNotAMember(final Path dataDir) throws IOException
+    {
+        final Path file = dataDir.resolve(FILE_NAME);
+        if (Files.exists(file))
+        {
+            throw new IOException("data directory " + dataDir + " belongs to " +
+                describe(Files.readString(file, StandardCharsets.UTF_8)) + " (" + file + "); this start names no " +
+                "replica group (no --node-id/--peers): alone it would take payments the group never had, and " +
+                "the member started again would rejoin with them. Start it with its own --node-id and --peers; to " +
+                "read its ledger use the offline tools (journal dump, settlement); to run it alone for good, remove " +
+                "the node from the group first, then move " + FILE_NAME + " out of the directory " +
+                "(docs/replication.md, \"A data directory belongs to one node\")");
+        }
+    }
+
     /** A directory's incarnation as its hellos name it; 0, 0: none recorded. */
     public record Incarnation(long high, long low, boolean joinedEmpty)
     {

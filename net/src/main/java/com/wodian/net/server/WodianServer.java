@@ -425,7 +425,11 @@ public final class WodianServer implements AutoCloseable
                 LOG.log(System.Logger.Level.INFO, "engine limits recorded in " +
                     config.dataDir().resolve(EngineLimitsFile.FILE_NAME) + ": later starts must ask for the same");
             }
-            if (null != config.replicaGroup() && NodeIdentityFile.recordOrCheck(config.dataDir(),
+            if (null == config.replicaGroup())
+            {
+                NodeIdentityFile.requireNotAMember(config.dataDir());
+            }
+            else if (NodeIdentityFile.recordOrCheck(config.dataDir(),
                 config.replicaGroup().groupName(), config.replicaGroup().nodeId(), config.replicaGroup().joining()))
             {
                 LOG.log(System.Logger.Level.INFO, "node identity recorded in " +
