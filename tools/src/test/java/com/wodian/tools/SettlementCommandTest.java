@@ -193,6 +193,17 @@ class SettlementCommandTest
         assertEquals(WodianMain.EXIT_REFUSED, verify(out, key).exitCode());
     }
 
+    /** Fuzz review 9: a key of other scripts' digits is refused with the key file's sentence, not an exception. */
+    @Test
+    void aKeyOfNonAsciiDigitsIsNoKey() throws Exception
+    {
+        final Path key = dir.resolve("arabic.key");
+        Files.writeString(key, "\u0663".repeat(64) + "\n", java.nio.charset.StandardCharsets.UTF_8);
+        final java.io.IOException refused = assertThrows(java.io.IOException.class,
+            () -> com.wodian.tools.settlement.SettlementKey.load(key));
+        assertTrue(refused.getMessage().contains("is no settlement key"), refused.getMessage());
+    }
+
     /** Writes a keyed manifest of this body (as a later version would), under the key. */
     private static void rekey(final Path out, final Path key, final String body) throws Exception
     {

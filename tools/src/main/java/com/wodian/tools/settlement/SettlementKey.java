@@ -35,7 +35,8 @@ public final class SettlementKey
     {
         final List<String> lines = Files.readAllLines(file);
         final String hex = lines.isEmpty() ? "" : lines.get(0).trim();
-        if (hex.length() != 2 * KEY_LENGTH || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0))
+        // ASCII only: Character.digit also takes other scripts' digits, which HexFormat then refuses with an exception.
+        if (hex.length() != 2 * KEY_LENGTH || !hex.chars().allMatch(c -> c < 128 && Character.digit(c, 16) >= 0))
         {
             throw new IOException(file + " is no settlement key: its first line must be " + 2 * KEY_LENGTH +
                 " hex digits (make one with: openssl rand -hex 32 > " + file + "; chmod 600 " + file + ")");
