@@ -606,8 +606,9 @@ final class GroupCommands
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-        description = "Add node N: it joins as a learner (a snapshot, then the journal's tail) and becomes a voter " +
-            "once caught up. Start it first with an empty data directory and --join.")
+        description = "Add node N: it joins as a learner (sent the journal, or a snapshot and the journal's tail " +
+            "when it lacks more than 10 M entries) and becomes a voter once caught up. Start it first with an empty " +
+            "data directory and --join.")
     static final class GroupAdd extends MembershipCommand
     {
         @Override
