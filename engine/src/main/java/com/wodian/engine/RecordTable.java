@@ -100,7 +100,7 @@ final class RecordTable implements ExpiryQueue.Order
     private int highWater;
     private int[] freeRecords;
     // Scratch for full passes (hash, invariant sums): a bit per record, set while the pass runs for forgotten ones.
-    private long[] forgottenMarks = new long[0];
+    private final ForgottenRecordMarks forgottenMarks = new ForgottenRecordMarks();
     private int freeCount;
     // Finished records in finish order, with their finish time and hash beside them so that forgetting the oldest
     // needs no read of its row.
@@ -656,52 +656,20 @@ final class RecordTable implements ExpiryQueue.Order
     /** Calls {@code action} with every remembered record, in pool order: a full pass, for invariant checks. */
     void forEachRemembered(final java.util.function.IntConsumer action)
     {
-        final long[] forgotten = markForgotten();
+        final long[] forgotten = forgottenMarks.mark(highWater, freeRecords, freeCount);
         for (int record = 0; record < highWater; record++)
         {
-            if (!isMarked(forgotten, record))
+            if (!ForgottenRecordMarks.isMarked(forgotten, record))
             {
                 action.accept(record);
             }
         }
-        unmarkForgotten(forgotten);
+        forgottenMarks.unmark(freeRecords, freeCount);
     }
 
     boolean isCounted(final int record)
     {
         return (rowsOf(record)[PAD + record * STRIDE + META] & COUNTED_BIT) != 0;
-    }
-
-    /**
-     * A bit per record handed out, set for those forgotten (waiting in {@code freeRecords}): the records remembered are
-     * the others, so a full pass can walk the pool in order (sequential lines) instead of following the index's slots
-     * to rows in random order. The bits are cleared again by {@link #unmarkForgotten}; the array grows with the pool.
-     */
-    private long[] markForgotten()
-    {
-        final int words = (highWater + 63) >>> 6;
-        if (forgottenMarks.length < words)
-        {
-            forgottenMarks = new long[words];
-        }
-        for (int i = 0; i < freeCount; i++)
-        {
-            forgottenMarks[freeRecords[i] >>> 6] |= 1L << freeRecords[i];
-        }
-        return forgottenMarks;
-    }
-
-    private void unmarkForgotten(final long[] marks)
-    {
-        for (int i = 0; i < freeCount; i++)
-        {
-            marks[freeRecords[i] >>> 6] = 0;
-        }
-    }
-
-    private static boolean isMarked(final long[] marks, final int record)
-    {
-        return (marks[record >>> 6] & (1L << record)) != 0;
     }
 
     /** Writes the records handed out, the index as it is, the forgotten records and the FIFO in order. */
@@ -790,11 +758,11 @@ final class RecordTable implements ExpiryQueue.Order
      */
     long hashSum()
     {
-        final long[] forgotten = markForgotten();
+        final long[] forgotten = forgottenMarks.mark(highWater, freeRecords, freeCount);
         long sum = 0;
         for (int record = 0; record < highWater; record++)
         {
-            if (!isMarked(forgotten, record))
+            if (!ForgottenRecordMarks.isMarked(forgotten, record))
             {
                 final long[] pool = rowsOf(record);
                 final int base = PAD + record * STRIDE;
@@ -806,7 +774,7 @@ final class RecordTable implements ExpiryQueue.Order
                 sum += StateHash.finish(rowHash);
             }
         }
-        unmarkForgotten(forgotten);
+        forgottenMarks.unmark(freeRecords, freeCount);
         return sum;
     }
 }
