@@ -2,6 +2,7 @@ package com.wodian.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -48,8 +49,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * </ul>
  *
  * <h2>Torn last entry</h2>
- * {@link #open(JournalConfig)} verifies the last excerpt. If it fails, it is reported on {@code System.err} with
- * its Chronicle index and the reason, and ignored: {@link #lastSequence()} is the sequence of the excerpt before it,
+ * {@link #open(JournalConfig)} verifies the last excerpt. If it fails, it is logged at WARNING (logger
+ * {@code com.wodian.journal}, so a log pipeline that alerts on levels sees it) with its Chronicle index and the
+ * reason, and ignored: {@link #lastSequence()} is the sequence of the excerpt before it,
  * so the next append re-uses the lost sequence. Chronicle cannot truncate, so the damaged excerpt stays in the file,
  * followed by a good entry carrying the sequence it should have held. Replay therefore passes over a damaged excerpt
  * in exactly two positions, where provably no entry is lost: at the very end, or right before a good entry with the
@@ -79,6 +81,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 public final class ChronicleJournal implements AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger("com.wodian.journal");
+
     /**
      * Directories with a live writer in this process: two writers on one journal would interleave sequences, and
      * knowing there is no other makes a write lock held by this PID provably stale.
@@ -190,7 +194,7 @@ public final class ChronicleJournal implements AutoCloseable
 
     /**
      * Open a journal, creating its directory if needed, and learn its last sequence from its tail. A damaged last
-     * entry is reported on {@code System.err} and ignored (see the class description).
+     * entry is logged at WARNING and ignored (see the class description).
      *
      * @param config where the journal lives and how it is written.
      * @return the open journal.
@@ -650,7 +654,7 @@ public final class ChronicleJournal implements AutoCloseable
                         final long sequence = tailVerifier.sequence();
                         if (null != lastReason)
                         {
-                            System.err.println("journal " + dir + ": ignoring torn last entry at Chronicle index 0x" +
+                            LOG.log(Level.WARNING, "journal " + dir + ": ignoring torn last entry at Chronicle index 0x" +
                                 Long.toHexString(lastIndex) + " (" + lastReason + ", stored sequence " +
                                 lastFoundSequence + "); appends continue after sequence " + sequence);
                         }
@@ -670,7 +674,7 @@ public final class ChronicleJournal implements AutoCloseable
 
             if (null != lastReason)
             {
-                System.err.println("journal " + dir + ": ignoring torn last entry at Chronicle index 0x" +
+                LOG.log(Level.WARNING, "journal " + dir + ": ignoring torn last entry at Chronicle index 0x" +
                     Long.toHexString(lastIndex) + " (" + lastReason + ", stored sequence " + lastFoundSequence +
                     "); it is the only entry, appends start at sequence 1");
             }
@@ -699,7 +703,7 @@ public final class ChronicleJournal implements AutoCloseable
                     "PID was reused; if no other writer runs, unlock with net.openhft.chronicle.queue.main.UnlockMain");
             }
 
-            System.err.println("journal " + dir + ": releasing Chronicle write lock left by " +
+            LOG.log(Level.WARNING, "journal " + dir + ": releasing Chronicle write lock left by " +
                 (ownPid ? "an earlier process with this PID " : "dead process ") + pid);
             writeLock.forceUnlock();
         }

@@ -11,9 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +20,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import com.wodian.journal.JournalCorruptException.Reason;
@@ -276,7 +277,7 @@ class ChronicleJournalTest
         final List<Entry> written = new ArrayList<>(writeEntries(5));
         flipPayloadByte(dir, 5, 30);
 
-        final String stderr = captureStderr(() ->
+        final String journalLog = captureJournalLog(() ->
         {
             try (ChronicleJournal journal = ChronicleJournal.open(config()))
             {
@@ -292,8 +293,9 @@ class ChronicleJournalTest
             }
             return null;
         });
-        assertTrue(stderr.contains("ignoring torn last entry at Chronicle index 0x"), stderr);
-        assertTrue(stderr.contains("CHECKSUM_MISMATCH"), stderr);
+        final String expected = "WARNING journal " + dir + ": ignoring torn last entry at Chronicle index 0x";
+        assertTrue(journalLog.contains(expected), journalLog);
+        assertTrue(journalLog.contains("CHECKSUM_MISMATCH"), journalLog);
 
         try (ChronicleJournal journal = ChronicleJournal.open(config()))
         {
@@ -308,7 +310,7 @@ class ChronicleJournalTest
         final byte[] truncated = Arrays.copyOf(encode(entry(3, 200)), 100);
         appendRawExcerpts(dir, encode(entry(1, 16)), encode(entry(2, 16)), truncated);
 
-        final String stderr = captureStderr(() ->
+        final String journalLog = captureJournalLog(() ->
         {
             try (ChronicleJournal journal = ChronicleJournal.open(config()))
             {
@@ -317,7 +319,7 @@ class ChronicleJournalTest
             }
             return null;
         });
-        assertTrue(stderr.contains("LENGTH_MISMATCH"), stderr);
+        assertTrue(journalLog.contains("LENGTH_MISMATCH"), journalLog);
     }
 
     @Test
@@ -408,7 +410,7 @@ class ChronicleJournalTest
         final List<Entry> written = new ArrayList<>(writeEntries(1));
         JournalTestSupport.setWriteLockHolder(dir, ProcessHandle.current().pid());
 
-        final String stderr = captureStderr(() ->
+        final String journalLog = captureJournalLog(() ->
         {
             try (ChronicleJournal journal = ChronicleJournal.open(config()))
             {
@@ -419,7 +421,7 @@ class ChronicleJournalTest
             }
             return null;
         });
-        assertTrue(stderr.contains("releasing Chronicle write lock"), stderr);
+        assertTrue(journalLog.contains("releasing Chronicle write lock"), journalLog);
     }
 
     @Test
@@ -524,19 +526,41 @@ class ChronicleJournalTest
         }
     }
 
-    private static String captureStderr(final Supplier<Void> action)
+    /**
+     * The journal's log records while {@code action} runs, one per line as "LEVEL message": the operator's log
+     * pipeline alerts on the level, so the test checks it too.
+     */
+    private static String captureJournalLog(final Supplier<Void> action)
     {
-        final PrintStream original = System.err;
-        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        final Logger logger = Logger.getLogger("com.wodian.journal");
+        final StringBuilder captured = new StringBuilder();
+        final Handler handler = new Handler()
+        {
+            public synchronized void publish(final LogRecord record)
+            {
+                captured.append(record.getLevel()).append(' ').append(record.getMessage()).append('\n');
+            }
+
+            public void flush()
+            {
+            }
+
+            public void close()
+            {
+            }
+        };
+        logger.addHandler(handler);
         try
         {
             action.get();
         }
         finally
         {
-            System.setErr(original);
+            logger.removeHandler(handler);
         }
-        return captured.toString(StandardCharsets.UTF_8);
+        synchronized (handler)
+        {
+            return captured.toString();
+        }
     }
 }
