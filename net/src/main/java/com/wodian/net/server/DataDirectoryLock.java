@@ -1,6 +1,7 @@
 package com.wodian.net.server;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -21,6 +22,8 @@ import java.nio.file.StandardOpenOption;
  */
 public final class DataDirectoryLock implements AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger("com.wodian.net.server");
+
     /** The lock file's name in a data directory. */
     public static final String FILE_NAME = "wodian.lock";
 
@@ -112,7 +115,7 @@ public final class DataDirectoryLock implements AutoCloseable
             }
             catch (final IOException ex)
             {
-                System.err.println("closing " + FILE_NAME + ": " + ex);
+                LOG.log(Level.WARNING, "closing " + FILE_NAME + ": " + ex);
             }
         }
     }

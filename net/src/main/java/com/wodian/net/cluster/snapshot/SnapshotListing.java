@@ -5,6 +5,7 @@ import com.wodian.journal.SnapshotStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -39,6 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SnapshotListing implements AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger("com.wodian.net.cluster.snapshot");
+
     /** Failed listings in a row answered "unknown" before the last listing that worked is answered instead. */
     static final int UNKNOWN_ANSWERS_MAX = 2;
     private static final long REFRESH_INTERVAL_NS = 1_000_000_000L;
@@ -192,7 +195,7 @@ final class SnapshotListing implements AutoCloseable
         if (null != failureSaid)
         {
             failureSaid = null;
-            System.err.println("snapshot directory " + snapshotDir + " is listed again");
+            LOG.log(Level.INFO, "snapshot directory " + snapshotDir + " is listed again");
         }
     }
 
@@ -209,7 +212,7 @@ final class SnapshotListing implements AutoCloseable
         if (!text.equals(failureSaid))
         {
             failureSaid = text;
-            System.err.println("cannot list snapshot directory " + snapshotDir + " (" + text + "): tried again; " +
+            LOG.log(Level.WARNING, "cannot list snapshot directory " + snapshotDir + " (" + text + "): tried again; " +
                 "until a listing works, followers are offered the snapshots of the last one that did (" +
                 sequences.length + ")");
         }

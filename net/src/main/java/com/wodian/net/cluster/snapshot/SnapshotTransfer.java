@@ -11,6 +11,7 @@ import org.agrona.MutableDirectBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -48,6 +49,8 @@ import java.util.stream.Stream;
  */
 public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger("com.wodian.net.cluster.snapshot");
+
     /** Directory, in the data directory, of a snapshot being received. */
     public static final String INSTALL_DIR_NAME = "snapshot-install";
 
@@ -156,7 +159,7 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
             return;
         }
         final Path file = snapshotDir.resolve(SnapshotDescriptor.fileName(index));
-        System.err.println("a follower refused snapshot " + file + " after receiving all of it: checking the file here");
+        LOG.log(Level.WARNING, "a follower refused snapshot " + file + " after receiving all of it: checking the file here");
         if (null == checker)
         {
             checker = Executors.newSingleThreadExecutor(runnable ->
@@ -188,14 +191,14 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
         final Path file = snapshotDir.resolve(SnapshotDescriptor.fileName(index));
         if (null != info && info.isValid() && info.journalSequence() == index)
         {
-            System.err.println("snapshot " + file + " checks here: offered again (the follower's copy was damaged)");
+            LOG.log(Level.INFO, "snapshot " + file + " checks here: offered again (the follower's copy was damaged)");
             refusedChecks.remove(index);
             return true;
         }
         if (!damagedReported.contains(index))
         {
             damagedReported.add(index);
-            System.err.println("snapshot " + file + " is damaged (" + (null == info ? "unreadable" : info.problem()) +
+            LOG.log(Level.ERROR, "snapshot " + file + " is damaged (" + (null == info ? "unreadable" : info.problem()) +
                 "): no longer sent to followers; an older snapshot or the next one taken is sent instead. " +
                 "Move the file out of " + snapshotDir + " (docs/replication.md, \"Snapshot install\")");
         }
@@ -354,7 +357,7 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
             final SnapshotStore.SnapshotInfo info = SnapshotStore.inspect(file, true);
             if (!info.isValid() || info.journalSequence() != index)
             {
-                System.err.println("snapshot " + index + " received but refused: " +
+                LOG.log(Level.WARNING, "snapshot " + index + " received but refused: " +
                     (info.isValid() ? "it is of sequence " + info.journalSequence() : info.problem()));
                 discardReceiving();
                 return false;
@@ -393,7 +396,7 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
             }
             catch (final IOException ex)
             {
-                System.err.println("cannot delete a refused snapshot in " + installDir + ": " + ex);
+                LOG.log(Level.WARNING, "cannot delete a refused snapshot in " + installDir + ": " + ex);
             }
         }
         receivingIndex = 0;
