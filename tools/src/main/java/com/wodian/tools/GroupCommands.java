@@ -233,6 +233,12 @@ final class GroupCommands
                     status.configuration(), status.membershipFlags(), new ArrayList<>());
             for (final ClusterStatusReplyDecoder.PeersDecoder peer : status.peers())
             {
+                if (partial.hasConfiguration() && !Membership.isMember(partial.configuration(), peer.nodeId()))
+                {
+                    // An address-book entry the group does not use (a retired id, a spare): nothing to watch.
+                    partial.peerLines.add("    peer " + peer.nodeId() + ": not a member (removed, or never added)");
+                    continue;
+                }
                 partial.peerLines.add(String.format(Locale.ROOT,
                     "    peer %d: match %s, heard %s, %s%s", peer.nodeId(),
                     peer.matchIndex() < 0 ? "-" : Long.toString(peer.matchIndex()),
@@ -257,7 +263,8 @@ final class GroupCommands
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Each node of a replica group: role, term, journal indexes, lag behind the primary, state hash; "
+        description = "Each node of a replica group: role (removed: not a member of the primary's configuration), term, " +
+            "journal indexes, lag behind the primary, state hash; "
             + "a node that did not answer shows DOWN and why; nodes at the same applied index with different state " +
             "hashes are named DIVERGED. Status 0 with a primary, 1 without or when DIVERGED, 3 when none answered.")
     static final class Status implements java.util.concurrent.Callable<Integer>
@@ -305,9 +312,12 @@ final class GroupCommands
                         connection.failure(connection.peers.get(i)));
                     continue;
                 }
-                final String lag = null == primary ? "-" : Long.toString(primary.lastIndex() - node.appliedIndex());
+                final boolean removed = isRemoved(node, primary);
+                final String lag = null == primary || removed ? "-" :
+                    Long.toString(primary.lastIndex() - node.appliedIndex());
                 System.out.printf(Locale.ROOT, "%-22s %4d %-9s %6d %6d %12d %12d %12d %12s %10s %18s%n",
-                    node.address(), node.nodeId(), ROLES[Math.min(node.role(), 3)], node.term(), node.leaderId(),
+                    node.address(), node.nodeId(), removed ? "removed" : ROLES[Math.min(node.role(), 3)],
+                    node.term(), node.leaderId(),
                     node.lastIndex(), node.commitIndex(), node.appliedIndex(), lag,
                     POLICIES[Math.min(node.ackPolicy(), 2)],
                     withStateHash ? String.format(Locale.ROOT, "%016x", node.stateHash()) : "-");
@@ -332,6 +342,16 @@ final class GroupCommands
                 return WodianMain.EXIT_UNREACHABLE; // no node could be asked: not the same as "no primary"
             }
             return null == primary || null != divergence ? WodianMain.EXIT_REFUSED : WodianMain.EXIT_OK;
+        }
+
+        /**
+         * A node running with its id outside the primary's configuration (removed with {@code group remove} and not
+         * stopped): it is sent nothing and counts for nothing, so it is no standby and has no lag (operator review 6).
+         */
+        static boolean isRemoved(final NodeStatus node, final NodeStatus primary)
+        {
+            return null != primary && primary.hasConfiguration() && node.role() != 0 &&
+                !Membership.isMember(primary.configuration(), node.nodeId());
         }
 
         /**

@@ -4,6 +4,7 @@ import com.wodian.journal.ChronicleJournal.CycleFile;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalRetention;
 import com.wodian.journal.SnapshotStore;
+import com.wodian.journal.consensus.Membership;
 import com.wodian.journal.consensus.storage.JournalReplicaLog;
 import com.wodian.net.durability.EngineSnapshots;
 import picocli.CommandLine.Command;
@@ -16,13 +17,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code wodian journal prune}: removes (or archives) the journal files recovery can no longer need, by the rule of
- * {@link JournalRetention}. In a replica group's data directory it first asks every node of the group (their client
- * addresses, as {@code wodian status} takes them) how far it has applied, and refuses when any node does not answer:
- * a standby's position decides what the primary must still be able to send it.
+ * {@link JournalRetention}. In a replica group's data directory it first asks the group's nodes (their client
+ * addresses, as {@code wodian status} takes them) how far each member of the primary's configuration has applied, and
+ * refuses when a member does not answer: a standby's position decides what the primary must still be able to send it.
  */
 @Command(name = "prune", mixinStandardHelpOptions = true,
     description = "Remove (or archive) journal files below the oldest valid snapshot (and, in a replica group, below "
-        + "every node's applied index), and superseded journals left by truncations.")
+        + "the applied index of every member of the group), and superseded journals left by truncations.")
 final class JournalPruneCommand implements Callable<Integer>
 {
     @Option(names = "--data", required = true, description = "data directory of a server")
@@ -35,7 +36,9 @@ final class JournalPruneCommand implements Callable<Integer>
     Path archiveDir;
 
     @Option(names = "--peers", split = ",", converter = GroupCommands.HostPort.class,
-        description = "in a replica group: client addresses of all its nodes, HOST:PORT,... (required there)")
+        description = "in a replica group: client addresses of its nodes, HOST:PORT,... (required there): every " +
+            "member of the primary's configuration (voters and learners) must answer; addresses of removed nodes " +
+            "may be left out")
     List<String> peers;
 
     @Option(names = "--credentials", defaultValue = "${env:WODIAN_CREDENTIALS}",
@@ -94,8 +97,8 @@ final class JournalPruneCommand implements Callable<Integer>
     static final long SECOND_LOOK_AFTER_MS = 1_000;
 
     /**
-     * The lowest applied index over every node of the group, looked at twice {@link #SECOND_LOOK_AFTER_MS} apart with
-     * every node answering both times: by the second look each node has stored a commit mark at least as high as
+     * The lowest applied index over the members of the group, looked at twice {@link #SECOND_LOOK_AFTER_MS} apart with
+     * every member answering both times: by the second look each node has stored a commit mark at least as high as
      * its first answer, and a node restarts from its commit mark, so none will ask the primary for anything below.
      *
      * @return that index, or -1 (said why) when it is not known.
@@ -119,12 +122,20 @@ final class JournalPruneCommand implements Callable<Integer>
         return lowestApplied() < 0 ? -1 : first;
     }
 
+    /**
+     * The lowest applied index over the members of the group: the voters and learners of the configuration the
+     * primary reports, committed (operator review 6). A node of --peers that is not a member (an id retired with
+     * {@code group remove}, a spare address) does not count: the primary sends it nothing, and if it is added again
+     * it starts empty ({@code --join}) and is sent a snapshot and what follows. Every member must answer.
+     *
+     * @return that index, or -1 (said why) when it is not known.
+     */
     private long lowestApplied()
     {
         if (null == peers || peers.isEmpty())
         {
-            System.err.println("this is a replica group's data directory: name every node with --peers (client " +
-                "addresses), so that nothing a standby still needs is removed; nothing removed");
+            System.err.println("this is a replica group's data directory: name the group's nodes with --peers " +
+                "(client addresses), so that nothing a standby still needs is removed; nothing removed");
             return -1;
         }
         final GroupCommands.Connection connection = new GroupCommands.Connection();
@@ -132,23 +143,56 @@ final class JournalPruneCommand implements Callable<Integer>
         connection.credentialsFile = credentialsFile;
         connection.timeoutMs = timeoutMs;
         connection.tls = tlsOptions;
-        long floor = Long.MAX_VALUE;
-        for (final GroupCommands.NodeStatus status : connection.queryAll(false))
+        final List<GroupCommands.NodeStatus> nodes = connection.queryAll(false);
+        final GroupCommands.NodeStatus primary = GroupCommands.findPrimary(nodes);
+        final String refusal = null == primary ? "no primary among --peers: the group's members are unknown" :
+            !primary.hasConfiguration() ? "the primary reports no configuration (a version before group changes)" :
+            !primary.configurationCommitted() ? "a membership change is in progress (" +
+                primary.configurationLine() + "); run it again once it is committed" : null;
+        if (null != refusal)
         {
-            if (null == status)
+            System.err.println(refusal + "; nothing removed");
+            return -1;
+        }
+        long floor = Long.MAX_VALUE;
+        for (int id = 0; id < Membership.NODES_MAX; id++)
+        {
+            if (!Membership.isMember(primary.configuration(), id))
             {
-                System.err.println("a node of --peers did not answer: its position is unknown; nothing removed");
+                continue;
+            }
+            final GroupCommands.NodeStatus member = nodeOf(nodes, id);
+            if (null == member)
+            {
+                System.err.println("node " + id + ", a member of the group (" + primary.configurationLine() +
+                    "), did not answer at any address of --peers: its position is unknown; nothing removed");
                 return -1;
             }
-            if (status.peerLines().size() + 1 != peers.size())
+            floor = Math.min(floor, member.appliedIndex());
+        }
+        for (int i = 0; i < nodes.size(); i++)
+        {
+            final GroupCommands.NodeStatus node = nodes.get(i);
+            if (null == node || !Membership.isMember(primary.configuration(), node.nodeId()))
             {
-                System.err.println("--peers names " + peers.size() + " nodes but the group has " +
-                    (status.peerLines().size() + 1) + ": every node's position is needed; nothing removed");
-                return -1;
+                System.out.println(peers.get(i) + (null == node ? " did not answer" : " is node " + node.nodeId()) +
+                    ", not a member of the group (" + Membership.describe(primary.configuration()) +
+                    "): its position does not count");
             }
-            floor = Math.min(floor, status.appliedIndex());
         }
         return floor;
+    }
+
+    private static GroupCommands.NodeStatus nodeOf(final List<GroupCommands.NodeStatus> nodes, final int nodeId)
+    {
+        for (final GroupCommands.NodeStatus node : nodes)
+        {
+            if (null != node && node.nodeId() == nodeId)
+            {
+                return node;
+            }
+        }
+        return null;
     }
 
     private static void print(final JournalRetention.Plan plan)

@@ -79,11 +79,13 @@ public final class ServerCommand implements Runnable
     Integer nodeId;
 
     @Option(names = "--peers", description = "replica group: every node's replication address, " +
-        "0=HOST:PORT,1=HOST:PORT,2=HOST:PORT; this node listens on its own and dials the others")
+        "0=HOST:PORT,1=HOST:PORT,2=HOST:PORT (ids 0-23, gaps allowed: a retired id is left out); this node " +
+        "listens on its own and dials the others")
     String peers;
 
     @Option(names = "--client-peers", description = "replica group: every node's client address, " +
-        "0=HOST:PORT,1=HOST:PORT,...; named in NOT_PRIMARY replies so that clients go straight to the primary")
+        "0=HOST:PORT,1=HOST:PORT,... (the ids of --peers); named in NOT_PRIMARY replies so that clients go " +
+        "straight to the primary")
     String clientPeers;
 
     @Option(names = "--ack-policy", description = "replica group: when a client hears success: " +

@@ -164,6 +164,87 @@ class GroupCommandsTest
         assertTrue(undone.out().contains("node " + absent + " is removed"), undone.out());
     }
 
+    /**
+     * Operator review 6: after {@code group remove} of a node, {@code status} shows it as removed while it runs, and
+     * once it is stopped {@code journal prune} asks the members only (the address book still names the retired id):
+     * given the two members' addresses, or all three with the retired one down, it removes a superseded journal.
+     */
+    @Test
+    // A backstop above the sum of the polled 30-s waits inside, not a schedule.
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void pruneAfterARemoveAsksTheMembersOnly(@TempDir final Path dir) throws Exception
+    {
+        final String peers = startGroup(dir).toString();
+        final String[] addresses = peers.split(",");
+        final int retired = (nodeIdOfPrimary(awaitOnePrimary(peers)) + 1) % NODES;
+        final CliTest.Run removed = wodianUntilDone("group", "remove", "--peers", peers, "--node",
+            Integer.toString(retired), "--wait-ms", SWITCHOVER_WAIT_MS);
+        assertEquals(WodianMain.EXIT_OK, removed.exitCode(), removed.out());
+        final String removedRow = addresses[retired] + " ";
+        final CliTest.Run shown = wodianUntil((run) -> run.out().lines().anyMatch((line) ->
+            line.startsWith(removedRow) && line.contains(" removed ")), "status", "--peers", peers, "--no-hash",
+            "--timeout-ms", NODE_TIMEOUT_MS);
+        assertTrue(shown.out().lines().anyMatch((line) -> line.startsWith(removedRow) && line.contains(" removed ")),
+            shown.out());
+        servers[retired].close();
+        servers[retired] = null;
+
+        final int kept = (retired + 1) % NODES;
+        final String members = addresses[(retired + 1) % NODES] + "," + addresses[(retired + 2) % NODES];
+        final CliTest.Run marker = wodianUntil((run) -> run.exitCode() == WodianMain.EXIT_OK, "snapshot", "take",
+            "--port", primaryPort(members));
+        assertEquals(WodianMain.EXIT_OK, marker.exitCode(), marker.out());
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (servers[kept].snapshotAgent().snapshotCount() == 0)
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "node " + kept + " took no snapshot");
+            Thread.sleep(20);
+        }
+        final Path superseded = dir.resolve("node" + kept).resolve("journal.superseded-1");
+        java.nio.file.Files.createDirectories(superseded);
+        java.nio.file.Files.writeString(superseded.resolve("20261205.cq4"), "left by a truncation");
+
+        final CliTest.Run allAddresses = wodianOnceReached("journal", "prune", "--data",
+            dir.resolve("node" + kept).toString(), "--peers", peers, "--dry-run", "--timeout-ms", NODE_TIMEOUT_MS);
+        assertEquals(WodianMain.EXIT_OK, allAddresses.exitCode(), allAddresses.out());
+        assertTrue(allAddresses.out().contains(addresses[retired] + " did not answer, not a member"),
+            allAddresses.out());
+        final CliTest.Run pruned = wodianOnceReached("journal", "prune", "--data",
+            dir.resolve("node" + kept).toString(), "--peers", members, "--timeout-ms", NODE_TIMEOUT_MS);
+        assertEquals(WodianMain.EXIT_OK, pruned.exitCode(), pruned.out());
+        assertTrue(!java.nio.file.Files.exists(superseded), pruned.out());
+    }
+
+    /** @return the client port of the node that is primary now, as a status over {@code peers} shows it. */
+    private static String primaryPort(final String peers) throws InterruptedException
+    {
+        final CliTest.Run status = wodianUntil((run) -> run.out().contains(" PRIMARY "), "status", "--peers", peers,
+            "--no-hash", "--timeout-ms", NODE_TIMEOUT_MS);
+        for (final String line : status.out().split("\n"))
+        {
+            if (line.contains(" PRIMARY "))
+            {
+                final String address = line.trim().split("\\s+")[0];
+                return address.substring(address.lastIndexOf(':') + 1);
+            }
+        }
+        return "0";
+    }
+
+    /** A command run again (bounded, 30 s) until its run passes {@code done}; @return the last run. */
+    private static CliTest.Run wodianUntil(final java.util.function.Predicate<CliTest.Run> done,
+        final String... args) throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        CliTest.Run run = CliTest.wodian(args);
+        while (!done.test(run) && System.nanoTime() - deadlineNs < 0)
+        {
+            Thread.sleep(200);
+            run = CliTest.wodian(args);
+        }
+        return run;
+    }
+
     /** Starts the group's nodes (clients reach node i through its proxy); @return the client addresses for --peers. */
     private StringBuilder startGroup(final Path dir) throws IOException
     {

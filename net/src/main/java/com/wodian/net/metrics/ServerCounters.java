@@ -61,7 +61,10 @@ public final class ServerCounters implements AutoCloseable
         COMMIT_INDEX("replication_commit_index", true, "commit index (group)"),
         REPLICATION_LAG("replication_lag_entries", true,
             "primary: entries the slowest connected standby lacks; standby: last index behind commit"),
-        PEERS_CONNECTED("replication_peers_connected", true, "peers connected"),
+        PEERS_CONNECTED("replication_peers_connected", true,
+            "other members of the configuration in effect connected (addresses of removed ids not counted)"),
+        MEMBERS("replication_members", true,
+            "members (voters and learners) of the configuration in effect, this node included"),
         READY("ready", true, "1 when recovered and serving (see /health/ready)"),
         TLS_CERTIFICATE_EXPIRY("tls_certificate_expiry_timestamp_seconds", true,
             "earliest end (notAfter) of the served and node TLS certificates, epoch seconds; 0 without TLS");

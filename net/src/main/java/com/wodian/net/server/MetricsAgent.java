@@ -2,6 +2,7 @@ package com.wodian.net.server;
 
 import com.lmax.disruptor.RingBuffer;
 import com.wodian.journal.JournalMapAhead;
+import com.wodian.journal.consensus.Membership;
 import com.wodian.net.cluster.ClusterView;
 import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.metrics.ServerCounters.Scalar;
@@ -169,9 +170,13 @@ final class MetricsAgent implements Agent
         int connected = 0;
         long slowestMatch = Long.MAX_VALUE;
         long leaderHeardAgoMs = Long.MAX_VALUE;
+        // Members only (operator review 6): an address-book entry of a removed id is never connected again and
+        // must not hold the "peers connected below members - 1" alert on for ever.
+        final long members = view.configuration() < 0 ? -1 :
+            Membership.voters(view.configuration()) | Membership.learners(view.configuration());
         for (int i = 0; i < view.peerIds().length; i++)
         {
-            if (view.connected()[i])
+            if (view.connected()[i] && (members < 0 || (members & (1L << view.peerIds()[i])) != 0))
             {
                 connected++;
                 slowestMatch = Math.min(slowestMatch, view.matchIndexes()[i]);
@@ -182,6 +187,7 @@ final class MetricsAgent implements Agent
             }
         }
         set(Scalar.PEERS_CONNECTED, connected);
+        set(Scalar.MEMBERS, members < 0 ? view.peerIds().length + 1 : Long.bitCount(members));
         if (ClusterView.ROLE_LEADER == view.role())
         {
             set(Scalar.REPLICATION_LAG, Long.MAX_VALUE == slowestMatch ? 0 : view.lastIndex() - slowestMatch);

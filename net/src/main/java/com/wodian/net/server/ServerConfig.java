@@ -625,7 +625,7 @@ public final class ServerConfig
             (null == tls ? ", clear text" + (insecure ? " (--insecure)" : "") :
             ", TLS (client certificates " + tls.clientAuth().name().toLowerCase(Locale.ROOT) + ")") +
             (null == group ? ", running alone" : ", node " + group.nodeId() + " of a group of " +
-            group.groupSize() + " (" + group.ackPolicy().displayName() + ")") +
+            Long.bitCount(group.idsWithAddress()) + " (" + group.ackPolicy().displayName() + ")") +
             ", snapshots " + (snapshotConfig.isEnabledFor(null != group) ? "on" : "off") +
             (gatewayFactories.isEmpty() ? "" : ", " + gatewayFactories.size() + " extra gateway(s)");
     }

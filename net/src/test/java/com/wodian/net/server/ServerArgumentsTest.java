@@ -103,6 +103,31 @@ class ServerArgumentsTest
         assertTrue(group.joining());
     }
 
+    /**
+     * Operator review 6: an id retired with {@code group remove} is dropped from --peers for good (ids with a gap, in
+     * any order), while a list that names an id twice, --client-peers for other ids, or this node without an address
+     * is refused.
+     */
+    @Test
+    void peersMayLeaveOutARetiredId()
+    {
+        final ReplicaGroupConfig group = parse(withRequired("--node-id", "3", "--peers",
+            "3=127.0.0.1:7004,1=127.0.0.1:7002,2=127.0.0.1:7003", "--client-peers",
+            "1=127.0.0.1:7102,2=127.0.0.1:7103,3=127.0.0.1:7104")).replicaGroup();
+        assertEquals(4, group.groupSize());
+        assertFalse(group.hasAddress(0));
+        assertTrue(group.hasAddress(1) && group.hasAddress(3));
+        assertEquals(0b1110, group.idsWithAddress());
+        assertEquals(7104, group.clientAddresses()[3].getPort());
+        assertTrue(new ServerConfig().replicaGroup(group).summary().contains("node 3 of a group of 3"));
+        assertTrue(error(withRequired("--node-id", "1", "--peers", "1=127.0.0.1:7002,1=127.0.0.1:7003"))
+            .startsWith("peer ids must be 0 to 23, each once"));
+        assertTrue(error(withRequired("--node-id", "0", "--peers", "1=127.0.0.1:7002,2=127.0.0.1:7003"))
+            .startsWith("node id 0 is not one of the peers 1,2"));
+        assertTrue(error(withRequired("--node-id", "1", "--peers", "1=127.0.0.1:7002,2=127.0.0.1:7003",
+            "--client-peers", "0=127.0.0.1:7101,1=127.0.0.1:7102")).startsWith("--client-peers names node ids 0,1"));
+    }
+
     /** The PKCS#12 password need not be on the command line (ops review item 16: it shows in the process list). */
     @Test
     void theKeyStorePasswordComesFromAFileOrTheEnvironment(@org.junit.jupiter.api.io.TempDir final Path dir)

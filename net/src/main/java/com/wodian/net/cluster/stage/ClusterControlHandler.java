@@ -93,6 +93,11 @@ final class ClusterControlHandler
     private int onMembershipChange(final short action, final int target, final MutableDirectBuffer reply,
         final long nowMs)
     {
+        if (action == ACTION_ADD_MEMBER && !group.hasAddress(target))
+        {
+            // An id --peers gives no address (a gap, or beyond its ids) could never be reached: a learner for ever.
+            return encodeReply(reply, ResultCode.MEMBERSHIP_REFUSED, node.leaderId());
+        }
         final MembershipChange change = action == ACTION_ADD_MEMBER ?
             node.addMember(target, nowMs) : node.removeMember(target, nowMs);
         final ResultCode code = switch (change)

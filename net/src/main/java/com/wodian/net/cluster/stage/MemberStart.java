@@ -25,19 +25,21 @@ final class MemberStart
 
     /**
      * The node's configurations ({@code <data>/membership}). Its bootstrap configuration is the one stored at the
-     * node's first start (the {@code --peers} list then): a longer list later adds addresses, not voters. Every member
-     * of the configuration in effect needs an address, so a list that lacks one is refused.
+     * node's first start (the ids of the {@code --peers} list then): a longer list later adds addresses, not voters.
+     * Every member of the configuration in effect needs an address, so a list that lacks one is refused; an id that
+     * is not a member (retired with {@code group remove}) may be left out.
      */
     static MembershipHistory openMembership(final ReplicaGroupConfig group, final Path dataDir)
     {
         final MembershipHistory membership = MembershipFile.open(dataDir.resolve(MembershipFile.FILE_NAME),
-            group.nodeId(), Membership.allVoters(group.groupSize()), group.joining());
+            group.nodeId(), Membership.of(group.idsWithAddress(), 0), group.joining());
         final long members = Membership.voters(membership.latest()) | Membership.learners(membership.latest());
-        if (members >>> group.groupSize() != 0)
+        if ((members & ~group.idsWithAddress()) != 0)
         {
             throw new IllegalStateException("node " + group.nodeId() + ": the configuration in effect (" +
-                Membership.describe(membership.latest()) + ") names a node id that --peers lacks (ids 0-" +
-                (group.groupSize() - 1) + "); give every member's address in --peers");
+                Membership.describe(membership.latest()) + ") names a node id that --peers lacks (" +
+                Membership.describe(group.idsWithAddress()).replace("voters ", "").replace(" learners -", "") +
+                "); give every member's address in --peers");
         }
         return membership;
     }

@@ -684,15 +684,16 @@ public final class ReplicationStage implements Agent, EntryPayloads
     private void publishStatus()
     {
         final int size = group.groupSize();
-        final int[] ids = new int[size - 1];
-        final long[] match = new long[size - 1];
-        final long[] heardAgo = new long[size - 1];
-        final boolean[] connected = new boolean[size - 1];
-        final boolean[] quorum = new boolean[size - 1];
+        final int peers = Long.bitCount(group.idsWithAddress()) - 1;
+        final int[] ids = new int[peers];
+        final long[] match = new long[peers];
+        final long[] heardAgo = new long[peers];
+        final boolean[] connected = new boolean[peers];
+        final boolean[] quorum = new boolean[peers];
         final boolean leader = node.role() == Role.LEADER;
         for (int peer = 0, i = 0; peer < size; peer++)
         {
-            if (peer == group.nodeId())
+            if (peer == group.nodeId() || !group.hasAddress(peer))
             {
                 continue;
             }
