@@ -98,7 +98,11 @@ public final class CommandCatalog
      * refuses it before the journal (docs/protocol.md section 5). Every such field is uint8 and below 64 today.
      */
     private static final int[][] ENUM_OFFSETS_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT][];
-    private static final long[][] ENUM_VALID_BY_TEMPLATE = new long[TEMPLATE_ID_LIMIT][];
+    private static final int[][] ENUM_SINCE_VERSIONS_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT][];
+    /** Per template, per enum field, per header version: the values a sender of that version may name. */
+    private static final long[][][] ENUM_VALID_BY_TEMPLATE = new long[TEMPLATE_ID_LIMIT][][];
+    /** The enum types {@link #valid} was given: the ones the catalog checks (CommandCatalogEnumVersionTest). */
+    private static final java.util.Set<Class<?>> CHECKED_ENUMS = new java.util.HashSet<>();
 
     private static final byte[] ACCESS_BY_TEMPLATE = new byte[TEMPLATE_ID_LIMIT];
     private static final int[] TERMINAL_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
@@ -160,27 +164,41 @@ public final class CommandCatalog
         query(ClusterControlDecoder.TEMPLATE_ID, ClusterControlDecoder.BLOCK_LENGTH);
 
         enumFields(RegisterMerchantDecoder.TEMPLATE_ID,
-            new int[]{RegisterMerchantDecoder.allianceMemberEncodingOffset(), RegisterMerchantDecoder.tradeEncodingOffset()},
-            new long[]{valid(BooleanType.values()), valid(MerchantTrade.values())});
+            new int[]{RegisterMerchantDecoder.allianceMemberEncodingOffset(),
+                RegisterMerchantDecoder.tradeEncodingOffset()},
+            new int[]{RegisterMerchantDecoder.allianceMemberSinceVersion(),
+                RegisterMerchantDecoder.tradeSinceVersion()},
+            new long[][]{valid(BooleanType.values()), valid(MerchantTrade.values())});
         enumFields(SetBlockedDecoder.TEMPLATE_ID,
             new int[]{SetBlockedDecoder.partyTypeEncodingOffset(), SetBlockedDecoder.blockedEncodingOffset()},
-            new long[]{valid(PartyType.values()), valid(BooleanType.values())});
+            new int[]{SetBlockedDecoder.partyTypeSinceVersion(), SetBlockedDecoder.blockedSinceVersion()},
+            new long[][]{valid(PartyType.values()), valid(BooleanType.values())});
         enumFields(SetMerchantRulesDecoder.TEMPLATE_ID,
             new int[]{SetMerchantRulesDecoder.allianceMemberEncodingOffset(),
                 SetMerchantRulesDecoder.distributionModeEncodingOffset()},
-            new long[]{valid(BooleanType.values()), valid(DistributionMode.values())});
+            new int[]{SetMerchantRulesDecoder.allianceMemberSinceVersion(),
+                SetMerchantRulesDecoder.distributionModeSinceVersion()},
+            new long[][]{valid(BooleanType.values()), valid(DistributionMode.values())});
         enumFields(SetRiskRuleDecoder.TEMPLATE_ID,
             new int[]{SetRiskRuleDecoder.modeEncodingOffset(), SetRiskRuleDecoder.actionEncodingOffset()},
-            new long[]{valid(RiskMode.values()), valid(RiskAction.values())});
+            new int[]{SetRiskRuleDecoder.modeSinceVersion(), SetRiskRuleDecoder.actionSinceVersion()},
+            new long[][]{valid(RiskMode.values()), valid(RiskAction.values())});
         enumFields(SetRiskModelDecoder.TEMPLATE_ID,
             new int[]{SetRiskModelDecoder.slotEncodingOffset(), SetRiskModelDecoder.opEncodingOffset()},
-            new long[]{valid(RiskModelSlot.values()), valid(RiskModelOp.values())});
+            new int[]{SetRiskModelDecoder.slotSinceVersion(), SetRiskModelDecoder.opSinceVersion()},
+            new long[][]{valid(RiskModelSlot.values()), valid(RiskModelOp.values())});
         enumFields(WithdrawDecoder.TEMPLATE_ID,
-            new int[]{WithdrawDecoder.sourceEncodingOffset()}, new long[]{valid(WithdrawSource.values())});
+            new int[]{WithdrawDecoder.sourceEncodingOffset()},
+            new int[]{WithdrawDecoder.sourceSinceVersion()},
+            new long[][]{valid(WithdrawSource.values())});
         enumFields(SetEngineSettingDecoder.TEMPLATE_ID,
-            new int[]{SetEngineSettingDecoder.settingEncodingOffset()}, new long[]{valid(EngineSetting.values())});
+            new int[]{SetEngineSettingDecoder.settingEncodingOffset()},
+            new int[]{SetEngineSettingDecoder.settingSinceVersion()},
+            new long[][]{valid(EngineSetting.values())});
         enumFields(RiskModelQueryDecoder.TEMPLATE_ID,
-            new int[]{RiskModelQueryDecoder.slotEncodingOffset()}, new long[]{valid(RiskModelSlot.values())});
+            new int[]{RiskModelQueryDecoder.slotEncodingOffset()},
+            new int[]{RiskModelQueryDecoder.slotSinceVersion()},
+            new long[][]{valid(RiskModelSlot.values())});
 
         session(LogonDecoder.TEMPLATE_ID, LogonDecoder.BLOCK_LENGTH);
         session(LogonProofDecoder.TEMPLATE_ID, LogonProofDecoder.BLOCK_LENGTH);
@@ -284,16 +302,27 @@ public final class CommandCatalog
         BLOCK_LENGTH_BY_TEMPLATE[templateId] = blockLength;
     }
 
-    private static void enumFields(final int templateId, final int[] offsets, final long[] validValues)
+    /**
+     * The enum fields of a template: their offsets (ascending), the schema version that added each, and the values
+     * each may hold.
+     */
+    private static void enumFields(
+        final int templateId, final int[] offsets, final int[] sinceVersions, final long[][] validValues)
     {
         ENUM_OFFSETS_BY_TEMPLATE[templateId] = offsets;
+        ENUM_SINCE_VERSIONS_BY_TEMPLATE[templateId] = sinceVersions;
         ENUM_VALID_BY_TEMPLATE[templateId] = validValues;
     }
 
-    /** The values an SBE enum defines, as a bit set; its null value (255) is not one of them. */
-    private static long valid(final Enum<?>[] values)
+    /**
+     * The values an SBE enum defines, as a bit set per header version (index: the version): a value added by a later
+     * version is not one a sender of an older version can mean, and that version's build refused it. Its null value
+     * (255) is never one of them.
+     */
+    private static long[] valid(final Enum<?>[] values)
     {
-        long bits = 0;
+        CHECKED_ENUMS.add(values[0].getDeclaringClass());
+        final long[] bitsByVersion = new long[SCHEMA_VERSION + 1];
         for (final Enum<?> value : values)
         {
             if (!"NULL_VAL".equals(value.name()))
@@ -303,10 +332,33 @@ public final class CommandCatalog
                 {
                     throw new IllegalStateException("enum value beyond the validity bit set: " + value);
                 }
-                bits |= 1L << raw;
+                for (int version = valueSinceVersion(value); version <= SCHEMA_VERSION; version++)
+                {
+                    bitsByVersion[version] |= 1L << raw;
+                }
             }
         }
-        return bits;
+        return bitsByVersion;
+    }
+
+    /**
+     * The schema version that added an enum value to an enum that existed before it (the validValue's
+     * {@code sinceVersion}); 1 for every other value, whose field or message carries the version check.
+     * CommandCatalogEnumVersionTest checks this against the schema: add a line here with every such value.
+     */
+    static int valueSinceVersion(final Enum<?> value)
+    {
+        if (value == EngineSetting.REFUND_SHORTFALL_FROM_SETTLEMENT)
+        {
+            return 7;
+        }
+        return 1;
+    }
+
+    /** True for the enum types the catalog checks in inbound messages. */
+    static boolean checksEnum(final Class<?> enumType)
+    {
+        return CHECKED_ENUMS.contains(enumType);
     }
 
     private static int enumValue(final Enum<?> value)
@@ -322,22 +374,33 @@ public final class CommandCatalog
     }
 
     /**
-     * True when every enum and boolean field of a well-framed message holds a value the schema defines; a field
-     * beyond the block (appended by a later version than the sender's) is absent and takes its null value.
+     * True when every enum and boolean field of a well-framed message holds a value the schema defines. A field
+     * beyond the block is absent, and so is a field added after the message's version, whatever bytes a longer
+     * block holds there (legal SBE: the decoder of that version reads it as its null value, and a journal of the
+     * build before the field replays the same way only if it is not checked).
      */
     private static boolean enumValuesDefined(
-        final DirectBuffer buffer, final int bodyOffset, final int blockLength, final int templateId)
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int templateId,
+        final int version)
     {
         final int[] offsets = ENUM_OFFSETS_BY_TEMPLATE[templateId];
         if (null == offsets)
         {
             return true;
         }
-        final long[] validValues = ENUM_VALID_BY_TEMPLATE[templateId];
+        final int[] sinceVersions = ENUM_SINCE_VERSIONS_BY_TEMPLATE[templateId];
+        final long[][] validValues = ENUM_VALID_BY_TEMPLATE[templateId];
         for (int i = 0; i < offsets.length && offsets[i] < blockLength; i++)
         {
+            if (version < sinceVersions[i])
+            {
+                continue;
+            }
             final int value = buffer.getByte(bodyOffset + offsets[i]) & 0xFF;
-            if (value >= Long.SIZE || 0 == (validValues[i] & (1L << value)))
+            if (value >= Long.SIZE || 0 == (validValues[i][version] & (1L << value)))
             {
                 return false;
             }
@@ -469,7 +532,7 @@ public final class CommandCatalog
         }
         final int blockLength = buffer.getShort(offset, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
         if (blockLength < minBlockLength(templateId, version) || HEADER_LENGTH + blockLength > length ||
-            !enumValuesDefined(buffer, offset + HEADER_LENGTH, blockLength, templateId))
+            !enumValuesDefined(buffer, offset + HEADER_LENGTH, blockLength, templateId, version))
         {
             return ResultCode.MALFORMED_MESSAGE;
         }
