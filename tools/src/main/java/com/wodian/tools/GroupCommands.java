@@ -480,8 +480,9 @@ final class GroupCommands
     }
 
     @Command(name = "group", mixinStandardHelpOptions = true,
-        subcommands = { GroupAdd.class, GroupRemove.class },
-        description = "Change the membership of a replica group, one node at a time (docs/replication.md).")
+        subcommands = { GroupAdd.class, GroupRemove.class, GroupRecoverCommand.class },
+        description = "Change the membership of a replica group, one node at a time (docs/replication.md); " +
+            "recover: after losing a majority for good, make a stopped survivor a group of one.")
     static final class Group implements Runnable
     {
         @picocli.CommandLine.Spec

@@ -61,6 +61,45 @@ public final class NodeIdentityFile
         }
     }
 
+    /** Which member a directory belongs to, as its identity file records it. */
+    public record Owner(String groupName, int nodeId)
+    {
+    }
+
+    /**
+     * @return the group and node the directory belongs to, null when it has no identity file (not a member's).
+     * @throws IOException when the file cannot be read or names no node.
+     */
+    public static Owner owner(final Path dataDir) throws IOException
+    {
+        final Path file = dataDir.resolve(FILE_NAME);
+        if (!Files.exists(file))
+        {
+            return null;
+        }
+        final String recorded = Files.readString(file, StandardCharsets.UTF_8);
+        final String group = field(recorded, "group=");
+        final String node = field(recorded, "node=");
+        try
+        {
+            return new Owner(null == group ? "" : group, Integer.parseInt(null == node ? "" : node));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IOException(file + " names no node: " + describe(recorded), ex);
+        }
+    }
+
+    /**
+     * {@code wodian group recover}: the directory becomes node {@code nodeId} of a new group, {@code groupName}, under
+     * a new incarnation (its inode recorded afresh: a restored copy is taken as the original from now on). Peers of
+     * the old group are refused at the hello (another group name) and cannot bring their old state back.
+     */
+    public static void recordNewGroup(final Path dataDir, final String groupName, final int nodeId) throws IOException
+    {
+        write(dataDir.resolve(FILE_NAME), "group=" + groupName + "\nnode=" + nodeId + "\n", false);
+    }
+
     /** A directory's incarnation as its hellos name it; 0, 0: none recorded. */
     public record Incarnation(long high, long low, boolean joinedEmpty)
     {
