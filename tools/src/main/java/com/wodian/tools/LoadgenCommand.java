@@ -8,6 +8,7 @@ import com.wodian.perf.loadgen.LoadGenerator;
 import com.wodian.perf.loadgen.LoadResult;
 import com.wodian.perf.loadgen.MaxRateSearch;
 import com.wodian.perf.loadgen.Schedule;
+import com.wodian.protocol.sbe.ResultCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,8 +38,13 @@ public final class LoadgenCommand implements Callable<Integer>
 {
     static final long CALL_TIMEOUT_MS = 120_000;
 
-    @Option(names = "--target", required = true, description = "HOST:PORT of the server")
+    @Option(names = "--target", required = true, description = "HOST:PORT of the server, or a replica group's " +
+        "client addresses HOST:PORT,... (native protocol: each connection follows NOT_PRIMARY to the primary and " +
+        "re-sends there, as the client library does)")
     String target;
+
+    /** Every address of --target, when it names several (a replica group); null for one. */
+    private String groupTargets;
 
     @Option(names = "--rate", required = true,
         description = "offered commands per second over all connections, or 'max' to search for the highest " +
@@ -155,9 +161,12 @@ public final class LoadgenCommand implements Callable<Integer>
      */
     WodianClient connect(final String host, final int port) throws IOException
     {
+        final com.wodian.net.client.ClientConfig config = null == groupTargets ?
+            tlsOptions.clientConfig(host, port) : tlsOptions.clientConfig(java.util.List.of(groupTargets.split(",")))
+            .reconnect(true).reconnectGiveUpMs(CALL_TIMEOUT_MS);
         if (null == credentialsFile)
         {
-            return WodianClient.connect(tlsOptions.clientConfig(host, port));
+            return WodianClient.connect(config);
         }
         final int colon = identity.indexOf(':');
         final com.wodian.protocol.sbe.SessionRole role = com.wodian.protocol.sbe.SessionRole.valueOf(
@@ -165,47 +174,21 @@ public final class LoadgenCommand implements Callable<Integer>
         final com.wodian.net.auth.Credentials credentials = colon < 0 ?
             com.wodian.net.auth.Credentials.loadFirst(credentialsFile, role) :
             com.wodian.net.auth.Credentials.load(credentialsFile, role, Long.parseLong(identity.substring(colon + 1)));
-        return WodianClient.connect(tlsOptions.clientConfig(host, port).credentials(credentials));
+        return WodianClient.connect(config.credentials(credentials));
     }
 
     @Override
     public Integer call() throws Exception
     {
-        final int colon = target.lastIndexOf(':');
-        if (colon <= 0)
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--target must be HOST:PORT: " + target);
-        }
-        final String host = target.substring(0, colon);
-        final int port;
-        try
-        {
-            port = Integer.parseInt(target.substring(colon + 1));
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--target must be HOST:PORT: " + target);
-        }
+        final String first = checkedTargets();
+        final String host = first.substring(0, first.lastIndexOf(':'));
+        final int port = Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
         final boolean searchMax = "max".equalsIgnoreCase(rate);
-        if (!searchMax && !(parseRate() > 0))
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "--rate must be a positive number of commands per second, or max: " + rate);
-        }
+        checkOptions(searchMax);
         final int[] weights = LoadgenWorkload.parseMix(mix);
-        iso8583 = "iso8583".equals(protocol);
-        if (iso8583 && (iso8583Port <= 0 || null == isoKeysFile) || !iso8583 && !"native".equals(protocol))
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "--protocol is native or iso8583 (which needs --iso8583-port and --iso-keys): " + protocol);
-        }
         loadAtStart = loadAverage();
         final DemoPopulation population =
             new DemoPopulation(merchantCount, terminalsPerMerchant, consumerCount, topUpFen, seed);
-        if (warmupSeconds >= durationSeconds)
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be shorter than --duration");
-        }
 
         final List<RequestChannel> clients = new ArrayList<>();
         try
@@ -234,17 +217,21 @@ public final class LoadgenCommand implements Callable<Integer>
             final String what = iso8583 ? "ISO 8583 port " + host + ":" + iso8583Port + ", mix " +
                 LoadgenWorkload.describeMix(weights) : echo ? "echo server " + target : "server " + target + ", mix " +
                 LoadgenWorkload.describeMix(weights);
-            if (searchMax)
+            final LoadResult result;
+            try
             {
-                return searchMaxRate(clients, population, weights, what);
+                if (searchMax)
+                {
+                    return searchMaxRate(clients, population, weights, what);
+                }
+                result = runOnce(clients, population, weights, parseRate(), (long)(60e9));
             }
-            final double ratePerSecond = parseRate();
-            final LoadResult result = runOnce(clients, population, weights, ratePerSecond, (long)(60e9));
-            out.println("loadgen: " + what + (label == null ? "" : " (" + label + ")") + "; " + loadAtStart);
-            out.print(LatencyReport.summary(result, !echo));
-            writeFiles(result, what, null);
-            return result.mismatchedCount() == 0 && result.answeredCount() == result.sentCount() &&
-                !result.aborted() ? WodianMain.EXIT_OK : WodianMain.EXIT_REFUSED;
+            catch (final AbortedRun ex)
+            {
+                out.println("loadgen: " + what + ": " + ex.getMessage());
+                return WodianMain.EXIT_REFUSED;
+            }
+            return report(result, what);
         }
         finally
         {
@@ -254,6 +241,101 @@ public final class LoadgenCommand implements Callable<Integer>
             }
         }
     }
+
+    /** Usage errors of --rate, --protocol and --warmup; sets {@link #iso8583}. */
+    private void checkOptions(final boolean searchMax)
+    {
+        if (!searchMax && !(parseRate() > 0))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--rate must be a positive number of commands per second, or max: " + rate);
+        }
+        iso8583 = "iso8583".equals(protocol);
+        if (iso8583 && (iso8583Port <= 0 || null == isoKeysFile || null != groupTargets) ||
+            !iso8583 && !"native".equals(protocol))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--protocol is native or iso8583 (which needs --iso8583-port and --iso-keys, and one --target): " +
+                protocol);
+        }
+        if (warmupSeconds >= durationSeconds)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must be shorter than --duration");
+        }
+    }
+
+    /** @return the first address of --target, each checked (HOST:PORT); sets {@link #groupTargets} when several. */
+    private String checkedTargets()
+    {
+        for (final String address : target.split(","))
+        {
+            try
+            {
+                new GroupCommands.HostPort().convert(address);
+            }
+            catch (final CommandLine.TypeConversionException ex)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--target must be HOST:PORT[,...]: " +
+                    target);
+            }
+        }
+        groupTargets = target.contains(",") ? target : null;
+        return target.split(",")[0];
+    }
+
+    /** Prints one run's summary; @return its exit status. */
+    private int report(final LoadResult result, final String what) throws IOException
+    {
+        out.println("loadgen: " + what + (label == null ? "" : " (" + label + ")") + "; " + loadAtStart);
+        out.print(LatencyReport.summary(result, !echo));
+        writeFiles(result, what, null);
+        final String notDecided = echo ? null : notDecidedByTheEngine(result);
+        if (null != notDecided)
+        {
+            out.println(notDecided);
+        }
+        return result.mismatchedCount() == 0 && result.answeredCount() == result.sentCount() &&
+            !result.aborted() && null == notDecided ? WodianMain.EXIT_OK : WodianMain.EXIT_REFUSED;
+    }
+
+    /**
+     * Replies with a code of {@link #ENGINE_CODES_END} and above are no engine decision: a session, replica group or
+     * gateway answer (NOT_PRIMARY: not executed; PRIMARY_LOST: outcome unknown). A load run that got any is not a
+     * run of the mix asked for and fails (operator review 13: 56 of them exited 0).
+     *
+     * @return one line naming them by code, or null when there were none.
+     */
+    static String notDecidedByTheEngine(final LoadResult result)
+    {
+        final StringBuilder codes = new StringBuilder();
+        long total = 0;
+        for (int code = ENGINE_CODES_END; code < LoadResult.CODE_LIMIT; code++)
+        {
+            final long count = result.countOfCode(code);
+            if (count > 0)
+            {
+                codes.append(codes.length() == 0 ? "" : ", ").append(codeName(code)).append(' ').append(count);
+                total += count;
+            }
+        }
+        return 0 == total ? null : "NOT DECIDED BY THE ENGINE (not executed, or outcome unknown): " + total + " (" +
+            codes + ")";
+    }
+
+    private static String codeName(final int code)
+    {
+        try
+        {
+            return ResultCode.get(code).name();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return "code " + code; // a code of a newer server
+        }
+    }
+
+    /** The first result code that is not the engine's (session codes from 750 on; replica group 850; gateway 900). */
+    static final int ENGINE_CODES_END = 750;
 
     /**
      * "load average 0.12 0.30 0.25 (2 CPUs)" from /proc/loadavg, or the JVM's one-minute figure elsewhere: every
@@ -303,7 +385,27 @@ public final class LoadgenCommand implements Callable<Integer>
         final LoadGenerator generator = new LoadGenerator(clients, schedule, senderCount, WodianClient.IN_FLIGHT_MAX,
             TimeUnit.SECONDS.toNanos(30), abortLagNs, workload,
             echo ? LoadGenerator.ReplyCodeReader.NONE : LoadGenerator.ReplyCodeReader.WODIAN);
-        return generator.run();
+        try
+        {
+            return generator.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            // A client failed (the server closed its connection, a full disk, a crash): say what was done before.
+            throw new AbortedRun(ex, generator.sentSoFar(), generator.answeredSoFar());
+        }
+    }
+
+    /** A run a client failure ended: its cause and how far it got. */
+    static final class AbortedRun extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        AbortedRun(final RuntimeException cause, final long sent, final long answered)
+        {
+            super("ABORTED: " + cause + " (cause: " + cause.getCause() + "); " + sent + " requests sent, " +
+                answered + " answered before it (the rest: outcome unknown)", cause);
+        }
     }
 
     private int searchMaxRate(

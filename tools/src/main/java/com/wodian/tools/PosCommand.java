@@ -21,12 +21,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Sends ONE command or query to a server as a POS terminal or an operator would, prints the command and the reply
- * as text, and exits 0 when the reply's code is OK or OK_EMPTY_ROLLBACK, 1 when the engine refused it, 3 when the
- * server could not be reached or did not answer in time. Amounts are in fen (0.01 CNY).
+ * as text, and exits 0 when the reply's code is OK or OK_EMPTY_ROLLBACK, 1 when the engine refused it, 3 when it
+ * reached no primary (no connection, or only a standby's NOT_PRIMARY: nothing was executed), 4 when its outcome is
+ * unknown (sent, then no reply in time, the connection lost, or PRIMARY_LOST): ask again with the same key. With
+ * {@code --peers} (a replica group's client addresses) it follows the primary as the client library does, re-sending
+ * with the same key (operator review 13). Amounts are in fen (0.01 CNY).
  */
 @Command(
     name = "pos",
-    description = "Send one command to a server and print the reply (exit 0 on an OK code).",
+    description = "Send one command to a server and print the reply. Status 0 OK, 1 refused by the engine, 3 no " +
+        "primary reached (nothing executed), 4 outcome unknown (no reply in time, connection lost, PRIMARY_LOST: " +
+        "ask again with the same key).",
     subcommands = {
         PosCommand.RegisterMerchant.class,
         PosCommand.RegisterConsumer.class,
@@ -65,8 +70,14 @@ public final class PosCommand implements Runnable
         description = "server host (default: ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", required = true, scope = ScopeType.INHERIT, description = "server port")
+    @Option(names = "--port", defaultValue = "0", scope = ScopeType.INHERIT,
+        description = "server port (or --peers)")
     int port;
+
+    @Option(names = {"--peers", "--target"}, split = ",", converter = GroupCommands.HostPort.class,
+        scope = ScopeType.INHERIT, description = "a replica group's client addresses, HOST:PORT,...: sent to the " +
+            "primary, following NOT_PRIMARY (instead of --host/--port)")
+    java.util.List<String> peers;
 
     @Option(names = "--credentials", defaultValue = "${env:WODIAN_CREDENTIALS}",
         scope = ScopeType.INHERIT,
@@ -104,30 +115,66 @@ public final class PosCommand implements Runnable
     /** Sends the message encoded in {@link #buffer}, prints command and reply, returns the exit code. */
     int send(final int length)
     {
+        if ((null == peers) == (port <= 0))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --port or --peers (one of them)");
+        }
         if (!quiet)
         {
             System.out.println("> " + MessageText.describe(buffer, 0, length));
         }
+        final String where = null == peers ? host + ":" + port : String.join(",", peers);
         final byte[] reply;
-        try (WodianClient client = WodianClient.connect(null == credentialsFile ?
-            tlsOptions.clientConfig(host, port) : tlsOptions.clientConfig(host, port).credentials(credentials())))
+        try (WodianClient client = WodianClient.connect(clientConfig()))
         {
             reply = client.call(buffer, 0, length, timeoutMs);
         }
+        catch (final com.wodian.net.client.OutcomeUnknownException ex)
+        {
+            System.err.println("OUTCOME UNKNOWN: the connection to " + where + " was lost after the command was " +
+                "sent (" + ex.getMessage() + "); ask again with the same key");
+            return WodianMain.EXIT_OUTCOME_UNKNOWN;
+        }
         catch (final IOException ex)
         {
-            System.err.println("cannot reach " + host + ":" + port + ": " + ex.getMessage());
+            System.err.println("cannot reach " + where + ": " + ex.getMessage());
             return WodianMain.EXIT_UNREACHABLE;
         }
         catch (final TimeoutException ex)
         {
-            System.err.println("no reply from " + host + ":" + port + " within " + timeoutMs + " ms");
-            return WodianMain.EXIT_UNREACHABLE;
+            System.err.println("OUTCOME UNKNOWN: no reply from " + where + " within " + timeoutMs + " ms; ask " +
+                "again with the same key");
+            return WodianMain.EXIT_OUTCOME_UNKNOWN;
         }
         final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
         System.out.println((quiet ? "" : "< ") + MessageText.describe(replyBuffer, 0, reply.length));
-        return isOk(MessageText.resultCode(replyBuffer, 0, reply.length)) ?
-            WodianMain.EXIT_OK : WodianMain.EXIT_REFUSED;
+        return exitCode(MessageText.resultCode(replyBuffer, 0, reply.length));
+    }
+
+    /**
+     * NOT_PRIMARY is no refusal: the command never ran (a standby answered); PRIMARY_LOST may or may not have run.
+     * A script must tell both from the engine's refusals (operator review 13).
+     */
+    static int exitCode(final ResultCode code)
+    {
+        if (isOk(code))
+        {
+            return WodianMain.EXIT_OK;
+        }
+        return code == ResultCode.NOT_PRIMARY ? WodianMain.EXIT_UNREACHABLE :
+            code == ResultCode.PRIMARY_LOST ? WodianMain.EXIT_OUTCOME_UNKNOWN : WodianMain.EXIT_REFUSED;
+    }
+
+    /**
+     * One node ({@code --host/--port}), or the group's nodes with reconnect on: a standby's NOT_PRIMARY then sends
+     * the client to the primary it names (or the next node) and the command again, with its key, within the
+     * timeout.
+     */
+    private com.wodian.net.client.ClientConfig clientConfig() throws IOException
+    {
+        final com.wodian.net.client.ClientConfig config = null == peers ? tlsOptions.clientConfig(host, port) :
+            tlsOptions.clientConfig(peers).reconnect(true).reconnectGiveUpMs(timeoutMs);
+        return null == credentialsFile ? config : config.credentials(credentials());
     }
 
     private com.wodian.net.auth.Credentials credentials() throws IOException

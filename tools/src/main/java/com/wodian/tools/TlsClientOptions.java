@@ -33,6 +33,14 @@ final class TlsClientOptions
         return null == settings ? config : config.tls(settings);
     }
 
+    /** A client config for the nodes {@code HOST:PORT} of the list, tried in order, with TLS when asked for. */
+    ClientConfig clientConfig(final java.util.List<String> nodes) throws IOException
+    {
+        final ClientConfig config = new ClientConfig().nodes(String.join(",", nodes));
+        final TlsSettings settings = settings();
+        return null == settings ? config : config.tls(settings);
+    }
+
     /** Null for clear text. */
     TlsSettings settings()
     {

@@ -43,6 +43,8 @@ public final class WodianMain implements Runnable
     public static final int EXIT_REFUSED = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_UNREACHABLE = 3;
+    /** {@code pos}: the command was sent and may or may not have been executed (no reply, PRIMARY_LOST). */
+    public static final int EXIT_OUTCOME_UNKNOWN = 4;
     private static final String SERVER = "server";
 
     @CommandLine.Spec

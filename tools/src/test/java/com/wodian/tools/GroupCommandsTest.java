@@ -215,6 +215,61 @@ class GroupCommandsTest
         assertTrue(!java.nio.file.Files.exists(superseded), pruned.out());
     }
 
+    /**
+     * Operator review 13: {@code pos} on a standby is told NOT_PRIMARY and exits 3 (nothing executed), not 1 (a
+     * refusal); given the group's addresses it reaches the primary and exits 0. {@code loadgen} against a standby
+     * fails (its replies are no engine decisions), and against the group's addresses follows the primary.
+     */
+    @Test
+    // A backstop above the sum of the polled 30-s waits inside, not a schedule.
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void posAndLoadgenFollowThePrimaryAndTellNotPrimaryApart(@TempDir final Path dir) throws Exception
+    {
+        final String peers = startGroup(dir).toString();
+        // Each probe asks the node that is a standby now, again (bounded) if an election made it the primary.
+        final CliTest.Run onStandby = onAStandby(peers, (standby) -> new String[] {"pos", "register-merchant",
+            "--port", standby.substring(standby.lastIndexOf(':') + 1), "--merchant", "1", "--timeout-ms",
+            NODE_TIMEOUT_MS}, "NOT_PRIMARY");
+        assertEquals(WodianMain.EXIT_UNREACHABLE, onStandby.exitCode(), onStandby.out());
+        final CliTest.Run viaGroup = CliTest.wodian("pos", "register-merchant", "--peers", peers, "--merchant", "2",
+            "--timeout-ms", NODE_TIMEOUT_MS);
+        assertEquals(WodianMain.EXIT_OK, viaGroup.exitCode(), viaGroup.out());
+
+        final String[] load = {"loadgen", "--rate", "20", "--duration", "2", "--warmup", "0", "--connections", "1",
+            "--merchants", "4", "--terminals-per-merchant", "1", "--consumers", "10", "--mix", "pay=100"};
+        final CliTest.Run standbyLoad = onAStandby(peers, (standby) -> concat(load, "--target", standby,
+            "--no-setup"), "NOT DECIDED BY THE ENGINE");
+        assertEquals(WodianMain.EXIT_REFUSED, standbyLoad.exitCode(), standbyLoad.out());
+        assertTrue(standbyLoad.out().contains("NOT_PRIMARY"), standbyLoad.out());
+        // Again (bounded) while an election under way answers PRIMARY_LOST, which rightly fails a run.
+        final CliTest.Run groupLoad = wodianUntil((run) -> run.exitCode() == WodianMain.EXIT_OK,
+            concat(load, "--target", peers));
+        assertEquals(WodianMain.EXIT_OK, groupLoad.exitCode(), groupLoad.out());
+    }
+
+    /** Runs the command made for the current standby's address until its output contains {@code expected}. */
+    private static CliTest.Run onAStandby(final String peers,
+        final java.util.function.Function<String, String[]> command, final String expected)
+        throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        CliTest.Run run;
+        do
+        {
+            final String standby = peers.split(",")[(nodeIdOfPrimary(awaitOnePrimary(peers)) + 1) % NODES];
+            run = CliTest.wodian(command.apply(standby));
+        }
+        while (!run.out().contains(expected) && System.nanoTime() - deadlineNs < 0);
+        return run;
+    }
+
+    private static String[] concat(final String[] first, final String... more)
+    {
+        final String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
     /** @return the client port of the node that is primary now, as a status over {@code peers} shows it. */
     private static String primaryPort(final String peers) throws InterruptedException
     {

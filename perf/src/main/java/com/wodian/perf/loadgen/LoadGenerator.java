@@ -196,6 +196,18 @@ public final class LoadGenerator
         }
     }
 
+    /** Requests sent so far (also after {@link #run} threw: what a report of an aborted run can still say). */
+    public long sentSoFar()
+    {
+        return sentCount.get();
+    }
+
+    /** Replies taken so far. */
+    public long answeredSoFar()
+    {
+        return answeredCount.get();
+    }
+
     /** Runs the schedule, waits for the replies (bounded by the drain timeout) and returns what was measured. */
     public LoadResult run()
     {

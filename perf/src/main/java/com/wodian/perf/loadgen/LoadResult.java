@@ -6,7 +6,7 @@ import org.HdrHistogram.Histogram;
 public final class LoadResult
 {
     static final int TEMPLATE_LIMIT = 128;
-    static final int CODE_LIMIT = 1024;
+    public static final int CODE_LIMIT = 1024;
 
     private final Schedule schedule;
     private final int senderCount;
