@@ -13,13 +13,18 @@ package com.wodian.journal.consensus;
  * @param maxEntriesPerAppend  bound on the entries in one AppendEntries message.
  * @param maxInFlightEntries   bound on the entries sent to one follower and not yet acknowledged by it (the
  *                             pipelining window); the leader stops sending to that follower until it acknowledges.
+ * @param preVote              a node whose election timeout runs out first asks whether it could win (Raft thesis
+ *                             9.6, {@link PreVote}) and stands only if a majority says yes, so a restarted or
+ *                             reconnected node does not depose a healthy leader. On in the product; off only in tests
+ *                             that pin down the plain election rules, and to simulate a node of an older build.
  */
 public record ConsensusConfig(
     long electionTimeoutMinMs,
     long electionTimeoutMaxMs,
     long heartbeatIntervalMs,
     int maxEntriesPerAppend,
-    int maxInFlightEntries)
+    int maxInFlightEntries,
+    boolean preVote)
 {
     /** Default pipelining window: 32 messages of 256 entries, about 20 ms of commands at 400,000 per second. */
     public static final int MAX_IN_FLIGHT_ENTRIES_DEFAULT = 8192;
@@ -35,8 +40,20 @@ public record ConsensusConfig(
         }
     }
 
+    /** With Pre-Vote. */
+    public ConsensusConfig(
+        final long electionTimeoutMinMs,
+        final long electionTimeoutMaxMs,
+        final long heartbeatIntervalMs,
+        final int maxEntriesPerAppend,
+        final int maxInFlightEntries)
+    {
+        this(electionTimeoutMinMs, electionTimeoutMaxMs, heartbeatIntervalMs, maxEntriesPerAppend, maxInFlightEntries,
+            true);
+    }
+
     /**
-     * With the default pipelining window ({@link #MAX_IN_FLIGHT_ENTRIES_DEFAULT}).
+     * With the default pipelining window ({@link #MAX_IN_FLIGHT_ENTRIES_DEFAULT}) and Pre-Vote.
      */
     public ConsensusConfig(
         final long electionTimeoutMinMs,
@@ -50,10 +67,17 @@ public record ConsensusConfig(
 
     /**
      * Defaults for a three-node group on one LAN: heartbeat 50 ms, election timeout 150–300 ms, so a lost primary
-     * is replaced in roughly 0.2–0.4 s; 256 entries per message, 8192 in flight per follower.
+     * is replaced in roughly 0.2–0.4 s; 256 entries per message, 8192 in flight per follower; Pre-Vote on.
      */
     public static ConsensusConfig defaults()
     {
-        return new ConsensusConfig(150, 300, 50, 256, MAX_IN_FLIGHT_ENTRIES_DEFAULT);
+        return new ConsensusConfig(150, 300, 50, 256, MAX_IN_FLIGHT_ENTRIES_DEFAULT, true);
+    }
+
+    /** @return these settings with Pre-Vote on or off. */
+    public ConsensusConfig withPreVote(final boolean on)
+    {
+        return new ConsensusConfig(electionTimeoutMinMs, electionTimeoutMaxMs, heartbeatIntervalMs,
+            maxEntriesPerAppend, maxInFlightEntries, on);
     }
 }

@@ -4,9 +4,10 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The messages of Raft (figure 2, and InstallSnapshot of section 7), with the leader's commit index and a conflict hint, as records. Every message
- * carries the sender's term; a message from an older term is answered (so the sender learns it is stale) or ignored,
- * never obeyed.
+ * The messages of Raft (figure 2, InstallSnapshot of section 7 and the thesis's PreVote, section 9.6), with the
+ * leader's commit index and a conflict hint, as records. Every message carries the sender's term (a PreVote the term
+ * its sender would stand in, which nobody adopts); a message from an older term is answered (so the sender learns it
+ * is stale) or ignored, never obeyed.
  *
  * <p>The product does not use these: {@link ConsensusNode} sends through the primitive {@link ConsensusOutbox} and
  * receives through its {@code on...} methods, so a transport encodes and decodes without objects per message. The
@@ -79,6 +80,41 @@ public sealed interface ConsensusMessage
         public void sendTo(final int toNodeId, final ConsensusOutbox outbox)
         {
             outbox.requestVote(toNodeId, term, fromNodeId, lastLogIndex, lastLogTerm, leadershipTransfer);
+        }
+    }
+
+    /**
+     * Pre-Vote (Raft thesis 9.6): would the receiver vote for the sender in {@code term}, the sender's current term
+     * + 1? Changes no term: a node of a lower term does not adopt it.
+     */
+    record PreVote(long term, int fromNodeId, long lastLogIndex, long lastLogTerm) implements ConsensusMessage
+    {
+        @Override
+        public void deliverTo(final ConsensusNode node, final long nowMs)
+        {
+            node.onPreVote(term, fromNodeId, lastLogIndex, lastLogTerm, nowMs);
+        }
+
+        @Override
+        public void sendTo(final int toNodeId, final ConsensusOutbox outbox)
+        {
+            outbox.preVote(toNodeId, term, fromNodeId, lastLogIndex, lastLogTerm);
+        }
+    }
+
+    /** The answer to a {@link PreVote} of {@code candidateTerm}; {@code term} is the voter's own current term. */
+    record PreVoteReply(long term, int fromNodeId, long candidateTerm, boolean granted) implements ConsensusMessage
+    {
+        @Override
+        public void deliverTo(final ConsensusNode node, final long nowMs)
+        {
+            node.onPreVoteReply(term, fromNodeId, candidateTerm, granted, nowMs);
+        }
+
+        @Override
+        public void sendTo(final int toNodeId, final ConsensusOutbox outbox)
+        {
+            outbox.preVoteReply(toNodeId, term, fromNodeId, candidateTerm, granted);
         }
     }
 
@@ -261,6 +297,22 @@ public sealed interface ConsensusMessage
         public void voteReply(final int toNodeId, final long term, final int fromNodeId, final boolean granted)
         {
             sink.send(toNodeId, new VoteReply(term, fromNodeId, granted));
+        }
+
+        @Override
+        public boolean preVote(
+            final int toNodeId, final long term, final int fromNodeId, final long lastLogIndex,
+            final long lastLogTerm)
+        {
+            sink.send(toNodeId, new PreVote(term, fromNodeId, lastLogIndex, lastLogTerm));
+            return true;
+        }
+
+        @Override
+        public void preVoteReply(
+            final int toNodeId, final long term, final int fromNodeId, final long candidateTerm, final boolean granted)
+        {
+            sink.send(toNodeId, new PreVoteReply(term, fromNodeId, candidateTerm, granted));
         }
 
         @Override

@@ -8,9 +8,10 @@ import org.agrona.DirectBuffer;
  * One member of a replica group, following Raft (Ongaro and Ousterhout, "In Search of an Understandable Consensus
  * Algorithm", figure 2) plus three refinements from Ongaro's thesis: the leader appends a no-op entry when elected
  * (so it can commit entries of earlier terms, section 5.4.2), check quorum (a leader that has not heard from a
- * majority within the minimum election timeout steps down), and leader stickiness (a follower that heard from a live
+ * majority within the minimum election timeout steps down), leader stickiness (a follower that heard from a live
  * leader within the minimum election timeout ignores vote requests, so a node rejoining after a partition cannot
- * depose a healthy leader).
+ * depose a healthy leader) and Pre-Vote (section 9.6, {@link PreVote}: a node asks whether it could win before it
+ * raises its term, so a restarted node that has not heard from the leader yet does not make it step down).
  *
  * <p>Two more from the thesis for throughput and planned switchovers: pipelining (section 10.2.1: once a follower's
  * position is confirmed the leader sends further entries without waiting for acknowledgements, up to
@@ -35,8 +36,9 @@ import org.agrona.DirectBuffer;
  * <p>This class holds the node's role and current leader, checks every message's term, and moves between the roles;
  * each concept's rules live in a class of their own, the way Aeron Cluster's consensus module splits its agent's
  * helpers, each built from the {@link NodeContext}: {@link Election} (deadline, votes cast and counted, who may
- * stand), {@link LeaderReplication} and {@link FollowerReplication} (the two sides of AppendEntries),
- * {@link CommitTracker} (the commit index and the commit listener), {@link LeadershipTransfer},
+ * stand), {@link PreVote} (the round before standing), {@link LeaderReplication} and {@link FollowerReplication}
+ * (the two sides of AppendEntries), {@link CommitTracker} (the commit index and the commit listener),
+ * {@link LeadershipTransfer},
  * {@link MembershipChanges}, and the two sides of InstallSnapshot, {@link SnapshotShipping} and
  * {@link SnapshotInstall}.
  */
@@ -62,6 +64,7 @@ public final class ConsensusNode
     private final FollowerProgress followers;
     private final CommitTracker commits;
     private final Election election;
+    private final PreVote preVote;
     private final LeadershipTransfer transfer;
     private final LeaderReplication leaderReplication;
     private final FollowerReplication followerReplication;
@@ -139,6 +142,7 @@ public final class ConsensusNode
         final NodeContext context = new NodeContext(nodeId, groupSize, config, log, termStore, outbox, membership);
         this.commits = new CommitTracker(context, commitListener, followers.matchIndex, committedIndex);
         this.election = new Election(context, random);
+        this.preVote = new PreVote(context, nowMs);
         this.transfer = new LeadershipTransfer(context, followers);
         this.leaderReplication = new LeaderReplication(context, followers, commits, transfer,
             new SnapshotShipping(nodeId, snapshotSource, log, membership, outbox, followers));
@@ -391,13 +395,24 @@ public final class ConsensusNode
         }
         else if (election.deadlinePassed(nowMs))
         {
-            if (mayStand())
+            if (!mayStand())
+            {
+                election.resetDeadline(nowMs); // a learner, a removed node or a joining one never stands
+            }
+            else if (!config.preVote())
             {
                 startElection(nowMs, false);
             }
             else
             {
-                election.resetDeadline(nowMs); // a learner, a removed node or a joining one never stands
+                // The leader went quiet: no longer named (clients' NOT_PRIMARY hint, a standby's readiness), as a
+                // candidate would not name it; the next message of a leader names one again.
+                leaderId = -1;
+                election.resetDeadline(nowMs); // the next round, if this one is not won before it
+                if (preVote.start(nowMs, election.lastLeaderContactMs()))
+                {
+                    startElection(nowMs, false);
+                }
             }
         }
     }
@@ -455,6 +470,40 @@ public final class ConsensusNode
             stepDown(requestTerm, nowMs);
         }
         election.answerVoteRequest(requestTerm, candidateId, lastLogIndex, lastLogTerm, nowMs);
+    }
+
+    /**
+     * PreVote (thesis 9.6): would this node vote for {@code candidateId} in {@code term}? Answered with this node's
+     * own term; nothing changes here, whatever the terms ({@link PreVote#grants}).
+     */
+    public void onPreVote(
+        final long term, final int candidateId, final long lastLogIndex, final long lastLogTerm, final long nowMs)
+    {
+        if (!plausible(term) || !plausible(lastLogIndex) || !plausible(lastLogTerm))
+        {
+            return;
+        }
+        final boolean leaderAlive = role == Role.LEADER || election.leaderHeardWithinTimeout(leaderId, nowMs);
+        outbox.preVoteReply(candidateId, termStore.currentTerm(), nodeId, term,
+            preVote.grants(term, lastLogIndex, lastLogTerm, leaderAlive));
+    }
+
+    /**
+     * PreVoteReply: a voter's answer to this node's PreVote of {@code candidateTerm}. A voter of a higher term makes
+     * this node adopt that term (it exists already; nothing is raised); a majority of yes makes it stand at once.
+     */
+    public void onPreVoteReply(
+        final long term, final int fromNodeId, final long candidateTerm, final boolean granted, final long nowMs)
+    {
+        if (!plausible(term) || !plausible(candidateTerm))
+        {
+            return;
+        }
+        observeTerm(term, nowMs);
+        if (role != Role.LEADER && granted && preVote.countGrant(fromNodeId, candidateTerm) && mayStand())
+        {
+            startElection(nowMs, false);
+        }
     }
 
     /** VoteReply: a voter's answer to this node's RequestVote. */
@@ -647,10 +696,12 @@ public final class ConsensusNode
         role = Role.FOLLOWER;
         leaderId = fromNodeId;
         election.heardFromLeader(nowMs);
+        preVote.cancel();
     }
 
     private void startElection(final long nowMs, final boolean leadershipTransfer)
     {
+        preVote.cancel();
         final long term = election.voteForSelf(nowMs);
         role = Role.CANDIDATE;
         leaderId = -1;

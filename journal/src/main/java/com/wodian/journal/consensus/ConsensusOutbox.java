@@ -15,6 +15,21 @@ public interface ConsensusOutbox
     void voteReply(int toNodeId, long term, int fromNodeId, boolean granted);
 
     /**
+     * Pre-Vote (Raft thesis 9.6): asks whether this node could win an election of {@code term} (its current term + 1)
+     * with this last log entry; changes no term anywhere.
+     *
+     * @return false when the peer runs a build that predates Pre-Vote (nothing is sent: it could not read the
+     * message); true otherwise, whether the message went out or was dropped like any message may be.
+     */
+    boolean preVote(int toNodeId, long term, int fromNodeId, long lastLogIndex, long lastLogTerm);
+
+    /**
+     * The answer to a PreVote of {@code candidateTerm}: {@code term} is the voter's own current term, which the
+     * candidate adopts if it is higher (a rejection can then say why), never the other way round.
+     */
+    void preVoteReply(int toNodeId, long term, int fromNodeId, long candidateTerm, boolean granted);
+
+    /**
      * The entries are indexes {@code prevLogIndex + 1} to {@code prevLogIndex + entryCount} of {@code entries}, which
      * is only valid during this call (it is the sender's log): encode or copy them before returning.
      */

@@ -134,9 +134,7 @@ final class Election
         if (requestTerm == currentTerm)
         {
             final int votedFor = termStore.votedFor();
-            final long lastTerm = log.termAt(log.lastIndex());
-            final boolean upToDate = lastLogTerm > lastTerm ||
-                (lastLogTerm == lastTerm && lastLogIndex >= log.lastIndex());
+            final boolean upToDate = atLeastAsUpToDate(log, lastLogIndex, lastLogTerm);
             // A node that joined with an empty data directory has forgotten its earlier votes: it votes only once it
             // has been added back (MembershipHistory#mayVote).
             if ((votedFor == TermStore.NO_VOTE || votedFor == candidateId) && upToDate && membership.mayVote())
@@ -147,6 +145,19 @@ final class Election
             }
         }
         outbox.voteReply(candidateId, currentTerm, selfId, granted);
+    }
+
+    /** Raft's "at least as up to date" (section 5.4.1): a higher last term, or the same and a last index not lower. */
+    static boolean atLeastAsUpToDate(final ReplicaLog log, final long lastLogIndex, final long lastLogTerm)
+    {
+        final long lastTerm = log.termAt(log.lastIndex());
+        return lastLogTerm > lastTerm || (lastLogTerm == lastTerm && lastLogIndex >= log.lastIndex());
+    }
+
+    /** @return when a leader of this node's term was last heard from (very long ago: never). */
+    long lastLeaderContactMs()
+    {
+        return lastLeaderContactMs;
     }
 
     /**

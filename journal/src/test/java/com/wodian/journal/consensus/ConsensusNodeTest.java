@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConsensusNodeTest
 {
-    private static final ConsensusConfig CONFIG = ConsensusConfig.defaults();
+    /** The plain election rules, a timeout making a candidate at once; Pre-Vote has its own tests (PreVoteTest). */
+    private static final ConsensusConfig CONFIG = ConsensusConfig.defaults().withPreVote(false);
 
     private record Sent(int to, ConsensusMessage message)
     {
@@ -230,7 +231,7 @@ class ConsensusNodeTest
     @Test
     void aConfirmedFollowerGetsEntriesPipelinedUpToTheWindowAndIsRepairedAfterALostMessage()
     {
-        final ConsensusConfig config = new ConsensusConfig(150, 300, 50, 2, 4);
+        final ConsensusConfig config = new ConsensusConfig(150, 300, 50, 2, 4, false);
         final MemoryReplicaLog log = new MemoryReplicaLog();
         final ConsensusNode leader = node(0, 3, config, log, new MemoryTermStore());
         electWithVotesFrom(leader, 1);

@@ -164,12 +164,19 @@ final class GroupSimulation
 
     GroupSimulation(final long seed, final int groupSize, final AckPolicy ackPolicy)
     {
-        this(seed, groupSize, ackPolicy, false);
+        this(seed, groupSize, ackPolicy, false, true);
     }
 
     /** @param restoresKeepTheirIncarnation the mutation: a node restored from a backup keeps voting. */
     GroupSimulation(final long seed, final int groupSize, final AckPolicy ackPolicy,
         final boolean restoresKeepTheirIncarnation)
+    {
+        this(seed, groupSize, ackPolicy, restoresKeepTheirIncarnation, true);
+    }
+
+    /** @param preVote false: every node stands as soon as its election timeout runs out (the build before Pre-Vote). */
+    GroupSimulation(final long seed, final int groupSize, final AckPolicy ackPolicy,
+        final boolean restoresKeepTheirIncarnation, final boolean preVote)
     {
         this.restoresKeepTheirIncarnation = restoresKeepTheirIncarnation;
         this.restoreRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 32);
@@ -186,8 +193,9 @@ final class GroupSimulation
         // Half the seeds use small messages and a small pipelining window, so that the window fills and refusals
         // land in the middle of a stream; the defaults are rarely exercised at the simulation's command rate.
         final int entriesPerAppend = 4 + random.nextInt(29);
-        this.config = random.nextBoolean() ? ConsensusConfig.defaults() :
-            new ConsensusConfig(150, 300, 50, entriesPerAppend, entriesPerAppend * (2 + random.nextInt(7)));
+        this.config = (random.nextBoolean() ? ConsensusConfig.defaults() :
+            new ConsensusConfig(150, 300, 50, entriesPerAppend, entriesPerAppend * (2 + random.nextInt(7))))
+            .withPreVote(preVote);
         // Half the seeds use tight acknowledgement-set limits, so that under ALL standbys leave and rejoin the set.
         final boolean tightSet = random.nextBoolean();
         this.laggingEntriesMax = tightSet ? 5 + random.nextInt(60) : 100_000;
@@ -283,6 +291,58 @@ final class GroupSimulation
     }
 
     record SlowRun(int leaderBefore, int slowNode, int elections, boolean slowNodeLed, int acked, int leaderAfter)
+    {
+    }
+
+    /**
+     * No faults: once a leader is elected (within {@code settleMs}), a standby stops and restarts {@code downMs}
+     * later with its durable state, as an operator's restart or a rolling upgrade step does. As in the server, its
+     * own dials go out at once but its peers reach it only {@code reconnectMs} after its restart (their redial
+     * back-off, then the handshake), longer than its election timeout. Then {@code afterMs} more, new commands only
+     * in its first half. Returns what the leader was and is, and whether the restarted standby holds and applied all.
+     */
+    RestartRun runWithRestartedStandby(final long settleMs, final long downMs, final long reconnectMs,
+        final long afterMs)
+    {
+        networkLossy = false;
+        for (; nowMs < settleMs; nowMs++)
+        {
+            step(false);
+        }
+        final int leader = leaderOrFail();
+        final long termBefore = nodes[leader].currentTerm();
+        final int standby = (leader + 1 + random.nextInt(groupSize - 1)) % groupSize;
+        final int electionsBefore = elections;
+        up[standby] = false;
+        for (final long restartAt = nowMs + downMs; nowMs < restartAt; nowMs++)
+        {
+            step(false);
+        }
+        start(standby);
+        for (int peer = 0; peer < groupSize; peer++)
+        {
+            if (peer != standby)
+            {
+                cut(peer, standby, nowMs + reconnectMs);
+            }
+        }
+        for (final long end = nowMs + reconnectMs + afterMs; nowMs < end; nowMs++)
+        {
+            newCommandsAllowed = nowMs < end - afterMs / 2; // the last commands settle everywhere before the check
+            for (int peer = 0; peer < groupSize; peer++)
+            {
+                linkCut[peer][standby] &= nowMs < healLinkAtMs[peer][standby];
+            }
+            step(false);
+        }
+        final int leaderAfter = leaderOrFail();
+        return new RestartRun(leader, termBefore, standby, leaderAfter, nodes[leaderAfter].currentTerm(),
+            elections - electionsBefore, logs[standby].lastIndex() == logs[leaderAfter].lastIndex() &&
+            applied[standby].lastIndex == nodes[leaderAfter].commitIndex());
+    }
+
+    record RestartRun(int leaderBefore, long termBefore, int restarted, int leaderAfter, long termAfter,
+        int elections, boolean restartedCaughtUp)
     {
     }
 
@@ -800,7 +860,8 @@ final class GroupSimulation
             knownIncarnations[to].admit(inFlight.from, 0, inFlight.fromIncarnation, inFlight.fromJoinedEmpty,
                 nodes[to].configuration());
         if (decision == PeerIncarnations.REFUSED &&
-            (message instanceof ConsensusMessage.RequestVote || message instanceof ConsensusMessage.VoteReply))
+            (message instanceof ConsensusMessage.RequestVote || message instanceof ConsensusMessage.VoteReply ||
+            message instanceof ConsensusMessage.PreVote || message instanceof ConsensusMessage.PreVoteReply))
         {
             votesRefused++;
             return true;

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MembershipChangeTest
 {
-    private static final ConsensusConfig CONFIG = ConsensusConfig.defaults();
+    /** The plain election rules, a timeout making a candidate at once; Pre-Vote has its own tests (PreVoteTest). */
+    private static final ConsensusConfig CONFIG = ConsensusConfig.defaults().withPreVote(false);
 
     private record Sent(int to, ConsensusMessage message)
     {

@@ -59,6 +59,8 @@ class ReplicaGroupServerTest
     private AckPolicy policy = AckPolicy.QUORUM;
     /** The nodes' election and heartbeat timings (a test that must not see an election sets longer ones). */
     private com.wodian.journal.consensus.ConsensusConfig consensus = GroupMembers.TEST_CONSENSUS;
+    /** A node's own address book (its peers reached through a proxy); null: {@link #replicationAddresses}. */
+    private final InetSocketAddress[][] addressBooks = new InetSocketAddress[NODES][];
     /** Nodes started with --join (an empty data directory that takes part once added). */
     private final boolean[] joining = new boolean[NODES];
     /** A snapshot every this many inputs on every node (0: the default interval). */
@@ -134,6 +136,68 @@ class ReplicaGroupServerTest
     {
         pki = com.wodian.net.tls.TestPki.create(java.nio.file.Files.createDirectories(dir.resolve("pki")));
         primaryLossLosesNoAcknowledgedPaymentAndTheGroupConverges();
+    }
+
+    /**
+     * ops-review finding 4: a standby restarted under a healthy primary rejoins without an election. The other nodes
+     * reach node 2 through a proxy, which refuses their dials for three of its election timeouts after its restart,
+     * as a redial back-off and a slow handshake delay them: without Pre-Vote node 2 stands in a higher term meanwhile,
+     * and its first answer to the primary makes the primary step down. Outcome asserted once node 2 has caught up:
+     * the same primary, in the same term. Election timeouts of 1-2 s, so that a loaded runner does not start an
+     * election of its own.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aRestartedStandbyRejoinsWithoutDeposingThePrimary() throws Exception
+    {
+        consensus = new com.wodian.journal.consensus.ConsensusConfig(1_000, 2_000, 50, 256);
+        final int restarted = 2;
+        System.arraycopy(GroupMembers.replicationAddresses(NODES), 0, replicationAddresses, 0, NODES);
+        try (com.wodian.net.testing.group.TcpFaultProxy toRestarted =
+            new com.wodian.net.testing.group.TcpFaultProxy("to" + restarted, replicationAddresses[restarted]))
+        {
+            for (int i = 0; i < NODES; i++)
+            {
+                if (i != restarted)
+                {
+                    addressBooks[i] = replicationAddresses.clone();
+                    addressBooks[i][restarted] = new InetSocketAddress("127.0.0.1", toRestarted.port());
+                }
+            }
+            final int[] ports = TestPorts.reserve(NODES);
+            for (int i = 0; i < NODES; i++)
+            {
+                clientPorts[i] = ports[i];
+                start(i);
+            }
+            if (awaitPrimary(-1) == restarted)
+            {
+                switchOverTo(0);
+            }
+            final int primary = awaitPrimary(restarted);
+            try (WodianClient client = groupClient())
+            {
+                final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+                requests.setUpParties();
+                payAll(requests, 1_000, 20, 1);
+                awaitConverged();
+                final long term = status(primary).term();
+
+                toRestarted.cut();
+                servers[restarted].close();
+                servers[restarted] = null;
+                start(restarted);
+                Thread.sleep(3 * consensus.electionTimeoutMaxMs()); // the partition: several timeouts of node 2's
+                toRestarted.pass();
+                payAll(requests, 2_000, 20, 1);
+                awaitConverged();
+
+                assertTrue(isPrimary(primary), "node " + primary + " is no longer the primary");
+                assertEquals(term, status(primary).term(), "the primary's term moved: an election was held");
+                assertEquals(ClusterView.ROLE_FOLLOWER, status(restarted).role());
+                assertEquals(term, status(restarted).term());
+            }
+        }
     }
 
     @Test
@@ -746,7 +810,8 @@ class ReplicaGroupServerTest
         final ServerConfig config = ServerTestSupport.config(dir.resolve("node" + nodeId), ThreadingMode.COMPACT)
             .port(clientPorts[nodeId])
             .tickIntervalMs(3_600_000)
-            .replicaGroup(new com.wodian.net.cluster.ReplicaGroupConfig("test", nodeId, replicationAddresses, policy,
+            .replicaGroup(new com.wodian.net.cluster.ReplicaGroupConfig("test", nodeId,
+                null == addressBooks[nodeId] ? replicationAddresses : addressBooks[nodeId], policy,
                 consensus, com.wodian.net.cluster.ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT,
                 com.wodian.net.cluster.ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT).withJoining(joining[nodeId]));
         if (metricsEndpoints)

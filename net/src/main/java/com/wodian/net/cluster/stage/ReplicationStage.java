@@ -10,7 +10,6 @@ import com.wodian.journal.consensus.EntryView;
 import com.wodian.journal.consensus.LogEntries;
 import com.wodian.journal.consensus.Membership;
 import com.wodian.journal.consensus.MembershipHistory;
-import com.wodian.journal.consensus.ReplicaLog;
 import com.wodian.journal.consensus.Role;
 import com.wodian.journal.consensus.TermStore;
 import com.wodian.journal.consensus.storage.JournalReplicaLog;
@@ -377,6 +376,20 @@ public final class ReplicationStage implements Agent, EntryPayloads
         }
 
         @Override
+        public void onPreVote(final long term, final int fromNodeId, final long lastLogIndex, final long lastLogTerm)
+        {
+            node.onPreVote(term, fromNodeId, lastLogIndex, lastLogTerm, nowMs); // changes no role
+        }
+
+        @Override
+        public void onPreVoteReply(
+            final long term, final int fromNodeId, final long candidateTerm, final boolean granted)
+        {
+            node.onPreVoteReply(term, fromNodeId, candidateTerm, granted, nowMs);
+            onRoleChange();
+        }
+
+        @Override
         public void onAppendEntries(
             final long term, final int fromNodeId, final long prevLogIndex, final long prevLogTerm,
             final long leaderCommitIndex, final int entryCount, final LogEntries entries,
@@ -733,68 +746,6 @@ public final class ReplicationStage implements Agent, EntryPayloads
         if (null != fatalErrorHandler)
         {
             fatalErrorHandler.onError(ex);
-        }
-    }
-
-    /** The log as the consensus rules use it, noting the lowest index any truncation started at. */
-    private static final class TruncationWatch implements ReplicaLog
-    {
-        private final JournalReplicaLog delegate;
-        private long lowestTruncation;
-
-        TruncationWatch(final JournalReplicaLog delegate)
-        {
-            this.delegate = delegate;
-        }
-
-        long takeLowestTruncation()
-        {
-            final long cut = lowestTruncation;
-            lowestTruncation = 0;
-            return cut;
-        }
-
-        @Override
-        public long lastIndex()
-        {
-            return delegate.lastIndex();
-        }
-
-        @Override
-        public long termAt(final long index)
-        {
-            return delegate.termAt(index);
-        }
-
-        @Override
-        public long payloadAt(final long index)
-        {
-            return delegate.payloadAt(index);
-        }
-
-        @Override
-        public void append(final long term, final long payload)
-        {
-            delegate.append(term, payload);
-        }
-
-        @Override
-        public void truncateFrom(final long index)
-        {
-            delegate.truncateFrom(index);
-            lowestTruncation = 0 == lowestTruncation ? index : Math.min(lowestTruncation, index);
-        }
-
-        @Override
-        public long startIndex()
-        {
-            return delegate.startIndex();
-        }
-
-        @Override
-        public void resetToSnapshot(final long index, final long term)
-        {
-            delegate.resetToSnapshot(index, term);
         }
     }
 }

@@ -137,6 +137,22 @@ final class InboundConnections
         return false;
     }
 
+    /**
+     * @return the schema version of the hello on {@code peer}'s accepted connection (the peer's build: it reads
+     * messages up to that version), 0 when it has no accepted connection.
+     */
+    int schemaVersionOf(final int peer)
+    {
+        for (final Slot slot : slots)
+        {
+            if (slot.channel != null && slot.peerId == peer)
+            {
+                return slot.schemaVersion;
+            }
+        }
+        return 0;
+    }
+
     /** Accepted connections open now, with or without a hello. */
     int connectionCount()
     {
@@ -458,6 +474,7 @@ final class InboundConnections
         connection.incarnationHigh = decoder.helloIncarnationHigh();
         connection.incarnationLow = decoder.helloIncarnationLow();
         connection.joinedEmpty = decoder.helloJoinedEmpty();
+        connection.schemaVersion = decoder.helloSchemaVersion();
         final String identityRefusal = null == peerCheck ? null : peerCheck.refusal(fromNodeId,
             connection.incarnationHigh, connection.incarnationLow, connection.joinedEmpty);
         connection.incarnationAdmitted = null == identityRefusal;
@@ -592,6 +609,8 @@ final class InboundConnections
         long incarnationLow;
         boolean incarnationAdmitted;
         boolean joinedEmpty;
+        /** The schema version of its hello: the peer's build reads messages up to that version. */
+        int schemaVersion;
 
         void open(final SocketChannel channel, final int bufferLength, final long nowMs)
         {
@@ -610,6 +629,7 @@ final class InboundConnections
             incarnationHigh = 0;
             incarnationLow = 0;
             joinedEmpty = false;
+            schemaVersion = 0;
         }
 
         void close()

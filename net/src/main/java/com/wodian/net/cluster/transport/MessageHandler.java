@@ -15,6 +15,12 @@ public interface MessageHandler
 
     void onVoteReply(long term, int fromNodeId, boolean granted);
 
+    /** A PreVote (thesis 9.6). Not a default: a node that dropped it could never be elected. */
+    void onPreVote(long term, int fromNodeId, long lastLogIndex, long lastLogTerm);
+
+    /** The answer to a PreVote. */
+    void onPreVoteReply(long term, int fromNodeId, long candidateTerm, boolean granted);
+
     /**
      * @param entries  the entries {@code prevLogIndex + 1} to {@code prevLogIndex + entryCount}: their terms, and as
      *                 payload handles their offsets in the receive buffer.

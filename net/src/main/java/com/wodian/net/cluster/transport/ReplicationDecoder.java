@@ -11,6 +11,8 @@ import com.wodian.net.cluster.transport.sbe.HelloDecoder;
 import com.wodian.net.cluster.transport.sbe.InstallSnapshotDecoder;
 import com.wodian.net.cluster.transport.sbe.InstallSnapshotReplyDecoder;
 import com.wodian.net.cluster.transport.sbe.MessageHeaderDecoder;
+import com.wodian.net.cluster.transport.sbe.PreVoteDecoder;
+import com.wodian.net.cluster.transport.sbe.PreVoteReplyDecoder;
 import com.wodian.net.cluster.transport.sbe.RequestVoteDecoder;
 import com.wodian.net.cluster.transport.sbe.TimeoutNowDecoder;
 import com.wodian.net.cluster.transport.sbe.VoteReplyDecoder;
@@ -50,6 +52,8 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
     private final HelloDecoder helloDecoder = new HelloDecoder();
     private final RequestVoteDecoder requestVoteDecoder = new RequestVoteDecoder();
     private final VoteReplyDecoder voteReplyDecoder = new VoteReplyDecoder();
+    private final PreVoteDecoder preVoteDecoder = new PreVoteDecoder();
+    private final PreVoteReplyDecoder preVoteReplyDecoder = new PreVoteReplyDecoder();
     private final AppendEntriesDecoder appendEntriesDecoder = new AppendEntriesDecoder();
     private final AppendReplyDecoder appendReplyDecoder = new AppendReplyDecoder();
     private final TimeoutNowDecoder timeoutNowDecoder = new TimeoutNowDecoder();
@@ -65,6 +69,7 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
     private long helloIncarnationHigh;
     private long helloIncarnationLow;
     private boolean helloJoinedEmpty;
+    private int helloSchemaVersion;
 
     private DirectBuffer entriesBuffer;
     private int entryBlockLength;
@@ -89,6 +94,7 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
         helloIncarnationHigh = 0;
         helloIncarnationLow = 0;
         helloJoinedEmpty = false;
+        helloSchemaVersion = 0;
         if (!header(buffer, messageOffset, messageLength, HelloDecoder.TEMPLATE_ID, HELLO_BLOCK_LENGTH_MIN))
         {
             return HELLO_REJECTED;
@@ -120,13 +126,24 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
             helloIncarnationLow = hello.incarnationLow();
             helloJoinedEmpty = hello.joinedEmptyRaw() == 1;
         }
+        helloSchemaVersion = headerDecoder.version();
         return hello.fromNodeId();
     }
 
-    /** @return whether the message {@link #decode} last accepted is a RequestVote or a VoteReply. */
+    /** @return whether the message {@link #decode} last accepted is a RequestVote, a VoteReply or a Pre-Vote one. */
     public boolean isVote()
     {
-        return templateId == RequestVoteDecoder.TEMPLATE_ID || templateId == VoteReplyDecoder.TEMPLATE_ID;
+        return templateId == RequestVoteDecoder.TEMPLATE_ID || templateId == VoteReplyDecoder.TEMPLATE_ID ||
+            templateId == PreVoteDecoder.TEMPLATE_ID || templateId == PreVoteReplyDecoder.TEMPLATE_ID;
+    }
+
+    /**
+     * @return the schema version of the last accepted {@link #decodeHello} (its SBE header): the build of the peer
+     * that dialled, so that a message it could not read (a PreVote to a version below 4) is not sent to it.
+     */
+    public int helloSchemaVersion()
+    {
+        return helloSchemaVersion;
     }
 
     /** @return the high half of the incarnation the last accepted {@link #decodeHello} named; 0 with the low: none. */
@@ -183,6 +200,13 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
                 isBoolean(requestVoteDecoder.wrap(buffer, bodyOffset, blockLength, version).leadershipTransferRaw());
             case VoteReplyDecoder.TEMPLATE_ID ->
                 isBoolean(voteReplyDecoder.wrap(buffer, bodyOffset, blockLength, version).grantedRaw());
+            case PreVoteDecoder.TEMPLATE_ID ->
+            {
+                preVoteDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                yield true;
+            }
+            case PreVoteReplyDecoder.TEMPLATE_ID ->
+                isBoolean(preVoteReplyDecoder.wrap(buffer, bodyOffset, blockLength, version).grantedRaw());
             case InstallSnapshotDecoder.TEMPLATE_ID ->
                 decodeInstallSnapshot(buffer, bodyOffset, blockLength, version, messageOffset + messageLength);
             case InstallSnapshotReplyDecoder.TEMPLATE_ID -> isBoolean(
@@ -204,6 +228,8 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
             case AppendReplyDecoder.TEMPLATE_ID -> appendReplyDecoder.fromNodeId();
             case RequestVoteDecoder.TEMPLATE_ID -> requestVoteDecoder.fromNodeId();
             case VoteReplyDecoder.TEMPLATE_ID -> voteReplyDecoder.fromNodeId();
+            case PreVoteDecoder.TEMPLATE_ID -> preVoteDecoder.fromNodeId();
+            case PreVoteReplyDecoder.TEMPLATE_ID -> preVoteReplyDecoder.fromNodeId();
             case InstallSnapshotDecoder.TEMPLATE_ID -> installSnapshotDecoder.fromNodeId();
             case InstallSnapshotReplyDecoder.TEMPLATE_ID -> installSnapshotReplyDecoder.fromNodeId();
             default -> timeoutNowDecoder.fromNodeId();
@@ -231,6 +257,11 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
                 voteReplyDecoder.fromNodeId(), voteReplyDecoder.grantedRaw() == 1);
             case TimeoutNowDecoder.TEMPLATE_ID -> handler.onTimeoutNow(timeoutNowDecoder.term(),
                 timeoutNowDecoder.fromNodeId());
+            case PreVoteDecoder.TEMPLATE_ID -> handler.onPreVote(preVoteDecoder.term(), preVoteDecoder.fromNodeId(),
+                preVoteDecoder.lastLogIndex(), preVoteDecoder.lastLogTerm());
+            case PreVoteReplyDecoder.TEMPLATE_ID -> handler.onPreVoteReply(preVoteReplyDecoder.term(),
+                preVoteReplyDecoder.fromNodeId(), preVoteReplyDecoder.candidateTerm(),
+                preVoteReplyDecoder.grantedRaw() == 1);
             case InstallSnapshotDecoder.TEMPLATE_ID -> handler.onInstallSnapshot(installSnapshotDecoder.term(),
                 installSnapshotDecoder.fromNodeId(), installSnapshotDecoder.snapshotIndex(),
                 installSnapshotDecoder.snapshotTerm(), snapshotConfiguration(), installSnapshotDecoder.totalLength(),
@@ -311,6 +342,8 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
             case AppendReplyDecoder.TEMPLATE_ID -> AppendReplyDecoder.BLOCK_LENGTH;
             case RequestVoteDecoder.TEMPLATE_ID -> RequestVoteDecoder.BLOCK_LENGTH;
             case VoteReplyDecoder.TEMPLATE_ID -> VoteReplyDecoder.BLOCK_LENGTH;
+            case PreVoteDecoder.TEMPLATE_ID -> PreVoteDecoder.BLOCK_LENGTH;
+            case PreVoteReplyDecoder.TEMPLATE_ID -> PreVoteReplyDecoder.BLOCK_LENGTH;
             case TimeoutNowDecoder.TEMPLATE_ID -> TimeoutNowDecoder.BLOCK_LENGTH;
             case InstallSnapshotDecoder.TEMPLATE_ID -> InstallSnapshotDecoder.BLOCK_LENGTH;
             case InstallSnapshotReplyDecoder.TEMPLATE_ID -> InstallSnapshotReplyDecoder.BLOCK_LENGTH;

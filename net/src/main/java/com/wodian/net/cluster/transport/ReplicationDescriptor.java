@@ -45,6 +45,14 @@ public final class ReplicationDescriptor
      */
     public static final int PROTOCOL_VERSION = 1;
 
+    /**
+     * First schema version (the SBE header's, every message's) whose nodes read PreVote and PreVoteReply. A node of
+     * an older build closes the link on a template it does not know, so a PreVote goes only to a peer whose hello is
+     * of this version or later; an older peer counts as a yes after a grace ({@code PreVote}, docs/replication.md
+     * "Rolling upgrades").
+     */
+    public static final int PRE_VOTE_SCHEMA_VERSION = 4;
+
     /** Longest group name (UTF-8 bytes) a hello may carry. */
     public static final int GROUP_NAME_LENGTH_MAX = 256;
 

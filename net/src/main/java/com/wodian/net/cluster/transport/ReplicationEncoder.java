@@ -6,11 +6,12 @@ import com.wodian.journal.consensus.SnapshotSource;
 import com.wodian.net.cluster.transport.sbe.AppendEntriesEncoder;
 import com.wodian.net.cluster.transport.sbe.AppendReplyEncoder;
 import com.wodian.net.cluster.transport.sbe.BooleanType;
-import com.wodian.net.cluster.transport.sbe.BooleanType;
 import com.wodian.net.cluster.transport.sbe.HelloEncoder;
 import com.wodian.net.cluster.transport.sbe.InstallSnapshotEncoder;
 import com.wodian.net.cluster.transport.sbe.InstallSnapshotReplyEncoder;
 import com.wodian.net.cluster.transport.sbe.MessageHeaderEncoder;
+import com.wodian.net.cluster.transport.sbe.PreVoteEncoder;
+import com.wodian.net.cluster.transport.sbe.PreVoteReplyEncoder;
 import com.wodian.net.cluster.transport.sbe.RequestVoteEncoder;
 import com.wodian.net.cluster.transport.sbe.TimeoutNowEncoder;
 import com.wodian.net.cluster.transport.sbe.VoteReplyEncoder;
@@ -46,6 +47,8 @@ public final class ReplicationEncoder
     private final HelloEncoder helloEncoder = new HelloEncoder();
     private final RequestVoteEncoder requestVoteEncoder = new RequestVoteEncoder();
     private final VoteReplyEncoder voteReplyEncoder = new VoteReplyEncoder();
+    private final PreVoteEncoder preVoteEncoder = new PreVoteEncoder();
+    private final PreVoteReplyEncoder preVoteReplyEncoder = new PreVoteReplyEncoder();
     private final AppendEntriesEncoder appendEntriesEncoder = new AppendEntriesEncoder();
     private final AppendReplyEncoder appendReplyEncoder = new AppendReplyEncoder();
     private final TimeoutNowEncoder timeoutNowEncoder = new TimeoutNowEncoder();
@@ -232,6 +235,50 @@ public final class ReplicationEncoder
             .lastLogTerm(lastLogTerm)
             .leadershipTransfer(leadershipTransfer ? BooleanType.TRUE : BooleanType.FALSE);
         return finish(buffer, offset, requestVoteEncoder.encodedLength());
+    }
+
+    /** @return frame length (length prefix included) or {@link #NO_SPACE}. */
+    public int encodePreVote(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int limit,
+        final long term,
+        final int fromNodeId,
+        final long lastLogIndex,
+        final long lastLogTerm)
+    {
+        if (!fits(offset, limit, PreVoteEncoder.BLOCK_LENGTH))
+        {
+            return NO_SPACE;
+        }
+        preVoteEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .term(term)
+            .fromNodeId(fromNodeId)
+            .lastLogIndex(lastLogIndex)
+            .lastLogTerm(lastLogTerm);
+        return finish(buffer, offset, preVoteEncoder.encodedLength());
+    }
+
+    /** @return frame length (length prefix included) or {@link #NO_SPACE}. */
+    public int encodePreVoteReply(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int limit,
+        final long term,
+        final int fromNodeId,
+        final long candidateTerm,
+        final boolean granted)
+    {
+        if (!fits(offset, limit, PreVoteReplyEncoder.BLOCK_LENGTH))
+        {
+            return NO_SPACE;
+        }
+        preVoteReplyEncoder.wrapAndApplyHeader(buffer, offset + MESSAGE_OFFSET, headerEncoder)
+            .term(term)
+            .fromNodeId(fromNodeId)
+            .candidateTerm(candidateTerm)
+            .granted(granted ? BooleanType.TRUE : BooleanType.FALSE);
+        return finish(buffer, offset, preVoteReplyEncoder.encodedLength());
     }
 
     /** @return frame length (length prefix included) or {@link #NO_SPACE}. */

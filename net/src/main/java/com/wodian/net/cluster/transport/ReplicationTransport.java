@@ -193,6 +193,60 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
         }
     }
 
+    /**
+     * Sent only to a peer whose hello says it reads PreVote (schema version {@link
+     * ReplicationDescriptor#PRE_VOTE_SCHEMA_VERSION} or later). A peer of an older build would close the link on it:
+     * answered false, nothing sent ({@link ConsensusOutbox#preVote}). A peer that has not dialled this node yet (its
+     * build unknown) is not asked: dropped and counted, as a message to a peer that is not connected.
+     */
+    @Override
+    public boolean preVote(
+        final int toNodeId, final long term, final int fromNodeId, final long lastLogIndex, final long lastLogTerm)
+    {
+        checkPeer(toNodeId);
+        final int peerVersion = inbound.schemaVersionOf(toNodeId);
+        if (peerVersion == 0)
+        {
+            counters.messagesDropped++;
+            return true;
+        }
+        if (peerVersion < ReplicationDescriptor.PRE_VOTE_SCHEMA_VERSION)
+        {
+            return false;
+        }
+        final OutboundLink peer = sendable(toNodeId);
+        if (peer != null)
+        {
+            int length = encoder.encodePreVote(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                fromNodeId, lastLogIndex, lastLogTerm);
+            if (length == ReplicationEncoder.NO_SPACE && peer.compactIfSent())
+            {
+                length = encoder.encodePreVote(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                    fromNodeId, lastLogIndex, lastLogTerm);
+            }
+            queued(peer, length);
+        }
+        return true;
+    }
+
+    @Override
+    public void preVoteReply(
+        final int toNodeId, final long term, final int fromNodeId, final long candidateTerm, final boolean granted)
+    {
+        final OutboundLink peer = sendable(toNodeId);
+        if (peer != null)
+        {
+            int length = encoder.encodePreVoteReply(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                fromNodeId, candidateTerm, granted);
+            if (length == ReplicationEncoder.NO_SPACE && peer.compactIfSent())
+            {
+                length = encoder.encodePreVoteReply(peer.buffer, peer.writePosition, peer.buffer.capacity(), term,
+                    fromNodeId, candidateTerm, granted);
+            }
+            queued(peer, length);
+        }
+    }
+
     @Override
     public void appendEntries(
         final int toNodeId,

@@ -42,6 +42,16 @@ final class RecordCodec
         {
             return encoder.encodeVoteReply(buffer, offset, limit, r.term(), r.fromNodeId(), r.granted());
         }
+        if (message instanceof ConsensusMessage.PreVote v)
+        {
+            return encoder.encodePreVote(buffer, offset, limit, v.term(), v.fromNodeId(), v.lastLogIndex(),
+                v.lastLogTerm());
+        }
+        if (message instanceof ConsensusMessage.PreVoteReply r)
+        {
+            return encoder.encodePreVoteReply(buffer, offset, limit, r.term(), r.fromNodeId(), r.candidateTerm(),
+                r.granted());
+        }
         final ConsensusMessage.TimeoutNow t = (ConsensusMessage.TimeoutNow)message;
         return encoder.encodeTimeoutNow(buffer, offset, limit, t.term(), t.fromNodeId());
     }
@@ -118,6 +128,19 @@ final class RecordCodec
         public void onTimeoutNow(final long term, final int fromNodeId)
         {
             onMessage(new ConsensusMessage.TimeoutNow(term, fromNodeId), null);
+        }
+
+        @Override
+        public void onPreVote(final long term, final int fromNodeId, final long lastLogIndex, final long lastLogTerm)
+        {
+            onMessage(new ConsensusMessage.PreVote(term, fromNodeId, lastLogIndex, lastLogTerm), null);
+        }
+
+        @Override
+        public void onPreVoteReply(
+            final long term, final int fromNodeId, final long candidateTerm, final boolean granted)
+        {
+            onMessage(new ConsensusMessage.PreVoteReply(term, fromNodeId, candidateTerm, granted), null);
         }
     }
 }

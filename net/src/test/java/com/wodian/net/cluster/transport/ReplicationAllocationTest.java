@@ -265,6 +265,19 @@ class ReplicationAllocationTest
         }
 
         @Override
+        public void onPreVote(final long term, final int fromNodeId, final long lastLogIndex, final long lastLogTerm)
+        {
+            node.onPreVote(term, fromNodeId, lastLogIndex, lastLogTerm, nowMs);
+        }
+
+        @Override
+        public void onPreVoteReply(
+            final long term, final int fromNodeId, final long candidateTerm, final boolean granted)
+        {
+            node.onPreVoteReply(term, fromNodeId, candidateTerm, granted, nowMs);
+        }
+
+        @Override
         public void onAppendEntries(
             final long term, final int fromNodeId, final long prevLogIndex, final long prevLogTerm,
             final long leaderCommitIndex, final int entryCount, final LogEntries entries,
@@ -407,6 +420,17 @@ class ReplicationAllocationTest
 
         @Override
         public void onVoteReply(final long term, final int fromNodeId, final boolean granted)
+        {
+        }
+
+        @Override
+        public void onPreVote(final long term, final int fromNodeId, final long lastLogIndex, final long lastLogTerm)
+        {
+        }
+
+        @Override
+        public void onPreVoteReply(
+            final long term, final int fromNodeId, final long candidateTerm, final boolean granted)
         {
         }
 

@@ -52,6 +52,9 @@ class ReplicationCodecTest
             new ConsensusMessage.RequestVote(6, fromNodeId, 11, 5, true),
             new ConsensusMessage.VoteReply(5, fromNodeId, true),
             new ConsensusMessage.VoteReply(5, fromNodeId, false),
+            new ConsensusMessage.PreVote(8, fromNodeId, 12, 6),
+            new ConsensusMessage.PreVoteReply(7, fromNodeId, 8, true),
+            new ConsensusMessage.PreVoteReply(9, fromNodeId, 8, false),
             new ConsensusMessage.AppendEntries(5, fromNodeId, 6, 4, new long[0], new long[0], 3),
             new ConsensusMessage.AppendEntries(5, fromNodeId, 6, 4, new long[] {4, 5, 5}, new long[] {7, 8, 9}, 6),
             new ConsensusMessage.AppendReply(5, fromNodeId, true, 9, 0),
@@ -163,6 +166,16 @@ class ReplicationCodecTest
 
             @Override
             public void onVoteReply(final long t, final int f, final boolean g)
+            {
+            }
+
+            @Override
+            public void onPreVote(final long t, final int f, final long i, final long lt)
+            {
+            }
+
+            @Override
+            public void onPreVoteReply(final long t, final int f, final long c, final boolean g)
             {
             }
 

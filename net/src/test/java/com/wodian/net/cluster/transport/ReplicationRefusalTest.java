@@ -140,6 +140,34 @@ class ReplicationRefusalTest
         assertEquals(0, zero.handshakesRejected());
     }
 
+    /**
+     * Rolling upgrade: a node of a build before Pre-Vote (its hello of schema version 3) would close the link on a
+     * PreVote, a template it does not know, so none is sent to it: {@code preVote} answers false (the consensus node
+     * then counts it as a yes after its grace). A peer that has not dialled in yet is not asked either (dropped).
+     */
+    @Test
+    void aPreVoteGoesOnlyToAPeerWhoseHelloSaysItReadsOne() throws IOException
+    {
+        final ReplicationTransport zero = transport(0, 2);
+        final ReplicationTransport[] onlyZero = {zero, null};
+        final RecordingHandler[] handlers = {new RecordingHandler(), new RecordingHandler()};
+        assertTrue(zero.preVote(1, 5, 0, 3, 2), "build unknown: dropped like a message to a peer not connected");
+        assertEquals(1, zero.messagesDropped());
+        try (SocketChannel raw = SocketChannel.open(zero.localAddress()))
+        {
+            final ByteBuffer oldHello = hello(1, GROUP, 0, 0);
+            final int versionOffset = ReplicationDescriptor.MESSAGE_OFFSET + 6; // blockLength, templateId, schemaId
+            oldHello.order(ReplicationDescriptor.BYTE_ORDER).putShort(versionOffset,
+                (short)(ReplicationDescriptor.PRE_VOTE_SCHEMA_VERSION - 1));
+            raw.write(oldHello);
+            pollUntil(0, onlyZero, handlers, () -> zero.isInboundConnected(1));
+            final long sentBefore = zero.messagesSent();
+            assertFalse(zero.preVote(1, 5, 0, 3, 2), "a peer of an older build cannot read a PreVote");
+            assertEquals(sentBefore, zero.messagesSent());
+            assertEquals(1, zero.messagesDropped());
+        }
+    }
+
     private ReplicationTransport transport(final int id, final int size)
     {
         final InetSocketAddress[] addresses = new InetSocketAddress[size];

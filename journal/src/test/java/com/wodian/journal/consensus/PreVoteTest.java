@@ -1,0 +1,234 @@
+package com.wodian.journal.consensus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Pre-Vote (Raft thesis 9.6) one rule at a time, messages delivered by hand; {@link ConsensusSimulationTest} checks
+ * it under faults and that a restarted standby no longer deposes a healthy primary.
+ */
+class PreVoteTest
+{
+    private static final ConsensusConfig CONFIG = ConsensusConfig.defaults();
+    private static final long TIMEOUT_MS = CONFIG.electionTimeoutMaxMs();
+
+    private record Sent(int to, ConsensusMessage message)
+    {
+    }
+
+    private final List<Sent> sent = new ArrayList<>();
+    /** Peers whose build predates Pre-Vote: the outbox sends them nothing and says so. */
+    private final boolean[] olderPeer = new boolean[3];
+
+    private ConsensusNode node(final int id, final MemoryReplicaLog log, final TermStore terms)
+    {
+        final ConsensusOutbox records = ConsensusMessage.outbox((to, m) -> sent.add(new Sent(to, m)));
+        final ConsensusOutbox outbox = new ConsensusOutbox()
+        {
+            @Override
+            public void requestVote(final int to, final long term, final int from, final long lastIndex,
+                final long lastTerm, final boolean transfer)
+            {
+                records.requestVote(to, term, from, lastIndex, lastTerm, transfer);
+            }
+
+            @Override
+            public void voteReply(final int to, final long term, final int from, final boolean granted)
+            {
+                records.voteReply(to, term, from, granted);
+            }
+
+            @Override
+            public boolean preVote(final int to, final long term, final int from, final long lastIndex,
+                final long lastTerm)
+            {
+                return olderPeer[to] ? false : records.preVote(to, term, from, lastIndex, lastTerm);
+            }
+
+            @Override
+            public void preVoteReply(final int to, final long term, final int from, final long candidateTerm,
+                final boolean granted)
+            {
+                records.preVoteReply(to, term, from, candidateTerm, granted);
+            }
+
+            @Override
+            public void appendEntries(final int to, final long term, final int from, final long prevIndex,
+                final long prevTerm, final long commit, final int count, final LogEntries entries)
+            {
+                records.appendEntries(to, term, from, prevIndex, prevTerm, commit, count, entries);
+            }
+
+            @Override
+            public void appendReply(final int to, final long term, final int from, final boolean success,
+                final long match, final long conflict)
+            {
+                records.appendReply(to, term, from, success, match, conflict);
+            }
+
+            @Override
+            public void timeoutNow(final int to, final long term, final int from)
+            {
+                records.timeoutNow(to, term, from);
+            }
+        };
+        return new ConsensusNode(id, 3, CONFIG, log, terms, outbox, (index, term, payload) -> { },
+            new SplittableRandom(7), 0);
+    }
+
+    private <T extends ConsensusMessage> List<T> sentOfType(final Class<T> type)
+    {
+        final List<T> messages = new ArrayList<>();
+        for (final Sent s : sent)
+        {
+            if (type.isInstance(s.message()))
+            {
+                messages.add(type.cast(s.message()));
+            }
+        }
+        return messages;
+    }
+
+    private ConsensusMessage.PreVoteReply lastPreVoteReply()
+    {
+        final List<ConsensusMessage.PreVoteReply> replies = sentOfType(ConsensusMessage.PreVoteReply.class);
+        return replies.get(replies.size() - 1);
+    }
+
+    /** A follower of term {@code term} that just heard leader 0 (log: one entry of that term). */
+    private ConsensusNode followerOfLeader0(final int id, final long term, final long nowMs)
+    {
+        final MemoryTermStore terms = new MemoryTermStore();
+        terms.store(term, TermStore.NO_VOTE);
+        final ConsensusNode follower = node(id, new MemoryReplicaLog(), terms);
+        follower.onMessage(new ConsensusMessage.AppendEntries(term, 0, 0, 0, new long[] {term}, new long[] {5}, 1),
+            nowMs);
+        assertEquals(0, follower.leaderId());
+        return follower;
+    }
+
+    @Test
+    void aTimedOutNodeAsksFirstAndStandsOnlyOnAMajorityOfYes()
+    {
+        final ConsensusNode node = node(0, new MemoryReplicaLog(), new MemoryTermStore());
+        node.onTimer(TIMEOUT_MS);
+        assertEquals(Role.FOLLOWER, node.role(), "no term raised before the group says it could win");
+        assertEquals(0, node.currentTerm());
+        final List<ConsensusMessage.PreVote> asked = sentOfType(ConsensusMessage.PreVote.class);
+        assertEquals(2, asked.size());
+        assertEquals(1, asked.get(0).term(), "asks about its term + 1");
+        assertTrue(sentOfType(ConsensusMessage.RequestVote.class).isEmpty());
+
+        node.onMessage(new ConsensusMessage.PreVoteReply(0, 1, 1, false), TIMEOUT_MS + 1);
+        assertEquals(Role.FOLLOWER, node.role());
+        node.onMessage(new ConsensusMessage.PreVoteReply(0, 2, 1, true), TIMEOUT_MS + 2);
+        assertEquals(Role.CANDIDATE, node.role(), "itself and one yes: a majority of three");
+        assertEquals(1, node.currentTerm());
+        assertEquals(2, sentOfType(ConsensusMessage.RequestVote.class).size());
+    }
+
+    @Test
+    void aFollowerThatHearsALiveLeaderSaysNoAndNoTermChanges()
+    {
+        final ConsensusNode follower = followerOfLeader0(1, 3, 100);
+        follower.onMessage(new ConsensusMessage.PreVote(4, 2, 1, 3), 150);
+        assertFalse(lastPreVoteReply().granted(), "the leader was heard within the minimum election timeout");
+        assertEquals(3, lastPreVoteReply().term());
+        assertEquals(4, lastPreVoteReply().candidateTerm());
+        assertEquals(3, follower.currentTerm(), "a PreVote's term is never adopted");
+        assertEquals(0, follower.leaderId());
+
+        follower.onMessage(new ConsensusMessage.PreVote(4, 2, 1, 3), 100 + CONFIG.electionTimeoutMinMs());
+        assertTrue(lastPreVoteReply().granted(), "the leader went quiet: the candidate could win");
+        assertEquals(3, follower.currentTerm(), "granting stores nothing either");
+        assertEquals(Role.FOLLOWER, follower.role());
+    }
+
+    @Test
+    void theLeaderSaysNoAndStaysLeaderOfItsTerm()
+    {
+        final ConsensusNode leader = node(0, new MemoryReplicaLog(), new MemoryTermStore());
+        leader.onTimer(TIMEOUT_MS);
+        leader.onMessage(new ConsensusMessage.PreVoteReply(0, 1, 1, true), TIMEOUT_MS + 1);
+        leader.onMessage(new ConsensusMessage.VoteReply(1, 1, true), TIMEOUT_MS + 2);
+        assertEquals(Role.LEADER, leader.role());
+        // A restarted standby that has not heard the leader yet asks about term 2 with an up-to-date log.
+        leader.onMessage(new ConsensusMessage.PreVote(2, 2, 1, 1), TIMEOUT_MS + 3);
+        assertFalse(lastPreVoteReply().granted());
+        assertEquals(Role.LEADER, leader.role());
+        assertEquals(1, leader.currentTerm());
+    }
+
+    @Test
+    void aCandidateWithAStaleLogIsRefused()
+    {
+        final ConsensusNode voter = followerOfLeader0(1, 3, 0);
+        voter.onMessage(new ConsensusMessage.PreVote(4, 2, 0, 0), 10 * TIMEOUT_MS);
+        assertFalse(lastPreVoteReply().granted(), "its log lacks the voter's entry of term 3");
+        voter.onMessage(new ConsensusMessage.PreVote(3, 2, 1, 3), 10 * TIMEOUT_MS);
+        assertFalse(lastPreVoteReply().granted(), "a term not above the voter's own");
+    }
+
+    @Test
+    void aRefusalFromAHigherTermIsAdoptedAndEndsTheRound()
+    {
+        final ConsensusNode node = node(0, new MemoryReplicaLog(), new MemoryTermStore());
+        node.onTimer(TIMEOUT_MS);
+        node.onMessage(new ConsensusMessage.PreVoteReply(5, 1, 1, false), TIMEOUT_MS + 1);
+        assertEquals(5, node.currentTerm(), "the voter's own term exists already: adopting it raises nothing");
+        node.onMessage(new ConsensusMessage.PreVoteReply(5, 2, 1, true), TIMEOUT_MS + 2);
+        assertEquals(Role.FOLLOWER, node.role(), "a yes to a round of an earlier term counts nothing");
+    }
+
+    @Test
+    void hearingTheLeaderEndsTheRound()
+    {
+        final ConsensusNode node = followerOfLeader0(1, 3, 0);
+        node.onTimer(TIMEOUT_MS);
+        assertEquals(2, sentOfType(ConsensusMessage.PreVote.class).size());
+        assertEquals(-1, node.leaderId(), "a leader that went quiet is no longer named (readiness, client hints)");
+        node.onMessage(new ConsensusMessage.AppendEntries(3, 0, 1, 3, new long[0], new long[0], 1), TIMEOUT_MS + 1);
+        node.onMessage(new ConsensusMessage.PreVoteReply(3, 2, 4, true), TIMEOUT_MS + 2);
+        assertEquals(Role.FOLLOWER, node.role(), "a late yes after the leader was heard counts nothing");
+        assertEquals(3, node.currentTerm());
+    }
+
+    @Test
+    void aLeadershipTransferSkipsPreVote()
+    {
+        final ConsensusNode target = followerOfLeader0(1, 3, 0);
+        sent.clear();
+        target.onMessage(new ConsensusMessage.TimeoutNow(3, 0), 10);
+        assertEquals(Role.CANDIDATE, target.role(), "the live leader asked it to stand: no round first");
+        assertEquals(4, target.currentTerm());
+        assertTrue(sentOfType(ConsensusMessage.PreVote.class).isEmpty());
+        assertTrue(sentOfType(ConsensusMessage.RequestVote.class).stream()
+            .allMatch(ConsensusMessage.RequestVote::leadershipTransfer));
+    }
+
+    @Test
+    void aPeerOfAnOlderBuildCountsAsYesOnlyAfterTheGrace()
+    {
+        olderPeer[2] = true;
+        final ConsensusNode node = followerOfLeader0(1, 3, 0);
+        node.onTimer(TIMEOUT_MS);
+        assertEquals(1, sentOfType(ConsensusMessage.PreVote.class).size(), "only the peer that reads PreVote");
+        assertEquals(Role.FOLLOWER, node.role(), "a leader was heard recently: the older peer is no yes yet");
+        final long graceMs = PreVote.OLDER_PEERS_GRACE_TIMEOUTS * TIMEOUT_MS;
+        for (long now = 2 * TIMEOUT_MS; now < graceMs && node.role() == Role.FOLLOWER; now += TIMEOUT_MS)
+        {
+            node.onTimer(now);
+        }
+        assertEquals(Role.FOLLOWER, node.role());
+        node.onTimer(graceMs + TIMEOUT_MS);
+        assertEquals(Role.CANDIDATE, node.role(), "no leader for the grace: the older peer counts, and it stands");
+        assertEquals(4, node.currentTerm());
+    }
+}
