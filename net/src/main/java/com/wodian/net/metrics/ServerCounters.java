@@ -65,6 +65,8 @@ public final class ServerCounters implements AutoCloseable
             "other members of the configuration in effect connected (addresses of removed ids not counted)"),
         MEMBERS("replication_members", true,
             "members (voters and learners) of the configuration in effect, this node included"),
+        TAILS_CUT("replication_tails_cut", true,
+            "unacknowledged journal tails cut off (each left a full journal copy, journal.superseded-N)"),
         READY("ready", true, "1 when recovered and serving (see /health/ready)"),
         TLS_CERTIFICATE_EXPIRY("tls_certificate_expiry_timestamp_seconds", true,
             "earliest end (notAfter) of the served and node TLS certificates, epoch seconds; 0 without TLS");

@@ -188,6 +188,7 @@ final class MetricsAgent implements Agent
         }
         set(Scalar.PEERS_CONNECTED, connected);
         set(Scalar.MEMBERS, members < 0 ? view.peerIds().length + 1 : Long.bitCount(members));
+        set(Scalar.TAILS_CUT, view.truncations());
         if (ClusterView.ROLE_LEADER == view.role())
         {
             set(Scalar.REPLICATION_LAG, Long.MAX_VALUE == slowestMatch ? 0 : view.lastIndex() - slowestMatch);

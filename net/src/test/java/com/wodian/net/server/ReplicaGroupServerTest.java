@@ -319,6 +319,9 @@ class ReplicaGroupServerTest
         }
         awaitConverged();
         awaitTrue(() -> 200 == readyStatus(standby), "node " + standby + " ready (200) behind its primary");
+        // Members of the configuration, not addresses (ops review 6): the alert compares peers_connected with it.
+        awaitTrue(() -> java.util.regex.Pattern.compile("(?m)^wodian_replication_members 3(\\.0)?$").matcher(
+            metricsText(primary)).find(), "node " + primary + " exports wodian_replication_members 3");
 
         for (int i = 0; i < NODES; i++)
         {
@@ -339,6 +342,20 @@ class ReplicaGroupServerTest
         }
         awaitConverged();
         awaitTrue(() -> 200 == readyStatus(standby), "node " + standby + " ready (200) again with the group back");
+    }
+
+    /** The node's /metrics text, or "" when it does not answer. */
+    private String metricsText(final int nodeId)
+    {
+        try (java.io.InputStream in = new java.net.URL("http://" + ServerTestSupport.HOST + ":" +
+            servers[nodeId].metricsPort() + "/metrics").openStream())
+        {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            return "";
+        }
     }
 
     /** The node's /health/ready status code, or -1 when it does not answer. */
