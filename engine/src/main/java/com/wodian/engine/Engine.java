@@ -32,12 +32,14 @@ public final class Engine
      * profile row's registration word hold the least reciprocal count of its payments (feature 78), which a format-12
      * snapshot lacks. 14: the stream ends (before the state hash) with the engine settings and the key quota's cursor
      * (EngineSettings, MerchantKeyQuota); merchant rows and key records may carry the quota's counts and marks.
-     * 15: the engine settings end with REFUND_SHORTFALL_FROM_SETTLEMENT.
+     * 15: the engine settings end with REFUND_SHORTFALL_FROM_SETTLEMENT. 16: then VOUCHER_EXPIRY_SATURATES and
+     * REFUND_REISSUES_VOUCHER.
      */
-    public static final long SNAPSHOT_FORMAT_VERSION = 15;
+    public static final long SNAPSHOT_FORMAT_VERSION = 16;
     /**
-     * The oldest format this engine still reads: 14 is 15 without REFUND_SHORTFALL_FROM_SETTLEMENT (read as 0, its
-     * default, which hashes as format 14 did), so a node whose journal starts after a format-14 snapshot (snapshot
+     * The oldest format this engine still reads: 14 is 15 without REFUND_SHORTFALL_FROM_SETTLEMENT, and 15 is 16
+     * without VOUCHER_EXPIRY_SATURATES and REFUND_REISSUES_VOUCHER (each read as 0, its default, which hashes as the
+     * older format did), so a node whose journal starts after a format-14 snapshot (snapshot
      * installed, or pruned) starts on this build (ops-review finding 3).
      */
     public static final long OLDEST_READABLE_SNAPSHOT_FORMAT = 14;
@@ -63,16 +65,17 @@ public final class Engine
         this.config = config;
         this.books = new EngineBooks(config);
         this.risk = new RiskControl(config, books.consumers);
-        this.ledger = new Ledger(config, context, books);
-        this.distribution = new PoolDistribution(books, ledger);
         final EngineSettings settings = new EngineSettings(config.keysMax);
+        this.ledger = new Ledger(config, context, books, settings);
+        this.distribution = new PoolDistribution(books, ledger, settings);
         this.keyQuota = new MerchantKeyQuota(settings, books);
         this.state = new EngineState(config, context, books, ledger, distribution, risk, settings, keyQuota);
         final ReplyPublisher replies = new ReplyPublisher();
         this.prefetcher = new BatchPrefetcher(books, risk);
         this.payments = new PaymentRules(config, context, books, risk, ledger, replies, prefetcher, settings,
             keyQuota);
-        this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, replies, keyQuota);
+        this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, replies, keyQuota,
+            settings);
         this.queries = new EngineQueries(context, state, books, risk, replies);
         this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger, replies),
             rewards, new RegistryRules(context, books, risk, replies), new RiskSettingsRules(books, risk, replies),
@@ -328,7 +331,8 @@ public final class Engine
             return null;
         }
         return "engine snapshot format " + version + ", not readable by this version, which reads format " +
-            SNAPSHOT_FORMAT_VERSION + " (and " + OLDEST_READABLE_SNAPSHOT_FORMAT + ")" +
+            SNAPSHOT_FORMAT_VERSION + " (and " + OLDEST_READABLE_SNAPSHOT_FORMAT + (OLDEST_READABLE_SNAPSHOT_FORMAT + 1 <
+            SNAPSHOT_FORMAT_VERSION ? "-" + (SNAPSHOT_FORMAT_VERSION - 1) : "") + ")" +
             (version < SNAPSHOT_FORMAT_VERSION ?
             " (format " + version + " is older: other table layouts or an older state-hash version)" :
             " (format " + version + " was written by a newer version)") +

@@ -24,6 +24,10 @@ final class EngineSettings
     private int paymentTerminalBinding = BINDING_MERCHANT;
     /** Whether a refund's pool or alliance shortfall is taken from the selling merchant's settlement (1) or refused. */
     private long refundShortfallFromSettlement;
+    /** Whether a voucher expiry past Long.MAX_VALUE is Long.MAX_VALUE (1) or wraps (0; fuzz-review finding 3). */
+    private long voucherExpirySaturates;
+    /** Whether a full refund re-issues a voucher whose slot was reused (1) or books it to the pool (0). */
+    private long refundReissuesVoucher;
 
     EngineSettings(final long keysMax)
     {
@@ -56,6 +60,28 @@ final class EngineSettings
         return refundShortfallFromSettlement == 1;
     }
 
+    /** Whether a voucher whose validity reaches past Long.MAX_VALUE expires at Long.MAX_VALUE instead of wrapping. */
+    boolean voucherExpirySaturates()
+    {
+        return voucherExpirySaturates == 1;
+    }
+
+    /**
+     * Whether a payment keeps its voucher's expiry, so that the refund that completes it issues a voucher of the same
+     * value and expiry when the old voucher's slot was reused.
+     */
+    boolean refundReissuesVoucher()
+    {
+        return refundReissuesVoucher == 1;
+    }
+
+    /** {@code nowMs + validityMs}, at most Long.MAX_VALUE when {@link #voucherExpirySaturates()} (validity >= 0). */
+    long voucherExpiryMs(final long nowMs, final long validityMs)
+    {
+        return voucherExpirySaturates == 1 && validityMs > Long.MAX_VALUE - nowMs ? Long.MAX_VALUE :
+            nowMs + validityMs;
+    }
+
     /** Validates and applies one SetEngineSetting; nothing changes unless the answer is OK. */
     ResultCode set(final short settingRaw, final long value)
     {
@@ -75,6 +101,16 @@ final class EngineSettings
             refundShortfallFromSettlement = value;
             return ResultCode.OK;
         }
+        if (settingRaw == EngineSetting.VOUCHER_EXPIRY_SATURATES.value() && (value == 0 || value == 1))
+        {
+            voucherExpirySaturates = value;
+            return ResultCode.OK;
+        }
+        if (settingRaw == EngineSetting.REFUND_REISSUES_VOUCHER.value() && (value == 0 || value == 1))
+        {
+            refundReissuesVoucher = value;
+            return ResultCode.OK;
+        }
         return ResultCode.SETTING_INVALID;
     }
 
@@ -91,10 +127,19 @@ final class EngineSettings
     {
         final long first = atDefaults() ? hash :
             StateHash.fold(StateHash.fold(hash, merchantKeysMax), paymentTerminalBinding);
-        return refundShortfallFromSettlement == 0 ? first : StateHash.fold(first, refundShortfallFromSettlement);
+        final long second = refundShortfallFromSettlement == 0 ? first :
+            StateHash.fold(first, refundShortfallFromSettlement);
+        // Tagged with their setting ids: either one on alone hashes apart from the other.
+        final long third = voucherExpirySaturates == 0 ? second :
+            StateHash.fold(second, (long)EngineSetting.VOUCHER_EXPIRY_SATURATES.value() << 32 | voucherExpirySaturates);
+        return refundReissuesVoucher == 0 ? third :
+            StateHash.fold(third, (long)EngineSetting.REFUND_REISSUES_VOUCHER.value() << 32 | refundReissuesVoucher);
     }
 
-    /** Format 14 has no REFUND_SHORTFALL_FROM_SETTLEMENT: writing it is refused unless that is at its default. */
+    /**
+     * Format 14 has no REFUND_SHORTFALL_FROM_SETTLEMENT, formats 14 and 15 neither VOUCHER_EXPIRY_SATURATES nor
+     * REFUND_REISSUES_VOUCHER: writing them there is refused unless they are at their defaults.
+     */
     void writeTo(final SnapshotWriter writer, final long format)
     {
         if (format < 15 && refundShortfallFromSettlement != 0)
@@ -102,28 +147,48 @@ final class EngineSettings
             throw new IllegalStateException("snapshot format " + format +
                 " cannot hold REFUND_SHORTFALL_FROM_SETTLEMENT");
         }
+        if (format < 16 && (voucherExpirySaturates != 0 || refundReissuesVoucher != 0))
+        {
+            throw new IllegalStateException("snapshot format " + format +
+                " cannot hold VOUCHER_EXPIRY_SATURATES or REFUND_REISSUES_VOUCHER");
+        }
         writer.writeLong(merchantKeysMax);
         writer.writeLong(paymentTerminalBinding);
         if (format >= 15)
         {
             writer.writeLong(refundShortfallFromSettlement);
         }
+        if (format >= 16)
+        {
+            writer.writeLong(voucherExpirySaturates);
+            writer.writeLong(refundReissuesVoucher);
+        }
     }
 
-    /** Format 14 has no REFUND_SHORTFALL_FROM_SETTLEMENT: it is at its default there. */
+    /** A setting a format lacks is at its default there. */
     void readFrom(final SnapshotReader reader, final long format)
     {
         final long keys = reader.readLong();
         final long binding = reader.readLong();
         final long shortfall = format >= 15 ? reader.readLong() : 0;
-        if (keys < 0 || keys > keysMax || binding < BINDING_MERCHANT || binding > BINDING_ALL || shortfall < 0 ||
-            shortfall > 1)
+        final long saturates = format >= 16 ? reader.readLong() : 0;
+        final long reissues = format >= 16 ? reader.readLong() : 0;
+        if (keys < 0 || keys > keysMax || binding < BINDING_MERCHANT || binding > BINDING_ALL || !isBit(shortfall) ||
+            !isBit(saturates) || !isBit(reissues))
         {
             throw new IllegalStateException("snapshot engine settings out of range: merchant keys " + keys +
-                ", terminal binding " + binding + ", refund shortfall " + shortfall);
+                ", terminal binding " + binding + ", refund shortfall " + shortfall + ", voucher expiry saturates " +
+                saturates + ", refund reissues voucher " + reissues);
         }
         merchantKeysMax = keys;
         paymentTerminalBinding = (int)binding;
         refundShortfallFromSettlement = shortfall;
+        voucherExpirySaturates = saturates;
+        refundReissuesVoucher = reissues;
+    }
+
+    private static boolean isBit(final long value)
+    {
+        return value == 0 || value == 1;
     }
 }

@@ -31,6 +31,7 @@ final class Ledger
     private final VoucherBook vouchers;
     private final ConsumptionBook consumption;
     private final PointsLedger pointsLedger;
+    private final EngineSettings settings;
 
     private long totalTopUpsFen;
     private long totalWithdrawnFen;
@@ -44,9 +45,11 @@ final class Ledger
     private long lastRefundPoolShortfallFen;
     private long lastRefundAllianceShortfallFen;
 
-    Ledger(final EngineConfig config, final CommandContext context, final EngineBooks books)
+    Ledger(final EngineConfig config, final CommandContext context, final EngineBooks books,
+        final EngineSettings settings)
     {
         this.config = config;
+        this.settings = settings;
         this.context = context;
         this.consumers = books.consumers;
         this.merchants = books.merchants;
@@ -84,7 +87,7 @@ final class Ledger
         consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, -cashFen);
         if (voucherSlot >= 0)
         {
-            redeemVoucher(voucherSlot);
+            redeemPaymentVoucher(record, voucherSlot);
         }
         settle(record);
     }
@@ -96,9 +99,22 @@ final class Ledger
         final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
         if (voucherId > 0)
         {
-            redeemVoucher(vouchers.slotOf(voucherId));
+            redeemPaymentVoucher(record, vouchers.slotOf(voucherId));
         }
         settle(record);
+    }
+
+    /**
+     * The voucher pays its part of the sale. With REFUND_REISSUES_VOUCHER the payment keeps the voucher's expiry: its
+     * slot may be reused before a refund wants the voucher back (acct-review finding 7).
+     */
+    private void redeemPaymentVoucher(final int record, final int slot)
+    {
+        if (settings.refundReissuesVoucher())
+        {
+            records.keepVoucherExpiry(record, vouchers.get(slot, VoucherBook.EXPIRES_AT_MS));
+        }
+        redeemVoucher(slot);
     }
 
     /** Cancel of a live hold: cash back to the wallet, voucher back to the consumer. */
@@ -334,7 +350,7 @@ final class Ledger
         }
         if (voucherFen > 0 && refundedAfter == paidFen)
         {
-            restoreVoucher(records.get(payment, RecordTable.VOUCHER_ID), voucherFen, consumerIndex, merchantIndex);
+            restoreVoucher(payment, voucherFen, consumerIndex, merchantIndex);
         }
     }
 
@@ -454,14 +470,30 @@ final class Ledger
         consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
     }
 
-    private void restoreVoucher(
-        final long voucherId, final long valueFen, final int consumerIndex, final int merchantIndex)
+    /**
+     * The refund that completes a payment gives its voucher back while still valid: the same voucher while its slot
+     * holds it; with REFUND_REISSUES_VOUCHER, once the slot was reused, a new voucher of the same value and expiry
+     * (unless every voucher slot is live); else the value goes back to the pool as an expiry would.
+     */
+    private void restoreVoucher(final int payment, final long valueFen, final int consumerIndex,
+        final int merchantIndex)
     {
-        final int slot = vouchers.slotOf(voucherId);
-        if (slot >= 0 && vouchers.state(slot) == VoucherState.REDEEMED.value() &&
-            vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) > context.nowMs)
+        final int slot = vouchers.slotOf(records.get(payment, RecordTable.VOUCHER_ID));
+        final long keptExpiryMs = records.keptVoucherExpiryMs(payment);
+        final boolean sameVoucher = slot >= 0 && vouchers.state(slot) == VoucherState.REDEEMED.value() &&
+            vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) > context.nowMs;
+        final boolean newVoucher = !sameVoucher && slot < 0 && keptExpiryMs > context.nowMs &&
+            settings.refundReissuesVoucher() && vouchers.freeCount() > 0;
+        if (sameVoucher || newVoucher)
         {
-            vouchers.restore(slot);
+            if (sameVoucher)
+            {
+                vouchers.restore(slot);
+            }
+            else
+            {
+                vouchers.issue(consumerIndex, merchantIndex, valueFen, keptExpiryMs);
+            }
             merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
             merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, -valueFen);
             consumers.addVouchersActive(consumerIndex, 1);
@@ -481,13 +513,18 @@ final class Ledger
         merchants.add(merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, payFen);
     }
 
-    /** One consumer's share of a running distribution, as a voucher or into the wallet. */
+    /**
+     * One consumer's share of a running distribution, as a voucher or into the wallet. A voucher-mode distribution
+     * checked at its start that every recipient's voucher fits, but redemptions and refunds since may have taken that
+     * room: a share that finds no voucher slot goes into the wallet (before, the engine thread threw here, on every
+     * node and every replay: det-review A1, so no replayable journal decides otherwise).
+     */
     void payDistributionShare(final int merchantIndex, final int consumerIndex, final long shareFen,
         final boolean asVoucher, final long voucherExpiresAtMs)
     {
         merchants.add(merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, -shareFen);
         merchants.add(merchantIndex, MerchantBook.DISTRIBUTED_FEN, shareFen);
-        if (asVoucher)
+        if (asVoucher && vouchers.freeCount() > 0)
         {
             vouchers.issue(consumerIndex, merchantIndex, shareFen, voucherExpiresAtMs);
             merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, shareFen);

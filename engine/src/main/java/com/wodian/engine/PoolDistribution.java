@@ -28,6 +28,7 @@ final class PoolDistribution
     private final ConsumptionBook consumption;
     private final RecordTable records;
     private final Ledger ledger;
+    private final EngineSettings settings;
     private final MulDiv mulDiv = MulDiv.create();
     private final long[] histogram = new long[BUCKETS];
 
@@ -53,8 +54,9 @@ final class PoolDistribution
     private long tiesAtThreshold;
     private long tieIdThreshold;
 
-    PoolDistribution(final EngineBooks books, final Ledger ledger)
+    PoolDistribution(final EngineBooks books, final Ledger ledger, final EngineSettings settings)
     {
+        this.settings = settings;
         this.consumers = books.consumers;
         this.consumption = books.consumption;
         this.records = books.records;
@@ -281,7 +283,8 @@ final class PoolDistribution
             return;
         }
         final int consumerIndex = (int)consumption.get(entry, ConsumptionBook.CONSUMER_INDEX);
-        ledger.payDistributionShare(merchantIndex, consumerIndex, share, voucherMode, nowMs + voucherValidityMs);
+        ledger.payDistributionShare(merchantIndex, consumerIndex, share, voucherMode,
+            settings.voucherExpiryMs(nowMs, voucherValidityMs));
         records.set(record, RecordTable.DISTRIBUTED_FEN, records.get(record, RecordTable.DISTRIBUTED_FEN) + share);
         records.set(record, RecordTable.RECIPIENTS_PAID, records.get(record, RecordTable.RECIPIENTS_PAID) + 1);
     }

@@ -109,6 +109,11 @@ final class RecordTable implements ExpiryQueue.Order
     private final long retentionMs;
     /** Marks a record counted against its merchant's key quota ({@link MerchantKeyQuota}); 0 while never on. */
     private static final long COUNTED_BIT = 1L << 48;
+    /**
+     * Marks a confirmed payment whose EXPIRES_AT_MS holds its voucher's expiry (engine setting
+     * REFUND_REISSUES_VOUCHER, {@link Ledger}); 0 while never on.
+     */
+    private static final long VOUCHER_EXPIRY_BIT = 1L << 49;
     private Forgetting forgetting = record -> { };
 
     /** Told of each finished record just before it is forgotten. */
@@ -631,7 +636,8 @@ final class RecordTable implements ExpiryQueue.Order
     {
         final long[] rows = rowsOf(record);
         final int at = PAD + record * STRIDE + META;
-        rows[at] = (rows[at] & (0xFFFFL | COUNTED_BIT)) | ((long)kind << 16) | ((long)firstCode << 32);
+        rows[at] = (rows[at] & (0xFFFFL | COUNTED_BIT | VOUCHER_EXPIRY_BIT)) | ((long)kind << 16) |
+            ((long)firstCode << 32);
     }
 
     /**
@@ -670,6 +676,20 @@ final class RecordTable implements ExpiryQueue.Order
     boolean isCounted(final int record)
     {
         return (rowsOf(record)[PAD + record * STRIDE + META] & COUNTED_BIT) != 0;
+    }
+
+    /** A confirmed payment's voucher expiry, kept in EXPIRES_AT_MS and marked so ({@link #keptVoucherExpiryMs}). */
+    void keepVoucherExpiry(final int record, final long expiresAtMs)
+    {
+        set(record, EXPIRES_AT_MS, expiresAtMs);
+        rowsOf(record)[PAD + record * STRIDE + META] |= VOUCHER_EXPIRY_BIT;
+    }
+
+    /** The voucher expiry {@link #keepVoucherExpiry} kept; Long.MIN_VALUE when none was kept. */
+    long keptVoucherExpiryMs(final int record)
+    {
+        return (rowsOf(record)[PAD + record * STRIDE + META] & VOUCHER_EXPIRY_BIT) != 0 ?
+            get(record, EXPIRES_AT_MS) : Long.MIN_VALUE;
     }
 
     /** Writes the records handed out, the index as it is, the forgotten records and the FIFO in order. */

@@ -29,12 +29,14 @@ final class RewardsRules
     private final Ledger ledger;
     private final ReplyPublisher replies;
     private final MerchantKeyQuota keyQuota;
+    private final EngineSettings settings;
 
     RewardsRules(final EngineConfig config, final CommandContext context, final EngineBooks books,
         final PoolDistribution distribution, final RiskControl risk, final Ledger ledger, final ReplyPublisher replies,
-        final MerchantKeyQuota keyQuota)
+        final MerchantKeyQuota keyQuota, final EngineSettings settings)
     {
         this.keyQuota = keyQuota;
+        this.settings = settings;
         this.config = config;
         this.context = context;
         this.consumers = books.consumers;
@@ -185,7 +187,8 @@ final class RewardsRules
         long expiresAtMs = 0;
         if (code == ResultCode.OK)
         {
-            expiresAtMs = context.nowMs + merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS);
+            expiresAtMs = settings.voucherExpiryMs(context.nowMs,
+                merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS));
             final int slot = ledger.issueVoucherForPoints(consumerIndex, merchantIndex, merchantId, redemptionId,
                 pointsCost, valueFen, expiresAtMs);
             voucherId = vouchers.get(slot, VoucherBook.ID);

@@ -352,6 +352,10 @@ public final class CommandCatalog
         {
             return 7;
         }
+        if (value == EngineSetting.VOUCHER_EXPIRY_SATURATES || value == EngineSetting.REFUND_REISSUES_VOUCHER)
+        {
+            return 8;
+        }
         return 1;
     }
 
@@ -495,7 +499,8 @@ public final class CommandCatalog
 
     /**
      * The gateway's form of {@link #check(DirectBuffer, int, int)}: session-layer messages (logon, heartbeat) are
-     * well formed too. The engine uses the other form, so a session message can never be applied.
+     * well formed too, and a value above the gateway's caps is refused ({@code RATE_OUT_OF_RANGE}: a voucher validity
+     * above {@link #VOUCHER_VALIDITY_MS_MAX}). The engine uses the other form, so a session message can never be applied.
      */
     public static ResultCode checkInbound(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -536,7 +541,29 @@ public final class CommandCatalog
         {
             return ResultCode.MALFORMED_MESSAGE;
         }
+        if (sessionAllowed && !withinGatewayCaps(buffer, offset + HEADER_LENGTH, templateId))
+        {
+            return ResultCode.RATE_OUT_OF_RANGE;
+        }
         return ResultCode.OK;
+    }
+
+    /**
+     * The longest voucher validity the gateway accepts in a SetMerchantRules: 100 years of 365 days. A longer one (an
+     * operator's "max long" for "never expires") made {@code now + validity} wrap past Long.MAX_VALUE, and the voucher
+     * was born expired (fuzz-review finding 3; docs/protocol.md, SetMerchantRules).
+     */
+    public static final long VOUCHER_VALIDITY_MS_MAX = 100L * 365 * 24 * 60 * 60 * 1000;
+
+    /**
+     * Values the gateway refuses before they are journaled although the engine, which must replay every journal as it
+     * was decided, accepts them: a voucher validity above {@link #VOUCHER_VALIDITY_MS_MAX}.
+     */
+    private static boolean withinGatewayCaps(final DirectBuffer buffer, final int bodyOffset, final int templateId)
+    {
+        return templateId != SetMerchantRulesDecoder.TEMPLATE_ID || buffer.getLong(
+            bodyOffset + SetMerchantRulesDecoder.voucherValidityMsEncodingOffset(), java.nio.ByteOrder.LITTLE_ENDIAN) <=
+            VOUCHER_VALIDITY_MS_MAX;
     }
 
     /** The template id of an encoded message; call only when at least a header's bytes are present. */
