@@ -44,8 +44,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A million seeded random and mutated frames from several connections (logged on as a terminal, so that frames
- * which pass the gateway reach the engine and every authorization rule is exercised; plus connections that never
- * log on) while well-behaved terminals keep paying. Afterwards: the server is alive, the good terminals saw only
+ * which pass the gateway reach the engine and every authorization rule is exercised; one logged on as an admin, whose
+ * frames add the admin templates with extreme values: rules, engine settings, points, distributions, withdrawals,
+ * risk rules, registrations, blocks, aimed at the fuzz parties only; plus connections that never log on) while
+ * well-behaved terminals keep paying. Afterwards: the server is alive, the good terminals saw only
  * the replies they should, every fuzz frame got its reply in order, the journal replayed into a fresh engine gives
  * the live state hash, and the engine's invariants (conservation first) hold.
  *
@@ -59,6 +61,8 @@ class FuzzTest
     private static final ThreadingMode MODE = ServerProperties.parseThreadingMode(
         System.getProperty("wodian.fuzz.mode", "compact"));
     private static final int FUZZ_CONNECTION_COUNT = 4;
+    /** Frames of the admin fuzz connection, on top of the terminal fuzzers' FRAME_COUNT. */
+    private static final int ADMIN_FRAME_COUNT = Math.max(1, FRAME_COUNT / 20);
     private static final int BATCH_FRAMES = 256;
 
     private static final long GOOD_MERCHANT_A = 1;
@@ -115,15 +119,17 @@ class FuzzTest
             final Thread[] good = {
                 goodTerminal(server, GOOD_A, GOOD_MERCHANT_A, GOOD_CONSUMER_A, fuzzing, failures, goodPaidFen, 0),
                 goodTerminal(server, GOOD_B, GOOD_MERCHANT_B, GOOD_CONSUMER_B, fuzzing, failures, goodPaidFen, 1)};
-            final Thread[] fuzzers = new Thread[FUZZ_CONNECTION_COUNT + 1];
+            final Thread[] fuzzers = new Thread[FUZZ_CONNECTION_COUNT + 2];
             for (int c = 0; c < FUZZ_CONNECTION_COUNT; c++)
             {
                 final long seed = SEED + c;
-                fuzzers[c] = new Thread(() -> fuzz(server.port(), seed, FRAME_COUNT / FUZZ_CONNECTION_COUNT,
+                fuzzers[c] = new Thread(() -> fuzz(server.port(), FUZZER, seed, FRAME_COUNT / FUZZ_CONNECTION_COUNT,
                     fuzzReplies, fuzzReconnects, failures), "fuzzer-" + c);
             }
             fuzzers[FUZZ_CONNECTION_COUNT] = new Thread(() -> unauthenticated(server.port(), SEED - 1, failures),
                 "fuzzer-no-logon");
+            fuzzers[FUZZ_CONNECTION_COUNT + 1] = new Thread(() -> fuzz(server.port(), ServerTestSupport.ADMIN,
+                SEED - 2, ADMIN_FRAME_COUNT, fuzzReplies, fuzzReconnects, failures), "fuzzer-admin");
             for (final Thread thread : good)
             {
                 thread.start();
@@ -264,10 +270,10 @@ class FuzzTest
      * length, which it generates rarely).
      */
     private static void fuzz(
-        final int port, final long seed, final int frameCount, final AtomicLong replies, final AtomicLong reconnects,
-        final ConcurrentLinkedQueue<String> failures)
+        final int port, final Credentials credentials, final long seed, final int frameCount,
+        final AtomicLong replies, final AtomicLong reconnects, final ConcurrentLinkedQueue<String> failures)
     {
-        final FrameGenerator generator = new FrameGenerator(new Random(seed));
+        final FrameGenerator generator = new FrameGenerator(new Random(seed), credentials.role() == SessionRole.ADMIN);
         final ByteBuffer batch = ByteBuffer.allocate(BATCH_FRAMES * FrameDescriptor.REQUEST_FRAME_BYTES_MAX + 64)
             .order(ByteOrder.LITTLE_ENDIAN);
         int sent = 0;
@@ -279,7 +285,7 @@ class FuzzTest
                 {
                     socket.setTcpNoDelay(true);
                     socket.setSoTimeout((int)ServerTestSupport.TIMEOUT_MS);
-                    if (ResultCode.OK != ServerTestSupport.logOn(socket, FUZZER))
+                    if (ResultCode.OK != ServerTestSupport.logOn(socket, credentials))
                     {
                         failures.add("fuzzer could not log on");
                         return;
@@ -337,7 +343,7 @@ class FuzzTest
     /** Connections that never log on: a hostile frame, then the server must close them. */
     private static void unauthenticated(final int port, final long seed, final ConcurrentLinkedQueue<String> failures)
     {
-        final FrameGenerator generator = new FrameGenerator(new Random(seed));
+        final FrameGenerator generator = new FrameGenerator(new Random(seed), false);
         final ByteBuffer batch = ByteBuffer.allocate(4 * FrameDescriptor.REQUEST_FRAME_BYTES_MAX)
             .order(ByteOrder.LITTLE_ENDIAN);
         try
@@ -439,9 +445,13 @@ class FuzzTest
         private final CommandEncoder encoder = new CommandEncoder();
         private final UnsafeBuffer message = new UnsafeBuffer(new byte[FrameDescriptor.REQUEST_MESSAGE_LENGTH_MAX]);
 
-        FrameGenerator(final Random random)
+        /** Whether the connection is an admin's: admin templates are added to the mix. */
+        private final boolean admin;
+
+        FrameGenerator(final Random random, final boolean admin)
         {
             this.random = random;
+            this.admin = admin;
         }
 
         /** Appends one frame; true when it was a broken frame length (the server will close the connection). */
@@ -508,6 +518,10 @@ class FuzzTest
                 FUZZ_CONSUMERS.length)];
             final long id = random.nextInt(8) == 0 ? anyId() : 1 + random.nextInt(2_000);
             final long amountFen = random.nextInt(8) == 0 ? anyId() : 1 + random.nextInt(100_000);
+            if (admin && random.nextBoolean())
+            {
+                return encodeAdmin(consumerId, id, amountFen);
+            }
             switch (random.nextInt(22))
             {
                 case 0: case 1: case 2: case 3:
@@ -547,6 +561,61 @@ class FuzzTest
             }
         }
 
+        /**
+         * An admin template with extreme values, aimed at the fuzz merchant and consumers (or new ids) so that the good
+         * terminals' payments keep their outcome: no quota or terminal binding, no global risk rule or model.
+         */
+        private int encodeAdmin(final long consumerId, final long id, final long amountFen)
+        {
+            final long[] validities = {1, 86_400_000L, com.wodian.protocol.CommandCatalog.VOUCHER_VALIDITY_MS_MAX,
+                com.wodian.protocol.CommandCatalog.VOUCHER_VALIDITY_MS_MAX + 1, Long.MAX_VALUE, 0, -1};
+            switch (random.nextInt(10))
+            {
+                case 0:
+                    return encoder.setMerchantRules(message, 0, FUZZ_MERCHANT, random.nextInt(120) - 10,
+                        random.nextInt(12_000) - 1_000, random.nextInt(3_000), random.nextInt(3_000),
+                        random.nextBoolean(), random.nextBoolean() ? com.wodian.protocol.sbe.DistributionMode.VOUCHER :
+                        com.wodian.protocol.sbe.DistributionMode.WALLET_REBATE, random.nextInt(4) == 0 ? anyId() :
+                        random.nextInt(200), random.nextInt(4) == 0 ? anyId() : 1 + random.nextInt(5_000),
+                        validities[random.nextInt(validities.length)]);
+                case 1:
+                    final com.wodian.protocol.sbe.EngineSetting[] settings = {
+                        com.wodian.protocol.sbe.EngineSetting.REFUND_SHORTFALL_FROM_SETTLEMENT,
+                        com.wodian.protocol.sbe.EngineSetting.VOUCHER_EXPIRY_SATURATES,
+                        com.wodian.protocol.sbe.EngineSetting.REFUND_REISSUES_VOUCHER};
+                    return encoder.setEngineSetting(message, 0, settings[random.nextInt(settings.length)],
+                        random.nextInt(4) == 0 ? anyId() : random.nextInt(3));
+                case 2:
+                    return encoder.adjustPoints(message, 0, consumerId, id, random.nextInt(3) == 0 ? anyId() :
+                        random.nextInt(20_000) - 5_000);
+                case 3:
+                    return encoder.distributePool(message, 0, FUZZ_MERCHANT, id, random.nextBoolean() ? 0 : amountFen);
+                case 4:
+                    final com.wodian.protocol.sbe.WithdrawSource source =
+                        com.wodian.protocol.sbe.WithdrawSource.values()[random.nextInt(3)];
+                    return encoder.withdraw(message, 0,
+                        source == com.wodian.protocol.sbe.WithdrawSource.PLATFORM_FEES ? 0 : FUZZ_MERCHANT, id,
+                        amountFen, source);
+                case 5:
+                    final int rule = 1 + random.nextInt(com.wodian.engine.Engine.RISK_RULES_CONFIGURABLE + 2);
+                    return encoder.setRiskRule(message, 0, FUZZ_MERCHANT, rule,
+                        random.nextBoolean() ? com.wodian.protocol.sbe.RiskMode.ENFORCE :
+                        com.wodian.protocol.sbe.RiskMode.SHADOW, com.wodian.protocol.sbe.RiskAction.DECLINE, anyId(),
+                        anyId(), random.nextInt(1_000));
+                case 6:
+                    return encoder.registerConsumer(message, 0, random.nextBoolean() ? consumerId : 5_000 + id,
+                        random.nextBoolean() ? FUZZ_MERCHANT : anyId());
+                case 7:
+                    return encoder.registerMerchant(message, 0, 100 + random.nextInt(20), random.nextInt(120) - 10,
+                        random.nextInt(12_000) - 1_000, random.nextInt(3_000), random.nextInt(3_000),
+                        random.nextBoolean());
+                case 8:
+                    return encoder.setBlocked(message, 0, PartyType.CONSUMER, consumerId, random.nextBoolean());
+                default:
+                    return encoder.topUp(message, 0, consumerId, id, amountFen);
+            }
+        }
+
         private int logon()
         {
             return MessageHeaderDecoder.ENCODED_LENGTH + new com.wodian.protocol.sbe.LogonEncoder()
@@ -564,10 +633,11 @@ class FuzzTest
                 .encodedLength();
         }
 
+        /** The fuzz party mostly; a good party too from a terminal (whose gateway refuses it), never from the admin. */
         private long pick(final long usual, final long other)
         {
             final int choice = random.nextInt(10);
-            return choice < 7 ? usual : choice < 9 ? other : anyId();
+            return choice < 7 ? usual : choice < 9 && !admin ? other : anyId();
         }
 
         private long anyId()
