@@ -551,6 +551,7 @@ public final class ConsensusNode
             return;
         }
         followLeader(fromNodeId, term, nowMs);
+        membership.leaderReached(prevLogIndex); // a joining node's join floor (MembershipHistory#mayVote)
         followerReplication.onAppendEntries(fromNodeId, prevLogIndex, prevLogTerm, leaderCommitIndex, entryCount,
             entries);
     }
@@ -610,6 +611,7 @@ public final class ConsensusNode
             return;
         }
         followLeader(fromNodeId, term, nowMs);
+        membership.leaderReached(snapshotIndex - 1); // the snapshot's own configuration is after the floor
         snapshotInstall.onChunk(fromNodeId, term, snapshotIndex, snapshotTerm, configuration, totalLength, offset,
             data, dataOffset, dataLength);
     }

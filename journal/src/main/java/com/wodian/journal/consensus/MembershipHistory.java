@@ -10,9 +10,12 @@ import java.util.Arrays;
  * compacted away; a snapshot install replaces the pairs with the configuration at the snapshot's index.
  *
  * <p>Also the node's right to vote ({@link #mayVote}): a node that joins with an empty (wiped or new) data directory
- * has forgotten any vote it cast before, so it votes only once its log holds a configuration that names it a learner:
- * such an entry is only ever created by adding the node after it left the configuration, so any vote of a term in
- * which it might have voted before is then settled (docs/replication.md, "Membership changes").
+ * has forgotten any vote it cast before, so it votes only once its log holds a configuration that names it a learner
+ * and that was appended after its join: such an entry is only ever created by adding the node after it left the
+ * configuration, so any vote of a term in which it might have voted before is then settled (docs/replication.md,
+ * "Membership changes"). A learner entry of its log's history, from an earlier {@code group add} of the same id,
+ * settles nothing about the votes the wiped directory forgot (ops-review finding 5: a {@code --join} start after a
+ * {@code group remove} that failed): the {@linkplain #leaderReached join floor} tells the two apart.
  *
  * <p>With a {@link MembershipStore} (a server: {@code storage.MembershipFile}), every change is stored before the
  * call returns; written before the log entry it describes, and pairs past the log's end are dropped when the node
@@ -32,6 +35,11 @@ public final class MembershipHistory
     private long[] configurations;
     private int size;
     private boolean mayVote;
+    /** See {@link #leaderReached}; {@link #NO_FLOOR} until then. */
+    private long joinFloor;
+
+    /** {@link #joinFloor} of a node that has not been reached by a leader since its join start (or never joined). */
+    public static final long NO_FLOOR = -1;
 
     /**
      * A node's first start: nothing stored yet; stores the bootstrap configuration at once.
@@ -52,6 +60,17 @@ public final class MembershipHistory
     public MembershipHistory(final int nodeId, final long bootstrap, final boolean mayVote, final long[] indexes,
         final long[] configurations, final int size, final MembershipStore store)
     {
+        this(nodeId, bootstrap, mayVote, indexes, configurations, size, store, NO_FLOOR);
+    }
+
+    /**
+     * A history as it was stored, with the {@linkplain #leaderReached join floor} of a joining node ({@link #NO_FLOOR}:
+     * none yet); the arrays are taken, not copied.
+     */
+    public MembershipHistory(final int nodeId, final long bootstrap, final boolean mayVote, final long[] indexes,
+        final long[] configurations, final int size, final MembershipStore store, final long joinFloor)
+    {
+        this.joinFloor = joinFloor;
         this.nodeId = nodeId;
         this.bootstrap = bootstrap;
         this.mayVote = mayVote;
@@ -70,7 +89,8 @@ public final class MembershipHistory
     /** A copy in memory only (a backup of a node's state, in the simulation). */
     MembershipHistory copyInMemory()
     {
-        return new MembershipHistory(nodeId, bootstrap, mayVote, indexes.clone(), configurations.clone(), size, null);
+        return new MembershipHistory(nodeId, bootstrap, mayVote, indexes.clone(), configurations.clone(), size, null,
+            joinFloor);
     }
 
     public long bootstrap()
@@ -108,6 +128,30 @@ public final class MembershipHistory
         return mayVote;
     }
 
+    /** @return the join floor ({@link #leaderReached}), {@link #NO_FLOOR} when none was set. */
+    public long joinFloor()
+    {
+        return joinFloor;
+    }
+
+    /**
+     * A leader's AppendEntries (after {@code index}) or InstallSnapshot (at {@code index + 1}: the snapshot's own
+     * configuration counts) reached this node. On a node
+     * that joined empty and may not vote yet, the first one since the join start sets the join floor to
+     * {@code index}, stored: the leader's log held the entries up to there before the message left, so they are the
+     * log's history, written before this node's join. A learner configuration at or below the floor does not give it
+     * its vote back; one above it does, which is where {@code group add} appends it: the leader starts a new
+     * learner's probe right after that entry's predecessor.
+     */
+    public void leaderReached(final long index)
+    {
+        if (!mayVote && joinFloor == NO_FLOOR)
+        {
+            joinFloor = index;
+            store();
+        }
+    }
+
     /** The log is about to hold {@code configuration} at {@code index}, after every stored pair. */
     public void append(final long index, final long configuration)
     {
@@ -123,7 +167,7 @@ public final class MembershipHistory
         indexes[size] = index;
         configurations[size] = configuration;
         size++;
-        noteLearner(configuration);
+        noteLearner(index, configuration);
         store();
     }
 
@@ -149,13 +193,14 @@ public final class MembershipHistory
         indexes[0] = index;
         configurations[0] = configuration;
         size = 1;
-        noteLearner(configuration);
+        noteLearner(index, configuration);
         store();
     }
 
-    private void noteLearner(final long configuration)
+    /** A learner configuration in effect from {@code index}: the vote back, unless it is history (join floor). */
+    private void noteLearner(final long index, final long configuration)
     {
-        if (Membership.isLearner(configuration, nodeId))
+        if (Membership.isLearner(configuration, nodeId) && (joinFloor == NO_FLOOR || index > joinFloor))
         {
             mayVote = true;
         }
@@ -165,7 +210,7 @@ public final class MembershipHistory
     {
         if (store != null)
         {
-            store.store(bootstrap, mayVote, indexes, configurations, size);
+            store.store(bootstrap, mayVote, mayVote ? NO_FLOOR : joinFloor, indexes, configurations, size);
         }
     }
 }

@@ -9,8 +9,10 @@ public interface MembershipStore
     /**
      * Stores the whole history durably before returning.
      *
+     * @param joinFloor      a joining node's join floor ({@link MembershipHistory#leaderReached}),
+     *                       {@link MembershipHistory#NO_FLOOR} when none is set or the node may vote.
      * @param indexes        the first {@code size} are the pairs' indexes, ascending; read during the call only.
      * @param configurations the configurations of those pairs.
      */
-    void store(long bootstrap, boolean mayVote, long[] indexes, long[] configurations, int size);
+    void store(long bootstrap, boolean mayVote, long joinFloor, long[] indexes, long[] configurations, int size);
 }

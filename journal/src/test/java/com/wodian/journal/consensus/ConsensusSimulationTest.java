@@ -44,6 +44,7 @@ class ConsensusSimulationTest
         int replacements = 0;
         int restores = 0;
         int votesRefused = 0;
+        int rejoinsWithoutVote = 0;
         final int seeds = seedCount(2_000);
         for (long seed = firstSeed(); seed < firstSeed() + seeds; seed++)
         {
@@ -61,6 +62,7 @@ class ConsensusSimulationTest
             replacements += result.replacements();
             restores += result.restores();
             votesRefused += result.votesRefused();
+            rejoinsWithoutVote += result.rejoinsWithoutVote();
             failovers.addAll(result.failoverMs());
         }
         assertTrue(acked > seeds * 10, "too few commands acknowledged for the run to mean anything: " + acked);
@@ -77,10 +79,11 @@ class ConsensusSimulationTest
                 "losses followed by a success; simulated failover ms p50 %d p99 %d max %d; leadership transfers " +
                 "%d started, %d won by their target in the next term; %d retention passes; %d snapshot installs, %d " +
                 "refused for their checksum; %d membership changes, %d nodes wiped and added back; %d nodes restored " +
-                "from a backup, %d of their votes refused%n",
+                "from a backup, %d of their votes refused; %d wiped nodes joined without their vote and were removed " +
+                "and added again%n",
             seeds, acked, elections, failovers.size(), percentile(failovers, 0.50), percentile(failovers, 0.99),
             failovers.isEmpty() ? -1 : failovers.get(failovers.size() - 1), transfersStarted, transfersWon, prunes, installs,
-            checksumFailures, membershipChanges, replacements, restores, votesRefused);
+            checksumFailures, membershipChanges, replacements, restores, votesRefused, rejoinsWithoutVote);
     }
 
     @Test

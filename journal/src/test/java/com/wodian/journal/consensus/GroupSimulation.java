@@ -38,7 +38,8 @@ final class GroupSimulation
         int membershipChanges,
         int replacements,
         int restores,
-        int votesRefused)
+        int votesRefused,
+        int rejoinsWithoutVote)
     {
     }
 
@@ -76,6 +77,8 @@ final class GroupSimulation
     private boolean wipeChangingNode;
     private int membershipChangesStarted;
     private int replacements;
+    /** Wiped nodes that were voters again without their vote, and were removed and added once more. */
+    private int rejoinsWithoutVote;
     private final ConsensusNode[] nodes;
     private final Applied[] applied;
     /** Each node's newest snapshot of its state machine (durable: it survives a crash), or null. */
@@ -610,8 +613,19 @@ final class GroupSimulation
         {
             countChange(node.addMember(changingNode, nowMs));
         }
-        else if (Membership.isVoter(configuration, changingNode) && node.configurationCommitted())
+        else if (Membership.isVoter(configuration, changingNode) && node.configurationCommitted() &&
+            up[changingNode])
         {
+            if (!nodes[changingNode].mayVote())
+            {
+                // The primary changed between the add and its first message to the wiped node, whose join floor then
+                // lies above the add's learner entry: it joined without its vote. The operator sees it in status
+                // ("joined empty, may not vote") and removes and adds it again.
+                rejoinsWithoutVote++;
+                wipeChangingNode = false;
+                membershipStep = MembershipStep.REMOVING;
+                return;
+            }
             changingNode = -1; // the leader promoted it after its catch-up rounds
         }
     }
@@ -1428,7 +1442,7 @@ final class GroupSimulation
         }
         return new Result(seed, ackedKeys.size(), lost, elections, failoverMs, commit, transfersStarted, transfersWon,
             ackSetChanges, prunes, snapshotInstalls, snapshotChecksumFailures, membershipChangesStarted, replacements,
-            restores, votesRefused);
+            restores, votesRefused, rejoinsWithoutVote);
     }
 
     private void fail(final String message)

@@ -172,6 +172,41 @@ class MembershipChangeTest
         assertEquals(Role.FOLLOWER, joining.role(), "a learner never stands");
     }
 
+    /**
+     * ops-review finding 5: node 2 was wiped and started with --join while still a voter (its {@code group remove}
+     * had failed during an election). The leader's log holds, from node 2's earlier {@code group add}, a configuration
+     * naming it a learner; catching up through that entry must not give the wiped node its vote back: the entry
+     * predates the wipe and settles nothing about the votes the directory forgot. Only a learner entry appended after
+     * the join (a remove and an add) does.
+     */
+    @Test
+    void aJoiningNodeThatCatchesUpThroughAnOldLearnerEntryDoesNotVote()
+    {
+        final MembershipHistory membership = new MembershipHistory(2, Membership.allVoters(3), null, true);
+        final ConsensusNode joining = node(2, 3, new MemoryReplicaLog(), new MemoryTermStore(), membership);
+        // The leader still counts node 2 a voter: it reaches it at the end of its log (index 5), and is refused.
+        joining.onMessage(new ConsensusMessage.AppendEntries(3, 0, 5, 3, new long[0], new long[0], 5), 1_000);
+        final ConsensusMessage.AppendReply refusal = (ConsensusMessage.AppendReply)sent.get(sent.size() - 1).message();
+        assertFalse(refusal.success());
+        assertEquals(1, refusal.conflictIndex());
+        // The whole log from its start: a no-op, node 2 removed, added as a learner, made a voter, a command.
+        joining.onMessage(new ConsensusMessage.AppendEntries(3, 0, 0, 0, new long[] {1, 1, 2, 2, 3},
+            new long[] {0, Membership.entryPayload(Membership.of(0b011, 0)),
+                Membership.entryPayload(Membership.of(0b011, 0b100)), Membership.entryPayload(Membership.allVoters(3)),
+                77}, 5), 1_001);
+        assertEquals(Membership.allVoters(3), joining.configuration());
+        assertFalse(joining.mayVote(), "a learner entry of the log's history gave the wiped node its vote back");
+        joining.onMessage(new ConsensusMessage.RequestVote(4, 1, 5, 3, false), 10_000);
+        assertFalse(((ConsensusMessage.VoteReply)sent.get(sent.size() - 1).message()).granted());
+        joining.onTimer(20_000);
+        assertEquals(Role.FOLLOWER, joining.role(), "it never stands either");
+        // The way out: group remove, then group add, appended after its join.
+        joining.onMessage(new ConsensusMessage.AppendEntries(4, 1, 5, 3, new long[] {4, 4},
+            new long[] {Membership.entryPayload(Membership.of(0b011, 0)),
+                Membership.entryPayload(Membership.of(0b011, 0b100))}, 6), 20_001);
+        assertTrue(joining.mayVote());
+    }
+
     @Test
     void cuttingOffAConfigurationEntryGoesBackToTheOneBefore()
     {

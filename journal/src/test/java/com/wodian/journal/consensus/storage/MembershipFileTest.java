@@ -59,6 +59,26 @@ class MembershipFileTest
         assertEquals(Membership.allVoters(3), again.at(6));
     }
 
+    /**
+     * ops-review finding 5: a joining node's join floor survives a restart in the middle of its catch-up, so that a
+     * learner configuration of the log's history it replays after the restart still does not give it its vote.
+     */
+    @Test
+    void aJoiningNodesFloorSurvivesARestart(@TempDir final Path dir) throws IOException
+    {
+        final Path file = dir.resolve("membership");
+        MembershipFile.open(file, 2, Membership.allVoters(3), true).leaderReached(41);
+        final MembershipHistory restarted = MembershipFile.open(file, 2, Membership.allVoters(3), false);
+        assertEquals(41, restarted.joinFloor());
+        restarted.append(30, Membership.of(0b011, 0b100)); // history: an earlier group add of node 2
+        assertFalse(MembershipFile.open(file, 2, Membership.allVoters(3), false).mayVote());
+        restarted.append(42, Membership.of(0b011, 0b100)); // group add after its join
+        final MembershipHistory added = MembershipFile.open(file, 2, Membership.allVoters(3), false);
+        assertTrue(added.mayVote());
+        assertEquals(MembershipHistory.NO_FLOOR, added.joinFloor(), "stored in the first layout again");
+        assertEquals(24 + 2 * 16 + 4, Files.size(file), "header, two pairs, CRC32C: what builds before read");
+    }
+
     @Test
     void aNewNodeStartsFromItsPeersList(@TempDir final Path dir)
     {
