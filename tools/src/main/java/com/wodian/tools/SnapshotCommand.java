@@ -13,7 +13,6 @@ import com.wodian.net.server.DataDirectoryLock;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
-import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,8 +97,8 @@ public final class SnapshotCommand implements Runnable
                 final byte[] reply = client.call(request, 0, length, 10_000);
                 final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
                 System.out.println(MessageText.describe(replyBuffer, 0, reply.length));
-                return ResultCode.OK == MessageText.resultCode(replyBuffer, 0, reply.length) ?
-                    WodianMain.EXIT_OK : WodianMain.EXIT_REFUSED;
+                // As pos: a standby's NOT_PRIMARY is 3 (take it at the primary), not a refusal (ops review 16.11).
+                return PosCommand.exitCode(MessageText.resultCode(replyBuffer, 0, reply.length));
             }
             catch (final IOException | TimeoutException ex)
             {

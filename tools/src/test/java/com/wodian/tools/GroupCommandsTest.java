@@ -216,8 +216,8 @@ class GroupCommandsTest
     }
 
     /**
-     * Operator review 13: {@code pos} on a standby is told NOT_PRIMARY and exits 3 (nothing executed), not 1 (a
-     * refusal); given the group's addresses it reaches the primary and exits 0. {@code loadgen} against a standby
+     * Operator review 13: {@code pos} (and {@code snapshot take --port}) on a standby is told NOT_PRIMARY and exits 3
+     * (nothing executed), not 1 (a refusal); given the group's addresses it reaches the primary and exits 0. {@code loadgen} against a standby
      * fails (its replies are no engine decisions), and against the group's addresses follows the primary.
      */
     @Test
@@ -231,6 +231,9 @@ class GroupCommandsTest
             "--port", standby.substring(standby.lastIndexOf(':') + 1), "--merchant", "1", "--timeout-ms",
             NODE_TIMEOUT_MS}, "NOT_PRIMARY");
         assertEquals(WodianMain.EXIT_UNREACHABLE, onStandby.exitCode(), onStandby.out());
+        final CliTest.Run snapshotOnStandby = onAStandby(peers, (standby) -> new String[] {"snapshot", "take",
+            "--port", standby.substring(standby.lastIndexOf(':') + 1)}, "NOT_PRIMARY");
+        assertEquals(WodianMain.EXIT_UNREACHABLE, snapshotOnStandby.exitCode(), snapshotOnStandby.out());
         final CliTest.Run viaGroup = CliTest.wodian("pos", "register-merchant", "--peers", peers, "--merchant", "2",
             "--timeout-ms", NODE_TIMEOUT_MS);
         assertEquals(WodianMain.EXIT_OK, viaGroup.exitCode(), viaGroup.out());
