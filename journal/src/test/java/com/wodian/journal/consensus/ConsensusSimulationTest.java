@@ -195,6 +195,23 @@ class ConsensusSimulationTest
         }
     }
 
+    /**
+     * A rolling upgrade to Pre-Vote: one node still of the build before it (it stands at once; its peers send it no
+     * PreVote and count it a yes only after their grace). Under the usual faults the group stays safe, loses no
+     * acknowledged command and converges: the grace costs failover time, never liveness.
+     */
+    @Test
+    void aGroupWithOneNodeOfTheOlderBuildStaysSafeAndConverges()
+    {
+        for (long seed = firstSeed(); seed < firstSeed() + seedCount(300); seed++)
+        {
+            final int groupSize = 3 + 2 * (int)(seed % 2);
+            final GroupSimulation.Result result = new GroupSimulation(seed, groupSize, AckPolicy.QUORUM, false, true,
+                (int)(seed % groupSize)).run(FAULTY_MS, HEAL_MS);
+            assertEquals(0, result.lostAcks(), "seed " + seed + " lost acknowledged commands");
+        }
+    }
+
     /** Without Pre-Vote the same restarts depose the primary in some seeds: the property above can fail. */
     @Test
     void withoutPreVoteARestartedStandbyDeposesThePrimaryAndTheCheckerSeesIt()

@@ -53,6 +53,8 @@ final class GroupSimulation
     private static final int NETWORK_MESSAGES_MAX = 20_000;
 
     private final ConsensusConfig config;
+    /** A node of the build before Pre-Vote (rolling upgrade), -1: none. */
+    private final int olderNode;
     private final long laggingEntriesMax;
     private final long silentMsMax;
 
@@ -181,6 +183,18 @@ final class GroupSimulation
     GroupSimulation(final long seed, final int groupSize, final AckPolicy ackPolicy,
         final boolean restoresKeepTheirIncarnation, final boolean preVote)
     {
+        this(seed, groupSize, ackPolicy, restoresKeepTheirIncarnation, preVote, -1);
+    }
+
+    /**
+     * @param olderNode a node of the build before Pre-Vote, in the middle of a rolling upgrade (-1: none): it stands
+     *                  as soon as its timeout runs out, and its peers send it no PreVote (as the transport does
+     *                  for a peer whose hello is of an older schema) and count it a yes after their grace.
+     */
+    GroupSimulation(final long seed, final int groupSize, final AckPolicy ackPolicy,
+        final boolean restoresKeepTheirIncarnation, final boolean preVote, final int olderNode)
+    {
+        this.olderNode = olderNode;
         this.restoresKeepTheirIncarnation = restoresKeepTheirIncarnation;
         this.restoreRandom = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 32);
         this.incarnations = new long[groupSize];
@@ -407,8 +421,9 @@ final class GroupSimulation
         pendingByNode.get(id).clear();
         // The listener looks the state machine up on every call: a snapshot install replaces it.
         final CommitListener listener = (index, term, payload) -> applied[id].onCommitted(index, term, payload);
-        nodes[id] = new ConsensusNode(id, groupSize, config, logs[id], termStores[id],
-            ConsensusMessage.outbox((to, message) -> send(id, to, message)), listener, random.split(), nowMs, committed,
+        nodes[id] = new ConsensusNode(id, groupSize, id == olderNode ? config.withPreVote(false) : config, logs[id],
+            termStores[id], new OlderPeerOutbox(ConsensusMessage.outbox((to, message) -> send(id, to, message)),
+            olderNode), listener, random.split(), nowMs, committed,
             snapshotInstall ? snapshotStores[id] : null, snapshotInstall ? snapshotStores[id] : null, memberships[id]);
         ackRules[id] = new AcknowledgementRule(ackPolicy, id, groupSize, laggingEntriesMax, silentMsMax);
         lastRole[id] = Role.FOLLOWER;
