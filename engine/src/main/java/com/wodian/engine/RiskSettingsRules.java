@@ -1,6 +1,7 @@
 package com.wodian.engine;
 
 import com.wodian.engine.risk.RiskControl;
+import com.wodian.engine.risk.RiskFeatures;
 import com.wodian.engine.risk.RiskModels;
 import com.wodian.engine.risk.RiskRules;
 import com.wodian.protocol.sbe.ResultCode;
@@ -85,13 +86,14 @@ final class RiskSettingsRules
         }
         else
         {
-            code = stageRiskTrees(decoder, buffer, offset + length, bodyOffset + blockLength);
+            code = stageRiskTrees(decoder, buffer, offset + length, bodyOffset + blockLength,
+                RiskFeatures.countForSchemaVersion(version));
         }
         replies.ack(code, SetRiskModelDecoder.TEMPLATE_ID, decoder.version(), sink);
     }
 
     private ResultCode stageRiskTrees(final SetRiskModelDecoder decoder, final DirectBuffer buffer, final int end,
-        final int groupOffset)
+        final int groupOffset, final int featureCount)
     {
         if (groupOffset + 4 > end)
         {
@@ -115,7 +117,7 @@ final class RiskSettingsRules
         for (final SetRiskModelDecoder.TreesDecoder tree : decoder.trees())
         {
             if (!RiskModels.validTree(tree.feature0(), tree.feature1(), tree.feature2(), tree.leaf0(), tree.leaf1(),
-                tree.leaf2(), tree.leaf3()))
+                tree.leaf2(), tree.leaf3(), featureCount))
             {
                 risk.models.unstage(stagedBefore);
                 return ResultCode.RISK_MODEL_INVALID;

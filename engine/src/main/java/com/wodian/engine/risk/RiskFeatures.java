@@ -137,6 +137,18 @@ public final class RiskFeatures
      */
     public static final int TAKEOVER_TRACES = 79;
     public static final int COUNT = 80;
+
+    /**
+     * The features a SetRiskModel of a schema version may name: a build refused a tree naming a feature it did not
+     * have yet (RISK_MODEL_INVALID), so accepting it from a message of that version would replay an old journal to
+     * another reply and another model. A new feature therefore comes with a new schema version, and its id is valid
+     * only from that version on: 79 from version 8. (Features added before this rule, up to 78, are valid in every
+     * version that has SetRiskModel.)
+     */
+    public static int countForSchemaVersion(final int schemaVersion)
+    {
+        return schemaVersion >= 8 ? COUNT : TAKEOVER_TRACES;
+    }
     /** Feature 79's thresholds: a payment this far above the consumer's usual amount (log16 x16, about 3x) ... */
     static final long TRACE_ABOVE_OWN_X16 = 250;
     /** ... of at least this share of the wallet (per mille) ... */

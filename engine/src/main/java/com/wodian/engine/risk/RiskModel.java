@@ -529,9 +529,17 @@ public final class RiskModel
     static boolean validTree(final int f0, final int f1, final int f2, final int leaf0, final int leaf1,
         final int leaf2, final int leaf3)
     {
-        final boolean children = RiskModels.validFeature(f1) && RiskModels.validFeature(f2);
+        return validTree(f0, f1, f2, leaf0, leaf1, leaf2, leaf3, RiskFeatures.COUNT);
+    }
+
+    /** The same, for a message that may name only the first {@code featureCount} features. */
+    static boolean validTree(final int f0, final int f1, final int f2, final int leaf0, final int leaf1,
+        final int leaf2, final int leaf3, final int featureCount)
+    {
+        final boolean children =
+            RiskModels.validFeature(f1, featureCount) && RiskModels.validFeature(f2, featureCount);
         return f0 == EXIT_MARKER ? children && (leaf0 | leaf1 | leaf2 | leaf3) == 0 :
-            children && RiskModels.validFeature(f0);
+            children && RiskModels.validFeature(f0, featureCount);
     }
 
     private static int clamp(final long sum)

@@ -109,16 +109,20 @@ public final class RiskModels
         return ResultCode.OK;
     }
 
-    public static boolean validFeature(final int feature)
+    /** A feature id below {@code featureCount} (see {@link RiskFeatures#countForSchemaVersion}). */
+    public static boolean validFeature(final int feature, final int featureCount)
     {
-        return feature >= 0 && feature < RiskFeatures.COUNT;
+        return feature >= 0 && feature < featureCount;
     }
 
-    /** Three valid feature ids, or an exit marker ({@link RiskModel#EXIT_MARKER} at node 0, children valid, leaves 0). */
+    /**
+     * Three feature ids below {@code featureCount}, or an exit marker ({@link RiskModel#EXIT_MARKER} at node 0,
+     * children valid, leaves 0).
+     */
     public static boolean validTree(final int f0, final int f1, final int f2, final int leaf0, final int leaf1,
-        final int leaf2, final int leaf3)
+        final int leaf2, final int leaf3, final int featureCount)
     {
-        return RiskModel.validTree(f0, f1, f2, leaf0, leaf1, leaf2, leaf3);
+        return RiskModel.validTree(f0, f1, f2, leaf0, leaf1, leaf2, leaf3, featureCount);
     }
 
     public void stageTree(final int f0, final long t0, final int f1, final long t1, final int f2, final long t2,

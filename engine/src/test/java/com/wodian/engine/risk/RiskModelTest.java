@@ -4,6 +4,7 @@ import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.EngineDriver;
 import com.wodian.engine.MemorySnapshot;
+import com.wodian.protocol.CommandCatalog;
 
 import com.wodian.protocol.sbe.MerchantTrade;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
@@ -206,6 +207,27 @@ class RiskModelTest
         assertEquals(2, query(RiskModelSlot.ACTIVE).treeCount());
         assertEquals(ResultCode.OK, model(RiskModelSlot.ACTIVE, RiskModelOp.CLEAR, 0, 0, 0, 0));
         assertEquals(0, query(RiskModelSlot.ACTIVE).treeCount());
+    }
+
+    @Test
+    void aFeatureIsValidOnlyFromTheSchemaVersionThatAddedIt()
+    {
+        assertTrue(CommandCatalog.SCHEMA_VERSION >= 8, "feature 79 came with schema version 8");
+        assertEquals(ResultCode.OK, model(RiskModelSlot.ACTIVE, RiskModelOp.BEGIN, VERSION, 1, 0, 0));
+        features[0] = RiskFeatures.TAKEOVER_TRACES;
+        final int length = d.encoder.setRiskModelTrees(d.command, 0, RiskModelSlot.ACTIVE, VERSION, 0, 1, features,
+            thresholds, leaves);
+        final long hash = d.engine.stateHashIgnoringSequence();
+
+        // The builds of version 7 before feature 79 refused such a tree: a journal of theirs replays the same.
+        d.command.putShort(6, (short)7, java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(ResultCode.RISK_MODEL_INVALID, d.apply(length), "feature 79 from a version-7 sender");
+        assertEquals(hash, d.engine.stateHashIgnoringSequence());
+
+        d.command.putShort(6, (short)8, java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(ResultCode.OK, d.apply(length), "feature 79 from a version-8 sender");
+        assertEquals(ResultCode.OK, model(RiskModelSlot.ACTIVE, RiskModelOp.COMMIT, VERSION, 0, 0, 0));
+        assertEquals(1, query(RiskModelSlot.ACTIVE).treeCount());
     }
 
     @Test
