@@ -143,14 +143,14 @@ class ReplicaGroupServerTest
      * reach node 2 through a proxy, which refuses their dials for three of its election timeouts after its restart,
      * as a redial back-off and a slow handshake delay them: without Pre-Vote node 2 stands in a higher term meanwhile,
      * and its first answer to the primary makes the primary step down. Outcome asserted once node 2 has caught up:
-     * the same primary, in the same term. Election timeouts of 1-2 s, so that a loaded runner does not start an
-     * election of its own.
+     * the same primary, in the same term. Election timeouts of 2-4 s (check quorum: 2 s), so that a loaded runner
+     * does not start an election of its own.
      */
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aRestartedStandbyRejoinsWithoutDeposingThePrimary() throws Exception
     {
-        consensus = new com.wodian.journal.consensus.ConsensusConfig(1_000, 2_000, 50, 256);
+        consensus = new com.wodian.journal.consensus.ConsensusConfig(2_000, 4_000, 50, 256);
         final int restarted = 2;
         System.arraycopy(GroupMembers.replicationAddresses(NODES), 0, replicationAddresses, 0, NODES);
         try (com.wodian.net.testing.group.TcpFaultProxy toRestarted =
