@@ -519,6 +519,12 @@ final class GroupCommands
 
         abstract String doneText();
 
+        /** Once the primary shows the change done: a last check; @return the command's exit status. */
+        int afterDone(final long deadlineNs)
+        {
+            return WodianMain.EXIT_OK;
+        }
+
         /**
          * What to say when the change is not done in time.
          *
@@ -542,7 +548,7 @@ final class GroupCommands
                 if (null != primary && primary.hasConfiguration() && done(primary))
                 {
                     System.out.println("node " + nodeId + " " + doneText() + ": " + primary.configurationLine());
-                    return WodianMain.EXIT_OK;
+                    return afterDone(deadlineNs);
                 }
                 code = null == primary ? null : request(primary);
                 if (code == ResultCode.OK || code == ResultCode.MEMBERSHIP_UNCHANGED)
@@ -587,7 +593,7 @@ final class GroupCommands
                 if (null != primary && primary.hasConfiguration() && done(primary))
                 {
                     System.out.println("node " + nodeId + " " + doneText() + ": " + primary.configurationLine());
-                    return WodianMain.EXIT_OK;
+                    return afterDone(deadlineNs);
                 }
                 if (null != primary && primary.hasConfiguration() && primary.term() != askedInTerm &&
                     primary.configurationCommitted() && !started(primary))
@@ -632,6 +638,9 @@ final class GroupCommands
             "data directory and --join.")
     static final class GroupAdd extends MembershipCommand
     {
+        /** How long an added voter's own status may take to show that it may vote (its view is published often). */
+        static final long VOTE_CHECK_MS = 10_000;
+
         @Override
         int action()
         {
@@ -654,6 +663,52 @@ final class GroupCommands
         String doneText()
         {
             return "is a voter";
+        }
+
+        /**
+         * A voter in the primary's configuration may still be one that must not vote: a node that joined empty while
+         * its id was still a voter (wiped without {@code group remove}), or whose learner entry it never got, keeps
+         * its join floor and never votes (docs/operations.md section 10); the group then counts a voter that cannot
+         * vote. Asks the node itself (bounded: its flag follows its log) and names the way out.
+         */
+        @Override
+        int afterDone(final long deadlineNs)
+        {
+            final long checkUntilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(VOTE_CHECK_MS);
+            NodeStatus node = null;
+            do
+            {
+                node = nodeOf(connection.queryAll(false), nodeId);
+                if (null != node && (node.mayVote() || !node.hasConfiguration()))
+                {
+                    return WodianMain.EXIT_OK;
+                }
+                Switchover.sleep(200);
+            }
+            while (System.nanoTime() - checkUntilNs < 0);
+            if (null == node)
+            {
+                System.out.println("note: node " + nodeId + " did not answer at any address of --peers: whether it " +
+                    "may vote is not known (wodian status shows it)");
+                return WodianMain.EXIT_OK;
+            }
+            System.err.println("node " + nodeId + " is a voter of the configuration but MAY NOT VOTE (it joined " +
+                "empty while still a voter, or missed its learner entry): the group counts a voter that cannot " +
+                "vote. Run: wodian group remove --peers " + String.join(",", connection.peers) + " --node " +
+                nodeId + ", then this group add again");
+            return WodianMain.EXIT_REFUSED;
+        }
+
+        private static NodeStatus nodeOf(final List<NodeStatus> nodes, final int id)
+        {
+            for (final NodeStatus node : nodes)
+            {
+                if (null != node && node.nodeId() == id)
+                {
+                    return node;
+                }
+            }
+            return null;
         }
 
         /**
