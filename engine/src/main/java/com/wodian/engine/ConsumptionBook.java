@@ -344,9 +344,14 @@ final class ConsumptionBook
                 throw new IllegalStateException("snapshot spend pairs of merchant index " + merchantIndex +
                     " are not a list (entry " + entry + " of " + count + ")");
             }
-            final int consumerIndex = (int)rows[entry * STRIDE + CONSUMER_INDEX];
-            entryByPair.stage(pairKey(consumerIndex, merchantIndex), entry);
-            addToPairLine(consumerIndex, merchantIndex, entry);
+            final long consumerIndex = rows[entry * STRIDE + CONSUMER_INDEX];
+            if (consumerIndex < 0 || consumerIndex >= consumers.count())
+            {
+                throw new IllegalStateException("snapshot spend pair " + entry + " of merchant index " +
+                    merchantIndex + " names consumer index " + consumerIndex + " of " + consumers.count());
+            }
+            entryByPair.stage(pairKey((int)consumerIndex, merchantIndex), entry);
+            addToPairLine((int)consumerIndex, merchantIndex, entry);
         }
         return listed;
     }

@@ -9,6 +9,13 @@ public final class EngineConfig
 {
     /** Hard ceiling for any single amount: keeps {@code amount * amount} products inside a long (proportions). */
     public static final long AMOUNT_FEN_CEILING = 1_000_000_000L;
+    /**
+     * The longest duration a limit may name (key retention, hold ttl, distribution voucher validity): 100 years of 365
+     * days, so that an input time plus it never wraps past Long.MAX_VALUE. Long.MAX_VALUE meant as "for ever" made the
+     * sum negative: a key retained "for ever" was forgotten at once and a retried Pay charged again (fuzz-review
+     * finding 6).
+     */
+    public static final long DURATION_MS_MAX = 100L * 365 * 24 * 60 * 60 * 1000;
 
     public int consumersMax = 1_000_000;
     public int merchantsMax = 100_000;
@@ -65,9 +72,10 @@ public final class EngineConfig
     /** A finished key is never forgotten sooner than this after it finished (input time). */
     public EngineConfig keyRetentionMs(final long value)
     {
-        if (value < 0)
+        if (value < 0 || value > DURATION_MS_MAX)
         {
-            throw new IllegalArgumentException("keyRetentionMs must be >= 0: " + value);
+            throw new IllegalArgumentException("keyRetentionMs must be in 0.." + DURATION_MS_MAX + " (100 years): " +
+                value);
         }
         keyRetentionMs = value;
         return this;
@@ -95,9 +103,9 @@ public final class EngineConfig
 
     public EngineConfig ttlMsMax(final long value)
     {
-        if (value <= 0)
+        if (value <= 0 || value > DURATION_MS_MAX)
         {
-            throw new IllegalArgumentException("ttlMsMax must be > 0: " + value);
+            throw new IllegalArgumentException("ttlMsMax must be in 1.." + DURATION_MS_MAX + " (100 years): " + value);
         }
         ttlMsMax = value;
         return this;
@@ -141,9 +149,10 @@ public final class EngineConfig
     /** Validity of vouchers paid by a distribution when the merchant's voucher rule sets none. */
     public EngineConfig distributionVoucherValidityMs(final long value)
     {
-        if (value <= 0)
+        if (value <= 0 || value > DURATION_MS_MAX)
         {
-            throw new IllegalArgumentException("distributionVoucherValidityMs must be > 0: " + value);
+            throw new IllegalArgumentException("distributionVoucherValidityMs must be in 1.." + DURATION_MS_MAX +
+                " (100 years): " + value);
         }
         distributionVoucherValidityMs = value;
         return this;

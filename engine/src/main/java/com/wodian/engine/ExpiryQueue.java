@@ -116,6 +116,12 @@ final class ExpiryQueue
         }
     }
 
+    /** The id at a heap position below {@link #size()} (for checks of a loaded snapshot). */
+    int idAt(final int position)
+    {
+        return heapAt(position);
+    }
+
     private int heapAt(final int position)
     {
         return position < heapOldBelow ? oldHeap[position] : heap[position];
@@ -233,6 +239,11 @@ final class ExpiryQueue
         int idsNeeded = 0;
         for (int position = 0; position < size; position++)
         {
+            if (heap[position] < 0 || heap[position] >= idsMax)
+            {
+                throw new IllegalStateException("snapshot expiry queue: id " + heap[position] + " at position " +
+                    position + " is outside 0.." + (idsMax - 1));
+            }
             idsNeeded = Math.max(idsNeeded, heap[position] + 1);
         }
         if (idsNeeded > positions.length)
@@ -245,6 +256,10 @@ final class ExpiryQueue
         }
         for (int position = 0; position < size; position++)
         {
+            if (positions[heap[position]] != 0)
+            {
+                throw new IllegalStateException("snapshot expiry queue: id " + heap[position] + " twice");
+            }
             positions[heap[position]] = position + 1;
         }
     }

@@ -333,10 +333,43 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
         }
         for (int i = 0; i < endedSize; i++)
         {
-            endedSlots[i] = (int)reader.readLong();
+            final long slot = reader.readLong();
+            if (slot < 0 || slot >= usedCount)
+            {
+                throw new IllegalStateException("snapshot ended-voucher ring: slot " + slot + " at " + i + " of " +
+                    usedCount + " slots");
+            }
+            endedSlots[i] = (int)slot;
             endedIds[i] = reader.readLong();
         }
         expiry.readFrom(reader);
+        checkLoaded();
+    }
+
+    /**
+     * What the state hash does not cover must still be sound before the engine runs on it (fuzz-review finding 4):
+     * the expiry heap holds issued vouchers of used slots, and the live count is the live slots'.
+     */
+    private void checkLoaded()
+    {
+        for (int position = 0; position < expiry.size(); position++)
+        {
+            final int slot = expiry.idAt(position);
+            if (slot >= count() || get(slot, STATE) != ISSUED)
+            {
+                throw new IllegalStateException("snapshot voucher expiry queue: slot " + slot + " is not an issued " +
+                    "voucher of the " + count() + " slots");
+            }
+        }
+        int live = 0;
+        for (int slot = 0; slot < count(); slot++)
+        {
+            live += isLive(slot) ? 1 : 0;
+        }
+        if (live != liveCount)
+        {
+            throw new IllegalStateException("snapshot vouchers: " + liveCount + " live counted, " + live + " live slots");
+        }
     }
 
     @Override

@@ -50,10 +50,21 @@ public final class MemorySnapshot implements SnapshotWriter, SnapshotReader
         return values[readPosition++];
     }
 
+    /** As the file reader (SnapshotInput.readCount): a count that does not fit the target is refused. */
+    private int readCount(final int capacity)
+    {
+        final long count = readLong();
+        if (count < 0 || count > capacity)
+        {
+            throw new IllegalStateException("snapshot array of " + count + " values does not fit " + capacity);
+        }
+        return (int)count;
+    }
+
     @Override
     public int readLongs(final long[] target)
     {
-        final int count = (int)readLong();
+        final int count = readCount(target.length);
         for (int i = 0; i < count; i++)
         {
             target[i] = values[readPosition++];
@@ -64,7 +75,7 @@ public final class MemorySnapshot implements SnapshotWriter, SnapshotReader
     @Override
     public int readInts(final int[] target)
     {
-        final int count = (int)readLong();
+        final int count = readCount(target.length);
         for (int i = 0; i < count; i++)
         {
             target[i] = (int)values[readPosition++];
@@ -81,5 +92,26 @@ public final class MemorySnapshot implements SnapshotWriter, SnapshotReader
     int size()
     {
         return writePosition;
+    }
+
+    /** The values written so far (the array, not a copy). */
+    long[] values()
+    {
+        return values;
+    }
+
+    /** Replaces one value of the stream, as a damaged or crafted file would. */
+    void set(final int position, final long value)
+    {
+        values[position] = value;
+    }
+
+    /** A stream of the first {@code size} of {@code values}, ready to read. */
+    static MemorySnapshot of(final long[] values, final int size)
+    {
+        final MemorySnapshot snapshot = new MemorySnapshot();
+        snapshot.values = java.util.Arrays.copyOf(values, Math.max(size, 1));
+        snapshot.writePosition = size;
+        return snapshot;
     }
 }

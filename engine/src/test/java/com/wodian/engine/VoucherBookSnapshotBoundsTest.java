@@ -2,7 +2,6 @@ package com.wodian.engine;
 
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,10 +33,25 @@ class VoucherBookSnapshotBoundsTest
     }
 
     @Test
-    void countsAtTheLimitAreRead()
+    void countsAtTheLimitPassTheCountCheck()
     {
         final VoucherBook book = new VoucherBook(CAPACITY, false);
 
-        assertDoesNotThrow(() -> book.readFrom(new ScriptedSnapshotReader(0, CAPACITY, 0, 1)));
+        // The counts fit; what fails now is the ring's first entry, slot 0 of no used slot (the reader's zeros).
+        final IllegalStateException refused = assertThrows(IllegalStateException.class,
+            () -> book.readFrom(new ScriptedSnapshotReader(0, CAPACITY, 0, 1)));
+
+        assertTrue(refused.getMessage().contains("ended-voucher ring: slot 0 at 0 of 0"), refused.getMessage());
+    }
+
+    @Test
+    void anEndedSlotOutsideTheUsedSlotsIsRefused()
+    {
+        final VoucherBook book = new VoucherBook(CAPACITY, false);
+
+        final IllegalStateException refused = assertThrows(IllegalStateException.class,
+            () -> book.readFrom(new ScriptedSnapshotReader(0, 1, 0, 1)));
+
+        assertTrue(refused.getMessage().contains("ended-voucher ring"), refused.getMessage());
     }
 }

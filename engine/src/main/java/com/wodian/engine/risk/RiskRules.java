@@ -313,7 +313,12 @@ public final class RiskRules
                 overrideKeys.length);
         }
         overrideCount = (int)count;
-        overrideMaskByMerchant = new int[(int)Math.min(reader.readLong(), merchantsMax)];
+        final long masks = reader.readLong();
+        if (masks < 0 || masks > merchantsMax)
+        {
+            throw new IllegalStateException("snapshot: " + masks + " risk rule override masks, at most " + merchantsMax);
+        }
+        overrideMaskByMerchant = new int[(int)masks];
         reader.readInts(overrideMaskByMerchant);
         overrideSlotByKey.clear();
         for (int slot = 0; slot < overrideCount; slot++)
