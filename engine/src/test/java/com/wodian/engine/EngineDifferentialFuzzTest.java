@@ -59,6 +59,7 @@ class EngineDifferentialFuzzTest
         final Run run = new Run(seed);
         run.apply(run.inputs.setUp());
         run.apply(run.settings());
+        run.apply(run.inputs.fourHolds());
         int applied = 0;
         while (applied < INPUTS)
         {

@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
  * Inputs for the differential engine fuzz (EngineDifferentialFuzzTest): every inbound template, admin ones included,
  * its fields found by reflection on the SBE decoders (so a field added to the schema is fuzzed without a change here)
  * and filled with extreme values (0, ±1, Long.MIN/MAX, the limits and one past them, 2^53, ...), with ids drawn from
- * a small set so that keys, parties and vouchers collide, and now and then structural damage (a cut, a flipped byte,
- * a bad header). Deterministic from the seed.
+ * a small set so that keys, parties and vouchers collide, one input in eight as a client of an older schema version
+ * sends it (its version, its shorter block), and now and then structural damage (a cut, a flipped byte, a bad
+ * header). Deterministic from the seed.
  */
 final class FuzzedInputs
 {
@@ -41,8 +42,8 @@ final class FuzzedInputs
         "RiskEventsQuery", "RiskStatsQuery", "RiskModelQuery", "ConsumerVouchersQuery", "ClusterStatusQuery",
         "ClusterControl"};
 
-    /** A field of a template's block: where it sits, its length and its name. */
-    private record Field(int offset, int length, String name)
+    /** A field of a template's block: where it sits, its length, its name and the schema version that added it. */
+    private record Field(int offset, int length, String name, int sinceVersion)
     {
     }
 
@@ -76,7 +77,8 @@ final class FuzzedInputs
             {
                 final String name = method.getName().substring(0, method.getName().length() - suffix.length());
                 final int length = (int)decoder.getMethod(name + "EncodingLength").invoke(null);
-                fields.add(new Field((int)method.invoke(null), length, name));
+                final int since = (int)decoder.getMethod(name + "SinceVersion").invoke(null);
+                fields.add(new Field((int)method.invoke(null), length, name, since));
             }
         }
         fields.sort((a, b) -> Integer.compare(a.offset, b.offset));
@@ -102,15 +104,22 @@ final class FuzzedInputs
     byte[] next(final int templateId)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH + 64]);
-        final int block = BLOCK_LENGTHS.get(templateId);
+        // One input in eight as an older client sends it: its version, its shorter block (det-review C2: inputs of
+        // every schema version through the batch path, as journals of older clients hold them).
+        final int version = random.nextInt(8) == 0 ? olderVersion(templateId) : CommandCatalog.SCHEMA_VERSION;
+        final int block = blockLengthOf(templateId, version);
         buffer.putShort(0, (short)block, ByteOrder.LITTLE_ENDIAN);
         buffer.putShort(2, (short)templateId, ByteOrder.LITTLE_ENDIAN);
         buffer.putShort(4, (short)CommandCatalog.SCHEMA_ID, ByteOrder.LITTLE_ENDIAN);
-        buffer.putShort(6, (short)CommandCatalog.SCHEMA_VERSION, ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(6, (short)version, ByteOrder.LITTLE_ENDIAN);
         final boolean consistent = random.nextInt(10) < 8;
         final long merchantId = 1 + random.nextInt(4);
         for (final Field field : FIELDS.get(templateId))
         {
+            if (field.offset + field.length > block)
+            {
+                continue;
+            }
             final int at = CommandEncoder.HEADER_LENGTH + field.offset;
             final long value = consistent && semantic(field.name) ? semanticValue(field.name, merchantId) :
                 raw(field.length);
@@ -125,6 +134,35 @@ final class FuzzedInputs
         final byte[] bytes = new byte[length];
         buffer.getBytes(0, bytes);
         return bytes;
+    }
+
+    /** A version from the one that added the template (its first field's) up to this build's. */
+    private int olderVersion(final int templateId)
+    {
+        int first = CommandCatalog.SCHEMA_VERSION;
+        for (final Field field : FIELDS.get(templateId))
+        {
+            first = Math.min(first, field.sinceVersion);
+        }
+        return Math.max(1, first) + random.nextInt(CommandCatalog.SCHEMA_VERSION - Math.max(1, first) + 1);
+    }
+
+    /** The block a sender of {@code version} writes: up to the end of the last field it knows. */
+    private static int blockLengthOf(final int templateId, final int version)
+    {
+        if (version == CommandCatalog.SCHEMA_VERSION)
+        {
+            return BLOCK_LENGTHS.get(templateId);
+        }
+        int block = 0;
+        for (final Field field : FIELDS.get(templateId))
+        {
+            if (field.sinceVersion <= version)
+            {
+                block = Math.max(block, field.offset + field.length);
+            }
+        }
+        return block;
     }
 
     private long raw(final int length)
@@ -282,6 +320,18 @@ final class FuzzedInputs
                 d[3])));
         }
         inputs.addAll(model(buffer));
+        return inputs;
+    }
+
+    /** Four Tries at once of one consumer, so that a table of three live holds is met whatever the mix does. */
+    List<byte[]> fourHolds()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+        final List<byte[]> inputs = new ArrayList<>();
+        for (long paymentId = 900_001; paymentId <= 900_004; paymentId++)
+        {
+            inputs.add(copy(buffer, encoder.tryPayment(buffer, 0, 1, 11, paymentId, 100, 100, 600_000)));
+        }
         return inputs;
     }
 
