@@ -2,6 +2,7 @@ package com.wodian.tools;
 
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.server.ServerMain;
+import com.wodian.net.testing.TestClients;
 import com.wodian.net.testing.group.ChildServerProcess;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
@@ -46,9 +47,6 @@ class CrashRecoveryTest
     private static final int KILLS = 20;
     private static final long SEED = Long.getLong("wodian.crash.seed", System.nanoTime());
     private static final long CALL_TIMEOUT_MS = 30_000;
-    // A child JVM restarted after kill -9 answers its first logon slowly on two shared cores under load: the
-    // client's default 5 s logon timeout failed this test once at load average ~20 without anything being wrong.
-    private static final long LOGON_TIMEOUT_MS = 30_000;
     private static final int CONSUMERS = 20;
     private static final long MERCHANT_ID = 3;
     private static final long TERMINAL_ID = 301;
@@ -303,7 +301,6 @@ class CrashRecoveryTest
     private static WodianClient connect(final int port, final com.wodian.net.auth.Credentials credentials)
         throws IOException
     {
-        return WodianClient.connect(new com.wodian.net.client.ClientConfig()
-            .node("127.0.0.1", port).credentials(credentials).logonTimeoutMs(LOGON_TIMEOUT_MS));
+        return WodianClient.connect(TestClients.config("127.0.0.1", port, credentials));
     }
 }

@@ -14,6 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import com.wodian.net.auth.CredentialStore;
 import com.wodian.net.auth.Credentials;
+import com.wodian.net.testing.TestClients;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class ServerTestSupport
 {
     /** Every wait for a reply or a state; polls return as soon as it holds (a loaded 2-vCPU CI machine needs the room). */
-    static final long TIMEOUT_MS = 30_000;
+    static final long TIMEOUT_MS = TestClients.TIMEOUT_MS;
     static final String HOST = "127.0.0.1";
 
     static final long MERCHANT_ID = 1;
@@ -68,15 +69,10 @@ final class ServerTestSupport
         return WodianClient.connect(clientConfig(server.port(), credentials));
     }
 
-    /**
-     * A test client's configuration: its connect, logon and reply limits are {@link #TIMEOUT_MS}. The client's
-     * defaults (2 s to connect, 5 s to log on, 10 s without a reply) are a production terminal's; a starved test
-     * machine can pass them with nothing wrong (the 5-s logon failed CrashRecoveryTest once at load 20).
-     */
+    /** A test client's configuration (the limits of {@link TestClients}). */
     static com.wodian.net.client.ClientConfig clientConfig(final int port, final Credentials credentials)
     {
-        return new com.wodian.net.client.ClientConfig().node(HOST, port).credentials(credentials)
-            .connectTimeoutMs(TIMEOUT_MS).logonTimeoutMs(TIMEOUT_MS).replyTimeoutMs(TIMEOUT_MS);
+        return TestClients.config(HOST, port, credentials);
     }
 
     /**

@@ -5,6 +5,7 @@ import com.wodian.net.auth.Credentials;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.LogonRefusedException;
 import com.wodian.net.client.WodianClient;
+import com.wodian.net.testing.TestClients;
 import com.wodian.net.tls.TestPki;
 import com.wodian.net.tls.TlsContext;
 import com.wodian.net.tls.TlsSettings;
@@ -354,8 +355,8 @@ class TlsServerTest
 
     private WodianClient connect(final Credentials credentials, final TlsSettings tls) throws IOException
     {
-        return WodianClient.connect(new ClientConfig().node(HOST, server.port()).credentials(credentials).tls(tls)
-            .connectTimeoutMs(TIMEOUT_MS).logonTimeoutMs(TIMEOUT_MS));
+        return WodianClient.connect(TestClients.patient(
+            new ClientConfig().node(HOST, server.port()).credentials(credentials).tls(tls)));
     }
 
     private void assertBalance(final long expectedFen) throws Exception
