@@ -17,7 +17,7 @@ import org.agrona.DirectBuffer;
  * {@link RiskSettingsRules}); the {@link Ledger} is the only writer of money; {@link ReplyPublisher} encodes the
  * replies, {@link EngineQueries} answers queries, {@link EngineState} writes, reads and hashes the state.
  *
- * <p>Rules are in SPEC.md and docs/rules.md; result codes in docs/result-codes.md. Broken invariants are bugs and
+ * <p>Rules are in docs/rules.md; result codes in docs/result-codes.md. Broken invariants are bugs and
  * throw {@link IllegalStateException}; every business refusal is a result code.
  */
 public final class Engine

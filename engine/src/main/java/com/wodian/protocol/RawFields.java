@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public final class RawFields
 {
-    /** Every message decoder of the schema (requests, session messages and replies). */
+    /** Every message decoder of the schema (requests, session messages and replies; RawFieldsTest checks it). */
     private static final Class<?>[] DECODERS = {
         RegisterMerchantDecoder.class, RegisterConsumerDecoder.class, RegisterTerminalDecoder.class,
         TopUpDecoder.class, WithdrawDecoder.class, SetBlockedDecoder.class, SetMerchantRulesDecoder.class,
@@ -39,7 +39,8 @@ public final class RawFields
         RiskRuleReplyDecoder.class, RiskEventsReplyDecoder.class, RiskStatsReplyDecoder.class,
         LogonChallengeDecoder.class, LogonReplyDecoder.class, HeartbeatReplyDecoder.class,
         ClusterStatusReplyDecoder.class, ClusterControlReplyDecoder.class, ConsumerVouchersQueryDecoder.class,
-        ConsumerVouchersReplyDecoder.class};
+        ConsumerVouchersReplyDecoder.class, SetRiskModelDecoder.class, RiskModelQueryDecoder.class,
+        RiskModelReplyDecoder.class};
 
     /** One field of a root block: its name, body offset and length in bytes. */
     record Field(String name, int offset, int length)
