@@ -249,7 +249,7 @@ final class Ledger
      * income, which may go below zero (a receivable of the alliance from the platform once fees were paid out).
      */
     ResultCode refund(final int payment, final int merchantIndex, final long amountFen, final int refund,
-        final boolean shortfallFromSettlement)
+        final boolean shortfallFromSettlement, final boolean recordSplit)
     {
         final long paidFen = records.get(payment, RecordTable.AMOUNT_FEN);
         final long voucherFen = records.get(payment, RecordTable.VOUCHER_FEN);
@@ -292,7 +292,14 @@ final class Ledger
         }
         platformFeesFen -= feeBack;
         consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, cashBack);
-        clawBackPointsAndVoucher(payment, merchantIndex, consumerIndex, refundedBefore, refundedAfter);
+        final long pointsBack = clawBackPoints(payment, merchantIndex, consumerIndex, refundedBefore, refundedAfter);
+        final boolean voucherRestored = voucherFen > 0 && refundedAfter == paidFen &&
+            restoreVoucher(payment, voucherFen, consumerIndex, merchantIndex);
+        if (recordSplit)
+        {
+            // What this refund moved, for its reply and its repeats' (a Refund of version 7+: RefundSplit).
+            RefundSplit.record(records, refund, amountFen - cashBack, pointsBack, voucherRestored);
+        }
         // Refunded spend does not count towards pool shares (never below zero within the open period).
         merchants.add(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, consumption.add(consumerIndex, merchantIndex,
             -amountFen, merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH)));
@@ -334,8 +341,8 @@ final class Ledger
         return lastRefundAllianceShortfallFen;
     }
 
-    /** Points earned on the cash part come back in proportion; the voucher with the refund that completes it. */
-    private void clawBackPointsAndVoucher(final int payment, final int merchantIndex, final int consumerIndex,
+    /** Points earned on the cash part come back in proportion; returns the points taken back. */
+    private long clawBackPoints(final int payment, final int merchantIndex, final int consumerIndex,
         final long refundedBefore, final long refundedAfter)
     {
         final long paidFen = records.get(payment, RecordTable.AMOUNT_FEN);
@@ -348,10 +355,7 @@ final class Ledger
             changePoints(consumerIndex, PointsEntryKind.CLAWBACK, -pointsBack,
                 merchants.get(merchantIndex, MerchantBook.ID), records.get(payment, RecordTable.KEY_B));
         }
-        if (voucherFen > 0 && refundedAfter == paidFen)
-        {
-            restoreVoucher(payment, voucherFen, consumerIndex, merchantIndex);
-        }
+        return pointsBack;
     }
 
     private static long proportionDelta(final long part, final long before, final long after, final long whole)
@@ -473,9 +477,10 @@ final class Ledger
     /**
      * The refund that completes a payment gives its voucher back while still valid: the same voucher while its slot
      * holds it; with REFUND_REISSUES_VOUCHER, once the slot was reused, a new voucher of the same value and expiry
-     * (unless every voucher slot is live); else the value goes back to the pool as an expiry would.
+     * (unless every voucher slot is live); else the value goes back to the pool as an expiry would. Returns whether
+     * the consumer holds a live voucher for it again.
      */
-    private void restoreVoucher(final int payment, final long valueFen, final int consumerIndex,
+    private boolean restoreVoucher(final int payment, final long valueFen, final int consumerIndex,
         final int merchantIndex)
     {
         final int slot = vouchers.slotOf(records.get(payment, RecordTable.VOUCHER_ID));
@@ -498,12 +503,11 @@ final class Ledger
             merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, -valueFen);
             consumers.addVouchersActive(consumerIndex, 1);
             consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
+            return true;
         }
-        else
-        {
-            merchants.add(merchantIndex, MerchantBook.POOL_FEN, valueFen);
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
-        }
+        merchants.add(merchantIndex, MerchantBook.POOL_FEN, valueFen);
+        merchants.add(merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
+        return false;
     }
 
     /** A distribution starts: what it pays moves from the pool to the pool in distribution. */

@@ -41,10 +41,6 @@ final class PaymentRules
     private final BatchPrefetcher prefetched;
     private final EngineSettings settings;
     private final MerchantKeyQuota keyQuota;
-    // What the last approved refund gave back (refundObserved), for its reply.
-    private long refundCashFen;
-    private long refundPointsClawedBack;
-    private boolean refundVoucherRestored;
 
     PaymentRules(
         final EngineConfig config,
@@ -594,7 +590,7 @@ final class PaymentRules
             {
                 code = ResultCode.get(records.firstCode(existing));
             }
-            replyRepeatedRefund(existing, code, merchantId, paymentId, refundId, amountFen, sink);
+            replyRefundFromRecord(existing, code, merchantId, paymentId, refundId, amountFen, sink);
             return;
         }
         // Insert first: making room may forget an old payment, which must then read as not found.
@@ -608,33 +604,21 @@ final class PaymentRules
             return;
         }
         keyQuota.count(refund, merchantIndexOf(parties));
-        code = decideRefund(refund, merchantId, terminalId, paymentId, merchantIndexOf(parties), amountFen);
+        code = decideRefund(refund, merchantId, terminalId, paymentId, merchantIndexOf(parties), amountFen,
+            recordSplit);
         records.setKindAndFirstCode(refund, RefundDecoder.TEMPLATE_ID, code.value());
         records.setState(refund, code == ResultCode.OK ? PaymentState.CONFIRMED.value() :
             PaymentState.REJECTED.value());
         records.finish(refund, context.nowMs);
-        replyDecidedRefund(refund, code, recordSplit, merchantId, paymentId, refundId, amountFen, sink);
+        // The first reply is what a repeat gets: the split the ledger recorded, or none (a Refund before version 7).
+        replyRefundFromRecord(refund, code, merchantId, paymentId, refundId, amountFen, sink);
     }
 
-    /** An approved refund's reply tells what it gave back, kept for its repeats when the Refund is of version 7+. */
-    private void replyDecidedRefund(final int refund, final ResultCode code, final boolean recordSplit,
-        final long merchantId, final long paymentId, final long refundId, final long amountFen, final ReplySink sink)
-    {
-        if (code == ResultCode.OK && recordSplit)
-        {
-            RefundSplit.record(records, refund, amountFen - refundCashFen, refundPointsClawedBack,
-                refundVoucherRestored);
-            replies.refund(code, merchantId, paymentId, refundId, amountFen, refundCashFen, amountFen - refundCashFen,
-                refundPointsClawedBack, refundVoucherRestored ? BooleanType.TRUE : BooleanType.FALSE, sink);
-        }
-        else
-        {
-            replies.refund(code, merchantId, paymentId, refundId, amountFen, code == ResultCode.OK, sink);
-        }
-    }
-
-    /** A repeat gets the first reply: the split its record kept, or unknown when it kept none (an older Refund). */
-    private void replyRepeatedRefund(final int refund, final ResultCode code, final long merchantId,
+    /**
+     * A refund's reply, first and repeated alike: the split its record kept (Ledger.refund records what it moved), or
+     * unknown when it kept none (a refusal, or a Refund before version 7).
+     */
+    private void replyRefundFromRecord(final int refund, final ResultCode code, final long merchantId,
         final long paymentId, final long refundId, final long amountFen, final ReplySink sink)
     {
         if (code == ResultCode.OK && RefundSplit.isRecorded(records, refund))
@@ -664,7 +648,7 @@ final class PaymentRules
     }
 
     private ResultCode decideRefund(final int refund, final long merchantId, final long terminalId,
-        final long paymentId, final int merchantIndex, final long amountFen)
+        final long paymentId, final int merchantIndex, final long amountFen, final boolean recordSplit)
     {
         records.set(refund, RecordTable.MERCHANT_INDEX, merchantIndex);
         records.set(refund, RecordTable.REFUNDED_PAYMENT_ID, paymentId);
@@ -688,31 +672,13 @@ final class PaymentRules
         }
         if (code == ResultCode.OK)
         {
-            code = refundObserved(payment, merchantIndex, amountFen, refund);
+            code = ledger.refund(payment, merchantIndex, amountFen, refund, settings.refundShortfallFromSettlement(),
+                recordSplit);
             if (code == ResultCode.OK && riskActive)
             {
                 risk.recordRefund(paymentConsumer, merchantIndex);
             }
         }
-        return code;
-    }
-
-    /**
-     * The ledger's refund, with what it gave the consumer read off the consumer's row around it (the wallet's cash,
-     * the points taken back, a voucher made live again) for the reply: the ledger's own numbers, whatever its rules.
-     */
-    private ResultCode refundObserved(final int payment, final int merchantIndex, final long amountFen,
-        final int refund)
-    {
-        final int consumerIndex = (int)records.get(payment, RecordTable.CONSUMER_INDEX);
-        final long walletBefore = consumers.get(consumerIndex, ConsumerBook.WALLET_FEN);
-        final long pointsBefore = consumers.get(consumerIndex, ConsumerBook.POINTS);
-        final long vouchersBefore = consumers.get(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN);
-        final ResultCode code = ledger.refund(payment, merchantIndex, amountFen, refund,
-            settings.refundShortfallFromSettlement());
-        refundCashFen = consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) - walletBefore;
-        refundPointsClawedBack = pointsBefore - consumers.get(consumerIndex, ConsumerBook.POINTS);
-        refundVoucherRestored = consumers.get(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN) > vouchersBefore;
         return code;
     }
 
