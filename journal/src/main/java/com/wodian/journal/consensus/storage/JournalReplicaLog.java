@@ -2,6 +2,7 @@ package com.wodian.journal.consensus.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,6 +71,8 @@ import static com.wodian.journal.JournalEntryDescriptor.MAX_PAYLOAD_VERSION;
  */
 public final class JournalReplicaLog implements ReplicaLog, JournalMapAhead, AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger("com.wodian.journal");
+
     /** Subdirectory of the data directory that holds the journal. */
     public static final String JOURNAL_DIR_NAME = "journal";
 
@@ -154,7 +157,7 @@ public final class JournalReplicaLog implements ReplicaLog, JournalMapAhead, Aut
         {
             // Only with DurabilityPolicy.PAGE_CACHE after a power cut: the mark was forced, the journal was not.
             // The entries are committed on a majority and come back from the leader.
-            System.err.println("replica log " + dataDir + ": commit mark " + commitMark.index() +
+            LOG.log(Level.WARNING, "replica log " + dataDir + ": commit mark " + commitMark.index() +
                 " is beyond the journal's last sequence " + lastIndex + "; entries were lost since it was stored");
         }
     }

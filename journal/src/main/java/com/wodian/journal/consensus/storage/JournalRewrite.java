@@ -2,6 +2,7 @@ package com.wodian.journal.consensus.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,8 @@ import static com.wodian.journal.consensus.storage.JournalReplicaLog.SUPERSEDED_
  */
 final class JournalRewrite
 {
+    private static final System.Logger LOG = System.getLogger("com.wodian.journal");
+
     /** Excerpts one poll of the rewrite reads: bounded, large enough to amortise the loop. */
     private static final int REWRITE_BATCH_EXCERPTS = 4096;
 
@@ -63,13 +66,13 @@ final class JournalRewrite
         }
         if (Files.exists(journalDir))
         {
-            System.err.println("replica log " + dataDir + ": discarding " + rewriteDir +
+            LOG.log(Level.WARNING, "replica log " + dataDir + ": discarding " + rewriteDir +
                 " left by a truncation that did not take effect");
             deleteRecursively(rewriteDir);
         }
         else
         {
-            System.err.println("replica log " + dataDir + ": completing a truncation: " + rewriteDir + " becomes " +
+            LOG.log(Level.WARNING, "replica log " + dataDir + ": completing a truncation: " + rewriteDir + " becomes " +
                 journalDir);
             move(rewriteDir, journalDir);
         }
