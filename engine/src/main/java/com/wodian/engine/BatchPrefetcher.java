@@ -1,5 +1,9 @@
 package com.wodian.engine;
 
+import com.wodian.engine.RecordFields.Payment;
+import com.wodian.engine.RecordFields.Redemption;
+import com.wodian.engine.RecordFields.Refund;
+import com.wodian.engine.RecordFields.TopUp;
 import com.wodian.engine.risk.RiskControl;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
@@ -170,16 +174,16 @@ final class BatchPrefetcher
             }
             case RefundDecoder.TEMPLATE_ID -> {
                 refund.wrap(buffer, body, block, version);
-                put(RecordTable.NAMESPACE_REFUND, refund.merchantId(), refund.refundId(), refund.paymentId(), 0,
+                put(Refund.NAMESPACE, refund.merchantId(), refund.refundId(), refund.paymentId(), 0,
                     refund.merchantId(), refund.terminalId(), true);
             }
             case TopUpDecoder.TEMPLATE_ID -> {
                 topUp.wrap(buffer, body, block, version);
-                put(RecordTable.NAMESPACE_TOP_UP, 0, topUp.externalRef(), 0, topUp.consumerId(), 0, 0, false);
+                put(TopUp.NAMESPACE, 0, topUp.externalRef(), 0, topUp.consumerId(), 0, 0, false);
             }
             case RedeemPointsDecoder.TEMPLATE_ID -> {
                 redeem.wrap(buffer, body, block, version);
-                put(RecordTable.NAMESPACE_REDEMPTION, redeem.consumerId(), redeem.redemptionId(), 0,
+                put(Redemption.NAMESPACE, redeem.consumerId(), redeem.redemptionId(), 0,
                     redeem.consumerId(), redeem.merchantId(), 0, false);
             }
             case RegisterConsumerDecoder.TEMPLATE_ID -> {
@@ -195,7 +199,7 @@ final class BatchPrefetcher
     private void newPayment(final long merchantId, final long terminalId, final long paymentId, final long consumerId,
         final long voucherId)
     {
-        put(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, 0, consumerId, merchantId, terminalId, true);
+        put(Payment.NAMESPACE, merchantId, paymentId, 0, consumerId, merchantId, terminalId, true);
         plainSales[count - 1] = voucherId <= 0;   // as CommandAdapter.voucherIdOrNone: a version 1 message has none
     }
 
@@ -290,7 +294,7 @@ final class BatchPrefetcher
         {
             if (namedPaymentIds[i] != 0)
             {
-                folded += records.touchSlot(RecordTable.NAMESPACE_PAYMENT, merchantIds[i], namedPaymentIds[i]);
+                folded += records.touchSlot(Payment.NAMESPACE, merchantIds[i], namedPaymentIds[i]);
             }
         }
         return folded;
@@ -393,7 +397,7 @@ final class BatchPrefetcher
         for (int i = 0; i < count; i++)
         {
             final int record = namedPaymentIds[i] == 0 ? -1 :
-                records.find(RecordTable.NAMESPACE_PAYMENT, merchantIds[i], namedPaymentIds[i]);
+                records.find(Payment.NAMESPACE, merchantIds[i], namedPaymentIds[i]);
             namedRecords[i] = record;
             folded += record < 0 ? 0 : records.touchRecordLines(record);
         }
@@ -409,7 +413,7 @@ final class BatchPrefetcher
             final int record = namedRecords[i];
             if (record >= 0)
             {
-                final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
+                final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
                 consumerIndexes[i] = consumerIndex;
                 if (consumerIndex >= 0)
                 {
@@ -458,7 +462,7 @@ final class BatchPrefetcher
         for (int i = 0; i < count; i++)
         {
             final int merchantIndex = merchantIndexes[i];
-            if (keyNamespaces[i] == RecordTable.NAMESPACE_PAYMENT && consumerIndexes[i] >= 0 && merchantIndex >= 0 &&
+            if (keyNamespaces[i] == Payment.NAMESPACE && consumerIndexes[i] >= 0 && merchantIndex >= 0 &&
                 terminalIndexes[i] >= 0 && risk.isActive(merchantIndex))
             {
                 folded += risk.touchPayment(consumerIndexes[i], merchantIndex, terminalIndexes[i]);

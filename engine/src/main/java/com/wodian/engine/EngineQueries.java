@@ -1,5 +1,7 @@
 package com.wodian.engine;
 
+import com.wodian.engine.RecordFields.Distribution;
+import com.wodian.engine.RecordFields.Payment;
 import com.wodian.engine.risk.MerchantRiskBook;
 import com.wodian.engine.risk.RiskControl;
 import com.wodian.engine.risk.RiskEventLog;
@@ -140,7 +142,7 @@ final class EngineQueries
 
     private void answerPaymentStatus(final long merchantId, final long paymentId, final ReplySink sink)
     {
-        final int record = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
+        final int record = records.find(Payment.NAMESPACE, merchantId, paymentId);
         final PaymentStatusReplyEncoder encoder = paymentStatusReplyEncoder.wrapAndApplyHeader(
             replies.buffer, 0, replies.header);
         encoder.merchantId(merchantId).paymentId(paymentId);
@@ -151,15 +153,15 @@ final class EngineQueries
         }
         else
         {
-            final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
+            final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
             encoder.code(ResultCode.OK)
                 .state(PaymentState.get((short)records.state(record)))
                 .consumerId(consumerIndex < 0 ? 0 : consumers.get(consumerIndex, ConsumerBook.ID))
-                .amountFen(records.get(record, RecordTable.AMOUNT_FEN))
-                .refundedFen(records.get(record, RecordTable.REFUNDED_FEN))
-                .expiresAtMs(records.get(record, RecordTable.EXPIRES_AT_MS))
+                .amountFen(records.get(record, Payment.AMOUNT_FEN))
+                .refundedFen(records.get(record, Payment.REFUNDED_FEN))
+                .expiresAtMs(records.get(record, Payment.EXPIRES_AT_MS))
                 .firstResult(ResultCode.get(records.firstCode(record)))
-                .voucherFen(records.get(record, RecordTable.VOUCHER_FEN));
+                .voucherFen(records.get(record, Payment.VOUCHER_FEN));
         }
         replies.send(encoder.encodedLength(), sink);
     }
@@ -260,7 +262,7 @@ final class EngineQueries
 
     private void answerDistributionStatus(final long merchantId, final long distributionId, final ReplySink sink)
     {
-        final int record = records.find(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId);
+        final int record = records.find(Distribution.NAMESPACE, merchantId, distributionId);
         final DistributionStatusReplyEncoder encoder = distributionStatusReplyEncoder.wrapAndApplyHeader(
             replies.buffer, 0, replies.header);
         encoder.merchantId(merchantId).distributionId(distributionId);
@@ -275,10 +277,10 @@ final class EngineQueries
             encoder.code(ResultCode.get(records.firstCode(record)))
                 .state(state == PaymentState.HELD.value() ? DistributionState.RUNNING :
                     state == PaymentState.CONFIRMED.value() ? DistributionState.DONE : DistributionState.NONE)
-                .amountFen(records.get(record, RecordTable.AMOUNT_FEN))
-                .paidFen(records.get(record, RecordTable.DISTRIBUTED_FEN))
-                .recipients(records.get(record, RecordTable.RECIPIENTS_PAID))
-                .consumptionFen(records.get(record, RecordTable.CONSUMPTION_BASIS_FEN));
+                .amountFen(records.get(record, Distribution.AMOUNT_FEN))
+                .paidFen(records.get(record, Distribution.DISTRIBUTED_FEN))
+                .recipients(records.get(record, Distribution.RECIPIENTS_PAID))
+                .consumptionFen(records.get(record, Distribution.CONSUMPTION_BASIS_FEN));
         }
         replies.send(encoder.encodedLength(), sink);
     }

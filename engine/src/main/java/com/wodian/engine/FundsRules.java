@@ -1,5 +1,7 @@
 package com.wodian.engine;
 
+import com.wodian.engine.RecordFields.TopUp;
+import com.wodian.engine.RecordFields.Withdrawal;
 import com.wodian.engine.risk.RiskControl;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.TopUpDecoder;
@@ -13,8 +15,6 @@ import com.wodian.protocol.sbe.WithdrawSource;
 final class FundsRules
 {
     private static final short SETTLEMENT = WithdrawSource.SETTLEMENT.value();
-    /** A withdrawal record keeps its source (0: the settlement balance) where a payment keeps its ttl. */
-    private static final int WITHDRAWAL_SOURCE = RecordTable.TTL_MS;
 
     private final EngineConfig config;
     private final CommandContext context;
@@ -53,14 +53,14 @@ final class FundsRules
             replies.ack(ResultCode.UNKNOWN_CONSUMER, template, externalRef, sink);
             return;
         }
-        final int existing = records.find(RecordTable.NAMESPACE_TOP_UP, 0, externalRef);
+        final int existing = records.find(TopUp.NAMESPACE, 0, externalRef);
         if (existing >= 0)
         {
-            if (records.get(existing, RecordTable.CONSUMER_INDEX) != consumerIndex)
+            if (records.get(existing, TopUp.CONSUMER_INDEX) != consumerIndex)
             {
                 code = ResultCode.EXISTS_WITH_DIFFERENT_CONSUMER;
             }
-            else if (records.get(existing, RecordTable.AMOUNT_FEN) != amountFen)
+            else if (records.get(existing, TopUp.AMOUNT_FEN) != amountFen)
             {
                 code = ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT;
             }
@@ -71,14 +71,14 @@ final class FundsRules
             replies.ack(code, template, externalRef, sink);
             return;
         }
-        final int record = records.insert(RecordTable.NAMESPACE_TOP_UP, 0, externalRef, context.nowMs);
+        final int record = records.insert(TopUp.NAMESPACE, 0, externalRef, context.nowMs);
         if (record < 0)
         {
             replies.ack(ResultCode.LIMIT_KEYS, template, externalRef, sink);
             return;
         }
-        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
-        records.set(record, RecordTable.AMOUNT_FEN, amountFen);
+        records.set(record, TopUp.CONSUMER_INDEX, consumerIndex);
+        records.set(record, TopUp.AMOUNT_FEN, amountFen);
         code = ledger.topUp(consumerIndex, amountFen);
         if (code == ResultCode.OK)
         {
@@ -112,27 +112,27 @@ final class FundsRules
             replies.ack(code, template, withdrawalId, sink);
             return;
         }
-        final int existing = records.find(RecordTable.NAMESPACE_WITHDRAWAL, merchantId, withdrawalId);
+        final int existing = records.find(Withdrawal.NAMESPACE, merchantId, withdrawalId);
         if (existing >= 0)
         {
-            code = records.get(existing, RecordTable.AMOUNT_FEN) != amountFen ?
+            code = records.get(existing, Withdrawal.AMOUNT_FEN) != amountFen ?
                 ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : sourceOf(existing) != source ? ResultCode.EXISTS_WITH_DIFFERENT_KIND :
                 ResultCode.get(records.firstCode(existing));
             replies.ack(code, template, withdrawalId, sink);
             return;
         }
-        final int record = records.insert(RecordTable.NAMESPACE_WITHDRAWAL, merchantId, withdrawalId, context.nowMs);
+        final int record = records.insert(Withdrawal.NAMESPACE, merchantId, withdrawalId, context.nowMs);
         if (record < 0)
         {
             replies.ack(ResultCode.LIMIT_KEYS, template, withdrawalId, sink);
             return;
         }
-        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
-        records.set(record, RecordTable.AMOUNT_FEN, amountFen);
+        records.set(record, Withdrawal.MERCHANT_INDEX, merchantIndex);
+        records.set(record, Withdrawal.AMOUNT_FEN, amountFen);
         if (source != SETTLEMENT)
         {
             // Only other sources are stored, so that a record of an old journal is stored (and hashed) as before.
-            records.set(record, WITHDRAWAL_SOURCE, source);
+            records.set(record, Withdrawal.SOURCE, source);
         }
         code = platform ? ledger.payOutPlatformFees(amountFen) :
             merchants.hasFlag(merchantIndex, MerchantBook.FLAG_BLOCKED) ? ResultCode.MERCHANT_BLOCKED :
@@ -144,7 +144,7 @@ final class FundsRules
 
     private short sourceOf(final int withdrawal)
     {
-        final long stored = records.get(withdrawal, WITHDRAWAL_SOURCE);
+        final long stored = records.get(withdrawal, Withdrawal.SOURCE);
         return stored == 0 ? SETTLEMENT : (short)stored;
     }
 }

@@ -1,5 +1,7 @@
 package com.wodian.engine;
 
+import com.wodian.engine.RecordFields.Payment;
+import com.wodian.engine.RecordFields.Refund;
 import com.wodian.protocol.sbe.PaymentState;
 import com.wodian.protocol.sbe.PointsEntryKind;
 import com.wodian.protocol.sbe.ResultCode;
@@ -96,7 +98,7 @@ final class Ledger
     void confirmHold(final int record)
     {
         releaseHold(record);
-        final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
+        final long voucherId = records.get(record, Payment.VOUCHER_ID);
         if (voucherId > 0)
         {
             redeemPaymentVoucher(record, vouchers.slotOf(voucherId));
@@ -122,7 +124,7 @@ final class Ledger
     {
         releaseHold(record);
         returnHoldToWallet(record);
-        merchants.add((int)records.get(record, RecordTable.MERCHANT_INDEX), MerchantBook.HOLDS_CANCELLED_COUNT, 1);
+        merchants.add((int)records.get(record, Payment.MERCHANT_INDEX), MerchantBook.HOLDS_CANCELLED_COUNT, 1);
         records.setState(record, PaymentState.CANCELLED.value());
         records.finish(record, context.nowMs);
     }
@@ -132,7 +134,7 @@ final class Ledger
     {
         releaseHold(record);
         returnHoldToWallet(record);
-        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
+        final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
         merchants.add(merchantIndex, MerchantBook.HOLDS_EXPIRED_COUNT, 1);
         merchants.add(merchantIndex, MerchantBook.HOLDS_EXPIRED_FEN, cashOf(record));
         records.setState(record, PaymentState.EXPIRED.value());
@@ -145,14 +147,14 @@ final class Ledger
      */
     private void settle(final int record)
     {
-        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
-        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
-        final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
+        final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
+        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
+        final long amountFen = records.get(record, Payment.AMOUNT_FEN);
 
         final long poolFen = amountFen * merchants.get(merchantIndex, MerchantBook.POOL_RATE_BPS) / BPS;
         final long feeFen = amountFen * merchants.get(merchantIndex, MerchantBook.PLATFORM_FEE_BPS) / BPS;
         final long allianceFen = payAllianceShare(record, merchantIndex, consumerIndex, amountFen);
-        final long cashFen = amountFen - records.get(record, RecordTable.VOUCHER_FEN);
+        final long cashFen = amountFen - records.get(record, Payment.VOUCHER_FEN);
         final long points = cashFen * merchants.get(merchantIndex, MerchantBook.POINTS_PER_YUAN) / FEN_PER_YUAN;
 
         merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, amountFen - poolFen - allianceFen - feeFen);
@@ -165,7 +167,7 @@ final class Ledger
         if (points != 0)
         {
             changePoints(consumerIndex, PointsEntryKind.EARN, points, merchants.get(merchantIndex, MerchantBook.ID),
-                records.get(record, RecordTable.KEY_B));
+                records.get(record, Payment.PAYMENT_ID));
         }
         final long applied = consumption.add(consumerIndex, merchantIndex, amountFen,
             merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH));
@@ -175,10 +177,10 @@ final class Ledger
         }
         merchants.add(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, applied);
 
-        records.set(record, RecordTable.POOL_FEN, poolFen);
-        records.set(record, RecordTable.ALLIANCE_FEN, allianceFen);
-        records.set(record, RecordTable.FEE_FEN, feeFen);
-        records.set(record, RecordTable.POINTS_EARNED, points);
+        records.set(record, Payment.POOL_FEN, poolFen);
+        records.set(record, Payment.ALLIANCE_FEN, allianceFen);
+        records.set(record, Payment.FEE_FEN, feeFen);
+        records.set(record, Payment.POINTS_EARNED, points);
         records.setState(record, PaymentState.CONFIRMED.value());
         records.finish(record, context.nowMs);
     }
@@ -196,15 +198,15 @@ final class Ledger
         }
         final long allianceFen = amountFen * merchants.get(merchantIndex, MerchantBook.ALLIANCE_SHARE_BPS) / BPS;
         merchants.add(homeIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, allianceFen);
-        records.set(record, RecordTable.ALLIANCE_MERCHANT_INDEX, homeIndex);
+        records.set(record, Payment.ALLIANCE_MERCHANT_INDEX, homeIndex);
         return allianceFen;
     }
 
     /** Moves a live hold's cash out of the held balance, leaving the record to the caller. */
     private void releaseHold(final int record)
     {
-        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
-        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
+        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
+        final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
         final long amountFen = cashOf(record);
         holds.remove(record);
         consumers.add(consumerIndex, ConsumerBook.HELD_FEN, -amountFen);
@@ -215,14 +217,14 @@ final class Ledger
 
     private long cashOf(final int record)
     {
-        return records.get(record, RecordTable.AMOUNT_FEN) - records.get(record, RecordTable.VOUCHER_FEN);
+        return records.get(record, Payment.AMOUNT_FEN) - records.get(record, Payment.VOUCHER_FEN);
     }
 
     /** Cash back to the wallet and the voucher, if any, back to the consumer (or expired, if its time passed). */
     private void returnHoldToWallet(final int record)
     {
-        consumers.add((int)records.get(record, RecordTable.CONSUMER_INDEX), ConsumerBook.WALLET_FEN, cashOf(record));
-        final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
+        consumers.add((int)records.get(record, Payment.CONSUMER_INDEX), ConsumerBook.WALLET_FEN, cashOf(record));
+        final long voucherId = records.get(record, Payment.VOUCHER_ID);
         if (voucherId > 0)
         {
             final int slot = vouchers.slotOf(voucherId);
@@ -251,21 +253,21 @@ final class Ledger
     ResultCode refund(final int payment, final int merchantIndex, final long amountFen, final int refund,
         final boolean shortfallFromSettlement, final boolean recordSplit)
     {
-        final long paidFen = records.get(payment, RecordTable.AMOUNT_FEN);
-        final long voucherFen = records.get(payment, RecordTable.VOUCHER_FEN);
+        final long paidFen = records.get(payment, Payment.AMOUNT_FEN);
+        final long voucherFen = records.get(payment, Payment.VOUCHER_FEN);
         final long cashFen = paidFen - voucherFen;
-        final long refundedBefore = records.get(payment, RecordTable.REFUNDED_FEN);
+        final long refundedBefore = records.get(payment, Payment.REFUNDED_FEN);
         final long refundedAfter = refundedBefore + amountFen;
         final long cashBack = Math.min(refundedAfter, cashFen) - Math.min(refundedBefore, cashFen);
-        final long poolBack = proportionDelta(records.get(payment, RecordTable.POOL_FEN), refundedBefore,
+        final long poolBack = proportionDelta(records.get(payment, Payment.POOL_FEN), refundedBefore,
             refundedAfter, paidFen);
-        final long allianceBack = proportionDelta(records.get(payment, RecordTable.ALLIANCE_FEN), refundedBefore,
+        final long allianceBack = proportionDelta(records.get(payment, Payment.ALLIANCE_FEN), refundedBefore,
             refundedAfter, paidFen);
-        final long feeBack = proportionDelta(records.get(payment, RecordTable.FEE_FEN), refundedBefore,
+        final long feeBack = proportionDelta(records.get(payment, Payment.FEE_FEN), refundedBefore,
             refundedAfter, paidFen);
         final long settlementBack = amountFen - poolBack - allianceBack - feeBack;
-        final int consumerIndex = (int)records.get(payment, RecordTable.CONSUMER_INDEX);
-        final int allianceIndex = (int)records.get(payment, RecordTable.ALLIANCE_MERCHANT_INDEX);
+        final int consumerIndex = (int)records.get(payment, Payment.CONSUMER_INDEX);
+        final int allianceIndex = (int)records.get(payment, Payment.ALLIANCE_MERCHANT_INDEX);
         final long poolShortfall = shortfallFromSettlement ?
             Math.max(0, poolBack - merchants.get(merchantIndex, MerchantBook.POOL_FEN)) : 0;
         final long allianceShortfall = shortfallFromSettlement && allianceBack > 0 ?
@@ -303,8 +305,8 @@ final class Ledger
         // Refunded spend does not count towards pool shares (never below zero within the open period).
         merchants.add(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, consumption.add(consumerIndex, merchantIndex,
             -amountFen, merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH)));
-        records.set(payment, RecordTable.REFUNDED_FEN, refundedAfter);
-        records.set(refund, RecordTable.CONSUMER_INDEX, consumerIndex);
+        records.set(payment, Payment.REFUNDED_FEN, refundedAfter);
+        records.set(refund, Refund.CONSUMER_INDEX, consumerIndex);
         return ResultCode.OK;
     }
 
@@ -345,15 +347,15 @@ final class Ledger
     private long clawBackPoints(final int payment, final int merchantIndex, final int consumerIndex,
         final long refundedBefore, final long refundedAfter)
     {
-        final long paidFen = records.get(payment, RecordTable.AMOUNT_FEN);
-        final long voucherFen = records.get(payment, RecordTable.VOUCHER_FEN);
+        final long paidFen = records.get(payment, Payment.AMOUNT_FEN);
+        final long voucherFen = records.get(payment, Payment.VOUCHER_FEN);
         final long cashFen = paidFen - voucherFen;
-        final long pointsBack = cashFen == 0 ? 0 : proportionDelta(records.get(payment, RecordTable.POINTS_EARNED),
+        final long pointsBack = cashFen == 0 ? 0 : proportionDelta(records.get(payment, Payment.POINTS_EARNED),
             Math.min(refundedBefore, cashFen), Math.min(refundedAfter, cashFen), cashFen);
         if (pointsBack != 0)
         {
             changePoints(consumerIndex, PointsEntryKind.CLAWBACK, -pointsBack,
-                merchants.get(merchantIndex, MerchantBook.ID), records.get(payment, RecordTable.KEY_B));
+                merchants.get(merchantIndex, MerchantBook.ID), records.get(payment, Payment.PAYMENT_ID));
         }
         return pointsBack;
     }
@@ -483,7 +485,7 @@ final class Ledger
     private boolean restoreVoucher(final int payment, final long valueFen, final int consumerIndex,
         final int merchantIndex)
     {
-        final int slot = vouchers.slotOf(records.get(payment, RecordTable.VOUCHER_ID));
+        final int slot = vouchers.slotOf(records.get(payment, Payment.VOUCHER_ID));
         final long keptExpiryMs = records.keptVoucherExpiryMs(payment);
         final boolean sameVoucher = slot >= 0 && vouchers.state(slot) == VoucherState.REDEEMED.value() &&
             vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) > context.nowMs;

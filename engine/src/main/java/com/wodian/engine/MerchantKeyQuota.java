@@ -1,5 +1,6 @@
 package com.wodian.engine;
 
+import com.wodian.engine.RecordFields.Payment;
 import com.wodian.protocol.sbe.ResultCode;
 
 /**
@@ -97,7 +98,7 @@ final class MerchantKeyQuota implements RecordTable.Forgetting
         if (records.clearCounted(record))
         {
             countedKeys--;
-            merchants.addQuotaKeys((int)records.get(record, RecordTable.MERCHANT_INDEX), -1);
+            merchants.addQuotaKeys((int)records.get(record, Payment.MERCHANT_INDEX), -1);
         }
     }
 
@@ -113,7 +114,7 @@ final class MerchantKeyQuota implements RecordTable.Forgetting
         {
             if (records.isCounted(record))
             {
-                marked[(int)records.get(record, RecordTable.MERCHANT_INDEX)]++;
+                marked[(int)records.get(record, Payment.MERCHANT_INDEX)]++;
                 total[0]++;
             }
         });

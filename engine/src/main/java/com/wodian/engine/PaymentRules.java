@@ -1,5 +1,7 @@
 package com.wodian.engine;
 
+import com.wodian.engine.RecordFields.Payment;
+import com.wodian.engine.RecordFields.Refund;
 import com.wodian.engine.risk.RiskControl;
 import com.wodian.protocol.sbe.BooleanType;
 import com.wodian.protocol.sbe.PayDecoder;
@@ -154,7 +156,7 @@ final class PaymentRules
                 paymentId, amountFen, 0, 0, sink);
             return;
         }
-        final int existing = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
+        final int existing = records.find(Payment.NAMESPACE, merchantId, paymentId);
         if (existing >= 0)
         {
             replyRepeatedTryOrPay(existing, kind, merchantId, terminalId, paymentId, consumerIndex, amountFen, ttlMs,
@@ -190,7 +192,7 @@ final class PaymentRules
             limit = keyQuota.check(merchantIndex);
         }
         final int record = limit == ResultCode.OK ?
-            records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, context.nowMs) : -1;
+            records.insert(Payment.NAMESPACE, merchantId, paymentId, context.nowMs) : -1;
         if (limit == ResultCode.OK && record < 0)
         {
             limit = ResultCode.LIMIT_KEYS;
@@ -200,12 +202,12 @@ final class PaymentRules
             replies.payment(limit, kind, merchantId, paymentId, amountFen, 0, 0, sink);
             return -1;
         }
-        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
-        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
-        records.set(record, RecordTable.AMOUNT_FEN, amountFen);
-        records.set(record, RecordTable.TERMINAL_ID, terminalId);
-        records.set(record, RecordTable.TTL_MS, ttlMs);
-        records.set(record, RecordTable.VOUCHER_ID, voucherId);
+        records.set(record, Payment.CONSUMER_INDEX, consumerIndex);
+        records.set(record, Payment.MERCHANT_INDEX, merchantIndex);
+        records.set(record, Payment.AMOUNT_FEN, amountFen);
+        records.set(record, Payment.TERMINAL_ID, terminalId);
+        records.set(record, Payment.TTL_MS, ttlMs);
+        records.set(record, Payment.VOUCHER_ID, voucherId);
         keyQuota.count(record, merchantIndex);
         return record;
     }
@@ -214,15 +216,15 @@ final class PaymentRules
     private void decideNewPayment(final int record, final int kind, final long consumerId, final int terminalIndex,
         final ReplySink sink)
     {
-        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
-        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
-        final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
-        final long voucherId = records.get(record, RecordTable.VOUCHER_ID);
+        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
+        final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
+        final long amountFen = records.get(record, Payment.AMOUNT_FEN);
+        final long voucherId = records.get(record, Payment.VOUCHER_ID);
         final int voucherSlot = voucherId > 0 ? vouchers.slotOf(voucherId) : -1;
         final boolean riskActive = risk.isActive(merchantIndex);
         final int homeIndex = consumers.homeMerchantIndex(consumerIndex);
-        risk.begin(context.sequence, context.nowMs, kind, records.get(record, RecordTable.KEY_A), consumerId,
-            records.get(record, RecordTable.TERMINAL_ID), records.get(record, RecordTable.KEY_B), amountFen);
+        risk.begin(context.sequence, context.nowMs, kind, records.get(record, Payment.MERCHANT_ID), consumerId,
+            records.get(record, Payment.TERMINAL_ID), records.get(record, Payment.PAYMENT_ID), amountFen);
         ResultCode code = checkPartiesNotBlocked(merchantIndex, terminalIndex, consumerIndex);
         if (code != ResultCode.OK)
         {
@@ -285,33 +287,33 @@ final class PaymentRules
         records.setKindAndFirstCode(record, kind, code.value());
         records.setState(record, PaymentState.REJECTED.value());
         records.finish(record, context.nowMs);
-        replies.payment(code, kind, records.get(record, RecordTable.KEY_A), records.get(record, RecordTable.KEY_B),
-            records.get(record, RecordTable.AMOUNT_FEN), 0, 0, sink);
+        replies.payment(code, kind, records.get(record, Payment.MERCHANT_ID), records.get(record, Payment.PAYMENT_ID),
+            records.get(record, Payment.AMOUNT_FEN), 0, 0, sink);
     }
 
     private void acceptPayment(final int record, final int kind, final long voucherFen, final int voucherSlot,
         final ReplySink sink)
     {
-        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
-        final long amountFen = records.get(record, RecordTable.AMOUNT_FEN);
+        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
+        final long amountFen = records.get(record, Payment.AMOUNT_FEN);
         final long cashFen = amountFen - voucherFen;
-        records.set(record, RecordTable.VOUCHER_FEN, voucherFen);
+        records.set(record, Payment.VOUCHER_FEN, voucherFen);
         records.setKindAndFirstCode(record, kind, ResultCode.OK.value());
         long pointsEarned = 0;
         if (kind == TEMPLATE_TRY)
         {
-            records.set(record, RecordTable.EXPIRES_AT_MS, context.nowMs + records.get(record, RecordTable.TTL_MS));
+            records.set(record, Payment.EXPIRES_AT_MS, context.nowMs + records.get(record, Payment.TTL_MS));
             records.setState(record, PaymentState.HELD.value());
-            ledger.hold(record, consumerIndex, (int)records.get(record, RecordTable.MERCHANT_INDEX), cashFen,
+            ledger.hold(record, consumerIndex, (int)records.get(record, Payment.MERCHANT_INDEX), cashFen,
                 voucherSlot);
         }
         else
         {
             ledger.payNow(record, consumerIndex, cashFen, voucherSlot);
-            pointsEarned = records.get(record, RecordTable.POINTS_EARNED);
+            pointsEarned = records.get(record, Payment.POINTS_EARNED);
         }
-        replies.payment(ResultCode.OK, kind, records.get(record, RecordTable.KEY_A),
-            records.get(record, RecordTable.KEY_B), amountFen, pointsEarned, voucherFen, sink);
+        replies.payment(ResultCode.OK, kind, records.get(record, Payment.MERCHANT_ID),
+            records.get(record, Payment.PAYMENT_ID), amountFen, pointsEarned, voucherFen, sink);
     }
 
     private ResultCode checkVoucherForPayment(
@@ -375,32 +377,32 @@ final class PaymentRules
         {
             code = ResultCode.EXISTS_WITH_DIFFERENT_KIND;
         }
-        else if (records.get(record, RecordTable.CONSUMER_INDEX) != consumerIndex)
+        else if (records.get(record, Payment.CONSUMER_INDEX) != consumerIndex)
         {
             code = ResultCode.EXISTS_WITH_DIFFERENT_CONSUMER;
         }
-        else if (records.get(record, RecordTable.AMOUNT_FEN) != amountFen)
+        else if (records.get(record, Payment.AMOUNT_FEN) != amountFen)
         {
             code = ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT;
         }
-        else if (records.get(record, RecordTable.TERMINAL_ID) != terminalId)
+        else if (records.get(record, Payment.TERMINAL_ID) != terminalId)
         {
             code = ResultCode.EXISTS_WITH_DIFFERENT_TERMINAL;
         }
-        else if (records.get(record, RecordTable.TTL_MS) != ttlMs)
+        else if (records.get(record, Payment.TTL_MS) != ttlMs)
         {
             code = ResultCode.EXISTS_WITH_DIFFERENT_TTL;
         }
-        else if (records.get(record, RecordTable.VOUCHER_ID) != voucherId)
+        else if (records.get(record, Payment.VOUCHER_ID) != voucherId)
         {
             code = ResultCode.EXISTS_WITH_DIFFERENT_VOUCHER;
         }
         else
         {
             // The same command again: the first reply, unchanged.
-            final long points = kind == TEMPLATE_PAY ? records.get(record, RecordTable.POINTS_EARNED) : 0;
+            final long points = kind == TEMPLATE_PAY ? records.get(record, Payment.POINTS_EARNED) : 0;
             replies.payment(ResultCode.get(records.firstCode(record)), kind, merchantId, paymentId, amountFen, points,
-                records.get(record, RecordTable.VOUCHER_FEN), sink);
+                records.get(record, Payment.VOUCHER_FEN), sink);
             return;
         }
         replies.payment(code, kind, merchantId, paymentId, amountFen, 0, 0, sink);
@@ -431,9 +433,9 @@ final class PaymentRules
         }
         final ResultCode code = applyTwoPhase(template, record);
         final boolean confirmed = template == TEMPLATE_CONFIRM && code == ResultCode.OK;
-        replies.payment(code, template, merchantId, paymentId, records.get(record, RecordTable.AMOUNT_FEN),
-            confirmed ? records.get(record, RecordTable.POINTS_EARNED) : 0,
-            confirmed ? records.get(record, RecordTable.VOUCHER_FEN) : 0, sink);
+        replies.payment(code, template, merchantId, paymentId, records.get(record, Payment.AMOUNT_FEN),
+            confirmed ? records.get(record, Payment.POINTS_EARNED) : 0,
+            confirmed ? records.get(record, Payment.VOUCHER_FEN) : 0, sink);
     }
 
     /**
@@ -476,7 +478,7 @@ final class PaymentRules
 
     private boolean expireIfDue(final int record)
     {
-        if (records.get(record, RecordTable.EXPIRES_AT_MS) <= context.nowMs)
+        if (records.get(record, Payment.EXPIRES_AT_MS) <= context.nowMs)
         {
             ledger.expireHold(record);
             return true;
@@ -497,7 +499,7 @@ final class PaymentRules
             replies.payment(refusalOf(parties), template, merchantId, paymentId, 0, 0, 0, sink);
             return -1;
         }
-        final int record = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
+        final int record = records.find(Payment.NAMESPACE, merchantId, paymentId);
         if (record < 0)
         {
             if (template == TEMPLATE_CANCEL)
@@ -512,7 +514,7 @@ final class PaymentRules
             return -1;
         }
         // Checked before the record's kind: a terminal the payment is not bound to learns nothing about it.
-        if (settings.bindsTwoPhase() && records.get(record, RecordTable.TERMINAL_ID) != terminalId)
+        if (settings.bindsTwoPhase() && records.get(record, Payment.TERMINAL_ID) != terminalId)
         {
             replies.payment(ResultCode.TERMINAL_NOT_OF_PAYMENT, template, merchantId, paymentId, 0, 0, 0, sink);
             return -1;
@@ -520,7 +522,7 @@ final class PaymentRules
         if (records.kind(record) == TEMPLATE_PAY)
         {
             replies.payment(ResultCode.NOT_TWO_PHASE, template, merchantId, paymentId,
-                records.get(record, RecordTable.AMOUNT_FEN), 0, 0, sink);
+                records.get(record, Payment.AMOUNT_FEN), 0, 0, sink);
             return -1;
         }
         return record;
@@ -532,16 +534,16 @@ final class PaymentRules
     {
         final ResultCode quota = keyQuota.check(merchantIndex);
         final int record = quota == ResultCode.OK ?
-            records.insert(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId, context.nowMs) : -1;
+            records.insert(Payment.NAMESPACE, merchantId, paymentId, context.nowMs) : -1;
         if (record < 0)
         {
             replies.payment(quota == ResultCode.OK ? ResultCode.LIMIT_KEYS : quota, TEMPLATE_CANCEL, merchantId,
                 paymentId, 0, 0, 0, sink);
             return;
         }
-        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
+        records.set(record, Payment.MERCHANT_INDEX, merchantIndex);
         keyQuota.count(record, merchantIndex);
-        records.set(record, RecordTable.TERMINAL_ID, terminalId);
+        records.set(record, Payment.TERMINAL_ID, terminalId);
         records.setKindAndFirstCode(record, TEMPLATE_CANCEL, ResultCode.OK_EMPTY_ROLLBACK.value());
         records.setState(record, PaymentState.CANCELLED_BEFORE_TRY.value());
         records.finish(record, context.nowMs);
@@ -575,14 +577,14 @@ final class PaymentRules
             replies.refund(code, merchantId, paymentId, refundId, amountFen, false, sink);
             return;
         }
-        final int existing = records.find(RecordTable.NAMESPACE_REFUND, merchantId, refundId);
+        final int existing = records.find(Refund.NAMESPACE, merchantId, refundId);
         if (existing >= 0)
         {
-            if (records.get(existing, RecordTable.REFUNDED_PAYMENT_ID) != paymentId)
+            if (records.get(existing, Refund.REFUNDED_PAYMENT_ID) != paymentId)
             {
                 code = ResultCode.EXISTS_WITH_DIFFERENT_PAYMENT;
             }
-            else if (records.get(existing, RecordTable.AMOUNT_FEN) != amountFen)
+            else if (records.get(existing, Refund.AMOUNT_FEN) != amountFen)
             {
                 code = ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT;
             }
@@ -596,7 +598,7 @@ final class PaymentRules
         // Insert first: making room may forget an old payment, which must then read as not found.
         final ResultCode quota = keyQuota.check(merchantIndexOf(parties));
         final int refund = quota == ResultCode.OK ?
-            records.insert(RecordTable.NAMESPACE_REFUND, merchantId, refundId, context.nowMs) : -1;
+            records.insert(Refund.NAMESPACE, merchantId, refundId, context.nowMs) : -1;
         if (refund < 0)
         {
             replies.refund(quota == ResultCode.OK ? ResultCode.LIMIT_KEYS : quota, merchantId, paymentId, refundId,
@@ -623,10 +625,10 @@ final class PaymentRules
     {
         if (code == ResultCode.OK && RefundSplit.isRecorded(records, refund))
         {
-            final long voucherFen = records.get(refund, RefundSplit.VOUCHER_FEN);
-            final boolean restored = (records.get(refund, RefundSplit.FLAGS) & RefundSplit.VOUCHER_RESTORED) != 0;
+            final long voucherFen = records.get(refund, Refund.VOUCHER_FEN);
+            final boolean restored = (records.get(refund, Refund.SPLIT_FLAGS) & RefundSplit.VOUCHER_RESTORED) != 0;
             replies.refund(code, merchantId, paymentId, refundId, amountFen, amountFen - voucherFen, voucherFen,
-                records.get(refund, RefundSplit.POINTS_CLAWED_BACK), restored ? BooleanType.TRUE : BooleanType.FALSE,
+                records.get(refund, Refund.POINTS_CLAWED_BACK), restored ? BooleanType.TRUE : BooleanType.FALSE,
                 sink);
         }
         else
@@ -642,27 +644,27 @@ final class PaymentRules
      */
     private ResultCode checkRefundTerminal(final long merchantId, final long terminalId, final long paymentId)
     {
-        final int payment = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
-        return payment >= 0 && records.get(payment, RecordTable.TERMINAL_ID) != terminalId ?
+        final int payment = records.find(Payment.NAMESPACE, merchantId, paymentId);
+        return payment >= 0 && records.get(payment, Payment.TERMINAL_ID) != terminalId ?
             ResultCode.TERMINAL_NOT_OF_PAYMENT : ResultCode.OK;
     }
 
     private ResultCode decideRefund(final int refund, final long merchantId, final long terminalId,
         final long paymentId, final int merchantIndex, final long amountFen, final boolean recordSplit)
     {
-        records.set(refund, RecordTable.MERCHANT_INDEX, merchantIndex);
-        records.set(refund, RecordTable.REFUNDED_PAYMENT_ID, paymentId);
-        records.set(refund, RecordTable.AMOUNT_FEN, amountFen);
+        records.set(refund, Refund.MERCHANT_INDEX, merchantIndex);
+        records.set(refund, Refund.REFUNDED_PAYMENT_ID, paymentId);
+        records.set(refund, Refund.AMOUNT_FEN, amountFen);
 
-        final int payment = records.find(RecordTable.NAMESPACE_PAYMENT, merchantId, paymentId);
+        final int payment = records.find(Payment.NAMESPACE, merchantId, paymentId);
         final int paymentConsumer = payment >= 0 && records.state(payment) == PaymentState.CONFIRMED.value() ?
-            (int)records.get(payment, RecordTable.CONSUMER_INDEX) : -1;
+            (int)records.get(payment, Payment.CONSUMER_INDEX) : -1;
         final boolean riskActive = paymentConsumer >= 0 && risk.isActive(merchantIndex);
         ResultCode code = ResultCode.OK;
         if (riskActive)
         {
             risk.begin(context.sequence, context.nowMs, RefundDecoder.TEMPLATE_ID, merchantId,
-                consumers.get(paymentConsumer, ConsumerBook.ID), terminalId, records.get(refund, RecordTable.KEY_B),
+                consumers.get(paymentConsumer, ConsumerBook.ID), terminalId, records.get(refund, Refund.REFUND_ID),
                 amountFen);
             code = risk.checkRefund(paymentConsumer, merchantIndex);
         }
@@ -696,9 +698,9 @@ final class PaymentRules
         {
             return ResultCode.PAYMENT_NOT_CONFIRMED;
         }
-        final long paidFen = records.get(payment, RecordTable.AMOUNT_FEN);
-        final long cashFen = paidFen - records.get(payment, RecordTable.VOUCHER_FEN);
-        final long refundedAfter = records.get(payment, RecordTable.REFUNDED_FEN) + amountFen;
+        final long paidFen = records.get(payment, Payment.AMOUNT_FEN);
+        final long cashFen = paidFen - records.get(payment, Payment.VOUCHER_FEN);
+        final long refundedAfter = records.get(payment, Payment.REFUNDED_FEN) + amountFen;
         if (refundedAfter > paidFen)
         {
             return ResultCode.REFUND_EXCEEDS_PAID;
@@ -716,7 +718,7 @@ final class PaymentRules
         for (int i = 0; i < config.expiriesPerCommandMax; i++)
         {
             final int record = holds.peek();
-            if (record < 0 || records.get(record, RecordTable.EXPIRES_AT_MS) > context.nowMs)
+            if (record < 0 || records.get(record, Payment.EXPIRES_AT_MS) > context.nowMs)
             {
                 return;
             }

@@ -1,5 +1,6 @@
 package com.wodian.engine;
 
+import com.wodian.engine.RecordFields.Distribution;
 import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.PaymentState;
 
@@ -285,15 +286,15 @@ final class PoolDistribution
         final int consumerIndex = (int)consumption.get(entry, ConsumptionBook.CONSUMER_INDEX);
         ledger.payDistributionShare(merchantIndex, consumerIndex, share, voucherMode,
             settings.voucherExpiryMs(nowMs, voucherValidityMs));
-        records.set(record, RecordTable.DISTRIBUTED_FEN, records.get(record, RecordTable.DISTRIBUTED_FEN) + share);
-        records.set(record, RecordTable.RECIPIENTS_PAID, records.get(record, RecordTable.RECIPIENTS_PAID) + 1);
+        records.set(record, Distribution.DISTRIBUTED_FEN, records.get(record, Distribution.DISTRIBUTED_FEN) + share);
+        records.set(record, Distribution.RECIPIENTS_PAID, records.get(record, Distribution.RECIPIENTS_PAID) + 1);
     }
 
     private void finish(final long nowMs)
     {
-        if (records.get(record, RecordTable.DISTRIBUTED_FEN) != amountFen)
+        if (records.get(record, Distribution.DISTRIBUTED_FEN) != amountFen)
         {
-            throw new IllegalStateException("distribution paid " + records.get(record, RecordTable.DISTRIBUTED_FEN) +
+            throw new IllegalStateException("distribution paid " + records.get(record, Distribution.DISTRIBUTED_FEN) +
                 " of " + amountFen);
         }
         records.setState(record, PaymentState.CONFIRMED.value());

@@ -3,8 +3,9 @@ package com.wodian.engine;
 /**
  * Every idempotency key the engine remembers (payments, refunds, top-ups, withdrawals) and the record of what the
  * key decided. Records live in a pool of 16-long rows (two cache lines); an open-addressing index (linear probing,
- * backward-shift deletion, load factor at most 0.5) maps {@code (namespace, keyA, keyB)} to a row. The pool and the
- * index start small and grow together with the records handed out, up to {@code keysMax} ({@link Growth}).
+ * backward-shift deletion, load factor at most 0.5) maps a key {@code (namespace, ownerId, requestId)} to a row; what a
+ * row holds, namespace by namespace, and where each field sits is {@link RecordFields}. The pool and the index
+ * start small and grow together with the records handed out, up to {@code keysMax} ({@link Growth}).
  *
  * <p>Growth never stalls the engine thread: the larger pool and index are allocated ahead of need by {@link
  * ArrayPreparer}, and after a growth the old pool's rows and the old index's entries move over a bounded number per
@@ -20,57 +21,9 @@ package com.wodian.engine;
  */
 final class RecordTable implements ExpiryQueue.Order
 {
-    static final int NAMESPACE_PAYMENT = 1;
-    static final int NAMESPACE_REFUND = 2;
-    static final int NAMESPACE_TOP_UP = 3;
-    static final int NAMESPACE_WITHDRAWAL = 4;
-    static final int NAMESPACE_REDEMPTION = 5;
-    static final int NAMESPACE_ADJUSTMENT = 6;
-    static final int NAMESPACE_DISTRIBUTION = 7;
-
-    // Fields, by name: what a record holds. Where each sits in the 16-long row is below (get and set map them).
-    static final int KEY_A = 0;                    // merchantId, or 0 for top-ups
-    static final int KEY_B = 1;                    // paymentId, refundId, externalRef or withdrawalId
-    static final int META = 2;                     // namespace:8 | state:8 | kind (template id):16 | firstCode:16
-    static final int CONSUMER_INDEX = 3;
-    static final int MERCHANT_INDEX = 4;
-    static final int AMOUNT_FEN = 5;
-    static final int REFUNDED_FEN = 6;
-    /** Distributions: the amount paid out so far (the slot payments use for refunds). */
-    static final int DISTRIBUTED_FEN = 6;
-    /** Payments and empty rollbacks: the terminal of the command. */
-    static final int TERMINAL_ID = 7;
-    /** Refunds: the payment refunded. */
-    static final int REFUNDED_PAYMENT_ID = 7;
-    /** Distributions: the amount asked for (0: the whole pool), compared on a repeat. */
-    static final int REQUESTED_FEN = 7;
-    static final int TTL_MS = 8;
-    static final int EXPIRES_AT_MS = 9;
-    static final int FINISHED_AT_MS = 10;
-    static final int POINTS_EARNED = 11;
-    static final int ALLIANCE_MERCHANT_INDEX = 12;
-    static final int POOL_FEN = 13;
-    static final int ALLIANCE_FEN = 14;
-    static final int FEE_FEN = 15;
-    static final int VOUCHER_ID = 16;               // voucher applied to a payment, or issued by a redemption
-    static final int VOUCHER_FEN = 17;              // its value: the non-cash part of a payment's amount
-    /** Distributions: the consumption total the shares are computed from. */
-    static final int CONSUMPTION_BASIS_FEN = 18;
-    /** Distributions: recipients paid so far. */
-    static final int RECIPIENTS_PAID = 19;
-    /** Fields by name. */
-    static final int FIELDS = 20;
-
-    // The row: 16 longs (128 bytes, two cache lines; rows start on a line after PAD longs). The two party indexes
-    // share a long, the alliance merchant index shares one with the voucher value (or, in a distribution, the
-    // recipients paid: distributions use no voucher), and a distribution's consumption basis sits where a payment
-    // keeps its voucher id. Amounts that share a long are below AMOUNT_FEN_CEILING (2^30).
-    static final int STRIDE = 16;
-    static final int PAD = 6;
-    private static final int ROW_PARTIES = 3;                  // consumer index low 32 | merchant index high 32
-    private static final int ROW_ALLIANCE_AND_VOUCHER_FEN = 11; // alliance index low 32 | voucher fen / recipients
-    private static final int ROW_VOUCHER_OR_BASIS = 15;
-    private static final long LOW_32 = 0xFFFF_FFFFL;
+    // Fields by namespace, the row map and the header's bits: RecordFields.
+    private static final int STRIDE = RecordFields.STRIDE;
+    private static final int PAD = RecordFields.PAD;
     /** An old index's slot whose key was forgotten while the index moved (probes go on past it). */
     private static final long TOMBSTONE = -1L;
     /** Records whose rows move per step (16 KiB), and old index slots copied per step. */
@@ -107,13 +60,6 @@ final class RecordTable implements ExpiryQueue.Order
     private FinishedFifo finished;
     private final int capacity;
     private final long retentionMs;
-    /** Marks a record counted against its merchant's key quota ({@link MerchantKeyQuota}); 0 while never on. */
-    private static final long COUNTED_BIT = 1L << 48;
-    /**
-     * Marks a confirmed payment whose EXPIRES_AT_MS holds its voucher's expiry (engine setting
-     * REFUND_REISSUES_VOUCHER, {@link Ledger}); 0 while never on.
-     */
-    private static final long VOUCHER_EXPIRY_BIT = 1L << 49;
     private Forgetting forgetting = record -> { };
 
     /** Told of each finished record just before it is forgotten. */
@@ -152,15 +98,16 @@ final class RecordTable implements ExpiryQueue.Order
     }
 
     /** @return the record index of the key, or -1. */
-    int find(final int namespace, final long keyA, final long keyB)
+    int find(final int namespace, final long ownerId, final long requestId)
     {
-        final int hash = hashOf(namespace, keyA, keyB);
-        final int record = findIn(index, indexMask, hash, namespace, keyA, keyB);
-        return record >= 0 || oldIndex == null ? record : findIn(oldIndex, oldIndexMask, hash, namespace, keyA, keyB);
+        final int hash = hashOf(namespace, ownerId, requestId);
+        final int record = findIn(index, indexMask, hash, namespace, ownerId, requestId);
+        return record >= 0 || oldIndex == null ? record :
+            findIn(oldIndex, oldIndexMask, hash, namespace, ownerId, requestId);
     }
 
-    private int findIn(final long[] index, final int indexMask, final int hash, final int namespace, final long keyA,
-        final long keyB)
+    private int findIn(final long[] index, final int indexMask, final int hash, final int namespace, final long ownerId,
+        final long requestId)
     {
         int slot = hash & indexMask;
         while (true)
@@ -175,7 +122,8 @@ final class RecordTable implements ExpiryQueue.Order
                 final int record = (int)entry - 1;
                 final long[] rows = rowsOf(record);
                 final int base = PAD + record * STRIDE;
-                if (rows[base + KEY_B] == keyB && rows[base + KEY_A] == keyA && namespace(record) == namespace)
+                if (rows[base + RecordFields.KEY_REQUEST_ID] == requestId &&
+                    rows[base + RecordFields.KEY_OWNER_ID] == ownerId && namespace(record) == namespace)
                 {
                     return record;
                 }
@@ -190,7 +138,7 @@ final class RecordTable implements ExpiryQueue.Order
      *
      * @return the new record index, or -1 when the table is full of keys that must still be remembered.
      */
-    int insert(final int namespace, final long keyA, final long keyB, final long nowMs)
+    int insert(final int namespace, final long ownerId, final long requestId, final long nowMs)
     {
         final int record;
         if (freeCount > 0)
@@ -205,36 +153,10 @@ final class RecordTable implements ExpiryQueue.Order
         {
             return -1;
         }
-        writeFreshRow(rowsOf(record), PAD + record * STRIDE, namespace, keyA, keyB);
-        putEntry(index, indexMask, ((long)hashOf(namespace, keyA, keyB) << 32) | (record + 1));
+        RecordFields.writeFresh(rowsOf(record), PAD + record * STRIDE, namespace, ownerId, requestId);
+        putEntry(index, indexMask, ((long)hashOf(namespace, ownerId, requestId) << 32) | (record + 1));
         step();
         return record;
-    }
-
-    /**
-     * A new record's row: the key, every other field 0 except the party indexes and the alliance merchant index (-1:
-     * none) and the finish time (-1: not finished). Written in one pass, not zeroed first and then set field by field
-     * (each set reads its long back: a Pay's insert did 20 stores and 4 loads where 16 stores do).
-     */
-    private static void writeFreshRow(final long[] rows, final int base, final int namespace, final long keyA,
-        final long keyB)
-    {
-        rows[base + KEY_A] = keyA;
-        rows[base + KEY_B] = keyB;
-        rows[base + META] = namespace;
-        rows[base + ROW_PARTIES] = -1L;                        // consumer index -1 | merchant index -1
-        rows[base + rowPosition(AMOUNT_FEN)] = 0;
-        rows[base + rowPosition(REFUNDED_FEN)] = 0;
-        rows[base + rowPosition(TERMINAL_ID)] = 0;
-        rows[base + rowPosition(TTL_MS)] = 0;
-        rows[base + rowPosition(EXPIRES_AT_MS)] = 0;
-        rows[base + rowPosition(FINISHED_AT_MS)] = -1;
-        rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN] = LOW_32;   // alliance merchant index -1 | voucher fen 0
-        rows[base + rowPosition(POINTS_EARNED)] = 0;
-        rows[base + rowPosition(POOL_FEN)] = 0;
-        rows[base + rowPosition(ALLIANCE_FEN)] = 0;
-        rows[base + rowPosition(FEE_FEN)] = 0;
-        rows[base + ROW_VOUCHER_OR_BASIS] = 0;
     }
 
     private static void putEntry(final long[] index, final int indexMask, final long entry)
@@ -403,9 +325,9 @@ final class RecordTable implements ExpiryQueue.Order
      * Batch prefetch, stage 1 for a key: loads the line of its home index slot (an address from the key alone) and
      * returns the slot, changing nothing.
      */
-    long touchSlot(final int namespace, final long keyA, final long keyB)
+    long touchSlot(final int namespace, final long ownerId, final long requestId)
     {
-        return touchRun(hashOf(namespace, keyA, keyB) & indexMask);
+        return touchRun(hashOf(namespace, ownerId, requestId) & indexMask);
     }
 
     /**
@@ -428,7 +350,7 @@ final class RecordTable implements ExpiryQueue.Order
     {
         final long[] rows = rowsOf(record);
         final int base = PAD + record * STRIDE;
-        return rows[base + META] ^ rows[base + STRIDE - 1];
+        return rows[base + RecordFields.META] ^ rows[base + STRIDE - 1];
     }
 
     /**
@@ -449,12 +371,13 @@ final class RecordTable implements ExpiryQueue.Order
     /** Marks a record final: it becomes eligible to be forgotten after the retention period. */
     void finish(final int record, final long nowMs)
     {
-        if (get(record, FINISHED_AT_MS) >= 0)
+        if (get(record, RecordFields.FINISHED_AT_MS) >= 0)
         {
             throw new IllegalStateException("record finished twice: " + record);
         }
-        set(record, FINISHED_AT_MS, nowMs);
-        finished.add(record, nowMs, hashOf(namespace(record), get(record, KEY_A), get(record, KEY_B)));
+        set(record, RecordFields.FINISHED_AT_MS, nowMs);
+        finished.add(record, nowMs, hashOf(namespace(record), get(record, RecordFields.KEY_OWNER_ID),
+            get(record, RecordFields.KEY_REQUEST_ID)));
     }
 
     /**
@@ -484,14 +407,14 @@ final class RecordTable implements ExpiryQueue.Order
     /** Marks a new record as counted against its merchant's key quota. */
     void markCounted(final int record)
     {
-        rowsOf(record)[PAD + record * STRIDE + META] |= COUNTED_BIT;
+        rowsOf(record)[PAD + record * STRIDE + RecordFields.META] |= RecordFields.META_COUNTED_BIT;
     }
 
     /** Clears the record's counted mark; returns whether it was set. */
     boolean clearCounted(final int record)
     {
         final boolean counted = isCounted(record);
-        rowsOf(record)[PAD + record * STRIDE + META] &= ~COUNTED_BIT;
+        rowsOf(record)[PAD + record * STRIDE + RecordFields.META] &= ~RecordFields.META_COUNTED_BIT;
         return counted;
     }
 
@@ -555,89 +478,55 @@ final class RecordTable implements ExpiryQueue.Order
         index[hole] = 0;
     }
 
-    private static int hashOf(final int namespace, final long keyA, final long keyB)
+    private static int hashOf(final int namespace, final long ownerId, final long requestId)
     {
-        return (int)StateHash.fmix(keyA * 0x9E3779B97F4A7C15L ^ keyB ^ ((long)namespace << 59));
+        return (int)StateHash.fmix(ownerId * 0x9E3779B97F4A7C15L ^ requestId ^ ((long)namespace << 59));
     }
 
-    /** A field by name (the field is a constant at every call site, so the JIT folds the mapping away). */
+    /** A field, named by its namespace's holder in {@link RecordFields} (a constant: the JIT folds the map away). */
     long get(final int record, final int field)
     {
-        final long[] rows = rowsOf(record);
-        final int base = PAD + record * STRIDE;
-        return switch (field)
-        {
-            case CONSUMER_INDEX -> (int)rows[base + ROW_PARTIES];
-            case MERCHANT_INDEX -> (int)(rows[base + ROW_PARTIES] >> 32);
-            case ALLIANCE_MERCHANT_INDEX -> (int)rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN];
-            case VOUCHER_FEN, RECIPIENTS_PAID -> rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN] >>> 32;
-            case VOUCHER_ID, CONSUMPTION_BASIS_FEN -> rows[base + ROW_VOUCHER_OR_BASIS];
-            default -> rows[base + rowPosition(field)];
-        };
+        return RecordFields.read(rowsOf(record), PAD + record * STRIDE, field);
     }
 
     void set(final int record, final int field, final long value)
     {
-        final long[] rows = rowsOf(record);
-        final int base = PAD + record * STRIDE;
-        switch (field)
-        {
-            case CONSUMER_INDEX -> rows[base + ROW_PARTIES] = (rows[base + ROW_PARTIES] & ~LOW_32) | (value & LOW_32);
-            case MERCHANT_INDEX -> rows[base + ROW_PARTIES] = (rows[base + ROW_PARTIES] & LOW_32) | (value << 32);
-            case ALLIANCE_MERCHANT_INDEX -> rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN] =
-                (rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN] & ~LOW_32) | (value & LOW_32);
-            case VOUCHER_FEN, RECIPIENTS_PAID -> rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN] =
-                (rows[base + ROW_ALLIANCE_AND_VOUCHER_FEN] & LOW_32) | (value << 32);
-            case VOUCHER_ID, CONSUMPTION_BASIS_FEN -> rows[base + ROW_VOUCHER_OR_BASIS] = value;
-            default -> rows[base + rowPosition(field)] = value;
-        }
-    }
-
-    /** Where a field with a long of its own sits in the row. */
-    private static int rowPosition(final int field)
-    {
-        return switch (field)
-        {
-            case KEY_A, KEY_B, META -> field;
-            case AMOUNT_FEN, REFUNDED_FEN, TERMINAL_ID, TTL_MS, EXPIRES_AT_MS, FINISHED_AT_MS, POINTS_EARNED,
-                POOL_FEN, ALLIANCE_FEN, FEE_FEN -> field - 1;
-            default -> throw new IllegalArgumentException("record field " + field);
-        };
+        RecordFields.write(rowsOf(record), PAD + record * STRIDE, field, value);
     }
 
     int namespace(final int record)
     {
-        return (int)(rowsOf(record)[PAD + record * STRIDE + META] & 0xFF);
+        return (int)(rowsOf(record)[PAD + record * STRIDE + RecordFields.META] & 0xFF);
     }
 
     int state(final int record)
     {
-        return (int)((rowsOf(record)[PAD + record * STRIDE + META] >>> 8) & 0xFF);
+        return (int)((rowsOf(record)[PAD + record * STRIDE + RecordFields.META] >>> 8) & 0xFF);
     }
 
     int kind(final int record)
     {
-        return (int)((rowsOf(record)[PAD + record * STRIDE + META] >>> 16) & 0xFFFF);
+        return (int)((rowsOf(record)[PAD + record * STRIDE + RecordFields.META] >>> 16) & 0xFFFF);
     }
 
     int firstCode(final int record)
     {
-        return (int)((rowsOf(record)[PAD + record * STRIDE + META] >>> 32) & 0xFFFF);
+        return (int)((rowsOf(record)[PAD + record * STRIDE + RecordFields.META] >>> 32) & 0xFFFF);
     }
 
     void setState(final int record, final int state)
     {
         final long[] rows = rowsOf(record);
-        final int at = PAD + record * STRIDE + META;
+        final int at = PAD + record * STRIDE + RecordFields.META;
         rows[at] = (rows[at] & ~0xFF00L) | ((long)state << 8);
     }
 
     void setKindAndFirstCode(final int record, final int kind, final int firstCode)
     {
         final long[] rows = rowsOf(record);
-        final int at = PAD + record * STRIDE + META;
-        rows[at] = (rows[at] & (0xFFFFL | COUNTED_BIT | VOUCHER_EXPIRY_BIT)) | ((long)kind << 16) |
-            ((long)firstCode << 32);
+        final int at = PAD + record * STRIDE + RecordFields.META;
+        final long kept = 0xFFFFL | RecordFields.META_COUNTED_BIT | RecordFields.META_VOUCHER_EXPIRY_BIT;
+        rows[at] = (rows[at] & kept) | ((long)kind << 16) | ((long)firstCode << 32);
     }
 
     /**
@@ -649,9 +538,10 @@ final class RecordTable implements ExpiryQueue.Order
         final long[] sumAndCount = new long[2];
         forEachRemembered(record ->
         {
-            if (state(record) == state && namespace(record) == NAMESPACE_PAYMENT)
+            if (state(record) == state && namespace(record) == RecordFields.Payment.NAMESPACE)
             {
-                sumAndCount[0] += get(record, AMOUNT_FEN) - get(record, VOUCHER_FEN);
+                sumAndCount[0] +=
+                    get(record, RecordFields.Payment.AMOUNT_FEN) - get(record, RecordFields.Payment.VOUCHER_FEN);
                 sumAndCount[1]++;
             }
         });
@@ -675,21 +565,21 @@ final class RecordTable implements ExpiryQueue.Order
 
     boolean isCounted(final int record)
     {
-        return (rowsOf(record)[PAD + record * STRIDE + META] & COUNTED_BIT) != 0;
+        return (rowsOf(record)[PAD + record * STRIDE + RecordFields.META] & RecordFields.META_COUNTED_BIT) != 0;
     }
 
-    /** A confirmed payment's voucher expiry, kept in EXPIRES_AT_MS and marked so ({@link #keptVoucherExpiryMs}). */
+    /** A confirmed payment's voucher expiry, kept in its EXPIRES_AT_MS and marked so ({@link #keptVoucherExpiryMs}). */
     void keepVoucherExpiry(final int record, final long expiresAtMs)
     {
-        set(record, EXPIRES_AT_MS, expiresAtMs);
-        rowsOf(record)[PAD + record * STRIDE + META] |= VOUCHER_EXPIRY_BIT;
+        set(record, RecordFields.Payment.EXPIRES_AT_MS, expiresAtMs);
+        rowsOf(record)[PAD + record * STRIDE + RecordFields.META] |= RecordFields.META_VOUCHER_EXPIRY_BIT;
     }
 
     /** The voucher expiry {@link #keepVoucherExpiry} kept; Long.MIN_VALUE when none was kept. */
     long keptVoucherExpiryMs(final int record)
     {
-        return (rowsOf(record)[PAD + record * STRIDE + META] & VOUCHER_EXPIRY_BIT) != 0 ?
-            get(record, EXPIRES_AT_MS) : Long.MIN_VALUE;
+        return (rowsOf(record)[PAD + record * STRIDE + RecordFields.META] & RecordFields.META_VOUCHER_EXPIRY_BIT) != 0 ?
+            get(record, RecordFields.Payment.EXPIRES_AT_MS) : Long.MIN_VALUE;
     }
 
     /** Writes the records handed out, the index as it is, the forgotten records and the FIFO in order. */
@@ -740,19 +630,19 @@ final class RecordTable implements ExpiryQueue.Order
     @Override
     public boolean before(final int a, final int b)
     {
-        final long expiresA = get(a, EXPIRES_AT_MS);
-        final long expiresB = get(b, EXPIRES_AT_MS);
+        final long expiresA = get(a, RecordFields.Payment.EXPIRES_AT_MS);
+        final long expiresB = get(b, RecordFields.Payment.EXPIRES_AT_MS);
         if (expiresA != expiresB)
         {
             return expiresA < expiresB;
         }
-        final long merchantA = get(a, KEY_A);
-        final long merchantB = get(b, KEY_A);
+        final long merchantA = get(a, RecordFields.Payment.MERCHANT_ID);
+        final long merchantB = get(b, RecordFields.Payment.MERCHANT_ID);
         if (merchantA != merchantB)
         {
             return merchantA < merchantB;
         }
-        return get(a, KEY_B) < get(b, KEY_B);
+        return get(a, RecordFields.Payment.PAYMENT_ID) < get(b, RecordFields.Payment.PAYMENT_ID);
     }
 
     /**

@@ -1,5 +1,8 @@
 package com.wodian.engine;
 
+import com.wodian.engine.RecordFields.Adjustment;
+import com.wodian.engine.RecordFields.Distribution;
+import com.wodian.engine.RecordFields.Redemption;
 import com.wodian.engine.risk.RiskControl;
 import com.wodian.protocol.sbe.BooleanType;
 import com.wodian.protocol.sbe.AdjustPointsDecoder;
@@ -127,7 +130,7 @@ final class RewardsRules
             replies.voucher(code, consumerId, 0, 0, 0, 0, sink);
             return;
         }
-        final int existing = records.find(RecordTable.NAMESPACE_REDEMPTION, consumerId, redemptionId);
+        final int existing = records.find(Redemption.NAMESPACE, consumerId, redemptionId);
         if (existing >= 0)
         {
             replyRepeatedRedemption(existing, consumerId, merchantIndex, sink);
@@ -139,14 +142,14 @@ final class RewardsRules
             replies.voucher(limit, consumerId, 0, 0, 0, 0, sink);
             return;
         }
-        final int record = records.insert(RecordTable.NAMESPACE_REDEMPTION, consumerId, redemptionId, context.nowMs);
+        final int record = records.insert(Redemption.NAMESPACE, consumerId, redemptionId, context.nowMs);
         if (record < 0)
         {
             replies.voucher(ResultCode.LIMIT_KEYS, consumerId, 0, 0, 0, 0, sink);
             return;
         }
-        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
-        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
+        records.set(record, Redemption.CONSUMER_INDEX, consumerIndex);
+        records.set(record, Redemption.MERCHANT_INDEX, merchantIndex);
         keyQuota.count(record, merchantIndex);
         decideRedemption(record, consumerId, merchantId, redemptionId, sink);
     }
@@ -154,15 +157,15 @@ final class RewardsRules
     private void replyRepeatedRedemption(final int existing, final long consumerId, final int merchantIndex,
         final ReplySink sink)
     {
-        if (records.get(existing, RecordTable.MERCHANT_INDEX) != merchantIndex)
+        if (records.get(existing, Redemption.MERCHANT_INDEX) != merchantIndex)
         {
             replies.voucher(ResultCode.EXISTS_WITH_DIFFERENT_MERCHANT, consumerId, 0, 0, 0, 0, sink);
         }
         else
         {
             replies.voucher(ResultCode.get(records.firstCode(existing)), consumerId,
-                records.get(existing, RecordTable.VOUCHER_ID), records.get(existing, RecordTable.AMOUNT_FEN),
-                records.get(existing, RecordTable.POINTS_EARNED), records.get(existing, RecordTable.EXPIRES_AT_MS),
+                records.get(existing, Redemption.VOUCHER_ID), records.get(existing, Redemption.VOUCHER_VALUE_FEN),
+                records.get(existing, Redemption.POINTS_COST), records.get(existing, Redemption.VOUCHER_EXPIRES_AT_MS),
                 sink);
         }
     }
@@ -170,8 +173,8 @@ final class RewardsRules
     private void decideRedemption(final int record, final long consumerId, final long merchantId,
         final long redemptionId, final ReplySink sink)
     {
-        final int consumerIndex = (int)records.get(record, RecordTable.CONSUMER_INDEX);
-        final int merchantIndex = (int)records.get(record, RecordTable.MERCHANT_INDEX);
+        final int consumerIndex = (int)records.get(record, Redemption.CONSUMER_INDEX);
+        final int merchantIndex = (int)records.get(record, Redemption.MERCHANT_INDEX);
         final long pointsCost = merchants.get(merchantIndex, MerchantBook.VOUCHER_POINTS_COST);
         final long valueFen = merchants.get(merchantIndex, MerchantBook.VOUCHER_VALUE_FEN);
         ResultCode code = checkRedemption(consumerIndex, merchantIndex, pointsCost, valueFen);
@@ -192,10 +195,10 @@ final class RewardsRules
             final int slot = ledger.issueVoucherForPoints(consumerIndex, merchantIndex, merchantId, redemptionId,
                 pointsCost, valueFen, expiresAtMs);
             voucherId = vouchers.get(slot, VoucherBook.ID);
-            records.set(record, RecordTable.VOUCHER_ID, voucherId);
-            records.set(record, RecordTable.AMOUNT_FEN, valueFen);
-            records.set(record, RecordTable.POINTS_EARNED, pointsCost);
-            records.set(record, RecordTable.EXPIRES_AT_MS, expiresAtMs);
+            records.set(record, Redemption.VOUCHER_ID, voucherId);
+            records.set(record, Redemption.VOUCHER_VALUE_FEN, valueFen);
+            records.set(record, Redemption.POINTS_COST, pointsCost);
+            records.set(record, Redemption.VOUCHER_EXPIRES_AT_MS, expiresAtMs);
         }
         records.finishDecided(record, RedeemPointsDecoder.TEMPLATE_ID, code, context.nowMs);
         replies.voucher(code, consumerId, voucherId, code == ResultCode.OK ? valueFen : 0,
@@ -257,22 +260,22 @@ final class RewardsRules
             replies.ack(code, template, adjustmentId, sink);
             return;
         }
-        final int existing = records.find(RecordTable.NAMESPACE_ADJUSTMENT, consumerId, adjustmentId);
+        final int existing = records.find(Adjustment.NAMESPACE, consumerId, adjustmentId);
         if (existing >= 0)
         {
-            replies.ack(records.get(existing, RecordTable.AMOUNT_FEN) != deltaPoints ?
+            replies.ack(records.get(existing, Adjustment.DELTA_POINTS) != deltaPoints ?
                 ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing)),
                 template, adjustmentId, sink);
             return;
         }
-        final int record = records.insert(RecordTable.NAMESPACE_ADJUSTMENT, consumerId, adjustmentId, context.nowMs);
+        final int record = records.insert(Adjustment.NAMESPACE, consumerId, adjustmentId, context.nowMs);
         if (record < 0)
         {
             replies.ack(ResultCode.LIMIT_KEYS, template, adjustmentId, sink);
             return;
         }
-        records.set(record, RecordTable.CONSUMER_INDEX, consumerIndex);
-        records.set(record, RecordTable.AMOUNT_FEN, deltaPoints);
+        records.set(record, Adjustment.CONSUMER_INDEX, consumerIndex);
+        records.set(record, Adjustment.DELTA_POINTS, deltaPoints);
         ledger.changePoints(consumerIndex, PointsEntryKind.ADJUST, deltaPoints, 0, adjustmentId);
         records.finishDecided(record, template, ResultCode.OK, context.nowMs);
         replies.ack(ResultCode.OK, template, adjustmentId, sink);
@@ -302,10 +305,10 @@ final class RewardsRules
             replies.ack(code, template, distributionId, sink);
             return;
         }
-        final int existing = records.find(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId);
+        final int existing = records.find(Distribution.NAMESPACE, merchantId, distributionId);
         if (existing >= 0)
         {
-            replies.ack(records.get(existing, RecordTable.REQUESTED_FEN) != amountFen ?
+            replies.ack(records.get(existing, Distribution.REQUESTED_FEN) != amountFen ?
                 ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing)),
                 template, distributionId, sink);
             return;
@@ -323,15 +326,15 @@ final class RewardsRules
             replies.ack(ResultCode.LIMIT_VOUCHERS, template, distributionId, sink);
             return;
         }
-        final int record = records.insert(RecordTable.NAMESPACE_DISTRIBUTION, merchantId, distributionId,
+        final int record = records.insert(Distribution.NAMESPACE, merchantId, distributionId,
             context.nowMs);
         if (record < 0)
         {
             replies.ack(ResultCode.LIMIT_KEYS, template, distributionId, sink);
             return;
         }
-        records.set(record, RecordTable.MERCHANT_INDEX, merchantIndex);
-        records.set(record, RecordTable.REQUESTED_FEN, amountFen);
+        records.set(record, Distribution.MERCHANT_INDEX, merchantIndex);
+        records.set(record, Distribution.REQUESTED_FEN, amountFen);
         replies.ack(decideDistribution(record, merchantIndex, amountFen, voucherMode), template, distributionId, sink);
     }
 
@@ -365,8 +368,8 @@ final class RewardsRules
         merchants.set(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH, epoch);
         ledger.startDistribution(merchantIndex, payFen);
         merchants.set(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, 0);
-        records.set(record, RecordTable.AMOUNT_FEN, payFen);
-        records.set(record, RecordTable.CONSUMPTION_BASIS_FEN, basisFen);
+        records.set(record, Distribution.AMOUNT_FEN, payFen);
+        records.set(record, Distribution.CONSUMPTION_BASIS_FEN, basisFen);
         records.setState(record, PaymentState.HELD.value());
         final long ruleValidityMs = merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS);
         distribution.start(record, merchantIndex, epoch, payFen, basisFen, voucherMode,

@@ -37,7 +37,7 @@ public final class KeyTableChurnProbe
         table = new RecordTable(keys, 0, true);
         for (int i = 0; i < keys; i++)
         {
-            table.finish(table.insert(RecordTable.NAMESPACE_PAYMENT, 7, nextKey++, 1), 1);
+            table.finish(table.insert(RecordFields.Payment.NAMESPACE, 7, nextKey++, 1), 1);
         }
     }
 
@@ -72,7 +72,7 @@ public final class KeyTableChurnProbe
         {
             for (int i = 0; i < BATCH; i++)
             {
-                loads += table.touchSlot(RecordTable.NAMESPACE_PAYMENT, 7, nextKey + i);
+                loads += table.touchSlot(RecordFields.Payment.NAMESPACE, 7, nextKey + i);
             }
             for (int i = 0; i < BATCH; i++)
             {
@@ -85,11 +85,11 @@ public final class KeyTableChurnProbe
         for (int i = 0; i < BATCH; i++)
         {
             final long key = nextKey++;
-            if (table.find(RecordTable.NAMESPACE_PAYMENT, 7, key) >= 0)
+            if (table.find(RecordFields.Payment.NAMESPACE, 7, key) >= 0)
             {
                 throw new IllegalStateException("key " + key + " is new");
             }
-            table.finish(table.insert(RecordTable.NAMESPACE_PAYMENT, 7, key, 2), 2);
+            table.finish(table.insert(RecordFields.Payment.NAMESPACE, 7, key, 2), 2);
         }
         applyNs += System.nanoTime() - startNs;
     }

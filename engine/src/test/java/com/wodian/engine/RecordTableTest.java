@@ -146,13 +146,13 @@ class RecordTableTest
                     forgottenWhileMoving += moving ? 1 : 0;
                 }
                 assertTrue(record >= 0, "insert at step " + step);
-                assertEquals(key.a, live.get(record, RecordTable.KEY_A));
-                live.set(record, RecordTable.AMOUNT_FEN, key.b);
-                reserved.set(record, RecordTable.AMOUNT_FEN, key.b);
-                grownAhead.set(record, RecordTable.AMOUNT_FEN, key.b);
+                assertEquals(key.a, live.get(record, RecordFields.KEY_OWNER_ID));
+                live.set(record, RecordFields.Payment.AMOUNT_FEN, key.b);
+                reserved.set(record, RecordFields.Payment.AMOUNT_FEN, key.b);
+                grownAhead.set(record, RecordFields.Payment.AMOUNT_FEN, key.b);
                 if (restored != null)
                 {
-                    restored.set(record, RecordTable.AMOUNT_FEN, key.b);
+                    restored.set(record, RecordFields.Payment.AMOUNT_FEN, key.b);
                 }
                 remembered.put(key, record);
                 unfinished.add(key);
@@ -162,7 +162,7 @@ class RecordTableTest
             {
                 final Key done = unfinished.remove(random.nextInt(unfinished.size()));
                 final int record = remembered.get(done);
-                assertEquals(done.b, live.get(record, RecordTable.AMOUNT_FEN), "row of " + done);
+                assertEquals(done.b, live.get(record, RecordFields.Payment.AMOUNT_FEN), "row of " + done);
                 live.finish(record, step);
                 reserved.finish(record, step);
                 grownAhead.finish(record, step);
@@ -184,13 +184,13 @@ class RecordTableTest
             assertEquals(live.hash(3), restored.hash(3));
             assertEquals(live.sumAmountInState(0, new long[1]), restored.sumAmountInState(0, new long[1]));
             final long payments = remembered.keySet().stream()
-                .filter((k) -> k.namespace == RecordTable.NAMESPACE_PAYMENT).count();
+                .filter((k) -> k.namespace == RecordFields.Payment.NAMESPACE).count();
             assertEquals(payments, countPayments(live), "every remembered payment is counted once by a pass");
             for (final Map.Entry<Key, Integer> entry : remembered.entrySet())
             {
                 final Key key = entry.getKey();
                 assertEquals((int)entry.getValue(), live.find(key.namespace, key.a, key.b));
-                assertEquals(key.b, live.get(entry.getValue(), RecordTable.AMOUNT_FEN));
+                assertEquals(key.b, live.get(entry.getValue(), RecordFields.Payment.AMOUNT_FEN));
             }
         }
     }
