@@ -127,7 +127,30 @@ public final class DemoCommand implements Callable<Integer>
         final java.time.ZoneId settlementZone = java.time.ZoneId.of("Asia/Shanghai");
         final java.time.LocalDate settlementDate = java.time.LocalDate.now(settlementZone);
 
+        // 1. The live run: set-up, load, distribution and the checks a client can make over the wire.
         final List<String> failures = new ArrayList<>();
+        final StateHash before = runLive(population, failures);
+        // 2. The journal alone, replayed off line: the engine's own invariants and a second recovery.
+        replayOffline(before, failures);
+        // 3. The day's settlement files of this run, built off line from the journal (docs/settlement.md). The day is
+        // still open (the run is today), so they are provisional, as --allow-open-day gives them.
+        out.println(SettlementCommand.write(dataDir, settlementDate, settlementZone,
+            dataDir.resolve("settlement").resolve(settlementDate.toString()), new EngineConfig(), true, false));
+        // 4. A restart of the server on the same data directory recovers the same state.
+        restartAndCompare(before, failures);
+
+        if (!failures.isEmpty())
+        {
+            System.err.println("DEMO FAILED:");
+            failures.forEach(failure -> System.err.println("  " + failure));
+            return WodianMain.EXIT_REFUSED;
+        }
+        out.println("demo: all checks passed");
+        return WodianMain.EXIT_OK;
+    }
+
+    private StateHash runLive(final DemoPopulation population, final List<String> failures) throws Exception
+    {
         final StateHash before;
         try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode, durability, !clearText))
         {
@@ -137,24 +160,7 @@ public final class DemoCommand implements Callable<Integer>
             {
                 setUp(admin, population);
                 shadowRiskRules(admin);
-                final List<WodianClient> clients = new ArrayList<>();
-                try
-                {
-                    for (int i = 0; i < connectionCount; i++)
-                    {
-                        // Each simulated connection multiplexes several terminals of several merchants, so it
-                        // logs on as an operator; per-terminal sessions are exercised by the net module's tests.
-                        clients.add(server.connectAdmin());
-                    }
-                    runLoad(clients, population, failures);
-                }
-                finally
-                {
-                    for (final WodianClient client : clients)
-                    {
-                        client.close();
-                    }
-                }
+                runLoadOnConnections(server, population, failures);
                 final int latePayments = workload.spendLateVouchers(admin, CALL_TIMEOUT_MS);
                 out.printf("  %d Pays after the load, one at a time, spent the vouchers whose reply came back after " +
                     "the load's last command%n", latePayments);
@@ -166,16 +172,44 @@ public final class DemoCommand implements Callable<Integer>
             out.printf("state: lastSequence=%d stateHash=%d; closing the server%n",
                 before.lastSequence, before.stateHash);
         }
+        return before;
+    }
 
-        // The journal alone, replayed off line into a fresh engine with the server's limits: the engine's own
-        // invariant check (which the wire does not expose) and a second, independent recovery of the same state.
+    private void runLoadOnConnections(
+        final EmbeddedServer server, final DemoPopulation population, final List<String> failures) throws Exception
+    {
+        final List<WodianClient> clients = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < connectionCount; i++)
+            {
+                // Each simulated connection multiplexes several terminals of several merchants, so it
+                // logs on as an operator; per-terminal sessions are exercised by the net module's tests.
+                clients.add(server.connectAdmin());
+            }
+            runLoad(clients, population, failures);
+        }
+        finally
+        {
+            for (final WodianClient client : clients)
+            {
+                client.close();
+            }
+        }
+    }
+
+    /**
+     * The journal alone, replayed off line into a fresh engine with the server's limits: the engine's own invariant
+     * check (which the wire does not expose) and a second, independent recovery of the same state.
+     */
+    private void replayOffline(final StateHash before, final List<String> failures) throws Exception
+    {
         final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         final long replayCpuNs = threads.getCurrentThreadCpuTime();
         final long replayNs = System.nanoTime();
-        final JournalCommand.Replayed replayed;
         try
         {
-            replayed = JournalCommand.replayAndVerify(dataDir, new EngineConfig());
+            final JournalCommand.Replayed replayed = JournalCommand.replayAndVerify(dataDir, new EngineConfig());
             final boolean equal = replayed.lastSequence() == before.lastSequence &&
                 replayed.stateHash() == before.stateHash;
             out.printf("offline replay: %d inputs into a fresh engine in %d ms (CPU: %d ms reading, checking and " +
@@ -194,12 +228,10 @@ public final class DemoCommand implements Callable<Integer>
         {
             failures.add("offline replay: engine invariant broken: " + ex.getMessage());
         }
+    }
 
-        // The day's settlement files of this run, built off line from the journal (docs/settlement.md). The day is
-        // still open (the run is today), so they are provisional, as --allow-open-day gives them.
-        out.println(SettlementCommand.write(dataDir, settlementDate, settlementZone,
-            dataDir.resolve("settlement").resolve(settlementDate.toString()), new EngineConfig(), true, false));
-
+    private void restartAndCompare(final StateHash before, final List<String> failures) throws Exception
+    {
         final long restartNs = System.nanoTime();
         try (EmbeddedServer server = EmbeddedServer.start(dataDir, mode, durability, !clearText);
             WodianClient admin = server.connectAdmin())
@@ -219,15 +251,6 @@ public final class DemoCommand implements Callable<Integer>
                     after.lastSequence, after.stateHash));
             }
         }
-
-        if (!failures.isEmpty())
-        {
-            System.err.println("DEMO FAILED:");
-            failures.forEach(failure -> System.err.println("  " + failure));
-            return WodianMain.EXIT_REFUSED;
-        }
-        out.println("demo: all checks passed");
-        return WodianMain.EXIT_OK;
     }
 
     /** Enough for every consumer to pay the whole run's worth at the largest amounts, within the top-up limit. */
@@ -382,6 +405,49 @@ public final class DemoCommand implements Callable<Integer>
         final WodianClient admin, final DemoPopulation population, final List<String> failures)
         throws IOException, TimeoutException
     {
+        final long merchantId = largestVoucherPool(admin, population);
+        final DistributionMode mode = DemoPopulation.distributionMode(merchantId);
+
+        final long startNs = System.nanoTime();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
+        final CommandEncoder encoder = new CommandEncoder();
+        final byte[] ack = admin.call(buffer, 0,
+            encoder.distributePool(buffer, 0, merchantId, DISTRIBUTION_ID, 0), CALL_TIMEOUT_MS);
+        final ResultCode ackCode = MessageText.resultCode(new UnsafeBuffer(ack), 0, ack.length);
+        if (ackCode != ResultCode.OK)
+        {
+            failures.add("distribution: DistributePool of merchant " + merchantId + " refused: " +
+                MessageText.describe(new UnsafeBuffer(ack), 0, ack.length));
+            return null;
+        }
+        final DistributionStatusReplyDecoder status = new DistributionStatusReplyDecoder();
+        final long inputs = tickUntilDone(admin, merchantId, startNs, status, failures);
+        if (inputs < 0)
+        {
+            return null;
+        }
+        final Distribution distribution = new Distribution(merchantId, mode, status.amountFen(), status.paidFen(),
+            status.recipients(), status.consumptionFen());
+        out.printf("distribution: merchant %d's whole pool, %d fen, to the %d consumers who spent %d fen there, pro " +
+            "rata (largest remainder), paid as %s: %d fen paid, state DONE after %d Tick inputs (slices of up to " +
+            "16 consumers) in %d ms%n", merchantId, distribution.amountFen, distribution.recipients,
+            distribution.consumptionFen, mode == DistributionMode.WALLET_REBATE ? "wallet rebates" : "vouchers",
+            distribution.paidFen, inputs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        if (distribution.paidFen != distribution.amountFen || distribution.recipients == 0)
+        {
+            failures.add("distribution: paid " + distribution.paidFen + " fen to " + distribution.recipients +
+                " consumers, amount " + distribution.amountFen + " fen");
+        }
+        return distribution;
+    }
+
+    /**
+     * Prints the day's sales and refunds from the merchants' statements and returns the voucher-mode merchant whose
+     * pool is largest (vouchers are the default and the compliant payout).
+     */
+    private long largestVoucherPool(final WodianClient admin, final DemoPopulation population)
+        throws TimeoutException
+    {
         final int merchants = population.merchantCount();
         final long[] poolFen = new long[merchants + 1];
         final MerchantStatementReplyDecoder statement = new MerchantStatementReplyDecoder();
@@ -397,7 +463,6 @@ public final class DemoCommand implements Callable<Integer>
         }, "statements");
         out.printf("  payments settled: %d (%.0f/s over the load), refunds: %d%n", salesCount.get(),
             salesCount.get() / lastLoadSeconds, refundsCount.get());
-        // Paid as vouchers, the default and the compliant payout: the voucher-mode merchant with the largest pool.
         long merchantId = 1;
         for (int m = 2; m <= merchants; m++)
         {
@@ -406,25 +471,23 @@ public final class DemoCommand implements Callable<Integer>
                 merchantId = m;
             }
         }
-        final DistributionMode mode = DemoPopulation.distributionMode(merchantId);
+        return merchantId;
+    }
 
-        final long startNs = System.nanoTime();
+    /**
+     * Queries the distribution's status and sends Ticks between queries until it is DONE; leaves the last status in
+     * {@code status} and returns the Ticks sent, or -1 after adding a failure (refused, another state, or not DONE
+     * within {@link #DISTRIBUTION_TIMEOUT_MS} of {@code startNs}).
+     */
+    private long tickUntilDone(
+        final WodianClient admin, final long merchantId, final long startNs,
+        final DistributionStatusReplyDecoder status, final List<String> failures)
+        throws IOException, TimeoutException
+    {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
         final CommandEncoder encoder = new CommandEncoder();
-        final byte[] ack = admin.call(buffer, 0,
-            encoder.distributePool(buffer, 0, merchantId, DISTRIBUTION_ID, 0), CALL_TIMEOUT_MS);
-        final ResultCode ackCode = MessageText.resultCode(new UnsafeBuffer(ack), 0, ack.length);
-        if (ackCode != ResultCode.OK)
-        {
-            failures.add("distribution: DistributePool of merchant " + merchantId + " refused: " +
-                MessageText.describe(new UnsafeBuffer(ack), 0, ack.length));
-            return null;
-        }
-
         final long deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(DISTRIBUTION_TIMEOUT_MS);
-        final DistributionStatusReplyDecoder status = new DistributionStatusReplyDecoder();
-        long inputs = 0;
-        while (true)
+        for (long inputs = 0; ; inputs += DISTRIBUTION_INPUTS_PER_POLL)
         {
             final byte[] reply = admin.call(buffer, 0,
                 encoder.distributionStatusQuery(buffer, 0, merchantId, DISTRIBUTION_ID), CALL_TIMEOUT_MS);
@@ -434,23 +497,20 @@ public final class DemoCommand implements Callable<Integer>
             {
                 failures.add("distribution: status query answered with " +
                     MessageText.describe(replyBuffer, 0, reply.length));
-                return null;
+                return -1;
             }
             status.wrap(replyBuffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
             if (status.state() == DistributionState.DONE)
             {
-                break;
+                return inputs;
             }
-            if (status.state() != DistributionState.RUNNING)
+            final String problem = status.state() != DistributionState.RUNNING ? "" :
+                System.nanoTime() > deadlineNs ? "not DONE within " + DISTRIBUTION_TIMEOUT_MS + " ms (" + inputs +
+                " inputs sent): " : null;
+            if (problem != null)
             {
-                failures.add("distribution: " + MessageText.describe(replyBuffer, 0, reply.length));
-                return null;
-            }
-            if (System.nanoTime() > deadlineNs)
-            {
-                failures.add("distribution: not DONE within " + DISTRIBUTION_TIMEOUT_MS + " ms (" + inputs +
-                    " inputs sent): " + MessageText.describe(replyBuffer, 0, reply.length));
-                return null;
+                failures.add("distribution: " + problem + MessageText.describe(replyBuffer, 0, reply.length));
+                return -1;
             }
             final AtomicReference<String> firstRefusal = new AtomicReference<>();
             final long refused = BulkCall.run(admin, DISTRIBUTION_INPUTS_PER_POLL,
@@ -459,23 +519,9 @@ public final class DemoCommand implements Callable<Integer>
             if (refused != 0)
             {
                 failures.add("distribution: Tick refused: " + firstRefusal.get());
-                return null;
+                return -1;
             }
-            inputs += DISTRIBUTION_INPUTS_PER_POLL;
         }
-        final Distribution distribution = new Distribution(merchantId, mode, status.amountFen(), status.paidFen(),
-            status.recipients(), status.consumptionFen());
-        out.printf("distribution: merchant %d's whole pool, %d fen, to the %d consumers who spent %d fen there, pro " +
-            "rata (largest remainder), paid as %s: %d fen paid, state DONE after %d Tick inputs (slices of up to " +
-            "16 consumers) in %d ms%n", merchantId, distribution.amountFen, distribution.recipients,
-            distribution.consumptionFen, mode == DistributionMode.WALLET_REBATE ? "wallet rebates" : "vouchers",
-            distribution.paidFen, inputs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
-        if (distribution.paidFen != distribution.amountFen || distribution.recipients == 0)
-        {
-            failures.add("distribution: paid " + distribution.paidFen + " fen to " + distribution.recipients +
-                " consumers, amount " + distribution.amountFen + " fen");
-        }
-        return distribution;
     }
 
     /**

@@ -2,6 +2,8 @@ package com.wodian.tools;
 
 import com.wodian.net.server.ServerMain;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -188,98 +190,15 @@ public final class ServerCommand implements Runnable
         description = "keep running when standard input closes (by default the end of input stops the server)")
     boolean ignoreStdin;
 
+    @picocli.CommandLine.Spec
+    CommandSpec spec;
+
     @Override
     public void run()
     {
-        final List<String> args = new ArrayList<>(List.of("--data", dataDir.toString(), "--port",
-            Integer.toString(port)));
-        if (mode != null)
-        {
-            args.add("--mode");
-            args.add(mode);
-        }
-        if (durability != null)
-        {
-            args.add("--durability");
-            args.add(durability);
-        }
-        if (limits != null)
-        {
-            args.add("--limits");
-            args.add(limits);
-        }
-        if (auth != null)
-        {
-            args.add("--auth");
-            args.add(auth);
-        }
-        if (credentialsFile != null)
-        {
-            args.add("--credentials");
-            args.add(credentialsFile.toString());
-        }
-
-        args.addAll(snapshotOptions.serverMainArgs());
-
-        addIfGiven(args, "--pipeline-wait", pipelineWait);
-        addIfGiven(args, "--network-idle", networkIdle);
-        addIfGiven(args, "--sender-idle", senderIdle);
-        addIfGiven(args, "--node-id", null == nodeId ? null : nodeId.toString());
-        addIfGiven(args, "--peers", peers);
-        addIfGiven(args, "--client-peers", clientPeers);
-        addIfGiven(args, "--ack-policy", ackPolicy);
-        addIfGiven(args, "--group", group);
-        addIfGiven(args, "--election-timeout-ms", null == electionTimeoutMs ? null : electionTimeoutMs.toString());
-        addIfGiven(args, "--replication-idle", replicationIdle);
-        addIfGiven(args, "--metrics-port", null == metricsPort ? null : metricsPort.toString());
-        addIfGiven(args, "--metrics-host", metricsHost);
-        addIfGiven(args, "--metrics-auth-file", null == metricsAuthFile ? null : metricsAuthFile.toString());
-        addIfGiven(args, "--admin-from", adminFrom);
-        addIfGiven(args, "--warmup-inputs", Integer.toString(warmupInputs));
-        addIfGiven(args, "--commit-mark-interval-ms",
-            null == commitMarkIntervalMs ? null : commitMarkIntervalMs.toString());
-        if (keysMax != null)
-        {
-            args.add("--keys-max");
-            args.add(keysMax.toString());
-        }
-        addIfGiven(args, "--engine-tables", engineTables);
-        addIfGiven(args, "--iso8583-port", null == iso8583Port ? null : iso8583Port.toString());
-        addIfGiven(args, "--iso8583-host", iso8583Host);
-        addIfGiven(args, "--iso-keys", null == isoKeysFile ? null : isoKeysFile.toString());
-        addIfGiven(args, "--host", host);
-        addIfGiven(args, "--tls-cert", null == tlsCertificate ? null : tlsCertificate.toString());
-        addIfGiven(args, "--tls-key", null == tlsKey ? null : tlsKey.toString());
-        addIfGiven(args, "--tls-trust", null == tlsTrust ? null : tlsTrust.toString());
-        addIfGiven(args, "--tls-client-auth", tlsClientAuth);
-        addIfGiven(args, "--tls-password", tlsPassword);
-        addIfGiven(args, "--tls-password-file", null == tlsPasswordFile ? null : tlsPasswordFile.toString());
-        addIfGiven(args, "--node-cert", null == nodeCertificate ? null : nodeCertificate.toString());
-        addIfGiven(args, "--node-key", null == nodeKey ? null : nodeKey.toString());
-        addIfGiven(args, "--node-trust", null == nodeTrust ? null : nodeTrust.toString());
-        if (nodeTrustShared)
-        {
-            args.add("--node-trust-shared");
-        }
-        if (init)
-        {
-            args.add("--init");
-        }
-        if (join)
-        {
-            args.add("--join");
-        }
-        if (insecure)
-        {
-            args.add("--insecure");
-        }
-        if (ignoreStdin)
-        {
-            args.add("--ignore-stdin");
-        }
         try
         {
-            ServerMain.main(args.toArray(new String[0]));
+            ServerMain.main(serverMainArgs(spec));
         }
         catch (final Exception ex)
         {
@@ -287,12 +206,33 @@ public final class ServerCommand implements Runnable
         }
     }
 
-    private static void addIfGiven(final List<String> args, final String name, final String value)
+    /**
+     * The options as {@link ServerMain} reads them: each option that has a value (given, or a default declared here)
+     * by its name and value, each flag that is set by its name. Built from the declarations above, so an option
+     * declared here is forwarded without a second list to keep in step (ServerCommandLineTest checks that
+     * ServerMain knows each one).
+     */
+    static String[] serverMainArgs(final CommandSpec spec)
     {
-        if (value != null)
+        final List<String> args = new ArrayList<>();
+        for (final OptionSpec option : spec.options())
         {
-            args.add(name);
-            args.add(value);
+            final Object value = option.getValue();
+            if (option.usageHelp() || option.versionHelp() || null == value)
+            {
+                continue;
+            }
+            if (option.arity().max() == 0)
+            {
+                if (Boolean.TRUE.equals(value))
+                {
+                    args.add(option.longestName());
+                }
+                continue;
+            }
+            args.add(option.longestName());
+            args.add(value.toString());
         }
+        return args.toArray(new String[0]);
     }
 }

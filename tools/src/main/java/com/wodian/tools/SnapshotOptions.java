@@ -2,10 +2,7 @@ package com.wodian.tools;
 
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
-import java.util.List;
-
-/** The server's snapshot options, shared by {@code wodian server}; passed on to ServerMain as they are. */
+/** The server's snapshot options, shared by {@code wodian server}; passed on to ServerMain with the others. */
 final class SnapshotOptions
 {
     @Option(names = "--snapshots", description = "run the snapshotter (a replica engine: doubles the engine's memory):"
@@ -20,24 +17,4 @@ final class SnapshotOptions
 
     @Option(names = "--snapshot-retain", description = "snapshot files kept (default 3)")
     Integer retain;
-
-    /** These options as ServerMain arguments. */
-    List<String> serverMainArgs()
-    {
-        final List<String> args = new ArrayList<>();
-        add(args, "--snapshots", snapshots);
-        add(args, "--snapshot-every-inputs", everyInputs);
-        add(args, "--snapshot-every-ms", everyMs);
-        add(args, "--snapshot-retain", retain);
-        return args;
-    }
-
-    private static void add(final List<String> args, final String name, final Object value)
-    {
-        if (value != null)
-        {
-            args.add(name);
-            args.add(value.toString());
-        }
-    }
 }

@@ -134,6 +134,18 @@ public final class ServerMain
         }
     }
 
+    /**
+     * Parses {@code args} as {@link #main} does, into a configuration that is thrown away, and starts nothing: for
+     * callers that build the arguments (wodian server) to check them in tests.
+     *
+     * @throws IllegalArgumentException naming the option, for an unknown option, a missing or bad value, or options
+     *                                  that do not go together.
+     */
+    public static void checkArguments(final String[] args)
+    {
+        ServerArguments.parse(args, new ServerConfig(), name -> null);
+    }
+
     /** Starts the server, or says why it could not and exits with status 1. */
     private static RestartingServer launchOrExit(final ServerConfig config)
     {
