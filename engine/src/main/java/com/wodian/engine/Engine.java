@@ -385,19 +385,34 @@ public final class Engine
     }
 
     /**
-     * What the last refund applied took from its merchant's settlement in place of the pool part the pool no longer
-     * held (engine setting REFUND_SHORTFALL_FROM_SETTLEMENT): for offline readers such as the settlement files. Not
-     * state; read it right after the Refund.
+     * Offline readers (the settlement files): the pool part of a sale that its refunds reverse while the refunded
+     * total goes from {@code refundedBeforeFen} to {@code refundedAfterFen}, by the ledger's rule (the sale's part in
+     * proportion to the cumulative refunded amount, rounded toward zero), from the payment's record; 0 for an unknown
+     * payment. What the pool gave back is less by the shortfall a refund took from the merchant's settlement instead
+     * (engine setting REFUND_SHORTFALL_FROM_SETTLEMENT).
      */
-    public long lastRefundPoolShortfallFen()
+    public long refundedPoolPartFen(final long merchantId, final long paymentId, final long refundedBeforeFen,
+        final long refundedAfterFen)
     {
-        return ledger.lastRefundPoolShortfallFen();
+        return refundedPartFen(merchantId, paymentId, RecordFields.Payment.POOL_FEN, refundedBeforeFen,
+            refundedAfterFen);
     }
 
-    /** As {@link #lastRefundPoolShortfallFen}, for the alliance share the home merchant no longer held. */
-    public long lastRefundAllianceShortfallFen()
+    /** As {@link #refundedPoolPartFen}, for the sale's alliance share (what the home merchant gives back). */
+    public long refundedAlliancePartFen(final long merchantId, final long paymentId, final long refundedBeforeFen,
+        final long refundedAfterFen)
     {
-        return ledger.lastRefundAllianceShortfallFen();
+        return refundedPartFen(merchantId, paymentId, RecordFields.Payment.ALLIANCE_FEN, refundedBeforeFen,
+            refundedAfterFen);
+    }
+
+    private long refundedPartFen(final long merchantId, final long paymentId, final int partField,
+        final long refundedBeforeFen, final long refundedAfterFen)
+    {
+        final int payment = books.records.find(RecordFields.Payment.NAMESPACE, merchantId, paymentId);
+        final long paidFen = payment < 0 ? 0 : books.records.get(payment, RecordFields.Payment.AMOUNT_FEN);
+        return paidFen == 0 ? 0 : Ledger.proportionDelta(books.records.get(payment, partField), refundedBeforeFen,
+            refundedAfterFen, paidFen);
     }
 
     /** True while a pool distribution is being paid out (every input then advances it by one slice). */

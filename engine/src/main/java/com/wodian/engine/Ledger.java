@@ -39,13 +39,6 @@ final class Ledger
     private long totalWithdrawnFen;
     private long platformFeesFen;
     private long totalHeldFen;
-    /**
-     * What the last refund applied took from the selling merchant's settlement in place of its pool part and of its
-     * alliance share (engine setting REFUND_SHORTFALL_FROM_SETTLEMENT): read by offline readers (the settlement files),
-     * not state (never hashed nor in a snapshot; every refund sets both).
-     */
-    private long lastRefundPoolShortfallFen;
-    private long lastRefundAllianceShortfallFen;
 
     Ledger(final EngineConfig config, final CommandContext context, final EngineBooks books,
         final EngineSettings settings)
@@ -280,8 +273,6 @@ final class Ledger
         {
             return code;
         }
-        lastRefundPoolShortfallFen = poolShortfall;
-        lastRefundAllianceShortfallFen = allianceShortfall;
         merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN,
             -(settlementBack + poolShortfall + allianceShortfall));
         merchants.add(merchantIndex, MerchantBook.POOL_FEN, -(poolBack - poolShortfall));
@@ -333,16 +324,6 @@ final class Ledger
         return ResultCode.OK;
     }
 
-    long lastRefundPoolShortfallFen()
-    {
-        return lastRefundPoolShortfallFen;
-    }
-
-    long lastRefundAllianceShortfallFen()
-    {
-        return lastRefundAllianceShortfallFen;
-    }
-
     /** Points earned on the cash part come back in proportion; returns the points taken back. */
     private long clawBackPoints(final int payment, final int merchantIndex, final int consumerIndex,
         final long refundedBefore, final long refundedAfter)
@@ -360,7 +341,8 @@ final class Ledger
         return pointsBack;
     }
 
-    private static long proportionDelta(final long part, final long before, final long after, final long whole)
+    /** What of {@code part} of {@code whole} a refunded total going from {@code before} to {@code after} reverses. */
+    static long proportionDelta(final long part, final long before, final long after, final long whole)
     {
         return part * after / whole - part * before / whole;
     }

@@ -103,8 +103,9 @@ class PayoutsAndRefundShortfallTest
         final long walletBefore = d.wallet(C1);
         assertEquals(ResultCode.OK, d.refund(M1, T11, 1, 101, 2_000));
         // 2,000 of 10,000: pool 100 (all short), alliance 60, fee 20, settlement 1,820 + the pool's 100.
-        assertEquals(100, d.engine.lastRefundPoolShortfallFen());
-        assertEquals(0, d.engine.lastRefundAllianceShortfallFen());
+        // The settlement files' shortfall: what the ledger reverses (from the payment's record) less what moved.
+        assertEquals(100, d.engine.refundedPoolPartFen(M1, 1, 0, 2_000));
+        assertEquals(60, d.engine.refundedAlliancePartFen(M1, 1, 0, 2_000));
         assertEquals(settlementBefore - 1_820 - 100, d.statement(M1).settlementFen());
         assertEquals(0, d.statement(M1).poolFen(), "the pool is not driven negative");
         assertEquals(240, d.statement(M2).allianceEarningsFen());
@@ -112,8 +113,8 @@ class PayoutsAndRefundShortfallTest
 
         assertEquals(ResultCode.OK, d.pay(M1, T11, 2, C2, 1_000));   // pool 50
         assertEquals(ResultCode.OK, d.refund(M1, T11, 1, 102, 2_000));
-        assertEquals(50, d.engine.lastRefundPoolShortfallFen(), "only what the pool cannot give back");
-        assertEquals(0, d.statement(M1).poolFen());
+        assertEquals(100, d.engine.refundedPoolPartFen(M1, 1, 2_000, 4_000));
+        assertEquals(0, d.statement(M1).poolFen(), "the pool gave back its 50, the settlement the other 50");
     }
 
     @Test
@@ -126,8 +127,9 @@ class PayoutsAndRefundShortfallTest
             "a full refund needs 9,100 + the alliance share's 300 from a settlement of 9,100");
         assertEquals(ResultCode.OK, d.refund(M1, T11, 1, 102, 5_000));
         // 5,000 of 10,000: pool 250, alliance 150 (all short), fee 50, settlement 4,550 + the alliance's 150.
-        assertEquals(150, d.engine.lastRefundAllianceShortfallFen());
-        assertEquals(0, d.engine.lastRefundPoolShortfallFen());
+        assertEquals(150, d.engine.refundedAlliancePartFen(M1, 1, 0, 5_000));
+        assertEquals(250, d.engine.refundedPoolPartFen(M1, 1, 0, 5_000));
+        assertEquals(0, d.engine.refundedPoolPartFen(M1, 99, 0, 5_000), "an unknown payment");
         assertEquals(9_100 - 4_700, d.statement(M1).settlementFen(), "the seller paid the share M2 took out");
         assertEquals(250, d.statement(M1).poolFen());
         assertEquals(0, d.statement(M2).allianceEarningsFen());

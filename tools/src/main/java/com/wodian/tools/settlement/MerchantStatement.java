@@ -28,9 +28,16 @@ final class MerchantStatement
     private final UnsafeBuffer request = new UnsafeBuffer(new byte[64]);
     private final MerchantStatementReplyDecoder statement = new MerchantStatementReplyDecoder();
     private final PaymentStatusReplyDecoder status = new PaymentStatusReplyDecoder();
-    private long consumerId;
-    private long paymentAmountFen;
-    private long paymentRefundedFen;
+    private PaymentStatus lastStatus = PaymentStatus.UNKNOWN;
+
+    /**
+     * A payment as the engine's PaymentStatusQuery answers it: its consumer, amount and what of it was refunded so
+     * far (all 0 when unknown).
+     */
+    record PaymentStatus(long consumerId, long amountFen, long refundedFen)
+    {
+        static final PaymentStatus UNKNOWN = new PaymentStatus(0, 0, 0);
+    }
 
     /** Reads the statement of a merchant into this object's fields (all zero for an unknown merchant). */
     MerchantStatement read(final Engine engine, final long merchantId)
@@ -39,26 +46,12 @@ final class MerchantStatement
         return this;
     }
 
-    /** The consumer of a payment (0 when unknown). */
-    long consumerOf(final Engine engine, final long merchantId, final long paymentId)
+    /** A payment's status now. */
+    PaymentStatus paymentStatus(final Engine engine, final long merchantId, final long paymentId)
     {
-        consumerId = 0;
-        paymentAmountFen = 0;
-        paymentRefundedFen = 0;
+        lastStatus = PaymentStatus.UNKNOWN;
         engine.onQuery(request, 0, encoder.paymentStatusQuery(request, 0, merchantId, paymentId), this::onStatus);
-        return consumerId;
-    }
-
-    /** The amount of a payment (0 when unknown); call after {@link #consumerOf}. */
-    long lastPaymentAmountFen()
-    {
-        return paymentAmountFen;
-    }
-
-    /** What of the payment was refunded so far (0 when unknown); call after {@link #consumerOf}. */
-    long lastPaymentRefundedFen()
-    {
-        return paymentRefundedFen;
+        return lastStatus;
     }
 
     void copyFrom(final MerchantStatement other)
@@ -101,8 +94,6 @@ final class MerchantStatement
         status.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH,
             buffer.getShort(offset, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF,
             buffer.getShort(offset + 6, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
-        consumerId = status.consumerId();
-        paymentAmountFen = status.amountFen();
-        paymentRefundedFen = status.refundedFen();
+        lastStatus = new PaymentStatus(status.consumerId(), status.amountFen(), status.refundedFen());
     }
 }

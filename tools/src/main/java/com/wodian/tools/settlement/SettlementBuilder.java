@@ -8,17 +8,9 @@ import com.wodian.journal.JournalTailer;
 import com.wodian.journal.SnapshotStore;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.protocol.CommandCatalog;
-import com.wodian.protocol.sbe.AckDecoder;
 import com.wodian.protocol.sbe.DistributePoolDecoder;
-import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.PayDecoder;
-import com.wodian.protocol.sbe.PaymentCancelDecoder;
-import com.wodian.protocol.sbe.PaymentConfirmDecoder;
-import com.wodian.protocol.sbe.PaymentReplyDecoder;
 import com.wodian.protocol.sbe.RedeemPointsDecoder;
-import com.wodian.protocol.sbe.RefundDecoder;
-import com.wodian.protocol.sbe.TopUpDecoder;
-import com.wodian.protocol.sbe.WithdrawDecoder;
 import com.wodian.protocol.sbe.WithdrawSource;
 import org.agrona.DirectBuffer;
 
@@ -42,17 +34,12 @@ public final class SettlementBuilder
     private final MerchantStatement homeAfter = new MerchantStatement();
     private final List<SettlementRow> rows = new ArrayList<>();
     private final List<FundsRow> funds = new ArrayList<>();
-    private final AckDecoder ack = new AckDecoder();
-    private final WithdrawDecoder withdraw = new WithdrawDecoder();
-    private String ackResult = "";
+    private final SettlementInputs inputs = new SettlementInputs();
+    private final CommandReply reply = new CommandReply();
     private final BalanceRoll roll = new BalanceRoll();
     private List<BalanceRoll.Line> balances = List.of();
     private BalanceRoll.PlatformLine platform;
     private String journalNote = "";
-    private long pointsEarned;
-    /** A Refund's payment, read before the command: its amount and what of it was refunded before. */
-    private long saleAmountFen;
-    private long refundedBeforeFen;
     /** The sequence the journal starts after (0, or a snapshot's when the node was rebuilt from one). */
     private long journalStartSequence;
 
@@ -247,59 +234,48 @@ public final class SettlementBuilder
         // Expiries and a distribution slice first, apart: they move other money than this command's (a lapsed
         // voucher's value back to its pool) and must not be measured as part of its row.
         engine.housekeepBeforeInput(sequence, timestampMs);
-        final int templateId = length >= MessageHeaderDecoder.ENCODED_LENGTH ?
-            CommandCatalog.templateId(payload, offset) : -1;
-        final boolean payment = templateId == PayDecoder.TEMPLATE_ID ||
-            templateId == PaymentConfirmDecoder.TEMPLATE_ID || templateId == PaymentCancelDecoder.TEMPLATE_ID ||
-            templateId == RefundDecoder.TEMPLATE_ID;
-        if (!payment)
+        final int templateId = inputs.templateId(payload, offset, length);
+        if (SettlementInputs.isFunds(templateId))
         {
-            applyOther(engine, templateId, sequence, timestampMs, payload, offset, length);
+            applyFunds(engine, inputs.funds(payload, offset), sequence, timestampMs, payload, offset, length);
             return;
         }
-        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-        final long merchantId = payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN);
-        final long paymentId = payload.getLong(body + 16, java.nio.ByteOrder.LITTLE_ENDIAN);
-        long consumerId = templateId == PayDecoder.TEMPLATE_ID ?
-            payload.getLong(body + 24, java.nio.ByteOrder.LITTLE_ENDIAN) : before.consumerOf(engine, merchantId, paymentId);
-        saleAmountFen = templateId == RefundDecoder.TEMPLATE_ID ? before.lastPaymentAmountFen() : 0;
-        refundedBeforeFen = templateId == RefundDecoder.TEMPLATE_ID ? before.lastPaymentRefundedFen() : 0;
+        if (!SettlementInputs.isPayment(templateId))
+        {
+            applyPoolMovement(engine, templateId, payload, offset, length);
+            return;
+        }
+        final SettlementInputs.Payment command = inputs.payment(payload, offset);
+        final long merchantId = command.merchantId();
+        final MerchantStatement.PaymentStatus sale = command.templateId() == PayDecoder.TEMPLATE_ID ?
+            MerchantStatement.PaymentStatus.UNKNOWN : before.paymentStatus(engine, merchantId, command.paymentId());
         before.read(engine, merchantId);
         // The home merchant as the engine accepted it (a refused registration never counts).
-        final long homeMerchantId = engine.homeMerchantIdOf(consumerId);
+        final long consumerBefore = command.templateId() == PayDecoder.TEMPLATE_ID ? command.consumerId() :
+            sale.consumerId();
+        final long homeMerchantId = engine.homeMerchantIdOf(consumerBefore);
         homeBefore.read(engine, homeMerchantId);
-        pointsEarned = 0;
-        engine.applyAfterHousekeeping(payload, offset, length, this::onReply);
+        engine.applyAfterHousekeeping(payload, offset, length, reply.expect());
         after.read(engine, merchantId);
         homeAfter.read(engine, homeMerchantId);
-        if (0 == consumerId)
-        {
-            consumerId = before.consumerOf(engine, merchantId, paymentId);
-        }
-        final String kind = kind(templateId);
+        final long consumerId = 0 != consumerBefore ? consumerBefore :
+            before.paymentStatus(engine, merchantId, command.paymentId()).consumerId();
+        final String kind = kind(command.templateId());
         if (null != kind)
         {
-            record(engine, kind, templateId, sequence, timestampMs, payload, body, consumerId, homeMerchantId);
+            record(engine, kind, command, sequence, timestampMs, consumerId, homeMerchantId,
+                command.isRefund() ? sale : MerchantStatement.PaymentStatus.UNKNOWN);
         }
     }
 
     /**
-     * A command that is not a payment: a Withdraw that paid out becomes a WITHDRAWAL row; points bought a voucher and
-     * a distribution started are pool movements of the balance roll; anything else is only applied.
+     * A command that is neither a payment nor a funds command: points bought a voucher and a distribution started are
+     * pool movements of the balance roll; anything else is only applied.
      */
-    private void applyOther(final Engine engine, final int templateId, final long sequence, final long timestampMs,
-        final DirectBuffer payload, final int offset, final int length)
+    private void applyPoolMovement(final Engine engine, final int templateId, final DirectBuffer payload,
+        final int offset, final int length)
     {
-        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-        if (templateId == TopUpDecoder.TEMPLATE_ID || templateId == WithdrawDecoder.TEMPLATE_ID)
-        {
-            applyFunds(engine, templateId, sequence, timestampMs, payload, offset, length);
-            return;
-        }
-        final long merchantId = templateId == WithdrawDecoder.TEMPLATE_ID ||
-            templateId == DistributePoolDecoder.TEMPLATE_ID ? payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN) :
-            templateId == RedeemPointsDecoder.TEMPLATE_ID ? payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN) :
-            0;
+        final long merchantId = inputs.poolMerchantId(payload, offset, templateId);
         if (0 == merchantId)
         {
             engine.applyAfterHousekeeping(payload, offset, length, ReplySink.NONE);
@@ -324,30 +300,23 @@ public final class SettlementBuilder
      * nothing and has none), and for a booked Withdraw the merchant's WITHDRAWAL or ALLIANCE_WITHDRAWAL row, or for a
      * platform fee payout the platform roll's payout.
      */
-    private void applyFunds(final Engine engine, final int templateId, final long sequence, final long timestampMs,
-        final DirectBuffer payload, final int offset, final int length)
+    private void applyFunds(final Engine engine, final SettlementInputs.Funds command, final long sequence,
+        final long timestampMs, final DirectBuffer payload, final int offset, final int length)
     {
-        final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-        final boolean topUp = templateId == TopUpDecoder.TEMPLATE_ID;
-        final long partyId = payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN);
-        final long referenceId = payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
-        final long amountFen = payload.getLong(body + 16, java.nio.ByteOrder.LITTLE_ENDIAN);
-        final short source = topUp ? 0 : withdraw.wrap(payload, body, payload.getShort(offset,
-            java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF, payload.getShort(offset + 6, java.nio.ByteOrder.LITTLE_ENDIAN) &
-            0xFFFF).sourceRaw();
-        final boolean alliance = source == WithdrawSource.ALLIANCE_EARNINGS.value();
-        final boolean platform = source == WithdrawSource.PLATFORM_FEES.value();
+        final boolean topUp = command.topUp();
+        final long partyId = command.partyId();
+        final boolean alliance = !topUp && command.sourceRaw() == WithdrawSource.ALLIANCE_EARNINGS.value();
+        final boolean platform = !topUp && command.sourceRaw() == WithdrawSource.PLATFORM_FEES.value();
         final long totalBefore = topUp ? engine.totalTopUpsFen() : engine.totalWithdrawnFen();
         final long feesBefore = engine.platformFeesFen();
         before.read(engine, topUp ? 0 : partyId);
-        ackResult = "";
-        engine.applyAfterHousekeeping(payload, offset, length, this::onReply);
+        engine.applyAfterHousekeeping(payload, offset, length, reply.expect());
         final long bookedFen = (topUp ? engine.totalTopUpsFen() : engine.totalWithdrawnFen()) - totalBefore;
         if (!topUp && !platform && 0 != bookedFen)
         {
             after.read(engine, partyId);
             rows.add(new SettlementRow(partyId, sequence, timestampMs, alliance ? SettlementRow.ALLIANCE_WITHDRAWAL :
-                SettlementRow.WITHDRAWAL, 0, 0, 0, referenceId, 0, 0, 0, 0, 0, 0, 0,
+                SettlementRow.WITHDRAWAL, 0, 0, 0, command.referenceId(), 0, 0, 0, 0, 0, 0, 0,
                 after.allianceEarningsFen - before.allianceEarningsFen, 0, after.settlementFen - before.settlementFen,
                 0, 0, 0, 0));
         }
@@ -355,23 +324,27 @@ public final class SettlementBuilder
         {
             roll.platformPayout(feesBefore - engine.platformFeesFen());
         }
-        if (0 != bookedFen || !"OK".equals(ackResult))
+        if (0 != bookedFen || !"OK".equals(reply.ackResult()))
         {
             funds.add(new FundsRow(sequence, timestampMs, topUp ? FundsRow.TOPUP : alliance ?
                 FundsRow.ALLIANCE_WITHDRAWAL : platform ? FundsRow.PLATFORM_FEE_PAYOUT : FundsRow.WITHDRAWAL,
-                topUp ? partyId : 0, topUp ? 0 : partyId, referenceId, amountFen, bookedFen, ackResult));
+                topUp ? partyId : 0, topUp ? 0 : partyId, command.referenceId(), command.amountFen(), bookedFen,
+                reply.ackResult()));
         }
     }
 
-    private void record(final Engine engine, final String kind, final int templateId, final long sequence,
-        final long timestampMs, final DirectBuffer payload, final int body, final long consumerId,
-        final long homeMerchantId)
+    /**
+     * The rows of a payment command that changed its merchant's statement: measured across the command alone; a
+     * refund's shortfalls (engine setting REFUND_SHORTFALL_FROM_SETTLEMENT) are what the pool and the home merchant
+     * gave back less than the ledger reverses of the sale's parts ({@link Engine#refundedPoolPartFen}).
+     *
+     * @param sale a Refund's payment before the command (its amount, what earlier refunds gave back); else UNKNOWN.
+     */
+    private void record(final Engine engine, final String kind, final SettlementInputs.Payment command,
+        final long sequence, final long timestampMs, final long consumerId, final long homeMerchantId,
+        final MerchantStatement.PaymentStatus sale)
     {
-        final long merchantId = payload.getLong(body, java.nio.ByteOrder.LITTLE_ENDIAN);
-        final long terminalId = payload.getLong(body + 8, java.nio.ByteOrder.LITTLE_ENDIAN);
-        final long paymentId = payload.getLong(body + 16, java.nio.ByteOrder.LITTLE_ENDIAN);
-        final long refundId = templateId == RefundDecoder.TEMPLATE_ID ?
-            payload.getLong(body + 24, java.nio.ByteOrder.LITTLE_ENDIAN) : 0;
+        final long merchantId = command.merchantId();
         final long amountFen = (after.salesFen - before.salesFen) - (after.refundsFen - before.refundsFen);
         final long feeFen = after.feesFen - before.feesFen;
         // A Cancel or a full Refund whose voucher's validity has passed returns the voucher's value to the pool (as
@@ -390,20 +363,21 @@ public final class SettlementBuilder
                 "'s lines leave " + allianceOutFen + " fen as the alliance share, but home merchant " +
                 homeMerchantId + " of consumer " + consumerId + " received " + allianceInFen + " fen");
         }
-        // A refund's shortfalls (engine setting REFUND_SHORTFALL_FROM_SETTLEMENT): part of its net, in place of pool
-        // and alliance reversals that the pool and the home merchant no longer held.
         final boolean refund = kind.equals(SettlementRow.REFUND);
-        final long poolShortfallFen = refund ? engine.lastRefundPoolShortfallFen() : 0;
-        final long allianceShortfallFen = refund ? engine.lastRefundAllianceShortfallFen() : 0;
-        rows.add(new SettlementRow(merchantId, sequence, timestampMs, kind, terminalId, paymentId, refundId, 0,
-            consumerId, amountFen, after.vouchersRedeemedFen - before.vouchersRedeemedFen, voucherLapsedFen, feeFen,
-            poolFen, allianceOutFen, 0, pointsEarned, netFen, saleAmountFen, refundedBeforeFen, poolShortfallFen,
-            allianceShortfallFen));
+        final long refundedAfterFen = sale.refundedFen() - amountFen;
+        final long poolShortfallFen = refund ? engine.refundedPoolPartFen(merchantId, command.paymentId(),
+            sale.refundedFen(), refundedAfterFen) + poolFen : 0;
+        final long allianceShortfallFen = refund ? engine.refundedAlliancePartFen(merchantId, command.paymentId(),
+            sale.refundedFen(), refundedAfterFen) + allianceOutFen : 0;
+        rows.add(new SettlementRow(merchantId, sequence, timestampMs, kind, command.terminalId(), command.paymentId(),
+            command.refundId(), 0, consumerId, amountFen, after.vouchersRedeemedFen - before.vouchersRedeemedFen,
+            voucherLapsedFen, feeFen, poolFen, allianceOutFen, 0, reply.pointsEarned(), netFen, sale.amountFen(),
+            sale.refundedFen(), poolShortfallFen, allianceShortfallFen));
         if (0 != allianceInFen)
         {
-            rows.add(new SettlementRow(homeMerchantId, sequence, timestampMs, SettlementRow.ALLIANCE_IN, terminalId,
-                paymentId, refundId, 0, consumerId, 0, 0, 0, 0, 0, 0, allianceInFen, 0, 0, saleAmountFen,
-                refundedBeforeFen, 0, 0));
+            rows.add(new SettlementRow(homeMerchantId, sequence, timestampMs, SettlementRow.ALLIANCE_IN,
+                command.terminalId(), command.paymentId(), command.refundId(), 0, consumerId, 0, 0, 0, 0, 0, 0,
+                allianceInFen, 0, 0, sale.amountFen(), sale.refundedFen(), 0, 0));
         }
     }
 
@@ -423,25 +397,5 @@ public final class SettlementBuilder
             return SettlementRow.REVERSAL;
         }
         return null;
-    }
-
-    private void onReply(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (CommandCatalog.templateId(buffer, offset) == AckDecoder.TEMPLATE_ID)
-        {
-            ack.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH,
-                buffer.getShort(offset, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF,
-                buffer.getShort(offset + 6, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
-            ackResult = ack.code().name();
-            return;
-        }
-        if (CommandCatalog.templateId(buffer, offset) == PaymentReplyDecoder.TEMPLATE_ID)
-        {
-            final PaymentReplyDecoder reply = new PaymentReplyDecoder();
-            reply.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH,
-                buffer.getShort(offset, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF,
-                buffer.getShort(offset + 6, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
-            pointsEarned = reply.pointsEarned();
-        }
     }
 }
