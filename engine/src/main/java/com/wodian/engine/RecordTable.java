@@ -478,7 +478,8 @@ final class RecordTable implements ExpiryQueue.Order
         index[hole] = 0;
     }
 
-    private static int hashOf(final int namespace, final long ownerId, final long requestId)
+    /** The key's hash, kept in its index slot and its FIFO entry. */
+    static int hashOf(final int namespace, final long ownerId, final long requestId)
     {
         return (int)StateHash.fmix(ownerId * 0x9E3779B97F4A7C15L ^ requestId ^ ((long)namespace << 59));
     }
@@ -624,6 +625,7 @@ final class RecordTable implements ExpiryQueue.Order
         freeRecords = new int[highWater];
         freeCount = reader.readInts(freeRecords);
         finished.readFrom(reader, fifoSize);
+        RecordTableLoadChecks.check(this, index, freeRecords, freeCount, finished, highWater);
     }
 
     /** Holds expire by time, then (merchantId, paymentId). */
