@@ -41,6 +41,11 @@ final class IsoExchange
     byte[] de39;
     /** The terminal's MAC engine when the response is to be signed; null for an unsigned response. */
     RetailMac mac;
+    /**
+     * True when the request's MAC verified and its DE7 is within the freshness window: the only requests that
+     * authenticate a connection. A signed refusal for freshness has {@link #mac} but is not authenticated.
+     */
+    boolean authenticated;
     long terminalId;
     long merchantId;
     /** The payment the command acts on: the request's own key, or the original's for completions and reversals. */
@@ -71,6 +76,7 @@ final class IsoExchange
         responseMti = 0;
         de39 = null;
         mac = null;
+        authenticated = false;
         terminalId = 0;
         merchantId = 0;
         paymentId = 0;

@@ -646,9 +646,9 @@ public final class IsoGatewayAgent implements GatewayAgent
         {
             return false;
         }
-        if (null != exchange.mac)
+        if (exchange.authenticated)
         {
-            // The translator keeps the terminal's MAC only for a request whose MAC it verified.
+            // A MAC-valid request within the freshness window: a recorded one sent again later is not (A1, 2026-12-05).
             markAuthenticated(connection);
             connection.lastActivityMs = cycleNowMs;
         }

@@ -138,11 +138,47 @@ final class IsoTranslator
             // The terminal proved its key: it may learn that its DE42 is wrong.
             return respond(exchange, IsoResponseCodes.INVALID_MERCHANT);
         }
+        final byte[] staleOrMalformed = freshnessProblem(receivedAtMs);
+        if (null != staleOrMalformed)
+        {
+            // Signed (the terminal proved its key) but not a sign of life: a recorded message sent again must not
+            // authenticate a connection, or replayed bytes would hold slots no newcomer can take (security review
+            // 2026-12-05 A1).
+            return respond(exchange, staleOrMalformed);
+        }
+        exchange.authenticated = true;
         if (mti == 800)
         {
             return onNetworkManagement(exchange);
         }
         return onFinancial(exchange, mti - mti % 10, command, receivedAtMs);
+    }
+
+    /**
+     * Null when the request's DE7 and DE11 are there and DE7 lies within the window of the receive time; else the
+     * response code: 30 for a missing STAN or time or a DE7 that is no real date and time, 63 for one outside the
+     * window. Every MAC-valid request is checked, sign-on and echo test included.
+     */
+    private byte[] freshnessProblem(final long receivedAtMs)
+    {
+        final long stan = decoder.numeric(DE_STAN);
+        final long transmissionTime = decoder.numeric(DE_TRANSMISSION_TIME);
+        if (stan < 0 || transmissionTime < 0)
+        {
+            return IsoResponseCodes.FORMAT_ERROR;
+        }
+        final long transmittedAtMs = TransmissionTime.epochMs(transmissionTime, receivedAtMs);
+        if (TransmissionTime.NOT_A_TIME == transmittedAtMs)
+        {
+            return IsoResponseCodes.FORMAT_ERROR;
+        }
+        if (Math.abs(transmittedAtMs - receivedAtMs) > transmissionTimeWindowMs)
+        {
+            // A MAC-valid message from outside the window is a replay or comes from a terminal whose clock is wrong;
+            // the paymentId repeats every year and the engine may have forgotten the key, so it must not reach it.
+            return IsoResponseCodes.SECURITY_VIOLATION;
+        }
+        return null;
     }
 
     private static byte[] randomKey()
@@ -234,22 +270,12 @@ final class IsoTranslator
     private int onFinancial(
         final IsoExchange exchange, final int baseMti, final MutableDirectBuffer command, final long receivedAtMs)
     {
+        // DE7 and DE11 were checked by freshnessProblem.
         final long stan = decoder.numeric(DE_STAN);
         final long transmissionTime = decoder.numeric(DE_TRANSMISSION_TIME);
-        if (stan < 0 || transmissionTime < 0 || !decoder.has(DE_PROCESSING_CODE))
+        if (!decoder.has(DE_PROCESSING_CODE))
         {
             return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
-        }
-        final long transmittedAtMs = TransmissionTime.epochMs(transmissionTime, receivedAtMs);
-        if (TransmissionTime.NOT_A_TIME == transmittedAtMs)
-        {
-            return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
-        }
-        if (Math.abs(transmittedAtMs - receivedAtMs) > transmissionTimeWindowMs)
-        {
-            // A MAC-valid message from outside the window is a replay or comes from a terminal whose clock is wrong;
-            // the paymentId repeats every year and the engine may have forgotten the key, so it must not reach it.
-            return respond(exchange, IsoResponseCodes.SECURITY_VIOLATION);
         }
         final long amountFen = decoder.numeric(DE_AMOUNT);
         switch (baseMti)

@@ -104,6 +104,58 @@ class IsoConnectionLimitsTest
     }
 
     /**
+     * Security review 2026-12-05 A1: a recorded signed 0800 or 0200 sent again after the freshness window is refused
+     * with a signed 63 and does not authenticate its connection, so connections that each replayed one hold no slot a
+     * newcomer cannot take. Before, any MAC-valid request authenticated: the replayed bytes held every slot.
+     */
+    @Test
+    void replayedStaleRequestsDoNotAuthenticateTheirConnections() throws Exception
+    {
+        final byte[] key = keys();
+        final int slots = 4;
+        final IsoGatewayConfig config = IsoGatewayConfig.of("127.0.0.1", 0, dir.resolve("iso-keys"))
+            .withConnectionsMax(slots);
+        final String twoDaysAgo = JposTerminal.nowPlusMs(-2L * 24 * 3600 * 1000);
+        try (EngineIsoHarness harness = started(config))
+        {
+            final JposTerminal[] replayers = new JposTerminal[slots];
+            try
+            {
+                for (int i = 0; i < slots; i++)
+                {
+                    replayers[i] = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key);
+                    final org.jpos.iso.ISOMsg replayed = i % 2 == 0 ?
+                        replayers[i].signed(replayers[i].networkManagement("301", 7, twoDaysAgo)) :
+                        replayers[i].signed(replayers[i].financial("0200", CONSUMER, 100, 8, twoDaysAgo));
+                    final org.jpos.iso.ISOMsg refused = replayers[i].call(replayed);
+                    assertEquals("63", refused.getString(39), "a stale MAC-valid request is refused");
+                    // Signed: an 0810 carries its MAC in DE128 (its DE70 needs the secondary bitmap), a 0210 in DE64.
+                    assertTrue(i % 2 == 0 ? refused.hasField(128) : replayers[i].responseMacValid(refused),
+                        "and the refusal is signed");
+                    // Accepted in connection order; a tie in ms goes to the lower slot.
+                    Thread.sleep(20);
+                }
+                try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
+                {
+                    assertEquals("00", pos.call(pos.networkManagement("301", 9)).getString(39),
+                        "a newcomer gets a slot although replayed requests held all");
+                    assertEquals(1, harness.agent.evictedCount());
+                }
+            }
+            finally
+            {
+                for (final JposTerminal replayer : replayers)
+                {
+                    if (null != replayer)
+                    {
+                        replayer.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Security review item 6: one source address holds at most its share of connections that have not authenticated;
      * one more from it is closed at accept (before, it took a slot until the idle timeout), a terminal from another
      * address is served.

@@ -84,7 +84,13 @@ final class JposTerminal implements AutoCloseable
 
     ISOMsg networkManagement(final String code, final int stan) throws Exception
     {
-        final ISOMsg msg = base("0800", stan, now());
+        return networkManagement(code, stan, now());
+    }
+
+    /** An 0800 with the given DE7 (MMDDhhmmss, UTC), unsigned. */
+    ISOMsg networkManagement(final String code, final int stan, final String time) throws Exception
+    {
+        final ISOMsg msg = base("0800", stan, time);
         msg.set(70, code);
         return msg;
     }
