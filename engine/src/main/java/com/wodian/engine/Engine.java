@@ -40,7 +40,8 @@ public final class Engine
      * The oldest format this engine still reads: 14 is 15 without REFUND_SHORTFALL_FROM_SETTLEMENT, and 15 is 16
      * without VOUCHER_EXPIRY_SATURATES and REFUND_REISSUES_VOUCHER (each read as 0, its default, which hashes as the
      * older format did), so a node whose journal starts after a format-14 snapshot (snapshot
-     * installed, or pruned) starts on this build (ops-review finding 3).
+     * installed, or pruned) starts on this build (ops-review finding 3). Only the current format is written: the
+     * older ones are read in tests from committed fixtures (engine/src/test/resources/snapshots, OldSnapshotFixtures).
      */
     public static final long OLDEST_READABLE_SNAPSHOT_FORMAT = 14;
 
@@ -286,16 +287,7 @@ public final class Engine
      */
     public void writeSnapshot(final SnapshotWriter writer)
     {
-        state.write(writer, SNAPSHOT_FORMAT_VERSION);
-    }
-
-    /**
-     * As {@link #writeSnapshot}, in format {@link #OLDEST_READABLE_SNAPSHOT_FORMAT} (for tests of reading it): only
-     * while every engine setting it lacks is at its default.
-     */
-    void writeSnapshotOfOldestReadableFormat(final SnapshotWriter writer)
-    {
-        state.write(writer, OLDEST_READABLE_SNAPSHOT_FORMAT);
+        state.write(writer);
     }
 
     /**

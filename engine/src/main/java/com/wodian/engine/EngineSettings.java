@@ -18,6 +18,11 @@ final class EngineSettings
     /** Confirm, Cancel and Refund only from the terminal that sent the Try or Pay. */
     static final int BINDING_ALL = 2;
 
+    /** The snapshot format whose settings end with REFUND_SHORTFALL_FROM_SETTLEMENT (absent from 14: at 0). */
+    static final long FORMAT_WITH_REFUND_SHORTFALL = 15;
+    /** The snapshot format whose settings then hold VOUCHER_EXPIRY_SATURATES and REFUND_REISSUES_VOUCHER. */
+    static final long FORMAT_WITH_VOUCHER_SETTINGS = 16;
+
     private final long keysMax;
     /** Keys one merchant may hold made within the key retention; 0: no quota (the default). */
     private long merchantKeysMax;
@@ -136,33 +141,14 @@ final class EngineSettings
             StateHash.fold(third, (long)EngineSetting.REFUND_REISSUES_VOUCHER.value() << 32 | refundReissuesVoucher);
     }
 
-    /**
-     * Format 14 has no REFUND_SHORTFALL_FROM_SETTLEMENT, formats 14 and 15 neither VOUCHER_EXPIRY_SATURATES nor
-     * REFUND_REISSUES_VOUCHER: writing them there is refused unless they are at their defaults.
-     */
-    void writeTo(final SnapshotWriter writer, final long format)
+    /** In the current snapshot format ({@link Engine#SNAPSHOT_FORMAT_VERSION}), the only one written. */
+    void writeTo(final SnapshotWriter writer)
     {
-        if (format < 15 && refundShortfallFromSettlement != 0)
-        {
-            throw new IllegalStateException("snapshot format " + format +
-                " cannot hold REFUND_SHORTFALL_FROM_SETTLEMENT");
-        }
-        if (format < 16 && (voucherExpirySaturates != 0 || refundReissuesVoucher != 0))
-        {
-            throw new IllegalStateException("snapshot format " + format +
-                " cannot hold VOUCHER_EXPIRY_SATURATES or REFUND_REISSUES_VOUCHER");
-        }
         writer.writeLong(merchantKeysMax);
         writer.writeLong(paymentTerminalBinding);
-        if (format >= 15)
-        {
-            writer.writeLong(refundShortfallFromSettlement);
-        }
-        if (format >= 16)
-        {
-            writer.writeLong(voucherExpirySaturates);
-            writer.writeLong(refundReissuesVoucher);
-        }
+        writer.writeLong(refundShortfallFromSettlement);
+        writer.writeLong(voucherExpirySaturates);
+        writer.writeLong(refundReissuesVoucher);
     }
 
     /** A setting a format lacks is at its default there. */
@@ -170,9 +156,9 @@ final class EngineSettings
     {
         final long keys = reader.readLong();
         final long binding = reader.readLong();
-        final long shortfall = format >= 15 ? reader.readLong() : 0;
-        final long saturates = format >= 16 ? reader.readLong() : 0;
-        final long reissues = format >= 16 ? reader.readLong() : 0;
+        final long shortfall = format >= FORMAT_WITH_REFUND_SHORTFALL ? reader.readLong() : 0;
+        final long saturates = format >= FORMAT_WITH_VOUCHER_SETTINGS ? reader.readLong() : 0;
+        final long reissues = format >= FORMAT_WITH_VOUCHER_SETTINGS ? reader.readLong() : 0;
         if (keys < 0 || keys > keysMax || binding < BINDING_MERCHANT || binding > BINDING_ALL || !isBit(shortfall) ||
             !isBit(saturates) || !isBit(reissues))
         {

@@ -36,10 +36,10 @@ final class EngineState
      * off-line replay of the journal), so the serving engine never stalls for it; the caller records the journal
      * sequence ({@link Engine#lastSequence()}) and state hash next to it and frames the stream with a checksum.
      */
-    void write(final SnapshotWriter writer, final long format)
+    void write(final SnapshotWriter writer)
     {
         writer.writeLong(Engine.SNAPSHOT_MAGIC);
-        writer.writeLong(format);
+        writer.writeLong(Engine.SNAPSHOT_FORMAT_VERSION);
         final long[] shape = snapshotShape();
         writer.writeLongs(shape, shape.length);
         writer.writeLong(context.sequence);
@@ -56,7 +56,7 @@ final class EngineState
         distribution.writeTo(writer);
         risk.writeTo(writer, books.consumers.count(), books.merchants.count(),
             books.terminals.count());
-        settings.writeTo(writer, format);
+        settings.writeTo(writer);
         keyQuota.writeTo(writer);
         writer.writeLong(stateHash());
     }

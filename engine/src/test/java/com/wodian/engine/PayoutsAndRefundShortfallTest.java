@@ -168,26 +168,6 @@ class PayoutsAndRefundShortfallTest
     }
 
     @Test
-    void aSnapshotOfFormat14LoadsWithTheSettingAtItsDefault()
-    {
-        final MemorySnapshot current = new MemorySnapshot();
-        d.engine.writeSnapshot(current);
-        final MemorySnapshot former = new MemorySnapshot();
-        d.engine.writeSnapshotOfOldestReadableFormat(former);
-        assertEquals(current.size() - 3, former.size(), "format 14: three settings (three longs) less than 16");
-        final Engine restored = new Engine(EngineConfig.small());
-        restored.readSnapshot(former);
-        assertEquals(d.engine.stateHash(), restored.stateHash());
-        restored.verifyInvariants();
-        assertNull(Engine.snapshotFormatProblem(Engine.SNAPSHOT_MAGIC, 14));
-        assertNotNull(Engine.snapshotFormatProblem(Engine.SNAPSHOT_MAGIC, 13));
-
-        assertEquals(ResultCode.OK, d.setting(EngineSetting.REFUND_SHORTFALL_FROM_SETTLEMENT, 1));
-        assertThrows(IllegalStateException.class, () -> d.engine.writeSnapshotOfOldestReadableFormat(
-            new MemorySnapshot()), "format 14 cannot hold the setting on");
-    }
-
-    @Test
     void theSettingTakesZeroOrOneAndLeavesTheStateHashAloneAtItsDefault()
     {
         final long hash = d.engine.stateHashIgnoringSequence();

@@ -100,8 +100,6 @@ class VoucherRoomAndExpiryTest
         d.engine.verifyInvariants();
         assertEquals(d.engine.stateHash(), restored(d).engine.stateHash());
         assertEquals(d.engine.stateHash(), replayOf(d, EngineConfig.small().vouchersMax(4)).engine.stateHash());
-        assertThrows(IllegalStateException.class, () -> d.engine.writeSnapshotOfOldestReadableFormat(
-            new MemorySnapshot()), "an older format cannot hold the setting on");
     }
 
     /** The default keeps the journaled decision of before the setting: the value goes to the pool as "expired". */
