@@ -118,7 +118,7 @@ final class CommandAdapter
             case TopUpDecoder.TEMPLATE_ID -> onTopUp(topUpDecoder.wrap(buffer, body, block, version), sink);
             case WithdrawDecoder.TEMPLATE_ID -> onWithdraw(withdrawDecoder.wrap(buffer, body, block, version), sink);
             case RegisterMerchantDecoder.TEMPLATE_ID ->
-                registry.registerMerchant(registerMerchantDecoder.wrap(buffer, body, block, version), sink);
+                onRegisterMerchant(registerMerchantDecoder.wrap(buffer, body, block, version), sink);
             case RegisterConsumerDecoder.TEMPLATE_ID ->
                 onRegisterConsumer(registerConsumerDecoder.wrap(buffer, body, block, version), sink);
             case RegisterTerminalDecoder.TEMPLATE_ID ->
@@ -213,28 +213,48 @@ final class CommandAdapter
 
     private void onTopUp(final TopUpDecoder topUp, final ReplySink sink)
     {
-        funds.topUp(topUp.consumerId(), topUp.externalRef(), topUp.amountFen(), sink);
+        final long externalRef = topUp.externalRef();
+        replies.ack(funds.topUp(topUp.consumerId(), externalRef, topUp.amountFen()), TopUpDecoder.TEMPLATE_ID,
+            externalRef, sink);
     }
 
     private void onWithdraw(final WithdrawDecoder withdraw, final ReplySink sink)
     {
-        funds.withdraw(withdraw.merchantId(), withdraw.withdrawalId(), withdraw.amountFen(), withdraw.sourceRaw(),
-            sink);
+        final long withdrawalId = withdraw.withdrawalId();
+        replies.ack(funds.withdraw(withdraw.merchantId(), withdrawalId, withdraw.amountFen(), withdraw.sourceRaw()),
+            WithdrawDecoder.TEMPLATE_ID, withdrawalId, sink);
+    }
+
+    private void onRegisterMerchant(final RegisterMerchantDecoder register, final ReplySink sink)
+    {
+        final long merchantId = register.merchantId();
+        // Senders of schema version 3 have no trade nor area: UNSPECIFIED, unknown.
+        final boolean placed = register.actingVersion() >= 4;
+        final ResultCode code = registry.registerMerchant(merchantId, register.pointsPerYuan(),
+            register.poolRateBps(), register.allianceShareBps(), register.platformFeeBps(),
+            register.allianceMemberRaw(), placed ? register.tradeRaw() : 0, placed ? register.areaCode() : 0);
+        replies.ack(code, RegisterMerchantDecoder.TEMPLATE_ID, merchantId, sink);
     }
 
     private void onRegisterConsumer(final RegisterConsumerDecoder register, final ReplySink sink)
     {
-        registry.registerConsumer(register.consumerId(), register.homeMerchantId(), sink);
+        final long consumerId = register.consumerId();
+        replies.ack(registry.registerConsumer(consumerId, register.homeMerchantId()),
+            RegisterConsumerDecoder.TEMPLATE_ID, consumerId, sink);
     }
 
     private void onRegisterTerminal(final RegisterTerminalDecoder register, final ReplySink sink)
     {
-        registry.registerTerminal(register.terminalId(), register.merchantId(), sink);
+        final long terminalId = register.terminalId();
+        replies.ack(registry.registerTerminal(terminalId, register.merchantId()),
+            RegisterTerminalDecoder.TEMPLATE_ID, terminalId, sink);
     }
 
     private void onSetBlocked(final SetBlockedDecoder setBlocked, final ReplySink sink)
     {
-        registry.setBlocked(setBlocked.partyTypeRaw(), setBlocked.partyId(), setBlocked.blockedRaw(), sink);
+        final long partyId = setBlocked.partyId();
+        replies.ack(registry.setBlocked(setBlocked.partyTypeRaw(), partyId, setBlocked.blockedRaw()),
+            SetBlockedDecoder.TEMPLATE_ID, partyId, sink);
     }
 
     private void onRedeem(final RedeemPointsDecoder redeem, final ReplySink sink)

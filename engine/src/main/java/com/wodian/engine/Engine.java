@@ -78,8 +78,8 @@ public final class Engine
         this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, replies, keyQuota,
             settings);
         this.queries = new EngineQueries(context, state, books, risk, replies);
-        this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger, replies),
-            rewards, new RegistryRules(context, books, risk, replies), new RiskSettingsRules(books, risk, replies),
+        this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger),
+            rewards, new RegistryRules(context, books, risk), new RiskSettingsRules(books, risk, replies),
             queries, replies, settings);
     }
 

@@ -23,10 +23,9 @@ final class FundsRules
     private final RecordTable records;
     private final RiskControl risk;
     private final Ledger ledger;
-    private final ReplyPublisher replies;
 
     FundsRules(final EngineConfig config, final CommandContext context, final EngineBooks books,
-        final RiskControl risk, final Ledger ledger, final ReplyPublisher replies)
+        final RiskControl risk, final Ledger ledger)
     {
         this.config = config;
         this.context = context;
@@ -35,23 +34,21 @@ final class FundsRules
         this.records = books.records;
         this.risk = risk;
         this.ledger = ledger;
-        this.replies = replies;
     }
 
-    void topUp(final long consumerId, final long externalRef, final long amountFen, final ReplySink sink)
+    /** TopUp; returns its result code (the adapter acknowledges it with the external reference). */
+    ResultCode topUp(final long consumerId, final long externalRef, final long amountFen)
     {
         final int template = TopUpDecoder.TEMPLATE_ID;
         ResultCode code = consumerId <= 0 || externalRef <= 0 ? ResultCode.INVALID_ID : config.checkAmount(amountFen);
         if (code != ResultCode.OK)
         {
-            replies.ack(code, template, externalRef, sink);
-            return;
+            return code;
         }
         final int consumerIndex = consumers.indexOf(consumerId);
         if (consumerIndex < 0)
         {
-            replies.ack(ResultCode.UNKNOWN_CONSUMER, template, externalRef, sink);
-            return;
+            return ResultCode.UNKNOWN_CONSUMER;
         }
         final int existing = records.find(TopUp.NAMESPACE, 0, externalRef);
         if (existing >= 0)
@@ -68,14 +65,12 @@ final class FundsRules
             {
                 code = ResultCode.get(records.firstCode(existing));
             }
-            replies.ack(code, template, externalRef, sink);
-            return;
+            return code;
         }
         final int record = records.insert(TopUp.NAMESPACE, 0, externalRef, context.nowMs);
         if (record < 0)
         {
-            replies.ack(ResultCode.LIMIT_KEYS, template, externalRef, sink);
-            return;
+            return ResultCode.LIMIT_KEYS;
         }
         records.set(record, TopUp.CONSUMER_INDEX, consumerIndex);
         records.set(record, TopUp.AMOUNT_FEN, amountFen);
@@ -85,7 +80,7 @@ final class FundsRules
             risk.recordTopUp(consumerIndex, amountFen, context.nowMs);
         }
         records.finishDecided(record, template, code, context.nowMs);
-        replies.ack(code, template, externalRef, sink);
+        return code;
     }
 
     /**
@@ -93,8 +88,7 @@ final class FundsRules
      * paid out. {@code sourceRaw} is the schema's null value for a Withdraw of version 6 or older, which had no source
      * and paid out the settlement balance.
      */
-    void withdraw(final long merchantId, final long withdrawalId, final long amountFen, final short sourceRaw,
-        final ReplySink sink)
+    ResultCode withdraw(final long merchantId, final long withdrawalId, final long amountFen, final short sourceRaw)
     {
         final int template = WithdrawDecoder.TEMPLATE_ID;
         final short source = sourceRaw == WithdrawSource.NULL_VAL.value() ? SETTLEMENT : sourceRaw;
@@ -109,23 +103,19 @@ final class FundsRules
         }
         if (code != ResultCode.OK)
         {
-            replies.ack(code, template, withdrawalId, sink);
-            return;
+            return code;
         }
         final int existing = records.find(Withdrawal.NAMESPACE, merchantId, withdrawalId);
         if (existing >= 0)
         {
-            code = records.get(existing, Withdrawal.AMOUNT_FEN) != amountFen ?
-                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : sourceOf(existing) != source ? ResultCode.EXISTS_WITH_DIFFERENT_KIND :
-                ResultCode.get(records.firstCode(existing));
-            replies.ack(code, template, withdrawalId, sink);
-            return;
+            return records.get(existing, Withdrawal.AMOUNT_FEN) != amountFen ?
+                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : sourceOf(existing) != source ?
+                ResultCode.EXISTS_WITH_DIFFERENT_KIND : ResultCode.get(records.firstCode(existing));
         }
         final int record = records.insert(Withdrawal.NAMESPACE, merchantId, withdrawalId, context.nowMs);
         if (record < 0)
         {
-            replies.ack(ResultCode.LIMIT_KEYS, template, withdrawalId, sink);
-            return;
+            return ResultCode.LIMIT_KEYS;
         }
         records.set(record, Withdrawal.MERCHANT_INDEX, merchantIndex);
         records.set(record, Withdrawal.AMOUNT_FEN, amountFen);
@@ -139,7 +129,7 @@ final class FundsRules
             source == SETTLEMENT ? ledger.withdraw(merchantIndex, amountFen) :
             ledger.withdrawAllianceEarnings(merchantIndex, amountFen);
         records.finishDecided(record, template, code, context.nowMs);
-        replies.ack(code, template, withdrawalId, sink);
+        return code;
     }
 
     private short sourceOf(final int withdrawal)

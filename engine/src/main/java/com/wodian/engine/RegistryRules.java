@@ -5,15 +5,12 @@ import com.wodian.protocol.sbe.BooleanType;
 import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.MerchantTrade;
 import com.wodian.protocol.sbe.PartyType;
-import com.wodian.protocol.sbe.RegisterConsumerDecoder;
-import com.wodian.protocol.sbe.RegisterMerchantDecoder;
-import com.wodian.protocol.sbe.RegisterTerminalDecoder;
 import com.wodian.protocol.sbe.ResultCode;
-import com.wodian.protocol.sbe.SetBlockedDecoder;
 
 /**
  * The rules of the registry: merchants, consumers and terminals are registered once (a repeat with the same fields
- * is OK, with other fields a refusal), and any of them can be blocked and unblocked.
+ * is OK, with other fields a refusal), and any of them can be blocked and unblocked. Each command's fields come
+ * decoded ({@link CommandAdapter}); each rule returns its result code, which the adapter acknowledges.
  */
 final class RegistryRules
 {
@@ -25,17 +22,14 @@ final class RegistryRules
     private final MerchantBook merchants;
     private final TerminalBook terminals;
     private final RiskControl risk;
-    private final ReplyPublisher replies;
 
-    RegistryRules(final CommandContext context, final EngineBooks books, final RiskControl risk,
-        final ReplyPublisher replies)
+    RegistryRules(final CommandContext context, final EngineBooks books, final RiskControl risk)
     {
         this.context = context;
         this.consumers = books.consumers;
         this.merchants = books.merchants;
         this.terminals = books.terminals;
         this.risk = risk;
-        this.replies = replies;
     }
 
     private static final short TRUE = BooleanType.TRUE.value();
@@ -54,19 +48,11 @@ final class RegistryRules
             allianceShareBps >= 0 && platformFeeBps >= 0 && poolRateBps + allianceShareBps + platformFeeBps <= BPS;
     }
 
-    void registerMerchant(final RegisterMerchantDecoder decoder, final ReplySink sink)
+    /** RegisterMerchant; {@code trade} and {@code areaCode} are 0 (unspecified, unknown) from a version 3 sender. */
+    ResultCode registerMerchant(final long merchantId, final long pointsPerYuan, final long poolRateBps,
+        final long allianceShareBps, final long platformFeeBps, final short allianceMember, final short trade,
+        final int areaCode)
     {
-        final int template = RegisterMerchantDecoder.TEMPLATE_ID;
-        final long merchantId = decoder.merchantId();
-        final long pointsPerYuan = decoder.pointsPerYuan();
-        final long poolRateBps = decoder.poolRateBps();
-        final long allianceShareBps = decoder.allianceShareBps();
-        final long platformFeeBps = decoder.platformFeeBps();
-        final short allianceMember = decoder.allianceMemberRaw();
-        // Senders of schema version 3 have no trade nor area: UNSPECIFIED, unknown.
-        final short trade = decoder.actingVersion() >= 4 ? decoder.tradeRaw() : 0;
-        final int areaCode = decoder.actingVersion() >= 4 ? decoder.areaCode() : 0;
-
         final ResultCode code;
         if (merchantId <= 0)
         {
@@ -111,12 +97,11 @@ final class RegistryRules
                 code = ResultCode.OK;
             }
         }
-        replies.ack(code, template, merchantId, sink);
+        return code;
     }
 
-    void registerConsumer(final long consumerId, final long homeMerchantId, final ReplySink sink)
+    ResultCode registerConsumer(final long consumerId, final long homeMerchantId)
     {
-        final int template = RegisterConsumerDecoder.TEMPLATE_ID;
         final ResultCode code;
         final int homeIndex = homeMerchantId > 0 ? merchants.indexOf(homeMerchantId) : -1;
         if (consumerId <= 0 || homeMerchantId < 0)
@@ -145,12 +130,11 @@ final class RegistryRules
                 code = ResultCode.OK;
             }
         }
-        replies.ack(code, template, consumerId, sink);
+        return code;
     }
 
-    void registerTerminal(final long terminalId, final long merchantId, final ReplySink sink)
+    ResultCode registerTerminal(final long terminalId, final long merchantId)
     {
-        final int template = RegisterTerminalDecoder.TEMPLATE_ID;
         final ResultCode code;
         final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
         if (terminalId <= 0 || merchantId <= 0)
@@ -179,12 +163,11 @@ final class RegistryRules
                 code = ResultCode.OK;
             }
         }
-        replies.ack(code, template, terminalId, sink);
+        return code;
     }
 
-    void setBlocked(final short partyType, final long partyId, final short blocked, final ReplySink sink)
+    ResultCode setBlocked(final short partyType, final long partyId, final short blocked)
     {
-        final int template = SetBlockedDecoder.TEMPLATE_ID;
         ResultCode code = ResultCode.OK;
         if (!isBoolean(blocked))
         {
@@ -230,6 +213,6 @@ final class RegistryRules
         {
             code = ResultCode.MALFORMED_MESSAGE;
         }
-        replies.ack(code, template, partyId, sink);
+        return code;
     }
 }
