@@ -251,6 +251,9 @@ public final class ReplicaGroup implements AutoCloseable
             "--data", dataDir(node).toString(),
             "--port", Integer.toString(clientPorts[node]),
             "--limits", "small",
+            // PosLoad pays up to 1,000/s and keys live a week: the small limits' 100,000 keys ran out after 100 s
+            // of a loaded machine's slow fault test (LIMIT_KEYS). A test's own --keys-max comes later and wins.
+            "--keys-max", "500000",
             "--node-id", Integer.toString(node),
             "--peers", peers(node)));
         arguments.addAll(extraServerOptions);
