@@ -185,7 +185,9 @@ final class GroupCommands
         long truncations,
         long configuration,
         int membershipFlags,
-        List<String> peerLines)
+        List<String> peerLines,
+        long engineLimitsDigest,
+        List<Long> engineLimits)
     {
         boolean isPrimary()
         {
@@ -230,7 +232,8 @@ final class GroupCommands
                 status.leaderId(), status.term(), status.lastIndex(), status.durableIndex(), status.commitIndex(),
                 status.appliedIndex(), status.stateHash(), status.truncations(),
                 status.configuration() == ClusterStatusReplyDecoder.configurationNullValue() ? -1 :
-                    status.configuration(), status.membershipFlags(), new ArrayList<>());
+                    status.configuration(), status.membershipFlags(), new ArrayList<>(),
+                status.engineLimitsDigest(), new ArrayList<>());
             for (final ClusterStatusReplyDecoder.PeersDecoder peer : status.peers())
             {
                 if (partial.hasConfiguration() && !Membership.isMember(partial.configuration(), peer.nodeId()))
@@ -245,6 +248,10 @@ final class GroupCommands
                     peer.lastHeardAgoMs() < 0 ? "-" : peer.lastHeardAgoMs() + " ms ago",
                     peer.connected() == 1 ? "connected" : "NOT CONNECTED",
                     peer.inQuorum() == 1 ? "" : ", DROPPED from the acknowledgement set"));
+            }
+            for (final ClusterStatusReplyDecoder.EngineLimitsDecoder limit : status.engineLimits())
+            {
+                partial.engineLimits.add(limit.value());
             }
             return partial;
         }
@@ -336,12 +343,18 @@ final class GroupCommands
             {
                 System.out.println(divergence);
             }
+            final String limitsDiffer = GroupLimits.mismatch(nodes, primary);
+            if (null != limitsDiffer)
+            {
+                System.out.println(limitsDiffer);
+            }
             System.out.flush();
             if (nodes.stream().allMatch(java.util.Objects::isNull))
             {
                 return WodianMain.EXIT_UNREACHABLE; // no node could be asked: not the same as "no primary"
             }
-            return null == primary || null != divergence ? WodianMain.EXIT_REFUSED : WodianMain.EXIT_OK;
+            return null == primary || null != divergence || null != limitsDiffer ? WodianMain.EXIT_REFUSED :
+                WodianMain.EXIT_OK;
         }
 
         /**
@@ -519,6 +532,14 @@ final class GroupCommands
 
         abstract String doneText();
 
+        /**
+         * Why the change must not be asked for, seen in the nodes' status before asking the primary; null: ask.
+         */
+        String refusal(final List<NodeStatus> nodes, final NodeStatus primary)
+        {
+            return null;
+        }
+
         /** Once the primary shows the change done: a last check; @return the command's exit status. */
         int afterDone(final long deadlineNs)
         {
@@ -544,11 +565,18 @@ final class GroupCommands
             ResultCode code = null;
             while (System.nanoTime() - deadlineNs < 0)
             {
-                primary = findPrimary(connection.queryAll(false));
+                final List<NodeStatus> nodes = connection.queryAll(false);
+                primary = findPrimary(nodes);
                 if (null != primary && primary.hasConfiguration() && done(primary))
                 {
                     System.out.println("node " + nodeId + " " + doneText() + ": " + primary.configurationLine());
                     return afterDone(deadlineNs);
+                }
+                final String refusal = null == primary ? null : refusal(nodes, primary);
+                if (null != refusal)
+                {
+                    System.err.println("refused: " + refusal);
+                    return WodianMain.EXIT_REFUSED;
                 }
                 code = null == primary ? null : request(primary);
                 if (code == ResultCode.OK || code == ResultCode.MEMBERSHIP_UNCHANGED)
@@ -557,8 +585,9 @@ final class GroupCommands
                 }
                 if (code == ResultCode.MEMBERSHIP_REFUSED)
                 {
-                    System.err.println("refused: node " + nodeId + " is not in the group's --peers list, or the " +
-                        "change would leave no voter");
+                    System.err.println("refused: node " + nodeId + " is not in the group's --peers list, the " +
+                        "change would leave no voter, or the node decides under other engine limits (the primary's " +
+                        "log names them)");
                     return WodianMain.EXIT_REFUSED;
                 }
                 Switchover.sleep(100); // no primary yet, or the previous change is not committed yet
@@ -663,6 +692,14 @@ final class GroupCommands
         String doneText()
         {
             return "is a voter";
+        }
+
+        /** A node deciding under other engine limits than the primary's would be another ledger: never added. */
+        @Override
+        String refusal(final List<NodeStatus> nodes, final NodeStatus primary)
+        {
+            final NodeStatus node = nodeOf(nodes, nodeId);
+            return null == node ? null : GroupLimits.refusal(node, primary);
         }
 
         /**

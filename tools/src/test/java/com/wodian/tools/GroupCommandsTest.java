@@ -3,6 +3,7 @@ package com.wodian.tools;
 import com.wodian.engine.EngineConfig;
 import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.consensus.AckPolicy;
+import com.wodian.journal.consensus.Membership;
 import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.server.GatewayConfig;
@@ -330,12 +331,18 @@ class GroupCommandsTest
     /** Starts node i of the group {@link #startGroup} made (with {@code --join} when {@code joining}). */
     private void start(final Path dir, final int i, final boolean joining) throws IOException
     {
+        start(dir, i, joining, EngineConfig.small());
+    }
+
+    private void start(final Path dir, final int i, final boolean joining, final EngineConfig limits)
+        throws IOException
+    {
         final ServerConfig config = new ServerConfig()
             .dataDir(dir.resolve("node" + i))
             .host("127.0.0.1")
             .port(0)
             .durabilityPolicy(DurabilityPolicy.PAGE_CACHE)
-            .engineConfig(EngineConfig.small())
+            .engineConfig(limits)
             .inputRingSize(1024)
             .outputRingSize(1024)
             .sessionsMax(64)
@@ -395,6 +402,60 @@ class GroupCommandsTest
         final CliTest.Run again = wodianUntilDone("group", "add", "--peers", peers, "--node",
             Integer.toString(wiped), "--wait-ms", "120000", "--timeout-ms", NODE_TIMEOUT_MS);
         assertEquals(WodianMain.EXIT_OK, again.exitCode(), again.out());
+    }
+
+    /**
+     * Ops review finding 2: a node replaced the documented way (remove, wipe, --join) but started with other engine
+     * limits than the group's would decide differently (a merchant the group refuses for a full table, it
+     * registers). {@code group add} refuses it naming the limit that differs, the group's configuration stays
+     * without it, and {@code status} names the difference with exit 1.
+     */
+    @Test
+    // A backstop above the sum of the polled 30-s waits inside, not a schedule.
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void addOfANodeWithOtherEngineLimitsIsRefusedNamingThem(@TempDir final Path dir) throws Exception
+    {
+        startGroup(dir);
+        final String before = peersNow();
+        final int primary = nodeIdOfPrimary(awaitOnePrimary(before));
+        final int other = (primary + 1) % NODES;
+        final CliTest.Run removed = wodianUntilDone("group", "remove", "--peers", before, "--node",
+            Integer.toString(other), "--wait-ms", SWITCHOVER_WAIT_MS, "--timeout-ms", NODE_TIMEOUT_MS);
+        assertEquals(WodianMain.EXIT_OK, removed.exitCode(), removed.out());
+        servers[other].close();
+        servers[other] = null;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir.resolve("node" + other)))
+        {
+            for (final Path file : files.sorted(java.util.Comparator.reverseOrder()).toList())
+            {
+                java.nio.file.Files.delete(file);
+            }
+        }
+        start(dir, other, true, EngineConfig.small().merchantsMax(2_000));
+        final String peers = peersNow();
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream savedErr = System.err;
+        final CliTest.Run added;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try
+        {
+            added = wodianOnceReached("group", "add", "--peers", peers, "--node", Integer.toString(other),
+                "--wait-ms", SWITCHOVER_WAIT_MS, "--timeout-ms", NODE_TIMEOUT_MS);
+        }
+        finally
+        {
+            System.setErr(savedErr);
+        }
+        final String message = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(WodianMain.EXIT_REFUSED, added.exitCode(), added.out() + message);
+        assertTrue(message.contains("node " + other + " decides under other engine limits") &&
+            message.contains("merchantsMax 1000 (node ") && message.contains(" / 2000 (node " + other + ")"), message);
+
+        final CliTest.Run status = CliTest.wodian("status", "--peers", peers, "--timeout-ms", NODE_TIMEOUT_MS);
+        assertEquals(WodianMain.EXIT_REFUSED, status.exitCode(), status.out());
+        assertTrue(status.out().contains("ENGINE LIMITS DIFFER: merchantsMax 1000 (node "), status.out());
+        assertTrue(status.out().contains("configuration: " + Membership.describe(Membership.without(
+            Membership.allVoters(NODES), other)) + " (committed)"), status.out());
     }
 
     private String peersNow()

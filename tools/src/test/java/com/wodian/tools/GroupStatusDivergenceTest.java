@@ -34,6 +34,6 @@ class GroupStatusDivergenceTest
     private static GroupCommands.NodeStatus node(final int id, final long appliedIndex, final long stateHash)
     {
         return new GroupCommands.NodeStatus("127.0.0.1:" + (27700 + id), id, 1, 2, 0, 5, appliedIndex, appliedIndex,
-            appliedIndex, appliedIndex, stateHash, 0, -1, 0, new ArrayList<>());
+            appliedIndex, appliedIndex, stateHash, 0, -1, 0, new ArrayList<>(), 0, new ArrayList<>());
     }
 }

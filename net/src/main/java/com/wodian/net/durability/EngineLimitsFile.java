@@ -82,26 +82,7 @@ public final class EngineLimitsFile
     /** The limits that change decisions, by name, in a fixed order. */
     static Map<String, String> limits(final EngineConfig config)
     {
-        final Map<String, String> limits = new LinkedHashMap<>();
-        limits.put("consumersMax", Long.toString(config.consumersMax()));
-        limits.put("merchantsMax", Long.toString(config.merchantsMax()));
-        limits.put("terminalsMax", Long.toString(config.terminalsMax()));
-        limits.put("holdsMax", Long.toString(config.holdsMax()));
-        limits.put("keysMax", Long.toString(config.keysMax()));
-        limits.put("keyRetentionMs", Long.toString(config.keyRetentionMs()));
-        limits.put("amountFenMax", Long.toString(config.amountFenMax()));
-        limits.put("walletFenMax", Long.toString(config.walletFenMax()));
-        limits.put("ttlMsMax", Long.toString(config.ttlMsMax()));
-        limits.put("expiriesPerCommandMax", Long.toString(config.expiriesPerCommandMax()));
-        limits.put("vouchersMax", Long.toString(config.vouchersMax()));
-        limits.put("consumptionPairsMax", Long.toString(config.consumptionPairsMax()));
-        limits.put("pointsLedgerEntriesMax", Long.toString(config.pointsLedgerEntriesMax()));
-        limits.put("distributionSliceEntries", Long.toString(config.distributionSliceEntries()));
-        limits.put("distributionVoucherValidityMs", Long.toString(config.distributionVoucherValidityMs()));
-        limits.put("riskPairsMax", Long.toString(config.riskPairsMax()));
-        limits.put("riskEventsMax", Long.toString(config.riskEventsMax()));
-        limits.put("riskOverridesMax", Long.toString(config.riskOverridesMax()));
-        return limits;
+        return EngineLimits.of(config);
     }
 
     private static String text(final Map<String, String> limits)

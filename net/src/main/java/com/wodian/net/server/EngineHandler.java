@@ -8,6 +8,7 @@ import com.wodian.engine.ReplySink;
 import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.net.FrameDescriptor;
 import com.wodian.net.cluster.ClusterView;
+import com.wodian.net.durability.EngineLimits;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.ClusterControlDecoder;
 import com.wodian.protocol.sbe.ClusterControlReplyEncoder;
@@ -87,6 +88,9 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
     private final ClusterStatusQueryDecoder statusQueryDecoder = new ClusterStatusQueryDecoder();
     private final ClusterControlReplyEncoder controlReplyEncoder = new ClusterControlReplyEncoder();
     private final UnsafeBuffer statusBuffer = new UnsafeBuffer(new byte[FrameDescriptor.REPLY_MESSAGE_LENGTH_MAX]);
+    /** The engine's limits as the status names them (docs/replication.md, "One set of engine limits per group"). */
+    private final long[] engineLimitValues;
+    private final long engineLimitsDigest;
 
     EngineHandler(
         final Engine engine,
@@ -116,6 +120,8 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
         this.inlineJournal = inlineJournal;
         this.waker = waker;
         this.claimLimit = Math.max(1, outputRing.getBufferSize() / 2);
+        this.engineLimitValues = EngineLimits.values(engine.config());
+        this.engineLimitsDigest = EngineLimits.digest(EngineLimits.text(engine.config()));
     }
 
     /**
@@ -290,7 +296,8 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
             .stateHash(withStateHash ? engine.stateHash() : 0)
             .truncations(null == status ? 0 : status.truncations())
             .configuration(null == status ? -1 : status.configuration())
-            .membershipFlags((short)(null == status ? 0 : status.membershipFlags()));
+            .membershipFlags((short)(null == status ? 0 : status.membershipFlags()))
+            .engineLimitsDigest(engineLimitsDigest);
         final int peerCount = null == status ? 0 : status.peerIds().length;
         final ClusterStatusReplyEncoder.PeersEncoder peers = statusEncoder.peersCount(peerCount);
         for (int i = 0; i < peerCount; i++)
@@ -301,6 +308,12 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
                 .lastHeardAgoMs(status.lastHeardAgoMs()[i])
                 .connected((short)(status.connected()[i] ? 1 : 0))
                 .inQuorum((short)(status.inQuorum()[i] ? 1 : 0));
+        }
+        final ClusterStatusReplyEncoder.EngineLimitsEncoder limits =
+            statusEncoder.engineLimitsCount(engineLimitValues.length);
+        for (final long value : engineLimitValues)
+        {
+            limits.next().value(value);
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + statusEncoder.encodedLength();
     }

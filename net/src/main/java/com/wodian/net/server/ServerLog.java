@@ -15,6 +15,7 @@ import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.cluster.snapshot.CommittedJournal;
 import com.wodian.net.cluster.stage.ReplicationStage;
 import com.wodian.net.cluster.transport.ReplicationTransport;
+import com.wodian.net.durability.EngineLimits;
 import com.wodian.net.durability.FollowedJournal;
 import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.tls.TlsContext;
@@ -238,7 +239,8 @@ abstract class ServerLog
             replicationStage = new ReplicationStage(group, inputPoller, applyRing, replicaLog,
                 new FileTermStore(config.dataDir().resolve(WodianServer.TERM_STORE_FILE_NAME)),
                 (log) -> new ReplicationTransport(group.nodeId(), group.groupName(), group.replicationAddresses(),
-                    log::read).tls(replicationTls),
+                    log::read).tls(replicationTls)
+                    .engineLimits(EngineLimits.text(config.engineConfig())),
                 pendingCapacity, appliedSequence, config.epochClock(), clusterView, onFatal,
                 config.commitMarkIntervalMs(), config.restartHandler(), WodianServer.LOG);
         }

@@ -98,6 +98,13 @@ final class ClusterControlHandler
             // An id --peers gives no address (a gap, or beyond its ids) could never be reached: a learner for ever.
             return encodeReply(reply, ResultCode.MEMBERSHIP_REFUSED, node.leaderId());
         }
+        final String limitsRefusal = action == ACTION_ADD_MEMBER ? transport.engineLimitsRefusal(target) : null;
+        if (null != limitsRefusal)
+        {
+            // Its links are refused already, so it could never catch up: a learner for ever, or another ledger.
+            logger.log(System.Logger.Level.ERROR, "group add of node {0} refused: {1}", target, limitsRefusal);
+            return encodeReply(reply, ResultCode.MEMBERSHIP_REFUSED, node.leaderId());
+        }
         final MembershipChange change = action == ACTION_ADD_MEMBER ?
             node.addMember(target, nowMs) : node.removeMember(target, nowMs);
         final ResultCode code = switch (change)

@@ -1,5 +1,6 @@
 package com.wodian.net.cluster.transport;
 
+import com.wodian.net.durability.EngineLimits;
 import com.wodian.net.tls.TlsConnection;
 import com.wodian.net.tls.TlsContext;
 import org.agrona.CloseHelper;
@@ -45,6 +46,14 @@ final class InboundConnections
     private final RefusalLog configurationRefusals = new RefusalLog();
     private final RefusalLog identityRefusals = new RefusalLog();
     private final RefusalLog liveLinkRefusals = new RefusalLog();
+    private final RefusalLog limitsRefusals = new RefusalLog(System.Logger.Level.ERROR);
+    /** This node's engine limits as its hellos name them; 0: not known, every peer's admitted. */
+    private long engineLimitsDigest;
+    private String engineLimits = "";
+    /** Per peer: why its last hello was refused for its engine limits (null: it was not). */
+    private final String[] limitsRefusal;
+    /** Per peer: an older build's hello without engine limits was said in the log. */
+    private final boolean[] olderBuildSaid;
     /** Null: every incarnation admitted. */
     private PeerCheck peerCheck;
     private final int groupSize;
@@ -75,6 +84,8 @@ final class InboundConnections
         this.counters = counters;
         // Room for one live connection per peer, a stale one per peer that the peer's redial has not yet replaced,
         // and a stray one.
+        limitsRefusal = new String[groupSize];
+        olderBuildSaid = new boolean[groupSize];
         slots = new Slot[2 * groupSize + 1];
         for (int i = 0; i < slots.length; i++)
         {
@@ -105,6 +116,18 @@ final class InboundConnections
     void tls(final TlsContext tls)
     {
         this.tls = tls;
+    }
+
+    void engineLimits(final long digest, final String text)
+    {
+        this.engineLimitsDigest = digest;
+        this.engineLimits = text;
+    }
+
+    /** @return why {@code peer}'s last hello was refused for its engine limits, or null when it was not. */
+    String limitsRefusal(final int peer)
+    {
+        return limitsRefusal[peer];
     }
 
     void peerCheck(final PeerCheck peerCheck)
@@ -454,6 +477,10 @@ final class InboundConnections
                 connection.certifiedPeerId : ""), configurationRefusals, CONFIGURATION_ADVICE);
             return false;
         }
+        if (!limitsAdmitted(connection, fromNodeId))
+        {
+            return false;
+        }
         final Slot live = liveConnection(fromNodeId, connection, nowMs);
         if (null != live && !connection.helloDeferred)
         {
@@ -492,6 +519,44 @@ final class InboundConnections
         }
         connection.peerId = fromNodeId;
         return true;
+    }
+
+    /**
+     * One set of engine limits per group: a peer whose hello names other limits decides differently (a merchant one
+     * node refuses for a full table, another registers) and is refused, both ways, naming the limits that differ. A
+     * hello without limits (a build of replication schema 4 or older, or a node that does not know them) is admitted
+     * and said once per peer: the check waits for the rolling upgrade's end.
+     */
+    private boolean limitsAdmitted(final Slot connection, final int peer)
+    {
+        final long theirs = decoder.helloEngineLimitsDigest();
+        if (0 == engineLimitsDigest || theirs == engineLimitsDigest)
+        {
+            limitsRefusal[peer] = null;
+            return true;
+        }
+        if (0 == theirs)
+        {
+            limitsRefusal[peer] = null;
+            if (!olderBuildSaid[peer])
+            {
+                olderBuildSaid[peer] = true;
+                LOG.log(System.Logger.Level.WARNING, "replication: node " + peer + "'s hello names no engine " +
+                    "limits (replication schema " + decoder.helloSchemaVersion() + "; they are named since " +
+                    ReplicationDecoder.ENGINE_LIMITS_SCHEMA_VERSION + "): an older build, whose limits this node " +
+                    "cannot compare with its own; upgrade it (docs/replication.md, \"Rolling upgrades\")");
+            }
+            return true;
+        }
+        final String differences = EngineLimits.differences(
+            EngineLimits.parse(engineLimits), "node " + selfId,
+            EngineLimits.parse(decoder.helloEngineLimits()), "node " + peer);
+        limitsRefusal[peer] = "node " + peer + " decides under other engine limits: " + differences;
+        counters.engineLimitsRefused++;
+        refused(connection, limitsRefusal[peer], limitsRefusals, "one group, one set of limits: start the node " +
+            "that differs with the group's --limits/--keys-max (a new member: wipe its directory, start it with " +
+            "--join and the group's limits; docs/replication.md, \"One set of engine limits per group\")");
+        return false;
     }
 
     /**
@@ -569,7 +634,7 @@ final class InboundConnections
             {
                 // closed meanwhile: the line says "?"
             }
-            LOG.log(System.Logger.Level.WARNING, "replication: " + what + from + ": " + why +
+            LOG.log(kind.level, "replication: " + what + from + ": " + why +
                 "; this is node " + selfId + " of group '" + new String(groupName, StandardCharsets.UTF_8) +
                 "', protocol " + ReplicationDescriptor.PROTOCOL_VERSION + (advice.isEmpty() ? "" : ": " + advice) +
                 " (" + kind.refusedSinceLog + " refused since the last such line)");
@@ -580,8 +645,19 @@ final class InboundConnections
     /** When a kind of refusal was last logged, and how many there were since. */
     private static final class RefusalLog
     {
+        final System.Logger.Level level;
         long lastLogNs;
         long refusedSinceLog;
+
+        RefusalLog()
+        {
+            this(System.Logger.Level.WARNING);
+        }
+
+        RefusalLog(final System.Logger.Level level)
+        {
+            this.level = level;
+        }
     }
 
     /**

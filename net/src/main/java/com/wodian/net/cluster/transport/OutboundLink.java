@@ -49,6 +49,8 @@ final class OutboundLink
     private long incarnationHigh;
     private long incarnationLow;
     private boolean joinedEmpty;
+    private long engineLimitsDigest;
+    private byte[] engineLimits = new byte[0];
     private int sentPosition;
 
     OutboundLink(
@@ -81,6 +83,13 @@ final class OutboundLink
         this.incarnationHigh = high;
         this.incarnationLow = low;
         this.joinedEmpty = joinedEmpty;
+    }
+
+    /** The engine limits every later hello names (the next dial's); 0 and empty: not known. */
+    void engineLimits(final long digest, final byte[] text)
+    {
+        this.engineLimitsDigest = digest;
+        this.engineLimits = text;
     }
 
     /** Where to dial from the next dial on (the current connection is kept). */
@@ -232,7 +241,7 @@ final class OutboundLink
             sentPosition = 0;
             writePosition = encoder.encodeHello(buffer, 0, buffer.capacity(),
                 ReplicationDescriptor.PROTOCOL_VERSION, selfId, peerId, groupName, incarnationHigh, incarnationLow,
-                joinedEmpty);
+                joinedEmpty, engineLimitsDigest, engineLimits);
             state = CONNECTING;
             if (opened.connect(address))
             {

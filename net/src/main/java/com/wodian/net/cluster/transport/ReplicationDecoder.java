@@ -66,6 +66,14 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
 
     /** A hello of schema version 2 or older: no incarnation. */
     private static final int HELLO_BLOCK_LENGTH_MIN = 12;
+    /** A hello of schema version 3 or 4: the incarnation, no engine limits. */
+    private static final int HELLO_BLOCK_LENGTH_INCARNATION = 29;
+    /** First schema version whose hellos name the sender's engine limits. */
+    public static final int ENGINE_LIMITS_SCHEMA_VERSION = 5;
+    private long helloEngineLimitsDigest;
+    private DirectBuffer helloBuffer;
+    private int helloEngineLimitsOffset;
+    private int helloEngineLimitsLength;
     private long helloIncarnationHigh;
     private long helloIncarnationLow;
     private boolean helloJoinedEmpty;
@@ -95,6 +103,8 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
         helloIncarnationLow = 0;
         helloJoinedEmpty = false;
         helloSchemaVersion = 0;
+        helloEngineLimitsDigest = 0;
+        helloEngineLimitsLength = 0;
         if (!header(buffer, messageOffset, messageLength, HelloDecoder.TEMPLATE_ID, HELLO_BLOCK_LENGTH_MIN))
         {
             return HELLO_REJECTED;
@@ -120,14 +130,56 @@ public final class ReplicationDecoder implements EntryPayloads, LogEntries
                 return HELLO_REJECTED;
             }
         }
-        if (headerDecoder.blockLength() >= HelloDecoder.BLOCK_LENGTH)
+        if (headerDecoder.blockLength() >= HELLO_BLOCK_LENGTH_INCARNATION)
         {
             helloIncarnationHigh = hello.incarnationHigh();
             helloIncarnationLow = hello.incarnationLow();
             helloJoinedEmpty = hello.joinedEmptyRaw() == 1;
         }
         helloSchemaVersion = headerDecoder.version();
+        if (headerDecoder.version() >= ENGINE_LIMITS_SCHEMA_VERSION &&
+            headerDecoder.blockLength() >= HelloDecoder.BLOCK_LENGTH &&
+            !helloEngineLimits(hello, buffer, nameOffset + nameLength, end))
+        {
+            return HELLO_REJECTED;
+        }
         return hello.fromNodeId();
+    }
+
+    /** The limits' digest and where their text lies; @return false when the hello is cut short there. */
+    private boolean helloEngineLimits(final HelloDecoder hello, final DirectBuffer buffer, final int at, final int end)
+    {
+        final int headerLength = HelloDecoder.engineLimitsHeaderLength();
+        if (at + headerLength > end)
+        {
+            return false;
+        }
+        final long length = buffer.getInt(at, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+        if (at + headerLength + length > end)
+        {
+            return false;
+        }
+        helloEngineLimitsDigest = hello.engineLimitsDigest();
+        helloBuffer = buffer;
+        helloEngineLimitsOffset = at + headerLength;
+        helloEngineLimitsLength = (int)length;
+        return true;
+    }
+
+    /**
+     * @return the engine limits' digest the last accepted {@link #decodeHello} named; 0: not named (a build of schema
+     * version 4 or older, or a node that does not know them).
+     */
+    public long helloEngineLimitsDigest()
+    {
+        return helloEngineLimitsDigest;
+    }
+
+    /** @return the engine limits' text of that hello (allocates: read it only to say why it is refused). */
+    public String helloEngineLimits()
+    {
+        return 0 == helloEngineLimitsLength ? "" :
+            helloBuffer.getStringWithoutLengthAscii(helloEngineLimitsOffset, helloEngineLimitsLength);
     }
 
     /** @return whether the message {@link #decode} last accepted is a RequestVote, a VoteReply or a Pre-Vote one. */

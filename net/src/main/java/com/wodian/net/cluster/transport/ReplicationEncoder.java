@@ -61,6 +61,8 @@ public final class ReplicationEncoder
     /**
      * @param messageLengthMax largest SBE message to produce; the receiving nodes must accept at least this much.
      */
+    private static final byte[] NO_LIMITS = new byte[0];
+
     public ReplicationEncoder(final int messageLengthMax)
     {
         this.messageLengthMax = messageLengthMax;
@@ -102,8 +104,34 @@ public final class ReplicationEncoder
         final long incarnationLow,
         final boolean joinedEmpty)
     {
-        final int messageLength =
-            HEADER_LENGTH + HelloEncoder.BLOCK_LENGTH + HelloEncoder.groupNameHeaderLength() + groupName.length;
+        return encodeHello(buffer, offset, limit, protocolVersion, fromNodeId, toNodeId, groupName, incarnationHigh,
+            incarnationLow, joinedEmpty, 0, NO_LIMITS);
+    }
+
+    /**
+     * A hello that also names the engine limits the sender decides under: a peer whose limits differ is refused
+     * (docs/replication.md, "One set of engine limits per group").
+     *
+     * @param engineLimitsDigest {@code EngineLimits.digest} of {@code engineLimits}; 0: not known.
+     * @param engineLimits       US-ASCII {@code name=value,...} text of the limits (empty: not known).
+     * @return frame length (length prefix included) or {@link #NO_SPACE}.
+     */
+    public int encodeHello(
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int limit,
+        final int protocolVersion,
+        final int fromNodeId,
+        final int toNodeId,
+        final byte[] groupName,
+        final long incarnationHigh,
+        final long incarnationLow,
+        final boolean joinedEmpty,
+        final long engineLimitsDigest,
+        final byte[] engineLimits)
+    {
+        final int messageLength = HEADER_LENGTH + HelloEncoder.BLOCK_LENGTH + HelloEncoder.groupNameHeaderLength() +
+            groupName.length + HelloEncoder.engineLimitsHeaderLength() + engineLimits.length;
         if (offset + LENGTH_FIELD_LENGTH + messageLength > limit)
         {
             return NO_SPACE;
@@ -115,7 +143,9 @@ public final class ReplicationEncoder
             .incarnationHigh(incarnationHigh)
             .incarnationLow(incarnationLow)
             .joinedEmpty(joinedEmpty ? BooleanType.TRUE : BooleanType.FALSE)
-            .putGroupName(groupName, 0, groupName.length);
+            .engineLimitsDigest(engineLimitsDigest)
+            .putGroupName(groupName, 0, groupName.length)
+            .putEngineLimits(engineLimits, 0, engineLimits.length);
         return finish(buffer, offset, helloEncoder.encodedLength());
     }
 

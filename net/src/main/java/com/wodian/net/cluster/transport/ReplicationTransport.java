@@ -5,6 +5,7 @@ import com.wodian.journal.consensus.ConsensusOutbox;
 import com.wodian.journal.consensus.EntryPayloads;
 import com.wodian.journal.consensus.LogEntries;
 import com.wodian.journal.consensus.SnapshotSource;
+import com.wodian.net.durability.EngineLimits;
 import com.wodian.net.tls.TlsContext;
 
 import java.net.InetSocketAddress;
@@ -423,6 +424,43 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
             }
         }
         return this;
+    }
+
+    /**
+     * The engine limits this node decides under ({@code EngineLimits.text}), named in every hello it sends and
+     * compared with each peer's: a peer whose hello names other limits is refused, naming the ones that differ
+     * (docs/replication.md, "One set of engine limits per group"). Call before the first {@link #poll}; without it
+     * hellos name none and every peer is admitted.
+     */
+    public ReplicationTransport engineLimits(final String text)
+    {
+        final long digest = EngineLimits.digest(text);
+        final byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        inbound.engineLimits(digest, text);
+        for (final OutboundLink peer : outbound)
+        {
+            if (peer != null)
+            {
+                peer.engineLimits(digest, bytes);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * @return why {@code peer}'s last hello was refused for its engine limits (naming the limits that differ), or
+     * null when it was not.
+     */
+    public String engineLimitsRefusal(final int peer)
+    {
+        checkPeer(peer);
+        return inbound.limitsRefusal(peer);
+    }
+
+    /** Hellos refused because the peer decides under other engine limits. */
+    public long engineLimitsRefused()
+    {
+        return counters.engineLimitsRefused;
     }
 
     /**

@@ -20,4 +20,6 @@ final class TransportCounters
     long connectionsEvicted;
     /** Hellos refused because the peer's connection was live (received bytes within the quiet time). */
     long helloRefusedLive;
+    /** Hellos refused because the peer decides under other engine limits. */
+    long engineLimitsRefused;
 }

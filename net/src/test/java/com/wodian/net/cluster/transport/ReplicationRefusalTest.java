@@ -168,6 +168,78 @@ class ReplicationRefusalTest
         }
     }
 
+    /**
+     * Ops review finding 2: a node deciding under other engine limits than its peers' (another --limits) is another
+     * ledger. Its hellos name its limits; each side refuses the other's links, counts it and names the limits that
+     * differ, so it can neither catch up nor vote. Peers with the same limits connect as before.
+     */
+    @Test
+    void aPeerWithOtherEngineLimitsIsRefusedBothWaysNamingTheLimits()
+    {
+        final ReplicationTransport zero = transport(0, 2).engineLimits("consumersMax=10000,merchantsMax=1000");
+        final ReplicationTransport one = transport(1, 2).engineLimits("consumersMax=10000,merchantsMax=2000");
+        zero.peerAddress(1, one.localAddress());
+        one.peerAddress(0, zero.localAddress());
+        final ReplicationTransport[] both = {zero, one};
+        final RecordingHandler[] handlers = {new RecordingHandler(), new RecordingHandler()};
+        pollUntil(0, both, handlers, () -> zero.engineLimitsRefused() > 0 && one.engineLimitsRefused() > 0);
+        assertFalse(zero.isInboundConnected(1));
+        assertFalse(one.isInboundConnected(0));
+        assertEquals("node 1 decides under other engine limits: merchantsMax 1000 (node 0) / 2000 (node 1)",
+            zero.engineLimitsRefusal(1));
+        assertEquals("node 0 decides under other engine limits: merchantsMax 2000 (node 1) / 1000 (node 0)",
+            one.engineLimitsRefusal(0));
+        assertTrue(warningsContaining("merchantsMax 1000 (node 0) / 2000 (node 1)") >= 1, lines());
+    }
+
+    @Test
+    void peersWithTheSameEngineLimitsConnect()
+    {
+        final ReplicationTransport zero = transport(0, 2).engineLimits("consumersMax=10000,merchantsMax=1000");
+        final ReplicationTransport one = transport(1, 2).engineLimits("consumersMax=10000,merchantsMax=1000");
+        zero.peerAddress(1, one.localAddress());
+        one.peerAddress(0, zero.localAddress());
+        final ReplicationTransport[] both = {zero, one};
+        final RecordingHandler[] handlers = {new RecordingHandler(), new RecordingHandler()};
+        pollUntil(0, both, handlers, () -> zero.isInboundConnected(1) && one.isInboundConnected(0));
+        assertEquals(0, zero.engineLimitsRefused() + one.engineLimitsRefused());
+        assertEquals(null, zero.engineLimitsRefusal(1));
+    }
+
+    /**
+     * Rolling upgrade: a build of replication schema 4 sends a hello without limits (block of 29 bytes, the group
+     * name last). It is admitted, its incarnation read as before, and the log says once that its limits cannot be
+     * compared.
+     */
+    @Test
+    void anOlderBuildsHelloWithoutLimitsIsAdmittedAndSaidOnce() throws IOException
+    {
+        final ReplicationTransport zero = transport(0, 2).engineLimits("consumersMax=10000,merchantsMax=1000");
+        final ReplicationTransport[] onlyZero = {zero, null};
+        final RecordingHandler[] handlers = {new RecordingHandler(), new RecordingHandler()};
+        try (SocketChannel raw = SocketChannel.open(zero.localAddress()))
+        {
+            raw.write(schemaFourHello(1, GROUP));
+            pollUntil(0, onlyZero, handlers, () -> zero.isInboundConnected(1));
+        }
+        assertEquals(0, zero.engineLimitsRefused());
+        assertEquals(1, warningsContaining("node 1's hello names no engine limits (replication schema 4"), lines());
+    }
+
+    /** A hello exactly as a build of replication schema 4 writes it. */
+    private static ByteBuffer schemaFourHello(final int fromNodeId, final String group)
+    {
+        final byte[] name = group.getBytes(StandardCharsets.UTF_8);
+        final int blockLength = 29;
+        final int messageLength = 8 + blockLength + 4 + name.length;
+        final ByteBuffer frame = ByteBuffer.allocate(4 + messageLength).order(ReplicationDescriptor.BYTE_ORDER);
+        frame.putInt(messageLength).putShort((short)blockLength).putShort((short)1).putShort((short)7702)
+            .putShort((short)4);
+        frame.putInt(PROTOCOL_VERSION).putInt(fromNodeId).putInt(0).putLong(0x12).putLong(0x34).put((byte)0);
+        frame.putInt(name.length).put(name);
+        return frame.flip();
+    }
+
     private ReplicationTransport transport(final int id, final int size)
     {
         final InetSocketAddress[] addresses = new InetSocketAddress[size];
