@@ -349,6 +349,12 @@ public final class WodianServer implements AutoCloseable
         return receiver.tlsRefusedCount();
     }
 
+    /** Connections to the client port closed at accept because every session was taken (sessionsMax). */
+    public long refusedFullCount()
+    {
+        return receiver.refusedFullCount();
+    }
+
     /** Connections to the client port closed at accept by the per-source limits (docs/security.md). */
     public long sourceRefusedCount()
     {

@@ -72,6 +72,78 @@ class SessionsMaxTest
         }
     }
 
+    /**
+     * Security review 2026-12-05 B3: anyone can open connections, so refusals for sessionsMax must not write a line
+     * each: many refused in a burst give one WARNING line (at most one per 10 s), which says how many were refused.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void refusalsForSessionsMaxDoNotFloodTheLog() throws Exception
+    {
+        final int refusals = 20;
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.logging.Logger log = java.util.logging.Logger.getLogger("com.wodian.net.server");
+        final java.util.logging.Handler capture = new java.util.logging.Handler()
+        {
+            @Override
+            public void publish(final java.util.logging.LogRecord record)
+            {
+                lines.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+            }
+
+            @Override
+            public void flush()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).sessionsMax(SESSIONS_MAX);
+        final List<WodianClient> clients = new ArrayList<>();
+        long elapsedMs = 0;
+        log.addHandler(capture);
+        try (WodianServer server = WodianServer.launch(config))
+        {
+            for (int i = 0; i < SESSIONS_MAX; i++)
+            {
+                clients.add(ServerTestSupport.connect(server));
+            }
+            final long startNs = System.nanoTime();
+            for (int i = 0; i < refusals; i++)
+            {
+                try (Socket oneMore = new Socket(HOST, server.port()))
+                {
+                    oneMore.setSoTimeout((int)TIMEOUT_MS);
+                    assertClosedWithoutAnswer(oneMore.getInputStream());
+                }
+            }
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+            while (server.refusedFullCount() < refusals && System.nanoTime() - deadlineNs < 0)
+            {
+                Thread.sleep(10);
+            }
+            assertEquals(refusals, server.refusedFullCount());
+            elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+        }
+        finally
+        {
+            log.removeHandler(capture);
+            for (final WodianClient client : clients)
+            {
+                client.close();
+            }
+        }
+        final List<String> warnings = lines.stream().filter((line) -> line.startsWith("refusing connection")).toList();
+        // One line at once, then at most one per 10 s of the burst (however slow the machine made it).
+        org.junit.jupiter.api.Assertions.assertTrue(warnings.size() >= 1 && warnings.size() <= 2 + elapsedMs / 10_000,
+            "lines: " + warnings + " in " + elapsedMs + " ms");
+        org.junit.jupiter.api.Assertions.assertTrue(warnings.get(0).contains("sessionsMax (" + SESSIONS_MAX + ")"),
+            warnings.get(0));
+    }
+
     /** The server frees a closed session on its own thread: connections closed before that are retried (bounded). */
     private static WodianClient connectOnceTheSessionIsFree(final WodianServer server) throws Exception
     {
