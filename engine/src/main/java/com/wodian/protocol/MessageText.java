@@ -163,23 +163,4 @@ public final class MessageText
         }
         return sbeText.substring(1, nameEnd) + ' ' + sbeText.substring(fieldsStart + 2).replace('|', ' ');
     }
-
-    /** The result code of a reply, or null when the message is not a reply with a code. */
-    public static ResultCode resultCode(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH + 2)
-        {
-            return null;
-        }
-        final int templateId = CommandCatalog.templateId(buffer, offset);
-        // Reply ids are 100..126 (engine replies, the session layer's 120..124, the replica group's 125..126).
-        if (templateId < AckDecoder.TEMPLATE_ID || templateId > ClusterControlReplyDecoder.TEMPLATE_ID)
-        {
-            return null;
-        }
-        // Every reply starts with its uint16 result code (schema convention, see docs/protocol.md).
-        final int code = buffer.getShort(offset + MessageHeaderDecoder.ENCODED_LENGTH,
-            java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        return ResultCode.get(code);
-    }
 }

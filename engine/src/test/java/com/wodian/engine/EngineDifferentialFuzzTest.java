@@ -1,7 +1,7 @@
 package com.wodian.engine;
 
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.CommandCatalog;
-import com.wodian.protocol.MessageText;
 import com.wodian.protocol.sbe.*;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -184,7 +184,7 @@ class EngineDifferentialFuzzTest
             assertEquals(1, replayReply.count, "one reply from B to " + what);
             assertArrayEquals(liveReply.bytes, replayReply.bytes, "replies to " + what);
             assertEquals(live.stateHash(), replay.stateHash(), "state hash after " + what);
-            final ResultCode code = MessageText.resultCode(new UnsafeBuffer(liveReply.bytes), 0, liveReply.bytes.length);
+            final ResultCode code = ReplyCodes.resultCodeOf(new UnsafeBuffer(liveReply.bytes), 0, liveReply.bytes.length);
             if (code != null)
             {
                 SEEN.add(code);

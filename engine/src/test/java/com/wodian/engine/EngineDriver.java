@@ -1,5 +1,6 @@
 package com.wodian.engine;
 
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
 import com.wodian.protocol.sbe.*;
@@ -89,7 +90,7 @@ public final class EngineDriver implements ReplySink
     /** The last reply's code; null when the last input or query got no reply. */
     public ResultCode code()
     {
-        return MessageText.resultCode(reply, 0, replyLength);
+        return ReplyCodes.resultCodeOf(reply, 0, replyLength);
     }
 
     public String replyText()

@@ -3,7 +3,7 @@ package com.wodian.engine;
 import com.wodian.engine.risk.AmountStats;
 import com.wodian.engine.risk.RiskFeatures;
 import com.wodian.engine.risk.RiskRules;
-import com.wodian.protocol.MessageText;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.RiskAction;
 import com.wodian.protocol.sbe.RiskMode;
@@ -61,7 +61,7 @@ class GoldenJournalRecorder
             {
                 journal.writeBytes(GoldenJournal.entry(sequence, timestampMs, input, inputLength));
                 replies.write(GoldenJournal.KIND_REPLY);
-                codes.merge(MessageText.resultCode(reply, 0, replyLength), 1, Integer::sum);
+                codes.merge(ReplyCodes.resultCodeOf(reply, 0, replyLength), 1, Integer::sum);
             }
             else
             {

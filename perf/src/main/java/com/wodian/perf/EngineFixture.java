@@ -5,6 +5,7 @@ import com.wodian.engine.EngineConfig;
 import com.wodian.engine.ReplySink;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -29,8 +30,6 @@ public final class EngineFixture
     /** Input time advances one millisecond per this many commands (a power of two: a shift on the hot path). */
     public static final int COMMANDS_PER_MS_SHIFT = 4;
     public static final int COMMANDS_PER_MS = 1 << COMMANDS_PER_MS_SHIFT;
-    /** Offset of the result code in every reply: right after the SBE message header (schema convention). */
-    public static final int REPLY_CODE_OFFSET = CommandEncoder.HEADER_LENGTH;
 
     private final Engine engine;
     private final int merchantCount;
@@ -149,12 +148,6 @@ public final class EngineFixture
         apply(buffer, offset, length, requireOk);
     }
 
-    /** The result code of an encoded reply. */
-    public static int replyCode(final DirectBuffer reply, final int offset)
-    {
-        return reply.getShort(offset + REPLY_CODE_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-    }
-
     /** Set-up commands must all succeed, or every number measured afterwards would be about something else. */
     private static final class RequireOkSink implements ReplySink
     {
@@ -165,7 +158,7 @@ public final class EngineFixture
         @Override
         public void onReply(final DirectBuffer buffer, final int offset, final int length)
         {
-            if (replyCode(buffer, offset) != ResultCode.OK.value())
+            if (ReplyCodes.codeAt(buffer, offset) != ResultCode.OK.value())
             {
                 throw new IllegalStateException("set-up command refused: " +
                     MessageText.describe(command, commandOffset, commandLength) + " -> " +

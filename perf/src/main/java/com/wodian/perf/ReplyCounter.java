@@ -1,6 +1,7 @@
 package com.wodian.perf;
 
 import com.wodian.engine.ReplySink;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.DirectBuffer;
 import org.openjdk.jmh.infra.Blackhole;
@@ -29,7 +30,7 @@ public final class ReplyCounter implements ReplySink
     @Override
     public void onReply(final DirectBuffer buffer, final int offset, final int length)
     {
-        final int code = EngineFixture.replyCode(buffer, offset);
+        final int code = ReplyCodes.codeAt(buffer, offset);
         countByCode[code & (CODE_LIMIT - 1)]++;
         blackhole.consume(code);
     }

@@ -10,6 +10,7 @@ import com.wodian.net.server.ServerConfig;
 import com.wodian.net.server.ServerProperties;
 import com.wodian.net.server.ThreadingMode;
 import com.wodian.net.server.WodianServer;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.sbe.ResultCode;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
@@ -73,7 +74,7 @@ public final class RoundTripLatencyMain
         throws Exception
     {
         final UnsafeBuffer reply = new UnsafeBuffer(client.call(request, 0, length, CALL_TIMEOUT_MS));
-        final int code = EngineFixture.replyCode(reply, 0);
+        final int code = ReplyCodes.codeAt(reply, 0);
         if (ResultCode.OK.value() != code)
         {
             throw new IllegalStateException("set-up refused with code " + code);

@@ -3,6 +3,7 @@ package com.wodian.perf;
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.ReplySink;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
@@ -113,7 +114,7 @@ public final class VoucherGrowthProbe
         @Override
         public void onReply(final DirectBuffer buffer, final int offset, final int length)
         {
-            if (MessageText.resultCode(buffer, offset, length) != ResultCode.OK)
+            if (ReplyCodes.resultCodeOf(buffer, offset, length) != ResultCode.OK)
             {
                 refused++;
                 if (firstRefusal == null)

@@ -2,6 +2,7 @@ package com.wodian.tools;
 
 import com.wodian.net.client.ReplyListener;
 import com.wodian.net.client.WodianClient;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
@@ -143,7 +144,7 @@ final class BulkCall
             try
             {
                 handler.onReply(buffer, offset, length);
-                final ResultCode code = MessageText.resultCode(buffer, offset, length);
+                final ResultCode code = ReplyCodes.resultCodeOf(buffer, offset, length);
                 if (code != ResultCode.OK && code != ResultCode.OK_EMPTY_ROLLBACK && refused.getAndIncrement() == 0 &&
                     firstRefusal != null)
                 {

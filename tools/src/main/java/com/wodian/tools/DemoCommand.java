@@ -6,6 +6,7 @@ import com.wodian.perf.loadgen.LatencyReport;
 import com.wodian.perf.loadgen.LoadGenerator;
 import com.wodian.perf.loadgen.LoadResult;
 import com.wodian.perf.loadgen.Schedule;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
@@ -413,7 +414,7 @@ public final class DemoCommand implements Callable<Integer>
         final CommandEncoder encoder = new CommandEncoder();
         final byte[] ack = admin.call(buffer, 0,
             encoder.distributePool(buffer, 0, merchantId, DISTRIBUTION_ID, 0), CALL_TIMEOUT_MS);
-        final ResultCode ackCode = MessageText.resultCode(new UnsafeBuffer(ack), 0, ack.length);
+        final ResultCode ackCode = ReplyCodes.resultCodeOf(new UnsafeBuffer(ack), 0, ack.length);
         if (ackCode != ResultCode.OK)
         {
             failures.add("distribution: DistributePool of merchant " + merchantId + " refused: " +
@@ -706,7 +707,7 @@ public final class DemoCommand implements Callable<Integer>
             final int length = encoder.setRiskRule(buffer, 0, 0, rule, RiskMode.SHADOW,
                 RiskAction.get((short)defaults[0]), defaults[1], defaults[2], defaults[3]);
             final byte[] reply = admin.call(buffer, 0, length, CALL_TIMEOUT_MS);
-            if (MessageText.resultCode(new UnsafeBuffer(reply), 0, reply.length) != ResultCode.OK)
+            if (ReplyCodes.resultCodeOf(new UnsafeBuffer(reply), 0, reply.length) != ResultCode.OK)
             {
                 throw new IllegalStateException("risk rule " + rule + ": " +
                     MessageText.describe(new UnsafeBuffer(reply), 0, reply.length));

@@ -1,6 +1,7 @@
 package com.wodian.tools;
 
 import com.wodian.net.client.WodianClient;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
@@ -148,7 +149,7 @@ public final class PosCommand implements Runnable
         }
         final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
         System.out.println((quiet ? "" : "< ") + MessageText.describe(replyBuffer, 0, reply.length));
-        return exitCode(MessageText.resultCode(replyBuffer, 0, reply.length));
+        return exitCode(ReplyCodes.resultCodeOf(replyBuffer, 0, reply.length));
     }
 
     /**

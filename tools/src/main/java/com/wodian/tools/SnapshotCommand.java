@@ -10,6 +10,7 @@ import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.net.durability.EngineSnapshots;
 import com.wodian.net.server.DataDirectoryLock;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
@@ -98,7 +99,7 @@ public final class SnapshotCommand implements Runnable
                 final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
                 System.out.println(MessageText.describe(replyBuffer, 0, reply.length));
                 // As pos: a standby's NOT_PRIMARY is 3 (take it at the primary), not a refusal (ops review 16.11).
-                return PosCommand.exitCode(MessageText.resultCode(replyBuffer, 0, reply.length));
+                return PosCommand.exitCode(ReplyCodes.resultCodeOf(replyBuffer, 0, reply.length));
             }
             catch (final IOException | TimeoutException ex)
             {

@@ -4,6 +4,7 @@ import com.wodian.net.client.WodianClient;
 import com.wodian.net.server.ServerMain;
 import com.wodian.net.testing.TestClients;
 import com.wodian.net.testing.group.ChildServerProcess;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
@@ -238,7 +239,7 @@ class CrashRecoveryTest
                     consumerOf(paymentId), amountOf(paymentId));
                 client.send(request, 0, length, (correlationId, reply, offset, replyLength) ->
                 {
-                    final ResultCode code = MessageText.resultCode(reply, offset, replyLength);
+                    final ResultCode code = ReplyCodes.resultCodeOf(reply, offset, replyLength);
                     if (code == ResultCode.OK)
                     {
                         synchronized (this)
@@ -282,7 +283,7 @@ class CrashRecoveryTest
     {
         final String command = MessageText.describe(buffer, 0, length);
         final byte[] reply = client.call(buffer, 0, length, CALL_TIMEOUT_MS);
-        final ResultCode code = MessageText.resultCode(new UnsafeBuffer(reply), 0, reply.length);
+        final ResultCode code = ReplyCodes.resultCodeOf(new UnsafeBuffer(reply), 0, reply.length);
         if (code != ResultCode.OK)
         {
             fail(command + " -> " + MessageText.describe(new UnsafeBuffer(reply), 0, reply.length));

@@ -14,9 +14,9 @@ import com.wodian.net.server.GatewayConfig;
 import com.wodian.net.server.ServerConfig;
 import com.wodian.net.server.WodianServer;
 import com.wodian.net.testing.group.GroupMembers;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
-import com.wodian.protocol.MessageText;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.PayDecoder;
 import com.wodian.protocol.sbe.ResultCode;
@@ -207,7 +207,7 @@ class GroupRecoverTest
         throws Exception
     {
         final byte[] reply = client.call(command, 0, length, 30_000);
-        return MessageText.resultCode(new UnsafeBuffer(reply), 0, reply.length);
+        return ReplyCodes.resultCodeOf(new UnsafeBuffer(reply), 0, reply.length);
     }
 
     private static CliTest.Run awaitPrimary(final String peers) throws InterruptedException

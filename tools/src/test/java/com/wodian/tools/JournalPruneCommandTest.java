@@ -203,7 +203,7 @@ class JournalPruneCommandTest
         {
             final byte[] reply = client.call(command, 0, encoder.pay(command, 0, 1, 10, paymentId, 100, 5), 30_000);
             assertEquals(com.wodian.protocol.sbe.ResultCode.OK,
-                com.wodian.protocol.MessageText.resultCode(new UnsafeBuffer(reply), 0, reply.length));
+                com.wodian.protocol.ReplyCodes.resultCodeOf(new UnsafeBuffer(reply), 0, reply.length));
         }
     }
 

@@ -4,6 +4,7 @@ import com.wodian.net.client.ReplyListener;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.server.ServerMain;
 import com.wodian.net.testing.group.ChildServerProcess;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
@@ -126,7 +127,7 @@ class KillRecoveryTest
         final AtomicReference<String> firstRefusal = new AtomicReference<>();
         final ReplyListener listener = (correlationId, reply, offset, length) ->
         {
-            if (MessageText.resultCode(reply, offset, length) != ResultCode.OK && refused.getAndIncrement() == 0)
+            if (ReplyCodes.resultCodeOf(reply, offset, length) != ResultCode.OK && refused.getAndIncrement() == 0)
             {
                 firstRefusal.set(MessageText.describe(reply, offset, length));
             }
@@ -163,7 +164,7 @@ class KillRecoveryTest
     {
         final String command = MessageText.describe(buffer, 0, length);
         final byte[] reply = call(client, length);
-        final ResultCode code = MessageText.resultCode(new UnsafeBuffer(reply), 0, reply.length);
+        final ResultCode code = ReplyCodes.resultCodeOf(new UnsafeBuffer(reply), 0, reply.length);
         if (code != ResultCode.OK)
         {
             fail(command + " -> " + MessageText.describe(new UnsafeBuffer(reply), 0, reply.length));

@@ -182,7 +182,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         replyRecord.putLong(0, sessionId);
         replyRecord.putLong(8, correlationId);
         replyRecord.putInt(16, com.wodian.protocol.CommandCatalog.templateId(buffer, offset));
-        replyRecord.putInt(20, IsoTranslator.resultCodeOf(buffer, offset, length));
+        replyRecord.putInt(20, com.wodian.protocol.ReplyCodes.codeOf(buffer, offset, length));
         replyRecord.putLong(24, IsoTranslator.paymentAmountFenOf(buffer, offset, length));
         if (!replies.write(REPLY_MSG_TYPE_ID, replyRecord, 0, REPLY_RECORD_LENGTH))
         {

@@ -225,16 +225,6 @@ final class IsoTranslator
             IsoResponseCodes.forResultCode(resultCode));
     }
 
-    /** Reads the template id and result code of an engine reply; -1 code when it is not a reply with a code. */
-    static int resultCodeOf(final DirectBuffer reply, final int offset, final int length)
-    {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH + 2)
-        {
-            return -1;
-        }
-        return reply.getShort(offset + MessageHeaderDecoder.ENCODED_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-    }
-
     /** A PaymentReply's amountFen; 0 for any other reply or one too short to hold it. */
     static long paymentAmountFenOf(final DirectBuffer reply, final int offset, final int length)
     {

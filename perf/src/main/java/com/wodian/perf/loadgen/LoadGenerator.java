@@ -3,7 +3,7 @@ package com.wodian.perf.loadgen;
 import com.wodian.net.client.ReplyListener;
 import com.wodian.net.client.RequestChannel;
 import com.wodian.net.client.WodianClient;
-import com.wodian.perf.EngineFixture;
+import com.wodian.protocol.ReplyCodes;
 import com.wodian.protocol.CommandCatalog;
 import org.HdrHistogram.Recorder;
 import org.agrona.DirectBuffer;
@@ -68,9 +68,12 @@ public final class LoadGenerator
     @FunctionalInterface
     public interface ReplyCodeReader
     {
-        /** Wodian replies: the uint16 code after the SBE header. */
+        /** Wodian replies: the uint16 code after the SBE header ({@link ReplyCodes}). */
         ReplyCodeReader WODIAN = (buffer, offset, length) ->
-            length >= CommandCatalog.HEADER_LENGTH + 2 ? EngineFixture.replyCode(buffer, offset) : CODE_UNKNOWN;
+        {
+            final int code = ReplyCodes.codeOf(buffer, offset, length);
+            return code == ReplyCodes.NONE ? CODE_UNKNOWN : code;
+        };
 
         /** Echoed frames carry no result: everything counts as code 0. */
         ReplyCodeReader NONE = (buffer, offset, length) -> 0;

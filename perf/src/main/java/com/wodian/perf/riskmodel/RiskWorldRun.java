@@ -122,7 +122,7 @@ public final class RiskWorldRun implements LabelledWorld
             keepFromPermille, keepToPermille, seed);
         new RiskWorldFeeder(run.engine()).feed(commandsWithContext, (command, reply, offset, length) ->
             run.afterCommand(commandsWithContext.buffer(), commandsWithContext.offset(),
-                ResultCode.get(RiskWorldFeeder.resultCode(reply, offset)), command.actor().ordinal(),
+                ResultCode.get(com.wodian.protocol.ReplyCodes.codeAt(reply, offset)), command.actor().ordinal(),
                 command.variant().ordinal(), command.groupId(), command.lookAlike().ordinal(),
                 merchantId -> (int)tradeByMerchant.get(merchantId)));
         run.engine().verifyInvariants();

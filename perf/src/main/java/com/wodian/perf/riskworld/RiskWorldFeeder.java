@@ -68,12 +68,6 @@ public final class RiskWorldFeeder
         return count;
     }
 
-    /** The result code of a reply (every reply body starts with it). */
-    public static int resultCode(final DirectBuffer reply, final int offset)
-    {
-        return reply.getShort(offset + MessageHeaderDecoder.ENCODED_LENGTH, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-    }
-
     private void rememberVoucher(final int slot)
     {
         if (slot >= voucherIdBySlot.length)

@@ -42,7 +42,7 @@ class RiskWorldTest
         new RiskWorldFeeder(engine).feed(world.cursor(), (command, reply, offset, length) ->
         {
             statistics.accept(command);
-            final int code = RiskWorldFeeder.resultCode(reply, offset);
+            final int code = com.wodian.protocol.ReplyCodes.codeAt(reply, offset);
             if (code != 0)
             {
                 refusals.merge(command.templateId() + "/" + command.actor() + "/" + code, 1L, Long::sum);
