@@ -22,6 +22,8 @@ final class EngineSettings
     static final long FORMAT_WITH_REFUND_SHORTFALL = 15;
     /** The snapshot format whose settings then hold VOUCHER_EXPIRY_SATURATES and REFUND_REISSUES_VOUCHER. */
     static final long FORMAT_WITH_VOUCHER_SETTINGS = 16;
+    /** The snapshot format whose settings then hold VOUCHER_LAYOUT_HASH. */
+    static final long FORMAT_WITH_VOUCHER_LAYOUT_HASH = 17;
 
     private final long keysMax;
     /** Keys one merchant may hold made within the key retention; 0: no quota (the default). */
@@ -33,6 +35,8 @@ final class EngineSettings
     private long voucherExpirySaturates;
     /** Whether a full refund re-issues a voucher whose slot was reused (1) or books it to the pool (0). */
     private long refundReissuesVoucher;
+    /** Whether the state hash sees the voucher book's layout (1) or only its rows' contents (0; det-review C3). */
+    private long voucherLayoutHash;
 
     EngineSettings(final long keysMax)
     {
@@ -80,6 +84,15 @@ final class EngineSettings
         return refundReissuesVoucher == 1;
     }
 
+    /**
+     * Whether the state hash folds which voucher slot holds which voucher and the ended ring's order
+     * ({@link VoucherBook#hashWithLayout}); changes no decision, only what replicas and replays compare.
+     */
+    boolean voucherLayoutHashed()
+    {
+        return voucherLayoutHash == 1;
+    }
+
     /** {@code nowMs + validityMs}, at most Long.MAX_VALUE when {@link #voucherExpirySaturates()} (validity >= 0). */
     long voucherExpiryMs(final long nowMs, final long validityMs)
     {
@@ -116,6 +129,11 @@ final class EngineSettings
             refundReissuesVoucher = value;
             return ResultCode.OK;
         }
+        if (settingRaw == EngineSetting.VOUCHER_LAYOUT_HASH.value() && isBit(value))
+        {
+            voucherLayoutHash = value;
+            return ResultCode.OK;
+        }
         return ResultCode.SETTING_INVALID;
     }
 
@@ -137,8 +155,10 @@ final class EngineSettings
         // Tagged with their setting ids: either one on alone hashes apart from the other.
         final long third = voucherExpirySaturates == 0 ? second :
             StateHash.fold(second, (long)EngineSetting.VOUCHER_EXPIRY_SATURATES.value() << 32 | voucherExpirySaturates);
-        return refundReissuesVoucher == 0 ? third :
+        final long fourth = refundReissuesVoucher == 0 ? third :
             StateHash.fold(third, (long)EngineSetting.REFUND_REISSUES_VOUCHER.value() << 32 | refundReissuesVoucher);
+        return voucherLayoutHash == 0 ? fourth :
+            StateHash.fold(fourth, (long)EngineSetting.VOUCHER_LAYOUT_HASH.value() << 32 | voucherLayoutHash);
     }
 
     /** In the current snapshot format ({@link Engine#SNAPSHOT_FORMAT_VERSION}), the only one written. */
@@ -149,6 +169,7 @@ final class EngineSettings
         writer.writeLong(refundShortfallFromSettlement);
         writer.writeLong(voucherExpirySaturates);
         writer.writeLong(refundReissuesVoucher);
+        writer.writeLong(voucherLayoutHash);
     }
 
     /** A setting a format lacks is at its default there. */
@@ -159,18 +180,20 @@ final class EngineSettings
         final long shortfall = format >= FORMAT_WITH_REFUND_SHORTFALL ? reader.readLong() : 0;
         final long saturates = format >= FORMAT_WITH_VOUCHER_SETTINGS ? reader.readLong() : 0;
         final long reissues = format >= FORMAT_WITH_VOUCHER_SETTINGS ? reader.readLong() : 0;
+        final long layout = format >= FORMAT_WITH_VOUCHER_LAYOUT_HASH ? reader.readLong() : 0;
         if (keys < 0 || keys > keysMax || binding < BINDING_MERCHANT || binding > BINDING_ALL || !isBit(shortfall) ||
-            !isBit(saturates) || !isBit(reissues))
+            !isBit(saturates) || !isBit(reissues) || !isBit(layout))
         {
             throw new IllegalStateException("snapshot engine settings out of range: merchant keys " + keys +
                 ", terminal binding " + binding + ", refund shortfall " + shortfall + ", voucher expiry saturates " +
-                saturates + ", refund reissues voucher " + reissues);
+                saturates + ", refund reissues voucher " + reissues + ", voucher layout hash " + layout);
         }
         merchantKeysMax = keys;
         paymentTerminalBinding = (int)binding;
         refundShortfallFromSettlement = shortfall;
         voucherExpirySaturates = saturates;
         refundReissuesVoucher = reissues;
+        voucherLayoutHash = layout;
     }
 
     private static boolean isBit(final long value)

@@ -173,7 +173,8 @@ final class EngineState
     {
         long hash = books.merchants.hash(consumersHash);
         hash = books.terminals.hash(hash);
-        hash = books.vouchers.hash(hash);
+        // VOUCHER_LAYOUT_HASH: slots and the ended ring too; off (the default), the hash of older builds.
+        hash = settings.voucherLayoutHashed() ? books.vouchers.hashWithLayout(hash) : books.vouchers.hash(hash);
         hash = books.consumption.hash(hash);
         hash = books.pointsLedger.hash(hash);
         hash = distribution.hash(hash);

@@ -372,19 +372,46 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
         }
     }
 
+    /**
+     * The rows' contents, the next id and the live count; not which slot holds which voucher (a sum of row hashes)
+     * nor the ended ring (which slot is reused next): the state hash of engines without VOUCHER_LAYOUT_HASH.
+     */
     @Override
     long hash(final long seed)
+    {
+        return StateHash.fold(StateHash.fold(StateHash.fold(seed, nextId), liveCount), rowsHashSum(false));
+    }
+
+    /**
+     * As {@link #hash}, and the layout (engine setting VOUCHER_LAYOUT_HASH, det-review C3): each row's hash starts
+     * from its slot, so a voucher in another slot hashes apart (clients see slots: ConsumerVouchersReply's order and
+     * cursor), and the ended ring's (slot, id) entries follow in order (the order its slots are reused in), as the
+     * snapshot writes them.
+     */
+    long hashWithLayout(final long seed)
+    {
+        long hash = StateHash.fold(StateHash.fold(StateHash.fold(seed, nextId), liveCount), rowsHashSum(true));
+        hash = StateHash.fold(hash, endedSize);
+        for (int i = 0; i < endedSize; i++)
+        {
+            final int at = (endedHead + i) & (endedSlots.length - 1);
+            hash = StateHash.fold(StateHash.fold(hash, endedSlotAt(at)), endedIdAt(at));
+        }
+        return hash;
+    }
+
+    private long rowsHashSum(final boolean withSlot)
     {
         long sum = 0;
         for (int slot = 0; slot < count(); slot++)
         {
-            long rowHash = 23;
+            long rowHash = withSlot ? StateHash.fold(23, slot) : 23;
             for (int i = 0; i < STRIDE; i++)
             {
                 rowHash = StateHash.fold(rowHash, get(slot, i));
             }
             sum += StateHash.finish(rowHash);
         }
-        return StateHash.fold(StateHash.fold(StateHash.fold(seed, nextId), liveCount), sum);
+        return sum;
     }
 }

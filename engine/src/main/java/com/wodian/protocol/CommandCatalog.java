@@ -356,6 +356,10 @@ public final class CommandCatalog
         {
             return 8;
         }
+        if (value == EngineSetting.VOUCHER_LAYOUT_HASH)
+        {
+            return 9;
+        }
         return 1;
     }
 

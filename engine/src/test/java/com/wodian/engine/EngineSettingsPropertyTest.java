@@ -43,6 +43,8 @@ class EngineSettingsPropertyTest
             assertEquals(ResultCode.OK, d.setting(EngineSetting.MERCHANT_KEYS_MAX, 16));
             assertEquals(ResultCode.OK, d.setting(EngineSetting.PAYMENT_TERMINAL_BINDING, 2));
             assertEquals(ResultCode.OK, d.setting(EngineSetting.REFUND_SHORTFALL_FROM_SETTLEMENT, 1));
+            // The hashes compared below see the voucher slots and the ended ring too (det-review C3).
+            assertEquals(ResultCode.OK, d.setting(EngineSetting.VOUCHER_LAYOUT_HASH, 1));
         }
         final EnumMap<ResultCode, Integer> codes = new EnumMap<>(ResultCode.class);
         EngineDriver restored = null;
