@@ -12,8 +12,11 @@ stops it with SIGTERM once it listens, keeps its output in LOG_DIR with each lin
                                           (logged only by branch h14-warmup-experiment: -1 on main)
   JIT warm-up: ... in W ms                                                          -> serving warm-up W
 Prints one line per start, then per tree the medians and ranges, and the new/old ratio per round.
-Environment: OLD_ARGS / NEW_ARGS (more server arguments for that side, e.g. NEW_ARGS="--warmup-inputs 0") and
-OLD_JAVA_OPTS / NEW_JAVA_OPTS (that side's WODIAN_JAVA_OPTS), so that one tree can be compared with itself.
+  "starting wodian ..." (its arrival)                                              -> JVM start + command line
+  recovered line's arrival - snapshot load - tail                                  -> recovery begins (journal open)
+Environment: OLD_ARGS / NEW_ARGS (more server arguments for that side, e.g. NEW_ARGS="--warmup-inputs 0"),
+OLD_JAVA_OPTS / NEW_JAVA_OPTS (that side's WODIAN_JAVA_OPTS) and OLD_ENV / NEW_ENV (more environment for that side's
+launcher, e.g. NEW_ENV="WODIAN_CDS=off"), so that one tree can be compared with itself.
 """
 import os
 import re
@@ -29,26 +32,37 @@ RECOVERED = re.compile(r"recovered: .*?\((\d+) ms\), replayed (\d+) inputs, \d+ 
 SERVING_WARMUP = re.compile(r"JIT warm-up: [^\n]*? in ([\d,]+) ms")
 REPLAY_WARMUP = re.compile(r"replay warm-up: ([\d,]+) inputs [^\n]*? in ([\d,]+) ms")
 LISTENING = "WODIAN LISTENING port="
+STARTING = "INFO com.wodian.net.server: starting "
 START_LIMIT_S = 300
 
 
-def start_once(tree, data_dir, credentials, log_path, extra_args, java_opts):
+def start_once(tree, data_dir, credentials, log_path, extra_args, java_opts, extra_env):
     """One start: (ready ms, snapshot load ms, tail ms, tail inputs, serving warm-up ms, tail's apply CPU ms,
-    replay warm-up inputs, replay warm-up ms); -1 where the server does not log it."""
+    replay warm-up inputs, replay warm-up ms, "starting" line's arrival ms, recovery's begin ms); -1 where the server
+    does not log it."""
     command = [os.path.join(tree, "bin", "wodian"), "server", "--data", data_dir, "--port", "0",
                "--credentials", credentials, "--durability", "page-cache", "--snapshots", "off",
                "--ignore-stdin"] + extra_args.split()
     environment = dict(os.environ)
     if java_opts:
         environment["WODIAN_JAVA_OPTS"] = java_opts
+    for assignment in extra_env.split():
+        name, _, value = assignment.partition("=")
+        environment[name] = value
     lines = []
     start_s = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True, env=environment)
     ready_ms = -1
+    starting_ms = -1
+    recovered_ms = -1
     deadline_s = start_s + START_LIMIT_S
     for line in process.stdout:
         lines.append("%6d %s" % ((time.monotonic() - start_s) * 1000, line))
+        if starting_ms < 0 and STARTING in line:
+            starting_ms = (time.monotonic() - start_s) * 1000
+        if recovered_ms < 0 and "recovered: " in line:
+            recovered_ms = (time.monotonic() - start_s) * 1000
         if line.startswith(LISTENING):
             ready_ms = (time.monotonic() - start_s) * 1000
             break
@@ -73,7 +87,8 @@ def start_once(tree, data_dir, credentials, log_path, extra_args, java_opts):
     replay = REPLAY_WARMUP.search(text)
     return (ready_ms, int(recovered.group(1)), int(recovered.group(3)), int(recovered.group(2)),
             number(serving.group(1)) if serving else -1, int(recovered.group(4) or -1),
-            number(replay.group(1)) if replay else -1, number(replay.group(2)) if replay else -1)
+            number(replay.group(1)) if replay else -1, number(replay.group(2)) if replay else -1, starting_ms,
+            recovered_ms - int(recovered.group(1)) - int(recovered.group(3)))
 
 
 def number(text):
@@ -95,16 +110,17 @@ def main():
             log_path = os.path.join(log_dir, "%s-%d.log" % (name, round_index))
             side = name.upper()
             result = start_once(trees[name], data_dir, credentials, log_path, os.environ.get(side + "_ARGS", ""),
-                                os.environ.get(side + "_JAVA_OPTS", ""))
+                                os.environ.get(side + "_JAVA_OPTS", ""), os.environ.get(side + "_ENV", ""))
             results[name].append(result)
-            print("round %d %s: ready %5d ms  snapshot load %4d ms  tail %5d ms (%d inputs, apply CPU %d ms)  "
+            print("round %d %s: ready %5d ms  starting %4d ms  recovery from %4d ms  snapshot load %4d ms  tail %5d ms (%d inputs, apply CPU %d ms)  "
                   "replay warm-up %d inputs in %d ms  serving warm-up %d ms  load %.1f"
-                  % (round_index, name, result[0], result[1], result[2], result[3], result[5], result[6], result[7],
+                  % (round_index, name, result[0], result[8], result[9], result[1], result[2], result[3], result[5], result[6], result[7],
                      result[4], os.getloadavg()[0]), flush=True)
     for name in ("old", "new"):
         rows = results[name]
-        print("%s: ready %s ms, snapshot load %s ms, tail %s ms, tail's apply CPU %s ms, serving warm-up %s ms "
-              "(median (min-max) of %d)" % (name, describe([r[0] for r in rows]), describe([r[1] for r in rows]),
+        print("%s: ready %s ms, starting %s ms, recovery from %s ms, snapshot load %s ms, tail %s ms, tail's apply CPU %s ms, serving warm-up %s ms "
+              "(median (min-max) of %d)" % (name, describe([r[0] for r in rows]), describe([r[8] for r in rows]),
+                                            describe([r[9] for r in rows]), describe([r[1] for r in rows]),
                                             describe([r[2] for r in rows]), describe([r[5] for r in rows]),
                                             describe([r[4] for r in rows]), len(rows)))
     ratios = sorted(new[0] / old[0] for old, new in zip(results["old"], results["new"]))

@@ -6,7 +6,8 @@
 # section 7 ("A restart in a fresh JVM").
 #
 #   perf/scripts/cold-restart-probe.sh OLD_TREE NEW_TREE [rounds] [inputs] [tail] [consumers]
-#   OLD_ARGS=... NEW_ARGS=... OLD_JAVA_OPTS=... NEW_JAVA_OPTS=...: per-side server arguments and JVM options
+#   OLD_ARGS=... NEW_ARGS=... OLD_JAVA_OPTS=... NEW_JAVA_OPTS=... OLD_ENV=... NEW_ENV=...: per-side server arguments,
+#   JVM options and launcher environment (e.g. NEW_ENV="WODIAN_CDS=off")
 #   (defaults 5 rounds; 3,000,000 inputs of RecoveryHarness's workload, a 1,000,000-input tail, 1,000,000 consumers)
 #
 # Each tree needs tools/target/wodian.jar (mvn -B -q -DskipTests package). The data is written with NEW_TREE's jar

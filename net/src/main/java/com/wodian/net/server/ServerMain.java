@@ -1,5 +1,7 @@
 package com.wodian.net.server;
 
+import com.wodian.journal.ChroniclePosix;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -76,6 +78,7 @@ public final class ServerMain
 
     public static void main(final String[] args)
     {
+        ChroniclePosix.skipNativeBinding(); // before any Chronicle class: ~0.2 s less at start (ChroniclePosix)
         final ServerConfig config = new ServerConfig();
         boolean ignoreStdin = false;
         try
