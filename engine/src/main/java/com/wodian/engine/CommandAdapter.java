@@ -130,7 +130,7 @@ final class CommandAdapter
             case TakeSnapshotDecoder.TEMPLATE_ID -> replies.ack(ResultCode.OK, TakeSnapshotDecoder.TEMPLATE_ID,
                 takeSnapshotDecoder.wrap(buffer, body, block, version).requestId(), sink);
             case SetMerchantRulesDecoder.TEMPLATE_ID ->
-                rewards.setMerchantRules(setMerchantRulesDecoder.wrap(buffer, body, block, version), sink);
+                onSetMerchantRules(setMerchantRulesDecoder.wrap(buffer, body, block, version), sink);
             case RedeemPointsDecoder.TEMPLATE_ID ->
                 onRedeem(redeemPointsDecoder.wrap(buffer, body, block, version), sink);
             case AdjustPointsDecoder.TEMPLATE_ID ->
@@ -257,18 +257,33 @@ final class CommandAdapter
             SetBlockedDecoder.TEMPLATE_ID, partyId, sink);
     }
 
+    private void onSetMerchantRules(final SetMerchantRulesDecoder rules, final ReplySink sink)
+    {
+        final long merchantId = rules.merchantId();
+        final ResultCode code = rewards.setMerchantRules(merchantId, rules.pointsPerYuan(), rules.poolRateBps(),
+            rules.allianceShareBps(), rules.platformFeeBps(), rules.allianceMemberRaw(), rules.distributionModeRaw(),
+            rules.voucherPointsCost(), rules.voucherValueFen(), rules.voucherValidityMs());
+        replies.ack(code, SetMerchantRulesDecoder.TEMPLATE_ID, merchantId, sink);
+    }
+
     private void onRedeem(final RedeemPointsDecoder redeem, final ReplySink sink)
     {
-        rewards.redeemPoints(redeem.consumerId(), redeem.merchantId(), redeem.redemptionId(), sink);
+        final long consumerId = redeem.consumerId();
+        final long decision = rewards.redeemPoints(consumerId, redeem.merchantId(), redeem.redemptionId());
+        replies.voucher(Decision.code(decision), consumerId, Decision.record(decision), sink);
     }
 
     private void onAdjust(final AdjustPointsDecoder adjust, final ReplySink sink)
     {
-        rewards.adjustPoints(adjust.consumerId(), adjust.adjustmentId(), adjust.deltaPoints(), sink);
+        final long adjustmentId = adjust.adjustmentId();
+        replies.ack(rewards.adjustPoints(adjust.consumerId(), adjustmentId, adjust.deltaPoints()),
+            AdjustPointsDecoder.TEMPLATE_ID, adjustmentId, sink);
     }
 
     private void onDistribute(final DistributePoolDecoder distribute, final ReplySink sink)
     {
-        rewards.distributePool(distribute.merchantId(), distribute.distributionId(), distribute.amountFen(), sink);
+        final long distributionId = distribute.distributionId();
+        replies.ack(rewards.distributePool(distribute.merchantId(), distributionId, distribute.amountFen()),
+            DistributePoolDecoder.TEMPLATE_ID, distributionId, sink);
     }
 }

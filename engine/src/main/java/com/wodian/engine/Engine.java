@@ -72,12 +72,11 @@ public final class Engine
         this.distribution = new PoolDistribution(books, ledger, settings);
         this.keyQuota = new MerchantKeyQuota(settings, books);
         this.state = new EngineState(config, context, books, ledger, distribution, risk, settings, keyQuota);
-        final ReplyPublisher replies = new ReplyPublisher();
+        final ReplyPublisher replies = new ReplyPublisher(books.records);
         this.prefetcher = new BatchPrefetcher(books, risk);
         this.payments = new PaymentRules(config, context, books, risk, ledger, replies, prefetcher, settings,
             keyQuota);
-        this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, replies, keyQuota,
-            settings);
+        this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, keyQuota, settings);
         this.queries = new EngineQueries(context, state, books, risk, replies);
         this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger),
             rewards, new RegistryRules(context, books, risk), new RiskSettingsRules(books, risk, replies),

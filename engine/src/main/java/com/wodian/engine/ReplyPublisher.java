@@ -1,5 +1,6 @@
 package com.wodian.engine;
 
+import com.wodian.engine.RecordFields.Redemption;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.ErrorReplies;
 import com.wodian.protocol.sbe.AckEncoder;
@@ -14,8 +15,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Encodes every reply to a journaled command, from primitives, into one reused buffer and hands it to the
- * {@link ReplySink}. Query answers ({@link EngineQueries}) encode into the same buffer through {@link #buffer} and
- * {@link #header}. The buffer is valid only during the sink's call.
+ * {@link ReplySink}, or from a rule's {@link Decision}: the code and the record that holds what the reply reports.
+ * Query answers ({@link EngineQueries}) encode into the same buffer through {@link #buffer} and {@link #header}. The
+ * buffer is valid only during the sink's call.
  */
 final class ReplyPublisher
 {
@@ -26,6 +28,7 @@ final class ReplyPublisher
     private final RefundReplyEncoder refundReplyEncoder = new RefundReplyEncoder();
     private final VoucherReplyEncoder voucherReplyEncoder = new VoucherReplyEncoder();
     private final ErrorReplyEncoder errorReplyEncoder = new ErrorReplyEncoder();
+    private final RecordTable records;
 
     /**
      * Wraps every encoder on {@link #buffer} once, here: an SBE flyweight's {@code wrap} stores the buffer only when it
@@ -33,8 +36,9 @@ final class ReplyPublisher
      * deoptimizes the whole inlined command path the first time a new engine's encoders take it (seen when a JVM that
      * already ran one engine replays into another: the demo's offline replay, a restart in RecoveryHarness).
      */
-    ReplyPublisher()
+    ReplyPublisher(final RecordTable records)
     {
+        this.records = records;
         header.wrap(buffer, 0);
         ackEncoder.wrap(buffer, 0);
         paymentReplyEncoder.wrap(buffer, 0);
@@ -115,7 +119,23 @@ final class ReplyPublisher
         send(refundReplyEncoder.encodedLength(), sink);
     }
 
-    void voucher(
+    /**
+     * A RedeemPoints' VoucherReply: the voucher its redemption record holds (a refused redemption's record holds
+     * none: zeros), or zeros when the decision names no record.
+     */
+    void voucher(final ResultCode code, final long consumerId, final int redemption, final ReplySink sink)
+    {
+        if (redemption < 0)
+        {
+            voucher(code, consumerId, 0, 0, 0, 0, sink);
+            return;
+        }
+        voucher(code, consumerId, records.get(redemption, Redemption.VOUCHER_ID),
+            records.get(redemption, Redemption.VOUCHER_VALUE_FEN), records.get(redemption, Redemption.POINTS_COST),
+            records.get(redemption, Redemption.VOUCHER_EXPIRES_AT_MS), sink);
+    }
+
+    private void voucher(
         final ResultCode code,
         final long consumerId,
         final long voucherId,

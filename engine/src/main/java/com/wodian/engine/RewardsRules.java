@@ -12,11 +12,12 @@ import com.wodian.protocol.sbe.PaymentState;
 import com.wodian.protocol.sbe.PointsEntryKind;
 import com.wodian.protocol.sbe.RedeemPointsDecoder;
 import com.wodian.protocol.sbe.ResultCode;
-import com.wodian.protocol.sbe.SetMerchantRulesDecoder;
 
 /**
  * The rules of rewards: a merchant's reward settings, points redeemed for vouchers, points adjustments, pool
- * distributions, and the expiry of unused vouchers (docs/rules.md).
+ * distributions, and the expiry of unused vouchers (docs/rules.md). Each command's fields come decoded ({@link
+ * CommandAdapter}); each rule returns its result code (a redemption: its {@link Decision}, whose record holds the
+ * voucher the reply reports), and the adapter has the reply encoded.
  */
 final class RewardsRules
 {
@@ -30,12 +31,11 @@ final class RewardsRules
     private final PoolDistribution distribution;
     private final RiskControl risk;
     private final Ledger ledger;
-    private final ReplyPublisher replies;
     private final MerchantKeyQuota keyQuota;
     private final EngineSettings settings;
 
     RewardsRules(final EngineConfig config, final CommandContext context, final EngineBooks books,
-        final PoolDistribution distribution, final RiskControl risk, final Ledger ledger, final ReplyPublisher replies,
+        final PoolDistribution distribution, final RiskControl risk, final Ledger ledger,
         final MerchantKeyQuota keyQuota, final EngineSettings settings)
     {
         this.keyQuota = keyQuota;
@@ -50,21 +50,13 @@ final class RewardsRules
         this.distribution = distribution;
         this.risk = risk;
         this.ledger = ledger;
-        this.replies = replies;
     }
 
-    void setMerchantRules(final SetMerchantRulesDecoder decoder, final ReplySink sink)
+    ResultCode setMerchantRules(final long merchantId, final long pointsPerYuan, final long poolRateBps,
+        final long allianceShareBps, final long platformFeeBps, final short allianceMember,
+        final short distributionMode, final long voucherPointsCost, final long voucherValueFen,
+        final long voucherValidityMs)
     {
-        final long merchantId = decoder.merchantId();
-        final long pointsPerYuan = decoder.pointsPerYuan();
-        final long poolRateBps = decoder.poolRateBps();
-        final long allianceShareBps = decoder.allianceShareBps();
-        final long platformFeeBps = decoder.platformFeeBps();
-        final short allianceMember = decoder.allianceMemberRaw();
-        final short distributionMode = decoder.distributionModeRaw();
-        final long voucherPointsCost = decoder.voucherPointsCost();
-        final long voucherValueFen = decoder.voucherValueFen();
-        final long voucherValidityMs = decoder.voucherValidityMs();
         final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
 
         final ResultCode code;
@@ -103,12 +95,13 @@ final class RewardsRules
             merchants.set(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS, voucherValidityMs);
             code = ResultCode.OK;
         }
-        replies.ack(code, SetMerchantRulesDecoder.TEMPLATE_ID, merchantId, sink);
+        return code;
     }
 
     // ------------------------------------------------------------------------------------------------ redemption
 
-    void redeemPoints(final long consumerId, final long merchantId, final long redemptionId, final ReplySink sink)
+    /** RedeemPoints; the decision's record, when there is one, holds the voucher the reply reports. */
+    long redeemPoints(final long consumerId, final long merchantId, final long redemptionId)
     {
         final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
         final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
@@ -127,51 +120,34 @@ final class RewardsRules
         }
         if (code != ResultCode.OK)
         {
-            replies.voucher(code, consumerId, 0, 0, 0, 0, sink);
-            return;
+            return Decision.of(code);
         }
         final int existing = records.find(Redemption.NAMESPACE, consumerId, redemptionId);
         if (existing >= 0)
         {
-            replyRepeatedRedemption(existing, consumerId, merchantIndex, sink);
-            return;
+            // A repeat is answered from its record; one naming another merchant learns nothing of it.
+            return records.get(existing, Redemption.MERCHANT_INDEX) != merchantIndex ?
+                Decision.of(ResultCode.EXISTS_WITH_DIFFERENT_MERCHANT) :
+                Decision.of(ResultCode.get(records.firstCode(existing)), existing);
         }
         final ResultCode limit = vouchers.freeCount() == 0 ? ResultCode.LIMIT_VOUCHERS : keyQuota.check(merchantIndex);
         if (limit != ResultCode.OK)
         {
-            replies.voucher(limit, consumerId, 0, 0, 0, 0, sink);
-            return;
+            return Decision.of(limit);
         }
         final int record = records.insert(Redemption.NAMESPACE, consumerId, redemptionId, context.nowMs);
         if (record < 0)
         {
-            replies.voucher(ResultCode.LIMIT_KEYS, consumerId, 0, 0, 0, 0, sink);
-            return;
+            return Decision.of(ResultCode.LIMIT_KEYS);
         }
         records.set(record, Redemption.CONSUMER_INDEX, consumerIndex);
         records.set(record, Redemption.MERCHANT_INDEX, merchantIndex);
         keyQuota.count(record, merchantIndex);
-        decideRedemption(record, consumerId, merchantId, redemptionId, sink);
+        return Decision.of(decideRedemption(record, consumerId, merchantId, redemptionId), record);
     }
 
-    private void replyRepeatedRedemption(final int existing, final long consumerId, final int merchantIndex,
-        final ReplySink sink)
-    {
-        if (records.get(existing, Redemption.MERCHANT_INDEX) != merchantIndex)
-        {
-            replies.voucher(ResultCode.EXISTS_WITH_DIFFERENT_MERCHANT, consumerId, 0, 0, 0, 0, sink);
-        }
-        else
-        {
-            replies.voucher(ResultCode.get(records.firstCode(existing)), consumerId,
-                records.get(existing, Redemption.VOUCHER_ID), records.get(existing, Redemption.VOUCHER_VALUE_FEN),
-                records.get(existing, Redemption.POINTS_COST), records.get(existing, Redemption.VOUCHER_EXPIRES_AT_MS),
-                sink);
-        }
-    }
-
-    private void decideRedemption(final int record, final long consumerId, final long merchantId,
-        final long redemptionId, final ReplySink sink)
+    private ResultCode decideRedemption(final int record, final long consumerId, final long merchantId,
+        final long redemptionId)
     {
         final int consumerIndex = (int)records.get(record, Redemption.CONSUMER_INDEX);
         final int merchantIndex = (int)records.get(record, Redemption.MERCHANT_INDEX);
@@ -186,23 +162,20 @@ final class RewardsRules
             code = risk.checkRedemption(consumerIndex, merchantIndex,
                 consumers.homeMerchantIndex(consumerIndex));
         }
-        long voucherId = 0;
-        long expiresAtMs = 0;
         if (code == ResultCode.OK)
         {
-            expiresAtMs = settings.voucherExpiryMs(context.nowMs,
+            final long expiresAtMs = settings.voucherExpiryMs(context.nowMs,
                 merchants.get(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS));
             final int slot = ledger.issueVoucherForPoints(consumerIndex, merchantIndex, merchantId, redemptionId,
                 pointsCost, valueFen, expiresAtMs);
-            voucherId = vouchers.get(slot, VoucherBook.ID);
-            records.set(record, Redemption.VOUCHER_ID, voucherId);
+            records.set(record, Redemption.VOUCHER_ID, vouchers.get(slot, VoucherBook.ID));
             records.set(record, Redemption.VOUCHER_VALUE_FEN, valueFen);
             records.set(record, Redemption.POINTS_COST, pointsCost);
             records.set(record, Redemption.VOUCHER_EXPIRES_AT_MS, expiresAtMs);
         }
+        // A refused redemption's record keeps no voucher: its reply reports zeros.
         records.finishDecided(record, RedeemPointsDecoder.TEMPLATE_ID, code, context.nowMs);
-        replies.voucher(code, consumerId, voucherId, code == ResultCode.OK ? valueFen : 0,
-            code == ResultCode.OK ? pointsCost : 0, expiresAtMs, sink);
+        return code;
     }
 
     private ResultCode checkRedemption(final int consumerIndex, final int merchantIndex, final long pointsCost,
@@ -238,7 +211,7 @@ final class RewardsRules
 
     // ------------------------------------------------------------------------------------------------ adjustments
 
-    void adjustPoints(final long consumerId, final long adjustmentId, final long deltaPoints, final ReplySink sink)
+    ResultCode adjustPoints(final long consumerId, final long adjustmentId, final long deltaPoints)
     {
         final int template = AdjustPointsDecoder.TEMPLATE_ID;
         final int consumerIndex = consumerId > 0 ? consumers.indexOf(consumerId) : -1;
@@ -257,35 +230,30 @@ final class RewardsRules
         }
         if (code != ResultCode.OK)
         {
-            replies.ack(code, template, adjustmentId, sink);
-            return;
+            return code;
         }
         final int existing = records.find(Adjustment.NAMESPACE, consumerId, adjustmentId);
         if (existing >= 0)
         {
-            replies.ack(records.get(existing, Adjustment.DELTA_POINTS) != deltaPoints ?
-                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing)),
-                template, adjustmentId, sink);
-            return;
+            return records.get(existing, Adjustment.DELTA_POINTS) != deltaPoints ?
+                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing));
         }
         final int record = records.insert(Adjustment.NAMESPACE, consumerId, adjustmentId, context.nowMs);
         if (record < 0)
         {
-            replies.ack(ResultCode.LIMIT_KEYS, template, adjustmentId, sink);
-            return;
+            return ResultCode.LIMIT_KEYS;
         }
         records.set(record, Adjustment.CONSUMER_INDEX, consumerIndex);
         records.set(record, Adjustment.DELTA_POINTS, deltaPoints);
         ledger.changePoints(consumerIndex, PointsEntryKind.ADJUST, deltaPoints, 0, adjustmentId);
         records.finishDecided(record, template, ResultCode.OK, context.nowMs);
-        replies.ack(ResultCode.OK, template, adjustmentId, sink);
+        return ResultCode.OK;
     }
 
     // ------------------------------------------------------------------------------------------------ distributions
 
-    void distributePool(final long merchantId, final long distributionId, final long amountFen, final ReplySink sink)
+    ResultCode distributePool(final long merchantId, final long distributionId, final long amountFen)
     {
-        final int template = DistributePoolDecoder.TEMPLATE_ID;
         final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
         ResultCode code = ResultCode.OK;
         if (merchantId <= 0 || distributionId <= 0)
@@ -302,40 +270,34 @@ final class RewardsRules
         }
         if (code != ResultCode.OK)
         {
-            replies.ack(code, template, distributionId, sink);
-            return;
+            return code;
         }
         final int existing = records.find(Distribution.NAMESPACE, merchantId, distributionId);
         if (existing >= 0)
         {
-            replies.ack(records.get(existing, Distribution.REQUESTED_FEN) != amountFen ?
-                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing)),
-                template, distributionId, sink);
-            return;
+            return records.get(existing, Distribution.REQUESTED_FEN) != amountFen ?
+                ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT : ResultCode.get(records.firstCode(existing));
         }
         // Transient refusals, not recorded: one distribution at a time, and room for one voucher per recipient.
         final boolean voucherMode = PoolDistribution.isVoucherMode(
             merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_MODE));
         if (distribution.isRunning())
         {
-            replies.ack(ResultCode.DISTRIBUTION_RUNNING, template, distributionId, sink);
-            return;
+            return ResultCode.DISTRIBUTION_RUNNING;
         }
         if (voucherMode && vouchers.freeCount() < consumption.entriesOf(merchantIndex))
         {
-            replies.ack(ResultCode.LIMIT_VOUCHERS, template, distributionId, sink);
-            return;
+            return ResultCode.LIMIT_VOUCHERS;
         }
         final int record = records.insert(Distribution.NAMESPACE, merchantId, distributionId,
             context.nowMs);
         if (record < 0)
         {
-            replies.ack(ResultCode.LIMIT_KEYS, template, distributionId, sink);
-            return;
+            return ResultCode.LIMIT_KEYS;
         }
         records.set(record, Distribution.MERCHANT_INDEX, merchantIndex);
         records.set(record, Distribution.REQUESTED_FEN, amountFen);
-        replies.ack(decideDistribution(record, merchantIndex, amountFen, voucherMode), template, distributionId, sink);
+        return decideDistribution(record, merchantIndex, amountFen, voucherMode);
     }
 
     private ResultCode decideDistribution(final int record, final int merchantIndex, final long amountFen,
