@@ -178,31 +178,55 @@ final class CommandAdapter
 
     private void onPay(final PayDecoder pay, final int batchEntry, final ReplySink sink)
     {
-        payments.tryOrPay(PaymentRules.TEMPLATE_PAY, pay.merchantId(), pay.terminalId(), pay.paymentId(),
-            pay.consumerId(), pay.amountFen(), 0, voucherIdOrNone(pay.voucherId()), batchEntry, sink);
+        final long merchantId = pay.merchantId();
+        final long paymentId = pay.paymentId();
+        final long amountFen = pay.amountFen();
+        final long decision = payments.tryOrPay(PaymentRules.TEMPLATE_PAY, merchantId, pay.terminalId(), paymentId,
+            pay.consumerId(), amountFen, 0, voucherIdOrNone(pay.voucherId()), batchEntry);
+        replies.tryOrPay(Decision.code(decision), PaymentRules.TEMPLATE_PAY, merchantId, paymentId, amountFen,
+            Decision.record(decision), sink);
     }
 
     private void onTry(final PaymentTryDecoder paymentTry, final int batchEntry, final ReplySink sink)
     {
-        payments.tryOrPay(PaymentRules.TEMPLATE_TRY, paymentTry.merchantId(), paymentTry.terminalId(),
-            paymentTry.paymentId(), paymentTry.consumerId(), paymentTry.amountFen(), paymentTry.ttlMs(),
-            voucherIdOrNone(paymentTry.voucherId()), batchEntry, sink);
+        final long merchantId = paymentTry.merchantId();
+        final long paymentId = paymentTry.paymentId();
+        final long amountFen = paymentTry.amountFen();
+        final long decision = payments.tryOrPay(PaymentRules.TEMPLATE_TRY, merchantId, paymentTry.terminalId(),
+            paymentId, paymentTry.consumerId(), amountFen, paymentTry.ttlMs(),
+            voucherIdOrNone(paymentTry.voucherId()), batchEntry);
+        replies.tryOrPay(Decision.code(decision), PaymentRules.TEMPLATE_TRY, merchantId, paymentId, amountFen,
+            Decision.record(decision), sink);
     }
 
     private void onConfirm(final PaymentConfirmDecoder confirm, final int batchEntry, final ReplySink sink)
     {
-        payments.confirm(confirm.merchantId(), confirm.terminalId(), confirm.paymentId(), batchEntry, sink);
+        final long merchantId = confirm.merchantId();
+        final long paymentId = confirm.paymentId();
+        final long decision = payments.confirm(merchantId, confirm.terminalId(), paymentId, batchEntry);
+        replies.confirmOrCancel(Decision.code(decision), PaymentConfirmDecoder.TEMPLATE_ID, merchantId, paymentId,
+            Decision.record(decision), sink);
     }
 
     private void onCancel(final PaymentCancelDecoder cancel, final int batchEntry, final ReplySink sink)
     {
-        payments.cancel(cancel.merchantId(), cancel.terminalId(), cancel.paymentId(), batchEntry, sink);
+        final long merchantId = cancel.merchantId();
+        final long paymentId = cancel.paymentId();
+        final long decision = payments.cancel(merchantId, cancel.terminalId(), paymentId, batchEntry);
+        replies.confirmOrCancel(Decision.code(decision), PaymentCancelDecoder.TEMPLATE_ID, merchantId, paymentId,
+            Decision.record(decision), sink);
     }
 
     private void onRefund(final RefundDecoder refund, final int batchEntry, final ReplySink sink)
     {
-        payments.refund(refund.merchantId(), refund.terminalId(), refund.paymentId(), refund.refundId(),
-            refund.amountFen(), refund.actingVersion() >= RefundSplit.SINCE_VERSION, batchEntry, sink);
+        final long merchantId = refund.merchantId();
+        final long paymentId = refund.paymentId();
+        final long refundId = refund.refundId();
+        final long amountFen = refund.amountFen();
+        final long decision = payments.refund(merchantId, refund.terminalId(), paymentId, refundId, amountFen,
+            refund.actingVersion() >= RefundSplit.SINCE_VERSION, batchEntry);
+        replies.refund(Decision.code(decision), merchantId, paymentId, refundId, amountFen, Decision.record(decision),
+            sink);
     }
 
     private void onSetEngineSetting(final SetEngineSettingDecoder setting, final ReplySink sink)

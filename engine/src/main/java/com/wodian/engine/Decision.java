@@ -31,6 +31,11 @@ final class Decision
         return ResultCode.get((int)(decision & CODE_MASK));
     }
 
+    static boolean isOk(final long decision)
+    {
+        return (decision & CODE_MASK) == ResultCode.OK.value();
+    }
+
     static int record(final long decision)
     {
         return (int)(decision >> 32);

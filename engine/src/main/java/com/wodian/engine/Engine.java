@@ -74,8 +74,7 @@ public final class Engine
         this.state = new EngineState(config, context, books, ledger, distribution, risk, settings, keyQuota);
         final ReplyPublisher replies = new ReplyPublisher(books.records);
         this.prefetcher = new BatchPrefetcher(books, risk);
-        this.payments = new PaymentRules(config, context, books, risk, ledger, replies, prefetcher, settings,
-            keyQuota);
+        this.payments = new PaymentRules(config, context, books, risk, ledger, prefetcher, settings, keyQuota);
         this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, keyQuota, settings);
         this.queries = new EngineQueries(context, state, books, risk, replies);
         this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger),

@@ -3,7 +3,6 @@ package com.wodian.engine;
 import com.wodian.engine.RecordFields.Payment;
 import com.wodian.engine.RecordFields.Refund;
 import com.wodian.engine.risk.RiskControl;
-import com.wodian.protocol.sbe.BooleanType;
 import com.wodian.protocol.sbe.PayDecoder;
 import com.wodian.protocol.sbe.PaymentCancelDecoder;
 import com.wodian.protocol.sbe.PaymentConfirmDecoder;
@@ -14,9 +13,10 @@ import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.VoucherState;
 
 /**
- * The rules of payments: Pay, Try, Confirm, Cancel and Refund (SPEC.md, docs/rules.md). Each command is validated,
- * its idempotency key looked up or recorded, its outcome decided (risk included), the money moved by the
- * {@link Ledger}, and the reply sent through the {@link ReplyPublisher}.
+ * The rules of payments: Pay, Try, Confirm, Cancel and Refund (docs/rules.md). Each command is validated, its
+ * idempotency key looked up or recorded, its outcome decided (risk included) and the money moved by the {@link
+ * Ledger}; each returns its {@link Decision}: the result code and the record that holds what the reply reports (-1:
+ * none), from which {@link ReplyPublisher} encodes the reply.
  */
 final class PaymentRules
 {
@@ -38,7 +38,6 @@ final class PaymentRules
     private final ConsumptionBook consumption;
     private final RiskControl risk;
     private final Ledger ledger;
-    private final ReplyPublisher replies;
     /** The party indexes the batch prefetch found, by batch entry: where the apply starts its lookups. */
     private final BatchPrefetcher prefetched;
     private final EngineSettings settings;
@@ -50,7 +49,6 @@ final class PaymentRules
         final EngineBooks books,
         final RiskControl risk,
         final Ledger ledger,
-        final ReplyPublisher replies,
         final BatchPrefetcher prefetched,
         final EngineSettings settings,
         final MerchantKeyQuota keyQuota)
@@ -68,7 +66,6 @@ final class PaymentRules
         this.consumption = books.consumption;
         this.risk = risk;
         this.ledger = ledger;
-        this.replies = replies;
         this.prefetched = prefetched;
     }
 
@@ -120,7 +117,8 @@ final class PaymentRules
 
     // ------------------------------------------------------------------------------------------------ Try and Pay
 
-    void tryOrPay(
+    /** A Try or Pay ({@code kind}); the decision's record, when there is one, is the payment's. */
+    long tryOrPay(
         final int kind,
         final long merchantId,
         final long terminalId,
@@ -129,8 +127,7 @@ final class PaymentRules
         final long amountFen,
         final long ttlMs,
         final long voucherId,
-        final int batchEntry,
-        final ReplySink sink)
+        final int batchEntry)
     {
         final long parties = resolveParties(merchantId, terminalId, paymentId, batchEntry);
         ResultCode code = refusalOf(parties);
@@ -144,37 +141,33 @@ final class PaymentRules
         }
         if (code != ResultCode.OK)
         {
-            replies.payment(code, kind, merchantId, paymentId, amountFen, 0, 0, sink);
-            return;
+            return Decision.of(code);
         }
         // Validation refusals (above and here) are answered before the key is looked at and are not recorded.
         final int consumerIndex = consumerId > 0 ?
             consumers.indexOf(consumerId, prefetched.consumerIndexAt(batchEntry)) : -1;
         if (consumerIndex < 0)
         {
-            replies.payment(consumerId <= 0 ? ResultCode.INVALID_ID : ResultCode.UNKNOWN_CONSUMER, kind, merchantId,
-                paymentId, amountFen, 0, 0, sink);
-            return;
+            return Decision.of(consumerId <= 0 ? ResultCode.INVALID_ID : ResultCode.UNKNOWN_CONSUMER);
         }
         final int existing = records.find(Payment.NAMESPACE, merchantId, paymentId);
         if (existing >= 0)
         {
-            replyRepeatedTryOrPay(existing, kind, merchantId, terminalId, paymentId, consumerIndex, amountFen, ttlMs,
-                voucherId, sink);
-            return;
+            return repeatedTryOrPay(existing, kind, terminalId, consumerIndex, amountFen, ttlMs, voucherId);
         }
-        final int record = recordNewPayment(kind, merchantId, terminalId, paymentId, consumerIndex,
-            merchantIndexOf(parties), amountFen, ttlMs, voucherId, sink);
-        if (record >= 0)
-        {
-            decideNewPayment(record, kind, consumerId, terminalIndexOf(parties), sink);
-        }
+        final long recorded = recordNewPayment(kind, merchantId, terminalId, paymentId, consumerIndex,
+            merchantIndexOf(parties), amountFen, ttlMs, voucherId);
+        final int record = Decision.record(recorded);
+        return record < 0 ? recorded :
+            Decision.of(decideNewPayment(record, kind, consumerId, terminalIndexOf(parties)), record);
     }
 
-    /** Records the key of a new Try or Pay with its fields; -1 (already answered) when a table is full. */
-    private int recordNewPayment(final int kind, final long merchantId, final long terminalId, final long paymentId,
-        final int consumerIndex, final int merchantIndex, final long amountFen, final long ttlMs, final long voucherId,
-        final ReplySink sink)
+    /**
+     * Records the key of a new Try or Pay with its fields: the decision to go on with (OK and the record), or the
+     * refusal when a table is full (no record).
+     */
+    private long recordNewPayment(final int kind, final long merchantId, final long terminalId, final long paymentId,
+        final int consumerIndex, final int merchantIndex, final long amountFen, final long ttlMs, final long voucherId)
     {
         // A full table decides nothing: not recorded, so a retry may succeed.
         ResultCode limit = ResultCode.OK;
@@ -199,8 +192,7 @@ final class PaymentRules
         }
         if (limit != ResultCode.OK)
         {
-            replies.payment(limit, kind, merchantId, paymentId, amountFen, 0, 0, sink);
-            return -1;
+            return Decision.of(limit);
         }
         records.set(record, Payment.CONSUMER_INDEX, consumerIndex);
         records.set(record, Payment.MERCHANT_INDEX, merchantIndex);
@@ -209,12 +201,12 @@ final class PaymentRules
         records.set(record, Payment.TTL_MS, ttlMs);
         records.set(record, Payment.VOUCHER_ID, voucherId);
         keyQuota.count(record, merchantIndex);
-        return record;
+        return Decision.of(ResultCode.OK, record);
     }
 
     /** From here on the outcome is decided and recorded under the key, refusals included. */
-    private void decideNewPayment(final int record, final int kind, final long consumerId, final int terminalIndex,
-        final ReplySink sink)
+    private ResultCode decideNewPayment(final int record, final int kind, final long consumerId,
+        final int terminalIndex)
     {
         final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
         final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
@@ -254,14 +246,15 @@ final class PaymentRules
             {
                 risk.recordRefusal(terminalIndex);
             }
-            rejectPayment(record, kind, code, sink);
-            return;
+            rejectPayment(record, kind, code);
+            return code;
         }
         if (riskActive)
         {
             risk.recordPayment(consumerIndex, merchantIndex, terminalIndex, homeIndex, amountFen);
         }
-        acceptPayment(record, kind, voucherFen, voucherSlot, sink);
+        acceptPayment(record, kind, voucherFen, voucherSlot);
+        return ResultCode.OK;
     }
 
     private ResultCode checkPartiesNotBlocked(final int merchantIndex, final int terminalIndex,
@@ -282,24 +275,21 @@ final class PaymentRules
         return ResultCode.OK;
     }
 
-    private void rejectPayment(final int record, final int kind, final ResultCode code, final ReplySink sink)
+    /** A refused payment's record keeps no points and no voucher part: its reply reports none. */
+    private void rejectPayment(final int record, final int kind, final ResultCode code)
     {
         records.setKindAndFirstCode(record, kind, code.value());
         records.setState(record, PaymentState.REJECTED.value());
         records.finish(record, context.nowMs);
-        replies.payment(code, kind, records.get(record, Payment.MERCHANT_ID), records.get(record, Payment.PAYMENT_ID),
-            records.get(record, Payment.AMOUNT_FEN), 0, 0, sink);
     }
 
-    private void acceptPayment(final int record, final int kind, final long voucherFen, final int voucherSlot,
-        final ReplySink sink)
+    private void acceptPayment(final int record, final int kind, final long voucherFen, final int voucherSlot)
     {
         final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
         final long amountFen = records.get(record, Payment.AMOUNT_FEN);
         final long cashFen = amountFen - voucherFen;
         records.set(record, Payment.VOUCHER_FEN, voucherFen);
         records.setKindAndFirstCode(record, kind, ResultCode.OK.value());
-        long pointsEarned = 0;
         if (kind == TEMPLATE_TRY)
         {
             records.set(record, Payment.EXPIRES_AT_MS, context.nowMs + records.get(record, Payment.TTL_MS));
@@ -310,10 +300,7 @@ final class PaymentRules
         else
         {
             ledger.payNow(record, consumerIndex, cashFen, voucherSlot);
-            pointsEarned = records.get(record, Payment.POINTS_EARNED);
         }
-        replies.payment(ResultCode.OK, kind, records.get(record, Payment.MERCHANT_ID),
-            records.get(record, Payment.PAYMENT_ID), amountFen, pointsEarned, voucherFen, sink);
     }
 
     private ResultCode checkVoucherForPayment(
@@ -356,17 +343,15 @@ final class PaymentRules
         return ResultCode.OK;
     }
 
-    private void replyRepeatedTryOrPay(
+    /** A Try or Pay whose key is remembered: the first reply again when it is the same command, else a refusal. */
+    private long repeatedTryOrPay(
         final int record,
         final int kind,
-        final long merchantId,
         final long terminalId,
-        final long paymentId,
         final int consumerIndex,
         final long amountFen,
         final long ttlMs,
-        final long voucherId,
-        final ReplySink sink)
+        final long voucherId)
     {
         final ResultCode code;
         if (records.state(record) == PaymentState.CANCELLED_BEFORE_TRY.value())
@@ -400,42 +385,34 @@ final class PaymentRules
         else
         {
             // The same command again: the first reply, unchanged.
-            final long points = kind == TEMPLATE_PAY ? records.get(record, Payment.POINTS_EARNED) : 0;
-            replies.payment(ResultCode.get(records.firstCode(record)), kind, merchantId, paymentId, amountFen, points,
-                records.get(record, Payment.VOUCHER_FEN), sink);
-            return;
+            return Decision.of(ResultCode.get(records.firstCode(record)), record);
         }
-        replies.payment(code, kind, merchantId, paymentId, amountFen, 0, 0, sink);
+        return Decision.of(code);
     }
 
     // ------------------------------------------------------------------------------------------------ Confirm, Cancel
 
-    void confirm(final long merchantId, final long terminalId, final long paymentId, final int batchEntry,
-        final ReplySink sink)
+    long confirm(final long merchantId, final long terminalId, final long paymentId, final int batchEntry)
     {
-        finishTwoPhase(TEMPLATE_CONFIRM, merchantId, terminalId, paymentId, batchEntry, sink);
+        return finishTwoPhase(TEMPLATE_CONFIRM, merchantId, terminalId, paymentId, batchEntry);
     }
 
-    void cancel(final long merchantId, final long terminalId, final long paymentId, final int batchEntry,
-        final ReplySink sink)
+    long cancel(final long merchantId, final long terminalId, final long paymentId, final int batchEntry)
     {
-        finishTwoPhase(TEMPLATE_CANCEL, merchantId, terminalId, paymentId, batchEntry, sink);
+        return finishTwoPhase(TEMPLATE_CANCEL, merchantId, terminalId, paymentId, batchEntry);
     }
 
-    /** A Confirm or Cancel: the Try record it names, what it does to it, and the reply (points on a confirmation). */
-    private void finishTwoPhase(final int template, final long merchantId, final long terminalId,
-        final long paymentId, final int batchEntry, final ReplySink sink)
+    /** A Confirm or Cancel: the Try record it names and what it does to it. */
+    private long finishTwoPhase(final int template, final long merchantId, final long terminalId,
+        final long paymentId, final int batchEntry)
     {
-        final int record = findTwoPhase(template, merchantId, terminalId, paymentId, batchEntry, sink);
-        if (record < 0)
+        final long found = findTwoPhase(template, merchantId, terminalId, paymentId, batchEntry);
+        if (!Decision.isOk(found))
         {
-            return;
+            return found;
         }
-        final ResultCode code = applyTwoPhase(template, record);
-        final boolean confirmed = template == TEMPLATE_CONFIRM && code == ResultCode.OK;
-        replies.payment(code, template, merchantId, paymentId, records.get(record, Payment.AMOUNT_FEN),
-            confirmed ? records.get(record, Payment.POINTS_EARNED) : 0,
-            confirmed ? records.get(record, Payment.VOUCHER_FEN) : 0, sink);
+        final int record = Decision.record(found);
+        return Decision.of(applyTwoPhase(template, record), record);
     }
 
     /**
@@ -487,59 +464,45 @@ final class PaymentRules
     }
 
     /**
-     * The Try record a Confirm or Cancel acts on, or -1 when the command is already answered: refused parties, a Pay
-     * (not two-phase), no record (Confirm: not found; Cancel: an empty rollback is recorded).
+     * The Try record a Confirm or Cancel acts on (OK and the record), or the command's decision when there is none to
+     * act on: refused parties, a Pay (not two-phase), no record (Confirm: not found; Cancel: an empty rollback is
+     * recorded).
      */
-    private int findTwoPhase(final int template, final long merchantId, final long terminalId, final long paymentId,
-        final int batchEntry, final ReplySink sink)
+    private long findTwoPhase(final int template, final long merchantId, final long terminalId, final long paymentId,
+        final int batchEntry)
     {
         final long parties = resolveParties(merchantId, terminalId, paymentId, batchEntry);
         if (parties < 0)
         {
-            replies.payment(refusalOf(parties), template, merchantId, paymentId, 0, 0, 0, sink);
-            return -1;
+            return Decision.of(refusalOf(parties));
         }
         final int record = records.find(Payment.NAMESPACE, merchantId, paymentId);
         if (record < 0)
         {
-            if (template == TEMPLATE_CANCEL)
-            {
-                recordEmptyRollback(merchantId, terminalId, paymentId, merchantIndexOf(parties), sink);
-            }
-            else
-            {
-                // Not recorded: a Confirm racing ahead of its Try must not fence the Try out.
-                replies.payment(ResultCode.PAYMENT_NOT_FOUND, template, merchantId, paymentId, 0, 0, 0, sink);
-            }
-            return -1;
+            // Not recorded for a Confirm: one racing ahead of its Try must not fence the Try out.
+            return template == TEMPLATE_CANCEL ?
+                recordEmptyRollback(merchantId, terminalId, paymentId, merchantIndexOf(parties)) :
+                Decision.of(ResultCode.PAYMENT_NOT_FOUND);
         }
         // Checked before the record's kind: a terminal the payment is not bound to learns nothing about it.
         if (settings.bindsTwoPhase() && records.get(record, Payment.TERMINAL_ID) != terminalId)
         {
-            replies.payment(ResultCode.TERMINAL_NOT_OF_PAYMENT, template, merchantId, paymentId, 0, 0, 0, sink);
-            return -1;
+            return Decision.of(ResultCode.TERMINAL_NOT_OF_PAYMENT);
         }
-        if (records.kind(record) == TEMPLATE_PAY)
-        {
-            replies.payment(ResultCode.NOT_TWO_PHASE, template, merchantId, paymentId,
-                records.get(record, Payment.AMOUNT_FEN), 0, 0, sink);
-            return -1;
-        }
-        return record;
+        return records.kind(record) == TEMPLATE_PAY ? Decision.of(ResultCode.NOT_TWO_PHASE, record) :
+            Decision.of(ResultCode.OK, record);
     }
 
     /** Empty rollback: remember the Cancel so that a Try arriving late cannot leave a hanging hold. */
-    private void recordEmptyRollback(final long merchantId, final long terminalId, final long paymentId,
-        final int merchantIndex, final ReplySink sink)
+    private long recordEmptyRollback(final long merchantId, final long terminalId, final long paymentId,
+        final int merchantIndex)
     {
         final ResultCode quota = keyQuota.check(merchantIndex);
         final int record = quota == ResultCode.OK ?
             records.insert(Payment.NAMESPACE, merchantId, paymentId, context.nowMs) : -1;
         if (record < 0)
         {
-            replies.payment(quota == ResultCode.OK ? ResultCode.LIMIT_KEYS : quota, TEMPLATE_CANCEL, merchantId,
-                paymentId, 0, 0, 0, sink);
-            return;
+            return Decision.of(quota == ResultCode.OK ? ResultCode.LIMIT_KEYS : quota);
         }
         records.set(record, Payment.MERCHANT_INDEX, merchantIndex);
         keyQuota.count(record, merchantIndex);
@@ -547,20 +510,20 @@ final class PaymentRules
         records.setKindAndFirstCode(record, TEMPLATE_CANCEL, ResultCode.OK_EMPTY_ROLLBACK.value());
         records.setState(record, PaymentState.CANCELLED_BEFORE_TRY.value());
         records.finish(record, context.nowMs);
-        replies.payment(ResultCode.OK_EMPTY_ROLLBACK, TEMPLATE_CANCEL, merchantId, paymentId, 0, 0, 0, sink);
+        return Decision.of(ResultCode.OK_EMPTY_ROLLBACK, record);
     }
 
     // ------------------------------------------------------------------------------------------------ Refund
 
-    void refund(
+    /** A Refund; the decision's record, when there is one, is the refund's (its split, when it kept one). */
+    long refund(
         final long merchantId,
         final long terminalId,
         final long paymentId,
         final long refundId,
         final long amountFen,
         final boolean recordSplit,
-        final int batchEntry,
-        final ReplySink sink)
+        final int batchEntry)
     {
         final long parties = resolveParties(merchantId, terminalId, paymentId, batchEntry);
         ResultCode code = refusalOf(parties);
@@ -574,8 +537,7 @@ final class PaymentRules
         }
         if (code != ResultCode.OK)
         {
-            replies.refund(code, merchantId, paymentId, refundId, amountFen, false, sink);
-            return;
+            return Decision.of(code);
         }
         final int existing = records.find(Refund.NAMESPACE, merchantId, refundId);
         if (existing >= 0)
@@ -592,8 +554,7 @@ final class PaymentRules
             {
                 code = ResultCode.get(records.firstCode(existing));
             }
-            replyRefundFromRecord(existing, code, merchantId, paymentId, refundId, amountFen, sink);
-            return;
+            return Decision.of(code, existing);
         }
         // Insert first: making room may forget an old payment, which must then read as not found.
         final ResultCode quota = keyQuota.check(merchantIndexOf(parties));
@@ -601,9 +562,7 @@ final class PaymentRules
             records.insert(Refund.NAMESPACE, merchantId, refundId, context.nowMs) : -1;
         if (refund < 0)
         {
-            replies.refund(quota == ResultCode.OK ? ResultCode.LIMIT_KEYS : quota, merchantId, paymentId, refundId,
-                amountFen, false, sink);
-            return;
+            return Decision.of(quota == ResultCode.OK ? ResultCode.LIMIT_KEYS : quota);
         }
         keyQuota.count(refund, merchantIndexOf(parties));
         code = decideRefund(refund, merchantId, terminalId, paymentId, merchantIndexOf(parties), amountFen,
@@ -613,28 +572,7 @@ final class PaymentRules
             PaymentState.REJECTED.value());
         records.finish(refund, context.nowMs);
         // The first reply is what a repeat gets: the split the ledger recorded, or none (a Refund before version 7).
-        replyRefundFromRecord(refund, code, merchantId, paymentId, refundId, amountFen, sink);
-    }
-
-    /**
-     * A refund's reply, first and repeated alike: the split its record kept (Ledger.refund records what it moved), or
-     * unknown when it kept none (a refusal, or a Refund before version 7).
-     */
-    private void replyRefundFromRecord(final int refund, final ResultCode code, final long merchantId,
-        final long paymentId, final long refundId, final long amountFen, final ReplySink sink)
-    {
-        if (code == ResultCode.OK && RefundSplit.isRecorded(records, refund))
-        {
-            final long voucherFen = records.get(refund, Refund.VOUCHER_FEN);
-            final boolean restored = (records.get(refund, Refund.SPLIT_FLAGS) & RefundSplit.VOUCHER_RESTORED) != 0;
-            replies.refund(code, merchantId, paymentId, refundId, amountFen, amountFen - voucherFen, voucherFen,
-                records.get(refund, Refund.POINTS_CLAWED_BACK), restored ? BooleanType.TRUE : BooleanType.FALSE,
-                sink);
-        }
-        else
-        {
-            replies.refund(code, merchantId, paymentId, refundId, amountFen, code == ResultCode.OK, sink);
-        }
+        return Decision.of(code, refund);
     }
 
     /**

@@ -1,12 +1,16 @@
 package com.wodian.engine;
 
+import com.wodian.engine.RecordFields.Payment;
 import com.wodian.engine.RecordFields.Redemption;
+import com.wodian.engine.RecordFields.Refund;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.ErrorReplies;
 import com.wodian.protocol.sbe.AckEncoder;
 import com.wodian.protocol.sbe.BooleanType;
 import com.wodian.protocol.sbe.ErrorReplyEncoder;
 import com.wodian.protocol.sbe.MessageHeaderEncoder;
+import com.wodian.protocol.sbe.PayDecoder;
+import com.wodian.protocol.sbe.PaymentConfirmDecoder;
 import com.wodian.protocol.sbe.PaymentReplyEncoder;
 import com.wodian.protocol.sbe.RefundReplyEncoder;
 import com.wodian.protocol.sbe.ResultCode;
@@ -56,7 +60,42 @@ final class ReplyPublisher
         send(ackEncoder.encodedLength(), sink);
     }
 
-    void payment(
+    /**
+     * A Pay's or Try's PaymentReply: with a record (the payment's), its amount, the points a Pay earned and the
+     * voucher part (a refused payment's record keeps neither); without one, the command's amount and nothing else.
+     */
+    void tryOrPay(final ResultCode code, final int kind, final long merchantId, final long paymentId,
+        final long amountFen, final int payment, final ReplySink sink)
+    {
+        if (payment < 0)
+        {
+            payment(code, kind, merchantId, paymentId, amountFen, 0, 0, sink);
+            return;
+        }
+        payment(code, kind, merchantId, paymentId, records.get(payment, Payment.AMOUNT_FEN),
+            kind == PayDecoder.TEMPLATE_ID ? records.get(payment, Payment.POINTS_EARNED) : 0,
+            records.get(payment, Payment.VOUCHER_FEN), sink);
+    }
+
+    /**
+     * A Confirm's or Cancel's PaymentReply: with a record (the Try, a Pay it refused, or an empty rollback), its
+     * amount, and the points and voucher part only on a confirmation; without one, nothing but the code.
+     */
+    void confirmOrCancel(final ResultCode code, final int template, final long merchantId, final long paymentId,
+        final int payment, final ReplySink sink)
+    {
+        if (payment < 0)
+        {
+            payment(code, template, merchantId, paymentId, 0, 0, 0, sink);
+            return;
+        }
+        final boolean confirmed = template == PaymentConfirmDecoder.TEMPLATE_ID && code == ResultCode.OK;
+        payment(code, template, merchantId, paymentId, records.get(payment, Payment.AMOUNT_FEN),
+            confirmed ? records.get(payment, Payment.POINTS_EARNED) : 0,
+            confirmed ? records.get(payment, Payment.VOUCHER_FEN) : 0, sink);
+    }
+
+    private void payment(
         final ResultCode code,
         final int commandTemplateId,
         final long merchantId,
@@ -78,10 +117,32 @@ final class ReplyPublisher
     }
 
     /**
+     * A Refund's RefundReply, first and repeated alike: an approved refund's split as its record kept it ({@link
+     * RefundSplit}: Ledger.refund records what it moved), or unknown when it kept none (a Refund before version 7);
+     * a refusal gives nothing back.
+     */
+    void refund(final ResultCode code, final long merchantId, final long paymentId, final long refundId,
+        final long amountFen, final int refund, final ReplySink sink)
+    {
+        if (code == ResultCode.OK && RefundSplit.isRecorded(records, refund))
+        {
+            final long voucherFen = records.get(refund, Refund.VOUCHER_FEN);
+            final boolean restored = (records.get(refund, Refund.SPLIT_FLAGS) & RefundSplit.VOUCHER_RESTORED) != 0;
+            refund(code, merchantId, paymentId, refundId, amountFen, amountFen - voucherFen, voucherFen,
+                records.get(refund, Refund.POINTS_CLAWED_BACK), restored ? BooleanType.TRUE : BooleanType.FALSE,
+                sink);
+        }
+        else
+        {
+            refund(code, merchantId, paymentId, refundId, amountFen, code == ResultCode.OK, sink);
+        }
+    }
+
+    /**
      * A RefundReply without a known split: a refusal ({@code splitUnknown} false: nothing given back, 0) or an approved
      * refund that keeps no split (true: -1, restored null; a Refund older than schema version 7).
      */
-    void refund(
+    private void refund(
         final ResultCode code,
         final long merchantId,
         final long paymentId,
@@ -94,7 +155,7 @@ final class ReplyPublisher
             splitUnknown ? -1 : 0, splitUnknown ? BooleanType.NULL_VAL : BooleanType.FALSE, sink);
     }
 
-    void refund(
+    private void refund(
         final ResultCode code,
         final long merchantId,
         final long paymentId,
