@@ -40,11 +40,12 @@ final class CommandAdapter
     private final TakeSnapshotDecoder takeSnapshotDecoder = new TakeSnapshotDecoder();
     private final SetRiskRuleDecoder setRiskRuleDecoder = new SetRiskRuleDecoder();
     private final SetEngineSettingDecoder setEngineSettingDecoder = new SetEngineSettingDecoder();
+    private final SetRiskModelDecoder setRiskModelDecoder = new SetRiskModelDecoder();
     /** Every message decoder above, for {@link #wrapDecodersOn}. */
     private final MessageDecoderFlyweight[] messageDecoders = {registerMerchantDecoder, registerConsumerDecoder,
         registerTerminalDecoder, topUpDecoder, withdrawDecoder, setBlockedDecoder, payDecoder, tryDecoder,
         confirmDecoder, cancelDecoder, refundDecoder, setMerchantRulesDecoder, redeemPointsDecoder, adjustPointsDecoder,
-        distributePoolDecoder, takeSnapshotDecoder, setRiskRuleDecoder, setEngineSettingDecoder};
+        distributePoolDecoder, takeSnapshotDecoder, setRiskRuleDecoder, setEngineSettingDecoder, setRiskModelDecoder};
 
     CommandAdapter(
         final PaymentRules payments,
@@ -138,11 +139,12 @@ final class CommandAdapter
             case DistributePoolDecoder.TEMPLATE_ID ->
                 onDistribute(distributePoolDecoder.wrap(buffer, body, block, version), sink);
             case SetRiskRuleDecoder.TEMPLATE_ID ->
-                riskSettings.setRiskRule(setRiskRuleDecoder.wrap(buffer, body, block, version), sink);
+                onSetRiskRule(setRiskRuleDecoder.wrap(buffer, body, block, version), sink);
             case SetEngineSettingDecoder.TEMPLATE_ID ->
                 onSetEngineSetting(setEngineSettingDecoder.wrap(buffer, body, block, version), sink);
             case SetRiskModelDecoder.TEMPLATE_ID ->
-                riskSettings.setRiskModel(buffer, offset, length, body, block, version, sink);
+                onSetRiskModel(setRiskModelDecoder.wrap(buffer, body, block, version), buffer, body + block,
+                    offset + length, sink);
             default -> queries.answer(templateId, buffer, body, block, version, sink);
         }
     }
@@ -227,6 +229,22 @@ final class CommandAdapter
             refund.actingVersion() >= RefundSplit.SINCE_VERSION, batchEntry);
         replies.refund(Decision.code(decision), merchantId, paymentId, refundId, amountFen, Decision.record(decision),
             sink);
+    }
+
+    private void onSetRiskRule(final SetRiskRuleDecoder rule, final ReplySink sink)
+    {
+        final long merchantId = rule.merchantId();
+        final ResultCode code = riskSettings.setRiskRule(merchantId, rule.ruleId(), rule.modeRaw(), rule.actionRaw(),
+            rule.threshold1(), rule.threshold2(), rule.threshold3());
+        replies.ack(code, SetRiskRuleDecoder.TEMPLATE_ID, merchantId, sink);
+    }
+
+    /** SetRiskModel; its trees group, when it has one, is decoded by the rules, checked against the message's end. */
+    private void onSetRiskModel(final SetRiskModelDecoder model, final DirectBuffer buffer, final int groupOffset,
+        final int messageEnd, final ReplySink sink)
+    {
+        final ResultCode code = riskSettings.setRiskModel(model, buffer, groupOffset, messageEnd);
+        replies.ack(code, SetRiskModelDecoder.TEMPLATE_ID, model.version(), sink);
     }
 
     private void onSetEngineSetting(final SetEngineSettingDecoder setting, final ReplySink sink)

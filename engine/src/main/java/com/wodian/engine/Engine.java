@@ -78,7 +78,7 @@ public final class Engine
         this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, keyQuota, settings);
         this.queries = new EngineQueries(context, state, books, risk, replies);
         this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger),
-            rewards, new RegistryRules(context, books, risk), new RiskSettingsRules(books, risk, replies),
+            rewards, new RegistryRules(context, books, risk), new RiskSettingsRules(books, risk),
             queries, replies, settings);
     }
 

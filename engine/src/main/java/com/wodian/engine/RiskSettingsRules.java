@@ -9,12 +9,12 @@ import com.wodian.protocol.sbe.RiskAction;
 import com.wodian.protocol.sbe.RiskMode;
 import com.wodian.protocol.sbe.RiskModelOp;
 import com.wodian.protocol.sbe.SetRiskModelDecoder;
-import com.wodian.protocol.sbe.SetRiskRuleDecoder;
 import org.agrona.DirectBuffer;
 
 /**
  * The journaled risk settings: SetRiskRule (a rule's mode, action and thresholds, platform-wide or per merchant) and
- * SetRiskModel (loading scoring models into their slots). The risk checks themselves live in the risk package.
+ * SetRiskModel (loading scoring models into their slots). The risk checks themselves live in the risk package. Each
+ * returns its result code, which {@link CommandAdapter} acknowledges.
  */
 final class RiskSettingsRules
 {
@@ -23,25 +23,16 @@ final class RiskSettingsRules
 
     private final MerchantBook merchants;
     private final RiskControl risk;
-    private final ReplyPublisher replies;
-    private final SetRiskModelDecoder setRiskModelDecoder = new SetRiskModelDecoder();
 
-    RiskSettingsRules(final EngineBooks books, final RiskControl risk, final ReplyPublisher replies)
+    RiskSettingsRules(final EngineBooks books, final RiskControl risk)
     {
         this.merchants = books.merchants;
         this.risk = risk;
-        this.replies = replies;
     }
 
-    void setRiskRule(final SetRiskRuleDecoder decoder, final ReplySink sink)
+    ResultCode setRiskRule(final long merchantId, final int ruleId, final short mode, final short action,
+        final long threshold1, final long threshold2, final long threshold3)
     {
-        final long merchantId = decoder.merchantId();
-        final int ruleId = decoder.ruleId();
-        final short mode = decoder.modeRaw();
-        final short action = decoder.actionRaw();
-        final long threshold1 = decoder.threshold1();
-        final long threshold2 = decoder.threshold2();
-        final long threshold3 = decoder.threshold3();
         final int merchantIndex = merchantId > 0 ? merchants.indexOf(merchantId) : -1;
         final boolean inherit = mode == RiskMode.INHERIT.value();
         final ResultCode code;
@@ -65,17 +56,17 @@ final class RiskSettingsRules
         {
             code = risk.rules.set(merchantIndex, ruleId, mode, action, threshold1, threshold2, threshold3);
         }
-        replies.ack(code, SetRiskRuleDecoder.TEMPLATE_ID, merchantId, sink);
+        return code;
     }
 
     /**
      * SetRiskModel: BEGIN / COMMIT / CLEAR change the slots, TREES stage up to four trees. The trees group is checked
-     * against the message length before it is decoded (the command is journaled input like any other).
+     * against the message's end ({@code messageEnd}) before it is decoded (the command is journaled input like any
+     * other); it starts at {@code groupOffset}, after the message's block as the header gave its length.
      */
-    void setRiskModel(final DirectBuffer buffer, final int offset, final int length, final int bodyOffset,
-        final int blockLength, final int version, final ReplySink sink)
+    ResultCode setRiskModel(final SetRiskModelDecoder decoder, final DirectBuffer buffer, final int groupOffset,
+        final int messageEnd)
     {
-        final SetRiskModelDecoder decoder = setRiskModelDecoder.wrap(buffer, bodyOffset, blockLength, version);
         final int slot = decoder.slotRaw();
         final int op = decoder.opRaw();
         ResultCode code;
@@ -86,10 +77,10 @@ final class RiskSettingsRules
         }
         else
         {
-            code = stageRiskTrees(decoder, buffer, offset + length, bodyOffset + blockLength,
-                RiskFeatures.countForSchemaVersion(version));
+            code = stageRiskTrees(decoder, buffer, messageEnd, groupOffset,
+                RiskFeatures.countForSchemaVersion(decoder.actingVersion()));
         }
-        replies.ack(code, SetRiskModelDecoder.TEMPLATE_ID, decoder.version(), sink);
+        return code;
     }
 
     private ResultCode stageRiskTrees(final SetRiskModelDecoder decoder, final DirectBuffer buffer, final int end,
