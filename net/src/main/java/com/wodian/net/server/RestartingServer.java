@@ -15,14 +15,17 @@ public final class RestartingServer implements AutoCloseable
 
     private final ServerConfig config;
     private final Consumer<Exception> launchFailureHandler;
+    private final Launcher launcher;
     private WodianServer current;
     private int restarts;
     private boolean closed;
 
-    private RestartingServer(final ServerConfig config, final Consumer<Exception> launchFailureHandler)
+    private RestartingServer(
+        final ServerConfig config, final Consumer<Exception> launchFailureHandler, final Launcher launcher)
     {
         this.config = config;
         this.launchFailureHandler = launchFailureHandler;
+        this.launcher = launcher;
     }
 
     /**
@@ -33,10 +36,32 @@ public final class RestartingServer implements AutoCloseable
     public static RestartingServer launch(final ServerConfig config, final Consumer<Exception> launchFailureHandler)
         throws IOException
     {
-        final RestartingServer server = new RestartingServer(config, launchFailureHandler);
+        return launch(config, launchFailureHandler, WodianServer::launch);
+    }
+
+    /** As {@link #launch(ServerConfig, Consumer)}, each launch made by {@code launcher} (tests). */
+    static RestartingServer launch(
+        final ServerConfig config, final Consumer<Exception> launchFailureHandler, final Launcher launcher)
+        throws IOException
+    {
+        final RestartingServer server = new RestartingServer(config, launchFailureHandler, launcher);
         config.restartHandler(server::requestRestart);
-        server.current = WodianServer.launch(config);
+        // Under the lock: a joining member's snapshot install may complete, and ask for a restart, before its first
+        // launch returns. The restart must then wait for that server and close it; started at once it found no
+        // server to close and launched a second one into the first one's data directory lock (operator review 2,
+        // 2026-12-05, finding 1: the rebuilt member exited 1).
+        synchronized (server)
+        {
+            server.current = launcher.launch(config);
+        }
         return server;
+    }
+
+    /** Launches a server with a configuration: {@link WodianServer#launch}. */
+    @FunctionalInterface
+    interface Launcher
+    {
+        WodianServer launch(ServerConfig config) throws IOException;
     }
 
     /** @return the running server (a new one after each restart); null while a restart is between close and launch. */
@@ -68,7 +93,7 @@ public final class RestartingServer implements AutoCloseable
         closeCurrent(); // and drop it before the launch: two servers' engines need not fit in the heap at once
         try
         {
-            current = WodianServer.launch(config);
+            current = launcher.launch(config);
             restarts++;
             LOG.log(System.Logger.Level.WARNING, "restarted after: {0}", reason);
         }
