@@ -360,6 +360,11 @@ public final class CommandCatalog
         {
             return 9;
         }
+        if (value == com.wodian.protocol.sbe.ClusterAction.ADD_MEMBER ||
+            value == com.wodian.protocol.sbe.ClusterAction.REMOVE_MEMBER)
+        {
+            return 5; // ClusterControl's action is answered by the server, not checked here: kept for the record
+        }
         return 1;
     }
 

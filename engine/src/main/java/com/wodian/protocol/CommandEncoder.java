@@ -489,11 +489,13 @@ public final class CommandEncoder
     }
 
     /**
-     * @param action       1 PROMOTE targetNodeId, 2 DEMOTE (hand over to targetNodeId, or -1 for the best standby).
+     * @param action       PROMOTE targetNodeId, DEMOTE (hand over to targetNodeId, or -1 for the best standby),
+     *                     ADD_MEMBER or REMOVE_MEMBER targetNodeId.
      */
-    public int clusterControl(final MutableDirectBuffer buffer, final int offset, final int action, final int targetNodeId)
+    public int clusterControl(
+        final MutableDirectBuffer buffer, final int offset, final ClusterAction action, final int targetNodeId)
     {
-        clusterControl.wrapAndApplyHeader(buffer, offset, header).action((short)action).targetNodeId(targetNodeId);
+        clusterControl.wrapAndApplyHeader(buffer, offset, header).action(action).targetNodeId(targetNodeId);
         return HEADER_LENGTH + clusterControl.encodedLength();
     }
 }

@@ -7,8 +7,11 @@ import com.wodian.net.client.WodianClient;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
+import com.wodian.protocol.sbe.ClusterAction;
 import com.wodian.protocol.sbe.ClusterControlReplyDecoder;
 import com.wodian.protocol.sbe.ClusterStatusReplyDecoder;
+import com.wodian.protocol.sbe.GroupAckPolicy;
+import com.wodian.protocol.sbe.GroupRole;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.SessionRole;
@@ -32,8 +35,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class GroupCommands
 {
-    private static final String[] ROLES = { "alone", "standby", "candidate", "PRIMARY" };
-    private static final String[] POLICIES = { "local", "quorum", "all" };
 
     private GroupCommands()
     {
@@ -163,7 +164,8 @@ final class GroupCommands
             }
             if (port < 1 || port > 65_535)
             {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not HOST:PORT (port 1-65535)");
+                throw new picocli.CommandLine.TypeConversionException(
+                    "'" + value + "' is not HOST:PORT (port 1-65535)");
             }
             return value;
         }
@@ -173,8 +175,8 @@ final class GroupCommands
     record NodeStatus(
         String address,
         int nodeId,
-        int role,
-        int ackPolicy,
+        GroupRole role,
+        GroupAckPolicy ackPolicy,
         int leaderId,
         long term,
         long lastIndex,
@@ -191,13 +193,13 @@ final class GroupCommands
     {
         boolean isPrimary()
         {
-            return role == 3;
+            return role == GroupRole.LEADER;
         }
 
         /** @return whether this node reports a configuration (a group node of schema version 5 or later). */
         boolean hasConfiguration()
         {
-            return configuration >= 0 && role != 0;
+            return configuration >= 0 && role != GroupRole.ALONE;
         }
 
         boolean configurationCommitted()
@@ -228,7 +230,8 @@ final class GroupCommands
             }
             final ClusterStatusReplyDecoder status = new ClusterStatusReplyDecoder().wrap(buffer,
                 MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-            final NodeStatus partial = new NodeStatus(address, status.nodeId(), status.role(), status.ackPolicy(),
+            final NodeStatus partial = new NodeStatus(address, status.nodeId(), WireNames.role(status.roleRaw()),
+                WireNames.ackPolicy(status.ackPolicyRaw()),
                 status.leaderId(), status.term(), status.lastIndex(), status.durableIndex(), status.commitIndex(),
                 status.appliedIndex(), status.stateHash(), status.truncations(),
                 status.configuration() == ClusterStatusReplyDecoder.configurationNullValue() ? -1 :
@@ -270,8 +273,8 @@ final class GroupCommands
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Each node of a replica group: role (removed: not a member of the primary's configuration), term, " +
-            "journal indexes, lag behind the primary, state hash; "
+        description = "Each node of a replica group: role (removed: not a member of the primary's configuration), " +
+            "term, journal indexes, lag behind the primary, state hash; "
             + "a node that did not answer shows DOWN and why; nodes at the same applied index with different state " +
             "hashes are named DIVERGED. Status 0 with a primary, 1 without or when DIVERGED, 3 when none answered.")
     static final class Status implements java.util.concurrent.Callable<Integer>
@@ -321,12 +324,12 @@ final class GroupCommands
                 }
                 final boolean removed = isRemoved(node, primary);
                 final String lag = null == primary || removed ? "-" :
-                    Long.toString(primary.lastIndex() - node.appliedIndex());
+                    Long.toString(Math.max(0, primary.lastIndex() - node.appliedIndex())); // asked after the primary
                 System.out.printf(Locale.ROOT, "%-22s %4d %-9s %6d %6d %12d %12d %12d %12s %10s %18s%n",
-                    node.address(), node.nodeId(), removed ? "removed" : ROLES[Math.min(node.role(), 3)],
+                    node.address(), node.nodeId(), removed ? "removed" : WireNames.roleName(node.role()),
                     node.term(), node.leaderId(),
                     node.lastIndex(), node.commitIndex(), node.appliedIndex(), lag,
-                    POLICIES[Math.min(node.ackPolicy(), 2)],
+                    WireNames.policyName(node.ackPolicy()),
                     withStateHash ? String.format(Locale.ROOT, "%016x", node.stateHash()) : "-");
                 if (node.hasConfiguration())
                 {
@@ -363,7 +366,7 @@ final class GroupCommands
          */
         static boolean isRemoved(final NodeStatus node, final NodeStatus primary)
         {
-            return null != primary && primary.hasConfiguration() && node.role() != 0 &&
+            return null != primary && primary.hasConfiguration() && node.role() != GroupRole.ALONE &&
                 !Membership.isMember(primary.configuration(), node.nodeId());
         }
 
@@ -403,7 +406,7 @@ final class GroupCommands
         @Option(names = "--wait-ms", defaultValue = "5000", description = "how long to wait for the new primary")
         long waitMs;
 
-        Integer handOver(final int action, final int target)
+        Integer handOver(final ClusterAction action, final int target)
         {
             final NodeStatus primary = findPrimary(connection.queryAll(false));
             if (null == primary)
@@ -411,7 +414,7 @@ final class GroupCommands
                 System.err.println("no primary found among " + connection.peers);
                 return WodianMain.EXIT_UNREACHABLE;
             }
-            if (action == 1 && primary.nodeId() == target)
+            if (action == ClusterAction.PROMOTE && primary.nodeId() == target)
             {
                 System.out.println("node " + target + " is already the primary (term " + primary.term() + ")");
                 return WodianMain.EXIT_OK;
@@ -474,7 +477,7 @@ final class GroupCommands
         @Override
         public Integer call()
         {
-            return handOver(1, nodeId);
+            return handOver(ClusterAction.PROMOTE, nodeId);
         }
     }
 
@@ -488,7 +491,7 @@ final class GroupCommands
         @Override
         public Integer call()
         {
-            return handOver(2, targetId);
+            return handOver(ClusterAction.DEMOTE, targetId);
         }
     }
 
@@ -522,7 +525,7 @@ final class GroupCommands
                 "a snapshot and the journal's tail); 0: return once the primary started it")
         long waitMs;
 
-        abstract int action();
+        abstract ClusterAction action();
 
         /** @return whether the primary's view shows the change done (and committed). */
         abstract boolean done(NodeStatus primary);
@@ -671,9 +674,9 @@ final class GroupCommands
         static final long VOTE_CHECK_MS = 10_000;
 
         @Override
-        int action()
+        ClusterAction action()
         {
-            return 3;
+            return ClusterAction.ADD_MEMBER;
         }
 
         @Override
@@ -771,9 +774,9 @@ final class GroupCommands
     static final class GroupRemove extends MembershipCommand
     {
         @Override
-        int action()
+        ClusterAction action()
         {
-            return 4;
+            return ClusterAction.REMOVE_MEMBER;
         }
 
         @Override

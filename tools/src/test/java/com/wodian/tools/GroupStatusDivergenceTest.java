@@ -33,7 +33,8 @@ class GroupStatusDivergenceTest
 
     private static GroupCommands.NodeStatus node(final int id, final long appliedIndex, final long stateHash)
     {
-        return new GroupCommands.NodeStatus("127.0.0.1:" + (27700 + id), id, 1, 2, 0, 5, appliedIndex, appliedIndex,
+        return new GroupCommands.NodeStatus("127.0.0.1:" + (27700 + id), id, com.wodian.protocol.sbe.GroupRole.FOLLOWER,
+            com.wodian.protocol.sbe.GroupAckPolicy.ALL, 0, 5, appliedIndex, appliedIndex,
             appliedIndex, appliedIndex, stateHash, 0, -1, 0, new ArrayList<>(), 0, new ArrayList<>());
     }
 }

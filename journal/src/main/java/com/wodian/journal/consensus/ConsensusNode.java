@@ -65,6 +65,7 @@ public final class ConsensusNode
     private final CommitTracker commits;
     private final Election election;
     private final PreVote preVote;
+    private final ElectionCounters electionCounters = new ElectionCounters();
     private final LeadershipTransfer transfer;
     private final LeaderReplication leaderReplication;
     private final FollowerReplication followerReplication;
@@ -329,6 +330,12 @@ public final class ConsensusNode
         return membershipChanges.remove(memberId, nowMs);
     }
 
+    /** What this node did in elections since it started (the log's and the metrics' source). */
+    public ElectionCounters electionCounters()
+    {
+        return electionCounters;
+    }
+
     /** @return the configuration in effect on this node (the newest in its log; {@link Membership}). */
     public long configuration()
     {
@@ -409,7 +416,9 @@ public final class ConsensusNode
                 // candidate would not name it; the next message of a leader names one again.
                 leaderId = -1;
                 election.resetDeadline(nowMs); // the next round, if this one is not won before it
-                if (preVote.start(nowMs, election.lastLeaderContactMs()))
+                final boolean won = preVote.start(nowMs, election.lastLeaderContactMs());
+                electionCounters.preVoteRound(termStore.currentTerm() + 1);
+                if (won)
                 {
                     startElection(nowMs, false);
                 }
@@ -463,13 +472,15 @@ public final class ConsensusNode
         final boolean leaderAlive = role == Role.LEADER || election.leaderHeardWithinTimeout(leaderId, nowMs);
         if (leaderAlive && requestTerm > term && !leadershipTransfer)
         {
+            electionCounters.voteIgnored(candidateId);
             return;
         }
         if (requestTerm > term)
         {
             stepDown(requestTerm, nowMs);
         }
-        election.answerVoteRequest(requestTerm, candidateId, lastLogIndex, lastLogTerm, nowMs);
+        electionCounters.voteAnswered(candidateId, requestTerm,
+            election.answerVoteRequest(requestTerm, candidateId, lastLogIndex, lastLogTerm, nowMs));
     }
 
     /**
@@ -484,8 +495,9 @@ public final class ConsensusNode
             return;
         }
         final boolean leaderAlive = role == Role.LEADER || election.leaderHeardWithinTimeout(leaderId, nowMs);
-        outbox.preVoteReply(candidateId, termStore.currentTerm(), nodeId, term,
-            preVote.grants(term, lastLogIndex, lastLogTerm, leaderAlive));
+        final boolean granted = preVote.grants(term, lastLogIndex, lastLogTerm, leaderAlive);
+        electionCounters.preVoteAnswered(candidateId, granted);
+        outbox.preVoteReply(candidateId, termStore.currentTerm(), nodeId, term, granted);
     }
 
     /**
@@ -705,6 +717,7 @@ public final class ConsensusNode
     {
         preVote.cancel();
         final long term = election.voteForSelf(nowMs);
+        electionCounters.stood(term, leadershipTransfer, config.preVote() && !leadershipTransfer);
         role = Role.CANDIDATE;
         leaderId = -1;
         if (soleVoter())

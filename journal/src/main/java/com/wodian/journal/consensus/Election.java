@@ -121,8 +121,10 @@ final class Election
      * Answers a RequestVote whose term is not above this node's (the caller has adopted a higher one): the vote goes
      * to the first candidate of the term whose log is at least as up to date as this one (last term, then last
      * index), stored before the answer is sent.
+     *
+     * @return whether the vote was given.
      */
-    void answerVoteRequest(
+    boolean answerVoteRequest(
         final long requestTerm,
         final int candidateId,
         final long lastLogIndex,
@@ -145,6 +147,7 @@ final class Election
             }
         }
         outbox.voteReply(candidateId, currentTerm, selfId, granted);
+        return granted;
     }
 
     /** Raft's "at least as up to date" (section 5.4.1): a higher last term, or the same and a last index not lower. */

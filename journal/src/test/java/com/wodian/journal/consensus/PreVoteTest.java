@@ -134,6 +134,36 @@ class PreVoteTest
         assertEquals(2, sentOfType(ConsensusMessage.RequestVote.class).size());
     }
 
+    /**
+     * What the log and the metrics read (ElectionCounters, ops review 16.1: elections were not logged): the rounds a
+     * node asks, the terms it stands for and why, and its answers to other nodes' PreVotes and RequestVotes.
+     */
+    @Test
+    void electionEventsAreCountedOnBothSides()
+    {
+        final ConsensusNode node = node(0, new MemoryReplicaLog(), new MemoryTermStore());
+        node.onTimer(TIMEOUT_MS);
+        node.onTimer(2 * TIMEOUT_MS + 1);
+        assertEquals(2, node.electionCounters().preVoteRounds(), "two rounds, none won");
+        assertEquals(1, node.electionCounters().lastRoundTerm());
+        assertEquals(0, node.electionCounters().elections());
+        node.onMessage(new ConsensusMessage.PreVoteReply(0, 2, 1, true), 2 * TIMEOUT_MS + 2);
+        assertEquals(1, node.electionCounters().elections());
+        assertEquals(1, node.electionCounters().preVoteRoundsWon());
+        assertEquals(1, node.electionCounters().lastElectionTerm());
+        assertEquals(0, node.electionCounters().transferElections());
+
+        final ConsensusNode follower = followerOfLeader0(1, 3, 100);
+        follower.onMessage(new ConsensusMessage.PreVote(4, 2, 1, 3), 150);
+        follower.onMessage(new ConsensusMessage.RequestVote(4, 2, 1, 3, false), 160);
+        assertEquals(1, follower.electionCounters().preVotesRefused());
+        assertEquals(1, follower.electionCounters().votesIgnoredLeaderAlive(), "a live leader: stickiness");
+        follower.onMessage(new ConsensusMessage.RequestVote(4, 2, 1, 3, false), 100 + TIMEOUT_MS);
+        assertEquals(1, follower.electionCounters().votesGranted());
+        assertEquals(2, follower.electionCounters().lastVoteCandidate());
+        assertEquals(4, follower.electionCounters().lastVoteTerm());
+    }
+
     @Test
     void aFollowerThatHearsALiveLeaderSaysNoAndNoTermChanges()
     {

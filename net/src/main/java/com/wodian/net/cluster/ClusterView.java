@@ -1,5 +1,10 @@
 package com.wodian.net.cluster;
 
+import com.wodian.journal.consensus.AckPolicy;
+import com.wodian.journal.consensus.Role;
+import com.wodian.protocol.sbe.GroupAckPolicy;
+import com.wodian.protocol.sbe.GroupRole;
+
 /**
  * What the replication stage last published about this node's place in its replica group, read by the engine stage
  * to answer a ClusterStatusQuery. Replaced as a whole (a few times a second and on every role change), so a reader
@@ -7,10 +12,6 @@ package com.wodian.net.cluster;
  */
 public final class ClusterView
 {
-    public static final int ROLE_ALONE = 0;
-    public static final int ROLE_FOLLOWER = 1;
-    public static final int ROLE_CANDIDATE = 2;
-    public static final int ROLE_LEADER = 3;
     /** membershipFlags bit: the newest configuration is committed (no change in progress). */
     public static final int CONFIGURATION_COMMITTED = 1;
     /** membershipFlags bit: this node may vote (false after joining empty, until it is added). */
@@ -18,8 +19,8 @@ public final class ClusterView
 
     public record Snapshot(
         int nodeId,
-        int role,
-        int ackPolicy,
+        GroupRole role,
+        GroupAckPolicy ackPolicy,
         int leaderId,
         long term,
         long lastIndex,
@@ -32,11 +33,39 @@ public final class ClusterView
         boolean[] connected,
         boolean[] inQuorum,
         long configuration,
-        int membershipFlags)
+        int membershipFlags,
+        Elections elections)
+    {
+    }
+
+    /** What this node did in elections since it started ({@code ElectionCounters}), for the metrics. */
+    public record Elections(long preVoteRounds, long stood, long votesGranted, long voteRequestsRefused)
     {
     }
 
     private volatile Snapshot current;
+
+    /** A consensus role as the ClusterStatusReply names it. */
+    public static GroupRole wireRole(final Role role)
+    {
+        return switch (role)
+        {
+            case LEADER -> GroupRole.LEADER;
+            case CANDIDATE -> GroupRole.CANDIDATE;
+            case FOLLOWER -> GroupRole.FOLLOWER;
+        };
+    }
+
+    /** An acknowledgement policy as the ClusterStatusReply names it. */
+    public static GroupAckPolicy wireAckPolicy(final AckPolicy policy)
+    {
+        return switch (policy)
+        {
+            case LOCAL -> GroupAckPolicy.LOCAL;
+            case QUORUM -> GroupAckPolicy.QUORUM;
+            case ALL -> GroupAckPolicy.ALL;
+        };
+    }
 
     public Snapshot current()
     {

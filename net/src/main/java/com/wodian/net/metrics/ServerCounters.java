@@ -69,7 +69,14 @@ public final class ServerCounters implements AutoCloseable
             "unacknowledged journal tails cut off (each left a full journal copy, journal.superseded-N)"),
         READY("ready", true, "1 when recovered and serving (see /health/ready)"),
         TLS_CERTIFICATE_EXPIRY("tls_certificate_expiry_timestamp_seconds", true,
-            "earliest end (notAfter) of the served and node TLS certificates, epoch seconds; 0 without TLS");
+            "earliest end (notAfter) of the served and node TLS certificates, epoch seconds; 0 without TLS"),
+        PRE_VOTE_ROUNDS("replication_pre_vote_rounds_total", false,
+            "pre-vote rounds this node started (no primary heard within its election timeout)"),
+        ELECTIONS("replication_elections_total", false,
+            "terms this node stood for (a pre-vote won, or a leadership transfer)"),
+        VOTES_GRANTED("replication_votes_granted_total", false, "votes this node gave to a candidate"),
+        VOTE_REQUESTS_REFUSED("replication_vote_requests_refused_total", false,
+            "pre-votes and vote requests of other nodes refused or ignored (a primary alive, or their log behind)");
 
         private final String metricName;
         private final boolean gauge;

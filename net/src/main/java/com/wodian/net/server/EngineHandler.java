@@ -5,7 +5,6 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.wodian.engine.Engine;
 import com.wodian.engine.ReplySink;
-import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.net.FrameDescriptor;
 import com.wodian.net.cluster.ClusterView;
 import com.wodian.net.durability.EngineLimits;
@@ -14,6 +13,8 @@ import com.wodian.protocol.sbe.ClusterControlDecoder;
 import com.wodian.protocol.sbe.ClusterControlReplyEncoder;
 import com.wodian.protocol.sbe.ClusterStatusQueryDecoder;
 import com.wodian.protocol.sbe.ClusterStatusReplyEncoder;
+import com.wodian.protocol.sbe.GroupAckPolicy;
+import com.wodian.protocol.sbe.GroupRole;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.MessageHeaderEncoder;
 import com.wodian.protocol.sbe.ResultCode;
@@ -285,8 +286,8 @@ final class EngineHandler implements EventHandler<InputEvent>, ReplySink
         statusEncoder.wrapAndApplyHeader(statusBuffer, 0, headerEncoder)
             .code(ResultCode.OK)
             .nodeId(null == status ? 0 : status.nodeId())
-            .role((short)(null == status ? ClusterView.ROLE_ALONE : status.role()))
-            .ackPolicy((short)(null == status ? AckPolicy.LOCAL.ordinal() : status.ackPolicy()))
+            .role(null == status ? GroupRole.ALONE : status.role())
+            .ackPolicy(null == status ? GroupAckPolicy.LOCAL : status.ackPolicy())
             .leaderId(null == status ? -1 : status.leaderId())
             .term(null == status ? 0 : status.term())
             .lastIndex(null == status ? applied : status.lastIndex())

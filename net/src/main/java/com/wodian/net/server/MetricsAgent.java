@@ -8,6 +8,7 @@ import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.metrics.ServerCounters.Scalar;
 import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.metrics.StageLatency;
+import com.wodian.protocol.sbe.GroupRole;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 
@@ -162,7 +163,7 @@ final class MetricsAgent implements Agent
         {
             return false;
         }
-        set(Scalar.ROLE, view.role());
+        set(Scalar.ROLE, view.role().value());
         set(Scalar.TERM, view.term());
         set(Scalar.LAST_INDEX, view.lastIndex());
         set(Scalar.DURABLE_INDEX, view.durableIndex());
@@ -189,14 +190,18 @@ final class MetricsAgent implements Agent
         set(Scalar.PEERS_CONNECTED, connected);
         set(Scalar.MEMBERS, members < 0 ? view.peerIds().length + 1 : Long.bitCount(members));
         set(Scalar.TAILS_CUT, view.truncations());
-        if (ClusterView.ROLE_LEADER == view.role())
+        set(Scalar.PRE_VOTE_ROUNDS, view.elections().preVoteRounds());
+        set(Scalar.ELECTIONS, view.elections().stood());
+        set(Scalar.VOTES_GRANTED, view.elections().votesGranted());
+        set(Scalar.VOTE_REQUESTS_REFUSED, view.elections().voteRequestsRefused());
+        if (GroupRole.LEADER == view.role())
         {
             set(Scalar.REPLICATION_LAG, Long.MAX_VALUE == slowestMatch ? 0 : view.lastIndex() - slowestMatch);
             return true;
         }
         final long lagEntries = Math.max(0, view.commitIndex() - view.durableIndex());
         set(Scalar.REPLICATION_LAG, lagEntries);
-        return ClusterView.ROLE_FOLLOWER == view.role() && view.leaderId() >= 0 &&
+        return GroupRole.FOLLOWER == view.role() && view.leaderId() >= 0 &&
             leaderHeardAgoMs <= leaderSilenceMaxMs && lagEntries <= READY_LAG_ENTRIES_MAX;
     }
 

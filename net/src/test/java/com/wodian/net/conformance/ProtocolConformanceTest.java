@@ -445,7 +445,7 @@ class ProtocolConformanceTest
             assertEquals(ClusterStatusReplyDecoder.TEMPLATE_ID, reply.templateId());
             final ClusterStatusReplyDecoder status = new ClusterStatusReplyDecoder()
                 .wrapAndApplyHeader(reply.message(), 0, new MessageHeaderDecoder());
-            assertEquals(0, status.role(), "role 0: alone");
+            assertEquals(com.wodian.protocol.sbe.GroupRole.ALONE, status.role(), "role 0: alone");
             assertEquals(-1, status.leaderId(), "leaderId -1 when unknown (no group)");
         }
     }

@@ -12,8 +12,11 @@ import com.wodian.net.durability.SnapshotConfig;
 import com.wodian.net.testing.TestPorts;
 import com.wodian.net.testing.group.GroupMembers;
 import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.ClusterAction;
 import com.wodian.protocol.sbe.ClusterControlReplyDecoder;
 import com.wodian.protocol.sbe.ClusterStatusReplyDecoder;
+import com.wodian.protocol.sbe.GroupAckPolicy;
+import com.wodian.protocol.sbe.GroupRole;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -65,6 +68,8 @@ class ReplicaGroupServerTest
     private final boolean[] joining = new boolean[NODES];
     /** A snapshot every this many inputs on every node (0: the default interval). */
     private long snapshotEveryInputs;
+    /** When above 0, every node's wall clock (entry stamps) stands still at this time. */
+    private long wallClockMs;
     /** When set, every node serves its metrics endpoint (/health/ready) on an ephemeral port. */
     private boolean metricsEndpoints;
     /** When set, the nodes' links run mutual TLS with certificates of this CA (docs/replication.md). */
@@ -86,6 +91,26 @@ class ReplicaGroupServerTest
             {
                 server.close();
             }
+        }
+    }
+
+    /**
+     * ops2 review 2: the replication timers ran on the wall clock, so a step of it (NTP, a VM resumed) deposed the
+     * primary. They run on a monotonic clock now: with every node's wall clock standing still, a primary is still
+     * elected and commands are still acknowledged (before, no election timeout ever ran out: no primary).
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theGroupElectsAndCommitsWhileTheWallClockStandsStill() throws Exception
+    {
+        wallClockMs = 1_800_000_000_000L;
+        startGroup();
+        awaitPrimary(-1);
+        try (WodianClient client = groupClient())
+        {
+            final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
+            requests.setUpParties();
+            payAll(requests, 1_000, 5, 7);
         }
     }
 
@@ -118,7 +143,7 @@ class ReplicaGroupServerTest
             awaitConverged();
             // Rejoined: polled, since a restarted node may be a candidate until the primary's next append reaches it
             // (and may even lead by now, if the primary stalled past an election timeout on a starved machine).
-            awaitTrue(() -> ClusterView.ROLE_FOLLOWER == roleQuietly(first) || isPrimary(first),
+            awaitTrue(() -> GroupRole.FOLLOWER.value() == roleQuietly(first) || isPrimary(first),
                 "node " + first + " a standby again");
             assertEquals(100_000 - paidFen, requests.balance(ServerTestSupport.CONSUMER_ID).walletFen());
 
@@ -194,7 +219,7 @@ class ReplicaGroupServerTest
 
                 assertTrue(isPrimary(primary), "node " + primary + " is no longer the primary");
                 assertEquals(term, status(primary).term(), "the primary's term moved: an election was held");
-                assertEquals(ClusterView.ROLE_FOLLOWER, status(restarted).role());
+                assertEquals(GroupRole.FOLLOWER, status(restarted).role());
                 assertEquals(term, status(restarted).term());
             }
         }
@@ -248,7 +273,7 @@ class ReplicaGroupServerTest
         consensus = new com.wodian.journal.consensus.ConsensusConfig(5_000, 10_000, 50, 256);
         startGroup();
         final int primary = awaitPrimary(-1);
-        assertEquals(AckPolicy.LOCAL.ordinal(), status(primary).ackPolicy());
+        assertEquals(GroupAckPolicy.LOCAL, status(primary).ackPolicy());
         long paidFen = 0;
         try (WodianClient client = groupClient())
         {
@@ -630,8 +655,9 @@ class ReplicaGroupServerTest
                 final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(client);
                 requests.setUpParties();
                 paidFen += payAll(requests, 1_000, 100, 5);
-                changeMembership(4, replaced);
-                awaitConfiguration(Membership.without(Membership.allVoters(NODES), replaced), 4, replaced);
+                changeMembership(ClusterAction.REMOVE_MEMBER, replaced);
+                awaitConfiguration(Membership.without(Membership.allVoters(NODES), replaced),
+                    ClusterAction.REMOVE_MEMBER, replaced);
                 stopAndWipe(replaced);
                 paidFen += payAll(requests, 5_000, 60, 1); // two voters: both needed
                 // Every node holds a snapshot: whichever leads sends the empty node its own.
@@ -640,8 +666,8 @@ class ReplicaGroupServerTest
                 startRestartable(replaced);
                 final ClusterStatusReplyDecoder joined = status(replaced);
                 assertEquals(0, joined.membershipFlags() & ClusterView.MAY_VOTE, "a joining node may not vote");
-                changeMembership(3, replaced);
-                awaitConfiguration(Membership.allVoters(NODES), 3, replaced);
+                changeMembership(ClusterAction.ADD_MEMBER, replaced);
+                awaitConfiguration(Membership.allVoters(NODES), ClusterAction.ADD_MEMBER, replaced);
                 awaitTrue(() -> restartingServers[replaced].restarts() >= 1, "the new node restarted on a snapshot");
                 paidFen += payAll(requests, 7_000, 10, 1);
                 awaitConverged();
@@ -673,7 +699,7 @@ class ReplicaGroupServerTest
     }
 
     /** Asks whichever node is primary for the change until one takes it (or says it is done already). */
-    private void changeMembership(final int action, final int target) throws Exception
+    private void changeMembership(final ClusterAction action, final int target) throws Exception
     {
         awaitTrue(() ->
         {
@@ -695,7 +721,8 @@ class ReplicaGroupServerTest
      * a primary shows another configuration, committed, the change is asked for again every 2 s, as `wodian group`
      * does; asking is idempotent (UNCHANGED once done, PENDING while a change is under way).
      */
-    private void awaitConfiguration(final long configuration, final int action, final int target) throws Exception
+    private void awaitConfiguration(final long configuration, final ClusterAction action, final int target)
+        throws Exception
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         long askedNs = System.nanoTime();
@@ -724,7 +751,7 @@ class ReplicaGroupServerTest
         fail("the primary never reported " + Membership.describe(configuration) + ", committed");
     }
 
-    private void askAgain(final int node, final int action, final int target)
+    private void askAgain(final int node, final ClusterAction action, final int target)
     {
         try
         {
@@ -835,6 +862,11 @@ class ReplicaGroupServerTest
         {
             config.metricsPort(0);
         }
+        if (wallClockMs > 0)
+        {
+            final long frozenMs = wallClockMs;
+            config.epochClock(() -> frozenMs);
+        }
         if (snapshotEveryInputs > 0)
         {
             config.snapshotConfig(new SnapshotConfig().intervalInputs(snapshotEveryInputs).retainCount(2));
@@ -879,7 +911,8 @@ class ReplicaGroupServerTest
         }
     }
 
-    private ClusterControlReplyDecoder control(final int nodeId, final int action, final int target) throws Exception
+    private ClusterControlReplyDecoder control(final int nodeId, final ClusterAction action, final int target)
+        throws Exception
     {
         try (WodianClient client = ServerTestSupport.connect(servers[nodeId]))
         {
@@ -908,7 +941,7 @@ class ReplicaGroupServerTest
             final int primary = awaitPrimary(-1);
             if (primary != target)
             {
-                final ResultCode code = control(primary, 1, target).code();
+                final ResultCode code = control(primary, ClusterAction.PROMOTE, target).code();
                 if (code == ResultCode.OK)
                 {
                     // A transfer that does not complete within the election timeout is abandoned by the primary;
@@ -934,7 +967,7 @@ class ReplicaGroupServerTest
     {
         try
         {
-            return null == servers[nodeId] ? -1 : status(nodeId).role();
+            return null == servers[nodeId] ? -1 : status(nodeId).roleRaw();
         }
         catch (final Exception ex)
         {
@@ -946,7 +979,7 @@ class ReplicaGroupServerTest
     {
         try
         {
-            return null != servers[nodeId] && status(nodeId).role() == ClusterView.ROLE_LEADER;
+            return null != servers[nodeId] && status(nodeId).role() == GroupRole.LEADER;
         }
         catch (final Exception ex)
         {

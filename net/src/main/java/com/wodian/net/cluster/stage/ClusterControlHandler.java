@@ -6,6 +6,7 @@ import com.wodian.journal.consensus.MembershipChange;
 import com.wodian.journal.consensus.Role;
 import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.cluster.transport.ReplicationTransport;
+import com.wodian.protocol.sbe.ClusterAction;
 import com.wodian.protocol.sbe.ClusterControlDecoder;
 import com.wodian.protocol.sbe.ClusterControlReplyEncoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
@@ -15,17 +16,14 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The operator's ClusterControl requests (protocol.md): 1 promote a node / 2 demote the primary (a leadership
- * transfer to the named or best standby), 3 add / 4 remove a member (one server at a time; answered at once, the
+ * The operator's ClusterControl requests (protocol.md): PROMOTE a node / DEMOTE the primary (a leadership
+ * transfer to the named or best standby), ADD_MEMBER / REMOVE_MEMBER (one server at a time; answered at once, the
  * change commits after). Decodes the request, asks the consensus node and encodes the ClusterControlReply; runs on
  * the replication stage's thread. Also logs the configuration in effect whenever it changed.
  */
 final class ClusterControlHandler
 {
-    private static final short ACTION_PROMOTE = 1;
-    private static final short ACTION_DEMOTE = 2;
-    private static final short ACTION_ADD_MEMBER = 3;
-    private static final short ACTION_REMOVE_MEMBER = 4;
+    private static final ClusterAction[] ACTIONS = ClusterAction.values();
 
     private final ReplicaGroupConfig group;
     private final ConsensusNode node;
@@ -56,25 +54,38 @@ final class ClusterControlHandler
         final MutableDirectBuffer reply, final long nowMs)
     {
         controlDecoder.wrap(request, MessageHeaderDecoder.ENCODED_LENGTH, blockLength, version);
-        final short action = controlDecoder.action();
+        final ClusterAction action = action(controlDecoder.actionRaw());
         int target = controlDecoder.targetNodeId();
-        if (action == ACTION_ADD_MEMBER || action == ACTION_REMOVE_MEMBER)
+        if (action == ClusterAction.ADD_MEMBER || action == ClusterAction.REMOVE_MEMBER)
         {
             return onMembershipChange(action, target, reply, nowMs);
         }
-        if (action == ACTION_DEMOTE && target < 0)
+        if (action == ClusterAction.DEMOTE && target < 0)
         {
             target = bestStandby();
         }
         ResultCode code = ResultCode.TRANSFER_REFUSED;
-        if ((action == ACTION_PROMOTE || action == ACTION_DEMOTE) && node.role() == Role.LEADER && target >= 0 &&
-            node.transferLeadership(target, nowMs))
+        if ((action == ClusterAction.PROMOTE || action == ClusterAction.DEMOTE) && node.role() == Role.LEADER &&
+            target >= 0 && node.transferLeadership(target, nowMs))
         {
             code = ResultCode.OK;
             logger.log(System.Logger.Level.INFO, "handing leadership of term {0,number,#} to node {1}",
                 node.currentTerm(), target);
         }
         return encodeReply(reply, code, code == ResultCode.OK ? target : node.leaderId());
+    }
+
+    /** The action a raw byte names; NULL_VAL for one the schema does not define (answered TRANSFER_REFUSED). */
+    private static ClusterAction action(final short raw)
+    {
+        for (final ClusterAction action : ACTIONS)
+        {
+            if (action.value() == raw)
+            {
+                return action;
+            }
+        }
+        return ClusterAction.NULL_VAL;
     }
 
     /** Logs the configuration in effect whenever it changed (an entry appended, cut off, or installed). */
@@ -90,22 +101,23 @@ final class ClusterControlHandler
     }
 
     /** {@code wodian group add|remove}: one server at a time, answered at once (the change commits after). */
-    private int onMembershipChange(final short action, final int target, final MutableDirectBuffer reply,
+    private int onMembershipChange(final ClusterAction action, final int target, final MutableDirectBuffer reply,
         final long nowMs)
     {
-        if (action == ACTION_ADD_MEMBER && !group.hasAddress(target))
+        if (action == ClusterAction.ADD_MEMBER && !group.hasAddress(target))
         {
             // An id --peers gives no address (a gap, or beyond its ids) could never be reached: a learner for ever.
             return encodeReply(reply, ResultCode.MEMBERSHIP_REFUSED, node.leaderId());
         }
-        final String limitsRefusal = action == ACTION_ADD_MEMBER ? transport.engineLimitsRefusal(target) : null;
+        final String limitsRefusal =
+            action == ClusterAction.ADD_MEMBER ? transport.engineLimitsRefusal(target) : null;
         if (null != limitsRefusal)
         {
             // Its links are refused already, so it could never catch up: a learner for ever, or another ledger.
             logger.log(System.Logger.Level.ERROR, "group add of node {0} refused: {1}", target, limitsRefusal);
             return encodeReply(reply, ResultCode.MEMBERSHIP_REFUSED, node.leaderId());
         }
-        final MembershipChange change = action == ACTION_ADD_MEMBER ?
+        final MembershipChange change = action == ClusterAction.ADD_MEMBER ?
             node.addMember(target, nowMs) : node.removeMember(target, nowMs);
         final ResultCode code = switch (change)
         {

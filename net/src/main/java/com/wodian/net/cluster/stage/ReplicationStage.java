@@ -5,6 +5,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.wodian.journal.consensus.AckPolicy;
 import com.wodian.journal.consensus.AcknowledgementRule;
 import com.wodian.journal.consensus.ConsensusNode;
+import com.wodian.journal.consensus.ElectionCounters;
 import com.wodian.journal.consensus.EntryPayloads;
 import com.wodian.journal.consensus.EntryView;
 import com.wodian.journal.consensus.LogEntries;
@@ -69,7 +70,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
      */
     public static final String INSTALL_BEHIND_ENTRIES_PROPERTY = "wodian.replication.installBehindEntries";
     static final long INSTALL_BEHIND_ENTRIES_DEFAULT = 10_000_000L;
-    /** Bytes of snapshot per InstallSnapshot message ({@code -Dwodian.replication.snapshotChunkBytes}, 1 KiB-512 KiB). */
+    /** Bytes of snapshot per InstallSnapshot message ({@code -Dwodian.replication.snapshotChunkBytes}, 1-512 KiB). */
     static final String SNAPSHOT_CHUNK_BYTES_PROPERTY = "wodian.replication.snapshotChunkBytes";
     private static final int APPLY_LIMIT = 4096;
     private static final long STATUS_INTERVAL_MS = AcknowledgementRule.SET_CHECK_INTERVAL_MS;
@@ -81,6 +82,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
     private final ReplicaGroupConfig group;
     private final NotPrimaryReplies replies;
     private final ClusterControlHandler control;
+    private final ElectionLog electionLog;
     private final EventPoller<InputEvent> inputPoller;
     private final RingBuffer<InputEvent> applyRing;
     private final JournalReplicaLog journalLog;
@@ -171,7 +173,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
             lastEntryTimestampMs = entry.timestampMs;
         }
         journalLog.setPayloads(this);
-        this.nowMs = clock.time();
+        this.nowMs = timerMs();
         this.transport = transportFactory.newTransport(journalLog);
         // The engine was recovered up to the commit mark at most: committed, so the node starts its commit index there.
         this.snapshotTransfer = new SnapshotTransfer(journalLog.journal().dir().getParent(),
@@ -186,6 +188,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
             nowMs, appliedIndex, snapshotTransfer, snapshotTransfer, membership);
         MemberStart.identify(transport, node, journalLog.journal().dir().getParent(), group.groupSize(), logger);
         this.control = new ClusterControlHandler(group, node, transport, logger);
+        this.electionLog = new ElectionLog(group.nodeId(), logger);
         control.logConfiguration();
         publishStatus();
     }
@@ -227,9 +230,19 @@ public final class ReplicationStage implements Agent, EntryPayloads
         }
     }
 
+    /**
+     * The time every replication timer runs on (election and heartbeat timeouts, Pre-Vote, check quorum, "heard ...
+     * ago", the acknowledgement set, the status view): monotonic, so that a step of the wall clock (an NTP step, a VM
+     * resumed) neither deposes the primary nor freezes the view (ops2 review 2). The wall clock only stamps entries.
+     */
+    private static long timerMs()
+    {
+        return System.nanoTime() / 1_000_000L;
+    }
+
     private int dutyCycle()
     {
-        nowMs = clock.time();
+        nowMs = timerMs();
         int work = 0;
 
         // 1-2. Peers' messages; a standby's appends become durable before its answers leave.
@@ -264,6 +277,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
         node.flush(nowMs);
         node.onTimer(nowMs);
         onRoleChange();
+        electionLog.observe(node.electionCounters(), node.leaderId(), nowMs);
         work += transport.flush();
         syncIfBehind();
 
@@ -718,18 +732,20 @@ public final class ReplicationStage implements Agent, EntryPayloads
             quorum[i] = !leader || ackRule.inSet(peer);
             i++;
         }
-        final int role = switch (node.role())
-        {
-            case LEADER -> ClusterView.ROLE_LEADER;
-            case CANDIDATE -> ClusterView.ROLE_CANDIDATE;
-            default -> ClusterView.ROLE_FOLLOWER;
-        };
         control.logConfiguration();
-        view.publish(new ClusterView.Snapshot(group.nodeId(), role, group.ackPolicy().ordinal(), node.leaderId(),
+        view.publish(new ClusterView.Snapshot(group.nodeId(), ClusterView.wireRole(node.role()),
+            ClusterView.wireAckPolicy(group.ackPolicy()), node.leaderId(),
             node.currentTerm(), journalLog.lastIndex(), journalLog.durableIndex(), effectiveCommitIndex(),
             journalLog.truncationCount(), ids, match, heardAgo, connected, quorum, node.configuration(),
             (node.configurationCommitted() ? ClusterView.CONFIGURATION_COMMITTED : 0) |
-                (node.mayVote() ? ClusterView.MAY_VOTE : 0)));
+                (node.mayVote() ? ClusterView.MAY_VOTE : 0), elections()));
+    }
+
+    private ClusterView.Elections elections()
+    {
+        final ElectionCounters counters = node.electionCounters();
+        return new ClusterView.Elections(counters.preVoteRounds(), counters.elections(), counters.votesGranted(),
+            counters.preVotesRefused() + counters.votesRefused() + counters.votesIgnoredLeaderAlive());
     }
 
     private static int templateIdOf(final InputEvent event)

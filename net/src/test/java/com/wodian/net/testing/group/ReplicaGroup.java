@@ -53,10 +53,10 @@ public final class ReplicaGroup implements AutoCloseable
 {
     public static final int NODES = 3;
     /** ClusterStatusReply roles. */
-    public static final int ROLE_ALONE = 0;
-    public static final int ROLE_FOLLOWER = 1;
-    public static final int ROLE_CANDIDATE = 2;
-    public static final int ROLE_LEADER = 3;
+    public static final int ROLE_ALONE = com.wodian.protocol.sbe.GroupRole.ALONE.value();
+    public static final int ROLE_FOLLOWER = com.wodian.protocol.sbe.GroupRole.FOLLOWER.value();
+    public static final int ROLE_CANDIDATE = com.wodian.protocol.sbe.GroupRole.CANDIDATE.value();
+    public static final int ROLE_LEADER = com.wodian.protocol.sbe.GroupRole.LEADER.value();
     /** The CA certificate's file name in the folder {@code wodian certs} writes. */
     public static final String CA_CERTIFICATE = "ca.pem";
     /** The nodes' own CA, as {@code wodian certs --nodes} writes it (security review item 2). */
@@ -409,7 +409,7 @@ public final class ReplicaGroup implements AutoCloseable
             {
                 return null;
             }
-            return new NodeStatus(decoder.nodeId(), decoder.role(), decoder.leaderId(), decoder.term(),
+            return new NodeStatus(decoder.nodeId(), decoder.roleRaw(), decoder.leaderId(), decoder.term(),
                 decoder.commitIndex(), decoder.appliedIndex(), decoder.stateHash(), decoder.truncations());
         }
         catch (final IOException | TimeoutException | RuntimeException ex)
