@@ -82,11 +82,8 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private volatile long timedOutCount;
     /** Connections closed for a failed TLS handshake or a refused certificate (a statistic, as above). */
     private volatile long tlsRefusedCount;
-    /** Connections closed at accept because every session slot was taken (a statistic, as above). */
-    private volatile long refusedFullCount;
-    private long refusedFullCountWarned;
-    private long lastFullWarningMs;
-    private static final long FULL_WARNING_INTERVAL_MS = 10_000;
+    /** Connections closed at accept because every session slot was taken (security review 2026-12-05 B3). */
+    private final RefusalWarning fullRefusals = new RefusalWarning("sessionsMax");
 
     /**
      * Set by another thread ({@link WodianServer#close()}) to make this agent stop accepting and reading; volatile
@@ -359,7 +356,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         if (null == session)
         {
             sourceLimits.release(address);
-            warnFullAtMostEvery(publisher.timestampMs());
+            fullRefusals.refused(publisher.timestampMs(), sessions.capacity());
             closeQuietly(channel);
             return;
         }
@@ -681,29 +678,10 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         }
     }
 
-    /**
-     * Anyone can open connections: one WARNING line per refusal would let them flood the log from the thread that
-     * serves everyone (security review 2026-12-05 B3), so the first refusal is said at once and later ones at most
-     * every {@link #FULL_WARNING_INTERVAL_MS}, with how many were refused since the last line.
-     */
-    private void warnFullAtMostEvery(final long nowMs)
-    {
-        refusedFullCount++;
-        if (nowMs - lastFullWarningMs < FULL_WARNING_INTERVAL_MS && lastFullWarningMs != 0)
-        {
-            return;
-        }
-        WodianServer.LOG.log(System.Logger.Level.WARNING,
-            "refusing connections: sessionsMax ({0}) reached; {1} refused since the last such line",
-            sessions.capacity(), refusedFullCount - refusedFullCountWarned);
-        lastFullWarningMs = nowMs;
-        refusedFullCountWarned = refusedFullCount;
-    }
-
     /** Connections closed at accept because every session slot was taken. */
     long refusedFullCount()
     {
-        return refusedFullCount;
+        return fullRefusals.count();
     }
 
     /** Connections closed at accept by the per-source limits (security review item 6). */
