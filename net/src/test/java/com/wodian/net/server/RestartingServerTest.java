@@ -34,19 +34,28 @@ class RestartingServerTest
         final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT);
         final List<Exception> launchFailures = new CopyOnWriteArrayList<>();
         final AtomicInteger launches = new AtomicInteger();
+        // Taken in the launcher: by the time launch returns, the restart may already have replaced this server.
+        final java.util.concurrent.atomic.AtomicReference<WodianServer> firstServer =
+            new java.util.concurrent.atomic.AtomicReference<>();
         final RestartingServer.Launcher askingForARestartInTheFirstLaunch = (launchConfig) ->
         {
-            if (launches.incrementAndGet() == 1)
+            final boolean firstLaunch = launches.incrementAndGet() == 1;
+            if (firstLaunch)
             {
                 // As a snapshot install completing while the launch still runs: the restart is asked for first.
                 launchConfig.restartHandler().accept("snapshot installed during the launch (test)");
             }
-            return WodianServer.launch(launchConfig);
+            final WodianServer launched = WodianServer.launch(launchConfig);
+            if (firstLaunch)
+            {
+                firstServer.set(launched);
+            }
+            return launched;
         };
         try (RestartingServer server = RestartingServer.launch(config, launchFailures::add,
             askingForARestartInTheFirstLaunch))
         {
-            final WodianServer first = server.current();
+            final WodianServer first = firstServer.get();
             assertNotNull(first);
             final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
             while ((server.restarts() < 1 && launchFailures.isEmpty()) && System.nanoTime() - deadlineNs < 0)
