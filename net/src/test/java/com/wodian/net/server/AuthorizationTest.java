@@ -239,29 +239,10 @@ class AuthorizationTest
     void aFailedConsumerLogonIsLoggedWithTheCardNumberMasked() throws Exception
     {
         final long cardNumber = 6_200_000_000_012_345_678L;
-        final java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final java.util.logging.Logger log = java.util.logging.Logger.getLogger("com.wodian.net.server");
-        final java.util.logging.Handler capture = new java.util.logging.Handler()
+        final java.util.List<String> lines;
+        try (com.wodian.net.testing.LogCapture capture = com.wodian.net.testing.LogCapture.of("com.wodian.net.server"))
         {
-            @Override
-            public void publish(final java.util.logging.LogRecord record)
-            {
-                lines.add(new java.util.logging.SimpleFormatter().formatMessage(record));
-            }
-
-            @Override
-            public void flush()
-            {
-            }
-
-            @Override
-            public void close()
-            {
-            }
-        };
-        log.addHandler(capture);
-        try
-        {
+            lines = capture.lines();
             org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () ->
                 ServerTestSupport.connect(server, Credentials.consumer(cardNumber, secret(99))).close());
             final long deadlineMs = System.currentTimeMillis() + TIMEOUT_MS;
@@ -270,10 +251,6 @@ class AuthorizationTest
             {
                 Thread.sleep(10);
             }
-        }
-        finally
-        {
-            log.removeHandler(capture);
         }
         final String line = lines.stream().filter((l) -> l.startsWith("failed logon")).findFirst().orElseThrow();
         org.junit.jupiter.api.Assertions.assertTrue(line.contains("****5678"), line);

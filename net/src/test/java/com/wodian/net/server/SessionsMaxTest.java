@@ -81,31 +81,12 @@ class SessionsMaxTest
     void refusalsForSessionsMaxDoNotFloodTheLog() throws Exception
     {
         final int refusals = 20;
-        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final java.util.logging.Logger log = java.util.logging.Logger.getLogger("com.wodian.net.server");
-        final java.util.logging.Handler capture = new java.util.logging.Handler()
-        {
-            @Override
-            public void publish(final java.util.logging.LogRecord record)
-            {
-                lines.add(new java.util.logging.SimpleFormatter().formatMessage(record));
-            }
-
-            @Override
-            public void flush()
-            {
-            }
-
-            @Override
-            public void close()
-            {
-            }
-        };
+        final com.wodian.net.testing.LogCapture capture = com.wodian.net.testing.LogCapture.of("com.wodian.net.server");
+        final List<String> lines = capture.lines();
         final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).sessionsMax(SESSIONS_MAX);
         final List<WodianClient> clients = new ArrayList<>();
         long elapsedMs = 0;
-        log.addHandler(capture);
-        try (WodianServer server = WodianServer.launch(config))
+        try (capture; WodianServer server = WodianServer.launch(config))
         {
             for (int i = 0; i < SESSIONS_MAX; i++)
             {
@@ -130,7 +111,6 @@ class SessionsMaxTest
         }
         finally
         {
-            log.removeHandler(capture);
             for (final WodianClient client : clients)
             {
                 client.close();
