@@ -11,7 +11,8 @@
 #   perf/scripts/device-latency.sh OUT_DIR
 #
 # Needs tools/target/wodian.jar, a JDK 17 (JAVA_HOME, `java` on the PATH, or a jlink image packed as
-# .devjre/devjre.tar.xz in the repository, unpacked to /tmp on the way), python3 and taskset. CPU sets:
+# .devjre/devjre.tar.xz in the repository, unpacked to /tmp on the way), python3 and taskset. PASSES (default "A B C")
+# picks passes, A_RUNS (default 2) repeats pass A to fit a short lease. CPU sets:
 # SERVER_CPUS (default 2-5) and LOADGEN_CPUS (default 8-11); the echo server is pinned as the server is.
 set -uo pipefail
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -40,12 +41,13 @@ table() { # table NAME ENV... : one latency-table pass into $out/NAME, its table
     cat "$out/$name.txt"
 }
 common=(DURATION="${DURATION:-14}" WARMUP="${WARMUP:-6}" ROW_TIMEOUT=60 SATURATED=0 MODES=shared)
-table A-pinned "${common[@]}" RUNS=2 RATES="5000 50000" SYNC=1 \
+passes="${PASSES:-A B C}"
+[[ "$passes" == *A* ]] && table A-pinned "${common[@]}" RUNS="${A_RUNS:-2}" RATES="5000 50000" SYNC=1 \
     WODIAN_SERVER_CPUS="$server_cpus" WODIAN_LOADGEN_CPUS="$loadgen_cpus"
-table B-spin "${common[@]}" RUNS=2 RATES="5000 50000" SYNC=0 \
+[[ "$passes" == *B* ]] && table B-spin "${common[@]}" RUNS=2 RATES="5000 50000" SYNC=0 \
     WODIAN_SERVER_CPUS="$server_cpus" WODIAN_LOADGEN_CPUS="$loadgen_cpus" \
     SERVER_ARGS="--keys-max 2000000 --engine-tables reserve --network-idle busy-spin"
-table C-unpinned "${common[@]}" RATES="5000" SYNC=0
+[[ "$passes" == *C* ]] && table C-unpinned "${common[@]}" RATES="5000" SYNC=0
 if [[ "${JMH:-0}" == 1 ]]; then
     echo "=== JMH ($(date -u +%T))"
     timeout -k 5 "${JMH_TIMEOUT:-150}" taskset -c "${JMH_CPUS:-12-13}" bin/wodian jmh \
