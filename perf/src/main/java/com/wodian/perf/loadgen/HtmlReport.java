@@ -28,6 +28,8 @@ public final class HtmlReport
     private static final int TOP = 20;
     private static final int BOTTOM = 50;
     private static final double NINES_MAX_CAP = 6;
+    private static final int PLOT_WIDTH = WIDTH - LEFT - RIGHT;
+    private static final int PLOT_HEIGHT = HEIGHT - TOP - BOTTOM;
 
     private final String title;
     private final List<String> notes = new ArrayList<>();
@@ -152,80 +154,17 @@ public final class HtmlReport
 
     private String svg()
     {
-        // Scales: x in "nines" (-log10(1 - p)), y in log10(microseconds).
-        long countMax = 1;
-        double microsMax = 1;
-        double microsMin = Double.MAX_VALUE;
-        for (final Histogram histogram : seriesHistograms)
-        {
-            if (histogram.getTotalCount() == 0)
-            {
-                continue;
-            }
-            countMax = Math.max(countMax, histogram.getTotalCount());
-            microsMax = Math.max(microsMax, histogram.getMaxValue() / 1e3);
-            microsMin = Math.min(microsMin, Math.max(0.1, histogram.getMinValue() / 1e3));
-        }
-        if (microsMin == Double.MAX_VALUE)
-        {
-            microsMin = 1;
-        }
-        final double ninesMax = Math.min(NINES_MAX_CAP, Math.max(2, Math.ceil(Math.log10(countMax))));
-        final double logMin = Math.floor(Math.log10(microsMin));
-        final double logMax = Math.max(logMin + 1, Math.ceil(Math.log10(microsMax)));
-        final int plotWidth = WIDTH - LEFT - RIGHT;
-        final int plotHeight = HEIGHT - TOP - BOTTOM;
-
+        final PlotScale scale = PlotScale.of(seriesHistograms);
         final StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" " +
-            "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n", WIDTH, HEIGHT, WIDTH, HEIGHT));
-        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"white\" " +
-            "stroke=\"#888\"/>\n", LEFT, TOP, plotWidth, plotHeight));
-        for (int nines = 0; nines <= ninesMax; nines++)
-        {
-            final double x = LEFT + plotWidth * nines / ninesMax;
-            svg.append(String.format(Locale.ROOT,
-                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>" +
-                "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, TOP, x, TOP + plotHeight, x,
-                TOP + plotHeight + 16, escape(ninesLabel(nines))));
-        }
-        for (int decade = (int)logMin; decade <= logMax; decade++)
-        {
-            final double y = TOP + plotHeight - plotHeight * (decade - logMin) / (logMax - logMin);
-            svg.append(String.format(Locale.ROOT,
-                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>" +
-                "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT, y, LEFT + plotWidth, y, LEFT - 6,
-                y + 4, escape(decadeLabel(decade))));
-        }
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">percentile</text>\n",
-            LEFT + plotWidth / 2, HEIGHT - 8));
-        svg.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" " +
-            "transform=\"rotate(-90 16 %d)\">latency (us, log scale)</text>\n", TOP + plotHeight / 2,
-            TOP + plotHeight / 2));
-
+        appendFrame(svg, scale);
         for (int s = 0; s < seriesHistograms.size(); s++)
         {
             final Histogram histogram = seriesHistograms.get(s);
             final String colour = COLOURS[s % COLOURS.length];
             if (histogram.getTotalCount() > 0)
             {
-                final StringBuilder points = new StringBuilder();
-                for (final HistogramIterationValue value : histogram.percentiles(5))
-                {
-                    final double fraction = value.getPercentileLevelIteratedTo() / 100.0;
-                    final double nines = fraction >= 1 ? ninesMax : Math.min(ninesMax, -Math.log10(1 - fraction));
-                    final double micros = Math.max(Math.pow(10, logMin),
-                        histogram.highestEquivalentValue(value.getValueIteratedTo()) / 1e3);
-                    final double x = LEFT + plotWidth * nines / ninesMax;
-                    final double y = TOP + plotHeight - plotHeight * (Math.log10(micros) - logMin) / (logMax - logMin);
-                    points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-                    if (fraction >= 1)
-                    {
-                        break;
-                    }
-                }
                 svg.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(colour)
-                    .append("\" points=\"").append(points.toString().trim()).append("\"/>\n");
+                    .append("\" points=\"").append(curvePoints(histogram, scale)).append("\"/>\n");
             }
             final int legendY = TOP + 16 + 16 * s;
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"14\" height=\"4\" fill=\"%s\"/>" +
@@ -233,6 +172,55 @@ public final class HtmlReport
                 escape(seriesLabels.get(s))));
         }
         return svg.append("</svg>").toString();
+    }
+
+    /** The svg element, the plot's border, the grid with its labels (nines across, decades up) and the axis titles. */
+    private static void appendFrame(final StringBuilder svg, final PlotScale scale)
+    {
+        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" " +
+            "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n", WIDTH, HEIGHT, WIDTH, HEIGHT));
+        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"white\" " +
+            "stroke=\"#888\"/>\n", LEFT, TOP, PLOT_WIDTH, PLOT_HEIGHT));
+        for (int nines = 0; nines <= scale.ninesMax; nines++)
+        {
+            final double x = scale.x(nines);
+            svg.append(String.format(Locale.ROOT,
+                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>" +
+                "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, TOP, x, TOP + PLOT_HEIGHT, x,
+                TOP + PLOT_HEIGHT + 16, escape(ninesLabel(nines))));
+        }
+        for (int decade = (int)scale.logMin; decade <= scale.logMax; decade++)
+        {
+            final double y = scale.y(decade);
+            svg.append(String.format(Locale.ROOT,
+                "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>" +
+                "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT, y, LEFT + PLOT_WIDTH, y, LEFT - 6,
+                y + 4, escape(decadeLabel(decade))));
+        }
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">percentile</text>\n",
+            LEFT + PLOT_WIDTH / 2, HEIGHT - 8));
+        svg.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" " +
+            "transform=\"rotate(-90 16 %d)\">latency (us, log scale)</text>\n", TOP + PLOT_HEIGHT / 2,
+            TOP + PLOT_HEIGHT / 2));
+    }
+
+    /** The polyline's points of one histogram: HdrHistogram's percentile iteration, five steps per halving. */
+    private static String curvePoints(final Histogram histogram, final PlotScale scale)
+    {
+        final StringBuilder points = new StringBuilder();
+        for (final HistogramIterationValue value : histogram.percentiles(5))
+        {
+            final double fraction = value.getPercentileLevelIteratedTo() / 100.0;
+            final double nines = fraction >= 1 ? scale.ninesMax : Math.min(scale.ninesMax, -Math.log10(1 - fraction));
+            final double micros = Math.max(Math.pow(10, scale.logMin),
+                histogram.highestEquivalentValue(value.getValueIteratedTo()) / 1e3);
+            points.append(String.format(Locale.ROOT, "%.1f,%.1f ", scale.x(nines), scale.y(Math.log10(micros))));
+            if (fraction >= 1)
+            {
+                break;
+            }
+        }
+        return points.toString().trim();
     }
 
     /** 0 -> "0%", 1 -> "90%", 2 -> "99%", 3 -> "99.9%", 4 -> "99.99%". */
@@ -290,5 +278,47 @@ public final class HtmlReport
             }
         }
         return escaped.toString();
+    }
+
+    /**
+     * Where a point falls in the plot: x in "nines" (-log10(1 - p)) up to {@code ninesMax}, y in log10(microseconds)
+     * between whole decades {@code logMin} and {@code logMax}; both chosen to hold every series.
+     */
+    private record PlotScale(double ninesMax, double logMin, double logMax)
+    {
+        static PlotScale of(final List<Histogram> histograms)
+        {
+            long countMax = 1;
+            double microsMax = 1;
+            double microsMin = Double.MAX_VALUE;
+            for (final Histogram histogram : histograms)
+            {
+                if (histogram.getTotalCount() == 0)
+                {
+                    continue;
+                }
+                countMax = Math.max(countMax, histogram.getTotalCount());
+                microsMax = Math.max(microsMax, histogram.getMaxValue() / 1e3);
+                microsMin = Math.min(microsMin, Math.max(0.1, histogram.getMinValue() / 1e3));
+            }
+            if (microsMin == Double.MAX_VALUE)
+            {
+                microsMin = 1;
+            }
+            final double ninesMax = Math.min(NINES_MAX_CAP, Math.max(2, Math.ceil(Math.log10(countMax))));
+            final double logMin = Math.floor(Math.log10(microsMin));
+            final double logMax = Math.max(logMin + 1, Math.ceil(Math.log10(microsMax)));
+            return new PlotScale(ninesMax, logMin, logMax);
+        }
+
+        double x(final double nines)
+        {
+            return LEFT + PLOT_WIDTH * nines / ninesMax;
+        }
+
+        double y(final double log10Micros)
+        {
+            return TOP + PLOT_HEIGHT - PLOT_HEIGHT * (log10Micros - logMin) / (logMax - logMin);
+        }
     }
 }
