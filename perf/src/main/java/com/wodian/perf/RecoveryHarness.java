@@ -6,6 +6,7 @@ import com.wodian.engine.ReplySink;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.JournalConfig;
+import com.wodian.journal.JournalEntryHandler;
 import com.wodian.journal.JournalTailer;
 import com.wodian.journal.JournalWriter;
 import com.wodian.journal.SnapshotStore;
@@ -120,12 +121,12 @@ public final class RecoveryHarness
             .withDurabilityPolicy(DurabilityPolicy.PAGE_CACHE);
         final SnapshotStore store = new SnapshotStore(root.resolve("snapshots"), 2);
         System.out.printf("RecoveryHarness: %,d inputs, %,d consumers, tail %,d, tables %s; %d cores, max heap %d MB%n",
-            inputs, consumers, tail, reserveTables ? "reserved at start" : "grown with use", Runtime.getRuntime().availableProcessors(),
-            Runtime.getRuntime().maxMemory() >> 20);
+            inputs, consumers, tail, reserveTables ? "reserved at start" : "grown with use",
+            Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
 
         // 1. Journal write.
         startCpu();
-        long startNs = System.nanoTime();
+        final long startNs = System.nanoTime();
         try (ChronicleJournal journal = ChronicleJournal.open(journalConfig))
         {
             writeJournal(journal.writer(), inputs, consumers);
@@ -134,104 +135,124 @@ public final class RecoveryHarness
 
         try (ChronicleJournal journal = ChronicleJournal.open(journalConfig))
         {
-            // 2. Journal read and verify, nothing applied.
-            startCpu();
-            startNs = System.nanoTime();
-            final long bytes;
-            try (JournalTailer tailer = journal.tailer(1, -1))
-            {
-                final long[] count = new long[1];
-                while (true)
-                {
-                    final long before = tailer.excerptsRead();
-                    tailer.poll((s, t, v, b, o, l) -> count[0]++, POLL_LIMIT);
-                    if (tailer.excerptsRead() == before)
-                    {
-                        break;
-                    }
-                }
-                bytes = tailer.bytesRead();
-                if (count[0] != inputs)
-                {
-                    throw new IllegalStateException("read " + count[0] + " of " + inputs);
-                }
-            }
-            report("journal read+verify (no apply)", inputs, System.nanoTime() - startNs, bytes);
-
-            // 3. Recovery without a snapshot, with a snapshot written at inputs - tail on the way.
-            startCpu();
-            startNs = System.nanoTime();
-            new Engine(config).verifyInvariants();
-            final long constructNs = System.nanoTime() - startNs;
-            System.out.printf("  engine construction (%,d consumers max): %d ms%s%n", consumers,
-                constructNs / 1_000_000, cpu(0));
-            startCpu();
-            long replayCpuNs = 0;
-            final long snapshotSequence = inputs - tail;
-            final EngineRecovery.Result head = EngineRecovery.recover(journal, null, config, snapshotSequence,
-                (line) -> System.out.println("  " + line));
-            final Engine replica = head.engine();
-            final long headNs = System.nanoTime() - startNs - constructNs;
-            replayCpuNs += THREADS.getCurrentThreadCpuTime() - phaseCpuStartNs;
-            startCpu();
-            final long snapshotStartNs = System.nanoTime();
-            final SnapshotInfo snapshot = EngineSnapshots.write(replica, store, head.tailer().lastChronicleIndex());
-            final long snapshotWriteNs = System.nanoTime() - snapshotStartNs;
-            final String snapshotCpu = cpu(0);
-            startCpu();
-            final long tailStartNs = System.nanoTime();
-            final JournalTailer tailer = head.tailer();
-            long applyCpuNs = head.replayApplyCpuNs();
-            // As recovery replays: read here, applied on the pipeline's thread.
-            try (ReplayPipeline pipeline = new ReplayPipeline(replica, EngineRecovery.REPLAY_BATCH))
-            {
-                while (true)
-                {
-                    final long before = tailer.excerptsRead();
-                    tailer.poll(pipeline, POLL_LIMIT);
-                    if (tailer.excerptsRead() == before)
-                    {
-                        break;
-                    }
-                }
-                pipeline.finish();
-                applyCpuNs += pipeline.applyCpuNs();
-            }
-            tailer.close();
-            final long fullReplayNs = headNs + (System.nanoTime() - tailStartNs);
-            phaseCpuStartNs -= replayCpuNs;
-            report("full replay (apply every input, engine built apart)", inputs, fullReplayNs, bytes);
-            System.out.printf("  of which applying on the replay thread: %d ms of its CPU, %,.0f inputs per CPU-second " +
-                "(this thread read and verified the journal)%n", applyCpuNs / 1_000_000, inputs / (applyCpuNs / 1e9));
-            System.out.printf("  recovery without snapshot = construction + replay: %d ms%n",
-                (constructNs + fullReplayNs) / 1_000_000);
-            System.out.printf("snapshot write at sequence %,d: %d ms, %,d bytes (%.0f MB/s), on the snapshotter's " +
-                "thread%s%n", snapshot.journalSequence(), snapshotWriteNs / 1_000_000, snapshot.fileLength(),
-                snapshot.fileLength() / 1e6 / (snapshotWriteNs / 1e9), snapshotCpu);
-
-            // 4. Restart with the snapshot and the tail.
-            startCpu();
-            startNs = System.nanoTime();
-            final EngineRecovery.Result restart = EngineRecovery.recover(journal, store, config,
-                (line) -> System.out.println("  " + line));
-            final long restartNs = System.nanoTime() - startNs;
-            final String restartCpu = cpu(0);
-            restart.tailer().close();
-            final Engine primary = restart.engine();
-            if (primary.stateHash() != replica.stateHash())
-            {
-                throw new IllegalStateException("restart hash " + primary.stateHash() + " != full replay hash " +
-                    replica.stateHash());
-            }
-            System.out.printf("restart with snapshot + %,d-input tail: %d ms (snapshot load incl. engine " +
-                "construction %d ms, tail replay %d ms = %,.0f inputs/s); state hash equals the full replay's%s; " +
-                "the tail's apply thread: %d ms CPU%n",
-                restart.replayedCount(), restartNs / 1_000_000, restart.snapshotLoadNs() / 1_000_000,
-                restart.replayNs() / 1_000_000, restart.replayedCount() / (restart.replayNs() / 1e9), restartCpu,
-                restart.replayApplyCpuNs() / 1_000_000);
-
+            final long bytes = readAndVerify(journal, inputs);
+            final Engine replica = replayFully(journal, store, config, inputs, tail, bytes);
+            final Engine primary = restartFromSnapshot(journal, store, config, replica);
             // 5. Stall of the serving engine while a snapshot of the replica is written by another thread.
             measureStall(primary, replica, store, consumers);
+        }
+    }
+
+    /** Phase 2: every entry read and verified, nothing applied. Returns the journal's length in bytes. */
+    private static long readAndVerify(final ChronicleJournal journal, final long inputs)
+    {
+        startCpu();
+        final long startNs = System.nanoTime();
+        final long bytes;
+        try (JournalTailer tailer = journal.tailer(1, -1))
+        {
+            final long[] count = new long[1];
+            drain(tailer, (s, t, v, b, o, l) -> count[0]++);
+            bytes = tailer.bytesRead();
+            if (count[0] != inputs)
+            {
+                throw new IllegalStateException("read " + count[0] + " of " + inputs);
+            }
+        }
+        report("journal read+verify (no apply)", inputs, System.nanoTime() - startNs, bytes);
+        return bytes;
+    }
+
+    /**
+     * Phase 3: recovery without a snapshot (a new engine, timed apart, plus the whole journal), with a snapshot
+     * written at {@code inputs - tail} on the way. Returns the engine that replayed everything.
+     */
+    private static Engine replayFully(
+        final ChronicleJournal journal,
+        final SnapshotStore store,
+        final EngineConfig config,
+        final long inputs,
+        final long tail,
+        final long bytes)
+    {
+        startCpu();
+        final long startNs = System.nanoTime();
+        new Engine(config).verifyInvariants();
+        final long constructNs = System.nanoTime() - startNs;
+        System.out.printf("  engine construction (%,d consumers max): %d ms%s%n", config.consumersMax(),
+            constructNs / 1_000_000, cpu(0));
+        startCpu();
+        final EngineRecovery.Result head = EngineRecovery.recover(journal, null, config, inputs - tail,
+            (line) -> System.out.println("  " + line));
+        final Engine replica = head.engine();
+        final long headNs = System.nanoTime() - startNs - constructNs;
+        final long replayCpuNs = THREADS.getCurrentThreadCpuTime() - phaseCpuStartNs;
+        startCpu();
+        final long snapshotStartNs = System.nanoTime();
+        final SnapshotInfo snapshot = EngineSnapshots.write(replica, store, head.tailer().lastChronicleIndex());
+        final long snapshotWriteNs = System.nanoTime() - snapshotStartNs;
+        final String snapshotCpu = cpu(0);
+        startCpu();
+        final long tailStartNs = System.nanoTime();
+        long applyCpuNs = head.replayApplyCpuNs();
+        // As recovery replays: read here, applied on the pipeline's thread.
+        try (JournalTailer tailer = head.tailer();
+            ReplayPipeline pipeline = new ReplayPipeline(replica, EngineRecovery.REPLAY_BATCH))
+        {
+            drain(tailer, pipeline);
+            pipeline.finish();
+            applyCpuNs += pipeline.applyCpuNs();
+        }
+        final long fullReplayNs = headNs + (System.nanoTime() - tailStartNs);
+        phaseCpuStartNs -= replayCpuNs;
+        report("full replay (apply every input, engine built apart)", inputs, fullReplayNs, bytes);
+        System.out.printf("  of which applying on the replay thread: %d ms of its CPU, %,.0f inputs per CPU-second " +
+            "(this thread read and verified the journal)%n", applyCpuNs / 1_000_000, inputs / (applyCpuNs / 1e9));
+        System.out.printf("  recovery without snapshot = construction + replay: %d ms%n",
+            (constructNs + fullReplayNs) / 1_000_000);
+        System.out.printf("snapshot write at sequence %,d: %d ms, %,d bytes (%.0f MB/s), on the snapshotter's " +
+            "thread%s%n", snapshot.journalSequence(), snapshotWriteNs / 1_000_000, snapshot.fileLength(),
+            snapshot.fileLength() / 1e6 / (snapshotWriteNs / 1e9), snapshotCpu);
+        return replica;
+    }
+
+    /** Phase 4: restart with the snapshot and the tail; the state must equal the full replay's. */
+    private static Engine restartFromSnapshot(
+        final ChronicleJournal journal, final SnapshotStore store, final EngineConfig config, final Engine replica)
+    {
+        startCpu();
+        final long startNs = System.nanoTime();
+        final EngineRecovery.Result restart = EngineRecovery.recover(journal, store, config,
+            (line) -> System.out.println("  " + line));
+        final long restartNs = System.nanoTime() - startNs;
+        final String restartCpu = cpu(0);
+        restart.tailer().close();
+        final Engine primary = restart.engine();
+        if (primary.stateHash() != replica.stateHash())
+        {
+            throw new IllegalStateException("restart hash " + primary.stateHash() + " != full replay hash " +
+                replica.stateHash());
+        }
+        System.out.printf("restart with snapshot + %,d-input tail: %d ms (snapshot load incl. engine " +
+            "construction %d ms, tail replay %d ms = %,.0f inputs/s); state hash equals the full replay's%s; " +
+            "the tail's apply thread: %d ms CPU%n",
+            restart.replayedCount(), restartNs / 1_000_000, restart.snapshotLoadNs() / 1_000_000,
+            restart.replayNs() / 1_000_000, restart.replayedCount() / (restart.replayNs() / 1e9), restartCpu,
+            restart.replayApplyCpuNs() / 1_000_000);
+        return primary;
+    }
+
+    /** Polls until a poll reads nothing more: the end of what the journal holds. */
+    private static void drain(final JournalTailer tailer, final JournalEntryHandler handler)
+    {
+        while (true)
+        {
+            final long before = tailer.excerptsRead();
+            tailer.poll(handler, POLL_LIMIT);
+            if (tailer.excerptsRead() == before)
+            {
+                break;
+            }
         }
     }
 

@@ -85,28 +85,7 @@ public final class RoundTripLatencyMain
     {
         final ServerConfig config = new ServerConfig().host("127.0.0.1").port(0)
             .engineConfig(EngineConfig.small().keysMax(2_000_000)).tickIntervalMs(1000);
-        String request = "pay";
-        int rate = 2_000;
-        int seconds = 10;
-        int warmupSeconds = 5;
-        for (int i = 0; i < args.length; i += 2)
-        {
-            final String value = args[i + 1];
-            switch (args[i])
-            {
-                case "--mode": config.threadingMode(ServerProperties.parseThreadingMode(value)); break;
-                case "--pipeline-wait": config.pipelineWaitStrategy(value); break;
-                case "--network-idle": config.networkIdleStrategy(value); break;
-                case "--sender-idle": config.senderIdleStrategy(value); break;
-                case "--durability": config.durabilityPolicy(ServerProperties.parseDurabilityPolicy(value));
-                    break;
-                case "--request": request = value; break;
-                case "--rate": rate = Integer.parseInt(value); break;
-                case "--seconds": seconds = Integer.parseInt(value); break;
-                case "--warmup-seconds": warmupSeconds = Integer.parseInt(value); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        final OfferedLoad load = OfferedLoad.parse(args, config);
         final Path dataDir = Files.createTempDirectory("wodian-latency");
         config.dataDir(dataDir);
         final byte[] secret = new byte[32];
@@ -114,55 +93,15 @@ public final class RoundTripLatencyMain
         final Credentials admin = Credentials.admin(1, secret);
         config.gateway().credentialStore(new CredentialStore().add(admin, 0));
 
-        String allocatedBytes = "";
+        final String allocatedBytes;
         final Histogram serviceHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final Histogram scheduledHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         try (WodianServer server = WodianServer.launch(config);
             WodianClient client = WodianClient.connect("127.0.0.1", server.port(), admin))
         {
-            final boolean pay = "pay".equals(request);
             setUpParties(client);
-
-            final long warmupCount = (long)warmupSeconds * rate;
-            final Recorder recorder = new Recorder(serviceHistogram, scheduledHistogram, warmupCount);
-            final CommandEncoder encoder = new CommandEncoder();
-            final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);
-            final long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
-            final long totalCount = warmupCount + (long)seconds * rate;
-            final long startNs = System.nanoTime();
-            final ThreadAllocations allocations = new ThreadAllocations();
-            for (long i = 0; i < totalCount; i++)
-            {
-                if (i == warmupCount)
-                {
-                    allocations.start();
-                }
-                final long scheduledNs = startNs + i * intervalNs;
-                long nowNs;
-                while ((nowNs = System.nanoTime()) < scheduledNs)
-                {
-                    LockSupport.parkNanos(scheduledNs - nowNs);
-                }
-                final int length = pay ?
-                    encoder.pay(message, 0, MERCHANT_ID, TERMINAL_ID, 1_000_000 + i,
-                        CONSUMER_ID, 1) :
-                    encoder.balanceQuery(message, 0, CONSUMER_ID);
-                final int slot = (int)(i & (SLOTS - 1));
-                recorder.scheduledNs[slot] = scheduledNs;
-                recorder.sentNs[slot] = System.nanoTime();
-                client.send(message, 0, length, recorder);
-                client.flush();
-            }
-            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (client.inFlightCount() > 0 && System.nanoTime() < deadlineNs)
-            {
-                Thread.sleep(1);
-            }
-            if (recorder.errorCount > 0)
-            {
-                throw new IllegalStateException(recorder.errorCount + " replies were not OK");
-            }
-            allocatedBytes = allocations.stop();
+            final Recorder recorder = new Recorder(serviceHistogram, scheduledHistogram, load.warmupCount());
+            allocatedBytes = sendAtFixedRate(client, load, recorder);
         }
 
         System.out.println(String.format(Locale.ROOT,
@@ -170,11 +109,60 @@ public final class RoundTripLatencyMain
             "p50=%.1f p90=%.1f p99=%.1f p99.9=%.1f max=%.1f co-p99=%.1f (us) allocated bytes while timed: %s",
             config.threadingMode(), config.pipelineWaitStrategy(), config.networkIdleStrategy(),
             ThreadingMode.DEDICATED == config.threadingMode() ? config.senderIdleStrategy() : "-",
-            config.durabilityPolicy(), request, rate, serviceHistogram.getTotalCount(),
+            config.durabilityPolicy(), load.request, load.rate, serviceHistogram.getTotalCount(),
             micros(serviceHistogram, 50), micros(serviceHistogram, 90), micros(serviceHistogram, 99),
             micros(serviceHistogram, 99.9), serviceHistogram.getMaxValue() / 1000.0,
             micros(scheduledHistogram, 99), allocatedBytes));
         deleteRecursively(dataDir);
+    }
+
+    /**
+     * The timed loop: one request per interval on its schedule (warm-up first, then the measured ones), then waits up
+     * to 10 s for the last replies. Returns what the server's threads allocated while timed.
+     */
+    private static String sendAtFixedRate(final WodianClient client, final OfferedLoad load, final Recorder recorder)
+        throws InterruptedException
+    {
+        final boolean pay = "pay".equals(load.request);
+        final CommandEncoder encoder = new CommandEncoder();
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);
+        final long intervalNs = TimeUnit.SECONDS.toNanos(1) / load.rate;
+        final long warmupCount = load.warmupCount();
+        final long totalCount = warmupCount + (long)load.seconds * load.rate;
+        final long startNs = System.nanoTime();
+        final ThreadAllocations allocations = new ThreadAllocations();
+        for (long i = 0; i < totalCount; i++)
+        {
+            if (i == warmupCount)
+            {
+                allocations.start();
+            }
+            final long scheduledNs = startNs + i * intervalNs;
+            long nowNs;
+            while ((nowNs = System.nanoTime()) < scheduledNs)
+            {
+                LockSupport.parkNanos(scheduledNs - nowNs);
+            }
+            final int length = pay ?
+                encoder.pay(message, 0, MERCHANT_ID, TERMINAL_ID, 1_000_000 + i,
+                    CONSUMER_ID, 1) :
+                encoder.balanceQuery(message, 0, CONSUMER_ID);
+            final int slot = (int)(i & (SLOTS - 1));
+            recorder.scheduledNs[slot] = scheduledNs;
+            recorder.sentNs[slot] = System.nanoTime();
+            client.send(message, 0, length, recorder);
+            client.flush();
+        }
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (client.inFlightCount() > 0 && System.nanoTime() < deadlineNs)
+        {
+            Thread.sleep(1);
+        }
+        if (recorder.errorCount > 0)
+        {
+            throw new IllegalStateException(recorder.errorCount + " replies were not OK");
+        }
+        return allocations.stop();
     }
 
     private static double micros(final Histogram histogram, final double percentile)
@@ -218,6 +206,45 @@ public final class RoundTripLatencyMain
             startBytes.forEach((thread, bytes) -> text.append(thread.getName()).append('=')
                 .append(threads.getThreadAllocatedBytes(thread.getId()) - bytes).append(' '));
             return text.toString().trim();
+        }
+    }
+
+    /** What the client offers: which request, how many a second, for how long after how long a warm-up. */
+    private static final class OfferedLoad
+    {
+        String request = "pay";
+        int rate = 2_000;
+        int seconds = 10;
+        int warmupSeconds = 5;
+
+        /** Reads the load's options, and sets the server's options on {@code config}. */
+        static OfferedLoad parse(final String[] args, final ServerConfig config)
+        {
+            final OfferedLoad load = new OfferedLoad();
+            for (int i = 0; i < args.length; i += 2)
+            {
+                final String value = args[i + 1];
+                switch (args[i])
+                {
+                    case "--mode": config.threadingMode(ServerProperties.parseThreadingMode(value)); break;
+                    case "--pipeline-wait": config.pipelineWaitStrategy(value); break;
+                    case "--network-idle": config.networkIdleStrategy(value); break;
+                    case "--sender-idle": config.senderIdleStrategy(value); break;
+                    case "--durability": config.durabilityPolicy(ServerProperties.parseDurabilityPolicy(value));
+                        break;
+                    case "--request": load.request = value; break;
+                    case "--rate": load.rate = Integer.parseInt(value); break;
+                    case "--seconds": load.seconds = Integer.parseInt(value); break;
+                    case "--warmup-seconds": load.warmupSeconds = Integer.parseInt(value); break;
+                    default: throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return load;
+        }
+
+        long warmupCount()
+        {
+            return (long)warmupSeconds * rate;
         }
     }
 

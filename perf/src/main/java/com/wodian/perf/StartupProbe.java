@@ -44,6 +44,36 @@ public final class StartupProbe
         final int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         System.out.printf("StartupProbe: %,d consumers, %,d pays, %d rounds, snapshot format %d%n", consumers, pays,
             rounds, Engine.SNAPSHOT_FORMAT_VERSION);
+        timeFreshEngines(rounds);
+        printFootprint("fresh engine at default limits", new Engine(new EngineConfig()));
+
+        final EngineConfig config = new EngineConfig().consumersMax(consumers).merchantsMax(MERCHANTS)
+            .terminalsMax(MERCHANTS * 2).keysMax(2_000_000).keyRetentionMs(0)
+            .amountFenMax(EngineConfig.AMOUNT_FEN_CEILING);
+        final Engine engine = new Engine(config);
+        final long started = System.nanoTime();
+        populate(engine, consumers, pays);
+        System.out.printf("populated in %d ms: state hash %016x%n", (System.nanoTime() - started) / 1_000_000,
+            engine.stateHash());
+        timeStateHash(engine, rounds + 2);
+
+        final Path root = Files.createTempDirectory("wodian-startup-probe");
+        try
+        {
+            timeSnapshots(engine, config, new SnapshotStore(root, 1), rounds);
+        }
+        finally
+        {
+            try (Stream<Path> files = Files.walk(root))
+            {
+                files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+            }
+        }
+    }
+
+    /** A fresh engine at the default limits, built {@code rounds} times: wall, CPU and heap of each. */
+    private static void timeFreshEngines(final int rounds)
+    {
         for (int round = 0; round < rounds; round++)
         {
             final long heapBefore = usedHeap();
@@ -56,18 +86,11 @@ public final class StartupProbe
                 wallNs / 1e6, cpuNs / 1e6, (usedHeap() - heapBefore) >> 20);
             fresh.verifyInvariants();
         }
-        printFootprint("fresh engine at default limits", new Engine(new EngineConfig()));
+    }
 
-        final EngineConfig config = new EngineConfig().consumersMax(consumers).merchantsMax(MERCHANTS)
-            .terminalsMax(MERCHANTS * 2).keysMax(2_000_000).keyRetentionMs(0)
-            .amountFenMax(EngineConfig.AMOUNT_FEN_CEILING);
-        final Engine engine = new Engine(config);
-        long started = System.nanoTime();
-        populate(engine, consumers, pays);
-        System.out.printf("populated in %d ms: state hash %016x%n", (System.nanoTime() - started) / 1_000_000,
-            engine.stateHash());
-
-        for (int round = 0; round < rounds + 2; round++)
+    private static void timeStateHash(final Engine engine, final int rounds)
+    {
+        for (int round = 0; round < rounds; round++)
         {
             final long wall = System.nanoTime();
             final long cpu = THREADS.getCurrentThreadCpuTime();
@@ -75,41 +98,33 @@ public final class StartupProbe
             System.out.printf("stateHash: %.1f ms wall, %.1f ms CPU (%016x)%n", (System.nanoTime() - wall) / 1e6,
                 (THREADS.getCurrentThreadCpuTime() - cpu) / 1e6, hash);
         }
+    }
 
-        final Path root = Files.createTempDirectory("wodian-startup-probe");
-        try
+    /** {@code rounds} snapshot writes, then {@code rounds} loads of the newest (each must give the same state). */
+    private static void timeSnapshots(
+        final Engine engine, final EngineConfig config, final SnapshotStore store, final int rounds)
+    {
+        for (int round = 0; round < rounds; round++)
         {
-            final SnapshotStore store = new SnapshotStore(root, 1);
-            SnapshotInfo info = null;
-            for (int round = 0; round < rounds; round++)
-            {
-                final long wall = System.nanoTime();
-                final long cpu = THREADS.getCurrentThreadCpuTime();
-                info = EngineSnapshots.write(engine, store, -1);
-                System.out.printf("snapshot write: %.1f ms wall, %.1f ms CPU, %,d bytes%n",
-                    (System.nanoTime() - wall) / 1e6, (THREADS.getCurrentThreadCpuTime() - cpu) / 1e6,
-                    info.fileLength());
-            }
-            for (int round = 0; round < rounds; round++)
-            {
-                System.gc();
-                final long wall = System.nanoTime();
-                final long cpu = THREADS.getCurrentThreadCpuTime();
-                final SnapshotStore.Loaded<Engine> loaded = store.loadNewest(Long.MAX_VALUE,
-                    (snapshot, input) -> EngineSnapshots.load(config, snapshot, input), System.out::println);
-                System.out.printf("snapshot load (checksum, new engine, read, hash check): %.1f ms wall, %.1f ms " +
-                    "CPU%n", (System.nanoTime() - wall) / 1e6, (THREADS.getCurrentThreadCpuTime() - cpu) / 1e6);
-                if (loaded == null || loaded.state().stateHash() != engine.stateHash())
-                {
-                    throw new IllegalStateException("load failed");
-                }
-            }
+            final long wall = System.nanoTime();
+            final long cpu = THREADS.getCurrentThreadCpuTime();
+            final SnapshotInfo info = EngineSnapshots.write(engine, store, -1);
+            System.out.printf("snapshot write: %.1f ms wall, %.1f ms CPU, %,d bytes%n",
+                (System.nanoTime() - wall) / 1e6, (THREADS.getCurrentThreadCpuTime() - cpu) / 1e6,
+                info.fileLength());
         }
-        finally
+        for (int round = 0; round < rounds; round++)
         {
-            try (Stream<Path> files = Files.walk(root))
+            System.gc();
+            final long wall = System.nanoTime();
+            final long cpu = THREADS.getCurrentThreadCpuTime();
+            final SnapshotStore.Loaded<Engine> loaded = store.loadNewest(Long.MAX_VALUE,
+                (snapshot, input) -> EngineSnapshots.load(config, snapshot, input), System.out::println);
+            System.out.printf("snapshot load (checksum, new engine, read, hash check): %.1f ms wall, %.1f ms " +
+                "CPU%n", (System.nanoTime() - wall) / 1e6, (THREADS.getCurrentThreadCpuTime() - cpu) / 1e6);
+            if (loaded == null || loaded.state().stateHash() != engine.stateHash())
             {
-                files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+                throw new IllegalStateException("load failed");
             }
         }
     }
