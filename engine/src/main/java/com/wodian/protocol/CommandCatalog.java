@@ -207,8 +207,9 @@ public final class CommandCatalog
         // The schema's sinceVersion of each inbound message (CommandCatalogVersionTest checks this against it).
         java.util.Arrays.fill(SINCE_VERSION_BY_TEMPLATE, 1);
         sinceVersion(2, SetMerchantRulesDecoder.TEMPLATE_ID, RedeemPointsDecoder.TEMPLATE_ID,
-            AdjustPointsDecoder.TEMPLATE_ID, DistributePoolDecoder.TEMPLATE_ID, ConsumerStatementQueryDecoder.TEMPLATE_ID,
-            VoucherStatusQueryDecoder.TEMPLATE_ID, DistributionStatusQueryDecoder.TEMPLATE_ID);
+            AdjustPointsDecoder.TEMPLATE_ID, DistributePoolDecoder.TEMPLATE_ID,
+            ConsumerStatementQueryDecoder.TEMPLATE_ID, VoucherStatusQueryDecoder.TEMPLATE_ID,
+            DistributionStatusQueryDecoder.TEMPLATE_ID);
         sinceVersion(3, SetRiskRuleDecoder.TEMPLATE_ID, TakeSnapshotDecoder.TEMPLATE_ID,
             RiskRuleQueryDecoder.TEMPLATE_ID, RiskEventsQueryDecoder.TEMPLATE_ID, RiskStatsQueryDecoder.TEMPLATE_ID,
             ClusterStatusQueryDecoder.TEMPLATE_ID, ClusterControlDecoder.TEMPLATE_ID, LogonDecoder.TEMPLATE_ID,
@@ -250,7 +251,8 @@ public final class CommandCatalog
         // A consumer's vouchers: the consumer's app (all merchants), or a terminal for its own merchant's vouchers,
         // which it accepts and could try in a Pay anyway (docs/security.md).
         access(ConsumerVouchersQueryDecoder.TEMPLATE_ID, ACCESS_MERCHANT_OR_CONSUMER_QUERY, NO_FIELD,
-            ConsumerVouchersQueryDecoder.merchantIdEncodingOffset(), ConsumerVouchersQueryDecoder.consumerIdEncodingOffset());
+            ConsumerVouchersQueryDecoder.merchantIdEncodingOffset(),
+            ConsumerVouchersQueryDecoder.consumerIdEncodingOffset());
         access(LogonDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
         access(LogonProofDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
         access(HeartbeatDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
@@ -509,7 +511,8 @@ public final class CommandCatalog
     /**
      * The gateway's form of {@link #check(DirectBuffer, int, int)}: session-layer messages (logon, heartbeat) are
      * well formed too, and a value above the gateway's caps is refused ({@code RATE_OUT_OF_RANGE}: a voucher validity
-     * above {@link #VOUCHER_VALIDITY_MS_MAX}). The engine uses the other form, so a session message can never be applied.
+     * above {@link #VOUCHER_VALIDITY_MS_MAX}). The engine uses the other form, so a session message can never be
+     * applied.
      */
     public static ResultCode checkInbound(final DirectBuffer buffer, final int offset, final int length)
     {

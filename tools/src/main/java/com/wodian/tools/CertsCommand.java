@@ -187,7 +187,8 @@ public final class CertsCommand implements Callable<Integer>
             System.err.println("warning: " + issuedBefore + " was issued by " + dir.resolve(CA_CERTIFICATE) +
                 ", which also issues terminal and admin certificates: node certificates are reissued from it, so " +
                 "that the running group keeps its links (whoever gets that CA to issue a client certificate can " +
-                "get it to issue a node's, a node's whole credential). To separate them: move node-*.pem and node-*.key out of " + dir + " and run again (node certificates then " +
+                "get it to issue a node's, a node's whole credential). To separate them: move node-*.pem and " +
+                "node-*.key out of " + dir + " and run again (node certificates then " +
                 "come from " + certificate + "), and restart every node with --node-trust " + certificate +
                 " (docs/security.md, \"TLS\")");
             return clientIssuer;

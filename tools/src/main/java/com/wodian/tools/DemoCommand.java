@@ -97,7 +97,8 @@ public final class DemoCommand implements Callable<Integer>
         description = "commands that are retries of a recent one, per thousand (default: ${DEFAULT-VALUE})")
     int retryPermille;
 
-    @Option(names = "--mode", description = "server thread layout: compact, shared or dedicated (default: the server's)")
+    @Option(names = "--mode",
+        description = "server thread layout: compact, shared or dedicated (default: the server's)")
     String mode;
 
     @Option(names = "--durability",

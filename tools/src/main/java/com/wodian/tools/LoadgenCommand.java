@@ -122,7 +122,8 @@ public final class LoadgenCommand implements Callable<Integer>
         "same schedule as ISO 8583 0200 purchases to --iso8583-port (mix pay=100 only; docs/iso8583.md)")
     String protocol;
 
-    @Option(names = "--iso8583-port", defaultValue = "0", description = "with --protocol iso8583: the server's ISO port")
+    @Option(names = "--iso8583-port", defaultValue = "0",
+        description = "with --protocol iso8583: the server's ISO port")
     int iso8583Port;
 
     @Option(names = "--iso-keys", description = "with --protocol iso8583: the server's ISO key file; keys for the " +

@@ -77,7 +77,8 @@ public final class ServerCommand implements Runnable
     @Option(names = "--sender-idle", description = "sender thread idle strategy (dedicated mode), as --network-idle")
     String senderIdle;
 
-    @Option(names = "--node-id", description = "run as node I of a replica group (with --peers); see docs/replication.md")
+    @Option(names = "--node-id",
+        description = "run as node I of a replica group (with --peers); see docs/replication.md")
     Integer nodeId;
 
     @Option(names = "--peers", description = "replica group: every node's replication address, " +

@@ -178,7 +178,8 @@ public final class SettlementCommand implements Callable<Integer>
         final List<Path> files = SettlementFiles.write(outDir, date, zone, rows, balances, platform, funds, notes,
             key);
         return "settlement " + date + " " + zone.getId() + ": " + rows.size() + " rows, " + (files.size() - 5) +
-            " merchant files, balances, funds, platform, summary and manifest (SHA-256" + (null == key ? "" : ", keyed: HMAC-SHA256") +
+            " merchant files, balances, funds, platform, summary and manifest (SHA-256" +
+            (null == key ? "" : ", keyed: HMAC-SHA256") +
             ") in " + outDir.toAbsolutePath() +
             (null == provisional ? "" : " (" + provisional + ")");
     }

@@ -91,7 +91,8 @@ public final class SnapshotCommand implements Runnable
         {
             final UnsafeBuffer request = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
             final int length = new CommandEncoder().takeSnapshot(request, 0, System.currentTimeMillis());
-            try (WodianClient client = WodianClient.connect(null == credentialsFile ? tlsOptions.clientConfig(host, port) :
+            try (WodianClient client = WodianClient.connect(null == credentialsFile ?
+                tlsOptions.clientConfig(host, port) :
                 tlsOptions.clientConfig(host, port).credentials(com.wodian.net.auth.Credentials.loadFirst(
                     credentialsFile, com.wodian.protocol.sbe.SessionRole.ADMIN))))
             {

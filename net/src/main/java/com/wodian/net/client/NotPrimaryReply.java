@@ -50,8 +50,8 @@ final class NotPrimaryReply
     InetSocketAddress leaderHint(final int length)
     {
         if (header.blockLength() < ErrorReplyDecoder.BLOCK_LENGTH ||
-            length < MessageHeaderDecoder.ENCODED_LENGTH + ErrorReplyDecoder.BLOCK_LENGTH || errorReply.leaderId() < 0 ||
-            errorReply.leaderPort() <= 0 || errorReply.leaderPort() > 0xFFFF)
+            length < MessageHeaderDecoder.ENCODED_LENGTH + ErrorReplyDecoder.BLOCK_LENGTH ||
+            errorReply.leaderId() < 0 || errorReply.leaderPort() <= 0 || errorReply.leaderPort() > 0xFFFF)
         {
             return null;
         }

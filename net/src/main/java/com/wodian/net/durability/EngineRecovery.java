@@ -149,9 +149,9 @@ public final class EngineRecovery
      * (the tail then grows the restored tables to what they reach anyway; a whole journal's length would over-reserve
      * them; the demo's offline replay of a short journal does reserve for all of it, JournalCommand.replayAndVerify),
      * and only in a JVM whose heap is pre-touched ({@code -XX:+AlwaysPreTouch}, as {@code bin/wodian server}
-     * runs): there the growth is a memory-speed copy (17-21 ms for a 1 M tail after a 1 M-key snapshot), while on a heap
-     * not touched yet it first-touches a few hundred MB on the critical path (measured 200-500 ms for 60 MB on this
-     * VM), which the doublings instead leave to the table preparer's thread in the background.
+     * runs): there the growth is a memory-speed copy (17-21 ms for a 1 M tail after a 1 M-key snapshot), while on a
+     * heap not touched yet it first-touches a few hundred MB on the critical path (measured 200-500 ms for 60 MB on
+     * this VM), which the doublings instead leave to the table preparer's thread in the background.
      */
     public static boolean growAheadPays()
     {

@@ -44,7 +44,9 @@ public interface FollowedJournal
     {
     }
 
-    /** A journal nobody appends to while it is followed (tests, offline tools): never replaced, every entry readable. */
+    /**
+     * A journal nobody appends to while it is followed (tests, offline tools): never replaced, every entry readable.
+     */
     static FollowedJournal of(final ChronicleJournal journal)
     {
         return upTo(journal, () -> Long.MAX_VALUE);

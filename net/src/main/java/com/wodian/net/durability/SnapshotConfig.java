@@ -7,8 +7,9 @@ package com.wodian.net.durability;
  * <p>On a single server the snapshotter is off by default because it holds a second engine: at the default limits
  * (1,000,000 consumers) that is about 1.1 GB more heap. In a replica group it is on by default: a node that runs for
  * months must restart from a snapshot, not from its whole journal, and journal retention needs snapshots
- * (docs/replication.md); {@code --snapshots off} still turns it off. Recovery always starts from the newest valid snapshot in the data directory,
- * whether or not this server takes snapshots itself (they may come from {@code wodian snapshot take}).
+ * (docs/replication.md); {@code --snapshots off} still turns it off. Recovery always starts from the newest valid
+ * snapshot in the data directory, whether or not this server takes snapshots itself (they may come from
+ * {@code wodian snapshot take}).
  */
 public final class SnapshotConfig
 {

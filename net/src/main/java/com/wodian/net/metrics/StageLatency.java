@@ -136,7 +136,8 @@ public final class StageLatency
      * ({@link Stage#ordinal()}), so that the work of a second can be spread over several short runs: a run of a few
      * milliseconds holds a core that the network thread may need (docs/latency.md).
      */
-    public synchronized void publish(final int stageIndex, final org.agrona.concurrent.status.AtomicCounter[][] counters)
+    public synchronized void publish(
+        final int stageIndex, final org.agrona.concurrent.status.AtomicCounter[][] counters)
     {
         final int i = stageIndex;
         intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);

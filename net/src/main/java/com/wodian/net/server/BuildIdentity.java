@@ -39,7 +39,9 @@ public final class BuildIdentity
         return ReplicationDescriptor.PROTOCOL_VERSION;
     }
 
-    /** One line, e.g. {@code wodian 0.1.0 (payload schema 9, snapshot format 17, reads 14-17, replication protocol 1)}. */
+    /**
+     * One line, e.g. {@code wodian 0.1.0 (payload schema 9, snapshot format 17, reads 14-17, replication protocol 1)}.
+     */
     public static String describe()
     {
         return "wodian " + VERSION + " (payload schema " + payloadSchema() + ", snapshot format " + snapshotFormat() +

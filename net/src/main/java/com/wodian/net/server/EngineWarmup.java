@@ -23,7 +23,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * run here too: its key table ({@link #KEYS_MAX}) fills and forgets its oldest keys, its points ledger
  * ({@link #POINTS_LEDGER_ENTRIES_MAX}) wraps, and its consumer book and pair table grow in place
  * ({@link #REGISTERED_CONSUMERS} consumers). Inputs reach it as the engine stage hands them over: each in a buffer of
- * its own, a batch at a time through the prefetch phase ({@link RingLikeBatch}). Without that, C2 compiled those branches as uncommon traps and the first wrap under live traffic
+ * its own, a batch at a time through the prefetch phase ({@link RingLikeBatch}). Without that, C2 compiled those
+ * branches as uncommon traps and the first wrap under live traffic
  * threw the payment path's compiled code away ({@code unstable_if} at {@code PointsLedger.append} inside
  * {@code Ledger.settle}, ~24 s into a 50,000/s run; docs/latency.md "The journal's chunk crossings").
  */

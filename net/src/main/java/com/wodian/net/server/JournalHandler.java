@@ -15,7 +15,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * Queries, rejects and closes pass through untouched, so journal sequences are contiguous.
  *
  * <p>The writer is acquired by the server before any thread starts (another server on the same data directory is
- * stopped earlier still, by {@link DataDirectoryLock}: Chronicle's write lock is per entry); it binds to the thread that first appends with it, this stage's, which also
+ * stopped earlier still, by {@link DataDirectoryLock}: Chronicle's write lock is per entry); it binds to the thread
+ * that first appends with it, this stage's, which also
  * closes it in {@link #onShutdown()}. In COMPACT mode the {@link EngineHandler} calls {@link #journal(InputEvent)}
  * and {@link #endOfBatch()} inline on its thread instead.
  */

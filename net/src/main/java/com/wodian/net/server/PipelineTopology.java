@@ -314,7 +314,8 @@ final class PipelineTopology implements AutoCloseable
         final EventHandler<InputEvent> handler,
         final ExceptionHandler<InputEvent> failureHandler)
     {
-        final BatchEventProcessor<InputEvent> processor = new BatchEventProcessorBuilder().build(ring, barrier, handler);
+        final BatchEventProcessor<InputEvent> processor =
+            new BatchEventProcessorBuilder().build(ring, barrier, handler);
         processor.setExceptionHandler(failureHandler);
         return processor;
     }
@@ -407,8 +408,8 @@ final class PipelineTopology implements AutoCloseable
         {
             final Throwable where = new Throwable("stack of " + thread.getName());
             where.setStackTrace(thread.getStackTrace());
-            WodianServer.LOG.log(System.Logger.Level.ERROR, "stage thread " + thread.getName() + " did not stop within " +
-                STAGE_JOIN_TIMEOUT_MS + " ms; closing without it", where);
+            WodianServer.LOG.log(System.Logger.Level.ERROR, "stage thread " + thread.getName() +
+                " did not stop within " + STAGE_JOIN_TIMEOUT_MS + " ms; closing without it", where);
         }
     }
 }

@@ -503,7 +503,9 @@ final class ServerArguments
         }
     }
 
-    /** A number that must fit an int: a larger one is refused, never narrowed ({@code --node-id 4294967296} is no 0). */
+    /**
+     * A number that must fit an int: a larger one is refused, never narrowed ({@code --node-id 4294967296} is no 0).
+     */
     private static int parseInt(final String name, final String value)
     {
         final long number = parseLong(name, value);

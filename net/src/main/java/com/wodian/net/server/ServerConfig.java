@@ -633,7 +633,8 @@ public final class ServerConfig
     @Override
     public String toString()
     {
-        return "ServerConfig{dataDir=" + dataDir + ", newDataDirectoryAllowed=" + newDataDirectoryAllowed + ", host=" + host + ", port=" + port +
+        return "ServerConfig{dataDir=" + dataDir + ", newDataDirectoryAllowed=" + newDataDirectoryAllowed +
+            ", host=" + host + ", port=" + port +
             ", threadingMode=" + threadingMode + ", durabilityPolicy=" + durabilityPolicy +
             ", inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
             ", pipelineWaitStrategy=" + pipelineWaitStrategy + ", networkIdleStrategy=" + networkIdleStrategy +

@@ -11,8 +11,8 @@ import java.util.concurrent.CountDownLatch;
  * Starts a {@link WodianServer} from the command line, for operators and for tests that run the server in a child
  * process (crash and recovery tests).
  * <pre>
- * ServerMain --data DIR [--init] --port N [--mode shared|compact|dedicated] [--host ADDRESS] [--durability sync|page-cache]
- *            [--limits default|small] [--keys-max N] [--engine-tables grow|reserve]
+ * ServerMain --data DIR [--init] --port N [--mode shared|compact|dedicated] [--host ADDRESS]
+ *            [--durability sync|page-cache] [--limits default|small] [--keys-max N] [--engine-tables grow|reserve]
  *            [--pipeline-wait NAME] [--network-idle NAME] [--sender-idle NAME]
  *            [--auth required|disabled] [--credentials FILE] [--admin-from RANGES]
  *            [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]
@@ -62,7 +62,8 @@ public final class ServerMain
         " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
         " [--admin-from RANGES]" +
         " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
-        " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME] [--election-timeout-ms N]" +
+        " [--node-id I --peers 0=HOST:PORT,1=HOST:PORT,... [--ack-policy local|quorum|all] [--group NAME]" +
+        " [--election-timeout-ms N]" +
         " [--join] [--client-peers 0=HOST:PORT,...]" +
         " [--replication-idle SPINS,YIELDS,MIN_PARK_US,MAX_PARK_US] [--commit-mark-interval-ms N]]" +
         " [--metrics-port N [--metrics-host ADDRESS] [--metrics-auth-file FILE]] [--warmup-inputs N]" +

@@ -19,8 +19,9 @@ import java.util.Map;
  * an address without a bucket is refused (fail closed, as {@link LogonLimiter} does). One bucket is looked at, not
  * the table: a full table no longer costs a pass over up to {@code entriesMax} buckets per new address on the
  * network thread (concurrency review 9). Every bucket used longer ago than a refill period (the burst at the rate) has
- * refilled, so a refusal means every kept address made a handshake within that period. The unauthenticated counts need no bound beyond the port's connection limit: an
- * address's entry goes when its last unauthenticated connection does.
+ * refilled, so a refusal means every kept address made a handshake within that period. The unauthenticated counts
+ * need no bound beyond the port's connection limit: an address's entry goes when its last unauthenticated
+ * connection does.
  */
 public final class SourceLimits
 {

@@ -33,7 +33,8 @@ final class KeyMaterial
     {
     }
 
-    static KeyManager[] keyManagers(final TlsSettings settings, final String provider) throws IOException, GeneralSecurityException
+    static KeyManager[] keyManagers(final TlsSettings settings, final String provider)
+        throws IOException, GeneralSecurityException
     {
         if (null == settings.certificateFile())
         {

@@ -30,10 +30,10 @@ public final class BalanceRoll
     {
     }
 
-    static final String CSV_HEADER = "merchant_id,settlement_opening_fen,settlement_sales_fen,settlement_withdrawn_fen," +
-        "settlement_closing_fen,pool_opening_fen,pool_contributed_fen,pool_vouchers_lapsed_fen," +
-        "pool_point_vouchers_fen,pool_distributions_fen,pool_closing_fen,alliance_opening_fen,alliance_in_fen," +
-        "alliance_withdrawn_fen,alliance_closing_fen";
+    static final String CSV_HEADER = "merchant_id,settlement_opening_fen,settlement_sales_fen," +
+        "settlement_withdrawn_fen,settlement_closing_fen,pool_opening_fen,pool_contributed_fen," +
+        "pool_vouchers_lapsed_fen,pool_point_vouchers_fen,pool_distributions_fen,pool_closing_fen," +
+        "alliance_opening_fen,alliance_in_fen,alliance_withdrawn_fen,alliance_closing_fen";
     static final String PLATFORM_CSV_HEADER = "fees_opening_fen,fees_fen,fees_paid_out_fen,fees_closing_fen";
 
     /** settlement, pool, alliance earnings, vouchers expired (cumulative) by merchant id, at the day's start. */

@@ -1,10 +1,10 @@
 package com.wodian.tools.settlement;
 
 /**
- * One line of {@code funds.csv}: a TopUp or Withdraw (of any source) of the day, money crossing the platform's edge (the payment
- * channel, the merchant's bank account), by the external reference the bank statement carries (docs/settlement.md,
- * "funds.csv"). {@code bookedFen} is what the engine booked (0 for a refusal); a repeat of a booked command, which
- * changes nothing, has no line.
+ * One line of {@code funds.csv}: a TopUp or Withdraw (of any source) of the day, money crossing the platform's edge
+ * (the payment channel, the merchant's bank account), by the external reference the bank statement carries
+ * (docs/settlement.md, "funds.csv"). {@code bookedFen} is what the engine booked (0 for a refusal); a repeat of a
+ * booked command, which changes nothing, has no line.
  */
 public record FundsRow(
     long sequence,
