@@ -200,7 +200,8 @@ public class RiskModelBenchmark
         java.util.Arrays.sort(walkNs);
         java.util.Arrays.sort(ratios);
         System.out.printf("%s traffic, %d rounds of %d scores: lanes median %.1f ns (%.1f-%.1f), " +
-            "packedWalk median %.1f ns (%.1f-%.1f), lanes/packedWalk median %.2f (%.2f-%.2f) [%d]%n", lanes.traffic, rounds, scores,
+            "packedWalk median %.1f ns (%.1f-%.1f), lanes/packedWalk median %.2f (%.2f-%.2f) [%d]%n",
+            lanes.traffic, rounds, scores,
             lanesNs[rounds / 2], lanesNs[0], lanesNs[rounds - 1], walkNs[rounds / 2], walkNs[0], walkNs[rounds - 1],
             ratios[rounds / 2], ratios[0], ratios[rounds - 1], sink & 1);
     }

@@ -88,7 +88,6 @@ final class TradeThresholds
                 legitTotal++;
             }
         }
-        final int[] k = new int[TRADES];
         final int[] cap = new int[TRADES];
         for (int t = 0; t < TRADES; t++)
         {
@@ -96,7 +95,36 @@ final class TradeThresholds
             abuse[t] = descending(abuse[t], abuseCount[t]);
             cap[t] = (int)Math.floor(tradeFprBudget * legitCount[t]);
         }
-        int budget = (int)Math.floor(fprBudget * legitTotal);
+        final int[] k = legitDeclinesPerTrade(legit, abuse, cap, (int)Math.floor(fprBudget * legitTotal));
+        final long[] score = new long[TRADES];
+        long strictest = Long.MIN_VALUE;
+        for (int t = 0; t < TRADES; t++)
+        {
+            if (legitCount[t] > 0)
+            {
+                score[t] = scoreFor(legit[t], k[t]);
+                strictest = Math.max(strictest, score[t]);
+            }
+        }
+        long common = Long.MAX_VALUE;
+        for (int t = 0; t < TRADES; t++)
+        {
+            score[t] = legitCount[t] > 0 ? score[t] : strictest;   // a trade never seen gets the strictest score
+            common = Math.min(common, score[t]);
+        }
+        return withOffsets(model, score, common);
+    }
+
+    /**
+     * The greedy split of the overall budget of legitimate declines: each step gives the trade with the most abuse
+     * caught per legitimate decline (looking up to {@link #LOOKAHEAD} declines ahead) that many more, within its own
+     * cap. Returns the legitimate declines each trade's score allows.
+     */
+    private static int[] legitDeclinesPerTrade(final long[][] legit, final long[][] abuse, final int[] cap,
+        final int budgetTotal)
+    {
+        final int[] k = new int[TRADES];
+        int budget = budgetTotal;
         while (budget > 0)
         {
             int bestTrade = -1;
@@ -123,23 +151,7 @@ final class TradeThresholds
             k[bestTrade] += bestStep;
             budget -= bestStep;
         }
-        final long[] score = new long[TRADES];
-        long strictest = Long.MIN_VALUE;
-        for (int t = 0; t < TRADES; t++)
-        {
-            if (legitCount[t] > 0)
-            {
-                score[t] = scoreFor(legit[t], k[t]);
-                strictest = Math.max(strictest, score[t]);
-            }
-        }
-        long common = Long.MAX_VALUE;
-        for (int t = 0; t < TRADES; t++)
-        {
-            score[t] = legitCount[t] > 0 ? score[t] : strictest;   // a trade never seen gets the strictest score
-            common = Math.min(common, score[t]);
-        }
-        return withOffsets(model, score, common);
+        return k;
     }
 
     private static TreeModel withOffsets(final TreeModel model, final long[] score, final long common)
