@@ -39,13 +39,18 @@ final class IsoConnection implements IsoKeyHandler
      * slowloris, a half-open or a never-reading peer reaches the idle timeout.
      */
     long lastActivityMs;
-    /** When the connection was accepted (wall clock, ms): the oldest unauthenticated one is evicted first. */
+    /**
+     * When the connection was accepted (wall clock, ms): the oldest unauthenticated one is evicted first, and only
+     * once it is older than the eviction floor; a terminal's oldest authenticated one goes first over its cap.
+     */
     long openedAtMs;
     /**
      * True once the connection sent a MAC-valid request or presented a terminal certificate: such a connection is
      * never evicted to make room for a newcomer.
      */
     boolean authenticated;
+    /** The terminal the connection first authenticated as (DE41 or its certificate); 0 before. */
+    long terminalId;
     /** Source address, set at accept; the connection counts against its limit until it authenticates or ends. */
     String remoteAddress;
     boolean countedUnauthenticated;
@@ -91,6 +96,7 @@ final class IsoConnection implements IsoKeyHandler
         lastActivityMs = nowMs;
         openedAtMs = nowMs;
         authenticated = false;
+        terminalId = 0;
         receiveBuffer.clear();
         sendBuffer.clear();
         for (final IsoExchange exchange : exchanges)

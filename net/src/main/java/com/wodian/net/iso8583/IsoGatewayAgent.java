@@ -56,6 +56,8 @@ public final class IsoGatewayAgent implements GatewayAgent
     private final IsoCommandSink sink;
     private final ServerSocketChannel serverChannel;
     private final Selector selector;
+    private final IsoConnectionSlots slots;
+    /** {@link #slots}' array, for the loops over every connection. */
     private final IsoConnection[] connections;
     private final IsoTranslator translator;
     private final OneToOneRingBuffer replies;
@@ -73,10 +75,6 @@ public final class IsoGatewayAgent implements GatewayAgent
     private long nextIdleScanMs;
     /** Connections closed for the idle timeout (any thread, a statistic). */
     private volatile long idleTimeoutCount;
-    /** Unauthenticated connections closed to make room for a newcomer when every slot was taken (a statistic). */
-    private volatile long evictedCount;
-    /** Newcomers closed at once because every slot held an authenticated connection (a statistic). */
-    private volatile long refusedFullCount;
     /** Connections closed because their TLS handshake did not complete in time (any thread, a statistic). */
     private volatile long handshakeTimeoutCount;
     /** The key file's time as last loaded, and when to look again: the metrics thread's after construction. */
@@ -120,7 +118,10 @@ public final class IsoGatewayAgent implements GatewayAgent
         translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(IsoKeyStore.load(config.keysFile())),
             config.preAuthTtlMs(), config.transmissionTimeWindowMs());
         clock = sink.clock();
-        connections = new IsoConnection[config.connectionsMax()];
+        slots = new IsoConnectionSlots(config.connectionsMax(), sink.handshakeTimeoutMs(),
+            config.connectionsPerTerminalMax(),
+            (slotIndex) -> new IsoConnection(slotIndex, config, RESPONSE_LENGTH_MAX, this::onReadable), this::close);
+        connections = slots.all();
         final int replyCapacity = BitUtil.findNextPositivePowerOfTwo(
             2 * config.connectionsMax() * config.inFlightMax() * (REPLY_RECORD_LENGTH + 8));
         replies = new OneToOneRingBuffer(new UnsafeBuffer(
@@ -329,12 +330,11 @@ public final class IsoGatewayAgent implements GatewayAgent
                     CloseHelper.quietClose(channel); // counted in sourceLimits.refusedCount()
                     continue;
                 }
-                final IsoConnection connection = freeOrEvictedConnection();
+                final IsoConnection connection = slots.take(clock.time());
                 settingUp = connection;
                 if (null == connection)
                 {
                     sourceLimits.release(address);
-                    refusedFullCount = refusedFullCount + 1;
                     CloseHelper.quietClose(channel);
                     continue;
                 }
@@ -369,51 +369,6 @@ public final class IsoGatewayAgent implements GatewayAgent
             }
         }
         return acceptedCount;
-    }
-
-    /**
-     * A free slot; when every slot is taken, the slot of the oldest connection that has not authenticated (no
-     * MAC-valid request, no terminal certificate), closed for the newcomer: sockets that only hold a slot cannot lock
-     * terminals out (security review item 5). Null when every connection has authenticated.
-     */
-    private IsoConnection freeOrEvictedConnection()
-    {
-        final IsoConnection free = freeConnection();
-        if (null != free)
-        {
-            return free;
-        }
-        IsoConnection oldest = null;
-        for (final IsoConnection connection : connections)
-        {
-            if (!connection.authenticated && (null == oldest || connection.openedAtMs - oldest.openedAtMs < 0))
-            {
-                oldest = connection;
-            }
-        }
-        if (null != oldest)
-        {
-            evictedCount = evictedCount + 1;
-            close(oldest);
-        }
-        return oldest;
-    }
-
-    private IsoConnection freeConnection()
-    {
-        for (int i = 0; i < connections.length; i++)
-        {
-            if (null == connections[i])
-            {
-                connections[i] = new IsoConnection(i, config, RESPONSE_LENGTH_MAX, this::onReadable);
-                return connections[i];
-            }
-            if (!connections[i].isOpen())
-            {
-                return connections[i];
-            }
-        }
-        return null;
     }
 
     private int onReadable(final IsoConnection connection)
@@ -495,7 +450,7 @@ public final class IsoGatewayAgent implements GatewayAgent
             return false;
         }
         connection.certifiedTerminalId = identity.id();
-        markAuthenticated(connection);
+        markAuthenticated(connection, identity.id());
         return true;
     }
 
@@ -546,10 +501,16 @@ public final class IsoGatewayAgent implements GatewayAgent
         return idleTimeoutCount;
     }
 
-    private void markAuthenticated(final IsoConnection connection)
+    /** The first sign that the connection is a terminal's: no longer evictable, and counted against its cap. */
+    private void markAuthenticated(final IsoConnection connection, final long terminalId)
     {
+        if (connection.authenticated)
+        {
+            return;
+        }
         connection.authenticated = true;
         releaseUnauthenticated(connection);
+        slots.onAuthenticated(connection, terminalId);
     }
 
     private void releaseUnauthenticated(final IsoConnection connection)
@@ -570,13 +531,22 @@ public final class IsoGatewayAgent implements GatewayAgent
     /** Unauthenticated connections closed to make room for a newcomer when every slot was taken. */
     public long evictedCount()
     {
-        return evictedCount;
+        return slots.evictedCount();
     }
 
-    /** Newcomers closed at once because every slot held an authenticated connection. */
+    /**
+     * Newcomers closed at once because every slot held an authenticated connection or one younger than the eviction
+     * floor (the logon timeout).
+     */
     public long refusedFullCount()
     {
-        return refusedFullCount;
+        return slots.refusedFullCount();
+    }
+
+    /** Authenticated connections ended because their terminal opened more than its cap. */
+    public long terminalCapClosedCount()
+    {
+        return slots.terminalCapClosedCount();
     }
 
     /** Connections closed because their TLS handshake did not complete within the logon timeout. */
@@ -649,7 +619,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         if (exchange.authenticated)
         {
             // A MAC-valid request within the freshness window: a recorded one sent again later is not (A1, 2026-12-05).
-            markAuthenticated(connection);
+            markAuthenticated(connection, exchange.terminalId);
             connection.lastActivityMs = cycleNowMs;
         }
         else if (IsoResponseCodes.APPROVED == exchange.de39)

@@ -21,6 +21,8 @@ import java.util.Properties;
  *                              "Freshness").
  * @param idleTimeoutMs         a connection that has neither sent a whole, accepted request nor taken response bytes
  *                              for this long is closed (idle, half-open, slowloris or never-reading peers).
+ * @param connectionsPerTerminalMax authenticated connections one terminal holds at once; one more ends that
+ *                              terminal's oldest (security review 2026-12-05 B1). 0: no cap.
  */
 public record IsoGatewayConfig(
     String host,
@@ -31,7 +33,8 @@ public record IsoGatewayConfig(
     int inFlightMax,
     int frameLengthMax,
     long transmissionTimeWindowMs,
-    long idleTimeoutMs)
+    long idleTimeoutMs,
+    int connectionsPerTerminalMax)
 {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final long DEFAULT_PRE_AUTH_TTL_MS = 30L * 60 * 1000;
@@ -44,21 +47,24 @@ public record IsoGatewayConfig(
     public static final long DEFAULT_TRANSMISSION_TIME_WINDOW_MS = 10L * 60 * 1000;
     public static final String IDLE_TIMEOUT_MS_PROP_NAME = "wodian.iso8583.idle.timeout.ms";
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+    public static final String CONNECTIONS_PER_TERMINAL_MAX_PROP_NAME = "wodian.iso8583.connections.per.terminal.max";
+    public static final int DEFAULT_CONNECTIONS_PER_TERMINAL_MAX = 4;
 
     public IsoGatewayConfig
     {
         if (port < 0 || port > 65_535 || preAuthTtlMs <= 0 || connectionsMax <= 0 || connectionsMax > CONNECTIONS_MAX_LIMIT ||
             inFlightMax <= 0 || frameLengthMax < NacFrameDescriptor.TPDU_LENGTH + 10 ||
-            transmissionTimeWindowMs <= 0 || idleTimeoutMs <= 0)
+            transmissionTimeWindowMs <= 0 || idleTimeoutMs <= 0 || connectionsPerTerminalMax < 0)
         {
             throw new IllegalArgumentException("bad ISO 8583 gateway settings: " + this);
         }
     }
 
     /**
-     * Defaults for everything but where to listen and the key file; the connection limit, the freshness window and
-     * the idle timeout may be set as system properties ({@value #CONNECTIONS_MAX_PROP_NAME},
-     * {@value #TRANSMISSION_TIME_WINDOW_MS_PROP_NAME}, {@value #IDLE_TIMEOUT_MS_PROP_NAME}).
+     * Defaults for everything but where to listen and the key file; the connection limit, the freshness window,
+     * the idle timeout and the per-terminal cap may be set as system properties ({@value #CONNECTIONS_MAX_PROP_NAME},
+     * {@value #TRANSMISSION_TIME_WINDOW_MS_PROP_NAME}, {@value #IDLE_TIMEOUT_MS_PROP_NAME},
+     * {@value #CONNECTIONS_PER_TERMINAL_MAX_PROP_NAME}).
      */
     public static IsoGatewayConfig of(final String host, final int port, final Path keysFile)
     {
@@ -71,7 +77,9 @@ public record IsoGatewayConfig(
         return new IsoGatewayConfig(host, port, keysFile, DEFAULT_PRE_AUTH_TTL_MS, connectionsMax(properties),
             DEFAULT_IN_FLIGHT_MAX, DEFAULT_FRAME_LENGTH_MAX,
             longProperty(properties, TRANSMISSION_TIME_WINDOW_MS_PROP_NAME, DEFAULT_TRANSMISSION_TIME_WINDOW_MS),
-            longProperty(properties, IDLE_TIMEOUT_MS_PROP_NAME, DEFAULT_IDLE_TIMEOUT_MS));
+            longProperty(properties, IDLE_TIMEOUT_MS_PROP_NAME, DEFAULT_IDLE_TIMEOUT_MS),
+            (int)Math.min(Integer.MAX_VALUE,
+                longProperty(properties, CONNECTIONS_PER_TERMINAL_MAX_PROP_NAME, DEFAULT_CONNECTIONS_PER_TERMINAL_MAX)));
     }
 
     /** As {@link Long#getLong(String, long)} did for these two: a value that is no number keeps the default. */
@@ -118,13 +126,20 @@ public record IsoGatewayConfig(
     public IsoGatewayConfig withIdleTimeoutMs(final long idleTimeoutMs)
     {
         return new IsoGatewayConfig(host, port, keysFile, preAuthTtlMs, connectionsMax, inFlightMax, frameLengthMax,
-            transmissionTimeWindowMs, idleTimeoutMs);
+            transmissionTimeWindowMs, idleTimeoutMs, connectionsPerTerminalMax);
+    }
+
+    /** The same settings with another cap on one terminal's authenticated connections (0: none). */
+    public IsoGatewayConfig withConnectionsPerTerminalMax(final int connectionsPerTerminalMax)
+    {
+        return new IsoGatewayConfig(host, port, keysFile, preAuthTtlMs, connectionsMax, inFlightMax, frameLengthMax,
+            transmissionTimeWindowMs, idleTimeoutMs, connectionsPerTerminalMax);
     }
 
     /** The same settings with another connection limit. */
     public IsoGatewayConfig withConnectionsMax(final int connectionsMax)
     {
         return new IsoGatewayConfig(host, port, keysFile, preAuthTtlMs, connectionsMax, inFlightMax, frameLengthMax,
-            transmissionTimeWindowMs, idleTimeoutMs);
+            transmissionTimeWindowMs, idleTimeoutMs, connectionsPerTerminalMax);
     }
 }

@@ -78,13 +78,15 @@ public final class GatewayConfig
         public static final int UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT = 64;
 
         /**
-         * The same cap on the ISO 8583 port, off (0) by default: an ISO terminal counts as unauthenticated until its
-         * first MAC-valid request and may sit idle until its next sale, so one address (a NAT, a concentrator) may
-         * hold many such connections legitimately (concurrency review 6).
+         * The same cap on the ISO 8583 port, 64 by default as on the POS port. An ISO terminal counts as
+         * unauthenticated until its first fresh MAC-valid request, so one address (a NAT, a concentrator) may hold
+         * several such connections legitimately (concurrency review 6): 64 fits a shop site behind one address; a
+         * concentrator with more idle, never-signed terminals needs a higher value (0: no cap). Off, one address
+         * churning connections took every slot (security review 2026-12-05 B8).
          */
         public static final String ISO_UNAUTHENTICATED_PER_ADDRESS_MAX_PROP_NAME =
             "wodian.iso8583.unauthenticated.per.address.max";
-        public static final int ISO_UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT = 0;
+        public static final int ISO_UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT = 64;
 
         /** TLS handshakes per source address per second, sustained, per port; beyond it closed at accept. 0: none. */
         public static final String HANDSHAKES_PER_ADDRESS_PER_SECOND_PROP_NAME =
@@ -275,7 +277,7 @@ public final class GatewayConfig
             Configuration.LIMITER_ENTRIES_MAX);
     }
 
-    /** Connections per source address before authentication on the ISO 8583 port; 0 (the default) for no limit. */
+    /** Connections per source address before authentication on the ISO 8583 port (64 by default); 0 for no limit. */
     public GatewayConfig isoUnauthenticatedPerAddressMax(final int isoUnauthenticatedPerAddressMax)
     {
         this.isoUnauthenticatedPerAddressMax = isoUnauthenticatedPerAddressMax;

@@ -61,7 +61,7 @@ public final class GatewayContext
 
     /**
      * The server's per-source limits before authentication, a fresh set for a gateway's port (the ISO 8583 one, the
-     * only gateway: its own per-address cap, off by default; security.md).
+     * only gateway: its own per-address cap, 64 by default; security.md).
      */
     public SourceLimits newSourceLimits()
     {

@@ -22,6 +22,8 @@ class IsoConnectionLimitsTest
     private static final long TERMINAL = 101;
     private static final long CONSUMER = 8001;
     private static final long DEADLINE_MS = 30_000;
+    /** Past the harness's logon timeout (10 s), the age an unauthenticated connection must reach to be evicted. */
+    private static final long EVICTION_FLOOR_MS = 11_000;
 
     @TempDir
     Path dir;
@@ -65,15 +67,19 @@ class IsoConnectionLimitsTest
             .withConnectionsMax(slots);
         try (EngineIsoHarness harness = started(config))
         {
-            final Socket[] squatters = new Socket[slots];
+            final JposTerminal[] squatters = new JposTerminal[slots];
             try
             {
                 for (int i = 0; i < slots; i++)
                 {
-                    squatters[i] = new Socket("127.0.0.1", harness.agent.port());
-                    // Accepted in connection order (the listen backlog is FIFO); a tie in ms goes to the lower slot.
+                    // An unsigned echo is answered without authenticating: each squatter surely holds its slot.
+                    squatters[i] = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key);
+                    assertEquals("00", squatters[i].call(squatters[i].networkManagement("301", i + 1)).getString(39));
+                    // A tie in ms goes to the lower slot.
                     Thread.sleep(20);
                 }
+                // Squatters are evicted only once older than the floor (the logon timeout): move the gateway's clock.
+                harness.clockOffsetMs += EVICTION_FLOOR_MS;
                 try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
                 {
                     assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
@@ -92,7 +98,7 @@ class IsoConnectionLimitsTest
             }
             finally
             {
-                for (final Socket squatter : squatters)
+                for (final JposTerminal squatter : squatters)
                 {
                     if (null != squatter)
                     {
@@ -135,6 +141,7 @@ class IsoConnectionLimitsTest
                     // Accepted in connection order; a tie in ms goes to the lower slot.
                     Thread.sleep(20);
                 }
+                harness.clockOffsetMs += EVICTION_FLOOR_MS;
                 try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
                 {
                     assertEquals("00", pos.call(pos.networkManagement("301", 9)).getString(39),
@@ -189,12 +196,126 @@ class IsoConnectionLimitsTest
         }
     }
 
+    /**
+     * Security review 2026-12-05 B8: a client opening connections as fast as it can no longer evicts a terminal that
+     * has connected but not yet sent its first signed request (a slow link, a TLS handshake): connections younger
+     * than the floor (the logon timeout) keep their slot, the churner's newcomers are refused instead. Before, each
+     * newcomer took the oldest unauthenticated slot: the terminal's, before it could sign.
+     */
+    @Test
+    void aChurningClientCannotPushOutATerminalThatHasNotSignedYet() throws Exception
+    {
+        final byte[] key = keys();
+        final int slots = 4;
+        final IsoGatewayConfig config = IsoGatewayConfig.of("127.0.0.1", 0, dir.resolve("iso-keys"))
+            .withConnectionsMax(slots);
+        final int churned = 3 * slots;
+        final Socket[] churn = new Socket[churned];
+        try (EngineIsoHarness harness = started(config);
+            JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
+        {
+            // An unsigned echo: the terminal's connection holds a slot and has not authenticated.
+            assertEquals("00", pos.call(pos.networkManagement("301", 1)).getString(39));
+            for (int i = 0; i < churned; i++)
+            {
+                churn[i] = new Socket("127.0.0.1", harness.agent.port());
+            }
+            // Every churn connection beyond the free slots has been handled (evicted someone, or been refused).
+            final long deadlineMs = System.currentTimeMillis() + DEADLINE_MS;
+            while (harness.agent.evictedCount() + harness.agent.refusedFullCount() < churned - (slots - 1) &&
+                System.currentTimeMillis() < deadlineMs)
+            {
+                Thread.sleep(10);
+            }
+            assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
+                JposTerminal.now()))).getString(39), "the terminal signs on the connection it opened");
+            assertEquals(churned - (slots - 1), harness.agent.refusedFullCount(), "the newcomers are refused");
+            assertEquals(0, harness.agent.evictedCount(), "no connection younger than the floor is evicted");
+        }
+        finally
+        {
+            for (final Socket socket : churn)
+            {
+                if (null != socket)
+                {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Security review 2026-12-05 B1 (ISO): one terminal key holds at most its cap of authenticated connections; one
+     * more ends that terminal's oldest, so another terminal still finds a slot. Before, one key held every slot.
+     */
+    @Test
+    void oneTerminalHoldsAtMostItsCapOfConnections() throws Exception
+    {
+        final IsoKeyStore store = new IsoKeyStore();
+        final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        final long otherTerminal = TERMINAL + 1;
+        final byte[] otherKey = store.issueKey(otherTerminal, MERCHANT, new SecureRandom());
+        store.save(dir.resolve("iso-keys"));
+        final int slots = 4;
+        final IsoGatewayConfig config = IsoGatewayConfig.of("127.0.0.1", 0, dir.resolve("iso-keys"))
+            .withConnectionsMax(slots).withConnectionsPerTerminalMax(2);
+        final JposTerminal[] hog = new JposTerminal[slots];
+        try (EngineIsoHarness harness = started(config))
+        {
+            harness.terminal(otherTerminal, MERCHANT);
+            for (int i = 0; i < slots; i++)
+            {
+                hog[i] = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key);
+                assertEquals("00", hog[i].call(hog[i].signed(hog[i].networkManagement("301", i + 1))).getString(39));
+            }
+            assertClosedByServer(hog[0]);
+            assertClosedByServer(hog[1]);
+            assertEquals(2, harness.agent.terminalCapClosedCount());
+            try (JposTerminal other = new JposTerminal("127.0.0.1", harness.agent.port(), otherTerminal, MERCHANT,
+                otherKey))
+            {
+                assertEquals("00", other.call(other.signed(other.financial("0200", CONSUMER, 100, other.nextStan(),
+                    JposTerminal.now()))).getString(39), "another terminal is served");
+            }
+            assertEquals("00", hog[slots - 1].call(hog[slots - 1].signed(hog[slots - 1].financial("0200", CONSUMER,
+                100, 99, JposTerminal.now()))).getString(39), "the terminal's newest connection is kept");
+        }
+        finally
+        {
+            for (final JposTerminal terminal : hog)
+            {
+                if (null != terminal)
+                {
+                    terminal.close();
+                }
+            }
+        }
+    }
+
     private byte[] keys() throws Exception
     {
         final IsoKeyStore store = new IsoKeyStore();
         final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
         store.save(dir.resolve("iso-keys"));
         return key;
+    }
+
+    /** The server ends the terminal's connection: the read sees the end of stream, not its deadline. */
+    private static void assertClosedByServer(final JposTerminal terminal) throws Exception
+    {
+        try
+        {
+            terminal.receive();
+            org.junit.jupiter.api.Assertions.fail("no message expected");
+        }
+        catch (final java.net.SocketTimeoutException timeout)
+        {
+            org.junit.jupiter.api.Assertions.fail("not closed within the deadline");
+        }
+        catch (final java.io.IOException | org.jpos.iso.ISOException closed)
+        {
+            // End of stream or reset: closed by the server.
+        }
     }
 
     private static EngineIsoHarness started(final IsoGatewayConfig config) throws Exception

@@ -32,21 +32,24 @@ class SourceLimitsTest
     }
 
     /**
-     * Concurrency review 6: ISO terminals behind one address sit unauthenticated until their next sale, so the ISO
-     * port has no per-address cap unless one is set (the POS port's default is 64).
+     * Security review 2026-12-05 B8: the ISO port caps unauthenticated connections per address at 64 by default, as
+     * the POS port does (it had none: one address churning connections took every slot); each port counts its own.
      */
     @Test
-    void theIsoPortHasNoPerAddressCapByDefault()
+    void theIsoPortCapsUnauthenticatedConnectionsPerAddressByDefault()
     {
-        final SourceLimits iso = new GatewayConfig().newIsoSourceLimits();
-        for (int i = 0; i < 1_000; i++)
+        final GatewayConfig config = new GatewayConfig();
+        final SourceLimits iso = config.newIsoSourceLimits();
+        final SourceLimits pos = config.newSourceLimits();
+        assertEquals(64, GatewayConfig.Configuration.ISO_UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT);
+        for (int i = 0; i < GatewayConfig.Configuration.ISO_UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT; i++)
         {
             assertEquals(ADMITTED, iso.tryAdmit("10.0.0.1", false, NOW_MS), "connection " + i);
         }
-        final SourceLimits pos = new GatewayConfig().newSourceLimits();
+        assertEquals(TOO_MANY_UNAUTHENTICATED, iso.tryAdmit("10.0.0.1", false, NOW_MS));
         for (int i = 0; i < GatewayConfig.Configuration.UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT; i++)
         {
-            assertEquals(ADMITTED, pos.tryAdmit("10.0.0.1", false, NOW_MS));
+            assertEquals(ADMITTED, pos.tryAdmit("10.0.0.1", false, NOW_MS), "the POS port counts its own");
         }
         assertEquals(TOO_MANY_UNAUTHENTICATED, pos.tryAdmit("10.0.0.1", false, NOW_MS));
     }
