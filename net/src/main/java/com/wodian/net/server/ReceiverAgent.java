@@ -3,37 +3,29 @@ package com.wodian.net.server;
 import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.tls.TlsConnection;
 import com.wodian.net.tls.TlsContext;
-import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import static com.wodian.net.FrameDescriptor.BYTE_ORDER;
-import static com.wodian.net.FrameDescriptor.CORRELATION_ID_LENGTH;
-import static com.wodian.net.FrameDescriptor.CORRELATION_ID_OFFSET;
-import static com.wodian.net.FrameDescriptor.FRAME_LENGTH_FIELD_LENGTH;
-import static com.wodian.net.FrameDescriptor.REQUEST_FRAME_LENGTH_MAX;
-import static com.wodian.net.FrameDescriptor.MESSAGE_OFFSET;
 
 /**
- * Receiving half of the network: accepts connections, reads each session's bytes into its receive buffer, cuts
- * frames, checks each message with {@link CommandCatalog#check} and publishes it to the input ring. A refused
- * message becomes a REJECT input (an ErrorReply in order with the session's other replies); a broken frame length
- * ends the session. Also publishes the Tick command when no command has arrived for a tick interval.
+ * Receiving half of the network: accepts connections ({@link SessionAdmission}), reads each session's bytes into its
+ * receive buffer (through TLS when the port speaks it), has {@link FrameDecoder} cut, check and publish its frames,
+ * ends sessions ({@link SessionClosing}) on end of stream, a timeout or the sender's request, and publishes each
+ * session's CLOSE once its input is done. Also publishes the Tick command when no command has arrived for a tick
+ * interval.
  *
  * <p>Back-pressure: a frame is published only when the ring has room. When it has none, the frame stays in the
  * session's buffer (the session goes to the backlog) and no socket is read, so clients are slowed down by TCP
@@ -49,7 +41,6 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     /** Park while the agent must poll (input ring full): one ring batch takes the engine about this long. */
     static final long POLL_PARK_NS = 20_000;
 
-    private static final int ACCEPTS_PER_CYCLE_MAX = 16;
     private static final int CLOSE_REQUESTS_PER_CYCLE_MAX = 16;
     /** How often sessions are scanned for a passed logon or idle timeout (and an idle receiver wakes for it). */
     private static final long TIMEOUT_SCAN_INTERVAL_MS = 250;
@@ -61,18 +52,13 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private final OneToOneRingBuffer closeRequests;
     private final long tickIntervalMs;
     private final EngineActivity activity;
-    private final int socketSendBufferLength;
-    private final int socketReceiveBufferLength;
     private final Session[] backlog;
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelectedKey;
     private final MessageHandler closeRequestHandler = this::onCloseRequest;
     private final SessionGate gate;
-    /** Per source address limits before authentication (security review item 6); network thread only. */
-    private final SourceLimits sourceLimits;
-    private final ServerCounters counters;
-    /** Null on a clear-text server. */
-    private final TlsContext tlsContext;
-    /** Every TLS context of the server (POS/ISO/metrics, replication): their files are checked in the timeout scan. */
+    private final SessionClosing closing;
+    private final SessionAdmission admission;
+    private final FrameDecoder decoder;
     /** Plugged protocol gateways run on this thread after the native protocol's work (see {@link GatewayAgent}). */
     private GatewayAgent[] gateways = new GatewayAgent[0];
     private int backlogCount;
@@ -82,8 +68,6 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private volatile long timedOutCount;
     /** Connections closed for a failed TLS handshake or a refused certificate (a statistic, as above). */
     private volatile long tlsRefusedCount;
-    /** Connections closed at accept because every session slot was taken (security review 2026-12-05 B3). */
-    private final RefusalWarning fullRefusals = new RefusalWarning("sessionsMax");
 
     /**
      * Set by another thread ({@link WodianServer#close()}) to make this agent stop accepting and reading; volatile
@@ -107,20 +91,21 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         final ServerCounters counters,
         final TlsContext tlsContext) throws IOException
     {
-        this.tlsContext = tlsContext;
-        this.counters = counters;
         this.activity = activity;
         this.serverChannel = serverChannel;
         this.sessions = sessions;
         this.publisher = publisher;
         this.closeRequests = closeRequests;
         this.tickIntervalMs = config.tickIntervalMs();
-        this.socketSendBufferLength = config.socketSendBufferLength();
-        this.socketReceiveBufferLength = config.socketReceiveBufferLength();
         this.backlog = new Session[sessions.capacity()];
         this.gate = new SessionGate(config, publisher);
-        this.sourceLimits = config.gateway().newSourceLimits();
+        // Per source address limits before authentication (security review item 6); network thread only.
+        final SourceLimits sourceLimits = config.gateway().newSourceLimits();
+        this.closing = new SessionClosing(sourceLimits);
+        this.decoder = new FrameDecoder(publisher, gate, closing);
         this.selector = Selector.open();
+        this.admission = new SessionAdmission(serverChannel, selector, sessions, publisher, gate, sourceLimits, closing,
+            config, counters, tlsContext);
         serverChannel.configureBlocking(false);
         serverChannel.register(selector, SelectionKey.OP_ACCEPT);
     }
@@ -296,108 +281,12 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         }
         else if (key.isAcceptable())
         {
-            selectWorkCount += acceptConnections();
+            selectWorkCount += admission.acceptConnections();
         }
         else if (key.isReadable() || key.isWritable())
         {
             // Writable only while a TLS handshake waits for room in the socket.
             selectWorkCount += read((Session)key.attachment());
-        }
-    }
-
-    private int acceptConnections()
-    {
-        int acceptedCount = 0;
-        while (acceptedCount < ACCEPTS_PER_CYCLE_MAX)
-        {
-            final SocketChannel channel;
-            try
-            {
-                channel = serverChannel.accept();
-            }
-            catch (final IOException ex)
-            {
-                WodianServer.LOG.log(System.Logger.Level.WARNING, "accept failed", ex);
-                break;
-            }
-            if (null == channel)
-            {
-                break;
-            }
-            acceptedCount++;
-            openSession(channel);
-        }
-        return acceptedCount;
-    }
-
-    private void openSession(final SocketChannel channel)
-    {
-        final String address;
-        try
-        {
-            address = SourceLimits.addressOf(channel);
-        }
-        catch (final IOException ex)
-        {
-            closeQuietly(channel); // reset before we looked at it
-            return;
-        }
-        final SourceLimits.Admission admission = sourceLimits.tryAdmit(address, null != tlsContext,
-            publisher.timestampMs());
-        if (SourceLimits.Admission.ADMITTED != admission)
-        {
-            // DEBUG: anyone can cause these; the count is in the statistics (sourceRefusedCount).
-            WodianServer.LOG.log(System.Logger.Level.DEBUG, "connection from {0} refused at accept: {1}", address,
-                admission);
-            closeQuietly(channel);
-            return;
-        }
-        final Session session = sessions.allocate();
-        if (null == session)
-        {
-            sourceLimits.release(address);
-            fullRefusals.refused(publisher.timestampMs(), sessions.capacity());
-            closeQuietly(channel);
-            return;
-        }
-        session.openOnReceiver(sessions.nextSessionId(session), channel);
-        session.countedUnauthenticated = true;
-        session.remoteAddress = address;
-        try
-        {
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
-            if (socketSendBufferLength > 0)
-            {
-                channel.setOption(StandardSocketOptions.SO_SNDBUF, socketSendBufferLength);
-            }
-            if (socketReceiveBufferLength > 0)
-            {
-                channel.setOption(StandardSocketOptions.SO_RCVBUF, socketReceiveBufferLength);
-            }
-            if (null != tlsContext)
-            {
-                if (null == session.tls)
-                {
-                    session.tls = new TlsConnection();
-                }
-                session.tls.open(tlsContext.newServerEngine());
-            }
-            counters.scalar(ServerCounters.Scalar.CONNECTIONS_ACCEPTED).incrementRelease();
-            gate.onOpen(session, address, publisher.timestampMs());
-            releaseIfAuthenticated(session); // authentication disabled: done at open
-            session.selectionKey = channel.register(selector, SelectionKey.OP_READ, session);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            // A RuntimeException too (a TLS engine that could not be made): the slot and the address's count go
-            // back, or both would be held for good (concurrency review 8).
-            releaseUnauthenticated(session);
-            // Nothing was published for this session yet, so the slot can go straight back.
-            WodianServer.LOG.log(System.Logger.Level.WARNING, "could not set up connection", ex);
-            closeQuietly(channel);
-            session.channel = null;
-            session.inUse = false;
         }
     }
 
@@ -427,7 +316,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         }
         if (bytesRead < 0)
         {
-            endReceive(session);
+            closing.endReceive(session);
         }
         else if (bytesRead > 0)
         {
@@ -495,7 +384,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
      */
     private boolean service(final Session session)
     {
-        final boolean framesPending = decodeFrames(session);
+        final boolean framesPending = decoder.decodeFrames(session);
         boolean closePending = false;
         if (session.receiveEnded && !session.closePublished)
         {
@@ -503,7 +392,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             {
                 publisher.publishClose(session.sessionId, session.closeErrorCode);
                 session.closePublished = true;
-                logClose(session);
+                SessionClosing.logClose(session);
             }
             else
             {
@@ -519,101 +408,6 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             backlog[backlogCount++] = session;
         }
         return pending;
-    }
-
-    /**
-     * Cuts and publishes frames. A frame length outside [8, {@code REQUEST_FRAME_LENGTH_MAX}] means the stream can
-     * no longer be framed: the session ends with an ErrorReply (correlation id 0).
-     *
-     * @return true when a complete frame is left because the ring is full.
-     */
-    private boolean decodeFrames(final Session session)
-    {
-        final ByteBuffer receiveBuffer = session.receiveBuffer;
-        final UnsafeBuffer view = session.receiveView;
-        final int limit = receiveBuffer.position();
-        final long sessionId = session.sessionId;
-        final long nowMs = publisher.timestampMs();
-        int offset = 0;
-        boolean framesPending = false;
-
-        while (limit - offset >= FRAME_LENGTH_FIELD_LENGTH)
-        {
-            final int frameLength = view.getInt(offset, BYTE_ORDER);
-            if (frameLength < CORRELATION_ID_LENGTH || frameLength > REQUEST_FRAME_LENGTH_MAX)
-            {
-                // A negative length is an unsigned length beyond 2 GiB: too large as well.
-                endOnProtocolViolation(session, frameLength >= 0 && frameLength < CORRELATION_ID_LENGTH ?
-                    ResultCode.MALFORMED_MESSAGE : ResultCode.FRAME_TOO_LARGE);
-                return false;
-            }
-            if (limit - offset < FRAME_LENGTH_FIELD_LENGTH + frameLength)
-            {
-                break;
-            }
-            if (!publisher.hasCapacity())
-            {
-                framesPending = true;
-                break;
-            }
-
-            final long correlationId = view.getLong(offset + CORRELATION_ID_OFFSET, BYTE_ORDER);
-            final int messageOffset = offset + MESSAGE_OFFSET;
-            final int messageLength = frameLength - CORRELATION_ID_LENGTH;
-            final ResultCode code = CommandCatalog.checkInbound(view, messageOffset, messageLength);
-            offset += FRAME_LENGTH_FIELD_LENGTH + frameLength;
-            if (ResultCode.OK == code)
-            {
-                final boolean forward = gate.onMessage(session, correlationId, view, messageOffset, messageLength,
-                    nowMs);
-                if (session.countedUnauthenticated)
-                {
-                    releaseIfAuthenticated(session);
-                }
-                if (forward)
-                {
-                    publisher.publishMessage(sessionId, correlationId, view, messageOffset, messageLength);
-                }
-                else if (gate.endsSession)
-                {
-                    endAfterReply(session);
-                    return false;
-                }
-            }
-            else
-            {
-                session.rejectedFrameCount++;
-                session.lastFrameAtMs = nowMs;
-                publisher.publishReject(sessionId, correlationId, code, templateIdOrZero(view, messageOffset,
-                    messageLength));
-                if (SessionGate.AUTH_DONE != session.authState)
-                {
-                    // Before logon a client gets one answer to a broken frame, not a conversation.
-                    endAfterReply(session);
-                    return false;
-                }
-            }
-        }
-
-        if (offset > 0)
-        {
-            // Move the partial frame (if any) to the front; at most one frame of bytes, and only when some were used.
-            receiveBuffer.limit(limit).position(offset);
-            receiveBuffer.compact();
-        }
-        return framesPending;
-    }
-
-    private static int templateIdOrZero(final DirectBuffer buffer, final int offset, final int length)
-    {
-        return length >= CommandCatalog.HEADER_LENGTH ? CommandCatalog.templateId(buffer, offset) : 0;
-    }
-
-    /** Ends the session after the gateway's reply to its last frame; later bytes are discarded. */
-    private void endAfterReply(final Session session)
-    {
-        session.receiveBuffer.clear();
-        endReceive(session);
     }
 
     /**
@@ -641,7 +435,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             if (null != timeout)
             {
                 timedOutCount = timedOutCount + 1;
-                endOnProtocolViolation(session, timeout);
+                closing.endOnProtocolViolation(session, timeout);
                 service(session);
                 workCount++;
             }
@@ -660,55 +454,16 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         return gate;
     }
 
-    /** A connection that authenticated no longer counts against its address's limit (security review item 6). */
-    private void releaseIfAuthenticated(final Session session)
-    {
-        if (SessionGate.AUTH_DONE == session.authState)
-        {
-            releaseUnauthenticated(session);
-        }
-    }
-
-    private void releaseUnauthenticated(final Session session)
-    {
-        if (session.countedUnauthenticated)
-        {
-            session.countedUnauthenticated = false;
-            sourceLimits.release(session.remoteAddress);
-        }
-    }
-
     /** Connections closed at accept because every session slot was taken. */
     long refusedFullCount()
     {
-        return fullRefusals.count();
+        return admission.refusedFullCount();
     }
 
     /** Connections closed at accept by the per-source limits (security review item 6). */
     long sourceRefusedCount()
     {
-        return sourceLimits.refusedCount();
-    }
-
-    private void endOnProtocolViolation(final Session session, final ResultCode code)
-    {
-        session.rejectedFrameCount++;
-        session.closeErrorCode = code;
-        session.receiveBuffer.clear();
-        endReceive(session);
-    }
-
-    /** Stops reading the session; its socket stays open until the sender has flushed the session's last replies. */
-    private void endReceive(final Session session)
-    {
-        releaseUnauthenticated(session);
-        session.receiveEnded = true;
-        final SelectionKey key = session.selectionKey;
-        if (null != key)
-        {
-            key.cancel();
-            session.selectionKey = null;
-        }
+        return admission.sourceRefusedCount();
     }
 
     private int serviceBacklog()
@@ -769,29 +524,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         }
         // The sender gave up on this client: its unread input would only produce replies nobody can send.
         session.receiveBuffer.clear();
-        endReceive(session);
+        closing.endReceive(session);
         service(session);
-    }
-
-    private static void logClose(final Session session)
-    {
-        if (null != session.closeErrorCode || session.rejectedFrameCount > 0)
-        {
-            WodianServer.LOG.log(System.Logger.Level.INFO,
-                "session {0} ended: error {1}, refused frames {2}",
-                Long.toHexString(session.sessionId), session.closeErrorCode, session.rejectedFrameCount);
-        }
-    }
-
-    private static void closeQuietly(final SocketChannel channel)
-    {
-        try
-        {
-            channel.close();
-        }
-        catch (final IOException ignore)
-        {
-            // Nothing more can be done for a connection that failed to set up.
-        }
     }
 }
