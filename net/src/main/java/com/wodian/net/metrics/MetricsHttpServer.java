@@ -258,6 +258,8 @@ public final class MetricsHttpServer implements AutoCloseable
                 .help("inputs published to the ring, by SBE template");
             final CounterSnapshot.Builder replies = CounterSnapshot.builder().name(PREFIX + "replies_by_code")
                 .help("replies taken by the sender, by result code");
+            final CounterSnapshot.Builder limits = CounterSnapshot.builder().name(PREFIX + "gateway_limits")
+                .help("POS connections refused or sessions ended to keep a gateway limit, by reason");
             reader.forEach((counterId, typeId, keyBuffer, label) ->
             {
                 final long value = reader.getCounterValue(counterId);
@@ -275,9 +277,15 @@ public final class MetricsHttpServer implements AutoCloseable
                     replies.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
                         .labels(Labels.of("code", label.substring(label.indexOf(' ') + 1))).value(value).build());
                 }
+                else if (ServerCounters.TYPE_GATEWAY_LIMITS == typeId)
+                {
+                    limits.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("reason",
+                        ServerCounters.GatewayLimit.values()[keyBuffer.getInt(0)].reason())).value(value).build());
+                }
             });
             snapshots.add(inputs.build());
             snapshots.add(replies.build());
+            snapshots.add(limits.build());
             snapshots.add(stageLatency());
             snapshots.add(buildInfo());
             return new MetricSnapshots(snapshots);

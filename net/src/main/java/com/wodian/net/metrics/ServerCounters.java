@@ -16,7 +16,8 @@ import java.nio.file.Path;
  *
  * <p>Type ids say how to read a counter's key: {@link #TYPE_SCALAR} (key: the {@link Scalar}'s ordinal),
  * {@link #TYPE_INPUTS_BY_TEMPLATE} (key: the SBE template id), {@link #TYPE_REPLIES_BY_CODE} (key: the result code),
- * {@link #TYPE_STAGE_LATENCY} (key: stage index, then statistic index; see {@link StageLatency}).
+ * {@link #TYPE_STAGE_LATENCY} (key: stage index, then statistic index; see {@link StageLatency}),
+ * {@link #TYPE_GATEWAY_LIMITS} (key: the {@link GatewayLimit}'s ordinal).
  */
 public final class ServerCounters implements AutoCloseable
 {
@@ -24,6 +25,7 @@ public final class ServerCounters implements AutoCloseable
     public static final int TYPE_INPUTS_BY_TEMPLATE = 2;
     public static final int TYPE_REPLIES_BY_CODE = 3;
     public static final int TYPE_STAGE_LATENCY = 4;
+    public static final int TYPE_GATEWAY_LIMITS = 5;
 
     /** Template ids and result codes counted one by one; above, they share the last counter. */
     public static final int TEMPLATE_ID_LIMIT = 256;
@@ -105,6 +107,38 @@ public final class ServerCounters implements AutoCloseable
         }
     }
 
+    /**
+     * Why the POS gateway refused a connection or ended a session to keep a limit (docs/security.md): the
+     * {@code reason} label of {@code wodian_gateway_limits_total}. Counted by the network thread as it happens.
+     */
+    public enum GatewayLimit
+    {
+        SESSIONS_FULL("sessions_full", "connection refused at accept: every session slot taken, none evictable"),
+        PER_ADDRESS("per_address", "connection refused at accept: its address's unauthenticated cap or TLS " +
+            "handshake rate"),
+        UNAUTHENTICATED_EVICTED("unauthenticated_evicted", "connection not logged on closed to admit a newcomer");
+
+        private final String reason;
+        private final String description;
+
+        GatewayLimit(final String reason, final String description)
+        {
+            this.reason = reason;
+            this.description = description;
+        }
+
+        /** The Prometheus label value. */
+        public String reason()
+        {
+            return reason;
+        }
+
+        public String description()
+        {
+            return description;
+        }
+    }
+
     private final CountersFile file;
     private final CountersManager manager;
     private final AtomicCounter[] scalars = new AtomicCounter[Scalar.values().length];
@@ -113,6 +147,7 @@ public final class ServerCounters implements AutoCloseable
     private final AtomicCounter otherInputs;
     private final AtomicCounter otherReplies;
     private final AtomicCounter[][] stageLatency;
+    private final AtomicCounter[] gatewayLimits = new AtomicCounter[GatewayLimit.values().length];
 
     private ServerCounters(final CountersFile file)
     {
@@ -150,6 +185,17 @@ public final class ServerCounters implements AutoCloseable
                     "latency " + stage.metricName() + " " + statistics[i] + (0 == i ? "" : " ns"));
             }
         }
+        for (final GatewayLimit limit : GatewayLimit.values())
+        {
+            gatewayLimits[limit.ordinal()] = newCounter(TYPE_GATEWAY_LIMITS, limit.ordinal(),
+                "gateway limit " + limit.reason() + ": " + limit.description());
+        }
+    }
+
+    /** The counter of one gateway limit's refusals or closes (one writer: the network thread). */
+    public AtomicCounter gatewayLimit(final GatewayLimit limit)
+    {
+        return gatewayLimits[limit.ordinal()];
     }
 
     /** The stage latency counters, {@code [stage][statistic]}, written by the metrics thread. */

@@ -97,6 +97,15 @@ public final class GatewayConfig
         public static final String HANDSHAKE_BURST_PER_ADDRESS_PROP_NAME = "wodian.net.tls.handshakes.per.address.burst";
         public static final int HANDSHAKE_BURST_PER_ADDRESS_DEFAULT = 1_000;
 
+        /**
+         * When every POS session slot is taken, the oldest connection that has not logged on is closed to admit a
+         * newcomer, but only one open for at least this long; otherwise the newcomer is refused. The floor keeps a
+         * churning client from evicting every terminal in the middle of its TLS handshake or logon (security review
+         * 2026-12-05 B2, and B8 for the ISO port). 2 s: a TLS handshake and a logon over a slow mobile link.
+         */
+        public static final String EVICTION_AGE_MIN_MS_PROP_NAME = "wodian.net.unauthenticated.eviction.age.min.ms";
+        public static final long EVICTION_AGE_MIN_MS_DEFAULT = 2_000;
+
         private Configuration()
         {
         }
@@ -131,6 +140,8 @@ public final class GatewayConfig
         Configuration.HANDSHAKES_PER_ADDRESS_PER_SECOND_DEFAULT);
     private int handshakeBurstPerAddress = Integer.getInteger(Configuration.HANDSHAKE_BURST_PER_ADDRESS_PROP_NAME,
         Configuration.HANDSHAKE_BURST_PER_ADDRESS_DEFAULT);
+    private long evictionAgeMinMs = Long.getLong(Configuration.EVICTION_AGE_MIN_MS_PROP_NAME,
+        Configuration.EVICTION_AGE_MIN_MS_DEFAULT);
 
     public static AuthMode parseAuthMode(final String name)
     {
@@ -291,8 +302,27 @@ public final class GatewayConfig
             handshakeBurstPerAddress, Configuration.LIMITER_ENTRIES_MAX);
     }
 
+    /**
+     * How long a connection that has not logged on is safe from eviction when the POS port is full (docs/security.md,
+     * "Robustness"); at or above the logon timeout, connections are never evicted (the timeout closes them first).
+     */
+    public GatewayConfig evictionAgeMinMs(final long evictionAgeMinMs)
+    {
+        this.evictionAgeMinMs = evictionAgeMinMs;
+        return this;
+    }
+
+    public long evictionAgeMinMs()
+    {
+        return evictionAgeMinMs;
+    }
+
     void validate(final String host)
     {
+        if (evictionAgeMinMs < 0)
+        {
+            throw new IllegalArgumentException("the eviction age floor must be >= 0 ms: " + evictionAgeMinMs);
+        }
         if (unauthenticatedPerAddressMax < 0 || isoUnauthenticatedPerAddressMax < 0 || handshakesPerAddressPerSecond < 0 ||
             (handshakesPerAddressPerSecond > 0 && handshakeBurstPerAddress < 1))
         {
@@ -334,6 +364,7 @@ public final class GatewayConfig
         return "GatewayConfig{authMode=" + authMode + ", credentialsFile=" + credentialsFile +
             ", logonTimeoutMs=" + logonTimeoutMs + ", idleTimeoutMs=" + idleTimeoutMs +
             ", heartbeatIntervalMs=" + heartbeatIntervalMs + ", principalFailuresMax=" + principalFailuresMax +
-            ", addressFailuresMax=" + addressFailuresMax + ", failureWindowMs=" + failureWindowMs + '}';
+            ", addressFailuresMax=" + addressFailuresMax + ", failureWindowMs=" + failureWindowMs +
+            ", evictionAgeMinMs=" + evictionAgeMinMs + '}';
     }
 }

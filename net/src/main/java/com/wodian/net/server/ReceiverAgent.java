@@ -101,11 +101,11 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         this.gate = new SessionGate(config, publisher);
         // Per source address limits before authentication (security review item 6); network thread only.
         final SourceLimits sourceLimits = config.gateway().newSourceLimits();
-        this.closing = new SessionClosing(sourceLimits);
+        this.closing = new SessionClosing(sourceLimits, sessions);
         this.decoder = new FrameDecoder(publisher, gate, closing);
         this.selector = Selector.open();
         this.admission = new SessionAdmission(serverChannel, selector, sessions, publisher, gate, sourceLimits, closing,
-            config, counters, tlsContext);
+            config, counters, tlsContext, this::service);
         serverChannel.configureBlocking(false);
         serverChannel.register(selector, SelectionKey.OP_ACCEPT);
     }

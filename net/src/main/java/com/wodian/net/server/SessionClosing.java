@@ -13,10 +13,12 @@ import java.nio.channels.SelectionKey;
 final class SessionClosing
 {
     private final SourceLimits sourceLimits;
+    private final SessionTable sessions;
 
-    SessionClosing(final SourceLimits sourceLimits)
+    SessionClosing(final SourceLimits sourceLimits, final SessionTable sessions)
     {
         this.sourceLimits = sourceLimits;
+        this.sessions = sessions;
     }
 
     /** A connection that authenticated no longer counts against its address's limit (security review item 6). */
@@ -57,6 +59,10 @@ final class SessionClosing
     void endReceive(final Session session)
     {
         releaseUnauthenticated(session);
+        if (!session.receiveEnded)
+        {
+            sessions.onInputEnded();
+        }
         session.receiveEnded = true;
         final SelectionKey key = session.selectionKey;
         if (null != key)

@@ -11,7 +11,17 @@ package com.wodian.net.server;
  */
 final class SessionTable
 {
+    /**
+     * Slots beyond {@code sessionsMax} for sessions being closed: a connection evicted to admit a newcomer holds its
+     * slot until the sender has closed it, so the newcomer takes one of these meanwhile (at most 16: each slot's
+     * buffers are created on first use).
+     */
+    static final int CLOSING_RESERVE_MAX = 16;
+
     private final Session[] slots;
+    private final int sessionsMax;
+    /** Sessions accepted whose input has not ended (receiver only): what {@code sessionsMax} limits. */
+    private int openCount;
     private final int receiveBufferLength;
     private final int sendBufferLength;
     private long connectionCount;
@@ -21,14 +31,53 @@ final class SessionTable
 
     SessionTable(final int sessionsMax, final int receiveBufferLength, final int sendBufferLength)
     {
-        this.slots = new Session[sessionsMax];
+        this(sessionsMax, 0, receiveBufferLength, sendBufferLength);
+    }
+
+    /** @param closingReserve slots beyond {@code sessionsMax} for sessions being closed. */
+    SessionTable(final int sessionsMax, final int closingReserve, final int receiveBufferLength,
+        final int sendBufferLength)
+    {
+        this.slots = new Session[sessionsMax + closingReserve];
+        this.sessionsMax = sessionsMax;
         this.receiveBufferLength = receiveBufferLength;
         this.sendBufferLength = sendBufferLength;
     }
 
+    /** The closing reserve for a table of {@code sessionsMax} sessions: within the session id's slot bits. */
+    static int closingReserveFor(final int sessionsMax)
+    {
+        return Math.max(0, Math.min(Math.min(CLOSING_RESERVE_MAX, sessionsMax),
+            (int)(Session.SLOT_INDEX_MASK + 1) - sessionsMax));
+    }
+
+    /** Every slot, the closing reserve included. */
     int capacity()
     {
         return slots.length;
+    }
+
+    int sessionsMax()
+    {
+        return sessionsMax;
+    }
+
+    /** Receiver: sessions open (accepted, input not ended). */
+    int openCount()
+    {
+        return openCount;
+    }
+
+    /** Receiver: a session was admitted. */
+    void onOpened()
+    {
+        openCount++;
+    }
+
+    /** Receiver: a session's input ended (it is closing), or its set-up failed. */
+    void onInputEnded()
+    {
+        openCount--;
     }
 
     /**
@@ -90,7 +139,10 @@ final class SessionTable
         return null != session && session.sessionId == sessionId ? session : null;
     }
 
-    /** Only after both agents have stopped: every session that ever existed, for closing sockets. */
+    /**
+     * A slot's session, null when never used: for the receiver (which alone writes the array), or for any thread
+     * after both agents have stopped (closing sockets).
+     */
     Session slot(final int index)
     {
         return slots[index];

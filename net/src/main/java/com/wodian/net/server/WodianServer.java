@@ -153,7 +153,8 @@ public final class WodianServer implements AutoCloseable
 
         // 3. Network: sessions, the receiver and its gateways, the sender, the sender's close requests to the
         //    receiver, and how the engine stage wakes the thread that sends replies when it sleeps in a selector.
-        sessions = new SessionTable(config.sessionsMax(), config.receiveBufferLength(), config.sendBufferLength());
+        sessions = new SessionTable(config.sessionsMax(), SessionTable.closingReserveFor(config.sessionsMax()),
+            config.receiveBufferLength(), config.sendBufferLength());
         final OneToOneRingBuffer closeRequests = newCloseRequests(config);
         final EngineActivity activity = new EngineActivity();
         final Listener listener = listen(config, closeRequests, activity);
@@ -359,6 +360,12 @@ public final class WodianServer implements AutoCloseable
     public long sourceRefusedCount()
     {
         return receiver.sourceRefusedCount();
+    }
+
+    /** Connections refused or sessions ended on the client port to keep one gateway limit (docs/security.md). */
+    public long gatewayLimitCount(final ServerCounters.GatewayLimit limit)
+    {
+        return counters.gatewayLimit(limit).get();
     }
 
     /** The HTTP endpoint, if asked for; a port that cannot be bound is logged, and the server runs without it. */
