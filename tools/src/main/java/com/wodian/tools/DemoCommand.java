@@ -12,8 +12,6 @@ import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.MessageText;
 import com.wodian.protocol.sbe.BalanceReplyDecoder;
 import com.wodian.protocol.sbe.DistributionMode;
-import com.wodian.protocol.sbe.DistributionState;
-import com.wodian.protocol.sbe.DistributionStatusReplyDecoder;
 import com.wodian.protocol.sbe.MerchantStatementReplyDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.PayDecoder;
@@ -60,10 +58,6 @@ public final class DemoCommand implements Callable<Integer>
     static final String MARKER_FILE = "WODIAN-DEMO-DATA";
     static final long CALL_TIMEOUT_MS = 30_000;
     static final long TOP_UP_FEN_MAX = 100_000_000L;
-    static final long DISTRIBUTION_ID = 1;
-    /** Inputs sent between two status queries while the distribution runs (each input advances it one slice). */
-    static final int DISTRIBUTION_INPUTS_PER_POLL = 16;
-    static final long DISTRIBUTION_TIMEOUT_MS = 60_000;
 
     @Option(names = "--data", defaultValue = "./wodian-demo-data",
         description = "data directory, wiped first (default: ${DEFAULT-VALUE})")
@@ -166,7 +160,8 @@ public final class DemoCommand implements Callable<Integer>
                 final int latePayments = workload.spendLateVouchers(admin, CALL_TIMEOUT_MS);
                 out.printf("  %d Pays after the load, one at a time, spent the vouchers whose reply came back after " +
                     "the load's last command%n", latePayments);
-                final Distribution distribution = distributePool(admin, population, failures);
+                final DemoDistribution distribution =
+                    DemoDistribution.run(admin, largestVoucherPool(admin, population), out, failures);
                 checkConservation(admin, population, distribution, failures);
                 reportRisk(admin, failures);
                 before = stateHash(admin);
@@ -398,52 +393,6 @@ public final class DemoCommand implements Callable<Integer>
     private DemoWorkload workload;
 
     /**
-     * One pool distribution, of the whole pool of the voucher-mode merchant whose pool is largest, to the consumers
-     * who spent there, pro rata to that spend. The engine runs it in slices of 16 consumer entries, one slice before
-     * each input; queries are not inputs, so between status queries the demo sends Ticks (journaled inputs that
-     * change nothing but engine time) until the status says DONE, or gives up after {@link #DISTRIBUTION_TIMEOUT_MS}.
-     */
-    private Distribution distributePool(
-        final WodianClient admin, final DemoPopulation population, final List<String> failures)
-        throws IOException, TimeoutException
-    {
-        final long merchantId = largestVoucherPool(admin, population);
-        final DistributionMode mode = DemoPopulation.distributionMode(merchantId);
-
-        final long startNs = System.nanoTime();
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
-        final CommandEncoder encoder = new CommandEncoder();
-        final byte[] ack = admin.call(buffer, 0,
-            encoder.distributePool(buffer, 0, merchantId, DISTRIBUTION_ID, 0), CALL_TIMEOUT_MS);
-        final ResultCode ackCode = ReplyCodes.resultCodeOf(new UnsafeBuffer(ack), 0, ack.length);
-        if (ackCode != ResultCode.OK)
-        {
-            failures.add("distribution: DistributePool of merchant " + merchantId + " refused: " +
-                MessageText.describe(new UnsafeBuffer(ack), 0, ack.length));
-            return null;
-        }
-        final DistributionStatusReplyDecoder status = new DistributionStatusReplyDecoder();
-        final long inputs = tickUntilDone(admin, merchantId, startNs, status, failures);
-        if (inputs < 0)
-        {
-            return null;
-        }
-        final Distribution distribution = new Distribution(merchantId, mode, status.amountFen(), status.paidFen(),
-            status.recipients(), status.consumptionFen());
-        out.printf("distribution: merchant %d's whole pool, %d fen, to the %d consumers who spent %d fen there, pro " +
-            "rata (largest remainder), paid as %s: %d fen paid, state DONE after %d Tick inputs (slices of up to " +
-            "16 consumers) in %d ms%n", merchantId, distribution.amountFen, distribution.recipients,
-            distribution.consumptionFen, mode == DistributionMode.WALLET_REBATE ? "wallet rebates" : "vouchers",
-            distribution.paidFen, inputs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
-        if (distribution.paidFen != distribution.amountFen || distribution.recipients == 0)
-        {
-            failures.add("distribution: paid " + distribution.paidFen + " fen to " + distribution.recipients +
-                " consumers, amount " + distribution.amountFen + " fen");
-        }
-        return distribution;
-    }
-
-    /**
      * Prints the day's sales and refunds from the merchants' statements and returns the voucher-mode merchant whose
      * pool is largest (vouchers are the default and the compliant payout).
      */
@@ -477,62 +426,12 @@ public final class DemoCommand implements Callable<Integer>
     }
 
     /**
-     * Queries the distribution's status and sends Ticks between queries until it is DONE; leaves the last status in
-     * {@code status} and returns the Ticks sent, or -1 after adding a failure (refused, another state, or not DONE
-     * within {@link #DISTRIBUTION_TIMEOUT_MS} of {@code startNs}).
-     */
-    private long tickUntilDone(
-        final WodianClient admin, final long merchantId, final long startNs,
-        final DistributionStatusReplyDecoder status, final List<String> failures)
-        throws IOException, TimeoutException
-    {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[CommandCatalog.MAX_MESSAGE_LENGTH]);
-        final CommandEncoder encoder = new CommandEncoder();
-        final long deadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(DISTRIBUTION_TIMEOUT_MS);
-        for (long inputs = 0; ; inputs += DISTRIBUTION_INPUTS_PER_POLL)
-        {
-            final byte[] reply = admin.call(buffer, 0,
-                encoder.distributionStatusQuery(buffer, 0, merchantId, DISTRIBUTION_ID), CALL_TIMEOUT_MS);
-            final UnsafeBuffer replyBuffer = new UnsafeBuffer(reply);
-            final MessageHeaderDecoder header = new MessageHeaderDecoder().wrap(replyBuffer, 0);
-            if (header.templateId() != DistributionStatusReplyDecoder.TEMPLATE_ID)
-            {
-                failures.add("distribution: status query answered with " +
-                    MessageText.describe(replyBuffer, 0, reply.length));
-                return -1;
-            }
-            status.wrap(replyBuffer, MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-            if (status.state() == DistributionState.DONE)
-            {
-                return inputs;
-            }
-            final String problem = status.state() != DistributionState.RUNNING ? "" :
-                System.nanoTime() > deadlineNs ? "not DONE within " + DISTRIBUTION_TIMEOUT_MS + " ms (" + inputs +
-                " inputs sent): " : null;
-            if (problem != null)
-            {
-                failures.add("distribution: " + problem + MessageText.describe(replyBuffer, 0, reply.length));
-                return -1;
-            }
-            final AtomicReference<String> firstRefusal = new AtomicReference<>();
-            final long refused = BulkCall.run(admin, DISTRIBUTION_INPUTS_PER_POLL,
-                (index, tickEncoder, tickBuffer, offset) -> tickEncoder.tick(tickBuffer, offset),
-                (replyBytes, offset, length) -> {}, CALL_TIMEOUT_MS, firstRefusal);
-            if (refused != 0)
-            {
-                failures.add("distribution: Tick refused: " + firstRefusal.get());
-                return -1;
-            }
-        }
-    }
-
-    /**
      * Withdraws half of each merchant's settlement, then sums every balance the platform holds, read back through
      * the queries: wallets + holds + settlement + pools + alliance earnings + outstanding vouchers + pool in
      * distribution + fees must equal top-ups - withdrawals. Prints the rewards summary from the same sums.
      */
     private void checkConservation(
-        final WodianClient admin, final DemoPopulation population, final Distribution distribution,
+        final WodianClient admin, final DemoPopulation population, final DemoDistribution distribution,
         final List<String> failures)
         throws TimeoutException
     {
@@ -592,7 +491,7 @@ public final class DemoCommand implements Callable<Integer>
     }
 
     private void printRewards(
-        final MerchantTotals totals, final long pointsHeld, final Distribution distribution,
+        final MerchantTotals totals, final long pointsHeld, final DemoDistribution distribution,
         final List<String> failures)
     {
         final DemoWorkload load = workload;
@@ -609,9 +508,8 @@ public final class DemoCommand implements Callable<Integer>
         if (distribution != null)
         {
             out.printf("  pool distribution: merchant %d, %d fen paid to %d consumers (basis: %d fen of spend) " +
-                "as %s, DONE%n", distribution.merchantId, distribution.paidFen, distribution.recipients,
-                distribution.consumptionFen,
-                distribution.mode == DistributionMode.WALLET_REBATE ? "wallet rebates" : "vouchers");
+                "as %s, DONE%n", distribution.merchantId(), distribution.paidFen(), distribution.recipients(),
+                distribution.consumptionFen(), distribution.paidAs());
         }
         out.printf("  alliance earnings: %d fen; pools: %d fen (after %d fen distributed, %d fen in distribution)%n",
             totals.allianceEarningsFen, totals.poolFen, totals.distributedFen, totals.poolInDistributionFen);
@@ -656,12 +554,6 @@ public final class DemoCommand implements Callable<Integer>
             distributedFen += statement.distributedFen();
             poolInDistributionFen += statement.poolInDistributionFen();
         }
-    }
-
-    /** The demo's one pool distribution, as its status reported it when DONE. */
-    private record Distribution(
-        long merchantId, DistributionMode mode, long amountFen, long paidFen, long recipients, long consumptionFen)
-    {
     }
 
     private static void queryOrFail(
