@@ -109,16 +109,17 @@ public final class ChronicleJournal implements AutoCloseable
         this.config = config;
         this.dir = dir;
         this.queue = queue;
-        this.startSequence = readStartSequence(dir);
+        this.startSequence = JournalStartFile.sequence(dir);
         this.openedLastSequence = Math.max(startSequence, scanTail());
     }
 
     /**
-     * Name of the file, in a journal's directory, that says which sequence an empty journal continues after: written
-     * (with {@link #writeStartFile}) into a new journal that replaces one whose entries a snapshot now holds (a
-     * replica's snapshot install). Its first line is the sequence; further lines are its writer's own.
+     * Name of the file, in a journal's directory, that says which sequence the journal's first entry follows
+     * ({@link JournalStartFile}): written into a new journal that replaces one whose entries a snapshot now holds (a
+     * replica's snapshot install), and moved forward by retention. Its first line is the sequence; further lines are
+     * its writer's own.
      */
-    public static final String START_FILE_NAME = "start-after";
+    public static final String START_FILE_NAME = JournalStartFile.NAME;
 
     /**
      * Write the start file of a journal directory that holds no entries yet, forced, with {@code extraLines} after the
@@ -126,22 +127,7 @@ public final class ChronicleJournal implements AutoCloseable
      */
     public static void writeStartFile(final Path dir, final long startSequence, final String... extraLines)
     {
-        final StringBuilder text = new StringBuilder().append(startSequence).append('\n');
-        for (final String line : extraLines)
-        {
-            text.append(line).append('\n');
-        }
-        final Path file = dir.resolve(START_FILE_NAME);
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
-            java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE))
-        {
-            channel.write(java.nio.ByteBuffer.wrap(text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-            channel.force(true);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot write " + file, ex);
-        }
+        JournalStartFile.create(dir, startSequence, extraLines);
     }
 
     /**
@@ -149,43 +135,14 @@ public final class ChronicleJournal implements AutoCloseable
      */
     public static java.util.List<String> readStartFile(final Path dir)
     {
-        final Path file = dir.resolve(START_FILE_NAME);
-        try
-        {
-            return Files.exists(file) ? Files.readAllLines(file, java.nio.charset.StandardCharsets.US_ASCII) :
-                java.util.List.of();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read " + file, ex);
-        }
-    }
-
-    private static long readStartSequence(final Path dir)
-    {
-        final java.util.List<String> lines = readStartFile(dir);
-        if (lines.isEmpty())
-        {
-            return 0;
-        }
-        try
-        {
-            final long sequence = Long.parseLong(lines.get(0).trim());
-            if (sequence < 0)
-            {
-                throw new NumberFormatException("negative");
-            }
-            return sequence;
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalStateException("journal " + dir + ": damaged " + START_FILE_NAME + ": " + lines.get(0), ex);
-        }
+        return JournalStartFile.read(dir);
     }
 
     /**
-     * @return the sequence this journal starts after: 0 normally; a snapshot's sequence when the journal was started
-     * after one (its entries up to there are in that snapshot, not here).
+     * @return the sequence this journal starts after, as its start file said when it was opened: 0 normally; a
+     * snapshot's sequence when the journal was started after one, or the last sequence retention removed (its entries
+     * up to there are in a snapshot, not here). A prune in another process while this one is open moves the file,
+     * not this value.
      */
     public long startSequence()
     {
@@ -317,7 +274,7 @@ public final class ChronicleJournal implements AutoCloseable
      */
     public long replay(final long fromSequence, final JournalEntryHandler handler)
     {
-        try (JournalTailer tailer = new JournalTailer(queue.createTailer(), startSequence + 1, fromSequence, -1))
+        try (JournalTailer tailer = fromStart(queue.createTailer(), fromSequence))
         {
             return drain(tailer, handler);
         }
@@ -364,7 +321,7 @@ public final class ChronicleJournal implements AutoCloseable
             // earlier entry (recovery falling back to an older snapshot) must fail, not skip the entries it lacks.
             if (nextSequence == startSequence + 1 || (startSequence == 0 && nextSequence <= 1))
             {
-                return new JournalTailer(tailer, startSequence + 1, startSequence + 1, -1);
+                return fromStart(tailer, startSequence + 1);
             }
             final long index;
             try
@@ -388,6 +345,24 @@ public final class ChronicleJournal implements AutoCloseable
             tailer.close();
             throw ex;
         }
+    }
+
+    /**
+     * A tailer at the journal's start (the entry after {@link #startSequence()}) that delivers from
+     * {@code deliverFromSequence} on, every entry from the start verified. Entries at or below the start may still be
+     * there when a prune moved the start and had not yet removed their files (it records the start first): the reader
+     * seeks past them. Otherwise it reads from the first excerpt, so that a gap at the start is reported as one.
+     */
+    private JournalTailer fromStart(final ExcerptTailer tailer, final long deliverFromSequence)
+    {
+        final long first = startSequence + 1;
+        if (startSequence > 0 && positionAtFirstEntry(tailer) < first)
+        {
+            final long index = seek(tailer, startSequence, -1);
+            return new JournalTailer(tailer, first, deliverFromSequence, index);
+        }
+        tailer.toStart();
+        return new JournalTailer(tailer, first, deliverFromSequence, -1);
     }
 
     /**

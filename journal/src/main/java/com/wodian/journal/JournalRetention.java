@@ -27,15 +27,33 @@ import java.util.stream.Stream;
  *     <li>superseded journals ({@code journal.superseded-N}, left by truncations) are never read by recovery and go
  *     too.</li>
  * </ul>
+ * Before it removes the first files it records in the journal's start file ({@link JournalStartFile}) the last
+ * sequence they hold, so that every reader from the journal's start (verify, dump, a truncation's rewrite) starts
+ * after it instead of reading the missing head as corruption.
  */
 public final class JournalRetention
 {
-    /** What a prune would remove, and why the rest stays. */
-    public record Plan(long keepFromSequence, List<CycleFile> cycles, List<CycleFile> kept, List<Path> superseded)
+    /**
+     * What a prune would remove, and why the rest stays.
+     *
+     * @param journalDir the journal's directory.
+     * @param startAfter the sequence the journal's start file will name (the last one removed), or -1 to leave it:
+     *                   also set with nothing to remove when the journal's first file starts after the start the file
+     *                   names and a kept snapshot covers the difference (files an earlier version's prune removed
+     *                   without recording it).
+     */
+    public record Plan(Path journalDir, long keepFromSequence, List<CycleFile> cycles, List<CycleFile> kept,
+        List<Path> superseded, long startAfter)
     {
         public boolean isEmpty()
         {
-            return cycles.isEmpty() && superseded.isEmpty();
+            return cycles.isEmpty() && superseded.isEmpty() && startAfter < 0;
+        }
+
+        /** @return true when only the start file changes: the head was removed before, without a record. */
+        public boolean repairsStart()
+        {
+            return cycles.isEmpty() && startAfter >= 0;
         }
     }
 
@@ -88,22 +106,43 @@ public final class JournalRetention
                 removable.size() == i; // only a prefix: never a hole in the middle of the journal
             (removed ? removable : kept).add(cycle);
         }
-        return new Plan(keepFromSequence, removable, kept, supersededJournals(dataDir));
+        return new Plan(journal.dir(), keepFromSequence, removable, kept, supersededJournals(dataDir),
+            startAfter(journal, removable, kept, keepFromSequence));
+    }
+
+    private static long startAfter(final ChronicleJournal journal, final List<CycleFile> removable,
+        final List<CycleFile> kept, final long keepFromSequence)
+    {
+        final long recorded = JournalStartFile.sequence(journal.dir());
+        final long beforeFirst = kept.isEmpty() ? -1 : kept.get(0).firstSequence() - 1;
+        final long after = !removable.isEmpty() ? removable.get(removable.size() - 1).lastSequence() :
+            beforeFirst <= keepFromSequence ? beforeFirst : -1;
+        return after > recorded ? after : -1; // files restored below the recorded start: it stays
     }
 
     /**
-     * Removes what {@code plan} lists, or moves it under {@code archiveDir} (kept whole: a cycle file copied back
-     * into the journal directory, with the queue closed, restores it).
+     * Records the journal's new start, then removes what {@code plan} lists, or moves it under {@code archiveDir}
+     * (kept whole: the cycle files and the archive's {@code journal/start-after}, the journal's start before the first
+     * prune into that archive, copied back into the journal directory with the server stopped, restore it).
      *
-     * @param archiveDir null to delete.
+     * @param archiveDir       null to delete.
+     * @param startExtraLines  the start file's lines after the sequence (a replica group's: the term of its entry).
      */
-    public static void apply(final Plan plan, final Path archiveDir)
+    public static void apply(final Plan plan, final Path archiveDir, final String... startExtraLines)
     {
+        final Path journalDir = plan.journalDir();
         try
         {
+            if (plan.startAfter() >= 0)
+            {
+                if (null != archiveDir && !plan.cycles().isEmpty())
+                {
+                    keepStartInArchive(journalDir, archiveDir.resolve(journalDir.getFileName()));
+                }
+                JournalStartFile.advance(journalDir, plan.startAfter(), startExtraLines);
+            }
             for (final CycleFile cycle : plan.cycles())
             {
-                final Path journalDir = cycle.file().getParent();
                 if (null == archiveDir)
                 {
                     Files.delete(cycle.file());
@@ -128,6 +167,18 @@ public final class JournalRetention
         catch (final IOException ex)
         {
             throw new UncheckedIOException("prune failed", ex);
+        }
+    }
+
+    /** The journal's start before the first prune into this archive: what a restore of all of it starts after. */
+    private static void keepStartInArchive(final Path journalDir, final Path archivedJournalDir) throws IOException
+    {
+        Files.createDirectories(archivedJournalDir);
+        if (!Files.exists(archivedJournalDir.resolve(JournalStartFile.NAME)))
+        {
+            final List<String> lines = JournalStartFile.read(journalDir);
+            JournalStartFile.create(archivedJournalDir, JournalStartFile.sequence(journalDir),
+                lines.isEmpty() ? new String[0] : lines.subList(1, lines.size()).toArray(new String[0]));
         }
     }
 

@@ -59,8 +59,12 @@ class JournalRetentionTest
             final JournalRetention.Plan plan = JournalRetention.plan(journal, dir, 150);
             assertEquals(List.of(1L), firsts(plan.cycles()), "the file holding the snapshot's entry stays");
             assertEquals(List.of(dir.resolve("journal.superseded-1")), plan.superseded());
+            assertEquals(100, plan.startAfter(), "the last sequence removed");
             JournalRetention.apply(plan, dir.resolve("archive"));
         }
+        assertEquals(List.of("100"), ChronicleJournal.readStartFile(journalDir), "the journal starts after it now");
+        assertEquals(List.of("0"), ChronicleJournal.readStartFile(dir.resolve("archive").resolve("journal")),
+            "the archive keeps the start before it");
         assertFalse(Files.exists(dir.resolve("journal.superseded-1")));
         assertTrue(Files.isDirectory(dir.resolve("archive").resolve("journal.superseded-1")));
 
@@ -68,6 +72,10 @@ class JournalRetentionTest
         {
             assertEquals(List.of(101L, 201L, 301L), firsts(journal.cycleFiles()));
             assertEquals(350, journal.lastSequence());
+            assertEquals(100, journal.startSequence());
+            // A reader from the journal's start (verify, dump) starts after what was removed.
+            assertEquals(250, journal.replay(1, (s, t, v, b, o, l) -> { }));
+            assertEquals(-1, JournalRetention.plan(journal, dir, 150).startAfter(), "nothing more to record");
             // Recovery from each kept snapshot: seek its entry, replay the rest.
             assertEquals(200, journal.replayFrom(151, -1, (s, t, v, b, o, l) -> { }));
             assertEquals(100, journal.replayFrom(251, -1, (s, t, v, b, o, l) -> { }));
@@ -76,14 +84,28 @@ class JournalRetentionTest
             writer.endOfBatch();
         }
 
-        // The archived file, copied back with the queue closed, restores the whole journal.
-        try (var archived = Files.list(dir.resolve("archive").resolve("journal")))
+        // The archived file alone, copied back with the queue closed: the journal still starts after 100 (as in a
+        // crash between the prune's record and the removal): readers pass over the entries up to it.
+        final Path archivedJournal = dir.resolve("archive").resolve("journal");
+        try (var archived = Files.list(archivedJournal))
         {
             for (final Path file : (Iterable<Path>)archived::iterator)
             {
-                Files.copy(file, journalDir.resolve(file.getFileName()));
+                if (file.getFileName().toString().endsWith(".cq4"))
+                {
+                    Files.copy(file, journalDir.resolve(file.getFileName()));
+                }
             }
         }
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(journalDir)))
+        {
+            assertEquals(251, journal.replay(1, (s, t, v, b, o, l) -> { }));
+            assertEquals(-1, JournalRetention.plan(journal, dir, 150).startAfter(),
+                "the start is recorded already, and never goes back");
+        }
+        // With the archive's start file too, the whole journal is back.
+        Files.copy(archivedJournal.resolve(ChronicleJournal.START_FILE_NAME),
+            journalDir.resolve(ChronicleJournal.START_FILE_NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(journalDir)))
         {
             assertEquals(351, journal.replay(1, (s, t, v, b, o, l) -> { }));

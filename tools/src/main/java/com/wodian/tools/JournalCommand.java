@@ -412,9 +412,10 @@ public final class JournalCommand implements Runnable
         }
 
         /**
-         * A fresh engine when the journal starts at sequence 1; else the engine of the snapshot the journal starts
-         * after (a snapshot install or a prune put its entries up to there in that snapshot), or null, said in one
-         * line, when that snapshot is not here.
+         * A fresh engine when the journal starts at sequence 1; else the engine of the oldest snapshot at or after
+         * the sequence the journal starts after (a snapshot install or a prune put its entries up to there in a
+         * snapshot; a prune keeps the entries from the oldest kept snapshot on, so that one is usually a little
+         * further), or null, said in one line, when there is none here.
          */
         private Engine startingEngine(
             final ChronicleJournal journal, final SnapshotsOnDisk snapshots, final EngineConfig engineConfig)
@@ -424,17 +425,25 @@ public final class JournalCommand implements Runnable
             {
                 return new Engine(engineConfig);
             }
-            final SnapshotInfo base = snapshots.readable.get(start);
-            if (null == base)
+            final Map.Entry<Long, SnapshotInfo> base = snapshots.readable.ceilingEntry(start);
+            if (null == base || base.getKey() > journal.lastSequence())
             {
                 System.out.println("the journal starts after sequence " + start + " (a snapshot install or a prune: " +
-                    "its entries up to there are in the snapshot at " + start + "), and no sound snapshot of this " +
-                    "version at sequence " + start + " is in " + dataDir + ": verify needs it, or the archived journal");
+                    "its entries up to there are in a snapshot), and no sound snapshot of this version at or after " +
+                    "sequence " + start + " and within the journal is in " + dataDir + ": verify needs one, or the " +
+                    "archived journal");
                 return null;
             }
             System.out.println("the journal starts after sequence " + start + ": verifying from snapshot " +
-                base.file().getFileName());
-            return SnapshotStore.load(base, (info, input) -> EngineSnapshots.load(engineConfig, info, input));
+                base.getValue().file().getFileName() + (base.getKey() == start ? "" : " (the entries from " +
+                (start + 1) + " to " + base.getKey() + " are checked, not applied)"));
+            for (final Long below : snapshots.readable.headMap(start, false).keySet())
+            {
+                System.out.println("snapshot " + snapshots.readable.get(below).file().getFileName() + ": before the " +
+                    "journal's start, not compared");
+            }
+            return SnapshotStore.load(base.getValue(),
+                (info, input) -> EngineSnapshots.load(engineConfig, info, input));
         }
 
         /** Replays every entry after the engine's sequence, comparing the state hash at each snapshot's sequence. */
@@ -443,7 +452,9 @@ public final class JournalCommand implements Runnable
         {
             final DurabilitySupport.Progress progress =
                 new DurabilitySupport.Progress("verify", journal.lastSequence());
-            final long count = journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) ->
+            // Every entry from the journal's start is checked; the engine applies those after its own sequence.
+            final long count = journal.replay(engine.lastSequence() + 1,
+                (sequence, timestampMs, payloadVersion, payload, offset, length) ->
             {
                 CommandCatalog.requireReadableEntry(sequence, payloadVersion);
                 if (CommandCatalog.check(payload, offset, length) != ResultCode.OK)
@@ -634,8 +645,9 @@ public final class JournalCommand implements Runnable
                     return -1;
                 }
                 // Timestamps come from the sequencer's clock: scan (reading only, no engine) to the first later one.
-                final long[] found = new long[]{0, 0};
-                try (JournalTailer tailer = journal.tailer(1, -1))
+                // A journal that starts after a snapshot (an install, a prune) is scanned from its start.
+                final long[] found = new long[]{journal.startSequence(), 0};
+                try (JournalTailer tailer = journal.tailer(journal.startSequence() + 1, -1))
                 {
                     final DurabilitySupport.Progress progress =
                         new DurabilitySupport.Progress("seek by time", journal.lastSequence());

@@ -6,6 +6,7 @@ import com.wodian.journal.JournalRetention;
 import com.wodian.journal.SnapshotStore;
 import com.wodian.journal.consensus.Membership;
 import com.wodian.journal.consensus.storage.JournalReplicaLog;
+import com.wodian.journal.consensus.storage.TermHistory;
 import com.wodian.net.durability.EngineSnapshots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,7 +68,8 @@ final class JournalPruneCommand implements Callable<Integer>
         System.out.println(keepFrom < 0 ?
             "no valid snapshot this version can load: every journal file is needed by recovery" :
             "oldest valid snapshot at sequence " + keepFrom);
-        if (Files.exists(dataDir.resolve(JournalReplicaLog.TERM_HISTORY_FILE_NAME)) && keepFrom >= 0)
+        final boolean group = Files.exists(dataDir.resolve(JournalReplicaLog.TERM_HISTORY_FILE_NAME));
+        if (group && keepFrom >= 0)
         {
             final long groupFloor = groupFloor();
             if (groupFloor < 0)
@@ -86,9 +88,14 @@ final class JournalPruneCommand implements Callable<Integer>
                 System.out.println(dryRun ? "dry run: nothing removed" : "nothing to remove");
                 return WodianMain.EXIT_OK;
             }
-            JournalRetention.apply(plan, archiveDir);
+            // A group member's start file carries the term of its entry (the replica log's terms start there).
+            JournalRetention.apply(plan, archiveDir, group ? new String[] {Long.toString(
+                new TermHistory(dataDir.resolve(JournalReplicaLog.TERM_HISTORY_FILE_NAME)).termAt(plan.startAfter()))} :
+                new String[0]);
             System.out.println((null == archiveDir ? "removed " : "moved to " + archiveDir + ": ") +
-                plan.cycles().size() + " journal file(s), " + plan.superseded().size() + " superseded journal(s)");
+                plan.cycles().size() + " journal file(s), " + plan.superseded().size() + " superseded journal(s)" +
+                (plan.startAfter() < 0 ? "" : "; the journal now starts after sequence " + plan.startAfter() +
+                " (journal/start-after)"));
             return WodianMain.EXIT_OK;
         }
     }
@@ -211,6 +218,12 @@ final class JournalPruneCommand implements Callable<Integer>
         {
             System.out.printf("remove  %s  (superseded by a truncation; recovery never reads it)%n",
                 superseded.getFileName());
+        }
+        if (plan.repairsStart())
+        {
+            System.out.printf("record  the journal's first file starts at %d, after files removed without a record " +
+                "(a prune of an earlier version): journal/start-after becomes %d%n", plan.startAfter() + 1,
+                plan.startAfter());
         }
     }
 }

@@ -165,6 +165,25 @@ class JournalPruneCommandTest
         {
             server.close();
         }
+        verifyAndDumpAPrunedJournal(data, hashBeforeRestart);
+    }
+
+    /**
+     * Operator review 2, finding 3: the prune recorded where the journal now starts (after 104), so verify starts
+     * from the snapshot after it and ends at the live state, and dump starts at the first kept entry (before, both
+     * stopped with "journal corrupt ... expected sequence 1, found 105").
+     */
+    private static void verifyAndDumpAPrunedJournal(final Path data, final long stateHash)
+    {
+        assertEquals(java.util.List.of("104"), ChronicleJournal.readStartFile(data.resolve("journal")));
+        final CliTest.Run verify = CliTest.wodian("journal", "verify", "--data", data.toString(), "--limits", "small");
+        assertEquals(WodianMain.EXIT_OK, verify.exitCode(), verify.out());
+        assertTrue(verify.out().contains("the journal starts after sequence 104: verifying from snapshot"),
+            verify.out());
+        assertTrue(verify.out().contains("stateHash=" + stateHash), verify.out());
+        final CliTest.Run dump = CliTest.wodian("journal", "dump", "--data", data.toString(), "--limit", "1");
+        assertEquals(WodianMain.EXIT_OK, dump.exitCode(), dump.out());
+        assertTrue(dump.out().startsWith("105 "), dump.out());
     }
 
     private static com.wodian.net.server.WodianServer startServer(final Path data) throws IOException

@@ -488,7 +488,11 @@ public final class JournalReplicaLog implements ReplicaLog, JournalMapAhead, Aut
         }
 
         closeReadTailer();
-        rewrite.writeKeptEntries(journal, index);
+        // Where the journal starts now: a prune next to this node may have removed its first files since it opened
+        // (it records the new start in the start file before it removes them).
+        final long start = Math.max(Math.max(journal.startSequence(), retainedStart()),
+            com.wodian.journal.JournalStartFile.sequence(journalDir));
+        rewrite.writeKeptEntries(journal, index, start, termHistory.termAt(start));
         replaceJournalWithRewrite();
         if (lastIndex != index - 1)
         {

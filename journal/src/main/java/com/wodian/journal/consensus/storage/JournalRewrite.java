@@ -133,17 +133,32 @@ final class JournalRewrite
     /**
      * Truncation: copy the entries of {@code journal} before {@code index} (same sequence, timestamp, payload version
      * and bytes) into a fresh {@code journal.rewrite} and force all of it.
+     *
+     * @param start     the sequence the journal starts after: a snapshot install's, or the last one retention removed
+     *                  (a prune next to the running node may have moved it since the journal was opened); the rewrite
+     *                  starts after the same sequence, and the copy begins right after it.
+     * @param startTerm the term of the entry at {@code start}, for the rewrite's start file.
      */
-    void writeKeptEntries(final ChronicleJournal journal, final long index)
+    void writeKeptEntries(final ChronicleJournal journal, final long index, final long start, final long startTerm)
     {
         deleteRecursively(rewriteDir);
         final long keptCount = index - 1;
-        // A journal that starts after an installed snapshot: the rewrite starts after the same index (same start
-        // file), and the copy begins right after it (there is nothing below to read).
-        final long start = journal.startSequence();
+        if (keptCount < start)
+        {
+            throw new IllegalStateException("truncation from " + index + " in " + journalDir + ", which starts after " +
+                start + ": the entries below its start are in a snapshot and cannot be cut");
+        }
         if (start > 0)
         {
-            copyStartFile(start);
+            try
+            {
+                Files.createDirectories(rewriteDir);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot prepare " + rewriteDir, ex);
+            }
+            ChronicleJournal.writeStartFile(rewriteDir, start, Long.toString(startTerm));
         }
         try (ChronicleJournal rewrite = ChronicleJournal.open(
             new JournalConfig(rewriteDir).withDurabilityPolicy(DurabilityPolicy.PAGE_CACHE)))
@@ -171,21 +186,6 @@ final class JournalRewrite
         move(journalDir, dataDir.resolve(SUPERSEDED_DIR_PREFIX + number));
         move(rewriteDir, journalDir);
         forceDirectory(dataDir);
-    }
-
-    private void copyStartFile(final long start)
-    {
-        try
-        {
-            Files.createDirectories(rewriteDir);
-            final List<String> startLines = ChronicleJournal.readStartFile(journalDir);
-            ChronicleJournal.writeStartFile(rewriteDir, start,
-                startLines.subList(1, startLines.size()).toArray(new String[0]));
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot prepare " + rewriteDir, ex);
-        }
     }
 
     /** Copies the entries {@code start + 1} to {@code keptCount}, in bounded polls. */

@@ -424,6 +424,8 @@ class JournalReplicaLogTest
             {
                 com.wodian.journal.JournalRetention.apply(
                     com.wodian.journal.JournalRetention.plan(reader, dataDir, 210), null);
+                assertEquals(List.of("200"), ChronicleJournal.readStartFile(journalDir),
+                    "the prune records where the journal now starts");
             }
             assertFalse(log.read(150, view), "entry 150's file is gone");
             assertEquals(200, log.startIndex());
@@ -431,6 +433,85 @@ class JournalReplicaLogTest
             assertTrue(log.read(250, view) && contents.get(249).matches(view));
             assertTrue(log.read(201, view) && contents.get(200).matches(view));
         }
+    }
+
+    /**
+     * Operator review 2, finding 3: a prune next to the running node removes the journal's first files and records
+     * where the journal now starts; an uncommitted tail cut off afterwards is rewritten from that start (before, the
+     * rewrite read the journal from sequence 1, met the first kept entry and failed: the node could not rejoin), and
+     * every reader of the journal from its start, reopened, starts there.
+     */
+    @Test
+    void aPrunedJournalCanBeTruncatedAndIsReadFromItsRecordedStart() throws IOException
+    {
+        final List<Content> contents = writeHourlyJournal(300);
+        try (JournalReplicaLog log = open(8))
+        {
+            contents.addAll(appendAll(log, 2, 301, 10));
+            log.sync();
+            log.storeCommitMark(305);
+            try (ChronicleJournal reader = ChronicleJournal.open(new JournalConfig(journalDir())))
+            {
+                final com.wodian.journal.JournalRetention.Plan plan =
+                    com.wodian.journal.JournalRetention.plan(reader, dataDir, 250);
+                assertEquals(200, plan.startAfter());
+                com.wodian.journal.JournalRetention.apply(plan, null, "0");
+            }
+            assertEquals(List.of("200", "0"), ChronicleJournal.readStartFile(journalDir()));
+            log.truncateFrom(308);
+            assertEquals(307, log.lastIndex());
+            assertEquals(200, log.startIndex());
+            assertEquals(2, log.termAt(307));
+            final EntryView view = new EntryView();
+            assertTrue(log.read(201, view) && contents.get(200).matches(view));
+        }
+        try (JournalReplicaLog log = open(8))
+        {
+            assertEquals(200, log.startIndex());
+            assertEquals(307, log.lastIndex());
+            assertEquals(2, log.termAt(306));
+            assertEquals(200, log.journal().startSequence());
+            final List<Content> read = new ArrayList<>();
+            log.journal().replay(1, (sequence, timestampMs, version, buffer, offset, length) ->
+            {
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(offset, bytes);
+                read.add(new Content(timestampMs, version, bytes));
+            });
+            assertSameContents(contents.subList(200, 307), read);
+        }
+    }
+
+    private Path journalDir()
+    {
+        return dataDir.resolve(JournalReplicaLog.JOURNAL_DIR_NAME);
+    }
+
+    /** Entries 1 to {@code count}, a new hourly file every 100 (term 0: written before the group). */
+    private List<Content> writeHourlyJournal(final int count)
+    {
+        final net.openhft.chronicle.core.time.SetTimeProvider rollClock =
+            new net.openhft.chronicle.core.time.SetTimeProvider(1_700_000_000_000L);
+        final List<Content> contents = new ArrayList<>();
+        try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(journalDir())
+            .withDurabilityPolicy(DurabilityPolicy.PAGE_CACHE)
+            .withRollCycle(net.openhft.chronicle.queue.RollCycles.FAST_HOURLY).withRollClock(rollClock)))
+        {
+            final JournalWriter writer = journal.writer();
+            for (int sequence = 1; sequence <= count; sequence++)
+            {
+                if (sequence % 100 == 1)
+                {
+                    rollClock.advanceMillis(java.util.concurrent.TimeUnit.HOURS.toMillis(2));
+                }
+                final Content content = Content.of(sequence, 40);
+                contents.add(content);
+                writer.append(sequence, content.timestampMs(), content.payloadVersion(),
+                    new UnsafeBuffer(content.bytes()), 0, content.bytes().length);
+            }
+            writer.endOfBatch();
+        }
+        return contents;
     }
 
     @Test
