@@ -214,8 +214,11 @@ class WodianClientTest
     @Test
     void callFromAListenerIsRefused() throws Exception
     {
+        // The test limits (the default 10-s reply limit would fail the client while the answerer is starved) and no
+        // heartbeat within the test: one would be the first frame the answerer reads (a 10-s idle default).
         try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-            WodianClient client = WodianClient.connect(HOST, fake.getLocalPort()))
+            WodianClient client = WodianClient.connect(com.wodian.net.testing.TestClients.patient(
+                new ClientConfig().node(HOST, fake.getLocalPort())).heartbeatIntervalMs(10L * WAIT_MS)))
         {
             final java.util.concurrent.CompletableFuture<Throwable> inListener =
                 new java.util.concurrent.CompletableFuture<>();
@@ -223,9 +226,13 @@ class WodianClientTest
             {
                 try (Socket socket = fake.accept())
                 {
-                    new DataInputStream(socket.getInputStream()).readFully(new byte[FrameDescriptor.HEADER_LENGTH]);
+                    final byte[] header = new byte[FrameDescriptor.HEADER_LENGTH];
+                    new DataInputStream(socket.getInputStream()).readFully(header);
+                    // The reply carries the correlation id the client chose, whatever its numbering.
+                    final long correlationId = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN)
+                        .getLong(FrameDescriptor.CORRELATION_ID_OFFSET);
                     final ByteBuffer reply = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
-                    reply.putInt(FrameDescriptor.frameLength(8)).putLong(1).putLong(0);
+                    reply.putInt(FrameDescriptor.frameLength(8)).putLong(correlationId).putLong(0);
                     socket.getOutputStream().write(reply.array(), 0, reply.position());
                     socket.getOutputStream().flush();
                     inListener.get(60, TimeUnit.SECONDS);
