@@ -41,6 +41,7 @@ import static com.wodian.net.FrameDescriptor.MESSAGE_OFFSET;
 final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, SelectIdleStrategy.Waiter
 {
     static final String ROLE_NAME = "wodian-sender";
+    private static final int TERMINAL_ROLE = com.wodian.protocol.sbe.SessionRole.TERMINAL.value();
 
     /** Replies taken from the ring per duty cycle before writing, so the first ones are not held back for long. */
     private static final int POLL_LIMIT = 256;
@@ -358,6 +359,11 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
         view.putInt(position + FRAME_LENGTH_OFFSET, FrameDescriptor.frameLength(event.length), BYTE_ORDER);
         view.putLong(position + CORRELATION_ID_OFFSET, event.correlationId, BYTE_ORDER);
         view.putBytes(position + MESSAGE_OFFSET, event.buffer, 0, event.length);
+        // The role was set at logon, before the session's first input was published: the ring orders it before us.
+        if (TERMINAL_ROLE == session.role)
+        {
+            TerminalReplyMask.apply(view, position + MESSAGE_OFFSET, event.length);
+        }
         sendBuffer.position(position + frameBytes);
     }
 
