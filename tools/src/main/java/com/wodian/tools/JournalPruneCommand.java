@@ -42,6 +42,13 @@ final class JournalPruneCommand implements Callable<Integer>
             "may be left out")
     List<String> peers;
 
+    @Option(names = "--keep-for-down-members", paramLabel = "ENTRIES",
+        description = "in a replica group: a member that does not answer does not stop the prune; the journal keeps " +
+            "ENTRIES entries below the lowest position of the members that answered, so a member down for fewer " +
+            "catches up from the journal and one down longer is sent a snapshot when it returns (default: refuse, " +
+            "exit 3, while a member does not answer)")
+    Long keepForDownMembers;
+
     @Option(names = "--credentials", defaultValue = "${env:WODIAN_CREDENTIALS}",
         description = "credential file with an admin identity, for --peers (default: $WODIAN_CREDENTIALS)")
     Path credentialsFile;
@@ -112,7 +119,12 @@ final class JournalPruneCommand implements Callable<Integer>
      */
     private long groupFloor()
     {
-        final long first = lowestApplied();
+        if (null != keepForDownMembers && keepForDownMembers < 0)
+        {
+            System.err.println("--keep-for-down-members must be 0 or more; nothing removed");
+            return -1;
+        }
+        final long first = lowestApplied(true);
         if (first < 0)
         {
             return -1;
@@ -126,18 +138,21 @@ final class JournalPruneCommand implements Callable<Integer>
             Thread.currentThread().interrupt();
             return -1;
         }
-        return lowestApplied() < 0 ? -1 : first;
+        return lowestApplied(false) < 0 ? -1 : first;
     }
 
     /**
      * The lowest applied index over the members of the group: the voters and learners of the configuration the
      * primary reports, committed (operator review 6). A node of --peers that is not a member (an id retired with
      * {@code group remove}, a spare address) does not count: the primary sends it nothing, and if it is added again
-     * it starts empty ({@code --join}) and is sent a snapshot and what follows. Every member must answer.
+     * it starts empty ({@code --join}) and is sent a snapshot and what follows. Every member must answer, unless
+     * {@code --keep-for-down-members} says how far below the others' lowest position to keep for one that does not
+     * (operator review 2, finding 4).
      *
+     * @param report whether to print the notes (the first of the two looks).
      * @return that index, or -1 (said why) when it is not known.
      */
-    private long lowestApplied()
+    private long lowestApplied(final boolean report)
     {
         if (null == peers || peers.isEmpty())
         {
@@ -162,6 +177,7 @@ final class JournalPruneCommand implements Callable<Integer>
             return -1;
         }
         long floor = Long.MAX_VALUE;
+        final StringBuilder down = new StringBuilder();
         for (int id = 0; id < Membership.NODES_MAX; id++)
         {
             if (!Membership.isMember(primary.configuration(), id))
@@ -169,15 +185,33 @@ final class JournalPruneCommand implements Callable<Integer>
                 continue;
             }
             final GroupCommands.NodeStatus member = nodeOf(nodes, id);
-            if (null == member)
+            if (null == member && null == keepForDownMembers)
             {
                 System.err.println("node " + id + ", a member of the group (" + primary.configurationLine() +
-                    "), did not answer at any address of --peers: its position is unknown; nothing removed");
+                    "), did not answer at any address of --peers: its position is unknown; nothing removed " +
+                    "(--keep-for-down-members ENTRIES prunes anyway, keeping that many entries for it)");
                 return -1;
+            }
+            if (null == member)
+            {
+                down.append(down.length() == 0 ? "" : ", ").append(id);
+                continue;
             }
             floor = Math.min(floor, member.appliedIndex());
         }
-        for (int i = 0; i < nodes.size(); i++)
+        if (down.length() > 0)
+        {
+            final long answered = floor;
+            floor = Math.max(0, answered - keepForDownMembers);
+            if (report)
+            {
+                System.out.println("node(s) " + down + " of the group (" + primary.configurationLine() + ") did not " +
+                    "answer: keeping " + keepForDownMembers + " entries below the others' lowest applied index " +
+                    answered + " for them (--keep-for-down-members); one that returns further behind is sent a " +
+                    "snapshot");
+            }
+        }
+        for (int i = 0; report && i < nodes.size(); i++)
         {
             final GroupCommands.NodeStatus node = nodes.get(i);
             if (null == node || !Membership.isMember(primary.configuration(), node.nodeId()))

@@ -495,6 +495,19 @@ class GroupCommandsTest
             "--timeout-ms", NODE_TIMEOUT_MS);
         assertEquals(WodianMain.EXIT_OK, all.exitCode(), all.out());
         assertTrue(all.out().contains("lowest applied index in the group") && all.out().contains("keep "), all.out());
+
+        // Operator review 2, finding 4: a member that does not answer (here: its address left out, as the prune sees
+        // a member that is down) stops the prune (partial, above) unless the operator chose how much to keep for it.
+        final String[] addresses = peers.split(",");
+        final int down = (primary + 1) % NODES;
+        final String others = addresses[primary] + "," + addresses[(primary + 2) % NODES];
+        final CliTest.Run keptFor = wodianUntil((run) -> run.exitCode() == WodianMain.EXIT_OK, "journal", "prune",
+            "--data", node0, "--peers", others, "--dry-run", "--keep-for-down-members", "1000000", "--timeout-ms",
+            NODE_TIMEOUT_MS);
+        assertEquals(WodianMain.EXIT_OK, keptFor.exitCode(), keptFor.out());
+        assertTrue(keptFor.out().contains("node(s) " + down + " of the group") &&
+            keptFor.out().contains("keeping 1000000 entries below") &&
+            keptFor.out().contains("lowest applied index in the group: 0"), keptFor.out());
     }
 
     /**

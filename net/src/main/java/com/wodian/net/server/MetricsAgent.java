@@ -197,12 +197,34 @@ final class MetricsAgent implements Agent
         if (GroupRole.LEADER == view.role())
         {
             set(Scalar.REPLICATION_LAG, Long.MAX_VALUE == slowestMatch ? 0 : view.lastIndex() - slowestMatch);
+            set(Scalar.RETAINED_FOR_SLOWEST, retainedForSlowestEntries(view, members));
             return true;
         }
+        set(Scalar.RETAINED_FOR_SLOWEST, 0);
         final long lagEntries = Math.max(0, view.commitIndex() - view.durableIndex());
         set(Scalar.REPLICATION_LAG, lagEntries);
         return GroupRole.FOLLOWER == view.role() && view.leaderId() >= 0 &&
             leaderHeardAgoMs <= leaderSilenceMaxMs && lagEntries <= READY_LAG_ENTRIES_MAX;
+    }
+
+    /**
+     * On a primary: the entries after the lowest last known position of any member, connected or not (operator
+     * review 2, finding 4: a member that is down holds retention on every node, and the lag of connected standbys
+     * does not show it). {@code journal prune} keeps them (unless told how much to keep for a member that is down).
+     *
+     * @param members the configuration's voters and learners as a bit set, or -1 when unknown (every peer counts).
+     */
+    static long retainedForSlowestEntries(final ClusterView.Snapshot view, final long members)
+    {
+        long slowest = view.lastIndex();
+        for (int i = 0; i < view.peerIds().length; i++)
+        {
+            if (members < 0 || (members & (1L << view.peerIds()[i])) != 0)
+            {
+                slowest = Math.min(slowest, view.matchIndexes()[i]);
+            }
+        }
+        return Math.max(0, view.lastIndex() - slowest);
     }
 
     private void set(final Scalar scalar, final long value)
