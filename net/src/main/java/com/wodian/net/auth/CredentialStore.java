@@ -52,6 +52,20 @@ public final class CredentialStore
             this.merchantId = merchantId;
         }
 
+        /**
+         * Until when a session that logged on with {@code storedKey} may go on: forever for the current key, the end
+         * of the grace for the previous one, {@code Long.MIN_VALUE} (already over) for any other key.
+         */
+        public long validUntilMs(final byte[] storedKey)
+        {
+            if (java.util.Arrays.equals(storedKey, this.storedKey))
+            {
+                return Long.MAX_VALUE;
+            }
+            return null != previousStoredKey && java.util.Arrays.equals(storedKey, previousStoredKey) ?
+                previousValidUntilMs : Long.MIN_VALUE;
+        }
+
         /** The terminal's merchant; 0 for admin and consumer identities. */
         public long merchantId()
         {
@@ -92,20 +106,32 @@ public final class CredentialStore
     public boolean verify(
         final SessionRole role, final long principalId, final byte[] challenge, final byte[] proof, final long nowMs)
     {
+        return null != verifiedStoredKey(role, principalId, challenge, proof, nowMs);
+    }
+
+    /**
+     * As {@link #verify}, returning the stored key the proof answered (the current one, or the previous one during
+     * its grace), or null: a session keeps it so that a reload that revokes or rotates the key ends the session
+     * ({@link Entry#validUntilMs}). The store's own array: copy it, never change it.
+     */
+    public byte[] verifiedStoredKey(
+        final SessionRole role, final long principalId, final byte[] challenge, final byte[] proof, final long nowMs)
+    {
         final Entry entry = find(role, principalId);
         if (null == entry)
         {
             // The same HMAC and hash as for a known identity, against a key nobody holds: an unknown id must not
             // answer sooner than a wrong proof, or timing would list the ids that exist (security review item 9).
             LogonCrypto.verify(UNKNOWN_IDENTITY_STORED_KEY, challenge, role, principalId, proof);
-            return false;
+            return null;
         }
         if (LogonCrypto.verify(entry.storedKey, challenge, role, principalId, proof))
         {
-            return true;
+            return entry.storedKey;
         }
         return null != entry.previousStoredKey && nowMs < entry.previousValidUntilMs &&
-            LogonCrypto.verify(entry.previousStoredKey, challenge, role, principalId, proof);
+            LogonCrypto.verify(entry.previousStoredKey, challenge, role, principalId, proof) ?
+            entry.previousStoredKey : null;
     }
 
     /**

@@ -119,7 +119,11 @@ public final class ServerCounters implements AutoCloseable
         SESSIONS_FULL("sessions_full", "connection refused at accept: every session slot taken, none evictable"),
         PER_ADDRESS("per_address", "connection refused at accept: its address's unauthenticated cap or TLS " +
             "handshake rate"),
-        UNAUTHENTICATED_EVICTED("unauthenticated_evicted", "connection not logged on closed to admit a newcomer");
+        UNAUTHENTICATED_EVICTED("unauthenticated_evicted", "connection not logged on closed to admit a newcomer"),
+        PRINCIPAL_SESSIONS("principal_sessions", "oldest session of an identity closed by its logon beyond " +
+            "the per-identity cap"),
+        CREDENTIAL_REVOKED("credential_revoked", "session closed: its credential was revoked, or rotated and the " +
+            "grace passed");
 
         private final String reason;
         private final String description;

@@ -106,6 +106,15 @@ public final class GatewayConfig
         public static final String EVICTION_AGE_MIN_MS_PROP_NAME = "wodian.net.unauthenticated.eviction.age.min.ms";
         public static final long EVICTION_AGE_MIN_MS_DEFAULT = 2_000;
 
+        /**
+         * Logged-on sessions one terminal or consumer identity may hold on the POS port; a logon beyond it closes that
+         * identity's oldest session (security review 2026-12-05 B1). 4: a till holds one session, plus a reconnect
+         * after a reboot or a dropped link while the old half-open session lingers until its idle timeout, plus a
+         * second process of the till (a reconciliation job). Admin sessions are not capped. 0: no cap.
+         */
+        public static final String SESSIONS_PER_PRINCIPAL_MAX_PROP_NAME = "wodian.net.sessions.per.principal.max";
+        public static final int SESSIONS_PER_PRINCIPAL_MAX_DEFAULT = 4;
+
         private Configuration()
         {
         }
@@ -142,6 +151,8 @@ public final class GatewayConfig
         Configuration.HANDSHAKE_BURST_PER_ADDRESS_DEFAULT);
     private long evictionAgeMinMs = Long.getLong(Configuration.EVICTION_AGE_MIN_MS_PROP_NAME,
         Configuration.EVICTION_AGE_MIN_MS_DEFAULT);
+    private int sessionsPerPrincipalMax = Integer.getInteger(Configuration.SESSIONS_PER_PRINCIPAL_MAX_PROP_NAME,
+        Configuration.SESSIONS_PER_PRINCIPAL_MAX_DEFAULT);
 
     public static AuthMode parseAuthMode(final String name)
     {
@@ -317,8 +328,25 @@ public final class GatewayConfig
         return evictionAgeMinMs;
     }
 
+    /** Logged-on sessions per terminal or consumer identity on the POS port; 0 for no cap (docs/security.md). */
+    public GatewayConfig sessionsPerPrincipalMax(final int sessionsPerPrincipalMax)
+    {
+        this.sessionsPerPrincipalMax = sessionsPerPrincipalMax;
+        return this;
+    }
+
+    public int sessionsPerPrincipalMax()
+    {
+        return sessionsPerPrincipalMax;
+    }
+
     void validate(final String host)
     {
+        if (sessionsPerPrincipalMax < 0)
+        {
+            throw new IllegalArgumentException("sessions per principal must be >= 0 (0: no cap): " +
+                sessionsPerPrincipalMax);
+        }
         if (evictionAgeMinMs < 0)
         {
             throw new IllegalArgumentException("the eviction age floor must be >= 0 ms: " + evictionAgeMinMs);
@@ -365,6 +393,6 @@ public final class GatewayConfig
             ", logonTimeoutMs=" + logonTimeoutMs + ", idleTimeoutMs=" + idleTimeoutMs +
             ", heartbeatIntervalMs=" + heartbeatIntervalMs + ", principalFailuresMax=" + principalFailuresMax +
             ", addressFailuresMax=" + addressFailuresMax + ", failureWindowMs=" + failureWindowMs +
-            ", evictionAgeMinMs=" + evictionAgeMinMs + '}';
+            ", evictionAgeMinMs=" + evictionAgeMinMs + ", sessionsPerPrincipalMax=" + sessionsPerPrincipalMax + '}';
     }
 }

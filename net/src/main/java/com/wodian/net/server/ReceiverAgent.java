@@ -59,6 +59,7 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
     private final SessionClosing closing;
     private final SessionAdmission admission;
     private final FrameDecoder decoder;
+    private final PrincipalSessions principals;
     /** Plugged protocol gateways run on this thread after the native protocol's work (see {@link GatewayAgent}). */
     private GatewayAgent[] gateways = new GatewayAgent[0];
     private int backlogCount;
@@ -106,6 +107,9 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         this.selector = Selector.open();
         this.admission = new SessionAdmission(serverChannel, selector, sessions, publisher, gate, sourceLimits, closing,
             config, counters, tlsContext, this::service);
+        this.principals = new PrincipalSessions(sessions, closing, this::service, counters,
+            config.gateway().sessionsPerPrincipalMax());
+        gate.principals(principals);
         serverChannel.configureBlocking(false);
         serverChannel.register(selector, SelectionKey.OP_ACCEPT);
     }
@@ -423,6 +427,10 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
             return 0;
         }
         nextTimeoutScanMs = nowMs + TIMEOUT_SCAN_INTERVAL_MS;
+        if (gate.authRequired())
+        {
+            principals.endRevoked(gate.credentials(), nowMs);
+        }
         int workCount = 0;
         for (int i = 0, capacity = sessions.capacity(); i < capacity; i++)
         {

@@ -11,6 +11,7 @@ final class RefusalWarning
     static final long INTERVAL_MS = 10_000;
 
     private final String limitName;
+    private final String pattern;
     private volatile long count;
     private long countWarned;
     private long lastWarningMs;
@@ -19,7 +20,14 @@ final class RefusalWarning
     /** @param limitName the limit that refuses, as the line names it (e.g. "sessionsMax"). */
     RefusalWarning(final String limitName)
     {
+        this(limitName, "refusing connections: {0} ({1}) reached; {2} refused since the last such line");
+    }
+
+    /** @param pattern the line, with the limit's name {0}, its value {1} and the count since the last line {2}. */
+    RefusalWarning(final String limitName, final String pattern)
+    {
         this.limitName = limitName;
+        this.pattern = pattern;
     }
 
     /** Counts one refusal at {@code nowMs} and logs it if no line was written in the last interval. */
@@ -30,9 +38,7 @@ final class RefusalWarning
         {
             return;
         }
-        WodianServer.LOG.log(System.Logger.Level.WARNING,
-            "refusing connections: {0} ({1}) reached; {2} refused since the last such line",
-            limitName, limit, count - countWarned);
+        WodianServer.LOG.log(System.Logger.Level.WARNING, pattern, limitName, limit, count - countWarned);
         warned = true;
         lastWarningMs = nowMs;
         countWarned = count;

@@ -53,6 +53,8 @@ final class Session
     boolean closePublished;
     /** Error reply to send with the CLOSE input; null for none. */
     ResultCode closeErrorCode;
+    /** True when the session was ended by a limit that counts its closes: no log line of its own. */
+    boolean closeQuiet;
     /** True while the session is in the receiver's backlog (frames waiting for ring capacity, or a pending CLOSE). */
     boolean inBacklog;
     long rejectedFrameCount;
@@ -62,6 +64,8 @@ final class Session
     long principalId;
     long merchantId;
     final byte[] challenge = new byte[com.wodian.net.auth.LogonCrypto.KEY_LENGTH];
+    /** The stored key the logon's proof answered: a credential reload that drops it ends the session. */
+    final byte[] storedKey = new byte[com.wodian.net.auth.LogonCrypto.KEY_LENGTH];
     /** Role a TLS client certificate bound this connection to (a SessionRole value), 0 for none. */
     int certificateRole;
     /** The principal id that certificate names; a logon for any other identity is refused. */
@@ -110,6 +114,7 @@ final class Session
         receiveEnded = false;
         closePublished = false;
         closeErrorCode = null;
+        closeQuiet = false;
         inBacklog = false;
         rejectedFrameCount = 0;
         authState = SessionGate.AUTH_NONE;

@@ -75,7 +75,7 @@ final class SessionClosing
     /** Once the session's CLOSE is published: a line for a session that ended on an error or had frames refused. */
     static void logClose(final Session session)
     {
-        if (null != session.closeErrorCode || session.rejectedFrameCount > 0)
+        if (!session.closeQuiet && (null != session.closeErrorCode || session.rejectedFrameCount > 0))
         {
             WodianServer.LOG.log(System.Logger.Level.INFO,
                 "session {0} ended: error {1}, refused frames {2}",

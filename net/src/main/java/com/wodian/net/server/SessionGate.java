@@ -75,6 +75,8 @@ final class SessionGate
      * each logon. Volatile: the new store is published whole.
      */
     private volatile CredentialStore store;
+    /** Set once before the receiver starts: the per-identity cap, told of each logon. */
+    private PrincipalSessions principals;
     /** Set by {@link #onMessage} when the session must end after the reply it published. */
     boolean endsSession;
     private FileTime credentialsModified;
@@ -133,6 +135,24 @@ final class SessionGate
                 " (create one with 'wodian credentials', or see docs/security.md)");
         }
         return file;
+    }
+
+    /** Before the receiver starts: who is told of each successful logon (the per-identity session cap). */
+    void principals(final PrincipalSessions principals)
+    {
+        this.principals = principals;
+    }
+
+    /** True when sessions log on; false when authentication is disabled (every session an admin). */
+    boolean authRequired()
+    {
+        return authRequired;
+    }
+
+    /** The credentials in effect (a reload replaces them). */
+    CredentialStore credentials()
+    {
+        return store;
     }
 
     /** Receiver: prepares a newly accepted session. */
@@ -406,8 +426,11 @@ final class SessionGate
         final SessionRole role = SessionRole.get((short)session.role);
         final String principalKey = LogonLimiter.principalKey(session.role, session.principalId);
         final CredentialStore credentials = store; // one store for the whole logon, whatever a reload does
-        if (credentials.verify(role, session.principalId, session.challenge, proof, nowMs))
+        final byte[] storedKey = credentials.verifiedStoredKey(role, session.principalId, session.challenge, proof,
+            nowMs);
+        if (null != storedKey)
         {
+            System.arraycopy(storedKey, 0, session.storedKey, 0, session.storedKey.length);
             final CredentialStore.Entry entry = credentials.find(role, session.principalId);
             session.merchantId = entry.merchantId();
             session.authState = AUTH_DONE;
@@ -417,6 +440,10 @@ final class SessionGate
             WodianServer.LOG.log(System.Logger.Level.DEBUG, "logon {0} {1} from {2}", role,
                 PrincipalLogNames.id(session.role, session.principalId),
                 session.remoteAddress);
+            if (null != principals)
+            {
+                principals.onLogon(session, entry.validUntilMs(session.storedKey), nowMs);
+            }
             return;
         }
         failedLogonCount = failedLogonCount + 1;
