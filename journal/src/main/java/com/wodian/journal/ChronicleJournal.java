@@ -240,7 +240,8 @@ public final class ChronicleJournal implements AutoCloseable
             // The appender binds to the first thread that writes with it, not to this one, which may be a set-up
             // thread handing the writer to the journal thread.
             appender.singleThreadedCheckReset();
-            writer = new ChronicleJournalWriter(this, appender, config.durabilityPolicy(), dir, openedLastSequence);
+            writer = new ChronicleJournalWriter(
+                this, appender, config.durabilityPolicy(), dir, openedLastSequence, config.writeAheadBytes());
             return writer;
         }
         catch (final RuntimeException ex)

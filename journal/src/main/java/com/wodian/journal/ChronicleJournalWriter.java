@@ -124,15 +124,21 @@ final class ChronicleJournalWriter implements JournalWriter
     private MappedFile heldFile;
     private long heldStart = -1;
     private boolean mapAheadClosed;
+    /** Write-faults the pages ahead of the appender, on mapAhead()'s thread, under {@link #mapAheadLock}. */
+    private final JournalWriteAhead writeAhead;
 
     ChronicleJournalWriter(
         final ChronicleJournal journal,
         final ExcerptAppender appender,
         final DurabilityPolicy durabilityPolicy,
         final Path dir,
-        final long lastSequence)
+        final long lastSequence,
+        final long writeAheadBytes)
     {
         this.journal = journal;
+        // SYNC: each force cleans every written page, a touched-ahead one too (written to the device for nothing) and
+        // the append faults it again; only a page-cache journal keeps the pages written ahead writable.
+        this.writeAhead = new JournalWriteAhead(DurabilityPolicy.PAGE_CACHE == durabilityPolicy ? writeAheadBytes : 0);
         this.appender = appender;
         this.durabilityPolicy = durabilityPolicy;
         this.dir = dir;
@@ -200,27 +206,44 @@ final class ChronicleJournalWriter implements JournalWriter
             {
                 return false;
             }
-            if (null != heldStore && (file != heldFile || position >= heldStart))
-            {
-                releaseHeldStore();
-            }
-            final long nextStart = (position / file.chunkSize() + 1) * file.chunkSize();
-            if (null != heldStore || (file == heldFile && nextStart <= heldStart))
-            {
-                return false;
-            }
-            try
-            {
-                heldStore = file.acquireByteStore(mapAheadOwner, nextStart);
-                heldFile = file;
-                heldStart = nextStart;
-                return true;
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                // The file was closed or rolled meanwhile: the appender will map what it needs itself, as without this.
-                return false;
-            }
+            final boolean mapped = mapNextChunk(file, position);
+            writeAhead.run(file, position);
+            return mapped;
+        }
+    }
+
+    /** Under {@link #mapAheadLock}: maps the chunk after the one holding {@code position}, unless held already. */
+    private boolean mapNextChunk(final MappedFile file, final long position)
+    {
+        if (null != heldStore && (file != heldFile || position >= heldStart))
+        {
+            releaseHeldStore();
+        }
+        final long nextStart = (position / file.chunkSize() + 1) * file.chunkSize();
+        if (null != heldStore || (file == heldFile && nextStart <= heldStart))
+        {
+            return false;
+        }
+        try
+        {
+            heldStore = file.acquireByteStore(mapAheadOwner, nextStart);
+            heldFile = file;
+            heldStart = nextStart;
+            return true;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // The file was closed or rolled meanwhile: the appender will map what it needs itself, as without this.
+            return false;
+        }
+    }
+
+    /** For tests: pages {@link #mapAhead()} has write-faulted ahead of the appender so far. */
+    long pagesWrittenAhead()
+    {
+        synchronized (mapAheadLock)
+        {
+            return writeAhead.pagesTouched();
         }
     }
 

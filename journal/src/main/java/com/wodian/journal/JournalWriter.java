@@ -40,8 +40,10 @@ public interface JournalWriter extends JournalMapAhead, AutoCloseable
     }
 
     /**
-     * {@inheritDoc} Maps, and grows the file for, the chunk after the one {@link #touchAhead()} last saw being written.
-     * Default: nothing.
+     * {@inheritDoc} Maps, and grows the file for, the chunk after the one {@link #touchAhead()} last saw being written;
+     * with {@link DurabilityPolicy#PAGE_CACHE}, also write-faults the pages up to
+     * {@link JournalConfig#writeAheadBytes()} past that position (a compare-and-swap of 0 with 0 per page, which
+     * changes no byte), so that the writing thread finds them writable. Default: nothing.
      */
     @Override
     default boolean mapAhead()

@@ -186,6 +186,12 @@ public final class PerfCommand implements Runnable
                 "that crosses into it; no effect with --rate max or --no-touch-ahead")
         boolean mapAhead;
 
+        @Option(names = "--write-ahead-kib", defaultValue = "4096",
+            description = "page-cache, with map-ahead: how far ahead of the appender (KiB) the map-ahead thread " +
+                "write-faults the journal's pages, as the server's metrics thread does; 0 leaves each page's first " +
+                "write to the appending thread (default: ${DEFAULT-VALUE})")
+        long writeAheadKib;
+
         @Option(names = "--stall-us", defaultValue = "0",
             description = "paced: list every batch slower than this many microseconds (service time) with the " +
                 "position of its first entry in the journal, to match stalls with Chronicle's index arrays " +
@@ -207,11 +213,12 @@ public final class PerfCommand implements Runnable
             final Path parent = dir != null ? dir : Paths.get(System.getProperty("java.io.tmpdir"));
             final JournalAppendProbe.Result result = JournalAppendProbe.run(parent, policy, ratePerSecond,
                 (long)(durationSeconds * 1e9), (long)(warmupSeconds * 1e9), paced ? Math.max(batch, 1024) : batch,
-                payloadLength, touchAhead, stallUs * 1000, mapAhead);
+                payloadLength, touchAhead, stallUs * 1000, mapAhead, writeAheadKib * 1024);
             final String what = String.format(java.util.Locale.ROOT,
                 "journal append %s, %s, %d-byte payloads%s, in %s", policy, paced ? rate + " entries/s" : "max rate",
                 payloadLength, (paced ? (touchAhead ? ", touch-ahead" : ", no touch-ahead") : ", batches of " + batch) +
-                    (paced && touchAhead ? (mapAhead ? ", map-ahead" : ", no map-ahead") : ""),
+                    (paced && touchAhead ? (mapAhead ? ", map-ahead, write-ahead " + writeAheadKib + " KiB" :
+                        ", no map-ahead") : ""),
                 parent);
             System.out.println(what);
             System.out.print(result.summary(paced));

@@ -49,6 +49,7 @@ public final class ServerConfig
     private long closeLingerMs = ServerProperties.closeLingerMs();
     private long shutdownTimeoutMs = ServerProperties.shutdownTimeoutMs();
     private int warmupInputs = ServerProperties.warmupInputs();
+    private long journalWriteAheadBytes = ServerProperties.journalWriteAheadBytes();
     private int metricsPort = ServerProperties.metricsPort();
     private String metricsHost = ServerProperties.metricsHost();
     private java.nio.file.Path metricsAuthFile;
@@ -327,6 +328,21 @@ public final class ServerConfig
         return warmupInputs;
     }
 
+    /**
+     * Page-cache journal of a server alone: bytes ahead of the appender whose pages the metrics thread write-faults
+     * ({@code JournalConfig.withWriteAheadBytes}); 0 for none.
+     */
+    public ServerConfig journalWriteAheadBytes(final long journalWriteAheadBytes)
+    {
+        this.journalWriteAheadBytes = journalWriteAheadBytes;
+        return this;
+    }
+
+    public long journalWriteAheadBytes()
+    {
+        return journalWriteAheadBytes;
+    }
+
     /** Port of the metrics and health endpoint: -1 for none (the default), 0 for an ephemeral one. */
     public ServerConfig metricsPort(final int metricsPort)
     {
@@ -589,6 +605,10 @@ public final class ServerConfig
         if (warmupInputs < 0)
         {
             throw new IllegalArgumentException("warmupInputs must be >= 0: " + warmupInputs);
+        }
+        if (journalWriteAheadBytes < 0)
+        {
+            throw new IllegalArgumentException("journalWriteAheadBytes must be >= 0: " + journalWriteAheadBytes);
         }
         if (metricsPort < -1 || metricsPort > 65535)
         {

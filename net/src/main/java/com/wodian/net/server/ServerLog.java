@@ -110,7 +110,7 @@ abstract class ServerLog
         {
             journalDir = config.dataDir().resolve(WodianServer.JOURNAL_DIR_NAME);
             journal = ChronicleJournal.open(new JournalConfig(journalDir)
-                .withDurabilityPolicy(config.durabilityPolicy()));
+                .withDurabilityPolicy(config.durabilityPolicy()).withWriteAheadBytes(config.journalWriteAheadBytes()));
         }
 
         ChronicleJournal journal()

@@ -1,6 +1,7 @@
 package com.wodian.net.server;
 
 import com.wodian.journal.DurabilityPolicy;
+import com.wodian.journal.JournalConfig;
 import com.wodian.net.cluster.GroupOptions;
 
 import java.nio.file.Path;
@@ -144,6 +145,13 @@ public final class ServerProperties
     public static final String WARMUP_INPUTS_PROP_NAME = "wodian.warmup.inputs";
     public static final int WARMUP_INPUTS_DEFAULT = 0;
 
+    /**
+     * With the page-cache journal, how far ahead of the appender (KiB) the metrics thread write-faults the journal
+     * file's pages ({@code JournalConfig.withWriteAheadBytes}; docs/latency.md, "Fresh-page write faults on ext4");
+     * 0 leaves each page's first write to the network thread. A server alone; default 4096.
+     */
+    public static final String JOURNAL_WRITE_AHEAD_KIB_PROP_NAME = "wodian.journal.writeahead.kib";
+
     private ServerProperties()
     {
     }
@@ -243,6 +251,11 @@ public final class ServerProperties
     public static int warmupInputs()
     {
         return Integer.getInteger(WARMUP_INPUTS_PROP_NAME, WARMUP_INPUTS_DEFAULT);
+    }
+
+    public static long journalWriteAheadBytes()
+    {
+        return Long.getLong(JOURNAL_WRITE_AHEAD_KIB_PROP_NAME, JournalConfig.WRITE_AHEAD_BYTES_DEFAULT >> 10) << 10;
     }
 
     public static int metricsPort()

@@ -39,6 +39,10 @@ public final class JournalAppendProbe
         public final Histogram serviceTimeNs;
         /** Paced: the slowest batches, over the stall threshold, in the order they happened (may be empty). */
         public final StallLog stalls;
+        /** Paced, with touch-ahead: the time of each {@link JournalWriter#touchAhead()} after the warm-up. */
+        public final Histogram touchAheadNs;
+        /** Paced: the appending thread's minor page faults after the warm-up; -1 where Linux's /proc is not there. */
+        public final long minorFaults;
 
         Result(
             final long entryCount,
@@ -46,7 +50,9 @@ public final class JournalAppendProbe
             final long batchCount,
             final Histogram responseTimeNs,
             final Histogram serviceTimeNs,
-            final StallLog stalls)
+            final StallLog stalls,
+            final Histogram touchAheadNs,
+            final long minorFaults)
         {
             this.entryCount = entryCount;
             this.entriesPerSecond = entriesPerSecond;
@@ -54,6 +60,8 @@ public final class JournalAppendProbe
             this.responseTimeNs = responseTimeNs;
             this.serviceTimeNs = serviceTimeNs;
             this.stalls = stalls;
+            this.touchAheadNs = touchAheadNs;
+            this.minorFaults = minorFaults;
         }
 
         public String summary(final boolean paced)
@@ -63,7 +71,12 @@ public final class JournalAppendProbe
                 (paced ? "response time (from due time, CO-corrected): " : "time per batch (append + end):       ") +
                 LatencyReport.percentiles(responseTimeNs) + System.lineSeparator() +
                 (paced ? "service time (from start of its batch):      " + LatencyReport.percentiles(serviceTimeNs) +
-                    System.lineSeparator() : "");
+                    System.lineSeparator() : "") +
+                (paced && touchAheadNs.getTotalCount() > 0 ? "touch-ahead (time per call, between batches): " +
+                    LatencyReport.percentiles(touchAheadNs) + System.lineSeparator() : "") +
+                (paced && minorFaults >= 0 ? String.format(Locale.ROOT,
+                    "appending thread's minor page faults after the warm-up: %d (%.2f per 1,000 entries)%n",
+                    minorFaults, minorFaults * 1000.0 / Math.max(1, responseTimeNs.getTotalCount())) : "");
         }
     }
 
@@ -149,6 +162,8 @@ public final class JournalAppendProbe
      * @param mapAhead         a second thread maps the journal file's next chunk ahead every
      *                         {@link #MAP_AHEAD_INTERVAL_MS} ms, as the server's metrics thread does
      *                         ({@link JournalWriter#mapAhead()}); false leaves each chunk to the append that needs it.
+     * @param writeAheadBytes  with {@code mapAhead}, how far ahead of the appender that thread write-faults the
+     *                         pages ({@link JournalConfig#withWriteAheadBytes(long)}); 0 leaves it to the appender.
      */
     public static Result run(
         final Path parentDir,
@@ -160,11 +175,12 @@ public final class JournalAppendProbe
         final int payloadLength,
         final boolean touchAhead,
         final long stallThresholdNs,
-        final boolean mapAhead) throws IOException
+        final boolean mapAhead,
+        final long writeAheadBytes) throws IOException
     {
         final Path dir = Files.createTempDirectory(parentDir, "wodian-journal-probe");
         try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(dir)
-            .withDurabilityPolicy(durabilityPolicy)))
+            .withDurabilityPolicy(durabilityPolicy).withWriteAheadBytes(writeAheadBytes)))
         {
             final JournalWriter writer = journal.writer();
             final Thread mapper = mapAhead ? startMapper(writer) : null;
@@ -201,6 +217,8 @@ public final class JournalAppendProbe
     {
         final Histogram response = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS, LoadGenerator.SIGNIFICANT_DIGITS);
         final Histogram service = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS, LoadGenerator.SIGNIFICANT_DIGITS);
+        final Histogram touch = new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS, LoadGenerator.SIGNIFICANT_DIGITS);
+        long faultsAtWarmupEnd = Long.MIN_VALUE;
         final long count = schedule.commandCount();
         final long startNs = System.nanoTime();
         long sequence = writer.lastSequence();
@@ -218,6 +236,10 @@ public final class JournalAppendProbe
             while (end < count && end - index < batchMax && startNs + schedule.intendedOffsetNs(end) <= nowNs)
             {
                 end++;
+            }
+            if (Long.MIN_VALUE == faultsAtWarmupEnd && !schedule.isWarmup(index))
+            {
+                faultsAtWarmupEnd = ThreadFaults.minorFaults();
             }
             final long batchStartNs = System.nanoTime();
             for (long i = index; i < end; i++)
@@ -239,11 +261,24 @@ public final class JournalAppendProbe
             index = end;
             if (touchAhead)
             {
-                writer.touchAhead();
+                touchAhead(writer, schedule.isWarmup(end - 1) ? null : touch);
             }
         }
         final double seconds = (System.nanoTime() - startNs) / 1e9;
-        return new Result(count, count / seconds, batchCount, response, service, stalls);
+        final long faults = ThreadFaults.minorFaults();
+        return new Result(count, count / seconds, batchCount, response, service, stalls, touch,
+            faults < 0 || faultsAtWarmupEnd < 0 ? -1 : faults - faultsAtWarmupEnd);
+    }
+
+    /** The writer's touch-ahead, timed into {@code touchNs} unless that is null (the warm-up). */
+    private static void touchAhead(final JournalWriter writer, final Histogram touchNs)
+    {
+        final long startNs = System.nanoTime();
+        writer.touchAhead();
+        if (null != touchNs)
+        {
+            touchNs.recordValue(System.nanoTime() - startNs);
+        }
     }
 
     private static Result throughput(
@@ -279,7 +314,7 @@ public final class JournalAppendProbe
         }
         final double seconds = (nowNs - measureFromNs) / 1e9;
         return new Result(measuredEntries, measuredEntries / seconds, measuredBatches, perBatch, perBatch,
-            new StallLog(0));
+            new StallLog(0), new Histogram(LoadGenerator.HIGHEST_TRACKABLE_NS, LoadGenerator.SIGNIFICANT_DIGITS), -1);
     }
 
     private static Thread startMapper(final JournalWriter writer)
