@@ -27,7 +27,7 @@ log="$data_dir.server.log"
 echo "# ISO 8583 terminal keys: terminalId merchantId keyHex" > "$data_dir/iso-keys"
 iso_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx4g}" "$wodian" server --data "$data_dir" --port 0 --ignore-stdin \
-    --limits small --keys-max 4000000 --iso8583-port "$iso_port" --iso-keys "$data_dir/iso-keys" >"$log" 2>&1 &
+    --risk-baseline none --limits small --keys-max 4000000 --iso8583-port "$iso_port" --iso-keys "$data_dir/iso-keys" >"$log" 2>&1 &
 server_pid=$!
 cleanup() {
     kill "$server_pid" 2>/dev/null || true

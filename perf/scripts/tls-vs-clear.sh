@@ -72,7 +72,7 @@ start_server() { # name, extra server options...
     # One saturation search sends ~6 M payments to each server and every key is remembered: a key table smaller
     # than all the rounds' payments answers LIMIT_KEYS, and the search then measures refusals, not payments.
     WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx4g -Xmn1g} -Xlog:gc,safepoint:file=$work/$name-gc.log" \
-        "$wodian" server --data "$work/$name" --port 0 --ignore-stdin --limits small --keys-max "$keys_max" --engine-tables reserve "$@" \
+        "$wodian" server --data "$work/$name" --port 0 --ignore-stdin --risk-baseline none --limits small --keys-max "$keys_max" --engine-tables reserve "$@" \
         >"$work/$name.log" 2>&1 &
     pids+=($!)
 }

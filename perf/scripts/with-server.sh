@@ -39,7 +39,7 @@ loadgen_pin=(); [[ -n "${WODIAN_LOADGEN_CPUS:-}" ]] && loadgen_pin=(taskset -c "
 # their own would be; unset by default (docs/latency.md, "The load generator at a higher priority").
 [[ -n "${WODIAN_LOADGEN_NICE:-}" ]] && loadgen_pin=(nice -n "$WODIAN_LOADGEN_NICE" "${loadgen_pin[@]}")
 WODIAN_JAVA_OPTS="$server_java_opts" "${server_pin[@]}" "$repo_dir/bin/wodian" server --data "$data_dir" --port 0 \
-    --ignore-stdin "${server_args[@]}" >"$log" 2>&1 &
+    --ignore-stdin --risk-baseline none "${server_args[@]}" >"$log" 2>&1 &
 server_pid=$!
 loadgen_pid=""
 # The measured window of the load generator: its last (--duration - --warmup) seconds before it exited.

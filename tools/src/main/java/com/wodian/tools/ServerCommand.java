@@ -59,6 +59,12 @@ public final class ServerCommand implements Runnable
         description = "idempotency keys the engine remembers (default 2,000,000: long load tests need more)")
     Integer keysMax;
 
+    @Option(names = "--risk-baseline", defaultValue = "recommended", description = "on a data directory without " +
+        "a journal, journal the recommended risk baseline first (risk rules 1, 2, 4, 12 ENFORCE, MERCHANT_KEYS_MAX " +
+        "keysMax/20, PAYMENT_TERMINAL_BINDING 1; docs/security.md): recommended (default) or none; a later start " +
+        "changes nothing")
+    String riskBaseline;
+
     @Option(names = "--engine-tables",
         description = "grow (default): engine tables start small and grow with use; reserve: every table is "
             + "allocated at its limit at start (no growth on the engine thread; heap and start-up time of the limits)")

@@ -30,6 +30,12 @@ final class ServerArguments
     private final ServerConfig config;
     private boolean dataGiven;
     private boolean init;
+    /**
+     * {@code --risk-baseline}: {@link RiskBaseline#NONE} unless given. {@code wodian server} passes
+     * {@link RiskBaseline#RECOMMENDED} unless told otherwise (security review B4); this class, which tests and
+     * embedders start directly, keeps the engine's defaults.
+     */
+    private String riskBaseline = RiskBaseline.NONE;
     private boolean portGiven;
     private boolean ignoreStdin;
     private int keysMax;
@@ -193,6 +199,13 @@ final class ServerArguments
             case "--engine-tables":
                 reserveTables = parseEngineTables(value);
                 return true;
+            case "--risk-baseline":
+                if (!RiskBaseline.RECOMMENDED.equals(value) && !RiskBaseline.NONE.equals(value))
+                {
+                    throw new IllegalArgumentException("--risk-baseline must be recommended or none: " + value);
+                }
+                riskBaseline = value;
+                return true;
             case "--snapshots":
                 config.snapshotConfig().enabled(parseOnOff(name, value));
                 return true;
@@ -301,6 +314,29 @@ final class ServerArguments
         {
             config.engineConfig().reserveTables(true);
         }
+        finishRiskBaseline();
+    }
+
+    /**
+     * The recommended risk baseline is journaled at the first start of a data directory without a journal, by a
+     * server alone. A replica group's members all start empty and none is primary yet: there the operator sends it
+     * to the primary (docs/security.md, "Risk baseline"). A later start finds the journal and changes nothing.
+     */
+    private void finishRiskBaseline()
+    {
+        if (!RiskBaseline.RECOMMENDED.equals(riskBaseline) ||
+            java.nio.file.Files.isDirectory(config.dataDir().resolve(WodianServer.JOURNAL_DIR_NAME)))
+        {
+            return;
+        }
+        if (null != config.replicaGroup())
+        {
+            System.getLogger("com.wodian.net.server").log(System.Logger.Level.WARNING, "risk baseline not " +
+                "journaled: a replica group's node; send it to the primary (docs/security.md, \"Risk baseline\")");
+            return;
+        }
+        final long keysMax = config.engineConfig().keysMax();
+        config.addGateway((context) -> new RiskBaselineGateway(context, keysMax));
     }
 
     private void finishGroup()

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * ServerMain --data DIR [--init] --port N [--mode shared|compact|dedicated] [--host ADDRESS]
  *            [--durability sync|page-cache] [--limits default|small] [--keys-max N] [--engine-tables grow|reserve]
+ *            [--risk-baseline recommended|none]
  *            [--pipeline-wait NAME] [--network-idle NAME] [--sender-idle NAME]
  *            [--auth required|disabled] [--credentials FILE] [--admin-from RANGES]
  *            [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]
@@ -58,7 +59,7 @@ public final class ServerMain
     private static final String USAGE = "usage: ServerMain --data DIR [--init] --port N" +
         " [--mode shared|compact|dedicated]" +
         " [--host ADDRESS] [--durability sync|page-cache] [--limits default|small] [--keys-max N]" +
-        " [--engine-tables grow|reserve] [--pipeline-wait NAME]" +
+        " [--engine-tables grow|reserve] [--risk-baseline recommended|none] [--pipeline-wait NAME]" +
         " [--network-idle NAME] [--sender-idle NAME] [--auth required|disabled] [--credentials FILE]" +
         " [--admin-from RANGES]" +
         " [--snapshots on|off] [--snapshot-every-inputs N] [--snapshot-every-ms N] [--snapshot-retain N]" +
