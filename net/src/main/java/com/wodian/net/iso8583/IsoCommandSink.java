@@ -38,6 +38,11 @@ public interface IsoCommandSink
         return 10_000;
     }
 
+    /** Counts a connection refused or ended to keep a limit of the port ({@code wodian_gateway_limits_total}). */
+    default void countLimit(final com.wodian.net.metrics.ServerCounters.GatewayLimit limit)
+    {
+    }
+
     /** Per source address limits before authentication for the gateway's port (docs/security.md); none here. */
     default com.wodian.net.server.SourceLimits newSourceLimits()
     {

@@ -1,5 +1,7 @@
 package com.wodian.net.iso8583;
 
+import com.wodian.net.metrics.ServerCounters.GatewayLimit;
+
 /**
  * The ISO port's connection slots and who gives one up: a newcomer takes a free slot, else the slot of the oldest
  * connection that has not authenticated and has had its chance (security review 2026-12-05 B8), else it is refused;
@@ -14,6 +16,12 @@ final class IsoConnectionSlots
         void close(IsoConnection connection);
     }
 
+    /** Counts a limit kept, in the server's metrics ({@link IsoCommandSink#countLimit}). */
+    interface LimitCounter
+    {
+        void count(GatewayLimit limit);
+    }
+
     /** Makes the connection of a slot the first time the slot is used. */
     interface Factory
     {
@@ -23,6 +31,7 @@ final class IsoConnectionSlots
     private final IsoConnection[] connections;
     private final Factory factory;
     private final Closer closer;
+    private final LimitCounter limitCounter;
     private final long evictionFloorMs;
     private final int perTerminalMax;
     /** Unauthenticated connections closed to make room for a newcomer (a statistic, read by any thread). */
@@ -38,8 +47,9 @@ final class IsoConnectionSlots
      *                        evicted, so a client opening connections fast only has its own newcomers refused.
      */
     IsoConnectionSlots(final int connectionsMax, final long evictionFloorMs, final int perTerminalMax,
-        final Factory factory, final Closer closer)
+        final Factory factory, final Closer closer, final LimitCounter limitCounter)
     {
+        this.limitCounter = limitCounter;
         this.connections = new IsoConnection[connectionsMax];
         this.evictionFloorMs = evictionFloorMs;
         this.perTerminalMax = perTerminalMax;
@@ -84,9 +94,11 @@ final class IsoConnectionSlots
         if (null == oldest)
         {
             refusedFullCount = refusedFullCount + 1;
+            limitCounter.count(GatewayLimit.ISO_FULL);
             return null;
         }
         evictedCount = evictedCount + 1;
+        limitCounter.count(GatewayLimit.ISO_UNAUTHENTICATED_EVICTED);
         closer.close(oldest);
         return oldest;
     }
@@ -141,6 +153,7 @@ final class IsoConnectionSlots
                 }
             }
             terminalCapClosedCount = terminalCapClosedCount + 1;
+            limitCounter.count(GatewayLimit.ISO_TERMINAL_CONNECTIONS);
             closer.close(oldest);
         }
     }

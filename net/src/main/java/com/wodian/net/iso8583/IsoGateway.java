@@ -75,5 +75,11 @@ public final class IsoGateway
         {
             return context.newSourceLimits();
         }
+
+        @Override
+        public void countLimit(final com.wodian.net.metrics.ServerCounters.GatewayLimit limit)
+        {
+            context.countLimit(limit);
+        }
     }
 }

@@ -120,7 +120,8 @@ public final class IsoGatewayAgent implements GatewayAgent
         clock = sink.clock();
         slots = new IsoConnectionSlots(config.connectionsMax(), sink.handshakeTimeoutMs(),
             config.connectionsPerTerminalMax(),
-            (slotIndex) -> new IsoConnection(slotIndex, config, RESPONSE_LENGTH_MAX, this::onReadable), this::close);
+            (slotIndex) -> new IsoConnection(slotIndex, config, RESPONSE_LENGTH_MAX, this::onReadable), this::close,
+            sink::countLimit);
         connections = slots.all();
         final int replyCapacity = BitUtil.findNextPositivePowerOfTwo(
             2 * config.connectionsMax() * config.inFlightMax() * (REPLY_RECORD_LENGTH + 8));
@@ -327,7 +328,8 @@ public final class IsoGatewayAgent implements GatewayAgent
                 if (SourceLimits.Admission.ADMITTED != sourceLimits.tryAdmit(address, null != tlsContext,
                     clock.time()))
                 {
-                    CloseHelper.quietClose(channel); // counted in sourceLimits.refusedCount()
+                    CloseHelper.quietClose(channel); // counted in sourceLimits.refusedCount() and the metric
+                    sink.countLimit(com.wodian.net.metrics.ServerCounters.GatewayLimit.ISO_PER_ADDRESS);
                     continue;
                 }
                 final IsoConnection connection = slots.take(clock.time());

@@ -123,7 +123,15 @@ public final class ServerCounters implements AutoCloseable
         PRINCIPAL_SESSIONS("principal_sessions", "oldest session of an identity closed by its logon beyond " +
             "the per-identity cap"),
         CREDENTIAL_REVOKED("credential_revoked", "session closed: its credential was revoked, or rotated and the " +
-            "grace passed");
+            "grace passed"),
+        ISO_FULL("iso8583_full", "ISO 8583 connection refused at accept: every slot authenticated or younger than " +
+            "the logon timeout"),
+        ISO_PER_ADDRESS("iso8583_per_address", "ISO 8583 connection refused at accept: its address's " +
+            "unauthenticated cap or TLS handshake rate"),
+        ISO_UNAUTHENTICATED_EVICTED("iso8583_unauthenticated_evicted", "ISO 8583 connection not authenticated, " +
+            "older than the logon timeout, closed to admit a newcomer"),
+        ISO_TERMINAL_CONNECTIONS("iso8583_terminal_connections", "ISO 8583 terminal's oldest connection closed by " +
+            "one beyond the per-terminal cap");
 
         private final String reason;
         private final String description;

@@ -68,6 +68,15 @@ public final class GatewayContext
         return gatewayConfig.newIsoSourceLimits();
     }
 
+    /**
+     * Counts one connection a gateway refused or ended to keep one of its limits, in
+     * {@code wodian_gateway_limits_total{reason}}: on the receiving thread, as it happens.
+     */
+    public void countLimit(final com.wodian.net.metrics.ServerCounters.GatewayLimit limit)
+    {
+        publisher.countLimit(limit);
+    }
+
     /** The server's logon timeout: a gateway's TLS handshake must complete within it, as on the POS port. */
     public long handshakeTimeoutMs()
     {

@@ -60,6 +60,12 @@ final class InputPublisher
         lastCommandTimestampMs = timestampMs();
     }
 
+    /** Counts one connection a gateway refused or ended to keep a limit (the publishing thread's, as its inputs). */
+    void countLimit(final ServerCounters.GatewayLimit limit)
+    {
+        counters.gatewayLimit(limit).incrementRelease();
+    }
+
     /** True when at least one input can be published without waiting. */
     boolean hasCapacity()
     {

@@ -5,6 +5,7 @@ import com.wodian.journal.DurabilityPolicy;
 import com.wodian.net.auth.CredentialStore;
 import com.wodian.net.auth.Credentials;
 import com.wodian.net.client.WodianClient;
+import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.server.ServerConfig;
 import com.wodian.net.server.ThreadingMode;
 import com.wodian.net.server.WodianServer;
@@ -14,6 +15,7 @@ import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.StateHashReplyDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jpos.iso.ISOMsg;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,8 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -149,6 +153,53 @@ class IsoGatewayServerTest
     }
 
     /** The admin client, its connect, logon and reply limits 30 s (the client's defaults are 2, 5 and 10 s). */
+    /**
+     * Security review 2026-12-05 B8/B1: connections the ISO port refuses or ends to keep a limit are counted in
+     * {@code wodian_gateway_limits_total}, by reason: a terminal's connection beyond its cap, a connection beyond its
+     * address's cap of unauthenticated ones.
+     */
+    @Test
+    void isoLimitsAreCountedInTheGatewayLimitsMetric() throws Exception
+    {
+        final Path keysFile = dataDir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        store.save(keysFile);
+        final ServerConfig config = config(ThreadingMode.COMPACT, keysFile, 1);
+        config.gateway().isoUnauthenticatedPerAddressMax(1);
+        try (WodianServer server = WodianServer.launch(config);
+            WodianClient admin = admin(server))
+        {
+            setUp(admin);
+            try (JposTerminal first = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key))
+            {
+                assertEquals("00", first.call(first.signed(first.networkManagement("301", 1))).getString(39));
+                try (JposTerminal second = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key))
+                {
+                    assertEquals("00", second.call(second.signed(second.networkManagement("301", 2))).getString(39));
+                    final Exception ended = assertThrows(Exception.class, first::receive);
+                    assertFalse(ended instanceof SocketTimeoutException, "the terminal's older connection ends");
+                }
+            }
+            assertEquals(1, server.gatewayLimitCount(ServerCounters.GatewayLimit.ISO_TERMINAL_CONNECTIONS));
+            // Authenticated connections do not count against the address: one silent one does, a second is refused.
+            try (Socket silent = new Socket(HOST, agent.port());
+                Socket refused = new Socket(HOST, agent.port()))
+            {
+                refused.setSoTimeout(READ_TIMEOUT_MS);
+                try
+                {
+                    assertEquals(-1, refused.getInputStream().read(), "closed at accept");
+                }
+                catch (final java.net.SocketException reset)
+                {
+                    // Closed at accept, seen as a reset.
+                }
+                assertEquals(1, server.gatewayLimitCount(ServerCounters.GatewayLimit.ISO_PER_ADDRESS));
+            }
+        }
+    }
+
     private static WodianClient admin(final WodianServer server) throws java.io.IOException
     {
         return WodianClient.connect(new com.wodian.net.client.ClientConfig().node(HOST, server.port())
@@ -158,6 +209,11 @@ class IsoGatewayServerTest
 
     private ServerConfig config(final ThreadingMode mode, final Path keysFile)
     {
+        return config(mode, keysFile, IsoGatewayConfig.DEFAULT_CONNECTIONS_PER_TERMINAL_MAX);
+    }
+
+    private ServerConfig config(final ThreadingMode mode, final Path keysFile, final int connectionsPerTerminalMax)
+    {
         // No idle Tick: a Tick journaled a second after the last command would move the sequence between the two
         // lastSequence reads around the wrong MAC (the mechanism of the WodianServerTest flake fixed in 77d5d90).
         final ServerConfig config = new ServerConfig().dataDir(dataDir).host(HOST).port(0).threadingMode(mode)
@@ -165,7 +221,8 @@ class IsoGatewayServerTest
             .outputRingSize(1024).sessionsMax(64).shutdownTimeoutMs(5_000).tickIntervalMs(TICK_OFF_MS);
         // The server's 5-s default logon limit is below a stall of a loaded test machine.
         config.gateway().credentialStore(new CredentialStore().add(ADMIN, 0)).logonTimeoutMs(READ_TIMEOUT_MS);
-        final IsoGatewayConfig isoConfig = IsoGatewayConfig.of(HOST, 0, keysFile);
+        final IsoGatewayConfig isoConfig = IsoGatewayConfig.of(HOST, 0, keysFile)
+            .withConnectionsPerTerminalMax(connectionsPerTerminalMax);
         config.addGateway((context) ->
         {
             agent = (IsoGatewayAgent)IsoGateway.factory(isoConfig).newGateway(context);
