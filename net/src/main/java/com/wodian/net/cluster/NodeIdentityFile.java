@@ -1,5 +1,7 @@
 package com.wodian.net.cluster;
 
+import com.wodian.journal.consensus.storage.MembershipFile;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -126,7 +128,7 @@ public final class NodeIdentityFile
     public static boolean recordOrCheck(final Path dataDir, final String groupName, final int nodeId,
         final boolean joining) throws IOException
     {
-        final boolean joinedEmpty = joining && !Files.exists(dataDir.resolve(com.wodian.journal.consensus.storage.MembershipFile.FILE_NAME));
+        final boolean joinedEmpty = joining && !Files.exists(dataDir.resolve(MembershipFile.FILE_NAME));
         final Path file = dataDir.resolve(FILE_NAME);
         final String identity = "group=" + groupName + "\nnode=" + nodeId + "\n";
         if (!Files.exists(file))
