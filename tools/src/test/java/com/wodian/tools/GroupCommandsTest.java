@@ -52,6 +52,9 @@ class GroupCommandsTest
     private InetSocketAddress[] replication;
     private InetSocketAddress[] clientAddresses;
     private final ForwardingProxy[] clientProxies = new ForwardingProxy[NODES];
+    /** What each node's fatal handler was given (the server process exits 70 with it). */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Throwable> fatal =
+        new java.util.concurrent.atomic.AtomicReferenceArray<>(NODES);
 
     @AfterEach
     void stop()
@@ -350,6 +353,7 @@ class GroupCommandsTest
             .replicaGroup(GroupMembers.member("cli", i, replication, AckPolicy.QUORUM)
                 .withClientAddresses(clientAddresses).withJoining(joining));
         config.gateway().authMode(GatewayConfig.AuthMode.DISABLED);
+        config.fatalErrorHandler((ex) -> fatal.compareAndSet(i, null, ex));
         servers[i] = WodianServer.launch(config);
         clientProxies[i].target(servers[i].port());
     }
@@ -407,8 +411,9 @@ class GroupCommandsTest
     /**
      * Ops review finding 2: a node replaced the documented way (remove, wipe, --join) but started with other engine
      * limits than the group's would decide differently (a merchant the group refuses for a full table, it
-     * registers). {@code group add} refuses it naming the limit that differs, the group's configuration stays
-     * without it, and {@code status} names the difference with exit 1.
+     * registers). It stops at the first hello it refuses (the process exits 70), naming the limits and the way out;
+     * {@code group add} refuses it and the group's configuration stays without it. (The texts of {@code status} and
+     * {@code group add} for a node that still answers: GroupLimitsTest.)
      */
     @Test
     // A backstop above the sum of the polled 30-s waits inside, not a schedule.
@@ -432,6 +437,16 @@ class GroupCommandsTest
             }
         }
         start(dir, other, true, EngineConfig.small().merchantsMax(2_000));
+        // The joining node stops (the server process exits 70 with this), naming the limits and the way out.
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (null == fatal.get(other) && System.nanoTime() - deadlineNs < 0)
+        {
+            Thread.sleep(20);
+        }
+        final String stopped = String.valueOf(fatal.get(other));
+        assertTrue(stopped.contains("started with --join") && stopped.contains("decides under other engine limits") &&
+            stopped.contains("merchantsMax 2000 (node " + other + ") / 1000 (node ") &&
+            stopped.contains("--limits"), stopped);
         final String peers = peersNow();
         final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         final java.io.PrintStream savedErr = System.err;
@@ -447,13 +462,12 @@ class GroupCommandsTest
             System.setErr(savedErr);
         }
         final String message = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        // Refused: by the tool naming the limits while the node still answers, else by the primary (its log names
+        // them): a node that stopped (above) is what an operator meets.
         assertEquals(WodianMain.EXIT_REFUSED, added.exitCode(), added.out() + message);
-        assertTrue(message.contains("node " + other + " decides under other engine limits") &&
-            message.contains("merchantsMax 1000 (node ") && message.contains(" / 2000 (node " + other + ")"), message);
+        assertTrue(message.contains("decides under other engine limits"), message);
 
         final CliTest.Run status = CliTest.wodian("status", "--peers", peers, "--timeout-ms", NODE_TIMEOUT_MS);
-        assertEquals(WodianMain.EXIT_REFUSED, status.exitCode(), status.out());
-        assertTrue(status.out().contains("ENGINE LIMITS DIFFER: merchantsMax 1000 (node "), status.out());
         assertTrue(status.out().contains("configuration: " + Membership.describe(Membership.without(
             Membership.allVoters(NODES), other)) + " (committed)"), status.out());
     }

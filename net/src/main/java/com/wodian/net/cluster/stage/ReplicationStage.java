@@ -289,6 +289,10 @@ public final class ReplicationStage implements Agent, EntryPayloads
             ackRule.updateSet(node, nowMs, setChangeLogger);
             publishStatus();
             nextStatusMs = nowMs + STATUS_INTERVAL_MS;
+            if (joinedUnderOtherLimits())
+            {
+                return work;
+            }
         }
         publishCommittedApplied();
         final boolean pendingEmpty = pending.isEmpty();
@@ -706,6 +710,17 @@ public final class ReplicationStage implements Agent, EntryPayloads
             return true;
         }
         return false;
+    }
+
+    /** A node that joined empty under other engine limits than a member's stops (through the fatal handler). */
+    private boolean joinedUnderOtherLimits()
+    {
+        final String refusal = node.mayVote() ? null : JoinLimitsCheck.refusal(group, transport);
+        if (null != refusal)
+        {
+            fail(new IllegalStateException(refusal));
+        }
+        return null != refusal;
     }
 
     private void publishStatus()
