@@ -131,7 +131,9 @@ public final class ServerCounters implements AutoCloseable
         ISO_UNAUTHENTICATED_EVICTED("iso8583_unauthenticated_evicted", "ISO 8583 connection not authenticated, " +
             "older than the logon timeout, closed to admit a newcomer"),
         ISO_TERMINAL_CONNECTIONS("iso8583_terminal_connections", "ISO 8583 terminal's oldest connection closed by " +
-            "one beyond the per-terminal cap");
+            "one beyond the per-terminal cap"),
+        COMMAND_BUDGET("command_budget", "message refused (SERVER_BUSY, not journaled): its identity's command " +
+            "budget spent");
 
         private final String reason;
         private final String description;

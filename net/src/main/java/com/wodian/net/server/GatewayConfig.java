@@ -115,6 +115,20 @@ public final class GatewayConfig
         public static final String SESSIONS_PER_PRINCIPAL_MAX_PROP_NAME = "wodian.net.sessions.per.principal.max";
         public static final int SESSIONS_PER_PRINCIPAL_MAX_DEFAULT = 4;
 
+        /**
+         * Messages (commands and queries) one terminal or consumer identity may send per second, sustained, over all
+         * its sessions; beyond it the gateway answers 901 SERVER_BUSY without journaling (security review 2026-12-05
+         * B12). 50/s: a till sends a payment every few seconds at its busiest; an integration that pays for a whole
+         * web shop under one terminal id still has 4 million a day. 0: no budget.
+         */
+        public static final String COMMANDS_PER_PRINCIPAL_PER_SECOND_PROP_NAME =
+            "wodian.net.commands.per.principal.per.second";
+        public static final int COMMANDS_PER_PRINCIPAL_PER_SECOND_DEFAULT = 50;
+
+        /** Messages an identity may send at once before the per-second rate applies (an offline queue's upload). */
+        public static final String COMMANDS_PER_PRINCIPAL_BURST_PROP_NAME = "wodian.net.commands.per.principal.burst";
+        public static final int COMMANDS_PER_PRINCIPAL_BURST_DEFAULT = 200;
+
         private Configuration()
         {
         }
@@ -153,6 +167,11 @@ public final class GatewayConfig
         Configuration.EVICTION_AGE_MIN_MS_DEFAULT);
     private int sessionsPerPrincipalMax = Integer.getInteger(Configuration.SESSIONS_PER_PRINCIPAL_MAX_PROP_NAME,
         Configuration.SESSIONS_PER_PRINCIPAL_MAX_DEFAULT);
+    private int commandsPerPrincipalPerSecond = Integer.getInteger(
+        Configuration.COMMANDS_PER_PRINCIPAL_PER_SECOND_PROP_NAME,
+        Configuration.COMMANDS_PER_PRINCIPAL_PER_SECOND_DEFAULT);
+    private int commandsPerPrincipalBurst = Integer.getInteger(Configuration.COMMANDS_PER_PRINCIPAL_BURST_PROP_NAME,
+        Configuration.COMMANDS_PER_PRINCIPAL_BURST_DEFAULT);
 
     public static AuthMode parseAuthMode(final String name)
     {
@@ -340,8 +359,34 @@ public final class GatewayConfig
         return sessionsPerPrincipalMax;
     }
 
+    /**
+     * The command budget per terminal or consumer identity on the POS port: the sustained rate (0 for none) and the
+     * burst (docs/security.md, "Rate limits and logging").
+     */
+    public GatewayConfig commandsPerPrincipal(final int perSecond, final int burst)
+    {
+        this.commandsPerPrincipalPerSecond = perSecond;
+        this.commandsPerPrincipalBurst = burst;
+        return this;
+    }
+
+    int commandsPerPrincipalPerSecond()
+    {
+        return commandsPerPrincipalPerSecond;
+    }
+
+    int commandsPerPrincipalBurst()
+    {
+        return commandsPerPrincipalBurst;
+    }
+
     void validate(final String host)
     {
+        if (commandsPerPrincipalPerSecond < 0 || (commandsPerPrincipalPerSecond > 0 && commandsPerPrincipalBurst < 1))
+        {
+            throw new IllegalArgumentException("the command budget per identity must be >= 0 a second (0: none) " +
+                "with a burst >= 1");
+        }
         if (sessionsPerPrincipalMax < 0)
         {
             throw new IllegalArgumentException("sessions per principal must be >= 0 (0: no cap): " +
@@ -393,6 +438,7 @@ public final class GatewayConfig
             ", logonTimeoutMs=" + logonTimeoutMs + ", idleTimeoutMs=" + idleTimeoutMs +
             ", heartbeatIntervalMs=" + heartbeatIntervalMs + ", principalFailuresMax=" + principalFailuresMax +
             ", addressFailuresMax=" + addressFailuresMax + ", failureWindowMs=" + failureWindowMs +
-            ", evictionAgeMinMs=" + evictionAgeMinMs + ", sessionsPerPrincipalMax=" + sessionsPerPrincipalMax + '}';
+            ", evictionAgeMinMs=" + evictionAgeMinMs + ", sessionsPerPrincipalMax=" + sessionsPerPrincipalMax +
+            ", commandsPerPrincipal=" + commandsPerPrincipalPerSecond + "/s burst " + commandsPerPrincipalBurst + '}';
     }
 }

@@ -102,14 +102,16 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         this.gate = new SessionGate(config, publisher);
         // Per source address limits before authentication (security review item 6); network thread only.
         final SourceLimits sourceLimits = config.gateway().newSourceLimits();
-        this.closing = new SessionClosing(sourceLimits, sessions);
+        final CommandBudgets budgets = new CommandBudgets(config.gateway().commandsPerPrincipalPerSecond(),
+            config.gateway().commandsPerPrincipalBurst(), sessions.capacity(), counters);
+        this.closing = new SessionClosing(sourceLimits, sessions, budgets);
         this.decoder = new FrameDecoder(publisher, gate, closing);
         this.selector = Selector.open();
         this.admission = new SessionAdmission(serverChannel, selector, sessions, publisher, gate, sourceLimits, closing,
             config, counters, tlsContext, this::service);
         this.principals = new PrincipalSessions(sessions, closing, this::service, counters,
             config.gateway().sessionsPerPrincipalMax());
-        gate.principals(principals);
+        gate.limits(principals, budgets);
         serverChannel.configureBlocking(false);
         serverChannel.register(selector, SelectionKey.OP_ACCEPT);
     }

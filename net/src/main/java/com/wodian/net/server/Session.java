@@ -64,6 +64,8 @@ final class Session
     long principalId;
     long merchantId;
     final byte[] challenge = new byte[com.wodian.net.auth.LogonCrypto.KEY_LENGTH];
+    /** The session's identity's bucket in {@link CommandBudgets}; -1 for none (not logged on, admin, no budget). */
+    int budgetBucket = -1;
     /** The stored key the logon's proof answered: a credential reload that drops it ends the session. */
     final byte[] storedKey = new byte[com.wodian.net.auth.LogonCrypto.KEY_LENGTH];
     /** Role a TLS client certificate bound this connection to (a SessionRole value), 0 for none. */
@@ -115,6 +117,7 @@ final class Session
         closePublished = false;
         closeErrorCode = null;
         closeQuiet = false;
+        budgetBucket = -1;
         inBacklog = false;
         rejectedFrameCount = 0;
         authState = SessionGate.AUTH_NONE;

@@ -14,11 +14,13 @@ final class SessionClosing
 {
     private final SourceLimits sourceLimits;
     private final SessionTable sessions;
+    private final CommandBudgets budgets;
 
-    SessionClosing(final SourceLimits sourceLimits, final SessionTable sessions)
+    SessionClosing(final SourceLimits sourceLimits, final SessionTable sessions, final CommandBudgets budgets)
     {
         this.sourceLimits = sourceLimits;
         this.sessions = sessions;
+        this.budgets = budgets;
     }
 
     /** A connection that authenticated no longer counts against its address's limit (security review item 6). */
@@ -62,6 +64,7 @@ final class SessionClosing
         if (!session.receiveEnded)
         {
             sessions.onInputEnded();
+            budgets.detach(session);
         }
         session.receiveEnded = true;
         final SelectionKey key = session.selectionKey;

@@ -75,8 +75,9 @@ final class SessionGate
      * each logon. Volatile: the new store is published whole.
      */
     private volatile CredentialStore store;
-    /** Set once before the receiver starts: the per-identity cap, told of each logon. */
+    /** Set once before the receiver starts: the per-identity cap, told of each logon, and command budget. */
     private PrincipalSessions principals;
+    private CommandBudgets budgets;
     /** Set by {@link #onMessage} when the session must end after the reply it published. */
     boolean endsSession;
     private FileTime credentialsModified;
@@ -137,10 +138,11 @@ final class SessionGate
         return file;
     }
 
-    /** Before the receiver starts: who is told of each successful logon (the per-identity session cap). */
-    void principals(final PrincipalSessions principals)
+    /** Before the receiver starts: the per-identity session cap and command budget (docs/security.md). */
+    void limits(final PrincipalSessions principals, final CommandBudgets budgets)
     {
         this.principals = principals;
+        this.budgets = budgets;
     }
 
     /** True when sessions log on; false when authentication is disabled (every session an admin). */
@@ -242,6 +244,13 @@ final class SessionGate
         {
             session.rejectedFrameCount++;
             publishError(session, correlationId, refusal, templateId);
+            return false;
+        }
+        if (null != budgets && !budgets.tryTake(session, nowMs))
+        {
+            // The identity's command budget is spent: answered here, never journaled (security review B12).
+            session.rejectedFrameCount++;
+            publishError(session, correlationId, ResultCode.SERVER_BUSY, templateId);
             return false;
         }
         return true;
@@ -442,6 +451,7 @@ final class SessionGate
                 session.remoteAddress);
             if (null != principals)
             {
+                budgets.attach(session, nowMs);
                 principals.onLogon(session, entry.validUntilMs(session.storedKey), nowMs);
             }
             return;

@@ -55,8 +55,8 @@ class ClientReconnectTest
     {
         // The server restarts on the same port below: choose it outside the ephemeral range, where no outgoing
         // connection (the client's own reconnects included) can take it while the server is down.
-        final ServerConfig firstConfig = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT)
-            .port(TestPorts.reserve(1)[0]);
+        final ServerConfig firstConfig = noBudget(ServerTestSupport.config(dataDir, ThreadingMode.COMPACT)
+            .port(TestPorts.reserve(1)[0]));
         WodianServer server = WodianServer.launch(firstConfig);
         final int port = server.port();
         // A port held by a socket that never listens: connecting to it is refused for as long as the test runs
@@ -115,7 +115,8 @@ class ClientReconnectTest
                 // A restart of the server itself: the journal brings the same state back on the same port.
                 final long reconnectsBeforeRestart = client.reconnectCount();
                 server.close();
-                server = WodianServer.launch(ServerTestSupport.config(dataDir, ThreadingMode.COMPACT).port(port));
+                server = WodianServer.launch(noBudget(ServerTestSupport.config(dataDir, ThreadingMode.COMPACT)
+                    .port(port)));
 
                 sender.join(30_000);
                 assertTrue(answered.await(30, TimeUnit.SECONDS), "answered " + answeredCount.get());
@@ -347,5 +348,12 @@ class ClientReconnectTest
             listener.close();
             cutAll();
         }
+    }
+
+    /** The terminal sends 500 Pays at once, retried over cuts: no command budget here (CommandBudgetTest tests it). */
+    private static ServerConfig noBudget(final ServerConfig config)
+    {
+        config.gateway().commandsPerPrincipal(0, 0);
+        return config;
     }
 }

@@ -155,9 +155,10 @@ class SessionLimitsTest
             .sendBufferLength(8192);
         // The raw sockets send no heartbeats and wait for the other 999 logons before their query: on a starved
         // machine that can pass the 30-s idle default, and one logon the 5-s logon default. Neither is tested here.
-        // Half of the thousand are terminal 11: no cap per identity here (SessionsPerPrincipalTest tests it).
+        // Half of the thousand are terminal 11: no cap or command budget per identity here (SessionsPerPrincipalTest
+        // and CommandBudgetTest test them).
         config.gateway().logonTimeoutMs(ServerTestSupport.TIMEOUT_MS).idleTimeoutMs(10 * ServerTestSupport.TIMEOUT_MS)
-            .sessionsPerPrincipalMax(0);
+            .sessionsPerPrincipalMax(0).commandsPerPrincipal(0, 0);
         try (WodianServer server = WodianServer.launch(config);
             WodianClient admin = ServerTestSupport.connect(server))
         {
