@@ -63,7 +63,8 @@ final class PrincipalSessions
             if (null != session && session != loggedOn && isLoggedOnAs(session, loggedOn.role, loggedOn.principalId))
             {
                 others++;
-                if (null == oldest || session.openedAtMs - oldest.openedAtMs < 0)
+                // By session id, which grows with each accept: many connections open within one millisecond.
+                if (null == oldest || session.sessionId < oldest.sessionId)
                 {
                     oldest = session;
                 }

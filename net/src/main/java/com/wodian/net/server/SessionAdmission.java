@@ -158,7 +158,7 @@ final class SessionAdmission
             final Session session = sessions.slot(i);
             if (null != session && session.inUse && !session.receiveEnded &&
                 SessionGate.AUTH_DONE != session.authState && nowMs - session.openedAtMs >= evictionAgeMinMs &&
-                (null == oldest || session.openedAtMs - oldest.openedAtMs < 0))
+                (null == oldest || session.sessionId < oldest.sessionId)) // ids grow with each accept
             {
                 oldest = session;
             }
