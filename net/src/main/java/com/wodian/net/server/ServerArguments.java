@@ -320,7 +320,8 @@ final class ServerArguments
     /**
      * The recommended risk baseline is journaled at the first start of a data directory without a journal, by a
      * server alone. A replica group's members all start empty and none is primary yet: there the operator sends it
-     * to the primary (docs/security.md, "Risk baseline"). A later start finds the journal and changes nothing.
+     * to the primary (docs/security.md, "Risk baseline of a new deployment"). A later start finds the journal and
+     * changes nothing.
      */
     private void finishRiskBaseline()
     {
@@ -332,7 +333,8 @@ final class ServerArguments
         if (null != config.replicaGroup())
         {
             System.getLogger("com.wodian.net.server").log(System.Logger.Level.WARNING, "risk baseline not " +
-                "journaled: a replica group's node; send it to the primary (docs/security.md, \"Risk baseline\")");
+                "journaled: a replica group's node; send it to the primary (docs/security.md, \"Risk baseline of a " +
+                "new deployment\")");
             return;
         }
         final long keysMax = config.engineConfig().keysMax();
