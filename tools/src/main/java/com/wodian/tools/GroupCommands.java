@@ -337,7 +337,7 @@ final class GroupCommands
                 }
                 if (node.truncations() > 0)
                 {
-                    System.out.println("    unacknowledged tails cut off: " + node.truncations());
+                    System.out.println("    tails cut off or snapshot installs: " + node.truncations());
                 }
                 node.peerLines().forEach(System.out::println);
             }

@@ -68,7 +68,7 @@ public final class ServerCounters implements AutoCloseable
         MEMBERS("replication_members", true,
             "members (voters and learners) of the configuration in effect, this node included"),
         TAILS_CUT("replication_tails_cut", true,
-            "unacknowledged journal tails cut off (each left a full journal copy, journal.superseded-N)"),
+            "unacknowledged journal tails cut off or snapshot installs (each keeps what it cut: journal.superseded-N)"),
         READY("ready", true, "1 when recovered and serving (see /health/ready)"),
         TLS_CERTIFICATE_EXPIRY("tls_certificate_expiry_timestamp_seconds", true,
             "earliest end (notAfter) of the served and node TLS certificates, epoch seconds; 0 without TLS"),

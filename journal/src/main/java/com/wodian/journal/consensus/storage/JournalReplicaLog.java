@@ -35,8 +35,8 @@ import static com.wodian.journal.JournalEntryDescriptor.MAX_PAYLOAD_VERSION;
  *     <li>{@code journal/}: the Chronicle Queue journal, the same directory the server uses without replication;</li>
  *     <li>{@code term-history}: the (term, first index) pairs;</li>
  *     <li>{@code commit-mark}: the persisted lower bound of the commit index;</li>
- *     <li>{@code journal.superseded-<n>/}: the whole journal as it was before the n-th truncation, kept for forensics
- *     (the operator deletes them);</li>
+ *     <li>{@code journal.superseded-<n>/}: the entries the n-th truncation (or snapshot install) cut off, kept for
+ *     forensics ({@link SupersededJournal}; {@code wodian journal prune} removes them);</li>
  *     <li>{@code journal.rewrite/}: only while a truncation runs, or after a crash during one.</li>
  * </ul>
  *
@@ -50,8 +50,9 @@ import static com.wodian.journal.JournalEntryDescriptor.MAX_PAYLOAD_VERSION;
  * Chronicle Queue cannot shorten a queue, so {@link #truncateFrom(long)} rewrites the journal ({@link JournalRewrite}):
  * the entries kept are copied (same sequence, timestamp, payload version and bytes) into {@code journal.rewrite},
  * which is forced; then {@code journal} is renamed to {@code journal.superseded-<n>}, {@code journal.rewrite} to
- * {@code journal}, and the directory is forced. Only an uncommitted suffix is ever cut (an old primary's
- * unacknowledged tail after a failover), so this is rare, and it costs a copy of the whole journal. {@link #open}
+ * {@code journal}, and the directory is forced; the superseded copy is then reduced to the cut entries. Only an
+ * uncommitted suffix is ever cut (an old primary's unacknowledged tail after a failover), so this is rare, and it
+ * costs a copy of the whole journal. {@link #open}
  * finishes or discards a rewrite a crash interrupted: {@code journal} missing and {@code journal.rewrite} present
  * means the rewrite was complete (it is forced before the first rename) and only its rename is left; both present
  * means the truncation had not taken effect, and the rewrite is deleted. The term history is cut after the renames,
@@ -192,6 +193,7 @@ public final class JournalReplicaLog implements ReplicaLog, JournalMapAhead, Aut
             final Path dir = Files.createDirectories(dataDir).toRealPath();
             final JournalRewrite rewrite = new JournalRewrite(dir);
             rewrite.recoverInterrupted();
+            SupersededJournal.recoverInterrupted(dir);
             return new JournalReplicaLog(
                 dir, durabilityPolicy, windowEntries, payloads, rewrite, rewrite.highestSupersededNumber());
         }
@@ -239,7 +241,7 @@ public final class JournalReplicaLog implements ReplicaLog, JournalMapAhead, Aut
         checkOpen();
         closeReadTailer();
         rewrite.writeStartedAfter(index, term);
-        replaceJournalWithRewrite();
+        replaceJournalWithRewrite(index + 1);
         if (lastIndex != index)
         {
             close();
@@ -493,7 +495,7 @@ public final class JournalReplicaLog implements ReplicaLog, JournalMapAhead, Aut
         final long start = Math.max(Math.max(journal.startSequence(), retainedStart()),
             com.wodian.journal.JournalStartFile.sequence(journalDir));
         rewrite.writeKeptEntries(journal, index, start, termHistory.termAt(start));
-        replaceJournalWithRewrite();
+        replaceJournalWithRewrite(index);
         if (lastIndex != index - 1)
         {
             close();
@@ -504,9 +506,10 @@ public final class JournalReplicaLog implements ReplicaLog, JournalMapAhead, Aut
     }
 
     /**
-     * Close the journal, keep it as the next superseded one, put the rewrite in its place and open it.
+     * Close the journal, keep it as the next superseded one, put the rewrite in its place and open it; then reduce the
+     * superseded one to the entries from {@code cutFrom} on (those the new journal does not hold).
      */
-    private void replaceJournalWithRewrite()
+    private void replaceJournalWithRewrite(final long cutFrom)
     {
         final long number = truncationCount + 1;
         readerLock.lock();
@@ -533,6 +536,7 @@ public final class JournalReplicaLog implements ReplicaLog, JournalMapAhead, Aut
             readerLock.unlock();
         }
         window.forgetAbove(lastIndex);
+        SupersededJournal.keepOnlyCut(dataDir, truncationCount, cutFrom);
     }
 
     /**

@@ -518,6 +518,7 @@ class JournalReplicaLogTest
     void truncationRewritesTheJournalKeepsTheOldOneAndAcceptsNewEntries() throws IOException
     {
         final List<Content> expected = new ArrayList<>();
+        final List<Content> cut = new ArrayList<>();
         try (JournalReplicaLog log = open(16))
         {
             expected.addAll(appendAll(log, 1, 1, 30));
@@ -526,6 +527,7 @@ class JournalReplicaLogTest
             final ChronicleJournal before = log.journal();
 
             log.truncateFrom(28);
+            cut.addAll(expected.subList(27, expected.size()));
             expected.subList(27, expected.size()).clear();
             assertEquals(27, log.lastIndex());
             assertEquals(27, log.durableIndex());
@@ -555,13 +557,29 @@ class JournalReplicaLogTest
         {
             assertSameContents(expected, replayJournal(journal));
         }
+        // Operator review B10: the superseded journal keeps the entries cut off (28-40), not a copy of the whole.
         try (ChronicleJournal superseded = ChronicleJournal.open(
             new JournalConfig(dataDir.resolve("journal.superseded-1"))))
         {
             assertEquals(40, superseded.lastSequence());
+            assertEquals(27, superseded.startSequence());
+            final List<Content> kept = new ArrayList<>();
+            superseded.replay(1, (sequence, timestampMs, version, buffer, offset, length) ->
+            {
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(offset, bytes);
+                kept.add(new Content(timestampMs, version, bytes));
+            });
+            assertSameContents(cut, kept);
         }
+        assertFalse(Files.exists(dataDir.resolve("journal.superseded-1.full")));
+        // A crash in the middle of that reduction: the full copy renamed away and the cut one not yet in its place.
+        Files.move(dataDir.resolve("journal.superseded-2"), dataDir.resolve("journal.superseded-2.full"));
+        Files.createDirectories(dataDir.resolve("journal.superseded-2.cut"));
         try (JournalReplicaLog log = open(16))
         {
+            assertTrue(Files.isDirectory(dataDir.resolve("journal.superseded-2")), "the full copy is back");
+            assertFalse(Files.exists(dataDir.resolve("journal.superseded-2.cut")));
             assertEquals(2, log.truncationCount());
             assertEquals(5, log.termAt(3));
             assertReadsAll(log, expected);
