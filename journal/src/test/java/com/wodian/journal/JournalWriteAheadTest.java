@@ -101,7 +101,9 @@ class JournalWriteAheadTest
         final int entriesPerMeasure = 24_000; // 88 bytes each with the headers: ~2 MiB, 512 pages, inside 4 MiB ahead
         final long faultsWithout = faultsOfAppends(0, entriesPerMeasure);
         final long faultsWith = faultsOfAppends(JournalConfig.WRITE_AHEAD_BYTES_DEFAULT, entriesPerMeasure);
-        assertTrue(faultsWith <= 8, "appending ~2 MiB after writing 4 MiB ahead took " + faultsWith +
+        // Measured on the development VM (ext4, kernel 6.18): 0 with, 517 and 519 without. The bound leaves room for
+        // a stray fault or two (a heap page for the reading of /proc) and still fails on one fault per 16 pages.
+        assertTrue(faultsWith <= 32, "appending ~2 MiB after writing 4 MiB ahead took " + faultsWith +
             " page faults on the appending thread (" + faultsWithout + " without writing ahead)");
     }
 
