@@ -328,8 +328,10 @@ public final class IsoGatewayAgent implements GatewayAgent
                 if (SourceLimits.Admission.ADMITTED != sourceLimits.tryAdmit(address, null != tlsContext,
                     clock.time()))
                 {
-                    CloseHelper.quietClose(channel); // counted in sourceLimits.refusedCount() and the metric
+                    // Counted before the close: whoever sees the close finds it counted (sourceLimits.refusedCount()
+                    // already is, in tryAdmit).
                     sink.countLimit(com.wodian.net.metrics.ServerCounters.GatewayLimit.ISO_PER_ADDRESS);
+                    CloseHelper.quietClose(channel);
                     continue;
                 }
                 final IsoConnection connection = slots.take(clock.time());
