@@ -9,6 +9,8 @@
 #   2. One echo row, then SHARED server rows at 50k/s alternated, data directory on /tmp and on /dev/shm
 #      (perf/scripts/tail-probe.sh rows: response time, the server's stage table, JVM events in the window).
 # Optionally (LOOP_EXT4=1, needs root and a loop device): 1. on an ext4 image mounted with -o lazytime too.
+# Optionally (WRITE_AHEAD_AB=1): 2. each ext4 server row is followed by one without the journal's write-ahead
+# (-Dwodian.journal.writeahead.kib=0, docs/latency.md "Fresh-page write faults on ext4").
 #
 #   perf/scripts/device-stalls.sh OUT_DIR
 #
@@ -66,6 +68,10 @@ probe() { # probe NAME MODE: one tail-probe row; its summary to stdout
 probe echo-50k echo
 for round in $(seq 1 "${ROUNDS:-2}"); do
     WODIAN_PERF_DIR=/tmp probe "disk-50k-$round" shared
+    if [[ "${WRITE_AHEAD_AB:-0}" == 1 ]]; then  # the same row without the metrics thread's write-ahead (before f5b8fe7)
+        WODIAN_PERF_DIR=/tmp WODIAN_SERVER_JAVA_OPTS="-Xmx3g -Dwodian.journal.writeahead.kib=0" \
+            probe "disk-50k-no-write-ahead-$round" shared
+    fi
     WODIAN_PERF_DIR=/dev/shm probe "shm-50k-$round" shared
 done
 tar -C "$work" -czf "$out/stall-rows.tar.gz" . 2>/dev/null
