@@ -196,7 +196,7 @@ final class ClientConnection
                 MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
             return new LogonRefusedException(logonReply.codeRaw(), "logon");
         }
-        return new ProtocolException("unexpected reply to a logon: " + ": " +
+        return new ProtocolException("unexpected reply to a logon: " +
             com.wodian.protocol.MessageText.describe(reply, 0, reply.capacity()));
     }
 
