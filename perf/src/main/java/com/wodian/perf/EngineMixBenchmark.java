@@ -10,23 +10,13 @@ import org.agrona.BufferUtil;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The engine alone applying a realistic mix over 1,000,000 consumers and 10,000 merchants: about 40% Pay,
@@ -40,20 +30,7 @@ import java.util.concurrent.TimeUnit;
  * refundId, so that there is no data-dependent branch) and applies the command. Every reply must be
  * OK: checked after a warm pass in set-up and after every measured iteration.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@State(Scope.Thread)
-@Threads(1)
-@Warmup(iterations = 3, time = 5)
-@Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {
-    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-    "-Dchronicle.analytics.disable=true",
-    "-Dchronicle.announcer.disable=true",
-    "-Xms4g",
-    "-Xmx4g",
-    "-XX:+AlwaysPreTouch"})
-public class EngineMixBenchmark
+public class EngineMixBenchmark extends EngineBenchmarkSettings
 {
     static final int RING_SIZE = EnginePayBenchmark.RING_SIZE;
     static final int SLOT_SHIFT = EnginePayBenchmark.SLOT_SHIFT;

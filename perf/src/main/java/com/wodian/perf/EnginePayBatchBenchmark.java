@@ -1,24 +1,14 @@
 package com.wodian.perf;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link EnginePayBenchmark}'s workload applied in batches, as the pipeline hands the engine a ring batch: the same
@@ -34,20 +24,7 @@ import java.util.concurrent.TimeUnit;
  * {@code EngineHandler.PREFETCH_CHUNK}). The ring of commands, the full and churning key table and the reply checks:
  * {@link PayRing}.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@State(Scope.Thread)
-@Threads(1)
-@Warmup(iterations = 3, time = 5)
-@Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {
-    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-    "-Dchronicle.analytics.disable=true",
-    "-Dchronicle.announcer.disable=true",
-    "-Xms4g",
-    "-Xmx4g",
-    "-XX:+AlwaysPreTouch"})
-public class EnginePayBatchBenchmark
+public class EnginePayBatchBenchmark extends EngineBenchmarkSettings
 {
     /** Payments per invocation (whole batches of {@code batch}): the score is payments per second. */
     static final int PAYMENTS_PER_INVOCATION = 128;

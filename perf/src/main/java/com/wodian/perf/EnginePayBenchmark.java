@@ -1,22 +1,12 @@
 package com.wodian.perf;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The engine alone (no journal, no network) applying single-phase Pay commands: 1,000,000 consumers, 10,000
@@ -24,20 +14,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The ring of commands, the full and churning key table and the reply checks: {@link PayRing}.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@State(Scope.Thread)
-@Threads(1)
-@Warmup(iterations = 3, time = 5)
-@Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {
-    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-    "-Dchronicle.analytics.disable=true",
-    "-Dchronicle.announcer.disable=true",
-    "-Xms4g",
-    "-Xmx4g",
-    "-XX:+AlwaysPreTouch"})
-public class EnginePayBenchmark
+public class EnginePayBenchmark extends EngineBenchmarkSettings
 {
     // The workload's shape, named here for the benchmarks built on it (PayRing holds the set-up).
     static final int CONSUMERS = PayRing.CONSUMERS;

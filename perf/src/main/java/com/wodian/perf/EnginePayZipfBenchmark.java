@@ -3,22 +3,12 @@ package com.wodian.perf;
 import com.wodian.protocol.CommandEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link EnginePayBenchmark} with realistic locality: consumers and merchants drawn from Zipf distributions (exponent
@@ -30,20 +20,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The ring of commands, the full and churning key table and the reply checks: {@link PayRing}.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@State(Scope.Thread)
-@Threads(1)
-@Warmup(iterations = 3, time = 5)
-@Measurement(iterations = 5, time = 5)
-@Fork(value = 1, jvmArgsAppend = {
-    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-    "-Dchronicle.analytics.disable=true",
-    "-Dchronicle.announcer.disable=true",
-    "-Xms4g",
-    "-Xmx4g",
-    "-XX:+AlwaysPreTouch"})
-public class EnginePayZipfBenchmark
+public class EnginePayZipfBenchmark extends EngineBenchmarkSettings
 {
     static final double ZIPF_EXPONENT = 1.0;
     /** The most popular ranks get this many more top-ups: the first regular takes ~7% of all payments. */

@@ -1,22 +1,12 @@
 package com.wodian.perf;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link EngineRewardsBenchmark}'s workload (Pay with every reward on, a RedeemPoints and a Pay spending its voucher in
@@ -25,12 +15,6 @@ import java.util.concurrent.TimeUnit;
  * in the same order, so the two scores compare one at a time with the batch path. The score is operations per second
  * (64 per invocation), counted as {@link EngineRewardsBenchmark} counts them.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@State(Scope.Thread)
-@Threads(1)
-@Warmup(iterations = 3, time = 5)
-@Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = {
     "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
     "-Dchronicle.analytics.disable=true",
@@ -38,7 +22,7 @@ import java.util.concurrent.TimeUnit;
     "-Xms6g",
     "-Xmx6g",
     "-XX:+AlwaysPreTouch"})
-public class EngineRewardsBatchBenchmark
+public class EngineRewardsBatchBenchmark extends EngineBenchmarkSettings
 {
     static final int OPERATIONS_PER_INVOCATION = 64;
 

@@ -12,7 +12,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.*;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The engine alone applying Pay with every reward on: points, pool, platform fee, alliance share (each consumer's
@@ -24,11 +23,6 @@ import java.util.concurrent.TimeUnit;
  * allocation-free {@link CommandEncoder} (a few tens of ns, included). Every reply's code is counted; the run fails
  * in tear-down if any was not OK, so the number is the rate of successful rewarded payments.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@State(Scope.Thread)
-@Warmup(iterations = 3, time = 5)
-@Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = {
     "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
     "-Dchronicle.analytics.disable=true",
@@ -36,7 +30,7 @@ import java.util.concurrent.TimeUnit;
     "-Xms6g",
     "-Xmx6g",
     "-XX:+AlwaysPreTouch"})
-public class EngineRewardsBenchmark implements ReplySink
+public class EngineRewardsBenchmark extends EngineBenchmarkSettings implements ReplySink
 {
     static final int CONSUMERS = 1_000_000;
     static final int MERCHANTS = 10_000;
