@@ -104,21 +104,14 @@ public final class ServerMain
             new Thread(() -> System.exit(EXIT_STATUS_FATAL), "wodian-fatal-exit").start();
         });
 
+        ShutdownLogFallback.install(System.err);
         final RestartingServer server = launchOrExit(config);
 
         final CountDownLatch stopped = new CountDownLatch(1);
         final int port = server.current().port();
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            final WodianServer last = server.current();
-            server.close();
-            if (null != last)
-            {
-                // Also on standard error: the JDK's logging may already be shut down by its own hook (SIGTERM).
-                System.err.print("stage latency since start:" + System.lineSeparator() +
-                    last.stageLatency().table());
-                System.err.flush();
-            }
+            server.close(); // its closing lines, `stopped` last, reach standard error after the JDK's log reset too
             stopped.countDown();
         }, "wodian-shutdown"));
 
