@@ -72,7 +72,7 @@ public final class CommandCatalog
     /**
      * Access classes: who may send a template (docs/security.md). The gateway enforces them per session role; this
      * table is the one place that classifies every inbound template. A template not classified below is
-     * {@link #ACCESS_ADMIN}: a new message is operator-only until someone decides otherwise.
+     * {@link #ACCESS_ADMIN}: a new message is admin-only until someone decides otherwise.
      */
     public static final byte ACCESS_ADMIN = 0;
     /** Acts at a POS: a terminal session may send it for its own terminal and merchant (an admin session too). */
@@ -105,6 +105,8 @@ public final class CommandCatalog
     private static final java.util.Set<Class<?>> CHECKED_ENUMS = new java.util.HashSet<>();
 
     private static final byte[] ACCESS_BY_TEMPLATE = new byte[TEMPLATE_ID_LIMIT];
+    /** The queries a read-only operator session may send ({@link #operatorMay}). */
+    private static final boolean[] OPERATOR_BY_TEMPLATE = new boolean[TEMPLATE_ID_LIMIT];
     private static final int[] TERMINAL_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
     private static final int[] MERCHANT_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
     private static final int[] CONSUMER_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
@@ -253,6 +255,14 @@ public final class CommandCatalog
         access(ConsumerVouchersQueryDecoder.TEMPLATE_ID, ACCESS_MERCHANT_OR_CONSUMER_QUERY, NO_FIELD,
             ConsumerVouchersQueryDecoder.merchantIdEncodingOffset(),
             ConsumerVouchersQueryDecoder.consumerIdEncodingOffset());
+        // What a read-only operator (an admin id that the credential file lists as `operator`) may send: queries
+        // about the system's state and totals, for status, health and reconciliation checks (security review B9). No
+        // command, no ClusterControl, and no query whose reply carries a consumer's id (a card number) or balance:
+        // BalanceQuery, ConsumerStatementQuery, ConsumerVouchersQuery, PaymentStatusQuery, VoucherStatusQuery and
+        // RiskEventsQuery stay with full admins.
+        operator(ClusterStatusQueryDecoder.TEMPLATE_ID, StateHashQueryDecoder.TEMPLATE_ID,
+            MerchantStatementQueryDecoder.TEMPLATE_ID, DistributionStatusQueryDecoder.TEMPLATE_ID,
+            RiskRuleQueryDecoder.TEMPLATE_ID, RiskStatsQueryDecoder.TEMPLATE_ID, RiskModelQueryDecoder.TEMPLATE_ID);
         access(LogonDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
         access(LogonProofDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
         access(HeartbeatDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
@@ -447,6 +457,24 @@ public final class CommandCatalog
         TERMINAL_ID_OFFSET_BY_TEMPLATE[templateId] = terminalIdOffset;
         MERCHANT_ID_OFFSET_BY_TEMPLATE[templateId] = merchantIdOffset;
         CONSUMER_ID_OFFSET_BY_TEMPLATE[templateId] = consumerIdOffset;
+    }
+
+    private static void operator(final int... templateIds)
+    {
+        for (final int templateId : templateIds)
+        {
+            OPERATOR_BY_TEMPLATE[templateId] = true;
+        }
+    }
+
+    /**
+     * True for the queries a read-only operator session may send (docs/security.md, "Sessions, roles and what each
+     * may send"); everything else needs a full admin ({@code ADMIN_ROLE_REQUIRED}). Session messages are the
+     * gateway's and never reach this check.
+     */
+    public static boolean operatorMay(final int templateId)
+    {
+        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT && OPERATOR_BY_TEMPLATE[templateId];
     }
 
     /** True for session-layer messages (logon, heartbeat), which only the gateway handles. */

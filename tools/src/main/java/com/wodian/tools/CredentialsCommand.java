@@ -32,7 +32,8 @@ public final class CredentialsCommand implements Callable<Integer>
         "<data>/iso-keys; --add/--rotate terminal:ID give the terminal a new MAC key (docs/iso8583.md)")
     Path isoKeysFile;
 
-    @Option(names = "--add", description = "add an identity: admin:ID, terminal:ID (needs --merchant) or consumer:ID")
+    @Option(names = "--add", description = "add an identity: admin:ID, operator:ID (an admin id that may only read: " +
+        "status, state hash, statements, risk settings), terminal:ID (needs --merchant) or consumer:ID")
     String add;
 
     @Option(names = "--merchant", defaultValue = "0", description = "the merchant of a terminal added")
@@ -114,7 +115,18 @@ public final class CredentialsCommand implements Callable<Integer>
                 throw new IllegalArgumentException("a terminal needs --merchant");
             }
             final Credentials issued = new Credentials(role, id(add), newSecret());
-            stores.forEach((store) -> store.add(issued, SessionRole.TERMINAL == role ? merchantId : 0));
+            final boolean operator = isOperator(add);
+            stores.forEach((store) ->
+            {
+                if (operator)
+                {
+                    store.addOperator(issued);
+                }
+                else
+                {
+                    store.add(issued, SessionRole.TERMINAL == role ? merchantId : 0);
+                }
+            });
             return issued;
         }
         if (null != rotate)
@@ -271,6 +283,10 @@ public final class CredentialsCommand implements Callable<Integer>
         return all;
     }
 
+    /**
+     * The role an identity logs on with: {@code operator:ID} is an admin id (a read-only one, which the credential
+     * file records; its client secret is an {@code admin} line, since the wire knows only the admin role).
+     */
     private static SessionRole role(final String identity)
     {
         final int colon = identity.indexOf(':');
@@ -278,7 +294,14 @@ public final class CredentialsCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("identity must be role:id, e.g. terminal:101: " + identity);
         }
-        return SessionRole.valueOf(identity.substring(0, colon).toUpperCase(Locale.ROOT));
+        return isOperator(identity) ? SessionRole.ADMIN :
+            SessionRole.valueOf(identity.substring(0, colon).toUpperCase(Locale.ROOT));
+    }
+
+    private static boolean isOperator(final String identity)
+    {
+        return identity.regionMatches(true, 0, CredentialStore.OPERATOR_WORD + ":", 0,
+            CredentialStore.OPERATOR_WORD.length() + 1);
     }
 
     private static long id(final String identity)

@@ -105,4 +105,38 @@ class CredentialsCommandTest
                 second.proof(CHALLENGE), nowMs));
         }
     }
+
+    /**
+     * Security review B9: {@code --add operator:ID} makes a read-only admin id. The credential file marks it
+     * {@code operator}, the client's secrets file holds an ordinary {@code admin} line (an operator logs on as an
+     * admin; the restriction travels with the server's credential), a rotation keeps it an operator, and an existing
+     * admin line still loads as a full admin.
+     */
+    @Test
+    void anOperatorIsAReadOnlyAdminIdThatStaysOneAcrossARotation(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("credentials");
+        final Path secrets = dir.resolve("ops.secrets");
+        assertEquals(0, CliTest.wodian("credentials", "--file", file.toString(), "--add", "admin:1").exitCode());
+        final CliTest.Run add = CliTest.wodian("credentials", "--file", file.toString(), "--add", "operator:7",
+            "--secrets-out", secrets.toString());
+        assertEquals(0, add.exitCode(), add.out());
+        assertTrue(add.out().contains("OPERATOR 7 (read-only admin)"), add.out());
+        assertTrue(Files.readString(file).contains("\noperator 7 key "), Files.readString(file));
+        final Credentials operator = Credentials.load(secrets, SessionRole.ADMIN, 7);
+        CredentialStore store = CredentialStore.load(file);
+        assertTrue(store.verify(SessionRole.ADMIN, 7, CHALLENGE, operator.proof(CHALLENGE), 0));
+        assertTrue(store.find(SessionRole.ADMIN, 7).operator());
+        assertFalse(store.find(SessionRole.ADMIN, 1).operator(), "an admin line stays a full admin");
+
+        final CliTest.Run rotate = CliTest.wodian("credentials", "--file", file.toString(), "--rotate", "operator:7",
+            "--grace-ms", "0", "--secrets-out", secrets.toString());
+        assertEquals(0, rotate.exitCode(), rotate.out());
+        store = CredentialStore.load(file);
+        assertTrue(store.find(SessionRole.ADMIN, 7).operator(), "still read-only after a rotation");
+        assertTrue(store.verify(SessionRole.ADMIN, 7, CHALLENGE,
+            Credentials.load(secrets, SessionRole.ADMIN, 7).proof(CHALLENGE), System.currentTimeMillis()));
+        assertFalse(store.verify(SessionRole.ADMIN, 7, CHALLENGE, operator.proof(CHALLENGE),
+            System.currentTimeMillis()), "--grace-ms 0: the old secret no longer logs on");
+    }
 }

@@ -25,8 +25,11 @@ import java.util.Map;
  *   # comment
  *   terminal 11 merchant 1 key 9f...(64 hex) [previous 3a...(64 hex) until 1767225600000]
  *   admin 1 key 5c...
+ *   operator 7 key 41...
  *   consumer 1001 key 77...
  * </pre>
+ * An {@code operator} line is an admin id whose sessions may only read ({@link Entry#operator()}; security review B9):
+ * it logs on as an admin (the role on the wire is ADMIN), and the restriction travels with its credential here.
  * The file is written with mode 600 (owner read/write only) through a temporary file and an atomic rename, so a
  * server reloading it never reads half a file. Not thread-safe: the server loads a fresh instance to reload.
  */
@@ -34,6 +37,11 @@ public final class CredentialStore
 {
     /** The stored key an unknown identity's proof is checked against (random per process, never matched). */
     private static final byte[] UNKNOWN_IDENTITY_STORED_KEY = unknownIdentityStoredKey();
+    /**
+     * The first word of a read-only operator's line. A build before operators refuses the whole file at that word
+     * (unknown role), so an older server never mistakes an operator for a full admin.
+     */
+    public static final String OPERATOR_WORD = "operator";
 
     /** One identity's entry. */
     public static final class Entry
@@ -41,15 +49,17 @@ public final class CredentialStore
         final SessionRole role;
         final long principalId;
         final long merchantId;
+        final boolean operator;
         byte[] storedKey;
         byte[] previousStoredKey;
         long previousValidUntilMs;
 
-        Entry(final SessionRole role, final long principalId, final long merchantId)
+        Entry(final SessionRole role, final long principalId, final long merchantId, final boolean operator)
         {
             this.role = role;
             this.principalId = principalId;
             this.merchantId = merchantId;
+            this.operator = operator;
         }
 
         /**
@@ -70,6 +80,15 @@ public final class CredentialStore
         public long merchantId()
         {
             return merchantId;
+        }
+
+        /**
+         * True for a read-only operator: an admin id whose sessions may send only the queries
+         * {@code CommandCatalog.operatorMay} lists (status, state hash, statements, risk settings), never a command.
+         */
+        public boolean operator()
+        {
+            return operator;
         }
     }
 
@@ -145,7 +164,7 @@ public final class CredentialStore
     {
         final byte[] secret = new byte[LogonCrypto.KEY_LENGTH];
         random.nextBytes(secret);
-        final Entry entry = new Entry(role, principalId, merchantId);
+        final Entry entry = new Entry(role, principalId, merchantId, false);
         entry.storedKey = LogonCrypto.storedKey(secret);
         entries.put(key(role, principalId), entry);
         return new Credentials(role, principalId, secret);
@@ -197,7 +216,27 @@ public final class CredentialStore
      */
     public CredentialStore add(final Credentials credentials, final long merchantId)
     {
-        final Entry entry = new Entry(credentials.role(), credentials.principalId(), merchantId);
+        return add(credentials, merchantId, false);
+    }
+
+    /**
+     * Adds (or replaces) a read-only operator: an admin identity whose sessions may only send the queries
+     * {@code CommandCatalog.operatorMay} lists ({@link Entry#operator()}).
+     *
+     * @throws IllegalArgumentException when {@code credentials} are not an admin's.
+     */
+    public CredentialStore addOperator(final Credentials credentials)
+    {
+        if (SessionRole.ADMIN != credentials.role())
+        {
+            throw new IllegalArgumentException("an operator is an admin id: " + credentials);
+        }
+        return add(credentials, 0, true);
+    }
+
+    private CredentialStore add(final Credentials credentials, final long merchantId, final boolean operator)
+    {
+        final Entry entry = new Entry(credentials.role(), credentials.principalId(), merchantId, operator);
         entry.storedKey = LogonCrypto.storedKey(credentials.secret());
         entries.put(key(credentials.role(), credentials.principalId()), entry);
         return this;
@@ -237,7 +276,8 @@ public final class CredentialStore
 
     private void parseLine(final String[] words)
     {
-        final SessionRole role = SessionRole.valueOf(words[0].toUpperCase(Locale.ROOT));
+        final boolean operator = OPERATOR_WORD.equalsIgnoreCase(words[0]);
+        final SessionRole role = operator ? SessionRole.ADMIN : SessionRole.valueOf(words[0].toUpperCase(Locale.ROOT));
         final long principalId = Long.parseLong(words[1]);
         long merchantId = 0;
         byte[] storedKey = null;
@@ -262,7 +302,7 @@ public final class CredentialStore
         {
             throw new IllegalArgumentException("a terminal needs its merchant");
         }
-        final Entry entry = new Entry(role, principalId, merchantId);
+        final Entry entry = new Entry(role, principalId, merchantId, operator);
         entry.storedKey = storedKey;
         entry.previousStoredKey = previous;
         entry.previousValidUntilMs = until;
@@ -297,7 +337,7 @@ public final class CredentialStore
         final HexFormat hex = HexFormat.of();
         for (final Entry entry : entries.values())
         {
-            text.append(entry.role.name().toLowerCase(Locale.ROOT)).append(' ').append(entry.principalId);
+            text.append(roleWord(entry)).append(' ').append(entry.principalId);
             if (SessionRole.TERMINAL == entry.role)
             {
                 text.append(" merchant ").append(entry.merchantId);
@@ -319,11 +359,18 @@ public final class CredentialStore
         final List<String> lines = new ArrayList<>();
         for (final Entry entry : entries.values())
         {
-            lines.add(entry.role + " " + entry.principalId + (entry.merchantId != 0 ? " merchant " + entry.merchantId :
-                "") + (null != entry.previousStoredKey ? " (previous key until " + entry.previousValidUntilMs + ")" :
-                ""));
+            lines.add((entry.operator ? "OPERATOR" : entry.role.name()) + " " + entry.principalId +
+                (entry.operator ? " (read-only admin)" : "") +
+                (entry.merchantId != 0 ? " merchant " + entry.merchantId : "") +
+                (null != entry.previousStoredKey ? " (previous key until " + entry.previousValidUntilMs + ")" : ""));
         }
         return lines;
+    }
+
+    /** The first word of an entry's line: its role in lower case, or {@code operator} for a read-only admin. */
+    private static String roleWord(final Entry entry)
+    {
+        return entry.operator ? OPERATOR_WORD : entry.role.name().toLowerCase(Locale.ROOT);
     }
 
     /**

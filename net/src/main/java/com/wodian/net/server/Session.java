@@ -63,6 +63,8 @@ final class Session
     int role;
     long principalId;
     long merchantId;
+    /** A read-only operator: an ADMIN session whose credential may only read (CommandCatalog.operatorMay). */
+    boolean operator;
     final byte[] challenge = new byte[com.wodian.net.auth.LogonCrypto.KEY_LENGTH];
     /** The session's identity's bucket in {@link CommandBudgets}; -1 for none (not logged on, admin, no budget). */
     int budgetBucket = -1;
@@ -124,6 +126,7 @@ final class Session
         role = 0;
         principalId = 0;
         merchantId = 0;
+        operator = false;
         certificateRole = 0;
         certificatePrincipalId = 0;
         remoteAddress = null;

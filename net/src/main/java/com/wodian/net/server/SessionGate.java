@@ -36,9 +36,11 @@ import java.security.SecureRandom;
  *     <li>before logon, only Logon and then LogonProof; anything else ends the session with NOT_LOGGED_ON;</li>
  *     <li>a failed or rate-limited logon is answered and ends the session; failures are counted per principal at a
  *     source address and per source address ({@link LogonLimiter}) and logged (bounded);</li>
- *     <li>ADMIN sessions may send everything; TERMINAL sessions only {@link CommandCatalog#ACCESS_TERMINAL} messages
- *     naming their own terminal and merchant, and {@link CommandCatalog#ACCESS_MERCHANT_QUERY} queries about their
- *     own merchant; CONSUMER sessions only {@link CommandCatalog#ACCESS_CONSUMER_QUERY} queries about themselves.
+ *     <li>ADMIN sessions may send everything, except those of a read-only operator (an {@code operator} line of the
+ *     credential file), which may send only {@link CommandCatalog#operatorMay} queries; TERMINAL sessions only
+ *     {@link CommandCatalog#ACCESS_TERMINAL} messages naming their own terminal and merchant, and
+ *     {@link CommandCatalog#ACCESS_MERCHANT_QUERY} queries about their own merchant; CONSUMER
+ *     sessions only {@link CommandCatalog#ACCESS_CONSUMER_QUERY} queries about themselves.
  *     {@link CommandCatalog#ACCESS_MERCHANT_OR_CONSUMER_QUERY} (a consumer's vouchers) takes either check.
  *     The engine adds its own check that the terminal belongs to the merchant (TERMINAL_NOT_OF_MERCHANT).</li>
  * </ul>
@@ -264,7 +266,8 @@ final class SessionGate
         final int role = session.role;
         if (SessionRole.ADMIN.value() == role)
         {
-            return null;
+            // A read-only operator's credential (security review B9): its queries, nothing that changes state.
+            return session.operator && !CommandCatalog.operatorMay(templateId) ? ResultCode.ADMIN_ROLE_REQUIRED : null;
         }
         final byte access = CommandCatalog.accessClass(templateId);
         if (CommandCatalog.ACCESS_ADMIN == access)
@@ -442,12 +445,13 @@ final class SessionGate
             System.arraycopy(storedKey, 0, session.storedKey, 0, session.storedKey.length);
             final CredentialStore.Entry entry = credentials.find(role, session.principalId);
             session.merchantId = entry.merchantId();
+            session.operator = entry.operator();
             session.authState = AUTH_DONE;
             limiter.onSuccess(principalKey, session.remoteAddress);
             logonCount = logonCount + 1;
             publishLogonReply(session, correlationId, ResultCode.OK);
-            WodianServer.LOG.log(System.Logger.Level.DEBUG, "logon {0} {1} from {2}", role,
-                PrincipalLogNames.id(session.role, session.principalId),
+            WodianServer.LOG.log(System.Logger.Level.DEBUG, "logon {0} {1} from {2}",
+                session.operator ? "OPERATOR" : role, PrincipalLogNames.id(session.role, session.principalId),
                 session.remoteAddress);
             if (null != principals)
             {

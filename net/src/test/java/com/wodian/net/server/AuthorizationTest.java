@@ -43,6 +43,8 @@ class AuthorizationTest
     private static final Credentials TERMINAL_B_CREDENTIALS = Credentials.terminal(TERMINAL_B, secret(21));
     private static final Credentials TERMINAL_C_CREDENTIALS = Credentials.terminal(TERMINAL_C, secret(12));
     private static final Credentials CONSUMER_CREDENTIALS = Credentials.consumer(CONSUMER, secret(31));
+    /** A read-only operator: an admin id whose credential may only read (security review B9). */
+    private static final Credentials OPERATOR_CREDENTIALS = Credentials.admin(7, secret(41));
 
     @TempDir
     Path dataDir;
@@ -69,7 +71,8 @@ class AuthorizationTest
             .add(TERMINAL_A_CREDENTIALS, MERCHANT_X)
             .add(TERMINAL_B_CREDENTIALS, MERCHANT_Y)
             .add(TERMINAL_C_CREDENTIALS, MERCHANT_Y)
-            .add(CONSUMER_CREDENTIALS, 0));
+            .add(CONSUMER_CREDENTIALS, 0)
+            .addOperator(OPERATOR_CREDENTIALS));
         server = WodianServer.launch(config);
         admin = ServerTestSupport.connect(server);
         final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(admin);
@@ -182,6 +185,28 @@ class AuthorizationTest
             assertRefused(call(consumer, encoder.paymentStatusQuery(request, 0, MERCHANT_X, 5)),
                 ResultCode.NOT_PERMITTED_FOR_ROLE);
             assertRefused(call(consumer, encoder.topUp(request, 0, CONSUMER, 78, 1)),
+                ResultCode.ADMIN_ROLE_REQUIRED);
+        }
+
+        try (WodianClient operator = ServerTestSupport.connect(server, OPERATOR_CREDENTIALS))
+        {
+            // A read-only operator (security review B9) reads the state and totals a status or health check needs...
+            assertEquals(com.wodian.protocol.sbe.StateHashReplyDecoder.TEMPLATE_ID,
+                header.wrap(call(operator, encoder.stateHashQuery(request, 0)), 0).templateId());
+            assertEquals(com.wodian.protocol.sbe.MerchantStatementReplyDecoder.TEMPLATE_ID,
+                header.wrap(call(operator, encoder.merchantStatementQuery(request, 0, MERCHANT_X)), 0).templateId());
+            // ...but moves no money, changes no setting and reads no consumer's balance or card number.
+            assertRefused(call(operator, encoder.topUp(request, 0, CONSUMER, 79, 1_000_000)),
+                ResultCode.ADMIN_ROLE_REQUIRED);
+            assertRefused(call(operator, encoder.withdraw(request, 0, MERCHANT_X, 2, 1)),
+                ResultCode.ADMIN_ROLE_REQUIRED);
+            assertRefused(call(operator, encoder.setEngineSetting(request, 0,
+                com.wodian.protocol.sbe.EngineSetting.MERCHANT_KEYS_MAX, 0)), ResultCode.ADMIN_ROLE_REQUIRED);
+            assertRefused(call(operator, encoder.registerTerminal(request, 0, 98, MERCHANT_X)),
+                ResultCode.ADMIN_ROLE_REQUIRED);
+            assertRefused(call(operator, encoder.balanceQuery(request, 0, CONSUMER)),
+                ResultCode.ADMIN_ROLE_REQUIRED);
+            assertRefused(call(operator, encoder.paymentStatusQuery(request, 0, MERCHANT_X, 1)),
                 ResultCode.ADMIN_ROLE_REQUIRED);
         }
 
