@@ -43,6 +43,21 @@ public interface IsoCommandSink
     {
     }
 
+    /**
+     * The command budget per terminal key: requests a second, sustained ({@link IsoCommandBudget}); 0 for none (the
+     * default here). The server's is the POS port's budget per identity (wodian.net.commands.per.principal.*).
+     */
+    default int commandsPerTerminalPerSecond()
+    {
+        return 0;
+    }
+
+    /** Requests a terminal key may send at once before {@link #commandsPerTerminalPerSecond()} applies. */
+    default int commandsPerTerminalBurst()
+    {
+        return 1;
+    }
+
     /** Per source address limits before authentication for the gateway's port (docs/security.md); none here. */
     default com.wodian.net.server.SourceLimits newSourceLimits()
     {

@@ -77,6 +77,18 @@ public final class IsoGateway
         }
 
         @Override
+        public int commandsPerTerminalPerSecond()
+        {
+            return context.commandsPerIdentityPerSecond();
+        }
+
+        @Override
+        public int commandsPerTerminalBurst()
+        {
+            return context.commandsPerIdentityBurst();
+        }
+
+        @Override
         public void countLimit(final com.wodian.net.metrics.ServerCounters.GatewayLimit limit)
         {
             context.countLimit(limit);

@@ -60,6 +60,7 @@ public final class IsoGatewayAgent implements GatewayAgent
     /** {@link #slots}' array, for the loops over every connection. */
     private final IsoConnection[] connections;
     private final IsoTranslator translator;
+    private final IsoCommandBudget budget;
     private final OneToOneRingBuffer replies;
     private final UnsafeBuffer replyRecord = new UnsafeBuffer(new byte[REPLY_RECORD_LENGTH]);
     private final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
@@ -115,8 +116,10 @@ public final class IsoGatewayAgent implements GatewayAgent
         this.tlsContext = sink.tlsContext();
         this.sourceLimits = sink.newSourceLimits();
         keysModified = Files.getLastModifiedTime(config.keysFile());
+        budget = new IsoCommandBudget(sink.commandsPerTerminalPerSecond(), sink.commandsPerTerminalBurst(),
+            sink::countLimit);
         translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(IsoKeyStore.load(config.keysFile())),
-            config.preAuthTtlMs(), config.transmissionTimeWindowMs());
+            config.preAuthTtlMs(), config.transmissionTimeWindowMs(), budget);
         clock = sink.clock();
         slots = new IsoConnectionSlots(config.connectionsMax(), sink.handshakeTimeoutMs(),
             config.connectionsPerTerminalMax(),
@@ -497,6 +500,12 @@ public final class IsoGatewayAgent implements GatewayAgent
                 close(connection);
             }
         }
+    }
+
+    /** Financial requests refused for their terminal key's command budget (DE39 91, not journaled). */
+    public long commandBudgetRefusedCount()
+    {
+        return budget.refusedCount();
     }
 
     /** Connections closed for the idle timeout ({@link IsoGatewayConfig#idleTimeoutMs()}). */

@@ -170,8 +170,40 @@ public final class IsoKeyStore
         return keys;
     }
 
-    /** A terminal as the gateway uses it: its merchant and a ready MAC engine. */
-    record TerminalKey(long terminalId, long merchantId, RetailMac mac)
+    /**
+     * A terminal as the gateway uses it: its merchant, a ready MAC engine, and its command budget's bucket
+     * ({@link IsoCommandBudget}; the gateway's thread only).
+     */
+    static final class TerminalKey
     {
+        private final long terminalId;
+        private final long merchantId;
+        private final RetailMac mac;
+        /** Messages the terminal may still send at once; negative until its first, when the bucket starts full. */
+        double budgetTokens = -1;
+        /** When {@link #budgetTokens} was last refilled (the gateway's receive time, epoch ms). */
+        long budgetRefilledAtMs;
+
+        TerminalKey(final long terminalId, final long merchantId, final RetailMac mac)
+        {
+            this.terminalId = terminalId;
+            this.merchantId = merchantId;
+            this.mac = mac;
+        }
+
+        long terminalId()
+        {
+            return terminalId;
+        }
+
+        long merchantId()
+        {
+            return merchantId;
+        }
+
+        RetailMac mac()
+        {
+            return mac;
+        }
     }
 }

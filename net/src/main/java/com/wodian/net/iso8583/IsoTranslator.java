@@ -60,24 +60,39 @@ final class IsoTranslator
     private final byte[] macScratch = new byte[RetailMac.MAC_LENGTH];
     /** Checks the MAC of a request from a terminal not in the key file: a random key no terminal has. */
     private final RetailMac unknownTerminalMac = new RetailMac(randomKey());
+    private final IsoCommandBudget budget;
     private Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys;
     private int commandLength;
+
+    /** A translator without a command budget (tests of the translation alone). */
+    IsoTranslator(final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys, final long preAuthTtlMs,
+        final long transmissionTimeWindowMs)
+    {
+        this(keys, preAuthTtlMs, transmissionTimeWindowMs, IsoCommandBudget.NONE);
+    }
 
     /**
      * @param transmissionTimeWindowMs how far a financial request's DE7 may lie from its receive time, either way
      *                                 ({@link IsoGatewayConfig#transmissionTimeWindowMs()}).
+     * @param budget                   the command budget per terminal key, taken by every fresh MAC-valid financial
+     *                                 request.
      */
     IsoTranslator(final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys, final long preAuthTtlMs,
-        final long transmissionTimeWindowMs)
+        final long transmissionTimeWindowMs, final IsoCommandBudget budget)
     {
         this.keys = keys;
         this.preAuthTtlMs = preAuthTtlMs;
         this.transmissionTimeWindowMs = transmissionTimeWindowMs;
+        this.budget = budget;
     }
 
-    /** Replaces the terminal keys (after the key file changed); exchanges in flight keep the MAC they started with. */
+    /**
+     * Replaces the terminal keys (after the key file changed); exchanges in flight keep the MAC they started with, and
+     * terminals keep what is left of their command budget.
+     */
     void keys(final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys)
     {
+        IsoCommandBudget.carryOver(this.keys, keys);
         this.keys = keys;
     }
 
@@ -150,6 +165,12 @@ final class IsoTranslator
         if (mti == 800)
         {
             return onNetworkManagement(exchange);
+        }
+        if (!budget.tryTake(key, receivedAtMs))
+        {
+            // Beyond the terminal key's command budget (security review 2026-12-05 B12): SERVER_BUSY's 91, signed,
+            // before the engine and the journal; the terminal retries with the same DE7 and STAN within the window.
+            return respond(exchange, IsoResponseCodes.SWITCH_INOPERATIVE);
         }
         return onFinancial(exchange, mti - mti % 10, command, receivedAtMs);
     }

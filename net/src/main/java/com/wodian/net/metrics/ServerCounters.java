@@ -133,7 +133,9 @@ public final class ServerCounters implements AutoCloseable
         ISO_TERMINAL_CONNECTIONS("iso8583_terminal_connections", "ISO 8583 terminal's oldest connection closed by " +
             "one beyond the per-terminal cap"),
         COMMAND_BUDGET("command_budget", "message refused (SERVER_BUSY, not journaled): its identity's command " +
-            "budget spent");
+            "budget spent"),
+        ISO_COMMAND_BUDGET("iso8583_command_budget", "ISO 8583 request refused (DE39 91, not journaled): its " +
+            "terminal key's command budget spent");
 
         private final String reason;
         private final String description;

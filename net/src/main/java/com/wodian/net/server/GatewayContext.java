@@ -77,6 +77,22 @@ public final class GatewayContext
         publisher.countLimit(limit);
     }
 
+    /**
+     * The server's command budget per terminal or consumer identity (the POS port's, {@code
+     * wodian.net.commands.per.principal.per.second}): messages a second, 0 for none; a gateway applies it to its own
+     * identities (the ISO 8583 port: per terminal key).
+     */
+    public int commandsPerIdentityPerSecond()
+    {
+        return gatewayConfig.commandsPerPrincipalPerSecond();
+    }
+
+    /** Messages an identity may send at once before {@link #commandsPerIdentityPerSecond()} applies. */
+    public int commandsPerIdentityBurst()
+    {
+        return gatewayConfig.commandsPerPrincipalBurst();
+    }
+
     /** The server's logon timeout: a gateway's TLS handshake must complete within it, as on the POS port. */
     public long handshakeTimeoutMs()
     {

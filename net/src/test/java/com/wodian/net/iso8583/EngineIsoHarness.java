@@ -29,6 +29,14 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     private volatile long appliedCommandCount;
     /** Added to the wall clock the gateway reads: a test moves the gateway's "now" to see a message as old. */
     volatile long clockOffsetMs;
+    /** When not 0, the gateway's "now" instead of the wall clock: a test that must see no time pass sets it. */
+    volatile long frozenNowMs;
+    /** Limits the gateway counted ({@link #countLimit}), by ordinal. */
+    final java.util.concurrent.atomic.AtomicLongArray limitCounts =
+        new java.util.concurrent.atomic.AtomicLongArray(com.wodian.net.metrics.ServerCounters.GatewayLimit.values().length);
+    /** The command budget per terminal key the gateway asks for at construction: none unless a test gives one. */
+    private final int commandsPerTerminalPerSecond;
+    private final int commandsPerTerminalBurst;
     /** The per-source limits the gateway asks for at construction; none unless a test gives some. */
     private final com.wodian.net.server.SourceLimits sourceLimits;
 
@@ -45,7 +53,15 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.server.SourceLimits sourceLimits)
         throws Exception
     {
+        this(config, sourceLimits, 0, 1);
+    }
+
+    EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.server.SourceLimits sourceLimits,
+        final int commandsPerTerminalPerSecond, final int commandsPerTerminalBurst) throws Exception
+    {
         this.sourceLimits = sourceLimits;
+        this.commandsPerTerminalPerSecond = commandsPerTerminalPerSecond;
+        this.commandsPerTerminalBurst = commandsPerTerminalBurst;
         agent = new IsoGatewayAgent(config, this);
         runner = new AgentRunner(new BackoffIdleStrategy(1, 1, 1_000, 100_000), Throwable::printStackTrace, null,
             agent);
@@ -108,6 +124,24 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     }
 
     @Override
+    public int commandsPerTerminalPerSecond()
+    {
+        return commandsPerTerminalPerSecond;
+    }
+
+    @Override
+    public int commandsPerTerminalBurst()
+    {
+        return commandsPerTerminalBurst;
+    }
+
+    @Override
+    public void countLimit(final com.wodian.net.metrics.ServerCounters.GatewayLimit limit)
+    {
+        limitCounts.incrementAndGet(limit.ordinal());
+    }
+
+    @Override
     public boolean hasCapacity()
     {
         return true;
@@ -132,7 +166,11 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     @Override
     public org.agrona.concurrent.EpochClock clock()
     {
-        return () -> System.currentTimeMillis() + clockOffsetMs;
+        return () ->
+        {
+            final long frozen = frozenNowMs;
+            return 0 != frozen ? frozen : System.currentTimeMillis() + clockOffsetMs;
+        };
     }
 
     @Override

@@ -206,6 +206,68 @@ class IsoGatewayEngineTest
     }
 
     /**
+     * Security review 2026-12-05 B12 on the ISO port: a terminal key's financial requests beyond its command budget
+     * are answered 91, signed, and never reach the engine (nor the journal); another terminal's budget is its own,
+     * and 0800s take nothing from it. The gateway's clock stands still until the test moves it, so no request comes
+     * back into the budget by itself.
+     */
+    @Test
+    void requestsBeyondTheTerminalKeysBudgetAreRefusedBeforeTheEngine() throws Exception
+    {
+        final Path keysFile = dir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        final long otherTerminal = 103;
+        final byte[] otherKey = store.issueKey(otherTerminal, MERCHANT, new SecureRandom());
+        store.save(keysFile);
+        final int burst = 3;
+        final EngineIsoHarness harness = new EngineIsoHarness(IsoGatewayConfig.of("127.0.0.1", 0, keysFile),
+            new com.wodian.net.server.SourceLimits(0, 0, 1, 1), 1, burst);
+        harness.frozenNowMs = System.currentTimeMillis();
+        try
+        {
+            harness.merchant(MERCHANT);
+            harness.terminal(TERMINAL, MERCHANT);
+            harness.terminal(otherTerminal, MERCHANT);
+            harness.consumer(CONSUMER, TOP_UP_FEN);
+            harness.start();
+            final String now = JposTerminal.now();
+            try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key);
+                JposTerminal other = new JposTerminal("127.0.0.1", harness.agent.port(), otherTerminal, MERCHANT,
+                    otherKey))
+            {
+                final long appliedBefore = harness.appliedCommandCount();
+                for (int i = 0; i < burst; i++)
+                {
+                    assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
+                        now))).getString(39), "within the burst: " + i);
+                }
+                final ISOMsg refused = pos.call(pos.signed(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
+                    now)));
+                assertEquals("91", refused.getString(39), "beyond the budget");
+                assertTrue(pos.responseMacValid(refused), "signed: the terminal proved its key");
+                assertEquals("00", pos.call(pos.signed(pos.networkManagement("301", pos.nextStan())))
+                    .getString(39), "a signed echo test takes no budget");
+                assertEquals(appliedBefore + burst, harness.appliedCommandCount(), "the refusal never reached it");
+                assertEquals("00", other.call(other.signed(other.financial("0200", CONSUMER, 100, other.nextStan(),
+                    now))).getString(39), "another terminal's budget is its own");
+
+                harness.frozenNowMs += 1_000;
+                assertEquals("00", pos.call(pos.signed(pos.financial("0200", CONSUMER, 100, pos.nextStan(),
+                    now))).getString(39), "one request a second comes back");
+            }
+        }
+        finally
+        {
+            harness.close();
+        }
+        assertEquals(1, harness.agent.commandBudgetRefusedCount());
+        assertEquals(1, harness.limitCounts.get(
+            com.wodian.net.metrics.ServerCounters.GatewayLimit.ISO_COMMAND_BUDGET.ordinal()));
+        assertEquals(TOP_UP_FEN - 5 * 100, balance(harness.engine, CONSUMER)[0]);
+    }
+
+    /**
      * Security review item 14: a 0220 whose DE4 is less than the pre-authorisation (a partial capture, which is not
      * supported) captures the whole hold; its 0230 says so in DE4 instead of echoing the request's amount, so the
      * terminal's receipt shows what the consumer was charged. A repeat answers the same.

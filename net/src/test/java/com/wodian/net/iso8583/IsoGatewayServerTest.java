@@ -156,7 +156,8 @@ class IsoGatewayServerTest
     /**
      * Security review 2026-12-05 B8/B1: connections the ISO port refuses or ends to keep a limit are counted in
      * {@code wodian_gateway_limits_total}, by reason: a terminal's connection beyond its cap, a connection beyond its
-     * address's cap of unauthenticated ones.
+     * address's cap of unauthenticated ones. B12: the server's command budget per identity applies per terminal key,
+     * and each request refused for it (91) is counted.
      */
     @Test
     void isoLimitsAreCountedInTheGatewayLimitsMetric() throws Exception
@@ -166,7 +167,7 @@ class IsoGatewayServerTest
         final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
         store.save(keysFile);
         final ServerConfig config = config(ThreadingMode.COMPACT, keysFile, 1);
-        config.gateway().isoUnauthenticatedPerAddressMax(1);
+        config.gateway().isoUnauthenticatedPerAddressMax(1).commandsPerPrincipal(1, 1);
         try (WodianServer server = WodianServer.launch(config);
             WodianClient admin = admin(server))
         {
@@ -174,6 +175,17 @@ class IsoGatewayServerTest
             try (JposTerminal first = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key))
             {
                 assertEquals("00", first.call(first.signed(first.networkManagement("301", 1))).getString(39));
+                // One request at once, one a second: a 91 comes unless every request took a second (bounded).
+                int refused = 0;
+                for (int i = 0; i < 200 && 0 == refused; i++)
+                {
+                    final String answer = first.call(first.signed(first.financial("0200", CONSUMER, 1,
+                        first.nextStan(), JposTerminal.now()))).getString(39);
+                    assertTrue("00".equals(answer) || "91".equals(answer), answer);
+                    refused += "91".equals(answer) ? 1 : 0;
+                }
+                assertEquals(1, refused, "a request beyond the terminal key's budget");
+                assertEquals(1, server.gatewayLimitCount(ServerCounters.GatewayLimit.ISO_COMMAND_BUDGET));
                 try (JposTerminal second = new JposTerminal(HOST, agent.port(), TERMINAL, MERCHANT, key))
                 {
                     assertEquals("00", second.call(second.signed(second.networkManagement("301", 2))).getString(39));
