@@ -45,7 +45,8 @@ public final class ServerCommand implements Runnable
     Path credentialsFile;
 
     @Option(names = "--admin-from", description = "accept admin logons only from these address ranges, e.g. " +
-        "127.0.0.1,10.1.0.0/16 (default: from anywhere; docs/security.md, \"Admin logons\")")
+        "127.0.0.1,10.1.0.0/16, or 'any' (default: this machine only, 127.0.0.0/8,::1; docs/security.md, " +
+        "\"Admin logons\")")
     String adminFrom;
 
     @Option(names = "--metrics-auth-file", description = "the metrics endpoint asks for HTTP basic authentication " +

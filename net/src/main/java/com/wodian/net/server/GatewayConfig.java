@@ -61,10 +61,25 @@ public final class GatewayConfig
         public static final long FAILURE_WINDOW_MS_DEFAULT = 60_000;
 
         /**
-         * Where admin logons are accepted from: comma-separated address ranges (10.0.0.0/8, 127.0.0.1); unset: from
-         * anywhere, as before (security review item 16).
+         * Where admin logons are accepted from: comma-separated address ranges (10.0.0.0/8, 127.0.0.1), or
+         * {@link #ADMIN_ADDRESSES_ANY} for anywhere; unset: {@link #ADMIN_ADDRESSES_DEFAULT} (security review item 16
+         * and B7).
          */
         public static final String ADMIN_ADDRESSES_PROP_NAME = "wodian.auth.admin.addresses";
+        /**
+         * Admin logons from the server's own machine only, unless told otherwise: until 2026-12-05 the default was
+         * anywhere, so a leaked admin secret worked from every shop network (security review B7).
+         */
+        public static final String ADMIN_ADDRESSES_DEFAULT = "127.0.0.0/8,::1";
+        /** The value of {@code --admin-from} (and the property) that accepts admin logons from any address. */
+        public static final String ADMIN_ADDRESSES_ANY = "any";
+
+        /**
+         * With TLS client certificates asked for ({@code --tls-client-auth optional|required}), an admin logon from
+         * an address that is not loopback must come with an {@code admin:<id>} certificate (default true; security
+         * review B7). false: the secret alone, as before.
+         */
+        public static final String ADMIN_CERTIFICATE_REQUIRED_PROP_NAME = "wodian.auth.admin.certificate.required";
 
         /** Principals and addresses tracked by the rate limiter at most (and handshake buckets by SourceLimits). */
         public static final int LIMITER_ENTRIES_MAX = 100_000;
@@ -151,8 +166,10 @@ public final class GatewayConfig
         Configuration.ADDRESS_FAILURES_MAX_DEFAULT);
     private long failureWindowMs = Long.getLong(Configuration.FAILURE_WINDOW_MS_PROP_NAME,
         Configuration.FAILURE_WINDOW_MS_DEFAULT);
-    private AddressRanges adminAddresses = null == System.getProperty(Configuration.ADMIN_ADDRESSES_PROP_NAME) ? null :
-        AddressRanges.parse(System.getProperty(Configuration.ADMIN_ADDRESSES_PROP_NAME));
+    private AddressRanges adminAddresses = parseAdminAddresses(System.getProperty(
+        Configuration.ADMIN_ADDRESSES_PROP_NAME, Configuration.ADMIN_ADDRESSES_DEFAULT));
+    private boolean adminCertificateRequired = Boolean.parseBoolean(System.getProperty(
+        Configuration.ADMIN_CERTIFICATE_REQUIRED_PROP_NAME, "true"));
     private int unauthenticatedPerAddressMax = Integer.getInteger(
         Configuration.UNAUTHENTICATED_PER_ADDRESS_MAX_PROP_NAME, Configuration.UNAUTHENTICATED_PER_ADDRESS_MAX_DEFAULT);
     private int isoUnauthenticatedPerAddressMax = Integer.getInteger(
@@ -279,7 +296,10 @@ public final class GatewayConfig
         return failureWindowMs;
     }
 
-    /** Where admin logons are accepted from; null (the default) for anywhere (docs/security.md, "Admin logons"). */
+    /**
+     * Where admin logons are accepted from; null for anywhere. Default: loopback only
+     * ({@link Configuration#ADMIN_ADDRESSES_DEFAULT}; docs/security.md, "Admin logons").
+     */
     public GatewayConfig adminAddresses(final AddressRanges adminAddresses)
     {
         this.adminAddresses = adminAddresses;
@@ -289,6 +309,31 @@ public final class GatewayConfig
     public AddressRanges adminAddresses()
     {
         return adminAddresses;
+    }
+
+    /**
+     * The admin address ranges of {@code --admin-from}: comma-separated ranges, or {@code any} (null: anywhere).
+     *
+     * @throws IllegalArgumentException naming a range that is not one.
+     */
+    public static AddressRanges parseAdminAddresses(final String text)
+    {
+        return Configuration.ADMIN_ADDRESSES_ANY.equalsIgnoreCase(text.trim()) ? null : AddressRanges.parse(text);
+    }
+
+    /**
+     * Whether an admin logon from an address that is not loopback needs an {@code admin:<id>} client certificate when
+     * the server asks for client certificates (default true; security review B7).
+     */
+    public GatewayConfig adminCertificateRequired(final boolean adminCertificateRequired)
+    {
+        this.adminCertificateRequired = adminCertificateRequired;
+        return this;
+    }
+
+    public boolean adminCertificateRequired()
+    {
+        return adminCertificateRequired;
     }
 
     /** Connections per source address before authentication, per port; 0 for no limit (security.md). */

@@ -266,7 +266,7 @@ final class ServerArguments
                 config.gateway().authMode(GatewayConfig.parseAuthMode(value));
                 return true;
             case "--admin-from":
-                config.gateway().adminAddresses(AddressRanges.parse(value));
+                config.gateway().adminAddresses(GatewayConfig.parseAdminAddresses(value));
                 return true;
             case "--credentials":
                 config.gateway().credentialsFile(Paths.get(value));

@@ -54,10 +54,15 @@ final class SessionGate
 
     /** How often the credential file's modification time is checked for a reload. */
     private static final long RELOAD_CHECK_INTERVAL_MS = 1_000;
+    /** The loopback ranges: an admin logon from the server's own machine needs no certificate (B7). */
+    private static final AddressRanges LOOPBACK =
+        AddressRanges.parse(GatewayConfig.Configuration.ADMIN_ADDRESSES_DEFAULT);
 
     private final GatewayConfig config;
     private final InputPublisher publisher;
     private final boolean authRequired;
+    /** Client certificates are asked for and an admin from another machine must present one (security review B7). */
+    private final boolean adminCertificateRequired;
     private final Path credentialsFile;
     private final LogonLimiter limiter;
     private final SecureRandom random = new SecureRandom();
@@ -93,6 +98,8 @@ final class SessionGate
         this.config = serverConfig.gateway();
         this.publisher = publisher;
         this.authRequired = GatewayConfig.AuthMode.REQUIRED == config.authMode();
+        this.adminCertificateRequired = config.adminCertificateRequired() && null != serverConfig.tls() &&
+            com.wodian.net.tls.TlsSettings.ClientAuth.NONE != serverConfig.tls().clientAuth();
         this.limiter = new LogonLimiter(config.principalFailuresMax(), config.addressFailuresMax(),
             config.failureWindowMs(), GatewayConfig.Configuration.LIMITER_ENTRIES_MAX);
         if (!authRequired)
@@ -399,16 +406,17 @@ final class SessionGate
             refuseLogon(session, correlationId, ResultCode.LOGON_RATE_LIMITED);
             return;
         }
-        if (SessionRole.ADMIN.value() == roleRaw && null != config.adminAddresses() &&
-            !config.adminAddresses().contains(session.remoteAddress))
+        final String adminRefusal = SessionRole.ADMIN.value() == roleRaw ? adminLogonRefusal(config.adminAddresses(),
+            adminCertificateRequired, session.remoteAddress, session.certificateRole) : null;
+        if (null != adminRefusal)
         {
-            // Admin logons only from the operators' network (security review item 16): the same code as a wrong
-            // proof, counted as a failure (so a scanner is throttled as for one), the reason in the log.
+            // Admin logons only from the operators' network, with a certificate where certificates are asked for
+            // (security review item 16, B7): the same code as a wrong proof, counted as a failure (so a scanner is
+            // throttled as for one), the reason in the log.
             failedLogonCount = failedLogonCount + 1;
             if (limiter.onFailure(principalKey, session.remoteAddress, nowMs))
             {
-                WodianServer.LOG.log(System.Logger.Level.WARNING, "admin logon refused: {0} is not in the admin " +
-                    "addresses ({1})", session.remoteAddress, config.adminAddresses());
+                WodianServer.LOG.log(System.Logger.Level.WARNING, "admin logon refused: {0}", adminRefusal);
             }
             refuseLogon(session, correlationId, ResultCode.AUTHENTICATION_FAILED);
             return;
@@ -420,6 +428,29 @@ final class SessionGate
             .code(ResultCode.OK)
             .putChallenge(session.challenge, 0, session.challenge.length);
         publish(session, correlationId, challengeEncoder.encodedLength());
+    }
+
+    /**
+     * Why an admin logon from {@code remoteAddress} is refused before its proof is checked, or null when it may go on:
+     * outside the admin addresses ({@code --admin-from}; null ranges: anywhere), or, when client certificates are
+     * asked for and {@code certificateRequired}, from an address that is not loopback without an {@code admin:<id>}
+     * certificate (security review B7). A certificate naming another identity is refused before this.
+     */
+    static String adminLogonRefusal(final AddressRanges adminAddresses, final boolean certificateRequired,
+        final String remoteAddress, final int certificateRole)
+    {
+        if (null != adminAddresses && !adminAddresses.contains(remoteAddress))
+        {
+            return remoteAddress + " is not in the admin addresses (" + adminAddresses + "; --admin-from, " +
+                "docs/security.md \"Admin logons\")";
+        }
+        if (certificateRequired && SessionRole.ADMIN.value() != certificateRole &&
+            !LOOPBACK.contains(remoteAddress))
+        {
+            return remoteAddress + " presented no admin certificate, which client certificates require of an admin " +
+                "logon from another machine (docs/security.md \"Admin logons\")";
+        }
+        return null;
     }
 
     private void onProof(final Session session, final long correlationId, final long nowMs)

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import static com.wodian.net.server.ServerTestSupport.HOST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AdminAddressesTest
 {
+    private static final int ADMIN_CERTIFICATE = com.wodian.protocol.sbe.SessionRole.ADMIN.value();
+
     @TempDir
     Path dataDir;
 
@@ -39,6 +42,37 @@ class AdminAddressesTest
                 "an admin from the admin addresses");
             assertEquals(ResultCode.OK, logOn(server, ServerTestSupport.TERMINAL, loopback), "a terminal anywhere");
         }
+    }
+
+    /**
+     * Security review B7: by default admin logons come from the server's own machine only, {@code --admin-from any}
+     * restores anywhere, and where client certificates are asked for an admin from another machine needs an
+     * {@code admin:<id>} certificate. Fast: the decision, without a server (a test cannot connect from an address
+     * that is not loopback); {@link #adminLogonsOnlyFromTheAdminAddresses} covers the refusal on the wire.
+     */
+    @Test
+    void adminsAreLoopbackOnlyByDefaultAndNeedACertificateFromElsewhere()
+    {
+        final AddressRanges byDefault = new ServerConfig().gateway().adminAddresses();
+        assertTrue(byDefault.contains("127.0.0.1"));
+        assertTrue(byDefault.contains("127.3.4.5"));
+        assertTrue(byDefault.contains("0:0:0:0:0:0:0:1"));
+        assertFalse(byDefault.contains("10.0.0.1"));
+        assertNull(SessionGate.adminLogonRefusal(byDefault, false, "127.0.0.1", 0));
+        assertTrue(SessionGate.adminLogonRefusal(byDefault, false, "203.0.113.9", ADMIN_CERTIFICATE)
+            .startsWith("203.0.113.9 is not in the admin addresses (127.0.0.0/8,::1; --admin-from"));
+
+        final ServerConfig anywhere = new ServerConfig();
+        ServerArguments.parse(new String[] {"--data", "/tmp/wodian-args-test", "--port", "0", "--admin-from", "any"},
+            anywhere);
+        assertNull(anywhere.gateway().adminAddresses(), "--admin-from any");
+        assertNull(SessionGate.adminLogonRefusal(null, false, "203.0.113.9", 0), "anywhere, no certificates asked");
+        assertTrue(SessionGate.adminLogonRefusal(null, true, "203.0.113.9", 0)
+            .contains("presented no admin certificate"), "client certificates asked for: a remote admin needs one");
+        assertNull(SessionGate.adminLogonRefusal(null, true, "203.0.113.9", ADMIN_CERTIFICATE));
+        assertNull(SessionGate.adminLogonRefusal(null, true, "127.0.0.1", 0), "loopback needs none");
+        assertNull(SessionGate.adminLogonRefusal(AddressRanges.parse("10.0.0.0/8"), true, "10.1.2.3",
+            ADMIN_CERTIFICATE));
     }
 
     @Test
