@@ -83,6 +83,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
     private final NotPrimaryReplies replies;
     private final ClusterControlHandler control;
     private final ElectionLog electionLog;
+    private final JoinLimitsCheck joinLimits;
     private final EventPoller<InputEvent> inputPoller;
     private final RingBuffer<InputEvent> applyRing;
     private final JournalReplicaLog journalLog;
@@ -189,6 +190,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
         MemberStart.identify(transport, node, journalLog.journal().dir().getParent(), group.groupSize(), logger);
         this.control = new ClusterControlHandler(group, node, transport, logger);
         this.electionLog = new ElectionLog(group.nodeId(), logger);
+        this.joinLimits = new JoinLimitsCheck(group);
         control.logConfiguration();
         publishStatus();
     }
@@ -279,6 +281,10 @@ public final class ReplicationStage implements Agent, EntryPayloads
         onRoleChange();
         electionLog.observe(node.electionCounters(), node.leaderId(), nowMs);
         work += transport.flush();
+        if (!node.mayVote())
+        {
+            joinLimits.afterFlush(transport);
+        }
         syncIfBehind();
 
         // 7. Everything the policy now covers goes to the engine, in order.
@@ -715,7 +721,7 @@ public final class ReplicationStage implements Agent, EntryPayloads
     /** A node that joined empty under other engine limits than a member's stops (through the fatal handler). */
     private boolean joinedUnderOtherLimits()
     {
-        final String refusal = node.mayVote() ? null : JoinLimitsCheck.refusal(group, transport);
+        final String refusal = node.mayVote() ? null : joinLimits.refusal(transport, nowMs);
         if (null != refusal)
         {
             fail(new IllegalStateException(refusal));
