@@ -141,6 +141,8 @@ public final class LoadgenCommand implements Callable<Integer>
     private final PrintStream out = System.out;
     private long runNumber;
     private String loadAtStart = "";
+    /** What the runs load, for the summary lines ("server HOST:PORT, mix ..."). */
+    private String described = "";
 
     @Option(names = "--credentials", defaultValue = "${env:WODIAN_CREDENTIALS}",
         description = "client secrets file with the identity to log on as (e.g. " +
@@ -218,6 +220,7 @@ public final class LoadgenCommand implements Callable<Integer>
             final String what = iso8583 ? "ISO 8583 port " + host + ":" + iso8583Port + ", mix " +
                 LoadgenWorkload.describeMix(weights) : echo ? "echo server " + target : "server " + target + ", mix " +
                 LoadgenWorkload.describeMix(weights);
+            described = what;
             final LoadResult result;
             try
             {
@@ -230,6 +233,7 @@ public final class LoadgenCommand implements Callable<Integer>
             catch (final AbortedRun ex)
             {
                 out.println("loadgen: " + what + ": " + ex.getMessage());
+                printSummary(ex.result());
                 return WodianMain.EXIT_REFUSED;
             }
             return report(result, what);
@@ -297,6 +301,21 @@ public final class LoadgenCommand implements Callable<Integer>
         }
         return result.mismatchedCount() == 0 && result.answeredCount() == result.sentCount() &&
             !result.aborted() && null == notDecided ? WodianMain.EXIT_OK : WodianMain.EXIT_REFUSED;
+    }
+
+    /**
+     * The summary of a run that did not reach its end (a client failed, or a signal stops the process): what a
+     * normal end prints (sent, answered by command and result code, latency percentiles), so far.
+     */
+    private void printSummary(final LoadResult result)
+    {
+        out.print(LatencyReport.summary(result, !echo));
+        final String notDecided = echo ? null : notDecidedByTheEngine(result);
+        if (null != notDecided)
+        {
+            out.println(notDecided);
+        }
+        out.flush();
     }
 
     /**
@@ -386,6 +405,13 @@ public final class LoadgenCommand implements Callable<Integer>
         final LoadGenerator generator = new LoadGenerator(clients, schedule, senderCount, WodianClient.IN_FLIGHT_MAX,
             TimeUnit.SECONDS.toNanos(30), abortLagNs, workload,
             echo ? LoadGenerator.ReplyCodeReader.NONE : LoadGenerator.ReplyCodeReader.WODIAN);
+        // SIGTERM or Ctrl-C during a soak: the counts so far are printed, not lost with the process (ops2 C12).
+        final Thread summaryOnSignal = new Thread(() ->
+        {
+            out.println("loadgen: " + described + ": STOPPED by a signal before the end of the schedule; so far:");
+            printSummary(generator.resultSoFar(STOPPED_BY_SIGNAL));
+        }, "wodian-loadgen-stopped");
+        Runtime.getRuntime().addShutdownHook(summaryOnSignal);
         try
         {
             return generator.run();
@@ -393,19 +419,44 @@ public final class LoadgenCommand implements Callable<Integer>
         catch (final RuntimeException ex)
         {
             // A client failed (the server closed its connection, a full disk, a crash): say what was done before.
-            throw new AbortedRun(ex, generator.sentSoFar(), generator.answeredSoFar());
+            throw new AbortedRun(ex, generator.resultSoFar("a client failed: " + ex));
+        }
+        finally
+        {
+            removeShutdownHook(summaryOnSignal);
         }
     }
 
-    /** A run a client failure ended: its cause and how far it got. */
+    static final String STOPPED_BY_SIGNAL = "stopped by a signal";
+
+    private static void removeShutdownHook(final Thread hook)
+    {
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // The process is stopping: the hook runs, and says what was measured.
+        }
+    }
+
+    /** A run a client failure ended: its cause and what it measured before it. */
     static final class AbortedRun extends RuntimeException
     {
         private static final long serialVersionUID = 1L;
+        private final transient LoadResult result;
 
-        AbortedRun(final RuntimeException cause, final long sent, final long answered)
+        AbortedRun(final RuntimeException cause, final LoadResult result)
         {
-            super("ABORTED: " + cause + " (cause: " + cause.getCause() + "); " + sent + " requests sent, " +
-                answered + " answered before it (the rest: outcome unknown)", cause);
+            super("ABORTED: " + cause + " (cause: " + cause.getCause() + "); " + result.sentCount() +
+                " requests sent, " + result.answeredCount() + " of them answered (the rest: outcome unknown)", cause);
+            this.result = result;
+        }
+
+        LoadResult result()
+        {
+            return result;
         }
     }
 

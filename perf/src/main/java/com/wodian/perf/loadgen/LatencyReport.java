@@ -144,7 +144,7 @@ public final class LatencyReport
             result.achievedRatePerSecond(), 100.0 * result.achievedRatePerSecond() / schedule.ratePerSecond(),
             result.sentCount(), result.scheduledCount(), result.achievedSendRatePerSecond(), result.answeredCount(),
             result.maxSendLagNs() / 1e6, result.senderAllocatedBytes(),
-            result.aborted() ? "; ABORTED: too far behind schedule" : ""));
+            result.aborted() ? "; ABORTED: " + result.stoppedBy() : ""));
         text.append("response time (from intended send, CO-corrected): ")
             .append(percentiles(result.responseTimeNs())).append(System.lineSeparator());
         text.append("service time  (from actual send):                  ")

@@ -107,6 +107,7 @@ public final class LoadGenerator
     private static final long SENDER_TIMER_SLACK_NS = 1_000;
     private static final int SENDS_PER_FLUSH_MAX = 64;
     private static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int SENT_STRIDE = 16;
 
     private final Schedule schedule;
     private final int senderCount;
@@ -123,7 +124,12 @@ public final class LoadGenerator
     private final Recorder sendLatenessRecorder = new Recorder(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
     private final AtomicLongArray countByTemplateAndCode =
         new AtomicLongArray(LoadResult.TEMPLATE_LIMIT * LoadResult.CODE_LIMIT);
-    private final AtomicLong sentCount = new AtomicLong();
+    /**
+     * Per sender (at index {@code sender * SENT_STRIDE}, a cache line apart): requests sent so far, published after
+     * each send, so that a run that a client failure or a signal ends can still say how far it got (operator review
+     * 2, C9: a sum added only at the end of a completed send loop said "0 requests sent, 38393 answered").
+     */
+    private final AtomicLongArray sentBySender;
     private final AtomicLong answeredCount = new AtomicLong();
     private final AtomicLong measuredAnsweredCount = new AtomicLong();
     private final AtomicLong mismatchedCount = new AtomicLong();
@@ -134,6 +140,8 @@ public final class LoadGenerator
     private volatile boolean aborted;
     private volatile long startNs;
     private volatile long measureFromNs;
+    /** When the senders finished (0: still sending, or a run that threw). */
+    private volatile long lastSendAtNs;
 
     /**
      * @param clients            one per connection of the schedule, used by nobody else during {@link #run()}.
@@ -192,6 +200,7 @@ public final class LoadGenerator
         this.generator = generator;
         this.codeReader = codeReader;
         this.observer = observer;
+        this.sentBySender = new AtomicLongArray(senderCount * SENT_STRIDE);
         this.connections = new Connection[clients.size()];
         for (int i = 0; i < connections.length; i++)
         {
@@ -202,7 +211,12 @@ public final class LoadGenerator
     /** Requests sent so far (also after {@link #run} threw: what a report of an aborted run can still say). */
     public long sentSoFar()
     {
-        return sentCount.get();
+        long sent = 0;
+        for (int s = 0; s < senderCount; s++)
+        {
+            sent += sentBySender.get(s * SENT_STRIDE);
+        }
+        return sent;
     }
 
     /** Replies taken so far. */
@@ -243,29 +257,55 @@ public final class LoadGenerator
             }
         }
         final long lastSendNs = System.nanoTime();
+        lastSendAtNs = lastSendNs;
 
         final long drainDeadlineNs = lastSendNs + drainTimeoutNs;
-        while (answeredCount.get() < sentCount.get() && System.nanoTime() < drainDeadlineNs)
+        while (answeredCount.get() < sentSoFar() && System.nanoTime() < drainDeadlineNs)
         {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
+        return result(aborted ? LoadResult.BEHIND_SCHEDULE : null);
+    }
 
+    /**
+     * What the run measured so far, for a run that did not come to its end: {@link #run} threw (a client failed), or
+     * the process is stopping (a signal) while the senders still run. Takes the latency histograms recorded so far:
+     * call it once, instead of using {@link #run}'s result.
+     *
+     * @param stoppedBy why the run ended early, as the summary says it (e.g. "stopped by a signal").
+     */
+    public LoadResult resultSoFar(final String stoppedBy)
+    {
+        return result(stoppedBy);
+    }
+
+    private LoadResult result(final String stoppedBy)
+    {
+        // Replies first: each counted reply's request was counted as sent before it went out.
+        final long answered = answeredCount.get();
         final long[] counts = new long[countByTemplateAndCode.length()];
         for (int i = 0; i < counts.length; i++)
         {
             counts[i] = countByTemplateAndCode.get(i);
         }
-        final long scheduleEndNs = firstNs + schedule.intendedOffsetNs(schedule.commandCount() - 1);
+        final long sent = sentSoFar();
+        final long firstNs = startNs;
+        final boolean sendersDone = 0 != lastSendAtNs;
+        final long lastSendNs = sendersDone ? lastSendAtNs : System.nanoTime();
+        // A run stopped while sending (a failure, a signal) is measured up to now, not to its schedule's end.
+        final long scheduleEndNs = sendersDone ?
+            firstNs + schedule.intendedOffsetNs(schedule.commandCount() - 1) : lastSendNs;
         final long measuredSpanNs = Math.max(scheduleEndNs, lastReplyNs.get()) - measureFromNs;
         return new LoadResult(
             schedule,
             senderCount,
             schedule.commandCount(),
-            sentCount.get(),
-            answeredCount.get(),
+            sent,
+            answered,
             mismatchedCount.get(),
-            aborted,
-            sentCount.get() / ((lastSendNs - firstNs) / 1e9),
+            null != stoppedBy,
+            stoppedBy,
+            sent / (Math.max(1, lastSendNs - firstNs) / 1e9),
             measuredAnsweredCount.get() / (Math.max(1, measuredSpanNs) / 1e9),
             maxLagNs.get(),
             senderAllocatedBytes.get(),
@@ -308,6 +348,7 @@ public final class LoadGenerator
         final long commandCount = schedule.commandCount();
         final long firstNs = startNs;
         final long allocatedBeforeBytes = threadAllocatedBytes();
+        final int sentIndex = senderIndex * SENT_STRIDE;
         long lagMaxNs = 0;
         long sent = 0;
         int sendsSinceFlush = 0;
@@ -352,12 +393,12 @@ public final class LoadGenerator
                 final int length = generator.encode(index, connection.index, buffer, 0);
                 connection.send(buffer, length, intendedNs, intendedNs >= measureFromNs);
                 sent++;
+                sentBySender.lazySet(sentIndex, sent); // an ordered store: readers of a stopped run see it
                 sendsSinceFlush++;
             }
         }
         flush(owned);
         senderAllocatedBytes.addAndGet(threadAllocatedBytes() - allocatedBeforeBytes);
-        sentCount.addAndGet(sent);
         maxLagNs.accumulateAndGet(lagMaxNs, Math::max);
     }
 

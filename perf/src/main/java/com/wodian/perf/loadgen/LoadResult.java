@@ -7,6 +7,8 @@ public final class LoadResult
 {
     static final int TEMPLATE_LIMIT = 128;
     public static final int CODE_LIMIT = 1024;
+    /** Why a run that fell too far behind its schedule stopped sending: {@link #stoppedBy()}. */
+    public static final String BEHIND_SCHEDULE = "too far behind schedule";
 
     private final Schedule schedule;
     private final int senderCount;
@@ -15,6 +17,7 @@ public final class LoadResult
     private final long answeredCount;
     private final long mismatchedCount;
     private final boolean aborted;
+    private final String stoppedBy;
     private final double achievedSendRatePerSecond;
     private final double achievedRatePerSecond;
     private final long maxSendLagNs;
@@ -33,6 +36,7 @@ public final class LoadResult
         final long answeredCount,
         final long mismatchedCount,
         final boolean aborted,
+        final String stoppedBy,
         final double achievedSendRatePerSecond,
         final double achievedRatePerSecond,
         final long maxSendLagNs,
@@ -50,6 +54,7 @@ public final class LoadResult
         this.answeredCount = answeredCount;
         this.mismatchedCount = mismatchedCount;
         this.aborted = aborted;
+        this.stoppedBy = stoppedBy;
         this.achievedSendRatePerSecond = achievedSendRatePerSecond;
         this.achievedRatePerSecond = achievedRatePerSecond;
         this.maxSendLagNs = maxSendLagNs;
@@ -105,10 +110,22 @@ public final class LoadResult
         return mismatchedCount;
     }
 
-    /** Whether the sender stopped early, too far behind schedule: the offered rate was not sustainable at all. */
+    /**
+     * Whether the run stopped before the end of its schedule: too far behind it (the offered rate was not
+     * sustainable at all), or a result taken early ({@link LoadGenerator#resultSoFar}); {@link #stoppedBy()} says.
+     */
     public boolean aborted()
     {
         return aborted;
+    }
+
+    /**
+     * Why the run stopped before the end of its schedule ({@link #BEHIND_SCHEDULE}, a client's failure, a signal),
+     * or null when it was not {@link #aborted()}.
+     */
+    public String stoppedBy()
+    {
+        return stoppedBy;
     }
 
     /** Commands sent per second of the sending phase. */

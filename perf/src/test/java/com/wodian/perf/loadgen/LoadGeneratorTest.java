@@ -1,11 +1,14 @@
 package com.wodian.perf.loadgen;
 
+import com.wodian.net.client.ReplyListener;
+import com.wodian.net.client.RequestChannel;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.server.ServerConfig;
 import com.wodian.net.server.WodianServer;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.PayDecoder;
 import com.wodian.protocol.sbe.ResultCode;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -26,6 +30,72 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LoadGeneratorTest
 {
+    /**
+     * A client that fails in the middle of a run (the group client that found no node for two minutes): the run
+     * throws, and what it measured before is still there, counted per result code (operator review 2, C9: the abort
+     * said "0 requests sent, 38393 answered before it", the senders' counts being added only at a normal end).
+     */
+    @Test
+    void aRunEndedByAClientFailureStillSaysWhatItSentAndGot()
+    {
+        final int answeredBeforeFailure = 100;
+        final FailingChannel channel = new FailingChannel(answeredBeforeFailure);
+        final CommandEncoder encoder = new CommandEncoder();
+        final Schedule schedule = new Schedule(10_000, TimeUnit.SECONDS.toNanos(2), 0, 1);
+        final LoadGenerator load = new LoadGenerator(List.of(channel), schedule, 1, WodianClient.IN_FLIGHT_MAX,
+            TimeUnit.SECONDS.toNanos(60), TimeUnit.SECONDS.toNanos(60),
+            (index, connectionIndex, buffer, offset) -> encoder.pay(buffer, offset, 1, 11, 1 + index, 5, 100),
+            (buffer, offset, length) -> buffer.getInt(offset));
+
+        final RuntimeException failure = assertThrows(RuntimeException.class, load::run);
+        assertEquals("no connection to any node", failure.getMessage());
+        assertEquals(answeredBeforeFailure, load.sentSoFar());
+        assertEquals(answeredBeforeFailure, load.answeredSoFar());
+        final LoadResult result = load.resultSoFar("a client failed");
+        assertTrue(result.aborted());
+        assertEquals(answeredBeforeFailure, result.sentCount());
+        assertEquals(answeredBeforeFailure, result.answeredCount());
+        assertEquals(answeredBeforeFailure / 2, result.count(PayDecoder.TEMPLATE_ID, ResultCode.OK.value()));
+        assertEquals(answeredBeforeFailure / 2,
+            result.count(PayDecoder.TEMPLATE_ID, ResultCode.INSUFFICIENT_FUNDS.value()));
+        assertEquals(answeredBeforeFailure, result.responseTimeNs().getTotalCount());
+        final String summary = LatencyReport.summary(result, true);
+        assertTrue(summary.contains("sent 100 of 20000 scheduled") && summary.contains("answered 100;") &&
+            summary.contains("ABORTED: a client failed") && summary.contains("INSUFFICIENT_FUNDS=50"), summary);
+    }
+
+    /** Answers each request at once, alternately OK and INSUFFICIENT_FUNDS, then fails its next send. */
+    private static final class FailingChannel implements RequestChannel
+    {
+        private final UnsafeBuffer reply = new UnsafeBuffer(new byte[4]);
+        private final int answerCount;
+        private long nextId;
+
+        FailingChannel(final int answerCount)
+        {
+            this.answerCount = answerCount;
+        }
+
+        @Override
+        public long send(
+            final DirectBuffer message, final int offset, final int length, final ReplyListener listener)
+        {
+            if (nextId == answerCount)
+            {
+                throw new IllegalStateException("no connection to any node");
+            }
+            final long id = nextId++;
+            reply.putInt(0, (id & 1) == 0 ? ResultCode.OK.value() : ResultCode.INSUFFICIENT_FUNDS.value());
+            listener.onReply(id, reply, 0, 4);
+            return id;
+        }
+
+        @Override
+        public void flush()
+        {
+        }
+    }
+
     @Test
     // A backstop above the waits inside (60-s lag and drain limits), not a schedule.
     @Timeout(value = 180, unit = TimeUnit.SECONDS)

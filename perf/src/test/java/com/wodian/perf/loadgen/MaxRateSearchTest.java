@@ -48,7 +48,7 @@ class MaxRateSearchTest
         final Histogram histogram = new Histogram(3);
         histogram.recordValueWithCount(rate <= CAPACITY ? 50_000 : 50_000_000, 1000);
         final long count = schedule.commandCount();
-        return new LoadResult(schedule, 1, count, count, count, 0, false, rate, Math.min(rate, CAPACITY), 0, 0,
+        return new LoadResult(schedule, 1, count, count, count, 0, false, null, rate, Math.min(rate, CAPACITY), 0, 0,
             histogram, histogram, new long[LoadResult.TEMPLATE_LIMIT * LoadResult.CODE_LIMIT], new Histogram(3),
             ThreadTimerSlack.UNKNOWN);
     }
