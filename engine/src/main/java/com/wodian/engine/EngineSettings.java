@@ -1,5 +1,6 @@
 package com.wodian.engine;
 
+import com.wodian.engine.risk.RiskControl;
 import com.wodian.protocol.sbe.EngineSetting;
 import com.wodian.protocol.sbe.ResultCode;
 
@@ -24,6 +25,8 @@ final class EngineSettings
     static final long FORMAT_WITH_VOUCHER_SETTINGS = 16;
     /** The snapshot format whose settings then hold VOUCHER_LAYOUT_HASH. */
     static final long FORMAT_WITH_VOUCHER_LAYOUT_HASH = 17;
+    /** The snapshot format whose settings then hold RISK_GROUP_SOURCE. */
+    static final long FORMAT_WITH_RISK_GROUP_SOURCE = 18;
 
     private final long keysMax;
     /** Keys one merchant may hold made within the key retention; 0: no quota (the default). */
@@ -37,10 +40,15 @@ final class EngineSettings
     private long refundReissuesVoucher;
     /** Whether the state hash sees the voucher book's layout (1) or only its rows' contents (0; det-review C3). */
     private long voucherLayoutHash;
+    /** Which model slot's individual score fills the risk model's group features (0 active, 1 challenger). */
+    private long riskGroupSource;
+    /** Told of RISK_GROUP_SOURCE whenever it changes (set or snapshot load): risk reads it on every scored payment. */
+    private final RiskControl risk;
 
-    EngineSettings(final long keysMax)
+    EngineSettings(final long keysMax, final RiskControl risk)
     {
         this.keysMax = keysMax;
+        this.risk = risk;
     }
 
     long merchantKeysMax()
@@ -134,6 +142,12 @@ final class EngineSettings
             voucherLayoutHash = value;
             return ResultCode.OK;
         }
+        if (settingRaw == EngineSetting.RISK_GROUP_SOURCE.value() && isBit(value))
+        {
+            riskGroupSource = value;
+            risk.groupSourceChallenger(value == 1);
+            return ResultCode.OK;
+        }
         return ResultCode.SETTING_INVALID;
     }
 
@@ -157,8 +171,10 @@ final class EngineSettings
             StateHash.fold(second, (long)EngineSetting.VOUCHER_EXPIRY_SATURATES.value() << 32 | voucherExpirySaturates);
         final long fourth = refundReissuesVoucher == 0 ? third :
             StateHash.fold(third, (long)EngineSetting.REFUND_REISSUES_VOUCHER.value() << 32 | refundReissuesVoucher);
-        return voucherLayoutHash == 0 ? fourth :
+        final long fifth = voucherLayoutHash == 0 ? fourth :
             StateHash.fold(fourth, (long)EngineSetting.VOUCHER_LAYOUT_HASH.value() << 32 | voucherLayoutHash);
+        return riskGroupSource == 0 ? fifth :
+            StateHash.fold(fifth, (long)EngineSetting.RISK_GROUP_SOURCE.value() << 32 | riskGroupSource);
     }
 
     /** In the current snapshot format ({@link Engine#SNAPSHOT_FORMAT_VERSION}), the only one written. */
@@ -170,6 +186,7 @@ final class EngineSettings
         writer.writeLong(voucherExpirySaturates);
         writer.writeLong(refundReissuesVoucher);
         writer.writeLong(voucherLayoutHash);
+        writer.writeLong(riskGroupSource);
     }
 
     /** A setting a format lacks is at its default there. */
@@ -181,12 +198,14 @@ final class EngineSettings
         final long saturates = format >= FORMAT_WITH_VOUCHER_SETTINGS ? reader.readLong() : 0;
         final long reissues = format >= FORMAT_WITH_VOUCHER_SETTINGS ? reader.readLong() : 0;
         final long layout = format >= FORMAT_WITH_VOUCHER_LAYOUT_HASH ? reader.readLong() : 0;
+        final long groupSource = format >= FORMAT_WITH_RISK_GROUP_SOURCE ? reader.readLong() : 0;
         if (keys < 0 || keys > keysMax || binding < BINDING_MERCHANT || binding > BINDING_ALL || !isBit(shortfall) ||
-            !isBit(saturates) || !isBit(reissues) || !isBit(layout))
+            !isBit(saturates) || !isBit(reissues) || !isBit(layout) || !isBit(groupSource))
         {
             throw new IllegalStateException("snapshot engine settings out of range: merchant keys " + keys +
                 ", terminal binding " + binding + ", refund shortfall " + shortfall + ", voucher expiry saturates " +
-                saturates + ", refund reissues voucher " + reissues + ", voucher layout hash " + layout);
+                saturates + ", refund reissues voucher " + reissues + ", voucher layout hash " + layout +
+                ", risk group source " + groupSource);
         }
         merchantKeysMax = keys;
         paymentTerminalBinding = (int)binding;
@@ -194,6 +213,8 @@ final class EngineSettings
         voucherExpirySaturates = saturates;
         refundReissuesVoucher = reissues;
         voucherLayoutHash = layout;
+        riskGroupSource = groupSource;
+        risk.groupSourceChallenger(groupSource == 1);
     }
 
     private static boolean isBit(final long value)

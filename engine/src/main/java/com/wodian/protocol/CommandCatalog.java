@@ -372,6 +372,10 @@ public final class CommandCatalog
         {
             return 9;
         }
+        if (value == EngineSetting.RISK_GROUP_SOURCE)
+        {
+            return 10;
+        }
         if (value == com.wodian.protocol.sbe.ClusterAction.ADD_MEMBER ||
             value == com.wodian.protocol.sbe.ClusterAction.REMOVE_MEMBER)
         {

@@ -45,6 +45,8 @@ class EngineSettingsPropertyTest
             assertEquals(ResultCode.OK, d.setting(EngineSetting.REFUND_SHORTFALL_FROM_SETTLEMENT, 1));
             // The hashes compared below see the voucher slots and the ended ring too (det-review C3).
             assertEquals(ResultCode.OK, d.setting(EngineSetting.VOUCHER_LAYOUT_HASH, 1));
+            // Decides nothing here (no model is loaded), but is in the hash and the snapshot.
+            assertEquals(ResultCode.OK, d.setting(EngineSetting.RISK_GROUP_SOURCE, 1));
         }
         final EnumMap<ResultCode, Integer> codes = new EnumMap<>(ResultCode.class);
         EngineDriver restored = null;

@@ -24,12 +24,13 @@ import java.util.zip.GZIPOutputStream;
  * ({@link Engine#SNAPSHOT_FORMAT_VERSION}); run it before a format bump to keep the outgoing format as a fixture.
  * Formats 14 and 15 were written on 2026-12-05 by the format-16 build (main de9c778 with the settlement decoders of
  * the same day, no engine state change) through the old-format writer it still had ({@code EngineState.write(writer,
- * 14 | 15)}), deleted since; format 16 by {@code main} on that build, before the bump to 17.
+ * 14 | 15)}), deleted since; format 16 by {@code main} on that build, before the bump to 17; format 17 by
+ * {@code main} on main 000d433 (2026-12-05), before the bump to 18.
  */
 final class OldSnapshotFixtures
 {
     /** Formats with a committed fixture: every readable format below the current one. */
-    static final long[] FORMATS = {14, 15, 16};
+    static final long[] FORMATS = {14, 15, 16, 17};
 
     private static final long M1 = 1;
     private static final long M2 = 2;

@@ -55,6 +55,11 @@ public final class RiskEvalCommand implements Callable<Integer>
     @Option(names = "--model", description = "model file (wodian risk-train) loaded with SetRiskModel and enforced")
     Path model;
 
+    @Option(names = "--group-source", description = "with --world and --model: model file loaded into the " +
+        "challenger slot (shadow) whose individual score fills the group features 53-56 (engine setting " +
+        "RISK_GROUP_SOURCE 1), read by every tree of the enforced --model")
+    Path groupSource;
+
     @Option(names = "--rules-mode", defaultValue = "SHADOW",
         description = "with --world: the hand-written rules' mode (ENFORCE, SHADOW or OFF)")
     RiskMode rulesMode;
@@ -65,14 +70,16 @@ public final class RiskEvalCommand implements Callable<Integer>
         if (world != null)
         {
             final TreeModel loaded = model == null ? null : TreeModel.read(model);
+            final TreeModel source = groupSource == null ? null : TreeModel.read(groupSource);
             final LongFunction<LabelledWorld> worlds = Worlds.byName(world, heldOut, consumers, days);
             for (final long s : seeds == null ? new long[]{seed} : seeds)
             {
                 final LabelledWorld labelled = worlds.apply(s);
-                final ModelRun run = labelled.run(rulesMode, loaded);
+                final ModelRun run = labelled.run(rulesMode, loaded, source);
                 System.out.printf("world %s seed %d%s, rules %s, model %s%n", world, s, heldOut ? " (held-out range)" :
                     "", rulesMode, loaded == null ? "none" : model + " (version " + loaded.version + ", decline at " +
-                    loaded.declineScore + ")");
+                    loaded.declineScore + ")" + (source == null ? "" : ", group source " + groupSource +
+                    " (version " + source.version + ")"));
                 new Scorecard(labelled.kindNames(), run.decisions, run.declined, run.groups)
                     .withLookAlikes(labelled.lookAlikeNames(), run.decisions, run.declined, run.lookAlikes)
                     .print(System.out);

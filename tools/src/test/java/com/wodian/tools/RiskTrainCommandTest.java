@@ -40,7 +40,10 @@ class RiskTrainCommandTest
         }
     }
 
-    /** Per-trade decline scores and the second pass: the model has the first model's trees, a marker, more trees. */
+    /**
+     * Per-trade decline scores and the second pass: the model has the first model's trees, a marker, more trees. Its
+     * evaluation loads it a second time as the challenger that fills the group features (RISK_GROUP_SOURCE).
+     */
     @Test
     void twoPassPerTradeModel() throws Exception
     {
@@ -55,8 +58,9 @@ class RiskTrainCommandTest
         assertTrue(trees >= 12 && trees <= 12 + 15, "first 6, marker, 5 more, per-trade offsets: " + trees);
         assertTrue(lines[4 + 6].startsWith("tree 53 "), "the marker tree after the first model's: " + lines[4 + 6]);
         final CliTest.Run eval = CliTest.wodian("risk-eval", "--world", "workload", "--consumers", "1000",
-            "--seeds", "3", "--model", model.toString());
+            "--seeds", "3", "--model", model.toString(), "--group-source", model.toString());
         assertEquals(0, eval.exitCode(), eval.out());
+        assertTrue(eval.out().contains("group source " + model), eval.out());
     }
 
     /** An early exit added to a trained model: the marker tree where asked, the version given, still loadable. */

@@ -131,15 +131,41 @@ public final class RiskControl
         }
     }
 
-    /** Did the active model score the command being evaluated at or above its flag score? */
+    /** Did the group source model score the command being evaluated at or above its flag score? */
     private boolean suspicious;
+
+    /**
+     * Engine setting RISK_GROUP_SOURCE (state of EngineSettings, which sets this on every change and snapshot load):
+     * whether the challenger's individual score, instead of the active model's, says which payments were suspicious
+     * for the group features 53-56. A strong model in the challenger slot then fills them, and every tree of the
+     * active model may read them (its own individual score no longer feeds them).
+     */
+    private boolean groupSourceChallenger;
+
+    public void groupSourceChallenger(final boolean on)
+    {
+        groupSourceChallenger = on;
+    }
+
+    /** The rule whose model's individual score fills the group features (RISK_GROUP_SOURCE). */
+    private int groupSourceRule()
+    {
+        return groupSourceChallenger ? RiskRules.CHALLENGER : RiskRules.MODEL;
+    }
+
+    /** Is the group source model loaded and on at the command's merchant (so that its suspicion is learnt)? */
+    private boolean groupSourceScores()
+    {
+        final RiskModel source = groupSourceChallenger ? models.challenger : models.active;
+        return source.loaded() && on(groupSourceRule());
+    }
 
     private void scoreWith(final int ruleId, final RiskModel model)
     {
         final long[] x = features.values;
         final int score = model.score(x);
         final boolean flags = model.individualScore() >= model.flagScore();
-        if (ruleId == RiskRules.MODEL)
+        if (ruleId == groupSourceRule())
         {
             suspicious = flags;
         }
@@ -390,7 +416,7 @@ public final class RiskControl
             features.forPayment(nowMs, consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, pair, amountFen);
             suspicious = false;
             scoreModels();
-            if (models.active.loaded() && on(RiskRules.MODEL))
+            if (groupSourceScores())
             {
                 features.recordSuspicion(consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, suspicious);
             }

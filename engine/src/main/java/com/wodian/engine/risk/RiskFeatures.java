@@ -421,7 +421,8 @@ public final class RiskFeatures
 
     /**
      * Group signals: how much of what the merchant, the accounts the consumer's home shop brought in, and the
-     * consumer itself did lately the active model found suspicious (its flag score). Once some accounts of a ring
+     * consumer itself did lately the group source model found suspicious (its individual score at its flag score:
+     * the active model's, or the challenger's with engine setting RISK_GROUP_SOURCE). Once some accounts of a ring
      * are caught, the ring's other accounts and shops carry it.
      */
     private void forGroup(final int consumer, final int merchant, final int home)
@@ -433,7 +434,7 @@ public final class RiskFeatures
         x[CONSUMER_SUSPICIOUS_SHARE] = consumerProfiles.suspiciousShare(consumer);
     }
 
-    /** After the active model scored a payment (approved or not): the group signals learn whether it was suspicious. */
+    /** After the group source model scored a payment (approved or not): the group signals learn its suspicion. */
     void recordSuspicion(final int consumer, final int merchant, final int terminal, final int home,
         final boolean suspicious)
     {

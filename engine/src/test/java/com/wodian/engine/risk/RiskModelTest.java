@@ -6,6 +6,7 @@ import com.wodian.engine.EngineDriver;
 import com.wodian.engine.MemorySnapshot;
 import com.wodian.protocol.CommandCatalog;
 
+import com.wodian.protocol.sbe.EngineSetting;
 import com.wodian.protocol.sbe.MerchantTrade;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.ResultCode;
@@ -159,6 +160,61 @@ class RiskModelTest
             assertTrue(declined < 20, "the share decays: declines by the group tree are not suspicious");
         }
         assertEquals(4, query(RiskModelSlot.ACTIVE).atFlagScore(), "the four big ones flagged, by individual score");
+    }
+
+    /**
+     * Engine setting RISK_GROUP_SOURCE: at 1 the challenger's individual score says which payments were suspicious for
+     * the group features, so an active model whose only tree reads the merchant's suspicious share (no individual
+     * trees: its own individual score is 0, below its flag score) declines a small payment once the challenger found
+     * four big first-time payments there suspicious. At 0 (the default) the same models decline nothing: the active
+     * model's own individual score fills the share. The setting is in the state hash and survives a snapshot.
+     */
+    @Test
+    void groupFeaturesComeFromTheChallengerWhenItIsTheGroupSource()
+    {
+        assertEquals(ResultCode.OK, smallPaymentAfterFourBigOnes(false), "default: nothing suspicious");
+        setUp();
+        paymentId = 0;
+        assertEquals(ResultCode.RISK_MODEL_SCORE, smallPaymentAfterFourBigOnes(true),
+            "the challenger found the four big ones suspicious: share 122 >= 100");
+        assertEquals(4, query(RiskModelSlot.CHALLENGER).atFlagScore());
+        assertEquals(0, query(RiskModelSlot.ACTIVE).atFlagScore(), "no individual trees: never flags");
+        assertEquals(ResultCode.SETTING_INVALID, d.setting(EngineSetting.RISK_GROUP_SOURCE, 2));
+        final MemorySnapshot snapshot = new MemorySnapshot();
+        d.engine.writeSnapshot(snapshot);
+        final Engine restored = new Engine(EngineConfig.small());
+        restored.readSnapshot(snapshot);
+        assertEquals(d.engine.stateHash(), restored.stateHash());
+        final long on = d.engine.stateHashIgnoringSequence();
+        assertEquals(ResultCode.OK, d.setting(EngineSetting.RISK_GROUP_SOURCE, 0));
+        assertNotEquals(on, d.engine.stateHashIgnoringSequence(), "the setting is in the state hash");
+    }
+
+    private ResultCode smallPaymentAfterFourBigOnes(final boolean challengerIsSource)
+    {
+        load(RiskModelSlot.CHALLENGER, VERSION + 1, 5_000, 500);
+        assertEquals(ResultCode.OK, d.riskRule(0, RiskRules.CHALLENGER, RiskMode.SHADOW, RiskAction.DECLINE, 0, 0, 0));
+        final int[] share = {RiskFeatures.MERCHANT_SUSPICIOUS_SHARE, RiskFeatures.MERCHANT_SUSPICIOUS_SHARE,
+            RiskFeatures.MERCHANT_SUSPICIOUS_SHARE};
+        assertEquals(ResultCode.OK, model(RiskModelSlot.ACTIVE, RiskModelOp.BEGIN, VERSION, 1, 2_500, 500));
+        assertEquals(ResultCode.OK, d.apply(d.encoder.setRiskModelTrees(d.command, 0, RiskModelSlot.ACTIVE, VERSION,
+            0, 1, share, new long[]{100, 0, 0}, new int[]{0, 0, 3_000, 3_000})));
+        assertEquals(ResultCode.OK, model(RiskModelSlot.ACTIVE, RiskModelOp.COMMIT, VERSION, 0, 0, 0));
+        assertEquals(ResultCode.OK, d.riskRule(0, RiskRules.MODEL, RiskMode.ENFORCE, RiskAction.DECLINE, 0, 0, 0));
+        if (challengerIsSource)
+        {
+            assertEquals(ResultCode.OK, d.setting(EngineSetting.RISK_GROUP_SOURCE, 1));
+        }
+        for (long c = 4; c <= 8; c++)
+        {
+            assertEquals(ResultCode.OK, d.consumer(c, 0));
+            assertEquals(ResultCode.OK, d.topUp(c, 1000 + c, 10_000_000));
+        }
+        for (long c = 4; c <= 7; c++)
+        {
+            assertEquals(ResultCode.OK, pay(c, 100_000), "share below 100 before this one");
+        }
+        return pay(8, 5_000);
     }
 
     @Test

@@ -6,7 +6,16 @@ import com.wodian.protocol.sbe.RiskMode;
 public interface LabelledWorld
 {
     /** Runs the whole world; the returned run holds every risk decision with its label. */
-    ModelRun run(RiskMode rulesMode, TreeModel model);
+    default ModelRun run(RiskMode rulesMode, TreeModel model)
+    {
+        return run(rulesMode, model, null);
+    }
+
+    /**
+     * As {@link #run(RiskMode, TreeModel)}, with {@code groupSource} (null: none) in the challenger slot as the
+     * source of the group features (engine setting RISK_GROUP_SOURCE 1, see {@link ModelRun}).
+     */
+    ModelRun run(RiskMode rulesMode, TreeModel model, TreeModel groupSource);
 
     /** Name of each abuse kind by id, 0 being legitimate. */
     String[] kindNames();

@@ -4,6 +4,7 @@ import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.ReplySink;
 import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.EngineSetting;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.PayDecoder;
 import com.wodian.protocol.sbe.PaymentTryDecoder;
@@ -19,13 +20,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Runs a {@link LabelledStream} through an in-process engine as the pipeline would (next sequence, the command's
  * input time) and records every risk decision with its label: the features the engine computed, whether risk
  * declined it. The hand-written rules run in the given mode at their tuned defaults; a model, if given, is loaded
- * with SetRiskModel commands (the journaled path) and enforced as rule 14. Features are captured on every run.
+ * with SetRiskModel commands (the journaled path) and enforced as rule 14; a group source model, if given, is loaded
+ * into the challenger slot (rule 15 in shadow) and fills the group features (engine setting RISK_GROUP_SOURCE 1).
+ * Features are captured on every run.
  */
 public final class ModelRun implements ReplySink
 {
     private final LabelledStream stream;
     private final RiskMode rulesMode;
     private final TreeModel model;
+    /** The challenger whose individual score fills the group features; null: none (the active model fills them). */
+    private TreeModel groupSource;
     private final Engine engine;
     private final CommandEncoder encoder = new CommandEncoder();
     private final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
@@ -80,6 +85,13 @@ public final class ModelRun implements ReplySink
         replyLength = length;
     }
 
+    /** Sets the group source model (null: none); before the run starts. */
+    public ModelRun groupSource(final TreeModel source)
+    {
+        groupSource = source;
+        return this;
+    }
+
     Engine engine()
     {
         return engine;
@@ -120,6 +132,15 @@ public final class ModelRun implements ReplySink
                 require(apply(buffer, 0, length), "SetRiskModel"));
             require(apply(command, 0, encoder.setRiskRule(command, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
                 RiskAction.DECLINE, 0, 0, 0)), "model rule");
+        }
+        if (groupSource != null)
+        {
+            groupSource.encode(encoder, command, RiskModelSlot.CHALLENGER, (buffer, length) ->
+                require(apply(buffer, 0, length), "SetRiskModel (challenger)"));
+            require(apply(command, 0, encoder.setRiskRule(command, 0, 0, Engine.RISK_RULE_CHALLENGER, RiskMode.SHADOW,
+                RiskAction.DECLINE, 0, 0, 0)), "challenger rule");
+            require(apply(command, 0, encoder.setEngineSetting(command, 0, EngineSetting.RISK_GROUP_SOURCE, 1)),
+                "group source");
         }
     }
 

@@ -98,7 +98,7 @@ public final class RiskWorldRun implements LabelledWorld
     }
 
     @Override
-    public ModelRun run(final RiskMode rulesMode, final TreeModel model)
+    public ModelRun run(final RiskMode rulesMode, final TreeModel model, final TreeModel groupSource)
     {
         final RiskWorld world = RiskWorld.generate(RiskWorldDump.knobs(seed, range, heldOutKnobs));
         final Long2LongHashMap tradeByMerchant = new Long2LongHashMap(0);
@@ -116,7 +116,7 @@ public final class RiskWorldRun implements LabelledWorld
             commands++;
         }
         final ModelRun run = new ModelRun(null, rulesMode, model, Math.min(commands + 16, 2_000_000),
-            world.merchants().size() + 16, terminals + 16, commands + 10_000);
+            world.merchants().size() + 16, terminals + 16, commands + 10_000).groupSource(groupSource);
         run.configure(1);   // rules and model before the world's first command, whatever its time
         final WithMerchantContext commandsWithContext = new WithMerchantContext(world.cursor(), world.merchants(),
             keepFromPermille, keepToPermille, seed);

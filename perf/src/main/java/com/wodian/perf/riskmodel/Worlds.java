@@ -38,9 +38,10 @@ public final class Worlds
         return new LabelledWorld()
         {
             @Override
-            public ModelRun run(final com.wodian.protocol.sbe.RiskMode rulesMode, final TreeModel model)
+            public ModelRun run(final com.wodian.protocol.sbe.RiskMode rulesMode, final TreeModel model,
+                final TreeModel groupSource)
             {
-                return new ModelRun(new WorkloadStream(workload), rulesMode, model).run();
+                return new ModelRun(new WorkloadStream(workload), rulesMode, model).groupSource(groupSource).run();
             }
 
             @Override
