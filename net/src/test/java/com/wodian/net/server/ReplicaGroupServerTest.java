@@ -9,6 +9,7 @@ import com.wodian.net.cluster.ClusterView;
 import com.wodian.net.cluster.stage.ReplicationStage;
 import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.durability.SnapshotConfig;
+import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.testing.TestPorts;
 import com.wodian.net.testing.group.GroupMembers;
 import com.wodian.protocol.CommandEncoder;
@@ -167,9 +168,12 @@ class ReplicaGroupServerTest
      * ops-review finding 4: a standby restarted under a healthy primary rejoins without an election. The other nodes
      * reach node 2 through a proxy, which refuses their dials for three of its election timeouts after its restart,
      * as a redial back-off and a slow handshake delay them: without Pre-Vote node 2 stands in a higher term meanwhile,
-     * and its first answer to the primary makes the primary step down. Outcome asserted once node 2 has caught up:
-     * the same primary, in the same term. Election timeouts of 2-4 s (check quorum: 2 s), so that a loaded runner
-     * does not start an election of its own.
+     * and its first answer to the primary makes the primary step down. The cut lasts until two of node 2's election
+     * timeouts ran out (its pre-vote rounds: polled, not slept). Outcome asserted once node 2 has
+     * caught up: node 2 stood for no term (its elections counter; the cause of a deposed primary), and it follows the
+     * primary in the primary's term. Whether some other node held an election is not asserted (flake review item 3:
+     * a stall of the whole JVM of over 2 s lets a correct group hold one); on a machine without stalls the primary
+     * and the term stay as they were, and that is reported. Election timeouts of 2-4 s (check quorum: 2 s).
      */
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -212,15 +216,28 @@ class ReplicaGroupServerTest
                 servers[restarted].close();
                 servers[restarted] = null;
                 start(restarted);
-                Thread.sleep(3 * consensus.electionTimeoutMaxMs()); // the partition: several timeouts of node 2's
+                // Two of node 2's election timeouts ran out: each starts a pre-vote round (or, without Pre-Vote, a
+                // stand for a term).
+                awaitTrue(() -> counter(restarted, ServerCounters.Scalar.PRE_VOTE_ROUNDS) +
+                    counter(restarted, ServerCounters.Scalar.ELECTIONS) >= 2, "two election timeouts of node " +
+                    restarted + " while the others cannot reach it");
                 toRestarted.pass();
                 payAll(requests, 2_000, 20, 1);
                 awaitConverged();
 
-                assertTrue(isPrimary(primary), "node " + primary + " is no longer the primary");
-                assertEquals(term, status(primary).term(), "the primary's term moved: an election was held");
-                assertEquals(GroupRole.FOLLOWER, status(restarted).role());
-                assertEquals(term, status(restarted).term());
+                assertEquals(0, counter(restarted, ServerCounters.Scalar.ELECTIONS), "node " + restarted +
+                    " stood for a term (pre-vote rounds " + counter(restarted, ServerCounters.Scalar.PRE_VOTE_ROUNDS) +
+                    "): the primary it reaches steps down");
+                final int primaryNow = awaitPrimary(restarted);
+                // The same counter of a node that leads is not 0 (it stood to lead): the read above counts stands.
+                assertTrue(counter(primaryNow, ServerCounters.Scalar.ELECTIONS) > 0, "elections of the primary");
+                final ClusterStatusReplyDecoder rejoined = status(restarted);
+                assertEquals(GroupRole.FOLLOWER, rejoined.role());
+                assertEquals(primaryNow, rejoined.leaderId());
+                assertEquals(status(primaryNow).term(), rejoined.term());
+                System.out.println("aRestartedStandbyRejoinsWithoutDeposingThePrimary: primary " + primary + " term " +
+                    term + " before, " + primaryNow + " term " + rejoined.term() + " after (another node's election " +
+                    "moves them only after a stall of the whole JVM)");
             }
         }
     }
@@ -1109,6 +1126,12 @@ class ReplicaGroupServerTest
                 return false;
             }
         }, "all nodes at the same index and state hash");
+    }
+
+    /** One of node {@code nodeId}'s counters as its metrics thread published it (every 100 ms). */
+    private long counter(final int nodeId, final ServerCounters.Scalar scalar)
+    {
+        return servers[nodeId].counters().scalar(scalar).get();
     }
 
     private static void awaitTrue(final BooleanSupplier condition, final String what) throws InterruptedException
