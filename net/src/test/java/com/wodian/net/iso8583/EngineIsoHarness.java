@@ -39,6 +39,8 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     private final int commandsPerTerminalBurst;
     /** The per-source limits the gateway asks for at construction; none unless a test gives some. */
     private final com.wodian.net.server.SourceLimits sourceLimits;
+    /** See the constructor; 0: the default. */
+    private final long handshakeTimeoutMs;
 
     EngineIsoHarness(final Path keysFile) throws Exception
     {
@@ -56,12 +58,30 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
         this(config, sourceLimits, 0, 1);
     }
 
+    /**
+     * @param handshakeTimeoutMs the gateway's handshake timeout, which is also the eviction floor of connections that
+     *                           have not authenticated (read when the gateway is made); 0: IsoCommandSink's default.
+     */
+    EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.server.SourceLimits sourceLimits,
+        final long handshakeTimeoutMs) throws Exception
+    {
+        this(config, sourceLimits, 0, 1, handshakeTimeoutMs);
+    }
+
     EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.server.SourceLimits sourceLimits,
         final int commandsPerTerminalPerSecond, final int commandsPerTerminalBurst) throws Exception
+    {
+        this(config, sourceLimits, commandsPerTerminalPerSecond, commandsPerTerminalBurst, 0);
+    }
+
+    private EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.server.SourceLimits sourceLimits,
+        final int commandsPerTerminalPerSecond, final int commandsPerTerminalBurst, final long handshakeTimeoutMs)
+        throws Exception
     {
         this.sourceLimits = sourceLimits;
         this.commandsPerTerminalPerSecond = commandsPerTerminalPerSecond;
         this.commandsPerTerminalBurst = commandsPerTerminalBurst;
+        this.handshakeTimeoutMs = handshakeTimeoutMs;
         agent = new IsoGatewayAgent(config, this);
         runner = new AgentRunner(new BackoffIdleStrategy(1, 1, 1_000, 100_000), Throwable::printStackTrace, null,
             agent);
@@ -161,6 +181,12 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     public long sessionId(final long localId)
     {
         return (1L << 62) | localId;
+    }
+
+    @Override
+    public long handshakeTimeoutMs()
+    {
+        return handshakeTimeoutMs > 0 ? handshakeTimeoutMs : IsoCommandSink.super.handshakeTimeoutMs();
     }
 
     @Override
