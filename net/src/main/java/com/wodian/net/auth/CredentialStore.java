@@ -251,7 +251,7 @@ public final class CredentialStore
     /** Reads a credential file. */
     public static CredentialStore load(final Path file) throws IOException
     {
-        SecretFileMode.warnIfOpen(file);
+        SecretFileMode.check(file);
         final CredentialStore store = new CredentialStore();
         int lineNumber = 0;
         for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8))

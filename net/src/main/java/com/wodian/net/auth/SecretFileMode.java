@@ -12,6 +12,12 @@ import java.util.Set;
  * by anyone but its owner: a copy made with the default umask (0644) hands every terminal's key to every local user.
  * A warning, not a refusal, so that a rotation in progress never takes a running server's keys away (security review
  * item 16, 2026-12-05). Files on a file system without POSIX modes are not checked.
+ *
+ * <p>A file that decides who is let in (credentials, keys, trust anchors, key store passwords) and that group or
+ * others can <em>write</em>, or that lies in a directory they can write (without the sticky bit), is refused
+ * ({@link #requireNotWritable}): whoever can write it can add an identity, a key or a CA, and a writable node trust
+ * file is a full node credential (security review C4). Refused rather than warned about: unlike a read, such a write
+ * leaves no trace in the server's behaviour until it is used.
  */
 public final class SecretFileMode
 {
@@ -43,6 +49,75 @@ public final class SecretFileMode
                 PosixFilePermissions.toString(permissions) + "): chmod 600 it (docs/security.md)";
         }
         return null;
+    }
+
+    /**
+     * @return why {@code file} (or its directory) can be changed by someone other than its owner, naming the mode, or
+     * null when only its owner can change it or its mode is unknown.
+     */
+    public static String writableProblem(final Path file)
+    {
+        final Path absolute = file.toAbsolutePath();
+        final Set<PosixFilePermission> permissions;
+        try
+        {
+            permissions = Files.getPosixFilePermissions(absolute);
+        }
+        catch (final UnsupportedOperationException | IOException ex)
+        {
+            return null;
+        }
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE) ||
+            permissions.contains(PosixFilePermission.OTHERS_WRITE))
+        {
+            return file + " decides who may log on or connect but is writable by group or others (" +
+                PosixFilePermissions.toString(permissions) + "): chmod go-w it (docs/security.md, \"Data at rest\")";
+        }
+        final Path directory = absolute.getParent();
+        if (null != directory && openDirectory(directory))
+        {
+            return file + " decides who may log on or connect but its directory " + directory + " is writable by " +
+                "group or others, who could replace it: chmod go-w the directory (docs/security.md, \"Data at rest\")";
+        }
+        return null;
+    }
+
+    /** A directory group or others can write into and that has no sticky bit (which stops a rename over the file). */
+    private static boolean openDirectory(final Path directory)
+    {
+        try
+        {
+            final int mode = (Integer)Files.getAttribute(directory, "unix:mode");
+            return 0 != (mode & 0022) && 0 == (mode & 01000);
+        }
+        catch (final UnsupportedOperationException | IllegalArgumentException | IOException | ClassCastException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * Refuses a file that group or others can change ({@link #writableProblem}).
+     *
+     * @throws IOException naming the file, its mode and the chmod that fixes it.
+     */
+    public static void requireNotWritable(final Path file) throws IOException
+    {
+        final String problem = writableProblem(file);
+        if (null != problem)
+        {
+            throw new IOException("refusing " + problem);
+        }
+    }
+
+    /**
+     * The check of a file holding secrets: refused when others can change it ({@link #requireNotWritable}), a WARNING
+     * when they can read it ({@link #warnIfOpen}).
+     */
+    public static void check(final Path file) throws IOException
+    {
+        requireNotWritable(file);
+        warnIfOpen(file);
     }
 
     /** Logs {@link #problem(Path)} at WARNING, if there is one. */

@@ -40,7 +40,7 @@ public final class MetricsBasicAuth extends BasicAuthenticator
         {
             throw new IOException(file + ": its first line must be user:password (both not empty)");
         }
-        SecretFileMode.warnIfOpen(file);
+        SecretFileMode.check(file);
         return new MetricsBasicAuth(line.substring(0, colon), line.substring(colon + 1));
     }
 

@@ -460,6 +460,14 @@ final class ServerArguments
         {
             try
             {
+                com.wodian.net.auth.SecretFileMode.check(Paths.get(file));
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new IllegalArgumentException(ex.getMessage(), ex);
+            }
+            try
+            {
                 final List<String> lines = java.nio.file.Files.readAllLines(Paths.get(file));
                 tlsOptions.put("--tls-password", lines.isEmpty() ? "" : lines.get(0));
             }

@@ -44,7 +44,7 @@ final class KeyMaterial
         final KeyStore keyStore;
         if (isPkcs12(settings.certificateFile()))
         {
-            com.wodian.net.auth.SecretFileMode.warnIfOpen(settings.certificateFile()); // it holds the private key
+            com.wodian.net.auth.SecretFileMode.check(settings.certificateFile()); // it holds the private key
             keyStore = loadPkcs12(settings.certificateFile(), password);
         }
         else
@@ -59,7 +59,7 @@ final class KeyMaterial
             {
                 throw new IllegalArgumentException("no certificate in " + settings.certificateFile());
             }
-            com.wodian.net.auth.SecretFileMode.warnIfOpen(settings.keyFile());
+            com.wodian.net.auth.SecretFileMode.check(settings.keyFile());
             final PrivateKey key = readPrivateKey(settings.keyFile());
             checkKeyMatches(key, chain[0], settings);
             keyStore = KeyStore.getInstance("PKCS12");
@@ -109,6 +109,8 @@ final class KeyMaterial
         {
             return null;
         }
+        // Whoever can write the trust file can add a CA, and with it any identity (a node's, for --node-trust).
+        com.wodian.net.auth.SecretFileMode.requireNotWritable(settings.trustFile());
         final KeyStore trustStore;
         if (isPkcs12(settings.trustFile()))
         {

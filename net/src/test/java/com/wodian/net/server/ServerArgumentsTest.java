@@ -156,6 +156,11 @@ class ServerArgumentsTest
             passwordFile.toString())).contains("exclude each other"));
         assertTrue(error(withRequired("--tls-cert", "server.p12", "--tls-password-file",
             dir.resolve("missing").toString())).startsWith("cannot read --tls-password-file"));
+        // Security review C4: a password file others can change is refused, not read.
+        java.nio.file.Files.setPosixFilePermissions(passwordFile,
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        assertTrue(error(tls).endsWith("writable by group or others (rw-rw-r--): chmod go-w it (docs/security.md, " +
+            "\"Data at rest\")"), error(tls));
     }
 
     /**
