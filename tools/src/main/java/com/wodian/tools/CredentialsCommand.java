@@ -53,12 +53,16 @@ public final class CredentialsCommand implements Callable<Integer>
         description = "client secrets file to append the new secret to (mode 600); without it the secret is printed")
     Path secretsFile;
 
+    @Option(names = "--key-out", description = "with --iso-keys --add/--rotate: where the new MAC key goes, a file " +
+        "written with mode 600 for loading into the terminal, or - to print it (required: never printed unasked)")
+    String isoKeyOut;
+
     @Override
     public Integer call() throws Exception
     {
         if (null != isoKeysFile)
         {
-            return IsoKeysSupport.run(isoKeysFile, null != add ? add : rotate, null != add, merchantId);
+            return IsoKeysSupport.run(isoKeysFile, null != add ? add : rotate, null != add, merchantId, isoKeyOut);
         }
         if (null == credentialsFiles || credentialsFiles.isEmpty())
         {

@@ -2,31 +2,46 @@ package com.wodian.tools;
 
 import com.wodian.net.iso8583.IsoKeyStore;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * {@code wodian credentials --iso-keys FILE [--add terminal:ID --merchant M | --rotate terminal:ID]}: creates or
- * rotates an ISO 8583 terminal's MAC key (docs/iso8583.md, "Terminal keys") and prints it once, for loading into the
- * terminal; without --add or --rotate, lists the terminals with their key check values.
+ * {@code wodian credentials --iso-keys FILE [--add terminal:ID --merchant M | --rotate terminal:ID] --key-out OUT}:
+ * creates or rotates an ISO 8583 terminal's MAC key (docs/iso8583.md, "Terminal keys") and hands it over once, for
+ * loading into the terminal: written to OUT (mode 600), or printed when OUT is {@code -}; never printed unless asked
+ * (security review 2026-12-05 B5: keys in terminal scroll-back and provisioning logs). Without --add or --rotate,
+ * lists the terminals with their key check values, and names keys the server refuses (weak DES keys, K1 = K2).
  */
 final class IsoKeysSupport
 {
+    /** {@code --key-out -}: print the key on standard output. */
+    static final String STANDARD_OUTPUT = "-";
+
     private IsoKeysSupport()
     {
     }
 
-    static int run(final Path file, final String identity, final boolean adding, final long merchantId)
-        throws Exception
+    static int run(final Path file, final String identity, final boolean adding, final long merchantId,
+        final String keyOut) throws Exception
     {
-        final IsoKeyStore store = Files.exists(file) ? IsoKeyStore.load(file) : new IsoKeyStore();
+        final IsoKeyStore store = Files.exists(file) ? IsoKeyStore.loadForEditing(file) : new IsoKeyStore();
         if (null != identity)
         {
             if (!identity.startsWith("terminal:"))
             {
                 System.err.println("ISO 8583 keys belong to terminals: terminal:ID");
+                return WodianMain.EXIT_USAGE;
+            }
+            if (null == keyOut)
+            {
+                System.err.println("the new key must go somewhere: --key-out FILE (written with mode 600, for " +
+                    "loading into the terminal) or --key-out - (printed on standard output); nothing changed");
                 return WodianMain.EXIT_USAGE;
             }
             final long terminalId = Long.parseLong(identity.substring("terminal:".length()));
@@ -38,14 +53,51 @@ final class IsoKeysSupport
                 return adding ? WodianMain.EXIT_USAGE : WodianMain.EXIT_REFUSED;
             }
             final byte[] key = store.issueKey(terminalId, merchant, new SecureRandom());
-            store.save(file);
-            System.out.println("iso terminal " + terminalId + " merchant " + merchant + " key " +
-                HexFormat.of().withUpperCase().formatHex(key) + " check value " + IsoKeyStore.keyCheckValue(key));
+            final String keyLine = "iso terminal " + terminalId + " merchant " + merchant + " key " +
+                HexFormat.of().withUpperCase().formatHex(key) + " check value " + IsoKeyStore.keyCheckValue(key);
+            if (STANDARD_OUTPUT.equals(keyOut))
+            {
+                store.save(file);
+                System.out.println(keyLine);
+            }
+            else
+            {
+                // The key file last: when the key cannot be handed over, the terminal keeps its old key.
+                writeOwnerOnly(Path.of(keyOut), "# ISO 8583 MAC key: load it into the terminal, then delete this " +
+                    "file\n" + keyLine + "\n");
+                store.save(file);
+                System.out.println("iso terminal " + terminalId + " merchant " + merchant + " new key written to " +
+                    keyOut + " (check value " + IsoKeyStore.keyCheckValue(key) + ")");
+            }
         }
         for (final String line : store.describe())
         {
             System.out.println(line);
         }
         return WodianMain.EXIT_OK;
+    }
+
+    /** Writes the file whole (a temporary beside it, then a rename) and readable by its owner only. */
+    private static void writeOwnerOnly(final Path file, final String text) throws IOException
+    {
+        final Path parent = file.toAbsolutePath().getParent();
+        final Path temporary = Files.createTempFile(parent, ".iso-key", ".tmp");
+        try
+        {
+            try
+            {
+                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
+            }
+            catch (final UnsupportedOperationException ignore)
+            {
+                // Not a POSIX file system: the directory's protection has to do.
+            }
+            Files.writeString(temporary, text, StandardCharsets.US_ASCII);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+        finally
+        {
+            Files.deleteIfExists(temporary);
+        }
     }
 }

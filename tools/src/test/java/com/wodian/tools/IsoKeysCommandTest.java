@@ -19,23 +19,44 @@ class IsoKeysCommandTest
     void createsRotatesAndRefuses(@TempDir final Path dir) throws Exception
     {
         final Path file = dir.resolve("iso-keys");
+        final Path keyOut = dir.resolve("terminal-101.key");
+        // Security review B5: the key goes where the operator says, never unasked onto the screen or a job's log.
+        final CliTest.Run unasked = CliTest.wodian("credentials", "--iso-keys", file.toString(), "--add",
+            "terminal:101", "--merchant", "11");
+        assertEquals(WodianMain.EXIT_USAGE, unasked.exitCode());
+        assertFalse(Files.exists(file), "nothing written without --key-out");
         final CliTest.Run added = CliTest.wodian("credentials", "--iso-keys", file.toString(), "--add", "terminal:101",
-            "--merchant", "11");
+            "--merchant", "11", "--key-out", keyOut.toString());
         assertEquals(0, added.exitCode());
-        assertTrue(added.out().contains("iso terminal 101 merchant 11 key "), added.out());
         final byte[] first = IsoKeyStore.load(file).find(101).key();
+        final String firstHex = java.util.HexFormat.of().withUpperCase().formatHex(first);
+        assertFalse(added.out().contains(firstHex), "the key is not printed: " + added.out());
+        assertTrue(added.out().contains("check value " + IsoKeyStore.keyCheckValue(first)), added.out());
+        assertTrue(Files.readString(keyOut).contains("iso terminal 101 merchant 11 key " + firstHex),
+            Files.readString(keyOut));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyOut)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
 
-        assertEquals(0, CliTest.wodian("credentials", "--iso-keys", file.toString(), "--rotate", "terminal:101")
-            .exitCode());
+        final CliTest.Run printed = CliTest.wodian("credentials", "--iso-keys", file.toString(), "--rotate",
+            "terminal:101", "--key-out", "-");
+        assertEquals(0, printed.exitCode());
         final IsoKeyStore.Entry rotated = IsoKeyStore.load(file).find(101);
         assertEquals(11, rotated.merchantId());
         assertFalse(java.util.Arrays.equals(first, rotated.key()), "rotation gives a new key");
+        assertTrue(printed.out().contains("iso terminal 101 merchant 11 key " +
+            java.util.HexFormat.of().withUpperCase().formatHex(rotated.key())), "asked for: printed");
+
+        // A key the server refuses (K1 = K2) is named in the listing and can be rotated away.
+        Files.writeString(file, Files.readString(file) + "104 11 0123456789ABCDEF0123456789ABCDEF\n");
+        assertTrue(CliTest.wodian("credentials", "--iso-keys", file.toString()).out().contains("REFUSED"));
+        assertEquals(0, CliTest.wodian("credentials", "--iso-keys", file.toString(), "--rotate", "terminal:104",
+            "--key-out", keyOut.toString()).exitCode());
+        assertEquals(null, IsoKeyStore.weakness(IsoKeyStore.load(file).find(104).key()));
 
         assertEquals(WodianMain.EXIT_REFUSED, CliTest.wodian("credentials", "--iso-keys", file.toString(), "--rotate",
-            "terminal:102").exitCode());
+            "terminal:102", "--key-out", "-").exitCode());
         assertEquals(WodianMain.EXIT_USAGE, CliTest.wodian("credentials", "--iso-keys", file.toString(), "--add",
-            "terminal:103").exitCode());
+            "terminal:103", "--key-out", "-").exitCode());
         assertEquals(WodianMain.EXIT_USAGE, CliTest.wodian("credentials", "--add", "terminal:103").exitCode());
     }
 }

@@ -34,10 +34,40 @@ public final class IsoKeyStore
     public static final long MERCHANT_ID_MAX = 999_999_999_999_999L;
 
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
+    /** Each byte of a DES key less its parity bit (the low one), which DES ignores. */
+    private static final long WITHOUT_PARITY = 0xFEFEFEFEFEFEFEFEL;
+    /**
+     * The DES weak keys and semi-weak keys (FIPS 74; NIST SP 800-67): under a weak key encryption is its own inverse,
+     * under a semi-weak key it is the inverse of its pair's, so the retail MAC's last step (decrypt under K2, encrypt
+     * under K1) undoes itself or loses its strength.
+     */
+    private static final long[] WEAK_DES_KEYS = {
+        0x0101010101010101L, 0xFEFEFEFEFEFEFEFEL, 0xE0E0E0E0F1F1F1F1L, 0x1F1F1F1F0E0E0E0EL,
+        0x011F011F010E010EL, 0x1F011F010E010E01L, 0x01E001E001F101F1L, 0xE001E001F101F101L,
+        0x01FE01FE01FE01FEL, 0xFE01FE01FE01FE01L, 0x1FE01FE00EF10EF1L, 0xE01FE01FF10EF10EL,
+        0x1FFE1FFE0EFE0EFEL, 0xFE1FFE1FFE0EFE0EL, 0xE0FEE0FEF1FEF1FEL, 0xFEE0FEE0FEF1FEF1L};
 
     private final TreeMap<Long, Entry> entries = new TreeMap<>();
 
+    /**
+     * The key file as the gateway reads it: a key whose halves are equal or either half a DES weak or semi-weak key
+     * is refused, naming its line ({@link #weakness}); the server does not start, a reload keeps the keys in use.
+     */
     public static IsoKeyStore load(final Path file) throws IOException
+    {
+        return load(file, true);
+    }
+
+    /**
+     * The key file as {@code wodian credentials --iso-keys} edits it: weak keys are kept, so that the operator can
+     * list and rotate them ({@link #weakness} says which).
+     */
+    public static IsoKeyStore loadForEditing(final Path file) throws IOException
+    {
+        return load(file, false);
+    }
+
+    private static IsoKeyStore load(final Path file, final boolean refuseWeakKeys) throws IOException
     {
         com.wodian.net.auth.SecretFileMode.warnIfOpen(file);
         final IsoKeyStore store = new IsoKeyStore();
@@ -57,7 +87,16 @@ public final class IsoKeyStore
                 {
                     throw new IllegalArgumentException("expected: terminalId merchantId keyHex");
                 }
-                store.put(Long.parseLong(words[0]), Long.parseLong(words[1]), HEX.parseHex(words[2]));
+                final long terminalId = Long.parseLong(words[0]);
+                final byte[] key = HEX.parseHex(words[2]);
+                store.putChecked(terminalId, Long.parseLong(words[1]), key);
+                final String weakness = weakness(key);
+                if (refuseWeakKeys && null != weakness)
+                {
+                    throw new IllegalArgumentException("the key of terminal " + terminalId + " is refused: " +
+                        weakness + "; give it a new one: wodian credentials --iso-keys " + file +
+                        " --rotate terminal:" + terminalId + " --key-out FILE");
+                }
             }
             catch (final IllegalArgumentException ex)
             {
@@ -67,8 +106,18 @@ public final class IsoKeyStore
         return store;
     }
 
-    /** Adds or replaces a terminal. */
+    /** Adds or replaces a terminal; a weak key ({@link #weakness}) is refused. */
     public void put(final long terminalId, final long merchantId, final byte[] key)
+    {
+        final String weakness = weakness(key);
+        if (null != weakness)
+        {
+            throw new IllegalArgumentException("the key of terminal " + terminalId + " is refused: " + weakness);
+        }
+        putChecked(terminalId, merchantId, key);
+    }
+
+    private void putChecked(final long terminalId, final long merchantId, final byte[] key)
     {
         if (terminalId <= 0 || terminalId > TERMINAL_ID_MAX || merchantId <= 0 || merchantId > MERCHANT_ID_MAX)
         {
@@ -86,9 +135,52 @@ public final class IsoKeyStore
     public byte[] issueKey(final long terminalId, final long merchantId, final SecureRandom random)
     {
         final byte[] key = new byte[RetailMac.KEY_LENGTH];
-        random.nextBytes(key);
+        do
+        {
+            // A weak key comes about once in 2^50 draws; drawn again rather than refused.
+            random.nextBytes(key);
+        }
+        while (null != weakness(key));
         put(terminalId, merchantId, key);
         return key;
+    }
+
+    /**
+     * Why a double-length key must not be used for the retail MAC, or null when it may (security review 2026-12-05
+     * B5): equal halves (K1 = K2) make the MAC single DES, and a half that is a DES weak or semi-weak key makes its
+     * step its own or another's inverse. Parity bits are ignored, as DES ignores them.
+     */
+    public static String weakness(final byte[] key)
+    {
+        if (key.length != RetailMac.KEY_LENGTH)
+        {
+            return "a key has 16 bytes (32 hex digits)";
+        }
+        final long k1 = halfWithoutParity(key, 0);
+        final long k2 = halfWithoutParity(key, 8);
+        if (k1 == k2)
+        {
+            return "its two halves are equal (K1 = K2), which makes the MAC single DES";
+        }
+        for (final long weak : WEAK_DES_KEYS)
+        {
+            if ((weak & WITHOUT_PARITY) == k1 || (weak & WITHOUT_PARITY) == k2)
+            {
+                return "its " + ((weak & WITHOUT_PARITY) == k1 ? "first" : "second") + " half is a DES weak or " +
+                    "semi-weak key";
+            }
+        }
+        return null;
+    }
+
+    private static long halfWithoutParity(final byte[] key, final int offset)
+    {
+        long half = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            half = (half << 8) | (key[offset + i] & 0xFF);
+        }
+        return half & WITHOUT_PARITY;
     }
 
     public Entry find(final long terminalId)
@@ -131,8 +223,10 @@ public final class IsoKeyStore
         final List<String> lines = new ArrayList<>();
         for (final Entry entry : entries.values())
         {
+            final String weakness = weakness(entry.key());
             lines.add("iso terminal " + entry.terminalId() + " merchant " + entry.merchantId() + " key check value " +
-                keyCheckValue(entry.key()));
+                keyCheckValue(entry.key()) + (null == weakness ? "" : " REFUSED by the server (" + weakness +
+                "): rotate it"));
         }
         return lines;
     }
