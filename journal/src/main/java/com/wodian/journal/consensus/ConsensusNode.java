@@ -342,6 +342,15 @@ public final class ConsensusNode
         return membership.latest();
     }
 
+    /**
+     * @return whether the configuration in effect comes from the log (an entry appended or a snapshot installed), not
+     * only from the bootstrap of the node's address list: a node that joined empty learns the group's from the primary.
+     */
+    public boolean configurationFromLog()
+    {
+        return membership.latestIndex() > 0;
+    }
+
     /** @return whether the newest configuration entry in this node's log is committed (no change in progress). */
     public boolean configurationCommitted()
     {

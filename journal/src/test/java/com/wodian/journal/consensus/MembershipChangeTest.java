@@ -155,6 +155,7 @@ class MembershipChangeTest
         final MembershipHistory membership = new MembershipHistory(2, Membership.allVoters(3), null, true);
         final MemoryReplicaLog log = new MemoryReplicaLog();
         final ConsensusNode joining = node(2, 3, log, new MemoryTermStore(), membership);
+        assertFalse(joining.configurationFromLog(), "only the bootstrap of its addresses: not the group's");
         joining.onTimer(10 * CONFIG.electionTimeoutMaxMs());
         assertEquals(Role.FOLLOWER, joining.role(), "a joining node never stands");
         joining.onMessage(new ConsensusMessage.RequestVote(5, 0, 0, 0, false), 4_000);
@@ -165,6 +166,7 @@ class MembershipChangeTest
         joining.onMessage(new ConsensusMessage.AppendEntries(6, 0, 0, 0, new long[] {6, 6},
             new long[] {0, Membership.entryPayload(learner)}, 1), 4_001);
         assertEquals(learner, joining.configuration());
+        assertTrue(joining.configurationFromLog());
         assertTrue(joining.mayVote());
         joining.onMessage(new ConsensusMessage.RequestVote(7, 1, 2, 6, false), 9_000);
         assertTrue(((ConsensusMessage.VoteReply)sent.get(sent.size() - 1).message()).granted());

@@ -33,6 +33,7 @@ final class ClusterControlHandler
     private final ClusterControlDecoder controlDecoder = new ClusterControlDecoder();
     private final ClusterControlReplyEncoder controlReplyEncoder = new ClusterControlReplyEncoder();
     private long loggedConfiguration = Membership.NONE;
+    private boolean loggedKnown;
 
     ClusterControlHandler(
         final ReplicaGroupConfig group,
@@ -92,12 +93,33 @@ final class ClusterControlHandler
     void logConfiguration()
     {
         final long configuration = node.configuration();
-        if (configuration != loggedConfiguration)
+        final boolean known = node.mayVote() || node.configurationFromLog();
+        if (configuration != loggedConfiguration || known != loggedKnown)
         {
             loggedConfiguration = configuration;
-            logger.log(System.Logger.Level.INFO, "node {0}: configuration {1}{2}", group.nodeId(),
-                Membership.describe(configuration), node.mayVote() ? "" : " (joining: may not vote until added)");
+            loggedKnown = known;
+            logger.log(System.Logger.Level.INFO,
+                configurationLine(group.nodeId(), configuration, node.mayVote(), known));
         }
+    }
+
+    /**
+     * The configuration line of the log. A node that joined empty has only the bootstrap from its own {@code --peers}
+     * until the primary's log reaches it: that is no configuration of the group, so it is not named as one (operator
+     * review 2, C10: a joiner said "configuration voters 0,1,2,3" in a group of voters 0,1,3).
+     *
+     * @param known whether the configuration is the group's: the node may vote, or it came from the log.
+     */
+    static String configurationLine(
+        final int nodeId, final long configuration, final boolean mayVote, final boolean known)
+    {
+        if (!known)
+        {
+            return "node " + nodeId + ": joining (may not vote until added): the group's configuration will follow " +
+                "from the primary";
+        }
+        return "node " + nodeId + ": configuration " + Membership.describe(configuration) +
+            (mayVote ? "" : " (joining: may not vote until added)");
     }
 
     /** {@code wodian group add|remove}: one server at a time, answered at once (the change commits after). */
