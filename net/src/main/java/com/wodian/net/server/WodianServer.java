@@ -2,7 +2,6 @@ package com.wodian.net.server;
 
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventPoller;
-import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
 import com.wodian.journal.JournalWarmup;
@@ -19,7 +18,6 @@ import com.wodian.net.tls.TlsContext;
 import com.wodian.net.tls.TlsSettings;
 import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
-import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -108,12 +106,11 @@ public final class WodianServer implements AutoCloseable
     {
         this.dataDirectoryLock = dataDirectoryLock;
         this.config = config;
+        // 0. Key material before anything opens, so that a bad or expired file stops the start at once.
         this.tlsContext = loadTls(config.tls(), config.epochClock().time());
         this.replicationTlsContext = loadTls(config.replicationTls(), config.epochClock().time());
         this.stageFailureHandler = new StageFailureHandler(config.fatalErrorHandler());
-        // The build first, for a rolling upgrade; the whole configuration (~1,500 characters) only at DEBUG.
-        LOG.log(System.Logger.Level.INFO, "starting {0}: {1}", BuildIdentity.describe(), config.summary());
-        LOG.log(System.Logger.Level.DEBUG, "configuration: {0}", config);
+        logStarting(config);
 
         // 1. State: open the journal (the server's own, or the replica group's log: the one choice between the two,
         //    ServerLog), load the newest valid snapshot and replay the journal's tail after it (all of it when there
@@ -121,10 +118,69 @@ public final class WodianServer implements AutoCloseable
         //    entries after it may never have been acknowledged by the group.
         snapshotStore = new SnapshotStore(config.dataDir().resolve(SnapshotConfig.SNAPSHOT_DIR_NAME),
             config.snapshotConfig().retainCount());
-        log = ServerLog.open(config);
+        log = openLog(config, snapshotStore);
+        recovery = recover(config, log, snapshotStore);
+        recoveredInputCount = recovery.engine().lastSequence();
+        warmUp(config);
+        counters = openCounters(config, recoveredInputCount);
+
+        // 2. Rings: the input ring's wait strategy follows the layout; the output ring is polled by the sender,
+        //    never waited on, so it needs no signalling on publish.
+        final WaitStrategy inputWaitStrategy = inputWaitStrategy(config);
+        inputRing = RingBuffer.createSingleProducer(InputEvent::newInstance, config.inputRingSize(),
+            inputWaitStrategy);
+        outputRing = RingBuffer.createSingleProducer(OutputEvent::newInstance, config.outputRingSize(),
+            new BusySpinWaitStrategy());
+
+        // 3. Network: sessions, the receiver and its gateways, the sender, the sender's close requests to the
+        //    receiver, and how the engine stage wakes the thread that sends replies when it sleeps in a selector.
+        sessions = newSessions(config);
+        final OneToOneRingBuffer closeRequests = newCloseRequests(config);
+        final EngineActivity activity = new EngineActivity();
+        final Listener listener = listen(config, closeRequests, activity);
+        serverChannel = listener.channel();
+        port = listener.port();
+        receiver = listener.receiver();
+        sender = newSender(config, listener.wakeup(), closeRequests, listener.gateways());
+
+        // 4. The pipeline's stages, each built once; the topology's one switch maps them onto threads and starts them.
+        topology = startPipeline(config, inputWaitStrategy, activity, listener.wakeup());
+
+        // 5. The snapshotter, if enabled (by default in a group): a replica engine on its own thread that follows the
+        //    journal (in a group only up to the committed and applied index); it recovers by itself (snapshot +
+        //    tail) on that thread, so it does not delay the start, and the serving engine never waits for it.
+        snapshotAgent = newSnapshotAgent(config);
+        snapshotRunner = startSnapshotter(snapshotAgent);
+
+        // 6. The metrics thread: copies figures into the counters about once a second, maps the journal's next chunk
+        //    before the appender needs it, and re-reads the credential and TLS files when they change (MetricsAgent).
+        logStageLatencyIntervals(config.stageLatencyLog());
+        metricsAgent = newMetricsAgent(listener.gateways());
+        metricsRunner = PipelineTopology.startAgent(new SleepingMillisIdleStrategy(METRICS_IDLE_MS), metricsAgent,
+            counters.scalar(ServerCounters.Scalar.ERRORS));
+        metricsHttpServer = startMetricsHttpServer(config);
+        warnAboutSpinningThreads(config);
+        LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} ({2}, {3})", config.host(), port,
+            config.threadingMode(), topology.layout());
+    }
+
+    /** The build first, for a rolling upgrade; the whole configuration (~1,500 characters) only at DEBUG. */
+    private static void logStarting(final ServerConfig config)
+    {
+        LOG.log(System.Logger.Level.INFO, "starting {0}: {1}", BuildIdentity.describe(), config.summary());
+        LOG.log(System.Logger.Level.DEBUG, "configuration: {0}", config);
+    }
+
+    /**
+     * The journal, checked against the snapshots before recovery; a check that fails closes it and stops the start.
+     * A group member's journal may be emptied by a truncation (it re-joins instead), so only a lone server checks.
+     */
+    private static ServerLog openLog(final ServerConfig config, final SnapshotStore snapshotStore) throws IOException
+    {
+        final ServerLog log = ServerLog.open(config);
         try
         {
-            if (!log.inReplicaGroup()) // a member's journal may be emptied by a truncation; it re-joins instead
+            if (!log.inReplicaGroup())
             {
                 EmptiedJournalCheck.check(config.dataDir(), log.journal().lastSequence(), snapshotStore);
                 SnapshotsBeyondJournal.setAside(snapshotStore, log.journal().lastSequence(), LOG);
@@ -135,65 +191,72 @@ public final class WodianServer implements AutoCloseable
             log.close();
             throw ex;
         }
-        recovery = recover(config, log, snapshotStore);
-        recoveredInputCount = recovery.engine().lastSequence();
-        warmUp(config);
-        counters = ServerCounters.create(config.dataDir(), config.epochClock().time());
+        return log;
+    }
+
+    /** The counters file, starting from the recovered journal position. */
+    private static ServerCounters openCounters(final ServerConfig config, final long recoveredInputCount)
+    {
+        final ServerCounters counters = ServerCounters.create(config.dataDir(), config.epochClock().time());
         counters.scalar(ServerCounters.Scalar.JOURNAL_LAST_SEQUENCE).setRelease(recoveredInputCount);
+        return counters;
+    }
 
-        // 2. Rings. The output ring is polled by the sender, never waited on, so it needs no signalling on publish.
-        // SHARED: the network thread applies what it publishes, nobody waits on the ring, so publishing signals no one.
-        final boolean shared = PipelineTopology.PipelineLayout.SHARED == PipelineTopology.PipelineLayout.of(config);
-        final WaitStrategy inputWaitStrategy = shared ? new BusySpinWaitStrategy() :
+    /**
+     * SHARED: the network thread applies what it publishes, nobody waits on the ring, so publishing signals no one.
+     * Else the configured pipeline wait strategy.
+     */
+    private static WaitStrategy inputWaitStrategy(final ServerConfig config)
+    {
+        return isShared(config) ? new BusySpinWaitStrategy() :
             StrategyFactory.newWaitStrategy(config.pipelineWaitStrategy());
-        inputRing = RingBuffer.createSingleProducer(InputEvent::newInstance, config.inputRingSize(),
-            inputWaitStrategy);
-        outputRing = RingBuffer.createSingleProducer(OutputEvent::newInstance, config.outputRingSize(),
-            new BusySpinWaitStrategy());
+    }
 
-        // 3. Network: sessions, the receiver and its gateways, the sender, the sender's close requests to the
-        //    receiver, and how the engine stage wakes the thread that sends replies when it sleeps in a selector.
-        sessions = new SessionTable(config.sessionsMax(), SessionTable.closingReserveFor(config.sessionsMax()),
+    private static boolean isShared(final ServerConfig config)
+    {
+        return PipelineTopology.PipelineLayout.SHARED == PipelineTopology.PipelineLayout.of(config);
+    }
+
+    private static SessionTable newSessions(final ServerConfig config)
+    {
+        return new SessionTable(config.sessionsMax(), SessionTable.closingReserveFor(config.sessionsMax()),
             config.receiveBufferLength(), config.sendBufferLength());
-        final OneToOneRingBuffer closeRequests = newCloseRequests(config);
-        final EngineActivity activity = new EngineActivity();
-        final Listener listener = listen(config, closeRequests, activity);
-        serverChannel = listener.channel();
-        port = listener.port();
-        receiver = listener.receiver();
-        final PipelineTopology.Wakeup wakeup = listener.wakeup();
-        sender = newSender(config, wakeup, closeRequests, listener.gateways());
+    }
 
-        // 4. The pipeline's stages, each built once; the topology maps them onto threads and starts them.
+    /**
+     * Builds the engine stage and the log's own stage (journal, or replication in a group), then hands every stage
+     * to the topology, which chooses their threads and starts them.
+     */
+    private PipelineTopology startPipeline(
+        final ServerConfig config,
+        final WaitStrategy inputWaitStrategy,
+        final EngineActivity activity,
+        final PipelineTopology.Wakeup wakeup)
+    {
         final EngineHandler engineHandler = new EngineHandler(recovery.engine(), outputRing, null,
-            shared ? null : wakeup.waker(), activity, log.clusterView());
+            isShared(config) ? null : wakeup.waker(), activity, log.clusterView());
         log.buildStage(config, inputRing, inputWaitStrategy, recoveredInputCount, counters, replicationTlsContext,
             stageFailureHandler::onFatal);
-        topology = PipelineTopology.start(config,
+        return PipelineTopology.start(config,
             log.stages(inputRing, outputRing, engineHandler, receiver, sender, wakeup.waker()), stageFailureHandler,
             stageFailureHandler::onFatal, counters.scalar(ServerCounters.Scalar.ERRORS));
+    }
 
-        // 5. The snapshotter, if enabled (by default in a group): a replica engine on its own thread that follows the
-        //    journal (in a group only up to the committed and applied index); it recovers by itself (snapshot +
-        //    tail) on that thread, so it does not delay the start, and the serving engine never waits for it.
-        snapshotAgent = newSnapshotAgent(config);
-        snapshotRunner = null == snapshotAgent ? null : PipelineTopology.startAgent(
+    /** The snapshotter's thread, or null without one; it backs off to 1 ms when the journal is quiet. */
+    private AgentRunner startSnapshotter(final SnapshotAgent snapshotAgent)
+    {
+        return null == snapshotAgent ? null : PipelineTopology.startAgent(
             new BackoffIdleStrategy(1, 10, 1_000, TimeUnit.MILLISECONDS.toNanos(1)), snapshotAgent,
             counters.scalar(ServerCounters.Scalar.ERRORS));
+    }
 
-        // 6. The metrics thread: copies figures into the counters about once a second, maps the journal's next chunk
-        //    before the appender needs it, and re-reads the credential and TLS files when they change (MetricsAgent).
-        logStageLatencyIntervals(config.stageLatencyLog());
-        metricsAgent = new MetricsAgent(counters, stageLatency, config.epochClock(), inputRing, outputRing, receiver,
+    /** The metrics thread's agent: the figures it copies, the journal chunks it maps ahead, the files it re-reads. */
+    private MetricsAgent newMetricsAgent(final GatewayAgent[] gateways)
+    {
+        return new MetricsAgent(counters, stageLatency, config.epochClock(), inputRing, outputRing, receiver,
             sender, snapshotAgent, log.clusterView(), log.leaderSilenceMaxMs(),
             JournalFileWatch.watching(log.mapAhead(), log.watchedJournalDir(), stageFailureHandler::onFatal),
-            new FileReloads(receiver.gate(), tlsContext, replicationTlsContext).gateways(listener.gateways()));
-        metricsRunner = PipelineTopology.startAgent(new SleepingMillisIdleStrategy(METRICS_IDLE_MS), metricsAgent,
-            counters.scalar(ServerCounters.Scalar.ERRORS));
-        metricsHttpServer = startMetricsHttpServer(config);
-        warnAboutSpinningThreads(config);
-        LOG.log(System.Logger.Level.INFO, "listening on {0}:{1,number,#} ({2}, {3})", config.host(), port,
-            config.threadingMode(), topology.layout());
+            new FileReloads(receiver.gate(), tlsContext, replicationTlsContext).gateways(gateways));
     }
 
     /**
@@ -310,7 +373,6 @@ public final class WodianServer implements AutoCloseable
             config.snapshotConfig().intervalInputs(), config.snapshotConfig().intervalMs(), config.epochClock(), LOG);
     }
 
-    /** Loads the TLS key material before anything else opens, so that a bad file stops the start at once. */
     /**
      * Loads the TLS key material, refusing an expired certificate (a message at start instead of a failed handshake
      * per client) and warning about one that expires within 30 days.
@@ -640,66 +702,6 @@ public final class WodianServer implements AutoCloseable
         {
             LOG.log(System.Logger.Level.WARNING, "{0} spinning threads on {1} cores: they will fight for the CPU",
                 spinningCount, cores);
-        }
-    }
-
-    /**
-     * A failing journal or engine stage is a bug or a lost disk, never a client's fault (input is checked before
-     * the ring): log it and stop that stage, rather than skip an input and let journal and engine disagree.
-     */
-    private static final class StageFailureHandler implements ExceptionHandler<InputEvent>
-    {
-        private final ErrorHandler fatalErrorHandler;
-
-        StageFailureHandler(final ErrorHandler fatalErrorHandler)
-        {
-            this.fatalErrorHandler = fatalErrorHandler;
-        }
-
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final InputEvent event)
-        {
-            LOG.log(System.Logger.Level.ERROR, "pipeline stage failed at ring sequence " + sequence +
-                ", the server no longer processes input", ex);
-            if (null != fatalErrorHandler)
-            {
-                fatalErrorHandler.onError(ex);
-            }
-            if (ex instanceof RuntimeException)
-            {
-                throw (RuntimeException)ex;
-            }
-            if (ex instanceof Error)
-            {
-                throw (Error)ex;
-            }
-            throw new IllegalStateException(ex);
-        }
-
-        /** The replication stage failed (a lost disk, a bug, an applied entry cut off the journal). */
-        void onFatal(final Throwable ex)
-        {
-            if (null != fatalErrorHandler)
-            {
-                fatalErrorHandler.onError(ex);
-            }
-        }
-
-        @Override
-        public void handleOnStartException(final Throwable ex)
-        {
-            LOG.log(System.Logger.Level.ERROR, "pipeline stage failed to start, the server will not process input", ex);
-            if (null != fatalErrorHandler)
-            {
-                fatalErrorHandler.onError(ex);
-            }
-            throw ex instanceof RuntimeException ? (RuntimeException)ex : new IllegalStateException(ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(final Throwable ex)
-        {
-            LOG.log(System.Logger.Level.ERROR, "pipeline stage failed to shut down", ex);
         }
     }
 }
