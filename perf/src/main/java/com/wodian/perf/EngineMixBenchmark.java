@@ -95,18 +95,46 @@ public class EngineMixBenchmark extends EngineBenchmarkSettings
     private void buildRing()
     {
         ring = new UnsafeBuffer(BufferUtil.allocateDirectAligned((RING_SIZE + 1) << SLOT_SHIFT, 64));
-        final CommandEncoder encoder = new CommandEncoder();
-        final SplittableRandom random = new SplittableRandom(EnginePayBenchmark.SEED + 2);
-        final IntArrayList pendingTries = new IntArrayList();
-        int pendingHead = 0;
-        final IntArrayList refundablePays = new IntArrayList();
-        final long[] merchantOfSlot = new long[RING_SIZE];
-        final long[] terminalOfSlot = new long[RING_SIZE];
-        final long[] amountOfSlot = new long[RING_SIZE];
-
+        final RingBuilder builder = new RingBuilder();
         for (int slot = 0; slot < RING_SIZE; slot++)
         {
-            final int offset = slot << SLOT_SHIFT;
+            final int kind = builder.chooseKind();
+            kindCounts[kind]++;
+            refundIdIndexes[slot] = DUMMY_ID_INDEX;
+            switch (kind)
+            {
+                case KIND_PAY, KIND_TRY -> builder.payOrTry(slot, kind);
+                case KIND_CONFIRM -> builder.confirm(slot);
+                default -> builder.refund(slot);
+            }
+            if (lengths[slot] > SLOT_LENGTH)
+            {
+                throw new IllegalStateException("command longer than a ring slot: " + lengths[slot]);
+            }
+        }
+    }
+
+    /**
+     * What building the ring remembers from slot to slot: one seeded random (draws in slot order, so the ring is the
+     * same on every run), the Tries not yet confirmed, the Pays not yet refunded, and each Pay's and Try's parties.
+     */
+    private final class RingBuilder
+    {
+        private final CommandEncoder encoder = new CommandEncoder();
+        private final SplittableRandom random = new SplittableRandom(EnginePayBenchmark.SEED + 2);
+        private final IntArrayList pendingTries = new IntArrayList();
+        private int pendingHead = 0;
+        private final IntArrayList refundablePays = new IntArrayList();
+        private final long[] merchantOfSlot = new long[RING_SIZE];
+        private final long[] terminalOfSlot = new long[RING_SIZE];
+        private final long[] amountOfSlot = new long[RING_SIZE];
+
+        /**
+         * 40% Pay, 25% Try, 25% Confirm, 10% Refund; a Confirm with no Try to confirm is a Try, a Refund with no Pay to
+         * refund a Pay.
+         */
+        int chooseKind()
+        {
             final int draw = random.nextInt(100);
             int kind = draw < 40 ? KIND_PAY : draw < 65 ? KIND_TRY : draw < 90 ? KIND_CONFIRM : KIND_REFUND;
             if (kind == KIND_CONFIRM && pendingHead == pendingTries.size())
@@ -117,67 +145,63 @@ public class EngineMixBenchmark extends EngineBenchmarkSettings
             {
                 kind = KIND_PAY;
             }
-            kindCounts[kind]++;
-            refundIdIndexes[slot] = DUMMY_ID_INDEX;
-            switch (kind)
+            return kind;
+        }
+
+        /** A Pay or a Try at a random terminal for a random consumer and amount, paying under its own slot's id. */
+        void payOrTry(final int slot, final int kind)
+        {
+            final int offset = slot << SLOT_SHIFT;
+            final long merchantId = 1 + random.nextInt(EnginePayBenchmark.MERCHANTS);
+            final long terminalId = EngineFixture.terminalId(merchantId,
+                random.nextInt(EnginePayBenchmark.TERMINALS_PER_MERCHANT));
+            final long consumerId = 1 + random.nextInt(EnginePayBenchmark.CONSUMERS);
+            final long amountFen = random.nextLong(
+                EnginePayBenchmark.AMOUNT_FEN_MIN, EnginePayBenchmark.AMOUNT_FEN_MAX + 1);
+            merchantOfSlot[slot] = merchantId;
+            terminalOfSlot[slot] = terminalId;
+            amountOfSlot[slot] = amountFen;
+            paymentIdSlots[slot] = slot;
+            if (kind == KIND_PAY)
             {
-                case KIND_PAY:
-                case KIND_TRY:
-                {
-                    final long merchantId = 1 + random.nextInt(EnginePayBenchmark.MERCHANTS);
-                    final long terminalId = EngineFixture.terminalId(merchantId,
-                        random.nextInt(EnginePayBenchmark.TERMINALS_PER_MERCHANT));
-                    final long consumerId = 1 + random.nextInt(EnginePayBenchmark.CONSUMERS);
-                    final long amountFen = random.nextLong(
-                        EnginePayBenchmark.AMOUNT_FEN_MIN, EnginePayBenchmark.AMOUNT_FEN_MAX + 1);
-                    merchantOfSlot[slot] = merchantId;
-                    terminalOfSlot[slot] = terminalId;
-                    amountOfSlot[slot] = amountFen;
-                    paymentIdSlots[slot] = slot;
-                    if (kind == KIND_PAY)
-                    {
-                        lengths[slot] = encoder.pay(ring, offset, merchantId, terminalId, 0, consumerId, amountFen);
-                        paymentIdOffsets[slot] = CommandEncoder.HEADER_LENGTH + PayEncoder.paymentIdEncodingOffset();
-                        refundablePays.addInt(slot);
-                    }
-                    else
-                    {
-                        lengths[slot] = encoder.tryPayment(
-                            ring, offset, merchantId, terminalId, 0, consumerId, amountFen, TTL_MS);
-                        paymentIdOffsets[slot] =
-                            CommandEncoder.HEADER_LENGTH + PaymentTryEncoder.paymentIdEncodingOffset();
-                        pendingTries.addInt(slot);
-                    }
-                    break;
-                }
-                case KIND_CONFIRM:
-                {
-                    final int trySlot = pendingTries.getInt(pendingHead++);
-                    lengths[slot] = encoder.confirm(
-                        ring, offset, merchantOfSlot[trySlot], terminalOfSlot[trySlot], 0);
-                    paymentIdOffsets[slot] =
-                        CommandEncoder.HEADER_LENGTH + PaymentConfirmEncoder.paymentIdEncodingOffset();
-                    paymentIdSlots[slot] = trySlot;
-                    break;
-                }
-                default:
-                {
-                    final int recent = Math.min(REFUND_WINDOW, refundablePays.size());
-                    final int pick = refundablePays.size() - 1 - random.nextInt(recent);
-                    final int paySlot = refundablePays.fastUnorderedRemove(pick);
-                    lengths[slot] = encoder.refund(ring, offset, merchantOfSlot[paySlot], terminalOfSlot[paySlot],
-                        0, 0, amountOfSlot[paySlot] / 2);
-                    paymentIdOffsets[slot] = CommandEncoder.HEADER_LENGTH + RefundEncoder.paymentIdEncodingOffset();
-                    refundIdIndexes[slot] =
-                        offset + CommandEncoder.HEADER_LENGTH + RefundEncoder.refundIdEncodingOffset();
-                    paymentIdSlots[slot] = paySlot;
-                    break;
-                }
+                lengths[slot] = encoder.pay(ring, offset, merchantId, terminalId, 0, consumerId, amountFen);
+                paymentIdOffsets[slot] = CommandEncoder.HEADER_LENGTH + PayEncoder.paymentIdEncodingOffset();
+                refundablePays.addInt(slot);
             }
-            if (lengths[slot] > SLOT_LENGTH)
+            else
             {
-                throw new IllegalStateException("command longer than a ring slot: " + lengths[slot]);
+                lengths[slot] = encoder.tryPayment(
+                    ring, offset, merchantId, terminalId, 0, consumerId, amountFen, TTL_MS);
+                paymentIdOffsets[slot] =
+                    CommandEncoder.HEADER_LENGTH + PaymentTryEncoder.paymentIdEncodingOffset();
+                pendingTries.addInt(slot);
             }
+        }
+
+        /** Confirms the oldest Try not yet confirmed, under that Try's id. */
+        void confirm(final int slot)
+        {
+            final int trySlot = pendingTries.getInt(pendingHead++);
+            lengths[slot] = encoder.confirm(
+                ring, slot << SLOT_SHIFT, merchantOfSlot[trySlot], terminalOfSlot[trySlot], 0);
+            paymentIdOffsets[slot] =
+                CommandEncoder.HEADER_LENGTH + PaymentConfirmEncoder.paymentIdEncodingOffset();
+            paymentIdSlots[slot] = trySlot;
+        }
+
+        /** Refunds half of a Pay among the {@value #REFUND_WINDOW} most recent ones not yet refunded. */
+        void refund(final int slot)
+        {
+            final int offset = slot << SLOT_SHIFT;
+            final int recent = Math.min(REFUND_WINDOW, refundablePays.size());
+            final int pick = refundablePays.size() - 1 - random.nextInt(recent);
+            final int paySlot = refundablePays.fastUnorderedRemove(pick);
+            lengths[slot] = encoder.refund(ring, offset, merchantOfSlot[paySlot], terminalOfSlot[paySlot],
+                0, 0, amountOfSlot[paySlot] / 2);
+            paymentIdOffsets[slot] = CommandEncoder.HEADER_LENGTH + RefundEncoder.paymentIdEncodingOffset();
+            refundIdIndexes[slot] =
+                offset + CommandEncoder.HEADER_LENGTH + RefundEncoder.refundIdEncodingOffset();
+            paymentIdSlots[slot] = paySlot;
         }
     }
 
