@@ -19,9 +19,9 @@ import picocli.CommandLine.Command;
     description = "Wodian transaction processor: server, POS client, journal inspection, demo and benchmarks.",
     subcommands = {
         ServerCommand.class,
-        GroupCommands.Status.class,
-        GroupCommands.Promote.class,
-        GroupCommands.Demote.class,
+        GroupStatusCommand.class,
+        SwitchoverCommand.Promote.class,
+        SwitchoverCommand.Demote.class,
         GroupCommands.Group.class,
         PosCommand.class,
         CredentialsCommand.class,

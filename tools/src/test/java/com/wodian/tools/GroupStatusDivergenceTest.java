@@ -18,7 +18,7 @@ class GroupStatusDivergenceTest
     @Test
     void nodesAtTheSameAppliedIndexWithDifferentHashesAreNamed()
     {
-        final String line = GroupCommands.Status.divergence(Arrays.asList(
+        final String line = GroupStatusCommand.divergence(Arrays.asList(
             node(1, 14_395, 0x3788db73L), node(2, 14_395, 0x90f536b2L), null));
 
         assertTrue(line != null && line.startsWith("DIVERGED: nodes 1 and 2 differ at applied index 14395"),
@@ -28,7 +28,7 @@ class GroupStatusDivergenceTest
     @Test
     void nodesAtOtherIndexesOrWithTheSameHashAreNotDiverged()
     {
-        assertNull(GroupCommands.Status.divergence(List.of(node(1, 100, 7), node(2, 101, 8), node(3, 100, 7))));
+        assertNull(GroupStatusCommand.divergence(List.of(node(1, 100, 7), node(2, 101, 8), node(3, 100, 7))));
     }
 
     private static GroupCommands.NodeStatus node(final int id, final long appliedIndex, final long stateHash)
