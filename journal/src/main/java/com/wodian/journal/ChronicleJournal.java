@@ -630,8 +630,8 @@ public final class ChronicleJournal implements AutoCloseable
                         final long sequence = tailVerifier.sequence();
                         if (null != lastReason)
                         {
-                            LOG.log(Level.WARNING, "journal " + dir + ": ignoring torn last entry at Chronicle index 0x" +
-                                Long.toHexString(lastIndex) + " (" + lastReason + ", stored sequence " +
+                            LOG.log(Level.WARNING, "journal " + dir + ": ignoring torn last entry at Chronicle " +
+                                "index 0x" + Long.toHexString(lastIndex) + " (" + lastReason + ", stored sequence " +
                                 lastFoundSequence + "); appends continue after sequence " + sequence);
                         }
                         return sequence;

@@ -149,7 +149,8 @@ public final class JournalRetention
                 }
                 else
                 {
-                    move(cycle.file(), archiveDir.resolve(journalDir.getFileName()).resolve(cycle.file().getFileName()));
+                    move(cycle.file(),
+                        archiveDir.resolve(journalDir.getFileName()).resolve(cycle.file().getFileName()));
                 }
             }
             for (final Path superseded : plan.superseded())

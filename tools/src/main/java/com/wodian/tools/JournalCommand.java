@@ -272,8 +272,9 @@ public final class JournalCommand implements Runnable
             {
                 if (first > 1)
                 {
-                    System.err.println("the journal starts after sequence " + journal.startSequence() + " (a snapshot " +
-                        "install or a prune: its entries up to there are in that snapshot): dumping from " + first);
+                    System.err.println("the journal starts after sequence " + journal.startSequence() +
+                        " (a snapshot install or a prune: its entries up to there are in that snapshot): " +
+                        "dumping from " + first);
                 }
                 return Math.min(first, journal.lastSequence() + 1);
             }

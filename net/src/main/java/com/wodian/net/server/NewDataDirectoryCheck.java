@@ -2,6 +2,7 @@ package com.wodian.net.server;
 
 import com.wodian.journal.JournalWarmup;
 import com.wodian.journal.consensus.storage.JournalReplicaLog;
+import com.wodian.journal.consensus.storage.MembershipFile;
 import com.wodian.journal.consensus.storage.PeerIncarnationsFile;
 import com.wodian.net.cluster.NodeIdentityFile;
 import com.wodian.net.cluster.snapshot.SnapshotTransfer;
@@ -34,7 +35,7 @@ final class NewDataDirectoryCheck
         ServerArguments.ISO_KEYS_FILE_NAME_DEFAULT, "tls", DataDirectoryLock.FILE_NAME, EngineLimitsFile.FILE_NAME,
         NodeIdentityFile.FILE_NAME, SnapshotConfig.SNAPSHOT_DIR_NAME, CountersFile.FILE_NAME,
         WodianServer.TERM_STORE_FILE_NAME, JournalReplicaLog.TERM_HISTORY_FILE_NAME,
-        JournalReplicaLog.COMMIT_MARK_FILE_NAME, JournalReplicaLog.REWRITE_DIR_NAME, com.wodian.journal.consensus.storage.MembershipFile.FILE_NAME,
+        JournalReplicaLog.COMMIT_MARK_FILE_NAME, JournalReplicaLog.REWRITE_DIR_NAME, MembershipFile.FILE_NAME,
         SnapshotTransfer.INSTALL_DIR_NAME, JournalWarmup.DIR_NAME, PeerIncarnationsFile.FILE_NAME);
     /** Names listed in a refusal, at most. */
     private static final int NAMES_SHOWN_MAX = 5;
