@@ -43,7 +43,8 @@ public final class CredentialsCommand implements Callable<Integer>
     String rotate;
 
     @Option(names = "--grace-ms", defaultValue = "86400000",
-        description = "how long the old secret of a rotated identity still works (default: ${DEFAULT-VALUE})")
+        description = "how long the old secret of a rotated identity still works (default: ${DEFAULT-VALUE}, a day " +
+            "for a planned rotation); after a suspected leak use 0: the old secret stops at once")
     long graceMs;
 
     @Option(names = "--revoke", description = "remove an identity: it can no longer log on")
