@@ -9,6 +9,7 @@ import com.wodian.net.client.WodianClient;
 import com.wodian.net.server.GatewayConfig;
 import com.wodian.net.server.ServerConfig;
 import com.wodian.net.server.WodianServer;
+import com.wodian.net.testing.LogCapture;
 import com.wodian.net.testing.TestClients;
 import com.wodian.net.testing.group.ForwardingProxy;
 import com.wodian.net.testing.group.GroupMembers;
@@ -449,17 +450,28 @@ class GroupCommandsTest
                 java.nio.file.Files.delete(file);
             }
         }
-        start(dir, other, true, EngineConfig.small().merchantsMax(2_000));
-        // The joining node stops (the server process exits 70 with this), naming the limits and the way out.
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (null == fatal.get(other) && System.nanoTime() - deadlineNs < 0)
+        try (LogCapture transportLog = LogCapture.of("com.wodian.net.cluster.transport"))
         {
-            Thread.sleep(20);
+            start(dir, other, true, EngineConfig.small().merchantsMax(2_000));
+            // The joining node stops (the server process exits 70 with this), naming the limits and the way out.
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (null == fatal.get(other) && System.nanoTime() - deadlineNs < 0)
+            {
+                Thread.sleep(20);
+            }
+            final String stopped = String.valueOf(fatal.get(other));
+            assertTrue(stopped.contains("started with --join") &&
+                stopped.contains("decides under other engine limits") &&
+                stopped.contains("merchantsMax 2000 (node " + other + ") / 1000 (node ") &&
+                stopped.contains("--limits"), stopped);
+            // It stopped once its own hello went out to every peer (0c34575): each member refuses it for its limits
+            // and remembers that, which is what the primary answers the add with.
+            awaitLimitsRefusedByTheMembers(transportLog, other);
         }
-        final String stopped = String.valueOf(fatal.get(other));
-        assertTrue(stopped.contains("started with --join") && stopped.contains("decides under other engine limits") &&
-            stopped.contains("merchantsMax 2000 (node " + other + ") / 1000 (node ") &&
-            stopped.contains("--limits"), stopped);
+        // The process would exit 70 now; in this JVM the server still accepts but no longer answers, and every
+        // status round of the commands below waited for the client's 10-s reply limit on it (three rounds: 30 s).
+        // Closed, it is the stopped node an operator meets: its port refuses at once.
+        servers[other].close();
         final String peers = peersNow();
         final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         final java.io.PrintStream savedErr = System.err;
@@ -480,12 +492,27 @@ class GroupCommandsTest
         assertEquals(WodianMain.EXIT_REFUSED, added.exitCode(), added.out() + message);
         assertTrue(message.contains("decides under other engine limits"), message);
 
-        // The stopped node's process would have exited 70; in this JVM it still accepts but no longer answers, and
-        // the status below waited for the client's 10-s reply limit on it. Closed, its port refuses at once.
-        servers[other].close();
         final CliTest.Run status = CliTest.wodian("status", "--peers", peers, "--timeout-ms", NODE_TIMEOUT_MS);
         assertTrue(status.out().contains("configuration: " + Membership.describe(Membership.without(
             Membership.allVoters(NODES), other)) + " (committed)"), status.out());
+    }
+
+    /** Waits (bounded) until each member other than {@code joiner} logged a refusal of its hello for its limits. */
+    private static void awaitLimitsRefusedByTheMembers(final LogCapture transportLog, final int joiner)
+        throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int member = 0; member < NODES; member++)
+        {
+            final String refusedBy = "this is node " + member + " ";
+            while (member != joiner && transportLog.lines().stream().noneMatch((line) -> line.contains(refusedBy) &&
+                line.contains("node " + joiner + " decides under other engine limits")))
+            {
+                assertTrue(System.nanoTime() - deadlineNs < 0, "node " + member + " refused no hello of node " +
+                    joiner + " for its limits: " + transportLog.lines());
+                Thread.sleep(20);
+            }
+        }
     }
 
     private String peersNow()
