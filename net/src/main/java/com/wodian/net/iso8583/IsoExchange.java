@@ -23,6 +23,11 @@ final class IsoExchange
     static final byte STEP_REVERSAL_CANCEL = 4;
     /** Reversal of a purchase: the Cancel said NOT_TWO_PHASE, so a full Refund follows. */
     static final byte STEP_REVERSAL_REFUND = 5;
+    /**
+     * A purchase or pre-authorisation the engine refused without recording it (an unknown card): a Cancel of its key
+     * records an empty rollback, so that the same request replayed later cannot charge (docs/iso8583.md, "Replays").
+     */
+    static final byte STEP_FENCE = 6;
 
     /** TPDU: 1 byte id, 2 bytes destination, 2 bytes source; echoed with destination and source swapped. */
     static final int TPDU_LENGTH = 5;

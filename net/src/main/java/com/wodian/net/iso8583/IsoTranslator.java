@@ -240,6 +240,23 @@ final class IsoTranslator
                 exchange.paymentId, exchange.paymentId, exchange.amountFen);
             return ACTION_PUBLISH;
         }
+        if ((exchange.step == IsoExchange.STEP_PAY || exchange.step == IsoExchange.STEP_TRY) &&
+            resultCode == ResultCode.UNKNOWN_CONSUMER.value())
+        {
+            // Checked before the key and not recorded: the same signed bytes replayed inside the freshness window once
+            // the card exists would charge for a sale the terminal was told was declined (security review 2026-12-05,
+            // A1's in-window replays). A Cancel records an empty rollback of the key: any later Pay or Try of it is
+            // refused (404, DE39 12). The terminal still gets its 14.
+            exchange.step = IsoExchange.STEP_FENCE;
+            commandLength = commandEncoder.cancel(command, 0, exchange.merchantId, exchange.terminalId,
+                exchange.paymentId);
+            return ACTION_PUBLISH;
+        }
+        if (exchange.step == IsoExchange.STEP_FENCE)
+        {
+            // Whatever the Cancel's answer (a full key table refuses it: then the key stays open, as before).
+            return respond(exchange, IsoResponseCodes.INVALID_CARD);
+        }
         final boolean reversal = exchange.step == IsoExchange.STEP_REVERSAL_CANCEL ||
             exchange.step == IsoExchange.STEP_REVERSAL_REFUND;
         return respond(exchange, reversal && nothingLeftToReverse(resultCode) ? IsoResponseCodes.APPROVED :

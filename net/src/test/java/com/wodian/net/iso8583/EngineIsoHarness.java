@@ -98,7 +98,8 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
         apply(buffer, 0, encoder.registerTerminal(buffer, 0, terminalId, merchantId));
     }
 
-    void consumer(final long consumerId, final long topUpFen)
+    /** Also while the agent runs (synchronized with {@link #publish}, like {@link #withdrawSettlement}). */
+    synchronized void consumer(final long consumerId, final long topUpFen)
     {
         apply(buffer, 0, encoder.registerConsumer(buffer, 0, consumerId, 0));
         apply(buffer, 0, encoder.topUp(buffer, 0, consumerId, 1_000_000 + consumerId, topUpFen));

@@ -268,6 +268,65 @@ class IsoGatewayEngineTest
     }
 
     /**
+     * In-window replays (security review 2026-12-05 A1's residual): the same signed bytes sent again while their DE7
+     * is still fresh. A replayed purchase, pre-authorisation reversal or purchase reversal gets its first response and
+     * moves no money again (the engine's idempotency). A purchase declined because the card was unknown is not
+     * recorded by the engine: replayed once the consumer exists, it charged them for a sale the terminal was told was
+     * declined. The gateway now fences such a key with an empty rollback, so the replay is refused.
+     */
+    @Test
+    void replaysInsideTheWindowMoveNoMoneyAgain() throws Exception
+    {
+        final Path keysFile = dir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        store.save(keysFile);
+        final long newcomer = CONSUMER + 98;
+        final EngineIsoHarness harness = new EngineIsoHarness(keysFile);
+        try
+        {
+            harness.merchant(MERCHANT);
+            harness.terminal(TERMINAL, MERCHANT);
+            harness.consumer(CONSUMER, TOP_UP_FEN);
+            harness.start();
+            try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
+            {
+                final String now = JposTerminal.now();
+                final ISOMsg purchase = pos.signed(pos.financial("0200", CONSUMER, 1_000, pos.nextStan(), now));
+                assertEquals("00", pos.call(purchase).getString(39));
+                assertEquals("00", pos.call(purchase).getString(39), "a replayed purchase: its first response");
+                final int heldStan = pos.nextStan();
+                assertEquals("00", pos.call(pos.signed(pos.financial("0100", CONSUMER, 2_000, heldStan, now)))
+                    .getString(39));
+                final ISOMsg preAuthReversal = pos.signed(pos.reference("0400", "0100", heldStan, now, 2_000,
+                    pos.nextStan(), now));
+                assertEquals("00", pos.call(preAuthReversal).getString(39));
+                assertEquals("00", pos.call(preAuthReversal).getString(39), "a replayed reversal: the first answer");
+                final int reversedStan = pos.nextStan();
+                final ISOMsg reversedPurchase = pos.signed(pos.financial("0200", CONSUMER, 3_000, reversedStan, now));
+                assertEquals("00", pos.call(reversedPurchase).getString(39));
+                final ISOMsg purchaseReversal = pos.signed(pos.reference("0420", "0200", reversedStan, now, 3_000,
+                    pos.nextStan(), now));
+                assertEquals("00", pos.call(purchaseReversal).getString(39));
+                assertEquals("00", pos.call(purchaseReversal).getString(39), "refunded once");
+                assertEquals("00", pos.call(reversedPurchase).getString(39), "the reversed purchase: not charged again");
+
+                final ISOMsg declined = pos.signed(pos.financial("0200", newcomer, 700, pos.nextStan(), now));
+                assertEquals("14", pos.call(declined).getString(39), "an unknown card");
+                harness.consumer(newcomer, TOP_UP_FEN);
+                assertEquals("12", pos.call(declined).getString(39), "replayed once the card exists: fenced");
+            }
+        }
+        finally
+        {
+            harness.close();
+        }
+        assertEquals(TOP_UP_FEN - 1_000, balance(harness.engine, CONSUMER)[0]);
+        assertEquals(0, balance(harness.engine, CONSUMER)[1]);
+        assertEquals(TOP_UP_FEN, balance(harness.engine, newcomer)[0], "the declined sale never charged");
+    }
+
+    /**
      * Security review item 14: a 0220 whose DE4 is less than the pre-authorisation (a partial capture, which is not
      * supported) captures the whole hold; its 0230 says so in DE4 instead of echoing the request's amount, so the
      * terminal's receipt shows what the consumer was charged. A repeat answers the same.
