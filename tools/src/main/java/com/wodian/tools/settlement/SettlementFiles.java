@@ -1,9 +1,13 @@
 package com.wodian.tools.settlement;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -121,7 +125,9 @@ public final class SettlementFiles
         }
         files.add(writeFile(outDir.resolve(SUMMARY_FILE_NAME), summary));
         final StringBuilder manifest = manifest(date, zone, notes, files, key);
+        forceDirectory(outDir); // the data files' names are durable before the manifest that lists them
         files.add(writeFile(outDir.resolve(MANIFEST_FILE_NAME), manifest));
+        forceDirectory(outDir);
         return files;
     }
 
@@ -225,10 +231,57 @@ public final class SettlementFiles
         return csv;
     }
 
-    private static Path writeFile(final Path file, final CharSequence text) throws IOException
+    /**
+     * Writes {@code file} whole or not at all, never through a link: the bytes go to a new temporary file beside it
+     * (created exclusively, so nothing planted there is opened; the process's umask sets its mode, as for any file
+     * created here), are forced to disk, and the temporary file is renamed over the name, which replaces the name
+     * instead of writing into what it points to. A pickup of the directory sees the old file or the new one, never a
+     * half-written one; a name that is a symbolic link is refused. Written in place before (security review C9),
+     * whoever could write the {@code --out} directory (often a bank's pickup folder) could make a settlement
+     * overwrite any file of the {@code wodian} user through a planted {@code manifest.txt -> .../credentials}.
+     */
+    static Path writeFile(final Path file, final CharSequence text) throws IOException
     {
-        Files.writeString(file, text, StandardCharsets.UTF_8);
+        if (Files.isSymbolicLink(file))
+        {
+            throw new IOException("refusing to write " + file + ": it is a symbolic link (a settlement file is " +
+                "written only as a file of its own; remove the link, and check who may write " + file.getParent() +
+                ")");
+        }
+        final Path temporary = file.resolveSibling("." + file.getFileName() + "." + Long.toHexString(
+            java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try
+        {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE))
+            {
+                final ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining())
+                {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        finally
+        {
+            Files.deleteIfExists(temporary); // gone after the rename; left only by a failure
+        }
         return file;
+    }
+
+    /** Forces the directory's entries (the renames) to disk: the manifest is promised only once its files are. */
+    private static void forceDirectory(final Path dir) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+        catch (final IOException ex)
+        {
+            // Some file systems and platforms cannot open a directory for this; each file was forced already.
+        }
     }
 
     static String sha256(final Path file) throws IOException
