@@ -13,7 +13,6 @@ import com.wodian.protocol.sbe.GroupRole;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.SessionRole;
 import org.agrona.concurrent.UnsafeBuffer;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -25,11 +24,9 @@ import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 /**
- * What the operator commands for a replica group share: {@code wodian status} ({@link GroupStatusCommand}),
- * {@code wodian promote|demote} ({@link SwitchoverCommand}), {@code wodian group add|remove|recover}
- * ({@link GroupAddCommand}, {@link GroupRemoveCommand}, {@link GroupRecoverCommand}) and {@code journal prune}. They
- * talk to the nodes' client ports ({@link Connection}: an admin credential when the servers require logons) and read
- * each node's ClusterStatusReply as a {@link NodeStatus}.
+ * What the operator commands for a replica group share ({@code wodian status}, {@code promote}, {@code demote},
+ * {@code group add|remove}, {@code journal prune}): they talk to the nodes' client ports ({@link Connection}: an admin
+ * credential when the servers require logons) and read each node's ClusterStatusReply as a {@link NodeStatus}.
  */
 final class GroupCommands
 {
@@ -279,22 +276,6 @@ final class GroupCommands
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    @Command(name = "group", mixinStandardHelpOptions = true,
-        subcommands = { GroupAddCommand.class, GroupRemoveCommand.class, GroupRecoverCommand.class },
-        description = "Change the membership of a replica group, one node at a time (docs/replication.md); " +
-            "recover: after losing a majority for good, make a stopped survivor a group of one.")
-    static final class Group implements Runnable
-    {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run()
-        {
-            spec.commandLine().usage(System.err);
         }
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
         GroupStatusCommand.class,
         SwitchoverCommand.Promote.class,
         SwitchoverCommand.Demote.class,
-        GroupCommands.Group.class,
+        GroupMembershipCommand.class,
         PosCommand.class,
         CredentialsCommand.class,
         CertsCommand.class,
