@@ -4,8 +4,13 @@ import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.ReplySink;
 import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.DistributionMode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Runs the engine's hot paths (Pay, Try and Confirm, Refund, balance and payment-status queries) on a throwaway
@@ -27,11 +32,24 @@ import org.agrona.concurrent.UnsafeBuffer;
  * branches as uncommon traps and the first wrap under live traffic
  * threw the payment path's compiled code away ({@code unstable_if} at {@code PointsLedger.append} inside
  * {@code Ledger.settle}, ~24 s into a 50,000/s run; docs/latency.md "The journal's chunk crossings").
+ *
+ * <p>It runs before recovery replays the journal's tail, on its own thread while the journal opens ({@link #start}).
+ * Its rarer inputs (registrations, top-ups, merchant rules, Ticks, payments at alliance merchants) are spread over
+ * the whole run, not bunched at its start: with no C2 code to trap yet, a branch taken only while the code was still
+ * interpreted is missing from the profile C2 compiles from, and the first live set-up then trapped in the command
+ * switch and the batch prefetch (docs/engine.md, "The serving warm-up before the tail").
  */
 final class EngineWarmup
 {
     private static final long MERCHANT_ID = 1;
     private static final long TERMINAL_ID = 1;
+    /**
+     * Merchants 1 to 3, each with a terminal of its id; 2 and 3 are alliance members, 1 is not, and a consumer's home
+     * merchant is one of them or none ({@link #homeMerchantId}), so that the payments take the alliance share's
+     * branches too (a live set-up's first payments trapped there otherwise: {@code BatchPrefetcher.homeMerchantRows},
+     * {@code RecordFields.write}).
+     */
+    private static final int MERCHANTS = 3;
     /**
      * Consumers registered (and topped up) first, and the payments cycle over: enough for the consumer book and the
      * consumer-merchant pair table to grow in place a few times (the live pair table's first growth trapped in the
@@ -45,9 +63,67 @@ final class EngineWarmup
     /** Keys finished this long ago (input time; the warm-up's clock moves 1 ms per input) may be forgotten. */
     static final long KEY_RETENTION_MS = 1_000;
     private static final long TTL_MS = 60_000;
+    /** One registry input ({@link #registryInput}) per this many inputs of the main mix. */
+    static final int REGISTRY_EVERY = 32;
+    private static final int REGISTRY_KINDS = 7;
+    /** Top-ups' external references above the set-up's (which use the consumer id). */
+    private static final long TOP_UP_REF_BASE = 1_000_000_000L;
 
     private EngineWarmup()
     {
+    }
+
+    /**
+     * Starts {@link #run} on a thread of its own (a daemon: a start that fails before {@link InBackground#awaitMs}
+     * leaves it to finish by itself), or nothing when {@code inputCount} is not positive.
+     */
+    static InBackground start(final int inputCount)
+    {
+        final FutureTask<Long> task = new FutureTask<>(() -> run(inputCount));
+        if (inputCount > 0)
+        {
+            final Thread thread = new Thread(task, "wodian-engine-warmup");
+            thread.setDaemon(true);
+            thread.start();
+        }
+        return new InBackground(inputCount, task);
+    }
+
+    /**
+     * A warm-up running on its own thread: the server starts it first and waits for it before recovery replays the
+     * journal's tail. Run after the tail (as before), its small engine's branches (tables growing, a full key table,
+     * a wrapping points ledger, other reply sinks) deoptimised ~45 of the C2 methods the tail had just compiled
+     * (-XX:+LogCompilation); run before it, the tail starts on compiled code and nothing deoptimises after it
+     * (docs/engine.md, "The serving warm-up before the tail").
+     *
+     * @param inputCount the inputs it applies (none when not positive).
+     */
+    record InBackground(int inputCount, Future<Long> task)
+    {
+        /**
+         * @return how long the warm-up took, in ms, once it is done (-1 when it ran no inputs).
+         * @throws IllegalStateException when the warm-up failed or the wait was interrupted.
+         */
+        long awaitMs()
+        {
+            if (inputCount <= 0)
+            {
+                return -1;
+            }
+            try
+            {
+                return task.get();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the JIT warm-up", ex);
+            }
+            catch (final ExecutionException ex)
+            {
+                throw new IllegalStateException("the JIT warm-up failed", ex.getCause());
+            }
+        }
     }
 
     /**
@@ -58,11 +134,29 @@ final class EngineWarmup
     static long run(final int inputCount)
     {
         final long startNs = System.nanoTime();
+        final int secondInputs = inputCount / 4;
+        runOn(inputCount - secondInputs, new ReplySink[] {ReplySink.NONE});
+        runOn(secondInputs, new ReplySink[] {ReplySink.NONE, new CountingSink(), new LengthSink()});
+        return (System.nanoTime() - startNs) / 1_000_000;
+    }
+
+    /**
+     * The inputs applied to one fresh small engine, the replies to {@code sinks} in turn.
+     *
+     * <p>{@link #run} uses two engines, one after the other. The first gets most of the inputs, with one sink class,
+     * and C2 compiles from it; the second starts again from an empty engine with three sink classes, so that its
+     * first inputs (tables growing from their first rows, the points ledger growing to its limit, the other sinks)
+     * trap in that compiled code. A branch or a receiver class that has trapped once is not compiled as a trap again
+     * (the trap is recorded in the method's profile), so neither the tail nor live traffic traps there later. With
+     * one engine, whose early inputs ran before any C2 code existed, the first live inputs trapped in
+     * {@code ReplyPublisher.send} (class_check) and {@code PointsLedger.growIfFull} (-XX:+LogCompilation).
+     */
+    private static void runOn(final long inputCount, final ReplySink[] sinks)
+    {
         final EngineConfig config = EngineConfig.small().keysMax(KEYS_MAX).keyRetentionMs(KEY_RETENTION_MS)
             .pointsLedgerEntriesMax(POINTS_LEDGER_ENTRIES_MAX);
         final RingLikeBatch batch = new RingLikeBatch(new Engine(config));
         final CommandEncoder encoder = new CommandEncoder();
-        final ReplySink[] sinks = {ReplySink.NONE, new CountingSink(), new LengthSink()};
         registerParties(batch, encoder, config.amountFenMax());
         long timestampMs = batch.timestampMs;
         for (long i = 0; i < inputCount; i++)
@@ -71,30 +165,76 @@ final class EngineWarmup
             final long paymentId = 1_000 + i;
             final ReplySink sink = sinks[(int)(i % sinks.length)];
             final UnsafeBuffer slot = batch.nextSlot();
+            // Eight inputs at one merchant, then eight at the next (each merchant's terminal has its id).
+            final long merchantId = MERCHANT_ID + (i / 8) % MERCHANTS;
+            final long terminalId = merchantId;
             timestampMs++;
             switch ((int)(i % 8))
             {
                 case 0, 1, 2, 3 -> batch.command(
-                    encoder.pay(slot, 0, MERCHANT_ID, TERMINAL_ID, paymentId, consumerId, 100), timestampMs, sink);
-                case 4 -> batch.command(encoder.tryPayment(slot, 0, MERCHANT_ID, TERMINAL_ID, paymentId, consumerId,
+                    encoder.pay(slot, 0, merchantId, terminalId, paymentId, consumerId, 100), timestampMs, sink);
+                case 4 -> batch.command(encoder.tryPayment(slot, 0, merchantId, terminalId, paymentId, consumerId,
                     100, TTL_MS), timestampMs, sink);
                 case 5 -> batch.command(
-                    encoder.confirm(slot, 0, MERCHANT_ID, TERMINAL_ID, paymentId - 1), timestampMs, sink);
+                    encoder.confirm(slot, 0, merchantId, terminalId, paymentId - 1), timestampMs, sink);
                 case 6 -> batch.query(encoder.balanceQuery(slot, 0, consumerId), sink);
-                default -> batch.query(encoder.paymentStatusQuery(slot, 0, MERCHANT_ID, paymentId - 3),
+                default -> batch.query(encoder.paymentStatusQuery(slot, 0, merchantId, paymentId - 3),
                     sink); // the Try confirmed two inputs ago
             }
             if (i % 64 == 7)
             {
-                batch.command(encoder.refund(batch.nextSlot(), 0, MERCHANT_ID, TERMINAL_ID, paymentId - 7, i, 10),
+                batch.command(encoder.refund(batch.nextSlot(), 0, merchantId, terminalId, paymentId - 7, i, 10),
                     timestampMs, sink);
+            }
+            if (i % REGISTRY_EVERY == REGISTRY_EVERY / 2)
+            {
+                registryInput(batch, encoder, i / REGISTRY_EVERY, consumerId, timestampMs, sink);
             }
         }
         batch.flush();
-        return (System.nanoTime() - startNs) / 1_000_000;
     }
 
-    /** The merchant, its terminal, and {@link #REGISTERED_CONSUMERS} consumers topped up with {@code topUpFen}. */
+    /**
+     * One registry input, in turn: a new consumer, a top-up, a new terminal, a new merchant, that merchant's rules,
+     * a refused registration of the first merchant with other fields (a client's set-up run again), and a Tick (the
+     * server's own input when there is no traffic). They are
+     * spread over the whole run, not only at its start: the warm-up runs before recovery's tail, so the code C2
+     * compiles from its payments (and then from the tail's) must already have seen the registry commands in its
+     * profile; else the first live set-up trapped in the batch prefetch's and the command switch's branches
+     * ({@code BatchPrefetcher.add}, {@code registrationLines}, {@code CommandAdapter.onCommand}; -XX:+LogCompilation).
+     */
+    private static void registryInput(final RingLikeBatch batch, final CommandEncoder encoder, final long n,
+        final long consumerId, final long timestampMs, final ReplySink sink)
+    {
+        final UnsafeBuffer slot = batch.nextSlot();
+        final long newMerchantId = MERCHANT_ID + MERCHANTS + n / REGISTRY_KINDS;
+        switch ((int)(n % REGISTRY_KINDS))
+        {
+            case 0 -> batch.command(encoder.registerConsumer(slot, 0, REGISTERED_CONSUMERS + 1 + n, MERCHANT_ID),
+                timestampMs, sink);
+            case 1 -> batch.command(encoder.topUp(slot, 0, consumerId, TOP_UP_REF_BASE + n, 100), timestampMs, sink);
+            case 2 -> batch.command(encoder.registerTerminal(slot, 0, TERMINAL_ID + MERCHANTS + n, MERCHANT_ID),
+                timestampMs, sink);
+            case 3 -> batch.command(encoder.registerMerchant(slot, 0, newMerchantId, 2, 300, 150, 60, true),
+                timestampMs, sink);
+            case 4 -> batch.command(encoder.setMerchantRules(slot, 0, newMerchantId, 2, 300, 150, 60, true,
+                DistributionMode.VOUCHER, 100, 500, TTL_MS), timestampMs, sink);
+            case 5 -> batch.command(encoder.registerMerchant(slot, 0, MERCHANT_ID, 2, 300, 150, 60, true),
+                timestampMs, sink);
+            default -> batch.command(encoder.tick(slot, 0), timestampMs, sink);
+        }
+    }
+
+    /**
+     * One consumer in eight has no home merchant; the others belong to one of the merchants. (The consumer paying at
+     * input {@code i} is {@code 1 + i % 4096}: those with {@code id % 8} of 1 to 4 pay, the others Try or query.)
+     */
+    private static long homeMerchantId(final long consumerId)
+    {
+        return consumerId % 8 == 3 ? 0 : MERCHANT_ID + consumerId % MERCHANTS;
+    }
+
+    /** The merchants with their terminals, {@link #REGISTERED_CONSUMERS} consumers topped up with {@code topUpFen}. */
     private static void registerParties(final RingLikeBatch batch, final CommandEncoder encoder, final long topUpFen)
     {
         final long timestampMs = batch.timestampMs;
@@ -102,9 +242,17 @@ final class EngineWarmup
             ReplySink.NONE);
         batch.command(encoder.registerTerminal(batch.nextSlot(), 0, TERMINAL_ID, MERCHANT_ID), timestampMs,
             ReplySink.NONE);
+        for (long merchantId = MERCHANT_ID + 1; merchantId < MERCHANT_ID + MERCHANTS; merchantId++)
+        {
+            batch.command(encoder.registerMerchant(batch.nextSlot(), 0, merchantId, 2, 300, 150, 60, true),
+                timestampMs, ReplySink.NONE);
+            batch.command(encoder.registerTerminal(batch.nextSlot(), 0, merchantId, merchantId), timestampMs,
+                ReplySink.NONE);
+        }
         for (long consumerId = 1; consumerId <= REGISTERED_CONSUMERS; consumerId++)
         {
-            batch.command(encoder.registerConsumer(batch.nextSlot(), 0, consumerId, 0), timestampMs, ReplySink.NONE);
+            batch.command(encoder.registerConsumer(batch.nextSlot(), 0, consumerId, homeMerchantId(consumerId)),
+                timestampMs, ReplySink.NONE);
             batch.command(encoder.topUp(batch.nextSlot(), 0, consumerId, consumerId, topUpFen), timestampMs,
                 ReplySink.NONE);
         }

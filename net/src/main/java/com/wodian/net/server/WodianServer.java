@@ -106,6 +106,9 @@ public final class WodianServer implements AutoCloseable
     {
         this.dataDirectoryLock = dataDirectoryLock;
         this.config = config;
+        // The engine's JIT warm-up on its own thread while the start opens the journal, done before recovery's tail:
+        // after the tail, its throwaway engine threw away the C2 code the tail had compiled (EngineWarmup).
+        final EngineWarmup.InBackground engineWarmup = EngineWarmup.start(config.warmupInputs());
         // 0. Key material before anything opens, so that a bad or expired file stops the start at once.
         this.tlsContext = loadTls(config.tls(), config.epochClock().time());
         this.replicationTlsContext = loadTls(config.replicationTls(), config.epochClock().time());
@@ -119,9 +122,10 @@ public final class WodianServer implements AutoCloseable
         snapshotStore = new SnapshotStore(config.dataDir().resolve(SnapshotConfig.SNAPSHOT_DIR_NAME),
             config.snapshotConfig().retainCount());
         log = openLog(config, snapshotStore);
+        awaitEngineWarmUp(engineWarmup, log);
         recovery = recover(config, log, snapshotStore);
         recoveredInputCount = recovery.engine().lastSequence();
-        warmUp(config);
+        warmUpJournal(config);
         counters = openCounters(config, recoveredInputCount);
 
         // 2. Rings: the input ring's wait strategy follows the layout; the output ring is polled by the sender,
@@ -322,15 +326,31 @@ public final class WodianServer implements AutoCloseable
         }
     }
 
-    /** JIT warm-ups before the port opens, on a throwaway engine and a throwaway journal, never on the real state. */
-    private static void warmUp(final ServerConfig config)
+    /** Waits for the engine's warm-up (on a throwaway engine, never the real state); on failure closes the log. */
+    private static void awaitEngineWarmUp(final EngineWarmup.InBackground engineWarmup, final ServerLog log)
+    {
+        try
+        {
+            if (engineWarmup.inputCount() > 0)
+            {
+                LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} inputs on a throwaway engine in {1} ms",
+                    engineWarmup.inputCount(), engineWarmup.awaitMs());
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            log.close();
+            throw ex;
+        }
+    }
+
+    /** The journal's JIT warm-up before the port opens, on a throwaway journal. */
+    private static void warmUpJournal(final ServerConfig config)
     {
         if (config.warmupInputs() <= 0)
         {
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} inputs on a throwaway engine in {1} ms",
-            config.warmupInputs(), EngineWarmup.run(config.warmupInputs()));
         final long startNs = System.nanoTime();
         final long bytes = JournalWarmup.run(config.dataDir(), config.warmupInputs());
         LOG.log(System.Logger.Level.INFO, "JIT warm-up: {0} appends ({1} KiB) to a throwaway journal of small " +
