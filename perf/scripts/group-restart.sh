@@ -59,7 +59,7 @@ start_node() {
     runs[$i]=$(( runs[$i] + 1 ))
     WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx2g}" "$repo_dir/bin/wodian" server --data "$base_dir/node$i" \
         --port "${ports[$i]}" --credentials "$base_dir/credentials" --node-id "$i" --peers "$peers" \
-        --snapshot-retain 2 --ignore-stdin --risk-baseline none >"$base_dir/node$i-${runs[$i]}.log" 2>&1 &
+        --insecure --snapshot-retain 2 --ignore-stdin --risk-baseline none >"$base_dir/node$i-${runs[$i]}.log" 2>&1 &
     pids[$i]=$!
 }
 listening() { grep -q 'WODIAN LISTENING port=' "$base_dir/node$1-${runs[$1]}.log" 2>/dev/null; }

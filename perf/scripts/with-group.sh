@@ -42,7 +42,7 @@ trap cleanup EXIT
 for i in 0 1 2; do
     WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx3g}" "$repo_dir/bin/wodian" server --data "$base_dir/node$i" --init \
         --port "${ports[$i]}" --credentials "$base_dir/credentials" --node-id "$i" --peers "$peers" \
-        --ignore-stdin --risk-baseline none "${server_args[@]//@NODE@/$i}" >"$base_dir/node$i.log" 2>&1 &
+        --insecure --ignore-stdin --risk-baseline none "${server_args[@]//@NODE@/$i}" >"$base_dir/node$i.log" 2>&1 &
     pids+=($!)
 done
 status() { "$repo_dir/bin/wodian" status --peers "$clients" --credentials "$base_dir/client-secrets" --no-hash 2>/dev/null; }

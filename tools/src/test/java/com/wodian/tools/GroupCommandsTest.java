@@ -365,7 +365,8 @@ class GroupCommandsTest
             .sessionsMax(64)
             .tickIntervalMs(3_600_000)
             .replicaGroup(GroupMembers.member("cli", i, replication, AckPolicy.QUORUM)
-                .withClientAddresses(clientAddresses).withJoining(joining));
+                .withClientAddresses(clientAddresses).withJoining(joining))
+            .insecure(true); // clear-text replication on loopback (security review B11)
         config.gateway().authMode(GatewayConfig.AuthMode.DISABLED);
         config.fatalErrorHandler((ex) -> fatal.compareAndSet(i, null, ex));
         servers[i] = WodianServer.launch(config);

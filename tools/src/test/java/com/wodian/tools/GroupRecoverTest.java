@@ -144,7 +144,8 @@ class GroupRecoverTest
             .outputRingSize(1024)
             .sessionsMax(64)
             .tickIntervalMs(3_600_000)
-            .replicaGroup(GroupMembers.member(group, node, replication, AckPolicy.QUORUM).withJoining(joining));
+            .replicaGroup(GroupMembers.member(group, node, replication, AckPolicy.QUORUM).withJoining(joining))
+            .insecure(true); // clear-text replication on loopback (security review B11)
         config.gateway().authMode(GatewayConfig.AuthMode.DISABLED);
         return WodianServer.launch(config);
     }

@@ -138,6 +138,14 @@ public final class GroupOptions
                     "--insecure");
             }
         }
+        // Loopback too (security review B11): without node TLS a member is known by its address and the group's
+        // name only, so any local process that binds a stopped member's address and says hello as it receives the
+        // whole journal (card numbers included, whatever the files' modes) and counts as that member's
+        // acknowledgements. Tests, demos and one-host groups say so with --insecure.
+        throw new IllegalArgumentException("refusing clear-text replication on loopback without --insecure: any " +
+            "local process could bind a stopped member's address and receive the journal as that member. Configure " +
+            "node TLS (--node-cert, --node-key, --node-trust; docs/replication.md) or, for a test or a host whose " +
+            "local users you trust, pass --insecure");
     }
 
     private static long[] parseBackoff(final String spec)

@@ -874,7 +874,8 @@ class ReplicaGroupServerTest
             .replicaGroup(new com.wodian.net.cluster.ReplicaGroupConfig("test", nodeId,
                 null == addressBooks[nodeId] ? replicationAddresses : addressBooks[nodeId], policy,
                 consensus, com.wodian.net.cluster.ReplicaGroupConfig.LAGGING_ENTRIES_MAX_DEFAULT,
-                com.wodian.net.cluster.ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT).withJoining(joining[nodeId]));
+                com.wodian.net.cluster.ReplicaGroupConfig.SILENT_MS_MAX_DEFAULT).withJoining(joining[nodeId]))
+            .insecure(true); // clear-text replication on loopback (security review B11)
         if (metricsEndpoints)
         {
             config.metricsPort(0);

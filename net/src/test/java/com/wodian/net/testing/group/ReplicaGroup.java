@@ -256,6 +256,10 @@ public final class ReplicaGroup implements AutoCloseable
             "--keys-max", "500000",
             "--node-id", Integer.toString(node),
             "--peers", peers(node)));
+        if (null == pki)
+        {
+            arguments.add("--insecure"); // clear-text replication on loopback (security review B11)
+        }
         arguments.addAll(extraServerOptions);
         arguments.addAll(extraArguments);
         if (null != pki)
