@@ -277,6 +277,8 @@ public final class IsoKeyStore
         double budgetTokens = -1;
         /** When {@link #budgetTokens} was last refilled (the gateway's receive time, epoch ms). */
         long budgetRefilledAtMs;
+        /** The latest DE7 (epoch ms) of the terminal's fresh MAC-valid requests: older ones are replays or late. */
+        long newestTransmittedAtMs;
 
         TerminalKey(final long terminalId, final long merchantId, final RetailMac mac)
         {

@@ -49,6 +49,12 @@ final class IsoTranslator
     static final int DE_ORIGINAL = 90;
     static final int DE_MAC_SECONDARY = 128;
 
+    /**
+     * How much older than its terminal's newest DE7 a request may be and still authenticate its connection: requests
+     * of one terminal over several connections or a switch arrive a little out of order; a replay of a recording, or
+     * a retransmission after a timeout, is older.
+     */
+    static final long REPLAY_SLACK_MS = 60_000;
     private static final long STAN_RANGE = 1_000_000L;
     private static final long DATE_AND_STAN_RANGE = 10_000_000_000L;
 
@@ -63,6 +69,8 @@ final class IsoTranslator
     private final IsoCommandBudget budget;
     private Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys;
     private int commandLength;
+    /** The DE7 of the request {@link #freshnessProblem} last passed, as epoch ms. */
+    private long transmittedAtMs;
 
     /** A translator without a command budget (tests of the translation alone). */
     IsoTranslator(final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys, final long preAuthTtlMs,
@@ -161,7 +169,11 @@ final class IsoTranslator
             // 2026-12-05 A1).
             return respond(exchange, staleOrMalformed);
         }
-        exchange.authenticated = true;
+        // A recording replayed inside the window is answered (the engine gives its first outcome) but is no sign
+        // that this connection is the terminal's: it would count toward the terminal's connection cap and close the
+        // terminal's own oldest connection (security review 2026-12-05 A1, fix item 3).
+        exchange.authenticated = transmittedAtMs >= key.newestTransmittedAtMs - REPLAY_SLACK_MS;
+        key.newestTransmittedAtMs = Math.max(key.newestTransmittedAtMs, transmittedAtMs);
         if (mti == 800)
         {
             return onNetworkManagement(exchange);
@@ -199,6 +211,7 @@ final class IsoTranslator
             // the paymentId repeats every year and the engine may have forgotten the key, so it must not reach it.
             return IsoResponseCodes.SECURITY_VIOLATION;
         }
+        this.transmittedAtMs = transmittedAtMs;
         return null;
     }
 

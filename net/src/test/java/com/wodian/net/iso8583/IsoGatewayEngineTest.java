@@ -327,6 +327,46 @@ class IsoGatewayEngineTest
     }
 
     /**
+     * Security review 2026-12-05 A1, fix item 3: a recording replayed inside the window on another connection is
+     * answered, but does not authenticate that connection, so with the terminal's connection cap it no longer closes
+     * the terminal's own connection.
+     */
+    @Test
+    void aReplayInsideTheWindowDoesNotAuthenticateItsConnection() throws Exception
+    {
+        final Path keysFile = dir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        final byte[] key = store.issueKey(TERMINAL, MERCHANT, new SecureRandom());
+        store.save(keysFile);
+        final EngineIsoHarness harness = new EngineIsoHarness(IsoGatewayConfig.of("127.0.0.1", 0, keysFile)
+            .withConnectionsPerTerminalMax(1));
+        try
+        {
+            harness.merchant(MERCHANT);
+            harness.terminal(TERMINAL, MERCHANT);
+            harness.consumer(CONSUMER, TOP_UP_FEN);
+            harness.start();
+            try (JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key);
+                JposTerminal attacker = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
+            {
+                final ISOMsg recorded = pos.signed(pos.financial("0200", CONSUMER, 1_000, pos.nextStan(),
+                    JposTerminal.nowPlusMs(-3 * IsoTranslator.REPLAY_SLACK_MS)));
+                assertEquals("00", pos.call(recorded).getString(39));
+                assertEquals("00", pos.call(pos.signed(pos.networkManagement("301", pos.nextStan()))).getString(39));
+                assertEquals("00", attacker.call(recorded).getString(39), "the replay: its first outcome");
+                assertEquals("00", pos.call(pos.signed(pos.networkManagement("301", pos.nextStan()))).getString(39),
+                    "the terminal's connection is still open");
+                assertEquals(0, harness.agent.terminalCapClosedCount());
+            }
+        }
+        finally
+        {
+            harness.close();
+        }
+        assertEquals(TOP_UP_FEN - 1_000, balance(harness.engine, CONSUMER)[0]);
+    }
+
+    /**
      * Security review item 14: a 0220 whose DE4 is less than the pre-authorisation (a partial capture, which is not
      * supported) captures the whole hold; its 0230 says so in DE4 instead of echoing the request's amount, so the
      * terminal's receipt shows what the consumer was charged. A repeat answers the same.
