@@ -10,10 +10,11 @@ stops it with SIGTERM once it listens, keeps its output in LOG_DIR with each lin
   recovered: ... (T ms, apply thread's CPU A ms) ...                               -> the tail's apply CPU A
   replay warm-up: N inputs on a throwaway engine in R ms                           -> replay warm-up N, R
                                           (logged only by branch h14-warmup-experiment: -1 on main)
-  JIT warm-up: ... in W ms                                                          -> serving warm-up W
+  JIT warm-up: ... in W ms (the engine's, the first such line)                         -> serving warm-up W
 Prints one line per start, then per tree the medians and ranges, and the new/old ratio per round.
   "starting wodian ..." (its arrival)                                              -> JVM start + command line
-  recovered line's arrival - snapshot load - tail                                  -> recovery begins (journal open)
+  recovered line's arrival - snapshot load - tail -> recovery begins (journal open; since 64b3e53 also the wait for
+                                                     the engine warm-up, which runs beside the journal open)
 Environment: OLD_ARGS / NEW_ARGS (more server arguments for that side, e.g. NEW_ARGS="--warmup-inputs 0"),
 OLD_JAVA_OPTS / NEW_JAVA_OPTS (that side's WODIAN_JAVA_OPTS) and OLD_ENV / NEW_ENV (more environment for that side's
 launcher, e.g. NEW_ENV="WODIAN_CDS=off"), so that one tree can be compared with itself.
