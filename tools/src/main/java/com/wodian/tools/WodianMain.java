@@ -1,7 +1,7 @@
 package com.wodian.tools;
 
 import com.wodian.journal.ChroniclePosix;
-import com.wodian.net.server.BuildIdentity;
+import com.wodian.net.BuildIdentity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,7 +1,7 @@
 package com.wodian.net.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.wodian.net.server.BuildIdentity;
+import com.wodian.net.BuildIdentity;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;

@@ -6,6 +6,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.WaitStrategy;
 import com.wodian.journal.JournalWarmup;
 import com.wodian.journal.SnapshotStore;
+import com.wodian.net.BuildIdentity;
 import com.wodian.net.cluster.NodeIdentityFile;
 import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.net.durability.EngineRecovery;

@@ -1,5 +1,6 @@
 package com.wodian.net.server;
 
+import com.wodian.net.BuildIdentity;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.metrics.CountersFile;
 import com.wodian.net.metrics.CountersPrinter;

@@ -1,4 +1,4 @@
-package com.wodian.net.server;
+package com.wodian.net;
 
 import com.wodian.engine.Engine;
 import com.wodian.net.cluster.transport.ReplicationDescriptor;
