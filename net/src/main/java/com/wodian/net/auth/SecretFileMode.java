@@ -14,7 +14,7 @@ import java.util.Set;
  * item 16, 2026-12-05). Files on a file system without POSIX modes are not checked.
  *
  * <p>A file that decides who is let in (credentials, keys, trust anchors, key store passwords) and that group or
- * others can <em>write</em>, or that lies in a directory they can write (without the sticky bit), is refused
+ * others can <em>write</em>, or that lies in a directory others can write (without the sticky bit), is refused
  * ({@link #requireNotWritable}): whoever can write it can add an identity, a key or a CA, and a writable node trust
  * file is a full node credential (security review C4). Refused rather than warned about: unlike a read, such a write
  * leaves no trace in the server's behaviour until it is used.
@@ -77,18 +77,22 @@ public final class SecretFileMode
         if (null != directory && openDirectory(directory))
         {
             return file + " decides who may log on or connect but its directory " + directory + " is writable by " +
-                "group or others, who could replace it: chmod go-w the directory (docs/security.md, \"Data at rest\")";
+                "others, who could replace it: chmod o-w the directory (docs/security.md, \"Data at rest\")";
         }
         return null;
     }
 
-    /** A directory group or others can write into and that has no sticky bit (which stops a rename over the file). */
+    /**
+     * A directory others can write into and that has no sticky bit (which stops a rename over the file). A directory
+     * only its group can write is accepted: a umask of 002 (Debian, Ubuntu, Fedora users, whose group is their own)
+     * makes every directory a tool creates so, and refusing it refused the tools' own files.
+     */
     private static boolean openDirectory(final Path directory)
     {
         try
         {
             final int mode = (Integer)Files.getAttribute(directory, "unix:mode");
-            return 0 != (mode & 0022) && 0 == (mode & 01000);
+            return 0 != (mode & 0002) && 0 == (mode & 01000);
         }
         catch (final UnsupportedOperationException | IllegalArgumentException | IOException | ClassCastException ex)
         {

@@ -88,6 +88,9 @@ final class SessionGate
     /** Set by {@link #onMessage} when the session must end after the reply it published. */
     boolean endsSession;
     private FileTime credentialsModified;
+    /** The modification time of the last refused reload, so that its ERROR is logged once. */
+    private FileTime failedModified;
+    private boolean reloadFailureLogged;
     private long nextReloadCheckMs;
     /** Statistics written only by the network thread; volatile so that other threads may read them. */
     private volatile long logonCount;
@@ -203,21 +206,30 @@ final class SessionGate
             return;
         }
         nextReloadCheckMs = nowMs + RELOAD_CHECK_INTERVAL_MS;
+        FileTime modified = null;
         try
         {
-            final FileTime modified = Files.getLastModifiedTime(credentialsFile);
+            modified = Files.getLastModifiedTime(credentialsFile);
             if (!modified.equals(credentialsModified))
             {
                 store = CredentialStore.load(credentialsFile);
                 credentialsModified = modified;
+                reloadFailureLogged = false;
                 WodianServer.LOG.log(System.Logger.Level.INFO, "reloaded {0} credentials from {1}", store.size(),
                     credentialsFile);
             }
         }
         catch (final IOException | RuntimeException ex)
         {
-            WodianServer.LOG.log(System.Logger.Level.ERROR, "credential file " + credentialsFile +
-                " could not be reloaded; keeping the previous one", ex);
+            // Tried again every second (a chmod that fixes a refused mode changes no modification time), logged once
+            // per change of the file, not every second.
+            if (!reloadFailureLogged || !java.util.Objects.equals(modified, failedModified))
+            {
+                reloadFailureLogged = true;
+                failedModified = modified;
+                WodianServer.LOG.log(System.Logger.Level.ERROR, "credential file " + credentialsFile +
+                    " could not be reloaded; keeping the previous one (tried again every second)", ex);
+            }
         }
     }
 

@@ -59,6 +59,8 @@ class SecretFileModeTest
         Files.setPosixFilePermissions(trust, PosixFilePermissions.fromString("rw-r--r--"));
         assertNull(SecretFileMode.writableProblem(trust), "readable by all is fine for a trust file");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertNull(SecretFileMode.writableProblem(trust), "a directory made under umask 002: group-writable only");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         final String problem = SecretFileMode.writableProblem(trust);
         assertTrue(null != problem && problem.contains("its directory"), problem);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
