@@ -12,20 +12,21 @@ import java.util.logging.SimpleFormatter;
  * shutdown hook resets java.util.logging, closing and removing every handler, and it runs beside the server's hook
  * in no set order: the lines the close logged after it went nowhere (operator review 2, C8), although
  * docs/operations.md, section 2, promises {@code stopped}. A filter survives that reset (it removes handlers and
- * levels, not filters): once the root logger has no handler left, each record of the server's logger at INFO or
- * above is written on standard error by the same formatter the console handler used (SimpleFormatter reads the same
- * format property), and dropped from the emptied handler chain.
+ * levels, not filters): once the JVM's shutdown has begun, each record of the server's logger at INFO or above is
+ * written on standard error by this filter, with the formatter the console handler uses (SimpleFormatter reads the
+ * same format property), and kept from the handlers. Whether the shutdown has begun is exact (the JVM refuses a new
+ * shutdown hook from the moment its hooks start, the JDK's logging reset among them), so each closing line comes out
+ * once, before or after the reset alike.
  * <p>
  * Installed only while logging is the default console (no {@code java.util.logging.config.file}): a configured log
- * may have no root handler on purpose. A record is still lost if the reset falls between this filter's check and the
- * console handler's write, a window of a few instructions.
+ * keeps its own handlers, which the JDK's reset closes too.
  */
 final class ShutdownLogFallback implements Filter
 {
     /** Held: java.util.logging keeps loggers weakly, and a collected logger forgets its filter. */
     private static final Logger SERVER_LOGGER = Logger.getLogger(WodianServer.LOG.getName());
+    private static final Thread SHUTDOWN_PROBE = new Thread(() -> { }, "wodian-shutdown-probe");
 
-    private final Logger root = Logger.getLogger("");
     private final SimpleFormatter formatter = new SimpleFormatter();
     private final PrintStream err;
 
@@ -46,7 +47,7 @@ final class ShutdownLogFallback implements Filter
     @Override
     public boolean isLoggable(final LogRecord record)
     {
-        if (root.getHandlers().length > 0)
+        if (!shutdownStarted())
         {
             return true; // the log is up: its handlers write the record
         }
@@ -55,6 +56,24 @@ final class ShutdownLogFallback implements Filter
             err.print(formatter.format(record));
             err.flush();
         }
+        return false;
+    }
+
+    /**
+     * @return whether the JVM's shutdown hooks have started: it then refuses a new hook. One probe thread (never
+     * started), registered and removed under this class's lock; only log records ask, none on a serving path.
+     */
+    private static synchronized boolean shutdownStarted()
+    {
+        try
+        {
+            Runtime.getRuntime().addShutdownHook(SHUTDOWN_PROBE);
+        }
+        catch (final IllegalStateException ex)
+        {
+            return true;
+        }
+        Runtime.getRuntime().removeShutdownHook(SHUTDOWN_PROBE);
         return false;
     }
 }
