@@ -75,6 +75,11 @@ final class IsoCommandBudget
             key.budgetTokens = Math.min(burst, key.budgetTokens + elapsedMs * tokensPerMs);
             key.budgetRefilledAtMs = nowMs;
         }
+        else if (elapsedMs < 0)
+        {
+            // The wall clock stepped back: refill from now on, or the terminal would wait out the step (review R6).
+            key.budgetRefilledAtMs = nowMs;
+        }
         if (key.budgetTokens >= 1)
         {
             key.budgetTokens -= 1;
@@ -94,7 +99,8 @@ final class IsoCommandBudget
 
     /**
      * After the key file was read again: each terminal still in it keeps what is left of its budget, so that
-     * touching the file does not refill every bucket.
+     * touching the file does not refill every bucket, and its newest transmission time, so that a reload does not
+     * let a recording replayed once more authenticate a connection again (review R11).
      */
     static void carryOver(final Long2ObjectHashMap<IsoKeyStore.TerminalKey> from,
         final Long2ObjectHashMap<IsoKeyStore.TerminalKey> to)
@@ -106,6 +112,7 @@ final class IsoCommandBudget
             {
                 key.budgetTokens = old.budgetTokens;
                 key.budgetRefilledAtMs = old.budgetRefilledAtMs;
+                key.newestTransmittedAtMs = old.newestTransmittedAtMs;
             }
         }
     }

@@ -67,7 +67,7 @@ public final class GatewayConfig
          */
         public static final String ADMIN_ADDRESSES_PROP_NAME = "wodian.auth.admin.addresses";
         /**
-         * Admin logons from the server's own machine only, unless told otherwise: until 2026-12-05 the default was
+         * Admin logons from the server's own machine only, unless told otherwise: until 2026-12-06 the default was
          * anywhere, so a leaked admin secret worked from every shop network (security review B7).
          */
         public static final String ADMIN_ADDRESSES_DEFAULT = "127.0.0.0/8,::1";

@@ -73,7 +73,16 @@ final class ShutdownLogFallback implements Filter
         {
             return true;
         }
-        Runtime.getRuntime().removeShutdownHook(SHUTDOWN_PROBE);
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(SHUTDOWN_PROBE);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // The shutdown began between the two calls: the removal refuses too. Thrown from here it would leave
+            // the Logger.log call of whichever server thread was logging (review R12).
+            return true;
+        }
         return false;
     }
 }
