@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.SplittableRandom;
 
 /**
@@ -25,6 +26,12 @@ public final class TestPorts
     private static final long SEED =
         Long.getLong("wodian.test.ports.seed", System.nanoTime() ^ ProcessHandle.current().pid());
     private static final SplittableRandom RANDOM = new SplittableRandom(SEED);
+    /**
+     * Every port this JVM has handed out: a port is free when checked but stays unbound until its server starts, so a
+     * second reserve (a group's client ports after its replication ports) could hand out the same number and one of
+     * the two binds failed (CI run of 2026-12-06 00:57, ReplicaGroupServerTest: "cannot listen on 127.0.0.1:31180").
+     */
+    private static final BitSet GIVEN = new BitSet(65_536);
 
     static
     {
@@ -45,10 +52,11 @@ public final class TestPorts
         for (int tries = 0; found < count && tries < TRIES_MAX; tries++)
         {
             final int candidate = low + RANDOM.nextInt(Math.max(1, high - low));
-            if (high - low < 100 || contains(ports, found, candidate) || !isFree(candidate))
+            if (high - low < 100 || GIVEN.get(candidate) || !isFree(candidate))
             {
                 continue;
             }
+            GIVEN.set(candidate);
             ports[found++] = candidate;
         }
         for (; found < count; found++) // an unusual port layout: fall back to the kernel's choice
@@ -73,18 +81,6 @@ public final class TestPorts
         {
             return false;
         }
-    }
-
-    private static boolean contains(final int[] ports, final int count, final int port)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            if (ports[i] == port)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
