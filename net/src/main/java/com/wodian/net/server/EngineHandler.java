@@ -8,6 +8,7 @@ import com.wodian.engine.ReplySink;
 import com.wodian.net.FrameDescriptor;
 import com.wodian.net.cluster.ClusterView;
 import com.wodian.net.durability.EngineLimits;
+import com.wodian.net.pipeline.InputEvent;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.ClusterControlDecoder;
 import com.wodian.protocol.sbe.ClusterControlReplyEncoder;

@@ -3,6 +3,7 @@ package com.wodian.net.server;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import com.wodian.net.pipeline.InputEvent;
 
 /**
  * SHARED mode's pipeline: the journal and engine stages ({@link EngineHandler} with its journal inline) run on the

@@ -1,6 +1,7 @@
 package com.wodian.net.server;
 
 import com.lmax.disruptor.RingBuffer;
+import com.wodian.net.pipeline.InputEvent;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.ErrorReplyEncoder;

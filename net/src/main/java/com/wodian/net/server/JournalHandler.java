@@ -6,6 +6,7 @@ import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
 import com.wodian.journal.JournalWriter;
 import com.wodian.net.metrics.ServerCounters;
+import com.wodian.net.pipeline.InputEvent;
 import com.wodian.protocol.CommandCatalog;
 import org.agrona.concurrent.status.AtomicCounter;
 

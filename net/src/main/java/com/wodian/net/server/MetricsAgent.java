@@ -8,6 +8,7 @@ import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.metrics.ServerCounters.Scalar;
 import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.metrics.StageLatency;
+import com.wodian.net.pipeline.InputEvent;
 import com.wodian.protocol.sbe.GroupRole;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;

@@ -18,6 +18,7 @@ import com.wodian.net.cluster.transport.ReplicationTransport;
 import com.wodian.net.durability.EngineLimits;
 import com.wodian.net.durability.FollowedJournal;
 import com.wodian.net.metrics.ServerCounters;
+import com.wodian.net.pipeline.InputEvent;
 import com.wodian.net.tls.TlsContext;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;

@@ -1,6 +1,7 @@
 package com.wodian.net.server;
 
 import com.lmax.disruptor.ExceptionHandler;
+import com.wodian.net.pipeline.InputEvent;
 import org.agrona.ErrorHandler;
 
 /**

@@ -15,6 +15,7 @@ import com.wodian.net.durability.SnapshotConfig;
 import com.wodian.net.metrics.MetricsHttpServer;
 import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.metrics.StageLatency;
+import com.wodian.net.pipeline.InputEvent;
 import com.wodian.net.tls.TlsContext;
 import com.wodian.net.tls.TlsSettings;
 import org.agrona.BitUtil;

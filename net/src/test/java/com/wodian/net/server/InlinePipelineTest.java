@@ -6,6 +6,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
+import com.wodian.net.pipeline.InputEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.journal.JournalWriter;
 import com.wodian.net.metrics.ServerCounters;
+import com.wodian.net.pipeline.InputEvent;
 import com.wodian.protocol.CommandEncoder;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.AfterEach;

@@ -5,6 +5,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
+import com.wodian.net.pipeline.InputEvent;
 import com.wodian.protocol.CommandEncoder;
 import org.junit.jupiter.api.Test;
 

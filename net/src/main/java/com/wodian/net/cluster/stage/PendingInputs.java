@@ -1,6 +1,6 @@
 package com.wodian.net.cluster.stage;
 
-import com.wodian.net.server.InputEvent;
+import com.wodian.net.pipeline.InputEvent;
 import com.wodian.protocol.CommandCatalog;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -20,7 +20,7 @@ import com.wodian.net.cluster.snapshot.SnapshotTransfer;
 import com.wodian.net.cluster.transport.ConfigurationEntry;
 import com.wodian.net.cluster.transport.MessageHandler;
 import com.wodian.net.cluster.transport.ReplicationTransport;
-import com.wodian.net.server.InputEvent;
+import com.wodian.net.pipeline.InputEvent;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.ClusterControlDecoder;

@@ -1,4 +1,4 @@
-package com.wodian.net.server;
+package com.wodian.net.pipeline;
 
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
@@ -11,6 +11,10 @@ import java.nio.ByteOrder;
  * time the publishing (network) thread gave it. Fields are written by the network thread before it publishes the
  * slot; {@link #journalSequence} is written by the journaling stage and read by the engine stage after it.
  * Never keep a reference to a slot after the handler returns: the slot is reused.
+ *
+ * <p>The slot has a package of its own, below both packages that fill and read it: the server's stages
+ * ({@code net.server}) and the replication stage ({@code net.cluster.stage}), which the server builds. In net.server
+ * it made the two packages depend on each other.
  */
 public final class InputEvent
 {
@@ -73,7 +77,7 @@ public final class InputEvent
         }
     }
 
-    static InputEvent newInstance()
+    public static InputEvent newInstance()
     {
         return new InputEvent();
     }
