@@ -1,11 +1,10 @@
 package com.wodian.net.cluster.stage;
 
 import com.wodian.journal.consensus.AckPolicy;
-import com.wodian.journal.consensus.EntryPayloads;
-import com.wodian.journal.consensus.LogEntries;
 import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.cluster.transport.MessageHandler;
 import com.wodian.net.cluster.transport.ReplicationTransport;
+import com.wodian.net.testing.IgnoringMessageHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -98,7 +97,8 @@ class JoinLimitsCheckTest
     private static void pollUntil(
         final JoinLimitsCheck check, final ReplicationTransport[] transports, final BooleanSupplier done)
     {
-        final MessageHandler handler = new NoMessages();
+        // Refused peers send nothing but hellos.
+        final MessageHandler handler = new IgnoringMessageHandler();
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         long nowMs = 0;
         while (System.nanoTime() - deadlineNs < 0)
@@ -117,52 +117,5 @@ class JoinLimitsCheckTest
             LockSupport.parkNanos(100_000);
         }
         fail("condition not reached in 30 s");
-    }
-
-    /** Refused peers send nothing but hellos. */
-    private static final class NoMessages implements MessageHandler
-    {
-        @Override
-        public void onRequestVote(
-            final long term, final int fromNodeId, final long lastLogIndex, final long lastLogTerm,
-            final boolean leadershipTransfer)
-        {
-        }
-
-        @Override
-        public void onVoteReply(final long term, final int fromNodeId, final boolean granted)
-        {
-        }
-
-        @Override
-        public void onPreVote(final long term, final int fromNodeId, final long lastLogIndex, final long lastLogTerm)
-        {
-        }
-
-        @Override
-        public void onPreVoteReply(
-            final long term, final int fromNodeId, final long candidateTerm, final boolean granted)
-        {
-        }
-
-        @Override
-        public void onAppendEntries(
-            final long term, final int fromNodeId, final long prevLogIndex, final long prevLogTerm,
-            final long leaderCommitIndex, final int entryCount, final LogEntries entries,
-            final EntryPayloads payloads)
-        {
-        }
-
-        @Override
-        public void onAppendReply(
-            final long term, final int fromNodeId, final boolean success, final long matchIndex,
-            final long conflictIndex)
-        {
-        }
-
-        @Override
-        public void onTimeoutNow(final long term, final int fromNodeId)
-        {
-        }
     }
 }

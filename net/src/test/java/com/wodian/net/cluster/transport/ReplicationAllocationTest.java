@@ -10,6 +10,7 @@ import com.wodian.journal.consensus.ReplicaLog;
 import com.wodian.journal.consensus.Role;
 import com.wodian.journal.consensus.TermStore;
 import com.wodian.net.cluster.transport.ReplicationTestSupport.RecordingHandler;
+import com.wodian.net.testing.IgnoringMessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -407,32 +408,9 @@ class ReplicationAllocationTest
     }
 
     /** Resolves the first entry of each AppendEntries, allocating nothing. */
-    private static final class NoopHandler implements MessageHandler
+    private static final class NoopHandler extends IgnoringMessageHandler
     {
         private final EntryView view = new EntryView();
-
-        @Override
-        public void onRequestVote(
-            final long term, final int fromNodeId, final long lastLogIndex, final long lastLogTerm,
-            final boolean leadershipTransfer)
-        {
-        }
-
-        @Override
-        public void onVoteReply(final long term, final int fromNodeId, final boolean granted)
-        {
-        }
-
-        @Override
-        public void onPreVote(final long term, final int fromNodeId, final long lastLogIndex, final long lastLogTerm)
-        {
-        }
-
-        @Override
-        public void onPreVoteReply(
-            final long term, final int fromNodeId, final long candidateTerm, final boolean granted)
-        {
-        }
 
         @Override
         public void onAppendEntries(
@@ -444,18 +422,6 @@ class ReplicationAllocationTest
             {
                 payloads.resolve(entries.payloadAt(prevLogIndex + 1), view);
             }
-        }
-
-        @Override
-        public void onAppendReply(
-            final long term, final int fromNodeId, final boolean success, final long matchIndex,
-            final long conflictIndex)
-        {
-        }
-
-        @Override
-        public void onTimeoutNow(final long term, final int fromNodeId)
-        {
         }
     }
 }

@@ -6,6 +6,7 @@ import com.wodian.journal.consensus.storage.JournalReplicaLog;
 import com.wodian.net.cluster.transport.ReplicationTestSupport.MapEntrySource;
 import com.wodian.net.cluster.transport.ReplicationTestSupport.Received;
 import com.wodian.net.cluster.transport.ReplicationTestSupport.RecordingHandler;
+import com.wodian.net.testing.IgnoringMessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,45 +158,8 @@ class ReplicationCodecTest
         final int messageLength = length - LENGTH_FIELD_LENGTH;
         final long[] fields = new long[8];
         final byte[][] chunk = new byte[1][];
-        final MessageHandler handler = new MessageHandler()
+        final MessageHandler handler = new IgnoringMessageHandler()
         {
-            @Override
-            public void onRequestVote(final long t, final int f, final long i, final long lt, final boolean x)
-            {
-            }
-
-            @Override
-            public void onVoteReply(final long t, final int f, final boolean g)
-            {
-            }
-
-            @Override
-            public void onPreVote(final long t, final int f, final long i, final long lt)
-            {
-            }
-
-            @Override
-            public void onPreVoteReply(final long t, final int f, final long c, final boolean g)
-            {
-            }
-
-            @Override
-            public void onAppendEntries(final long t, final int f, final long p, final long pt, final long c,
-                final int n, final com.wodian.journal.consensus.LogEntries e,
-                final com.wodian.journal.consensus.EntryPayloads pl)
-            {
-            }
-
-            @Override
-            public void onAppendReply(final long t, final int f, final boolean s, final long m, final long c)
-            {
-            }
-
-            @Override
-            public void onTimeoutNow(final long t, final int f)
-            {
-            }
-
             @Override
             public void onInstallSnapshot(final long term, final int from, final long index, final long snapshotTerm,
                 final long configuration, final long total, final long offset, final org.agrona.DirectBuffer data,
