@@ -23,6 +23,6 @@ public record FundsRow(
     /** A payout of the platform's fee income (Withdraw from PLATFORM_FEES; merchant 0). */
     public static final String PLATFORM_FEE_PAYOUT = "PLATFORM_FEE_PAYOUT";
 
-    public static final String CSV_HEADER = "time,sequence,kind,consumer_id,merchant_id,reference_id,amount_fen," +
+    public static final String CSV_HEADER = "time,sequence,kind,card_masked,merchant_id,reference_id,amount_fen," +
         "booked_fen,result";
 }

@@ -39,9 +39,10 @@ public final class SettlementFiles
      * 4 the manifest's journal line; 5 sale_amount_fen and refunded_before_fen last in the merchant files;
      * 6 funds.csv; 7 ALLIANCE_WITHDRAWAL rows, pool_shortfall_fen and alliance_shortfall_fen last in the merchant
      * files, alliance_withdrawn_fen in balances.csv, funds.csv kinds ALLIANCE_WITHDRAWAL and PLATFORM_FEE_PAYOUT,
-     * platform.csv (docs/settlement.md, "Format versions").
+     * platform.csv; 8 the card number masked ({@link CardMask}): {@code card_masked} in place of {@code consumer_id}
+     * in the merchant files and funds.csv (docs/settlement.md, "Format versions").
      */
-    public static final int FORMAT_VERSION = 7;
+    public static final int FORMAT_VERSION = 8;
 
     /**
      * The line before a keyed manifest's last ({@code --key}; any files' format): it names the keying scheme's version
@@ -97,7 +98,7 @@ public final class SettlementFiles
                 csv.append(time.format(Instant.ofEpochMilli(row.timestampMs()))).append(',').append(row.sequence())
                     .append(',').append(row.kind()).append(',').append(row.terminalId()).append(',')
                     .append(row.paymentId()).append(',').append(row.refundId()).append(',').append(row.withdrawalId())
-                    .append(',').append(row.consumerId())
+                    .append(',').append(CardMask.of(row.consumerId()))
                     .append(',').append(row.amountFen()).append(',').append(row.voucherFen()).append(',')
                     .append(row.voucherLapsedFen()).append(',').append(row.feeFen()).append(',').append(row.poolFen())
                     .append(',').append(row.allianceOutFen())
@@ -205,7 +206,7 @@ public final class SettlementFiles
         for (final FundsRow row : funds)
         {
             csv.append(time.format(Instant.ofEpochMilli(row.timestampMs()))).append(',').append(row.sequence())
-                .append(',').append(row.kind()).append(',').append(row.consumerId()).append(',')
+                .append(',').append(row.kind()).append(',').append(CardMask.of(row.consumerId())).append(',')
                 .append(row.merchantId()).append(',').append(row.referenceId()).append(',').append(row.amountFen())
                 .append(',').append(row.bookedFen()).append(',').append(row.result()).append('\n');
         }

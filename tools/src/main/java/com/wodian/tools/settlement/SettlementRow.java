@@ -41,7 +41,7 @@ public record SettlementRow(
     public static final String ALLIANCE_WITHDRAWAL = "ALLIANCE_WITHDRAWAL";
 
     public static final String CSV_HEADER = "time,sequence,kind,terminal_id,payment_id,refund_id,withdrawal_id," +
-        "consumer_id,amount_fen,voucher_fen,voucher_lapsed_fen,fee_fen,pool_fen,alliance_out_fen,alliance_in_fen," +
+        "card_masked,amount_fen,voucher_fen,voucher_lapsed_fen,fee_fen,pool_fen,alliance_out_fen,alliance_in_fen," +
         "points,net_fen,sale_amount_fen,refunded_before_fen,pool_shortfall_fen,alliance_shortfall_fen";
 
     /** A row of a payout to the merchant (of its settlement balance, or of its alliance earnings). */
