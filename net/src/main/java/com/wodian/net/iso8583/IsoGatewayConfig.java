@@ -52,7 +52,8 @@ public record IsoGatewayConfig(
 
     public IsoGatewayConfig
     {
-        if (port < 0 || port > 65_535 || preAuthTtlMs <= 0 || connectionsMax <= 0 || connectionsMax > CONNECTIONS_MAX_LIMIT ||
+        if (port < 0 || port > 65_535 || preAuthTtlMs <= 0 ||
+            connectionsMax <= 0 || connectionsMax > CONNECTIONS_MAX_LIMIT ||
             inFlightMax <= 0 || frameLengthMax < NacFrameDescriptor.TPDU_LENGTH + 10 ||
             transmissionTimeWindowMs <= 0 || idleTimeoutMs <= 0 || connectionsPerTerminalMax < 0)
         {
@@ -78,8 +79,8 @@ public record IsoGatewayConfig(
             DEFAULT_IN_FLIGHT_MAX, DEFAULT_FRAME_LENGTH_MAX,
             longProperty(properties, TRANSMISSION_TIME_WINDOW_MS_PROP_NAME, DEFAULT_TRANSMISSION_TIME_WINDOW_MS),
             longProperty(properties, IDLE_TIMEOUT_MS_PROP_NAME, DEFAULT_IDLE_TIMEOUT_MS),
-            (int)Math.min(Integer.MAX_VALUE,
-                longProperty(properties, CONNECTIONS_PER_TERMINAL_MAX_PROP_NAME, DEFAULT_CONNECTIONS_PER_TERMINAL_MAX)));
+            (int)Math.min(Integer.MAX_VALUE, longProperty(
+                properties, CONNECTIONS_PER_TERMINAL_MAX_PROP_NAME, DEFAULT_CONNECTIONS_PER_TERMINAL_MAX)));
     }
 
     /** As {@link Long#getLong(String, long)} did for these two: a value that is no number keeps the default. */

@@ -273,8 +273,8 @@ public final class IsoMessageDecoder
     private static int dataBytes(final int field, final int size)
     {
         final byte type = Iso87Layout.type(field);
-        return type == Iso87Layout.FIXED_NUMERIC || type == Iso87Layout.LLVAR_NUMERIC || type == Iso87Layout.FIXED_AMOUNT ?
-            (size + 1) / 2 : size;
+        return type == Iso87Layout.FIXED_NUMERIC || type == Iso87Layout.LLVAR_NUMERIC ||
+            type == Iso87Layout.FIXED_AMOUNT ? (size + 1) / 2 : size;
     }
 
     private static int prefixBytes(final int field)

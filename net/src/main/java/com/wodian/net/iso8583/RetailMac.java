@@ -49,7 +49,8 @@ public final class RetailMac
     }
 
     /** Computes the MAC of {@code length} bytes and writes its 8 bytes to {@code out} at {@code outOffset}. */
-    public void compute(final DirectBuffer data, final int offset, final int length, final byte[] out, final int outOffset)
+    public void compute(
+        final DirectBuffer data, final int offset, final int length, final byte[] out, final int outOffset)
     {
         try
         {

@@ -102,7 +102,8 @@ public final class JournalAppendProbe
             this.thresholdNs = thresholdNs;
         }
 
-        void onBatch(final long firstEntryIndex, final int entryCount, final long batchServiceNs, final long sinceStartNs)
+        void onBatch(
+            final long firstEntryIndex, final int entryCount, final long batchServiceNs, final long sinceStartNs)
         {
             if (thresholdNs <= 0 || batchServiceNs < thresholdNs)
             {

@@ -159,7 +159,8 @@ public final class SnapshotTransfer implements SnapshotSource, SnapshotSink, Aut
             return;
         }
         final Path file = snapshotDir.resolve(SnapshotDescriptor.fileName(index));
-        LOG.log(Level.WARNING, "a follower refused snapshot " + file + " after receiving all of it: checking the file here");
+        LOG.log(Level.WARNING,
+            "a follower refused snapshot " + file + " after receiving all of it: checking the file here");
         if (null == checker)
         {
             checker = Executors.newSingleThreadExecutor(runnable ->

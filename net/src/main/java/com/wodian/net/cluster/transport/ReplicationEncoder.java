@@ -24,8 +24,8 @@ import static com.wodian.net.cluster.transport.ReplicationDescriptor.MESSAGE_OFF
 /**
  * Encodes consensus messages as length-prefixed SBE frames ({@link ReplicationDescriptor}), from their fields as
  * primitives (one method per message, as {@link com.wodian.journal.consensus.ConsensusOutbox} sends them). Reuses
- * its flyweights and never allocates. Every encode checks the space first and writes nothing it cannot finish: on a negative
- * result the bytes from {@code offset} on are undefined but nothing before them was touched.
+ * its flyweights and never allocates. Every encode checks the space first and writes nothing it cannot finish: on a
+ * negative result the bytes from {@code offset} on are undefined but nothing before them was touched.
  */
 public final class ReplicationEncoder
 {

@@ -410,7 +410,8 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     /**
      * This node's incarnation, named in every hello it sends, and the check of the incarnation each peer's hello
      * names ({@link PeerCheck}: a refused peer's RequestVote and VoteReply messages are dropped; null admits every
-     * one). {@code joinedEmpty}: the incarnation was drawn by a {@code --join} start on an empty data directory. Call before the first {@link #poll}; without it hellos name 0, 0 (unknown) and every vote is delivered.
+     * one). {@code joinedEmpty}: the incarnation was drawn by a {@code --join} start on an empty data directory.
+     * Call before the first {@link #poll}; without it hellos name 0, 0 (unknown) and every vote is delivered.
      */
     public ReplicationTransport identity(
         final long incarnationHigh, final long incarnationLow, final boolean joinedEmpty, final PeerCheck check)
