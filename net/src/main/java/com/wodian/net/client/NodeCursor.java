@@ -55,6 +55,13 @@ final class NodeCursor
         return null != hinted ? hinted : nodes.get(nodeIndex);
     }
 
+    /** {@link #current()} as {@code host:port}, for messages. */
+    String currentName()
+    {
+        final InetSocketAddress node = current();
+        return node.getHostString() + ':' + node.getPort();
+    }
+
     /** A reply was taken as an answer: the node is the primary, the NOT_PRIMARY streak ends. */
     void onAnswered()
     {

@@ -12,8 +12,6 @@ import com.wodian.protocol.sbe.ResultCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ScheduledFuture;
@@ -24,14 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
-import static com.wodian.net.FrameDescriptor.BYTE_ORDER;
-import static com.wodian.net.FrameDescriptor.CORRELATION_ID_LENGTH;
-import static com.wodian.net.FrameDescriptor.CORRELATION_ID_OFFSET;
-import static com.wodian.net.FrameDescriptor.FRAME_LENGTH_FIELD_LENGTH;
-import static com.wodian.net.FrameDescriptor.FRAME_LENGTH_OFFSET;
 import static com.wodian.net.FrameDescriptor.REQUEST_MESSAGE_LENGTH_MAX;
 import static com.wodian.net.FrameDescriptor.MESSAGE_OFFSET;
-import static com.wodian.net.FrameDescriptor.REPLY_FRAME_LENGTH_MAX;
 
 /**
  * Java client of the Wodian wire protocol (docs/protocol.md): one TCP connection at a time, many requests in flight.
@@ -41,7 +33,8 @@ import static com.wodian.net.FrameDescriptor.REPLY_FRAME_LENGTH_MAX;
  * the listener of its request. The server answers a connection's requests in order, so in-flight requests are kept
  * in a FIFO ring rather than a map ({@link InFlightRequests}); a reply whose correlation id is not the oldest
  * request's is a protocol error and fails the client. {@link #call} is the blocking form, for tools and tests.
- * The framed bytes are a {@link SendBuffer}'s; the choice of the next node after a loss is {@link NodeCursor}'s.
+ * The framed bytes are a {@link SendBuffer}'s; reading the replies and matching each to its request is a
+ * {@link ReplyReader}'s; the choice of the next node after a loss is {@link NodeCursor}'s.
  *
  * <p>Session layer (docs/security.md): making a connection (TCP, TLS when configured, the logon) is
  * {@link ClientConnection}'s job; with credentials the client logs on after connecting (challenge and proof;
@@ -69,16 +62,12 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     private static final int SEND_BUFFER_LENGTH = 64 * 1024;
     /** The server's default (GatewayConfig); used until a LogonReply names another. */
     private static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
-    private static final int RECEIVE_BUFFER_LENGTH = 64 * 1024;
     private static final AtomicInteger CLIENT_COUNT = new AtomicInteger();
     private static final ReplyListener IGNORE_REPLY = (correlationId, buffer, offset, length) -> { };
 
     private final ClientConfig config;
     private final boolean retain;
     private final Thread receiverThread;
-    private final ByteBuffer receiveBuffer =
-        ByteBuffer.allocateDirect(RECEIVE_BUFFER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    private final UnsafeBuffer receiveView = new UnsafeBuffer(receiveBuffer);
 
     /** The current connection; replaced by the receiver thread on reconnect (under the send lock). */
     private volatile SocketChannel channel;
@@ -107,7 +96,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     /** Connections made again after a loss; volatile: a statistic read by any thread. */
     private volatile long reconnectCount;
     /** Receiver thread only. */
-    private final NotPrimaryReply notPrimaryReply;
+    private final ReplyReader replyReader;
 
     /** The first cause of failure; volatile because every thread checks it. */
     private volatile IOException failure;
@@ -127,10 +116,10 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         this.config = config;
         this.nodes = new NodeCursor(config.nodes());
         nodes.connectedTo(nodeIndex);
-        this.notPrimaryReply = new NotPrimaryReply(config.nodes());
         this.retain = config.reconnect();
         this.sendBuffer = new SendBuffer(retain ? config.retransmitBufferLength() : SEND_BUFFER_LENGTH, retain);
         this.inFlight = new InFlightRequests(retain);
+        this.replyReader = new ReplyReader(inFlight, nodes, config);
         this.io = connection.io;
         this.channel = connection.channel;
         this.connected = true;
@@ -378,8 +367,7 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     /** The node currently (or last) connected to, as {@code host:port}. */
     public String node()
     {
-        final InetSocketAddress node = nodes.current();
-        return node.getHostString() + ':' + node.getPort();
+        return nodes.currentName();
     }
 
     private long append(final DirectBuffer message, final int offset, final int length, final ReplyListener listener)
@@ -561,7 +549,8 @@ public final class WodianClient implements AutoCloseable, RequestChannel
     {
         try
         {
-            return readReplies();
+            replyReader.readReplies(io);
+            return true; // not reached: reading ends with an exception
         }
         catch (final ProtocolException ex)
         {
@@ -582,76 +571,6 @@ public final class WodianClient implements AutoCloseable, RequestChannel
             fail(new IOException("reply handling failed", ex));
             return false;
         }
-    }
-
-    /** Never returns: reading ends with an exception. */
-    private boolean readReplies() throws IOException
-    {
-        final ByteBuffer receiveBuffer = this.receiveBuffer;
-        final UnsafeBuffer view = receiveView;
-        final ByteChannel channel = this.io;
-        receiveBuffer.clear();
-        while (true)
-        {
-            if (channel.read(receiveBuffer) < 0)
-            {
-                throw new IOException("connection closed by the server");
-            }
-            final int limit = receiveBuffer.position();
-            int offset = 0;
-            while (limit - offset >= FRAME_LENGTH_FIELD_LENGTH)
-            {
-                final int frameLength = view.getInt(offset + FRAME_LENGTH_OFFSET, BYTE_ORDER);
-                if (frameLength < CORRELATION_ID_LENGTH || frameLength > REPLY_FRAME_LENGTH_MAX)
-                {
-                    throw new ProtocolException("protocol error: frame length " + frameLength);
-                }
-                if (limit - offset < FRAME_LENGTH_FIELD_LENGTH + frameLength)
-                {
-                    break;
-                }
-                onReply(view.getLong(offset + CORRELATION_ID_OFFSET, BYTE_ORDER), view, offset + MESSAGE_OFFSET,
-                    frameLength - CORRELATION_ID_LENGTH);
-                offset += FRAME_LENGTH_FIELD_LENGTH + frameLength;
-            }
-            receiveBuffer.limit(limit).position(offset);
-            receiveBuffer.compact();
-        }
-    }
-
-    private void onReply(final long correlationId, final DirectBuffer buffer, final int offset, final int length)
-        throws IOException
-    {
-        if (inFlight.isEmpty())
-        {
-            if (0 == correlationId)
-            {
-                // The server's last word before it closes (an ErrorReply such as IDLE_TIMEOUT): the read fails next.
-                LOG.log(System.Logger.Level.DEBUG, "server notice: {0}", describe(buffer, offset, length));
-                return;
-            }
-            throw new ProtocolException("unsolicited reply, correlation id " + correlationId +
-                describe(buffer, offset, length));
-        }
-        final long expectedCorrelationId = inFlight.oldestCorrelationId();
-        if (correlationId != expectedCorrelationId)
-        {
-            if (0 == correlationId)
-            {
-                LOG.log(System.Logger.Level.DEBUG, "server notice: {0}", describe(buffer, offset, length));
-                return;
-            }
-            throw new ProtocolException("reply out of order: correlation id " + correlationId + ", expected " +
-                expectedCorrelationId + describe(buffer, offset, length));
-        }
-        if (retain && notPrimaryReply.matches(buffer, offset, length))
-        {
-            // Not answered: the request stays in flight and is re-sent, with its idempotency key, at the primary.
-            throw new NotPrimaryException(node() + " is not the primary" + describe(buffer, offset, length),
-                notPrimaryReply.leaderHint(length));
-        }
-        nodes.onAnswered();
-        inFlight.takeOldest().onReply(correlationId, buffer, offset, length);
     }
 
     /**
@@ -755,11 +674,6 @@ public final class WodianClient implements AutoCloseable, RequestChannel
         reconnectCount = reconnectCount + 1;
         LOG.log(System.Logger.Level.INFO, "reconnected to {0}, re-sending {1} requests", node(), inFlightCount());
         return true;
-    }
-
-    private static String describe(final DirectBuffer buffer, final int offset, final int length)
-    {
-        return ": " + com.wodian.protocol.MessageText.describe(buffer, offset, length);
     }
 
     /**
