@@ -111,6 +111,7 @@ public final class ServerMain
         final int port = server.current().port();
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            ShutdownLogFallback.coverLoggersCreatedSince();
             server.close(); // its closing lines, `stopped` last, reach standard error after the JDK's log reset too
             stopped.countDown();
         }, "wodian-shutdown"));
