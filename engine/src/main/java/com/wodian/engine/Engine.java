@@ -33,15 +33,17 @@ public final class Engine
      * snapshot lacks. 14: the stream ends (before the state hash) with the engine settings and the key quota's cursor
      * (EngineSettings, MerchantKeyQuota); merchant rows and key records may carry the quota's counts and marks.
      * 15: the engine settings end with REFUND_SHORTFALL_FROM_SETTLEMENT. 16: then VOUCHER_EXPIRY_SATURATES and
-     * REFUND_REISSUES_VOUCHER. 17: then VOUCHER_LAYOUT_HASH. 18: then RISK_GROUP_SOURCE.
+     * REFUND_REISSUES_VOUCHER. 17: then VOUCHER_LAYOUT_HASH. 18: then RISK_GROUP_SOURCE. 19: then BALANCE_PROBE_LIMIT,
+     * and the stream ends (before the state hash) with the balance-probe table (BalanceProbeGuard).
      */
-    public static final long SNAPSHOT_FORMAT_VERSION = 18;
+    public static final long SNAPSHOT_FORMAT_VERSION = 19;
     /**
      * The oldest format this engine still reads: 14 is 15 without REFUND_SHORTFALL_FROM_SETTLEMENT, 15 is 16 without
-     * VOUCHER_EXPIRY_SATURATES and REFUND_REISSUES_VOUCHER, 16 is 17 without VOUCHER_LAYOUT_HASH and 17 is 18 without
-     * RISK_GROUP_SOURCE (each read as 0, its default, which hashes as the older format did), so a node whose journal
-     * starts after a format-14 snapshot (snapshot installed, or pruned) starts on this build (ops-review finding 3). Only the current format is
-     * written: the older ones are read in tests from committed fixtures (engine/src/test/resources/snapshots,
+     * VOUCHER_EXPIRY_SATURATES and REFUND_REISSUES_VOUCHER, 16 is 17 without VOUCHER_LAYOUT_HASH, 17 is 18 without
+     * RISK_GROUP_SOURCE and 18 is 19 without BALANCE_PROBE_LIMIT and its table (each read as 0 or empty, its
+     * default, which hashes as the older format did), so a node whose journal starts after a format-14 snapshot
+     * (snapshot installed, or pruned) starts on this build (ops-review finding 3). Only the current format is written:
+     * the older ones are read in tests from committed fixtures (engine/src/test/resources/snapshots,
      * OldSnapshotFixtures).
      */
     public static final long OLDEST_READABLE_SNAPSHOT_FORMAT = 14;
@@ -67,14 +69,16 @@ public final class Engine
         this.config = config;
         this.books = new EngineBooks(config);
         this.risk = new RiskControl(config, books.consumers);
-        final EngineSettings settings = new EngineSettings(config.keysMax, risk);
+        final BalanceProbeGuard probes = new BalanceProbeGuard(config.riskPairsMax);
+        final EngineSettings settings = new EngineSettings(config.keysMax, risk, probes);
         this.ledger = new Ledger(config, context, books, settings);
         this.distribution = new PoolDistribution(books, ledger, settings);
         this.keyQuota = new MerchantKeyQuota(settings, books);
-        this.state = new EngineState(config, context, books, ledger, distribution, risk, settings, keyQuota);
+        this.state = new EngineState(config, context, books, ledger, distribution, risk, settings, keyQuota, probes);
         final ReplyPublisher replies = new ReplyPublisher(books.records);
         this.prefetcher = new BatchPrefetcher(books, risk);
-        this.payments = new PaymentRules(config, context, books, risk, ledger, prefetcher, settings, keyQuota);
+        this.payments = new PaymentRules(config, context, books, risk, ledger, prefetcher, settings, keyQuota,
+            probes);
         this.rewards = new RewardsRules(config, context, books, distribution, risk, ledger, keyQuota, settings);
         this.queries = new EngineQueries(context, state, books, risk, replies);
         this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger),

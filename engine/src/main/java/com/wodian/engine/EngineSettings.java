@@ -27,6 +27,8 @@ final class EngineSettings
     static final long FORMAT_WITH_VOUCHER_LAYOUT_HASH = 17;
     /** The snapshot format whose settings then hold RISK_GROUP_SOURCE. */
     static final long FORMAT_WITH_RISK_GROUP_SOURCE = 18;
+    /** The snapshot format whose settings then hold BALANCE_PROBE_LIMIT (and whose stream ends with its table). */
+    static final long FORMAT_WITH_BALANCE_PROBE_LIMIT = 19;
 
     private final long keysMax;
     /** Keys one merchant may hold made within the key retention; 0: no quota (the default). */
@@ -44,11 +46,16 @@ final class EngineSettings
     private long riskGroupSource;
     /** Told of RISK_GROUP_SOURCE whenever it changes (set or snapshot load): risk reads it on every scored payment. */
     private final RiskControl risk;
+    /** Probes of a consumer's balance one merchant may make in a window; 0: off (security review A2). */
+    private long balanceProbeLimit;
+    /** Told of BALANCE_PROBE_LIMIT whenever it changes (set or snapshot load): it counts only while on. */
+    private final BalanceProbeGuard probes;
 
-    EngineSettings(final long keysMax, final RiskControl risk)
+    EngineSettings(final long keysMax, final RiskControl risk, final BalanceProbeGuard probes)
     {
         this.keysMax = keysMax;
         this.risk = risk;
+        this.probes = probes;
     }
 
     long merchantKeysMax()
@@ -148,6 +155,13 @@ final class EngineSettings
             risk.groupSourceChallenger(value == 1);
             return ResultCode.OK;
         }
+        if (settingRaw == EngineSetting.BALANCE_PROBE_LIMIT.value() && value >= 0 &&
+            value <= BalanceProbeGuard.LIMIT_MAX)
+        {
+            balanceProbeLimit = value;
+            probes.limit(value);
+            return ResultCode.OK;
+        }
         return ResultCode.SETTING_INVALID;
     }
 
@@ -173,8 +187,10 @@ final class EngineSettings
             StateHash.fold(third, (long)EngineSetting.REFUND_REISSUES_VOUCHER.value() << 32 | refundReissuesVoucher);
         final long fifth = voucherLayoutHash == 0 ? fourth :
             StateHash.fold(fourth, (long)EngineSetting.VOUCHER_LAYOUT_HASH.value() << 32 | voucherLayoutHash);
-        return riskGroupSource == 0 ? fifth :
+        final long sixth = riskGroupSource == 0 ? fifth :
             StateHash.fold(fifth, (long)EngineSetting.RISK_GROUP_SOURCE.value() << 32 | riskGroupSource);
+        return balanceProbeLimit == 0 ? sixth :
+            StateHash.fold(sixth, (long)EngineSetting.BALANCE_PROBE_LIMIT.value() << 32 | balanceProbeLimit);
     }
 
     /** In the current snapshot format ({@link Engine#SNAPSHOT_FORMAT_VERSION}), the only one written. */
@@ -187,6 +203,7 @@ final class EngineSettings
         writer.writeLong(refundReissuesVoucher);
         writer.writeLong(voucherLayoutHash);
         writer.writeLong(riskGroupSource);
+        writer.writeLong(balanceProbeLimit);
     }
 
     /** A setting a format lacks is at its default there. */
@@ -199,13 +216,15 @@ final class EngineSettings
         final long reissues = format >= FORMAT_WITH_VOUCHER_SETTINGS ? reader.readLong() : 0;
         final long layout = format >= FORMAT_WITH_VOUCHER_LAYOUT_HASH ? reader.readLong() : 0;
         final long groupSource = format >= FORMAT_WITH_RISK_GROUP_SOURCE ? reader.readLong() : 0;
+        final long probeLimit = format >= FORMAT_WITH_BALANCE_PROBE_LIMIT ? reader.readLong() : 0;
         if (keys < 0 || keys > keysMax || binding < BINDING_MERCHANT || binding > BINDING_ALL || !isBit(shortfall) ||
-            !isBit(saturates) || !isBit(reissues) || !isBit(layout) || !isBit(groupSource))
+            !isBit(saturates) || !isBit(reissues) || !isBit(layout) || !isBit(groupSource) ||
+            probeLimit < 0 || probeLimit > BalanceProbeGuard.LIMIT_MAX)
         {
             throw new IllegalStateException("snapshot engine settings out of range: merchant keys " + keys +
                 ", terminal binding " + binding + ", refund shortfall " + shortfall + ", voucher expiry saturates " +
                 saturates + ", refund reissues voucher " + reissues + ", voucher layout hash " + layout +
-                ", risk group source " + groupSource);
+                ", risk group source " + groupSource + ", balance probe limit " + probeLimit);
         }
         merchantKeysMax = keys;
         paymentTerminalBinding = (int)binding;
@@ -215,6 +234,8 @@ final class EngineSettings
         voucherLayoutHash = layout;
         riskGroupSource = groupSource;
         risk.groupSourceChallenger(groupSource == 1);
+        balanceProbeLimit = probeLimit;
+        probes.limit(probeLimit);
     }
 
     private static boolean isBit(final long value)

@@ -16,11 +16,13 @@ final class EngineState
     private final RiskControl risk;
     private final EngineSettings settings;
     private final MerchantKeyQuota keyQuota;
+    private final BalanceProbeGuard probes;
 
     EngineState(final EngineConfig config, final CommandContext context, final EngineBooks books, final Ledger ledger,
         final PoolDistribution distribution, final RiskControl risk, final EngineSettings settings,
-        final MerchantKeyQuota keyQuota)
+        final MerchantKeyQuota keyQuota, final BalanceProbeGuard probes)
     {
+        this.probes = probes;
         this.settings = settings;
         this.keyQuota = keyQuota;
         this.config = config;
@@ -58,6 +60,7 @@ final class EngineState
             books.terminals.count());
         settings.writeTo(writer);
         keyQuota.writeTo(writer);
+        probes.writeTo(writer);
         writer.writeLong(stateHash());
     }
 
@@ -130,6 +133,10 @@ final class EngineState
             books.terminals.count());
         settings.readFrom(reader, format);
         keyQuota.readFrom(reader);
+        if (format >= EngineSettings.FORMAT_WITH_BALANCE_PROBE_LIMIT)
+        {
+            probes.readFrom(reader);
+        }
     }
 
     /** The limits that size the state: a snapshot only fits an engine with the same ones. */
@@ -180,7 +187,8 @@ final class EngineState
         hash = distribution.hash(hash);
         hash = risk.hash(hash, books.consumers.count(), books.merchants.count(), books.terminals.count());
         // Both leave the hash as it was while every setting is at its default and the quota never counted a key.
-        hash = keyQuota.hash(settings.hash(hash));
+        // The probe table is empty (and hashes as nothing) unless BALANCE_PROBE_LIMIT was ever on.
+        hash = probes.hash(keyQuota.hash(settings.hash(hash)));
         return books.records.hashWithSum(hash, recordsSum);
     }
 }

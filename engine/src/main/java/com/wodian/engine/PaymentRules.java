@@ -42,6 +42,8 @@ final class PaymentRules
     private final BatchPrefetcher prefetched;
     private final EngineSettings settings;
     private final MerchantKeyQuota keyQuota;
+    /** The balance-probing limit (BALANCE_PROBE_LIMIT): each call is one branch while it is off. */
+    private final BalanceProbeGuard probes;
 
     PaymentRules(
         final EngineConfig config,
@@ -51,8 +53,10 @@ final class PaymentRules
         final Ledger ledger,
         final BatchPrefetcher prefetched,
         final EngineSettings settings,
-        final MerchantKeyQuota keyQuota)
+        final MerchantKeyQuota keyQuota,
+        final BalanceProbeGuard probes)
     {
+        this.probes = probes;
         this.settings = settings;
         this.keyQuota = keyQuota;
         this.config = config;
@@ -222,7 +226,12 @@ final class PaymentRules
         {
             risk.recordBlocked(merchantIndex, consumerIndex, terminalIndex);
         }
-        else if (riskActive)
+        else
+        {
+            // The pair spent its balance probes: refused before risk (a risk code: not a refusal rule 12 counts).
+            code = probes.check(merchantIndex, consumerIndex, context.nowMs);
+        }
+        if (code == ResultCode.OK && riskActive)
         {
             // Risk decides before anything is reserved (SPEC: Try is "risk check, then reserve").
             risk.paymentContext(consumers.get(consumerIndex, ConsumerBook.WALLET_FEN),
@@ -239,6 +248,7 @@ final class PaymentRules
         if (code == ResultCode.OK && consumers.get(consumerIndex, ConsumerBook.WALLET_FEN) < cashFen)
         {
             code = ResultCode.INSUFFICIENT_FUNDS;
+            probes.count(merchantIndex, consumerIndex, context.nowMs);
         }
         if (code != ResultCode.OK)
         {
@@ -252,6 +262,10 @@ final class PaymentRules
         if (riskActive)
         {
             risk.recordPayment(consumerIndex, merchantIndex, terminalIndex, homeIndex, amountFen);
+        }
+        if (kind == TEMPLATE_TRY)
+        {
+            probes.count(merchantIndex, consumerIndex, context.nowMs);   // taken back by its Confirm
         }
         acceptPayment(record, kind, voucherFen, voucherSlot);
         return ResultCode.OK;
@@ -432,6 +446,7 @@ final class PaymentRules
                 if (confirm)
                 {
                     ledger.confirmHold(record);
+                    takeBackProbe(record);
                 }
                 else
                 {
@@ -451,6 +466,18 @@ final class PaymentRules
             default:
                 throw new IllegalStateException("payment record in state " + records.state(record));
         }
+    }
+
+    /** A confirmed Try was a sale, not a balance probe: its count is taken back (BalanceProbeGuard). */
+    private void takeBackProbe(final int record)
+    {
+        if (!probes.isOn())
+        {
+            return;
+        }
+        final long triedAtMs = records.get(record, Payment.EXPIRES_AT_MS) - records.get(record, Payment.TTL_MS);
+        probes.confirmed((int)records.get(record, Payment.MERCHANT_INDEX),
+            (int)records.get(record, Payment.CONSUMER_INDEX), triedAtMs, context.nowMs);
     }
 
     private boolean expireIfDue(final int record)
@@ -617,6 +644,10 @@ final class PaymentRules
             if (code == ResultCode.OK && riskActive)
             {
                 risk.recordRefund(paymentConsumer, merchantIndex);
+            }
+            if (code == ResultCode.OK)
+            {
+                probes.count(merchantIndex, paymentConsumer, context.nowMs);   // a Pay and its Refund: one probe
             }
         }
         return code;

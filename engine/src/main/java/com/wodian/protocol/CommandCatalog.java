@@ -376,6 +376,10 @@ public final class CommandCatalog
         {
             return 10;
         }
+        if (value == EngineSetting.BALANCE_PROBE_LIMIT)
+        {
+            return 11;
+        }
         if (value == com.wodian.protocol.sbe.ClusterAction.ADD_MEMBER ||
             value == com.wodian.protocol.sbe.ClusterAction.REMOVE_MEMBER)
         {

@@ -47,6 +47,8 @@ class EngineSettingsPropertyTest
             assertEquals(ResultCode.OK, d.setting(EngineSetting.VOUCHER_LAYOUT_HASH, 1));
             // Decides nothing here (no model is loaded), but is in the hash and the snapshot.
             assertEquals(ResultCode.OK, d.setting(EngineSetting.RISK_GROUP_SOURCE, 1));
+            // Few consumers, many refusals for funds and cancelled Tries: the probe table fills and refuses.
+            assertEquals(ResultCode.OK, d.setting(EngineSetting.BALANCE_PROBE_LIMIT, 2));
         }
         final EnumMap<ResultCode, Integer> codes = new EnumMap<>(ResultCode.class);
         EngineDriver restored = null;
@@ -80,7 +82,7 @@ class EngineSettingsPropertyTest
         assertTrue(live.sequence > config().keysMax() * 4L, "the key table filled and forgot keys");
         System.out.println("engine settings property codes: " + codes);
         for (final ResultCode expected : new ResultCode[]{ResultCode.OK, ResultCode.OK_EMPTY_ROLLBACK,
-            ResultCode.LIMIT_MERCHANT_KEYS, ResultCode.TERMINAL_NOT_OF_PAYMENT})
+            ResultCode.LIMIT_MERCHANT_KEYS, ResultCode.TERMINAL_NOT_OF_PAYMENT, ResultCode.RISK_BALANCE_PROBING})
         {
             assertTrue(codes.getOrDefault(expected, 0) > 0, () -> expected + " never happened: " + codes);
         }

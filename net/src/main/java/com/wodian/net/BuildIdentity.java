@@ -40,7 +40,7 @@ public final class BuildIdentity
     }
 
     /**
-     * One line, e.g. {@code wodian 0.1.0 (payload schema 10, snapshot format 18, reads 14-18, replication protocol 1)}.
+     * One line, e.g. {@code wodian 0.1.0 (payload schema 11, snapshot format 19, reads 14-19, replication protocol 1)}.
      */
     public static String describe()
     {

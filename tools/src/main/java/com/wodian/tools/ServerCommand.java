@@ -62,7 +62,8 @@ public final class ServerCommand implements Runnable
 
     @Option(names = "--risk-baseline", defaultValue = "recommended", description = "on a data directory without " +
         "a journal, journal the recommended risk baseline first (risk rules 1, 2, 4, 12 ENFORCE, MERCHANT_KEYS_MAX " +
-        "keysMax/20, PAYMENT_TERMINAL_BINDING 1; docs/security.md): recommended (default) or none; a later start " +
+        "keysMax/20, PAYMENT_TERMINAL_BINDING 1, BALANCE_PROBE_LIMIT 6; docs/security.md): recommended (default) " +
+        "or none; a later start " +
         "changes nothing")
     String riskBaseline;
 

@@ -12,8 +12,9 @@ import org.agrona.MutableDirectBuffer;
  * 2026-12-05 B4, docs/security.md "Risk baseline"): the engine's own defaults stay off (old journals replay as
  * before), but a new deployment starts with the rules that bound what one stolen terminal secret can do. Rules 1
  * (consumer velocity), 2 (terminal velocity), 4 (daily limit) and 12 (terminal failures) ENFORCE with their tuned
- * thresholds, {@code MERCHANT_KEYS_MAX} at a twentieth of the key table (operations.md, section 11), and
- * Confirm/Cancel bound to the Try's terminal ({@code PAYMENT_TERMINAL_BINDING} 1). Each is an ordinary admin
+ * thresholds, {@code MERCHANT_KEYS_MAX} at a twentieth of the key table (operations.md, section 11),
+ * Confirm/Cancel bound to the Try's terminal ({@code PAYMENT_TERMINAL_BINDING} 1), and at most 6 balance probes of a
+ * consumer per merchant in 24 hours ({@code BALANCE_PROBE_LIMIT}, security review A2). Each is an ordinary admin
  * command, journaled like one.
  */
 public final class RiskBaseline
@@ -27,8 +28,14 @@ public final class RiskBaseline
     static final long KEYS_MAX_SHARE_DIVISOR = 20;
     /** Confirm and Cancel from the Try's terminal only; refunds stay open to the merchant's service desk. */
     static final long TERMINAL_BINDING = 1;
-    /** Commands in the baseline: one per rule, then the key quota and the binding. */
-    static final int COMMAND_COUNT = ENFORCED_RULES.length + 2;
+    /**
+     * Balance probes (a Try or Pay refused for funds, a Try not confirmed, a Refund) one merchant may make of a
+     * consumer in 24 hours: a till's two or three retries of a refused payment and a cancelled Try or a refund leave
+     * room; a binary search of a balance (20-30 probes) gets 6 answers a day.
+     */
+    static final long BALANCE_PROBE_LIMIT = 6;
+    /** Commands in the baseline: one per rule, then the key quota, the binding and the probe limit. */
+    static final int COMMAND_COUNT = ENFORCED_RULES.length + 3;
 
     private RiskBaseline()
     {
@@ -55,13 +62,17 @@ public final class RiskBaseline
         {
             return encoder.setEngineSetting(buffer, 0, EngineSetting.MERCHANT_KEYS_MAX, merchantKeysMax(keysMax));
         }
-        return encoder.setEngineSetting(buffer, 0, EngineSetting.PAYMENT_TERMINAL_BINDING, TERMINAL_BINDING);
+        if (index == ENFORCED_RULES.length + 1)
+        {
+            return encoder.setEngineSetting(buffer, 0, EngineSetting.PAYMENT_TERMINAL_BINDING, TERMINAL_BINDING);
+        }
+        return encoder.setEngineSetting(buffer, 0, EngineSetting.BALANCE_PROBE_LIMIT, BALANCE_PROBE_LIMIT);
     }
 
     /** For the log: what the baseline sets. */
     static String describe(final long keysMax)
     {
         return "risk rules 1, 2, 4, 12 ENFORCE (tuned thresholds), MERCHANT_KEYS_MAX " + merchantKeysMax(keysMax) +
-            ", PAYMENT_TERMINAL_BINDING " + TERMINAL_BINDING;
+            ", PAYMENT_TERMINAL_BINDING " + TERMINAL_BINDING + ", BALANCE_PROBE_LIMIT " + BALANCE_PROBE_LIMIT;
     }
 }

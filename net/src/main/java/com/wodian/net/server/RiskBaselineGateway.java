@@ -43,7 +43,7 @@ final class RiskBaselineGateway implements GatewayAgent
     }
 
     /**
-     * All six in the first duty cycle (the ring is empty at start), so that they are journaled together, ahead of
+     * All of them in the first duty cycle (the ring is empty at start), so that they are journaled together, ahead of
      * any client's input, and a server stopped right after its start does not keep only part of them.
      */
     @Override

@@ -1,7 +1,12 @@
 package com.wodian.net.server;
 
 import com.wodian.net.client.WodianClient;
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.EngineSetting;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.SetEngineSettingDecoder;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +66,19 @@ class RiskBaselineTest
                 assertEquals(ResultCode.OK, requests.pay(paymentId, 100).code(), "a journal exists: no baseline");
             }
         }
+    }
+
+    /** Security review A2: the baseline's last command limits balance probing (unit level: no server). */
+    @Test
+    void theBaselineLimitsBalanceProbing()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        RiskBaseline.encode(RiskBaseline.COMMAND_COUNT - 1, new CommandEncoder(), buffer, 2_000_000);
+        final SetEngineSettingDecoder decoder = new SetEngineSettingDecoder();
+        decoder.wrapAndApplyHeader(buffer, 0, new MessageHeaderDecoder());
+        assertEquals(EngineSetting.BALANCE_PROBE_LIMIT, decoder.setting());
+        assertEquals(6, decoder.value());
+        assertEquals(true, RiskBaseline.describe(2_000_000).endsWith("BALANCE_PROBE_LIMIT 6"));
     }
 
     private static WodianServer launch(final Path dataDir, final String riskBaseline) throws Exception
