@@ -109,7 +109,8 @@ public final class GatewayConfig
         public static final int HANDSHAKES_PER_ADDRESS_PER_SECOND_DEFAULT = 100;
 
         /** TLS handshakes one source address may make at once before the per-second rate applies. */
-        public static final String HANDSHAKE_BURST_PER_ADDRESS_PROP_NAME = "wodian.net.tls.handshakes.per.address.burst";
+        public static final String HANDSHAKE_BURST_PER_ADDRESS_PROP_NAME =
+            "wodian.net.tls.handshakes.per.address.burst";
         public static final int HANDSHAKE_BURST_PER_ADDRESS_DEFAULT = 1_000;
 
         /**
@@ -441,8 +442,8 @@ public final class GatewayConfig
         {
             throw new IllegalArgumentException("the eviction age floor must be >= 0 ms: " + evictionAgeMinMs);
         }
-        if (unauthenticatedPerAddressMax < 0 || isoUnauthenticatedPerAddressMax < 0 || handshakesPerAddressPerSecond < 0 ||
-            (handshakesPerAddressPerSecond > 0 && handshakeBurstPerAddress < 1))
+        if (unauthenticatedPerAddressMax < 0 || isoUnauthenticatedPerAddressMax < 0 ||
+            handshakesPerAddressPerSecond < 0 || (handshakesPerAddressPerSecond > 0 && handshakeBurstPerAddress < 1))
         {
             throw new IllegalArgumentException("per-source limits must be >= 0 (0: none), a handshake burst >= 1");
         }
