@@ -18,19 +18,27 @@ import static com.wodian.net.FrameDescriptor.REQUEST_FRAME_LENGTH_MAX;
  * Cuts a session's received bytes into frames, checks each message with {@link CommandCatalog#checkInbound}, lets
  * the {@link SessionGate} answer or authorize it, and publishes what passes to the input ring. A refused message
  * becomes a REJECT input (an ErrorReply in order with the session's other replies); a broken frame length ends the
- * session. Network thread only; allocates nothing.
+ * session. Network thread only; allocates nothing (an admin's command, recorded by the {@link AdminAudit}, aside).
  */
 final class FrameDecoder
 {
     private final InputPublisher publisher;
     private final SessionGate gate;
     private final SessionClosing closing;
+    /** Null for none (tests). */
+    private AdminAudit audit;
 
     FrameDecoder(final InputPublisher publisher, final SessionGate gate, final SessionClosing closing)
     {
         this.publisher = publisher;
         this.gate = gate;
         this.closing = closing;
+    }
+
+    /** Before the thread starts: where an admin session's commands are recorded. */
+    void audit(final AdminAudit audit)
+    {
+        this.audit = audit;
     }
 
     /**
@@ -99,6 +107,10 @@ final class FrameDecoder
         final ResultCode code = CommandCatalog.checkInbound(view, messageOffset, messageLength);
         if (ResultCode.OK == code)
         {
+            if (null != audit)
+            {
+                audit.onCommand(session, correlationId, view, messageOffset, messageLength, nowMs);
+            }
             final boolean forward = gate.onMessage(session, correlationId, view, messageOffset, messageLength, nowMs);
             if (session.countedUnauthenticated)
             {

@@ -36,7 +36,8 @@ final class NewDataDirectoryCheck
         NodeIdentityFile.FILE_NAME, SnapshotConfig.SNAPSHOT_DIR_NAME, CountersFile.FILE_NAME,
         WodianServer.TERM_STORE_FILE_NAME, JournalReplicaLog.TERM_HISTORY_FILE_NAME,
         JournalReplicaLog.COMMIT_MARK_FILE_NAME, JournalReplicaLog.REWRITE_DIR_NAME, MembershipFile.FILE_NAME,
-        SnapshotTransfer.INSTALL_DIR_NAME, JournalWarmup.DIR_NAME, PeerIncarnationsFile.FILE_NAME);
+        SnapshotTransfer.INSTALL_DIR_NAME, JournalWarmup.DIR_NAME, PeerIncarnationsFile.FILE_NAME,
+        AdminAuditFile.FILE_NAME, AdminAuditFile.FILE_NAME + AdminAuditFile.ROTATED_SUFFIX);
     /** Names listed in a refusal, at most. */
     private static final int NAMES_SHOWN_MAX = 5;
 

@@ -122,6 +122,12 @@ final class ReceiverAgent implements Agent, SelectIdleStrategy.Waiter
         return ROLE_NAME;
     }
 
+    /** Before the thread starts: where admin sessions' commands are recorded (docs/operations.md). */
+    void audit(final AdminAudit audit)
+    {
+        decoder.audit(audit);
+    }
+
     /** Before the thread starts: the gateways to run on this thread, sharing its input publisher and selector. */
     void gateways(final GatewayAgent[] gateways)
     {

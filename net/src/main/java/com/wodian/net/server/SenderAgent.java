@@ -42,6 +42,7 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
 {
     static final String ROLE_NAME = "wodian-sender";
     private static final int TERMINAL_ROLE = com.wodian.protocol.sbe.SessionRole.TERMINAL.value();
+    private static final int ADMIN_ROLE = com.wodian.protocol.sbe.SessionRole.ADMIN.value();
 
     /** Replies taken from the ring per duty cycle before writing, so the first ones are not held back for long. */
     private static final int POLL_LIMIT = 256;
@@ -77,6 +78,8 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     private final UnsafeBuffer closeRequestBuffer = new UnsafeBuffer(new byte[Long.BYTES]);
     /** Replies of gateway sessions go to their gateway, by the index in the session id ({@link GatewayContext}). */
     private GatewayAgent[] gateways = new GatewayAgent[0];
+    /** Null for none (tests): admin sessions' replies complete their audit records. */
+    private AdminAudit audit;
     private int writeCount;
     private int polledCount;
     private long nowNs;
@@ -135,6 +138,12 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     void gateways(final GatewayAgent[] gateways)
     {
         this.gateways = gateways.clone();
+    }
+
+    /** Before the thread starts: where admin sessions' results are recorded. */
+    void audit(final AdminAudit audit)
+    {
+        this.audit = audit;
     }
 
     @Override
@@ -251,6 +260,10 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
             unknownSessionReplyCount++;
             return polledCount < POLL_LIMIT;
         }
+        if (ADMIN_ROLE == session.role && null != audit)
+        {
+            auditOutput(event);
+        }
 
         if (OutputEvent.KIND_CLOSE == event.kind)
         {
@@ -277,6 +290,19 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     {
         return (code >= RISK_RULE_DECLINE_CODE_MIN && code <= RISK_RULE_DECLINE_CODE_MAX) ||
             code == RISK_MODEL_DECLINE_CODE || code == BALANCE_PROBING_DECLINE_CODE;
+    }
+
+    /** An admin session's reply completes its audit record; its close ends the records left without one. */
+    private void auditOutput(final OutputEvent event)
+    {
+        if (event.length > 0)
+        {
+            audit.onReply(event.sessionId, event.correlationId, event.buffer, event.length);
+        }
+        if (OutputEvent.KIND_CLOSE == event.kind)
+        {
+            audit.onSessionEnded(event.sessionId);
+        }
     }
 
     /** Counts the reply by result code and records the stages up to now from the input's stamps. */

@@ -101,6 +101,8 @@ public final class WodianServer implements AutoCloseable
     /** Null for clear-text replication links (or no group). */
     private final TlsContext replicationTlsContext;
     private final DataDirectoryLock dataDirectoryLock;
+    /** The admin audit trail's writer (docs/operations.md, "Admin audit trail"). */
+    private final AdminAuditFile auditFile;
     /** A clock behind the journal by more than this is logged at start: less is ordinary skew between runs. */
     private static final long CLOCK_BEHIND_WARNING_MS = 1_000;
 
@@ -148,6 +150,10 @@ public final class WodianServer implements AutoCloseable
         port = listener.port();
         receiver = listener.receiver();
         sender = newSender(config, listener.wakeup(), closeRequests, listener.gateways());
+        auditFile = AdminAuditFile.open(config.dataDir());
+        final AdminAudit audit = new AdminAudit(auditFile);
+        receiver.audit(audit);
+        sender.audit(audit);
 
         // 4. The pipeline's stages, each built once; the topology's one switch maps them onto threads and starts them.
         topology = startPipeline(config, inputWaitStrategy, activity, listener.wakeup());
@@ -646,6 +652,7 @@ public final class WodianServer implements AutoCloseable
         }
 
         topology.close();
+        auditFile.close(); // after the sender, which completes the last records
         for (int i = 0; i < sessions.capacity(); i++)
         {
             final Session session = sessions.slot(i);

@@ -215,6 +215,32 @@ class AuthorizationTest
             encoder.pay(request, 0, MERCHANT_X, TERMINAL_A, 1, CONSUMER, 100))).code());
         assertEquals(9, new ServerTestSupport.Requests(admin).stateHash().lastSequence(),
             "8 set-up commands and one payment: no refused message was journaled");
+        assertAdminAuditTrail();
+    }
+
+    /**
+     * The admin audit trail (security review B6) records who sent each admin command, from where, and its result:
+     * the admin's set-up and the operator's refused changes, not the queries nor the terminals' and consumer's
+     * attempts. The file is written off the pipeline: polled (30 s at most) for the operator's last change.
+     */
+    private void assertAdminAuditTrail() throws Exception
+    {
+        final Path trail = dataDir.resolve(AdminAuditFile.FILE_NAME);
+        final long deadlineMs = System.currentTimeMillis() + 30_000;
+        java.util.List<String> lines = java.util.List.of();
+        while (lines.stream().noneMatch((l) -> l.contains("command=RegisterTerminal terminalId=98")) &&
+            System.currentTimeMillis() < deadlineMs)
+        {
+            Thread.sleep(20);
+            lines = java.nio.file.Files.exists(trail) ? java.nio.file.Files.readAllLines(trail) : lines;
+        }
+        final String all = String.join("\n", lines);
+        assertEquals(1, lines.stream().filter((l) -> l.contains(" principal=1 role=ADMIN from=127.0.0.1 ") &&
+            l.contains(" command=TopUp consumerId=**** externalRef=1 amountFen=100000") && l.endsWith(" result=OK"))
+            .count(), all);
+        assertEquals(4, lines.stream().filter((l) -> l.contains(" principal=7 role=OPERATOR from=127.0.0.1 ") &&
+            l.endsWith(" result=ADMIN_ROLE_REQUIRED")).count(), "topUp, withdraw, setting, register: " + all);
+        assertEquals(8 + 4, lines.size(), "8 set-up commands and the operator's 4 changes, nothing else: " + all);
     }
 
     /**

@@ -1,0 +1,184 @@
+package com.wodian.net.server;
+
+import com.wodian.net.auth.PrincipalLogNames;
+import com.wodian.protocol.CommandCatalog;
+import com.wodian.protocol.MessageText;
+import com.wodian.protocol.sbe.ClusterControlDecoder;
+import com.wodian.protocol.sbe.ErrorReplyDecoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.SessionRole;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import static com.wodian.net.FrameDescriptor.BYTE_ORDER;
+
+/**
+ * Who sent which admin command, from where, with what result (security review B6, PCI DSS 10.2; docs/operations.md,
+ * "Admin audit trail"). Every command an authenticated ADMIN session (a full admin or a read-only operator) sends, and
+ * ClusterControl, is recorded with the principal, its role, the source address, the command's template and fields,
+ * and the result code of its reply: {@link #onCommand} on the receiving thread, before the gateway decides (so that
+ * a refusal there, e.g. an operator's {@code ADMIN_ROLE_REQUIRED}, is recorded too), keeps it pending; {@link #onReply}
+ * on the sending thread completes it with the reply's code and hands the line to the {@link AdminAuditFile}'s
+ * writer, whose thread formats it (the network threads copy the message's bytes, no more). Nothing here runs on the
+ * engine thread, and nothing waits: a full pending table or writer queue drops the
+ * record and counts it. Queries (reads) and the terminals' and consumers' traffic are not recorded; a terminal or
+ * consumer session costs one comparison here.
+ * <p>
+ * A reply is matched to the session's oldest pending record with its correlation id (an ErrorReply also by the
+ * template it names): replies come back in the order the session sent. A client that reuses a correlation id for a
+ * query sent before a command still in flight could have the query's reply matched (the trail then shows the
+ * query's code); Wodian's clients never reuse one.
+ */
+final class AdminAudit
+{
+    /** Commands sent and not answered yet, all sessions together: beyond, records are dropped and counted. */
+    static final int PENDING_MAX = 4_096;
+    /** A command's text beyond this is cut ({@code ...}): a risk model's bytes, say, are no audit matter. */
+    static final int COMMAND_TEXT_CHARS_MAX = 400;
+    private static final int ADMIN_ROLE = SessionRole.ADMIN.value();
+    /** A consumer's id is its card number: masked as in the server's log (security review item 17). */
+    private static final Pattern CONSUMER_ID = Pattern.compile("(consumerId=)(-?\\d+)");
+
+    private final AdminAuditFile file;
+    private final Map<Long, ConcurrentLinkedQueue<Pending>> pendingBySession = new ConcurrentHashMap<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+
+    /**
+     * A command kept until its reply: the raw message is copied here and turned into text only by the writer's
+     * thread ({@link #line}), so that the network threads do no formatting.
+     */
+    private record Pending(long nowMs, long principalId, boolean operator, String from, long sessionId,
+        long correlationId, int templateId, byte[] message)
+    {
+        /** The record's line with {@code result}: formatted on the writer's thread. */
+        Supplier<String> line(final String result)
+        {
+            return () -> Instant.ofEpochMilli(nowMs) + " principal=" + principalId + " role=" +
+                (operator ? "OPERATOR" : "ADMIN") + " from=" + from + " session=" + sessionId + " correlation=" +
+                correlationId + " command=" + commandText(new UnsafeBuffer(message), 0, message.length) + " result=" +
+                result;
+        }
+    }
+
+    AdminAudit(final AdminAuditFile file)
+    {
+        this.file = file;
+    }
+
+    /** Whether a message is recorded when an admin session sends it: every command (a change), and ClusterControl. */
+    static boolean isAudited(final int templateId)
+    {
+        return CommandCatalog.isCommand(templateId) || ClusterControlDecoder.TEMPLATE_ID == templateId;
+    }
+
+    /**
+     * Receiving thread: a message that passed the catalog's checks, before the gateway handles it. Records nothing
+     * unless the session is a logged-on admin and the message {@link #isAudited}.
+     */
+    void onCommand(final Session session, final long correlationId, final DirectBuffer buffer, final int offset,
+        final int length, final long nowMs)
+    {
+        if (ADMIN_ROLE != session.role || SessionGate.AUTH_DONE != session.authState)
+        {
+            return;
+        }
+        final int templateId = CommandCatalog.templateId(buffer, offset);
+        if (!isAudited(templateId))
+        {
+            return;
+        }
+        if (pendingCount.incrementAndGet() > PENDING_MAX)
+        {
+            pendingCount.decrementAndGet();
+            file.countDropped();
+            return;
+        }
+        final byte[] message = new byte[length];
+        buffer.getBytes(offset, message);
+        pendingBySession.computeIfAbsent(session.sessionId, (id) -> new ConcurrentLinkedQueue<>())
+            .add(new Pending(nowMs, session.principalId, session.operator, session.remoteAddress, session.sessionId,
+            correlationId, templateId, message));
+    }
+
+    /** Sending thread: a reply to an admin session; completes and writes its pending record if it answers one. */
+    void onReply(final long sessionId, final long correlationId, final DirectBuffer buffer, final int length)
+    {
+        final ConcurrentLinkedQueue<Pending> pending = pendingBySession.get(sessionId);
+        if (null == pending || length < MessageHeaderDecoder.ENCODED_LENGTH + Short.BYTES)
+        {
+            return;
+        }
+        final int replyTemplateId = CommandCatalog.templateId(buffer, 0);
+        final int code = buffer.getShort(MessageHeaderDecoder.ENCODED_LENGTH, BYTE_ORDER) & 0xFFFF;
+        final int refusedTemplateId = ErrorReplyDecoder.TEMPLATE_ID == replyTemplateId &&
+            length >= MessageHeaderDecoder.ENCODED_LENGTH + ErrorReplyDecoder.templateIdEncodingOffset() + 2 ?
+            buffer.getShort(MessageHeaderDecoder.ENCODED_LENGTH + ErrorReplyDecoder.templateIdEncodingOffset(),
+            BYTE_ORDER) & 0xFFFF : -1;
+        for (final Iterator<Pending> it = pending.iterator(); it.hasNext(); )
+        {
+            final Pending record = it.next();
+            if (record.correlationId() == correlationId && (refusedTemplateId < 0 ||
+                refusedTemplateId == record.templateId()))
+            {
+                it.remove();
+                pendingCount.decrementAndGet();
+                file.offer(record.line(codeName(code)));
+                return;
+            }
+        }
+    }
+
+    /** Sending thread: the session's last output; what it sent and got no reply to is written as such. */
+    void onSessionEnded(final long sessionId)
+    {
+        final ConcurrentLinkedQueue<Pending> pending = pendingBySession.remove(sessionId);
+        if (null == pending)
+        {
+            return;
+        }
+        for (final Pending record : pending)
+        {
+            pendingCount.decrementAndGet();
+            file.offer(record.line("NO_REPLY"));
+        }
+    }
+
+    /** {@code TopUp consumerId=****2233 externalRef=1 amountFen=1000000}: the template's name and its fields. */
+    static String commandText(final DirectBuffer buffer, final int offset, final int length)
+    {
+        String text = MessageText.describe(buffer, offset, length);
+        final Matcher consumer = CONSUMER_ID.matcher(text);
+        final StringBuilder masked = new StringBuilder(text.length());
+        while (consumer.find())
+        {
+            consumer.appendReplacement(masked, consumer.group(1) + PrincipalLogNames.id(SessionRole.CONSUMER.value(),
+                Long.parseLong(consumer.group(2))));
+        }
+        consumer.appendTail(masked);
+        text = masked.toString().replace('\n', ' ').replace('\r', ' ');
+        return text.length() <= COMMAND_TEXT_CHARS_MAX ? text : text.substring(0, COMMAND_TEXT_CHARS_MAX) + "...";
+    }
+
+    private static String codeName(final int code)
+    {
+        try
+        {
+            return ResultCode.get(code).name();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return Integer.toString(code);
+        }
+    }
+}

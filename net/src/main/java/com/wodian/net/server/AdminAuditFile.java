@@ -1,0 +1,265 @@
+package com.wodian.net.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The admin audit trail's file (docs/operations.md, "Admin audit trail"): {@code admin-audit.log} in the data
+ * directory, one line per record, appended by a thread of its own so that no pipeline thread ever waits on the disk.
+ * The network threads only {@link #offer} a line into a bounded queue; when the queue is full (the disk is slow or
+ * full, the writer fell behind) the line is dropped and counted, never waited for, and the file says so at that
+ * place ({@code # N audit records dropped ...}) once the writer catches up; the count is logged at close too.
+ * <p>
+ * Bounded on disk: once the file would pass {@code fileBytesMax} it is renamed {@code admin-audit.log.1} (replacing
+ * the one before) and a new file is started, so the trail takes at most twice that. Created {@code 0600}, never
+ * through a symbolic link; lines are written (not forced) as they come, forced at rotation and close.
+ */
+final class AdminAuditFile implements AutoCloseable
+{
+    static final String FILE_NAME = "admin-audit.log";
+    static final String ROTATED_SUFFIX = ".1";
+    /** 64 MiB: about 250,000 records of ~250 bytes before a rotation. */
+    static final long FILE_BYTES_MAX_DEFAULT = 64L << 20;
+    /** Lines waiting for the writer: a burst of admin commands (a bulk top-up) beyond this is dropped, counted. */
+    static final int QUEUE_LINES_MAX_DEFAULT = 16_384;
+    private static final long POLL_MS = 100;
+    private static final int BATCH_LINES_MAX = 256;
+    /** Wakes the writer at close, so that a stop does not wait for its poll; written as nothing. */
+    private static final Supplier<String> STOP = () -> null;
+
+    private final Path file;
+    private final Path rotated;
+    private final long fileBytesMax;
+    private final ArrayBlockingQueue<Supplier<String>> queue;
+    private final AtomicLong droppedCount = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean closing;
+    /** Writer thread only. */
+    private FileChannel channel;
+    private long fileBytes;
+    private long droppedWritten;
+    private boolean failureLogged;
+
+    /** Not started: {@link #start} starts the writer (tests fill the queue before). */
+    AdminAuditFile(final Path dataDir, final long fileBytesMax, final int queueLinesMax)
+    {
+        this.file = dataDir.resolve(FILE_NAME);
+        this.rotated = dataDir.resolve(FILE_NAME + ROTATED_SUFFIX);
+        this.fileBytesMax = fileBytesMax;
+        this.queue = new ArrayBlockingQueue<>(queueLinesMax);
+        this.writer = new Thread(this::run, "wodian-admin-audit");
+        writer.setDaemon(true);
+    }
+
+    /** The data directory's trail, its writer started. */
+    static AdminAuditFile open(final Path dataDir)
+    {
+        return new AdminAuditFile(dataDir, FILE_BYTES_MAX_DEFAULT, QUEUE_LINES_MAX_DEFAULT).start();
+    }
+
+    AdminAuditFile start()
+    {
+        writer.start();
+        return this;
+    }
+
+    /**
+     * Any thread, never blocks: queues one line (without its line end; formatted by the writer's thread when it
+     * takes it), or drops and counts it.
+     */
+    void offer(final Supplier<String> line)
+    {
+        if (closing || !queue.offer(line))
+        {
+            droppedCount.incrementAndGet();
+        }
+    }
+
+    /** Any thread: one record dropped before it was offered (the pending table was full). */
+    void countDropped()
+    {
+        droppedCount.incrementAndGet();
+    }
+
+    /** Records dropped so far: the queue was full, the file could not be written, or the trail was closing. */
+    long droppedCount()
+    {
+        return droppedCount.get();
+    }
+
+    /** Writes what is queued (waiting up to 5 s for the writer), then closes the file. */
+    @Override
+    public void close()
+    {
+        closing = true;
+        if (writer.isAlive())
+        {
+            queue.offer(STOP); // a full queue keeps the writer busy until it sees closing anyway
+            try
+            {
+                writer.join(TimeUnit.SECONDS.toMillis(5));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (droppedCount.get() > 0)
+        {
+            WodianServer.LOG.log(System.Logger.Level.WARNING, "admin audit: {0} records dropped since start (the " +
+                "writer fell behind or could not write {1})", droppedCount.get(), file);
+        }
+    }
+
+    private void run()
+    {
+        final List<Supplier<String>> batch = new ArrayList<>(BATCH_LINES_MAX);
+        try
+        {
+            while (!closing || !queue.isEmpty())
+            {
+                final Supplier<String> first = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                if (null != first)
+                {
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH_LINES_MAX - 1);
+                }
+                writeBatch(batch);
+                batch.clear();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        finally
+        {
+            closeChannel();
+        }
+    }
+
+    private void writeBatch(final List<Supplier<String>> batch)
+    {
+        final long dropped = droppedCount.get();
+        int written = 0;
+        try
+        {
+            if (dropped > droppedWritten)
+            {
+                write("# " + (dropped - droppedWritten) + " audit records dropped here (the writer fell behind or " +
+                    "could not write; docs/operations.md, \"Admin audit trail\")");
+                droppedWritten = dropped;
+            }
+            for (final Supplier<String> line : batch)
+            {
+                if (STOP != line)
+                {
+                    write(text(line));
+                }
+                written++;
+            }
+            failureLogged = false;
+        }
+        catch (final IOException ex)
+        {
+            droppedCount.addAndGet(batch.size() - written);
+            closeChannel(); // reopened at the next batch: the disk may have room again
+            if (!failureLogged)
+            {
+                failureLogged = true;
+                WodianServer.LOG.log(System.Logger.Level.WARNING, "admin audit: cannot write " + file + " (records " +
+                    "are dropped and counted until it can)", ex);
+            }
+        }
+    }
+
+    private static String text(final Supplier<String> line)
+    {
+        try
+        {
+            return line.get();
+        }
+        catch (final RuntimeException ex)
+        {
+            return "# a record that could not be written as text: " + ex; // kept: the writer must go on
+        }
+    }
+
+    /** One line; the file is rotated first when the line would take it past its limit. */
+    private void write(final String line) throws IOException
+    {
+        final byte[] bytes = (line + '\n').getBytes(StandardCharsets.UTF_8);
+        if (null != channel && fileBytes + bytes.length > fileBytesMax && fileBytes > 0)
+        {
+            channel.force(false);
+            closeChannel();
+            Files.move(file, rotated, StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (null == channel)
+        {
+            channel = openAppending(file);
+            fileBytes = channel.size();
+        }
+        final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining())
+        {
+            fileBytes += channel.write(buffer);
+        }
+    }
+
+    /** Opens for appending, never through a link; a new file is created 0600 where the file system has modes. */
+    private static FileChannel openAppending(final Path file) throws IOException
+    {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS))
+        {
+            try
+            {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                    "rw-------")));
+            }
+            catch (final UnsupportedOperationException ex)
+            {
+                Files.createFile(file);
+            }
+            catch (final FileAlreadyExistsException ex)
+            {
+                // created meanwhile: appended to below
+            }
+        }
+        return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+            LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private void closeChannel()
+    {
+        if (null == channel)
+        {
+            return;
+        }
+        try
+        {
+            channel.force(false);
+            channel.close();
+        }
+        catch (final IOException ex)
+        {
+            // closing after a failed write: the failure is logged already
+        }
+        channel = null;
+    }
+}

@@ -1,0 +1,117 @@
+package com.wodian.net.server;
+
+import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.ErrorReplies;
+import com.wodian.protocol.sbe.AckEncoder;
+import com.wodian.protocol.sbe.ErrorReplyEncoder;
+import com.wodian.protocol.sbe.MessageHeaderEncoder;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.SessionRole;
+import com.wodian.protocol.sbe.TopUpDecoder;
+import com.wodian.protocol.sbe.WithdrawDecoder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The admin audit trail (security review B6): an admin's command is recorded with its principal, role, source address,
+ * fields and its reply's result; a terminal's traffic and an admin's queries are not; the card number is masked; the
+ * file is bounded and a full queue drops records with a count, never waits.
+ */
+class AdminAuditTest
+{
+    private static final long CARD = 6_222_020_200_112_233L;
+
+    @TempDir
+    Path dataDir;
+
+    private final CommandEncoder encoder = new CommandEncoder();
+    private final UnsafeBuffer request = new UnsafeBuffer(new byte[256]);
+    private final UnsafeBuffer reply = new UnsafeBuffer(new byte[256]);
+
+    @Test
+    void anAdminsCommandIsRecordedWithItsResultAndNothingElseIs() throws Exception
+    {
+        final AdminAuditFile file = new AdminAuditFile(dataDir, 1 << 20, 64).start();
+        final AdminAudit audit = new AdminAudit(file);
+        final Session admin = session(1, SessionRole.ADMIN, 3, "10.0.0.7");
+        final Session operator = session(2, SessionRole.ADMIN, 4, "10.0.0.8");
+        operator.operator = true;
+        final Session terminal = session(3, SessionRole.TERMINAL, 11, "10.0.0.9");
+
+        audit.onCommand(admin, 41, request, 0, encoder.topUp(request, 0, CARD, 901, 100_000), 1_000);
+        audit.onCommand(admin, 42, request, 0, encoder.balanceQuery(request, 0, CARD), 1_000);   // a query
+        audit.onCommand(terminal, 43, request, 0, encoder.pay(request, 0, 1, 11, 5, CARD, 100), 1_000);
+        audit.onCommand(operator, 44, request, 0, encoder.withdraw(request, 0, 1, 2, 500), 2_000);
+        audit.onCommand(admin, 45, request, 0, encoder.registerTerminal(request, 0, 12, 1), 3_000);
+        // The operator's ErrorReply for another template with its correlation id completes nothing.
+        audit.onReply(operator.sessionId, 44, reply, error(ResultCode.ADMIN_ROLE_REQUIRED, TopUpDecoder.TEMPLATE_ID));
+        audit.onReply(admin.sessionId, 41, reply, ack(ResultCode.OK));
+        audit.onReply(admin.sessionId, 42, reply, ack(ResultCode.OK));
+        audit.onReply(operator.sessionId, 44, reply, error(ResultCode.ADMIN_ROLE_REQUIRED,
+            WithdrawDecoder.TEMPLATE_ID));
+        audit.onSessionEnded(admin.sessionId); // 45 got no reply
+        file.close();
+
+        final List<String> lines = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME));
+        assertEquals(List.of(
+            "1970-01-01T00:00:01Z principal=3 role=ADMIN from=10.0.0.7 session=" + admin.sessionId +
+                " correlation=41 command=TopUp consumerId=****2233 externalRef=901 amountFen=100000 result=OK",
+            "1970-01-01T00:00:02Z principal=4 role=OPERATOR from=10.0.0.8 session=" + operator.sessionId +
+                " correlation=44 command=Withdraw merchantId=1 withdrawalId=2 amountFen=500 source=SETTLEMENT " +
+                "result=ADMIN_ROLE_REQUIRED",
+            "1970-01-01T00:00:03Z principal=3 role=ADMIN from=10.0.0.7 session=" + admin.sessionId +
+                " correlation=45 command=RegisterTerminal terminalId=12 merchantId=1 result=NO_REPLY"), lines);
+        assertFalse(String.join("\n", lines).contains(Long.toString(CARD)));
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsAndTheFileRotatesAtItsLimit() throws Exception
+    {
+        final AdminAuditFile file = new AdminAuditFile(dataDir, 200, 2);
+        file.offer(() -> "a".repeat(60));
+        file.offer(() -> "b".repeat(60));
+        file.offer(() -> "c".repeat(60)); // the queue holds 2: dropped, counted, never waited for
+        assertEquals(1, file.droppedCount());
+        file.start().close();
+
+        final List<String> rotated = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME +
+            AdminAuditFile.ROTATED_SUFFIX));
+        final List<String> current = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME));
+        assertTrue(rotated.get(0).startsWith("# 1 audit records dropped here"), rotated + "");
+        assertEquals("a".repeat(60), rotated.get(1));
+        assertEquals(List.of("b".repeat(60)), current, "the note and a fill 191 bytes, b would pass 200: a new file");
+        assertTrue(Files.size(dataDir.resolve(AdminAuditFile.FILE_NAME)) <= 200);
+    }
+
+    private static Session session(final int slot, final SessionRole role, final long principalId,
+        final String address)
+    {
+        final Session session = new Session(slot, 64, 64);
+        session.sessionId = (7L << Session.SLOT_INDEX_BITS) | slot;
+        session.role = role.value();
+        session.principalId = principalId;
+        session.authState = SessionGate.AUTH_DONE;
+        session.remoteAddress = address;
+        return session;
+    }
+
+    private int ack(final ResultCode code)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new AckEncoder().wrapAndApplyHeader(reply, 0,
+            new MessageHeaderEncoder()).code(code).encodedLength();
+    }
+
+    private int error(final ResultCode code, final int templateId)
+    {
+        return ErrorReplies.encode(new ErrorReplyEncoder(), new MessageHeaderEncoder(), reply, 0, code, templateId);
+    }
+}
