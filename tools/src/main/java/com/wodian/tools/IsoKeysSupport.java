@@ -45,6 +45,12 @@ final class IsoKeysSupport
                 return WodianMain.EXIT_USAGE;
             }
             final long terminalId = Long.parseLong(identity.substring("terminal:".length()));
+            final String refused = refusedKeysBesides(store, terminalId, file);
+            if (null != refused)
+            {
+                System.err.println(refused);
+                return WodianMain.EXIT_REFUSED;
+            }
             final IsoKeyStore.Entry existing = store.find(terminalId);
             final long merchant = adding ? merchantId : null == existing ? 0 : existing.merchantId();
             if (merchant <= 0)
@@ -75,6 +81,28 @@ final class IsoKeysSupport
             System.out.println(line);
         }
         return WodianMain.EXIT_OK;
+    }
+
+    /**
+     * The refusal of a change while the file holds keys the server refuses (weak, K1 = K2) of terminals other than
+     * {@code terminalId}: the gateway refuses the whole file, so it would load no new key (the new or rotated terminal
+     * would be shut out, its old key gone from the terminal) until those are rotated (rev R9). Null when there is none.
+     */
+    private static String refusedKeysBesides(final IsoKeyStore store, final long terminalId, final Path file)
+    {
+        final StringBuilder rotations = new StringBuilder();
+        for (final IsoKeyStore.Entry entry : store.entries().values())
+        {
+            final String weakness = IsoKeyStore.weakness(entry.key());
+            if (entry.terminalId() != terminalId && null != weakness)
+            {
+                rotations.append("\n  terminal ").append(entry.terminalId()).append(" (").append(weakness)
+                    .append("): wodian credentials --iso-keys ").append(file).append(" --rotate terminal:")
+                    .append(entry.terminalId()).append(" --key-out FILE");
+            }
+        }
+        return rotations.length() == 0 ? null : file + " holds keys the server refuses, so it loads nothing of this " +
+            "file, a new key neither; nothing changed: rotate them first:" + rotations;
     }
 
     /** Writes the file whole (a temporary beside it, then a rename) and readable by its owner only. */

@@ -59,4 +59,44 @@ class IsoKeysCommandTest
             "terminal:103", "--key-out", "-").exitCode());
         assertEquals(WodianMain.EXIT_USAGE, CliTest.wodian("credentials", "--add", "terminal:103").exitCode());
     }
+
+    /**
+     * Rev R9: while the file holds a key the server refuses, the gateway loads none of the file, so a new terminal's
+     * key (or another terminal's rotated one) would never be used: --add and --rotate of another terminal are refused,
+     * naming the rotation to run first, and change nothing; rotating the refused key itself is what fixes it.
+     */
+    @Test
+    void noOtherKeyIsIssuedWhileTheFileHoldsARefusedOne(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("iso-keys");
+        final Path keyOut = dir.resolve("terminal.key");
+        assertEquals(0, CliTest.wodian("credentials", "--iso-keys", file.toString(), "--add", "terminal:101",
+            "--merchant", "11", "--key-out", keyOut.toString()).exitCode());
+        Files.writeString(file, Files.readString(file) + "102 11 0123456789ABCDEF0123456789ABCDEF\n");
+        final String before = Files.readString(file);
+        final java.io.PrintStream savedErr = System.err;
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final CliTest.Run added;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try
+        {
+            added = CliTest.wodian("credentials", "--iso-keys", file.toString(), "--add", "terminal:103",
+                "--merchant", "11", "--key-out", keyOut.toString());
+        }
+        finally
+        {
+            System.setErr(savedErr);
+        }
+        assertEquals(WodianMain.EXIT_REFUSED, added.exitCode());
+        final String refusal = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(refusal.contains("--rotate terminal:102") && refusal.contains("nothing changed"), refusal);
+        assertEquals(WodianMain.EXIT_REFUSED, CliTest.wodian("credentials", "--iso-keys", file.toString(), "--rotate",
+            "terminal:101", "--key-out", keyOut.toString()).exitCode());
+        assertEquals(before, Files.readString(file), "nothing changed");
+        assertEquals(0, CliTest.wodian("credentials", "--iso-keys", file.toString(), "--rotate", "terminal:102",
+            "--key-out", keyOut.toString()).exitCode());
+        assertEquals(0, CliTest.wodian("credentials", "--iso-keys", file.toString(), "--add", "terminal:103",
+            "--merchant", "11", "--key-out", keyOut.toString()).exitCode());
+        assertEquals(3, IsoKeyStore.load(file).entries().size(), "the gateway loads the file again");
+    }
 }

@@ -57,6 +57,14 @@ public final class SecretFileMode
      */
     public static String writableProblem(final Path file)
     {
+        return writableProblem(file, "decides who may log on or connect");
+    }
+
+    /**
+     * {@link #writableProblem(Path)} for a file whose role is said otherwise, e.g. "signs the settlement manifests".
+     */
+    public static String writableProblem(final Path file, final String role)
+    {
         final Path absolute = file.toAbsolutePath();
         final Set<PosixFilePermission> permissions;
         try
@@ -70,13 +78,13 @@ public final class SecretFileMode
         if (permissions.contains(PosixFilePermission.GROUP_WRITE) ||
             permissions.contains(PosixFilePermission.OTHERS_WRITE))
         {
-            return file + " decides who may log on or connect but is writable by group or others (" +
+            return file + " " + role + " but is writable by group or others (" +
                 PosixFilePermissions.toString(permissions) + "): chmod go-w it (docs/security.md, \"Data at rest\")";
         }
         final Path directory = absolute.getParent();
         if (null != directory && openDirectory(directory))
         {
-            return file + " decides who may log on or connect but its directory " + directory + " is writable by " +
+            return file + " " + role + " but its directory " + directory + " is writable by " +
                 "others, who could replace it: chmod o-w the directory (docs/security.md, \"Data at rest\")";
         }
         return null;
@@ -107,7 +115,13 @@ public final class SecretFileMode
      */
     public static void requireNotWritable(final Path file) throws IOException
     {
-        final String problem = writableProblem(file);
+        requireNotWritable(file, "decides who may log on or connect");
+    }
+
+    /** {@link #requireNotWritable(Path)} naming the file's {@code role} ({@link #writableProblem(Path, String)}). */
+    public static void requireNotWritable(final Path file, final String role) throws IOException
+    {
+        final String problem = writableProblem(file, role);
         if (null != problem)
         {
             throw new IOException("refusing " + problem);

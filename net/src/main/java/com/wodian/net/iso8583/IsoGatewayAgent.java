@@ -80,6 +80,12 @@ public final class IsoGatewayAgent implements GatewayAgent
     private volatile long handshakeTimeoutCount;
     /** The key file's time as last loaded, and when to look again: the metrics thread's after construction. */
     private FileTime keysModified;
+    /**
+     * Whether a failed reload was logged since the last one that worked, and the key file's time then (null: it could
+     * not be read): a failure is logged once per change of the file, not at every check (rev R9).
+     */
+    private boolean keysFailureLogged;
+    private FileTime failedKeysModified;
     /** Keys re-read by the metrics thread, not yet installed by the gateway's thread; null when none. */
     private volatile Long2ObjectHashMap<IsoKeyStore.TerminalKey> reloadedKeys;
     private static final java.lang.invoke.VarHandle RELOADED_KEYS;
@@ -747,24 +753,33 @@ public final class IsoGatewayAgent implements GatewayAgent
             return;
         }
         nextKeyCheckMs = nowMs + KEY_CHECK_INTERVAL_MS;
+        FileTime modified = null;
         try
         {
-            final FileTime modified = Files.getLastModifiedTime(config.keysFile());
+            modified = Files.getLastModifiedTime(config.keysFile());
             if (!modified.equals(keysModified))
             {
                 final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys =
                     IsoKeyStore.toTerminalKeys(IsoKeyStore.load(config.keysFile()));
                 RELOADED_KEYS.setRelease(this, keys);
                 keysModified = modified;
+                keysFailureLogged = false;
                 System.getLogger("com.wodian.net.iso8583").log(System.Logger.Level.INFO,
                     "ISO 8583 terminal keys reloaded: {0} terminals", keys.size());
             }
         }
         catch (final IOException | RuntimeException ex)
         {
-            // A half-written or broken file keeps the keys in use; the operator sees why.
-            System.getLogger("com.wodian.net.iso8583").log(System.Logger.Level.WARNING,
-                "ISO 8583 terminal keys not reloaded: " + ex.getMessage());
+            // A half-written or broken file keeps the keys in use; the operator sees why, once per change of the
+            // file: it is tried again every second (a chmod that fixes a refused mode changes no modification time).
+            if (!keysFailureLogged || !java.util.Objects.equals(failedKeysModified, modified))
+            {
+                keysFailureLogged = true;
+                failedKeysModified = modified;
+                System.getLogger("com.wodian.net.iso8583").log(System.Logger.Level.WARNING,
+                    "ISO 8583 terminal keys not reloaded, the keys in use stay (tried again every second, logged " +
+                    "again when the file changes): " + ex.getMessage());
+            }
         }
     }
 }

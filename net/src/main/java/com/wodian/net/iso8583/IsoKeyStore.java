@@ -69,7 +69,8 @@ public final class IsoKeyStore
 
     private static IsoKeyStore load(final Path file, final boolean refuseWeakKeys) throws IOException
     {
-        com.wodian.net.auth.SecretFileMode.warnIfOpen(file);
+        // Refused when group or others can write it (whoever can add a line authenticates as that terminal: C4).
+        com.wodian.net.auth.SecretFileMode.check(file);
         final IsoKeyStore store = new IsoKeyStore();
         int lineNumber = 0;
         for (final String line : Files.readAllLines(file, StandardCharsets.US_ASCII))
@@ -226,7 +227,7 @@ public final class IsoKeyStore
             final String weakness = weakness(entry.key());
             lines.add("iso terminal " + entry.terminalId() + " merchant " + entry.merchantId() + " key check value " +
                 keyCheckValue(entry.key()) + (null == weakness ? "" : " REFUSED by the server (" + weakness +
-                "): rotate it"));
+                "; while it is in the file the server loads none of the file): rotate it"));
         }
         return lines;
     }

@@ -61,4 +61,24 @@ class IsoKeyStoreTest
         editing.save(file);
         assertNull(IsoKeyStore.weakness(IsoKeyStore.load(file).find(102).key()), "rotated: the gateway reads it");
     }
+
+    /**
+     * Security review C4: whoever can write the key file authenticates as any terminal it adds, so a file group or
+     * others can write is refused by the gateway and by the tool (before: only a read warning, and it loaded).
+     */
+    @Test
+    void aKeyFileOthersCanWriteIsRefused() throws Exception
+    {
+        final Path file = dir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        store.issueKey(101, 11, new java.security.SecureRandom());
+        store.save(file);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        final IOException refused = assertThrows(IOException.class, () -> IsoKeyStore.load(file));
+        assertTrue(refused.getMessage().contains("writable by group or others (rw-rw----): chmod go-w"),
+            refused.getMessage());
+        assertThrows(IOException.class, () -> IsoKeyStore.loadForEditing(file));
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        assertNotNull(IsoKeyStore.load(file).find(101), "readable by the group: a warning only");
+    }
 }

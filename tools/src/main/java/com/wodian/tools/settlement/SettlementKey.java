@@ -27,12 +27,14 @@ public final class SettlementKey
     }
 
     /**
-     * Reads a key file; warns on standard error when group or others may read it.
+     * Reads a key file; refuses it when group or others may change it (they could put their own key there and sign
+     * changed files: security review C4), warns on standard error when they may read it.
      *
      * @throws IOException naming the file and what is wrong with it.
      */
     public static byte[] load(final Path file) throws IOException
     {
+        SecretFileMode.requireNotWritable(file, "signs the settlement manifests");
         final List<String> lines = Files.readAllLines(file);
         final String hex = lines.isEmpty() ? "" : lines.get(0).trim();
         // ASCII only: Character.digit also takes other scripts' digits, which HexFormat then refuses with an exception.
