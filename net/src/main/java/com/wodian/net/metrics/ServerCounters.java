@@ -81,7 +81,9 @@ public final class ServerCounters implements AutoCloseable
             "pre-votes and vote requests of other nodes refused or ignored (a primary alive, or their log behind)"),
         RETAINED_FOR_SLOWEST("replication_retained_for_slowest_entries", true,
             "primary: entries after the slowest member's last known position, connected or not (0 for a member not " +
-            "heard from since this node leads): what journal prune keeps for it");
+            "heard from since this node leads): what journal prune keeps for it"),
+        ADMIN_AUDIT_DROPPED("admin_audit_dropped_total", false,
+            "admin audit records dropped (the audit writer fell behind or could not write)");
 
         private final String metricName;
         private final boolean gauge;

@@ -1,5 +1,7 @@
 package com.wodian.net.server;
 
+import org.agrona.concurrent.status.AtomicCounter;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -47,6 +49,8 @@ final class AdminAuditFile implements AutoCloseable
     private final long fileBytesMax;
     private final ArrayBlockingQueue<Supplier<String>> queue;
     private final AtomicLong droppedCount = new AtomicLong();
+    /** The metric {@code wodian_admin_audit_dropped_total}; null in tests. */
+    private final AtomicCounter droppedMetric;
     private final Thread writer;
     private volatile boolean closing;
     /** Writer thread only. */
@@ -55,9 +59,15 @@ final class AdminAuditFile implements AutoCloseable
     private long droppedWritten;
     private boolean failureLogged;
 
-    /** Not started: {@link #start} starts the writer (tests fill the queue before). */
-    AdminAuditFile(final Path dataDir, final long fileBytesMax, final int queueLinesMax)
+    /**
+     * Not started: {@link #start} starts the writer (tests fill the queue before).
+     *
+     * @param droppedMetric counts the dropped records too (any thread increments it); null for none.
+     */
+    AdminAuditFile(final Path dataDir, final long fileBytesMax, final int queueLinesMax,
+        final AtomicCounter droppedMetric)
     {
+        this.droppedMetric = droppedMetric;
         this.file = dataDir.resolve(FILE_NAME);
         this.rotated = dataDir.resolve(FILE_NAME + ROTATED_SUFFIX);
         this.fileBytesMax = fileBytesMax;
@@ -67,9 +77,9 @@ final class AdminAuditFile implements AutoCloseable
     }
 
     /** The data directory's trail, its writer started. */
-    static AdminAuditFile open(final Path dataDir)
+    static AdminAuditFile open(final Path dataDir, final AtomicCounter droppedMetric)
     {
-        return new AdminAuditFile(dataDir, FILE_BYTES_MAX_DEFAULT, QUEUE_LINES_MAX_DEFAULT).start();
+        return new AdminAuditFile(dataDir, FILE_BYTES_MAX_DEFAULT, QUEUE_LINES_MAX_DEFAULT, droppedMetric).start();
     }
 
     AdminAuditFile start()
@@ -86,14 +96,23 @@ final class AdminAuditFile implements AutoCloseable
     {
         if (closing || !queue.offer(line))
         {
-            droppedCount.incrementAndGet();
+            countDropped(1);
         }
     }
 
     /** Any thread: one record dropped before it was offered (the pending table was full). */
     void countDropped()
     {
-        droppedCount.incrementAndGet();
+        countDropped(1);
+    }
+
+    private void countDropped(final long records)
+    {
+        droppedCount.addAndGet(records);
+        if (null != droppedMetric)
+        {
+            droppedMetric.getAndAdd(records); // atomic: three threads may drop
+        }
     }
 
     /** Records dropped so far: the queue was full, the file could not be written, or the trail was closing. */
@@ -177,7 +196,7 @@ final class AdminAuditFile implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            droppedCount.addAndGet(batch.size() - written);
+            countDropped(batch.size() - written);
             closeChannel(); // reopened at the next batch: the disk may have room again
             if (!failureLogged)
             {

@@ -150,7 +150,7 @@ public final class WodianServer implements AutoCloseable
         port = listener.port();
         receiver = listener.receiver();
         sender = newSender(config, listener.wakeup(), closeRequests, listener.gateways());
-        auditFile = AdminAuditFile.open(config.dataDir());
+        auditFile = AdminAuditFile.open(config.dataDir(), counters.scalar(ServerCounters.Scalar.ADMIN_AUDIT_DROPPED));
         final AdminAudit audit = new AdminAudit(auditFile);
         receiver.audit(audit);
         sender.audit(audit);

@@ -1,5 +1,6 @@
 package com.wodian.net.server;
 
+import com.wodian.net.metrics.ServerCounters;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.ErrorReplies;
 import com.wodian.protocol.sbe.AckEncoder;
@@ -40,7 +41,7 @@ class AdminAuditTest
     @Test
     void anAdminsCommandIsRecordedWithItsResultAndNothingElseIs() throws Exception
     {
-        final AdminAuditFile file = new AdminAuditFile(dataDir, 1 << 20, 64).start();
+        final AdminAuditFile file = new AdminAuditFile(dataDir, 1 << 20, 64, null).start();
         final AdminAudit audit = new AdminAudit(file);
         final Session admin = session(1, SessionRole.ADMIN, 3, "10.0.0.7");
         final Session operator = session(2, SessionRole.ADMIN, 4, "10.0.0.8");
@@ -76,12 +77,18 @@ class AdminAuditTest
     @Test
     void aFullQueueDropsAndCountsAndTheFileRotatesAtItsLimit() throws Exception
     {
-        final AdminAuditFile file = new AdminAuditFile(dataDir, 200, 2);
-        file.offer(() -> "a".repeat(60));
-        file.offer(() -> "b".repeat(60));
-        file.offer(() -> "c".repeat(60)); // the queue holds 2: dropped, counted, never waited for
-        assertEquals(1, file.droppedCount());
-        file.start().close();
+        try (ServerCounters counters = ServerCounters.create(dataDir, 0))
+        {
+            final AdminAuditFile file = new AdminAuditFile(dataDir, 200, 2,
+                counters.scalar(ServerCounters.Scalar.ADMIN_AUDIT_DROPPED));
+            file.offer(() -> "a".repeat(60));
+            file.offer(() -> "b".repeat(60));
+            file.offer(() -> "c".repeat(60)); // the queue holds 2: dropped, counted, never waited for
+            assertEquals(1, file.droppedCount());
+            assertEquals(1, counters.scalar(ServerCounters.Scalar.ADMIN_AUDIT_DROPPED).get(),
+                "wodian_admin_audit_dropped_total");
+            file.start().close();
+        }
 
         final List<String> rotated = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME +
             AdminAuditFile.ROTATED_SUFFIX));
