@@ -78,6 +78,12 @@ public final class RiskTrainCommand implements Callable<Integer>
         "are filled, and train the model written on that second pass")
     boolean twoPass;
 
+    @Option(names = "--group-source", description = "train for engine setting RISK_GROUP_SOURCE 1: run the worlds " +
+        "with this model enforced, so that its individual score fills the group features 53-56 as the challenger's " +
+        "would, and train every tree on them (the model written never flags: the group source's flag is the one " +
+        "that counts); not with --two-pass, --model or --exit-trees")
+    Path groupSource;
+
     @Option(names = "--version", description = "model version (> 0), echoed in risk events; default 1, or with " +
         "--model that model's version")
     Long versionOption;
@@ -153,6 +159,13 @@ public final class RiskTrainCommand implements Callable<Integer>
             System.err.println("risk-train: --exit-trees >= 0, --exit-margin >= 0");
             return WodianMain.EXIT_USAGE;
         }
+        if (groupSource != null && (twoPass || baseModel != null || exitTrees > 0))
+        {
+            // An exit marker must sit among individual trees, and such a model has none: its first tree may read
+            // the group features, which the source fills.
+            System.err.println("risk-train: --group-source is not for --two-pass, --model or --exit-trees");
+            return WodianMain.EXIT_USAGE;
+        }
         final LongFunction<LabelledWorld> worlds = Worlds.byName(world, false, consumers, days);
         if (baseModel != null)
         {
@@ -162,6 +175,10 @@ public final class RiskTrainCommand implements Callable<Integer>
             worlds;
         final String name = world + "-" + consumers + "-" + days;
         final String tuneName = name + (tuneHeldOut ? "-held-out" : "-training");
+        if (groupSource != null)
+        {
+            return trainForGroupSource(worlds, tuneWorlds, name, tuneName);
+        }
         RiskDataset tune = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName, System.out);
         RiskDataset train = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training", System.out);
         TreeModel model;
@@ -195,6 +212,30 @@ public final class RiskTrainCommand implements Callable<Integer>
         ModelTraining.report(model, tune, worlds.apply(tuneSeeds[0]).kindNames(), System.out);
         model.write(out);
         System.out.printf("declineScore %d, flagScore %d; written to %s%n", model.declineScore, model.flagScore, out);
+        return WodianMain.EXIT_OK;
+    }
+
+    /**
+     * The worlds run with the group source enforced (the captures a second pass on it would make, cached under the
+     * same name), every tree trained on them, the decline score(s) tuned on the tuning seeds so captured.
+     */
+    private Integer trainForGroupSource(final LongFunction<LabelledWorld> worlds,
+        final LongFunction<LabelledWorld> tuneWorlds, final String name, final String tuneName) throws Exception
+    {
+        final TreeModel source = TreeModel.read(groupSource);
+        final String tag = "-m" + Integer.toHexString(java.util.Arrays.hashCode(source.leaves));
+        System.out.println("group source " + groupSource + " (version " + source.version + ") enforced in the worlds");
+        final RiskDataset tune = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName + tag, source,
+            System.out);
+        final RiskDataset train = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training" + tag, source,
+            System.out);
+        final TreeModel model = trainAndTune(train, tune, version, trees, perTrade);
+        model.flagScore = Integer.MAX_VALUE;
+        System.out.println("on the tuning seeds, scored offline with the source's group features:");
+        ModelTraining.report(model, tune, worlds.apply(tuneSeeds[0]).kindNames(), System.out);
+        model.write(out);
+        System.out.printf("declineScore %d, flagScore %d (never flags); written to %s%n", model.declineScore,
+            model.flagScore, out);
         return WodianMain.EXIT_OK;
     }
 

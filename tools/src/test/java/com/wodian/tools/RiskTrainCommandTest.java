@@ -63,6 +63,33 @@ class RiskTrainCommandTest
         assertTrue(eval.out().contains("group source " + model), eval.out());
     }
 
+    /**
+     * A model trained for RISK_GROUP_SOURCE 1: the worlds run with the source enforced, every tree may read the group
+     * features it fills, and the model never flags; evaluated with the source as the challenger.
+     */
+    @Test
+    void modelTrainedForAGroupSource() throws Exception
+    {
+        final Path source = dir.resolve("source.txt");
+        assertEquals(0, CliTest.wodian("risk-train", "--world", "workload", "--consumers", "1000", "--train-seeds",
+            "1", "--tune-seeds", "2", "--trees", "12", "--out", source.toString()).exitCode());
+        final Path model = dir.resolve("for-source.txt");
+        final CliTest.Run train = CliTest.wodian("risk-train", "--world", "workload", "--consumers", "1000",
+            "--train-seeds", "1", "--tune-seeds", "2", "--trees", "12", "--group-source", source.toString(),
+            "--version", "7", "--out", model.toString());
+        assertEquals(0, train.exitCode(), train.out());
+        assertTrue(train.out().contains("group source " + source), train.out());
+        final String[] lines = Files.readString(model).split("\n");
+        assertEquals("flagScore " + Integer.MAX_VALUE, lines[3]);
+        assertEquals(12, java.util.Arrays.stream(lines).filter(line -> line.startsWith("tree ")).count());
+        final CliTest.Run eval = CliTest.wodian("risk-eval", "--world", "workload", "--consumers", "1000",
+            "--seeds", "3", "--model", model.toString(), "--group-source", source.toString());
+        assertEquals(0, eval.exitCode(), eval.out());
+        assertTrue(eval.out().contains("version 7"), eval.out());
+        assertEquals(2, CliTest.wodian("risk-train", "--world", "workload", "--train-seeds", "1", "--tune-seeds",
+            "2", "--group-source", source.toString(), "--two-pass", "--out", model.toString()).exitCode());
+    }
+
     /** An early exit added to a trained model: the marker tree where asked, the version given, still loadable. */
     @Test
     void earlyExitIsAddedToAModel() throws Exception
