@@ -22,14 +22,14 @@ import com.wodian.protocol.sbe.ResultCode;
  * few times, or serves a family paying in a row, stays far below the limit. The pair is the merchant's, not the
  * terminal's, so a merchant's several terminals (or several stolen secrets of one shop) share one count.
  *
- * <p>State: a fixed-size, 4-way set-associative table of pairs (sized like the risk pair table, {@code
- * riskPairsMax} slots), its pages allocated as pairs first land in them (at most slots / 4096 allocations in the
- * engine's life), so memory is bounded and every call is O(1) with no allocation otherwise, no clock (input time
- * only) and no randomness. A pair takes an empty slot of its set or one whose window has ended; when all four are in
- * a live window it takes the oldest one, and when that one is its own merchant's it inherits that slot's count and
- * window: a terminal cannot push its own counts out of a set by probing other consumers there, only another
- * merchant's events can (said in docs/security.md). Nothing is counted while the limit is 0 (the default): the
- * table stays empty and neither the snapshot's content nor the state hash changes.
+ * <p>State: a fixed-size, 4-way set-associative table of pairs (sized like the risk pair table, {@code riskPairsMax}
+ * slots), its pages allocated as pairs first land in them (at most slots / 4096 allocations in the engine's life; all
+ * at construction with {@code --engine-tables reserve}), so memory is bounded and every call is O(1) with no allocation
+ * otherwise, no clock (input time only) and no randomness. A pair takes an empty slot of its set or one whose window
+ * has ended; when all four are in a live window it takes the oldest one, and when that one is its own merchant's it
+ * inherits that slot's count and window: a terminal cannot push its own counts out of a set by probing other consumers
+ * there, only another merchant's events can (said in docs/security.md). Nothing is counted while the limit is 0 (the
+ * default): the table stays empty and neither the snapshot's content nor the state hash changes.
  *
  * <pre>
  *   long  content (2 per slot)
@@ -61,12 +61,17 @@ final class BalanceProbeGuard
     /** Slots that hold a pair (a slot is never emptied, only reused). */
     private int filledSlots;
 
-    BalanceProbeGuard(final int pairsMax)
+    /** @param reserve allocate every page now ({@code --engine-tables reserve}: nothing allocated while serving). */
+    BalanceProbeGuard(final int pairsMax, final boolean reserve)
     {
         final int sets = Math.max(1, Integer.highestOneBit(Math.max(WAYS, pairsMax)) / WAYS);
         this.slotCount = sets * WAYS;
         this.setMask = sets - 1;
         this.pages = new long[(slotCount + PAGE_SLOT_MASK) >>> PAGE_SLOTS_LOG2][];
+        for (int page = 0; reserve && page < pages.length; page++)
+        {
+            pages[page] = newPage();
+        }
     }
 
     void limit(final long value)
@@ -208,7 +213,7 @@ final class BalanceProbeGuard
         long[] page = pages[slot >>> PAGE_SLOTS_LOG2];
         if (page == null)
         {
-            page = new long[Math.min(slotCount, 1 << PAGE_SLOTS_LOG2) * STRIDE];
+            page = newPage();
             pages[slot >>> PAGE_SLOTS_LOG2] = page;
         }
         final int at = (slot & PAGE_SLOT_MASK) * STRIDE;
@@ -218,6 +223,22 @@ final class BalanceProbeGuard
         }
         page[at + KEY] = key;
         page[at + STATE] = windowStartMs << COUNT_BITS | Math.min(count, COUNT_MAX);
+    }
+
+    /** Pages allocated so far (tests: under reserve, all of them at construction). */
+    int pagesAllocated()
+    {
+        int allocated = 0;
+        for (final long[] page : pages)
+        {
+            allocated += page == null ? 0 : 1;
+        }
+        return allocated;
+    }
+
+    private long[] newPage()
+    {
+        return new long[Math.min(slotCount, 1 << PAGE_SLOTS_LOG2) * STRIDE];
     }
 
     /** Folds the filled slots with their positions; an empty table (never on) leaves the hash as it was. */

@@ -69,7 +69,7 @@ public final class Engine
         this.config = config;
         this.books = new EngineBooks(config);
         this.risk = new RiskControl(config, books.consumers);
-        final BalanceProbeGuard probes = new BalanceProbeGuard(config.riskPairsMax);
+        final BalanceProbeGuard probes = new BalanceProbeGuard(config.riskPairsMax, config.reserveTables);
         final EngineSettings settings = new EngineSettings(config.keysMax, risk, probes);
         this.ledger = new Ledger(config, context, books, settings);
         this.distribution = new PoolDistribution(books, ledger, settings);

@@ -445,8 +445,9 @@ final class PaymentRules
                 }
                 if (confirm)
                 {
-                    ledger.confirmHold(record);
+                    // Before the ledger: with REFUND_REISSUES_VOUCHER confirming overwrites the hold's expiry (R13).
                     takeBackProbe(record);
+                    ledger.confirmHold(record);
                 }
                 else
                 {
@@ -468,7 +469,10 @@ final class PaymentRules
         }
     }
 
-    /** A confirmed Try was a sale, not a balance probe: its count is taken back (BalanceProbeGuard). */
+    /**
+     * A confirmed Try was a sale, not a balance probe: its count is taken back (BalanceProbeGuard). Called while the
+     * record still holds the hold's expiry, from which the Try's time follows.
+     */
     private void takeBackProbe(final int record)
     {
         if (!probes.isOn())

@@ -158,6 +158,27 @@ class BalanceProbeGuardTest
     }
 
     /**
+     * Rev R13: with REFUND_REISSUES_VOUCHER on, a confirmed voucher Try keeps the voucher's expiry in the record's
+     * expiry field; the Try's own time must still be what the take-back compares with the window (it was read after
+     * the ledger had overwritten it: the sale cost a probe, and the next Pay was refused).
+     */
+    @Test
+    void aConfirmedVoucherTryIsTakenBackWhenVouchersKeepTheirExpiry()
+    {
+        assertEquals(ResultCode.OK, d.setting(EngineSetting.REFUND_REISSUES_VOUCHER, 1));
+        assertEquals(ResultCode.OK, d.rules(M1, 10, 500, 0, 100, false,
+            com.wodian.protocol.sbe.DistributionMode.VOUCHER, 100, 500, HOUR_MS));
+        assertEquals(ResultCode.OK, d.pay(M1, T11, ++paymentId, C1, 10_000));   // earns the points
+        assertEquals(ResultCode.OK, d.redeem(C1, M1, 1));
+        final long voucher = d.voucherIdOfLastReply();
+        assertEquals(ResultCode.OK, d.setting(EngineSetting.BALANCE_PROBE_LIMIT, 1));
+        d.advanceMs(50 * 60_000);
+        assertEquals(ResultCode.OK, d.tryWithVoucher(M1, T11, ++paymentId, C1, 2_000, 30 * 60_000, voucher));
+        assertEquals(ResultCode.OK, d.confirm(M1, T11, paymentId));
+        assertEquals(ResultCode.OK, d.pay(M1, T11, ++paymentId, C1, 1_000), "the confirmed Try was no probe");
+    }
+
+    /**
      * A table of one set (4 slots): a merchant probing more consumers than the set holds inherits its own oldest
      * count, so rotating consumers gains nothing; without the inheritance each newcomer would start from zero.
      */
@@ -189,6 +210,19 @@ class BalanceProbeGuardTest
         }
         assertEquals(ResultCode.RISK_BALANCE_PROBING, last);
         assertTrue(answered <= 4 * limit, "answered " + answered + " of 60");
+    }
+
+    /** Rev R16: with --engine-tables reserve the engine allocates nothing while serving, the probe table's pages too. */
+    @Test
+    void reservedTablesAllocateEveryPageAtStart()
+    {
+        final BalanceProbeGuard grown = new BalanceProbeGuard(1 << 16, false);
+        final BalanceProbeGuard reserved = new BalanceProbeGuard(1 << 16, true);
+        assertEquals(0, grown.pagesAllocated());
+        assertEquals(16, reserved.pagesAllocated(), "65,536 slots in pages of 4,096");
+        grown.limit(1);
+        grown.count(1, 2, 0);
+        assertEquals(1, grown.pagesAllocated(), "grown: the page the pair reached");
     }
 
     @Test

@@ -678,14 +678,14 @@ public final class PosCommand implements Runnable
     }
 
     @Command(name = "engine-setting", description = "Set one engine setting (journaled; docs/operations.md, \"Engine " +
-        "settings\"): MERCHANT_KEYS_MAX (keys one merchant may hold made within the key retention, 0: no quota) or " +
-        "PAYMENT_TERMINAL_BINDING (0: any terminal of the merchant, 1: Confirm/Cancel from the Try's terminal, 2: " +
-        "Refund too) or REFUND_SHORTFALL_FROM_SETTLEMENT (0: refuse a refund the pool or alliance earnings cannot " +
-        "give back, 1: take the shortfall from the seller's settlement).")
+        "settings\", says what each value does), e.g. MERCHANT_KEYS_MAX (keys one merchant may hold made within the " +
+        "key retention, 0: no quota), PAYMENT_TERMINAL_BINDING (0: any terminal of the merchant, 1: Confirm/Cancel " +
+        "from the Try's terminal, 2: Refund too) or BALANCE_PROBE_LIMIT (balance probes of a consumer one merchant " +
+        "may make in 24 h, 0: off).")
     static final class EngineSettingCommand extends Sub
     {
         @Option(names = "--setting", required = true,
-            description = "MERCHANT_KEYS_MAX, PAYMENT_TERMINAL_BINDING or REFUND_SHORTFALL_FROM_SETTLEMENT")
+            description = "one of: ${COMPLETION-CANDIDATES}")
         com.wodian.protocol.sbe.EngineSetting setting;
         @Option(names = "--value", required = true) long value;
 
