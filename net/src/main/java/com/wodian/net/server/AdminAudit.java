@@ -25,15 +25,15 @@ import static com.wodian.net.FrameDescriptor.BYTE_ORDER;
 
 /**
  * Who sent which admin command, from where, with what result (security review B6, PCI DSS 10.2; docs/operations.md,
- * "Admin audit trail"). Every command an authenticated ADMIN session (a full admin or a read-only operator) sends, and
- * ClusterControl, is recorded with the principal, its role, the source address, the command's template and fields,
- * and the result code of its reply: {@link #onCommand} on the receiving thread, before the gateway decides (so that
- * a refusal there, e.g. an operator's {@code ADMIN_ROLE_REQUIRED}, is recorded too), keeps it pending; {@link #onReply}
- * on the sending thread completes it with the reply's code and hands the line to the {@link AdminAuditFile}'s
- * writer, whose thread formats it (the network threads copy the message's bytes, no more). Nothing here runs on the
- * engine thread, and nothing waits: a full pending table or writer queue drops the
- * record and counts it. Queries (reads) and the terminals' and consumers' traffic are not recorded; a terminal or
- * consumer session costs one comparison here.
+ * "Admin audit trail"). Every admin-class command an authenticated ADMIN session (a full admin or a read-only
+ * operator) sends ({@link #isAudited}), and ClusterControl, is recorded with the principal, its role, the source
+ * address, the command's template and fields, and the result code of its reply: {@link #onCommand} on the receiving
+ * thread, before the gateway decides (so that a refusal there, e.g. an operator's {@code ADMIN_ROLE_REQUIRED}, is
+ * recorded too), keeps it pending; {@link #onReply} on the sending thread completes it with the reply's code and
+ * hands it to the {@link AdminAuditFile}'s writer, whose thread formats it (the network threads copy the message's
+ * bytes, no more). Nothing here runs on the engine thread, and nothing waits: a full pending table or writer queue
+ * drops the record and counts it. Queries (reads), payments and the terminals' and consumers' traffic are not
+ * recorded; a terminal or consumer session costs one comparison here, an admin's payment two.
  * <p>
  * A reply is matched to the session's oldest pending record with its correlation id (an ErrorReply also by the
  * template it names): replies come back in the order the session sent. A client that reuses a correlation id for a
@@ -76,10 +76,17 @@ final class AdminAudit
         this.file = file;
     }
 
-    /** Whether a message is recorded when an admin session sends it: every command (a change), and ClusterControl. */
+    /**
+     * Whether a message is recorded when an admin session sends it: every admin-class command (a change only an admin
+     * may make: {@link CommandCatalog#ACCESS_ADMIN}), and ClusterControl. Not the terminal-class commands (Pay, the
+     * two-phase ones, Refund, RedeemPoints), which the load tools and the demo send over admin sessions: recording
+     * them would put the trail on the payment path; they are journaled with their terminal id.
+     */
     static boolean isAudited(final int templateId)
     {
-        return CommandCatalog.isCommand(templateId) || ClusterControlDecoder.TEMPLATE_ID == templateId;
+        return (CommandCatalog.isCommand(templateId) &&
+            CommandCatalog.ACCESS_ADMIN == CommandCatalog.accessClass(templateId)) ||
+            ClusterControlDecoder.TEMPLATE_ID == templateId;
     }
 
     /**

@@ -37,8 +37,12 @@ final class AdminAuditFile implements AutoCloseable
     static final String ROTATED_SUFFIX = ".1";
     /** 64 MiB: about 250,000 records of ~250 bytes before a rotation. */
     static final long FILE_BYTES_MAX_DEFAULT = 64L << 20;
-    /** Lines waiting for the writer: a burst of admin commands (a bulk top-up) beyond this is dropped, counted. */
-    static final int QUEUE_LINES_MAX_DEFAULT = 16_384;
+    /**
+     * Records waiting for the writer: a burst of admin commands beyond this (a bulk set-up of more than 65,536
+     * registrations and top-ups faster than the disk takes them) is dropped, counted. Each waiting record holds its
+     * command's bytes: ~16 MiB of heap when full.
+     */
+    static final int QUEUE_LINES_MAX_DEFAULT = 65_536;
     private static final long POLL_MS = 100;
     private static final int BATCH_LINES_MAX = 256;
     /** Wakes the writer at close, so that a stop does not wait for its poll; written as nothing. */
@@ -57,6 +61,10 @@ final class AdminAuditFile implements AutoCloseable
     private FileChannel channel;
     private long fileBytes;
     private long droppedWritten;
+    /** The batch's bytes not written yet, and how many records they hold. */
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+    private long pendingBytes;
+    private int unwrittenLines;
     private boolean failureLogged;
 
     /**
@@ -175,12 +183,12 @@ final class AdminAuditFile implements AutoCloseable
     private void writeBatch(final List<Supplier<String>> batch)
     {
         final long dropped = droppedCount.get();
-        int written = 0;
+        int taken = 0;
         try
         {
             if (dropped > droppedWritten)
             {
-                write("# " + (dropped - droppedWritten) + " audit records dropped here (the writer fell behind or " +
+                append("# " + (dropped - droppedWritten) + " audit records dropped here (the writer fell behind or " +
                     "could not write; docs/operations.md, \"Admin audit trail\")");
                 droppedWritten = dropped;
             }
@@ -188,15 +196,18 @@ final class AdminAuditFile implements AutoCloseable
             {
                 if (STOP != line)
                 {
-                    write(text(line));
+                    append(text(line));
                 }
-                written++;
+                taken++;
             }
+            flush();
             failureLogged = false;
         }
         catch (final IOException ex)
         {
-            countDropped(batch.size() - written);
+            countDropped(batch.size() - taken + unwrittenLines);
+            pending.reset();
+            unwrittenLines = 0;
             closeChannel(); // reopened at the next batch: the disk may have room again
             if (!failureLogged)
             {
@@ -219,26 +230,45 @@ final class AdminAuditFile implements AutoCloseable
         }
     }
 
-    /** One line; the file is rotated first when the line would take it past its limit. */
-    private void write(final String line) throws IOException
+    /**
+     * One line into the batch's bytes; when it would take the file past its limit, what is gathered is written and
+     * the file rotated first. The batch is written with one call ({@link #flush}).
+     */
+    private void append(final String line) throws IOException
     {
         final byte[] bytes = (line + '\n').getBytes(StandardCharsets.UTF_8);
-        if (null != channel && fileBytes + bytes.length > fileBytesMax && fileBytes > 0)
-        {
-            channel.force(false);
-            closeChannel();
-            Files.move(file, rotated, StandardCopyOption.REPLACE_EXISTING);
-        }
         if (null == channel)
         {
             channel = openAppending(file);
             fileBytes = channel.size();
         }
-        final ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining())
+        if (fileBytes + pendingBytes + bytes.length > fileBytesMax && fileBytes + pendingBytes > 0)
         {
-            fileBytes += channel.write(buffer);
+            flush();
+            channel.force(false);
+            closeChannel();
+            Files.move(file, rotated, StandardCopyOption.REPLACE_EXISTING);
+            channel = openAppending(file);
+            fileBytes = 0;
         }
+        pending.write(bytes);
+        pendingBytes += bytes.length;
+        unwrittenLines += line.startsWith("# ") ? 0 : 1;
+    }
+
+    private void flush() throws IOException
+    {
+        if (pendingBytes > 0)
+        {
+            final ByteBuffer buffer = ByteBuffer.wrap(pending.toByteArray());
+            while (buffer.hasRemaining())
+            {
+                fileBytes += channel.write(buffer);
+            }
+        }
+        pending.reset();
+        pendingBytes = 0;
+        unwrittenLines = 0;
     }
 
     /** Opens for appending, never through a link; a new file is created 0600 where the file system has modes. */

@@ -53,6 +53,9 @@ class AdminAuditTest
         audit.onCommand(terminal, 43, request, 0, encoder.pay(request, 0, 1, 11, 5, CARD, 100), 1_000);
         audit.onCommand(operator, 44, request, 0, encoder.withdraw(request, 0, 1, 2, 500), 2_000);
         audit.onCommand(admin, 45, request, 0, encoder.registerTerminal(request, 0, 12, 1), 3_000);
+        // An admin's payment (the load tools pay over admin sessions) is a terminal-class command: not recorded.
+        audit.onCommand(admin, 46, request, 0, encoder.pay(request, 0, 1, 11, 6, CARD, 100), 3_000);
+        audit.onReply(admin.sessionId, 46, reply, ack(ResultCode.OK));
         // The operator's ErrorReply for another template with its correlation id completes nothing.
         audit.onReply(operator.sessionId, 44, reply, error(ResultCode.ADMIN_ROLE_REQUIRED, TopUpDecoder.TEMPLATE_ID));
         audit.onReply(admin.sessionId, 41, reply, ack(ResultCode.OK));
