@@ -3,6 +3,7 @@ package com.wodian.perf;
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.EngineSetting;
 import com.wodian.protocol.sbe.PayEncoder;
 import com.wodian.protocol.sbe.RiskAction;
 import com.wodian.protocol.sbe.RiskMode;
@@ -46,9 +47,11 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
 
     /**
      * off: every rule OFF; on: all twelve ENFORCE at tuned thresholds (see below); worst: all twelve, all work;
-     * model: on plus the scoring model; trained: on plus the shipped trained model ({@link #TRAINED_MODEL}).
+     * model: on plus the scoring model; trained: on plus the trained model {@link #TRAINED_MODEL} alone; shipped: on
+     * plus the shipped configuration, {@link #SHIPPED_MODEL} ACTIVE and {@link #TRAINED_MODEL} CHALLENGER (shadow) as
+     * the source of the group features (engine setting RISK_GROUP_SOURCE 1): two models scored per payment.
      */
-    @Param({"off", "on", "worst", "model", "trained"})
+    @Param({"off", "on", "worst", "model", "trained", "shipped"})
     public String rules;
 
     private EngineFixture fixture;
@@ -94,6 +97,10 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
             {
                 loadTrainedModel(encoder, scratch);
             }
+            else if ("shipped".equals(rules))
+            {
+                loadShippedModels(encoder, scratch);
+            }
             replies.requireAllOk("EngineRiskPayBenchmark rules");
             replies.reset();
         }
@@ -132,22 +139,9 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      */
     private void loadTrainedModel(final CommandEncoder encoder, final UnsafeBuffer scratch)
     {
-        final com.wodian.perf.riskmodel.TreeModel trained;
         final int at = rules.indexOf('=');
-        try (java.io.InputStream in = at < 0 ? EngineRiskPayBenchmark.class.getResourceAsStream(TRAINED_MODEL) :
-            java.nio.file.Files.newInputStream(java.nio.file.Path.of(rules.substring(at + 1))))
-        {
-            final java.nio.file.Path file = java.nio.file.Files.createTempFile("wodian-model", ".txt");
-            java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            trained = com.wodian.perf.riskmodel.TreeModel.read(file);
-            java.nio.file.Files.delete(file);
-        }
-        catch (final java.io.IOException e)
-        {
-            throw new java.io.UncheckedIOException(e);
-        }
-        trained.declineScore = Integer.MAX_VALUE;
-        trained.flagScore = Integer.MAX_VALUE;
+        final com.wodian.perf.riskmodel.TreeModel trained = readModel(at < 0 ? null : rules.substring(at + 1),
+            TRAINED_MODEL);
         final int colon = rules.indexOf(':');
         final com.wodian.perf.riskmodel.TreeModel loaded = colon < 0 || at >= 0 ? trained :
             trained.firstTrees(Integer.parseInt(rules.substring(colon + 1)));
@@ -155,6 +149,50 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
             fixture.apply(buffer, 0, length, replies));
         fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
             RiskAction.DECLINE, 0, 0, 0), replies);
+    }
+
+    /** The shipped model of issue 13 (v31, trained for v24 as its group source; docs/risk.md "The shipped ..."). */
+    static final String SHIPPED_MODEL = "/com/wodian/perf/riskmodel/model-v31.txt";
+
+    /**
+     * The shipped configuration: {@link #SHIPPED_MODEL} ACTIVE (enforced), {@link #TRAINED_MODEL} CHALLENGER (rule 15
+     * in shadow) filling the group features (RISK_GROUP_SOURCE 1), as {@code wodian risk-eval --group-source} runs
+     * them.
+     * Decline and flag scores of both out of reach, as for {@code trained}: the cost of scoring two models, not of
+     * recording (v24 in service would flag most of this traffic, each a shadow event with its reasons).
+     */
+    private void loadShippedModels(final CommandEncoder encoder, final UnsafeBuffer scratch)
+    {
+        readModel(null, SHIPPED_MODEL).encode(encoder, scratch, RiskModelSlot.ACTIVE, (buffer, length) ->
+            fixture.apply(buffer, 0, length, replies));
+        fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
+            RiskAction.DECLINE, 0, 0, 0), replies);
+        readModel(null, TRAINED_MODEL).encode(encoder, scratch, RiskModelSlot.CHALLENGER, (buffer, length) ->
+            fixture.apply(buffer, 0, length, replies));
+        fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_CHALLENGER, RiskMode.SHADOW,
+            RiskAction.DECLINE, 0, 0, 0), replies);
+        fixture.apply(scratch, 0, encoder.setEngineSetting(scratch, 0, EngineSetting.RISK_GROUP_SOURCE, 1), replies);
+    }
+
+    /** A model file ({@code file}), else the perf module's {@code resource}; decline and flag scores out of reach. */
+    private static com.wodian.perf.riskmodel.TreeModel readModel(final String file, final String resource)
+    {
+        final com.wodian.perf.riskmodel.TreeModel model;
+        try (java.io.InputStream in = file == null ? EngineRiskPayBenchmark.class.getResourceAsStream(resource) :
+            java.nio.file.Files.newInputStream(java.nio.file.Path.of(file)))
+        {
+            final java.nio.file.Path copy = java.nio.file.Files.createTempFile("wodian-model", ".txt");
+            java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            model = com.wodian.perf.riskmodel.TreeModel.read(copy);
+            java.nio.file.Files.delete(copy);
+        }
+        catch (final java.io.IOException e)
+        {
+            throw new java.io.UncheckedIOException(e);
+        }
+        model.declineScore = Integer.MAX_VALUE;
+        model.flagScore = Integer.MAX_VALUE;
+        return model;
     }
 
     /**
