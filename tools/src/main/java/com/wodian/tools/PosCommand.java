@@ -684,7 +684,7 @@ public final class PosCommand implements Runnable
         "may make in 24 h, 0: off).")
     static final class EngineSettingCommand extends Sub
     {
-        @Option(names = "--setting", required = true,
+        @Option(names = "--setting", required = true, completionCandidates = EngineSettingNames.class,
             description = "one of: ${COMPLETION-CANDIDATES}")
         com.wodian.protocol.sbe.EngineSetting setting;
         @Option(names = "--value", required = true) long value;
@@ -693,6 +693,19 @@ public final class PosCommand implements Runnable
         int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
         {
             return encoder.setEngineSetting(buffer, 0, setting, value);
+        }
+    }
+
+    /** The settings an operator may send, for --help: every value of the schema's enum but SBE's NULL_VAL. */
+    static final class EngineSettingNames implements Iterable<String>
+    {
+        @Override
+        public java.util.Iterator<String> iterator()
+        {
+            return java.util.Arrays.stream(com.wodian.protocol.sbe.EngineSetting.values())
+                .filter(setting -> setting != com.wodian.protocol.sbe.EngineSetting.NULL_VAL)
+                .map(Enum::name)
+                .iterator();
         }
     }
 }

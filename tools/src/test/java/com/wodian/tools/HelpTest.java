@@ -32,6 +32,18 @@ class HelpTest
         }
     }
 
+    /** rev R15 (session 42): the help listed 3 of the schema's 8 settings, then SBE's NULL_VAL among them. */
+    @Test
+    void engineSettingHelpNamesEverySettingAndNoNullValue()
+    {
+        final String help = CliTest.wodian("pos", "engine-setting", "--help").out();
+        for (final com.wodian.protocol.sbe.EngineSetting setting : com.wodian.protocol.sbe.EngineSetting.values())
+        {
+            assertEquals(setting != com.wodian.protocol.sbe.EngineSetting.NULL_VAL, help.contains(setting.name()),
+                setting + " in:\n" + help);
+        }
+    }
+
     private static void collect(final CommandLine command, final List<String> path, final List<List<String>> paths)
     {
         paths.add(path);
