@@ -47,8 +47,11 @@ final class AdminAudit
     /** A command's text beyond this is cut ({@code ...}): a risk model's bytes, say, are no audit matter. */
     static final int COMMAND_TEXT_CHARS_MAX = 400;
     private static final int ADMIN_ROLE = SessionRole.ADMIN.value();
-    /** A consumer's id is its card number: masked as in the server's log (security review item 17). */
-    private static final Pattern CONSUMER_ID = Pattern.compile("(consumerId=)(-?\\d+)");
+    /**
+     * A consumer's id is its card number: masked as in the server's log (security review item 17), as a
+     * {@code consumerId} and as the {@code partyId} of a SetBlocked naming a consumer (a lost card; review R17).
+     */
+    private static final Pattern CONSUMER_ID = Pattern.compile("((?:consumerId|partyType=CONSUMER partyId)=)(-?\\d+)");
 
     private final AdminAuditFile file;
     private final Map<Long, ConcurrentLinkedQueue<Pending>> pendingBySession = new ConcurrentHashMap<>();

@@ -53,6 +53,9 @@ class AdminAuditTest
         audit.onCommand(terminal, 43, request, 0, encoder.pay(request, 0, 1, 11, 5, CARD, 100), 1_000);
         audit.onCommand(operator, 44, request, 0, encoder.withdraw(request, 0, 1, 2, 500), 2_000);
         audit.onCommand(admin, 45, request, 0, encoder.registerTerminal(request, 0, 12, 1), 3_000);
+        // A lost card blocked: the party is a consumer, its id the card number (review R17).
+        audit.onCommand(admin, 47, request, 0, encoder.setBlocked(request, 0,
+            com.wodian.protocol.sbe.PartyType.CONSUMER, CARD, true), 3_500);
         // An admin's payment (the load tools pay over admin sessions) is a terminal-class command: not recorded.
         audit.onCommand(admin, 46, request, 0, encoder.pay(request, 0, 1, 11, 6, CARD, 100), 3_000);
         audit.onReply(admin.sessionId, 46, reply, ack(ResultCode.OK));
@@ -62,6 +65,7 @@ class AdminAuditTest
         audit.onReply(admin.sessionId, 42, reply, ack(ResultCode.OK));
         audit.onReply(operator.sessionId, 44, reply, error(ResultCode.ADMIN_ROLE_REQUIRED,
             WithdrawDecoder.TEMPLATE_ID));
+        audit.onReply(admin.sessionId, 47, reply, ack(ResultCode.OK));
         audit.onSessionEnded(admin.sessionId); // 45 got no reply
         file.close();
 
@@ -72,6 +76,8 @@ class AdminAuditTest
             "1970-01-01T00:00:02Z principal=4 role=OPERATOR from=10.0.0.8 session=" + operator.sessionId +
                 " correlation=44 command=Withdraw merchantId=1 withdrawalId=2 amountFen=500 source=SETTLEMENT " +
                 "result=ADMIN_ROLE_REQUIRED",
+            "1970-01-01T00:00:03.500Z principal=3 role=ADMIN from=10.0.0.7 session=" + admin.sessionId +
+                " correlation=47 command=SetBlocked partyType=CONSUMER partyId=****2233 blocked=TRUE result=OK",
             "1970-01-01T00:00:03Z principal=3 role=ADMIN from=10.0.0.7 session=" + admin.sessionId +
                 " correlation=45 command=RegisterTerminal terminalId=12 merchantId=1 result=NO_REPLY"), lines);
         assertFalse(String.join("\n", lines).contains(Long.toString(CARD)));
@@ -100,6 +106,17 @@ class AdminAuditTest
         assertEquals("a".repeat(60), rotated.get(1));
         assertEquals(List.of("b".repeat(60)), current, "the note and a fill 191 bytes, b would pass 200: a new file");
         assertTrue(Files.size(dataDir.resolve(AdminAuditFile.FILE_NAME)) <= 200);
+    }
+
+    /** Records the writer did not take before the stop are counted as dropped, not lost uncounted (review R19). */
+    @Test
+    void recordsLeftQueuedAtTheStopAreCountedAsDropped()
+    {
+        final AdminAuditFile file = new AdminAuditFile(dataDir, 1 << 20, 8, null); // no writer: it never takes them
+        file.offer(() -> "left 1");
+        file.offer(() -> "left 2");
+        file.close();
+        assertEquals(2, file.droppedCount());
     }
 
     private static Session session(final int slot, final SessionRole role, final long principalId,
