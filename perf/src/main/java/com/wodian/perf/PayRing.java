@@ -30,6 +30,9 @@ final class PayRing
     static final long AMOUNT_FEN_MIN = 100;
     static final long AMOUNT_FEN_MAX = 20_000;
     static final long SEED = 0x5EED_0001L;
+    /** System property: BALANCE_PROBE_LIMIT for the Pay benchmarks (0, the default: off, as before). */
+    static final String BALANCE_PROBE_LIMIT_PROPERTY = "wodian.bench.balance.probe.limit";
+    static final int PROBED_PAIRS = 1 << 18;
 
     private static final int PAYMENT_ID_OFFSET = CommandEncoder.HEADER_LENGTH + PayEncoder.paymentIdEncodingOffset();
 
@@ -57,7 +60,39 @@ final class PayRing
             .keysMax(KEYS_MAX)
             .keyRetentionMs(0)
             .amountFenMax(EngineConfig.AMOUNT_FEN_CEILING);
-        return EngineFixture.populate(config, MERCHANTS, TERMINALS_PER_MERCHANT, CONSUMERS, TOP_UP_FEN, SEED);
+        final EngineFixture fixture =
+            EngineFixture.populate(config, MERCHANTS, TERMINALS_PER_MERCHANT, CONSUMERS, TOP_UP_FEN, SEED);
+        final int probeLimit = Integer.getInteger(BALANCE_PROBE_LIMIT_PROPERTY, 0);
+        if (probeLimit > 0)
+        {
+            fillProbeTable(fixture, probeLimit);
+        }
+        return fixture;
+    }
+
+    /**
+     * {@code -Dwodian.bench.balance.probe.limit=N} (N > 0): BALANCE_PROBE_LIMIT N (the risk baseline's 6), and a
+     * quarter of the probe table's slots filled by a Try and its Cancel of {@value #PROBED_PAIRS} random pairs, so that
+     * each measured Pay's look-up reads a table in use (cache misses included), not empty pages.
+     */
+    private static void fillProbeTable(final EngineFixture fixture, final int limit)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final CommandEncoder encoder = new CommandEncoder();
+        final com.wodian.engine.ReplySink ignore = (reply, offset, length) -> { };
+        fixture.apply(buffer, 0, encoder.setEngineSetting(buffer, 0,
+            com.wodian.protocol.sbe.EngineSetting.BALANCE_PROBE_LIMIT, limit), ignore);
+        final SplittableRandom random = new SplittableRandom(SEED + 7);
+        for (int i = 0; i < PROBED_PAIRS; i++)
+        {
+            final long merchantId = 1 + random.nextInt(MERCHANTS);
+            final long terminalId = EngineFixture.terminalId(merchantId, 0);
+            final long paymentId = (1L << 50) + i;
+            fixture.apply(buffer, 0, encoder.tryPayment(buffer, 0, merchantId, terminalId, paymentId,
+                1 + random.nextInt(CONSUMERS), AMOUNT_FEN_MIN, 60_000), ignore);
+            fixture.apply(buffer, 0, encoder.cancel(buffer, 0, merchantId, terminalId, paymentId), ignore);
+        }
+        System.out.println("balance probe limit " + limit + ": " + PROBED_PAIRS + " pairs probed once");
     }
 
     /** Encodes the ring: for each slot a merchant, one of its terminals, a consumer and an amount, in that order. */
