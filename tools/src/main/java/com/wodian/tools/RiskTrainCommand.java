@@ -187,7 +187,7 @@ public final class RiskTrainCommand implements Callable<Integer>
             final TreeModel first = trainAndTune(train, tune, 1, firstTrees, false);
             train = null;   // a gigabyte or more: the second pass collects its own
             System.out.println("second pass: the worlds again with the first model enforced");
-            final String tag = "-m" + Integer.toHexString(java.util.Arrays.hashCode(first.leaves));
+            final String tag = first.captureTag();
             tune = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName + tag, first, System.out);
             final RiskDataset second = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training" + tag,
                 first, System.out);
@@ -223,7 +223,7 @@ public final class RiskTrainCommand implements Callable<Integer>
         final LongFunction<LabelledWorld> tuneWorlds, final String name, final String tuneName) throws Exception
     {
         final TreeModel source = TreeModel.read(groupSource);
-        final String tag = "-m" + Integer.toHexString(java.util.Arrays.hashCode(source.leaves));
+        final String tag = source.captureTag();
         System.out.println("group source " + groupSource + " (version " + source.version + ") enforced in the worlds");
         final RiskDataset tune = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName + tag, source,
             System.out);
@@ -247,7 +247,7 @@ public final class RiskTrainCommand implements Callable<Integer>
         {
             final LongFunction<LabelledWorld> tuneWorlds = tuneHeldOut ? Worlds.byName(world, true, consumers, days) :
                 worlds;
-            final String tag = "-m" + Integer.toHexString(java.util.Arrays.hashCode(model.leaves));
+            final String tag = model.captureTag();
             final String tuneName = world + "-" + consumers + "-" + days + (tuneHeldOut ? "-held-out" : "-training");
             final RiskDataset enforced = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName + tag, model,
                 System.out);

@@ -133,6 +133,20 @@ public final class TreeModel
         return sum;
     }
 
+    /**
+     * The name suffix of the captures made with this model enforced: everything that changes what the worlds see
+     * (decline and flag scores, features, thresholds, leaves), not the version. Keyed by the leaves alone, a source
+     * re-tuned to another flag score reused the other's captures (rev R20, session 42).
+     */
+    public String captureTag()
+    {
+        int hash = 31 * declineScore + flagScore;
+        hash = 31 * hash + java.util.Arrays.hashCode(features);
+        hash = 31 * hash + java.util.Arrays.hashCode(thresholds);
+        hash = 31 * hash + java.util.Arrays.hashCode(leaves);
+        return "-m" + Integer.toHexString(hash);
+    }
+
     public void write(final Path path) throws IOException
     {
         final StringBuilder text = new StringBuilder();

@@ -26,6 +26,26 @@ class TreeModelFileTest
     Path dir;
 
     @Test
+    void theCaptureTagChangesWithEveryScoreThatChangesTheWorldsButNotWithTheVersion()
+    {
+        final TreeModel model = new TreeModel(17, -850, -3267, new int[] {69, 36, 70},
+            new long[] {128, 3, 32}, new int[] {-4102, 5570, -2487, 11010});
+        final TreeModel otherVersion = new TreeModel(18, -850, -3267, new int[] {69, 36, 70},
+            new long[] {128, 3, 32}, new int[] {-4102, 5570, -2487, 11010});
+        final TreeModel otherFlag = new TreeModel(17, -850, -3000, new int[] {69, 36, 70},
+            new long[] {128, 3, 32}, new int[] {-4102, 5570, -2487, 11010});
+        final TreeModel otherDecline = new TreeModel(17, -900, -3267, new int[] {69, 36, 70},
+            new long[] {128, 3, 32}, new int[] {-4102, 5570, -2487, 11010});
+        final TreeModel otherThreshold = new TreeModel(17, -850, -3267, new int[] {69, 36, 70},
+            new long[] {129, 3, 32}, new int[] {-4102, 5570, -2487, 11010});
+        assertEquals(model.captureTag(), otherVersion.captureTag());
+        for (final TreeModel other : List.of(otherFlag, otherDecline, otherThreshold))
+        {
+            assertTrue(!model.captureTag().equals(other.captureTag()), other.flagScore + " " + other.declineScore);
+        }
+    }
+
+    @Test
     void aWrittenModelReadsBackAndEveryMutationIsAnIoExceptionOrAValidModel() throws IOException
     {
         final TreeModel model = new TreeModel(17, -850, -3267, new int[] {69, 36, 70, 255, 0, 0},
