@@ -235,12 +235,7 @@ class BalanceProbeGuardTest
         assertEquals(ResultCode.OK, d.setting(EngineSetting.BALANCE_PROBE_LIMIT, LIMIT));
         assertEquals(-1, binarySearch(M1, T11, C1, false));
         assertNotEquals(before, d.engine.stateHash());
-        final MemorySnapshot snapshot = new MemorySnapshot();
-        d.engine.writeSnapshot(snapshot);
-        final EngineDriver restored = new EngineDriver(EngineConfig.small());
-        restored.engine.readSnapshot(snapshot);
-        restored.sequence = d.sequence;
-        restored.nowMs = d.nowMs;
+        final EngineDriver restored = d.restoredFromSnapshot(EngineConfig.small());
         assertEquals(d.engine.stateHash(), restored.engine.stateHash());
         assertEquals(ResultCode.RISK_BALANCE_PROBING, restored.tryPay(M1, T11, 999_999, C1, 100, TTL_MS),
             "the restored engine remembers the pair's probes");

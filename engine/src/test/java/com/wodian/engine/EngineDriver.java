@@ -105,6 +105,18 @@ public final class EngineDriver implements ReplySink
         return bytes;
     }
 
+    /** A new driver whose engine (of {@code config}) read this one's snapshot, at this driver's sequence and time. */
+    public EngineDriver restoredFromSnapshot(final EngineConfig config)
+    {
+        final MemorySnapshot snapshot = new MemorySnapshot();
+        engine.writeSnapshot(snapshot);
+        final EngineDriver restored = new EngineDriver(config);
+        restored.engine.readSnapshot(snapshot);
+        restored.sequence = sequence;
+        restored.nowMs = nowMs;
+        return restored;
+    }
+
     public void advanceMs(final long ms)
     {
         nowMs += ms;

@@ -133,12 +133,7 @@ class ReceiptFieldsTest
         assertEquals(ResultCode.OK, d.payWithVoucher(M1, T11, 1, C1, 1_000, voucher));
         assertEquals(ResultCode.OK, d.refund(M1, T11, 1, 1, 1_000));
         final byte[] first = d.replyBytes();
-        final MemorySnapshot snapshot = new MemorySnapshot();
-        d.engine.writeSnapshot(snapshot);
-        final EngineDriver restored = new EngineDriver(EngineConfig.small());
-        restored.engine.readSnapshot(snapshot);
-        restored.sequence = d.sequence;
-        restored.nowMs = d.nowMs;
+        final EngineDriver restored = d.restoredFromSnapshot(EngineConfig.small());
         assertEquals(d.engine.stateHash(), restored.engine.stateHash());
         assertEquals(ResultCode.OK, restored.refund(M1, T11, 1, 1, 1_000));
         assertArrayEquals(first, restored.replyBytes());
