@@ -1,5 +1,6 @@
 package com.wodian.tools;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,22 @@ class RiskTrainCommandTest
 {
     @TempDir
     Path dir;
+
+    /** Holds {@link #model12}, which two tests start from: trained once per class, not once per test (rev R20). */
+    @TempDir
+    static Path sharedDir;
+
+    /** A one-pass 12-tree model on the 1,000-consumer workload: the group source and the early exit's model. */
+    private static Path model12;
+
+    @BeforeAll
+    static void trainTheSharedModel()
+    {
+        model12 = sharedDir.resolve("model12.txt");
+        final CliTest.Run train = CliTest.wodian("risk-train", "--world", "workload", "--consumers", "1000",
+            "--train-seeds", "1", "--tune-seeds", "2", "--trees", "12", "--out", model12.toString());
+        assertEquals(0, train.exitCode(), train.out());
+    }
 
     @Test
     void trainedModelIsLoadedEnforcedAndDeterministic() throws Exception
@@ -65,38 +82,36 @@ class RiskTrainCommandTest
 
     /**
      * A model trained for RISK_GROUP_SOURCE 1: the worlds run with the source enforced, every tree may read the group
-     * features it fills, and the model never flags; evaluated with the source as the challenger.
+     * features it fills, and the model never flags; evaluated with the source as the challenger. The source is the
+     * class's shared model and the worlds are one day long (the other tests' are three), so this costs one short
+     * training and one evaluation; without {@code --group-source} the written model flags, which the flag score line
+     * catches.
      */
     @Test
     void modelTrainedForAGroupSource() throws Exception
     {
-        final Path source = dir.resolve("source.txt");
-        assertEquals(0, CliTest.wodian("risk-train", "--world", "workload", "--consumers", "1000", "--train-seeds",
-            "1", "--tune-seeds", "2", "--trees", "12", "--out", source.toString()).exitCode());
         final Path model = dir.resolve("for-source.txt");
         final CliTest.Run train = CliTest.wodian("risk-train", "--world", "workload", "--consumers", "1000",
-            "--train-seeds", "1", "--tune-seeds", "2", "--trees", "12", "--group-source", source.toString(),
-            "--version", "7", "--out", model.toString());
+            "--days", "1", "--train-seeds", "1", "--tune-seeds", "2", "--trees", "12", "--group-source",
+            model12.toString(), "--version", "7", "--out", model.toString());
         assertEquals(0, train.exitCode(), train.out());
-        assertTrue(train.out().contains("group source " + source), train.out());
+        assertTrue(train.out().contains("group source " + model12), train.out());
         final String[] lines = Files.readString(model).split("\n");
         assertEquals("flagScore " + Integer.MAX_VALUE, lines[3]);
         assertEquals(12, java.util.Arrays.stream(lines).filter(line -> line.startsWith("tree ")).count());
         final CliTest.Run eval = CliTest.wodian("risk-eval", "--world", "workload", "--consumers", "1000",
-            "--seeds", "3", "--model", model.toString(), "--group-source", source.toString());
+            "--days", "1", "--seeds", "3", "--model", model.toString(), "--group-source", model12.toString());
         assertEquals(0, eval.exitCode(), eval.out());
         assertTrue(eval.out().contains("version 7"), eval.out());
         assertEquals(2, CliTest.wodian("risk-train", "--world", "workload", "--train-seeds", "1", "--tune-seeds",
-            "2", "--group-source", source.toString(), "--two-pass", "--out", model.toString()).exitCode());
+            "2", "--group-source", model12.toString(), "--two-pass", "--out", model.toString()).exitCode());
     }
 
     /** An early exit added to a trained model: the marker tree where asked, the version given, still loadable. */
     @Test
     void earlyExitIsAddedToAModel() throws Exception
     {
-        final Path model = dir.resolve("model3.txt");
-        assertEquals(0, CliTest.wodian("risk-train", "--world", "workload", "--consumers", "1000", "--train-seeds",
-            "1", "--tune-seeds", "2", "--trees", "12", "--out", model.toString()).exitCode());
+        final Path model = model12;
         final Path withExit = dir.resolve("exit.txt");
         final CliTest.Run exit = CliTest.wodian("risk-train", "--world", "workload", "--consumers", "1000",
             "--train-seeds", "1", "--tune-seeds", "2", "--model", model.toString(), "--exit-trees", "4",
