@@ -59,9 +59,9 @@ public interface IsoCommandSink
     }
 
     /** Per source address limits before authentication for the gateway's port (docs/security.md); none here. */
-    default com.wodian.net.server.SourceLimits newSourceLimits()
+    default com.wodian.net.gateway.SourceLimits newSourceLimits()
     {
-        return new com.wodian.net.server.SourceLimits(0, 0, 1, 1);
+        return new com.wodian.net.gateway.SourceLimits(0, 0, 1, 1);
     }
 
     /**

@@ -1,7 +1,7 @@
 package com.wodian.net.iso8583;
 
-import com.wodian.net.server.GatewayContext;
-import com.wodian.net.server.GatewayFactory;
+import com.wodian.net.gateway.GatewayContext;
+import com.wodian.net.gateway.GatewayFactory;
 import org.agrona.DirectBuffer;
 
 import java.nio.channels.Selector;
@@ -71,7 +71,7 @@ public final class IsoGateway
         }
 
         @Override
-        public com.wodian.net.server.SourceLimits newSourceLimits()
+        public com.wodian.net.gateway.SourceLimits newSourceLimits()
         {
             return context.newSourceLimits();
         }

@@ -1,7 +1,7 @@
 package com.wodian.net.iso8583;
 
-import com.wodian.net.server.GatewayAgent;
-import com.wodian.net.server.SourceLimits;
+import com.wodian.net.gateway.GatewayAgent;
+import com.wodian.net.gateway.SourceLimits;
 import com.wodian.net.tls.PeerIdentity;
 import com.wodian.net.tls.TlsConnection;
 import com.wodian.net.tls.TlsContext;

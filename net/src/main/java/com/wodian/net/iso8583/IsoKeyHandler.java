@@ -1,6 +1,6 @@
 package com.wodian.net.iso8583;
 
-import com.wodian.net.server.GatewayContext;
+import com.wodian.net.gateway.GatewayContext;
 
 /**
  * What a selection key's attachment does when the key is ready: accept a terminal, or read one. A

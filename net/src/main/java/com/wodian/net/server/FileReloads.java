@@ -1,5 +1,6 @@
 package com.wodian.net.server;
 
+import com.wodian.net.gateway.GatewayAgent;
 import com.wodian.net.tls.TlsContext;
 
 import java.util.Arrays;

@@ -2,6 +2,7 @@ package com.wodian.net.server;
 
 import com.wodian.net.auth.CredentialStore;
 
+import com.wodian.net.gateway.SourceLimits;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;

@@ -1,5 +1,8 @@
 package com.wodian.net.server;
 
+import com.wodian.net.gateway.GatewayAgent;
+import com.wodian.net.gateway.GatewayContext;
+import com.wodian.net.gateway.SourceLimits;
 import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.tls.TlsConnection;
 import com.wodian.net.tls.TlsContext;

@@ -1,5 +1,7 @@
 package com.wodian.net.server;
 
+import com.wodian.net.gateway.GatewayAgent;
+import com.wodian.net.gateway.GatewayContext;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.ReplyCodes;

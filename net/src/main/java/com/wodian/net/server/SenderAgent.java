@@ -3,6 +3,7 @@ package com.wodian.net.server;
 import com.lmax.disruptor.Cursored;
 import com.lmax.disruptor.EventPoller;
 import com.wodian.net.FrameDescriptor;
+import com.wodian.net.gateway.GatewayAgent;
 import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.metrics.StageLatency;
 import com.wodian.net.tls.TlsConnection;
@@ -76,7 +77,9 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     private final long[] takenReceivedNs = new long[POLL_LIMIT];
     private int takenCount;
     private final UnsafeBuffer closeRequestBuffer = new UnsafeBuffer(new byte[Long.BYTES]);
-    /** Replies of gateway sessions go to their gateway, by the index in the session id ({@link GatewayContext}). */
+    /**
+     * Replies of gateway sessions go to their gateway, by the index in the session id ({@link ServerGatewayContext}).
+     */
     private GatewayAgent[] gateways = new GatewayAgent[0];
     /** Null for none (tests): admin sessions' replies complete their audit records. */
     private AdminAudit audit;
@@ -248,7 +251,7 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
         {
             onReplyTaken(event);
         }
-        if (GatewayContext.isGatewaySession(event.sessionId))
+        if (ServerGatewayContext.isGatewaySession(event.sessionId))
         {
             onGatewayOutput(event);
             return polledCount < POLL_LIMIT;
@@ -349,7 +352,7 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
 
     private void onGatewayOutput(final OutputEvent event)
     {
-        final int index = GatewayContext.gatewayIndex(event.sessionId);
+        final int index = ServerGatewayContext.gatewayIndex(event.sessionId);
         if (index >= gateways.length)
         {
             unknownSessionReplyCount++;

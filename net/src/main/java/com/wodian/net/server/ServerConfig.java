@@ -5,6 +5,8 @@ import com.wodian.journal.DurabilityPolicy;
 import com.wodian.net.cluster.GroupOptions;
 import com.wodian.net.cluster.ReplicaGroupConfig;
 import com.wodian.net.durability.SnapshotConfig;
+import com.wodian.net.gateway.GatewayAgent;
+import com.wodian.net.gateway.GatewayFactory;
 import com.wodian.net.tls.TlsSettings;
 import org.agrona.BitUtil;
 import org.agrona.ErrorHandler;
@@ -614,9 +616,9 @@ public final class ServerConfig
         {
             throw new IllegalArgumentException("metricsPort must be -1 (off) or in 0..65535: " + metricsPort);
         }
-        if (gatewayFactories.size() > GatewayContext.GATEWAY_INDEX_MAX + 1)
+        if (gatewayFactories.size() > ServerGatewayContext.GATEWAY_INDEX_MAX + 1)
         {
-            throw new IllegalArgumentException("at most " + (GatewayContext.GATEWAY_INDEX_MAX + 1) + " gateways");
+            throw new IllegalArgumentException("at most " + (ServerGatewayContext.GATEWAY_INDEX_MAX + 1) + " gateways");
         }
     }
 

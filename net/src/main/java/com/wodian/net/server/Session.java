@@ -1,5 +1,6 @@
 package com.wodian.net.server;
 
+import com.wodian.net.gateway.SourceLimits;
 import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.concurrent.UnsafeBuffer;
 

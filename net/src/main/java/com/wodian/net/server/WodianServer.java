@@ -12,6 +12,8 @@ import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.net.durability.SnapshotAgent;
 import com.wodian.net.durability.SnapshotConfig;
+import com.wodian.net.gateway.GatewayAgent;
+import com.wodian.net.gateway.GatewayFactory;
 import com.wodian.net.metrics.MetricsHttpServer;
 import com.wodian.net.metrics.ServerCounters;
 import com.wodian.net.metrics.StageLatency;
@@ -499,7 +501,7 @@ public final class WodianServer implements AutoCloseable
         for (int i = 0; i < gateways.length; i++)
         {
             gateways[i] = factories.get(i).newGateway(
-                new GatewayContext(i, receiver.publisher(), receiver.selector(), tlsContext, config.gateway()));
+                new ServerGatewayContext(i, receiver.publisher(), receiver.selector(), tlsContext, config.gateway()));
         }
         return gateways;
     }

@@ -38,7 +38,7 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     private final int commandsPerTerminalPerSecond;
     private final int commandsPerTerminalBurst;
     /** The per-source limits the gateway asks for at construction; none unless a test gives some. */
-    private final com.wodian.net.server.SourceLimits sourceLimits;
+    private final com.wodian.net.gateway.SourceLimits sourceLimits;
     /** See the constructor; 0: the default. */
     private final long handshakeTimeoutMs;
 
@@ -49,10 +49,10 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
 
     EngineIsoHarness(final IsoGatewayConfig config) throws Exception
     {
-        this(config, new com.wodian.net.server.SourceLimits(0, 0, 1, 1));
+        this(config, new com.wodian.net.gateway.SourceLimits(0, 0, 1, 1));
     }
 
-    EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.server.SourceLimits sourceLimits)
+    EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.gateway.SourceLimits sourceLimits)
         throws Exception
     {
         this(config, sourceLimits, 0, 1);
@@ -62,19 +62,19 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
      * @param handshakeTimeoutMs the gateway's handshake timeout, which is also the eviction floor of connections that
      *                           have not authenticated (read when the gateway is made); 0: IsoCommandSink's default.
      */
-    EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.server.SourceLimits sourceLimits,
+    EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.gateway.SourceLimits sourceLimits,
         final long handshakeTimeoutMs) throws Exception
     {
         this(config, sourceLimits, 0, 1, handshakeTimeoutMs);
     }
 
-    EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.server.SourceLimits sourceLimits,
+    EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.gateway.SourceLimits sourceLimits,
         final int commandsPerTerminalPerSecond, final int commandsPerTerminalBurst) throws Exception
     {
         this(config, sourceLimits, commandsPerTerminalPerSecond, commandsPerTerminalBurst, 0);
     }
 
-    private EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.server.SourceLimits sourceLimits,
+    private EngineIsoHarness(final IsoGatewayConfig config, final com.wodian.net.gateway.SourceLimits sourceLimits,
         final int commandsPerTerminalPerSecond, final int commandsPerTerminalBurst, final long handshakeTimeoutMs)
         throws Exception
     {
@@ -139,7 +139,7 @@ final class EngineIsoHarness implements AutoCloseable, IsoCommandSink
     }
 
     @Override
-    public com.wodian.net.server.SourceLimits newSourceLimits()
+    public com.wodian.net.gateway.SourceLimits newSourceLimits()
     {
         return sourceLimits;
     }

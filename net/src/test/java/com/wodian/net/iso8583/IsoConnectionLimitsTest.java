@@ -174,7 +174,7 @@ class IsoConnectionLimitsTest
         final IsoGatewayConfig config = IsoGatewayConfig.of("127.0.0.1", 0, dir.resolve("iso-keys"))
             .withConnectionsMax(8);
         final EngineIsoHarness harness = new EngineIsoHarness(config,
-            new com.wodian.net.server.SourceLimits(2, 0, 1, 100));
+            new com.wodian.net.gateway.SourceLimits(2, 0, 1, 100));
         harness.merchant(MERCHANT);
         harness.terminal(TERMINAL, MERCHANT);
         harness.consumer(CONSUMER, 100_000);
@@ -215,7 +215,7 @@ class IsoConnectionLimitsTest
         // terminal's echo and the churn's accepts made its connection old enough to evict (flake review item 6).
         // Ten minutes: what is asserted is that a connection younger than the floor keeps its slot, whatever it is.
         try (EngineIsoHarness harness = started(new EngineIsoHarness(config,
-                new com.wodian.net.server.SourceLimits(0, 0, 1, 1), 600_000));
+                new com.wodian.net.gateway.SourceLimits(0, 0, 1, 1), 600_000));
             JposTerminal pos = new JposTerminal("127.0.0.1", harness.agent.port(), TERMINAL, MERCHANT, key))
         {
             // An unsigned echo: the terminal's connection holds a slot and has not authenticated.

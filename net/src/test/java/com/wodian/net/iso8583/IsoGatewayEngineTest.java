@@ -222,7 +222,7 @@ class IsoGatewayEngineTest
         store.save(keysFile);
         final int burst = 3;
         final EngineIsoHarness harness = new EngineIsoHarness(IsoGatewayConfig.of("127.0.0.1", 0, keysFile),
-            new com.wodian.net.server.SourceLimits(0, 0, 1, 1), 1, burst);
+            new com.wodian.net.gateway.SourceLimits(0, 0, 1, 1), 1, burst);
         harness.frozenNowMs = System.currentTimeMillis();
         try
         {

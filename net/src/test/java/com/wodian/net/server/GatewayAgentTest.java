@@ -1,5 +1,7 @@
 package com.wodian.net.server;
 
+import com.wodian.net.gateway.GatewayAgent;
+import com.wodian.net.gateway.GatewayContext;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.AckDecoder;
 import com.wodian.protocol.sbe.ErrorReplyDecoder;
@@ -83,13 +85,13 @@ class GatewayAgentTest
     @Test
     void sessionIdsAreTheGatewaysOwn()
     {
-        final GatewayContext first = new GatewayContext(0, null, null);
-        final GatewayContext second = new GatewayContext(1, null, null);
+        final GatewayContext first = new ServerGatewayContext(0, null, null);
+        final GatewayContext second = new ServerGatewayContext(1, null, null);
         final long id = first.sessionId(42);
-        assertTrue(GatewayContext.isGatewaySession(id));
-        assertEquals(0, GatewayContext.gatewayIndex(id));
-        assertEquals(42, GatewayContext.localId(id));
-        assertEquals(1, GatewayContext.gatewayIndex(second.sessionId(42)));
+        assertTrue(ServerGatewayContext.isGatewaySession(id));
+        assertEquals(0, ServerGatewayContext.gatewayIndex(id));
+        assertEquals(42, ServerGatewayContext.localId(id));
+        assertEquals(1, ServerGatewayContext.gatewayIndex(second.sessionId(42)));
         assertThrows(IllegalArgumentException.class, () -> first.sessionId(0));
         assertThrows(IllegalArgumentException.class, () -> second.publishClose(id));
     }

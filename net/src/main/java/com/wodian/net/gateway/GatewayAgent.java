@@ -1,4 +1,4 @@
-package com.wodian.net.server;
+package com.wodian.net.gateway;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -51,8 +51,9 @@ public interface GatewayAgent extends Agent
     }
 
     /**
-     * Called about once a second on the metrics thread, never the network thread ({@link FileReloads}): re-read the
-     * gateway's files if they changed, and hand what was read to the gateway's own thread. Default: nothing.
+     * Called about once a second on the metrics thread, never the network thread (the server's {@code FileReloads}):
+     * re-read the gateway's files if they changed, and hand what was read to the gateway's own thread. Default:
+     * nothing.
      */
     default void reloadFilesIfChanged(final long nowMs)
     {

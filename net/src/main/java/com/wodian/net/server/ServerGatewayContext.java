@@ -1,22 +1,24 @@
 package com.wodian.net.server;
 
+import com.wodian.net.gateway.GatewayContext;
+import com.wodian.net.gateway.SourceLimits;
+import com.wodian.net.metrics.ServerCounters;
+import com.wodian.net.tls.TlsContext;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.ResultCode;
 import org.agrona.DirectBuffer;
 
-import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 
 /**
- * What a {@link GatewayAgent} may use of the server, all on the receiving thread: the input ring (through the same
- * single producer as the native protocol, so inputs keep one monotonic time order), its own session ids, and the
- * receiving thread's selector.
+ * The server's side of a gateway's {@link GatewayContext}: one per plugged gateway, built at start-up with the
+ * gateway's index, it publishes through the receiver's {@link InputPublisher} (the input ring's single producer) and
+ * owns the layout of gateway session ids, by which the sender routes replies back to their gateway.
  *
- * <p>A gateway is trusted in process: it authenticates and authorizes its clients itself (for example by terminal
- * keys and MACs) before it publishes a command for them. The server checks each message's shape as it does for
- * native clients ({@link CommandCatalog#checkInbound}); session-layer messages (Logon, Heartbeat) are native only.
+ * <p>A gateway session id has bit 62 set (native session ids never have it, see {@link Session}), the gateway's
+ * index in bits 56-61 and the gateway's own id for the connection in bits 0-55.
  */
-public final class GatewayContext
+final class ServerGatewayContext implements GatewayContext
 {
     /** Marks a gateway's session id; native session ids never have it (see {@link Session}). */
     static final long GATEWAY_SESSION_BIT = 1L << 62;
@@ -24,28 +26,20 @@ public final class GatewayContext
     static final int GATEWAY_INDEX_MAX = 63;
     static final long LOCAL_ID_MASK = (1L << GATEWAY_INDEX_SHIFT) - 1;
 
-    /** Attach one to a channel registered on {@link #selector()}: the receiver hands it that channel's keys. */
-    @FunctionalInterface
-    public interface SelectionHandler
-    {
-        /** Called on the receiving thread for a ready key; returns the work done (0 for none). */
-        int onSelected(SelectionKey key);
-    }
-
     private final int gatewayIndex;
     private final InputPublisher publisher;
     private final Selector selector;
-    private final com.wodian.net.tls.TlsContext tlsContext;
+    private final TlsContext tlsContext;
     private final long handshakeTimeoutMs;
     private final GatewayConfig gatewayConfig;
 
-    GatewayContext(final int gatewayIndex, final InputPublisher publisher, final Selector selector)
+    ServerGatewayContext(final int gatewayIndex, final InputPublisher publisher, final Selector selector)
     {
         this(gatewayIndex, publisher, selector, null, new GatewayConfig());
     }
 
-    GatewayContext(final int gatewayIndex, final InputPublisher publisher, final Selector selector,
-        final com.wodian.net.tls.TlsContext tlsContext, final GatewayConfig gatewayConfig)
+    ServerGatewayContext(final int gatewayIndex, final InputPublisher publisher, final Selector selector,
+        final TlsContext tlsContext, final GatewayConfig gatewayConfig)
     {
         if (gatewayIndex < 0 || gatewayIndex > GATEWAY_INDEX_MAX)
         {
@@ -59,56 +53,44 @@ public final class GatewayContext
         this.gatewayConfig = gatewayConfig;
     }
 
-    /**
-     * The server's per-source limits before authentication, a fresh set for a gateway's port (the ISO 8583 one, the
-     * only gateway: its own per-address cap, 64 by default; security.md).
-     */
+    /** The ISO 8583 port's limits: it is the only gateway (security.md). */
+    @Override
     public SourceLimits newSourceLimits()
     {
         return gatewayConfig.newIsoSourceLimits();
     }
 
-    /**
-     * Counts one connection a gateway refused or ended to keep one of its limits, in
-     * {@code wodian_gateway_limits_total{reason}}: on the receiving thread, as it happens.
-     */
-    public void countLimit(final com.wodian.net.metrics.ServerCounters.GatewayLimit limit)
+    @Override
+    public void countLimit(final ServerCounters.GatewayLimit limit)
     {
         publisher.countLimit(limit);
     }
 
-    /**
-     * The server's command budget per terminal or consumer identity (the POS port's, {@code
-     * wodian.net.commands.per.principal.per.second}): messages a second, 0 for none; a gateway applies it to its own
-     * identities (the ISO 8583 port: per terminal key).
-     */
+    @Override
     public int commandsPerIdentityPerSecond()
     {
         return gatewayConfig.commandsPerPrincipalPerSecond();
     }
 
-    /** Messages an identity may send at once before {@link #commandsPerIdentityPerSecond()} applies. */
+    @Override
     public int commandsPerIdentityBurst()
     {
         return gatewayConfig.commandsPerPrincipalBurst();
     }
 
-    /** The server's logon timeout: a gateway's TLS handshake must complete within it, as on the POS port. */
+    @Override
     public long handshakeTimeoutMs()
     {
         return handshakeTimeoutMs;
     }
 
-    /** The server's TLS key material, for a gateway's port to speak TLS as the POS port does; null for clear text. */
-    public com.wodian.net.tls.TlsContext tlsContext()
+    @Override
+    public TlsContext tlsContext()
     {
         return tlsContext;
     }
 
-    /**
-     * The server-wide session id of this gateway's connection {@code localId} (1 to 2^56-1, never reused by the
-     * gateway while replies may still come): replies to inputs published under it come back to this gateway.
-     */
+    @Override
     public long sessionId(final long localId)
     {
         if (localId <= 0 || localId > LOCAL_ID_MASK)
@@ -119,7 +101,7 @@ public final class GatewayContext
     }
 
     /** The gateway's own id for a session id it made with {@link #sessionId(long)}. */
-    public static long localId(final long sessionId)
+    static long localId(final long sessionId)
     {
         return sessionId & LOCAL_ID_MASK;
     }
@@ -134,31 +116,25 @@ public final class GatewayContext
         return (int)((sessionId >>> GATEWAY_INDEX_SHIFT) & GATEWAY_INDEX_MAX);
     }
 
-    /** True when one input can be published now; when false, keep the bytes and try again next duty cycle. */
+    @Override
     public boolean hasCapacity()
     {
         return publisher.hasCapacity();
     }
 
-    /** Monotonic wall-clock time of the receiving thread (the time inputs are stamped with). */
+    @Override
     public long timestampMs()
     {
         return publisher.timestampMs();
     }
 
-    /** The receiving thread's selector: register channels with a {@link SelectionHandler} as attachment. */
+    @Override
     public Selector selector()
     {
         return selector;
     }
 
-    /**
-     * Publishes an SBE message (header and body) for one of this gateway's sessions. A message that fails the
-     * server's checks is answered with an ErrorReply through {@link GatewayAgent#onReply}, in order.
-     *
-     * @return {@link ResultCode#OK} when published for the engine, else the code of the ErrorReply published.
-     * @throws IllegalStateException when the ring has no room: check {@link #hasCapacity()} first.
-     */
+    @Override
     public ResultCode publish(
         final long sessionId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -182,10 +158,7 @@ public final class GatewayContext
         return code;
     }
 
-    /**
-     * Publishes a session's last input: after the replies to its earlier inputs, the gateway gets
-     * {@link GatewayAgent#onSessionClosed}. Publish nothing more for the session afterwards.
-     */
+    @Override
     public void publishClose(final long sessionId)
     {
         requireOwnSession(sessionId);

@@ -1,4 +1,4 @@
-package com.wodian.net.server;
+package com.wodian.net.gateway;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -16,12 +16,15 @@ import java.util.Map;
  * used by one thread (the network thread, at accept and at a connection's logon or end); they allocate there, as the
  * logon path does. Bounded: at most {@code entriesMax} buckets are kept; a full table makes room for a new address by
  * forgetting the bucket used longest ago when it has refilled (forgetting it loses nothing), else a TLS connection from
- * an address without a bucket is refused (fail closed, as {@link LogonLimiter} does). One bucket is looked at, not
- * the table: a full table no longer costs a pass over up to {@code entriesMax} buckets per new address on the
+ * an address without a bucket is refused (fail closed, as the server's {@code LogonLimiter} does). One bucket is looked
+ * at, not the table: a full table no longer costs a pass over up to {@code entriesMax} buckets per new address on the
  * network thread (concurrency review 9). Every bucket used longer ago than a refill period (the burst at the rate) has
  * refilled, so a refusal means every kept address made a handshake within that period. The unauthenticated counts
  * need no bound beyond the port's connection limit: an address's entry goes when its last unauthenticated
  * connection does.
+ *
+ * <p>It lives with the gateway interfaces because both the server's POS port and a plugged gateway's port (ISO 8583)
+ * keep a set: the server hands a gateway a fresh one ({@link GatewayContext#newSourceLimits()}).
  */
 public final class SourceLimits
 {

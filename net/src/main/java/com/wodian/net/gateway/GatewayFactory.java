@@ -1,10 +1,10 @@
-package com.wodian.net.server;
+package com.wodian.net.gateway;
 
 import java.io.IOException;
 
 /**
  * Builds one gateway when the server starts, after recovery and before any thread runs; registered with
- * {@link ServerConfig#addGateway(GatewayFactory)}. The server closes the gateway when it stops.
+ * {@code ServerConfig.addGateway(GatewayFactory)}. The server closes the gateway when it stops.
  */
 @FunctionalInterface
 public interface GatewayFactory

@@ -1,10 +1,11 @@
-package com.wodian.net.server;
+package com.wodian.net.gateway;
 
+import com.wodian.net.server.GatewayConfig;
 import org.junit.jupiter.api.Test;
 
-import static com.wodian.net.server.SourceLimits.Admission.ADMITTED;
-import static com.wodian.net.server.SourceLimits.Admission.HANDSHAKE_RATE;
-import static com.wodian.net.server.SourceLimits.Admission.TOO_MANY_UNAUTHENTICATED;
+import static com.wodian.net.gateway.SourceLimits.Admission.ADMITTED;
+import static com.wodian.net.gateway.SourceLimits.Admission.HANDSHAKE_RATE;
+import static com.wodian.net.gateway.SourceLimits.Admission.TOO_MANY_UNAUTHENTICATED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
