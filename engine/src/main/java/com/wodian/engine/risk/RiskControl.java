@@ -121,11 +121,17 @@ public final class RiskControl
     private void scoreModels()
     {
         featuresSequence = sequence;
-        if (models.active.loaded() && on(RiskRules.MODEL))
+        final boolean active = models.active.loaded() && on(RiskRules.MODEL);
+        final boolean challenger = models.challenger.loaded() && on(RiskRules.CHALLENGER);
+        if ((active && models.active.narrow()) || (challenger && models.challenger.narrow()))
+        {
+            models.clampFeatures(features.values);
+        }
+        if (active)
         {
             scoreWith(RiskRules.MODEL, models.active);
         }
-        if (models.challenger.loaded() && on(RiskRules.CHALLENGER))
+        if (challenger)
         {
             scoreWith(RiskRules.CHALLENGER, models.challenger);
         }
@@ -163,7 +169,7 @@ public final class RiskControl
     private void scoreWith(final int ruleId, final RiskModel model)
     {
         final long[] x = features.values;
-        final int score = model.score(x);
+        final int score = models.score(model, x);
         final boolean flags = model.individualScore() >= model.flagScore();
         if (ruleId == groupSourceRule())
         {

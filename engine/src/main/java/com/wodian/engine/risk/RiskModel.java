@@ -214,7 +214,7 @@ public final class RiskModel
     private final int[] laneValue0 = new int[TREES_MAX];
     private final int[] laneValue1 = new int[TREES_MAX];
     private final int[] laneValue2 = new int[TREES_MAX];
-    private final int[] narrowFeatures = new int[FEATURE_SLOTS];
+    private final int[] narrowFeatures = newNarrowFeatures();
     /**
      * {@link #narrowFeatures}' length: one slot for every byte value, so that a feature id read from a lane (a
      * byte) is always inside it, which lets {@link #gather} read it without a bounds check. Ids from
@@ -318,14 +318,23 @@ public final class RiskModel
         return threshold == Long.MIN_VALUE ? -NARROW_LIMIT : (int)threshold;
     }
 
-    /** The features clamped into the narrow range, once per score of a narrow model (see {@link #narrow}). */
-    private void clampFeatures(final long[] x)
+    /**
+     * The features clamped into the narrow range (see {@link #narrow}), into an array of {@link #FEATURE_SLOTS} ints
+     * (ids from {@link RiskFeatures#COUNT} on are never written). Once per payment for every narrow model that scores
+     * it: {@link RiskModels#clampFeatures} fills one array that both slots read ({@link #score(long[], int[])}).
+     */
+    static void clampFeatures(final long[] x, final int[] clamped)
     {
-        final int[] clamped = narrowFeatures;
         for (int feature = 0; feature < RiskFeatures.COUNT; feature++)
         {
             clamped[feature] = (int)Math.max(-NARROW_LIMIT, Math.min(NARROW_LIMIT - 1, x[feature]));
         }
+    }
+
+    /** An array for {@link #clampFeatures}: one slot for every feature id a lane can name (see {@link #gather}). */
+    static int[] newNarrowFeatures()
+    {
+        return new int[FEATURE_SLOTS];
     }
 
     /**
@@ -340,13 +349,13 @@ public final class RiskModel
      * trees was scoring (C2 unrolls by the trip count it profiled: a 175-tree model then took twice as long). So the
      * select costs the same for every model; the gather and the sums go by the model's trees.
      */
-    private void evaluate(final int fromLane, final int toLane)
+    private void evaluate(final int fromLane, final int toLane, final int[] clamped)
     {
         if (!narrow)
         {
             return;
         }
-        gather(fromLane, toLane);
+        gather(fromLane, toLane, clamped);
         final int[] value0 = laneValue0;
         final int[] value1 = laneValue1;
         final int[] value2 = laneValue2;
@@ -379,9 +388,8 @@ public final class RiskModel
      * construction, but the JIT cannot know an instance array's length, and a checked read is a compare and a branch
      * per node (765 for a 255-lane model, more than the loads and stores themselves cost: ~57 of ~390 ns per score).
      */
-    private void gather(final int fromLane, final int toLane)
+    private void gather(final int fromLane, final int toLane, final int[] clamped)
     {
-        final int[] clamped = narrowFeatures;
         final int[] featureIds = laneFeatures;
         final int[] value0 = laneValue0;
         final int[] value1 = laneValue1;
@@ -404,14 +412,14 @@ public final class RiskModel
      * exit saved on traffic that rarely stops. A loop over a variable number of lanes is unrolled by the trip count
      * the JIT profiled (see {@link #evaluate}): this one only ever runs over the loaded models' first stages.
      */
-    private void evaluateBeforeExit()
+    private void evaluateBeforeExit(final int[] clamped)
     {
         if (!narrow)
         {
             return;
         }
         final int lanes = exitLanes;
-        gather(0, lanes);
+        gather(0, lanes, clamped);
         final int[] value0 = laneValue0;
         final int[] value1 = laneValue1;
         final int[] value2 = laneValue2;
@@ -588,24 +596,38 @@ public final class RiskModel
     {
         if (narrow)
         {
-            clampFeatures(x);
+            clampFeatures(x, narrowFeatures);
+        }
+        return score(x, narrowFeatures);
+    }
+
+    /**
+     * {@link #score(long[])} of features already clamped into {@code clamped} ({@link #clampFeatures} of the same
+     * {@code x}; read only by a narrow model): the engine clamps once per payment for both slots. {@code clamped} must
+     * have {@link #FEATURE_SLOTS} ints, since the gather reads it without bounds checks: checked here, once per score.
+     */
+    int score(final long[] x, final int[] clamped)
+    {
+        if (clamped.length != FEATURE_SLOTS)
+        {
+            throw new IllegalArgumentException("clamped features: " + clamped.length + " slots, not " + FEATURE_SLOTS);
         }
         long sum;
         boolean exits = false;
         if (hasExit)
         {
-            evaluateBeforeExit();
+            evaluateBeforeExit(clamped);
             sum = sum(0, exitLanes, x);
             exits = sum < exitScore;
             if (!exits)
             {
-                evaluate(exitLanes, laneCount);
+                evaluate(exitLanes, laneCount, clamped);
                 sum += sum(exitLanes, individualLanes, x);
             }
         }
         else
         {
-            evaluate(0, laneCount);
+            evaluate(0, laneCount, clamped);
             sum = sum(0, individualLanes, x);
         }
         individualScore = clamp(sum);

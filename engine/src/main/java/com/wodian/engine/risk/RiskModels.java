@@ -21,6 +21,8 @@ public final class RiskModels
     final RiskModel active = new RiskModel();
     final RiskModel challenger = new RiskModel();
     private final RiskModel staging = new RiskModel();
+    /** The features clamped once per payment for both slots' narrow evaluation ({@link #clampFeatures}). */
+    private final int[] narrowFeatures = RiskModel.newNarrowFeatures();
     /** Slot the staged model is for, 0 when nothing is staged. */
     private int stagingSlot;
 
@@ -44,6 +46,21 @@ public final class RiskModels
     {
         return model.loaded() &&
             (model.uses(RiskFeatures.PAIR_SMALL_PAYMENTS) || model.uses(RiskFeatures.PAIR_REFUNDS));
+    }
+
+    /**
+     * Clamps the payment's features once for every narrow model that scores it ({@link RiskModel#clampFeatures}): with
+     * two models (the shipped configuration) the clamp ran once per model.
+     */
+    void clampFeatures(final long[] x)
+    {
+        RiskModel.clampFeatures(x, narrowFeatures);
+    }
+
+    /** Scores {@code x} with {@code model} (one of the slots) from the features {@link #clampFeatures} clamped. */
+    int score(final RiskModel model, final long[] x)
+    {
+        return model.score(x, narrowFeatures);
     }
 
     public RiskModel slot(final int slot)

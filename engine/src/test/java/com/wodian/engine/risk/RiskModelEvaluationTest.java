@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -476,6 +477,43 @@ class RiskModelEvaluationTest
                 assertEquals(reference.reasons(x), copy.reasons(x));
             }
         }
+    }
+
+    @Test
+    void bothSlotsScoreFromOneClampOfTheFeatures() throws IOException
+    {
+        // The engine clamps a payment's features once for both slots (RiskModels.clampFeatures) and each model reads
+        // that array: the shipped pair (v31 active, v24 with its exit as the challenger), then a narrow and a wide one.
+        final Trees[][] pairs = {
+            {read(SHIPPED_MODELS.resolve("model-v31.txt")), read(SHIPPED_MODELS.resolve("model-v24.txt"))},
+            {randomTrees(new SplittableRandom(11), NARROW_EDGES, false, false),
+                randomTrees(new SplittableRandom(12), EDGES, true, false)},
+        };
+        final SplittableRandom random = new SplittableRandom(10);
+        final long[] x = new long[FEATURES];
+        for (final Trees[] pair : pairs)
+        {
+            final RiskModels models = new RiskModels();
+            commit(models, RiskModels.SLOT_ACTIVE, pair[0]);
+            commit(models, RiskModels.SLOT_CHALLENGER, pair[1]);
+            final PackedWalk[] references = {pair[0].reference(), pair[1].reference()};
+            for (int sample = 0; sample < 2_000; sample++)
+            {
+                randomFeatures(pair[sample & 1], random, x);
+                models.clampFeatures(x);
+                for (int slot = 0; slot < 2; slot++)
+                {
+                    final RiskModel model = models.slot(slot == 0 ? RiskModels.SLOT_ACTIVE :
+                        RiskModels.SLOT_CHALLENGER);
+                    final String at = "slot " + slot + " sample " + sample;
+                    assertEquals(references[slot].score(x), models.score(model, x), at);
+                    assertEquals(references[slot].individualScore, model.individualScore(), at);
+                }
+            }
+        }
+        // The gather reads the clamped features without bounds checks: an array of another length is refused.
+        final RiskModel model = read(SHIPPED_MODELS.resolve("model-v24.txt")).load();
+        assertThrows(IllegalArgumentException.class, () -> model.score(x, new int[RiskFeatures.COUNT]));
     }
 
     /** Loads {@code trees} into a slot through the engine's load steps (BEGIN, TREES one at a time, COMMIT). */
