@@ -3,6 +3,7 @@ package com.wodian.perf;
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.ReplySink;
+import com.wodian.perf.workload.RiskWorkload;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;

@@ -1,7 +1,7 @@
 package com.wodian.tools;
 
 import com.wodian.perf.RiskEvaluation;
-import com.wodian.perf.RiskWorkload;
+import com.wodian.perf.workload.RiskWorkload;
 import com.wodian.protocol.sbe.RiskMode;
 import com.wodian.perf.riskmodel.LabelledWorld;
 import com.wodian.perf.riskmodel.ModelRun;

@@ -1,6 +1,6 @@
 package com.wodian.perf.riskmodel;
 
-import com.wodian.perf.RiskWorkload;
+import com.wodian.perf.workload.RiskWorkload;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.DistributionMode;
 import org.agrona.DirectBuffer;

@@ -1,6 +1,6 @@
 package com.wodian.perf.riskmodel;
 
-import com.wodian.perf.RiskWorkload;
+import com.wodian.perf.workload.RiskWorkload;
 
 import java.util.function.LongFunction;
 
@@ -12,10 +12,11 @@ public final class Worlds
     }
 
     /**
-     * @param name     "workload" (our older generator, perf/RiskWorkload), "riskworld" (the independent one) or
-     *                 "riskworld-slow" (the same worlds with part of the careful rings' payments left out: each ring
-     *                 keeps 25% to 100%) or "riskworld-slower" (each ring keeps 15% to 65%) or "riskworld-circ"
-     *                 (TRAINING worlds whose circular-flow knobs are drawn from the HELD_OUT range: for analysis)
+     * @param name     "workload" (our older generator, perf/workload/RiskWorkload), "riskworld" (the independent
+     *                 one) or "riskworld-slow" (the same worlds with part of the careful rings' payments left out:
+     *                 each ring keeps 25% to 100%) or "riskworld-slower" (each ring keeps 15% to 65%) or
+     *                 "riskworld-circ" (TRAINING worlds whose circular-flow knobs are drawn from the HELD_OUT range:
+     *                 for analysis)
      * @param heldOut  riskworld only: draw world parameters from the held-out range instead of the training range
      */
     public static LongFunction<LabelledWorld> byName(final String name, final boolean heldOut, final int consumers,

@@ -1,4 +1,4 @@
-package com.wodian.perf;
+package com.wodian.perf.workload;
 
 import java.util.ArrayList;
 import java.util.Arrays;
