@@ -34,7 +34,7 @@ for run in $(seq 1 "${RUNS:-3}"); do
     if [[ $v == base ]]; then repo="$base_repo"; extra=("${base_extra[@]}"); jvm_opts="${BASE_JAVA_OPTS:-}"
     else repo="$new_repo"; extra=("${new_extra[@]}"); jvm_opts="${NEW_JAVA_OPTS:-}"; fi
     d=$(mktemp -d /tmp/cpu-per-request.XXXXXX)
-    "$repo/bin/wodian" credentials --file "$d/credentials" --add admin:1 --secrets-out "$d/client-secrets" >/dev/null
+    "$repo/bin/wodian" credentials --file "$d/credentials" --add loadtest:1 --secrets-out "$d/client-secrets" >/dev/null
     # A load of few consumers at thousands of Pays a second: no risk baseline (a tree from before it has no option).
     baseline=(); grep -q risk-baseline "$repo/tools/src/main/java/com/wodian/tools/ServerCommand.java" && baseline=(--risk-baseline none)
     WODIAN_JAVA_OPTS="-Xmx2g $jvm_opts" "$repo/bin/wodian" server "${baseline[@]}" --data "$d" --port 0 --ignore-stdin \

@@ -23,7 +23,7 @@ done
 
 data_dir="$(mktemp -d "${WODIAN_PERF_DIR:-/tmp}/wodian-iso.XXXXXX")"
 log="$data_dir.server.log"
-"$wodian" credentials --file "$data_dir/credentials" --add admin:1 --secrets-out "$data_dir/client-secrets" >/dev/null
+"$wodian" credentials --file "$data_dir/credentials" --add loadtest:1 --secrets-out "$data_dir/client-secrets" >/dev/null
 echo "# ISO 8583 terminal keys: terminalId merchantId keyHex" > "$data_dir/iso-keys"
 iso_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 # The load client pays as 200 ISO terminals at up to 160,000/s: the command budget per terminal key (50/s) is off.

@@ -67,7 +67,7 @@ trap cleanup EXIT
 start_server() { # name, extra server options...
     local name="$1"; shift
     mkdir -p "$work/$name"
-    "$wodian" credentials --file "$work/$name/credentials" --add admin:1 --secrets-out "$work/$name/client-secrets" \
+    "$wodian" credentials --file "$work/$name/credentials" --add loadtest:1 --secrets-out "$work/$name/client-secrets" \
         >/dev/null
     # One saturation search sends ~6 M payments to each server and every key is remembered: a key table smaller
     # than all the rounds' payments answers LIMIT_KEYS, and the search then measures refusals, not payments.

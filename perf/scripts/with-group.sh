@@ -29,7 +29,7 @@ s=[socket.socket() for _ in range(6)]
 print(" ".join(str(x.getsockname()[1]) for x in s))')"
 peers="0=127.0.0.1:${ports[3]},1=127.0.0.1:${ports[4]},2=127.0.0.1:${ports[5]}"
 clients="127.0.0.1:${ports[0]},127.0.0.1:${ports[1]},127.0.0.1:${ports[2]}"
-"$repo_dir/bin/wodian" credentials --file "$base_dir/credentials" --add admin:1 \
+"$repo_dir/bin/wodian" credentials --file "$base_dir/credentials" --add loadtest:1 \
     --secrets-out "$base_dir/client-secrets" >/dev/null
 pids=()
 cleanup() {

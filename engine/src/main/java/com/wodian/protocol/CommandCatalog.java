@@ -93,6 +93,21 @@ public final class CommandCatalog
     public static final int NO_FIELD = -1;
 
     /**
+     * Admin rights (docs/security.md, "Admin kinds"): the one right an ADMIN session's credential must hold to send a
+     * template ({@link #adminRight}); a kind of admin id holds a set of them. Reads of the system's state and totals
+     * (what a read-only operator may send).
+     */
+    public static final int RIGHT_READ = 1;
+    /** Moves money or reads a consumer's money: top-ups, withdrawals, points, pools, payments, balances. */
+    public static final int RIGHT_FUNDS = 1 << 1;
+    /** Changes configuration: parties, blocks, merchant rules, risk rules and models, engine settings. */
+    public static final int RIGHT_CONFIG = 1 << 2;
+    /** Everything else (Tick, TakeSnapshot, ClusterControl, RiskEvents, any template not classified): full admins. */
+    public static final int RIGHT_FULL = 1 << 3;
+    /** Every right: a full admin's. */
+    public static final int RIGHTS_ALL = RIGHT_READ | RIGHT_FUNDS | RIGHT_CONFIG | RIGHT_FULL;
+
+    /**
      * The enum and boolean fields of each inbound template: body offset and the set of values the schema defines
      * (bit v set: value v is valid). A message naming any other value cannot be decoded by the engine, so the gateway
      * refuses it before the journal (docs/protocol.md section 5). Every such field is uint8 and below 64 today.
@@ -105,8 +120,8 @@ public final class CommandCatalog
     private static final java.util.Set<Class<?>> CHECKED_ENUMS = new java.util.HashSet<>();
 
     private static final byte[] ACCESS_BY_TEMPLATE = new byte[TEMPLATE_ID_LIMIT];
-    /** The queries a read-only operator session may send ({@link #operatorMay}). */
-    private static final boolean[] OPERATOR_BY_TEMPLATE = new boolean[TEMPLATE_ID_LIMIT];
+    /** The admin right each template needs ({@link #adminRight}); {@link #RIGHT_FULL} unless classified. */
+    private static final byte[] ADMIN_RIGHT_BY_TEMPLATE = new byte[TEMPLATE_ID_LIMIT];
     private static final int[] TERMINAL_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
     private static final int[] MERCHANT_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
     private static final int[] CONSUMER_ID_OFFSET_BY_TEMPLATE = new int[TEMPLATE_ID_LIMIT];
@@ -260,9 +275,22 @@ public final class CommandCatalog
         // command, no ClusterControl, and no query whose reply carries a consumer's id (a card number) or balance:
         // BalanceQuery, ConsumerStatementQuery, ConsumerVouchersQuery, PaymentStatusQuery, VoucherStatusQuery and
         // RiskEventsQuery stay with full admins.
-        operator(ClusterStatusQueryDecoder.TEMPLATE_ID, StateHashQueryDecoder.TEMPLATE_ID,
+        java.util.Arrays.fill(ADMIN_RIGHT_BY_TEMPLATE, (byte)RIGHT_FULL);
+        adminRight(RIGHT_READ, ClusterStatusQueryDecoder.TEMPLATE_ID, StateHashQueryDecoder.TEMPLATE_ID,
             MerchantStatementQueryDecoder.TEMPLATE_ID, DistributionStatusQueryDecoder.TEMPLATE_ID,
             RiskRuleQueryDecoder.TEMPLATE_ID, RiskStatsQueryDecoder.TEMPLATE_ID, RiskModelQueryDecoder.TEMPLATE_ID);
+        // A funds admin (the money desk): moves money, an admin's payments for a terminal included, and reads the
+        // consumers' money it moves. Not RiskEventsQuery (consumers' ids, for the risk officers: full admins).
+        adminRight(RIGHT_FUNDS, TopUpDecoder.TEMPLATE_ID, WithdrawDecoder.TEMPLATE_ID, AdjustPointsDecoder.TEMPLATE_ID,
+            DistributePoolDecoder.TEMPLATE_ID, PayDecoder.TEMPLATE_ID, PaymentTryDecoder.TEMPLATE_ID,
+            PaymentConfirmDecoder.TEMPLATE_ID, PaymentCancelDecoder.TEMPLATE_ID, RefundDecoder.TEMPLATE_ID,
+            RedeemPointsDecoder.TEMPLATE_ID, BalanceQueryDecoder.TEMPLATE_ID, ConsumerStatementQueryDecoder.TEMPLATE_ID,
+            ConsumerVouchersQueryDecoder.TEMPLATE_ID, PaymentStatusQueryDecoder.TEMPLATE_ID,
+            VoucherStatusQueryDecoder.TEMPLATE_ID);
+        // A configuration admin: who exists, who is blocked, the merchants' rules, risk and engine settings; no money.
+        adminRight(RIGHT_CONFIG, RegisterMerchantDecoder.TEMPLATE_ID, RegisterConsumerDecoder.TEMPLATE_ID,
+            RegisterTerminalDecoder.TEMPLATE_ID, SetBlockedDecoder.TEMPLATE_ID, SetMerchantRulesDecoder.TEMPLATE_ID,
+            SetRiskRuleDecoder.TEMPLATE_ID, SetRiskModelDecoder.TEMPLATE_ID, SetEngineSettingDecoder.TEMPLATE_ID);
         access(LogonDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
         access(LogonProofDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
         access(HeartbeatDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
@@ -467,22 +495,32 @@ public final class CommandCatalog
         CONSUMER_ID_OFFSET_BY_TEMPLATE[templateId] = consumerIdOffset;
     }
 
-    private static void operator(final int... templateIds)
+    private static void adminRight(final int right, final int... templateIds)
     {
         for (final int templateId : templateIds)
         {
-            OPERATOR_BY_TEMPLATE[templateId] = true;
+            ADMIN_RIGHT_BY_TEMPLATE[templateId] = (byte)right;
         }
     }
 
     /**
      * True for the queries a read-only operator session may send (docs/security.md, "Sessions, roles and what each
-     * may send"); everything else needs a full admin ({@code ADMIN_ROLE_REQUIRED}). Session messages are the
-     * gateway's and never reach this check.
+     * may send"): those needing {@link #RIGHT_READ}; everything else needs another right ({@code
+     * ADMIN_ROLE_REQUIRED}). Session messages are the gateway's and never reach this check.
      */
     public static boolean operatorMay(final int templateId)
     {
-        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT && OPERATOR_BY_TEMPLATE[templateId];
+        return RIGHT_READ == adminRight(templateId);
+    }
+
+    /**
+     * The admin right ({@link #RIGHT_READ}, {@link #RIGHT_FUNDS}, {@link #RIGHT_CONFIG} or {@link #RIGHT_FULL}) an
+     * ADMIN session's credential must hold to send a template; {@link #RIGHT_FULL} for any template not classified, so
+     * a new message needs a full admin until someone decides otherwise.
+     */
+    public static int adminRight(final int templateId)
+    {
+        return templateId >= 0 && templateId < TEMPLATE_ID_LIMIT ? ADMIN_RIGHT_BY_TEMPLATE[templateId] : RIGHT_FULL;
     }
 
     /** True for session-layer messages (logon, heartbeat), which only the gateway handles. */

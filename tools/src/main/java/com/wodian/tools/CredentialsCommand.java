@@ -1,5 +1,6 @@
 package com.wodian.tools;
 
+import com.wodian.net.auth.AdminKind;
 import com.wodian.net.auth.CredentialStore;
 import com.wodian.net.auth.Credentials;
 import com.wodian.protocol.sbe.SessionRole;
@@ -33,7 +34,9 @@ public final class CredentialsCommand implements Callable<Integer>
     Path isoKeysFile;
 
     @Option(names = "--add", description = "add an identity: admin:ID, operator:ID (an admin id that may only read: " +
-        "status, state hash, statements, risk settings), terminal:ID (needs --merchant) or consumer:ID")
+        "status, state hash, statements, risk settings), funds:ID (an admin id for money, no configuration), " +
+        "config:ID (an admin id for configuration, no money), loadtest:ID (a full admin whose payments are not in " +
+        "the admin audit trail: load tests only, never in production), terminal:ID (needs --merchant) or consumer:ID")
     String add;
 
     @Option(names = "--merchant", defaultValue = "0", description = "the merchant of a terminal added")
@@ -120,12 +123,12 @@ public final class CredentialsCommand implements Callable<Integer>
                 throw new IllegalArgumentException("a terminal needs --merchant");
             }
             final Credentials issued = new Credentials(role, id(add), newSecret());
-            final boolean operator = isOperator(add);
+            final AdminKind kind = adminKind(add);
             stores.forEach((store) ->
             {
-                if (operator)
+                if (null != kind)
                 {
-                    store.addOperator(issued);
+                    store.addAdmin(issued, kind);
                 }
                 else
                 {
@@ -289,8 +292,9 @@ public final class CredentialsCommand implements Callable<Integer>
     }
 
     /**
-     * The role an identity logs on with: {@code operator:ID} is an admin id (a read-only one, which the credential
-     * file records; its client secret is an {@code admin} line, since the wire knows only the admin role).
+     * The role an identity logs on with: {@code operator:ID} or {@code loadtest:ID} is an admin id of that
+     * {@link AdminKind}, which the credential file records; its client secret is an {@code admin} line, since the wire
+     * knows only the admin role.
      */
     private static SessionRole role(final String identity)
     {
@@ -299,14 +303,15 @@ public final class CredentialsCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("identity must be role:id, e.g. terminal:101: " + identity);
         }
-        return isOperator(identity) ? SessionRole.ADMIN :
+        return null != adminKind(identity) ? SessionRole.ADMIN :
             SessionRole.valueOf(identity.substring(0, colon).toUpperCase(Locale.ROOT));
     }
 
-    private static boolean isOperator(final String identity)
+    /** The admin kind an identity's prefix names ({@code admin}, {@code operator}, ...); null for the other roles. */
+    private static AdminKind adminKind(final String identity)
     {
-        return identity.regionMatches(true, 0, CredentialStore.OPERATOR_WORD + ":", 0,
-            CredentialStore.OPERATOR_WORD.length() + 1);
+        final int colon = identity.indexOf(':');
+        return colon <= 0 ? null : AdminKind.ofWord(identity.substring(0, colon));
     }
 
     private static long id(final String identity)

@@ -1,5 +1,6 @@
 package com.wodian.tools;
 
+import com.wodian.net.auth.AdminKind;
 import com.wodian.net.auth.CredentialStore;
 import com.wodian.net.auth.Credentials;
 import com.wodian.protocol.sbe.SessionRole;
@@ -126,17 +127,39 @@ class CredentialsCommandTest
         final Credentials operator = Credentials.load(secrets, SessionRole.ADMIN, 7);
         CredentialStore store = CredentialStore.load(file);
         assertTrue(store.verify(SessionRole.ADMIN, 7, CHALLENGE, operator.proof(CHALLENGE), 0));
-        assertTrue(store.find(SessionRole.ADMIN, 7).operator());
-        assertFalse(store.find(SessionRole.ADMIN, 1).operator(), "an admin line stays a full admin");
+        assertEquals(AdminKind.OPERATOR, store.find(SessionRole.ADMIN, 7).kind());
+        assertEquals(AdminKind.ADMIN, store.find(SessionRole.ADMIN, 1).kind(), "an admin line stays a full admin");
 
         final CliTest.Run rotate = CliTest.wodian("credentials", "--file", file.toString(), "--rotate", "operator:7",
             "--grace-ms", "0", "--secrets-out", secrets.toString());
         assertEquals(0, rotate.exitCode(), rotate.out());
         store = CredentialStore.load(file);
-        assertTrue(store.find(SessionRole.ADMIN, 7).operator(), "still read-only after a rotation");
+        assertEquals(AdminKind.OPERATOR, store.find(SessionRole.ADMIN, 7).kind(), "still read-only after a rotation");
         assertTrue(store.verify(SessionRole.ADMIN, 7, CHALLENGE,
             Credentials.load(secrets, SessionRole.ADMIN, 7).proof(CHALLENGE), System.currentTimeMillis()));
         assertFalse(store.verify(SessionRole.ADMIN, 7, CHALLENGE, operator.proof(CHALLENGE),
             System.currentTimeMillis()), "--grace-ms 0: the old secret no longer logs on");
+    }
+
+    /**
+     * Review R22: {@code --add loadtest:ID} makes the load tools' admin id, a full admin whose payments stay out of
+     * the admin audit trail: the credential file says {@code loadtest}, the listing says so, the client's secret is an
+     * ordinary admin line, and a rotation keeps the kind.
+     */
+    @Test
+    void aLoadTestAdminIsMarkedInTheFileAndKeepsItsKindAcrossARotation(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("credentials");
+        final Path secrets = dir.resolve("load.secrets");
+        final CliTest.Run add = CliTest.wodian("credentials", "--file", file.toString(), "--add", "loadtest:1",
+            "--secrets-out", secrets.toString());
+        assertEquals(0, add.exitCode(), add.out());
+        assertTrue(add.out().contains("LOADTEST 1 (load-test admin: its payments are not audited)"), add.out());
+        assertTrue(Files.readString(file).contains("\nloadtest 1 key "), Files.readString(file));
+        final Credentials loadTest = Credentials.loadFirst(secrets, SessionRole.ADMIN);
+        assertEquals(1, loadTest.principalId());
+        assertEquals(0, CliTest.wodian("credentials", "--file", file.toString(), "--rotate", "admin:1",
+            "--secrets-out", secrets.toString()).exitCode());
+        assertEquals(AdminKind.LOADTEST, CredentialStore.load(file).find(SessionRole.ADMIN, 1).kind());
     }
 }

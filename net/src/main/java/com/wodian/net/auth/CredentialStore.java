@@ -26,10 +26,13 @@ import java.util.Map;
  *   terminal 11 merchant 1 key 9f...(64 hex) [previous 3a...(64 hex) until 1767225600000]
  *   admin 1 key 5c...
  *   operator 7 key 41...
+ *   loadtest 9 key 0d...
  *   consumer 1001 key 77...
  * </pre>
- * An {@code operator} line is an admin id whose sessions may only read ({@link Entry#operator()}; security review B9):
- * it logs on as an admin (the role on the wire is ADMIN), and the restriction travels with its credential here.
+ * An admin id's line starts with its {@link AdminKind}: {@code admin} (everything), {@code operator} (may only read;
+ * security review B9), {@code funds} (money, no configuration), {@code config} (configuration, no money),
+ * {@code loadtest} (a full admin whose payments are not audited; review R22). Every kind logs on
+ * as an admin (the role on the wire is ADMIN); what it may do travels with its credential here ({@link Entry#kind()}).
  * The file is written with mode 600 (owner read/write only) through a temporary file and an atomic rename, so a
  * server reloading it never reads half a file. Not thread-safe: the server loads a fresh instance to reload.
  */
@@ -37,11 +40,6 @@ public final class CredentialStore
 {
     /** The stored key an unknown identity's proof is checked against (random per process, never matched). */
     private static final byte[] UNKNOWN_IDENTITY_STORED_KEY = unknownIdentityStoredKey();
-    /**
-     * The first word of a read-only operator's line. A build before operators refuses the whole file at that word
-     * (unknown role), so an older server never mistakes an operator for a full admin.
-     */
-    public static final String OPERATOR_WORD = "operator";
 
     /** One identity's entry. */
     public static final class Entry
@@ -49,17 +47,18 @@ public final class CredentialStore
         final SessionRole role;
         final long principalId;
         final long merchantId;
-        final boolean operator;
+        /** The admin kind; null for terminals and consumers. */
+        final AdminKind kind;
         byte[] storedKey;
         byte[] previousStoredKey;
         long previousValidUntilMs;
 
-        Entry(final SessionRole role, final long principalId, final long merchantId, final boolean operator)
+        Entry(final SessionRole role, final long principalId, final long merchantId, final AdminKind kind)
         {
             this.role = role;
             this.principalId = principalId;
             this.merchantId = merchantId;
-            this.operator = operator;
+            this.kind = SessionRole.ADMIN == role ? (null == kind ? AdminKind.ADMIN : kind) : null;
         }
 
         /**
@@ -83,12 +82,12 @@ public final class CredentialStore
         }
 
         /**
-         * True for a read-only operator: an admin id whose sessions may send only the queries
-         * {@code CommandCatalog.operatorMay} lists (status, state hash, statements, risk settings), never a command.
+         * What an admin id may do ({@link AdminKind}; {@code ADMIN} for an {@code admin} line); null for terminals and
+         * consumers.
          */
-        public boolean operator()
+        public AdminKind kind()
         {
-            return operator;
+            return kind;
         }
     }
 
@@ -164,7 +163,7 @@ public final class CredentialStore
     {
         final byte[] secret = new byte[LogonCrypto.KEY_LENGTH];
         random.nextBytes(secret);
-        final Entry entry = new Entry(role, principalId, merchantId, false);
+        final Entry entry = new Entry(role, principalId, merchantId, null);
         entry.storedKey = LogonCrypto.storedKey(secret);
         entries.put(key(role, principalId), entry);
         return new Credentials(role, principalId, secret);
@@ -216,27 +215,32 @@ public final class CredentialStore
      */
     public CredentialStore add(final Credentials credentials, final long merchantId)
     {
-        return add(credentials, merchantId, false);
+        return add(credentials, merchantId, null);
+    }
+
+    /** Adds (or replaces) a read-only operator ({@link #addAdmin} of {@link AdminKind#OPERATOR}). */
+    public CredentialStore addOperator(final Credentials credentials)
+    {
+        return addAdmin(credentials, AdminKind.OPERATOR);
     }
 
     /**
-     * Adds (or replaces) a read-only operator: an admin identity whose sessions may only send the queries
-     * {@code CommandCatalog.operatorMay} lists ({@link Entry#operator()}).
+     * Adds (or replaces) an admin identity of a kind ({@link Entry#kind()}).
      *
      * @throws IllegalArgumentException when {@code credentials} are not an admin's.
      */
-    public CredentialStore addOperator(final Credentials credentials)
+    public CredentialStore addAdmin(final Credentials credentials, final AdminKind kind)
     {
         if (SessionRole.ADMIN != credentials.role())
         {
-            throw new IllegalArgumentException("an operator is an admin id: " + credentials);
+            throw new IllegalArgumentException("an " + kind.word() + " is an admin id: " + credentials);
         }
-        return add(credentials, 0, true);
+        return add(credentials, 0, kind);
     }
 
-    private CredentialStore add(final Credentials credentials, final long merchantId, final boolean operator)
+    private CredentialStore add(final Credentials credentials, final long merchantId, final AdminKind kind)
     {
-        final Entry entry = new Entry(credentials.role(), credentials.principalId(), merchantId, operator);
+        final Entry entry = new Entry(credentials.role(), credentials.principalId(), merchantId, kind);
         entry.storedKey = LogonCrypto.storedKey(credentials.secret());
         entries.put(key(credentials.role(), credentials.principalId()), entry);
         return this;
@@ -276,8 +280,9 @@ public final class CredentialStore
 
     private void parseLine(final String[] words)
     {
-        final boolean operator = OPERATOR_WORD.equalsIgnoreCase(words[0]);
-        final SessionRole role = operator ? SessionRole.ADMIN : SessionRole.valueOf(words[0].toUpperCase(Locale.ROOT));
+        final AdminKind kind = AdminKind.ofWord(words[0]);
+        final SessionRole role = null != kind ? SessionRole.ADMIN :
+            SessionRole.valueOf(words[0].toUpperCase(Locale.ROOT));
         final long principalId = Long.parseLong(words[1]);
         long merchantId = 0;
         byte[] storedKey = null;
@@ -302,7 +307,7 @@ public final class CredentialStore
         {
             throw new IllegalArgumentException("a terminal needs its merchant");
         }
-        final Entry entry = new Entry(role, principalId, merchantId, operator);
+        final Entry entry = new Entry(role, principalId, merchantId, kind);
         entry.storedKey = storedKey;
         entry.previousStoredKey = previous;
         entry.previousValidUntilMs = until;
@@ -359,18 +364,32 @@ public final class CredentialStore
         final List<String> lines = new ArrayList<>();
         for (final Entry entry : entries.values())
         {
-            lines.add((entry.operator ? "OPERATOR" : entry.role.name()) + " " + entry.principalId +
-                (entry.operator ? " (read-only admin)" : "") +
+            lines.add((null != entry.kind ? entry.kind.auditName() : entry.role.name()) + " " + entry.principalId +
+                (null != entry.kind ? entry.kind.description() : "") +
                 (entry.merchantId != 0 ? " merchant " + entry.merchantId : "") +
                 (null != entry.previousStoredKey ? " (previous key until " + entry.previousValidUntilMs + ")" : ""));
         }
         return lines;
     }
 
-    /** The first word of an entry's line: its role in lower case, or {@code operator} for a read-only admin. */
+    /** The admin ids of a kind, in the file's order: the server warns of {@link AdminKind#LOADTEST} ones. */
+    public List<Long> adminIds(final AdminKind kind)
+    {
+        final List<Long> ids = new ArrayList<>();
+        for (final Entry entry : entries.values())
+        {
+            if (kind == entry.kind)
+            {
+                ids.add(entry.principalId);
+            }
+        }
+        return ids;
+    }
+
+    /** The first word of an entry's line: its role in lower case, or its admin kind's word. */
     private static String roleWord(final Entry entry)
     {
-        return entry.operator ? OPERATOR_WORD : entry.role.name().toLowerCase(Locale.ROOT);
+        return null != entry.kind ? entry.kind.word() : entry.role.name().toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.wodian.net.server;
 
+import com.wodian.net.auth.AdminKind;
 import com.wodian.net.auth.PrincipalLogNames;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.MessageText;
@@ -25,15 +26,18 @@ import static com.wodian.net.FrameDescriptor.BYTE_ORDER;
 
 /**
  * Who sent which admin command, from where, with what result (security review B6, PCI DSS 10.2; docs/operations.md,
- * "Admin audit trail"). Every admin-class command an authenticated ADMIN session (a full admin or a read-only
- * operator) sends ({@link #isAudited}), and ClusterControl, is recorded with the principal, its role, the source
- * address, the command's template and fields, and the result code of its reply: {@link #onCommand} on the receiving
+ * "Admin audit trail"). Every command an authenticated ADMIN session (of any {@link AdminKind}) sends
+ * ({@link #isAudited}: the admin-class ones, ClusterControl, and the payments and refunds an admin sends for a
+ * terminal, review R22), is recorded with the principal, its kind, the source address, the command's template and
+ * fields, and the result code of its reply: {@link #onCommand} on the receiving
  * thread, before the gateway decides (so that a refusal there, e.g. an operator's {@code ADMIN_ROLE_REQUIRED}, is
  * recorded too), keeps it pending; {@link #onReply} on the sending thread completes it with the reply's code and
  * hands it to the {@link AdminAuditFile}'s writer, whose thread formats it (the network threads copy the message's
  * bytes, no more). Nothing here runs on the engine thread, and nothing waits: a full pending table or writer queue
- * drops the record and counts it. Queries (reads), payments and the terminals' and consumers' traffic are not
- * recorded; a terminal or consumer session costs one comparison here, an admin's payment two.
+ * drops the record and counts it. Queries (reads) and the terminals' and consumers' traffic are not recorded; a
+ * terminal or consumer session costs one comparison here. A {@link AdminKind#LOADTEST} session's payments are recorded
+ * once, the first (so that the trail shows who paid without a record per payment, and from where), then skipped at the
+ * cost of two comparisons each: the load tools' way out, which a production credential file does not have.
  * <p>
  * A reply is matched to the session's oldest pending record with its correlation id (an ErrorReply also by the
  * template it names): replies come back in the order the session sent. A client that reuses a correlation id for a
@@ -61,16 +65,18 @@ final class AdminAudit
      * A command kept until its reply: the raw message is copied here and turned into text only by the writer's
      * thread ({@link #line}), so that the network threads do no formatting.
      */
-    private record Pending(long nowMs, long principalId, boolean operator, String from, long sessionId,
+    private record Pending(long nowMs, long principalId, AdminKind kind, String from, long sessionId,
         long correlationId, int templateId, byte[] message)
     {
         /** The record's line with {@code result}: formatted on the writer's thread. */
         Supplier<String> line(final String result)
         {
             return () -> Instant.ofEpochMilli(nowMs) + " principal=" + principalId + " role=" +
-                (operator ? "OPERATOR" : "ADMIN") + " from=" + from + " session=" + sessionId + " correlation=" +
-                correlationId + " command=" + commandText(new UnsafeBuffer(message), 0, message.length) + " result=" +
-                result;
+                (null != kind ? kind.auditName() : "ADMIN") + " from=" + from + " session=" + sessionId +
+                " correlation=" + correlationId + " command=" + commandText(new UnsafeBuffer(message), 0,
+                message.length) + " result=" + result + (AdminKind.LOADTEST == kind &&
+                CommandCatalog.ACCESS_TERMINAL == CommandCatalog.accessClass(templateId) ?
+                " (load-test credential: this session's later payments are not recorded)" : "");
         }
     }
 
@@ -80,16 +86,14 @@ final class AdminAudit
     }
 
     /**
-     * Whether a message is recorded when an admin session sends it: every admin-class command (a change only an admin
-     * may make: {@link CommandCatalog#ACCESS_ADMIN}), and ClusterControl. Not the terminal-class commands (Pay, the
-     * two-phase ones, Refund, RedeemPoints), which the load tools and the demo send over admin sessions: recording
-     * them would put the trail on the payment path; they are journaled with their terminal id.
+     * Whether a message is recorded when an admin session sends it: every command (admin-class ones, a change only an
+     * admin may make: {@link CommandCatalog#ACCESS_ADMIN}, and the terminal-class ones an admin sends for any
+     * terminal: Pay, the two-phase ones, Refund, RedeemPoints; review R22: an admin's refund was attributed to no one),
+     * and ClusterControl. Not queries.
      */
     static boolean isAudited(final int templateId)
     {
-        return (CommandCatalog.isCommand(templateId) &&
-            CommandCatalog.ACCESS_ADMIN == CommandCatalog.accessClass(templateId)) ||
-            ClusterControlDecoder.TEMPLATE_ID == templateId;
+        return CommandCatalog.isCommand(templateId) || ClusterControlDecoder.TEMPLATE_ID == templateId;
     }
 
     /**
@@ -104,7 +108,7 @@ final class AdminAudit
             return;
         }
         final int templateId = CommandCatalog.templateId(buffer, offset);
-        if (!isAudited(templateId))
+        if (!isAudited(templateId) || AdminKind.LOADTEST == session.adminKind && unauditedPayment(session, templateId))
         {
             return;
         }
@@ -117,8 +121,26 @@ final class AdminAudit
         final byte[] message = new byte[length];
         buffer.getBytes(offset, message);
         pendingBySession.computeIfAbsent(session.sessionId, (id) -> new ConcurrentLinkedQueue<>())
-            .add(new Pending(nowMs, session.principalId, session.operator, session.remoteAddress, session.sessionId,
+            .add(new Pending(nowMs, session.principalId, session.adminKind, session.remoteAddress, session.sessionId,
             correlationId, templateId, message));
+    }
+
+    /**
+     * A load-test session's payment, not its first (which is recorded and marks the session): skipped. The admin
+     * commands of a load-test session (its set-up) are recorded as any admin's.
+     */
+    private static boolean unauditedPayment(final Session session, final int templateId)
+    {
+        if (CommandCatalog.ACCESS_TERMINAL != CommandCatalog.accessClass(templateId))
+        {
+            return false;
+        }
+        if (session.unauditedPaymentsNoted)
+        {
+            return true;
+        }
+        session.unauditedPaymentsNoted = true;
+        return false;
     }
 
     /** Sending thread: a reply to an admin session; completes and writes its pending record if it answers one. */

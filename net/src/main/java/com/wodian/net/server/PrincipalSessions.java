@@ -104,8 +104,9 @@ final class PrincipalSessions
             }
             final CredentialStore.Entry entry = credentials.find(SessionRole.get((short)session.role),
                 session.principalId);
-            // An admin turned into a read-only operator (or back) logs on again under its new rights.
-            final long validUntilMs = null == entry || entry.operator() != session.operator ? Long.MIN_VALUE :
+            // An admin whose kind changed (a full admin turned into a read-only operator, or back) logs on again
+            // under its new rights.
+            final long validUntilMs = null == entry || entry.kind() != session.adminKind ? Long.MIN_VALUE :
                 entry.validUntilMs(session.storedKey);
             if (nowMs >= validUntilMs)
             {

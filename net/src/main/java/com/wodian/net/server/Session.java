@@ -64,8 +64,16 @@ final class Session
     int role;
     long principalId;
     long merchantId;
-    /** A read-only operator: an ADMIN session whose credential may only read (CommandCatalog.operatorMay). */
-    boolean operator;
+    /**
+     * What an ADMIN session's credential may do (its line of the credential file); null before logon and for other
+     * roles. Receiving thread only.
+     */
+    com.wodian.net.auth.AdminKind adminKind;
+    /**
+     * A {@link com.wodian.net.auth.AdminKind#LOADTEST} session's first payment is in the admin audit trail, its later
+     * ones are not ({@link AdminAudit}). Receiving thread only.
+     */
+    boolean unauditedPaymentsNoted;
     final byte[] challenge = new byte[com.wodian.net.auth.LogonCrypto.KEY_LENGTH];
     /** The session's identity's bucket in {@link CommandBudgets}; -1 for none (not logged on, admin, no budget). */
     int budgetBucket = -1;
@@ -127,7 +135,8 @@ final class Session
         role = 0;
         principalId = 0;
         merchantId = 0;
-        operator = false;
+        adminKind = null;
+        unauditedPaymentsNoted = false;
         certificateRole = 0;
         certificatePrincipalId = 0;
         remoteAddress = null;

@@ -1,5 +1,6 @@
 package com.wodian.net.server;
 
+import com.wodian.net.auth.AdminKind;
 import com.wodian.net.auth.CredentialStore;
 import com.wodian.net.auth.PrincipalLogNames;
 import com.wodian.protocol.CommandCatalog;
@@ -36,8 +37,9 @@ import java.security.SecureRandom;
  *     <li>before logon, only Logon and then LogonProof; anything else ends the session with NOT_LOGGED_ON;</li>
  *     <li>a failed or rate-limited logon is answered and ends the session; failures are counted per principal at a
  *     source address and per source address ({@link LogonLimiter}) and logged (bounded);</li>
- *     <li>ADMIN sessions may send everything, except those of a read-only operator (an {@code operator} line of the
- *     credential file), which may send only {@link CommandCatalog#operatorMay} queries; TERMINAL sessions only
+ *     <li>ADMIN sessions may send what their credential's {@link AdminKind} may ({@link AdminKind#may}: everything
+ *     for {@code admin}, only {@link CommandCatalog#operatorMay} queries for a read-only {@code operator}, no
+ *     configuration for {@code funds}, no money for {@code config}); TERMINAL sessions only
  *     {@link CommandCatalog#ACCESS_TERMINAL} messages naming their own terminal and merchant, and
  *     {@link CommandCatalog#ACCESS_MERCHANT_QUERY} queries about their own merchant; CONSUMER
  *     sessions only {@link CommandCatalog#ACCESS_CONSUMER_QUERY} queries about themselves.
@@ -124,6 +126,22 @@ final class SessionGate
             store = CredentialStore.load(credentialsFile);
             WodianServer.LOG.log(System.Logger.Level.INFO, "loaded {0} credentials from {1}", store.size(),
                 credentialsFile);
+            warnOfLoadTestIdentities(store, credentialsFile);
+        }
+    }
+
+    /**
+     * A credential file with {@code loadtest} identities is a load test's (review R22): said at every load, so that
+     * one copied onto a production server shows in its log.
+     */
+    private static void warnOfLoadTestIdentities(final CredentialStore credentials, final Path file)
+    {
+        final java.util.List<Long> ids = credentials.adminIds(AdminKind.LOADTEST);
+        if (!ids.isEmpty())
+        {
+            WodianServer.LOG.log(System.Logger.Level.WARNING, "{0} lists load-test admins {1}: their payments and " +
+                "refunds are not in the admin audit trail; a production server should have none (docs/security.md, " +
+                "\"Admin kinds\")", file, ids);
         }
     }
 
@@ -179,6 +197,7 @@ final class SessionGate
         {
             session.authState = AUTH_DONE;
             session.role = SessionRole.ADMIN.value();
+            session.adminKind = AdminKind.ADMIN;
         }
     }
 
@@ -217,6 +236,7 @@ final class SessionGate
                 reloadFailureLogged = false;
                 WodianServer.LOG.log(System.Logger.Level.INFO, "reloaded {0} credentials from {1}", store.size(),
                     credentialsFile);
+                warnOfLoadTestIdentities(store, credentialsFile);
             }
         }
         catch (final IOException | RuntimeException ex)
@@ -285,8 +305,11 @@ final class SessionGate
         final int role = session.role;
         if (SessionRole.ADMIN.value() == role)
         {
-            // A read-only operator's credential (security review B9): its queries, nothing that changes state.
-            return session.operator && !CommandCatalog.operatorMay(templateId) ? ResultCode.ADMIN_ROLE_REQUIRED : null;
+            // What the admin id's kind may send (docs/security.md, "Admin kinds"): a read-only operator its queries
+            // (security review B9), a funds admin no configuration, a configuration admin no money. An admin session
+            // without a kind never logged on: refused, never taken for a full admin.
+            final AdminKind kind = session.adminKind;
+            return null == kind || !kind.may(templateId) ? ResultCode.ADMIN_ROLE_REQUIRED : null;
         }
         final byte access = CommandCatalog.accessClass(templateId);
         if (CommandCatalog.ACCESS_ADMIN == access)
@@ -465,6 +488,19 @@ final class SessionGate
         return null;
     }
 
+    /**
+     * Why a logon with the right proof is refused all the same, or null: a {@code loadtest} admin (whose payments are
+     * not audited; docs/security.md, "Admin kinds") logs on only from the server's own machine, where the load tools
+     * run, whatever {@code --admin-from} allows: a load-test credential copied to a production server is no way to pay
+     * unaudited from the operators' network. The same code as a wrong proof, the reason in the log.
+     */
+    static String loadTestLogonRefusal(final AdminKind kind, final String remoteAddress)
+    {
+        return AdminKind.LOADTEST == kind && !LOOPBACK.contains(remoteAddress) ? "is a load-test admin, which logs " +
+            "on only from the server's own machine, not from " + remoteAddress + " (docs/security.md, \"Admin " +
+            "kinds\")" : null;
+    }
+
     private void onProof(final Session session, final long correlationId, final long nowMs)
     {
         if (AUTH_CHALLENGED != session.authState)
@@ -487,15 +523,25 @@ final class SessionGate
         {
             System.arraycopy(storedKey, 0, session.storedKey, 0, session.storedKey.length);
             final CredentialStore.Entry entry = credentials.find(role, session.principalId);
+            final String loadTestRefusal = loadTestLogonRefusal(entry.kind(), session.remoteAddress);
+            if (null != loadTestRefusal)
+            {
+                WodianServer.LOG.log(System.Logger.Level.WARNING, "admin logon refused: admin {0} {1}",
+                    PrincipalLogNames.id(session.role, session.principalId), loadTestRefusal);
+                refuseLogon(session, correlationId, ResultCode.AUTHENTICATION_FAILED);
+                return;
+            }
             session.merchantId = entry.merchantId();
-            session.operator = entry.operator();
+            session.adminKind = entry.kind();
             session.authState = AUTH_DONE;
             limiter.onSuccess(principalKey, session.remoteAddress);
             logonCount = logonCount + 1;
             publishLogonReply(session, correlationId, ResultCode.OK);
-            WodianServer.LOG.log(System.Logger.Level.DEBUG, "logon {0} {1} from {2}",
-                session.operator ? "OPERATOR" : role, PrincipalLogNames.id(session.role, session.principalId),
-                session.remoteAddress);
+            WodianServer.LOG.log(AdminKind.LOADTEST == session.adminKind ? System.Logger.Level.WARNING :
+                System.Logger.Level.DEBUG, "logon {0} {1} from {2}{3}", null != session.adminKind ?
+                session.adminKind.auditName() : role, PrincipalLogNames.id(session.role, session.principalId),
+                session.remoteAddress, AdminKind.LOADTEST == session.adminKind ? ": a load-test credential, whose " +
+                "payments are not in the admin audit trail (docs/security.md, \"Admin kinds\")" : "");
             if (null != principals)
             {
                 budgets.attach(session, nowMs);

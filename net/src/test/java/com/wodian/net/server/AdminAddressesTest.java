@@ -75,6 +75,21 @@ class AdminAddressesTest
             ADMIN_CERTIFICATE));
     }
 
+    /**
+     * A {@code loadtest} admin (its payments are not audited; docs/security.md, "Admin kinds") logs on only from the
+     * server's own machine, whatever the admin addresses allow; the other kinds are not concerned.
+     */
+    @Test
+    void aLoadTestAdminLogsOnOnlyFromLoopback()
+    {
+        assertNull(SessionGate.loadTestLogonRefusal(com.wodian.net.auth.AdminKind.LOADTEST, "127.0.0.1"));
+        assertNull(SessionGate.loadTestLogonRefusal(com.wodian.net.auth.AdminKind.LOADTEST, "0:0:0:0:0:0:0:1"));
+        assertTrue(SessionGate.loadTestLogonRefusal(com.wodian.net.auth.AdminKind.LOADTEST, "10.1.2.3")
+            .contains("only from the server's own machine, not from 10.1.2.3"));
+        assertNull(SessionGate.loadTestLogonRefusal(com.wodian.net.auth.AdminKind.ADMIN, "10.1.2.3"));
+        assertNull(SessionGate.loadTestLogonRefusal(null, "10.1.2.3"), "a terminal or consumer");
+    }
+
     @Test
     void rangesMatchByPrefix()
     {

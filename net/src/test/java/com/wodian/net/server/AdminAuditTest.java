@@ -1,5 +1,6 @@
 package com.wodian.net.server;
 
+import com.wodian.net.auth.AdminKind;
 import com.wodian.net.metrics.ServerCounters;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.ErrorReplies;
@@ -23,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The admin audit trail (security review B6): an admin's command is recorded with its principal, role, source address,
- * fields and its reply's result; a terminal's traffic and an admin's queries are not; the card number is masked; the
+ * The admin audit trail (security review B6): an admin's command, its payments included (review R22), is recorded with
+ * its principal, role, source address, fields and its reply's result; a terminal's traffic and an admin's queries are
+ * not; the card number is masked; the
  * file is bounded and a full queue drops records with a count, never waits.
  */
 class AdminAuditTest
@@ -45,7 +47,7 @@ class AdminAuditTest
         final AdminAudit audit = new AdminAudit(file);
         final Session admin = session(1, SessionRole.ADMIN, 3, "10.0.0.7");
         final Session operator = session(2, SessionRole.ADMIN, 4, "10.0.0.8");
-        operator.operator = true;
+        operator.adminKind = AdminKind.OPERATOR;
         final Session terminal = session(3, SessionRole.TERMINAL, 11, "10.0.0.9");
 
         audit.onCommand(admin, 41, request, 0, encoder.topUp(request, 0, CARD, 901, 100_000), 1_000);
@@ -56,7 +58,7 @@ class AdminAuditTest
         // A lost card blocked: the party is a consumer, its id the card number (review R17).
         audit.onCommand(admin, 47, request, 0, encoder.setBlocked(request, 0,
             com.wodian.protocol.sbe.PartyType.CONSUMER, CARD, true), 3_500);
-        // An admin's payment (the load tools pay over admin sessions) is a terminal-class command: not recorded.
+        // An admin's payment for a terminal is recorded too (review R22: an admin's refund was attributed to no one).
         audit.onCommand(admin, 46, request, 0, encoder.pay(request, 0, 1, 11, 6, CARD, 100), 3_000);
         audit.onReply(admin.sessionId, 46, reply, ack(ResultCode.OK));
         // The operator's ErrorReply for another template with its correlation id completes nothing.
@@ -71,6 +73,9 @@ class AdminAuditTest
 
         final List<String> lines = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME));
         assertEquals(List.of(
+            "1970-01-01T00:00:03Z principal=3 role=ADMIN from=10.0.0.7 session=" + admin.sessionId +
+                " correlation=46 command=Pay merchantId=1 terminalId=11 paymentId=6 consumerId=****2233 amountFen=100 " +
+                "voucherId=0 result=OK",
             "1970-01-01T00:00:01Z principal=3 role=ADMIN from=10.0.0.7 session=" + admin.sessionId +
                 " correlation=41 command=TopUp consumerId=****2233 externalRef=901 amountFen=100000 result=OK",
             "1970-01-01T00:00:02Z principal=4 role=OPERATOR from=10.0.0.8 session=" + operator.sessionId +
@@ -81,6 +86,45 @@ class AdminAuditTest
             "1970-01-01T00:00:03Z principal=3 role=ADMIN from=10.0.0.7 session=" + admin.sessionId +
                 " correlation=45 command=RegisterTerminal terminalId=12 merchantId=1 result=NO_REPLY"), lines);
         assertFalse(String.join("\n", lines).contains(Long.toString(CARD)));
+    }
+
+    /**
+     * Review R22: an admin's Refund and Pay are recorded, and so are an operator's refused ones; a {@code loadtest}
+     * admin (the load tools' credential) has its first payment recorded, marked, and no later one, while its admin
+     * commands are recorded as any admin's.
+     */
+    @Test
+    void anAdminsPaymentsAreRecordedAndALoadTestSessionsOnlyOnce() throws Exception
+    {
+        final AdminAuditFile file = new AdminAuditFile(dataDir, 1 << 20, 64, null).start();
+        final AdminAudit audit = new AdminAudit(file);
+        final Session admin = session(1, SessionRole.ADMIN, 3, "10.0.0.7");
+        final Session loadTest = session(2, SessionRole.ADMIN, 9, "127.0.0.1");
+        loadTest.adminKind = AdminKind.LOADTEST;
+
+        audit.onCommand(admin, 1, request, 0, encoder.refund(request, 0, 1, 11, 5, 77, 100), 1_000);
+        audit.onReply(admin.sessionId, 1, reply, ack(ResultCode.OK));
+        for (int i = 0; i < 3; i++)
+        {
+            audit.onCommand(loadTest, 10 + i, request, 0, encoder.pay(request, 0, 1, 11, 20 + i, CARD, 100), 2_000);
+            audit.onReply(loadTest.sessionId, 10 + i, reply, ack(ResultCode.OK));
+        }
+        audit.onCommand(loadTest, 20, request, 0, encoder.topUp(request, 0, CARD, 902, 500), 3_000);
+        audit.onReply(loadTest.sessionId, 20, reply, ack(ResultCode.OK));
+        audit.onCommand(loadTest, 21, request, 0, encoder.refund(request, 0, 1, 11, 20, 78, 100), 4_000);
+        audit.onReply(loadTest.sessionId, 21, reply, ack(ResultCode.OK));
+        file.close();
+
+        final List<String> lines = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME));
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("1970-01-01T00:00:01Z principal=3 role=ADMIN from=10.0.0.7 session=" +
+            admin.sessionId + " correlation=1 command=Refund ") && lines.get(0).endsWith(" result=OK"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("1970-01-01T00:00:02Z principal=9 role=LOADTEST from=127.0.0.1 session=" +
+            loadTest.sessionId + " correlation=10 command=Pay ") && lines.get(1).endsWith(" result=OK (load-test " +
+            "credential: this session's later payments are not recorded)"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("1970-01-01T00:00:03Z principal=9 role=LOADTEST from=127.0.0.1 session=" +
+            loadTest.sessionId + " correlation=20 command=TopUp ") && lines.get(2).endsWith(" result=OK"),
+            lines.get(2));
     }
 
     @Test
@@ -128,6 +172,7 @@ class AdminAuditTest
         session.principalId = principalId;
         session.authState = SessionGate.AUTH_DONE;
         session.remoteAddress = address;
+        session.adminKind = SessionRole.ADMIN == role ? AdminKind.ADMIN : null;
         return session;
     }
 

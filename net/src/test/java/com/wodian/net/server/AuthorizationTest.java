@@ -45,6 +45,10 @@ class AuthorizationTest
     private static final Credentials CONSUMER_CREDENTIALS = Credentials.consumer(CONSUMER, secret(31));
     /** A read-only operator: an admin id whose credential may only read (security review B9). */
     private static final Credentials OPERATOR_CREDENTIALS = Credentials.admin(7, secret(41));
+    /** The money desk's admin id: moves money, changes no configuration ("Admin kinds"). */
+    private static final Credentials FUNDS_CREDENTIALS = Credentials.admin(8, secret(42));
+    /** A configuration admin id: registers, sets rules and settings, moves no money ("Admin kinds"). */
+    private static final Credentials CONFIG_CREDENTIALS = Credentials.admin(9, secret(43));
 
     @TempDir
     Path dataDir;
@@ -72,7 +76,9 @@ class AuthorizationTest
             .add(TERMINAL_B_CREDENTIALS, MERCHANT_Y)
             .add(TERMINAL_C_CREDENTIALS, MERCHANT_Y)
             .add(CONSUMER_CREDENTIALS, 0)
-            .addOperator(OPERATOR_CREDENTIALS));
+            .addOperator(OPERATOR_CREDENTIALS)
+            .addAdmin(FUNDS_CREDENTIALS, com.wodian.net.auth.AdminKind.FUNDS)
+            .addAdmin(CONFIG_CREDENTIALS, com.wodian.net.auth.AdminKind.CONFIG));
         server = WodianServer.launch(config);
         admin = ServerTestSupport.connect(server);
         final ServerTestSupport.Requests requests = new ServerTestSupport.Requests(admin);
@@ -241,6 +247,73 @@ class AuthorizationTest
         assertEquals(4, lines.stream().filter((l) -> l.contains(" principal=7 role=OPERATOR from=127.0.0.1 ") &&
             l.endsWith(" result=ADMIN_ROLE_REQUIRED")).count(), "topUp, withdraw, setting, register: " + all);
         assertEquals(8 + 4, lines.size(), "8 set-up commands and the operator's 4 changes, nothing else: " + all);
+    }
+
+    /**
+     * Separate admin kinds for funds and configuration (docs/security.md, "Admin kinds"): a funds admin moves money,
+     * pays and refunds for a terminal, reads a balance, and is refused every change of configuration; a configuration
+     * admin registers and sets rules and settings, and is refused every movement of money and every consumer's
+     * balance. Each refusal is 757 and journals nothing; the trail records both kinds' commands, an admin's payment and
+     * refund among them (review R22: an admin's refund was attributed to no one).
+     */
+    @Test
+    void fundsAndConfigurationAdminsMayEachOnlyTheirOwnPart() throws Exception
+    {
+        try (WodianClient funds = ServerTestSupport.connect(server, FUNDS_CREDENTIALS);
+            WodianClient config = ServerTestSupport.connect(server, CONFIG_CREDENTIALS))
+        {
+            assertEquals(ResultCode.OK, new ServerTestSupport.Requests(funds).topUp(CONSUMER, 2, 5_000));
+            assertEquals(ResultCode.OK, payment(call(funds,
+                encoder.pay(request, 0, MERCHANT_X, TERMINAL_A, 61, CONSUMER, 300))).code());
+            assertEquals(ResultCode.OK, refund(call(funds,
+                encoder.refund(request, 0, MERCHANT_X, TERMINAL_A, 61, 62, 300))).code());
+            assertEquals(com.wodian.protocol.sbe.BalanceReplyDecoder.TEMPLATE_ID,
+                header.wrap(call(funds, encoder.balanceQuery(request, 0, CONSUMER)), 0).templateId());
+            assertRefused(call(funds, encoder.registerTerminal(request, 0, 97, MERCHANT_X)),
+                ResultCode.ADMIN_ROLE_REQUIRED);
+            assertRefused(call(funds, encoder.setEngineSetting(request, 0,
+                com.wodian.protocol.sbe.EngineSetting.MERCHANT_KEYS_MAX, 0)), ResultCode.ADMIN_ROLE_REQUIRED);
+
+            assertEquals(ResultCode.OK, new ServerTestSupport.Requests(config).registerTerminal(96, MERCHANT_X));
+            assertEquals(com.wodian.protocol.sbe.StateHashReplyDecoder.TEMPLATE_ID,
+                header.wrap(call(config, encoder.stateHashQuery(request, 0)), 0).templateId());
+            assertRefused(call(config, encoder.topUp(request, 0, CONSUMER, 3, 1_000_000)),
+                ResultCode.ADMIN_ROLE_REQUIRED);
+            assertRefused(call(config, encoder.withdraw(request, 0, MERCHANT_X, 4, 1)), ResultCode.ADMIN_ROLE_REQUIRED);
+            assertRefused(call(config, encoder.refund(request, 0, MERCHANT_X, TERMINAL_A, 61, 63, 1)),
+                ResultCode.ADMIN_ROLE_REQUIRED);
+            assertRefused(call(config, encoder.balanceQuery(request, 0, CONSUMER)), ResultCode.ADMIN_ROLE_REQUIRED);
+        }
+        assertEquals(8 + 4, new ServerTestSupport.Requests(admin).stateHash().lastSequence(),
+            "8 set-up commands, the funds admin's top-up, payment and refund, the configuration admin's registration");
+
+        final java.util.List<String> lines = trailWith("command=Refund merchantId=1 terminalId=11 paymentId=61 " +
+            "refundId=63");
+        final String all = String.join("\n", lines);
+        assertEquals(3, lines.stream().filter((l) -> l.contains(" principal=8 role=FUNDS ") &&
+            l.endsWith(" result=OK")).count(), "top-up, payment, refund: " + all);
+        assertEquals(1, lines.stream().filter((l) -> l.contains(" principal=8 role=FUNDS ") &&
+            l.contains(" command=Refund ") && l.endsWith(" result=OK")).count(), all);
+        assertEquals(2, lines.stream().filter((l) -> l.contains(" principal=8 role=FUNDS ") &&
+            l.endsWith(" result=ADMIN_ROLE_REQUIRED")).count(), all);
+        assertEquals(1, lines.stream().filter((l) -> l.contains(" principal=9 role=CONFIG ") &&
+            l.endsWith(" result=OK")).count(), all);
+        assertEquals(3, lines.stream().filter((l) -> l.contains(" principal=9 role=CONFIG ") &&
+            l.endsWith(" result=ADMIN_ROLE_REQUIRED")).count(), "top-up, withdraw, refund: " + all);
+    }
+
+    /** The admin audit trail's lines once one contains {@code text} (written off the pipeline: 30 s at most). */
+    private java.util.List<String> trailWith(final String text) throws Exception
+    {
+        final Path trail = dataDir.resolve(AdminAuditFile.FILE_NAME);
+        final long deadlineMs = System.currentTimeMillis() + 30_000;
+        java.util.List<String> lines = java.util.List.of();
+        while (lines.stream().noneMatch((l) -> l.contains(text)) && System.currentTimeMillis() < deadlineMs)
+        {
+            Thread.sleep(20);
+            lines = java.nio.file.Files.exists(trail) ? java.nio.file.Files.readAllLines(trail) : lines;
+        }
+        return lines;
     }
 
     /**

@@ -143,6 +143,41 @@ class SessionsPerPrincipalTest
         }
     }
 
+    /**
+     * A reload that changes an admin id's kind (docs/security.md, "Admin kinds": here a full admin made a funds admin,
+     * same key) ends its sessions, which log on again under the new rights; a terminal's session goes on.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void changingAnAdminsKindEndsItsSessions() throws Exception
+    {
+        final Path file = dataDir.resolve("credentials");
+        final CredentialStore store = ServerTestSupport.credentialStore();
+        store.save(file);
+        final ServerConfig config = ServerTestSupport.config(dataDir, ThreadingMode.COMPACT);
+        config.gateway().credentialStore(null).idleTimeoutMs(600_000);
+        try (WodianServer server = WodianServer.launch(config);
+            Socket changed = open(server);
+            Socket kept = open(server))
+        {
+            assertEquals(ResultCode.OK, ServerTestSupport.logOn(changed, ServerTestSupport.ADMIN));
+            assertEquals(ResultCode.OK, ServerTestSupport.logOn(kept, ServerTestSupport.TERMINAL));
+
+            store.addAdmin(ServerTestSupport.ADMIN, com.wodian.net.auth.AdminKind.FUNDS).save(file);
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+
+            assertClosedWith(ResultCode.AUTHENTICATION_FAILED, changed);
+            assertEquals(1, server.gatewayLimitCount(GatewayLimit.CREDENTIAL_REVOKED));
+            final UnsafeBuffer heartbeat = new UnsafeBuffer(new byte[64]);
+            final int length = new com.wodian.protocol.sbe.HeartbeatEncoder()
+                .wrapAndApplyHeader(heartbeat, 0, new com.wodian.protocol.sbe.MessageHeaderEncoder()).encodedLength();
+            ServerTestSupport.writeFrame(kept, 7, heartbeat, MessageHeaderDecoder.ENCODED_LENGTH + length);
+            final UnsafeBuffer reply = ServerTestSupport.readFrame(new DataInputStream(kept.getInputStream()));
+            assertEquals(com.wodian.protocol.sbe.HeartbeatReplyDecoder.TEMPLATE_ID,
+                new MessageHeaderDecoder().wrap(reply, 0).templateId());
+        }
+    }
+
     private static Socket open(final WodianServer server) throws IOException
     {
         final Socket socket = new Socket(HOST, server.port());
