@@ -182,6 +182,10 @@ public final class ServerCommand implements Runnable
         "client certificates: that CA could then mint replication identities (docs/security.md)")
     boolean nodeTrustShared;
 
+    @Option(names = "--node-pins", description = "replica group: a file of the peers' certificate fingerprints " +
+        "(lines 'node ID sha256 HEX'); a peer's certificate must also be one it lists for that node (docs/security.md)")
+    Path nodePins;
+
     @Option(names = "--insecure", description = "allow clear text on a non-loopback --host (a network you trust)")
     boolean insecure;
 

@@ -36,6 +36,7 @@ public final class GroupOptions
     private long commitMarkIntervalMs = Long.getLong(COMMIT_MARK_INTERVAL_MS_PROP_NAME,
         COMMIT_MARK_INTERVAL_MS_DEFAULT);
     private TlsSettings replicationTls;
+    private com.wodian.net.cluster.transport.NodePins nodePins;
     private Consumer<String> restartHandler;
 
     /** Run as one node of a replica group (null: alone, the default). */
@@ -95,6 +96,21 @@ public final class GroupOptions
     public TlsSettings replicationTls()
     {
         return replicationTls;
+    }
+
+    /**
+     * The peers' pinned certificates ({@code --node-pins FILE}; docs/security.md, "TLS"): with node TLS, a peer's
+     * certificate must also be one the file lists for the node it names. Null (the default): any certificate of the
+     * nodes' CA that names the node.
+     */
+    public void nodePins(final com.wodian.net.cluster.transport.NodePins nodePins)
+    {
+        this.nodePins = nodePins;
+    }
+
+    public com.wodian.net.cluster.transport.NodePins nodePins()
+    {
+        return nodePins;
     }
 
     /**

@@ -281,7 +281,7 @@ final class ServerArguments
                 isoKeys = value;
                 return true;
             case "--tls-cert", "--tls-key", "--tls-trust", "--tls-client-auth", "--tls-password",
-                "--tls-password-file", "--node-cert", "--node-key", "--node-trust":
+                "--tls-password-file", "--node-cert", "--node-key", "--node-trust", "--node-pins":
                 tlsOptions.put(name, value);
                 return true;
             default:
@@ -297,7 +297,9 @@ final class ServerArguments
             throw new IllegalArgumentException("--data and --port are required");
         }
         resolveTlsPassword();
+        final String nodePins = tlsOptions.remove("--node-pins");
         config.replicationTls(nodeTlsSettings(tlsOptions));
+        config.group().nodePins(nodePins(nodePins, null != config.replicationTls()));
         if (null != config.replicationTls() && !tlsOptions.containsKey("--tls-cert"))
         {
             tlsOptions.remove("--tls-password"); // the node certificate's alone
@@ -422,6 +424,30 @@ final class ServerArguments
         // A PKCS#12 node certificate takes the same password as --tls-cert's.
         return options.containsKey("--tls-password") ?
             settings.keyStorePassword(options.get("--tls-password").toCharArray()) : settings;
+    }
+
+    /**
+     * The peers' pins from {@code --node-pins FILE}, read now so that a broken file stops the start; null without the
+     * option. Pins check node certificates: the option needs {@code --node-cert}.
+     */
+    static com.wodian.net.cluster.transport.NodePins nodePins(final String file, final boolean nodeTls)
+    {
+        if (null == file)
+        {
+            return null;
+        }
+        if (!nodeTls)
+        {
+            throw new IllegalArgumentException("--node-pins needs --node-cert (pins check the nodes' certificates)");
+        }
+        try
+        {
+            return com.wodian.net.cluster.transport.NodePins.load(Paths.get(file));
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new IllegalArgumentException("--node-pins: " + ex.getMessage(), ex);
+        }
     }
 
     /** The same trust file, or two files with the same bytes (a copy of one CA). */

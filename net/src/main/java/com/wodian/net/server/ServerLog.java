@@ -241,6 +241,7 @@ abstract class ServerLog
                 new FileTermStore(config.dataDir().resolve(WodianServer.TERM_STORE_FILE_NAME)),
                 (log) -> new ReplicationTransport(group.nodeId(), group.groupName(), group.replicationAddresses(),
                     log::read).tls(replicationTls)
+                    .nodePins(null == replicationTls ? null : config.group().nodePins())
                     .engineLimits(EngineLimits.text(config.engineConfig())),
                 pendingCapacity, appliedSequence, config.epochClock(), clusterView, onFatal,
                 config.commitMarkIntervalMs(), config.restartHandler(), WodianServer.LOG);

@@ -24,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  *            [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]]
  *            [--tls-cert FILE [--tls-key FILE] [--tls-client-auth none|optional|required]
  *             [--tls-password-file FILE | --tls-password P]]
- *            [--node-cert FILE [--node-key FILE] [--node-trust FILE] [--node-trust-shared]] [--tls-trust FILE]
+ *            [--node-cert FILE [--node-key FILE] [--node-trust FILE] [--node-trust-shared] [--node-pins FILE]]
+ *            [--tls-trust FILE]
  *            [--insecure]
  *            [--ignore-stdin]
  * </pre>
@@ -71,7 +72,8 @@ public final class ServerMain
         " [--iso8583-port N [--iso8583-host ADDRESS] [--iso-keys FILE]] [--ignore-stdin]" +
         " [--tls-cert FILE [--tls-key FILE] [--tls-client-auth none|optional|required]" +
         " [--tls-password-file FILE | --tls-password P]]" +
-        " [--node-cert FILE [--node-key FILE] [--node-trust FILE] [--node-trust-shared]] [--tls-trust FILE]" +
+        " [--node-cert FILE [--node-key FILE] [--node-trust FILE] [--node-trust-shared] [--node-pins FILE]]" +
+        " [--tls-trust FILE]" +
         " [--insecure]";
 
     private ServerMain()

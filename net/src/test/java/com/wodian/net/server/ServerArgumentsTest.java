@@ -187,6 +187,15 @@ class ServerArgumentsTest
         // No client certificates accepted: the CA issues none, as before (groups with clear client ports).
         assertEquals(clientCa, parse(withRequired("--node-id", "0", "--peers", "0=127.0.0.1:7001,1=127.0.0.1:7002",
             "--node-cert", "node-0.pem", "--tls-trust", clientCa.toString())).replicationTls().trustFile());
+        // --node-pins (docs/security.md, "TLS"): read at the start, a broken file refused with its line.
+        final Path pins = java.nio.file.Files.writeString(dir.resolve("node-pins"), "node 1 sha256 " + "ab".repeat(32));
+        assertEquals(pins, parse(withRequired(plus(group, "--node-trust", nodeCa.toString(), "--node-pins",
+            pins.toString()))).group().nodePins().file());
+        java.nio.file.Files.writeString(pins, "node 1 md5 00");
+        assertTrue(error(withRequired(plus(group, "--node-trust", nodeCa.toString(), "--node-pins", pins.toString())))
+            .startsWith("--node-pins: " + pins + ":1: expected 'node <id> sha256 <64 hex digits>'"));
+        assertEquals("--node-pins needs --node-cert (pins check the nodes' certificates)",
+            error(withRequired("--node-pins", pins.toString())));
     }
 
     private static String[] plus(final List<String> args, final String... more)

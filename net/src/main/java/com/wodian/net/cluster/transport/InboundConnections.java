@@ -66,6 +66,8 @@ final class InboundConnections
     private final Slot[] slots;
     /** Null for clear text. */
     private TlsContext tls;
+    /** The peers' pinned certificates (docs/security.md, "TLS"); null: any certificate of the nodes' CA. */
+    private NodePins nodePins;
 
     InboundConnections(
         final int selfId,
@@ -116,6 +118,11 @@ final class InboundConnections
     void tls(final TlsContext tls)
     {
         this.tls = tls;
+    }
+
+    void nodePins(final NodePins nodePins)
+    {
+        this.nodePins = nodePins;
     }
 
     void engineLimits(final long digest, final String text)
@@ -452,6 +459,14 @@ final class InboundConnections
         try
         {
             connection.certifiedPeerId = connection.tls.handshakeNode(connection.channel, -1);
+            final String unpinned = connection.certifiedPeerId >= 0 && null != nodePins ?
+                nodePins.refusal(connection.certifiedPeerId, connection.tls.peerCertificate()) : null;
+            if (null != unpinned)
+            {
+                refused(connection, unpinned, configurationRefusals, "pin the peer's certificate in --node-pins");
+                connection.close();
+                return 1;
+            }
             return connection.certifiedPeerId >= 0 ? 1 : 0;
         }
         catch (final IOException ex)

@@ -38,6 +38,8 @@ final class OutboundLink
     private SocketChannel channel;
     /** Null for clear text ({@link #tls(TlsContext)}). */
     private TlsContext tlsContext;
+    /** The peers' pinned certificates (docs/security.md, "TLS"); null: any certificate of the nodes' CA. */
+    private NodePins nodePins;
     /** TLS of this link's connections (created for the first, reused). */
     private TlsConnection tls;
     private int state = DISCONNECTED;
@@ -75,6 +77,11 @@ final class OutboundLink
     void tls(final TlsContext tlsContext)
     {
         this.tlsContext = tlsContext;
+    }
+
+    void nodePins(final NodePins nodePins)
+    {
+        this.nodePins = nodePins;
     }
 
     /** The incarnation every later hello names (the next dial's). */
@@ -267,7 +274,18 @@ final class OutboundLink
         }
         try
         {
-            return tls.handshakeNode(channel, peerId) >= 0 ? 1 : 0;
+            if (tls.handshakeNode(channel, peerId) < 0)
+            {
+                return 0;
+            }
+            if (null != nodePins && null != nodePins.refusal(peerId, tls.peerCertificate()))
+            {
+                // The peer's side logs nothing of ours; this node's listener logs the same refusal of the peer's
+                // dial (InboundConnections), so a dial refused here is counted, not logged again.
+                counters.handshakesRejected++;
+                disconnect(nowMs);
+            }
+            return 1;
         }
         catch (final IOException ex)
         {

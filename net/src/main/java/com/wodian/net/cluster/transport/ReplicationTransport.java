@@ -390,6 +390,24 @@ public final class ReplicationTransport implements ConsensusOutbox, AutoCloseabl
     }
 
     /**
+     * Pins the peers' certificates (docs/security.md, "TLS", {@code --node-pins}): with TLS, a peer's certificate must
+     * also be one {@code nodePins} lists for the node it names, on the links this node dials and on those it accepts.
+     * Call before the first {@link #poll}; null (the default) for none.
+     */
+    public ReplicationTransport nodePins(final NodePins nodePins)
+    {
+        inbound.nodePins(nodePins);
+        for (final OutboundLink peer : outbound)
+        {
+            if (peer != null)
+            {
+                peer.nodePins(nodePins);
+            }
+        }
+        return this;
+    }
+
+    /**
      * Mutual TLS on every link of this node (docs/replication.md, "TLS between nodes"): the context's certificate
      * must name {@code node:<selfId>}, and a peer is accepted only when its certificate names the node it claims to
      * be. Call before the first {@link #poll}; null for clear text.

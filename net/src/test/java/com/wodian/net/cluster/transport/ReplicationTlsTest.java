@@ -94,6 +94,43 @@ class ReplicationTlsTest
         assertTrue(handlers[0].received.isEmpty());
     }
 
+    /**
+     * Peers pinned by fingerprint (docs/security.md, "TLS", {@code --node-pins}): node 0 pins node 1's certificate and,
+     * for node 2, a certificate that is not node 2's. Node 2's certificate comes from the nodes' CA and names node 2,
+     * which was enough before; now node 0 neither dials it nor accepts it, while node 1 connects both ways.
+     */
+    @Test
+    void aPeerWhoseCertificateIsNotPinnedIsRefused() throws Exception
+    {
+        final TestPki pki = TestPki.create(pkiDir);
+        final TlsSettings[] settings = {nodeSettings(pki.issue("node:0")), nodeSettings(pki.issue("node:1")),
+            nodeSettings(pki.issue("node:2"))};
+        final Path pinFile = pkiDir.resolve("node-pins");
+        java.nio.file.Files.writeString(pinFile, "# node 0's pins\n" +
+            "node 1 sha256 " + NodePins.fingerprint(settings[1].certificateFile()) + "\n" +
+            "node 2 sha256 " + NodePins.fingerprint(settings[0].certificateFile()) + "\n");
+        final ReplicationTransport[] transports = new ReplicationTransport[3];
+        for (int id = 0; id < 3; id++)
+        {
+            final InetSocketAddress[] own = new InetSocketAddress[3];
+            own[id] = ephemeral();
+            transports[id] = new ReplicationTransport(id, GROUP, own, source).tls(TlsContext.load(settings[id]))
+                .nodePins(0 == id ? NodePins.load(pinFile) : null);
+            toClose.add(transports[id]);
+        }
+        wire(transports);
+        final RecordingHandler[] handlers = {new RecordingHandler(), new RecordingHandler(), new RecordingHandler()};
+        final ReplicationTransport zero = transports[0];
+        final long nowMs = pollUntil(0, transports, handlers, () -> zero.isConnected(1) && zero.isInboundConnected(1));
+        // Bounded by poll rounds: long enough for many dials and handshakes with node 2.
+        final int[] rounds = {0};
+        pollUntil(nowMs, transports, handlers, () -> ++rounds[0] == 2_000);
+        assertTrue(zero.isConnected(1) && zero.isInboundConnected(1), "node 1 is pinned");
+        assertFalse(zero.isConnected(2), "node 0 to 2");
+        assertFalse(zero.isInboundConnected(2), "node 2 to 0");
+        assertTrue(zero.handshakesRejected() > 0, "refusals counted");
+    }
+
     /** A listener that accepts but never answers the handshake is left after the Hello timeout (fake clock). */
     @Test
     void aListenerStalledMidHandshakeIsLeft() throws Exception
