@@ -5,14 +5,10 @@ import com.wodian.net.gateway.SourceLimits;
 import com.wodian.net.tls.PeerIdentity;
 import com.wodian.net.tls.TlsConnection;
 import com.wodian.net.tls.TlsContext;
-import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,8 +19,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.attribute.FileTime;
 import java.util.function.Consumer;
 
 /**
@@ -32,7 +26,8 @@ import java.util.function.Consumer;
  * terminal connections, cuts NACChannel frames, lets {@link IsoTranslator} turn each request into an engine command,
  * publishes it through the server's {@link IsoCommandSink} and, when the reply comes back through
  * {@link #onReply}, writes the ISO response with the request's TPDU swapped. It runs on the thread that owns the
- * input ring's producer; replies may be handed over from another thread (one at a time) through a fixed queue.
+ * input ring's producer; replies may be handed over from another thread (one at a time) through a fixed queue
+ * ({@link IsoReplyQueue}), and re-read terminal keys from the metrics thread ({@link IsoKeyReload}).
  *
  * <p>Bounded everywhere: a connection has {@link IsoGatewayConfig#inFlightMax()} requests in processing at most,
  * and leaves further frames in its socket (TCP back-pressure) while its slots or the ring are full.
@@ -42,11 +37,7 @@ public final class IsoGatewayAgent implements GatewayAgent
     static final String ROLE_NAME = "wodian-iso8583";
     private static final int SLOT_BITS = 16;
     private static final int RESPONSE_LENGTH_MAX = 256;
-    /** sessionId, correlationId, template id, result code, amountFen (a PaymentReply's; 0 for others). */
-    private static final int REPLY_RECORD_LENGTH = 32;
-    private static final int REPLY_MSG_TYPE_ID = 1;
     private static final int ACCEPTS_PER_CYCLE_MAX = 16;
-    private static final long KEY_CHECK_INTERVAL_MS = 1_000;
     /** How often connections are checked for a TLS handshake past its deadline. */
     private static final long HANDSHAKE_SCAN_INTERVAL_MS = 100;
     /** How often connections are checked for idleness: one pass over the slots, at most connectionsMax each. */
@@ -61,47 +52,21 @@ public final class IsoGatewayAgent implements GatewayAgent
     private final IsoConnection[] connections;
     private final IsoTranslator translator;
     private final IsoCommandBudget budget;
-    private final OneToOneRingBuffer replies;
-    private final UnsafeBuffer replyRecord = new UnsafeBuffer(new byte[REPLY_RECORD_LENGTH]);
+    private final IsoReplyQueue replies;
+    private final IsoKeyReload keyReload;
     private final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
     private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
     private final Consumer<SelectionKey> selectedKeyHandler = this::onSelectedKey;
     private final IsoKeyHandler acceptHandler = (key) -> acceptConnections();
     private final boolean ownSelector;
-    private final ControlledMessageHandler replyHandler = this::onReplyRecord;
     private final int port;
     private long connectionCount;
-    private long nextKeyCheckMs;
     private long nextHandshakeScanMs;
     private long nextIdleScanMs;
     /** Connections closed for the idle timeout (any thread, a statistic). */
     private volatile long idleTimeoutCount;
     /** Connections closed because their TLS handshake did not complete in time (any thread, a statistic). */
     private volatile long handshakeTimeoutCount;
-    /** The key file's time as last loaded, and when to look again: the metrics thread's after construction. */
-    private FileTime keysModified;
-    /**
-     * Whether a failed reload was logged since the last one that worked, and the key file's time then (null: it could
-     * not be read): a failure is logged once per change of the file, not at every check (rev R9).
-     */
-    private boolean keysFailureLogged;
-    private FileTime failedKeysModified;
-    /** Keys re-read by the metrics thread, not yet installed by the gateway's thread; null when none. */
-    private volatile Long2ObjectHashMap<IsoKeyStore.TerminalKey> reloadedKeys;
-    private static final java.lang.invoke.VarHandle RELOADED_KEYS;
-
-    static
-    {
-        try
-        {
-            RELOADED_KEYS = java.lang.invoke.MethodHandles.lookup()
-                .findVarHandle(IsoGatewayAgent.class, "reloadedKeys", Long2ObjectHashMap.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
     private int workCount;
     private volatile long requestCount;
     private volatile long closedForProtocolCount;
@@ -121,21 +86,18 @@ public final class IsoGatewayAgent implements GatewayAgent
         this.sink = sink;
         this.tlsContext = sink.tlsContext();
         this.sourceLimits = sink.newSourceLimits();
-        keysModified = Files.getLastModifiedTime(config.keysFile());
+        keyReload = new IsoKeyReload(config.keysFile());
         budget = new IsoCommandBudget(sink.commandsPerTerminalPerSecond(), sink.commandsPerTerminalBurst(),
             sink::countLimit);
-        translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(IsoKeyStore.load(config.keysFile())),
-            config.preAuthTtlMs(), config.transmissionTimeWindowMs(), budget);
+        translator = new IsoTranslator(keyReload.load(), config.preAuthTtlMs(), config.transmissionTimeWindowMs(),
+            budget);
         clock = sink.clock();
         slots = new IsoConnectionSlots(config.connectionsMax(), sink.handshakeTimeoutMs(),
             config.connectionsPerTerminalMax(),
             (slotIndex) -> new IsoConnection(slotIndex, config, RESPONSE_LENGTH_MAX, this::onReadable), this::close,
             sink::countLimit);
         connections = slots.all();
-        final int replyCapacity = BitUtil.findNextPositivePowerOfTwo(
-            2 * config.connectionsMax() * config.inFlightMax() * (REPLY_RECORD_LENGTH + 8));
-        replies = new OneToOneRingBuffer(new UnsafeBuffer(
-            ByteBuffer.allocateDirect(replyCapacity + RingBufferDescriptor.TRAILER_LENGTH)));
+        replies = new IsoReplyQueue(config.connectionsMax() * config.inFlightMax(), this::onReplyRecord);
         ownSelector = null == sink.sharedSelector();
         selector = ownSelector ? Selector.open() : sink.sharedSelector();
         serverChannel = ServerSocketChannel.open();
@@ -190,16 +152,7 @@ public final class IsoGatewayAgent implements GatewayAgent
     public void onReply(
         final long sessionId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
     {
-        replyRecord.putLong(0, sessionId);
-        replyRecord.putLong(8, correlationId);
-        replyRecord.putInt(16, com.wodian.protocol.CommandCatalog.templateId(buffer, offset));
-        replyRecord.putInt(20, com.wodian.protocol.ReplyCodes.codeOf(buffer, offset, length));
-        replyRecord.putLong(24, IsoTranslator.paymentAmountFenOf(buffer, offset, length));
-        if (!replies.write(REPLY_MSG_TYPE_ID, replyRecord, 0, REPLY_RECORD_LENGTH))
-        {
-            // Cannot happen: the queue holds two replies for every request slot of every connection.
-            throw new IllegalStateException("ISO reply queue full");
-        }
+        replies.offer(sessionId, correlationId, buffer, offset, length);
         if (!ownSelector)
         {
             // The response is written on the receiving thread, which may be asleep in its selector.
@@ -217,7 +170,7 @@ public final class IsoGatewayAgent implements GatewayAgent
     @Override
     public boolean mustPoll()
     {
-        if (replies.size() > 0)
+        if (replies.hasReplies())
         {
             return true;
         }
@@ -239,7 +192,7 @@ public final class IsoGatewayAgent implements GatewayAgent
     {
         workCount = 0;
         cycleNowMs = clock.time();
-        replies.controlledRead(replyHandler);
+        replies.drain();
         if (ownSelector)
         {
             selector.selectNow(selectedKeyHandler);
@@ -264,7 +217,11 @@ public final class IsoGatewayAgent implements GatewayAgent
         }
         closeStalledHandshakes(cycleNowMs);
         closeIdleConnections(cycleNowMs);
-        takeReloadedKeys();
+        final Long2ObjectHashMap<IsoKeyStore.TerminalKey> reloadedKeys = keyReload.takeReloaded();
+        if (null != reloadedKeys)
+        {
+            translator.keys(reloadedKeys);
+        }
         return workCount;
     }
 
@@ -290,32 +247,31 @@ public final class IsoGatewayAgent implements GatewayAgent
         workCount += ((IsoKeyHandler)key.attachment()).onSelected(key);
     }
 
-    private ControlledMessageHandler.Action onReplyRecord(
-        final int msgTypeId, final DirectBuffer buffer, final int index, final int length)
+    /** One reply from {@link #replies}, on this thread; false keeps it for the next duty cycle. */
+    private boolean onReplyRecord(
+        final long sessionId, final long correlationId, final int templateId, final int code, final long amountFen)
     {
         if (!sink.hasCapacity())
         {
             // A purchase reversal may need to publish its Refund: keep the reply until the ring has room.
-            return ControlledMessageHandler.Action.ABORT;
+            return false;
         }
         workCount++;
-        final long sessionId = buffer.getLong(index);
         final IsoConnection connection = connections[(int)(sessionId & ((1L << SLOT_BITS) - 1)) % connections.length];
         if (null == connection || connection.sessionId != sessionId || !connection.isOpen())
         {
-            return ControlledMessageHandler.Action.CONTINUE;
+            return true;
         }
-        final IsoExchange exchange = connection.waiting(buffer.getLong(index + 8));
+        final IsoExchange exchange = connection.waiting(correlationId);
         if (null != exchange)
         {
-            final int action = translator.onReply(exchange, buffer.getInt(index + 16), buffer.getInt(index + 20),
-                buffer.getLong(index + 24), command);
+            final int action = translator.onReply(exchange, templateId, code, amountFen, command);
             if (action == IsoTranslator.ACTION_PUBLISH)
             {
                 sink.publish(sessionId, exchange.correlationId, command, 0, translator.commandLength());
             }
         }
-        return ControlledMessageHandler.Action.CONTINUE;
+        return true;
     }
 
     private int acceptConnections()
@@ -728,58 +684,13 @@ public final class IsoGatewayAgent implements GatewayAgent
         connection.sessionId = 0;
     }
 
-    /** Installs keys the metrics thread re-read, on this thread (the translator is this thread's alone). */
-    private void takeReloadedKeys()
-    {
-        if (null != RELOADED_KEYS.getAcquire(this))
-        {
-            @SuppressWarnings("unchecked")
-            final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys =
-                (Long2ObjectHashMap<IsoKeyStore.TerminalKey>)RELOADED_KEYS.getAndSet(this, null);
-            translator.keys(keys);
-        }
-    }
-
     /**
-     * {@inheritDoc} The key file: a stat about once a second and, on a change, a read and parse (on the network
-     * thread, which in SHARED also journals and applies, either stalled every request in flight: concurrency review
-     * F6). The keys go to the gateway's thread through {@link #reloadedKeys}.
+     * {@inheritDoc} The key file ({@link IsoKeyReload}): a stat about once a second and, on a change, a read and parse
+     * here, off the network thread; the keys are installed on the gateway's thread at its next duty cycle.
      */
     @Override
     public void reloadFilesIfChanged(final long nowMs)
     {
-        if (nowMs < nextKeyCheckMs)
-        {
-            return;
-        }
-        nextKeyCheckMs = nowMs + KEY_CHECK_INTERVAL_MS;
-        FileTime modified = null;
-        try
-        {
-            modified = Files.getLastModifiedTime(config.keysFile());
-            if (!modified.equals(keysModified))
-            {
-                final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys =
-                    IsoKeyStore.toTerminalKeys(IsoKeyStore.load(config.keysFile()));
-                RELOADED_KEYS.setRelease(this, keys);
-                keysModified = modified;
-                keysFailureLogged = false;
-                System.getLogger("com.wodian.net.iso8583").log(System.Logger.Level.INFO,
-                    "ISO 8583 terminal keys reloaded: {0} terminals", keys.size());
-            }
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            // A half-written or broken file keeps the keys in use; the operator sees why, once per change of the
-            // file: it is tried again every second (a chmod that fixes a refused mode changes no modification time).
-            if (!keysFailureLogged || !java.util.Objects.equals(failedKeysModified, modified))
-            {
-                keysFailureLogged = true;
-                failedKeysModified = modified;
-                System.getLogger("com.wodian.net.iso8583").log(System.Logger.Level.WARNING,
-                    "ISO 8583 terminal keys not reloaded, the keys in use stay (tried again every second, logged " +
-                    "again when the file changes): " + ex.getMessage());
-            }
-        }
+        keyReload.reloadIfChanged(nowMs);
     }
 }
