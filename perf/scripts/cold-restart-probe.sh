@@ -8,6 +8,8 @@
 #   perf/scripts/cold-restart-probe.sh OLD_TREE NEW_TREE [rounds] [inputs] [tail] [consumers]
 #   OLD_ARGS=... NEW_ARGS=... OLD_JAVA_OPTS=... NEW_JAVA_OPTS=... OLD_ENV=... NEW_ENV=...: per-side server arguments,
 #   JVM options and launcher environment (e.g. NEW_ENV="WODIAN_CDS=off")
+#   C2 compiles per phase (before, during, after the tail): OLD_JAVA_OPTS=-XX:+PrintCompilation, the same for NEW,
+#   KEEP_LOGS=DIR, then perf/scripts/jit-phases.py DIR/*.log
 #   (defaults 5 rounds; 3,000,000 inputs of RecoveryHarness's workload, a 1,000,000-input tail, 1,000,000 consumers)
 #
 # Each tree needs tools/target/wodian.jar (mvn -B -q -DskipTests package). The data is written with NEW_TREE's jar
