@@ -99,12 +99,33 @@ class RiskTrainCommandTest
         final String[] lines = Files.readString(model).split("\n");
         assertEquals("flagScore " + Integer.MAX_VALUE, lines[3]);
         assertEquals(12, java.util.Arrays.stream(lines).filter(line -> line.startsWith("tree ")).count());
+        // The worlds ran with the source enforced: only then are the group features (53-56, filled from the active
+        // model's scores) other than 0, so only then can a tree split on one (7 of these 12 do; 0 when the source is
+        // parsed but not enforced, which the lines above do not notice).
+        assertTrue(java.util.Arrays.stream(lines).filter(line -> line.startsWith("tree ")).anyMatch(
+            RiskTrainCommandTest::splitsOnAGroupFeature), String.join("\n", lines));
         final CliTest.Run eval = CliTest.wodian("risk-eval", "--world", "workload", "--consumers", "1000",
             "--days", "1", "--seeds", "3", "--model", model.toString(), "--group-source", model12.toString());
         assertEquals(0, eval.exitCode(), eval.out());
         assertTrue(eval.out().contains("version 7"), eval.out());
         assertEquals(2, CliTest.wodian("risk-train", "--world", "workload", "--train-seeds", "1", "--tune-seeds",
             "2", "--group-source", model12.toString(), "--two-pass", "--out", model.toString()).exitCode());
+    }
+
+    /** A model file's {@code tree f0 t0 f1 t1 f2 t2 l0 l1 l2 l3} line whose nodes test a group feature (53-56). */
+    private static boolean splitsOnAGroupFeature(final String treeLine)
+    {
+        final String[] fields = treeLine.split(" ");
+        for (int node = 0; node < 3; node++)
+        {
+            final int feature = Integer.parseInt(fields[1 + 2 * node]);
+            if (feature >= com.wodian.engine.risk.RiskFeatures.MERCHANT_SUSPICIOUS_SHARE &&
+                feature <= com.wodian.engine.risk.RiskFeatures.TERMINAL_SUSPICIOUS_SHARE)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An early exit added to a trained model: the marker tree where asked, the version given, still loadable. */
