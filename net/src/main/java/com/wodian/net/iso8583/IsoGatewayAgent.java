@@ -1,7 +1,6 @@
 package com.wodian.net.iso8583;
 
 import com.wodian.net.gateway.GatewayAgent;
-import com.wodian.net.gateway.SourceLimits;
 import com.wodian.net.tls.PeerIdentity;
 import com.wodian.net.tls.TlsConnection;
 import com.wodian.net.tls.TlsContext;
@@ -12,21 +11,18 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.function.Consumer;
 
 /**
  * The ISO 8583 gateway: one more gateway agent of the server, next to the native one (docs/iso8583.md). It accepts
- * terminal connections, cuts NACChannel frames, lets {@link IsoTranslator} turn each request into an engine command,
- * publishes it through the server's {@link IsoCommandSink} and, when the reply comes back through
- * {@link #onReply}, writes the ISO response with the request's TPDU swapped. It runs on the thread that owns the
- * input ring's producer; replies may be handed over from another thread (one at a time) through a fixed queue
+ * terminal connections ({@link IsoAdmission}), cuts NACChannel frames, lets {@link IsoTranslator} turn each request
+ * into an engine command, publishes it through the server's {@link IsoCommandSink} and, when the reply comes back
+ * through {@link #onReply}, writes the ISO response with the request's TPDU swapped. It runs on the thread that owns
+ * the input ring's producer; replies may be handed over from another thread (one at a time) through a fixed queue
  * ({@link IsoReplyQueue}), and re-read terminal keys from the metrics thread ({@link IsoKeyReload}).
  *
  * <p>Bounded everywhere: a connection has {@link IsoGatewayConfig#inFlightMax()} requests in processing at most,
@@ -35,9 +31,7 @@ import java.util.function.Consumer;
 public final class IsoGatewayAgent implements GatewayAgent
 {
     static final String ROLE_NAME = "wodian-iso8583";
-    private static final int SLOT_BITS = 16;
     private static final int RESPONSE_LENGTH_MAX = 256;
-    private static final int ACCEPTS_PER_CYCLE_MAX = 16;
     /** How often connections are checked for a TLS handshake past its deadline. */
     private static final long HANDSHAKE_SCAN_INTERVAL_MS = 100;
     /** How often connections are checked for idleness: one pass over the slots, at most connectionsMax each. */
@@ -60,7 +54,6 @@ public final class IsoGatewayAgent implements GatewayAgent
     private final IsoKeyHandler acceptHandler = (key) -> acceptConnections();
     private final boolean ownSelector;
     private final int port;
-    private long connectionCount;
     private long nextHandshakeScanMs;
     private long nextIdleScanMs;
     /** Connections closed for the idle timeout (any thread, a statistic). */
@@ -74,8 +67,8 @@ public final class IsoGatewayAgent implements GatewayAgent
     private volatile long tlsRefusedCount;
     /** Null for clear text. */
     private final TlsContext tlsContext;
-    /** Per source address limits before authentication (security review item 6); this thread only. */
-    private final SourceLimits sourceLimits;
+    /** Accepts connections and keeps the per-source limits before authentication; this thread only. */
+    private final IsoAdmission admission;
     private final org.agrona.concurrent.EpochClock clock;
     /** The clock read once per duty cycle: the receive time of every frame taken in that cycle. */
     private long cycleNowMs;
@@ -85,7 +78,6 @@ public final class IsoGatewayAgent implements GatewayAgent
         this.config = config;
         this.sink = sink;
         this.tlsContext = sink.tlsContext();
-        this.sourceLimits = sink.newSourceLimits();
         keyReload = new IsoKeyReload(config.keysFile());
         budget = new IsoCommandBudget(sink.commandsPerTerminalPerSecond(), sink.commandsPerTerminalBurst(),
             sink::countLimit);
@@ -101,6 +93,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         ownSelector = null == sink.sharedSelector();
         selector = ownSelector ? Selector.open() : sink.sharedSelector();
         serverChannel = ServerSocketChannel.open();
+        admission = new IsoAdmission(serverChannel, selector, slots, sink, sink.newSourceLimits(), this::close);
         try
         {
             serverChannel.bind(new InetSocketAddress(config.host(), config.port()));
@@ -257,7 +250,7 @@ public final class IsoGatewayAgent implements GatewayAgent
             return false;
         }
         workCount++;
-        final IsoConnection connection = connections[(int)(sessionId & ((1L << SLOT_BITS) - 1)) % connections.length];
+        final IsoConnection connection = connections[IsoAdmission.slotIndexOf(sessionId) % connections.length];
         if (null == connection || connection.sessionId != sessionId || !connection.isOpen())
         {
             return true;
@@ -276,68 +269,7 @@ public final class IsoGatewayAgent implements GatewayAgent
 
     private int acceptConnections()
     {
-        int acceptedCount = 0;
-        for (int i = 0; i < ACCEPTS_PER_CYCLE_MAX; i++)
-        {
-            SocketChannel channel = null;
-            IsoConnection settingUp = null;
-            try
-            {
-                channel = serverChannel.accept();
-                if (null == channel)
-                {
-                    break;
-                }
-                acceptedCount++;
-                final String address = SourceLimits.addressOf(channel);
-                if (SourceLimits.Admission.ADMITTED != sourceLimits.tryAdmit(address, null != tlsContext,
-                    clock.time()))
-                {
-                    // Counted before the close: whoever sees the close finds it counted (sourceLimits.refusedCount()
-                    // already is, in tryAdmit).
-                    sink.countLimit(com.wodian.net.metrics.ServerCounters.GatewayLimit.ISO_PER_ADDRESS);
-                    CloseHelper.quietClose(channel);
-                    continue;
-                }
-                final IsoConnection connection = slots.take(clock.time());
-                settingUp = connection;
-                if (null == connection)
-                {
-                    sourceLimits.release(address);
-                    CloseHelper.quietClose(channel);
-                    continue;
-                }
-                connection.remoteAddress = address;
-                connection.countedUnauthenticated = true;
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-                if (null != tlsContext)
-                {
-                    if (null == connection.tls)
-                    {
-                        connection.tls = new TlsConnection();
-                    }
-                    connection.tls.open(tlsContext.newServerEngine());
-                }
-                connectionCount++;
-                final long nowMs = clock.time();
-                connection.open(sink.sessionId((connectionCount << SLOT_BITS) | connection.slotIndex), channel, nowMs);
-                connection.handshakeDeadlineMs = nowMs + sink.handshakeTimeoutMs();
-                connection.selectionKey = channel.register(selector, SelectionKey.OP_READ, connection);
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                // A connection reset during accept concerns that client only; so does a TLS engine that could not be
-                // made for it. Its count and slot go back at once (concurrency review 8).
-                if (null != settingUp)
-                {
-                    close(settingUp);
-                }
-                CloseHelper.quietClose(channel);
-            }
-        }
-        return acceptedCount;
+        return admission.acceptConnections();
     }
 
     private int onReadable(final IsoConnection connection)
@@ -419,7 +351,7 @@ public final class IsoGatewayAgent implements GatewayAgent
             return false;
         }
         connection.certifiedTerminalId = identity.id();
-        markAuthenticated(connection, identity.id());
+        admission.markAuthenticated(connection, identity.id());
         return true;
     }
 
@@ -476,31 +408,10 @@ public final class IsoGatewayAgent implements GatewayAgent
         return idleTimeoutCount;
     }
 
-    /** The first sign that the connection is a terminal's: no longer evictable, and counted against its cap. */
-    private void markAuthenticated(final IsoConnection connection, final long terminalId)
-    {
-        if (connection.authenticated)
-        {
-            return;
-        }
-        connection.authenticated = true;
-        releaseUnauthenticated(connection);
-        slots.onAuthenticated(connection, terminalId);
-    }
-
-    private void releaseUnauthenticated(final IsoConnection connection)
-    {
-        if (connection.countedUnauthenticated)
-        {
-            connection.countedUnauthenticated = false;
-            sourceLimits.release(connection.remoteAddress);
-        }
-    }
-
     /** Connections closed at accept by the per-source limits (docs/security.md). */
     public long sourceRefusedCount()
     {
-        return sourceLimits.refusedCount();
+        return admission.sourceRefusedCount();
     }
 
     /** Unauthenticated connections closed to make room for a newcomer when every slot was taken. */
@@ -594,7 +505,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         if (exchange.authenticated)
         {
             // A MAC-valid request within the freshness window: a recorded one sent again later is not (A1, 2026-12-05).
-            markAuthenticated(connection, exchange.terminalId);
+            admission.markAuthenticated(connection, exchange.terminalId);
             connection.lastActivityMs = cycleNowMs;
         }
         else if (IsoResponseCodes.APPROVED == exchange.de39)
@@ -673,7 +584,7 @@ public final class IsoGatewayAgent implements GatewayAgent
 
     private void close(final IsoConnection connection)
     {
-        releaseUnauthenticated(connection);
+        admission.releaseUnauthenticated(connection);
         if (null != connection.selectionKey)
         {
             connection.selectionKey.cancel();
