@@ -11,6 +11,7 @@
 #   BASE_ARGS="--mode compact" perf/scripts/cpu-per-request.sh "$PWD" "$PWD" --mode shared    # two settings
 #   git worktree add /tmp/before <commit> && (cd /tmp/before && mvn -q -B -DskipTests package)  # two builds
 #   NEW_JAVA_OPTS=-Dwodian.stage.latency=false perf/scripts/cpu-per-request.sh "$PWD" "$PWD"      # JVM options
+#   BASE_KIND=admin perf/scripts/cpu-per-request.sh "$PWD" "$PWD"    # audited admin payments vs a loadtest admin
 set -uo pipefail
 base_repo="$1"; new_repo="$2"; shift 2
 new_extra=("$@")
@@ -37,6 +38,8 @@ for run in $(seq 1 "${RUNS:-3}"); do
     # A load-test admin where the build has the kind (its payments stay out of the admin audit trail, docs/security.md
     # "Admin kinds"); an older build does not know the word and audits no admin's payment anyway: an admin there.
     kind=admin; [[ -f "$repo/net/src/main/java/com/wodian/net/auth/AdminKind.java" ]] && kind=loadtest
+    # BASE_KIND / NEW_KIND=admin: an ordinary admin, every payment in the audit trail (what the trail costs).
+    if [[ $v == base ]]; then kind="${BASE_KIND:-$kind}"; else kind="${NEW_KIND:-$kind}"; fi
     "$repo/bin/wodian" credentials --file "$d/credentials" --add "$kind:1" --secrets-out "$d/client-secrets" >/dev/null
     # A load of few consumers at thousands of Pays a second: no risk baseline (a tree from before it has no option).
     baseline=(); grep -q risk-baseline "$repo/tools/src/main/java/com/wodian/tools/ServerCommand.java" && baseline=(--risk-baseline none)
