@@ -307,6 +307,14 @@ public final class CredentialStore
         {
             throw new IllegalArgumentException("a terminal needs its merchant");
         }
+        if (entries.containsKey(key(role, principalId)))
+        {
+            // A second line would silently replace the first, and with it the kind (review R27: an `admin 1` line
+            // appended below `operator 1` made a full admin): refused, as an unknown word is (fail closed).
+            throw new IllegalArgumentException((SessionRole.ADMIN == role ? "admin" :
+                role.name().toLowerCase(Locale.ROOT)) + " " + principalId + " is listed twice (an earlier line " +
+                "names it too): keep one line per identity");
+        }
         final Entry entry = new Entry(role, principalId, merchantId, kind);
         entry.storedKey = storedKey;
         entry.previousStoredKey = previous;

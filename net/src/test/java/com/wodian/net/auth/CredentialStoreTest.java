@@ -94,6 +94,26 @@ class CredentialStoreTest
      * Security review item 9: an unknown identity's proof is checked (against a key nobody holds) like a known
      * identity's wrong proof, so the answer does not come sooner for ids that do not exist.
      */
+    /**
+     * Review R27: a credential file naming one identity twice is refused with the second line's number, whatever the
+     * words: a hand edit that appends {@code admin 1} below {@code operator 1} no longer turns the read-only id into a
+     * full admin (the last line used to win silently).
+     */
+    @Test
+    void aFileNamingAnIdentityTwiceIsRefused(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("credentials");
+        final String key = " key " + "00".repeat(32) + "\n";
+        Files.writeString(file, "operator 1" + key + "terminal 11 merchant 1" + key + "admin 1" + key);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        final java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+            () -> CredentialStore.load(file));
+        assertEquals(file + ":3: admin 1 is listed twice (an earlier line names it too): keep one line per identity",
+            refused.getMessage());
+        Files.writeString(file, "operator 1" + key + "terminal 11 merchant 1" + key + "terminal 1 merchant 1" + key);
+        assertEquals(3, CredentialStore.load(file).size(), "the same id in another role is another identity");
+    }
+
     @Test
     void anUnknownIdentityCostsTheSameCheckAsAWrongProof()
     {
