@@ -225,7 +225,9 @@ final class BatchPrefetcher
         return count;
     }
 
-    /** The passes over the batch (see the class comment), then an empty batch. Returns a value folded from the loads. */
+    /**
+     * The passes over the batch (see the class comment), then an empty batch. Returns a value folded from the loads.
+     */
     long run()
     {
         final long folded = keyLines() ^ evictionLines() ^ partyLines() ^ partyIndexes() ^ consumerRows() ^
@@ -427,9 +429,9 @@ final class BatchPrefetcher
     }
 
     /**
-     * Pass 4: the lines of the consumer's home merchant's row up to its flags (commands that settle at a merchant of the
-     * alliance): the alliance share of a sale reads its flags and adds to its alliance earnings. Its index comes from
-     * the consumer record (pass 2 or 3), and with 10 k merchants the row is not in cache (measured: a quarter of a
+     * Pass 4: the lines of the consumer's home merchant's row up to its flags (commands that settle at a merchant of
+     * the alliance): the alliance share of a sale reads its flags and adds to its alliance earnings. Its index comes
+     * from the consumer record (pass 2 or 3), and with 10 k merchants the row is not in cache (measured: a quarter of a
      * staged Pay's apply waited on it). A sale at a merchant outside the alliance never reads the home merchant
      * ({@code Ledger.payAllianceShare} looks at the seller's flag first), so its two lines are not loaded then: the
      * seller's flags are in cache since pass 2.

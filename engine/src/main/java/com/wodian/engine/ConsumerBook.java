@@ -122,7 +122,7 @@ public final class ConsumerBook extends RowBook
         setFlag(index, HOME_VOUCHERS_FLAGS, BLOCKED_BIT, blocked);
     }
 
-    // The state hash is RowBook.hash: the STATE_LONGS longs of every record (money line and risk block) in record order,
-    // in lanes, as one table of 24-long rows (the hash of version 2, before the pair line was added). The risk package
-    // no longer folds the risk block itself.
+    // The state hash is RowBook.hash: the STATE_LONGS longs of every record (money line and risk block) in record
+    // order, in lanes, as one table of 24-long rows (the hash of version 2, before the pair line was added). The risk
+    // package no longer folds the risk block itself.
 }

@@ -61,7 +61,9 @@ public final class Engine
     private final BatchPrefetcher prefetcher;
     private final MerchantKeyQuota keyQuota;
     private final EngineQueries queries;
-    /** The input {@link #housekeepBeforeInput} prepared and {@link #applyAfterHousekeeping} has not applied; 0: none. */
+    /**
+     * The input {@link #housekeepBeforeInput} prepared and {@link #applyAfterHousekeeping} has not applied; 0: none.
+     */
     private long housekeptSequence;
 
     public Engine(final EngineConfig config)
@@ -121,7 +123,9 @@ public final class Engine
         housekeptSequence = sequence;
     }
 
-    /** The second half of {@link #onCommand}: applies the input whose housekeeping {@link #housekeepBeforeInput} ran. */
+    /**
+     * The second half of {@link #onCommand}: applies the input whose housekeeping {@link #housekeepBeforeInput} ran.
+     */
     public void applyAfterHousekeeping(final DirectBuffer buffer, final int offset, final int length,
         final ReplySink sink)
     {
@@ -138,7 +142,8 @@ public final class Engine
         if (housekeptSequence != 0)
         {
             // housekeepBeforeInput without applyAfterHousekeeping: that input's command would be skipped silently.
-            throw new IllegalStateException("input " + housekeptSequence + " was housekept but its command not applied");
+            throw new IllegalStateException(
+                "input " + housekeptSequence + " was housekept but its command not applied");
         }
         if (sequence != context.sequence + 1)
         {
@@ -164,12 +169,13 @@ public final class Engine
      * spend pairs) to hold {@code inputs} more inputs, capped at their limits: for a replay whose length is known
      * before it starts, on a heap already touched (recovery's tail after a snapshot load, and the demo's offline replay
      * of its short journal, both only in a JVM run with -XX:+AlwaysPreTouch: EngineRecovery.growAheadPays; on a heap
-     * not touched yet the grown arrays would be first-touched at once, on the critical path). They then grow once, here, in one copy
-     * each, instead of by doublings while the inputs apply (each doubling a copy of the table in steps, a larger array
-     * zeroed beside it, and lookups in two arrays while it moves: measured, a quarter of the apply of a restart's
-     * 1 M-input tail; docs/durability.md, section 7). The heap then holds what the state will hold after those inputs
-     * at most, never more than the limits. Changes where rows sit, never what they hold: replies and the state hash
-     * are those of an engine that grew by doublings (a snapshot's key index may be laid out at its larger length).
+     * not touched yet the grown arrays would be first-touched at once, on the critical path). They then grow once,
+     * here, in one copy each, instead of by doublings while the inputs apply (each doubling a copy of the table in
+     * steps, a larger array zeroed beside it, and lookups in two arrays while it moves: measured, a quarter of the
+     * apply of a restart's 1 M-input tail; docs/durability.md, section 7). The heap then holds what the state will hold
+     * after those inputs at most, never more than the limits. Changes where rows sit, never what they hold: replies and
+     * the state hash are those of an engine that grew by doublings (a snapshot's key index may be laid out at its
+     * larger length).
      */
     public void reserveForInputs(final long inputs)
     {
@@ -326,8 +332,9 @@ public final class Engine
             return null;
         }
         return "engine snapshot format " + version + ", not readable by this version, which reads format " +
-            SNAPSHOT_FORMAT_VERSION + " (and " + OLDEST_READABLE_SNAPSHOT_FORMAT + (OLDEST_READABLE_SNAPSHOT_FORMAT + 1 <
-            SNAPSHOT_FORMAT_VERSION ? "-" + (SNAPSHOT_FORMAT_VERSION - 1) : "") + ")" +
+            SNAPSHOT_FORMAT_VERSION + " (and " + OLDEST_READABLE_SNAPSHOT_FORMAT +
+            (OLDEST_READABLE_SNAPSHOT_FORMAT + 1 < SNAPSHOT_FORMAT_VERSION ? "-" + (SNAPSHOT_FORMAT_VERSION - 1) : "") +
+            ")" +
             (version < SNAPSHOT_FORMAT_VERSION ?
             " (format " + version + " is older: other table layouts or an older state-hash version)" :
             " (format " + version + " was written by a newer version)") +

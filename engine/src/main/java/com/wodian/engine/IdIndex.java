@@ -148,10 +148,11 @@ final class IdIndex
     }
 
     /**
-     * Gives {@code oldId}'s slot of the map to {@code newId} at {@code index} (a voucher slot reused for a new voucher):
-     * {@code oldId} is removed by backward-shift deletion (the entries after it in its probe run move back, so runs stay
-     * whole and no tombstone is left) and {@code newId} put; the size does not change, so nothing grows. Finishes a
-     * growth's copying first (bounded; a table that reuses slots is full, so its map's last growth ended long before).
+     * Gives {@code oldId}'s slot of the map to {@code newId} at {@code index} (a voucher slot reused for a new
+     * voucher): {@code oldId} is removed by backward-shift deletion (the entries after it in its probe run move back,
+     * so runs stay whole and no tombstone is left) and {@code newId} put; the size does not change, so nothing grows.
+     * Finishes a growth's copying first (bounded; a table that reuses slots is full, so its map's last growth ended
+     * long before).
      *
      * @throws IllegalStateException when {@code oldId} is not in the map.
      */

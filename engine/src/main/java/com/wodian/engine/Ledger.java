@@ -239,9 +239,10 @@ final class Ledger
      * back only as a whole, with the refund that completes the payment, which restores the voucher (or, if its
      * validity has passed, returns its value to the merchant's pool as an expiry would). Refused, changing nothing,
      * when a balance to take back from is short or the wallet would pass its limit; with
-     * {@code shortfallFromSettlement} the part of the pool reversal the pool no longer holds, and of the alliance
-     * share the home merchant no longer holds, is taken from the selling merchant's settlement instead. The fee comes back from the platform's fee
-     * income, which may go below zero (a receivable of the alliance from the platform once fees were paid out).
+     * {@code shortfallFromSettlement} the part of the pool reversal the pool no longer holds, and of the alliance share
+     * the home merchant no longer holds, is taken from the selling merchant's settlement instead. The fee comes back
+     * from the platform's fee income, which may go below zero (a receivable of the alliance from the platform once fees
+     * were paid out).
      */
     ResultCode refund(final int payment, final int merchantIndex, final long amountFen, final int refund,
         final boolean shortfallFromSettlement, final boolean recordSplit)

@@ -368,7 +368,8 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
         }
         if (live != liveCount)
         {
-            throw new IllegalStateException("snapshot vouchers: " + liveCount + " live counted, " + live + " live slots");
+            throw new IllegalStateException(
+                "snapshot vouchers: " + liveCount + " live counted, " + live + " live slots");
         }
     }
 

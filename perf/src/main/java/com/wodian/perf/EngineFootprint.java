@@ -22,7 +22,9 @@ public final class EngineFootprint
     {
     }
 
-    /** Array bytes under {@code root}, by field path, paths under {@code depth} fields deep merged into their prefix. */
+    /**
+     * Array bytes under {@code root}, by field path, paths under {@code depth} fields deep merged into their prefix.
+     */
     public static Map<String, Long> arraysByPath(final Object root, final int depth)
     {
         final EngineFootprint footprint = new EngineFootprint();

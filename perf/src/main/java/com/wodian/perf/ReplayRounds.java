@@ -92,8 +92,8 @@ public final class ReplayRounds
                 journal.replay(1, (sequence, timestampMs, payloadVersion, payload, offset, length) -> count[0]++);
             }
             final String read = pass(wall, cpu);
-            System.out.printf("%s round %d%s: replay (read, batch, prefetch, apply) %s%s; invariants %s; state hash %s " +
-                "(%016x); then %,d inputs read+verified alone %s%n", java.time.LocalTime.now(), round,
+            System.out.printf("%s round %d%s: replay (read, batch, prefetch, apply) %s%s; invariants %s; " +
+                "state hash %s (%016x); then %,d inputs read+verified alone %s%n", java.time.LocalTime.now(), round,
                 readAhead ? " read-ahead" : pipeline ? " pipeline" : "", applied,
                 pipeline ? String.format(" (CPU of this thread; the apply thread: %.0f ms)", applyCpuNs / 1e6) : "",
                 invariants, hashed, hash, count[0], read);
