@@ -47,7 +47,9 @@ final class HomeRoutes
         return age >= 8 ? 0 : (value & 0xFF) >>> age;
     }
 
-    /** The route's count now (halved per week since last written); -1 when there is no home shop or no previous shop. */
+    /**
+     * The route's count now (halved per week since last written); -1 when there is no home shop or no previous shop.
+     */
     long count(final int home, final int previous, final int merchant, final long nowMs)
     {
         if (home < 0 || previous < 0)

@@ -81,7 +81,9 @@ public final class MerchantRiskBook
         rows[base + LAST_SEEN_MS] = nowMs;
     }
 
-    /** Loads the lines of the row a payment reads (clock, sales, average; the counters only on a hit); changes nothing. */
+    /**
+     * Loads the lines of the row a payment reads (clock, sales, average; the counters only on a hit); changes nothing.
+     */
     long touch(final int index)
     {
         final int base = index * STRIDE;

@@ -169,7 +169,8 @@ public final class RiskFeatures
     static final long NARROW_MERCHANTS = 2;
     /**
      * A consumer who paid at least this many times at other shops of its home shop's area and never at the home shop
-     * itself is a "home avoider" (an alliance cluster's accounts buy at the allied shops, not where they were recruited).
+     * itself is a "home avoider" (an alliance cluster's accounts buy at the allied shops, not where they were
+     * recruited).
      */
     static final long AVOIDER_LOCAL_PAYMENTS = 3;
 
@@ -374,7 +375,8 @@ public final class RiskFeatures
         x[MERCHANT_PAYMENTS_PER_CONSUMER_X16] = payments * 16 / distinct;
         x[MERCHANT_CONSUMERS_2H] = distinct;
         final boolean recruitedByOther = home >= 0 && home != merchant;
-        final long othersYuan = merchantProfiles.othersRecruitsYuan(merchant) + (recruitedByOther ? amountFen / 100 : 0);
+        final long othersYuan =
+            merchantProfiles.othersRecruitsYuan(merchant) + (recruitedByOther ? amountFen / 100 : 0);
         x[OTHERS_RECRUITS_SHARE_BPS] = othersYuan * 1_000_000 / (merchants.hourSales(merchant) + amountFen + 100);
         x[MERCHANT_RECRUITERS] = merchantProfiles.distinctRecruiters(merchant);
         x[RECRUITED_BY_OTHER] = recruitedByOther ? 1 : 0;
@@ -553,7 +555,9 @@ public final class RiskFeatures
         return walletFen <= 0 ? 1000 : Math.min(1000, cashFen * 1000 / walletFen);
     }
 
-    /** Most of the wallet, at a shop the consumer never paid, without a recent top-up: what a taken-over account does. */
+    /**
+     * Most of the wallet, at a shop the consumer never paid, without a recent top-up: what a taken-over account does.
+     */
     private boolean drains(final long nowMs, final int consumer, final int merchant, final long amountFen)
     {
         final long cashFen = Math.max(0, amountFen - voucherFen);

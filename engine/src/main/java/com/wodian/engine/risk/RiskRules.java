@@ -316,7 +316,8 @@ public final class RiskRules
         final long masks = reader.readLong();
         if (masks < 0 || masks > merchantsMax)
         {
-            throw new IllegalStateException("snapshot: " + masks + " risk rule override masks, at most " + merchantsMax);
+            throw new IllegalStateException(
+                "snapshot: " + masks + " risk rule override masks, at most " + merchantsMax);
         }
         overrideMaskByMerchant = new int[(int)masks];
         reader.readInts(overrideMaskByMerchant);
