@@ -40,10 +40,11 @@ public final class RiskEvalCommand implements Callable<Integer>
         defaultValue = "ENFORCE")
     RiskMode mode;
 
-    @Option(names = "--world", description = "riskworld (independent generator; riskworld-slow, riskworld-slower: its " +
-        "careful rings paying less often; riskworld-circ: TRAINING worlds with the HELD_OUT range's circular-flow " +
-        "knobs, for analysis; with --held-out it is the plain held-out worlds) or workload (ours): scorecard per " +
-        "kind and variant, FPR per trade, groups stopped; without it, the older per-rule report of our workload")
+    @Option(names = "--world", description = "riskworld (independent generator; riskworld-slow, riskworld-slower: " +
+        "its careful rings paying less often; riskworld-circ: TRAINING worlds with the HELD_OUT range's " +
+        "circular-flow knobs, for analysis; with --held-out it is the plain held-out worlds) or workload (ours): " +
+        "scorecard per kind and variant, FPR per trade, groups stopped; without it, the older per-rule report of our " +
+        "workload")
     String world;
 
     @Option(names = "--seeds", split = ",", description = "with --world: seeds to evaluate (held-out ones)")

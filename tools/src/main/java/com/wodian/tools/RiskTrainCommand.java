@@ -147,11 +147,12 @@ public final class RiskTrainCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         version = versionOption == null ? 1 : versionOption;
-        if (trees < 1 || trees > (perTrade ? 241 : 256) || version <= 0 || carefulWeight <= 0 || kindBalance < 0 || lookAlikeBalance < 0 ||
-            legitPerAbusive < 1 || (twoPass && (firstTrees < 1 || firstTrees >= trees - 1)))
+        if (trees < 1 || trees > (perTrade ? 241 : 256) || version <= 0 || carefulWeight <= 0 || kindBalance < 0 ||
+            lookAlikeBalance < 0 || legitPerAbusive < 1 || (twoPass && (firstTrees < 1 || firstTrees >= trees - 1)))
         {
             System.err.println("risk-train: --trees 1..256 (1..241 with --per-trade), --version > 0, " +
-                "--careful-weight > 0, --kind-balance >= 0, --look-alike-balance >= 0, --legit-per-abusive >= 1, --two-pass: 1 <= --first-trees < --trees - 1");
+                "--careful-weight > 0, --kind-balance >= 0, --look-alike-balance >= 0, --legit-per-abusive >= 1, " +
+                "--two-pass: 1 <= --first-trees < --trees - 1");
             return WodianMain.EXIT_USAGE;
         }
         if (exitTrees < 0 || exitMargin < 0)

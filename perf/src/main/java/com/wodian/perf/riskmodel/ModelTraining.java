@@ -147,7 +147,8 @@ public final class ModelTraining
         final double kindBalance, final double lookAlikeBalance)
     {
         final TreeModel more = new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight)
-            .kindBalance(kindBalance).lookAlikeBalance(lookAlikeBalance).train(train, version, legitPerAbusive, version, first);
+            .kindBalance(kindBalance).lookAlikeBalance(lookAlikeBalance)
+            .train(train, version, legitPerAbusive, version, first);
         // A marker tree (tests a group feature, adds 0) ends the individual trees exactly where first's end.
         final int n = first.treeCount() + 1;
         final int m = more.treeCount();

@@ -93,8 +93,9 @@ final class WithMerchantContext implements LabelledCommands
             final MerchantInfo merchant = merchants.get(register.merchantId());
             if (merchant != null)
             {
-                rewrittenLength = encoder.registerMerchant(rewritten, 0, register.merchantId(), register.pointsPerYuan(),
-                    register.poolRateBps(), register.allianceShareBps(), register.platformFeeBps(),
+                rewrittenLength = encoder.registerMerchant(rewritten, 0, register.merchantId(),
+                    register.pointsPerYuan(), register.poolRateBps(), register.allianceShareBps(),
+                    register.platformFeeBps(),
                     register.allianceMember() == com.wodian.protocol.sbe.BooleanType.TRUE,
                     MerchantTrades.ofMcc(merchant.mcc()), merchant.areaCode());
                 useRewritten = true;
@@ -126,7 +127,8 @@ final class WithMerchantContext implements LabelledCommands
         }
         final long group = com.wodian.engine.StateHash.fmix(slowSeed * 0x9E3779B97F4A7C15L + commands.groupId());
         final long keepPermille = keepFromPermille + Long.remainderUnsigned(group, keepSpanPermille);
-        final long draw = Long.remainderUnsigned(com.wodian.engine.StateHash.fmix(group ^ index * 0xC2B2AE3D27D4EB4FL), 1000);
+        final long draw =
+            Long.remainderUnsigned(com.wodian.engine.StateHash.fmix(group ^ index * 0xC2B2AE3D27D4EB4FL), 1000);
         return draw >= keepPermille;
     }
 
