@@ -212,33 +212,9 @@ public final class RiskTrainer
         legitWeights(data, rows, weight);
         final long[][] cuts = cuts(data, rows);
         final int f = data.featureCount;
-        final byte[] bins = new byte[rows.length * f];
-        for (int i = 0; i < rows.length; i++)
-        {
-            for (int j = 0; j < f; j++)
-            {
-                bins[i * f + j] = (byte)bin(cuts[j], data.feature(rows[i], j));
-            }
-        }
-        double positiveWeight = 0;
-        double totalWeight = 0;
-        for (int i = 0; i < rows.length; i++)
-        {
-            totalWeight += weight[i];
-            positiveWeight += data.abusive[rows[i]] ? weight[i] : 0;
-        }
-        final double base = prior != null ? 0 :
-            Math.log(Math.max(1e-9, positiveWeight) / Math.max(1e-9, totalWeight - positiveWeight));
-        final double[] raw = new double[rows.length];
-        Arrays.fill(raw, base);
-        if (prior != null)
-        {
-            final long[] x = new long[data.featureCount];
-            for (int i = 0; i < rows.length; i++)
-            {
-                raw[i] = prior.score(data.row(rows[i], x)) / 1000.0;
-            }
-        }
+        final byte[] bins = binned(data, rows, cuts);
+        final double base = prior != null ? 0 : baseScore(data, rows, weight);
+        final double[] raw = startingScores(data, rows, base, prior);
         final int[] features = new int[trees * 3];
         final long[] thresholds = new long[trees * 3];
         final int[] leaves = new int[trees * 4];
@@ -282,21 +258,78 @@ public final class RiskTrainer
                 leafG[leaf] += g[i];
                 leafH[leaf] += h[i];
             }
-            final double[] value = new double[4];
-            for (int leaf = 0; leaf < 4; leaf++)
-            {
-                value[leaf] = -leafG[leaf] / (leafH[leaf] + LAMBDA) * learningRate;
-                // Integer leaves: milli-logits, the first tree carries the base score.
-                final int milli = (int)Math.round((value[leaf] + (t == 0 ? base : 0)) * 1000);
-                leaves[t * 4 + leaf] = milli;
-                value[leaf] = milli / 1000.0 - (t == 0 ? base : 0);
-            }
+            final double[] value = leafValues(leafG, leafH, t == 0 ? base : 0, leaves, t * 4);
             for (int i = 0; i < rows.length; i++)
             {
                 raw[i] += value[leafOf[i]];
             }
         }
         return new TreeModel(version, Integer.MAX_VALUE, Integer.MAX_VALUE, features, thresholds, leaves);
+    }
+
+    /** Each sampled row's raw score before the first new tree: the base score, or the prior model's score. */
+    private static double[] startingScores(final RiskDataset data, final int[] rows, final double base,
+        final TreeModel prior)
+    {
+        final double[] raw = new double[rows.length];
+        Arrays.fill(raw, base);
+        if (prior != null)
+        {
+            final long[] x = new long[data.featureCount];
+            for (int i = 0; i < rows.length; i++)
+            {
+                raw[i] = prior.score(data.row(rows[i], x)) / 1000.0;
+            }
+        }
+        return raw;
+    }
+
+    /**
+     * One tree's four leaf values from their gradient and hessian sums, written to {@code leaves} from {@code at} as
+     * integer milli-logits (the first tree's carrying {@code base}, the base score; 0 for the others); returns the
+     * values the scores move by, as rounded into the model.
+     */
+    private double[] leafValues(final double[] leafG, final double[] leafH, final double base, final int[] leaves,
+        final int at)
+    {
+        final double[] value = new double[4];
+        for (int leaf = 0; leaf < 4; leaf++)
+        {
+            value[leaf] = -leafG[leaf] / (leafH[leaf] + LAMBDA) * learningRate;
+            // Integer leaves: milli-logits, the first tree carries the base score.
+            final int milli = (int)Math.round((value[leaf] + base) * 1000);
+            leaves[at + leaf] = milli;
+            value[leaf] = milli / 1000.0 - base;
+        }
+        return value;
+    }
+
+    /** Each sampled row's features as bin numbers, row after row ({@code featureCount} bytes a row). */
+    private static byte[] binned(final RiskDataset data, final int[] rows, final long[][] cuts)
+    {
+        final int f = data.featureCount;
+        final byte[] bins = new byte[rows.length * f];
+        for (int i = 0; i < rows.length; i++)
+        {
+            for (int j = 0; j < f; j++)
+            {
+                bins[i * f + j] = (byte)bin(cuts[j], data.feature(rows[i], j));
+            }
+        }
+        return bins;
+    }
+
+    /** The log-odds of abuse in the weighted sample: where boosting starts without a prior model. */
+    private static double baseScore(final RiskDataset data, final int[] rows, final double[] weight)
+    {
+        double positiveWeight = 0;
+        double totalWeight = 0;
+        for (int i = 0; i < rows.length; i++)
+        {
+            totalWeight += weight[i];
+            positiveWeight += data.abusive[rows[i]] ? weight[i] : 0;
+        }
+        return Math.log(Math.max(1e-9, positiveWeight) / Math.max(1e-9, totalWeight - positiveWeight));
     }
 
     /** The cut of bin b ("x < cut" = bins 0..b); Long.MIN_VALUE (never true) when there is no split. */
