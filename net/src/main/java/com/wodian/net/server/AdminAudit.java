@@ -186,6 +186,19 @@ final class AdminAudit
         }
     }
 
+    /**
+     * At the server's stop, after the pipeline's threads: every command still waiting for its reply (a stop that timed
+     * out with replies in flight; review R26) is written {@code NO_REPLY}, as at a session's end, rather than lost
+     * without a line or a count (it may have been journaled and applied). Then the file is closed by its owner.
+     */
+    void close()
+    {
+        for (final Long sessionId : pendingBySession.keySet())
+        {
+            onSessionEnded(sessionId);
+        }
+    }
+
     /** {@code TopUp consumerId=****2233 externalRef=1 amountFen=1000000}: the template's name and its fields. */
     static String commandText(final DirectBuffer buffer, final int offset, final int length)
     {

@@ -105,6 +105,8 @@ public final class WodianServer implements AutoCloseable
     private final DataDirectoryLock dataDirectoryLock;
     /** The admin audit trail's writer (docs/operations.md, "Admin audit trail"). */
     private final AdminAuditFile auditFile;
+    /** The admin audit trail's pending records: those left at the stop are written NO_REPLY (review R26). */
+    private final AdminAudit audit;
     /** A clock behind the journal by more than this is logged at start: less is ordinary skew between runs. */
     private static final long CLOCK_BEHIND_WARNING_MS = 1_000;
 
@@ -153,7 +155,7 @@ public final class WodianServer implements AutoCloseable
         receiver = listener.receiver();
         sender = newSender(config, listener.wakeup(), closeRequests, listener.gateways());
         auditFile = AdminAuditFile.open(config.dataDir(), counters.scalar(ServerCounters.Scalar.ADMIN_AUDIT_DROPPED));
-        final AdminAudit audit = new AdminAudit(auditFile);
+        audit = new AdminAudit(auditFile);
         receiver.audit(audit);
         sender.audit(audit);
 
@@ -654,7 +656,8 @@ public final class WodianServer implements AutoCloseable
         }
 
         topology.close();
-        auditFile.close(); // after the sender, which completes the last records
+        audit.close(); // after the sender, which completes the last records: what is left got no reply
+        auditFile.close();
         for (int i = 0; i < sessions.capacity(); i++)
         {
             final Session session = sessions.slot(i);

@@ -127,6 +127,25 @@ class AdminAuditTest
             lines.get(2));
     }
 
+    /**
+     * Review R26: a command still waiting for its reply when the server stops (a stop that timed out) is written
+     * {@code NO_REPLY} by {@link AdminAudit#close}, not lost without a line or a count.
+     */
+    @Test
+    void aCommandPendingAtTheStopIsWrittenWithoutAReply() throws Exception
+    {
+        final AdminAuditFile file = new AdminAuditFile(dataDir, 1 << 20, 64, null).start();
+        final AdminAudit audit = new AdminAudit(file);
+        final Session admin = session(1, SessionRole.ADMIN, 3, "10.0.0.7");
+        audit.onCommand(admin, 5, request, 0, encoder.topUp(request, 0, CARD, 903, 700), 1_000);
+        audit.close();
+        file.close();
+        final List<String> lines = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME));
+        assertEquals(List.of("1970-01-01T00:00:01Z principal=3 role=ADMIN from=10.0.0.7 session=" + admin.sessionId +
+            " correlation=5 command=TopUp consumerId=****2233 externalRef=903 amountFen=700 result=NO_REPLY"), lines);
+        assertEquals(0, file.droppedCount());
+    }
+
     @Test
     void aFullQueueDropsAndCountsAndTheFileRotatesAtItsLimit() throws Exception
     {
