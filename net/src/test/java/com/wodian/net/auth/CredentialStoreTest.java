@@ -91,10 +91,6 @@ class CredentialStoreTest
     }
 
     /**
-     * Security review item 9: an unknown identity's proof is checked (against a key nobody holds) like a known
-     * identity's wrong proof, so the answer does not come sooner for ids that do not exist.
-     */
-    /**
      * Review R27: a credential file naming one identity twice is refused with the second line's number, whatever the
      * words: a hand edit that appends {@code admin 1} below {@code operator 1} no longer turns the read-only id into a
      * full admin (the last line used to win silently).
@@ -114,6 +110,10 @@ class CredentialStoreTest
         assertEquals(3, CredentialStore.load(file).size(), "the same id in another role is another identity");
     }
 
+    /**
+     * Security review item 9: an unknown identity's proof is checked (against a key nobody holds) like a known
+     * identity's wrong proof, so the answer does not come sooner for ids that do not exist.
+     */
     @Test
     void anUnknownIdentityCostsTheSameCheckAsAWrongProof()
     {
