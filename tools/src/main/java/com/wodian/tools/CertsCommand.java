@@ -82,6 +82,10 @@ public final class CertsCommand implements Callable<Integer>
         {
             issue(nodeIssuer, "node-" + id, new PeerIdentity(PeerIdentity.NODE, id).commonName(), hosts, notBefore,
                 notAfter);
+            // The line a --node-pins file takes for it (docs/replication.md, "Pinned peers"): printed, never written
+            // into a pin file, whose old lines a renewal must keep until every node has the new certificate.
+            System.out.println("  pin: node " + id + " sha256 " + com.wodian.net.cluster.transport.NodePins
+                .fingerprint(dir.resolve("node-" + id + ".pem")));
         }
         for (final long id : terminals)
         {

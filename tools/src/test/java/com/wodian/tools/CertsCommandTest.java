@@ -63,8 +63,12 @@ class CertsCommandTest
     void nodeCertificatesComeFromACaOfTheirOwn(@TempDir final Path dir) throws Exception
     {
         final Path pki = dir.resolve("pki");
-        assertEquals(0, CliTest.wodian("certs", "--dir", pki.toString(), "--terminals", "11", "--nodes", "0,1")
-            .exitCode());
+        final CliTest.Run issued = CliTest.wodian("certs", "--dir", pki.toString(), "--terminals", "11", "--nodes",
+            "0,1");
+        assertEquals(0, issued.exitCode());
+        // Each node's --node-pins line is printed (docs/replication.md, "Pinned peers").
+        assertTrue(issued.out().contains("  pin: node 1 sha256 " +
+            com.wodian.net.cluster.transport.NodePins.fingerprint(pki.resolve("node-1.pem"))), issued.out());
         final javax.security.auth.x500.X500Principal clientCa = subject(pki.resolve(CertsCommand.CA_CERTIFICATE));
         final javax.security.auth.x500.X500Principal nodeCa = subject(pki.resolve(CertsCommand.NODE_CA_CERTIFICATE));
         assertNotEquals(clientCa, nodeCa);
