@@ -55,7 +55,9 @@ class StatCommandTest
                 refused += statOnce(dataDir, damaged);
             }
         }
-        for (int length = 0; length <= 200; length++)
+        // Every short length up to a few records, then every 8th: the parser's length checks all fall below 64
+        // bytes, and each stat run writes and reads a whole file (this loop and the next were 30 s of CI time).
+        for (int length = 0; length <= 200; length += length < 64 ? 1 : 8)
         {
             final byte[] damaged = new byte[length];
             random.nextBytes(damaged);
@@ -65,7 +67,7 @@ class StatCommandTest
             }
             refused += statOnce(dataDir, damaged);
         }
-        for (int trial = 0; trial < 300; trial++)
+        for (int trial = 0; trial < 100; trial++)
         {
             final byte[] damaged = valid.clone();
             final int changes = 1 + random.nextInt(8);
@@ -76,7 +78,8 @@ class StatCommandTest
             refused += statOnce(dataDir, damaged);
         }
         assertEquals(0, statOnce(dataDir, valid));
-        assertTrue(refused > 200, "refused " + refused);
+        // The 82 short files are all refused, and so are most of the damaged headers (109 refused in all).
+        assertTrue(refused > 100, "refused " + refused);
     }
 
     /** @return 1 when refused (after checking the message), 0 when printed. */
