@@ -133,13 +133,7 @@ class SessionsPerPrincipalTest
             assertClosedWith(ResultCode.AUTHENTICATION_FAILED, rotatedWithoutGrace);
             assertEquals(2, server.gatewayLimitCount(GatewayLimit.CREDENTIAL_REVOKED));
             // The other terminal's session still answers.
-            final UnsafeBuffer heartbeat = new UnsafeBuffer(new byte[64]);
-            final int length = new com.wodian.protocol.sbe.HeartbeatEncoder()
-                .wrapAndApplyHeader(heartbeat, 0, new com.wodian.protocol.sbe.MessageHeaderEncoder()).encodedLength();
-            ServerTestSupport.writeFrame(kept, 7, heartbeat, MessageHeaderDecoder.ENCODED_LENGTH + length);
-            final UnsafeBuffer reply = ServerTestSupport.readFrame(new DataInputStream(kept.getInputStream()));
-            assertEquals(com.wodian.protocol.sbe.HeartbeatReplyDecoder.TEMPLATE_ID,
-                new MessageHeaderDecoder().wrap(reply, 0).templateId());
+            assertAnswersAHeartbeat(kept);
         }
     }
 
@@ -168,13 +162,7 @@ class SessionsPerPrincipalTest
 
             assertClosedWith(ResultCode.AUTHENTICATION_FAILED, changed);
             assertEquals(1, server.gatewayLimitCount(GatewayLimit.CREDENTIAL_REVOKED));
-            final UnsafeBuffer heartbeat = new UnsafeBuffer(new byte[64]);
-            final int length = new com.wodian.protocol.sbe.HeartbeatEncoder()
-                .wrapAndApplyHeader(heartbeat, 0, new com.wodian.protocol.sbe.MessageHeaderEncoder()).encodedLength();
-            ServerTestSupport.writeFrame(kept, 7, heartbeat, MessageHeaderDecoder.ENCODED_LENGTH + length);
-            final UnsafeBuffer reply = ServerTestSupport.readFrame(new DataInputStream(kept.getInputStream()));
-            assertEquals(com.wodian.protocol.sbe.HeartbeatReplyDecoder.TEMPLATE_ID,
-                new MessageHeaderDecoder().wrap(reply, 0).templateId());
+            assertAnswersAHeartbeat(kept);
         }
     }
 
@@ -194,5 +182,17 @@ class SessionsPerPrincipalTest
         assertEquals(ErrorReplyDecoder.TEMPLATE_ID, header.templateId());
         assertEquals(code, new ErrorReplyDecoder().wrapAndApplyHeader(reply, 0, header).code());
         assertTrue(in.read() < 0, "closed after the reply");
+    }
+
+    /** The session on {@code socket} is still open: a heartbeat gets its reply. */
+    private static void assertAnswersAHeartbeat(final Socket socket) throws IOException
+    {
+        final UnsafeBuffer heartbeat = new UnsafeBuffer(new byte[64]);
+        final int length = new com.wodian.protocol.sbe.HeartbeatEncoder()
+            .wrapAndApplyHeader(heartbeat, 0, new com.wodian.protocol.sbe.MessageHeaderEncoder()).encodedLength();
+        ServerTestSupport.writeFrame(socket, 7, heartbeat, MessageHeaderDecoder.ENCODED_LENGTH + length);
+        final UnsafeBuffer reply = ServerTestSupport.readFrame(new DataInputStream(socket.getInputStream()));
+        assertEquals(com.wodian.protocol.sbe.HeartbeatReplyDecoder.TEMPLATE_ID,
+            new MessageHeaderDecoder().wrap(reply, 0).templateId());
     }
 }
