@@ -126,7 +126,9 @@ class CrashRecoveryTest
                 client.close();
                 if (failure.get() != null && !(failure.get() instanceof IOException))
                 {
-                    throw new AssertionError("load failed", failure.get());
+                    // The cause in the message too: CI's summary shows only the message line.
+                    throw new AssertionError("load failed in round " + kill + " (seed " + SEED + "): " +
+                        failure.get(), failure.get());
                 }
                 rounds.add("kill " + kill + " " + killAfterMs + " ms after the first reply: +" +
                     (sent.cardinality() - sentBefore) + " new payments sent, +" +
