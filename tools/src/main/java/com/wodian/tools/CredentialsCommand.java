@@ -61,9 +61,23 @@ public final class CredentialsCommand implements Callable<Integer>
         "written with mode 600 for loading into the terminal, or - to print it (required: never printed unasked)")
     String isoKeyOut;
 
+    @Option(names = "--pan-token-key", description = "with --iso-keys: add a random key that turns ISO 8583 card " +
+        "numbers into consumer-id tokens (refused when the file has one: another key makes every card another " +
+        "consumer; docs/security.md, 'Card numbers at rest')")
+    boolean panTokenKey;
+
+    @Option(names = "--pan-tokens", description = "with --iso-keys: read card numbers, one a line, on standard " +
+        "input and print each one's token (the consumer id to register it under), one a line")
+    boolean panTokens;
+
     @Override
     public Integer call() throws Exception
     {
+        if (null != isoKeysFile && (panTokenKey || panTokens))
+        {
+            return panTokenKey ? IsoKeysSupport.addPanTokenKey(isoKeysFile) :
+                IsoKeysSupport.printPanTokens(isoKeysFile, System.in, System.out);
+        }
         if (null != isoKeysFile)
         {
             return IsoKeysSupport.run(isoKeysFile, null != add ? add : rotate, null != add, merchantId, isoKeyOut);

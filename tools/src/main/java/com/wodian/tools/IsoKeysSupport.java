@@ -1,6 +1,7 @@
 package com.wodian.tools;
 
 import com.wodian.net.iso8583.IsoKeyStore;
+import com.wodian.net.iso8583.PanTokenizer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import java.util.HexFormat;
  * loading into the terminal: written to OUT (mode 600), or printed when OUT is {@code -}; never printed unless asked
  * (security review 2026-12-05 B5: keys in terminal scroll-back and provisioning logs). Without --add or --rotate,
  * lists the terminals with their key check values, and names keys the server refuses (weak DES keys, K1 = K2).
+ * {@code --pan-token-key} adds the key that turns card numbers into tokens, {@code --pan-tokens} prints the tokens of
+ * card numbers read on standard input (docs/security.md, "Card numbers at rest").
  */
 final class IsoKeysSupport
 {
@@ -81,6 +84,80 @@ final class IsoKeysSupport
             System.out.println(line);
         }
         return WodianMain.EXIT_OK;
+    }
+
+    /** {@code --pan-token-key}: adds a fresh PAN token key to the file; refused when it has one. */
+    static int addPanTokenKey(final Path file) throws Exception
+    {
+        final IsoKeyStore store = Files.exists(file) ? IsoKeyStore.loadForEditing(file) : new IsoKeyStore();
+        try
+        {
+            store.issuePanTokenKey(new SecureRandom());
+        }
+        catch (final IllegalStateException refused)
+        {
+            System.err.println(file + ": " + refused.getMessage() + "; nothing changed");
+            return WodianMain.EXIT_REFUSED;
+        }
+        store.save(file);
+        for (final String line : store.describe())
+        {
+            System.out.println(line);
+        }
+        return WodianMain.EXIT_OK;
+    }
+
+    /**
+     * {@code --pan-tokens}: one token per card number read (one a line; blank lines skipped). A line that is not a
+     * card number (1 to 19 digits, at most 9,223,372,036,854,775,807) stops the command, naming its line number but
+     * not its text, which may be a mistyped card number.
+     */
+    static int printPanTokens(final Path file, final java.io.InputStream in, final java.io.PrintStream out)
+        throws Exception
+    {
+        final byte[] key = Files.exists(file) ? IsoKeyStore.loadForEditing(file).panTokenKey() : null;
+        if (null == key)
+        {
+            System.err.println(file + " has no " + IsoKeyStore.PAN_TOKEN_KEY_WORD + " line: card numbers are not " +
+                "tokenized (wodian credentials --iso-keys " + file + " --pan-token-key adds one)");
+            return WodianMain.EXIT_REFUSED;
+        }
+        final PanTokenizer tokenizer = new PanTokenizer(key);
+        final java.io.BufferedReader reader = new java.io.BufferedReader(
+            new java.io.InputStreamReader(in, StandardCharsets.US_ASCII));
+        int lineNumber = 0;
+        for (String line = reader.readLine(); null != line; line = reader.readLine())
+        {
+            lineNumber++;
+            final String digits = line.strip();
+            if (digits.isEmpty())
+            {
+                continue;
+            }
+            final long pan = digits.length() <= 19 && digits.chars().allMatch(Character::isDigit) ?
+                parseOrMinusOne(digits) : -1;
+            if (pan <= 0)
+            {
+                System.err.println("standard input line " + lineNumber + " is not a card number (1 to 19 digits, " +
+                    "not 0); it is not repeated here");
+                return WodianMain.EXIT_USAGE;
+            }
+            out.println(tokenizer.token(pan));
+        }
+        out.flush();
+        return WodianMain.EXIT_OK;
+    }
+
+    private static long parseOrMinusOne(final String digits)
+    {
+        try
+        {
+            return Long.parseLong(digits);
+        }
+        catch (final NumberFormatException tooLarge)
+        {
+            return -1;
+        }
     }
 
     /**

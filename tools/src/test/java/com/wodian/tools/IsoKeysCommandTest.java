@@ -99,4 +99,43 @@ class IsoKeysCommandTest
             "--merchant", "11", "--key-out", keyOut.toString()).exitCode());
         assertEquals(3, IsoKeyStore.load(file).entries().size(), "the gateway loads the file again");
     }
+
+    /**
+     * Security review B6: --pan-token-key adds the key that turns card numbers into tokens (once: a second is refused,
+     * since another key makes every card another consumer), and --pan-tokens prints the token of each card number read
+     * on standard input, the one the gateway computes, never the number itself.
+     */
+    @Test
+    void panTokenKeyIsAddedOnceAndPanTokensPrintsTheGatewaysTokens(@TempDir final Path dir) throws Exception
+    {
+        final Path file = dir.resolve("iso-keys");
+        final CliTest.Run added = CliTest.wodian("credentials", "--iso-keys", file.toString(), "--pan-token-key");
+        assertEquals(0, added.exitCode(), added.out());
+        final byte[] key = IsoKeyStore.load(file).panTokenKey();
+        assertTrue(added.out().contains("pan-token-key check value " + IsoKeyStore.panTokenKeyCheckValue(key)),
+            added.out());
+        assertFalse(added.out().contains(java.util.HexFormat.of().withUpperCase().formatHex(key)), "never printed");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(WodianMain.EXIT_REFUSED,
+            CliTest.wodian("credentials", "--iso-keys", file.toString(), "--pan-token-key").exitCode());
+        assertTrue(java.util.Arrays.equals(key, IsoKeyStore.load(file).panTokenKey()), "the key is kept");
+        // A terminal added afterwards keeps the token key in the file.
+        assertEquals(0, CliTest.wodian("credentials", "--iso-keys", file.toString(), "--add", "terminal:101",
+            "--merchant", "11", "--key-out", dir.resolve("t.key").toString()).exitCode());
+        assertTrue(java.util.Arrays.equals(key, IsoKeyStore.load(file).panTokenKey()), "kept by --add");
+
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final int exit = IsoKeysSupport.printPanTokens(file, new java.io.ByteArrayInputStream(
+            "6212345678901234\n\n  8001 \n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(0, exit);
+        final com.wodian.net.iso8583.PanTokenizer tokenizer = new com.wodian.net.iso8583.PanTokenizer(key);
+        assertEquals(tokenizer.token(6_212_345_678_901_234L) + "\n" + tokenizer.token(8001) + "\n",
+            out.toString(java.nio.charset.StandardCharsets.US_ASCII).replace(System.lineSeparator(), "\n"));
+        assertEquals(WodianMain.EXIT_USAGE, IsoKeysSupport.printPanTokens(file,
+            new java.io.ByteArrayInputStream("62123456789x1234\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+            new java.io.PrintStream(new java.io.ByteArrayOutputStream())));
+        assertEquals(WodianMain.EXIT_REFUSED, IsoKeysSupport.printPanTokens(dir.resolve("none"),
+            new java.io.ByteArrayInputStream(new byte[0]), new java.io.PrintStream(new java.io.ByteArrayOutputStream())));
+    }
 }

@@ -82,7 +82,7 @@ public final class IsoGatewayAgent implements GatewayAgent
         budget = new IsoCommandBudget(sink.commandsPerTerminalPerSecond(), sink.commandsPerTerminalBurst(),
             sink::countLimit);
         translator = new IsoTranslator(keyReload.load(), config.preAuthTtlMs(), config.transmissionTimeWindowMs(),
-            budget);
+            budget, keyReload.newPanTokenizer());
         clock = sink.clock();
         slots = new IsoConnectionSlots(config.connectionsMax(), sink.handshakeTimeoutMs(),
             config.connectionsPerTerminalMax(),

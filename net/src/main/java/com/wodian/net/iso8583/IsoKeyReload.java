@@ -40,6 +40,12 @@ final class IsoKeyReload
     }
 
     private final Path keysFile;
+    /**
+     * The PAN token key the gateway started with (null: none): a reload that changes it, adds or removes it is
+     * refused, since every card would become another consumer in the middle of the day (docs/security.md, "Card
+     * numbers at rest").
+     */
+    private final byte[] panTokenKey;
     /** The key file's time as last loaded, and when to look again: the metrics thread's after construction. */
     private FileTime keysModified;
     private long nextKeyCheckMs;
@@ -64,12 +70,38 @@ final class IsoKeyReload
     {
         this.keysFile = keysFile;
         keysModified = Files.getLastModifiedTime(keysFile);
+        panTokenKey = IsoKeyStore.load(keysFile).panTokenKey();
+        if (null == panTokenKey)
+        {
+            LOG.log(System.Logger.Level.WARNING, "ISO 8583 card numbers (DE2) are consumer ids as sent: the journal, " +
+                "snapshots and settlement files hold them whole; " + keysFile + " has no " +
+                IsoKeyStore.PAN_TOKEN_KEY_WORD + " line (docs/security.md, \"Card numbers at rest\")");
+        }
     }
 
-    /** The keys as loaded at start-up. */
+    /**
+     * The card number tokenizer for the gateway's thread, or null when the key file has no PAN token key (DE2 is then
+     * the consumer id as sent).
+     */
+    PanTokenizer newPanTokenizer()
+    {
+        return null == panTokenKey ? null : new PanTokenizer(panTokenKey);
+    }
+
+    /** The keys as loaded at start-up, and at each reload; a file whose PAN token key differs is refused. */
     Long2ObjectHashMap<IsoKeyStore.TerminalKey> load() throws IOException
     {
-        return IsoKeyStore.toTerminalKeys(IsoKeyStore.load(keysFile));
+        final IsoKeyStore store = IsoKeyStore.load(keysFile);
+        final byte[] loadedPanTokenKey = store.panTokenKey();
+        if (!java.util.Arrays.equals(panTokenKey, loadedPanTokenKey))
+        {
+            throw new IOException(keysFile + ": its " + IsoKeyStore.PAN_TOKEN_KEY_WORD + " line " +
+                (null == panTokenKey ? "was added" : null == loadedPanTokenKey ? "was removed" : "changed") +
+                " while the gateway runs; the gateway keeps the card number tokens it started with (another key " +
+                "makes every card another consumer): put the line back as it was (docs/security.md, \"Card numbers " +
+                "at rest\")");
+        }
+        return IsoKeyStore.toTerminalKeys(store);
     }
 
     /** Gateway thread: the keys re-read since the last call, to install now; null when none. */

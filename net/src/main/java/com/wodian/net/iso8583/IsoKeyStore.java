@@ -18,7 +18,9 @@ import java.util.TreeMap;
 /**
  * The ISO 8583 terminals the gateway accepts, each with its merchant and its MAC key (docs/iso8583.md, "Terminal
  * keys"). A text file, one terminal a line: {@code terminalId merchantId keyHex} (32 hex digits, a double-length DES
- * key); {@code #} starts a comment. Written with mode 600: the keys are secrets shared with the terminals.
+ * key); {@code #} starts a comment. Written with mode 600: the keys are secrets shared with the terminals. At most one
+ * line {@code pan-token-key keyHex} (64 hex digits) holds the key that turns card numbers into consumer ids
+ * ({@link PanTokenizer}; docs/security.md, "Card numbers at rest"); without it DE2 is the consumer id as sent.
  * {@code wodian credentials --iso-keys FILE} creates and rotates keys; the gateway re-reads the file when it changes.
  */
 public final class IsoKeyStore
@@ -47,7 +49,12 @@ public final class IsoKeyStore
         0x01FE01FE01FE01FEL, 0xFE01FE01FE01FE01L, 0x1FE01FE00EF10EF1L, 0xE01FE01FF10EF10EL,
         0x1FFE1FFE0EFE0EFEL, 0xFE1FFE1FFE0EFE0EL, 0xE0FEE0FEF1FEF1FEL, 0xFEE0FEE0FEF1FEF1L};
 
+    /** The first word of the PAN token key's line. */
+    public static final String PAN_TOKEN_KEY_WORD = "pan-token-key";
+
     private final TreeMap<Long, Entry> entries = new TreeMap<>();
+    /** The PAN token key, or null when the file has none. */
+    private byte[] panTokenKey;
 
     /**
      * The key file as the gateway reads it: a key whose halves are equal or either half a DES weak or semi-weak key
@@ -84,6 +91,11 @@ public final class IsoKeyStore
             final String[] words = text.split("\\s+");
             try
             {
+                if (PAN_TOKEN_KEY_WORD.equals(words[0]))
+                {
+                    store.readPanTokenKey(words);
+                    continue;
+                }
                 if (words.length != 3)
                 {
                     throw new IllegalArgumentException("expected: terminalId merchantId keyHex");
@@ -105,6 +117,46 @@ public final class IsoKeyStore
             }
         }
         return store;
+    }
+
+    private void readPanTokenKey(final String[] words)
+    {
+        if (words.length != 2)
+        {
+            throw new IllegalArgumentException("expected: " + PAN_TOKEN_KEY_WORD + " keyHex (64 hex digits)");
+        }
+        if (null != panTokenKey)
+        {
+            throw new IllegalArgumentException("a second " + PAN_TOKEN_KEY_WORD + " line: the file holds one");
+        }
+        final byte[] key = HEX.parseHex(words[1]);
+        if (key.length != PanTokenizer.KEY_LENGTH)
+        {
+            throw new IllegalArgumentException("a " + PAN_TOKEN_KEY_WORD + " has 32 bytes (64 hex digits)");
+        }
+        panTokenKey = key;
+    }
+
+    /** The key that turns card numbers into consumer ids ({@link PanTokenizer}); null when the file has none. */
+    public byte[] panTokenKey()
+    {
+        return null == panTokenKey ? null : panTokenKey.clone();
+    }
+
+    /**
+     * Draws the PAN token key. Refused when the file has one: another key makes every card another consumer, so a
+     * key is never replaced by this command (docs/security.md, "Card numbers at rest", rotation).
+     */
+    public void issuePanTokenKey(final SecureRandom random)
+    {
+        if (null != panTokenKey)
+        {
+            throw new IllegalStateException("the file already has a " + PAN_TOKEN_KEY_WORD + "; replacing it would " +
+                "make every card another consumer (docs/security.md, \"Card numbers at rest\")");
+        }
+        final byte[] key = new byte[PanTokenizer.KEY_LENGTH];
+        random.nextBytes(key);
+        panTokenKey = key;
     }
 
     /** Adds or replaces a terminal; a weak key ({@link #weakness}) is refused. */
@@ -198,6 +250,10 @@ public final class IsoKeyStore
     public void save(final Path file) throws IOException
     {
         final StringBuilder text = new StringBuilder("# Wodian ISO 8583 terminal keys: terminalId merchantId keyHex\n");
+        if (null != panTokenKey)
+        {
+            text.append(PAN_TOKEN_KEY_WORD).append(' ').append(HEX.formatHex(panTokenKey)).append('\n');
+        }
         for (final Entry entry : entries.values())
         {
             text.append(entry.terminalId()).append(' ').append(entry.merchantId()).append(' ')
@@ -218,10 +274,15 @@ public final class IsoKeyStore
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** One line per terminal without its key, for the operator. */
+    /** One line per terminal without its key (and one for the PAN token key, when there is one), for the operator. */
     public List<String> describe()
     {
         final List<String> lines = new ArrayList<>();
+        if (null != panTokenKey)
+        {
+            lines.add("card numbers become tokens: " + PAN_TOKEN_KEY_WORD + " check value " +
+                panTokenKeyCheckValue(panTokenKey));
+        }
         for (final Entry entry : entries.values())
         {
             final String weakness = weakness(entry.key());
@@ -246,6 +307,24 @@ public final class IsoKeyStore
             final javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("DESede/ECB/NoPadding");
             cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(ede, "DESede"));
             return HEX.formatHex(cipher.doFinal(new byte[8]), 0, 3);
+        }
+        catch (final java.security.GeneralSecurityException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * A check value of the PAN token key, to compare two copies without showing them: the first 3 bytes of the token
+     * key's HMAC-SHA256 of the empty message, as 6 hex digits.
+     */
+    public static String panTokenKeyCheckValue(final byte[] key)
+    {
+        try
+        {
+            final javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return HEX.formatHex(mac.doFinal(), 0, 3);
         }
         catch (final java.security.GeneralSecurityException ex)
         {

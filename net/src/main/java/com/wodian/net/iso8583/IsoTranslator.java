@@ -67,6 +67,8 @@ final class IsoTranslator
     /** Checks the MAC of a request from a terminal not in the key file: a random key no terminal has. */
     private final RetailMac unknownTerminalMac = new RetailMac(randomKey());
     private final IsoCommandBudget budget;
+    /** Turns DE2 into the consumer id before anything is published (security review B6); null: DE2 as sent. */
+    private final PanTokenizer panTokenizer;
     private Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys;
     private int commandLength;
     /** The DE7 of the request {@link #freshnessProblem} last passed, as epoch ms. */
@@ -76,7 +78,7 @@ final class IsoTranslator
     IsoTranslator(final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys, final long preAuthTtlMs,
         final long transmissionTimeWindowMs)
     {
-        this(keys, preAuthTtlMs, transmissionTimeWindowMs, IsoCommandBudget.NONE);
+        this(keys, preAuthTtlMs, transmissionTimeWindowMs, IsoCommandBudget.NONE, null);
     }
 
     /**
@@ -84,10 +86,13 @@ final class IsoTranslator
      *                                 ({@link IsoGatewayConfig#transmissionTimeWindowMs()}).
      * @param budget                   the command budget per terminal key, taken by every fresh MAC-valid financial
      *                                 request.
+     * @param panTokenizer             turns the card number (DE2) into the consumer id the engine and the journal see;
+     *                                 null: DE2 is the consumer id as sent.
      */
     IsoTranslator(final Long2ObjectHashMap<IsoKeyStore.TerminalKey> keys, final long preAuthTtlMs,
-        final long transmissionTimeWindowMs, final IsoCommandBudget budget)
+        final long transmissionTimeWindowMs, final IsoCommandBudget budget, final PanTokenizer panTokenizer)
     {
+        this.panTokenizer = panTokenizer;
         this.keys = keys;
         this.preAuthTtlMs = preAuthTtlMs;
         this.transmissionTimeWindowMs = transmissionTimeWindowMs;
@@ -324,11 +329,14 @@ final class IsoTranslator
             case 200:
             case 100:
             {
-                final long consumerId = decoder.numeric(DE_PAN);
-                if (amountFen < 0 || consumerId < 0)
+                final long pan = decoder.numeric(DE_PAN);
+                if (amountFen < 0 || pan < 0)
                 {
                     return respond(exchange, IsoResponseCodes.FORMAT_ERROR);
                 }
+                // Here, on the gateway's thread and before the ring: the journal, the engine, snapshots, settlement
+                // files and replies never see the whole card number (docs/security.md, "Card numbers at rest").
+                final long consumerId = null == panTokenizer ? pan : panTokenizer.token(pan);
                 final long transactionType = decoder.numericPart(DE_PROCESSING_CODE, 0, 2);
                 if (!isPurchase(baseMti, transactionType))
                 {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -67,6 +68,42 @@ class IsoKeyReloadLogTest
             assertEquals(3, refusals(log), "reloaded, then broken again: " + log.lines());
             assertEquals(1, log.lines().stream().filter(line -> line.contains("reloaded: 1 terminals")).count(),
                 log.lines().toString());
+        }
+    }
+
+    /**
+     * Security review B6: the PAN token key is the consumers' identity; a reload that removes or changes it is refused
+     * (the keys in use stay, so a new terminal's key is not taken either), and one that puts it back is taken.
+     */
+    @Test
+    void aReloadThatChangesThePanTokenKeyIsRefused() throws Exception
+    {
+        final Path file = dir.resolve("iso-keys");
+        final IsoKeyStore store = new IsoKeyStore();
+        store.issueKey(101, 11, new SecureRandom());
+        store.issuePanTokenKey(new SecureRandom());
+        store.save(file);
+        final String good = Files.readString(file);
+        Files.setLastModifiedTime(file, FileTime.fromMillis(fileTimeMs));
+        final String otherKeyLine = "pan-token-key " + "7".repeat(64) + "\n";
+        try (EngineIsoHarness harness = new EngineIsoHarness(file);
+            LogCapture log = LogCapture.of("com.wodian.net.iso8583"))
+        {
+            harness.start();
+            long nowMs = 1_000_000;
+            write(file, good.replaceAll("pan-token-key .*\n", ""));
+            harness.agent.reloadFilesIfChanged(nowMs += 1_000);
+            write(file, good.replaceAll("pan-token-key .*\n", otherKeyLine));
+            harness.agent.reloadFilesIfChanged(nowMs += 1_000);
+            write(file, good + "102 11 00112233445566778899AABBCCDDEEFF\n");
+            harness.agent.reloadFilesIfChanged(nowMs += 1_000);
+            final List<String> lines = log.lines();
+            assertEquals(1, lines.stream().filter(line -> line.contains("pan-token-key line was removed")).count(),
+                lines.toString());
+            assertEquals(1, lines.stream().filter(line -> line.contains("pan-token-key line changed")).count(),
+                lines.toString());
+            assertEquals(1, lines.stream().filter(line -> line.contains("reloaded: 2 terminals")).count(),
+                "the key put back, with a new terminal: taken " + lines);
         }
     }
 

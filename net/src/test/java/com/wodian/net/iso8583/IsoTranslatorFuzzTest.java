@@ -33,8 +33,11 @@ class IsoTranslatorFuzzTest
     {
         final IsoKeyStore store = new IsoKeyStore();
         final byte[] key = store.issueKey(101, 11, new SecureRandom());
+        store.issuePanTokenKey(new SecureRandom());
+        // With card numbers turned into tokens, as a PCI deployment runs (docs/security.md, "Card numbers at rest").
         final IsoTranslator translator = new IsoTranslator(IsoKeyStore.toTerminalKeys(store), 60_000,
-            IsoGatewayConfig.DEFAULT_TRANSMISSION_TIME_WINDOW_MS);
+            IsoGatewayConfig.DEFAULT_TRANSMISSION_TIME_WINDOW_MS, IsoCommandBudget.NONE,
+            new PanTokenizer(store.panTokenKey()));
         final List<byte[]> seeds = seeds(key, TRANSMISSION_TIME);
         final Random random = new Random(8583);
         final IsoExchange exchange = new IsoExchange(IsoGatewayConfig.DEFAULT_FRAME_LENGTH_MAX, 256);
