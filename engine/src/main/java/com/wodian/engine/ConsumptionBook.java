@@ -11,8 +11,11 @@ package com.wodian.engine;
  * <p>Finding a pair: each consumer's record ends in a line of up to {@link ConsumerBook#PAIR_SLOTS} of its pairs
  * (filled in the order the pairs were made; after a restore, rebuilt in merchant order, so a consumer with more pairs
  * may hold another 8 of them), which the sale's consumer lookup brings next to the consumer's money line; only a
- * consumer with more pairs than that has the others found in the pair map, which holds every pair.
- * The line is an index (not hashed, not in a snapshot: rebuilt on restore); the answer is the map's either way.
+ * consumer with more pairs than that has the others found in the pair map, which holds only the pairs that do not fit
+ * in their consumer's line (since 2026-12-06: a sale that makes one of a consumer's first 8 pairs then writes no random
+ * line of a map as large as the pairs; docs/engine.md, "Layout, session 44"). A line fills in order and is never
+ * emptied, so each pair is in exactly one of the two, and a map that does not hold it means "no such pair" only once
+ * the line is full. The line and the map are an index (not hashed, not in a snapshot: rebuilt on restore).
  */
 final class ConsumptionBook
 {
@@ -96,8 +99,11 @@ final class ConsumptionBook
         return entryByPair.get(pairKey(consumerIndex, merchantIndex));
     }
 
-    /** Puts a new pair in its consumer's pair line when the line has room (it is in the map in any case). */
-    private void addToPairLine(final int consumerIndex, final int merchantIndex, final int entry)
+    /**
+     * Puts a new pair in its consumer's pair line when the line has room. @return false when the line is full: the
+     * pair then belongs in the map.
+     */
+    private boolean addToPairLine(final int consumerIndex, final int merchantIndex, final int entry)
     {
         final long[] records = consumers.recordsOf(consumerIndex);
         final int base = ConsumerBook.pairsBase(consumerIndex);
@@ -106,9 +112,17 @@ final class ConsumptionBook
             if (records[base + slot] == 0)
             {
                 records[base + slot] = ((long)(merchantIndex + 1) << 32) | entry;
-                return;
+                return true;
             }
         }
+        return false;
+    }
+
+    /** Whether the consumer's pair line is full (it fills in order: its last slot is taken last). */
+    private boolean pairLineFull(final int consumerIndex)
+    {
+        return consumers.recordsOf(consumerIndex)[ConsumerBook.pairsBase(consumerIndex) +
+            ConsumerBook.PAIR_SLOTS - 1] != 0;
     }
 
     /**
@@ -124,16 +138,18 @@ final class ConsumptionBook
 
     /**
      * Batch prefetch, stage 2 for a pair: finds it (its lines now cached) and loads its row; for a pair not tracked yet
-     * (a sale makes it: {@link #newEntry}) the pair map's home line instead, where the new pair is put. Changes
-     * nothing. Why the new pair: a consumer's first sale at a merchant puts the pair in the map, a random line of a
-     * map as large as the pairs (32 MB at 1 M pairs); measured at a quarter of a restart's tail apply CPU when it was
-     * not loaded here (docs/engine.md, "Numbers", 2026-12-05).
+     * (a sale makes it: {@link #newEntry}) whose consumer's line is full, the pair map's home line instead, where the
+     * new pair is put (a random line: measured at a quarter of a restart's tail apply CPU when it was not loaded here,
+     * docs/engine.md, "Numbers", 2026-12-05). A new pair that fits in the line needs no map line. Changes nothing.
      */
     long touchPairRow(final int consumerIndex, final int merchantIndex)
     {
         final int entry = entryOf(consumerIndex, merchantIndex);
-        return entry < 0 ? entryByPair.touchHome(pairKey(consumerIndex, merchantIndex)) :
-            rowsOf(entry)[entry * STRIDE + OPEN_FEN];
+        if (entry >= 0)
+        {
+            return rowsOf(entry)[entry * STRIDE + OPEN_FEN];
+        }
+        return pairLineFull(consumerIndex) ? entryByPair.touchHome(pairKey(consumerIndex, merchantIndex)) : 0;
     }
 
     int head(final int merchantIndex)
@@ -203,15 +219,18 @@ final class ConsumptionBook
         rows[base + NEXT_ENTRY] = headByMerchant[merchantIndex];
         headByMerchant[merchantIndex] = entry;
         countByMerchant[merchantIndex]++;
-        entryByPair.put(pairKey(consumerIndex, merchantIndex), entry);
-        addToPairLine(consumerIndex, merchantIndex, entry);
+        if (!addToPairLine(consumerIndex, merchantIndex, entry))
+        {
+            entryByPair.put(pairKey(consumerIndex, merchantIndex), entry);
+        }
         step();
         return entry;
     }
 
     /**
-     * Grows the rows and the pair map now, each in one copy, to hold {@code morePairs} pairs beyond those tracked
-     * (capped at the limit), to the sizes growth by doublings would reach for them ({@link Engine#reserveForInputs}).
+     * Grows the rows now, in one copy, to hold {@code morePairs} pairs beyond those tracked (capped at the limit), to
+     * the size growth by doublings would reach for them ({@link Engine#reserveForInputs}). The pair map is left to
+     * grow by doublings: it holds only the pairs beyond their consumers' lines, which an input count does not tell.
      */
     void reserveFor(final int morePairs)
     {
@@ -223,7 +242,6 @@ final class ConsumptionBook
             rows = java.util.Arrays.copyOf(rows, Growth.grownLength(rowsHeld, rowsWanted, capacity) * STRIDE);
             nextRows = null;
         }
-        entryByPair.reserveFor(rowsWanted);
     }
 
     /**
@@ -289,6 +307,12 @@ final class ConsumptionBook
         return count;
     }
 
+    /** Pairs held in the pair map: those that did not fit in their consumer's pair line. */
+    int pairsInMap()
+    {
+        return entryByPair.size();
+    }
+
     void writeTo(final SnapshotWriter writer)
     {
         finishMoving();
@@ -299,7 +323,10 @@ final class ConsumptionBook
         writer.writeInts(countByMerchant, countByMerchant.length);
     }
 
-    /** Restores what {@link #writeTo} wrote; the pair map is rebuilt from the rows and the per-merchant lists. */
+    /**
+     * Restores what {@link #writeTo} wrote; the pair lines and the pair map are rebuilt from the rows and the
+     * per-merchant lists (the map emptied, then grown as the pairs beyond full lines are put).
+     */
     void readFrom(final SnapshotReader reader)
     {
         finishMoving();
@@ -315,7 +342,7 @@ final class ConsumptionBook
         reader.readLongs(rows);
         reader.readInts(headByMerchant);
         reader.readInts(countByMerchant);
-        entryByPair.clearFor(count);
+        entryByPair.clear();
         for (int merchantIndex = 0; merchantIndex < headByMerchant.length; merchantIndex++)
         {
             final int listed = readList(merchantIndex);
@@ -350,8 +377,10 @@ final class ConsumptionBook
                 throw new IllegalStateException("snapshot spend pair " + entry + " of merchant index " +
                     merchantIndex + " names consumer index " + consumerIndex + " of " + consumers.count());
             }
-            entryByPair.stage(pairKey((int)consumerIndex, merchantIndex), entry);
-            addToPairLine((int)consumerIndex, merchantIndex, entry);
+            if (!addToPairLine((int)consumerIndex, merchantIndex, entry))
+            {
+                entryByPair.stage(pairKey((int)consumerIndex, merchantIndex), entry);
+            }
         }
         return listed;
     }

@@ -251,6 +251,14 @@ class GrowingTablesTest
         {
             assertEquals(reserved.get(entry, ConsumptionBook.OPEN_FEN), growing.get(entry, ConsumptionBook.OPEN_FEN));
         }
+        // The map holds only the pairs beyond the 8 of each consumer's line, in each book however it was filled.
+        final int[] pairsByConsumer = new int[consumerCount];
+        openByPair.keySet().forEach((pair) -> pairsByConsumer[(int)(pair >>> 32)]++);
+        final int beyondLines = java.util.Arrays.stream(pairsByConsumer)
+            .map((pairs) -> Math.max(0, pairs - ConsumerBook.PAIR_SLOTS)).sum();
+        assertEquals(beyondLines, growing.pairsInMap(), "pairs in the map");
+        assertEquals(beyondLines, reserved.pairsInMap(), "pairs in the reserved book's map");
+        assertEquals(beyondLines, restored.pairsInMap(), "pairs in the restored book's map");
     }
 
     @Test
