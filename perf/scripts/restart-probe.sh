@@ -8,6 +8,7 @@
 #   PROBE_JAVA_OPTS=-DreserveB=true perf/scripts/restart-probe.sh J.jar J.jar 3   (control: new = tables reserved)
 #   PROBE_JAVA_OPTS=-DreserveCost=true perf/scripts/restart-probe.sh OLD.jar NEW.jar 1   (also times reserveForInputs alone)
 #   PROBE_JAVA_OPTS=-DloadOnly=true perf/scripts/restart-probe.sh OLD.jar NEW.jar 20   (the snapshot load alone, no tail)
+#   PROBE_JAVA_OPTS="-DloadOnly=true -DsnapshotAt=3000000" ...   (the load of a snapshot holding the ~1 M spend pairs)
 #   PROBE_JAVA_OPTS=-DfullReplay=true perf/scripts/restart-probe.sh OLD.jar NEW.jar 6   (a full replay of the 3 M inputs
 #       into a fresh engine instead: no snapshot; the "tail" columns are the whole replay)
 #

@@ -26,7 +26,9 @@ import java.util.SplittableRandom;
  * times {@code Engine.reserveForInputs(1 M)} after the snapshot load (jars from 3a761a2 on); {@code -DloadOnly=true}
  * recovers only up to the snapshot's sequence (no tail), so a round times the snapshot load alone; {@code
  * -DfullReplay=true} recovers without the snapshot, so a round is the full replay of the 3 M inputs into a fresh engine
- * (what {@code wodian perf recovery} calls "full replay"; the tail columns are then the whole replay's).
+ * (what {@code wodian perf recovery} calls "full replay"; the tail columns are then the whole replay's);
+ * {@code -DsnapshotAt=N} takes the snapshot at sequence N instead of 2 M (3000000: a snapshot holding the Pays' ~1 M
+ * spend pairs, with {@code -DloadOnly=true} the load of a snapshot that holds pairs).
  */
 public final class JarRestartRunner
 {
@@ -34,6 +36,8 @@ public final class JarRestartRunner
     static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     static boolean reserve;
+    /** The snapshot's sequence (2 M: after the registrations and top-ups, before the Pays). */
+    static final long SNAPSHOT_AT = Long.getLong("snapshotAt", 2_000_000);
 
     static EngineConfig config(final int consumers)
     {
@@ -56,12 +60,12 @@ public final class JarRestartRunner
         final SnapshotStore store = new SnapshotStore(root.resolve("snap-" + tag), 2);
         try (ChronicleJournal journal = ChronicleJournal.open(jc))
         {
-            final EngineRecovery.Result head = EngineRecovery.recover(journal, null, config(1_000_000), 2_000_000, (l) -> { });
+            final EngineRecovery.Result head = EngineRecovery.recover(journal, null, config(1_000_000), SNAPSHOT_AT, (l) -> { });
             EngineSnapshots.write(head.engine(), store, head.tailer().lastChronicleIndex());
             head.tailer().close();
             for (int i = 0; i < 3 && Boolean.getBoolean("reserveCost"); i++)
             {
-                final EngineRecovery.Result at = EngineRecovery.recover(journal, store, config(1_000_000), 2_000_000, (l) -> { });
+                final EngineRecovery.Result at = EngineRecovery.recover(journal, store, config(1_000_000), SNAPSHOT_AT, (l) -> { });
                 at.tailer().close();
                 final long t0 = System.nanoTime();
                 final long c0 = THREADS.getCurrentThreadCpuTime();
@@ -83,7 +87,7 @@ public final class JarRestartRunner
             final long c0 = THREADS.getCurrentThreadCpuTime();
             final long t0 = System.nanoTime();
             // -DloadOnly=true: recover up to the snapshot's own sequence, so a round is the snapshot load alone.
-            final long toSequence = Boolean.getBoolean("loadOnly") ? 2_000_000 : Long.MAX_VALUE;
+            final long toSequence = Boolean.getBoolean("loadOnly") ? SNAPSHOT_AT : Long.MAX_VALUE;
             final EngineRecovery.Result r = EngineRecovery.recover(journal, Boolean.getBoolean("fullReplay") ? null : store,
                 config(1_000_000), toSequence,
                 (l) -> System.out.println(l));
