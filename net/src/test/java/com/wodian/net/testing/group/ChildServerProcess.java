@@ -200,7 +200,18 @@ public final class ChildServerProcess
         reader.setDaemon(true);
         reader.start();
 
-        if (!listening.await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS) || port.get() < 0)
+        final boolean listened;
+        try
+        {
+            listened = listening.await(START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            // Given up by the caller (ReplicaGroup.startAll after another node failed): no JVM left running.
+            process.destroyForcibly();
+            throw ex;
+        }
+        if (!listened || port.get() < 0)
         {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             fail("server did not start within " + START_TIMEOUT_MS + " ms; its log:\n" + Files.readString(log));

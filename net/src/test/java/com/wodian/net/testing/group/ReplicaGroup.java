@@ -30,6 +30,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -73,6 +76,11 @@ public final class ReplicaGroup implements AutoCloseable
      * of 2026-12-03 (all at the same applied index; each retry queues one more pass behind the last): most likely this.
      */
     private static final long STATE_HASH_TIMEOUT_MS = 30_000;
+    /**
+     * Backstop of one node's start in {@link #startAll()}: above the start's own limit, plus the class-data archive
+     * the first start of a test JVM builds first (one more server launch and its stop) while the others wait for it.
+     */
+    private static final long START_ALL_WAIT_MS = 2 * ChildServerProcess.START_TIMEOUT_MS + 60_000;
 
     private final Path dir;
     private final List<String> extraServerOptions;
@@ -207,30 +215,62 @@ public final class ReplicaGroup implements AutoCloseable
 
     /**
      * Starts every node at once: a node may wait for its peers before it listens, so they cannot start one by one.
+     * Each start bounds itself ({@link ChildServerProcess} fails it after its start limit, quoting the node's log), and
+     * that failure is what this throws; the wait here is only a backstop above it (rev R30: a 90-s wait here expired
+     * under the starts' own 120 s with a bare TimeoutException). Returns or throws only once no start is under way,
+     * so that {@link #close()} finds every process that was started.
      */
     public void startAll() throws Exception
     {
         final ExecutorService executor = Executors.newFixedThreadPool(NODES);
+        final CompletionService<Integer> starts = new ExecutorCompletionService<>(executor);
         try
         {
-            final List<Future<?>> started = new ArrayList<>();
             for (int i = 0; i < NODES; i++)
             {
                 final int node = i;
-                started.add(executor.submit(() ->
+                starts.submit(() ->
                 {
                     start(node);
-                    return null;
-                }));
+                    return node;
+                });
             }
-            for (final Future<?> future : started)
+            // In the order they end: the first start that fails ends the wait for the others.
+            for (int ended = 0; ended < NODES; ended++)
             {
-                future.get(90, TimeUnit.SECONDS);
+                final Future<Integer> start = starts.poll(START_ALL_WAIT_MS, TimeUnit.MILLISECONDS);
+                if (null == start)
+                {
+                    throw new AssertionError("nodes not started within " + START_ALL_WAIT_MS + " ms: " + describe());
+                }
+                awaitStarted(start);
             }
         }
         finally
         {
-            executor.shutdownNow();
+            executor.shutdownNow(); // a start still waiting destroys its process (ChildServerProcess.launch)
+            executor.awaitTermination(START_ALL_WAIT_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A start that has ended: its own failure (e.g. "server did not start within ... its log: ..."), unwrapped. */
+    private static void awaitStarted(final Future<Integer> start) throws Exception
+    {
+        try
+        {
+            start.get();
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof Exception cause)
+            {
+                throw cause;
+            }
+            if (ex.getCause() instanceof Error cause)
+            {
+                throw cause;
+            }
+            throw ex;
         }
     }
 
