@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -379,21 +380,28 @@ class ChronicleJournalTest
     void writerKilledInsideAnExcerptLeavesAReadableJournal() throws Exception
     {
         final Process child = TornWriteChild.start(dir, 7);
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child did not finish");
+        // A new JVM that loads Chronicle: the start the server tests allow 120 s (over 60 s seen at load ~28).
+        if (!child.waitFor(120, TimeUnit.SECONDS))
+        {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            fail("the torn-write child did not finish within 120 s");
+        }
         final String childOutput = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, child.exitValue(), childOutput);
         assertTrue(childOutput.contains(TornWriteChild.HALTING), childOutput);
 
-        final long startNs = System.nanoTime();
         try (ChronicleJournal journal = ChronicleJournal.open(config()))
         {
             assertEquals(7, journal.lastSequence());
-            final JournalWriter writer = journal.writer();
-            append(writer, entry(8, 16));
+            // Timed from after the open: a cold open on a stalled machine can take seconds, and it is not where a
+            // dead writer's lock would be waited for. createAppender() (in writer()) spins Chronicle's 15-s lock
+            // timeout for a lock it does not release; the dead writer's is released by the open (Chronicle's build()
+            // does, so ChronicleJournal logs nothing here), and writer() plus the first append take well under a
+            // millisecond. The bound stays under the 15 s (rev R33: the open was inside it).
+            final long startNs = System.nanoTime();
+            append(journal.writer(), entry(8, 16));
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
-            // Chronicle's lock timeout is 15 s: 12 s or more means the dead writer's lock was waited out (a cold open on
-            // a loaded machine can take seconds, so the bound stays just under the timeout).
-            assertTrue(elapsedMs < 12_000, "open and first append took " + elapsedMs + " ms");
+            assertTrue(elapsedMs < 12_000, "writer() and the first append took " + elapsedMs + " ms");
 
             final List<Entry> expected = new ArrayList<>();
             for (int sequence = 1; sequence <= 8; sequence++)
