@@ -2,8 +2,10 @@ package com.wodian.net.server;
 
 import com.wodian.net.auth.CredentialStore;
 import com.wodian.net.auth.Credentials;
+import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.LogonRefusedException;
 import com.wodian.net.client.WodianClient;
+import com.wodian.net.testing.TestClients;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.ErrorReplyDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
@@ -127,7 +129,10 @@ class AuthenticationTest
     void unauthenticatedClientIsRefused() throws Exception
     {
         try (WodianServer server = WodianServer.launch(ServerTestSupport.config(dataDir, ThreadingMode.COMPACT));
-            WodianClient client = WodianClient.connect(HOST, server.port()))
+            // No credentials (the point of the test), but the test limits: the 10-s reply default would fail the
+            // 30-s call below after a stall, with an IOException instead of the refusal (rev R34).
+            WodianClient client = WodianClient.connect(TestClients.patient(new ClientConfig().node(HOST,
+                server.port()))))
         {
             final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);
             final UnsafeBuffer reply = new UnsafeBuffer(client.call(message, 0,
