@@ -175,7 +175,8 @@ public final class PosLoad implements AutoCloseable
         final Throwable cause = failure.get();
         if (null != cause)
         {
-            throw new AssertionError("POS load failed", cause);
+            // The cause and the terminal's counts in the message: CI's summary shows only the message line.
+            throw new AssertionError("POS load failed: " + cause + "; " + summary(), cause);
         }
     }
 
