@@ -2,6 +2,7 @@ package com.wodian.tools;
 
 import com.wodian.journal.consensus.Membership;
 import com.wodian.net.auth.Credentials;
+import com.wodian.net.client.ClientConfig;
 import com.wodian.net.client.LogonRefusedException;
 import com.wodian.net.client.WodianClient;
 import com.wodian.protocol.CommandCatalog;
@@ -86,6 +87,12 @@ final class GroupCommands
             return result;
         }
 
+        /** A client of one node, waiting up to --timeout-ms to connect, log on and hear the answer. */
+        ClientConfig clientConfig(final String host, final int port) throws IOException
+        {
+            return TlsClientOptions.waitingAtLeast(tls.clientConfig(host, port), timeoutMs);
+        }
+
         byte[] call(final String address, final UnsafeBuffer buffer, final int length)
         {
             final int colon = address.lastIndexOf(':');
@@ -102,8 +109,8 @@ final class GroupCommands
                     ex.getMessage());
                 return null;
             }
-            try (WodianClient client = WodianClient.connect(null == admin ? tls.clientConfig(host, port) :
-                tls.clientConfig(host, port).credentials(admin)))
+            try (WodianClient client = WodianClient.connect(null == admin ? clientConfig(host, port) :
+                clientConfig(host, port).credentials(admin)))
             {
                 return client.call(buffer, 0, length, timeoutMs);
             }

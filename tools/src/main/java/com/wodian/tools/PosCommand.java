@@ -171,10 +171,11 @@ public final class PosCommand implements Runnable
      * the client to the primary it names (or the next node) and the command again, with its key, within the
      * timeout.
      */
-    private com.wodian.net.client.ClientConfig clientConfig() throws IOException
+    com.wodian.net.client.ClientConfig clientConfig() throws IOException
     {
-        final com.wodian.net.client.ClientConfig config = null == peers ? tlsOptions.clientConfig(host, port) :
-            tlsOptions.clientConfig(peers).reconnect(true).reconnectGiveUpMs(timeoutMs);
+        final com.wodian.net.client.ClientConfig config = TlsClientOptions.waitingAtLeast(null == peers ?
+            tlsOptions.clientConfig(host, port) : tlsOptions.clientConfig(peers).reconnect(true)
+            .reconnectGiveUpMs(timeoutMs), timeoutMs);
         return null == credentialsFile ? config : config.credentials(credentials());
     }
 

@@ -41,6 +41,19 @@ final class TlsClientOptions
         return null == settings ? config : config.tls(settings);
     }
 
+    /**
+     * {@code config} with its connect, logon and reply limits raised to at least {@code timeoutMs}, never lowered: a
+     * command's {@code --timeout-ms} is how long its user waits for a node, and the client's own limits (2, 5 and
+     * 10 s) ended that wait first (rev R36: {@code pos --timeout-ms 30000} gave up after 10 s, its logon always had
+     * 5 s). A command's default keeps the client's longer ones (status's 2 s still logs on within 5 s).
+     */
+    static ClientConfig waitingAtLeast(final ClientConfig config, final long timeoutMs)
+    {
+        return config.connectTimeoutMs(Math.max(config.connectTimeoutMs(), timeoutMs))
+            .logonTimeoutMs(Math.max(config.logonTimeoutMs(), timeoutMs))
+            .replyTimeoutMs(Math.max(config.replyTimeoutMs(), timeoutMs));
+    }
+
     /** Null for clear text. */
     TlsSettings settings()
     {
