@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
         RiskTrainCommand.class,
         LoadgenCommand.class,
         StatCommand.class,
+        AuditCommand.class,
         CommandLine.HelpCommand.class})
 public final class WodianMain implements Runnable
 {

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,9 @@ import java.util.function.Supplier;
  * <p>
  * Bounded on disk: once the file would pass {@code fileBytesMax} it is renamed {@code admin-audit.log.1} (replacing
  * the one before) and a new file is started, so the trail takes at most twice that. Created {@code 0600}, never
- * through a symbolic link; lines are written (not forced) as they come, forced at rotation and close.
+ * through a symbolic link; lines are written (not forced) as they come, forced at rotation and close. Every line is
+ * chained to the one before by a keyed hash ({@link AdminAuditChain}), so that {@code wodian audit verify} names the
+ * first line changed, inserted or removed by someone without the key.
  */
 final class AdminAuditFile implements AutoCloseable
 {
@@ -50,8 +53,15 @@ final class AdminAuditFile implements AutoCloseable
     /** Wakes the writer at close, so that a stop does not wait for its poll; written as nothing. */
     private static final Supplier<String> STOP = () -> null;
 
+    /** How much of an existing file's end is read to find the chain value it ends with. */
+    private static final int TAIL_BYTES_MAX = 64 * 1024;
+
     private final Path file;
     private final Path rotated;
+    private final Path keyFile;
+    /** Writer thread only (read by {@link #close} after the writer ended); null until the first write. */
+    private AdminAuditChain chain;
+    private long chainedLines;
     private final long fileBytesMax;
     private final ArrayBlockingQueue<Supplier<String>> queue;
     private final AtomicLong droppedCount = new AtomicLong();
@@ -80,6 +90,7 @@ final class AdminAuditFile implements AutoCloseable
         this.droppedMetric = droppedMetric;
         this.file = dataDir.resolve(FILE_NAME);
         this.rotated = dataDir.resolve(FILE_NAME + ROTATED_SUFFIX);
+        this.keyFile = dataDir.resolve(AdminAuditChain.KEY_FILE_NAME);
         this.fileBytesMax = fileBytesMax;
         this.queue = new ArrayBlockingQueue<>(queueLinesMax);
         this.writer = new Thread(this::run, "wodian-admin-audit");
@@ -161,6 +172,12 @@ final class AdminAuditFile implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
+        if (!writer.isAlive() && null != chain)
+        {
+            // Noted outside the file: a verifier compares it with the file's last line to see nothing was cut off.
+            WodianServer.LOG.log(System.Logger.Level.INFO, "admin audit: {0} lines written since start, chain head " +
+                "{1} (wodian audit verify)", chainedLines, HexFormat.of().formatHex(chain.head()));
+        }
         final List<Supplier<String>> unwritten = new ArrayList<>();
         queue.drainTo(unwritten);
         unwritten.removeIf((line) -> STOP == line);
@@ -223,8 +240,9 @@ final class AdminAuditFile implements AutoCloseable
             flush();
             failureLogged = false;
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
+            // A RuntimeException too (a broken key file, say): the writer must go on, dropping and counting.
             countDropped(batch.size() - taken + unwrittenLines);
             pending.reset();
             unwrittenLines = 0;
@@ -251,18 +269,18 @@ final class AdminAuditFile implements AutoCloseable
     }
 
     /**
-     * One line into the batch's bytes; when it would take the file past its limit, what is gathered is written and
-     * the file rotated first. The batch is written with one call ({@link #flush}).
+     * One line into the batch's bytes, chained ({@link AdminAuditChain}); when it would take the file past its limit,
+     * what is gathered is written and the file rotated first, the new file beginning with a header that continues the
+     * chain. The batch is written with one call ({@link #flush}).
      */
     private void append(final String line) throws IOException
     {
-        final byte[] bytes = (line + '\n').getBytes(StandardCharsets.UTF_8);
         if (null == channel)
         {
-            channel = openAppending(file);
-            fileBytes = channel.size();
+            openChained();
         }
-        if (fileBytes + pendingBytes + bytes.length > fileBytesMax && fileBytes + pendingBytes > 0)
+        final int length = line.getBytes(StandardCharsets.UTF_8).length + AdminAuditChain.SUFFIX.length() + 33;
+        if (fileBytes + pendingBytes + length > fileBytesMax && fileBytes + pendingBytes > 0)
         {
             flush();
             channel.force(false);
@@ -270,10 +288,72 @@ final class AdminAuditFile implements AutoCloseable
             Files.move(file, rotated, StandardCopyOption.REPLACE_EXISTING);
             channel = openAppending(file);
             fileBytes = 0;
+            appendChained(AdminAuditChain.header("continues", chain.head(), "the file before this one was renamed " +
+                FILE_NAME + ROTATED_SUFFIX), false);
         }
-        pending.write(bytes);
+        appendChained(line, !line.startsWith("# "));
+    }
+
+    private void appendChained(final String text, final boolean record)
+    {
+        appendRaw(chain.chained(text) + '\n');
+        chainedLines++;
+        unwrittenLines += record ? 1 : 0;
+    }
+
+    private void appendRaw(final String text)
+    {
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        pending.write(bytes, 0, bytes.length);
         pendingBytes += bytes.length;
-        unwrittenLines += line.startsWith("# ") ? 0 : 1;
+    }
+
+    /**
+     * Opens the file and finds the chain value to continue from: the key is read (created at the trail's first write),
+     * and an existing file's last line gives the value; when that line has none (torn by a crash, or written by an
+     * earlier version), a header says which value the chain resumes from.
+     */
+    private void openChained() throws IOException
+    {
+        if (null == chain)
+        {
+            chain = new AdminAuditChain(AdminAuditChain.loadOrCreateKey(keyFile));
+        }
+        channel = openAppending(file);
+        fileBytes = channel.size();
+        if (0 == fileBytes)
+        {
+            return; // a new trail chains from zeros; after a write failure the head in memory goes on
+        }
+        final int tailLength = (int)Math.min(fileBytes, TAIL_BYTES_MAX);
+        final ByteBuffer tail = ByteBuffer.allocate(tailLength);
+        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))
+        {
+            while (tail.hasRemaining() && reader.read(tail, fileBytes - tailLength + tail.position()) > 0)
+            {
+                // reads the file's end
+            }
+        }
+        final String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
+        final boolean endsWithLineEnd = text.endsWith("\n");
+        final String[] lines = text.split("\n");
+        byte[] last = null;
+        for (int i = lines.length - 1; i >= (tailLength < fileBytes ? 1 : 0) && null == last; i--)
+        {
+            last = AdminAuditChain.chainOf(lines[i]);
+        }
+        final boolean lastLineChained = endsWithLineEnd && lines.length > 0 &&
+            null != AdminAuditChain.chainOf(lines[lines.length - 1]);
+        chain.head(null == last ? new byte[AdminAuditChain.CHAIN_LENGTH] : last);
+        if (!lastLineChained)
+        {
+            if (!endsWithLineEnd)
+            {
+                appendRaw("\n");
+            }
+            appendChained(AdminAuditChain.header("resumes", chain.head(), "the line above has no chain value: torn " +
+                "by a crash, or written by an earlier version"), false);
+        }
     }
 
     private void flush() throws IOException

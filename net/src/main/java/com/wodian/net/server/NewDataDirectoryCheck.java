@@ -37,7 +37,8 @@ final class NewDataDirectoryCheck
         WodianServer.TERM_STORE_FILE_NAME, JournalReplicaLog.TERM_HISTORY_FILE_NAME,
         JournalReplicaLog.COMMIT_MARK_FILE_NAME, JournalReplicaLog.REWRITE_DIR_NAME, MembershipFile.FILE_NAME,
         SnapshotTransfer.INSTALL_DIR_NAME, JournalWarmup.DIR_NAME, PeerIncarnationsFile.FILE_NAME,
-        AdminAuditFile.FILE_NAME, AdminAuditFile.FILE_NAME + AdminAuditFile.ROTATED_SUFFIX);
+        AdminAuditFile.FILE_NAME, AdminAuditFile.FILE_NAME + AdminAuditFile.ROTATED_SUFFIX,
+        AdminAuditChain.KEY_FILE_NAME);
     /** Names listed in a refusal, at most. */
     private static final int NAMES_SHOWN_MAX = 5;
 

@@ -15,12 +15,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -73,7 +76,7 @@ class AdminAuditTest
         audit.onSessionEnded(admin.sessionId); // 45 got no reply
         file.close(WRITER_JOIN_MS);
 
-        final List<String> lines = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME));
+        final List<String> lines = records(dataDir.resolve(AdminAuditFile.FILE_NAME));
         assertEquals(List.of(
             "1970-01-01T00:00:03Z principal=3 role=ADMIN from=10.0.0.7 session=" + admin.sessionId +
                 " correlation=46 command=Pay merchantId=1 terminalId=11 paymentId=6 consumerId=****2233 amountFen=100 " +
@@ -117,7 +120,7 @@ class AdminAuditTest
         audit.onReply(loadTest.sessionId, 21, reply, ack(ResultCode.OK));
         file.close(WRITER_JOIN_MS);
 
-        final List<String> lines = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME));
+        final List<String> lines = records(dataDir.resolve(AdminAuditFile.FILE_NAME));
         assertEquals(3, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("1970-01-01T00:00:01Z principal=3 role=ADMIN from=10.0.0.7 session=" +
             admin.sessionId + " correlation=1 command=Refund ") && lines.get(0).endsWith(" result=OK"), lines.get(0));
@@ -142,7 +145,7 @@ class AdminAuditTest
         audit.onCommand(admin, 5, request, 0, encoder.topUp(request, 0, CARD, 903, 700), 1_000);
         audit.close();
         file.close(WRITER_JOIN_MS);
-        final List<String> lines = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME));
+        final List<String> lines = records(dataDir.resolve(AdminAuditFile.FILE_NAME));
         assertEquals(List.of("1970-01-01T00:00:01Z principal=3 role=ADMIN from=10.0.0.7 session=" + admin.sessionId +
             " correlation=5 command=TopUp consumerId=****2233 externalRef=903 amountFen=700 result=NO_REPLY"), lines);
         assertEquals(0, file.droppedCount());
@@ -153,7 +156,7 @@ class AdminAuditTest
     {
         try (ServerCounters counters = ServerCounters.create(dataDir, 0))
         {
-            final AdminAuditFile file = new AdminAuditFile(dataDir, 200, 2,
+            final AdminAuditFile file = new AdminAuditFile(dataDir, 300, 2,
                 counters.scalar(ServerCounters.Scalar.ADMIN_AUDIT_DROPPED));
             file.offer(() -> "a".repeat(60));
             file.offer(() -> "b".repeat(60));
@@ -164,13 +167,15 @@ class AdminAuditTest
             file.start().close(WRITER_JOIN_MS);
         }
 
-        final List<String> rotated = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME +
+        final List<String> rotated = records(dataDir.resolve(AdminAuditFile.FILE_NAME +
             AdminAuditFile.ROTATED_SUFFIX));
-        final List<String> current = Files.readAllLines(dataDir.resolve(AdminAuditFile.FILE_NAME));
+        final List<String> current = records(dataDir.resolve(AdminAuditFile.FILE_NAME));
         assertTrue(rotated.get(0).startsWith("# 1 audit records dropped here"), rotated + "");
         assertEquals("a".repeat(60), rotated.get(1));
-        assertEquals(List.of("b".repeat(60)), current, "the note and a fill 191 bytes, b would pass 200: a new file");
-        assertTrue(Files.size(dataDir.resolve(AdminAuditFile.FILE_NAME)) <= 200);
+        assertEquals(List.of("b".repeat(60)), current, "the note and a fill 251 bytes with their chain values, b " +
+            "would pass 300: a new file, which begins with the chain's header");
+        assertTrue(Files.size(dataDir.resolve(AdminAuditFile.FILE_NAME)) <= 300);
+        assertNull(AdminAuditChain.verifyTrail(dataDir, null).broken(), "chained across the rotation");
     }
 
     /** Records the writer did not take before the stop are counted as dropped, not lost uncounted (review R19). */
@@ -182,6 +187,95 @@ class AdminAuditTest
         file.offer(() -> "left 2");
         file.close(WRITER_JOIN_MS);
         assertEquals(2, file.droppedCount());
+    }
+
+    /**
+     * Item 2 (tamper evidence): every line is chained to the one before by a keyed hash; {@code wodian audit verify}'s
+     * check passes on the file as written and names the first line after one byte of a record is changed, or a record
+     * is removed. Fails without the chain (no chain values: nothing to verify).
+     */
+    @Test
+    void aChangedByteOrARemovedLineIsNamedByTheVerifier() throws Exception
+    {
+        final AdminAuditFile file = new AdminAuditFile(dataDir, 1 << 20, 64, null).start();
+        for (int i = 1; i <= 5; i++)
+        {
+            final int record = i;
+            file.offer(() -> "1970-01-01T00:00:0" + record + "Z principal=3 command=TopUp amountFen=100" + record);
+        }
+        file.close(WRITER_JOIN_MS);
+        final Path trail = dataDir.resolve(AdminAuditFile.FILE_NAME);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(dataDir.resolve(AdminAuditChain.KEY_FILE_NAME))));
+        final AdminAuditChain.Verification intact = AdminAuditChain.verifyTrail(dataDir, null);
+        assertNull(intact.broken());
+        assertEquals(5, intact.recordCount());
+        final byte[] original = Files.readAllBytes(trail);
+
+        final byte[] edited = original.clone();
+        final int at = new String(original, StandardCharsets.UTF_8).indexOf("amountFen=1003");
+        edited[at + "amountFen=".length()] = '9';
+        Files.write(trail, edited);
+        final String broken = AdminAuditChain.verifyTrail(dataDir, null).broken();
+        assertTrue(null != broken && broken.endsWith(AdminAuditFile.FILE_NAME + " line 3: its chain value does not " +
+            "match (this line, or one before it, was changed, inserted or removed)"), broken);
+
+        Files.write(trail, original);
+        final List<String> lines = new java.util.ArrayList<>(Files.readAllLines(trail));
+        lines.remove(1);
+        Files.write(trail, lines);
+        assertTrue(AdminAuditChain.verifyTrail(dataDir, null).broken().contains(" line 2: "), "removed: named");
+        final byte[] otherKey = new byte[32];
+        Files.write(dataDir.resolve("other.key"), java.util.HexFormat.of().formatHex(otherKey).getBytes());
+        Files.write(trail, original);
+        assertTrue(AdminAuditChain.verifyTrail(dataDir, dataDir.resolve("other.key")).broken().contains(" line 1: "),
+            "another key checks nothing");
+    }
+
+    /**
+     * The chain goes on across a restart (the writer reads the file's last chain value), a line torn by a crash (the
+     * restart appends a header that resumes from the last whole line: the torn line is named as not verified) and an
+     * earlier version's unchained lines at the file's start.
+     */
+    @Test
+    void theChainGoesOnAcrossARestartATornLineAndAnEarlierVersionsLines() throws Exception
+    {
+        final Path trail = dataDir.resolve(AdminAuditFile.FILE_NAME);
+        Files.writeString(trail, "1970-01-01T00:00:00Z principal=1 command=Tick result=OK\n");
+        for (int run = 1; run <= 3; run++)
+        {
+            final AdminAuditFile file = new AdminAuditFile(dataDir, 1 << 20, 64, null).start();
+            final int written = run;
+            file.offer(() -> "run " + written + " record 1");
+            file.offer(() -> "run " + written + " record 2");
+            file.close(WRITER_JOIN_MS);
+            if (2 == run)
+            {
+                Files.writeString(trail, "1970-01-01T00:00:09Z principal=1 comm", StandardOpenOption.APPEND);
+            }
+        }
+        final AdminAuditChain.Verification verification = AdminAuditChain.verifyTrail(dataDir, null);
+        assertNull(verification.broken(), verification.toString());
+        assertEquals(2 + 6, verification.recordCount(), "two resume headers and six records");
+        assertEquals(2, verification.notes().size(), verification.toString());
+        assertTrue(verification.notes().get(0).contains(" line 1: no chain value, before the chain begins"));
+        assertTrue(verification.notes().get(1).contains(" line 7: no chain value (a line torn by a crash"));
+    }
+
+    /** The lines of a trail file as records: chain values cut off, the chain's own header lines left out. */
+    static List<String> records(final Path file) throws java.io.IOException
+    {
+        final List<String> records = new java.util.ArrayList<>();
+        for (final String line : Files.readAllLines(file))
+        {
+            final int at = line.lastIndexOf(AdminAuditChain.SUFFIX);
+            final String text = at < 0 ? line : line.substring(0, at);
+            if (!text.startsWith(AdminAuditChain.HEADER_PREFIX))
+            {
+                records.add(text);
+            }
+        }
+        return records;
     }
 
     private static Session session(final int slot, final SessionRole role, final long principalId,

@@ -238,7 +238,7 @@ class AuthorizationTest
             System.currentTimeMillis() < deadlineMs)
         {
             Thread.sleep(20);
-            lines = java.nio.file.Files.exists(trail) ? java.nio.file.Files.readAllLines(trail) : lines;
+            lines = java.nio.file.Files.exists(trail) ? AdminAuditTest.records(trail) : lines;
         }
         final String all = String.join("\n", lines);
         assertEquals(1, lines.stream().filter((l) -> l.contains(" principal=1 role=ADMIN from=127.0.0.1 ") &&
@@ -311,7 +311,7 @@ class AuthorizationTest
         while (lines.stream().noneMatch((l) -> l.contains(text)) && System.currentTimeMillis() < deadlineMs)
         {
             Thread.sleep(20);
-            lines = java.nio.file.Files.exists(trail) ? java.nio.file.Files.readAllLines(trail) : lines;
+            lines = java.nio.file.Files.exists(trail) ? AdminAuditTest.records(trail) : lines;
         }
         return lines;
     }
