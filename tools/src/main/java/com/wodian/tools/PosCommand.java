@@ -173,9 +173,12 @@ public final class PosCommand implements Runnable
      */
     com.wodian.net.client.ClientConfig clientConfig() throws IOException
     {
-        final com.wodian.net.client.ClientConfig config = TlsClientOptions.waitingAtLeast(null == peers ?
-            tlsOptions.clientConfig(host, port) : tlsOptions.clientConfig(peers).reconnect(true)
-            .reconnectGiveUpMs(timeoutMs), timeoutMs);
+        // One node: the whole --timeout-ms for it (connect, logon, reply). A group's list: the client's own short
+        // limits per node, so that a node that does not answer leaves the rest of --timeout-ms (the give-up) to the
+        // next one; its reply limit then moves the request on to another node within it.
+        final com.wodian.net.client.ClientConfig config = null == peers ?
+            TlsClientOptions.waitingAtLeast(tlsOptions.clientConfig(host, port), timeoutMs) :
+            tlsOptions.clientConfig(peers).reconnect(true).reconnectGiveUpMs(timeoutMs);
         return null == credentialsFile ? config : config.credentials(credentials());
     }
 

@@ -21,8 +21,16 @@ class TimeoutOptionTest
     void posWaitsItsTimeoutToConnectLogOnAndHearTheReply() throws Exception
     {
         assertLimits(30_000, 30_000, 30_000, pos("--port", "7701", "--timeout-ms", "30000").clientConfig());
-        assertLimits(30_000, 30_000, 30_000,
-            pos("--peers", "127.0.0.1:7701,127.0.0.1:7702", "--timeout-ms", "30000").clientConfig());
+    }
+
+    @Test
+    void posOverAGroupKeepsEachNodesLimitsShortSoThatTheNextNodeIsTriedWithinTheTimeout() throws Exception
+    {
+        // --timeout-ms is the give-up over the whole list: a node that does not connect or log on must not take it.
+        final ClientConfig group =
+            pos("--peers", "127.0.0.1:7701,127.0.0.1:7702", "--timeout-ms", "30000").clientConfig();
+        assertLimits(CONNECT_DEFAULT_MS, LOGON_DEFAULT_MS, REPLY_DEFAULT_MS, group);
+        assertEquals(30_000, group.reconnectGiveUpMs());
     }
 
     @Test
