@@ -262,6 +262,67 @@ class AdminAuditTest
         assertTrue(verification.notes().get(1).contains(" line 7: no chain value (a line torn by a crash"));
     }
 
+    /**
+     * The verifier's parser, fuzzed: 1,000 trails with bytes changed, lines cut or duplicated is reported (ok or the first
+     * broken line), never an exception; a change inside a record's text (before its chain value) is always found.
+     */
+    @Test
+    void aMutatedTrailIsReportedNeverBroken() throws Exception
+    {
+        final AdminAuditFile file = new AdminAuditFile(dataDir, 1 << 20, 64, null).start();
+        for (int i = 0; i < 12; i++)
+        {
+            final int record = i;
+            file.offer(() -> "1970-01-01T00:00:00Z principal=" + record + " command=Tick result=OK");
+        }
+        file.close(WRITER_JOIN_MS);
+        final Path trail = dataDir.resolve(AdminAuditFile.FILE_NAME);
+        final byte[] original = Files.readAllBytes(trail);
+        final byte[] key = AdminAuditChain.readKey(dataDir.resolve(AdminAuditChain.KEY_FILE_NAME));
+        final java.util.Random random = new java.util.Random(2);
+        final byte[] alphabet = "0123456789abcdefABCDEF #=\n\u00e9chainprev".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 1_000; i++)
+        {
+            byte[] mutated = original.clone();
+            final int kind = random.nextInt(3);
+            if (0 == kind)
+            {
+                final int at = random.nextInt(mutated.length);
+                mutated[at] = alphabet[random.nextInt(alphabet.length)];
+            }
+            else
+            {
+                final int from = random.nextInt(mutated.length);
+                final int to = Math.min(mutated.length, from + random.nextInt(200));
+                final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                out.write(mutated, 0, 1 == kind ? from : to);
+                out.write(mutated, 1 == kind ? to : from, 1 == kind ? mutated.length - to : mutated.length - from);
+                mutated = out.toByteArray();
+            }
+            Files.write(trail, mutated);
+            final AdminAuditChain.Verification verification = AdminAuditChain.verify(List.of(trail), key);
+            assertTrue(verification.recordCount() >= 0, verification.toString());
+        }
+        // One byte of a record's text changed, anywhere in it: found, at that line.
+        final String text = new String(original, StandardCharsets.UTF_8);
+        for (int i = 0; i < 100; i++)
+        {
+            final int line = random.nextInt(12);
+            int at = 0;
+            for (int l = 0; l < line; l++)
+            {
+                at = text.indexOf('\n', at) + 1;
+            }
+            final int textLength = text.indexOf(AdminAuditChain.SUFFIX, at) - at;
+            final byte[] mutated = original.clone();
+            final int position = at + random.nextInt(textLength);
+            mutated[position] = (byte)(mutated[position] == 'x' ? 'y' : 'x');
+            Files.write(trail, mutated);
+            final String broken = AdminAuditChain.verify(List.of(trail), key).broken();
+            assertTrue(null != broken && broken.contains(" line " + (line + 1) + ": "), line + 1 + ": " + broken);
+        }
+    }
+
     /** The lines of a trail file as records: chain values cut off, the chain's own header lines left out. */
     static List<String> records(final Path file) throws java.io.IOException
     {
