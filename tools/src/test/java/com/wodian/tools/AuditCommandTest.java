@@ -50,8 +50,16 @@ class AuditCommandTest
                 admin.call(buffer, 0, encoder.registerMerchant(buffer, 0, merchantId, 10, 100, 0, 0, false),
                     TIMEOUT_MS);
             }
+            // Written off the pipeline: wait (30 s at most) for the three lines while the server runs, since its stop
+            // waits only 5 s for the writer (rev R38).
+            final Path written = dataDir.resolve("admin-audit.log");
+            final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while ((!Files.exists(written) || Files.readAllLines(written).size() < 3) &&
+                System.nanoTime() < deadlineNs)
+            {
+                Thread.sleep(20);
+            }
         }
-        // The server's stop waits for the trail's writer: the three lines are written.
         final CliTest.Run intact = CliTest.wodian("audit", "verify", "--data", dataDir.toString());
         assertEquals(0, intact.exitCode(), intact.out());
         assertTrue(intact.out().startsWith("ok: 3 chained lines check; chain head "), intact.out());

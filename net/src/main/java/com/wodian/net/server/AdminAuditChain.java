@@ -37,6 +37,9 @@ public final class AdminAuditChain
     static final String SUFFIX = " chain=";
     static final String HEADER_PREFIX = "# admin audit chain ";
     static final String PREV = "prev=";
+    /** The header verbs: after a rotation, and after a line without a chain value. */
+    static final String CONTINUES = "continues";
+    static final String RESUMES = "resumes";
     static final int CHAIN_LENGTH = 16;
     private static final int CHAIN_HEX_LENGTH = 2 * CHAIN_LENGTH;
     private static final int KEY_LENGTH = 32;
@@ -279,19 +282,9 @@ public final class AdminAuditChain
             final byte[] prev = headerPrev(text);
             if (null != prev)
             {
-                // A header names what it continues from; within one trail that must be the last checked line's value.
-                if ((trailStarted || fileStarted) && !Arrays.equals(prev, chain.head()))
+                if (!header(number, text, prev))
                 {
-                    broken = file + " line " + number + ": the header does not continue the chain before it (a " +
-                        "line was removed, inserted or changed before it)";
                     return;
-                }
-                chain.head(prev);
-                if (0 != unchainedLine)
-                {
-                    notes.add(file + " line " + unchainedLine + ": no chain value (a line torn by a crash, the " +
-                        "trail resumed after it): not verified");
-                    unchainedLine = 0;
                 }
             }
             else if (0 != unchainedLine)
@@ -314,6 +307,39 @@ public final class AdminAuditChain
             fileStarted = true;
             trailStarted = true;
             recordCount++;
+        }
+
+        /** A chained header line: false (and {@link #broken} set) when it does not continue what came before. */
+        private boolean header(final int number, final String text, final byte[] prev)
+        {
+            // A header names what it continues from; within one trail that must be the last checked line's value.
+            if ((trailStarted || fileStarted) && !Arrays.equals(prev, chain.head()))
+            {
+                broken = file + " line " + number + ": the header does not continue the chain before it (a " +
+                    "line was removed, inserted or changed before it)";
+                return false;
+            }
+            if (!trailStarted && !fileStarted && !Arrays.equals(prev, new byte[CHAIN_LENGTH]))
+            {
+                // The trail checked begins mid-chain: a rotation header (the rotated file is not here), or a resume
+                // header whose lines before it were removed (rev R38 review: a prefix cut unseen).
+                if (text.startsWith(HEADER_PREFIX + RESUMES))
+                {
+                    broken = file + " line " + number + ": the trail begins with a header that resumes from a " +
+                        "line that is not there (lines before it were removed)";
+                    return false;
+                }
+                notes.add(file + " line " + number + ": continues from a file not checked (the rotated file " +
+                    "before it is missing or older): the lines before it are not verified");
+            }
+            chain.head(prev);
+            if (0 != unchainedLine)
+            {
+                notes.add(file + " line " + unchainedLine + ": no chain value (a line torn by a crash, the " +
+                    "trail resumed after it): not verified");
+                unchainedLine = 0;
+            }
+            return true;
         }
 
         void endOfFile(final boolean endsWithLineEnd)

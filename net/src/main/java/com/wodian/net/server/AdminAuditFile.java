@@ -288,8 +288,8 @@ final class AdminAuditFile implements AutoCloseable
             Files.move(file, rotated, StandardCopyOption.REPLACE_EXISTING);
             channel = openAppending(file);
             fileBytes = 0;
-            appendChained(AdminAuditChain.header("continues", chain.head(), "the file before this one was renamed " +
-                FILE_NAME + ROTATED_SUFFIX), false);
+            appendChained(AdminAuditChain.header(AdminAuditChain.CONTINUES, chain.head(),
+                "the file before this one was renamed " + FILE_NAME + ROTATED_SUFFIX), false);
         }
         appendChained(line, !line.startsWith("# "));
     }
@@ -351,8 +351,8 @@ final class AdminAuditFile implements AutoCloseable
             {
                 appendRaw("\n");
             }
-            appendChained(AdminAuditChain.header("resumes", chain.head(), "the line above has no chain value: torn " +
-                "by a crash, or written by an earlier version"), false);
+            appendChained(AdminAuditChain.header(AdminAuditChain.RESUMES, chain.head(),
+                "the line above has no chain value: torn by a crash, or written by an earlier version"), false);
         }
     }
 

@@ -260,6 +260,12 @@ class AdminAuditTest
         assertEquals(2, verification.notes().size(), verification.toString());
         assertTrue(verification.notes().get(0).contains(" line 1: no chain value, before the chain begins"));
         assertTrue(verification.notes().get(1).contains(" line 7: no chain value (a line torn by a crash"));
+        // Every line before the second resume header cut away: the trail no longer begins where its chain does.
+        final List<String> lines = Files.readAllLines(trail);
+        Files.write(trail, lines.subList(7, lines.size()));
+        final String cut = AdminAuditChain.verifyTrail(dataDir, null).broken();
+        assertTrue(null != cut && cut.contains(" line 1: the trail begins with a header that resumes from a line " +
+            "that is not there"), cut);
     }
 
     /**
