@@ -98,7 +98,10 @@ class PanTokensAtRestTest
                 pay(pos, "0200", 2_000);
                 assertEquals(TOP_UP_FEN - 3_000, balance(admin, token), "the same token after a restart");
             }
-            assertTrue(Files.list(dataDir.resolve("snapshots")).findAny().isPresent(), "a snapshot was written");
+            try (Stream<Path> snapshots = Files.list(dataDir.resolve("snapshots")))
+            {
+                assertTrue(snapshots.findAny().isPresent(), "a snapshot was written");
+            }
             final List<String> found = find(dataDir, keysFile);
             assertTrue(found.isEmpty(), "the card number at rest: " + found);
             for (final String line : log.lines())
