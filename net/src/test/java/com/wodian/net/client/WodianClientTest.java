@@ -147,10 +147,13 @@ class WodianClientTest
         {
             try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getByName(HOST)))
             {
-                // With reconnect, the client gives up once the one node refuses connections for 200 ms.
+                // With reconnect, the client gives up once the one node refuses connections for 200 ms. No reply
+                // limit: the loss is the fake's close below, and a stall of 10 s (the default limit) before it would
+                // otherwise fail the client on its own first, the late call then hearing "failed", not "unknown" (rev
+                // R37).
                 final WodianClient client = WodianClient.connect(new ClientConfig().node(HOST, fake.getLocalPort())
                     .reconnect(reconnect).reconnectBackoffInitialMs(10).reconnectBackoffMaxMs(20)
-                    .reconnectGiveUpMs(200));
+                    .reconnectGiveUpMs(200).replyTimeoutMs(0));
                 final OutcomeRecorder outcomes = new OutcomeRecorder();
                 final java.util.concurrent.CompletableFuture<Throwable> callOutcome =
                     new java.util.concurrent.CompletableFuture<>();
