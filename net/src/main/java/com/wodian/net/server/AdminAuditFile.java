@@ -325,22 +325,16 @@ final class AdminAuditFile implements AutoCloseable
         {
             return; // a new trail chains from zeros; after a write failure the head in memory goes on
         }
-        final int tailLength = (int)Math.min(fileBytes, TAIL_BYTES_MAX);
-        final ByteBuffer tail = ByteBuffer.allocate(tailLength);
-        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))
-        {
-            while (tail.hasRemaining() && reader.read(tail, fileBytes - tailLength + tail.position()) > 0)
-            {
-                // reads the file's end
-            }
-        }
-        final String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
+        final String text = tail(file, fileBytes);
         final boolean endsWithLineEnd = text.endsWith("\n");
         final String[] lines = text.split("\n");
-        byte[] last = null;
-        for (int i = lines.length - 1; i >= (tailLength < fileBytes ? 1 : 0) && null == last; i--)
+        byte[] last = lastChainValue(text, fileBytes > TAIL_BYTES_MAX);
+        if (null == last && Files.exists(rotated, LinkOption.NOFOLLOW_LINKS))
         {
-            last = AdminAuditChain.chainOf(lines[i]);
+            // A torn first write after a rotation leaves no chained line here: the chain goes on from the rotated
+            // file's last line, as the verifier reads the two (rev R39).
+            final long rotatedBytes = Files.size(rotated);
+            last = lastChainValue(tail(rotated, rotatedBytes), rotatedBytes > TAIL_BYTES_MAX);
         }
         final boolean lastLineChained = endsWithLineEnd && lines.length > 0 &&
             null != AdminAuditChain.chainOf(lines[lines.length - 1]);
@@ -354,6 +348,33 @@ final class AdminAuditFile implements AutoCloseable
             appendChained(AdminAuditChain.header(AdminAuditChain.RESUMES, chain.head(),
                 "the line above has no chain value: torn by a crash, or written by an earlier version"), false);
         }
+    }
+
+    /** The last {@value #TAIL_BYTES_MAX} bytes of a file (all of it when shorter) as text. */
+    private static String tail(final Path path, final long size) throws IOException
+    {
+        final int tailLength = (int)Math.min(size, TAIL_BYTES_MAX);
+        final ByteBuffer tail = ByteBuffer.allocate(tailLength);
+        try (FileChannel reader = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))
+        {
+            while (tail.hasRemaining() && reader.read(tail, size - tailLength + tail.position()) > 0)
+            {
+                // reads the file's end
+            }
+        }
+        return new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
+    }
+
+    /** The chain value of the text's last chained line (its first line skipped when cut), or null. */
+    private static byte[] lastChainValue(final String text, final boolean cut)
+    {
+        final String[] lines = text.split("\n");
+        byte[] last = null;
+        for (int i = lines.length - 1; i >= (cut ? 1 : 0) && null == last; i--)
+        {
+            last = AdminAuditChain.chainOf(lines[i]);
+        }
+        return last;
     }
 
     private void flush() throws IOException

@@ -329,6 +329,32 @@ class AdminAuditTest
         }
     }
 
+    /**
+     * Rev R39: the first write after a rotation torn by a power cut leaves the new file without a chained line; the
+     * next start resumes from the rotated file's last line, so verify reads the torn line as such, not as BROKEN.
+     */
+    @Test
+    void aTornFirstWriteAfterARotationResumesFromTheRotatedFile() throws Exception
+    {
+        AdminAuditFile file = new AdminAuditFile(dataDir, 300, 64, null).start();
+        for (int i = 0; i < 4; i++)
+        {
+            file.offer(() -> "x".repeat(60));
+        }
+        file.close(WRITER_JOIN_MS);
+        assertTrue(Files.exists(dataDir.resolve(AdminAuditFile.FILE_NAME + AdminAuditFile.ROTATED_SUFFIX)));
+        Files.writeString(dataDir.resolve(AdminAuditFile.FILE_NAME), "# admin audit chain continues from pr");
+        file = new AdminAuditFile(dataDir, 1 << 20, 64, null).start();
+        file.offer(() -> "after the restart");
+        file.close(WRITER_JOIN_MS);
+        final AdminAuditChain.Verification verification = AdminAuditChain.verifyTrail(dataDir, null);
+        assertNull(verification.broken(), verification.toString());
+        assertTrue(verification.notes().get(0).contains(FILE_NAME_LINE_1_TORN), verification.toString());
+    }
+
+    private static final String FILE_NAME_LINE_1_TORN = AdminAuditFile.FILE_NAME + " line 1: no chain value (a line " +
+        "torn by a crash";
+
     /** The lines of a trail file as records: chain values cut off, the chain's own header lines left out. */
     static List<String> records(final Path file) throws java.io.IOException
     {
