@@ -168,8 +168,9 @@ public final class Engine
      * Grows, now, the tables that gain at most one row per input (remembered keys with their finished-key FIFO, and
      * spend pairs) to hold {@code inputs} more inputs, capped at their limits: for a replay whose length is known
      * before it starts, on a heap already touched (recovery's tail after a snapshot load, and the demo's offline replay
-     * of its short journal, both only in a JVM run with -XX:+AlwaysPreTouch: EngineRecovery.growAheadPays; on a heap
-     * not touched yet the grown arrays would be first-touched at once, on the critical path). They then grow once,
+     * of its short journal; a full replay grows the key table alone, {@link #reserveKeysForInputs}; all only in a JVM
+     * run with -XX:+AlwaysPreTouch: EngineRecovery.growAheadPays; on a heap not touched yet the grown arrays would be
+     * first-touched at once, on the critical path). They then grow once,
      * here, in one copy each, instead of by doublings while the inputs apply (each doubling a copy of the table in
      * steps, a larger array zeroed beside it, and lookups in two arrays while it moves: measured, a quarter of the
      * apply of a restart's 1 M-input tail; docs/durability.md, section 7). The heap then holds what the state will hold
@@ -180,6 +181,16 @@ public final class Engine
     public void reserveForInputs(final long inputs)
     {
         books.reserveForInputs((int)Math.min(Integer.MAX_VALUE, Math.max(0, inputs)));
+    }
+
+    /**
+     * As {@link #reserveForInputs}, for the key table (remembered keys and their finished-key FIFO) alone: for a full
+     * replay of a whole journal (EngineRecovery, no snapshot), whose length bounds its keys closely (one per keyed
+     * input) but not its spend pairs (one per Pay that makes a new pair at most), which are left to grow by doublings.
+     */
+    public void reserveKeysForInputs(final long inputs)
+    {
+        books.records.reserveFor((int)Math.min(Integer.MAX_VALUE, Math.max(0, inputs)));
     }
 
     /** Inputs one prefetch batch holds ({@link #prefetchInput}); apply longer batches in chunks of at most this. */

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * {@link Engine#reserveForInputs} changes where rows sit, never what the engine answers: the golden journal (keys full
  * and churning, distributions over spend pairs, expiries, refunds) applied with the tables grown ahead at its start,
  * again while full and churning and once more near its end gives every reply byte for byte and the state hash of an
- * engine that grew by doublings; a snapshot of it restores to the same hash and goes on alike.
+ * engine that grew by doublings; a snapshot of it restores to the same hash and goes on alike. So does an engine whose
+ * key table alone was grown for the whole journal at its start ({@link Engine#reserveKeysForInputs}, a full replay's).
  */
 class ReserveForInputsTest
 {
@@ -30,7 +31,10 @@ class ReserveForInputsTest
         final Engine ahead = new Engine(GoldenJournal.config());
         final List<byte[]> doublingReplies = new ArrayList<>();
         final List<byte[]> aheadReplies = new ArrayList<>();
+        final Engine keysAhead = new Engine(GoldenJournal.config());
+        final List<byte[]> keysAheadReplies = new ArrayList<>();
         ahead.reserveForInputs(entries / 4);
+        keysAhead.reserveKeysForInputs(entries);   // a full replay's: the key table for the whole journal
         int position = 0;
         int applied = 0;
         while (position < journal.capacity())
@@ -41,6 +45,7 @@ class ReserveForInputsTest
             final int payload = position + GoldenJournal.HEADER_LENGTH;
             doubling.onCommand(sequence, timestampMs, journal, payload, length, collect(doublingReplies));
             ahead.onCommand(sequence, timestampMs, journal, payload, length, collect(aheadReplies));
+            keysAhead.onCommand(sequence, timestampMs, journal, payload, length, collect(keysAheadReplies));
             position = payload + length;
             applied++;
             if (applied == entries / 3 || applied == 2 * entries / 3)
@@ -50,15 +55,20 @@ class ReserveForInputsTest
             if (applied % HASH_EVERY == 0)
             {
                 assertEquals(doubling.stateHash(), ahead.stateHash(), "state hash after input " + applied);
+                assertEquals(doubling.stateHash(), keysAhead.stateHash(), "keys ahead: state hash after " + applied);
             }
         }
         assertEquals(doublingReplies.size(), aheadReplies.size(), "replies");
+        assertEquals(doublingReplies.size(), keysAheadReplies.size(), "replies, keys ahead");
         for (int i = 0; i < doublingReplies.size(); i++)
         {
             assertArrayEquals(doublingReplies.get(i), aheadReplies.get(i), "reply " + (i + 1));
+            assertArrayEquals(doublingReplies.get(i), keysAheadReplies.get(i), "reply " + (i + 1) + ", keys ahead");
         }
         assertEquals(doubling.stateHash(), ahead.stateHash(), "state hash at the end");
+        assertEquals(doubling.stateHash(), keysAhead.stateHash(), "state hash at the end, keys ahead");
         ahead.verifyInvariants();
+        keysAhead.verifyInvariants();
 
         final MemorySnapshot snapshot = new MemorySnapshot();
         ahead.writeSnapshot(snapshot);

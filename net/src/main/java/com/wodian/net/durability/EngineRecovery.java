@@ -145,13 +145,15 @@ public final class EngineRecovery
     }
 
     /**
-     * Whether a replay grows its tables ahead ({@code Engine.reserveForInputs}): recovery only after a snapshot load
-     * (the tail then grows the restored tables to what they reach anyway; a whole journal's length would over-reserve
-     * them; the demo's offline replay of a short journal does reserve for all of it, JournalCommand.replayAndVerify),
-     * and only in a JVM whose heap is pre-touched ({@code -XX:+AlwaysPreTouch}, as {@code bin/wodian server}
-     * runs): there the growth is a memory-speed copy (17-21 ms for a 1 M tail after a 1 M-key snapshot), while on a
-     * heap not touched yet it first-touches a few hundred MB on the critical path (measured 200-500 ms for 60 MB on
-     * this VM), which the doublings instead leave to the table preparer's thread in the background.
+     * Whether a replay grows its tables ahead ({@code Engine.reserveForInputs}): after a snapshot load, the tables that
+     * gain at most a row per input (the tail then grows the restored tables to what they reach anyway); in a full
+     * replay, the key table alone ({@code Engine.reserveKeysForInputs}: a whole journal's length bounds its keys
+     * closely but would over-reserve the spend pairs; the demo's offline replay of a short journal does reserve both
+     * for all of it, JournalCommand.replayAndVerify); and only in a JVM whose heap is pre-touched
+     * ({@code -XX:+AlwaysPreTouch}, as {@code bin/wodian server} runs): there the growth is a memory-speed copy
+     * (17-21 ms for a 1 M tail after a 1 M-key snapshot), while on a heap not touched yet it first-touches a few
+     * hundred MB on the critical path (measured 200-500 ms for 60 MB on this VM), which the doublings instead leave to
+     * the table preparer's thread in the background.
      */
     public static boolean growAheadPays()
     {
@@ -159,6 +161,28 @@ public final class EngineRecovery
     }
 
     private static final boolean PRE_TOUCHED = preTouched();
+
+    /**
+     * The replay's length is known: grows the tables it adds a row to per input once, now, instead of by doublings
+     * while it applies, where that pays ({@link #growAheadPays}). After a snapshot load, every such table
+     * ({@code Engine.reserveForInputs}); in a full replay, the key table alone ({@code Engine.reserveKeysForInputs}):
+     * a whole journal's length bounds its keys closely (one per keyed input) but would over-reserve the spend pairs.
+     */
+    private static void growAhead(final Engine engine, final boolean afterSnapshot, final long inputs)
+    {
+        if (!growAheadPays())
+        {
+            return;
+        }
+        if (afterSnapshot)
+        {
+            engine.reserveForInputs(inputs);
+        }
+        else
+        {
+            engine.reserveKeysForInputs(inputs);
+        }
+    }
 
     private static boolean preTouched()
     {
@@ -238,12 +262,7 @@ public final class EngineRecovery
             {
                 final long replayStartNs = System.nanoTime();
                 final long bytesBefore = tailer.bytesRead();
-                // The tail's length is known: grow the tables it adds a row to per input once, now, instead of by
-                // doublings while it applies (Engine.reserveForInputs), where that pays (growAheadPays).
-                if (null != loaded && growAheadPays())
-                {
-                    engine.reserveForInputs(lastSequence - engine.lastSequence());
-                }
+                growAhead(engine, null != loaded, lastSequence - engine.lastSequence());
                 final TailReplay replayed = replayTail(engine, tailer, lastSequence, progress);
                 if (engine.lastSequence() != lastSequence)
                 {
