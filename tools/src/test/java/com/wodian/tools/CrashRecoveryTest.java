@@ -195,7 +195,10 @@ class CrashRecoveryTest
             }
         }
 
-        final JournalCommand.Replayed replayed = JournalCommand.replayAndVerify(dataDir, EngineConfig.small());
+        // The replay runs with the child server's limits: with fewer keys (EngineConfig.small's 100,000) the payments
+        // past them would be refused LIMIT_KEYS here and applied there, a different state (CI on 7e7eb594: a fast runner
+        // sent over 100,000 payments; sequence equal, hash different).
+        final JournalCommand.Replayed replayed = JournalCommand.replayAndVerify(dataDir, serverEngineConfig());
         assertEquals(serverSequence, replayed.lastSequence(), "clean replay reaches the server's last sequence");
         assertEquals(serverHash, replayed.stateHash(), "clean replay gives the server's state hash");
         assertTrue(acknowledged.cardinality() > KILLS, "payments were acknowledged between kills");
@@ -311,6 +314,12 @@ class CrashRecoveryTest
      * The snapshotter on, snapshots often, few threads and a quick start: twenty restarts on two shared cores. The key
      * table holds every payment the test may send ({@link #KEYS_MAX}), whatever the machine's speed.
      */
+    /** The engine limits of {@link #startServer}'s child server ({@code --limits small --keys-max KEYS_MAX}). */
+    private static EngineConfig serverEngineConfig()
+    {
+        return EngineConfig.small().keysMax(KEYS_MAX);
+    }
+
     private static ChildServerProcess startServer(final Path dataDir, final Path log)
         throws IOException, InterruptedException
     {
