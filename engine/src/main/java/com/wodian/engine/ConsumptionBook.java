@@ -73,6 +73,12 @@ final class ConsumptionBook
         return count == capacity;
     }
 
+    /** Pairs the rows have room for now (at most the limit): how far they have grown. */
+    int rowsHeld()
+    {
+        return rows.length / STRIDE;
+    }
+
     boolean hasEntry(final int consumerIndex, final int merchantIndex)
     {
         return entryOf(consumerIndex, merchantIndex) >= 0;

@@ -480,6 +480,22 @@ public final class Engine
     }
 
     /**
+     * Keys the key table has room for now (at most {@code keysMax}): how far it has grown, by doublings as keys are
+     * remembered or at once by a reserve ({@link #reserveForInputs}, {@link #reserveKeysForInputs}). Layout, not
+     * state: for footprint figures and the tests of recovery's reserve.
+     */
+    public int keyRowsHeld()
+    {
+        return books.records.rowsHeld();
+    }
+
+    /** As {@link #keyRowsHeld} for the spend pairs (at most {@code consumptionPairsMax}). */
+    public int spendPairRowsHeld()
+    {
+        return books.consumption.rowsHeld();
+    }
+
+    /**
      * Checks the conservation law and the balance invariants over the whole state (a full pass: for tests, the demo
      * and operators). Throws {@link IllegalStateException} naming the first broken invariant.
      */

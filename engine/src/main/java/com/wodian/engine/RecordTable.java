@@ -97,6 +97,12 @@ final class RecordTable implements ExpiryQueue.Order
         return highWater - freeCount;
     }
 
+    /** Records the pool has room for now (at most the limit): how far it has grown. */
+    int rowsHeld()
+    {
+        return (rows.length - PAD) / STRIDE;
+    }
+
     /** @return the record index of the key, or -1. */
     int find(final int namespace, final long ownerId, final long requestId)
     {

@@ -164,13 +164,16 @@ public final class EngineRecovery
 
     /**
      * The replay's length is known: grows the tables it adds a row to per input once, now, instead of by doublings
-     * while it applies, where that pays ({@link #growAheadPays}). After a snapshot load, every such table
-     * ({@code Engine.reserveForInputs}); in a full replay, the key table alone ({@code Engine.reserveKeysForInputs}):
-     * a whole journal's length bounds its keys closely (one per keyed input) but would over-reserve the spend pairs.
+     * while it applies, where that pays ({@code preTouched}: {@link #growAheadPays} in {@link #recover}). After a
+     * snapshot load, every such table ({@code Engine.reserveForInputs}); in a full replay, the key table alone
+     * ({@code Engine.reserveKeysForInputs}): a whole journal's length bounds its keys closely (one per keyed input) but
+     * would over-reserve the spend pairs. The JVM's pre-touch is passed in, not read here, so that a test (whose JVM
+     * is not pre-touched) runs both branches (GrowAheadTest).
      */
-    private static void growAhead(final Engine engine, final boolean afterSnapshot, final long inputs)
+    static void growAhead(final Engine engine, final boolean afterSnapshot, final long inputs,
+        final boolean preTouched)
     {
-        if (!growAheadPays())
+        if (!preTouched)
         {
             return;
         }
@@ -225,6 +228,23 @@ public final class EngineRecovery
         final Consumer<String> reporter,
         final java.util.function.LongConsumer progress)
     {
+        return recover(journal, store, config, toSequence, reporter, progress, growAheadPays());
+    }
+
+    /**
+     * The recovery of the public {@code recover} with a progress callback, growing the tables ahead of the replay
+     * ({@link #growAhead}) when {@code preTouched} says that it pays: the public methods pass {@link #growAheadPays},
+     * a test either value.
+     */
+    static Result recover(
+        final ChronicleJournal journal,
+        final SnapshotStore store,
+        final EngineConfig config,
+        final long toSequence,
+        final Consumer<String> reporter,
+        final java.util.function.LongConsumer progress,
+        final boolean preTouched)
+    {
         final long lastSequence = Math.min(toSequence, journal.lastSequence());
         long maxSnapshotSequence = lastSequence;
         long snapshotLoadNs = 0;
@@ -262,7 +282,7 @@ public final class EngineRecovery
             {
                 final long replayStartNs = System.nanoTime();
                 final long bytesBefore = tailer.bytesRead();
-                growAhead(engine, null != loaded, lastSequence - engine.lastSequence());
+                growAhead(engine, null != loaded, lastSequence - engine.lastSequence(), preTouched);
                 final TailReplay replayed = replayTail(engine, tailer, lastSequence, progress);
                 if (engine.lastSequence() != lastSequence)
                 {
