@@ -9,6 +9,7 @@ import com.wodian.journal.JournalCorruptException;
 import com.wodian.journal.JournalTailer;
 import com.wodian.journal.SnapshotStore;
 import com.wodian.journal.SnapshotStore.SnapshotInfo;
+import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.net.durability.EngineRecovery;
 import com.wodian.net.durability.EngineSnapshots;
 import com.wodian.net.durability.ReplayPipeline;
@@ -21,6 +22,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +89,35 @@ public final class JournalCommand implements Runnable
             return false;
         }
         return true;
+    }
+
+    /**
+     * Whether {@code engineConfig} holds the limits the data directory's server recorded (any, when it recorded none):
+     * a replay under other limits decides otherwise (a Pay past the server's key limit refused LIMIT_KEYS here and
+     * applied there) and would report another ledger, or a false mismatch with the snapshots. Prints what differs.
+     */
+    static boolean underRecordedLimits(final Path dataDir, final EngineConfig engineConfig)
+    {
+        final String difference = recordedLimitsDifference(dataDir, engineConfig);
+        if (null != difference)
+        {
+            System.err.println("error: " + difference);
+        }
+        return null == difference;
+    }
+
+    /** Why {@code engineConfig} is not the data directory's recorded limits, naming each that differs; else null. */
+    private static String recordedLimitsDifference(final Path dataDir, final EngineConfig engineConfig)
+    {
+        try
+        {
+            EngineLimitsFile.checkIfRecorded(dataDir, engineConfig);
+            return null;
+        }
+        catch (final IOException differ)
+        {
+            return differ.getMessage();
+        }
     }
 
     /** True when the directory holds a Chronicle queue: its metadata file or a cycle file. */
@@ -326,6 +357,11 @@ public final class JournalCommand implements Runnable
      */
     static Replayed replayAndVerify(final Path dataDir, final EngineConfig engineConfig)
     {
+        final String difference = recordedLimitsDifference(dataDir, engineConfig);
+        if (null != difference)
+        {
+            throw new IllegalArgumentException("replay refused: " + difference);
+        }
         final Engine engine = new Engine(engineConfig);
         final long count;
         final long applyCpuNs;
@@ -378,6 +414,10 @@ public final class JournalCommand implements Runnable
                 return WodianMain.EXIT_REFUSED;
             }
             final EngineConfig engineConfig = engineLimits.engineConfig(this);
+            if (!underRecordedLimits(dataDir, engineConfig))
+            {
+                return WodianMain.EXIT_REFUSED;
+            }
             final long startNs = System.nanoTime();
             final SnapshotsOnDisk snapshots = SnapshotsOnDisk.check(DurabilitySupport.snapshotStoreOrNull(dataDir));
             final Engine engine;
@@ -589,6 +629,10 @@ public final class JournalCommand implements Runnable
                 return WodianMain.EXIT_REFUSED;
             }
             final EngineConfig engineConfig = engineLimits.engineConfig(this);
+            if (!underRecordedLimits(dataDir, engineConfig))
+            {
+                return WodianMain.EXIT_REFUSED;
+            }
             try (ChronicleJournal journal = openJournal(dataDir))
             {
                 final long toSequence = toSequence(journal);

@@ -1,11 +1,13 @@
 package com.wodian.tools;
 
 import com.wodian.engine.Engine;
+import com.wodian.engine.EngineConfig;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.JournalConfig;
 import com.wodian.journal.JournalWriter;
 import com.wodian.journal.SnapshotDescriptor;
+import com.wodian.net.durability.EngineLimitsFile;
 import com.wodian.net.testing.SnapshotFiles;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
@@ -141,13 +143,65 @@ class DurabilityCliTest
     }
 
     /**
-     * Issue 14 item 4: a sound snapshot of an older engine format (what an upgrade leaves behind) is named as such by
-     * every reader, not reported as a state-hash mismatch, and the state is then rebuilt from the journal.
-     */
-    /**
      * A server started with --keys-max has snapshots of that key table: the offline tools take the same option, and
      * without it they cannot use those snapshots (their limits differ) and replay with another key table.
      */
+    /**
+     * The data directory records the limits its server decided under (engine-limits): a verify or replay asking for
+     * others is refused, naming what differs, instead of deciding otherwise (CI on 7e7eb594: a replay with 100,000
+     * keys of a journal whose server had 400,000 refused the payments past 100,000 and reported another state hash).
+     */
+    @Test
+    // A backstop, not a schedule: a few in-process replays of 600 entries.
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aReplayUnderOtherLimitsThanTheRecordedOnesIsRefused(@TempDir final Path dir) throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final String data = dataDir.toString();
+        write(dataDir, 1, 600);
+        EngineLimitsFile.recordOrCheck(dataDir, EngineConfig.small().keysMax(50_000)); // as the server's first start
+        for (final String[] command : new String[][] { { "verify" }, { "replay", "--to", "600" } })
+        {
+            final String refused = refusedStderr(cli(command, "--data", data, "--limits", "small"));
+            assertTrue(refused.contains("keysMax 50000 -> 100000"), command[0] + ": " + refused);
+            final String[] same = withStderr(cli(command, "--data", data, "--limits", "small", "--keys-max", "50000"));
+            assertTrue(same[0].contains("600"), command[0] + ": " + same[0] + same[1]);
+        }
+        final IllegalArgumentException demoReplay = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> JournalCommand.replayAndVerify(dataDir, EngineConfig.small()));
+        assertTrue(demoReplay.getMessage().contains("keysMax 50000 -> 100000"), demoReplay.getMessage());
+        assertEquals(600, JournalCommand.replayAndVerify(dataDir, EngineConfig.small().keysMax(50_000))
+            .lastSequence());
+    }
+
+    /** {@code journal COMMAND... OPTIONS...} as one argument list. */
+    private static String[] cli(final String[] command, final String... options)
+    {
+        final java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("journal"));
+        args.addAll(java.util.List.of(command));
+        args.addAll(java.util.List.of(options));
+        return args.toArray(new String[0]);
+    }
+
+    /** Standard error of a CLI run that must be refused (exit 1, nothing replayed). */
+    private static String refusedStderr(final String... args)
+    {
+        final java.io.PrintStream savedErr = System.err;
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try
+        {
+            final CliTest.Run run = wodian(args);
+            assertEquals(WodianMain.EXIT_REFUSED, run.exitCode(),
+                run.out() + err.toString(java.nio.charset.StandardCharsets.UTF_8));
+            return err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        finally
+        {
+            System.setErr(savedErr);
+        }
+    }
+
     @Test
     // A backstop, not a schedule: at load 17 on the 2-vCPU dev VM a run took a fifth of the old limit, too close.
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -187,6 +241,10 @@ class DurabilityCliTest
         }
     }
 
+    /**
+     * Issue 14 item 4: a sound snapshot of an older engine format (what an upgrade leaves behind) is named as such by
+     * every reader, not reported as a state-hash mismatch, and the state is then rebuilt from the journal.
+     */
     @Test
     // A backstop, not a schedule: at load 17 on the 2-vCPU dev VM a run took a fifth of the old limit, too close.
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
