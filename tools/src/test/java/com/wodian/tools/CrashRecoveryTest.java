@@ -310,16 +310,16 @@ class CrashRecoveryTest
         }
     }
 
-    /**
-     * The snapshotter on, snapshots often, few threads and a quick start: twenty restarts on two shared cores. The key
-     * table holds every payment the test may send ({@link #KEYS_MAX}), whatever the machine's speed.
-     */
     /** The engine limits of {@link #startServer}'s child server ({@code --limits small --keys-max KEYS_MAX}). */
     private static EngineConfig serverEngineConfig()
     {
         return EngineConfig.small().keysMax(KEYS_MAX);
     }
 
+    /**
+     * The snapshotter on, snapshots often, few threads and a quick start: twenty restarts on two shared cores. The key
+     * table holds every payment the test may send ({@link #KEYS_MAX}), whatever the machine's speed.
+     */
     private static ChildServerProcess startServer(final Path dataDir, final Path log)
         throws IOException, InterruptedException
     {

@@ -1,7 +1,6 @@
 package com.wodian.net.server;
 
 import com.wodian.engine.Engine;
-import com.wodian.engine.EngineConfig;
 import com.wodian.engine.ReplySink;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.DurabilityPolicy;
@@ -166,8 +165,9 @@ class FuzzTest
         assertTrue(goodPaidFen[0] > 0 && goodPaidFen[1] > 0, "the good terminals kept paying");
         assertTrue(fuzzReplies.get() >= FRAME_COUNT * 9L / 10, "fuzz frames answered: " + fuzzReplies.get());
 
-        // The journal alone, replayed into a fresh engine: the same state, and conservation holds.
-        final Engine replayed = new Engine(EngineConfig.small());
+        // The journal alone, replayed into a fresh engine under the server's own limits (one object, not a second copy
+        // that could drift from it): the same state, and conservation holds.
+        final Engine replayed = new Engine(config.engineConfig());
         try (ChronicleJournal journal = ChronicleJournal.open(new JournalConfig(
             dataDir.resolve(WodianServer.JOURNAL_DIR_NAME))))
         {
