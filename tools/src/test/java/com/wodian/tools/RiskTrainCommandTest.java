@@ -112,6 +112,28 @@ class RiskTrainCommandTest
             "2", "--group-source", model12.toString(), "--two-pass", "--out", model.toString()).exitCode());
     }
 
+    /** {@code --class-weight KIND:VARIANT=W}: by name or kind number, 1 where not named; a bad spec is a usage error. */
+    @Test
+    void classWeightSpecs()
+    {
+        final double[] weights = RiskTrainCommand.classWeights(java.util.List.of("CIRCULAR_FLOW:CAREFUL=4",
+            "1:CAREFUL=2.5"));
+        assertEquals(4.0, weights[2 * 4 + 2], 0.0, "CIRCULAR_FLOW is kind 2, CAREFUL variant 2");
+        assertEquals(2.5, weights[4 + 2], 0.0);
+        assertEquals(1.0, weights[2 * 4 + 1], 0.0, "blatant circular flow not named");
+        for (final String bad : new String[]{"CIRCULAR_FLOW=4", "CIRCULAR_FLOW:CAREFUL=0", "NO_SUCH:CAREFUL=2",
+            "CIRCULAR_FLOW:CAREFUL="})
+        {
+            assertThrows(IllegalArgumentException.class, () -> RiskTrainCommand.classWeights(java.util.List.of(bad)),
+                bad);
+        }
+        assertEquals(2, CliTest.wodian("risk-train", "--world", "workload", "--train-seeds", "1", "--tune-seeds",
+            "2", "--class-weight", "CIRCULAR_FLOW:CAREFUL=-1", "--out", dir.resolve("x.txt").toString()).exitCode());
+        assertEquals(2, CliTest.wodian("risk-train", "--world", "workload", "--train-seeds", "1", "--tune-seeds",
+            "2", "--class-weight", "CIRCULAR_FLOW:CAREFUL=2", "--two-pass", "--out", dir.resolve("x.txt").toString())
+            .exitCode());
+    }
+
     /** A model file's {@code tree f0 t0 f1 t1 f2 t2 l0 l1 l2 l3} line whose nodes test a group feature (53-56). */
     private static boolean splitsOnAGroupFeature(final String treeLine)
     {

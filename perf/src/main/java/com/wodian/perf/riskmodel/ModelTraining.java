@@ -115,8 +115,18 @@ public final class ModelTraining
         final long version, final double carefulWeight, final int legitPerAbusive, final double kindBalance,
         final double lookAlikeBalance)
     {
+        return train(train, trees, learningRate, version, carefulWeight, legitPerAbusive, kindBalance,
+            lookAlikeBalance, null);
+    }
+
+    /** {@code classWeights}: see {@link RiskTrainer#classWeights}; {@code null} for none. */
+    public static TreeModel train(final RiskDataset train, final int trees, final double learningRate,
+        final long version, final double carefulWeight, final int legitPerAbusive, final double kindBalance,
+        final double lookAlikeBalance, final double[] classWeights)
+    {
         return new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight).kindBalance(kindBalance)
-            .lookAlikeBalance(lookAlikeBalance).train(train, version, legitPerAbusive, version);
+            .lookAlikeBalance(lookAlikeBalance).classWeights(classWeights)
+            .train(train, version, legitPerAbusive, version);
     }
 
     /**

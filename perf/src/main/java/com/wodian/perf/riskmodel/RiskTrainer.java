@@ -25,6 +25,8 @@ public final class RiskTrainer
     private final double carefulWeight;
     private double kindBalance;
     private double lookAlikeBalance;
+    /** Per kind and variant ({@link #classOf}): a multiplier of the abusive weight, 1 unless set. */
+    private final double[] classWeights = filled(256 * 4, 1.0);
 
     public RiskTrainer(final int trees, final double learningRate, final boolean[] excludedFeatures)
     {
@@ -68,6 +70,45 @@ public final class RiskTrainer
         return this;
     }
 
+    /**
+     * Multiplies the weight of every abusive decision of one kind (the generator's actor ordinal) and variant
+     * (its ordinal) by {@code weight}, on top of the careful weight and the kind balance: the kinds whose careful
+     * variant the model misses most (careful circular flow and brushing, see docs/risk.md "Forty-sixth session") can
+     * be weighed up alone, where the careful weight raises every careful kind and the kind balance the rare ones.
+     */
+    public RiskTrainer classWeight(final int kind, final int variant, final double weight)
+    {
+        if (kind < 0 || kind > 255 || variant < 0 || variant > 3 || !(weight > 0))
+        {
+            throw new IllegalArgumentException("class weight: kind 0..255, variant 0..3, weight > 0");
+        }
+        classWeights[kind * 4 + variant] = weight;
+        return this;
+    }
+
+    /**
+     * Sets every class weight at once: {@code weights[kind * 4 + variant]} as {@link #classWeight}; {@code null}
+     * leaves them all at 1.
+     */
+    public RiskTrainer classWeights(final double[] weights)
+    {
+        if (weights != null)
+        {
+            for (int i = 0; i < Math.min(weights.length, classWeights.length); i++)
+            {
+                classWeight(i / 4, i % 4, weights[i]);
+            }
+        }
+        return this;
+    }
+
+    private static double[] filled(final int length, final double value)
+    {
+        final double[] array = new double[length];
+        Arrays.fill(array, value);
+        return array;
+    }
+
     /** Weights of the sampled legitimate rows (see {@link #lookAlikeBalance}); abusive rows keep theirs. */
     void legitWeights(final RiskDataset data, final int[] rows, final double[] weight)
     {
@@ -107,7 +148,10 @@ public final class RiskTrainer
         }
     }
 
-    /** Weight of each sampled abusive row: careful weight, times the kind balance (see {@link #kindBalance}). */
+    /**
+     * Weight of each sampled abusive row: careful weight times class weight (see {@link #classWeight}), times the
+     * kind balance (see {@link #kindBalance}).
+     */
     double[] abusiveWeights(final RiskDataset data, final int[] rows)
     {
         final double[] weight = new double[rows.length];
@@ -128,7 +172,8 @@ public final class RiskTrainer
         {
             if (data.abusive[rows[i]])
             {
-                final double base = data.variant[rows[i]] == CAREFUL ? carefulWeight : 1.0;
+                final double base = (data.variant[rows[i]] == CAREFUL ? carefulWeight : 1.0) *
+                    classWeights[classOf(data, rows[i])];
                 final double mean = (double)positives / Math.max(1, classes);
                 weight[i] = base * Math.pow(mean / counts[classOf(data, rows[i])], kindBalance);
                 total += base;

@@ -35,6 +35,29 @@ class RiskTrainerTest
     }
 
     @Test
+    void classWeightMultipliesOneKindAndVariantOnly()
+    {
+        final RiskDataset data = data();
+        final int[] rows = new int[data.size];
+        for (int i = 0; i < rows.length; i++)
+        {
+            rows[i] = i;
+        }
+        final double[] w = new RiskTrainer(1, 0.1, new boolean[1], 2.0).classWeight(2, CAREFUL, 3.0)
+            .abusiveWeights(data, rows);
+        assertEquals(1.0, w[0], 1e-9, "kind 1 blatant keeps its weight");
+        assertEquals(6.0, w[95], 1e-9, "kind 2 careful: careful weight 2 times class weight 3");
+        final double[] balanced = new RiskTrainer(1, 0.1, new boolean[1], 1.0).classWeight(2, CAREFUL, 3.0)
+            .kindBalance(1.0).abusiveWeights(data, rows);
+        assertEquals(3.0 * 90 * balanced[0], 10 * balanced[95], 1e-9, "the balance, then the class weight");
+        assertEquals(90 + 10 * 3.0, 90 * balanced[0] + 10 * balanced[95], 1e-9, "the weighted total is kept");
+        final double[] same = new RiskTrainer(1, 0.1, new boolean[1], 1.0).classWeight(1, CAREFUL, 5.0)
+            .abusiveWeights(data, rows);
+        assertEquals(1.0, same[0], 1e-9, "a class with no decisions changes nothing");
+        assertEquals(1.0, same[95], 1e-9);
+    }
+
+    @Test
     void balanceOffKeepsTheCarefulWeight()
     {
         final double[] w = weights(2.0, 0);
