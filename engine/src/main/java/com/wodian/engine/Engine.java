@@ -193,6 +193,18 @@ public final class Engine
         books.records.reserveFor((int)Math.min(Integer.MAX_VALUE, Math.max(0, inputs)));
     }
 
+    /**
+     * As {@link #reserveKeysForInputs}, for the consumer book (rows and id map): room for {@code consumers} more
+     * consumers, capped at {@code consumersMax}. For a full replay (EngineRecovery, no snapshot): a journal registers
+     * at most one consumer per input, so its length bounds them, though loosely (a long journal of few consumers
+     * reserves up to the limit); the caller chooses the count. Replies and the state hash are those of growth by
+     * doublings.
+     */
+    public void reserveConsumersFor(final long consumers)
+    {
+        books.consumers.reserveFor((int)Math.min(Integer.MAX_VALUE, Math.max(0, consumers)));
+    }
+
     /** Inputs one prefetch batch holds ({@link #prefetchInput}); apply longer batches in chunks of at most this. */
     public static final int PREFETCH_BATCH_MAX = BatchPrefetcher.CAPACITY;
 
@@ -487,6 +499,12 @@ public final class Engine
     public int keyRowsHeld()
     {
         return books.records.rowsHeld();
+    }
+
+    /** As {@link #keyRowsHeld} for the consumers (at most {@code consumersMax}). */
+    public int consumerRowsHeld()
+    {
+        return books.consumers.rowsHeld();
     }
 
     /** As {@link #keyRowsHeld} for the spend pairs (at most {@code consumptionPairsMax}). */

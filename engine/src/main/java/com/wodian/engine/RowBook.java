@@ -119,6 +119,31 @@ public abstract class RowBook
         set(index, ID, newId);
     }
 
+    /**
+     * Grows the rows and the id map now, each in one copy, to hold {@code moreRows} rows beyond those held (capped at
+     * the limit), to the sizes that growth by doublings would reach for them, instead of by doublings (and their copies
+     * in steps) while the rows are added: for a full replay ({@link Engine#reserveConsumersFor}). Changes where rows
+     * and id-map entries sit, never what they hold.
+     */
+    final void reserveFor(final int moreRows)
+    {
+        finishMoving();
+        final int rowsHeld = (rows.length - pad) / stride;
+        final int rowsWanted = (int)Math.min(capacity, (long)count + moreRows);
+        if (rowsWanted > rowsHeld)
+        {
+            rows = java.util.Arrays.copyOf(rows, pad + Growth.grownLength(rowsHeld, rowsWanted, capacity) * stride);
+            nextRows = null;
+        }
+        indexById.reserveFor(rowsWanted);
+    }
+
+    /** Rows the book has room for now (at most the limit): how far it has grown. */
+    final int rowsHeld()
+    {
+        return (rows.length - pad) / stride;
+    }
+
     private void grow(final int rowsHeld)
     {
         finishMoving();

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * and churning, distributions over spend pairs, expiries, refunds) applied with the tables grown ahead at its start,
  * again while full and churning and once more near its end gives every reply byte for byte and the state hash of an
  * engine that grew by doublings; a snapshot of it restores to the same hash and goes on alike. So does an engine whose
- * key table alone was grown for the whole journal at its start ({@link Engine#reserveKeysForInputs}, a full replay's).
+ * key table and consumer book were grown for the whole journal at its start ({@link Engine#reserveKeysForInputs},
+ * {@link Engine#reserveConsumersFor}: a full replay's).
  */
 class ReserveForInputsTest
 {
@@ -35,6 +36,7 @@ class ReserveForInputsTest
         final List<byte[]> keysAheadReplies = new ArrayList<>();
         ahead.reserveForInputs(entries / 4);
         keysAhead.reserveKeysForInputs(entries);   // a full replay's: the key table for the whole journal
+        keysAhead.reserveConsumersFor(entries);    // and the consumer book
         int position = 0;
         int applied = 0;
         while (position < journal.capacity())

@@ -1,5 +1,6 @@
 package com.wodian.net.durability;
 
+import com.wodian.engine.ConsumerBook;
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.journal.ChronicleJournal;
@@ -147,9 +148,10 @@ public final class EngineRecovery
     /**
      * Whether a replay grows its tables ahead ({@code Engine.reserveForInputs}): after a snapshot load, the tables that
      * gain at most a row per input (the tail then grows the restored tables to what they reach anyway); in a full
-     * replay, the key table alone ({@code Engine.reserveKeysForInputs}: a whole journal's length bounds its keys
-     * closely but would over-reserve the spend pairs; the demo's offline replay of a short journal does reserve both
-     * for all of it, JournalCommand.replayAndVerify); and only in a JVM whose heap is pre-touched
+     * replay, the key table and the consumer book ({@code Engine.reserveKeysForInputs}, {@code reserveConsumersFor}: a
+     * whole journal's length bounds its keys closely and its consumers loosely, but would over-reserve the spend pairs;
+     * the demo's offline replay of a short journal does reserve keys and pairs for all of it,
+     * JournalCommand.replayAndVerify); and only in a JVM whose heap is pre-touched
      * ({@code -XX:+AlwaysPreTouch}, as {@code bin/wodian server} runs): there the growth is a memory-speed copy
      * (17-21 ms for a 1 M tail after a 1 M-key snapshot), while on a heap not touched yet it first-touches a few
      * hundred MB on the critical path (measured 200-500 ms for 60 MB on this VM), which the doublings instead leave to
@@ -163,12 +165,22 @@ public final class EngineRecovery
     private static final boolean PRE_TOUCHED = preTouched();
 
     /**
+     * Heap bytes a reserved consumer may take at most: its 256-byte row and its id map's share (two 16-byte slots),
+     * both doubled for the rounding up to a power of two.
+     */
+    static final long CONSUMER_RESERVE_BYTES = 2L * (ConsumerBook.STRIDE * Long.BYTES + 2 * 2 * Long.BYTES);
+
+    /**
      * The replay's length is known: grows the tables it adds a row to per input once, now, instead of by doublings
      * while it applies, where that pays ({@code preTouched}: {@link #growAheadPays} in {@link #recover}). After a
-     * snapshot load, every such table ({@code Engine.reserveForInputs}); in a full replay, the key table alone
+     * snapshot load, every such table ({@code Engine.reserveForInputs}); in a full replay, the key table
      * ({@code Engine.reserveKeysForInputs}): a whole journal's length bounds its keys closely (one per keyed input) but
-     * would over-reserve the spend pairs. The JVM's pre-touch is passed in, not read here, so that a test (whose JVM
-     * is not pre-touched) runs both branches (GrowAheadTest).
+     * would over-reserve the spend pairs; and the consumer book ({@code Engine.reserveConsumersFor}), for the journal's
+     * length too (one registration per input at most; the consumer book's stepped copies were the largest growth cost
+     * left in a full replay, docs/engine.md), but for no more consumers than half the free heap holds: a long journal
+     * of few consumers would otherwise reserve up to {@code consumersMax}, which a heap sized for the consumers held
+     * (not the limit) may not fit, where doublings would. The JVM's pre-touch is passed in, not read here, so that a
+     * test (whose JVM is not pre-touched) runs both branches (GrowAheadTest).
      */
     static void growAhead(final Engine engine, final boolean afterSnapshot, final long inputs,
         final boolean preTouched)
@@ -184,7 +196,15 @@ public final class EngineRecovery
         else
         {
             engine.reserveKeysForInputs(inputs);
+            engine.reserveConsumersFor(Math.min(inputs, heapFreeBytes() / 2 / CONSUMER_RESERVE_BYTES));
         }
+    }
+
+    /** Heap not in use now: the maximum less what is used, garbage not collected yet included (a low estimate). */
+    private static long heapFreeBytes()
+    {
+        final Runtime runtime = Runtime.getRuntime();
+        return runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
     }
 
     private static boolean preTouched()

@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Recovery's growing ahead ({@link EngineRecovery#growAhead}), which only a pre-touched JVM (the server's) chooses, so
- * that no other test runs it: a full replay reserves the key table alone for the journal's length, a tail after a
- * snapshot the key table and the spend pairs for the tail's length, a heap not pre-touched neither; and a recovery
- * that grew ahead reaches the live engine's state hash, from a snapshot and from the journal alone.
+ * that no other test runs it: a full replay reserves the key table and the consumer book for the journal's length, a
+ * tail after a snapshot the key table and the spend pairs for the tail's length, a heap not pre-touched nothing; and a
+ * recovery that grew ahead reaches the live engine's state hash, from a snapshot and from the journal alone.
  */
 class GrowAheadTest
 {
@@ -42,24 +42,32 @@ class GrowAheadTest
         final EngineConfig config = EngineConfig.small();
         final int keysAtStart = Growth.initialRows(config.keysMax());
         final int pairsAtStart = Growth.initialRows(config.consumptionPairsMax());
+        final int consumersAtStart = Growth.initialRows(config.consumersMax());
         final int inputs = 5_000;
         final int keysReserved = Growth.grownLength(keysAtStart, inputs, config.keysMax());
         final int pairsReserved = Growth.grownLength(pairsAtStart, inputs, config.consumptionPairsMax());
+        final int consumersReserved = Growth.grownLength(consumersAtStart, inputs, config.consumersMax());
 
         final Engine fullReplay = new Engine(config);
         EngineRecovery.growAhead(fullReplay, false, inputs, true);
         assertEquals(keysReserved, fullReplay.keyRowsHeld(), "full replay: keys for the journal's length");
         assertEquals(pairsAtStart, fullReplay.spendPairRowsHeld(), "full replay: spend pairs left to doublings");
+        assertEquals(consumersReserved, fullReplay.consumerRowsHeld(), "full replay: consumers for its length");
 
         final Engine tail = new Engine(config);
         EngineRecovery.growAhead(tail, true, inputs, true);
         assertEquals(keysReserved, tail.keyRowsHeld(), "tail after a snapshot: keys");
         assertEquals(pairsReserved, tail.spendPairRowsHeld(), "tail after a snapshot: spend pairs");
+        assertEquals(consumersAtStart, tail.consumerRowsHeld(), "tail after a snapshot: consumers left to doublings");
 
         final Engine capped = new Engine(config);
         EngineRecovery.growAhead(capped, true, 10L * config.keysMax(), true);
         assertEquals(config.keysMax(), capped.keyRowsHeld(), "capped at keysMax");
         assertEquals(config.consumptionPairsMax(), capped.spendPairRowsHeld(), "capped at consumptionPairsMax");
+        final Engine cappedFull = new Engine(config);
+        EngineRecovery.growAhead(cappedFull, false, 10L * config.keysMax(), true);
+        assertEquals(config.keysMax(), cappedFull.keyRowsHeld(), "full replay: capped at keysMax");
+        assertEquals(config.consumersMax(), cappedFull.consumerRowsHeld(), "full replay: capped at consumersMax");
 
         for (final boolean afterSnapshot : new boolean[] {false, true})
         {
@@ -67,6 +75,7 @@ class GrowAheadTest
             EngineRecovery.growAhead(notTouched, afterSnapshot, inputs, false);
             assertEquals(keysAtStart, notTouched.keyRowsHeld(), "not pre-touched: keys grow by doublings");
             assertEquals(pairsAtStart, notTouched.spendPairRowsHeld(), "not pre-touched: pairs grow by doublings");
+            assertEquals(consumersAtStart, notTouched.consumerRowsHeld(), "not pre-touched: consumers by doublings");
         }
     }
 
@@ -88,6 +97,8 @@ class GrowAheadTest
             assertEquals(live.stateHash(), full.engine().stateHash(), "full replay, keys reserved");
             assertEquals(Growth.grownLength(keysAtStart, INPUTS, config.keysMax()), full.engine().keyRowsHeld(),
                 "full replay: the key table reserved for the journal's length");
+            assertEquals(Growth.grownLength(Growth.initialRows(config.consumersMax()), INPUTS, config.consumersMax()),
+                full.engine().consumerRowsHeld(), "full replay: the consumer book reserved for the journal's length");
             full.engine().verifyInvariants();
             assertEquals(live.stateHash(), recover(journal, null, config, false).engine().stateHash(),
                 "full replay, doublings");
