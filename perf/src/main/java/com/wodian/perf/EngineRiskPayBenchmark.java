@@ -49,7 +49,10 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      * off: every rule OFF; on: all twelve ENFORCE at tuned thresholds (see below); worst: all twelve, all work;
      * model: on plus the scoring model; trained: on plus the trained model {@link #TRAINED_MODEL} alone; shipped: on
      * plus the shipped configuration, {@link #SHIPPED_MODEL} ACTIVE and {@link #TRAINED_MODEL} CHALLENGER (shadow) as
-     * the source of the group features (engine setting RISK_GROUP_SOURCE 1): two models scored per payment.
+     * the source of the group features (engine setting RISK_GROUP_SOURCE 1) and recorded on a 1-in-8 shadow sample
+     * ({@link #SHIPPED_SHADOW_SAMPLE}): two models scored per payment, the challenger's group stage on the sample only;
+     * shipped:P the same with the period P (shipped:0, the challenger scored on every command, as before the
+     * forty-sixth session; for RiskOverheadHarness, which takes any of these strings).
      */
     @Param({"off", "on", "worst", "model", "trained", "shipped"})
     public String rules;
@@ -97,9 +100,10 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
             {
                 loadTrainedModel(encoder, scratch);
             }
-            else if ("shipped".equals(rules))
+            else if (rules.startsWith("shipped"))
             {
-                loadShippedModels(encoder, scratch);
+                loadShippedModels(encoder, scratch, rules.startsWith("shipped:") ?
+                    Long.parseLong(rules.substring("shipped:".length())) : SHIPPED_SHADOW_SAMPLE);
             }
             replies.requireAllOk("EngineRiskPayBenchmark rules");
             replies.reset();
@@ -155,23 +159,54 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
     static final String SHIPPED_MODEL = "/com/wodian/perf/riskmodel/model-v31.txt";
 
     /**
+     * The challenger's shadow sample in the shipped configuration since the forty-sixth session (its period, carried in
+     * v24's exit marker): it is scored in full and recorded on a deterministic 1-in-8 sample of the commands; outside
+     * it only its individual score (the group features) is computed (docs/risk.md, "Cost on the payment path").
+     */
+    static final long SHIPPED_SHADOW_SAMPLE = 8;
+
+    /**
      * The shipped configuration: {@link #SHIPPED_MODEL} ACTIVE (enforced), {@link #TRAINED_MODEL} CHALLENGER (rule 15
-     * in shadow) filling the group features (RISK_GROUP_SOURCE 1), as {@code wodian risk-eval --group-source} runs
-     * them.
+     * in shadow, sampled 1 in {@link #SHIPPED_SHADOW_SAMPLE}) filling the group features (RISK_GROUP_SOURCE 1), as
+     * {@code wodian risk-eval --group-source} runs them (every command there).
      * Decline and flag scores of both out of reach, as for {@code trained}: the cost of scoring two models, not of
      * recording (v24 in service would flag most of this traffic, each a shadow event with its reasons).
      */
-    private void loadShippedModels(final CommandEncoder encoder, final UnsafeBuffer scratch)
+    private void loadShippedModels(final CommandEncoder encoder, final UnsafeBuffer scratch, final long shadowSample)
     {
         readModel(null, SHIPPED_MODEL).encode(encoder, scratch, RiskModelSlot.ACTIVE, (buffer, length) ->
             fixture.apply(buffer, 0, length, replies));
         fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
             RiskAction.DECLINE, 0, 0, 0), replies);
-        readModel(null, TRAINED_MODEL).encode(encoder, scratch, RiskModelSlot.CHALLENGER, (buffer, length) ->
+        final com.wodian.perf.riskmodel.TreeModel challenger = readModel(null, TRAINED_MODEL);
+        if (shadowSample > 0)
+        {
+            withShadowSample(challenger, shadowSample);
+        }
+        challenger.encode(encoder, scratch, RiskModelSlot.CHALLENGER, (buffer, length) ->
             fixture.apply(buffer, 0, length, replies));
         fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_CHALLENGER, RiskMode.SHADOW,
             RiskAction.DECLINE, 0, 0, 0), replies);
         fixture.apply(scratch, 0, encoder.setEngineSetting(scratch, 0, EngineSetting.RISK_GROUP_SOURCE, 1), replies);
+    }
+
+    /**
+     * Writes the shadow sample's period into {@code model}'s exit marker (node 1: {@code RiskModel.SAMPLE_MARKER} and
+     * the period as its threshold), as an operator's challenger file would carry it; v24 has 256 trees, so no room
+     * for a marker tree of its own.
+     */
+    private static void withShadowSample(final com.wodian.perf.riskmodel.TreeModel model, final long period)
+    {
+        for (int tree = 0; tree < model.features.length / 3; tree++)
+        {
+            if (model.features[tree * 3] == com.wodian.perf.riskmodel.TreeModel.EXIT_MARKER)
+            {
+                model.features[tree * 3 + 1] = com.wodian.engine.risk.RiskModel.SAMPLE_MARKER;
+                model.thresholds[tree * 3 + 1] = period;
+                return;
+            }
+        }
+        throw new IllegalStateException("the challenger has no exit marker to carry its shadow sample");
     }
 
     /** A model file ({@code file}), else the perf module's {@code resource}; decline and flag scores out of reach. */

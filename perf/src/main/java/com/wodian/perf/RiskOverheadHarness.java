@@ -10,7 +10,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>Run: {@code java -Xms8g -Xmx8g -cp tools/target/wodian.jar com.wodian.perf.RiskOverheadHarness [rounds]
  * [variant...]}: each variant ({@link EngineRiskPayBenchmark#rules}: on, worst, model, trained, trained:N for the
- * first N trees, trained=FILE for a model file) is timed right after rules off in every round. Printed at the end:
+ * first N trees, trained=FILE for a model file, shipped, shipped:P for the challenger's shadow sample period P) is
+ * timed right after rules off in every round. Printed at the end:
  * per variant the ratio to rules off (wall clock and the engine thread's CPU time), and what each variant adds to
  * the one before it in units of a rules-off payment ({@code on trained:1 trained}: features and profiles, then the
  * trees).

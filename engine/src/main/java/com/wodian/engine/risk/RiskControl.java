@@ -133,8 +133,36 @@ public final class RiskControl
         }
         if (challenger)
         {
-            scoreWith(RiskRules.CHALLENGER, models.challenger);
+            if (inShadowSample(models.challenger.shadowSamplePeriod(), sequence))
+            {
+                scoreWith(RiskRules.CHALLENGER, models.challenger);
+            }
+            else if (groupSourceChallenger)
+            {
+                // Outside the sample only what decides is computed: the individual score behind the group features.
+                final RiskModel model = models.challenger;
+                suspicious = models.scoreIndividual(model, features.values) >= model.flagScore();
+            }
         }
+    }
+
+    /**
+     * Is the command of journal sequence {@code sequence} in the challenger's shadow sample of period {@code period}
+     * (its model's sample marker, {@link RiskModel#SAMPLE_MARKER}, rounded down to a power of two; 0 and 1: every
+     * command)? A pure function of the journal and the journaled model, so a replay, a standby and a batched apply
+     * sample the same commands; the sequence is mixed (SplitMix64's finaliser) so that the sample does not beat with a
+     * periodic load. docs/risk.md, "Cost on the payment path", forty-sixth session.
+     */
+    static boolean inShadowSample(final long period, final long sequence)
+    {
+        if (period <= 1)
+        {
+            return true;
+        }
+        long mixed = (sequence ^ (sequence >>> 30)) * 0xBF58476D1CE4E5B9L;
+        mixed = (mixed ^ (mixed >>> 27)) * 0x94D049BB133111EBL;
+        mixed ^= mixed >>> 31;
+        return (mixed & (Long.highestOneBit(period) - 1)) == 0;
     }
 
     /** Did the group source model score the command being evaluated at or above its flag score? */

@@ -28,6 +28,13 @@ public final class RiskModel
     public static final int NO_REASON = 255;
     /** Node 0's feature id of an exit marker tree (see the class comment): no feature has this id. */
     public static final int EXIT_MARKER = 255;
+    /**
+     * The feature id that marks the period P of the challenger's shadow sample (docs/risk.md "Cost on the payment
+     * path", forty-sixth session): at node 0 of a marker tree of its own (P its threshold 0; leaves 0, never a
+     * lane), or at node 1 of the exit marker (P its threshold 1). Code before it refused the id, so no earlier journal
+     * holds it.
+     */
+    public static final int SAMPLE_MARKER = 254;
 
     // Per tree: features and thresholds of nodes 0, 1 (left of 0), 2 (right of 0); leaves LL, LR, RL, RR.
     private final int[] features = new int[TREES_MAX * 3];
@@ -56,6 +63,9 @@ public final class RiskModel
      */
     private int exitTree;
     private long exitScore;
+    /** The shadow-sample marker's tree ({@link #treeCount} when none) and its period (0: none, every command). */
+    private int sampleTree;
+    private long shadowSamplePeriod;
 
     boolean loaded()
     {
@@ -103,6 +113,8 @@ public final class RiskModel
         treeCount = 0;
         groupStart = 0;
         exitTree = 0;
+        sampleTree = 0;
+        shadowSamplePeriod = 0;
         declineScore = 0;
         flagScore = 0;
         scored = 0;
@@ -257,6 +269,10 @@ public final class RiskModel
             if (tree == exitTree)
             {
                 exitLanes = laneCount;
+                continue;
+            }
+            if (tree == sampleTree)
+            {
                 continue;
             }
             final int lane = laneCount++;
@@ -510,59 +526,37 @@ public final class RiskModel
         return false;
     }
 
-    private static boolean isExitMarker(final int[] features, final int tree)
-    {
-        return features[tree * 3] == EXIT_MARKER;
-    }
-
     private void deriveStages()
     {
-        groupStart = firstGroupTree(features, treeCount);
+        groupStart = RiskModelTrees.firstGroupTree(features, treeCount);
         exitTree = treeCount;
         for (int tree = 0; tree < treeCount; tree++)
         {
-            if (isExitMarker(features, tree))
+            if (RiskModelTrees.isExitMarker(features, tree))
             {
                 exitTree = tree;
                 break;
             }
         }
         exitScore = exitTree < treeCount ? thresholds[exitTree * 3] : 0;
+        sampleTree = treeCount;
+        shadowSamplePeriod = 0;
+        for (int tree = 0; tree < treeCount; tree++)
+        {
+            final int node = RiskModelTrees.periodNode(features, tree);
+            if (node >= 0)
+            {
+                sampleTree = features[tree * 3] == SAMPLE_MARKER ? tree : sampleTree;
+                shadowSamplePeriod = thresholds[node];
+            }
+        }
         deriveLanes();
     }
 
-    private static int firstGroupTree(final int[] features, final int treeCount)
-    {
-        for (int tree = 0; tree < treeCount; tree++)
-        {
-            for (int node = tree * 3; node < tree * 3 + 3 && !isExitMarker(features, tree); node++)
-            {
-                if (RiskFeatures.isGroupFeature(features[node]))
-                {
-                    return tree;
-                }
-            }
-        }
-        return treeCount;
-    }
-
-    /** Staged trees usable: at most one exit marker, and none after the first group tree. */
+    /** Staged trees usable: at most one exit marker, none after the first group tree; at most one sample marker. */
     boolean stagedExitValid()
     {
-        final int groupTree = firstGroupTree(features, stagedTrees);
-        int markers = 0;
-        for (int tree = 0; tree < stagedTrees; tree++)
-        {
-            if (isExitMarker(features, tree))
-            {
-                markers++;
-                if (tree > groupTree)
-                {
-                    return false;
-                }
-            }
-        }
-        return markers <= 1;
+        return RiskModelTrees.markersValid(features, stagedTrees);
     }
 
     /** Is this a tree the engine can stage: three valid features, or an exit marker (node 0 EXIT_MARKER, leaves 0)? */
@@ -578,8 +572,14 @@ public final class RiskModel
     {
         final boolean children =
             RiskModels.validFeature(f1, featureCount) && RiskModels.validFeature(f2, featureCount);
-        return f0 == EXIT_MARKER ? children && (leaf0 | leaf1 | leaf2 | leaf3) == 0 :
-            children && RiskModels.validFeature(f0, featureCount);
+        if (f0 == EXIT_MARKER || f0 == SAMPLE_MARKER)
+        {
+            // A marker's node 1 may carry the shadow sample's period instead of a feature (an exit marker has no room
+            // of its own: a model of 256 trees, like v24, is full).
+            return (RiskModels.validFeature(f1, featureCount) || f1 == SAMPLE_MARKER) &&
+                RiskModels.validFeature(f2, featureCount) && (leaf0 | leaf1 | leaf2 | leaf3) == 0;
+        }
+        return children && RiskModels.validFeature(f0, featureCount);
     }
 
     private static int clamp(final long sum)
@@ -608,34 +608,7 @@ public final class RiskModel
      */
     int score(final long[] x, final int[] clamped)
     {
-        if (clamped.length != FEATURE_SLOTS)
-        {
-            throw new IllegalArgumentException("clamped features: " + clamped.length + " slots, not " + FEATURE_SLOTS);
-        }
-        long sum;
-        boolean exits = false;
-        if (hasExit)
-        {
-            evaluateBeforeExit(clamped);
-            sum = sum(0, exitLanes, x);
-            exits = sum < exitScore;
-            if (!exits)
-            {
-                evaluate(exitLanes, laneCount, clamped);
-                sum += sum(exitLanes, individualLanes, x);
-            }
-        }
-        else
-        {
-            evaluate(0, laneCount, clamped);
-            sum = sum(0, individualLanes, x);
-        }
-        individualScore = clamp(sum);
-        if (!exits)
-        {
-            sum += sum(individualLanes, laneCount, x);
-        }
-        final int score = clamp(sum);
+        final int score = evaluateScore(x, clamped, true);
         scored++;
         if (score >= declineScore)
         {
@@ -646,6 +619,65 @@ public final class RiskModel
             atFlagScore++;
         }
         return score;
+    }
+
+    /**
+     * The individual score only, for a challenger that fills the group features outside its shadow sample
+     * (docs/risk.md, "Cost on the payment path", forty-sixth session): {@link #score}'s {@link #individualScore()} of
+     * the same features (the exit marker taken as there), without the group stage's lanes, and counted nowhere (the
+     * slot's counters are its shadow statistics, kept on the sample).
+     */
+    int scoreIndividual(final long[] x, final int[] clamped)
+    {
+        return evaluateScore(x, clamped, false);
+    }
+
+    /** {@link #score} without its counters, the group stage only when {@code whole}; returns the (clamped) sum. */
+    private int evaluateScore(final long[] x, final int[] clamped, final boolean whole)
+    {
+        if (clamped.length != FEATURE_SLOTS)
+        {
+            throw new IllegalArgumentException("clamped features: " + clamped.length + " slots, not " + FEATURE_SLOTS);
+        }
+        long sum;
+        boolean exits = false;
+        final int from = hasExit ? exitLanes : 0;
+        if (hasExit)
+        {
+            evaluateBeforeExit(clamped);
+            sum = sum(0, exitLanes, x);
+            exits = sum < exitScore;
+        }
+        else
+        {
+            sum = 0;
+        }
+        if (!exits)
+        {
+            if (whole)
+            {
+                evaluate(from, laneCount, clamped);
+            }
+            else if (narrow)
+            {
+                gather(from, individualLanes, clamped);
+                LaneSelect.range(from, individualLanes, laneValue0, laneValue1, laneValue2, laneThreshold0,
+                    laneThreshold1, laneThreshold2, laneLeftRight, laneLeftDelta, laneRightRight, laneRightDelta);
+            }
+            sum += sum(from, individualLanes, x);
+        }
+        individualScore = clamp(sum);
+        if (!exits && whole)
+        {
+            sum += sum(individualLanes, laneCount, x);
+        }
+        return clamp(sum);
+    }
+
+    /** The shadow sample's period of this model's sample marker (0: none), read in the CHALLENGER slot only. */
+    long shadowSamplePeriod()
+    {
+        return shadowSamplePeriod;
     }
 
     /** The last {@link #score}'s individual score: the flag, and "suspicious" for the group features, go by it. */
@@ -664,7 +696,7 @@ public final class RiskModel
         java.util.Arrays.fill(reasonScores, 0);
         for (int tree = 0; tree < treeCount; tree++)
         {
-            if (tree == exitTree)
+            if (tree == exitTree || tree == sampleTree)
             {
                 continue;
             }
@@ -677,26 +709,7 @@ public final class RiskModel
                 reasonScores[features[child]] += leaf;
             }
         }
-        long packed = 0;
-        for (int rank = 0; rank < 3; rank++)
-        {
-            int best = NO_REASON;
-            long bestScore = 0;
-            for (int feature = 0; feature < RiskFeatures.COUNT; feature++)
-            {
-                if (reasonScores[feature] > bestScore)
-                {
-                    bestScore = reasonScores[feature];
-                    best = feature;
-                }
-            }
-            if (best != NO_REASON)
-            {
-                reasonScores[best] = 0;
-            }
-            packed |= (long)best << (rank * 8);
-        }
-        return packed;
+        return RiskModelTrees.topThree(reasonScores);
     }
 
     void writeTo(final SnapshotWriter writer)

@@ -63,6 +63,12 @@ public final class RiskModels
         return model.score(x, narrowFeatures);
     }
 
+    /** {@code model}'s individual score only ({@link RiskModel#scoreIndividual}), from the features clamped. */
+    int scoreIndividual(final RiskModel model, final long[] x)
+    {
+        return model.scoreIndividual(x, narrowFeatures);
+    }
+
     public RiskModel slot(final int slot)
     {
         return slot == SLOT_ACTIVE ? active : challenger;

@@ -37,7 +37,7 @@ class RiskModelEvaluationTest
         Integer.MAX_VALUE + 1L, Long.MAX_VALUE - 1, Long.MAX_VALUE};
     /** Thresholds at the edges that still evaluate narrow. */
     private static final long[] NARROW_EDGES = {Long.MIN_VALUE, -LIMIT + 1, -LIMIT + 2, LIMIT - 2, LIMIT - 1};
-    private static final Path SHIPPED_MODELS =
+    static final Path SHIPPED_MODELS =
         Path.of("..", "perf", "src", "main", "resources", "com", "wodian", "perf", "riskmodel");
 
     /**
@@ -219,7 +219,7 @@ class RiskModelEvaluationTest
     }
 
     /** A model's arrays and scores, loaded into a RiskModel through the staging path COMMIT takes. */
-    private record Trees(int[] features, long[] thresholds, int[] leaves, int declineScore, int flagScore)
+    record Trees(int[] features, long[] thresholds, int[] leaves, int declineScore, int flagScore)
     {
         int count()
         {
@@ -253,6 +253,12 @@ class RiskModelEvaluationTest
         /** The same trees with an exit marker (threshold {@code exitScore}) inserted before tree {@code before}. */
         Trees withExitBefore(final int before, final long exitScore)
         {
+            return withMarkerBefore(before, RiskModel.EXIT_MARKER, exitScore);
+        }
+
+        /** The same trees with a marker tree (node 0 {@code marker}, leaves 0) inserted before tree {@code before}. */
+        Trees withMarkerBefore(final int before, final int marker, final long threshold)
+        {
             final int trees = count() + 1;
             final int[] f = new int[trees * 3];
             final long[] t = new long[trees * 3];
@@ -260,12 +266,32 @@ class RiskModelEvaluationTest
             System.arraycopy(features, 0, f, 0, before * 3);
             System.arraycopy(thresholds, 0, t, 0, before * 3);
             System.arraycopy(leaves, 0, l, 0, before * 4);
-            f[before * 3] = RiskModel.EXIT_MARKER;
-            t[before * 3] = exitScore;
+            f[before * 3] = marker;
+            t[before * 3] = threshold;
             System.arraycopy(features, before * 3, f, before * 3 + 3, (count() - before) * 3);
             System.arraycopy(thresholds, before * 3, t, before * 3 + 3, (count() - before) * 3);
             System.arraycopy(leaves, before * 4, l, before * 4 + 4, (count() - before) * 4);
             return new Trees(f, t, l, declineScore, flagScore);
+        }
+
+        /**
+         * The same trees carrying a shadow sample of {@code period}: in the exit marker's node 1 when the model has
+         * one (a 256-tree model has no room for a marker of its own), else in a sample marker appended.
+         */
+        Trees withPeriod(final long period)
+        {
+            for (int tree = 0; tree < count(); tree++)
+            {
+                if (features[tree * 3] == RiskModel.EXIT_MARKER)
+                {
+                    final int[] f = features.clone();
+                    final long[] t = thresholds.clone();
+                    f[tree * 3 + 1] = RiskModel.SAMPLE_MARKER;
+                    t[tree * 3 + 1] = period;
+                    return new Trees(f, t, leaves, declineScore, flagScore);
+                }
+            }
+            return withMarkerBefore(count(), RiskModel.SAMPLE_MARKER, period);
         }
 
         boolean hasExit()
@@ -290,14 +316,28 @@ class RiskModelEvaluationTest
     private static void compare(final Trees trees, final SplittableRandom random, final int samples,
         final String what)
     {
-        final RiskModel model = trees.load();
+        compare(trees, trees, random, samples, what);
+    }
+
+    /** The same, {@code modelTrees} loaded into the engine's model and {@code trees} walked by the reference. */
+    private static void compare(final Trees modelTrees, final Trees trees, final SplittableRandom random,
+        final int samples, final String what)
+    {
+        final RiskModel model = modelTrees.load();
         final PackedWalk reference = trees.reference();
         final long[] x = new long[FEATURES];
+        final int[] clamped = RiskModel.newNarrowFeatures();
         for (int sample = 0; sample < samples; sample++)
         {
             randomFeatures(trees, random, x);
             final String at = what + " sample " + sample;
+            // The individual stage alone first: a lane it failed to evaluate would hold the last sample's value.
+            RiskModel.clampFeatures(x, clamped);
+            final long scoredBefore = model.scored();
+            final int individual = model.scoreIndividual(x, clamped);
+            assertEquals(scoredBefore, model.scored(), at + ": the individual stage alone is counted nowhere");
             assertEquals(reference.score(x), model.score(x), at);
+            assertEquals(reference.individualScore, individual, at + ": the individual stage alone");
             assertEquals(reference.individualScore, model.individualScore(), at);
             assertEquals(reference.reasons(x), model.reasons(x), at);
             assertEquals(reference.scored, model.scored(), at);
@@ -391,6 +431,12 @@ class RiskModelEvaluationTest
             narrowModels += narrow ? 1 : 0;
             wideModels += narrow ? 0 : 1;
             compare(trees, random, 300, "round " + round + (narrow ? " narrow" : " wide"));
+            // A shadow-sample marker anywhere changes no score, individual score, reason or count.
+            final int before = random.nextInt(trees.count() + 1);
+            final long period = 1L << random.nextInt(8);
+            compare(trees.count() < RiskModel.TREES_MAX ?
+                trees.withMarkerBefore(before, RiskModel.SAMPLE_MARKER, period) : trees.withPeriod(period), trees,
+                random, 100, "round " + round + " with a sample marker before tree " + before);
         }
         assertTrue(narrowModels >= 25 && wideModels >= 25 && exitModels >= 40,
             "both evaluations and the exit exercised: narrow " + narrowModels + ", wide " + wideModels + ", exit " +
@@ -432,6 +478,7 @@ class RiskModelEvaluationTest
             final Trees trees = read(file);
             assertTrue(trees.load().narrow(), file + " evaluates narrow");
             compare(trees, random, 3_000, file.getFileName().toString());
+            compare(trees.withPeriod(8), trees, random, 300, file.getFileName() + " carrying a shadow sample");
             for (final int before : new int[]{0, 1, 24, 64, trees.firstGroupTree()})
             {
                 // A model shipped with its exit (v11 on) is compared as it is: one marker per model.
@@ -506,8 +553,10 @@ class RiskModelEvaluationTest
                     final RiskModel model = models.slot(slot == 0 ? RiskModels.SLOT_ACTIVE :
                         RiskModels.SLOT_CHALLENGER);
                     final String at = "slot " + slot + " sample " + sample;
+                    final int individual = models.scoreIndividual(model, x);
                     assertEquals(references[slot].score(x), models.score(model, x), at);
                     assertEquals(references[slot].individualScore, model.individualScore(), at);
+                    assertEquals(references[slot].individualScore, individual, at + ": the individual stage alone");
                 }
             }
         }
@@ -516,8 +565,45 @@ class RiskModelEvaluationTest
         assertThrows(IllegalArgumentException.class, () -> model.score(x, new int[RiskFeatures.COUNT]));
     }
 
+    @Test
+    void aSampleMarkerIsOneTreeOfZeroLeavesThatOnlyCarriesThePeriod() throws IOException
+    {
+        final Trees v24 = read(SHIPPED_MODELS.resolve("model-v24.txt"));
+        final Trees v31 = read(SHIPPED_MODELS.resolve("model-v31.txt"));
+        final RiskModels models = new RiskModels();
+        commit(models, RiskModels.SLOT_CHALLENGER, v24.withPeriod(8));
+        assertEquals(8, models.challenger.shadowSamplePeriod(), "in v24's exit marker (256 trees: full)");
+        assertEquals(v24.count(), models.challenger.treeCount());
+        commit(models, RiskModels.SLOT_CHALLENGER, v31.withPeriod(16));
+        assertEquals(16, models.challenger.shadowSamplePeriod(), "a marker of its own");
+        assertEquals(v31.count() + 1, models.challenger.treeCount());
+        assertEquals(ResultCode.OK, models.control(RiskModels.SLOT_CHALLENGER, RiskModelOp.CLEAR.value(), 0, 0, 0, 0));
+        assertEquals(0, models.challenger.shadowSamplePeriod());
+        commit(models, RiskModels.SLOT_CHALLENGER, v24);
+        assertEquals(0, models.challenger.shadowSamplePeriod(), "no period: every command");
+        assertFalse(RiskModels.validTree(RiskModel.SAMPLE_MARKER, 0, 0, 0, 1, 0, 0, RiskFeatures.COUNT),
+            "a marker's leaves are 0");
+        assertFalse(RiskModels.validTree(RiskModel.SAMPLE_MARKER, 0, RiskFeatures.COUNT, 0, 0, 0, 0,
+            RiskFeatures.COUNT), "a marker's children are features");
+        // Two sample markers: COMMIT refuses the load (and the slot keeps what it had).
+        final Trees twice = v31.withPeriod(8).withMarkerBefore(3, RiskModel.SAMPLE_MARKER, 4);
+        assertEquals(ResultCode.OK, models.control(RiskModels.SLOT_CHALLENGER, RiskModelOp.BEGIN.value(), 9,
+            twice.count(), 0, 0));
+        for (int tree = 0; tree < twice.count(); tree++)
+        {
+            final int n = tree * 3;
+            final int l = tree * 4;
+            models.stageTree(twice.features[n], twice.thresholds[n], twice.features[n + 1], twice.thresholds[n + 1],
+                twice.features[n + 2], twice.thresholds[n + 2], twice.leaves[l], twice.leaves[l + 1],
+                twice.leaves[l + 2], twice.leaves[l + 3]);
+        }
+        assertEquals(ResultCode.RISK_MODEL_INVALID,
+            models.control(RiskModels.SLOT_CHALLENGER, RiskModelOp.COMMIT.value(), 9, 0, 0, 0));
+        assertEquals(7, models.challenger.version(), "the slot keeps the model it had");
+    }
+
     /** Loads {@code trees} into a slot through the engine's load steps (BEGIN, TREES one at a time, COMMIT). */
-    private static void commit(final RiskModels models, final int slot, final Trees trees)
+    static void commit(final RiskModels models, final int slot, final Trees trees)
     {
         assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.BEGIN.value(), 7, trees.count(),
             trees.declineScore(), trees.flagScore()));
@@ -534,7 +620,7 @@ class RiskModelEvaluationTest
     }
 
     /** perf's model file format (wodian-risk-model 1): version, declineScore, flagScore and one line per tree. */
-    private static Trees read(final Path file) throws IOException
+    static Trees read(final Path file) throws IOException
     {
         final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertEquals("wodian-risk-model 1", lines.get(0).trim());
