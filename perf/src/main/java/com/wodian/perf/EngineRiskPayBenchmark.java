@@ -178,35 +178,14 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
             fixture.apply(buffer, 0, length, replies));
         fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
             RiskAction.DECLINE, 0, 0, 0), replies);
-        final com.wodian.perf.riskmodel.TreeModel challenger = readModel(null, TRAINED_MODEL);
-        if (shadowSample > 0)
-        {
-            withShadowSample(challenger, shadowSample);
-        }
+        // v24 has 256 trees: the period goes into its exit marker (TreeModel.withShadowSample).
+        final com.wodian.perf.riskmodel.TreeModel challenger = readModel(null, TRAINED_MODEL)
+            .withShadowSample(shadowSample);
         challenger.encode(encoder, scratch, RiskModelSlot.CHALLENGER, (buffer, length) ->
             fixture.apply(buffer, 0, length, replies));
         fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_CHALLENGER, RiskMode.SHADOW,
             RiskAction.DECLINE, 0, 0, 0), replies);
         fixture.apply(scratch, 0, encoder.setEngineSetting(scratch, 0, EngineSetting.RISK_GROUP_SOURCE, 1), replies);
-    }
-
-    /**
-     * Writes the shadow sample's period into {@code model}'s exit marker (node 1: {@code RiskModel.SAMPLE_MARKER} and
-     * the period as its threshold), as an operator's challenger file would carry it; v24 has 256 trees, so no room
-     * for a marker tree of its own.
-     */
-    private static void withShadowSample(final com.wodian.perf.riskmodel.TreeModel model, final long period)
-    {
-        for (int tree = 0; tree < model.features.length / 3; tree++)
-        {
-            if (model.features[tree * 3] == com.wodian.perf.riskmodel.TreeModel.EXIT_MARKER)
-            {
-                model.features[tree * 3 + 1] = com.wodian.engine.risk.RiskModel.SAMPLE_MARKER;
-                model.thresholds[tree * 3 + 1] = period;
-                return;
-            }
-        }
-        throw new IllegalStateException("the challenger has no exit marker to carry its shadow sample");
     }
 
     /** A model file ({@code file}), else the perf module's {@code resource}; decline and flag scores out of reach. */

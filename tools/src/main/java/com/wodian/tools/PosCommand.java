@@ -376,11 +376,17 @@ public final class PosCommand implements Runnable
         @Option(names = "--slot", required = true, description = "CHALLENGER (scores, decides nothing: compare with " +
             "risk-model-show first) or ACTIVE (decides payments at once)")
         com.wodian.protocol.sbe.RiskModelSlot slot;
+        @Option(names = "--shadow-sample", defaultValue = "-1", description = "CHALLENGER: score and record it on a " +
+            "deterministic 1-in-P sample of the commands (P rounded down to a power of two; 0: every command; " +
+            "default: as the file says). Changing P is a new load: the slot's counters start from 0 (docs/risk.md)")
+        long shadowSample;
 
         @Override
         public Integer call() throws IOException
         {
-            final com.wodian.perf.riskmodel.TreeModel model = com.wodian.perf.riskmodel.TreeModel.read(file);
+            final com.wodian.perf.riskmodel.TreeModel read = com.wodian.perf.riskmodel.TreeModel.read(file);
+            final com.wodian.perf.riskmodel.TreeModel model =
+                shadowSample < 0 ? read : read.withShadowSample(shadowSample);
             final int[] exit = {WodianMain.EXIT_OK};
             model.encode(pos.encoder, pos.buffer, slot, (buffer, length) ->
             {

@@ -675,7 +675,7 @@ public final class RiskModel
     }
 
     /** The shadow sample's period of this model's sample marker (0: none), read in the CHALLENGER slot only. */
-    long shadowSamplePeriod()
+    public long shadowSamplePeriod()
     {
         return shadowSamplePeriod;
     }

@@ -56,7 +56,8 @@ public final class TreeModel
     {
         for (int tree = 0; tree < treeCount(); tree++)
         {
-            for (int node = tree * 3; node < tree * 3 + 3 && features[tree * 3] != EXIT_MARKER; node++)
+            for (int node = tree * 3; node < tree * 3 + 3 && features[tree * 3] != EXIT_MARKER &&
+                features[tree * 3] != SAMPLE_MARKER; node++)
             {
                 if (features[node] >= 53 && features[node] <= 56)
                 {
@@ -85,6 +86,66 @@ public final class TreeModel
         return new TreeModel(version, declineScore, flagScore, f, t, l);
     }
 
+    /**
+     * This model carrying the challenger's shadow sample period {@code period} (docs/risk.md "Cost on the payment
+     * path", forty-sixth session): in its exit marker's node 1 ({@link #SAMPLE_MARKER}, the period as its threshold)
+     * when it has one, else in a sample marker tree appended (leaves 0). Any period it carried before is replaced;
+     * {@code period} 0 takes it out (every command).
+     *
+     * @throws IllegalArgumentException when a marker of its own would not fit (256 trees, no exit marker).
+     */
+    public TreeModel withShadowSample(final long period)
+    {
+        final int[] f = features.clone();
+        final long[] t = thresholds.clone();
+        int kept = 0;
+        for (int tree = 0; tree < treeCount(); tree++)
+        {
+            if (f[tree * 3] != SAMPLE_MARKER)
+            {
+                System.arraycopy(f, tree * 3, f, kept * 3, 3);
+                System.arraycopy(t, tree * 3, t, kept * 3, 3);
+                kept++;
+            }
+        }
+        final int[] l = new int[kept * 4];
+        int at = 0;
+        for (int tree = 0; tree < treeCount(); tree++)
+        {
+            if (features[tree * 3] != SAMPLE_MARKER)
+            {
+                System.arraycopy(leaves, tree * 4, l, at * 4, 4);
+                at++;
+            }
+        }
+        final int[] keptFeatures = java.util.Arrays.copyOf(f, kept * 3);
+        final long[] keptThresholds = java.util.Arrays.copyOf(t, kept * 3);
+        for (int tree = 0; tree < kept; tree++)
+        {
+            if (keptFeatures[tree * 3] == EXIT_MARKER)
+            {
+                keptFeatures[tree * 3 + 1] = period > 0 ? SAMPLE_MARKER : keptFeatures[tree * 3 + 2];
+                keptThresholds[tree * 3 + 1] = period > 0 ? period : 0;
+                return new TreeModel(version, declineScore, flagScore, keptFeatures, keptThresholds, l);
+            }
+        }
+        if (period <= 0)
+        {
+            return new TreeModel(version, declineScore, flagScore, keptFeatures, keptThresholds, l);
+        }
+        if (kept >= RiskModel.TREES_MAX)
+        {
+            throw new IllegalArgumentException("a model of " + kept + " trees without an exit marker has no room for " +
+                "a shadow sample marker (at most " + RiskModel.TREES_MAX + " trees)");
+        }
+        final TreeModel marked = new TreeModel(version, declineScore, flagScore,
+            java.util.Arrays.copyOf(keptFeatures, (kept + 1) * 3),
+            java.util.Arrays.copyOf(keptThresholds, (kept + 1) * 3), java.util.Arrays.copyOf(l, (kept + 1) * 4));
+        marked.features[kept * 3] = SAMPLE_MARKER;
+        marked.thresholds[kept * 3] = period;
+        return marked;
+    }
+
     /** The same trees and scores under another version. */
     public TreeModel withVersion(final long newVersion)
     {
@@ -100,6 +161,8 @@ public final class TreeModel
 
     /** Node 0's feature id of an exit marker tree (the engine's {@code RiskModel.EXIT_MARKER}). */
     public static final int EXIT_MARKER = 255;
+    /** The feature id that carries a challenger's shadow sample period (the engine's RiskModel.SAMPLE_MARKER). */
+    public static final int SAMPLE_MARKER = RiskModel.SAMPLE_MARKER;
 
     /**
      * The engine's arithmetic, for tools: the sum of the leaves the features reach; at an exit marker, the sum so far
@@ -123,6 +186,10 @@ public final class TreeModel
                 {
                     return sum;
                 }
+                continue;
+            }
+            if (features[node] == SAMPLE_MARKER)
+            {
                 continue;
             }
             final boolean left = x[features[node]] < thresholds[node];

@@ -1,0 +1,102 @@
+package com.wodian.perf.riskmodel;
+
+import com.wodian.engine.risk.RiskModel;
+import com.wodian.engine.risk.RiskModels;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.RiskModelOp;
+import com.wodian.protocol.sbe.RiskModelSlot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * How an operator sets the challenger's shadow sample period ({@code wodian pos risk-model --shadow-sample P}, which
+ * loads {@link TreeModel#withShadowSample}): the period written where the engine reads it (v24's exit marker: 256
+ * trees, no room for a marker of its own; v31: a marker appended), through a model file and back, the offline
+ * arithmetic unchanged, and 0 taking it out again.
+ */
+class ShadowSampleModelTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void thePeriodReachesTheEngineAndChangesNoScore() throws IOException
+    {
+        final TreeModel v24 = resource("model-v24.txt");
+        final TreeModel v31 = resource("model-v31.txt");
+        assertEquals(0, loaded(v24), "the shipped file carries no period");
+        final TreeModel v24Sampled = v24.withShadowSample(8);
+        assertEquals(v24.treeCount(), v24Sampled.treeCount(), "in the exit marker");
+        assertEquals(8, loaded(v24Sampled));
+        final TreeModel v31Sampled = v31.withShadowSample(16);
+        assertEquals(v31.treeCount() + 1, v31Sampled.treeCount(), "a marker of its own");
+        assertEquals(16, loaded(v31Sampled));
+        final Path file = dir.resolve("v31-sampled.txt");
+        v31Sampled.write(file);
+        assertEquals(16, loaded(TreeModel.read(file)), "through a model file");
+        assertEquals(4, loaded(v31Sampled.withShadowSample(4)), "a new period replaces the old");
+        assertEquals(0, loaded(v31Sampled.withShadowSample(0)), "0: every command again");
+        assertEquals(v31.treeCount(), v31Sampled.withShadowSample(0).treeCount());
+        assertEquals(0, loaded(v24Sampled.withShadowSample(0)));
+
+        final SplittableRandom random = new SplittableRandom(46);
+        final long[] x = new long[com.wodian.engine.risk.RiskFeatures.COUNT];
+        for (int sample = 0; sample < 2_000; sample++)
+        {
+            for (int feature = 0; feature < x.length; feature++)
+            {
+                x[feature] = random.nextInt(-2_000, 4_000);
+            }
+            assertEquals(v24.score(x), v24Sampled.score(x), "offline arithmetic, sample " + sample);
+            assertEquals(v31.score(x), v31Sampled.score(x), "offline arithmetic, sample " + sample);
+        }
+        final TreeModel noRoom = new TreeModel(1, 0, 0, new int[RiskModel.TREES_MAX * 3],
+            new long[RiskModel.TREES_MAX * 3], new int[RiskModel.TREES_MAX * 4]);
+        assertThrows(IllegalArgumentException.class, () -> noRoom.withShadowSample(8));
+    }
+
+    private static TreeModel resource(final String name) throws IOException
+    {
+        final Path copy = Files.createTempFile("wodian-model", ".txt");
+        try (InputStream in = ShadowSampleModelTest.class.getResourceAsStream("/com/wodian/perf/riskmodel/" + name))
+        {
+            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return TreeModel.read(copy);
+        }
+        finally
+        {
+            Files.delete(copy);
+        }
+    }
+
+    /** Loads {@code model} into the challenger slot as SetRiskModel would; the slot's shadow sample period. */
+    private static long loaded(final TreeModel model)
+    {
+        final RiskModels models = new RiskModels();
+        final int slot = RiskModelSlot.CHALLENGER.value();
+        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.BEGIN.value(), 1, model.treeCount(),
+            model.declineScore, model.flagScore));
+        for (int tree = 0; tree < model.treeCount(); tree++)
+        {
+            final int n = tree * 3;
+            final int l = tree * 4;
+            assertTrue(RiskModels.validTree(model.features[n], model.features[n + 1], model.features[n + 2],
+                model.leaves[l], model.leaves[l + 1], model.leaves[l + 2], model.leaves[l + 3],
+                com.wodian.engine.risk.RiskFeatures.COUNT), "tree " + tree);
+            assertEquals(ResultCode.OK, models.checkTrees(slot, 1, tree, 1));
+            models.stageTree(model.features[n], model.thresholds[n], model.features[n + 1], model.thresholds[n + 1],
+                model.features[n + 2], model.thresholds[n + 2], model.leaves[l], model.leaves[l + 1],
+                model.leaves[l + 2], model.leaves[l + 3]);
+        }
+        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.COMMIT.value(), 1, 0, 0, 0));
+        return models.slot(slot).shadowSamplePeriod();
+    }
+}
