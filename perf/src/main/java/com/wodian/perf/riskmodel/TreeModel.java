@@ -124,8 +124,18 @@ public final class TreeModel
         {
             if (keptFeatures[tree * 3] == EXIT_MARKER)
             {
-                keptFeatures[tree * 3 + 1] = period > 0 ? SAMPLE_MARKER : keptFeatures[tree * 3 + 2];
-                keptThresholds[tree * 3 + 1] = period > 0 ? period : 0;
+                // Node 1 is rewritten only to carry a period or to take one out: a model without one keeps its file's
+                // trees exactly (the journal and snapshots then hold the file's model, not another of equal scores).
+                if (period > 0)
+                {
+                    keptFeatures[tree * 3 + 1] = SAMPLE_MARKER;
+                    keptThresholds[tree * 3 + 1] = period;
+                }
+                else if (keptFeatures[tree * 3 + 1] == SAMPLE_MARKER)
+                {
+                    keptFeatures[tree * 3 + 1] = keptFeatures[tree * 3 + 2];
+                    keptThresholds[tree * 3 + 1] = 0;
+                }
                 return new TreeModel(version, declineScore, flagScore, keptFeatures, keptThresholds, l);
             }
         }

@@ -46,6 +46,20 @@ class ShadowSampleModelTest
         assertEquals(0, loaded(v31Sampled.withShadowSample(0)), "0: every command again");
         assertEquals(v31.treeCount(), v31Sampled.withShadowSample(0).treeCount());
         assertEquals(0, loaded(v24Sampled.withShadowSample(0)));
+        // rev R46: 0 on a file without a period loads the file's own trees, node for node, whatever its exit marker's
+        // unused nodes hold (v24's hold feature 0, threshold 0; a trainer may write others).
+        final int[] features = v24.features.clone();
+        final long[] thresholds = v24.thresholds.clone();
+        final int exitMarker = exitMarkerTree(v24);
+        features[exitMarker * 3 + 1] = 7;
+        thresholds[exitMarker * 3 + 1] = 11;
+        features[exitMarker * 3 + 2] = 9;
+        final TreeModel ownNodes = new TreeModel(v24.version, v24.declineScore, v24.flagScore, features, thresholds,
+            v24.leaves);
+        final TreeModel unsampled = ownNodes.withShadowSample(0);
+        assertArrayEquals(ownNodes.features, unsampled.features, "--shadow-sample 0 leaves the file's trees as they are");
+        assertArrayEquals(ownNodes.thresholds, unsampled.thresholds);
+        assertArrayEquals(ownNodes.leaves, unsampled.leaves);
 
         final SplittableRandom random = new SplittableRandom(46);
         final long[] x = new long[com.wodian.engine.risk.RiskFeatures.COUNT];
@@ -61,6 +75,18 @@ class ShadowSampleModelTest
         final TreeModel noRoom = new TreeModel(1, 0, 0, new int[RiskModel.TREES_MAX * 3],
             new long[RiskModel.TREES_MAX * 3], new int[RiskModel.TREES_MAX * 4]);
         assertThrows(IllegalArgumentException.class, () -> noRoom.withShadowSample(8));
+    }
+
+    private static int exitMarkerTree(final TreeModel model)
+    {
+        for (int tree = 0; tree < model.treeCount(); tree++)
+        {
+            if (model.features[tree * 3] == TreeModel.EXIT_MARKER)
+            {
+                return tree;
+            }
+        }
+        throw new AssertionError("no exit marker");
     }
 
     private static TreeModel resource(final String name) throws IOException
