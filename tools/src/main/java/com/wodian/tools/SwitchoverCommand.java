@@ -67,10 +67,19 @@ abstract class SwitchoverCommand implements Callable<Integer>
         while (System.nanoTime() - deadlineNs < 0)
         {
             final NodeStatus now = findPrimary(connection.queryAll(false));
-            if (null != now && now.nodeId() == newLeader && now.term() > primary.term())
+            if (null != now && now.term() > primary.term())
             {
-                System.out.println("node " + newLeader + " is the primary of term " + now.term());
-                return WodianMain.EXIT_OK;
+                if (now.nodeId() == newLeader)
+                {
+                    System.out.println("node " + newLeader + " is the primary of term " + now.term());
+                    return WodianMain.EXIT_OK;
+                }
+                // The hand-over ran, but a node's election timeout ran out before the new primary's first heartbeat
+                // reached it (seen on starved cores): the role moved on. Said at once, not after --wait-ms.
+                System.out.println("node " + now.nodeId() + " is the primary of term " + now.term() + ", not node " +
+                    newLeader + ": another election followed the hand-over (see 'wodian status'; ask again if the " +
+                    "role must move)");
+                return WodianMain.EXIT_REFUSED;
             }
             GroupCommands.sleep(20);
         }
