@@ -162,7 +162,8 @@ class DurabilityCliTest
         EngineLimitsFile.recordOrCheck(dataDir, EngineConfig.small().keysMax(50_000)); // as the server's first start
         for (final String[] command : new String[][] { { "verify" }, { "replay", "--to", "600" } })
         {
-            final String refused = refusedStderr(cli(command, "--data", data, "--limits", "small"));
+            final String refused =
+                withStderr(WodianMain.EXIT_REFUSED, cli(command, "--data", data, "--limits", "small"))[1];
             assertTrue(refused.contains("keysMax 50000 -> 100000"), command[0] + ": " + refused);
             final String[] same = withStderr(cli(command, "--data", data, "--limits", "small", "--keys-max", "50000"));
             assertTrue(same[0].contains("600"), command[0] + ": " + same[0] + same[1]);
@@ -183,57 +184,24 @@ class DurabilityCliTest
         return args.toArray(new String[0]);
     }
 
-    /** Standard error of a CLI run that must be refused (exit 1, nothing replayed). */
-    private static String refusedStderr(final String... args)
-    {
-        final java.io.PrintStream savedErr = System.err;
-        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-        try
-        {
-            final CliTest.Run run = wodian(args);
-            assertEquals(WodianMain.EXIT_REFUSED, run.exitCode(),
-                run.out() + err.toString(java.nio.charset.StandardCharsets.UTF_8));
-            return err.toString(java.nio.charset.StandardCharsets.UTF_8);
-        }
-        finally
-        {
-            System.setErr(savedErr);
-        }
-    }
-
-    @Test
-    // A backstop, not a schedule: at load 17 on the 2-vCPU dev VM a run took a fifth of the old limit, too close.
-    @Timeout(value = 300, unit = TimeUnit.SECONDS)
-    void theOfflineToolsTakeTheServersKeysMax(@TempDir final Path dir) throws Exception
-    {
-        final Path dataDir = dir.resolve("data");
-        final String data = dataDir.toString();
-        write(dataDir, 1, 400);
-        assertEquals(0, wodian("snapshot", "take", "--data", data, "--limits", "small", "--keys-max", "50000")
-            .exitCode());
-        write(dataDir, 401, 600);
-        final String[] same = withStderr("journal", "replay", "--data", data, "--limits", "small", "--keys-max",
-            "50000", "--to", "600");
-        assertTrue(same[0].contains("asOf sequence=600 ") && same[1].contains("recovered: snapshot at sequence 400") &&
-            !same[1].contains("other limits"), same[0] + same[1]);
-        final String[] other = withStderr("journal", "replay", "--data", data, "--limits", "small", "--to", "600");
-        assertTrue(other[1].contains("other limits"), "another key table cannot use the snapshot\n" + other[1]);
-        final CliTest.Run refused = wodian("journal", "verify", "--data", data, "--keys-max", "0");
-        assertEquals(2, refused.exitCode(), refused.out());
-    }
-
-    /** Standard output and standard error of one CLI run. */
+    /** Standard output and standard error of one CLI run, which must exit 0. */
     private static String[] withStderr(final String... args)
     {
+        return withStderr(WodianMain.EXIT_OK, args);
+    }
+
+    /** Standard output and standard error of one CLI run, which must exit {@code exitCode}. */
+    private static String[] withStderr(final int exitCode, final String... args)
+    {
         final java.io.PrintStream savedErr = System.err;
         final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         try
         {
             final CliTest.Run run = wodian(args);
-            assertEquals(0, run.exitCode(), run.out());
-            return new String[] { run.out(), err.toString(java.nio.charset.StandardCharsets.UTF_8) };
+            final String stderr = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(exitCode, run.exitCode(), run.out() + stderr);
+            return new String[] { run.out(), stderr };
         }
         finally
         {
