@@ -184,6 +184,27 @@ class DurabilityCliTest
         return args.toArray(new String[0]);
     }
 
+    @Test
+    // A backstop, not a schedule: at load 17 on the 2-vCPU dev VM a run took a fifth of the old limit, too close.
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void theOfflineToolsTakeTheServersKeysMax(@TempDir final Path dir) throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final String data = dataDir.toString();
+        write(dataDir, 1, 400);
+        assertEquals(0, wodian("snapshot", "take", "--data", data, "--limits", "small", "--keys-max", "50000")
+            .exitCode());
+        write(dataDir, 401, 600);
+        final String[] same = withStderr("journal", "replay", "--data", data, "--limits", "small", "--keys-max",
+            "50000", "--to", "600");
+        assertTrue(same[0].contains("asOf sequence=600 ") && same[1].contains("recovered: snapshot at sequence 400") &&
+            !same[1].contains("other limits"), same[0] + same[1]);
+        final String[] other = withStderr("journal", "replay", "--data", data, "--limits", "small", "--to", "600");
+        assertTrue(other[1].contains("other limits"), "another key table cannot use the snapshot\n" + other[1]);
+        final CliTest.Run refused = wodian("journal", "verify", "--data", data, "--keys-max", "0");
+        assertEquals(2, refused.exitCode(), refused.out());
+    }
+
     /** Standard output and standard error of one CLI run, which must exit 0. */
     private static String[] withStderr(final String... args)
     {
