@@ -11,7 +11,9 @@ import org.agrona.DirectBuffer;
  * majority within the minimum election timeout steps down), leader stickiness (a follower that heard from a live
  * leader within the minimum election timeout ignores vote requests, so a node rejoining after a partition cannot
  * depose a healthy leader) and Pre-Vote (section 9.6, {@link PreVote}: a node asks whether it could win before it
- * raises its term, so a restarted node that has not heard from the leader yet does not make it step down).
+ * raises its term, so a restarted node that has not heard from the leader yet does not make it step down), with a
+ * transfer vote lease ({@link Election#inTransferVoteLease}: a node that just voted for a leadership transfer's target
+ * waits for it as for a leader, so the next election does not undo a hand-over whose new leader is heard late).
  *
  * <p>Two more from the thesis for throughput and planned switchovers: pipelining (section 10.2.1: once a follower's
  * position is confirmed the leader sends further entries without waiting for acknowledgements, up to
@@ -419,6 +421,10 @@ public final class ConsensusNode
             {
                 startElection(nowMs, false);
             }
+            else if (election.inTransferVoteLease(nodeId, nowMs))
+            {
+                election.resetDeadline(nowMs); // the transfer's target may be leading: wait for its heartbeat
+            }
             else
             {
                 // The leader went quiet: no longer named (clients' NOT_PRIMARY hint, a standby's readiness), as a
@@ -489,7 +495,7 @@ public final class ConsensusNode
             stepDown(requestTerm, nowMs);
         }
         electionCounters.voteAnswered(candidateId, requestTerm,
-            election.answerVoteRequest(requestTerm, candidateId, lastLogIndex, lastLogTerm, nowMs));
+            election.answerVoteRequest(requestTerm, candidateId, lastLogIndex, lastLogTerm, leadershipTransfer, nowMs));
     }
 
     /**
@@ -503,7 +509,8 @@ public final class ConsensusNode
         {
             return;
         }
-        final boolean leaderAlive = role == Role.LEADER || election.leaderHeardWithinTimeout(leaderId, nowMs);
+        final boolean leaderAlive = role == Role.LEADER || election.leaderHeardWithinTimeout(leaderId, nowMs) ||
+            election.inTransferVoteLease(candidateId, nowMs);
         final boolean granted = preVote.grants(term, lastLogIndex, lastLogTerm, leaderAlive);
         electionCounters.preVoteAnswered(candidateId, granted);
         outbox.preVoteReply(candidateId, termStore.currentTerm(), nodeId, term, granted);

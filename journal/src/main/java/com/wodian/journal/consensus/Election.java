@@ -22,6 +22,9 @@ final class Election
     private final boolean[] voteGranted;
     private long electionDeadlineMs;
     private long lastLeaderContactMs = Long.MIN_VALUE / 2;
+    /** When this node last gave its vote to a leadership transfer's target, and in which term (0: none pending). */
+    private long transferVoteAtMs = Long.MIN_VALUE / 2;
+    private long transferVoteTerm;
 
     Election(final NodeContext context, final RandomGenerator random)
     {
@@ -53,6 +56,7 @@ final class Election
     void heardFromLeader(final long nowMs)
     {
         lastLeaderContactMs = nowMs;
+        transferVoteTerm = 0; // what the transfer vote lease waited for: stickiness and the deadline take over
         resetDeadline(nowMs);
     }
 
@@ -63,6 +67,24 @@ final class Election
     boolean leaderHeardWithinTimeout(final int leaderId, final long nowMs)
     {
         return leaderId != -1 && nowMs - lastLeaderContactMs < config.electionTimeoutMinMs();
+    }
+
+    /**
+     * The transfer vote lease: whether this node gave its vote in its current term, within the maximum election
+     * timeout, to a leadership transfer's target (a transfer-flagged RequestVote) other than {@code candidateId}, and
+     * has heard no leader since. The target may have won and its first heartbeat may still be on its way (it has until
+     * its own election timeout, up to the maximum, to count its votes; on a starved machine it takes that long), so
+     * until then this node neither says yes to another node's PreVote nor asks for one itself: it waits for the target
+     * as for a leader heard. The target itself may still ask (asking again, it has not won). Only a transfer's vote
+     * starts a lease: a transfer happens once per TimeoutNow, so no candidate that cannot win renews it by standing
+     * again (a node of an older build, which stands without Pre-Vote, would otherwise keep its voters from ever
+     * electing anyone else). Without the lease a hand-over was undone by the next election
+     * ({@code ConsensusSimulationTest.aLeadershipTransferIsNotUndoneByTheNextElection}).
+     */
+    boolean inTransferVoteLease(final int candidateId, final long nowMs)
+    {
+        return transferVoteTerm == termStore.currentTerm() && termStore.votedFor() != candidateId &&
+            nowMs - transferVoteAtMs < config.electionTimeoutMaxMs();
     }
 
     /**
@@ -120,7 +142,8 @@ final class Election
     /**
      * Answers a RequestVote whose term is not above this node's (the caller has adopted a higher one): the vote goes
      * to the first candidate of the term whose log is at least as up to date as this one (last term, then last
-     * index), stored before the answer is sent.
+     * index), stored before the answer is sent. A vote for a leadership transfer's target starts the transfer vote
+     * lease ({@link #inTransferVoteLease}).
      *
      * @return whether the vote was given.
      */
@@ -129,6 +152,7 @@ final class Election
         final int candidateId,
         final long lastLogIndex,
         final long lastLogTerm,
+        final boolean leadershipTransfer,
         final long nowMs)
     {
         final long currentTerm = termStore.currentTerm();
@@ -144,6 +168,11 @@ final class Election
                 termStore.store(currentTerm, candidateId);
                 granted = true;
                 resetDeadline(nowMs);
+                if (leadershipTransfer)
+                {
+                    transferVoteAtMs = nowMs;
+                    transferVoteTerm = currentTerm;
+                }
             }
         }
         outbox.voteReply(candidateId, currentTerm, selfId, granted);

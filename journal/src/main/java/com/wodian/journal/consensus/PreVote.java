@@ -6,7 +6,8 @@ import java.util.Arrays;
  * Pre-Vote (Ongaro's thesis, section 9.6): before a node whose election timeout ran out raises its term, it asks the
  * voters of its newest configuration whether they would vote for it, and stands only once a majority says yes. A voter
  * says yes when the candidate's log is at least as up to date as its own and it has not heard from a live leader
- * within the minimum election timeout (nor is the leader itself). No term changes on either side: a PreVote carries
+ * within the minimum election timeout (nor is the leader itself, nor within a transfer vote
+ * lease, {@link Election#inTransferVoteLease}). No term changes on either side: a PreVote carries
  * the term the candidate would stand in, and nobody adopts it.
  *
  * <p>Why: a node that restarts (or comes back from a partition) while the leader's reconnect has not reached it yet

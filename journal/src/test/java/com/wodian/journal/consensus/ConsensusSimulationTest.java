@@ -225,6 +225,41 @@ class ConsensusSimulationTest
         assertTrue(deposed > 0, "no restart deposed the primary without Pre-Vote");
     }
 
+    /**
+     * A hand-over holds (the CI failure of stop 46: GroupCommandsTest's {@code demote}, then an election that gave the
+     * role back): the target's transfer RequestVote lost to some members, the votes reaching it up to 139 ms late and
+     * its first messages as leader reaching each member up to 139 ms late (election timeout 150-300 ms), and still no
+     * member starts a further term: the target leads the next term to the end. The transfer vote lease makes it hold
+     * ({@link Election#inTransferVoteLease}; also none of 2,000 seeds); without it 21 of the 378 hand-overs
+     * were undone.
+     */
+    @Test
+    void aLeadershipTransferIsNotUndoneByTheNextElection()
+    {
+        final List<String> undone = new ArrayList<>();
+        int tookOver = 0;
+        final int seeds = seedCount(400);
+        for (long seed = firstSeed(); seed < firstSeed() + seeds; seed++)
+        {
+            final GroupSimulation.TransferRun run = new GroupSimulation(seed, 3 + 2 * (int)(seed % 2), AckPolicy.QUORUM)
+                .runWithLateHandOver(1_000, 140, 1_500);
+            if (!run.tookOver())
+            {
+                continue; // its vote requests lost to too many members of a group of five: no hand-over to hold
+            }
+            tookOver++;
+            if (run.leaderAfter() != run.target() || run.highestTerm() != run.termBefore() + 1)
+            {
+                undone.add("seed " + seed + ": " + run.leaderBefore() + " handed term " + run.termBefore() +
+                    " over to " + run.target() + ", then node " + run.leaderAfter() + " led, highest term " +
+                    run.highestTerm());
+            }
+        }
+        assertTrue(tookOver > seeds / 2 || seeds < 100, "too few hand-overs for the run to mean anything: " + tookOver);
+        assertTrue(undone.isEmpty(), undone.size() + " of " + tookOver + " hand-overs undone: " +
+            undone.subList(0, Math.min(5, undone.size())));
+    }
+
     private static GroupSimulation.RestartRun restartRun(final long seed, final boolean preVote)
     {
         final AckPolicy policy = AckPolicy.values()[(int)(seed % AckPolicy.values().length)];

@@ -136,6 +136,18 @@ final class GroupSimulation
     /** A node whose links to and from its peers deliver after a fixed delay, in order (a slow standby); -1: none. */
     private int slowNode = -1;
     private int slowDelayMs;
+    /**
+     * {@link #runWithLateHandOver}: the transfer target whose election and first messages as leader are slow (-1:
+     * none); when it stood and when it took over (-1: not yet); how late the vote replies to it are from when it
+     * stood; how late its messages to each member are from when it took over; and to which members its transfer
+     * RequestVote is lost.
+     */
+    private int slowTarget = -1;
+    private long slowTargetStoodAtMs = -1;
+    private long slowTargetLedAtMs = -1;
+    private long voteRepliesLateMs;
+    private final long[] firstMessagesLateMs;
+    private final boolean[] voteRequestLost;
 
     /**
      * Seeds with snapshot install: now and then one node's durable state is backed up, and later the node is
@@ -238,6 +250,8 @@ final class GroupSimulation
         this.linkCut = new boolean[groupSize][groupSize];
         this.healLinkAtMs = new long[groupSize][groupSize];
         this.lastRole = new Role[groupSize];
+        this.firstMessagesLateMs = new long[groupSize];
+        this.voteRequestLost = new boolean[groupSize];
         for (int id = 0; id < groupSize; id++)
         {
             logs[id] = new MemoryReplicaLog();
@@ -360,6 +374,58 @@ final class GroupSimulation
 
     record RestartRun(int leaderBefore, long termBefore, int restarted, int leaderAfter, long termAfter,
         int elections, boolean restartedCaughtUp)
+    {
+    }
+
+    /**
+     * No faults but the ones a hand-over meets on starved cores: once a leader is elected (within {@code settleMs}),
+     * it hands over to a random other member (as {@code wodian promote/demote} does). The target's transfer-flagged
+     * RequestVote is lost on the way to each member other than the old leader with probability 1/2 (that member never
+     * votes); the votes reach the target up to {@code lateMsMax - 1} ms after it stood (it counts them late), and once
+     * it leads, its messages reach each member up to {@code lateMsMax - 1} ms late. With {@code lateMsMax} no more
+     * than the minimum election timeout less the network's delay, the target still wins the next term before its own
+     * election timeout and hears a reply before check quorum would depose it. Then {@code afterMs} more. Returns
+     * whether the target took the next term, which node leads at the end, and the highest term any node reached.
+     */
+    TransferRun runWithLateHandOver(final long settleMs, final int lateMsMax, final long afterMs)
+    {
+        networkLossy = false;
+        for (; nowMs < settleMs; nowMs++)
+        {
+            step(false);
+        }
+        final int leader = leaderOrFail();
+        final long termBefore = nodes[leader].currentTerm();
+        final int target = (leader + 1 + random.nextInt(groupSize - 1)) % groupSize;
+        slowTarget = target;
+        voteRepliesLateMs = random.nextInt(lateMsMax);
+        for (int peer = 0; peer < groupSize; peer++)
+        {
+            firstMessagesLateMs[peer] = random.nextInt(lateMsMax);
+            voteRequestLost[peer] = peer != leader && random.nextBoolean();
+        }
+        if (!nodes[leader].transferLeadership(target, nowMs))
+        {
+            fail("leader " + leader + " refused to transfer to " + target);
+        }
+        lastIndexAtTransfer[leader] = logs[leader].lastIndex();
+        boolean tookOver = false;
+        for (final long end = nowMs + afterMs; nowMs < end; nowMs++)
+        {
+            newCommandsAllowed = nowMs < end - afterMs / 4;
+            step(false);
+            tookOver |= nodes[target].role() == Role.LEADER && nodes[target].currentTerm() == termBefore + 1;
+        }
+        long highestTerm = 0;
+        for (int id = 0; id < groupSize; id++)
+        {
+            highestTerm = Math.max(highestTerm, nodes[id].currentTerm());
+        }
+        return new TransferRun(leader, target, termBefore, tookOver, upLeader(), highestTerm);
+    }
+
+    record TransferRun(int leaderBefore, int target, long termBefore, boolean tookOver, int leaderAfter,
+        long highestTerm)
     {
     }
 
@@ -857,6 +923,16 @@ final class GroupSimulation
         }
         final Object delivered = networkLossy && message instanceof ConsensusMessage.InstallSnapshot chunk &&
             chunk.data().length > 0 && random.nextInt(50) == 0 ? corrupted(chunk) : message;
+        if (slowTarget >= 0 && from < groupSize && to < groupSize && (from == slowTarget || to == slowTarget))
+        {
+            final long lateAtMs = slowTargetDeliversAtMs(from, to, message, nowMs + 1 + random.nextInt(maxDelayMs));
+            if (lateAtMs >= 0)
+            {
+                network.add(new InFlight(lateAtMs, messageSequence++, from, to, delivered, incarnationOf(from),
+                    false));
+            }
+            return;
+        }
         if (from < groupSize && to < groupSize && (from == slowNode || to == slowNode))
         {
             // Like TCP: late, but whole and in order (a fixed delay keeps the send order, ties go by sequence).
@@ -871,6 +947,32 @@ final class GroupSimulation
             network.add(new InFlight(nowMs + 1 + random.nextInt(maxDelayMs * 3), messageSequence++, from, to,
                 delivered, incarnationOf(from), from < groupSize && joinedEmpty[from]));
         }
+    }
+
+    /**
+     * {@link #runWithLateHandOver}'s faults: the target's transfer RequestVote is lost to some members, the votes
+     * reach it late, and its first messages as leader reach each member late (in order: held ones are delivered at one
+     * time, in the order sent).
+     *
+     * @return when the message is delivered, -1: lost.
+     */
+    private long slowTargetDeliversAtMs(final int from, final int to, final Object message, final long deliverAtMs)
+    {
+        if (from == slowTarget && message instanceof ConsensusMessage.RequestVote)
+        {
+            slowTargetStoodAtMs = slowTargetStoodAtMs < 0 ? nowMs : slowTargetStoodAtMs;
+            return voteRequestLost[to] ? -1 : deliverAtMs;
+        }
+        if (to == slowTarget && message instanceof ConsensusMessage.VoteReply && slowTargetStoodAtMs >= 0)
+        {
+            return Math.max(deliverAtMs, slowTargetStoodAtMs + voteRepliesLateMs);
+        }
+        if (from == slowTarget && nodes[from].role() == Role.LEADER)
+        {
+            slowTargetLedAtMs = slowTargetLedAtMs < 0 ? nowMs : slowTargetLedAtMs;
+            return Math.max(deliverAtMs, slowTargetLedAtMs + firstMessagesLateMs[to]);
+        }
+        return deliverAtMs;
     }
 
     private long incarnationOf(final int endpoint)

@@ -243,6 +243,66 @@ class PreVoteTest
             .allMatch(ConsensusMessage.RequestVote::leadershipTransfer));
     }
 
+    /**
+     * The transfer vote lease: a node that just voted for a transfer's target (it stepped down from the old leader's
+     * term, so it names no leader) waits for that target as if it had heard it, for the maximum election timeout:
+     * another node's PreVote is refused and it asks for none itself; the target itself may still ask (it has not won).
+     */
+    @Test
+    void aNodeThatJustVotedForATransferTargetWaitsForItAsForALeader()
+    {
+        final ConsensusNode voter = followerOfLeader0(1, 3, 0);
+        voter.onMessage(new ConsensusMessage.RequestVote(4, 2, 1, 3, true), 10);
+        assertEquals(4, voter.currentTerm());
+        assertEquals(-1, voter.leaderId(), "the old leader's term is over; the target has not been heard yet");
+        assertTrue(sentOfType(ConsensusMessage.VoteReply.class).get(0).granted());
+        final long leaseEndMs = 10 + CONFIG.electionTimeoutMaxMs();
+
+        voter.onMessage(new ConsensusMessage.PreVote(5, 0, 1, 3), 10 + CONFIG.electionTimeoutMinMs());
+        assertFalse(lastPreVoteReply().granted(), "the node it voted for may lead: another candidate is refused");
+        voter.onMessage(new ConsensusMessage.PreVote(5, 2, 1, 3), 10 + CONFIG.electionTimeoutMinMs());
+        assertTrue(lastPreVoteReply().granted(), "the node it voted for asks again: it has not won");
+        sent.clear();
+        voter.onTimer(leaseEndMs - 1);
+        assertTrue(sentOfType(ConsensusMessage.PreVote.class).isEmpty(), "its own timer ran out within the lease");
+        assertEquals(Role.FOLLOWER, voter.role());
+
+        voter.onMessage(new ConsensusMessage.PreVote(5, 0, 1, 3), leaseEndMs);
+        assertTrue(lastPreVoteReply().granted(), "the lease is over and no leader was heard");
+        voter.onTimer(leaseEndMs + CONFIG.electionTimeoutMaxMs());
+        assertEquals(2, sentOfType(ConsensusMessage.PreVote.class).size(), "after the lease it asks as before");
+        assertEquals(4, voter.currentTerm());
+    }
+
+    /** Hearing the leader it voted for ends the lease: from then on stickiness and the usual deadline apply. */
+    @Test
+    void hearingTheLeaderEndsTheTransferVoteLease()
+    {
+        final ConsensusNode voter = followerOfLeader0(1, 3, 0);
+        voter.onMessage(new ConsensusMessage.RequestVote(4, 2, 1, 3, true), 10);
+        voter.onMessage(new ConsensusMessage.AppendEntries(4, 2, 1, 3, new long[0], new long[0], 1), 20);
+        assertEquals(2, voter.leaderId());
+        voter.onMessage(new ConsensusMessage.PreVote(5, 0, 1, 3), 20 + CONFIG.electionTimeoutMinMs());
+        assertTrue(lastPreVoteReply().granted(), "the leader went quiet for the minimum election timeout");
+        sent.clear();
+        voter.onTimer(20 + CONFIG.electionTimeoutMaxMs());
+        assertEquals(2, sentOfType(ConsensusMessage.PreVote.class).size(), "its own timer ran out: it asks");
+    }
+
+    /**
+     * A vote in an ordinary election starts no lease: a candidate that cannot win (a node of an older build stands
+     * again every election timeout without Pre-Vote) must not keep its voters from electing another node.
+     */
+    @Test
+    void aVoteInAnOrdinaryElectionStartsNoLease()
+    {
+        final ConsensusNode voter = followerOfLeader0(1, 3, 0);
+        voter.onMessage(new ConsensusMessage.RequestVote(4, 2, 1, 3, false), CONFIG.electionTimeoutMinMs());
+        assertTrue(sentOfType(ConsensusMessage.VoteReply.class).get(0).granted());
+        voter.onMessage(new ConsensusMessage.PreVote(5, 0, 1, 3), CONFIG.electionTimeoutMinMs() + 1);
+        assertTrue(lastPreVoteReply().granted(), "no leader known, none heard: the PreVote is answered as before");
+    }
+
     @Test
     void aPeerOfAnOlderBuildCountsAsYesOnlyAfterTheGrace()
     {
