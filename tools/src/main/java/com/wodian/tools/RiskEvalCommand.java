@@ -9,6 +9,8 @@ import com.wodian.perf.riskmodel.Scorecard;
 import com.wodian.perf.riskmodel.TreeModel;
 import com.wodian.perf.riskmodel.Worlds;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,6 +67,11 @@ public final class RiskEvalCommand implements Callable<Integer>
         description = "with --world: the hand-written rules' mode (ENFORCE, SHADOW or OFF)")
     RiskMode rulesMode;
 
+    @Option(names = "--engine-setting", split = ",", paramLabel = "NAME=VALUE",
+        description = "with --world: an engine setting (EngineSetting name) sent with SetEngineSetting after the " +
+        "rules and models, before the world's first command; repeatable (e.g. BALANCE_PROBE_LIMIT=20)")
+    List<String> engineSettings;
+
     @Override
     public Integer call() throws Exception
     {
@@ -72,15 +79,30 @@ public final class RiskEvalCommand implements Callable<Integer>
         {
             final TreeModel loaded = model == null ? null : TreeModel.read(model);
             final TreeModel source = groupSource == null ? null : TreeModel.read(groupSource);
+            final List<ModelRun.Setting> settings = new ArrayList<>();
+            for (final String spec : engineSettings == null ? List.<String>of() : engineSettings)
+            {
+                try
+                {
+                    settings.add(ModelRun.Setting.parse(spec));
+                }
+                catch (final IllegalArgumentException invalid)
+                {
+                    System.err.println("risk-eval: --engine-setting: " + invalid.getMessage());
+                    return WodianMain.EXIT_USAGE;
+                }
+            }
             final LongFunction<LabelledWorld> worlds = Worlds.byName(world, heldOut, consumers, days);
             for (final long s : seeds == null ? new long[]{seed} : seeds)
             {
                 final LabelledWorld labelled = worlds.apply(s);
-                final ModelRun run = labelled.run(rulesMode, loaded, source);
-                System.out.printf("world %s seed %d%s, rules %s, model %s%n", world, s, heldOut ? " (held-out range)" :
-                    "", rulesMode, loaded == null ? "none" : model + " (version " + loaded.version + ", decline at " +
-                    loaded.declineScore + ")" + (source == null ? "" : ", group source " + groupSource +
-                    " (version " + source.version + ")"));
+                final ModelRun run = labelled.run(rulesMode, loaded, source, settings);
+                final String models = loaded == null ? "none" : model + " (version " + loaded.version +
+                    ", decline at " + loaded.declineScore + ")" + (source == null ? "" : ", group source " +
+                    groupSource + " (version " + source.version + ")");
+                System.out.printf("world %s seed %d%s, rules %s, model %s%s%n", world, s,
+                    heldOut ? " (held-out range)" : "", rulesMode, models,
+                    settings.isEmpty() ? "" : ", engine settings " + settings);
                 new Scorecard(labelled.kindNames(), run.decisions, run.declined, run.groups)
                     .withLookAlikes(labelled.lookAlikeNames(), run.decisions, run.declined, run.lookAlikes)
                     .print(System.out);

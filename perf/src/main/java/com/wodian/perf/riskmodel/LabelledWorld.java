@@ -2,6 +2,8 @@ package com.wodian.perf.riskmodel;
 
 import com.wodian.protocol.sbe.RiskMode;
 
+import java.util.List;
+
 /** One seeded labelled world, ready to be run through an engine with given rules and model. */
 public interface LabelledWorld
 {
@@ -15,7 +17,13 @@ public interface LabelledWorld
      * As {@link #run(RiskMode, TreeModel)}, with {@code groupSource} (null: none) in the challenger slot as the
      * source of the group features (engine setting RISK_GROUP_SOURCE 1, see {@link ModelRun}).
      */
-    ModelRun run(RiskMode rulesMode, TreeModel model, TreeModel groupSource);
+    default ModelRun run(RiskMode rulesMode, TreeModel model, TreeModel groupSource)
+    {
+        return run(rulesMode, model, groupSource, List.of());
+    }
+
+    /** As above, with {@code settings} sent after the rules and models, before the world's first command. */
+    ModelRun run(RiskMode rulesMode, TreeModel model, TreeModel groupSource, List<ModelRun.Setting> settings);
 
     /** Name of each abuse kind by id, 0 being legitimate. */
     String[] kindNames();

@@ -16,13 +16,16 @@ import com.wodian.protocol.sbe.RiskModelSlot;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.List;
+
 /**
  * Runs a {@link LabelledStream} through an in-process engine as the pipeline would (next sequence, the command's
  * input time) and records every risk decision with its label: the features the engine computed, whether risk
  * declined it. The hand-written rules run in the given mode at their tuned defaults; a model, if given, is loaded
  * with SetRiskModel commands (the journaled path) and enforced as rule 14; a group source model, if given, is loaded
- * into the challenger slot (rule 15 in shadow) and fills the group features (engine setting RISK_GROUP_SOURCE 1).
- * Features are captured on every run.
+ * into the challenger slot (rule 15 in shadow) and fills the group features (engine setting RISK_GROUP_SOURCE 1);
+ * further engine settings, if given ({@link #settings}), are sent with SetEngineSetting after those, before the
+ * first command of the stream. Features are captured on every run.
  */
 public final class ModelRun implements ReplySink
 {
@@ -31,6 +34,8 @@ public final class ModelRun implements ReplySink
     private final TreeModel model;
     /** The challenger whose individual score fills the group features; null: none (the active model fills them). */
     private TreeModel groupSource;
+    /** Engine settings sent after the rules and models, in this order. */
+    private List<Setting> settings = List.of();
     private final Engine engine;
     private final CommandEncoder encoder = new CommandEncoder();
     private final UnsafeBuffer command = new UnsafeBuffer(new byte[256]);
@@ -92,6 +97,13 @@ public final class ModelRun implements ReplySink
         return this;
     }
 
+    /** Sets the engine settings sent after the rules and models (empty: none); before the run starts. */
+    public ModelRun settings(final List<Setting> settings)
+    {
+        this.settings = List.copyOf(settings);
+        return this;
+    }
+
     Engine engine()
     {
         return engine;
@@ -141,6 +153,11 @@ public final class ModelRun implements ReplySink
                 RiskAction.DECLINE, 0, 0, 0)), "challenger rule");
             require(apply(command, 0, encoder.setEngineSetting(command, 0, EngineSetting.RISK_GROUP_SOURCE, 1)),
                 "group source");
+        }
+        for (final Setting setting : settings)
+        {
+            require(apply(command, 0, encoder.setEngineSetting(command, 0, setting.setting(), setting.value())),
+                "engine setting " + setting);
         }
     }
 
@@ -220,5 +237,59 @@ public final class ModelRun implements ReplySink
     public long stateHash()
     {
         return engine.stateHash();
+    }
+
+    /**
+     * One engine setting for a run, as an operator sends it: SetEngineSetting, the journaled path (so a setting
+     * that starts learning at its first command, as some risk settings do, starts before the world does).
+     *
+     * @param setting the setting
+     * @param value   its value; the engine refuses one out of range (the run then fails with the result code)
+     */
+    public record Setting(EngineSetting setting, long value)
+    {
+        /**
+         * Parses {@code NAME=VALUE}, NAME an {@link EngineSetting} name.
+         *
+         * @throws IllegalArgumentException on another form, an unknown name or a value that is not a number
+         */
+        public static Setting parse(final String spec)
+        {
+            final int equals = spec.indexOf('=');
+            if (equals <= 0)
+            {
+                throw new IllegalArgumentException("engine setting '" + spec + "': NAME=VALUE expected");
+            }
+            final String name = spec.substring(0, equals).trim();
+            final EngineSetting setting;
+            try
+            {
+                setting = EngineSetting.valueOf(name);
+            }
+            catch (final IllegalArgumentException unknown)
+            {
+                throw new IllegalArgumentException("engine setting '" + name + "' unknown (" +
+                    java.util.Arrays.toString(EngineSetting.values()) + ")", unknown);
+            }
+            if (setting == EngineSetting.NULL_VAL)
+            {
+                throw new IllegalArgumentException("engine setting '" + name + "' unknown");
+            }
+            try
+            {
+                return new Setting(setting, Long.parseLong(spec.substring(equals + 1).trim()));
+            }
+            catch (final NumberFormatException notANumber)
+            {
+                throw new IllegalArgumentException("engine setting '" + spec + "': the value is not a number",
+                    notANumber);
+            }
+        }
+
+        @Override
+        public String toString()
+        {
+            return setting.name() + "=" + value;
+        }
     }
 }

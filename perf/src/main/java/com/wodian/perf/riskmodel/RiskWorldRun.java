@@ -98,7 +98,8 @@ public final class RiskWorldRun implements LabelledWorld
     }
 
     @Override
-    public ModelRun run(final RiskMode rulesMode, final TreeModel model, final TreeModel groupSource)
+    public ModelRun run(final RiskMode rulesMode, final TreeModel model, final TreeModel groupSource,
+        final java.util.List<ModelRun.Setting> settings)
     {
         final RiskWorld world = RiskWorld.generate(RiskWorldDump.knobs(seed, range, heldOutKnobs));
         final Long2LongHashMap tradeByMerchant = new Long2LongHashMap(0);
@@ -116,7 +117,8 @@ public final class RiskWorldRun implements LabelledWorld
             commands++;
         }
         final ModelRun run = new ModelRun(null, rulesMode, model, Math.min(commands + 16, 2_000_000),
-            world.merchants().size() + 16, terminals + 16, commands + 10_000).groupSource(groupSource);
+            world.merchants().size() + 16, terminals + 16, commands + 10_000).groupSource(groupSource)
+            .settings(settings);
         run.configure(1);   // rules and model before the world's first command, whatever its time
         final WithMerchantContext commandsWithContext = new WithMerchantContext(world.cursor(), world.merchants(),
             keepFromPermille, keepToPermille, seed);

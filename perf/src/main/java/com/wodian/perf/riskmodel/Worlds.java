@@ -40,9 +40,10 @@ public final class Worlds
         {
             @Override
             public ModelRun run(final com.wodian.protocol.sbe.RiskMode rulesMode, final TreeModel model,
-                final TreeModel groupSource)
+                final TreeModel groupSource, final java.util.List<ModelRun.Setting> settings)
             {
-                return new ModelRun(new WorkloadStream(workload), rulesMode, model).groupSource(groupSource).run();
+                return new ModelRun(new WorkloadStream(workload), rulesMode, model).groupSource(groupSource)
+                    .settings(settings).run();
             }
 
             @Override
