@@ -78,7 +78,8 @@ public final class ServerCounters implements AutoCloseable
             "terms this node stood for (a pre-vote won, or a leadership transfer)"),
         VOTES_GRANTED("replication_votes_granted_total", false, "votes this node gave to a candidate"),
         VOTE_REQUESTS_REFUSED("replication_vote_requests_refused_total", false,
-            "pre-votes and vote requests of other nodes refused or ignored (a primary alive, or their log behind)"),
+            "pre-votes and vote requests of other nodes refused or ignored (a primary alive, a transfer vote just " +
+            "given, or their log behind)"),
         RETAINED_FOR_SLOWEST("replication_retained_for_slowest_entries", true,
             "primary: entries after the slowest member's last known position, connected or not (0 for a member not " +
             "heard from since this node leads): what journal prune keeps for it"),

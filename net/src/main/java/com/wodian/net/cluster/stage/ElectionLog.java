@@ -103,7 +103,8 @@ final class ElectionLog
         lastSummaryMs = nowMs;
         logger.log(System.Logger.Level.INFO, "node {0}: {1,number,#} pre-vote rounds not won (no majority said yes: " +
             "a primary is alive for them, or this node is behind or cut off); {2,number,#} pre-votes and vote " +
-            "requests of other nodes refused (last from node {3}: a primary alive here, or its log behind this one) " +
+            "requests of other nodes refused (last from node {3}: a primary alive here, a transfer vote just given, " +
+            "or its log behind this one) " +
             "since the last such line", nodeId, roundsSinceSummary, refusedSinceSummary,
             Math.max(counters.lastPreVoteCandidate(), counters.lastVoteCandidate()));
         roundsSinceSummary = 0;
