@@ -268,8 +268,9 @@ public final class ModelRun implements ReplySink
             }
             catch (final IllegalArgumentException unknown)
             {
-                throw new IllegalArgumentException("engine setting '" + name + "' unknown (" +
-                    java.util.Arrays.toString(EngineSetting.values()) + ")", unknown);
+                throw new IllegalArgumentException("engine setting '" + name + "' unknown (" + java.util.Arrays
+                    .stream(EngineSetting.values()).filter(known -> known != EngineSetting.NULL_VAL)
+                    .map(Enum::name).collect(java.util.stream.Collectors.joining(", ")) + ")", unknown);
             }
             if (setting == EngineSetting.NULL_VAL)
             {
