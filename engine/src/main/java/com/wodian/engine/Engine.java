@@ -34,15 +34,17 @@ public final class Engine
      * (EngineSettings, MerchantKeyQuota); merchant rows and key records may carry the quota's counts and marks.
      * 15: the engine settings end with REFUND_SHORTFALL_FROM_SETTLEMENT. 16: then VOUCHER_EXPIRY_SATURATES and
      * REFUND_REISSUES_VOUCHER. 17: then VOUCHER_LAYOUT_HASH. 18: then RISK_GROUP_SOURCE. 19: then BALANCE_PROBE_LIMIT,
-     * and the stream ends (before the state hash) with the balance-probe table (BalanceProbeGuard).
+     * and the stream ends (before the state hash) with the balance-probe table (BalanceProbeGuard). 20: then
+     * HOME_SAME_SET_LIMIT, and the stream ends with the home-same-set state after the probe table (HomeSameSets).
      */
-    public static final long SNAPSHOT_FORMAT_VERSION = 19;
+    public static final long SNAPSHOT_FORMAT_VERSION = 20;
     /**
      * The oldest format this engine still reads: 14 is 15 without REFUND_SHORTFALL_FROM_SETTLEMENT, 15 is 16 without
      * VOUCHER_EXPIRY_SATURATES and REFUND_REISSUES_VOUCHER, 16 is 17 without VOUCHER_LAYOUT_HASH, 17 is 18 without
-     * RISK_GROUP_SOURCE and 18 is 19 without BALANCE_PROBE_LIMIT and its table (each read as 0 or empty, its
-     * default, which hashes as the older format did), so a node whose journal starts after a format-14 snapshot
-     * (snapshot installed, or pruned) starts on this build (ops-review finding 3). Only the current format is written:
+     * RISK_GROUP_SOURCE, 18 is 19 without BALANCE_PROBE_LIMIT and its table and 19 is 20 without HOME_SAME_SET_LIMIT
+     * and its state (each read as 0 or empty, its default, which hashes as the older format did), so a node whose
+     * journal starts after a format-14 snapshot (snapshot installed, or pruned) starts on this build (ops-review
+     * finding 3). Only the current format is written:
      * the older ones are read in tests from committed fixtures (engine/src/test/resources/snapshots,
      * OldSnapshotFixtures).
      */

@@ -29,6 +29,10 @@ final class EngineSettings
     static final long FORMAT_WITH_RISK_GROUP_SOURCE = 18;
     /** The snapshot format whose settings then hold BALANCE_PROBE_LIMIT (and whose stream ends with its table). */
     static final long FORMAT_WITH_BALANCE_PROBE_LIMIT = 19;
+    /** The snapshot format whose settings then hold HOME_SAME_SET_LIMIT (and whose stream then ends with its table). */
+    static final long FORMAT_WITH_HOME_SAME_SET_LIMIT = 20;
+    /** The largest HOME_SAME_SET_LIMIT: the count it is compared with saturates at 255. */
+    static final long HOME_SAME_SET_LIMIT_MAX = 255;
 
     private final long keysMax;
     /** Keys one merchant may hold made within the key retention; 0: no quota (the default). */
@@ -50,6 +54,8 @@ final class EngineSettings
     private long balanceProbeLimit;
     /** Told of BALANCE_PROBE_LIMIT whenever it changes (set or snapshot load): it counts only while on. */
     private final BalanceProbeGuard probes;
+    /** Other accounts of a dormant payer's home shop with its set of shops at which it is refused; 0: off. */
+    private long homeSameSetLimit;
 
     EngineSettings(final long keysMax, final RiskControl risk, final BalanceProbeGuard probes)
     {
@@ -162,6 +168,12 @@ final class EngineSettings
             probes.limit(value);
             return ResultCode.OK;
         }
+        if (settingRaw == EngineSetting.HOME_SAME_SET_LIMIT.value() && value >= 0 && value <= HOME_SAME_SET_LIMIT_MAX)
+        {
+            homeSameSetLimit = value;
+            risk.homeSameSetLimit(value);
+            return ResultCode.OK;
+        }
         return ResultCode.SETTING_INVALID;
     }
 
@@ -189,8 +201,10 @@ final class EngineSettings
             StateHash.fold(fourth, (long)EngineSetting.VOUCHER_LAYOUT_HASH.value() << 32 | voucherLayoutHash);
         final long sixth = riskGroupSource == 0 ? fifth :
             StateHash.fold(fifth, (long)EngineSetting.RISK_GROUP_SOURCE.value() << 32 | riskGroupSource);
-        return balanceProbeLimit == 0 ? sixth :
+        final long seventh = balanceProbeLimit == 0 ? sixth :
             StateHash.fold(sixth, (long)EngineSetting.BALANCE_PROBE_LIMIT.value() << 32 | balanceProbeLimit);
+        return homeSameSetLimit == 0 ? seventh :
+            StateHash.fold(seventh, (long)EngineSetting.HOME_SAME_SET_LIMIT.value() << 32 | homeSameSetLimit);
     }
 
     /** In the current snapshot format ({@link Engine#SNAPSHOT_FORMAT_VERSION}), the only one written. */
@@ -204,6 +218,7 @@ final class EngineSettings
         writer.writeLong(voucherLayoutHash);
         writer.writeLong(riskGroupSource);
         writer.writeLong(balanceProbeLimit);
+        writer.writeLong(homeSameSetLimit);
     }
 
     /** A setting a format lacks is at its default there. */
@@ -217,14 +232,17 @@ final class EngineSettings
         final long layout = format >= FORMAT_WITH_VOUCHER_LAYOUT_HASH ? reader.readLong() : 0;
         final long groupSource = format >= FORMAT_WITH_RISK_GROUP_SOURCE ? reader.readLong() : 0;
         final long probeLimit = format >= FORMAT_WITH_BALANCE_PROBE_LIMIT ? reader.readLong() : 0;
+        final long sameSetLimit = format >= FORMAT_WITH_HOME_SAME_SET_LIMIT ? reader.readLong() : 0;
         if (keys < 0 || keys > keysMax || binding < BINDING_MERCHANT || binding > BINDING_ALL || !isBit(shortfall) ||
             !isBit(saturates) || !isBit(reissues) || !isBit(layout) || !isBit(groupSource) ||
-            probeLimit < 0 || probeLimit > BalanceProbeGuard.LIMIT_MAX)
+            probeLimit < 0 || probeLimit > BalanceProbeGuard.LIMIT_MAX || sameSetLimit < 0 ||
+            sameSetLimit > HOME_SAME_SET_LIMIT_MAX)
         {
             throw new IllegalStateException("snapshot engine settings out of range: merchant keys " + keys +
                 ", terminal binding " + binding + ", refund shortfall " + shortfall + ", voucher expiry saturates " +
                 saturates + ", refund reissues voucher " + reissues + ", voucher layout hash " + layout +
-                ", risk group source " + groupSource + ", balance probe limit " + probeLimit);
+                ", risk group source " + groupSource + ", balance probe limit " + probeLimit +
+                ", home same set limit " + sameSetLimit);
         }
         merchantKeysMax = keys;
         paymentTerminalBinding = (int)binding;
@@ -236,6 +254,8 @@ final class EngineSettings
         risk.groupSourceChallenger(groupSource == 1);
         balanceProbeLimit = probeLimit;
         probes.limit(probeLimit);
+        homeSameSetLimit = sameSetLimit;
+        risk.homeSameSetLimitRestored(sameSetLimit);
     }
 
     private static boolean isBit(final long value)

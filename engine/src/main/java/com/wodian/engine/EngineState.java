@@ -61,6 +61,7 @@ final class EngineState
         settings.writeTo(writer);
         keyQuota.writeTo(writer);
         probes.writeTo(writer);
+        risk.sameSets.writeTo(writer);
         writer.writeLong(stateHash());
     }
 
@@ -137,6 +138,10 @@ final class EngineState
         {
             probes.readFrom(reader);
         }
+        if (format >= EngineSettings.FORMAT_WITH_HOME_SAME_SET_LIMIT)
+        {
+            risk.sameSets.readFrom(reader);
+        }
     }
 
     /** The limits that size the state: a snapshot only fits an engine with the same ones. */
@@ -189,6 +194,8 @@ final class EngineState
         // Both leave the hash as it was while every setting is at its default and the quota never counted a key.
         // The probe table is empty (and hashes as nothing) unless BALANCE_PROBE_LIMIT was ever on.
         hash = probes.hash(keyQuota.hash(settings.hash(hash)));
+        // Nothing until HOME_SAME_SET_LIMIT was first set non-zero (no older journal does: schema 12 on).
+        hash = risk.sameSets.hash(hash);
         return books.records.hashWithSum(hash, recordsSum);
     }
 }

@@ -408,6 +408,10 @@ public final class CommandCatalog
         {
             return 11;
         }
+        if (value == EngineSetting.HOME_SAME_SET_LIMIT)
+        {
+            return 12;
+        }
         if (value == com.wodian.protocol.sbe.ClusterAction.ADD_MEMBER ||
             value == com.wodian.protocol.sbe.ClusterAction.REMOVE_MEMBER)
         {

@@ -49,6 +49,9 @@ class EngineSettingsPropertyTest
             assertEquals(ResultCode.OK, d.setting(EngineSetting.RISK_GROUP_SOURCE, 1));
             // Few consumers, many refusals for funds and cancelled Tries: the probe table fills and refuses.
             assertEquals(ResultCode.OK, d.setting(EngineSetting.BALANCE_PROBE_LIMIT, 2));
+            // Every Try and Pay goes through risk and its shops-tried sets are learnt (the accounts are too young
+            // to be dormant, so it declines nothing): HomeSameSets in the twin, restore and hash comparisons.
+            assertEquals(ResultCode.OK, d.setting(EngineSetting.HOME_SAME_SET_LIMIT, 1));
         }
         final EnumMap<ResultCode, Integer> codes = new EnumMap<>(ResultCode.class);
         EngineDriver restored = null;

@@ -40,7 +40,7 @@ public final class BuildIdentity
     }
 
     /**
-     * One line, e.g. {@code wodian 0.1.0 (payload schema 11, snapshot format 19, reads 14-19, replication protocol 1)}.
+     * One line, e.g. {@code wodian 0.1.0 (payload schema 12, snapshot format 20, reads 14-20, replication protocol 1)}.
      */
     public static String describe()
     {

@@ -55,6 +55,10 @@ public final class RiskControl
     private int consumerIndex;
     /** The rule settings in force at the command's merchant ({@link RiskRules#settingsFor}), set by each check. */
     private long[] settings;
+    /** The home-same-set sets and counters (HOME_SAME_SET_LIMIT; snapshot format 20 on, after the probe table). */
+    public final HomeSameSets sameSets;
+    /** HOME_SAME_SET_LIMIT: a dormant payer whose home-same-set count reaches it is declined; 0: off. */
+    private long sameSetLimit;
 
     /** @param consumerRecords the consumers' records, whose risk blocks this package lays out and keeps */
     public RiskControl(final EngineConfig config, final ConsumerBook consumerRecords)
@@ -66,6 +70,26 @@ public final class RiskControl
         pairs = new PairRiskBook(config.riskPairsMax);
         events = new RiskEventLog(config.riskEventsMax);
         features = new RiskFeatures(config, consumers, terminals, merchants, pairs);
+        sameSets = new HomeSameSets(config.riskPairsMax, config.consumersMax);
+    }
+
+    /**
+     * HOME_SAME_SET_LIMIT set by SetEngineSetting: a non-zero limit also starts the learning of the sets (a journaled
+     * point every node shares; it goes on when the limit is 0 again, so turning it back on finds the sets current).
+     */
+    public void homeSameSetLimit(final long limit)
+    {
+        sameSetLimit = limit;
+        if (limit > 0)
+        {
+            sameSets.start();
+        }
+    }
+
+    /** HOME_SAME_SET_LIMIT read from a snapshot (whether learning started is in the risk section's own flag). */
+    public void homeSameSetLimitRestored(final long limit)
+    {
+        sameSetLimit = limit;
     }
 
     public void captureFeatures(final boolean on)
@@ -332,7 +356,7 @@ public final class RiskControl
 
     public boolean isActive(final int merchantIndex)
     {
-        return !rules.allOff(merchantIndex);
+        return !rules.allOff(merchantIndex) || sameSetLimit > 0;
     }
 
     public void begin(final long sequence, final long nowMs, final int template, final long merchantId,
@@ -445,6 +469,7 @@ public final class RiskControl
         pairRules(small, pair);
         merchantRules(homeMerchantIndex, amountFen);
         partyRules(terminalIndex);
+        homeSameSetRule(homeMerchantIndex);
         if (scoring)
         {
             features.forPayment(nowMs, consumerIndex, merchantIndex, terminalIndex, homeMerchantIndex, pair, amountFen);
@@ -458,6 +483,28 @@ public final class RiskControl
         consumers.recordAttempt(consumerIndex);
         terminals.recordAttempt(terminalIndex);
         return decline;
+    }
+
+    /**
+     * HOME_SAME_SET_LIMIT (docs/risk.md, forty-seventh session): a dormant payer (account age and start points as
+     * features 18 and 74 read them, {@link DormantPairs#dormant}) whose home-same-set count reaches the limit is
+     * declined with RISK_HOME_SAME_SET, unless a rule above already declined; then the payment is learnt whatever the
+     * outcome. Nothing before learning started, and nothing for a consumer without a home shop.
+     */
+    private void homeSameSetRule(final int homeMerchantIndex)
+    {
+        if (!sameSets.started() || homeMerchantIndex < 0)
+        {
+            return;
+        }
+        if (sameSetLimit > 0 && decline == ResultCode.OK &&
+            DormantPairs.dormant(features.consumerProfiles.ageHours(consumerIndex, nowMs),
+                features.consumerProfiles.startPointsLog16(consumerIndex)) &&
+            sameSets.count(consumerIndex, homeMerchantIndex, merchantIndex) >= sameSetLimit)
+        {
+            decline = ResultCode.RISK_HOME_SAME_SET;
+        }
+        sameSets.learn(consumerIndex, homeMerchantIndex, merchantIndex);
     }
 
     /** Rules 1 and 2: attempts per minute and hour by the consumer, per minute on the terminal. */

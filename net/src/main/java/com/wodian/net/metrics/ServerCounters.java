@@ -53,7 +53,7 @@ public final class ServerCounters implements AutoCloseable
         INPUT_RING_DEPTH("input_ring_depth", true, "inputs published and not yet consumed"),
         OUTPUT_RING_DEPTH("output_ring_depth", true, "replies published and not yet taken by the sender"),
         REPLIES("replies_total", false, "replies taken by the sender"),
-        RISK_DECLINES("risk_declines_total", false, "replies with a risk decline code (701-712, 714)"),
+        RISK_DECLINES("risk_declines_total", false, "replies with a risk decline code (701-712, 714, 716, 717)"),
         SNAPSHOTS_WRITTEN("snapshots_written_total", false, "snapshots written"),
         ERRORS("errors_total", false, "errors of server threads"),
         ROLE("role", true, "0 alone, 1 standby, 2 candidate, 3 primary"),

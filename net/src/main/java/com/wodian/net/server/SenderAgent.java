@@ -51,13 +51,14 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     /** A safety net only: the engine stage wakes the sleeping sender whenever it publishes. */
     private static final long IDLE_SELECT_TIMEOUT_MS = 100;
     /**
-     * Result codes of risk declines (docs/result-codes.md): the rules' 701-712, the model's 714 and the balance-probing
-     * limit's 716.
+     * Result codes of risk declines (docs/result-codes.md): the rules' 701-712, the model's 714, the balance-probing
+     * limit's 716 and the home-same-set limit's 717.
      */
     private static final int RISK_RULE_DECLINE_CODE_MIN = ResultCode.RISK_CONSUMER_VELOCITY.value();
     private static final int RISK_RULE_DECLINE_CODE_MAX = ResultCode.RISK_TERMINAL_FAILURES.value();
     private static final int RISK_MODEL_DECLINE_CODE = ResultCode.RISK_MODEL_SCORE.value();
     private static final int BALANCE_PROBING_DECLINE_CODE = ResultCode.RISK_BALANCE_PROBING.value();
+    private static final int HOME_SAME_SET_DECLINE_CODE = ResultCode.RISK_HOME_SAME_SET.value();
 
     private final EventPoller<OutputEvent> poller;
     private final Cursored outputCursor;
@@ -292,7 +293,8 @@ final class SenderAgent implements Agent, EventPoller.Handler<OutputEvent>, Sele
     static boolean isRiskDecline(final int code)
     {
         return (code >= RISK_RULE_DECLINE_CODE_MIN && code <= RISK_RULE_DECLINE_CODE_MAX) ||
-            code == RISK_MODEL_DECLINE_CODE || code == BALANCE_PROBING_DECLINE_CODE;
+            code == RISK_MODEL_DECLINE_CODE || code == BALANCE_PROBING_DECLINE_CODE ||
+            code == HOME_SAME_SET_DECLINE_CODE;
     }
 
     /** An admin session's reply completes its audit record; its close ends the records left without one. */

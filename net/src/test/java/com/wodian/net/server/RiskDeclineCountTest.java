@@ -23,7 +23,8 @@ class RiskDeclineCountTest
             assertEquals(decline, SenderAgent.isRiskDecline(code.value()), code.name());
             declines += decline ? 1 : 0;
         }
-        assertEquals(14, declines, "rules 701-712, the model's 714 and the balance-probing limit's 716");
+        assertEquals(15, declines,
+            "rules 701-712, the model's 714, the balance-probing limit's 716 and the home-same-set limit's 717");
         assertEquals(false, SenderAgent.isRiskDecline(ResultCode.LIMIT_RISK_OVERRIDES.value()));
     }
 }
