@@ -52,10 +52,16 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      * the source of the group features (engine setting RISK_GROUP_SOURCE 1) and recorded on a 1-in-8 shadow sample
      * ({@link #SHIPPED_SHADOW_SAMPLE}): two models scored per payment, the challenger's group stage on the sample only;
      * shipped:P the same with the period P (shipped:0, the challenger scored on every command, as before the
-     * forty-sixth session; for RiskOverheadHarness, which takes any of these strings).
+     * forty-sixth session; for RiskOverheadHarness, which takes any of these strings). Any of them but off and the
+     * forms with ':' or '=', followed by {@link #SAME_SET_SUFFIX}: the same with engine setting HOME_SAME_SET_LIMIT at
+     * its largest value (255), so every Pay learns its shops-tried set and a dormant payer's count is read, and no
+     * payment of this traffic is declined.
      */
     @Param({"off", "on", "worst", "model", "trained", "shipped"})
     public String rules;
+
+    /** Appended to a {@link #rules} value: HOME_SAME_SET_LIMIT 255 on too (forty-seventh session, its cost). */
+    static final String SAME_SET_SUFFIX = "+sameset";
 
     private EngineFixture fixture;
     private UnsafeBuffer ring;
@@ -82,6 +88,7 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
         fixture.skipAhead(ACCOUNTS_AGE_MS);
         replies = new ReplyCounter(blackhole);
         final CommandEncoder encoder = new CommandEncoder();
+        homeSameSetLimit(encoder);
         if (!"off".equals(rules))
         {
             final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
@@ -157,6 +164,20 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
 
     /** The shipped model of issue 13 (v31, trained for v24 as its group source; docs/risk.md "The shipped ..."). */
     static final String SHIPPED_MODEL = "/com/wodian/perf/riskmodel/model-v31.txt";
+
+    /**
+     * HOME_SAME_SET_LIMIT 255 for a value with {@link #SAME_SET_SUFFIX}; the value keeps its suffix, which none of the
+     * checks of {@link #rules} reads differently (no ':' or '=' with it).
+     */
+    private void homeSameSetLimit(final CommandEncoder encoder)
+    {
+        if (rules.endsWith(SAME_SET_SUFFIX))
+        {
+            final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
+            fixture.apply(scratch, 0, encoder.setEngineSetting(scratch, 0, EngineSetting.HOME_SAME_SET_LIMIT, 255),
+                replies);
+        }
+    }
 
     /**
      * The challenger's shadow sample in the shipped configuration since the forty-sixth session (its period, carried in
