@@ -89,32 +89,7 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
         replies = new ReplyCounter(blackhole);
         final CommandEncoder encoder = new CommandEncoder();
         homeSameSetLimit(encoder);
-        if (!"off".equals(rules))
-        {
-            final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
-            for (int rule = 1; rule <= Engine.RISK_RULES_CONFIGURABLE; rule++)
-            {
-                final long[] setting = "worst".equals(rules) ? worstCase(rule) : tunedWithinReach(rule);
-                final int length = encoder.setRiskRule(scratch, 0, 0, rule, RiskMode.ENFORCE,
-                    RiskAction.get((short)setting[0]), setting[1], setting[2], setting[3]);
-                fixture.apply(scratch, 0, length, replies);
-            }
-            if ("model".equals(rules))
-            {
-                loadModel(encoder, scratch);
-            }
-            else if (rules.startsWith("trained"))
-            {
-                loadTrainedModel(encoder, scratch);
-            }
-            else if (rules.startsWith("shipped"))
-            {
-                loadShippedModels(encoder, scratch, rules.startsWith("shipped:") ?
-                    Long.parseLong(rules.substring("shipped:".length())) : SHIPPED_SHADOW_SAMPLE);
-            }
-            replies.requireAllOk("EngineRiskPayBenchmark rules");
-            replies.reset();
-        }
+        applyRiskSettings(encoder, baseRules());
 
         ring = new UnsafeBuffer(BufferUtil.allocateDirectAligned(EnginePayBenchmark.RING_SIZE <<
             EnginePayBenchmark.SLOT_SHIFT, 64));
@@ -138,6 +113,41 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
         System.out.println("EngineRiskPayBenchmark rules " + rules + " warm pass replies: " + replies.summary() +
             "; risk decisions " + fixture.engine().riskDecisions());
         fixture.engine().verifyInvariants();
+        replies.reset();
+    }
+
+    /**
+     * The risk rules at tuned (or worst-case) thresholds and the models that {@code base} names: a {@link #rules} value
+     * without its {@link #SAME_SET_SUFFIX} ("worst+sameset" is the worst case too, "model+sameset" loads the model).
+     */
+    private void applyRiskSettings(final CommandEncoder encoder, final String base)
+    {
+        if ("off".equals(base))
+        {
+            return;
+        }
+        final UnsafeBuffer scratch = new UnsafeBuffer(new byte[256]);
+        for (int rule = 1; rule <= Engine.RISK_RULES_CONFIGURABLE; rule++)
+        {
+            final long[] setting = "worst".equals(base) ? worstCase(rule) : tunedWithinReach(rule);
+            final int length = encoder.setRiskRule(scratch, 0, 0, rule, RiskMode.ENFORCE,
+                RiskAction.get((short)setting[0]), setting[1], setting[2], setting[3]);
+            fixture.apply(scratch, 0, length, replies);
+        }
+        if ("model".equals(base))
+        {
+            loadModel(encoder, scratch);
+        }
+        else if (base.startsWith("trained"))
+        {
+            loadTrainedModel(encoder, scratch);
+        }
+        else if (base.startsWith("shipped"))
+        {
+            loadShippedModels(encoder, scratch, base.startsWith("shipped:") ?
+                Long.parseLong(base.substring("shipped:".length())) : SHIPPED_SHADOW_SAMPLE);
+        }
+        replies.requireAllOk("EngineRiskPayBenchmark rules");
         replies.reset();
     }
 
@@ -165,10 +175,7 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
     /** The shipped model of issue 13 (v31, trained for v24 as its group source; docs/risk.md "The shipped ..."). */
     static final String SHIPPED_MODEL = "/com/wodian/perf/riskmodel/model-v31.txt";
 
-    /**
-     * HOME_SAME_SET_LIMIT 255 for a value with {@link #SAME_SET_SUFFIX}; the value keeps its suffix, which none of the
-     * checks of {@link #rules} reads differently (no ':' or '=' with it).
-     */
+    /** HOME_SAME_SET_LIMIT 255 for a {@link #rules} value with {@link #SAME_SET_SUFFIX}. */
     private void homeSameSetLimit(final CommandEncoder encoder)
     {
         if (rules.endsWith(SAME_SET_SUFFIX))
@@ -177,6 +184,13 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
             fixture.apply(scratch, 0, encoder.setEngineSetting(scratch, 0, EngineSetting.HOME_SAME_SET_LIMIT, 255),
                 replies);
         }
+    }
+
+    /** {@link #rules} without {@link #SAME_SET_SUFFIX}: the rules and models it names. */
+    private String baseRules()
+    {
+        return rules.endsWith(SAME_SET_SUFFIX) ? rules.substring(0, rules.length() - SAME_SET_SUFFIX.length()) :
+            rules;
     }
 
     /**
