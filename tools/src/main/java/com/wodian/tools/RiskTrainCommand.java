@@ -251,7 +251,8 @@ public final class RiskTrainCommand implements Callable<Integer>
         if (classWeights != null && twoPass)
         {
             // The second pass continues from the first model's scores; one weighting for both is not what was
-            // measured (docs/risk.md "Forty-sixth session"), so the combination is refused rather than guessed.
+            // measured (docs/history/risk-sessions.md "Forty-sixth session"), so the combination is refused rather than
+            // guessed.
             System.err.println("risk-train: --class-weight is not for --two-pass");
             return false;
         }

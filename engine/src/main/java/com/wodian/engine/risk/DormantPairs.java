@@ -13,8 +13,8 @@ import com.wodian.engine.StateHash;
  * cluster's kept accounts pay at each other's shops, so every shop of the cluster sends dormant accounts to every
  * other one and receives them back, whether the cluster has three shops or seven; honest dormant accounts (old
  * accounts of people who shop rarely) go back less often along the same road. Measured on TRAINING seeds 28-33
- * (docs/risk.md, "Model v17"): single-feature AUC among dormant payers 0.754 in the TRAINING shape, 0.758
- * with the HELD_OUT circular-flow knobs.
+ * (docs/history/risk-sessions.md, "Model v17"): single-feature AUC among dormant payers 0.754 in the TRAINING shape,
+ * 0.758 with the HELD_OUT circular-flow knobs.
  *
  * <p>A counter holds a count (bits 0..7, saturating at 255) and the week it was last written (bits 8..15, the input
  * time's week modulo 256), halving per week since (lazily), as in {@link HomeRoutes}. One hash, no key: a shared

@@ -102,16 +102,16 @@ public final class RiskFeatures
      * 1 when the account was registered at most {@link #REGISTERED_TOGETHER_SECONDS} after another account of the
      * same home shop, is at least 30 days old and held at most one point before its first payment (74 = 0), else 0: old
      * accounts registered in a batch and dormant since, the threat model's "accounts bought in bulk". Tried as a hard
-     * rule in front of model v13 (docs/risk.md, "Model v17"): it failed on HELD_OUT 707-712 (7.8% more honest declines
-     * than v13 alone, 5% allowed); no shipped model tests it.
+     * rule in front of model v13 (docs/history/risk-sessions.md, "Model v17"): it failed on HELD_OUT 707-712 (7.8% more
+     * honest declines than v13 alone, 5% allowed); no shipped model tests it.
      */
     public static final int DORMANT_BATCH_ACCOUNT = 76;
     /**
      * The share of their wallet (per mille, EWMA alpha 1/16) the shop's new customers spent at their first approved
      * payment there: a fence's new customers are taken-over accounts spending much of someone else's wallet, an
-     * honest shop's spend what its tickets cost. Measured on TRAINING seeds 40-43 (docs/risk.md, "Model v18"):
-     * careful takeover against legitimate payments AUC 0.67-0.83 (0.70-0.91 with the HELD_OUT takeover knobs), where
-     * feature 57 (the same shop's share of draining payments) reads 0.57-0.70 (0.66-0.91).
+     * honest shop's spend what its tickets cost. Measured on TRAINING seeds 40-43 (docs/history/risk-sessions.md,
+     * "Model v18"): careful takeover against legitimate payments AUC 0.67-0.83 (0.70-0.91 with the HELD_OUT takeover
+     * knobs), where feature 57 (the same shop's share of draining payments) reads 0.57-0.70 (0.66-0.91).
      */
     public static final int MERCHANT_NEW_PAYER_WALLET_SHARE = 77;
     /**
@@ -120,9 +120,9 @@ public final class RiskFeatures
      * own home shop counts as 0; -1 before its first approved payment or without a home shop. A careful alliance
      * cluster's account pays only at the cluster's other shops, every one of which answers its home shop, so every
      * payment it makes is on a reciprocal road; an honest dormant resident also pays at shops that do not, or at home.
-     * Measured on TRAINING seeds 69-72, plain and with the HELD_OUT circular-flow knobs (docs/risk.md, "Sixteenth
-     * session"): among dormant payers with 75 >= 1, requiring this >= 1 as well keeps 31-65% of all careful circular
-     * payments and 8.5-11% of those honest ones.
+     * Measured on TRAINING seeds 69-72, plain and with the HELD_OUT circular-flow knobs (docs/history/risk-sessions.md,
+     * "Sixteenth session"): among dormant payers with 75 >= 1, requiring this >= 1 as well keeps 31-65% of all careful
+     * circular payments and 8.5-11% of those honest ones.
      */
     public static final int CONSUMER_RECIPROCAL_MIN = 78;
     /**
@@ -133,7 +133,7 @@ public final class RiskFeatures
      * for, a thief spends what is there), at a shop its home shop's accounts do not use, a shop whose new customers
      * spend much of their wallets (a fence). Each trace is common alone (honest payments show 2-4); a careful ring's
      * payments show most of them together, a conjunction trees trained on a few hundred such payments do not find split
-     * by split. Measured on TRAINING seeds 82-83 (docs/risk.md, "Eighteenth session").
+     * by split. Measured on TRAINING seeds 82-83 (docs/history/risk-sessions.md, "Eighteenth session").
      */
     public static final int TAKEOVER_TRACES = 79;
     public static final int COUNT = 80;

@@ -18,11 +18,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The offline look behind the city-hop candidate feature (docs/risk.md, "Eleventh session: careful takeover"): per
- * abuse kind and variant (and for legitimate payments), the share of payments (Pay and Try) made by a consumer whose
- * previous payment was in another city (area codes that differ in more than their last two digits) at most 1 h or
- * 6 h before, and of those at 6 h, at a shop the consumer never paid with no top-up in the last 24 h. Exact counts
- * through the world's public API (commands and labels), no engine.
+ * The offline look behind the city-hop candidate feature (docs/history/risk-sessions.md, "Eleventh session: careful
+ * takeover"): per abuse kind and variant (and for legitimate payments), the share of payments (Pay and Try) made by a
+ * consumer whose previous payment was in another city (area codes that differ in more than their last two digits) at
+ * most 1 h or 6 h before, and of those at 6 h, at a shop the consumer never paid with no top-up in the last 24 h. Exact
+ * counts through the world's public API (commands and labels), no engine.
  *
  * <p>Run: {@code java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp tools/target/wodian.jar
  * com.wodian.perf.riskmodel.CityHops SEED [TRAINING|HELD_OUT]}. Tune on TRAINING seeds only.

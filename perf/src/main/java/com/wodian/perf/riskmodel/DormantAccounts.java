@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The offline look behind risk feature 74 (docs/risk.md, "Model v12"): per abuse kind and variant (and for
- * legitimate payments), the share of Pay commands made by accounts that had received no points adjustment (migrated or
- * welcome points) before their first payment, and the share of those by accounts at least 30 days old. Exact counts
+ * The offline look behind risk feature 74 (docs/history/risk-sessions.md, "Model v12"): per abuse kind and variant (and
+ * for legitimate payments), the share of Pay commands made by accounts that had received no points adjustment (migrated
+ * or welcome points) before their first payment, and the share of those by accounts at least 30 days old. Exact counts
  * through the world's public API (its commands and labels), no engine: a signal measured here before it is built.
  *
  * <p>Run: {@code java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp tools/target/wodian.jar

@@ -17,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The offline count behind feature 76 {@code DORMANT_BATCH_ACCOUNT} (first tried as the candidate
- * CONSUMER_REGISTERED_WITH_OTHERS, docs/risk.md, "Twelfth session: careful circular flow in the held-out shape"; in
- * the engine since d4247b8, see "Model v17"): per abuse kind and variant (and
+ * CONSUMER_REGISTERED_WITH_OTHERS, docs/history/risk-sessions.md, "Twelfth session: careful circular flow in the
+ * held-out shape"; in the engine since d4247b8, see "Model v17"): per abuse kind and variant (and
  * for legitimate payments), the payments (Pay and Try) by accounts registered at most 0 s, 60 s or 10 min after the
  * previous account of the same home shop (the later accounts of a batch, as the candidate marked them), and of those
  * at 60 s, by accounts at least 30 days old at the payment and by such accounts that held at most one point before
@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * <p>Run: {@code java --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED -cp tools/target/wodian.jar
  * com.wodian.perf.riskmodel.RegisteredTogether SEED [TRAINING|HELD_OUT] [KNOB,KNOB...]} (the knobs named are drawn
  * from the HELD_OUT range, see {@link RiskWorldDump}). Analyse TRAINING seeds; a HELD_OUT count only explains a result
- * after the decision (as docs/risk.md "Model v17" does for 707-712).
+ * after the decision (as docs/history/risk-sessions.md "Model v17" does for 707-712).
  */
 public final class RegisteredTogether
 {

@@ -73,8 +73,9 @@ public final class RiskTrainer
     /**
      * Multiplies the weight of every abusive decision of one kind (the generator's actor ordinal) and variant
      * (its ordinal) by {@code weight}, on top of the careful weight and the kind balance: the kinds whose careful
-     * variant the model misses most (careful circular flow and brushing, see docs/risk.md "Forty-sixth session") can
-     * be weighed up alone, where the careful weight raises every careful kind and the kind balance the rare ones.
+     * variant the model misses most (careful circular flow and brushing, see docs/history/risk-sessions.md "Forty-sixth
+     * session") can be weighed up alone, where the careful weight raises every careful kind and the kind balance the
+     * rare ones.
      */
     public RiskTrainer classWeight(final int kind, final int variant, final double weight)
     {

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The offline tools for candidate features on a TRAINING world: on seed 2, the direction of the city-hop counts
- * docs/risk.md quotes over seeds 1-5 and 10-15, and the CSV dump agreeing with them.
+ * docs/history/risk-sessions.md quotes over seeds 1-5 and 10-15, and the CSV dump agreeing with them.
  */
 class CityHopsTest
 {

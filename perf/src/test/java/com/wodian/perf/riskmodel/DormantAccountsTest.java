@@ -8,7 +8,9 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The offline count behind feature 74 on a TRAINING world: the figures docs/risk.md quotes for seed 2. */
+/**
+ * The offline count behind feature 74 on a TRAINING world: the figures docs/history/risk-sessions.md quotes for seed 2.
+ */
 class DormantAccountsTest
 {
     @Test

@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The offline tools of the twelfth session on TRAINING seed 2: the batch-registration count behind the candidate
- * feature (docs/risk.md quotes seeds 1, 2 and 20-27), and TRAINING worlds with some knobs from the HELD_OUT range.
+ * feature (docs/history/risk-sessions.md quotes seeds 1, 2 and 20-27), and TRAINING worlds with some knobs from the
+ * HELD_OUT range.
  */
 class RegisteredTogetherTest
 {
