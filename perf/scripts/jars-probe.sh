@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two engine jars in ONE JVM, each in its own class loader (own classes, own JIT code, own engine), rounds
 # alternated and timed in the measuring thread's CPU time: load drift on a shared machine hits both alike, so the
-# per-round ratio new/old survives a load average that makes absolute rates noise. docs/engine.md's "old vs new in
+# per-round ratio new/old survives a load average that makes absolute rates noise. docs/history/engine-sessions.md's "old vs new in
 # one JVM" ratios came from this probe.
 #
 #   perf/scripts/jars-probe.sh OLD.jar NEW.jar [pay|mix|risk] [rounds] [commands per round] [batch] [staged|off]

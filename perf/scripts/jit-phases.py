@@ -8,7 +8,7 @@ length (T). For each log prints, per phase (before the tail, the tail, after it 
 compiles of com.wodian methods, the C2 code of com.wodian methods made not entrant (a deoptimization: an uncommon
 trap, or a recompile), and the other C2 compiles (JDK, Chronicle, Agrona); then the com.wodian C2 compiles and
 deoptimizations during the tail, in order ("OSR" marks an on-stack replacement). Counts only: which methods, not how
-long C2 took (for that, -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation). docs/engine.md, "One compiled entry point
+long C2 took (for that, -XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation). docs/history/engine-sessions.md, "One compiled entry point
 for the command path".
 
   perf/scripts/jit-phases.py DIR/old-0.log DIR/new-0.log ...

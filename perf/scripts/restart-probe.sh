@@ -2,7 +2,7 @@
 # A restart with a snapshot and a 1 M-input tail (RecoveryHarness's workload), old and new engine in ONE JVM: each jar
 # in its own class loader with its own snapshot, EngineRecovery.recover from it, rounds alternated and the order
 # swapped every round, so load drift hits both alike. Prints each round's restart wall time, snapshot load, tail wall
-# time and the tail's apply-thread CPU, then medians and per-round new/old ratios. docs/engine.md ("Numbers", restart).
+# time and the tail's apply-thread CPU, then medians and per-round new/old ratios. docs/history/engine-sessions.md (the restart sections).
 #
 #   perf/scripts/restart-probe.sh OLD.jar NEW.jar [rounds]
 #   PROBE_JAVA_OPTS=-DreserveB=true perf/scripts/restart-probe.sh J.jar J.jar 3   (control: new = tables reserved)

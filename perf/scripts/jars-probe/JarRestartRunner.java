@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * 20,000 terminals, 1 M consumers registered and topped up, then Pays; 3 M inputs) written once as a journal, this
  * jar's own snapshot at sequence 2 M, then {@link #round}: a restart as the server does it
  * ({@code EngineRecovery.recover}: snapshot load, then the 1 M-input tail). {@code -DreserveB=true} builds the second
- * jar's engines with every table reserved at start (the control run of docs/engine.md); {@code -DreserveCost=true}
+ * jar's engines with every table reserved at start (the control run of docs/history/engine-sessions.md);
+ * {@code -DreserveCost=true}
  * times {@code Engine.reserveForInputs(1 M)} after the snapshot load (jars from 3a761a2 on); {@code -DloadOnly=true}
  * recovers only up to the snapshot's sequence (no tail), so a round times the snapshot load alone; {@code
  * -DfullReplay=true} recovers without the snapshot, so a round is the full replay of the 3 M inputs into a fresh engine

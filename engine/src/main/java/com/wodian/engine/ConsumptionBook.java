@@ -146,7 +146,8 @@ final class ConsumptionBook
      * Batch prefetch, stage 2 for a pair: finds it (its lines now cached) and loads its row; for a pair not tracked yet
      * (a sale makes it: {@link #newEntry}) whose consumer's line is full, the pair map's home line instead, where the
      * new pair is put (a random line: measured at a quarter of a restart's tail apply CPU when it was not loaded here,
-     * docs/engine.md, "Numbers", 2026-12-05). A new pair that fits in the line needs no map line. Changes nothing.
+     * docs/history/engine-sessions.md, 2026-12-05). A new pair that fits in the line needs no map line. Changes
+     * nothing.
      */
     long touchPairRow(final int consumerIndex, final int merchantIndex)
     {

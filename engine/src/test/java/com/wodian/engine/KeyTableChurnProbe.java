@@ -18,7 +18,7 @@ import java.lang.management.ThreadMXBean;
  * Run from the repository root after {@code mvn -B -q -pl engine -am test-compile} and a package:
  * {@code java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp engine/target/test-classes:tools/target/wodian.jar
  * com.wodian.engine.KeyTableChurnProbe KEYS ROUNDS KEYS_PER_ROUND} (KEYS 4096: cache-resident; 2000000: the Pay
- * benchmark's table). docs/engine.md "Numbers" (2026-12-04 21:10-22:00) has its figures.
+ * benchmark's table). docs/history/engine-sessions.md (2026-12-04 21:10-22:00) has its figures.
  */
 public final class KeyTableChurnProbe
 {

@@ -8,7 +8,7 @@ import net.openhft.posix.PosixAPI;
  * <p>Chronicle Core's {@code Jvm} class loads {@link PosixAPI} eagerly when it initialises (outside JUnit), and the
  * jnr-ffi binding behind it loads and generates a few hundred classes: ~0.2 s of the main thread's CPU and ~0.35 s of
  * the process's, before the journal opens (measured with a probe that initialises Chronicle with and without this
- * call, docs/engine.md, "Numbers": "The real restart's JVM part"). The journal never reaches that binding:
+ * call, docs/history/engine-sessions.md, "The real restart's JVM part"). The journal never reaches that binding:
  * {@link ChronicleJournal} builds its queue with {@code SyncMode.NONE} and forces with
  * {@link java.nio.channels.FileChannel#force(boolean)} itself, and Chronicle calls the binding only for its own
  * {@code msync} (sync modes other than NONE, {@code bgMicroTouch}) and for the {@code PosixTimeProvider}, none of which

@@ -37,7 +37,7 @@ import java.util.concurrent.FutureTask;
  * Its rarer inputs (registrations, top-ups, merchant rules, Ticks, payments at alliance merchants) are spread over
  * the whole run, not bunched at its start: with no C2 code to trap yet, a branch taken only while the code was still
  * interpreted is missing from the profile C2 compiles from, and the first live set-up then trapped in the command
- * switch and the batch prefetch (docs/engine.md, "The serving warm-up before the tail").
+ * switch and the batch prefetch (docs/history/engine-sessions.md, "The serving warm-up before the tail").
  */
 final class EngineWarmup
 {
@@ -94,7 +94,7 @@ final class EngineWarmup
      * journal's tail. Run after the tail (as before), its small engine's branches (tables growing, a full key table,
      * a wrapping points ledger, other reply sinks) deoptimised ~45 of the C2 methods the tail had just compiled
      * (-XX:+LogCompilation); run before it, the tail starts on compiled code and nothing deoptimises after it
-     * (docs/engine.md, "The serving warm-up before the tail").
+     * (docs/history/engine-sessions.md, "The serving warm-up before the tail").
      *
      * @param inputCount the inputs it applies (none when not positive).
      */

@@ -17,8 +17,8 @@ class EngineWarmupTest
     /**
      * The served state is the same with and without the warm-up; and the engine's warm-up runs before recovery
      * replays the journal's tail, not after it: run after it, its throwaway engine's branches (tables growing, a full
-     * key table, other reply sinks) threw away the C2 code the tail had just compiled (docs/engine.md, "The serving
-     * warm-up before the tail").
+     * key table, other reply sinks) threw away the C2 code the tail had just compiled (docs/history/engine-sessions.md,
+     * "The serving warm-up before the tail").
      */
     @Test
     void warmUpLeavesTheServedStateAlone(@TempDir final Path warmDir, @TempDir final Path coldDir) throws Exception
