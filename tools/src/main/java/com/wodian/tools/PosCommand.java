@@ -691,8 +691,9 @@ public final class PosCommand implements Runnable
         "settings\", says what each value does), e.g. MERCHANT_KEYS_MAX (keys one merchant may hold made within the " +
         "key retention, 0: no quota), PAYMENT_TERMINAL_BINDING (0: any terminal of the merchant, 1: Confirm/Cancel " +
         "from the Try's terminal, 2: Refund too), BALANCE_PROBE_LIMIT (balance probes of a consumer one merchant " +
-        "may make in 24 h, 0: off) or HOME_SAME_SET_LIMIT (risk: a consumer's pays at shops of its home merchant's " +
-        "same set, 0: off, recommended 3; docs/risk.md).")
+        "may make in 24 h, 0: off) or HOME_SAME_SET_LIMIT (risk: a dormant account's new Try or Pay is " +
+        "declined, 717, when at least this many other accounts of its home shop tried the same set of shops; " +
+        "0: off, recommended 3; docs/risk.md).")
     static final class EngineSettingCommand extends Sub
     {
         @Option(names = "--setting", required = true, completionCandidates = EngineSettingNames.class,
