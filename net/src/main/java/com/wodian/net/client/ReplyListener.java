@@ -21,7 +21,7 @@ public interface ReplyListener
      * The client failed (connection lost without reconnect, reconnect given up, protocol error) or was closed while
      * this request was unanswered: its <b>outcome is unknown</b>. The server may have applied it or not; do not take
      * it as declined. Send the same command with the same idempotency key on a new client to learn the outcome (the
-     * server answers an applied command with its first result), or void it (docs/protocol.md, "Lost reply").
+     * server answers an applied command with its first result), or void it (docs/protocol.md, "Lost replies").
      * The default does nothing, for listeners that only read replies (queries, load generators).
      *
      * @param correlationId the id {@link WodianClient#send} returned for the request.

@@ -2,7 +2,7 @@ package com.wodian.net.iso8583;
 
 /**
  * Wire format of every data element of ISO 8583:1987 in its binary profile, the one jPOS packs with
- * {@code ISO87BPackager} (docs/iso8583.md, "Field formats"). One table: the decoder, the encoder and the docs read it.
+ * {@code ISO87BPackager} (docs/iso8583.md, "Message format"). One table: the decoder, the encoder and the docs read it.
  * <ul>
  *     <li>{@link #FIXED_NUMERIC}: BCD, two digits a byte, an odd count padded with a 0 nibble on the left.</li>
  *     <li>{@link #LLVAR_NUMERIC}: one BCD byte of digit count (00-99), then the digits in BCD, an odd count padded
