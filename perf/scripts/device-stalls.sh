@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Where the server's millisecond stalls at 50k/s come from (docs/latency.md, "Spare cores" and "The journal's chunk
+# Where the server's millisecond stalls at 50k/s come from (docs/history/latency-sessions.md, "Spare cores" and "The journal's chunk
 # crossings"), on a machine with spare cores: the journal alone and the server.
 #   1. `wodian perf journal-append --rate 50000 --stall-us 100`, pinned to two CPUs (the probe's JIT threads must not
 #      preempt its appending thread): every batch slower than 100 us with the second it happened at and its entry's
@@ -10,7 +10,7 @@
 #      (perf/scripts/tail-probe.sh rows: response time, the server's stage table, JVM events in the window).
 # Optionally (LOOP_EXT4=1, needs root and a loop device): 1. on an ext4 image mounted with -o lazytime too.
 # Optionally (WRITE_AHEAD_AB=1): 2. each ext4 server row is followed by one without the journal's write-ahead
-# (-Dwodian.journal.writeahead.kib=0, docs/latency.md "Fresh-page write faults on ext4").
+# (-Dwodian.journal.writeahead.kib=0, docs/history/latency-sessions.md "Fresh-page write faults on ext4").
 #
 #   perf/scripts/device-stalls.sh OUT_DIR
 #

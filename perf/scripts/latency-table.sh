@@ -20,7 +20,7 @@
 #   SERVER_ARGS="--keys-max 2000000 --engine-tables grow" perf/scripts/latency-table.sh   # tables growing live
 #
 # The servers reserve their engine tables at start by default (--engine-tables reserve): a table that doubles on the
-# engine thread during the run stalls it for tens of ms (docs/latency.md, "Growth on the engine thread").
+# engine thread during the run stalls it for tens of ms (docs/history/latency-sessions.md, "Growth on the engine thread").
 #
 # A saturated row per mode (offered 600k/s; SATURATED=0 skips it) shows what a mode's tail costs in throughput.
 # Each row is stopped after ROW_TIMEOUT seconds (default 150; a stopped row prints NaN and the table goes on).
@@ -35,7 +35,7 @@ with_server="$repo_dir/perf/scripts/with-server.sh"
 with_echo="$repo_dir/perf/scripts/with-echo.sh"
 # A 10-s warm-up (12-s window): with 4 s, both JVMs were still compiling inside the window (the load generator 64-69
 # compilations, 12-14 at tier 4), which spread the echo ceiling's own 5k/s p99 over 0.35-1.8 ms between passes on a
-# quiet machine; with 10 s it stayed at 0.17-0.19 ms (docs/latency.md, "Journal page faults and the warm-up").
+# quiet machine; with 10 s it stayed at 0.17-0.19 ms (docs/history/latency-sessions.md, "Journal page faults and the warm-up").
 duration="${DURATION:-22}"
 warmup="${WARMUP:-10}"
 common=(--duration "$duration" --warmup "$warmup" --connections 4)
@@ -67,11 +67,11 @@ def us(key):
     return float(m.group(1)) * (1000.0 if m.group(2) == "ms" else 1.0)
 values = [us("p50"), us("p99"), us("p99.9"), us("p99.99"), us("max")]
 # Service time (from the actual send) beside it: the response time also holds the load generator's own lateness in
-# sending, which coordinated-omission correction charges to every reply (docs/latency.md, "Response time and
+# sending, which coordinated-omission correction charges to every reply (docs/history/latency-sessions.md, "Response time and
 # service time").
 line = next((l for l in text.splitlines() if l.startswith("service time")), "")
 values.append(us("p99"))
-# And the load generator's own delay from intended to actual send (docs/latency.md, "What the load generator's
+# And the load generator's own delay from intended to actual send (docs/history/latency-sessions.md, "What the load generator's
 # sender costs"): the part of the response time that is the client's, in both the echo and the server rows.
 line = next((l for l in text.splitlines() if l.startswith("send lateness")), "")
 values += [us("p50"), us("p99")]

@@ -16,7 +16,7 @@ log="$work/echo.log"
 server_pin=(); [[ -n "${WODIAN_SERVER_CPUS:-}" ]] && server_pin=(taskset -c "$WODIAN_SERVER_CPUS")
 loadgen_pin=(); [[ -n "${WODIAN_LOADGEN_CPUS:-}" ]] && loadgen_pin=(taskset -c "$WODIAN_LOADGEN_CPUS")
 # WODIAN_LOADGEN_NICE (e.g. -10, as root): the load generator before the server for a CPU, as clients on machines of
-# their own would be; unset by default (docs/latency.md, "The load generator at a higher priority").
+# their own would be; unset by default (docs/history/latency-sessions.md, "The load generator at a higher priority").
 [[ -n "${WODIAN_LOADGEN_NICE:-}" ]] && loadgen_pin=(nice -n "$WODIAN_LOADGEN_NICE" "${loadgen_pin[@]}")
 # The echo server runs until its standard input ends: a FIFO whose writing end this script holds open (fd 3).
 mkfifo "$work/stdin"

@@ -111,7 +111,7 @@ public final class JournalConfig
     /**
      * How far ahead of the appender {@link JournalWriter#mapAhead()} write-faults the journal file's pages, so that
      * neither an append nor the writing thread's {@link JournalWriter#touchAhead()} takes a page's first-write fault
-     * (on ext4 tens to hundreds of microseconds: docs/latency.md, "Fresh-page write faults on ext4").
+     * (on ext4 tens to hundreds of microseconds: docs/history/latency-sessions.md, "Fresh-page write faults on ext4").
      * {@link DurabilityPolicy#PAGE_CACHE} only: under SYNC every force cleans the pages again.
      *
      * @param writeAheadBytes bytes past the write position; 0 leaves every first write to the writing thread.

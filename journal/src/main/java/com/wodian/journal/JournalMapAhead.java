@@ -3,9 +3,9 @@ package com.wodian.journal;
 /**
  * Maps the part of a journal file after the one being written, from a thread other than the writing one, so that the
  * append that crosses into it finds it mapped instead of growing the file and mapping it inside the append (measured:
- * 5-30 ms on the development machine, once per 64 MiB of journal; docs/latency.md "The journal's chunk crossings").
- * A server alone hands its {@link JournalWriter} to the metrics thread; a replica group its log, whose writer is
- * replaced by a truncation or a snapshot install.
+ * 5-30 ms on the development machine, once per 64 MiB of journal; docs/history/latency-sessions.md "The journal's chunk
+ * crossings"). A server alone hands its {@link JournalWriter} to the metrics thread; a replica group its log, whose
+ * writer is replaced by a truncation or a snapshot install.
  */
 @FunctionalInterface
 public interface JournalMapAhead

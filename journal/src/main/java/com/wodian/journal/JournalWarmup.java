@@ -18,10 +18,10 @@ import java.util.stream.Stream;
  * as an uncommon trap; the first crossing under live traffic then throws the compiled code of the whole inlined
  * pipeline step away and runs it in the interpreter until it is compiled again (seen with {@code -XX:+LogCompilation}:
  * {@code unstable_if} at {@code MappedBytesStore.inside} inside {@code EngineHandler.onEvent}, and in
- * {@code SCQIndexing}'s index-array code, about 15 s into a 50,000/s run; docs/latency.md). Here the chunks are
- * {@link #BLOCK_SIZE_BYTES} (Chronicle's block is at least 32 bytes per entry of an index array, 8 KiB here, so the
- * block asked for holds; a journal with Chronicle's default 4,096-entry arrays gets 128-KiB chunks) and the index
- * arrays {@link #INDEX_COUNT} entries of one every {@link #INDEX_SPACING}, so a few thousand entries cross both
+ * {@code SCQIndexing}'s index-array code, about 15 s into a 50,000/s run; docs/history/latency-sessions.md). Here the
+ * chunks are {@link #BLOCK_SIZE_BYTES} (Chronicle's block is at least 32 bytes per entry of an index array, 8 KiB here,
+ * so the block asked for holds; a journal with Chronicle's default 4,096-entry arrays gets 128-KiB chunks) and the
+ * index arrays {@link #INDEX_COUNT} entries of one every {@link #INDEX_SPACING}, so a few thousand entries cross both
  * many times. The throwaway journal lives in a directory of its own that is
  * deleted before and after; the real journal is never touched.
  */

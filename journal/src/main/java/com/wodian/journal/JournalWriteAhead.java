@@ -13,8 +13,8 @@ import net.openhft.chronicle.core.io.ReferenceOwner;
  * Why: the first write to a page of a file mapped shared is a write fault that the file system sees
  * ({@code page_mkwrite}). On tmpfs it costs ~10 us; on ext4 it reserves the block and updates the file's times through
  * the file system's journal, ~30-160 us on the development VM and hundreds of microseconds now and then
- * (docs/latency.md, "Fresh-page write faults on ext4"). {@link JournalWriter#touchAhead()} takes that fault one page
- * ahead, but on the network thread: requests that arrive meanwhile wait in the socket.
+ * (docs/history/latency-sessions.md, "Fresh-page write faults on ext4"). {@link JournalWriter#touchAhead()} takes that
+ * fault one page ahead, but on the network thread: requests that arrive meanwhile wait in the socket.
  * <p>
  * How: a compare-and-swap of 0 with 0 on the first word of each page. It cannot change a byte (a word that is not 0
  * stays as it is, one that is 0 stays 0, atomically against the appender's own writes), so Chronicle's headers, which

@@ -31,7 +31,7 @@ import java.util.concurrent.FutureTask;
  * its own, a batch at a time through the prefetch phase ({@link RingLikeBatch}). Without that, C2 compiled those
  * branches as uncommon traps and the first wrap under live traffic
  * threw the payment path's compiled code away ({@code unstable_if} at {@code PointsLedger.append} inside
- * {@code Ledger.settle}, ~24 s into a 50,000/s run; docs/latency.md "The journal's chunk crossings").
+ * {@code Ledger.settle}, ~24 s into a 50,000/s run; docs/history/latency-sessions.md "The journal's chunk crossings").
  *
  * <p>It runs before recovery replays the journal's tail, on its own thread while the journal opens ({@link #start}).
  * Its rarer inputs (registrations, top-ups, merchant rules, Ticks, payments at alliance merchants) are spread over

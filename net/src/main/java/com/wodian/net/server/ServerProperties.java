@@ -147,8 +147,8 @@ public final class ServerProperties
 
     /**
      * With the page-cache journal, how far ahead of the appender (KiB) the metrics thread write-faults the journal
-     * file's pages ({@code JournalConfig.withWriteAheadBytes}; docs/latency.md, "Fresh-page write faults on ext4");
-     * 0 leaves each page's first write to the network thread. A server alone; default 4096.
+     * file's pages ({@code JournalConfig.withWriteAheadBytes}; docs/history/latency-sessions.md, "Fresh-page write
+     * faults on ext4"); 0 leaves each page's first write to the network thread. A server alone; default 4096.
      */
     public static final String JOURNAL_WRITE_AHEAD_KIB_PROP_NAME = "wodian.journal.writeahead.kib";
 

@@ -421,8 +421,8 @@ public final class LoadGenerator
     /**
      * Parks while the wait is long (2 shared cores: spinning would steal the server's CPU), spins the rest. The park
      * asks to wake {@code PARK_MARGIN_NS} early; with Linux's default 50-µs timer slack it woke up to 35 µs late
-     * instead and never spun, so the sender sets its slack to {@code SENDER_TIMER_SLACK_NS} first (docs/latency.md,
-     * "What the load generator's sender costs").
+     * instead and never spun, so the sender sets its slack to {@code SENDER_TIMER_SLACK_NS} first
+     * (docs/history/latency-sessions.md, "What the load generator's sender costs").
      */
     private static long waitUntil(final long deadlineNs)
     {

@@ -8,9 +8,9 @@ import java.nio.file.Path;
  * The calling thread's timer slack on Linux: how much later than asked the kernel may end a timed sleep, so that it
  * can serve several timers with one interrupt. The default is 50 µs, so {@code LockSupport.parkNanos(d)} returns
  * after d to d + 50 µs; a load generator that parks until each intended send time is then tens of microseconds late
- * for every send it waited for (docs/latency.md, "What the load generator's sender costs"). A thread may set its own
- * slack through {@code /proc/<tid>/timerslack_ns} (Linux 4.6 and later); elsewhere, or when the kernel refuses,
- * nothing changes and the slack is reported unknown.
+ * for every send it waited for (docs/history/latency-sessions.md, "What the load generator's sender costs"). A thread
+ * may set its own slack through {@code /proc/<tid>/timerslack_ns} (Linux 4.6 and later); elsewhere, or when the kernel
+ * refuses, nothing changes and the slack is reported unknown.
  */
 final class ThreadTimerSlack
 {
