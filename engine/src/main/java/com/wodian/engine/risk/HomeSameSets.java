@@ -6,7 +6,7 @@ import com.wodian.engine.SnapshotWriter;
 import com.wodian.engine.StateHash;
 
 /**
- * The home-same-set count of the engine setting HOME_SAME_SET_LIMIT (docs/risk.md, forty-seventh session: careful
+ * The home-same-set count of the engine setting HOME_SAME_SET_LIMIT (docs/risk.md "Rules", home-same-set limit: careful
  * brushing and circular flow by a home shop's dormant accounts): how many other accounts of the payer's home shop have
  * tried exactly the set of shops the payer has tried, with this shop added. A ring's accounts, recruited at one shop
  * and sent round the same few shops, share that set; honest recruits of a shop spread over their own shops.

@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The challenger's shadow sample (a sample marker tree in the challenger model, docs/risk.md "Cost on the payment
- * path", forty-sixth session): twin engines fed one command stream, one scoring the challenger on every command, the
+ * The challenger's shadow sample (a sample marker tree in the challenger model, docs/risk.md "The
+ * challenger's shadow sample"): twin engines fed one command stream, one scoring the challenger on every command, the
  * other on a 1-in-4 sample. The replies, the active model's records and the group features must be the same (the
  * challenger's individual score still fills them on every command when it is the group source); the challenger's
  * records must be exactly the every-command engine's records of the sampled sequences; its counters count the sample.

@@ -15,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * HOME_SAME_SET_LIMIT (engine setting 9, docs/risk.md forty-seventh session): the count of other accounts of a dormant
- * payer's home shop whose set of shops tried is the payer's with this shop added, against h13's offline definition;
- * the decline; learning from every evaluated payment, declined ones included; nothing learnt, snapshotted or hashed
- * before the setting was first non-zero; the state through a snapshot.
+ * HOME_SAME_SET_LIMIT (engine setting 9, docs/risk.md "Rules", home-same-set limit): the count of other accounts of a
+ * dormant payer's home shop whose set of shops tried is the payer's with this shop added, against h13's offline
+ * definition; the decline; learning from every evaluated payment, declined ones included; nothing learnt, snapshotted
+ * or hashed before the setting was first non-zero; the state through a snapshot.
  */
 class HomeSameSetTest
 {

@@ -87,8 +87,8 @@ public final class TreeModel
     }
 
     /**
-     * This model carrying the challenger's shadow sample period {@code period} (docs/risk.md "Cost on the payment
-     * path", forty-sixth session): in its exit marker's node 1 ({@link #SAMPLE_MARKER}, the period as its threshold)
+     * This model carrying the challenger's shadow sample period {@code period} (docs/risk.md "The
+     * challenger's shadow sample"): in its exit marker's node 1 ({@link #SAMPLE_MARKER}, the period as its threshold)
      * when it has one, else in a sample marker tree appended (leaves 0). Any period it carried before is replaced;
      * {@code period} 0 takes it out (every command).
      *
