@@ -175,7 +175,7 @@ public final class RiskControl
      * (its model's sample marker, {@link RiskModel#SAMPLE_MARKER}, rounded down to a power of two; 0 and 1: every
      * command)? A pure function of the journal and the journaled model, so a replay, a standby and a batched apply
      * sample the same commands; the sequence is mixed (SplitMix64's finaliser) so that the sample does not beat with a
-     * periodic load. docs/risk.md, "Cost on the payment path", forty-sixth session.
+     * periodic load. docs/risk.md, "The challenger's shadow sample".
      */
     static boolean inShadowSample(final long period, final long sequence)
     {
@@ -486,7 +486,7 @@ public final class RiskControl
     }
 
     /**
-     * HOME_SAME_SET_LIMIT (docs/risk.md, forty-seventh session): a dormant payer (account age and start points as
+     * HOME_SAME_SET_LIMIT (docs/risk.md "Rules", home-same-set limit): a dormant payer (account age and start points as
      * features 18 and 74 read them, {@link DormantPairs#dormant}) whose home-same-set count reaches the limit is
      * declined with RISK_HOME_SAME_SET, unless a rule above already declined; then the payment is learnt whatever the
      * outcome. Nothing before learning started, and nothing for a consumer without a home shop.

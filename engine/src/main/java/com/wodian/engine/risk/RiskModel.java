@@ -29,8 +29,8 @@ public final class RiskModel
     /** Node 0's feature id of an exit marker tree (see the class comment): no feature has this id. */
     public static final int EXIT_MARKER = 255;
     /**
-     * The feature id that marks the period P of the challenger's shadow sample (docs/risk.md "Cost on the payment
-     * path", forty-sixth session): at node 0 of a marker tree of its own (P its threshold 0; leaves 0, never a
+     * The feature id that marks the period P of the challenger's shadow sample (docs/risk.md "The
+     * challenger's shadow sample"): at node 0 of a marker tree of its own (P its threshold 0; leaves 0, never a
      * lane), or at node 1 of the exit marker (P its threshold 1). Code before it refused the id, so no earlier journal
      * holds it.
      */
@@ -623,7 +623,7 @@ public final class RiskModel
 
     /**
      * The individual score only, for a challenger that fills the group features outside its shadow sample
-     * (docs/risk.md, "Cost on the payment path", forty-sixth session): {@link #score}'s {@link #individualScore()} of
+     * (docs/risk.md, "The challenger's shadow sample"): {@link #score}'s {@link #individualScore()} of
      * the same features (the exit marker taken as there), without the group stage's lanes, and counted nowhere (the
      * slot's counters are its shadow statistics, kept on the sample).
      */
