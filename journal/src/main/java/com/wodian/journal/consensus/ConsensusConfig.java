@@ -8,7 +8,9 @@ package com.wodian.journal.consensus;
  *                             majority for this long steps down (check quorum), which is what fences a primary cut
  *                             off from its group.
  * @param electionTimeoutMaxMs upper bound of the random election timeout; also how long a leadership transfer may
- *                             take before the leader gives it up and accepts commands again.
+ *                             take before the leader gives it up ({@link LeadershipTransfer#giveUpIfExpired}), how
+ *                             long a transfer's vote lease lasts, and, from when it stood, the check-quorum grace of a
+ *                             leader elected by a transfer ({@link Election#voterLeasesUntil}).
  * @param heartbeatIntervalMs  a leader sends an empty AppendEntries to a follower it has sent nothing for this long.
  * @param maxEntriesPerAppend  bound on the entries in one AppendEntries message.
  * @param maxInFlightEntries   bound on the entries sent to one follower and not yet acknowledged by it (the

@@ -8,7 +8,8 @@ import org.agrona.DirectBuffer;
  * One member of a replica group, following Raft (Ongaro and Ousterhout, "In Search of an Understandable Consensus
  * Algorithm", figure 2) plus three refinements from Ongaro's thesis: the leader appends a no-op entry when elected
  * (so it can commit entries of earlier terms, section 5.4.2), check quorum (a leader that has not heard from a
- * majority within the minimum election timeout steps down), leader stickiness (a follower that heard from a live
+ * majority within the minimum election timeout steps down; a transfer's voters count until their lease ends,
+ * {@link Election#voterLeasesUntil}), leader stickiness (a follower that heard from a live
  * leader within the minimum election timeout ignores vote requests, so a node rejoining after a partition cannot
  * depose a healthy leader) and Pre-Vote (section 9.6, {@link PreVote}: a node asks whether it could win before it
  * raises its term, so a restarted node that has not heard from the leader yet does not make it step down), with a
@@ -398,13 +399,17 @@ public final class ConsensusNode
                 stepDown(termStore.currentTerm(), nowMs);
                 return;
             }
-            if (!Quorum.heardFromMajority(
-                membership.latest(), nodeId, followers.lastHeardFromMs, nowMs, config.electionTimeoutMinMs()))
+            if (!Quorum.heardFromMajority(membership.latest(), nodeId, followers.lastHeardFromMs,
+                followers.voteLeaseUntilMs, nowMs, config.electionTimeoutMinMs()))
             {
                 stepDown(termStore.currentTerm(), nowMs); // check quorum: cut off from the majority
                 return;
             }
-            transfer.giveUpIfExpired(nowMs);
+            if (transfer.giveUpIfExpired(nowMs))
+            {
+                stepDown(termStore.currentTerm(), nowMs); // its TimeoutNow went out: the target may lead already
+                return;
+            }
             leaderReplication.onTimer(nowMs);
             if (!transfer.pending())
             {
@@ -484,7 +489,8 @@ public final class ConsensusNode
         // minimum election timeout), a vote request of a higher term is ignored, term not adopted: the candidate is
         // most likely a node that was cut off and is only now back, and must not depose a healthy leader. A
         // leadership transfer is the exception: the live leader itself asked the candidate to stand (thesis 3.10).
-        final boolean leaderAlive = role == Role.LEADER || election.leaderHeardWithinTimeout(leaderId, nowMs);
+        final boolean leaderAlive = role == Role.LEADER || election.leaderHeardWithinTimeout(leaderId, nowMs) ||
+            election.inTransferVoteLease(candidateId, nowMs);
         if (leaderAlive && requestTerm > term && !leadershipTransfer)
         {
             electionCounters.voteIgnored(candidateId);
@@ -732,7 +738,7 @@ public final class ConsensusNode
     private void startElection(final long nowMs, final boolean leadershipTransfer)
     {
         preVote.cancel();
-        final long term = election.voteForSelf(nowMs);
+        final long term = election.voteForSelf(nowMs, leadershipTransfer);
         electionCounters.stood(term, leadershipTransfer, config.preVote() && !leadershipTransfer);
         role = Role.CANDIDATE;
         leaderId = -1;
@@ -749,6 +755,7 @@ public final class ConsensusNode
         role = Role.LEADER;
         leaderId = nodeId;
         followers.startTerm(log.lastIndex(), nowMs);
+        election.voterLeasesUntil(followers.voteLeaseUntilMs); // a transfer's voters count for check quorum a while
         transfer.cancel();
         // A leader may only count replicas for entries of its own term (Raft 5.4.2): the no-op makes earlier
         // entries committable at once instead of waiting for the next client command.

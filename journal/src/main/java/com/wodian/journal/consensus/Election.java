@@ -25,6 +25,9 @@ final class Election
     /** When this node last gave its vote to a leadership transfer's target, and in which term (0: none pending). */
     private long transferVoteAtMs = Long.MIN_VALUE / 2;
     private long transferVoteTerm;
+    /** When this node last stood, and whether for a leadership transfer (its voters then hold a lease for it). */
+    private long stoodAtMs;
+    private boolean stoodForTransfer;
 
     Election(final NodeContext context, final RandomGenerator random)
     {
@@ -52,11 +55,14 @@ final class Election
         return nowMs >= electionDeadlineMs;
     }
 
-    /** A message of the current term's leader: it is alive, so wait for it a full election timeout. */
+    /**
+     * A message of the current term's leader: it is alive, so wait for it a full election timeout. A transfer vote
+     * lease runs on to its end: the leader counts on it for check quorum ({@link #voterLeasesUntil}) whether or not
+     * this node's replies reach it.
+     */
     void heardFromLeader(final long nowMs)
     {
         lastLeaderContactMs = nowMs;
-        transferVoteTerm = 0; // what the transfer vote lease waited for: stickiness and the deadline take over
         resetDeadline(nowMs);
     }
 
@@ -71,14 +77,15 @@ final class Election
 
     /**
      * The transfer vote lease: whether this node gave its vote in its current term, within the maximum election
-     * timeout, to a leadership transfer's target (a transfer-flagged RequestVote) other than {@code candidateId}, and
-     * has heard no leader since. The target may have won and its first heartbeat may still be on its way (it has until
-     * its own election timeout, up to the maximum, to count its votes; on a starved machine it takes that long), so
-     * until then this node neither says yes to another node's PreVote nor asks for one itself: it waits for the target
-     * as for a leader heard. The target itself may still ask (asking again, it has not won). Only a transfer's vote
-     * starts a lease: a transfer happens once per TimeoutNow, so no candidate that cannot win renews it by standing
-     * again (a node of an older build, which stands without Pre-Vote, would otherwise keep its voters from ever
-     * electing anyone else). Without the lease a hand-over was undone by the next election
+     * timeout, to a leadership transfer's target (a transfer-flagged RequestVote) other than {@code candidateId}. The
+     * target may have won and its first heartbeat may still be on its way (it has until its own election timeout, up
+     * to the maximum, to count its votes; on a starved machine it takes that long), so until then this node neither
+     * says yes to another node's PreVote or RequestVote nor asks for one itself: it waits for the target as for a
+     * leader heard, and goes on doing so once it has heard it (the new leader counts on that for check quorum,
+     * {@link #voterLeasesUntil}). The target itself may still ask (asking again, it has not won). Only a transfer's
+     * vote starts a lease: a transfer happens once per TimeoutNow, so no candidate that cannot win renews it by
+     * standing again (a node of an older build, which stands without Pre-Vote, would otherwise keep its voters from
+     * ever electing anyone else). Without the lease a hand-over was undone by the next election
      * ({@code ConsensusSimulationTest.aLeadershipTransferIsNotUndoneByTheNextElection}).
      */
     boolean inTransferVoteLease(final int candidateId, final long nowMs)
@@ -115,10 +122,12 @@ final class Election
      *
      * @return the term this node stands in.
      */
-    long voteForSelf(final long nowMs)
+    long voteForSelf(final long nowMs, final boolean leadershipTransfer)
     {
         final long term = termStore.currentTerm() + 1;
         termStore.store(term, selfId);
+        stoodAtMs = nowMs;
+        stoodForTransfer = leadershipTransfer;
         Arrays.fill(voteGranted, false);
         voteGranted[selfId] = true;
         resetDeadline(nowMs);
@@ -190,6 +199,26 @@ final class Election
     long lastLeaderContactMs()
     {
         return lastLeaderContactMs;
+    }
+
+    /**
+     * The check-quorum grace of a leader elected by a leadership transfer, per voter: a voter whose transfer vote this
+     * node counted gave it after this node stood, so its transfer vote lease ({@link #inTransferVoteLease}) keeps it
+     * from saying yes to any other candidate's PreVote or RequestVote, and from standing, until at least the maximum
+     * election timeout after this node stood; hearing this leader does not end the lease. Until then the new leader
+     * may count it as heard: no other leader can be elected with its vote, so this one may wait for its first replies
+     * that long (a starved machine's first heartbeats; with the minimum election timeout from the election alone the
+     * hand-over was undone whenever they came later). Any other election, or a node without Pre-Vote (which
+     * stands within a lease), counts nobody: {@code Long.MIN_VALUE} everywhere.
+     */
+    void voterLeasesUntil(final long[] voteLeaseUntilMs)
+    {
+        final boolean leased = stoodForTransfer && config.preVote();
+        for (int peer = 0; peer < voteLeaseUntilMs.length; peer++)
+        {
+            voteLeaseUntilMs[peer] = leased && peer != selfId && voteGranted[peer] ?
+                stoodAtMs + config.electionTimeoutMaxMs() : Long.MIN_VALUE;
+        }
     }
 
     /**

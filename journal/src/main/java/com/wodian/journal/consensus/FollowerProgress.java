@@ -11,6 +11,11 @@ final class FollowerProgress
     final long[] nextIndex;
     final long[] matchIndex;
     final long[] lastHeardFromMs;
+    /**
+     * Until when a voter counts for check quorum without being heard: the transfer vote lease it holds for this leader
+     * ({@link Election#voterLeasesUntil}), {@code Long.MIN_VALUE}: none.
+     */
+    final long[] voteLeaseUntilMs;
     final long[] lastSentToMs;
     /** Its position is not confirmed: one probe in flight, no streaming until it accepts one. */
     final boolean[] probing;
@@ -28,6 +33,7 @@ final class FollowerProgress
         nextIndex = new long[groupSize];
         matchIndex = new long[groupSize];
         lastHeardFromMs = new long[groupSize];
+        voteLeaseUntilMs = new long[groupSize];
         lastSentToMs = new long[groupSize];
         probing = new boolean[groupSize];
         snapshotSendingIndex = new long[groupSize];

@@ -16,6 +16,8 @@ final class LeadershipTransfer
     private final FollowerProgress followers;
     private int target = -1;
     private long deadlineMs;
+    /** Whether the pending transfer's TimeoutNow went out: the target may then win without this node knowing. */
+    private boolean timeoutNowSent;
 
     LeadershipTransfer(final NodeContext context, final FollowerProgress followers)
     {
@@ -43,6 +45,7 @@ final class LeadershipTransfer
     {
         target = targetId;
         deadlineMs = nowMs + config.electionTimeoutMaxMs();
+        timeoutNowSent = false;
     }
 
     /** No transfer pending: the leader stepped down, or a new term began. */
@@ -51,13 +54,24 @@ final class LeadershipTransfer
         target = -1;
     }
 
-    /** The target did not take over in time: the leader gives the transfer up and keeps leading. */
-    void giveUpIfExpired(final long nowMs)
+    /**
+     * The target did not take over in time: the leader gives the transfer up. If it never told the target to stand
+     * (the target never caught up: down, cut off or lagging), it keeps leading. If its TimeoutNow went out, the target
+     * may have won the next term with votes of members this leader still counts as heard (a transfer's RequestVote
+     * passes their stickiness), and this leader may simply not have heard of it yet: taking commands again, it would
+     * acknowledge under {@code local} what the new leader never has (simulation seed 449 of groups of five lost 5), so
+     * it steps down instead and the group elects a leader as usual.
+     *
+     * @return whether the leader must step down.
+     */
+    boolean giveUpIfExpired(final long nowMs)
     {
         if (target != -1 && nowMs >= deadlineMs)
         {
             target = -1;
+            return timeoutNowSent;
         }
+        return false;
     }
 
     /**
@@ -72,6 +86,7 @@ final class LeadershipTransfer
             return false;
         }
         outbox.timeoutNow(target, termStore.currentTerm(), selfId);
+        timeoutNowSent = true;
         followers.lastSentToMs[target] = nowMs;
         return true;
     }

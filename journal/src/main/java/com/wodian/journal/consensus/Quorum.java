@@ -50,15 +50,17 @@ final class Quorum
 
     /**
      * Check quorum (Raft thesis 6.2): whether a majority of the voters, the leader itself included when it is one,
-     * was heard from within {@code windowMs}.
+     * was heard from within {@code windowMs}, or is held by a transfer vote lease until after now
+     * ({@code voteLeaseUntilMs}, {@link Election#voterLeasesUntil}).
      */
     static boolean heardFromMajority(final long configuration, final int self, final long[] lastHeardFromMs,
-        final long nowMs, final long windowMs)
+        final long[] voteLeaseUntilMs, final long nowMs, final long windowMs)
     {
         int heard = Membership.isVoter(configuration, self) ? 1 : 0;
         for (int peer = 0; peer < lastHeardFromMs.length; peer++)
         {
-            if (peer != self && Membership.isVoter(configuration, peer) && nowMs - lastHeardFromMs[peer] < windowMs)
+            if (peer != self && Membership.isVoter(configuration, peer) &&
+                (nowMs - lastHeardFromMs[peer] < windowMs || nowMs < voteLeaseUntilMs[peer]))
             {
                 heard++;
             }

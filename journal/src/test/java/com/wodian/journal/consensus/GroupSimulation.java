@@ -39,7 +39,8 @@ final class GroupSimulation
         int replacements,
         int restores,
         int votesRefused,
-        int rejoinsWithoutVote)
+        int rejoinsWithoutVote,
+        int staleAcks)
     {
     }
 
@@ -120,6 +121,18 @@ final class GroupSimulation
     private long nowMs;
 
     private final Map<Long, Long> leaderOfTerm = new HashMap<>();
+    /** The highest term any node has led (a leader of it was elected, whatever happened to it since). */
+    private long highestLeaderTerm;
+    /**
+     * Acknowledgements a leader gave once a leader of a later term had been elected: under {@link AckPolicy#LOCAL}
+     * each is a command lost for good (the entry is of the stale term, appended after the newer leader's election),
+     * and check quorum promises none (docs/replication.md: it "stops acknowledging before a new leader can be
+     * elected"). Under quorum they are harmless (only committed entries are acknowledged), and counted alike.
+     */
+    private int staleAcks;
+    private String firstStaleAck;
+    /** Every (index, term) acknowledged under quorum or all: each must be in every later leader's log. */
+    private final List<long[]> ackedEntries = new ArrayList<>();
     private final List<long[]> committed = new ArrayList<>(); // index - 1 -> {term, payload}
     private final Role[] lastRole;
     private final Set<Long> ackedKeys = new HashSet<>();
@@ -389,6 +402,17 @@ final class GroupSimulation
      */
     TransferRun runWithLateHandOver(final long settleMs, final int lateMsMax, final long afterMs)
     {
+        return runWithLateHandOver(settleMs, lateMsMax, 0, lateMsMax, afterMs);
+    }
+
+    /**
+     * As {@link #runWithLateHandOver(long, int, long)}, with the votes reaching the target up to {@code voteLateMsMax
+     * - 1} ms late and its messages as leader reaching each member {@code firstLateMsMin} to {@code firstLateMsMax - 1}
+     * ms late (drawn per member).
+     */
+    TransferRun runWithLateHandOver(final long settleMs, final int voteLateMsMax, final int firstLateMsMin,
+        final int firstLateMsMax, final long afterMs)
+    {
         networkLossy = false;
         for (; nowMs < settleMs; nowMs++)
         {
@@ -398,10 +422,10 @@ final class GroupSimulation
         final long termBefore = nodes[leader].currentTerm();
         final int target = (leader + 1 + random.nextInt(groupSize - 1)) % groupSize;
         slowTarget = target;
-        voteRepliesLateMs = random.nextInt(lateMsMax);
+        voteRepliesLateMs = random.nextInt(voteLateMsMax);
         for (int peer = 0; peer < groupSize; peer++)
         {
-            firstMessagesLateMs[peer] = random.nextInt(lateMsMax);
+            firstMessagesLateMs[peer] = firstLateMsMin + random.nextInt(firstLateMsMax - firstLateMsMin);
             voteRequestLost[peer] = peer != leader && random.nextBoolean();
         }
         if (!nodes[leader].transferLeadership(target, nowMs))
@@ -1114,6 +1138,7 @@ final class GroupSimulation
                 final Pending p = entry.getValue();
                 if (logs[id].termAt(index) == p.term && logs[id].payloadAt(index) == p.key)
                 {
+                    noteAck(id, index, p.term);
                     send(id, groupSize + p.clientId, new ClientReply(p.key, p.attempt, true, id));
                 }
                 return true;
@@ -1435,6 +1460,7 @@ final class GroupSimulation
                 fail("node " + id + " leads although it may not stand: " +
                     Membership.describe(node.configuration()) + ", may vote " + node.mayVote());
             }
+            highestLeaderTerm = Math.max(highestLeaderTerm, node.currentTerm());
             final Long previous = leaderOfTerm.putIfAbsent(node.currentTerm(), (long)id);
             if (previous != null && previous != id)
             {
@@ -1443,6 +1469,30 @@ final class GroupSimulation
             checkLeaderCompleteness(id);
         }
         lastRole[id] = role;
+    }
+
+    /** An acknowledgement by leader {@code id}: see {@link #staleAcks} and {@link #ackedEntries}. */
+    private void noteAck(final int id, final long index, final long term)
+    {
+        if (nodes[id].currentTerm() < highestLeaderTerm)
+        {
+            staleAcks++;
+            if (null == firstStaleAck)
+            {
+                firstStaleAck = "at " + nowMs + " ms leader " + id + " of term " + nodes[id].currentTerm() +
+                    " acknowledged index " + index + " after a leader of term " + highestLeaderTerm + " was elected";
+            }
+        }
+        if (ackPolicy != AckPolicy.LOCAL)
+        {
+            ackedEntries.add(new long[] {index, term});
+        }
+    }
+
+    /** @return the first acknowledgement a stale leader gave ({@link #staleAcks}), null: none. */
+    String firstStaleAck()
+    {
+        return firstStaleAck;
     }
 
     private void checkLeaderCompleteness(final int id)
@@ -1464,6 +1514,18 @@ final class GroupSimulation
                 (payload != MemoryReplicaLog.PRUNED && payload != committed.get(i - 1)[1]))
             {
                 fail("leader completeness: new leader " + id + " lacks committed index " + i);
+            }
+        }
+        // What quorum and all promise, checked as the client sees it: every acknowledged entry is in every later
+        // leader's log (below a snapshot it installed, in the snapshot).
+        for (final long[] acked : ackedEntries)
+        {
+            final long index = acked[0];
+            if (index > log.lastIndex() ||
+                log.termAt(index) != acked[1] && log.termAt(index) != MemoryReplicaLog.UNKNOWN_TERM)
+            {
+                fail("an acknowledged entry lost: new leader " + id + " of term " + nodes[id].currentTerm() +
+                    " lacks index " + acked[0] + " of term " + acked[1] + " (" + ackPolicy + ")");
             }
         }
     }
@@ -1559,7 +1621,7 @@ final class GroupSimulation
         }
         return new Result(seed, ackedKeys.size(), lost, elections, failoverMs, commit, transfersStarted, transfersWon,
             ackSetChanges, prunes, snapshotInstalls, snapshotChecksumFailures, membershipChangesStarted, replacements,
-            restores, votesRefused, rejoinsWithoutVote);
+            restores, votesRefused, rejoinsWithoutVote, staleAcks);
     }
 
     private void fail(final String message)

@@ -274,19 +274,77 @@ class PreVoteTest
         assertEquals(4, voter.currentTerm());
     }
 
-    /** Hearing the leader it voted for ends the lease: from then on stickiness and the usual deadline apply. */
+    /**
+     * Hearing the leader it voted for does not end the lease: the new leader counts on it for check quorum until the
+     * lease's end whether or not this node's replies reach it ({@link Election#voterLeasesUntil}). After it,
+     * stickiness and the usual deadline apply.
+     */
     @Test
-    void hearingTheLeaderEndsTheTransferVoteLease()
+    void hearingTheLeaderDoesNotEndTheTransferVoteLease()
     {
         final ConsensusNode voter = followerOfLeader0(1, 3, 0);
         voter.onMessage(new ConsensusMessage.RequestVote(4, 2, 1, 3, true), 10);
         voter.onMessage(new ConsensusMessage.AppendEntries(4, 2, 1, 3, new long[0], new long[0], 1), 20);
         assertEquals(2, voter.leaderId());
+        final long leaseEndMs = 10 + CONFIG.electionTimeoutMaxMs();
         voter.onMessage(new ConsensusMessage.PreVote(5, 0, 1, 3), 20 + CONFIG.electionTimeoutMinMs());
-        assertTrue(lastPreVoteReply().granted(), "the leader went quiet for the minimum election timeout");
+        assertFalse(lastPreVoteReply().granted(), "the leader went quiet for the minimum timeout, the lease runs on");
         sent.clear();
-        voter.onTimer(20 + CONFIG.electionTimeoutMaxMs());
+        voter.onTimer(leaseEndMs - 1);
+        assertTrue(sentOfType(ConsensusMessage.PreVote.class).isEmpty(), "its own timer ran out within the lease");
+        voter.onMessage(new ConsensusMessage.PreVote(5, 0, 1, 3), leaseEndMs);
+        assertTrue(lastPreVoteReply().granted(), "the lease is over and the leader quiet");
+        voter.onTimer(leaseEndMs + CONFIG.electionTimeoutMaxMs());
         assertEquals(2, sentOfType(ConsensusMessage.PreVote.class).size(), "its own timer ran out: it asks");
+    }
+
+    /**
+     * Within the lease another candidate's RequestVote is ignored as stickiness ignores it (term not adopted): a node
+     * that stands without Pre-Vote (an older build) cannot win this node's vote while the new leader counts on it.
+     */
+    @Test
+    void aNodeWithinATransferVoteLeaseIgnoresAnotherCandidatesRequestVote()
+    {
+        final ConsensusNode voter = followerOfLeader0(1, 3, 0);
+        voter.onMessage(new ConsensusMessage.RequestVote(4, 2, 1, 3, true), 10);
+        voter.onMessage(new ConsensusMessage.RequestVote(5, 0, 1, 3, false), 10 + CONFIG.electionTimeoutMinMs());
+        assertEquals(4, voter.currentTerm(), "ignored, term not adopted");
+        assertEquals(1, sentOfType(ConsensusMessage.VoteReply.class).size());
+        voter.onMessage(new ConsensusMessage.RequestVote(5, 0, 1, 3, false), 10 + CONFIG.electionTimeoutMaxMs());
+        assertEquals(5, voter.currentTerm());
+        assertTrue(sentOfType(ConsensusMessage.VoteReply.class).get(1).granted(), "after the lease: as before");
+    }
+
+    /**
+     * Check-quorum grace: a leader elected by a leadership transfer counts each voter whose transfer vote it counted
+     * as heard until the maximum election timeout after it stood (the voter's lease lasts at least that long), so its
+     * first replies may come later than the minimum election timeout; then it needs replies as any leader. A leader of
+     * an ordinary election has the minimum election timeout from its election.
+     */
+    @Test
+    void aLeaderElectedByATransferCountsItsVotersAsHeardUntilTheirLeaseEnds()
+    {
+        final ConsensusNode target = followerOfLeader0(1, 3, 0);
+        target.onMessage(new ConsensusMessage.TimeoutNow(3, 0), 100);
+        target.onMessage(new ConsensusMessage.VoteReply(4, 0, true), 110);
+        assertEquals(Role.LEADER, target.role());
+        final long leaseEndMs = 100 + CONFIG.electionTimeoutMaxMs();
+        target.onTimer(110 + CONFIG.electionTimeoutMinMs());
+        target.onTimer(leaseEndMs - 1);
+        assertEquals(Role.LEADER, target.role(), "no reply yet, but its voter cannot vote for anyone else");
+        target.onTimer(leaseEndMs);
+        assertEquals(Role.FOLLOWER, target.role(), "no reply within its voter's lease: cut off, it steps down");
+        assertEquals(4, target.currentTerm());
+
+        final ConsensusNode elected = followerOfLeader0(2, 3, 0);
+        elected.onTimer(TIMEOUT_MS);
+        elected.onMessage(new ConsensusMessage.PreVoteReply(3, 0, 4, true), TIMEOUT_MS);
+        elected.onMessage(new ConsensusMessage.VoteReply(4, 0, true), TIMEOUT_MS + 10);
+        assertEquals(Role.LEADER, elected.role());
+        elected.onTimer(TIMEOUT_MS + 10 + CONFIG.electionTimeoutMinMs() - 1);
+        assertEquals(Role.LEADER, elected.role());
+        elected.onTimer(TIMEOUT_MS + 10 + CONFIG.electionTimeoutMinMs());
+        assertEquals(Role.FOLLOWER, elected.role(), "an ordinary election: the minimum election timeout from it");
     }
 
     /**
