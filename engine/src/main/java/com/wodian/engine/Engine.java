@@ -175,10 +175,10 @@ public final class Engine
      * first-touched at once, on the critical path). They then grow once,
      * here, in one copy each, instead of by doublings while the inputs apply (each doubling a copy of the table in
      * steps, a larger array zeroed beside it, and lookups in two arrays while it moves: measured, a quarter of the
-     * apply of a restart's 1 M-input tail; docs/durability.md, section 7). The heap then holds what the state will hold
-     * after those inputs at most, never more than the limits. Changes where rows sit, never what they hold: replies and
-     * the state hash are those of an engine that grew by doublings (a snapshot's key index may be laid out at its
-     * larger length).
+     * apply of a restart's 1 M-input tail; docs/history/durability-sessions.md, section 7). The heap then holds what
+     * the state will hold after those inputs at most, never more than the limits. Changes where rows sit, never what
+     * they hold: replies and the state hash are those of an engine that grew by doublings (a snapshot's key index may
+     * be laid out at its larger length).
      */
     public void reserveForInputs(final long inputs)
     {

@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * caller is four chunks behind, the caller when the reader is behind).
  *
  * <p>Not used by the product's replays: on the shared 2-vCPU VM at load 5-6 it showed no measurable gain
- * (2026-12-04, {@code ReplayRounds ... read-ahead} against the same without, docs/durability.md section 7). The
- * replays that overlap reading with applying (recovery's tail, the demo's) use {@code ReplayPipeline} (net) instead,
- * which keeps the reading on the caller's thread (a recovery's tailer stays usable there) and applies on a second one
- * without a second copy.
+ * (2026-12-04, {@code ReplayRounds ... read-ahead} against the same without, docs/history/durability-sessions.md
+ * section 7). The replays that overlap reading with applying (recovery's tail, the demo's) use {@code ReplayPipeline}
+ * (net) instead, which keeps the reading on the caller's thread (a recovery's tailer stays usable there) and applies on
+ * a second one without a second copy.
  */
 public final class ReadAheadReplay
 {

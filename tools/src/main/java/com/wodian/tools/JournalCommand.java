@@ -366,13 +366,14 @@ public final class JournalCommand implements Runnable
         final long count;
         final long applyCpuNs;
         // Read on this thread, applied on the pipeline's in batches, each prefetched before it is applied, as recovery
-        // replays (docs/engine.md, "The batch path"; docs/durability.md, section 7).
+        // replays (docs/engine.md, "The batch path"; docs/history/durability-sessions.md, section 7).
         try (ChronicleJournal journal = openJournal(dataDir))
         {
             // The journal's length is known: in a JVM whose heap is pre-touched (bin/wodian demo, as a server) grow the
             // tables that gain a row per payment once, now, instead of by doublings while the replay applies (the
-            // demo's replay: 8-13% less of the apply thread's CPU, docs/durability.md section 7). On a heap not
-            // touched yet that would first-touch them on this thread before the replay starts (200-500 ms measured).
+            // demo's replay: 8-13% less of the apply thread's CPU, docs/history/durability-sessions.md section 7). On a
+            // heap not touched yet that would first-touch them on this thread before the replay starts (200-500 ms
+            // measured).
             if (EngineRecovery.growAheadPays())
             {
                 engine.reserveForInputs(journal.lastSequence() - journal.startSequence());

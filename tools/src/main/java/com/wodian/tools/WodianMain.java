@@ -88,7 +88,7 @@ public final class WodianMain implements Runnable
         if (args.length > 0 && SERVER.equals(args[0]))
         {
             // A server start parses its own options only: building every command of the tree first cost ~0.25 s of
-            // CPU in a fresh JVM (docs/durability.md, section 7), on the path to the port opening.
+            // CPU in a fresh JVM (docs/history/durability-sessions.md, section 7), on the path to the port opening.
             System.exit(serverCommandLine().execute(args));
         }
         System.exit(commandLine().execute(args));

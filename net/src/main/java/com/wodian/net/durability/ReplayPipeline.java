@@ -18,7 +18,7 @@ import java.lang.management.ThreadMXBean;
  * thread of the pipeline's own ({@code wodian-replay-apply}) applies the filled chunks to the engine in order, in
  * prefetched batches ({@link BatchApplier#applyAll}, straight from the slots). So reading the next entries overlaps
  * applying the previous ones, where a second core is there to take it: the read, and for a fresh JVM the read path
- * still being compiled, leaves the thread that applies (docs/durability.md, section 7).
+ * still being compiled, leaves the thread that applies (docs/history/durability-sessions.md, section 7).
  *
  * <p>The engine sees exactly the inputs, order and batches' contents of a replay on one thread: replies and state are
  * the same (only timing differs). The engine is used on the apply thread from the first {@code onEntry} until
