@@ -101,6 +101,30 @@ public final class HomeSameSets
         return Math.min(COUNT_CAP, Math.max(0, read(counter(home, now)) - (now == old ? 1 : 0)));
     }
 
+    /**
+     * Loads what {@link #count} and {@link #learn} read for a payment of {@code consumer} (home shop {@code home} >= 0)
+     * at {@code merchant}: the consumer's word and the counters of (home, word with the shop added) and (home, word);
+     * changes nothing. Called from {@code RiskControl.touchLines} with the payment's other risk lines, so that these
+     * misses overlap theirs instead of coming one after another at the end of the rules (docs/risk.md "Cost on the
+     * payment path"). Nothing before {@link #start}: nothing is read then.
+     */
+    long touch(final int consumer, final int home, final int merchant)
+    {
+        if (!started)
+        {
+            return 0;
+        }
+        final long old = word(consumer);
+        final long now = old | shopBit(merchant);
+        return counterWords[counter(home, now) >>> 2] ^ counterWords[counter(home, old) >>> 2];
+    }
+
+    /** The batch prefetch's part of {@link #touch}: the consumer's word only (the home shop is not known there). */
+    long touchWord(final int consumer)
+    {
+        return started ? word(consumer) : 0;
+    }
+
     /** Learns a payment of {@code consumer} (home shop {@code home} >= 0) at {@code merchant}, whatever its outcome. */
     void learn(final int consumer, final int home, final int merchant)
     {

@@ -240,14 +240,17 @@ public final class RiskControl
      * Batch prefetch (the engine's {@code BatchPrefetcher}, for a Try or Pay while this merchant's rules are on): loads
      * the risk lines a scored payment of these parties reads and that are not in the consumer record: the terminal's
      * risk and profile rows, the merchant's risk row (the lines a payment reads) and its profile row (every line of
-     * each, {@link #touchSpan}), and the
-     * consumer-terminal word of the seen-pairs set. Changes nothing; returns a value folded from the loads, for the
-     * caller to keep so that the JIT cannot drop them. Indexes of parties not (or no longer) in a table load nothing.
+     * each, {@link #touchSpan}), the consumer-terminal word of the seen-pairs set and, once HOME_SAME_SET_LIMIT started
+     * learning, the consumer's same-set word ({@link HomeSameSets#touchWord}: its counters' addresses need it, so the
+     * apply's {@link #touchLines} can load them at once). Changes nothing; returns a value folded from the loads, for
+     * the caller to keep so that the JIT cannot drop them. Indexes of parties not (or no longer) in a table load
+     * nothing.
      */
     public long touchPayment(final int consumerIndex, final int merchantIndex, final int terminalIndex)
     {
         long folded = touchMerchantRows(merchantIndex) + touchTerminalRows(terminalIndex);
-        return folded + (features.seenPairs.seen(consumerIndex, terminalIndex) ? 1 : 0);
+        return folded + (features.seenPairs.seen(consumerIndex, terminalIndex) ? 1 : 0) +
+            sameSets.touchWord(consumerIndex);
     }
 
     /**
@@ -322,10 +325,12 @@ public final class RiskControl
      * refunds); for the profiles (read by the features when a model scores, updated by every approved payment while
      * rules are on: {@link RiskFeatures#recordPayment}) the consumer's profile row, the terminal's and the merchant's
      * profile rows, the seen-pairs word, the home shop's trade-and-area and shares longs and the home-cohort,
-     * home-route and dormant-pairs words (the last: the reverse pair feature 75 reads); when a model scores also the
-     * last shop's trade-and-area long. Every line of a row that straddles lines is loaded ({@link #touchSpan}), of
-     * another shop's row only the longs read. Read where the rules and the features need them, each miss waited for
-     * the ones before it (the code between them is longer than the core's window); loaded together here they overlap.
+     * home-route and dormant-pairs words (the last: the reverse pair feature 75 reads); once HOME_SAME_SET_LIMIT
+     * started learning, the consumer's same-set word and its two counters ({@link HomeSameSets#touch}); when a model
+     * scores also the last shop's trade-and-area long. Every line of a row that straddles lines is loaded
+     * ({@link #touchSpan}), of another shop's row only the longs read. Read where the rules and the features need
+     * them, each miss waited for the ones before it (the code between them is longer than the core's window); loaded
+     * together here they overlap.
      * Changes nothing.
      */
     private long touchLines(final int consumerIndex, final int merchantIndex, final int terminalIndex,
@@ -345,7 +350,8 @@ public final class RiskControl
             folded += touchOtherShop(homeMerchantIndex, true) +
                 features.homeCohorts.touch(homeMerchantIndex, merchantIndex) +
                 features.homeRoutes.touch(homeMerchantIndex, last, merchantIndex) +
-                features.dormantPairs.touch(homeMerchantIndex, merchantIndex);
+                features.dormantPairs.touch(homeMerchantIndex, merchantIndex) +
+                sameSets.touch(consumerIndex, homeMerchantIndex, merchantIndex);
         }
         if (scoring)
         {

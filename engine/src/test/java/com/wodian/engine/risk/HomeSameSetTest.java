@@ -97,6 +97,32 @@ class HomeSameSetTest
         assertTrue(positive > 500, "the counts were exercised: " + positive);
     }
 
+    /**
+     * The load ahead of the rules (RiskControl.touchLines: docs/risk.md "Cost on the payment path") reads nothing
+     * before learning started and changes nothing after: counts and the state hash are the same with and without it,
+     * also for a consumer whose word was never grown to.
+     */
+    @Test
+    void touchReadsNothingBeforeTheStartAndChangesNothing()
+    {
+        final HomeSameSets sets = new HomeSameSets(1 << 16, 1_000);
+        assertEquals(0, sets.touch(999, 1, 2));
+        sets.start();
+        final SplittableRandom random = new SplittableRandom(48);
+        for (int payment = 0; payment < 500; payment++)
+        {
+            final int consumer = random.nextInt(1_000);
+            final int home = consumer % 4;
+            final int merchant = 4 + random.nextInt(5);
+            final long hash = sets.hash(7);
+            final long count = sets.count(consumer, home, merchant);
+            sets.touch(consumer, home, merchant);
+            assertEquals(hash, sets.hash(7), "payment " + payment);
+            assertEquals(count, sets.count(consumer, home, merchant), "payment " + payment);
+            sets.learn(consumer, home, merchant);
+        }
+    }
+
     @Test
     void aSetHasSixtyFourShopBuckets()
     {
