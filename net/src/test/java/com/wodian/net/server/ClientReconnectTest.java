@@ -95,22 +95,35 @@ class ClientReconnectTest
                 final Thread sender = new Thread(() -> sendPayments(client, answered, answeredCount, wrong), "payer");
                 sender.start();
 
+                long reconnectsBeforeLastCut = 0;
                 for (int cut = 0; cut < 5; cut++)
                 {
                     awaitAnswered(answeredCount, (cut + 1) * PAYMENT_COUNT / 8);
+                    reconnectsBeforeLastCut = client.reconnectCount();
                     proxy.cutAll();
                 }
                 // A connection that goes silent without closing (a partition): the reply timeout finds it.
                 awaitAnswered(answeredCount, 11 * PAYMENT_COUNT / 16);
-                final long reconnectsBeforeFreeze = client.reconnectCount();
-                proxy.freezeAll();
-                // The freeze may land on a reconnect still logging on (a cut's reconnect can lag the answers on a
-                // starved machine): that logon then waits out its whole timeout before the client tries again, so
-                // the wait is the logon timeout plus the usual 30 s (a 30-s wait alone failed once in a fresh-clone
-                // run at load 14: "reconnecting" logged, no "reconnected" before the deadline).
+                // The answers counted may all be the last cut's pipelined ones while the client's reconnect still
+                // logs on: frozen then, that logon waits out its whole timeout (30 s) before the client tries again
+                // (CI on 547ea734: 30.4 s, against about 1 s). So freeze once the last cut's reconnect has logged on
+                // (the count grows only with a completed logon; the cut ended whatever was open), bounded (rev R57).
                 final long freezeDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
                     clientConfig.logonTimeoutMs() + ServerTestSupport.TIMEOUT_MS);
-                while (client.reconnectCount() == reconnectsBeforeFreeze && System.nanoTime() - freezeDeadlineNs < 0)
+                while (client.reconnectCount() == reconnectsBeforeLastCut && System.nanoTime() - freezeDeadlineNs < 0)
+                {
+                    Thread.sleep(5);
+                }
+                assertTrue(client.reconnectCount() > reconnectsBeforeLastCut, "reconnected after the last cut");
+                final long reconnectsBeforeFreeze = client.reconnectCount();
+                proxy.freezeAll();
+                // The freeze may still land on a logon: a reply timeout between the two (400 ms without a reply on a
+                // starved machine) starts another reconnect. That logon then waits out its whole timeout, so the wait
+                // is the logon timeout plus the usual 30 s (a 30-s wait alone failed once in a fresh-clone run at load
+                // 14: "reconnecting" logged, no "reconnected" before the deadline).
+                final long replacedDeadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                    clientConfig.logonTimeoutMs() + ServerTestSupport.TIMEOUT_MS);
+                while (client.reconnectCount() == reconnectsBeforeFreeze && System.nanoTime() - replacedDeadlineNs < 0)
                 {
                     Thread.sleep(5);
                 }
