@@ -314,12 +314,7 @@ final class GroupSimulation
      */
     SlowRun runWithSlowStandby(final long settleMs, final int delayMs, final long slowMs)
     {
-        networkLossy = false;
-        for (; nowMs < settleMs; nowMs++)
-        {
-            step(false);
-        }
-        final int leader = leaderOrFail();
+        final int leader = settleWithoutLoss(settleMs);
         slowNode = (leader + 1 + random.nextInt(groupSize - 1)) % groupSize;
         slowDelayMs = delayMs;
         final int electionsBefore = elections;
@@ -348,12 +343,7 @@ final class GroupSimulation
     RestartRun runWithRestartedStandby(final long settleMs, final long downMs, final long reconnectMs,
         final long afterMs)
     {
-        networkLossy = false;
-        for (; nowMs < settleMs; nowMs++)
-        {
-            step(false);
-        }
-        final int leader = leaderOrFail();
+        final int leader = settleWithoutLoss(settleMs);
         final long termBefore = nodes[leader].currentTerm();
         final int standby = (leader + 1 + random.nextInt(groupSize - 1)) % groupSize;
         final int electionsBefore = elections;
@@ -413,12 +403,7 @@ final class GroupSimulation
     TransferRun runWithLateHandOver(final long settleMs, final int voteLateMsMax, final int firstLateMsMin,
         final int firstLateMsMax, final long afterMs)
     {
-        networkLossy = false;
-        for (; nowMs < settleMs; nowMs++)
-        {
-            step(false);
-        }
-        final int leader = leaderOrFail();
+        final int leader = settleWithoutLoss(settleMs);
         final long termBefore = nodes[leader].currentTerm();
         final int target = (leader + 1 + random.nextInt(groupSize - 1)) % groupSize;
         slowTarget = target;
@@ -451,6 +436,17 @@ final class GroupSimulation
     record TransferRun(int leaderBefore, int target, long termBefore, boolean tookOver, int leaderAfter,
         long highestTerm)
     {
+    }
+
+    /** Runs a lossless network until {@code settleMs} and returns the leader elected by then (or fails). */
+    private int settleWithoutLoss(final long settleMs)
+    {
+        networkLossy = false;
+        for (; nowMs < settleMs; nowMs++)
+        {
+            step(false);
+        }
+        return leaderOrFail();
     }
 
     private int leaderOrFail()
