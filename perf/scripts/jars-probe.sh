@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Two engine jars in ONE JVM, each in its own class loader (own classes, own JIT code, own engine), rounds
 # alternated and timed in the measuring thread's CPU time: load drift on a shared machine hits both alike, so the
-# per-round ratio new/old survives a load average that makes absolute rates noise. docs/history/engine-sessions.md's "old vs new in
-# one JVM" ratios came from this probe.
+# per-round ratio new/old survives a load average that makes absolute rates noise. the "one JVM" ratios in
+# docs/history/engine-sessions.md (e.g. "Fewer instructions and lines in a staged Pay") came from this probe.
 #
 #   perf/scripts/jars-probe.sh OLD.jar NEW.jar [pay|mix|risk] [rounds] [commands per round] [batch] [staged|off]
 #   perf/scripts/jars-probe.sh /tmp/old/tools/target/wodian.jar tools/target/wodian.jar pay 16 262144 64 staged

@@ -223,7 +223,7 @@ final class GroupSoak
     }
 
     /**
-     * The membership path (docs/replication.md, "Replacing a node"): remove, kill -9, wipe, restart empty with
+     * The membership path (docs/replication.md, "Membership changes"): remove, kill -9, wipe, restart empty with
      * {@code --join}, add. The node is chosen at random, so it is sometimes the primary (which hands over).
      */
     private void replaceANode() throws Exception
