@@ -56,7 +56,32 @@ public enum WorldParameter
     /** New customers one grand opening recruits. */
     GRAND_OPENING_RECRUITS(30, 80, 81, 150),
     /** Refund rates of every trade, scaled in percent. */
-    RETURN_RATE_PERCENT(80, 125, 130, 200);
+    RETURN_RATE_PERCENT(80, 125, 130, 200),
+    // Account events (docs/risk-threats.md section 10). Appended, so the knobs above keep their draws.
+    /** Legitimate consumers who reset their password or payment PIN in a week. */
+    HONEST_CREDENTIAL_RESET_WEEKLY_BPS(20, 60, 61, 150),
+    /** Legitimate consumers who bind a new phone or device in a week. */
+    HONEST_DEVICE_BOUND_WEEKLY_BPS(40, 100, 101, 220),
+    /** Legitimate consumers whose phone number changes in a week. */
+    HONEST_PHONE_REBOUND_WEEKLY_BPS(4, 12, 13, 30),
+    /** Legitimate consumers who log in from a network or region never seen for them in a week (trips aside). */
+    HONEST_NEW_NETWORK_LOGIN_WEEKLY_BPS(100, 300, 310, 700),
+    /** Chance that an honest number change is followed by a credential reset, and (drawn apart) by a new device. */
+    HONEST_PHONE_REBOUND_FOLLOW_UP_BPS(3_000, 6_000, 6_100, 9_000),
+    /** Travellers whose trip starts with a log-in from a new network. */
+    TRAVELLER_NEW_NETWORK_BPS(3_000, 6_000, 6_100, 9_000),
+    /** Travellers who bind a new phone in the three days before the trip. */
+    TRAVELLER_NEW_DEVICE_BPS(300, 1_000, 1_100, 2_500),
+    /** Takeover victims whose takeover leaves no account event (hijacked session, stolen unlocked phone, proxy). */
+    TAKEOVER_SILENT_BPS(1_000, 2_500, 2_600, 4_500),
+    /** Of the takeovers that leave events, those done by SIM swap (the rest: phished or leaked credentials). */
+    TAKEOVER_SIM_SWAP_BPS(1_000, 3_000, 3_100, 5_000),
+    /** Most minutes between a blatant ring's last account event on a victim and its first spend. */
+    TAKEOVER_BLATANT_LEAD_MINUTES(5, 30, 31, 120),
+    /** Most hours between a careful ring's last account event and the fences' opening on the spending day. */
+    TAKEOVER_CAREFUL_LEAD_HOURS(2, 48, 49, 144),
+    /** Bought (aged) accounts of an abuse group handed over to the agent's SIM and phone inside the week. */
+    AGED_ACCOUNT_HANDOVER_BPS(2_000, 4_000, 500, 1_900);
 
     private final long trainingLow;
     private final long trainingHigh;
