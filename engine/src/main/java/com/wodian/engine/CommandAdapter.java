@@ -17,6 +17,7 @@ final class CommandAdapter
     private final RewardsRules rewards;
     private final RegistryRules registry;
     private final RiskSettingsRules riskSettings;
+    private final AccountEventRules accountEvents;
     private final EngineQueries queries;
     private final ReplyPublisher replies;
     private final EngineSettings settings;
@@ -41,11 +42,13 @@ final class CommandAdapter
     private final SetRiskRuleDecoder setRiskRuleDecoder = new SetRiskRuleDecoder();
     private final SetEngineSettingDecoder setEngineSettingDecoder = new SetEngineSettingDecoder();
     private final SetRiskModelDecoder setRiskModelDecoder = new SetRiskModelDecoder();
+    private final AccountEventDecoder accountEventDecoder = new AccountEventDecoder();
     /** Every message decoder above, for {@link #wrapDecodersOn}. */
     private final MessageDecoderFlyweight[] messageDecoders = {registerMerchantDecoder, registerConsumerDecoder,
         registerTerminalDecoder, topUpDecoder, withdrawDecoder, setBlockedDecoder, payDecoder, tryDecoder,
         confirmDecoder, cancelDecoder, refundDecoder, setMerchantRulesDecoder, redeemPointsDecoder, adjustPointsDecoder,
-        distributePoolDecoder, takeSnapshotDecoder, setRiskRuleDecoder, setEngineSettingDecoder, setRiskModelDecoder};
+        distributePoolDecoder, takeSnapshotDecoder, setRiskRuleDecoder, setEngineSettingDecoder, setRiskModelDecoder,
+        accountEventDecoder};
 
     CommandAdapter(
         final PaymentRules payments,
@@ -53,6 +56,7 @@ final class CommandAdapter
         final RewardsRules rewards,
         final RegistryRules registry,
         final RiskSettingsRules riskSettings,
+        final AccountEventRules accountEvents,
         final EngineQueries queries,
         final ReplyPublisher replies,
         final EngineSettings settings)
@@ -63,6 +67,7 @@ final class CommandAdapter
         this.rewards = rewards;
         this.registry = registry;
         this.riskSettings = riskSettings;
+        this.accountEvents = accountEvents;
         this.queries = queries;
         this.replies = replies;
     }
@@ -145,6 +150,8 @@ final class CommandAdapter
             case SetRiskModelDecoder.TEMPLATE_ID ->
                 onSetRiskModel(setRiskModelDecoder.wrap(buffer, body, block, version), buffer, body + block,
                     offset + length, sink);
+            case AccountEventDecoder.TEMPLATE_ID ->
+                onAccountEvent(accountEventDecoder.wrap(buffer, body, block, version), sink);
             default -> queries.answer(templateId, buffer, body, block, version, sink);
         }
     }
@@ -251,6 +258,13 @@ final class CommandAdapter
     {
         final short settingRaw = setting.settingRaw();
         replies.ack(settings.set(settingRaw, setting.value()), SetEngineSettingDecoder.TEMPLATE_ID, settingRaw, sink);
+    }
+
+    private void onAccountEvent(final AccountEventDecoder event, final ReplySink sink)
+    {
+        final long consumerId = event.consumerId();
+        replies.ack(accountEvents.accountEvent(consumerId, event.kindRaw()), AccountEventDecoder.TEMPLATE_ID,
+            consumerId, sink);
     }
 
     private void onTopUp(final TopUpDecoder topUp, final ReplySink sink)

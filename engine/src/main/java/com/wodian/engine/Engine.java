@@ -87,7 +87,7 @@ public final class Engine
         this.queries = new EngineQueries(context, state, books, risk, replies);
         this.adapter = new CommandAdapter(payments, new FundsRules(config, context, books, risk, ledger),
             rewards, new RegistryRules(context, books, risk), new RiskSettingsRules(books, risk),
-            queries, replies, settings);
+            new AccountEventRules(books), queries, replies, settings);
     }
 
     public EngineConfig config()

@@ -100,7 +100,10 @@ public final class CommandCatalog
     public static final int RIGHT_READ = 1;
     /** Moves money or reads a consumer's money: top-ups, withdrawals, points, pools, payments, balances. */
     public static final int RIGHT_FUNDS = 1 << 1;
-    /** Changes configuration: parties, blocks, merchant rules, risk rules and models, engine settings. */
+    /**
+     * Changes configuration: parties, blocks, merchant rules, risk rules and models, engine settings; and account
+     * events (the account service's facts about an account, which move no money).
+     */
     public static final int RIGHT_CONFIG = 1 << 2;
     /** Everything else (Tick, TakeSnapshot, ClusterControl, RiskEvents, any template not classified): full admins. */
     public static final int RIGHT_FULL = 1 << 3;
@@ -163,6 +166,7 @@ public final class CommandCatalog
         command(SetRiskRuleDecoder.TEMPLATE_ID, SetRiskRuleDecoder.BLOCK_LENGTH);
         command(SetRiskModelDecoder.TEMPLATE_ID, SetRiskModelDecoder.BLOCK_LENGTH);
         command(SetEngineSettingDecoder.TEMPLATE_ID, SetEngineSettingDecoder.BLOCK_LENGTH);
+        command(AccountEventDecoder.TEMPLATE_ID, AccountEventDecoder.BLOCK_LENGTH);
 
         query(BalanceQueryDecoder.TEMPLATE_ID, BalanceQueryDecoder.BLOCK_LENGTH);
         query(PaymentStatusQueryDecoder.TEMPLATE_ID, PaymentStatusQueryDecoder.BLOCK_LENGTH);
@@ -212,6 +216,10 @@ public final class CommandCatalog
             new int[]{SetEngineSettingDecoder.settingEncodingOffset()},
             new int[]{SetEngineSettingDecoder.settingSinceVersion()},
             new long[][]{valid(EngineSetting.values())});
+        enumFields(AccountEventDecoder.TEMPLATE_ID,
+            new int[]{AccountEventDecoder.kindEncodingOffset()},
+            new int[]{AccountEventDecoder.kindSinceVersion()},
+            new long[][]{valid(AccountEventKind.values())});
         enumFields(RiskModelQueryDecoder.TEMPLATE_ID,
             new int[]{RiskModelQueryDecoder.slotEncodingOffset()},
             new int[]{RiskModelQueryDecoder.slotSinceVersion()},
@@ -234,6 +242,7 @@ public final class CommandCatalog
         sinceVersion(4, SetRiskModelDecoder.TEMPLATE_ID, RiskModelQueryDecoder.TEMPLATE_ID);
         sinceVersion(6, SetEngineSettingDecoder.TEMPLATE_ID);
         sinceVersion(7, ConsumerVouchersQueryDecoder.TEMPLATE_ID);
+        sinceVersion(13, AccountEventDecoder.TEMPLATE_ID);
 
         // Access classes with the offsets (in the message body) of the fields the gateway compares with the
         // session's identity. Every other command and query stays ACCESS_ADMIN: register, top-up, withdraw, block,
@@ -288,9 +297,12 @@ public final class CommandCatalog
             ConsumerVouchersQueryDecoder.TEMPLATE_ID, PaymentStatusQueryDecoder.TEMPLATE_ID,
             VoucherStatusQueryDecoder.TEMPLATE_ID);
         // A configuration admin: who exists, who is blocked, the merchants' rules, risk and engine settings; no money.
+        // AccountEvent too: the platform's account service reports what happened to an account (facts for the risk
+        // profile, like a registration), and should hold no right to move money or read balances.
         adminRight(RIGHT_CONFIG, RegisterMerchantDecoder.TEMPLATE_ID, RegisterConsumerDecoder.TEMPLATE_ID,
             RegisterTerminalDecoder.TEMPLATE_ID, SetBlockedDecoder.TEMPLATE_ID, SetMerchantRulesDecoder.TEMPLATE_ID,
-            SetRiskRuleDecoder.TEMPLATE_ID, SetRiskModelDecoder.TEMPLATE_ID, SetEngineSettingDecoder.TEMPLATE_ID);
+            SetRiskRuleDecoder.TEMPLATE_ID, SetRiskModelDecoder.TEMPLATE_ID, SetEngineSettingDecoder.TEMPLATE_ID,
+            AccountEventDecoder.TEMPLATE_ID);
         access(LogonDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
         access(LogonProofDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);
         access(HeartbeatDecoder.TEMPLATE_ID, ACCESS_SESSION, NO_FIELD, NO_FIELD, NO_FIELD);

@@ -46,6 +46,15 @@ public final class CommandEncoder
     private final RiskEventsQueryEncoder riskEventsQuery = new RiskEventsQueryEncoder();
     private final RiskStatsQueryEncoder riskStatsQuery = new RiskStatsQueryEncoder();
     private final SetEngineSettingEncoder setEngineSetting = new SetEngineSettingEncoder();
+    private final AccountEventEncoder accountEvent = new AccountEventEncoder();
+
+    /** The account service: something happened to a consumer's account (docs/protocol.md, AccountEvent). */
+    public int accountEvent(final MutableDirectBuffer buffer, final int offset, final long consumerId,
+        final AccountEventKind kind)
+    {
+        accountEvent.wrapAndApplyHeader(buffer, offset, header).consumerId(consumerId).kind(kind);
+        return HEADER_LENGTH + accountEvent.encodedLength();
+    }
 
     /** Operator: sets one engine setting (docs/operations.md, "Engine settings"). */
     public int setEngineSetting(final MutableDirectBuffer buffer, final int offset, final EngineSetting setting,

@@ -146,6 +146,7 @@ public final class MessageText
             case RiskModelQueryDecoder.TEMPLATE_ID -> new RiskModelQueryDecoder();
             case RiskModelReplyDecoder.TEMPLATE_ID -> new RiskModelReplyDecoder();
             case SetEngineSettingDecoder.TEMPLATE_ID -> new SetEngineSettingDecoder();
+            case AccountEventDecoder.TEMPLATE_ID -> new AccountEventDecoder();
             case ConsumerVouchersQueryDecoder.TEMPLATE_ID -> new ConsumerVouchersQueryDecoder();
             case ConsumerVouchersReplyDecoder.TEMPLATE_ID -> new ConsumerVouchersReplyDecoder();
             default -> null;

@@ -40,7 +40,7 @@ public final class RawFields
         LogonChallengeDecoder.class, LogonReplyDecoder.class, HeartbeatReplyDecoder.class,
         ClusterStatusReplyDecoder.class, ClusterControlReplyDecoder.class, ConsumerVouchersQueryDecoder.class,
         ConsumerVouchersReplyDecoder.class, SetRiskModelDecoder.class, RiskModelQueryDecoder.class,
-        RiskModelReplyDecoder.class};
+        RiskModelReplyDecoder.class, AccountEventDecoder.class};
 
     /** One field of a root block: its name, body offset and length in bytes. */
     record Field(String name, int offset, int length)

@@ -193,6 +193,12 @@ public final class EngineDriver implements ReplySink
         return apply(encoder.setEngineSetting(command, 0, setting, value));
     }
 
+    /** The account service's AccountEvent (schema 13) for {@code consumerId}. */
+    public ResultCode accountEvent(final long consumerId, final AccountEventKind kind)
+    {
+        return apply(encoder.accountEvent(command, 0, consumerId, kind));
+    }
+
     public ResultCode tick()
     {
         return apply(encoder.tick(command, 0));

@@ -33,11 +33,11 @@ final class FuzzedInputs
     private static final long[] IDS = {1, 2, 3, 4, 11, 12, 13, 14, 100, 101, 102, 103, 104, 1, 2, 3, 100, 101};
     /** Inbound templates, weighted: payments and refunds more often than the rest. */
     static final int[] TEMPLATES = {1, 2, 3, 4, 5, 6, 7, 7, 8, 8, 10, 10, 10, 11, 11, 11, 11, 12, 13, 14, 14, 15, 15, 16, 17,
-        17, 20, 21, 22, 22, 25, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 60};
+        17, 20, 21, 22, 22, 23, 25, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 60};
     private static final String[] DECODERS = {"RegisterMerchant", "RegisterConsumer", "RegisterTerminal", "TopUp",
         "Withdraw", "SetBlocked", "SetMerchantRules", "SetEngineSetting", "Pay", "PaymentTry", "PaymentConfirm",
         "PaymentCancel", "Refund", "RedeemPoints", "AdjustPoints", "DistributePool", "Tick", "SetRiskRule",
-        "SetRiskModel", "TakeSnapshot", "BalanceQuery", "PaymentStatusQuery", "MerchantStatementQuery",
+        "SetRiskModel", "AccountEvent", "TakeSnapshot", "BalanceQuery", "PaymentStatusQuery", "MerchantStatementQuery",
         "StateHashQuery", "ConsumerStatementQuery", "VoucherStatusQuery", "DistributionStatusQuery", "RiskRuleQuery",
         "RiskEventsQuery", "RiskStatsQuery", "RiskModelQuery", "ConsumerVouchersQuery", "ClusterStatusQuery",
         "ClusterControl"};

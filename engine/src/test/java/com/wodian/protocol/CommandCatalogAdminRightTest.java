@@ -1,5 +1,6 @@
 package com.wodian.protocol;
 
+import com.wodian.protocol.sbe.AccountEventDecoder;
 import com.wodian.protocol.sbe.AdjustPointsDecoder;
 import com.wodian.protocol.sbe.BalanceQueryDecoder;
 import com.wodian.protocol.sbe.ConsumerStatementQueryDecoder;
@@ -51,8 +52,8 @@ class CommandCatalogAdminRightTest
             templatesNeeding(CommandCatalog.RIGHT_FUNDS));
         assertEquals(new TreeSet<>(Set.of(RegisterMerchantDecoder.TEMPLATE_ID, RegisterConsumerDecoder.TEMPLATE_ID,
             RegisterTerminalDecoder.TEMPLATE_ID, SetBlockedDecoder.TEMPLATE_ID, SetMerchantRulesDecoder.TEMPLATE_ID,
-            SetRiskRuleDecoder.TEMPLATE_ID, SetRiskModelDecoder.TEMPLATE_ID, SetEngineSettingDecoder.TEMPLATE_ID)),
-            templatesNeeding(CommandCatalog.RIGHT_CONFIG));
+            SetRiskRuleDecoder.TEMPLATE_ID, SetRiskModelDecoder.TEMPLATE_ID, SetEngineSettingDecoder.TEMPLATE_ID,
+            AccountEventDecoder.TEMPLATE_ID)), templatesNeeding(CommandCatalog.RIGHT_CONFIG));
         for (int templateId = 0; templateId <= 200; templateId++)
         {
             if (CommandCatalog.isCommand(templateId))

@@ -187,7 +187,7 @@ class ProtocolConformanceTest
         {
             if (field.size() >= 3 && field.get(0).matches("\\d+") &&
                 field.get(2).matches(
-                    ".*(BooleanType|PartyType|DistributionMode|RiskMode|RiskAction|SessionRole|EngineSetting|WithdrawSource).*"))
+                    ".*(BooleanType|PartyType|DistributionMode|RiskMode|RiskAction|SessionRole|EngineSetting|WithdrawSource|AccountEventKind).*"))
             {
                 message.putByte(MessageHeaderDecoder.ENCODED_LENGTH + Integer.parseInt(field.get(0)), (byte)1);
             }

@@ -302,6 +302,50 @@ class AuthorizationTest
             l.endsWith(" result=ADMIN_ROLE_REQUIRED")).count(), "top-up, withdraw, refund: " + all);
     }
 
+    /**
+     * AccountEvent (schema 13) comes from the platform's account service, an admin: a terminal, a consumer and a funds
+     * admin are refused 757 before the journal; a configuration admin and a full admin are answered by the engine (an
+     * Ack naming the consumer: OK, or 200 for a consumer never registered); a kind the schema does not define is refused
+     * 101 by the gateway. Only the engine's answers were journaled.
+     */
+    @Test
+    void accountEventsComeOnlyFromAnAdminWithTheConfigurationRight() throws Exception
+    {
+        final com.wodian.protocol.sbe.AccountEventKind reset =
+            com.wodian.protocol.sbe.AccountEventKind.CREDENTIAL_RESET;
+        assertRefused(call(terminalA, encoder.accountEvent(request, 0, CONSUMER, reset)),
+            ResultCode.ADMIN_ROLE_REQUIRED);
+        try (WodianClient consumer = ServerTestSupport.connect(server, CONSUMER_CREDENTIALS);
+            WodianClient funds = ServerTestSupport.connect(server, FUNDS_CREDENTIALS);
+            WodianClient config = ServerTestSupport.connect(server, CONFIG_CREDENTIALS))
+        {
+            assertRefused(call(consumer, encoder.accountEvent(request, 0, CONSUMER, reset)),
+                ResultCode.ADMIN_ROLE_REQUIRED);
+            assertRefused(call(funds, encoder.accountEvent(request, 0, CONSUMER, reset)),
+                ResultCode.ADMIN_ROLE_REQUIRED);
+            assertAck(call(config, encoder.accountEvent(request, 0, CONSUMER,
+                com.wodian.protocol.sbe.AccountEventKind.PHONE_REBOUND)), ResultCode.OK, CONSUMER);
+        }
+        assertAck(call(admin, encoder.accountEvent(request, 0, OTHER_CONSUMER, reset)), ResultCode.OK, OTHER_CONSUMER);
+        assertAck(call(admin, encoder.accountEvent(request, 0, 4_040, reset)), ResultCode.UNKNOWN_CONSUMER, 4_040);
+        final int length = encoder.accountEvent(request, 0, CONSUMER, reset);
+        request.putByte(CommandEncoder.HEADER_LENGTH +
+            com.wodian.protocol.sbe.AccountEventEncoder.kindEncodingOffset(), (byte)5);
+        assertRefused(call(admin, length), ResultCode.MALFORMED_MESSAGE);
+        assertEquals(8 + 3, new ServerTestSupport.Requests(admin).stateHash().lastSequence(),
+            "8 set-up commands and the three account events the engine answered");
+    }
+
+    private void assertAck(final UnsafeBuffer reply, final ResultCode code, final long id)
+    {
+        assertEquals(com.wodian.protocol.sbe.AckDecoder.TEMPLATE_ID, header.wrap(reply, 0).templateId(), "an Ack");
+        final com.wodian.protocol.sbe.AckDecoder ack =
+            new com.wodian.protocol.sbe.AckDecoder().wrapAndApplyHeader(reply, 0, header);
+        assertEquals(code, ack.code());
+        assertEquals(com.wodian.protocol.sbe.AccountEventDecoder.TEMPLATE_ID, ack.commandTemplateId());
+        assertEquals(id, ack.id());
+    }
+
     /** The admin audit trail's lines once one contains {@code text} (written off the pipeline: 30 s at most). */
     private java.util.List<String> trailWith(final String text) throws Exception
     {
