@@ -1,5 +1,6 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ConsumerBook;
 import com.wodian.protocol.sbe.AccountEventKind;
 import com.wodian.protocol.sbe.ResultCode;
 

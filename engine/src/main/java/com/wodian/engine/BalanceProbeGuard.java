@@ -1,5 +1,8 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 import com.wodian.protocol.sbe.ResultCode;
 
 /**

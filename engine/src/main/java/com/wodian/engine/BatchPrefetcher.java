@@ -5,6 +5,7 @@ import com.wodian.engine.RecordFields.Redemption;
 import com.wodian.engine.RecordFields.Refund;
 import com.wodian.engine.RecordFields.TopUp;
 import com.wodian.engine.risk.RiskControl;
+import com.wodian.engine.table.ConsumerBook;
 import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.PayDecoder;

@@ -1,5 +1,6 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ConsumerBook;
 import com.wodian.protocol.sbe.ConsumerVouchersQueryDecoder;
 import com.wodian.protocol.sbe.ConsumerVouchersReplyEncoder;
 import com.wodian.protocol.sbe.ResultCode;

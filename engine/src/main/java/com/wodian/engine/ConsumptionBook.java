@@ -1,5 +1,13 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ArrayPreparer;
+import com.wodian.engine.table.ConsumerBook;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.IdIndex;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
+
 /**
  * Each consumer's spend at each merchant since that merchant's last pool distribution: one entry per
  * (consumer, merchant) pair, linked into a per-merchant list that a distribution walks in slices.

@@ -2,7 +2,10 @@ package com.wodian.engine;
 
 import com.wodian.engine.risk.RiskControl;
 import com.wodian.engine.risk.RiskFeatures;
+import com.wodian.engine.risk.RiskLimits;
 import com.wodian.engine.risk.RiskRules;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
 import org.agrona.DirectBuffer;
 
 /**
@@ -72,7 +75,8 @@ public final class Engine
     {
         this.config = config;
         this.books = new EngineBooks(config);
-        this.risk = new RiskControl(config, books.consumers);
+        this.risk = new RiskControl(new RiskLimits(config.consumersMax, config.merchantsMax, config.terminalsMax,
+            config.riskPairsMax, config.riskEventsMax, config.riskOverridesMax), books.consumers);
         final BalanceProbeGuard probes = new BalanceProbeGuard(config.riskPairsMax, config.reserveTables);
         final EngineSettings settings = new EngineSettings(config.keysMax, risk, probes);
         this.ledger = new Ledger(config, context, books, settings);

@@ -1,5 +1,7 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ConsumerBook;
+
 /**
  * The engine's tables, each sized from the configuration (they grow with use, or are reserved whole at start): parties,
  * remembered keys, live holds, vouchers, spend pairs and the points ledger. Rules read them; money in them moves only

@@ -8,6 +8,7 @@ import com.wodian.engine.risk.RiskEventLog;
 import com.wodian.engine.risk.RiskModel;
 import com.wodian.engine.risk.RiskModels;
 import com.wodian.engine.risk.RiskRules;
+import com.wodian.engine.table.ConsumerBook;
 import com.wodian.protocol.sbe.*;
 import org.agrona.DirectBuffer;
 

@@ -1,6 +1,9 @@
 package com.wodian.engine;
 
 import com.wodian.engine.risk.RiskControl;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
  * The engine's whole state as one thing: the snapshot (written and read as a stream of primitives, in one fixed

@@ -1,5 +1,10 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ArrayPreparer;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+
 /**
  * Things that expire (live holds, issued vouchers) ordered by expiry: an indexed binary min-heap of ids, so that an
  * entry can be removed in O(log n) when it ends another way. The order is given by an {@link Order} that breaks ties

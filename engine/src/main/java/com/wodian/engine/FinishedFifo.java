@@ -1,5 +1,10 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ArrayPreparer;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+
 /**
  * The finished records of the {@link RecordTable} in finish order, with each one's finish time and key hash beside it,
  * so that forgetting the oldest reads no record row. A ring of a power-of-two length that doubles when full.

@@ -3,6 +3,7 @@ package com.wodian.engine;
 import com.wodian.engine.RecordFields.TopUp;
 import com.wodian.engine.RecordFields.Withdrawal;
 import com.wodian.engine.risk.RiskControl;
+import com.wodian.engine.table.ConsumerBook;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.TopUpDecoder;
 import com.wodian.protocol.sbe.WithdrawDecoder;

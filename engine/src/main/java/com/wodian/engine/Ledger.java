@@ -2,6 +2,10 @@ package com.wodian.engine;
 
 import com.wodian.engine.RecordFields.Payment;
 import com.wodian.engine.RecordFields.Refund;
+import com.wodian.engine.table.ConsumerBook;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 import com.wodian.protocol.sbe.PaymentState;
 import com.wodian.protocol.sbe.PointsEntryKind;
 import com.wodian.protocol.sbe.ResultCode;

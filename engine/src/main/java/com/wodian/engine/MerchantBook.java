@@ -1,5 +1,7 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.RowBook;
+
 /**
  * Merchants in registration order: balances, rules and statement counters in one row of longs each.
  */

@@ -3,6 +3,7 @@ package com.wodian.engine;
 import com.wodian.engine.RecordFields.Payment;
 import com.wodian.engine.RecordFields.Refund;
 import com.wodian.engine.risk.RiskControl;
+import com.wodian.engine.table.ConsumerBook;
 import com.wodian.protocol.sbe.PayDecoder;
 import com.wodian.protocol.sbe.PaymentCancelDecoder;
 import com.wodian.protocol.sbe.PaymentConfirmDecoder;

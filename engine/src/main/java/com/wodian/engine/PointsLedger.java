@@ -1,5 +1,11 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ArrayPreparer;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
+
 /**
  * Every change of a points balance (earn, redeem, clawback, adjust) as an entry in a preallocated ring. Each entry
  * links to the same consumer's previous entry, so a consumer statement walks back through that consumer's recent

@@ -1,6 +1,10 @@
 package com.wodian.engine;
 
 import com.wodian.engine.RecordFields.Distribution;
+import com.wodian.engine.table.ConsumerBook;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.PaymentState;
 

@@ -1,5 +1,11 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ArrayPreparer;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
+
 /**
  * Every idempotency key the engine remembers (payments, refunds, top-ups, withdrawals) and the record of what the
  * key decided. Records live in a pool of 16-long rows (two cache lines); an open-addressing index (linear probing,

@@ -1,6 +1,7 @@
 package com.wodian.engine;
 
 import com.wodian.engine.risk.RiskControl;
+import com.wodian.engine.table.ConsumerBook;
 import com.wodian.protocol.sbe.BooleanType;
 import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.MerchantTrade;

@@ -1,5 +1,7 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.RowBook;
+
 /**
  * POS terminals, each bound to exactly one merchant for life.
  */

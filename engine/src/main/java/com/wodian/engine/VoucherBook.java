@@ -1,5 +1,11 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ArrayPreparer;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.RowBook;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 import com.wodian.protocol.sbe.VoucherState;
 
 /**
@@ -287,7 +293,7 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
     }
 
     @Override
-    void writeTo(final SnapshotWriter writer)
+    public void writeTo(final SnapshotWriter writer)
     {
         finishMovingEnded();
         writer.writeLong(count());
@@ -306,7 +312,7 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
 
     /** Restores what {@link #writeTo} wrote; each used slot holds one id, so the id map is rebuilt from the rows. */
     @Override
-    void readFrom(final SnapshotReader reader)
+    public void readFrom(final SnapshotReader reader)
     {
         finishMovingEnded();
         final long usedCount = reader.readLong();
@@ -378,7 +384,7 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
      * nor the ended ring (which slot is reused next): the state hash of engines without VOUCHER_LAYOUT_HASH.
      */
     @Override
-    long hash(final long seed)
+    public long hash(final long seed)
     {
         return StateHash.fold(StateHash.fold(StateHash.fold(seed, nextId), liveCount), rowsHashSum(false));
     }

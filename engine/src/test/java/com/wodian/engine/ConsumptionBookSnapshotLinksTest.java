@@ -1,5 +1,6 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ConsumerBook;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;

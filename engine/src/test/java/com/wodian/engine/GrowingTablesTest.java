@@ -1,5 +1,7 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ConsumerBook;
+import com.wodian.engine.table.IdIndex;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -11,9 +13,9 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Tables that grow in steps (ArrayPreparer, IdIndex, RowBook) against models: every lookup, read and write answers as
- * a HashMap and a table reserved at start do, while a growth's old arrays are still being moved from, and a snapshot
- * taken mid-move restores to the same content and hash.
+ * Tables that grow in steps (IdIndex, RowBook, on ArrayPreparer's arrays: see table.ArrayPreparerTest) against
+ * models: every lookup, read and write answers as a HashMap and a table reserved at start do, while a growth's old
+ * arrays are still being moved from, and a snapshot taken mid-move restores to the same content and hash.
  */
 class GrowingTablesTest
 {
@@ -259,34 +261,5 @@ class GrowingTablesTest
         assertEquals(beyondLines, growing.pairsInMap(), "pairs in the map");
         assertEquals(beyondLines, reserved.pairsInMap(), "pairs in the reserved book's map");
         assertEquals(beyondLines, restored.pairsInMap(), "pairs in the restored book's map");
-    }
-
-    @Test
-    void aPreparedArrayIsZeroedAndOfTheLengthAskedForWhetherReadyOrNot()
-    {
-        final ArrayPreparer.Prepared prepared = ArrayPreparer.longs(1 << 20);
-        assertNotNull(prepared, "8 MiB goes through the worker");
-        assertNull(ArrayPreparer.longs(16), "a small array is allocated on demand");
-        final long[] taken = ArrayPreparer.takeLongs(prepared, 1 << 20);
-        assertEquals(1 << 20, taken.length);
-        assertEquals(0, java.util.Arrays.stream(taken).filter((v) -> v != 0).count());
-        final int[] ints = ArrayPreparer.takeInts(ArrayPreparer.ints(1 << 19), 1 << 18);
-        assertEquals(1 << 18, ints.length, "a prepared array of another length is not used");
-    }
-
-    @Test
-    void theWorkerDoesNotAllocateAnArrayTheTableHasTakenAlready()
-    {
-        // Driven by hand (not through the worker thread): the two orders of take and allocate.
-        final ArrayPreparer.Prepared givenUp = new ArrayPreparer.Prepared(1 << 17, false);
-        assertNull(givenUp.take(), "taken before it was allocated: nothing ready");
-        assertFalse(givenUp.allocateUnlessTaken(), "a request already taken is not allocated");
-        assertNull(givenUp.take(), "and nothing is published later");
-
-        final ArrayPreparer.Prepared ready = new ArrayPreparer.Prepared(1 << 17, true);
-        assertTrue(ready.allocateUnlessTaken());
-        assertFalse(ready.allocateUnlessTaken(), "allocated once");
-        assertEquals(1 << 17, ((int[])ready.take()).length, "the table gets the array allocated ahead");
-        assertNull(ready.take(), "taken at most once");
     }
 }

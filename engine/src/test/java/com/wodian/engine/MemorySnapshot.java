@@ -1,5 +1,8 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+
 /**
  * A snapshot stream held in memory, for tests: primitives appended to a growing long array, read back in order.
  */

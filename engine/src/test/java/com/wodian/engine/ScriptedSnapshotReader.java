@@ -1,5 +1,7 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.SnapshotReader;
+
 /**
  * A snapshot reader for bounds tests: returns the given longs, then zeros; each counted array consumes one long as
  * its count and is left as it is (so every counted array reads as empty).

@@ -1,5 +1,7 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.ConsumerBook;
+import com.wodian.engine.table.RowBook;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;

@@ -1,5 +1,6 @@
 package com.wodian.engine;
 
+import com.wodian.engine.table.StateHash;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

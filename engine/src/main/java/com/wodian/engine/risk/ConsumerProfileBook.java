@@ -1,6 +1,6 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.ConsumerBook;
+import com.wodian.engine.table.ConsumerBook;
 
 /**
  * What the scoring model knows of a consumer beyond {@link ConsumerRiskBook}'s windows, eight longs per consumer

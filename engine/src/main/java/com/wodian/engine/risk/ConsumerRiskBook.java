@@ -1,7 +1,7 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.ConsumerBook;
-import com.wodian.engine.PackedRing;
+import com.wodian.engine.table.ConsumerBook;
+import com.wodian.engine.table.PackedRing;
 
 /**
  * Each consumer's behaviour profile in one 64-byte row of eight longs, indexed like {@link ConsumerBook}. Windows are

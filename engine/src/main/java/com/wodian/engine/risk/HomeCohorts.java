@@ -1,9 +1,9 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.Growth;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
  * A ring signal that does not depend on how fast a ring pays: how much more often than chance the accounts one home

@@ -1,8 +1,8 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
  * A ring signal: how often accounts brought in by one home shop went from one shop to the next, per (home shop,

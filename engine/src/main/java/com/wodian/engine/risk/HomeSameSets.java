@@ -1,9 +1,9 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.Growth;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
  * The home-same-set count of the engine setting HOME_SAME_SET_LIMIT (docs/risk.md "Rules", home-same-set limit: careful

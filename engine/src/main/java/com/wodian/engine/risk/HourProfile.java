@@ -1,6 +1,6 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.PackedRing;
+import com.wodian.engine.table.PackedRing;
 
 /**
  * When a party sells, by hour of day: 24 counters of 16 bits in six longs, then their total in a seventh. When a

@@ -1,10 +1,10 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.Growth;
-import com.wodian.engine.PackedRing;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.PackedRing;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
  * What the scoring model knows of a merchant beyond {@link MerchantRiskBook}: its trade and area (RegisterMerchant),

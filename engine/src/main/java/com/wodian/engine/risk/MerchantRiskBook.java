@@ -1,14 +1,13 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.Growth;
-import com.wodian.engine.MerchantBook;
-import com.wodian.engine.PackedRing;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.PackedRing;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
- * Each merchant's sales profile and risk counters, indexed like {@link MerchantBook}: sales in the last hour in four
+ * Each merchant's sales profile and risk counters, indexed like {@code MerchantBook}: sales in the last hour in four
  * 15-minute buckets, the part of them paid by consumers the merchant brought in (home merchant), a moving average of
  * hourly sales (EWMA, alpha 1/8, sampled every 15 minutes, a plain mean over the first eight samples), and per
  * rule the declines, flags and shadow hits at this merchant.

@@ -1,9 +1,9 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.PackedRing;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.PackedRing;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
  * Consumer–merchant pairs: small payments in the last 10 minutes and refunds in the last 12–24 hours, in a two-way

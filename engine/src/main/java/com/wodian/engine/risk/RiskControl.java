@@ -1,10 +1,9 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.ConsumerBook;
-import com.wodian.engine.EngineConfig;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.ConsumerBook;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.RiskDecision;
 
@@ -60,17 +59,20 @@ public final class RiskControl
     /** HOME_SAME_SET_LIMIT: a dormant payer whose home-same-set count reaches it is declined; 0: off. */
     private long sameSetLimit;
 
-    /** @param consumerRecords the consumers' records, whose risk blocks this package lays out and keeps */
-    public RiskControl(final EngineConfig config, final ConsumerBook consumerRecords)
+    /**
+     * @param limits          the sizes of the risk books (the engine's configured limits)
+     * @param consumerRecords the consumers' records, whose risk blocks this package lays out and keeps
+     */
+    public RiskControl(final RiskLimits limits, final ConsumerBook consumerRecords)
     {
-        rules = new RiskRules(config.merchantsMax, config.riskOverridesMax);
+        rules = new RiskRules(limits.merchantsMax(), limits.riskOverridesMax());
         consumers = new ConsumerRiskBook(consumerRecords);
-        terminals = new TerminalRiskBook(config.terminalsMax);
-        merchants = new MerchantRiskBook(config.merchantsMax);
-        pairs = new PairRiskBook(config.riskPairsMax);
-        events = new RiskEventLog(config.riskEventsMax);
-        features = new RiskFeatures(config, consumers, terminals, merchants, pairs);
-        sameSets = new HomeSameSets(config.riskPairsMax, config.consumersMax);
+        terminals = new TerminalRiskBook(limits.terminalsMax());
+        merchants = new MerchantRiskBook(limits.merchantsMax());
+        pairs = new PairRiskBook(limits.riskPairsMax());
+        events = new RiskEventLog(limits.riskEventsMax());
+        features = new RiskFeatures(limits, consumers, terminals, merchants, pairs);
+        sameSets = new HomeSameSets(limits.riskPairsMax(), limits.consumersMax());
     }
 
     /**

@@ -1,9 +1,9 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.Growth;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
  * The most recent risk events (declines, flags and shadow hits) in a ring of fixed capacity (grown to it with use):

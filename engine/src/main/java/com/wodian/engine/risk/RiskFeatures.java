@@ -1,8 +1,7 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.EngineConfig;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
 
 /**
  * The integer features a scoring model ({@link RiskModel}) sees for one payment or redemption, read from the risk
@@ -218,7 +217,7 @@ public final class RiskFeatures
     final HomeCohorts homeCohorts;
     final DormantPairs dormantPairs;
 
-    RiskFeatures(final EngineConfig config, final ConsumerRiskBook consumers, final TerminalRiskBook terminals,
+    RiskFeatures(final RiskLimits limits, final ConsumerRiskBook consumers, final TerminalRiskBook terminals,
         final MerchantRiskBook merchants, final PairRiskBook pairs)
     {
         this.consumers = consumers;
@@ -227,12 +226,12 @@ public final class RiskFeatures
         this.pairs = pairs;
         this.consumerProfiles = new ConsumerProfileBook(consumers);
         this.terminalProfiles = new TerminalProfileBook(terminals);
-        this.merchantProfiles = new MerchantProfileBook(config.merchantsMax);
+        this.merchantProfiles = new MerchantProfileBook(limits.merchantsMax());
         this.trades = new TradeProfileBook();
-        this.seenPairs = new SeenPairs(config.riskPairsMax);
-        this.homeRoutes = new HomeRoutes(config.riskPairsMax);
-        this.homeCohorts = new HomeCohorts(config.riskPairsMax, config.merchantsMax);
-        this.dormantPairs = new DormantPairs(config.riskPairsMax);
+        this.seenPairs = new SeenPairs(limits.riskPairsMax());
+        this.homeRoutes = new HomeRoutes(limits.riskPairsMax());
+        this.homeCohorts = new HomeCohorts(limits.riskPairsMax(), limits.merchantsMax());
+        this.dormantPairs = new DormantPairs(limits.riskPairsMax());
     }
 
     /** The features that learn from the active model's own scores: a model's trees that test them come last. */

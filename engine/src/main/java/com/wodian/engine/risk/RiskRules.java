@@ -1,10 +1,10 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.Growth;
-import com.wodian.engine.RowBook;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.RowBook;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.RiskAction;
 import com.wodian.protocol.sbe.RiskMode;

@@ -1,8 +1,8 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
  * Consumer–terminal pairs that ever had an approved payment, as a one-hash bit set of fixed size: "first time at

@@ -1,9 +1,9 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.PackedRing;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.PackedRing;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
  * What the scoring model knows of a terminal beyond {@link TerminalRiskBook}'s minute windows, three longs per

@@ -1,14 +1,13 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.Growth;
-import com.wodian.engine.PackedRing;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
-import com.wodian.engine.TerminalBook;
+import com.wodian.engine.table.Growth;
+import com.wodian.engine.table.PackedRing;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
- * Each terminal's velocity and refusals in the last minute, three longs indexed like {@link TerminalBook}. They are
+ * Each terminal's velocity and refusals in the last minute, three longs indexed like {@code TerminalBook}. They are
  * the first three longs of the terminal's 64-byte risk line, whose other five are {@link TerminalProfileBook}'s: a
  * scored payment reads and updates both, so they share one line (aligned to a cache line when the array starts a
  * heap region, as a large one does) instead of two arrays' two or three partly used lines. Each book writes and hashes

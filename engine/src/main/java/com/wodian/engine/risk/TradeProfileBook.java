@@ -1,8 +1,8 @@
 package com.wodian.engine.risk;
 
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
+import com.wodian.engine.table.StateHash;
 
 /**
  * Typical ticket ({@link AmountStats}) and hours ({@link HourProfile}) per merchant trade, learnt from every approved

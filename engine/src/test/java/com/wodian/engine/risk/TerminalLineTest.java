@@ -1,7 +1,7 @@
 package com.wodian.engine.risk;
 
 import com.wodian.engine.MemorySnapshot;
-import com.wodian.engine.StateHash;
+import com.wodian.engine.table.StateHash;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

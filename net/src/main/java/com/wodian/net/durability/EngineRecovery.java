@@ -1,8 +1,8 @@
 package com.wodian.net.durability;
 
-import com.wodian.engine.ConsumerBook;
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
+import com.wodian.engine.table.ConsumerBook;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.JournalCorruptException;
 import com.wodian.journal.JournalTailer;

@@ -2,8 +2,8 @@ package com.wodian.net.durability;
 
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
-import com.wodian.engine.SnapshotReader;
-import com.wodian.engine.SnapshotWriter;
+import com.wodian.engine.table.SnapshotReader;
+import com.wodian.engine.table.SnapshotWriter;
 import com.wodian.journal.SnapshotDescriptor;
 import com.wodian.journal.SnapshotInput;
 import com.wodian.journal.SnapshotOutput;

@@ -2,8 +2,8 @@ package com.wodian.net.durability;
 
 import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
-import com.wodian.engine.Growth;
 import com.wodian.engine.ReplySink;
+import com.wodian.engine.table.Growth;
 import com.wodian.journal.ChronicleJournal;
 import com.wodian.journal.DurabilityPolicy;
 import com.wodian.journal.JournalConfig;

@@ -125,10 +125,10 @@ final class WithMerchantContext implements LabelledCommands
         {
             return false;
         }
-        final long group = com.wodian.engine.StateHash.fmix(slowSeed * 0x9E3779B97F4A7C15L + commands.groupId());
+        final long group = com.wodian.engine.table.StateHash.fmix(slowSeed * 0x9E3779B97F4A7C15L + commands.groupId());
         final long keepPermille = keepFromPermille + Long.remainderUnsigned(group, keepSpanPermille);
         final long draw =
-            Long.remainderUnsigned(com.wodian.engine.StateHash.fmix(group ^ index * 0xC2B2AE3D27D4EB4FL), 1000);
+            Long.remainderUnsigned(com.wodian.engine.table.StateHash.fmix(group ^ index * 0xC2B2AE3D27D4EB4FL), 1000);
         return draw >= keepPermille;
     }
 

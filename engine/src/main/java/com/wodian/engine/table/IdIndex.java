@@ -1,4 +1,4 @@
-package com.wodian.engine;
+package com.wodian.engine.table;
 
 /**
  * A map from a long id to a row index (an int, at least 0) that only grows: open addressing with linear probing, each
@@ -12,12 +12,12 @@ package com.wodian.engine;
  * copied, not moved, so the old array's probe runs stay whole. An id leaves the map only when {@link #replace}d by
  * another (a reused voucher slot), which finishes any copying first.
  */
-final class IdIndex
+public final class IdIndex
 {
     /** Old slots copied per step (16 KiB). */
-    static final int STEP_SLOTS = 1024;
+    public static final int STEP_SLOTS = 1024;
     /** Ids re-added together by {@link #stage}: their home slots' cache misses overlap. */
-    static final int STAGE_GROUP = 32;
+    public static final int STAGE_GROUP = 32;
 
     private long[] slots;
     private int mask;
@@ -35,7 +35,7 @@ final class IdIndex
     private long stagedTouch;
 
     /** A map sized for {@code entries} ids that may grow to hold {@code entriesMax}. */
-    IdIndex(final int entries, final int entriesMax)
+    public IdIndex(final int entries, final int entriesMax)
     {
         this.slotsMax = slotsFor(entriesMax);
         this.slots = new long[2 * slotsFor(entries)];
@@ -55,7 +55,7 @@ final class IdIndex
     }
 
     /** @return the index of {@code id}, or -1 when it is unknown. */
-    int get(final long id)
+    public int get(final long id)
     {
         final int index = getIn(slots, mask, id);
         return index >= 0 || oldSlots == null ? index : getIn(oldSlots, oldMask, id);
@@ -83,13 +83,13 @@ final class IdIndex
      * Loads the line of {@code id}'s home slot and returns its value slot, changing nothing: the first stage of the
      * batch prefetch (an address computed from the id alone, so a batch's loads are independent and overlap).
      */
-    long touchHome(final long id)
+    public long touchHome(final long id)
     {
         return slots[2 * home(id, mask) + 1];
     }
 
     /** Adds an id that is not in the map (the caller checked). */
-    void put(final long id, final int index)
+    public void put(final long id, final int index)
     {
         if (2 * (size + 1) > mask + 1)
         {
@@ -110,7 +110,7 @@ final class IdIndex
      * their cache misses overlap, and then the ids are put in the order staged. Call {@link #flushStaged()} after the
      * last one. The map is the same as after the same {@link #put} calls.
      */
-    void stage(final long id, final int index)
+    public void stage(final long id, final int index)
     {
         stagedIds[staged] = id;
         stagedIndexes[staged] = index;
@@ -121,7 +121,7 @@ final class IdIndex
     }
 
     /** Puts the ids {@link #stage}d so far. */
-    void flushStaged()
+    public void flushStaged()
     {
         long touch = 0;
         for (int i = 0; i < staged; i++)
@@ -156,7 +156,7 @@ final class IdIndex
      *
      * @throws IllegalStateException when {@code oldId} is not in the map.
      */
-    void replace(final long oldId, final long newId, final int index)
+    public void replace(final long oldId, final long newId, final int index)
     {
         finishMoving();
         int hole = home(oldId, mask);
@@ -201,7 +201,7 @@ final class IdIndex
      * Grows the slot array now, in one pass over the old one, to what growth by doublings would reach for
      * {@code entries} ids (capped at the limit), instead of by doublings while they are added.
      */
-    void reserveFor(final int entries)
+    public void reserveFor(final int entries)
     {
         finishMoving();
         final int slotsNeeded = Math.min(slotsMax, slotsFor(entries));
@@ -223,7 +223,7 @@ final class IdIndex
     }
 
     /** Copies up to {@link #STEP_SLOTS} old slots of a growth. @return true while some are left. */
-    boolean step()
+    public boolean step()
     {
         if (oldSlots == null)
         {
@@ -247,12 +247,12 @@ final class IdIndex
         return true;
     }
 
-    boolean moving()
+    public boolean moving()
     {
         return oldSlots != null;
     }
 
-    void finishMoving()
+    public void finishMoving()
     {
         while (step())
         {
@@ -260,13 +260,13 @@ final class IdIndex
         }
     }
 
-    int size()
+    public int size()
     {
         return size;
     }
 
     /** Empties the map, keeping its arrays. */
-    void clear()
+    public void clear()
     {
         finishMoving();
         java.util.Arrays.fill(slots, 0);
@@ -278,7 +278,7 @@ final class IdIndex
      * add), so that adding them grows nothing: one allocation instead of a doubling, a hand-off to the preparer and a
      * copy per power of two on the way. Slots are what the map would have grown to, so later growth is unchanged.
      */
-    void clearFor(final int entries)
+    public void clearFor(final int entries)
     {
         final int slotsNeeded = Math.min(slotsMax, slotsFor(entries));
         next = null;

@@ -1,10 +1,10 @@
-package com.wodian.engine;
+package com.wodian.engine.table;
 
 /**
  * Consumers: one 256-byte record each in one array, found by the index the id map returns. The first cache line is the
  * money line (wallet, holds, points, vouchers held, home merchant, flags); the next two are the risk block, whose
  * contents the risk package owns ({@code ConsumerRiskBook} and {@code ConsumerProfileBook} read and write it at
- * {@link #riskBase(int)} of {@link #recordsOf(int)}); the fourth is the consumer's spend-pair line, which {@link
+ * {@link #riskBase(int)} of {@link #recordsOf(int)}); the fourth is the consumer's spend-pair line, which {@code
  * ConsumptionBook} owns: up to {@link #PAIR_SLOTS} of the consumer's pairs (merchant index + 1 in the high half, the
  * pair's entry in the low), so that a sale finds its pair from the consumer's record instead of a random line of a
  * map. The pair line is an index, not state: it is not hashed or written to a snapshot, and is rebuilt on restore
@@ -32,8 +32,8 @@ public final class ConsumerBook extends RowBook
     /** Longs of a record that are state (hashed, written to a snapshot): the money line and the risk block. */
     public static final int STATE_LONGS = 24;
     /** The spend-pair line: longs 24..31. */
-    static final int PAIRS_OFFSET = 24;
-    static final int PAIR_SLOTS = 8;
+    public static final int PAIRS_OFFSET = 24;
+    public static final int PAIR_SLOTS = 8;
     /** Longs before record 0: a long[]'s elements start 16 bytes into it and a large array starts on a region
      * boundary, so 6 longs put every record on a 64-byte boundary. */
     public static final int PAD = 6;
@@ -41,19 +41,19 @@ public final class ConsumerBook extends RowBook
     public static final int RISK_OFFSET = 8;
     public static final int RISK_LONGS = 16;
 
-    static final int WALLET_FEN = 1;
-    static final int HELD_FEN = 2;
-    static final int POINTS = 3;
+    public static final int WALLET_FEN = 1;
+    public static final int HELD_FEN = 2;
+    public static final int POINTS = 3;
     private static final int HOME_VOUCHERS_FLAGS = 4;
-    static final int CONSUMPTION_FEN = 5;
-    static final int LAST_POINTS_ENTRY = 6;         // position in the PointsLedger, -1 for none
-    static final int VOUCHERS_ACTIVE_FEN = 7;
+    public static final int CONSUMPTION_FEN = 5;
+    public static final int LAST_POINTS_ENTRY = 6;         // position in the PointsLedger, -1 for none
+    public static final int VOUCHERS_ACTIVE_FEN = 7;
 
     private static final int VOUCHERS_SHIFT = 32;
     private static final long VOUCHERS_MASK = 0x7FFF_FFFFL;
     private static final long BLOCKED_BIT = Long.MIN_VALUE;
 
-    ConsumerBook(final int capacity, final boolean reserve)
+    public ConsumerBook(final int capacity, final boolean reserve)
     {
         super(capacity, STRIDE, PAD, STATE_LONGS, reserve);
     }
@@ -83,12 +83,12 @@ public final class ConsumerBook extends RowBook
     }
 
     /** Where consumer {@code index}'s spend-pair line starts in {@link #recordsOf(int)}. */
-    static int pairsBase(final int index)
+    public static int pairsBase(final int index)
     {
         return PAD + index * STRIDE + PAIRS_OFFSET;
     }
 
-    int add(final long consumerId, final int homeMerchantIndex)
+    public int add(final long consumerId, final int homeMerchantIndex)
     {
         final int index = addRow(consumerId);
         java.util.Arrays.fill(recordsOf(index), pairsBase(index), pairsBase(index) + PAIR_SLOTS, 0);
@@ -102,22 +102,22 @@ public final class ConsumerBook extends RowBook
         return (int)get(index, HOME_VOUCHERS_FLAGS);
     }
 
-    long vouchersActiveCount(final int index)
+    public long vouchersActiveCount(final int index)
     {
         return (get(index, HOME_VOUCHERS_FLAGS) >>> VOUCHERS_SHIFT) & VOUCHERS_MASK;
     }
 
-    void addVouchersActive(final int index, final long delta)
+    public void addVouchersActive(final int index, final long delta)
     {
         add(index, HOME_VOUCHERS_FLAGS, delta << VOUCHERS_SHIFT);
     }
 
-    boolean isBlocked(final int index)
+    public boolean isBlocked(final int index)
     {
         return get(index, HOME_VOUCHERS_FLAGS) < 0;
     }
 
-    void setBlocked(final int index, final boolean blocked)
+    public void setBlocked(final int index, final boolean blocked)
     {
         setFlag(index, HOME_VOUCHERS_FLAGS, BLOCKED_BIT, blocked);
     }

@@ -1,4 +1,4 @@
-package com.wodian.engine;
+package com.wodian.engine.table;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -22,10 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Only arrays of at least {@link #MIN_BYTES} go through the worker (a small array costs less to allocate than the
  * hand-off); the worker thread is started on the first such request, once per JVM, and serves every engine in it.
  */
-final class ArrayPreparer
+public final class ArrayPreparer
 {
     /** Smaller arrays are allocated by the table itself when it grows. */
-    static final int MIN_BYTES = 1 << 20;
+    public static final int MIN_BYTES = 1 << 20;
 
     private static final ConcurrentLinkedQueue<Prepared> REQUESTS = new ConcurrentLinkedQueue<>();
 
@@ -34,26 +34,26 @@ final class ArrayPreparer
     }
 
     /** An array of {@code length} longs being prepared, or null when it is small enough to allocate on demand. */
-    static Prepared longs(final int length)
+    public static Prepared longs(final int length)
     {
         return (long)length * Long.BYTES < MIN_BYTES ? null : submit(new Prepared(length, false));
     }
 
     /** An array of {@code length} ints being prepared, or null when it is small enough to allocate on demand. */
-    static Prepared ints(final int length)
+    public static Prepared ints(final int length)
     {
         return (long)length * Integer.BYTES < MIN_BYTES ? null : submit(new Prepared(length, true));
     }
 
     /** A zeroed long[] of {@code length}: the prepared one when it is ready and of that length, else a new one. */
-    static long[] takeLongs(final Prepared prepared, final int length)
+    public static long[] takeLongs(final Prepared prepared, final int length)
     {
         final Object array = prepared == null ? null : prepared.take();
         return array instanceof long[] && ((long[])array).length == length ? (long[])array : new long[length];
     }
 
     /** A zeroed int[] of {@code length}: the prepared one when it is ready and of that length, else a new one. */
-    static int[] takeInts(final Prepared prepared, final int length)
+    public static int[] takeInts(final Prepared prepared, final int length)
     {
         final Object array = prepared == null ? null : prepared.take();
         return array instanceof int[] && ((int[])array).length == length ? (int[])array : new int[length];
@@ -107,7 +107,7 @@ final class ArrayPreparer
      * nobody, on the same two cores, at the moment of a growth). An array whose allocation had started before the
      * table took null is dropped unpublished.
      */
-    static final class Prepared
+    public static final class Prepared
     {
         private static final int REQUESTED = 0;
         private static final int ALLOCATING = 1;

@@ -1,7 +1,7 @@
-package com.wodian.engine;
+package com.wodian.engine.table;
 
 /**
- * Where {@link Engine#writeSnapshot(SnapshotWriter)} puts the engine's state: a stream of primitives. The engine knows
+ * Where {@code Engine.writeSnapshot(SnapshotWriter)} puts the engine's state: a stream of primitives. The engine knows
  * nothing of files; a caller frames, checksums and stores the stream (see docs/rules.md, "Snapshots").
  */
 public interface SnapshotWriter

@@ -1,4 +1,4 @@
-package com.wodian.engine;
+package com.wodian.engine.table;
 
 /**
  * Reads back, in the same order, what a {@link SnapshotWriter} was given.

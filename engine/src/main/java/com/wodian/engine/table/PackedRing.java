@@ -1,4 +1,4 @@
-package com.wodian.engine;
+package com.wodian.engine.table;
 
 /**
  * Sliding-window counters packed into one {@code long}: {@code buckets} buckets of {@code width} bits each, the

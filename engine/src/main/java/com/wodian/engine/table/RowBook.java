@@ -1,4 +1,4 @@
-package com.wodian.engine;
+package com.wodian.engine.table;
 
 /**
  * Parties in registration order: one row of {@code stride} longs each in a single array (the id in field 0), so a
@@ -11,10 +11,10 @@ package com.wodian.engine;
  */
 public abstract class RowBook
 {
-    static final int ID = 0;
+    public static final int ID = 0;
 
     /** Longs of rows moved per step (8 KiB). */
-    static final int STEP_LONGS = 1024;
+    public static final int STEP_LONGS = 1024;
 
     private final IdIndex indexById;
     private long[] rows;
@@ -31,18 +31,18 @@ public abstract class RowBook
     private final int capacity;
     private int count;
 
-    RowBook(final int capacity, final int stride, final boolean reserve)
+    protected RowBook(final int capacity, final int stride, final boolean reserve)
     {
         this(capacity, stride, 0, reserve);
     }
 
-    RowBook(final int capacity, final int stride, final int pad, final boolean reserve)
+    protected RowBook(final int capacity, final int stride, final int pad, final boolean reserve)
     {
         this(capacity, stride, pad, stride, reserve);
     }
 
     /** A book whose rows end in {@code stride - stateLongs} longs that are not state (see {@link #hash}). */
-    RowBook(final int capacity, final int stride, final int pad, final int stateLongs, final boolean reserve)
+    protected RowBook(final int capacity, final int stride, final int pad, final int stateLongs, final boolean reserve)
     {
         this.capacity = capacity;
         this.stride = stride;
@@ -53,7 +53,7 @@ public abstract class RowBook
     }
 
     /** The array that holds row {@code index} (the old one while that row has not moved yet after a growth). */
-    final long[] rowsOf(final int index)
+    public final long[] rowsOf(final int index)
     {
         return index < oldRowsBelow ? oldRows : rows;
     }
@@ -65,7 +65,7 @@ public abstract class RowBook
     }
 
     /** @return the index of the id, or -1 when unknown. */
-    final int indexOf(final long id)
+    public final int indexOf(final long id)
     {
         return indexById.get(id);
     }
@@ -75,23 +75,23 @@ public abstract class RowBook
      * next anyway), else the id map's answer. The map and the rows agree (a row below the count that holds an id is
      * the row the map gives for it), so the answer is the map's whatever the hint (-1: no guess).
      */
-    final int indexOf(final long id, final int hint)
+    public final int indexOf(final long id, final int hint)
     {
         return hint >= 0 && hint < count && rowsOf(hint)[pad + hint * stride + ID] == id ? hint : indexById.get(id);
     }
 
-    final boolean isFull()
+    public final boolean isFull()
     {
         return count == capacity;
     }
 
-    final int count()
+    public final int count()
     {
         return count;
     }
 
     /** Appends a row for a new id (the caller checked {@link #isFull()} and that the id is new). */
-    final int addRow(final long id)
+    public final int addRow(final long id)
     {
         final int index = count++;
         final int rowsHeld = (rows.length - pad) / stride;
@@ -113,7 +113,7 @@ public abstract class RowBook
      * Gives row {@code index} a new id (the row is reused for another party: a voucher slot after its voucher ended);
      * the old id leaves the id map. The caller writes the row's other fields.
      */
-    final void replaceId(final int index, final long newId)
+    public final void replaceId(final int index, final long newId)
     {
         indexById.replace(get(index, ID), newId, index);
         set(index, ID, newId);
@@ -122,10 +122,10 @@ public abstract class RowBook
     /**
      * Grows the rows and the id map now, each in one copy, to hold {@code moreRows} rows beyond those held (capped at
      * the limit), to the sizes that growth by doublings would reach for them, instead of by doublings (and their copies
-     * in steps) while the rows are added: for a full replay ({@link Engine#reserveConsumersFor}). Changes where rows
+     * in steps) while the rows are added: for a full replay ({@code Engine.reserveConsumersFor}). Changes where rows
      * and id-map entries sit, never what they hold.
      */
-    final void reserveFor(final int moreRows)
+    public final void reserveFor(final int moreRows)
     {
         finishMoving();
         final int rowsHeld = (rows.length - pad) / stride;
@@ -139,7 +139,7 @@ public abstract class RowBook
     }
 
     /** Rows the book has room for now (at most the limit): how far it has grown. */
-    final int rowsHeld()
+    public final int rowsHeld()
     {
         return (rows.length - pad) / stride;
     }
@@ -157,7 +157,7 @@ public abstract class RowBook
      * Moves a bounded part of a growth's rows (and of the id map's growth) to the new arrays; per registration and
      * per command. @return true while something is left to move.
      */
-    final boolean step()
+    public final boolean step()
     {
         boolean left = indexById.step();
         if (oldRowsBelow > 0)
@@ -174,12 +174,12 @@ public abstract class RowBook
         return left;
     }
 
-    final boolean moving()
+    public final boolean moving()
     {
         return oldRowsBelow > 0 || indexById.moving();
     }
 
-    final void finishMoving()
+    public final void finishMoving()
     {
         while (step())
         {
@@ -187,8 +187,8 @@ public abstract class RowBook
         }
     }
 
-    /** Stage 1 of the batch prefetch: loads the id map's home line of {@code id} (see {@link BatchPrefetcher}). */
-    final long touchIdSlot(final long id)
+    /** Stage 1 of the batch prefetch: loads the id map's home line of {@code id} (see {@code BatchPrefetcher}). */
+    public final long touchIdSlot(final long id)
     {
         return indexById.touchHome(id);
     }
@@ -198,7 +198,7 @@ public abstract class RowBook
      * has fewer), changing nothing; returns a value folded from the loads so that the JIT keeps them. Used by the
      * batch prefetch. See {@link #touchFields}.
      */
-    final long touchRow(final int index, final int lines)
+    public final long touchRow(final int index, final int lines)
     {
         return touchFields(index, Math.min(stride, lines * 8));
     }
@@ -211,13 +211,13 @@ public abstract class RowBook
      * flags, on the next line for half the terminals, took 6% of a staged Pay's apply samples, and a merchant's last
      * two longs, spend since the last distribution and its epoch, which every sale reads, were never loaded.)
      */
-    final long touchFields(final int index, final int fields)
+    public final long touchFields(final int index, final int fields)
     {
         return touchFields(index, 0, fields);
     }
 
     /** As {@link #touchFields(int, int)} for longs {@code from .. to - 1} of the row (a part the command reads). */
-    final long touchFields(final int index, final int from, final int to)
+    public final long touchFields(final int index, final int from, final int to)
     {
         final long[] rows = rowsOf(index);
         final int base = pad + index * stride;
@@ -229,27 +229,27 @@ public abstract class RowBook
         return folded;
     }
 
-    final long get(final int index, final int field)
+    public final long get(final int index, final int field)
     {
         return rowsOf(index)[pad + index * stride + field];
     }
 
-    final void set(final int index, final int field, final long value)
+    public final void set(final int index, final int field, final long value)
     {
         rowsOf(index)[pad + index * stride + field] = value;
     }
 
-    final void add(final int index, final int field, final long delta)
+    public final void add(final int index, final int field, final long delta)
     {
         rowsOf(index)[pad + index * stride + field] += delta;
     }
 
-    final boolean hasFlag(final int index, final int flagsField, final long flag)
+    public final boolean hasFlag(final int index, final int flagsField, final long flag)
     {
         return (rowsOf(index)[pad + index * stride + flagsField] & flag) != 0;
     }
 
-    final void setFlag(final int index, final int flagsField, final long flag, final boolean on)
+    public final void setFlag(final int index, final int flagsField, final long flag, final boolean on)
     {
         final long[] rows = rowsOf(index);
         final int at = pad + index * stride + flagsField;
@@ -257,14 +257,14 @@ public abstract class RowBook
     }
 
     /** The count and the rows (a book with more state overrides this and frames its rows with {@link #writeRowsTo}). */
-    void writeTo(final SnapshotWriter writer)
+    public void writeTo(final SnapshotWriter writer)
     {
         writer.writeLong(count);
         writeRowsTo(writer);
     }
 
     /** The rows as {@link #writeTo} writes them after the count, for a book that frames its count with other fields. */
-    final void writeRowsTo(final SnapshotWriter writer)
+    public final void writeRowsTo(final SnapshotWriter writer)
     {
         finishMoving();
         if (pad == 0)
@@ -287,13 +287,13 @@ public abstract class RowBook
     }
 
     /** Restores rows written by {@link #writeTo}; the id map is rebuilt from them. */
-    void readFrom(final SnapshotReader reader)
+    public void readFrom(final SnapshotReader reader)
     {
         readRowsFrom(reader, reader.readLong());
     }
 
     /** Restores {@code rowCount} rows written by {@link #writeRowsTo}; the id map is rebuilt from them. */
-    final void readRowsFrom(final SnapshotReader reader, final long rowCount)
+    public final void readRowsFrom(final SnapshotReader reader, final long rowCount)
     {
         readRowsLeavingIdMap(reader, rowCount);
         rebuildIdMap(rows, count);
@@ -302,10 +302,10 @@ public abstract class RowBook
     /**
      * As {@link #readFrom}, but the id map is left empty, sized for the rows, and rebuilt by the returned task, which
      * the caller runs once, on any one thread, before the book is used or hashed: the snapshot load runs it beside the
-     * rest of the load ({@link EngineState#read}). It reads only the rows' ids; the map it builds is the one
+     * rest of the load ({@code EngineState.read}). It reads only the rows' ids; the map it builds is the one
      * {@link #readFrom} builds (same ids, same order).
      */
-    final Runnable readFromLeavingIdMap(final SnapshotReader reader)
+    public final Runnable readFromLeavingIdMap(final SnapshotReader reader)
     {
         readRowsLeavingIdMap(reader, reader.readLong());
         final long[] rowsRead = rows;
@@ -363,7 +363,7 @@ public abstract class RowBook
      * The count and every row's longs in order, from row 0 (after the padding: padding is layout, not state), folded
      * in lanes ({@link StateHash#foldRange}); the same value whether or not rows are still moving after a growth.
      */
-    long hash(final long seed)
+    public long hash(final long seed)
     {
         if (stateLongs < stride)
         {

@@ -1,4 +1,4 @@
-package com.wodian.engine;
+package com.wodian.engine.table;
 
 /**
  * 64-bit mixing used for the engine's state hash (hash version {@link #VERSION}). Sequential parts (books indexed by

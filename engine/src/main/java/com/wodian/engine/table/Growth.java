@@ -1,4 +1,4 @@
-package com.wodian.engine;
+package com.wodian.engine.table;
 
 /**
  * How the engine's tables grow: each starts with room for a few rows and doubles when it runs out, never beyond its
@@ -22,7 +22,7 @@ public final class Growth
      * full, so that the allocation has the last 3/8 of the table's filling to finish off the engine thread, while the
      * heap holds the next array only for that last part.
      */
-    static int prepareAt(final int rowsHeld)
+    public static int prepareAt(final int rowsHeld)
     {
         return (rowsHeld >>> 1) + (rowsHeld >>> 3) + 1;
     }
@@ -35,7 +35,7 @@ public final class Growth
 
     /**
      * Rows to allocate at start: all {@code rowsMax} when the engine reserves its tables at start
-     * ({@link EngineConfig#reserveTables(boolean)}), else {@link #initialRows(int)}.
+     * ({@code EngineConfig.reserveTables(boolean)}), else {@link #initialRows(int)}.
      */
     public static int initialRows(final int rowsMax, final boolean reserve)
     {
