@@ -31,6 +31,11 @@ public final class Scorecard
     /** Groups per kind and variant, and how many of them were stopped. */
     final long[][] groupsOfKind;
     final long[][] groupsOfKindStopped;
+    /**
+     * Abusive decisions the groups of each kind and variant got through before their first decline (a group never
+     * stopped: all of its decisions).
+     */
+    final long[][] passedOfKind;
     /** Names of the legitimate look-alikes by id (0: none); empty when the world does not label them. */
     private String[] lookAlikeNames = new String[0];
     private long[] lookAlikePayments = new long[0];
@@ -44,6 +49,7 @@ public final class Scorecard
         abusiveDeclined = new long[kindNames.length][3];
         groupsOfKind = new long[kindNames.length][3];
         groupsOfKindStopped = new long[kindNames.length][3];
+        passedOfKind = new long[kindNames.length][3];
         for (int i = 0; i < data.size; i++)
         {
             add(data, i, declined[i], groups[i]);
@@ -55,6 +61,7 @@ public final class Scorecard
             passedBeforeFirstDecline += state[1];
             groupsOfKind[(int)state[2]][(int)state[3]]++;
             groupsOfKindStopped[(int)state[2]][(int)state[3]] += state[0];
+            passedOfKind[(int)state[2]][(int)state[3]] += state[1];
         }
     }
 
@@ -197,6 +204,12 @@ public final class Scorecard
             "before the first decline: %d (%.1f per group)%n", groupsStopped, groupsTotal,
             pct(groupsStopped, groupsTotal), passedBeforeFirstDecline,
             (double)passedBeforeFirstDecline / Math.max(1, groupsTotal));
+        printPerKind(out);
+    }
+
+    /** Groups stopped, and the decisions their groups got through before the first decline, per kind and variant. */
+    private void printPerKind(final PrintStream out)
+    {
         final StringBuilder byKind = new StringBuilder("groups stopped per kind (blatant, careful):");
         for (int k = 1; k < kindNames.length; k++)
         {
@@ -208,5 +221,16 @@ public final class Scorecard
             }
         }
         out.println(byKind);
+        final StringBuilder passedByKind =
+            new StringBuilder("decisions passed before the first decline per kind (blatant, careful):");
+        for (int k = 1; k < kindNames.length; k++)
+        {
+            if (groupsOfKind[k][1] + groupsOfKind[k][2] > 0)
+            {
+                passedByKind.append(' ').append(kindNames[k]).append(' ').append(passedOfKind[k][1]).append(", ")
+                    .append(passedOfKind[k][2]).append(';');
+            }
+        }
+        out.println(passedByKind);
     }
 }
