@@ -6,6 +6,7 @@ import com.wodian.perf.riskworld.LookAlike;
 import com.wodian.perf.riskworld.MerchantInfo;
 import com.wodian.perf.riskworld.Variant;
 import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.AccountEventDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.RegisterMerchantDecoder;
 import org.agrona.DirectBuffer;
@@ -57,6 +58,7 @@ final class WithMerchantContext implements LabelledCommands
      * Leaves out part of the careful rings' payments (see {@link #leftOut()}) when {@code keepFromPermille} is below
      * 1000: each ring keeps a share drawn per ring from {@code keepFromPermille} to {@code keepToPermille}, seeded by
      * {@code slowSeed}, so that training worlds also hold careful rings that pay less often than the training range's.
+     * The draw for a payment depends on its place among the world's commands other than account events.
      */
     WithMerchantContext(final LabelledCommands commands, final List<MerchantInfo> merchants,
         final int keepFromPermille, final int keepToPermille, final long slowSeed)
@@ -81,7 +83,13 @@ final class WithMerchantContext implements LabelledCommands
             {
                 return false;
             }
-            index++;
+            // Account events (issue 13) come from a random stream of their own, merged by time, so the world's other
+            // commands are as before; not counting them keeps the same careful payments left out as before, and a
+            // slowed world is the one earlier models were trained on with the events added.
+            if (commands.templateId() != AccountEventDecoder.TEMPLATE_ID)
+            {
+                index++;
+            }
         }
         while (slow && leftOut());
         useRewritten = false;

@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The slowed world (risk-train --world riskworld-slow) leaves out only payments of careful brushing, circular-flow
- * and collusive-till groups, part of them in every such group, never all; and the trainer's ablation property leaves
- * out the features it names.
+ * and collusive-till groups, part of them in every such group, never all, and the same ones whether or not account
+ * events are among the world's commands; and the trainer's ablation property leaves out the features it names.
  */
 class SlowWorldTest
 {
@@ -102,6 +102,125 @@ class SlowWorldTest
             keptSlow += group.getKey().startsWith("group") ? group.getValue() : 0;
         }
         assertTrue(kept < keptSlow, "slower than riskworld-slow (" + kept + " vs " + keptSlow + ")");
+    }
+
+    /** The kept careful ring payments, in order, as "group:timestamp" (the ids the slowing decides on). */
+    private static java.util.List<String> keptRingPayments(final LabelledCommands commands)
+    {
+        final java.util.List<String> kept = new java.util.ArrayList<>();
+        while (commands.next())
+        {
+            if (ring(commands))
+            {
+                kept.add(commands.groupId() + ":" + commands.timestampMs());
+            }
+        }
+        return kept;
+    }
+
+    @Test
+    void accountEventsAmongTheCommandsLeaveTheSameRingPaymentsOut()
+    {
+        final RiskWorld world = RiskWorld.generate(11, ParameterRange.TRAINING);
+        final java.util.List<String> without = keptRingPayments(new WithMerchantContext(world.cursor(),
+            world.merchants(), WithMerchantContext.SLOWER_KEEP_FROM_PERMILLE,
+            WithMerchantContext.SLOWER_KEEP_TO_PERMILLE, 11));
+        final java.util.List<String> with = keptRingPayments(new WithMerchantContext(
+            new WithAccountEvents(world.cursor()), world.merchants(), WithMerchantContext.SLOWER_KEEP_FROM_PERMILLE,
+            WithMerchantContext.SLOWER_KEEP_TO_PERMILLE, 11));
+        assertTrue(without.size() > 100, "the world has careful ring payments: " + without.size());
+        int firstDifference = 0;
+        while (firstDifference < Math.min(without.size(), with.size()) &&
+            without.get(firstDifference).equals(with.get(firstDifference)))
+        {
+            firstDifference++;
+        }
+        assertTrue(without.equals(with), "kept " + without.size() + " without events, " + with.size() + " with; " +
+            "first difference at " + firstDifference);
+    }
+
+    /** A world's commands with an account event (a legitimate credential reset) before every third of them. */
+    private static final class WithAccountEvents implements LabelledCommands
+    {
+        private final LabelledCommands commands;
+        private final org.agrona.concurrent.UnsafeBuffer event = new org.agrona.concurrent.UnsafeBuffer(new byte[64]);
+        private final int eventLength = new com.wodian.protocol.CommandEncoder().accountEvent(event, 0, 1,
+            com.wodian.protocol.sbe.AccountEventKind.CREDENTIAL_RESET);
+        private long count;
+        private boolean atEvent;
+
+        WithAccountEvents(final LabelledCommands commands)
+        {
+            this.commands = commands;
+        }
+
+        @Override
+        public boolean next()
+        {
+            count++;
+            atEvent = count % 4 == 0;
+            return atEvent || commands.next();
+        }
+
+        @Override
+        public long timestampMs()
+        {
+            return commands.timestampMs();
+        }
+
+        @Override
+        public int templateId()
+        {
+            return atEvent ? com.wodian.protocol.sbe.AccountEventDecoder.TEMPLATE_ID : commands.templateId();
+        }
+
+        @Override
+        public org.agrona.DirectBuffer buffer()
+        {
+            return atEvent ? event : commands.buffer();
+        }
+
+        @Override
+        public int offset()
+        {
+            return atEvent ? 0 : commands.offset();
+        }
+
+        @Override
+        public int length()
+        {
+            return atEvent ? eventLength : commands.length();
+        }
+
+        @Override
+        public Actor actor()
+        {
+            return atEvent ? Actor.LEGITIMATE : commands.actor();
+        }
+
+        @Override
+        public Variant variant()
+        {
+            return atEvent ? Variant.NONE : commands.variant();
+        }
+
+        @Override
+        public com.wodian.perf.riskworld.LookAlike lookAlike()
+        {
+            return atEvent ? com.wodian.perf.riskworld.LookAlike.NONE : commands.lookAlike();
+        }
+
+        @Override
+        public int groupId()
+        {
+            return atEvent ? 0 : commands.groupId();
+        }
+
+        @Override
+        public int voucherSlot()
+        {
+            return atEvent ? 0 : commands.voucherSlot();
+        }
     }
 
     @Test
