@@ -68,6 +68,15 @@ final class EngineWarmup
     private static final int REGISTRY_KINDS = 7;
     /** Top-ups' external references above the set-up's (which use the consumer id). */
     private static final long TOP_UP_REF_BASE = 1_000_000_000L;
+    /** One Pay refused for funds ({@link #refusedPay}) per this many inputs of the main mix. */
+    static final int REFUSED_PAY_EVERY = 16;
+    /**
+     * The consumer the first registry input registers ({@link #registryInput}, kind 0) and nothing ever tops up:
+     * its wallet stays empty, so each of its Pays is refused for funds.
+     */
+    static final long UNFUNDED_CONSUMER_ID = REGISTERED_CONSUMERS + 1;
+    /** Refused Pays' payment ids, above the main mix's ({@code 1_000 + i}). */
+    private static final long REFUSED_PAYMENT_ID_BASE = 2_000_000_000L;
 
     private EngineWarmup()
     {
@@ -151,7 +160,7 @@ final class EngineWarmup
      * one engine, whose early inputs ran before any C2 code existed, the first live inputs trapped in
      * {@code ReplyPublisher.send} (class_check) and {@code PointsLedger.growIfFull} (-XX:+LogCompilation).
      */
-    private static void runOn(final long inputCount, final ReplySink[] sinks)
+    static void runOn(final long inputCount, final ReplySink[] sinks)
     {
         final EngineConfig config = EngineConfig.small().keysMax(KEYS_MAX).keyRetentionMs(KEY_RETENTION_MS)
             .pointsLedgerEntriesMax(POINTS_LEDGER_ENTRIES_MAX);
@@ -190,8 +199,28 @@ final class EngineWarmup
             {
                 registryInput(batch, encoder, i / REGISTRY_EVERY, consumerId, timestampMs, sink);
             }
+            if (i % REFUSED_PAY_EVERY == REFUSED_PAY_EVERY - 5 && i > REGISTRY_EVERY)
+            {
+                refusedPay(batch, encoder, merchantId, REFUSED_PAYMENT_ID_BASE + i, timestampMs, sink);
+            }
         }
         batch.flush();
+    }
+
+    /**
+     * A Pay refused for funds (INSUFFICIENT_FUNDS), the commonest refusal of live traffic, by the consumer whose wallet
+     * stays empty ({@link #UNFUNDED_CONSUMER_ID}). Without one in the warm-up the refusal's branches (the funds check,
+     * {@code PaymentRules.rejectPayment}, the result code's switch in {@code ResultCode.get}) were missing from the
+     * profile C2 compiled the command path from: the first refusal for funds after a start trapped in
+     * {@code PaymentRules.tryOrPay} and threw away {@code CommandAdapter.onCommand}'s C2 code, which inlines it, and the
+     * command path ran in the interpreter until C2 had compiled it again (-XX:+PrintCompilation, perf;
+     * docs/history/engine-sessions.md, "Restart, session 49").
+     */
+    private static void refusedPay(final RingLikeBatch batch, final CommandEncoder encoder, final long merchantId,
+        final long paymentId, final long timestampMs, final ReplySink sink)
+    {
+        batch.command(encoder.pay(batch.nextSlot(), 0, merchantId, merchantId, paymentId, UNFUNDED_CONSUMER_ID, 100),
+            timestampMs, sink);
     }
 
     /**

@@ -1,12 +1,17 @@
 package com.wodian.net.server;
 
+import com.wodian.engine.ReplySink;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.testing.LogCapture;
+import com.wodian.protocol.ReplyCodes;
+import com.wodian.protocol.sbe.ResultCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +38,33 @@ class EngineWarmupTest
             assertTrue(warmUp >= 0 && recovered >= 0, "both lines logged: " + lines);
             assertTrue(warmUp < recovered, "the engine's warm-up before recovery: " + lines);
         }
+    }
+
+    /**
+     * The warm-up's payments include refusals for funds, besides the accepted ones: a restart's tail or live traffic
+     * whose first refusal for funds came after C2 had compiled the command path from a warm-up without one trapped in
+     * it and ran that path in the interpreter until it was compiled again (EngineWarmup.refusedPay).
+     */
+    @Test
+    void warmUpPaymentsAreAcceptedAndRefusedForFunds()
+    {
+        final int inputs = 4_000;
+        final Map<ResultCode, Integer> codes = new EnumMap<>(ResultCode.class);
+        final ReplySink tally = (buffer, offset, length) ->
+        {
+            final ResultCode code = ReplyCodes.resultCodeOf(buffer, offset, length);
+            if (null != code)
+            {
+                codes.merge(code, 1, Integer::sum);
+            }
+        };
+        EngineWarmup.runOn(inputs, new ReplySink[] {tally});
+        // One refused Pay per REFUSED_PAY_EVERY inputs; some of them find the small key table full of keys too young
+        // to forget and are refused for that first (LIMIT_KEYS), as other inputs of the mix are.
+        final int refusals = inputs / EngineWarmup.REFUSED_PAY_EVERY / 2;
+        assertTrue(codes.getOrDefault(ResultCode.INSUFFICIENT_FUNDS, 0) >= refusals,
+            "at least " + refusals + " refused for funds: " + codes);
+        assertTrue(codes.getOrDefault(ResultCode.OK, 0) >= inputs / 2, "most accepted: " + codes);
     }
 
     private static int indexOf(final List<String> lines, final String part)
