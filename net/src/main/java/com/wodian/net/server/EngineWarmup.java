@@ -208,12 +208,12 @@ final class EngineWarmup
     }
 
     /**
-     * A Pay refused for funds (INSUFFICIENT_FUNDS), the commonest refusal of live traffic, by the consumer whose wallet
-     * stays empty ({@link #UNFUNDED_CONSUMER_ID}). Without one in the warm-up the refusal's branches (the funds check,
+     * A Pay refused for funds (INSUFFICIENT_FUNDS), by the consumer whose wallet stays empty
+     * ({@link #UNFUNDED_CONSUMER_ID}). Without one in the warm-up the refusal's branches (the funds check,
      * {@code PaymentRules.rejectPayment}, the result code's switch in {@code ResultCode.get}) were missing from the
      * profile C2 compiled the command path from: the first refusal for funds after a start trapped in
-     * {@code PaymentRules.tryOrPay} and threw away {@code CommandAdapter.onCommand}'s C2 code, which inlines it, and the
-     * command path ran in the interpreter until C2 had compiled it again (-XX:+PrintCompilation, perf;
+     * {@code PaymentRules.tryOrPay} and threw away {@code CommandAdapter.onCommand}'s C2 code, which inlines it,
+     * and the command path ran in the interpreter until C2 had compiled it again (-XX:+PrintCompilation, perf;
      * docs/history/engine-sessions.md, "Restart, session 49").
      */
     private static void refusedPay(final RingLikeBatch batch, final CommandEncoder encoder, final long merchantId,
