@@ -499,11 +499,15 @@ final class Ledger
         return false;
     }
 
-    /** A distribution starts: what it pays moves from the pool to the pool in distribution. */
+    /**
+     * A distribution starts: what it pays moves from the pool to the pool in distribution, and the consumption it
+     * shares by (the spend since the last distribution started) closes, so the next one counts from zero.
+     */
     void startDistribution(final int merchantIndex, final long payFen)
     {
         merchants.add(merchantIndex, MerchantBook.POOL_FEN, -payFen);
         merchants.add(merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, payFen);
+        merchants.set(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, 0);
     }
 
     /**

@@ -330,7 +330,6 @@ final class RewardsRules
         final long epoch = merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH) + 1;
         merchants.set(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH, epoch);
         ledger.startDistribution(merchantIndex, payFen);
-        merchants.set(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, 0);
         records.set(record, Distribution.AMOUNT_FEN, payFen);
         records.set(record, Distribution.CONSUMPTION_BASIS_FEN, basisFen);
         records.setState(record, PaymentState.HELD.value());

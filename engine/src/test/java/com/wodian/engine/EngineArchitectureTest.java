@@ -1,0 +1,542 @@
+package com.wodian.engine;
+
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.ImportTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.SynchronizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.util.JavacTask;
+import com.sun.source.util.SourcePositions;
+import com.sun.source.util.TreeScanner;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.CompositeArchRule;
+import com.wodian.engine.risk.RiskControl;
+import com.wodian.engine.table.ArrayPreparer;
+import com.wodian.engine.table.ConsumerBook;
+import com.wodian.engine.table.RowBook;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Exchanger;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The engine's architecture rules (docs/engine.md, "One owner per concern" and "Architecture rules under test"),
+ * checked on the compiled main classes of this module with ArchUnit, so a change that breaks one fails the build
+ * instead of waiting for a reviewer to notice:
+ * <ul>
+ *   <li>money and totals are written only by {@code Ledger} (issue 14 item 1: one ledger, the only writer of balances
+ *       and totals), the snapshot restore path and the table classes' own code;</li>
+ *   <li>{@code engine.table} depends on neither {@code engine} nor {@code engine.risk}, and {@code engine.risk} not on
+ *       {@code engine};</li>
+ *   <li>engine main code reads no clock, draws no random number and never blocks, but for the allow-listed off-thread
+ *       helpers named below, each with its reason;</li>
+ *   <li>queries change nothing.</li>
+ * </ul>
+ *
+ * <p>javac inlines a {@code static final int} field constant into the code that names it, so the compiled classes do
+ * not say which field a {@code RowBook.set(index, field, value)} writes. Where a class other than the ledger may write
+ * some fields of a book (a merchant's rules), {@link #noClassButTheLedgerNamesAMoneyFieldInAWrite} therefore reads the
+ * sources (the JDK's own parser) and refuses a write naming a money field anywhere but in the ledger.
+ */
+final class EngineArchitectureTest
+{
+    /** The engine module's main classes, read once for every rule (test classes left out). */
+    private static final JavaClasses ENGINE = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("com.wodian.engine");
+
+    private static final String ONE_LEDGER =
+        "Ledger is the only writer of balances and totals (issue 14 item 1, docs/engine.md)";
+    private static final String ENGINE_PACKAGE = "com.wodian.engine";
+    private static final String TABLE_PACKAGE = "com.wodian.engine.table";
+    private static final String RISK_PACKAGE = "com.wodian.engine.risk";
+    /** The value of the voucher a merchant's rule issues for points: set by SetMerchantRules, not money. */
+    private static final Set<String> RULE_FIELDS = Set.of("MerchantBook.VOUCHER_VALUE_FEN");
+    private static final Path MAIN_SOURCES = Path.of("src", "main", "java", "com", "wodian", "engine");
+
+    @Test
+    void readsEveryMainClassOnceAndNoTestClass()
+    {
+        assertTrue(ENGINE.contain(Ledger.class) && ENGINE.contain(RiskControl.class) && ENGINE.contain(RowBook.class),
+            "the import holds the engine, risk and table packages");
+        assertTrue(ENGINE.stream().noneMatch(javaClass -> javaClass.getSimpleName().endsWith("Test")),
+            "no test class imported");
+    }
+
+    // ------------------------------------------------------------------------------------ (a) the only writer of money
+
+    /**
+     * A consumer's money line (wallet, held, points and its last points entry, consumption, vouchers active) is written
+     * through RowBook's {@code set}/{@code add} on the ConsumerBook and {@code addVouchersActive}: only the ledger may
+     * call them. (The consumer's risk block and pair slots are written through {@code recordsOf}, by engine.risk and
+     * the ConsumptionBook, at offsets of their own; {@link #noClassButTheLedgerNamesAMoneyFieldInAWrite} checks that no
+     * such array write names a money field.)
+     */
+    @Test
+    void onlyTheLedgerWritesAConsumersMoneyLine()
+    {
+        noClasses().that().doNotBelongToAnyOf(Ledger.class).and().resideOutsideOfPackage(TABLE_PACKAGE)
+            .should().callMethodWhere(call(ConsumerBook.class, "set", "add").and(withParameters(int.class, int.class,
+                long.class)).or(call(ConsumerBook.class, "addVouchersActive")))
+            .because(ONE_LEDGER)
+            .check(ENGINE);
+    }
+
+    /**
+     * A merchant's balances and totals (settlement, pool, alliance earnings, fees, sales, refunds, holds, vouchers,
+     * distributions, consumption since the last distribution) only ever move by {@code add}: only the ledger may call
+     * it (MerchantBook's own {@code addQuotaKeys} is the book's own code). {@code set} is also how the registry and
+     * the rewards rules write a merchant's rules (rates, distribution mode, voucher rule, distribution epoch): allowed
+     * to those two here, since the compiled call does not say which field it writes;
+     * {@link #noClassButTheLedgerNamesAMoneyFieldInAWrite} refuses a money field there.
+     */
+    @Test
+    void onlyTheLedgerMovesAMerchantsMoney()
+    {
+        CompositeArchRule.of(noClasses().that().doNotBelongToAnyOf(Ledger.class, MerchantBook.class)
+            .should().callMethodWhere(call(MerchantBook.class, "add").and(withParameters(int.class, int.class,
+                long.class)))
+            .because(ONE_LEDGER))
+            .and(noClasses().that().doNotBelongToAnyOf(Ledger.class, MerchantBook.class, RegistryRules.class,
+                RewardsRules.class)
+            .should().callMethodWhere(call(MerchantBook.class, "set"))
+            .because("only the ledger writes balances; the registry and rewards rules write a merchant's rules"))
+            .check(ENGINE);
+    }
+
+    /**
+     * Vouchers (money a consumer holds at a merchant), the points ledger and the consumption a sale adds: their
+     * writing methods are the ledger's alone (PoolDistribution writes the shares it computes into the consumption
+     * entries, not money: it pays each share through {@code Ledger.payDistributionShare}). A write through a
+     * {@code RowBook}-typed reference, which would not name the book it writes, is left to the table package.
+     */
+    @Test
+    void onlyTheLedgerIssuesAndEndsVouchersPointsAndConsumption()
+    {
+        CompositeArchRule.of(noClasses().that().doNotBelongToAnyOf(Ledger.class, VoucherBook.class)
+            .should().callMethodWhere(call(VoucherBook.class, "issue", "reserve", "unreserve", "end", "restore"))
+            .because(ONE_LEDGER))
+            .and(noClasses().that().doNotBelongToAnyOf(Ledger.class, PointsLedger.class)
+            .should().callMethodWhere(call(PointsLedger.class, "append"))
+            .because("a points entry is written with the consumer's points, by the ledger's changePoints"))
+            .and(noClasses().that().doNotBelongToAnyOf(Ledger.class, ConsumptionBook.class)
+            .should().callMethodWhere(call(ConsumptionBook.class, "add"))
+            .because("a sale's consumption is recorded with the sale, by the ledger"))
+            .and(noClasses().that().resideOutsideOfPackage(TABLE_PACKAGE)
+            .should().callMethodWhere(call(RowBook.class, "set", "add", "setFlag"))
+            .because("a write through the RowBook type would not name the book it writes"))
+            .check(ENGINE);
+    }
+
+    /**
+     * The one other writer of money is the snapshot load, which restores the books and the ledger's totals as they
+     * were written: only EngineState (and a book restoring its own parts) calls their {@code readFrom*}.
+     */
+    @Test
+    void onlyTheSnapshotLoadRestoresMoney()
+    {
+        noClasses().that().doNotBelongToAnyOf(EngineState.class, ConsumerBook.class, MerchantBook.class,
+            VoucherBook.class, PointsLedger.class, ConsumptionBook.class)
+            .and().resideOutsideOfPackage(TABLE_PACKAGE)
+            .should().callMethodWhere(call(Ledger.class, "readTotalsFrom")
+                .or(call(ConsumerBook.class, "readFrom", "readFromLeavingIdMap", "readRowsFrom"))
+                .or(call(MerchantBook.class, "readFrom", "readFromLeavingIdMap", "readRowsFrom"))
+                .or(call(VoucherBook.class, "readFrom", "readRowsFrom"))
+                .or(call(PointsLedger.class, "readFrom"))
+                .or(call(ConsumptionBook.class, "readFrom")))
+            .because("a snapshot load is the only other writer of balances and totals")
+            .check(ENGINE);
+    }
+
+    /**
+     * The fields of ConsumerBook and MerchantBook that hold money or a total (named {@code *_FEN}, {@code *_COUNT},
+     * {@code POINTS}, {@code LAST_POINTS_ENTRY}) may be named in a write ({@code set}/{@code add} with the field as
+     * second argument, or an assignment to an array element whose index names the field) only in Ledger.java and in
+     * the books' own files. This is what the compiled classes cannot show: which field a call writes.
+     */
+    @Test
+    void noClassButTheLedgerNamesAMoneyFieldInAWrite() throws IOException, NoSuchFieldException
+    {
+        final Set<String> moneyFields = new TreeSet<>();
+        moneyFields.addAll(moneyFieldsOf(ConsumerBook.class));
+        moneyFields.addAll(moneyFieldsOf(MerchantBook.class));
+        for (final String ruleField : RULE_FIELDS)
+        {
+            MerchantBook.class.getDeclaredField(ruleField.substring(ruleField.indexOf('.') + 1));
+        }
+        assertTrue(moneyFields.containsAll(List.of("ConsumerBook.WALLET_FEN", "ConsumerBook.HELD_FEN",
+            "ConsumerBook.POINTS", "MerchantBook.SETTLEMENT_FEN", "MerchantBook.POOL_FEN", "MerchantBook.SALES_COUNT")),
+            moneyFields.toString());
+        final List<String> writes = new ArrayList<>();
+        final int[] filesRead = {0};
+        forEachMainSource((unit, positions, file) ->
+        {
+            filesRead[0]++;
+            final String fileName = file.getFileName().toString();
+            if (fileName.equals("Ledger.java") || fileName.equals("ConsumerBook.java") ||
+                fileName.equals("MerchantBook.java"))
+            {
+                return;
+            }
+            new MoneyWriteScanner(unit, positions, moneyFields, writes).scan(unit, null);
+        });
+        assertTrue(filesRead[0] > 50, "read the engine's main sources from " + MAIN_SOURCES.toAbsolutePath());
+        assertEquals(List.of(), writes, "a money field written outside the Ledger (issue 14 item 1, docs/engine.md)");
+    }
+
+    // ----------------------------------------------------------------------------------------------- (b) the layering
+
+    @Test
+    void theTablePackageDependsOnNeitherTheEngineNorRisk()
+    {
+        noClasses().that().resideInAPackage(TABLE_PACKAGE)
+            .should().dependOnClassesThat().resideInAnyPackage(ENGINE_PACKAGE, RISK_PACKAGE)
+            .because("engine.table sits below both (docs/engine.md, \"One owner per concern\")")
+            .check(ENGINE);
+    }
+
+    @Test
+    void theRiskPackageDoesNotDependOnTheEngine()
+    {
+        noClasses().that().resideInAPackage(RISK_PACKAGE)
+            .should().dependOnClassesThat().resideInAPackage(ENGINE_PACKAGE)
+            .because("engine.risk depends on engine.table, not engine: it is given a RiskLimits and the ConsumerBook")
+            .check(ENGINE);
+    }
+
+    // -------------------------------------------------------------------- (c) no clock, no random source, no blocking
+
+    @Test
+    void readsNoClock()
+    {
+        noClasses().should().callMethod(System.class, "currentTimeMillis")
+            .orShould().callMethod(System.class, "nanoTime")
+            .orShould().dependOnClassesThat().belongToAnyOf(java.time.Clock.class, java.time.InstantSource.class)
+            .orShould().callMethodWhere(named("now").and(ownerIn("java.time")))
+            .because("the engine's only time is the input's timestamp (docs/engine.md; replay must decide alike)")
+            .check(ENGINE);
+    }
+
+    @Test
+    void drawsNoRandomNumber()
+    {
+        noClasses().should().dependOnClassesThat().belongToAnyOf(java.util.Random.class,
+            java.util.SplittableRandom.class, java.util.random.RandomGenerator.class)
+            .orShould().dependOnClassesThat().areAssignableTo(java.util.Random.class)
+            .orShould().callMethod(java.util.UUID.class, "randomUUID")
+            .orShould().callMethod(Math.class, "random")
+            .orShould().callMethod(StrictMath.class, "random")
+            .because("a replay must decide as the original run did (docs/engine.md)")
+            .check(ENGINE);
+    }
+
+    /**
+     * Nothing waits: no sleep, no monitor, no lock, no blocking queue or future. Two off-thread helpers are allowed,
+     * each by its class: ArrayPreparer's worker parks on its own daemon thread between requests (the engine thread
+     * only unparks it and offers to a lock-free queue; it never waits, an array not ready is allocated by the engine),
+     * and SideTask joins the thread that rebuilds the consumer id map during a snapshot load (EngineState.read, a
+     * bounded task joined before the load completes; never on the per-input path).
+     */
+    @Test
+    void neverBlocks()
+    {
+        CompositeArchRule.of(noClasses().should().callMethodWhere(named("sleep").and(ownerIn("java.lang.Thread")))
+            .orShould().callMethodWhere(named("wait", "notify", "notifyAll"))
+            .orShould().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("java.util.concurrent.locks")
+                .and(DescribedPredicate.not(JavaClass.Predicates.equivalentTo(LockSupport.class))))
+            .orShould().dependOnClassesThat().belongToAnyOf(BlockingQueue.class, Future.class, CountDownLatch.class,
+                Semaphore.class, CyclicBarrier.class, Phaser.class, Exchanger.class, ExecutorService.class)
+            .because("the engine thread never blocks (docs/engine.md)"))
+            .and(methods().that().areDeclaredInClassesThat().resideInAPackage("com.wodian.engine..")
+            .should().notHaveModifier(JavaModifier.SYNCHRONIZED)
+            .because("the engine thread never takes a monitor (docs/engine.md)"))
+            .and(noClasses().that().doNotBelongToAnyOf(ArrayPreparer.class, SideTask.class)
+            .should().callMethodWhere(named("park", "parkNanos", "parkUntil", "join", "start")
+                .and(ownerIn("java.util.concurrent.locks.LockSupport", "java.lang.Thread")))
+            .because("only ArrayPreparer's worker parks (on its own thread); only SideTask starts and joins a thread"))
+            .check(ENGINE);
+    }
+
+    /** No synchronized block: the compiled classes show synchronized methods only, so this reads the sources. */
+    @Test
+    void takesNoMonitorInABlock() throws IOException
+    {
+        final List<String> blocks = new ArrayList<>();
+        forEachMainSource((unit, positions, file) -> new TreeScanner<Void, Void>()
+        {
+            @Override
+            public Void visitSynchronized(final SynchronizedTree tree, final Void unused)
+            {
+                blocks.add(where(unit, positions, tree));
+                return super.visitSynchronized(tree, unused);
+            }
+        }.scan(unit, null));
+        assertEquals(List.of(), blocks, "the engine thread never blocks (docs/engine.md)");
+    }
+
+    // ---------------------------------------------------------------------------------------------- (d) other rules
+
+    /** A query is answered from the books and changes nothing (docs/engine.md, "One owner per concern"). */
+    @Test
+    void queriesChangeNothing()
+    {
+        noClasses().that().belongToAnyOf(EngineQueries.class, ConsumerVouchersAnswer.class)
+            .should().callMethodWhere(named("set", "add", "setFlag", "addVouchersActive", "setBlocked")
+                .and(ownerIn(TABLE_PACKAGE, ENGINE_PACKAGE)))
+            .orShould().dependOnClassesThat().belongToAnyOf(Ledger.class, PaymentRules.class, FundsRules.class,
+                RewardsRules.class, RegistryRules.class, RiskSettingsRules.class, AccountEventRules.class)
+            .because("queries are not journaled: one that wrote would make replicas and replays differ")
+            .check(ENGINE);
+    }
+
+    // --------------------------------------------------------------------------------------------------- helpers
+
+    private static DescribedPredicate<JavaMethodCall> call(final Class<?> owner, final String... names)
+    {
+        final Set<String> nameSet = Set.of(names);
+        return DescribedPredicate.describe(owner.getSimpleName() + "." + String.join("/", names),
+            call -> call.getTargetOwner().isEquivalentTo(owner) && nameSet.contains(call.getName()));
+    }
+
+    private static DescribedPredicate<JavaMethodCall> withParameters(final Class<?>... types)
+    {
+        final List<String> names = Stream.of(types).map(Class::getName).collect(Collectors.toList());
+        return DescribedPredicate.describe("parameters " + names,
+            call -> call.getTarget().getRawParameterTypes().stream().map(JavaClass::getName)
+                .collect(Collectors.toList()).equals(names));
+    }
+
+    private static DescribedPredicate<JavaMethodCall> named(final String... names)
+    {
+        final Set<String> nameSet = Set.of(names);
+        return DescribedPredicate.describe("named " + nameSet, call -> nameSet.contains(call.getName()));
+    }
+
+    /** The call's owner is a class of one of these packages, or one of these classes. */
+    private static DescribedPredicate<JavaMethodCall> ownerIn(final String... packagesOrClasses)
+    {
+        final Set<String> names = Set.of(packagesOrClasses);
+        return DescribedPredicate.describe("owned by " + names, call -> names.contains(call.getTargetOwner().getName())
+            || names.contains(call.getTargetOwner().getPackageName()));
+    }
+
+    /**
+     * {@code ConsumerBook.WALLET_FEN}, ...: the static int fields of a book that hold money or a total, found by name
+     * so that a field added later is covered without a change here. {@link #RULE_FIELDS} are named like money but are a
+     * merchant's rules, set by SetMerchantRules.
+     */
+    private static Set<String> moneyFieldsOf(final Class<?> book)
+    {
+        final Set<String> fields = new TreeSet<>();
+        for (final Field field : book.getDeclaredFields())
+        {
+            final String name = field.getName();
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class &&
+                !RULE_FIELDS.contains(book.getSimpleName() + "." + name) &&
+                (name.endsWith("_FEN") || name.endsWith("_COUNT") || name.equals("POINTS") ||
+                name.equals("LAST_POINTS_ENTRY")))
+            {
+                fields.add(book.getSimpleName() + "." + name);
+            }
+        }
+        return fields;
+    }
+
+    private interface SourceVisitor
+    {
+        void visit(CompilationUnitTree unit, SourcePositions positions, Path file);
+    }
+
+    /** Parses (only parses: no symbols, no types) every main source of the engine module and hands each tree over. */
+    private static void forEachMainSource(final SourceVisitor visitor) throws IOException
+    {
+        final JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        final List<Path> files;
+        try (Stream<Path> walk = Files.walk(MAIN_SOURCES))
+        {
+            files = walk.filter(path -> path.toString().endsWith(".java")).sorted().collect(Collectors.toList());
+        }
+        try (StandardJavaFileManager fileManager = compiler.getStandardFileManager(null, null, StandardCharsets.UTF_8))
+        {
+            final Iterable<? extends JavaFileObject> sources = fileManager.getJavaFileObjectsFromPaths(files);
+            final JavacTask task = (JavacTask)compiler.getTask(null, fileManager, null, List.of("-proc:none"), null,
+                sources);
+            final SourcePositions positions = com.sun.source.util.Trees.instance(task).getSourcePositions();
+            for (final CompilationUnitTree unit : task.parse())
+            {
+                visitor.visit(unit, positions, Path.of(unit.getSourceFile().toUri()));
+            }
+        }
+    }
+
+    private static String where(final CompilationUnitTree unit, final SourcePositions positions, final Tree tree)
+    {
+        final long line = unit.getLineMap().getLineNumber(positions.getStartPosition(unit, tree));
+        return Path.of(unit.getSourceFile().toUri()).getFileName() + ":" + line + " " + tree;
+    }
+
+    /**
+     * Finds writes that name a money field: {@code x.set(i, Book.FIELD, v)} / {@code x.add(i, Book.FIELD, d)}, and an
+     * assignment or increment of an array element whose index names {@code Book.FIELD}; a field imported statically
+     * from a book counts by its simple name.
+     */
+    private static final class MoneyWriteScanner extends TreeScanner<Void, Void>
+    {
+        private static final Set<Tree.Kind> INCREMENTS = Set.of(Tree.Kind.PREFIX_INCREMENT,
+            Tree.Kind.POSTFIX_INCREMENT, Tree.Kind.PREFIX_DECREMENT, Tree.Kind.POSTFIX_DECREMENT);
+
+        private final CompilationUnitTree unit;
+        private final SourcePositions positions;
+        private final Set<String> moneyFields;
+        private final List<String> writes;
+        private final Set<String> staticImports = new TreeSet<>();
+
+        MoneyWriteScanner(final CompilationUnitTree unit, final SourcePositions positions,
+            final Set<String> moneyFields, final List<String> writes)
+        {
+            this.unit = unit;
+            this.positions = positions;
+            this.moneyFields = moneyFields;
+            this.writes = writes;
+            for (final ImportTree importTree : unit.getImports())
+            {
+                final String imported = importTree.getQualifiedIdentifier().toString();
+                final String[] parts = imported.split("\\.");
+                if (importTree.isStatic() && parts.length >= 2)
+                {
+                    final String book = parts[parts.length - 2];
+                    final String member = parts[parts.length - 1];
+                    moneyFields.stream().filter(field -> member.equals("*") ? field.startsWith(book + ".") :
+                        field.equals(book + "." + member)).forEach(field -> staticImports.add(field.substring(
+                        field.indexOf('.') + 1)));
+                }
+            }
+        }
+
+        @Override
+        public Void visitMethodInvocation(final MethodInvocationTree tree, final Void unused)
+        {
+            final String method = methodName(tree.getMethodSelect());
+            if ((method.equals("set") || method.equals("add")) && tree.getArguments().size() == 3 &&
+                namesMoneyField(tree.getArguments().get(1)))
+            {
+                writes.add(where(unit, positions, tree));
+            }
+            return super.visitMethodInvocation(tree, unused);
+        }
+
+        @Override
+        public Void visitAssignment(final AssignmentTree tree, final Void unused)
+        {
+            checkArrayWrite(tree.getVariable(), tree);
+            return super.visitAssignment(tree, unused);
+        }
+
+        @Override
+        public Void visitCompoundAssignment(final CompoundAssignmentTree tree, final Void unused)
+        {
+            checkArrayWrite(tree.getVariable(), tree);
+            return super.visitCompoundAssignment(tree, unused);
+        }
+
+        @Override
+        public Void visitUnary(final UnaryTree tree, final Void unused)
+        {
+            if (INCREMENTS.contains(tree.getKind()))
+            {
+                checkArrayWrite(tree.getExpression(), tree);
+            }
+            return super.visitUnary(tree, unused);
+        }
+
+        private void checkArrayWrite(final ExpressionTree target, final Tree write)
+        {
+            if (target instanceof ArrayAccessTree && namesMoneyField(((ArrayAccessTree)target).getIndex()))
+            {
+                writes.add(where(unit, positions, write));
+            }
+        }
+
+        /** Whether the expression names a money field anywhere in it (an index such as {@code base + Book.F}). */
+        private boolean namesMoneyField(final ExpressionTree expression)
+        {
+            final boolean[] found = {false};
+            new TreeScanner<Void, Void>()
+            {
+                @Override
+                public Void visitMemberSelect(final MemberSelectTree tree, final Void unused)
+                {
+                    final String owner = tree.getExpression().toString();
+                    final String simpleOwner = owner.substring(owner.lastIndexOf('.') + 1);
+                    found[0] |= moneyFields.contains(simpleOwner + "." + tree.getIdentifier());
+                    return super.visitMemberSelect(tree, unused);
+                }
+
+                @Override
+                public Void visitIdentifier(final IdentifierTree tree, final Void unused)
+                {
+                    found[0] |= staticImports.contains(tree.getName().toString());
+                    return null;
+                }
+
+                @Override
+                public Void visitClass(final ClassTree tree, final Void unused)
+                {
+                    return null;
+                }
+            }.scan(expression, null);
+            return found[0];
+        }
+
+        private static String methodName(final ExpressionTree select)
+        {
+            if (select instanceof MemberSelectTree)
+            {
+                return ((MemberSelectTree)select).getIdentifier().toString();
+            }
+            return select instanceof IdentifierTree ? ((IdentifierTree)select).getName().toString() : "";
+        }
+    }
+}
