@@ -14,5 +14,6 @@ enum CommandType
     CONFIRM,
     REFUND,
     REDEEM_POINTS,
-    WITHDRAW
+    WITHDRAW,
+    ACCOUNT_EVENT
 }

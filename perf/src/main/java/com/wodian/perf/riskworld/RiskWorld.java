@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * A labelled synthetic week of a merchant-alliance rewards platform, written from the threat model in
  * docs/risk-threats.md and not from the detection code: about 20,000 consumers, 500 merchants of seven trades in
- * twelve districts, six abuse kinds in BLATANT and CAREFUL variants run by abuse groups, and legitimate look-alikes
- * on purpose. Everything follows from (seed, range): same inputs, same bytes.
+ * twelve districts, six abuse kinds in BLATANT and CAREFUL variants run by abuse groups, legitimate look-alikes on
+ * purpose, and the account service's events (credential resets, new devices, number changes, new-network log-ins)
+ * of honest consumers and of the abusers. Everything follows from (seed, range): same inputs, same bytes.
  *
  * <pre>{@code
  * RiskWorld world = RiskWorld.generate(11, ParameterRange.TRAINING);

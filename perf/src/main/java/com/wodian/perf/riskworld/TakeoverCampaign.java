@@ -40,6 +40,28 @@ final class TakeoverCampaign extends Campaign
         blatantMinute = rng.nextInt(2) == 0 ? rng.between(30, 4 * 60 + 30) : rng.between(10 * 60, 22 * 60);
     }
 
+    /**
+     * A time before which the ring surely does not spend from victim {@code victim} (an index into accounts), so
+     * that the account events of the takeover ({@link AccountEventPlanner}) can be placed before its first payment
+     * without knowing the day's draws: BLATANT, the night's start minute plus two minutes per victim drained before
+     * this one (planDrain); CAREFUL, the earliest opening of the ring's fences on the victim's day
+     * (planCarefulTakeover spends at shop times).
+     */
+    long earliestSpendMs(final int victim)
+    {
+        final long dayStartMs = SimulatedClock.dayStartMs(takeoverDay[victim]);
+        if (!careful())
+        {
+            return dayStartMs + (blatantMinute + 2L * victim) * SimulatedClock.MINUTE_MS;
+        }
+        int openMinute = 24 * 60;
+        for (final Merchant fence : fences)
+        {
+            openMinute = Math.min(openMinute, fence.trade.openMinute());
+        }
+        return dayStartMs + openMinute * SimulatedClock.MINUTE_MS;
+    }
+
     @Override
     void planActiveDay(final int day, final EventPlan plan, final Rng rng)
     {

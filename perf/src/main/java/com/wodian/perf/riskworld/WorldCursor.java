@@ -9,6 +9,11 @@ import java.util.List;
  * Generates a world's commands lazily, one simulated day at a time: the registrations before the week, then each
  * day's plan (legitimate shopping, grand openings, abuse campaigns) sorted by input time. Only the pending day is
  * held in memory (plus commands planned for later, such as refunds), so a week costs a few megabytes.
+ *
+ * <p>The week's account events ({@link AccountEventPlanner}, a few thousand) are planned up front from streams of
+ * their own and merged in by time: an account event goes before the next other command only when it is strictly
+ * earlier. Every other command therefore keeps its bytes, its order and its input time (the running maximum of
+ * input times is unchanged by an earlier account event), whatever the account events are.
  */
 final class WorldCursor implements LabelledCommands
 {
@@ -17,6 +22,8 @@ final class WorldCursor implements LabelledCommands
     private final LegitimateShopping shopping;
     private final WorldEventEncoder encoder;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+    private final List<WorldEvent> accountEvents;
+    private int accountEventIndex;
     private List<WorldEvent> ready;
     private int readyIndex;
     private int plannedDay = -1;
@@ -30,6 +37,7 @@ final class WorldCursor implements LabelledCommands
         this.world = world;
         this.shopping = new LegitimateShopping(world);
         this.encoder = new WorldEventEncoder(world);
+        this.accountEvents = AccountEventPlanner.plan(world);
         SetupPhase.plan(world, plan);
         for (final Account account : world.accounts)
         {
@@ -42,22 +50,43 @@ final class WorldCursor implements LabelledCommands
     @Override
     public boolean next()
     {
-        while (readyIndex >= ready.size())
+        final WorldEvent planned = nextPlanned();
+        final WorldEvent accountEvent =
+            accountEventIndex < accountEvents.size() ? accountEvents.get(accountEventIndex) : null;
+        if (accountEvent != null && (planned == null || accountEvent.timeMs < planned.timeMs))
         {
-            if (plannedDay + 1 >= SimulatedClock.DAYS)
-            {
-                current = null;
-                return false;
-            }
-            planDay(++plannedDay);
+            current = accountEvent;
+            accountEvents.set(accountEventIndex++, null);
         }
-        current = ready.get(readyIndex);
-        ready.set(readyIndex++, null);
+        else if (planned != null)
+        {
+            current = planned;
+            ready.set(readyIndex++, null);
+        }
+        else
+        {
+            current = null;
+            return false;
+        }
         // A top-up planned minutes before a payment just after midnight may fall before the day began: never let
         // input time go backwards.
         timestampMs = Math.max(timestampMs, current.timeMs);
         length = encoder.encode(current, buffer, 0);
         return true;
+    }
+
+    /** The next command of the day plans (planning days as they are reached), or null after the week's last. */
+    private WorldEvent nextPlanned()
+    {
+        while (readyIndex >= ready.size())
+        {
+            if (plannedDay + 1 >= SimulatedClock.DAYS)
+            {
+                return null;
+            }
+            planDay(++plannedDay);
+        }
+        return ready.get(readyIndex);
     }
 
     private void planDay(final int day)

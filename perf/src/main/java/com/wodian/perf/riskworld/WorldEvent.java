@@ -25,6 +25,8 @@ final class WorldEvent
     Variant variant = Variant.NONE;
     LookAlike lookAlike = LookAlike.NONE;
     int groupId;
+    /** What an ACCOUNT_EVENT reports; null for every other command. */
+    AccountEventType accountEvent;
 
     static int compare(final WorldEvent a, final WorldEvent b)
     {

@@ -1,6 +1,7 @@
 package com.wodian.perf.riskworld;
 
 import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.AccountEventKind;
 import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.MerchantTrade;
 import org.agrona.MutableDirectBuffer;
@@ -10,7 +11,7 @@ import org.agrona.collections.Long2LongHashMap;
 /**
  * Turns planned events into wire messages, giving out ids and idempotency keys in emission order: payment ids and
  * refund ids count per merchant, top-up references, withdrawal, redemption and adjustment ids count platform-wide,
- * and voucher slots count redemptions.
+ * and voucher slots count redemptions. An account event takes no id, so it shifts none of the others.
  */
 final class WorldEventEncoder
 {
@@ -63,6 +64,8 @@ final class WorldEventEncoder
                 paymentId(event), ++nextRefundId[event.merchant], event.amountFen);
             case REDEEM_POINTS -> redeem(event, buffer, offset);
             case WITHDRAW -> encoder.withdraw(buffer, offset, merchantId(event), ++nextReference, event.amountFen);
+            case ACCOUNT_EVENT -> encoder.accountEvent(buffer, offset, accountId(event),
+                AccountEventKind.get((short)event.accountEvent.wireValue()));
         };
     }
 

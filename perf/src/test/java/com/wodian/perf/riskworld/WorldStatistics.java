@@ -1,5 +1,6 @@
 package com.wodian.perf.riskworld;
 
+import com.wodian.protocol.sbe.AccountEventDecoder;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.PayDecoder;
 import com.wodian.protocol.sbe.PaymentTryDecoder;
@@ -10,6 +11,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,6 +34,22 @@ final class WorldStatistics
     long abusePayments;
     long lastTimestampMs = Long.MIN_VALUE;
     boolean timeWentBackwards;
+    /** Every command but the account events: must stay what the generator gave before it had them. */
+    final StreamDigest otherCommands = new StreamDigest();
+    final List<SeenAccountEvent> accountEvents = new ArrayList<>();
+    /** Per (group, consumer): the input time of the group's first decision on that consumer's account. */
+    final Map<Integer, Map<Long, Long>> firstDecisionMs = new HashMap<>();
+    /** Consumers registered by an abuse group (the registration carries the group). */
+    final Set<Long> groupRegisteredConsumers = new HashSet<>();
+    private final AccountEventDecoder accountEvent = new AccountEventDecoder();
+    private final com.wodian.protocol.sbe.RegisterConsumerDecoder registerConsumer =
+        new com.wodian.protocol.sbe.RegisterConsumerDecoder();
+
+    /** An account event as the stream shows it. */
+    record SeenAccountEvent(long timestampMs, long consumerId, int kind, Actor actor, Variant variant,
+        LookAlike lookAlike, int groupId)
+    {
+    }
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final PayDecoder pay = new PayDecoder();
     private final PaymentTryDecoder paymentTry = new PaymentTryDecoder();
@@ -102,6 +121,22 @@ final class WorldStatistics
         digest.update(longBytes(((long)command.groupId() << 32) | command.voucherSlot()));
         timeWentBackwards |= command.timestampMs() < lastTimestampMs;
         lastTimestampMs = command.timestampMs();
+        if (command.templateId() == RiskWorldTemplates.ACCOUNT_EVENT)
+        {
+            accountEvent.wrapAndApplyHeader(command.buffer(), command.offset(), header);
+            accountEvents.add(new SeenAccountEvent(command.timestampMs(), accountEvent.consumerId(),
+                accountEvent.kindRaw(), command.actor(), command.variant(), command.lookAlike(), command.groupId()));
+        }
+        else
+        {
+            otherCommands.accept(command);
+        }
+        if (command.templateId() == com.wodian.protocol.sbe.RegisterConsumerDecoder.TEMPLATE_ID
+            && command.actor().isAbuse())
+        {
+            groupRegisteredConsumers.add(
+                registerConsumer.wrapAndApplyHeader(command.buffer(), command.offset(), header).consumerId());
+        }
         if (command.isDecision())
         {
             acceptDecision(command);
@@ -125,6 +160,11 @@ final class WorldStatistics
             return;
         }
         abusePayments += payment ? 1 : 0;
+        if (consumerId > 0)
+        {
+            firstDecisionMs.computeIfAbsent(command.groupId(), id -> new HashMap<>())
+                .putIfAbsent(consumerId, command.timestampMs());
+        }
         final Group group = groups.computeIfAbsent(command.groupId(), id -> new Group());
         group.actor = command.actor();
         group.variant = command.variant();
