@@ -65,6 +65,7 @@ final class EngineState
         keyQuota.writeTo(writer);
         probes.writeTo(writer);
         risk.sameSets.writeTo(writer);
+        risk.features.accountEvents.writeTo(writer);
         writer.writeLong(stateHash());
     }
 
@@ -145,6 +146,10 @@ final class EngineState
         {
             risk.sameSets.readFrom(reader);
         }
+        if (format >= Engine.FORMAT_WITH_ACCOUNT_EVENTS)
+        {
+            risk.features.accountEvents.readFrom(reader);
+        }
     }
 
     /** The limits that size the state: a snapshot only fits an engine with the same ones. */
@@ -199,6 +204,8 @@ final class EngineState
         hash = probes.hash(keyQuota.hash(settings.hash(hash)));
         // Nothing until HOME_SAME_SET_LIMIT was first set non-zero (no older journal does: schema 12 on).
         hash = risk.sameSets.hash(hash);
+        // Nothing until a consumer had an AccountEvent (schema 13 on).
+        hash = risk.features.accountEvents.hash(hash);
         return books.records.hashWithSum(hash, recordsSum);
     }
 }

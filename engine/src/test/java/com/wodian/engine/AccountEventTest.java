@@ -61,7 +61,12 @@ class AccountEventTest
             assertEquals(ResultCode.MALFORMED_MESSAGE, d.apply(length), "kind " + kind);
         }
         // The rule's own check, behind the catalog's: the kinds 1 to 4 and nothing else.
-        final AccountEventRules rules = new AccountEventRules(new EngineBooks(EngineConfig.small()));
+        final EngineConfig config = EngineConfig.small();
+        final EngineBooks books = new EngineBooks(config);
+        final AccountEventRules rules = new AccountEventRules(new CommandContext(), books,
+            new com.wodian.engine.risk.RiskControl(new com.wodian.engine.risk.RiskLimits(config.consumersMax,
+                config.merchantsMax, config.terminalsMax, config.riskPairsMax, config.riskEventsMax,
+                config.riskOverridesMax), books.consumers));
         for (int kind = -1; kind <= 256; kind++)
         {
             assertEquals(kind >= 1 && kind <= 4, AccountEventRules.validKind((short)kind), "kind " + kind);

@@ -27,12 +27,13 @@ import java.util.zip.GZIPOutputStream;
  * 14 | 15)}), deleted since; format 16 by {@code main} on that build, before the bump to 17; format 17 by
  * {@code main} on main 000d433 (2026-12-05), before the bump to 18; format 18 by {@code main} on main 8308529
  * (2026-12-06), before the bump to 19; format 19 by {@code main} on main e621f173 (2026-12-06; the engine module as on
- * main 2efbf146), before the bump to 20.
+ * main 2efbf146), before the bump to 20; format 20 by {@code main} on main 7161f2e2 (2026-12-06), before the bump
+ * to 21.
  */
 final class OldSnapshotFixtures
 {
     /** Formats with a committed fixture: every readable format below the current one. */
-    static final long[] FORMATS = {14, 15, 16, 17, 18, 19};
+    static final long[] FORMATS = {14, 15, 16, 17, 18, 19, 20};
 
     private static final long M1 = 1;
     private static final long M2 = 2;
@@ -88,6 +89,10 @@ final class OldSnapshotFixtures
         if (format >= 15)
         {
             ok(d.setting(EngineSetting.REFUND_SHORTFALL_FROM_SETTLEMENT, 1));
+        }
+        if (format >= Engine.FORMAT_WITH_ACCOUNT_EVENTS)
+        {
+            ok(d.accountEvent(C1, com.wodian.protocol.sbe.AccountEventKind.PHONE_REBOUND));
         }
         return d;
     }

@@ -19,7 +19,8 @@ final class ConsumerProfileBook
      * alliance cluster pay everywhere in their home district except at the shop that brought them in; bit 56: the
      * account was registered at most {@link RiskFeatures#REGISTERED_TOGETHER_SECONDS} after another account of the
      * same home shop (feature 76); 57..60: the least feature-75 count of its approved payments so far plus one,
-     * capped at {@link #RECIPROCAL_MIN_CAP} + 1 (0: no approved payment yet; feature 78).
+     * capped at {@link #RECIPROCAL_MIN_CAP} + 1 (0: no approved payment yet; feature 78); bit 61: the consumer had
+     * an account event (AccountEvent, schema 13), whose times {@link AccountEventBook} keeps (features 80-86).
      */
     private static final int REGISTERED_MS = 0;
     private static final long TIME_MASK = (1L << 48) - 1;
@@ -30,6 +31,7 @@ final class ConsumerProfileBook
     private static final int RECIPROCAL_MIN_SHIFT = 57;
     /** Feature 78 reads at most this (4 bits hold it plus one). */
     static final long RECIPROCAL_MIN_CAP = 14;
+    private static final int ACCOUNT_EVENTS_BIT = 61;
     private static final int LAST_PAYMENT_MS = 1;
     private static final int AMOUNT = 2;
     /**
@@ -87,6 +89,17 @@ final class ConsumerProfileBook
         final long[] rows = records.recordsOf(index);
         rows[base(index) + REGISTERED_MS] = (nowMs & TIME_MASK) | (together ? 1L << REGISTERED_TOGETHER_BIT : 0);
         rows[base(index) + LAST_MERCHANT] = -1;
+    }
+
+    /** The consumer had an account event: {@link AccountEventBook} holds its times (set once, never cleared). */
+    void markAccountEvents(final int index)
+    {
+        records.recordsOf(index)[base(index) + REGISTERED_MS] |= 1L << ACCOUNT_EVENTS_BIT;
+    }
+
+    boolean hasAccountEvents(final int index)
+    {
+        return (records.recordsOf(index)[base(index) + REGISTERED_MS] & (1L << ACCOUNT_EVENTS_BIT)) != 0;
     }
 
     /** 1 when the account was registered right after another account of its home shop, else 0. */

@@ -329,7 +329,8 @@ public final class RiskControl
      * profile rows, the seen-pairs word, the home shop's trade-and-area and shares longs and the home-cohort,
      * home-route and dormant-pairs words (the last: the reverse pair feature 75 reads); once HOME_SAME_SET_LIMIT
      * started learning, the consumer's same-set word and its two counters ({@link HomeSameSets#touch}); when a model
-     * scores also the last shop's trade-and-area long. Every line of a row that straddles lines is loaded
+     * scores also the last shop's trade-and-area long and, for a consumer that had an account event, its line of the
+     * account-event times. Every line of a row that straddles lines is loaded
      * ({@link #touchSpan}), of another shop's row only the longs read. Read where the rules and the features need
      * them, each miss waited for the ones before it (the code between them is longer than the core's window); loaded
      * together here they overlap.
@@ -357,7 +358,7 @@ public final class RiskControl
         }
         if (scoring)
         {
-            folded += touchOtherShop(last, false);
+            folded += touchOtherShop(last, false) + features.touchAccountEvents(consumerIndex);
         }
         return folded;
     }

@@ -135,7 +135,26 @@ public final class RiskFeatures
      * by split. Measured on TRAINING seeds 82-83 (docs/history/risk-sessions.md, "Eighteenth session").
      */
     public static final int TAKEOVER_TRACES = 79;
-    public static final int COUNT = 80;
+    /**
+     * Minutes since the consumer's last AccountEvent of kind CREDENTIAL_RESET (schema 13; docs/risk.md "Account
+     * events"), at most {@link #ACCOUNT_EVENT_CAP_MINUTES}, which is also the value when it never had one (or had it
+     * longer ago): a threshold below the cap reads "within that time", never "never". 81-83 likewise for
+     * DEVICE_BOUND, PHONE_REBOUND and NEW_NETWORK_LOGIN, 84 for the most recent event of any of the four. A careful
+     * account takeover changes the account before it spends (a reset password, the thief's phone bound, a SIM swap,
+     * a log-in from the thief's network): the payment stream alone shows an honest first visit (docs/risk-threats.md).
+     */
+    public static final int MINUTES_SINCE_CREDENTIAL_RESET = 80;
+    public static final int MINUTES_SINCE_DEVICE_BOUND = 81;
+    public static final int MINUTES_SINCE_PHONE_REBOUND = 82;
+    public static final int MINUTES_SINCE_NEW_NETWORK_LOGIN = 83;
+    public static final int MINUTES_SINCE_ACCOUNT_EVENT = 84;
+    /** How many of the four kinds happened to the account in the last 24 hours (0-4). */
+    public static final int ACCOUNT_EVENT_KINDS_24H = 85;
+    /** How many of the four kinds happened to the account in the last 7 days (0-4). */
+    public static final int ACCOUNT_EVENT_KINDS_7D = 86;
+    public static final int COUNT = 87;
+    /** Features 80-84 read at most this: 30 days. */
+    public static final long ACCOUNT_EVENT_CAP_MINUTES = 30L * 24 * 60;
 
     /**
      * The features a SetRiskModel of a schema version may name: a build refused a tree naming a feature it did not
@@ -146,7 +165,7 @@ public final class RiskFeatures
      */
     public static int countForSchemaVersion(final int schemaVersion)
     {
-        return schemaVersion >= 8 ? COUNT : TAKEOVER_TRACES;
+        return schemaVersion >= 13 ? COUNT : schemaVersion >= 8 ? MINUTES_SINCE_CREDENTIAL_RESET : TAKEOVER_TRACES;
     }
     /** Feature 79's thresholds: a payment this far above the consumer's usual amount (log16 x16, about 3x) ... */
     static final long TRACE_ABOVE_OWN_X16 = 250;
@@ -198,6 +217,9 @@ public final class RiskFeatures
         "MERCHANT_PAYER_REPEAT_X16", "REPEAT_VS_MERCHANT_X16", "HOME_ROUTE_FLOW", "HOME_COHORT_LIFT",
         "CONSUMER_START_POINTS_LOG16", "RECIPROCAL_DORMANT_PAIRS", "DORMANT_BATCH_ACCOUNT",
         "MERCHANT_NEW_PAYER_WALLET_SHARE", "CONSUMER_RECIPROCAL_MIN", "TAKEOVER_TRACES",
+        "MINUTES_SINCE_CREDENTIAL_RESET", "MINUTES_SINCE_DEVICE_BOUND", "MINUTES_SINCE_PHONE_REBOUND",
+        "MINUTES_SINCE_NEW_NETWORK_LOGIN", "MINUTES_SINCE_ACCOUNT_EVENT", "ACCOUNT_EVENT_KINDS_24H",
+        "ACCOUNT_EVENT_KINDS_7D",
     };
 
     final long[] values = new long[COUNT];
@@ -216,6 +238,8 @@ public final class RiskFeatures
     final HomeRoutes homeRoutes;
     final HomeCohorts homeCohorts;
     final DormantPairs dormantPairs;
+    /** The account-event times (features 80-86; snapshot format 21 on, after the home-same-set state). */
+    public final AccountEventBook accountEvents;
 
     RiskFeatures(final RiskLimits limits, final ConsumerRiskBook consumers, final TerminalRiskBook terminals,
         final MerchantRiskBook merchants, final PairRiskBook pairs)
@@ -232,6 +256,7 @@ public final class RiskFeatures
         this.homeRoutes = new HomeRoutes(limits.riskPairsMax());
         this.homeCohorts = new HomeCohorts(limits.riskPairsMax(), limits.merchantsMax());
         this.dormantPairs = new DormantPairs(limits.riskPairsMax());
+        this.accountEvents = new AccountEventBook(limits.consumersMax());
     }
 
     /** The features that learn from the active model's own scores: a model's trees that test them come last. */
@@ -469,6 +494,50 @@ public final class RiskFeatures
         x[CONSUMER_START_POINTS_LOG16] = consumerProfiles.startPointsLog16(consumer);
         x[DORMANT_BATCH_ACCOUNT] = consumerProfiles.registeredTogether(consumer) == 1 &&
             DormantPairs.dormant(x[ACCOUNT_AGE_HOURS], x[CONSUMER_START_POINTS_LOG16]) ? 1 : 0;
+        forAccountEvents(nowMs, consumer);
+    }
+
+    /** Loads the consumer's line of account-event times when it had an event (its profile row's bit); else nothing. */
+    long touchAccountEvents(final int consumer)
+    {
+        return consumerProfiles.hasAccountEvents(consumer) ? accountEvents.touch(consumer) : 0;
+    }
+
+    /**
+     * Features 80-86 from the consumer's account events: the table is read only for a consumer that had one (a bit
+     * of its profile row, already loaded), so every other consumer's payment reads nothing more.
+     */
+    private void forAccountEvents(final long nowMs, final int consumer)
+    {
+        final long[] x = values;
+        final boolean any = consumerProfiles.hasAccountEvents(consumer);
+        final long nowStamp = AccountEventBook.stamp(nowMs);
+        long latest = ACCOUNT_EVENT_CAP_MINUTES;
+        long day = 0;
+        long week = 0;
+        for (int kind = 1; kind <= AccountEventBook.KINDS; kind++)
+        {
+            final long stamp = any ? accountEvents.stampOf(consumer, kind) : 0;
+            final long minutes = stamp == 0 ? ACCOUNT_EVENT_CAP_MINUTES :
+                Math.min(ACCOUNT_EVENT_CAP_MINUTES, Math.max(0, nowStamp - stamp) / 60);
+            x[MINUTES_SINCE_CREDENTIAL_RESET + kind - 1] = minutes;
+            latest = Math.min(latest, minutes);
+            day += minutes < 24 * 60 ? 1 : 0;
+            week += minutes < 7 * 24 * 60 ? 1 : 0;
+        }
+        x[MINUTES_SINCE_ACCOUNT_EVENT] = latest;
+        x[ACCOUNT_EVENT_KINDS_24H] = day;
+        x[ACCOUNT_EVENT_KINDS_7D] = week;
+    }
+
+    /**
+     * AccountEvent (schema 13): the registered consumer {@code consumer}'s account had an event of {@code kind} (1-4)
+     * at {@code nowMs}. Kept whatever the rules' modes (like a top-up): a model loaded later reads it (features 80-86).
+     */
+    public void accountEvent(final int consumer, final int kind, final long nowMs)
+    {
+        accountEvents.record(consumer, kind, nowMs);
+        consumerProfiles.markAccountEvents(consumer);
     }
 
     /**

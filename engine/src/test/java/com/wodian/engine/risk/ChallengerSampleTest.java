@@ -146,7 +146,7 @@ class ChallengerSampleTest
         assertTrue(sampledChallenger.scored() < everyChallenger.scored() / 4, "sampled: " + sampledChallenger.scored());
     }
 
-    private static EngineDriver shippedPair(final long period) throws java.io.IOException
+    static EngineDriver shippedPair(final long period) throws java.io.IOException
     {
         final EngineDriver d = new EngineDriver(EngineConfig.small());
         for (long merchant = 1; merchant <= 4; merchant++)
