@@ -92,6 +92,7 @@ final class EngineArchitectureTest
     private static final String ENGINE_PACKAGE = "com.wodian.engine";
     private static final String TABLE_PACKAGE = "com.wodian.engine.table";
     private static final String RISK_PACKAGE = "com.wodian.engine.risk";
+    private static final String SBE_PACKAGE = "com.wodian.protocol.sbe";
     /** The value of the voucher a merchant's rule issues for points: set by SetMerchantRules, not money. */
     private static final Set<String> RULE_FIELDS = Set.of("MerchantBook.VOUCHER_VALUE_FEN");
     private static final Path MAIN_SOURCES = Path.of("src", "main", "java", "com", "wodian", "engine");
@@ -328,6 +329,46 @@ final class EngineArchitectureTest
             .orShould().dependOnClassesThat().belongToAnyOf(Ledger.class, PaymentRules.class, FundsRules.class,
                 RewardsRules.class, RegistryRules.class, RiskSettingsRules.class, AccountEventRules.class)
             .because("queries are not journaled: one that wrote would make replicas and replays differ")
+            .check(ENGINE);
+    }
+
+    /**
+     * Replies are encoded in one place (docs/engine.md, "One owner per concern"): ReplyPublisher for a journaled
+     * command, EngineQueries (with ConsumerVouchersAnswer, which walks a consumer's vouchers into its reply) for a
+     * query. No other class uses an SBE encoder.
+     */
+    @Test
+    void repliesAreEncodedInOnePlace()
+    {
+        noClasses().that().doNotBelongToAnyOf(ReplyPublisher.class, EngineQueries.class, ConsumerVouchersAnswer.class)
+            .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage(SBE_PACKAGE)
+                .and(JavaClass.Predicates.simpleNameEndingWith("Encoder")))
+            .because("replies are encoded in one place: ReplyPublisher, and EngineQueries for queries")
+            .check(ENGINE);
+    }
+
+    /**
+     * Inputs are decoded in one place: CommandAdapter for a journaled command, EngineQueries for a query (with
+     * ConsumerVouchersAnswer, which reads the ConsumerVouchersQuery EngineQueries hands it). The two
+     * exceptions the owners table names (architecture review 2026-12-05, finding 6) are allowed: RiskSettingsRules
+     * walks SetRiskModel's trees group from the adapter's decoder, and BatchPrefetcher reads the ids its prefetch
+     * needs with decoders of its own. Naming a decoder's constants (a template id, a field's since-version) is not
+     * decoding; wrapping a buffer or reading a field is.
+     */
+    @Test
+    void inputsAreDecodedInOnePlace()
+    {
+        noClasses().that().doNotBelongToAnyOf(CommandAdapter.class, EngineQueries.class, ConsumerVouchersAnswer.class,
+            RiskSettingsRules.class, BatchPrefetcher.class)
+            .should().callMethodWhere(DescribedPredicate.describe("a method of an SBE decoder's instance",
+                call -> call.getTargetOwner().getPackageName().equals(SBE_PACKAGE)
+                    && call.getTargetOwner().getSimpleName().endsWith("Decoder")
+                    && !call.getTarget().resolveMember().map(method -> method.getModifiers()
+                        .contains(JavaModifier.STATIC)).orElse(false)))
+            .orShould().callConstructorWhere(DescribedPredicate.describe("an SBE decoder's constructor",
+                call -> call.getTargetOwner().getPackageName().equals(SBE_PACKAGE)
+                    && call.getTargetOwner().getSimpleName().endsWith("Decoder")))
+            .because("inputs are decoded in one place: CommandAdapter, and EngineQueries for queries")
             .check(ENGINE);
     }
 
