@@ -41,6 +41,8 @@ for run in $(seq 1 "${RUNS:-3}"); do
     # BASE_KIND / NEW_KIND=admin: an ordinary admin, every payment in the audit trail (what the trail costs).
     if [[ $v == base ]]; then kind="${BASE_KIND:-$kind}"; else kind="${NEW_KIND:-$kind}"; fi
     "$repo/bin/wodian" credentials --file "$d/credentials" --add "$kind:1" --secrets-out "$d/client-secrets" >/dev/null
+    # The build's class-data archive now, not inside the run (bin/wodian; a launcher without --if-stale: as it was).
+    if grep -q -- '--if-stale' "$repo/bin/wodian"; then "$repo/bin/wodian" cds --if-stale >&2; fi
     # A load of few consumers at thousands of Pays a second: no risk baseline (a tree from before it has no option).
     baseline=(); grep -q risk-baseline "$repo/tools/src/main/java/com/wodian/tools/ServerCommand.java" && baseline=(--risk-baseline none)
     WODIAN_JAVA_OPTS="-Xmx2g $jvm_opts" "$repo/bin/wodian" server "${baseline[@]}" --data "$d" --port 0 --ignore-stdin \

@@ -63,6 +63,8 @@ cleanup() {
 }
 trap cleanup EXIT
 "$wodian" certs --dir "$work/pki" --server >/dev/null
+# The build's class-data archive now, not inside a timed start (bin/wodian; a launcher without --if-stale: as it was).
+if grep -q -- '--if-stale' "$wodian" 2>/dev/null; then "$wodian" cds --if-stale >&2; fi
 
 start_server() { # name, extra server options...
     local name="$1"; shift

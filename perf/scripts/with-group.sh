@@ -39,6 +39,7 @@ cleanup() {
     rm -rf "$base_dir"
 }
 trap cleanup EXIT
+"$repo_dir/bin/wodian" cds --if-stale >&2 # the build's class-data archive now, not inside a timed start (bin/wodian)
 for i in 0 1 2; do
     WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx3g}" "$repo_dir/bin/wodian" server --data "$base_dir/node$i" --init \
         --port "${ports[$i]}" --credentials "$base_dir/credentials" --node-id "$i" --peers "$peers" \

@@ -40,6 +40,7 @@ loadgen_pin=(); [[ -n "${WODIAN_LOADGEN_CPUS:-}" ]] && loadgen_pin=(taskset -c "
 # WODIAN_LOADGEN_NICE (e.g. -10, as root): the load generator before the server for a CPU, as clients on machines of
 # their own would be; unset by default (docs/history/latency-sessions.md, "The load generator at a higher priority").
 [[ -n "${WODIAN_LOADGEN_NICE:-}" ]] && loadgen_pin=(nice -n "$WODIAN_LOADGEN_NICE" "${loadgen_pin[@]}")
+"$repo_dir/bin/wodian" cds --if-stale >&2 # the build's class-data archive now, not inside a timed start (bin/wodian)
 WODIAN_JAVA_OPTS="$server_java_opts" "${server_pin[@]}" "$repo_dir/bin/wodian" server --data "$data_dir" --port 0 \
     --ignore-stdin --risk-baseline none "${server_args[@]}" >"$log" 2>&1 &
 server_pid=$!
