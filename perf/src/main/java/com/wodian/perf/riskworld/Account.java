@@ -26,6 +26,8 @@ final class Account
     Variant variant = Variant.NONE;
     LookAlike lookAlike = LookAlike.NONE;
     int groupId;
+    /** An account an agent bought or kept dormant for months (not one it registered for this week's work). */
+    boolean aged;
     /** Whether ordinary legitimate sessions are generated for it. */
     boolean shopsOrdinarily;
     long id;

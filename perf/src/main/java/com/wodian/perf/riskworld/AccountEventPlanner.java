@@ -191,9 +191,9 @@ final class AccountEventPlanner
         final long handoverBps = parameters.get(WorldParameter.AGED_ACCOUNT_HANDOVER_BPS);
         for (final Account account : campaign.accounts)
         {
-            // Only the group's own aged accounts: not a cash-out's points sellers, not accounts registered this week.
-            if (account.groupId != campaign.label.groupId()
-                || account.registeredAtMs >= SimulatedClock.WEEK_START_MS)
+            // Only the group's own bought or dormant accounts: not a cash-out's points sellers, not the accounts a
+            // group registers for its work (those registered the evening before a Monday start included).
+            if (account.groupId != campaign.label.groupId() || !account.aged)
             {
                 continue;
             }

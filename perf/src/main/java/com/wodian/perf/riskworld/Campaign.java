@@ -71,6 +71,7 @@ abstract class Campaign
                 SimulatedClock.WEEK_START_MS - rng.between(30L, 400L) * SimulatedClock.DAY_MS
                     - rng.between(0L, SimulatedClock.DAY_MS - 1));
             final Account account = world.newAccount(registeredAtMs, home.index, home.area);
+            account.aged = true;
             account.walletTargetFen = Math.max(10_000, (long)rng.logNormal(50_000, 0.5) / 100 * 100);
             account.initialTopUpFen = account.walletTargetFen;
             account.initialTopUpAtMs = SimulatedClock.WEEK_START_MS - rng.between(SimulatedClock.HOUR_MS,

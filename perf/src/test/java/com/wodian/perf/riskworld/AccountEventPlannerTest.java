@@ -201,7 +201,11 @@ class AccountEventPlannerTest
                 assertEquals(campaign.label.actor(), event.actor);
                 assertEquals(campaign.label.variant(), event.variant);
                 assertEquals(event.groupId, account.groupId, "the group's own account");
-                assertTrue(account.registeredAtMs < SimulatedClock.WEEK_START_MS, "an aged account");
+                // Only careful agents use bought or dormant accounts; a blatant group's accounts are new, even
+                // when registered the evening before a Monday start.
+                assertEquals(Variant.CAREFUL, event.variant, "a blatant group's new account handed over");
+                assertTrue(account.registeredAtMs < SimulatedClock.WEEK_START_MS - 7 * SimulatedClock.DAY_MS,
+                    "an aged account");
                 assertTrue(event.accountEvent == AccountEventType.PHONE_REBOUND
                     || event.accountEvent == AccountEventType.DEVICE_BOUND, "" + event.accountEvent);
                 assertTrue(event.timeMs < SimulatedClock.dayStartMs(campaign.firstDay), "before the group starts");
