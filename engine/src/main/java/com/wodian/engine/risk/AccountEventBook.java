@@ -1,5 +1,6 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.table.Growth;
 import com.wodian.engine.table.SnapshotReader;
 import com.wodian.engine.table.SnapshotWriter;
 
@@ -28,14 +29,15 @@ public final class AccountEventBook
 {
     static final int KINDS = 4;
     private static final int WORDS = 2;
-    private static final int INITIAL_CONSUMERS = 1_024;
     private static final long STAMP_MASK = 0xFFFF_FFFFL;
 
+    private final int consumersMax;
     private final long wordsMax;
     long[] words = new long[0];
 
     AccountEventBook(final int consumersMax)
     {
+        this.consumersMax = consumersMax;
         this.wordsMax = (long)consumersMax * WORDS;
     }
 
@@ -77,23 +79,11 @@ public final class AccountEventBook
         return at < words.length ? words[at] : 0;
     }
 
+    /** Room for {@code consumers} rows: the first growth makes {@link Growth#INITIAL_ROWS}, then by doubling. */
     private void ensure(final int consumers)
     {
-        final long needed = (long)consumers * WORDS;
-        if (needed > words.length)
-        {
-            if (needed > wordsMax)
-            {
-                throw new IllegalStateException("account events for consumer " + (consumers - 1) + " beyond the " +
-                    "consumer limit " + wordsMax / WORDS);
-            }
-            long length = Math.max((long)INITIAL_CONSUMERS * WORDS, words.length);
-            while (length < needed)
-            {
-                length *= 2;
-            }
-            words = java.util.Arrays.copyOf(words, (int)Math.min(length, wordsMax));
-        }
+        words = Growth.ensureRows(words, Math.max(consumers, Math.min(Growth.INITIAL_ROWS, consumersMax)), WORDS,
+            consumersMax);
     }
 
     public void writeTo(final SnapshotWriter writer)
