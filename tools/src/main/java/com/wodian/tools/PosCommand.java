@@ -64,7 +64,8 @@ import java.util.concurrent.TimeoutException;
         PosCommand.RiskStats.class,
         PosCommand.RiskModelLoad.class,
         PosCommand.RiskModelShow.class,
-        PosCommand.EngineSettingCommand.class})
+        PosCommand.EngineSettingCommand.class,
+        PosCommand.AccountEventCommand.class})
 public final class PosCommand implements Runnable
 {
     @Option(names = "--host", defaultValue = "127.0.0.1", scope = ScopeType.INHERIT,
@@ -705,6 +706,23 @@ public final class PosCommand implements Runnable
         int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
         {
             return encoder.setEngineSetting(buffer, 0, setting, value);
+        }
+    }
+
+    @Command(name = "account-event", description = "The account service: something happened to a consumer's account " +
+        "(AccountEvent, journaled; docs/risk.md, \"Account events\"): the risk profile keeps the time of the last " +
+        "event of each kind for the scoring model.")
+    static final class AccountEventCommand extends Sub
+    {
+        @Option(names = "--consumer", required = true) long consumerId;
+        @Option(names = "--kind", required = true, description = "CREDENTIAL_RESET, DEVICE_BOUND, PHONE_REBOUND or " +
+            "NEW_NETWORK_LOGIN")
+        com.wodian.protocol.sbe.AccountEventKind kind;
+
+        @Override
+        int encode(final CommandEncoder encoder, final UnsafeBuffer buffer)
+        {
+            return encoder.accountEvent(buffer, 0, consumerId, kind);
         }
     }
 

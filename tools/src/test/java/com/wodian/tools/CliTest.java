@@ -219,6 +219,26 @@ class CliTest
         }
     }
 
+    /** docs/risk.md "Account events": an AccountEvent is sent from the command line; an unknown consumer refused. */
+    @Test
+    void accountEventsAreSentFromTheCommandLine(@TempDir final Path dir) throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        credentialsFile = dataDir.resolve(EmbeddedServer.CLIENT_SECRETS_FILE_NAME);
+        try (EmbeddedServer server = EmbeddedServer.start(dataDir, null))
+        {
+            final int port = server.port();
+            final Run registered = wodian(pos(port, "register-consumer", "--consumer", "4242"));
+            assertEquals(0, registered.exitCode(), registered.out());
+            final Run sent = wodian(pos(port, "account-event", "--consumer", "4242", "--kind", "PHONE_REBOUND"));
+            assertEquals(0, sent.exitCode(), sent.out());
+            assertTrue(sent.out().contains("code=OK"), sent.out());
+            final Run refused = wodian(pos(port, "account-event", "--consumer", "4343", "--kind", "DEVICE_BOUND"));
+            assertEquals(WodianMain.EXIT_REFUSED, refused.exitCode(), refused.out());
+            assertTrue(refused.out().contains("UNKNOWN_CONSUMER"), refused.out());
+        }
+    }
+
     @Test
     void unreachableServerIsExitCodeThree() throws Exception
     {
