@@ -3,6 +3,7 @@ package com.wodian.perf.riskworld;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,7 +14,9 @@ import java.util.List;
  * <p>The week's account events ({@link AccountEventPlanner}, a few thousand) are planned up front from streams of
  * their own and merged in by time: an account event goes before the next other command only when it is strictly
  * earlier. Every other command therefore keeps its bytes, its order and its input time (the running maximum of
- * input times is unchanged by an earlier account event), whatever the account events are.
+ * input times is unchanged by an earlier account event), whatever the account events are. Events that follow a
+ * day's own payments ({@link PhonePurchaseEvents}) are derived when the day is planned, before any of its commands
+ * is emitted, and merged the same way.
  */
 final class WorldCursor implements LabelledCommands
 {
@@ -24,6 +27,9 @@ final class WorldCursor implements LabelledCommands
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
     private final List<WorldEvent> accountEvents;
     private int accountEventIndex;
+    private final PhonePurchaseEvents phonePurchases;
+    private List<WorldEvent> dayEvents = List.of();
+    private int dayEventIndex;
     private List<WorldEvent> ready;
     private int readyIndex;
     private int plannedDay = -1;
@@ -38,6 +44,7 @@ final class WorldCursor implements LabelledCommands
         this.shopping = new LegitimateShopping(world);
         this.encoder = new WorldEventEncoder(world);
         this.accountEvents = AccountEventPlanner.plan(world);
+        this.phonePurchases = new PhonePurchaseEvents(world);
         SetupPhase.plan(world, plan);
         for (final Account account : world.accounts)
         {
@@ -51,12 +58,22 @@ final class WorldCursor implements LabelledCommands
     public boolean next()
     {
         final WorldEvent planned = nextPlanned();
-        final WorldEvent accountEvent =
+        final WorldEvent weekEvent =
             accountEventIndex < accountEvents.size() ? accountEvents.get(accountEventIndex) : null;
+        final WorldEvent dayEvent = dayEventIndex < dayEvents.size() ? dayEvents.get(dayEventIndex) : null;
+        final boolean weekFirst = dayEvent == null || (weekEvent != null && weekEvent.timeMs <= dayEvent.timeMs);
+        final WorldEvent accountEvent = weekFirst ? weekEvent : dayEvent;
         if (accountEvent != null && (planned == null || accountEvent.timeMs < planned.timeMs))
         {
             current = accountEvent;
-            accountEvents.set(accountEventIndex++, null);
+            if (weekFirst)
+            {
+                accountEvents.set(accountEventIndex++, null);
+            }
+            else
+            {
+                dayEventIndex++;
+            }
         }
         else if (planned != null)
         {
@@ -110,6 +127,26 @@ final class WorldCursor implements LabelledCommands
         }
         ready = plan.takeBefore(SimulatedClock.dayStartMs(day + 1));
         readyIndex = 0;
+        // The day's derived events all fall after the previous day's commands (every one is after its payment, on
+        // the same day), so the ones still pending from that day are earlier: keep them first.
+        final List<WorldEvent> derived = phonePurchases.derive(day, ready);
+        if (dayEventIndex < dayEvents.size())
+        {
+            final List<WorldEvent> pending = new ArrayList<>(dayEvents.subList(dayEventIndex, dayEvents.size()));
+            pending.addAll(derived);
+            dayEvents = pending;
+        }
+        else
+        {
+            dayEvents = derived;
+        }
+        dayEventIndex = 0;
+    }
+
+    /** The planned command the cursor is on (this package's tests look at what the wire does not carry). */
+    WorldEvent event()
+    {
+        return current;
     }
 
     @Override

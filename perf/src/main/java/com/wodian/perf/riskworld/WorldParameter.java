@@ -81,7 +81,14 @@ public enum WorldParameter
     /** Most hours between a careful ring's last account event and the fences' opening on the spending day. */
     TAKEOVER_CAREFUL_LEAD_HOURS(2, 48, 49, 144),
     /** Bought (aged) accounts of an abuse group handed over to the agent's SIM and phone inside the week. */
-    AGED_ACCOUNT_HANDOVER_BPS(2_000, 4_000, 500, 1_900);
+    AGED_ACCOUNT_HANDOVER_BPS(2_000, 4_000, 500, 1_900),
+    // A new phone bought at a shop (docs/risk-threats.md section 10.5). Appended, so the knobs above keep their draws.
+    /** Big-ticket electronics payments that are a phone the buyer binds to the account the same day. */
+    PHONE_PURCHASE_SET_UP_BPS(3_000, 5_500, 5_600, 8_000),
+    /** Of those, phones set up at the shop's counter (on the shop's Wi-Fi) rather than at home. */
+    PHONE_PURCHASE_IN_SHOP_BPS(2_000, 4_500, 4_600, 7_000),
+    /** Of those, phones that come with a new number or a moved one (a carrier contract). */
+    PHONE_PURCHASE_NUMBER_MOVE_BPS(300, 1_000, 1_100, 2_000);
 
     private final long trainingLow;
     private final long trainingHigh;

@@ -1,0 +1,161 @@
+package com.wodian.perf.riskworld;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A phone bought at an electronics shop and bound the same day (docs/risk-threats.md section 10.5), checked on the
+ * generated stream of four worlds against the phone-shop payments each emitted: the rates follow the knobs each seed
+ * drew, every event comes after its purchase on the same day, a seed gives the same events.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class PhonePurchaseEventsTest
+{
+    private static final long[][] SEEDS = {{11, 0}, {12, 0}, {11, 1}, {21, 1}};
+    private static final long MINUTE_MS = SimulatedClock.MINUTE_MS;
+    private static final List<Generated> WORLDS = new ArrayList<>();
+
+    /** A command as seen in the stream: its position, input time, account and (for an account event) kind. */
+    private record Seen(long position, long timestampMs, long timeMs, int account, AccountEventType kind)
+    {
+    }
+
+    private record Generated(WorldParameters parameters, List<Seen> purchases, List<Seen> events)
+    {
+    }
+
+    @BeforeAll
+    static void generate()
+    {
+        for (final long[] seedAndRange : SEEDS)
+        {
+            WORLDS.add(generate(seedAndRange[0], ParameterRange.values()[(int)seedAndRange[1]]));
+        }
+    }
+
+    private static Generated generate(final long seed, final ParameterRange range)
+    {
+        final WorldState world = WorldBuilder.build(WorldParameters.draw(seed, range));
+        final WorldCursor cursor = new WorldCursor(world);
+        final List<Seen> purchases = new ArrayList<>();
+        final List<Seen> events = new ArrayList<>();
+        long position = 0;
+        while (cursor.next())
+        {
+            final WorldEvent event = cursor.event();
+            if (PhonePurchaseEvents.isPhoneShopPurchase(event, world))
+            {
+                purchases.add(new Seen(position, cursor.timestampMs(), event.timeMs, event.account, null));
+            }
+            else if (event.type == CommandType.ACCOUNT_EVENT && event.lookAlike == LookAlike.BIG_TICKET)
+            {
+                assertEquals(Actor.LEGITIMATE, event.actor);
+                assertEquals(0, event.groupId);
+                events.add(new Seen(position, cursor.timestampMs(), event.timeMs, event.account, event.accountEvent));
+            }
+            position++;
+        }
+        return new Generated(world.parameters, purchases, events);
+    }
+
+    @Test
+    void phonesAreBoundAtTheRatesEachSeedDrew()
+    {
+        for (final Generated world : WORLDS)
+        {
+            final String name = "seed " + world.parameters.seed() + " " + world.parameters.range() + ": ";
+            final Map<AccountEventType, Long> seen = new HashMap<>();
+            for (final Seen event : world.events)
+            {
+                seen.merge(event.kind, 1L, Long::sum);
+            }
+            final long bound = seen.getOrDefault(AccountEventType.DEVICE_BOUND, 0L);
+            assertTrue(world.purchases.size() > 100, name + world.purchases.size() + " phone-shop purchases");
+            assertNear(name + "phones bound", world.purchases.size()
+                * world.parameters.get(WorldParameter.PHONE_PURCHASE_SET_UP_BPS) / 10_000.0, bound);
+            assertNear(name + "set up in the shop", bound
+                * world.parameters.get(WorldParameter.PHONE_PURCHASE_IN_SHOP_BPS) / 10_000.0,
+                seen.getOrDefault(AccountEventType.NEW_NETWORK_LOGIN, 0L));
+            assertNear(name + "numbers moved", bound
+                * world.parameters.get(WorldParameter.PHONE_PURCHASE_NUMBER_MOVE_BPS) / 10_000.0,
+                seen.getOrDefault(AccountEventType.PHONE_REBOUND, 0L));
+            assertEquals(0L, seen.getOrDefault(AccountEventType.CREDENTIAL_RESET, 0L), name + "no reset");
+        }
+    }
+
+    @Test
+    void everyEventFollowsItsPurchaseOnTheSameDay()
+    {
+        for (final Generated world : WORLDS)
+        {
+            final String name = "seed " + world.parameters.seed() + " " + world.parameters.range() + ": ";
+            final Map<Integer, List<Seen>> purchasesByAccount = new HashMap<>();
+            final Map<Integer, List<Seen>> bindingsByAccount = new HashMap<>();
+            for (final Seen purchase : world.purchases)
+            {
+                purchasesByAccount.computeIfAbsent(purchase.account, a -> new ArrayList<>()).add(purchase);
+            }
+            for (final Seen event : world.events)
+            {
+                // Input time is the planned time: the merge never holds an event back behind a later command.
+                assertEquals(event.timeMs, event.timestampMs, name + event);
+                if (event.kind == AccountEventType.DEVICE_BOUND)
+                {
+                    bindingsByAccount.computeIfAbsent(event.account, a -> new ArrayList<>()).add(event);
+                }
+            }
+            for (final Seen event : world.events)
+            {
+                final List<Seen> purchases = purchasesByAccount.getOrDefault(event.account, List.of());
+                switch (event.kind)
+                {
+                    case DEVICE_BOUND -> assertTrue(purchases.stream().anyMatch(p -> sameDay(p, event)
+                        && event.position > p.position && event.timeMs - p.timeMs >= 5 * MINUTE_MS),
+                        name + "a binding without a phone bought 5 minutes or more before it that day: " + event);
+                    case NEW_NETWORK_LOGIN -> assertTrue(purchases.stream().anyMatch(p -> sameDay(p, event)
+                        && event.position > p.position && event.timeMs - p.timeMs >= 2 * MINUTE_MS
+                        && event.timeMs - p.timeMs <= 45 * MINUTE_MS)
+                        && bindingsByAccount.getOrDefault(event.account, List.of()).stream().anyMatch(b ->
+                            b.timeMs >= event.timeMs && b.timeMs - event.timeMs <= 3 * MINUTE_MS),
+                        name + "a shop log-in not 2-45 minutes after the purchase, 0-3 before the binding: " + event);
+                    case PHONE_REBOUND -> assertTrue(bindingsByAccount.getOrDefault(event.account, List.of())
+                        .stream().anyMatch(b -> sameDay(b, event) && event.timeMs - b.timeMs >= 2 * MINUTE_MS
+                            && event.timeMs - b.timeMs <= 30 * MINUTE_MS),
+                        name + "a number move not 2-30 minutes after a binding the same day: " + event);
+                    default -> throw new AssertionError(name + event);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSeedGivesTheSameEvents()
+    {
+        final Generated again = generate(SEEDS[0][0], ParameterRange.values()[(int)SEEDS[0][1]]);
+        assertTrue(again.events.size() > 50, "events: " + again.events.size());
+        assertEquals(WORLDS.get(0).events, again.events);
+    }
+
+    private static boolean sameDay(final Seen a, final Seen b)
+    {
+        return Math.floorDiv(a.timeMs - SimulatedClock.WEEK_START_MS, SimulatedClock.DAY_MS)
+            == Math.floorDiv(b.timeMs - SimulatedClock.WEEK_START_MS, SimulatedClock.DAY_MS);
+    }
+
+    /** A count from independent chances: within four standard deviations (and two) of what the rate gives. */
+    private static void assertNear(final String what, final double expected, final long seen)
+    {
+        final double tolerance = 4 * Math.sqrt(Math.max(1, expected)) + 2;
+        assertTrue(Math.abs(seen - expected) <= tolerance, what + ": " + seen + " seen, " + expected + " expected");
+    }
+}
