@@ -184,12 +184,15 @@ final class ConsumptionBook
     }
 
     /**
-     * Adds spend (or, negative, takes back refunded spend, never below zero) to the open amount of a pair.
+     * Adds spend (or, negative, takes back refunded spend, never below zero) to the open amount of a pair: the
+     * ledger's, with its key, with the sale or the refund.
      *
      * @return the change actually applied, or {@link Long#MIN_VALUE} when a new pair is needed and the book is full.
      */
-    long add(final int consumerIndex, final int merchantIndex, final long deltaFen, final long merchantEpoch)
+    long add(final Ledger.Key key, final int consumerIndex, final int merchantIndex, final long deltaFen,
+        final long merchantEpoch)
     {
+        Ledger.Key.check(key);
         int entry = entryOf(consumerIndex, merchantIndex);
         if (entry < 0)
         {
@@ -294,8 +297,31 @@ final class ConsumptionBook
         }
     }
 
+    /**
+     * A running distribution takes entry {@code entry}'s basis: the open amount of an earlier epoch moves to the frozen
+     * basis (as {@link #closePeriodIfNeeded}), which is returned and cleared (PoolDistribution's working state, not
+     * money: the share is paid through {@code Ledger.payDistributionShare}).
+     */
+    long takeFrozenBasis(final int entry, final long merchantEpoch)
+    {
+        closePeriodIfNeeded(entry, merchantEpoch);
+        final long[] rows = rowsOf(entry);
+        final int at = entry * STRIDE + FROZEN_FEN;
+        final long basis = rows[at];
+        rows[at] = 0;
+        return basis;
+    }
+
+    /** The pro-rata share a running distribution computed for entry {@code entry} (its working state). */
+    void setShare(final int entry, final long floorFen, final long remainder)
+    {
+        final long[] rows = rowsOf(entry);
+        rows[entry * STRIDE + SHARE_FLOOR_FEN] = floorFen;
+        rows[entry * STRIDE + SHARE_REMAINDER] = remainder;
+    }
+
     /** Moves an open amount from an earlier epoch to the frozen basis of the distribution now running. */
-    void closePeriodIfNeeded(final int entry, final long merchantEpoch)
+    private void closePeriodIfNeeded(final int entry, final long merchantEpoch)
     {
         final long[] rows = rowsOf(entry);
         final int base = entry * STRIDE;
@@ -310,11 +336,6 @@ final class ConsumptionBook
     long get(final int entry, final int field)
     {
         return rowsOf(entry)[entry * STRIDE + field];
-    }
-
-    void set(final int entry, final int field, final long value)
-    {
-        rowsOf(entry)[entry * STRIDE + field] = value;
     }
 
     int count()

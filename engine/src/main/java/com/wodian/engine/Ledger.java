@@ -22,15 +22,43 @@ import com.wodian.protocol.sbe.VoucherState;
  *
  * <p>The rules decide; the ledger moves. A movement that can be refused for lack of funds ({@link #refund},
  * {@link #topUp} and the withdrawals) checks everything first and changes nothing when it refuses.
+ *
+ * <p>The compiler keeps it the only writer: every money-writing method of the books takes a capability that only the
+ * ledger holds, this class's {@link Key} (the merchant, voucher, points and consumption books) and the consumer book's
+ * {@link ConsumerBook.MoneyKey}, which that book hands out once, to this constructor. The books' generic row writers
+ * are protected (docs/engine.md, "One owner per concern" and "Architecture rules under test").
  */
 final class Ledger
 {
+    /**
+     * The capability a book's money writer asks for: only this class can make one (a private constructor), and it
+     * makes one, {@link #KEY}. A book refuses a {@code null} key; the check costs nothing once the JIT inlines the
+     * writer into the ledger, where the key is a constant.
+     */
+    static final class Key
+    {
+        private Key()
+        {
+        }
+
+        /** Throws unless {@code key} is the ledger's (the only other value a caller could pass is {@code null}). */
+        static void check(final Key key)
+        {
+            if (key == null)
+            {
+                throw new IllegalStateException("a money write without the Ledger's key");
+            }
+        }
+    }
+
+    private static final Key KEY = new Key();
     private static final long BPS = 10_000;
     private static final long FEN_PER_YUAN = 100;
 
     private final EngineConfig config;
     private final CommandContext context;
     private final ConsumerBook consumers;
+    private final ConsumerBook.MoneyKey consumerKey;
     private final MerchantBook merchants;
     private final RecordTable records;
     private final ExpiryQueue holds;
@@ -51,6 +79,7 @@ final class Ledger
         this.settings = settings;
         this.context = context;
         this.consumers = books.consumers;
+        this.consumerKey = books.consumers.takeMoneyKey();
         this.merchants = books.merchants;
         this.records = books.records;
         this.holds = books.holds;
@@ -68,22 +97,22 @@ final class Ledger
     void hold(final int record, final int consumerIndex, final int merchantIndex, final long cashFen,
         final int voucherSlot)
     {
-        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, -cashFen);
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.WALLET_FEN, -cashFen);
         if (voucherSlot >= 0)
         {
-            vouchers.reserve(voucherSlot);
+            vouchers.reserve(KEY, voucherSlot);
         }
-        consumers.add(consumerIndex, ConsumerBook.HELD_FEN, cashFen);
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.HELD_FEN, cashFen);
         totalHeldFen += cashFen;
-        merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_COUNT, 1);
-        merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_FEN, cashFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_LIVE_COUNT, 1);
+        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_LIVE_FEN, cashFen);
         holds.add(record);
     }
 
     /** Pay: the cash part leaves the wallet, the voucher is redeemed, and the sale is settled. */
     void payNow(final int record, final int consumerIndex, final long cashFen, final int voucherSlot)
     {
-        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, -cashFen);
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.WALLET_FEN, -cashFen);
         if (voucherSlot >= 0)
         {
             redeemPaymentVoucher(record, voucherSlot);
@@ -121,7 +150,7 @@ final class Ledger
     {
         releaseHold(record);
         returnHoldToWallet(record);
-        merchants.add((int)records.get(record, Payment.MERCHANT_INDEX), MerchantBook.HOLDS_CANCELLED_COUNT, 1);
+        merchants.add(KEY, (int)records.get(record, Payment.MERCHANT_INDEX), MerchantBook.HOLDS_CANCELLED_COUNT, 1);
         records.setState(record, PaymentState.CANCELLED.value());
         records.finish(record, context.nowMs);
     }
@@ -132,8 +161,8 @@ final class Ledger
         releaseHold(record);
         returnHoldToWallet(record);
         final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
-        merchants.add(merchantIndex, MerchantBook.HOLDS_EXPIRED_COUNT, 1);
-        merchants.add(merchantIndex, MerchantBook.HOLDS_EXPIRED_FEN, cashOf(record));
+        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_EXPIRED_COUNT, 1);
+        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_EXPIRED_FEN, cashOf(record));
         records.setState(record, PaymentState.EXPIRED.value());
         records.finish(record, context.nowMs);
     }
@@ -154,25 +183,25 @@ final class Ledger
         final long cashFen = amountFen - records.get(record, Payment.VOUCHER_FEN);
         final long points = cashFen * merchants.get(merchantIndex, MerchantBook.POINTS_PER_YUAN) / FEN_PER_YUAN;
 
-        merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, amountFen - poolFen - allianceFen - feeFen);
-        merchants.add(merchantIndex, MerchantBook.POOL_FEN, poolFen);
-        merchants.add(merchantIndex, MerchantBook.FEES_FEN, feeFen);
-        merchants.add(merchantIndex, MerchantBook.SALES_COUNT, 1);
-        merchants.add(merchantIndex, MerchantBook.SALES_FEN, amountFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.SETTLEMENT_FEN, amountFen - poolFen - allianceFen - feeFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.POOL_FEN, poolFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.FEES_FEN, feeFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.SALES_COUNT, 1);
+        merchants.add(KEY, merchantIndex, MerchantBook.SALES_FEN, amountFen);
         platformFeesFen += feeFen;
-        consumers.add(consumerIndex, ConsumerBook.CONSUMPTION_FEN, amountFen);
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.CONSUMPTION_FEN, amountFen);
         if (points != 0)
         {
             changePoints(consumerIndex, PointsEntryKind.EARN, points, merchants.get(merchantIndex, MerchantBook.ID),
                 records.get(record, Payment.PAYMENT_ID));
         }
-        final long applied = consumption.add(consumerIndex, merchantIndex, amountFen,
+        final long applied = consumption.add(KEY, consumerIndex, merchantIndex, amountFen,
             merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH));
         if (applied == Long.MIN_VALUE)
         {
             throw new IllegalStateException("consumption pair refused after the limit was checked");
         }
-        merchants.add(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, applied);
+        merchants.add(KEY, merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, applied);
 
         records.set(record, Payment.POOL_FEN, poolFen);
         records.set(record, Payment.ALLIANCE_FEN, allianceFen);
@@ -194,7 +223,7 @@ final class Ledger
             return 0;
         }
         final long allianceFen = amountFen * merchants.get(merchantIndex, MerchantBook.ALLIANCE_SHARE_BPS) / BPS;
-        merchants.add(homeIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, allianceFen);
+        merchants.add(KEY, homeIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, allianceFen);
         records.set(record, Payment.ALLIANCE_MERCHANT_INDEX, homeIndex);
         return allianceFen;
     }
@@ -206,10 +235,10 @@ final class Ledger
         final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
         final long amountFen = cashOf(record);
         holds.remove(record);
-        consumers.add(consumerIndex, ConsumerBook.HELD_FEN, -amountFen);
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.HELD_FEN, -amountFen);
         totalHeldFen -= amountFen;
-        merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_COUNT, -1);
-        merchants.add(merchantIndex, MerchantBook.HOLDS_LIVE_FEN, -amountFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_LIVE_COUNT, -1);
+        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_LIVE_FEN, -amountFen);
     }
 
     private long cashOf(final int record)
@@ -220,12 +249,13 @@ final class Ledger
     /** Cash back to the wallet and the voucher, if any, back to the consumer (or expired, if its time passed). */
     private void returnHoldToWallet(final int record)
     {
-        consumers.add((int)records.get(record, Payment.CONSUMER_INDEX), ConsumerBook.WALLET_FEN, cashOf(record));
+        consumers.add(consumerKey, (int)records.get(record, Payment.CONSUMER_INDEX), ConsumerBook.WALLET_FEN,
+            cashOf(record));
         final long voucherId = records.get(record, Payment.VOUCHER_ID);
         if (voucherId > 0)
         {
             final int slot = vouchers.slotOf(voucherId);
-            vouchers.unreserve(slot);
+            vouchers.unreserve(KEY, slot);
             if (vouchers.get(slot, VoucherBook.EXPIRES_AT_MS) <= context.nowMs)
             {
                 expireVoucher(slot);
@@ -278,18 +308,18 @@ final class Ledger
         {
             return code;
         }
-        merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN,
+        merchants.add(KEY, merchantIndex, MerchantBook.SETTLEMENT_FEN,
             -(settlementBack + poolShortfall + allianceShortfall));
-        merchants.add(merchantIndex, MerchantBook.POOL_FEN, -(poolBack - poolShortfall));
-        merchants.add(merchantIndex, MerchantBook.FEES_FEN, -feeBack);
-        merchants.add(merchantIndex, MerchantBook.REFUNDS_COUNT, 1);
-        merchants.add(merchantIndex, MerchantBook.REFUNDS_FEN, amountFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.POOL_FEN, -(poolBack - poolShortfall));
+        merchants.add(KEY, merchantIndex, MerchantBook.FEES_FEN, -feeBack);
+        merchants.add(KEY, merchantIndex, MerchantBook.REFUNDS_COUNT, 1);
+        merchants.add(KEY, merchantIndex, MerchantBook.REFUNDS_FEN, amountFen);
         if (allianceBack > 0)
         {
-            merchants.add(allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, -(allianceBack - allianceShortfall));
+            merchants.add(KEY, allianceIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, -(allianceBack - allianceShortfall));
         }
         platformFeesFen -= feeBack;
-        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, cashBack);
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.WALLET_FEN, cashBack);
         final long pointsBack = clawBackPoints(payment, merchantIndex, consumerIndex, refundedBefore, refundedAfter);
         final boolean voucherRestored = voucherFen > 0 && refundedAfter == paidFen &&
             restoreVoucher(payment, voucherFen, consumerIndex, merchantIndex);
@@ -299,8 +329,8 @@ final class Ledger
             RefundSplit.record(records, refund, amountFen - cashBack, pointsBack, voucherRestored);
         }
         // Refunded spend does not count towards pool shares (never below zero within the open period).
-        merchants.add(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, consumption.add(consumerIndex, merchantIndex,
-            -amountFen, merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH)));
+        merchants.add(KEY, merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, consumption.add(KEY, consumerIndex,
+            merchantIndex, -amountFen, merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH)));
         records.set(payment, Payment.REFUNDED_FEN, refundedAfter);
         records.set(refund, Refund.CONSUMER_INDEX, consumerIndex);
         return ResultCode.OK;
@@ -361,7 +391,7 @@ final class Ledger
         {
             return ResultCode.BALANCE_LIMIT_EXCEEDED;
         }
-        consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, amountFen);
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.WALLET_FEN, amountFen);
         totalTopUpsFen += amountFen;
         return ResultCode.OK;
     }
@@ -373,8 +403,8 @@ final class Ledger
         {
             return ResultCode.INSUFFICIENT_SETTLEMENT;
         }
-        merchants.add(merchantIndex, MerchantBook.SETTLEMENT_FEN, -amountFen);
-        merchants.add(merchantIndex, MerchantBook.WITHDRAWN_FEN, amountFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.SETTLEMENT_FEN, -amountFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.WITHDRAWN_FEN, amountFen);
         totalWithdrawnFen += amountFen;
         return ResultCode.OK;
     }
@@ -389,7 +419,7 @@ final class Ledger
         {
             return ResultCode.INSUFFICIENT_ALLIANCE_EARNINGS;
         }
-        merchants.add(merchantIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, -amountFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.ALLIANCE_EARNINGS_FEN, -amountFen);
         totalWithdrawnFen += amountFen;
         return ResultCode.OK;
     }
@@ -416,11 +446,11 @@ final class Ledger
         final long merchantId,
         final long referenceId)
     {
-        consumers.add(consumerIndex, ConsumerBook.POINTS, deltaPoints);
-        final long position = pointsLedger.append(consumerIndex, kind.value(), deltaPoints,
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.POINTS, deltaPoints);
+        final long position = pointsLedger.append(KEY, consumerIndex, kind.value(), deltaPoints,
             consumers.get(consumerIndex, ConsumerBook.POINTS), context.sequence, merchantId, referenceId,
             consumers.get(consumerIndex, ConsumerBook.LAST_POINTS_ENTRY));
-        consumers.set(consumerIndex, ConsumerBook.LAST_POINTS_ENTRY, position);
+        consumers.set(consumerKey, consumerIndex, ConsumerBook.LAST_POINTS_ENTRY, position);
     }
 
     /** Points buy a voucher funded by the merchant's pool; returns the voucher's slot. */
@@ -428,12 +458,12 @@ final class Ledger
         final long redemptionId, final long pointsCost, final long valueFen, final long expiresAtMs)
     {
         changePoints(consumerIndex, PointsEntryKind.REDEEM, -pointsCost, merchantId, redemptionId);
-        merchants.add(merchantIndex, MerchantBook.POOL_FEN, -valueFen);
-        merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
-        merchants.add(merchantIndex, MerchantBook.VOUCHERS_ISSUED_COUNT, 1);
-        consumers.addVouchersActive(consumerIndex, 1);
-        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
-        return vouchers.issue(consumerIndex, merchantIndex, valueFen, expiresAtMs);
+        merchants.add(KEY, merchantIndex, MerchantBook.POOL_FEN, -valueFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.VOUCHERS_ISSUED_COUNT, 1);
+        consumers.addVouchersActive(consumerKey, consumerIndex, 1);
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
+        return vouchers.issue(KEY, consumerIndex, merchantIndex, valueFen, expiresAtMs);
     }
 
     /** A voucher pays part of a sale: the merchant's liability for it ends. */
@@ -442,11 +472,11 @@ final class Ledger
         final long valueFen = vouchers.get(slot, VoucherBook.VALUE_FEN);
         final int merchantIndex = (int)vouchers.get(slot, VoucherBook.MERCHANT_INDEX);
         final int consumerIndex = (int)vouchers.get(slot, VoucherBook.CONSUMER_INDEX);
-        vouchers.end(slot, VoucherState.REDEEMED);
-        merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
-        merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, valueFen);
-        consumers.addVouchersActive(consumerIndex, -1);
-        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
+        vouchers.end(KEY, slot, VoucherState.REDEEMED);
+        merchants.add(KEY, merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, valueFen);
+        consumers.addVouchersActive(consumerKey, consumerIndex, -1);
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
     }
 
     /** An unused voucher's value goes back to the pool that funded it. */
@@ -455,12 +485,12 @@ final class Ledger
         final long valueFen = vouchers.get(slot, VoucherBook.VALUE_FEN);
         final int merchantIndex = (int)vouchers.get(slot, VoucherBook.MERCHANT_INDEX);
         final int consumerIndex = (int)vouchers.get(slot, VoucherBook.CONSUMER_INDEX);
-        vouchers.end(slot, VoucherState.EXPIRED);
-        merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
-        merchants.add(merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
-        merchants.add(merchantIndex, MerchantBook.POOL_FEN, valueFen);
-        consumers.addVouchersActive(consumerIndex, -1);
-        consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
+        vouchers.end(KEY, slot, VoucherState.EXPIRED);
+        merchants.add(KEY, merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, -valueFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.POOL_FEN, valueFen);
+        consumers.addVouchersActive(consumerKey, consumerIndex, -1);
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, -valueFen);
     }
 
     /**
@@ -482,20 +512,20 @@ final class Ledger
         {
             if (sameVoucher)
             {
-                vouchers.restore(slot);
+                vouchers.restore(KEY, slot);
             }
             else
             {
-                vouchers.issue(consumerIndex, merchantIndex, valueFen, keptExpiryMs);
+                vouchers.issue(KEY, consumerIndex, merchantIndex, valueFen, keptExpiryMs);
             }
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, -valueFen);
-            consumers.addVouchersActive(consumerIndex, 1);
-            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
+            merchants.add(KEY, merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, valueFen);
+            merchants.add(KEY, merchantIndex, MerchantBook.VOUCHERS_REDEEMED_FEN, -valueFen);
+            consumers.addVouchersActive(consumerKey, consumerIndex, 1);
+            consumers.add(consumerKey, consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, valueFen);
             return true;
         }
-        merchants.add(merchantIndex, MerchantBook.POOL_FEN, valueFen);
-        merchants.add(merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.POOL_FEN, valueFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.VOUCHERS_EXPIRED_FEN, valueFen);
         return false;
     }
 
@@ -505,9 +535,9 @@ final class Ledger
      */
     void startDistribution(final int merchantIndex, final long payFen)
     {
-        merchants.add(merchantIndex, MerchantBook.POOL_FEN, -payFen);
-        merchants.add(merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, payFen);
-        merchants.set(merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, 0);
+        merchants.add(KEY, merchantIndex, MerchantBook.POOL_FEN, -payFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, payFen);
+        merchants.set(KEY, merchantIndex, MerchantBook.CONSUMPTION_OPEN_FEN, 0);
     }
 
     /**
@@ -519,19 +549,19 @@ final class Ledger
     void payDistributionShare(final int merchantIndex, final int consumerIndex, final long shareFen,
         final boolean asVoucher, final long voucherExpiresAtMs)
     {
-        merchants.add(merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, -shareFen);
-        merchants.add(merchantIndex, MerchantBook.DISTRIBUTED_FEN, shareFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.POOL_IN_DISTRIBUTION_FEN, -shareFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.DISTRIBUTED_FEN, shareFen);
         if (asVoucher && vouchers.freeCount() > 0)
         {
-            vouchers.issue(consumerIndex, merchantIndex, shareFen, voucherExpiresAtMs);
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, shareFen);
-            merchants.add(merchantIndex, MerchantBook.VOUCHERS_ISSUED_COUNT, 1);
-            consumers.addVouchersActive(consumerIndex, 1);
-            consumers.add(consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, shareFen);
+            vouchers.issue(KEY, consumerIndex, merchantIndex, shareFen, voucherExpiresAtMs);
+            merchants.add(KEY, merchantIndex, MerchantBook.VOUCHERS_OUTSTANDING_FEN, shareFen);
+            merchants.add(KEY, merchantIndex, MerchantBook.VOUCHERS_ISSUED_COUNT, 1);
+            consumers.addVouchersActive(consumerKey, consumerIndex, 1);
+            consumers.add(consumerKey, consumerIndex, ConsumerBook.VOUCHERS_ACTIVE_FEN, shareFen);
         }
         else
         {
-            consumers.add(consumerIndex, ConsumerBook.WALLET_FEN, shareFen);
+            consumers.add(consumerKey, consumerIndex, ConsumerBook.WALLET_FEN, shareFen);
         }
     }
 

@@ -3,7 +3,10 @@ package com.wodian.engine;
 import com.wodian.engine.table.RowBook;
 
 /**
- * Merchants in registration order: balances, rules and statement counters in one row of longs each.
+ * Merchants in registration order: balances, rules and statement counters in one row of longs each. A field is written
+ * only through a named writer: the balances and totals with the ledger's key ({@link #add(Ledger.Key, int, int, long)},
+ * {@link #set(Ledger.Key, int, int, long)}), a merchant's rules by the registry and rewards rules ({@link #setRates},
+ * {@link #setDistributionMode}, {@link #setVoucherRule}, {@link #setDistributionEpoch}), its flags and key-quota count.
  */
 public final class MerchantBook extends RowBook
 {
@@ -57,6 +60,50 @@ public final class MerchantBook extends RowBook
     int add(final long merchantId)
     {
         return addRow(merchantId);
+    }
+
+    /** Adds to a balance or a total of merchant {@code index}: the ledger's, with its key. */
+    void add(final Ledger.Key key, final int index, final int field, final long delta)
+    {
+        Ledger.Key.check(key);
+        add(index, field, delta);
+    }
+
+    /** Sets a balance or a total of merchant {@code index}: the ledger's, with its key. */
+    void set(final Ledger.Key key, final int index, final int field, final long value)
+    {
+        Ledger.Key.check(key);
+        set(index, field, value);
+    }
+
+    /** A merchant's rates (RegisterMerchant, SetMerchantRules: validated by the rules). */
+    void setRates(final int index, final long pointsPerYuan, final long poolRateBps, final long allianceShareBps,
+        final long platformFeeBps)
+    {
+        set(index, POINTS_PER_YUAN, pointsPerYuan);
+        set(index, POOL_RATE_BPS, poolRateBps);
+        set(index, ALLIANCE_SHARE_BPS, allianceShareBps);
+        set(index, PLATFORM_FEE_BPS, platformFeeBps);
+    }
+
+    /** How the merchant's pool is distributed ({@code DistributionMode} value). */
+    void setDistributionMode(final int index, final long distributionMode)
+    {
+        set(index, DISTRIBUTION_MODE, distributionMode);
+    }
+
+    /** The voucher the merchant issues for points (cost 0: none; the value is the rule's, not money held). */
+    void setVoucherRule(final int index, final long pointsCost, final long valueFen, final long validityMs)
+    {
+        set(index, VOUCHER_POINTS_COST, pointsCost);
+        set(index, VOUCHER_VALUE_FEN, valueFen);
+        set(index, VOUCHER_VALIDITY_MS, validityMs);
+    }
+
+    /** The number of distributions the merchant started (DistributePool). */
+    void setDistributionEpoch(final int index, final long epoch)
+    {
+        set(index, DISTRIBUTION_EPOCH, epoch);
     }
 
     boolean hasFlag(final int index, final long flag)

@@ -47,8 +47,9 @@ final class PointsLedger
         this.mask = capacity - 1;
     }
 
-    /** @return the position of the new entry. */
+    /** The ledger's, with its key, beside the consumer's points balance. @return the position of the new entry. */
     long append(
+        final Ledger.Key key,
         final int consumerIndex,
         final int kind,
         final long deltaPoints,
@@ -58,6 +59,7 @@ final class PointsLedger
         final long referenceId,
         final long previousPosition)
     {
+        Ledger.Key.check(key);
         final long position = nextPosition++;
         if (position <= mask)
         {

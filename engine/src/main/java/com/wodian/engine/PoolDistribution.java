@@ -133,13 +133,10 @@ final class PoolDistribution
 
     private void computeShare(final int entry)
     {
-        consumption.closePeriodIfNeeded(entry, epoch);
-        final long basis = consumption.get(entry, ConsumptionBook.FROZEN_FEN);
-        consumption.set(entry, ConsumptionBook.FROZEN_FEN, 0);
+        final long basis = consumption.takeFrozenBasis(entry, epoch);
         final long floor = basis == 0 ? 0 : mulDiv.apply(amountFen, basis, basisFen);
         final long remainder = basis == 0 ? -1 : mulDiv.remainder();   // -1: not a recipient of any extra fen
-        consumption.set(entry, ConsumptionBook.SHARE_FLOOR_FEN, floor);
-        consumption.set(entry, ConsumptionBook.SHARE_REMAINDER, remainder);
+        consumption.setShare(entry, floor, remainder);
         floorSumFen += floor;
     }
 
@@ -281,8 +278,7 @@ final class PoolDistribution
         {
             share++;
         }
-        consumption.set(entry, ConsumptionBook.SHARE_FLOOR_FEN, 0);
-        consumption.set(entry, ConsumptionBook.SHARE_REMAINDER, 0);
+        consumption.setShare(entry, 0, 0);
         if (share == 0)
         {
             return;

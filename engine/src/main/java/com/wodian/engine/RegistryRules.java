@@ -88,12 +88,9 @@ final class RegistryRules
             else
             {
                 final int index = merchants.add(merchantId);
-                merchants.set(index, MerchantBook.POINTS_PER_YUAN, pointsPerYuan);
-                merchants.set(index, MerchantBook.POOL_RATE_BPS, poolRateBps);
-                merchants.set(index, MerchantBook.ALLIANCE_SHARE_BPS, allianceShareBps);
-                merchants.set(index, MerchantBook.PLATFORM_FEE_BPS, platformFeeBps);
+                merchants.setRates(index, pointsPerYuan, poolRateBps, allianceShareBps, platformFeeBps);
                 merchants.setFlag(index, MerchantBook.FLAG_ALLIANCE_MEMBER, allianceMember == TRUE);
-                merchants.set(index, MerchantBook.DISTRIBUTION_MODE, DistributionMode.VOUCHER.value());
+                merchants.setDistributionMode(index, DistributionMode.VOUCHER.value());
                 risk.merchantRegistered(index, trade, areaCode, context.nowMs);
                 code = ResultCode.OK;
             }

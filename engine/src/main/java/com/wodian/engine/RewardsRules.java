@@ -84,16 +84,12 @@ final class RewardsRules
         }
         else
         {
-            merchants.set(merchantIndex, MerchantBook.POINTS_PER_YUAN, pointsPerYuan);
-            merchants.set(merchantIndex, MerchantBook.POOL_RATE_BPS, poolRateBps);
-            merchants.set(merchantIndex, MerchantBook.ALLIANCE_SHARE_BPS, allianceShareBps);
-            merchants.set(merchantIndex, MerchantBook.PLATFORM_FEE_BPS, platformFeeBps);
+            merchants.setRates(merchantIndex, pointsPerYuan, poolRateBps, allianceShareBps, platformFeeBps);
             merchants.setFlag(merchantIndex, MerchantBook.FLAG_ALLIANCE_MEMBER,
                 allianceMember == BooleanType.TRUE.value());
-            merchants.set(merchantIndex, MerchantBook.DISTRIBUTION_MODE, distributionMode);
-            merchants.set(merchantIndex, MerchantBook.VOUCHER_POINTS_COST, voucherPointsCost);
-            merchants.set(merchantIndex, MerchantBook.VOUCHER_VALUE_FEN, voucherPointsCost > 0 ? voucherValueFen : 0);
-            merchants.set(merchantIndex, MerchantBook.VOUCHER_VALIDITY_MS, voucherValidityMs);
+            merchants.setDistributionMode(merchantIndex, distributionMode);
+            merchants.setVoucherRule(merchantIndex, voucherPointsCost, voucherPointsCost > 0 ? voucherValueFen : 0,
+                voucherValidityMs);
             code = ResultCode.OK;
         }
         return code;
@@ -328,7 +324,7 @@ final class RewardsRules
             return code;
         }
         final long epoch = merchants.get(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH) + 1;
-        merchants.set(merchantIndex, MerchantBook.DISTRIBUTION_EPOCH, epoch);
+        merchants.setDistributionEpoch(merchantIndex, epoch);
         ledger.startDistribution(merchantIndex, payFen);
         records.set(record, Distribution.AMOUNT_FEN, payFen);
         records.set(record, Distribution.CONSUMPTION_BASIS_FEN, basisFen);

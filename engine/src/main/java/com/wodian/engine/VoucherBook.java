@@ -19,6 +19,9 @@ import com.wodian.protocol.sbe.VoucherState;
  * use, i.e. after the last growth. The ended ring grows the same way while its head is at 0 (nothing is reclaimed
  * before every slot has been used, so its entries are a prefix); the expiry heap of issued vouchers is an
  * {@link ExpiryQueue}, which grows in steps too.
+ *
+ * <p>A voucher is money a consumer holds at a merchant: it is issued, reserved, released, ended and restored only with
+ * the ledger's key ({@link Ledger.Key}).
  */
 final class VoucherBook extends RowBook implements ExpiryQueue.Order
 {
@@ -75,9 +78,15 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
         return indexOf(voucherId);
     }
 
-    /** Issues the next voucher id; the caller checked {@link #freeCount()}. @return its slot. */
-    int issue(final int consumerIndex, final int merchantIndex, final long valueFen, final long expiresAtMs)
+    /**
+     * Issues the next voucher id (the ledger's, with its key); the caller checked {@link #freeCount()}.
+     *
+     * @return its slot
+     */
+    int issue(final Ledger.Key key, final int consumerIndex, final int merchantIndex, final long valueFen,
+        final long expiresAtMs)
     {
+        Ledger.Key.check(key);
         final long id = nextId;
         final int slot;
         if (!isFull())
@@ -133,22 +142,25 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
     }
 
     /** ISSUED to RESERVED: a live Try pins the voucher, so it does not expire under the hold. */
-    void reserve(final int slot)
+    void reserve(final Ledger.Key key, final int slot)
     {
+        Ledger.Key.check(key);
         expiry.remove(slot);
         set(slot, STATE, RESERVED);
     }
 
     /** RESERVED back to ISSUED (the caller expires it instead when its validity has passed). */
-    void unreserve(final int slot)
+    void unreserve(final Ledger.Key key, final int slot)
     {
+        Ledger.Key.check(key);
         set(slot, STATE, ISSUED);
         expiry.add(slot);
     }
 
     /** Ends a live voucher (REDEEMED or EXPIRED). */
-    void end(final int slot, final VoucherState state)
+    void end(final Ledger.Key key, final int slot, final VoucherState state)
     {
+        Ledger.Key.check(key);
         if (get(slot, STATE) == ISSUED)
         {
             expiry.remove(slot);
@@ -272,8 +284,9 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
     }
 
     /** An ended (redeemed) voucher becomes ISSUED again, for a full refund. */
-    void restore(final int slot)
+    void restore(final Ledger.Key key, final int slot)
     {
+        Ledger.Key.check(key);
         set(slot, STATE, ISSUED);
         liveCount++;
         expiry.add(slot);

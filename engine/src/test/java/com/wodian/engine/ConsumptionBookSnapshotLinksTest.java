@@ -78,7 +78,7 @@ class ConsumptionBookSnapshotLinksTest
     {
         for (int consumer = 0; consumer < CONSUMERS; consumer++)
         {
-            book.add(consumer, 0, 100 + consumer, 0);
+            book.add(TestLedgerKey.KEY, consumer, 0, 100 + consumer, 0);
         }
     }
 

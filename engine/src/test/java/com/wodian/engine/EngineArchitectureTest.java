@@ -67,7 +67,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * instead of waiting for a reviewer to notice:
  * <ul>
  *   <li>money and totals are written only by {@code Ledger} (issue 14 item 1: one ledger, the only writer of balances
- *       and totals), the snapshot restore path and the table classes' own code;</li>
+ *       and totals) and the snapshot restore path: the compiler keeps every book's money writer behind a key only the
+ *       ledger holds, and these tests cover what it cannot refuse (a {@code null} key, a new writer without the key,
+ *       the consumer record's public array);</li>
  *   <li>{@code engine.table} depends on neither {@code engine} nor {@code engine.risk}, and {@code engine.risk} not on
  *       {@code engine};</li>
  *   <li>engine main code reads no clock, draws no random number and never blocks, but for the allow-listed off-thread
@@ -76,9 +78,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  *
  * <p>javac inlines a {@code static final int} field constant into the code that names it, so the compiled classes do
- * not say which field a {@code RowBook.set(index, field, value)} writes. Where a class other than the ledger may write
- * some fields of a book (a merchant's rules), {@link #noClassButTheLedgerNamesAMoneyFieldInAWrite} therefore reads the
- * sources (the JDK's own parser) and refuses a write naming a money field anywhere but in the ledger.
+ * not say which field a write names: {@link #everyMoneyWriterOfABookTakesTheKey} and
+ * {@link #noClassButTheLedgerNamesAMoneyFieldInAWrite} therefore read the sources (the JDK's own parser).
  */
 final class EngineArchitectureTest
 {
@@ -95,6 +96,20 @@ final class EngineArchitectureTest
     private static final String SBE_PACKAGE = "com.wodian.protocol.sbe";
     /** The value of the voucher a merchant's rule issues for points: set by SetMerchantRules, not money. */
     private static final Set<String> RULE_FIELDS = Set.of("MerchantBook.VOUCHER_VALUE_FEN");
+    /** The books that hold money: each money writer of theirs takes a key (Ledger.Key, ConsumerBook.MoneyKey). */
+    private static final Set<String> BOOKS = new TreeSet<>(List.of("ConsumerBook", "MerchantBook", "VoucherBook",
+        "PointsLedger", "ConsumptionBook"));
+    /** The books' checks of the key they are handed ({@code Ledger.Key.check}, {@code ConsumerBook.checkKey}). */
+    private static final Set<String> KEY_CHECKS = Set.of("check", "checkKey");
+    /** Fields of the books that hold money although their names do not say so: a voucher's state (live or ended). */
+    private static final Set<String> MONEY_FIELDS_BY_MEANING = Set.of("VoucherBook.STATE");
+    /**
+     * Methods of the books that write a money-named field without a key, each for a reason: a new consumer's empty
+     * points chain (-1) at registration; the pool distribution's working state in the consumption entries (the basis it
+     * takes, the share it computed: the share itself is paid by {@code Ledger.payDistributionShare}).
+     */
+    private static final Set<String> KEYLESS_BOOK_WRITERS = Set.of("ConsumerBook.add(long,int)",
+        "ConsumptionBook.takeFrozenBasis(int,long)", "ConsumptionBook.setShare(int,long,long)");
     private static final Path MAIN_SOURCES = Path.of("src", "main", "java", "com", "wodian", "engine");
 
     @Test
@@ -109,66 +124,80 @@ final class EngineArchitectureTest
     // ------------------------------------------------------------------------------------ (a) the only writer of money
 
     /**
-     * A consumer's money line (wallet, held, points and its last points entry, consumption, vouchers active) is written
-     * through RowBook's {@code set}/{@code add} on the ConsumerBook and {@code addVouchersActive}: only the ledger may
-     * call them. (The consumer's risk block and pair slots are written through {@code recordsOf}, by engine.risk and
-     * the ConsumptionBook, at offsets of their own; {@link #noClassButTheLedgerNamesAMoneyFieldInAWrite} checks that no
-     * such array write names a money field.)
+     * The compiler keeps money writes behind a key: every money writer of the merchant, voucher, points and
+     * consumption books takes a {@code Ledger.Key}, which only Ledger can make (a private constructor), and those of the
+     * consumer book a {@code ConsumerBook.MoneyKey}, which that book hands out once, to the Ledger. What the compiler
+     * cannot refuse is a {@code null} passed for a key (the books refuse it when it runs) or a second book made only
+     * to take its key: so only the Ledger may call a method that takes a key, or take the consumer book's.
      */
     @Test
-    void onlyTheLedgerWritesAConsumersMoneyLine()
+    void onlyTheLedgerUsesAMoneyKey()
     {
-        noClasses().that().doNotBelongToAnyOf(Ledger.class).and().resideOutsideOfPackage(TABLE_PACKAGE)
-            .should().callMethodWhere(call(ConsumerBook.class, "set", "add").and(withParameters(int.class, int.class,
-                long.class)).or(call(ConsumerBook.class, "addVouchersActive")))
+        noClasses().that().doNotBelongToAnyOf(Ledger.class)
+            .should().callMethodWhere(DescribedPredicate.describe("a method that takes a money key (but its check)",
+                call -> !KEY_CHECKS.contains(call.getName()) && call.getTarget().getRawParameterTypes().stream()
+                    .anyMatch(type -> type.isEquivalentTo(Ledger.Key.class)
+                        || type.isEquivalentTo(ConsumerBook.MoneyKey.class))))
+            .orShould().callMethodWhere(call(ConsumerBook.class, "takeMoneyKey"))
             .because(ONE_LEDGER)
             .check(ENGINE);
     }
 
     /**
-     * A merchant's balances and totals (settlement, pool, alliance earnings, fees, sales, refunds, holds, vouchers,
-     * distributions, consumption since the last distribution) only ever move by {@code add}: only the ledger may call
-     * it (MerchantBook's own {@code addQuotaKeys} is the book's own code). {@code set} is also how the registry and
-     * the rewards rules write a merchant's rules (rates, distribution mode, voucher rule, distribution epoch): allowed
-     * to those two here, since the compiled call does not say which field it writes;
-     * {@link #noClassButTheLedgerNamesAMoneyFieldInAWrite} refuses a money field there.
+     * A book's row is written by field index only through RowBook's protected writers, so no class outside the books
+     * can write a row by field index at all; the consumer record's array ({@code recordsOf}, public because engine.risk
+     * writes its risk block through it) is used only by risk's consumer books and the ConsumptionBook (the pair line),
+     * and {@link #noClassButTheLedgerNamesAMoneyFieldInAWrite} checks that none of their array writes names a money
+     * field.
      */
     @Test
-    void onlyTheLedgerMovesAMerchantsMoney()
+    void aRowIsWrittenOnlyThroughItsBooksNamedWriters() throws NoSuchMethodException
     {
-        CompositeArchRule.of(noClasses().that().doNotBelongToAnyOf(Ledger.class, MerchantBook.class)
-            .should().callMethodWhere(call(MerchantBook.class, "add").and(withParameters(int.class, int.class,
-                long.class)))
-            .because(ONE_LEDGER))
-            .and(noClasses().that().doNotBelongToAnyOf(Ledger.class, MerchantBook.class, RegistryRules.class,
-                RewardsRules.class)
-            .should().callMethodWhere(call(MerchantBook.class, "set"))
-            .because("only the ledger writes balances; the registry and rewards rules write a merchant's rules"))
+        for (final String name : List.of("set", "add", "setFlag", "addRow", "replaceId", "rowsOf"))
+        {
+            for (final java.lang.reflect.Method method : RowBook.class.getDeclaredMethods())
+            {
+                if (method.getName().equals(name))
+                {
+                    assertTrue(Modifier.isProtected(method.getModifiers()), "RowBook." + name + " is protected");
+                }
+            }
+        }
+        noClasses().that().doNotBelongToAnyOf(ConsumptionBook.class)
+            .and().resideOutsideOfPackage(TABLE_PACKAGE)
+            .and().doNotHaveFullyQualifiedName(RISK_PACKAGE + ".ConsumerRiskBook")
+            .and().doNotHaveFullyQualifiedName(RISK_PACKAGE + ".ConsumerProfileBook")
+            .should().callMethodWhere(call(ConsumerBook.class, "recordsOf"))
+            .because("a consumer's record array is the risk block's and the pair line's way in, not the money line's")
             .check(ENGINE);
     }
 
     /**
-     * Vouchers (money a consumer holds at a merchant), the points ledger and the consumption a sale adds: their
-     * writing methods are the ledger's alone (PoolDistribution writes the shares it computes into the consumption
-     * entries, not money: it pays each share through {@code Ledger.payDistributionShare}). A write through a
-     * {@code RowBook}-typed reference, which would not name the book it writes, is left to the table package.
+     * In the books' own files, a method that writes a money field (a {@code set}/{@code add} naming one, or an array
+     * element whose index names one), or writes a row field it is handed as a parameter (a generic writer, which
+     * could write any field), takes a money key, itself or through the method of the same file that calls it: so a
+     * money writer added to a book without the key fails here. Allowed, each with its reason:
+     * {@link #KEYLESS_BOOK_WRITERS}.
      */
     @Test
-    void onlyTheLedgerIssuesAndEndsVouchersPointsAndConsumption()
+    void everyMoneyWriterOfABookTakesTheKey() throws IOException
     {
-        CompositeArchRule.of(noClasses().that().doNotBelongToAnyOf(Ledger.class, VoucherBook.class)
-            .should().callMethodWhere(call(VoucherBook.class, "issue", "reserve", "unreserve", "end", "restore"))
-            .because(ONE_LEDGER))
-            .and(noClasses().that().doNotBelongToAnyOf(Ledger.class, PointsLedger.class)
-            .should().callMethodWhere(call(PointsLedger.class, "append"))
-            .because("a points entry is written with the consumer's points, by the ledger's changePoints"))
-            .and(noClasses().that().doNotBelongToAnyOf(Ledger.class, ConsumptionBook.class)
-            .should().callMethodWhere(call(ConsumptionBook.class, "add"))
-            .because("a sale's consumption is recorded with the sale, by the ledger"))
-            .and(noClasses().that().resideOutsideOfPackage(TABLE_PACKAGE)
-            .should().callMethodWhere(call(RowBook.class, "set", "add", "setFlag"))
-            .because("a write through the RowBook type would not name the book it writes"))
-            .check(ENGINE);
+        final Set<String> moneyFields = moneyFields();
+        final List<String> keyless = new ArrayList<>();
+        final Set<String> booksRead = new TreeSet<>();
+        forEachMainSource((unit, positions, file) ->
+        {
+            final String fileName = file.getFileName().toString();
+            final String book = fileName.substring(0, fileName.length() - ".java".length());
+            if (BOOKS.contains(book))
+            {
+                booksRead.add(book);
+                keyless.addAll(BookWriters.keylessMoneyWriters(unit, positions, book, moneyFields));
+            }
+        });
+        assertEquals(BOOKS, booksRead, "read every book's source");
+        keyless.removeIf(writer -> KEYLESS_BOOK_WRITERS.contains(writer.substring(0, writer.indexOf(' '))));
+        assertEquals(List.of(), keyless, "a book's money writer without the ledger's key (issue 14 item 1)");
     }
 
     /**
@@ -198,26 +227,16 @@ final class EngineArchitectureTest
      * the books' own files. This is what the compiled classes cannot show: which field a call writes.
      */
     @Test
-    void noClassButTheLedgerNamesAMoneyFieldInAWrite() throws IOException, NoSuchFieldException
+    void noClassButTheLedgerNamesAMoneyFieldInAWrite() throws IOException
     {
-        final Set<String> moneyFields = new TreeSet<>();
-        moneyFields.addAll(moneyFieldsOf(ConsumerBook.class));
-        moneyFields.addAll(moneyFieldsOf(MerchantBook.class));
-        for (final String ruleField : RULE_FIELDS)
-        {
-            MerchantBook.class.getDeclaredField(ruleField.substring(ruleField.indexOf('.') + 1));
-        }
-        assertTrue(moneyFields.containsAll(List.of("ConsumerBook.WALLET_FEN", "ConsumerBook.HELD_FEN",
-            "ConsumerBook.POINTS", "MerchantBook.SETTLEMENT_FEN", "MerchantBook.POOL_FEN", "MerchantBook.SALES_COUNT")),
-            moneyFields.toString());
+        final Set<String> moneyFields = moneyFields();
         final List<String> writes = new ArrayList<>();
         final int[] filesRead = {0};
         forEachMainSource((unit, positions, file) ->
         {
             filesRead[0]++;
             final String fileName = file.getFileName().toString();
-            if (fileName.equals("Ledger.java") || fileName.equals("ConsumerBook.java") ||
-                fileName.equals("MerchantBook.java"))
+            if (fileName.equals("Ledger.java") || BOOKS.contains(fileName.substring(0, fileName.length() - 5)))
             {
                 return;
             }
@@ -381,14 +400,6 @@ final class EngineArchitectureTest
             call -> call.getTargetOwner().isEquivalentTo(owner) && nameSet.contains(call.getName()));
     }
 
-    private static DescribedPredicate<JavaMethodCall> withParameters(final Class<?>... types)
-    {
-        final List<String> names = Stream.of(types).map(Class::getName).collect(Collectors.toList());
-        return DescribedPredicate.describe("parameters " + names,
-            call -> call.getTarget().getRawParameterTypes().stream().map(JavaClass::getName)
-                .collect(Collectors.toList()).equals(names));
-    }
-
     private static DescribedPredicate<JavaMethodCall> named(final String... names)
     {
         final Set<String> nameSet = Set.of(names);
@@ -408,6 +419,22 @@ final class EngineArchitectureTest
      * so that a field added later is covered without a change here. {@link #RULE_FIELDS} are named like money but are a
      * merchant's rules, set by SetMerchantRules.
      */
+    /** Every book's money fields, checked to hold the ones this test was written against. */
+    private static Set<String> moneyFields()
+    {
+        final Set<String> moneyFields = new TreeSet<>(MONEY_FIELDS_BY_MEANING);
+        for (final Class<?> book : List.of(ConsumerBook.class, MerchantBook.class, VoucherBook.class,
+            PointsLedger.class, ConsumptionBook.class))
+        {
+            moneyFields.addAll(moneyFieldsOf(book));
+        }
+        assertTrue(moneyFields.containsAll(List.of("ConsumerBook.WALLET_FEN", "ConsumerBook.HELD_FEN",
+            "ConsumerBook.POINTS", "MerchantBook.SETTLEMENT_FEN", "MerchantBook.POOL_FEN", "MerchantBook.SALES_COUNT",
+            "VoucherBook.VALUE_FEN", "PointsLedger.DELTA_POINTS", "PointsLedger.BALANCE_AFTER",
+            "ConsumptionBook.OPEN_FEN")) && !moneyFields.containsAll(RULE_FIELDS), moneyFields.toString());
+        return moneyFields;
+    }
+
     private static Set<String> moneyFieldsOf(final Class<?> book)
     {
         final Set<String> fields = new TreeSet<>();
@@ -417,7 +444,7 @@ final class EngineArchitectureTest
             if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class &&
                 !RULE_FIELDS.contains(book.getSimpleName() + "." + name) &&
                 (name.endsWith("_FEN") || name.endsWith("_COUNT") || name.equals("POINTS") ||
-                name.equals("LAST_POINTS_ENTRY")))
+                name.equals("LAST_POINTS_ENTRY") || name.equals("DELTA_POINTS") || name.equals("BALANCE_AFTER")))
             {
                 fields.add(book.getSimpleName() + "." + name);
             }
@@ -459,7 +486,8 @@ final class EngineArchitectureTest
     }
 
     /**
-     * Finds writes that name a money field: {@code x.set(i, Book.FIELD, v)} / {@code x.add(i, Book.FIELD, d)}, and an
+     * Finds writes that name a money field: {@code x.set(i, Book.FIELD, v)} / {@code x.add(i, Book.FIELD, d)} (with or
+     * without a key before them), and an
      * assignment or increment of an array element whose index names {@code Book.FIELD}; a field imported statically
      * from a book counts by its simple name.
      */
@@ -500,8 +528,9 @@ final class EngineArchitectureTest
         public Void visitMethodInvocation(final MethodInvocationTree tree, final Void unused)
         {
             final String method = methodName(tree.getMethodSelect());
-            if ((method.equals("set") || method.equals("add")) && tree.getArguments().size() == 3 &&
-                namesMoneyField(tree.getArguments().get(1)))
+            final int arguments = tree.getArguments().size();
+            if ((method.equals("set") || method.equals("add")) && (arguments == 3 || arguments == 4) &&
+                namesMoneyField(tree.getArguments().get(arguments - 2)))
             {
                 writes.add(where(unit, positions, tree));
             }

@@ -25,8 +25,9 @@ class PointsLedgerGrowthTest
         {
             final int consumer = random.nextInt(1_000);
             final long delta = random.nextLong(1, 1_000);
-            assertEquals(position, growing.append(consumer, 1, delta, position, position + 1, 7, position, position - 1));
-            reserved.append(consumer, 1, delta, position, position + 1, 7, position, position - 1);
+            assertEquals(position, growing.append(TestLedgerKey.KEY, consumer, 1, delta, position, position + 1, 7,
+                position, position - 1));
+            reserved.append(TestLedgerKey.KEY, consumer, 1, delta, position, position + 1, 7, position, position - 1);
             if (random.nextInt(4) == 0)
             {
                 growing.step();   // as the engine does once per command

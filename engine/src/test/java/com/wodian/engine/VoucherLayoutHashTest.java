@@ -24,21 +24,21 @@ class VoucherLayoutHashTest
         final VoucherBook y = new VoucherBook(2, false);
         for (final VoucherBook book : new VoucherBook[] {x, y})
         {
-            book.issue(0, 0, 500, 1_000);
-            book.issue(0, 0, 500, 1_000);
+            book.issue(TestLedgerKey.KEY, 0, 0, 500, 1_000);
+            book.issue(TestLedgerKey.KEY, 0, 0, 500, 1_000);
         }
-        x.end(0, VoucherState.REDEEMED);
-        x.end(1, VoucherState.REDEEMED);
-        y.end(1, VoucherState.REDEEMED);
-        y.end(0, VoucherState.REDEEMED);
+        x.end(TestLedgerKey.KEY, 0, VoucherState.REDEEMED);
+        x.end(TestLedgerKey.KEY, 1, VoucherState.REDEEMED);
+        y.end(TestLedgerKey.KEY, 1, VoucherState.REDEEMED);
+        y.end(TestLedgerKey.KEY, 0, VoucherState.REDEEMED);
         assertEquals(x.hash(SEED), y.hash(SEED), "the old hash: the ended ring's order is not seen");
         assertNotEquals(x.hashWithLayout(SEED), y.hashWithLayout(SEED), "the ended ring's order");
 
         // Slots are reused oldest ended first: x puts vouchers 3 and 4 in slots 0 and 1, y in slots 1 and 0.
         for (final VoucherBook book : new VoucherBook[] {x, y})
         {
-            book.issue(0, 0, 500, 1_000);
-            book.issue(0, 0, 500, 1_000);
+            book.issue(TestLedgerKey.KEY, 0, 0, 500, 1_000);
+            book.issue(TestLedgerKey.KEY, 0, 0, 500, 1_000);
         }
         assertEquals(0, x.slotOf(3));
         assertEquals(1, y.slotOf(3));

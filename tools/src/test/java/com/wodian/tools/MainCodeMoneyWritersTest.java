@@ -14,18 +14,22 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Since session 49 the engine's tables live in {@code com.wodian.engine.table} and their accessors are public (the
- * engine and engine.risk both use them), so the compiler no longer keeps a class of another module from writing a
- * balance. This keeps it out: no main class of any module outside the engine calls a write of a table (a RowBook,
- * the ConsumerBook included). Inside the engine, EngineArchitectureTest says which engine class may write what (one
- * Ledger for money). The tools module sees every module's main classes, so the test lives here. It reads the main
- * classes of journal, net, perf and tools (the engine's and the generated codecs' only as far as the calls need);
- * test classes (the test directories and the net test-jar) are left out, since tests may build states by hand.
+ * Since session 50 the compiler keeps most table writes inside the engine: RowBook's row writers ({@code set},
+ * {@code add}, {@code setFlag}, {@code addRow}, {@code replaceId}, {@code rowsOf}) are protected, and a book's money
+ * writers take a key that only the engine's Ledger holds ({@code Ledger.Key}; the ConsumerBook's {@code MoneyKey},
+ * which that book hands out once, to the Ledger). What stays public in {@code com.wodian.engine.table} is the
+ * ConsumerBook's: its keyed writers (to which a caller could pass {@code null}, refused only when it runs), the key's
+ * hand-out, the registration and blocking writes, the snapshot restore and the record array ({@code recordsOf}, for
+ * engine.risk). This keeps other modules off them: no main class of any module outside the engine calls one. Inside
+ * the engine, EngineArchitectureTest says which engine class may write what (one Ledger for money). The tools module
+ * sees every module's main classes, so the test lives here. It reads the main classes of journal, net, perf and tools
+ * (the engine's and the generated codecs' only as far as the calls need); test classes (the test directories and the
+ * net test-jar) are left out, since tests may build states by hand.
  */
 final class MainCodeMoneyWritersTest
 {
-    private static final Set<String> WRITES = Set.of("set", "add", "setFlag", "addVouchersActive", "setBlocked",
-        "addRow", "replaceId", "readFrom", "readRowsFrom", "readFromLeavingIdMap");
+    private static final Set<String> WRITES = Set.of("set", "add", "addVouchersActive", "takeMoneyKey", "setBlocked",
+        "recordsOf", "readFrom", "readRowsFrom", "readFromLeavingIdMap");
 
     private static final JavaClasses PRODUCT = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

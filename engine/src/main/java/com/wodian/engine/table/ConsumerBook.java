@@ -53,9 +53,59 @@ public final class ConsumerBook extends RowBook
     private static final long VOUCHERS_MASK = 0x7FFF_FFFFL;
     private static final long BLOCKED_BIT = Long.MIN_VALUE;
 
+    private final MoneyKey moneyKey = new MoneyKey();
+    private boolean moneyKeyTaken;
+
+    /**
+     * The capability to write a consumer's money line: only this book makes one ({@link #takeMoneyKey()}), and each
+     * book accepts only its own.
+     */
+    public static final class MoneyKey
+    {
+        private MoneyKey()
+        {
+        }
+    }
+
     public ConsumerBook(final int capacity, final boolean reserve)
     {
         super(capacity, STRIDE, PAD, STATE_LONGS, reserve);
+    }
+
+    /**
+     * This book's money key, handed out once: the engine's {@code Ledger} takes it when it is built, so a second
+     * taker (any other class) fails at once.
+     */
+    public MoneyKey takeMoneyKey()
+    {
+        if (moneyKeyTaken)
+        {
+            throw new IllegalStateException("the consumer book's money key was taken already (by the Ledger)");
+        }
+        moneyKeyTaken = true;
+        return moneyKey;
+    }
+
+    /** Sets a field of consumer {@code index}'s money line: the ledger's, with this book's key. */
+    public void set(final MoneyKey key, final int index, final int field, final long value)
+    {
+        checkKey(key);
+        set(index, field, value);
+    }
+
+    /** Adds to a field of consumer {@code index}'s money line: the ledger's, with this book's key. */
+    public void add(final MoneyKey key, final int index, final int field, final long delta)
+    {
+        checkKey(key);
+        add(index, field, delta);
+    }
+
+    private void checkKey(final MoneyKey key)
+    {
+        if (key != moneyKey)
+        {
+            throw new IllegalStateException("a consumer's money line written without the consumer book's key");
+        }
     }
 
     /**
@@ -107,8 +157,9 @@ public final class ConsumerBook extends RowBook
         return (get(index, HOME_VOUCHERS_FLAGS) >>> VOUCHERS_SHIFT) & VOUCHERS_MASK;
     }
 
-    public void addVouchersActive(final int index, final long delta)
+    public void addVouchersActive(final MoneyKey key, final int index, final long delta)
     {
+        checkKey(key);
         add(index, HOME_VOUCHERS_FLAGS, delta << VOUCHERS_SHIFT);
     }
 

@@ -52,8 +52,12 @@ public abstract class RowBook
         this.rows = new long[pad + Growth.initialRows(capacity, reserve) * stride];
     }
 
-    /** The array that holds row {@code index} (the old one while that row has not moved yet after a growth). */
-    public final long[] rowsOf(final int index)
+    /**
+     * The array that holds row {@code index} (the old one while that row has not moved yet after a growth). Protected,
+     * as are the writes below: a row is written only through the named writers of its book (a balance only with the
+     * ledger's key: docs/engine.md, "One owner per concern").
+     */
+    protected final long[] rowsOf(final int index)
     {
         return index < oldRowsBelow ? oldRows : rows;
     }
@@ -91,7 +95,7 @@ public abstract class RowBook
     }
 
     /** Appends a row for a new id (the caller checked {@link #isFull()} and that the id is new). */
-    public final int addRow(final long id)
+    protected final int addRow(final long id)
     {
         final int index = count++;
         final int rowsHeld = (rows.length - pad) / stride;
@@ -113,7 +117,7 @@ public abstract class RowBook
      * Gives row {@code index} a new id (the row is reused for another party: a voucher slot after its voucher ended);
      * the old id leaves the id map. The caller writes the row's other fields.
      */
-    public final void replaceId(final int index, final long newId)
+    protected final void replaceId(final int index, final long newId)
     {
         indexById.replace(get(index, ID), newId, index);
         set(index, ID, newId);
@@ -234,12 +238,12 @@ public abstract class RowBook
         return rowsOf(index)[pad + index * stride + field];
     }
 
-    public final void set(final int index, final int field, final long value)
+    protected final void set(final int index, final int field, final long value)
     {
         rowsOf(index)[pad + index * stride + field] = value;
     }
 
-    public final void add(final int index, final int field, final long delta)
+    protected final void add(final int index, final int field, final long delta)
     {
         rowsOf(index)[pad + index * stride + field] += delta;
     }
@@ -249,7 +253,7 @@ public abstract class RowBook
         return (rowsOf(index)[pad + index * stride + flagsField] & flag) != 0;
     }
 
-    public final void setFlag(final int index, final int flagsField, final long flag, final boolean on)
+    protected final void setFlag(final int index, final int flagsField, final long flag, final boolean on)
     {
         final long[] rows = rowsOf(index);
         final int at = pad + index * stride + flagsField;
