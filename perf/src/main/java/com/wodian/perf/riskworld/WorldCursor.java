@@ -14,9 +14,9 @@ import java.util.List;
  * <p>The week's account events ({@link AccountEventPlanner}, a few thousand) are planned up front from streams of
  * their own and merged in by time: an account event goes before the next other command only when it is strictly
  * earlier. Every other command therefore keeps its bytes, its order and its input time (the running maximum of
- * input times is unchanged by an earlier account event), whatever the account events are. Events that follow a
- * day's own payments ({@link PhonePurchaseEvents}) are derived when the day is planned, before any of its commands
- * is emitted, and merged the same way.
+ * input times is unchanged by an earlier account event), whatever the account events are. Events tied to a day's
+ * own payments ({@link PhonePurchaseEvents}, {@link OfficeNetworkEvents}) are derived when the day is planned,
+ * before any of its commands is emitted, and merged the same way.
  */
 final class WorldCursor implements LabelledCommands
 {
@@ -28,6 +28,7 @@ final class WorldCursor implements LabelledCommands
     private final List<WorldEvent> accountEvents;
     private int accountEventIndex;
     private final PhonePurchaseEvents phonePurchases;
+    private final OfficeNetworkEvents officeNetworks;
     private List<WorldEvent> dayEvents = List.of();
     private int dayEventIndex;
     private List<WorldEvent> ready;
@@ -45,6 +46,7 @@ final class WorldCursor implements LabelledCommands
         this.encoder = new WorldEventEncoder(world);
         this.accountEvents = AccountEventPlanner.plan(world);
         this.phonePurchases = new PhonePurchaseEvents(world);
+        this.officeNetworks = new OfficeNetworkEvents(world);
         SetupPhase.plan(world, plan);
         for (final Account account : world.accounts)
         {
@@ -127,9 +129,11 @@ final class WorldCursor implements LabelledCommands
         }
         ready = plan.takeBefore(SimulatedClock.dayStartMs(day + 1));
         readyIndex = 0;
-        // The day's derived events all fall after the previous day's commands (every one is after its payment, on
-        // the same day), so the ones still pending from that day are earlier: keep them first.
-        final List<WorldEvent> derived = phonePurchases.derive(day, ready);
+        // The day's derived events all fall inside the day (after a phone purchase, before a lunch), so the ones
+        // still pending from the previous day are earlier: keep them first.
+        final List<WorldEvent> derived = new ArrayList<>(phonePurchases.derive(day, ready));
+        derived.addAll(officeNetworks.derive(day, ready));
+        derived.sort(WorldEvent::compare);
         if (dayEventIndex < dayEvents.size())
         {
             final List<WorldEvent> pending = new ArrayList<>(dayEvents.subList(dayEventIndex, dayEvents.size()));

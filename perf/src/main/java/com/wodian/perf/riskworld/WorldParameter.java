@@ -88,7 +88,12 @@ public enum WorldParameter
     /** Of those, phones set up at the shop's counter (on the shop's Wi-Fi) rather than at home. */
     PHONE_PURCHASE_IN_SHOP_BPS(2_000, 4_500, 4_600, 7_000),
     /** Of those, phones that come with a new number or a moved one (a carrier contract). */
-    PHONE_PURCHASE_NUMBER_MOVE_BPS(300, 1_000, 1_100, 2_000);
+    PHONE_PURCHASE_NUMBER_MOVE_BPS(300, 1_000, 1_100, 2_000),
+    // An office's new network (docs/risk-threats.md section 10.6). Appended, so the knobs above keep their draws.
+    /** Offices in the week whose staff first log in from a new network one weekday morning (a move, a new line). */
+    OFFICE_NETWORK_CHANGES(1, 2, 3, 5),
+    /** Share of a district's lunch-time payers that day who work at the office whose network changed. */
+    OFFICE_NETWORK_STAFF_BPS(300, 800, 900, 2_000);
 
     private final long trainingLow;
     private final long trainingHigh;
