@@ -4,12 +4,14 @@
 # per-round ratio new/old survives a load average that makes absolute rates noise. the "one JVM" ratios in
 # docs/history/engine-sessions.md (e.g. "Fewer instructions and lines in a staged Pay") came from this probe.
 #
-#   perf/scripts/jars-probe.sh OLD.jar NEW.jar [pay|mix|risk] [rounds] [commands per round] [batch] [staged|off]
+#   perf/scripts/jars-probe.sh OLD.jar NEW.jar [pay|mix|risk|rewards] [rounds] [commands per round] [batch] [staged|off]
 #   perf/scripts/jars-probe.sh /tmp/old/tools/target/wodian.jar tools/target/wodian.jar pay 16 262144 64 staged
 #
 # pay: EnginePayBenchmark's workload through PayBatches.payBatch; mix: EngineMixBenchmark (mixBatch / mix);
 # risk: EngineRiskPayBenchmark with rules "on" (-Drules=... through PROBE_JAVA_OPTS), which needs payBatch (jars
-# from 6658dd0 on). "off" runs the one-at-a-time path: the control row. The runners are compiled against each jar.
+# from 6658dd0 on); rewards: EngineRewardsBenchmark (rewardsBatch / payWithRewards: ~1.6 GB of heap per engine, so
+# the default heap holds both). "off" runs the one-at-a-time path: the control row. The runners are compiled
+# against each jar.
 # phases: pay (staged only), each batch's prefetch phase (decode + passes) and apply timed apart by the thread's CPU
 # clock; the per-round new/old of each phase is printed beside the whole's (h14, 2026-12-05).
 # quota: pay with the engine settings (MERCHANT_KEYS_MAX, PAYMENT_TERMINAL_BINDING 2) on in the jar whose path contains
@@ -23,8 +25,9 @@ case "$kind" in
     mix) runner=JarMixRunner ;;
     risk) runner=JarRiskRunner ;;
     quota) runner=JarQuotaRunner ;;
+    rewards) runner=JarRewardsRunner ;;
     phases) runner=JarPhaseRunner ;;
-    *) echo "kind must be pay, mix, risk, quota or phases" >&2; exit 2 ;;
+    *) echo "kind must be pay, mix, risk, rewards, quota or phases" >&2; exit 2 ;;
 esac
 work="$(mktemp -d "${TMPDIR:-/tmp}/jars-probe.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
