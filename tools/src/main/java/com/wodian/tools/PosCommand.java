@@ -698,7 +698,7 @@ public final class PosCommand implements Runnable
     static final class EngineSettingCommand extends Sub
     {
         @Option(names = "--setting", required = true, completionCandidates = EngineSettingNames.class,
-            description = "one of: ${COMPLETION-CANDIDATES}")
+            converter = EngineSettingValue.class, description = "one of: ${COMPLETION-CANDIDATES}")
         com.wodian.protocol.sbe.EngineSetting setting;
         @Option(names = "--value", required = true) long value;
 
@@ -715,8 +715,8 @@ public final class PosCommand implements Runnable
     static final class AccountEventCommand extends Sub
     {
         @Option(names = "--consumer", required = true) long consumerId;
-        @Option(names = "--kind", required = true, description = "CREDENTIAL_RESET, DEVICE_BOUND, PHONE_REBOUND or " +
-            "NEW_NETWORK_LOGIN")
+        @Option(names = "--kind", required = true, converter = AccountEventKindValue.class,
+            description = "CREDENTIAL_RESET, DEVICE_BOUND, PHONE_REBOUND or NEW_NETWORK_LOGIN")
         com.wodian.protocol.sbe.AccountEventKind kind;
 
         @Override
@@ -732,10 +732,63 @@ public final class PosCommand implements Runnable
         @Override
         public java.util.Iterator<String> iterator()
         {
-            return java.util.Arrays.stream(com.wodian.protocol.sbe.EngineSetting.values())
-                .filter(setting -> setting != com.wodian.protocol.sbe.EngineSetting.NULL_VAL)
+            return SentValue.names(com.wodian.protocol.sbe.EngineSetting.class).iterator();
+        }
+    }
+
+    /**
+     * A value of one of the schema's enums, named on the command line (any case, as every enum option of the tree:
+     * {@link WodianMain#commandLine}), except SBE's NULL_VAL: the wire's "no value", which the server refuses as a
+     * malformed message (101). Refused here, before anything is sent, with the values that may be sent.
+     */
+    abstract static class SentValue<E extends Enum<E>> implements CommandLine.ITypeConverter<E>
+    {
+        private static final String NULL_VALUE = "NULL_VAL";
+        private final Class<E> type;
+
+        SentValue(final Class<E> type)
+        {
+            this.type = type;
+        }
+
+        @Override
+        public E convert(final String text)
+        {
+            for (final E value : type.getEnumConstants())
+            {
+                if (!NULL_VALUE.equals(value.name()) && value.name().equalsIgnoreCase(text))
+                {
+                    return value;
+                }
+            }
+            throw new CommandLine.TypeConversionException((NULL_VALUE.equalsIgnoreCase(text) ?
+                "NULL_VAL is SBE's \"no value\", which the server refuses (101 MALFORMED_MESSAGE); " : "") +
+                "expected one of " + String.join(", ", names(type)) + " but was '" + text + "'");
+        }
+
+        /** Every value of the enum that may be sent: all but NULL_VAL, in the schema's order. */
+        static <E extends Enum<E>> java.util.List<String> names(final Class<E> type)
+        {
+            return java.util.Arrays.stream(type.getEnumConstants())
                 .map(Enum::name)
-                .iterator();
+                .filter(name -> !NULL_VALUE.equals(name))
+                .toList();
+        }
+    }
+
+    static final class EngineSettingValue extends SentValue<com.wodian.protocol.sbe.EngineSetting>
+    {
+        EngineSettingValue()
+        {
+            super(com.wodian.protocol.sbe.EngineSetting.class);
+        }
+    }
+
+    static final class AccountEventKindValue extends SentValue<com.wodian.protocol.sbe.AccountEventKind>
+    {
+        AccountEventKindValue()
+        {
+            super(com.wodian.protocol.sbe.AccountEventKind.class);
         }
     }
 }

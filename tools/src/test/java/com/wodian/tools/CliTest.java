@@ -239,6 +239,31 @@ class CliTest
         }
     }
 
+    /**
+     * SBE's NULL_VAL, which the enums of --setting and --kind carry, is the wire's "no value": the server answers it
+     * with 101 MALFORMED_MESSAGE, so the command line refuses it before sending, naming the values that may be sent.
+     * Nothing listens on port 1: a command that got past its options would end unreachable (3), not as a usage error.
+     */
+    @Test
+    void sbesNullValueIsAUsageErrorOfSettingAndKind()
+    {
+        final List<String[]> commands = List.of(
+            new String[]{"pos", "engine-setting", "--port", "1", "--setting", "NULL_VAL", "--value", "1"},
+            new String[]{"pos", "account-event", "--port", "1", "--consumer", "1", "--kind", "null_val"});
+        final List<String> sendable = List.of("MERCHANT_KEYS_MAX, PAYMENT_TERMINAL_BINDING",
+            "CREDENTIAL_RESET, DEVICE_BOUND, PHONE_REBOUND, NEW_NETWORK_LOGIN but was 'null_val'");
+        for (int i = 0; i < commands.size(); i++)
+        {
+            final java.io.StringWriter err = new java.io.StringWriter();
+            final int exitCode = WodianMain.commandLine().setErr(new java.io.PrintWriter(err, true))
+                .execute(commands.get(i));
+            assertEquals(WodianMain.EXIT_USAGE, exitCode, err.toString());
+            assertTrue(err.toString().contains("NULL_VAL is SBE's \"no value\", which the server refuses (101 " +
+                "MALFORMED_MESSAGE); expected one of "), err.toString());
+            assertTrue(err.toString().contains(sendable.get(i)), err.toString());
+        }
+    }
+
     @Test
     void unreachableServerIsExitCodeThree() throws Exception
     {
