@@ -10,7 +10,9 @@
 #   JVM options and launcher environment (e.g. NEW_ENV="WODIAN_CDS=off")
 #   C2 compiles per phase (before, during, after the tail): OLD_JAVA_OPTS=-XX:+PrintCompilation, the same for NEW,
 #   KEEP_LOGS=DIR, then perf/scripts/jit-phases.py DIR/*.log
-#   (defaults 5 rounds; 3,000,000 inputs of RecoveryHarness's workload, a 1,000,000-input tail, 1,000,000 consumers)
+#   (defaults 5 rounds; 3,000,000 inputs of GroupRestartData's workload, a 1,000,000-input tail, 1,000,000 consumers;
+#   since session 50 a mixed tail the server accepts, before it Pays refused for funds:
+#   docs/history/engine-sessions.md, "Session 50, replay")
 #
 # Each tree needs tools/target/wodian.jar (mvn -B -q -DskipTests package). The data is written with NEW_TREE's jar
 # (GroupRestartData, `wodian snapshot take`): both trees must read that snapshot format. Servers run with the

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Bounded restart of a replica group member after a long run (issue 16 item 4; docs/replication.md, "Bounded
-# restart"). Builds a journal of INPUTS inputs (default 20,000,000; RecoveryHarness's workload: registrations, top-ups,
-# then Pays) with a snapshot at INPUTS - TAIL (default tail 1,000,000), gives three nodes the same data and a commit mark
-# at INPUTS, then times, from real `wodian server` processes:
+# restart"). Builds a journal of INPUTS inputs (default 20,000,000; GroupRestartData's workload: registrations, top-ups,
+# then a mixed payment tail) with a snapshot at INPUTS - TAIL (default tail 1,000,000), gives three nodes the same data
+# and a commit mark at INPUTS, then times, from real `wodian server` processes:
 #   1. the whole group started at once: each node's recovery (snapshot load + tail replay, from its log) and the time
 #      until a primary answers;
 #   2. kill -9 of a standby, restart: time until it listens (recovered), and until its applied index is the primary's;

@@ -3,6 +3,8 @@
 
     perf/scripts/restart-cpu-timeline.py DATA_DIR ROUNDS OLD_TREE NEW_TREE
     OLD_JAVA_OPTS=... NEW_JAVA_OPTS=...   that side's WODIAN_JAVA_OPTS (one tree against itself with other JVM flags)
+    NEW_DATA=DIR                          the new side starts on DIR instead of DATA_DIR (one tree against itself on
+                                          two probe data sets, e.g. the tail's definition before and after session 50)
 
 DATA_DIR holds a snapshot, a journal tail after it and a `credentials` file: the one perf/scripts/cold-restart-probe.sh
 builds (run it once with KEEP_DATA=DIR). Each start is `TREE/bin/wodian server` (the tree's launcher, its JVM flags and
@@ -137,15 +139,16 @@ def print_rows(rows):
 def main():
     data_dir, rounds, old_tree, new_tree = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     trees = {"old": old_tree, "new": new_tree}
+    data = {"old": data_dir, "new": os.environ.get("NEW_DATA") or data_dir}
     results = {"old": [], "new": []}
     for name in ("old", "new"):
         # Untimed: what a launcher does once per build (bin/wodian makes its class-data archive at a build's first
         # server start) is not part of a restart.
-        first = start_once(trees[name], data_dir, os.environ.get(name.upper() + "_JAVA_OPTS", ""))
+        first = start_once(trees[name], data[name], os.environ.get(name.upper() + "_JAVA_OPTS", ""))
         print("%s: untimed first start, ready %d ms" % (name, first["ready"]), flush=True)
     for round_index in range(rounds):
         for name in (("old", "new") if round_index % 2 == 0 else ("new", "old")):
-            result = start_once(trees[name], data_dir, os.environ.get(name.upper() + "_JAVA_OPTS", ""))
+            result = start_once(trees[name], data[name], os.environ.get(name.upper() + "_JAVA_OPTS", ""))
             results[name].append(result)
             print("round %d %s: ready %d ms, snapshot load %s ms, tail %s ms (apply CPU %s ms), process CPU %d ms, "
                   "load %.1f" % (round_index, name, result["ready"], result.get("snapshot"), result.get("tail"),

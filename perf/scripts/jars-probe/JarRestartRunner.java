@@ -39,6 +39,8 @@ public final class JarRestartRunner
     static boolean reserve;
     /** The snapshot's sequence (2 M: after the registrations and top-ups, before the Pays). */
     static final long SNAPSHOT_AT = Long.getLong("snapshotAt", 2_000_000);
+    /** The version every journal entry carries: this jar's (see {@link #schemaVersion}). */
+    static final int JOURNAL_SCHEMA_VERSION = schemaVersion();
 
     static EngineConfig config(final int consumers)
     {
@@ -131,8 +133,27 @@ public final class JarRestartRunner
         writer.endOfBatch();
     }
 
+    /**
+     * The payload schema version of the jar this class was loaded with, read at run time: {@code
+     * CommandCatalog.SCHEMA_VERSION} in the source is a compile-time constant, inlined from the jar this runner was
+     * compiled against (the NEW one), so an older jar's journal would carry the newer version in every entry (which
+     * that jar's recovery refuses) while its encoder writes its own.
+     */
+    public static int schemaVersion()
+    {
+        try
+        {
+            return CommandCatalog.class.getField("SCHEMA_VERSION").getInt(null);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     private static void append(final JournalWriter writer, final long sequence, final UnsafeBuffer buffer, final int length)
     {
-        writer.append(sequence, EngineFixture.timestampMs(sequence), CommandCatalog.SCHEMA_VERSION, buffer, 0, length);
+        writer.append(sequence, EngineFixture.timestampMs(sequence), JOURNAL_SCHEMA_VERSION, buffer, 0, length);
     }
+
 }

@@ -20,13 +20,25 @@ public final class RestartProbe
         final Path root = Files.createTempDirectory("restart-probe");
         final Method[] run = new Method[2];
         final Object[] state = new Object[2];
+        final Class<?>[] runner = new Class<?>[2];
+        final int[] schema = new int[2];
         for (int j = 0; j < 2; j++)
         {
             final URLClassLoader loader = new URLClassLoader(new URL[]{dir, Path.of(jars[j]).toUri().toURL()},
                 ClassLoader.getPlatformClassLoader());
-            final Class<?> runner = loader.loadClass("com.wodian.perf.JarRestartRunner");
-            state[j] = runner.getMethod("setUp", Path.class, String.class, boolean.class).invoke(null, root, j == 0 ? "old" : "new", j == 0);
-            run[j] = runner.getMethod("round", Object.class);
+            runner[j] = loader.loadClass("com.wodian.perf.JarRestartRunner");
+            schema[j] = (int)runner[j].getMethod("schemaVersion").invoke(null);
+        }
+        // One journal for both: written by the jar of the older payload schema (the first on a tie), which both read;
+        // a newer jar replays the older entries as the older schema defines them (docs/engine.md, "Changing the
+        // engine safely"). Each jar writes its own snapshot.
+        final int writer = schema[1] < schema[0] ? 1 : 0;
+        System.out.printf("payload schema: old jar %d, new jar %d; the journal is written by the %s jar%n", schema[0],
+            schema[1], writer == 0 ? "old" : "new");
+        for (final int j : new int[]{writer, 1 - writer})
+        {
+            state[j] = runner[j].getMethod("setUp", Path.class, String.class, boolean.class).invoke(null, root, j == 0 ? "old" : "new", j == writer);
+            run[j] = runner[j].getMethod("round", Object.class);
         }
         final double[][] wall = new double[2][rounds], tailCpu = new double[2][rounds];
         for (int r = -1; r < rounds; r++)
