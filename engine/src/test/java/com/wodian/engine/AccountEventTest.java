@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,12 +106,7 @@ class AccountEventTest
         {
             if (i == commands / 2)
             {
-                final MemorySnapshot snapshot = new MemorySnapshot();
-                live.engine.writeSnapshot(snapshot);
-                restored = new EngineDriver(EngineSettingsPropertyTest.config());
-                restored.engine.readSnapshot(snapshot);
-                restored.sequence = live.sequence;
-                restored.nowMs = live.nowMs;
+                restored = live.restoredFromSnapshot(EngineSettingsPropertyTest.config());
                 assertEquals(live.engine.stateHash(), restored.engine.stateHash());
             }
             live.advanceMs(random.nextInt(8) == 0 ? random.nextInt(600_000) : random.nextInt(3));
@@ -127,14 +121,7 @@ class AccountEventTest
             {
                 eventCodes.merge(code, 1, Integer::sum);
             }
-            for (final EngineDriver other : restored == null ? new EngineDriver[]{twin} :
-                new EngineDriver[]{twin, restored})
-            {
-                other.nowMs = live.nowMs;
-                other.command.putBytes(0, live.command, 0, length);
-                other.apply(length);
-                assertArrayEquals(live.replyBytes(), other.replyBytes(), "reply to input " + live.sequence);
-            }
+            live.applyLastInputTo(length, twin, restored);
         }
         live.engine.verifyInvariants();
         assertEquals(live.engine.stateHash(), twin.engine.stateHash());

@@ -1,20 +1,14 @@
 package com.wodian.engine;
 
-import com.sun.source.tree.ArrayAccessTree;
-import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
-import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.SourcePositions;
-import com.sun.source.util.TreeScanner;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,18 +20,14 @@ import javax.lang.model.element.Modifier;
 
 /**
  * For {@link EngineArchitectureTest#everyMoneyWriterOfABookTakesTheKey}: reads one book's source (parsed only) and
- * lists its non-private methods that write money without taking a key. A method writes money when it calls the row
- * writers ({@code set}/{@code add}/{@code setFlag} on itself) with a money field or with a field index it was handed
- * (a generic writer), or assigns an array element whose index names a money field; a private method's writes count
- * for the methods of the same file that call it, unless it takes the key itself. A method takes a key when one of its
- * parameters' types is named {@code Key} or ends in {@code .Key}/{@code MoneyKey}.
+ * lists its non-private methods that write money without taking a key. A method writes money when it calls a row
+ * writer ({@code set}/{@code add}/{@code setFlag}) with a money field or with a field index it was handed (a generic
+ * writer), or assigns an array element whose index names a money field ({@link MoneyWriteScanner}); a private
+ * method's writes count for the methods of the same file that call it, unless it takes the key itself. A method takes
+ * a key when one of its parameters' types is named {@code Key} or ends in {@code .Key}/{@code MoneyKey}.
  */
 final class BookWriters
 {
-    private static final Set<String> ROW_WRITERS = Set.of("set", "add", "setFlag");
-    private static final Set<Tree.Kind> INCREMENTS = Set.of(Tree.Kind.PREFIX_INCREMENT,
-        Tree.Kind.POSTFIX_INCREMENT, Tree.Kind.PREFIX_DECREMENT, Tree.Kind.POSTFIX_DECREMENT);
-
     private BookWriters()
     {
     }
@@ -52,7 +42,10 @@ final class BookWriters
         final Set<String> calls = new TreeSet<>();
     }
 
-    /** "Book.method(parameter types) [line: write, ...]" for each non-private method of {@code book} that writes money without a key. */
+    /**
+     * "Book.method(parameter types) [line: write, ...]" for each non-private method of {@code book} that writes money
+     * without a key.
+     */
     static List<String> keylessMoneyWriters(final CompilationUnitTree unit, final SourcePositions positions,
         final String book, final Set<String> moneyFields)
     {
@@ -122,86 +115,24 @@ final class BookWriters
         {
             parameters.add(parameter.getName().toString());
         }
-        new TreeScanner<Void, Void>()
+        new MoneyWriteScanner(moneyFields, ownFields, write -> writer.writes.add(where(unit, positions, write)))
         {
+            @Override
+            boolean countsAsMoneyField(final ExpressionTree field)
+            {
+                return namesMoneyField(field) || parameters.contains(field.toString());
+            }
+
             @Override
             public Void visitMethodInvocation(final MethodInvocationTree tree, final Void unused)
             {
-                final ExpressionTree select = tree.getMethodSelect();
-                if (select instanceof IdentifierTree)
+                if (tree.getMethodSelect() instanceof IdentifierTree)
                 {
-                    final String name = ((IdentifierTree)select).getName().toString();
-                    writer.calls.add(name);
-                    final List<? extends ExpressionTree> arguments = tree.getArguments();
-                    if (ROW_WRITERS.contains(name) && arguments.size() >= 3 && arguments.size() <= 4 &&
-                        (namesMoneyField(arguments.get(1), ownFields, moneyFields) ||
-                        parameters.contains(arguments.get(1).toString())))
-                    {
-                        writer.writes.add(where(unit, positions, tree));
-                    }
+                    writer.calls.add(((IdentifierTree)tree.getMethodSelect()).getName().toString());
                 }
                 return super.visitMethodInvocation(tree, unused);
             }
-
-            @Override
-            public Void visitAssignment(final AssignmentTree tree, final Void unused)
-            {
-                checkArrayWrite(tree.getVariable(), tree);
-                return super.visitAssignment(tree, unused);
-            }
-
-            @Override
-            public Void visitCompoundAssignment(final CompoundAssignmentTree tree, final Void unused)
-            {
-                checkArrayWrite(tree.getVariable(), tree);
-                return super.visitCompoundAssignment(tree, unused);
-            }
-
-            @Override
-            public Void visitUnary(final UnaryTree tree, final Void unused)
-            {
-                if (INCREMENTS.contains(tree.getKind()))
-                {
-                    checkArrayWrite(tree.getExpression(), tree);
-                }
-                return super.visitUnary(tree, unused);
-            }
-
-            private void checkArrayWrite(final ExpressionTree target, final Tree write)
-            {
-                if (target instanceof ArrayAccessTree &&
-                    namesMoneyField(((ArrayAccessTree)target).getIndex(), ownFields, moneyFields))
-                {
-                    writer.writes.add(where(unit, positions, write));
-                }
-            }
         }.scan(method.getBody(), null);
-    }
-
-    /** Whether the expression names a money field: the book's own by its simple name, any book's as Book.FIELD. */
-    private static boolean namesMoneyField(final ExpressionTree expression, final Set<String> ownFields,
-        final Set<String> moneyFields)
-    {
-        final boolean[] found = {false};
-        new TreeScanner<Void, Void>()
-        {
-            @Override
-            public Void visitMemberSelect(final MemberSelectTree tree, final Void unused)
-            {
-                final String owner = tree.getExpression().toString();
-                found[0] |= moneyFields.contains(owner.substring(owner.lastIndexOf('.') + 1) + "." +
-                    tree.getIdentifier());
-                return super.visitMemberSelect(tree, unused);
-            }
-
-            @Override
-            public Void visitIdentifier(final IdentifierTree tree, final Void unused)
-            {
-                found[0] |= ownFields.contains(tree.getName().toString());
-                return null;
-            }
-        }.scan(expression, null);
-        return found[0];
     }
 
     private static String where(final CompilationUnitTree unit, final SourcePositions positions, final Tree tree)

@@ -1,18 +1,8 @@
 package com.wodian.engine;
 
-import com.sun.source.tree.ArrayAccessTree;
-import com.sun.source.tree.AssignmentTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
-import com.sun.source.tree.CompoundAssignmentTree;
-import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.ImportTree;
-import com.sun.source.tree.MemberSelectTree;
-import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.UnaryTree;
 import com.sun.source.util.JavacTask;
 import com.sun.source.util.SourcePositions;
 import com.sun.source.util.TreeScanner;
@@ -125,10 +115,10 @@ final class EngineArchitectureTest
 
     /**
      * The compiler keeps money writes behind a key: every money writer of the merchant, voucher, points and
-     * consumption books takes a {@code Ledger.Key}, which only Ledger can make (a private constructor), and those of the
-     * consumer book a {@code ConsumerBook.MoneyKey}, which that book hands out once, to the Ledger. What the compiler
-     * cannot refuse is a {@code null} passed for a key (the books refuse it when it runs) or a second book made only
-     * to take its key: so only the Ledger may call a method that takes a key, or take the consumer book's.
+     * consumption books takes a {@code Ledger.Key}, which only Ledger can make (a private constructor), and those of
+     * the consumer book a {@code ConsumerBook.MoneyKey}, which that book hands out once, to the Ledger. What the
+     * compiler cannot refuse is a {@code null} passed for a key (the books refuse it when it runs) or a second book
+     * made only to take its key: so only the Ledger may call a method that takes a key, or take the consumer book's.
      */
     @Test
     void onlyTheLedgerUsesAMoneyKey()
@@ -240,7 +230,8 @@ final class EngineArchitectureTest
             {
                 return;
             }
-            new MoneyWriteScanner(unit, positions, moneyFields, writes).scan(unit, null);
+            new MoneyWriteScanner(moneyFields, MoneyWriteScanner.staticImportsOf(unit, moneyFields),
+                write -> writes.add(where(unit, positions, write))).scan(unit, null);
         });
         assertTrue(filesRead[0] > 50, "read the engine's main sources from " + MAIN_SOURCES.toAbsolutePath());
         assertEquals(List.of(), writes, "a money field written outside the Ledger (issue 14 item 1, docs/engine.md)");
@@ -483,130 +474,5 @@ final class EngineArchitectureTest
     {
         final long line = unit.getLineMap().getLineNumber(positions.getStartPosition(unit, tree));
         return Path.of(unit.getSourceFile().toUri()).getFileName() + ":" + line + " " + tree;
-    }
-
-    /**
-     * Finds writes that name a money field: {@code x.set(i, Book.FIELD, v)} / {@code x.add(i, Book.FIELD, d)} (with or
-     * without a key before them), and an
-     * assignment or increment of an array element whose index names {@code Book.FIELD}; a field imported statically
-     * from a book counts by its simple name.
-     */
-    private static final class MoneyWriteScanner extends TreeScanner<Void, Void>
-    {
-        private static final Set<Tree.Kind> INCREMENTS = Set.of(Tree.Kind.PREFIX_INCREMENT,
-            Tree.Kind.POSTFIX_INCREMENT, Tree.Kind.PREFIX_DECREMENT, Tree.Kind.POSTFIX_DECREMENT);
-
-        private final CompilationUnitTree unit;
-        private final SourcePositions positions;
-        private final Set<String> moneyFields;
-        private final List<String> writes;
-        private final Set<String> staticImports = new TreeSet<>();
-
-        MoneyWriteScanner(final CompilationUnitTree unit, final SourcePositions positions,
-            final Set<String> moneyFields, final List<String> writes)
-        {
-            this.unit = unit;
-            this.positions = positions;
-            this.moneyFields = moneyFields;
-            this.writes = writes;
-            for (final ImportTree importTree : unit.getImports())
-            {
-                final String imported = importTree.getQualifiedIdentifier().toString();
-                final String[] parts = imported.split("\\.");
-                if (importTree.isStatic() && parts.length >= 2)
-                {
-                    final String book = parts[parts.length - 2];
-                    final String member = parts[parts.length - 1];
-                    moneyFields.stream().filter(field -> member.equals("*") ? field.startsWith(book + ".") :
-                        field.equals(book + "." + member)).forEach(field -> staticImports.add(field.substring(
-                        field.indexOf('.') + 1)));
-                }
-            }
-        }
-
-        @Override
-        public Void visitMethodInvocation(final MethodInvocationTree tree, final Void unused)
-        {
-            final String method = methodName(tree.getMethodSelect());
-            final int arguments = tree.getArguments().size();
-            if ((method.equals("set") || method.equals("add")) && (arguments == 3 || arguments == 4) &&
-                namesMoneyField(tree.getArguments().get(arguments - 2)))
-            {
-                writes.add(where(unit, positions, tree));
-            }
-            return super.visitMethodInvocation(tree, unused);
-        }
-
-        @Override
-        public Void visitAssignment(final AssignmentTree tree, final Void unused)
-        {
-            checkArrayWrite(tree.getVariable(), tree);
-            return super.visitAssignment(tree, unused);
-        }
-
-        @Override
-        public Void visitCompoundAssignment(final CompoundAssignmentTree tree, final Void unused)
-        {
-            checkArrayWrite(tree.getVariable(), tree);
-            return super.visitCompoundAssignment(tree, unused);
-        }
-
-        @Override
-        public Void visitUnary(final UnaryTree tree, final Void unused)
-        {
-            if (INCREMENTS.contains(tree.getKind()))
-            {
-                checkArrayWrite(tree.getExpression(), tree);
-            }
-            return super.visitUnary(tree, unused);
-        }
-
-        private void checkArrayWrite(final ExpressionTree target, final Tree write)
-        {
-            if (target instanceof ArrayAccessTree && namesMoneyField(((ArrayAccessTree)target).getIndex()))
-            {
-                writes.add(where(unit, positions, write));
-            }
-        }
-
-        /** Whether the expression names a money field anywhere in it (an index such as {@code base + Book.F}). */
-        private boolean namesMoneyField(final ExpressionTree expression)
-        {
-            final boolean[] found = {false};
-            new TreeScanner<Void, Void>()
-            {
-                @Override
-                public Void visitMemberSelect(final MemberSelectTree tree, final Void unused)
-                {
-                    final String owner = tree.getExpression().toString();
-                    final String simpleOwner = owner.substring(owner.lastIndexOf('.') + 1);
-                    found[0] |= moneyFields.contains(simpleOwner + "." + tree.getIdentifier());
-                    return super.visitMemberSelect(tree, unused);
-                }
-
-                @Override
-                public Void visitIdentifier(final IdentifierTree tree, final Void unused)
-                {
-                    found[0] |= staticImports.contains(tree.getName().toString());
-                    return null;
-                }
-
-                @Override
-                public Void visitClass(final ClassTree tree, final Void unused)
-                {
-                    return null;
-                }
-            }.scan(expression, null);
-            return found[0];
-        }
-
-        private static String methodName(final ExpressionTree select)
-        {
-            if (select instanceof MemberSelectTree)
-            {
-                return ((MemberSelectTree)select).getIdentifier().toString();
-            }
-            return select instanceof IdentifierTree ? ((IdentifierTree)select).getName().toString() : "";
-        }
     }
 }

@@ -117,6 +117,44 @@ public final class EngineDriver implements ReplySink
         return restored;
     }
 
+    /**
+     * Sets this driver's engine up for the risk feature tests: it captures each payment's features as a training tool
+     * would, the daily limit runs in shadow (evaluated on every payment, so the profiles learn, and never declining),
+     * and merchant 1, a cafe in area 310101 and an alliance member, has terminal 11.
+     *
+     * @return this driver
+     */
+    public EngineDriver withRiskFeatureCapture()
+    {
+        engine.captureRiskFeatures(true);
+        org.junit.jupiter.api.Assertions.assertEquals(ResultCode.OK, riskRule(0,
+            com.wodian.engine.risk.RiskRules.DAILY_LIMIT, RiskMode.SHADOW, RiskAction.DECLINE, 1_000_000_000, 0, 0));
+        org.junit.jupiter.api.Assertions.assertEquals(ResultCode.OK, apply(encoder.registerMerchant(command, 0, 1, 10,
+            500, 200, 0, true, MerchantTrade.CAFE, 310_101)));
+        org.junit.jupiter.api.Assertions.assertEquals(ResultCode.OK, terminal(11, 1));
+        return this;
+    }
+
+    /**
+     * Applies the input this driver applied last ({@code length} bytes of its command buffer) to each follower, at this
+     * driver's time, and asserts that each replies byte for byte alike: the twin-engine and restored-engine checks of
+     * the property tests. A null follower (a restored engine not made yet) is skipped.
+     */
+    public void applyLastInputTo(final int length, final EngineDriver... followers)
+    {
+        for (final EngineDriver follower : followers)
+        {
+            if (follower != null)
+            {
+                follower.nowMs = nowMs;
+                follower.command.putBytes(0, command, 0, length);
+                follower.apply(length);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(replyBytes(), follower.replyBytes(),
+                    "reply to input " + sequence);
+            }
+        }
+    }
+
     public void advanceMs(final long ms)
     {
         nowMs += ms;

@@ -65,14 +65,7 @@ class EngineSettingsPropertyTest
             final int length = LedgerPropertyTest.randomCommand(random, live, i / 200);
             final ResultCode code = live.apply(length);
             codes.merge(code, 1, Integer::sum);
-            for (final EngineDriver other : restored == null ? new EngineDriver[]{twin} :
-                new EngineDriver[]{twin, restored})
-            {
-                other.nowMs = live.nowMs;
-                other.command.putBytes(0, live.command, 0, length);
-                other.apply(length);
-                assertArrayEquals(live.replyBytes(), other.replyBytes(), "reply to input " + live.sequence);
-            }
+            live.applyLastInputTo(length, twin, restored);
             live.engine.verifyBalances();
             if ((i & 63) == 0)
             {
@@ -93,12 +86,7 @@ class EngineSettingsPropertyTest
 
     private static EngineDriver restore(final EngineDriver live)
     {
-        final MemorySnapshot snapshot = new MemorySnapshot();
-        live.engine.writeSnapshot(snapshot);
-        final EngineDriver restored = new EngineDriver(config());
-        restored.engine.readSnapshot(snapshot);
-        restored.sequence = live.sequence;
-        restored.nowMs = live.nowMs;
+        final EngineDriver restored = live.restoredFromSnapshot(config());
         assertEquals(live.engine.stateHash(), restored.engine.stateHash());
         restored.engine.verifyInvariants();
         return restored;

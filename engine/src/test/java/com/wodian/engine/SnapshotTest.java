@@ -38,12 +38,7 @@ class SnapshotTest
             live.apply(LedgerPropertyTest.randomCommand(random, live, i / 200));
         }
 
-        final MemorySnapshot snapshot = new MemorySnapshot();
-        live.engine.writeSnapshot(snapshot);
-        final EngineDriver restored = new EngineDriver(config());
-        restored.engine.readSnapshot(snapshot);
-        restored.sequence = live.sequence;
-        restored.nowMs = live.nowMs;
+        final EngineDriver restored = live.restoredFromSnapshot(config());
         assertEquals(live.engine.stateHash(), restored.engine.stateHash());
         assertEquals(live.engine.lastRiskEventId(), restored.engine.lastRiskEventId(), "risk state restored too");
         assertEquals(live.engine.riskDecisions(), restored.engine.riskDecisions());
@@ -52,12 +47,9 @@ class SnapshotTest
         for (int i = snapshotAfter; i < snapshotAfter + 4_000; i++)
         {
             live.advanceMs(random.nextInt(8) == 0 ? random.nextInt(600) : random.nextInt(3));
-            restored.nowMs = live.nowMs;
             final int length = LedgerPropertyTest.randomCommand(random, live, i / 200);
             live.apply(length);
-            restored.command.putBytes(0, live.command, 0, length);
-            restored.apply(length);
-            assertArrayEquals(live.replyBytes(), restored.replyBytes(), "reply to input " + live.sequence);
+            live.applyLastInputTo(length, restored);
         }
         assertEquals(live.engine.stateHash(), restored.engine.stateHash());
         assertTrue(live.engine.lastRiskEventId() > 0, "risk rules (on in the workload) decided something");

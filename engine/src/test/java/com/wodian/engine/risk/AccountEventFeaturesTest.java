@@ -4,7 +4,6 @@ import com.wodian.engine.EngineConfig;
 import com.wodian.engine.EngineDriver;
 import com.wodian.engine.MemorySnapshot;
 import com.wodian.protocol.sbe.AccountEventKind;
-import com.wodian.protocol.sbe.MerchantTrade;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.RiskAction;
 import com.wodian.protocol.sbe.RiskMode;
@@ -42,13 +41,7 @@ class AccountEventFeaturesTest
     @BeforeEach
     void setUp()
     {
-        d = new EngineDriver(EngineConfig.small());
-        d.engine.captureRiskFeatures(true);
-        assertEquals(ResultCode.OK, d.riskRule(0, RiskRules.DAILY_LIMIT, RiskMode.SHADOW, RiskAction.DECLINE,
-            1_000_000_000, 0, 0));
-        assertEquals(ResultCode.OK, d.apply(d.encoder.registerMerchant(d.command, 0, 1, 10, 500, 200, 0, true,
-            MerchantTrade.CAFE, 310_101)));
-        assertEquals(ResultCode.OK, d.terminal(11, 1));
+        d = new EngineDriver(EngineConfig.small()).withRiskFeatureCapture();
         assertEquals(ResultCode.OK, d.consumer(1, 1));
         assertEquals(ResultCode.OK, d.consumer(2, 0));
         assertEquals(ResultCode.OK, d.topUp(1, 1, 10_000_000));

@@ -28,16 +28,11 @@ class RiskFeaturesTest
     @BeforeEach
     void setUp()
     {
-        d = new EngineDriver(EngineConfig.small());
-        d.engine.captureRiskFeatures(true);
-        assertEquals(ResultCode.OK, d.riskRule(0, RiskRules.DAILY_LIMIT, RiskMode.SHADOW, RiskAction.DECLINE,
-            1_000_000_000, 0, 0));
-        // Merchant 1: cafe in area 310101, alliance member (home of consumer 1); merchant 2: electronics in 440300.
-        assertEquals(ResultCode.OK, d.apply(d.encoder.registerMerchant(d.command, 0, 1, 10, 500, 200, 0, true,
-            MerchantTrade.CAFE, 310_101)));
+        // Merchant 1: cafe in area 310101, alliance member (home of consumer 1), terminal 11; merchant 2: electronics in
+        // 440300, terminal 21.
+        d = new EngineDriver(EngineConfig.small()).withRiskFeatureCapture();
         assertEquals(ResultCode.OK, d.apply(d.encoder.registerMerchant(d.command, 0, 2, 10, 500, 200, 0, true,
             MerchantTrade.ELECTRONICS, 440_300)));
-        assertEquals(ResultCode.OK, d.terminal(11, 1));
         assertEquals(ResultCode.OK, d.terminal(21, 2));
         d.advanceMs(10 * HOUR_MS);
         assertEquals(ResultCode.OK, d.consumer(1, 1));
