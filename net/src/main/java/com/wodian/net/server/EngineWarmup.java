@@ -13,9 +13,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
- * Runs the engine's hot paths (Pay, Try and Confirm, Refund, balance and payment-status queries) on a throwaway
- * engine before the server opens its port, so that the JIT compiles them before the first client, not during live
- * traffic. The throwaway engine never sees the real state and is dropped afterwards; nothing is journaled.
+ * Runs the engine's hot paths (Pay, Try and Confirm or Cancel, Refund, balance and payment-status queries) on a
+ * throwaway engine before the server opens its port, so that the JIT compiles them before the first client, not during
+ * live traffic. The throwaway engine never sees the real state and is dropped afterwards; nothing is journaled.
  *
  * <p>The replies go to three sinks of three classes in turn, none of them the live one (the engine stage). With a
  * single sink class the JIT compiled the engine's reply call as a guarded inline of that class, and the first live
@@ -77,6 +77,16 @@ final class EngineWarmup
     static final long UNFUNDED_CONSUMER_ID = REGISTERED_CONSUMERS + 1;
     /** Refused Pays' payment ids, above the main mix's ({@code 1_000 + i}). */
     private static final long REFUSED_PAYMENT_ID_BASE = 2_000_000_000L;
+    /** Held Tries ({@link #heldTries}) once per this many inputs of the main mix, cancelled {@link #HELD_FOR} later. */
+    static final int HELD_TRIES_EVERY = 64;
+    /** Held Tries each time: two at one merchant, two at the next, all of one input time. */
+    static final int HELD_TRIES = 4;
+    /** The input of the main mix, in every {@link #HELD_TRIES_EVERY}, whose Try gets two held Tries beside it. */
+    private static final int HELD_TRY_STEP = 20;
+    /** Inputs of the main mix between two held Tries and their Cancels. */
+    private static final int HELD_FOR = 24;
+    /** Held Tries' payment ids, above the refused Pays'. */
+    private static final long HELD_PAYMENT_ID_BASE = 3_000_000_000L;
 
     private EngineWarmup()
     {
@@ -203,8 +213,43 @@ final class EngineWarmup
             {
                 refusedPay(batch, encoder, merchantId, REFUSED_PAYMENT_ID_BASE + i, timestampMs, sink);
             }
+            if (i % HELD_TRIES_EVERY == HELD_TRY_STEP)
+            {
+                heldTries(batch, encoder, i, false, timestampMs, sink);
+            }
+            else if (i % HELD_TRIES_EVERY == HELD_TRY_STEP + HELD_FOR)
+            {
+                heldTries(batch, encoder, i - HELD_FOR, true, timestampMs, sink);
+            }
         }
         batch.flush();
+    }
+
+    /**
+     * Beside the main mix's Try of input {@code i} (one in {@link #HELD_TRIES_EVERY}), {@link #HELD_TRIES} more Tries
+     * of the same input time, half at its merchant and half at the next, held while the main Try is confirmed at the
+     * next input, and cancelled, newest first, {@link #HELD_FOR} inputs later ({@code cancel}). Without them the
+     * warm-up confirmed only the newest hold, never cancelled one, and its holds never shared an expiry: a restart's
+     * mixed tail (the data of perf/scripts/cold-restart-probe.sh) trapped in the removal of an older hold
+     * ({@code ExpiryQueue.remove}, under {@code Ledger.confirmHold}), in the order of holds expiring in the same ms
+     * ({@code RecordTable.before}, under {@code Ledger.cancelHold}) and in the batch prefetch's Cancel
+     * ({@code BatchPrefetcher.add}), and threw away {@code CommandAdapter.onCommand}'s C2 code, which inlines them,
+     * twice (-XX:+LogCompilation; docs/history/engine-sessions.md, "Session 50, replay").
+     */
+    private static void heldTries(final RingLikeBatch batch, final CommandEncoder encoder, final long i,
+        final boolean cancel, final long timestampMs, final ReplySink sink)
+    {
+        final long consumerId = 1 + i % REGISTERED_CONSUMERS;   // the main mix's Try at input i is this consumer's
+        for (int k = 0; k < HELD_TRIES; k++)
+        {
+            final int held = cancel ? HELD_TRIES - 1 - k : k;
+            // The main mix's merchant at input i for the first half, the next merchant for the second.
+            final long merchantId = MERCHANT_ID + (i / 8 + 2 * held / HELD_TRIES) % MERCHANTS;
+            final long paymentId = HELD_PAYMENT_ID_BASE + HELD_TRIES * i + held;
+            batch.command(cancel ? encoder.cancel(batch.nextSlot(), 0, merchantId, merchantId, paymentId) :
+                encoder.tryPayment(batch.nextSlot(), 0, merchantId, merchantId, paymentId, consumerId, 100, TTL_MS),
+                timestampMs, sink);
+        }
     }
 
     /**

@@ -67,6 +67,39 @@ class EngineWarmupTest
         assertTrue(codes.getOrDefault(ResultCode.OK, 0) >= inputs / 2, "most accepted: " + codes);
     }
 
+    /**
+     * The warm-up's Tries are cancelled too, and a confirmed Try is not always the newest hold: held Tries beside one
+     * Try in {@value EngineWarmup#HELD_TRIES_EVERY}, cancelled later (EngineWarmup.heldTries). Without them a
+     * restart's mixed tail trapped in the hold queue and the Cancel's path and ran the command path in the
+     * interpreter until C2 had compiled it again.
+     */
+    @Test
+    void warmUpTriesAreConfirmedAndCancelled()
+    {
+        final int inputs = 4_000;
+        final Map<String, Integer> replies = new java.util.TreeMap<>();
+        final com.wodian.protocol.sbe.MessageHeaderDecoder header = new com.wodian.protocol.sbe.MessageHeaderDecoder();
+        final com.wodian.protocol.sbe.PaymentReplyDecoder reply = new com.wodian.protocol.sbe.PaymentReplyDecoder();
+        final ReplySink tally = (buffer, offset, length) ->
+        {
+            header.wrap(buffer, offset);
+            if (header.templateId() == com.wodian.protocol.sbe.PaymentReplyDecoder.TEMPLATE_ID)
+            {
+                reply.wrapAndApplyHeader(buffer, offset, header);
+                replies.merge(reply.commandTemplateId() + " " + reply.code(), 1, Integer::sum);
+            }
+        };
+        EngineWarmup.runOn(inputs, new ReplySink[] {tally});
+        // HELD_TRIES Cancels per HELD_TRIES_EVERY inputs; at least half accepted: the small key table is full of keys
+        // too young to forget for part of the run, and a held Try refused for that (LIMIT_KEYS) leaves its Cancel
+        // nothing to cancel.
+        final int cancels = inputs / EngineWarmup.HELD_TRIES_EVERY * EngineWarmup.HELD_TRIES / 2;
+        assertTrue(replies.getOrDefault(com.wodian.protocol.sbe.PaymentCancelDecoder.TEMPLATE_ID + " OK", 0) >= cancels,
+            "at least " + cancels + " Cancels accepted, replies by command template and code: " + replies);
+        assertTrue(replies.getOrDefault(com.wodian.protocol.sbe.PaymentConfirmDecoder.TEMPLATE_ID + " OK", 0) >=
+            inputs / 8 / 2, "Confirms accepted, replies by command template and code: " + replies);
+    }
+
     private static int indexOf(final List<String> lines, final String part)
     {
         for (int i = 0; i < lines.size(); i++)
