@@ -50,6 +50,12 @@ public final class ChildServerProcess
      * server run that writes them to an archive at its clean stop ({@code -XX:ArchiveClassesAtExit}); every start maps
      * it. Measured at load 12-14 (time to the listening line, three alternated pairs): 13.7, 13.2, 19.8 s without,
      * 4.5, 9.3, 8.9 s with. The JVM ignores an archive it cannot use (sharing is on {@code auto}); null: none made.
+     *
+     * <p>The training server runs interpreted ({@code -Xint}): with the JIT on, the methods still queued for
+     * compilation when the archive was written stayed marked so in it, and no child that mapped it ever compiled them
+     * (the journal's append and the receiver's stamp among them; most likely the JDK's bug JDK-8306460, a queued
+     * flag kept in a dynamic archive, fixed in JDK 21). The launcher's archive had the same defect
+     * (docs/history/engine-sessions.md, "Restart, session 49").
      */
     private static Path sharedArchive;
     private static boolean sharedArchiveTried;
@@ -120,6 +126,7 @@ public final class ChildServerProcess
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(childJvmFlags());
             command.add("-XX:ArchiveClassesAtExit=" + archive);
+            command.add("-Xint"); // nothing compiled, so nothing queued for compilation when the archive is written
             launch(dir.resolve("archive.log"), command, List.of(), List.of("--data", dataDir.toString(), "--port",
                 "0", "--limits", "small")).stop(); // the archive is written at the clean exit
             if (Files.isRegularFile(archive) && Files.size(archive) > 0)
