@@ -257,16 +257,6 @@ final class AccountEventPlanner
 
     private void add(final long timeMs, final Account account, final AccountEventType kind, final Label label)
     {
-        final WorldEvent event = new WorldEvent();
-        event.type = CommandType.ACCOUNT_EVENT;
-        event.timeMs = timeMs;
-        event.order = events.size();
-        event.account = account.index;
-        event.accountEvent = kind;
-        event.actor = label.actor();
-        event.variant = label.variant();
-        event.lookAlike = label.lookAlike();
-        event.groupId = label.groupId();
-        events.add(event);
+        events.add(WorldEvent.accountEvent(timeMs, events.size(), account.index, kind, label));
     }
 }

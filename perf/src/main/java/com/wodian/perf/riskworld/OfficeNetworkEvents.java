@@ -99,16 +99,7 @@ final class OfficeNetworkEvents
 
     private void add(final List<WorldEvent> events, final long timeMs, final Account account)
     {
-        final WorldEvent event = new WorldEvent();
-        event.type = CommandType.ACCOUNT_EVENT;
-        event.timeMs = timeMs;
-        event.order = order++;
-        event.account = account.index;
-        event.accountEvent = AccountEventType.NEW_NETWORK_LOGIN;
-        event.actor = LUNCH_RUSH.actor();
-        event.variant = LUNCH_RUSH.variant();
-        event.lookAlike = LUNCH_RUSH.lookAlike();
-        event.groupId = LUNCH_RUSH.groupId();
-        events.add(event);
+        events.add(WorldEvent.accountEvent(
+            timeMs, order++, account.index, AccountEventType.NEW_NETWORK_LOGIN, LUNCH_RUSH));
     }
 }

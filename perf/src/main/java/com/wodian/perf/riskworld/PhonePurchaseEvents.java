@@ -92,16 +92,6 @@ final class PhonePurchaseEvents
     private void add(final List<WorldEvent> events, final long timeMs, final Account account,
         final AccountEventType kind)
     {
-        final WorldEvent event = new WorldEvent();
-        event.type = CommandType.ACCOUNT_EVENT;
-        event.timeMs = timeMs;
-        event.order = order++;
-        event.account = account.index;
-        event.accountEvent = kind;
-        event.actor = BIG_TICKET.actor();
-        event.variant = BIG_TICKET.variant();
-        event.lookAlike = BIG_TICKET.lookAlike();
-        event.groupId = BIG_TICKET.groupId();
-        events.add(event);
+        events.add(WorldEvent.accountEvent(timeMs, order++, account.index, kind, BIG_TICKET));
     }
 }

@@ -28,6 +28,23 @@ final class WorldEvent
     /** What an ACCOUNT_EVENT reports; null for every other command. */
     AccountEventType accountEvent;
 
+    /** An ACCOUNT_EVENT the account service reports for one account, labelled as its cause. */
+    static WorldEvent accountEvent(
+        final long timeMs, final long order, final int account, final AccountEventType kind, final Label label)
+    {
+        final WorldEvent event = new WorldEvent();
+        event.type = CommandType.ACCOUNT_EVENT;
+        event.timeMs = timeMs;
+        event.order = order;
+        event.account = account;
+        event.accountEvent = kind;
+        event.actor = label.actor();
+        event.variant = label.variant();
+        event.lookAlike = label.lookAlike();
+        event.groupId = label.groupId();
+        return event;
+    }
+
     static int compare(final WorldEvent a, final WorldEvent b)
     {
         final int byTime = Long.compare(a.timeMs, b.timeMs);
