@@ -81,7 +81,8 @@ class AccountEventTest
         assertEquals(ResultCode.OK, d.merchant(1, 10, 0, 0, 0, false));
         assertEquals(ResultCode.OK, d.consumer(CONSUMER, 1));
         final int length = d.encoder.accountEvent(d.command, 0, CONSUMER, AccountEventKind.PHONE_REBOUND);
-        d.command.putShort(6, (short)(AccountEventDecoder.SCHEMA_VERSION - 1), java.nio.ByteOrder.LITTLE_ENDIAN);
+        // AccountEvent came with schema version 13: a sender of version 12 cannot have sent it.
+        d.command.putShort(6, (short)12, java.nio.ByteOrder.LITTLE_ENDIAN);
         assertEquals(ResultCode.UNSUPPORTED_SCHEMA, d.apply(length));
     }
 

@@ -152,7 +152,19 @@ public final class RiskFeatures
     public static final int ACCOUNT_EVENT_KINDS_24H = 85;
     /** How many of the four kinds happened to the account in the last 7 days (0-4). */
     public static final int ACCOUNT_EVENT_KINDS_7D = 86;
-    public static final int COUNT = 87;
+    /**
+     * An account event counted only together with the payment-side traces of a stolen account (schema 14;
+     * docs/risk.md "Account events"): when the consumer had an AccountEvent of any kind in the last 7 days (86 at
+     * least 1) and the shop is new to it (61 = 1), the payment's {@link #TAKEOVER_TRACES} (0-10); else -1, and -1 for a
+     * redemption. Honest consumers produce every kind of event (a new phone, a forgotten PIN, a trip), and how often
+     * moves from world to world; a model that trusts "an event this week" alone declines more honest payments where
+     * events are more common (docs/history/risk-sessions.md, "Fiftieth session"). An honest consumer who binds a new
+     * phone and then pays at the shops it always uses reads -1 here; a ring spending a victim's wallet at a fence
+     * pays at a shop new to the account, with the traces of 79. The gate is the new shop, not "traces above 0": an
+     * honest payment shows two to four traces. No state of its own: read from features already computed.
+     */
+    public static final int EVENTED_NEW_SHOP_TRACES = 87;
+    public static final int COUNT = 88;
     /** Features 80-84 read at most this: 30 days. */
     public static final long ACCOUNT_EVENT_CAP_MINUTES = 30L * 24 * 60;
 
@@ -160,12 +172,13 @@ public final class RiskFeatures
      * The features a SetRiskModel of a schema version may name: a build refused a tree naming a feature it did not
      * have yet (RISK_MODEL_INVALID), so accepting it from a message of that version would replay an old journal to
      * another reply and another model. A new feature therefore comes with a new schema version, and its id is valid
-     * only from that version on: 79 from version 8. (Features added before this rule, up to 78, are valid in every
-     * version that has SetRiskModel.)
+     * only from that version on: 79 from version 8, 80-86 from 13, 87 from 14. (Features added before this rule, up
+     * to 78, are valid in every version that has SetRiskModel.)
      */
     public static int countForSchemaVersion(final int schemaVersion)
     {
-        return schemaVersion >= 13 ? COUNT : schemaVersion >= 8 ? MINUTES_SINCE_CREDENTIAL_RESET : TAKEOVER_TRACES;
+        return schemaVersion >= 14 ? COUNT : schemaVersion >= 13 ? EVENTED_NEW_SHOP_TRACES :
+            schemaVersion >= 8 ? MINUTES_SINCE_CREDENTIAL_RESET : TAKEOVER_TRACES;
     }
     /** Feature 79's thresholds: a payment this far above the consumer's usual amount (log16 x16, about 3x) ... */
     static final long TRACE_ABOVE_OWN_X16 = 250;
@@ -219,7 +232,7 @@ public final class RiskFeatures
         "MERCHANT_NEW_PAYER_WALLET_SHARE", "CONSUMER_RECIPROCAL_MIN", "TAKEOVER_TRACES",
         "MINUTES_SINCE_CREDENTIAL_RESET", "MINUTES_SINCE_DEVICE_BOUND", "MINUTES_SINCE_PHONE_REBOUND",
         "MINUTES_SINCE_NEW_NETWORK_LOGIN", "MINUTES_SINCE_ACCOUNT_EVENT", "ACCOUNT_EVENT_KINDS_24H",
-        "ACCOUNT_EVENT_KINDS_7D",
+        "ACCOUNT_EVENT_KINDS_7D", "EVENTED_NEW_SHOP_TRACES",
     };
 
     final long[] values = new long[COUNT];
@@ -427,6 +440,13 @@ public final class RiskFeatures
         forPlace(nowMs, consumer, merchant, home);
         forGroup(consumer, merchant, home);
         x[TAKEOVER_TRACES] = takeoverTraces(x);
+        x[EVENTED_NEW_SHOP_TRACES] = eventedNewShopTraces(x);
+    }
+
+    /** Feature 87 from the payment's other features (see {@link #EVENTED_NEW_SHOP_TRACES}). */
+    static long eventedNewShopTraces(final long[] x)
+    {
+        return x[ACCOUNT_EVENT_KINDS_7D] >= 1 && x[NEW_MERCHANT_FOR_CONSUMER] == 1 ? x[TAKEOVER_TRACES] : -1;
     }
 
     /** Feature 79 from the payment's other features (see {@link #TAKEOVER_TRACES}). */
@@ -573,6 +593,7 @@ public final class RiskFeatures
         forGroup(consumer, merchant, home);
         x[CONSUMER_ATTEMPTS_MINUTE]--;
         x[CONSUMER_ATTEMPTS_HOUR]--;
+        x[EVENTED_NEW_SHOP_TRACES] = -1;
     }
 
     /** An approved Try or Pay: the new profiles learn it (the old ones are updated by {@link RiskControl}). */

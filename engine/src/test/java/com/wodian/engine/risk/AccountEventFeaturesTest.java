@@ -59,7 +59,8 @@ class AccountEventFeaturesTest
     /** Features 80-86 of the last payment: minutes since each kind, since any, kinds in 24 h and in 7 days. */
     private long[] accountFeatures()
     {
-        return java.util.Arrays.copyOfRange(x, RiskFeatures.MINUTES_SINCE_CREDENTIAL_RESET, RiskFeatures.COUNT);
+        return java.util.Arrays.copyOfRange(x, RiskFeatures.MINUTES_SINCE_CREDENTIAL_RESET,
+            RiskFeatures.ACCOUNT_EVENT_KINDS_7D + 1);
     }
 
     @Test
@@ -243,7 +244,7 @@ class AccountEventFeaturesTest
         assertTrue(namingEvents.contains("model-v35.txt"), "v35 reads the account events: " + namingEvents);
     }
 
-    /** Whether a model's trees test any of features 80-86 (the exit marker is not a feature). */
+    /** Whether a model's trees test any of features 80-87 (the exit marker is not a feature). */
     private static boolean namesAnAccountEventFeature(final RiskModelEvaluationTest.Trees trees)
     {
         for (final int feature : trees.features())
