@@ -8,6 +8,11 @@ import java.util.List;
  * an electronics shop (a legitimate {@code BIG_TICKET} Pay) binds it to the account the same day, at the counter on
  * the shop's Wi-Fi or later at home, sometimes moving the number too.
  *
+ * <p>How many: the world's weekly rate of such phones per established consumer, spread evenly over the days and, on
+ * each day, over that day's phone-shop payments. Not a fixed share of the payments: the world draws big-ticket
+ * purchases above everyday life on purpose (a look-alike's density), and a fixed share would give more new phones
+ * than the replacement cycle allows (docs/risk-threats.md section 10.1, "New devices, counted once").
+ *
  * <p>Derived from the day's planned commands before any of them is emitted, with draws from a stream of its own per
  * payment ({@link Rng#of} with a purpose no other part uses), never touching the running models: every other
  * command of the world keeps its bytes and order. Every event is after its payment and on the same day.
@@ -31,11 +36,24 @@ final class PhonePurchaseEvents
     List<WorldEvent> derive(final int day, final List<WorldEvent> dayCommands)
     {
         final List<WorldEvent> events = new ArrayList<>();
+        long purchases = 0;
+        for (final WorldEvent payment : dayCommands)
+        {
+            purchases += isPhoneShopPurchase(payment) ? 1 : 0;
+        }
+        if (purchases == 0)
+        {
+            return events;
+        }
+        // The day's seventh of the week's phones, over the day's purchases: consumers x rate / 10,000 / 7 phones,
+        // divided by the purchases, in bps of a purchase.
+        final long setUpBps = Math.min(10_000, parameters.get(WorldParameter.CONSUMERS)
+            * parameters.get(WorldParameter.PHONE_PURCHASE_SET_UP_WEEKLY_BPS) / (SimulatedClock.DAYS * purchases));
         for (final WorldEvent payment : dayCommands)
         {
             if (isPhoneShopPurchase(payment))
             {
-                deriveFrom(day, payment, events);
+                deriveFrom(day, payment, setUpBps, events);
             }
         }
         events.sort(WorldEvent::compare);
@@ -54,10 +72,11 @@ final class PhonePurchaseEvents
         return isPhoneShopPurchase(event, world);
     }
 
-    private void deriveFrom(final int day, final WorldEvent payment, final List<WorldEvent> events)
+    private void deriveFrom(final int day, final WorldEvent payment, final long setUpBps,
+        final List<WorldEvent> events)
     {
         final Rng rng = Rng.of(world.seed, PURPOSE_PHONE_PURCHASE, Rng.mix(payment.account) ^ payment.timeMs);
-        final boolean phone = rng.chanceBps(parameters.get(WorldParameter.PHONE_PURCHASE_SET_UP_BPS));
+        final boolean phone = rng.chanceBps(setUpBps);
         final boolean inShop = rng.chanceBps(parameters.get(WorldParameter.PHONE_PURCHASE_IN_SHOP_BPS));
         final boolean numberMoves = rng.chanceBps(parameters.get(WorldParameter.PHONE_PURCHASE_NUMBER_MOVE_BPS));
         final long shopBindMs =

@@ -30,7 +30,12 @@ class PhonePurchaseEventsTest
     {
     }
 
-    private record Generated(WorldParameters parameters, List<Seen> purchases, List<Seen> events)
+    /**
+     * One generated world: its knobs, its phone-shop purchases and their events, and every honest
+     * {@code DEVICE_BOUND} on an established consumer's account (weekly rate, number changes, trips, phone shops).
+     */
+    private record Generated(WorldParameters parameters, List<Seen> purchases, List<Seen> events,
+        long establishedConsumers, long honestBindings)
     {
     }
 
@@ -50,9 +55,15 @@ class PhonePurchaseEventsTest
         final List<Seen> purchases = new ArrayList<>();
         final List<Seen> events = new ArrayList<>();
         long position = 0;
+        long honestBindings = 0;
         while (cursor.next())
         {
             final WorldEvent event = cursor.event();
+            if (event.type == CommandType.ACCOUNT_EVENT && event.accountEvent == AccountEventType.DEVICE_BOUND
+                && event.actor == Actor.LEGITIMATE && established(world.account(event.account)))
+            {
+                honestBindings++;
+            }
             if (PhonePurchaseEvents.isPhoneShopPurchase(event, world))
             {
                 purchases.add(new Seen(position, cursor.timestampMs(), event.timeMs, event.account, null));
@@ -65,7 +76,32 @@ class PhonePurchaseEventsTest
             }
             position++;
         }
-        return new Generated(world.parameters, purchases, events);
+        final long establishedConsumers =
+            world.accounts.stream().filter(account -> established(account) && !account.actor.isAbuse()).count();
+        return new Generated(world.parameters, purchases, events, establishedConsumers, honestBindings);
+    }
+
+    private static boolean established(final Account account)
+    {
+        return account.registeredAtMs + SimulatedClock.HOUR_MS <= SimulatedClock.WEEK_START_MS;
+    }
+
+    /**
+     * A phone bought at a shop and set up that day is one of the new phones of 10.1's weekly rate, counted once
+     * (docs/risk-threats.md section 10.1, "New devices, counted once"): in every world, TRAINING and HELD_OUT, all
+     * honest new devices together (weekly rate, number changes, trips, phone shops) stay inside 10.1's 0.4-2.2 % of
+     * consumers a week, whatever the number of phone-shop payments the world draws.
+     */
+    @Test
+    void honestNewDevicesInAllStayInsideTheThreatModelsRange()
+    {
+        for (final Generated world : WORLDS)
+        {
+            final double weeklyPercent = 100.0 * world.honestBindings / world.establishedConsumers;
+            assertTrue(weeklyPercent >= 0.4 && weeklyPercent <= 2.2, "seed " + world.parameters.seed() + " "
+                + world.parameters.range() + ": honest new devices " + weeklyPercent + " % of "
+                + world.establishedConsumers + " established consumers a week, outside 0.4-2.2 %");
+        }
     }
 
     @Test
@@ -81,8 +117,10 @@ class PhonePurchaseEventsTest
             }
             final long bound = seen.getOrDefault(AccountEventType.DEVICE_BOUND, 0L);
             assertTrue(world.purchases.size() > 100, name + world.purchases.size() + " phone-shop purchases");
-            assertNear(name + "phones bound", world.purchases.size()
-                * world.parameters.get(WorldParameter.PHONE_PURCHASE_SET_UP_BPS) / 10_000.0, bound);
+            // The week's phones are the weekly rate of the established consumers, whatever the number of purchases
+            // (each day's chance is rounded down to a whole bps: at most one phone in 10,000 purchases less).
+            assertNear(name + "phones bound", world.parameters.get(WorldParameter.CONSUMERS)
+                * world.parameters.get(WorldParameter.PHONE_PURCHASE_SET_UP_WEEKLY_BPS) / 10_000.0, bound);
             assertNear(name + "set up in the shop", bound
                 * world.parameters.get(WorldParameter.PHONE_PURCHASE_IN_SHOP_BPS) / 10_000.0,
                 seen.getOrDefault(AccountEventType.NEW_NETWORK_LOGIN, 0L));

@@ -40,6 +40,38 @@ class WorldParametersTest
         }
     }
 
+    /**
+     * docs/risk-threats.md section 10.1, "New devices, counted once": the honest new devices of a week (weekly rate,
+     * phone shops, new phones before a trip and after a number change) stay inside the threat model's 0.4-2.2 % of
+     * consumers at both ends of every knob they come from, in both ranges, so no seed can draw a world outside it.
+     */
+    @Test
+    void honestNewDevicesStayInsideTheThreatModelsRangeAtTheKnobsEnds()
+    {
+        for (final ParameterRange range : ParameterRange.values())
+        {
+            final double lowestBps = newDevicesBps(range, false);
+            final double highestBps = newDevicesBps(range, true);
+            assertTrue(lowestBps >= 40 && highestBps <= 220,
+                range + ": honest new devices " + lowestBps + "-" + highestBps + " bps a week, outside 40-220");
+        }
+    }
+
+    private static double newDevicesBps(final ParameterRange range, final boolean high)
+    {
+        return end(WorldParameter.HONEST_DEVICE_BOUND_WEEKLY_BPS, range, high)
+            + end(WorldParameter.PHONE_PURCHASE_SET_UP_WEEKLY_BPS, range, high)
+            + end(WorldParameter.TRAVELLER_CONSUMER_BPS, range, high)
+                * end(WorldParameter.TRAVELLER_NEW_DEVICE_BPS, range, high) / 10_000.0
+            + end(WorldParameter.HONEST_PHONE_REBOUND_WEEKLY_BPS, range, high)
+                * end(WorldParameter.HONEST_PHONE_REBOUND_FOLLOW_UP_BPS, range, high) / 10_000.0;
+    }
+
+    private static long end(final WorldParameter parameter, final ParameterRange range, final boolean high)
+    {
+        return high ? parameter.high(range) : parameter.low(range);
+    }
+
     @Test
     void sameSeedSameValuesAndSeedsDiffer()
     {
