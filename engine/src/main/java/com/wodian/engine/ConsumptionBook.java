@@ -95,12 +95,10 @@ final class ConsumptionBook
     /** The pair's entry, or -1: from the consumer's pair line, or the pair map when the line is full. */
     private int entryOf(final int consumerIndex, final int merchantIndex)
     {
-        final long[] records = consumers.recordsOf(consumerIndex);
-        final int base = ConsumerBook.pairsBase(consumerIndex);
         final long tag = (long)(merchantIndex + 1) << 32;
         for (int slot = 0; slot < ConsumerBook.PAIR_SLOTS; slot++)
         {
-            final long pair = records[base + slot];
+            final long pair = consumers.pairSlot(consumerIndex, slot);
             if ((pair & HIGH_32) == tag)
             {
                 return (int)pair;
@@ -119,13 +117,11 @@ final class ConsumptionBook
      */
     private boolean addToPairLine(final int consumerIndex, final int merchantIndex, final int entry)
     {
-        final long[] records = consumers.recordsOf(consumerIndex);
-        final int base = ConsumerBook.pairsBase(consumerIndex);
         for (int slot = 0; slot < ConsumerBook.PAIR_SLOTS; slot++)
         {
-            if (records[base + slot] == 0)
+            if (consumers.pairSlot(consumerIndex, slot) == 0)
             {
-                records[base + slot] = ((long)(merchantIndex + 1) << 32) | entry;
+                consumers.setPairSlot(consumerIndex, slot, ((long)(merchantIndex + 1) << 32) | entry);
                 return true;
             }
         }
@@ -135,8 +131,7 @@ final class ConsumptionBook
     /** Whether the consumer's pair line is full (it fills in order: its last slot is taken last). */
     private boolean pairLineFull(final int consumerIndex)
     {
-        return consumers.recordsOf(consumerIndex)[ConsumerBook.pairsBase(consumerIndex) +
-            ConsumerBook.PAIR_SLOTS - 1] != 0;
+        return consumers.pairSlot(consumerIndex, ConsumerBook.PAIR_SLOTS - 1) != 0;
     }
 
     /**
@@ -145,8 +140,7 @@ final class ConsumptionBook
      */
     long touchPairSlot(final int consumerIndex, final int merchantIndex)
     {
-        final long last = consumers.recordsOf(consumerIndex)[ConsumerBook.pairsBase(consumerIndex) +
-            ConsumerBook.PAIR_SLOTS - 1];
+        final long last = consumers.pairSlot(consumerIndex, ConsumerBook.PAIR_SLOTS - 1);
         return last == 0 ? last : last + entryByPair.touchHome(pairKey(consumerIndex, merchantIndex));
     }
 

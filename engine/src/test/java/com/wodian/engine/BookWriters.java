@@ -1,14 +1,19 @@
 package com.wodian.engine;
 
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.SourcePositions;
+import com.sun.source.util.TreeScanner;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +43,7 @@ final class BookWriters
         String name;
         boolean takesKey;
         boolean isPrivate;
+        boolean isPublic;
         final List<String> writes = new ArrayList<>();
         final Set<String> calls = new TreeSet<>();
     }
@@ -133,6 +139,112 @@ final class BookWriters
                 return super.visitMethodInvocation(tree, unused);
             }
         }.scan(method.getBody(), null);
+    }
+
+    /**
+     * "Class.method(parameter types) [line: write, ...]" for each public method of the file's class that writes an
+     * element of an array (an assignment, a compound assignment, an increment, or {@code Arrays.fill}), itself or
+     * through a private method of the same file it calls: the ways into a row's array other than RowBook's protected
+     * writers (for {@link EngineArchitectureTest#theConsumerRecordIsWrittenOnlyThroughBoundedOrKeyedWriters}).
+     */
+    static List<String> publicArrayWriters(final CompilationUnitTree unit, final SourcePositions positions,
+        final String className)
+    {
+        final Map<String, Writer> writers = new LinkedHashMap<>();
+        for (final Tree member : ((ClassTree)unit.getTypeDecls().get(0)).getMembers())
+        {
+            if (member instanceof MethodTree)
+            {
+                final MethodTree method = (MethodTree)member;
+                final List<String> types = new ArrayList<>();
+                method.getParameters().forEach(parameter -> types.add(parameter.getType().toString()));
+                final Writer writer = new Writer();
+                writer.name = method.getName().toString();
+                writers.put(writer.name + "(" + String.join(",", types) + ")", writer);
+                writer.isPrivate = method.getModifiers().getFlags().contains(Modifier.PRIVATE);
+                writer.isPublic = method.getModifiers().getFlags().contains(Modifier.PUBLIC);
+                if (method.getBody() != null)
+                {
+                    new ArrayWriteScanner(unit, positions, writer).scan(method.getBody(), null);
+                }
+            }
+        }
+        final List<String> found = new ArrayList<>();
+        for (final Map.Entry<String, Writer> entry : writers.entrySet())
+        {
+            final Writer writer = entry.getValue();
+            if (writer.isPublic)
+            {
+                final List<String> writes = writesOf(entry.getKey(), writers, new TreeSet<>());
+                if (!writes.isEmpty())
+                {
+                    found.add(className + "." + entry.getKey() + " " + writes);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Finds a method's array element writes and the methods it calls by simple name. */
+    private static final class ArrayWriteScanner extends TreeScanner<Void, Void>
+    {
+        private final CompilationUnitTree unit;
+        private final SourcePositions positions;
+        private final Writer writer;
+
+        ArrayWriteScanner(final CompilationUnitTree unit, final SourcePositions positions, final Writer writer)
+        {
+            this.unit = unit;
+            this.positions = positions;
+            this.writer = writer;
+        }
+
+        @Override
+        public Void visitAssignment(final AssignmentTree tree, final Void unused)
+        {
+            check(tree.getVariable(), tree);
+            return super.visitAssignment(tree, unused);
+        }
+
+        @Override
+        public Void visitCompoundAssignment(final CompoundAssignmentTree tree, final Void unused)
+        {
+            check(tree.getVariable(), tree);
+            return super.visitCompoundAssignment(tree, unused);
+        }
+
+        @Override
+        public Void visitUnary(final UnaryTree tree, final Void unused)
+        {
+            if (MoneyWriteScanner.INCREMENTS.contains(tree.getKind()))
+            {
+                check(tree.getExpression(), tree);
+            }
+            return super.visitUnary(tree, unused);
+        }
+
+        @Override
+        public Void visitMethodInvocation(final MethodInvocationTree tree, final Void unused)
+        {
+            final String name = MoneyWriteScanner.methodName(tree.getMethodSelect());
+            if (name.equals("fill"))
+            {
+                writer.writes.add(where(unit, positions, tree));
+            }
+            if (tree.getMethodSelect() instanceof IdentifierTree)
+            {
+                writer.calls.add(name);
+            }
+            return super.visitMethodInvocation(tree, unused);
+        }
+
+        private void check(final ExpressionTree target, final Tree write)
+        {
+            if (target instanceof ArrayAccessTree)
+            {
+                writer.writes.add(where(unit, positions, write));
+            }
+        }
     }
 
     private static String where(final CompilationUnitTree unit, final SourcePositions positions, final Tree tree)

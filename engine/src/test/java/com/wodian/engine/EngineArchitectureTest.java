@@ -58,8 +58,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <ul>
  *   <li>money and totals are written only by {@code Ledger} (issue 14 item 1: one ledger, the only writer of balances
  *       and totals) and the snapshot restore path: the compiler keeps every book's money writer behind a key only the
- *       ledger holds, and these tests cover what it cannot refuse (a {@code null} key, a new writer without the key,
- *       the consumer record's public array);</li>
+ *       ledger holds, no book hands its rows' array out, and these tests cover what the compiler cannot refuse (a
+ *       {@code null} key, a new writer without the key or a new public writer of the array);</li>
  *   <li>{@code engine.table} depends on neither {@code engine} nor {@code engine.risk}, and {@code engine.risk} not on
  *       {@code engine};</li>
  *   <li>engine main code reads no clock, draws no random number and never blocks, but for the allow-listed off-thread
@@ -100,6 +100,14 @@ final class EngineArchitectureTest
      */
     private static final Set<String> KEYLESS_BOOK_WRITERS = Set.of("ConsumerBook.add(long,int)",
         "ConsumptionBook.takeFrozenBasis(int,long)", "ConsumptionBook.setShare(int,long,long)");
+    /**
+     * The public writers of a book's rows array other than RowBook's protected ones, each for a reason: the snapshot
+     * load ({@link #onlyTheSnapshotLoadRestoresMoney}); a new consumer's registration (clears its pair line); the
+     * risk block's and the pair line's writers, which check the word they are handed against their block.
+     */
+    private static final Set<String> PUBLIC_RECORD_WRITERS = Set.of("RowBook.readRowsFrom(SnapshotReader,long)",
+        "RowBook.readFromLeavingIdMap(SnapshotReader)", "ConsumerBook.add(long,int)",
+        "ConsumerBook.setRiskWord(int,int,long)", "ConsumerBook.setPairSlot(int,int,long)");
     private static final Path MAIN_SOURCES = Path.of("src", "main", "java", "com", "wodian", "engine");
 
     @Test
@@ -134,14 +142,13 @@ final class EngineArchitectureTest
     }
 
     /**
-     * A book's row is written by field index only through RowBook's protected writers, so no class outside the books
-     * can write a row by field index at all; the consumer record's array ({@code recordsOf}, public because engine.risk
-     * writes its risk block through it) is used only by risk's consumer books and the ConsumptionBook (the pair line),
-     * and {@link #noClassButTheLedgerNamesAMoneyFieldInAWrite} checks that none of their array writes names a money
-     * field.
+     * A book's row is written by field index only through RowBook's protected writers, and no book hands its rows'
+     * array out: RowBook's {@code rowsOf} is protected, every book is final (so no class elsewhere can subclass one to
+     * reach it), and no public method of a book returns an array, nor is any array field visible. So no class outside
+     * the books can reach a row's array at all: the consumer record's money line only through the keyed writers.
      */
     @Test
-    void aRowIsWrittenOnlyThroughItsBooksNamedWriters() throws NoSuchMethodException
+    void aRowIsWrittenOnlyThroughItsBooksNamedWriters()
     {
         for (final String name : List.of("set", "add", "setFlag", "addRow", "replaceId", "rowsOf"))
         {
@@ -153,12 +160,82 @@ final class EngineArchitectureTest
                 }
             }
         }
+        final List<String> ways = new ArrayList<>();
+        final List<Class<?>> books = ENGINE.stream().filter(javaClass -> javaClass.isAssignableTo(RowBook.class))
+            .map(JavaClass::reflect).collect(Collectors.toList());
+        assertTrue(books.containsAll(List.of(RowBook.class, ConsumerBook.class, MerchantBook.class)), books.toString());
+        for (final Class<?> book : books)
+        {
+            if (book != RowBook.class && !Modifier.isFinal(book.getModifiers()))
+            {
+                ways.add(book.getSimpleName() + " is not final");
+            }
+            for (final java.lang.reflect.Method method : book.getMethods())
+            {
+                if (method.getReturnType().isArray())
+                {
+                    ways.add(book.getSimpleName() + "." + method.getName() + " returns an array");
+                }
+            }
+            for (final Field field : book.getDeclaredFields())
+            {
+                if (field.getType().isArray() && !Modifier.isPrivate(field.getModifiers()))
+                {
+                    ways.add(book.getSimpleName() + "." + field.getName() + " is a visible array");
+                }
+            }
+        }
+        assertEquals(List.of(), ways, "a way to a book's rows array outside the book (docs/engine.md)");
+    }
+
+    /**
+     * In RowBook's and ConsumerBook's sources, the public methods that write an element of the rows' array (themselves
+     * or through a private method of the file) are only those listed in {@link #PUBLIC_RECORD_WRITERS}, each for its
+     * reason: the risk block's and the pair line's writers check the word they are handed against their block, so
+     * they cannot reach the money line (MoneyKeyTest shows it when it runs). A new public writer of the array, which
+     * could be handed a money word, fails here; the keyed writers go through RowBook's protected ones.
+     */
+    @Test
+    void theConsumerRecordIsWrittenOnlyThroughBoundedOrKeyedWriters() throws IOException
+    {
+        final List<String> writers = new ArrayList<>();
+        final Set<String> filesRead = new TreeSet<>();
+        forEachMainSource((unit, positions, file) ->
+        {
+            final String fileName = file.getFileName().toString();
+            if (fileName.equals("RowBook.java") || fileName.equals("ConsumerBook.java"))
+            {
+                filesRead.add(fileName);
+                writers.addAll(BookWriters.publicArrayWriters(unit, positions,
+                    fileName.substring(0, fileName.length() - ".java".length())));
+            }
+        });
+        assertEquals(Set.of("RowBook.java", "ConsumerBook.java"), filesRead);
+        final List<String> listed = new ArrayList<>();
+        writers.removeIf(writer ->
+            PUBLIC_RECORD_WRITERS.contains(writer.substring(0, writer.indexOf(' '))) && listed.add(writer));
+        assertEquals(List.of(), writers, "a public writer of a book's rows array (docs/engine.md)");
+        assertEquals(PUBLIC_RECORD_WRITERS.size(), listed.size(), "every listed writer still writes: " + listed);
+    }
+
+    /**
+     * One owner per part of the consumer record: the risk block is written only by risk's two consumer books, the
+     * pair line only by the ConsumptionBook (docs/engine.md, "The consumer record"); neither writer can reach the
+     * money line (see {@link #theConsumerRecordIsWrittenOnlyThroughBoundedOrKeyedWriters}).
+     */
+    @Test
+    void theRiskBlockAndThePairLineHaveOneWriterEach()
+    {
+        noClasses().that().doNotHaveFullyQualifiedName(RISK_PACKAGE + ".ConsumerRiskBook")
+            .and().doNotHaveFullyQualifiedName(RISK_PACKAGE + ".ConsumerProfileBook")
+            .and().resideOutsideOfPackage(TABLE_PACKAGE)
+            .should().callMethodWhere(call(ConsumerBook.class, "setRiskWord"))
+            .because("the risk package owns the consumer's risk block")
+            .check(ENGINE);
         noClasses().that().doNotBelongToAnyOf(ConsumptionBook.class)
             .and().resideOutsideOfPackage(TABLE_PACKAGE)
-            .and().doNotHaveFullyQualifiedName(RISK_PACKAGE + ".ConsumerRiskBook")
-            .and().doNotHaveFullyQualifiedName(RISK_PACKAGE + ".ConsumerProfileBook")
-            .should().callMethodWhere(call(ConsumerBook.class, "recordsOf"))
-            .because("a consumer's record array is the risk block's and the pair line's way in, not the money line's")
+            .should().callMethodWhere(call(ConsumerBook.class, "setPairSlot"))
+            .because("the ConsumptionBook owns the consumer's spend-pair line")
             .check(ENGINE);
     }
 

@@ -124,6 +124,9 @@ class GrowingTablesTest
         final ConsumerBook growing = new ConsumerBook(capacity, false);
         final ConsumerBook reserved = new ConsumerBook(capacity, true);
         ConsumerBook restored = null;
+        ConsumerBook.MoneyKey restoredKey = null;
+        final ConsumerBook.MoneyKey growingKey = growing.takeMoneyKey();
+        final ConsumerBook.MoneyKey reservedKey = reserved.takeMoneyKey();
         int writesWhileMoving = 0;
         for (int i = 0; i < capacity; i++)
         {
@@ -139,19 +142,21 @@ class GrowingTablesTest
             {
                 final int row = random.nextInt(index + 1);
                 final long amount = random.nextLong(1_000_000);
-                final int riskAt = ConsumerBook.riskBase(row) + random.nextInt(ConsumerBook.RISK_LONGS);
+                final int riskWord = random.nextInt(ConsumerBook.RISK_LONGS);
                 writesWhileMoving += growing.moving() ? 1 : 0;
-                for (final ConsumerBook book : restored == null ?
-                    new ConsumerBook[]{growing, reserved} : new ConsumerBook[]{growing, reserved, restored})
+                final ConsumerBook[] books = restored == null ?
+                    new ConsumerBook[]{growing, reserved} : new ConsumerBook[]{growing, reserved, restored};
+                final ConsumerBook.MoneyKey[] keys = {growingKey, reservedKey, restoredKey};
+                for (int b = 0; b < books.length; b++)
                 {
+                    final ConsumerBook book = books[b];
                     assertEquals(row, book.indexOf(1_000_000L + 3L * row));
-                    // By hand (a test may): the money line's writers need the key the book hands to a Ledger.
-                    book.recordsOf(row)[ConsumerBook.PAD + row * ConsumerBook.STRIDE + ConsumerBook.WALLET_FEN] +=
-                        amount;
-                    book.recordsOf(row)[riskAt] += amount;
+                    // Each book's own key, as a Ledger would hold it.
+                    book.add(keys[b], row, ConsumerBook.WALLET_FEN, amount);
+                    book.setRiskWord(row, riskWord, book.riskWord(row, riskWord) + amount);
                 }
                 assertEquals(reserved.get(row, ConsumerBook.WALLET_FEN), growing.get(row, ConsumerBook.WALLET_FEN));
-                assertEquals(reserved.recordsOf(row)[riskAt], growing.recordsOf(row)[riskAt]);
+                assertEquals(reserved.riskWord(row, riskWord), growing.riskWord(row, riskWord));
             }
             if (random.nextInt(2) == 0)
             {
@@ -167,6 +172,7 @@ class GrowingTablesTest
                 final MemorySnapshot snapshot = new MemorySnapshot();
                 growing.writeTo(snapshot);
                 restored = new ConsumerBook(capacity, false);
+                restoredKey = restored.takeMoneyKey();
                 restored.readFrom(snapshot);
                 assertEquals(growing.hash(9), restored.hash(9));
             }

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 class MoneyWriteScanner extends TreeScanner<Void, Void>
 {
     private static final Set<String> ROW_WRITERS = Set.of("set", "add", "setFlag");
-    private static final Set<Tree.Kind> INCREMENTS = Set.of(Tree.Kind.PREFIX_INCREMENT,
+    static final Set<Tree.Kind> INCREMENTS = Set.of(Tree.Kind.PREFIX_INCREMENT,
         Tree.Kind.POSTFIX_INCREMENT, Tree.Kind.PREFIX_DECREMENT, Tree.Kind.POSTFIX_DECREMENT);
 
     private final Set<String> moneyFields;

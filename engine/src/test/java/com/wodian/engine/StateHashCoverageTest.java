@@ -92,7 +92,7 @@ class StateHashCoverageTest
         field.setAccessible(true);
         final EngineBooks books = (EngineBooks)field.get(driver.engine);
         final int consumer = books.consumers.count() - 1;
-        assertFlipsChangeHash(driver.engine, books.consumers.recordsOf(consumer),
+        assertFlipsChangeHash(driver.engine, TestLedgerKey.rowsOf(books.consumers, consumer),
             ConsumerBook.PAD + consumer * ConsumerBook.STRIDE, ConsumerBook.STATE_LONGS, "last consumer's record");
         final int merchant = books.merchants.count() - 1;
         assertFlipsChangeHash(driver.engine, TestLedgerKey.rowsOf(books.merchants, merchant),

@@ -19,17 +19,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * writers take a key that only the engine's Ledger holds ({@code Ledger.Key}; the ConsumerBook's {@code MoneyKey},
  * which that book hands out once, to the Ledger). What stays public in {@code com.wodian.engine.table} is the
  * ConsumerBook's: its keyed writers (to which a caller could pass {@code null}, refused only when it runs), the key's
- * hand-out, the registration and blocking writes, the snapshot restore and the record array ({@code recordsOf}, for
- * engine.risk). This keeps other modules off them: no main class of any module outside the engine calls one. Inside
- * the engine, EngineArchitectureTest says which engine class may write what (one Ledger for money). The tools module
- * sees every module's main classes, so the test lives here. It reads the main classes of journal, net, perf and tools
- * (the engine's and the generated codecs' only as far as the calls need); test classes (the test directories and the
- * net test-jar) are left out, since tests may build states by hand.
+ * hand-out, the registration and blocking writes, the snapshot restore and the bounded writers of the record's risk
+ * block and pair line ({@code setRiskWord} for engine.risk, {@code setPairSlot} for the ConsumptionBook; since
+ * session 51 no method hands the record's array out). This keeps other modules off them: no main class of any
+ * module outside the engine calls one. Inside the engine, EngineArchitectureTest says which engine class may write
+ * what (one Ledger for money). The tools module sees every module's main classes, so the test lives here. It reads
+ * the main classes of journal, net, perf and tools (the engine's and the generated codecs' only as far as the calls
+ * need); test classes (the test directories and the net test-jar) are left out, since tests may build states by hand.
  */
 final class MainCodeMoneyWritersTest
 {
     private static final Set<String> WRITES = Set.of("set", "add", "addVouchersActive", "takeMoneyKey", "setBlocked",
-        "recordsOf", "readFrom", "readRowsFrom", "readFromLeavingIdMap");
+        "setRiskWord", "setPairSlot", "readFrom", "readRowsFrom", "readFromLeavingIdMap");
 
     private static final JavaClasses PRODUCT = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

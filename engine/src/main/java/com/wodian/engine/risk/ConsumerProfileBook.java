@@ -72,41 +72,47 @@ final class ConsumerProfileBook
         records = riskRows.records;
     }
 
-    private static int base(final int index)
+    /** This book's row: words 8..15 of the consumer's risk block, after its ConsumerRiskBook row. */
+    private static final int ROW = ConsumerRiskBook.STRIDE;
+
+    private long word(final int index, final int field)
     {
-        return ConsumerBook.riskBase(index) + ConsumerRiskBook.STRIDE;
+        return records.riskWord(index, ROW + field);
+    }
+
+    private void setWord(final int index, final int field, final long value)
+    {
+        records.setRiskWord(index, ROW + field, value);
     }
 
     /** Loads the row (one line); changes nothing. */
     long touch(final int index)
     {
-        return records.recordsOf(index)[base(index)];
+        return word(index, REGISTERED_MS);
     }
 
     /** {@code together}: registered right after another account of the same home shop (see REGISTERED_MS). */
     void registered(final int index, final long nowMs, final boolean together)
     {
-        final long[] rows = records.recordsOf(index);
-        rows[base(index) + REGISTERED_MS] = (nowMs & TIME_MASK) | (together ? 1L << REGISTERED_TOGETHER_BIT : 0);
-        rows[base(index) + LAST_MERCHANT] = -1;
+        setWord(index, REGISTERED_MS, (nowMs & TIME_MASK) | (together ? 1L << REGISTERED_TOGETHER_BIT : 0));
+        setWord(index, LAST_MERCHANT, -1);
     }
 
     /** The consumer had an account event: {@link AccountEventBook} holds its times (set once, never cleared). */
     void markAccountEvents(final int index)
     {
-        records.recordsOf(index)[base(index) + REGISTERED_MS] |= 1L << ACCOUNT_EVENTS_BIT;
+        setWord(index, REGISTERED_MS, word(index, REGISTERED_MS) | 1L << ACCOUNT_EVENTS_BIT);
     }
 
     boolean hasAccountEvents(final int index)
     {
-        return (records.recordsOf(index)[base(index) + REGISTERED_MS] & (1L << ACCOUNT_EVENTS_BIT)) != 0;
+        return (word(index, REGISTERED_MS) & (1L << ACCOUNT_EVENTS_BIT)) != 0;
     }
 
     /** 1 when the account was registered right after another account of its home shop, else 0. */
     long registeredTogether(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return (rows[base(index) + REGISTERED_MS] >>> REGISTERED_TOGETHER_BIT) & 1;
+        return (word(index, REGISTERED_MS) >>> REGISTERED_TOGETHER_BIT) & 1;
     }
 
     /** The consumer's home shop's index; -1 none. */
@@ -117,29 +123,25 @@ final class ConsumerProfileBook
 
     long ageHours(final int index, final long nowMs)
     {
-        final long[] rows = records.recordsOf(index);
-        return Math.max(0, nowMs - (rows[base(index) + REGISTERED_MS] & TIME_MASK)) / 3_600_000L;
+        return Math.max(0, nowMs - (word(index, REGISTERED_MS) & TIME_MASK)) / 3_600_000L;
     }
 
     /** Minutes since the last approved payment; -1 before the first. */
     long minutesSinceLastPayment(final int index, final long nowMs)
     {
-        final long[] rows = records.recordsOf(index);
-        final long last = rows[base(index) + LAST_PAYMENT_MS];
+        final long last = word(index, LAST_PAYMENT_MS);
         return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
     }
 
     long lastMerchant(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return (int)rows[base(index) + LAST_MERCHANT];
+        return (int)word(index, LAST_MERCHANT);
     }
 
     /** The consumer's usual area (majority of its payments' areas); 0 when none yet. */
     int usualArea(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        final long votes = rows[base(index) + LAST_MERCHANT] >>> 32;
+        final long votes = word(index, LAST_MERCHANT) >>> 32;
         final long count = votes >>> 24;
         return count == 0 || count == 0xFF ? 0 : (int)(votes & AREA_MASK);
     }
@@ -175,29 +177,25 @@ final class ConsumerProfileBook
     /** Has the consumer ever paid in this part of the day (a 4-hour block)? */
     boolean paidInDayPart(final int index, final int hour)
     {
-        final long[] rows = records.recordsOf(index);
-        return (rows[base(index) + TOP_UP_TRADES] & (1L << (48 + hour / 4))) != 0;
+        return (word(index, TOP_UP_TRADES) & (1L << (48 + hour / 4))) != 0;
     }
 
     /** Share (x1024) of its payments at another shop in its home shop's area (EWMA, alpha 1/4). */
     long localOtherShare(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return ((rows[base(index) + TOP_UP_TRADES] >>> 54) & 0x3FF) << 1;
+        return ((word(index, TOP_UP_TRADES) >>> 54) & 0x3FF) << 1;
     }
 
     /** Approved payments at its own home shop, saturating at {@link #PAYMENTS_CAP}. */
     long homePayments(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return (rows[base(index) + REGISTERED_MS] >>> HOME_PAYMENTS_SHIFT) & 0xF;
+        return (word(index, REGISTERED_MS) >>> HOME_PAYMENTS_SHIFT) & 0xF;
     }
 
     /** Approved payments at other shops of its home shop's area, saturating at {@link #PAYMENTS_CAP}. */
     long localOtherPayments(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return (rows[base(index) + REGISTERED_MS] >>> LOCAL_OTHER_PAYMENTS_SHIFT) & 0xF;
+        return (word(index, REGISTERED_MS) >>> LOCAL_OTHER_PAYMENTS_SHIFT) & 0xF;
     }
 
     /**
@@ -206,8 +204,7 @@ final class ConsumerProfileBook
      */
     long reciprocalMin(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return ((rows[base(index) + REGISTERED_MS] >>> RECIPROCAL_MIN_SHIFT) & 0xF) - 1;
+        return ((word(index, REGISTERED_MS) >>> RECIPROCAL_MIN_SHIFT) & 0xF) - 1;
     }
 
     /** The registration word after an approved payment whose feature 75 read {@code reciprocal} (-1 counts as 0). */
@@ -236,23 +233,18 @@ final class ConsumerProfileBook
 
     long amount(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return rows[base(index) + AMOUNT];
+        return word(index, AMOUNT);
     }
 
     void recordTopUp(final int index, final long amountFen, final long nowMs)
     {
-        final long[] rows = records.recordsOf(index);
-        final int base = base(index);
-        rows[base + LAST_TOP_UP_MS] = nowMs;
-        rows[base + TOP_UP_TRADES] = (rows[base + TOP_UP_TRADES] & ~0xFFFFL) | AmountStats.log16(amountFen);
+        setWord(index, LAST_TOP_UP_MS, nowMs);
+        setWord(index, TOP_UP_TRADES, (word(index, TOP_UP_TRADES) & ~0xFFFFL) | AmountStats.log16(amountFen));
     }
 
     void recordRedemption(final int index, final long nowMs)
     {
-        final long[] rows = records.recordsOf(index);
-        final int at = base(index) + LAST_REDEMPTION_MS;
-        rows[at] = (rows[at] & ~TIME_MASK) | (nowMs & TIME_MASK);
+        setWord(index, LAST_REDEMPTION_MS, (word(index, LAST_REDEMPTION_MS) & ~TIME_MASK) | (nowMs & TIME_MASK));
     }
 
     /**
@@ -261,10 +253,9 @@ final class ConsumerProfileBook
      */
     long startPointsLog16(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        final long word = rows[base(index) + LAST_REDEMPTION_MS];
-        return (word & START_POINTS_CAPTURED) != 0 ? (word >>> START_POINTS_SHIFT) & START_POINTS_MASK :
-            AmountStats.log16(rows[ConsumerBook.pointsAt(index)]);
+        final long redemption = word(index, LAST_REDEMPTION_MS);
+        return (redemption & START_POINTS_CAPTURED) != 0 ? (redemption >>> START_POINTS_SHIFT) & START_POINTS_MASK :
+            AmountStats.log16(records.get(index, ConsumerBook.POINTS));
     }
 
     /** At an approved payment, before its points are earned: keeps the balance if this is the first one. */
@@ -277,59 +268,49 @@ final class ConsumerProfileBook
     /** Minutes since the last top-up; -1 before the first. */
     long minutesSinceTopUp(final int index, final long nowMs)
     {
-        final long[] rows = records.recordsOf(index);
-        final long last = rows[base(index) + LAST_TOP_UP_MS];
+        final long last = word(index, LAST_TOP_UP_MS);
         return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
     }
 
     /** log16 of the amount minus log16 of the last top-up, x16; {@link AmountStats#NO_HISTORY} before one. */
     long amountVsLastTopUpX16(final int index, final long log16)
     {
-        final long[] rows = records.recordsOf(index);
-        final int base = base(index);
-        return rows[base + LAST_TOP_UP_MS] == 0 ? AmountStats.NO_HISTORY :
-            (log16 - (rows[base + TOP_UP_TRADES] & 0xFFFF)) * 16;
+        return word(index, LAST_TOP_UP_MS) == 0 ? AmountStats.NO_HISTORY :
+            (log16 - (word(index, TOP_UP_TRADES) & 0xFFFF)) * 16;
     }
 
     long minutesSinceRedemption(final int index, final long nowMs)
     {
-        final long[] rows = records.recordsOf(index);
-        final long last = rows[base(index) + LAST_REDEMPTION_MS] & TIME_MASK;
+        final long last = word(index, LAST_REDEMPTION_MS) & TIME_MASK;
         return last == 0 ? -1 : Math.max(0, nowMs - last) / 60_000L;
     }
 
     /** Trades ever paid in. */
     long tradesEver(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return Long.bitCount((rows[base(index) + TOP_UP_TRADES] >>> 16) & 0xFFFF);
+        return Long.bitCount((word(index, TOP_UP_TRADES) >>> 16) & 0xFFFF);
     }
 
     /** Merchants ever paid (bits set in a 64-bit hashed set: a lower bound). */
     long merchantsEver(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return Long.bitCount(rows[base(index) + MERCHANTS_EVER]);
+        return Long.bitCount(word(index, MERCHANTS_EVER));
     }
 
     long suspiciousShare(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return (rows[base(index) + TOP_UP_TRADES] >>> 32) & 0xFFFF;
+        return (word(index, TOP_UP_TRADES) >>> 32) & 0xFFFF;
     }
 
     void recordSuspicion(final int index, final boolean suspicious)
     {
-        final long[] rows = records.recordsOf(index);
-        final int at = base(index) + TOP_UP_TRADES;
-        rows[at] = MerchantProfileBook.ewma(rows[at], 32, suspicious, 2);
+        setWord(index, TOP_UP_TRADES, MerchantProfileBook.ewma(word(index, TOP_UP_TRADES), 32, suspicious, 2));
     }
 
     /** Has the consumer (probably) paid this merchant before? The hashed set can say yes for a new one. */
     boolean hasPaid(final int index, final int merchantIndex)
     {
-        final long[] rows = records.recordsOf(index);
-        return (rows[base(index) + MERCHANTS_EVER] & merchantBit(merchantIndex)) != 0;
+        return (word(index, MERCHANTS_EVER) & merchantBit(merchantIndex)) != 0;
     }
 
     private static long merchantBit(final int merchantIndex)
@@ -339,8 +320,7 @@ final class ConsumerProfileBook
 
     boolean paidInTrade(final int index, final int trade)
     {
-        final long[] rows = records.recordsOf(index);
-        return (rows[base(index) + TOP_UP_TRADES] & (1L << (16 + (trade & 15)))) != 0;
+        return (word(index, TOP_UP_TRADES) & (1L << (16 + (trade & 15)))) != 0;
     }
 
     /**
@@ -351,20 +331,18 @@ final class ConsumerProfileBook
     void recordPayment(final int index, final long nowMs, final int merchantIndex, final int trade, final long log16,
         final int areaCode, final int hour, final boolean atHome, final boolean localOther, final long reciprocal)
     {
-        final long[] rows = records.recordsOf(index);
-        final int base = base(index);
-        rows[base + REGISTERED_MS] = withReciprocal(countHomeAndLocal(rows[base + REGISTERED_MS], atHome, localOther),
-            reciprocal);
-        rows[base + LAST_REDEMPTION_MS] = captureStartPoints(rows[base + LAST_REDEMPTION_MS],
-            rows[ConsumerBook.pointsAt(index)]);
-        long word = rows[base + TOP_UP_TRADES] | (1L << (16 + (trade & 15))) | (1L << (48 + hour / 4));
-        final long local = (word >>> 54) & 0x3FF;
+        setWord(index, REGISTERED_MS, withReciprocal(countHomeAndLocal(word(index, REGISTERED_MS), atHome,
+            localOther), reciprocal));
+        setWord(index, LAST_REDEMPTION_MS, captureStartPoints(word(index, LAST_REDEMPTION_MS),
+            records.get(index, ConsumerBook.POINTS)));
+        long trades = word(index, TOP_UP_TRADES) | (1L << (16 + (trade & 15))) | (1L << (48 + hour / 4));
+        final long local = (trades >>> 54) & 0x3FF;
         final long nextLocal = local + (((localOther ? 512 : 0) - local) >> 2);
-        word = (word & ~(0x3FFL << 54)) | (nextLocal << 54);
-        rows[base + TOP_UP_TRADES] = word;
-        rows[base + MERCHANTS_EVER] |= merchantBit(merchantIndex);
-        rows[base + LAST_PAYMENT_MS] = nowMs;
-        rows[base + LAST_MERCHANT] = vote(rows[base + LAST_MERCHANT], areaCode) | (merchantIndex & 0xFFFF_FFFFL);
-        rows[base + AMOUNT] = AmountStats.add(rows[base + AMOUNT], log16);
+        trades = (trades & ~(0x3FFL << 54)) | (nextLocal << 54);
+        setWord(index, TOP_UP_TRADES, trades);
+        setWord(index, MERCHANTS_EVER, word(index, MERCHANTS_EVER) | merchantBit(merchantIndex));
+        setWord(index, LAST_PAYMENT_MS, nowMs);
+        setWord(index, LAST_MERCHANT, vote(word(index, LAST_MERCHANT), areaCode) | (merchantIndex & 0xFFFF_FFFFL));
+        setWord(index, AMOUNT, AmountStats.add(word(index, AMOUNT), log16));
     }
 }

@@ -57,7 +57,10 @@ public final class ConsumerRiskBook
     private static final int STRIKES_SHIFT = 24;
     private static final long UNSIGNED_32 = 0xFFFF_FFFFL;
 
-    /** The consumers' records: this package owns their risk blocks ({@link ConsumerBook#riskBase(int)}). */
+    /**
+     * The consumers' records: this package owns their risk blocks, which it reads and writes word by word
+     * ({@link ConsumerBook#riskWord}; this book's row is words 0..7, {@link ConsumerProfileBook}'s 8..15).
+     */
     final ConsumerBook records;
 
     ConsumerRiskBook(final ConsumerBook records)
@@ -65,23 +68,26 @@ public final class ConsumerRiskBook
         this.records = records;
     }
 
-    private static int base(final int index)
+    private long word(final int index, final int field)
     {
-        return ConsumerBook.riskBase(index);
+        return records.riskWord(index, field);
+    }
+
+    private void setWord(final int index, final int field, final long value)
+    {
+        records.setRiskWord(index, field, value);
     }
 
     /** Loads the row (one line); changes nothing. */
     long touch(final int index)
     {
-        return records.recordsOf(index)[base(index)];
+        return word(index, LAST_SEEN_MS);
     }
 
     /** Moves every window of the row to {@code nowMs} (time never goes backwards). */
     void advance(final int index, final long nowMs)
     {
-        final long[] rows = records.recordsOf(index);
-        final int base = base(index);
-        final long last = rows[base + LAST_SEEN_MS];
+        final long last = word(index, LAST_SEEN_MS);
         if (last == nowMs)
         {
             return;
@@ -89,90 +95,82 @@ public final class ConsumerRiskBook
         long steps = PackedRing.steps(last, nowMs, MINUTE_BUCKET_MS);
         if (steps > 0)
         {
-            final long minute = rows[base + MINUTE];
-            rows[base + MINUTE] = (minute & ~MINUTE_RING_MASK) |
-                PackedRing.advance(minute & MINUTE_RING_MASK, steps, 8, 6);
+            final long minute = word(index, MINUTE);
+            setWord(index, MINUTE, (minute & ~MINUTE_RING_MASK) |
+                PackedRing.advance(minute & MINUTE_RING_MASK, steps, 8, 6));
             steps = PackedRing.steps(last, nowMs, HOUR_BUCKET_MS);
-            rows[base + HOUR] = PackedRing.advance(rows[base + HOUR], steps, 5, 12);
+            setWord(index, HOUR, PackedRing.advance(word(index, HOUR), steps, 5, 12));
             steps = PackedRing.steps(last, nowMs, DAY_BUCKET_MS);
             if (steps > 0)
             {
-                advanceDay(rows, base, steps);
+                advanceDay(index, steps);
             }
             steps = PackedRing.steps(last, nowMs, HALF_DAY_MS);
-            rows[base + HALF_DAYS] = PackedRing.advance(rows[base + HALF_DAYS], steps, 32, 2);
+            setWord(index, HALF_DAYS, PackedRing.advance(word(index, HALF_DAYS), steps, 32, 2));
             steps = PackedRing.steps(last, nowMs, HALF_HOUR_MS);
-            rows[base + DISTINCT] = PackedRing.advance(rows[base + DISTINCT], steps, 32, 2);
+            setWord(index, DISTINCT, PackedRing.advance(word(index, DISTINCT), steps, 32, 2));
         }
-        rows[base + LAST_SEEN_MS] = nowMs;
+        setWord(index, LAST_SEEN_MS, nowMs);
     }
 
     /** The day ring spans two longs: a 128-bit shift by 16 bits per period. */
-    private static void advanceDay(final long[] rows, final int base, final long steps)
+    private void advanceDay(final int index, final long steps)
     {
         if (steps >= 8)
         {
-            rows[base + DAY_NEW] = 0;
-            rows[base + DAY_OLD] = 0;
+            setWord(index, DAY_NEW, 0);
+            setWord(index, DAY_OLD, 0);
             return;
         }
         final int bits = (int)steps * 16;
-        final long newer = rows[base + DAY_NEW];
+        final long newer = word(index, DAY_NEW);
         if (bits >= 64)
         {
-            rows[base + DAY_OLD] = newer << (bits - 64);
-            rows[base + DAY_NEW] = 0;
+            setWord(index, DAY_OLD, newer << (bits - 64));
+            setWord(index, DAY_NEW, 0);
         }
         else
         {
-            rows[base + DAY_OLD] = (rows[base + DAY_OLD] << bits) | (newer >>> (64 - bits));
-            rows[base + DAY_NEW] = newer << bits;
+            setWord(index, DAY_OLD, (word(index, DAY_OLD) << bits) | (newer >>> (64 - bits)));
+            setWord(index, DAY_NEW, newer << bits);
         }
     }
 
     long minuteCount(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return PackedRing.sum(rows[base(index) + MINUTE] & MINUTE_RING_MASK, 8, 6);
+        return PackedRing.sum(word(index, MINUTE) & MINUTE_RING_MASK, 8, 6);
     }
 
     long hourCount(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return PackedRing.sum(rows[base(index) + HOUR], 5, 12);
+        return PackedRing.sum(word(index, HOUR), 5, 12);
     }
 
     long history(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return rows[base(index) + MINUTE] >>> HISTORY_SHIFT;
+        return word(index, MINUTE) >>> HISTORY_SHIFT;
     }
 
     /** Approved spend in the last 24 h (rounded up to 10 yuan per payment). */
     long daySumFen(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        final int base = base(index);
-        return (PackedRing.sum(rows[base + DAY_NEW], 16, 4) + PackedRing.sum(rows[base + DAY_OLD], 16, 4)) *
+        return (PackedRing.sum(word(index, DAY_NEW), 16, 4) + PackedRing.sum(word(index, DAY_OLD), 16, 4)) *
             DAY_UNIT_FEN;
     }
 
     long meanFenTimes4(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return rows[base(index) + AMOUNT] & UNSIGNED_32;
+        return word(index, AMOUNT) & UNSIGNED_32;
     }
 
     long deviationFenTimes4(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        return rows[base(index) + AMOUNT] >>> 32;
+        return word(index, AMOUNT) >>> 32;
     }
 
     private long halfDays(final int index, final int shift, final int width)
     {
-        final long[] rows = records.recordsOf(index);
-        final long ring = rows[base(index) + HALF_DAYS];
+        final long ring = word(index, HALF_DAYS);
         return PackedRing.field(ring, shift, width) + PackedRing.field(ring, 32 + shift, width);
     }
 
@@ -209,15 +207,13 @@ public final class ConsumerRiskBook
      */
     long distinctMerchantsWith(final int index, final int merchantIndex)
     {
-        final long[] rows = records.recordsOf(index);
-        final long sets = rows[base(index) + DISTINCT];
+        final long sets = word(index, DISTINCT);
         return Long.bitCount((sets | (sets >>> 32) | merchantBit(merchantIndex)) & 0xFFFF);
     }
 
     long distinctTerminalsWith(final int index, final int terminalIndex)
     {
-        final long[] rows = records.recordsOf(index);
-        final long sets = rows[base(index) + DISTINCT];
+        final long sets = word(index, DISTINCT);
         return Long.bitCount((sets | (sets >>> 32) | terminalBit(terminalIndex)) & 0xFFFF_0000L);
     }
 
@@ -227,29 +223,26 @@ public final class ConsumerRiskBook
      */
     void recordAttempt(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        final int base = base(index);
-        final long minute = rows[base + MINUTE];
-        rows[base + MINUTE] = (minute & ~MINUTE_RING_MASK) | PackedRing.addCurrent(minute & MINUTE_RING_MASK, 1, 8);
-        rows[base + HOUR] = PackedRing.addCurrent(rows[base + HOUR], 1, 5);
+        final long minute = word(index, MINUTE);
+        setWord(index, MINUTE, (minute & ~MINUTE_RING_MASK) | PackedRing.addCurrent(minute & MINUTE_RING_MASK, 1, 8));
+        setWord(index, HOUR, PackedRing.addCurrent(word(index, HOUR), 1, 5));
     }
 
     /** An approved payment (the row was advanced to now). */
     void recordPayment(final int index, final int merchantIndex, final int terminalIndex, final long amountFen)
     {
-        final long[] rows = records.recordsOf(index);
-        final int base = base(index);
-        final long minute = rows[base + MINUTE];
+        final long minute = word(index, MINUTE);
         final long history = minute >>> HISTORY_SHIFT;
-        rows[base + MINUTE] = (minute & MINUTE_RING_MASK) | (Math.min(history + 1, 0xFFFF) << HISTORY_SHIFT);
-        rows[base + DAY_NEW] = PackedRing.addCurrent(rows[base + DAY_NEW],
-            (amountFen + DAY_UNIT_FEN - 1) / DAY_UNIT_FEN, 16);
-        rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], PAYMENTS_SHIFT, 1, 12);
-        rows[base + DISTINCT] |= merchantBit(merchantIndex) | terminalBit(terminalIndex);
+        setWord(index, MINUTE, (minute & MINUTE_RING_MASK) | (Math.min(history + 1, 0xFFFF) << HISTORY_SHIFT));
+        setWord(index, DAY_NEW, PackedRing.addCurrent(word(index, DAY_NEW),
+            (amountFen + DAY_UNIT_FEN - 1) / DAY_UNIT_FEN, 16));
+        setWord(index, HALF_DAYS, PackedRing.addAt(word(index, HALF_DAYS), PAYMENTS_SHIFT, 1, 12));
+        setWord(index, DISTINCT, word(index, DISTINCT) | merchantBit(merchantIndex) | terminalBit(terminalIndex));
 
         final long amountTimes4 = amountFen * 4;
-        long mean = rows[base + AMOUNT] & UNSIGNED_32;
-        long deviation = rows[base + AMOUNT] >>> 32;
+        final long amount = word(index, AMOUNT);
+        long mean = amount & UNSIGNED_32;
+        long deviation = amount >>> 32;
         if (history == 0)
         {
             mean = amountTimes4;
@@ -263,20 +256,16 @@ public final class ConsumerRiskBook
         }
         mean = Math.max(0, Math.min(mean, UNSIGNED_32));
         deviation = Math.max(0, Math.min(deviation, UNSIGNED_32));
-        rows[base + AMOUNT] = mean | (deviation << 32);
+        setWord(index, AMOUNT, mean | (deviation << 32));
     }
 
     void recordRefund(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        final int base = base(index);
-        rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], REFUNDS_SHIFT, 1, 12);
+        setWord(index, HALF_DAYS, PackedRing.addAt(word(index, HALF_DAYS), REFUNDS_SHIFT, 1, 12));
     }
 
     void recordStrike(final int index)
     {
-        final long[] rows = records.recordsOf(index);
-        final int base = base(index);
-        rows[base + HALF_DAYS] = PackedRing.addAt(rows[base + HALF_DAYS], STRIKES_SHIFT, 1, 8);
+        setWord(index, HALF_DAYS, PackedRing.addAt(word(index, HALF_DAYS), STRIKES_SHIFT, 1, 8));
     }
 }

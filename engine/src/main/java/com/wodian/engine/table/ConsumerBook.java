@@ -3,11 +3,13 @@ package com.wodian.engine.table;
 /**
  * Consumers: one 256-byte record each in one array, found by the index the id map returns. The first cache line is the
  * money line (wallet, holds, points, vouchers held, home merchant, flags); the next two are the risk block, whose
- * contents the risk package owns ({@code ConsumerRiskBook} and {@code ConsumerProfileBook} read and write it at
- * {@link #riskBase(int)} of {@link #recordsOf(int)}); the fourth is the consumer's spend-pair line, which {@code
- * ConsumptionBook} owns: up to {@link #PAIR_SLOTS} of the consumer's pairs (merchant index + 1 in the high half, the
- * pair's entry in the low), so that a sale finds its pair from the consumer's record instead of a random line of a
- * map. The pair line is an index, not state: it is not hashed or written to a snapshot, and is rebuilt on restore
+ * contents the risk package owns ({@code ConsumerRiskBook} and {@code ConsumerProfileBook} read and write it word by
+ * word through {@link #riskWord}/{@link #setRiskWord}, which cannot reach outside the block); the fourth is the
+ * consumer's spend-pair line, which {@code ConsumptionBook} owns ({@link #pairSlot}/{@link #setPairSlot}): up to
+ * {@link #PAIR_SLOTS} of the consumer's pairs (merchant index + 1 in the high half, the pair's entry in the low), so
+ * that a sale finds its pair from the consumer's record instead of a random line of a map. No method hands out the
+ * record's array: only the ledger writes the money line (with this book's key; docs/engine.md, "One owner per
+ * concern"). The pair line is an index, not state: it is not hashed or written to a snapshot, and is rebuilt on restore
  * (the first {@link #STATE_LONGS} longs of a record are its state). A payment thus finds everything it reads of its
  * consumer with one id-map probe and adjacent lines.
  *
@@ -109,31 +111,39 @@ public final class ConsumerBook extends RowBook
     }
 
     /**
-     * The array holding consumer {@code index}'s record: after a growth, records move from the old array to the new
-     * one in steps (per registration and per command), so read it again after a registration and in each command.
+     * Word {@code word} (0 to {@link #RISK_LONGS} - 1) of consumer {@code index}'s risk block, whose layout the risk
+     * package owns. The word is checked against the block, so a read or write through these methods never reaches the
+     * money line or the pair line (at every call site the word is a constant, so the JIT folds the check away).
      */
-    public long[] recordsOf(final int index)
+    public long riskWord(final int index, final int word)
     {
-        return rowsOf(index);
+        return rowsOf(index)[riskBase(index) + java.util.Objects.checkIndex(word, RISK_LONGS)];
     }
 
-    /** Where the risk block of consumer {@code index} starts in {@link #recordsOf(int)}. */
-    public static int riskBase(final int index)
+    /** Sets word {@code word} of consumer {@code index}'s risk block (checked as {@link #riskWord}). */
+    public void setRiskWord(final int index, final int word, final long value)
+    {
+        rowsOf(index)[riskBase(index) + java.util.Objects.checkIndex(word, RISK_LONGS)] = value;
+    }
+
+    /** Slot {@code slot} (0 to {@link #PAIR_SLOTS} - 1) of consumer {@code index}'s spend-pair line (0: empty). */
+    public long pairSlot(final int index, final int slot)
+    {
+        return rowsOf(index)[pairsBase(index) + java.util.Objects.checkIndex(slot, PAIR_SLOTS)];
+    }
+
+    /** Sets slot {@code slot} of consumer {@code index}'s spend-pair line: {@code ConsumptionBook}'s (an index). */
+    public void setPairSlot(final int index, final int slot, final long pair)
+    {
+        rowsOf(index)[pairsBase(index) + java.util.Objects.checkIndex(slot, PAIR_SLOTS)] = pair;
+    }
+
+    private static int riskBase(final int index)
     {
         return PAD + index * STRIDE + RISK_OFFSET;
     }
 
-    /**
-     * Where consumer {@code index}'s points balance is in {@link #recordsOf(int)}: the risk package reads it (an aged
-     * account that never held a point before it started paying is a dormant one, see docs/risk.md, feature 74).
-     */
-    public static int pointsAt(final int index)
-    {
-        return PAD + index * STRIDE + POINTS;
-    }
-
-    /** Where consumer {@code index}'s spend-pair line starts in {@link #recordsOf(int)}. */
-    public static int pairsBase(final int index)
+    private static int pairsBase(final int index)
     {
         return PAD + index * STRIDE + PAIRS_OFFSET;
     }
@@ -141,7 +151,7 @@ public final class ConsumerBook extends RowBook
     public int add(final long consumerId, final int homeMerchantIndex)
     {
         final int index = addRow(consumerId);
-        java.util.Arrays.fill(recordsOf(index), pairsBase(index), pairsBase(index) + PAIR_SLOTS, 0);
+        java.util.Arrays.fill(rowsOf(index), pairsBase(index), pairsBase(index) + PAIR_SLOTS, 0);
         set(index, HOME_VOUCHERS_FLAGS, homeMerchantIndex & 0xFFFF_FFFFL);
         set(index, LAST_POINTS_ENTRY, -1);
         return index;

@@ -699,8 +699,8 @@ class RiskFeaturesTest
         assertEquals(0, consumers.reciprocalMin(4), "restored: consumer 6");
         assertEquals(-1, consumers.reciprocalMin(6), "restored: a consumer never registered");
         final long hash = restored.stateHash();
-        final long[] rows = RiskAccess.of(restored).consumers.records.recordsOf(4);
-        rows[com.wodian.engine.table.ConsumerBook.riskBase(4) + ConsumerRiskBook.STRIDE] += 2L << 57;
+        final com.wodian.engine.table.ConsumerBook records = RiskAccess.of(restored).consumers.records;
+        records.setRiskWord(4, ConsumerRiskBook.STRIDE, records.riskWord(4, ConsumerRiskBook.STRIDE) + (2L << 57));
         assertEquals(2, consumers.reciprocalMin(4), "the registration word's bits 57..60, plus one");
         assertNotEquals(hash, restored.stateHash(), "the least reciprocal count is in the state hash");
         final String problem = com.wodian.engine.Engine.snapshotFormatProblem(com.wodian.engine.Engine.SNAPSHOT_MAGIC,
