@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static com.wodian.perf.riskworld.GeneratedWorlds.assertNear;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class OfficeNetworkEventsTest
 {
-    private static final long[][] SEEDS = {{11, 0}, {12, 0}, {11, 1}, {21, 1}};
     private static final List<Generated> WORLDS = new ArrayList<>();
 
     /** A command as seen in the stream: its position, input time, planned time and account. */
@@ -39,27 +39,21 @@ class OfficeNetworkEventsTest
     @BeforeAll
     static void generate()
     {
-        for (final long[] seedAndRange : SEEDS)
-        {
-            WORLDS.add(generate(seedAndRange[0], ParameterRange.values()[(int)seedAndRange[1]]));
-        }
+        WORLDS.addAll(GeneratedWorlds.generateAll(OfficeNetworkEventsTest::generate));
     }
 
     private static Generated generate(final long seed, final ParameterRange range)
     {
-        final WorldState world = WorldBuilder.build(WorldParameters.draw(seed, range));
+        final WorldState world = GeneratedWorlds.build(seed, range);
         final List<OfficeNetworkEvents.Change> changes = OfficeNetworkEvents.changes(world);
-        final WorldCursor cursor = new WorldCursor(world);
         final Map<Integer, Integer> workAreas = new HashMap<>();
         final List<Seen> lunches = new ArrayList<>();
         final List<Seen> logins = new ArrayList<>();
-        long position = 0;
-        while (cursor.next())
+        GeneratedWorlds.read(world, (position, timestampMs, event) ->
         {
-            final WorldEvent event = cursor.event();
             if (OfficeNetworkEvents.isLunchPayment(event))
             {
-                lunches.add(new Seen(position, cursor.timestampMs(), event.timeMs, event.account));
+                lunches.add(new Seen(position, timestampMs, event.timeMs, event.account));
                 workAreas.put(event.account, world.account(event.account).workArea);
             }
             else if (event.type == CommandType.ACCOUNT_EVENT && event.lookAlike == LookAlike.LUNCH_RUSH)
@@ -67,10 +61,9 @@ class OfficeNetworkEventsTest
                 assertEquals(Actor.LEGITIMATE, event.actor);
                 assertEquals(0, event.groupId);
                 assertEquals(AccountEventType.NEW_NETWORK_LOGIN, event.accountEvent);
-                logins.add(new Seen(position, cursor.timestampMs(), event.timeMs, event.account));
+                logins.add(new Seen(position, timestampMs, event.timeMs, event.account));
             }
-            position++;
-        }
+        });
         return new Generated(world.parameters, changes, workAreas, lunches, logins);
     }
 
@@ -79,7 +72,7 @@ class OfficeNetworkEventsTest
     {
         for (final Generated world : WORLDS)
         {
-            final String name = "seed " + world.parameters.seed() + " " + world.parameters.range() + ": ";
+            final String name = GeneratedWorlds.name(world.parameters);
             assertEquals(world.parameters.get(WorldParameter.OFFICE_NETWORK_CHANGES), world.changes.size(), name);
             long payers = 0;
             for (final OfficeNetworkEvents.Change change : world.changes)
@@ -105,7 +98,7 @@ class OfficeNetworkEventsTest
     {
         for (final Generated world : WORLDS)
         {
-            final String name = "seed " + world.parameters.seed() + " " + world.parameters.range() + ": ";
+            final String name = GeneratedWorlds.name(world.parameters);
             for (final Seen login : world.logins)
             {
                 assertEquals(login.timeMs, login.timestampMs, name + login);
@@ -125,20 +118,13 @@ class OfficeNetworkEventsTest
     @Test
     void aSeedGivesTheSameLogIns()
     {
-        final Generated again = generate(SEEDS[2][0], ParameterRange.values()[(int)SEEDS[2][1]]);
+        final Generated again = GeneratedWorlds.generate(2, OfficeNetworkEventsTest::generate);
         assertTrue(again.logins.size() > 10, "log-ins: " + again.logins.size());
         assertEquals(WORLDS.get(2).logins, again.logins);
     }
 
     private static long day(final Seen seen)
     {
-        return Math.floorDiv(seen.timeMs - SimulatedClock.WEEK_START_MS, SimulatedClock.DAY_MS);
-    }
-
-    /** A count from independent chances: within four standard deviations (and two) of what the rate gives. */
-    private static void assertNear(final String what, final double expected, final long seen)
-    {
-        final double tolerance = 4 * Math.sqrt(Math.max(1, expected)) + 2;
-        assertTrue(Math.abs(seen - expected) <= tolerance, what + ": " + seen + " seen, " + expected + " expected");
+        return GeneratedWorlds.day(seen.timeMs);
     }
 }

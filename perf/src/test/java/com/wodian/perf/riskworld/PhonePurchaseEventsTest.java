@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static com.wodian.perf.riskworld.GeneratedWorlds.assertNear;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class PhonePurchaseEventsTest
 {
-    private static final long[][] SEEDS = {{11, 0}, {12, 0}, {11, 1}, {21, 1}};
     private static final long MINUTE_MS = SimulatedClock.MINUTE_MS;
     private static final List<Generated> WORLDS = new ArrayList<>();
 
@@ -42,43 +42,36 @@ class PhonePurchaseEventsTest
     @BeforeAll
     static void generate()
     {
-        for (final long[] seedAndRange : SEEDS)
-        {
-            WORLDS.add(generate(seedAndRange[0], ParameterRange.values()[(int)seedAndRange[1]]));
-        }
+        WORLDS.addAll(GeneratedWorlds.generateAll(PhonePurchaseEventsTest::generate));
     }
 
     private static Generated generate(final long seed, final ParameterRange range)
     {
-        final WorldState world = WorldBuilder.build(WorldParameters.draw(seed, range));
-        final WorldCursor cursor = new WorldCursor(world);
+        final WorldState world = GeneratedWorlds.build(seed, range);
         final List<Seen> purchases = new ArrayList<>();
         final List<Seen> events = new ArrayList<>();
-        long position = 0;
-        long honestBindings = 0;
-        while (cursor.next())
+        final long[] honestBindings = new long[1];
+        GeneratedWorlds.read(world, (position, timestampMs, event) ->
         {
-            final WorldEvent event = cursor.event();
             if (event.type == CommandType.ACCOUNT_EVENT && event.accountEvent == AccountEventType.DEVICE_BOUND
                 && event.actor == Actor.LEGITIMATE && established(world.account(event.account)))
             {
-                honestBindings++;
+                honestBindings[0]++;
             }
             if (PhonePurchaseEvents.isPhoneShopPurchase(event, world))
             {
-                purchases.add(new Seen(position, cursor.timestampMs(), event.timeMs, event.account, null));
+                purchases.add(new Seen(position, timestampMs, event.timeMs, event.account, null));
             }
             else if (event.type == CommandType.ACCOUNT_EVENT && event.lookAlike == LookAlike.BIG_TICKET)
             {
                 assertEquals(Actor.LEGITIMATE, event.actor);
                 assertEquals(0, event.groupId);
-                events.add(new Seen(position, cursor.timestampMs(), event.timeMs, event.account, event.accountEvent));
+                events.add(new Seen(position, timestampMs, event.timeMs, event.account, event.accountEvent));
             }
-            position++;
-        }
+        });
         final long establishedConsumers =
             world.accounts.stream().filter(account -> established(account) && !account.actor.isAbuse()).count();
-        return new Generated(world.parameters, purchases, events, establishedConsumers, honestBindings);
+        return new Generated(world.parameters, purchases, events, establishedConsumers, honestBindings[0]);
     }
 
     private static boolean established(final Account account)
@@ -98,9 +91,9 @@ class PhonePurchaseEventsTest
         for (final Generated world : WORLDS)
         {
             final double weeklyPercent = 100.0 * world.honestBindings / world.establishedConsumers;
-            assertTrue(weeklyPercent >= 0.4 && weeklyPercent <= 2.2, "seed " + world.parameters.seed() + " "
-                + world.parameters.range() + ": honest new devices " + weeklyPercent + " % of "
-                + world.establishedConsumers + " established consumers a week, outside 0.4-2.2 %");
+            assertTrue(weeklyPercent >= 0.4 && weeklyPercent <= 2.2, GeneratedWorlds.name(world.parameters)
+                + "honest new devices " + weeklyPercent + " % of " + world.establishedConsumers
+                + " established consumers a week, outside 0.4-2.2 %");
         }
     }
 
@@ -109,7 +102,7 @@ class PhonePurchaseEventsTest
     {
         for (final Generated world : WORLDS)
         {
-            final String name = "seed " + world.parameters.seed() + " " + world.parameters.range() + ": ";
+            final String name = GeneratedWorlds.name(world.parameters);
             final Map<AccountEventType, Long> seen = new HashMap<>();
             for (final Seen event : world.events)
             {
@@ -136,7 +129,7 @@ class PhonePurchaseEventsTest
     {
         for (final Generated world : WORLDS)
         {
-            final String name = "seed " + world.parameters.seed() + " " + world.parameters.range() + ": ";
+            final String name = GeneratedWorlds.name(world.parameters);
             final Map<Integer, List<Seen>> purchasesByAccount = new HashMap<>();
             final Map<Integer, List<Seen>> bindingsByAccount = new HashMap<>();
             for (final Seen purchase : world.purchases)
@@ -179,21 +172,13 @@ class PhonePurchaseEventsTest
     @Test
     void aSeedGivesTheSameEvents()
     {
-        final Generated again = generate(SEEDS[0][0], ParameterRange.values()[(int)SEEDS[0][1]]);
+        final Generated again = GeneratedWorlds.generate(0, PhonePurchaseEventsTest::generate);
         assertTrue(again.events.size() > 50, "events: " + again.events.size());
         assertEquals(WORLDS.get(0).events, again.events);
     }
 
     private static boolean sameDay(final Seen a, final Seen b)
     {
-        return Math.floorDiv(a.timeMs - SimulatedClock.WEEK_START_MS, SimulatedClock.DAY_MS)
-            == Math.floorDiv(b.timeMs - SimulatedClock.WEEK_START_MS, SimulatedClock.DAY_MS);
-    }
-
-    /** A count from independent chances: within four standard deviations (and two) of what the rate gives. */
-    private static void assertNear(final String what, final double expected, final long seen)
-    {
-        final double tolerance = 4 * Math.sqrt(Math.max(1, expected)) + 2;
-        assertTrue(Math.abs(seen - expected) <= tolerance, what + ": " + seen + " seen, " + expected + " expected");
+        return GeneratedWorlds.day(a.timeMs) == GeneratedWorlds.day(b.timeMs);
     }
 }
