@@ -1,19 +1,15 @@
 package com.wodian.engine;
 
 import com.sun.source.tree.ArrayAccessTree;
-import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
-import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.SourcePositions;
-import com.sun.source.util.TreeScanner;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -58,6 +56,15 @@ final class BookWriters
         final Set<String> ownFields = new TreeSet<>();
         moneyFields.stream().filter(field -> field.startsWith(book + "."))
             .forEach(field -> ownFields.add(field.substring(book.length() + 1)));
+        final Map<String, Writer> writers = methodsOf(unit,
+            (method, writer) -> scanMethod(unit, positions, method, ownFields, moneyFields, writer));
+        return reported(book, writers, writer -> !writer.isPrivate && !writer.takesKey);
+    }
+
+    /** Each method of the file's class by "name(parameter types)", told to {@code scan} with its Writer. */
+    private static Map<String, Writer> methodsOf(final CompilationUnitTree unit,
+        final BiConsumer<MethodTree, Writer> scan)
+    {
         final Map<String, Writer> writers = new LinkedHashMap<>();
         for (final Tree member : ((ClassTree)unit.getTypeDecls().get(0)).getMembers())
         {
@@ -70,25 +77,35 @@ final class BookWriters
                 writer.name = method.getName().toString();
                 writers.put(writer.name + "(" + String.join(",", types) + ")", writer);
                 writer.isPrivate = method.getModifiers().getFlags().contains(Modifier.PRIVATE);
+                writer.isPublic = method.getModifiers().getFlags().contains(Modifier.PUBLIC);
                 writer.takesKey = types.stream()
                     .anyMatch(type -> type.equals("Key") || type.endsWith(".Key") || type.endsWith("MoneyKey"));
-                scanMethod(unit, positions, method, ownFields, moneyFields, writer);
+                if (method.getBody() != null)
+                {
+                    scan.accept(method, writer);
+                }
             }
         }
-        final List<String> keyless = new ArrayList<>();
+        return writers;
+    }
+
+    /** "Owner.method(parameter types) [line: write, ...]" for each method {@code which} picks that writes. */
+    private static List<String> reported(final String owner, final Map<String, Writer> writers,
+        final Predicate<Writer> which)
+    {
+        final List<String> found = new ArrayList<>();
         for (final Map.Entry<String, Writer> entry : writers.entrySet())
         {
-            final Writer writer = entry.getValue();
-            if (!writer.isPrivate && !writer.takesKey)
+            if (which.test(entry.getValue()))
             {
                 final List<String> writes = writesOf(entry.getKey(), writers, new TreeSet<>());
                 if (!writes.isEmpty())
                 {
-                    keyless.add(book + "." + entry.getKey() + " " + writes);
+                    found.add(owner + "." + entry.getKey() + " " + writes);
                 }
             }
         }
-        return keyless;
+        return found;
     }
 
     /** The method's own writes and those of the keyless private methods of the file it calls (any overload). */
@@ -121,24 +138,37 @@ final class BookWriters
         {
             parameters.add(parameter.getName().toString());
         }
-        new MoneyWriteScanner(moneyFields, ownFields, write -> writer.writes.add(where(unit, positions, write)))
+        new MethodScanner(moneyFields, ownFields, unit, positions, writer)
         {
             @Override
             boolean countsAsMoneyField(final ExpressionTree field)
             {
                 return namesMoneyField(field) || parameters.contains(field.toString());
             }
-
-            @Override
-            public Void visitMethodInvocation(final MethodInvocationTree tree, final Void unused)
-            {
-                if (tree.getMethodSelect() instanceof IdentifierTree)
-                {
-                    writer.calls.add(((IdentifierTree)tree.getMethodSelect()).getName().toString());
-                }
-                return super.visitMethodInvocation(tree, unused);
-            }
         }.scan(method.getBody(), null);
+    }
+
+    /** A {@link MoneyWriteScanner} over one method's body that also notes the methods it calls by simple name. */
+    private static class MethodScanner extends MoneyWriteScanner
+    {
+        private final Writer writer;
+
+        MethodScanner(final Set<String> moneyFields, final Set<String> simpleNames, final CompilationUnitTree unit,
+            final SourcePositions positions, final Writer writer)
+        {
+            super(moneyFields, simpleNames, write -> writer.writes.add(where(unit, positions, write)));
+            this.writer = writer;
+        }
+
+        @Override
+        public Void visitMethodInvocation(final MethodInvocationTree tree, final Void unused)
+        {
+            if (tree.getMethodSelect() instanceof IdentifierTree)
+            {
+                writer.calls.add(((IdentifierTree)tree.getMethodSelect()).getName().toString());
+            }
+            return super.visitMethodInvocation(tree, unused);
+        }
     }
 
     /**
@@ -150,101 +180,32 @@ final class BookWriters
     static List<String> publicArrayWriters(final CompilationUnitTree unit, final SourcePositions positions,
         final String className)
     {
-        final Map<String, Writer> writers = new LinkedHashMap<>();
-        for (final Tree member : ((ClassTree)unit.getTypeDecls().get(0)).getMembers())
-        {
-            if (member instanceof MethodTree)
+        final Map<String, Writer> writers = methodsOf(unit, (method, writer) ->
+            new MethodScanner(Set.of(), Set.of(), unit, positions, writer)
             {
-                final MethodTree method = (MethodTree)member;
-                final List<String> types = new ArrayList<>();
-                method.getParameters().forEach(parameter -> types.add(parameter.getType().toString()));
-                final Writer writer = new Writer();
-                writer.name = method.getName().toString();
-                writers.put(writer.name + "(" + String.join(",", types) + ")", writer);
-                writer.isPrivate = method.getModifiers().getFlags().contains(Modifier.PRIVATE);
-                writer.isPublic = method.getModifiers().getFlags().contains(Modifier.PUBLIC);
-                if (method.getBody() != null)
+                @Override
+                boolean countsAsMoneyField(final ExpressionTree field)
                 {
-                    new ArrayWriteScanner(unit, positions, writer).scan(method.getBody(), null);
+                    return false;   // a row writer's call is RowBook's, protected: not a way in
                 }
-            }
-        }
-        final List<String> found = new ArrayList<>();
-        for (final Map.Entry<String, Writer> entry : writers.entrySet())
-        {
-            final Writer writer = entry.getValue();
-            if (writer.isPublic)
-            {
-                final List<String> writes = writesOf(entry.getKey(), writers, new TreeSet<>());
-                if (!writes.isEmpty())
+
+                @Override
+                boolean countsAsArrayWrite(final ArrayAccessTree target)
                 {
-                    found.add(className + "." + entry.getKey() + " " + writes);
+                    return true;
                 }
-            }
-        }
-        return found;
-    }
 
-    /** Finds a method's array element writes and the methods it calls by simple name. */
-    private static final class ArrayWriteScanner extends TreeScanner<Void, Void>
-    {
-        private final CompilationUnitTree unit;
-        private final SourcePositions positions;
-        private final Writer writer;
-
-        ArrayWriteScanner(final CompilationUnitTree unit, final SourcePositions positions, final Writer writer)
-        {
-            this.unit = unit;
-            this.positions = positions;
-            this.writer = writer;
-        }
-
-        @Override
-        public Void visitAssignment(final AssignmentTree tree, final Void unused)
-        {
-            check(tree.getVariable(), tree);
-            return super.visitAssignment(tree, unused);
-        }
-
-        @Override
-        public Void visitCompoundAssignment(final CompoundAssignmentTree tree, final Void unused)
-        {
-            check(tree.getVariable(), tree);
-            return super.visitCompoundAssignment(tree, unused);
-        }
-
-        @Override
-        public Void visitUnary(final UnaryTree tree, final Void unused)
-        {
-            if (MoneyWriteScanner.INCREMENTS.contains(tree.getKind()))
-            {
-                check(tree.getExpression(), tree);
-            }
-            return super.visitUnary(tree, unused);
-        }
-
-        @Override
-        public Void visitMethodInvocation(final MethodInvocationTree tree, final Void unused)
-        {
-            final String name = MoneyWriteScanner.methodName(tree.getMethodSelect());
-            if (name.equals("fill"))
-            {
-                writer.writes.add(where(unit, positions, tree));
-            }
-            if (tree.getMethodSelect() instanceof IdentifierTree)
-            {
-                writer.calls.add(name);
-            }
-            return super.visitMethodInvocation(tree, unused);
-        }
-
-        private void check(final ExpressionTree target, final Tree write)
-        {
-            if (target instanceof ArrayAccessTree)
-            {
-                writer.writes.add(where(unit, positions, write));
-            }
-        }
+                @Override
+                public Void visitMethodInvocation(final MethodInvocationTree tree, final Void unused)
+                {
+                    if (methodName(tree.getMethodSelect()).equals("fill"))
+                    {
+                        report(tree);
+                    }
+                    return super.visitMethodInvocation(tree, unused);
+                }
+            }.scan(method.getBody(), null));
+        return reported(className, writers, writer -> writer.isPublic);
     }
 
     private static String where(final CompilationUnitTree unit, final SourcePositions positions, final Tree tree)

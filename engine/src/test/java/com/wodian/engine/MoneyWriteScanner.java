@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 class MoneyWriteScanner extends TreeScanner<Void, Void>
 {
     private static final Set<String> ROW_WRITERS = Set.of("set", "add", "setFlag");
-    static final Set<Tree.Kind> INCREMENTS = Set.of(Tree.Kind.PREFIX_INCREMENT,
+    private static final Set<Tree.Kind> INCREMENTS = Set.of(Tree.Kind.PREFIX_INCREMENT,
         Tree.Kind.POSTFIX_INCREMENT, Tree.Kind.PREFIX_DECREMENT, Tree.Kind.POSTFIX_DECREMENT);
 
     private final Set<String> moneyFields;
@@ -112,10 +112,22 @@ class MoneyWriteScanner extends TreeScanner<Void, Void>
 
     private void checkArrayWrite(final ExpressionTree target, final Tree write)
     {
-        if (target instanceof ArrayAccessTree && namesMoneyField(((ArrayAccessTree)target).getIndex()))
+        if (target instanceof ArrayAccessTree && countsAsArrayWrite((ArrayAccessTree)target))
         {
             writes.accept(write);
         }
+    }
+
+    /** Whether a write of this array element counts: here, when its index names a money field. */
+    boolean countsAsArrayWrite(final ArrayAccessTree target)
+    {
+        return namesMoneyField(target.getIndex());
+    }
+
+    /** Tells the consumer of a write found by a subclass. */
+    final void report(final Tree write)
+    {
+        writes.accept(write);
     }
 
     /** Whether the expression names a money field anywhere in it (an index such as {@code base + Book.F}). */
