@@ -3,6 +3,10 @@
 
     perf/scripts/restart-cpu-timeline.py DATA_DIR ROUNDS OLD_TREE NEW_TREE
     OLD_JAVA_OPTS=... NEW_JAVA_OPTS=...   that side's WODIAN_JAVA_OPTS (one tree against itself with other JVM flags)
+    OLD_ARGS=... NEW_ARGS=...             that side's extra server arguments (e.g. NEW_ARGS="--warmup-inputs 25000")
+    COUNTERS=1                            also read the JVM's own counters once the server listens (jcmd PID
+                                          PerfCounter.print): classes loaded (from the archive / not), the time spent
+                                          loading, linking and initialising classes, compiles and their time, GCs
     NEW_DATA=DIR                          the new side starts on DIR instead of DATA_DIR (one tree against itself on
                                           two probe data sets, e.g. the tail's definition before and after session 50)
 
@@ -71,13 +75,39 @@ def thread_cpu(pid, seen):
         return None
 
 
-def start_once(tree, data_dir, java_opts):
+# The JVM's counters read at ready (COUNTERS=1), in the units printed: ms from the counters' ns ticks, or counts.
+COUNTER_NAMES = (("classes", "java.cls.loadedClasses"), ("archived", "java.cls.sharedLoadedClasses"),
+                 ("clsLoadMs", "sun.cls.time"), ("clsInitMs", "sun.cls.classInitTime.self"),
+                 ("clsLinkMs", "sun.cls.classLinkedTime.self"), ("clsVerifyMs", "sun.cls.classVerifyTime.self"),
+                 ("appLoadMs", "sun.cls.appClassLoadTime.self"), ("compiles", "sun.ci.totalCompiles"),
+                 ("compileMs", "sun.ci.standardTime"), ("osrMs", "sun.ci.osrTime"),
+                 ("gcs", "sun.gc.collector.0.invocations"), ("safepointMs", "sun.rt.safepointTime"))
+
+
+def read_counters(pid):
+    """The JVM's own counters (jcmd PID PerfCounter.print), ms for the *Ms names; {} when jcmd fails."""
+    try:
+        text = subprocess.run(["jcmd", str(pid), "PerfCounter.print"], capture_output=True, text=True,
+                              timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    raw = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    ticks_per_ms = int(raw.get("sun.os.hrt.frequency", "1000000000")) / 1000
+    values = {}
+    for name, counter in COUNTER_NAMES:
+        if counter in raw and raw[counter].strip().lstrip("-").isdigit():
+            value = int(raw[counter])
+            values[name] = round(value / ticks_per_ms) if name.endswith("Ms") else value
+    return values
+
+
+def start_once(tree, data_dir, java_opts, extra_args=""):
     environment = dict(os.environ, WODIAN_NO_BUILD="1")
     if java_opts:
         environment["WODIAN_JAVA_OPTS"] = java_opts
     command = [os.path.join(tree, "bin", "wodian"), "server", "--data", data_dir, "--port", "0", "--credentials",
                os.path.join(data_dir, "credentials"), "--durability", "page-cache", "--snapshots", "off",
-               "--ignore-stdin"]
+               "--ignore-stdin"] + extra_args.split()
     start_s = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment,
                                start_new_session=True)
@@ -108,6 +138,7 @@ def start_once(tree, data_dir, java_opts):
         time.sleep(0.02)
     total = thread_cpu(process.pid, seen)
     samples.append(((time.monotonic() - start_s) * 1000, total, dict(seen)))
+    counters = read_counters(process.pid) if os.environ.get("COUNTERS") and listening.is_set() else {}
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(60)
@@ -127,7 +158,7 @@ def start_once(tree, data_dir, java_opts):
                      [groups[g] - previous_groups[g] for g in GROUPS]))
         previous_ms, previous_total, previous_groups = at_ms, sample[1], groups
     return {"ready": marks["listening"], "starting": marks.get("starting", -1), "rows": rows,
-            "cpu": previous_total, **recovered}
+            "cpu": previous_total, "counters": counters, **recovered}
 
 
 def print_rows(rows):
@@ -144,16 +175,20 @@ def main():
     for name in ("old", "new"):
         # Untimed: what a launcher does once per build (bin/wodian makes its class-data archive at a build's first
         # server start) is not part of a restart.
-        first = start_once(trees[name], data[name], os.environ.get(name.upper() + "_JAVA_OPTS", ""))
+        first = start_once(trees[name], data[name], os.environ.get(name.upper() + "_JAVA_OPTS", ""),
+                           os.environ.get(name.upper() + "_ARGS", ""))
         print("%s: untimed first start, ready %d ms" % (name, first["ready"]), flush=True)
     for round_index in range(rounds):
         for name in (("old", "new") if round_index % 2 == 0 else ("new", "old")):
-            result = start_once(trees[name], data[name], os.environ.get(name.upper() + "_JAVA_OPTS", ""))
+            result = start_once(trees[name], data[name], os.environ.get(name.upper() + "_JAVA_OPTS", ""),
+                                os.environ.get(name.upper() + "_ARGS", ""))
             results[name].append(result)
             print("round %d %s: ready %d ms, snapshot load %s ms, tail %s ms (apply CPU %s ms), process CPU %d ms, "
                   "load %.1f" % (round_index, name, result["ready"], result.get("snapshot"), result.get("tail"),
                                  result.get("apply"), result["cpu"], os.getloadavg()[0]), flush=True)
             print_rows(result["rows"])
+            if result["counters"]:
+                print("  counters: " + ", ".join("%s %d" % item for item in result["counters"].items()))
     clean = {name: [r for r in rows if 0 <= r["starting"] < SLOW_START_MS] for name, rows in results.items()}
     for name in ("old", "new"):
         rows = clean[name]
@@ -167,6 +202,10 @@ def main():
             for key in ("ready", "cpu", "snapshot", "tail", "apply"):
                 values = [r[key] for r in rows if key in r]
                 print("  %s %d (%d-%d)" % (key, statistics.median(values), min(values), max(values)))
+            for key, _ in COUNTER_NAMES:
+                values = [r["counters"][key] for r in rows if key in r["counters"]]
+                if values:
+                    print("  counter %s %d (%d-%d)" % (key, statistics.median(values), min(values), max(values)))
     for key in ("ready", "cpu", "apply"):
         ratios = sorted(new[key] / old[key] for old, new in zip(results["old"], results["new"])
                         if 0 <= old["starting"] < SLOW_START_MS and 0 <= new["starting"] < SLOW_START_MS)

@@ -13,9 +13,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
- * Runs the engine's hot paths (Pay, Try and Confirm or Cancel, Refund, balance and payment-status queries) on a
- * throwaway engine before the server opens its port, so that the JIT compiles them before the first client, not during
- * live traffic. The throwaway engine never sees the real state and is dropped afterwards; nothing is journaled.
+ * Runs the engine's hot paths (Pay, Try and Confirm or Cancel, holds that expire, Refund, balance and payment-status
+ * queries) on a throwaway engine before the server opens its port, so that the JIT compiles them before the first
+ * client, not during live traffic. The throwaway engine never sees the real state and is dropped afterwards; nothing is
+ * journaled.
  *
  * <p>The replies go to three sinks of three classes in turn, none of them the live one (the engine stage). With a
  * single sink class the JIT compiled the engine's reply call as a guarded inline of that class, and the first live
@@ -41,7 +42,7 @@ import java.util.concurrent.FutureTask;
  */
 final class EngineWarmup
 {
-    private static final long MERCHANT_ID = 1;
+    static final long MERCHANT_ID = 1;
     private static final long TERMINAL_ID = 1;
     /**
      * Merchants 1 to 3, each with a terminal of its id; 2 and 3 are alliance members, 1 is not, and a consumer's home
@@ -87,6 +88,35 @@ final class EngineWarmup
     private static final int HELD_FOR = 24;
     /** Held Tries' payment ids, above the refused Pays'. */
     private static final long HELD_PAYMENT_ID_BASE = 3_000_000_000L;
+    /** Expiring Tries ({@link #expiringTries}) once per this many inputs of the main mix. */
+    static final int EXPIRING_TRIES_EVERY = 64;
+    /** Expiring Tries each time, all of one input time: more than {@link #EXPIRIES_PER_INPUT_MAX}. */
+    static final int EXPIRING_TRIES = 3;
+    /**
+     * The throwaway engine's bound on the holds one input's housekeeping expires (the live default is 64): below
+     * {@link #EXPIRING_TRIES}, so that the housekeeping's loop also ends at its bound, and the next input continues.
+     */
+    static final int EXPIRIES_PER_INPUT_MAX = 2;
+    /** The expiring Tries' ttl: they expire this many main-mix inputs later (the clock moves 1 ms per input). */
+    private static final long EXPIRING_TTL_MS = 8;
+    /** The input of the main mix, in every {@link #EXPIRING_TRIES_EVERY}, that gets the expiring Tries beside it. */
+    private static final int EXPIRING_STEP = 28;
+    /** Inputs of the main mix between the expiring Tries and a Confirm of one of them, long after they expired. */
+    private static final int LATE_CONFIRM_AFTER = 24;
+    /** Expiring Tries' payment ids, above the held Tries'. */
+    private static final long EXPIRING_PAYMENT_ID_BASE = 5_000_000_000L;
+    /** The colliding Pays ({@link #collidingPays}) once per this many inputs of the main mix. */
+    static final int COLLIDING_PAYS_EVERY = 256;
+    /** The input of the main mix, in every {@link #COLLIDING_PAYS_EVERY}, that gets the colliding Pays beside it. */
+    private static final int COLLIDING_STEP = 60;
+    /**
+     * Two payment ids whose keys at {@link #MERCHANT_ID} have the same 32-bit hash in the engine's record index
+     * ({@code RecordTable.hashOf}; found by a search, checked by EngineWarmupTest): the second one's lookup meets the
+     * first one's index slot, whose hash matches and whose key does not.
+     */
+    static final long[] COLLIDING_PAYMENT_IDS = {4_000_046_926L, 4_000_065_140L};
+    /** The consumer who makes the colliding Pays: one the set-up tops up. */
+    private static final long COLLIDING_CONSUMER_ID = 1;
 
     private EngineWarmup()
     {
@@ -173,7 +203,7 @@ final class EngineWarmup
     static void runOn(final long inputCount, final ReplySink[] sinks)
     {
         final EngineConfig config = EngineConfig.small().keysMax(KEYS_MAX).keyRetentionMs(KEY_RETENTION_MS)
-            .pointsLedgerEntriesMax(POINTS_LEDGER_ENTRIES_MAX);
+            .pointsLedgerEntriesMax(POINTS_LEDGER_ENTRIES_MAX).expiriesPerCommandMax(EXPIRIES_PER_INPUT_MAX);
         final RingLikeBatch batch = new RingLikeBatch(new Engine(config));
         final CommandEncoder encoder = new CommandEncoder();
         registerParties(batch, encoder, config.amountFenMax());
@@ -221,6 +251,20 @@ final class EngineWarmup
             {
                 heldTries(batch, encoder, i - HELD_FOR, true, timestampMs, sink);
             }
+            if (i % EXPIRING_TRIES_EVERY == EXPIRING_STEP)
+            {
+                expiringTries(batch, encoder, i, timestampMs, sink);
+            }
+            else if (i % EXPIRING_TRIES_EVERY == EXPIRING_STEP + LATE_CONFIRM_AFTER)
+            {
+                final long tried = i - LATE_CONFIRM_AFTER;
+                batch.command(encoder.confirm(batch.nextSlot(), 0, MERCHANT_ID, TERMINAL_ID,
+                    EXPIRING_PAYMENT_ID_BASE + EXPIRING_TRIES * tried + tried % EXPIRING_TRIES), timestampMs, sink);
+            }
+            if (i % COLLIDING_PAYS_EVERY == COLLIDING_STEP)
+            {
+                collidingPays(batch, encoder, timestampMs, sink);
+            }
         }
         batch.flush();
     }
@@ -249,6 +293,46 @@ final class EngineWarmup
             batch.command(cancel ? encoder.cancel(batch.nextSlot(), 0, merchantId, merchantId, paymentId) :
                 encoder.tryPayment(batch.nextSlot(), 0, merchantId, merchantId, paymentId, consumerId, 100, TTL_MS),
                 timestampMs, sink);
+        }
+    }
+
+    /**
+     * Beside the main mix's Try of input {@code i} (one in {@link #EXPIRING_TRIES_EVERY}), {@link #EXPIRING_TRIES}
+     * Tries at {@link #MERCHANT_ID} with a ttl of {@link #EXPIRING_TTL_MS}, never confirmed or cancelled in time: the
+     * inputs' housekeeping expires them ({@code PaymentRules.expireDueHolds}, {@link #EXPIRIES_PER_INPUT_MAX} an
+     * input), and {@link #LATE_CONFIRM_AFTER} inputs later one of them is confirmed and refused (HOLD_EXPIRED).
+     * Without them no hold ever expired in the warm-up (its holds' ttl is a minute, and its clock moves at most
+     * ~40 s), and a restart's first live input, which expires the holds the journal's tail left, trapped in
+     * {@code PaymentRules.expireDueHolds} (-XX:+LogCompilation; docs/history/engine-sessions.md, "Session 51,
+     * restart").
+     */
+    private static void expiringTries(final RingLikeBatch batch, final CommandEncoder encoder, final long i,
+        final long timestampMs, final ReplySink sink)
+    {
+        final long consumerId = 1 + i % REGISTERED_CONSUMERS;   // the main mix's Try at input i is this consumer's
+        for (int k = 0; k < EXPIRING_TRIES; k++)
+        {
+            final long paymentId = EXPIRING_PAYMENT_ID_BASE + EXPIRING_TRIES * i + k;
+            batch.command(encoder.tryPayment(batch.nextSlot(), 0, MERCHANT_ID, TERMINAL_ID, paymentId, consumerId, 100,
+                EXPIRING_TTL_MS), timestampMs, sink);
+        }
+    }
+
+    /**
+     * The two Pays of {@link #COLLIDING_PAYMENT_IDS}, one after the other: new the first time and whenever the small
+     * key table has forgotten them, retries otherwise; either way the second key's lookup (in the batch prefetch and
+     * in the rules) passes the first key's index slot, whose 32-bit hash is the same and whose key is not. A live
+     * engine's index, with ~10^6 keys, meets such a slot about once in 4,000 lookups of a new key; the warm-up's,
+     * with ~4,000, never did, and the restart's tail trapped in that branch of {@code RecordTable.findIn}
+     * (-XX:+LogCompilation; docs/history/engine-sessions.md, "Session 51, restart").
+     */
+    private static void collidingPays(final RingLikeBatch batch, final CommandEncoder encoder,
+        final long timestampMs, final ReplySink sink)
+    {
+        for (final long paymentId : COLLIDING_PAYMENT_IDS)
+        {
+            batch.command(encoder.pay(batch.nextSlot(), 0, MERCHANT_ID, TERMINAL_ID, paymentId, COLLIDING_CONSUMER_ID,
+                100), timestampMs, sink);
         }
     }
 

@@ -4,14 +4,23 @@ import com.wodian.engine.ReplySink;
 import com.wodian.net.client.WodianClient;
 import com.wodian.net.testing.LogCapture;
 import com.wodian.protocol.ReplyCodes;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.PayDecoder;
+import com.wodian.protocol.sbe.PaymentCancelDecoder;
+import com.wodian.protocol.sbe.PaymentConfirmDecoder;
+import com.wodian.protocol.sbe.PaymentReplyDecoder;
 import com.wodian.protocol.sbe.ResultCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +32,8 @@ class EngineWarmupTest
      * The served state is the same with and without the warm-up; and the engine's warm-up runs before recovery
      * replays the journal's tail, not after it: run after it, its throwaway engine's branches (tables growing, a full
      * key table, other reply sinks) threw away the C2 code the tail had just compiled (docs/history/engine-sessions.md,
-     * "The serving warm-up before the tail").
+     * "The serving warm-up before the tail"). Its 2,000 warm-up inputs include holds that expire and the two Pays
+     * of colliding keys (EngineWarmup.expiringTries, collidingPays): none of it reaches the served engine either.
      */
     @Test
     void warmUpLeavesTheServedStateAlone(@TempDir final Path warmDir, @TempDir final Path coldDir) throws Exception
@@ -77,27 +87,87 @@ class EngineWarmupTest
     void warmUpTriesAreConfirmedAndCancelled()
     {
         final int inputs = 4_000;
-        final Map<String, Integer> replies = new java.util.TreeMap<>();
-        final com.wodian.protocol.sbe.MessageHeaderDecoder header = new com.wodian.protocol.sbe.MessageHeaderDecoder();
-        final com.wodian.protocol.sbe.PaymentReplyDecoder reply = new com.wodian.protocol.sbe.PaymentReplyDecoder();
-        final ReplySink tally = (buffer, offset, length) ->
-        {
-            header.wrap(buffer, offset);
-            if (header.templateId() == com.wodian.protocol.sbe.PaymentReplyDecoder.TEMPLATE_ID)
-            {
-                reply.wrapAndApplyHeader(buffer, offset, header);
-                replies.merge(reply.commandTemplateId() + " " + reply.code(), 1, Integer::sum);
-            }
-        };
-        EngineWarmup.runOn(inputs, new ReplySink[] {tally});
+        final Map<String, Integer> replies = paymentRepliesOf(inputs, null);
         // HELD_TRIES Cancels per HELD_TRIES_EVERY inputs; at least half accepted: the small key table is full of keys
         // too young to forget for part of the run, and a held Try refused for that (LIMIT_KEYS) leaves its Cancel
         // nothing to cancel.
         final int cancels = inputs / EngineWarmup.HELD_TRIES_EVERY * EngineWarmup.HELD_TRIES / 2;
-        assertTrue(replies.getOrDefault(com.wodian.protocol.sbe.PaymentCancelDecoder.TEMPLATE_ID + " OK", 0) >= cancels,
+        assertTrue(replies.getOrDefault(PaymentCancelDecoder.TEMPLATE_ID + " OK", 0) >= cancels,
             "at least " + cancels + " Cancels accepted, replies by command template and code: " + replies);
-        assertTrue(replies.getOrDefault(com.wodian.protocol.sbe.PaymentConfirmDecoder.TEMPLATE_ID + " OK", 0) >=
+        assertTrue(replies.getOrDefault(PaymentConfirmDecoder.TEMPLATE_ID + " OK", 0) >=
             inputs / 8 / 2, "Confirms accepted, replies by command template and code: " + replies);
+    }
+
+    /**
+     * Some of the warm-up's holds expire: Tries with a short ttl that the inputs' housekeeping expires, a Confirm of
+     * one of them long after refused HOLD_EXPIRED (EngineWarmup.expiringTries). Without them no warm-up hold ever
+     * expired, and a restart's first live input, which expires the holds the journal's tail left, trapped there.
+     */
+    @Test
+    void warmUpHoldsExpire()
+    {
+        final int inputs = 4_000;
+        final Map<String, Integer> replies = paymentRepliesOf(inputs, null);
+        final int lateConfirms = inputs / EngineWarmup.EXPIRING_TRIES_EVERY / 2;
+        assertTrue(replies.getOrDefault(PaymentConfirmDecoder.TEMPLATE_ID + " HOLD_EXPIRED", 0) >= lateConfirms,
+            "at least " + lateConfirms + " Confirms refused for an expired hold, replies by command template and code: "
+            + replies);
+    }
+
+    /**
+     * The warm-up's two colliding payment ids have the same 32-bit hash in the engine's record index (read from the
+     * engine's own hash function), and both Pays are accepted in the warm-up, so the second one's lookup meets the
+     * first one's slot (EngineWarmup.collidingPays). Fails when the engine's key hash changes: then the search for a
+     * new pair (EngineWarmup.COLLIDING_PAYMENT_IDS) has to be run again.
+     */
+    @Test
+    void warmUpPaysTwoKeysOfOneIndexHash() throws Exception
+    {
+        final Method hashOf = Class.forName("com.wodian.engine.RecordTable")
+            .getDeclaredMethod("hashOf", int.class, long.class, long.class);
+        hashOf.setAccessible(true);
+        final Field paymentNamespace = Class.forName("com.wodian.engine.RecordFields$Payment")
+            .getDeclaredField("NAMESPACE");
+        paymentNamespace.setAccessible(true);
+        final int namespace = paymentNamespace.getInt(null);
+        final long[] ids = EngineWarmup.COLLIDING_PAYMENT_IDS;
+        assertEquals(2, ids.length);
+        assertTrue(ids[0] != ids[1], "two payment ids");
+        assertEquals(hashOf.invoke(null, namespace, EngineWarmup.MERCHANT_ID, ids[0]),
+            hashOf.invoke(null, namespace, EngineWarmup.MERCHANT_ID, ids[1]), "one 32-bit index hash");
+
+        // 4,000 inputs: in the first ~1,000 the small key table is full of the set-up's keys, too young to forget,
+        // and every new key is refused (LIMIT_KEYS).
+        final Map<String, Integer> replies = paymentRepliesOf(4_000, ids);
+        assertTrue(replies.getOrDefault(PayDecoder.TEMPLATE_ID + " OK " + ids[0], 0) >= 1 &&
+            replies.getOrDefault(PayDecoder.TEMPLATE_ID + " OK " + ids[1], 0) >= 1, "both paid: " + replies);
+    }
+
+    /**
+     * The warm-up's payment replies counted by "command template, code" (or "command template, code, payment id" for
+     * the ids given).
+     */
+    private static Map<String, Integer> paymentRepliesOf(final int inputs, final long[] byPaymentIds)
+    {
+        final Map<String, Integer> replies = new TreeMap<>();
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final PaymentReplyDecoder reply = new PaymentReplyDecoder();
+        final ReplySink tally = (buffer, offset, length) ->
+        {
+            header.wrap(buffer, offset);
+            if (header.templateId() == PaymentReplyDecoder.TEMPLATE_ID)
+            {
+                reply.wrapAndApplyHeader(buffer, offset, header);
+                final String key = reply.commandTemplateId() + " " + reply.code();
+                replies.merge(key, 1, Integer::sum);
+                if (null != byPaymentIds && LongStream.of(byPaymentIds).anyMatch(id -> id == reply.paymentId()))
+                {
+                    replies.merge(key + " " + reply.paymentId(), 1, Integer::sum);
+                }
+            }
+        };
+        EngineWarmup.runOn(inputs, new ReplySink[] {tally});
+        return replies;
     }
 
     private static int indexOf(final List<String> lines, final String part)
