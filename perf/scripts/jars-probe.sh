@@ -4,7 +4,7 @@
 # per-round ratio new/old survives a load average that makes absolute rates noise. the "one JVM" ratios in
 # docs/history/engine-sessions.md (e.g. "Fewer instructions and lines in a staged Pay") came from this probe.
 #
-#   perf/scripts/jars-probe.sh OLD.jar NEW.jar [pay|mix|risk|rewards] [rounds] [commands per round] [batch] [staged|off]
+#   perf/scripts/jars-probe.sh OLD.jar NEW.jar [pay|mix|risk|rewards|warm] [rounds] [commands per round] [batch] [staged|off]
 #   perf/scripts/jars-probe.sh /tmp/old/tools/target/wodian.jar tools/target/wodian.jar pay 16 262144 64 staged
 #
 # pay: EnginePayBenchmark's workload through PayBatches.payBatch; mix: EngineMixBenchmark (mixBatch / mix);
@@ -14,6 +14,10 @@
 # against each jar.
 # phases: pay (staged only), each batch's prefetch phase (decode + passes) and apply timed apart by the thread's CPU
 # clock; the per-round new/old of each phase is printed beside the whole's (h14, 2026-12-05).
+# warm: EnginePayBenchmark's Pays on a population that stays in cache (JarWarmRunner; cut-probe.sh's default).
+# PROBE_JAVA_OPTS="-Dprobe.slice=4096" makes the jars take turns every 4,096 commands inside a round, and
+# "-Dprobe.warmups=N" sets the unreported rounds (2); to judge a cut of a few %, use perf/scripts/cut-probe.sh, which
+# runs this in several fresh JVMs with the jars' slots swapped (docs/engine.md "Judging a cut: the cut probe").
 # quota: pay with the engine settings (MERCHANT_KEYS_MAX, PAYMENT_TERMINAL_BINDING 2) on in the jar whose path contains
 # "quota": give the same jar twice, the second copied into a directory named quota (jars from a9106ad on).
 set -euo pipefail
@@ -26,8 +30,9 @@ case "$kind" in
     risk) runner=JarRiskRunner ;;
     quota) runner=JarQuotaRunner ;;
     rewards) runner=JarRewardsRunner ;;
+    warm) runner=JarWarmRunner ;;
     phases) runner=JarPhaseRunner ;;
-    *) echo "kind must be pay, mix, risk, rewards, quota or phases" >&2; exit 2 ;;
+    *) echo "kind must be pay, mix, risk, rewards, warm, quota or phases" >&2; exit 2 ;;
 esac
 work="$(mktemp -d "${TMPDIR:-/tmp}/jars-probe.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

@@ -9,6 +9,8 @@ import java.util.Arrays;
 /**
  * Old and new engine in ONE JVM, each in its own class loader (own classes, own JIT code, own engine), rounds alternated:
  * load drift hits both alike. Usage: java -Xms8g -Xmx8g -cp DIR JarsProbe DIR old.jar new.jar rounds payments batch mode
+ * [-Dprobe.slice=N: the jars take turns every N commands inside a round] [-Dprobe.warmups=N: unreported rounds, 2].
+ * perf/scripts/cut-probe.sh runs it in several JVMs with the jars' slots swapped.
  */
 public final class JarsProbe
 {
@@ -37,19 +39,39 @@ public final class JarsProbe
         final double[][] rate = new double[2][rounds];
         final double[][][] phaseRate = new double[2][2][rounds];   // jar, phase (prefetch, apply), round: ns per input
         long folded = 0;
-        for (int r = -2; r < rounds; r++)
+        // Unreported rounds first, so that both jars' code is compiled before any round counts (-Dprobe.warmups).
+        final int warmups = Integer.getInteger("probe.warmups", 2);
+        // -Dprobe.slice=N: within a round the jars take turns every N commands (who goes first alternating), each
+        // jar's CPU time summed over its slices, so that a disturbance of the machine (another process on the core,
+        // a cache flushed) falls on both jars of a round alike; by default a slice is the whole round.
+        final int slice = Math.min(payments, Integer.getInteger("probe.slice", payments));
+        final int slices = payments / slice;
+        final long[] cpuNs = new long[2];
+        for (int r = -warmups; r < rounds; r++)
         {
             final StringBuilder line = new StringBuilder("round " + r);
-            for (int k = 0; k < 2; k++)
+            for (int j = 0; j < 2; j++)
             {
-                final int j = (r & 1) == 0 ? k : 1 - k;   // alternate who goes first
+                cpuNs[j] = 0;
                 if (phaseNs[j] != null)
                 {
                     Arrays.fill(phaseNs[j], 0);
                 }
-                final long c0 = threads.getCurrentThreadCpuTime();
-                folded += (Long)run[j].invoke(null, state[j], payments, batch, staged);
-                final double perCpuS = payments * 1e9 / (threads.getCurrentThreadCpuTime() - c0);
+            }
+            for (int s = 0; s < slices; s++)
+            {
+                for (int k = 0; k < 2; k++)
+                {
+                    final int j = ((r + s) & 1) == 0 ? k : 1 - k;   // alternate who goes first
+                    final long c0 = threads.getCurrentThreadCpuTime();
+                    folded += (Long)run[j].invoke(null, state[j], slice, batch, staged);
+                    cpuNs[j] += threads.getCurrentThreadCpuTime() - c0;
+                }
+            }
+            for (int k = 0; k < 2; k++)
+            {
+                final int j = (r & 1) == 0 ? k : 1 - k;   // printed in the order of the round's first slice
+                final double perCpuS = (double)slice * slices * 1e9 / cpuNs[j];
                 if (r >= 0)
                 {
                     rate[j][r] = perCpuS;
@@ -59,7 +81,7 @@ public final class JarsProbe
                 {
                     for (int phase = 0; phase < 2; phase++)
                     {
-                        final double nsPerInput = (double)phaseNs[j][phase] / payments;
+                        final double nsPerInput = (double)phaseNs[j][phase] / ((long)slice * slices);
                         if (r >= 0)
                         {
                             phaseRate[j][phase][r] = nsPerInput;

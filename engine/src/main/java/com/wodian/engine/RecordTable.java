@@ -67,6 +67,13 @@ final class RecordTable implements ExpiryQueue.Order
     private final int capacity;
     private final long retentionMs;
     private Forgetting forgetting = record -> { };
+    /**
+     * The record the last insert wrote and its key's hash: a record is most often finished in the command that
+     * inserted it (a Pay, a refused Try), and {@link #finish} then takes the hash from here instead of reading the key
+     * back and hashing it again. Keys never change after the insert, so the pair stays true until the next insert.
+     */
+    private int insertedRecord = -1;
+    private int insertedHash;
 
     /** Told of each finished record just before it is forgotten. */
     interface Forgetting
@@ -166,7 +173,10 @@ final class RecordTable implements ExpiryQueue.Order
             return -1;
         }
         RecordFields.writeFresh(rowsOf(record), PAD + record * STRIDE, namespace, ownerId, requestId);
-        putEntry(index, indexMask, ((long)hashOf(namespace, ownerId, requestId) << 32) | (record + 1));
+        final int hash = hashOf(namespace, ownerId, requestId);
+        putEntry(index, indexMask, ((long)hash << 32) | (record + 1));
+        insertedRecord = record;
+        insertedHash = hash;
         step();
         return record;
     }
@@ -388,8 +398,9 @@ final class RecordTable implements ExpiryQueue.Order
             throw new IllegalStateException("record finished twice: " + record);
         }
         set(record, RecordFields.FINISHED_AT_MS, nowMs);
-        finished.add(record, nowMs, hashOf(namespace(record), get(record, RecordFields.KEY_OWNER_ID),
-            get(record, RecordFields.KEY_REQUEST_ID)));
+        final int hash = record == insertedRecord ? insertedHash :
+            hashOf(namespace(record), get(record, RecordFields.KEY_OWNER_ID), get(record, RecordFields.KEY_REQUEST_ID));
+        finished.add(record, nowMs, hash);
     }
 
     /**
@@ -612,6 +623,7 @@ final class RecordTable implements ExpiryQueue.Order
     void readFrom(final SnapshotReader reader)
     {
         finishMoving();
+        insertedRecord = -1;
         highWater = (int)reader.readLong();
         final int indexLength = (int)reader.readLong();
         final int fifoSize = (int)reader.readLong();
