@@ -17,6 +17,19 @@ public final class ModelTraining
 {
     /** Names of features left out of training on request (ablations): {@code -Dwodian.risk.train.exclude=A,B}. */
     static final String EXCLUDE_PROPERTY = "wodian.risk.train.exclude";
+    /** The bound on every leaf, in logits, on request: {@code -Dwodian.risk.train.maxLeafLogits=12} (unset: none). */
+    static final String MAX_LEAF_PROPERTY = "wodian.risk.train.maxLeafLogits";
+
+    /** {@link RiskTrainer#maxLeafLogits} from {@link #MAX_LEAF_PROPERTY}; 0 (no bound) when it is not set. */
+    static double maxLeafLogits()
+    {
+        final double logits = Double.parseDouble(System.getProperty(MAX_LEAF_PROPERTY, "0"));
+        if (!(logits >= 0))
+        {
+            throw new IllegalArgumentException(MAX_LEAF_PROPERTY + " must be >= 0: " + logits);
+        }
+        return logits;
+    }
 
     /**
      * Features the trainer may not use: strikes exist only once something enforces, so training would not see them;
@@ -125,7 +138,7 @@ public final class ModelTraining
         final double lookAlikeBalance, final double[] classWeights)
     {
         return new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight).kindBalance(kindBalance)
-            .lookAlikeBalance(lookAlikeBalance).classWeights(classWeights)
+            .lookAlikeBalance(lookAlikeBalance).classWeights(classWeights).maxLeafLogits(maxLeafLogits())
             .train(train, version, legitPerAbusive, version);
     }
 
@@ -157,7 +170,7 @@ public final class ModelTraining
         final double kindBalance, final double lookAlikeBalance)
     {
         final TreeModel more = new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight)
-            .kindBalance(kindBalance).lookAlikeBalance(lookAlikeBalance)
+            .kindBalance(kindBalance).lookAlikeBalance(lookAlikeBalance).maxLeafLogits(maxLeafLogits())
             .train(train, version, legitPerAbusive, version, first);
         // A marker tree (tests a group feature, adds 0) ends the individual trees exactly where first's end.
         final int n = first.treeCount() + 1;

@@ -25,6 +25,8 @@ public final class RiskTrainer
     private final double carefulWeight;
     private double kindBalance;
     private double lookAlikeBalance;
+    /** The largest leaf magnitude in logits (0: no bound), see {@link #maxLeafLogits}. */
+    private double maxLeafLogits;
     /** Per kind and variant ({@link #classOf}): a multiplier of the abusive weight, 1 unless set. */
     private final double[] classWeights = filled(256 * 4, 1.0);
 
@@ -55,6 +57,19 @@ public final class RiskTrainer
     public RiskTrainer kindBalance(final double power)
     {
         this.kindBalance = power;
+        return this;
+    }
+
+    /**
+     * Bounds every leaf to {@code +-logits} (0: no bound, the default). A leaf is a Newton step -G/(H + 1) times the
+     * learning rate; with class weights in the thousands a few heavily weighted rows the model already scores as
+     * certain (hessian floored near 0) make a leaf of about their weight times the learning rate, hundreds or
+     * thousands of logits (docs/history/risk-sessions.md, "Fifty-first session": up to 2,070 in v47), which then
+     * declines, or clears, every payment that reaches it whatever the decline score.
+     */
+    public RiskTrainer maxLeafLogits(final double logits)
+    {
+        this.maxLeafLogits = logits;
         return this;
     }
 
@@ -335,13 +350,17 @@ public final class RiskTrainer
      * integer milli-logits (the first tree's carrying {@code base}, the base score; 0 for the others); returns the
      * values the scores move by, as rounded into the model.
      */
-    private double[] leafValues(final double[] leafG, final double[] leafH, final double base, final int[] leaves,
+    double[] leafValues(final double[] leafG, final double[] leafH, final double base, final int[] leaves,
         final int at)
     {
         final double[] value = new double[4];
         for (int leaf = 0; leaf < 4; leaf++)
         {
             value[leaf] = -leafG[leaf] / (leafH[leaf] + LAMBDA) * learningRate;
+            if (maxLeafLogits > 0)
+            {
+                value[leaf] = Math.max(-maxLeafLogits, Math.min(maxLeafLogits, value[leaf]));
+            }
             // Integer leaves: milli-logits, the first tree carries the base score.
             final int milli = (int)Math.round((value[leaf] + base) * 1000);
             leaves[at + leaf] = milli;

@@ -2,7 +2,9 @@ package com.wodian.perf.riskmodel;
 
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The kind balance of the trainer's weights: rare kinds weigh more, the total abusive weight is kept. */
 class RiskTrainerTest
@@ -101,5 +103,34 @@ class RiskTrainerTest
         assertEquals(1_000 / 2.0, w[1], 1e-9, "two ordinary rows sampled stand for the 1,000");
         assertEquals(1.0, w[3], 1e-9, "the common look-alike: above the mean count (160)");
         assertEquals(160 / 20.0, w[4], 1e-9, "the rare one: mean count / its count");
+    }
+
+    /**
+     * A few heavily weighted rows the model scores as certain, and wrongly, give a Newton step of about their weight
+     * times the learning rate (h floored near 0): the bound keeps every leaf within +-maxLeafLogits; without it the
+     * leaf is left as the step (thousands of logits), and a bound of 0 changes nothing.
+     */
+    @Test
+    void maxLeafLogitsBoundsEveryLeafAndZeroChangesNothing()
+    {
+        final double[] leafG = {-5_000, 5_000, 0.5, -2};
+        final double[] leafH = {0.005, 0.005, 10, 3};
+        final int[] free = new int[4];
+        final int[] zero = new int[4];
+        final int[] bounded = new int[4];
+        new RiskTrainer(1, 0.3, new boolean[1], 1.0).leafValues(leafG, leafH, 0, free, 0);
+        new RiskTrainer(1, 0.3, new boolean[1], 1.0).maxLeafLogits(0).leafValues(leafG, leafH, 0, zero, 0);
+        new RiskTrainer(1, 0.3, new boolean[1], 1.0).maxLeafLogits(12).leafValues(leafG, leafH, 0, bounded, 0);
+        assertTrue(free[0] > 1_000_000 && free[1] < -1_000_000, "without a bound the step is left as it is: " +
+            java.util.Arrays.toString(free));
+        assertArrayEquals(free, zero, "a bound of 0 is no bound");
+        assertArrayEquals(new int[]{12_000, -12_000, free[2], free[3]}, bounded, "only the giant leaves are cut");
+
+        final RiskDataset data = data();
+        final TreeModel plain = new RiskTrainer(8, 0.3, new boolean[1], 1.0).train(data, 1, 10, 1);
+        final TreeModel unbounded = new RiskTrainer(8, 0.3, new boolean[1], 1.0).maxLeafLogits(0)
+            .train(data, 1, 10, 1);
+        assertArrayEquals(plain.leaves, unbounded.leaves, "a bound of 0 trains the same trees");
+        assertArrayEquals(plain.thresholds, unbounded.thresholds);
     }
 }
