@@ -103,7 +103,8 @@ public final class RiskTrainCommand implements Callable<Integer>
         "(training always uses the training range)")
     boolean tuneHeldOut;
 
-    @Option(names = "--cache", description = "directory caching each seed's decisions (features and labels)")
+    @Option(names = "--cache", description = "directory caching each seed's decisions (features and labels), " +
+        "keyed by a digest of the world's commands")
     Path cache;
 
     @Option(names = "--out", required = true, description = "model file to write")

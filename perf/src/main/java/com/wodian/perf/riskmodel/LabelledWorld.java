@@ -25,6 +25,12 @@ public interface LabelledWorld
     /** As above, with {@code settings} sent after the rules and models, before the world's first command. */
     ModelRun run(RiskMode rulesMode, TreeModel model, TreeModel groupSource, List<ModelRun.Setting> settings);
 
+    /**
+     * SHA-256 (hex) of everything this world feeds the engine, labels included, and of the engine's feature names
+     * ({@link WorldDigest}): equal digests, equal captures. The trainer's capture cache is keyed by it.
+     */
+    String digest();
+
     /** Name of each abuse kind by id, 0 being legitimate. */
     String[] kindNames();
 

@@ -50,7 +50,9 @@ public final class ModelTraining
 
     /**
      * Runs each seed's world with the rules in shadow and no model; with a cache directory, a seed's decisions are
-     * read from {@code <cache>/<name>-<seed>.bin} when there and written there otherwise.
+     * read from {@code <cache>/<name>-<seed>-<digest>.l.bin} when there and written there otherwise, the digest being
+     * the first 16 hex digits of the world's {@link LabelledWorld#digest()}: a world that feeds other commands (a
+     * generator change, other knobs) has another file, so a stale capture is never read.
      */
     public static RiskDataset collect(final LongFunction<LabelledWorld> world, final long[] seeds,
         final java.nio.file.Path cache, final String name, final PrintStream log) throws java.io.IOException
@@ -70,7 +72,9 @@ public final class ModelTraining
         for (final long seed : seeds)
         {
             final long start = System.nanoTime();
-            final java.nio.file.Path file = cache == null ? null : cache.resolve(name + "-" + seed + ".l.bin");
+            final LabelledWorld labelled = world.apply(seed);
+            final java.nio.file.Path file = cache == null ? null :
+                cache.resolve(name + "-" + seed + "-" + labelled.digest().substring(0, 16) + ".l.bin");
             if (file != null && java.nio.file.Files.exists(file))
             {
                 final RiskDataset cached = RiskDataset.read(file);
@@ -81,7 +85,7 @@ public final class ModelTraining
                     continue;
                 }
             }
-            final ModelRun run = world.apply(seed).run(RiskMode.SHADOW, model);
+            final ModelRun run = labelled.run(RiskMode.SHADOW, model);
             if (file != null)
             {
                 java.nio.file.Files.createDirectories(cache);

@@ -98,6 +98,22 @@ public final class RiskWorldRun implements LabelledWorld
     }
 
     @Override
+    public String digest()
+    {
+        final RiskWorld world = RiskWorld.generate(RiskWorldDump.knobs(seed, range, heldOutKnobs));
+        final WithMerchantContext commands = new WithMerchantContext(world.cursor(), world.merchants(),
+            keepFromPermille, keepToPermille, seed);
+        final WorldDigest digest = new WorldDigest();
+        while (commands.next())
+        {
+            digest.add(commands.timestampMs(), commands.buffer(), commands.offset(), commands.length(),
+                commands.actor().ordinal(), commands.variant().ordinal(), commands.groupId(),
+                commands.lookAlike().ordinal());
+        }
+        return digest.hex();
+    }
+
+    @Override
     public ModelRun run(final RiskMode rulesMode, final TreeModel model, final TreeModel groupSource,
         final java.util.List<ModelRun.Setting> settings)
     {

@@ -47,6 +47,19 @@ public final class Worlds
             }
 
             @Override
+            public String digest()
+            {
+                final WorkloadStream stream = new WorkloadStream(workload);
+                final WorldDigest digest = new WorldDigest();
+                while (stream.next())
+                {
+                    digest.add(stream.timestampMs(), stream.buffer(), stream.offset(), stream.length(), stream.kind(),
+                        stream.variant(), stream.group(), 0);
+                }
+                return digest.hex();
+            }
+
+            @Override
             public String[] kindNames()
             {
                 return new WorkloadStream(workload).kindNames();
