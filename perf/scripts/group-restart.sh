@@ -10,7 +10,11 @@
 #
 #   perf/scripts/group-restart.sh [INPUTS] [TAIL] [CONSUMERS]
 #
-# Server JVM options: WODIAN_SERVER_JAVA_OPTS (default -Xmx2g: two engines per node). Data under
+# Server JVM options: WODIAN_SERVER_JAVA_OPTS (default -Xmx2g: two engines per node). Extra server arguments:
+# GROUP_RESTART_SERVER_ARGS; with the defaults each node's snapshotter writes a snapshot at INPUTS soon after the group
+# starts (the tail is one snapshot interval, 1,000,000 inputs), so steps 2 and 3 restart from it and replay only the
+# inputs since; GROUP_RESTART_SERVER_ARGS="--snapshot-every-inputs 1000000000" keeps the one at INPUTS - TAIL, and
+# they replay the whole tail as step 1 does. Data under
 # ${WODIAN_PERF_DIR:-/tmp}, deleted at the end. Prints `uptime` before and after. Needs tools/target/wodian.jar.
 set -euo pipefail
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -35,7 +39,8 @@ cleanup() {
     rm -rf "$base_dir"
 }
 trap cleanup EXIT
-echo "group-restart: $inputs inputs, tail $tail_inputs, $consumers consumers; $(nproc) cores; $(uptime)"
+echo "group-restart: $inputs inputs, tail $tail_inputs, $consumers consumers; server arguments +[${GROUP_RESTART_SERVER_ARGS:-}];" \
+    "$(nproc) cores; $(uptime)"
 
 t0=$(now_ms)
 data append "$base_dir/node0" $((inputs - tail_inputs)) "$consumers"
@@ -60,7 +65,7 @@ start_node() {
     runs[$i]=$(( runs[$i] + 1 ))
     WODIAN_JAVA_OPTS="${WODIAN_SERVER_JAVA_OPTS:--Xmx2g}" "$repo_dir/bin/wodian" server --data "$base_dir/node$i" \
         --port "${ports[$i]}" --credentials "$base_dir/credentials" --node-id "$i" --peers "$peers" \
-        --insecure --snapshot-retain 2 --ignore-stdin --risk-baseline none >"$base_dir/node$i-${runs[$i]}.log" 2>&1 &
+        --insecure --snapshot-retain 2 --ignore-stdin --risk-baseline none ${GROUP_RESTART_SERVER_ARGS:-} >"$base_dir/node$i-${runs[$i]}.log" 2>&1 &
     pids[$i]=$!
 }
 listening() { grep -q 'WODIAN LISTENING port=' "$base_dir/node$1-${runs[$1]}.log" 2>/dev/null; }
