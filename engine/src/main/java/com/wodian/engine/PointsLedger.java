@@ -121,6 +121,12 @@ final class PointsLedger
         return from > 0;
     }
 
+    /** Whether a growth's entries are still moving. */
+    boolean moving()
+    {
+        return oldEntriesBelow > 0;
+    }
+
     private void finishMoving()
     {
         while (step())
