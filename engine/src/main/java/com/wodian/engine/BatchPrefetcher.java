@@ -46,8 +46,9 @@ import org.agrona.sbe.MessageDecoderFlyweight;
  * of several inputs at once; walking each input's chain to the end before the next (what the first version did)
  * left one or two in flight. Loaded values are folded into the returned value, which the caller keeps, so the JIT
  * cannot drop the loads. It only reads. The apply pass that follows probes again (now in cache), except that it starts
- * each payment's party lookups from the indexes found here ({@link #take}), checked against the rows' ids: so it gives
- * the same replies and state hash as without the prefetch.
+ * each payment's party lookups from the indexes found here ({@link #take}), checked against the rows' ids, and it
+ * does not repeat the catalog check {@link #add} ran where that check read only a header and a length that are still
+ * the same ({@link #checked}): so it gives the same replies and state hash as without the prefetch.
  */
 final class BatchPrefetcher
 {
@@ -73,7 +74,6 @@ final class BatchPrefetcher
     private final RecordTable records;
     private final ConsumptionBook consumption;
     private final RiskControl risk;
-    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final PayDecoder pay = new PayDecoder();
     private final PaymentTryDecoder paymentTry = new PaymentTryDecoder();
     private final PaymentConfirmDecoder confirm = new PaymentConfirmDecoder();
@@ -105,6 +105,10 @@ final class BatchPrefetcher
     // the prefetch found (merchantIndexAt, terminalIndexAt, consumerIndexAt) instead of probing the id maps again.
     private final DirectBuffer[] inputBuffers = new DirectBuffer[CAPACITY];
     private final int[] inputOffsets = new int[CAPACITY];
+    // What the catalog's check passed (checked): the input's length, or -1 when it failed or its template's check reads
+    // more than the header (enum fields); and its header's 8 bytes.
+    private final int[] checkedLengths = new int[CAPACITY];
+    private final long[] checkedHeaders = new long[CAPACITY];
     private int count;
     // The batch being applied (entries of the last run): entries below appliedCount have been taken.
     private int applyingCount;
@@ -123,7 +127,6 @@ final class BatchPrefetcher
     /** As {@link CommandAdapter#wrapDecodersOn}: the decoders hold {@code buffer} until the next input. */
     void wrapDecodersOn(final DirectBuffer buffer)
     {
-        header.wrap(buffer, 0);
         CommandAdapter.wrapAllOn(buffer, messageDecoders);
     }
 
@@ -147,14 +150,18 @@ final class BatchPrefetcher
         inputOffsets[count] = offset;
         if (CommandCatalog.check(buffer, offset, length) != ResultCode.OK)
         {
+            checkedLengths[count] = -1;
             put(0, 0, 0, 0, 0, 0, 0, false);
             return true;
         }
-        header.wrap(buffer, offset);
+        final long header = CommandCatalog.header(buffer, offset);
+        final int templateId = CommandCatalog.templateId(header);
+        checkedLengths[count] = CommandCatalog.checkReadsHeaderOnly(templateId) ? length : -1;
+        checkedHeaders[count] = header;
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-        final int block = header.blockLength();
-        final int version = header.version();
-        switch (header.templateId())
+        final int block = CommandCatalog.blockLength(header);
+        final int version = CommandCatalog.version(header);
+        switch (templateId)
         {
             case PayDecoder.TEMPLATE_ID -> {
                 pay.wrap(buffer, body, block, version);
@@ -255,6 +262,19 @@ final class BatchPrefetcher
         }
         appliedCount = applyingCount;
         return -1;
+    }
+
+    /**
+     * Whether the input at {@code buffer}, {@code offset} of {@code length} bytes, taken as entry {@code entry}
+     * ({@link #take}; -1: none), passed {@link CommandAdapter}'s catalog check when it was added, with a header of the
+     * same 8 bytes and a template whose check reads nothing but the header and the length
+     * ({@link CommandCatalog#checkReadsHeaderOnly}): the check would pass again, so the apply need not run it. Reads
+     * the header (one long) and two of this entry's values; a changed header or length, or no entry, says false.
+     */
+    boolean checked(final int entry, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return entry >= 0 && checkedLengths[entry] == length &&
+            checkedHeaders[entry] == CommandCatalog.header(buffer, offset);
     }
 
     /** The merchant index the prefetch found for entry {@code entry} ({@link #take}), or -1 (none, or no entry). */

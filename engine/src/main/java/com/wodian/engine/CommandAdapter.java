@@ -22,7 +22,6 @@ final class CommandAdapter
     private final ReplyPublisher replies;
     private final EngineSettings settings;
 
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final RegisterMerchantDecoder registerMerchantDecoder = new RegisterMerchantDecoder();
     private final RegisterConsumerDecoder registerConsumerDecoder = new RegisterConsumerDecoder();
     private final RegisterTerminalDecoder registerTerminalDecoder = new RegisterTerminalDecoder();
@@ -78,7 +77,6 @@ final class CommandAdapter
      */
     void wrapDecodersOn(final DirectBuffer buffer)
     {
-        headerDecoder.wrap(buffer, 0);
         wrapAllOn(buffer, messageDecoders);
     }
 
@@ -93,23 +91,25 @@ final class CommandAdapter
 
     /**
      * Decodes one journaled input and applies it; a query template here is answered as a query. {@code batchEntry}
-     * is the input's entry in the prefetched batch (-1: none), whose party indexes the payment rules start from.
+     * is the input's entry in the prefetched batch (-1: none), whose party indexes the payment rules start from;
+     * {@code checked}: the prefetch found that the catalog's check passes for these bytes
+     * ({@link BatchPrefetcher#checked}), so it is not run again.
      */
     void onCommand(final DirectBuffer buffer, final int offset, final int length, final int batchEntry,
-        final ReplySink sink)
+        final boolean checked, final ReplySink sink)
     {
-        final ResultCode check = CommandCatalog.check(buffer, offset, length);
+        final ResultCode check = checked ? ResultCode.OK : CommandCatalog.check(buffer, offset, length);
         if (check != ResultCode.OK)
         {
             replies.error(check, length >= CommandCatalog.HEADER_LENGTH ? CommandCatalog.templateId(buffer, offset) : 0,
                 sink);
             return;
         }
-        headerDecoder.wrap(buffer, offset);
-        final int templateId = headerDecoder.templateId();
+        final long header = CommandCatalog.header(buffer, offset);
+        final int templateId = CommandCatalog.templateId(header);
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
-        final int block = headerDecoder.blockLength();
-        final int version = headerDecoder.version();
+        final int block = CommandCatalog.blockLength(header);
+        final int version = CommandCatalog.version(header);
         switch (templateId)
         {
             case PayDecoder.TEMPLATE_ID -> onPay(payDecoder.wrap(buffer, body, block, version), batchEntry, sink);
@@ -169,15 +169,15 @@ final class CommandAdapter
                 sink);
             return;
         }
-        headerDecoder.wrap(buffer, offset);
-        final int templateId = headerDecoder.templateId();
+        final long header = CommandCatalog.header(buffer, offset);
+        final int templateId = CommandCatalog.templateId(header);
         if (!CommandCatalog.isQuery(templateId))
         {
             replies.error(ResultCode.UNKNOWN_MESSAGE_TYPE, templateId, sink);
             return;
         }
-        queries.answer(templateId, buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
-            headerDecoder.version(), sink);
+        queries.answer(templateId, buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH,
+            CommandCatalog.blockLength(header), CommandCatalog.version(header), sink);
     }
 
     private static long voucherIdOrNone(final long voucherId)

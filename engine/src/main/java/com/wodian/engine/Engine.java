@@ -121,8 +121,7 @@ public final class Engine
         final ReplySink sink)
     {
         beginInput(sequence, timestampMs);
-        // This input's entry in the prefetched batch, if it is the batch's next one: the parties found there.
-        adapter.onCommand(buffer, offset, length, prefetcher.take(buffer, offset), sink);
+        apply(buffer, offset, length, sink);
     }
 
     /**
@@ -149,7 +148,16 @@ public final class Engine
             throw new IllegalStateException("no housekeeping for input " + context.sequence + " before its command");
         }
         housekeptSequence = 0;
-        adapter.onCommand(buffer, offset, length, prefetcher.take(buffer, offset), sink);
+        apply(buffer, offset, length, sink);
+    }
+
+    private void apply(final DirectBuffer buffer, final int offset, final int length, final ReplySink sink)
+    {
+        // This input's entry in the prefetched batch, if it is the batch's next one: the parties found there, and
+        // whether the prefetch's catalog check of these very bytes stands for the apply's.
+        final int batchEntry = prefetcher.take(buffer, offset);
+        adapter.onCommand(buffer, offset, length, batchEntry, prefetcher.checked(batchEntry, buffer, offset, length),
+            sink);
     }
 
     private void beginInput(final long sequence, final long timestampMs)

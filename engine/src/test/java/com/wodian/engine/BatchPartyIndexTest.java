@@ -1,22 +1,29 @@
 package com.wodian.engine;
 
+import com.wodian.protocol.CommandCatalog;
 import com.wodian.protocol.CommandEncoder;
+import com.wodian.protocol.sbe.MessageHeaderDecoder;
+import com.wodian.protocol.sbe.PartyType;
+import com.wodian.protocol.sbe.SetBlockedDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * The apply starts its party lookups from the indexes the batch prefetch found (BatchPrefetcher.take): the replies and
  * the state hash must be those of applying the inputs alone whatever the pairing, including when a party registers
  * inside the batch (the prefetch found none), when inputs are applied out of step with the batch, and when an input
- * changes after it was prefetched (the entry then names another party's row, which the id check must refuse).
+ * changes after it was prefetched (the entry then names another party's row, which the id check must refuse; or the
+ * input is no longer well formed, which the catalog check must refuse although the prefetch's passed).
  */
 class BatchPartyIndexTest
 {
@@ -99,6 +106,48 @@ class BatchPartyIndexTest
         }
         assertEquals(alone.stateHash, outOfStep.stateHash);
         assertEquals(changedAlone.stateHash, changedAfterPrefetch.stateHash);
+    }
+
+    /**
+     * The apply does not repeat the catalog check the prefetch ran for an input whose header and length are the same
+     * (BatchPrefetcher.checked): an input made malformed after its prefetch, in its header, its length or an enum
+     * field of its body, must be refused as it is when applied alone.
+     */
+    @Test
+    void inputsMadeMalformedAfterThePrefetchAreRefusedAsAlone()
+    {
+        final List<byte[]> inputs = setUp();
+        final List<byte[]> changed = setUp();
+        inputs.add(encode(length -> encoder.registerConsumer(scratch, 0, 101, 1)));
+        inputs.add(encode(length -> encoder.topUp(scratch, 0, 101, 101, 50_000)));
+        changed.add(inputs.get(inputs.size() - 2));
+        changed.add(inputs.get(inputs.size() - 1));
+        for (int i = 0; i < 4; i++)
+        {
+            final long paymentId = 1 + i;
+            final byte[] pay = encode(length -> encoder.pay(scratch, 0, 1, 11, paymentId, 101, 300));
+            inputs.add(pay);
+            final byte[] newerVersion = pay.clone();
+            new UnsafeBuffer(newerVersion).putShort(MessageHeaderDecoder.versionEncodingOffset(),
+                (short)(CommandCatalog.SCHEMA_VERSION + 1), ByteOrder.LITTLE_ENDIAN);
+            final byte[] truncated = java.util.Arrays.copyOf(pay, pay.length - 1);
+            changed.add(i % 2 == 0 ? newerVersion : truncated);
+            final byte[] block = encode(length -> encoder.setBlocked(scratch, 0, PartyType.CONSUMER, 101, false));
+            inputs.add(block);
+            final byte[] undefinedPartyType = block.clone();
+            undefinedPartyType[MessageHeaderDecoder.ENCODED_LENGTH + SetBlockedDecoder.partyTypeEncodingOffset()] = 99;
+            changed.add(undefinedPartyType);
+        }
+        final Run changedAlone = run(changed, changed, 0, false);
+        final Run changedAfterPrefetch = run(inputs, changed, 8, false);
+        for (int i = 0; i < changedAlone.replies.size(); i++)
+        {
+            assertArrayEquals(changedAlone.replies.get(i), changedAfterPrefetch.replies.get(i),
+                "changed after the prefetch, input " + i);
+        }
+        assertEquals(changedAlone.stateHash, changedAfterPrefetch.stateHash);
+        final Run asPrefetched = run(inputs, inputs, 8, false);
+        assertNotEquals(asPrefetched.stateHash, changedAlone.stateHash, "the changed inputs are refused");
     }
 
     /** Two merchants (1 with terminal 11, 2 with terminal 21), as inputs. */
