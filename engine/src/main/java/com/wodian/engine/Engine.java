@@ -40,17 +40,20 @@ public final class Engine
      * and the stream ends (before the state hash) with the balance-probe table (BalanceProbeGuard). 20: then
      * HOME_SAME_SET_LIMIT, and the stream ends with the home-same-set state after the probe table (HomeSameSets).
      * 21: then the account-event times (AccountEvent, schema 13; the risk package's AccountEventBook), and bit 61 of
-     * a consumer profile row's registration word marks a consumer that has them.
+     * a consumer profile row's registration word marks a consumer that has them. 22: then the second deciding risk
+     * model (the SECOND slot, payload schema 15; docs/risk.md "The second deciding model").
      */
-    public static final long SNAPSHOT_FORMAT_VERSION = 21;
+    public static final long SNAPSHOT_FORMAT_VERSION = 22;
     /** The first snapshot format with the account-event times (see {@link #SNAPSHOT_FORMAT_VERSION}). */
     static final long FORMAT_WITH_ACCOUNT_EVENTS = 21;
+    /** The first snapshot format with the second deciding model (see {@link #SNAPSHOT_FORMAT_VERSION}). */
+    static final long FORMAT_WITH_SECOND_MODEL = 22;
     /**
      * The oldest format this engine still reads: 14 is 15 without REFUND_SHORTFALL_FROM_SETTLEMENT, 15 is 16 without
      * VOUCHER_EXPIRY_SATURATES and REFUND_REISSUES_VOUCHER, 16 is 17 without VOUCHER_LAYOUT_HASH, 17 is 18 without
      * RISK_GROUP_SOURCE, 18 is 19 without BALANCE_PROBE_LIMIT and its table, 19 is 20 without HOME_SAME_SET_LIMIT
-     * and its state and 20 is 21 without the account-event times (each read as 0 or empty, its default, which hashes
-     * as the older format did), so a node whose
+     * and its state, 20 is 21 without the account-event times and 21 is 22 without the second deciding model (each
+     * read as 0 or empty, its default, which hashes as the older format did), so a node whose
      * journal starts after a format-14 snapshot (snapshot installed, or pruned) starts on this build (ops-review
      * finding 3). Only the current format is written:
      * the older ones are read in tests from committed fixtures (engine/src/test/resources/snapshots,

@@ -66,6 +66,7 @@ final class EngineState
         probes.writeTo(writer);
         risk.sameSets.writeTo(writer);
         risk.features.accountEvents.writeTo(writer);
+        risk.models.writeSecondTo(writer);
         writer.writeLong(stateHash());
     }
 
@@ -149,6 +150,10 @@ final class EngineState
         if (format >= Engine.FORMAT_WITH_ACCOUNT_EVENTS)
         {
             risk.features.accountEvents.readFrom(reader);
+        }
+        if (format >= Engine.FORMAT_WITH_SECOND_MODEL)
+        {
+            risk.models.readSecondFrom(reader);
         }
     }
 

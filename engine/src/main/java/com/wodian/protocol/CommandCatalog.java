@@ -425,6 +425,10 @@ public final class CommandCatalog
         {
             return 12;
         }
+        if (value == com.wodian.protocol.sbe.RiskModelSlot.SECOND)
+        {
+            return 15;
+        }
         if (value == com.wodian.protocol.sbe.ClusterAction.ADD_MEMBER ||
             value == com.wodian.protocol.sbe.ClusterAction.REMOVE_MEMBER)
         {

@@ -28,12 +28,12 @@ import java.util.zip.GZIPOutputStream;
  * {@code main} on main 000d433 (2026-12-05), before the bump to 18; format 18 by {@code main} on main 8308529
  * (2026-12-06), before the bump to 19; format 19 by {@code main} on main e621f173 (2026-12-06; the engine module as on
  * main 2efbf146), before the bump to 20; format 20 by {@code main} on main 7161f2e2 (2026-12-06), before the bump
- * to 21.
+ * to 21; format 21 by {@code main} on main a31c678f (2026-12-07), before the bump to 22.
  */
 final class OldSnapshotFixtures
 {
     /** Formats with a committed fixture: every readable format below the current one. */
-    static final long[] FORMATS = {14, 15, 16, 17, 18, 19, 20};
+    static final long[] FORMATS = {14, 15, 16, 17, 18, 19, 20, 21};
 
     private static final long M1 = 1;
     private static final long M2 = 2;
@@ -94,7 +94,23 @@ final class OldSnapshotFixtures
         {
             ok(d.accountEvent(C1, com.wodian.protocol.sbe.AccountEventKind.PHONE_REBOUND));
         }
+        if (format >= Engine.FORMAT_WITH_SECOND_MODEL)
+        {
+            loadSecondModel(d);
+        }
         return d;
+    }
+
+    /** A one-tree model in the SECOND slot (snapshot format 22 on): its trees, scores and counters in the snapshot. */
+    private static void loadSecondModel(final EngineDriver d)
+    {
+        final com.wodian.protocol.sbe.RiskModelSlot second = com.wodian.protocol.sbe.RiskModelSlot.SECOND;
+        ok(d.apply(d.encoder.setRiskModel(d.command, 0, second, com.wodian.protocol.sbe.RiskModelOp.BEGIN, 53, 1,
+            900, Integer.MAX_VALUE)));
+        ok(d.apply(d.encoder.setRiskModelTrees(d.command, 0, second, 53, 0, 1, new int[]{1, 2, 3},
+            new long[]{100, 0, 1}, new int[]{-100, 200, 300, 1_000})));
+        ok(d.apply(d.encoder.setRiskModel(d.command, 0, second, com.wodian.protocol.sbe.RiskModelOp.COMMIT, 53, 0, 0,
+            0)));
     }
 
     private static void ok(final ResultCode code)

@@ -55,13 +55,21 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      * forty-sixth session; for RiskOverheadHarness, which takes any of these strings). Any of them but off and the
      * forms with ':' or '=', followed by {@link #SAME_SET_SUFFIX}: the same with engine setting HOME_SAME_SET_LIMIT at
      * its largest value (255), so every Pay learns its shops-tried set and a dormant payer's count is read, and no
-     * payment of this traffic is declined.
+     * payment of this traffic is declined. A shipped form followed by {@link #SECOND_SUFFIX} (before any
+     * {@link #SAME_SET_SUFFIX}): the same with {@link #SECOND_MODEL} in the SECOND slot (docs/risk.md "The second
+     * deciding model"), its decline score out of reach: a third model scored per payment.
      */
     @Param({"off", "on", "worst", "model", "trained", "shipped"})
     public String rules;
 
     /** Appended to a {@link #rules} value: HOME_SAME_SET_LIMIT 255 on too (forty-seventh session, its cost). */
     static final String SAME_SET_SUFFIX = "+sameset";
+
+    /** Appended to a shipped {@link #rules} value: {@link #SECOND_MODEL} in the SECOND slot too (issue 13). */
+    static final String SECOND_SUFFIX = "+second";
+
+    /** The event model tried as the second deciding model (fifty-second session): v48, 240 trees. */
+    static final String SECOND_MODEL = "/com/wodian/perf/riskmodel/model-v48.txt";
 
     private EngineFixture fixture;
     private UnsafeBuffer ring;
@@ -144,8 +152,15 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
         }
         else if (base.startsWith("shipped"))
         {
-            loadShippedModels(encoder, scratch, base.startsWith("shipped:") ?
-                Long.parseLong(base.substring("shipped:".length())) : SHIPPED_SHADOW_SAMPLE);
+            final boolean second = base.endsWith(SECOND_SUFFIX);
+            final String shipped = second ? base.substring(0, base.length() - SECOND_SUFFIX.length()) : base;
+            loadShippedModels(encoder, scratch, shipped.startsWith("shipped:") ?
+                Long.parseLong(shipped.substring("shipped:".length())) : SHIPPED_SHADOW_SAMPLE);
+            if (second)
+            {
+                readModel(null, SECOND_MODEL).encode(encoder, scratch, RiskModelSlot.SECOND, (buffer, length) ->
+                    fixture.apply(buffer, 0, length, replies));
+            }
         }
         replies.requireAllOk("EngineRiskPayBenchmark rules");
         replies.reset();

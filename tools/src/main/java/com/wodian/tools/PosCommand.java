@@ -64,6 +64,7 @@ import java.util.concurrent.TimeoutException;
         PosCommand.RiskStats.class,
         PosCommand.RiskModelLoad.class,
         PosCommand.RiskModelShow.class,
+        RiskModelClearCommand.class,
         PosCommand.EngineSettingCommand.class,
         PosCommand.AccountEventCommand.class})
 public final class PosCommand implements Runnable
@@ -375,7 +376,9 @@ public final class PosCommand implements Runnable
         // No default: a model loaded into ACTIVE decides payments at once (rule 14), so that is said, not implied
         // (ops review item 23: the default ACTIVE made every trial load live).
         @Option(names = "--slot", required = true, description = "CHALLENGER (scores, decides nothing: compare with " +
-            "risk-model-show first) or ACTIVE (decides payments at once)")
+            "risk-model-show first), ACTIVE (decides payments at once) or SECOND (also declines at once, under rule " +
+            "14, what its own score puts at or above its own decline score: ACTIVE's decision OR its own; " +
+            "docs/risk.md \"The second deciding model\")")
         com.wodian.protocol.sbe.RiskModelSlot slot;
         @Option(names = "--shadow-sample", defaultValue = "-1", description = "CHALLENGER: score and record it on a " +
             "deterministic 1-in-P sample of the commands (P rounded down to a power of two; 0: every command; " +
@@ -403,7 +406,7 @@ public final class PosCommand implements Runnable
     @Command(name = "risk-model-show", description = "The model loaded in a slot and what it decided so far.")
     static final class RiskModelShow extends Sub
     {
-        @Option(names = "--slot", defaultValue = "ACTIVE", description = "ACTIVE or CHALLENGER")
+        @Option(names = "--slot", defaultValue = "ACTIVE", description = "ACTIVE, CHALLENGER or SECOND")
         com.wodian.protocol.sbe.RiskModelSlot slot;
 
         @Override

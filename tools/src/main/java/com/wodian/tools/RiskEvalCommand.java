@@ -63,6 +63,15 @@ public final class RiskEvalCommand implements Callable<Integer>
         "RISK_GROUP_SOURCE 1), read by every tree of the enforced --model")
     Path groupSource;
 
+    @Option(names = "--second-model", description = "with --world: model file loaded into the SECOND slot, which " +
+        "declines under rule 14 what its own score puts at or above its own decline score (the decision is --model's " +
+        "OR this one's; docs/risk.md \"The second deciding model\")")
+    Path secondModel;
+
+    @Option(names = "--second-decline-score", description = "with --second-model: its decline score instead of " +
+        "the file's")
+    Integer secondDeclineScore;
+
     @Option(names = "--rules-mode", defaultValue = "SHADOW",
         description = "with --world: the hand-written rules' mode (ENFORCE, SHADOW or OFF)")
     RiskMode rulesMode;
@@ -79,6 +88,11 @@ public final class RiskEvalCommand implements Callable<Integer>
         {
             final TreeModel loaded = model == null ? null : TreeModel.read(model);
             final TreeModel source = groupSource == null ? null : TreeModel.read(groupSource);
+            final TreeModel second = secondModel == null ? null : TreeModel.read(secondModel);
+            if (second != null && secondDeclineScore != null)
+            {
+                second.declineScore = secondDeclineScore;
+            }
             final List<ModelRun.Setting> settings = new ArrayList<>();
             for (final String spec : engineSettings == null ? List.<String>of() : engineSettings)
             {
@@ -96,10 +110,11 @@ public final class RiskEvalCommand implements Callable<Integer>
             for (final long s : seeds == null ? new long[]{seed} : seeds)
             {
                 final LabelledWorld labelled = worlds.apply(s);
-                final ModelRun run = labelled.run(rulesMode, loaded, source, settings);
-                final String models = loaded == null ? "none" : model + " (version " + loaded.version +
+                final ModelRun run = labelled.run(rulesMode, loaded, source, settings, second);
+                final String models = (loaded == null ? "none" : model + " (version " + loaded.version +
                     ", decline at " + loaded.declineScore + ")" + (source == null ? "" : ", group source " +
-                    groupSource + " (version " + source.version + ")");
+                    groupSource + " (version " + source.version + ")")) + (second == null ? "" : ", second " +
+                    secondModel + " (version " + second.version + ", decline at " + second.declineScore + ")");
                 System.out.printf("world %s seed %d%s, rules %s, model %s%s%n", world, s,
                     heldOut ? " (held-out range)" : "", rulesMode, models,
                     settings.isEmpty() ? "" : ", engine settings " + settings);

@@ -219,6 +219,37 @@ class CliTest
         }
     }
 
+    /**
+     * docs/risk.md "The second deciding model": a model file is loaded into the SECOND slot and shown from the command
+     * line, and {@code risk-model-clear} unloads it.
+     */
+    @Test
+    void aSecondModelIsLoadedShownAndClearedFromTheCommandLine(@TempDir final Path dir) throws Exception
+    {
+        final Path model = dir.resolve("model-v24.txt");
+        try (java.io.InputStream in = CliTest.class.getResourceAsStream("/com/wodian/perf/riskmodel/model-v24.txt"))
+        {
+            java.nio.file.Files.copy(in, model);
+        }
+        final Path dataDir = dir.resolve("data");
+        credentialsFile = dataDir.resolve(EmbeddedServer.CLIENT_SECRETS_FILE_NAME);
+        try (EmbeddedServer server = EmbeddedServer.start(dataDir, null))
+        {
+            final int port = server.port();
+            final Run load = wodian(pos(port, "risk-model", "--slot", "SECOND", "--file", model.toString()));
+            assertEquals(0, load.exitCode(), load.out());
+            final Run shown = wodian(pos(port, "risk-model-show", "--slot", "SECOND"));
+            assertTrue(shown.out().contains("slot=SECOND") && shown.out().contains("version=24"), shown.out());
+            final Run cleared = wodian(pos(port, "risk-model-clear", "--slot", "SECOND"));
+            assertEquals(0, cleared.exitCode(), cleared.out());
+            assertTrue(cleared.out().contains("code=OK"), cleared.out());
+            final Run empty = wodian(pos(port, "risk-model-show", "--slot", "SECOND"));
+            assertTrue(empty.out().contains("version=0"), empty.out());
+            final Run active = wodian(pos(port, "risk-model-show", "--slot", "ACTIVE"));
+            assertTrue(active.out().contains("version=0"), "nothing else loaded: " + active.out());
+        }
+    }
+
     /** docs/risk.md "Account events": an AccountEvent is sent from the command line; an unknown consumer refused. */
     @Test
     void accountEventsAreSentFromTheCommandLine(@TempDir final Path dir) throws Exception

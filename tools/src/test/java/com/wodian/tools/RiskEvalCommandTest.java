@@ -50,6 +50,46 @@ class RiskEvalCommandTest
         assertEquals(WodianMain.EXIT_USAGE, notANumber.exitCode(), notANumber.out());
     }
 
+    /**
+     * {@code --second-model} loads a model into the SECOND slot beside {@code --model}: at a decline score nothing
+     * reaches, the decisions are the active model's alone (the slot is loaded: only the state hash differs); at one
+     * everything reaches, every legitimate payment is declined too (rule 14 is the OR of the two).
+     */
+    @Test
+    void aSecondModelDeclinesBesideTheActiveOne(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws java.io.IOException
+    {
+        final java.nio.file.Path file = dir.resolve("model-v24.txt");
+        try (java.io.InputStream in = RiskEvalCommandTest.class.getResourceAsStream(
+            "/com/wodian/perf/riskmodel/model-v24.txt"))
+        {
+            java.nio.file.Files.copy(in, file);
+        }
+        final String[] world = {"risk-eval", "--world", "workload", "--seeds", "7", "--consumers", "2000", "--model",
+            file.toString()};
+        final CliTest.Run plain = CliTest.wodian(world);
+        final CliTest.Run unreachable = CliTest.wodian(concat(world, "--second-model", file.toString(),
+            "--second-decline-score", String.valueOf(Integer.MAX_VALUE)));
+        final CliTest.Run everything = CliTest.wodian(concat(world, "--second-model", file.toString(),
+            "--second-decline-score", String.valueOf(-2_000_000_000)));
+        assertEquals(0, plain.exitCode(), plain.out());
+        assertEquals(0, unreachable.exitCode(), unreachable.out());
+        assertEquals(0, everything.exitCode(), everything.out());
+        assertTrue(unreachable.out().contains(", second " + file + " (version 24, decline at 2147483647)\n"),
+            unreachable.out());
+        assertEquals(scorecard(plain.out()), scorecard(unreachable.out()),
+            "nothing reached: the active model's decisions");
+        assertNotEquals(stateHashLine(plain.out()), stateHashLine(unreachable.out()), "a loaded slot is engine state");
+        assertTrue(!plain.out().contains("legitimate payments declined (FPR): 8925 of 8925") &&
+            everything.out().contains("legitimate payments declined (FPR): 8925 of 8925 = 100.00%"), everything.out());
+    }
+
+    /** The run's lines between its header and its state hash. */
+    private static String scorecard(final String out)
+    {
+        return out.substring(out.indexOf('\n') + 1, out.indexOf("state hash "));
+    }
+
     private static String[] concat(final String[] head, final String... tail)
     {
         final String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);

@@ -139,29 +139,35 @@ public final class RiskControl
 
     private boolean modelsOn()
     {
-        return captureFeatures || (models.active.loaded() && on(RiskRules.MODEL)) ||
+        return captureFeatures || ((models.active.loaded() || models.second.loaded()) && on(RiskRules.MODEL)) ||
             (models.challenger.loaded() && on(RiskRules.CHALLENGER));
     }
 
-    /** Scores the features just computed with the active and the challenger model; records their hits. */
+    /** Scores the features just computed with the active, the second and the challenger model; records their hits. */
     private void scoreModels()
     {
         featuresSequence = sequence;
         final boolean active = models.active.loaded() && on(RiskRules.MODEL);
+        final boolean second = models.second.loaded() && on(RiskRules.MODEL);
         final boolean challenger = models.challenger.loaded() && on(RiskRules.CHALLENGER);
-        if ((active && models.active.narrow()) || (challenger && models.challenger.narrow()))
+        if ((active && models.active.narrow()) || (second && models.second.narrow()) ||
+            (challenger && models.challenger.narrow()))
         {
             models.clampFeatures(features.values);
         }
-        if (active)
+        // Rule 14: the active model's decline, else the second model's, else the active flag (one event; docs/risk.md).
+        final int secondScore = second ? models.score(models.second, features.values) : 0;
+        final boolean secondReached = second && secondScore >= models.second.declineScore();
+        final boolean activeReached = active && scoreWith(RiskRules.MODEL, models.active, secondReached);
+        if (secondReached && !activeReached)
         {
-            scoreWith(RiskRules.MODEL, models.active);
+            recordSecond(secondScore);
         }
         if (challenger)
         {
-            if (inShadowSample(models.challenger.shadowSamplePeriod(), sequence))
+            if (RiskModels.inShadowSample(models.challenger.shadowSamplePeriod(), sequence))
             {
-                scoreWith(RiskRules.CHALLENGER, models.challenger);
+                scoreWith(RiskRules.CHALLENGER, models.challenger, false);
             }
             else if (groupSourceChallenger)
             {
@@ -170,25 +176,6 @@ public final class RiskControl
                 suspicious = models.scoreIndividual(model, features.values) >= model.flagScore();
             }
         }
-    }
-
-    /**
-     * Is the command of journal sequence {@code sequence} in the challenger's shadow sample of period {@code period}
-     * (its model's sample marker, {@link RiskModel#SAMPLE_MARKER}, rounded down to a power of two; 0 and 1: every
-     * command)? A pure function of the journal and the journaled model, so a replay, a standby and a batched apply
-     * sample the same commands; the sequence is mixed (SplitMix64's finaliser) so that the sample does not beat with a
-     * periodic load. docs/risk.md, "The challenger's shadow sample".
-     */
-    static boolean inShadowSample(final long period, final long sequence)
-    {
-        if (period <= 1)
-        {
-            return true;
-        }
-        long mixed = (sequence ^ (sequence >>> 30)) * 0xBF58476D1CE4E5B9L;
-        mixed = (mixed ^ (mixed >>> 27)) * 0x94D049BB133111EBL;
-        mixed ^= mixed >>> 31;
-        return (mixed & (Long.highestOneBit(period) - 1)) == 0;
     }
 
     /** Did the group source model score the command being evaluated at or above its flag score? */
@@ -220,7 +207,8 @@ public final class RiskControl
         return source.loaded() && on(groupSourceRule());
     }
 
-    private void scoreWith(final int ruleId, final RiskModel model)
+    /** Scores and records a hit (not a flag {@code flagSuperseded} by a second-model decline); true: declines. */
+    private boolean scoreWith(final int ruleId, final RiskModel model, final boolean flagSuperseded)
     {
         final long[] x = features.values;
         final int score = models.score(model, x);
@@ -229,13 +217,26 @@ public final class RiskControl
         {
             suspicious = flags;
         }
-        if (flags || score >= model.declineScore())
+        if ((flags && !flagSuperseded) || score >= model.declineScore())
         {
             final boolean declines = score >= model.declineScore() &&
                 setting(ruleId, RiskRules.ACTION) == RiskRules.ACTION_DECLINE;
             final long mode = ruleId == RiskRules.CHALLENGER ? RiskRules.MODE_SHADOW : setting(ruleId, RiskRules.MODE);
             record(ruleId, score, mode, declines, model.version(), model.reasons(x));
         }
+        return score >= model.declineScore();
+    }
+
+    /**
+     * The second model's decline (docs/risk.md, "The second deciding model"), when the active model did not reach its
+     * own score: rule 14's one event for the command, with the second model's version, score and reasons.
+     */
+    private void recordSecond(final int score)
+    {
+        final RiskModel model = models.second;
+        record(RiskRules.MODEL, score, setting(RiskRules.MODEL, RiskRules.MODE),
+            setting(RiskRules.MODEL, RiskRules.ACTION) == RiskRules.ACTION_DECLINE, model.version(),
+            model.reasons(features.values));
     }
 
     /**

@@ -8,18 +8,25 @@ import com.wodian.protocol.sbe.RiskModelOp;
 import com.wodian.protocol.sbe.RiskModelSlot;
 
 /**
- * The two model slots (active, challenger) and the staging area a SetRiskModel load goes through: BEGIN names the
- * slot, version, tree count and scores; TREES messages add trees strictly in order; COMMIT swaps the staged model into
- * its slot only when every tree arrived. Any step out of order is refused (RISK_MODEL_INVALID) and changes nothing,
- * so a replayed or repeated load ends in the same state.
+ * The three model slots (active, challenger and, since payload schema 15, the second deciding model) and the staging
+ * area a SetRiskModel load goes through: BEGIN names the slot, version, tree count and scores; TREES messages add trees
+ * strictly in order; COMMIT swaps the staged model into its slot only when every tree arrived. Any step out of order is
+ * refused (RISK_MODEL_INVALID) and changes nothing, so a replayed or repeated load ends in the same state.
  */
 public final class RiskModels
 {
     static final int SLOT_ACTIVE = RiskModelSlot.ACTIVE.value();
     static final int SLOT_CHALLENGER = RiskModelSlot.CHALLENGER.value();
+    static final int SLOT_SECOND = RiskModelSlot.SECOND.value();
 
     final RiskModel active = new RiskModel();
     final RiskModel challenger = new RiskModel();
+    /**
+     * The second deciding model (docs/risk.md, "The second deciding model"): scored wherever the active one is, it
+     * declines under rule 14 a command whose own score reaches its own decline score. Snapshot format 22 on; in the
+     * state hash only while loaded, so that a state without it hashes as before it existed.
+     */
+    final RiskModel second = new RiskModel();
     private final RiskModel staging = new RiskModel();
     /** The features clamped once per payment for both slots' narrow evaluation ({@link #clampFeatures}). */
     private final int[] narrowFeatures = RiskModel.newNarrowFeatures();
@@ -39,7 +46,7 @@ public final class RiskModels
 
     private void updatePairFeaturesUsed()
     {
-        pairFeaturesUsed = usesPair(active) || usesPair(challenger);
+        pairFeaturesUsed = usesPair(active) || usesPair(challenger) || usesPair(second);
     }
 
     private static boolean usesPair(final RiskModel model)
@@ -71,12 +78,16 @@ public final class RiskModels
 
     public RiskModel slot(final int slot)
     {
-        return slot == SLOT_ACTIVE ? active : challenger;
+        return slot == SLOT_ACTIVE ? active : slot == SLOT_SECOND ? second : challenger;
     }
 
+    /**
+     * A slot this engine has. SECOND is a value of payload schema 15: the command catalog refuses it in a message of
+     * an older version before it reaches here, so an older journal that named it replays to the same refusal.
+     */
     public static boolean validSlot(final int slot)
     {
-        return slot == SLOT_ACTIVE || slot == SLOT_CHALLENGER;
+        return slot == SLOT_ACTIVE || slot == SLOT_CHALLENGER || slot == SLOT_SECOND;
     }
 
     /** BEGIN, COMMIT or CLEAR; TREES go through {@link #checkTrees} and {@link #stageTree}. */
@@ -182,8 +193,43 @@ public final class RiskModels
         updatePairFeaturesUsed();
     }
 
+    /**
+     * Is the command of journal sequence {@code sequence} in the challenger's shadow sample of period {@code period}
+     * (its model's sample marker, {@link RiskModel#SAMPLE_MARKER}, rounded down to a power of two; 0 and 1: every
+     * command)? A pure function of the journal and the journaled model, so a replay, a standby and a batched apply
+     * sample the same commands; the sequence is mixed (SplitMix64's finaliser) so that the sample does not beat with a
+     * periodic load. docs/risk.md, "The challenger's shadow sample".
+     */
+    static boolean inShadowSample(final long period, final long sequence)
+    {
+        if (period <= 1)
+        {
+            return true;
+        }
+        long mixed = (sequence ^ (sequence >>> 30)) * 0xBF58476D1CE4E5B9L;
+        mixed = (mixed ^ (mixed >>> 27)) * 0x94D049BB133111EBL;
+        mixed ^= mixed >>> 31;
+        return (mixed & (Long.highestOneBit(period) - 1)) == 0;
+    }
+
+    /** The second slot's model (snapshot format 22 on), written after the account-event times. */
+    public void writeSecondTo(final SnapshotWriter writer)
+    {
+        second.writeTo(writer);
+    }
+
+    /** The second slot's model from a snapshot of format 22 or later (an older one leaves it empty). */
+    public void readSecondFrom(final SnapshotReader reader)
+    {
+        second.readFrom(reader);
+        updatePairFeaturesUsed();
+    }
+
     long hash(final long seed)
     {
-        return StateHash.fold(staging.hash(challenger.hash(active.hash(seed))), stagingSlot);
+        final long hash = StateHash.fold(staging.hash(challenger.hash(active.hash(seed))), stagingSlot);
+        // An empty second slot (cleared or never loaded: every field 0) is not folded, so that every state that does
+        // not use it hashes as before payload schema 15, as replicas and the golden journal compare.
+        return second.loaded() ? second.hash(hash) : hash;
     }
 }

@@ -82,7 +82,7 @@ class ChallengerSampleTest
                 final long sequence = Long.parseLong(event.substring(0, event.indexOf(' ')));
                 final boolean challenger = event.contains(" rule " + RiskRules.CHALLENGER + " ");
                 challengerEvents += challenger ? 1 : 0;
-                if (!challenger || RiskControl.inShadowSample(PERIOD, sequence))
+                if (!challenger || RiskModels.inShadowSample(PERIOD, sequence))
                 {
                     expected.add(event);
                 }
@@ -179,9 +179,9 @@ class ChallengerSampleTest
     {
         for (long sequence = 0; sequence < 1_000; sequence++)
         {
-            assertTrue(RiskControl.inShadowSample(0, sequence));
-            assertTrue(RiskControl.inShadowSample(1, sequence));
-            assertEquals(RiskControl.inShadowSample(4, sequence), RiskControl.inShadowSample(7, sequence),
+            assertTrue(RiskModels.inShadowSample(0, sequence));
+            assertTrue(RiskModels.inShadowSample(1, sequence));
+            assertEquals(RiskModels.inShadowSample(4, sequence), RiskModels.inShadowSample(7, sequence),
                 "rounded down to a power of two");
         }
         for (final int period : new int[]{2, 8, 64})
@@ -189,7 +189,7 @@ class ChallengerSampleTest
             int in = 0;
             for (long sequence = 1; sequence <= 64_000; sequence++)
             {
-                in += RiskControl.inShadowSample(period, sequence) ? 1 : 0;
+                in += RiskModels.inShadowSample(period, sequence) ? 1 : 0;
             }
             assertTrue(Math.abs(in - 64_000 / period) < 64_000 / period / 10, "period " + period + ": " + in);
         }

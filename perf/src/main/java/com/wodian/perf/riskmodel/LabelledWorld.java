@@ -23,7 +23,17 @@ public interface LabelledWorld
     }
 
     /** As above, with {@code settings} sent after the rules and models, before the world's first command. */
-    ModelRun run(RiskMode rulesMode, TreeModel model, TreeModel groupSource, List<ModelRun.Setting> settings);
+    default ModelRun run(RiskMode rulesMode, TreeModel model, TreeModel groupSource, List<ModelRun.Setting> settings)
+    {
+        return run(rulesMode, model, groupSource, settings, null);
+    }
+
+    /**
+     * As above, with {@code second} (null: none) in the SECOND slot: a second model that declines, under rule 14, what
+     * its own score puts at or above its own decline score (docs/risk.md "The second deciding model").
+     */
+    ModelRun run(RiskMode rulesMode, TreeModel model, TreeModel groupSource, List<ModelRun.Setting> settings,
+        TreeModel second);
 
     /**
      * SHA-256 (hex) of everything this world feeds the engine, labels included, and of the engine's feature names

@@ -34,6 +34,8 @@ public final class ModelRun implements ReplySink
     private final TreeModel model;
     /** The challenger whose individual score fills the group features; null: none (the active model fills them). */
     private TreeModel groupSource;
+    /** The second deciding model (the SECOND slot, enforced with rule 14); null: none. */
+    private TreeModel second;
     /** Engine settings sent after the rules and models, in this order. */
     private List<Setting> settings = List.of();
     private final Engine engine;
@@ -97,6 +99,13 @@ public final class ModelRun implements ReplySink
         return this;
     }
 
+    /** Sets the second deciding model (null: none); before the run starts. */
+    public ModelRun second(final TreeModel model)
+    {
+        second = model;
+        return this;
+    }
+
     /** Sets the engine settings sent after the rules and models (empty: none); before the run starts. */
     public ModelRun settings(final List<Setting> settings)
     {
@@ -144,6 +153,13 @@ public final class ModelRun implements ReplySink
                 require(apply(buffer, 0, length), "SetRiskModel"));
             require(apply(command, 0, encoder.setRiskRule(command, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
                 RiskAction.DECLINE, 0, 0, 0)), "model rule");
+        }
+        if (second != null)
+        {
+            second.encode(encoder, command, RiskModelSlot.SECOND, (buffer, length) ->
+                require(apply(buffer, 0, length), "SetRiskModel (second)"));
+            require(apply(command, 0, encoder.setRiskRule(command, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
+                RiskAction.DECLINE, 0, 0, 0)), "model rule (second)");
         }
         if (groupSource != null)
         {

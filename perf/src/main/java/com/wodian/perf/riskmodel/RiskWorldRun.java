@@ -115,7 +115,7 @@ public final class RiskWorldRun implements LabelledWorld
 
     @Override
     public ModelRun run(final RiskMode rulesMode, final TreeModel model, final TreeModel groupSource,
-        final java.util.List<ModelRun.Setting> settings)
+        final java.util.List<ModelRun.Setting> settings, final TreeModel second)
     {
         final RiskWorld world = RiskWorld.generate(RiskWorldDump.knobs(seed, range, heldOutKnobs));
         final Long2LongHashMap tradeByMerchant = new Long2LongHashMap(0);
@@ -134,7 +134,7 @@ public final class RiskWorldRun implements LabelledWorld
         }
         final ModelRun run = new ModelRun(null, rulesMode, model, Math.min(commands + 16, 2_000_000),
             world.merchants().size() + 16, terminals + 16, commands + 10_000).groupSource(groupSource)
-            .settings(settings);
+            .settings(settings).second(second);
         run.configure(1);   // rules and model before the world's first command, whatever its time
         final WithMerchantContext commandsWithContext = new WithMerchantContext(world.cursor(), world.merchants(),
             keepFromPermille, keepToPermille, seed);

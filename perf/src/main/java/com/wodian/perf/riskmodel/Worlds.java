@@ -40,10 +40,10 @@ public final class Worlds
         {
             @Override
             public ModelRun run(final com.wodian.protocol.sbe.RiskMode rulesMode, final TreeModel model,
-                final TreeModel groupSource, final java.util.List<ModelRun.Setting> settings)
+                final TreeModel groupSource, final java.util.List<ModelRun.Setting> settings, final TreeModel second)
             {
                 return new ModelRun(new WorkloadStream(workload), rulesMode, model).groupSource(groupSource)
-                    .settings(settings).run();
+                    .settings(settings).second(second).run();
             }
 
             @Override
