@@ -97,12 +97,22 @@ public final class RiskWorldRun implements LabelledWorld
         return names;
     }
 
+    private RiskWorld generate()
+    {
+        return RiskWorld.generate(RiskWorldDump.knobs(seed, range, heldOutKnobs));
+    }
+
+    /** The commands the engine is fed, for the run and for its digest alike. */
+    private WithMerchantContext fed(final RiskWorld world)
+    {
+        return new WithMerchantContext(world.cursor(), world.merchants(), keepFromPermille, keepToPermille, seed);
+    }
+
     @Override
     public String digest()
     {
-        final RiskWorld world = RiskWorld.generate(RiskWorldDump.knobs(seed, range, heldOutKnobs));
-        final WithMerchantContext commands = new WithMerchantContext(world.cursor(), world.merchants(),
-            keepFromPermille, keepToPermille, seed);
+        final RiskWorld world = generate();
+        final WithMerchantContext commands = fed(world);
         final WorldDigest digest = new WorldDigest();
         while (commands.next())
         {
@@ -117,7 +127,7 @@ public final class RiskWorldRun implements LabelledWorld
     public ModelRun run(final RiskMode rulesMode, final TreeModel model, final TreeModel groupSource,
         final java.util.List<ModelRun.Setting> settings, final TreeModel second)
     {
-        final RiskWorld world = RiskWorld.generate(RiskWorldDump.knobs(seed, range, heldOutKnobs));
+        final RiskWorld world = generate();
         final Long2LongHashMap tradeByMerchant = new Long2LongHashMap(0);
         int terminals = 0;
         for (final MerchantInfo merchant : world.merchants())
@@ -136,8 +146,7 @@ public final class RiskWorldRun implements LabelledWorld
             world.merchants().size() + 16, terminals + 16, commands + 10_000).groupSource(groupSource)
             .settings(settings).second(second);
         run.configure(1);   // rules and model before the world's first command, whatever its time
-        final WithMerchantContext commandsWithContext = new WithMerchantContext(world.cursor(), world.merchants(),
-            keepFromPermille, keepToPermille, seed);
+        final WithMerchantContext commandsWithContext = fed(world);
         new RiskWorldFeeder(run.engine()).feed(commandsWithContext, (command, reply, offset, length) ->
             run.afterCommand(commandsWithContext.buffer(), commandsWithContext.offset(),
                 ResultCode.get(com.wodian.protocol.ReplyCodes.codeAt(reply, offset)), command.actor().ordinal(),

@@ -49,6 +49,26 @@ class CaptureCacheTest
             "the unchanged world is still read from its capture: " + logBytes.toString(StandardCharsets.UTF_8));
     }
 
+    /** The same bytes at the same time with another label (kind, variant, group or look-alike) are another world. */
+    @Test
+    void theDigestFollowsTheLabels()
+    {
+        final org.agrona.concurrent.UnsafeBuffer bytes = new org.agrona.concurrent.UnsafeBuffer(new byte[]{1, 2, 3, 4});
+        final String[] digests = {labelled(bytes, 0, 0, 0, 0), labelled(bytes, 5, 0, 0, 0), labelled(bytes, 0, 2, 0, 0),
+            labelled(bytes, 0, 0, 9, 0), labelled(bytes, 0, 0, 0, 6)};
+        assertEquals(digests[0], labelled(bytes, 0, 0, 0, 0), "deterministic");
+        assertEquals(digests.length, new java.util.HashSet<>(java.util.List.of(digests)).size(),
+            "every label changes the digest");
+    }
+
+    private static String labelled(final org.agrona.DirectBuffer bytes, final int kind, final int variant,
+        final long group, final int lookAlike)
+    {
+        final WorldDigest digest = new WorldDigest();
+        digest.add(1_000, bytes, 0, 4, kind, variant, group, lookAlike);
+        return digest.hex();
+    }
+
     @Test
     void theDigestFollowsTheCommandsFedRangeKnobsAndSlowingIncluded()
     {
