@@ -53,7 +53,7 @@ public final class ModelTraining
      * read from {@code <cache>/<name>-<seed>-<digest>.l.bin} when there and written there otherwise, the digest being
      * the first 16 hex digits of the world's {@link LabelledWorld#digest()}: a world that feeds other commands (a
      * generator change, other knobs) has another file. The engine's code is not in the key: after a change to how a
-feature is computed, use a fresh cache directory.
+     * feature is computed, use a fresh cache directory.
      */
     public static RiskDataset collect(final LongFunction<LabelledWorld> world, final long[] seeds,
         final java.nio.file.Path cache, final String name, final PrintStream log) throws java.io.IOException

@@ -13,8 +13,8 @@ import java.security.NoSuchAlgorithmException;
  * the parameter range, the knobs and the slowed share as much as on the world's name, and only the bytes fed say all
  * of that at once; a name plus a seed let a generator change reuse the old captures silently (session 51, rev's
  * finding). It does not cover the engine's code: a change to how a feature is computed under the same name needs a
-fresh cache directory. Costs one pass over the world's commands without the engine (a few seconds for a riskworld
-world).
+ * fresh cache directory. Costs one pass over the world's commands without the engine (a few seconds for a riskworld
+ * world).
  */
 final class WorldDigest
 {
