@@ -14,16 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * ConsumerVouchersQuery is answered on the engine thread, so it allocates nothing (README: no allocation after
  * start-up): after a warm stretch, phases of {@value #PHASE_QUERIES} queries (a full page of 16 and a page at the scan
- * bound, in turn) are measured on this thread, at most {@value #PHASES_MAX}, and one must allocate under one byte per
+ * bound, in turn) are measured on this thread, at most {@value AllocationPhases#PHASES_MAX}, and one must allocate under one byte per
  * query (as EngineBenchmarkSetupTest: which code C2 has compiled depends on the compiler threads' share of the cores;
  * a real allocation per query shows in every phase).
  */
 class ConsumerVouchersAllocationTest
 {
     private static final int PHASE_QUERIES = 20_000;
-    private static final int PHASES_MAX = 8;
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
 
     private int replies;
 
@@ -52,25 +49,10 @@ class ConsumerVouchersAllocationTest
             d.engine.onQuery(d.command, 0, fullPage, sink);
             d.engine.onQuery(atBound, 0, atBoundLength, sink);
         };
-        for (int i = 0; i < 5 * PHASE_QUERIES; i++)
-        {
-            query.run();
-        }
-        long allocatedBytes = Long.MAX_VALUE;
-        int phases = 0;
-        while (phases < PHASES_MAX && allocatedBytes >= PHASE_QUERIES)
-        {
-            final long before = THREADS.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < PHASE_QUERIES; i++)
-            {
-                query.run();
-            }
-            allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
-            phases++;
-        }
-        assertTrue(allocatedBytes < PHASE_QUERIES, allocatedBytes + " bytes allocated by " + PHASE_QUERIES +
-            " query pairs in the last of " + phases + " phases");
-        assertEquals(2L * PHASE_QUERIES * (5 + phases), replies, "one reply each");
+        AllocationPhases.warm(query, 5 * PHASE_QUERIES);
+        final AllocationPhases measured = AllocationPhases.measure(query, PHASE_QUERIES, () -> replies);
+        assertTrue(measured.underOneBytePer(PHASE_QUERIES), measured.describe(PHASE_QUERIES, "query pairs"));
+        assertEquals(2L * PHASE_QUERIES * (5 + measured.phases), replies, "one reply each");
     }
 
     private void count(final DirectBuffer buffer, final int offset, final int length)

@@ -1,5 +1,6 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.AllocationPhases;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.EngineDriver;
 import com.wodian.engine.MemorySnapshot;
@@ -303,31 +304,14 @@ class AccountEventFeaturesTest
                 e.pay(1, 11, n, consumer, 100 + n % 1_000);
             }
         };
-        for (int i = 0; i < 5 * PHASE_COMMANDS; i++)
-        {
-            command.run();
-        }
+        AllocationPhases.warm(command, 5 * PHASE_COMMANDS);
         assertEquals(ResultCode.OK, e.pay(1, 11, ++next[0], 1, 100), "scored and approved");
-        long allocatedBytes = Long.MAX_VALUE;
-        int phases = 0;
-        while (phases < 8 && allocatedBytes >= PHASE_COMMANDS)
-        {
-            final long before = THREADS.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < PHASE_COMMANDS; i++)
-            {
-                command.run();
-            }
-            allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
-            phases++;
-        }
-        assertTrue(allocatedBytes < PHASE_COMMANDS, allocatedBytes + " bytes allocated by " + PHASE_COMMANDS +
-            " commands in the last of " + phases + " phases");
+        final AllocationPhases measured = AllocationPhases.measure(command, PHASE_COMMANDS, () -> 0);
+        assertTrue(measured.underOneBytePer(PHASE_COMMANDS), measured.describe(PHASE_COMMANDS, "commands"));
         assertTrue(RiskAccess.of(e.engine).models.active.scored() > 5L * PHASE_COMMANDS / 2, "the model scored them");
     }
 
     private static final int PHASE_COMMANDS = 20_000;
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** Runs {@code payments} random payments on both, B with an account event where A has a Tick; returns how often B's
      * features 80-86 differed from A's. */

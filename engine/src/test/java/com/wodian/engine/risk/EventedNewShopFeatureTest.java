@@ -1,5 +1,6 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.AllocationPhases;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.EngineDriver;
 import com.wodian.protocol.sbe.AccountEventKind;
@@ -294,32 +295,13 @@ class EventedNewShopFeatureTest
                 lit[0] += features[RiskFeatures.EVENTED_NEW_SHOP_TRACES] >= 0 ? 1 : 0;
             }
         };
-        for (int i = 0; i < 3 * PHASE_COMMANDS; i++)
-        {
-            command.run();
-        }
-        long allocatedBytes = Long.MAX_VALUE;
-        int phases = 0;
-        long litInPhase = 0;
-        while (phases < 8 && allocatedBytes >= PHASE_COMMANDS)
-        {
-            final long litBefore = lit[0];
-            final long before = THREADS.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < PHASE_COMMANDS; i++)
-            {
-                command.run();
-            }
-            allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
-            litInPhase = lit[0] - litBefore;
-            phases++;
-        }
-        assertTrue(allocatedBytes < PHASE_COMMANDS, allocatedBytes + " bytes allocated by " + PHASE_COMMANDS +
-            " commands in the last of " + phases + " phases");
-        assertTrue(litInPhase > PHASE_COMMANDS / 10, "feature 87 lit on " + litInPhase + " payments of that phase");
+        AllocationPhases.warm(command, 3 * PHASE_COMMANDS);
+        final AllocationPhases measured = AllocationPhases.measure(command, PHASE_COMMANDS, () -> lit[0]);
+        assertTrue(measured.underOneBytePer(PHASE_COMMANDS), measured.describe(PHASE_COMMANDS, "commands"));
+        assertTrue(measured.countedInLastPhase > PHASE_COMMANDS / 10, "feature 87 lit on " +
+            measured.countedInLastPhase + " payments of that phase");
         assertTrue(RiskAccess.of(e.engine).models.active.scored() > 3L * PHASE_COMMANDS, "the model scored them");
     }
 
     private static final int PHASE_COMMANDS = 20_000;
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
 }

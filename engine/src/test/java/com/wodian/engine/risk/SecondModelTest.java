@@ -1,5 +1,6 @@
 package com.wodian.engine.risk;
 
+import com.wodian.engine.AllocationPhases;
 import com.wodian.engine.EngineConfig;
 import com.wodian.engine.EngineDriver;
 import com.wodian.protocol.sbe.MessageHeaderDecoder;
@@ -373,32 +374,13 @@ class SecondModelTest
         final SplittableRandom random = new SplittableRandom(53);
         final long[] next = {0};
         final Runnable command = () -> e.apply(randomPay(e, random, ++next[0]));
-        for (int i = 0; i < 3 * PHASE_COMMANDS; i++)
-        {
-            command.run();
-        }
-        long allocatedBytes = Long.MAX_VALUE;
-        int phases = 0;
-        long declinedInPhase = 0;
-        while (phases < 8 && allocatedBytes >= PHASE_COMMANDS)
-        {
-            final long declinedBefore = RiskAccess.of(e.engine).models.second.atDeclineScore();
-            final long before = THREADS.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < PHASE_COMMANDS; i++)
-            {
-                command.run();
-            }
-            allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
-            declinedInPhase = RiskAccess.of(e.engine).models.second.atDeclineScore() - declinedBefore;
-            phases++;
-        }
-        assertTrue(allocatedBytes < PHASE_COMMANDS, allocatedBytes + " bytes allocated by " + PHASE_COMMANDS +
-            " commands in the last of " + phases + " phases");
-        assertTrue(declinedInPhase > PHASE_COMMANDS / 100, "the second model reached its score " + declinedInPhase +
-            " times in that phase");
+        AllocationPhases.warm(command, 3 * PHASE_COMMANDS);
+        final AllocationPhases measured = AllocationPhases.measure(command, PHASE_COMMANDS,
+            () -> RiskAccess.of(e.engine).models.second.atDeclineScore());
+        assertTrue(measured.underOneBytePer(PHASE_COMMANDS), measured.describe(PHASE_COMMANDS, "commands"));
+        assertTrue(measured.countedInLastPhase > PHASE_COMMANDS / 100, "the second model reached its score " +
+            measured.countedInLastPhase + " times in that phase");
     }
 
     private static final int PHASE_COMMANDS = 20_000;
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
 }
