@@ -17,6 +17,8 @@ import java.util.SplittableRandom;
  * <pre>java -Xms4g -Xmx4g -XX:+AlwaysPreTouch -cp wodian.jar com.wodian.perf.PayBatchProbe [rounds] [payments]</pre>
  *
  * <p>{@code -Dprobe.batches=64} runs only that variant (a comma-separated list; 1 is off), e.g. under a profiler.
+ * {@code -Dprobe.parties=zipf} pays {@link EnginePayZipfBenchmark}'s parties (realistic locality) instead of the
+ * uniform ones.
  */
 public final class PayBatchProbe
 {
@@ -35,10 +37,7 @@ public final class PayBatchProbe
         final int payments = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 20;
         final Blackhole blackhole = new Blackhole(
             "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
-        final PayRing ring = new PayRing("PayBatchProbe", PayRing.populate(), new ReplyCounter(blackhole),
-            new SplittableRandom(PayRing.SEED + 1), PayRing.uniform(PayRing.MERCHANTS),
-            PayRing.uniform(PayRing.CONSUMERS));
-        ring.warmUp();
+        final PayRing ring = ring(System.getProperty("probe.parties", "uniform"), blackhole);
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long folded = 0;
         // A first round unreported: every variant compiled before any is measured.
@@ -78,5 +77,23 @@ public final class PayBatchProbe
         }
         ring.fixture.engine().verifyInvariants();
         System.out.println("fold " + (folded == 42 ? "!" : "ok"));
+    }
+
+    /** The populated engine and its ring of Pays, warmed up (uniform or zipf: {@link EnginePayZipfBenchmark}). */
+    private static PayRing ring(final String parties, final Blackhole blackhole)
+    {
+        if ("zipf".equals(parties))
+        {
+            return EnginePayZipfBenchmark.zipfRing("PayBatchProbe zipf", blackhole);
+        }
+        if (!"uniform".equals(parties))
+        {
+            throw new IllegalArgumentException("probe.parties must be uniform or zipf: " + parties);
+        }
+        final PayRing ring = new PayRing("PayBatchProbe", PayRing.populate(), new ReplyCounter(blackhole),
+            new SplittableRandom(PayRing.SEED + 1), PayRing.uniform(PayRing.MERCHANTS),
+            PayRing.uniform(PayRing.CONSUMERS));
+        ring.warmUp();
+        return ring;
     }
 }
