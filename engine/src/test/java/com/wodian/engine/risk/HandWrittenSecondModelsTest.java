@@ -1,0 +1,94 @@
+package com.wodian.engine.risk;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The hand-written second models of the recommended configuration decide exactly as docs/risk.md's model table says
+ * ("The shipped configuration and the recommended one"): v50 declines where C = (86 >= 3 and 87 >= 7); v55 where C or
+ * D = (86 >= 2 and 87 >= 8 and 42 <= 0 and 83 >= 360). Every combination of the named features' values around their
+ * thresholds is scored by the engine's own model (loaded from perf's model file), with every other feature drawn at
+ * random, so a change to a file's trees or decline score that the table does not say fails here.
+ */
+class HandWrittenSecondModelsTest
+{
+    private static final long[] KINDS_7D = {0, 1, 2, 3, 4};
+    private static final long[] TRACES_AT_NEW_SHOP = {-1, 0, 5, 6, 7, 8, 9, 10};
+    private static final long[] AREA_MATCHES_LAST = {-1, 0, 1};
+    private static final long[] MINUTES_SINCE_NEW_NETWORK =
+        {0, 1, 359, 360, 361, 1_440, RiskFeatures.ACCOUNT_EVENT_CAP_MINUTES};
+
+    private static boolean c(final long[] x)
+    {
+        return x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] >= 3 && x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] >= 7;
+    }
+
+    private static boolean d(final long[] x)
+    {
+        return x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] >= 2 && x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] >= 8 &&
+            x[RiskFeatures.AREA_MATCHES_LAST] <= 0 && x[RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN] >= 360;
+    }
+
+    @Test
+    void v50DeclinesExactlyC() throws IOException
+    {
+        final int declined = decidesAs("model-v50.txt", HandWrittenSecondModelsTest::c);
+        assertEquals(2 * 4 * AREA_MATCHES_LAST.length * MINUTES_SINCE_NEW_NETWORK.length, declined,
+            "v50 declines 86 in {3, 4} and 87 in {7..10}, whatever 42 and 83 read");
+    }
+
+    @Test
+    void v55DeclinesExactlyCOrD() throws IOException
+    {
+        final int declined = decidesAs("model-v55.txt", x -> c(x) || d(x));
+        // C's 168 combinations, and D's where 86 = 2 (the rest of D lies inside C): 3 traces x 2 areas x 4 times.
+        assertEquals(2 * 4 * AREA_MATCHES_LAST.length * MINUTES_SINCE_NEW_NETWORK.length + 3 * 2 * 4, declined,
+            "v55 declines C's combinations and D's beyond them");
+    }
+
+    /** Scores every combination; asserts the model's decision is the rule's; returns how many it declined. */
+    private static int decidesAs(final String file, final Predicate<long[]> rule) throws IOException
+    {
+        final RiskModel model =
+            RiskModelEvaluationTest.read(RiskModelEvaluationTest.SHIPPED_MODELS.resolve(file)).load();
+        final SplittableRandom random = new SplittableRandom(55);
+        final long[] x = new long[RiskFeatures.COUNT];
+        int declined = 0;
+        int combinations = 0;
+        for (final long kinds : KINDS_7D)
+        {
+            for (final long traces : TRACES_AT_NEW_SHOP)
+            {
+                for (final long area : AREA_MATCHES_LAST)
+                {
+                    for (final long minutes : MINUTES_SINCE_NEW_NETWORK)
+                    {
+                        for (int f = 0; f < x.length; f++)
+                        {
+                            x[f] = random.nextLong(-1_000, 50_000);
+                        }
+                        x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] = kinds;
+                        x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] = traces;
+                        x[RiskFeatures.AREA_MATCHES_LAST] = area;
+                        x[RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN] = minutes;
+                        final boolean expected = rule.test(x);
+                        final boolean decided = model.score(x.clone()) >= model.declineScore();
+                        assertEquals(expected, decided, file + " at 86=" + kinds + " 87=" + traces + " 42=" + area +
+                            " 83=" + minutes);
+                        declined += decided ? 1 : 0;
+                        combinations++;
+                    }
+                }
+            }
+        }
+        assertTrue(combinations == KINDS_7D.length * TRACES_AT_NEW_SHOP.length * AREA_MATCHES_LAST.length *
+            MINUTES_SINCE_NEW_NETWORK.length, "every combination scored");
+        return declined;
+    }
+}
