@@ -22,7 +22,8 @@ import java.util.TreeMap;
 
 /**
  * Writes a business day's settlement (docs/settlement.md): {@code merchant-<id>.csv} per merchant with rows,
- * {@code summary.csv} with one line per merchant, and {@code manifest.txt} with the SHA-256 of each file. Nothing
+ * {@code summary.csv} with one line per merchant, {@code balances.csv}, {@code funds.csv}, {@code platform.csv}, and
+ * {@code manifest.txt} with the SHA-256 of each file. Nothing
  * depends on when or where it runs (no generation time, merchants in id order, rows in journal order, LF line ends),
  * so the same journal gives the same bytes.
  */
@@ -156,8 +157,8 @@ public final class SettlementFiles
     }
 
     /**
-     * The settlement files an earlier run left in {@code outDir} (its manifest, summary and merchant files), in name
-     * order; empty when the directory does not exist.
+     * The settlement files an earlier run left in {@code outDir} (its manifest, summary, balances, funds, platform and
+     * merchant files), in name order; empty when the directory does not exist.
      */
     public static List<Path> existingFiles(final Path outDir) throws IOException
     {
