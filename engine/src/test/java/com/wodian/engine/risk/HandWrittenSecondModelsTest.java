@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The hand-written second models of the recommended configuration decide exactly as docs/risk.md's model table says
  * ("The shipped configuration and the recommended one"): v50 declines where C = (86 >= 3 and 87 >= 7); v55 where C or
- * D = (86 >= 2 and 87 >= 8 and 42 <= 0 and 83 >= 360). Every combination of the named features' values around their
+ * D = (86 >= 2 and 87 >= 8 and 42 <= 0 and 83 >= 360); v59 where C or D or E = (82 < 43,200 and 49 <= 3 and
+ * 80 >= 43,200 and 74 <= 0), E written as a tree before an exit marker and one after it. Every combination of the named features' values around their
  * thresholds is scored by the engine's own model (loaded from perf's model file), with every other feature drawn at
  * random, so a change to a file's trees or decline score that the table does not say fails here.
  */
@@ -24,6 +25,11 @@ class HandWrittenSecondModelsTest
     private static final long[] MINUTES_SINCE_NEW_NETWORK =
         {0, 1, 359, 360, 361, 1_440, RiskFeatures.ACCOUNT_EVENT_CAP_MINUTES};
 
+    private static final long[] MINUTES_SINCE_REBOUND = {0, 43_199, RiskFeatures.ACCOUNT_EVENT_CAP_MINUTES};
+    private static final long[] MERCHANTS_EVER = {0, 3, 4, 9};
+    private static final long[] MINUTES_SINCE_RESET = {0, 43_199, RiskFeatures.ACCOUNT_EVENT_CAP_MINUTES};
+    private static final long[] START_POINTS_LOG16 = {0, 1, 5};
+
     private static boolean c(final long[] x)
     {
         return x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] >= 3 && x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] >= 7;
@@ -33,6 +39,14 @@ class HandWrittenSecondModelsTest
     {
         return x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] >= 2 && x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] >= 8 &&
             x[RiskFeatures.AREA_MATCHES_LAST] <= 0 && x[RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN] >= 360;
+    }
+
+    /** E: a bought aged account's hand-over, a new phone number without a credential reset on an account that never
+     * held a point and paid at no more than three merchants. */
+    private static boolean e(final long[] x)
+    {
+        return x[RiskFeatures.MINUTES_SINCE_PHONE_REBOUND] < 43_200 && x[RiskFeatures.CONSUMER_MERCHANTS_EVER] <= 3 &&
+            x[RiskFeatures.MINUTES_SINCE_CREDENTIAL_RESET] >= 43_200 && x[RiskFeatures.CONSUMER_START_POINTS_LOG16] <= 0;
     }
 
     @Test
@@ -52,13 +66,59 @@ class HandWrittenSecondModelsTest
             "v55 declines C's combinations and D's beyond them");
     }
 
-    /** Scores every combination; asserts the model's decision is the rule's; returns how many it declined. */
+    @Test
+    void v59DeclinesExactlyCOrDOrE() throws IOException
+    {
+        final RiskModel model =
+            RiskModelEvaluationTest.read(RiskModelEvaluationTest.SHIPPED_MODELS.resolve("model-v59.txt")).load();
+        final SplittableRandom random = new SplittableRandom(59);
+        final long[] x = new long[RiskFeatures.COUNT];
+        int declinedByEOnly = 0;
+        int combinations = 0;
+        for (final long rebound : MINUTES_SINCE_REBOUND)
+        {
+            for (final long merchants : MERCHANTS_EVER)
+            {
+                for (final long reset : MINUTES_SINCE_RESET)
+                {
+                    for (final long points : START_POINTS_LOG16)
+                    {
+                        final int declined = decidesAs(model, "model-v59.txt", random, x,
+                            y -> c(y) || d(y) || e(y), rebound, merchants, reset, points);
+                        combinations++;
+                        final boolean eHolds = rebound < 43_200 && merchants <= 3 && reset >= 43_200 && points <= 0;
+                        // Where E holds every one of the C/D grid's combinations is declined; elsewhere only C's and D's.
+                        assertEquals(eHolds ? KINDS_7D.length * TRACES_AT_NEW_SHOP.length * AREA_MATCHES_LAST.length *
+                            MINUTES_SINCE_NEW_NETWORK.length : 2 * 4 * AREA_MATCHES_LAST.length *
+                            MINUTES_SINCE_NEW_NETWORK.length + 3 * 2 * 4, declined, "v59 at 82=" + rebound + " 49=" +
+                            merchants + " 80=" + reset + " 74=" + points);
+                        declinedByEOnly += eHolds ? 1 : 0;
+                    }
+                }
+            }
+        }
+        assertEquals(MINUTES_SINCE_REBOUND.length * MERCHANTS_EVER.length * MINUTES_SINCE_RESET.length *
+            START_POINTS_LOG16.length, combinations, "every combination of E's features scored");
+        assertEquals(2 * 2 * 1 * 1, declinedByEOnly, "E holds at 82 in {0, 43199}, 49 in {0, 3}, 80 = 43200, 74 = 0");
+    }
+
+    /** Scores every combination of C's and D's features, the rest drawn at random; asserts the model's decision is the
+     * rule's; returns how many it declined. */
     private static int decidesAs(final String file, final Predicate<long[]> rule) throws IOException
     {
         final RiskModel model =
             RiskModelEvaluationTest.read(RiskModelEvaluationTest.SHIPPED_MODELS.resolve(file)).load();
-        final SplittableRandom random = new SplittableRandom(55);
-        final long[] x = new long[RiskFeatures.COUNT];
+        return decidesAs(model, file, new SplittableRandom(55), new long[RiskFeatures.COUNT], rule, -1, -1, -1, -1);
+    }
+
+    /**
+     * Scores every combination of C's and D's features (E's four fixed at the values given, or drawn at random where
+     * -1 is given for all four); asserts the model's decision is the rule's; returns how many it declined.
+     */
+    private static int decidesAs(final RiskModel model, final String file, final SplittableRandom random,
+        final long[] x, final Predicate<long[]> rule, final long rebound, final long merchants, final long reset,
+        final long points)
+    {
         int declined = 0;
         int combinations = 0;
         for (final long kinds : KINDS_7D)
@@ -77,10 +137,20 @@ class HandWrittenSecondModelsTest
                         x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] = traces;
                         x[RiskFeatures.AREA_MATCHES_LAST] = area;
                         x[RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN] = minutes;
+                        if (rebound >= 0)
+                        {
+                            x[RiskFeatures.MINUTES_SINCE_PHONE_REBOUND] = rebound;
+                            x[RiskFeatures.CONSUMER_MERCHANTS_EVER] = merchants;
+                            x[RiskFeatures.MINUTES_SINCE_CREDENTIAL_RESET] = reset;
+                            x[RiskFeatures.CONSUMER_START_POINTS_LOG16] = points;
+                        }
                         final boolean expected = rule.test(x);
                         final boolean decided = model.score(x.clone()) >= model.declineScore();
                         assertEquals(expected, decided, file + " at 86=" + kinds + " 87=" + traces + " 42=" + area +
-                            " 83=" + minutes);
+                            " 83=" + minutes + " 82=" + x[RiskFeatures.MINUTES_SINCE_PHONE_REBOUND] + " 49=" +
+                            x[RiskFeatures.CONSUMER_MERCHANTS_EVER] + " 80=" +
+                            x[RiskFeatures.MINUTES_SINCE_CREDENTIAL_RESET] + " 74=" +
+                            x[RiskFeatures.CONSUMER_START_POINTS_LOG16]);
                         declined += decided ? 1 : 0;
                         combinations++;
                     }
