@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The hand-written second models of the recommended configuration decide exactly as docs/risk.md's model table says
  * ("The shipped configuration and the recommended one"): v50 declines where C = (86 >= 3 and 87 >= 7); v55 where C or
  * D = (86 >= 2 and 87 >= 8 and 42 <= 0 and 83 >= 360); v59 where C or D or E = (82 < 43,200 and 49 <= 3 and
- * 80 >= 43,200 and 74 <= 0), E written as a tree before an exit marker and one after it. Every combination of the named features' values around their
+ * 80 >= 43,200 and 74 <= 0), E written as a tree before an exit marker and one after it; v57 where C or D or E or
+ * S = (30 >= 7: the account was declined at least seven times in the last 12-24 hours), S a tree before the marker.
+ * Every combination of the named features' values around their
  * thresholds is scored by the engine's own model (loaded from perf's model file), with every other feature drawn at
  * random, so a change to a file's trees or decline score that the table does not say fails here.
  */
@@ -29,6 +31,7 @@ class HandWrittenSecondModelsTest
     private static final long[] MERCHANTS_EVER = {0, 3, 4, 9};
     private static final long[] MINUTES_SINCE_RESET = {0, 43_199, RiskFeatures.ACCOUNT_EVENT_CAP_MINUTES};
     private static final long[] START_POINTS_LOG16 = {0, 1, 5};
+    private static final long[] STRIKES_24H = {0, 1, 6, 7, 8, 255};
 
     private static boolean c(final long[] x)
     {
@@ -84,7 +87,7 @@ class HandWrittenSecondModelsTest
                     for (final long points : START_POINTS_LOG16)
                     {
                         final int declined = decidesAs(model, "model-v59.txt", random, x,
-                            y -> c(y) || d(y) || e(y), rebound, merchants, reset, points);
+                            y -> c(y) || d(y) || e(y), rebound, merchants, reset, points, -1);
                         combinations++;
                         final boolean eHolds = rebound < 43_200 && merchants <= 3 && reset >= 43_200 && points <= 0;
                         // Where E holds every one of the C/D grid's combinations is declined; elsewhere only C's and D's.
@@ -102,22 +105,62 @@ class HandWrittenSecondModelsTest
         assertEquals(2 * 2 * 1 * 1, declinedByEOnly, "E holds at 82 in {0, 43199}, 49 in {0, 3}, 80 = 43200, 74 = 0");
     }
 
+    @Test
+    void v57DeclinesExactlyCOrDOrEOrS() throws IOException
+    {
+        final RiskModel model =
+            RiskModelEvaluationTest.read(RiskModelEvaluationTest.SHIPPED_MODELS.resolve("model-v57.txt")).load();
+        final SplittableRandom random = new SplittableRandom(57);
+        final long[] x = new long[RiskFeatures.COUNT];
+        final int grid = KINDS_7D.length * TRACES_AT_NEW_SHOP.length * AREA_MATCHES_LAST.length *
+            MINUTES_SINCE_NEW_NETWORK.length;
+        final int cOrD = 2 * 4 * AREA_MATCHES_LAST.length * MINUTES_SINCE_NEW_NETWORK.length + 3 * 2 * 4;
+        int combinations = 0;
+        for (final long strikes : STRIKES_24H)
+        {
+            for (final long rebound : MINUTES_SINCE_REBOUND)
+            {
+                for (final long merchants : MERCHANTS_EVER)
+                {
+                    for (final long reset : MINUTES_SINCE_RESET)
+                    {
+                        for (final long points : START_POINTS_LOG16)
+                        {
+                            final int declined = decidesAs(model, "model-v57.txt", random, x,
+                                y -> c(y) || d(y) || e(y) || y[RiskFeatures.CONSUMER_STRIKES_24H] >= 7, rebound,
+                                merchants, reset, points, strikes);
+                            combinations++;
+                            final boolean eOrS = strikes >= 7 ||
+                                rebound < 43_200 && merchants <= 3 && reset >= 43_200 && points <= 0;
+                            // Where E or S holds every combination of the C/D grid is declined; elsewhere C's and D's.
+                            assertEquals(eOrS ? grid : cOrD, declined, "v57 at 30=" + strikes + " 82=" + rebound +
+                                " 49=" + merchants + " 80=" + reset + " 74=" + points);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(STRIKES_24H.length * MINUTES_SINCE_REBOUND.length * MERCHANTS_EVER.length *
+            MINUTES_SINCE_RESET.length * START_POINTS_LOG16.length, combinations, "every combination scored");
+    }
+
     /** Scores every combination of C's and D's features, the rest drawn at random; asserts the model's decision is the
      * rule's; returns how many it declined. */
     private static int decidesAs(final String file, final Predicate<long[]> rule) throws IOException
     {
         final RiskModel model =
             RiskModelEvaluationTest.read(RiskModelEvaluationTest.SHIPPED_MODELS.resolve(file)).load();
-        return decidesAs(model, file, new SplittableRandom(55), new long[RiskFeatures.COUNT], rule, -1, -1, -1, -1);
+        return decidesAs(model, file, new SplittableRandom(55), new long[RiskFeatures.COUNT], rule, -1, -1, -1, -1, -1);
     }
 
     /**
      * Scores every combination of C's and D's features (E's four fixed at the values given, or drawn at random where
-     * -1 is given for all four); asserts the model's decision is the rule's; returns how many it declined.
+     * -1 is given for all four; feature 30 likewise); asserts the model's decision is the rule's; returns how many it
+     * declined.
      */
     private static int decidesAs(final RiskModel model, final String file, final SplittableRandom random,
         final long[] x, final Predicate<long[]> rule, final long rebound, final long merchants, final long reset,
-        final long points)
+        final long points, final long strikes)
     {
         int declined = 0;
         int combinations = 0;
@@ -144,13 +187,18 @@ class HandWrittenSecondModelsTest
                             x[RiskFeatures.MINUTES_SINCE_CREDENTIAL_RESET] = reset;
                             x[RiskFeatures.CONSUMER_START_POINTS_LOG16] = points;
                         }
+                        if (strikes >= 0)
+                        {
+                            x[RiskFeatures.CONSUMER_STRIKES_24H] = strikes;
+                        }
                         final boolean expected = rule.test(x);
                         final boolean decided = model.score(x.clone()) >= model.declineScore();
                         assertEquals(expected, decided, file + " at 86=" + kinds + " 87=" + traces + " 42=" + area +
                             " 83=" + minutes + " 82=" + x[RiskFeatures.MINUTES_SINCE_PHONE_REBOUND] + " 49=" +
                             x[RiskFeatures.CONSUMER_MERCHANTS_EVER] + " 80=" +
                             x[RiskFeatures.MINUTES_SINCE_CREDENTIAL_RESET] + " 74=" +
-                            x[RiskFeatures.CONSUMER_START_POINTS_LOG16]);
+                            x[RiskFeatures.CONSUMER_START_POINTS_LOG16] + " 30=" +
+                            x[RiskFeatures.CONSUMER_STRIKES_24H]);
                         declined += decided ? 1 : 0;
                         combinations++;
                     }
