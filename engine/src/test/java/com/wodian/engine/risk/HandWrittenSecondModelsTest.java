@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.SplittableRandom;
+import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,51 +73,39 @@ class HandWrittenSecondModelsTest
     @Test
     void v59DeclinesExactlyCOrDOrE() throws IOException
     {
-        final RiskModel model =
-            RiskModelEvaluationTest.read(RiskModelEvaluationTest.SHIPPED_MODELS.resolve("model-v59.txt")).load();
-        final SplittableRandom random = new SplittableRandom(59);
-        final long[] x = new long[RiskFeatures.COUNT];
-        int declinedByEOnly = 0;
-        int combinations = 0;
-        for (final long rebound : MINUTES_SINCE_REBOUND)
-        {
-            for (final long merchants : MERCHANTS_EVER)
-            {
-                for (final long reset : MINUTES_SINCE_RESET)
-                {
-                    for (final long points : START_POINTS_LOG16)
-                    {
-                        final int declined = decidesAs(model, "model-v59.txt", random, x,
-                            y -> c(y) || d(y) || e(y), rebound, merchants, reset, points, -1);
-                        combinations++;
-                        final boolean eHolds = rebound < 43_200 && merchants <= 3 && reset >= 43_200 && points <= 0;
-                        // Where E holds every one of the C/D grid's combinations is declined; elsewhere only C's and D's.
-                        assertEquals(eHolds ? KINDS_7D.length * TRACES_AT_NEW_SHOP.length * AREA_MATCHES_LAST.length *
-                            MINUTES_SINCE_NEW_NETWORK.length : 2 * 4 * AREA_MATCHES_LAST.length *
-                            MINUTES_SINCE_NEW_NETWORK.length + 3 * 2 * 4, declined, "v59 at 82=" + rebound + " 49=" +
-                            merchants + " 80=" + reset + " 74=" + points);
-                        declinedByEOnly += eHolds ? 1 : 0;
-                    }
-                }
-            }
-        }
-        assertEquals(MINUTES_SINCE_REBOUND.length * MERCHANTS_EVER.length * MINUTES_SINCE_RESET.length *
-            START_POINTS_LOG16.length, combinations, "every combination of E's features scored");
-        assertEquals(2 * 2 * 1 * 1, declinedByEOnly, "E holds at 82 in {0, 43199}, 49 in {0, 3}, 80 = 43200, 74 = 0");
+        final int wholeGrid = combinationsDecliningWholeGrid("model-v59.txt", 59, new long[] {-1},
+            y -> c(y) || d(y) || e(y), strikes -> false);
+        assertEquals(2 * 2 * 1 * 1, wholeGrid, "E holds at 82 in {0, 43199}, 49 in {0, 3}, 80 = 43200, 74 = 0");
     }
 
     @Test
     void v57DeclinesExactlyCOrDOrEOrS() throws IOException
     {
+        final int wholeGrid = combinationsDecliningWholeGrid("model-v57.txt", 57, STRIKES_24H,
+            y -> c(y) || d(y) || e(y) || y[RiskFeatures.CONSUMER_STRIKES_24H] >= 7, strikes -> strikes >= 7);
+        final int eGrid = MINUTES_SINCE_REBOUND.length * MERCHANTS_EVER.length * MINUTES_SINCE_RESET.length *
+            START_POINTS_LOG16.length;
+        assertEquals(3 * eGrid + 3 * 2 * 2 * 1 * 1, wholeGrid, "S holds at 30 in {7, 8, 255}; elsewhere E's four");
+    }
+
+    /**
+     * Walks feature 30's values (-1: drawn at random) and every combination of E's four features over the C/D grid;
+     * asserts each combination declines the whole C/D grid where E or {@code strikesDecline} holds and only C's and
+     * D's combinations elsewhere; returns how many combinations declined the whole grid.
+     */
+    private static int combinationsDecliningWholeGrid(final String file, final long seed, final long[] strikesValues,
+        final Predicate<long[]> rule, final LongPredicate strikesDecline) throws IOException
+    {
         final RiskModel model =
-            RiskModelEvaluationTest.read(RiskModelEvaluationTest.SHIPPED_MODELS.resolve("model-v57.txt")).load();
-        final SplittableRandom random = new SplittableRandom(57);
+            RiskModelEvaluationTest.read(RiskModelEvaluationTest.SHIPPED_MODELS.resolve(file)).load();
+        final SplittableRandom random = new SplittableRandom(seed);
         final long[] x = new long[RiskFeatures.COUNT];
         final int grid = KINDS_7D.length * TRACES_AT_NEW_SHOP.length * AREA_MATCHES_LAST.length *
             MINUTES_SINCE_NEW_NETWORK.length;
         final int cOrD = 2 * 4 * AREA_MATCHES_LAST.length * MINUTES_SINCE_NEW_NETWORK.length + 3 * 2 * 4;
+        int wholeGrid = 0;
         int combinations = 0;
-        for (final long strikes : STRIKES_24H)
+        for (final long strikes : strikesValues)
         {
             for (final long rebound : MINUTES_SINCE_REBOUND)
             {
@@ -126,22 +115,22 @@ class HandWrittenSecondModelsTest
                     {
                         for (final long points : START_POINTS_LOG16)
                         {
-                            final int declined = decidesAs(model, "model-v57.txt", random, x,
-                                y -> c(y) || d(y) || e(y) || y[RiskFeatures.CONSUMER_STRIKES_24H] >= 7, rebound,
-                                merchants, reset, points, strikes);
+                            final int declined =
+                                decidesAs(model, file, random, x, rule, rebound, merchants, reset, points, strikes);
                             combinations++;
-                            final boolean eOrS = strikes >= 7 ||
+                            final boolean holds = strikesDecline.test(strikes) ||
                                 rebound < 43_200 && merchants <= 3 && reset >= 43_200 && points <= 0;
-                            // Where E or S holds every combination of the C/D grid is declined; elsewhere C's and D's.
-                            assertEquals(eOrS ? grid : cOrD, declined, "v57 at 30=" + strikes + " 82=" + rebound +
-                                " 49=" + merchants + " 80=" + reset + " 74=" + points);
+                            assertEquals(holds ? grid : cOrD, declined, file + " at 30=" + strikes + " 82=" +
+                                rebound + " 49=" + merchants + " 80=" + reset + " 74=" + points);
+                            wholeGrid += holds ? 1 : 0;
                         }
                     }
                 }
             }
         }
-        assertEquals(STRIKES_24H.length * MINUTES_SINCE_REBOUND.length * MERCHANTS_EVER.length *
+        assertEquals(strikesValues.length * MINUTES_SINCE_REBOUND.length * MERCHANTS_EVER.length *
             MINUTES_SINCE_RESET.length * START_POINTS_LOG16.length, combinations, "every combination scored");
+        return wholeGrid;
     }
 
     /** Scores every combination of C's and D's features, the rest drawn at random; asserts the model's decision is the
