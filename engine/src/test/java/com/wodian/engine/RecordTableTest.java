@@ -49,6 +49,40 @@ class RecordTableTest
         run.checkEnd();
     }
 
+    @Test
+    void ordersHoldsByTheirRowsWhileAGrowthMoves()
+    {
+        // RecordTable.before reads the old pool for records below the moving mark: a wrong array reads a zeroed row.
+        final int capacity = 40_000;
+        final RecordTable table = new RecordTable(capacity, 0, false);
+        final long[] expires = new long[capacity];
+        final long[] merchants = new long[capacity];
+        final long[] payments = new long[capacity];
+        final SplittableRandom random = new SplittableRandom(20261207);
+        int checkedWhileMoving = 0;
+        for (int i = 0; i < capacity; i++)
+        {
+            // Few expiry times and merchants, so that every tie-break is taken.
+            final long merchant = 1 + random.nextInt(3);
+            final int record = table.insert(1, merchant, 1 + random.nextInt(1_000_000), i);
+            assertTrue(record >= 0, "insert " + i);
+            merchants[record] = merchant;
+            payments[record] = table.get(record, RecordFields.Payment.PAYMENT_ID);
+            expires[record] = 1 + random.nextInt(4);
+            table.set(record, RecordFields.Payment.EXPIRES_AT_MS, expires[record]);
+            for (int pair = 0; pair < 16 && table.moving(); pair++)
+            {
+                final int a = pair < 8 ? random.nextInt(Math.min(1_024, i + 1)) : random.nextInt(i + 1);
+                final int b = random.nextInt(i + 1);
+                final boolean expected = expires[a] != expires[b] ? expires[a] < expires[b] :
+                    merchants[a] != merchants[b] ? merchants[a] < merchants[b] : payments[a] < payments[b];
+                assertEquals(expected, table.before(a, b), "before(" + a + ", " + b + ") at insert " + i);
+                checkedWhileMoving++;
+            }
+        }
+        assertTrue(checkedWhileMoving > 1_000, "pairs checked while moving: " + checkedWhileMoving);
+    }
+
     /** A live table, a reserved twin and (after the snapshot) a restored one, checked against the model each step. */
     private static final class Run
     {
