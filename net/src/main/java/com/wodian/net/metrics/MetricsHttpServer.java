@@ -19,6 +19,7 @@ import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,11 @@ public final class MetricsHttpServer implements AutoCloseable
 {
     public static final String LIVE_PATH = "/health/live";
     public static final String READY_PATH = "/health/ready";
+    /**
+     * {@link StageLatency#PERCENTILES} as quantile labels, divided in decimal: {@code 99.9 / 100} in binary is
+     * 0.9990000000000001, a label no dashboard query ("0.999") matches. The max is published as quantile 1.0.
+     */
+    static final double[] QUANTILES = quantilesOf(StageLatency.PERCENTILES);
     private static final String PREFIX = "wodian_";
 
     /** Threads answering requests (the exporter's own default is ten as well). */
@@ -328,9 +334,10 @@ public final class MetricsHttpServer implements AutoCloseable
             {
                 final Histogram histogram = histograms[stage.ordinal()];
                 final List<Quantile> quantiles = new ArrayList<>();
-                for (final double percentile : StageLatency.PERCENTILES)
+                for (int p = 0; p < StageLatency.PERCENTILES.length; p++)
                 {
-                    quantiles.add(new Quantile(percentile / 100, histogram.getValueAtPercentile(percentile) / 1e9));
+                    quantiles.add(new Quantile(QUANTILES[p],
+                        histogram.getValueAtPercentile(StageLatency.PERCENTILES[p]) / 1e9));
                 }
                 quantiles.add(new Quantile(1.0, histogram.getMaxValue() / 1e9));
                 summary.dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder()
@@ -342,5 +349,15 @@ public final class MetricsHttpServer implements AutoCloseable
             }
             return summary.build();
         }
+    }
+
+    private static double[] quantilesOf(final double[] percentiles)
+    {
+        final double[] quantiles = new double[percentiles.length];
+        for (int p = 0; p < percentiles.length; p++)
+        {
+            quantiles[p] = BigDecimal.valueOf(percentiles[p]).movePointLeft(2).doubleValue();
+        }
+        return quantiles;
     }
 }

@@ -19,6 +19,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -105,8 +107,12 @@ class ObservabilityTest
             assertTrue(samples.keySet().stream().anyMatch((name) -> name.startsWith("wodian_build_info{") &&
                 name.contains("payload_schema=\"" + BuildIdentity.payloadSchema() + "\"") &&
                 name.contains("snapshot_format=\"" + BuildIdentity.snapshotFormat() + "\"")), metrics);
-            assertNotNull(samples.get("wodian_stage_latency_seconds{stage=\"received_to_written\",quantile=\"0.99\"}"),
-                metrics);
+            for (final String quantile : new String[] {"0.5", "0.9", "0.99", "0.999", "0.9999", "1.0"})
+            {
+                // docs/observability.md names these labels exactly; a scraper's selector matches the string.
+                assertNotNull(samples.get("wodian_stage_latency_seconds{stage=\"received_to_written\",quantile=\"" +
+                    quantile + "\"}"), metrics);
+            }
             assertEquals((double)endToEnd,
                 samples.get("wodian_stage_latency_seconds_count{stage=\"received_to_written\"}"), 2.0, metrics);
             assertTrue(samples.keySet().stream().anyMatch((name) -> name.startsWith("jvm_memory_used_bytes")),
@@ -122,20 +128,42 @@ class ObservabilityTest
         }
     }
 
-    /** Every wodian_* name the Grafana dashboard queries is served (a renamed metric would blank a panel). */
+    /**
+     * Every wodian_* series the Grafana dashboard queries is served, with the exact label values its selectors
+     * match on (a renamed metric or a quantile label written differently, "0.9990000000000001" for "0.999", would
+     * blank a panel). Regex matchers ({@code instance=~"$instance"}) are the dashboard's own variables: skipped.
+     */
     private static void assertDashboardNamesExist(final Map<String, Double> samples) throws IOException
     {
-        final String dashboard = Files.readString(Path.of("..", "docs", "grafana-dashboard.json"));
-        final Matcher name = Pattern.compile("wodian_[a-z_]+").matcher(dashboard);
+        final String dashboard = Files.readString(Path.of("..", "docs", "grafana-dashboard.json"))
+            .replace("\\\"", "\"");
+        final Matcher selector = Pattern.compile("(wodian_[a-z_]+)(\\{[^}]*\\})?").matcher(dashboard);
         int checked = 0;
-        while (name.find())
+        while (selector.find())
         {
-            final String prefix = name.group() + "{";
-            assertTrue(samples.keySet().stream().anyMatch((series) -> series.startsWith(prefix)),
-                "the dashboard queries " + name.group() + ", which /metrics does not serve");
+            final String prefix = selector.group(1) + "{";
+            final List<String> exactLabels = exactLabels(selector.group(2));
+            assertTrue(samples.keySet().stream().anyMatch((series) -> series.startsWith(prefix) &&
+                exactLabels.stream().allMatch(series::contains)),
+                "the dashboard queries " + selector.group() + ", which /metrics does not serve");
             checked++;
         }
         assertTrue(checked > 10, "the dashboard names its metrics");
+    }
+
+    /** The {@code label="value"} matchers of a selector's braces, as they appear in a served series' name. */
+    private static List<String> exactLabels(final String braces)
+    {
+        final List<String> labels = new ArrayList<>();
+        if (braces != null)
+        {
+            final Matcher label = Pattern.compile("([a-z_]+)=\"([^\"]*)\"").matcher(braces);
+            while (label.find())
+            {
+                labels.add(label.group(1) + "=\"" + label.group(2) + "\"");
+            }
+        }
+        return labels;
     }
 
     private static void awaitReady(final WodianServer server) throws InterruptedException
