@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plans the week's account events (docs/risk-threats.md section 10): honest consumers' credential resets, new
+ * Plans the world's account events (docs/risk-threats.md section 10): honest consumers' credential resets, new
  * devices, number changes and new-network log-ins at the world's weekly rates, travellers' trips, the takeover
- * rings' events before they spend, and the hand-over of bought accounts to their agents.
+ * rings' events before they spend, the hand-over of bought accounts to their agents (weeks to hours before the group
+ * starts), and the honest events of the weeks before the week ({@link AccountHistory}, section 10.8).
  *
  * <p>Every draw comes from streams of its own ({@link Rng#of} with purposes no other part of the generator uses),
  * and the plan only reads the built world (accounts, campaigns), never the running models. So a seed's other
@@ -37,8 +38,37 @@ final class AccountEventPlanner
         this.parameters = world.parameters;
     }
 
-    /** The week's account events in input-time order (ties in planning order). */
+    /** The world's account events, its history's included, in input-time order (ties in planning order). */
     static List<WorldEvent> plan(final WorldState world)
+    {
+        final AccountEventPlanner planner = planWeek(world);
+        planner.planHistory();
+        planner.events.sort(WorldEvent::compare);
+        return planner.events;
+    }
+
+    /** Only the week's own events (no history), in input-time order: what a test of the week reads. */
+    static List<WorldEvent> week(final WorldState world)
+    {
+        final AccountEventPlanner planner = planWeek(world);
+        planner.events.sort(WorldEvent::compare);
+        return planner.events;
+    }
+
+    /** Only the history's events ({@link AccountHistory}), in input-time order: what a test of the history reads. */
+    static List<WorldEvent> history(final WorldState world)
+    {
+        final AccountEventPlanner planner = new AccountEventPlanner(world);
+        planner.planHistory();
+        planner.events.sort(WorldEvent::compare);
+        return planner.events;
+    }
+
+    /**
+     * The week's own events: honest ones, trips, rings and hand-overs, planned first so that their planning order
+     * (which breaks ties of equal times) is what it was before the history existed.
+     */
+    private static AccountEventPlanner planWeek(final WorldState world)
     {
         final AccountEventPlanner planner = new AccountEventPlanner(world);
         for (final Account account : world.accounts)
@@ -59,8 +89,21 @@ final class AccountEventPlanner
                 planner.planHandovers(campaign);
             }
         }
-        planner.events.sort(WorldEvent::compare);
-        return planner.events;
+        return planner;
+    }
+
+    /** Every established legitimate account's history before the week. */
+    private void planHistory()
+    {
+        final AccountHistory history = new AccountHistory(world, this);
+        for (final Account account : world.accounts)
+        {
+            if (!account.actor.isAbuse() && account.registeredAtMs + SimulatedClock.HOUR_MS
+                < SimulatedClock.WEEK_START_MS)
+            {
+                history.plan(account);
+            }
+        }
     }
 
     private void planHonest(final Account account)
@@ -95,7 +138,7 @@ final class AccountEventPlanner
      * A new number often comes with a new phone and an SMS reset: exactly what a SIM swap looks like. A follow-up
      * that would fall after Sunday midnight is not in the week.
      */
-    private void planNumberChangeFollowUps(final Rng rng, final Account account, final long changedAtMs)
+    void planNumberChangeFollowUps(final Rng rng, final Account account, final long changedAtMs)
     {
         final long followUpBps = parameters.get(WorldParameter.HONEST_PHONE_REBOUND_FOLLOW_UP_BPS);
         for (final AccountEventType kind : FOLLOW_UPS)
@@ -185,10 +228,17 @@ final class AccountEventPlanner
         }
     }
 
-    /** Bought or dormant accounts move to the agent's SIM and phone before the group first uses them. */
+    /**
+     * Bought accounts move to the agent's SIM and phone before the group first uses them: when the agent bought them
+     * (a seller could take an account back through its number otherwise), a lead before the group's first day drawn
+     * evenly from one hour to the world's longest lead (the stock's turnover, section 10.2), never before the account
+     * was registered. Which accounts are handed over is the draw of the week-only generator (the same stream), so a
+     * world hands over the same accounts as before and only the times moved.
+     */
     private void planHandovers(final Campaign campaign)
     {
         final long handoverBps = parameters.get(WorldParameter.AGED_ACCOUNT_HANDOVER_BPS);
+        final long leadDaysMax = parameters.get(WorldParameter.HANDOVER_LEAD_DAYS_MAX);
         for (final Account account : campaign.accounts)
         {
             // Only the group's own bought or dormant accounts: not a cash-out's points sellers, not the accounts a
@@ -202,9 +252,10 @@ final class AccountEventPlanner
             {
                 continue;
             }
-            final long reboundMs = Math.max(account.registeredAtMs + SimulatedClock.HOUR_MS,
-                SimulatedClock.dayStartMs(campaign.firstDay) - rng.between(SimulatedClock.HOUR_MS,
-                    72 * SimulatedClock.HOUR_MS));
+            final long firstDayMs = SimulatedClock.dayStartMs(campaign.firstDay);
+            final long leadMaxMs = Math.max(SimulatedClock.HOUR_MS, Math.min(leadDaysMax * SimulatedClock.DAY_MS,
+                firstDayMs - account.registeredAtMs - SimulatedClock.HOUR_MS));
+            final long reboundMs = firstDayMs - rng.between(SimulatedClock.HOUR_MS, leadMaxMs);
             add(reboundMs, account, AccountEventType.PHONE_REBOUND, campaign.label);
             add(reboundMs + rng.between(2 * SimulatedClock.MINUTE_MS, 20 * SimulatedClock.MINUTE_MS), account,
                 AccountEventType.DEVICE_BOUND, campaign.label);
@@ -239,6 +290,20 @@ final class AccountEventPlanner
         return atMs >= fromMs ? atMs : Math.min(WEEK_END_MS - 1, fromMs + rng.between(0L, SimulatedClock.HOUR_MS));
     }
 
+    /**
+     * A waking-hours time on a day from startMs to endMs (a day drawn evenly, then the hour by its weight); a time that
+     * falls outside (the first or last day cut by the bounds) is moved to within an hour after startMs.
+     */
+    static long wakingTimeBetween(final Rng rng, final long startMs, final long endMs)
+    {
+        final long firstDay = Math.floorDiv(startMs - SimulatedClock.WEEK_START_MS, SimulatedClock.DAY_MS);
+        final long lastDay = Math.floorDiv(endMs - 1 - SimulatedClock.WEEK_START_MS, SimulatedClock.DAY_MS);
+        final long atMs = SimulatedClock.WEEK_START_MS + rng.between(firstDay, lastDay) * SimulatedClock.DAY_MS
+            + wakingMinuteMs(rng);
+        return atMs >= startMs && atMs < endMs ? atMs
+            : startMs + rng.between(0L, Math.min(SimulatedClock.HOUR_MS, endMs - startMs) - 1);
+    }
+
     private static long wakingMinuteMs(final Rng rng)
     {
         return rng.weighted(HOUR_WEIGHTS) * SimulatedClock.HOUR_MS + rng.between(0L, SimulatedClock.HOUR_MS - 1);
@@ -255,7 +320,7 @@ final class AccountEventPlanner
         };
     }
 
-    private void add(final long timeMs, final Account account, final AccountEventType kind, final Label label)
+    void add(final long timeMs, final Account account, final AccountEventType kind, final Label label)
     {
         events.add(WorldEvent.accountEvent(timeMs, events.size(), account.index, kind, label));
     }

@@ -11,10 +11,12 @@ import java.util.List;
  * day's plan (legitimate shopping, grand openings, abuse campaigns) sorted by input time. Only the pending day is
  * held in memory (plus commands planned for later, such as refunds), so a week costs a few megabytes.
  *
- * <p>The week's account events ({@link AccountEventPlanner}, a few thousand) are planned up front from streams of
- * their own and merged in by time: an account event goes before the next other command only when it is strictly
- * earlier. Every other command therefore keeps its bytes, its order and its input time (the running maximum of
- * input times is unchanged by an earlier account event), whatever the account events are. Events tied to a day's
+ * <p>The world's account events ({@link AccountEventPlanner}: the week's, a few thousand, and those of the history
+ * before it, {@link AccountHistory}, up to about twenty thousand, which fall among the registrations) are planned up
+ * front from streams of their own and merged in by time: an account event goes before the next other command only
+ * when it is strictly earlier. Every other command therefore keeps its bytes, its order and its input time (the
+ * running maximum of input times is unchanged by an earlier account event), whatever the account events are. Events
+ * tied to a day's
  * own payments ({@link PhonePurchaseEvents}, {@link OfficeNetworkEvents}) are derived when the day is planned,
  * before any of its commands is emitted, and merged the same way.
  */

@@ -89,7 +89,13 @@ public enum WorldParameter
     TAKEOVER_BLATANT_LEAD_MINUTES(5, 30, 31, 120),
     /** Most hours between a careful ring's last account event and the fences' opening on the spending day. */
     TAKEOVER_CAREFUL_LEAD_HOURS(2, 48, 49, 144),
-    /** Bought (aged) accounts of an abuse group handed over to the agent's SIM and phone inside the week. */
+    /**
+     * Aged accounts of an abuse group that were bought and handed over to the agent's SIM and phone (the others: the
+     * agent's own, kept dormant, or bought with the seller's number kept; no event). Until session 55 the world put
+     * every hand-over 1-72 hours before the group's first day and read this as the share handed over "inside the
+     * week"; the share is kept as it was, so a world hands over the same accounts, now at {@link
+     * #HANDOVER_LEAD_DAYS_MAX}'s leads.
+     */
     AGED_ACCOUNT_HANDOVER_BPS(2_000, 4_000, 500, 1_900),
     // A new phone bought at a shop (docs/risk-threats.md section 10.5). Appended, so the knobs above keep their draws.
     /**
@@ -106,7 +112,20 @@ public enum WorldParameter
     /** Offices in the week whose staff first log in from a new network one weekday morning (a move, a new line). */
     OFFICE_NETWORK_CHANGES(1, 2, 3, 5),
     /** Share of a district's lunch-time payers that day who work at the office whose network changed. */
-    OFFICE_NETWORK_STAFF_BPS(300, 800, 900, 2_000);
+    OFFICE_NETWORK_STAFF_BPS(300, 800, 900, 2_000),
+    // The weeks before the week (docs/risk-threats.md sections 10.2 and 10.8). Appended, so the knobs above keep their
+    // draws.
+    /**
+     * Days of honest account events before the week (the world's history): at least 30 in both ranges, so that a
+     * 30-day memory meets on the week's first day what real traffic would give it, and at least the longest hand-over
+     * lead, so that every hand-over falls inside the history.
+     */
+    HISTORY_DAYS(36, 45, 57, 64),
+    /**
+     * The longest lead, in days, of a bought account's hand-over before its group's first day (leads drawn evenly
+     * from one hour to it: an agent's stock of bought accounts turned over in that time, section 10.2).
+     */
+    HANDOVER_LEAD_DAYS_MAX(14, 35, 36, 56);
 
     private final long trainingLow;
     private final long trainingHigh;

@@ -29,7 +29,7 @@ class AccountEventPlannerTest
         for (final long[] seedAndRange : SEEDS)
         {
             final WorldState world = build(seedAndRange);
-            final List<WorldEvent> events = AccountEventPlanner.plan(world);
+            final List<WorldEvent> events = AccountEventPlanner.week(world);
             final Map<AccountEventType, Long> seen = new EnumMap<>(AccountEventType.class);
             long established = 0;
             long travellers = 0;
@@ -89,7 +89,7 @@ class AccountEventPlannerTest
             final WorldState world = build(seedAndRange);
             long honest = 0;
             long awake = 0;
-            for (final WorldEvent event : AccountEventPlanner.plan(world))
+            for (final WorldEvent event : AccountEventPlanner.week(world))
             {
                 final Account account = world.account(event.account);
                 assertTrue(event.timeMs >= account.registeredAtMs + SimulatedClock.HOUR_MS, "before sign-up");
@@ -134,7 +134,7 @@ class AccountEventPlannerTest
                 * SimulatedClock.HOUR_MS;
             final Map<Integer, Long> lastEventMsByAccount = new HashMap<>();
             final Map<Variant, Long> eventsByVariant = new EnumMap<>(Variant.class);
-            for (final WorldEvent event : AccountEventPlanner.plan(world))
+            for (final WorldEvent event : AccountEventPlanner.week(world))
             {
                 if (event.actor != Actor.ACCOUNT_TAKEOVER)
                 {
@@ -190,7 +190,7 @@ class AccountEventPlannerTest
             final WorldState world = build(seedAndRange);
             final Map<Integer, Campaign> campaigns = new HashMap<>();
             world.campaigns.forEach(campaign -> campaigns.put(campaign.label.groupId(), campaign));
-            for (final WorldEvent event : AccountEventPlanner.plan(world))
+            for (final WorldEvent event : AccountEventPlanner.week(world))
             {
                 if (!event.actor.isAbuse() || event.actor == Actor.ACCOUNT_TAKEOVER)
                 {
