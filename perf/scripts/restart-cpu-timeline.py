@@ -9,6 +9,10 @@
                                           loading, linking and initialising classes, compiles and their time, GCs
     NEW_DATA=DIR                          the new side starts on DIR instead of DATA_DIR (one tree against itself on
                                           two probe data sets, e.g. the tail's definition before and after session 50)
+    SPLIT=1                               the recovered phase in two: "snapshot" (up to the tail's start: the snapshot's
+                                          load, the engine built beside it, the tailer's seek) and "tail" (the tail's
+                                          replay and its tables grown ahead), split at the recovered line's arrival less
+                                          the tail's own time from that line
 
 DATA_DIR holds a snapshot, a journal tail after it and a `credentials` file: the one perf/scripts/cold-restart-probe.sh
 builds (run it once with KEEP_DATA=DIR). Each start is `TREE/bin/wodian server` (the tree's launcher, its JVM flags and
@@ -39,6 +43,9 @@ import time
 
 PHASES = (("starting", "server: starting "), ("warmup", "JIT warm-up: "), ("recovered", "recovered: "),
           ("listening", "WODIAN LISTENING"))
+# The phases a start's rows are printed in: the log lines' phases, or with SPLIT=1 the recovered phase split in two.
+ROW_PHASES = (("starting", "warmup", "snapshot", "tail", "listening") if os.environ.get("SPLIT") else
+              tuple(phase for phase, _ in PHASES))
 GROUPS = ("main", "C2", "C1", "warmup", "apply", "snapld", "GC", "other")
 RECOVERED = re.compile(r"snapshot at sequence \d+ \((\d+) ms\), replayed \d+ inputs, \d+ KiB \((\d+) ms, "
                        r"apply thread's CPU (\d+) ms\)")
@@ -146,9 +153,13 @@ def start_once(tree, data_dir, java_opts, extra_args=""):
         process.kill()
     if "listening" not in marks:
         raise SystemExit("the server in %s did not start" % tree)
+    if "tail" in recovered and "recovered" in marks:
+        # The tail's replay ended just before the recovered line was written: its start is that line less its time.
+        marks["snapshot"] = max(marks.get("warmup", 0), marks["recovered"] - recovered["tail"])
+        marks["tail"] = marks["recovered"]
     rows = []
     previous_ms, previous_total, previous_groups = 0, 0, collections.Counter()
-    for phase, _ in PHASES:
+    for phase in ROW_PHASES:
         at_ms = marks.get(phase, previous_ms)
         sample = [s for s in samples if s[0] <= at_ms + 20][-1]
         groups = collections.Counter()
@@ -198,7 +209,7 @@ def main():
             print_rows([(phase, statistics.median(r["rows"][i][1] for r in rows),
                          statistics.median(r["rows"][i][2] for r in rows),
                          [statistics.median(r["rows"][i][3][g] for r in rows) for g in range(len(GROUPS))])
-                        for i, (phase, _) in enumerate(PHASES)])
+                        for i, phase in enumerate(ROW_PHASES)])
             for key in ("ready", "cpu", "snapshot", "tail", "apply"):
                 values = [r[key] for r in rows if key in r]
                 print("  %s %d (%d-%d)" % (key, statistics.median(values), min(values), max(values)))
