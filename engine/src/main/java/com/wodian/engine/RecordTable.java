@@ -656,19 +656,26 @@ final class RecordTable implements ExpiryQueue.Order
     @Override
     public boolean before(final int a, final int b)
     {
-        final long expiresA = get(a, RecordFields.Payment.EXPIRES_AT_MS);
-        final long expiresB = get(b, RecordFields.Payment.EXPIRES_AT_MS);
+        final long expiresA = orderField(a, RecordFields.Payment.EXPIRES_AT_MS);
+        final long expiresB = orderField(b, RecordFields.Payment.EXPIRES_AT_MS);
         if (expiresA != expiresB)
         {
             return expiresA < expiresB;
         }
-        final long merchantA = get(a, RecordFields.Payment.MERCHANT_ID);
-        final long merchantB = get(b, RecordFields.Payment.MERCHANT_ID);
+        final long merchantA = orderField(a, RecordFields.Payment.MERCHANT_ID);
+        final long merchantB = orderField(b, RecordFields.Payment.MERCHANT_ID);
         if (merchantA != merchantB)
         {
             return merchantA < merchantB;
         }
-        return get(a, RecordFields.Payment.PAYMENT_ID) < get(b, RecordFields.Payment.PAYMENT_ID);
+        return orderField(a, RecordFields.Payment.PAYMENT_ID) < orderField(b, RecordFields.Payment.PAYMENT_ID);
+    }
+
+    /** {@link #get}, with one load per array instead of one load from whichever array {@link #rowsOf} picks. */
+    private long orderField(final int record, final int field)
+    {
+        final int base = PAD + record * STRIDE;
+        return record < oldRowsBelow ? RecordFields.read(oldRows, base, field) : RecordFields.read(rows, base, field);
     }
 
     /**
