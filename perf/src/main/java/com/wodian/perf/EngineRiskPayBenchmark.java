@@ -57,7 +57,11 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      * its largest value (255), so every Pay learns its shops-tried set and a dormant payer's count is read, and no
      * payment of this traffic is declined. A shipped form followed by {@link #SECOND_SUFFIX} (before any
      * {@link #SAME_SET_SUFFIX}): the same with {@link #SECOND_MODEL} in the SECOND slot (docs/risk.md "The second
-     * deciding model"), its decline score out of reach: a third model scored per payment.
+     * deciding model"), its decline score out of reach: a third model scored per payment. {@link #RECOMMENDED}: the
+     * recommended configuration (docs/risk.md "The shipped configuration and the recommended one": shipped, then
+     * HOME_SAME_SET_LIMIT at 255 as for {@link #SAME_SET_SUFFIX}, and {@link #RECOMMENDED_SECOND_MODEL} in the SECOND
+     * slot); {@code recommended=FILE} the same with the model file FILE in the ACTIVE slot instead of
+     * {@link #SHIPPED_MODEL} (a candidate timed against it in one JVM: {@link RiskOverheadHarness}).
      */
     @Param({"off", "on", "worst", "model", "trained", "shipped"})
     public String rules;
@@ -70,6 +74,19 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
 
     /** The event model tried as the second deciding model (fifty-second session): v48, 240 trees. */
     static final String SECOND_MODEL = "/com/wodian/perf/riskmodel/model-v48.txt";
+
+    /**
+     * The recommended configuration with its step 5 ({@link #RECOMMENDED_SECOND_MODEL} second), its ACTIVE model
+     * replaceable: {@code recommended} or {@code recommended=FILE}.
+     */
+    static final String RECOMMENDED = "recommended";
+
+    /**
+     * Step 5 of the recommended configuration: v55, written by hand (three trees, no exit marker; again since the
+     * fifty-fifth session, when v57's hand-over tree declined 1.9 x v55's legitimate payments on the worlds with an
+     * account-event history: docs/risk.md "The shipped configuration and the recommended one").
+     */
+    static final String RECOMMENDED_SECOND_MODEL = "/com/wodian/perf/riskmodel/model-v55.txt";
 
     private EngineFixture fixture;
     private UnsafeBuffer ring;
@@ -155,12 +172,23 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
             final boolean second = base.endsWith(SECOND_SUFFIX);
             final String shipped = second ? base.substring(0, base.length() - SECOND_SUFFIX.length()) : base;
             loadShippedModels(encoder, scratch, shipped.startsWith("shipped:") ?
-                Long.parseLong(shipped.substring("shipped:".length())) : SHIPPED_SHADOW_SAMPLE);
+                Long.parseLong(shipped.substring("shipped:".length())) : SHIPPED_SHADOW_SAMPLE, null);
             if (second)
             {
                 readModel(null, SECOND_MODEL).encode(encoder, scratch, RiskModelSlot.SECOND, (buffer, length) ->
                     fixture.apply(buffer, 0, length, replies));
             }
+        }
+        else if (base.equals(RECOMMENDED) || base.startsWith(RECOMMENDED + "="))
+        {
+            loadShippedModels(encoder, scratch, SHIPPED_SHADOW_SAMPLE,
+                base.equals(RECOMMENDED) ? null : base.substring(RECOMMENDED.length() + 1));
+            readModel(null, RECOMMENDED_SECOND_MODEL).encode(encoder, scratch, RiskModelSlot.SECOND,
+                (buffer, length) -> fixture.apply(buffer, 0, length, replies));
+        }
+        else if (!"on".equals(base) && !"worst".equals(base))
+        {
+            throw new IllegalArgumentException("EngineRiskPayBenchmark: unknown rules '" + rules + "'");
         }
         replies.requireAllOk("EngineRiskPayBenchmark rules");
         replies.reset();
@@ -193,7 +221,7 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
     /** HOME_SAME_SET_LIMIT 255 for a {@link #rules} value with {@link #SAME_SET_SUFFIX}. */
     private void homeSameSetLimit(final CommandEncoder encoder)
     {
-        if (rules.endsWith(SAME_SET_SUFFIX))
+        if (rules.endsWith(SAME_SET_SUFFIX) || rules.equals(RECOMMENDED) || rules.startsWith(RECOMMENDED + "="))
         {
             final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
             fixture.apply(scratch, 0, encoder.setEngineSetting(scratch, 0, EngineSetting.HOME_SAME_SET_LIMIT, 255),
@@ -221,10 +249,12 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      * {@code wodian risk-eval --group-source} runs them (every command there).
      * Decline and flag scores of both out of reach, as for {@code trained}: the cost of scoring two models, not of
      * recording (v24 in service would flag most of this traffic, each a shadow event with its reasons).
+     * {@code activeFile}: a model file in the ACTIVE slot instead of {@link #SHIPPED_MODEL} (null: that).
      */
-    private void loadShippedModels(final CommandEncoder encoder, final UnsafeBuffer scratch, final long shadowSample)
+    private void loadShippedModels(final CommandEncoder encoder, final UnsafeBuffer scratch, final long shadowSample,
+        final String activeFile)
     {
-        readModel(null, SHIPPED_MODEL).encode(encoder, scratch, RiskModelSlot.ACTIVE, (buffer, length) ->
+        readModel(activeFile, SHIPPED_MODEL).encode(encoder, scratch, RiskModelSlot.ACTIVE, (buffer, length) ->
             fixture.apply(buffer, 0, length, replies));
         fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
             RiskAction.DECLINE, 0, 0, 0), replies);
