@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ("The shipped configuration and the recommended one"): v50 declines where C = (86 >= 3 and 87 >= 7); v55 where C or
  * D = (86 >= 2 and 87 >= 8 and 42 <= 0 and 83 >= 360); v59 where C or D or E = (82 < 43,200 and 49 <= 3 and
  * 80 >= 43,200 and 74 <= 0), E written as a tree before an exit marker and one after it; v57 where C or D or E or
- * S = (30 >= 7: the account was declined at least seven times in the last 12-24 hours), S a tree before the marker.
+ * S = (30 >= 7: the account was declined at least seven times in the last 12-24 hours), S a tree before the marker;
+ * v65 where C or D or S (v55's three trees and S's, no marker).
  * Every combination of the named features' values around their
  * thresholds is scored by the engine's own model (loaded from perf's model file), with every other feature drawn at
  * random, so a change to a file's trees or decline score that the table does not say fails here.
@@ -86,6 +87,28 @@ class HandWrittenSecondModelsTest
         final int eGrid = MINUTES_SINCE_REBOUND.length * MERCHANTS_EVER.length * MINUTES_SINCE_RESET.length *
             START_POINTS_LOG16.length;
         assertEquals(3 * eGrid + 3 * 2 * 2 * 1 * 1, wholeGrid, "S holds at 30 in {7, 8, 255}; elsewhere E's four");
+    }
+
+    @Test
+    void v65DeclinesExactlyCOrDOrS() throws IOException
+    {
+        final String file = "model-v65.txt";
+        final RiskModel model =
+            RiskModelEvaluationTest.read(RiskModelEvaluationTest.SHIPPED_MODELS.resolve(file)).load();
+        final SplittableRandom random = new SplittableRandom(65);
+        final int grid = KINDS_7D.length * TRACES_AT_NEW_SHOP.length * AREA_MATCHES_LAST.length *
+            MINUTES_SINCE_NEW_NETWORK.length;
+        final int cOrD = 2 * 4 * AREA_MATCHES_LAST.length * MINUTES_SINCE_NEW_NETWORK.length + 3 * 2 * 4;
+        for (final long strikes : STRIKES_24H)
+        {
+            for (final long rebound : MINUTES_SINCE_REBOUND)
+            {
+                // E's features at a hand-over's values or not: v65 has no E, so they change nothing.
+                final int declined = decidesAs(model, file, random, new long[RiskFeatures.COUNT],
+                    y -> c(y) || d(y) || y[RiskFeatures.CONSUMER_STRIKES_24H] >= 7, rebound, 0, 43_200, 0, strikes);
+                assertEquals(strikes >= 7 ? grid : cOrD, declined, file + " at 30=" + strikes + " 82=" + rebound);
+            }
+        }
     }
 
     /**
