@@ -57,6 +57,27 @@ class EngineBenchmarkSetupTest
         benchmark.tearDown();
     }
 
+    /**
+     * The recommended risk configuration (steps 1-5, docs/risk.md) as RiskOverheadHarness and JMH time it: its warm
+     * pass and every measured Pay must be approved (a decline would time a refusal, not a Pay), and it allocates
+     * nothing in steady state.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void riskPayBenchmarkMeasuresSuccessfulPaymentsWithTheRecommendedConfiguration()
+    {
+        final EngineRiskPayBenchmark benchmark = new EngineRiskPayBenchmark();
+        benchmark.rules = EngineRiskPayBenchmark.RECOMMENDED;
+        benchmark.setUp(new Blackhole(BLACKHOLE_CHALLENGE));
+        for (int i = 0; i < OPERATIONS; i++)
+        {
+            benchmark.pay();
+        }
+        assertSteadyStateAllocatesNothing(benchmark::pay, "Pay with the recommended risk configuration");
+        benchmark.checkIteration();
+        benchmark.tearDown();
+    }
+
     private static void assertSteadyStateAllocatesNothing(final Runnable operation, final String what)
     {
         long allocatedBytes = Long.MAX_VALUE;
