@@ -33,13 +33,7 @@ class EngineBenchmarkSetupTest
     {
         final EnginePayBenchmark benchmark = new EnginePayBenchmark();
         benchmark.setUp(new Blackhole(BLACKHOLE_CHALLENGE));
-        for (int i = 0; i < OPERATIONS; i++)
-        {
-            benchmark.pay();
-        }
-        assertSteadyStateAllocatesNothing(benchmark::pay, "Pay");
-        benchmark.checkIteration();
-        benchmark.tearDown();
+        measureAndCheck(benchmark::pay, "Pay", benchmark::checkIteration, benchmark::tearDown);
     }
 
     @Test
@@ -48,13 +42,7 @@ class EngineBenchmarkSetupTest
     {
         final EngineMixBenchmark benchmark = new EngineMixBenchmark();
         benchmark.setUp(new Blackhole(BLACKHOLE_CHALLENGE));
-        for (int i = 0; i < OPERATIONS; i++)
-        {
-            benchmark.mix();
-        }
-        assertSteadyStateAllocatesNothing(benchmark::mix, "the mix");
-        benchmark.checkIteration();
-        benchmark.tearDown();
+        measureAndCheck(benchmark::mix, "the mix", benchmark::checkIteration, benchmark::tearDown);
     }
 
     /**
@@ -69,13 +57,24 @@ class EngineBenchmarkSetupTest
         final EngineRiskPayBenchmark benchmark = new EngineRiskPayBenchmark();
         benchmark.rules = EngineRiskPayBenchmark.RECOMMENDED;
         benchmark.setUp(new Blackhole(BLACKHOLE_CHALLENGE));
+        measureAndCheck(benchmark::pay, "Pay with the recommended risk configuration", benchmark::checkIteration,
+            benchmark::tearDown);
+    }
+
+    /**
+     * What a JMH run of a set-up benchmark does, once: a stretch of measured operations, the steady-state allocation
+     * check, the per-iteration all-OK check, then the tear-down's final invariants.
+     */
+    private static void measureAndCheck(
+        final Runnable operation, final String what, final Runnable checkIteration, final Runnable tearDown)
+    {
         for (int i = 0; i < OPERATIONS; i++)
         {
-            benchmark.pay();
+            operation.run();
         }
-        assertSteadyStateAllocatesNothing(benchmark::pay, "Pay with the recommended risk configuration");
-        benchmark.checkIteration();
-        benchmark.tearDown();
+        assertSteadyStateAllocatesNothing(operation, what);
+        checkIteration.run();
+        tearDown.run();
     }
 
     private static void assertSteadyStateAllocatesNothing(final Runnable operation, final String what)
