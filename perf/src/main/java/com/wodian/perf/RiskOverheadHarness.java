@@ -18,7 +18,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * and a same-variant pair in the same JVM gives the spread to beat. Printed at the end:
  * per variant the ratio to rules off (wall clock and the engine thread's CPU time), and what each variant adds to
  * the one before it in units of a rules-off payment ({@code on trained:1 trained}: features and profiles, then the
- * trees).
+ * trees). Ratios are printed to four decimals and the added payments to three, each round's CPU nanoseconds per
+ * payment beside them: at a ratio near 0.26, two decimals were a step of ~0.15 rules-off payments, coarser than the
+ * cuts being judged (docs/history/risk-sessions.md, "Fifty-fifth session").
  */
 public final class RiskOverheadHarness
 {
@@ -51,16 +53,18 @@ public final class RiskOverheadHarness
             final long offNs = time(off, paymentsPerRound, cpuNs);
             final long offCpuNs = cpuNs[0];
             off.checkIteration();
-            final StringBuilder line = new StringBuilder(String.format("round %2d: off %,.0f payments/s (CPU %,.0f)",
-                round, paymentsPerRound * 1e9 / offNs, paymentsPerRound * 1e9 / offCpuNs));
+            final StringBuilder line = new StringBuilder(String.format(
+                "round %2d: off %,.0f payments/s (CPU %,.0f, %.1f ns a payment)", round, paymentsPerRound * 1e9 / offNs,
+                paymentsPerRound * 1e9 / offCpuNs, (double)offCpuNs / paymentsPerRound));
             for (int v = 0; v < variants; v++)
             {
                 final long onNs = time(on[v], paymentsPerRound, cpuNs);
                 on[v].checkIteration();
                 ratios[v][round] = (double)offNs / onNs;
                 cpuRatios[v][round] = (double)offCpuNs / cpuNs[0];
-                line.append(String.format(", %s %,.0f payments/s, ratio %.2f (CPU time %.2f)", on[v].rules,
-                    paymentsPerRound * 1e9 / onNs, ratios[v][round], cpuRatios[v][round]));
+                line.append(String.format(", %s %,.0f payments/s, ratio %.4f (CPU time %.4f, %.1f ns a payment)",
+                    on[v].rules, paymentsPerRound * 1e9 / onNs, ratios[v][round], cpuRatios[v][round],
+                    (double)cpuNs[0] / paymentsPerRound));
             }
             System.out.println(line);
         }
@@ -72,6 +76,18 @@ public final class RiskOverheadHarness
             System.out.printf("allocated on this thread: %s %.4f B/payment (%d payments)%n", on[v].rules,
                 (double)allocatedBytes(on[v], paymentsPerRound) / paymentsPerRound, paymentsPerRound);
         }
+        printSummary(on, ratios, cpuRatios);
+    }
+
+    /**
+     * Per variant after the first, what it adds to the one before it; per variant, its ratio to rules off (wall clock
+     * and the engine thread's CPU time): median, min and max over the rounds.
+     */
+    private static void printSummary(final EngineRiskPayBenchmark[] on, final double[][] ratios,
+        final double[][] cpuRatios)
+    {
+        final int variants = on.length;
+        final int rounds = ratios[0].length;
         // What each variant adds to the one before it (e.g. trained:1 then trained: the trees beyond the first), per
         // round in units of that round's rules-off payment by CPU time, so a round's speed cancels.
         for (int v = 1; v < variants; v++)
@@ -82,17 +98,17 @@ public final class RiskOverheadHarness
                 added[round] = 1 / cpuRatios[v][round] - 1 / cpuRatios[v - 1][round];
             }
             java.util.Arrays.sort(added);
-            System.out.printf("%s over %s, in rules-off payments (CPU time): median %.2f, min %.2f, max %.2f%n",
+            System.out.printf("%s over %s, in rules-off payments (CPU time): median %.3f, min %.3f, max %.3f%n",
                 on[v].rules, on[v - 1].rules, added[rounds / 2], added[0], added[rounds - 1]);
         }
         for (int v = 0; v < variants; v++)
         {
             java.util.Arrays.sort(ratios[v]);
-            System.out.printf("ratio %s/off: median %.2f, min %.2f, max %.2f over %d rounds%n", on[v].rules,
+            System.out.printf("ratio %s/off: median %.4f, min %.4f, max %.4f over %d rounds%n", on[v].rules,
                 ratios[v][rounds / 2], ratios[v][0], ratios[v][rounds - 1], rounds);
             java.util.Arrays.sort(cpuRatios[v]);
             System.out.printf("  by the engine thread's CPU time (time off the CPU on a shared machine excluded): " +
-                "median %.2f, min %.2f, max %.2f%n", cpuRatios[v][rounds / 2], cpuRatios[v][0],
+                "median %.4f, min %.4f, max %.4f%n", cpuRatios[v][rounds / 2], cpuRatios[v][0],
                 cpuRatios[v][rounds - 1]);
         }
     }
