@@ -121,6 +121,13 @@ public final class RiskEvalCommand implements Callable<Integer>
                 new Scorecard(labelled.kindNames(), run.decisions, run.declined, run.groups)
                     .withLookAlikes(labelled.lookAlikeNames(), run.decisions, run.declined, run.lookAlikes)
                     .print(System.out);
+                if (run.warmUpPayments > 0)
+                {
+                    // Not in the figures above: the warm-up before the week (docs/risk.md "Labelled workload").
+                    System.out.printf("warm-up payments declined (before the week, not scored): %d of %d = %6.2f%%%n",
+                        run.warmUpPaymentsDeclined, run.warmUpPayments,
+                        100.0 * run.warmUpPaymentsDeclined / run.warmUpPayments);
+                }
                 System.out.printf("state hash %016x%n%n", run.stateHash());
             }
             return WodianMain.EXIT_OK;

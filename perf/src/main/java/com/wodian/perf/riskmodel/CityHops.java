@@ -57,6 +57,19 @@ public final class CityHops
     }
 
     /** Per label ("LEGITIMATE", "KIND/VARIANT"): the columns above. */
+    /** The next command of the labelled week: the warm-up before it (session 56) is not counted. */
+    private static boolean nextOfTheWeek(final LabelledCommands commands)
+    {
+        while (commands.next())
+        {
+            if (!commands.warmUp())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static Map<String, long[]> count(final List<MerchantInfo> merchants, final LabelledCommands commands)
     {
         final Long2LongHashMap cityOf = new Long2LongHashMap(0);
@@ -73,7 +86,7 @@ public final class CityHops
         final PayDecoder pay = new PayDecoder();
         final PaymentTryDecoder paymentTry = new PaymentTryDecoder();
         final TopUpDecoder topUp = new TopUpDecoder();
-        while (commands.next())
+        while (nextOfTheWeek(commands))
         {
             header.wrap(commands.buffer(), commands.offset());
             final int body = commands.offset() + MessageHeaderDecoder.ENCODED_LENGTH;

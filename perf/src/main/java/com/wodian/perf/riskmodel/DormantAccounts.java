@@ -60,6 +60,10 @@ public final class DormantAccounts
         final PayDecoder pay = new PayDecoder();
         while (commands.next())
         {
+            if (commands.warmUp())
+            {
+                continue;   // the warm-up before the week (session 56): these counts are the labelled week's
+            }
             header.wrap(commands.buffer(), commands.offset());
             final int body = commands.offset() + MessageHeaderDecoder.ENCODED_LENGTH;
             switch (header.templateId())

@@ -58,6 +58,10 @@ public final class ModelRun implements ReplySink
     public long[] groups = new long[1024];
     /** Per decision: the legitimate look-alike it belongs to (0: none, or a world that does not say). */
     public int[] lookAlikes = new int[1024];
+    /** Payments (Pay, Try) of a world's warm-up before its week: not decisions of the figures, counted apart. */
+    public long warmUpPayments;
+    /** Of those, declined by risk (codes 700-749). */
+    public long warmUpPaymentsDeclined;
 
     public ModelRun(final LabelledStream stream, final RiskMode rulesMode, final TreeModel model)
     {
@@ -248,6 +252,22 @@ public final class ModelRun implements ReplySink
         groups[row] = group;
         lookAlikes[row] = lookAlike;
         decisions.add(x, kind != 0, kind, variant, payment, tradeOf.applyAsInt(merchantId), lookAlike);
+    }
+
+    /**
+     * Counts a command of the warm-up before a world's week (com.wodian.perf.riskworld.LabelledCommands#warmUp): a
+     * payment, and whether risk declined it. It adds no decision: the figures and the trainer's rows are the week's.
+     */
+    void afterWarmUpCommand(final int templateId, final ResultCode code)
+    {
+        if (templateId == PayDecoder.TEMPLATE_ID || templateId == PaymentTryDecoder.TEMPLATE_ID)
+        {
+            warmUpPayments++;
+            if (code.value() >= 700 && code.value() <= 749)
+            {
+                warmUpPaymentsDeclined++;
+            }
+        }
     }
 
     public long stateHash()

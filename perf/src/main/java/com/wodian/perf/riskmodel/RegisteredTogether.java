@@ -79,6 +79,10 @@ public final class RegisteredTogether
         final PaymentTryDecoder paymentTry = new PaymentTryDecoder();
         while (commands.next())
         {
+            if (commands.warmUp())
+            {
+                continue;   // the warm-up before the week (session 56): these counts are the labelled week's
+            }
             header.wrap(commands.buffer(), commands.offset());
             final int body = commands.offset() + MessageHeaderDecoder.ENCODED_LENGTH;
             final long nowMs = commands.timestampMs();

@@ -95,6 +95,10 @@ public final class RiskWorldDump
         {
             while (commands.next())
             {
+                if (commands.warmUp())
+                {
+                    continue;   // the warm-up before the week (session 56): the dump is the labelled week's
+                }
                 header.wrap(commands.buffer(), commands.offset());
                 final int body = commands.offset() + MessageHeaderDecoder.ENCODED_LENGTH;
                 final int block = header.blockLength();

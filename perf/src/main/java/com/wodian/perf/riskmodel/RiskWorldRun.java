@@ -147,11 +147,20 @@ public final class RiskWorldRun implements LabelledWorld
             .settings(settings).second(second);
         run.configure(1);   // rules and model before the world's first command, whatever its time
         final WithMerchantContext commandsWithContext = fed(world);
+        // The warm-up's payments before the week (LabelledCommands.warmUp) make the profiles warm; they are not the
+        // evaluated week, so they are neither a decision of the figures nor a row of the trainer: only counted.
         new RiskWorldFeeder(run.engine()).feed(commandsWithContext, (command, reply, offset, length) ->
-            run.afterCommand(commandsWithContext.buffer(), commandsWithContext.offset(),
-                ResultCode.get(com.wodian.protocol.ReplyCodes.codeAt(reply, offset)), command.actor().ordinal(),
-                command.variant().ordinal(), command.groupId(), command.lookAlike().ordinal(),
-                merchantId -> (int)tradeByMerchant.get(merchantId)));
+        {
+            final ResultCode code = ResultCode.get(com.wodian.protocol.ReplyCodes.codeAt(reply, offset));
+            if (command.warmUp())
+            {
+                run.afterWarmUpCommand(command.templateId(), code);
+                return;
+            }
+            run.afterCommand(commandsWithContext.buffer(), commandsWithContext.offset(), code,
+                command.actor().ordinal(), command.variant().ordinal(), command.groupId(),
+                command.lookAlike().ordinal(), merchantId -> (int)tradeByMerchant.get(merchantId));
+        });
         run.engine().verifyInvariants();
         return run;
     }

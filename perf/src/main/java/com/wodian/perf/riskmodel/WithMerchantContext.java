@@ -86,7 +86,8 @@ final class WithMerchantContext implements LabelledCommands
             // Account events (issue 13) come from a random stream of their own, merged by time, so the world's other
             // commands are as before; not counting them keeps the same careful payments left out as before, and a
             // slowed world is the one earlier models were trained on with the events added.
-            if (commands.templateId() != AccountEventDecoder.TEMPLATE_ID)
+            // The warm-up's payments before the week (session 56) likewise: the same careful payments are left out.
+            if (commands.templateId() != AccountEventDecoder.TEMPLATE_ID && !commands.warmUp())
             {
                 index++;
             }
@@ -192,6 +193,12 @@ final class WithMerchantContext implements LabelledCommands
     public int groupId()
     {
         return commands.groupId();
+    }
+
+    @Override
+    public boolean warmUp()
+    {
+        return commands.warmUp();
     }
 
     @Override

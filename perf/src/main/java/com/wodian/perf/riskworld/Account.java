@@ -30,6 +30,10 @@ final class Account
     boolean aged;
     /** Whether ordinary legitimate sessions are generated for it. */
     boolean shopsOrdinarily;
+    /** An honest consumer dormant in the weeks before the week, who shops in it ({@link LookAlike#DORMANT_WAKER}). */
+    boolean dormantBeforeWeek;
+    /** Ordinary sessions pay only before this time (the week: always; the warm-up: Monday, or a sale's hand-over). */
+    long shopsUntilMs = Long.MAX_VALUE;
     long id;
 
     /** Set-up funds: the top-up made before the account's first week of shopping (0: none). */
@@ -93,6 +97,27 @@ final class Account
     Label label()
     {
         return actor.isAbuse() ? Label.abuse(actor, variant, groupId) : Label.legitimate(lookAlike);
+    }
+
+    /**
+     * The same consumer with the same habits for the weeks before the week ({@link WarmUp}): its own empty money
+     * model (the week's is not touched), no trip (the week's trip day means a day of the week), and ordinary
+     * sessions from its sign-up until {@code untilMs}. Its commands name this account's index, so they are its own.
+     */
+    Account warmUpCopy(final long untilMs)
+    {
+        final Account copy = new Account(index, registeredAtMs, homeMerchant, homeArea);
+        copy.workArea = workArea;
+        copy.activityMilli = activityMilli;
+        copy.family = family;
+        copy.regulars = regulars;
+        copy.salonRegular = salonRegular;
+        copy.walletTargetFen = walletTargetFen;
+        copy.shopsOrdinarily = shopsOrdinarily;
+        copy.initialTopUpAtMs = registeredAtMs;
+        copy.shopsUntilMs = untilMs;
+        copy.id = id;
+        return copy;
     }
 
     Account(final int index, final long registeredAtMs, final int homeMerchant, final int homeArea)

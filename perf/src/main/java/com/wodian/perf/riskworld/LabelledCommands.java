@@ -38,6 +38,17 @@ public interface LabelledCommands
     /** The voucher slot this RedeemPoints fills or this Pay spends; 0 for none. */
     int voucherSlot();
 
+    /**
+     * Whether the current command belongs to the warm-up before the week (docs/risk-threats.md section 10.9):
+     * ordinary payments that make the engine's profiles what a server's are on a Monday. They are fed like every
+     * command, but they are not the evaluated week: an evaluation leaves them out of its figures (and counts their
+     * declines apart), a trainer out of its rows.
+     */
+    default boolean warmUp()
+    {
+        return false;
+    }
+
     /** Whether the current command is one risk control decides on: Pay, PaymentTry, Refund or RedeemPoints. */
     default boolean isDecision()
     {

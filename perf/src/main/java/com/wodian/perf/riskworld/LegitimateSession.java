@@ -192,7 +192,8 @@ final class LegitimateSession
         final long amountFen, final LookAlike lookAlike)
     {
         final long payerEarliestMs = Math.max(payer.registeredAtMs, payer.initialTopUpAtMs) + SimulatedClock.MINUTE_MS;
-        if (atMs < Math.max(earliestMs, payerEarliestMs) || merchant.registeredAtMs + SimulatedClock.HOUR_MS > atMs)
+        if (atMs < Math.max(earliestMs, payerEarliestMs) || atMs >= payer.shopsUntilMs
+            || merchant.registeredAtMs + SimulatedClock.HOUR_MS > atMs)
         {
             return;
         }

@@ -3,7 +3,9 @@ package com.wodian.perf.riskworld;
 /**
  * A day of ordinary consumers: single purchases at regular shops, lunch near the office, and the look-alikes the
  * threat model names (big tickets, mall trips, households paying in a row, office bulk buyers, travellers, quick
- * redeemers, returns, salon regulars, night owls). Every command is labelled LEGITIMATE with its look-alike.
+ * redeemers, returns, salon regulars, night owls). Every command is labelled LEGITIMATE with its look-alike. The
+ * week's days and the warm-up's days before it ({@link WarmUp}) are planned by one instance each, with streams of
+ * their own.
  */
 final class LegitimateShopping
 {
@@ -13,9 +15,26 @@ final class LegitimateShopping
     private final WorldState world;
     private final WorldParameters parameters;
     private final int[] visitWeights;
+    private final int purposeSessions;
+    private final int purposeWithdrawals;
+    private final boolean redemptions;
 
+    /** The week's shopping. */
     LegitimateShopping(final WorldState world)
     {
+        this(world, PURPOSE_SESSIONS, PURPOSE_WITHDRAWALS, true);
+    }
+
+    /**
+     * Shopping drawn from the given purposes' streams; without redemptions a quick-redeem session is drawn as the
+     * session the roll gives next (the warm-up: see {@link WarmUp} for why it redeems nothing).
+     */
+    LegitimateShopping(final WorldState world, final int purposeSessions, final int purposeWithdrawals,
+        final boolean redemptions)
+    {
+        this.purposeSessions = purposeSessions;
+        this.purposeWithdrawals = purposeWithdrawals;
+        this.redemptions = redemptions;
         this.world = world;
         this.parameters = world.parameters;
         this.visitWeights = new int[Trade.values().length];
@@ -27,12 +46,13 @@ final class LegitimateShopping
 
     void planDay(final int day, final EventPlan plan)
     {
+        final long dayStartMs = SimulatedClock.dayStartMs(day);
         final long dayEndMs = SimulatedClock.dayStartMs(day + 1);
         for (final Account account : world.accounts)
         {
-            if (account.shopsOrdinarily && account.registeredAtMs < dayEndMs)
+            if (account.shopsOrdinarily && account.registeredAtMs < dayEndMs && account.shopsUntilMs > dayStartMs)
             {
-                final Rng rng = Rng.of(world.seed, PURPOSE_SESSIONS, (long)day * 10_000_019L + account.index);
+                final Rng rng = Rng.of(world.seed, purposeSessions, (long)day * 10_000_019L + account.index);
                 planAccountDay(rng, day, account, plan);
             }
         }
@@ -88,7 +108,7 @@ final class LegitimateShopping
             return;
         }
         threshold += parameters.getInt(WorldParameter.QUICK_REDEEM_SESSION_BPS);
-        if (roll < threshold && session.quickRedeem())
+        if (roll < threshold && redemptions && session.quickRedeem())
         {
             return;
         }
@@ -105,7 +125,7 @@ final class LegitimateShopping
     /** Shops take their settlement out once a day after closing, as most small merchants do. */
     private void planWithdrawals(final int day, final EventPlan plan)
     {
-        final Rng rng = Rng.of(world.seed, PURPOSE_WITHDRAWALS, day);
+        final Rng rng = Rng.of(world.seed, purposeWithdrawals, day);
         for (final Merchant merchant : world.merchants)
         {
             if (merchant.owner.actor().isAbuse() || merchant.registeredAtMs >= SimulatedClock.dayStartMs(day + 1))

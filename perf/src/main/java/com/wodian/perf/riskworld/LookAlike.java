@@ -28,5 +28,11 @@ public enum LookAlike
     /** A salon's regulars: a few accounts paying large sums again and again at one shop. */
     SALON_REGULAR,
     /** Shoppers at a 24-hour store in the small hours. */
-    NIGHT_OWL
+    NIGHT_OWL,
+    /**
+     * An old account that paid nothing in the weeks before the week and shops again in it (woken by a promotion, a
+     * voucher, a move): an aged account's first payments in months, as a bought or dormant abuse account's are.
+     * Tags the week's commands of such a consumer that carry no other look-alike (section 10.9).
+     */
+    DORMANT_WAKER
 }

@@ -46,6 +46,26 @@ final class Merchant
         this.popularity = popularity;
     }
 
+    /** The same shop for the weeks before the week ({@link WarmUp}): the same facts, its own empty pool model. */
+    Merchant warmUpCopy()
+    {
+        final Merchant copy = new Merchant(index, trade, area, registeredAtMs, medianTicketFen, popularity);
+        copy.mall = mall;
+        copy.allianceMember = allianceMember;
+        copy.openAllHours = openAllHours;
+        copy.pointsPerYuan = pointsPerYuan;
+        copy.poolRateBps = poolRateBps;
+        copy.allianceShareBps = allianceShareBps;
+        copy.platformFeeBps = platformFeeBps;
+        copy.voucherPointsCost = voucherPointsCost;
+        copy.voucherValueFen = voucherValueFen;
+        copy.firstTerminal = firstTerminal;
+        copy.terminalCount = terminalCount;
+        copy.id = id;
+        copy.owner = owner;
+        return copy;
+    }
+
     boolean hasVoucherRule()
     {
         return voucherPointsCost > 0;

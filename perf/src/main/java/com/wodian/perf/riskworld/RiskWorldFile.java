@@ -22,19 +22,23 @@ import java.util.List;
  * Big-endian (java.io.DataOutput), in this order:
  *
  * <pre>
- * header:   magic "WODNRW01" (8 bytes) · int formatVersion (1) · long seed · byte range (0 TRAINING, 1 HELD_OUT)
+ * header:   magic "WODNRW01" (8 bytes) · int formatVersion (2) · long seed · byte range (0 TRAINING, 1 HELD_OUT)
  *           · int parameterCount · long value per WorldParameter in declaration order
  *           · int merchantCount · per merchant: long merchantId · byte trade (Trade ordinal) · int areaCode
  *             · byte allianceMember · long registeredAtMs · int terminalCount · long terminalId each
- * records:  int messageLength · long timestampMs · byte actor · byte variant · byte lookAlike · int groupId
- *           · int voucherSlot · messageLength bytes (SBE header and body, little-endian as on the wire)
+ * records:  int messageLength · long timestampMs · byte actor · byte variant · byte lookAlike · byte flags (bit 0:
+ *           warm-up, {@link LabelledCommands#warmUp()}) · int groupId · int voucherSlot · messageLength bytes (SBE
+ *           header and body, little-endian as on the wire)
  * end:      int -1
  * </pre>
+ *
+ * <p>Format 1 (before the warm-up, session 56) had no flags byte; it is still read, every command as the week's.
  */
 public final class RiskWorldFile
 {
     static final long MAGIC = 0x574F444E52573031L;
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    private static final int FLAG_WARM_UP = 1;
 
     private RiskWorldFile()
     {
@@ -66,6 +70,7 @@ public final class RiskWorldFile
             out.writeByte(commands.actor().ordinal());
             out.writeByte(commands.variant().ordinal());
             out.writeByte(commands.lookAlike().ordinal());
+            out.writeByte(commands.warmUp() ? FLAG_WARM_UP : 0);
             out.writeInt(commands.groupId());
             out.writeInt(commands.voucherSlot());
             out.write(message, 0, length);
@@ -126,15 +131,19 @@ public final class RiskWorldFile
         private LookAlike lookAlike;
         private int groupId;
         private int voucherSlot;
+        private boolean warmUp;
+        private final boolean flags;
         private boolean ended;
 
         public Reader(final InputStream stream) throws IOException
         {
             this.in = new DataInputStream(stream);
-            if (in.readLong() != MAGIC || in.readInt() != FORMAT_VERSION)
+            final int format = in.readLong() == MAGIC ? in.readInt() : -1;
+            if (format != 1 && format != FORMAT_VERSION)
             {
-                throw new IOException("not a risk world file of format " + FORMAT_VERSION);
+                throw new IOException("not a risk world file of format 1 or " + FORMAT_VERSION);
             }
+            flags = format >= 2;
             seed = in.readLong();
             range = ParameterRange.values()[in.readByte()];
             parameterValues = new long[in.readInt()];
@@ -208,6 +217,7 @@ public final class RiskWorldFile
                 actor = Actor.values()[in.readByte()];
                 variant = Variant.values()[in.readByte()];
                 lookAlike = LookAlike.values()[in.readByte()];
+                warmUp = flags && (in.readByte() & FLAG_WARM_UP) != 0;
                 groupId = in.readInt();
                 voucherSlot = in.readInt();
                 in.readFully(bytes, 0, length);
@@ -282,6 +292,12 @@ public final class RiskWorldFile
         public int voucherSlot()
         {
             return voucherSlot;
+        }
+
+        @Override
+        public boolean warmUp()
+        {
+            return warmUp;
         }
 
         @Override

@@ -3,11 +3,13 @@ package com.wodian.perf.riskworld;
 /**
  * Plans every registration of the world at its own time: merchants (rules, voucher rule, tills), consumers (with
  * the welcome points of the week's new-user campaign), the set-up top-ups, and the points balances migrated from
- * the old platform just before the week (operator adjustments).
+ * the old platform when this platform started (operator adjustments): two days before the warm-up's first day
+ * ({@link WarmUp}), so an established consumer's first payment here finds its old balance, as it would have
+ * before the warm-up existed (the migration was then two days before the week).
  */
 final class SetupPhase
 {
-    private static final long MIGRATION_MS = SimulatedClock.WEEK_START_MS - 2 * SimulatedClock.DAY_MS;
+    private static final long MIGRATION_LEAD_MS = 2 * SimulatedClock.DAY_MS;
 
     private SetupPhase()
     {
@@ -31,16 +33,21 @@ final class SetupPhase
             }
             if (account.legacyPoints > 0)
             {
-                final long migratedAtMs = Math.max(account.registeredAtMs + SimulatedClock.MINUTE_MS,
-                    MIGRATION_MS + account.index * 997L % SimulatedClock.HOUR_MS);
-                plan.adjustPoints(migratedAtMs, account,
-                    account.legacyPoints, label);
+                plan.adjustPoints(migratedAtMs(world.parameters, account), account, account.legacyPoints, label);
             }
             if (account.initialTopUpFen > 0)
             {
                 plan.topUp(account.initialTopUpAtMs, account, account.initialTopUpFen, label);
             }
         }
+    }
+
+    /** When an account's old balance is migrated: at the platform's start (or a minute after a later sign-up). */
+    static long migratedAtMs(final WorldParameters parameters, final Account account)
+    {
+        final long migrationMs = SimulatedClock.dayStartMs(WarmUp.firstDay(parameters)) - MIGRATION_LEAD_MS;
+        return Math.max(account.registeredAtMs + SimulatedClock.MINUTE_MS,
+            migrationMs + account.index * 997L % SimulatedClock.HOUR_MS);
     }
 
     private static void planMerchant(final Merchant merchant, final EventPlan plan)

@@ -27,8 +27,9 @@ final class SimulatedClock
         return dayStartMs(day) + minuteOfDay * MINUTE_MS + rng.nextInt(60_000);
     }
 
+    /** Saturday and Sunday; a day before the week (negative, the warm-up's) by its day of the week too. */
     static boolean weekend(final int day)
     {
-        return day >= 5;
+        return Math.floorMod(day, DAYS) >= 5;
     }
 }

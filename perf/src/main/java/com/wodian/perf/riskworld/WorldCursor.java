@@ -8,8 +8,11 @@ import java.util.List;
 
 /**
  * Generates a world's commands lazily, one simulated day at a time: the registrations before the week, then each
- * day's plan (legitimate shopping, grand openings, abuse campaigns) sorted by input time. Only the pending day is
- * held in memory (plus commands planned for later, such as refunds), so a week costs a few megabytes.
+ * day's plan (legitimate shopping, grand openings, abuse campaigns) sorted by input time; the warm-up's payments
+ * before the week ({@link WarmUp}, planned a day at a time too) are merged in by time, one going first only when
+ * strictly earlier than the next other command, so they change no other command's bytes, order or input time. Only
+ * the pending day is held in memory (plus commands planned for later, such as refunds), so a week costs a few
+ * megabytes.
  *
  * <p>The world's account events ({@link AccountEventPlanner}: the week's, a few thousand, and those of the history
  * before it, {@link AccountHistory}, up to about twenty thousand, which fall among the registrations) are planned up
@@ -31,6 +34,8 @@ final class WorldCursor implements LabelledCommands
     private int accountEventIndex;
     private final PhonePurchaseEvents phonePurchases;
     private final OfficeNetworkEvents officeNetworks;
+    private final WarmUp warmUp;
+    private boolean currentWarm;
     private List<WorldEvent> dayEvents = List.of();
     private int dayEventIndex;
     private List<WorldEvent> ready;
@@ -49,6 +54,7 @@ final class WorldCursor implements LabelledCommands
         this.accountEvents = AccountEventPlanner.plan(world);
         this.phonePurchases = new PhonePurchaseEvents(world);
         this.officeNetworks = new OfficeNetworkEvents(world);
+        this.warmUp = new WarmUp(world, accountEvents);
         SetupPhase.plan(world, plan);
         for (final Account account : world.accounts)
         {
@@ -62,12 +68,16 @@ final class WorldCursor implements LabelledCommands
     public boolean next()
     {
         final WorldEvent planned = nextPlanned();
+        final WorldEvent warm = warmUp.peek();
+        final boolean warmFirst = warm != null && (planned == null || warm.timeMs < planned.timeMs);
+        final WorldEvent other = warmFirst ? warm : planned;
         final WorldEvent weekEvent =
             accountEventIndex < accountEvents.size() ? accountEvents.get(accountEventIndex) : null;
         final WorldEvent dayEvent = dayEventIndex < dayEvents.size() ? dayEvents.get(dayEventIndex) : null;
         final boolean weekFirst = dayEvent == null || (weekEvent != null && weekEvent.timeMs <= dayEvent.timeMs);
         final WorldEvent accountEvent = weekFirst ? weekEvent : dayEvent;
-        if (accountEvent != null && (planned == null || accountEvent.timeMs < planned.timeMs))
+        currentWarm = false;
+        if (accountEvent != null && (other == null || accountEvent.timeMs < other.timeMs))
         {
             current = accountEvent;
             if (weekFirst)
@@ -78,6 +88,12 @@ final class WorldCursor implements LabelledCommands
             {
                 dayEventIndex++;
             }
+        }
+        else if (warmFirst)
+        {
+            current = warm;
+            currentWarm = true;
+            warmUp.take();
         }
         else if (planned != null)
         {
@@ -92,7 +108,7 @@ final class WorldCursor implements LabelledCommands
         // A top-up planned minutes before a payment just after midnight may fall before the day began: never let
         // input time go backwards.
         timestampMs = Math.max(timestampMs, current.timeMs);
-        length = encoder.encode(current, buffer, 0);
+        length = currentWarm ? warmUp.encode(current, buffer, 0) : encoder.encode(current, buffer, 0);
         return true;
     }
 
@@ -200,6 +216,13 @@ final class WorldCursor implements LabelledCommands
     @Override
     public LookAlike lookAlike()
     {
+        // A dormant waker's week (WarmUp): its commands without a look-alike of their own carry the waker's.
+        if (current.lookAlike == LookAlike.NONE && !currentWarm && current.type != CommandType.ACCOUNT_EVENT
+            && current.account >= 0 && current.timeMs >= SimulatedClock.WEEK_START_MS
+            && current.actor == Actor.LEGITIMATE && world.account(current.account).dormantBeforeWeek)
+        {
+            return LookAlike.DORMANT_WAKER;
+        }
         return current.lookAlike;
     }
 
@@ -212,6 +235,12 @@ final class WorldCursor implements LabelledCommands
     @Override
     public int voucherSlot()
     {
-        return encoder.lastVoucherSlot();
+        return currentWarm ? 0 : encoder.lastVoucherSlot();
+    }
+
+    @Override
+    public boolean warmUp()
+    {
+        return currentWarm;
     }
 }

@@ -30,9 +30,21 @@ final class WorldEventEncoder
 
     WorldEventEncoder(final WorldState world)
     {
+        this(world, 0);
+    }
+
+    /**
+     * An encoder whose payment, refund and reference ids count from {@code idBase} + 1: the warm-up's
+     * ({@link WarmUp}) are counted apart from the week's, so the week's commands carry the ids they had without it.
+     */
+    WorldEventEncoder(final WorldState world, final long idBase)
+    {
         this.world = world;
         this.nextPaymentId = new long[world.merchants.size()];
         this.nextRefundId = new long[world.merchants.size()];
+        java.util.Arrays.fill(nextPaymentId, idBase);
+        java.util.Arrays.fill(nextRefundId, idBase);
+        this.nextReference = idBase;
     }
 
     /** The voucher slot of the last encoded event (0 for none). */

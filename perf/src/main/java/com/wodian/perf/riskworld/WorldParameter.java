@@ -125,7 +125,20 @@ public enum WorldParameter
      * The longest lead, in days, of a bought account's hand-over before its group's first day (leads drawn evenly
      * from one hour to it: an agent's stock of bought accounts turned over in that time, section 10.2).
      */
-    HANDOVER_LEAD_DAYS_MAX(14, 35, 36, 56);
+    HANDOVER_LEAD_DAYS_MAX(14, 35, 36, 56),
+    // Payments before the week (docs/risk-threats.md section 10.9). Appended, so the knobs above keep their draws.
+    /**
+     * Days of ordinary payments before the week (the world's warm-up, {@link WarmUp}): long enough that the
+     * engine's per-consumer memories of shops, trades and day parts hold the consumer's usual shops on Monday and
+     * that a weekly halving memory is near its steady state (14 days: three quarters of it; 28: fifteen sixteenths);
+     * at most the shortest history, so every warm-up payment falls inside the account events' history.
+     */
+    WARM_UP_DAYS(14, 21, 22, 28),
+    /**
+     * Established honest consumers, aged at least 30 days when the warm-up starts, who pay nothing in the warm-up and
+     * shop again in the week (the look-alike {@link LookAlike#DORMANT_WAKER}).
+     */
+    DORMANT_WAKER_BPS(150, 300, 310, 600);
 
     private final long trainingLow;
     private final long trainingHigh;

@@ -221,6 +221,12 @@ class SlowWorldTest
         {
             return atEvent ? 0 : commands.voucherSlot();
         }
+
+        @Override
+        public boolean warmUp()
+        {
+            return !atEvent && commands.warmUp();
+        }
     }
 
     @Test

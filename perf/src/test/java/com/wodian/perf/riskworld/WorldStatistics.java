@@ -30,6 +30,8 @@ final class WorldStatistics
     final Map<Long, Trade> tradeByMerchant = new HashMap<>();
     final Map<Trade, long[]> legitimateAmountsByTrade = new EnumMap<>(Trade.class);
     long commands;
+    /** Commands of the warm-up before the week (left out of every count and digest below but the whole one). */
+    long warmUpCommands;
     long legitimatePayments;
     long abusePayments;
     long lastTimestampMs = Long.MIN_VALUE;
@@ -121,13 +123,19 @@ final class WorldStatistics
         digest.update(longBytes(((long)command.groupId() << 32) | command.voucherSlot()));
         timeWentBackwards |= command.timestampMs() < lastTimestampMs;
         lastTimestampMs = command.timestampMs();
+        if (command.warmUp())
+        {
+            // The warm-up before the week (WarmUpTest reads it): in the digest of every byte, in nothing else.
+            warmUpCommands++;
+            return;
+        }
         if (command.templateId() == RiskWorldTemplates.ACCOUNT_EVENT)
         {
             accountEvent.wrapAndApplyHeader(command.buffer(), command.offset(), header);
             accountEvents.add(new SeenAccountEvent(command.timestampMs(), accountEvent.consumerId(),
                 accountEvent.kindRaw(), command.actor(), command.variant(), command.lookAlike(), command.groupId()));
         }
-        else
+        else if (command.timestampMs() >= SimulatedClock.WEEK_START_MS)
         {
             otherCommands.accept(command);
         }
