@@ -56,7 +56,6 @@ public final class CityHops
         }
     }
 
-    /** Per label ("LEGITIMATE", "KIND/VARIANT"): the columns above. */
     /** The next command of the labelled week: the warm-up before it (session 56) is not counted. */
     private static boolean nextOfTheWeek(final LabelledCommands commands)
     {
@@ -70,6 +69,7 @@ public final class CityHops
         return false;
     }
 
+    /** Per label ("LEGITIMATE", "KIND/VARIANT"): the columns above. */
     static Map<String, long[]> count(final List<MerchantInfo> merchants, final LabelledCommands commands)
     {
         final Long2LongHashMap cityOf = new Long2LongHashMap(0);
