@@ -277,6 +277,15 @@ final class BatchPrefetcher
             checkedHeaders[entry] == CommandCatalog.header(buffer, offset);
     }
 
+    /**
+     * The header of entry {@code entry}'s input as the catalog's check read it: equal to the input's own header when
+     * {@link #checked} said true for it, so the apply need not read it again.
+     */
+    long checkedHeader(final int entry)
+    {
+        return checkedHeaders[entry];
+    }
+
     /** The merchant index the prefetch found for entry {@code entry} ({@link #take}), or -1 (none, or no entry). */
     int merchantIndexAt(final int entry)
     {

@@ -91,21 +91,28 @@ final class CommandAdapter
 
     /**
      * Decodes one journaled input and applies it; a query template here is answered as a query. {@code batchEntry}
-     * is the input's entry in the prefetched batch (-1: none), whose party indexes the payment rules start from;
-     * {@code checked}: the prefetch found that the catalog's check passes for these bytes
-     * ({@link BatchPrefetcher#checked}), so it is not run again.
+     * is the input's entry in the prefetched batch (-1: none), whose party indexes the payment rules start from.
      */
     void onCommand(final DirectBuffer buffer, final int offset, final int length, final int batchEntry,
-        final boolean checked, final ReplySink sink)
+        final ReplySink sink)
     {
-        final ResultCode check = checked ? ResultCode.OK : CommandCatalog.check(buffer, offset, length);
+        final ResultCode check = CommandCatalog.check(buffer, offset, length);
         if (check != ResultCode.OK)
         {
             replies.error(check, length >= CommandCatalog.HEADER_LENGTH ? CommandCatalog.templateId(buffer, offset) : 0,
                 sink);
             return;
         }
-        final long header = CommandCatalog.header(buffer, offset);
+        onCheckedCommand(buffer, offset, length, CommandCatalog.header(buffer, offset), batchEntry, sink);
+    }
+
+    /**
+     * As {@link #onCommand}, for an input that passes the catalog's check and whose header is {@code header}: the
+     * prefetch found both for these very bytes ({@link BatchPrefetcher#checked}), so neither is read again.
+     */
+    void onCheckedCommand(final DirectBuffer buffer, final int offset, final int length, final long header,
+        final int batchEntry, final ReplySink sink)
+    {
         final int templateId = CommandCatalog.templateId(header);
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
         final int block = CommandCatalog.blockLength(header);
@@ -192,8 +199,7 @@ final class CommandAdapter
         final long amountFen = pay.amountFen();
         final long decision = payments.tryOrPay(PaymentRules.TEMPLATE_PAY, merchantId, pay.terminalId(), paymentId,
             pay.consumerId(), amountFen, 0, voucherIdOrNone(pay.voucherId()), batchEntry);
-        replies.tryOrPay(Decision.code(decision), PaymentRules.TEMPLATE_PAY, merchantId, paymentId, amountFen,
-            Decision.record(decision), sink);
+        replies.tryOrPay(decision, PaymentRules.TEMPLATE_PAY, merchantId, paymentId, amountFen, sink);
     }
 
     private void onTry(final PaymentTryDecoder paymentTry, final int batchEntry, final ReplySink sink)
@@ -204,8 +210,7 @@ final class CommandAdapter
         final long decision = payments.tryOrPay(PaymentRules.TEMPLATE_TRY, merchantId, paymentTry.terminalId(),
             paymentId, paymentTry.consumerId(), amountFen, paymentTry.ttlMs(),
             voucherIdOrNone(paymentTry.voucherId()), batchEntry);
-        replies.tryOrPay(Decision.code(decision), PaymentRules.TEMPLATE_TRY, merchantId, paymentId, amountFen,
-            Decision.record(decision), sink);
+        replies.tryOrPay(decision, PaymentRules.TEMPLATE_TRY, merchantId, paymentId, amountFen, sink);
     }
 
     private void onConfirm(final PaymentConfirmDecoder confirm, final int batchEntry, final ReplySink sink)
@@ -213,8 +218,7 @@ final class CommandAdapter
         final long merchantId = confirm.merchantId();
         final long paymentId = confirm.paymentId();
         final long decision = payments.confirm(merchantId, confirm.terminalId(), paymentId, batchEntry);
-        replies.confirmOrCancel(Decision.code(decision), PaymentConfirmDecoder.TEMPLATE_ID, merchantId, paymentId,
-            Decision.record(decision), sink);
+        replies.confirmOrCancel(decision, PaymentConfirmDecoder.TEMPLATE_ID, merchantId, paymentId, sink);
     }
 
     private void onCancel(final PaymentCancelDecoder cancel, final int batchEntry, final ReplySink sink)
@@ -222,8 +226,7 @@ final class CommandAdapter
         final long merchantId = cancel.merchantId();
         final long paymentId = cancel.paymentId();
         final long decision = payments.cancel(merchantId, cancel.terminalId(), paymentId, batchEntry);
-        replies.confirmOrCancel(Decision.code(decision), PaymentCancelDecoder.TEMPLATE_ID, merchantId, paymentId,
-            Decision.record(decision), sink);
+        replies.confirmOrCancel(decision, PaymentCancelDecoder.TEMPLATE_ID, merchantId, paymentId, sink);
     }
 
     private void onRefund(final RefundDecoder refund, final int batchEntry, final ReplySink sink)

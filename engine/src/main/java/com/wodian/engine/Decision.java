@@ -31,6 +31,15 @@ final class Decision
         return ResultCode.get((int)(decision & CODE_MASK));
     }
 
+    /**
+     * The result code's value, for a reply that writes it as a number: {@link #code} maps it back to the enum through
+     * the generated {@code ResultCode.get}, a switch over every code that the JIT does not inline, once per command.
+     */
+    static int codeValue(final long decision)
+    {
+        return (int)(decision & CODE_MASK);
+    }
+
     static boolean isOk(final long decision)
     {
         return (decision & CODE_MASK) == ResultCode.OK.value();

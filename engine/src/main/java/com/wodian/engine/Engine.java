@@ -157,10 +157,17 @@ public final class Engine
     private void apply(final DirectBuffer buffer, final int offset, final int length, final ReplySink sink)
     {
         // This input's entry in the prefetched batch, if it is the batch's next one: the parties found there, and
-        // whether the prefetch's catalog check of these very bytes stands for the apply's.
+        // whether the prefetch's catalog check of these very bytes stands for the apply's (then the header the check
+        // read is the message switch's too: one read of it per input here instead of two).
         final int batchEntry = prefetcher.take(buffer, offset);
-        adapter.onCommand(buffer, offset, length, batchEntry, prefetcher.checked(batchEntry, buffer, offset, length),
-            sink);
+        if (prefetcher.checked(batchEntry, buffer, offset, length))
+        {
+            adapter.onCheckedCommand(buffer, offset, length, prefetcher.checkedHeader(batchEntry), batchEntry, sink);
+        }
+        else
+        {
+            adapter.onCommand(buffer, offset, length, batchEntry, sink);
+        }
     }
 
     private void beginInput(final long sequence, final long timestampMs)

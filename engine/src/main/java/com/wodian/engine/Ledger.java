@@ -109,15 +109,19 @@ final class Ledger
         holds.add(record);
     }
 
-    /** Pay: the cash part leaves the wallet, the voucher is redeemed, and the sale is settled. */
-    void payNow(final int record, final int consumerIndex, final long cashFen, final int voucherSlot)
+    /**
+     * Pay: the cash part leaves the wallet, the voucher is redeemed, and the sale is settled. The parties and amounts
+     * are the record's, as the caller just wrote them (cash: the amount less the record's voucher part).
+     */
+    void payNow(final int record, final int consumerIndex, final int merchantIndex, final long amountFen,
+        final long cashFen, final int voucherSlot)
     {
         consumers.add(consumerKey, consumerIndex, ConsumerBook.WALLET_FEN, -cashFen);
         if (voucherSlot >= 0)
         {
             redeemPaymentVoucher(record, voucherSlot);
         }
-        settle(record);
+        settle(record, merchantIndex, consumerIndex, amountFen, cashFen);
     }
 
     /** Confirm of a live hold: the held cash and the reserved voucher pay the sale. */
@@ -129,7 +133,8 @@ final class Ledger
         {
             redeemPaymentVoucher(record, vouchers.slotOf(voucherId));
         }
-        settle(record);
+        settle(record, (int)records.get(record, Payment.MERCHANT_INDEX),
+            (int)records.get(record, Payment.CONSUMER_INDEX), records.get(record, Payment.AMOUNT_FEN), cashOf(record));
     }
 
     /**
@@ -169,18 +174,15 @@ final class Ledger
 
     /**
      * Pays a sale of gross A to the merchant (cash already taken from the wallet or the hold): pool, alliance share
-     * and platform fee are cut from A, each rounded toward zero; the rest is the merchant's settlement.
+     * and platform fee are cut from A, each rounded toward zero; the rest is the merchant's settlement. The record's
+     * parties, amount and cash part (A less its voucher part) come from the caller, which has them at hand.
      */
-    private void settle(final int record)
+    private void settle(final int record, final int merchantIndex, final int consumerIndex, final long amountFen,
+        final long cashFen)
     {
-        final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
-        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
-        final long amountFen = records.get(record, Payment.AMOUNT_FEN);
-
         final long poolFen = amountFen * merchants.get(merchantIndex, MerchantBook.POOL_RATE_BPS) / BPS;
         final long feeFen = amountFen * merchants.get(merchantIndex, MerchantBook.PLATFORM_FEE_BPS) / BPS;
         final long allianceFen = payAllianceShare(record, merchantIndex, consumerIndex, amountFen);
-        final long cashFen = amountFen - records.get(record, Payment.VOUCHER_FEN);
         final long points = cashFen * merchants.get(merchantIndex, MerchantBook.POINTS_PER_YUAN) / FEN_PER_YUAN;
 
         merchants.add(KEY, merchantIndex, MerchantBook.SETTLEMENT_FEN, amountFen - poolFen - allianceFen - feeFen);

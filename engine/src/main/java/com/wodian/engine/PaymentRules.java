@@ -160,11 +160,17 @@ final class PaymentRules
         {
             return repeatedTryOrPay(existing, kind, terminalId, consumerIndex, amountFen, ttlMs, voucherId);
         }
-        final long recorded = recordNewPayment(kind, merchantId, terminalId, paymentId, consumerIndex,
-            merchantIndexOf(parties), amountFen, ttlMs, voucherId);
+        final int merchantIndex = merchantIndexOf(parties);
+        final long recorded = recordNewPayment(kind, merchantId, terminalId, paymentId, consumerIndex, merchantIndex,
+            amountFen, ttlMs, voucherId);
         final int record = Decision.record(recorded);
-        return record < 0 ? recorded :
-            Decision.of(decideNewPayment(record, kind, consumerId, terminalIndexOf(parties)), record);
+        if (record < 0)
+        {
+            return recorded;
+        }
+        risk.begin(context.sequence, context.nowMs, kind, merchantId, consumerId, terminalId, paymentId, amountFen);
+        return Decision.of(decideNewPayment(record, kind, consumerIndex, merchantIndex, terminalIndexOf(parties),
+            amountFen, voucherId), record);
     }
 
     /**
@@ -209,19 +215,18 @@ final class PaymentRules
         return Decision.of(ResultCode.OK, record);
     }
 
-    /** From here on the outcome is decided and recorded under the key, refusals included. */
-    private ResultCode decideNewPayment(final int record, final int kind, final long consumerId,
-        final int terminalIndex)
+    /**
+     * From here on the outcome is decided and recorded under the key, refusals included. The payment's parties, amount
+     * and voucher are those {@link #recordNewPayment} just wrote into its record, passed on rather than read back
+     * from it; the risk checks' command was begun by the caller ({@code RiskControl.begin}).
+     */
+    private ResultCode decideNewPayment(final int record, final int kind, final int consumerIndex,
+        final int merchantIndex, final int terminalIndex, final long amountFen, final long voucherId)
     {
-        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
-        final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
-        final long amountFen = records.get(record, Payment.AMOUNT_FEN);
-        final long voucherId = records.get(record, Payment.VOUCHER_ID);
         final int voucherSlot = voucherId > 0 ? vouchers.slotOf(voucherId) : -1;
         final boolean riskActive = risk.isActive(merchantIndex);
-        final int homeIndex = consumers.homeMerchantIndex(consumerIndex);
-        risk.begin(context.sequence, context.nowMs, kind, records.get(record, Payment.MERCHANT_ID), consumerId,
-            records.get(record, Payment.TERMINAL_ID), records.get(record, Payment.PAYMENT_ID), amountFen);
+        // Only the risk checks read the consumer's home merchant.
+        final int homeIndex = riskActive ? consumers.homeMerchantIndex(consumerIndex) : -1;
         ResultCode code = checkPartiesNotBlocked(merchantIndex, terminalIndex, consumerIndex);
         if (code != ResultCode.OK)
         {
@@ -268,7 +273,7 @@ final class PaymentRules
         {
             probes.count(merchantIndex, consumerIndex, context.nowMs);   // taken back by its Confirm
         }
-        acceptPayment(record, kind, voucherFen, voucherSlot);
+        acceptPayment(record, kind, consumerIndex, merchantIndex, amountFen, voucherFen, voucherSlot);
         return ResultCode.OK;
     }
 
@@ -298,10 +303,9 @@ final class PaymentRules
         records.finish(record, context.nowMs);
     }
 
-    private void acceptPayment(final int record, final int kind, final long voucherFen, final int voucherSlot)
+    private void acceptPayment(final int record, final int kind, final int consumerIndex, final int merchantIndex,
+        final long amountFen, final long voucherFen, final int voucherSlot)
     {
-        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
-        final long amountFen = records.get(record, Payment.AMOUNT_FEN);
         final long cashFen = amountFen - voucherFen;
         records.set(record, Payment.VOUCHER_FEN, voucherFen);
         records.setKindAndFirstCode(record, kind, ResultCode.OK.value());
@@ -309,12 +313,11 @@ final class PaymentRules
         {
             records.set(record, Payment.EXPIRES_AT_MS, context.nowMs + records.get(record, Payment.TTL_MS));
             records.setState(record, PaymentState.HELD.value());
-            ledger.hold(record, consumerIndex, (int)records.get(record, Payment.MERCHANT_INDEX), cashFen,
-                voucherSlot);
+            ledger.hold(record, consumerIndex, merchantIndex, cashFen, voucherSlot);
         }
         else
         {
-            ledger.payNow(record, consumerIndex, cashFen, voucherSlot);
+            ledger.payNow(record, consumerIndex, merchantIndex, amountFen, cashFen, voucherSlot);
         }
     }
 

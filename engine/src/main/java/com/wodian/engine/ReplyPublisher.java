@@ -98,15 +98,17 @@ final class ReplyPublisher
      * A Pay's or Try's PaymentReply: with a record (the payment's), its amount, the points a Pay earned and the
      * voucher part (a refused payment's record keeps neither); without one, the command's amount and nothing else.
      */
-    void tryOrPay(final ResultCode code, final int kind, final long merchantId, final long paymentId,
-        final long amountFen, final int payment, final ReplySink sink)
+    void tryOrPay(final long decision, final int kind, final long merchantId, final long paymentId,
+        final long amountFen, final ReplySink sink)
     {
+        final int codeValue = Decision.codeValue(decision);
+        final int payment = Decision.record(decision);
         if (payment < 0)
         {
-            payment(code, kind, merchantId, paymentId, amountFen, 0, 0, sink);
+            payment(codeValue, kind, merchantId, paymentId, amountFen, 0, 0, sink);
             return;
         }
-        payment(code, kind, merchantId, paymentId, records.get(payment, Payment.AMOUNT_FEN),
+        payment(codeValue, kind, merchantId, paymentId, records.get(payment, Payment.AMOUNT_FEN),
             kind == PayDecoder.TEMPLATE_ID ? records.get(payment, Payment.POINTS_EARNED) : 0,
             records.get(payment, Payment.VOUCHER_FEN), sink);
     }
@@ -115,22 +117,24 @@ final class ReplyPublisher
      * A Confirm's or Cancel's PaymentReply: with a record (the Try, a Pay it refused, or an empty rollback), its
      * amount, and the points and voucher part only on a confirmation; without one, nothing but the code.
      */
-    void confirmOrCancel(final ResultCode code, final int template, final long merchantId, final long paymentId,
-        final int payment, final ReplySink sink)
+    void confirmOrCancel(final long decision, final int template, final long merchantId, final long paymentId,
+        final ReplySink sink)
     {
+        final int codeValue = Decision.codeValue(decision);
+        final int payment = Decision.record(decision);
         if (payment < 0)
         {
-            payment(code, template, merchantId, paymentId, 0, 0, 0, sink);
+            payment(codeValue, template, merchantId, paymentId, 0, 0, 0, sink);
             return;
         }
-        final boolean confirmed = template == PaymentConfirmDecoder.TEMPLATE_ID && code == ResultCode.OK;
-        payment(code, template, merchantId, paymentId, records.get(payment, Payment.AMOUNT_FEN),
+        final boolean confirmed = template == PaymentConfirmDecoder.TEMPLATE_ID && Decision.isOk(decision);
+        payment(codeValue, template, merchantId, paymentId, records.get(payment, Payment.AMOUNT_FEN),
             confirmed ? records.get(payment, Payment.POINTS_EARNED) : 0,
             confirmed ? records.get(payment, Payment.VOUCHER_FEN) : 0, sink);
     }
 
     private void payment(
-        final ResultCode code,
+        final int codeValue,
         final int commandTemplateId,
         final long merchantId,
         final long paymentId,
@@ -141,7 +145,7 @@ final class ReplyPublisher
     {
         final byte[] reply = bytes;
         LONG_AT.set(reply, 0, PAYMENT_REPLY_HEADER);
-        SHORT_AT.set(reply, PAYMENT_CODE_AT, (short)code.value());
+        SHORT_AT.set(reply, PAYMENT_CODE_AT, (short)codeValue);
         SHORT_AT.set(reply, PAYMENT_TEMPLATE_AT, (short)commandTemplateId);
         LONG_AT.set(reply, PAYMENT_MERCHANT_AT, merchantId);
         LONG_AT.set(reply, PAYMENT_ID_AT, paymentId);
