@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,11 +101,21 @@ class JournalWriteAheadTest
         assumeTrue(Files.isReadable(THREAD_STAT), "Linux only: a thread's page faults from /proc");
         final int entriesPerMeasure = 24_000; // 88 bytes each with the headers: ~2 MiB, 512 pages, inside 4 MiB ahead
         final long faultsWithout = faultsOfAppends(0, entriesPerMeasure);
-        final long faultsWith = faultsOfAppends(JournalConfig.WRITE_AHEAD_BYTES_DEFAULT, entriesPerMeasure);
         // Measured on the development VM (ext4, kernel 6.18): 0 with, 517 and 519 without. The bound leaves room for
-        // a stray fault or two (a heap page for the reading of /proc) and still fails on one fault per 16 pages.
-        assertTrue(faultsWith <= 32, "appending ~2 MiB after writing 4 MiB ahead took " + faultsWith +
-            " page faults on the appending thread (" + faultsWithout + " without writing ahead)");
+        // a stray fault or two (a heap page for the reading of /proc) and still fails on one fault per 16 pages. On a
+        // loaded machine one measure can meet a burst the write-ahead cannot prevent (CI 2026-12-07: 36; perhaps
+        // the kernel's writeback cleaning pages written ahead, or heap pages), so the fewest faults of up to three
+        // measures are judged: a write-ahead that does not work gives ~500 in every one.
+        final long[] faultsWith = new long[3];
+        long fewestWith = Long.MAX_VALUE;
+        for (int measure = 0; measure < faultsWith.length && fewestWith > 32; measure++)
+        {
+            faultsWith[measure] = faultsOfAppends(JournalConfig.WRITE_AHEAD_BYTES_DEFAULT, entriesPerMeasure);
+            fewestWith = Math.min(fewestWith, faultsWith[measure]);
+        }
+        assertTrue(fewestWith <= 32, "appending ~2 MiB after writing 4 MiB ahead took " +
+            Arrays.toString(faultsWith) + " page faults on the appending thread in up to three measures (" +
+            faultsWithout + " without writing ahead)");
     }
 
     /**
