@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * D = (86 >= 2 and 87 >= 8 and 42 <= 0 and 83 >= 360); v59 where C or D or E = (82 < 43,200 and 49 <= 3 and
  * 80 >= 43,200 and 74 <= 0), E written as a tree before an exit marker and one after it; v57 where C or D or E or
  * S = (30 >= 7: the account was declined at least seven times in the last 12-24 hours), S a tree before the marker;
- * v65 where C or D or S (v55's three trees and S's, no marker).
+ * v65 where C or D or S (v55's three trees and S's, no marker); v66 where C or D or W = (18 >= 720 and 2 < 16 and 55 >=
+ * 400 and 53 >= 7: a woken dormant account whose own payments and whose shop's the group source flagged), W written as
+ * a tree before an exit marker and one after it.
  * Every combination of the named features' values around their
  * thresholds is scored by the engine's own model (loaded from perf's model file), with every other feature drawn at
  * random, so a change to a file's trees or decline score that the table does not say fails here.
@@ -109,6 +111,91 @@ class HandWrittenSecondModelsTest
                 assertEquals(strikes >= 7 ? grid : cOrD, declined, file + " at 30=" + strikes + " 82=" + rebound);
             }
         }
+    }
+
+    private static final long[] AGE_HOURS = {-1, 0, 719, 720, 721, 50_000};
+    private static final long[] PAYMENTS_EVER = {0, 1, 15, 16, 17, 500};
+    private static final long[] CONSUMER_SUSPICIOUS = {0, 399, 400, 401, 1_024};
+    private static final long[] MERCHANT_SUSPICIOUS = {0, 6, 7, 8, 1_024};
+
+    /** W: an account at least 30 days old with fewer than 16 approved payments ever, flagged itself and at its shop. */
+    private static boolean w(final long[] x)
+    {
+        return x[RiskFeatures.ACCOUNT_AGE_HOURS] >= 720 && x[RiskFeatures.CONSUMER_HISTORY] < 16 &&
+            x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] >= 400 && x[RiskFeatures.MERCHANT_SUSPICIOUS_SHARE] >= 7;
+    }
+
+    @Test
+    void v66DeclinesExactlyCOrDOrW() throws IOException
+    {
+        final String file = "model-v66.txt";
+        final RiskModel model =
+            RiskModelEvaluationTest.read(RiskModelEvaluationTest.SHIPPED_MODELS.resolve(file)).load();
+        final SplittableRandom random = new SplittableRandom(66);
+        final long[] x = new long[RiskFeatures.COUNT];
+        int wholeGrid = 0;
+        for (final long age : AGE_HOURS)
+        {
+            for (final long payments : PAYMENTS_EVER)
+            {
+                for (final long consumer : CONSUMER_SUSPICIOUS)
+                {
+                    for (final long merchant : MERCHANT_SUSPICIOUS)
+                    {
+                        final long[] fixed = {age, payments, consumer, merchant};
+                        final int declined = decidesAsWith(model, file, random, x, fixed, y -> c(y) || d(y) || w(y));
+                        final boolean holds = age >= 720 && payments < 16 && consumer >= 400 && merchant >= 7;
+                        assertEquals(holds ? CD_GRID : C_OR_D, declined,
+                            file + " at 18=" + age + " 2=" + payments + " 55=" + consumer + " 53=" + merchant);
+                        wholeGrid += holds ? 1 : 0;
+                    }
+                }
+            }
+        }
+        assertEquals(3 * 3 * 3 * 3, wholeGrid, "W holds at 18 in {720, 721, 50000}, 2 in {0, 1, 15}, 55 in {400, " +
+            "401, 1024}, 53 in {7, 8, 1024}");
+    }
+
+    private static final int CD_GRID = KINDS_7D.length * TRACES_AT_NEW_SHOP.length * AREA_MATCHES_LAST.length *
+        MINUTES_SINCE_NEW_NETWORK.length;
+    private static final int C_OR_D = 2 * 4 * AREA_MATCHES_LAST.length * MINUTES_SINCE_NEW_NETWORK.length + 3 * 2 * 4;
+
+    /** Scores every combination of C's and D's features with W's four (18, 2, 55, 53) fixed at {@code fixed} and the
+     * rest drawn at random; asserts the model's decision is the rule's; returns how many it declined. */
+    private static int decidesAsWith(final RiskModel model, final String file, final SplittableRandom random,
+        final long[] x, final long[] fixed, final Predicate<long[]> rule)
+    {
+        int declined = 0;
+        for (final long kinds : KINDS_7D)
+        {
+            for (final long traces : TRACES_AT_NEW_SHOP)
+            {
+                for (final long area : AREA_MATCHES_LAST)
+                {
+                    for (final long minutes : MINUTES_SINCE_NEW_NETWORK)
+                    {
+                        for (int f = 0; f < x.length; f++)
+                        {
+                            x[f] = random.nextLong(-1_000, 50_000);
+                        }
+                        x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] = kinds;
+                        x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] = traces;
+                        x[RiskFeatures.AREA_MATCHES_LAST] = area;
+                        x[RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN] = minutes;
+                        x[RiskFeatures.ACCOUNT_AGE_HOURS] = fixed[0];
+                        x[RiskFeatures.CONSUMER_HISTORY] = fixed[1];
+                        x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] = fixed[2];
+                        x[RiskFeatures.MERCHANT_SUSPICIOUS_SHARE] = fixed[3];
+                        final boolean decided = model.score(x.clone()) >= model.declineScore();
+                        assertEquals(rule.test(x), decided, file + " at 86=" + kinds + " 87=" + traces + " 42=" +
+                            area + " 83=" + minutes + " 18=" + fixed[0] + " 2=" + fixed[1] + " 55=" + fixed[2] +
+                            " 53=" + fixed[3]);
+                        declined += decided ? 1 : 0;
+                    }
+                }
+            }
+        }
+        return declined;
     }
 
     /**
