@@ -312,7 +312,24 @@ public final class RiskModel
                 groupStart + " (COMMIT refuses that)");
         }
         narrow = thresholdsNarrow && leafBound <= Integer.MAX_VALUE;
+        // Lanes beyond the last select to 0 whatever they gather, so that the sum of all lanes is the model's.
+        for (int lane = laneCount; lane < TREES_MAX; lane++)
+        {
+            laneLeftRight[lane] = 0;
+            laneLeftDelta[lane] = 0;
+            laneRightRight[lane] = 0;
+            laneRightDelta[lane] = 0;
+        }
+        sumsAllLanes = narrow && !hasExit && (individualLanes == 0 || individualLanes == laneCount) &&
+            laneCount > LaneSelect.FEW_LANES;
     }
+
+    /**
+     * A narrow model of one stage (all its trees individual, or all group trees, like v31) and no exit marker, too big
+     * for {@link LaneSelect#few}: its whole score is the sum of all {@link #TREES_MAX} selected lanes
+     * ({@link LaneSums#all}, folded in vector adds) instead of a running sum over its lanes.
+     */
+    private boolean sumsAllLanes;
 
     /** Does this model evaluate narrow (see {@link #narrow})? */
     boolean narrow()
@@ -363,12 +380,19 @@ public final class RiskModel
      * has seen (measured on JDK 17): one loop doing all three steps was not vectorized (4x slower), nor was a loop that
      * also sums, and loops over the model's lanes only were, but not when the JIT compiled them while a model of a few
      * trees was scoring (C2 unrolls by the trip count it profiled: a 175-tree model then took twice as long). So the
-     * select costs the same for every model; the gather and the sums go by the model's trees.
+     * select costs the same for every model; the gather and the sums go by the model's trees. A range of at most
+     * {@link LaneSelect#FEW_LANES} lanes (a hand-written model of a few trees) is picked lane by lane instead.
      */
     private void evaluate(final int fromLane, final int toLane, final int[] clamped)
     {
         if (!narrow)
         {
+            return;
+        }
+        if (toLane - fromLane <= LaneSelect.FEW_LANES)
+        {
+            LaneSelect.few(fromLane, toLane, clamped, laneFeatures, laneValue2, laneThreshold0, laneThreshold1,
+                laneThreshold2, laneLeftRight, laneLeftDelta, laneRightRight, laneRightDelta);
             return;
         }
         gather(fromLane, toLane, clamped);
@@ -468,7 +492,7 @@ public final class RiskModel
     {
         if (narrow)
         {
-            return sumOfLanes(laneValue2, fromLane, toLane);
+            return LaneSums.range(laneValue2, fromLane, toLane);
         }
         long sum = 0;
         for (int lane = fromLane; lane < toLane; lane++)
@@ -476,33 +500,6 @@ public final class RiskModel
             sum += leaves[leaf(laneTree[lane], x)];
         }
         return sum;
-    }
-
-    /**
-     * {@code leaf[fromLane] + ... + leaf[toLane - 1]} in four running sums: one running sum is a chain of dependent
-     * adds, a cycle each, and JDK 17's C2 does not vectorize a loop that only sums (measured: ~70 of ~390 ns per score
-     * of a 255-lane model with one sum, ~27 with four). int addition wraps, so the order of the adds cannot change the
-     * result (and a narrow model's sums do not overflow anyway).
-     */
-    static int sumOfLanes(final int[] leaf, final int fromLane, final int toLane)
-    {
-        int sum0 = 0;
-        int sum1 = 0;
-        int sum2 = 0;
-        int sum3 = 0;
-        int lane = fromLane;
-        for (; lane + 3 < toLane; lane += 4)
-        {
-            sum0 += leaf[lane];
-            sum1 += leaf[lane + 1];
-            sum2 += leaf[lane + 2];
-            sum3 += leaf[lane + 3];
-        }
-        for (; lane < toLane; lane++)
-        {
-            sum0 += leaf[lane];
-        }
-        return (sum0 + sum1) + (sum2 + sum3);
     }
 
     private int leaf(final int tree, final long[] x)
@@ -638,6 +635,13 @@ public final class RiskModel
         if (clamped.length != FEATURE_SLOTS)
         {
             throw new IllegalArgumentException("clamped features: " + clamped.length + " slots, not " + FEATURE_SLOTS);
+        }
+        if (whole && sumsAllLanes)
+        {
+            evaluate(0, laneCount, clamped);
+            final int sum = LaneSums.all(laneValue2);
+            individualScore = individualLanes == 0 ? 0 : sum;
+            return sum;
         }
         long sum;
         boolean exits = false;

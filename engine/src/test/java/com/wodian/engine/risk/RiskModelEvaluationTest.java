@@ -378,7 +378,13 @@ class RiskModelEvaluationTest
     private static Trees randomTrees(final SplittableRandom random, final long[] edgeThresholds,
         final boolean wideThresholds, final boolean wideLeaves)
     {
-        final int count = 1 + random.nextInt(RiskModel.TREES_MAX - 1);
+        return randomTrees(random, 1 + random.nextInt(RiskModel.TREES_MAX - 1), edgeThresholds, wideThresholds,
+            wideLeaves);
+    }
+
+    private static Trees randomTrees(final SplittableRandom random, final int count, final long[] edgeThresholds,
+        final boolean wideThresholds, final boolean wideLeaves)
+    {
         final int[] f = new int[count * 3];
         final long[] t = new long[count * 3];
         final int[] l = new int[count * 4];
@@ -441,6 +447,73 @@ class RiskModelEvaluationTest
         assertTrue(narrowModels >= 25 && wideModels >= 25 && exitModels >= 40,
             "both evaluations and the exit exercised: narrow " + narrowModels + ", wide " + wideModels + ", exit " +
                 exitModels);
+    }
+
+    /**
+     * Models of a few trees (1 to a few more than {@link LaneSelect#FEW_LANES}, so that their ranges go through the
+     * lane-by-lane pass or the select loops, and, with an exit marker, a short range after it): the same scores,
+     * individual scores, counts and reasons as the packed walk.
+     */
+    @Test
+    void modelsOfFewTreesScoreAsThePackedWalk()
+    {
+        final SplittableRandom random = new SplittableRandom(20261207);
+        int exitModels = 0;
+        for (int count = 1; count <= LaneSelect.FEW_LANES + 3; count++)
+        {
+            for (int kind = 0; kind < 2; kind++)
+            {
+                Trees trees = randomTrees(random, count, NARROW_EDGES, false, false);
+                if (kind == 1)
+                {
+                    trees = trees.withExitBefore(random.nextInt(trees.firstGroupTree() + 1),
+                        random.nextInt(-3_000, 3_001));
+                    exitModels++;
+                }
+                assertTrue(trees.load().narrow(), count + " trees, kind " + kind + ": narrow");
+                compare(trees, random, 400, count + " trees, kind " + kind);
+            }
+        }
+        assertEquals(LaneSelect.FEW_LANES + 3, exitModels);
+    }
+
+    /**
+     * A model of one stage and no exit marker sums all 256 lanes (LaneSums.all), so the lanes beyond its last must
+     * select 0 even when the slot held a bigger model before: v31 (240 trees, all of them group trees) committed over
+     * v24 (256), and random one-stage models over random 255-tree ones, score as the packed walk.
+     */
+    @Test
+    void aOneStageModelCommittedOverABiggerOneScoresAsThePackedWalk() throws IOException
+    {
+        final SplittableRandom random = new SplittableRandom(56);
+        final RiskModels models = new RiskModels();
+        final List<Trees[]> pairs = new ArrayList<>();
+        pairs.add(new Trees[]{read(SHIPPED_MODELS.resolve("model-v24.txt")),
+            read(SHIPPED_MODELS.resolve("model-v31.txt"))});
+        while (pairs.size() < 6)
+        {
+            final Trees smaller = randomTrees(random, 20 + random.nextInt(200), NARROW_EDGES, false, false);
+            if (smaller.firstGroupTree() == smaller.count())
+            {
+                pairs.add(new Trees[]{randomTrees(random, 255, NARROW_EDGES, false, false), smaller});
+            }
+        }
+        final long[] x = new long[FEATURES];
+        for (final Trees[] pair : pairs)
+        {
+            commit(models, RiskModels.SLOT_ACTIVE, pair[0]);
+            commit(models, RiskModels.SLOT_ACTIVE, pair[1]);
+            final RiskModel model = models.slot(RiskModels.SLOT_ACTIVE);
+            assertTrue(model.narrow());
+            final PackedWalk reference = pair[1].reference();
+            for (int sample = 0; sample < 1_000; sample++)
+            {
+                randomFeatures(pair[1], random, x);
+                final String at = pair[1].count() + " trees over " + pair[0].count() + ", sample " + sample;
+                assertEquals(reference.score(x), model.score(x), at);
+                assertEquals(reference.individualScore, model.individualScore(), at);
+            }
+        }
     }
 
     @Test
