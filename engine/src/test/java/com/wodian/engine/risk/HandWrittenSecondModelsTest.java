@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.function.Predicate;
 
@@ -165,37 +166,14 @@ class HandWrittenSecondModelsTest
     private static int decidesAsWith(final RiskModel model, final String file, final SplittableRandom random,
         final long[] x, final long[] fixed, final Predicate<long[]> rule)
     {
-        int declined = 0;
-        for (final long kinds : KINDS_7D)
+        return decidesOverCAndD(model, file, random, x, rule, y ->
         {
-            for (final long traces : TRACES_AT_NEW_SHOP)
-            {
-                for (final long area : AREA_MATCHES_LAST)
-                {
-                    for (final long minutes : MINUTES_SINCE_NEW_NETWORK)
-                    {
-                        for (int f = 0; f < x.length; f++)
-                        {
-                            x[f] = random.nextLong(-1_000, 50_000);
-                        }
-                        x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] = kinds;
-                        x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] = traces;
-                        x[RiskFeatures.AREA_MATCHES_LAST] = area;
-                        x[RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN] = minutes;
-                        x[RiskFeatures.ACCOUNT_AGE_HOURS] = fixed[0];
-                        x[RiskFeatures.CONSUMER_HISTORY] = fixed[1];
-                        x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] = fixed[2];
-                        x[RiskFeatures.MERCHANT_SUSPICIOUS_SHARE] = fixed[3];
-                        final boolean decided = model.score(x.clone()) >= model.declineScore();
-                        assertEquals(rule.test(x), decided, file + " at 86=" + kinds + " 87=" + traces + " 42=" +
-                            area + " 83=" + minutes + " 18=" + fixed[0] + " 2=" + fixed[1] + " 55=" + fixed[2] +
-                            " 53=" + fixed[3]);
-                        declined += decided ? 1 : 0;
-                    }
-                }
-            }
-        }
-        return declined;
+            y[RiskFeatures.ACCOUNT_AGE_HOURS] = fixed[0];
+            y[RiskFeatures.CONSUMER_HISTORY] = fixed[1];
+            y[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] = fixed[2];
+            y[RiskFeatures.MERCHANT_SUSPICIOUS_SHARE] = fixed[3];
+        }, RiskFeatures.ACCOUNT_AGE_HOURS, RiskFeatures.CONSUMER_HISTORY, RiskFeatures.CONSUMER_SUSPICIOUS_SHARE,
+            RiskFeatures.MERCHANT_SUSPICIOUS_SHARE);
     }
 
     /**
@@ -261,6 +239,33 @@ class HandWrittenSecondModelsTest
         final long[] x, final Predicate<long[]> rule, final long rebound, final long merchants, final long reset,
         final long points, final long strikes)
     {
+        return decidesOverCAndD(model, file, random, x, rule, y ->
+        {
+            if (rebound >= 0)
+            {
+                y[RiskFeatures.MINUTES_SINCE_PHONE_REBOUND] = rebound;
+                y[RiskFeatures.CONSUMER_MERCHANTS_EVER] = merchants;
+                y[RiskFeatures.MINUTES_SINCE_CREDENTIAL_RESET] = reset;
+                y[RiskFeatures.CONSUMER_START_POINTS_LOG16] = points;
+            }
+            if (strikes >= 0)
+            {
+                y[RiskFeatures.CONSUMER_STRIKES_24H] = strikes;
+            }
+        }, RiskFeatures.MINUTES_SINCE_PHONE_REBOUND, RiskFeatures.CONSUMER_MERCHANTS_EVER,
+            RiskFeatures.MINUTES_SINCE_CREDENTIAL_RESET, RiskFeatures.CONSUMER_START_POINTS_LOG16,
+            RiskFeatures.CONSUMER_STRIKES_24H);
+    }
+
+    /**
+     * The C/D grid every hand-written model is checked over: for each combination of C's and D's features (86, 87,
+     * 42, 83) the other features are drawn at random, then set by {@code fix}; asserts the model's decision is the
+     * rule's (a failure names the grid's features and those in {@code shown}) and that every combination was scored;
+     * returns how many it declined.
+     */
+    private static int decidesOverCAndD(final RiskModel model, final String file, final SplittableRandom random,
+        final long[] x, final Predicate<long[]> rule, final Consumer<long[]> fix, final int... shown)
+    {
         int declined = 0;
         int combinations = 0;
         for (final long kinds : KINDS_7D)
@@ -279,25 +284,10 @@ class HandWrittenSecondModelsTest
                         x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] = traces;
                         x[RiskFeatures.AREA_MATCHES_LAST] = area;
                         x[RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN] = minutes;
-                        if (rebound >= 0)
-                        {
-                            x[RiskFeatures.MINUTES_SINCE_PHONE_REBOUND] = rebound;
-                            x[RiskFeatures.CONSUMER_MERCHANTS_EVER] = merchants;
-                            x[RiskFeatures.MINUTES_SINCE_CREDENTIAL_RESET] = reset;
-                            x[RiskFeatures.CONSUMER_START_POINTS_LOG16] = points;
-                        }
-                        if (strikes >= 0)
-                        {
-                            x[RiskFeatures.CONSUMER_STRIKES_24H] = strikes;
-                        }
+                        fix.accept(x);
                         final boolean expected = rule.test(x);
                         final boolean decided = model.score(x.clone()) >= model.declineScore();
-                        assertEquals(expected, decided, file + " at 86=" + kinds + " 87=" + traces + " 42=" + area +
-                            " 83=" + minutes + " 82=" + x[RiskFeatures.MINUTES_SINCE_PHONE_REBOUND] + " 49=" +
-                            x[RiskFeatures.CONSUMER_MERCHANTS_EVER] + " 80=" +
-                            x[RiskFeatures.MINUTES_SINCE_CREDENTIAL_RESET] + " 74=" +
-                            x[RiskFeatures.CONSUMER_START_POINTS_LOG16] + " 30=" +
-                            x[RiskFeatures.CONSUMER_STRIKES_24H]);
+                        assertEquals(expected, decided, () -> describe(file, x, shown));
                         declined += decided ? 1 : 0;
                         combinations++;
                     }
@@ -307,5 +297,22 @@ class HandWrittenSecondModelsTest
         assertTrue(combinations == KINDS_7D.length * TRACES_AT_NEW_SHOP.length * AREA_MATCHES_LAST.length *
             MINUTES_SINCE_NEW_NETWORK.length, "every combination scored");
         return declined;
+    }
+
+    /** "FILE at 86=.. 87=.. 42=.. 83=.." and then each of {@code shown} as "id=value". */
+    private static String describe(final String file, final long[] x, final int... shown)
+    {
+        final StringBuilder text = new StringBuilder(file).append(" at");
+        final int[] grid = {RiskFeatures.ACCOUNT_EVENT_KINDS_7D, RiskFeatures.EVENTED_NEW_SHOP_TRACES,
+            RiskFeatures.AREA_MATCHES_LAST, RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN};
+        for (final int id : grid)
+        {
+            text.append(' ').append(id).append('=').append(x[id]);
+        }
+        for (final int id : shown)
+        {
+            text.append(' ').append(id).append('=').append(x[id]);
+        }
+        return text.toString();
     }
 }
