@@ -127,14 +127,7 @@ final class WarmUp
     private void planDay(final int day)
     {
         shopping.planDay(day, plan);
-        for (final Merchant merchant : warm.merchants)
-        {
-            merchant.closeDay();
-        }
-        for (final Account account : warm.accounts)
-        {
-            account.closeDay();
-        }
+        warm.closeDay();
         ready = plan.takeBefore(SimulatedClock.dayStartMs(day + 1));
         readyIndex = 0;
         if (day == -1)

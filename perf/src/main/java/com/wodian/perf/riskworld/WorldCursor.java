@@ -137,14 +137,7 @@ final class WorldCursor implements LabelledCommands
         {
             campaign.planDay(day, plan);
         }
-        for (final Merchant merchant : world.merchants)
-        {
-            merchant.closeDay();
-        }
-        for (final Account account : world.accounts)
-        {
-            account.closeDay();
-        }
+        world.closeDay();
         ready = plan.takeBefore(SimulatedClock.dayStartMs(day + 1));
         readyIndex = 0;
         // The day's derived events all fall inside the day (after a phone purchase, before a lunch), so the ones

@@ -34,6 +34,22 @@ final class WorldState
         this.seed = parameters.seed();
     }
 
+    /**
+     * Ends a planned day for every party, merchants first (the order both planners always had): each voucher pool
+     * and each account's points start the next day where this one ended, and the day's top-ups are forgotten.
+     */
+    void closeDay()
+    {
+        for (final Merchant merchant : merchants)
+        {
+            merchant.closeDay();
+        }
+        for (final Account account : accounts)
+        {
+            account.closeDay();
+        }
+    }
+
     Merchant merchant(final int index)
     {
         return merchants.get(index);
