@@ -61,7 +61,9 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      * recommended configuration (docs/risk.md "The shipped configuration and the recommended one": shipped, then
      * HOME_SAME_SET_LIMIT at 255 as for {@link #SAME_SET_SUFFIX}, and {@link #RECOMMENDED_SECOND_MODEL} in the SECOND
      * slot); {@code recommended=FILE} the same with the model file FILE in the ACTIVE slot instead of
-     * {@link #SHIPPED_MODEL} (a candidate timed against it in one JVM: {@link RiskOverheadHarness}).
+     * {@link #SHIPPED_MODEL} (a candidate timed against it in one JVM: {@link RiskOverheadHarness}), and
+     * {@code recommended}{@link #SECOND_FILE}{@code FILE} the same with FILE in the SECOND slot instead of
+     * {@link #RECOMMENDED_SECOND_MODEL} (e.g. an earlier step 5, timed against the current one).
      */
     @Param({"off", "on", "worst", "model", "trained", "shipped"})
     public String rules;
@@ -81,12 +83,15 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      */
     static final String RECOMMENDED = "recommended";
 
+    /** After {@link #RECOMMENDED}: the model file that follows goes into the SECOND slot instead of step 5's. */
+    static final String SECOND_FILE = "+second=";
+
     /**
-     * Step 5 of the recommended configuration: v55, written by hand (three trees, no exit marker; again since the
-     * fifty-fifth session, when v57's hand-over tree declined 1.9 x v55's legitimate payments on the worlds with an
-     * account-event history: docs/risk.md "The shipped configuration and the recommended one").
+     * Step 5 of the recommended configuration: v66, written by hand (v55's three trees, then W's tree, an exit marker
+     * after 4 trees and W's closing tree; since the fifty-sixth session, after its HELD_OUT 927-932 run: docs/risk.md
+     * "The shipped configuration and the recommended one"). v55 (three trees, no marker) was step 5 before it.
      */
-    static final String RECOMMENDED_SECOND_MODEL = "/com/wodian/perf/riskmodel/model-v55.txt";
+    static final String RECOMMENDED_SECOND_MODEL = "/com/wodian/perf/riskmodel/model-v66.txt";
 
     private EngineFixture fixture;
     private UnsafeBuffer ring;
@@ -179,11 +184,13 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
                     fixture.apply(buffer, 0, length, replies));
             }
         }
-        else if (base.equals(RECOMMENDED) || base.startsWith(RECOMMENDED + "="))
+        else if (isRecommended(base))
         {
+            final boolean secondFile = base.startsWith(RECOMMENDED + SECOND_FILE);
             loadShippedModels(encoder, scratch, SHIPPED_SHADOW_SAMPLE,
-                base.equals(RECOMMENDED) ? null : base.substring(RECOMMENDED.length() + 1));
-            readModel(null, RECOMMENDED_SECOND_MODEL).encode(encoder, scratch, RiskModelSlot.SECOND,
+                base.startsWith(RECOMMENDED + "=") ? base.substring(RECOMMENDED.length() + 1) : null);
+            readModel(secondFile ? base.substring((RECOMMENDED + SECOND_FILE).length()) : null,
+                RECOMMENDED_SECOND_MODEL).encode(encoder, scratch, RiskModelSlot.SECOND,
                 (buffer, length) -> fixture.apply(buffer, 0, length, replies));
         }
         else if (!"on".equals(base) && !"worst".equals(base))
@@ -221,12 +228,19 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
     /** HOME_SAME_SET_LIMIT 255 for a {@link #rules} value with {@link #SAME_SET_SUFFIX}. */
     private void homeSameSetLimit(final CommandEncoder encoder)
     {
-        if (rules.endsWith(SAME_SET_SUFFIX) || rules.equals(RECOMMENDED) || rules.startsWith(RECOMMENDED + "="))
+        if (rules.endsWith(SAME_SET_SUFFIX) || isRecommended(rules))
         {
             final UnsafeBuffer scratch = new UnsafeBuffer(new byte[64]);
             fixture.apply(scratch, 0, encoder.setEngineSetting(scratch, 0, EngineSetting.HOME_SAME_SET_LIMIT, 255),
                 replies);
         }
+    }
+
+    /** {@code recommended}, {@code recommended=FILE} or {@code recommended+second=FILE}. */
+    private static boolean isRecommended(final String value)
+    {
+        return value.equals(RECOMMENDED) || value.startsWith(RECOMMENDED + "=") ||
+            value.startsWith(RECOMMENDED + SECOND_FILE);
     }
 
     /** {@link #rules} without {@link #SAME_SET_SUFFIX}: the rules and models it names. */

@@ -11,7 +11,7 @@ final class LaneSelect
 {
     /**
      * The most lanes {@code RiskModel.evaluate} takes through {@link #few} instead of its three select loops over all
-     * 256 lanes, whose cost does not depend on the model: for v55, the recommended configuration's SECOND model of
+     * 256 lanes, whose cost does not depend on the model: for v55, then the recommended configuration's SECOND model of
      * three trees, those loops were ~8% of a recommended Pay's risk time, about as much as for v31's 240 lanes (JFR,
      * fifty-sixth session: docs/risk.md "Cost on the payment path"). One scalar pass costs a few nanoseconds a lane;
      * over v24's 24 lanes before its exit marker it was already 2-5% slower than the gather and three short loops.
