@@ -237,8 +237,7 @@ final class CommandAdapter
         final long amountFen = refund.amountFen();
         final long decision = payments.refund(merchantId, refund.terminalId(), paymentId, refundId, amountFen,
             refund.actingVersion() >= RefundSplit.SINCE_VERSION, batchEntry);
-        replies.refund(Decision.code(decision), merchantId, paymentId, refundId, amountFen, Decision.record(decision),
-            sink);
+        replies.refund(decision, merchantId, paymentId, refundId, amountFen, sink);
     }
 
     private void onSetRiskRule(final SetRiskRuleDecoder rule, final ReplySink sink)
@@ -329,7 +328,7 @@ final class CommandAdapter
     {
         final long consumerId = redeem.consumerId();
         final long decision = rewards.redeemPoints(consumerId, redeem.merchantId(), redeem.redemptionId());
-        replies.voucher(Decision.code(decision), consumerId, Decision.record(decision), sink);
+        replies.voucher(decision, consumerId, sink);
     }
 
     private void onAdjust(final AdjustPointsDecoder adjust, final ReplySink sink)

@@ -17,7 +17,17 @@ final class Decision
 
     static long of(final ResultCode code, final int record)
     {
-        return ((long)record << 32) | (code.value() & CODE_MASK);
+        return ofValue(code.value(), record);
+    }
+
+    /**
+     * A decision from a result code's number as a record keeps it (a repeated command's first code): the number goes
+     * into the decision as it is, without the generated {@code ResultCode.get}, a switch over every code that the JIT
+     * does not inline, mapping it to the enum only for {@link #of} to map it back.
+     */
+    static long ofValue(final int codeValue, final int record)
+    {
+        return ((long)record << 32) | (codeValue & CODE_MASK);
     }
 
     /** A decision with no record to report from. */
@@ -26,14 +36,10 @@ final class Decision
         return of(code, -1);
     }
 
-    static ResultCode code(final long decision)
-    {
-        return ResultCode.get((int)(decision & CODE_MASK));
-    }
-
     /**
-     * The result code's value, for a reply that writes it as a number: {@link #code} maps it back to the enum through
-     * the generated {@code ResultCode.get}, a switch over every code that the JIT does not inline, once per command.
+     * The result code's value: every reply writes it as a number (ReplyPublisher), so no decision is mapped back to
+     * the enum, which the generated {@code ResultCode.get} does through a switch over every code that the JIT does not
+     * inline, once per reply.
      */
     static int codeValue(final long decision)
     {

@@ -403,7 +403,7 @@ final class PaymentRules
         else
         {
             // The same command again: the first reply, unchanged.
-            return Decision.of(ResultCode.get(records.firstCode(record)), record);
+            return Decision.ofValue(records.firstCode(record), record);
         }
         return Decision.of(code);
     }
@@ -577,19 +577,7 @@ final class PaymentRules
         final int existing = records.find(Refund.NAMESPACE, merchantId, refundId);
         if (existing >= 0)
         {
-            if (records.get(existing, Refund.REFUNDED_PAYMENT_ID) != paymentId)
-            {
-                code = ResultCode.EXISTS_WITH_DIFFERENT_PAYMENT;
-            }
-            else if (records.get(existing, Refund.AMOUNT_FEN) != amountFen)
-            {
-                code = ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT;
-            }
-            else
-            {
-                code = ResultCode.get(records.firstCode(existing));
-            }
-            return Decision.of(code, existing);
+            return repeatedRefund(existing, paymentId, amountFen);
         }
         // Insert first: making room may forget an old payment, which must then read as not found.
         final ResultCode quota = keyQuota.check(merchantIndexOf(parties));
@@ -608,6 +596,23 @@ final class PaymentRules
         records.finish(refund, context.nowMs);
         // The first reply is what a repeat gets: the split the ledger recorded, or none (a Refund before version 7).
         return Decision.of(code, refund);
+    }
+
+    /**
+     * A Refund whose key is remembered: its first decision again (its code as the record keeps it) when it names the
+     * same payment and amount, else a refusal.
+     */
+    private long repeatedRefund(final int refund, final long paymentId, final long amountFen)
+    {
+        if (records.get(refund, Refund.REFUNDED_PAYMENT_ID) != paymentId)
+        {
+            return Decision.of(ResultCode.EXISTS_WITH_DIFFERENT_PAYMENT, refund);
+        }
+        if (records.get(refund, Refund.AMOUNT_FEN) != amountFen)
+        {
+            return Decision.of(ResultCode.EXISTS_WITH_DIFFERENT_AMOUNT, refund);
+        }
+        return Decision.ofValue(records.firstCode(refund), refund);
     }
 
     /**

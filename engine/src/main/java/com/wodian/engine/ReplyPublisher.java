@@ -58,6 +58,15 @@ final class ReplyPublisher
     private static final int PAYMENT_AMOUNT_AT = PAYMENT_BODY + PaymentReplyEncoder.amountFenEncodingOffset();
     private static final int PAYMENT_POINTS_AT = PAYMENT_BODY + PaymentReplyEncoder.pointsEarnedEncodingOffset();
     private static final int PAYMENT_VOUCHER_AT = PAYMENT_BODY + PaymentReplyEncoder.voucherFenEncodingOffset();
+    /*
+     * A RefundReply's and a VoucherReply's code, written as the decision's number at the codec's own offset (the
+     * encoder's setter takes the enum, which the decision does not hold: Decision.codeValue); the other fields through
+     * the encoder.
+     */
+    private static final int REFUND_CODE_AT =
+        MessageHeaderEncoder.ENCODED_LENGTH + RefundReplyEncoder.codeEncodingOffset();
+    private static final int VOUCHER_CODE_AT =
+        MessageHeaderEncoder.ENCODED_LENGTH + VoucherReplyEncoder.codeEncodingOffset();
 
     /** The reply buffer's array ({@link #buffer} wraps it), for the PaymentReply's direct writes. */
     private final byte[] bytes = new byte[CommandCatalog.MAX_REPLY_LENGTH];
@@ -156,24 +165,27 @@ final class ReplyPublisher
     }
 
     /**
-     * A Refund's RefundReply, first and repeated alike: an approved refund's split as its record kept it ({@link
-     * RefundSplit}: Ledger.refund records what it moved), or unknown when it kept none (a Refund before version 7);
-     * a refusal gives nothing back.
+     * A Refund's RefundReply, first and repeated alike, from its decision: an approved refund's split as its record
+     * kept it ({@link RefundSplit}: Ledger.refund records what it moved), or unknown when it kept none (a Refund before
+     * version 7); a refusal gives nothing back.
      */
-    void refund(final ResultCode code, final long merchantId, final long paymentId, final long refundId,
-        final long amountFen, final int refund, final ReplySink sink)
+    void refund(final long decision, final long merchantId, final long paymentId, final long refundId,
+        final long amountFen, final ReplySink sink)
     {
-        if (code == ResultCode.OK && RefundSplit.isRecorded(records, refund))
+        final int codeValue = Decision.codeValue(decision);
+        final int refund = Decision.record(decision);
+        final boolean approved = Decision.isOk(decision);
+        if (approved && RefundSplit.isRecorded(records, refund))
         {
             final long voucherFen = records.get(refund, Refund.VOUCHER_FEN);
             final boolean restored = (records.get(refund, Refund.SPLIT_FLAGS) & RefundSplit.VOUCHER_RESTORED) != 0;
-            refund(code, merchantId, paymentId, refundId, amountFen, amountFen - voucherFen, voucherFen,
+            refund(codeValue, merchantId, paymentId, refundId, amountFen, amountFen - voucherFen, voucherFen,
                 records.get(refund, Refund.POINTS_CLAWED_BACK), restored ? BooleanType.TRUE : BooleanType.FALSE,
                 sink);
         }
         else
         {
-            refund(code, merchantId, paymentId, refundId, amountFen, code == ResultCode.OK, sink);
+            refund(codeValue, merchantId, paymentId, refundId, amountFen, approved, sink);
         }
     }
 
@@ -182,7 +194,7 @@ final class ReplyPublisher
      * refund that keeps no split (true: -1, restored null; a Refund older than schema version 7).
      */
     private void refund(
-        final ResultCode code,
+        final int codeValue,
         final long merchantId,
         final long paymentId,
         final long refundId,
@@ -190,12 +202,12 @@ final class ReplyPublisher
         final boolean splitUnknown,
         final ReplySink sink)
     {
-        refund(code, merchantId, paymentId, refundId, amountFen, splitUnknown ? -1 : 0, splitUnknown ? -1 : 0,
+        refund(codeValue, merchantId, paymentId, refundId, amountFen, splitUnknown ? -1 : 0, splitUnknown ? -1 : 0,
             splitUnknown ? -1 : 0, splitUnknown ? BooleanType.NULL_VAL : BooleanType.FALSE, sink);
     }
 
     private void refund(
-        final ResultCode code,
+        final int codeValue,
         final long merchantId,
         final long paymentId,
         final long refundId,
@@ -207,7 +219,6 @@ final class ReplyPublisher
         final ReplySink sink)
     {
         refundReplyEncoder.wrapAndApplyHeader(buffer, 0, header)
-            .code(code)
             .merchantId(merchantId)
             .paymentId(paymentId)
             .refundId(refundId)
@@ -216,27 +227,30 @@ final class ReplyPublisher
             .voucherFen(voucherFen)
             .pointsClawedBack(pointsClawedBack)
             .voucherRestored(voucherRestored);
+        SHORT_AT.set(bytes, REFUND_CODE_AT, (short)codeValue);
         send(refundReplyEncoder.encodedLength(), sink);
     }
 
     /**
-     * A RedeemPoints' VoucherReply: the voucher its redemption record holds (a refused redemption's record holds
-     * none: zeros), or zeros when the decision names no record.
+     * A RedeemPoints' VoucherReply, from its decision: the voucher its redemption record holds (a refused
+     * redemption's record holds none: zeros), or zeros when the decision names no record.
      */
-    void voucher(final ResultCode code, final long consumerId, final int redemption, final ReplySink sink)
+    void voucher(final long decision, final long consumerId, final ReplySink sink)
     {
+        final int codeValue = Decision.codeValue(decision);
+        final int redemption = Decision.record(decision);
         if (redemption < 0)
         {
-            voucher(code, consumerId, 0, 0, 0, 0, sink);
+            voucher(codeValue, consumerId, 0, 0, 0, 0, sink);
             return;
         }
-        voucher(code, consumerId, records.get(redemption, Redemption.VOUCHER_ID),
+        voucher(codeValue, consumerId, records.get(redemption, Redemption.VOUCHER_ID),
             records.get(redemption, Redemption.VOUCHER_VALUE_FEN), records.get(redemption, Redemption.POINTS_COST),
             records.get(redemption, Redemption.VOUCHER_EXPIRES_AT_MS), sink);
     }
 
     private void voucher(
-        final ResultCode code,
+        final int codeValue,
         final long consumerId,
         final long voucherId,
         final long valueFen,
@@ -245,12 +259,12 @@ final class ReplyPublisher
         final ReplySink sink)
     {
         voucherReplyEncoder.wrapAndApplyHeader(buffer, 0, header)
-            .code(code)
             .consumerId(consumerId)
             .voucherId(voucherId)
             .valueFen(valueFen)
             .pointsCost(pointsCost)
             .expiresAtMs(expiresAtMs);
+        SHORT_AT.set(bytes, VOUCHER_CODE_AT, (short)codeValue);
         send(voucherReplyEncoder.encodedLength(), sink);
     }
 

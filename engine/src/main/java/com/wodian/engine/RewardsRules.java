@@ -125,7 +125,7 @@ final class RewardsRules
             // A repeat is answered from its record; one naming another merchant learns nothing of it.
             return records.get(existing, Redemption.MERCHANT_INDEX) != merchantIndex ?
                 Decision.of(ResultCode.EXISTS_WITH_DIFFERENT_MERCHANT) :
-                Decision.of(ResultCode.get(records.firstCode(existing)), existing);
+                Decision.ofValue(records.firstCode(existing), existing);
         }
         final ResultCode limit = vouchers.freeCount() == 0 ? ResultCode.LIMIT_VOUCHERS : keyQuota.check(merchantIndex);
         if (limit != ResultCode.OK)
