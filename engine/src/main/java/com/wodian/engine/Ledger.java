@@ -124,17 +124,23 @@ final class Ledger
         settle(record, merchantIndex, consumerIndex, amountFen, cashFen);
     }
 
-    /** Confirm of a live hold: the held cash and the reserved voucher pay the sale. */
+    /**
+     * Confirm of a live hold: the held cash and the reserved voucher pay the sale. The hold's parties and amounts are
+     * read from its record once, for the release and the sale alike.
+     */
     void confirmHold(final int record)
     {
-        releaseHold(record);
+        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
+        final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
+        final long amountFen = records.get(record, Payment.AMOUNT_FEN);
+        final long cashFen = amountFen - records.get(record, Payment.VOUCHER_FEN);
+        releaseHold(record, consumerIndex, merchantIndex, cashFen);
         final long voucherId = records.get(record, Payment.VOUCHER_ID);
         if (voucherId > 0)
         {
             redeemPaymentVoucher(record, vouchers.slotOf(voucherId));
         }
-        settle(record, (int)records.get(record, Payment.MERCHANT_INDEX),
-            (int)records.get(record, Payment.CONSUMER_INDEX), records.get(record, Payment.AMOUNT_FEN), cashOf(record));
+        settle(record, merchantIndex, consumerIndex, amountFen, cashFen);
     }
 
     /**
@@ -153,9 +159,12 @@ final class Ledger
     /** Cancel of a live hold: cash back to the wallet, voucher back to the consumer. */
     void cancelHold(final int record)
     {
-        releaseHold(record);
-        returnHoldToWallet(record);
-        merchants.add(KEY, (int)records.get(record, Payment.MERCHANT_INDEX), MerchantBook.HOLDS_CANCELLED_COUNT, 1);
+        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
+        final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
+        final long cashFen = cashOf(record);
+        releaseHold(record, consumerIndex, merchantIndex, cashFen);
+        returnHoldToWallet(record, consumerIndex, cashFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_CANCELLED_COUNT, 1);
         records.setState(record, PaymentState.CANCELLED.value());
         records.finish(record, context.nowMs);
     }
@@ -163,11 +172,13 @@ final class Ledger
     /** A hold whose ttl passed: as a cancel, counted as expired. */
     void expireHold(final int record)
     {
-        releaseHold(record);
-        returnHoldToWallet(record);
+        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
         final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
+        final long cashFen = cashOf(record);
+        releaseHold(record, consumerIndex, merchantIndex, cashFen);
+        returnHoldToWallet(record, consumerIndex, cashFen);
         merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_EXPIRED_COUNT, 1);
-        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_EXPIRED_FEN, cashOf(record));
+        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_EXPIRED_FEN, cashFen);
         records.setState(record, PaymentState.EXPIRED.value());
         records.finish(record, context.nowMs);
     }
@@ -230,17 +241,17 @@ final class Ledger
         return allianceFen;
     }
 
-    /** Moves a live hold's cash out of the held balance, leaving the record to the caller. */
-    private void releaseHold(final int record)
+    /**
+     * Moves a live hold's cash ({@code cashFen}, its amount less its voucher part) out of the held balance, leaving
+     * the record to the caller, which read the hold's parties and cash from it.
+     */
+    private void releaseHold(final int record, final int consumerIndex, final int merchantIndex, final long cashFen)
     {
-        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
-        final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
-        final long amountFen = cashOf(record);
         holds.remove(record);
-        consumers.add(consumerKey, consumerIndex, ConsumerBook.HELD_FEN, -amountFen);
-        totalHeldFen -= amountFen;
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.HELD_FEN, -cashFen);
+        totalHeldFen -= cashFen;
         merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_LIVE_COUNT, -1);
-        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_LIVE_FEN, -amountFen);
+        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_LIVE_FEN, -cashFen);
     }
 
     private long cashOf(final int record)
@@ -249,10 +260,9 @@ final class Ledger
     }
 
     /** Cash back to the wallet and the voucher, if any, back to the consumer (or expired, if its time passed). */
-    private void returnHoldToWallet(final int record)
+    private void returnHoldToWallet(final int record, final int consumerIndex, final long cashFen)
     {
-        consumers.add(consumerKey, (int)records.get(record, Payment.CONSUMER_INDEX), ConsumerBook.WALLET_FEN,
-            cashOf(record));
+        consumers.add(consumerKey, consumerIndex, ConsumerBook.WALLET_FEN, cashFen);
         final long voucherId = records.get(record, Payment.VOUCHER_ID);
         if (voucherId > 0)
         {

@@ -140,14 +140,14 @@ final class RewardsRules
         records.set(record, Redemption.CONSUMER_INDEX, consumerIndex);
         records.set(record, Redemption.MERCHANT_INDEX, merchantIndex);
         keyQuota.count(record, merchantIndex);
-        return Decision.of(decideRedemption(record, consumerId, merchantId, redemptionId), record);
+        return Decision.of(decideRedemption(record, consumerId, merchantId, redemptionId, consumerIndex,
+            merchantIndex), record);
     }
 
+    /** The parties' indexes are those {@link #redeemPoints} just wrote into the record, passed on, not read back. */
     private ResultCode decideRedemption(final int record, final long consumerId, final long merchantId,
-        final long redemptionId)
+        final long redemptionId, final int consumerIndex, final int merchantIndex)
     {
-        final int consumerIndex = (int)records.get(record, Redemption.CONSUMER_INDEX);
-        final int merchantIndex = (int)records.get(record, Redemption.MERCHANT_INDEX);
         final long pointsCost = merchants.get(merchantIndex, MerchantBook.VOUCHER_POINTS_COST);
         final long valueFen = merchants.get(merchantIndex, MerchantBook.VOUCHER_VALUE_FEN);
         ResultCode code = checkRedemption(consumerIndex, merchantIndex, pointsCost, valueFen);
