@@ -186,11 +186,9 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
         }
         else if (isRecommended(base))
         {
-            final boolean secondFile = base.startsWith(RECOMMENDED + SECOND_FILE);
             loadShippedModels(encoder, scratch, SHIPPED_SHADOW_SAMPLE,
                 base.startsWith(RECOMMENDED + "=") ? base.substring(RECOMMENDED.length() + 1) : null);
-            readModel(secondFile ? base.substring((RECOMMENDED + SECOND_FILE).length()) : null,
-                RECOMMENDED_SECOND_MODEL).encode(encoder, scratch, RiskModelSlot.SECOND,
+            recommendedSecondModel(base).encode(encoder, scratch, RiskModelSlot.SECOND,
                 (buffer, length) -> fixture.apply(buffer, 0, length, replies));
         }
         else if (!"on".equals(base) && !"worst".equals(base))
@@ -234,6 +232,16 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
             fixture.apply(scratch, 0, encoder.setEngineSetting(scratch, 0, EngineSetting.HOME_SAME_SET_LIMIT, 255),
                 replies);
         }
+    }
+
+    /**
+     * The SECOND slot's model of a recommended {@link #rules} value: {@link #RECOMMENDED_SECOND_MODEL}, or FILE of
+     * {@code recommended+second=FILE}; decline and flag scores out of reach.
+     */
+    static com.wodian.perf.riskmodel.TreeModel recommendedSecondModel(final String base)
+    {
+        return readModel(base.startsWith(RECOMMENDED + SECOND_FILE) ?
+            base.substring((RECOMMENDED + SECOND_FILE).length()) : null, RECOMMENDED_SECOND_MODEL);
     }
 
     /** {@code recommended}, {@code recommended=FILE} or {@code recommended+second=FILE}. */

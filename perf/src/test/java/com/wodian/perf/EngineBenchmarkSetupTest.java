@@ -6,6 +6,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * The JMH benchmarks' own set-up and checks, run once without JMH: population, ring, the warm pass that must be all
  * OK, a stretch of measured operations, the per-iteration all-OK check and the final invariants. Keeps a broken
@@ -59,6 +61,21 @@ class EngineBenchmarkSetupTest
         benchmark.setUp(new Blackhole(BLACKHOLE_CHALLENGE));
         measureAndCheck(benchmark::pay, "Pay with the recommended risk configuration", benchmark::checkIteration,
             benchmark::tearDown);
+    }
+
+    /**
+     * The recommended configuration's step 5 in the SECOND slot is v66 (docs/risk.md "The shipped configuration and
+     * the recommended one"), and {@code recommended+second=FILE} puts FILE there instead (v55, its step 5 before).
+     */
+    @Test
+    void theRecommendedVariantLoadsStepFiveAndTheSecondFileFormItsFile()
+    {
+        assertEquals(66, EngineRiskPayBenchmark.recommendedSecondModel(EngineRiskPayBenchmark.RECOMMENDED).version);
+        assertEquals(66, EngineRiskPayBenchmark.recommendedSecondModel("recommended=active.txt").version);
+        final String v55 = java.nio.file.Path.of("src/main/resources/com/wodian/perf/riskmodel/model-v55.txt")
+            .toAbsolutePath().toString();
+        assertEquals(55, EngineRiskPayBenchmark.recommendedSecondModel(EngineRiskPayBenchmark.RECOMMENDED +
+            EngineRiskPayBenchmark.SECOND_FILE + v55).version);
     }
 
     /**
