@@ -58,10 +58,11 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      * payment of this traffic is declined. A shipped form followed by {@link #SECOND_SUFFIX} (before any
      * {@link #SAME_SET_SUFFIX}): the same with {@link #SECOND_MODEL} in the SECOND slot (docs/risk.md "The second
      * deciding model"), its decline score out of reach: a third model scored per payment. {@link #RECOMMENDED}: the
-     * recommended configuration (docs/risk.md "The shipped configuration and the recommended one": shipped, then
-     * HOME_SAME_SET_LIMIT at 255 as for {@link #SAME_SET_SUFFIX}, and {@link #RECOMMENDED_SECOND_MODEL} in the SECOND
-     * slot); {@code recommended=FILE} the same with the model file FILE in the ACTIVE slot instead of
-     * {@link #SHIPPED_MODEL} (a candidate timed against it in one JVM: {@link RiskOverheadHarness}), and
+     * recommended configuration (docs/risk.md "The shipped configuration and the recommended one": shipped with
+     * {@link #RECOMMENDED_ACTIVE_MODEL} ACTIVE instead of {@link #SHIPPED_MODEL}, then HOME_SAME_SET_LIMIT at 255 as
+     * for {@link #SAME_SET_SUFFIX}, and {@link #RECOMMENDED_SECOND_MODEL} in the SECOND slot); {@code recommended=FILE}
+     * the same with the model file FILE in the ACTIVE slot instead (a candidate timed against it in one JVM:
+     * {@link RiskOverheadHarness}), and
      * {@code recommended}{@link #SECOND_FILE}{@code FILE} the same with FILE in the SECOND slot instead of
      * {@link #RECOMMENDED_SECOND_MODEL} (e.g. an earlier step 5, timed against the current one).
      */
@@ -82,6 +83,12 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      * replaceable: {@code recommended} or {@code recommended=FILE}.
      */
     static final String RECOMMENDED = "recommended";
+
+    /**
+     * Step 3 of the recommended configuration: v68 (v31's recipe trained again on the warm world, 240 trees; since the
+     * fifty-seventh session, after its HELD_OUT 933-938 run). v31 ({@link #SHIPPED_MODEL}) was step 3 before it.
+     */
+    static final String RECOMMENDED_ACTIVE_MODEL = "/com/wodian/perf/riskmodel/model-v68.txt";
 
     /** After {@link #RECOMMENDED}: the model file that follows goes into the SECOND slot instead of step 5's. */
     static final String SECOND_FILE = "+second=";
@@ -177,7 +184,8 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
             final boolean second = base.endsWith(SECOND_SUFFIX);
             final String shipped = second ? base.substring(0, base.length() - SECOND_SUFFIX.length()) : base;
             loadShippedModels(encoder, scratch, shipped.startsWith("shipped:") ?
-                Long.parseLong(shipped.substring("shipped:".length())) : SHIPPED_SHADOW_SAMPLE, null);
+                Long.parseLong(shipped.substring("shipped:".length())) : SHIPPED_SHADOW_SAMPLE,
+                readModel(null, SHIPPED_MODEL));
             if (second)
             {
                 readModel(null, SECOND_MODEL).encode(encoder, scratch, RiskModelSlot.SECOND, (buffer, length) ->
@@ -186,8 +194,7 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
         }
         else if (isRecommended(base))
         {
-            loadShippedModels(encoder, scratch, SHIPPED_SHADOW_SAMPLE,
-                base.startsWith(RECOMMENDED + "=") ? base.substring(RECOMMENDED.length() + 1) : null);
+            loadShippedModels(encoder, scratch, SHIPPED_SHADOW_SAMPLE, recommendedActiveModel(base));
             recommendedSecondModel(base).encode(encoder, scratch, RiskModelSlot.SECOND,
                 (buffer, length) -> fixture.apply(buffer, 0, length, replies));
         }
@@ -235,6 +242,16 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
     }
 
     /**
+     * The ACTIVE slot's model of a recommended {@link #rules} value: {@link #RECOMMENDED_ACTIVE_MODEL}, or FILE of
+     * {@code recommended=FILE}; decline and flag scores out of reach.
+     */
+    static com.wodian.perf.riskmodel.TreeModel recommendedActiveModel(final String base)
+    {
+        return readModel(base.startsWith(RECOMMENDED + "=") ? base.substring(RECOMMENDED.length() + 1) : null,
+            RECOMMENDED_ACTIVE_MODEL);
+    }
+
+    /**
      * The SECOND slot's model of a recommended {@link #rules} value: {@link #RECOMMENDED_SECOND_MODEL}, or FILE of
      * {@code recommended+second=FILE}; decline and flag scores out of reach.
      */
@@ -271,12 +288,12 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      * {@code wodian risk-eval --group-source} runs them (every command there).
      * Decline and flag scores of both out of reach, as for {@code trained}: the cost of scoring two models, not of
      * recording (v24 in service would flag most of this traffic, each a shadow event with its reasons).
-     * {@code activeFile}: a model file in the ACTIVE slot instead of {@link #SHIPPED_MODEL} (null: that).
+     * {@code active}: the model in the ACTIVE slot ({@link #SHIPPED_MODEL} for the shipped forms).
      */
     private void loadShippedModels(final CommandEncoder encoder, final UnsafeBuffer scratch, final long shadowSample,
-        final String activeFile)
+        final com.wodian.perf.riskmodel.TreeModel active)
     {
-        readModel(activeFile, SHIPPED_MODEL).encode(encoder, scratch, RiskModelSlot.ACTIVE, (buffer, length) ->
+        active.encode(encoder, scratch, RiskModelSlot.ACTIVE, (buffer, length) ->
             fixture.apply(buffer, 0, length, replies));
         fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
             RiskAction.DECLINE, 0, 0, 0), replies);
