@@ -1,0 +1,251 @@
+package com.wodian.perf.riskmodel;
+
+import com.wodian.engine.risk.RiskFeatures;
+import com.wodian.engine.risk.RiskModel;
+import com.wodian.engine.risk.RiskModels;
+import com.wodian.protocol.sbe.ResultCode;
+import com.wodian.protocol.sbe.RiskModelOp;
+import com.wodian.protocol.sbe.RiskModelSlot;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * model-v75.txt (docs/risk.md's model table) declines exactly where v66 does or where K holds: K is a careful
+ * cash-out seller's payment, a payment of 60-95% of the account's last top-up (feature 40 in [-192, -16]) made 1-13
+ * hours after it (39 in [60, 780]), of at least about 700 yuan (0 at least 257), with at most one other payment in the
+ * last 24 hours (22 at most 1), outside the home shop's area (41 at most 0), on an account with at least 16 approved
+ * payments (2) and fewer than two kinds of account event in 7 days (86 at most 1). The file is read with perf's
+ * {@link TreeModel#read} (what {@code wodian pos risk-model} sends) and staged into the engine's SECOND slot as
+ * SetRiskModel does; every combination of C's, D's, W's and K's features around their thresholds is scored by the
+ * engine's model with every other feature drawn at random.
+ */
+class CashOutSecondModelTest
+{
+    private static final long[] KINDS_7D = {0, 1, 2, 3, 4};
+    private static final long[] TRACES_AT_NEW_SHOP = {-1, 6, 7, 8};
+    private static final long[] AREA_MATCHES_LAST = {0, 1};
+    private static final long[] MINUTES_SINCE_NEW_NETWORK = {359, 360};
+    private static final long[] AGE_HOURS = {719, 720};
+    private static final long[] PAYMENTS_EVER = {0, 15, 16, 500};
+    private static final long[] CONSUMER_SUSPICIOUS = {399, 400};
+    private static final long[] MERCHANT_SUSPICIOUS = {6, 7};
+    private static final long[] AMOUNT_VS_TOP_UP = {-208, -192, -16, 0};
+    private static final long[] MINUTES_SINCE_TOP_UP = {-1, 59, 60, 780, 781};
+    private static final long[] LOG_AMOUNT = {256, 257};
+    private static final long[] PAYMENTS_24H = {1, 2};
+    private static final long[] AREA_MATCHES_HOME = {-1, 0, 1};
+
+    private static boolean c(final long[] x)
+    {
+        return x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] >= 3 && x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] >= 7;
+    }
+
+    private static boolean d(final long[] x)
+    {
+        return x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] >= 2 && x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] >= 8 &&
+            x[RiskFeatures.AREA_MATCHES_LAST] <= 0 && x[RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN] >= 360;
+    }
+
+    private static boolean w(final long[] x)
+    {
+        return x[RiskFeatures.ACCOUNT_AGE_HOURS] >= 720 && x[CONSUMER_HISTORY] < 16 &&
+            x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] >= 400 && x[RiskFeatures.MERCHANT_SUSPICIOUS_SHARE] >= 7;
+    }
+
+    /** K: a points or credit seller's cash-out payment (docs/risk-threats.md 2.3, careful). */
+    private static boolean k(final long[] x)
+    {
+        final long toTopUp = x[AMOUNT_VS_LAST_TOP_UP];
+        final long sinceTopUp = x[RiskFeatures.MINUTES_SINCE_TOP_UP];
+        return toTopUp >= -192 && toTopUp <= -16 && sinceTopUp >= 60 && sinceTopUp <= 780 &&
+            x[RiskFeatures.LOG_AMOUNT] >= 257 && x[PAYMENTS_24H_ID] <= 1 && x[RiskFeatures.AREA_MATCHES_HOME] <= 0 &&
+            x[CONSUMER_HISTORY] >= 16 && x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] <= 1;
+    }
+
+    /** Feature ids the engine keeps package-private, by their names in Engine.riskFeatureNames(). */
+    private static final int AMOUNT_VS_LAST_TOP_UP = id("AMOUNT_VS_LAST_TOP_UP");
+    private static final int PAYMENTS_24H_ID = id("CONSUMER_PAYMENTS_24H");
+    private static final int CONSUMER_HISTORY = id("CONSUMER_HISTORY");
+
+    private static int id(final String name)
+    {
+        final String[] names = com.wodian.engine.Engine.riskFeatureNames();
+        for (int id = 0; id < names.length; id++)
+        {
+            if (names[id].equals(name))
+            {
+                return id;
+            }
+        }
+        throw new AssertionError("no feature " + name);
+    }
+
+    @Test
+    void v75DeclinesExactlyCOrDOrWOrK() throws IOException
+    {
+        final TreeModel file = resource("model-v75.txt");
+        assertEquals(75, file.version);
+        final RiskModel model = loadedIntoSecond(file);
+        final SplittableRandom random = new SplittableRandom(75);
+        final long[] x = new long[RiskFeatures.COUNT];
+        final int[] counts = new int[4];
+        for (final long kinds : KINDS_7D)
+        {
+            for (final long traces : TRACES_AT_NEW_SHOP)
+            {
+                for (final long area : AREA_MATCHES_LAST)
+                {
+                    for (final long network : MINUTES_SINCE_NEW_NETWORK)
+                    {
+                        for (final long payments : PAYMENTS_EVER)
+                        {
+                            final long[] cd = {kinds, traces, area, network, payments};
+                            walkWAndK(model, random, x, cd, counts);
+                        }
+                    }
+                }
+            }
+        }
+        // counts: scored, declined, declined where K holds (never with C, D or W: K needs 86 <= 1 and 2 >= 16),
+        // declined where W holds and C and D do not.
+        final int cdGrid = KINDS_7D.length * TRACES_AT_NEW_SHOP.length * AREA_MATCHES_LAST.length *
+            MINUTES_SINCE_NEW_NETWORK.length;
+        final int kGrid = AMOUNT_VS_TOP_UP.length * MINUTES_SINCE_TOP_UP.length * LOG_AMOUNT.length *
+            PAYMENTS_24H.length * AREA_MATCHES_HOME.length;
+        final int wGrid = AGE_HOURS.length * CONSUMER_SUSPICIOUS.length * MERCHANT_SUSPICIOUS.length;
+        assertEquals(cdGrid * PAYMENTS_EVER.length * wGrid * kGrid, counts[0], "every combination scored");
+        // C or D: 86 in {3, 4} with 87 in {7, 8} (16 with 42 and 83), or 86 = 2, 87 = 8, 42 = 0, 83 = 360 (1).
+        final int cOrD = 2 * 2 * 2 * 2 + 1;
+        // K: 40 in {-192, -16}, 39 in {60, 780}, 0 = 257, 22 = 1, 41 in {-1, 0}, 2 in {16, 500}, 86 in {0, 1};
+        // 87, 42, 83 and W's three features free.
+        final int k = 2 * 2 * 2 * 2 * 2 * TRACES_AT_NEW_SHOP.length * AREA_MATCHES_LAST.length *
+            MINUTES_SINCE_NEW_NETWORK.length * wGrid;
+        assertEquals(k, counts[2], "K's combinations");
+        // W: 18 = 720, 55 = 400, 53 = 7, 2 in {0, 15}, wherever C and D do not hold, over K's whole grid.
+        final int w = 2 * (cdGrid - cOrD) * kGrid;
+        assertEquals(w, counts[3], "W's combinations beyond C and D");
+        assertEquals(cOrD * PAYMENTS_EVER.length * wGrid * kGrid + w + k, counts[1], "C or D or W or K, no more");
+    }
+
+    private static void walkWAndK(final RiskModel model, final SplittableRandom random, final long[] x,
+        final long[] cd, final int[] counts)
+    {
+        for (final long age : AGE_HOURS)
+        {
+            for (final long consumer : CONSUMER_SUSPICIOUS)
+            {
+                for (final long merchant : MERCHANT_SUSPICIOUS)
+                {
+                    for (final long toTopUp : AMOUNT_VS_TOP_UP)
+                    {
+                        for (final long sinceTopUp : MINUTES_SINCE_TOP_UP)
+                        {
+                            for (final long amount : LOG_AMOUNT)
+                            {
+                                for (final long day : PAYMENTS_24H)
+                                {
+                                    for (final long home : AREA_MATCHES_HOME)
+                                    {
+                                        final long[] wk = {age, consumer, merchant, toTopUp, sinceTopUp, amount, day,
+                                            home};
+                                        score(model, random, x, cd, wk, counts);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void score(final RiskModel model, final SplittableRandom random, final long[] x, final long[] cd,
+        final long[] wk, final int[] counts)
+    {
+        for (int f = 0; f < x.length; f++)
+        {
+            x[f] = random.nextLong(-1_000, 50_000);
+        }
+        x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] = cd[0];
+        x[RiskFeatures.EVENTED_NEW_SHOP_TRACES] = cd[1];
+        x[RiskFeatures.AREA_MATCHES_LAST] = cd[2];
+        x[RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN] = cd[3];
+        x[CONSUMER_HISTORY] = cd[4];
+        x[RiskFeatures.ACCOUNT_AGE_HOURS] = wk[0];
+        x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] = wk[1];
+        x[RiskFeatures.MERCHANT_SUSPICIOUS_SHARE] = wk[2];
+        x[AMOUNT_VS_LAST_TOP_UP] = wk[3];
+        x[RiskFeatures.MINUTES_SINCE_TOP_UP] = wk[4];
+        x[RiskFeatures.LOG_AMOUNT] = wk[5];
+        x[PAYMENTS_24H_ID] = wk[6];
+        x[RiskFeatures.AREA_MATCHES_HOME] = wk[7];
+        final boolean cOrD = c(x) || d(x);
+        final boolean expected = cOrD || w(x) || k(x);
+        final boolean decided = model.score(x.clone()) >= model.declineScore();
+        assertEquals(expected, decided, () -> describe(x));
+        counts[0]++;
+        counts[1] += decided ? 1 : 0;
+        counts[2] += decided && k(x) && !cOrD && !w(x) ? 1 : 0;
+        counts[3] += decided && w(x) && !cOrD && !k(x) ? 1 : 0;
+    }
+
+    private static String describe(final long[] x)
+    {
+        final int[] shown = {RiskFeatures.ACCOUNT_EVENT_KINDS_7D, RiskFeatures.EVENTED_NEW_SHOP_TRACES,
+            RiskFeatures.AREA_MATCHES_LAST, RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN, CONSUMER_HISTORY,
+            RiskFeatures.ACCOUNT_AGE_HOURS, RiskFeatures.CONSUMER_SUSPICIOUS_SHARE,
+            RiskFeatures.MERCHANT_SUSPICIOUS_SHARE, AMOUNT_VS_LAST_TOP_UP, RiskFeatures.MINUTES_SINCE_TOP_UP,
+            RiskFeatures.LOG_AMOUNT, PAYMENTS_24H_ID, RiskFeatures.AREA_MATCHES_HOME};
+        final StringBuilder text = new StringBuilder("model-v75.txt at");
+        for (final int id : shown)
+        {
+            text.append(' ').append(id).append('=').append(x[id]);
+        }
+        return text.toString();
+    }
+
+    /** Stages {@code model} into the SECOND slot as SetRiskModel's BEGIN, TREES and COMMIT do; the slot's model. */
+    private static RiskModel loadedIntoSecond(final TreeModel model)
+    {
+        final RiskModels models = new RiskModels();
+        final int slot = RiskModelSlot.SECOND.value();
+        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.BEGIN.value(), model.version, model.treeCount(),
+            model.declineScore, model.flagScore));
+        for (int tree = 0; tree < model.treeCount(); tree++)
+        {
+            final int n = tree * 3;
+            final int l = tree * 4;
+            assertTrue(RiskModels.validTree(model.features[n], model.features[n + 1], model.features[n + 2],
+                model.leaves[l], model.leaves[l + 1], model.leaves[l + 2], model.leaves[l + 3], RiskFeatures.COUNT),
+                "tree " + tree);
+            assertEquals(ResultCode.OK, models.checkTrees(slot, model.version, tree, 1));
+            models.stageTree(model.features[n], model.thresholds[n], model.features[n + 1], model.thresholds[n + 1],
+                model.features[n + 2], model.thresholds[n + 2], model.leaves[l], model.leaves[l + 1],
+                model.leaves[l + 2], model.leaves[l + 3]);
+        }
+        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.COMMIT.value(), model.version, 0, 0, 0));
+        return models.slot(slot);
+    }
+
+    private static TreeModel resource(final String name) throws IOException
+    {
+        final Path copy = Files.createTempFile("wodian-model", ".txt");
+        try (InputStream in = CashOutSecondModelTest.class.getResourceAsStream("/com/wodian/perf/riskmodel/" + name))
+        {
+            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return TreeModel.read(copy);
+        }
+        finally
+        {
+            Files.delete(copy);
+        }
+    }
+}
