@@ -212,6 +212,93 @@ class CashOutSecondModelTest
         return text.toString();
     }
 
+    /**
+     * model-v77.txt: C and D with the gate "a shop new to the account (61) or a till new to it (16)" in place of feature
+     * 87's shop alone, the traces read from feature 79 (C' = 86 >= 3 and 79 >= 7, D' = 86 >= 2 and 79 >= 8 and 42 <= 0
+     * and 83 >= 360, both behind the gate; a superset of C or D, since 87 is 79 where 61 = 1 and 86 >= 1), or W, or K.
+     */
+    @Test
+    void v77DeclinesExactlyTillGatedCOrDOrWOrK() throws IOException
+    {
+        final TreeModel file = resource("model-v77.txt");
+        assertEquals(77, file.version);
+        final int[] ids = {RiskFeatures.ACCOUNT_EVENT_KINDS_7D, RiskFeatures.TAKEOVER_TRACES,
+            RiskFeatures.NEW_MERCHANT_FOR_CONSUMER, RiskFeatures.FIRST_TIME_PAIR, RiskFeatures.AREA_MATCHES_LAST,
+            RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN, CONSUMER_HISTORY, RiskFeatures.ACCOUNT_AGE_HOURS,
+            RiskFeatures.CONSUMER_SUSPICIOUS_SHARE, RiskFeatures.MERCHANT_SUSPICIOUS_SHARE, AMOUNT_VS_LAST_TOP_UP,
+            RiskFeatures.MINUTES_SINCE_TOP_UP, RiskFeatures.LOG_AMOUNT, PAYMENTS_24H_ID, RiskFeatures.AREA_MATCHES_HOME};
+        final long[][] values = {KINDS_7D, {5, 6, 7, 8}, {0, 1}, {0, 1}, AREA_MATCHES_LAST, MINUTES_SINCE_NEW_NETWORK,
+            {15, 16}, AGE_HOURS, CONSUMER_SUSPICIOUS, MERCHANT_SUSPICIOUS, AMOUNT_VS_TOP_UP, {59, 60, 780, 781},
+            LOG_AMOUNT, PAYMENTS_24H, AREA_MATCHES_HOME};
+        final int[] counts = walk(loadedIntoSecond(file), "model-v77.txt", new SplittableRandom(77), ids, values,
+            x -> tillGatedCOrD(x) || w(x) || k(x), x -> tillGatedCOrD(x), x -> k(x));
+        assertEquals(640 * 8 * 192, counts[0], "every combination scored");
+        // C' or D' over (86, 79, 61, 16, 42, 83): the gate holds at 3 of 61 and 16's 4 pairs; C' at 86 in {3, 4}, 79 in
+        // {7, 8}, 42 and 83 free (48); D' beyond C' at 86 = 2, 79 = 8, 42 = 0, 83 = 360 (3): 51 of 320.
+        assertEquals(51 * 2 * 8 * 192, counts[1], "C' or D'");
+        // K: 40 in {-192, -16}, 39 in {60, 780}, 0 = 257, 22 = 1, 41 in {-1, 0}, 2 = 16, 86 in {0, 1}; the rest free.
+        assertEquals(2 * 2 * 2 * 2 * (4 * 2 * 2 * 2 * 2) * 8, counts[2], "K");
+        // W: 18 = 720, 55 = 400, 53 = 7, 2 = 15, beyond C' and D' (269 of 320), over K's whole grid (192).
+        assertEquals(51 * 2 * 8 * 192 + 269 * 192 + 2 * 2 * 2 * 2 * 64 * 8, counts[3], "declined: C', D', W, K");
+    }
+
+    private static boolean tillGatedCOrD(final long[] x)
+    {
+        final boolean gate = x[RiskFeatures.NEW_MERCHANT_FOR_CONSUMER] == 1 || x[RiskFeatures.FIRST_TIME_PAIR] == 1;
+        final long kinds = x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D];
+        final long traces = x[RiskFeatures.TAKEOVER_TRACES];
+        return gate && (kinds >= 3 && traces >= 7 || kinds >= 2 && traces >= 8 &&
+            x[RiskFeatures.AREA_MATCHES_LAST] <= 0 && x[RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN] >= 360);
+    }
+
+    /**
+     * Scores every combination of {@code values} (feature {@code ids[i]} over {@code values[i]}), every other feature
+     * drawn at random, and asserts the model's decision is {@code rule}'s; returns {scored, where {@code first} held,
+     * where {@code second} held, declined}.
+     */
+    private static int[] walk(final RiskModel model, final String file, final SplittableRandom random, final int[] ids,
+        final long[][] values, final java.util.function.Predicate<long[]> rule,
+        final java.util.function.Predicate<long[]> first, final java.util.function.Predicate<long[]> second)
+    {
+        final int[] counts = new int[4];
+        final int[] at = new int[ids.length];
+        final long[] x = new long[RiskFeatures.COUNT];
+        do
+        {
+            for (int f = 0; f < x.length; f++)
+            {
+                x[f] = random.nextLong(-1_000, 50_000);
+            }
+            for (int i = 0; i < ids.length; i++)
+            {
+                x[ids[i]] = values[i][at[i]];
+            }
+            final boolean decided = model.score(x.clone()) >= model.declineScore();
+            assertEquals(rule.test(x), decided, () -> file + " at " + java.util.Arrays.toString(ids) + " = " +
+                java.util.stream.IntStream.of(ids).mapToObj(id -> Long.toString(x[id])).toList());
+            counts[0]++;
+            counts[1] += first.test(x) ? 1 : 0;
+            counts[2] += second.test(x) ? 1 : 0;
+            counts[3] += decided ? 1 : 0;
+        }
+        while (next(at, values));
+        return counts;
+    }
+
+    /** The next combination in mixed radix (the last index fastest); false after the last. */
+    private static boolean next(final int[] at, final long[][] values)
+    {
+        for (int i = at.length - 1; i >= 0; i--)
+        {
+            if (++at[i] < values[i].length)
+            {
+                return true;
+            }
+            at[i] = 0;
+        }
+        return false;
+    }
+
     /** Stages {@code model} into the SECOND slot as SetRiskModel's BEGIN, TREES and COMMIT do; the slot's model. */
     private static RiskModel loadedIntoSecond(final TreeModel model)
     {
