@@ -159,27 +159,37 @@ final class Ledger
     /** Cancel of a live hold: cash back to the wallet, voucher back to the consumer. */
     void cancelHold(final int record)
     {
-        final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
-        final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
-        final long cashFen = cashOf(record);
-        releaseHold(record, consumerIndex, merchantIndex, cashFen);
-        returnHoldToWallet(record, consumerIndex, cashFen);
-        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_CANCELLED_COUNT, 1);
-        records.setState(record, PaymentState.CANCELLED.value());
-        records.finish(record, context.nowMs);
+        endHoldWithoutSale(record, PaymentState.CANCELLED);
     }
 
     /** A hold whose ttl passed: as a cancel, counted as expired. */
     void expireHold(final int record)
+    {
+        endHoldWithoutSale(record, PaymentState.EXPIRED);
+    }
+
+    /**
+     * A live hold ends without a sale ({@code end}: cancelled or expired): its cash back to the wallet, its voucher
+     * back to the consumer, counted at the merchant as the end it had. The hold's parties and cash are read from its
+     * record once.
+     */
+    private void endHoldWithoutSale(final int record, final PaymentState end)
     {
         final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
         final int merchantIndex = (int)records.get(record, Payment.MERCHANT_INDEX);
         final long cashFen = cashOf(record);
         releaseHold(record, consumerIndex, merchantIndex, cashFen);
         returnHoldToWallet(record, consumerIndex, cashFen);
-        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_EXPIRED_COUNT, 1);
-        merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_EXPIRED_FEN, cashFen);
-        records.setState(record, PaymentState.EXPIRED.value());
+        if (end == PaymentState.EXPIRED)
+        {
+            merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_EXPIRED_COUNT, 1);
+            merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_EXPIRED_FEN, cashFen);
+        }
+        else
+        {
+            merchants.add(KEY, merchantIndex, MerchantBook.HOLDS_CANCELLED_COUNT, 1);
+        }
+        records.setState(record, end.value());
         records.finish(record, context.nowMs);
     }
 
