@@ -94,11 +94,12 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
     static final String SECOND_FILE = "+second=";
 
     /**
-     * Step 5 of the recommended configuration: v66, written by hand (v55's three trees, then W's tree, an exit marker
-     * after 4 trees and W's closing tree; since the fifty-sixth session, after its HELD_OUT 927-932 run: docs/risk.md
-     * "The shipped configuration and the recommended one"). v55 (three trees, no marker) was step 5 before it.
+     * Step 5 of the recommended configuration: v77, written by hand (15 trees, an exit marker after 7; since the
+     * fifty-seventh session, after its HELD_OUT 939-944 run with v68 ACTIVE: docs/risk.md "The shipped configuration
+     * and the recommended one"). v66 (5 trees, a marker after 4) was step 5 in the fifty-sixth session, v55 (three
+     * trees, no marker) before it.
      */
-    static final String RECOMMENDED_SECOND_MODEL = "/com/wodian/perf/riskmodel/model-v66.txt";
+    static final String RECOMMENDED_SECOND_MODEL = "/com/wodian/perf/riskmodel/model-v77.txt";
 
     private EngineFixture fixture;
     private UnsafeBuffer ring;
