@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * a repeat answers from its record while it lives), tables from 8 to 3,000 keys whose keys recur, a full table churning
  * for hundreds of generations, tables of mostly live holds (a short FIFO, so records are reused soon after they were
  * forgotten), and a key that comes back into the very record it was forgotten from. Written for session 57's lazy
- * forgetting (not kept, docs/history/engine-sessions.md "Session 57"), whose stale entries these edges exercise; the
- * table's answers must not depend on how forgetting keeps its index.
+ * forgetting (not kept: docs/history/engine-sessions.md, "Session 57, throughput (records)"), whose stale entries
+ * these edges exercise; the table's answers must not depend on how forgetting keeps its index.
  */
 class RecordTableChurnTest
 {
@@ -32,7 +32,8 @@ class RecordTableChurnTest
     }
 
     @Property(tries = 12, seed = "20261207")
-    void answersAsTheModelAndItsRestoredTwin(@ForAll final long seed, @ForAll @IntRange(min = 8, max = 3_000) final int capacity,
+    void answersAsTheModelAndItsRestoredTwin(@ForAll final long seed,
+        @ForAll @IntRange(min = 8, max = 3_000) final int capacity,
         @ForAll @IntRange(min = 0, max = 9) final int holdsInTen)
     {
         final Run run = new Run(capacity, seed, holdsInTen);
