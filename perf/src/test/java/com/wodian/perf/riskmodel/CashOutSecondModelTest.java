@@ -2,16 +2,10 @@ package com.wodian.perf.riskmodel;
 
 import com.wodian.engine.risk.RiskFeatures;
 import com.wodian.engine.risk.RiskModel;
-import com.wodian.engine.risk.RiskModels;
-import com.wodian.protocol.sbe.ResultCode;
-import com.wodian.protocol.sbe.RiskModelOp;
 import com.wodian.protocol.sbe.RiskModelSlot;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,9 +85,9 @@ class CashOutSecondModelTest
     @Test
     void v75DeclinesExactlyCOrDOrWOrK() throws IOException
     {
-        final TreeModel file = resource("model-v75.txt");
+        final TreeModel file = ModelFiles.resource("model-v75.txt");
         assertEquals(75, file.version);
-        final RiskModel model = loadedIntoSecond(file);
+        final RiskModel model = ModelFiles.loaded(RiskModelSlot.SECOND, file, file.version);
         final SplittableRandom random = new SplittableRandom(75);
         final long[] x = new long[RiskFeatures.COUNT];
         final int[] counts = new int[4];
@@ -220,7 +214,7 @@ class CashOutSecondModelTest
     @Test
     void v77DeclinesExactlyTillGatedCOrDOrWOrK() throws IOException
     {
-        final TreeModel file = resource("model-v77.txt");
+        final TreeModel file = ModelFiles.resource("model-v77.txt");
         assertEquals(77, file.version);
         final int[] ids = {RiskFeatures.ACCOUNT_EVENT_KINDS_7D, RiskFeatures.TAKEOVER_TRACES,
             RiskFeatures.NEW_MERCHANT_FOR_CONSUMER, RiskFeatures.FIRST_TIME_PAIR, RiskFeatures.AREA_MATCHES_LAST,
@@ -230,7 +224,7 @@ class CashOutSecondModelTest
         final long[][] values = {KINDS_7D, {5, 6, 7, 8}, {0, 1}, {0, 1}, AREA_MATCHES_LAST, MINUTES_SINCE_NEW_NETWORK,
             {15, 16}, AGE_HOURS, CONSUMER_SUSPICIOUS, MERCHANT_SUSPICIOUS, AMOUNT_VS_TOP_UP, {59, 60, 780, 781},
             LOG_AMOUNT, PAYMENTS_24H, AREA_MATCHES_HOME};
-        final int[] counts = walk(loadedIntoSecond(file), "model-v77.txt", new SplittableRandom(77), ids, values,
+        final int[] counts = walk(ModelFiles.loaded(RiskModelSlot.SECOND, file, file.version), "model-v77.txt", new SplittableRandom(77), ids, values,
             x -> tillGatedCOrD(x) || w(x) || k(x), x -> tillGatedCOrD(x), x -> k(x));
         assertEquals(640 * 8 * 192, counts[0], "every combination scored");
         // C' or D' over (86, 79, 61, 16, 42, 83): the gate holds at 3 of 61 and 16's 4 pairs; C' at 86 in {3, 4}, 79 in
@@ -297,42 +291,5 @@ class CashOutSecondModelTest
             at[i] = 0;
         }
         return false;
-    }
-
-    /** Stages {@code model} into the SECOND slot as SetRiskModel's BEGIN, TREES and COMMIT do; the slot's model. */
-    private static RiskModel loadedIntoSecond(final TreeModel model)
-    {
-        final RiskModels models = new RiskModels();
-        final int slot = RiskModelSlot.SECOND.value();
-        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.BEGIN.value(), model.version, model.treeCount(),
-            model.declineScore, model.flagScore));
-        for (int tree = 0; tree < model.treeCount(); tree++)
-        {
-            final int n = tree * 3;
-            final int l = tree * 4;
-            assertTrue(RiskModels.validTree(model.features[n], model.features[n + 1], model.features[n + 2],
-                model.leaves[l], model.leaves[l + 1], model.leaves[l + 2], model.leaves[l + 3], RiskFeatures.COUNT),
-                "tree " + tree);
-            assertEquals(ResultCode.OK, models.checkTrees(slot, model.version, tree, 1));
-            models.stageTree(model.features[n], model.thresholds[n], model.features[n + 1], model.thresholds[n + 1],
-                model.features[n + 2], model.thresholds[n + 2], model.leaves[l], model.leaves[l + 1],
-                model.leaves[l + 2], model.leaves[l + 3]);
-        }
-        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.COMMIT.value(), model.version, 0, 0, 0));
-        return models.slot(slot);
-    }
-
-    private static TreeModel resource(final String name) throws IOException
-    {
-        final Path copy = Files.createTempFile("wodian-model", ".txt");
-        try (InputStream in = CashOutSecondModelTest.class.getResourceAsStream("/com/wodian/perf/riskmodel/" + name))
-        {
-            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return TreeModel.read(copy);
-        }
-        finally
-        {
-            Files.delete(copy);
-        }
     }
 }

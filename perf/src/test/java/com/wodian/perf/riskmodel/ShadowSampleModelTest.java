@@ -1,16 +1,11 @@
 package com.wodian.perf.riskmodel;
 
 import com.wodian.engine.risk.RiskModel;
-import com.wodian.engine.risk.RiskModels;
-import com.wodian.protocol.sbe.ResultCode;
-import com.wodian.protocol.sbe.RiskModelOp;
 import com.wodian.protocol.sbe.RiskModelSlot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
@@ -30,22 +25,22 @@ class ShadowSampleModelTest
     @Test
     void thePeriodReachesTheEngineAndChangesNoScore() throws IOException
     {
-        final TreeModel v24 = resource("model-v24.txt");
-        final TreeModel v31 = resource("model-v31.txt");
-        assertEquals(0, loaded(v24), "the shipped file carries no period");
+        final TreeModel v24 = ModelFiles.resource("model-v24.txt");
+        final TreeModel v31 = ModelFiles.resource("model-v31.txt");
+        assertEquals(0, sampleOf(v24), "the shipped file carries no period");
         final TreeModel v24Sampled = v24.withShadowSample(8);
         assertEquals(v24.treeCount(), v24Sampled.treeCount(), "in the exit marker");
-        assertEquals(8, loaded(v24Sampled));
+        assertEquals(8, sampleOf(v24Sampled));
         final TreeModel v31Sampled = v31.withShadowSample(16);
         assertEquals(v31.treeCount() + 1, v31Sampled.treeCount(), "a marker of its own");
-        assertEquals(16, loaded(v31Sampled));
+        assertEquals(16, sampleOf(v31Sampled));
         final Path file = dir.resolve("v31-sampled.txt");
         v31Sampled.write(file);
-        assertEquals(16, loaded(TreeModel.read(file)), "through a model file");
-        assertEquals(4, loaded(v31Sampled.withShadowSample(4)), "a new period replaces the old");
-        assertEquals(0, loaded(v31Sampled.withShadowSample(0)), "0: every command again");
+        assertEquals(16, sampleOf(TreeModel.read(file)), "through a model file");
+        assertEquals(4, sampleOf(v31Sampled.withShadowSample(4)), "a new period replaces the old");
+        assertEquals(0, sampleOf(v31Sampled.withShadowSample(0)), "0: every command again");
         assertEquals(v31.treeCount(), v31Sampled.withShadowSample(0).treeCount());
-        assertEquals(0, loaded(v24Sampled.withShadowSample(0)));
+        assertEquals(0, sampleOf(v24Sampled.withShadowSample(0)));
         // rev R46: 0 on a file without a period loads the file's own trees, node for node, whatever its exit marker's
         // unused nodes hold (v24's hold feature 0, threshold 0; a trainer may write others).
         final int[] features = v24.features.clone();
@@ -89,40 +84,9 @@ class ShadowSampleModelTest
         throw new AssertionError("no exit marker");
     }
 
-    private static TreeModel resource(final String name) throws IOException
+    /** The shadow sample period of {@code model} once loaded into the challenger slot as SetRiskModel would. */
+    private static long sampleOf(final TreeModel model)
     {
-        final Path copy = Files.createTempFile("wodian-model", ".txt");
-        try (InputStream in = ShadowSampleModelTest.class.getResourceAsStream("/com/wodian/perf/riskmodel/" + name))
-        {
-            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return TreeModel.read(copy);
-        }
-        finally
-        {
-            Files.delete(copy);
-        }
-    }
-
-    /** Loads {@code model} into the challenger slot as SetRiskModel would; the slot's shadow sample period. */
-    private static long loaded(final TreeModel model)
-    {
-        final RiskModels models = new RiskModels();
-        final int slot = RiskModelSlot.CHALLENGER.value();
-        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.BEGIN.value(), 1, model.treeCount(),
-            model.declineScore, model.flagScore));
-        for (int tree = 0; tree < model.treeCount(); tree++)
-        {
-            final int n = tree * 3;
-            final int l = tree * 4;
-            assertTrue(RiskModels.validTree(model.features[n], model.features[n + 1], model.features[n + 2],
-                model.leaves[l], model.leaves[l + 1], model.leaves[l + 2], model.leaves[l + 3],
-                com.wodian.engine.risk.RiskFeatures.COUNT), "tree " + tree);
-            assertEquals(ResultCode.OK, models.checkTrees(slot, 1, tree, 1));
-            models.stageTree(model.features[n], model.thresholds[n], model.features[n + 1], model.thresholds[n + 1],
-                model.features[n + 2], model.thresholds[n + 2], model.leaves[l], model.leaves[l + 1],
-                model.leaves[l + 2], model.leaves[l + 3]);
-        }
-        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.COMMIT.value(), 1, 0, 0, 0));
-        return models.slot(slot).shadowSamplePeriod();
+        return ModelFiles.loaded(RiskModelSlot.CHALLENGER, model, 1).shadowSamplePeriod();
     }
 }

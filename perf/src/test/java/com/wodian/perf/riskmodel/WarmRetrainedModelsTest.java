@@ -2,16 +2,10 @@ package com.wodian.perf.riskmodel;
 
 import com.wodian.engine.Engine;
 import com.wodian.engine.risk.RiskModel;
-import com.wodian.engine.risk.RiskModels;
-import com.wodian.protocol.sbe.ResultCode;
-import com.wodian.protocol.sbe.RiskModelOp;
 import com.wodian.protocol.sbe.RiskModelSlot;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,7 +29,7 @@ class WarmRetrainedModelsTest
     @Test
     void v68IsV31sRecipeOnTheWarmWorldWithTheAccountEvents() throws IOException
     {
-        final TreeModel v68 = resource("model-v68.txt");
+        final TreeModel v68 = ModelFiles.resource("model-v68.txt");
         assertV31sRecipe(v68, 68, -300);
         assertEquals(71, treesReading(v68, GROUP_FIRST, GROUP_LAST), "trees testing a group feature");
         assertEquals(75, treesReading(v68, EVENT_FIRST, EVENT_LAST), "trees testing an account-event feature");
@@ -44,7 +38,7 @@ class WarmRetrainedModelsTest
     @Test
     void v69IsV31sRecipeOnTheWarmWorldWithV31sOwnFeatures() throws IOException
     {
-        final TreeModel v69 = resource("model-v69.txt");
+        final TreeModel v69 = ModelFiles.resource("model-v69.txt");
         assertV31sRecipe(v69, 69, -700);
         assertEquals(68, treesReading(v69, GROUP_FIRST, GROUP_LAST), "trees testing a group feature");
         assertEquals(0, treesReading(v69, EVENT_FIRST, EVENT_LAST), "features 80-87 were left out");
@@ -60,7 +54,7 @@ class WarmRetrainedModelsTest
         assertEquals(0, model.individualTrees(), "no individual stage: its first tree reads a group feature");
         final int strikes = Arrays.asList(Engine.riskFeatureNames()).indexOf("CONSUMER_STRIKES_24H");
         assertEquals(0, treesReading(model, strikes, strikes), "the trainer leaves the strikes out");
-        final RiskModel loaded = loadedAsActive(model);
+        final RiskModel loaded = ModelFiles.loaded(RiskModelSlot.ACTIVE, model, model.version);
         assertEquals(version, loaded.version());
         assertEquals(model.treeCount(), loaded.treeCount());
         assertEquals(declineScore, loaded.declineScore());
@@ -80,42 +74,5 @@ class WarmRetrainedModelsTest
             trees += reads ? 1 : 0;
         }
         return trees;
-    }
-
-    /** Loads {@code model} into the active slot as SetRiskModel would (BEGIN, each tree checked and staged, COMMIT). */
-    private static RiskModel loadedAsActive(final TreeModel model)
-    {
-        final RiskModels models = new RiskModels();
-        final int slot = RiskModelSlot.ACTIVE.value();
-        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.BEGIN.value(), model.version, model.treeCount(),
-            model.declineScore, model.flagScore));
-        for (int tree = 0; tree < model.treeCount(); tree++)
-        {
-            final int n = tree * 3;
-            final int l = tree * 4;
-            assertTrue(RiskModels.validTree(model.features[n], model.features[n + 1], model.features[n + 2],
-                model.leaves[l], model.leaves[l + 1], model.leaves[l + 2], model.leaves[l + 3],
-                com.wodian.engine.risk.RiskFeatures.COUNT), "tree " + tree);
-            assertEquals(ResultCode.OK, models.checkTrees(slot, model.version, tree, 1), "tree " + tree);
-            models.stageTree(model.features[n], model.thresholds[n], model.features[n + 1], model.thresholds[n + 1],
-                model.features[n + 2], model.thresholds[n + 2], model.leaves[l], model.leaves[l + 1],
-                model.leaves[l + 2], model.leaves[l + 3]);
-        }
-        assertEquals(ResultCode.OK, models.control(slot, RiskModelOp.COMMIT.value(), model.version, 0, 0, 0));
-        return models.slot(slot);
-    }
-
-    private static TreeModel resource(final String name) throws IOException
-    {
-        final Path copy = Files.createTempFile("wodian-model", ".txt");
-        try (InputStream in = WarmRetrainedModelsTest.class.getResourceAsStream("/com/wodian/perf/riskmodel/" + name))
-        {
-            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return TreeModel.read(copy);
-        }
-        finally
-        {
-            Files.delete(copy);
-        }
     }
 }
