@@ -94,7 +94,7 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
     static final String SECOND_FILE = "+second=";
 
     /**
-     * Step 5 of the recommended configuration: v77, written by hand (15 trees, an exit marker after 7; since the
+     * Step 5 of the recommended configuration: v77, written by hand (14 trees, an exit marker after the 6th; since the
      * fifty-seventh session, after its HELD_OUT 939-944 run with v68 ACTIVE: docs/risk.md "The shipped configuration
      * and the recommended one"). v66 (5 trees, a marker after 4) was step 5 in the fifty-sixth session, v55 (three
      * trees, no marker) before it.
