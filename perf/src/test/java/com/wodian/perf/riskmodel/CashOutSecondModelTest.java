@@ -207,9 +207,10 @@ class CashOutSecondModelTest
     }
 
     /**
-     * model-v77.txt: C and D with the gate "a shop new to the account (61) or a till new to it (16)" in place of feature
-     * 87's shop alone, the traces read from feature 79 (C' = 86 >= 3 and 79 >= 7, D' = 86 >= 2 and 79 >= 8 and 42 <= 0
-     * and 83 >= 360, both behind the gate; a superset of C or D, since 87 is 79 where 61 = 1 and 86 >= 1), or W, or K.
+     * model-v77.txt: C and D with the gate "a shop new to the account (61) or a till new to it (16)" in place of
+     * feature 87's shop alone, the traces read from feature 79 (C' = 86 >= 3 and 79 >= 7, D' = 86 >= 2 and 79 >= 8 and
+     * 42 <= 0 and 83 >= 360, both behind the gate; a superset of C or D, since 87 is 79 where 61 = 1 and 86 >= 1), or
+     * W, or K.
      */
     @Test
     void v77DeclinesExactlyTillGatedCOrDOrWOrK() throws IOException
@@ -220,12 +221,14 @@ class CashOutSecondModelTest
             RiskFeatures.NEW_MERCHANT_FOR_CONSUMER, RiskFeatures.FIRST_TIME_PAIR, RiskFeatures.AREA_MATCHES_LAST,
             RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN, CONSUMER_HISTORY, RiskFeatures.ACCOUNT_AGE_HOURS,
             RiskFeatures.CONSUMER_SUSPICIOUS_SHARE, RiskFeatures.MERCHANT_SUSPICIOUS_SHARE, AMOUNT_VS_LAST_TOP_UP,
-            RiskFeatures.MINUTES_SINCE_TOP_UP, RiskFeatures.LOG_AMOUNT, PAYMENTS_24H_ID, RiskFeatures.AREA_MATCHES_HOME};
+            RiskFeatures.MINUTES_SINCE_TOP_UP, RiskFeatures.LOG_AMOUNT, PAYMENTS_24H_ID,
+            RiskFeatures.AREA_MATCHES_HOME};
         final long[][] values = {KINDS_7D, {5, 6, 7, 8}, {0, 1}, {0, 1}, AREA_MATCHES_LAST, MINUTES_SINCE_NEW_NETWORK,
             {15, 16}, AGE_HOURS, CONSUMER_SUSPICIOUS, MERCHANT_SUSPICIOUS, AMOUNT_VS_TOP_UP, {59, 60, 780, 781},
             LOG_AMOUNT, PAYMENTS_24H, AREA_MATCHES_HOME};
-        final int[] counts = walk(ModelFiles.loaded(RiskModelSlot.SECOND, file, file.version), "model-v77.txt", new SplittableRandom(77), ids, values,
-            x -> tillGatedCOrD(x) || w(x) || k(x), x -> tillGatedCOrD(x), x -> k(x));
+        final int[] counts = walk(ModelFiles.loaded(RiskModelSlot.SECOND, file, file.version), "model-v77.txt",
+            new SplittableRandom(77), ids, values, x -> tillGatedCOrD(x) || w(x) || k(x), x -> tillGatedCOrD(x),
+            x -> k(x));
         assertEquals(640 * 8 * 192, counts[0], "every combination scored");
         // C' or D' over (86, 79, 61, 16, 42, 83): the gate holds at 3 of 61 and 16's 4 pairs; C' at 86 in {3, 4}, 79 in
         // {7, 8}, 42 and 83 free (48); D' beyond C' at 86 = 2, 79 = 8, 42 = 0, 83 = 360 (3): 51 of 320.
