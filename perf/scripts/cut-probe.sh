@@ -41,7 +41,9 @@ trap 'rm -rf "$work"' EXIT
 log="${PROBE_LOG:-$work/log}"
 mkdir -p "$log"
 src="$repo_dir/perf/scripts/jars-probe"
-javac -nowarn -cp "$b_jar" -d "$work/runner" "$src/$runner.java"
+shared=()
+case "$kind" in warm|warmmix) shared=("$src/WarmPopulation.java") ;; esac
+javac -nowarn -cp "$b_jar" -d "$work/runner" "$src/$runner.java" "${shared[@]}"
 javac -nowarn -d "$work/cls" "$src/JarsProbe.java"
 base="$(sed -n 's:.*<wodian.jvm.base>\(.*\)</wodian.jvm.base>.*:\1:p' "$repo_dir/pom.xml")"
 pin=()

@@ -38,7 +38,9 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/jars-probe.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 src="$repo_dir/perf/scripts/jars-probe"
 # Each runner is compiled against the new jar; its calls resolve again in each jar's own class loader.
-javac -nowarn -cp "$new_jar" -d "$work/runner" "$src/$runner.java"
+shared=()
+if [ "$kind" = warm ]; then shared=("$src/WarmPopulation.java"); fi
+javac -nowarn -cp "$new_jar" -d "$work/runner" "$src/$runner.java" "${shared[@]}"
 javac -nowarn -d "$work/cls" "$src/JarsProbe.java"
 base="$(sed -n 's:.*<wodian.jvm.base>\(.*\)</wodian.jvm.base>.*:\1:p' "$repo_dir/pom.xml")"
 uptime

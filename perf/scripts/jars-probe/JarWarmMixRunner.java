@@ -7,10 +7,8 @@ import com.wodian.protocol.sbe.PayEncoder;
 import com.wodian.protocol.sbe.PaymentConfirmEncoder;
 import com.wodian.protocol.sbe.PaymentTryEncoder;
 import com.wodian.protocol.sbe.RefundEncoder;
-import org.agrona.BufferUtil;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.openjdk.jmh.infra.Blackhole;
 
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
@@ -18,16 +16,16 @@ import java.util.SplittableRandom;
 /**
  * Loaded once per jar by JarsProbe (cut-probe.sh kind "warmmix", since session 57): {@link EngineMixBenchmark}'s mix
  * (about 40% Pay, 25% Try, 25% Confirm of the oldest open Try, 10% Refund of half a recent Pay; fresh ids on every
- * ring pass, every reply checked OK) on {@link JarWarmRunner}'s small population: 4,096 consumers, 8 merchants with
- * two terminals each, 32,768 keys (the key table full and churning), a ring of 16,384 slots (1 MiB). So a round
- * measures the code of the Mix's commands on warm lines, which "warm" (Pays only) does not run: a cut of the Try,
- * Confirm or Refund path shows here and not there. Refunds pick among the 2,048 most recent Pays not yet refunded
- * (EngineMixBenchmark: 10,000), so that the Pay is still remembered in the smaller key table. Only the engine's
- * public API and the fixture are used, so that jars of earlier commits run it too.
+ * ring pass, every reply checked OK) on {@link JarWarmRunner}'s small population ({@link WarmPopulation}): 4,096
+ * consumers, 8 merchants with two terminals each, 32,768 keys (the key table full and churning), a ring of 16,384
+ * slots (1 MiB). So a round measures the code of the Mix's commands on warm lines, which "warm" (Pays only) does not
+ * run: a cut of the Try, Confirm or Refund path shows here and not there. Refunds pick among the 2,048 most recent
+ * Pays not yet refunded (EngineMixBenchmark: 10,000), so that the Pay is still remembered in the smaller key table.
+ * Only the engine's public API and the fixture are used, so that jars of earlier commits run it too.
  */
-public final class JarWarmMixRunner
+public final class JarWarmMixRunner implements WarmPopulation.Batches
 {
-    private static final int SLOT_SHIFT = 6;
+    private static final int SLOT_SHIFT = WarmPopulation.SLOT_SHIFT;
     private static final int SLOTS = 16384;
     private static final int CONSUMERS = 4096;
     private static final int MERCHANTS = 8;
@@ -38,10 +36,8 @@ public final class JarWarmMixRunner
     /** Where a command without a refundId writes its dummy one: a spare slot past the ring, so no branch. */
     private static final int DUMMY_ID_INDEX = SLOTS << SLOT_SHIFT;
 
-    private final EngineFixture fixture;
-    private final ReplyCounter replies = new ReplyCounter(new Blackhole(
-        "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous."));
-    private final UnsafeBuffer ring = new UnsafeBuffer(BufferUtil.allocateDirectAligned((SLOTS + 1) << SLOT_SHIFT, 64));
+    private final WarmPopulation population;
+    private final UnsafeBuffer ring;
     private final int[] lengths = new int[SLOTS];
     private final int[] paymentIdOffsets = new int[SLOTS];
     private final int[] refundIdIndexes = new int[SLOTS];
@@ -49,9 +45,10 @@ public final class JarWarmMixRunner
     private int cursor;
     private long passBase = 1;
 
-    private JarWarmMixRunner(final EngineFixture fixture)
+    private JarWarmMixRunner(final WarmPopulation population)
     {
-        this.fixture = fixture;
+        this.population = population;
+        this.ring = population.ring;
         final RingBuilder builder = new RingBuilder();
         for (int slot = 0; slot < SLOTS; slot++)
         {
@@ -72,26 +69,14 @@ public final class JarWarmMixRunner
 
     public static Object setUp()
     {
-        final EngineConfig config = new EngineConfig()
-            .consumersMax(CONSUMERS)
-            .merchantsMax(MERCHANTS)
-            .terminalsMax(MERCHANTS * PayRing.TERMINALS_PER_MERCHANT)
+        final EngineConfig config = WarmPopulation.config(CONSUMERS, MERCHANTS, KEYS)
             .holdsMax(HOLDS_MAX)
-            .keysMax(KEYS)
-            .keyRetentionMs(0)
-            .ttlMsMax(TTL_MS)
-            .amountFenMax(EngineConfig.AMOUNT_FEN_CEILING);
-        final JarWarmMixRunner runner = new JarWarmMixRunner(EngineFixture.populate(
-            config, MERCHANTS, PayRing.TERMINALS_PER_MERCHANT, CONSUMERS, PayRing.TOP_UP_FEN, PayRing.SEED));
-        // Four passes of the ring in the rounds' own batches, so that the JIT's first profile is the measured path's
-        // and the key table is full and evicting before the first round.
-        for (int i = 0; i < 4 * SLOTS / 64; i++)
-        {
-            runner.batch(64, true);
-        }
-        runner.replies.requireAllOk("JarWarmMixRunner warm pass");
-        runner.fixture.engine().verifyInvariants();
-        runner.replies.reset();
+            .ttlMsMax(TTL_MS);
+        // The ring's spare slot past the last holds the dummy refundIds.
+        final JarWarmMixRunner runner =
+            new JarWarmMixRunner(new WarmPopulation(config, MERCHANTS, CONSUMERS, SLOTS + 1));
+        // Four passes of the ring: the key table full and evicting before the first round.
+        runner.population.warmUp("JarWarmMixRunner", 4 * SLOTS / 64, runner);
         return runner;
     }
 
@@ -99,20 +84,14 @@ public final class JarWarmMixRunner
     public static long run(final Object state, final int commands, final int batch, final boolean staged)
     {
         final JarWarmMixRunner runner = (JarWarmMixRunner)state;
-        long folded = 0;
-        for (int i = 0; i < commands / batch; i++)
-        {
-            folded += runner.batch(batch, staged);
-        }
-        runner.replies.requireAllOk("JarWarmMixRunner round");
-        runner.replies.reset();
-        return folded;
+        return runner.population.round("JarWarmMixRunner", commands, batch, staged, runner);
     }
 
     /** Stamps the next {@code batch} slots' ids, prefetches them when staged, applies them (as mixBatch does). */
-    private long batch(final int batch, final boolean staged)
+    @Override
+    public long batch(final int batch, final boolean staged)
     {
-        final Engine engine = fixture.engine();
+        final Engine engine = population.fixture.engine();
         int slot = cursor;
         long base = passBase;
         for (int i = 0; i < batch; i++)
@@ -131,7 +110,7 @@ public final class JarWarmMixRunner
         final long prefetched = staged ? engine.prefetchBatch() : 0;
         for (int i = 0; i < batch; i++)
         {
-            fixture.apply(ring, cursor << SLOT_SHIFT, lengths[cursor], replies);
+            population.fixture.apply(ring, cursor << SLOT_SHIFT, lengths[cursor], population.replies);
             if (++cursor == SLOTS)
             {
                 cursor = 0;

@@ -1,12 +1,9 @@
 package com.wodian.perf;
 
 import com.wodian.engine.Engine;
-import com.wodian.engine.EngineConfig;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.PayEncoder;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.openjdk.jmh.infra.Blackhole;
 
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
@@ -19,28 +16,26 @@ import java.util.SplittableRandom;
  * code). Defaults: 4,096 consumers, 8 merchants with two terminals each (a consumer's spend pairs then fit in its
  * record's pair line, as most of the large workload's do), 16,384 keys; the Pays lie in a ring of 16,384 slots (1 MiB,
  * not PayRing's 64 MiB, whose stamping would be a cold stream beside warm tables). {@code -Dwarm.consumers=N
- * -Dwarm.merchants=N -Dwarm.keys=N -Dwarm.slots=N} (a power of two) change them. Only the engine's public API and the
- * fixture are used, so that jars of earlier commits run it too.
+ * -Dwarm.merchants=N -Dwarm.keys=N -Dwarm.slots=N} (a power of two) change them. The population, warm pass and round
+ * loop are {@link WarmPopulation}'s, shared with {@link JarWarmMixRunner}. Only the engine's public API and the fixture
+ * are used, so that jars of earlier commits run it too.
  */
-public final class JarWarmRunner
+public final class JarWarmRunner implements WarmPopulation.Batches
 {
-    private static final int SLOT_SHIFT = 6;
+    private static final int SLOT_SHIFT = WarmPopulation.SLOT_SHIFT;
     private static final int PAYMENT_ID_OFFSET = CommandEncoder.HEADER_LENGTH + PayEncoder.paymentIdEncodingOffset();
 
-    private final EngineFixture fixture;
-    private final ReplyCounter replies;
+    private final WarmPopulation population;
     private final UnsafeBuffer ring;
     private final int slotMask;
     private final int payLength;
     private int cursor;
     private long nextPaymentId = 1;
 
-    private JarWarmRunner(final EngineFixture fixture, final int slots, final int merchants, final int consumers)
+    private JarWarmRunner(final WarmPopulation population, final int slots, final int merchants, final int consumers)
     {
-        this.fixture = fixture;
-        this.replies = new ReplyCounter(new Blackhole(
-            "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous."));
-        this.ring = new UnsafeBuffer(BufferUtil.allocateDirectAligned(slots << SLOT_SHIFT, 64));
+        this.population = population;
+        this.ring = population.ring;
         this.slotMask = slots - 1;
         final SplittableRandom random = new SplittableRandom(PayRing.SEED + 1);
         final CommandEncoder encoder = new CommandEncoder();
@@ -48,7 +43,8 @@ public final class JarWarmRunner
         for (int slot = 0; slot < slots; slot++)
         {
             final long merchantId = 1 + random.nextInt(merchants);
-            final long terminalId = EngineFixture.terminalId(merchantId, random.nextInt(PayRing.TERMINALS_PER_MERCHANT));
+            final long terminalId =
+                EngineFixture.terminalId(merchantId, random.nextInt(PayRing.TERMINALS_PER_MERCHANT));
             final long consumerId = 1 + random.nextInt(consumers);
             final long amountFen = random.nextLong(PayRing.AMOUNT_FEN_MIN, PayRing.AMOUNT_FEN_MAX + 1);
             length = encoder.pay(ring, slot << SLOT_SHIFT, merchantId, terminalId, 0, consumerId, amountFen);
@@ -70,29 +66,17 @@ public final class JarWarmRunner
         {
             throw new IllegalArgumentException("warm.slots must be a power of two: " + slots);
         }
-        final EngineConfig config = new EngineConfig()
-            .consumersMax(consumers)
-            .merchantsMax(merchants)
-            .terminalsMax(merchants * PayRing.TERMINALS_PER_MERCHANT)
-            .keysMax(keys)
-            .keyRetentionMs(0)
-            .amountFenMax(EngineConfig.AMOUNT_FEN_CEILING);
-        final JarWarmRunner runner = new JarWarmRunner(EngineFixture.populate(
-            config, merchants, PayRing.TERMINALS_PER_MERCHANT, consumers, PayRing.TOP_UP_FEN, PayRing.SEED),
-            slots, merchants, consumers);
-        // Four times the key table, in the rounds' own batches (so that the JIT's first profile is the measured
-        // path's): the table full and evicting before the first round, as PayRing.warmUp leaves the large one.
-        for (int i = 0; i < 4 * keys / 64; i++)
+        final WarmPopulation population =
+            new WarmPopulation(WarmPopulation.config(consumers, merchants, keys), merchants, consumers, slots);
+        final JarWarmRunner runner = new JarWarmRunner(population, slots, merchants, consumers);
+        // Four times the key table: the table full and evicting before the first round, as PayRing.warmUp leaves the
+        // large one.
+        runner.population.warmUp("JarWarmRunner", 4 * keys / 64, runner);
+        if (runner.population.fixture.engine().rememberedKeyCount() != keys)
         {
-            runner.batch(64, true);
+            throw new IllegalStateException("record table not full: " +
+                runner.population.fixture.engine().rememberedKeyCount());
         }
-        runner.replies.requireAllOk("JarWarmRunner warm pass");
-        if (runner.fixture.engine().rememberedKeyCount() != keys)
-        {
-            throw new IllegalStateException("record table not full: " + runner.fixture.engine().rememberedKeyCount());
-        }
-        runner.fixture.engine().verifyInvariants();
-        runner.replies.reset();
         return runner;
     }
 
@@ -100,18 +84,12 @@ public final class JarWarmRunner
     public static long run(final Object state, final int payments, final int batch, final boolean staged)
     {
         final JarWarmRunner runner = (JarWarmRunner)state;
-        long folded = 0;
-        for (int i = 0; i < payments / batch; i++)
-        {
-            folded += runner.batch(batch, staged);
-        }
-        runner.replies.requireAllOk("JarWarmRunner round");
-        runner.replies.reset();
-        return folded;
+        return runner.population.round("JarWarmRunner", payments, batch, staged, runner);
     }
 
     /** Stamps the next {@code batch} slots with fresh paymentIds, prefetches them when staged, applies them. */
-    private long batch(final int batch, final boolean staged)
+    @Override
+    public long batch(final int batch, final boolean staged)
     {
         final int first = cursor;
         for (int i = 0; i < batch; i++)
@@ -119,7 +97,7 @@ public final class JarWarmRunner
             ring.putLong(offsetOf(first + i) + PAYMENT_ID_OFFSET, nextPaymentId++, ByteOrder.LITTLE_ENDIAN);
         }
         cursor = (first + batch) & slotMask;
-        final Engine engine = fixture.engine();
+        final Engine engine = population.fixture.engine();
         long prefetched = 0;
         if (staged)
         {
@@ -131,7 +109,7 @@ public final class JarWarmRunner
         }
         for (int i = 0; i < batch; i++)
         {
-            fixture.apply(ring, offsetOf(first + i), payLength, replies);
+            population.fixture.apply(ring, offsetOf(first + i), payLength, population.replies);
         }
         return prefetched;
     }
