@@ -239,9 +239,11 @@ final class PaymentRules
         }
         if (code == ResultCode.OK && riskActive)
         {
-            // Risk decides before anything is reserved (SPEC: Try is "risk check, then reserve").
+            // Risk decides before anything is reserved (SPEC: Try is "risk check, then reserve"). The spend pair is
+            // looked up only here (risk on at the shop): its line is the batch prefetch's, and settling finds it again.
             risk.paymentContext(consumers.get(consumerIndex, ConsumerBook.WALLET_FEN),
-                voucherSlot >= 0 ? vouchers.get(voucherSlot, VoucherBook.VALUE_FEN) : 0);
+                voucherSlot >= 0 ? vouchers.get(voucherSlot, VoucherBook.VALUE_FEN) : 0,
+                consumption.hasEntry(consumerIndex, merchantIndex));
             code = risk.checkPayment(consumerIndex, merchantIndex, terminalIndex, homeIndex, amountFen);
         }
         if (code == ResultCode.OK && voucherId > 0)

@@ -40,7 +40,7 @@ public final class BuildIdentity
     }
 
     /**
-     * One line, e.g. {@code wodian 0.1.0 (payload schema 15, snapshot format 22, reads 14-22, replication protocol 1)}.
+     * One line, e.g. {@code wodian 0.1.0 (payload schema 16, snapshot format 22, reads 14-22, replication protocol 1)}.
      */
     public static String describe()
     {

@@ -126,10 +126,10 @@ public final class RiskControl
         features.consumerProfiles.recordTopUp(consumerIndex, amountFen, nowMs);
     }
 
-    /** The wallet before the payment and the value of the voucher it names (0: none): features of the model. */
-    public void paymentContext(final long walletFen, final long voucherFen)
+    /** Wallet before the payment, its voucher's value (0: none), a sale here ever settled (88): the engine's books. */
+    public void paymentContext(final long walletFen, final long voucherFen, final boolean paidHereBefore)
     {
-        features.paymentContext(walletFen, voucherFen);
+        features.paymentContext(walletFen, voucherFen, paidHereBefore);
     }
 
     public void consumerRegistered(final int consumerIndex, final long nowMs)

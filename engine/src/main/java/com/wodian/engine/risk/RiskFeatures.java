@@ -164,7 +164,25 @@ public final class RiskFeatures
      * honest payment shows two to four traces. No state of its own: read from features already computed.
      */
     public static final int EVENTED_NEW_SHOP_TRACES = 87;
-    public static final int COUNT = 88;
+    /**
+     * 1 when no sale of the consumer at this shop was ever settled (a Pay approved, or a Try confirmed), 0 when one
+     * was, -1 for a redemption: read from the engine's spend pairs (one per consumer and shop, made by the first
+     * settled sale and never removed: not by a refund, a pool distribution or a snapshot restore), so it is exact
+     * where {@link #NEW_MERCHANT_FOR_CONSUMER} reads a one-hash 64-bit set of the shops ever paid that answers "paid
+     * here before" for about a third of new shops once an account paid 20-40 of them (docs/history/risk-sessions.md,
+     * "Fifty-seventh session"). Sales settled while the risk checks were off count too. A payment that would need a
+     * new pair when the pair book is full is refused before the risk checks (LIMIT_CONSUMPTION_PAIRS), so every scored
+     * payment has its answer. The engine looks the pair up before the checks and hands the answer over
+     * ({@link RiskControl#paymentContext}); the feature keeps no state of its own.
+     */
+    public static final int NEW_SHOP_EXACT = 88;
+    /**
+     * {@link #EVENTED_NEW_SHOP_TRACES} gated by the exact new shop: when the consumer had an AccountEvent of any kind
+     * in the last 7 days (86 at least 1) and never settled a sale at the shop (88 = 1), the payment's
+     * {@link #TAKEOVER_TRACES} (0-10); else -1, and -1 for a redemption. No state of its own.
+     */
+    public static final int EVENTED_EXACT_NEW_SHOP_TRACES = 89;
+    public static final int COUNT = 90;
     /** Features 80-84 read at most this: 30 days. */
     public static final long ACCOUNT_EVENT_CAP_MINUTES = 30L * 24 * 60;
 
@@ -172,12 +190,13 @@ public final class RiskFeatures
      * The features a SetRiskModel of a schema version may name: a build refused a tree naming a feature it did not
      * have yet (RISK_MODEL_INVALID), so accepting it from a message of that version would replay an old journal to
      * another reply and another model. A new feature therefore comes with a new schema version, and its id is valid
-     * only from that version on: 79 from version 8, 80-86 from 13, 87 from 14. (Features added before this rule, up
-     * to 78, are valid in every version that has SetRiskModel.)
+     * only from that version on: 79 from version 8, 80-86 from 13, 87 from 14, 88-89 from 16. (Features added before
+     * this rule, up to 78, are valid in every version that has SetRiskModel.)
      */
     public static int countForSchemaVersion(final int schemaVersion)
     {
-        return schemaVersion >= 14 ? COUNT : schemaVersion >= 13 ? EVENTED_NEW_SHOP_TRACES :
+        return schemaVersion >= 16 ? COUNT : schemaVersion >= 14 ? NEW_SHOP_EXACT :
+            schemaVersion >= 13 ? EVENTED_NEW_SHOP_TRACES :
             schemaVersion >= 8 ? MINUTES_SINCE_CREDENTIAL_RESET : TAKEOVER_TRACES;
     }
     /** Feature 79's thresholds: a payment this far above the consumer's usual amount (log16 x16, about 3x) ... */
@@ -232,12 +251,14 @@ public final class RiskFeatures
         "MERCHANT_NEW_PAYER_WALLET_SHARE", "CONSUMER_RECIPROCAL_MIN", "TAKEOVER_TRACES",
         "MINUTES_SINCE_CREDENTIAL_RESET", "MINUTES_SINCE_DEVICE_BOUND", "MINUTES_SINCE_PHONE_REBOUND",
         "MINUTES_SINCE_NEW_NETWORK_LOGIN", "MINUTES_SINCE_ACCOUNT_EVENT", "ACCOUNT_EVENT_KINDS_24H",
-        "ACCOUNT_EVENT_KINDS_7D", "EVENTED_NEW_SHOP_TRACES",
+        "ACCOUNT_EVENT_KINDS_7D", "EVENTED_NEW_SHOP_TRACES", "NEW_SHOP_EXACT", "EVENTED_EXACT_NEW_SHOP_TRACES",
     };
 
     final long[] values = new long[COUNT];
     private long walletFen;
     private long voucherFen;
+    /** Whether a sale of the payment's consumer at its shop was ever settled (feature 88), from the engine. */
+    private boolean paidHereBefore;
 
     private final ConsumerRiskBook consumers;
     private final TerminalRiskBook terminals;
@@ -278,10 +299,11 @@ public final class RiskFeatures
         return feature >= MERCHANT_SUSPICIOUS_SHARE && feature <= TERMINAL_SUSPICIOUS_SHARE;
     }
 
-    void paymentContext(final long walletFen, final long voucherFen)
+    void paymentContext(final long walletFen, final long voucherFen, final boolean paidHereBefore)
     {
         this.walletFen = walletFen;
         this.voucherFen = voucherFen;
+        this.paidHereBefore = paidHereBefore;
     }
 
     /** 0 for fen, 1 whole yuan, 2 tens, 3 hundreds, 4 thousands of yuan: agents pay round amounts. */
@@ -441,12 +463,20 @@ public final class RiskFeatures
         forGroup(consumer, merchant, home);
         x[TAKEOVER_TRACES] = takeoverTraces(x);
         x[EVENTED_NEW_SHOP_TRACES] = eventedNewShopTraces(x);
+        x[NEW_SHOP_EXACT] = paidHereBefore ? 0 : 1;
+        x[EVENTED_EXACT_NEW_SHOP_TRACES] = eventedExactNewShopTraces(x);
     }
 
     /** Feature 87 from the payment's other features (see {@link #EVENTED_NEW_SHOP_TRACES}). */
     static long eventedNewShopTraces(final long[] x)
     {
         return x[ACCOUNT_EVENT_KINDS_7D] >= 1 && x[NEW_MERCHANT_FOR_CONSUMER] == 1 ? x[TAKEOVER_TRACES] : -1;
+    }
+
+    /** Feature 89 from the payment's other features (see {@link #EVENTED_EXACT_NEW_SHOP_TRACES}). */
+    static long eventedExactNewShopTraces(final long[] x)
+    {
+        return x[ACCOUNT_EVENT_KINDS_7D] >= 1 && x[NEW_SHOP_EXACT] == 1 ? x[TAKEOVER_TRACES] : -1;
     }
 
     /** Feature 79 from the payment's other features (see {@link #TAKEOVER_TRACES}). */
@@ -594,6 +624,8 @@ public final class RiskFeatures
         x[CONSUMER_ATTEMPTS_MINUTE]--;
         x[CONSUMER_ATTEMPTS_HOUR]--;
         x[EVENTED_NEW_SHOP_TRACES] = -1;
+        x[NEW_SHOP_EXACT] = -1;
+        x[EVENTED_EXACT_NEW_SHOP_TRACES] = -1;
     }
 
     /** An approved Try or Pay: the new profiles learn it (the old ones are updated by {@link RiskControl}). */
