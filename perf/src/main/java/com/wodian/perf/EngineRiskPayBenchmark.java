@@ -64,7 +64,10 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      * the same with the model file FILE in the ACTIVE slot instead (a candidate timed against it in one JVM:
      * {@link RiskOverheadHarness}), and
      * {@code recommended}{@link #SECOND_FILE}{@code FILE} the same with FILE in the SECOND slot instead of
-     * {@link #RECOMMENDED_SECOND_MODEL} (e.g. an earlier step 5, timed against the current one).
+     * {@link #RECOMMENDED_SECOND_MODEL} (e.g. an earlier step 5, timed against the current one), and
+     * {@code recommended}{@link #SOURCE_FILE}{@code FILE} with FILE in the CHALLENGER slot as the group source instead
+     * of {@link #TRAINED_MODEL} (a successor of v24). The file forms combine, the ACTIVE one first:
+     * {@code recommended=A+source=S+second=B} (no file path may hold {@code +second=} or {@code +source=}).
      */
     @Param({"off", "on", "worst", "model", "trained", "shipped"})
     public String rules;
@@ -92,6 +95,9 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
 
     /** After {@link #RECOMMENDED}: the model file that follows goes into the SECOND slot instead of step 5's. */
     static final String SECOND_FILE = "+second=";
+
+    /** After {@link #RECOMMENDED}: the model file that follows is the group source (CHALLENGER) instead of v24. */
+    static final String SOURCE_FILE = "+source=";
 
     /**
      * Step 5 of the recommended configuration: v77, written by hand (14 trees, an exit marker after the 6th; since the
@@ -186,7 +192,7 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
             final String shipped = second ? base.substring(0, base.length() - SECOND_SUFFIX.length()) : base;
             loadShippedModels(encoder, scratch, shipped.startsWith("shipped:") ?
                 Long.parseLong(shipped.substring("shipped:".length())) : SHIPPED_SHADOW_SAMPLE,
-                readModel(null, SHIPPED_MODEL));
+                readModel(null, SHIPPED_MODEL), readModel(null, TRAINED_MODEL));
             if (second)
             {
                 readModel(null, SECOND_MODEL).encode(encoder, scratch, RiskModelSlot.SECOND, (buffer, length) ->
@@ -195,7 +201,8 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
         }
         else if (isRecommended(base))
         {
-            loadShippedModels(encoder, scratch, SHIPPED_SHADOW_SAMPLE, recommendedActiveModel(base));
+            loadShippedModels(encoder, scratch, SHIPPED_SHADOW_SAMPLE, recommendedActiveModel(base),
+                recommendedSourceModel(base));
             recommendedSecondModel(base).encode(encoder, scratch, RiskModelSlot.SECOND,
                 (buffer, length) -> fixture.apply(buffer, 0, length, replies));
         }
@@ -248,8 +255,35 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      */
     static com.wodian.perf.riskmodel.TreeModel recommendedActiveModel(final String base)
     {
-        return readModel(base.startsWith(RECOMMENDED + "=") ? base.substring(RECOMMENDED.length() + 1) : null,
+        return readModel(base.startsWith(RECOMMENDED + "=") ? recommendedFile(base, RECOMMENDED + "=") : null,
             RECOMMENDED_ACTIVE_MODEL);
+    }
+
+    /**
+     * The CHALLENGER slot's model (the group source) of a recommended {@link #rules} value: {@link #TRAINED_MODEL}
+     * (v24), or FILE of {@code recommended+source=FILE}; decline and flag scores out of reach.
+     */
+    static com.wodian.perf.riskmodel.TreeModel recommendedSourceModel(final String base)
+    {
+        return readModel(recommendedFile(base, SOURCE_FILE), TRAINED_MODEL);
+    }
+
+    /** FILE of {@code marker}FILE in a recommended {@link #rules} value, up to the next file form's marker; or null. */
+    private static String recommendedFile(final String base, final String marker)
+    {
+        final int at = base.indexOf(marker);
+        if (at < 0)
+        {
+            return null;
+        }
+        final int from = at + marker.length();
+        int to = base.length();
+        for (final String next : new String[] {SECOND_FILE, SOURCE_FILE})
+        {
+            final int end = base.indexOf(next, from);
+            to = end >= 0 ? Math.min(to, end) : to;
+        }
+        return base.substring(from, to);
     }
 
     /**
@@ -258,15 +292,14 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      */
     static com.wodian.perf.riskmodel.TreeModel recommendedSecondModel(final String base)
     {
-        return readModel(base.startsWith(RECOMMENDED + SECOND_FILE) ?
-            base.substring((RECOMMENDED + SECOND_FILE).length()) : null, RECOMMENDED_SECOND_MODEL);
+        return readModel(recommendedFile(base, SECOND_FILE), RECOMMENDED_SECOND_MODEL);
     }
 
-    /** {@code recommended}, {@code recommended=FILE} or {@code recommended+second=FILE}. */
+    /** {@code recommended}, or it with file forms: {@code recommended=FILE}, {@code recommended+second=FILE}, ... */
     private static boolean isRecommended(final String value)
     {
         return value.equals(RECOMMENDED) || value.startsWith(RECOMMENDED + "=") ||
-            value.startsWith(RECOMMENDED + SECOND_FILE);
+            value.startsWith(RECOMMENDED + SECOND_FILE) || value.startsWith(RECOMMENDED + SOURCE_FILE);
     }
 
     /** {@link #rules} without {@link #SAME_SET_SUFFIX}: the rules and models it names. */
@@ -289,18 +322,18 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
      * {@code wodian risk-eval --group-source} runs them (every command there).
      * Decline and flag scores of both out of reach, as for {@code trained}: the cost of scoring two models, not of
      * recording (v24 in service would flag most of this traffic, each a shadow event with its reasons).
-     * {@code active}: the model in the ACTIVE slot ({@link #SHIPPED_MODEL} for the shipped forms).
+     * {@code active}: the model in the ACTIVE slot ({@link #SHIPPED_MODEL} for the shipped forms); {@code source}: the
+     * one in the CHALLENGER slot ({@link #TRAINED_MODEL} but for {@code recommended+source=FILE}).
      */
     private void loadShippedModels(final CommandEncoder encoder, final UnsafeBuffer scratch, final long shadowSample,
-        final com.wodian.perf.riskmodel.TreeModel active)
+        final com.wodian.perf.riskmodel.TreeModel active, final com.wodian.perf.riskmodel.TreeModel source)
     {
         active.encode(encoder, scratch, RiskModelSlot.ACTIVE, (buffer, length) ->
             fixture.apply(buffer, 0, length, replies));
         fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_MODEL, RiskMode.ENFORCE,
             RiskAction.DECLINE, 0, 0, 0), replies);
         // v24 has 256 trees: the period goes into its exit marker (TreeModel.withShadowSample).
-        final com.wodian.perf.riskmodel.TreeModel challenger = readModel(null, TRAINED_MODEL)
-            .withShadowSample(shadowSample);
+        final com.wodian.perf.riskmodel.TreeModel challenger = source.withShadowSample(shadowSample);
         challenger.encode(encoder, scratch, RiskModelSlot.CHALLENGER, (buffer, length) ->
             fixture.apply(buffer, 0, length, replies));
         fixture.apply(scratch, 0, encoder.setRiskRule(scratch, 0, 0, Engine.RISK_RULE_CHALLENGER, RiskMode.SHADOW,

@@ -13,10 +13,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * first N trees, trained=FILE for a model file, shipped, shipped:P for the challenger's shadow sample period P,
  * recommended for the recommended configuration (v68 ACTIVE, v77 SECOND), recommended=FILE for the same with
  * FILE as the ACTIVE model, recommended+second=FILE with FILE as the SECOND model instead, e.g. v55, step 5 until
- * the fifty-sixth session) is timed right after rules off in every round. To time a candidate against what it would
- * replace, name both and repeat them in the other order ({@code recommended recommended=F recommended=F recommended}):
- * a variant timed later in a round reads somewhat cheaper (docs/history/risk-sessions.md, "Forty-seventh session"),
- * and a same-variant pair in the same JVM gives the spread to beat. Printed at the end:
+ * the fifty-sixth session, recommended+source=FILE with FILE as the group source (CHALLENGER) instead of v24; the file
+ * forms combine, e.g. recommended=A+source=S) is timed right after rules off in every round. To time a candidate
+ * against what it would replace, name both and repeat them in the other order
+ * ({@code recommended recommended=F recommended=F recommended}): a variant timed later in a round reads somewhat
+ * cheaper (docs/history/risk-sessions.md, "Forty-seventh session"), and a same-variant pair in the same JVM gives the
+ * spread to beat. Printed at the end:
  * per variant the ratio to rules off (wall clock and the engine thread's CPU time), and what each variant adds to
  * the one before it in units of a rules-off payment ({@code on trained:1 trained}: features and profiles, then the
  * trees). Ratios are printed to four decimals and the added payments to three, each round's CPU nanoseconds per

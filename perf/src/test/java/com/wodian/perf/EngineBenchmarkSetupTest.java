@@ -66,7 +66,8 @@ class EngineBenchmarkSetupTest
     /**
      * The recommended configuration's step 3 in the ACTIVE slot is v68 and its step 5 in the SECOND slot v77
      * (docs/risk.md "The shipped configuration and the recommended one"); {@code recommended=FILE} puts FILE in the
-     * ACTIVE slot instead (v31, step 3 before), {@code recommended+second=FILE} in the SECOND (v55, an earlier step 5).
+     * ACTIVE slot instead (v31, step 3 before), {@code recommended+second=FILE} in the SECOND (v55, an earlier step 5),
+     * {@code recommended+source=FILE} in the CHALLENGER slot as the group source instead of v24; the forms combine.
      */
     @Test
     void theRecommendedVariantLoadsStepsThreeAndFiveAndTheFileFormsTheirFiles()
@@ -82,6 +83,15 @@ class EngineBenchmarkSetupTest
             .toAbsolutePath().toString();
         assertEquals(55, EngineRiskPayBenchmark.recommendedSecondModel(EngineRiskPayBenchmark.RECOMMENDED +
             EngineRiskPayBenchmark.SECOND_FILE + v55).version);
+        assertEquals(24, EngineRiskPayBenchmark.recommendedSourceModel(EngineRiskPayBenchmark.RECOMMENDED).version);
+        assertEquals(24, EngineRiskPayBenchmark.recommendedSourceModel("recommended=" + v31).version);
+        final String v66 = java.nio.file.Path.of("src/main/resources/com/wodian/perf/riskmodel/model-v66.txt")
+            .toAbsolutePath().toString();
+        final String combined = "recommended=" + v31 + EngineRiskPayBenchmark.SOURCE_FILE + v55 +
+            EngineRiskPayBenchmark.SECOND_FILE + v66;
+        assertEquals(31, EngineRiskPayBenchmark.recommendedActiveModel(combined).version);
+        assertEquals(55, EngineRiskPayBenchmark.recommendedSourceModel(combined).version);
+        assertEquals(66, EngineRiskPayBenchmark.recommendedSecondModel(combined).version);
     }
 
     /**
