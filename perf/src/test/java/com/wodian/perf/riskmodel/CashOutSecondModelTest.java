@@ -239,6 +239,47 @@ class CashOutSecondModelTest
         assertEquals(51 * 2 * 8 * 192 + 269 * 192 + 2 * 2 * 2 * 2 * 64 * 8, counts[3], "declined: C', D', W, K");
     }
 
+    /**
+     * model-v78.txt: v77 with the gate "the account never settled a sale at this shop" (feature 88 = 1, the engine's
+     * spend pairs) in place of "61 or 16": C' = 86 >= 3 and 79 >= 7, D' = 86 >= 2 and 79 >= 8 and 42 <= 0 and
+     * 83 >= 360, both only where 88 = 1 (0 or a redemption's -1 shut it, whatever 61 and 16 read), or W, or K.
+     */
+    @Test
+    void v78DeclinesExactlyExactShopGatedCOrDOrWOrK() throws IOException
+    {
+        final TreeModel file = ModelFiles.resource("model-v78.txt");
+        assertEquals(78, file.version);
+        final int[] ids = {RiskFeatures.ACCOUNT_EVENT_KINDS_7D, RiskFeatures.TAKEOVER_TRACES,
+            RiskFeatures.NEW_SHOP_EXACT, RiskFeatures.NEW_MERCHANT_FOR_CONSUMER, RiskFeatures.FIRST_TIME_PAIR,
+            RiskFeatures.AREA_MATCHES_LAST, RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN, CONSUMER_HISTORY,
+            RiskFeatures.ACCOUNT_AGE_HOURS,
+            RiskFeatures.CONSUMER_SUSPICIOUS_SHARE, RiskFeatures.MERCHANT_SUSPICIOUS_SHARE, AMOUNT_VS_LAST_TOP_UP,
+            RiskFeatures.MINUTES_SINCE_TOP_UP, RiskFeatures.LOG_AMOUNT, PAYMENTS_24H_ID,
+            RiskFeatures.AREA_MATCHES_HOME};
+        final long[][] values = {KINDS_7D, {5, 6, 7, 8}, {-1, 0, 1}, {0, 1}, {0, 1}, AREA_MATCHES_LAST,
+            MINUTES_SINCE_NEW_NETWORK, {15, 16}, AGE_HOURS, CONSUMER_SUSPICIOUS, MERCHANT_SUSPICIOUS, AMOUNT_VS_TOP_UP,
+            {59, 60, 780, 781}, LOG_AMOUNT, PAYMENTS_24H, AREA_MATCHES_HOME};
+        final int[] counts = walk(ModelFiles.loaded(RiskModelSlot.SECOND, file, file.version), "model-v78.txt",
+            new SplittableRandom(78), ids, values, x -> exactShopGatedCOrD(x) || w(x) || k(x),
+            x -> exactShopGatedCOrD(x), x -> k(x));
+        assertEquals(960 * 2 * 8 * 192, counts[0], "every combination scored");
+        // C' or D' over (86, 79, 88, 61, 16, 42, 83): 17 of (86, 79, 42, 83)'s 80 as in v77, at 88 = 1 only, 61 and 16
+        // free: 68 of 960.
+        assertEquals(68 * 2 * 8 * 192, counts[1], "C' or D'");
+        // K: 40 in {-192, -16}, 39 in {60, 780}, 0 = 257, 22 = 1, 41 in {-1, 0}, 2 = 16, 86 in {0, 1}; the rest free.
+        assertEquals(2 * 2 * 2 * 2 * (4 * 3 * 2 * 2 * 2 * 2) * 8, counts[2], "K");
+        // W: 18 = 720, 55 = 400, 53 = 7, 2 = 15, beyond C' and D' (892 of 960), over K's whole grid (192).
+        assertEquals(68 * 2 * 8 * 192 + 892 * 192 + 2 * 2 * 2 * 2 * 192 * 8, counts[3], "declined: C', D', W, K");
+    }
+
+    private static boolean exactShopGatedCOrD(final long[] x)
+    {
+        final long kinds = x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D];
+        final long traces = x[RiskFeatures.TAKEOVER_TRACES];
+        return x[RiskFeatures.NEW_SHOP_EXACT] == 1 && (kinds >= 3 && traces >= 7 || kinds >= 2 && traces >= 8 &&
+            x[RiskFeatures.AREA_MATCHES_LAST] <= 0 && x[RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN] >= 360);
+    }
+
     private static boolean tillGatedCOrD(final long[] x)
     {
         final boolean gate = x[RiskFeatures.NEW_MERCHANT_FOR_CONSUMER] == 1 || x[RiskFeatures.FIRST_TIME_PAIR] == 1;
