@@ -101,6 +101,15 @@ public final class JarRestartRunner
         }
     }
 
+    /** As JarRunner.scatter: a fixed mix of a consumer number into a positive id. */
+    static long scatter(final long consumer)
+    {
+        long z = consumer * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (z ^ (z >>> 31)) >>> 1;
+    }
+
     private static void write(final JournalWriter writer, final long inputs, final int consumers)
     {
         final CommandEncoder encoder = new CommandEncoder();
@@ -115,16 +124,24 @@ public final class JarRestartRunner
                 append(writer, ++sequence, buffer, encoder.registerTerminal(buffer, 0, EngineFixture.terminalId(merchantId, t), merchantId));
             }
         }
-        for (long consumerId = 1; consumerId <= consumers; consumerId++)
+        // -DscatterIds=true: consumer i under a scattered id (JarRunner.scatter), so the ids are no run.
+        final boolean scattered = Boolean.getBoolean("scatterIds");
+        if (scattered)
         {
+            System.out.println("journal: consumer ids scattered, e.g. 1 -> " + scatter(1));
+        }
+        for (long consumer = 1; consumer <= consumers; consumer++)
+        {
+            final long consumerId = scattered ? scatter(consumer) : consumer;
             append(writer, ++sequence, buffer, encoder.registerConsumer(buffer, 0, consumerId, 1 + random.nextInt(MERCHANTS)));
-            append(writer, ++sequence, buffer, encoder.topUp(buffer, 0, consumerId, consumerId, 1_000_000_000L));
+            append(writer, ++sequence, buffer, encoder.topUp(buffer, 0, consumerId, consumer, 1_000_000_000L));
         }
         while (sequence < inputs)
         {
             final long merchantId = 1 + random.nextInt(MERCHANTS);
+            final long consumer = 1 + random.nextInt(consumers);
             append(writer, ++sequence, buffer, encoder.pay(buffer, 0, merchantId, EngineFixture.terminalId(merchantId, random.nextInt(2)), sequence,
-                1 + random.nextInt(consumers), random.nextLong(100, 20_001)));
+                scattered ? scatter(consumer) : consumer, random.nextLong(100, 20_001)));
             if ((sequence & 0xFFF) == 0)
             {
                 writer.endOfBatch();
