@@ -246,14 +246,12 @@ public final class RiskControl
      * each, {@link #touchSpan}), the consumer-terminal word of the seen-pairs set and, once HOME_SAME_SET_LIMIT started
      * learning, the consumer's same-set word ({@link HomeSameSets#touchWord}: its counters' addresses need it, so the
      * apply's {@link #touchLines} can load them at once). Changes nothing; returns a value folded from the loads, for
-     * the caller to keep so that the JIT cannot drop them. Indexes of parties not (or no longer) in a table load
-     * nothing.
+     * the caller to keep so that the JIT cannot drop them. Parties not (or no longer) in a table load nothing.
      */
     public long touchPayment(final int consumerIndex, final int merchantIndex, final int terminalIndex)
     {
         long folded = touchMerchantRows(merchantIndex) + touchTerminalRows(terminalIndex);
-        return folded + (features.seenPairs.seen(consumerIndex, terminalIndex) ? 1 : 0) +
-            sameSets.touchWord(consumerIndex);
+        return folded + features.seenPairs.touch(consumerIndex, terminalIndex) + sameSets.touchWord(consumerIndex);
     }
 
     /**
@@ -322,39 +320,41 @@ public final class RiskControl
     private long touched;
 
     /**
-     * Loads every line the payment about to be checked will read or, once approved, update, before any of them is
-     * used: for the rules the consumer's risk row, the terminal's and the merchant's risk rows and, when {@code pair},
-     * the consumer–merchant pair's set (not for the refund-cycle rule alone: it reads the pair only for a consumer with
+     * Loads every line the payment about to be checked will read or, once approved, update, before any of them is used:
+     * for the rules the consumer's risk row, the terminal's and the merchant's risk rows and, when {@code pair}, the
+     * consumer–merchant pair's set (not for the refund-cycle rule alone: it reads the pair only for a consumer with
      * refunds); for the profiles (read by the features when a model scores, updated by every approved payment while
      * rules are on: {@link RiskFeatures#recordPayment}) the consumer's profile row, the terminal's and the merchant's
      * profile rows, the seen-pairs word, the home shop's trade-and-area and shares longs and the home-cohort,
      * home-route and dormant-pairs words (the last: the reverse pair feature 75 reads); once HOME_SAME_SET_LIMIT
      * started learning, the consumer's same-set word and its two counters ({@link HomeSameSets#touch}); when a model
      * scores also the last shop's trade-and-area long and, for a consumer that had an account event, its line of the
-     * account-event times. Every line of a row that straddles lines is loaded
-     * ({@link #touchSpan}), of another shop's row only the longs read. Read where the rules and the features need
-     * them, each miss waited for the ones before it (the code between them is longer than the core's window); loaded
-     * together here they overlap.
-     * Changes nothing.
+     * account-event times. Every line of a row that straddles lines is loaded ({@link #touchSpan}), of another shop's
+     * row only the longs read. Read where the rules and the features need them, each miss waited for the ones before it
+     * (the code between them is longer than the core's window); loaded together here they overlap, the first load of
+     * each chain first (the same-set word: its counters are hashed from it; the consumer's profile row: its last shop
+     * names the route word and that shop's row), the second ones last, the seen-pairs word untested. Changes nothing.
      */
     private long touchLines(final int consumerIndex, final int merchantIndex, final int terminalIndex,
         final int homeMerchantIndex, final boolean pair, final boolean scoring)
     {
-        long folded = consumers.touch(consumerIndex) + touchMerchantRows(merchantIndex) +
-            touchTerminalRows(terminalIndex);
+        long folded = sameSets.touchWord(consumerIndex) + features.consumerProfiles.touch(consumerIndex) +
+            consumers.touch(consumerIndex) + features.seenPairs.touch(consumerIndex, terminalIndex);
+        folded += touchMerchantRows(merchantIndex) + touchTerminalRows(terminalIndex);
         if (pair)
         {
             folded += pairs.touch(consumerIndex, merchantIndex);
         }
-        folded += features.consumerProfiles.touch(consumerIndex) +
-            (features.seenPairs.seen(consumerIndex, terminalIndex) ? 1 : 0);
-        final int last = (int)features.consumerProfiles.lastMerchant(consumerIndex);
         if (homeMerchantIndex >= 0)
         {
             folded += touchOtherShop(homeMerchantIndex, true) +
                 features.homeCohorts.touch(homeMerchantIndex, merchantIndex) +
-                features.homeRoutes.touch(homeMerchantIndex, last, merchantIndex) +
-                features.dormantPairs.touch(homeMerchantIndex, merchantIndex) +
+                features.dormantPairs.touch(homeMerchantIndex, merchantIndex);
+        }
+        final int last = (int)features.consumerProfiles.lastMerchant(consumerIndex);
+        if (homeMerchantIndex >= 0)
+        {
+            folded += features.homeRoutes.touch(homeMerchantIndex, last, merchantIndex) +
                 sameSets.touch(consumerIndex, homeMerchantIndex, merchantIndex);
         }
         if (scoring)

@@ -33,6 +33,15 @@ final class SeenPairs
         return (words[bit >>> 6] & (1L << bit)) != 0;
     }
 
+    /**
+     * Loads the pair's word and returns it, for a caller that only wants the line loaded: no test of the bit, so no
+     * branch on a value that is still on its way from memory. Changes nothing.
+     */
+    long touch(final int consumerIndex, final int terminalIndex)
+    {
+        return words[bit(consumerIndex, terminalIndex) >>> 6];
+    }
+
     void add(final int consumerIndex, final int terminalIndex)
     {
         final int bit = bit(consumerIndex, terminalIndex);
