@@ -139,8 +139,10 @@ public final class JarRestartRunner
         while (sequence < inputs)
         {
             final long merchantId = 1 + random.nextInt(MERCHANTS);
+            // Drawn in the order of the journal before -DscatterIds (terminal, consumer, amount): the same journal.
+            final long terminalId = EngineFixture.terminalId(merchantId, random.nextInt(2));
             final long consumer = 1 + random.nextInt(consumers);
-            append(writer, ++sequence, buffer, encoder.pay(buffer, 0, merchantId, EngineFixture.terminalId(merchantId, random.nextInt(2)), sequence,
+            append(writer, ++sequence, buffer, encoder.pay(buffer, 0, merchantId, terminalId, sequence,
                 scattered ? scatter(consumer) : consumer, random.nextLong(100, 20_001)));
             if ((sequence & 0xFFF) == 0)
             {
