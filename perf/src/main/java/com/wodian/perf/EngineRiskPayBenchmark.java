@@ -100,12 +100,12 @@ public class EngineRiskPayBenchmark extends EngineBenchmarkSettings
     static final String SOURCE_FILE = "+source=";
 
     /**
-     * Step 5 of the recommended configuration: v77, written by hand (14 trees, an exit marker after the 6th; since the
-     * fifty-seventh session, after its HELD_OUT 939-944 run with v68 ACTIVE: docs/risk.md "The shipped configuration
-     * and the recommended one"). v66 (5 trees, a marker after 4) was step 5 in the fifty-sixth session, v55 (three
-     * trees, no marker) before it.
+     * Step 5 of the recommended configuration: v78, written by hand (v77's 14 trees and exit marker after the 6th, its
+     * gate on the exact new shop, feature 88; since the fifty-eighth session, after the joint HELD_OUT 951-956 run:
+     * docs/risk.md "The shipped configuration and the recommended one"). v77 was step 5 in the fifty-seventh session,
+     * v66 (5 trees, a marker after 4) in the fifty-sixth, v55 (three trees, no marker) before it.
      */
-    static final String RECOMMENDED_SECOND_MODEL = "/com/wodian/perf/riskmodel/model-v77.txt";
+    static final String RECOMMENDED_SECOND_MODEL = "/com/wodian/perf/riskmodel/model-v78.txt";
 
     private EngineFixture fixture;
     private UnsafeBuffer ring;
