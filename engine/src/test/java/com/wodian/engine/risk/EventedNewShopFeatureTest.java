@@ -6,16 +6,11 @@ import com.wodian.engine.EngineDriver;
 import com.wodian.protocol.sbe.AccountEventKind;
 import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.ResultCode;
-import com.wodian.protocol.sbe.RiskAction;
-import com.wodian.protocol.sbe.RiskMode;
-import com.wodian.protocol.sbe.RiskModelOp;
 import com.wodian.protocol.sbe.RiskModelSlot;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,17 +119,6 @@ class EventedNewShopFeatureTest
         }
     }
 
-    /** Loads a one-tree active model that declines a payment whose feature 87 is at least {@code traces}. */
-    private static void loadModel(final EngineDriver e, final long traces)
-    {
-        assertEquals(ResultCode.OK, e.apply(e.encoder.setRiskModel(e.command, 0, RiskModelSlot.ACTIVE,
-            RiskModelOp.BEGIN, VERSION, 1, 1_000, 900)));
-        assertEquals(ResultCode.OK, e.apply(treesMessage(e, traces)));
-        assertEquals(ResultCode.OK, e.apply(e.encoder.setRiskModel(e.command, 0, RiskModelSlot.ACTIVE,
-            RiskModelOp.COMMIT, VERSION, 0, 0, 0)));
-        assertEquals(ResultCode.OK, e.riskRule(0, RiskRules.MODEL, RiskMode.ENFORCE, RiskAction.DECLINE, 0, 0, 0));
-    }
-
     private static int treesMessage(final EngineDriver e, final long traces)
     {
         return e.encoder.setRiskModelTrees(e.command, 0, RiskModelSlot.ACTIVE, VERSION, 0, 1,
@@ -149,18 +133,7 @@ class EventedNewShopFeatureTest
     @Test
     void aModelNamesTheFeatureFromSchema14AndDecidesByIt()
     {
-        assertEquals(ResultCode.OK, d.apply(d.encoder.setRiskModel(d.command, 0, RiskModelSlot.ACTIVE,
-            RiskModelOp.BEGIN, VERSION, 1, 1_000, 900)));
-        final long hash = d.engine.stateHashIgnoringSequence();
-        final int length = treesMessage(d, 0);
-        d.command.putShort(6, (short)13, java.nio.ByteOrder.LITTLE_ENDIAN);
-        assertEquals(ResultCode.RISK_MODEL_INVALID, d.apply(length), "feature 87 in a schema-13 message");
-        assertEquals(hash, d.engine.stateHashIgnoringSequence(), "the refusal changed nothing");
-        d.command.putShort(6, (short)14, java.nio.ByteOrder.LITTLE_ENDIAN);
-        assertEquals(ResultCode.OK, d.apply(length), "feature 87 in a schema-14 message");
-        assertEquals(ResultCode.OK, d.apply(d.encoder.setRiskModel(d.command, 0, RiskModelSlot.ACTIVE,
-            RiskModelOp.COMMIT, VERSION, 0, 0, 0)));
-        assertEquals(ResultCode.OK, d.riskRule(0, RiskRules.MODEL, RiskMode.ENFORCE, RiskAction.DECLINE, 0, 0, 0));
+        EnforcedFeatureChecks.assertNamedFromSchema(d, VERSION, 14, e -> treesMessage(e, 0));
 
         assertEquals(ResultCode.OK, d.pay(2, 21, ++paymentId, 1, 2_500), "a new shop without an event");
         assertEquals(ResultCode.OK, d.accountEvent(1, AccountEventKind.PHONE_REBOUND));
@@ -178,16 +151,10 @@ class EventedNewShopFeatureTest
     @Test
     void aTwinAndARestoredEngineDecideAlike()
     {
-        final EngineDriver live = new EngineDriver(EngineConfig.small());
-        final EngineDriver twin = new EngineDriver(EngineConfig.small());
-        EngineDriver restored = null;
-        final SplittableRandom random = new SplittableRandom(87);
-        int lit = 0;
-        int declined = 0;
-        int length = 0;
-        for (final EngineDriver e : new EngineDriver[]{live, twin})
+        final AccountEventKind[] kinds = AccountEventKind.values();
+        final int[] litAndDeclined = new int[2];
+        EnforcedFeatureChecks.assertTwinAndRestoredDecideAlike(87, e ->
         {
-            e.engine.captureRiskFeatures(true);
             for (long merchant = 1; merchant <= 12; merchant++)
             {
                 assertEquals(ResultCode.OK, e.merchant(merchant, 10, 500, 200, 0, true));
@@ -198,49 +165,26 @@ class EventedNewShopFeatureTest
                 assertEquals(ResultCode.OK, e.consumer(consumer, 1 + consumer % 12));
                 assertEquals(ResultCode.OK, e.topUp(consumer, consumer, 50_000_000));
             }
-            loadModel(e, 4);
-        }
-        assertEquals(live.engine.stateHash(), twin.engine.stateHash());
-        final long[] liveFeatures = new long[RiskFeatures.COUNT];
-        final long[] restoredFeatures = new long[RiskFeatures.COUNT];
-        final AccountEventKind[] kinds = AccountEventKind.values();
-        for (int input = 1; input <= 4_000; input++)
+            EnforcedFeatureChecks.loadEnforcedModel(e, VERSION, m -> treesMessage(m, 4));
+        }, (live, random, input) ->
         {
             live.advanceMs(random.nextInt(20 * 60_000));
             final long consumer = 1 + random.nextInt(100);
-            final boolean event = random.nextInt(8) == 0;
-            if (event)
+            if (random.nextInt(8) == 0)
             {
-                length = live.encoder.accountEvent(live.command, 0, consumer, kinds[random.nextInt(kinds.length)]);
+                return new EnforcedFeatureChecks.Input(
+                    live.encoder.accountEvent(live.command, 0, consumer, kinds[random.nextInt(kinds.length)]), false);
             }
-            else
-            {
-                final long merchant = 1 + random.nextInt(12);
-                length = live.encoder.pay(live.command, 0, merchant, merchant * 10 + 1, input, consumer,
-                    100 + random.nextInt(200_000));
-            }
-            final ResultCode code = live.apply(length);
-            live.applyLastInputTo(length, twin, restored);
-            if (!event)
-            {
-                assertEquals(live.sequence, live.engine.lastRiskFeatures(liveFeatures));
-                lit += liveFeatures[RiskFeatures.EVENTED_NEW_SHOP_TRACES] >= 0 ? 1 : 0;
-                declined += code == ResultCode.RISK_MODEL_SCORE ? 1 : 0;
-                if (restored != null)
-                {
-                    restored.engine.lastRiskFeatures(restoredFeatures);
-                    assertArrayEquals(liveFeatures, restoredFeatures, "features of input " + input + " (restored)");
-                }
-            }
-            if (input == 2_000)
-            {
-                restored = live.restoredFromSnapshot(EngineConfig.small());
-                restored.engine.captureRiskFeatures(true);
-                assertEquals(live.engine.stateHash(), restored.engine.stateHash());
-            }
-        }
-        assertEquals(live.engine.stateHash(), twin.engine.stateHash(), "the twin");
-        assertEquals(live.engine.stateHash(), restored.engine.stateHash(), "restored half-way");
+            final long merchant = 1 + random.nextInt(12);
+            return new EnforcedFeatureChecks.Input(live.encoder.pay(live.command, 0, merchant, merchant * 10 + 1, input,
+                consumer, 100 + random.nextInt(200_000)), true);
+        }, (features, code) ->
+        {
+            litAndDeclined[0] += features[RiskFeatures.EVENTED_NEW_SHOP_TRACES] >= 0 ? 1 : 0;
+            litAndDeclined[1] += code == ResultCode.RISK_MODEL_SCORE ? 1 : 0;
+        });
+        final int lit = litAndDeclined[0];
+        final int declined = litAndDeclined[1];
         assertTrue(lit > 50 && declined > 10 && declined < lit,
             "lit on " + lit + " payments, " + declined + " declined by it");
     }
@@ -272,7 +216,7 @@ class EventedNewShopFeatureTest
             assertEquals(ResultCode.OK, e.accountEvent(c, AccountEventKind.DEVICE_BOUND));
         }
         e.engine.captureRiskFeatures(true);
-        loadModel(e, 6);
+        EnforcedFeatureChecks.loadEnforcedModel(e, VERSION, m -> treesMessage(m, 6));
         final AccountEventKind[] kinds = AccountEventKind.values();
         final long[] features = new long[RiskFeatures.COUNT];
         final long[] next = {0};

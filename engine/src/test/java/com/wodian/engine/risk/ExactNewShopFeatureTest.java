@@ -7,13 +7,10 @@ import com.wodian.protocol.sbe.DistributionMode;
 import com.wodian.protocol.sbe.ResultCode;
 import com.wodian.protocol.sbe.RiskAction;
 import com.wodian.protocol.sbe.RiskMode;
-import com.wodian.protocol.sbe.RiskModelOp;
 import com.wodian.protocol.sbe.RiskModelSlot;
 import org.junit.jupiter.api.Test;
 
-import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -195,17 +192,6 @@ class ExactNewShopFeatureTest
         }
     }
 
-    /** Loads a one-tree active model that declines a payment whose feature 89 is at least {@code traces}. */
-    private static void loadModel(final EngineDriver e, final long traces)
-    {
-        assertEquals(ResultCode.OK, e.apply(e.encoder.setRiskModel(e.command, 0, RiskModelSlot.ACTIVE,
-            RiskModelOp.BEGIN, VERSION, 1, 1_000, 900)));
-        assertEquals(ResultCode.OK, e.apply(treesMessage(e, traces)));
-        assertEquals(ResultCode.OK, e.apply(e.encoder.setRiskModel(e.command, 0, RiskModelSlot.ACTIVE,
-            RiskModelOp.COMMIT, VERSION, 0, 0, 0)));
-        assertEquals(ResultCode.OK, e.riskRule(0, RiskRules.MODEL, RiskMode.ENFORCE, RiskAction.DECLINE, 0, 0, 0));
-    }
-
     private static int treesMessage(final EngineDriver e, final long traces)
     {
         return e.encoder.setRiskModelTrees(e.command, 0, RiskModelSlot.ACTIVE, VERSION, 0, 1,
@@ -222,18 +208,7 @@ class ExactNewShopFeatureTest
     void aModelNamesTheFeaturesFromSchema16AndDecidesByThem()
     {
         final EngineDriver d = engine(EngineConfig.small(), 4, true);
-        assertEquals(ResultCode.OK, d.apply(d.encoder.setRiskModel(d.command, 0, RiskModelSlot.ACTIVE,
-            RiskModelOp.BEGIN, VERSION, 1, 1_000, 900)));
-        final long hash = d.engine.stateHashIgnoringSequence();
-        final int length = treesMessage(d, 0);
-        d.command.putShort(6, (short)15, java.nio.ByteOrder.LITTLE_ENDIAN);
-        assertEquals(ResultCode.RISK_MODEL_INVALID, d.apply(length), "features 88-89 in a schema-15 message");
-        assertEquals(hash, d.engine.stateHashIgnoringSequence(), "the refusal changed nothing");
-        d.command.putShort(6, (short)16, java.nio.ByteOrder.LITTLE_ENDIAN);
-        assertEquals(ResultCode.OK, d.apply(length), "features 88-89 in a schema-16 message");
-        assertEquals(ResultCode.OK, d.apply(d.encoder.setRiskModel(d.command, 0, RiskModelSlot.ACTIVE,
-            RiskModelOp.COMMIT, VERSION, 0, 0, 0)));
-        assertEquals(ResultCode.OK, d.riskRule(0, RiskRules.MODEL, RiskMode.ENFORCE, RiskAction.DECLINE, 0, 0, 0));
+        EnforcedFeatureChecks.assertNamedFromSchema(d, VERSION, 16, e -> treesMessage(e, 0));
 
         assertEquals(ResultCode.OK, d.pay(2, 21, ++paymentId, 1, 2_500), "a new shop without an event");
         assertEquals(ResultCode.OK, d.accountEvent(1, AccountEventKind.PHONE_REBOUND));
@@ -254,15 +229,13 @@ class ExactNewShopFeatureTest
     @Test
     void aTwinAndARestoredEngineDecideAlike()
     {
-        final EngineDriver live = new EngineDriver(EngineConfig.small());
-        final EngineDriver twin = new EngineDriver(EngineConfig.small());
-        EngineDriver restored = null;
-        final SplittableRandom random = new SplittableRandom(88);
         final int merchants = 30;
         final int consumers = 40;
-        for (final EngineDriver e : new EngineDriver[]{live, twin})
+        final AccountEventKind[] kinds = AccountEventKind.values();
+        final int[] newAndKnown = new int[2];
+        final int[] declined = new int[1];
+        EnforcedFeatureChecks.assertTwinAndRestoredDecideAlike(88, e ->
         {
-            e.engine.captureRiskFeatures(true);
             for (long merchant = 1; merchant <= merchants; merchant++)
             {
                 assertEquals(ResultCode.OK, e.merchant(merchant, 10, 500, 200, 0, true));
@@ -273,51 +246,25 @@ class ExactNewShopFeatureTest
                 assertEquals(ResultCode.OK, e.consumer(consumer, 1 + consumer % merchants));
                 assertEquals(ResultCode.OK, e.topUp(consumer, consumer, 50_000_000));
             }
-            loadModel(e, 4);
-        }
-        final long[] liveFeatures = new long[RiskFeatures.COUNT];
-        final long[] restoredFeatures = new long[RiskFeatures.COUNT];
-        final AccountEventKind[] kinds = AccountEventKind.values();
-        final int[] newAndKnown = new int[2];
-        int declined = 0;
-        for (int input = 1; input <= 4_000; input++)
+            EnforcedFeatureChecks.loadEnforcedModel(e, VERSION, m -> treesMessage(m, 4));
+        }, (live, random, input) ->
         {
             live.advanceMs(random.nextInt(10 * 60_000));
             final long consumer = 1 + random.nextInt(consumers);
-            final boolean event = random.nextInt(10) == 0;
-            final int length = event ?
-                live.encoder.accountEvent(live.command, 0, consumer, kinds[random.nextInt(kinds.length)]) :
-                payment(live, random, input, consumer, merchants);
-            final ResultCode code = live.apply(length);
-            live.applyLastInputTo(length, twin, restored);
-            if (!event)
+            if (random.nextInt(10) == 0)
             {
-                assertEquals(live.sequence, live.engine.lastRiskFeatures(liveFeatures));
-                newAndKnown[(int)liveFeatures[RiskFeatures.NEW_SHOP_EXACT]]++;
-                declined += code == ResultCode.RISK_MODEL_SCORE ? 1 : 0;
-                if (restored != null)
-                {
-                    restored.engine.lastRiskFeatures(restoredFeatures);
-                    assertArrayEquals(liveFeatures, restoredFeatures, "features of input " + input + " (restored)");
-                }
+                return new EnforcedFeatureChecks.Input(
+                    live.encoder.accountEvent(live.command, 0, consumer, kinds[random.nextInt(kinds.length)]), false);
             }
-            if (input == 2_000)
-            {
-                restored = live.restoredFromSnapshot(EngineConfig.small());
-                restored.engine.captureRiskFeatures(true);
-                assertEquals(live.engine.stateHash(), restored.engine.stateHash());
-            }
-        }
-        assertEquals(live.engine.stateHash(), twin.engine.stateHash(), "the twin");
-        assertEquals(live.engine.stateHash(), restored.engine.stateHash(), "restored half-way");
-        assertTrue(newAndKnown[0] > 1_000 && newAndKnown[1] > 300 && declined > 100 && declined < newAndKnown[1],
-            "known " + newAndKnown[0] + ", new " + newAndKnown[1] + ", declined by 89 " + declined);
-    }
-
-    private static int payment(final EngineDriver e, final SplittableRandom random, final int input,
-        final long consumer, final int merchants)
-    {
-        final long merchant = 1 + random.nextInt(merchants);
-        return e.encoder.pay(e.command, 0, merchant, merchant * 10 + 1, input, consumer, 100 + random.nextInt(20_000));
+            final long merchant = 1 + random.nextInt(merchants);
+            return new EnforcedFeatureChecks.Input(live.encoder.pay(live.command, 0, merchant, merchant * 10 + 1, input,
+                consumer, 100 + random.nextInt(20_000)), true);
+        }, (features, code) ->
+        {
+            newAndKnown[(int)features[RiskFeatures.NEW_SHOP_EXACT]]++;
+            declined[0] += code == ResultCode.RISK_MODEL_SCORE ? 1 : 0;
+        });
+        assertTrue(newAndKnown[0] > 1_000 && newAndKnown[1] > 300 && declined[0] > 100 && declined[0] < newAndKnown[1],
+            "known " + newAndKnown[0] + ", new " + newAndKnown[1] + ", declined by 89 " + declined[0]);
     }
 }
