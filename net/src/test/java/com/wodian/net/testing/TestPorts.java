@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.BitSet;
 import java.util.SplittableRandom;
 
 /**
@@ -27,11 +26,14 @@ public final class TestPorts
         Long.getLong("wodian.test.ports.seed", System.nanoTime() ^ ProcessHandle.current().pid());
     private static final SplittableRandom RANDOM = new SplittableRandom(SEED);
     /**
-     * Every port this JVM has handed out: a port is free when checked but stays unbound until its server starts, so a
+     * Every port handed out on this host: a port is free when checked but stays unbound until its server starts, so a
      * second reserve (a group's client ports after its replication ports) could hand out the same number and one of
-     * the two binds failed (CI run of 2026-12-06 00:57, ReplicaGroupServerTest: "cannot listen on 127.0.0.1:31180").
+     * the two binds failed (CI run of 2026-12-06 00:57, ReplicaGroupServerTest: "cannot listen on 127.0.0.1:31180");
+     * and so could another test JVM (two CIs at once, 2026-12-07 23:02: ReplicationFaultTlsTest in both). A port is
+     * held until this JVM exits, in the one claims file of the host's temporary folder.
      */
-    private static final BitSet GIVEN = new BitSet(65_536);
+    private static final PortClaims CLAIMS =
+        new PortClaims(Path.of(System.getProperty("java.io.tmpdir"), "wodian-test-ports.lock"));
 
     static
     {
@@ -42,7 +44,10 @@ public final class TestPorts
     {
     }
 
-    /** @return {@code count} distinct ports, each free when checked (bound and released). */
+    /**
+     * @return {@code count} ports, distinct from every other port handed out by a JVM of this host that is still
+     *     running, each free when checked (bound and released)
+     */
     public static synchronized int[] reserve(final int count) throws IOException
     {
         final int high = ephemeralLow();
@@ -52,11 +57,10 @@ public final class TestPorts
         for (int tries = 0; found < count && tries < TRIES_MAX; tries++)
         {
             final int candidate = low + RANDOM.nextInt(Math.max(1, high - low));
-            if (high - low < 100 || GIVEN.get(candidate) || !isFree(candidate))
+            if (high - low < 100 || !CLAIMS.claim(candidate) || !isFree(candidate))
             {
-                continue;
+                continue; // a port claimed but in use stays claimed: nobody here will want it either
             }
-            GIVEN.set(candidate);
             ports[found++] = candidate;
         }
         for (; found < count; found++) // an unusual port layout: fall back to the kernel's choice
