@@ -74,6 +74,16 @@ public final class RiskTrainCommand implements Callable<Integer>
         "CAREFUL; repeatable or comma-separated; not with --two-pass")
     java.util.List<String> classWeightSpecs;
 
+    @Option(names = "--warm-up-rows", defaultValue = "0", paramLabel = "N", description = "riskworld: also " +
+        "train on every N-th risk decision of each training world's warm-up (the weeks of honest payments before " +
+        "its week, every account new) as a legitimate row, sampled at the week's ordinary rate after the week's " +
+        "rows (0: none, the week's rows alone); cached beside the week's capture; tuning uses the week only")
+    int warmUpRowEvery;
+
+    @Option(names = "--warm-up-weight", defaultValue = "1.0", description = "--warm-up-rows: the weight of a " +
+        "warm-up row as a multiple of an ordinary legitimate row of the week")
+    double warmUpWeight;
+
     @Option(names = "--legit-per-abusive", defaultValue = "20",
         description = "legitimate decisions sampled per abusive one in training (their weight raised to match)")
     int legitPerAbusive;
@@ -132,9 +142,9 @@ public final class RiskTrainCommand implements Callable<Integer>
     {
         final long start = System.nanoTime();
         final TreeModel trained = ModelTraining.train(train, treeCount, learningRate, modelVersion, carefulWeight,
-            legitPerAbusive, kindBalance, lookAlikeBalance, classWeights);
-        System.out.printf("trained %d trees on %d decisions in %.1f s%n", treeCount, train.size,
-            (System.nanoTime() - start) / 1e9);
+            legitPerAbusive, kindBalance, lookAlikeBalance, classWeights, warmUpWeight);
+        System.out.printf("trained %d trees on %d decisions%s in %.1f s%n", treeCount, train.size,
+            warmUpRowsSaid(train), (System.nanoTime() - start) / 1e9);
         if (byTrade)
         {
             return ModelTraining.tunePerTrade(trained, tuneData, fpr, tradeFpr);
@@ -159,11 +169,12 @@ public final class RiskTrainCommand implements Callable<Integer>
     {
         version = versionOption == null ? 1 : versionOption;
         if (trees < 1 || trees > (perTrade ? 241 : 256) || version <= 0 || carefulWeight <= 0 || kindBalance < 0 ||
-            lookAlikeBalance < 0 || legitPerAbusive < 1 || (twoPass && (firstTrees < 1 || firstTrees >= trees - 1)))
+            lookAlikeBalance < 0 || legitPerAbusive < 1 || (twoPass && (firstTrees < 1 || firstTrees >= trees - 1)) ||
+            warmUpRowEvery < 0 || !(warmUpWeight > 0) || Double.isInfinite(warmUpWeight))
         {
             System.err.println("risk-train: --trees 1..256 (1..241 with --per-trade), --version > 0, " +
                 "--careful-weight > 0, --kind-balance >= 0, --look-alike-balance >= 0, --legit-per-abusive >= 1, " +
-                "--two-pass: 1 <= --first-trees < --trees - 1");
+                "--two-pass: 1 <= --first-trees < --trees - 1, --warm-up-rows >= 0, --warm-up-weight > 0");
             return WodianMain.EXIT_USAGE;
         }
         if (!classWeightsParsed() || !exitAndSourceValid())
@@ -184,7 +195,8 @@ public final class RiskTrainCommand implements Callable<Integer>
             return trainForGroupSource(worlds, tuneWorlds, name, tuneName);
         }
         RiskDataset tune = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName, System.out);
-        RiskDataset train = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training", System.out);
+        RiskDataset train = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training", null,
+            warmUpRowEvery, System.out);
         TreeModel model;
         if (twoPass)
         {
@@ -194,12 +206,12 @@ public final class RiskTrainCommand implements Callable<Integer>
             final String tag = first.captureTag();
             tune = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName + tag, first, System.out);
             final RiskDataset second = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training" + tag,
-                first, System.out);
+                first, warmUpRowEvery, System.out);
             final long start = System.nanoTime();
             model = ModelTraining.continueWith(first, second, trees - firstTrees - 1, learningRate, version,
-                carefulWeight, legitPerAbusive, kindBalance, lookAlikeBalance);
-            System.out.printf("trained %d more trees on %d decisions in %.1f s%n", trees - firstTrees - 1, second.size,
-                (System.nanoTime() - start) / 1e9);
+                carefulWeight, legitPerAbusive, kindBalance, lookAlikeBalance, warmUpWeight);
+            System.out.printf("trained %d more trees on %d decisions%s in %.1f s%n", trees - firstTrees - 1,
+                second.size, warmUpRowsSaid(second), (System.nanoTime() - start) / 1e9);
             final int flagScore = first.flagScore;
             model = tuned(model, tune);
             model.flagScore = flagScore;   // the individual score's flag: what counted as suspicious in the capture
@@ -217,6 +229,17 @@ public final class RiskTrainCommand implements Callable<Integer>
         model.write(out);
         System.out.printf("declineScore %d, flagScore %d; written to %s%n", model.declineScore, model.flagScore, out);
         return WodianMain.EXIT_OK;
+    }
+
+    /** " (of them N warm-up rows)" when the training set has warm-up rows, else "". */
+    private static String warmUpRowsSaid(final RiskDataset data)
+    {
+        long rows = 0;
+        for (int i = 0; i < data.size; i++)
+        {
+            rows += data.warmUp[i] ? 1 : 0;
+        }
+        return rows == 0 ? "" : " (of them " + rows + " warm-up rows)";
     }
 
     /** False (after saying why) for a negative --exit-trees or --exit-margin, or --group-source with what it bars. */
@@ -303,7 +326,7 @@ public final class RiskTrainCommand implements Callable<Integer>
         final RiskDataset tune = ModelTraining.collect(tuneWorlds, tuneSeeds, cache, tuneName + tag, source,
             System.out);
         final RiskDataset train = ModelTraining.collect(worlds, trainSeeds, cache, name + "-training" + tag, source,
-            System.out);
+            warmUpRowEvery, System.out);
         final TreeModel model = trainAndTune(train, tune, version, trees, perTrade);
         model.flagScore = Integer.MAX_VALUE;
         System.out.println("on the tuning seeds, scored offline with the source's group features:");

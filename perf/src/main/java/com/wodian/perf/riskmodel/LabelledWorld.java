@@ -36,6 +36,16 @@ public interface LabelledWorld
         TreeModel second);
 
     /**
+     * As {@link #run(RiskMode, TreeModel)}, also keeping every {@code warmUpRowEvery}-th risk decision of the warm-up
+     * before the week as a legitimate row ({@link ModelRun#warmUpDecisions}; 0: none): a world without a warm-up
+     * keeps none.
+     */
+    default ModelRun run(RiskMode rulesMode, TreeModel model, int warmUpRowEvery)
+    {
+        return run(rulesMode, model);
+    }
+
+    /**
      * SHA-256 (hex) of everything this world feeds the engine, labels included, and of the engine's feature names
      * ({@link WorldDigest}): equal digests, equal captures. The trainer's capture cache is keyed by it.
      */

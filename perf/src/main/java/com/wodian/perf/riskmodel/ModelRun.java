@@ -62,6 +62,15 @@ public final class ModelRun implements ReplySink
     public long warmUpPayments;
     /** Of those, declined by risk (codes 700-749). */
     public long warmUpPaymentsDeclined;
+    /**
+     * Every {@link #warmUpRows}-th risk decision of the warm-up, labelled legitimate (the warm-up has no abuse): rows a
+     * trainer may add as honest negatives ({@code risk-train --warm-up-rows}); empty unless asked for.
+     */
+    public final RiskDataset warmUpDecisions = new RiskDataset(Engine.riskFeatureNames().length);
+    /** Keep every n-th risk decision of the warm-up in {@link #warmUpDecisions}; 0: none. */
+    private int warmUpRowEvery;
+    /** Risk decisions of the warm-up so far (the ones kept and the others). */
+    private long warmUpRiskDecisions;
 
     public ModelRun(final LabelledStream stream, final RiskMode rulesMode, final TreeModel model)
     {
@@ -107,6 +116,20 @@ public final class ModelRun implements ReplySink
     public ModelRun second(final TreeModel model)
     {
         second = model;
+        return this;
+    }
+
+    /**
+     * Keeps every {@code every}-th risk decision of the warm-up (in feeding order) in {@link #warmUpDecisions}, as a
+     * legitimate row; 0 (the default) keeps none. Before the run starts.
+     */
+    public ModelRun warmUpRows(final int every)
+    {
+        if (every < 0)
+        {
+            throw new IllegalArgumentException("warm-up rows: every n-th with n >= 0, got " + every);
+        }
+        warmUpRowEvery = every;
         return this;
     }
 
@@ -215,9 +238,32 @@ public final class ModelRun implements ReplySink
     void afterCommand(final DirectBuffer buffer, final int offset, final ResultCode code, final int kind,
         final int variant, final long group, final int lookAlike, final java.util.function.LongToIntFunction tradeOf)
     {
-        if (engine.lastRiskFeatures(x) != engine.lastSequence())
+        final int row = decisions.size;
+        if (!recorded(decisions, buffer, offset, kind, variant, lookAlike, tradeOf))
         {
             return;
+        }
+        if (row == declined.length)
+        {
+            declined = java.util.Arrays.copyOf(declined, row * 2);
+            groups = java.util.Arrays.copyOf(groups, row * 2);
+            lookAlikes = java.util.Arrays.copyOf(lookAlikes, row * 2);
+        }
+        declined[row] = code.value() >= 700 && code.value() <= 749;
+        groups[row] = group;
+        lookAlikes[row] = lookAlike;
+    }
+
+    /**
+     * Adds the command just applied to {@code into} as a row with these labels when risk decided on it (features were
+     * computed for it: a Pay, a Try or a redemption); false, adding nothing, otherwise.
+     */
+    private boolean recorded(final RiskDataset into, final DirectBuffer buffer, final int offset, final int kind,
+        final int variant, final int lookAlike, final java.util.function.LongToIntFunction tradeOf)
+    {
+        if (engine.lastRiskFeatures(x) != engine.lastSequence())
+        {
+            return false;
         }
         header.wrap(buffer, offset);
         final int body = offset + MessageHeaderDecoder.ENCODED_LENGTH;
@@ -238,27 +284,32 @@ public final class ModelRun implements ReplySink
                 payment = false;
             }
             default -> {
-                return;
+                return false;
             }
         }
-        final int row = decisions.size;
-        if (row == declined.length)
-        {
-            declined = java.util.Arrays.copyOf(declined, row * 2);
-            groups = java.util.Arrays.copyOf(groups, row * 2);
-            lookAlikes = java.util.Arrays.copyOf(lookAlikes, row * 2);
-        }
-        declined[row] = code.value() >= 700 && code.value() <= 749;
-        groups[row] = group;
-        lookAlikes[row] = lookAlike;
-        decisions.add(x, kind != 0, kind, variant, payment, tradeOf.applyAsInt(merchantId), lookAlike);
+        into.add(x, kind != 0, kind, variant, payment, tradeOf.applyAsInt(merchantId), lookAlike);
+        return true;
     }
 
     /**
      * Counts a command of the warm-up before a world's week (com.wodian.perf.riskworld.LabelledCommands#warmUp): a
-     * payment, and whether risk declined it. It adds no decision: the figures and the trainer's rows are the week's.
+     * payment, and whether risk declined it. It adds no decision: the figures are the week's. With {@link #warmUpRows}
+     * set, every n-th risk decision of the warm-up becomes a legitimate row of {@link #warmUpDecisions} (its look-alike
+     * kept; the warm-up has no abuse, docs/risk-threats.md section 10.9).
      */
-    void afterWarmUpCommand(final int templateId, final ResultCode code)
+    void afterWarmUpCommand(final DirectBuffer buffer, final int offset, final ResultCode code, final int lookAlike,
+        final java.util.function.LongToIntFunction tradeOf)
+    {
+        header.wrap(buffer, offset);
+        countWarmUpPayment(header.templateId(), code);
+        if (warmUpRowEvery > 0 && engine.lastRiskFeatures(x) == engine.lastSequence() &&
+            warmUpRiskDecisions++ % warmUpRowEvery == 0)
+        {
+            recorded(warmUpDecisions, buffer, offset, 0, 0, lookAlike, tradeOf);
+        }
+    }
+
+    private void countWarmUpPayment(final int templateId, final ResultCode code)
     {
         if (templateId == PayDecoder.TEMPLATE_ID || templateId == PaymentTryDecoder.TEMPLATE_ID)
         {

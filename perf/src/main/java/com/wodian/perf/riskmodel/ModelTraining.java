@@ -69,34 +69,70 @@ public final class ModelTraining
         final java.nio.file.Path cache, final String name, final TreeModel model, final PrintStream log)
         throws java.io.IOException
     {
+        return collect(world, seeds, cache, name, model, 0, log);
+    }
+
+    /**
+     * As above; with {@code warmUpRowEvery} &gt; 0, every n-th risk decision of each world's warm-up before its week
+     * ({@link LabelledWorld#run(RiskMode, TreeModel, int)}) follows all the week's rows as a legitimate row marked
+     * {@link RiskDataset#warmUp}, cached beside the week's capture as {@code <week file>.w<n>.bin}. The week's rows,
+     * and their order, are those of {@code warmUpRowEvery} 0, which adds nothing.
+     */
+    public static RiskDataset collect(final LongFunction<LabelledWorld> world, final long[] seeds,
+        final java.nio.file.Path cache, final String name, final TreeModel model, final int warmUpRowEvery,
+        final PrintStream log) throws java.io.IOException
+    {
         final RiskDataset all = new RiskDataset(Engine.riskFeatureNames().length);
+        final RiskDataset warmUp = new RiskDataset(all.featureCount);
         for (final long seed : seeds)
         {
             final long start = System.nanoTime();
             final LabelledWorld labelled = world.apply(seed);
             final java.nio.file.Path file = cache == null ? null :
                 cache.resolve(name + "-" + seed + "-" + labelled.digest().substring(0, 16) + ".l.bin");
-            if (file != null && java.nio.file.Files.exists(file))
+            final java.nio.file.Path warmFile = file == null || warmUpRowEvery == 0 ? null :
+                file.resolveSibling(file.getFileName() + ".w" + warmUpRowEvery + ".bin");
+            final RiskDataset cached = readIfThere(file, all.featureCount);
+            final RiskDataset cachedWarm = warmUpRowEvery == 0 ? new RiskDataset(all.featureCount) :
+                readIfThere(warmFile, all.featureCount);
+            if (cached != null && cachedWarm != null)
             {
-                final RiskDataset cached = RiskDataset.read(file);
-                if (cached.featureCount == all.featureCount)
-                {
-                    all.addAll(cached);
-                    log.printf("seed %d: %d decisions (%d abusive) from %s%n", seed, cached.size, count(cached), file);
-                    continue;
-                }
+                all.addAll(cached);
+                warmUp.addAll(cachedWarm, true);
+                log.printf("seed %d: %d decisions (%d abusive) from %s%s%n", seed, cached.size, count(cached), file,
+                    warmUpRowEvery == 0 ? "" : ", " + cachedWarm.size + " warm-up rows");
+                continue;
             }
-            final ModelRun run = labelled.run(RiskMode.SHADOW, model);
+            final ModelRun run = labelled.run(RiskMode.SHADOW, model, warmUpRowEvery);
             if (file != null)
             {
                 java.nio.file.Files.createDirectories(cache);
                 run.decisions.write(file);
+                if (warmFile != null)
+                {
+                    run.warmUpDecisions.write(warmFile);
+                }
             }
             all.addAll(run.decisions);
-            log.printf("seed %d: %d decisions (%d abusive) in %.1f s%n", seed, run.decisions.size,
-                count(run.decisions), (System.nanoTime() - start) / 1e9);
+            warmUp.addAll(run.warmUpDecisions, true);
+            log.printf("seed %d: %d decisions (%d abusive) in %.1f s%s%n", seed, run.decisions.size,
+                count(run.decisions), (System.nanoTime() - start) / 1e9,
+                warmUpRowEvery == 0 ? "" : ", " + run.warmUpDecisions.size + " warm-up rows");
         }
+        all.addAll(warmUp, true);
         return all;
+    }
+
+    /** The capture in {@code file} when there (with {@code featureCount} features); null otherwise. */
+    private static RiskDataset readIfThere(final java.nio.file.Path file, final int featureCount)
+        throws java.io.IOException
+    {
+        if (file == null || !java.nio.file.Files.exists(file))
+        {
+            return null;
+        }
+        final RiskDataset cached = RiskDataset.read(file);
+        return cached.featureCount == featureCount ? cached : null;
     }
 
     static long count(final RiskDataset data)
@@ -142,9 +178,18 @@ public final class ModelTraining
         final long version, final double carefulWeight, final int legitPerAbusive, final double kindBalance,
         final double lookAlikeBalance, final double[] classWeights)
     {
+        return train(train, trees, learningRate, version, carefulWeight, legitPerAbusive, kindBalance,
+            lookAlikeBalance, classWeights, 1.0);
+    }
+
+    /** {@code warmUpWeight}: see {@link RiskTrainer#warmUpWeight} (it weighs only rows {@link #collect} marked). */
+    public static TreeModel train(final RiskDataset train, final int trees, final double learningRate,
+        final long version, final double carefulWeight, final int legitPerAbusive, final double kindBalance,
+        final double lookAlikeBalance, final double[] classWeights, final double warmUpWeight)
+    {
         return new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight).kindBalance(kindBalance)
             .lookAlikeBalance(lookAlikeBalance).classWeights(classWeights).maxLeafLogits(maxLeafLogits())
-            .train(train, version, legitPerAbusive, version);
+            .warmUpWeight(warmUpWeight).train(train, version, legitPerAbusive, version);
     }
 
     /**
@@ -174,9 +219,18 @@ public final class ModelTraining
         final double learningRate, final long version, final double carefulWeight, final int legitPerAbusive,
         final double kindBalance, final double lookAlikeBalance)
     {
+        return continueWith(first, train, trees, learningRate, version, carefulWeight, legitPerAbusive, kindBalance,
+            lookAlikeBalance, 1.0);
+    }
+
+    /** {@code warmUpWeight}: see {@link RiskTrainer#warmUpWeight}. */
+    public static TreeModel continueWith(final TreeModel first, final RiskDataset train, final int trees,
+        final double learningRate, final long version, final double carefulWeight, final int legitPerAbusive,
+        final double kindBalance, final double lookAlikeBalance, final double warmUpWeight)
+    {
         final TreeModel more = new RiskTrainer(trees, learningRate, excludedFeatures(), carefulWeight)
             .kindBalance(kindBalance).lookAlikeBalance(lookAlikeBalance).maxLeafLogits(maxLeafLogits())
-            .train(train, version, legitPerAbusive, version, first);
+            .warmUpWeight(warmUpWeight).train(train, version, legitPerAbusive, version, first);
         // A marker tree (tests a group feature, adds 0) ends the individual trees exactly where first's end.
         final int n = first.treeCount() + 1;
         final int m = more.treeCount();

@@ -18,6 +18,12 @@ public final class RiskDataset
     public int[] trade = new int[0];
     /** The legitimate look-alike (riskworld's LookAlike ordinal; 0 none or abusive). */
     public int[] lookAlike = new int[0];
+    /**
+     * A row of the warm-up before the week (legitimate), added by {@link #addAll(RiskDataset, boolean)}: a trainer's
+     * honest negative, weighed apart ({@link RiskTrainer#warmUpWeight}). Not written by {@link #write}: a capture keeps
+     * the warm-up's rows in a file of their own.
+     */
+    public boolean[] warmUp = new boolean[0];
     public int size;
 
     public RiskDataset(final int featureCount)
@@ -45,6 +51,7 @@ public final class RiskDataset
             payment = Arrays.copyOf(payment, capacity);
             trade = Arrays.copyOf(trade, capacity);
             lookAlike = Arrays.copyOf(lookAlike, capacity);
+            warmUp = Arrays.copyOf(warmUp, capacity);
         }
         System.arraycopy(x, 0, features, size * featureCount, featureCount);
         abusive[size] = isAbusive;
@@ -114,11 +121,18 @@ public final class RiskDataset
 
     public void addAll(final RiskDataset other)
     {
+        addAll(other, false);
+    }
+
+    /** As {@link #addAll(RiskDataset)}; with {@code asWarmUp} every added row is marked a warm-up row. */
+    public void addAll(final RiskDataset other, final boolean asWarmUp)
+    {
         final long[] x = new long[featureCount];
         for (int i = 0; i < other.size; i++)
         {
             add(other.row(i, x), other.abusive[i], other.kind[i], other.variant[i], other.payment[i], other.trade[i],
                 other.lookAlike[i]);
+            warmUp[size - 1] = asWarmUp || other.warmUp[i];
         }
     }
 }

@@ -25,6 +25,8 @@ public final class RiskTrainer
     private final double carefulWeight;
     private double kindBalance;
     private double lookAlikeBalance;
+    /** The weight of a warm-up row relative to an ordinary legitimate row of the week, see {@link #warmUpWeight}. */
+    private double warmUpWeight = 1.0;
     /** The largest leaf magnitude in logits (0: no bound), see {@link #maxLeafLogits}. */
     private double maxLeafLogits;
     /** Per kind and variant ({@link #classOf}): a multiplier of the abusive weight, 1 unless set. */
@@ -86,6 +88,23 @@ public final class RiskTrainer
     }
 
     /**
+     * The weight of each legitimate row of a world's warm-up ({@link RiskDataset#warmUp}, added by {@code risk-train
+     * --warm-up-rows}) as a multiple of an ordinary legitimate row of the week's (default 1). Warm-up rows are sampled
+     * at the week's ordinary rate and never count as look-alikes; the week's sample and weights are what they are
+     * without them. Why they exist: a model trained on the week alone has never seen an honest payment of a new
+     * account among new accounts, which is all the warm-up is (docs/history/risk-sessions.md "Fifty-eighth session").
+     */
+    public RiskTrainer warmUpWeight(final double weight)
+    {
+        if (!(weight > 0) || Double.isInfinite(weight))
+        {
+            throw new IllegalArgumentException("warm-up weight: > 0, got " + weight);
+        }
+        this.warmUpWeight = weight;
+        return this;
+    }
+
+    /**
      * Multiplies the weight of every abusive decision of one kind (the generator's actor ordinal) and variant
      * (its ordinal) by {@code weight}, on top of the careful weight and the kind balance: the kinds whose careful
      * variant the model misses most (careful circular flow and brushing, see docs/history/risk-sessions.md "Forty-sixth
@@ -135,7 +154,7 @@ public final class RiskTrainer
         int classes = 0;
         for (int i = 0; i < data.size; i++)
         {
-            if (!data.abusive[i])
+            if (!data.abusive[i] && !data.warmUp[i])
             {
                 final boolean tagged = lookAlikeBalance > 0 && data.lookAlike[i] != 0;
                 ordinaryTotal += tagged ? 0 : 1;
@@ -148,14 +167,19 @@ public final class RiskTrainer
         }
         for (final int row : rows)
         {
-            ordinarySampled += !data.abusive[row] && !(lookAlikeBalance > 0 && data.lookAlike[row] != 0) ? 1 : 0;
+            ordinarySampled += !data.abusive[row] && !data.warmUp[row] &&
+                !(lookAlikeBalance > 0 && data.lookAlike[row] != 0) ? 1 : 0;
         }
         final double ordinaryWeight = (double)ordinaryTotal / Math.max(1, ordinarySampled);
         final double mean = (double)lookAlikes / Math.max(1, classes);
         for (int i = 0; i < rows.length; i++)
         {
             final int row = rows[i];
-            if (!data.abusive[row])
+            if (data.warmUp[row])
+            {
+                weight[i] = ordinaryWeight * warmUpWeight;
+            }
+            else if (!data.abusive[row])
             {
                 weight[i] = lookAlikeBalance > 0 && data.lookAlike[row] != 0 ?
                     Math.pow(Math.max(1.0, mean / counts[data.lookAlike[row] & 0xFF]), lookAlikeBalance) :
@@ -489,6 +513,16 @@ public final class RiskTrainer
         return new int[]{bestFeature, bestBin};
     }
 
+    private static long countWarmUp(final RiskDataset data)
+    {
+        long count = 0;
+        for (int i = 0; i < data.size; i++)
+        {
+            count += data.warmUp[i] ? 1 : 0;
+        }
+        return count;
+    }
+
     private static long countAbusive(final RiskDataset data)
     {
         long count = 0;
@@ -500,14 +534,14 @@ public final class RiskTrainer
     }
 
     /**
-     * All abusive rows and up to legitPerAbusive legitimate rows per abusive one, chosen by seed; with
-     * {@code keepLookAlikes} every legitimate look-alike row too.
+     * All abusive rows and up to legitPerAbusive legitimate rows of the week per abusive one, chosen by seed; with
+     * {@code keepLookAlikes} every legitimate look-alike row of the week too; warm-up rows at the week's rate.
      */
-    private static int[] sample(final RiskDataset data, final int legitPerAbusive, final long seed,
+    static int[] sample(final RiskDataset data, final int legitPerAbusive, final long seed,
         final boolean keepLookAlikes)
     {
         final long abusive = countAbusive(data);
-        final long legit = data.size - abusive;
+        final long legit = data.size - abusive - countWarmUp(data);
         final double keep = Math.min(1.0, (double)abusive * legitPerAbusive / Math.max(1, legit));
         final SplittableRandom random = new SplittableRandom(seed);
         final int[] rows = new int[data.size];
@@ -515,7 +549,8 @@ public final class RiskTrainer
         for (int i = 0; i < data.size; i++)
         {
             // One draw per legitimate row, as before look-alikes were kept: the ordinary rows kept stay the same.
-            if (data.abusive[i] || random.nextDouble() < keep || keepLookAlikes && data.lookAlike[i] != 0)
+            if (data.abusive[i] || random.nextDouble() < keep || keepLookAlikes && !data.warmUp[i] &&
+                data.lookAlike[i] != 0)
             {
                 rows[count++] = i;
             }

@@ -127,6 +127,18 @@ public final class RiskWorldRun implements LabelledWorld
     public ModelRun run(final RiskMode rulesMode, final TreeModel model, final TreeModel groupSource,
         final java.util.List<ModelRun.Setting> settings, final TreeModel second)
     {
+        return run(rulesMode, model, groupSource, settings, second, 0);
+    }
+
+    @Override
+    public ModelRun run(final RiskMode rulesMode, final TreeModel model, final int warmUpRowEvery)
+    {
+        return run(rulesMode, model, null, java.util.List.of(), null, warmUpRowEvery);
+    }
+
+    private ModelRun run(final RiskMode rulesMode, final TreeModel model, final TreeModel groupSource,
+        final java.util.List<ModelRun.Setting> settings, final TreeModel second, final int warmUpRowEvery)
+    {
         final RiskWorld world = generate();
         final Long2LongHashMap tradeByMerchant = new Long2LongHashMap(0);
         int terminals = 0;
@@ -144,17 +156,19 @@ public final class RiskWorldRun implements LabelledWorld
         }
         final ModelRun run = new ModelRun(null, rulesMode, model, Math.min(commands + 16, 2_000_000),
             world.merchants().size() + 16, terminals + 16, commands + 10_000).groupSource(groupSource)
-            .settings(settings).second(second);
+            .settings(settings).second(second).warmUpRows(warmUpRowEvery);
         run.configure(1);   // rules and model before the world's first command, whatever its time
         final WithMerchantContext commandsWithContext = fed(world);
         // The warm-up's payments before the week (LabelledCommands.warmUp) make the profiles warm; they are not the
-        // evaluated week, so they are neither a decision of the figures nor a row of the trainer: only counted.
+        // evaluated week, so they are not a decision of the figures: counted, and kept apart as legitimate rows only
+        // when a trainer asks (warmUpRowEvery > 0).
         new RiskWorldFeeder(run.engine()).feed(commandsWithContext, (command, reply, offset, length) ->
         {
             final ResultCode code = ResultCode.get(com.wodian.protocol.ReplyCodes.codeAt(reply, offset));
             if (command.warmUp())
             {
-                run.afterWarmUpCommand(command.templateId(), code);
+                run.afterWarmUpCommand(commandsWithContext.buffer(), commandsWithContext.offset(), code,
+                    command.lookAlike().ordinal(), merchantId -> (int)tradeByMerchant.get(merchantId));
                 return;
             }
             run.afterCommand(commandsWithContext.buffer(), commandsWithContext.offset(), code,
