@@ -134,6 +134,20 @@ class RiskTrainCommandTest
             .exitCode());
     }
 
+    /** {@code --warm-up-rows N --warm-up-weight W}: in --help; a negative N or a weight of 0 is a usage error. */
+    @Test
+    void warmUpRowOptions()
+    {
+        final CliTest.Run help = CliTest.wodian("risk-train", "--help");
+        assertTrue(help.out().contains("--warm-up-rows") && help.out().contains("--warm-up-weight"), help.out());
+        assertEquals(2, CliTest.wodian("risk-train", "--world", "workload", "--train-seeds", "1", "--tune-seeds",
+            "2", "--warm-up-rows", "-1", "--out", dir.resolve("x.txt").toString()).exitCode());
+        assertEquals(2, CliTest.wodian("risk-train", "--world", "workload", "--train-seeds", "1", "--tune-seeds",
+            "2", "--warm-up-rows", "20", "--warm-up-weight", "0", "--out", dir.resolve("x.txt").toString())
+            .exitCode());
+        assertFalse(Files.exists(dir.resolve("x.txt")), "nothing trained, nothing written");
+    }
+
     /** A model file's {@code tree f0 t0 f1 t1 f2 t2 l0 l1 l2 l3} line whose nodes test a group feature (53-56). */
     private static boolean splitsOnAGroupFeature(final String treeLine)
     {
