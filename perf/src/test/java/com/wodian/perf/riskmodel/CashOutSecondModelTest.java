@@ -272,6 +272,54 @@ class CashOutSecondModelTest
         assertEquals(68 * 2 * 8 * 192 + 892 * 192 + 2 * 2 * 2 * 2 * 192 * 8, counts[3], "declined: C', D', W, K");
     }
 
+    /**
+     * model-v80.txt: v78 OR P, where P is a careful takeover's payment as the account events tell it (history
+     * "Fifty-ninth session", h13m's subsection): a phone rebound (82) and a device bound (81) in the last 7 days, at a
+     * shop the account never settled a sale at (88 = 1), with at least 6 takeover traces (79). An honest account
+     * rebinds its phone rarely (0.3-0.5% of honest new-shop payments on warm profiles); a thief who took the account
+     * binds its own phone and device before spending. P also reads 86 >= 2, which phone and device in 7 days imply in
+     * the engine, so the file decides exactly P on every combination, real or not.
+     */
+    @Test
+    void v80DeclinesExactlyV78OrPhoneAndDeviceAtAnExactNewShop() throws IOException
+    {
+        final TreeModel file = ModelFiles.resource("model-v80.txt");
+        assertEquals(80, file.version);
+        final int[] ids = {RiskFeatures.ACCOUNT_EVENT_KINDS_7D, RiskFeatures.TAKEOVER_TRACES,
+            RiskFeatures.NEW_SHOP_EXACT, RiskFeatures.MINUTES_SINCE_DEVICE_BOUND,
+            RiskFeatures.MINUTES_SINCE_PHONE_REBOUND, RiskFeatures.AREA_MATCHES_LAST,
+            RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN, CONSUMER_HISTORY, RiskFeatures.ACCOUNT_AGE_HOURS,
+            RiskFeatures.CONSUMER_SUSPICIOUS_SHARE, RiskFeatures.MERCHANT_SUSPICIOUS_SHARE, AMOUNT_VS_LAST_TOP_UP,
+            RiskFeatures.MINUTES_SINCE_TOP_UP, RiskFeatures.LOG_AMOUNT, PAYMENTS_24H_ID,
+            RiskFeatures.AREA_MATCHES_HOME};
+        final long[] weekEdge = {WEEK_MINUTES - 1, WEEK_MINUTES};
+        final long[][] values = {KINDS_7D, {5, 6, 7, 8}, {-1, 0, 1}, weekEdge, weekEdge, AREA_MATCHES_LAST,
+            MINUTES_SINCE_NEW_NETWORK, {15, 16}, AGE_HOURS, CONSUMER_SUSPICIOUS, MERCHANT_SUSPICIOUS, AMOUNT_VS_TOP_UP,
+            {59, 60, 780, 781}, LOG_AMOUNT, PAYMENTS_24H, AREA_MATCHES_HOME};
+        final int[] counts = walk(ModelFiles.loaded(RiskModelSlot.SECOND, file, file.version), "model-v80.txt",
+            new SplittableRandom(80), ids, values, x -> exactShopGatedCOrD(x) || phoneAndDevice(x) || w(x) || k(x),
+            x -> exactShopGatedCOrD(x) || phoneAndDevice(x), x -> k(x));
+        assertEquals(960 * 2 * 8 * 192, counts[0], "every combination scored");
+        // Over (86, 79, 88, 81, 82, 42, 83), 960: C' or D' 17 of (86, 79, 42, 83)'s 80 at 88 = 1, 81 and 82 free (68);
+        // P at 88 = 1, 86 in {2, 3, 4}, 79 in {6, 7, 8}, 81 = 82 = 10079, 42 and 83 free (36); both: C' or D' at
+        // 81 = 82 = 10079 (17, all with 86 >= 2 and 79 >= 7): 68 + 36 - 17 = 87.
+        assertEquals(87 * 2 * 8 * 192, counts[1], "C' or D' or P");
+        // K: 40 in {-192, -16}, 39 in {60, 780}, 41 in {-1, 0}, 86 in {0, 1}, 0 = 257, 22 = 1, 2 = 16; the rest free.
+        assertEquals(2 * 2 * 2 * 2 * (4 * 3 * 2 * 2 * 2 * 2) * 8, counts[2], "K");
+        // W: 18 = 720, 55 = 400, 53 = 7, 2 = 15, beyond C', D' and P (873 of 960), over K's whole grid (192).
+        assertEquals(87 * 2 * 8 * 192 + 873 * 192 + 2 * 2 * 2 * 2 * 192 * 8, counts[3], "declined: C', D', P, W, K");
+    }
+
+    /** Features 80-83 read minutes; 86 counts the kinds under this. */
+    private static final long WEEK_MINUTES = 7 * 24 * 60;
+
+    private static boolean phoneAndDevice(final long[] x)
+    {
+        return x[RiskFeatures.NEW_SHOP_EXACT] == 1 && x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] >= 2 &&
+            x[RiskFeatures.MINUTES_SINCE_PHONE_REBOUND] < WEEK_MINUTES &&
+            x[RiskFeatures.MINUTES_SINCE_DEVICE_BOUND] < WEEK_MINUTES && x[RiskFeatures.TAKEOVER_TRACES] >= 6;
+    }
+
     private static boolean exactShopGatedCOrD(final long[] x)
     {
         final long kinds = x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D];
