@@ -652,6 +652,13 @@ final class RecordTable implements ExpiryQueue.Order
         RecordTableLoadChecks.check(this, index, freeRecords, freeCount, finished, highWater);
     }
 
+    /** A hold's expiry: the holds' order is by it first ({@link #before}). */
+    @Override
+    public long expiresAtMs(final int record)
+    {
+        return orderField(record, RecordFields.Payment.EXPIRES_AT_MS);
+    }
+
     /** Holds expire by time, then (merchantId, paymentId). */
     @Override
     public boolean before(final int a, final int b)

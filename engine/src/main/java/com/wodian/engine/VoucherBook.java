@@ -297,6 +297,13 @@ final class VoucherBook extends RowBook implements ExpiryQueue.Order
         return (int)get(slot, STATE);
     }
 
+    /** A voucher's expiry: the vouchers' order is by it first ({@link #before}). */
+    @Override
+    public long expiresAtMs(final int slot)
+    {
+        return get(slot, EXPIRES_AT_MS);
+    }
+
     @Override
     public boolean before(final int a, final int b)
     {

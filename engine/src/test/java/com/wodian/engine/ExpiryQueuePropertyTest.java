@@ -24,7 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * queue's size and first id are the reference's; every snapshot is a valid heap of the reference's entries. Ids range
  * past the queue's first arrays, and the entries past the heap's (grown in steps, not reserved), so growth runs in the
  * middle of it all. Written in session 58 for a list that would replace the heap in the common case (measured, not
- * kept): any structure must keep this order.
+ * kept): any structure must keep this order. Since session 59 the queue compares the expiries it keeps beside its
+ * entries and reads the order's tie-break only on equal ones; a {@link RowComparedHeap} (the heap as it was, every
+ * compare through {@link ExpiryQueue.Order#before}) runs the same steps, and the queue's written heap must be its
+ * heap, position by position: snapshots and the expiry order stay what they were.
  */
 class ExpiryQueuePropertyTest
 {
@@ -41,6 +44,12 @@ class ExpiryQueuePropertyTest
         final boolean[] queued = new boolean[IDS_MAX];
 
         @Override
+        public long expiresAtMs(final int id)
+        {
+            return expiresAtMs[id];
+        }
+
+        @Override
         public boolean before(final int a, final int b)
         {
             return expiresAtMs[a] != expiresAtMs[b] ? expiresAtMs[a] < expiresAtMs[b] : tieKey[a] < tieKey[b];
@@ -53,6 +62,7 @@ class ExpiryQueuePropertyTest
         final SplittableRandom random = new SplittableRandom(seed);
         final Keys keys = new Keys();
         final List<Integer> reference = new ArrayList<>();
+        final RowComparedHeap rowCompared = new RowComparedHeap(keys);
         ExpiryQueue queue = new ExpiryQueue(keys, ENTRIES_MAX, IDS_MAX, false);
         long nowMs = 0;
         int sizeMax = 0;
@@ -62,21 +72,23 @@ class ExpiryQueuePropertyTest
             final int draw = random.nextInt(100);
             if (draw < 55 && reference.size() < ENTRIES_MAX)
             {
-                add(queue, keys, reference, random, nowMs);
+                rowCompared.add(add(queue, keys, reference, random, nowMs));
             }
             else if (draw < 88 && !reference.isEmpty())
             {
                 final int id = reference.remove(random.nextInt(reference.size()));
                 keys.queued[id] = false;
                 queue.remove(id);
+                rowCompared.remove(id);
             }
             else if (draw < 99)
             {
-                expireDue(queue, keys, reference, nowMs, 1 + random.nextInt(8));
+                expireDue(queue, keys, reference, nowMs, 1 + random.nextInt(8), rowCompared);
             }
             else
             {
                 queue = reloaded(queue, keys, reference);
+                assertArrayEquals(rowCompared.entries(), written(queue), "the heap reloaded at step " + i);
             }
             assertEquals(reference.size(), queue.size(), "size at step " + i);
             assertEquals(reference.isEmpty() ? -1 : reference.get(0), queue.peek(), "first at step " + i);
@@ -84,6 +96,7 @@ class ExpiryQueuePropertyTest
             sizeMax = Math.max(sizeMax, reference.size());
         }
         assertSnapshotHolds(reference, keys, written(queue), "the last snapshot");
+        assertArrayEquals(rowCompared.entries(), written(queue), "the last heap");
         assertTrue(sizeMax > Growth.INITIAL_ROWS, "the sequence fills the heap past its first array: " + sizeMax);
     }
 
@@ -121,8 +134,8 @@ class ExpiryQueuePropertyTest
         assertThrows(IllegalStateException.class, () -> queue.remove(3));
     }
 
-    /** A Try: an unqueued id, expiring one ttl from now (now and then another ttl), its tie key random. */
-    private static void add(final ExpiryQueue queue, final Keys keys, final List<Integer> reference,
+    /** A Try: an unqueued id, expiring one ttl from now (now and then another ttl), its tie key random. @return it */
+    private static int add(final ExpiryQueue queue, final Keys keys, final List<Integer> reference,
         final SplittableRandom random, final long nowMs)
     {
         int id = random.nextInt(IDS_MAX);
@@ -137,11 +150,12 @@ class ExpiryQueuePropertyTest
         queue.add(id);
         final int at = Collections.binarySearch(reference, id, (a, b) -> keys.before(a, b) ? -1 : a.equals(b) ? 0 : 1);
         reference.add(-at - 1, id);
+        return id;
     }
 
     /** Expiry housekeeping: the first entries while due, at most {@code max}, checked against the reference's. */
     private static void expireDue(final ExpiryQueue queue, final Keys keys, final List<Integer> reference,
-        final long nowMs, final int max)
+        final long nowMs, final int max, final RowComparedHeap rowCompared)
     {
         for (int i = 0; i < max && !reference.isEmpty() && keys.expiresAtMs[reference.get(0)] <= nowMs; i++)
         {
@@ -149,6 +163,7 @@ class ExpiryQueuePropertyTest
             keys.queued[first] = false;
             assertEquals(first, queue.peek(), "the first due entry");
             queue.remove(first);
+            rowCompared.remove(first);
         }
     }
 
@@ -191,5 +206,80 @@ class ExpiryQueuePropertyTest
     private static int[] ids(final List<Integer> reference)
     {
         return reference.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The heap as ExpiryQueue kept it before session 59: every compare reads both ids' keys through the order. */
+    private static final class RowComparedHeap
+    {
+        private final Keys keys;
+        private final int[] heap = new int[ENTRIES_MAX];
+        private final int[] positions = new int[IDS_MAX];
+        private int size;
+
+        RowComparedHeap(final Keys keys)
+        {
+            this.keys = keys;
+        }
+
+        void add(final int id)
+        {
+            place(size, id);
+            size++;
+            siftUp(size - 1);
+        }
+
+        void remove(final int id)
+        {
+            final int position = positions[id];
+            size--;
+            if (position != size)
+            {
+                final int last = heap[size];
+                place(position, last);
+                siftDown(position);
+                siftUp(positions[last]);
+            }
+        }
+
+        int[] entries()
+        {
+            return Arrays.copyOf(heap, size);
+        }
+
+        private void place(final int position, final int id)
+        {
+            heap[position] = id;
+            positions[id] = position;
+        }
+
+        private void siftUp(final int start)
+        {
+            int position = start;
+            final int id = heap[position];
+            while (position > 0 && keys.before(id, heap[(position - 1) >>> 1]))
+            {
+                place(position, heap[(position - 1) >>> 1]);
+                position = (position - 1) >>> 1;
+            }
+            place(position, id);
+        }
+
+        private void siftDown(final int start)
+        {
+            int position = start;
+            final int id = heap[position];
+            while (2 * position + 1 < size)
+            {
+                final int left = 2 * position + 1;
+                final int child = left + 1 < size && keys.before(heap[left + 1], heap[left]) ? left + 1 : left;
+                if (!keys.before(heap[child], id))
+                {
+                    break;
+                }
+                place(position, heap[child]);
+                position = child;
+            }
+            place(position, id);
+        }
     }
 }
