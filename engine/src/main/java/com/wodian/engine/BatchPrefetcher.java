@@ -11,6 +11,7 @@ import com.wodian.protocol.sbe.MessageHeaderDecoder;
 import com.wodian.protocol.sbe.PayDecoder;
 import com.wodian.protocol.sbe.PaymentCancelDecoder;
 import com.wodian.protocol.sbe.PaymentConfirmDecoder;
+import com.wodian.protocol.sbe.PaymentState;
 import com.wodian.protocol.sbe.PaymentTryDecoder;
 import com.wodian.protocol.sbe.RedeemPointsDecoder;
 import com.wodian.protocol.sbe.RefundDecoder;
@@ -72,6 +73,7 @@ final class BatchPrefetcher
     private final MerchantBook merchants;
     private final TerminalBook terminals;
     private final RecordTable records;
+    private final ExpiryQueue holds;
     private final ConsumptionBook consumption;
     private final RiskControl risk;
     private final PayDecoder pay = new PayDecoder();
@@ -120,6 +122,7 @@ final class BatchPrefetcher
         this.merchants = books.merchants;
         this.terminals = books.terminals;
         this.records = books.records;
+        this.holds = books.holds;
         this.consumption = books.consumption;
         this.risk = risk;
     }
@@ -436,7 +439,11 @@ final class BatchPrefetcher
         return folded;
     }
 
-    /** Pass 3: a named record's consumer (Confirm, Cancel, Refund): its record and spend pair's line. */
+    /**
+     * Pass 3: a named record's consumer (Confirm, Cancel, Refund): its record and spend pair's line; and a held
+     * record's place in the expiry queue (Confirm, Cancel), whose line the queue's removal reads first and which is not
+     * in cache under many live holds (docs/engine.md, "Cache lines per hot-path command", session 59).
+     */
     private long recordParties()
     {
         long folded = 0;
@@ -447,6 +454,7 @@ final class BatchPrefetcher
             {
                 final int consumerIndex = (int)records.get(record, Payment.CONSUMER_INDEX);
                 consumerIndexes[i] = consumerIndex;
+                folded += records.state(record) == PaymentState.HELD.value() ? holds.touchPosition(record) : 0;
                 if (consumerIndex >= 0)
                 {
                     folded += consumers.touchRow(consumerIndex, CONSUMER_LINES_RISK_OFF);

@@ -133,6 +133,15 @@ final class ExpiryQueue
         }
     }
 
+    /**
+     * Loads the line of {@code id}'s position ahead of an {@link #add} of it (a Try's new record, which may be any of
+     * the record table's: under many queued holds that line is not in cache). Changes nothing. @return the value read
+     */
+    int touchPosition(final int id)
+    {
+        return positionOf(id);
+    }
+
     void remove(final int id)
     {
         final int position = positionOf(id);

@@ -45,6 +45,8 @@ final class PaymentRules
     private final MerchantKeyQuota keyQuota;
     /** The balance-probing limit (BALANCE_PROBE_LIMIT): each call is one branch while it is off. */
     private final BalanceProbeGuard probes;
+    /** What the loads made ahead of use read ({@link ExpiryQueue#touchPosition}): kept, so the JIT keeps the loads. */
+    private long touched;
 
     PaymentRules(
         final EngineConfig config,
@@ -167,6 +169,12 @@ final class PaymentRules
         if (record < 0)
         {
             return recorded;
+        }
+        if (kind == TEMPLATE_TRY)
+        {
+            // The line of the new hold's place in the expiry queue, loaded while the Try is decided: the record is any
+            // of the table's, so under many live holds the line is not in cache when the queue's add reads it.
+            touched += holds.touchPosition(record);
         }
         risk.begin(context.sequence, context.nowMs, kind, merchantId, consumerId, terminalId, paymentId, amountFen);
         return Decision.of(decideNewPayment(record, kind, consumerIndex, merchantIndex, terminalIndexOf(parties),
