@@ -107,13 +107,7 @@ final class InputPublisher
         final long sessionId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
     {
         final long sequence = inputRing.next();
-        final InputEvent event = inputRing.get(sequence);
-        event.sessionId = sessionId;
-        event.correlationId = correlationId;
-        event.timestampMs = timestampMs();
-        event.journalSequence = 0;
-        event.receivedNs = receivedNs;
-        event.durableNs = 0;
+        final InputEvent event = headed(sequence, sessionId, correlationId, timestampMs());
         event.length = length;
         buffer.getBytes(offset, event.buffer, 0, length);
         event.decodeHeader();
@@ -131,13 +125,7 @@ final class InputPublisher
     void publishReject(final long sessionId, final long correlationId, final ResultCode code, final int templateId)
     {
         final long sequence = inputRing.next();
-        final InputEvent event = inputRing.get(sequence);
-        event.sessionId = sessionId;
-        event.correlationId = correlationId;
-        event.timestampMs = timestampMs();
-        event.journalSequence = 0;
-        event.receivedNs = receivedNs;
-        event.durableNs = 0;
+        final InputEvent event = headed(sequence, sessionId, correlationId, timestampMs());
         event.kind = InputEvent.KIND_REJECT;
         event.length = encodeErrorReply(event, code, templateId);
         event.decodeHeader();
@@ -153,13 +141,7 @@ final class InputPublisher
         final long sessionId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
     {
         final long sequence = inputRing.next();
-        final InputEvent event = inputRing.get(sequence);
-        event.sessionId = sessionId;
-        event.correlationId = correlationId;
-        event.timestampMs = timestampMs();
-        event.journalSequence = 0;
-        event.receivedNs = receivedNs;
-        event.durableNs = 0;
+        final InputEvent event = headed(sequence, sessionId, correlationId, timestampMs());
         event.kind = InputEvent.KIND_REJECT;
         event.length = length;
         buffer.getBytes(offset, event.buffer, 0, length);
@@ -174,13 +156,7 @@ final class InputPublisher
     void publishClose(final long sessionId, final ResultCode errorCode)
     {
         final long sequence = inputRing.next();
-        final InputEvent event = inputRing.get(sequence);
-        event.sessionId = sessionId;
-        event.correlationId = 0;
-        event.timestampMs = timestampMs();
-        event.journalSequence = 0;
-        event.receivedNs = receivedNs;
-        event.durableNs = 0;
+        final InputEvent event = headed(sequence, sessionId, 0, timestampMs());
         event.kind = InputEvent.KIND_CLOSE;
         event.length = null == errorCode ? 0 : encodeErrorReply(event, errorCode, 0);
         event.decodeHeader();
@@ -191,18 +167,29 @@ final class InputPublisher
     void publishTick(final long nowMs)
     {
         final long sequence = inputRing.next();
-        final InputEvent event = inputRing.get(sequence);
-        event.sessionId = 0;
-        event.correlationId = 0;
-        event.timestampMs = nowMs;
-        event.journalSequence = 0;
-        event.receivedNs = receivedNs;
-        event.durableNs = 0;
+        final InputEvent event = headed(sequence, 0, 0, nowMs);
         event.kind = InputEvent.KIND_COMMAND;
         event.length = commandEncoder.tick(event.buffer, 0);
         lastCommandTimestampMs = nowMs;
         event.decodeHeader();
         inputRing.publish(sequence);
+    }
+
+    /**
+     * The claimed slot at {@code sequence} with the fields every input carries set: who sent it, its stamp, the
+     * receive time of the read it came in, and no journal sequence or durable time yet (later stages set them).
+     */
+    private InputEvent headed(final long sequence, final long sessionId, final long correlationId,
+        final long timestampMs)
+    {
+        final InputEvent event = inputRing.get(sequence);
+        event.sessionId = sessionId;
+        event.correlationId = correlationId;
+        event.timestampMs = timestampMs;
+        event.journalSequence = 0;
+        event.receivedNs = receivedNs;
+        event.durableNs = 0;
+        return event;
     }
 
     private int encodeErrorReply(final InputEvent event, final ResultCode code, final int templateId)
