@@ -599,16 +599,10 @@ public final class ConsensusNode
         final long conflictIndex,
         final long nowMs)
     {
-        if (!plausible(term) || !plausible(replyMatchIndex) || !plausible(conflictIndex))
+        if (leaderTakesReply(term, replyMatchIndex, conflictIndex, nowMs))
         {
-            return;
+            leaderReplication.onAppendReply(fromNodeId, success, replyMatchIndex, conflictIndex, nowMs);
         }
-        observeTerm(term, nowMs);
-        if (role != Role.LEADER || term != termStore.currentTerm())
-        {
-            return;
-        }
-        leaderReplication.onAppendReply(fromNodeId, success, replyMatchIndex, conflictIndex, nowMs);
     }
 
     /**
@@ -664,16 +658,25 @@ public final class ConsensusNode
         final boolean done,
         final long nowMs)
     {
-        if (!plausible(term) || !plausible(snapshotIndex) || !plausible(nextOffset))
+        if (leaderTakesReply(term, snapshotIndex, nextOffset, nowMs))
         {
-            return;
+            leaderReplication.onInstallSnapshotReply(fromNodeId, snapshotIndex, nextOffset, done, nowMs);
+        }
+    }
+
+    /**
+     * The guard of a follower's reply to this leader: a reply with an implausible value is dropped before its term is
+     * looked at; a newer term makes this node a follower ({@link #observeTerm}); only a leader of the reply's term
+     * acts on it.
+     */
+    private boolean leaderTakesReply(final long term, final long first, final long second, final long nowMs)
+    {
+        if (!plausible(term) || !plausible(first) || !plausible(second))
+        {
+            return false;
         }
         observeTerm(term, nowMs);
-        if (role != Role.LEADER || term != termStore.currentTerm())
-        {
-            return;
-        }
-        leaderReplication.onInstallSnapshotReply(fromNodeId, snapshotIndex, nextOffset, done, nowMs);
+        return role == Role.LEADER && term == termStore.currentTerm();
     }
 
     private static boolean plausible(final long value)
