@@ -11,7 +11,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>Run: {@code java -Xms8g -Xmx8g -cp tools/target/wodian.jar com.wodian.perf.RiskOverheadHarness [rounds]
  * [variant...]}: each variant ({@link EngineRiskPayBenchmark#rules}: on, worst, model, trained, trained:N for the
  * first N trees, trained=FILE for a model file, shipped, shipped:P for the challenger's shadow sample period P,
- * recommended for the recommended configuration (v68 ACTIVE, v78 SECOND), recommended=FILE for the same with
+ * recommended for the recommended configuration (v68 ACTIVE, v80 SECOND), recommended=FILE for the same with
  * FILE as the ACTIVE model, recommended+second=FILE with FILE as the SECOND model instead, e.g. v55, step 5 until
  * the fifty-sixth session, recommended+source=FILE with FILE as the group source (CHALLENGER) instead of v24; the file
  * forms combine, e.g. recommended=A+source=S) is timed right after rules off in every round. To time a candidate

@@ -64,7 +64,7 @@ class EngineBenchmarkSetupTest
     }
 
     /**
-     * The recommended configuration's step 3 in the ACTIVE slot is v68 and its step 5 in the SECOND slot v78
+     * The recommended configuration's step 3 in the ACTIVE slot is v68 and its step 5 in the SECOND slot v80
      * (docs/risk.md "The shipped configuration and the recommended one"); {@code recommended=FILE} puts FILE in the
      * ACTIVE slot instead (v31, step 3 before), {@code recommended+second=FILE} in the SECOND (v55, an earlier step 5),
      * {@code recommended+source=FILE} in the CHALLENGER slot as the group source instead of v24; the forms combine.
@@ -77,8 +77,8 @@ class EngineBenchmarkSetupTest
         assertEquals(68, EngineRiskPayBenchmark.recommendedActiveModel(EngineRiskPayBenchmark.RECOMMENDED).version);
         assertEquals(68, EngineRiskPayBenchmark.recommendedActiveModel("recommended+second=second.txt").version);
         assertEquals(31, EngineRiskPayBenchmark.recommendedActiveModel("recommended=" + v31).version);
-        assertEquals(78, EngineRiskPayBenchmark.recommendedSecondModel(EngineRiskPayBenchmark.RECOMMENDED).version);
-        assertEquals(78, EngineRiskPayBenchmark.recommendedSecondModel("recommended=active.txt").version);
+        assertEquals(80, EngineRiskPayBenchmark.recommendedSecondModel(EngineRiskPayBenchmark.RECOMMENDED).version);
+        assertEquals(80, EngineRiskPayBenchmark.recommendedSecondModel("recommended=active.txt").version);
         final String v55 = java.nio.file.Path.of("src/main/resources/com/wodian/perf/riskmodel/model-v55.txt")
             .toAbsolutePath().toString();
         assertEquals(55, EngineRiskPayBenchmark.recommendedSecondModel(EngineRiskPayBenchmark.RECOMMENDED +
