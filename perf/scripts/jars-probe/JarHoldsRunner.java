@@ -1,11 +1,9 @@
 package com.wodian.perf;
 
-import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.PaymentConfirmEncoder;
 import com.wodian.protocol.sbe.PaymentTryEncoder;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
@@ -23,9 +21,10 @@ import java.util.SplittableRandom;
  * misses left are the holds' own: the key table's index and rows (262,144 keys) and the queue. Before the warm pass
  * the previous pass's Tries are applied once, so that the first Confirms find their holds. {@code -Dholds.live=N
  * -Dholds.keys=N -Dholds.ttlMinMs=MS} (a ttl from MS to 30 minutes; 1800000: every ttl the same, a new hold always
- * sorts last) change it. Only the engine's public API and the fixture are used, so jars of earlier commits run it too.
+ * sorts last) change it. The batch is {@link WarmPopulation.PassRing}'s, shared with {@link JarWarmMixRunner}. Only the
+ * engine's public API and the fixture are used, so jars of earlier commits run it too.
  */
-public final class JarHoldsRunner implements WarmPopulation.Batches
+public final class JarHoldsRunner extends WarmPopulation.PassRing
 {
     private static final int SLOT_SHIFT = WarmPopulation.SLOT_SHIFT;
     private static final int CONSUMERS = 4096;
@@ -38,20 +37,16 @@ public final class JarHoldsRunner implements WarmPopulation.Batches
     private static final int TRY_ID_OFFSET = CommandEncoder.HEADER_LENGTH + PaymentTryEncoder.paymentIdEncodingOffset();
     private static final int CONFIRM_ID_OFFSET =
         CommandEncoder.HEADER_LENGTH + PaymentConfirmEncoder.paymentIdEncodingOffset();
+    /** The first pass's ids start one pass up, so that the pass before it (its Tries applied at set-up) starts at 1. */
+    private static final long FIRST_PASS_BASE = SLOTS + 1;
 
-    private final WarmPopulation population;
-    private final UnsafeBuffer ring;
-    private final int[] lengths = new int[SLOTS];
     private final int[] paymentIdOffsets = new int[SLOTS];
     // A slot's payment id less the pass's base: its own slot for a Try, the Try's slot less SLOTS for a Confirm.
     private final int[] paymentIdSlots = new int[SLOTS];
-    private int cursor;
-    private long passBase = SLOTS + 1;
 
     private JarHoldsRunner(final WarmPopulation population)
     {
-        this.population = population;
-        this.ring = population.ring;
+        super(population, SLOTS, FIRST_PASS_BASE);
         final SplittableRandom random = new SplittableRandom(PayRing.SEED + 3);
         final CommandEncoder encoder = new CommandEncoder();
         final long[] merchantOfTry = new long[LIVE];
@@ -132,45 +127,14 @@ public final class JarHoldsRunner implements WarmPopulation.Batches
     {
         for (int slot = 0; slot < SLOTS; slot += 2)
         {
-            stampId(slot, passBase - SLOTS);
+            stampIds(slot, FIRST_PASS_BASE - SLOTS);
             population.fixture.apply(ring, slot << SLOT_SHIFT, lengths[slot], population.replies);
         }
     }
 
-    /** Stamps the next {@code batch} slots' ids, prefetches them when staged, applies them (as mixBatch does). */
+    /** Writes slot {@code slot}'s payment id for the pass starting at {@code base}. */
     @Override
-    public long batch(final int batch, final boolean staged)
-    {
-        final Engine engine = population.fixture.engine();
-        int slot = cursor;
-        long base = passBase;
-        for (int i = 0; i < batch; i++)
-        {
-            stampId(slot, base);
-            if (staged)
-            {
-                engine.prefetchInput(ring, slot << SLOT_SHIFT, lengths[slot]);
-            }
-            if (++slot == SLOTS)
-            {
-                slot = 0;
-                base += SLOTS;
-            }
-        }
-        final long prefetched = staged ? engine.prefetchBatch() : 0;
-        for (int i = 0; i < batch; i++)
-        {
-            population.fixture.apply(ring, cursor << SLOT_SHIFT, lengths[cursor], population.replies);
-            if (++cursor == SLOTS)
-            {
-                cursor = 0;
-                passBase += SLOTS;
-            }
-        }
-        return prefetched;
-    }
-
-    private void stampId(final int slot, final long base)
+    void stampIds(final int slot, final long base)
     {
         ring.putLong((slot << SLOT_SHIFT) + paymentIdOffsets[slot], base + paymentIdSlots[slot],
             ByteOrder.LITTLE_ENDIAN);

@@ -1,6 +1,5 @@
 package com.wodian.perf;
 
-import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import com.wodian.protocol.CommandEncoder;
 import com.wodian.protocol.sbe.PayEncoder;
@@ -8,7 +7,6 @@ import com.wodian.protocol.sbe.PaymentConfirmEncoder;
 import com.wodian.protocol.sbe.PaymentTryEncoder;
 import com.wodian.protocol.sbe.RefundEncoder;
 import org.agrona.collections.IntArrayList;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
@@ -21,9 +19,10 @@ import java.util.SplittableRandom;
  * slots (1 MiB). So a round measures the code of the Mix's commands on warm lines, which "warm" (Pays only) does not
  * run: a cut of the Try, Confirm or Refund path shows here and not there. Refunds pick among the 2,048 most recent
  * Pays not yet refunded (EngineMixBenchmark: 10,000), so that the Pay is still remembered in the smaller key table.
- * Only the engine's public API and the fixture are used, so that jars of earlier commits run it too.
+ * The batch is {@link WarmPopulation.PassRing}'s, shared with {@link JarHoldsRunner}. Only the engine's public API and
+ * the fixture are used, so that jars of earlier commits run it too.
  */
-public final class JarWarmMixRunner implements WarmPopulation.Batches
+public final class JarWarmMixRunner extends WarmPopulation.PassRing
 {
     private static final int SLOT_SHIFT = WarmPopulation.SLOT_SHIFT;
     private static final int SLOTS = 16384;
@@ -36,19 +35,13 @@ public final class JarWarmMixRunner implements WarmPopulation.Batches
     /** Where a command without a refundId writes its dummy one: a spare slot past the ring, so no branch. */
     private static final int DUMMY_ID_INDEX = SLOTS << SLOT_SHIFT;
 
-    private final WarmPopulation population;
-    private final UnsafeBuffer ring;
-    private final int[] lengths = new int[SLOTS];
     private final int[] paymentIdOffsets = new int[SLOTS];
     private final int[] refundIdIndexes = new int[SLOTS];
     private final int[] paymentIdSlots = new int[SLOTS];
-    private int cursor;
-    private long passBase = 1;
 
     private JarWarmMixRunner(final WarmPopulation population)
     {
-        this.population = population;
-        this.ring = population.ring;
+        super(population, SLOTS, 1);
         final RingBuilder builder = new RingBuilder();
         for (int slot = 0; slot < SLOTS; slot++)
         {
@@ -87,41 +80,9 @@ public final class JarWarmMixRunner implements WarmPopulation.Batches
         return runner.population.round("JarWarmMixRunner", commands, batch, staged, runner);
     }
 
-    /** Stamps the next {@code batch} slots' ids, prefetches them when staged, applies them (as mixBatch does). */
-    @Override
-    public long batch(final int batch, final boolean staged)
-    {
-        final Engine engine = population.fixture.engine();
-        int slot = cursor;
-        long base = passBase;
-        for (int i = 0; i < batch; i++)
-        {
-            stampIds(slot, base);
-            if (staged)
-            {
-                engine.prefetchInput(ring, slot << SLOT_SHIFT, lengths[slot]);
-            }
-            if (++slot == SLOTS)
-            {
-                slot = 0;
-                base += SLOTS;
-            }
-        }
-        final long prefetched = staged ? engine.prefetchBatch() : 0;
-        for (int i = 0; i < batch; i++)
-        {
-            population.fixture.apply(ring, cursor << SLOT_SHIFT, lengths[cursor], population.replies);
-            if (++cursor == SLOTS)
-            {
-                cursor = 0;
-                passBase += SLOTS;
-            }
-        }
-        return prefetched;
-    }
-
     /** Writes slot {@code slot}'s ids for the pass starting at {@code base} (EngineMixBenchmark's scheme). */
-    private void stampIds(final int slot, final long base)
+    @Override
+    void stampIds(final int slot, final long base)
     {
         ring.putLong((slot << SLOT_SHIFT) + paymentIdOffsets[slot], base + paymentIdSlots[slot],
             ByteOrder.LITTLE_ENDIAN);

@@ -1,15 +1,17 @@
 package com.wodian.perf;
 
+import com.wodian.engine.Engine;
 import com.wodian.engine.EngineConfig;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The small population the warm runners ({@link JarWarmRunner}, {@link JarWarmMixRunner}) measure on: a few thousand
- * consumers and a few merchants, topped up by {@link EngineFixture#populate}, a ring of 64-byte command slots, and the
- * reply counter every reply goes through; plus their shared warm pass and round loop. A runner brings its commands
- * (as {@link Batches}) and its limits on top of {@link #config}. Compiled beside the runner by cut-probe.sh and
+ * The small population the warm runners ({@link JarWarmRunner}, {@link JarWarmMixRunner}, {@link JarHoldsRunner})
+ * measure on: a few thousand consumers and a few merchants, topped up by {@link EngineFixture#populate}, a ring of
+ * 64-byte command slots, and the reply counter every reply goes through; plus their shared warm pass and round loop,
+ * and the batch of a ring whose ids are fresh on every pass ({@link PassRing}). A runner brings its commands (as
+ * {@link Batches}) and its limits on top of {@link #config}. Compiled beside the runner by cut-probe.sh and
  * jars-probe.sh, and, like the runners, it uses only the engine's public API and the fixture, so that jars of earlier
  * commits run it too.
  */
@@ -22,6 +24,68 @@ final class WarmPopulation
     interface Batches
     {
         long batch(int batch, boolean staged);
+    }
+
+    /**
+     * A ring of {@code slots} commands written once, whose ids a runner stamps afresh on every pass (the pass's base
+     * plus what the slot keeps): {@link JarWarmMixRunner}'s and {@link JarHoldsRunner}'s batch, one copy. A batch
+     * stamps the next slots' ids, hands them to the engine's prefetch when staged, then applies them in order; the
+     * runner says how a slot's ids are stamped ({@link #stampIds}) and writes each slot's command and its length.
+     */
+    abstract static class PassRing implements Batches
+    {
+        final WarmPopulation population;
+        final UnsafeBuffer ring;
+        final int slots;
+        final int[] lengths;
+        private int cursor;
+        private long passBase;
+
+        /** The ring of {@code population}, its first {@code slots} slots; the first pass's ids from {@code base}. */
+        PassRing(final WarmPopulation population, final int slots, final long base)
+        {
+            this.population = population;
+            this.ring = population.ring;
+            this.slots = slots;
+            this.lengths = new int[slots];
+            this.passBase = base;
+        }
+
+        /** Writes slot {@code slot}'s ids for the pass whose ids start at {@code base}. */
+        abstract void stampIds(int slot, long base);
+
+        /** Stamps the next {@code batch} slots' ids, prefetches them when staged, applies them (as mixBatch does). */
+        @Override
+        public final long batch(final int batch, final boolean staged)
+        {
+            final Engine engine = population.fixture.engine();
+            int slot = cursor;
+            long base = passBase;
+            for (int i = 0; i < batch; i++)
+            {
+                stampIds(slot, base);
+                if (staged)
+                {
+                    engine.prefetchInput(ring, slot << SLOT_SHIFT, lengths[slot]);
+                }
+                if (++slot == slots)
+                {
+                    slot = 0;
+                    base += slots;
+                }
+            }
+            final long prefetched = staged ? engine.prefetchBatch() : 0;
+            for (int i = 0; i < batch; i++)
+            {
+                population.fixture.apply(ring, cursor << SLOT_SHIFT, lengths[cursor], population.replies);
+                if (++cursor == slots)
+                {
+                    cursor = 0;
+                    passBase += slots;
+                }
+            }
+            return prefetched;
+        }
     }
 
     final EngineFixture fixture;
