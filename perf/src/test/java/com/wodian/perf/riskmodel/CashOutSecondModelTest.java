@@ -68,6 +68,7 @@ class CashOutSecondModelTest
     private static final int AMOUNT_VS_LAST_TOP_UP = id("AMOUNT_VS_LAST_TOP_UP");
     private static final int PAYMENTS_24H_ID = id("CONSUMER_PAYMENTS_24H");
     private static final int CONSUMER_HISTORY = id("CONSUMER_HISTORY");
+    private static final int STRIKES_24H_ID = id("CONSUMER_STRIKES_24H");
 
     private static int id(final String name)
     {
@@ -308,6 +309,128 @@ class CashOutSecondModelTest
         assertEquals(2 * 2 * 2 * 2 * (4 * 3 * 2 * 2 * 2 * 2) * 8, counts[2], "K");
         // W: 18 = 720, 55 = 400, 53 = 7, 2 = 15, beyond C', D' and P (873 of 960), over K's whole grid (192).
         assertEquals(87 * 2 * 8 * 192 + 873 * 192 + 2 * 2 * 2 * 2 * 192 * 8, counts[3], "declined: C', D', P, W, K");
+    }
+
+    /**
+     * model-v81.txt: v80 OR Q, where Q is a careful circular-flow account's payment before its first approved one
+     * (history "Sixtieth session", h13m's subsection): no approved payment yet (feature 2 at 0), no start points
+     * (74 at 0: a ring's fresh accounts hold none, most honest new accounts start with migrated or welcome points) and
+     * its own earlier scored payments flagged by the group source (55 at least 204). Q needs three features and a tree
+     * tests two on a path, and 55 is a group feature, which only trees after the exit marker may test: the tree before
+     * the marker adds 3,000,000 where 2 and 74 hold (so the payment goes on past the marker), one after it takes that
+     * back where 55 is below 204, and a last one gives back the 1,000,000 that W's last tree takes from such a payment
+     * on an account younger than 30 days (18 below 720), which W's first tree did not lift (K's payments past the
+     * marker get it too where 18 and 55 are that low, and decide as in v80: K holds or fails by millions). One region
+     * is left out of
+     * the OR: a first payment of an account 30 days old or more (W's first tree lifts it) with start points and 55
+     * below 204 (R) loses v80's C', D' and P declines there (W and K cannot hold there); the file decides exactly
+     * "Q or (v80 and not R)" on every combination.
+     */
+    @Test
+    void v81DeclinesExactlyV80OrAFirstPaymentWithoutStartPointsFlagged() throws IOException
+    {
+        firstPaymentClause("model-v81.txt", 81, RiskFeatures.CONSUMER_START_POINTS_LOG16);
+    }
+
+    /**
+     * model-v82.txt: v81's trees with feature 30 (CONSUMER_STRIKES_24H: the account's enforced declines and flags in
+     * the last 12-24 hours) in place of 74: Q' = no approved payment yet, no strike in the last 12-24 hours and the
+     * account's own scored payments flagged (55 at least 204). Through the engine v81's Q sustains itself (a declined
+     * payment leaves feature 2 at 0 and the group source's flag of it keeps 55 up), where Q' declines an account once:
+     * its own decline is a strike, so the next payment is judged as by v80. The trees and the region left out (R: 2 at
+     * 0, a strike, 30 days old or more, 55 below 204) are v81's with 30 for 74.
+     */
+    @Test
+    void v82DeclinesExactlyV80OrAFirstPaymentFlaggedWithoutAStrike() throws IOException
+    {
+        firstPaymentClause("model-v82.txt", 82, STRIKES_24H_ID);
+    }
+
+    /** Q or (v80 and not R) on every combination, where Q and R read {@code cold} at 0 or at least 1 (v81: 74). */
+    private static void firstPaymentClause(final String name, final int version, final int cold) throws IOException
+    {
+        final TreeModel file = ModelFiles.resource(name);
+        assertEquals(version, file.version);
+        final RiskModel model = ModelFiles.loaded(RiskModelSlot.SECOND, file, file.version);
+        final int[] cdp = {RiskFeatures.ACCOUNT_EVENT_KINDS_7D, RiskFeatures.TAKEOVER_TRACES,
+            RiskFeatures.NEW_SHOP_EXACT, RiskFeatures.MINUTES_SINCE_DEVICE_BOUND,
+            RiskFeatures.MINUTES_SINCE_PHONE_REBOUND, RiskFeatures.AREA_MATCHES_LAST,
+            RiskFeatures.MINUTES_SINCE_NEW_NETWORK_LOGIN};
+        final long[] weekEdge = {WEEK_MINUTES - 1, WEEK_MINUTES};
+        final long[][] cdpValues = {KINDS_7D, {5, 6, 7, 8}, {-1, 0, 1}, weekEdge, weekEdge, AREA_MATCHES_LAST,
+            MINUTES_SINCE_NEW_NETWORK};
+        final long[] suspicious = {203, 204, 399, 400};
+        final java.util.function.Predicate<long[]> rule = x -> firstPaymentFlagged(x, cold) || v80(x) &&
+            !coldUnflagged(x, cold);
+        // Accounts without an approved payment (2 in {0, 1}): every tree K adds reads 2 >= 16 first, so K's five
+        // features are left at random. Grid: C', D' and P's seven features (960, as in v80), 2, cold, 18, 55 (4), 53.
+        final int[] first = walk(model, name, new SplittableRandom(version), concat(cdp, CONSUMER_HISTORY, cold,
+            RiskFeatures.ACCOUNT_AGE_HOURS, RiskFeatures.CONSUMER_SUSPICIOUS_SHARE,
+            RiskFeatures.MERCHANT_SUSPICIOUS_SHARE), concat(cdpValues,
+            new long[]{0, 1}, new long[]{0, 1}, AGE_HOURS, suspicious, MERCHANT_SUSPICIOUS), rule,
+            x -> firstPaymentFlagged(x, cold), x -> v80(x) && coldUnflagged(x, cold));
+        assertEquals(960 * 64, first[0], "every combination scored");
+        // Q: 2 = 0, cold = 0, 55 in {204, 399, 400}; 18, 53 and the 960 free.
+        assertEquals(960 * 12, first[1], "Q");
+        // v80's declines left out in R: 2 = 0, cold = 1, 18 = 720, 55 = 203, where C', D' or P hold (87 of the 960).
+        assertEquals(87 * 2, first[2], "R");
+        // v80 here: C', D' or P (87 * 64); W beyond them (873 * 4: 2 and cold free, 18 = 720, 55 = 400, 53 = 7). Q
+        // beyond v80: Q less where C', D' or P hold (87 * 12) or W does (873). Less R's.
+        assertEquals(87 * 64 + 873 * 4 + 960 * 12 - (87 * 12 + 873) - 87 * 2, first[3], "Q or (v80 and not R)");
+        // Accounts with 15 or 16 approved payments: the tree before the marker reads 2 < 1 first, so cold is left at
+        // random; the last tree gives 1,000,000 to K's payments past the marker where 18 < 720 and 55 < 204, which W's
+        // last tree took (v80 decides the same there: K still holds or fails). Grid: the 960, 2, 18, 55 (4), 53 and
+        // K's 192.
+        final int[] established = walk(model, name, new SplittableRandom(version * 10L), concat(cdp,
+            CONSUMER_HISTORY, RiskFeatures.ACCOUNT_AGE_HOURS, RiskFeatures.CONSUMER_SUSPICIOUS_SHARE,
+            RiskFeatures.MERCHANT_SUSPICIOUS_SHARE, AMOUNT_VS_LAST_TOP_UP, RiskFeatures.MINUTES_SINCE_TOP_UP,
+            RiskFeatures.LOG_AMOUNT, PAYMENTS_24H_ID, RiskFeatures.AREA_MATCHES_HOME), concat(cdpValues,
+            new long[]{15, 16}, AGE_HOURS, suspicious, MERCHANT_SUSPICIOUS, AMOUNT_VS_TOP_UP, new long[]{59, 60, 780,
+            781}, LOG_AMOUNT, PAYMENTS_24H, AREA_MATCHES_HOME), rule,
+            x -> x[CONSUMER_HISTORY] >= 16 && x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] <= 1 &&
+                x[RiskFeatures.ACCOUNT_AGE_HOURS] < 720 && x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] < 204,
+            x -> k(x));
+        assertEquals(960 * 32 * 192, established[0], "every combination scored");
+        // Past the marker through K's first tree with the last tree's 1,000,000: 86 <= 1 (384 of the 960), 2 = 16,
+        // 18 = 719, 55 = 203, 53 and K's 192 free.
+        assertEquals(384 * 2 * 192, established[1], "K's payments the last tree reaches");
+        assertEquals(384 * 16 * 8, established[2], "K");
+        // v80 (no Q or R here): C', D' or P 87 * 32 * 192; W beyond them 873 * 192 (2 = 15, 18 = 720, 55 = 400,
+        // 53 = 7); K beyond both 384 * 16 * 8.
+        assertEquals(87 * 32 * 192 + 873 * 192 + 384 * 16 * 8, established[3], "v80");
+    }
+
+    private static int[] concat(final int[] head, final int... tail)
+    {
+        final int[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    private static long[][] concat(final long[][] head, final long[]... tail)
+    {
+        final long[][] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    private static boolean v80(final long[] x)
+    {
+        return exactShopGatedCOrD(x) || phoneAndDevice(x) || w(x) || k(x);
+    }
+
+    /** Q: no approved payment yet, {@code cold} at 0 (v81: no start points), the account's own payments flagged. */
+    private static boolean firstPaymentFlagged(final long[] x, final int cold)
+    {
+        return x[CONSUMER_HISTORY] <= 0 && x[cold] <= 0 &&
+            x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] >= 204;
+    }
+
+    /** R: no approved payment yet, {@code cold} at least 1 (v81: start points), 30 days old or more, 55 below 204. */
+    private static boolean coldUnflagged(final long[] x, final int cold)
+    {
+        return x[CONSUMER_HISTORY] <= 0 && x[cold] >= 1 &&
+            x[RiskFeatures.ACCOUNT_AGE_HOURS] >= 720 && x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] < 204;
     }
 
     /** Features 80-83 read minutes; 86 counts the kinds under this. */
