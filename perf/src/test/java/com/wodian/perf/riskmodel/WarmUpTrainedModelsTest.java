@@ -69,7 +69,8 @@ class WarmUpTrainedModelsTest
         final TreeModel v73 = ModelFiles.resource("model-v73.txt");
         final TreeModel v91 = ModelFiles.resource("model-v91.txt");
         assertEquals(91, v91.version);
-        assertEquals(-100, v91.declineScore, "the development rule's middle score (v73's tuned -1545 + 1421)");
+        assertEquals(-100, v91.declineScore, "the middle of the development rule's three scores: v73's tuned -1545 "
+            + "+ 1421 to the nearest 100, as in the fifty-ninth session");
         assertEquals(Integer.MAX_VALUE, v91.flagScore, "trained for a group source: it never flags");
         assertEquals(v73.treeCount() + 3, v91.treeCount(), "v73's trees and three more");
         final int n = V73_NEW_SHOP_TREE * 3;
