@@ -321,15 +321,21 @@ class CashOutSecondModelTest
      * back where 55 is below 204, and a last one gives back the 1,000,000 that W's last tree takes from such a payment
      * on an account younger than 30 days (18 below 720), which W's first tree did not lift (K's payments past the
      * marker get it too where 18 and 55 are that low, and decide as in v80: K holds or fails by millions). One region
-     * is left out of
-     * the OR: a first payment of an account 30 days old or more (W's first tree lifts it) with start points and 55
-     * below 204 (R) loses v80's C', D' and P declines there (W and K cannot hold there); the file decides exactly
-     * "Q or (v80 and not R)" on every combination.
+     * is left out of the OR: a first payment of an account 30 days old or more (W's first tree lifts it) with start
+     * points and 55 below 204 (R) loses v80's C', D' and P declines there (W and K cannot hold there); the file decides
+     * exactly "Q or (v80 and not R)" on every combination.
      */
     @Test
     void v81DeclinesExactlyV80OrAFirstPaymentWithoutStartPointsFlagged() throws IOException
     {
-        firstPaymentClause("model-v81.txt", 81, RiskFeatures.CONSUMER_START_POINTS_LOG16);
+        // First walk, 2 in {0, 1}: 960 * 64 combinations (the 960 of C', D' and P, 2, cold, 18, 55 (4), 53). Q: 2 = 0,
+        // cold = 0, 55 in {204, 399, 400}; 18, 53 and the 960 free (960 * 12). v80's declines left out in R: 2 = 0,
+        // cold = 1, 18 = 720, 55 = 203, where C', D' or P hold (87 of the 960; 87 * 2). Declined: v80 (C', D' or P
+        // 87 * 64; W beyond them 873 * 4: 2 and cold free, 18 = 720, 55 = 400, 53 = 7), plus Q beyond v80 (Q less
+        // where C', D' or P hold, 87 * 12, or W does, 873), less R's.
+        firstPaymentClause("model-v81.txt", 81, new Clause(RiskFeatures.CONSUMER_START_POINTS_LOG16, 1, 204),
+            new long[]{0, 1}, new int[]{960 * 64, 960 * 12, 87 * 2, 87 * 64 + 873 * 4 + 960 * 12 - (87 * 12 + 873) -
+            87 * 2});
     }
 
     /**
@@ -343,11 +349,54 @@ class CashOutSecondModelTest
     @Test
     void v82DeclinesExactlyV80OrAFirstPaymentFlaggedWithoutAStrike() throws IOException
     {
-        firstPaymentClause("model-v82.txt", 82, STRIKES_24H_ID);
+        // The same counts as v81's, cold = 30.
+        firstPaymentClause("model-v82.txt", 82, new Clause(STRIKES_24H_ID, 1, 204), new long[]{0, 1},
+            new int[]{960 * 64, 960 * 12, 87 * 2, 87 * 64 + 873 * 4 + 960 * 12 - (87 * 12 + 873) - 87 * 2});
     }
 
-    /** Q or (v80 and not R) on every combination, where Q and R read {@code cold} at 0 or at least 1 (v81: 74). */
-    private static void firstPaymentClause(final String name, final int version, final int cold) throws IOException
+    /**
+     * model-v83.txt: v82's trees at "at most one approved payment" (2 < 2) and W's share (55 at least 400): Q'' = at
+     * most one approved payment, no strike in the last 12-24 hours, 55 at least 400. R: 2 at most 1, a strike, 30 days
+     * old or more, 55 below 400.
+     */
+    @Test
+    void v83DeclinesExactlyV80OrASecondPaymentFlaggedTwiceWithoutAStrike() throws IOException
+    {
+        // First walk, 2 in {0, 1, 2}: 960 * 96. Q'': 2 in {0, 1}, 30 = 0, 55 = 400; 18, 53 and the 960 free
+        // (960 * 8). R with a v80 decline: 2 in {0, 1}, 30 = 1, 18 = 720, 55 in {203, 204, 399}, C', D' or P (87 * 12).
+        // Declined: v80 (C', D' or P 87 * 96; W beyond them 873 * 6: 2 and 30 free, 18 = 720, 55 = 400, 53 = 7), plus
+        // Q'' beyond v80 (Q'' less where C', D' or P hold, 87 * 8, or W does, 873 * 2), less R's.
+        firstPaymentClause("model-v83.txt", 83, new Clause(STRIKES_24H_ID, 2, 400), new long[]{0, 1, 2},
+            new int[]{960 * 96, 960 * 8, 87 * 12, 87 * 96 + 873 * 6 + 960 * 8 - (87 * 8 + 873 * 2) - 87 * 12});
+    }
+
+    /**
+     * Q = 2 below {@code approvedBelow}, {@code cold} at 0 and 55 at least {@code share}; R = 2 below
+     * {@code approvedBelow}, {@code cold} at least 1, 18 at least 720 and 55 below {@code share}.
+     */
+    private record Clause(int cold, int approvedBelow, int share)
+    {
+        boolean q(final long[] x)
+        {
+            return x[CONSUMER_HISTORY] < approvedBelow && x[cold] <= 0 &&
+                x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] >= share;
+        }
+
+        boolean r(final long[] x)
+        {
+            return x[CONSUMER_HISTORY] < approvedBelow && x[cold] >= 1 && x[RiskFeatures.ACCOUNT_AGE_HOURS] >= 720 &&
+                x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] < share;
+        }
+    }
+
+    /**
+     * Q or (v80 and not R) on every combination of two walks: accounts with few approved payments ({@code history}),
+     * where every tree K adds reads 2 >= 16 first, so K's five features are left at random (the counts of the first
+     * walk: {@code expected}, as {@link #walk} returns them); accounts with 15 or 16, where the tree before the marker
+     * reads 2 first, so {@code cold} is left at random.
+     */
+    private static void firstPaymentClause(final String name, final int version, final Clause clause,
+        final long[] history, final int[] expected) throws IOException
     {
         final TreeModel file = ModelFiles.resource(name);
         assertEquals(version, file.version);
@@ -360,27 +409,18 @@ class CashOutSecondModelTest
         final long[][] cdpValues = {KINDS_7D, {5, 6, 7, 8}, {-1, 0, 1}, weekEdge, weekEdge, AREA_MATCHES_LAST,
             MINUTES_SINCE_NEW_NETWORK};
         final long[] suspicious = {203, 204, 399, 400};
-        final java.util.function.Predicate<long[]> rule = x -> firstPaymentFlagged(x, cold) || v80(x) &&
-            !coldUnflagged(x, cold);
-        // Accounts without an approved payment (2 in {0, 1}): every tree K adds reads 2 >= 16 first, so K's five
-        // features are left at random. Grid: C', D' and P's seven features (960, as in v80), 2, cold, 18, 55 (4), 53.
-        final int[] first = walk(model, name, new SplittableRandom(version), concat(cdp, CONSUMER_HISTORY, cold,
-            RiskFeatures.ACCOUNT_AGE_HOURS, RiskFeatures.CONSUMER_SUSPICIOUS_SHARE,
-            RiskFeatures.MERCHANT_SUSPICIOUS_SHARE), concat(cdpValues,
-            new long[]{0, 1}, new long[]{0, 1}, AGE_HOURS, suspicious, MERCHANT_SUSPICIOUS), rule,
-            x -> firstPaymentFlagged(x, cold), x -> v80(x) && coldUnflagged(x, cold));
-        assertEquals(960 * 64, first[0], "every combination scored");
-        // Q: 2 = 0, cold = 0, 55 in {204, 399, 400}; 18, 53 and the 960 free.
-        assertEquals(960 * 12, first[1], "Q");
-        // v80's declines left out in R: 2 = 0, cold = 1, 18 = 720, 55 = 203, where C', D' or P hold (87 of the 960).
-        assertEquals(87 * 2, first[2], "R");
-        // v80 here: C', D' or P (87 * 64); W beyond them (873 * 4: 2 and cold free, 18 = 720, 55 = 400, 53 = 7). Q
-        // beyond v80: Q less where C', D' or P hold (87 * 12) or W does (873). Less R's.
-        assertEquals(87 * 64 + 873 * 4 + 960 * 12 - (87 * 12 + 873) - 87 * 2, first[3], "Q or (v80 and not R)");
-        // Accounts with 15 or 16 approved payments: the tree before the marker reads 2 < 1 first, so cold is left at
-        // random; the last tree gives 1,000,000 to K's payments past the marker where 18 < 720 and 55 < 204, which W's
-        // last tree took (v80 decides the same there: K still holds or fails). Grid: the 960, 2, 18, 55 (4), 53 and
-        // K's 192.
+        final java.util.function.Predicate<long[]> rule = x -> clause.q(x) || v80(x) && !clause.r(x);
+        final int[] first = walk(model, name, new SplittableRandom(version), concat(cdp, CONSUMER_HISTORY,
+            clause.cold(), RiskFeatures.ACCOUNT_AGE_HOURS, RiskFeatures.CONSUMER_SUSPICIOUS_SHARE,
+            RiskFeatures.MERCHANT_SUSPICIOUS_SHARE), concat(cdpValues, history, new long[]{0, 1}, AGE_HOURS,
+            suspicious, MERCHANT_SUSPICIOUS), rule, x -> clause.q(x), x -> v80(x) && clause.r(x));
+        assertEquals(expected[0], first[0], "every combination scored");
+        assertEquals(expected[1], first[1], "Q");
+        assertEquals(expected[2], first[2], "v80's declines left out in R");
+        assertEquals(expected[3], first[3], "declined: Q or (v80 and not R)");
+        // The last tree gives 1,000,000 to K's payments past the marker where 18 < 720 and 55 is below the share,
+        // which W's last tree took (v80 decides the same there: K still holds or fails). Grid: the 960, 2, 18, 55 (4),
+        // 53 and K's 192.
         final int[] established = walk(model, name, new SplittableRandom(version * 10L), concat(cdp,
             CONSUMER_HISTORY, RiskFeatures.ACCOUNT_AGE_HOURS, RiskFeatures.CONSUMER_SUSPICIOUS_SHARE,
             RiskFeatures.MERCHANT_SUSPICIOUS_SHARE, AMOUNT_VS_LAST_TOP_UP, RiskFeatures.MINUTES_SINCE_TOP_UP,
@@ -388,12 +428,13 @@ class CashOutSecondModelTest
             new long[]{15, 16}, AGE_HOURS, suspicious, MERCHANT_SUSPICIOUS, AMOUNT_VS_TOP_UP, new long[]{59, 60, 780,
             781}, LOG_AMOUNT, PAYMENTS_24H, AREA_MATCHES_HOME), rule,
             x -> x[CONSUMER_HISTORY] >= 16 && x[RiskFeatures.ACCOUNT_EVENT_KINDS_7D] <= 1 &&
-                x[RiskFeatures.ACCOUNT_AGE_HOURS] < 720 && x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] < 204,
+                x[RiskFeatures.ACCOUNT_AGE_HOURS] < 720 && x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] < clause.share(),
             x -> k(x));
         assertEquals(960 * 32 * 192, established[0], "every combination scored");
         // Past the marker through K's first tree with the last tree's 1,000,000: 86 <= 1 (384 of the 960), 2 = 16,
-        // 18 = 719, 55 = 203, 53 and K's 192 free.
-        assertEquals(384 * 2 * 192, established[1], "K's payments the last tree reaches");
+        // 18 = 719, 55 below the share (1 of the 4 values at 204, 3 at 400), 53 and K's 192 free.
+        final int below = clause.share() == 204 ? 1 : 3;
+        assertEquals(384 * below * 2 * 192, established[1], "K's payments the last tree reaches");
         assertEquals(384 * 16 * 8, established[2], "K");
         // v80 (no Q or R here): C', D' or P 87 * 32 * 192; W beyond them 873 * 192 (2 = 15, 18 = 720, 55 = 400,
         // 53 = 7); K beyond both 384 * 16 * 8.
@@ -417,20 +458,6 @@ class CashOutSecondModelTest
     private static boolean v80(final long[] x)
     {
         return exactShopGatedCOrD(x) || phoneAndDevice(x) || w(x) || k(x);
-    }
-
-    /** Q: no approved payment yet, {@code cold} at 0 (v81: no start points), the account's own payments flagged. */
-    private static boolean firstPaymentFlagged(final long[] x, final int cold)
-    {
-        return x[CONSUMER_HISTORY] <= 0 && x[cold] <= 0 &&
-            x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] >= 204;
-    }
-
-    /** R: no approved payment yet, {@code cold} at least 1 (v81: start points), 30 days old or more, 55 below 204. */
-    private static boolean coldUnflagged(final long[] x, final int cold)
-    {
-        return x[CONSUMER_HISTORY] <= 0 && x[cold] >= 1 &&
-            x[RiskFeatures.ACCOUNT_AGE_HOURS] >= 720 && x[RiskFeatures.CONSUMER_SUSPICIOUS_SHARE] < 204;
     }
 
     /** Features 80-83 read minutes; 86 counts the kinds under this. */
