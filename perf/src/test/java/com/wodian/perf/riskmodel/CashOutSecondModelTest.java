@@ -400,6 +400,9 @@ class CashOutSecondModelTest
     {
         final TreeModel file = ModelFiles.resource(name);
         assertEquals(version, file.version);
+        // v80's 17 trees and its marker, one tree more before the marker (now after ten) and two after v80's last.
+        assertEquals(21, file.treeCount(), name + ": 20 trees and the exit marker");
+        assertEquals(RiskModel.EXIT_MARKER, file.features[10 * 3], name + ": the exit marker after ten trees");
         final RiskModel model = ModelFiles.loaded(RiskModelSlot.SECOND, file, file.version);
         final int[] cdp = {RiskFeatures.ACCOUNT_EVENT_KINDS_7D, RiskFeatures.TAKEOVER_TRACES,
             RiskFeatures.NEW_SHOP_EXACT, RiskFeatures.MINUTES_SINCE_DEVICE_BOUND,
